@@ -1,0 +1,350 @@
+//! `prospect stage|pipeline|source|user ...`: the settings an administrator keeps.
+
+use super::{Session, output};
+use crate::domain::fields::Entity;
+use crate::domain::stage::StageSemantics;
+use crate::i18n::tr;
+use crate::store::stages::NewStage;
+use crate::store::users::NewUser;
+use anyhow::bail;
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+
+/// Which records' stages.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StagedEntity {
+    /// The lead pipeline.
+    Lead,
+    /// A deal pipeline (see --pipeline).
+    Deal,
+}
+
+impl From<StagedEntity> for Entity {
+    fn from(s: StagedEntity) -> Entity {
+        match s {
+            StagedEntity::Lead => Entity::Lead,
+            StagedEntity::Deal => Entity::Deal,
+        }
+    }
+}
+
+/// Which pipeline.
+#[derive(Args, Debug, Clone)]
+pub struct Scope {
+    /// Lead or deal stages.
+    #[arg(long, value_enum, default_value = "lead")]
+    pub entity: StagedEntity,
+    /// Deal pipeline, by name (default: the first).
+    #[arg(long)]
+    pub pipeline: Option<String>,
+}
+
+/// Stage semantics as typed.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SemanticsArg {
+    /// Work goes on.
+    InProgress,
+    /// The good end.
+    Success,
+    /// A bad end.
+    Failure,
+}
+
+/// Stage commands.
+#[derive(Subcommand, Debug)]
+pub enum StageCmd {
+    /// List stages in order, with their record counts.
+    List(Scope),
+    /// Add a stage.
+    Add {
+        /// Which pipeline.
+        #[command(flatten)]
+        scope: Scope,
+        /// Display name.
+        name: String,
+        /// Semantics (in-progress stages come first, then success, then failures).
+        #[arg(long, value_enum, default_value = "in-progress")]
+        semantics: SemanticsArg,
+        /// Code for scripts (default: from the name).
+        #[arg(long)]
+        code: Option<String>,
+        /// Colour, #rrggbb.
+        #[arg(long)]
+        color: Option<String>,
+        /// 1-based position (default: end of its semantic group).
+        #[arg(long)]
+        position: Option<usize>,
+    },
+    /// Rename a stage (its code stays).
+    Rename {
+        /// Which pipeline.
+        #[command(flatten)]
+        scope: Scope,
+        /// Stage, by code or name.
+        stage: String,
+        /// New name.
+        name: String,
+    },
+    /// Change a stage's colour.
+    Recolor {
+        /// Which pipeline.
+        #[command(flatten)]
+        scope: Scope,
+        /// Stage, by code or name.
+        stage: String,
+        /// Colour, #rrggbb.
+        color: String,
+    },
+    /// Move a stage to a 1-based position.
+    Reorder {
+        /// Which pipeline.
+        #[command(flatten)]
+        scope: Scope,
+        /// Stage, by code or name.
+        stage: String,
+        /// New position, 1 = first.
+        position: usize,
+    },
+    /// Delete a stage; records in it must go to --move-to.
+    Delete {
+        /// Which pipeline.
+        #[command(flatten)]
+        scope: Scope,
+        /// Stage, by code or name.
+        stage: String,
+        /// Stage that receives the records of the deleted one.
+        #[arg(long, value_name = "STAGE")]
+        move_to: Option<String>,
+    },
+}
+
+/// Pipeline commands.
+#[derive(Subcommand, Debug)]
+pub enum PipelineCmd {
+    /// List deal pipelines.
+    List,
+    /// Add a deal pipeline with the default deal stages.
+    Add {
+        /// Name.
+        name: String,
+    },
+}
+
+/// Source commands.
+#[derive(Subcommand, Debug)]
+pub enum SourceCmd {
+    /// List sources.
+    List,
+    /// Add a source.
+    Add {
+        /// Display name.
+        name: String,
+        /// Code for scripts (default: from the name).
+        #[arg(long)]
+        code: Option<String>,
+    },
+}
+
+/// `user add`.
+#[derive(Args, Debug, Clone)]
+pub struct UserAddArgs {
+    /// Login (letters, digits, . _ - @).
+    pub login: String,
+    /// Name shown (default: the login).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Department (created if new).
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Make the user an administrator.
+    #[arg(long)]
+    pub admin: bool,
+}
+
+/// User commands.
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Add a user (administrators only).
+    Add(UserAddArgs),
+    /// List users.
+    List,
+}
+
+fn label(k: &str) -> String {
+    tr(&format!("label.{k}"), &[])
+}
+
+fn print_stages(s: &Session, entity: Entity, pipeline: Option<&str>) -> anyhow::Result<()> {
+    let (p, stages) = s.store.stages(entity, pipeline)?;
+    if s.json {
+        output::json(&json!({"pipeline": p, "stages": stages}));
+        return Ok(());
+    }
+    println!("{}: {}", label("pipeline"), p.name);
+    let rows: Vec<Vec<String>> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            vec![
+                (i + 1).to_string(),
+                st.stage.code.clone(),
+                st.stage.name.clone(),
+                st.stage.semantics.code().to_string(),
+                st.stage.color.clone(),
+                st.count.to_string(),
+            ]
+        })
+        .collect();
+    output::table(
+        &[
+            "#".into(),
+            label("code"),
+            label("name"),
+            label("semantics"),
+            label("color"),
+            label("count"),
+        ],
+        &rows,
+    );
+    Ok(())
+}
+
+/// Runs a stage command.
+pub fn run_stage(s: &mut Session, c: StageCmd) -> anyhow::Result<()> {
+    match c {
+        StageCmd::List(scope) => print_stages(s, scope.entity.into(), scope.pipeline.as_deref()),
+        StageCmd::Add {
+            scope,
+            name,
+            semantics,
+            code,
+            color,
+            position,
+        } => {
+            let semantics = match semantics {
+                SemanticsArg::InProgress => StageSemantics::InProgress,
+                SemanticsArg::Success => StageSemantics::Success,
+                SemanticsArg::Failure => StageSemantics::Failure,
+            };
+            s.store.add_stage(
+                scope.entity.into(),
+                scope.pipeline.as_deref(),
+                &NewStage {
+                    name,
+                    code,
+                    semantics,
+                    color,
+                    position,
+                },
+            )?;
+            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+        }
+        StageCmd::Rename { scope, stage, name } => {
+            s.store
+                .rename_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, &name)?;
+            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+        }
+        StageCmd::Recolor { scope, stage, color } => {
+            s.store
+                .recolor_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, &color)?;
+            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+        }
+        StageCmd::Reorder { scope, stage, position } => {
+            s.store
+                .reorder_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, position)?;
+            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+        }
+        StageCmd::Delete { scope, stage, move_to } => {
+            s.store.delete_stage(
+                scope.entity.into(),
+                scope.pipeline.as_deref(),
+                &stage,
+                move_to.as_deref(),
+            )?;
+            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+        }
+    }
+}
+
+/// Runs a pipeline command.
+pub fn run_pipeline(s: &mut Session, c: PipelineCmd) -> anyhow::Result<()> {
+    if let PipelineCmd::Add { name } = &c {
+        s.store.add_pipeline(name)?;
+    }
+    let list = s.store.pipelines(Entity::Deal)?;
+    if s.json {
+        output::json(&json!(list));
+    } else {
+        output::table(
+            &[label("id"), label("name")],
+            &list
+                .iter()
+                .map(|p| vec![p.id.to_string(), p.name.clone()])
+                .collect::<Vec<_>>(),
+        );
+    }
+    Ok(())
+}
+
+/// Runs a source command.
+pub fn run_source(s: &mut Session, c: SourceCmd) -> anyhow::Result<()> {
+    if let SourceCmd::Add { name, code } = &c {
+        s.store.add_source(name, code.as_deref())?;
+    }
+    let list = s.store.sources()?;
+    if s.json {
+        output::json(&json!(list));
+    } else {
+        output::table(
+            &[label("code"), label("name")],
+            &list
+                .iter()
+                .map(|p| vec![p.code.clone(), p.name.clone()])
+                .collect::<Vec<_>>(),
+        );
+    }
+    Ok(())
+}
+
+/// Runs a user command.
+pub fn run_user(s: &mut Session, c: UserCmd) -> anyhow::Result<()> {
+    if let UserCmd::Add(a) = &c {
+        if a.login.trim().is_empty() {
+            bail!("login: is required");
+        }
+        s.store.add_user(&NewUser {
+            login: a.login.clone(),
+            display_name: a.name.clone(),
+            department: a.department.clone(),
+            admin: a.admin,
+        })?;
+    }
+    let users = s.store.users()?;
+    if s.json {
+        output::json(&json!(users));
+    } else {
+        let rows: Vec<Vec<String>> = users
+            .iter()
+            .map(|u| {
+                vec![
+                    u.login.clone(),
+                    u.display_name.clone(),
+                    u.department.clone().unwrap_or_default(),
+                    if u.is_admin { label("yes") } else { String::new() },
+                    if u.active { label("yes") } else { label("no") },
+                ]
+            })
+            .collect();
+        output::table(
+            &[
+                label("login"),
+                label("name"),
+                label("department"),
+                label("admin"),
+                label("active"),
+            ],
+            &rows,
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! `prospect db path|check|backup` and `prospect demo`.
+
+use super::{Session, output};
+use crate::demo::{self, DemoOptions};
+use crate::i18n::tr;
+use anyhow::bail;
+use clap::{Args, Subcommand};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// Data file commands.
+#[derive(Subcommand, Debug)]
+pub enum DbCmd {
+    /// Print the data file's path.
+    Path,
+    /// Check integrity, foreign keys and Prospect's own rules (exit 1 if anything is wrong).
+    Check,
+    /// Write a consistent copy of the file, even while others are working in it.
+    Backup {
+        /// Destination file (must not exist).
+        file: PathBuf,
+    },
+}
+
+/// `demo` flags.
+#[derive(Args, Debug, Clone)]
+pub struct DemoArgs {
+    /// Number of leads (contacts: 1/5, companies: 1/10, deals: 1/10, activities: 2 per lead).
+    #[arg(long, default_value_t = 500)]
+    pub leads: usize,
+    /// Seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// Prints where the data file is.
+pub fn print_path(path: &Path, json: bool) -> anyhow::Result<()> {
+    if json {
+        output::json(&json!({"path": path, "exists": path.exists()}));
+    } else {
+        println!("{}", path.display());
+    }
+    Ok(())
+}
+
+/// Runs a db command.
+pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
+    match c {
+        DbCmd::Path => print_path(s.store.path(), s.json),
+        DbCmd::Check => {
+            let report = s.store.check()?;
+            if s.json {
+                output::json(&json!({"ok": report.is_ok(), "report": report}));
+            } else if report.is_ok() {
+                let leads = report
+                    .counts
+                    .iter()
+                    .find(|(e, _)| *e == crate::domain::fields::Entity::Lead)
+                    .map(|c| c.1)
+                    .unwrap_or(0);
+                println!(
+                    "{}",
+                    tr(
+                        "msg.check_ok",
+                        &[
+                            ("path", &s.store.path().display().to_string()),
+                            ("leads", &leads.to_string())
+                        ]
+                    )
+                );
+            } else {
+                for line in report
+                    .integrity
+                    .iter()
+                    .chain(&report.foreign_keys)
+                    .chain(&report.invariants)
+                {
+                    println!("{line}");
+                }
+            }
+            if !report.is_ok() {
+                bail!("{}: problems found (listed above)", s.store.path().display());
+            }
+            Ok(())
+        }
+        DbCmd::Backup { file } => {
+            s.store.backup_to(&file)?;
+            if s.json {
+                output::json(&json!({"backup": file}));
+            } else {
+                println!("{}", tr("msg.backup_done", &[("path", &file.display().to_string())]));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Runs `demo`.
+pub fn run_demo(s: &mut Session, a: DemoArgs) -> anyhow::Result<()> {
+    if a.leads > 2_000_000 {
+        bail!(
+            "--leads: {} is more than the 2,000,000 the demo generator makes",
+            a.leads
+        );
+    }
+    let report = demo::generate(
+        &mut s.store,
+        DemoOptions {
+            leads: a.leads,
+            seed: a.seed,
+        },
+    )?;
+    if s.json {
+        output::json(&json!(report));
+    } else {
+        println!(
+            "{}",
+            tr(
+                "msg.demo_done",
+                &[
+                    ("leads", &report.leads.to_string()),
+                    ("contacts", &report.contacts.to_string()),
+                    ("companies", &report.companies.to_string()),
+                    ("deals", &report.deals.to_string()),
+                    ("activities", &report.activities.to_string()),
+                    ("seconds", &format!("{:.2}", report.seconds)),
+                ]
+            )
+        );
+    }
+    Ok(())
+}

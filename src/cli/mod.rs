@@ -1,0 +1,225 @@
+//! The command line: the scriptable face of every feature. Each command parses its flags,
+//! calls the same store and domain functions as the TUI, and prints text or `--json`.
+
+mod admin;
+mod args;
+mod db;
+mod output;
+mod records;
+
+use crate::config::{self, Config};
+use crate::domain::fields::Entity;
+use crate::i18n;
+use crate::store::{Clock, OpenOptions, Store, StoreError};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+pub use args::{CommArgs, ListArgs};
+
+/// Prospect: a keyboard-driven CRM in the terminal, on one SQLite file.
+#[derive(Parser, Debug)]
+#[command(name = "prospect", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Data file (default: the platform data dir's prospect.db).
+    #[arg(long, global = true, env = "PROSPECT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Act as this user (default: config, then the OS login).
+    #[arg(long, global = true, value_name = "LOGIN")]
+    pub user: Option<String>,
+    /// Machine-readable output on stdout (errors as JSON on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Interface language: en or fr (default: config, then LANG).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Config file (default: $PROSPECT_CONFIG or the platform config dir's config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do; without a command, help is printed (the TUI comes later).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Top-level commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Leads: potential clients moving through stages.
+    #[command(subcommand)]
+    Lead(records::LeadCmd),
+    /// Contacts: people.
+    #[command(subcommand)]
+    Contact(records::ContactCmd),
+    /// Companies: organisations.
+    #[command(subcommand)]
+    Company(records::CompanyCmd),
+    /// Deals: sales in progress, per pipeline.
+    #[command(subcommand)]
+    Deal(records::DealCmd),
+    /// Stages of the lead pipeline or of a deal pipeline.
+    #[command(subcommand)]
+    Stage(admin::StageCmd),
+    /// Deal pipelines.
+    #[command(subcommand)]
+    Pipeline(admin::PipelineCmd),
+    /// Lead sources.
+    #[command(subcommand)]
+    Source(admin::SourceCmd),
+    /// Users of the file.
+    #[command(subcommand)]
+    User(admin::UserCmd),
+    /// Search every record (names, phones, e-mails, companies, titles).
+    Search {
+        /// What to look for.
+        text: Vec<String>,
+        /// Most results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Fill the file with realistic, deterministic demo data.
+    Demo(db::DemoArgs),
+    /// The data file: where it is, check it, back it up.
+    #[command(subcommand)]
+    Db(db::DbCmd),
+}
+
+/// Everything a command needs: the parsed flags, config and an open store.
+pub struct Session {
+    /// Open file, signed in.
+    pub store: Store,
+    /// `--json` given.
+    pub json: bool,
+}
+
+/// Exit statuses scripts can rely on.
+pub mod exit {
+    /// Bad input, refused rule, missing file and other errors.
+    pub const ERROR: u8 = 1;
+    /// Stale version: someone else changed the record (nothing written).
+    pub const CONFLICT: u8 = 3;
+    /// No such record.
+    pub const NOT_FOUND: u8 = 4;
+    /// The file stayed busy past the wait limit.
+    pub const BUSY: u8 = 5;
+}
+
+fn code_of(err: &anyhow::Error) -> (u8, &'static str) {
+    match err.downcast_ref::<StoreError>() {
+        Some(StoreError::Conflict { .. }) => (exit::CONFLICT, "conflict"),
+        Some(StoreError::NotFound { .. }) => (exit::NOT_FOUND, "not_found"),
+        Some(StoreError::Busy(_)) => (exit::BUSY, "busy"),
+        Some(StoreError::Field(_)) => (exit::ERROR, "invalid_input"),
+        Some(StoreError::NewerSchema { .. }) => (exit::ERROR, "newer_schema"),
+        Some(StoreError::ReadOnly(_)) => (exit::ERROR, "read_only"),
+        Some(_) => (exit::ERROR, "error"),
+        None => (exit::ERROR, "error"),
+    }
+}
+
+/// Parses the process arguments and runs; the one entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let (code, kind) = code_of(&err);
+            let message = format!("{err:#}");
+            let mut stderr = std::io::stderr().lock();
+            if json {
+                let field = match err.downcast_ref::<StoreError>() {
+                    Some(StoreError::Field(f)) => Some(f.field.clone()),
+                    _ => None,
+                };
+                let _ = writeln!(
+                    stderr,
+                    "{}",
+                    serde_json::json!({"error": kind, "field": field, "message": message})
+                );
+            } else {
+                let _ = writeln!(stderr, "prospect: {message}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn clock_from_env() -> anyhow::Result<Clock> {
+    match std::env::var("PROSPECT_NOW") {
+        Ok(v) if !v.trim().is_empty() => {
+            let t = chrono::DateTime::parse_from_rfc3339(v.trim()).with_context(|| {
+                format!("PROSPECT_NOW: '{v}' is not an RFC 3339 instant such as 2026-11-23T09:00:00Z")
+            })?;
+            Ok(Clock::Fixed(t.timestamp_millis()))
+        }
+        _ => Ok(Clock::System),
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let config_path = cli.config.clone().or_else(config::default_config_path);
+    let config = Config::load(config_path.as_deref())?;
+    i18n::set_lang(config::pick_lang(cli.lang.as_deref(), &config)?);
+    let Some(command) = cli.command else {
+        use clap::CommandFactory;
+        Cli::command().print_help()?;
+        println!();
+        return Ok(());
+    };
+    let db_path = cli.db.clone().or_else(|| config.db.clone());
+    let default_file = db_path.is_none();
+    let db_path = db_path.unwrap_or_else(config::default_db_path);
+    if let Command::Db(db::DbCmd::Path) = command {
+        return db::print_path(&db_path, cli.json);
+    }
+    let creates =
+        matches!(&command, Command::Demo(_) | Command::User(admin::UserCmd::Add(_))) || records::writes(&command);
+    if default_file && let Some(dir) = db_path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the data folder", dir.display()))?;
+    }
+    let opts = OpenOptions {
+        create: creates || default_file,
+        region: config.region()?,
+        currency: config.currency()?,
+        clock: clock_from_env()?,
+        busy_limit: Duration::from_secs(config.busy_timeout_secs.unwrap_or(30)),
+    };
+    let mut store = Store::open(&db_path, opts)?;
+    let login = cli
+        .user
+        .clone()
+        .or_else(|| config.user.clone())
+        .unwrap_or_else(config::os_login);
+    let needs_user = !matches!(&command, Command::Db(_));
+    if needs_user {
+        if store.read_only() {
+            // A read-only file cannot record a first user; reading works without one.
+            let _ = store.sign_in(&login);
+        } else {
+            store.sign_in(&login)?;
+        }
+    }
+    let mut session = Session { store, json: cli.json };
+    match command {
+        Command::Lead(c) => records::run_lead(&mut session, c),
+        Command::Contact(c) => records::run_contact(&mut session, c),
+        Command::Company(c) => records::run_company(&mut session, c),
+        Command::Deal(c) => records::run_deal(&mut session, c),
+        Command::Stage(c) => admin::run_stage(&mut session, c),
+        Command::Pipeline(c) => admin::run_pipeline(&mut session, c),
+        Command::Source(c) => admin::run_source(&mut session, c),
+        Command::User(c) => admin::run_user(&mut session, c),
+        Command::Search { text, limit } => records::run_search(&mut session, &text.join(" "), limit),
+        Command::Demo(a) => db::run_demo(&mut session, a),
+        Command::Db(c) => db::run_db(&mut session, c),
+    }
+}
+
+/// Entity word in the current language.
+pub(crate) fn entity_word(e: Entity) -> String {
+    i18n::tr(&format!("entity.{}", e.code()), &[])
+}

@@ -1,0 +1,275 @@
+//! Human and JSON output of the CLI. Times are shown in local time; money and dates in the
+//! language's format.
+
+use super::entity_word;
+use crate::domain::fields::{Entity, Section};
+use crate::domain::money::{Currency, Money, format_money};
+use crate::domain::timeline::TimelineKind;
+use crate::domain::when::{UnixMs, from_ms};
+use crate::i18n::{self, Lang, tr};
+use crate::store::Record;
+use crate::store::RecordSummary;
+use crate::store::records::Shown;
+use crate::store::timeline::TimelineEntry;
+use serde_json::Value as Json;
+
+/// Prints pretty JSON on stdout.
+pub fn json(v: &Json) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into()));
+}
+
+/// Local date and time in the language's usual form.
+pub fn time(ms: UnixMs) -> String {
+    let local = from_ms(ms).with_timezone(&chrono::Local);
+    match i18n::lang() {
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
+    }
+}
+
+/// Money in the language's form.
+pub fn money(minor: i64, currency: Option<&str>) -> String {
+    let currency = currency.and_then(Currency::parse).unwrap_or(Currency::EUR);
+    format_money(Money { minor, currency }, i18n::lang().number_style())
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Prints rows under headers, columns padded to their widest cell (capped at 32).
+pub fn table(headers: &[String], rows: &[Vec<String>]) {
+    let cols = headers.len();
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(cols) {
+            widths[i] = widths[i].max(width(c).min(32));
+        }
+    }
+    let line = |cells: &[String]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let c = clip(c, 32);
+                format!("{c}{}", " ".repeat(widths[i].saturating_sub(width(&c))))
+            })
+            .collect();
+        println!("{}", parts.join("  ").trim_end());
+    };
+    line(headers);
+    for r in rows {
+        line(r);
+    }
+}
+
+fn label(key: &str) -> String {
+    tr(&format!("label.{key}"), &[])
+}
+
+/// Prints a list of records as a table.
+pub fn summaries(entity: Entity, rows: &[RecordSummary]) {
+    if rows.is_empty() {
+        println!("{}", label("no_records"));
+        return;
+    }
+    let staged = entity.has_stages();
+    let mut headers = vec![label("id"), label("title")];
+    if staged {
+        headers.push(label("stage"));
+    }
+    if entity != Entity::Contact {
+        headers.push(label("amount"));
+    }
+    headers.extend([
+        label("responsible"),
+        label(if entity == Entity::Company { "type" } else { "company" }),
+        label("phone"),
+        label("email"),
+    ]);
+    if entity == Entity::Lead {
+        headers.push(label("repeat"));
+    }
+    headers.push(label("created"));
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![r.id.to_string(), r.title.clone()];
+            if staged {
+                cells.push(r.stage.clone().unwrap_or_default());
+            }
+            if entity != Entity::Contact {
+                cells.push(
+                    r.amount_minor
+                        .map(|m| money(m, r.currency.as_deref()))
+                        .unwrap_or_default(),
+                );
+            }
+            cells.extend([
+                r.responsible.clone().unwrap_or_default(),
+                r.client.clone(),
+                r.phone.clone().unwrap_or_default(),
+                r.email.clone().unwrap_or_default(),
+            ]);
+            if entity == Entity::Lead {
+                cells.push(if r.is_repeat { label("yes") } else { String::new() });
+            }
+            cells.push(time(r.created_at));
+            cells
+        })
+        .collect();
+    table(&headers, &body);
+}
+
+fn shown(v: &Shown, currency: Option<&str>) -> String {
+    match v {
+        Shown::Money(m) => money(m.minor, currency.or(Some(m.currency.code()))),
+        Shown::Bool(b) => label(if *b { "yes" } else { "no" }),
+        Shown::Ref(r) => r.name.clone(),
+        other => other.text(),
+    }
+}
+
+/// Prints one record: header, fields by section, communications, links, timeline.
+pub fn record(r: &Record, timeline: &[TimelineEntry]) {
+    let stage = r.get("stage").map(|s| shown(s, None)).filter(|s| !s.is_empty());
+    match stage {
+        Some(s) => println!("{} #{}  {}  [{}]", entity_word(r.entity), r.id, r.title, s),
+        None => println!("{} #{}  {}", entity_word(r.entity), r.id, r.title),
+    }
+    let who = |u: &Option<String>| u.clone().unwrap_or_else(|| "-".into());
+    println!(
+        "  {} · {} · {}",
+        tr("meta.version", &[("version", &r.version.to_string())]),
+        tr(
+            "meta.created",
+            &[("at", &time(r.created_at)), ("user", &who(&r.created_by))]
+        ),
+        tr(
+            "meta.modified",
+            &[("at", &time(r.modified_at)), ("user", &who(&r.modified_by))]
+        ),
+    );
+    if r.is_repeat {
+        println!("  {}: {}", label("repeat"), label("yes"));
+    }
+    let currency = match r.get("currency") {
+        Some(Shown::Text(c)) => Some(c.clone()),
+        _ => None,
+    };
+    for section in [Section::Main, Section::Person, Section::Organisation, Section::More] {
+        let items: Vec<(String, String)> = r
+            .values
+            .iter()
+            .filter(|(s, v)| s.section == section && *v != Shown::Null && s.key != "currency")
+            .map(|(s, v)| (tr(&format!("field.{}", s.key), &[]), shown(v, currency.as_deref())))
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        println!(
+            "{}",
+            tr(
+                &format!(
+                    "section.{}",
+                    serde_json::to_value(section)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                ),
+                &[]
+            )
+        );
+        for (k, v) in items {
+            println!("  {:<24} {}", k, v.replace('\n', "\n                           "));
+        }
+    }
+    if !r.comms.is_empty() {
+        println!("{}", tr("section.comms", &[]));
+        for c in &r.comms {
+            let kind = tr(&format!("field.{}s", c.kind.code()), &[]);
+            println!("  {:<24} {} ({})", kind, c.value, c.label);
+        }
+    }
+    if !r.links.is_empty() {
+        println!("{}", tr("section.links", &[]));
+    }
+    for (e, link) in &r.links {
+        println!("  {:<24} #{} {}", entity_word(*e), link.id, link.name);
+    }
+    if !timeline.is_empty() {
+        println!("{}", label("timeline"));
+        for t in timeline {
+            println!(
+                "  {}  {:<10} {}",
+                time(t.at),
+                t.user.clone().unwrap_or_default(),
+                describe_entry(t)
+            );
+        }
+    }
+}
+
+/// One line describing a timeline entry.
+pub fn describe_entry(t: &TimelineEntry) -> String {
+    let p = &t.payload;
+    let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
+    match t.kind {
+        TimelineKind::Created => tr("tl.created", &[("origin", &s("origin"))]),
+        TimelineKind::StageMoved => {
+            let mut line = tr(
+                "tl.stage_moved",
+                &[
+                    ("from", p["from"]["name"].as_str().unwrap_or("")),
+                    ("to", p["to"]["name"].as_str().unwrap_or("")),
+                ],
+            );
+            if let Some(reason) = p["reason"].as_str() {
+                line.push_str(&format!(" ({}: {reason})", tr("tl.reason", &[])));
+            }
+            line
+        }
+        TimelineKind::Comment => format!("{}: {}", tr("tl.comment", &[]), s("text")),
+        TimelineKind::FieldsChanged => {
+            let changes: Vec<String> = p["changes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|c| {
+                            let field = c["field"].as_str().unwrap_or("");
+                            format!(
+                                "{}: {} → {}",
+                                tr(&format!("field.{field}"), &[]),
+                                c["old"].as_str().filter(|o| !o.is_empty()).unwrap_or("∅"),
+                                c["new"].as_str().filter(|n| !n.is_empty()).unwrap_or("∅")
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("{} {}", tr("tl.fields_changed", &[]), changes.join("; "))
+        }
+        TimelineKind::Linked => {
+            let links: Vec<String> = p["repeat_of"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|l| format!("{} #{}", l["entity"].as_str().unwrap_or(""), l["id"]))
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("{} {}", tr("tl.linked", &[]), links.join(", "))
+        }
+        other => tr(&format!("tl.{}", other.code()), &[]),
+    }
+}

@@ -1,0 +1,520 @@
+//! `prospect lead|contact|company|deal ...`: one generic implementation for the four record
+//! types, since they share the store's generic record path.
+
+use super::args::{CommArgs, CommEditArgs, CompanyFields, ContactFields, DealFields, LeadFields, ListArgs, json_input};
+use super::{Command, Session, entity_word, output};
+use crate::domain::fields::Entity;
+use crate::i18n::tr;
+use crate::store::{RecordInput, StoreError};
+use anyhow::bail;
+use clap::{Args, FromArgMatches, Subcommand};
+use serde_json::json;
+use std::fmt::Debug;
+
+fn parse_id(s: &str) -> Result<i64, String> {
+    s.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| format!("'{s}' is not a record id (a whole number such as 12 or #12)"))
+}
+
+/// `add`: fields as flags, or one JSON object from a file or `-` (stdin).
+#[derive(Args, Debug, Clone)]
+pub struct AddArgs<F: Args + FromArgMatches + Debug + Clone + Send + Sync + 'static> {
+    /// Field values.
+    #[command(flatten)]
+    pub fields: F,
+    /// Phones, e-mails, websites, messengers.
+    #[command(flatten)]
+    pub comms: CommArgs,
+    /// Read the record as one JSON object from FILE, or from standard input with `-`
+    /// (`prospect lead add --json -`). Flags given too override its values.
+    #[arg(value_name = "JSON_FILE")]
+    pub input: Option<String>,
+}
+
+/// `edit ID`: only the given fields change.
+#[derive(Args, Debug, Clone)]
+pub struct EditArgs<F: Args + FromArgMatches + Debug + Clone + Send + Sync + 'static> {
+    /// Record id.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+    /// Field values (an empty value clears the field).
+    #[command(flatten)]
+    pub fields: F,
+    /// Phones, e-mails... (each kind given replaces that kind's list).
+    #[command(flatten)]
+    pub comms: CommArgs,
+    /// Single phone/e-mail additions and removals.
+    #[command(flatten)]
+    pub comm_edit: CommEditArgs,
+    /// Refuse (exit 3, nothing written) if the record is no longer at this version.
+    #[arg(long, value_name = "VERSION")]
+    pub if_version: Option<i64>,
+    /// Read changes as one JSON object from FILE, or from standard input with `-`.
+    #[arg(value_name = "JSON_FILE")]
+    pub input: Option<String>,
+}
+
+/// `show ID`.
+#[derive(Args, Debug, Clone)]
+pub struct ShowArgs {
+    /// Record id.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+    /// Timeline entries shown (newest first).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub timeline: usize,
+}
+
+/// `move ID STAGE`.
+#[derive(Args, Debug, Clone)]
+pub struct MoveArgs {
+    /// Record id.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+    /// Target stage, by code or name.
+    pub stage: String,
+    /// Why it failed (failure stages only).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Refuse (exit 3) if the record is no longer at this version.
+    #[arg(long, value_name = "VERSION")]
+    pub if_version: Option<i64>,
+}
+
+/// `delete ID`.
+#[derive(Args, Debug, Clone)]
+pub struct DeleteArgs {
+    /// Record id.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+    /// Refuse (exit 3) if the record is no longer at this version.
+    #[arg(long, value_name = "VERSION")]
+    pub if_version: Option<i64>,
+}
+
+/// `comment ID TEXT`.
+#[derive(Args, Debug, Clone)]
+pub struct CommentArgs {
+    /// Record id.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+    /// The comment.
+    #[arg(required = true)]
+    pub text: Vec<String>,
+}
+
+/// Lead commands.
+#[derive(Subcommand, Debug)]
+pub enum LeadCmd {
+    /// Create a lead (flags, or `--json -` for a JSON object on stdin).
+    Add(AddArgs<LeadFields>),
+    /// List leads, newest first.
+    List(ListArgs),
+    /// Show one lead with its timeline.
+    Show(ShowArgs),
+    /// Change fields of a lead.
+    Edit(EditArgs<LeadFields>),
+    /// Move a lead to another stage.
+    Move(MoveArgs),
+    /// Add a comment to a lead's timeline.
+    Comment(CommentArgs),
+    /// Delete a lead (its timeline is kept).
+    Delete(DeleteArgs),
+}
+
+/// Contact commands.
+#[derive(Subcommand, Debug)]
+pub enum ContactCmd {
+    /// Create a contact.
+    Add {
+        /// Fields and communications.
+        #[command(flatten)]
+        add: AddArgs<ContactFields>,
+        /// Link to a company, by id or exact name (repeatable).
+        #[arg(long = "company", value_name = "COMPANY")]
+        companies: Vec<String>,
+    },
+    /// List contacts.
+    List(ListArgs),
+    /// Show one contact.
+    Show(ShowArgs),
+    /// Change fields of a contact.
+    Edit {
+        /// Fields and communications.
+        #[command(flatten)]
+        edit: EditArgs<ContactFields>,
+        /// Also link to a company (repeatable).
+        #[arg(long = "company", value_name = "COMPANY")]
+        companies: Vec<String>,
+    },
+    /// Add a comment.
+    Comment(CommentArgs),
+    /// Delete a contact.
+    Delete(DeleteArgs),
+}
+
+/// Company commands.
+#[derive(Subcommand, Debug)]
+pub enum CompanyCmd {
+    /// Create a company.
+    Add(AddArgs<CompanyFields>),
+    /// List companies.
+    List(ListArgs),
+    /// Show one company with its contacts.
+    Show(ShowArgs),
+    /// Change fields of a company.
+    Edit(EditArgs<CompanyFields>),
+    /// Add a comment.
+    Comment(CommentArgs),
+    /// Delete a company.
+    Delete(DeleteArgs),
+}
+
+/// Deal commands.
+#[derive(Subcommand, Debug)]
+pub enum DealCmd {
+    /// Create a deal.
+    Add(AddArgs<DealFields>),
+    /// List deals of a pipeline.
+    List(ListArgs),
+    /// Show one deal.
+    Show(ShowArgs),
+    /// Change fields of a deal.
+    Edit(EditArgs<DealFields>),
+    /// Move a deal to another stage of its pipeline.
+    Move(MoveArgs),
+    /// Add a comment.
+    Comment(CommentArgs),
+    /// Delete a deal.
+    Delete(DeleteArgs),
+}
+
+/// An operation with its field flags already turned into pairs.
+enum Op {
+    Add {
+        pairs: Vec<(String, String)>,
+        comms: CommArgs,
+        input: Option<String>,
+        companies: Vec<String>,
+    },
+    List(ListArgs),
+    Show(ShowArgs),
+    Edit {
+        id: i64,
+        pairs: Vec<(String, String)>,
+        comms: CommArgs,
+        comm_edit: CommEditArgs,
+        if_version: Option<i64>,
+        input: Option<String>,
+        companies: Vec<String>,
+    },
+    Move(MoveArgs),
+    Comment(CommentArgs),
+    Delete(DeleteArgs),
+}
+
+fn add_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
+    a: AddArgs<F>,
+    pairs: Vec<(String, String)>,
+    companies: Vec<String>,
+) -> Op {
+    Op::Add {
+        pairs,
+        comms: a.comms,
+        input: a.input,
+        companies,
+    }
+}
+
+fn edit_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
+    e: EditArgs<F>,
+    pairs: Vec<(String, String)>,
+    companies: Vec<String>,
+) -> Op {
+    Op::Edit {
+        id: e.id,
+        pairs,
+        comms: e.comms,
+        comm_edit: e.comm_edit,
+        if_version: e.if_version,
+        input: e.input,
+        companies,
+    }
+}
+
+/// Whether a command writes (and so may create a missing file).
+pub fn writes(c: &Command) -> bool {
+    match c {
+        Command::Lead(l) => !matches!(l, LeadCmd::List(_) | LeadCmd::Show(_)),
+        Command::Contact(l) => !matches!(l, ContactCmd::List(_) | ContactCmd::Show(_)),
+        Command::Company(l) => !matches!(l, CompanyCmd::List(_) | CompanyCmd::Show(_)),
+        Command::Deal(l) => !matches!(l, DealCmd::List(_) | DealCmd::Show(_)),
+        _ => false,
+    }
+}
+
+/// Runs a lead command.
+pub fn run_lead(s: &mut Session, c: LeadCmd) -> anyhow::Result<()> {
+    let op = match c {
+        LeadCmd::Add(a) => {
+            let p = a.fields.pairs()?;
+            add_op(a, p, vec![])
+        }
+        LeadCmd::List(l) => Op::List(l),
+        LeadCmd::Show(a) => Op::Show(a),
+        LeadCmd::Edit(e) => {
+            let p = e.fields.pairs()?;
+            edit_op(e, p, vec![])
+        }
+        LeadCmd::Move(m) => Op::Move(m),
+        LeadCmd::Comment(c) => Op::Comment(c),
+        LeadCmd::Delete(d) => Op::Delete(d),
+    };
+    run_op(s, Entity::Lead, op)
+}
+
+/// Runs a contact command.
+pub fn run_contact(s: &mut Session, c: ContactCmd) -> anyhow::Result<()> {
+    let op = match c {
+        ContactCmd::Add { add, companies } => {
+            let p = add.fields.pairs()?;
+            add_op(add, p, companies)
+        }
+        ContactCmd::List(l) => Op::List(l),
+        ContactCmd::Show(a) => Op::Show(a),
+        ContactCmd::Edit { edit, companies } => {
+            let p = edit.fields.pairs()?;
+            edit_op(edit, p, companies)
+        }
+        ContactCmd::Comment(c) => Op::Comment(c),
+        ContactCmd::Delete(d) => Op::Delete(d),
+    };
+    run_op(s, Entity::Contact, op)
+}
+
+/// Runs a company command.
+pub fn run_company(s: &mut Session, c: CompanyCmd) -> anyhow::Result<()> {
+    let op = match c {
+        CompanyCmd::Add(a) => {
+            let p = a.fields.pairs()?;
+            add_op(a, p, vec![])
+        }
+        CompanyCmd::List(l) => Op::List(l),
+        CompanyCmd::Show(a) => Op::Show(a),
+        CompanyCmd::Edit(e) => {
+            let p = e.fields.pairs()?;
+            edit_op(e, p, vec![])
+        }
+        CompanyCmd::Comment(c) => Op::Comment(c),
+        CompanyCmd::Delete(d) => Op::Delete(d),
+    };
+    run_op(s, Entity::Company, op)
+}
+
+/// Runs a deal command.
+pub fn run_deal(s: &mut Session, c: DealCmd) -> anyhow::Result<()> {
+    let op = match c {
+        DealCmd::Add(a) => {
+            let p = a.fields.pairs()?;
+            add_op(a, p, vec![])
+        }
+        DealCmd::List(l) => Op::List(l),
+        DealCmd::Show(a) => Op::Show(a),
+        DealCmd::Edit(e) => {
+            let p = e.fields.pairs()?;
+            edit_op(e, p, vec![])
+        }
+        DealCmd::Move(m) => Op::Move(m),
+        DealCmd::Comment(c) => Op::Comment(c),
+        DealCmd::Delete(d) => Op::Delete(d),
+    };
+    run_op(s, Entity::Deal, op)
+}
+
+fn entity_args(entity: Entity, id: i64) -> [(&'static str, String); 2] {
+    [("entity", entity_word(entity)), ("id", id.to_string())]
+}
+
+fn say(key: &str, args: &[(&str, String)]) {
+    let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    println!("{}", tr(key, &refs));
+}
+
+fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
+    let region = s.store.options().region;
+    let currency = s.store.options().currency;
+    match op {
+        Op::Add {
+            pairs,
+            comms,
+            input,
+            companies,
+        } => {
+            let mut rec = match &input {
+                Some(src) => json_input(entity, src, region, currency)?,
+                None => RecordInput {
+                    origin: Some("manual".into()),
+                    ..Default::default()
+                },
+            };
+            rec.fields.extend(pairs);
+            rec.comms.add.extend(comms.for_add(region)?.add);
+            rec.companies.extend(companies);
+            let saved = s.store.create(entity, &rec)?;
+            let record = s.store.get(entity, saved.id)?;
+            if s.json {
+                let mut j = record.to_json();
+                j["repeat_of"] = json!(saved.repeat_of);
+                output::json(&j);
+            } else {
+                say("msg.created", &entity_args(entity, saved.id));
+                for r in &saved.repeat_of {
+                    say(
+                        "msg.repeat_lead",
+                        &[("what", entity_word(r.entity)), ("id", r.id.to_string())],
+                    );
+                }
+            }
+        }
+        Op::List(l) => {
+            let rows = s.store.list(entity, &l.filter()?)?;
+            if s.json {
+                output::json(&json!(rows));
+            } else {
+                output::summaries(entity, &rows);
+            }
+        }
+        Op::Show(a) => {
+            let record = s.store.get(entity, a.id)?;
+            let timeline = s.store.timeline(entity, a.id, a.timeline)?;
+            if s.json {
+                let mut j = record.to_json();
+                j["timeline"] = json!(timeline);
+                output::json(&j);
+            } else {
+                output::record(&record, &timeline);
+            }
+        }
+        Op::Edit {
+            id,
+            pairs,
+            comms,
+            comm_edit,
+            if_version,
+            input,
+            companies,
+        } => {
+            let mut rec = match &input {
+                Some(src) => {
+                    let mut r = json_input(entity, src, region, currency)?;
+                    // A shown record fed back keeps its fixed fields (stage, pipeline): drop
+                    // them when unchanged, so `show --json | edit ID -` works.
+                    let current = s.store.get(entity, id)?;
+                    r.fields.retain(|(k, v)| match entity.field(k) {
+                        Some(spec) if !spec.editable => {
+                            current.get(spec.key).map(|c| match c {
+                                crate::store::records::Shown::Ref(r) => r.code.eq_ignore_ascii_case(v) || r.name == *v,
+                                other => other.text() == *v,
+                            }) != Some(true)
+                        }
+                        _ => true,
+                    });
+                    // JSON lists are the whole list: replace rather than add.
+                    let added = std::mem::take(&mut r.comms.add);
+                    for c in added {
+                        r.comms.replace.entry(c.kind).or_default().push(c);
+                    }
+                    r
+                }
+                None => RecordInput::default(),
+            };
+            rec.fields.extend(pairs);
+            let change = comms.for_edit(&comm_edit, region)?;
+            rec.comms.replace.extend(change.replace);
+            rec.comms.add.extend(change.add);
+            rec.comms.remove.extend(change.remove);
+            rec.companies.extend(companies);
+            if rec.fields.is_empty()
+                && rec.comms.replace.is_empty()
+                && rec.comms.add.is_empty()
+                && rec.comms.remove.is_empty()
+                && rec.companies.is_empty()
+            {
+                bail!(
+                    "nothing to change: give at least one field flag (see `prospect {} edit --help`)",
+                    entity.code()
+                );
+            }
+            let saved = s.store.update(entity, id, if_version, &rec)?;
+            if s.json {
+                let mut j = s.store.get(entity, id)?.to_json();
+                j["changed"] = json!(saved.changed);
+                output::json(&j);
+            } else if saved.changed.is_empty() {
+                println!(
+                    "{}",
+                    tr(
+                        "msg.unchanged",
+                        &[("entity", &entity_word(entity)), ("id", &id.to_string())]
+                    )
+                );
+            } else {
+                let mut a = entity_args(entity, id).to_vec();
+                a.push(("version", saved.version.to_string()));
+                say("msg.updated", &a);
+            }
+        }
+        Op::Move(m) => {
+            let moved = s
+                .store
+                .move_stage(entity, m.id, &m.stage, m.reason.as_deref(), m.if_version)?;
+            if s.json {
+                output::json(&json!(moved));
+            } else {
+                let mut a = entity_args(entity, m.id).to_vec();
+                a.push(("from", moved.from.name.clone()));
+                a.push(("to", moved.to.name.clone()));
+                say("msg.moved", &a);
+            }
+        }
+        Op::Comment(c) => {
+            s.store.comment(entity, c.id, &c.text.join(" "))?;
+            if s.json {
+                output::json(&json!({"entity": entity.code(), "id": c.id, "commented": true}));
+            } else {
+                say("msg.commented", &entity_args(entity, c.id));
+            }
+        }
+        Op::Delete(d) => {
+            s.store.delete(entity, d.id, d.if_version)?;
+            if s.json {
+                output::json(&json!({"entity": entity.code(), "id": d.id, "deleted": true}));
+            } else {
+                say("msg.deleted", &entity_args(entity, d.id));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `prospect search TEXT`.
+pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<()> {
+    if text.trim().is_empty() {
+        return Err(StoreError::Field(crate::domain::FieldError::new("text", crate::domain::Problem::Required)).into());
+    }
+    let hits = s.store.search(text, limit)?;
+    if s.json {
+        output::json(&json!(hits));
+    } else if hits.is_empty() {
+        println!("{}", tr("label.no_records", &[]));
+    } else {
+        for h in hits {
+            println!("{:<8} #{:<7} {}", entity_word(h.entity), h.id, h.title);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,445 @@
+//! `prospect demo`: realistic, deterministic demo data (French and English names, phones,
+//! companies, stages, sources, users, dates and activities). The same seed gives the same data.
+//! Records go through the store's normal create path, so search, match keys and timelines are
+//! exactly what real use would make; everything is written in one transaction.
+
+use crate::domain::activity::{ActivityKind, Priority};
+use crate::domain::comm::{Comm, CommKind};
+use crate::domain::fields::Entity;
+use crate::store::activities::{self, NewActivity};
+use crate::store::records::create_in;
+use crate::store::{RecordInput, Result, Store, StoreError, WriteCtx};
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+/// How much to generate.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoOptions {
+    /// Leads; contacts, companies, deals and activities scale from it (1/5, 1/10, 1/10, 2x).
+    pub leads: usize,
+    /// Seed of the generator.
+    pub seed: u64,
+}
+
+/// What was generated.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemoReport {
+    /// Leads created.
+    pub leads: usize,
+    /// Contacts created.
+    pub contacts: usize,
+    /// Companies created.
+    pub companies: usize,
+    /// Deals created.
+    pub deals: usize,
+    /// Activities created.
+    pub activities: usize,
+    /// Wall time, in seconds.
+    pub seconds: f64,
+}
+
+#[derive(Deserialize)]
+struct Names {
+    first_fr: Vec<String>,
+    last_fr: Vec<String>,
+    first_en: Vec<String>,
+    last_en: Vec<String>,
+    company_prefix: Vec<String>,
+    company_suffix: Vec<String>,
+    industries: Vec<String>,
+    cities: Vec<String>,
+    lead_titles: Vec<String>,
+    activity_subjects: Vec<String>,
+}
+
+const DEMO_USERS: &[(&str, &str, &str)] = &[
+    ("alice", "Alice Martin", "Ventes Paris"),
+    ("bruno", "Bruno Leroy", "Ventes Paris"),
+    ("chloe", "Chloé Dubois", "Ventes Lyon"),
+    ("david", "David Smith", "Sales London"),
+    ("emma", "Emma Johnson", "Sales London"),
+];
+
+struct Gen {
+    rng: fastrand::Rng,
+    names: Names,
+}
+
+fn ascii(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            let mapped = match c {
+                'à' | 'â' | 'ä' => 'a',
+                'é' | 'è' | 'ê' | 'ë' | 'É' => 'e',
+                'î' | 'ï' => 'i',
+                'ô' | 'ö' => 'o',
+                'ù' | 'û' | 'ü' => 'u',
+                'ç' => 'c',
+                c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+                _ => return None,
+            };
+            Some(mapped)
+        })
+        .collect()
+}
+
+impl Gen {
+    fn pick<'a>(&mut self, list: &'a [String]) -> &'a str {
+        &list[self.rng.usize(..list.len())]
+    }
+
+    /// A person: (first, last, French?).
+    fn person(&mut self) -> (String, String, bool) {
+        let french = self.rng.u8(..100) < 70;
+        let (f, l) = if french {
+            (
+                self.pick(&self.names.first_fr.clone()).to_string(),
+                self.pick(&self.names.last_fr.clone()).to_string(),
+            )
+        } else {
+            (
+                self.pick(&self.names.first_en.clone()).to_string(),
+                self.pick(&self.names.last_en.clone()).to_string(),
+            )
+        };
+        (f, l, french)
+    }
+
+    fn company(&mut self) -> String {
+        let p = self.pick(&self.names.company_prefix.clone()).to_string();
+        let s = self.pick(&self.names.company_suffix.clone()).to_string();
+        let last = self.pick(&self.names.last_fr.clone()).to_string();
+        match self.rng.u8(..3) {
+            0 => format!("{p} {last}"),
+            1 => format!("{p} {s}"),
+            _ => format!("{last} {s}"),
+        }
+    }
+
+    /// A valid phone number, national French form most of the time. Foreign formats are
+    /// checked against the phone rules and replaced by a French number if invalid.
+    fn phone(&mut self, french: bool) -> String {
+        for _ in 0..4 {
+            let p = self.phone_candidate(french);
+            if crate::domain::dedup::phone_key(&p, crate::domain::dedup::PhoneRegion::FR).is_some() {
+                return p;
+            }
+        }
+        self.phone_candidate(true)
+    }
+
+    fn phone_candidate(&mut self, french: bool) -> String {
+        let n = self.rng.u32(0..100_000_000);
+        if french {
+            // Metropolitan French mobiles: 06 0x-08x and 07 3x-07 9x.
+            let prefix = [
+                "60", "61", "62", "64", "65", "66", "67", "68", "73", "74", "75", "76", "77", "78", "79",
+            ];
+            let d = format!("{}{:07}", prefix[self.rng.usize(..prefix.len())], n % 10_000_000);
+            format!("0{} {} {} {} {}", &d[0..1], &d[1..3], &d[3..5], &d[5..7], &d[7..9])
+        } else {
+            match self.rng.u8(..4) {
+                0 => format!("+44 7911 {:06}", n % 1_000_000),
+                1 => format!("+32 470 {:02} {:02} {:02}", n % 100, n / 100 % 100, n / 10_000 % 100),
+                2 => format!("+41 79 {:03} {:02} {:02}", n % 1000, n / 1000 % 100, n / 100_000 % 100),
+                _ => format!("+1 212 {}{:02} {:04}", 2 + n % 8, n / 10 % 100, n / 1000 % 10_000),
+            }
+        }
+    }
+}
+
+fn pairs(items: &[(&str, String)]) -> Vec<(String, String)> {
+    items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+fn comm(kind: CommKind, label: &str, value: &str, ctx: &WriteCtx) -> Result<Comm> {
+    Ok(Comm::new(kind, label, value, ctx.region)?)
+}
+
+/// Generates demo data into `store` (administrators only).
+pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
+    store.require_admin("load demo data")?;
+    let started = Instant::now();
+    let names: Names = toml::from_str(include_str!("../assets/demo/names.toml"))
+        .map_err(|e| StoreError::Rule(format!("demo name lists: {e}")))?;
+    let mut g = Gen {
+        rng: fastrand::Rng::with_seed(opts.seed),
+        names,
+    };
+    let n_leads = opts.leads;
+    let n_companies = (n_leads / 10).max(1);
+    let n_contacts = (n_leads / 5).max(1);
+    let n_deals = (n_leads / 10).max(1);
+    let now = store.now();
+    const DAY: i64 = 86_400_000;
+    let report = store.write(|tx, base| {
+        // Users, in their departments.
+        let mut user_ids = Vec::new();
+        for (login, name, dept) in DEMO_USERS {
+            tx.execute("INSERT OR IGNORE INTO departments (name) VALUES (?1)", [dept])?;
+            tx.execute(
+                "INSERT OR IGNORE INTO users (login, display_name, department_id, created_at) \
+                 VALUES (?1, ?2, (SELECT id FROM departments WHERE name = ?3), ?4)",
+                rusqlite::params![login, name, dept, now],
+            )?;
+            user_ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [login], |r| r.get::<_, i64>(0))?);
+        }
+        let logins: Vec<&str> = DEMO_USERS.iter().map(|u| u.0).collect();
+        let sources: Vec<String> = crate::store::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
+        let at = |g: &mut Gen, days_back: i64| now - g.rng.i64(0..days_back.max(1) * DAY);
+        let ctx_for = |g: &mut Gen, created: i64| {
+            let u = g.rng.usize(..user_ids.len());
+            (
+                WriteCtx {
+                    now: created,
+                    user_id: Some(user_ids[u]),
+                    ..*base
+                },
+                logins[u],
+            )
+        };
+
+        let mut company_ids = Vec::with_capacity(n_companies);
+        for _ in 0..n_companies {
+            let created = at(&mut g, 720);
+            let (ctx, login) = ctx_for(&mut g, created);
+            let title = g.company();
+            let slug = ascii(&title);
+            let mut input = RecordInput {
+                fields: pairs(&[
+                    ("title", title.clone()),
+                    (
+                        "company_type",
+                        ["customer", "customer", "partner", "supplier", "competitor"][g.rng.usize(..5)].into(),
+                    ),
+                    ("industry", g.pick(&g.names.industries.clone()).to_string()),
+                    (
+                        "employees",
+                        ["1-49", "50-249", "250-499", "500+"][g.rng.usize(..4)].into(),
+                    ),
+                    ("address", g.pick(&g.names.cities.clone()).to_string()),
+                    ("responsible", login.into()),
+                ]),
+                origin: Some("demo".into()),
+                ..Default::default()
+            };
+            let french = g.rng.u8(..100) < 70;
+            let phone = g.phone(french);
+            input.comms.add.push(comm(CommKind::Phone, "work", &phone, &ctx)?);
+            input
+                .comms
+                .add
+                .push(comm(CommKind::Web, "work", &format!("www.{slug}.example"), &ctx)?);
+            company_ids.push(create_in(tx, &ctx, Entity::Company, &input)?.id);
+        }
+
+        let mut contact_phones: Vec<String> = Vec::with_capacity(n_contacts);
+        for i in 0..n_contacts {
+            let created = at(&mut g, 540);
+            let (ctx, login) = ctx_for(&mut g, created);
+            let (first, last, french) = g.person();
+            let phone = g.phone(french);
+            let mut input = RecordInput {
+                fields: pairs(&[
+                    ("first_name", first.clone()),
+                    ("last_name", last.clone()),
+                    (
+                        "contact_type",
+                        ["client", "client", "partner", "supplier", "other"][g.rng.usize(..5)].into(),
+                    ),
+                    (
+                        "position",
+                        [
+                            "Directeur commercial",
+                            "Gérant",
+                            "CEO",
+                            "Office manager",
+                            "Acheteur",
+                            "CTO",
+                        ][g.rng.usize(..6)]
+                        .into(),
+                    ),
+                    ("responsible", login.into()),
+                ]),
+                origin: Some("demo".into()),
+                ..Default::default()
+            };
+            input.comms.add.push(comm(CommKind::Phone, "mobile", &phone, &ctx)?);
+            input.comms.add.push(comm(
+                CommKind::Email,
+                "work",
+                &format!("{}.{}{i}@example.com", ascii(&first), ascii(&last)),
+                &ctx,
+            )?);
+            if g.rng.u8(..100) < 70 {
+                input
+                    .companies
+                    .push(company_ids[g.rng.usize(..company_ids.len())].to_string());
+            }
+            create_in(tx, &ctx, Entity::Contact, &input)?;
+            contact_phones.push(phone);
+        }
+
+        let stages = [
+            "NEW",
+            "NEW",
+            "NEW",
+            "IN_PROCESS",
+            "IN_PROCESS",
+            "PROCESSED",
+            "PROCESSED",
+            "CONVERTED",
+            "JUNK",
+            "JUNK",
+        ];
+        let mut activities = 0;
+        let mut lead_ids = Vec::with_capacity(n_leads);
+        for i in 0..n_leads {
+            let created = at(&mut g, 180);
+            let (ctx, login) = ctx_for(&mut g, created);
+            let (first, last, french) = g.person();
+            let company = if g.rng.u8(..100) < 60 {
+                g.company()
+            } else {
+                String::new()
+            };
+            let title = format!(
+                "{} — {}",
+                g.pick(&g.names.lead_titles.clone()),
+                if company.is_empty() {
+                    format!("{first} {last}")
+                } else {
+                    company.clone()
+                }
+            );
+            let mut fields = pairs(&[
+                ("title", title),
+                ("first_name", first.clone()),
+                ("last_name", last.clone()),
+                ("company_title", company),
+                ("stage", stages[g.rng.usize(..stages.len())].into()),
+                ("source", sources[g.rng.usize(..sources.len())].clone()),
+                ("responsible", login.into()),
+            ]);
+            if g.rng.u8(..100) < 60 {
+                fields.push(("amount".into(), (g.rng.i64(50..5000) * 1000).to_string()));
+                fields.push(("currency".into(), "EUR".into()));
+            }
+            let mut input = RecordInput {
+                fields,
+                origin: Some("demo".into()),
+                ..Default::default()
+            };
+            // One lead in ten comes back from an existing client: a repeat lead.
+            let phone = if g.rng.u8(..10) == 0 {
+                contact_phones[g.rng.usize(..contact_phones.len())].clone()
+            } else {
+                g.phone(french)
+            };
+            input.comms.add.push(comm(CommKind::Phone, "mobile", &phone, &ctx)?);
+            input.comms.add.push(comm(
+                CommKind::Email,
+                "work",
+                &format!("{}.{}.{i}@example.org", ascii(&first), ascii(&last)),
+                &ctx,
+            )?);
+            let id = create_in(tx, &ctx, Entity::Lead, &input)?.id;
+            lead_ids.push(id);
+            for _ in 0..2 {
+                let deadline = now + g.rng.i64(-30 * DAY..30 * DAY);
+                let deadline = deadline - deadline % (15 * 60_000);
+                let kind = [
+                    ActivityKind::Call,
+                    ActivityKind::Call,
+                    ActivityKind::Meeting,
+                    ActivityKind::Task,
+                    ActivityKind::Email,
+                ][g.rng.usize(..5)];
+                activities::insert(
+                    tx,
+                    &ctx,
+                    &NewActivity {
+                        kind,
+                        subject: g.pick(&g.names.activity_subjects.clone()).to_string(),
+                        deadline,
+                        duration_minutes: Some(30),
+                        priority: [Priority::Low, Priority::Medium, Priority::Medium, Priority::High][g.rng.usize(..4)],
+                        responsible_id: ctx.user_id,
+                        completed: deadline < now && g.rng.u8(..10) < 7,
+                        bindings: vec![(Entity::Lead, id)],
+                    },
+                )?;
+                activities += 1;
+            }
+        }
+
+        let deal_stages = [
+            "NEW",
+            "PREPARATION",
+            "PREPAYMENT_INVOICE",
+            "EXECUTING",
+            "FINAL_INVOICE",
+            "WON",
+            "LOSE",
+        ];
+        for _ in 0..n_deals {
+            let created = at(&mut g, 365);
+            let (ctx, login) = ctx_for(&mut g, created);
+            let company = company_ids[g.rng.usize(..company_ids.len())];
+            let company_title = crate::store::records::title_of(tx, Entity::Company, company)?;
+            let input = RecordInput {
+                fields: pairs(&[
+                    ("title", format!("Contrat {company_title}")),
+                    ("stage", deal_stages[g.rng.usize(..deal_stages.len())].into()),
+                    ("amount", (g.rng.i64(1..200) * 500).to_string()),
+                    ("currency", "EUR".into()),
+                    ("probability", (g.rng.u8(1..10) as i64 * 10).to_string()),
+                    ("company", company.to_string()),
+                    ("responsible", login.into()),
+                    (
+                        "lead",
+                        lead_ids
+                            .get(g.rng.usize(..lead_ids.len().max(1)))
+                            .map(|i| i.to_string())
+                            .unwrap_or_default(),
+                    ),
+                ]),
+                origin: Some("demo".into()),
+                ..Default::default()
+            };
+            create_in(tx, &ctx, Entity::Deal, &input)?;
+        }
+        crate::store::search::reindex_all(tx)?;
+        Ok(DemoReport {
+            leads: n_leads,
+            contacts: n_contacts,
+            companies: n_companies,
+            deals: n_deals,
+            activities,
+            seconds: 0.0,
+        })
+    })?;
+    Ok(DemoReport {
+        seconds: started.elapsed().as_secs_f64(),
+        ..report
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dedup::{PhoneRegion, phone_key};
+
+    #[test]
+    fn generated_phones_are_valid_and_mostly_foreign_formats_survive() {
+        let names: Names = toml::from_str(include_str!("../assets/demo/names.toml")).unwrap();
+        let mut g = Gen { rng: fastrand::Rng::with_seed(1), names };
+        let mut foreign = 0;
+        for i in 0..2000 {
+            let p = g.phone(i % 2 == 0);
+            assert!(phone_key(&p, PhoneRegion::FR).is_some(), "{p}");
+            foreign += p.starts_with('+') as usize;
+        }
+        assert!(foreign > 500, "only {foreign} foreign numbers");
+    }
+}

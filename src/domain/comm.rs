@@ -1,0 +1,161 @@
+//! Multi-value communications (phones, e-mails, websites, messengers), each with a type and a
+//! normal form indexed for duplicate matching.
+
+use super::dedup::{self, PhoneRegion};
+use super::error::{FieldError, Problem};
+use serde::{Deserialize, Serialize};
+
+/// What kind of channel a communication is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum CommKind {
+    /// Telephone number, normalised to E.164.
+    Phone,
+    /// E-mail address, normalised to lowercase.
+    Email,
+    /// Website.
+    Web,
+    /// Messenger handle.
+    Messenger,
+}
+
+impl CommKind {
+    /// Stored form and CLI flag name.
+    pub fn code(self) -> &'static str {
+        match self {
+            CommKind::Phone => "phone",
+            CommKind::Email => "email",
+            CommKind::Web => "web",
+            CommKind::Messenger => "messenger",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Phone, Self::Email, Self::Web, Self::Messenger]
+            .into_iter()
+            .find(|k| k.code() == s)
+    }
+
+    /// The labels this kind accepts; the first is the default.
+    pub fn labels(self) -> &'static [&'static str] {
+        match self {
+            CommKind::Phone => &["work", "mobile", "home", "fax", "other"],
+            CommKind::Email => &["work", "home", "other"],
+            CommKind::Web => &["work", "personal", "other"],
+            CommKind::Messenger => &["telegram", "whatsapp", "signal", "skype", "other"],
+        }
+    }
+}
+
+/// One phone, e-mail, website or messenger of a record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comm {
+    /// Channel.
+    pub kind: CommKind,
+    /// Type within the channel (`mobile`, `work`...).
+    #[serde(rename = "type")]
+    pub label: String,
+    /// As the user wrote it.
+    pub value: String,
+    /// Normal form used for matching (E.164, lowercase address...).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub normalized: String,
+}
+
+impl Comm {
+    /// Validates and normalises one value. `label` empty means the kind's default.
+    pub fn new(kind: CommKind, label: &str, value: &str, region: PhoneRegion) -> Result<Comm, FieldError> {
+        let field = kind.code();
+        let label = label.trim().to_lowercase();
+        let label = if label.is_empty() {
+            kind.labels()[0].to_string()
+        } else {
+            label
+        };
+        if !kind.labels().contains(&label.as_str()) {
+            return Err(FieldError::new(
+                field,
+                Problem::Choice {
+                    value: label,
+                    accepted: kind.labels().iter().map(|s| s.to_string()).collect(),
+                },
+            ));
+        }
+        let value = value.trim().to_string();
+        if value.is_empty() {
+            return Err(FieldError::new(field, Problem::Required));
+        }
+        if value.chars().count() > 255 {
+            return Err(FieldError::new(field, Problem::TooLong { max: 255 }));
+        }
+        let normalized = match kind {
+            CommKind::Phone => dedup::phone_key(&value, region).ok_or_else(|| {
+                FieldError::new(
+                    field,
+                    Problem::Phone {
+                        value: value.clone(),
+                        region: region.code(),
+                    },
+                )
+            })?,
+            CommKind::Email => {
+                if !dedup::is_valid_email(&value) {
+                    return Err(FieldError::new(field, Problem::Email { value }));
+                }
+                dedup::email_key(&value)
+            }
+            CommKind::Web => {
+                if !dedup::is_valid_web(&value) {
+                    return Err(FieldError::new(field, Problem::Web { value }));
+                }
+                dedup::web_key(&value)
+            }
+            CommKind::Messenger => value.to_lowercase(),
+        };
+        Ok(Comm {
+            kind,
+            label,
+            value,
+            normalized,
+        })
+    }
+
+    /// Parses the CLI form `[TYPE:]VALUE` (`mobile:06 12 34 56 78`, `https://x.fr` stays whole).
+    pub fn parse_typed(kind: CommKind, text: &str, region: PhoneRegion) -> Result<Comm, FieldError> {
+        if let Some((prefix, rest)) = text.split_once(':') {
+            let p = prefix.trim().to_lowercase();
+            if kind.labels().contains(&p.as_str()) {
+                return Comm::new(kind, &p, rest, region);
+            }
+        }
+        Comm::new(kind, "", text, region)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_values_parse() {
+        let r = PhoneRegion::FR;
+        let c = Comm::parse_typed(CommKind::Phone, "mobile:06 12 34 56 78", r).unwrap();
+        assert_eq!((c.label.as_str(), c.normalized.as_str()), ("mobile", "+33612345678"));
+        let w = Comm::parse_typed(CommKind::Web, "https://www.acme.fr/", r).unwrap();
+        assert_eq!((w.label.as_str(), w.normalized.as_str()), ("work", "acme.fr"));
+        let e = Comm::parse_typed(CommKind::Email, "home:Ann@X.org", r).unwrap();
+        assert_eq!((e.label.as_str(), e.normalized.as_str()), ("home", "ann@x.org"));
+    }
+
+    #[test]
+    fn bad_values_name_the_field() {
+        let r = PhoneRegion::FR;
+        let err = Comm::parse_typed(CommKind::Email, "nope", r).unwrap_err();
+        assert_eq!(err.field, "email");
+        let err = Comm::parse_typed(CommKind::Phone, "12", r).unwrap_err();
+        assert!(matches!(err.problem, Problem::Phone { .. }));
+        let err = Comm::new(CommKind::Phone, "pager", "0612345678", r).unwrap_err();
+        assert!(matches!(err.problem, Problem::Choice { .. }));
+    }
+}

@@ -1,0 +1,173 @@
+//! Duplicate matching (SPEC D1): the normal forms that make two spellings of a name, an e-mail
+//! or a phone number compare equal. Both repeat-lead detection and duplicate search use these.
+
+use phonenumber::country::Id as CountryId;
+use std::str::FromStr;
+
+/// Default region for phone numbers written without a country code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhoneRegion(CountryId);
+
+impl PhoneRegion {
+    /// France: the default for a new configuration.
+    pub const FR: PhoneRegion = PhoneRegion(CountryId::FR);
+
+    /// Parses a two-letter ISO 3166 code (`FR`, `be`, `CA`).
+    pub fn parse(code: &str) -> Option<PhoneRegion> {
+        CountryId::from_str(&code.trim().to_ascii_uppercase())
+            .ok()
+            .map(PhoneRegion)
+    }
+
+    /// Two-letter code.
+    pub fn code(self) -> String {
+        format!("{:?}", self.0)
+    }
+}
+
+/// Normal form of a person's or company's name: trimmed, case-folded, inner spaces collapsed.
+/// Returns `None` when nothing is left.
+pub fn name_key<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut out = String::new();
+    for word in parts.into_iter().flat_map(|p| p.split_whitespace()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Normal form of an e-mail address: trimmed and lowercased.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Whether `email` is an address we accept (RFC 5322 addr-spec with a dotted domain).
+pub fn is_valid_email(email: &str) -> bool {
+    let e = email.trim();
+    email_address::EmailAddress::from_str(e).is_ok()
+        && e.rsplit('@')
+            .next()
+            .is_some_and(|d| d.contains('.') && !d.ends_with('.'))
+}
+
+/// Normal form of a phone number: E.164 (`+33612345678`). Numbers without a country code are
+/// read in `region`. `None` when it is not a valid number.
+pub fn phone_key(phone: &str, region: PhoneRegion) -> Option<String> {
+    let trimmed = phone.trim();
+    if trimmed.is_empty() || trimmed.chars().any(|c| c.is_alphabetic()) {
+        return None;
+    }
+    let parsed = phonenumber::parse(Some(region.0), trimmed).ok()?;
+    if !phonenumber::is_valid(&parsed) {
+        return None;
+    }
+    Some(parsed.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// Normal form of a web address: lowercase, without scheme, `www.` or trailing slash.
+pub fn web_key(url: &str) -> String {
+    let lower = url.trim().to_lowercase();
+    let no_scheme = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let no_www = no_scheme.strip_prefix("www.").unwrap_or(no_scheme);
+    no_www.trim_end_matches('/').to_string()
+}
+
+/// Whether `url` looks like a web address: a dotted host, no spaces.
+pub fn is_valid_web(url: &str) -> bool {
+    let key = web_key(url);
+    let host = key.split('/').next().unwrap_or("");
+    !key.contains(char::is_whitespace) && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn names_fold_case_and_spaces() {
+        assert_eq!(name_key(["  Jean ", "DUPONT"]), Some("jean dupont".into()));
+        assert_eq!(name_key(["Élodie   Martin"]), Some("élodie martin".into()));
+        assert_eq!(name_key(["", "  "]), None);
+    }
+
+    #[test]
+    fn phones_compare_across_formats() {
+        let fr = PhoneRegion::FR;
+        let a = phone_key("06 12 34 56 78", fr).unwrap();
+        assert_eq!(a, "+33612345678");
+        assert_eq!(phone_key("+33 6 12 34 56 78", fr).unwrap(), a);
+        assert_eq!(phone_key("+33 (0)6.12.34.56.78", fr).unwrap(), a);
+        assert_eq!(phone_key("0033 612345678", fr).unwrap(), a);
+        // Another region reads the national form differently.
+        let be = PhoneRegion::parse("BE").unwrap();
+        assert_ne!(phone_key("0470 12 34 56", be), phone_key("0470 12 34 56", fr));
+        assert_eq!(phone_key("12", fr), None);
+        assert_eq!(phone_key("call me", fr), None);
+    }
+
+    #[test]
+    fn emails_and_webs() {
+        assert_eq!(email_key("  Jean.Dupont@Example.FR "), "jean.dupont@example.fr");
+        assert!(is_valid_email("a.b@c.fr"));
+        assert!(!is_valid_email("a.b@c"));
+        assert!(!is_valid_email("not an email"));
+        assert!(!is_valid_email("x@"));
+        assert_eq!(web_key("https://www.Example.com/"), "example.com");
+        assert!(is_valid_web("example.com/contact"));
+        assert!(!is_valid_web("no spaces.com allowed"));
+        assert!(!is_valid_web("localhost"));
+    }
+
+    /// Metropolitan French mobiles: 06 0x-08x (06 9x and 06 3x are partly overseas or
+    /// unassigned) and 07 3x-07 9x.
+    fn french_mobile() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec![
+                "60", "61", "62", "64", "65", "66", "67", "68", "73", "74", "75", "76", "77", "78", "79",
+            ]),
+            0u32..10_000_000,
+        )
+            .prop_map(|(p, n)| format!("{p}{n:07}"))
+    }
+
+    proptest! {
+        #[test]
+        fn phone_key_ignores_formatting(digits in french_mobile(), style in 0usize..5) {
+            let d = &digits;
+            let rest = &d[1..];
+            let pairs: Vec<&str> = (0..rest.len()).step_by(2).map(|i| &rest[i..i + 2]).collect();
+            let written = match style {
+                0 => format!("0{d}"),
+                1 => format!("+33 {d}"),
+                2 => format!("0{} {}", &d[..1], pairs.join(" ")),
+                3 => format!("+33 (0){}", d),
+                _ => format!("0033{d}"),
+            };
+            let key = phone_key(&written, PhoneRegion::FR);
+            prop_assert_eq!(key.clone(), Some(format!("+33{d}")));
+            // Idempotent: the normal form normalises to itself.
+            prop_assert_eq!(phone_key(&key.unwrap(), PhoneRegion::FR), Some(format!("+33{d}")));
+        }
+
+        #[test]
+        fn email_key_is_idempotent(local in "[A-Za-z0-9._]{1,12}", domain in "[A-Za-z]{1,10}\\.[A-Za-z]{2,3}") {
+            let e = format!("  {local}@{domain} ");
+            let k = email_key(&e);
+            prop_assert_eq!(email_key(&k), k.clone());
+            prop_assert_eq!(email_key(&e.to_uppercase()), k);
+        }
+
+        #[test]
+        fn name_key_is_idempotent(s in "\\PC{0,30}") {
+            if let Some(k) = name_key([s.as_str()]) {
+                prop_assert_eq!(name_key([k.as_str()]), Some(k.clone()));
+            }
+        }
+    }
+}

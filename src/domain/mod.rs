@@ -1,0 +1,15 @@
+//! Types and rules of the CRM, free of I/O so that the TUI, the CLI and the store share one
+//! source of truth for every rule (stage semantics, money, duplicate matching, access).
+
+pub mod access;
+pub mod activity;
+pub mod comm;
+pub mod dedup;
+pub mod error;
+pub mod fields;
+pub mod money;
+pub mod stage;
+pub mod timeline;
+pub mod when;
+
+pub use error::{FieldError, Problem};

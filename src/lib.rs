@@ -1,0 +1,11 @@
+//! Prospect: a keyboard-driven CRM on one SQLite file.
+//!
+//! Layers, each using only those below it: `domain` (types and rules, no I/O), `store`
+//! (SQLite), `io` (file formats), and the front ends `cli` (and later `tui`).
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod store;

@@ -1,0 +1,5 @@
+//! The `prospect` binary: all the work is in the library.
+
+fn main() -> std::process::ExitCode {
+    prospect::cli::main()
+}

@@ -1,0 +1,123 @@
+//! `db check` and `db backup`: integrity, foreign keys and our own invariants; consistent
+//! online copies through SQLite's backup API.
+
+use super::{Result, Store, StoreError, refs};
+use crate::domain::fields::Entity;
+use crate::domain::stage;
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+use std::path::Path;
+
+/// Findings of `db check`; empty lists mean healthy.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CheckReport {
+    /// Lines of `PRAGMA integrity_check` other than `ok`.
+    pub integrity: Vec<String>,
+    /// Rows of `PRAGMA foreign_key_check`.
+    pub foreign_keys: Vec<String>,
+    /// Broken rules of Prospect itself (stage order, stages of another pipeline, search index).
+    pub invariants: Vec<String>,
+    /// Records per entity.
+    pub counts: Vec<(Entity, i64)>,
+}
+
+impl CheckReport {
+    /// Whether nothing was found.
+    pub fn is_ok(&self) -> bool {
+        self.integrity.is_empty() && self.foreign_keys.is_empty() && self.invariants.is_empty()
+    }
+}
+
+fn strings(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let n = stmt.column_count();
+    let rows = stmt.query_map([], |r| {
+        let mut parts = Vec::new();
+        for i in 0..n {
+            let v: rusqlite::types::Value = r.get(i)?;
+            parts.push(match v {
+                rusqlite::types::Value::Null => "NULL".into(),
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Real(f) => f.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                rusqlite::types::Value::Blob(_) => "<blob>".into(),
+            });
+        }
+        Ok(parts.join(" "))
+    })?;
+    rows.collect()
+}
+
+impl Store {
+    /// Checks the file: SQLite integrity, foreign keys, and Prospect's invariants.
+    pub fn check(&self) -> Result<CheckReport> {
+        let c = self.conn();
+        let mut report = CheckReport {
+            integrity: strings(c, "PRAGMA integrity_check")?
+                .into_iter()
+                .filter(|l| l != "ok")
+                .collect(),
+            foreign_keys: strings(c, "PRAGMA foreign_key_check")?,
+            ..Default::default()
+        };
+        for entity in [Entity::Lead, Entity::Deal] {
+            for p in refs::pipelines(c, entity)? {
+                let list = refs::stages(c, p.id)?;
+                if let Err(e) = stage::check_order(list.iter().map(|s| (s.code.as_str(), s.semantics))) {
+                    report
+                        .invariants
+                        .push(format!("{} pipeline {}: {e}", entity.code(), p.name));
+                }
+            }
+        }
+        let wrong = strings(
+            c,
+            "SELECT 'lead #' || l.id FROM leads l JOIN stages s ON s.id = l.stage_id JOIN pipelines p ON p.id = s.pipeline_id WHERE p.entity <> 'lead' \
+             UNION ALL SELECT 'deal #' || d.id FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.pipeline_id <> d.pipeline_id",
+        )?;
+        report.invariants.extend(
+            wrong
+                .into_iter()
+                .map(|w| format!("{w} sits in a stage of another pipeline")),
+        );
+        let mut indexed_total = 0;
+        for entity in Entity::ALL {
+            let n: i64 = c.query_row(&format!("SELECT count(*) FROM {}", entity.table()), [], |r| r.get(0))?;
+            report.counts.push((entity, n));
+            indexed_total += n;
+        }
+        let fts: i64 = c.query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
+        if fts != indexed_total {
+            report
+                .invariants
+                .push(format!("search index has {fts} entries for {indexed_total} records"));
+        }
+        Ok(report)
+    }
+
+    /// Writes a consistent copy of the file to `dest` while others may be writing. Refuses to
+    /// overwrite an existing file.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::Rule(format!(
+                "{}: already exists; choose another name or remove it first",
+                dest.display()
+            )));
+        }
+        if let Some(dir) = dest.parent()
+            && !dir.as_os_str().is_empty()
+            && !dir.is_dir()
+        {
+            return Err(StoreError::NoDirectory(dir.to_path_buf()));
+        }
+        let mut out =
+            Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+                .map_err(|e| StoreError::from_sqlite(e, dest))?;
+        let backup =
+            rusqlite::backup::Backup::new(self.conn(), &mut out).map_err(|e| StoreError::from_sqlite(e, dest))?;
+        backup
+            .run_to_completion(256, std::time::Duration::from_millis(20), None)
+            .map_err(|e| StoreError::from_sqlite(e, dest))?;
+        Ok(())
+    }
+}

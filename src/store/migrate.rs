@@ -1,0 +1,121 @@
+//! Numbered schema migrations, applied in place under an exclusive lock that re-reads the
+//! version, so two clients upgrading one shared file at once cannot both apply a step.
+
+use super::{Result, Store, StoreError};
+use crate::domain::stage::{self, StageDef};
+use rusqlite::{Transaction, TransactionBehavior, params};
+
+/// `PRAGMA application_id` of Prospect files ("PRSP").
+pub const APPLICATION_ID: i64 = 0x5052_5350;
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+
+/// Highest schema version this build knows.
+pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+fn header(store: &Store) -> Result<(i64, i64, i64)> {
+    let c = store.conn();
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| store.err(e))?;
+    let app: i64 = c
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| store.err(e))?;
+    let tables: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| store.err(e))?;
+    Ok((version, app, tables))
+}
+
+/// Brings the file to `LATEST`, refusing files of a newer version or of another program.
+pub fn run(store: &mut Store) -> Result<()> {
+    let (version, app, tables) = header(store)?;
+    if app != 0 && app != APPLICATION_ID {
+        return Err(StoreError::Foreign(store.path().to_path_buf()));
+    }
+    if version > LATEST {
+        return Err(StoreError::NewerSchema {
+            path: store.path().to_path_buf(),
+            found: version,
+            known: LATEST,
+        });
+    }
+    if version == LATEST {
+        return Ok(());
+    }
+    if version == 0 && tables > 0 {
+        return Err(StoreError::Foreign(store.path().to_path_buf()));
+    }
+    if store.read_only() {
+        return Err(StoreError::ReadOnly(store.path().to_path_buf()));
+    }
+    if version > 0 {
+        // An upgrade rewrites a file people depend on: keep a copy of how it was.
+        let copy = store.path().with_extension(format!("v{version}.backup.db"));
+        store.backup_to(&copy)?;
+    }
+    let path = store.path().to_path_buf();
+    let conn = store.conn();
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Exclusive)
+        .map_err(|e| StoreError::from_sqlite(e, &path))?;
+    let apply = || -> rusqlite::Result<()> {
+        // Another client may have upgraded while we waited for the lock.
+        let now_version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > now_version) {
+            tx.execute_batch(sql)?;
+            if *v == 1 {
+                seed(&tx)?;
+            }
+            tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
+        }
+        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
+        Ok(())
+    };
+    apply().map_err(|e| StoreError::from_sqlite(e, &path))?;
+    tx.commit().map_err(|e| StoreError::from_sqlite(e, &path))?;
+    Ok(())
+}
+
+/// Default pipelines, stages and sources of a new file.
+fn seed(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO pipelines (entity, name, sort) VALUES ('lead', 'Leads', 0)",
+        [],
+    )?;
+    insert_stages(tx, tx.last_insert_rowid(), &stage::default_lead_stages())?;
+    tx.execute(
+        "INSERT INTO pipelines (entity, name, sort) VALUES ('deal', 'General', 0)",
+        [],
+    )?;
+    insert_stages(tx, tx.last_insert_rowid(), &stage::default_deal_stages())?;
+    for (i, (code, name)) in stage::default_sources().into_iter().enumerate() {
+        tx.execute(
+            "INSERT INTO sources (code, name, sort) VALUES (?1, ?2, ?3)",
+            params![code, name, i as i64],
+        )?;
+    }
+    tx.execute("INSERT INTO settings (key, value) VALUES ('crm_mode', 'classic')", [])?;
+    Ok(())
+}
+
+/// Inserts stages in order; used by seeding and by new pipelines.
+pub fn insert_stages(tx: &Transaction, pipeline_id: i64, stages: &[StageDef]) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare(
+        "INSERT INTO stages (pipeline_id, code, name, color, semantics, sort) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, s) in stages.iter().enumerate() {
+        stmt.execute(params![
+            pipeline_id,
+            s.code,
+            s.name,
+            s.color,
+            s.semantics.code(),
+            i as i64 * 10
+        ])?;
+    }
+    Ok(())
+}

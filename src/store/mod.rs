@@ -1,0 +1,268 @@
+//! SQLite storage: opening a possibly shared file safely, migrations, and one module per
+//! aggregate. Every write runs in a short `BEGIN IMMEDIATE` transaction that also writes its
+//! timeline entries; every update checks the record's `version`.
+
+pub mod activities;
+mod error;
+mod maintenance;
+mod migrate;
+pub mod records;
+pub mod refs;
+pub mod search;
+pub mod settings;
+pub mod stages;
+pub mod timeline;
+pub mod users;
+
+pub use error::StoreError;
+pub use maintenance::CheckReport;
+pub use records::{CommsChange, ListFilter, Record, RecordInput, RecordSummary, Saved};
+
+use crate::domain::dedup::PhoneRegion;
+use crate::domain::fields::Entity;
+use crate::domain::money::Currency;
+use crate::domain::when::UnixMs;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Result of store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Schema version this build writes; files with a higher one are refused.
+pub const SCHEMA_VERSION: i64 = migrate::LATEST;
+
+/// Where "now" comes from: the system clock, or a fixed instant for reproducible tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Clock {
+    /// Real time.
+    #[default]
+    System,
+    /// Always this instant (unix ms).
+    Fixed(UnixMs),
+}
+
+impl Clock {
+    /// Current instant in unix milliseconds.
+    pub fn now_ms(self) -> UnixMs {
+        match self {
+            Clock::System => chrono::Utc::now().timestamp_millis(),
+            Clock::Fixed(ms) => ms,
+        }
+    }
+}
+
+/// How to open a file.
+#[derive(Clone, Debug)]
+pub struct OpenOptions {
+    /// Create the file if it does not exist (otherwise a missing file is an error).
+    pub create: bool,
+    /// Default region for phone numbers without a country code.
+    pub region: PhoneRegion,
+    /// Currency of new records that name none.
+    pub currency: Currency,
+    /// Source of "now".
+    pub clock: Clock,
+    /// How long a write waits for a busy file before giving up.
+    pub busy_limit: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            create: true,
+            region: PhoneRegion::FR,
+            currency: Currency::EUR,
+            clock: Clock::System,
+            busy_limit: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The current user of this process, as found in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentUser {
+    /// Row id.
+    pub id: i64,
+    /// Login.
+    pub login: String,
+    /// Administrators may change stages, sources and users.
+    pub is_admin: bool,
+}
+
+/// An open Prospect file. One per process (the TUI keeps it on its store worker).
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    opts: OpenOptions,
+    user: Option<CurrentUser>,
+}
+
+impl Store {
+    /// Opens (or creates) a file with the settings a shared file needs, upgrading its schema
+    /// in place. Refuses directories, non-database files and files from a newer Prospect.
+    pub fn open(path: &Path, opts: OpenOptions) -> Result<Store> {
+        let shown = path.to_path_buf();
+        if path.is_dir() {
+            return Err(StoreError::IsDirectory(shown));
+        }
+        let exists = path.exists();
+        if !exists {
+            if !opts.create {
+                return Err(StoreError::Missing(shown));
+            }
+            match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+                    return Err(StoreError::NoDirectory(dir.to_path_buf()));
+                }
+                _ => {}
+            }
+        } else if let Err(e) = std::fs::File::open(path) {
+            return Err(StoreError::Unreadable(shown, e.to_string()));
+        }
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if opts.create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, &shown))?;
+        let mut store = Store {
+            conn,
+            path: shown,
+            opts,
+            user: None,
+        };
+        store.configure()?;
+        migrate::run(&mut store)?;
+        Ok(store)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        // Every query of the store is prepared once per connection.
+        self.conn.set_prepared_statement_cache_capacity(256);
+        // Rollback journal and full sync: the settings SQLite documents as safe on a network
+        // share. A busy timeout covers short locks; `write` retries beyond it.
+        self.conn
+            .busy_timeout(Duration::from_millis(200))
+            .map_err(|e| self.err(e))?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if !mode.eq_ignore_ascii_case("delete") && !self.read_only() {
+            let _: String = self
+                .conn
+                .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+        }
+        self.conn
+            .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Turns a SQLite error into a store error that names this file.
+    pub(crate) fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(e, &self.path)
+    }
+
+    /// The file this store works on.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file can only be read (permissions, read-only mount).
+    pub fn read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+    }
+
+    /// Options the store was opened with.
+    pub fn options(&self) -> &OpenOptions {
+        &self.opts
+    }
+
+    /// Current instant.
+    pub fn now(&self) -> UnixMs {
+        self.opts.clock.now_ms()
+    }
+
+    /// The signed-in user, once `sign_in` has run.
+    pub fn user(&self) -> Option<&CurrentUser> {
+        self.user.as_ref()
+    }
+
+    fn user_id(&self) -> Option<i64> {
+        self.user.as_ref().map(|u| u.id)
+    }
+
+    /// Read access to the connection for queries inside the store.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in a short `BEGIN IMMEDIATE` transaction, retrying with backoff while another
+    /// process holds the file (up to `busy_limit`). Either all of `f` is written or none.
+    pub fn write<T>(&mut self, mut f: impl FnMut(&Transaction, &WriteCtx) -> Result<T>) -> Result<T> {
+        if self.read_only() {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(10);
+        loop {
+            let ctx = WriteCtx {
+                now: self.now(),
+                user_id: self.user_id(),
+                region: self.opts.region,
+                currency: self.opts.currency,
+                bulk: false,
+            };
+            let attempt = (|| {
+                let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+                Ok::<_, rusqlite::Error>(tx)
+            })();
+            let result = match attempt {
+                Ok(tx) => match f(&tx, &ctx) {
+                    Ok(v) => tx.commit().map(|_| v).map_err(|e| self.err(e)),
+                    Err(e) => {
+                        drop(tx);
+                        Err(e)
+                    }
+                },
+                Err(e) => Err(self.err(e)),
+            };
+            match result {
+                Err(StoreError::Busy(_)) if started.elapsed() < self.opts.busy_limit => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(500));
+                }
+                other => return other.map_err(|e| self.fill_path(e)),
+            }
+        }
+    }
+}
+
+/// What a write needs besides the transaction: who, when, and input defaults.
+#[derive(Clone, Copy, Debug)]
+pub struct WriteCtx {
+    /// Instant written to `*_at` columns and the timeline.
+    pub now: UnixMs,
+    /// User written to `*_by` columns and the timeline.
+    pub user_id: Option<i64>,
+    /// Region for phone numbers.
+    pub region: PhoneRegion,
+    /// Default currency.
+    pub currency: Currency,
+    /// Bulk load: search entries are left to the caller, who rebuilds them at the end with
+    /// `search::reindex_all` (FTS5 flushes at every statement once written in a transaction).
+    pub bulk: bool,
+}
+
+/// Logs a change so other clients can reload just that record, and keeps the log short.
+pub(crate) fn log_change(tx: &Connection, entity: Entity, id: i64, now: UnixMs) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO changes (entity, entity_id, at) VALUES (?1, ?2, ?3)")?
+        .execute(rusqlite::params![entity.code(), id, now])?;
+    let last = tx.last_insert_rowid();
+    if last % 1000 == 0 {
+        tx.execute("DELETE FROM changes WHERE id <= ?1", [last - 10_000])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,1260 @@
+//! Leads, contacts, companies and deals through one generic path driven by the field specs of
+//! `domain::fields`: validate, resolve references, write the row, its communications, its
+//! search entry and its timeline entry in one transaction, checking `version` on updates.
+
+use super::refs::{self, RefShown, StageRow};
+use super::{Result, Store, StoreError, WriteCtx, log_change, search, timeline};
+use crate::domain::access::{self, Visibility};
+use crate::domain::comm::{Comm, CommKind};
+use crate::domain::dedup;
+use crate::domain::error::{FieldError, Problem};
+use crate::domain::fields::{
+    Entity, FieldKind, FieldSpec, FieldValue, InputContext, RefKind, display_title, validate_input,
+};
+use crate::domain::money::{Currency, Money, plain_amount};
+use crate::domain::stage::StageSemantics;
+use crate::domain::timeline::TimelineKind;
+use crate::domain::when::{self, UnixMs};
+use chrono::Duration as Days;
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+use std::collections::BTreeMap;
+
+/// What to write: field values as typed, and changes to phones/e-mails/websites/messengers.
+#[derive(Clone, Debug, Default)]
+pub struct RecordInput {
+    /// `(field key, text)`; empty text clears the field.
+    pub fields: Vec<(String, String)>,
+    /// Communication changes.
+    pub comms: CommsChange,
+    /// Companies to link a contact to (id or exact title).
+    pub companies: Vec<String>,
+    /// How the record came in, for the timeline (`manual`, `json`, `demo`, `import`...).
+    pub origin: Option<String>,
+}
+
+/// Changes to a record's communications.
+#[derive(Clone, Debug, Default)]
+pub struct CommsChange {
+    /// Kinds whose whole list is replaced by the given values.
+    pub replace: BTreeMap<CommKind, Vec<Comm>>,
+    /// Values added to the existing ones.
+    pub add: Vec<Comm>,
+    /// Values removed (compared by normal form).
+    pub remove: Vec<Comm>,
+}
+
+impl CommsChange {
+    fn is_empty(&self) -> bool {
+        self.replace.is_empty() && self.add.is_empty() && self.remove.is_empty()
+    }
+}
+
+/// Outcome of a create or update.
+#[derive(Clone, Debug, Serialize)]
+pub struct Saved {
+    /// Record id.
+    pub id: i64,
+    /// Version after the write.
+    pub version: i64,
+    /// Fields that changed (empty when nothing did).
+    pub changed: Vec<String>,
+    /// For a new lead: the contact/company it repeats (SPEC L5).
+    pub repeat_of: Vec<RepeatLink>,
+}
+
+/// A client record a repeat lead was linked to.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct RepeatLink {
+    /// Contact or company.
+    pub entity: Entity,
+    /// Its id.
+    pub id: i64,
+    /// What matched: `phone`, `email`, `name`, `company`.
+    pub matched_by: String,
+}
+
+/// A field value as shown: references resolved to code and name, amounts in plain form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// Empty.
+    Null,
+    /// Text, date (`YYYY-MM-DD`), choice or currency code.
+    Text(String),
+    /// Whole number.
+    Int(i64),
+    /// Yes/no.
+    Bool(bool),
+    /// Money in minor units with its currency.
+    Money(Money),
+    /// Another record or setting.
+    Ref(RefShown),
+}
+
+impl Shown {
+    /// Display text (references by name, money in plain form).
+    pub fn text(&self) -> String {
+        match self {
+            Shown::Null => String::new(),
+            Shown::Text(t) => t.clone(),
+            Shown::Int(i) => i.to_string(),
+            Shown::Bool(b) => if *b { "yes" } else { "no" }.into(),
+            Shown::Money(m) => plain_amount(*m),
+            Shown::Ref(r) => r.name.clone(),
+        }
+    }
+
+    fn to_json(&self) -> Json {
+        match self {
+            Shown::Null => Json::Null,
+            Shown::Text(t) => json!(t),
+            Shown::Int(i) => json!(i),
+            Shown::Bool(b) => json!(b),
+            Shown::Money(m) => json!(plain_amount(*m)),
+            Shown::Ref(r) => json!({"id": r.id, "code": r.code, "name": r.name}),
+        }
+    }
+}
+
+/// A whole record as read: fields in form order, communications, links and bookkeeping.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// Kind.
+    pub entity: Entity,
+    /// Id.
+    pub id: i64,
+    /// Optimistic-lock version: pass it back to update.
+    pub version: i64,
+    /// Title shown (title, name, or `Lead #id`).
+    pub title: String,
+    /// Field values in form order.
+    pub values: Vec<(&'static FieldSpec, Shown)>,
+    /// Phones, e-mails, websites, messengers.
+    pub comms: Vec<Comm>,
+    /// Semantics of the current stage, for staged entities.
+    pub stage_semantics: Option<StageSemantics>,
+    /// Repeat lead flag (leads only).
+    pub is_repeat: bool,
+    /// Linked records: a lead's client, a contact's companies, a company's contacts.
+    pub links: Vec<(Entity, RefShown)>,
+    /// When and by whom created, modified and last moved.
+    pub created_at: UnixMs,
+    /// Creator.
+    pub created_by: Option<String>,
+    /// Last change.
+    pub modified_at: UnixMs,
+    /// Last editor.
+    pub modified_by: Option<String>,
+    /// Last stage move (staged entities).
+    pub moved_at: Option<UnixMs>,
+    /// Who moved it.
+    pub moved_by: Option<String>,
+}
+
+impl Record {
+    /// A field's shown value.
+    pub fn get(&self, key: &str) -> Option<&Shown> {
+        self.values.iter().find(|(s, _)| s.key == key).map(|(_, v)| v)
+    }
+
+    /// JSON with every field; the same keys are accepted back by `add --json -`.
+    pub fn to_json(&self) -> Json {
+        let mut m = serde_json::Map::new();
+        m.insert("entity".into(), json!(self.entity.code()));
+        m.insert("id".into(), json!(self.id));
+        m.insert("version".into(), json!(self.version));
+        m.insert("display_title".into(), json!(self.title));
+        for (spec, v) in &self.values {
+            m.insert(spec.key.into(), v.to_json());
+            if let Shown::Money(money) = v {
+                m.insert(format!("{}_minor", spec.key), json!(money.minor));
+            }
+        }
+        for kind in [CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger] {
+            let list: Vec<Json> = self
+                .comms
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| json!({"type": c.label, "value": c.value, "normalized": c.normalized}))
+                .collect();
+            m.insert(format!("{}s", kind.code()), Json::Array(list));
+        }
+        if self.entity == Entity::Lead {
+            m.insert("is_repeat".into(), json!(self.is_repeat));
+        }
+        if let Some(s) = self.stage_semantics {
+            m.insert("stage_semantics".into(), json!(s.code()));
+        }
+        let links: Vec<Json> = self
+            .links
+            .iter()
+            .map(|(e, r)| json!({"entity": e.code(), "id": r.id, "name": r.name}))
+            .collect();
+        m.insert("links".into(), Json::Array(links));
+        m.insert("created_at".into(), json!(when::rfc3339(self.created_at)));
+        m.insert("created_by".into(), json!(self.created_by));
+        m.insert("modified_at".into(), json!(when::rfc3339(self.modified_at)));
+        m.insert("modified_by".into(), json!(self.modified_by));
+        if let Some(at) = self.moved_at {
+            m.insert("moved_at".into(), json!(when::rfc3339(at)));
+            m.insert("moved_by".into(), json!(self.moved_by));
+        }
+        Json::Object(m)
+    }
+}
+
+/// One row of a list view.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct RecordSummary {
+    /// Id.
+    pub id: i64,
+    /// Title shown.
+    pub title: String,
+    /// Stage name (staged entities).
+    pub stage: Option<String>,
+    /// Stage code.
+    pub stage_code: Option<String>,
+    /// Amount in minor units.
+    pub amount_minor: Option<i64>,
+    /// Currency of the amount.
+    pub currency: Option<String>,
+    /// Responsible login.
+    pub responsible: Option<String>,
+    /// Client: company or person.
+    pub client: String,
+    /// First phone.
+    pub phone: Option<String>,
+    /// First e-mail.
+    pub email: Option<String>,
+    /// Repeat lead flag.
+    pub is_repeat: bool,
+    /// Creation instant (unix ms).
+    pub created_at: UnixMs,
+    /// Version.
+    pub version: i64,
+}
+
+/// Filters of a list; text values are resolved like input (code or name).
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    /// Stage code or name.
+    pub stage: Option<String>,
+    /// Deal pipeline name (default: the first).
+    pub pipeline: Option<String>,
+    /// User login or name.
+    pub responsible: Option<String>,
+    /// Source code or name.
+    pub source: Option<String>,
+    /// Full-text search.
+    pub search: Option<String>,
+    /// Only repeat (true) or only first-time (false) leads.
+    pub repeat: Option<bool>,
+    /// Created at or after (unix ms).
+    pub created_from: Option<UnixMs>,
+    /// Created before (unix ms).
+    pub created_to: Option<UnixMs>,
+    /// Keyset pagination: only ids below this one.
+    pub before_id: Option<i64>,
+    /// Most rows returned (0 = 50).
+    pub limit: usize,
+}
+
+/// What a stage move did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Moved {
+    /// Record id.
+    pub id: i64,
+    /// Stage before.
+    pub from: StageRow,
+    /// Stage after.
+    pub to: StageRow,
+    /// Version after the move.
+    pub version: i64,
+    /// Open activities completed because the stage is final (SPEC L4).
+    pub completed_activities: usize,
+}
+
+fn sql_of(v: &FieldValue) -> Sql {
+    match v {
+        FieldValue::Null => Sql::Null,
+        FieldValue::Text(t) => Sql::Text(t.clone()),
+        FieldValue::Int(i) => Sql::Integer(*i),
+        FieldValue::Bool(b) => Sql::Integer(*b as i64),
+        FieldValue::Date(d) => Sql::Text(d.format("%Y-%m-%d").to_string()),
+        FieldValue::Ref(_, t) => Sql::Text(t.clone()),
+    }
+}
+
+fn shown_of(conn: &Connection, spec: &FieldSpec, raw: &Sql, currency: Option<Currency>) -> Result<Shown> {
+    Ok(match (raw, spec.kind) {
+        (Sql::Null, _) => Shown::Null,
+        (Sql::Integer(i), FieldKind::Ref(kind)) => Shown::Ref(refs::describe(conn, kind, *i)?),
+        (Sql::Integer(i), FieldKind::Amount) => Shown::Money(Money {
+            minor: *i,
+            currency: currency.unwrap_or(Currency::EUR),
+        }),
+        (Sql::Integer(i), FieldKind::Bool) => Shown::Bool(*i != 0),
+        (Sql::Integer(i), _) => Shown::Int(*i),
+        (Sql::Text(t), _) => Shown::Text(t.clone()),
+        (Sql::Real(r), _) => Shown::Text(r.to_string()),
+        (Sql::Blob(_), _) => Shown::Null,
+    })
+}
+
+fn pipeline_of(conn: &Connection, entity: Entity, id: Option<i64>) -> Result<Option<i64>> {
+    match entity {
+        Entity::Lead => Ok(Some(refs::resolve_pipeline(conn, Entity::Lead, None)?.id)),
+        Entity::Deal => match id {
+            Some(id) => Ok(conn
+                .prepare_cached("SELECT pipeline_id FROM deals WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?),
+            None => Ok(None),
+        },
+        _ => Ok(None),
+    }
+}
+
+/// Raw column values of a record, by column name, plus version.
+fn raw_row(conn: &Connection, entity: Entity, id: i64) -> Result<(i64, BTreeMap<&'static str, Sql>)> {
+    let cols: Vec<&str> = entity.fields().iter().map(|f| f.column).collect();
+    let sql = format!(
+        "SELECT version, {} FROM {} WHERE id = ?1",
+        cols.join(", "),
+        entity.table()
+    );
+    let row = conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| {
+            let version: i64 = r.get(0)?;
+            let mut map = BTreeMap::new();
+            for (i, c) in cols.iter().enumerate() {
+                map.insert(*c, r.get::<_, Sql>(i + 1)?);
+            }
+            Ok((version, map))
+        })
+        .optional()?;
+    row.ok_or(StoreError::NotFound { entity, id })
+}
+
+fn comms_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<Comm>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, label, value, normalized FROM comms WHERE entity = ?1 AND entity_id = ?2 \
+         ORDER BY CASE kind WHEN 'phone' THEN 0 WHEN 'email' THEN 1 WHEN 'web' THEN 2 ELSE 3 END, sort, id",
+    )?;
+    let rows = stmt.query_map(params![entity.code(), id], |r| {
+        let kind: String = r.get(0)?;
+        Ok(Comm {
+            kind: CommKind::parse(&kind).unwrap_or(CommKind::Phone),
+            label: r.get(1)?,
+            value: r.get(2)?,
+            normalized: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn write_comms(tx: &Transaction, entity: Entity, id: i64, comms: &[Comm]) -> Result<()> {
+    tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?
+        .execute(params![entity.code(), id])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO comms (entity, entity_id, kind, label, value, normalized, sort) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (i, c) in comms.iter().enumerate() {
+        stmt.execute(params![
+            entity.code(),
+            id,
+            c.kind.code(),
+            c.label,
+            c.value,
+            c.normalized,
+            i as i64
+        ])?;
+    }
+    Ok(())
+}
+
+fn apply_comms(current: &[Comm], change: &CommsChange) -> Vec<Comm> {
+    let mut out: Vec<Comm> = current
+        .iter()
+        .filter(|c| !change.replace.contains_key(&c.kind))
+        .filter(|c| {
+            !change
+                .remove
+                .iter()
+                .any(|r| r.kind == c.kind && r.normalized == c.normalized)
+        })
+        .cloned()
+        .collect();
+    for list in change.replace.values() {
+        out.extend(list.iter().cloned());
+    }
+    for c in &change.add {
+        if !out.iter().any(|o| o.kind == c.kind && o.normalized == c.normalized) {
+            out.push(c.clone());
+        }
+    }
+    out.sort_by_key(|c| c.kind);
+    out
+}
+
+/// Recomputes match keys and (unless bulk loading) the search entry after a write.
+fn refresh_derived(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
+    match entity {
+        Entity::Lead => {
+            let (first, middle, last, company): (Option<String>, Option<String>, Option<String>, Option<String>) = tx
+                .prepare_cached("SELECT first_name, middle_name, last_name, company_title FROM leads WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let name = dedup::name_key([
+                first.as_deref().unwrap_or(""),
+                middle.as_deref().unwrap_or(""),
+                last.as_deref().unwrap_or(""),
+            ]);
+            let company = dedup::name_key([company.as_deref().unwrap_or("")]);
+            tx.prepare_cached("UPDATE leads SET name_key = ?1, company_key = ?2 WHERE id = ?3")?
+                .execute(params![name, company, id])?;
+        }
+        Entity::Contact => {
+            let (first, middle, last): (String, Option<String>, String) = tx
+                .prepare_cached("SELECT first_name, middle_name, last_name FROM contacts WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let name = dedup::name_key([first.as_str(), middle.as_deref().unwrap_or(""), last.as_str()]);
+            tx.prepare_cached("UPDATE contacts SET name_key = ?1 WHERE id = ?2")?
+                .execute(params![name, id])?;
+        }
+        Entity::Company => {
+            let title: String = tx
+                .prepare_cached("SELECT title FROM companies WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))?;
+            tx.prepare_cached("UPDATE companies SET title_key = ?1 WHERE id = ?2")?
+                .execute(params![dedup::name_key([title.as_str()]), id])?;
+        }
+        Entity::Deal => {}
+    }
+    if !ctx.bulk {
+        search::reindex(tx, entity, id)?;
+    }
+    Ok(())
+}
+
+/// Finds the existing client a new lead repeats: contacts and companies matching its phones,
+/// e-mails, person name or company title (SPEC L5). Phone/e-mail matches win over names.
+fn repeat_match(tx: &Transaction, lead_id: i64, comms: &[Comm]) -> Result<Vec<RepeatLink>> {
+    let mut found: Vec<RepeatLink> = Vec::new();
+    let push = |found: &mut Vec<RepeatLink>, entity: Entity, id: i64, by: &str| {
+        if !found.iter().any(|f| f.entity == entity) {
+            found.push(RepeatLink {
+                entity,
+                id,
+                matched_by: by.to_string(),
+            });
+        }
+    };
+    let mut by_comm = tx.prepare_cached(
+        "SELECT entity, entity_id FROM comms WHERE kind = ?1 AND normalized = ?2 AND entity IN ('contact', 'company') ORDER BY entity_id LIMIT 4",
+    )?;
+    for c in comms
+        .iter()
+        .filter(|c| matches!(c.kind, CommKind::Phone | CommKind::Email))
+    {
+        let hits: Vec<(String, i64)> = by_comm
+            .query_map(params![c.kind.code(), c.normalized], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (e, id) in hits {
+            if let Some(e) = Entity::parse(&e) {
+                push(&mut found, e, id, c.kind.code());
+            }
+        }
+    }
+    let (name_key, company_key): (Option<String>, Option<String>) = tx
+        .prepare_cached("SELECT name_key, company_key FROM leads WHERE id = ?1")?
+        .query_row([lead_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if let Some(k) = name_key {
+        let hit: Option<i64> = tx
+            .prepare_cached("SELECT id FROM contacts WHERE name_key = ?1 ORDER BY id LIMIT 1")?
+            .query_row([k], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = hit {
+            push(&mut found, Entity::Contact, id, "name");
+        }
+    }
+    if let Some(k) = company_key {
+        let hit: Option<i64> = tx
+            .prepare_cached("SELECT id FROM companies WHERE title_key = ?1 ORDER BY id LIMIT 1")?
+            .query_row([k], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = hit {
+            push(&mut found, Entity::Company, id, "company");
+        }
+    }
+    // A matched contact brings its company as the client when none matched directly.
+    if let Some(contact) = found.iter().find(|f| f.entity == Entity::Contact).map(|f| f.id)
+        && !found.iter().any(|f| f.entity == Entity::Company)
+    {
+        let company: Option<i64> = tx
+            .prepare_cached(
+                "SELECT company_id FROM contact_companies WHERE contact_id = ?1 ORDER BY company_id LIMIT 1",
+            )?
+            .query_row([contact], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = company {
+            push(&mut found, Entity::Company, id, "contact");
+        }
+    }
+    Ok(found)
+}
+
+fn resolve_value(tx: &Connection, spec: &FieldSpec, value: &FieldValue, pipeline_id: Option<i64>) -> Result<Sql> {
+    match value {
+        FieldValue::Ref(kind, text) => {
+            let id = refs::resolve(tx, *kind, text, pipeline_id).map_err(|e| rename_field(e, spec.key))?;
+            Ok(Sql::Integer(id))
+        }
+        other => Ok(sql_of(other)),
+    }
+}
+
+/// Reference errors are raised with the reference kind as field; name the field instead.
+fn rename_field(e: StoreError, key: &str) -> StoreError {
+    match e {
+        StoreError::Field(mut f) => {
+            f.field = key.to_string();
+            StoreError::Field(f)
+        }
+        other => other,
+    }
+}
+
+fn link_companies(tx: &Transaction, contact_id: i64, companies: &[String]) -> Result<()> {
+    for c in companies {
+        let company = refs::resolve_record(tx, Entity::Company, c).map_err(|e| rename_field(e, "company"))?;
+        tx.prepare_cached("INSERT OR IGNORE INTO contact_companies (contact_id, company_id) VALUES (?1, ?2)")?
+            .execute(params![contact_id, company])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input: &RecordInput) -> Result<Saved> {
+    let values = validate_input(
+        entity,
+        &input.fields,
+        InputContext {
+            currency: ctx.currency,
+            creating: true,
+        },
+    )?;
+    let pipeline_id = match entity {
+        Entity::Deal => {
+            let named = values.iter().find(|(s, _)| s.key == "pipeline").map(|(_, v)| v);
+            let text = match named {
+                Some(FieldValue::Ref(_, t)) => Some(t.as_str()),
+                _ => None,
+            };
+            Some(
+                refs::resolve_pipeline(tx, Entity::Deal, text)
+                    .map_err(|e| rename_field(e, "pipeline"))?
+                    .id,
+            )
+        }
+        _ => pipeline_of(tx, entity, None)?,
+    };
+    let mut cols: Vec<&str> = Vec::new();
+    let mut vals: Vec<Sql> = Vec::new();
+    let mut has_amount = false;
+    let mut has_currency = false;
+    for (spec, value) in &values {
+        if spec.key == "pipeline" {
+            continue;
+        }
+        has_amount |= spec.kind == FieldKind::Amount && *value != FieldValue::Null;
+        has_currency |= spec.kind == FieldKind::Currency && *value != FieldValue::Null;
+        cols.push(spec.column);
+        vals.push(resolve_value(tx, spec, value, pipeline_id)?);
+    }
+    let has = |key: &str| values.iter().any(|(s, v)| s.key == key && *v != FieldValue::Null);
+    if has_amount && !has_currency {
+        cols.push("currency");
+        vals.push(Sql::Text(ctx.currency.code().into()));
+    }
+    if let Some(p) = pipeline_id {
+        if entity == Entity::Deal {
+            cols.push("pipeline_id");
+            vals.push(Sql::Integer(p));
+        }
+        if !has("stage") {
+            cols.push("stage_id");
+            vals.push(Sql::Integer(refs::first_stage(tx, p)?.id));
+        }
+        cols.extend(["moved_at", "moved_by"]);
+        vals.extend([Sql::Integer(ctx.now), ctx.user_id.map_or(Sql::Null, Sql::Integer)]);
+    }
+    if !has("responsible")
+        && let Some(u) = ctx.user_id
+    {
+        cols.push("responsible_id");
+        vals.push(Sql::Integer(u));
+    }
+    if entity == Entity::Deal {
+        let today = when::from_ms(ctx.now).date_naive();
+        if !has("begin_date") {
+            cols.push("begin_date");
+            vals.push(Sql::Text(today.format("%Y-%m-%d").to_string()));
+        }
+        if !has("close_date") {
+            cols.push("close_date");
+            vals.push(Sql::Text((today + Days::days(7)).format("%Y-%m-%d").to_string()));
+        }
+    }
+    cols.retain(|c| !c.is_empty());
+    cols.extend(["created_at", "created_by", "modified_at", "modified_by"]);
+    let by = ctx.user_id.map_or(Sql::Null, Sql::Integer);
+    vals.extend([Sql::Integer(ctx.now), by.clone(), Sql::Integer(ctx.now), by]);
+    let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        entity.table(),
+        cols.join(", "),
+        placeholders.join(", ")
+    );
+    tx.prepare_cached(&sql)?.execute(params_from_iter(vals.iter()))?;
+    let id = tx.last_insert_rowid();
+    let comms = apply_comms(&[], &input.comms);
+    write_comms(tx, entity, id, &comms)?;
+    if entity == Entity::Contact {
+        link_companies(tx, id, &input.companies)?;
+    }
+    refresh_derived(tx, ctx, entity, id)?;
+    let mut repeat_of = Vec::new();
+    if entity == Entity::Lead {
+        repeat_of = repeat_match(tx, id, &comms)?;
+        if !repeat_of.is_empty() {
+            let contact = repeat_of.iter().find(|r| r.entity == Entity::Contact).map(|r| r.id);
+            let company = repeat_of.iter().find(|r| r.entity == Entity::Company).map(|r| r.id);
+            tx.prepare_cached("UPDATE leads SET is_repeat = 1, contact_id = ?1, company_id = ?2 WHERE id = ?3")?
+                .execute(params![contact, company, id])?;
+        }
+    }
+    let origin = input.origin.clone().unwrap_or_else(|| "manual".into());
+    timeline::add(tx, entity, id, TimelineKind::Created, ctx, json!({"origin": origin}))?;
+    if !repeat_of.is_empty() {
+        timeline::add(
+            tx,
+            entity,
+            id,
+            TimelineKind::Linked,
+            ctx,
+            json!({"repeat_of": repeat_of}),
+        )?;
+    }
+    log_change(tx, entity, id, ctx.now)?;
+    Ok(Saved {
+        id,
+        version: 1,
+        changed: values.iter().map(|(s, _)| s.key.to_string()).collect(),
+        repeat_of,
+    })
+}
+
+fn update_in(
+    tx: &Transaction,
+    ctx: &WriteCtx,
+    entity: Entity,
+    id: i64,
+    expected: Option<i64>,
+    input: &RecordInput,
+) -> Result<Saved> {
+    let (version, old) = raw_row(tx, entity, id)?;
+    if let Some(exp) = expected
+        && exp != version
+    {
+        return Err(StoreError::Conflict {
+            entity,
+            id,
+            expected: exp,
+            actual: version,
+        });
+    }
+    let old_currency = match old.get("currency") {
+        Some(Sql::Text(c)) => Currency::parse(c),
+        _ => None,
+    };
+    let values = validate_input(
+        entity,
+        &input.fields,
+        InputContext {
+            currency: old_currency.unwrap_or(ctx.currency),
+            creating: false,
+        },
+    )?;
+    let pipeline_id = pipeline_of(tx, entity, Some(id))?;
+    let mut sets: Vec<(&str, Sql)> = Vec::new();
+    let mut changes: Vec<Json> = Vec::new();
+    let mut new_currency = old_currency;
+    for (spec, value) in &values {
+        if spec.kind == FieldKind::Currency
+            && let FieldValue::Text(c) = value
+        {
+            new_currency = Currency::parse(c);
+        }
+    }
+    for (spec, value) in &values {
+        let new = resolve_value(tx, spec, value, pipeline_id)?;
+        let before = old.get(spec.column).cloned().unwrap_or(Sql::Null);
+        if new == before {
+            continue;
+        }
+        let old_shown = shown_of(tx, spec, &before, old_currency)?.text();
+        let new_shown = shown_of(tx, spec, &new, new_currency)?.text();
+        changes.push(json!({"field": spec.key, "old": old_shown, "new": new_shown}));
+        sets.push((spec.column, new));
+    }
+    let amount_set = sets.iter().any(|(c, v)| *c == "amount_minor" && *v != Sql::Null);
+    if amount_set && old_currency.is_none() && !sets.iter().any(|(c, _)| *c == "currency") {
+        sets.push(("currency", Sql::Text(ctx.currency.code().into())));
+    }
+    let current_comms = comms_of(tx, entity, id)?;
+    if !input.comms.is_empty() {
+        let next = apply_comms(&current_comms, &input.comms);
+        if next != current_comms {
+            for kind in [CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger] {
+                let list = |cs: &[Comm]| {
+                    cs.iter()
+                        .filter(|c| c.kind == kind)
+                        .map(|c| c.value.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let (a, b) = (list(&current_comms), list(&next));
+                if a != b {
+                    changes.push(json!({"field": format!("{}s", kind.code()), "old": a, "new": b}));
+                }
+            }
+            write_comms(tx, entity, id, &next)?;
+        }
+    }
+    if entity == Entity::Contact && !input.companies.is_empty() {
+        link_companies(tx, id, &input.companies)?;
+        changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
+    }
+    if changes.is_empty() {
+        return Ok(Saved {
+            id,
+            version,
+            changed: vec![],
+            repeat_of: vec![],
+        });
+    }
+    let mut sql = format!("UPDATE {} SET ", entity.table());
+    let mut params: Vec<Sql> = Vec::new();
+    for (i, (col, v)) in sets.iter().enumerate() {
+        sql.push_str(&format!("{col} = ?{}, ", i + 1));
+        params.push(v.clone());
+    }
+    let n = params.len();
+    sql.push_str(&format!(
+        "modified_at = ?{}, modified_by = ?{}, version = version + 1 WHERE id = ?{} AND version = ?{}",
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    ));
+    params.extend([
+        Sql::Integer(ctx.now),
+        ctx.user_id.map_or(Sql::Null, Sql::Integer),
+        Sql::Integer(id),
+        Sql::Integer(version),
+    ]);
+    let updated = tx.prepare_cached(&sql)?.execute(params_from_iter(params.iter()))?;
+    if updated == 0 {
+        let (actual, _) = raw_row(tx, entity, id)?;
+        return Err(StoreError::Conflict {
+            entity,
+            id,
+            expected: version,
+            actual,
+        });
+    }
+    refresh_derived(tx, ctx, entity, id)?;
+    let changed: Vec<String> = changes
+        .iter()
+        .filter_map(|c| c["field"].as_str().map(str::to_string))
+        .collect();
+    timeline::add(
+        tx,
+        entity,
+        id,
+        TimelineKind::FieldsChanged,
+        ctx,
+        json!({"changes": changes}),
+    )?;
+    log_change(tx, entity, id, ctx.now)?;
+    Ok(Saved {
+        id,
+        version: version + 1,
+        changed,
+        repeat_of: vec![],
+    })
+}
+
+fn move_in(
+    tx: &Transaction,
+    ctx: &WriteCtx,
+    entity: Entity,
+    id: i64,
+    stage: &str,
+    reason: Option<&str>,
+    expected: Option<i64>,
+) -> Result<Moved> {
+    if !entity.has_stages() {
+        return Err(StoreError::Rule(format!("{}s have no stages", entity.code())));
+    }
+    let sql = format!("SELECT version, stage_id FROM {} WHERE id = ?1", entity.table());
+    let (version, from_id): (i64, i64) = tx
+        .prepare_cached(&sql)?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(StoreError::NotFound { entity, id })?;
+    if let Some(exp) = expected
+        && exp != version
+    {
+        return Err(StoreError::Conflict {
+            entity,
+            id,
+            expected: exp,
+            actual: version,
+        });
+    }
+    let from = refs::stage_by_id(tx, from_id)?;
+    let to = refs::resolve_stage(tx, from.pipeline_id, stage)?;
+    if to.id == from.id {
+        return Err(StoreError::Rule(format!(
+            "{} #{id} is already in stage {}; nothing was written",
+            entity.code(),
+            to.name
+        )));
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some() && to.semantics != StageSemantics::Failure {
+        return Err(StoreError::Field(FieldError::new(
+            "reason",
+            Problem::Rule {
+                message: format!(
+                    "a reason is only recorded when moving to a failure stage; {} is not one",
+                    to.name
+                ),
+            },
+        )));
+    }
+    let sql = format!(
+        "UPDATE {} SET stage_id = ?1, stage_description = coalesce(?2, stage_description), moved_at = ?3, moved_by = ?4, \
+         modified_at = ?3, modified_by = ?4, version = version + 1 WHERE id = ?5 AND version = ?6",
+        entity.table()
+    );
+    tx.prepare_cached(&sql)?
+        .execute(params![to.id, reason, ctx.now, ctx.user_id, id, version])?;
+    let mut completed = 0;
+    if to.semantics.is_final() {
+        completed = tx
+            .prepare_cached(
+                "UPDATE activities SET completed = 1, completed_at = ?1, modified_at = ?1, modified_by = ?2, version = version + 1 \
+                 WHERE completed = 0 AND id IN (SELECT activity_id FROM activity_bindings WHERE entity = ?3 AND entity_id = ?4)",
+            )?
+            .execute(params![ctx.now, ctx.user_id, entity.code(), id])?;
+    }
+    timeline::add(
+        tx,
+        entity,
+        id,
+        TimelineKind::StageMoved,
+        ctx,
+        json!({
+            "from": {"code": from.code, "name": from.name},
+            "to": {"code": to.code, "name": to.name, "semantics": to.semantics.code()},
+            "reason": reason,
+            "completed_activities": completed,
+        }),
+    )?;
+    log_change(tx, entity, id, ctx.now)?;
+    Ok(Moved {
+        id,
+        from,
+        to,
+        version: version + 1,
+        completed_activities: completed,
+    })
+}
+
+fn delete_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64, expected: Option<i64>) -> Result<()> {
+    let (version, _) = raw_row(tx, entity, id)?;
+    if let Some(exp) = expected
+        && exp != version
+    {
+        return Err(StoreError::Conflict {
+            entity,
+            id,
+            expected: exp,
+            actual: version,
+        });
+    }
+    let title = title_of(tx, entity, id)?;
+    tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?
+        .execute(params![entity.code(), id])?;
+    // Activities that belonged only to this record go with it.
+    tx.prepare_cached(
+        "DELETE FROM activities WHERE id IN (SELECT activity_id FROM activity_bindings WHERE entity = ?1 AND entity_id = ?2) \
+         AND NOT EXISTS (SELECT 1 FROM activity_bindings b WHERE b.activity_id = activities.id AND NOT (b.entity = ?1 AND b.entity_id = ?2))",
+    )?
+    .execute(params![entity.code(), id])?;
+    tx.prepare_cached("DELETE FROM activity_bindings WHERE entity = ?1 AND entity_id = ?2")?
+        .execute(params![entity.code(), id])?;
+    tx.prepare_cached("DELETE FROM custom_values WHERE entity_id = ?2 AND field_id IN (SELECT id FROM custom_fields WHERE entity = ?1)")?
+        .execute(params![entity.code(), id])?;
+    search::remove(tx, entity, id)?;
+    tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", entity.table()))?
+        .execute([id])?;
+    timeline::add(tx, entity, id, TimelineKind::Deleted, ctx, json!({"title": title}))?;
+    log_change(tx, entity, id, ctx.now)?;
+    Ok(())
+}
+
+/// Display title of a record from its row.
+pub fn title_of(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
+    let kind = match entity {
+        Entity::Lead => RefKind::Lead,
+        Entity::Contact => RefKind::Contact,
+        Entity::Company => RefKind::Company,
+        Entity::Deal => {
+            let t: Option<String> = conn
+                .prepare_cached("SELECT title FROM deals WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            return Ok(display_title(entity, id, t.as_deref()));
+        }
+    };
+    Ok(refs::describe(conn, kind, id)?.name)
+}
+
+fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Record> {
+    let (version, raw) = raw_row(conn, entity, id)?;
+    let currency = match raw.get("currency") {
+        Some(Sql::Text(c)) => Currency::parse(c),
+        _ => None,
+    };
+    let mut values = Vec::new();
+    for spec in entity.fields() {
+        let v = raw.get(spec.column).cloned().unwrap_or(Sql::Null);
+        values.push((spec, shown_of(conn, spec, &v, currency)?));
+    }
+    let staged = entity.has_stages();
+    let sql = format!(
+        "SELECT created_at, (SELECT login FROM users WHERE id = t.created_by), modified_at, \
+         (SELECT login FROM users WHERE id = t.modified_by), {} FROM {} t WHERE id = ?1",
+        if staged {
+            "moved_at, (SELECT login FROM users WHERE id = t.moved_by)"
+        } else {
+            "NULL, NULL"
+        },
+        entity.table()
+    );
+    type Meta = (i64, Option<String>, i64, Option<String>, Option<i64>, Option<String>);
+    let meta: Meta = conn.prepare_cached(&sql)?.query_row([id], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    })?;
+    let stage_semantics = match values.iter().find(|(s, _)| s.key == "stage") {
+        Some((_, Shown::Ref(r))) => Some(refs::stage_by_id(conn, r.id)?.semantics),
+        _ => None,
+    };
+    let mut links = Vec::new();
+    let mut is_repeat = false;
+    match entity {
+        Entity::Lead => {
+            let (rep, contact, company): (bool, Option<i64>, Option<i64>) = conn
+                .prepare_cached("SELECT is_repeat, contact_id, company_id FROM leads WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            is_repeat = rep;
+            if let Some(c) = contact {
+                links.push((Entity::Contact, refs::describe(conn, RefKind::Contact, c)?));
+            }
+            if let Some(c) = company {
+                links.push((Entity::Company, refs::describe(conn, RefKind::Company, c)?));
+            }
+        }
+        Entity::Contact => {
+            let ids: Vec<i64> = conn
+                .prepare_cached("SELECT company_id FROM contact_companies WHERE contact_id = ?1 ORDER BY company_id")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for c in ids {
+                links.push((Entity::Company, refs::describe(conn, RefKind::Company, c)?));
+            }
+        }
+        Entity::Company => {
+            let ids: Vec<i64> = conn
+                .prepare_cached("SELECT contact_id FROM contact_companies WHERE company_id = ?1 ORDER BY contact_id")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for c in ids {
+                links.push((Entity::Contact, refs::describe(conn, RefKind::Contact, c)?));
+            }
+        }
+        Entity::Deal => {}
+    }
+    Ok(Record {
+        entity,
+        id,
+        version,
+        title: title_of(conn, entity, id)?,
+        values,
+        comms: comms_of(conn, entity, id)?,
+        stage_semantics,
+        is_repeat,
+        links,
+        created_at: meta.0,
+        created_by: meta.1,
+        modified_at: meta.2,
+        modified_by: meta.3,
+        moved_at: meta.4,
+        moved_by: meta.5,
+    })
+}
+
+/// SQL condition (and its parameters) limiting `alias` to what `vis` allows.
+pub(crate) fn visibility_sql(vis: &Visibility, alias: &str) -> (String, Vec<Sql>) {
+    match vis {
+        Visibility::All => ("1".into(), vec![]),
+        Visibility::None => ("0".into(), vec![]),
+        Visibility::ResponsibleIn(ids) => {
+            let marks = vec!["?"; ids.len()].join(", ");
+            (
+                format!("{alias}.responsible_id IN ({marks})"),
+                ids.iter().map(|i| Sql::Integer(*i)).collect(),
+            )
+        }
+    }
+}
+
+fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
+    let tag = search::tag(entity);
+    let first_comm = |kind: &str| {
+        format!(
+            "(SELECT value FROM comms c WHERE c.entity = '{}' AND c.entity_id = t.id AND c.kind = '{kind}' ORDER BY c.sort LIMIT 1)",
+            entity.code()
+        )
+    };
+    let (title, stage_join, stage_cols, amount, client, repeat) = match entity {
+        Entity::Lead => (
+            "t.title",
+            "JOIN stages s ON s.id = t.stage_id",
+            "s.name, s.code",
+            "t.amount_minor, t.currency",
+            "coalesce(nullif(t.company_title, ''), trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, '')))",
+            "t.is_repeat",
+        ),
+        Entity::Deal => (
+            "t.title",
+            "JOIN stages s ON s.id = t.stage_id",
+            "s.name, s.code",
+            "t.amount_minor, t.currency",
+            "coalesce((SELECT title FROM companies WHERE id = t.company_id), (SELECT trim(first_name || ' ' || last_name) FROM contacts WHERE id = t.contact_id), '')",
+            "0",
+        ),
+        Entity::Contact => (
+            "trim(t.first_name || ' ' || t.last_name)",
+            "",
+            "NULL, NULL",
+            "NULL, NULL",
+            "coalesce((SELECT co.title FROM contact_companies cc JOIN companies co ON co.id = cc.company_id WHERE cc.contact_id = t.id ORDER BY co.id LIMIT 1), '')",
+            "0",
+        ),
+        Entity::Company => (
+            "t.title",
+            "",
+            "NULL, NULL",
+            "t.revenue_minor, t.currency",
+            "coalesce(t.industry, '')",
+            "0",
+        ),
+    };
+    let (vis_sql, mut params) = visibility_sql(vis, "t");
+    let mut wheres = vec![vis_sql];
+    let mut add = |cond: String, v: Sql, params: &mut Vec<Sql>| {
+        params.push(v);
+        wheres.push(cond.replace("?", &format!("?{}", params.len())));
+    };
+    let pipeline = if entity == Entity::Deal || entity == Entity::Lead {
+        Some(refs::resolve_pipeline(conn, entity, filter.pipeline.as_deref())?)
+    } else {
+        None
+    };
+    if entity == Entity::Deal
+        && let Some(p) = &pipeline
+    {
+        add("t.pipeline_id = ?".into(), Sql::Integer(p.id), &mut params);
+    }
+    if let Some(stage) = &filter.stage {
+        let p = pipeline
+            .as_ref()
+            .ok_or_else(|| StoreError::Rule(format!("{}s have no stages", entity.code())))?;
+        let s = refs::resolve_stage(conn, p.id, stage)?;
+        add("t.stage_id = ?".into(), Sql::Integer(s.id), &mut params);
+    }
+    if let Some(u) = &filter.responsible {
+        let (id, _) = refs::resolve_user(conn, u).map_err(|e| rename_field(e, "responsible"))?;
+        add("t.responsible_id = ?".into(), Sql::Integer(id), &mut params);
+    }
+    if let Some(s) = &filter.source {
+        let src = refs::resolve_source(conn, s)?;
+        add("t.source_id = ?".into(), Sql::Integer(src.id), &mut params);
+    }
+    if let Some(r) = filter.repeat {
+        if entity != Entity::Lead {
+            return Err(StoreError::Rule("only leads are repeat leads".into()));
+        }
+        add("t.is_repeat = ?".into(), Sql::Integer(r as i64), &mut params);
+    }
+    if let Some(from) = filter.created_from {
+        add("t.created_at >= ?".into(), Sql::Integer(from), &mut params);
+    }
+    if let Some(to) = filter.created_to {
+        add("t.created_at < ?".into(), Sql::Integer(to), &mut params);
+    }
+    if let Some(text) = &filter.search {
+        match search::fts_query(text) {
+            Some(q) => add(
+                format!("t.id IN (SELECT rowid / 4 FROM search WHERE search MATCH ? AND rowid % 4 = {tag})"),
+                Sql::Text(q),
+                &mut params,
+            ),
+            None => return Ok(vec![]),
+        }
+    }
+    if let Some(before) = filter.before_id {
+        add("t.id < ?".into(), Sql::Integer(before), &mut params);
+    }
+    let limit = if filter.limit == 0 { 50 } else { filter.limit };
+    let sql = format!(
+        "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login FROM users WHERE id = t.responsible_id), {client}, \
+         {phone}, {email}, {repeat}, t.created_at, t.version FROM {table} t {stage_join} WHERE {wheres} ORDER BY t.id DESC LIMIT {limit}",
+        phone = first_comm("phone"),
+        email = first_comm("email"),
+        table = entity.table(),
+        wheres = wheres.join(" AND "),
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+        let id: i64 = r.get(0)?;
+        let title: Option<String> = r.get(1)?;
+        Ok(RecordSummary {
+            id,
+            title: display_title(entity, id, title.as_deref()),
+            stage: r.get(2)?,
+            stage_code: r.get(3)?,
+            amount_minor: r.get(4)?,
+            currency: r.get(5)?,
+            responsible: r.get(6)?,
+            client: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+            phone: r.get(8)?,
+            email: r.get(9)?,
+            is_repeat: r.get(10)?,
+            created_at: r.get(11)?,
+            version: r.get(12)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+impl Store {
+    /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
+    pub fn create(&mut self, entity: Entity, input: &RecordInput) -> Result<Saved> {
+        self.write(|tx, ctx| create_in(tx, ctx, entity, input))
+    }
+
+    /// Updates fields and communications. With `expected_version`, a record changed since
+    /// that version is refused with `StoreError::Conflict` and nothing is written.
+    pub fn update(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        expected_version: Option<i64>,
+        input: &RecordInput,
+    ) -> Result<Saved> {
+        self.write(|tx, ctx| update_in(tx, ctx, entity, id, expected_version, input))
+    }
+
+    /// Moves a lead or deal to a stage of its pipeline (SPEC L4), with an optional reason for
+    /// failure stages; a final stage completes the record's open activities.
+    pub fn move_stage(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        stage: &str,
+        reason: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<Moved> {
+        self.write(|tx, ctx| move_in(tx, ctx, entity, id, stage, reason, expected_version))
+    }
+
+    /// Deletes a record, its communications and its own activities; its timeline stays.
+    pub fn delete(&mut self, entity: Entity, id: i64, expected_version: Option<i64>) -> Result<()> {
+        self.write(|tx, ctx| delete_in(tx, ctx, entity, id, expected_version))
+    }
+
+    /// Reads one record, if the current user may see it.
+    pub fn get(&self, entity: Entity, id: i64) -> Result<Record> {
+        let vis = self.visibility(entity);
+        if vis != Visibility::All {
+            let (cond, params) = visibility_sql(&vis, "t");
+            let sql = format!("SELECT 1 FROM {} t WHERE t.id = ? AND {cond}", entity.table());
+            let mut all = vec![Sql::Integer(id)];
+            all.extend(params);
+            if !self
+                .conn()
+                .prepare(&sql.replacen('?', "?1", 1))?
+                .exists(params_from_iter(all.iter()))?
+            {
+                return Err(StoreError::NotFound { entity, id });
+            }
+        }
+        get_in(self.conn(), entity, id).map_err(|e| self.fill_path(e))
+    }
+
+    /// Lists records newest first, filtered and limited to what the current user may see.
+    pub fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
+        list_in(self.conn(), entity, &self.visibility(entity), filter).map_err(|e| self.fill_path(e))
+    }
+
+    /// Which records of `entity` the current user may see (SPEC R, one place).
+    pub fn visibility(&self, entity: Entity) -> Visibility {
+        match self.user() {
+            Some(u) => access::visibility(
+                &access::Viewer {
+                    user_id: u.id,
+                    is_admin: u.is_admin,
+                },
+                entity,
+            ),
+            None => Visibility::All,
+        }
+    }
+
+    /// Counts records of `entity` the current user may see.
+    pub fn count(&self, entity: Entity) -> Result<i64> {
+        let (cond, params) = visibility_sql(&self.visibility(entity), "t");
+        let sql = format!("SELECT count(*) FROM {} t WHERE {cond}", entity.table());
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(params.iter()), |r| r.get(0))?)
+    }
+
+    pub(crate) fn fill_path(&self, e: StoreError) -> StoreError {
+        match e {
+            StoreError::Busy(p) if p.as_os_str().is_empty() => StoreError::Busy(self.path().to_path_buf()),
+            StoreError::ReadOnly(p) if p.as_os_str().is_empty() => StoreError::ReadOnly(self.path().to_path_buf()),
+            StoreError::Sqlite(p, e) if p.as_os_str().is_empty() => StoreError::Sqlite(self.path().to_path_buf(), e),
+            other => other,
+        }
+    }
+}

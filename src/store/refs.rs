@@ -1,0 +1,303 @@
+//! Pipelines, stages, sources, users and records looked up by what a person types: a code, a
+//! display name or an id. One place, so the CLI, import and TUI accept the same spellings.
+
+use super::{Result, StoreError};
+use crate::domain::error::{FieldError, Problem};
+use crate::domain::fields::{Entity, RefKind, display_title};
+use crate::domain::stage::StageSemantics;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// A stage of a pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StageRow {
+    /// Row id.
+    pub id: i64,
+    /// Pipeline it belongs to.
+    pub pipeline_id: i64,
+    /// Stable code.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+    /// In progress, success or failure.
+    pub semantics: StageSemantics,
+    /// Position (ascending).
+    pub sort: i64,
+}
+
+/// A pipeline of lead or deal stages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PipelineRow {
+    /// Row id.
+    pub id: i64,
+    /// `lead` or `deal`.
+    pub entity: Entity,
+    /// Display name.
+    pub name: String,
+}
+
+/// A lead source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceRow {
+    /// Row id.
+    pub id: i64,
+    /// Stable code.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+}
+
+fn unknown(what: &'static str, value: &str, known: Vec<String>) -> StoreError {
+    StoreError::Field(FieldError::new(
+        what,
+        Problem::Unknown {
+            what,
+            value: value.to_string(),
+            known,
+        },
+    ))
+}
+
+/// Stages of a pipeline, in order.
+pub fn stages(conn: &Connection, pipeline_id: i64) -> Result<Vec<StageRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, pipeline_id, code, name, color, semantics, sort FROM stages WHERE pipeline_id = ?1 ORDER BY sort, id",
+    )?;
+    let rows = stmt.query_map([pipeline_id], stage_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn stage_row(r: &rusqlite::Row) -> rusqlite::Result<StageRow> {
+    let sem: String = r.get(5)?;
+    Ok(StageRow {
+        id: r.get(0)?,
+        pipeline_id: r.get(1)?,
+        code: r.get(2)?,
+        name: r.get(3)?,
+        color: r.get(4)?,
+        semantics: StageSemantics::parse(&sem).unwrap_or(StageSemantics::InProgress),
+        sort: r.get(6)?,
+    })
+}
+
+/// A stage by id.
+pub fn stage_by_id(conn: &Connection, id: i64) -> Result<StageRow> {
+    conn.prepare_cached("SELECT id, pipeline_id, code, name, color, semantics, sort FROM stages WHERE id = ?1")?
+        .query_row([id], stage_row)
+        .optional()?
+        .ok_or_else(|| StoreError::Rule(format!("stage #{id} is missing from the file")))
+}
+
+/// Finds a stage of `pipeline_id` by code or name (case-insensitive).
+pub fn resolve_stage(conn: &Connection, pipeline_id: i64, text: &str) -> Result<StageRow> {
+    let all = stages(conn, pipeline_id)?;
+    let t = text.trim();
+    all.iter()
+        .find(|s| s.code.eq_ignore_ascii_case(t))
+        .or_else(|| all.iter().find(|s| s.name.to_lowercase() == t.to_lowercase()))
+        .cloned()
+        .ok_or_else(|| {
+            unknown(
+                "stage",
+                t,
+                all.iter().map(|s| format!("{} ({})", s.name, s.code)).collect(),
+            )
+        })
+}
+
+/// Pipelines of an entity, in order.
+pub fn pipelines(conn: &Connection, entity: Entity) -> Result<Vec<PipelineRow>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM pipelines WHERE entity = ?1 ORDER BY sort, id")?;
+    let rows = stmt.query_map([entity.code()], |r| {
+        Ok(PipelineRow {
+            id: r.get(0)?,
+            entity,
+            name: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The pipeline named `text`, or the entity's first when `None`. Leads have exactly one.
+pub fn resolve_pipeline(conn: &Connection, entity: Entity, text: Option<&str>) -> Result<PipelineRow> {
+    let all = pipelines(conn, entity)?;
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => all
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Rule(format!("the file has no {} pipeline", entity.code()))),
+        Some(t) => all
+            .iter()
+            .find(|p| p.name.to_lowercase() == t.to_lowercase() || p.id.to_string() == t)
+            .cloned()
+            .ok_or_else(|| unknown("pipeline", t, all.iter().map(|p| p.name.clone()).collect())),
+    }
+}
+
+/// Active and inactive sources, in order.
+pub fn sources(conn: &Connection) -> Result<Vec<SourceRow>> {
+    let mut stmt = conn.prepare_cached("SELECT id, code, name FROM sources ORDER BY sort, id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SourceRow {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Finds a source by code or name.
+pub fn resolve_source(conn: &Connection, text: &str) -> Result<SourceRow> {
+    let all = sources(conn)?;
+    let t = text.trim();
+    all.iter()
+        .find(|s| s.code.eq_ignore_ascii_case(t))
+        .or_else(|| all.iter().find(|s| s.name.to_lowercase() == t.to_lowercase()))
+        .cloned()
+        .ok_or_else(|| {
+            unknown(
+                "source",
+                t,
+                all.iter().map(|s| format!("{} ({})", s.name, s.code)).collect(),
+            )
+        })
+}
+
+/// Finds a user by login or display name; returns id and login.
+pub fn resolve_user(conn: &Connection, text: &str) -> Result<(i64, String)> {
+    let t = text.trim();
+    let by_login: Option<(i64, String)> = conn
+        .prepare_cached("SELECT id, login FROM users WHERE login = ?1 COLLATE NOCASE")?
+        .query_row([t], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some(found) = by_login {
+        return Ok(found);
+    }
+    let mut stmt = conn.prepare_cached("SELECT id, login FROM users WHERE lower(display_name) = lower(?1)")?;
+    let by_name: Vec<(i64, String)> = stmt
+        .query_map([t], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    match by_name.len() {
+        1 => Ok(by_name.into_iter().next().unwrap_or_default()),
+        0 => {
+            let mut stmt = conn.prepare_cached("SELECT login FROM users ORDER BY login")?;
+            let known = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Err(unknown("user", t, known))
+        }
+        _ => Err(StoreError::Rule(format!(
+            "several users are called '{t}'; give a login instead ({})",
+            by_name.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// Finds a record by id (`12`, `#12`) or, for companies, by exact title.
+pub fn resolve_record(conn: &Connection, entity: Entity, text: &str) -> Result<i64> {
+    let t = text.trim().trim_start_matches('#');
+    if let Ok(id) = t.parse::<i64>() {
+        let sql = format!("SELECT 1 FROM {} WHERE id = ?1", entity.table());
+        if conn.prepare_cached(&sql)?.exists([id])? {
+            return Ok(id);
+        }
+        return Err(unknown(entity.code(), t, vec![]));
+    }
+    if entity == Entity::Company {
+        let key = crate::domain::dedup::name_key([t]);
+        let ids: Vec<i64> = conn
+            .prepare_cached("SELECT id FROM companies WHERE title_key = ?1 ORDER BY id")?
+            .query_map([key], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.len() {
+            1 => return Ok(ids[0]),
+            n if n > 1 => {
+                return Err(StoreError::Rule(format!(
+                    "several companies are called '{t}'; give an id ({})",
+                    ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
+                )));
+            }
+            _ => {}
+        }
+    }
+    Err(unknown(entity.code(), t, vec![]))
+}
+
+/// Resolves any reference kind to an id. Stages need the pipeline they belong to.
+pub fn resolve(conn: &Connection, kind: RefKind, text: &str, pipeline_id: Option<i64>) -> Result<i64> {
+    Ok(match kind {
+        RefKind::Stage => {
+            let p = pipeline_id.ok_or_else(|| StoreError::Rule("a stage needs its pipeline".into()))?;
+            resolve_stage(conn, p, text)?.id
+        }
+        RefKind::Source => resolve_source(conn, text)?.id,
+        RefKind::User => resolve_user(conn, text)?.0,
+        RefKind::Pipeline => resolve_pipeline(conn, Entity::Deal, Some(text))?.id,
+        RefKind::Contact => resolve_record(conn, Entity::Contact, text)?,
+        RefKind::Company => resolve_record(conn, Entity::Company, text)?,
+        RefKind::Lead => resolve_record(conn, Entity::Lead, text)?,
+    })
+}
+
+/// How a reference is shown: its code or login (what a script would type back) and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RefShown {
+    /// Row id.
+    pub id: i64,
+    /// Code, login or id as text: what input accepts.
+    pub code: String,
+    /// Display name or title.
+    pub name: String,
+}
+
+/// Describes a stored reference id for display.
+pub fn describe(conn: &Connection, kind: RefKind, id: i64) -> Result<RefShown> {
+    let (sql, entity): (&str, Option<Entity>) = match kind {
+        RefKind::Stage => ("SELECT code, name FROM stages WHERE id = ?1", None),
+        RefKind::Source => ("SELECT code, name FROM sources WHERE id = ?1", None),
+        RefKind::User => ("SELECT login, display_name FROM users WHERE id = ?1", None),
+        RefKind::Pipeline => ("SELECT name, name FROM pipelines WHERE id = ?1", None),
+        RefKind::Contact => (
+            "SELECT id, trim(coalesce(first_name,'') || ' ' || coalesce(last_name,'')) FROM contacts WHERE id = ?1",
+            Some(Entity::Contact),
+        ),
+        RefKind::Company => ("SELECT id, title FROM companies WHERE id = ?1", Some(Entity::Company)),
+        RefKind::Lead => ("SELECT id, title FROM leads WHERE id = ?1", Some(Entity::Lead)),
+    };
+    let found: Option<(String, String)> = conn
+        .prepare_cached(sql)?
+        .query_row([id], |r| {
+            let code: rusqlite::types::Value = r.get(0)?;
+            let code = match code {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                _ => String::new(),
+            };
+            Ok((code, r.get::<_, Option<String>>(1)?.unwrap_or_default()))
+        })
+        .optional()?;
+    let (code, name) = found.unwrap_or_else(|| (id.to_string(), format!("#{id}")));
+    let name = match entity {
+        Some(e) => display_title(e, id, Some(&name)),
+        None => name,
+    };
+    Ok(RefShown { id, code, name })
+}
+
+/// Id of a pipeline's stage by semantics position: the first in-progress stage, where new
+/// records start.
+pub fn first_stage(conn: &Connection, pipeline_id: i64) -> Result<StageRow> {
+    stages(conn, pipeline_id)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Rule(format!("pipeline #{pipeline_id} has no stages")))
+}
+
+/// Number of records of `entity` in a stage.
+pub fn count_in_stage(conn: &Connection, entity: Entity, stage_id: i64) -> Result<i64> {
+    let sql = format!("SELECT count(*) FROM {} WHERE stage_id = ?1", entity.table());
+    Ok(conn.prepare_cached(&sql)?.query_row(params![stage_id], |r| r.get(0))?)
+}

@@ -1,0 +1,153 @@
+//! Full-text search (FTS5) over names, titles, company titles, phones and e-mails of every
+//! record. The entry of a record is rebuilt in the transaction that changes it.
+
+use super::{Result, Store};
+use crate::domain::access::Visibility;
+use crate::domain::fields::{Entity, display_title};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+/// Entity tag in the low bits of a search rowid (`rowid = id * 4 + tag`).
+pub fn tag(entity: Entity) -> i64 {
+    match entity {
+        Entity::Lead => 0,
+        Entity::Contact => 1,
+        Entity::Company => 2,
+        Entity::Deal => 3,
+    }
+}
+
+fn entity_of_tag(tag: i64) -> Entity {
+    match tag {
+        0 => Entity::Lead,
+        1 => Entity::Contact,
+        2 => Entity::Company,
+        _ => Entity::Deal,
+    }
+}
+
+/// SQL expression (over alias `t` of the entity's table) of the text indexed for a record:
+/// names and titles, then every phone/e-mail/web value; phones also as bare digits, both as
+/// typed and in international form, so `0612` and `33612` find `06 12 34 56 78`. Built in SQL
+/// so that a bulk rebuild is one statement.
+fn body_sql(entity: Entity) -> String {
+    let names = match entity {
+        Entity::Lead => "concat_ws(' ', t.title, t.first_name, t.middle_name, t.last_name, t.company_title)",
+        Entity::Contact => "concat_ws(' ', t.first_name, t.middle_name, t.last_name, t.position)",
+        Entity::Company => "concat_ws(' ', t.title, t.industry)",
+        Entity::Deal => "t.title",
+    };
+    let digits = "replace(replace(replace(replace(replace(replace(replace(c.value, ' ', ''), '.', ''), '-', ''), '(', ''), ')', ''), '+', ''), '/', '')";
+    format!(
+        "concat_ws(' ', {names}, (SELECT group_concat(CASE c.kind WHEN 'phone' THEN {digits} || ' ' || replace(c.normalized, '+', '') \
+         ELSE c.value END, ' ') FROM comms c WHERE c.entity = '{code}' AND c.entity_id = t.id))",
+        code = entity.code()
+    )
+}
+
+/// Rebuilds a record's search entry.
+pub fn reindex(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+    let rowid = id * 4 + tag(entity);
+    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?.execute([rowid])?;
+    let sql = format!(
+        "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t WHERE t.id = ?1",
+        tag = tag(entity),
+        body = body_sql(entity),
+        table = entity.table()
+    );
+    conn.prepare_cached(&sql)?.execute([id])?;
+    Ok(())
+}
+
+/// Rebuilds the search entries of every record, one statement per entity: after a bulk load.
+pub fn reindex_all(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM search", [])?;
+    for entity in Entity::ALL {
+        conn.execute(
+            &format!(
+                "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t",
+                tag = tag(entity),
+                body = body_sql(entity),
+                table = entity.table()
+            ),
+            [],
+        )?;
+    }
+    Ok(())
+}
+
+/// Removes a record's search entry.
+pub fn remove(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+        .execute([id * 4 + tag(entity)])?;
+    Ok(())
+}
+
+/// Turns what a person typed into an FTS5 query: every word must match as a prefix; a
+/// phone-like query becomes one run of digits. `None` when nothing searchable is left.
+pub fn fts_query(text: &str) -> Option<String> {
+    let t = text.trim();
+    let phone_like = t.chars().all(|c| c.is_ascii_digit() || " +.-()/".contains(c));
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    if phone_like && digits.len() >= 2 {
+        return Some(format!("\"{digits}\"*"));
+    }
+    let words: Vec<String> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// One search result.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Hit {
+    /// Kind of record.
+    pub entity: Entity,
+    /// Id.
+    pub id: i64,
+    /// Title shown.
+    pub title: String,
+}
+
+impl Store {
+    /// Searches every record type, best matches first, only among records the user may see.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
+        let Some(q) = fts_query(text) else { return Ok(vec![]) };
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2")?;
+        let rowids: Vec<i64> = stmt
+            .query_map(params![q, (limit * 4) as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut hits = Vec::new();
+        for rowid in rowids {
+            let (entity, id) = (entity_of_tag(rowid % 4), rowid / 4);
+            if self.visibility(entity) != Visibility::All && self.get(entity, id).is_err() {
+                continue;
+            }
+            let title =
+                super::records::title_of(self.conn(), entity, id).unwrap_or_else(|_| display_title(entity, id, None));
+            hits.push(Hit { entity, id, title });
+            if hits.len() == limit {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_from_typing() {
+        assert_eq!(fts_query("06 12"), Some("\"0612\"*".into()));
+        assert_eq!(fts_query("+33 6"), Some("\"336\"*".into()));
+        assert_eq!(fts_query("jean dup"), Some("\"jean\"* \"dup\"*".into()));
+        assert_eq!(fts_query("o'brien \"x"), Some("\"o\"* \"brien\"* \"x\"*".into()));
+        assert_eq!(fts_query("  -- "), None);
+    }
+}

@@ -1,0 +1,177 @@
+//! Users and departments. The first user of a new file becomes its administrator.
+
+use super::{CurrentUser, Result, Store, StoreError};
+use crate::domain::error::{FieldError, Problem};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+/// A user as listed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct UserRow {
+    /// Row id.
+    pub id: i64,
+    /// Login (what `--user` takes).
+    pub login: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Department name.
+    pub department: Option<String>,
+    /// May change settings, stages and users.
+    pub is_admin: bool,
+    /// Inactive users keep their records but get no new ones.
+    pub active: bool,
+    /// Role names.
+    pub roles: Vec<String>,
+}
+
+/// A new user.
+#[derive(Clone, Debug, Default)]
+pub struct NewUser {
+    /// Login.
+    pub login: String,
+    /// Name shown (defaults to the login).
+    pub display_name: Option<String>,
+    /// Department, created if new.
+    pub department: Option<String>,
+    /// Administrator flag.
+    pub admin: bool,
+}
+
+fn check_login(login: &str) -> Result<String> {
+    let l = login.trim();
+    if l.is_empty() {
+        return Err(FieldError::new("login", Problem::Required).into());
+    }
+    if l.len() > 64 || !l.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
+        return Err(FieldError::new(
+            "login",
+            Problem::Rule {
+                message: format!("'{l}' is not a login: use letters, digits, '.', '_', '-' or '@' (64 at most)"),
+            },
+        )
+        .into());
+    }
+    Ok(l.to_string())
+}
+
+impl Store {
+    /// Signs `login` in. On a file with no users yet it becomes the administrator; otherwise
+    /// it must already exist.
+    pub fn sign_in(&mut self, login: &str) -> Result<CurrentUser> {
+        let login = check_login(login)?;
+        let found = self.find_user(&login)?;
+        let user = match found {
+            Some(u) => u,
+            None => {
+                let empty: bool = self
+                    .conn()
+                    .query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?;
+                if !empty {
+                    return Err(StoreError::UnknownUser(login));
+                }
+                self.insert_user(&NewUser {
+                    login: login.clone(),
+                    admin: true,
+                    ..Default::default()
+                })?;
+                self.find_user(&login)?.ok_or(StoreError::UnknownUser(login))?
+            }
+        };
+        self.user = Some(user.clone());
+        Ok(user)
+    }
+
+    fn find_user(&self, login: &str) -> Result<Option<CurrentUser>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id, login, is_admin FROM users WHERE login = ?1 COLLATE NOCASE")?
+            .query_row([login], |r| {
+                Ok(CurrentUser {
+                    id: r.get(0)?,
+                    login: r.get(1)?,
+                    is_admin: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Refuses unless the signed-in user is an administrator.
+    pub fn require_admin(&self, what: &str) -> Result<()> {
+        match self.user() {
+            Some(u) if u.is_admin => Ok(()),
+            Some(u) => Err(StoreError::Rule(format!(
+                "only an administrator can {what}; {} is not one",
+                u.login
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds a user (administrators only).
+    pub fn add_user(&mut self, user: &NewUser) -> Result<i64> {
+        self.require_admin("add users")?;
+        self.insert_user(user)
+    }
+
+    fn insert_user(&mut self, user: &NewUser) -> Result<i64> {
+        let login = check_login(&user.login)?;
+        if self.find_user(&login)?.is_some() {
+            return Err(FieldError::new(
+                "login",
+                Problem::Rule {
+                    message: format!("user '{login}' already exists"),
+                },
+            )
+            .into());
+        }
+        let display = user
+            .display_name
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| login.clone());
+        let department = user.department.clone().filter(|d| !d.trim().is_empty());
+        let admin = user.admin;
+        self.write(|tx, ctx| {
+            let dept: Option<i64> = match &department {
+                Some(name) => {
+                    tx.prepare_cached("INSERT OR IGNORE INTO departments (name) VALUES (?1)")?.execute([name.trim()])?;
+                    Some(tx.prepare_cached("SELECT id FROM departments WHERE name = ?1")?.query_row([name.trim()], |r| r.get(0))?)
+                }
+                None => None,
+            };
+            tx.prepare_cached(
+                "INSERT INTO users (login, display_name, department_id, is_admin, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![login, display.trim(), dept, admin, ctx.now])?;
+            let id = tx.last_insert_rowid();
+            let role = if admin { "Administrator" } else { "Manager" };
+            tx.prepare_cached("INSERT INTO user_roles (user_id, role_id) SELECT ?1, id FROM roles WHERE name = ?2")?
+                .execute(params![id, role])?;
+            Ok(id)
+        })
+    }
+
+    /// Every user, by login.
+    pub fn users(&self) -> Result<Vec<UserRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT u.id, u.login, u.display_name, d.name, u.is_admin, u.active, \
+             (SELECT group_concat(r.name, ',') FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id) \
+             FROM users u LEFT JOIN departments d ON d.id = u.department_id ORDER BY u.login",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let roles: Option<String> = r.get(6)?;
+            Ok(UserRow {
+                id: r.get(0)?,
+                login: r.get(1)?,
+                display_name: r.get(2)?,
+                department: r.get(3)?,
+                is_admin: r.get(4)?,
+                active: r.get(5)?,
+                roles: roles
+                    .map(|s| s.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
