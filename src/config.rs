@@ -5,6 +5,7 @@ use crate::domain::dedup::PhoneRegion;
 use crate::domain::money::Currency;
 use crate::i18n::Lang;
 use anyhow::{Context, bail};
+
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -65,7 +66,13 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(e).with_context(|| format!("{}: cannot read the config file", path.display())),
         };
-        toml::from_str(&text).with_context(|| format!("{}: invalid config file", path.display()))
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|sp| text[..sp.start.min(text.len())].lines().count().max(1));
+            let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            anyhow::anyhow!("{}: invalid config file{at}: {}", path.display(), e.message().trim())
+        })
     }
 
     /// Phone region, checked.

@@ -433,7 +433,10 @@ mod tests {
     #[test]
     fn generated_phones_are_valid_and_mostly_foreign_formats_survive() {
         let names: Names = toml::from_str(include_str!("../assets/demo/names.toml")).unwrap();
-        let mut g = Gen { rng: fastrand::Rng::with_seed(1), names };
+        let mut g = Gen {
+            rng: fastrand::Rng::with_seed(1),
+            names,
+        };
         let mut foreign = 0;
         for i in 0..2000 {
             let p = g.phone(i % 2 == 0);

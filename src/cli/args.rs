@@ -308,6 +308,9 @@ const READ_ONLY_KEYS: &[&str] = &[
     "modified_by",
     "moved_at",
     "moved_by",
+    "repeat_of",
+    "changed",
+    "timeline",
 ];
 
 /// Reads one JSON object (from a file, or stdin for `-`) into a `RecordInput`. Accepts every

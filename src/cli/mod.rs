@@ -107,6 +107,9 @@ pub mod exit {
 }
 
 fn code_of(err: &anyhow::Error) -> (u8, &'static str) {
+    if err.downcast_ref::<crate::domain::FieldError>().is_some() {
+        return (exit::ERROR, "invalid_input");
+    }
     match err.downcast_ref::<StoreError>() {
         Some(StoreError::Conflict { .. }) => (exit::CONFLICT, "conflict"),
         Some(StoreError::NotFound { .. }) => (exit::NOT_FOUND, "not_found"),
@@ -130,8 +133,11 @@ pub fn main() -> ExitCode {
             let message = format!("{err:#}");
             let mut stderr = std::io::stderr().lock();
             if json {
-                let field = match err.downcast_ref::<StoreError>() {
-                    Some(StoreError::Field(f)) => Some(f.field.clone()),
+                let field = match (
+                    err.downcast_ref::<StoreError>(),
+                    err.downcast_ref::<crate::domain::FieldError>(),
+                ) {
+                    (Some(StoreError::Field(f)), _) | (_, Some(f)) => Some(f.field.clone()),
                     _ => None,
                 };
                 let _ = writeln!(

@@ -253,6 +253,11 @@ pub fn writes(c: &Command) -> bool {
         Command::Contact(l) => !matches!(l, ContactCmd::List(_) | ContactCmd::Show(_)),
         Command::Company(l) => !matches!(l, CompanyCmd::List(_) | CompanyCmd::Show(_)),
         Command::Deal(l) => !matches!(l, DealCmd::List(_) | DealCmd::Show(_)),
+        Command::Stage(s) => !matches!(s, super::admin::StageCmd::List(_)),
+        Command::Pipeline(p) => matches!(p, super::admin::PipelineCmd::Add { .. }),
+        Command::Source(s) => matches!(s, super::admin::SourceCmd::Add { .. }),
+        Command::User(u) => matches!(u, super::admin::UserCmd::Add(_)),
+        Command::Demo(_) => true,
         _ => false,
     }
 }

@@ -128,6 +128,11 @@ impl Comm {
             if kind.labels().contains(&p.as_str()) {
                 return Comm::new(kind, &p, rest, region);
             }
+            // `pager:0612...` names a type we do not know; a URL scheme is not a type.
+            let word = !p.is_empty() && p.chars().all(|c| c.is_ascii_alphabetic());
+            if word && kind != CommKind::Web && !rest.starts_with("//") {
+                return Comm::new(kind, &p, rest, region);
+            }
         }
         Comm::new(kind, "", text, region)
     }
@@ -155,7 +160,7 @@ mod tests {
         assert_eq!(err.field, "email");
         let err = Comm::parse_typed(CommKind::Phone, "12", r).unwrap_err();
         assert!(matches!(err.problem, Problem::Phone { .. }));
-        let err = Comm::new(CommKind::Phone, "pager", "0612345678", r).unwrap_err();
+        let err = Comm::parse_typed(CommKind::Phone, "pager:0612345678", r).unwrap_err();
         assert!(matches!(err.problem, Problem::Choice { .. }));
     }
 }

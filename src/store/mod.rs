@@ -120,9 +120,19 @@ impl Store {
         } else if let Err(e) = std::fs::File::open(path) {
             return Err(StoreError::Unreadable(shown, e.to_string()));
         }
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if opts.create {
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        // A file marked read-only is opened read-only, even for root (who could write anyway).
+        let marked_read_only = exists
+            && std::fs::metadata(path)
+                .map(|m| m.permissions().readonly())
+                .unwrap_or(false);
+        let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if marked_read_only {
+            flags |= OpenFlags::SQLITE_OPEN_READ_ONLY;
+        } else {
+            flags |= OpenFlags::SQLITE_OPEN_READ_WRITE;
+            if opts.create {
+                flags |= OpenFlags::SQLITE_OPEN_CREATE;
+            }
         }
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, &shown))?;
         let mut store = Store {

@@ -928,8 +928,9 @@ pub fn title_of(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
         Entity::Deal => {
             let t: Option<String> = conn
                 .prepare_cached("SELECT title FROM deals WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
+                .query_row([id], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten();
             return Ok(display_title(entity, id, t.as_deref()));
         }
     };

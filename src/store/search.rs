@@ -48,7 +48,8 @@ fn body_sql(entity: Entity) -> String {
 /// Rebuilds a record's search entry.
 pub fn reindex(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
     let rowid = id * 4 + tag(entity);
-    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?.execute([rowid])?;
+    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+        .execute([rowid])?;
     let sql = format!(
         "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t WHERE t.id = ?1",
         tag = tag(entity),

@@ -118,7 +118,7 @@ CREATE INDEX contact_companies_company ON contact_companies(company_id);
 
 CREATE TABLE leads (
     id                 INTEGER PRIMARY KEY,
-    title              TEXT NOT NULL DEFAULT '',
+    title              TEXT,
     honorific          TEXT,
     first_name         TEXT,
     middle_name        TEXT,
@@ -157,7 +157,7 @@ CREATE INDEX leads_company_key ON leads(company_key);
 
 CREATE TABLE deals (
     id             INTEGER PRIMARY KEY,
-    title          TEXT NOT NULL DEFAULT '',
+    title          TEXT,
     pipeline_id    INTEGER NOT NULL REFERENCES pipelines(id),
     stage_id       INTEGER NOT NULL REFERENCES stages(id),
     stage_description TEXT,

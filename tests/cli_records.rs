@@ -1,0 +1,462 @@
+//! Create, list, edit, move and delete every record type through the real binary.
+
+mod common;
+use common::Env;
+use serde_json::json;
+
+#[test]
+fn lead_lifecycle() {
+    let env = Env::new();
+    let lead = env.json(&[
+        "lead",
+        "add",
+        "--title",
+        "Website enquiry",
+        "--first-name",
+        "Jean",
+        "--last-name",
+        "Dupont",
+        "--company",
+        "Acme SARL",
+        "--phone",
+        "mobile:06 12 34 56 78",
+        "--email",
+        "Jean@Acme.fr",
+        "--amount",
+        "1 234,50",
+        "--source",
+        "Website",
+        "--birth-date",
+        "24/11/1980",
+    ]);
+    let id = lead["id"].as_i64().unwrap();
+    assert_eq!(lead["amount"], "1234.50");
+    assert_eq!(lead["amount_minor"], 123450);
+    assert_eq!(lead["currency"], "EUR");
+    assert_eq!(lead["birth_date"], "1980-11-24");
+    assert_eq!(lead["stage"]["code"], "NEW");
+    assert_eq!(lead["source"]["code"], "WEB");
+    assert_eq!(lead["responsible"]["code"], "alice");
+    assert_eq!(lead["phones"][0]["normalized"], "+33612345678");
+    assert_eq!(lead["emails"][0]["normalized"], "jean@acme.fr");
+    assert_eq!(lead["version"], 1);
+
+    let list = env.json(&["lead", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["title"], "Website enquiry");
+    assert_eq!(list[0]["client"], "Acme SARL");
+
+    let edited = env.json(&[
+        "lead",
+        "edit",
+        &id.to_string(),
+        "--position",
+        "CTO",
+        "--add-phone",
+        "01 23 45 67 89",
+        "--title",
+        "",
+    ]);
+    assert_eq!(edited["version"], 2);
+    assert_eq!(edited["position"], "CTO");
+    assert_eq!(edited["title"], serde_json::Value::Null);
+    assert_eq!(edited["display_title"], format!("Lead #{id}"));
+    assert_eq!(edited["phones"].as_array().unwrap().len(), 2);
+    assert_eq!(edited["changed"], json!(["title", "position", "phones"]));
+
+    let moved = env.json(&["lead", "move", &id.to_string(), "in progress"]);
+    assert_eq!(moved["from"]["code"], "NEW");
+    assert_eq!(moved["to"]["code"], "IN_PROCESS");
+    let moved = env.json(&["lead", "move", &id.to_string(), "Junk", "--reason", "No budget"]);
+    assert_eq!(moved["version"], 4);
+
+    env.ok(&["lead", "comment", &id.to_string(), "Called", "back"]);
+    let shown = env.json(&["lead", "show", &id.to_string()]);
+    assert_eq!(shown["stage"]["code"], "JUNK");
+    assert_eq!(shown["stage_description"], "No budget");
+    assert_eq!(shown["stage_semantics"], "failure");
+    let kinds: Vec<&str> = shown["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["comment", "stage_moved", "stage_moved", "fields_changed", "created"]
+    );
+    assert_eq!(shown["timeline"][0]["payload"]["text"], "Called back");
+    assert_eq!(shown["timeline"][1]["payload"]["reason"], "No budget");
+
+    // Junk leads stay searchable.
+    assert_eq!(
+        env.json(&["lead", "list", "--search", "dupont"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        env.json(&["lead", "list", "--stage", "junk"]).as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(
+        env.json(&["lead", "list", "--stage", "new"]).as_array().unwrap().len(),
+        0
+    );
+
+    env.ok(&["lead", "delete", &id.to_string()]);
+    assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 0);
+    env.fails(4, &["lead", "show", &id.to_string()]);
+    env.ok(&["db", "check"]);
+}
+
+#[test]
+fn contact_company_deal_lifecycle() {
+    let env = Env::new();
+    let company = env.json(&[
+        "company",
+        "add",
+        "--title",
+        "Acme SARL",
+        "--type",
+        "customer",
+        "--industry",
+        "IT",
+        "--web",
+        "https://www.acme.example/",
+        "--employees",
+        "50-249",
+    ]);
+    let company_id = company["id"].as_i64().unwrap().to_string();
+    assert_eq!(company["webs"][0]["normalized"], "acme.example");
+
+    let contact = env.json(&[
+        "contact",
+        "add",
+        "--first-name",
+        "Marie",
+        "--last-name",
+        "Curie",
+        "--company",
+        "acme sarl",
+        "--email",
+        "marie@acme.example",
+    ]);
+    let contact_id = contact["id"].as_i64().unwrap().to_string();
+    assert_eq!(contact["links"][0]["entity"], "company");
+    assert_eq!(contact["links"][0]["name"], "Acme SARL");
+
+    let company = env.json(&["company", "show", &company_id]);
+    assert_eq!(company["links"][0]["name"], "Marie Curie");
+
+    let deal = env.json(&[
+        "deal",
+        "add",
+        "--title",
+        "Annual contract",
+        "--company",
+        &company_id,
+        "--contact",
+        &contact_id,
+        "--amount",
+        "12000",
+        "--probability",
+        "40",
+    ]);
+    let deal_id = deal["id"].as_i64().unwrap().to_string();
+    assert_eq!(deal["pipeline"]["name"], "General");
+    assert_eq!(deal["stage"]["code"], "NEW");
+    assert_eq!(deal["company"]["name"], "Acme SARL");
+    assert_eq!(deal["contact"]["name"], "Marie Curie");
+    assert!(deal["close_date"].as_str().is_some(), "close date defaults to +7 days");
+
+    env.json(&["deal", "edit", &deal_id, "--amount", "15000"]);
+    let moved = env.json(&["deal", "move", &deal_id, "won"]);
+    assert_eq!(moved["to"]["semantics"], "success");
+    assert_eq!(
+        env.json(&["deal", "list", "--stage", "WON"]).as_array().unwrap().len(),
+        1
+    );
+
+    env.json(&[
+        "contact",
+        "edit",
+        &contact_id,
+        "--position",
+        "Physicist",
+        "--phone",
+        "06 11 22 33 44",
+    ]);
+    let list = env.json(&["contact", "list"]);
+    assert_eq!(list[0]["client"], "Acme SARL");
+    assert_eq!(list[0]["phone"], "06 11 22 33 44");
+    env.json(&[
+        "company",
+        "edit",
+        &company_id,
+        "--revenue",
+        "1 000 000",
+        "--currency",
+        "EUR",
+    ]);
+
+    env.ok(&["deal", "delete", &deal_id]);
+    env.ok(&["contact", "delete", &contact_id]);
+    env.ok(&["company", "delete", &company_id]);
+    for e in ["deal", "contact", "company"] {
+        assert_eq!(env.json(&[e, "list"]).as_array().unwrap().len(), 0, "{e}");
+    }
+    env.ok(&["db", "check"]);
+}
+
+#[test]
+fn json_round_trip_copies_every_field() {
+    let env = Env::new();
+    let lead = env.json(&[
+        "lead",
+        "add",
+        "--title",
+        "Trade show",
+        "--honorific",
+        "Dr",
+        "--first-name",
+        "Zoé",
+        "--middle-name",
+        "A",
+        "--last-name",
+        "Lefèvre",
+        "--company",
+        "Blue Harbor",
+        "--position",
+        "CEO",
+        "--birth-date",
+        "1970-01-02",
+        "--source",
+        "TRADE_SHOW",
+        "--source-description",
+        "Stand 12",
+        "--amount",
+        "99.90",
+        "--currency",
+        "CHF",
+        "--comments",
+        "Line one\nline two",
+        "--address",
+        "5 rue du Marché, Genève",
+        "--opened",
+        "no",
+        "--phone",
+        "work:+41 79 123 45 67",
+        "--email",
+        "home:zoe@example.ch",
+        "--web",
+        "blue.example",
+        "--messenger",
+        "telegram:@zoe",
+        "--stage",
+        "PROCESSED",
+    ]);
+    let out = env
+        .cmd()
+        .args(["--json", "lead", "add", "-"])
+        .write_stdin(serde_json::to_string(&lead).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let copy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(copy["id"], lead["id"]);
+    let skip = ["id", "created_at", "modified_at", "moved_at", "repeat_of"];
+    for (k, v) in lead.as_object().unwrap() {
+        if !skip.contains(&k.as_str()) {
+            assert_eq!(&copy[k], v, "field {k} differs after the round trip");
+        }
+    }
+    // show --json | edit ID - changes nothing.
+    let id = lead["id"].as_i64().unwrap().to_string();
+    let shown = env.json(&["lead", "show", &id]);
+    let out = env
+        .cmd()
+        .args(["--json", "lead", "edit", &id, "-"])
+        .write_stdin(shown.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let after: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(after["changed"], json!([]));
+    assert_eq!(after["version"], 1);
+}
+
+#[test]
+fn stale_version_is_a_conflict_and_writes_nothing() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "Shared"]);
+    env.json(&["lead", "edit", "1", "--title", "Edited by Bob", "--if-version", "1"]);
+    let err = env.fails(
+        3,
+        &["lead", "edit", "1", "--title", "Edited by Alice", "--if-version", "1"],
+    );
+    assert!(
+        err.contains("changed by someone else") && err.contains("your version 1, now 2"),
+        "{err}"
+    );
+    env.fails(3, &["lead", "move", "1", "Processed", "--if-version", "1"]);
+    env.fails(3, &["lead", "delete", "1", "--if-version", "1"]);
+    let out = env
+        .cmd()
+        .args(["--json", "lead", "edit", "1", "--title", "x", "--if-version", "1"])
+        .output()
+        .unwrap();
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"], "conflict");
+    assert_eq!(env.json(&["lead", "show", "1"])["title"], "Edited by Bob");
+}
+
+#[test]
+fn repeat_lead_matches_a_contact_phone_in_another_format() {
+    let env = Env::new();
+    env.json(&["company", "add", "--title", "Acme SARL"]);
+    let c = env.json(&[
+        "contact",
+        "add",
+        "--first-name",
+        "Marie",
+        "--last-name",
+        "Curie",
+        "--phone",
+        "+33 6 12 34 56 78",
+        "--company",
+        "Acme SARL",
+    ]);
+    let lead = env.json(&["lead", "add", "--title", "Call from Marie", "--phone", "06.12.34.56.78"]);
+    assert_eq!(lead["is_repeat"], true);
+    assert_eq!(
+        lead["repeat_of"][0],
+        json!({"entity": "contact", "id": c["id"], "matched_by": "phone"})
+    );
+    let links: Vec<&str> = lead["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["entity"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        ["contact", "company"],
+        "the contact's company comes along as the client"
+    );
+    let other = env.json(&["lead", "add", "--title", "Someone new", "--phone", "06 99 88 77 66"]);
+    assert_eq!(other["is_repeat"], false);
+    let by_email = env.json(&["lead", "add", "--email", "  CONTACT@acme.example "]);
+    assert_eq!(by_email["is_repeat"], false);
+    let by_company = env.json(&["lead", "add", "--company", "  acme   sarl "]);
+    assert_eq!(by_company["is_repeat"], true);
+    assert_eq!(by_company["repeat_of"][0]["matched_by"], "company");
+    assert_eq!(env.json(&["lead", "list", "--repeat"]).as_array().unwrap().len(), 2);
+    assert_eq!(env.json(&["lead", "list", "--first-time"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn list_filters_and_pages() {
+    let env = Env::new();
+    env.ok(&["user", "add", "bob", "--name", "Bob Martin"]);
+    for i in 0..7 {
+        let who = if i % 2 == 0 { "alice" } else { "Bob Martin" };
+        env.json(&[
+            "lead",
+            "add",
+            "--title",
+            &format!("Lead {i}"),
+            "--responsible",
+            who,
+            "--source",
+            if i < 3 { "call" } else { "E-mail" },
+        ]);
+    }
+    assert_eq!(
+        env.json(&["lead", "list", "--responsible", "bob"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        env.json(&["lead", "list", "--source", "CALL"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let page1 = env.json(&["lead", "list", "--limit", "4"]);
+    let ids: Vec<i64> = page1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [7, 6, 5, 4]);
+    let page2 = env.json(&["lead", "list", "--limit", "4", "--before", "4"]);
+    let ids: Vec<i64> = page2
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [3, 2, 1]);
+    assert_eq!(
+        env.json(&["lead", "list", "--search", "lead 5"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn search_finds_names_phones_and_emails_across_types() {
+    let env = Env::new();
+    env.json(&[
+        "contact",
+        "add",
+        "--first-name",
+        "Élodie",
+        "--last-name",
+        "Martin",
+        "--phone",
+        "06 12 34 56 78",
+    ]);
+    env.json(&[
+        "company",
+        "add",
+        "--title",
+        "Brightwater Labs",
+        "--email",
+        "hello@brightwater.example",
+    ]);
+    env.json(&["lead", "add", "--title", "Demande de devis", "--last-name", "Martin"]);
+    let hits = env.json(&["search", "elodie"]);
+    assert_eq!(hits[0]["entity"], "contact");
+    assert_eq!(env.json(&["search", "06 12 34"]).as_array().unwrap().len(), 1);
+    assert_eq!(env.json(&["search", "+33 6 12"]).as_array().unwrap().len(), 1);
+    assert_eq!(env.json(&["search", "brightwater"])[0]["entity"], "company");
+    assert_eq!(env.json(&["search", "mart"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn french_output() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "Salon", "--amount", "1234.5"]);
+    let out = env.cmd().args(["--lang", "fr", "lead", "list"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Étape") && text.contains("1\u{202f}234,50\u{a0}€"),
+        "{text}"
+    );
+    let out = env
+        .cmd()
+        .args(["--lang", "fr", "lead", "add", "--email", "x@"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("« x@ » n'est pas une adresse e-mail"), "{err}");
+}

@@ -1,0 +1,95 @@
+//! Helpers for tests that run the real `prospect` binary on files in temp dirs.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// A temp dir with a data file path in it.
+pub struct Env {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("crm.db");
+        Env { dir, db }
+    }
+
+    /// `prospect --db <file> --user alice` with a clean environment (no user config, English).
+    pub fn cmd(&self) -> Command {
+        self.cmd_as("alice")
+    }
+
+    pub fn cmd_as(&self, user: &str) -> Command {
+        let mut c = self.cmd_db(&self.db);
+        c.arg("--user").arg(user);
+        c
+    }
+
+    /// `prospect --db <path>` with a clean environment, no user.
+    pub fn cmd_db(&self, path: &Path) -> Command {
+        let mut c = Command::cargo_bin("prospect").unwrap();
+        c.env_clear()
+            .env("PROSPECT_CONFIG", self.dir.path().join("no-config.toml"))
+            .env("LANG", "C")
+            .env("HOME", self.dir.path())
+            .arg("--db")
+            .arg(path);
+        c
+    }
+
+    /// Runs with `--json`, expects success, parses stdout.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let out = self.cmd().arg("--json").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "prospect {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: bad JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// Runs, expects success, returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "prospect {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs, expects failure with `code`, returns stderr; checks the file did not change.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let before = std::fs::read(&self.db).ok();
+        let out = self.cmd().args(args).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "prospect {args:?}: expected exit {code}, stderr: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read(&self.db).ok(),
+            before,
+            "prospect {args:?} changed the file while failing"
+        );
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "one line on stderr expected: {stderr}"
+        );
+        stderr
+    }
+}
+
+/// Bytes of a file, for before/after comparisons.
+pub fn bytes(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap()
+}
