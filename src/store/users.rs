@@ -2,7 +2,7 @@
 
 use super::{CurrentUser, Result, Store, StoreError};
 use crate::domain::error::{FieldError, Problem};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 /// A user as listed.
@@ -37,6 +37,57 @@ pub struct NewUser {
     pub admin: bool,
 }
 
+fn find_user_in(conn: &Connection, login: &str) -> Result<Option<CurrentUser>> {
+    Ok(conn
+        .prepare_cached("SELECT id, login, is_admin FROM users WHERE login = ?1 COLLATE NOCASE")?
+        .query_row([login], |r| {
+            Ok(CurrentUser {
+                id: r.get(0)?,
+                login: r.get(1)?,
+                is_admin: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+fn insert_user_in(tx: &Connection, user: &NewUser, now: i64) -> Result<i64> {
+    let login = check_login(&user.login)?;
+    if find_user_in(tx, &login)?.is_some() {
+        return Err(FieldError::new(
+            "login",
+            Problem::Rule {
+                message: format!("user '{login}' already exists"),
+            },
+        )
+        .into());
+    }
+    let display = user
+        .display_name
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| login.clone());
+    let dept: Option<i64> = match user.department.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(name) => {
+            tx.prepare_cached("INSERT OR IGNORE INTO departments (name) VALUES (?1)")?
+                .execute([name])?;
+            Some(
+                tx.prepare_cached("SELECT id FROM departments WHERE name = ?1")?
+                    .query_row([name], |r| r.get(0))?,
+            )
+        }
+        None => None,
+    };
+    tx.prepare_cached(
+        "INSERT INTO users (login, display_name, department_id, is_admin, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![login, display.trim(), dept, user.admin, now])?;
+    let id = tx.last_insert_rowid();
+    let role = if user.admin { "Administrator" } else { "Manager" };
+    tx.prepare_cached("INSERT INTO user_roles (user_id, role_id) SELECT ?1, id FROM roles WHERE name = ?2")?
+        .execute(params![id, role])?;
+    Ok(id)
+}
+
 fn check_login(login: &str) -> Result<String> {
     let l = login.trim();
     if l.is_empty() {
@@ -56,25 +107,33 @@ fn check_login(login: &str) -> Result<String> {
 
 impl Store {
     /// Signs `login` in. On a file with no users yet it becomes the administrator; otherwise
-    /// it must already exist.
+    /// it must already exist. The check and the first insert share one write transaction, so
+    /// two clients opening a new file at once cannot both become its first user.
     pub fn sign_in(&mut self, login: &str) -> Result<CurrentUser> {
         let login = check_login(login)?;
-        let found = self.find_user(&login)?;
-        let user = match found {
+        let user = match self.find_user(&login)? {
             Some(u) => u,
             None => {
-                let empty: bool = self
-                    .conn()
-                    .query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?;
-                if !empty {
-                    return Err(StoreError::UnknownUser(login));
-                }
-                self.insert_user(&NewUser {
-                    login: login.clone(),
-                    admin: true,
-                    ..Default::default()
-                })?;
-                self.find_user(&login)?.ok_or(StoreError::UnknownUser(login))?
+                let now = self.now();
+                self.write(|tx, _| {
+                    if let Some(u) = find_user_in(tx, &login)? {
+                        return Ok(u);
+                    }
+                    let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?;
+                    if !empty {
+                        return Err(StoreError::UnknownUser(login.clone()));
+                    }
+                    insert_user_in(
+                        tx,
+                        &NewUser {
+                            login: login.clone(),
+                            admin: true,
+                            ..Default::default()
+                        },
+                        now,
+                    )?;
+                    find_user_in(tx, &login)?.ok_or_else(|| StoreError::UnknownUser(login.clone()))
+                })?
             }
         };
         self.user = Some(user.clone());
@@ -82,17 +141,7 @@ impl Store {
     }
 
     fn find_user(&self, login: &str) -> Result<Option<CurrentUser>> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT id, login, is_admin FROM users WHERE login = ?1 COLLATE NOCASE")?
-            .query_row([login], |r| {
-                Ok(CurrentUser {
-                    id: r.get(0)?,
-                    login: r.get(1)?,
-                    is_admin: r.get(2)?,
-                })
-            })
-            .optional()?)
+        find_user_in(self.conn(), login)
     }
 
     /// Refuses unless the signed-in user is an administrator.
@@ -114,41 +163,8 @@ impl Store {
     }
 
     fn insert_user(&mut self, user: &NewUser) -> Result<i64> {
-        let login = check_login(&user.login)?;
-        if self.find_user(&login)?.is_some() {
-            return Err(FieldError::new(
-                "login",
-                Problem::Rule {
-                    message: format!("user '{login}' already exists"),
-                },
-            )
-            .into());
-        }
-        let display = user
-            .display_name
-            .clone()
-            .filter(|d| !d.trim().is_empty())
-            .unwrap_or_else(|| login.clone());
-        let department = user.department.clone().filter(|d| !d.trim().is_empty());
-        let admin = user.admin;
-        self.write(|tx, ctx| {
-            let dept: Option<i64> = match &department {
-                Some(name) => {
-                    tx.prepare_cached("INSERT OR IGNORE INTO departments (name) VALUES (?1)")?.execute([name.trim()])?;
-                    Some(tx.prepare_cached("SELECT id FROM departments WHERE name = ?1")?.query_row([name.trim()], |r| r.get(0))?)
-                }
-                None => None,
-            };
-            tx.prepare_cached(
-                "INSERT INTO users (login, display_name, department_id, is_admin, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![login, display.trim(), dept, admin, ctx.now])?;
-            let id = tx.last_insert_rowid();
-            let role = if admin { "Administrator" } else { "Manager" };
-            tx.prepare_cached("INSERT INTO user_roles (user_id, role_id) SELECT ?1, id FROM roles WHERE name = ?2")?
-                .execute(params![id, role])?;
-            Ok(id)
-        })
+        check_login(&user.login)?;
+        self.write(|tx, ctx| insert_user_in(tx, user, ctx.now))
     }
 
     /// Every user, by login.
