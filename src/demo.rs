@@ -105,14 +105,24 @@ impl Gen {
         (f, l, french)
     }
 
+    /// A company on file: three words (`Atelier Martin Services`).
     fn company(&mut self) -> String {
         let p = self.pick(&self.names.company_prefix.clone()).to_string();
         let s = self.pick(&self.names.company_suffix.clone()).to_string();
         let last = self.pick(&self.names.last_fr.clone()).to_string();
-        match self.rng.u8(..3) {
-            0 => format!("{p} {last}"),
-            1 => format!("{p} {s}"),
-            _ => format!("{last} {s}"),
+        format!("{p} {last} {s}")
+    }
+
+    /// A prospect's company: two words, so it never equals a company on file and leads are
+    /// repeat leads only where the demo means them to be.
+    fn prospect_company(&mut self) -> String {
+        let p = self.pick(&self.names.company_prefix.clone()).to_string();
+        let s = self.pick(&self.names.company_suffix.clone()).to_string();
+        let last = self.pick(&self.names.last_fr.clone()).to_string();
+        if self.rng.bool() {
+            format!("{p} {last}")
+        } else {
+            format!("{last} {s}")
         }
     }
 
@@ -238,6 +248,10 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             let created = at(&mut g, 540);
             let (ctx, login) = ctx_for(&mut g, created);
             let (first, last, french) = g.person();
+            // Contacts carry double-barrelled names, leads single ones: a lead repeats a
+            // contact only through the phone numbers the demo reuses on purpose.
+            let (_, other, _) = g.person();
+            let last = format!("{last}-{other}");
             let phone = g.phone(french);
             let mut input = RecordInput {
                 fields: pairs(&[
@@ -299,7 +313,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             let (ctx, login) = ctx_for(&mut g, created);
             let (first, last, french) = g.person();
             let company = if g.rng.u8(..100) < 60 {
-                g.company()
+                g.prospect_company()
             } else {
                 String::new()
             };
@@ -322,7 +336,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                 ("responsible", login.into()),
             ]);
             if g.rng.u8(..100) < 60 {
-                fields.push(("amount".into(), (g.rng.i64(50..5000) * 1000).to_string()));
+                fields.push(("amount".into(), (g.rng.i64(5..500) * 100).to_string()));
                 fields.push(("currency".into(), "EUR".into()));
             }
             let mut input = RecordInput {
@@ -391,7 +405,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                 fields: pairs(&[
                     ("title", format!("Contrat {company_title}")),
                     ("stage", deal_stages[g.rng.usize(..deal_stages.len())].into()),
-                    ("amount", (g.rng.i64(1..200) * 500).to_string()),
+                    ("amount", (g.rng.i64(2..400) * 250).to_string()),
                     ("currency", "EUR".into()),
                     ("probability", (g.rng.u8(1..10) as i64 * 10).to_string()),
                     ("company", company.to_string()),

@@ -1,11 +1,13 @@
 //! Prospect: a keyboard-driven CRM on one SQLite file.
 //!
 //! Layers, each using only those below it: `domain` (types and rules, no I/O), `store`
-//! (SQLite), `io` (file formats), and the front ends `cli` (and later `tui`).
+//! (SQLite), `present` (how values read), and the front ends `cli` and `tui`.
 
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod present;
 pub mod store;
+pub mod tui;

@@ -289,6 +289,7 @@ impl ListArgs {
                 .transpose()?,
             before_id: self.before,
             limit: self.limit,
+            ..Default::default()
         })
     }
 }

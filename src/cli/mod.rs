@@ -39,7 +39,7 @@ pub struct Cli {
     /// Config file (default: $PROSPECT_CONFIG or the platform config dir's config.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// What to do; without a command, help is printed (the TUI comes later).
+    /// What to do; without a command, the terminal interface opens.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -170,20 +170,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config_path = cli.config.clone().or_else(config::default_config_path);
     let config = Config::load(config_path.as_deref())?;
     i18n::set_lang(config::pick_lang(cli.lang.as_deref(), &config)?);
-    let Some(command) = cli.command else {
+    let tui = cli.command.is_none();
+    if tui && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         use clap::CommandFactory;
         Cli::command().print_help()?;
         println!();
         return Ok(());
-    };
+    }
     let db_path = cli.db.clone().or_else(|| config.db.clone());
     let default_file = db_path.is_none();
     let db_path = db_path.unwrap_or_else(config::default_db_path);
-    if let Command::Db(db::DbCmd::Path) = command {
+    if let Some(Command::Db(db::DbCmd::Path)) = &cli.command {
         return db::print_path(&db_path, cli.json);
     }
-    let creates =
-        matches!(&command, Command::Demo(_) | Command::User(admin::UserCmd::Add(_))) || records::writes(&command);
+    let creates = tui || cli.command.as_ref().is_some_and(records::writes);
     if default_file && let Some(dir) = db_path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the data folder", dir.display()))?;
     }
@@ -200,7 +200,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         .clone()
         .or_else(|| config.user.clone())
         .unwrap_or_else(config::os_login);
-    let needs_user = !matches!(&command, Command::Db(_));
+    let needs_user = !matches!(&cli.command, Some(Command::Db(_)));
     if needs_user {
         if store.read_only() {
             // A read-only file cannot record a first user; reading works without one.
@@ -209,6 +209,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             store.sign_in(&login)?;
         }
     }
+    let Some(command) = cli.command else {
+        return crate::tui::run(store, i18n::lang());
+    };
     let mut session = Session { store, json: cli.json };
     match command {
         Command::Lead(c) => records::run_lead(&mut session, c),

@@ -3,10 +3,9 @@
 
 use super::entity_word;
 use crate::domain::fields::{Entity, Section};
-use crate::domain::money::{Currency, Money, format_money};
-use crate::domain::timeline::TimelineKind;
-use crate::domain::when::{UnixMs, from_ms};
-use crate::i18n::{self, Lang, tr};
+use crate::domain::when::UnixMs;
+use crate::i18n::{self, tr};
+use crate::present;
 use crate::store::Record;
 use crate::store::RecordSummary;
 use crate::store::records::Shown;
@@ -20,17 +19,12 @@ pub fn json(v: &Json) {
 
 /// Local date and time in the language's usual form.
 pub fn time(ms: UnixMs) -> String {
-    let local = from_ms(ms).with_timezone(&chrono::Local);
-    match i18n::lang() {
-        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
-        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
-    }
+    present::time(i18n::lang(), ms)
 }
 
 /// Money in the language's form.
 pub fn money(minor: i64, currency: Option<&str>) -> String {
-    let currency = currency.and_then(Currency::parse).unwrap_or(Currency::EUR);
-    format_money(Money { minor, currency }, i18n::lang().number_style())
+    present::money(i18n::lang(), minor, currency)
 }
 
 fn width(s: &str) -> usize {
@@ -131,18 +125,13 @@ pub fn summaries(entity: Entity, rows: &[RecordSummary]) {
     table(&headers, &body);
 }
 
-fn shown(v: &Shown, currency: Option<&str>) -> String {
-    match v {
-        Shown::Money(m) => money(m.minor, currency.or(Some(m.currency.code()))),
-        Shown::Bool(b) => label(if *b { "yes" } else { "no" }),
-        Shown::Ref(r) => r.name.clone(),
-        other => other.text(),
-    }
+fn shown(v: &Shown) -> String {
+    present::shown(i18n::lang(), v)
 }
 
 /// Prints one record: header, fields by section, communications, links, timeline.
 pub fn record(r: &Record, timeline: &[TimelineEntry]) {
-    let stage = r.get("stage").map(|s| shown(s, None)).filter(|s| !s.is_empty());
+    let stage = r.get("stage").map(shown).filter(|s| !s.is_empty());
     match stage {
         Some(s) => println!("{} #{}  {}  [{}]", entity_word(r.entity), r.id, r.title, s),
         None => println!("{} #{}  {}", entity_word(r.entity), r.id, r.title),
@@ -163,16 +152,12 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
     if r.is_repeat {
         println!("  {}: {}", label("repeat"), label("yes"));
     }
-    let currency = match r.get("currency") {
-        Some(Shown::Text(c)) => Some(c.clone()),
-        _ => None,
-    };
     for section in [Section::Main, Section::Person, Section::Organisation, Section::More] {
         let items: Vec<(String, String)> = r
             .values
             .iter()
             .filter(|(s, v)| s.section == section && *v != Shown::Null && s.key != "currency")
-            .map(|(s, v)| (tr(&format!("field.{}", s.key), &[]), shown(v, currency.as_deref())))
+            .map(|(s, v)| (tr(&format!("field.{}", s.key), &[]), shown(v)))
             .collect();
         if items.is_empty() {
             continue;
@@ -222,54 +207,5 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
 
 /// One line describing a timeline entry.
 pub fn describe_entry(t: &TimelineEntry) -> String {
-    let p = &t.payload;
-    let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
-    match t.kind {
-        TimelineKind::Created => tr("tl.created", &[("origin", &s("origin"))]),
-        TimelineKind::StageMoved => {
-            let mut line = tr(
-                "tl.stage_moved",
-                &[
-                    ("from", p["from"]["name"].as_str().unwrap_or("")),
-                    ("to", p["to"]["name"].as_str().unwrap_or("")),
-                ],
-            );
-            if let Some(reason) = p["reason"].as_str() {
-                line.push_str(&format!(" ({}: {reason})", tr("tl.reason", &[])));
-            }
-            line
-        }
-        TimelineKind::Comment => format!("{}: {}", tr("tl.comment", &[]), s("text")),
-        TimelineKind::FieldsChanged => {
-            let changes: Vec<String> = p["changes"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|c| {
-                            let field = c["field"].as_str().unwrap_or("");
-                            format!(
-                                "{}: {} → {}",
-                                tr(&format!("field.{field}"), &[]),
-                                c["old"].as_str().filter(|o| !o.is_empty()).unwrap_or("∅"),
-                                c["new"].as_str().filter(|n| !n.is_empty()).unwrap_or("∅")
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            format!("{} {}", tr("tl.fields_changed", &[]), changes.join("; "))
-        }
-        TimelineKind::Linked => {
-            let links: Vec<String> = p["repeat_of"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|l| format!("{} #{}", l["entity"].as_str().unwrap_or(""), l["id"]))
-                        .collect()
-                })
-                .unwrap_or_default();
-            format!("{} {}", tr("tl.linked", &[]), links.join(", "))
-        }
-        other => tr(&format!("tl.{}", other.code()), &[]),
-    }
+    present::timeline_line(i18n::lang(), t)
 }

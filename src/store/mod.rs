@@ -16,7 +16,7 @@ pub mod users;
 
 pub use error::StoreError;
 pub use maintenance::CheckReport;
-pub use records::{CommsChange, ListFilter, Record, RecordInput, RecordSummary, Saved};
+pub use records::{ColumnHead, CommsChange, ListFilter, Record, RecordInput, RecordSummary, Saved};
 
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
@@ -96,6 +96,7 @@ pub struct Store {
     path: PathBuf,
     opts: OpenOptions,
     user: Option<CurrentUser>,
+    busy_hook: Option<Box<dyn FnMut(bool) + Send>>,
 }
 
 impl Store {
@@ -140,6 +141,7 @@ impl Store {
             path: shown,
             opts,
             user: None,
+            busy_hook: None,
         };
         store.configure()?;
         migrate::run(&mut store)?;
@@ -173,6 +175,12 @@ impl Store {
     /// Turns a SQLite error into a store error that names this file.
     pub(crate) fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::from_sqlite(e, &self.path)
+    }
+
+    /// Called with `true` when a write starts waiting for a busy file and `false` when it
+    /// stops waiting, so a front end can show "waiting for <file>".
+    pub fn on_busy(&mut self, hook: impl FnMut(bool) + Send + 'static) {
+        self.busy_hook = Some(Box::new(hook));
     }
 
     /// The file this store works on.
@@ -217,6 +225,7 @@ impl Store {
         }
         let started = Instant::now();
         let mut pause = Duration::from_millis(10);
+        let mut waiting = false;
         loop {
             let ctx = WriteCtx {
                 now: self.now(),
@@ -241,10 +250,21 @@ impl Store {
             };
             match result {
                 Err(StoreError::Busy(_)) if started.elapsed() < self.opts.busy_limit => {
+                    if !waiting {
+                        waiting = true;
+                        if let Some(h) = self.busy_hook.as_mut() {
+                            h(true);
+                        }
+                    }
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(500));
                 }
-                other => return other.map_err(|e| self.fill_path(e)),
+                other => {
+                    if waiting && let Some(h) = self.busy_hook.as_mut() {
+                        h(false);
+                    }
+                    return other.map_err(|e| self.fill_path(e));
+                }
             }
         }
     }

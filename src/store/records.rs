@@ -23,7 +23,7 @@ use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
 /// What to write: field values as typed, and changes to phones/e-mails/websites/messengers.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordInput {
     /// `(field key, text)`; empty text clears the field.
     pub fields: Vec<(String, String)>,
@@ -36,7 +36,7 @@ pub struct RecordInput {
 }
 
 /// Changes to a record's communications.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CommsChange {
     /// Kinds whose whole list is replaced by the given values.
     pub replace: BTreeMap<CommKind, Vec<Comm>>,
@@ -236,8 +236,33 @@ pub struct RecordSummary {
     pub version: i64,
 }
 
+/// Columns a list can be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SortField {
+    /// Newest first (by id): keyset pagination with `before_id`.
+    #[default]
+    Newest,
+    /// Title / name, A to Z.
+    Title,
+    /// Amount, smallest first.
+    Amount,
+    /// Stage order.
+    Stage,
+    /// Responsible login.
+    Responsible,
+}
+
+/// A sort other than newest first; pages with `offset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListSort {
+    /// Column.
+    pub key: SortField,
+    /// Reverse order.
+    pub reverse: bool,
+}
+
 /// Filters of a list; text values are resolved like input (code or name).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListFilter {
     /// Stage code or name.
     pub stage: Option<String>,
@@ -255,8 +280,16 @@ pub struct ListFilter {
     pub created_from: Option<UnixMs>,
     /// Created before (unix ms).
     pub created_to: Option<UnixMs>,
-    /// Keyset pagination: only ids below this one.
+    /// Keyset pagination: only ids below this one (pages go newest first).
     pub before_id: Option<i64>,
+    /// Keyset pagination backwards: only ids above this one, returned oldest first.
+    pub after_id: Option<i64>,
+    /// Oldest first (the last page of a newest-first list, read backwards).
+    pub oldest_first: bool,
+    /// Another order than newest first (pages then use `offset`).
+    pub sort: Option<ListSort>,
+    /// Rows to skip (with `sort`).
+    pub offset: usize,
     /// Most rows returned (0 = 50).
     pub limit: usize,
 }
@@ -1036,48 +1069,15 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str) -> (String, Vec<Sql>
     }
 }
 
-fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
+/// The WHERE clause and parameters of a list filter (visibility included); `None` when the
+/// filter can match nothing (an empty search). Shared by listing and counting.
+fn list_where(
+    conn: &Connection,
+    entity: Entity,
+    vis: &Visibility,
+    filter: &ListFilter,
+) -> Result<Option<(String, Vec<Sql>)>> {
     let tag = search::tag(entity);
-    let first_comm = |kind: &str| {
-        format!(
-            "(SELECT value FROM comms c WHERE c.entity = '{}' AND c.entity_id = t.id AND c.kind = '{kind}' ORDER BY c.sort LIMIT 1)",
-            entity.code()
-        )
-    };
-    let (title, stage_join, stage_cols, amount, client, repeat) = match entity {
-        Entity::Lead => (
-            "t.title",
-            "JOIN stages s ON s.id = t.stage_id",
-            "s.name, s.code",
-            "t.amount_minor, t.currency",
-            "coalesce(nullif(t.company_title, ''), trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, '')))",
-            "t.is_repeat",
-        ),
-        Entity::Deal => (
-            "t.title",
-            "JOIN stages s ON s.id = t.stage_id",
-            "s.name, s.code",
-            "t.amount_minor, t.currency",
-            "coalesce((SELECT title FROM companies WHERE id = t.company_id), (SELECT trim(first_name || ' ' || last_name) FROM contacts WHERE id = t.contact_id), '')",
-            "0",
-        ),
-        Entity::Contact => (
-            "trim(t.first_name || ' ' || t.last_name)",
-            "",
-            "NULL, NULL",
-            "NULL, NULL",
-            "coalesce((SELECT co.title FROM contact_companies cc JOIN companies co ON co.id = cc.company_id WHERE cc.contact_id = t.id ORDER BY co.id LIMIT 1), '')",
-            "0",
-        ),
-        Entity::Company => (
-            "t.title",
-            "",
-            "NULL, NULL",
-            "t.revenue_minor, t.currency",
-            "coalesce(t.industry, '')",
-            "0",
-        ),
-    };
     let (vis_sql, mut params) = visibility_sql(vis, "t");
     let mut wheres = vec![vis_sql];
     let mut add = |cond: String, v: Sql, params: &mut Vec<Sql>| {
@@ -1128,20 +1128,95 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
                 Sql::Text(q),
                 &mut params,
             ),
-            None => return Ok(vec![]),
+            None => return Ok(None),
         }
     }
     if let Some(before) = filter.before_id {
         add("t.id < ?".into(), Sql::Integer(before), &mut params);
     }
+    if let Some(after) = filter.after_id {
+        add("t.id > ?".into(), Sql::Integer(after), &mut params);
+    }
+    Ok(Some((wheres.join(" AND "), params)))
+}
+
+fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
+    let first_comm = |kind: &str| {
+        format!(
+            "(SELECT value FROM comms c WHERE c.entity = '{}' AND c.entity_id = t.id AND c.kind = '{kind}' ORDER BY c.sort LIMIT 1)",
+            entity.code()
+        )
+    };
+    let (title, stage_join, stage_cols, amount, client, repeat) = match entity {
+        Entity::Lead => (
+            "t.title",
+            "JOIN stages s ON s.id = t.stage_id",
+            "s.name, s.code",
+            "t.amount_minor, t.currency",
+            "coalesce(nullif(t.company_title, ''), trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, '')))",
+            "t.is_repeat",
+        ),
+        Entity::Deal => (
+            "t.title",
+            "JOIN stages s ON s.id = t.stage_id",
+            "s.name, s.code",
+            "t.amount_minor, t.currency",
+            "coalesce((SELECT title FROM companies WHERE id = t.company_id), (SELECT trim(first_name || ' ' || last_name) FROM contacts WHERE id = t.contact_id), '')",
+            "0",
+        ),
+        Entity::Contact => (
+            "trim(t.first_name || ' ' || t.last_name)",
+            "",
+            "NULL, NULL",
+            "NULL, NULL",
+            "coalesce((SELECT co.title FROM contact_companies cc JOIN companies co ON co.id = cc.company_id WHERE cc.contact_id = t.id ORDER BY co.id LIMIT 1), '')",
+            "0",
+        ),
+        Entity::Company => (
+            "t.title",
+            "",
+            "NULL, NULL",
+            "t.revenue_minor, t.currency",
+            "coalesce(t.industry, '')",
+            "0",
+        ),
+    };
+    let Some((wheres, params)) = list_where(conn, entity, vis, filter)? else {
+        return Ok(vec![]);
+    };
+    let id_order = if filter.after_id.is_some() || filter.oldest_first {
+        "t.id ASC"
+    } else {
+        "t.id DESC"
+    };
+    let order = match filter.sort {
+        None => id_order.to_string(),
+        Some(ListSort { key, reverse }) => {
+            let amount_col = if entity == Entity::Company {
+                "t.revenue_minor"
+            } else {
+                "t.amount_minor"
+            };
+            let expr = match key {
+                SortField::Newest => "t.id".to_string(),
+                SortField::Title => format!("lower(coalesce({title}, ''))"),
+                SortField::Amount if entity != Entity::Contact => format!("coalesce({amount_col}, -1)"),
+                SortField::Stage if entity.has_stages() => "(SELECT sort FROM stages WHERE id = t.stage_id)".into(),
+                SortField::Responsible => "coalesce((SELECT login FROM users WHERE id = t.responsible_id), '')".into(),
+                _ => "t.id".to_string(),
+            };
+            let ascending = (key != SortField::Newest) != reverse;
+            format!("{expr} {}, t.id DESC", if ascending { "ASC" } else { "DESC" })
+        }
+    };
+    let offset = if filter.sort.is_some() { filter.offset } else { 0 };
     let limit = if filter.limit == 0 { 50 } else { filter.limit };
     let sql = format!(
         "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login FROM users WHERE id = t.responsible_id), {client}, \
-         {phone}, {email}, {repeat}, t.created_at, t.version FROM {table} t {stage_join} WHERE {wheres} ORDER BY t.id DESC LIMIT {limit}",
+         {phone}, {email}, {repeat}, t.created_at, t.version FROM {table} t {stage_join} WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         phone = first_comm("phone"),
         email = first_comm("email"),
         table = entity.table(),
-        wheres = wheres.join(" AND "),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
@@ -1166,7 +1241,62 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// A Kanban column head: a stage with its record count and amount sums.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ColumnHead {
+    /// The stage.
+    pub stage: StageRow,
+    /// Records in it (visible to the user).
+    pub count: i64,
+    /// Sum of amounts per currency, largest first.
+    pub sums: Vec<(String, i64)>,
+}
+
 impl Store {
+    /// Column heads of a Kanban board: every stage of the pipeline with count and sums, by
+    /// SQL aggregate (no card is loaded).
+    pub fn board(&self, entity: Entity, pipeline: Option<&str>) -> Result<(refs::PipelineRow, Vec<ColumnHead>)> {
+        let p = self.pipeline(entity, pipeline)?;
+        let (cond, vparams) = visibility_sql(&self.visibility(entity), "t");
+        let stages = refs::stages(self.conn(), p.id)?;
+        let sql = format!(
+            "SELECT t.stage_id, count(*), t.currency, sum(t.amount_minor) FROM {} t WHERE t.stage_id IN \
+             (SELECT id FROM stages WHERE pipeline_id = ?) AND {cond} GROUP BY t.stage_id, t.currency",
+            entity.table()
+        );
+        let mut all = vec![Sql::Integer(p.id)];
+        all.extend(vparams);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows: Vec<(i64, i64, Option<String>, Option<i64>)> = stmt
+            .query_map(params_from_iter(all.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let heads = stages
+            .into_iter()
+            .map(|stage| {
+                let mine: Vec<_> = rows.iter().filter(|r| r.0 == stage.id).collect();
+                let mut sums: Vec<(String, i64)> = mine
+                    .iter()
+                    .filter_map(|r| Some((r.2.clone()?, r.3?)))
+                    .filter(|(_, v)| *v != 0)
+                    .collect();
+                sums.sort_by_key(|s| std::cmp::Reverse(s.1));
+                ColumnHead {
+                    count: mine.iter().map(|r| r.1).sum(),
+                    stage,
+                    sums,
+                }
+            })
+            .collect();
+        Ok((p, heads))
+    }
+
+    /// `PRAGMA data_version`: changes when another connection commits to the file.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn().query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
     pub fn create(&mut self, entity: Entity, input: &RecordInput) -> Result<Saved> {
         self.write(|tx, ctx| create_in(tx, ctx, entity, input))
@@ -1224,6 +1354,19 @@ impl Store {
     /// Lists records newest first, filtered and limited to what the current user may see.
     pub fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
         list_in(self.conn(), entity, &self.visibility(entity), filter).map_err(|e| self.fill_path(e))
+    }
+
+    /// How many records a list filter matches (ignoring its limit and pages).
+    pub fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64> {
+        // Counting uses the same WHERE builder as listing, so the two cannot disagree.
+        let Some((wheres, params)) = list_where(self.conn(), entity, &self.visibility(entity), filter)? else {
+            return Ok(0);
+        };
+        let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(params.iter()), |r| r.get(0))?)
     }
 
     /// Which records of `entity` the current user may see (SPEC R, one place).

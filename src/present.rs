@@ -1,0 +1,104 @@
+//! How values read to a person, shared by the CLI and the TUI so both say the same thing:
+//! local times, money, shown field values, timeline lines.
+
+use crate::domain::money::{Currency, Money, format_money};
+use crate::domain::timeline::TimelineKind;
+use crate::domain::when::{UnixMs, from_ms};
+use crate::i18n::{Lang, tr_in};
+use crate::store::records::Shown;
+use crate::store::timeline::TimelineEntry;
+
+/// Local date and time in the language's usual form.
+pub fn time(lang: Lang, ms: UnixMs) -> String {
+    let local = from_ms(ms).with_timezone(&chrono::Local);
+    match lang {
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
+    }
+}
+
+/// Local date in the language's usual form.
+pub fn date(lang: Lang, ms: UnixMs) -> String {
+    let local = from_ms(ms).with_timezone(&chrono::Local);
+    match lang {
+        Lang::En => local.format("%Y-%m-%d").to_string(),
+        Lang::Fr => local.format("%d/%m/%Y").to_string(),
+    }
+}
+
+/// Money in the language's form; unknown currency codes fall back to EUR digits.
+pub fn money(lang: Lang, minor: i64, currency: Option<&str>) -> String {
+    let currency = currency.and_then(Currency::parse).unwrap_or(Currency::EUR);
+    format_money(Money { minor, currency }, lang.number_style())
+}
+
+/// A field value as text: references by name, yes/no translated, money formatted.
+pub fn shown(lang: Lang, v: &Shown) -> String {
+    match v {
+        Shown::Money(m) => format_money(*m, lang.number_style()),
+        Shown::Bool(b) => tr_in(lang, if *b { "label.yes" } else { "label.no" }, &[]),
+        Shown::Ref(r) => r.name.clone(),
+        other => other.text(),
+    }
+}
+
+/// One line describing a timeline entry.
+pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
+    let p = &t.payload;
+    let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
+    let tr = |key: &str, args: &[(&str, &str)]| tr_in(lang, key, args);
+    match t.kind {
+        TimelineKind::Created => tr("tl.created", &[("origin", &s("origin"))]),
+        TimelineKind::StageMoved => {
+            let mut line = tr(
+                "tl.stage_moved",
+                &[
+                    ("from", p["from"]["name"].as_str().unwrap_or("")),
+                    ("to", p["to"]["name"].as_str().unwrap_or("")),
+                ],
+            );
+            if let Some(reason) = p["reason"].as_str() {
+                line.push_str(&format!(" ({}: {reason})", tr("tl.reason", &[])));
+            }
+            line
+        }
+        TimelineKind::Comment => format!("{}: {}", tr("tl.comment", &[]), s("text")),
+        TimelineKind::FieldsChanged => {
+            let changes: Vec<String> = p["changes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|c| {
+                            let field = c["field"].as_str().unwrap_or("");
+                            format!(
+                                "{}: {} → {}",
+                                tr(&format!("field.{field}"), &[]),
+                                c["old"].as_str().filter(|o| !o.is_empty()).unwrap_or("∅"),
+                                c["new"].as_str().filter(|n| !n.is_empty()).unwrap_or("∅")
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("{} {}", tr("tl.fields_changed", &[]), changes.join("; "))
+        }
+        TimelineKind::Linked => {
+            let links: Vec<String> = p["repeat_of"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|l| {
+                            let e = l["entity"].as_str().unwrap_or("");
+                            format!("{} #{}", tr(&format!("entity.{e}"), &[]), l["id"])
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("{} {}", tr("tl.linked", &[]), links.join(", "))
+        }
+        TimelineKind::ActivityPlanned | TimelineKind::ActivityDone => {
+            format!("{}: {}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"))
+        }
+        other => tr(&format!("tl.{}", other.code()), &[]),
+    }
+}

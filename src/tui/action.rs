@@ -1,0 +1,199 @@
+//! Everything a person can ask the TUI to do. Keys map to these, the command palette lists
+//! them by name, and `update` is the only place they take effect.
+
+use serde::{Deserialize, Serialize};
+
+/// The screens reachable from the header tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Tab {
+    /// Kanban of leads.
+    LeadBoard,
+    /// List of leads.
+    LeadList,
+    /// Kanban of deals (per pipeline).
+    DealBoard,
+    /// List of contacts.
+    Contacts,
+    /// List of companies.
+    Companies,
+}
+
+impl Tab {
+    /// Tabs in header order (keys 1-5).
+    pub const ALL: [Tab; 5] = [
+        Tab::LeadBoard,
+        Tab::LeadList,
+        Tab::DealBoard,
+        Tab::Contacts,
+        Tab::Companies,
+    ];
+
+    /// Message key of the tab's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Tab::LeadBoard => "tui.tab_leads",
+            Tab::LeadList => "tui.tab_list",
+            Tab::DealBoard => "tui.tab_deals",
+            Tab::Contacts => "tui.tab_contacts",
+            Tab::Companies => "tui.tab_companies",
+        }
+    }
+}
+
+/// A key typed into a text field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputKey {
+    /// A character.
+    Char(char),
+    /// Delete before the cursor.
+    Backspace,
+    /// Delete at the cursor.
+    Delete,
+    /// Cursor left.
+    Left,
+    /// Cursor right.
+    Right,
+    /// Cursor to start.
+    Home,
+    /// Cursor to end.
+    End,
+}
+
+/// A user intention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// Leave Prospect.
+    Quit,
+    /// Close the overlay or go back to the previous screen.
+    Back,
+    /// Show every key of this screen.
+    Help,
+    /// Open the command palette.
+    Palette,
+    /// Search everything.
+    Search,
+    /// Go to a tab.
+    Show(Tab),
+    /// Next tab.
+    NextTab,
+    /// Previous column / field.
+    Left,
+    /// Next column.
+    Right,
+    /// Up one card / row.
+    Up,
+    /// Down one card / row.
+    Down,
+    /// First card / row.
+    Top,
+    /// Last card / row.
+    Bottom,
+    /// One screen up.
+    PageUp,
+    /// One screen down.
+    PageDown,
+    /// Move the card to the previous stage.
+    MovePrev,
+    /// Move the card to the next stage.
+    MoveNext,
+    /// Move the card (or selection) to a stage chosen from a list.
+    PickStage,
+    /// Quick-create a record in the focused column (title only).
+    QuickCreate,
+    /// Open the full form for a new record.
+    NewRecord,
+    /// Open the focused record.
+    Open,
+    /// Switch deal pipeline.
+    SwitchPipeline,
+    /// Add a comment to the record's timeline.
+    Comment,
+    /// Edit the focused field.
+    Edit,
+    /// Add a phone number.
+    AddPhone,
+    /// Add an e-mail address.
+    AddEmail,
+    /// Remove the focused phone / e-mail.
+    RemoveComm,
+    /// Save the new record.
+    Save,
+    /// Select or unselect the row.
+    ToggleSelect,
+    /// Start or end range selection.
+    Visual,
+    /// Move the selection to a stage.
+    BulkMove,
+    /// Assign the selection to a user.
+    BulkAssign,
+    /// Delete the selection.
+    BulkDelete,
+    /// Sort by the next column.
+    SortNext,
+    /// Reverse the sort.
+    SortFlip,
+    /// Only my records.
+    FilterMine,
+    /// Only records created today.
+    FilterNewToday,
+    /// Only repeat leads.
+    FilterRepeat,
+    /// Filter by stage.
+    FilterStage,
+    /// Filter by text.
+    FilterText,
+    /// Remove every filter.
+    ClearFilters,
+    /// Load demo data into an empty file.
+    LoadDemo,
+    /// Reload what is on screen.
+    Refresh,
+    /// Confirm the text field / choice.
+    Submit,
+    /// A key typed into a text field.
+    Input(InputKey),
+}
+
+impl Action {
+    /// Actions offered in the command palette, with their message keys.
+    pub fn palette() -> Vec<(Action, &'static str)> {
+        use Action::*;
+        vec![
+            (Show(Tab::LeadBoard), "tui.act_show_leads"),
+            (Show(Tab::LeadList), "tui.act_show_list"),
+            (Show(Tab::DealBoard), "tui.act_show_deals"),
+            (Show(Tab::Contacts), "tui.act_show_contacts"),
+            (Show(Tab::Companies), "tui.act_show_companies"),
+            (Search, "tui.act_search"),
+            (NewRecord, "tui.act_new"),
+            (QuickCreate, "tui.act_quick_create"),
+            (Open, "tui.act_open"),
+            (MovePrev, "tui.act_move_prev"),
+            (MoveNext, "tui.act_move_next"),
+            (PickStage, "tui.act_pick_stage"),
+            (SwitchPipeline, "tui.act_pipeline"),
+            (Comment, "tui.act_comment"),
+            (Edit, "tui.act_edit"),
+            (AddPhone, "tui.act_add_phone"),
+            (AddEmail, "tui.act_add_email"),
+            (RemoveComm, "tui.act_remove_comm"),
+            (ToggleSelect, "tui.act_select"),
+            (Visual, "tui.act_visual"),
+            (BulkMove, "tui.act_bulk_move"),
+            (BulkAssign, "tui.act_bulk_assign"),
+            (BulkDelete, "tui.act_bulk_delete"),
+            (SortNext, "tui.act_sort"),
+            (SortFlip, "tui.act_sort_flip"),
+            (FilterMine, "tui.act_filter_mine"),
+            (FilterNewToday, "tui.act_filter_today"),
+            (FilterRepeat, "tui.act_filter_repeat"),
+            (FilterStage, "tui.act_filter_stage"),
+            (FilterText, "tui.act_filter_text"),
+            (ClearFilters, "tui.act_filter_clear"),
+            (Refresh, "tui.act_refresh"),
+            (LoadDemo, "tui.act_demo"),
+            (Help, "tui.act_help"),
+            (Quit, "tui.act_quit"),
+        ]
+    }
+}

@@ -1,0 +1,454 @@
+//! TUI state. Views draw it; only `update` changes it.
+
+use super::action::Tab;
+use crate::domain::fields::Entity;
+use crate::i18n::Lang;
+use crate::store::RecordSummary;
+use crate::store::records::{ColumnHead, Record};
+use crate::store::refs::{PipelineRow, StageRow};
+use crate::store::search::Hit;
+use crate::store::timeline::TimelineEntry;
+use std::collections::BTreeSet;
+
+/// Most cards a column keeps in memory; pages beyond are dropped and reloaded on demand.
+pub const WINDOW: usize = 300;
+/// Cards or rows loaded per request.
+pub const PAGE: usize = 100;
+
+/// What fills the body of the screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// Empty file: first steps.
+    Welcome,
+    /// A Kanban board.
+    Board(Entity),
+    /// A list.
+    List(Entity),
+    /// A record form (state in `App::form`).
+    Form,
+}
+
+/// A Kanban column: its head and a window of its cards.
+#[derive(Clone, Debug, Default)]
+pub struct Column {
+    /// Stage, count and sums.
+    pub head: Option<ColumnHead>,
+    /// Loaded cards, newest first.
+    pub cards: Vec<RecordSummary>,
+    /// Column index of `cards[0]`.
+    pub start: usize,
+    /// Column index of the focused card.
+    pub cursor: usize,
+    /// Column index of the first card drawn.
+    pub scroll: usize,
+    /// A page request is in flight.
+    pub pending: bool,
+}
+
+impl Column {
+    /// Records in the column.
+    pub fn count(&self) -> usize {
+        self.head.as_ref().map(|h| h.count.max(0) as usize).unwrap_or(0)
+    }
+
+    /// The card at a column index, if loaded.
+    pub fn card(&self, index: usize) -> Option<&RecordSummary> {
+        index.checked_sub(self.start).and_then(|i| self.cards.get(i))
+    }
+
+    /// The focused card, if loaded.
+    pub fn focused(&self) -> Option<&RecordSummary> {
+        self.card(self.cursor)
+    }
+}
+
+/// A Kanban board of leads or deals.
+#[derive(Clone, Debug, Default)]
+pub struct Board {
+    /// Pipeline shown.
+    pub pipeline: Option<PipelineRow>,
+    /// Columns, one per stage.
+    pub columns: Vec<Column>,
+    /// Focused column.
+    pub focus: usize,
+    /// Heads have arrived.
+    pub loaded: bool,
+    /// Card to focus once its column page arrives (after a move or create).
+    pub follow: Option<(i64, i64)>,
+}
+
+impl Board {
+    /// The focused column.
+    pub fn column(&self) -> Option<&Column> {
+        self.columns.get(self.focus)
+    }
+
+    /// The focused card.
+    pub fn focused(&self) -> Option<&RecordSummary> {
+        self.column().and_then(Column::focused)
+    }
+}
+
+pub use crate::store::records::SortField as SortKey;
+
+/// Next sort key when cycling with `s`.
+pub fn next_sort(key: SortKey) -> SortKey {
+    match key {
+        SortKey::Newest => SortKey::Title,
+        SortKey::Title => SortKey::Amount,
+        SortKey::Amount => SortKey::Stage,
+        SortKey::Stage => SortKey::Responsible,
+        SortKey::Responsible => SortKey::Newest,
+    }
+}
+
+/// Message key of a sort key's name.
+pub fn sort_label_key(key: SortKey) -> &'static str {
+    match key {
+        SortKey::Newest => "tui.sort_newest",
+        SortKey::Title => "label.title",
+        SortKey::Amount => "label.amount",
+        SortKey::Stage => "label.stage",
+        SortKey::Responsible => "label.responsible",
+    }
+}
+
+/// Filters of a list, as chosen on screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilters {
+    /// Only mine.
+    pub mine: bool,
+    /// Only created today.
+    pub today: bool,
+    /// Only repeat leads.
+    pub repeat: bool,
+    /// Stage code.
+    pub stage: Option<String>,
+    /// Text search.
+    pub text: Option<String>,
+}
+
+/// A list of records.
+#[derive(Clone, Debug, Default)]
+pub struct ListView {
+    /// Rows loaded so far.
+    pub rows: Vec<RecordSummary>,
+    /// Focused row.
+    pub cursor: usize,
+    /// First row drawn.
+    pub scroll: usize,
+    /// Selected ids.
+    pub selected: BTreeSet<i64>,
+    /// Row where range selection started.
+    pub visual_from: Option<usize>,
+    /// Filters.
+    pub filters: ListFilters,
+    /// Sort key (newest first by default).
+    pub sort: SortKey,
+    /// Reverse the sort.
+    pub sort_desc: bool,
+    /// The last page has been loaded.
+    pub exhausted: bool,
+    /// A page request is in flight.
+    pub pending: bool,
+    /// First page has arrived.
+    pub loaded: bool,
+}
+
+impl ListView {
+    /// Ids a bulk action applies to: the selection, or the focused row.
+    pub fn targets(&self) -> Vec<i64> {
+        if self.selected.is_empty() {
+            self.rows.get(self.cursor).map(|r| vec![r.id]).unwrap_or_default()
+        } else {
+            self.selected.iter().copied().collect()
+        }
+    }
+}
+
+/// One line of a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormRow {
+    /// A field, by key.
+    Field(&'static str),
+    /// A communication, by index in the record's list.
+    Comm(usize),
+}
+
+/// A record form: an existing record, or a draft of a new one.
+#[derive(Clone, Debug)]
+pub struct FormView {
+    /// Kind of record.
+    pub entity: Entity,
+    /// The record (None for a draft).
+    pub record: Option<Box<Record>>,
+    /// Timeline, newest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Stages of the record's pipeline (for the stage bar).
+    pub stages: Vec<StageRow>,
+    /// Lines of the left side.
+    pub rows: Vec<FormRow>,
+    /// Focused line.
+    pub cursor: usize,
+    /// Draft values (new record): (key, text).
+    pub draft: Vec<(String, String)>,
+    /// Draft phones/e-mails as typed.
+    pub draft_comms: Vec<(crate::domain::comm::CommKind, String)>,
+    /// Waiting for the record to load.
+    pub loading: bool,
+}
+
+/// A one-line text field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextInput {
+    /// Text.
+    pub text: String,
+    /// Cursor, in characters.
+    pub cursor: usize,
+}
+
+impl TextInput {
+    /// A field holding `text`, cursor at the end.
+    pub fn with(text: &str) -> TextInput {
+        TextInput {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+}
+
+/// What a prompt's text is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptPurpose {
+    /// Title of a card created in a column.
+    QuickCreate { entity: Entity, stage_code: String },
+    /// Optional reason of a move to a failure stage.
+    FailureReason {
+        entity: Entity,
+        ids: Vec<(i64, i64)>,
+        stage_code: String,
+    },
+    /// A comment.
+    Comment { entity: Entity, id: i64 },
+    /// New value of a field of a saved record.
+    EditField {
+        entity: Entity,
+        id: i64,
+        version: i64,
+        key: String,
+    },
+    /// Value of a field of a draft.
+    DraftField { key: String },
+    /// A phone or e-mail to add.
+    AddComm { kind: crate::domain::comm::CommKind },
+    /// Text filter of the list.
+    FilterText,
+}
+
+/// A text prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    /// What the text is for.
+    pub purpose: PromptPurpose,
+    /// Title shown above the field.
+    pub title: String,
+    /// The field.
+    pub input: TextInput,
+    /// Why the last submit was refused.
+    pub error: Option<String>,
+}
+
+/// What a picked item is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PickPurpose {
+    /// Move these (id, version) records to the picked stage.
+    Move { entity: Entity, ids: Vec<(i64, i64)> },
+    /// Move list rows.
+    BulkMove { entity: Entity, ids: Vec<i64> },
+    /// Assign list rows.
+    BulkAssign { entity: Entity, ids: Vec<i64> },
+    /// Show this deal pipeline.
+    Pipeline,
+    /// Filter the list by stage.
+    FilterStage,
+}
+
+/// A list to pick from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Picker {
+    /// What the pick is for.
+    pub purpose: PickPurpose,
+    /// Title.
+    pub title: String,
+    /// (value, label).
+    pub items: Vec<(String, String)>,
+    /// Focused item.
+    pub cursor: usize,
+}
+
+/// A yes/no question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirm {
+    /// The question.
+    pub message: String,
+    /// What yes does.
+    pub on_yes: super::effect::Effect,
+}
+
+/// The command palette.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Palette {
+    /// What was typed.
+    pub input: TextInput,
+    /// Indices into `Action::palette()`, best match first.
+    pub matches: Vec<usize>,
+    /// Focused match.
+    pub cursor: usize,
+}
+
+/// Search as you type.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchBox {
+    /// What was typed.
+    pub input: TextInput,
+    /// Results, grouped by entity when drawn.
+    pub hits: Vec<Hit>,
+    /// Focused result.
+    pub cursor: usize,
+    /// Generation of the last request (stale answers are dropped).
+    pub generation: u64,
+}
+
+/// What floats above the screen.
+#[derive(Clone, Debug, Default)]
+pub enum Overlay {
+    /// Nothing.
+    #[default]
+    None,
+    /// Key help.
+    Help,
+    /// Command palette.
+    Palette(Palette),
+    /// Search.
+    Search(SearchBox),
+    /// Text prompt.
+    Prompt(Prompt),
+    /// Pick from a list.
+    Picker(Picker),
+    /// Yes/no.
+    Confirm(Confirm),
+}
+
+/// How a status message looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Done.
+    Info,
+    /// Refused or failed.
+    Error,
+}
+
+/// The whole TUI state.
+#[derive(Clone, Debug)]
+pub struct App {
+    /// Interface language.
+    pub lang: Lang,
+    /// Signed-in login.
+    pub user: String,
+    /// File name shown in the status bar.
+    pub file: String,
+    /// Current tab.
+    pub tab: Tab,
+    /// What the body shows.
+    pub screen: Screen,
+    /// Screens to return to with Esc.
+    pub back: Vec<Screen>,
+    /// Lead board.
+    pub lead_board: Board,
+    /// Deal board.
+    pub deal_board: Board,
+    /// Lists per entity.
+    pub lists: std::collections::BTreeMap<Entity, ListView>,
+    /// Open form.
+    pub form: Option<FormView>,
+    /// Overlay.
+    pub overlay: Overlay,
+    /// Status message.
+    pub status: Option<(String, Level)>,
+    /// The file is busy: writes are waiting.
+    pub waiting: bool,
+    /// Users (login, display name) for assign.
+    pub users: Vec<(String, String)>,
+    /// Deal pipelines.
+    pub pipelines: Vec<PipelineRow>,
+    /// Terminal size (columns, rows), for paging.
+    pub size: (u16, u16),
+    /// Time "now" for filters, unix ms (set by the caller; fixed in tests).
+    pub now_ms: i64,
+    /// Set when the app should exit.
+    pub quit: bool,
+}
+
+impl App {
+    /// A fresh app for `user` on `file`.
+    pub fn new(lang: Lang, user: &str, file: &str, now_ms: i64) -> App {
+        App {
+            lang,
+            user: user.to_string(),
+            file: file.to_string(),
+            tab: Tab::LeadBoard,
+            screen: Screen::Board(Entity::Lead),
+            back: vec![],
+            lead_board: Board::default(),
+            deal_board: Board::default(),
+            lists: Default::default(),
+            form: None,
+            overlay: Overlay::None,
+            status: None,
+            waiting: false,
+            users: vec![],
+            pipelines: vec![],
+            size: (80, 24),
+            now_ms,
+            quit: false,
+        }
+    }
+
+    /// Message in the app's language.
+    pub fn t(&self, key: &str) -> String {
+        crate::i18n::tr_in(self.lang, key, &[])
+    }
+
+    /// Message with arguments.
+    pub fn ta(&self, key: &str, args: &[(&str, &str)]) -> String {
+        crate::i18n::tr_in(self.lang, key, args)
+    }
+
+    /// The board of an entity.
+    pub fn board(&self, entity: Entity) -> &Board {
+        if entity == Entity::Deal {
+            &self.deal_board
+        } else {
+            &self.lead_board
+        }
+    }
+
+    /// The board of an entity, to change.
+    pub fn board_mut(&mut self, entity: Entity) -> &mut Board {
+        if entity == Entity::Deal {
+            &mut self.deal_board
+        } else {
+            &mut self.lead_board
+        }
+    }
+
+    /// Cards that fit in a column on screen.
+    pub fn cards_per_screen(&self) -> usize {
+        (self.size.1.saturating_sub(6) as usize / super::views::board::CARD_HEIGHT).max(1)
+    }
+
+    /// List rows that fit on screen.
+    pub fn rows_per_screen(&self) -> usize {
+        (self.size.1.saturating_sub(6) as usize).max(1)
+    }
+}

@@ -1,0 +1,1416 @@
+//! `update(&mut App, Action) -> Vec<Effect>` and `on_store(&mut App, StoreEvent)`: every
+//! change of TUI state happens here, without I/O, so it is tested without a terminal.
+
+use super::action::{Action, InputKey, Tab};
+use super::app::*;
+use super::effect::{Anchor, Effect, StoreEvent};
+use crate::domain::comm::{Comm, CommKind};
+use crate::domain::dedup::PhoneRegion;
+use crate::domain::fields::{Entity, InputContext, validate_input};
+use crate::domain::money::Currency;
+use crate::domain::stage::StageSemantics;
+use crate::store::records::{ListSort, Shown};
+use crate::store::refs::StageRow;
+use crate::store::{CommsChange, ListFilter, RecordInput};
+
+/// What the app asks for when it starts.
+pub fn start(_app: &mut App) -> Vec<Effect> {
+    vec![
+        Effect::LoadReference,
+        Effect::LoadBoard {
+            entity: Entity::Lead,
+            pipeline: None,
+        },
+    ]
+}
+
+fn info(app: &mut App, msg: String) {
+    app.status = Some((msg, Level::Info));
+}
+
+fn error(app: &mut App, msg: String) {
+    app.status = Some((msg, Level::Error));
+}
+
+fn edit_text(input: &mut TextInput, key: InputKey) {
+    let mut chars: Vec<char> = input.text.chars().collect();
+    let c = input.cursor.min(chars.len());
+    match key {
+        InputKey::Char(ch) => {
+            chars.insert(c, ch);
+            input.cursor = c + 1;
+        }
+        InputKey::Backspace if c > 0 => {
+            chars.remove(c - 1);
+            input.cursor = c - 1;
+        }
+        InputKey::Delete if c < chars.len() => {
+            chars.remove(c);
+        }
+        InputKey::Left => input.cursor = c.saturating_sub(1),
+        InputKey::Right => input.cursor = (c + 1).min(chars.len()),
+        InputKey::Home => input.cursor = 0,
+        InputKey::End => input.cursor = chars.len(),
+        _ => {}
+    }
+    input.text = chars.into_iter().collect();
+}
+
+/// Applies an action; returns the I/O it needs.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    if !matches!(app.overlay, Overlay::None) {
+        return overlay_update(app, action);
+    }
+    if !matches!(action, Action::Input(_)) {
+        app.status = None;
+    }
+    match action {
+        Action::Quit => {
+            app.quit = true;
+            vec![]
+        }
+        Action::Help => {
+            app.overlay = Overlay::Help;
+            vec![]
+        }
+        Action::Palette => {
+            let mut p = Palette::default();
+            refilter_palette(app.lang, &mut p);
+            app.overlay = Overlay::Palette(p);
+            vec![]
+        }
+        Action::Search => {
+            app.overlay = Overlay::Search(SearchBox::default());
+            vec![]
+        }
+        Action::Show(tab) => show_tab(app, tab),
+        Action::NextTab => {
+            let i = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
+            show_tab(app, Tab::ALL[(i + 1) % Tab::ALL.len()])
+        }
+        Action::Refresh => reload_screen(app),
+        Action::Back => {
+            if let Some(prev) = app.back.pop() {
+                app.screen = prev;
+                app.form = None;
+                reload_screen(app)
+            } else {
+                vec![]
+            }
+        }
+        Action::LoadDemo => {
+            info(app, app.t("tui.demo_loading"));
+            vec![Effect::LoadDemo { leads: 500 }]
+        }
+        Action::NewRecord => {
+            let entity = match &app.screen {
+                Screen::Board(e) | Screen::List(e) => *e,
+                Screen::Form => app.form.as_ref().map(|f| f.entity).unwrap_or(Entity::Lead),
+                Screen::Welcome => Entity::Lead,
+            };
+            open_draft(app, entity);
+            vec![]
+        }
+        other => match app.screen.clone() {
+            Screen::Board(entity) => board_update(app, entity, other),
+            Screen::List(entity) => list_update(app, entity, other),
+            Screen::Form => form_update(app, other),
+            Screen::Welcome => vec![],
+        },
+    }
+}
+
+fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
+    app.tab = tab;
+    app.back.clear();
+    app.form = None;
+    app.screen = match tab {
+        Tab::LeadBoard => Screen::Board(Entity::Lead),
+        Tab::LeadList => Screen::List(Entity::Lead),
+        Tab::DealBoard => Screen::Board(Entity::Deal),
+        Tab::Contacts => Screen::List(Entity::Contact),
+        Tab::Companies => Screen::List(Entity::Company),
+    };
+    reload_screen(app)
+}
+
+/// Requests what the current screen shows, keeping positions.
+pub fn reload_screen(app: &mut App) -> Vec<Effect> {
+    match app.screen.clone() {
+        Screen::Welcome => vec![Effect::LoadBoard {
+            entity: Entity::Lead,
+            pipeline: None,
+        }],
+        Screen::Board(entity) => {
+            vec![Effect::LoadBoard {
+                entity,
+                pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id),
+            }]
+        }
+        Screen::List(entity) => vec![list_effect(app, entity, false)],
+        Screen::Form => match &app.form {
+            Some(FormView {
+                record: Some(r),
+                entity,
+                ..
+            }) => vec![Effect::LoadRecord {
+                entity: *entity,
+                id: r.id,
+            }],
+            _ => vec![],
+        },
+    }
+}
+
+fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect> {
+    if app.screen != Screen::Form {
+        app.back.push(app.screen.clone());
+    }
+    app.screen = Screen::Form;
+    app.form = Some(FormView {
+        entity,
+        record: None,
+        timeline: vec![],
+        stages: vec![],
+        rows: vec![],
+        cursor: 0,
+        draft: vec![],
+        draft_comms: vec![],
+        loading: true,
+    });
+    vec![Effect::LoadRecord { entity, id }]
+}
+
+fn open_draft(app: &mut App, entity: Entity) {
+    if app.screen != Screen::Form {
+        app.back.push(app.screen.clone());
+    }
+    app.screen = Screen::Form;
+    let rows = entity
+        .fields()
+        .iter()
+        .filter(|f| f.editable)
+        .map(|f| FormRow::Field(f.key))
+        .collect();
+    app.form = Some(FormView {
+        entity,
+        record: None,
+        timeline: vec![],
+        stages: vec![],
+        rows,
+        cursor: 0,
+        draft: vec![],
+        draft_comms: vec![],
+        loading: false,
+    });
+}
+
+// ---------------------------------------------------------------- boards
+
+fn stage_rows(board: &Board) -> Vec<StageRow> {
+    board
+        .columns
+        .iter()
+        .filter_map(|c| c.head.as_ref().map(|h| h.stage.clone()))
+        .collect()
+}
+
+/// Moves (id, version) records to `stage`: a failure stage asks for a reason first.
+fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, i64)>, stage: &StageRow) -> Vec<Effect> {
+    if stage.semantics == StageSemantics::Failure {
+        app.overlay = Overlay::Prompt(Prompt {
+            purpose: PromptPurpose::FailureReason {
+                entity,
+                ids,
+                stage_code: stage.code.clone(),
+            },
+            title: app.ta("tui.prompt_reason", &[("stage", &stage.name)]),
+            input: TextInput::default(),
+            error: None,
+        });
+        return vec![];
+    }
+    if stage.semantics == StageSemantics::Success && entity == Entity::Lead {
+        info(app, app.t("tui.conversion_later"));
+    }
+    ids.into_iter()
+        .map(|(id, version)| Effect::Move {
+            entity,
+            id,
+            version,
+            stage_code: stage.code.clone(),
+            reason: None,
+        })
+        .collect()
+}
+
+fn ensure_window(entity: Entity, pipeline: Option<i64>, col: &mut Column, per: usize) -> Vec<Effect> {
+    let Some(head) = &col.head else { return vec![] };
+    let count = col.count();
+    if col.pending || count == 0 {
+        return vec![];
+    }
+    let end = col.start + col.cards.len();
+    let want_end = (col.scroll + per).max(col.cursor + 1).min(count);
+    let anchor = if col.cards.is_empty() {
+        Some(if col.cursor + PAGE >= count && col.cursor >= PAGE {
+            Anchor::Bottom
+        } else {
+            Anchor::Top
+        })
+    } else if col.cursor >= end + PAGE || col.scroll >= end + PAGE {
+        Some(if col.cursor + PAGE >= count {
+            Anchor::Bottom
+        } else {
+            Anchor::Before(col.cards[col.cards.len() - 1].id)
+        })
+    } else if col.cursor + PAGE < col.start {
+        Some(if col.cursor < PAGE {
+            Anchor::Top
+        } else {
+            Anchor::After(col.cards[0].id)
+        })
+    } else if end < count && want_end + 20 > end {
+        Some(Anchor::Before(col.cards[col.cards.len() - 1].id))
+    } else if col.start > 0 && col.scroll < col.start + 20 {
+        Some(Anchor::After(col.cards[0].id))
+    } else {
+        None
+    };
+    match anchor {
+        Some(anchor) => {
+            col.pending = true;
+            vec![Effect::LoadCards {
+                entity,
+                pipeline,
+                stage_id: head.stage.id,
+                stage_code: head.stage.code.clone(),
+                anchor,
+            }]
+        }
+        None => vec![],
+    }
+}
+
+fn fix_scroll(col: &mut Column, per: usize) {
+    let count = col.count();
+    col.cursor = col.cursor.min(count.saturating_sub(1));
+    if col.cursor < col.scroll {
+        col.scroll = col.cursor;
+    }
+    if col.cursor >= col.scroll + per {
+        col.scroll = col.cursor + 1 - per;
+    }
+    col.scroll = col.scroll.min(count.saturating_sub(per.min(count)));
+}
+
+fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
+    let per = app.cards_per_screen();
+    let pipeline_id = app.board(entity).pipeline.as_ref().map(|p| p.id);
+    match action {
+        Action::Left
+        | Action::Right
+        | Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown => {
+            let board = app.board_mut(entity);
+            if board.columns.is_empty() {
+                return vec![];
+            }
+            match action {
+                Action::Left => board.focus = board.focus.saturating_sub(1),
+                Action::Right => board.focus = (board.focus + 1).min(board.columns.len() - 1),
+                _ => {}
+            }
+            let col = &mut board.columns[board.focus];
+            let last = col.count().saturating_sub(1);
+            match action {
+                Action::Up => col.cursor = col.cursor.saturating_sub(1),
+                Action::Down => col.cursor = (col.cursor + 1).min(last),
+                Action::Top => col.cursor = 0,
+                Action::Bottom => col.cursor = last,
+                Action::PageUp => col.cursor = col.cursor.saturating_sub(per),
+                Action::PageDown => col.cursor = (col.cursor + per).min(last),
+                _ => {}
+            }
+            fix_scroll(col, per);
+            ensure_window(entity, pipeline_id, col, per)
+        }
+        Action::MovePrev | Action::MoveNext => {
+            let board = app.board(entity);
+            let Some(card) = board.focused().cloned() else {
+                return vec![];
+            };
+            let stages = stage_rows(board);
+            let target = if action == Action::MoveNext {
+                board.focus + 1
+            } else {
+                board.focus.wrapping_sub(1)
+            };
+            match stages.get(target) {
+                Some(stage) => request_move(app, entity, vec![(card.id, card.version)], stage),
+                None => {
+                    info(app, app.t("tui.no_further_stage"));
+                    vec![]
+                }
+            }
+        }
+        Action::PickStage => {
+            let board = app.board(entity);
+            let Some(card) = board.focused().cloned() else {
+                return vec![];
+            };
+            let items = stage_rows(board)
+                .into_iter()
+                .map(|s| (s.code.clone(), s.name.clone()))
+                .collect();
+            app.overlay = Overlay::Picker(Picker {
+                purpose: PickPurpose::Move {
+                    entity,
+                    ids: vec![(card.id, card.version)],
+                },
+                title: app.ta("tui.pick_stage_for", &[("title", &card.title)]),
+                items,
+                cursor: board.focus,
+            });
+            vec![]
+        }
+        Action::QuickCreate => {
+            let Some(head) = app.board(entity).column().and_then(|c| c.head.clone()) else {
+                return vec![];
+            };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::QuickCreate {
+                    entity,
+                    stage_code: head.stage.code.clone(),
+                },
+                title: app.ta("tui.prompt_quick_create", &[("stage", &head.stage.name)]),
+                input: TextInput::default(),
+                error: None,
+            });
+            vec![]
+        }
+        Action::Open => match app.board(entity).focused().map(|c| c.id) {
+            Some(id) => open_record(app, entity, id),
+            None => vec![],
+        },
+        Action::SwitchPipeline => {
+            if entity != Entity::Deal || app.pipelines.len() < 2 {
+                info(app, app.t("tui.one_pipeline"));
+                return vec![];
+            }
+            let current = app.deal_board.pipeline.as_ref().map(|p| p.id);
+            app.overlay = Overlay::Picker(Picker {
+                purpose: PickPurpose::Pipeline,
+                title: app.t("label.pipeline"),
+                items: app
+                    .pipelines
+                    .iter()
+                    .map(|p| (p.id.to_string(), p.name.clone()))
+                    .collect(),
+                cursor: app.pipelines.iter().position(|p| Some(p.id) == current).unwrap_or(0),
+            });
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+// ---------------------------------------------------------------- lists
+
+fn list_mut(app: &mut App, entity: Entity) -> &mut ListView {
+    app.lists.entry(entity).or_default()
+}
+
+/// The store filter a list view asks for; `append` continues after the loaded rows.
+pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
+    let user = app.user.clone();
+    let today_start = {
+        use chrono::TimeZone;
+        let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
+        chrono::Local
+            .from_local_datetime(&now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|d| d.timestamp_millis())
+            .unwrap_or(app.now_ms)
+    };
+    let list = list_mut(app, entity);
+    let f = &list.filters;
+    let mut filter = ListFilter {
+        stage: f.stage.clone(),
+        responsible: f.mine.then_some(user),
+        search: f.text.clone(),
+        repeat: f.repeat.then_some(true),
+        created_from: f.today.then_some(today_start),
+        limit: PAGE,
+        ..Default::default()
+    };
+    match list.sort {
+        SortKey::Newest if !list.sort_desc => {
+            filter.before_id = if append { list.rows.last().map(|r| r.id) } else { None };
+        }
+        key => {
+            filter.sort = Some(ListSort {
+                key,
+                reverse: list.sort_desc,
+            });
+            filter.offset = if append { list.rows.len() } else { 0 };
+        }
+    }
+    list.pending = true;
+    if !append {
+        list.exhausted = false;
+    }
+    Effect::LoadList { entity, filter, append }
+}
+
+fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
+    let per = app.rows_per_screen();
+    match action {
+        Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
+            let list = list_mut(app, entity);
+            let last = list.rows.len().saturating_sub(1);
+            list.cursor = match action {
+                Action::Up => list.cursor.saturating_sub(1),
+                Action::Down => (list.cursor + 1).min(last),
+                Action::Top => 0,
+                Action::Bottom => last,
+                Action::PageUp => list.cursor.saturating_sub(per),
+                _ => (list.cursor + per).min(last),
+            };
+            if list.cursor < list.scroll {
+                list.scroll = list.cursor;
+            }
+            if list.cursor >= list.scroll + per {
+                list.scroll = list.cursor + 1 - per;
+            }
+            if let Some(from) = list.visual_from {
+                let (a, b) = (from.min(list.cursor), from.max(list.cursor));
+                let ids: Vec<i64> = list.rows[a..=b.min(last)].iter().map(|r| r.id).collect();
+                list.selected.extend(ids);
+            }
+            if !list.pending && !list.exhausted && list.cursor + per + 10 >= list.rows.len() {
+                return vec![list_effect(app, entity, true)];
+            }
+            vec![]
+        }
+        Action::Open => match app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.id) {
+            Some(id) => open_record(app, entity, id),
+            None => vec![],
+        },
+        Action::ToggleSelect => {
+            let list = list_mut(app, entity);
+            if let Some(id) = list.rows.get(list.cursor).map(|r| r.id)
+                && !list.selected.remove(&id)
+            {
+                list.selected.insert(id);
+            }
+            let last = list.rows.len().saturating_sub(1);
+            list.cursor = (list.cursor + 1).min(last);
+            vec![]
+        }
+        Action::Visual => {
+            let list = list_mut(app, entity);
+            list.visual_from = match list.visual_from {
+                Some(_) => None,
+                None => {
+                    if let Some(r) = list.rows.get(list.cursor) {
+                        list.selected.insert(r.id);
+                    }
+                    Some(list.cursor)
+                }
+            };
+            vec![]
+        }
+        Action::BulkMove => {
+            if !entity.has_stages() {
+                info(app, app.t("tui.no_stages_here"));
+                return vec![];
+            }
+            let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
+            if ids.is_empty() {
+                return vec![];
+            }
+            let items = stage_rows(app.board(entity))
+                .into_iter()
+                .map(|s| (s.code, s.name))
+                .collect();
+            app.overlay = Overlay::Picker(Picker {
+                title: app.ta("tui.bulk_move_title", &[("count", &ids.len().to_string())]),
+                purpose: PickPurpose::BulkMove { entity, ids },
+                items,
+                cursor: 0,
+            });
+            vec![]
+        }
+        Action::BulkAssign => {
+            let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
+            if ids.is_empty() {
+                return vec![];
+            }
+            app.overlay = Overlay::Picker(Picker {
+                title: app.ta("tui.bulk_assign_title", &[("count", &ids.len().to_string())]),
+                purpose: PickPurpose::BulkAssign { entity, ids },
+                items: app.users.clone(),
+                cursor: 0,
+            });
+            vec![]
+        }
+        Action::BulkDelete => {
+            let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
+            if ids.is_empty() {
+                return vec![];
+            }
+            app.overlay = Overlay::Confirm(Confirm {
+                message: app.ta("tui.confirm_delete", &[("count", &ids.len().to_string())]),
+                on_yes: Effect::BulkDelete { entity, ids },
+            });
+            vec![]
+        }
+        Action::SortNext | Action::SortFlip => {
+            let list = list_mut(app, entity);
+            if action == Action::SortNext {
+                list.sort = next_sort(list.sort);
+                list.sort_desc = false;
+            } else {
+                list.sort_desc = !list.sort_desc;
+            }
+            list.cursor = 0;
+            list.scroll = 0;
+            vec![list_effect(app, entity, false)]
+        }
+        Action::FilterMine | Action::FilterNewToday | Action::FilterRepeat | Action::ClearFilters => {
+            let list = list_mut(app, entity);
+            match action {
+                Action::FilterMine => list.filters.mine = !list.filters.mine,
+                Action::FilterNewToday => list.filters.today = !list.filters.today,
+                Action::FilterRepeat => list.filters.repeat = !list.filters.repeat,
+                _ => list.filters = ListFilters::default(),
+            }
+            if action == Action::FilterRepeat && entity != Entity::Lead {
+                list.filters.repeat = false;
+            }
+            list.cursor = 0;
+            list.scroll = 0;
+            list.selected.clear();
+            vec![list_effect(app, entity, false)]
+        }
+        Action::FilterStage => {
+            if !entity.has_stages() {
+                info(app, app.t("tui.no_stages_here"));
+                return vec![];
+            }
+            let mut items = vec![(String::new(), app.t("tui.all_stages"))];
+            items.extend(stage_rows(app.board(entity)).into_iter().map(|s| (s.code, s.name)));
+            app.overlay = Overlay::Picker(Picker {
+                purpose: PickPurpose::FilterStage,
+                title: app.t("label.stage"),
+                items,
+                cursor: 0,
+            });
+            vec![]
+        }
+        Action::FilterText => {
+            let current = app
+                .lists
+                .get(&entity)
+                .and_then(|l| l.filters.text.clone())
+                .unwrap_or_default();
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::FilterText,
+                title: app.t("tui.prompt_filter"),
+                input: TextInput::with(&current),
+                error: None,
+            });
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+// ---------------------------------------------------------------- forms
+
+fn form_rows(record: &crate::store::Record) -> Vec<FormRow> {
+    let mut rows: Vec<FormRow> = record
+        .values
+        .iter()
+        .filter(|(s, _)| s.editable)
+        .map(|(s, _)| FormRow::Field(s.key))
+        .collect();
+    rows.extend((0..record.comms.len()).map(FormRow::Comm));
+    rows
+}
+
+fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
+    if let (Some(form), Action::Up | Action::Down | Action::Top | Action::Bottom) = (app.form.as_mut(), action) {
+        let last = form.rows.len().saturating_sub(1);
+        form.cursor = match action {
+            Action::Up => form.cursor.saturating_sub(1),
+            Action::Down => (form.cursor + 1).min(last),
+            Action::Top => 0,
+            _ => last,
+        };
+        return vec![];
+    }
+    // A snapshot: the arms below read the form and then change other parts of the app.
+    let Some(form) = app.form.clone() else { return vec![] };
+    let entity = form.entity;
+    match action {
+        Action::Edit => {
+            let Some(row) = form.rows.get(form.cursor).cloned() else {
+                return vec![];
+            };
+            let (purpose, current, label) = match (&form.record, row) {
+                (Some(r), FormRow::Field(key)) => {
+                    let current = match r.get(key) {
+                        Some(Shown::Ref(x)) => x.name.clone(),
+                        Some(Shown::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
+                        Some(v) => v.text(),
+                        None => String::new(),
+                    };
+                    (
+                        PromptPurpose::EditField {
+                            entity,
+                            id: r.id,
+                            version: r.version,
+                            key: key.to_string(),
+                        },
+                        current,
+                        crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
+                    )
+                }
+                (Some(_), FormRow::Comm(_)) => {
+                    info(app, app.t("tui.comm_edit_hint"));
+                    return vec![];
+                }
+                (None, FormRow::Field(key)) => {
+                    let current = form
+                        .draft
+                        .iter()
+                        .rev()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default();
+                    (
+                        PromptPurpose::DraftField { key: key.to_string() },
+                        current,
+                        crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
+                    )
+                }
+                (None, FormRow::Comm(_)) => return vec![],
+            };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose,
+                title: label,
+                input: TextInput::with(&current),
+                error: None,
+            });
+            vec![]
+        }
+        Action::Comment => {
+            let Some(r) = &form.record else { return vec![] };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::Comment { entity, id: r.id },
+                title: app.t("tui.prompt_comment"),
+                input: TextInput::default(),
+                error: None,
+            });
+            vec![]
+        }
+        Action::AddPhone | Action::AddEmail => {
+            let kind = if action == Action::AddPhone {
+                CommKind::Phone
+            } else {
+                CommKind::Email
+            };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::AddComm { kind },
+                title: app.t(if kind == CommKind::Phone {
+                    "tui.prompt_phone"
+                } else {
+                    "tui.prompt_email"
+                }),
+                input: TextInput::default(),
+                error: None,
+            });
+            vec![]
+        }
+        Action::RemoveComm => {
+            let (Some(r), Some(FormRow::Comm(i))) = (&form.record, form.rows.get(form.cursor).cloned()) else {
+                return vec![];
+            };
+            let Some(c) = r.comms.get(i).cloned() else {
+                return vec![];
+            };
+            let input = RecordInput {
+                comms: CommsChange {
+                    remove: vec![c],
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            vec![Effect::Update {
+                entity,
+                id: r.id,
+                version: r.version,
+                input,
+                field: None,
+            }]
+        }
+        Action::MovePrev | Action::MoveNext | Action::PickStage => {
+            let Some(r) = &form.record else { return vec![] };
+            let current = match r.get("stage") {
+                Some(Shown::Ref(s)) => s.id,
+                _ => return vec![],
+            };
+            let stages = form.stages.clone();
+            let pos = stages.iter().position(|s| s.id == current).unwrap_or(0);
+            let ids = vec![(r.id, r.version)];
+            if action == Action::PickStage {
+                let title = app.ta("tui.pick_stage_for", &[("title", &r.title)]);
+                app.overlay = Overlay::Picker(Picker {
+                    purpose: PickPurpose::Move { entity, ids },
+                    title,
+                    items: stages.iter().map(|s| (s.code.clone(), s.name.clone())).collect(),
+                    cursor: pos,
+                });
+                return vec![];
+            }
+            let target = if action == Action::MoveNext {
+                pos + 1
+            } else {
+                pos.wrapping_sub(1)
+            };
+            match stages.get(target) {
+                Some(s) => request_move(app, entity, ids, s),
+                None => {
+                    info(app, app.t("tui.no_further_stage"));
+                    vec![]
+                }
+            }
+        }
+        Action::Save => {
+            if form.record.is_some() {
+                info(app, app.t("tui.saved_already"));
+                return vec![];
+            }
+            let mut input = RecordInput {
+                fields: form.draft.clone(),
+                origin: Some("manual".into()),
+                ..Default::default()
+            };
+            for (kind, text) in &form.draft_comms {
+                match Comm::parse_typed(*kind, text, app_region(app)) {
+                    Ok(c) => input.comms.add.push(c),
+                    Err(e) => {
+                        error(app, crate::i18n::describe(&e.problem, &e.field, app.lang));
+                        return vec![];
+                    }
+                }
+            }
+            vec![Effect::Create {
+                entity,
+                input,
+                open: true,
+            }]
+        }
+        _ => vec![],
+    }
+}
+
+fn app_region(_app: &App) -> PhoneRegion {
+    *REGION.get().unwrap_or(&PhoneRegion::FR)
+}
+
+static REGION: std::sync::OnceLock<PhoneRegion> = std::sync::OnceLock::new();
+
+/// Sets the phone region used to check numbers typed in the TUI (from the config).
+pub fn set_region(region: PhoneRegion) {
+    let _ = REGION.set(region);
+}
+
+// ---------------------------------------------------------------- overlays
+
+fn refilter_palette(lang: crate::i18n::Lang, p: &mut Palette) {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Config, Matcher, Utf32Str};
+    let entries = Action::palette();
+    let text = p.input.text.trim();
+    if text.is_empty() {
+        p.matches = (0..entries.len()).collect();
+    } else {
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let pattern = Pattern::parse(text, CaseMatching::Ignore, Normalization::Smart);
+        let mut buf = Vec::new();
+        let mut scored: Vec<(u32, usize)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, key))| {
+                let local = crate::i18n::tr_in(lang, key, &[]);
+                let english = crate::i18n::tr_in(crate::i18n::Lang::En, key, &[]);
+                let a = pattern.score(Utf32Str::new(&local, &mut buf), &mut matcher);
+                let b = pattern.score(Utf32Str::new(&english, &mut buf), &mut matcher);
+                a.max(b).map(|s| (s, i))
+            })
+            .collect();
+        scored.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        p.matches = scored.into_iter().map(|(_, i)| i).collect();
+    }
+    p.cursor = 0;
+}
+
+fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
+    let overlay = std::mem::take(&mut app.overlay);
+    match overlay {
+        Overlay::None | Overlay::Help => vec![],
+        Overlay::Confirm(c) => match action {
+            Action::Submit => vec![c.on_yes],
+            Action::Back => vec![],
+            _ => {
+                app.overlay = Overlay::Confirm(c);
+                vec![]
+            }
+        },
+        Overlay::Picker(mut p) => match action {
+            Action::Back => vec![],
+            Action::Up => {
+                p.cursor = p.cursor.saturating_sub(1);
+                app.overlay = Overlay::Picker(p);
+                vec![]
+            }
+            Action::Down => {
+                p.cursor = (p.cursor + 1).min(p.items.len().saturating_sub(1));
+                app.overlay = Overlay::Picker(p);
+                vec![]
+            }
+            Action::Submit => picked(app, p),
+            _ => {
+                app.overlay = Overlay::Picker(p);
+                vec![]
+            }
+        },
+        Overlay::Palette(mut p) => match action {
+            Action::Back => vec![],
+            Action::Input(k) => {
+                edit_text(&mut p.input, k);
+                refilter_palette(app.lang, &mut p);
+                app.overlay = Overlay::Palette(p);
+                vec![]
+            }
+            Action::Up | Action::Down => {
+                p.cursor = if action == Action::Up {
+                    p.cursor.saturating_sub(1)
+                } else {
+                    (p.cursor + 1).min(p.matches.len().saturating_sub(1))
+                };
+                app.overlay = Overlay::Palette(p);
+                vec![]
+            }
+            Action::Submit => match p
+                .matches
+                .get(p.cursor)
+                .and_then(|i| Action::palette().get(*i).map(|e| e.0))
+            {
+                Some(chosen) => update(app, chosen),
+                None => vec![],
+            },
+            _ => {
+                app.overlay = Overlay::Palette(p);
+                vec![]
+            }
+        },
+        Overlay::Search(mut s) => match action {
+            Action::Back => vec![],
+            Action::Input(k) => {
+                edit_text(&mut s.input, k);
+                s.generation += 1;
+                s.cursor = 0;
+                let effect = Effect::Search {
+                    text: s.input.text.clone(),
+                    generation: s.generation,
+                };
+                if s.input.text.trim().is_empty() {
+                    s.hits.clear();
+                }
+                app.overlay = Overlay::Search(s);
+                vec![effect]
+            }
+            Action::Up | Action::Down => {
+                s.cursor = if action == Action::Up {
+                    s.cursor.saturating_sub(1)
+                } else {
+                    (s.cursor + 1).min(s.hits.len().saturating_sub(1))
+                };
+                app.overlay = Overlay::Search(s);
+                vec![]
+            }
+            Action::Submit => match s.hits.get(s.cursor).cloned() {
+                Some(hit) => open_record(app, hit.entity, hit.id),
+                None => {
+                    app.overlay = Overlay::Search(s);
+                    vec![]
+                }
+            },
+            _ => {
+                app.overlay = Overlay::Search(s);
+                vec![]
+            }
+        },
+        Overlay::Prompt(mut p) => match action {
+            Action::Back => vec![],
+            Action::Input(k) => {
+                edit_text(&mut p.input, k);
+                p.error = None;
+                app.overlay = Overlay::Prompt(p);
+                vec![]
+            }
+            Action::Submit => submit_prompt(app, p),
+            _ => {
+                app.overlay = Overlay::Prompt(p);
+                vec![]
+            }
+        },
+    }
+}
+
+fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
+    let Some((value, _)) = p.items.get(p.cursor).cloned() else {
+        return vec![];
+    };
+    match p.purpose {
+        PickPurpose::Move { entity, ids } => {
+            let stages = match (&app.screen, &app.form) {
+                (Screen::Form, Some(f)) => f.stages.clone(),
+                _ => stage_rows(app.board(entity)),
+            };
+            match stages.iter().find(|s| s.code == value) {
+                Some(stage) => request_move(app, entity, ids, &stage.clone()),
+                None => vec![],
+            }
+        }
+        PickPurpose::BulkMove { entity, ids } => {
+            let stages = stage_rows(app.board(entity));
+            match stages.iter().find(|s| s.code == value) {
+                Some(s) if s.semantics == StageSemantics::Failure => {
+                    let ids = ids.into_iter().map(|i| (i, -1)).collect();
+                    request_move(app, entity, ids, &s.clone())
+                }
+                Some(_) => vec![Effect::BulkMove {
+                    entity,
+                    ids,
+                    stage_code: value,
+                }],
+                None => vec![],
+            }
+        }
+        PickPurpose::BulkAssign { entity, ids } => vec![Effect::BulkAssign {
+            entity,
+            ids,
+            login: value,
+        }],
+        PickPurpose::Pipeline => {
+            let id = value.parse().ok();
+            app.deal_board = Board::default();
+            vec![Effect::LoadBoard {
+                entity: Entity::Deal,
+                pipeline: id,
+            }]
+        }
+        PickPurpose::FilterStage => {
+            let entity = match app.screen {
+                Screen::List(e) => e,
+                _ => return vec![],
+            };
+            let list = list_mut(app, entity);
+            list.filters.stage = (!value.is_empty()).then_some(value);
+            list.cursor = 0;
+            list.scroll = 0;
+            vec![list_effect(app, entity, false)]
+        }
+    }
+}
+
+fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
+    let text = p.input.text.trim().to_string();
+    let keep = |app: &mut App, p: Prompt| app.overlay = Overlay::Prompt(p);
+    match p.purpose.clone() {
+        PromptPurpose::QuickCreate { entity, stage_code } => {
+            let mut fields = vec![("title".to_string(), text)];
+            if entity.has_stages() {
+                fields.push(("stage".into(), stage_code));
+            }
+            keep(app, p);
+            vec![Effect::Create {
+                entity,
+                input: RecordInput {
+                    fields,
+                    origin: Some("manual".into()),
+                    ..Default::default()
+                },
+                open: false,
+            }]
+        }
+        PromptPurpose::FailureReason {
+            entity,
+            ids,
+            stage_code,
+        } => {
+            let reason = (!text.is_empty()).then_some(text);
+            if ids.iter().all(|(_, v)| *v < 0) {
+                let ids: Vec<i64> = ids.into_iter().map(|(i, _)| i).collect();
+                return ids
+                    .into_iter()
+                    .map(|id| Effect::Move {
+                        entity,
+                        id,
+                        version: -1,
+                        stage_code: stage_code.clone(),
+                        reason: reason.clone(),
+                    })
+                    .collect();
+            }
+            ids.into_iter()
+                .map(|(id, version)| Effect::Move {
+                    entity,
+                    id,
+                    version,
+                    stage_code: stage_code.clone(),
+                    reason: reason.clone(),
+                })
+                .collect()
+        }
+        PromptPurpose::Comment { entity, id } => {
+            if text.is_empty() {
+                p.error = Some(crate::i18n::describe(
+                    &crate::domain::Problem::Required,
+                    "comment",
+                    app.lang,
+                ));
+                keep(app, p);
+                return vec![];
+            }
+            keep(app, p);
+            vec![Effect::Comment { entity, id, text }]
+        }
+        PromptPurpose::EditField {
+            entity,
+            id,
+            version,
+            key,
+        } => {
+            keep(app, p);
+            let input = RecordInput {
+                fields: vec![(key.clone(), text)],
+                ..Default::default()
+            };
+            vec![Effect::Update {
+                entity,
+                id,
+                version,
+                input,
+                field: Some(key),
+            }]
+        }
+        PromptPurpose::DraftField { key } => {
+            let Some(form) = app.form.as_mut() else { return vec![] };
+            let ctx = InputContext {
+                currency: Currency::EUR,
+                creating: false,
+            };
+            match validate_input(form.entity, &[(key.clone(), text.clone())], ctx) {
+                Ok(_) => {
+                    form.draft.retain(|(k, _)| *k != key);
+                    form.draft.push((key, text));
+                    vec![]
+                }
+                Err(e) => {
+                    p.error = Some(crate::i18n::describe(&e.problem, &e.field, app.lang));
+                    keep(app, p);
+                    vec![]
+                }
+            }
+        }
+        PromptPurpose::AddComm { kind } => {
+            let comm = match Comm::parse_typed(kind, &text, app_region(app)) {
+                Ok(c) => c,
+                Err(e) => {
+                    p.error = Some(crate::i18n::describe(&e.problem, &e.field, app.lang));
+                    keep(app, p);
+                    return vec![];
+                }
+            };
+            let Some(form) = app.form.as_mut() else { return vec![] };
+            match &form.record {
+                Some(r) => {
+                    let (entity, id, version) = (form.entity, r.id, r.version);
+                    keep(app, p);
+                    let input = RecordInput {
+                        comms: CommsChange {
+                            add: vec![comm],
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    };
+                    vec![Effect::Update {
+                        entity,
+                        id,
+                        version,
+                        input,
+                        field: Some(kind.code().to_string()),
+                    }]
+                }
+                None => {
+                    form.draft_comms.push((kind, text));
+                    vec![]
+                }
+            }
+        }
+        PromptPurpose::FilterText => {
+            let entity = match app.screen {
+                Screen::List(e) => e,
+                _ => return vec![],
+            };
+            let list = list_mut(app, entity);
+            list.filters.text = (!text.is_empty()).then_some(text);
+            list.cursor = 0;
+            list.scroll = 0;
+            vec![list_effect(app, entity, false)]
+        }
+    }
+}
+
+// ---------------------------------------------------------------- store events
+
+fn apply_cards(col: &mut Column, anchor: Anchor, mut rows: Vec<crate::store::RecordSummary>, position: Option<usize>) {
+    col.pending = false;
+    match anchor {
+        Anchor::Top => {
+            col.cards = rows;
+            col.start = 0;
+        }
+        Anchor::Bottom => {
+            rows.reverse();
+            col.start = col.count().saturating_sub(rows.len());
+            col.cards = rows;
+        }
+        Anchor::At(_) => {
+            col.cards = rows;
+            col.start = position.unwrap_or(0);
+        }
+        Anchor::Before(id) => {
+            if col.cards.last().map(|c| c.id) == Some(id) {
+                col.cards.extend(rows);
+            }
+        }
+        Anchor::After(id) => {
+            if col.cards.first().map(|c| c.id) == Some(id) {
+                rows.reverse();
+                col.start = col.start.saturating_sub(rows.len());
+                rows.extend(std::mem::take(&mut col.cards));
+                col.cards = rows;
+            }
+        }
+    }
+    if col.cards.len() > WINDOW {
+        let excess = col.cards.len() - WINDOW;
+        if col.cursor.saturating_sub(col.start) > col.cards.len() / 2 {
+            col.cards.drain(..excess);
+            col.start += excess;
+        } else {
+            col.cards.truncate(WINDOW);
+        }
+    }
+}
+
+/// Applies an answer of the store worker; returns follow-up I/O.
+pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
+    let per = app.cards_per_screen();
+    match ev {
+        StoreEvent::Board {
+            entity,
+            pipeline,
+            heads,
+            empty_file,
+        } => {
+            if empty_file && entity == Entity::Lead && matches!(app.screen, Screen::Board(Entity::Lead)) {
+                app.screen = Screen::Welcome;
+            } else if !empty_file && app.screen == Screen::Welcome {
+                app.screen = Screen::Board(Entity::Lead);
+            }
+            let board = app.board_mut(entity);
+            let follow = board.follow;
+            let mut old = std::mem::take(&mut board.columns);
+            board.pipeline = Some(pipeline.clone());
+            board.loaded = true;
+            let mut effects = Vec::new();
+            for head in heads {
+                let mut col = match old
+                    .iter()
+                    .position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(head.stage.id))
+                {
+                    Some(i) => old.swap_remove(i),
+                    None => Column::default(),
+                };
+                let anchor_card = col.card(col.scroll).map(|c| c.id);
+                col.head = Some(head);
+                col.pending = true;
+                fix_scroll(&mut col, per);
+                let anchor = match anchor_card {
+                    Some(id) if col.scroll > 0 => Anchor::At(id),
+                    _ => Anchor::Top,
+                };
+                if let Some(h) = &col.head {
+                    effects.push(Effect::LoadCards {
+                        entity,
+                        pipeline: Some(pipeline.id),
+                        stage_id: h.stage.id,
+                        stage_code: h.stage.code.clone(),
+                        anchor,
+                    });
+                }
+                board.columns.push(col);
+            }
+            if let Some((stage_id, card)) = follow
+                && let Some(i) = board
+                    .columns
+                    .iter()
+                    .position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
+            {
+                board.focus = i;
+                if let Some(Effect::LoadCards { anchor, .. }) = effects.get_mut(i) {
+                    *anchor = Anchor::At(card);
+                }
+            }
+            board.focus = board.focus.min(board.columns.len().saturating_sub(1));
+            effects
+        }
+        StoreEvent::Cards {
+            entity,
+            stage_id,
+            anchor,
+            rows,
+            position,
+        } => {
+            let pipeline = app.board(entity).pipeline.as_ref().map(|p| p.id);
+            let board = app.board_mut(entity);
+            let follow = board.follow;
+            let Some(i) = board
+                .columns
+                .iter()
+                .position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
+            else {
+                return vec![];
+            };
+            let col = &mut board.columns[i];
+            apply_cards(col, anchor, rows, position);
+            if let Some((s, card)) = follow
+                && s == stage_id
+                && let Some(idx) = col.cards.iter().position(|c| c.id == card)
+            {
+                col.cursor = col.start + idx;
+                board.follow = None;
+            }
+            let col = &mut board.columns[i];
+            fix_scroll(col, per);
+            ensure_window(entity, pipeline, col, per)
+        }
+        StoreEvent::List { entity, rows, append } => {
+            let list = list_mut(app, entity);
+            list.pending = false;
+            list.loaded = true;
+            list.exhausted = rows.len() < PAGE;
+            if append {
+                list.rows.extend(rows);
+            } else {
+                list.rows = rows;
+                list.selected.retain(|_| true);
+            }
+            list.cursor = list.cursor.min(list.rows.len().saturating_sub(1));
+            vec![]
+        }
+        StoreEvent::Record {
+            record,
+            timeline,
+            stages,
+        } => {
+            let Some(form) = app.form.as_mut() else { return vec![] };
+            if form.entity != record.entity {
+                return vec![];
+            }
+            form.rows = form_rows(&record);
+            form.cursor = form.cursor.min(form.rows.len().saturating_sub(1));
+            form.record = Some(record);
+            form.timeline = timeline;
+            form.stages = stages;
+            form.loading = false;
+            vec![]
+        }
+        StoreEvent::Reference { users, pipelines } => {
+            app.users = users;
+            app.pipelines = pipelines;
+            vec![]
+        }
+        StoreEvent::Saved {
+            entity,
+            id,
+            message,
+            open,
+            moved_to,
+        } => {
+            if matches!(app.overlay, Overlay::Prompt(_)) {
+                app.overlay = Overlay::None;
+            }
+            info(app, message);
+            if let Some(stage) = moved_to {
+                app.board_mut(entity).follow = Some((stage, id));
+            }
+            if open {
+                if let Some(f) = &app.form
+                    && f.record.is_none()
+                {
+                    app.form = None;
+                    app.screen = app.back.pop().unwrap_or(Screen::Board(entity));
+                }
+                return open_record(app, entity, id);
+            }
+            let mut effects = reload_screen(app);
+            if app.screen == Screen::Form {
+                // The board behind the form reloads too, so Esc shows the change.
+                effects.push(Effect::LoadBoard {
+                    entity,
+                    pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id),
+                });
+            }
+            effects
+        }
+        StoreEvent::Failed {
+            message,
+            field: _,
+            conflict,
+        } => {
+            if let Overlay::Prompt(p) = &mut app.overlay {
+                p.error = Some(message);
+            } else {
+                error(app, message);
+            }
+            if conflict { reload_screen(app) } else { vec![] }
+        }
+        StoreEvent::SearchResults { generation, hits } => {
+            if let Overlay::Search(s) = &mut app.overlay
+                && s.generation == generation
+            {
+                s.hits = hits;
+                s.cursor = s.cursor.min(s.hits.len().saturating_sub(1));
+            }
+            vec![]
+        }
+        StoreEvent::Changed => reload_screen(app),
+        StoreEvent::Waiting(w) => {
+            app.waiting = w;
+            vec![]
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Drawing: `draw(&App, &mut Frame)` renders the whole screen from state and never queries.
+//! Every area is clamped to the frame, so no terminal size can make drawing panic.
+
+pub mod board;
+pub mod form;
+pub mod list;
+pub mod overlays;
+
+use super::action::Tab;
+use super::app::{App, Level, Screen};
+use super::keymap::{self, bindings, key_name};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Parses `#rrggbb` into a terminal colour.
+pub fn color(hex: &str) -> Color {
+    let h = hex.trim_start_matches('#');
+    if h.len() == 6
+        && let Ok(v) = u32::from_str_radix(h, 16)
+    {
+        return Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8);
+    }
+    Color::Gray
+}
+
+/// Cuts `s` to `width` terminal cells, ending with `…` when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Draws the whole screen.
+pub fn draw(app: &App, f: &mut Frame) {
+    let area = f.area();
+    if area.width < 20 || area.height < 6 {
+        let msg = fit(&app.t("tui.too_small"), area.width as usize);
+        f.render_widget(Paragraph::new(msg), area);
+        return;
+    }
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(app, f, header);
+    match &app.screen {
+        Screen::Welcome => draw_welcome(app, f, body),
+        Screen::Board(entity) => board::draw(app, *entity, f, body),
+        Screen::List(entity) => list::draw(app, *entity, f, body),
+        Screen::Form => form::draw(app, f, body),
+    }
+    draw_status(app, f, status);
+    draw_footer(app, f, footer);
+    overlays::draw(app, f, area);
+}
+
+fn draw_header(app: &App, f: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::styled(
+        " Prospect ",
+        Style::default()
+            .fg(Color::Black)
+            .bg(Color::Cyan)
+            .add_modifier(Modifier::BOLD),
+    )];
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, app.t(tab.label_key()));
+        let style = if *tab == app.tab {
+            Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            Style::default().fg(Color::Gray)
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(label, style));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(app: &App, f: &mut Frame, area: Rect) {
+    let left = format!(" {} · {} ", app.user, app.file);
+    let mut spans = vec![Span::styled(
+        left.clone(),
+        Style::default().fg(Color::Black).bg(Color::Gray),
+    )];
+    if app.waiting {
+        spans.push(Span::styled(
+            format!(" {} ", app.ta("tui.waiting", &[("file", &app.file)])),
+            Style::default().fg(Color::Black).bg(Color::Yellow),
+        ));
+    }
+    if let Some((msg, level)) = &app.status {
+        let style = match level {
+            Level::Info => Style::default().fg(Color::Green),
+            Level::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        };
+        spans.push(Span::styled(format!(" {msg}"), style));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
+    let ctx = keymap::context(app);
+    let mut spans = Vec::new();
+    for b in bindings(ctx).into_iter().filter(|b| b.footer) {
+        let keys: Vec<String> = b.keys.iter().take(1).map(key_name).collect();
+        spans.push(Span::styled(
+            format!(" {} ", keys.join("/")),
+            Style::default().add_modifier(Modifier::REVERSED),
+        ));
+        spans.push(Span::raw(format!(" {} ", app.t(b.label))));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_welcome(app: &App, f: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::from(""),
+        Line::from(Span::styled(
+            app.t("tui.welcome_title"),
+            Style::default().add_modifier(Modifier::BOLD),
+        )),
+        Line::from(""),
+        Line::from(app.t("tui.welcome_text")),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled(" n ", Style::default().add_modifier(Modifier::REVERSED)),
+            Span::raw(format!("  {}", app.t("tui.key_first_lead"))),
+        ]),
+        Line::from(vec![
+            Span::styled(" d ", Style::default().add_modifier(Modifier::REVERSED)),
+            Span::raw(format!("  {}", app.t("tui.key_demo"))),
+        ]),
+        Line::from(vec![
+            Span::styled(" q ", Style::default().add_modifier(Modifier::REVERSED)),
+            Span::raw(format!("  {}", app.t("tui.key_quit"))),
+        ]),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), area);
+}

@@ -1,0 +1,199 @@
+//! Popups: help, command palette, search, prompts, pickers and confirmations.
+
+use super::super::action::Action;
+use super::super::app::{App, Overlay, TextInput};
+use super::super::keymap::{self, bindings, key_name};
+use super::fit;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 3,
+        width: w,
+        height: h,
+    }
+}
+
+fn frame_block(title: &str) -> Block<'_> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(Color::Cyan))
+        .title(Span::styled(
+            format!(" {title} "),
+            Style::default().add_modifier(Modifier::BOLD),
+        ))
+}
+
+fn input_line(prefix: &str, input: &TextInput, width: usize) -> Line<'static> {
+    let chars: Vec<char> = input.text.chars().collect();
+    let c = input.cursor.min(chars.len());
+    let before: String = chars[..c].iter().collect();
+    let at: String = chars.get(c).map(|ch| ch.to_string()).unwrap_or_else(|| " ".into());
+    let after: String = chars.get(c + 1..).map(|s| s.iter().collect()).unwrap_or_default();
+    let _ = width;
+    Line::from(vec![
+        Span::raw(prefix.to_string()),
+        Span::raw(before),
+        Span::styled(at, Style::default().add_modifier(Modifier::REVERSED)),
+        Span::raw(after),
+    ])
+}
+
+/// Draws the overlay, if any, above everything.
+pub fn draw(app: &App, f: &mut Frame, area: Rect) {
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help => {
+            let ctx = keymap::context(app);
+            let list = bindings(ctx);
+            let h = (list.len() as u16 + 3).min(area.height);
+            let rect = popup(area, 64, h);
+            let inner_w = rect.width.saturating_sub(4) as usize;
+            let lines: Vec<Line> = list
+                .iter()
+                .map(|b| {
+                    let keys = b.keys.iter().map(key_name).collect::<Vec<_>>().join(" ");
+                    Line::from(vec![
+                        Span::styled(format!(" {:<14}", fit(&keys, 14)), Style::default().fg(Color::Yellow)),
+                        Span::raw(fit(&app.t(b.label), inner_w.saturating_sub(15))),
+                    ])
+                })
+                .collect();
+            f.render_widget(Clear, rect);
+            f.render_widget(Paragraph::new(lines).block(frame_block(&app.t("tui.help_title"))), rect);
+        }
+        Overlay::Palette(p) => {
+            let rect = popup(area, 60, 16);
+            let w = rect.width.saturating_sub(2) as usize;
+            let entries = Action::palette();
+            let mut lines = vec![input_line(": ", &p.input, w), Line::from("")];
+            let room = rect.height.saturating_sub(4) as usize;
+            let first = p.cursor.saturating_sub(room.saturating_sub(1));
+            for (n, i) in p.matches.iter().enumerate().skip(first).take(room) {
+                let label = app.t(entries[*i].1);
+                let style = if n == p.cursor {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                lines.push(Line::from(Span::styled(fit(&format!(" {label}"), w), style)));
+            }
+            f.render_widget(Clear, rect);
+            f.render_widget(
+                Paragraph::new(lines).block(frame_block(&app.t("tui.palette_title"))),
+                rect,
+            );
+        }
+        Overlay::Search(s) => {
+            let rect = popup(area, 70, 20);
+            let w = rect.width.saturating_sub(2) as usize;
+            let mut lines = vec![input_line("/ ", &s.input, w), Line::from("")];
+            let mut last = None;
+            for (i, hit) in s.hits.iter().enumerate() {
+                if last != Some(hit.entity) {
+                    lines.push(Line::from(Span::styled(
+                        app.t(&format!("entity.{}", hit.entity.code())),
+                        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    )));
+                    last = Some(hit.entity);
+                }
+                let style = if i == s.cursor {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                lines.push(Line::from(Span::styled(
+                    fit(&format!("  #{} {}", hit.id, hit.title), w),
+                    style,
+                )));
+            }
+            if s.hits.is_empty() && !s.input.text.trim().is_empty() {
+                lines.push(Line::from(Span::styled(
+                    app.t("label.no_records"),
+                    Style::default().fg(Color::Gray),
+                )));
+            }
+            let cursor_line = lines
+                .iter()
+                .position(|l| {
+                    l.spans
+                        .iter()
+                        .any(|sp| sp.style.add_modifier.contains(Modifier::REVERSED) && sp.content.starts_with("  #"))
+                })
+                .unwrap_or(0);
+            let room = rect.height.saturating_sub(2) as usize;
+            let skip = cursor_line.saturating_sub(room.saturating_sub(1));
+            let lines: Vec<Line> = lines
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| *i < 2 || *i >= skip + 2)
+                .map(|(_, l)| l)
+                .collect();
+            f.render_widget(Clear, rect);
+            f.render_widget(
+                Paragraph::new(lines).block(frame_block(&app.t("tui.search_title"))),
+                rect,
+            );
+        }
+        Overlay::Prompt(p) => {
+            let rect = popup(area, 64, if p.error.is_some() { 6 } else { 5 });
+            let w = rect.width.saturating_sub(2) as usize;
+            let mut lines = vec![
+                input_line("> ", &p.input, w),
+                Line::from(Span::styled(app.t("tui.prompt_hint"), Style::default().fg(Color::Gray))),
+            ];
+            if let Some(e) = &p.error {
+                lines.push(Line::from(Span::styled(fit(e, w), Style::default().fg(Color::Red))));
+            }
+            f.render_widget(Clear, rect);
+            f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);
+        }
+        Overlay::Picker(p) => {
+            let rect = popup(area, 50, p.items.len() as u16 + 2);
+            let w = rect.width.saturating_sub(2) as usize;
+            let room = rect.height.saturating_sub(2) as usize;
+            let first = p.cursor.saturating_sub(room.saturating_sub(1));
+            let lines: Vec<Line> = p
+                .items
+                .iter()
+                .enumerate()
+                .skip(first)
+                .take(room)
+                .map(|(i, (_, label))| {
+                    let style = if i == p.cursor {
+                        Style::default().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::default()
+                    };
+                    Line::from(Span::styled(fit(&format!(" {label}"), w), style))
+                })
+                .collect();
+            f.render_widget(Clear, rect);
+            f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);
+        }
+        Overlay::Confirm(c) => {
+            let rect = popup(area, 56, 5);
+            let w = rect.width.saturating_sub(2) as usize;
+            let lines = vec![
+                Line::from(fit(&c.message, w)),
+                Line::from(""),
+                Line::from(Span::styled(
+                    app.t("tui.confirm_keys"),
+                    Style::default().fg(Color::Gray),
+                )),
+            ];
+            f.render_widget(Clear, rect);
+            f.render_widget(
+                Paragraph::new(lines).block(frame_block(&app.t("tui.confirm_title"))),
+                rect,
+            );
+        }
+    }
+}

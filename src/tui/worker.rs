@@ -1,0 +1,374 @@
+//! The store worker: a thread that owns the open file, runs `Effect`s and answers with
+//! `StoreEvent`s, so the interface never blocks on a busy or slow file. It also polls
+//! `PRAGMA data_version` about once a second to notice other users' changes.
+
+use super::effect::{Anchor, Effect, StoreEvent};
+use crate::domain::fields::Entity;
+use crate::i18n::{Lang, tr_in};
+use crate::store::{ListFilter, RecordInput, Store, StoreError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
+
+/// Starts the worker on `store`; returns where to send effects and where answers arrive.
+pub fn spawn(mut store: Store, lang: Lang) -> (Sender<Effect>, Receiver<StoreEvent>) {
+    let (effects_tx, effects_rx) = channel::<Effect>();
+    let (events_tx, events_rx) = channel::<StoreEvent>();
+    let busy_tx = events_tx.clone();
+    store.on_busy(move |waiting| {
+        let _ = busy_tx.send(StoreEvent::Waiting(waiting));
+    });
+    std::thread::Builder::new()
+        .name("prospect-store".into())
+        .spawn(move || {
+            let mut last_version = store.data_version().unwrap_or(0);
+            let mut last_poll = Instant::now();
+            loop {
+                match effects_rx.recv_timeout(Duration::from_millis(250)) {
+                    Ok(effect) => {
+                        for ev in run(&mut store, lang, effect) {
+                            if events_tx.send(ev).is_err() {
+                                return;
+                            }
+                        }
+                        // Our own writes change nothing for others' refresh.
+                        last_version = store.data_version().unwrap_or(last_version);
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+                if last_poll.elapsed() >= Duration::from_millis(900) {
+                    last_poll = Instant::now();
+                    if let Ok(v) = store.data_version()
+                        && v != last_version
+                    {
+                        last_version = v;
+                        if events_tx.send(StoreEvent::Changed).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        })
+        .expect("the store thread starts");
+    (effects_tx, events_rx)
+}
+
+fn failed(e: StoreError, lang: Lang) -> StoreEvent {
+    let (field, message) = match &e {
+        StoreError::Field(f) => (
+            Some(f.field.clone()),
+            format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, lang)),
+        ),
+        other => (None, other.to_string()),
+    };
+    StoreEvent::Failed {
+        message,
+        field,
+        conflict: matches!(e, StoreError::Conflict { .. }),
+    }
+}
+
+fn entity_word(lang: Lang, e: Entity) -> String {
+    tr_in(lang, &format!("entity.{}", e.code()), &[])
+}
+
+/// Runs one effect against the store. Public so tests can drive the TUI synchronously.
+pub fn run(store: &mut Store, lang: Lang, effect: Effect) -> Vec<StoreEvent> {
+    match run_inner(store, lang, effect) {
+        Ok(events) => events,
+        Err(e) => vec![failed(e, lang)],
+    }
+}
+
+fn stage_of(store: &Store, entity: Entity, id: i64) -> Option<i64> {
+    match store.get(entity, id).ok()?.get("stage") {
+        Some(crate::store::records::Shown::Ref(r)) => Some(r.id),
+        _ => None,
+    }
+}
+
+fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
+    Ok(match effect {
+        Effect::LoadBoard { entity, pipeline } => {
+            let name = pipeline.map(|p| p.to_string());
+            let name = if entity == Entity::Lead { None } else { name };
+            let (pipeline, heads) = store.board(entity, name.as_deref())?;
+            let empty_file = Entity::ALL.iter().map(|e| store.count(*e).unwrap_or(0)).sum::<i64>() == 0;
+            vec![StoreEvent::Board {
+                entity,
+                pipeline,
+                heads,
+                empty_file,
+            }]
+        }
+        Effect::LoadCards {
+            entity,
+            pipeline,
+            stage_id,
+            stage_code,
+            anchor,
+        } => {
+            let mut filter = ListFilter {
+                stage: Some(stage_code.clone()),
+                pipeline: if entity == Entity::Deal {
+                    pipeline.map(|p| p.to_string())
+                } else {
+                    None
+                },
+                limit: super::app::PAGE,
+                ..Default::default()
+            };
+            let mut position = None;
+            match anchor {
+                Anchor::Top => {}
+                Anchor::Bottom => filter.oldest_first = true,
+                Anchor::Before(id) => filter.before_id = Some(id),
+                Anchor::After(id) => filter.after_id = Some(id),
+                Anchor::At(id) => {
+                    filter.before_id = Some(id + 1);
+                    let newer = store.list_count(
+                        entity,
+                        &ListFilter {
+                            after_id: Some(id),
+                            ..filter.clone()
+                        },
+                    )?;
+                    position = Some(newer as usize);
+                }
+            }
+            let rows = store.list(entity, &filter)?;
+            vec![StoreEvent::Cards {
+                entity,
+                stage_id,
+                anchor,
+                rows,
+                position,
+            }]
+        }
+        Effect::LoadList { entity, filter, append } => {
+            let rows = store.list(entity, &filter)?;
+            vec![StoreEvent::List { entity, rows, append }]
+        }
+        Effect::LoadRecord { entity, id } => {
+            let record = store.get(entity, id)?;
+            let timeline = store.timeline(entity, id, 200)?;
+            let stages = match record.get("stage") {
+                Some(crate::store::records::Shown::Ref(s)) => {
+                    let stage = crate::store::refs::stage_by_id_public(store, s.id)?;
+                    crate::store::refs::stages_public(store, stage.pipeline_id)?
+                }
+                _ => vec![],
+            };
+            vec![StoreEvent::Record {
+                record: Box::new(record),
+                timeline,
+                stages,
+            }]
+        }
+        Effect::LoadReference => {
+            let users = store
+                .users()?
+                .into_iter()
+                .filter(|u| u.active)
+                .map(|u| (u.login, u.display_name))
+                .collect();
+            let pipelines = store.pipelines(Entity::Deal)?;
+            vec![StoreEvent::Reference { users, pipelines }]
+        }
+        Effect::Move {
+            entity,
+            id,
+            version,
+            stage_code,
+            reason,
+        } => {
+            let expected = (version >= 0).then_some(version);
+            let moved = store.move_stage(entity, id, &stage_code, reason.as_deref(), expected)?;
+            let message = tr_in(
+                lang,
+                "msg.moved",
+                &[
+                    ("entity", &entity_word(lang, entity)),
+                    ("id", &id.to_string()),
+                    ("from", &moved.from.name),
+                    ("to", &moved.to.name),
+                ],
+            );
+            vec![StoreEvent::Saved {
+                entity,
+                id,
+                message,
+                open: false,
+                moved_to: Some(moved.to.id),
+            }]
+        }
+        Effect::Create { entity, input, open } => {
+            let saved = store.create(entity, &input)?;
+            let message = tr_in(
+                lang,
+                "msg.created",
+                &[("entity", &entity_word(lang, entity)), ("id", &saved.id.to_string())],
+            );
+            let moved_to = stage_of(store, entity, saved.id);
+            vec![StoreEvent::Saved {
+                entity,
+                id: saved.id,
+                message,
+                open,
+                moved_to,
+            }]
+        }
+        Effect::Update {
+            entity,
+            id,
+            version,
+            input,
+            field: _,
+        } => {
+            let saved = store.update(entity, id, Some(version), &input)?;
+            let message = if saved.changed.is_empty() {
+                tr_in(
+                    lang,
+                    "msg.unchanged",
+                    &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())],
+                )
+            } else {
+                tr_in(
+                    lang,
+                    "msg.updated",
+                    &[
+                        ("entity", &entity_word(lang, entity)),
+                        ("id", &id.to_string()),
+                        ("version", &saved.version.to_string()),
+                    ],
+                )
+            };
+            vec![StoreEvent::Saved {
+                entity,
+                id,
+                message,
+                open: false,
+                moved_to: None,
+            }]
+        }
+        Effect::Comment { entity, id, text } => {
+            store.comment(entity, id, &text)?;
+            let message = tr_in(
+                lang,
+                "msg.commented",
+                &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())],
+            );
+            vec![StoreEvent::Saved {
+                entity,
+                id,
+                message,
+                open: false,
+                moved_to: None,
+            }]
+        }
+        Effect::BulkMove {
+            entity,
+            ids,
+            stage_code,
+        } => {
+            let mut done = 0;
+            let mut errors = Vec::new();
+            for id in &ids {
+                match store.move_stage(entity, *id, &stage_code, None, None) {
+                    Ok(_) => done += 1,
+                    Err(StoreError::Rule(_)) => {}
+                    Err(e) => errors.push(format!("#{id}: {e}")),
+                }
+            }
+            bulk_result(lang, entity, done, errors)
+        }
+        Effect::BulkAssign { entity, ids, login } => {
+            let mut done = 0;
+            let mut errors = Vec::new();
+            let input = RecordInput {
+                fields: vec![("responsible".into(), login)],
+                ..Default::default()
+            };
+            for id in &ids {
+                match store.update(entity, *id, None, &input) {
+                    Ok(_) => done += 1,
+                    Err(e) => errors.push(format!("#{id}: {e}")),
+                }
+            }
+            bulk_result(lang, entity, done, errors)
+        }
+        Effect::BulkDelete { entity, ids } => {
+            let mut done = 0;
+            let mut errors = Vec::new();
+            for id in &ids {
+                match store.delete(entity, *id, None) {
+                    Ok(_) => done += 1,
+                    Err(e) => errors.push(format!("#{id}: {e}")),
+                }
+            }
+            bulk_result(lang, entity, done, errors)
+        }
+        Effect::Search { text, generation } => {
+            let hits = if text.trim().is_empty() {
+                vec![]
+            } else {
+                store.search(&text, 30)?
+            };
+            vec![StoreEvent::SearchResults { generation, hits }]
+        }
+        Effect::LoadDemo { leads } => {
+            let report = crate::demo::generate(store, crate::demo::DemoOptions { leads, seed: 42 })?;
+            let message = tr_in(
+                lang,
+                "msg.demo_done",
+                &[
+                    ("leads", &report.leads.to_string()),
+                    ("contacts", &report.contacts.to_string()),
+                    ("companies", &report.companies.to_string()),
+                    ("deals", &report.deals.to_string()),
+                    ("activities", &report.activities.to_string()),
+                    ("seconds", &format!("{:.1}", report.seconds)),
+                ],
+            );
+            vec![
+                StoreEvent::Reference {
+                    users: store.users()?.into_iter().map(|u| (u.login, u.display_name)).collect(),
+                    pipelines: store.pipelines(Entity::Deal)?,
+                },
+                StoreEvent::Saved {
+                    entity: Entity::Lead,
+                    id: 0,
+                    message,
+                    open: false,
+                    moved_to: None,
+                },
+            ]
+        }
+        Effect::Poll => {
+            vec![]
+        }
+    })
+}
+
+fn bulk_result(lang: Lang, entity: Entity, done: usize, errors: Vec<String>) -> Vec<StoreEvent> {
+    let message = tr_in(
+        lang,
+        "tui.bulk_done",
+        &[("count", &done.to_string()), ("entity", &entity_word(lang, entity))],
+    );
+    let mut events = vec![StoreEvent::Saved {
+        entity,
+        id: 0,
+        message,
+        open: false,
+        moved_to: None,
+    }];
+    if !errors.is_empty() {
+        events.push(StoreEvent::Failed {
+            message: errors.join("; "),
+            field: None,
+            conflict: false,
+        });
+    }
+    events
+}
