@@ -1,6 +1,8 @@
 //! Helpers for tests that run the real `prospect` binary on files in temp dirs.
 #![allow(dead_code)]
 
+pub mod tui;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -34,7 +34,9 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     if let Some(t) = &list.filters.text {
         chips.push(format!("\"{t}\""));
     }
-    let arrow = if list.sort_desc { "▼" } else { "▲" };
+    // Newest first reads as descending; the other keys start ascending.
+    let descending = (list.sort == crate::store::records::SortField::Newest) != list.sort_desc;
+    let arrow = if descending { "▼" } else { "▲" };
     let mut info = format!(
         " {} · {}: {} {arrow}",
         app.ta(
@@ -77,7 +79,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     let mut widths = vec![Constraint::Length(1), Constraint::Length(6), Constraint::Fill(3)];
     if staged {
         header.push(app.t("label.stage"));
-        widths.push(Constraint::Fill(1));
+        widths.push(Constraint::Length(12));
     }
     if entity != Entity::Contact {
         header.push(app.t("label.amount"));

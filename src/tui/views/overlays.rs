@@ -53,17 +53,33 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Overlay::Help => {
             let ctx = keymap::context(app);
             let list = bindings(ctx);
-            let h = (list.len() as u16 + 3).min(area.height);
-            let rect = popup(area, 64, h);
-            let inner_w = rect.width.saturating_sub(4) as usize;
-            let lines: Vec<Line> = list
-                .iter()
-                .map(|b| {
-                    let keys = b.keys.iter().map(key_name).collect::<Vec<_>>().join(" ");
-                    Line::from(vec![
-                        Span::styled(format!(" {:<14}", fit(&keys, 14)), Style::default().fg(Color::Yellow)),
-                        Span::raw(fit(&app.t(b.label), inner_w.saturating_sub(15))),
-                    ])
+            // One column when it fits, two otherwise; the popup never leaves the screen.
+            let room = area.height.saturating_sub(2).max(1) as usize;
+            let columns = if list.len() <= room { 1 } else { 2 };
+            let per_column = list.len().div_ceil(columns);
+            let width = if columns == 1 { 64 } else { 110 };
+            let rect = popup(area, width, per_column as u16 + 2);
+            let col_w = (rect.width.saturating_sub(2) as usize) / columns;
+            let cell = |b: &keymap::Binding| {
+                let keys = b.keys.iter().map(key_name).collect::<Vec<_>>().join(" ");
+                vec![
+                    Span::styled(format!(" {:<13}", fit(&keys, 13)), Style::default().fg(Color::Yellow)),
+                    Span::raw(format!(
+                        "{:<w$}",
+                        fit(&app.t(b.label), col_w.saturating_sub(15)),
+                        w = col_w.saturating_sub(14)
+                    )),
+                ]
+            };
+            let lines: Vec<Line> = (0..per_column)
+                .map(|row| {
+                    let mut spans = Vec::new();
+                    for c in 0..columns {
+                        if let Some(b) = list.get(c * per_column + row) {
+                            spans.extend(cell(b));
+                        }
+                    }
+                    Line::from(spans)
                 })
                 .collect();
             f.render_widget(Clear, rect);

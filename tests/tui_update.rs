@@ -1,0 +1,344 @@
+//! `update` without a terminal: navigation, moves, quick create, filters, selection, forms,
+//! palette and search, on real files.
+
+mod common;
+use common::tui::Harness;
+use prospect::domain::fields::Entity;
+use prospect::i18n::Lang;
+use prospect::store::ListFilter;
+use prospect::tui::action::{Action::*, Tab};
+use prospect::tui::app::{Overlay, Screen};
+
+fn focused_stage(h: &Harness) -> String {
+    h.app
+        .lead_board
+        .column()
+        .and_then(|c| c.head.as_ref())
+        .map(|h| h.stage.code.clone())
+        .unwrap()
+}
+
+#[test]
+fn empty_file_shows_welcome_and_demo_fills_it() {
+    let mut h = Harness::new(0, Lang::En);
+    assert_eq!(h.app.screen, Screen::Welcome);
+    h.act(LoadDemo);
+    assert_eq!(h.app.screen, Screen::Board(Entity::Lead));
+    assert_eq!(h.app.lead_board.columns.iter().map(|c| c.count()).sum::<usize>(), 500);
+}
+
+#[test]
+fn board_navigation_loads_only_a_window() {
+    let mut h = Harness::new(2000, Lang::En);
+    let board = &h.app.lead_board;
+    assert_eq!(board.columns.len(), 5);
+    let new_count = board.columns[0].count();
+    assert!(new_count > 500, "{new_count}");
+    assert!(board.columns[0].cards.len() <= 100, "only a page is loaded at first");
+    h.acts(&[Down, Down, Up]);
+    assert_eq!(h.app.lead_board.columns[0].cursor, 1);
+    h.act(Up);
+    h.act(Up);
+    assert_eq!(h.app.lead_board.columns[0].cursor, 0, "clamped at the top");
+    h.act(Bottom);
+    let col = &h.app.lead_board.columns[0];
+    assert_eq!(col.cursor, new_count - 1);
+    let last = col.focused().expect("the last card is loaded after G");
+    let oldest = h
+        .store
+        .list(
+            Entity::Lead,
+            &ListFilter {
+                stage: Some("NEW".into()),
+                oldest_first: true,
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(last.id, oldest[0].id);
+    assert!(col.cards.len() <= prospect::tui::app::WINDOW);
+    // Walk up from the bottom through several pages: every focused card is loaded and in order.
+    let mut previous = last.id;
+    for _ in 0..250 {
+        h.act(Up);
+        let id = h.app.lead_board.columns[0]
+            .focused()
+            .expect("loaded while scrolling")
+            .id;
+        assert!(id > previous, "newest first");
+        previous = id;
+    }
+    h.act(Top);
+    assert_eq!(h.app.lead_board.columns[0].cursor, 0);
+    assert!(h.app.lead_board.columns[0].focused().is_some());
+    h.acts(&[Right, Right, Right, Right, Right, Right]);
+    assert_eq!(h.app.lead_board.focus, 4, "clamped at the last column");
+    h.act(Left);
+    assert_eq!(focused_stage(&h), "CONVERTED");
+}
+
+#[test]
+fn moving_a_card_follows_it_and_asks_a_reason_for_failure() {
+    let mut h = Harness::new(200, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    h.act(MoveNext);
+    assert_eq!(focused_stage(&h), "IN_PROCESS", "focus follows the card");
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
+    h.act(MoveNext);
+    assert_eq!(focused_stage(&h), "PROCESSED");
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
+    let stored = h.store.get(Entity::Lead, card.id).unwrap();
+    assert_eq!(stored.version, card.version + 2);
+    // Picking a failure stage asks for a reason.
+    h.act(PickStage);
+    assert!(matches!(h.app.overlay, Overlay::Picker(_)));
+    h.acts(&[Down, Down]);
+    h.act(Submit);
+    assert!(
+        matches!(h.app.overlay, Overlay::Prompt(_)),
+        "a reason is asked for Junk"
+    );
+    h.type_text("No budget");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert_eq!(focused_stage(&h), "JUNK");
+    let tl = h.store.timeline(Entity::Lead, card.id, 1).unwrap();
+    assert_eq!(tl[0].payload["reason"], "No budget");
+    // No stage after the last one.
+    h.act(MoveNext);
+    assert!(h.app.status.as_ref().unwrap().0.contains("No stage further"));
+}
+
+#[test]
+fn quick_create_puts_the_card_in_the_focused_column() {
+    let mut h = Harness::new(50, Lang::En);
+    h.act(Right);
+    h.act(QuickCreate);
+    h.type_text("Call back Mr Li");
+    h.act(Submit);
+    assert_eq!(focused_stage(&h), "IN_PROCESS");
+    let card = h.app.lead_board.focused().unwrap();
+    assert_eq!(card.title, "Call back Mr Li");
+    assert_eq!(h.app.lead_board.columns[1].cursor, 0);
+}
+
+#[test]
+fn list_filters_sort_and_bulk_actions() {
+    let mut h = Harness::new(300, Lang::En);
+    h.act(Show(Tab::LeadList));
+    assert_eq!(h.app.screen, Screen::List(Entity::Lead));
+    let list = &h.app.lists[&Entity::Lead];
+    assert_eq!(list.rows.len(), 100, "first page");
+    h.act(Bottom);
+    h.act(PageDown);
+    assert!(
+        h.app.lists[&Entity::Lead].rows.len() >= 200,
+        "scrolling loads the next page"
+    );
+
+    h.act(FilterMine);
+    assert!(
+        h.app.lists[&Entity::Lead]
+            .rows
+            .iter()
+            .all(|r| r.responsible.as_deref() == Some("alice"))
+    );
+    h.act(ClearFilters);
+    h.act(FilterText);
+    h.type_text("dupont");
+    h.act(Submit);
+    let rows = &h.app.lists[&Entity::Lead].rows;
+    assert!(!rows.is_empty() && rows.len() < 50, "{}", rows.len());
+    h.act(ClearFilters);
+    h.act(FilterStage);
+    h.act(Down);
+    h.act(Submit);
+    assert!(
+        h.app.lists[&Entity::Lead]
+            .rows
+            .iter()
+            .all(|r| r.stage_code.as_deref() == Some("NEW"))
+    );
+    h.act(ClearFilters);
+
+    h.act(SortNext); // by title
+    let titles: Vec<String> = h.app.lists[&Entity::Lead]
+        .rows
+        .iter()
+        .map(|r| r.title.to_lowercase())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted);
+    h.act(SortNext); // by amount
+    h.act(SortFlip);
+    let amounts: Vec<i64> = h.app.lists[&Entity::Lead]
+        .rows
+        .iter()
+        .map(|r| r.amount_minor.unwrap_or(-1))
+        .collect();
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "largest first after flip");
+
+    // Select three rows (Space, then a range with v) and move them.
+    h.acts(&[SortNext, SortNext, SortNext]);
+    h.act(Top);
+    h.act(ToggleSelect);
+    h.act(Visual);
+    h.act(Down);
+    h.act(Visual);
+    let selected: Vec<i64> = h.app.lists[&Entity::Lead].selected.iter().copied().collect();
+    assert_eq!(selected.len(), 3, "{selected:?}");
+    h.act(BulkMove);
+    h.act(Down); // In progress
+    h.act(Submit);
+    for id in &selected {
+        let r = h.store.get(Entity::Lead, *id).unwrap();
+        assert_eq!(r.get("stage").map(|s| s.text()), Some("In progress".to_string()));
+    }
+    h.act(BulkDelete);
+    assert!(matches!(h.app.overlay, Overlay::Confirm(_)));
+    h.act(Back);
+    assert!(h.store.get(Entity::Lead, selected[0]).is_ok(), "Esc cancels");
+    h.act(BulkDelete);
+    h.act(Submit);
+    assert!(h.store.get(Entity::Lead, selected[0]).is_err());
+}
+
+#[test]
+fn form_edits_with_validation_and_comments() {
+    let mut h = Harness::new(20, Lang::En);
+    let id = h.app.lead_board.focused().unwrap().id;
+    h.act(Open);
+    assert_eq!(h.app.screen, Screen::Form);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.record.as_ref().unwrap().id, id);
+    assert!(!form.timeline.is_empty());
+    // Edit the amount with a bad value: the prompt stays with the message.
+    let amount_row = form
+        .rows
+        .iter()
+        .position(|r| *r == prospect::tui::app::FormRow::Field("amount"))
+        .unwrap();
+    for _ in 0..amount_row {
+        h.act(Down);
+    }
+    h.act(Edit);
+    for _ in 0..20 {
+        h.act(prospect::tui::action::Action::Input(
+            prospect::tui::action::InputKey::Backspace,
+        ));
+    }
+    h.type_text("12.345");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Prompt(p) => assert!(p.error.as_deref().unwrap_or("").contains("ambiguous"), "{:?}", p.error),
+        other => panic!("prompt expected, got {other:?}"),
+    }
+    for _ in 0..6 {
+        h.act(prospect::tui::action::Action::Input(
+            prospect::tui::action::InputKey::Backspace,
+        ));
+    }
+    h.type_text("1 500,00");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    let r = h.store.get(Entity::Lead, id).unwrap();
+    assert_eq!(r.get("amount").map(|a| a.text()), Some("1500.00".into()));
+    // Comment.
+    h.act(Comment);
+    h.type_text("Called, wants a quote");
+    h.act(Submit);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.timeline[0].payload["text"], "Called, wants a quote");
+    // Add a phone, then a bad one.
+    h.act(AddPhone);
+    h.type_text("mobile:06 99 88 77 66");
+    h.act(Submit);
+    assert!(
+        h.store
+            .get(Entity::Lead, id)
+            .unwrap()
+            .comms
+            .iter()
+            .any(|c| c.normalized == "+33699887766")
+    );
+    h.act(AddEmail);
+    h.type_text("nope");
+    h.act(Submit);
+    assert!(matches!(&h.app.overlay, Overlay::Prompt(p) if p.error.is_some()));
+    h.act(Back);
+    h.act(Back);
+    assert_eq!(h.app.screen, Screen::Board(Entity::Lead));
+}
+
+#[test]
+fn new_record_form_saves_a_draft() {
+    let mut h = Harness::new(5, Lang::En);
+    h.act(NewRecord);
+    h.act(Edit); // title
+    h.type_text("Salon Lyon");
+    h.act(Submit);
+    h.act(AddPhone);
+    h.type_text("06 12 12 12 12");
+    h.act(Submit);
+    h.act(Save);
+    let form = h.app.form.as_ref().unwrap();
+    let r = form.record.as_ref().expect("saved and reopened");
+    assert_eq!(r.title, "Salon Lyon");
+    assert_eq!(r.comms.len(), 1);
+}
+
+#[test]
+fn palette_and_search() {
+    let mut h = Harness::new(100, Lang::Fr);
+    h.act(Palette);
+    h.type_text("liste");
+    h.act(Submit);
+    assert_eq!(
+        h.app.screen,
+        Screen::List(Entity::Lead),
+        "palette matches French labels"
+    );
+    h.act(Palette);
+    h.type_text("deal board");
+    h.act(Submit);
+    assert_eq!(h.app.screen, Screen::Board(Entity::Deal), "and English ones");
+    h.act(Search);
+    h.type_text("dupont");
+    let Overlay::Search(s) = &h.app.overlay else { panic!() };
+    assert!(!s.hits.is_empty());
+    let first = s.hits[0].clone();
+    h.act(Submit);
+    assert_eq!(h.app.screen, Screen::Form);
+    assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().unwrap().id, first.id);
+    h.act(Palette);
+    h.type_text("quitter");
+    h.act(Submit);
+    assert!(h.app.quit);
+}
+
+#[test]
+fn changes_from_another_process_reload_the_screen() {
+    let mut h = Harness::new(30, Lang::En);
+    let before = h.app.lead_board.columns[4].count();
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let mut other = h.other();
+    other.move_stage(Entity::Lead, card.id, "JUNK", None, None).unwrap();
+    let reload = prospect::tui::update::on_store(&mut h.app, prospect::tui::effect::StoreEvent::Changed);
+    h.run(reload);
+    assert_eq!(h.app.lead_board.columns[4].count(), before + 1);
+    // A stale version in the TUI is a conflict, reported, and the screen reloads.
+    h.act(Right);
+    h.act(Left);
+    let stale = prospect::tui::effect::Effect::Move {
+        entity: Entity::Lead,
+        id: card.id,
+        version: card.version,
+        stage_code: "NEW".into(),
+        reason: None,
+    };
+    h.run(vec![stale]);
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.contains("changed by someone else"), "{msg}");
+}
