@@ -81,10 +81,16 @@ fn board_navigation_loads_only_a_window() {
 #[test]
 fn moving_a_card_follows_it_and_asks_a_reason_for_failure() {
     let mut h = Harness::new(200, Lang::En);
+    // An older card, so that it lands below the top of the next column.
+    h.acts(&[Down, Down, Down, Down, Down, Down, Down, Down]);
     let card = h.app.lead_board.focused().unwrap().clone();
     h.act(MoveNext);
     assert_eq!(focused_stage(&h), "IN_PROCESS", "focus follows the card");
     assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
+    assert!(
+        h.app.lead_board.columns[1].cursor > 0,
+        "the card is not simply the first of its new column"
+    );
     h.act(MoveNext);
     assert_eq!(focused_stage(&h), "PROCESSED");
     assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));

@@ -125,7 +125,6 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 Anchor::Before(id) => filter.before_id = Some(id),
                 Anchor::After(id) => filter.after_id = Some(id),
                 Anchor::At(id) => {
-                    filter.before_id = Some(id + 1);
                     let newer = store.list_count(
                         entity,
                         &ListFilter {
@@ -134,6 +133,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                         },
                     )?;
                     position = Some(newer as usize);
+                    filter.before_id = Some(id + 1);
                 }
             }
             let rows = store.list(entity, &filter)?;
