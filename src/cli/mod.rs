@@ -193,6 +193,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         currency: config.currency()?,
         clock: clock_from_env()?,
         busy_limit: Duration::from_secs(config.busy_timeout_secs.unwrap_or(30)),
+        lang: i18n::lang(),
     };
     let mut store = Store::open(&db_path, opts)?;
     let login = cli

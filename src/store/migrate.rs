@@ -3,6 +3,7 @@
 
 use super::{Result, Store, StoreError};
 use crate::domain::stage::{self, StageDef};
+use crate::i18n::Lang;
 use rusqlite::{Transaction, TransactionBehavior, params};
 
 /// `PRAGMA application_id` of Prospect files ("PRSP").
@@ -59,6 +60,7 @@ pub fn run(store: &mut Store) -> Result<()> {
         store.backup_to(&copy)?;
     }
     let path = store.path().to_path_buf();
+    let lang = store.options().lang;
     let conn = store.conn();
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Exclusive)
         .map_err(|e| StoreError::from_sqlite(e, &path))?;
@@ -68,7 +70,7 @@ pub fn run(store: &mut Store) -> Result<()> {
         for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > now_version) {
             tx.execute_batch(sql)?;
             if *v == 1 {
-                seed(&tx)?;
+                seed(&tx, lang)?;
             }
             tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
         }
@@ -80,22 +82,48 @@ pub fn run(store: &mut Store) -> Result<()> {
     Ok(())
 }
 
-/// Default pipelines, stages and sources of a new file.
-fn seed(tx: &Transaction) -> rusqlite::Result<()> {
+/// A default name in the language of the file's creator (English when not translated).
+fn local_name(lang: Lang, group: &str, code: &str, english: &str) -> String {
+    let key = format!("{group}.{code}");
+    let name = crate::i18n::tr_in(lang, &key, &[]);
+    if name == key { english.to_string() } else { name }
+}
+
+fn localised(lang: Lang, stages: Vec<StageDef>) -> Vec<StageDef> {
+    stages
+        .into_iter()
+        .map(|s| StageDef {
+            name: local_name(lang, "stage_name", &s.code, &s.name),
+            ..s
+        })
+        .collect()
+}
+
+/// Default pipelines, stages and sources of a new file, named in its creator's language
+/// (they are ordinary data afterwards: an administrator renames them at will).
+fn seed(tx: &Transaction, lang: Lang) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO pipelines (entity, name, sort) VALUES ('lead', 'Leads', 0)",
         [],
     )?;
-    insert_stages(tx, tx.last_insert_rowid(), &stage::default_lead_stages())?;
-    tx.execute(
-        "INSERT INTO pipelines (entity, name, sort) VALUES ('deal', 'General', 0)",
-        [],
+    insert_stages(
+        tx,
+        tx.last_insert_rowid(),
+        &localised(lang, stage::default_lead_stages()),
     )?;
-    insert_stages(tx, tx.last_insert_rowid(), &stage::default_deal_stages())?;
+    tx.execute(
+        "INSERT INTO pipelines (entity, name, sort) VALUES ('deal', ?1, 0)",
+        [local_name(lang, "pipeline_name", "default", "General")],
+    )?;
+    insert_stages(
+        tx,
+        tx.last_insert_rowid(),
+        &localised(lang, stage::default_deal_stages()),
+    )?;
     for (i, (code, name)) in stage::default_sources().into_iter().enumerate() {
         tx.execute(
             "INSERT INTO sources (code, name, sort) VALUES (?1, ?2, ?3)",
-            params![code, name, i as i64],
+            params![code, local_name(lang, "source_name", code, name), i as i64],
         )?;
     }
     tx.execute("INSERT INTO settings (key, value) VALUES ('crm_mode', 'classic')", [])?;

@@ -65,6 +65,8 @@ pub struct OpenOptions {
     pub clock: Clock,
     /// How long a write waits for a busy file before giving up.
     pub busy_limit: Duration,
+    /// Language of the default stage and source names of a new file.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Default for OpenOptions {
@@ -75,6 +77,7 @@ impl Default for OpenOptions {
             currency: Currency::EUR,
             clock: Clock::System,
             busy_limit: Duration::from_secs(30),
+            lang: crate::i18n::lang(),
         }
     }
 }

@@ -23,14 +23,13 @@ pub struct Harness {
 }
 
 pub fn open(path: &Path) -> Store {
-    let mut store = Store::open(
-        path,
-        OpenOptions {
-            clock: Clock::Fixed(NOW),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    open_in(path, Lang::En)
+}
+
+/// Opens (creating it in `lang` if new) with the fixed clock, signed in as alice.
+pub fn open_in(path: &Path, lang: Lang) -> Store {
+    let opts = OpenOptions { clock: Clock::Fixed(NOW), lang, ..Default::default() };
+    let mut store = Store::open(path, opts).unwrap();
     store.sign_in("alice").unwrap();
     store
 }
@@ -41,7 +40,7 @@ impl Harness {
         // Times are drawn in local time: make it UTC for stable snapshots.
         unsafe { std::env::set_var("TZ", "UTC") };
         let dir = tempfile::tempdir().unwrap();
-        let mut store = open(&dir.path().join("crm.db"));
+        let mut store = open_in(&dir.path().join("crm.db"), lang);
         if leads > 0 {
             generate(&mut store, DemoOptions { leads, seed: 42 }).unwrap();
         }

@@ -120,15 +120,33 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
 }
 
 fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
+    use unicode_width::UnicodeWidthStr;
     let ctx = keymap::context(app);
+    let item = |b: &keymap::Binding| {
+        let key = b.keys.iter().take(1).map(key_name).collect::<Vec<_>>().join("/");
+        (format!(" {key} "), format!(" {} ", app.t(b.label)))
+    };
+    let shown: Vec<_> = bindings(ctx).into_iter().filter(|b| b.footer).collect();
+    // Whole items only; help and quit (the last two) always stay.
+    let (main, tail) = shown.split_at(shown.len().saturating_sub(2));
+    let tail: Vec<_> = tail.iter().map(item).collect();
+    let tail_width: usize = tail.iter().map(|(k, l)| k.width() + l.width()).sum();
+    let mut room = (area.width as usize).saturating_sub(tail_width);
+    let mut items = Vec::new();
+    for b in main {
+        let (k, l) = item(b);
+        let w = k.width() + l.width();
+        if w > room {
+            break;
+        }
+        room -= w;
+        items.push((k, l));
+    }
+    items.extend(tail);
     let mut spans = Vec::new();
-    for b in bindings(ctx).into_iter().filter(|b| b.footer) {
-        let keys: Vec<String> = b.keys.iter().take(1).map(key_name).collect();
-        spans.push(Span::styled(
-            format!(" {} ", keys.join("/")),
-            Style::default().add_modifier(Modifier::REVERSED),
-        ));
-        spans.push(Span::raw(format!(" {} ", app.t(b.label))));
+    for (k, l) in items {
+        spans.push(Span::styled(k, Style::default().add_modifier(Modifier::REVERSED)));
+        spans.push(Span::raw(l));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

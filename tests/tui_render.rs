@@ -1,0 +1,113 @@
+//! Drawing: snapshots of every view at 80x24 and 160x48 in English and French, and every view
+//! at every size from 1x1 to 200x60 without panic.
+
+mod common;
+use common::tui::Harness;
+use prospect::i18n::Lang;
+use prospect::tui::action::{Action, Tab};
+use prospect::tui::app::App;
+use prospect::tui::views;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut app = app.clone();
+    app.size = (w, h);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| views::draw(&app, f)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Every view worth drawing, as (name, app state), built on a demo file.
+fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
+    let mut out = Vec::new();
+    let empty = Harness::new(0, lang);
+    out.push(("welcome", empty.app.clone()));
+    let mut h = Harness::new(60, lang);
+    out.push(("lead_board", h.app.clone()));
+    h.act(Action::Help);
+    out.push(("board_help", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Down);
+    h.act(Action::PickStage);
+    out.push(("stage_picker", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Open);
+    out.push(("lead_form", h.app.clone()));
+    h.act(Action::Comment);
+    h.type_text("Rappeler lundi");
+    out.push(("comment_prompt", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadList));
+    h.act(Action::ToggleSelect);
+    out.push(("lead_list", h.app.clone()));
+    h.act(Action::Show(Tab::DealBoard));
+    out.push(("deal_board", h.app.clone()));
+    h.act(Action::Show(Tab::Contacts));
+    out.push(("contacts", h.app.clone()));
+    h.act(Action::Show(Tab::Companies));
+    out.push(("companies", h.app.clone()));
+    h.act(Action::Search);
+    h.type_text("mar");
+    out.push(("search", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Palette);
+    h.type_text("stage");
+    out.push(("palette", h.app.clone()));
+    out
+}
+
+#[test]
+fn snapshots_in_english_and_french() {
+    for lang in [Lang::En, Lang::Fr] {
+        let code = if lang == Lang::En { "en" } else { "fr" };
+        for (name, app) in views_of(lang) {
+            for (w, h) in [(80, 24), (160, 48)] {
+                insta::assert_snapshot!(format!("{name}_{code}_{w}x{h}"), render(&app, w, h));
+            }
+        }
+    }
+}
+
+#[test]
+fn french_interface_is_french() {
+    let views = views_of(Lang::Fr);
+    let board = render(&views[1].1, 160, 48);
+    assert!(
+        board.contains("Prospects") && board.contains("Nouveau (") && board.contains("En cours ("),
+        "{board}"
+    );
+    assert!(board.contains("rechercher") && board.contains("quitter"), "{board}");
+    assert!(
+        board.contains(",00\u{a0}€"),
+        "French money: comma decimals, symbol after: {board}"
+    );
+    let list = render(&views[6].1, 160, 48);
+    assert!(list.contains("Étape") && list.contains("Responsable"), "{list}");
+    assert!(list.contains("/2026"), "French dates: {list}");
+}
+
+#[test]
+fn every_view_draws_at_every_size_without_panic() {
+    let views = views_of(Lang::En);
+    for w in 1..=200u16 {
+        for h in 1..=60u16 {
+            for (_, app) in &views {
+                let mut app = app.clone();
+                app.size = (w, h);
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| views::draw(&app, f)).unwrap();
+            }
+        }
+    }
+}
