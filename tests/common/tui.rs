@@ -28,7 +28,11 @@ pub fn open(path: &Path) -> Store {
 
 /// Opens (creating it in `lang` if new) with the fixed clock, signed in as alice.
 pub fn open_in(path: &Path, lang: Lang) -> Store {
-    let opts = OpenOptions { clock: Clock::Fixed(NOW), lang, ..Default::default() };
+    let opts = OpenOptions {
+        clock: Clock::Fixed(NOW),
+        lang,
+        ..Default::default()
+    };
     let mut store = Store::open(path, opts).unwrap();
     store.sign_in("alice").unwrap();
     store

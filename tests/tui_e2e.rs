@@ -1,0 +1,177 @@
+//! End to end: the real binary in tmux, driven by keys, checked through the CLI afterwards.
+//! Needs tmux (`.ci/run` installs it).
+
+mod common;
+use common::Env;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(env: &Env, size: (u16, u16)) -> Tmux {
+        assert!(
+            Command::new("tmux")
+                .arg("-V")
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false),
+            "tmux is needed for the end-to-end tests (apt-get install tmux)"
+        );
+        let socket = format!(
+            "prospect-e2e-{}-{}",
+            std::process::id(),
+            env.dir.path().file_name().unwrap().to_string_lossy()
+        );
+        let bin = assert_cmd::cargo::cargo_bin("prospect");
+        let cmd = format!(
+            "env -i HOME={home} TERM=xterm-256color LANG=C PROSPECT_CONFIG={home}/none.toml {bin} --db {db} --user alice",
+            home = env.dir.path().display(),
+            bin = bin.display(),
+            db = env.db.display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+                "-x",
+                &size.0.to_string(),
+                "-y",
+                &size.1.to_string(),
+                &cmd,
+            ])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux did not start");
+        Tmux { socket }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen contains `text`; returns how long it took.
+    fn wait_for(&self, text: &str, limit: Duration) -> Duration {
+        let start = Instant::now();
+        loop {
+            if self.screen().contains(text) {
+                return start.elapsed();
+            }
+            if start.elapsed() > limit {
+                panic!("'{text}' did not appear within {limit:?}; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "e2e", k])
+                .status()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "e2e", "-l", text])
+            .status()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn running(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "has-session", "-t", "e2e"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+#[test]
+fn move_twice_open_comment_quit_and_the_cli_sees_it() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "300"]);
+    let first = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
+    let id = first[0]["id"].as_i64().unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("In progress (", LIMIT);
+    t.wait_for("▌", LIMIT); // cards drawn
+    t.keys(&["L"]);
+    t.wait_for(&format!("Lead #{id} moved from New to In progress"), LIMIT);
+    t.keys(&["L"]);
+    t.wait_for(&format!("Lead #{id} moved from In progress to Processed"), LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} ·"), LIMIT);
+    t.keys(&["c"]);
+    t.wait_for("Enter to confirm", LIMIT);
+    t.type_text("Called from the end-to-end test");
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Comment added to Lead #{id}"), LIMIT);
+    t.wait_for("comment: Called from the end-to-end test", LIMIT);
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.running() && start.elapsed() < LIMIT {
+        let screen = t.screen();
+        if screen.contains("[exited") || screen.trim().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let lead = env.json(&["lead", "show", &id.to_string()]);
+    assert_eq!(lead["stage"]["code"], "PROCESSED");
+    assert_eq!(lead["timeline"][0]["kind"], "comment");
+    assert_eq!(
+        lead["timeline"][0]["payload"]["text"],
+        "Called from the end-to-end test"
+    );
+    assert_eq!(lead["timeline"][1]["kind"], "stage_moved");
+    assert_eq!(lead["timeline"][2]["kind"], "stage_moved");
+}
+
+#[test]
+fn another_process_change_appears_without_a_keypress() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "100"]);
+    let stages = env.json(&["stage", "list"]);
+    let junk = stages["stages"][4]["count"].as_i64().unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for(&format!("Junk ({junk})"), LIMIT);
+    t.wait_for("▌", LIMIT);
+    let lead = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
+    let id = lead[0]["id"].as_i64().unwrap().to_string();
+    env.ok(&["lead", "move", &id, "Junk", "--reason", "From another shell"]);
+    let took = t.wait_for(&format!("Junk ({})", junk + 1), LIMIT);
+    eprintln!("another process's move appeared on screen after {took:?}");
+    // Quick create from the TUI reaches the CLI just as well.
+    t.keys(&["n"]);
+    t.wait_for("New card in New", LIMIT);
+    t.type_text("Typed in tmux");
+    t.keys(&["Enter"]);
+    t.wait_for("created", LIMIT);
+    let found = env.json(&["lead", "list", "--search", "Typed in tmux"]);
+    assert_eq!(found[0]["title"], "Typed in tmux");
+    assert_eq!(found[0]["stage_code"], "NEW");
+}
