@@ -348,3 +348,58 @@ fn changes_from_another_process_reload_the_screen() {
     let (msg, _) = h.app.status.clone().unwrap();
     assert!(msg.contains("changed by someone else"), "{msg}");
 }
+
+#[test]
+fn list_filters_by_responsible_source_and_dates() {
+    let mut h = Harness::new(300, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterResponsible);
+    h.acts(&[Down, Down]); // (all), alice, bruno
+    h.act(Submit);
+    let rows = &h.app.lists[&Entity::Lead].rows;
+    let who: std::collections::BTreeSet<_> = rows.iter().map(|r| r.responsible.clone()).collect();
+    assert_eq!(
+        who.into_iter().collect::<Vec<_>>(),
+        [Some("bruno".to_string())],
+        "users: {:?}",
+        h.app.users
+    );
+    h.act(ClearFilters);
+    h.act(FilterSource);
+    h.act(Down); // Call
+    h.act(Submit);
+    let expected = h
+        .store
+        .list(
+            Entity::Lead,
+            &ListFilter {
+                source: Some("CALL".into()),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let got: Vec<i64> = h.app.lists[&Entity::Lead].rows.iter().map(|r| r.id).collect();
+    assert_eq!(got, expected.iter().map(|r| r.id).collect::<Vec<_>>());
+    assert!(!got.is_empty());
+    h.act(ClearFilters);
+    h.act(FilterCreated);
+    h.type_text("yesterday");
+    h.act(Submit);
+    assert!(
+        matches!(&h.app.overlay, Overlay::Prompt(p) if p.error.is_some()),
+        "a bad range is refused in the prompt"
+    );
+    h.act(Back);
+    h.act(FilterCreated);
+    h.type_text("2026-11-01..2026-11-10");
+    h.act(Submit);
+    let rows = &h.app.lists[&Entity::Lead].rows;
+    let from = 1_793_491_200_000; // 2026-11-01T00:00Z
+    let to = 1_794_355_200_000; // 2026-11-11T00:00Z
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r.created_at >= from && r.created_at < to),
+        "all rows in the range"
+    );
+}

@@ -142,6 +142,12 @@ pub enum Action {
     FilterStage,
     /// Filter by text.
     FilterText,
+    /// Filter by responsible user.
+    FilterResponsible,
+    /// Filter by source.
+    FilterSource,
+    /// Filter by creation dates.
+    FilterCreated,
     /// Remove every filter.
     ClearFilters,
     /// Load demo data into an empty file.
@@ -189,6 +195,9 @@ impl Action {
             (FilterRepeat, "tui.act_filter_repeat"),
             (FilterStage, "tui.act_filter_stage"),
             (FilterText, "tui.act_filter_text"),
+            (FilterResponsible, "tui.act_filter_responsible"),
+            (FilterSource, "tui.act_filter_source"),
+            (FilterCreated, "tui.act_filter_created"),
             (ClearFilters, "tui.act_filter_clear"),
             (Refresh, "tui.act_refresh"),
             (LoadDemo, "tui.act_demo"),

@@ -126,6 +126,12 @@ pub struct ListFilters {
     pub stage: Option<String>,
     /// Text search.
     pub text: Option<String>,
+    /// Responsible login.
+    pub responsible: Option<String>,
+    /// Source code.
+    pub source: Option<String>,
+    /// Created from / to (unix ms, to exclusive) and how it was typed.
+    pub created: Option<(Option<i64>, Option<i64>, String)>,
 }
 
 /// A list of records.
@@ -243,6 +249,8 @@ pub enum PromptPurpose {
     AddComm { kind: crate::domain::comm::CommKind },
     /// Text filter of the list.
     FilterText,
+    /// Creation date range of the list: `FROM..TO`, either side optional.
+    FilterCreated,
 }
 
 /// A text prompt.
@@ -271,6 +279,10 @@ pub enum PickPurpose {
     Pipeline,
     /// Filter the list by stage.
     FilterStage,
+    /// Filter the list by responsible.
+    FilterResponsible,
+    /// Filter the list by source.
+    FilterSource,
 }
 
 /// A list to pick from.
@@ -381,6 +393,8 @@ pub struct App {
     pub users: Vec<(String, String)>,
     /// Deal pipelines.
     pub pipelines: Vec<PipelineRow>,
+    /// Sources (code, name).
+    pub sources: Vec<(String, String)>,
     /// Terminal size (columns, rows), for paging.
     pub size: (u16, u16),
     /// Time "now" for filters, unix ms (set by the caller; fixed in tests).
@@ -408,6 +422,7 @@ impl App {
             waiting: false,
             users: vec![],
             pipelines: vec![],
+            sources: vec![],
             size: (80, 24),
             now_ms,
             quit: false,

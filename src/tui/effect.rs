@@ -126,6 +126,7 @@ pub enum StoreEvent {
     Reference {
         users: Vec<(String, String)>,
         pipelines: Vec<PipelineRow>,
+        sources: Vec<(String, String)>,
     },
     /// A write succeeded; `message` says what happened.
     Saved {

@@ -441,10 +441,16 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
     let f = &list.filters;
     let mut filter = ListFilter {
         stage: f.stage.clone(),
-        responsible: f.mine.then_some(user),
+        responsible: if f.mine { Some(user) } else { f.responsible.clone() },
+        source: f.source.clone(),
         search: f.text.clone(),
         repeat: f.repeat.then_some(true),
-        created_from: f.today.then_some(today_start),
+        created_from: if f.today {
+            Some(today_start)
+        } else {
+            f.created.as_ref().and_then(|c| c.0)
+        },
+        created_to: f.created.as_ref().and_then(|c| c.1),
         limit: PAGE,
         ..Default::default()
     };
@@ -610,6 +616,40 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
                 title: app.t("label.stage"),
                 items,
                 cursor: 0,
+            });
+            vec![]
+        }
+        Action::FilterResponsible | Action::FilterSource => {
+            let (purpose, title, options) = if action == Action::FilterResponsible {
+                (
+                    PickPurpose::FilterResponsible,
+                    app.t("label.responsible"),
+                    app.users.clone(),
+                )
+            } else {
+                (PickPurpose::FilterSource, app.t("label.source"), app.sources.clone())
+            };
+            let mut items = vec![(String::new(), app.t("tui.all"))];
+            items.extend(options);
+            app.overlay = Overlay::Picker(Picker {
+                purpose,
+                title,
+                items,
+                cursor: 0,
+            });
+            vec![]
+        }
+        Action::FilterCreated => {
+            let current = app
+                .lists
+                .get(&entity)
+                .and_then(|l| l.filters.created.as_ref().map(|c| c.2.clone()))
+                .unwrap_or_default();
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::FilterCreated,
+                title: app.t("tui.prompt_created"),
+                input: TextInput::with(&current),
+                error: None,
             });
             vec![]
         }
@@ -1019,13 +1059,21 @@ fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
                 pipeline: id,
             }]
         }
-        PickPurpose::FilterStage => {
+        PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
             let entity = match app.screen {
                 Screen::List(e) => e,
                 _ => return vec![],
             };
             let list = list_mut(app, entity);
-            list.filters.stage = (!value.is_empty()).then_some(value);
+            let chosen = (!value.is_empty()).then_some(value);
+            match p.purpose {
+                PickPurpose::FilterStage => list.filters.stage = chosen,
+                PickPurpose::FilterResponsible => {
+                    list.filters.mine = false;
+                    list.filters.responsible = chosen;
+                }
+                _ => list.filters.source = chosen,
+            }
             list.cursor = 0;
             list.scroll = 0;
             vec![list_effect(app, entity, false)]
@@ -1168,6 +1216,30 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
                 }
             }
         }
+        PromptPurpose::FilterCreated => {
+            let entity = match app.screen {
+                Screen::List(e) => e,
+                _ => return vec![],
+            };
+            let range = if text.is_empty() {
+                None
+            } else {
+                match parse_range(&text) {
+                    Some((from, to)) => Some((from, to, text.clone())),
+                    None => {
+                        p.error = Some(app.t("tui.bad_range"));
+                        keep(app, p);
+                        return vec![];
+                    }
+                }
+            };
+            let list = list_mut(app, entity);
+            list.filters.today = false;
+            list.filters.created = range;
+            list.cursor = 0;
+            list.scroll = 0;
+            vec![list_effect(app, entity, false)]
+        }
         PromptPurpose::FilterText => {
             let entity = match app.screen {
                 Screen::List(e) => e,
@@ -1179,6 +1251,25 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
             list.scroll = 0;
             vec![list_effect(app, entity, false)]
         }
+    }
+}
+
+/// Reads `FROM..TO` (either side may be empty; one date alone means that day) into local
+/// day bounds in unix ms, `TO` exclusive.
+fn parse_range(text: &str) -> Option<(Option<i64>, Option<i64>)> {
+    use chrono::TimeZone;
+    let day = |t: &str, add: i64| -> Option<Option<i64>> {
+        let t = t.trim();
+        if t.is_empty() {
+            return Some(None);
+        }
+        let d = crate::domain::when::parse_date(t)? + chrono::Duration::days(add);
+        let local = chrono::Local.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).earliest()?;
+        Some(Some(local.timestamp_millis()))
+    };
+    match text.split_once("..") {
+        Some((a, b)) => Some((day(a, 0)?, day(b, 1)?)),
+        None => Some((day(text, 0)?, day(text, 1)?)),
     }
 }
 
@@ -1348,9 +1439,14 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             form.loading = false;
             vec![]
         }
-        StoreEvent::Reference { users, pipelines } => {
+        StoreEvent::Reference {
+            users,
+            pipelines,
+            sources,
+        } => {
             app.users = users;
             app.pipelines = pipelines;
+            app.sources = sources;
             vec![]
         }
         StoreEvent::Saved {

@@ -173,7 +173,12 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 .map(|u| (u.login, u.display_name))
                 .collect();
             let pipelines = store.pipelines(Entity::Deal)?;
-            vec![StoreEvent::Reference { users, pipelines }]
+            let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
+            vec![StoreEvent::Reference {
+                users,
+                pipelines,
+                sources,
+            }]
         }
         Effect::Move {
             entity,
@@ -334,6 +339,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 StoreEvent::Reference {
                     users: store.users()?.into_iter().map(|u| (u.login, u.display_name)).collect(),
                     pipelines: store.pipelines(Entity::Deal)?,
+                    sources: store.sources()?.into_iter().map(|s| (s.code, s.name)).collect(),
                 },
                 StoreEvent::Saved {
                     entity: Entity::Lead,

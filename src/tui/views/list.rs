@@ -34,6 +34,15 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     if let Some(t) = &list.filters.text {
         chips.push(format!("\"{t}\""));
     }
+    if let Some(r) = &list.filters.responsible {
+        chips.push(format!("{}: {r}", app.t("label.responsible")));
+    }
+    if let Some(s) = &list.filters.source {
+        chips.push(format!("{}: {s}", app.t("label.source")));
+    }
+    if let Some((_, _, typed)) = &list.filters.created {
+        chips.push(format!("{}: {typed}", app.t("label.created")));
+    }
     // Newest first reads as descending; the other keys start ascending.
     let descending = (list.sort == crate::store::records::SortField::Newest) != list.sort_desc;
     let arrow = if descending { "▼" } else { "▲" };
@@ -59,7 +68,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         ));
     }
     if list.visual_from.is_some() {
-        info.push_str(" · VISUAL");
+        info.push_str(&format!(" · {}", app.t("tui.visual")));
     }
     f.render_widget(
         Paragraph::new(Line::from(Span::styled(
