@@ -38,6 +38,24 @@ pub struct DemoReport {
     pub seconds: f64,
 }
 
+impl DemoReport {
+    /// One line saying what was made, in `lang`.
+    pub fn summary(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::tr_in(
+            lang,
+            "msg.demo_done",
+            &[
+                ("leads", &self.leads.to_string()),
+                ("contacts", &self.contacts.to_string()),
+                ("companies", &self.companies.to_string()),
+                ("deals", &self.deals.to_string()),
+                ("activities", &self.activities.to_string()),
+                ("seconds", &format!("{:.2}", self.seconds)),
+            ],
+        )
+    }
+}
+
 #[derive(Deserialize)]
 struct Names {
     first_fr: Vec<String>,

@@ -113,20 +113,7 @@ pub fn run_demo(s: &mut Session, a: DemoArgs) -> anyhow::Result<()> {
     if s.json {
         output::json(&json!(report));
     } else {
-        println!(
-            "{}",
-            tr(
-                "msg.demo_done",
-                &[
-                    ("leads", &report.leads.to_string()),
-                    ("contacts", &report.contacts.to_string()),
-                    ("companies", &report.companies.to_string()),
-                    ("deals", &report.deals.to_string()),
-                    ("activities", &report.activities.to_string()),
-                    ("seconds", &format!("{:.2}", report.seconds)),
-                ]
-            )
-        );
+        println!("{}", report.summary(crate::i18n::lang()));
     }
     Ok(())
 }

@@ -531,8 +531,8 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             };
             vec![]
         }
-        Action::BulkMove => {
-            if !entity.has_stages() {
+        Action::BulkMove | Action::BulkAssign | Action::BulkDelete => {
+            if action == Action::BulkMove && !entity.has_stages() {
                 info(app, app.t("tui.no_stages_here"));
                 return vec![];
             }
@@ -540,40 +540,28 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             if ids.is_empty() {
                 return vec![];
             }
-            let items = stage_rows(app.board(entity))
-                .into_iter()
-                .map(|s| (s.code, s.name))
-                .collect();
-            app.overlay = Overlay::Picker(Picker {
-                title: app.ta("tui.bulk_move_title", &[("count", &ids.len().to_string())]),
-                purpose: PickPurpose::BulkMove { entity, ids },
-                items,
-                cursor: 0,
-            });
-            vec![]
-        }
-        Action::BulkAssign => {
-            let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
-            if ids.is_empty() {
-                return vec![];
-            }
-            app.overlay = Overlay::Picker(Picker {
-                title: app.ta("tui.bulk_assign_title", &[("count", &ids.len().to_string())]),
-                purpose: PickPurpose::BulkAssign { entity, ids },
-                items: app.users.clone(),
-                cursor: 0,
-            });
-            vec![]
-        }
-        Action::BulkDelete => {
-            let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
-            if ids.is_empty() {
-                return vec![];
-            }
-            app.overlay = Overlay::Confirm(Confirm {
-                message: app.ta("tui.confirm_delete", &[("count", &ids.len().to_string())]),
-                on_yes: Effect::BulkDelete { entity, ids },
-            });
+            let count = ids.len().to_string();
+            app.overlay = match action {
+                Action::BulkMove => Overlay::Picker(Picker {
+                    title: app.ta("tui.bulk_move_title", &[("count", &count)]),
+                    purpose: PickPurpose::BulkMove { entity, ids },
+                    items: stage_rows(app.board(entity))
+                        .into_iter()
+                        .map(|s| (s.code, s.name))
+                        .collect(),
+                    cursor: 0,
+                }),
+                Action::BulkAssign => Overlay::Picker(Picker {
+                    title: app.ta("tui.bulk_assign_title", &[("count", &count)]),
+                    purpose: PickPurpose::BulkAssign { entity, ids },
+                    items: app.users.clone(),
+                    cursor: 0,
+                }),
+                _ => Overlay::Confirm(Confirm {
+                    message: app.ta("tui.confirm_delete", &[("count", &count)]),
+                    on_yes: Effect::BulkDelete { entity, ids },
+                }),
+            };
             vec![]
         }
         Action::SortNext | Action::SortFlip => {

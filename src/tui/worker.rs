@@ -275,44 +275,25 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             entity,
             ids,
             stage_code,
-        } => {
-            let mut done = 0;
-            let mut errors = Vec::new();
-            for id in &ids {
-                match store.move_stage(entity, *id, &stage_code, None, None) {
-                    Ok(_) => done += 1,
-                    Err(StoreError::Rule(_)) => {}
-                    Err(e) => errors.push(format!("#{id}: {e}")),
-                }
+        } => bulk(store, lang, entity, &ids, |store, id| {
+            match store.move_stage(entity, id, &stage_code, None, None) {
+                // Already in that stage: nothing to do for this one.
+                Err(StoreError::Rule(_)) => Ok(false),
+                other => other.map(|_| true),
             }
-            bulk_result(lang, entity, done, errors)
-        }
+        }),
         Effect::BulkAssign { entity, ids, login } => {
-            let mut done = 0;
-            let mut errors = Vec::new();
             let input = RecordInput {
                 fields: vec![("responsible".into(), login)],
                 ..Default::default()
             };
-            for id in &ids {
-                match store.update(entity, *id, None, &input) {
-                    Ok(_) => done += 1,
-                    Err(e) => errors.push(format!("#{id}: {e}")),
-                }
-            }
-            bulk_result(lang, entity, done, errors)
+            bulk(store, lang, entity, &ids, |store, id| {
+                store.update(entity, id, None, &input).map(|_| true)
+            })
         }
-        Effect::BulkDelete { entity, ids } => {
-            let mut done = 0;
-            let mut errors = Vec::new();
-            for id in &ids {
-                match store.delete(entity, *id, None) {
-                    Ok(_) => done += 1,
-                    Err(e) => errors.push(format!("#{id}: {e}")),
-                }
-            }
-            bulk_result(lang, entity, done, errors)
-        }
+        Effect::BulkDelete { entity, ids } => bulk(store, lang, entity, &ids, |store, id| {
+            store.delete(entity, id, None).map(|_| true)
+        }),
         Effect::Search { text, generation } => {
             let hits = if text.trim().is_empty() {
                 vec![]
@@ -323,18 +304,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
         }
         Effect::LoadDemo { leads } => {
             let report = crate::demo::generate(store, crate::demo::DemoOptions { leads, seed: 42 })?;
-            let message = tr_in(
-                lang,
-                "msg.demo_done",
-                &[
-                    ("leads", &report.leads.to_string()),
-                    ("contacts", &report.contacts.to_string()),
-                    ("companies", &report.companies.to_string()),
-                    ("deals", &report.deals.to_string()),
-                    ("activities", &report.activities.to_string()),
-                    ("seconds", &format!("{:.1}", report.seconds)),
-                ],
-            );
+            let message = report.summary(lang);
             vec![
                 StoreEvent::Reference {
                     users: store.users()?.into_iter().map(|u| (u.login, u.display_name)).collect(),
@@ -356,7 +326,24 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
     })
 }
 
-fn bulk_result(lang: Lang, entity: Entity, done: usize, errors: Vec<String>) -> Vec<StoreEvent> {
+/// Applies `op` to each id, each in its own transaction; reports how many were done and
+/// which failed, without stopping at the first failure.
+fn bulk(
+    store: &mut Store,
+    lang: Lang,
+    entity: Entity,
+    ids: &[i64],
+    mut op: impl FnMut(&mut Store, i64) -> Result<bool, StoreError>,
+) -> Vec<StoreEvent> {
+    let mut done = 0;
+    let mut errors = Vec::new();
+    for id in ids {
+        match op(store, *id) {
+            Ok(true) => done += 1,
+            Ok(false) => {}
+            Err(e) => errors.push(format!("#{id}: {e}")),
+        }
+    }
     let message = tr_in(
         lang,
         "tui.bulk_done",
