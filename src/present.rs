@@ -42,13 +42,20 @@ pub fn shown(lang: Lang, v: &Shown) -> String {
     }
 }
 
+/// A stored code (`manual`, `work`...) in words of `lang`; the code itself when unknown.
+pub fn word(lang: Lang, group: &str, code: &str) -> String {
+    let key = format!("{group}.{code}");
+    let w = tr_in(lang, &key, &[]);
+    if w == key { code.to_string() } else { w }
+}
+
 /// One line describing a timeline entry.
 pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
     let p = &t.payload;
     let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
     let tr = |key: &str, args: &[(&str, &str)]| tr_in(lang, key, args);
     match t.kind {
-        TimelineKind::Created => tr("tl.created", &[("origin", &s("origin"))]),
+        TimelineKind::Created => tr("tl.created", &[("origin", &word(lang, "origin", &s("origin")))]),
         TimelineKind::StageMoved => {
             let mut line = tr(
                 "tl.stage_moved",

@@ -183,7 +183,12 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
         println!("{}", tr("section.comms", &[]));
         for c in &r.comms {
             let kind = tr(&format!("field.{}s", c.kind.code()), &[]);
-            println!("  {:<24} {} ({})", kind, c.value, c.label);
+            println!(
+                "  {:<24} {} ({})",
+                kind,
+                c.value,
+                present::word(i18n::lang(), "comm_label", &c.label)
+            );
         }
     }
     if !r.links.is_empty() {

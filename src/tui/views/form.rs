@@ -129,7 +129,11 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 match form.record.as_ref().and_then(|r| r.comms.get(*c)) {
                     Some(comm) => (
                         app.t(&format!("field.{}s", comm.kind.code())),
-                        format!("{} ({})", comm.value, comm.label),
+                        format!(
+                            "{} ({})",
+                            comm.value,
+                            present::word(app.lang, "comm_label", &comm.label)
+                        ),
                     ),
                     None => continue,
                 }
