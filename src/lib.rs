@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod io;
 pub mod present;
 pub mod store;
 pub mod tui;

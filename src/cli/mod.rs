@@ -1,6 +1,7 @@
 //! The command line: the scriptable face of every feature. Each command parses its flags,
 //! calls the same store and domain functions as the TUI, and prints text or `--json`.
 
+mod activity;
 mod admin;
 mod args;
 mod db;
@@ -71,6 +72,11 @@ pub enum Command {
     /// Users of the file.
     #[command(subcommand)]
     User(admin::UserCmd),
+    /// Calls, meetings, tasks and e-mails planned on records.
+    #[command(subcommand)]
+    Activity(activity::ActivityCmd),
+    /// Your counters: overdue, today's and coming activities.
+    Status,
     /// Search every record (names, phones, e-mails, companies, titles).
     Search {
         /// What to look for.
@@ -223,6 +229,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pipeline(c) => admin::run_pipeline(&mut session, c),
         Command::Source(c) => admin::run_source(&mut session, c),
         Command::User(c) => admin::run_user(&mut session, c),
+        Command::Activity(c) => activity::run(&mut session, c),
+        Command::Status => activity::status(&mut session),
         Command::Search { text, limit } => records::run_search(&mut session, &text.join(" "), limit),
         Command::Demo(a) => db::run_demo(&mut session, a),
         Command::Db(c) => db::run_db(&mut session, c),

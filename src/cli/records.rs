@@ -258,6 +258,10 @@ pub fn writes(c: &Command) -> bool {
         Command::Source(s) => matches!(s, super::admin::SourceCmd::Add { .. }),
         Command::User(u) => matches!(u, super::admin::UserCmd::Add(_)),
         Command::Demo(_) => true,
+        Command::Activity(a) => !matches!(
+            a,
+            super::activity::ActivityCmd::List { .. } | super::activity::ActivityCmd::Export { .. }
+        ),
         _ => false,
     }
 }

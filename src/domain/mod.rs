@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod activity;
+pub mod agenda;
 pub mod comm;
 pub mod dedup;
 pub mod error;

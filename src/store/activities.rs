@@ -1,12 +1,15 @@
-//! Activities and their bindings to records. The full planning API comes with the activities
-//! issue; this is the write path the demo generator and stage moves already need.
+//! Activities and their bindings to records (SPEC A1-A3): plan, list by bucket or range,
+//! complete, counters. Every change writes the timeline of each bound record.
 
-use super::{Result, WriteCtx, log_change, timeline};
+use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
 use crate::domain::activity::{ActivityKind, Priority};
+use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::timeline::TimelineKind;
-use crate::domain::when::UnixMs;
-use rusqlite::{Connection, params};
+use crate::domain::when::{UnixMs, rfc3339};
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use serde::Serialize;
 use serde_json::json;
 
 /// An activity to plan.
@@ -30,8 +33,119 @@ pub struct NewActivity {
     pub bindings: Vec<(Entity, i64)>,
 }
 
+/// Extra details of an activity planned by a person.
+#[derive(Clone, Debug, Default)]
+pub struct ActivityDetails {
+    /// Longer text.
+    pub description: Option<String>,
+    /// `in` or `out` for calls and e-mails.
+    pub direction: Option<String>,
+    /// Reminder, minutes before.
+    pub reminder_minutes: Option<i64>,
+    /// Where a meeting takes place.
+    pub location: Option<String>,
+}
+
+/// An activity as listed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ActivityRow {
+    /// Id.
+    pub id: i64,
+    /// Kind.
+    pub kind: ActivityKind,
+    /// Subject.
+    pub subject: String,
+    /// Details.
+    pub description: Option<String>,
+    /// Due (unix ms).
+    pub deadline: UnixMs,
+    /// Start and end for calls and meetings.
+    pub start_at: Option<UnixMs>,
+    /// End.
+    pub end_at: Option<UnixMs>,
+    /// Priority code.
+    pub priority: String,
+    /// Direction code.
+    pub direction: Option<String>,
+    /// Responsible login.
+    pub responsible: Option<String>,
+    /// Done.
+    pub completed: bool,
+    /// Reminder in minutes.
+    pub reminder_minutes: Option<i64>,
+    /// Location.
+    pub location: Option<String>,
+    /// Records it belongs to: (entity, id, title).
+    pub bindings: Vec<(Entity, i64, String)>,
+    /// Version.
+    pub version: i64,
+}
+
+impl ActivityRow {
+    /// JSON with instants in RFC 3339.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        v["deadline"] = json!(rfc3339(self.deadline));
+        v["start_at"] = json!(self.start_at.map(rfc3339));
+        v["end_at"] = json!(self.end_at.map(rfc3339));
+        v["bindings"] = json!(
+            self.bindings
+                .iter()
+                .map(|(e, id, t)| json!({"entity": e.code(), "id": id, "title": t}))
+                .collect::<Vec<_>>()
+        );
+        v
+    }
+}
+
+/// Which activities to list.
+#[derive(Clone, Debug, Default)]
+pub struct ActivityFilter {
+    /// Open ones with a deadline at or after this instant.
+    pub from: Option<UnixMs>,
+    /// ... and before this one.
+    pub to: Option<UnixMs>,
+    /// Only this user's (by id).
+    pub responsible_id: Option<i64>,
+    /// Only those bound to this record.
+    pub record: Option<(Entity, i64)>,
+    /// Completed ones too.
+    pub include_done: bool,
+    /// Most rows (0 = 500).
+    pub limit: usize,
+}
+
+/// Counts per user for the status bar (SPEC A2).
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Counters {
+    /// Open, deadline passed.
+    pub overdue: i64,
+    /// Open, due later today.
+    pub today: i64,
+    /// Open, due after today.
+    pub incoming: i64,
+}
+
+const KINDS: [ActivityKind; 4] = [
+    ActivityKind::Call,
+    ActivityKind::Meeting,
+    ActivityKind::Task,
+    ActivityKind::Email,
+];
+
+fn kind_of(code: &str) -> ActivityKind {
+    KINDS
+        .into_iter()
+        .find(|k| k.code() == code)
+        .unwrap_or(ActivityKind::Task)
+}
+
 /// Inserts an activity with its bindings and a timeline entry on each bound record.
 pub fn insert(tx: &Connection, ctx: &WriteCtx, a: &NewActivity) -> Result<i64> {
+    insert_with(tx, ctx, a, &ActivityDetails::default())
+}
+
+fn insert_with(tx: &Connection, ctx: &WriteCtx, a: &NewActivity, more: &ActivityDetails) -> Result<i64> {
     let timed = matches!(a.kind, ActivityKind::Call | ActivityKind::Meeting);
     let (start, end) = if timed {
         (
@@ -42,19 +156,24 @@ pub fn insert(tx: &Connection, ctx: &WriteCtx, a: &NewActivity) -> Result<i64> {
         (None, None)
     };
     tx.prepare_cached(
-        "INSERT INTO activities (kind, subject, start_at, end_at, deadline, priority, responsible_id, completed, completed_at, \
-         created_at, created_by, modified_at, modified_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11)",
+        "INSERT INTO activities (kind, subject, description, start_at, end_at, deadline, direction, priority, responsible_id, \
+         completed, completed_at, reminder_minutes, location, created_at, created_by, modified_at, modified_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?14, ?15)",
     )?
     .execute(params![
         a.kind.code(),
         a.subject,
+        more.description,
         start,
         end,
         a.deadline,
+        more.direction,
         a.priority.code(),
         a.responsible_id,
         a.completed,
         a.completed.then_some(ctx.now),
+        more.reminder_minutes,
+        more.location,
         ctx.now,
         ctx.user_id
     ])?;
@@ -79,4 +198,173 @@ pub fn insert(tx: &Connection, ctx: &WriteCtx, a: &NewActivity) -> Result<i64> {
         log_change(tx, *entity, *rid, ctx.now)?;
     }
     Ok(id)
+}
+
+fn rows(conn: &Connection, sql: &str, params: &[Sql]) -> Result<Vec<ActivityRow>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut out: Vec<ActivityRow> = stmt
+        .query_map(params_from_iter(params.iter()), |r| {
+            let kind: String = r.get(1)?;
+            Ok(ActivityRow {
+                id: r.get(0)?,
+                kind: kind_of(&kind),
+                subject: r.get(2)?,
+                description: r.get(3)?,
+                deadline: r.get(4)?,
+                start_at: r.get(5)?,
+                end_at: r.get(6)?,
+                priority: r.get(7)?,
+                direction: r.get(8)?,
+                responsible: r.get(9)?,
+                completed: r.get(10)?,
+                reminder_minutes: r.get(11)?,
+                location: r.get(12)?,
+                bindings: vec![],
+                version: r.get(13)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut bind = conn.prepare_cached("SELECT entity, entity_id FROM activity_bindings WHERE activity_id = ?1")?;
+    for row in &mut out {
+        let b: Vec<(String, i64)> = bind
+            .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (e, id) in b {
+            if let Some(entity) = Entity::parse(&e) {
+                let title = super::records::title_of(conn, entity, id).unwrap_or_default();
+                row.bindings.push((entity, id, title));
+            }
+        }
+    }
+    Ok(out)
+}
+
+const SELECT: &str = "SELECT a.id, a.kind, a.subject, a.description, a.deadline, a.start_at, a.end_at, a.priority, a.direction, \
+     (SELECT login FROM users WHERE id = a.responsible_id), a.completed, a.reminder_minutes, a.location, a.version FROM activities a";
+
+impl Store {
+    /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
+    pub fn plan_activity(&mut self, mut a: NewActivity, more: &ActivityDetails) -> Result<i64> {
+        if a.bindings.is_empty() {
+            return Err(FieldError::new(
+                "record",
+                Problem::Rule {
+                    message: "an activity belongs to a lead, deal, contact or company: give one".into(),
+                },
+            )
+            .into());
+        }
+        for (entity, id) in &a.bindings {
+            self.get(*entity, *id)?;
+        }
+        if a.subject.trim().is_empty() {
+            let (e, id) = a.bindings[0];
+            let title = super::records::title_of(self.conn(), e, id)?;
+            let word = crate::i18n::tr_in(self.options().lang, &format!("activity.{}", a.kind.code()), &[]);
+            a.subject = format!("{word} {title}");
+        }
+        if a.subject.chars().count() > 255 {
+            return Err(FieldError::new("subject", Problem::TooLong { max: 255 }).into());
+        }
+        if let Some(d) = a.duration_minutes
+            && !(1..=24 * 60).contains(&d)
+        {
+            return Err(FieldError::new(
+                "duration",
+                Problem::Integer {
+                    value: d.to_string(),
+                    min: 1,
+                    max: 1440,
+                },
+            )
+            .into());
+        }
+        if a.responsible_id.is_none() {
+            a.responsible_id = self.user().map(|u| u.id);
+        }
+        self.write(|tx, ctx| insert_with(tx, ctx, &a, more))
+    }
+
+    /// One activity.
+    pub fn activity(&self, id: i64) -> Result<ActivityRow> {
+        rows(self.conn(), &format!("{SELECT} WHERE a.id = ?"), &[Sql::Integer(id)])?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Rule(format!("activity #{id} does not exist")))
+    }
+
+    /// Activities by deadline, soonest first.
+    pub fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
+        let mut wheres = vec!["1".to_string()];
+        let mut params: Vec<Sql> = vec![];
+        if !f.include_done {
+            wheres.push("a.completed = 0".into());
+        }
+        if let Some(from) = f.from {
+            params.push(Sql::Integer(from));
+            wheres.push("a.deadline >= ?".into());
+        }
+        if let Some(to) = f.to {
+            params.push(Sql::Integer(to));
+            wheres.push("a.deadline < ?".into());
+        }
+        if let Some(u) = f.responsible_id {
+            params.push(Sql::Integer(u));
+            wheres.push("a.responsible_id = ?".into());
+        }
+        if let Some((e, id)) = f.record {
+            params.push(Sql::Text(e.code().into()));
+            params.push(Sql::Integer(id));
+            wheres
+                .push("a.id IN (SELECT activity_id FROM activity_bindings WHERE entity = ? AND entity_id = ?)".into());
+        }
+        let limit = if f.limit == 0 { 500 } else { f.limit };
+        let sql = format!(
+            "{SELECT} WHERE {} ORDER BY a.deadline, a.id LIMIT {limit}",
+            wheres.join(" AND ")
+        );
+        rows(self.conn(), &sql, &params)
+    }
+
+    /// Marks an activity done, with an entry on each bound record's timeline.
+    pub fn complete_activity(&mut self, id: i64) -> Result<()> {
+        let a = self.activity(id)?;
+        if a.completed {
+            return Err(StoreError::Rule(format!("activity #{id} is already done")));
+        }
+        self.write(|tx, ctx| {
+            let n = tx
+                .prepare_cached(
+                    "UPDATE activities SET completed = 1, completed_at = ?1, modified_at = ?1, modified_by = ?2, version = version + 1 \
+                     WHERE id = ?3 AND version = ?4",
+                )?
+                .execute(params![ctx.now, ctx.user_id, id, a.version])?;
+            if n == 0 {
+                return Err(StoreError::Rule(format!("activity #{id} was changed by someone else; try again")));
+            }
+            for (entity, rid, _) in &a.bindings {
+                timeline::add(tx, *entity, *rid, TimelineKind::ActivityDone, ctx, json!({"activity": id, "kind": a.kind.code(), "subject": a.subject}))?;
+                log_change(tx, *entity, *rid, ctx.now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Overdue / today / incoming counts of a user's open activities.
+    pub fn counters(&self, user_id: i64, now: UnixMs, tomorrow: UnixMs) -> Result<Counters> {
+        let row = self
+            .conn()
+            .prepare_cached(
+                "SELECT coalesce(sum(deadline < ?2), 0), coalesce(sum(deadline >= ?2 AND deadline < ?3), 0), coalesce(sum(deadline >= ?3), 0) \
+                 FROM activities WHERE completed = 0 AND responsible_id = ?1",
+            )?
+            .query_row(params![user_id, now, tomorrow], |r| Ok(Counters { overdue: r.get(0)?, today: r.get(1)?, incoming: r.get(2)? }))
+            .optional()?;
+        Ok(row.unwrap_or_default())
+    }
+
+    /// A user id by login or name.
+    pub fn user_id_of(&self, text: &str) -> Result<i64> {
+        Ok(refs::resolve_user(self.conn(), text)?.0)
+    }
 }

@@ -1,0 +1,406 @@
+//! `prospect activity add|list|done|export` and `prospect status`.
+
+use super::{Session, output};
+use crate::domain::activity::{ActivityKind, Priority};
+use crate::domain::agenda::{self, ActivityBucket};
+use crate::domain::error::{FieldError, Problem};
+use crate::domain::fields::Entity;
+use crate::domain::when::from_ms;
+use crate::i18n::{self, tr};
+use crate::store::activities::{ActivityDetails, ActivityFilter, NewActivity};
+use anyhow::Context;
+use chrono::{DateTime, Local};
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Activity kinds as typed.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KindArg {
+    /// Phone call.
+    Call,
+    /// Meeting.
+    Meeting,
+    /// Task.
+    Task,
+    /// E-mail.
+    Email,
+}
+
+/// Priorities as typed.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PriorityArg {
+    /// Can wait.
+    Low,
+    /// Default.
+    Medium,
+    /// Urgent.
+    High,
+}
+
+/// `activity add`.
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// Lead it belongs to.
+    #[arg(long)]
+    pub lead: Option<i64>,
+    /// Deal it belongs to.
+    #[arg(long)]
+    pub deal: Option<i64>,
+    /// Contact it belongs to.
+    #[arg(long)]
+    pub contact: Option<i64>,
+    /// Company it belongs to.
+    #[arg(long)]
+    pub company: Option<i64>,
+    /// Kind.
+    #[arg(long, value_enum, default_value = "call")]
+    pub kind: KindArg,
+    /// Subject (default: "Call <record>").
+    #[arg(long, default_value = "")]
+    pub subject: String,
+    /// When: today 17:00, tomorrow 9h, next monday, lundi 9h, 24/11 14h30, 2026-11-24 14:30, +2d
+    /// (default: in 3 working days, on the hour).
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Length of a call or meeting: 30m, 1h, 1h30, 90.
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Priority.
+    #[arg(long, value_enum, default_value = "medium")]
+    pub priority: PriorityArg,
+    /// Responsible user (default: you).
+    #[arg(long)]
+    pub responsible: Option<String>,
+    /// Reminder before it is due: 15m, 1h.
+    #[arg(long, value_name = "DURATION")]
+    pub reminder: Option<String>,
+    /// Where (meetings).
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Details.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Log it as already done.
+    #[arg(long)]
+    pub done: bool,
+}
+
+/// Activity commands.
+#[derive(Subcommand, Debug)]
+pub enum ActivityCmd {
+    /// Plan a call, meeting, task or e-mail on a record.
+    Add(AddArgs),
+    /// List open activities, soonest first.
+    List {
+        /// Only this bucket: overdue, today, this-week, next-week, later.
+        #[arg(long)]
+        bucket: Option<String>,
+        /// Only this user's (login or name).
+        #[arg(long)]
+        responsible: Option<String>,
+        /// Only this lead's.
+        #[arg(long)]
+        lead: Option<i64>,
+        /// Completed ones too.
+        #[arg(long)]
+        all: bool,
+        /// Most rows.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Mark an activity done.
+    Done {
+        /// Activity id.
+        id: i64,
+    },
+    /// Export activities as iCalendar (RFC 5545).
+    Export {
+        /// iCalendar format (the only one for now).
+        #[arg(long, required = true)]
+        ics: bool,
+        /// File to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn now_local(s: &Session) -> DateTime<Local> {
+    from_ms(s.store.now()).with_timezone(&Local)
+}
+
+/// Minutes from `30m`, `1h`, `1h30`, `90`.
+pub fn parse_minutes(field: &str, text: &str) -> Result<i64, FieldError> {
+    let t = text.trim().to_lowercase();
+    let bad = || {
+        FieldError::new(
+            field,
+            Problem::Rule {
+                message: format!("'{text}' is not a length of time (write 30m, 1h, 1h30 or 90)"),
+            },
+        )
+    };
+    let minutes = if let Some((h, m)) = t.split_once('h') {
+        let h: i64 = h.trim().parse().map_err(|_| bad())?;
+        let m: i64 = if m.trim().is_empty() {
+            0
+        } else {
+            m.trim()
+                .trim_end_matches("min")
+                .trim_end_matches('m')
+                .parse()
+                .map_err(|_| bad())?
+        };
+        h * 60 + m
+    } else {
+        t.trim_end_matches("min")
+            .trim_end_matches('m')
+            .trim()
+            .parse()
+            .map_err(|_| bad())?
+    };
+    if minutes <= 0 { Err(bad()) } else { Ok(minutes) }
+}
+
+fn bucket_range(b: ActivityBucket, now: &DateTime<Local>) -> (Option<i64>, Option<i64>) {
+    let bounds = agenda::bounds(now);
+    let ms = |d: &DateTime<Local>| d.timestamp_millis();
+    match b {
+        ActivityBucket::Overdue => (None, Some(ms(&bounds.now))),
+        ActivityBucket::Today => (Some(ms(&bounds.now)), Some(ms(&bounds.tomorrow))),
+        ActivityBucket::ThisWeek => (Some(ms(&bounds.tomorrow)), Some(ms(&bounds.next_week))),
+        ActivityBucket::NextWeek => (Some(ms(&bounds.next_week)), Some(ms(&bounds.week_after))),
+        ActivityBucket::Later | ActivityBucket::NoActivity => (Some(ms(&bounds.week_after)), None),
+    }
+}
+
+/// Runs an activity command.
+pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
+    match c {
+        ActivityCmd::Add(a) => {
+            let mut bindings = Vec::new();
+            for (e, id) in [
+                (Entity::Lead, a.lead),
+                (Entity::Deal, a.deal),
+                (Entity::Contact, a.contact),
+                (Entity::Company, a.company),
+            ] {
+                if let Some(id) = id {
+                    bindings.push((e, id));
+                }
+            }
+            let now = now_local(s);
+            let deadline = match &a.at {
+                None => agenda::default_deadline(&now),
+                Some(text) => agenda::parse_when(text, &now)
+                    .ok_or_else(|| FieldError::new("at", Problem::DateTime { value: text.clone() }))?,
+            };
+            let kind = match a.kind {
+                KindArg::Call => ActivityKind::Call,
+                KindArg::Meeting => ActivityKind::Meeting,
+                KindArg::Task => ActivityKind::Task,
+                KindArg::Email => ActivityKind::Email,
+            };
+            let priority = match a.priority {
+                PriorityArg::Low => Priority::Low,
+                PriorityArg::Medium => Priority::Medium,
+                PriorityArg::High => Priority::High,
+            };
+            let responsible_id = a.responsible.as_deref().map(|r| s.store.user_id_of(r)).transpose()?;
+            let new = NewActivity {
+                kind,
+                subject: a.subject.clone(),
+                deadline: deadline.timestamp_millis(),
+                duration_minutes: a
+                    .duration
+                    .as_deref()
+                    .map(|d| parse_minutes("duration", d))
+                    .transpose()?,
+                priority,
+                responsible_id,
+                completed: a.done,
+                bindings,
+            };
+            let more = ActivityDetails {
+                description: a.description.clone(),
+                direction: None,
+                reminder_minutes: a
+                    .reminder
+                    .as_deref()
+                    .map(|d| parse_minutes("reminder", d))
+                    .transpose()?,
+                location: a.location.clone(),
+            };
+            let id = s.store.plan_activity(new, &more)?;
+            let row = s.store.activity(id)?;
+            if s.json {
+                output::json(&row.to_json());
+            } else {
+                println!(
+                    "{}",
+                    tr(
+                        "msg.activity_planned",
+                        &[
+                            ("id", &id.to_string()),
+                            ("subject", &row.subject),
+                            ("at", &output::time(row.deadline))
+                        ]
+                    )
+                );
+            }
+        }
+        ActivityCmd::List {
+            bucket,
+            responsible,
+            lead,
+            all,
+            limit,
+        } => {
+            let now = now_local(s);
+            let (from, to) = match &bucket {
+                Some(b) => {
+                    let parsed = ActivityBucket::parse(b)
+                        .filter(|b| *b != ActivityBucket::NoActivity)
+                        .ok_or_else(|| {
+                            FieldError::new(
+                                "bucket",
+                                Problem::Choice {
+                                    value: b.clone(),
+                                    accepted: ["overdue", "today", "this-week", "next-week", "later"]
+                                        .map(String::from)
+                                        .to_vec(),
+                                },
+                            )
+                        })?;
+                    bucket_range(parsed, &now)
+                }
+                None => (None, None),
+            };
+            let responsible_id = responsible.as_deref().map(|u| s.store.user_id_of(u)).transpose()?;
+            let rows = s.store.activities(&ActivityFilter {
+                from,
+                to,
+                responsible_id,
+                record: lead.map(|l| (Entity::Lead, l)),
+                include_done: all,
+                limit,
+            })?;
+            if s.json {
+                output::json(&json!(rows.iter().map(|r| r.to_json()).collect::<Vec<_>>()));
+            } else if rows.is_empty() {
+                println!("{}", tr("label.no_records", &[]));
+            } else {
+                let bounds = agenda::bounds(&now);
+                let table: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| {
+                        let due = from_ms(r.deadline).with_timezone(&Local);
+                        let b = agenda::bucket_of(Some(&due), &bounds);
+                        vec![
+                            r.id.to_string(),
+                            output::time(r.deadline),
+                            tr(&format!("bucket.{}", b.code()), &[]),
+                            tr(&format!("activity_kind.{}", r.kind.code()), &[]),
+                            r.subject.clone(),
+                            r.responsible.clone().unwrap_or_default(),
+                            r.bindings
+                                .iter()
+                                .map(|(e, id, _)| format!("{} #{id}", e.code()))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            if r.completed {
+                                tr("label.yes", &[])
+                            } else {
+                                String::new()
+                            },
+                        ]
+                    })
+                    .collect();
+                let h = |k: &str| tr(k, &[]);
+                output::table(
+                    &[
+                        h("label.id"),
+                        h("label.due"),
+                        h("label.bucket"),
+                        h("label.type"),
+                        h("label.subject"),
+                        h("label.responsible"),
+                        h("label.records"),
+                        h("label.done"),
+                    ],
+                    &table,
+                );
+            }
+        }
+        ActivityCmd::Done { id } => {
+            s.store.complete_activity(id)?;
+            if s.json {
+                output::json(&s.store.activity(id)?.to_json());
+            } else {
+                println!("{}", tr("msg.activity_done", &[("id", &id.to_string())]));
+            }
+        }
+        ActivityCmd::Export { ics: _, out } => {
+            let rows = s.store.activities(&ActivityFilter {
+                include_done: true,
+                limit: usize::MAX / 2,
+                ..Default::default()
+            })?;
+            let host = s
+                .store
+                .path()
+                .file_stem()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "prospect".into());
+            let text = crate::io::ics::calendar(&rows, s.store.now(), &format!("{host}.prospect"));
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+                    eprintln!(
+                        "{}",
+                        tr(
+                            "msg.exported",
+                            &[
+                                ("count", &rows.len().to_string()),
+                                ("path", &path.display().to_string())
+                            ]
+                        )
+                    );
+                }
+                None => print!("{text}"),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `prospect status`: the current user's counters.
+pub fn status(s: &mut Session) -> anyhow::Result<()> {
+    let now = now_local(s);
+    let b = agenda::bounds(&now);
+    let user = s.store.user().cloned();
+    let counters = match &user {
+        Some(u) => s
+            .store
+            .counters(u.id, b.now.timestamp_millis(), b.tomorrow.timestamp_millis())?,
+        None => Default::default(),
+    };
+    if s.json {
+        output::json(&json!({"user": user.map(|u| u.login), "file": s.store.path(), "activities": counters}));
+    } else {
+        println!(
+            "{}",
+            tr(
+                "msg.status",
+                &[
+                    ("user", &user.map(|u| u.login).unwrap_or_default()),
+                    ("overdue", &counters.overdue.to_string()),
+                    ("today", &counters.today.to_string()),
+                    ("incoming", &counters.incoming.to_string()),
+                ],
+            )
+        );
+    }
+    let _ = i18n::lang();
+    Ok(())
+}

@@ -1,0 +1,467 @@
+//! When things are due: activity buckets (SPEC V3) and the date/time forms people type
+//! ("tomorrow 9:00", "lundi 9h", "24/11 14h30", "+2d"). Generic over the time zone, so the
+//! rules are tested in Europe/Paris across daylight-saving changes while the app uses Local.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// Where an activity (or a record, by its nearest open activity) sits on the activities board.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActivityBucket {
+    /// Deadline passed, still open. Wins over every other bucket.
+    Overdue,
+    /// Later today.
+    Today,
+    /// After today, before next Monday.
+    ThisWeek,
+    /// Next Monday to the Sunday after.
+    NextWeek,
+    /// Beyond next week.
+    Later,
+    /// No open activity.
+    NoActivity,
+}
+
+impl ActivityBucket {
+    /// Columns of the board, in order.
+    pub const ALL: [ActivityBucket; 6] = [
+        ActivityBucket::Overdue,
+        ActivityBucket::Today,
+        ActivityBucket::ThisWeek,
+        ActivityBucket::NextWeek,
+        ActivityBucket::Later,
+        ActivityBucket::NoActivity,
+    ];
+
+    /// Typed and stored form (`this-week`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ActivityBucket::Overdue => "overdue",
+            ActivityBucket::Today => "today",
+            ActivityBucket::ThisWeek => "this-week",
+            ActivityBucket::NextWeek => "next-week",
+            ActivityBucket::Later => "later",
+            ActivityBucket::NoActivity => "no-activity",
+        }
+    }
+
+    /// Parses the typed form.
+    pub fn parse(s: &str) -> Option<ActivityBucket> {
+        Self::ALL
+            .into_iter()
+            .find(|b| b.code() == s.trim().to_lowercase().replace('_', "-"))
+    }
+
+    /// Whether a card may be dropped here to plan an activity (Overdue and No activity refuse).
+    pub fn accepts_drops(self) -> bool {
+        !matches!(self, ActivityBucket::Overdue | ActivityBucket::NoActivity)
+    }
+}
+
+/// Local midnight starting `day` (the earliest instant if a time change makes it ambiguous).
+pub fn day_start<Tz: TimeZone>(tz: &Tz, day: NaiveDate) -> DateTime<Tz> {
+    let mut t = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Midnight can fall in a gap in a few zones: step forward until it exists.
+    for _ in 0..4 {
+        if let Some(d) = tz.from_local_datetime(&t).earliest() {
+            return d;
+        }
+        t += Duration::hours(1);
+    }
+    tz.from_utc_datetime(&t)
+}
+
+/// The instants that separate the buckets, seen from `now`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BucketBounds<Tz: TimeZone> {
+    /// Now: before it is overdue.
+    pub now: DateTime<Tz>,
+    /// Tomorrow 00:00: before it is today.
+    pub tomorrow: DateTime<Tz>,
+    /// Next Monday 00:00: before it is this week.
+    pub next_week: DateTime<Tz>,
+    /// The Monday after, 00:00: before it is next week; later after.
+    pub week_after: DateTime<Tz>,
+}
+
+/// Bucket boundaries from `now` (weeks start on Monday).
+pub fn bounds<Tz: TimeZone>(now: &DateTime<Tz>) -> BucketBounds<Tz> {
+    let tz = now.timezone();
+    let today = now.date_naive();
+    let days_to_monday = 7 - today.weekday().num_days_from_monday() as i64;
+    let monday = today + Duration::days(days_to_monday);
+    BucketBounds {
+        now: now.clone(),
+        tomorrow: day_start(&tz, today + Duration::days(1)),
+        next_week: day_start(&tz, monday),
+        week_after: day_start(&tz, monday + Duration::days(7)),
+    }
+}
+
+/// The bucket of a deadline (`None` = no open activity).
+pub fn bucket_of<Tz: TimeZone>(deadline: Option<&DateTime<Tz>>, b: &BucketBounds<Tz>) -> ActivityBucket {
+    match deadline {
+        None => ActivityBucket::NoActivity,
+        Some(d) if *d < b.now => ActivityBucket::Overdue,
+        Some(d) if *d < b.tomorrow => ActivityBucket::Today,
+        Some(d) if *d < b.next_week => ActivityBucket::ThisWeek,
+        Some(d) if *d < b.week_after => ActivityBucket::NextWeek,
+        Some(_) => ActivityBucket::Later,
+    }
+}
+
+/// The deadline a card dropped into a dated column gets: today 17:00 (or in an hour if that
+/// has passed), this week's next working day 09:00 (Friday 09:00 on Friday), next Monday
+/// 09:00, or the Monday after 09:00.
+pub fn drop_deadline<Tz: TimeZone>(bucket: ActivityBucket, now: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+    let b = bounds(now);
+    let tz = now.timezone();
+    let at = |day: NaiveDate, h: u32| at_local(&tz, day, h, 0);
+    match bucket {
+        ActivityBucket::Today => {
+            let five = at(now.date_naive(), 17);
+            Some(if five > *now {
+                five
+            } else {
+                round_up_to_hour(&(now.clone() + Duration::hours(1)))
+            })
+        }
+        ActivityBucket::ThisWeek => {
+            let tomorrow = now.date_naive() + Duration::days(1);
+            let day = if tomorrow < b.next_week.date_naive() {
+                tomorrow
+            } else {
+                now.date_naive()
+            };
+            Some(
+                at(day, 9)
+                    .max(now.clone() + Duration::hours(1))
+                    .min(b.next_week.clone() - Duration::minutes(1)),
+            )
+        }
+        ActivityBucket::NextWeek => Some(at(b.next_week.date_naive(), 9)),
+        ActivityBucket::Later => Some(at(b.week_after.date_naive(), 9)),
+        ActivityBucket::Overdue | ActivityBucket::NoActivity => None,
+    }
+}
+
+/// `day` at `h:m` local time (the earliest instant when ambiguous, shifted past a gap).
+pub fn at_local<Tz: TimeZone>(tz: &Tz, day: NaiveDate, h: u32, m: u32) -> DateTime<Tz> {
+    let mut t = day.and_hms_opt(h.min(23), m.min(59), 0).unwrap_or_default();
+    for _ in 0..4 {
+        if let Some(d) = tz.from_local_datetime(&t).earliest() {
+            return d;
+        }
+        t += Duration::hours(1);
+    }
+    tz.from_utc_datetime(&t)
+}
+
+/// Rounds up to the next full hour (unchanged when already on one).
+pub fn round_up_to_hour<Tz: TimeZone>(t: &DateTime<Tz>) -> DateTime<Tz> {
+    if t.minute() == 0 && t.second() == 0 && t.nanosecond() == 0 {
+        return t.clone();
+    }
+    let base = t.clone()
+        - Duration::minutes(t.minute() as i64)
+        - Duration::seconds(t.second() as i64)
+        - Duration::nanoseconds(t.nanosecond() as i64);
+    base + Duration::hours(1)
+}
+
+/// The default deadline of a new activity (SPEC A1): 3 working days ahead, rounded up to the
+/// hour.
+pub fn default_deadline<Tz: TimeZone>(now: &DateTime<Tz>) -> DateTime<Tz> {
+    let mut t = now.clone();
+    let mut left = 3;
+    while left > 0 {
+        t += Duration::days(1);
+        if !matches!(t.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    // Keep the wall-clock time across a DST change.
+    let wall = at_local(&now.timezone(), t.date_naive(), now.hour(), now.minute());
+    round_up_to_hour(&(wall + Duration::seconds(now.second() as i64)))
+}
+
+/// Forms `parse_when` accepts, for messages.
+pub const WHEN_FORMS: &str =
+    "today 17:00, tomorrow 9h, next monday, lundi 9h, 24/11 14h30, 24/11/2026 14:30, 2026-11-24 14:30, +2d, +3h, +30m";
+
+fn weekday_named(word: &str) -> Option<Weekday> {
+    Some(match word {
+        "monday" | "mon" | "lundi" | "lun" => Weekday::Mon,
+        "tuesday" | "tue" | "mardi" | "mar" => Weekday::Tue,
+        "wednesday" | "wed" | "mercredi" | "mer" => Weekday::Wed,
+        "thursday" | "thu" | "jeudi" | "jeu" => Weekday::Thu,
+        "friday" | "fri" | "vendredi" | "ven" => Weekday::Fri,
+        "saturday" | "sat" | "samedi" | "sam" => Weekday::Sat,
+        "sunday" | "sun" | "dimanche" | "dim" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// Reads a time of day: `14:30`, `14h30`, `14h`, `9h`, `9`, `2pm`, `2:30pm`.
+fn parse_time(word: &str) -> Option<NaiveTime> {
+    let w = word.trim().trim_start_matches('à').trim_start_matches("at").trim();
+    let (w, pm) = if let Some(x) = w.strip_suffix("pm") {
+        (x, Some(true))
+    } else if let Some(x) = w.strip_suffix("am") {
+        (x, Some(false))
+    } else {
+        (w, None)
+    };
+    let (h, m) = match w.split_once([':', 'h']) {
+        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
+        None if pm.is_some() || w.len() <= 2 => (w, "0"),
+        None => return None,
+    };
+    let mut h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    match pm {
+        Some(true) if h < 12 => h += 12,
+        Some(false) if h == 12 => h = 0,
+        _ => {}
+    }
+    NaiveTime::from_hms_opt(h, m, 0)
+}
+
+fn parse_day(word: &str, today: NaiveDate) -> Option<NaiveDate> {
+    if let Some(d) = crate::domain::when::parse_date(word) {
+        return Some(d);
+    }
+    // Day and month without a year: the nearest such date, so yesterday's call can be logged
+    // and "01/02" typed in November means next February.
+    let (d, m) = word.split_once(['/', '.'])?;
+    let (d, m): (u32, u32) = (d.parse().ok()?, m.parse().ok()?);
+    [today.year() - 1, today.year(), today.year() + 1]
+        .into_iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, m, d))
+        .min_by_key(|c| (*c - today).num_days().abs())
+}
+
+/// Reads when something is due, in English or French, relative to `now`. A day without a time
+/// means 09:00; a time without a day means today. `None` when the text is not understood (the
+/// caller says which forms are accepted: `WHEN_FORMS`).
+pub fn parse_when<Tz: TimeZone>(text: &str, now: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+    let tz = now.timezone();
+    let t = text.trim().to_lowercase().replace(['’', '\''], "'");
+    if t.is_empty() {
+        return None;
+    }
+    // Relative: +2d, +3h, +30m, +1w (French: j for days, s for weeks).
+    if let Some(rest) = t.strip_prefix('+') {
+        let rest = rest.trim();
+        let unit = rest.chars().last()?;
+        let n: i64 = rest[..rest.len() - unit.len_utf8()].trim().parse().ok()?;
+        let d = match unit {
+            'm' => Duration::minutes(n),
+            'h' => Duration::hours(n),
+            'd' | 'j' => Duration::days(n),
+            'w' | 's' => Duration::weeks(n),
+            _ => return None,
+        };
+        return Some(now.clone() + d);
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let today = now.date_naive();
+    let mut day: Option<NaiveDate> = None;
+    let mut time: Option<NaiveTime> = None;
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let next = words.get(i + 1).copied();
+        match w {
+            "today" | "aujourd'hui" | "auj" => day = Some(today),
+            "tomorrow" | "demain" => day = Some(today + Duration::days(1)),
+            "at" | "à" | "a" | "le" | "on" => {}
+            "next" | "prochain" | "prochaine" => {
+                // "next monday" or "lundi prochain": the following week's day.
+                let named = next.and_then(weekday_named);
+                if let Some(wd) = named {
+                    let ahead =
+                        (wd.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64 + 7) % 7;
+                    day = Some(today + Duration::days(if ahead == 0 { 7 } else { ahead }));
+                    i += 1;
+                } else if day.is_none() {
+                    return None;
+                }
+            }
+            other => {
+                if let Some(wd) = weekday_named(other) {
+                    let ahead =
+                        (wd.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64 + 7) % 7;
+                    let prochain = matches!(next, Some("prochain") | Some("prochaine"));
+                    day = Some(today + Duration::days(if ahead == 0 { 7 } else { ahead }));
+                    if prochain {
+                        i += 1;
+                    }
+                } else if let Some(tm) = parse_time(other) {
+                    time = Some(tm);
+                } else if let Some(d) = parse_day(other, today) {
+                    day = Some(d);
+                } else {
+                    return None;
+                }
+            }
+        }
+        i += 1;
+    }
+    if day.is_none() && time.is_none() {
+        return None;
+    }
+    let day = day.unwrap_or(today);
+    let time = time.unwrap_or_else(|| NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
+    Some(at_local(&tz, day, time.hour(), time.minute()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ActivityBucket::*;
+    use chrono_tz::Europe::Paris;
+
+    fn paris(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<chrono_tz::Tz> {
+        Paris.with_ymd_and_hms(y, mo, d, h, mi, 0).earliest().unwrap()
+    }
+
+    #[test]
+    fn buckets_on_an_ordinary_wednesday() {
+        let now = paris(2026, 11, 25, 10, 0); // Wednesday
+        let b = bounds(&now);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 25, 9, 59)), &b), Overdue);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 25, 10, 0)), &b), Today);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 25, 23, 59)), &b), Today);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 26, 0, 0)), &b), ThisWeek);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 29, 23, 59)), &b), ThisWeek);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 30, 0, 0)), &b), NextWeek);
+        assert_eq!(bucket_of(Some(&paris(2026, 12, 6, 23, 59)), &b), NextWeek);
+        assert_eq!(bucket_of(Some(&paris(2026, 12, 7, 0, 0)), &b), Later);
+        assert_eq!(bucket_of::<chrono_tz::Tz>(None, &b), NoActivity);
+    }
+
+    #[test]
+    fn sunday_night_and_monday_morning() {
+        let sunday = paris(2026, 11, 29, 23, 30);
+        let b = bounds(&sunday);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 29, 23, 45)), &b), Today);
+        assert_eq!(
+            bucket_of(Some(&paris(2026, 11, 30, 9, 0)), &b),
+            NextWeek,
+            "Monday is next week on Sunday night"
+        );
+        let monday = paris(2026, 11, 30, 0, 5);
+        let b = bounds(&monday);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 30, 9, 0)), &b), Today);
+        assert_eq!(bucket_of(Some(&paris(2026, 12, 6, 20, 0)), &b), ThisWeek);
+        assert_eq!(bucket_of(Some(&paris(2026, 12, 7, 9, 0)), &b), NextWeek);
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 29, 23, 59)), &b), Overdue);
+    }
+
+    #[test]
+    fn month_and_year_ends() {
+        let now = paris(2026, 12, 31, 16, 0); // Thursday
+        let b = bounds(&now);
+        assert_eq!(bucket_of(Some(&paris(2027, 1, 1, 9, 0)), &b), ThisWeek);
+        assert_eq!(bucket_of(Some(&paris(2027, 1, 4, 9, 0)), &b), NextWeek);
+        assert_eq!(bucket_of(Some(&paris(2027, 1, 11, 0, 0)), &b), Later);
+        let feb = paris(2028, 2, 28, 12, 0); // leap year, Monday
+        let b = bounds(&feb);
+        assert_eq!(bucket_of(Some(&paris(2028, 2, 29, 9, 0)), &b), ThisWeek);
+        assert_eq!(bucket_of(Some(&paris(2028, 3, 6, 9, 0)), &b), NextWeek);
+    }
+
+    #[test]
+    fn daylight_saving_changes_in_paris() {
+        // Clocks go back on Sunday 25 October 2026 at 03:00 -> 02:00.
+        let sat = paris(2026, 10, 24, 22, 0);
+        let b = bounds(&sat);
+        assert_eq!(b.next_week, paris(2026, 10, 26, 0, 0));
+        assert_eq!(
+            (b.next_week - b.tomorrow).num_hours(),
+            25,
+            "Sunday has 25 hours"
+        );
+        assert_eq!(bucket_of(Some(&paris(2026, 10, 25, 23, 30)), &b), ThisWeek);
+        // Clocks go forward on Sunday 29 March 2026 at 02:00 -> 03:00.
+        let fri = paris(2026, 3, 27, 18, 0);
+        let b = bounds(&fri);
+        assert_eq!(
+            (b.next_week - b.tomorrow).num_hours(),
+            47,
+            "Saturday, then a Sunday of 23 hours"
+        );
+        // The default deadline keeps the wall clock across the change.
+        let d = default_deadline(&paris(2026, 3, 27, 10, 20));
+        assert_eq!(d, paris(2026, 4, 1, 11, 0));
+        // 02:30 does not exist on that Sunday: it moves past the gap.
+        assert_eq!(parse_when("29/03/2026 2h30", &fri).unwrap(), paris(2026, 3, 29, 3, 30));
+    }
+
+    #[test]
+    fn default_deadline_skips_weekends_and_rounds_up() {
+        assert_eq!(
+            default_deadline(&paris(2026, 11, 25, 10, 20)),
+            paris(2026, 11, 30, 11, 0)
+        ); // Wed -> Mon
+        assert_eq!(default_deadline(&paris(2026, 11, 23, 9, 0)), paris(2026, 11, 26, 9, 0)); // Mon -> Thu, on the hour
+        assert_eq!(default_deadline(&paris(2026, 11, 28, 15, 1)), paris(2026, 12, 2, 16, 0)); // Sat -> Wed
+    }
+
+    #[test]
+    fn typed_forms_in_english_and_french() {
+        let now = paris(2026, 11, 23, 10, 0); // Monday
+        let p = |s: &str| parse_when(s, &now).unwrap_or_else(|| panic!("{s} not understood"));
+        assert_eq!(p("today 17:00"), paris(2026, 11, 23, 17, 0));
+        assert_eq!(p("aujourd'hui 17h"), paris(2026, 11, 23, 17, 0));
+        assert_eq!(p("tomorrow 9:00"), paris(2026, 11, 24, 9, 0));
+        assert_eq!(p("demain 9h"), paris(2026, 11, 24, 9, 0));
+        assert_eq!(p("demain"), paris(2026, 11, 24, 9, 0));
+        assert_eq!(p("next monday"), paris(2026, 11, 30, 9, 0));
+        assert_eq!(p("lundi prochain"), paris(2026, 11, 30, 9, 0));
+        assert_eq!(
+            p("lundi 9h"),
+            paris(2026, 11, 30, 9, 0),
+            "today's weekday means next week"
+        );
+        assert_eq!(p("jeudi 14h30"), paris(2026, 11, 26, 14, 30));
+        assert_eq!(p("friday 2pm"), paris(2026, 11, 27, 14, 0));
+        assert_eq!(p("24/11 14h30"), paris(2026, 11, 24, 14, 30));
+        assert_eq!(p("2026-11-24 14:30"), paris(2026, 11, 24, 14, 30));
+        assert_eq!(p("24/11/2026 à 14h30"), paris(2026, 11, 24, 14, 30));
+        assert_eq!(
+            p("01/02"),
+            paris(2027, 2, 1, 9, 0),
+            "the nearest such date: next February"
+        );
+        assert_eq!(p("22/11 16h"), paris(2026, 11, 22, 16, 0), "yesterday stays yesterday");
+        assert_eq!(p("16h"), paris(2026, 11, 23, 16, 0));
+        assert_eq!(p("+2d"), paris(2026, 11, 25, 10, 0));
+        assert_eq!(p("+3h"), paris(2026, 11, 23, 13, 0));
+        assert_eq!(p("+30m"), paris(2026, 11, 23, 10, 30));
+        assert_eq!(p("+1w"), paris(2026, 11, 30, 10, 0));
+        for bad in ["", "soon", "32/13", "25:00", "+2x", "next", "tomorrow maybe"] {
+            assert_eq!(parse_when(bad, &now), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn drops_get_a_deadline_in_their_column() {
+        let now = paris(2026, 11, 25, 10, 0);
+        let b = bounds(&now);
+        for bucket in [Today, ThisWeek, NextWeek, Later] {
+            let d = drop_deadline(bucket, &now).unwrap();
+            assert_eq!(bucket_of(Some(&d), &b), bucket, "{bucket:?} -> {d}");
+        }
+        assert_eq!(drop_deadline(Overdue, &now), None);
+        assert_eq!(drop_deadline(NoActivity, &now), None);
+        // Sunday evening: "this week" has only the rest of today.
+        let sunday = paris(2026, 11, 29, 20, 0);
+        let d = drop_deadline(ThisWeek, &sunday).unwrap();
+        assert_eq!(bucket_of(Some(&d), &bounds(&sunday)), Today);
+        let late = paris(2026, 11, 25, 18, 30);
+        assert_eq!(drop_deadline(Today, &late).unwrap(), paris(2026, 11, 25, 20, 0));
+    }
+}

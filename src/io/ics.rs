@@ -1,0 +1,125 @@
+//! iCalendar export (RFC 5545) of activities: calls and meetings as VEVENT, tasks and e-mails
+//! as VTODO, so Thunderbird, khal and phone calendars can import them.
+
+use crate::domain::activity::ActivityKind;
+use crate::domain::when::{UnixMs, from_ms};
+use crate::store::activities::ActivityRow;
+
+/// Escapes a TEXT value (RFC 5545 3.3.11).
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 3.1).
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if used + n > 75 {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += n;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn stamp(ms: UnixMs) -> String {
+    from_ms(ms).format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Renders activities as one VCALENDAR. `now` stamps DTSTAMP; `host` makes UIDs unique per file.
+pub fn calendar(activities: &[ActivityRow], now: UnixMs, host: &str) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| out.push_str(&fold(&s));
+    line("BEGIN:VCALENDAR".into());
+    line("VERSION:2.0".into());
+    line("PRODID:-//Prospect//Prospect CRM//EN".into());
+    line("CALSCALE:GREGORIAN".into());
+    for a in activities {
+        let event = matches!(a.kind, ActivityKind::Call | ActivityKind::Meeting);
+        let comp = if event { "VEVENT" } else { "VTODO" };
+        line(format!("BEGIN:{comp}"));
+        line(format!("UID:activity-{}@{}", a.id, escape(host)));
+        line(format!("DTSTAMP:{}", stamp(now)));
+        line(format!("SUMMARY:{}", escape(&a.subject)));
+        if event {
+            let start = a.start_at.unwrap_or(a.deadline);
+            line(format!("DTSTART:{}", stamp(start)));
+            line(format!("DTEND:{}", stamp(a.end_at.unwrap_or(start + 30 * 60_000))));
+            if a.completed {
+                line("STATUS:CONFIRMED".into());
+            }
+        } else {
+            line(format!("DUE:{}", stamp(a.deadline)));
+            line(format!(
+                "STATUS:{}",
+                if a.completed { "COMPLETED" } else { "NEEDS-ACTION" }
+            ));
+        }
+        line(format!(
+            "PRIORITY:{}",
+            match a.priority.as_str() {
+                "high" => 1,
+                "low" => 9,
+                _ => 5,
+            }
+        ));
+        line(format!("CATEGORIES:{}", a.kind.code().to_uppercase()));
+        let mut desc = a.description.clone().unwrap_or_default();
+        for (e, id, title) in &a.bindings {
+            if !desc.is_empty() {
+                desc.push('\n');
+            }
+            desc.push_str(&format!("{} #{id}: {title}", e.code()));
+        }
+        if !desc.is_empty() {
+            line(format!("DESCRIPTION:{}", escape(&desc)));
+        }
+        if let Some(loc) = &a.location {
+            line(format!("LOCATION:{}", escape(loc)));
+        }
+        if let Some(m) = a.reminder_minutes
+            && !a.completed
+        {
+            line("BEGIN:VALARM".into());
+            line("ACTION:DISPLAY".into());
+            line(format!("DESCRIPTION:{}", escape(&a.subject)));
+            line(format!("TRIGGER:-PT{m}M"));
+            line("END:VALARM".into());
+        }
+        line(format!("END:{comp}"));
+    }
+    line("END:VCALENDAR".into());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_folds() {
+        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        let long = format!("SUMMARY:{}", "é".repeat(60));
+        let folded = fold(&long);
+        for l in folded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets", l.len());
+        }
+        assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+    }
+}

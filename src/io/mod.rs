@@ -1,0 +1,3 @@
+//! File formats in and out of Prospect.
+
+pub mod ics;

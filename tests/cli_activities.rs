@@ -1,0 +1,291 @@
+//! Activities from the command line: plan with typed dates, buckets, done, counters, final
+//! stages completing open activities, and an iCalendar export read back by another parser.
+
+mod common;
+use common::Env;
+
+/// Wednesday 25 November 2026, 10:00 UTC; the tests run with TZ=UTC.
+const NOW: &str = "2026-11-25T10:00:00Z";
+
+fn env() -> Env {
+    Env::new()
+}
+
+fn cmd(env: &Env) -> assert_cmd::Command {
+    let mut c = env.cmd();
+    c.env("PROSPECT_NOW", NOW).env("TZ", "UTC");
+    c
+}
+
+fn json(env: &Env, args: &[&str]) -> serde_json::Value {
+    let out = cmd(env).arg("--json").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn plan_list_by_bucket_and_complete() {
+    let env = env();
+    let lead = json(
+        &env,
+        &[
+            "lead",
+            "add",
+            "--title",
+            "Acme",
+            "--first-name",
+            "Jean",
+            "--last-name",
+            "Dupont",
+        ],
+    );
+    let id = lead["id"].to_string();
+    let a = json(
+        &env,
+        &[
+            "activity",
+            "add",
+            "--lead",
+            &id,
+            "--at",
+            "tomorrow 9:00",
+            "--duration",
+            "45m",
+        ],
+    );
+    assert_eq!(a["deadline"], "2026-11-26T09:00:00Z");
+    assert_eq!(a["end_at"], "2026-11-26T09:45:00Z");
+    assert_eq!(a["subject"], "Call Acme", "default subject from the record");
+    assert_eq!(a["kind"], "call");
+    let t = json(
+        &env,
+        &[
+            "activity",
+            "add",
+            "--lead",
+            &id,
+            "--kind",
+            "task",
+            "--subject",
+            "Send the quote",
+            "--at",
+            "aujourd'hui 17h",
+        ],
+    );
+    assert_eq!(t["deadline"], "2026-11-25T17:00:00Z");
+    let m = json(
+        &env,
+        &[
+            "activity",
+            "add",
+            "--lead",
+            &id,
+            "--kind",
+            "meeting",
+            "--at",
+            "lundi 14h30",
+            "--reminder",
+            "15m",
+            "--location",
+            "Lyon, 2e",
+        ],
+    );
+    assert_eq!(m["deadline"], "2026-11-30T14:30:00Z");
+    let late = json(
+        &env,
+        &["activity", "add", "--lead", &id, "--kind", "email", "--at", "24/11 16h"],
+    );
+    let default = json(
+        &env,
+        &["activity", "add", "--lead", &id, "--subject", "Default deadline"],
+    );
+    assert_eq!(
+        default["deadline"], "2026-11-30T10:00:00Z",
+        "3 working days ahead, on the hour"
+    );
+
+    let bucket = |b: &str| -> Vec<i64> {
+        json(&env, &["activity", "list", "--bucket", b])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(bucket("overdue"), [late["id"].as_i64().unwrap()]);
+    assert_eq!(bucket("today"), [t["id"].as_i64().unwrap()]);
+    assert_eq!(bucket("this-week"), [a["id"].as_i64().unwrap()]);
+    assert_eq!(
+        bucket("next-week"),
+        [default["id"].as_i64().unwrap(), m["id"].as_i64().unwrap()]
+    );
+    assert!(bucket("later").is_empty());
+
+    let status = json(&env, &["status"]);
+    assert_eq!(
+        status["activities"],
+        serde_json::json!({"overdue": 1, "today": 1, "incoming": 3})
+    );
+
+    json(&env, &["activity", "done", &t["id"].to_string()]);
+    assert!(bucket("today").is_empty());
+    let all = json(&env, &["activity", "list", "--all"]);
+    assert_eq!(all.as_array().unwrap().len(), 5);
+    let err = env.fails(1, &["activity", "done", &t["id"].to_string()]);
+    assert!(err.contains("already done"), "{err}");
+
+    let shown = json(&env, &["lead", "show", &id]);
+    assert_eq!(shown["timeline"][0]["kind"], "activity_done");
+    assert_eq!(shown["timeline"][1]["kind"], "activity_planned");
+
+    // A final stage completes the open activities (SPEC L4).
+    json(&env, &["lead", "move", &id, "Junk"]);
+    assert!(
+        json(&env, &["activity", "list", "--lead", &id])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        json(&env, &["status"])["activities"],
+        serde_json::json!({"overdue": 0, "today": 0, "incoming": 0})
+    );
+}
+
+#[test]
+fn bad_activity_input_names_the_field() {
+    let env = env();
+    json(&env, &["lead", "add", "--title", "X"]);
+    for (args, needle) in [
+        (
+            vec!["activity", "add", "--lead", "1", "--at", "someday"],
+            "at: 'someday' is not a date and time (write for example: today 17:00",
+        ),
+        (
+            vec!["activity", "add", "--lead", "1", "--duration", "long"],
+            "duration: 'long' is not a length of time",
+        ),
+        (
+            vec!["activity", "add", "--at", "demain"],
+            "record: an activity belongs to a lead, deal, contact or company",
+        ),
+        (vec!["activity", "add", "--lead", "99"], "lead #99 does not exist"),
+        (
+            vec!["activity", "add", "--lead", "1", "--responsible", "nobody"],
+            "there is no user 'nobody'",
+        ),
+        (
+            vec!["activity", "list", "--bucket", "someday"],
+            "bucket: 'someday' is not accepted",
+        ),
+    ] {
+        let before = common::bytes(&env.db);
+        let out = cmd(&env).args(&args).output().unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(err.contains(needle), "{args:?}: expected {needle:?} in {err}");
+        assert_eq!(common::bytes(&env.db), before, "{args:?} wrote to the file");
+    }
+}
+
+#[test]
+fn ics_export_of_demo_data_parses_with_another_parser() {
+    let env = env();
+    cmd(&env).args(["demo", "--leads", "150"]).assert().success();
+    let lead = json(&env, &["lead", "list", "--limit", "1"])[0]["id"].to_string();
+    json(
+        &env,
+        &[
+            "activity",
+            "add",
+            "--lead",
+            &lead,
+            "--kind",
+            "meeting",
+            "--subject",
+            "Déjeuner; budget, «2027» \\ suite",
+            "--at",
+            "+2d",
+            "--reminder",
+            "1h",
+            "--location",
+            "Café de la Paix, Paris",
+        ],
+    );
+    let out_file = env.dir.path().join("agenda.ics");
+    cmd(&env)
+        .args(["activity", "export", "--ics", "--out", out_file.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        text.lines().all(|l| l.len() <= 76),
+        "lines are folded at 75 octets (+CR)"
+    );
+    assert!(text.contains("\r\n"), "CRLF line endings");
+
+    let reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let calendars: Vec<_> = reader.collect::<Result<Vec<_>, _>>().expect("the export parses");
+    assert_eq!(calendars.len(), 1);
+    let cal = &calendars[0];
+    let total = json(&env, &["activity", "list", "--all", "--limit", "100000"])
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(cal.events.len() + cal.todos.len(), total);
+    assert!(!cal.events.is_empty() && !cal.todos.is_empty());
+    let prop = |props: &Vec<ical::property::Property>, name: &str| {
+        props.iter().find(|p| p.name == name).and_then(|p| p.value.clone())
+    };
+    let lunch = cal
+        .events
+        .iter()
+        .find(|e| prop(&e.properties, "LOCATION").is_some())
+        .expect("the meeting");
+    assert_eq!(
+        prop(&lunch.properties, "SUMMARY").unwrap(),
+        "Déjeuner\\; budget\\, «2027» \\\\ suite"
+    );
+    assert_eq!(prop(&lunch.properties, "DTSTART").unwrap(), "20261127T100000Z");
+    assert_eq!(lunch.alarms.len(), 1);
+    for e in &cal.events {
+        for p in ["UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"] {
+            assert!(prop(&e.properties, p).is_some(), "{p} missing");
+        }
+    }
+    for t in &cal.todos {
+        assert!(prop(&t.properties, "DUE").is_some());
+    }
+    let uids: std::collections::BTreeSet<_> = cal
+        .events
+        .iter()
+        .map(|e| &e.properties)
+        .chain(cal.todos.iter().map(|t| &t.properties))
+        .map(|p| prop(p, "UID").unwrap())
+        .collect();
+    assert_eq!(uids.len(), total, "UIDs are unique");
+}
+
+#[test]
+fn output_into_a_closed_pipe_does_not_panic() {
+    let env = env();
+    cmd(&env).args(["demo", "--leads", "100"]).assert().success();
+    let script = format!(
+        "{} --db {} --user alice lead list --limit 100 | head -1",
+        assert_cmd::cargo::cargo_bin("prospect").display(),
+        env.db.display()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("PROSPECT_CONFIG", env.dir.path().join("none"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}
