@@ -17,6 +17,15 @@ pub fn time(lang: Lang, ms: UnixMs) -> String {
     }
 }
 
+/// Short local day and time for markers: `24/11 14:30` (French) or `11-24 14:30`.
+pub fn short_time(lang: Lang, ms: UnixMs) -> String {
+    let local = from_ms(ms).with_timezone(&chrono::Local);
+    match lang {
+        Lang::En => local.format("%m-%d %H:%M").to_string(),
+        Lang::Fr => local.format("%d/%m %H:%M").to_string(),
+    }
+}
+
 /// Local date in the language's usual form.
 pub fn date(lang: Lang, ms: UnixMs) -> String {
     let local = from_ms(ms).with_timezone(&chrono::Local);

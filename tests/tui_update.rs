@@ -403,3 +403,80 @@ fn list_filters_by_responsible_source_and_dates() {
         "all rows in the range"
     );
 }
+
+#[test]
+fn plan_an_activity_from_the_board_and_the_form() {
+    let mut h = Harness::new(20, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let before = h.app.counters;
+    h.act(PlanActivity);
+    assert!(matches!(h.app.overlay, Overlay::Plan(_)));
+    // Kind: meeting; when: tomorrow 09:00; subject typed; priority high.
+    h.act(prospect::tui::action::Action::Input(
+        prospect::tui::action::InputKey::Right,
+    ));
+    h.act(Down);
+    h.acts(&[prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Right); 2]);
+    h.acts(&[Down, Down]);
+    h.type_text("Visit the shop");
+    h.acts(&[Down, Down]);
+    h.act(prospect::tui::action::Action::Input(
+        prospect::tui::action::InputKey::Right,
+    ));
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let planned = h
+        .store
+        .activities(&prospect::store::activities::ActivityFilter {
+            record: Some((Entity::Lead, card.id)),
+            ..Default::default()
+        })
+        .unwrap();
+    let a = planned.iter().find(|a| a.subject == "Visit the shop").expect("planned");
+    assert_eq!(a.kind, prospect::domain::activity::ActivityKind::Meeting);
+    assert_eq!(a.priority, "high");
+    assert_eq!(
+        prospect::domain::when::rfc3339(a.deadline),
+        "2026-11-24T09:00:00Z",
+        "tomorrow 09:00 (TZ=UTC)"
+    );
+    assert_eq!(a.responsible.as_deref(), Some("alice"));
+    assert_eq!(
+        h.app.counters.incoming,
+        before.incoming + 1,
+        "counters reload after planning"
+    );
+    assert!(h.app.lead_board.focused().unwrap().next_activity.is_some());
+
+    // From the form, a typed date; a bad one is refused inside the form.
+    h.act(Open);
+    h.act(PlanActivity);
+    h.act(Down);
+    h.act(Down);
+    h.type_text("someday");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Plan(f) => assert!(
+            f.error.as_deref().unwrap_or("").contains("is not a date and time"),
+            "{:?}",
+            f.error
+        ),
+        other => panic!("{other:?}"),
+    }
+    for _ in 0..7 {
+        h.act(prospect::tui::action::Action::Input(
+            prospect::tui::action::InputKey::Backspace,
+        ));
+    }
+    h.type_text("lundi 14h30");
+    h.act(Submit);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(
+        form.timeline[0].kind,
+        prospect::domain::timeline::TimelineKind::ActivityPlanned
+    );
+    assert_eq!(
+        form.timeline[0].payload["deadline"], 1_796_049_000_000i64,
+        "Monday 30 Nov 14:30 UTC"
+    );
+}

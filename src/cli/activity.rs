@@ -129,39 +129,6 @@ fn now_local(s: &Session) -> DateTime<Local> {
     from_ms(s.store.now()).with_timezone(&Local)
 }
 
-/// Minutes from `30m`, `1h`, `1h30`, `90`.
-pub fn parse_minutes(field: &str, text: &str) -> Result<i64, FieldError> {
-    let t = text.trim().to_lowercase();
-    let bad = || {
-        FieldError::new(
-            field,
-            Problem::Rule {
-                message: format!("'{text}' is not a length of time (write 30m, 1h, 1h30 or 90)"),
-            },
-        )
-    };
-    let minutes = if let Some((h, m)) = t.split_once('h') {
-        let h: i64 = h.trim().parse().map_err(|_| bad())?;
-        let m: i64 = if m.trim().is_empty() {
-            0
-        } else {
-            m.trim()
-                .trim_end_matches("min")
-                .trim_end_matches('m')
-                .parse()
-                .map_err(|_| bad())?
-        };
-        h * 60 + m
-    } else {
-        t.trim_end_matches("min")
-            .trim_end_matches('m')
-            .trim()
-            .parse()
-            .map_err(|_| bad())?
-    };
-    if minutes <= 0 { Err(bad()) } else { Ok(minutes) }
-}
-
 fn bucket_range(b: ActivityBucket, now: &DateTime<Local>) -> (Option<i64>, Option<i64>) {
     let bounds = agenda::bounds(now);
     let ms = |d: &DateTime<Local>| d.timestamp_millis();
@@ -214,7 +181,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 duration_minutes: a
                     .duration
                     .as_deref()
-                    .map(|d| parse_minutes("duration", d))
+                    .map(|d| agenda::parse_minutes("duration", d))
                     .transpose()?,
                 priority,
                 responsible_id,
@@ -227,7 +194,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 reminder_minutes: a
                     .reminder
                     .as_deref()
-                    .map(|d| parse_minutes("reminder", d))
+                    .map(|d| agenda::parse_minutes("reminder", d))
                     .transpose()?,
                 location: a.location.clone(),
             };

@@ -186,6 +186,37 @@ pub fn default_deadline<Tz: TimeZone>(now: &DateTime<Tz>) -> DateTime<Tz> {
     round_up_to_hour(&(wall + Duration::seconds(now.second() as i64)))
 }
 
+/// Minutes from `30m`, `1h`, `1h30`, `90`; `field` names the input in the error.
+pub fn parse_minutes(field: &str, text: &str) -> Result<i64, crate::domain::FieldError> {
+    use crate::domain::{FieldError, Problem};
+    let t = text.trim().to_lowercase();
+    let bad = || {
+        FieldError::new(
+            field,
+            Problem::Rule {
+                message: format!("'{text}' is not a length of time (write 30m, 1h, 1h30 or 90)"),
+            },
+        )
+    };
+    let minutes = if let Some((h, m)) = t.split_once('h') {
+        let h: i64 = h.trim().parse().map_err(|_| bad())?;
+        let m = m.trim().trim_end_matches("min").trim_end_matches('m');
+        let m: i64 = if m.is_empty() { 0 } else { m.parse().map_err(|_| bad())? };
+        h * 60 + m
+    } else {
+        t.trim_end_matches("min")
+            .trim_end_matches('m')
+            .trim()
+            .parse()
+            .map_err(|_| bad())?
+    };
+    if minutes <= 0 || minutes > 7 * 24 * 60 {
+        Err(bad())
+    } else {
+        Ok(minutes)
+    }
+}
+
 /// Forms `parse_when` accepts, for messages.
 pub const WHEN_FORMS: &str =
     "today 17:00, tomorrow 9h, next monday, lundi 9h, 24/11 14h30, 24/11/2026 14:30, 2026-11-24 14:30, +2d, +3h, +30m";
@@ -379,11 +410,7 @@ mod tests {
         let sat = paris(2026, 10, 24, 22, 0);
         let b = bounds(&sat);
         assert_eq!(b.next_week, paris(2026, 10, 26, 0, 0));
-        assert_eq!(
-            (b.next_week - b.tomorrow).num_hours(),
-            25,
-            "Sunday has 25 hours"
-        );
+        assert_eq!((b.next_week - b.tomorrow).num_hours(), 25, "Sunday has 25 hours");
         assert_eq!(bucket_of(Some(&paris(2026, 10, 25, 23, 30)), &b), ThisWeek);
         // Clocks go forward on Sunday 29 March 2026 at 02:00 -> 03:00.
         let fri = paris(2026, 3, 27, 18, 0);

@@ -234,6 +234,8 @@ pub struct RecordSummary {
     pub created_at: UnixMs,
     /// Version.
     pub version: i64,
+    /// Deadline of the nearest open activity (unix ms), for the card marker.
+    pub next_activity: Option<UnixMs>,
 }
 
 /// Columns a list can be sorted by.
@@ -1211,9 +1213,14 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
     };
     let offset = if filter.sort.is_some() { filter.offset } else { 0 };
     let limit = if filter.limit == 0 { 50 } else { filter.limit };
+    let next = format!(
+        "(SELECT min(a.deadline) FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
+             WHERE b.entity = '{}' AND b.entity_id = t.id AND a.completed = 0)",
+        entity.code()
+    );
     let sql = format!(
         "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login FROM users WHERE id = t.responsible_id), {client}, \
-         {phone}, {email}, {repeat}, t.created_at, t.version FROM {table} t {stage_join} WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+         {phone}, {email}, {repeat}, t.created_at, t.version, {next} FROM {table} t {stage_join} WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         phone = first_comm("phone"),
         email = first_comm("email"),
         table = entity.table(),
@@ -1236,6 +1243,7 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
             is_repeat: r.get(10)?,
             created_at: r.get(11)?,
             version: r.get(12)?,
+            next_activity: r.get(13)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

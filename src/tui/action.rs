@@ -108,6 +108,8 @@ pub enum Action {
     SwitchPipeline,
     /// Add a comment to the record's timeline.
     Comment,
+    /// Plan a call, meeting, task or e-mail on the record.
+    PlanActivity,
     /// Edit the focused field.
     Edit,
     /// Add a phone number.
@@ -179,6 +181,7 @@ impl Action {
             (PickStage, "tui.act_pick_stage"),
             (SwitchPipeline, "tui.act_pipeline"),
             (Comment, "tui.act_comment"),
+            (PlanActivity, "tui.act_plan"),
             (Edit, "tui.act_edit"),
             (AddPhone, "tui.act_add_phone"),
             (AddEmail, "tui.act_add_email"),

@@ -331,6 +331,58 @@ pub struct SearchBox {
     pub generation: u64,
 }
 
+/// Quick choices of when an activity is due, in the form's order; the last is typed.
+pub const WHEN_CHOICES: [&str; 5] = [
+    "tui.when_default",
+    "tui.when_today",
+    "tui.when_tomorrow",
+    "tui.when_monday",
+    "tui.when_other",
+];
+
+/// The plan-an-activity form (SPEC A1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanForm {
+    /// Records it belongs to.
+    pub targets: Vec<(Entity, i64)>,
+    /// Title of the first record, for the default subject.
+    pub record_title: String,
+    /// Focused row (see `PlanForm::ROWS`).
+    pub row: usize,
+    /// Kind: index into call, meeting, task, e-mail.
+    pub kind: usize,
+    /// When: index into `WHEN_CHOICES`.
+    pub when: usize,
+    /// Typed date and time (used when `when` is the last choice).
+    pub date: TextInput,
+    /// Subject; empty means "<Kind> <record>".
+    pub subject: TextInput,
+    /// Length of a call or meeting.
+    pub duration: TextInput,
+    /// Priority: low, medium, high.
+    pub priority: usize,
+    /// Responsible: index into `App::users`.
+    pub responsible: usize,
+    /// Reminder before it is due (empty: none).
+    pub reminder: TextInput,
+    /// Why the last save was refused.
+    pub error: Option<String>,
+}
+
+impl PlanForm {
+    /// Rows of the form: (message key, is a text field).
+    pub const ROWS: [(&'static str, bool); 8] = [
+        ("tui.plan_kind", false),
+        ("tui.plan_when", false),
+        ("tui.plan_date", true),
+        ("tui.plan_subject", true),
+        ("tui.plan_duration", true),
+        ("tui.plan_priority", false),
+        ("label.responsible", false),
+        ("tui.plan_reminder", true),
+    ];
+}
+
 /// What floats above the screen.
 #[derive(Clone, Debug, Default)]
 pub enum Overlay {
@@ -349,6 +401,8 @@ pub enum Overlay {
     Picker(Picker),
     /// Yes/no.
     Confirm(Confirm),
+    /// Plan an activity.
+    Plan(Box<PlanForm>),
 }
 
 /// How a status message looks.
@@ -389,6 +443,8 @@ pub struct App {
     pub status: Option<(String, Level)>,
     /// The file is busy: writes are waiting.
     pub waiting: bool,
+    /// The current user's activity counters.
+    pub counters: crate::store::activities::Counters,
     /// Users (login, display name) for assign.
     pub users: Vec<(String, String)>,
     /// Deal pipelines.
@@ -420,6 +476,7 @@ impl App {
             overlay: Overlay::None,
             status: None,
             waiting: false,
+            counters: Default::default(),
             users: vec![],
             pipelines: vec![],
             sources: vec![],

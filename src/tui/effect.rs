@@ -70,6 +70,17 @@ pub enum Effect {
     },
     /// Add a comment.
     Comment { entity: Entity, id: i64, text: String },
+    /// Plan an activity.
+    PlanActivity {
+        targets: Vec<(Entity, i64)>,
+        kind: crate::domain::activity::ActivityKind,
+        subject: String,
+        deadline: i64,
+        duration_minutes: Option<i64>,
+        priority: crate::domain::activity::Priority,
+        responsible: Option<String>,
+        reminder_minutes: Option<i64>,
+    },
     /// Bulk actions on list rows.
     BulkMove {
         entity: Entity,
@@ -90,6 +101,8 @@ pub enum Effect {
     LoadDemo { leads: usize },
     /// Check whether another process changed the file.
     Poll,
+    /// The current user's activity counters.
+    LoadCounters,
 }
 
 /// What the worker answers.
@@ -146,6 +159,8 @@ pub enum StoreEvent {
     SearchResults { generation: u64, hits: Vec<Hit> },
     /// Someone else changed the file: reload what is on screen.
     Changed,
+    /// Overdue / today / coming activities of the current user.
+    Counters(crate::store::activities::Counters),
     /// The file is busy (true) or free again (false).
     Waiting(bool),
 }

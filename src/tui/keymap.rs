@@ -81,6 +81,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('L')], MoveNext, "tui.key_move_next", true),
             b(&[k('m')], PickStage, "tui.key_pick_stage", true),
             b(&[k('n')], QuickCreate, "tui.key_quick_create", true),
+            b(&[k('a')], PlanActivity, "tui.key_plan", true),
             b(&[k('N')], NewRecord, "tui.key_new", false),
             b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
             b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
@@ -101,7 +102,8 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k(' ')], ToggleSelect, "tui.key_select", true),
             b(&[k('v')], Visual, "tui.key_visual", false),
             b(&[k('m')], BulkMove, "tui.key_bulk_move", true),
-            b(&[k('a')], BulkAssign, "tui.key_bulk_assign", false),
+            b(&[k('A')], BulkAssign, "tui.key_bulk_assign", false),
+            b(&[k('a')], PlanActivity, "tui.key_plan", false),
             b(&[k('D')], BulkDelete, "tui.key_bulk_delete", false),
             b(&[k('s')], SortNext, "tui.key_sort", true),
             b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
@@ -130,6 +132,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
             b(&[k('e'), code(KeyCode::Enter)], Edit, "tui.key_edit", true),
             b(&[k('c')], Comment, "tui.key_comment", true),
+            b(&[k('a')], PlanActivity, "tui.key_plan", true),
             b(&[k('H')], MovePrev, "tui.key_move_prev", false),
             b(&[k('L')], MoveNext, "tui.key_move_next", false),
             b(&[k('m')], PickStage, "tui.key_pick_stage", true),
@@ -212,7 +215,7 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match &app.overlay {
-        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) => {
+        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) => {
             return Some(match ev.code {
                 KeyCode::Esc => Action::Back,
                 KeyCode::Enter => Action::Submit,

@@ -21,6 +21,7 @@ pub fn start(_app: &mut App) -> Vec<Effect> {
             entity: Entity::Lead,
             pipeline: None,
         },
+        Effect::LoadCounters,
     ]
 }
 
@@ -134,8 +135,14 @@ fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
     reload_screen(app)
 }
 
-/// Requests what the current screen shows, keeping positions.
+/// Requests what the current screen shows, keeping positions, and the counters.
 pub fn reload_screen(app: &mut App) -> Vec<Effect> {
+    let mut effects = screen_effects(app);
+    effects.push(Effect::LoadCounters);
+    effects
+}
+
+fn screen_effects(app: &mut App) -> Vec<Effect> {
     match app.screen.clone() {
         Screen::Welcome => vec![Effect::LoadBoard {
             entity: Entity::Lead,
@@ -378,6 +385,13 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        Action::PlanActivity => match app.board(entity).focused().cloned() {
+            Some(card) => {
+                open_plan(app, vec![(entity, card.id)], card.title);
+                vec![]
+            }
+            None => vec![],
+        },
         Action::QuickCreate => {
             let Some(head) = app.board(entity).column().and_then(|c| c.head.clone()) else {
                 return vec![];
@@ -500,6 +514,19 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             }
             if !list.pending && !list.exhausted && list.cursor + per + 10 >= list.rows.len() {
                 return vec![list_effect(app, entity, true)];
+            }
+            vec![]
+        }
+        Action::PlanActivity => {
+            let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
+            let title = app
+                .lists
+                .get(&entity)
+                .and_then(|l| l.rows.get(l.cursor))
+                .map(|r| r.title.clone())
+                .unwrap_or_default();
+            if !ids.is_empty() {
+                open_plan(app, ids.into_iter().map(|id| (entity, id)).collect(), title);
             }
             vec![]
         }
@@ -738,6 +765,12 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        Action::PlanActivity => {
+            if let Some(r) = &form.record {
+                open_plan(app, vec![(entity, r.id)], r.title.clone());
+            }
+            vec![]
+        }
         Action::Comment => {
             let Some(r) = &form.record else { return vec![] };
             app.overlay = Overlay::Prompt(Prompt {
@@ -860,6 +893,130 @@ pub fn set_region(region: PhoneRegion) {
     let _ = REGION.set(region);
 }
 
+// ---------------------------------------------------------------- planning activities
+
+const KINDS: [crate::domain::activity::ActivityKind; 4] = [
+    crate::domain::activity::ActivityKind::Call,
+    crate::domain::activity::ActivityKind::Meeting,
+    crate::domain::activity::ActivityKind::Task,
+    crate::domain::activity::ActivityKind::Email,
+];
+const PRIORITIES: [crate::domain::activity::Priority; 3] = [
+    crate::domain::activity::Priority::Low,
+    crate::domain::activity::Priority::Medium,
+    crate::domain::activity::Priority::High,
+];
+
+fn open_plan(app: &mut App, targets: Vec<(Entity, i64)>, record_title: String) {
+    let me = app.users.iter().position(|(l, _)| *l == app.user).unwrap_or(0);
+    app.overlay = Overlay::Plan(Box::new(PlanForm {
+        targets,
+        record_title,
+        row: 0,
+        kind: 0,
+        when: 0,
+        date: TextInput::default(),
+        subject: TextInput::default(),
+        duration: TextInput::with("30m"),
+        priority: 1,
+        responsible: me,
+        reminder: TextInput::default(),
+        error: None,
+    }));
+}
+
+fn cycle(value: &mut usize, len: usize, forward: bool) {
+    *value = if forward {
+        (*value + 1) % len
+    } else {
+        (*value + len - 1) % len
+    };
+}
+
+/// The effect a filled plan form asks for, or the message saying what is wrong.
+fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
+    use crate::domain::agenda;
+    let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
+    let describe = |e: crate::domain::FieldError| crate::i18n::describe(&e.problem, &e.field, app.lang);
+    let deadline = match f.when {
+        0 => agenda::default_deadline(&now),
+        1 => agenda::at_local(&chrono::Local, now.date_naive(), 17, 0),
+        2 => agenda::at_local(&chrono::Local, now.date_naive() + chrono::Duration::days(1), 9, 0),
+        3 => agenda::parse_when("next monday 9:00", &now).unwrap_or_else(|| agenda::default_deadline(&now)),
+        _ => agenda::parse_when(&f.date.text, &now).ok_or_else(|| {
+            describe(crate::domain::FieldError::new(
+                "date",
+                crate::domain::Problem::DateTime {
+                    value: f.date.text.clone(),
+                },
+            ))
+        })?,
+    };
+    let minutes = |field: &str, t: &TextInput| -> Result<Option<i64>, String> {
+        if t.text.trim().is_empty() {
+            Ok(None)
+        } else {
+            agenda::parse_minutes(field, &t.text).map(Some).map_err(describe)
+        }
+    };
+    Ok(Effect::PlanActivity {
+        targets: f.targets.clone(),
+        kind: KINDS[f.kind % KINDS.len()],
+        subject: f.subject.text.trim().to_string(),
+        deadline: deadline.timestamp_millis(),
+        duration_minutes: minutes("duration", &f.duration)?,
+        priority: PRIORITIES[f.priority % PRIORITIES.len()],
+        responsible: app.users.get(f.responsible).map(|u| u.0.clone()),
+        reminder_minutes: minutes("reminder", &f.reminder)?,
+    })
+}
+
+fn plan_update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec<Effect> {
+    let rows = PlanForm::ROWS.len();
+    match action {
+        Action::Back => return vec![],
+        Action::Up => f.row = (f.row + rows - 1) % rows,
+        Action::Down => f.row = (f.row + 1) % rows,
+        Action::Submit => match plan_effect(app, &f) {
+            Ok(effect) => {
+                app.overlay = Overlay::Plan(f);
+                return vec![effect];
+            }
+            Err(msg) => f.error = Some(msg),
+        },
+        Action::Input(key) => {
+            f.error = None;
+            let text_row = PlanForm::ROWS[f.row].1;
+            if text_row {
+                let field = match f.row {
+                    2 => {
+                        f.when = WHEN_CHOICES.len() - 1;
+                        &mut f.date
+                    }
+                    3 => &mut f.subject,
+                    4 => &mut f.duration,
+                    _ => &mut f.reminder,
+                };
+                edit_text(field, key);
+            } else {
+                let forward = !matches!(key, InputKey::Left | InputKey::Backspace);
+                if matches!(key, InputKey::Left | InputKey::Right | InputKey::Char(' ')) {
+                    let users = app.users.len().max(1);
+                    match f.row {
+                        0 => cycle(&mut f.kind, KINDS.len(), forward),
+                        1 => cycle(&mut f.when, WHEN_CHOICES.len(), forward),
+                        5 => cycle(&mut f.priority, PRIORITIES.len(), forward),
+                        _ => cycle(&mut f.responsible, users, forward),
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    app.overlay = Overlay::Plan(f);
+    vec![]
+}
+
 // ---------------------------------------------------------------- overlays
 
 fn refilter_palette(lang: crate::i18n::Lang, p: &mut Palette) {
@@ -894,6 +1051,7 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
     let overlay = std::mem::take(&mut app.overlay);
     match overlay {
         Overlay::None | Overlay::Help => vec![],
+        Overlay::Plan(f) => plan_update(app, f, action),
         Overlay::Confirm(c) => match action {
             Action::Submit => vec![c.on_yes],
             Action::Back => vec![],
@@ -1444,7 +1602,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             open,
             moved_to,
         } => {
-            if matches!(app.overlay, Overlay::Prompt(_)) {
+            if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Plan(_)) {
                 app.overlay = Overlay::None;
             }
             info(app, message);
@@ -1475,10 +1633,10 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             field: _,
             conflict,
         } => {
-            if let Overlay::Prompt(p) = &mut app.overlay {
-                p.error = Some(message);
-            } else {
-                error(app, message);
+            match &mut app.overlay {
+                Overlay::Prompt(p) => p.error = Some(message),
+                Overlay::Plan(f) => f.error = Some(message),
+                _ => error(app, message),
             }
             if conflict { reload_screen(app) } else { vec![] }
         }
@@ -1494,6 +1652,10 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         StoreEvent::Changed => reload_screen(app),
         StoreEvent::Waiting(w) => {
             app.waiting = w;
+            vec![]
+        }
+        StoreEvent::Counters(c) => {
+            app.counters = c;
             vec![]
         }
     }

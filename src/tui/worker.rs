@@ -320,6 +320,60 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 },
             ]
         }
+        Effect::PlanActivity {
+            targets,
+            kind,
+            subject,
+            deadline,
+            duration_minutes,
+            priority,
+            responsible,
+            reminder_minutes,
+        } => {
+            let responsible_id = responsible.as_deref().map(|r| store.user_id_of(r)).transpose()?;
+            let (entity, id) = targets.first().copied().unwrap_or((Entity::Lead, 0));
+            let new = crate::store::activities::NewActivity {
+                kind,
+                subject,
+                deadline,
+                duration_minutes,
+                priority,
+                responsible_id,
+                completed: false,
+                bindings: targets,
+            };
+            let more = crate::store::activities::ActivityDetails {
+                reminder_minutes,
+                ..Default::default()
+            };
+            let activity = store.plan_activity(new, &more)?;
+            let row = store.activity(activity)?;
+            let message = tr_in(
+                lang,
+                "msg.activity_planned",
+                &[
+                    ("id", &activity.to_string()),
+                    ("subject", &row.subject),
+                    ("at", &crate::present::time(lang, row.deadline)),
+                ],
+            );
+            vec![StoreEvent::Saved {
+                entity,
+                id,
+                message,
+                open: false,
+                moved_to: None,
+            }]
+        }
+        Effect::LoadCounters => {
+            let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
+            let b = crate::domain::agenda::bounds(&now);
+            let counters = match store.user() {
+                Some(u) => store.counters(u.id, b.now.timestamp_millis(), b.tomorrow.timestamp_millis())?,
+                None => Default::default(),
+            };
+            vec![StoreEvent::Counters(counters)]
+        }
         Effect::Poll => {
             vec![]
         }

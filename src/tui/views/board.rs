@@ -114,7 +114,11 @@ fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect
                 } else {
                     String::new()
                 };
-                let third = format!("{}{repeat}", card.responsible.clone().unwrap_or_default());
+                let mut third = format!("{}{repeat}", card.responsible.clone().unwrap_or_default());
+                let overdue = card.next_activity.is_some_and(|d| d < app.now_ms);
+                if let Some(d) = card.next_activity {
+                    third.push_str(&format!(" ⏰{}", present::short_time(app.lang, d)));
+                }
                 let inner = w.saturating_sub(1);
                 lines.push(Line::from(vec![
                     bar.clone(),
@@ -123,7 +127,14 @@ fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect
                 lines.push(Line::from(vec![bar.clone(), Span::styled(fit(&second, inner), base)]));
                 lines.push(Line::from(vec![
                     bar,
-                    Span::styled(fit(&third, inner), base.fg(Color::Gray)),
+                    Span::styled(
+                        fit(&third, inner),
+                        if overdue {
+                            base.fg(Color::Red)
+                        } else {
+                            base.fg(Color::Gray)
+                        },
+                    ),
                 ]));
             }
             None => {

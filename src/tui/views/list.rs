@@ -102,12 +102,14 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
             "label.company"
         }),
         app.t("label.phone"),
+        app.t("label.next_activity"),
         app.t("label.created"),
     ]);
     widths.extend([
         Constraint::Length(11),
         Constraint::Fill(2),
         Constraint::Length(16),
+        Constraint::Length(11),
         Constraint::Length(10),
     ]);
 
@@ -138,6 +140,16 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
             cells.push(Cell::from(r.responsible.clone().unwrap_or_default()));
             cells.push(Cell::from(r.client.clone()));
             cells.push(Cell::from(r.phone.clone().unwrap_or_default()));
+            let next = r
+                .next_activity
+                .map(|d| present::short_time(app.lang, d))
+                .unwrap_or_default();
+            let next_style = if r.next_activity.is_some_and(|d| d < app.now_ms) {
+                Style::default().fg(Color::Red)
+            } else {
+                Style::default()
+            };
+            cells.push(Cell::from(next).style(next_style));
             cells.push(Cell::from(present::date(app.lang, r.created_at)));
             let mut style = Style::default();
             if list.selected.contains(&r.id) {

@@ -103,6 +103,29 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         left.clone(),
         Style::default().fg(Color::Black).bg(Color::Gray),
     )];
+    let c = app.counters;
+    if c.overdue > 0 {
+        spans.push(Span::styled(
+            format!(
+                " {} ",
+                app.ta("tui.counter_overdue", &[("count", &c.overdue.to_string())])
+            ),
+            Style::default()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans.push(Span::styled(
+        format!(
+            " {} ",
+            app.ta(
+                "tui.counter_today",
+                &[("count", &c.today.to_string()), ("coming", &c.incoming.to_string())]
+            )
+        ),
+        Style::default().fg(Color::Black).bg(Color::Cyan),
+    ));
     if app.waiting {
         spans.push(Span::styled(
             format!(" {} ", app.ta("tui.waiting", &[("file", &app.file)])),

@@ -1,7 +1,7 @@
 //! Popups: help, command palette, search, prompts, pickers and confirmations.
 
 use super::super::action::Action;
-use super::super::app::{App, Overlay, TextInput};
+use super::super::app::{App, Overlay, PlanForm, TextInput, WHEN_CHOICES};
 use super::super::keymap::{self, bindings, key_name};
 use super::fit;
 use ratatui::Frame;
@@ -44,6 +44,19 @@ fn input_line(prefix: &str, input: &TextInput, width: usize) -> Line<'static> {
         Span::styled(at, Style::default().add_modifier(Modifier::REVERSED)),
         Span::raw(after),
     ])
+}
+
+fn input_or_text(input: &TextInput, focused: bool, placeholder: &str) -> Line<'static> {
+    if focused {
+        input_line("", input, 0)
+    } else if input.text.is_empty() {
+        Line::from(Span::styled(
+            placeholder.to_string(),
+            Style::default().fg(Color::DarkGray),
+        ))
+    } else {
+        Line::from(input.text.clone())
+    }
 }
 
 /// Draws the overlay, if any, above everything.
@@ -193,6 +206,71 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 .collect();
             f.render_widget(Clear, rect);
             f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);
+        }
+        Overlay::Plan(p) => {
+            let rect = popup(
+                area,
+                66,
+                PlanForm::ROWS.len() as u16 + if p.error.is_some() { 5 } else { 4 },
+            );
+            let w = rect.width.saturating_sub(2) as usize;
+            let kinds = ["call", "meeting", "task", "email"];
+            let priorities = ["low", "medium", "high"];
+            let mut lines = Vec::new();
+            for (i, (label, _)) in PlanForm::ROWS.iter().enumerate() {
+                let focused = i == p.row;
+                let value: Line = match i {
+                    0 => Line::from(format!(
+                        "‹ {} ›",
+                        app.t(&format!("activity_kind.{}", kinds[p.kind % 4]))
+                    )),
+                    1 => Line::from(format!("‹ {} ›", app.t(WHEN_CHOICES[p.when % WHEN_CHOICES.len()]))),
+                    2 => input_or_text(&p.date, focused, &app.t("tui.plan_date_hint")),
+                    3 => input_or_text(
+                        &p.subject,
+                        focused,
+                        &format!(
+                            "{} {}",
+                            app.t(&format!("activity.{}", kinds[p.kind % 4])),
+                            p.record_title
+                        ),
+                    ),
+                    4 => input_or_text(&p.duration, focused, ""),
+                    5 => Line::from(format!(
+                        "‹ {} ›",
+                        app.t(&format!("tui.priority_{}", priorities[p.priority % 3]))
+                    )),
+                    6 => Line::from(format!(
+                        "‹ {} ›",
+                        app.users.get(p.responsible).map(|u| u.1.clone()).unwrap_or_default()
+                    )),
+                    _ => input_or_text(&p.reminder, focused, &app.t("tui.plan_no_reminder")),
+                };
+                let label_style = if focused {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default().fg(Color::Gray)
+                };
+                let mut spans = vec![
+                    Span::styled(format!(" {:<16}", fit(&app.t(label), 16)), label_style),
+                    Span::raw(" "),
+                ];
+                spans.extend(value.spans);
+                lines.push(Line::from(spans));
+            }
+            lines.push(Line::from(Span::styled(
+                fit(&app.t("tui.plan_keys"), w),
+                Style::default().fg(Color::Gray),
+            )));
+            if let Some(e) = &p.error {
+                lines.push(Line::from(Span::styled(fit(e, w), Style::default().fg(Color::Red))));
+            }
+            f.render_widget(Clear, rect);
+            let title = app.ta("tui.plan_title", &[("title", &p.record_title)]);
+            f.render_widget(
+                Paragraph::new(lines).block(frame_block(&fit(&title, w.saturating_sub(4)))),
+                rect,
+            );
         }
         Overlay::Confirm(c) => {
             let rect = popup(area, 56, 5);
