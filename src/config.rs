@@ -51,9 +51,7 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// Default data file: the platform data dir's `prospect.db`
 /// (`~/.local/share/prospect/prospect.db` on Linux).
 pub fn default_db_path() -> PathBuf {
-    project_dirs()
-        .map(|d| d.data_dir().join("prospect.db"))
-        .unwrap_or_else(|| PathBuf::from("prospect.db"))
+    project_dirs().map(|d| d.data_dir().join("prospect.db")).unwrap_or_else(|| PathBuf::from("prospect.db"))
 }
 
 impl Config {
@@ -67,9 +65,7 @@ impl Config {
             Err(e) => return Err(e).with_context(|| format!("{}: cannot read the config file", path.display())),
         };
         toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|sp| text[..sp.start.min(text.len())].lines().count().max(1));
+            let line = e.span().map(|sp| text[..sp.start.min(text.len())].lines().count().max(1));
             let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
             anyhow::anyhow!("{}: invalid config file{at}: {}", path.display(), e.message().trim())
         })

@@ -110,15 +110,9 @@ impl Gen {
     fn person(&mut self) -> (String, String, bool) {
         let french = self.rng.u8(..100) < 70;
         let (f, l) = if french {
-            (
-                self.pick(&self.names.first_fr.clone()).to_string(),
-                self.pick(&self.names.last_fr.clone()).to_string(),
-            )
+            (self.pick(&self.names.first_fr.clone()).to_string(), self.pick(&self.names.last_fr.clone()).to_string())
         } else {
-            (
-                self.pick(&self.names.first_en.clone()).to_string(),
-                self.pick(&self.names.last_en.clone()).to_string(),
-            )
+            (self.pick(&self.names.first_en.clone()).to_string(), self.pick(&self.names.last_en.clone()).to_string())
         };
         (f, l, french)
     }
@@ -137,11 +131,7 @@ impl Gen {
         let p = self.pick(&self.names.company_prefix.clone()).to_string();
         let s = self.pick(&self.names.company_suffix.clone()).to_string();
         let last = self.pick(&self.names.last_fr.clone()).to_string();
-        if self.rng.bool() {
-            format!("{p} {last}")
-        } else {
-            format!("{last} {s}")
-        }
+        if self.rng.bool() { format!("{p} {last}") } else { format!("{last} {s}") }
     }
 
     /// A valid phone number, national French form most of the time. Foreign formats are
@@ -160,9 +150,7 @@ impl Gen {
         let n = self.rng.u32(0..100_000_000);
         if french {
             // Metropolitan French mobiles: 06 0x-08x and 07 3x-07 9x.
-            let prefix = [
-                "60", "61", "62", "64", "65", "66", "67", "68", "73", "74", "75", "76", "77", "78", "79",
-            ];
+            let prefix = ["60", "61", "62", "64", "65", "66", "67", "68", "73", "74", "75", "76", "77", "78", "79"];
             let d = format!("{}{:07}", prefix[self.rng.usize(..prefix.len())], n % 10_000_000);
             format!("0{} {} {} {} {}", &d[0..1], &d[1..3], &d[3..5], &d[5..7], &d[7..9])
         } else {
@@ -190,10 +178,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
     let started = Instant::now();
     let names: Names = toml::from_str(include_str!("../assets/demo/names.toml"))
         .map_err(|e| StoreError::Rule(format!("demo name lists: {e}")))?;
-    let mut g = Gen {
-        rng: fastrand::Rng::with_seed(opts.seed),
-        names,
-    };
+    let mut g = Gen { rng: fastrand::Rng::with_seed(opts.seed), names };
     let n_leads = opts.leads;
     let n_companies = (n_leads / 10).max(1);
     let n_contacts = (n_leads / 5).max(1);
@@ -217,14 +202,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
         let at = |g: &mut Gen, days_back: i64| now - g.rng.i64(0..days_back.max(1) * DAY);
         let ctx_for = |g: &mut Gen, created: i64| {
             let u = g.rng.usize(..user_ids.len());
-            (
-                WriteCtx {
-                    now: created,
-                    user_id: Some(user_ids[u]),
-                    ..*base
-                },
-                logins[u],
-            )
+            (WriteCtx { now: created, user_id: Some(user_ids[u]), ..*base }, logins[u])
         };
 
         let mut company_ids = Vec::with_capacity(n_companies);
@@ -241,10 +219,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                         ["customer", "customer", "partner", "supplier", "competitor"][g.rng.usize(..5)].into(),
                     ),
                     ("industry", g.pick(&g.names.industries.clone()).to_string()),
-                    (
-                        "employees",
-                        ["1-49", "50-249", "250-499", "500+"][g.rng.usize(..4)].into(),
-                    ),
+                    ("employees", ["1-49", "50-249", "250-499", "500+"][g.rng.usize(..4)].into()),
                     ("address", g.pick(&g.names.cities.clone()).to_string()),
                     ("responsible", login.into()),
                 ]),
@@ -254,10 +229,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             let french = g.rng.u8(..100) < 70;
             let phone = g.phone(french);
             input.comms.add.push(comm(CommKind::Phone, "work", &phone, &ctx)?);
-            input
-                .comms
-                .add
-                .push(comm(CommKind::Web, "work", &format!("www.{slug}.example"), &ctx)?);
+            input.comms.add.push(comm(CommKind::Web, "work", &format!("www.{slug}.example"), &ctx)?);
             company_ids.push(create_in(tx, &ctx, Entity::Company, &input)?.id);
         }
 
@@ -275,20 +247,11 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                 fields: pairs(&[
                     ("first_name", first.clone()),
                     ("last_name", last.clone()),
-                    (
-                        "contact_type",
-                        ["client", "client", "partner", "supplier", "other"][g.rng.usize(..5)].into(),
-                    ),
+                    ("contact_type", ["client", "client", "partner", "supplier", "other"][g.rng.usize(..5)].into()),
                     (
                         "position",
-                        [
-                            "Directeur commercial",
-                            "Gérant",
-                            "CEO",
-                            "Office manager",
-                            "Acheteur",
-                            "CTO",
-                        ][g.rng.usize(..6)]
+                        ["Directeur commercial", "Gérant", "CEO", "Office manager", "Acheteur", "CTO"]
+                            [g.rng.usize(..6)]
                         .into(),
                     ),
                     ("responsible", login.into()),
@@ -304,45 +267,25 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                 &ctx,
             )?);
             if g.rng.u8(..100) < 70 {
-                input
-                    .companies
-                    .push(company_ids[g.rng.usize(..company_ids.len())].to_string());
+                input.companies.push(company_ids[g.rng.usize(..company_ids.len())].to_string());
             }
             create_in(tx, &ctx, Entity::Contact, &input)?;
             contact_phones.push(phone);
         }
 
-        let stages = [
-            "NEW",
-            "NEW",
-            "NEW",
-            "IN_PROCESS",
-            "IN_PROCESS",
-            "PROCESSED",
-            "PROCESSED",
-            "CONVERTED",
-            "JUNK",
-            "JUNK",
-        ];
+        let stages =
+            ["NEW", "NEW", "NEW", "IN_PROCESS", "IN_PROCESS", "PROCESSED", "PROCESSED", "CONVERTED", "JUNK", "JUNK"];
         let mut activities = 0;
         let mut lead_ids = Vec::with_capacity(n_leads);
         for i in 0..n_leads {
             let created = at(&mut g, 180);
             let (ctx, login) = ctx_for(&mut g, created);
             let (first, last, french) = g.person();
-            let company = if g.rng.u8(..100) < 60 {
-                g.prospect_company()
-            } else {
-                String::new()
-            };
+            let company = if g.rng.u8(..100) < 60 { g.prospect_company() } else { String::new() };
             let title = format!(
                 "{} — {}",
                 g.pick(&g.names.lead_titles.clone()),
-                if company.is_empty() {
-                    format!("{first} {last}")
-                } else {
-                    company.clone()
-                }
+                if company.is_empty() { format!("{first} {last}") } else { company.clone() }
             );
             let mut fields = pairs(&[
                 ("title", title),
@@ -357,11 +300,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                 fields.push(("amount".into(), (g.rng.i64(5..500) * 100).to_string()));
                 fields.push(("currency".into(), "EUR".into()));
             }
-            let mut input = RecordInput {
-                fields,
-                origin: Some("demo".into()),
-                ..Default::default()
-            };
+            let mut input = RecordInput { fields, origin: Some("demo".into()), ..Default::default() };
             // One lead in ten comes back from an existing client: a repeat lead.
             let phone = if g.rng.u8(..10) == 0 {
                 contact_phones[g.rng.usize(..contact_phones.len())].clone()
@@ -405,15 +344,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             }
         }
 
-        let deal_stages = [
-            "NEW",
-            "PREPARATION",
-            "PREPAYMENT_INVOICE",
-            "EXECUTING",
-            "FINAL_INVOICE",
-            "WON",
-            "LOSE",
-        ];
+        let deal_stages = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON", "LOSE"];
         for _ in 0..n_deals {
             let created = at(&mut g, 365);
             let (ctx, login) = ctx_for(&mut g, created);
@@ -430,10 +361,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                     ("responsible", login.into()),
                     (
                         "lead",
-                        lead_ids
-                            .get(g.rng.usize(..lead_ids.len().max(1)))
-                            .map(|i| i.to_string())
-                            .unwrap_or_default(),
+                        lead_ids.get(g.rng.usize(..lead_ids.len().max(1))).map(|i| i.to_string()).unwrap_or_default(),
                     ),
                 ]),
                 origin: Some("demo".into()),
@@ -451,10 +379,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             seconds: 0.0,
         })
     })?;
-    Ok(DemoReport {
-        seconds: started.elapsed().as_secs_f64(),
-        ..report
-    })
+    Ok(DemoReport { seconds: started.elapsed().as_secs_f64(), ..report })
 }
 
 #[cfg(test)]
@@ -465,10 +390,7 @@ mod tests {
     #[test]
     fn generated_phones_are_valid_and_mostly_foreign_formats_survive() {
         let names: Names = toml::from_str(include_str!("../assets/demo/names.toml")).unwrap();
-        let mut g = Gen {
-            rng: fastrand::Rng::with_seed(1),
-            names,
-        };
+        let mut g = Gen { rng: fastrand::Rng::with_seed(1), names };
         let mut foreign = 0;
         for i in 0..2000 {
             let p = g.phone(i % 2 == 0);

@@ -67,11 +67,7 @@ fn flatten(text: &str) -> HashMap<String, String> {
     let table: toml::Table = text.parse().unwrap_or_default();
     fn walk(prefix: &str, t: &toml::Table, out: &mut HashMap<String, String>) {
         for (k, v) in t {
-            let key = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
+            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
             match v {
                 toml::Value::String(s) => {
                     out.insert(key, s.clone());
@@ -88,11 +84,7 @@ fn flatten(text: &str) -> HashMap<String, String> {
 /// Looks `key` up in `lang` and fills `{name}` placeholders. A missing key shows itself, so a
 /// gap is visible instead of a crash.
 pub fn tr_in(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let template = catalogue(lang)
-        .get(key)
-        .or_else(|| catalogue(Lang::En).get(key))
-        .map(String::as_str)
-        .unwrap_or(key);
+    let template = catalogue(lang).get(key).or_else(|| catalogue(Lang::En).get(key)).map(String::as_str).unwrap_or(key);
     let mut s = template.to_string();
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), value);
@@ -116,10 +108,9 @@ pub fn describe(problem: &Problem, field: &str, lang: Lang) -> String {
         Problem::Web { value } => t("problem.web", &[("value", value)]),
         Problem::Amount { value, why } => match why {
             AmountProblem::Syntax => t("problem.amount_syntax", &[("value", value)]),
-            AmountProblem::TooManyDecimals { max } => t(
-                "problem.amount_decimals",
-                &[("value", value), ("max", &max.to_string())],
-            ),
+            AmountProblem::TooManyDecimals { max } => {
+                t("problem.amount_decimals", &[("value", value), ("max", &max.to_string())])
+            }
             AmountProblem::Ambiguous => {
                 let digits: String = value.chars().filter(char::is_ascii_digit).collect();
                 let split = value.rfind(['.', ',']).map(|i| &value[..i]).unwrap_or(value);
@@ -137,14 +128,12 @@ pub fn describe(problem: &Problem, field: &str, lang: Lang) -> String {
         Problem::Date { value } => t("problem.date", &[("value", value)]),
         Problem::DateTime { value } => t("problem.datetime", &[("value", value)]),
         Problem::Bool { value } => t("problem.bool", &[("value", value)]),
-        Problem::Integer { value, min, max } => t(
-            "problem.integer",
-            &[("value", value), ("min", &min.to_string()), ("max", &max.to_string())],
-        ),
-        Problem::Choice { value, accepted } => t(
-            "problem.choice",
-            &[("value", value), ("accepted", &accepted.join(", "))],
-        ),
+        Problem::Integer { value, min, max } => {
+            t("problem.integer", &[("value", value), ("min", &min.to_string()), ("max", &max.to_string())])
+        }
+        Problem::Choice { value, accepted } => {
+            t("problem.choice", &[("value", value), ("accepted", &accepted.join(", "))])
+        }
         Problem::Unknown { what, value, known } if known.is_empty() => {
             t("problem.unknown_none", &[("what", what), ("value", value)])
         }
@@ -184,10 +173,7 @@ mod tests {
     #[test]
     fn placeholders_are_filled_in_both_languages() {
         let p = Problem::Email { value: "x@".into() };
-        assert_eq!(
-            describe(&p, "email", Lang::En),
-            "'x@' is not an e-mail address (expected name@example.com)"
-        );
+        assert_eq!(describe(&p, "email", Lang::En), "'x@' is not an e-mail address (expected name@example.com)");
         assert!(describe(&p, "email", Lang::Fr).starts_with("« x@ » n'est pas"));
         assert_eq!(tr_in(Lang::Fr, "label.stage", &[]), "Étape");
         assert_eq!(tr_in(Lang::En, "no.such.key", &[]), "no.such.key");
@@ -195,15 +181,8 @@ mod tests {
 
     #[test]
     fn ambiguous_amount_suggests_both_readings() {
-        let p = Problem::Amount {
-            value: "12.345".into(),
-            why: AmountProblem::Ambiguous,
-        };
-        assert!(
-            describe(&p, "amount", Lang::En).contains("12345 / 12.34"),
-            "{}",
-            describe(&p, "amount", Lang::En)
-        );
+        let p = Problem::Amount { value: "12.345".into(), why: AmountProblem::Ambiguous };
+        assert!(describe(&p, "amount", Lang::En).contains("12345 / 12.34"), "{}", describe(&p, "amount", Lang::En));
     }
 
     #[test]

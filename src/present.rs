@@ -68,10 +68,7 @@ pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
         TimelineKind::StageMoved => {
             let mut line = tr(
                 "tl.stage_moved",
-                &[
-                    ("from", p["from"]["name"].as_str().unwrap_or("")),
-                    ("to", p["to"]["name"].as_str().unwrap_or("")),
-                ],
+                &[("from", p["from"]["name"].as_str().unwrap_or("")), ("to", p["to"]["name"].as_str().unwrap_or(""))],
             );
             if let Some(reason) = p["reason"].as_str() {
                 line.push_str(&format!(" ({}: {reason})", tr("tl.reason", &[])));

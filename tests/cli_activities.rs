@@ -19,62 +19,23 @@ fn cmd(env: &Env) -> assert_cmd::Command {
 
 fn json(env: &Env, args: &[&str]) -> serde_json::Value {
     let out = cmd(env).arg("--json").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
 fn plan_list_by_bucket_and_complete() {
     let env = env();
-    let lead = json(
-        &env,
-        &[
-            "lead",
-            "add",
-            "--title",
-            "Acme",
-            "--first-name",
-            "Jean",
-            "--last-name",
-            "Dupont",
-        ],
-    );
+    let lead = json(&env, &["lead", "add", "--title", "Acme", "--first-name", "Jean", "--last-name", "Dupont"]);
     let id = lead["id"].to_string();
-    let a = json(
-        &env,
-        &[
-            "activity",
-            "add",
-            "--lead",
-            &id,
-            "--at",
-            "tomorrow 9:00",
-            "--duration",
-            "45m",
-        ],
-    );
+    let a = json(&env, &["activity", "add", "--lead", &id, "--at", "tomorrow 9:00", "--duration", "45m"]);
     assert_eq!(a["deadline"], "2026-11-26T09:00:00Z");
     assert_eq!(a["end_at"], "2026-11-26T09:45:00Z");
     assert_eq!(a["subject"], "Call Acme", "default subject from the record");
     assert_eq!(a["kind"], "call");
     let t = json(
         &env,
-        &[
-            "activity",
-            "add",
-            "--lead",
-            &id,
-            "--kind",
-            "task",
-            "--subject",
-            "Send the quote",
-            "--at",
-            "aujourd'hui 17h",
-        ],
+        &["activity", "add", "--lead", &id, "--kind", "task", "--subject", "Send the quote", "--at", "aujourd'hui 17h"],
     );
     assert_eq!(t["deadline"], "2026-11-25T17:00:00Z");
     let m = json(
@@ -95,18 +56,9 @@ fn plan_list_by_bucket_and_complete() {
         ],
     );
     assert_eq!(m["deadline"], "2026-11-30T14:30:00Z");
-    let late = json(
-        &env,
-        &["activity", "add", "--lead", &id, "--kind", "email", "--at", "24/11 16h"],
-    );
-    let default = json(
-        &env,
-        &["activity", "add", "--lead", &id, "--subject", "Default deadline"],
-    );
-    assert_eq!(
-        default["deadline"], "2026-11-30T10:00:00Z",
-        "3 working days ahead, on the hour"
-    );
+    let late = json(&env, &["activity", "add", "--lead", &id, "--kind", "email", "--at", "24/11 16h"]);
+    let default = json(&env, &["activity", "add", "--lead", &id, "--subject", "Default deadline"]);
+    assert_eq!(default["deadline"], "2026-11-30T10:00:00Z", "3 working days ahead, on the hour");
 
     let bucket = |b: &str| -> Vec<i64> {
         json(&env, &["activity", "list", "--bucket", b])
@@ -119,17 +71,11 @@ fn plan_list_by_bucket_and_complete() {
     assert_eq!(bucket("overdue"), [late["id"].as_i64().unwrap()]);
     assert_eq!(bucket("today"), [t["id"].as_i64().unwrap()]);
     assert_eq!(bucket("this-week"), [a["id"].as_i64().unwrap()]);
-    assert_eq!(
-        bucket("next-week"),
-        [default["id"].as_i64().unwrap(), m["id"].as_i64().unwrap()]
-    );
+    assert_eq!(bucket("next-week"), [default["id"].as_i64().unwrap(), m["id"].as_i64().unwrap()]);
     assert!(bucket("later").is_empty());
 
     let status = json(&env, &["status"]);
-    assert_eq!(
-        status["activities"],
-        serde_json::json!({"overdue": 1, "today": 1, "incoming": 3})
-    );
+    assert_eq!(status["activities"], serde_json::json!({"overdue": 1, "today": 1, "incoming": 3}));
 
     json(&env, &["activity", "done", &t["id"].to_string()]);
     assert!(bucket("today").is_empty());
@@ -144,16 +90,8 @@ fn plan_list_by_bucket_and_complete() {
 
     // A final stage completes the open activities (SPEC L4).
     json(&env, &["lead", "move", &id, "Junk"]);
-    assert!(
-        json(&env, &["activity", "list", "--lead", &id])
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(
-        json(&env, &["status"])["activities"],
-        serde_json::json!({"overdue": 0, "today": 0, "incoming": 0})
-    );
+    assert!(json(&env, &["activity", "list", "--lead", &id]).as_array().unwrap().is_empty());
+    assert_eq!(json(&env, &["status"])["activities"], serde_json::json!({"overdue": 0, "today": 0, "incoming": 0}));
 }
 
 #[test]
@@ -165,23 +103,11 @@ fn bad_activity_input_names_the_field() {
             vec!["activity", "add", "--lead", "1", "--at", "someday"],
             "at: 'someday' is not a date and time (write for example: today 17:00",
         ),
-        (
-            vec!["activity", "add", "--lead", "1", "--duration", "long"],
-            "duration: 'long' is not a length of time",
-        ),
-        (
-            vec!["activity", "add", "--at", "demain"],
-            "record: an activity belongs to a lead, deal, contact or company",
-        ),
+        (vec!["activity", "add", "--lead", "1", "--duration", "long"], "duration: 'long' is not a length of time"),
+        (vec!["activity", "add", "--at", "demain"], "record: an activity belongs to a lead, deal, contact or company"),
         (vec!["activity", "add", "--lead", "99"], "lead #99 does not exist"),
-        (
-            vec!["activity", "add", "--lead", "1", "--responsible", "nobody"],
-            "there is no user 'nobody'",
-        ),
-        (
-            vec!["activity", "list", "--bucket", "someday"],
-            "bucket: 'someday' is not accepted",
-        ),
+        (vec!["activity", "add", "--lead", "1", "--responsible", "nobody"], "there is no user 'nobody'"),
+        (vec!["activity", "list", "--bucket", "someday"], "bucket: 'someday' is not accepted"),
     ] {
         let before = common::bytes(&env.db);
         let out = cmd(&env).args(&args).output().unwrap();
@@ -217,39 +143,23 @@ fn ics_export_of_demo_data_parses_with_another_parser() {
         ],
     );
     let out_file = env.dir.path().join("agenda.ics");
-    cmd(&env)
-        .args(["activity", "export", "--ics", "--out", out_file.to_str().unwrap()])
-        .assert()
-        .success();
+    cmd(&env).args(["activity", "export", "--ics", "--out", out_file.to_str().unwrap()]).assert().success();
     let text = std::fs::read_to_string(&out_file).unwrap();
-    assert!(
-        text.lines().all(|l| l.len() <= 76),
-        "lines are folded at 75 octets (+CR)"
-    );
+    assert!(text.lines().all(|l| l.len() <= 76), "lines are folded at 75 octets (+CR)");
     assert!(text.contains("\r\n"), "CRLF line endings");
 
     let reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
     let calendars: Vec<_> = reader.collect::<Result<Vec<_>, _>>().expect("the export parses");
     assert_eq!(calendars.len(), 1);
     let cal = &calendars[0];
-    let total = json(&env, &["activity", "list", "--all", "--limit", "100000"])
-        .as_array()
-        .unwrap()
-        .len();
+    let total = json(&env, &["activity", "list", "--all", "--limit", "100000"]).as_array().unwrap().len();
     assert_eq!(cal.events.len() + cal.todos.len(), total);
     assert!(!cal.events.is_empty() && !cal.todos.is_empty());
     let prop = |props: &Vec<ical::property::Property>, name: &str| {
         props.iter().find(|p| p.name == name).and_then(|p| p.value.clone())
     };
-    let lunch = cal
-        .events
-        .iter()
-        .find(|e| prop(&e.properties, "LOCATION").is_some())
-        .expect("the meeting");
-    assert_eq!(
-        prop(&lunch.properties, "SUMMARY").unwrap(),
-        "Déjeuner\\; budget\\, «2027» \\\\ suite"
-    );
+    let lunch = cal.events.iter().find(|e| prop(&e.properties, "LOCATION").is_some()).expect("the meeting");
+    assert_eq!(prop(&lunch.properties, "SUMMARY").unwrap(), "Déjeuner\\; budget\\, «2027» \\\\ suite");
     assert_eq!(prop(&lunch.properties, "DTSTART").unwrap(), "20261127T100000Z");
     assert_eq!(lunch.alarms.len(), 1);
     for e in &cal.events {

@@ -5,12 +5,7 @@ use common::Env;
 use serde_json::Value;
 
 fn codes(v: &Value) -> Vec<String> {
-    v["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["code"].as_str().unwrap().to_string())
-        .collect()
+    v["stages"].as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap().to_string()).collect()
 }
 
 #[test]
@@ -26,15 +21,7 @@ fn stages_are_edited_in_order() {
         ["NEW", "IN_PROCESS", "PROCESSED", "QUALIFIÉ", "CONVERTED", "JUNK"],
         "in-progress stages stay before success"
     );
-    let s = env.json(&[
-        "stage",
-        "add",
-        "Duplicate",
-        "--semantics",
-        "failure",
-        "--color",
-        "#AA0000",
-    ]);
+    let s = env.json(&["stage", "add", "Duplicate", "--semantics", "failure", "--color", "#AA0000"]);
     assert_eq!(codes(&s).last().unwrap(), "DUPLICATE");
     assert_eq!(s["stages"][6]["color"], "#aa0000");
     let s = env.json(&["stage", "reorder", "qualifié", "2"]);
@@ -62,33 +49,13 @@ fn stages_are_edited_in_order() {
     let d = env.json(&["stage", "list", "--entity", "deal"]);
     assert_eq!(codes(&d).len(), 8);
     env.json(&["pipeline", "add", "Partners"]);
-    let p = env.json(&[
-        "stage",
-        "add",
-        "Signed NDA",
-        "--entity",
-        "deal",
-        "--pipeline",
-        "Partners",
-        "--position",
-        "2",
-    ]);
+    let p = env.json(&["stage", "add", "Signed NDA", "--entity", "deal", "--pipeline", "Partners", "--position", "2"]);
     assert_eq!(p["pipeline"]["name"], "Partners");
     assert_eq!(codes(&p)[1], "SIGNED_NDA");
     let deal = env.json(&["deal", "add", "--pipeline", "partners", "--stage", "Signed NDA"]);
     assert_eq!(deal["stage"]["code"], "SIGNED_NDA");
-    assert_eq!(
-        env.json(&["deal", "list", "--pipeline", "Partners"])
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        env.json(&["deal", "list"]).as_array().unwrap().len(),
-        0,
-        "the default pipeline is General"
-    );
+    assert_eq!(env.json(&["deal", "list", "--pipeline", "Partners"]).as_array().unwrap().len(), 1);
+    assert_eq!(env.json(&["deal", "list"]).as_array().unwrap().len(), 0, "the default pipeline is General");
     env.ok(&["db", "check"]);
 }
 
@@ -98,25 +65,12 @@ fn sources_and_users() {
     let sources = env.json(&["source", "add", "LinkedIn"]);
     assert_eq!(sources.as_array().unwrap().last().unwrap()["code"], "LINKEDIN");
     env.json(&["lead", "add", "--source", "linkedin"]);
-    let users = env.json(&[
-        "user",
-        "add",
-        "bob",
-        "--name",
-        "Bob Martin",
-        "--department",
-        "Ventes Paris",
-    ]);
+    let users = env.json(&["user", "add", "bob", "--name", "Bob Martin", "--department", "Ventes Paris"]);
     let bob = users.as_array().unwrap().iter().find(|u| u["login"] == "bob").unwrap();
     assert_eq!(bob["department"], "Ventes Paris");
     assert_eq!(bob["is_admin"], false);
     assert_eq!(bob["roles"][0], "Manager");
-    let alice = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["login"] == "alice")
-        .unwrap();
+    let alice = users.as_array().unwrap().iter().find(|u| u["login"] == "alice").unwrap();
     assert_eq!(alice["is_admin"], true, "the first user of a file is its administrator");
     let lead = env.json(&["lead", "add", "--responsible", "Bob Martin"]);
     assert_eq!(lead["responsible"]["code"], "bob");
@@ -143,29 +97,16 @@ fn demo_is_deterministic_and_consistent() {
             })
             .collect()
     };
-    assert_eq!(
-        strip(a.json(&["lead", "list", "--limit", "200"])),
-        strip(b.json(&["lead", "list", "--limit", "200"]))
-    );
+    assert_eq!(strip(a.json(&["lead", "list", "--limit", "200"])), strip(b.json(&["lead", "list", "--limit", "200"])));
     let leads = a.json(&["lead", "list", "--limit", "200"]);
-    let stages: std::collections::BTreeSet<&str> = leads
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["stage_code"].as_str().unwrap())
-        .collect();
+    let stages: std::collections::BTreeSet<&str> =
+        leads.as_array().unwrap().iter().map(|l| l["stage_code"].as_str().unwrap()).collect();
     assert_eq!(stages.len(), 5, "demo leads spread over every stage");
-    assert!(
-        !a.json(&["lead", "list", "--repeat"]).as_array().unwrap().is_empty(),
-        "some demo leads are repeat leads"
-    );
+    assert!(!a.json(&["lead", "list", "--repeat"]).as_array().unwrap().is_empty(), "some demo leads are repeat leads");
     assert!(a.json(&["user", "list"]).as_array().unwrap().len() >= 5);
     let check = a.json(&["db", "check"]);
     assert_eq!(check["ok"], true, "{check}");
-    assert_eq!(
-        a.json(&["search", "dupont"]).as_array().map(|h| !h.is_empty()),
-        Some(true)
-    );
+    assert_eq!(a.json(&["search", "dupont"]).as_array().map(|h| !h.is_empty()), Some(true));
 }
 
 #[test]
@@ -176,11 +117,7 @@ fn db_path_check_and_backup() {
     assert!(env.ok(&["db", "check"]).contains("integrity ok"));
     let copy = env.dir.path().join("copy.db");
     env.ok(&["db", "backup", copy.to_str().unwrap()]);
-    let from_copy = env
-        .cmd_db(&copy)
-        .args(["--user", "alice", "--json", "lead", "list"])
-        .output()
-        .unwrap();
+    let from_copy = env.cmd_db(&copy).args(["--user", "alice", "--json", "lead", "list"]).output().unwrap();
     let rows: Value = serde_json::from_slice(&from_copy.stdout).unwrap();
     assert_eq!(rows[0]["title"], "Keep me");
     let err = env.fails(1, &["db", "backup", copy.to_str().unwrap()]);
@@ -191,17 +128,10 @@ fn db_path_check_and_backup() {
     assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 2);
 
     // A damaged invariant is reported and the exit status says so.
-    rusqlite::Connection::open(&env.db)
-        .unwrap()
-        .execute_batch("DELETE FROM search")
-        .unwrap();
+    rusqlite::Connection::open(&env.db).unwrap().execute_batch("DELETE FROM search").unwrap();
     let out = env.cmd().args(["db", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .contains("search index has 0 entries for 2 records")
-    );
+    assert!(String::from_utf8(out.stdout).unwrap().contains("search index has 0 entries for 2 records"));
 }
 
 #[test]

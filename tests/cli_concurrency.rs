@@ -32,21 +32,14 @@ fn parallel_writers_on_a_brand_new_file() {
     }
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "a writer failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "a writer failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     let leads = env.json(&["lead", "list", "--limit", "1000"]);
     assert_eq!(leads.as_array().unwrap().len(), 90);
     for i in 0..6 {
         for n in 1..=15 {
             let title = format!("p{i}-{n}");
-            assert!(
-                leads.as_array().unwrap().iter().any(|l| l["title"] == title.as_str()),
-                "{title} missing"
-            );
+            assert!(leads.as_array().unwrap().iter().any(|l| l["title"] == title.as_str()), "{title} missing");
         }
     }
     assert_eq!(env.json(&["db", "check"])["ok"], true);
@@ -64,10 +57,7 @@ fn default_file_lives_in_the_data_dir() {
         .output()
         .unwrap();
     let path = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(
-        path.trim(),
-        dir.path().join(".local/share/prospect/prospect.db").to_str().unwrap()
-    );
+    assert_eq!(path.trim(), dir.path().join(".local/share/prospect/prospect.db").to_str().unwrap());
     let mut c = assert_cmd::Command::cargo_bin("prospect").unwrap();
     let out = c
         .env_clear()
@@ -79,9 +69,6 @@ fn default_file_lives_in_the_data_dir() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let lead: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        lead["created_by"], "sam",
-        "the OS login is the user, and the first user of a file"
-    );
+    assert_eq!(lead["created_by"], "sam", "the OS login is the user, and the first user of a file");
     assert!(dir.path().join(".local/share/prospect/prospect.db").exists());
 }

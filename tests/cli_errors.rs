@@ -19,107 +19,38 @@ fn invalid_values_name_the_field_and_what_is_accepted() {
             &["lead", "add", "--email", "jean.dupont"],
             &["email:", "'jean.dupont' is not an e-mail address", "name@example.com"],
         ),
-        (
-            &["lead", "add", "--phone", "12 34"],
-            &["phone:", "'12 34' is not a valid phone number", "+33 6 12 34 56 78"],
-        ),
-        (
-            &["lead", "add", "--phone", "pager:0612345678"],
-            &["phone:", "accepted: work, mobile, home, fax, other"],
-        ),
-        (
-            &["lead", "add", "--amount", "12.345"],
-            &["amount:", "ambiguous", "12345"],
-        ),
-        (
-            &["lead", "add", "--amount", "ten euros"],
-            &["amount:", "is not an amount", "1 234,50"],
-        ),
+        (&["lead", "add", "--phone", "12 34"], &["phone:", "'12 34' is not a valid phone number", "+33 6 12 34 56 78"]),
+        (&["lead", "add", "--phone", "pager:0612345678"], &["phone:", "accepted: work, mobile, home, fax, other"]),
+        (&["lead", "add", "--amount", "12.345"], &["amount:", "ambiguous", "12345"]),
+        (&["lead", "add", "--amount", "ten euros"], &["amount:", "is not an amount", "1 234,50"]),
         (&["lead", "add", "--amount", "-5"], &["amount:", "negative"]),
-        (
-            &["lead", "add", "--currency", "EURO"],
-            &["currency:", "not a known currency code"],
-        ),
-        (
-            &["lead", "add", "--birth-date", "31/02/1990"],
-            &["birth_date:", "is not a date", "YYYY-MM-DD"],
-        ),
-        (
-            &["lead", "add", "--stage", "Won"],
-            &["stage:", "there is no stage 'Won'", "New (NEW)", "Junk (JUNK)"],
-        ),
-        (
-            &["lead", "add", "--responsible", "zoe"],
-            &["responsible:", "there is no user 'zoe'", "known: alice"],
-        ),
-        (
-            &["lead", "add", "--source", "Telepathy"],
-            &["source:", "there is no source 'Telepathy'", "Call (CALL)"],
-        ),
+        (&["lead", "add", "--currency", "EURO"], &["currency:", "not a known currency code"]),
+        (&["lead", "add", "--birth-date", "31/02/1990"], &["birth_date:", "is not a date", "YYYY-MM-DD"]),
+        (&["lead", "add", "--stage", "Won"], &["stage:", "there is no stage 'Won'", "New (NEW)", "Junk (JUNK)"]),
+        (&["lead", "add", "--responsible", "zoe"], &["responsible:", "there is no user 'zoe'", "known: alice"]),
+        (&["lead", "add", "--source", "Telepathy"], &["source:", "there is no source 'Telepathy'", "Call (CALL)"]),
         (&["lead", "add", "--opened", "perhaps"], &["opened:", "yes/no"]),
-        (
-            &["lead", "add", "--set", "colour=red"],
-            &["colour:", "is not a field", "first_name"],
-        ),
-        (
-            &["lead", "edit", "1", "--stage", "NEW"],
-            &["stage:", "prospect lead move"],
-        ),
-        (
-            &["lead", "move", "1", "Nowhere"],
-            &["stage:", "there is no stage 'Nowhere'"],
-        ),
-        (
-            &["lead", "move", "1", "In progress", "--reason", "why"],
-            &["reason:", "failure stage"],
-        ),
+        (&["lead", "add", "--set", "colour=red"], &["colour:", "is not a field", "first_name"]),
+        (&["lead", "edit", "1", "--stage", "NEW"], &["stage:", "prospect lead move"]),
+        (&["lead", "move", "1", "Nowhere"], &["stage:", "there is no stage 'Nowhere'"]),
+        (&["lead", "move", "1", "In progress", "--reason", "why"], &["reason:", "failure stage"]),
         (&["lead", "move", "1", "New"], &["already in stage New"]),
+        (&["contact", "add", "--first-name", "Marie"], &["last_name:", "is required", "unknown"]),
+        (&["contact", "add", "--last-name", "Curie"], &["first_name:", "is required"]),
         (
-            &["contact", "add", "--first-name", "Marie"],
-            &["last_name:", "is required", "unknown"],
-        ),
-        (
-            &["contact", "add", "--last-name", "Curie"],
-            &["first_name:", "is required"],
-        ),
-        (
-            &[
-                "contact",
-                "add",
-                "--first-name",
-                "A",
-                "--last-name",
-                "B",
-                "--company",
-                "Nope Inc",
-            ],
+            &["contact", "add", "--first-name", "A", "--last-name", "B", "--company", "Nope Inc"],
             &["company:", "there is no company 'Nope Inc'"],
         ),
         (&["company", "add", "--industry", "IT"], &["title:", "is required"]),
         (&["company", "add", "--title", "   "], &["title:", "is required"]),
-        (
-            &["company", "add", "--title", "X", "--employees", "12"],
-            &["employees:", "accepted: 1-49, 50-249"],
-        ),
+        (&["company", "add", "--title", "X", "--employees", "12"], &["employees:", "accepted: 1-49, 50-249"]),
         (&["company", "edit", "1", "--title", ""], &["title:", "is required"]),
-        (
-            &["deal", "add", "--probability", "150"],
-            &["probability:", "from 0 to 100"],
-        ),
-        (
-            &["deal", "add", "--pipeline", "Nope"],
-            &["pipeline:", "there is no pipeline 'Nope'", "General"],
-        ),
+        (&["deal", "add", "--probability", "150"], &["probability:", "from 0 to 100"]),
+        (&["deal", "add", "--pipeline", "Nope"], &["pipeline:", "there is no pipeline 'Nope'", "General"]),
         (&["lead", "edit", "1"], &["nothing to change"]),
         (&["lead", "comment", "1", " "], &["comment:", "is required"]),
-        (
-            &["lead", "add", "--title", &"x".repeat(300)],
-            &["title:", "too long", "255"],
-        ),
-        (
-            &["stage", "add", "Won again", "--semantics", "success"],
-            &["exactly one success stage"],
-        ),
+        (&["lead", "add", "--title", &"x".repeat(300)], &["title:", "too long", "255"]),
+        (&["stage", "add", "Won again", "--semantics", "success"], &["exactly one success stage"]),
         (&["stage", "reorder", "JUNK", "1"], &["out of order"]),
         (&["stage", "delete", "NEW"], &["holds 1 lead", "--move-to"]),
         (&["stage", "recolor", "NEW", "blue"], &["color:", "#rrggbb"]),
@@ -148,12 +79,7 @@ fn bad_json_input_is_refused() {
         (r#"{"phones": "0612345678"}"#, "phones: expected a list"),
     ] {
         let before = common::bytes(&env.db);
-        let out = env
-            .cmd()
-            .args(["lead", "add", "-"])
-            .write_stdin(input)
-            .output()
-            .unwrap();
+        let out = env.cmd().args(["lead", "add", "-"]).write_stdin(input).output().unwrap();
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(1), "{input}: {err}");
         assert!(err.contains(needle), "{input}: expected {needle:?} in {err}");
@@ -166,17 +92,10 @@ fn bad_json_input_is_refused() {
 #[test]
 fn unknown_user_on_an_existing_file() {
     let env = seeded();
-    let out = env
-        .cmd_as("mallory")
-        .args(["lead", "add", "--title", "x"])
-        .output()
-        .unwrap();
+    let out = env.cmd_as("mallory").args(["lead", "add", "--title", "x"]).output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        err.contains("user 'mallory' is not in this file") && err.contains("prospect user add mallory"),
-        "{err}"
-    );
+    assert!(err.contains("user 'mallory' is not in this file") && err.contains("prospect user add mallory"), "{err}");
     // Only administrators manage users and stages.
     env.ok(&["user", "add", "bob"]);
     let out = env.cmd_as("bob").args(["stage", "add", "Qualified"]).output().unwrap();
@@ -200,16 +119,8 @@ fn file_problems_are_named() {
     assert!(!missing.exists());
 
     // A missing folder.
-    let out = env
-        .cmd_db(std::path::Path::new("/no/such/dir/x.db"))
-        .args(["lead", "add"])
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("/no/such/dir: no such directory")
-    );
+    let out = env.cmd_db(std::path::Path::new("/no/such/dir/x.db")).args(["lead", "add"]).output().unwrap();
+    assert!(String::from_utf8(out.stderr).unwrap().contains("/no/such/dir: no such directory"));
 
     // Not a database.
     let junk = env.dir.path().join("notes.db");
@@ -221,10 +132,7 @@ fn file_problems_are_named() {
 
     // Another program's database.
     let other = env.dir.path().join("other.db");
-    rusqlite::Connection::open(&other)
-        .unwrap()
-        .execute_batch("CREATE TABLE t(x)")
-        .unwrap();
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
     let out = env.cmd_db(&other).args(["lead", "list"]).output().unwrap();
     assert!(String::from_utf8(out.stderr).unwrap().contains("not a Prospect file"));
 }
@@ -237,25 +145,16 @@ fn read_only_file_is_read_but_never_written() {
     std::fs::set_permissions(&env.db, perms).unwrap();
     assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 1);
     let err = env.fails(1, &["lead", "add", "--title", "x"]);
-    assert!(
-        err.contains("is read-only") && err.contains("nothing was written"),
-        "{err}"
-    );
+    assert!(err.contains("is read-only") && err.contains("nothing was written"), "{err}");
     env.fails(1, &["lead", "move", "1", "Junk"]);
 }
 
 #[test]
 fn newer_schema_is_refused_with_both_versions() {
     let env = seeded();
-    rusqlite::Connection::open(&env.db)
-        .unwrap()
-        .execute_batch("PRAGMA user_version = 99")
-        .unwrap();
+    rusqlite::Connection::open(&env.db).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
     let err = env.fails(1, &["lead", "list"]);
-    assert!(
-        err.contains("made by a newer Prospect (schema version 99; this version knows up to 1)"),
-        "{err}"
-    );
+    assert!(err.contains("made by a newer Prospect (schema version 99; this version knows up to 1)"), "{err}");
     let out = env.cmd().args(["--json", "lead", "list"]).output().unwrap();
     let j: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(j["error"], "newer_schema");
@@ -266,30 +165,15 @@ fn bad_flags_and_config() {
     let env = seeded();
     let out = env.cmd().args(["lead", "show", "abc"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("'abc' is not a record id")
-    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("'abc' is not a record id"));
     let out = env.cmd().args(["--lang", "de", "lead", "list"]).output().unwrap();
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("--lang: 'de' is not a language Prospect speaks (en, fr)")
-    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("--lang: 'de' is not a language Prospect speaks (en, fr)"));
     std::fs::write(env.dir.path().join("no-config.toml"), "region = \"XX\"\n").unwrap();
     let out = env.cmd().args(["lead", "list"]).output().unwrap();
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("region 'XX' is not a two-letter country code")
-    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("region 'XX' is not a two-letter country code"));
     std::fs::write(env.dir.path().join("no-config.toml"), "colour = 1\n").unwrap();
     let err = env.fails(1, &["lead", "list"]);
-    assert!(
-        err.contains("no-config.toml: invalid config file (line 1): unknown field `colour`"),
-        "{err}"
-    );
+    assert!(err.contains("no-config.toml: invalid config file (line 1): unknown field `colour`"), "{err}");
     std::fs::remove_file(env.dir.path().join("no-config.toml")).unwrap();
     let err = env.fails(1, &["db", "backup", "/no/such/dir/b.db"]);
     assert!(err.contains("/no/such/dir: no such directory"), "{err}");

@@ -75,35 +75,15 @@ fn lead_lifecycle() {
     assert_eq!(shown["stage"]["code"], "JUNK");
     assert_eq!(shown["stage_description"], "No budget");
     assert_eq!(shown["stage_semantics"], "failure");
-    let kinds: Vec<&str> = shown["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        kinds,
-        ["comment", "stage_moved", "stage_moved", "fields_changed", "created"]
-    );
+    let kinds: Vec<&str> = shown["timeline"].as_array().unwrap().iter().map(|t| t["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["comment", "stage_moved", "stage_moved", "fields_changed", "created"]);
     assert_eq!(shown["timeline"][0]["payload"]["text"], "Called back");
     assert_eq!(shown["timeline"][1]["payload"]["reason"], "No budget");
 
     // Junk leads stay searchable.
-    assert_eq!(
-        env.json(&["lead", "list", "--search", "dupont"])
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        env.json(&["lead", "list", "--stage", "junk"]).as_array().unwrap().len(),
-        1
-    );
-    assert_eq!(
-        env.json(&["lead", "list", "--stage", "new"]).as_array().unwrap().len(),
-        0
-    );
+    assert_eq!(env.json(&["lead", "list", "--search", "dupont"]).as_array().unwrap().len(), 1);
+    assert_eq!(env.json(&["lead", "list", "--stage", "junk"]).as_array().unwrap().len(), 1);
+    assert_eq!(env.json(&["lead", "list", "--stage", "new"]).as_array().unwrap().len(), 0);
 
     env.ok(&["lead", "delete", &id.to_string()]);
     assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 0);
@@ -174,32 +154,13 @@ fn contact_company_deal_lifecycle() {
     env.json(&["deal", "edit", &deal_id, "--amount", "15000"]);
     let moved = env.json(&["deal", "move", &deal_id, "won"]);
     assert_eq!(moved["to"]["semantics"], "success");
-    assert_eq!(
-        env.json(&["deal", "list", "--stage", "WON"]).as_array().unwrap().len(),
-        1
-    );
+    assert_eq!(env.json(&["deal", "list", "--stage", "WON"]).as_array().unwrap().len(), 1);
 
-    env.json(&[
-        "contact",
-        "edit",
-        &contact_id,
-        "--position",
-        "Physicist",
-        "--phone",
-        "06 11 22 33 44",
-    ]);
+    env.json(&["contact", "edit", &contact_id, "--position", "Physicist", "--phone", "06 11 22 33 44"]);
     let list = env.json(&["contact", "list"]);
     assert_eq!(list[0]["client"], "Acme SARL");
     assert_eq!(list[0]["phone"], "06 11 22 33 44");
-    env.json(&[
-        "company",
-        "edit",
-        &company_id,
-        "--revenue",
-        "1 000 000",
-        "--currency",
-        "EUR",
-    ]);
+    env.json(&["company", "edit", &company_id, "--revenue", "1 000 000", "--currency", "EUR"]);
 
     env.ok(&["deal", "delete", &deal_id]);
     env.ok(&["contact", "delete", &contact_id]);
@@ -275,12 +236,7 @@ fn json_round_trip_copies_every_field() {
     // show --json | edit ID - changes nothing.
     let id = lead["id"].as_i64().unwrap().to_string();
     let shown = env.json(&["lead", "show", &id]);
-    let out = env
-        .cmd()
-        .args(["--json", "lead", "edit", &id, "-"])
-        .write_stdin(shown.to_string())
-        .output()
-        .unwrap();
+    let out = env.cmd().args(["--json", "lead", "edit", &id, "-"]).write_stdin(shown.to_string()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let after: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(after["changed"], json!([]));
@@ -292,21 +248,11 @@ fn stale_version_is_a_conflict_and_writes_nothing() {
     let env = Env::new();
     env.json(&["lead", "add", "--title", "Shared"]);
     env.json(&["lead", "edit", "1", "--title", "Edited by Bob", "--if-version", "1"]);
-    let err = env.fails(
-        3,
-        &["lead", "edit", "1", "--title", "Edited by Alice", "--if-version", "1"],
-    );
-    assert!(
-        err.contains("changed by someone else") && err.contains("your version 1, now 2"),
-        "{err}"
-    );
+    let err = env.fails(3, &["lead", "edit", "1", "--title", "Edited by Alice", "--if-version", "1"]);
+    assert!(err.contains("changed by someone else") && err.contains("your version 1, now 2"), "{err}");
     env.fails(3, &["lead", "move", "1", "Processed", "--if-version", "1"]);
     env.fails(3, &["lead", "delete", "1", "--if-version", "1"]);
-    let out = env
-        .cmd()
-        .args(["--json", "lead", "edit", "1", "--title", "x", "--if-version", "1"])
-        .output()
-        .unwrap();
+    let out = env.cmd().args(["--json", "lead", "edit", "1", "--title", "x", "--if-version", "1"]).output().unwrap();
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["error"], "conflict");
     assert_eq!(env.json(&["lead", "show", "1"])["title"], "Edited by Bob");
@@ -330,21 +276,9 @@ fn repeat_lead_matches_a_contact_phone_in_another_format() {
     ]);
     let lead = env.json(&["lead", "add", "--title", "Call from Marie", "--phone", "06.12.34.56.78"]);
     assert_eq!(lead["is_repeat"], true);
-    assert_eq!(
-        lead["repeat_of"][0],
-        json!({"entity": "contact", "id": c["id"], "matched_by": "phone"})
-    );
-    let links: Vec<&str> = lead["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["entity"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        links,
-        ["contact", "company"],
-        "the contact's company comes along as the client"
-    );
+    assert_eq!(lead["repeat_of"][0], json!({"entity": "contact", "id": c["id"], "matched_by": "phone"}));
+    let links: Vec<&str> = lead["links"].as_array().unwrap().iter().map(|l| l["entity"].as_str().unwrap()).collect();
+    assert_eq!(links, ["contact", "company"], "the contact's company comes along as the client");
     let other = env.json(&["lead", "add", "--title", "Someone new", "--phone", "06 99 88 77 66"]);
     assert_eq!(other["is_repeat"], false);
     let by_email = env.json(&["lead", "add", "--email", "  CONTACT@acme.example "]);
@@ -373,66 +307,22 @@ fn list_filters_and_pages() {
             if i < 3 { "call" } else { "E-mail" },
         ]);
     }
-    assert_eq!(
-        env.json(&["lead", "list", "--responsible", "bob"])
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
-    assert_eq!(
-        env.json(&["lead", "list", "--source", "CALL"])
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(env.json(&["lead", "list", "--responsible", "bob"]).as_array().unwrap().len(), 3);
+    assert_eq!(env.json(&["lead", "list", "--source", "CALL"]).as_array().unwrap().len(), 3);
     let page1 = env.json(&["lead", "list", "--limit", "4"]);
-    let ids: Vec<i64> = page1
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
+    let ids: Vec<i64> = page1.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [7, 6, 5, 4]);
     let page2 = env.json(&["lead", "list", "--limit", "4", "--before", "4"]);
-    let ids: Vec<i64> = page2
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
+    let ids: Vec<i64> = page2.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [3, 2, 1]);
-    assert_eq!(
-        env.json(&["lead", "list", "--search", "lead 5"])
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(env.json(&["lead", "list", "--search", "lead 5"]).as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn search_finds_names_phones_and_emails_across_types() {
     let env = Env::new();
-    env.json(&[
-        "contact",
-        "add",
-        "--first-name",
-        "Élodie",
-        "--last-name",
-        "Martin",
-        "--phone",
-        "06 12 34 56 78",
-    ]);
-    env.json(&[
-        "company",
-        "add",
-        "--title",
-        "Brightwater Labs",
-        "--email",
-        "hello@brightwater.example",
-    ]);
+    env.json(&["contact", "add", "--first-name", "Élodie", "--last-name", "Martin", "--phone", "06 12 34 56 78"]);
+    env.json(&["company", "add", "--title", "Brightwater Labs", "--email", "hello@brightwater.example"]);
     env.json(&["lead", "add", "--title", "Demande de devis", "--last-name", "Martin"]);
     let hits = env.json(&["search", "elodie"]);
     assert_eq!(hits[0]["entity"], "contact");
@@ -448,15 +338,8 @@ fn french_output() {
     env.json(&["lead", "add", "--title", "Salon", "--amount", "1234.5"]);
     let out = env.cmd().args(["--lang", "fr", "lead", "list"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("Étape") && text.contains("1\u{202f}234,50\u{a0}€"),
-        "{text}"
-    );
-    let out = env
-        .cmd()
-        .args(["--lang", "fr", "lead", "add", "--email", "x@"])
-        .output()
-        .unwrap();
+    assert!(text.contains("Étape") && text.contains("1\u{202f}234,50\u{a0}€"), "{text}");
+    let out = env.cmd().args(["--lang", "fr", "lead", "add", "--email", "x@"]).output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("« x@ » n'est pas une adresse e-mail"), "{err}");
 }

@@ -13,18 +13,11 @@ struct Tmux {
 impl Tmux {
     fn start(env: &Env, size: (u16, u16)) -> Tmux {
         assert!(
-            Command::new("tmux")
-                .arg("-V")
-                .output()
-                .map(|o| o.status.success())
-                .unwrap_or(false),
+            Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false),
             "tmux is needed for the end-to-end tests (apt-get install tmux)"
         );
-        let socket = format!(
-            "prospect-e2e-{}-{}",
-            std::process::id(),
-            env.dir.path().file_name().unwrap().to_string_lossy()
-        );
+        let socket =
+            format!("prospect-e2e-{}-{}", std::process::id(), env.dir.path().file_name().unwrap().to_string_lossy());
         let bin = assert_cmd::cargo::cargo_bin("prospect");
         let cmd = format!(
             "env -i HOME={home} TERM=xterm-256color LANG=C PROSPECT_CONFIG={home}/none.toml {bin} --db {db} --user alice",
@@ -54,10 +47,7 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"])
-            .output()
-            .unwrap();
+        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -77,19 +67,13 @@ impl Tmux {
 
     fn keys(&self, keys: &[&str]) {
         for k in keys {
-            Command::new("tmux")
-                .args(["-L", &self.socket, "send-keys", "-t", "e2e", k])
-                .status()
-                .unwrap();
+            Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", "e2e", k]).status().unwrap();
             std::thread::sleep(Duration::from_millis(150));
         }
     }
 
     fn type_text(&self, text: &str) {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "send-keys", "-t", "e2e", "-l", text])
-            .status()
-            .unwrap();
+        Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", "e2e", "-l", text]).status().unwrap();
         std::thread::sleep(Duration::from_millis(150));
     }
 
@@ -143,10 +127,7 @@ fn move_twice_open_comment_quit_and_the_cli_sees_it() {
     let lead = env.json(&["lead", "show", &id.to_string()]);
     assert_eq!(lead["stage"]["code"], "PROCESSED");
     assert_eq!(lead["timeline"][0]["kind"], "comment");
-    assert_eq!(
-        lead["timeline"][0]["payload"]["text"],
-        "Called from the end-to-end test"
-    );
+    assert_eq!(lead["timeline"][0]["payload"]["text"], "Called from the end-to-end test");
     assert_eq!(lead["timeline"][1]["kind"], "stage_moved");
     assert_eq!(lead["timeline"][2]["kind"], "stage_moved");
 }

@@ -83,15 +83,9 @@ fn snapshots_in_english_and_french() {
 fn french_interface_is_french() {
     let views = views_of(Lang::Fr);
     let board = render(&views[1].1, 160, 48);
-    assert!(
-        board.contains("Prospects") && board.contains("Nouveau (") && board.contains("En cours ("),
-        "{board}"
-    );
+    assert!(board.contains("Prospects") && board.contains("Nouveau (") && board.contains("En cours ("), "{board}");
     assert!(board.contains("rechercher") && board.contains("quitter"), "{board}");
-    assert!(
-        board.contains(",00\u{a0}€"),
-        "French money: comma decimals, symbol after: {board}"
-    );
+    assert!(board.contains(",00\u{a0}€"), "French money: comma decimals, symbol after: {board}");
     let list = render(&views[6].1, 160, 48);
     assert!(list.contains("Étape") && list.contains("Responsable"), "{list}");
     assert!(list.contains("/2026"), "French dates: {list}");

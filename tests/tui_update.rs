@@ -10,12 +10,7 @@ use prospect::tui::action::{Action::*, Tab};
 use prospect::tui::app::{Overlay, Screen};
 
 fn focused_stage(h: &Harness) -> String {
-    h.app
-        .lead_board
-        .column()
-        .and_then(|c| c.head.as_ref())
-        .map(|h| h.stage.code.clone())
-        .unwrap()
+    h.app.lead_board.column().and_then(|c| c.head.as_ref()).map(|h| h.stage.code.clone()).unwrap()
 }
 
 #[test]
@@ -48,12 +43,7 @@ fn board_navigation_loads_only_a_window() {
         .store
         .list(
             Entity::Lead,
-            &ListFilter {
-                stage: Some("NEW".into()),
-                oldest_first: true,
-                limit: 1,
-                ..Default::default()
-            },
+            &ListFilter { stage: Some("NEW".into()), oldest_first: true, limit: 1, ..Default::default() },
         )
         .unwrap();
     assert_eq!(last.id, oldest[0].id);
@@ -62,10 +52,7 @@ fn board_navigation_loads_only_a_window() {
     let mut previous = last.id;
     for _ in 0..250 {
         h.act(Up);
-        let id = h.app.lead_board.columns[0]
-            .focused()
-            .expect("loaded while scrolling")
-            .id;
+        let id = h.app.lead_board.columns[0].focused().expect("loaded while scrolling").id;
         assert!(id > previous, "newest first");
         previous = id;
     }
@@ -87,10 +74,7 @@ fn moving_a_card_follows_it_and_asks_a_reason_for_failure() {
     h.act(MoveNext);
     assert_eq!(focused_stage(&h), "IN_PROCESS", "focus follows the card");
     assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
-    assert!(
-        h.app.lead_board.columns[1].cursor > 0,
-        "the card is not simply the first of its new column"
-    );
+    assert!(h.app.lead_board.columns[1].cursor > 0, "the card is not simply the first of its new column");
     h.act(MoveNext);
     assert_eq!(focused_stage(&h), "PROCESSED");
     assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
@@ -101,10 +85,7 @@ fn moving_a_card_follows_it_and_asks_a_reason_for_failure() {
     assert!(matches!(h.app.overlay, Overlay::Picker(_)));
     h.acts(&[Down, Down]);
     h.act(Submit);
-    assert!(
-        matches!(h.app.overlay, Overlay::Prompt(_)),
-        "a reason is asked for Junk"
-    );
+    assert!(matches!(h.app.overlay, Overlay::Prompt(_)), "a reason is asked for Junk");
     h.type_text("No budget");
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None));
@@ -138,18 +119,10 @@ fn list_filters_sort_and_bulk_actions() {
     assert_eq!(list.rows.len(), 100, "first page");
     h.act(Bottom);
     h.act(PageDown);
-    assert!(
-        h.app.lists[&Entity::Lead].rows.len() >= 200,
-        "scrolling loads the next page"
-    );
+    assert!(h.app.lists[&Entity::Lead].rows.len() >= 200, "scrolling loads the next page");
 
     h.act(FilterMine);
-    assert!(
-        h.app.lists[&Entity::Lead]
-            .rows
-            .iter()
-            .all(|r| r.responsible.as_deref() == Some("alice"))
-    );
+    assert!(h.app.lists[&Entity::Lead].rows.iter().all(|r| r.responsible.as_deref() == Some("alice")));
     h.act(ClearFilters);
     h.act(FilterText);
     h.type_text("dupont");
@@ -160,30 +133,17 @@ fn list_filters_sort_and_bulk_actions() {
     h.act(FilterStage);
     h.act(Down);
     h.act(Submit);
-    assert!(
-        h.app.lists[&Entity::Lead]
-            .rows
-            .iter()
-            .all(|r| r.stage_code.as_deref() == Some("NEW"))
-    );
+    assert!(h.app.lists[&Entity::Lead].rows.iter().all(|r| r.stage_code.as_deref() == Some("NEW")));
     h.act(ClearFilters);
 
     h.act(SortNext); // by title
-    let titles: Vec<String> = h.app.lists[&Entity::Lead]
-        .rows
-        .iter()
-        .map(|r| r.title.to_lowercase())
-        .collect();
+    let titles: Vec<String> = h.app.lists[&Entity::Lead].rows.iter().map(|r| r.title.to_lowercase()).collect();
     let mut sorted = titles.clone();
     sorted.sort();
     assert_eq!(titles, sorted);
     h.act(SortNext); // by amount
     h.act(SortFlip);
-    let amounts: Vec<i64> = h.app.lists[&Entity::Lead]
-        .rows
-        .iter()
-        .map(|r| r.amount_minor.unwrap_or(-1))
-        .collect();
+    let amounts: Vec<i64> = h.app.lists[&Entity::Lead].rows.iter().map(|r| r.amount_minor.unwrap_or(-1)).collect();
     assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "largest first after flip");
 
     // Select three rows (Space, then a range with v) and move them.
@@ -221,19 +181,13 @@ fn form_edits_with_validation_and_comments() {
     assert_eq!(form.record.as_ref().unwrap().id, id);
     assert!(!form.timeline.is_empty());
     // Edit the amount with a bad value: the prompt stays with the message.
-    let amount_row = form
-        .rows
-        .iter()
-        .position(|r| *r == prospect::tui::app::FormRow::Field("amount"))
-        .unwrap();
+    let amount_row = form.rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field("amount")).unwrap();
     for _ in 0..amount_row {
         h.act(Down);
     }
     h.act(Edit);
     for _ in 0..20 {
-        h.act(prospect::tui::action::Action::Input(
-            prospect::tui::action::InputKey::Backspace,
-        ));
+        h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
     }
     h.type_text("12.345");
     h.act(Submit);
@@ -242,9 +196,7 @@ fn form_edits_with_validation_and_comments() {
         other => panic!("prompt expected, got {other:?}"),
     }
     for _ in 0..6 {
-        h.act(prospect::tui::action::Action::Input(
-            prospect::tui::action::InputKey::Backspace,
-        ));
+        h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
     }
     h.type_text("1 500,00");
     h.act(Submit);
@@ -261,14 +213,7 @@ fn form_edits_with_validation_and_comments() {
     h.act(AddPhone);
     h.type_text("mobile:06 99 88 77 66");
     h.act(Submit);
-    assert!(
-        h.store
-            .get(Entity::Lead, id)
-            .unwrap()
-            .comms
-            .iter()
-            .any(|c| c.normalized == "+33699887766")
-    );
+    assert!(h.store.get(Entity::Lead, id).unwrap().comms.iter().any(|c| c.normalized == "+33699887766"));
     h.act(AddEmail);
     h.type_text("nope");
     h.act(Submit);
@@ -301,11 +246,7 @@ fn palette_and_search() {
     h.act(Palette);
     h.type_text("liste");
     h.act(Submit);
-    assert_eq!(
-        h.app.screen,
-        Screen::List(Entity::Lead),
-        "palette matches French labels"
-    );
+    assert_eq!(h.app.screen, Screen::List(Entity::Lead), "palette matches French labels");
     h.act(Palette);
     h.type_text("deal board");
     h.act(Submit);
@@ -358,26 +299,14 @@ fn list_filters_by_responsible_source_and_dates() {
     h.act(Submit);
     let rows = &h.app.lists[&Entity::Lead].rows;
     let who: std::collections::BTreeSet<_> = rows.iter().map(|r| r.responsible.clone()).collect();
-    assert_eq!(
-        who.into_iter().collect::<Vec<_>>(),
-        [Some("bruno".to_string())],
-        "users: {:?}",
-        h.app.users
-    );
+    assert_eq!(who.into_iter().collect::<Vec<_>>(), [Some("bruno".to_string())], "users: {:?}", h.app.users);
     h.act(ClearFilters);
     h.act(FilterSource);
     h.act(Down); // Call
     h.act(Submit);
     let expected = h
         .store
-        .list(
-            Entity::Lead,
-            &ListFilter {
-                source: Some("CALL".into()),
-                limit: 100,
-                ..Default::default()
-            },
-        )
+        .list(Entity::Lead, &ListFilter { source: Some("CALL".into()), limit: 100, ..Default::default() })
         .unwrap();
     let got: Vec<i64> = h.app.lists[&Entity::Lead].rows.iter().map(|r| r.id).collect();
     assert_eq!(got, expected.iter().map(|r| r.id).collect::<Vec<_>>());
@@ -386,10 +315,7 @@ fn list_filters_by_responsible_source_and_dates() {
     h.act(FilterCreated);
     h.type_text("yesterday");
     h.act(Submit);
-    assert!(
-        matches!(&h.app.overlay, Overlay::Prompt(p) if p.error.is_some()),
-        "a bad range is refused in the prompt"
-    );
+    assert!(matches!(&h.app.overlay, Overlay::Prompt(p) if p.error.is_some()), "a bad range is refused in the prompt");
     h.act(Back);
     h.act(FilterCreated);
     h.type_text("2026-11-01..2026-11-10");
@@ -398,10 +324,7 @@ fn list_filters_by_responsible_source_and_dates() {
     let from = 1_793_491_200_000; // 2026-11-01T00:00Z
     let to = 1_794_355_200_000; // 2026-11-11T00:00Z
     assert!(!rows.is_empty());
-    assert!(
-        rows.iter().all(|r| r.created_at >= from && r.created_at < to),
-        "all rows in the range"
-    );
+    assert!(rows.iter().all(|r| r.created_at >= from && r.created_at < to), "all rows in the range");
 }
 
 #[test]
@@ -412,17 +335,13 @@ fn plan_an_activity_from_the_board_and_the_form() {
     h.act(PlanActivity);
     assert!(matches!(h.app.overlay, Overlay::Plan(_)));
     // Kind: meeting; when: tomorrow 09:00; subject typed; priority high.
-    h.act(prospect::tui::action::Action::Input(
-        prospect::tui::action::InputKey::Right,
-    ));
+    h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Right));
     h.act(Down);
     h.acts(&[prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Right); 2]);
     h.acts(&[Down, Down]);
     h.type_text("Visit the shop");
     h.acts(&[Down, Down]);
-    h.act(prospect::tui::action::Action::Input(
-        prospect::tui::action::InputKey::Right,
-    ));
+    h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Right));
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
     let planned = h
@@ -435,17 +354,9 @@ fn plan_an_activity_from_the_board_and_the_form() {
     let a = planned.iter().find(|a| a.subject == "Visit the shop").expect("planned");
     assert_eq!(a.kind, prospect::domain::activity::ActivityKind::Meeting);
     assert_eq!(a.priority, "high");
-    assert_eq!(
-        prospect::domain::when::rfc3339(a.deadline),
-        "2026-11-24T09:00:00Z",
-        "tomorrow 09:00 (TZ=UTC)"
-    );
+    assert_eq!(prospect::domain::when::rfc3339(a.deadline), "2026-11-24T09:00:00Z", "tomorrow 09:00 (TZ=UTC)");
     assert_eq!(a.responsible.as_deref(), Some("alice"));
-    assert_eq!(
-        h.app.counters.incoming,
-        before.incoming + 1,
-        "counters reload after planning"
-    );
+    assert_eq!(h.app.counters.incoming, before.incoming + 1, "counters reload after planning");
     assert!(h.app.lead_board.focused().unwrap().next_activity.is_some());
 
     // From the form, a typed date; a bad one is refused inside the form.
@@ -456,27 +367,17 @@ fn plan_an_activity_from_the_board_and_the_form() {
     h.type_text("someday");
     h.act(Submit);
     match &h.app.overlay {
-        Overlay::Plan(f) => assert!(
-            f.error.as_deref().unwrap_or("").contains("is not a date and time"),
-            "{:?}",
-            f.error
-        ),
+        Overlay::Plan(f) => {
+            assert!(f.error.as_deref().unwrap_or("").contains("is not a date and time"), "{:?}", f.error)
+        }
         other => panic!("{other:?}"),
     }
     for _ in 0..7 {
-        h.act(prospect::tui::action::Action::Input(
-            prospect::tui::action::InputKey::Backspace,
-        ));
+        h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
     }
     h.type_text("lundi 14h30");
     h.act(Submit);
     let form = h.app.form.as_ref().unwrap();
-    assert_eq!(
-        form.timeline[0].kind,
-        prospect::domain::timeline::TimelineKind::ActivityPlanned
-    );
-    assert_eq!(
-        form.timeline[0].payload["deadline"], 1_796_049_000_000i64,
-        "Monday 30 Nov 14:30 UTC"
-    );
+    assert_eq!(form.timeline[0].kind, prospect::domain::timeline::TimelineKind::ActivityPlanned);
+    assert_eq!(form.timeline[0].payload["deadline"], 1_796_049_000_000i64, "Monday 30 Nov 14:30 UTC");
 }

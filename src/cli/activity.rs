@@ -178,11 +178,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 kind,
                 subject: a.subject.clone(),
                 deadline: deadline.timestamp_millis(),
-                duration_minutes: a
-                    .duration
-                    .as_deref()
-                    .map(|d| agenda::parse_minutes("duration", d))
-                    .transpose()?,
+                duration_minutes: a.duration.as_deref().map(|d| agenda::parse_minutes("duration", d)).transpose()?,
                 priority,
                 responsible_id,
                 completed: a.done,
@@ -191,11 +187,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             let more = ActivityDetails {
                 description: a.description.clone(),
                 direction: None,
-                reminder_minutes: a
-                    .reminder
-                    .as_deref()
-                    .map(|d| agenda::parse_minutes("reminder", d))
-                    .transpose()?,
+                reminder_minutes: a.reminder.as_deref().map(|d| agenda::parse_minutes("reminder", d)).transpose()?,
                 location: a.location.clone(),
             };
             let id = s.store.plan_activity(new, &more)?;
@@ -207,28 +199,17 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                     "{}",
                     tr(
                         "msg.activity_planned",
-                        &[
-                            ("id", &id.to_string()),
-                            ("subject", &row.subject),
-                            ("at", &output::time(row.deadline))
-                        ]
+                        &[("id", &id.to_string()), ("subject", &row.subject), ("at", &output::time(row.deadline))]
                     )
                 );
             }
         }
-        ActivityCmd::List {
-            bucket,
-            responsible,
-            lead,
-            all,
-            limit,
-        } => {
+        ActivityCmd::List { bucket, responsible, lead, all, limit } => {
             let now = now_local(s);
             let (from, to) = match &bucket {
                 Some(b) => {
-                    let parsed = ActivityBucket::parse(b)
-                        .filter(|b| *b != ActivityBucket::NoActivity)
-                        .ok_or_else(|| {
+                    let parsed =
+                        ActivityBucket::parse(b).filter(|b| *b != ActivityBucket::NoActivity).ok_or_else(|| {
                             FieldError::new(
                                 "bucket",
                                 Problem::Choice {
@@ -275,11 +256,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                                 .map(|(e, id, _)| format!("{} #{id}", e.code()))
                                 .collect::<Vec<_>>()
                                 .join(", "),
-                            if r.completed {
-                                tr("label.yes", &[])
-                            } else {
-                                String::new()
-                            },
+                            if r.completed { tr("label.yes", &[]) } else { String::new() },
                         ]
                     })
                     .collect();
@@ -327,10 +304,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                         "{}",
                         tr(
                             "msg.exported",
-                            &[
-                                ("count", &rows.len().to_string()),
-                                ("path", &path.display().to_string())
-                            ]
+                            &[("count", &rows.len().to_string()), ("path", &path.display().to_string())]
                         )
                     );
                 }
@@ -347,9 +321,7 @@ pub fn status(s: &mut Session) -> anyhow::Result<()> {
     let b = agenda::bounds(&now);
     let user = s.store.user().cloned();
     let counters = match &user {
-        Some(u) => s
-            .store
-            .counters(u.id, b.now.timestamp_millis(), b.tomorrow.timestamp_millis())?,
+        Some(u) => s.store.counters(u.id, b.now.timestamp_millis(), b.tomorrow.timestamp_millis())?,
         None => Default::default(),
     };
     if s.json {

@@ -196,14 +196,7 @@ fn print_stages(s: &Session, entity: Entity, pipeline: Option<&str>) -> anyhow::
         })
         .collect();
     output::table(
-        &[
-            "#".into(),
-            label("code"),
-            label("name"),
-            label("semantics"),
-            label("color"),
-            label("count"),
-        ],
+        &["#".into(), label("code"), label("name"), label("semantics"), label("color"), label("count")],
         &rows,
     );
     Ok(())
@@ -213,14 +206,7 @@ fn print_stages(s: &Session, entity: Entity, pipeline: Option<&str>) -> anyhow::
 pub fn run_stage(s: &mut Session, c: StageCmd) -> anyhow::Result<()> {
     match c {
         StageCmd::List(scope) => print_stages(s, scope.entity.into(), scope.pipeline.as_deref()),
-        StageCmd::Add {
-            scope,
-            name,
-            semantics,
-            code,
-            color,
-            position,
-        } => {
+        StageCmd::Add { scope, name, semantics, code, color, position } => {
             let semantics = match semantics {
                 SemanticsArg::InProgress => StageSemantics::InProgress,
                 SemanticsArg::Success => StageSemantics::Success,
@@ -229,38 +215,24 @@ pub fn run_stage(s: &mut Session, c: StageCmd) -> anyhow::Result<()> {
             s.store.add_stage(
                 scope.entity.into(),
                 scope.pipeline.as_deref(),
-                &NewStage {
-                    name,
-                    code,
-                    semantics,
-                    color,
-                    position,
-                },
+                &NewStage { name, code, semantics, color, position },
             )?;
             print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
         }
         StageCmd::Rename { scope, stage, name } => {
-            s.store
-                .rename_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, &name)?;
+            s.store.rename_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, &name)?;
             print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
         }
         StageCmd::Recolor { scope, stage, color } => {
-            s.store
-                .recolor_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, &color)?;
+            s.store.recolor_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, &color)?;
             print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
         }
         StageCmd::Reorder { scope, stage, position } => {
-            s.store
-                .reorder_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, position)?;
+            s.store.reorder_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, position)?;
             print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
         }
         StageCmd::Delete { scope, stage, move_to } => {
-            s.store.delete_stage(
-                scope.entity.into(),
-                scope.pipeline.as_deref(),
-                &stage,
-                move_to.as_deref(),
-            )?;
+            s.store.delete_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, move_to.as_deref())?;
             print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
         }
     }
@@ -277,10 +249,7 @@ pub fn run_pipeline(s: &mut Session, c: PipelineCmd) -> anyhow::Result<()> {
     } else {
         output::table(
             &[label("id"), label("name")],
-            &list
-                .iter()
-                .map(|p| vec![p.id.to_string(), p.name.clone()])
-                .collect::<Vec<_>>(),
+            &list.iter().map(|p| vec![p.id.to_string(), p.name.clone()]).collect::<Vec<_>>(),
         );
     }
     Ok(())
@@ -297,10 +266,7 @@ pub fn run_source(s: &mut Session, c: SourceCmd) -> anyhow::Result<()> {
     } else {
         output::table(
             &[label("code"), label("name")],
-            &list
-                .iter()
-                .map(|p| vec![p.code.clone(), p.name.clone()])
-                .collect::<Vec<_>>(),
+            &list.iter().map(|p| vec![p.code.clone(), p.name.clone()]).collect::<Vec<_>>(),
         );
     }
     Ok(())
@@ -335,16 +301,7 @@ pub fn run_user(s: &mut Session, c: UserCmd) -> anyhow::Result<()> {
                 ]
             })
             .collect();
-        output::table(
-            &[
-                label("login"),
-                label("name"),
-                label("department"),
-                label("admin"),
-                label("active"),
-            ],
-            &rows,
-        );
+        output::table(&[label("login"), label("name"), label("department"), label("admin"), label("active")], &rows);
     }
     Ok(())
 }

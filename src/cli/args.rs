@@ -190,12 +190,8 @@ impl CommArgs {
         }
         change.add.extend(parse_all(CommKind::Phone, &extra.add_phone, region)?);
         change.add.extend(parse_all(CommKind::Email, &extra.add_email, region)?);
-        change
-            .remove
-            .extend(parse_all(CommKind::Phone, &extra.remove_phone, region)?);
-        change
-            .remove
-            .extend(parse_all(CommKind::Email, &extra.remove_email, region)?);
+        change.remove.extend(parse_all(CommKind::Phone, &extra.remove_phone, region)?);
+        change.remove.extend(parse_all(CommKind::Email, &extra.remove_email, region)?);
         Ok(change)
     }
 }
@@ -239,25 +235,12 @@ pub struct ListArgs {
 }
 
 fn day_start_ms(field: &str, text: &str, add_days: i64) -> Result<i64, FieldError> {
-    let d = crate::domain::when::parse_date(text).ok_or_else(|| {
-        FieldError::new(
-            field,
-            Problem::Date {
-                value: text.to_string(),
-            },
-        )
-    })?;
+    let d = crate::domain::when::parse_date(text)
+        .ok_or_else(|| FieldError::new(field, Problem::Date { value: text.to_string() }))?;
     let local = (d + chrono::Duration::days(add_days))
         .and_hms_opt(0, 0, 0)
         .and_then(|dt| dt.and_local_timezone(chrono::Local).earliest())
-        .ok_or_else(|| {
-            FieldError::new(
-                field,
-                Problem::Date {
-                    value: text.to_string(),
-                },
-            )
-        })?;
+        .ok_or_else(|| FieldError::new(field, Problem::Date { value: text.to_string() }))?;
     Ok(local.timestamp_millis())
 }
 
@@ -277,16 +260,8 @@ impl ListArgs {
             } else {
                 None
             },
-            created_from: self
-                .created_from
-                .as_deref()
-                .map(|t| day_start_ms("created-from", t, 0))
-                .transpose()?,
-            created_to: self
-                .created_to
-                .as_deref()
-                .map(|t| day_start_ms("created-to", t, 1))
-                .transpose()?,
+            created_from: self.created_from.as_deref().map(|t| day_start_ms("created-from", t, 0)).transpose()?,
+            created_to: self.created_to.as_deref().map(|t| day_start_ms("created-to", t, 1)).transpose()?,
             before_id: self.before,
             limit: self.limit,
             ..Default::default()
@@ -325,33 +300,20 @@ pub fn json_input(
 ) -> anyhow::Result<RecordInput> {
     let text = if source == "-" {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("standard input: cannot read")?;
+        std::io::stdin().read_to_string(&mut s).context("standard input: cannot read")?;
         s
     } else {
         std::fs::read_to_string(source).with_context(|| format!("{source}: cannot read"))?
     };
-    let value: Json = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{}: not valid JSON",
-            if source == "-" { "standard input" } else { source }
-        )
-    })?;
+    let value: Json = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not valid JSON", if source == "-" { "standard input" } else { source }))?;
     let Json::Object(map) = value else {
         bail!(
             "JSON input must be one object, such as {{\"title\": \"Website enquiry\", \"phones\": [\"06 12 34 56 78\"]}}"
         );
     };
-    let mut input = RecordInput {
-        origin: Some("json".into()),
-        ..Default::default()
-    };
-    let record_currency = map
-        .get("currency")
-        .and_then(Json::as_str)
-        .and_then(Currency::parse)
-        .unwrap_or(currency);
+    let mut input = RecordInput { origin: Some("json".into()), ..Default::default() };
+    let record_currency = map.get("currency").and_then(Json::as_str).and_then(Currency::parse).unwrap_or(currency);
     for (key, v) in &map {
         if READ_ONLY_KEYS.contains(&key.as_str()) {
             continue;
@@ -364,9 +326,7 @@ pub fn json_input(
             _ => None,
         };
         if let Some(kind) = comm_kind {
-            let Json::Array(items) = v else {
-                bail!("{key}: expected a list")
-            };
+            let Json::Array(items) = v else { bail!("{key}: expected a list") };
             for item in items {
                 let comm = match item {
                     Json::String(s) => Comm::parse_typed(kind, s, region)?,
@@ -382,9 +342,7 @@ pub fn json_input(
             continue;
         }
         if key == "companies" && entity == Entity::Contact {
-            let Json::Array(items) = v else {
-                bail!("companies: expected a list")
-            };
+            let Json::Array(items) = v else { bail!("companies: expected a list") };
             for item in items {
                 input.companies.push(json_text(item).unwrap_or_default());
             }
@@ -393,25 +351,15 @@ pub fn json_input(
         if let Some(base) = key.strip_suffix("_minor") {
             // `amount_minor` stands for `amount` when the plain form is absent.
             if entity.field(base).is_some() && !map.contains_key(base) {
-                let minor = v
-                    .as_i64()
-                    .with_context(|| format!("{key}: expected a whole number of minor units"))?;
-                input.fields.push((
-                    base.to_string(),
-                    plain_amount(Money {
-                        minor,
-                        currency: record_currency,
-                    }),
-                ));
+                let minor = v.as_i64().with_context(|| format!("{key}: expected a whole number of minor units"))?;
+                input.fields.push((base.to_string(), plain_amount(Money { minor, currency: record_currency })));
             }
             continue;
         }
         if entity.field(key).is_none() {
             return Err(FieldError::new(
                 key.clone(),
-                Problem::NoSuchField {
-                    accepted: entity.fields().iter().map(|f| f.key.to_string()).collect(),
-                },
+                Problem::NoSuchField { accepted: entity.fields().iter().map(|f| f.key.to_string()).collect() },
             )
             .into());
         }
@@ -428,10 +376,7 @@ fn json_text(v: &Json) -> Option<String> {
         Json::String(s) => Some(s.clone()),
         Json::Number(n) => Some(n.to_string()),
         Json::Bool(b) => Some(b.to_string()),
-        Json::Object(o) => ["code", "login", "id", "name"]
-            .iter()
-            .find_map(|k| o.get(*k))
-            .and_then(json_text),
+        Json::Object(o) => ["code", "login", "id", "name"].iter().find_map(|k| o.get(*k)).and_then(json_text),
         Json::Array(_) => None,
     }
 }

@@ -62,19 +62,11 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
                     "{}",
                     tr(
                         "msg.check_ok",
-                        &[
-                            ("path", &s.store.path().display().to_string()),
-                            ("leads", &leads.to_string())
-                        ]
+                        &[("path", &s.store.path().display().to_string()), ("leads", &leads.to_string())]
                     )
                 );
             } else {
-                for line in report
-                    .integrity
-                    .iter()
-                    .chain(&report.foreign_keys)
-                    .chain(&report.invariants)
-                {
+                for line in report.integrity.iter().chain(&report.foreign_keys).chain(&report.invariants) {
                     println!("{line}");
                 }
             }
@@ -98,18 +90,9 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
 /// Runs `demo`.
 pub fn run_demo(s: &mut Session, a: DemoArgs) -> anyhow::Result<()> {
     if a.leads > 2_000_000 {
-        bail!(
-            "--leads: {} is more than the 2,000,000 the demo generator makes",
-            a.leads
-        );
+        bail!("--leads: {} is more than the 2,000,000 the demo generator makes", a.leads);
     }
-    let report = demo::generate(
-        &mut s.store,
-        DemoOptions {
-            leads: a.leads,
-            seed: a.seed,
-        },
-    )?;
+    let report = demo::generate(&mut s.store, DemoOptions { leads: a.leads, seed: a.seed })?;
     if s.json {
         output::json(&json!(report));
     } else {

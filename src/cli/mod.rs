@@ -139,18 +139,11 @@ pub fn main() -> ExitCode {
             let message = format!("{err:#}");
             let mut stderr = std::io::stderr().lock();
             if json {
-                let field = match (
-                    err.downcast_ref::<StoreError>(),
-                    err.downcast_ref::<crate::domain::FieldError>(),
-                ) {
+                let field = match (err.downcast_ref::<StoreError>(), err.downcast_ref::<crate::domain::FieldError>()) {
                     (Some(StoreError::Field(f)), _) | (_, Some(f)) => Some(f.field.clone()),
                     _ => None,
                 };
-                let _ = writeln!(
-                    stderr,
-                    "{}",
-                    serde_json::json!({"error": kind, "field": field, "message": message})
-                );
+                let _ = writeln!(stderr, "{}", serde_json::json!({"error": kind, "field": field, "message": message}));
             } else {
                 let _ = writeln!(stderr, "prospect: {message}");
             }
@@ -202,11 +195,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         lang: i18n::lang(),
     };
     let mut store = Store::open(&db_path, opts)?;
-    let login = cli
-        .user
-        .clone()
-        .or_else(|| config.user.clone())
-        .unwrap_or_else(config::os_login);
+    let login = cli.user.clone().or_else(|| config.user.clone()).unwrap_or_else(config::os_login);
     let needs_user = !matches!(&cli.command, Some(Command::Db(_)));
     if needs_user {
         if store.read_only() {

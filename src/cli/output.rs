@@ -103,11 +103,7 @@ pub fn summaries(entity: Entity, rows: &[RecordSummary]) {
                 cells.push(r.stage.clone().unwrap_or_default());
             }
             if entity != Entity::Contact {
-                cells.push(
-                    r.amount_minor
-                        .map(|m| money(m, r.currency.as_deref()))
-                        .unwrap_or_default(),
-                );
+                cells.push(r.amount_minor.map(|m| money(m, r.currency.as_deref())).unwrap_or_default());
             }
             cells.extend([
                 r.responsible.clone().unwrap_or_default(),
@@ -140,14 +136,8 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
     println!(
         "  {} · {} · {}",
         tr("meta.version", &[("version", &r.version.to_string())]),
-        tr(
-            "meta.created",
-            &[("at", &time(r.created_at)), ("user", &who(&r.created_by))]
-        ),
-        tr(
-            "meta.modified",
-            &[("at", &time(r.modified_at)), ("user", &who(&r.modified_by))]
-        ),
+        tr("meta.created", &[("at", &time(r.created_at)), ("user", &who(&r.created_by))]),
+        tr("meta.modified", &[("at", &time(r.modified_at)), ("user", &who(&r.modified_by))]),
     );
     if r.is_repeat {
         println!("  {}: {}", label("repeat"), label("yes"));
@@ -167,10 +157,7 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
             tr(
                 &format!(
                     "section.{}",
-                    serde_json::to_value(section)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
+                    serde_json::to_value(section).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
                 ),
                 &[]
             )
@@ -183,12 +170,7 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
         println!("{}", tr("section.comms", &[]));
         for c in &r.comms {
             let kind = tr(&format!("field.{}s", c.kind.code()), &[]);
-            println!(
-                "  {:<24} {} ({})",
-                kind,
-                c.value,
-                present::word(i18n::lang(), "comm_label", &c.label)
-            );
+            println!("  {:<24} {} ({})", kind, c.value, present::word(i18n::lang(), "comm_label", &c.label));
         }
     }
     if !r.links.is_empty() {
@@ -200,12 +182,7 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
     if !timeline.is_empty() {
         println!("{}", label("timeline"));
         for t in timeline {
-            println!(
-                "  {}  {:<10} {}",
-                time(t.at),
-                t.user.clone().unwrap_or_default(),
-                describe_entry(t)
-            );
+            println!("  {}  {:<10} {}", time(t.at), t.user.clone().unwrap_or_default(), describe_entry(t));
         }
     }
 }

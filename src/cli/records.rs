@@ -222,12 +222,7 @@ fn add_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
     pairs: Vec<(String, String)>,
     companies: Vec<String>,
 ) -> Op {
-    Op::Add {
-        pairs,
-        comms: a.comms,
-        input: a.input,
-        companies,
-    }
+    Op::Add { pairs, comms: a.comms, input: a.input, companies }
 }
 
 fn edit_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
@@ -258,10 +253,9 @@ pub fn writes(c: &Command) -> bool {
         Command::Source(s) => matches!(s, super::admin::SourceCmd::Add { .. }),
         Command::User(u) => matches!(u, super::admin::UserCmd::Add(_)),
         Command::Demo(_) => true,
-        Command::Activity(a) => !matches!(
-            a,
-            super::activity::ActivityCmd::List { .. } | super::activity::ActivityCmd::Export { .. }
-        ),
+        Command::Activity(a) => {
+            !matches!(a, super::activity::ActivityCmd::List { .. } | super::activity::ActivityCmd::Export { .. })
+        }
         _ => false,
     }
 }
@@ -357,18 +351,10 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
     let region = s.store.options().region;
     let currency = s.store.options().currency;
     match op {
-        Op::Add {
-            pairs,
-            comms,
-            input,
-            companies,
-        } => {
+        Op::Add { pairs, comms, input, companies } => {
             let mut rec = match &input {
                 Some(src) => json_input(entity, src, region, currency)?,
-                None => RecordInput {
-                    origin: Some("manual".into()),
-                    ..Default::default()
-                },
+                None => RecordInput { origin: Some("manual".into()), ..Default::default() },
             };
             rec.fields.extend(pairs);
             rec.comms.add.extend(comms.for_add(region)?.add);
@@ -382,10 +368,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             } else {
                 say("msg.created", &entity_args(entity, saved.id));
                 for r in &saved.repeat_of {
-                    say(
-                        "msg.repeat_lead",
-                        &[("what", entity_word(r.entity)), ("id", r.id.to_string())],
-                    );
+                    say("msg.repeat_lead", &[("what", entity_word(r.entity)), ("id", r.id.to_string())]);
                 }
             }
         }
@@ -408,15 +391,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 output::record(&record, &timeline);
             }
         }
-        Op::Edit {
-            id,
-            pairs,
-            comms,
-            comm_edit,
-            if_version,
-            input,
-            companies,
-        } => {
+        Op::Edit { id, pairs, comms, comm_edit, if_version, input, companies } => {
             let mut rec = match &input {
                 Some(src) => {
                     let mut r = json_input(entity, src, region, currency)?;
@@ -453,10 +428,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 && rec.comms.remove.is_empty()
                 && rec.companies.is_empty()
             {
-                bail!(
-                    "nothing to change: give at least one field flag (see `prospect {} edit --help`)",
-                    entity.code()
-                );
+                bail!("nothing to change: give at least one field flag (see `prospect {} edit --help`)", entity.code());
             }
             let saved = s.store.update(entity, id, if_version, &rec)?;
             if s.json {
@@ -464,13 +436,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 j["changed"] = json!(saved.changed);
                 output::json(&j);
             } else if saved.changed.is_empty() {
-                println!(
-                    "{}",
-                    tr(
-                        "msg.unchanged",
-                        &[("entity", &entity_word(entity)), ("id", &id.to_string())]
-                    )
-                );
+                println!("{}", tr("msg.unchanged", &[("entity", &entity_word(entity)), ("id", &id.to_string())]));
             } else {
                 let mut a = entity_args(entity, id).to_vec();
                 a.push(("version", saved.version.to_string()));
@@ -478,9 +444,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             }
         }
         Op::Move(m) => {
-            let moved = s
-                .store
-                .move_stage(entity, m.id, &m.stage, m.reason.as_deref(), m.if_version)?;
+            let moved = s.store.move_stage(entity, m.id, &m.stage, m.reason.as_deref(), m.if_version)?;
             if s.json {
                 output::json(&json!(moved));
             } else {

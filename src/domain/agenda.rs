@@ -48,9 +48,7 @@ impl ActivityBucket {
 
     /// Parses the typed form.
     pub fn parse(s: &str) -> Option<ActivityBucket> {
-        Self::ALL
-            .into_iter()
-            .find(|b| b.code() == s.trim().to_lowercase().replace('_', "-"))
+        Self::ALL.into_iter().find(|b| b.code() == s.trim().to_lowercase().replace('_', "-"))
     }
 
     /// Whether a card may be dropped here to plan an activity (Overdue and No activity refuse).
@@ -121,24 +119,12 @@ pub fn drop_deadline<Tz: TimeZone>(bucket: ActivityBucket, now: &DateTime<Tz>) -
     match bucket {
         ActivityBucket::Today => {
             let five = at(now.date_naive(), 17);
-            Some(if five > *now {
-                five
-            } else {
-                round_up_to_hour(&(now.clone() + Duration::hours(1)))
-            })
+            Some(if five > *now { five } else { round_up_to_hour(&(now.clone() + Duration::hours(1))) })
         }
         ActivityBucket::ThisWeek => {
             let tomorrow = now.date_naive() + Duration::days(1);
-            let day = if tomorrow < b.next_week.date_naive() {
-                tomorrow
-            } else {
-                now.date_naive()
-            };
-            Some(
-                at(day, 9)
-                    .max(now.clone() + Duration::hours(1))
-                    .min(b.next_week.clone() - Duration::minutes(1)),
-            )
+            let day = if tomorrow < b.next_week.date_naive() { tomorrow } else { now.date_naive() };
+            Some(at(day, 9).max(now.clone() + Duration::hours(1)).min(b.next_week.clone() - Duration::minutes(1)))
         }
         ActivityBucket::NextWeek => Some(at(b.next_week.date_naive(), 9)),
         ActivityBucket::Later => Some(at(b.week_after.date_naive(), 9)),
@@ -193,9 +179,7 @@ pub fn parse_minutes(field: &str, text: &str) -> Result<i64, crate::domain::Fiel
     let bad = || {
         FieldError::new(
             field,
-            Problem::Rule {
-                message: format!("'{text}' is not a length of time (write 30m, 1h, 1h30 or 90)"),
-            },
+            Problem::Rule { message: format!("'{text}' is not a length of time (write 30m, 1h, 1h30 or 90)") },
         )
     };
     let minutes = if let Some((h, m)) = t.split_once('h') {
@@ -204,17 +188,9 @@ pub fn parse_minutes(field: &str, text: &str) -> Result<i64, crate::domain::Fiel
         let m: i64 = if m.is_empty() { 0 } else { m.parse().map_err(|_| bad())? };
         h * 60 + m
     } else {
-        t.trim_end_matches("min")
-            .trim_end_matches('m')
-            .trim()
-            .parse()
-            .map_err(|_| bad())?
+        t.trim_end_matches("min").trim_end_matches('m').trim().parse().map_err(|_| bad())?
     };
-    if minutes <= 0 || minutes > 7 * 24 * 60 {
-        Err(bad())
-    } else {
-        Ok(minutes)
-    }
+    if minutes <= 0 || minutes > 7 * 24 * 60 { Err(bad()) } else { Ok(minutes) }
 }
 
 /// Forms `parse_when` accepts, for messages.
@@ -378,11 +354,7 @@ mod tests {
         let sunday = paris(2026, 11, 29, 23, 30);
         let b = bounds(&sunday);
         assert_eq!(bucket_of(Some(&paris(2026, 11, 29, 23, 45)), &b), Today);
-        assert_eq!(
-            bucket_of(Some(&paris(2026, 11, 30, 9, 0)), &b),
-            NextWeek,
-            "Monday is next week on Sunday night"
-        );
+        assert_eq!(bucket_of(Some(&paris(2026, 11, 30, 9, 0)), &b), NextWeek, "Monday is next week on Sunday night");
         let monday = paris(2026, 11, 30, 0, 5);
         let b = bounds(&monday);
         assert_eq!(bucket_of(Some(&paris(2026, 11, 30, 9, 0)), &b), Today);
@@ -415,11 +387,7 @@ mod tests {
         // Clocks go forward on Sunday 29 March 2026 at 02:00 -> 03:00.
         let fri = paris(2026, 3, 27, 18, 0);
         let b = bounds(&fri);
-        assert_eq!(
-            (b.next_week - b.tomorrow).num_hours(),
-            47,
-            "Saturday, then a Sunday of 23 hours"
-        );
+        assert_eq!((b.next_week - b.tomorrow).num_hours(), 47, "Saturday, then a Sunday of 23 hours");
         // The default deadline keeps the wall clock across the change.
         let d = default_deadline(&paris(2026, 3, 27, 10, 20));
         assert_eq!(d, paris(2026, 4, 1, 11, 0));
@@ -429,10 +397,7 @@ mod tests {
 
     #[test]
     fn default_deadline_skips_weekends_and_rounds_up() {
-        assert_eq!(
-            default_deadline(&paris(2026, 11, 25, 10, 20)),
-            paris(2026, 11, 30, 11, 0)
-        ); // Wed -> Mon
+        assert_eq!(default_deadline(&paris(2026, 11, 25, 10, 20)), paris(2026, 11, 30, 11, 0)); // Wed -> Mon
         assert_eq!(default_deadline(&paris(2026, 11, 23, 9, 0)), paris(2026, 11, 26, 9, 0)); // Mon -> Thu, on the hour
         assert_eq!(default_deadline(&paris(2026, 11, 28, 15, 1)), paris(2026, 12, 2, 16, 0)); // Sat -> Wed
     }
@@ -448,21 +413,13 @@ mod tests {
         assert_eq!(p("demain"), paris(2026, 11, 24, 9, 0));
         assert_eq!(p("next monday"), paris(2026, 11, 30, 9, 0));
         assert_eq!(p("lundi prochain"), paris(2026, 11, 30, 9, 0));
-        assert_eq!(
-            p("lundi 9h"),
-            paris(2026, 11, 30, 9, 0),
-            "today's weekday means next week"
-        );
+        assert_eq!(p("lundi 9h"), paris(2026, 11, 30, 9, 0), "today's weekday means next week");
         assert_eq!(p("jeudi 14h30"), paris(2026, 11, 26, 14, 30));
         assert_eq!(p("friday 2pm"), paris(2026, 11, 27, 14, 0));
         assert_eq!(p("24/11 14h30"), paris(2026, 11, 24, 14, 30));
         assert_eq!(p("2026-11-24 14:30"), paris(2026, 11, 24, 14, 30));
         assert_eq!(p("24/11/2026 à 14h30"), paris(2026, 11, 24, 14, 30));
-        assert_eq!(
-            p("01/02"),
-            paris(2027, 2, 1, 9, 0),
-            "the nearest such date: next February"
-        );
+        assert_eq!(p("01/02"), paris(2027, 2, 1, 9, 0), "the nearest such date: next February");
         assert_eq!(p("22/11 16h"), paris(2026, 11, 22, 16, 0), "yesterday stays yesterday");
         assert_eq!(p("16h"), paris(2026, 11, 23, 16, 0));
         assert_eq!(p("+2d"), paris(2026, 11, 25, 10, 0));

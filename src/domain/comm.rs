@@ -32,9 +32,7 @@ impl CommKind {
 
     /// Parses the stored form.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Phone, Self::Email, Self::Web, Self::Messenger]
-            .into_iter()
-            .find(|k| k.code() == s)
+        [Self::Phone, Self::Email, Self::Web, Self::Messenger].into_iter().find(|k| k.code() == s)
     }
 
     /// The labels this kind accepts; the first is the default.
@@ -68,18 +66,11 @@ impl Comm {
     pub fn new(kind: CommKind, label: &str, value: &str, region: PhoneRegion) -> Result<Comm, FieldError> {
         let field = kind.code();
         let label = label.trim().to_lowercase();
-        let label = if label.is_empty() {
-            kind.labels()[0].to_string()
-        } else {
-            label
-        };
+        let label = if label.is_empty() { kind.labels()[0].to_string() } else { label };
         if !kind.labels().contains(&label.as_str()) {
             return Err(FieldError::new(
                 field,
-                Problem::Choice {
-                    value: label,
-                    accepted: kind.labels().iter().map(|s| s.to_string()).collect(),
-                },
+                Problem::Choice { value: label, accepted: kind.labels().iter().map(|s| s.to_string()).collect() },
             ));
         }
         let value = value.trim().to_string();
@@ -91,13 +82,7 @@ impl Comm {
         }
         let normalized = match kind {
             CommKind::Phone => dedup::phone_key(&value, region).ok_or_else(|| {
-                FieldError::new(
-                    field,
-                    Problem::Phone {
-                        value: value.clone(),
-                        region: region.code(),
-                    },
-                )
+                FieldError::new(field, Problem::Phone { value: value.clone(), region: region.code() })
             })?,
             CommKind::Email => {
                 if !dedup::is_valid_email(&value) {
@@ -113,12 +98,7 @@ impl Comm {
             }
             CommKind::Messenger => value.to_lowercase(),
         };
-        Ok(Comm {
-            kind,
-            label,
-            value,
-            normalized,
-        })
+        Ok(Comm { kind, label, value, normalized })
     }
 
     /// Parses the CLI form `[TYPE:]VALUE` (`mobile:06 12 34 56 78`, `https://x.fr` stays whole).

@@ -14,9 +14,7 @@ impl PhoneRegion {
 
     /// Parses a two-letter ISO 3166 code (`FR`, `be`, `CA`).
     pub fn parse(code: &str) -> Option<PhoneRegion> {
-        CountryId::from_str(&code.trim().to_ascii_uppercase())
-            .ok()
-            .map(PhoneRegion)
+        CountryId::from_str(&code.trim().to_ascii_uppercase()).ok().map(PhoneRegion)
     }
 
     /// Two-letter code.
@@ -47,9 +45,7 @@ pub fn email_key(email: &str) -> String {
 pub fn is_valid_email(email: &str) -> bool {
     let e = email.trim();
     email_address::EmailAddress::from_str(e).is_ok()
-        && e.rsplit('@')
-            .next()
-            .is_some_and(|d| d.contains('.') && !d.ends_with('.'))
+        && e.rsplit('@').next().is_some_and(|d| d.contains('.') && !d.ends_with('.'))
 }
 
 /// Normal form of a phone number: E.164 (`+33612345678`). Numbers without a country code are
@@ -69,10 +65,7 @@ pub fn phone_key(phone: &str, region: PhoneRegion) -> Option<String> {
 /// Normal form of a web address: lowercase, without scheme, `www.` or trailing slash.
 pub fn web_key(url: &str) -> String {
     let lower = url.trim().to_lowercase();
-    let no_scheme = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-        .unwrap_or(&lower);
+    let no_scheme = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")).unwrap_or(&lower);
     let no_www = no_scheme.strip_prefix("www.").unwrap_or(no_scheme);
     no_www.trim_end_matches('/').to_string()
 }

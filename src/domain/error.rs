@@ -15,10 +15,7 @@ pub struct FieldError {
 impl FieldError {
     /// Builds an error for `field`.
     pub fn new(field: impl Into<String>, problem: Problem) -> Self {
-        Self {
-            field: field.into(),
-            problem,
-        }
+        Self { field: field.into(), problem }
     }
 }
 
@@ -50,11 +47,7 @@ pub enum Problem {
     /// Not one of a fixed list of choices.
     Choice { value: String, accepted: Vec<String> },
     /// A stage, source, user, pipeline or record that does not exist.
-    Unknown {
-        what: &'static str,
-        value: String,
-        known: Vec<String>,
-    },
+    Unknown { what: &'static str, value: String, known: Vec<String> },
     /// Longer than the field allows (in characters).
     TooLong { max: usize },
     /// The field is not known for this kind of record.

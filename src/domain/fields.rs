@@ -169,14 +169,7 @@ pub struct FieldSpec {
 }
 
 const fn f(key: &'static str, column: &'static str, kind: FieldKind, section: Section) -> FieldSpec {
-    FieldSpec {
-        key,
-        column,
-        kind,
-        section,
-        required: false,
-        editable: true,
-    }
+    FieldSpec { key, column, kind, section, required: false, editable: true }
 }
 const fn req(mut s: FieldSpec) -> FieldSpec {
     s.required = true;
@@ -311,14 +304,8 @@ pub fn validate_input(
             && spec.kind == FieldKind::Currency
             && !text.trim().is_empty()
         {
-            currency = Currency::parse(text).ok_or_else(|| {
-                FieldError::new(
-                    spec.key,
-                    Problem::Currency {
-                        value: text.trim().to_string(),
-                    },
-                )
-            })?;
+            currency = Currency::parse(text)
+                .ok_or_else(|| FieldError::new(spec.key, Problem::Currency { value: text.trim().to_string() }))?;
         }
     }
     let mut out: Vec<(&'static FieldSpec, FieldValue)> = Vec::with_capacity(input.len());
@@ -326,9 +313,7 @@ pub fn validate_input(
         let spec = entity.field(key).ok_or_else(|| {
             FieldError::new(
                 key.clone(),
-                Problem::NoSuchField {
-                    accepted: entity.fields().iter().map(|f| f.key.to_string()).collect(),
-                },
+                Problem::NoSuchField { accepted: entity.fields().iter().map(|f| f.key.to_string()).collect() },
             )
         })?;
         if !ctx.creating && !spec.editable {
@@ -360,11 +345,7 @@ pub fn parse_value(spec: &FieldSpec, text: &str, currency: Currency) -> Result<F
     let t = text.trim();
     let err = |p: Problem| FieldError::new(spec.key, p);
     if t.is_empty() {
-        return if spec.required {
-            Err(err(Problem::Required))
-        } else {
-            Ok(FieldValue::Null)
-        };
+        return if spec.required { Err(err(Problem::Required)) } else { Ok(FieldValue::Null) };
     }
     Ok(match spec.kind {
         FieldKind::Text { max } => {
@@ -384,45 +365,26 @@ pub fn parse_value(spec: &FieldSpec, text: &str, currency: Currency) -> Result<F
                 .parse()
                 .ok()
                 .filter(|n| (min..=max).contains(n))
-                .ok_or_else(|| {
-                    err(Problem::Integer {
-                        value: t.to_string(),
-                        min,
-                        max,
-                    })
-                })?;
+                .ok_or_else(|| err(Problem::Integer { value: t.to_string(), min, max }))?;
             FieldValue::Int(n)
         }
         FieldKind::Choice(choices) => {
             let lower = t.to_lowercase();
             let c = choices.iter().find(|c| **c == lower).ok_or_else(|| {
-                err(Problem::Choice {
-                    value: t.to_string(),
-                    accepted: choices.iter().map(|s| s.to_string()).collect(),
-                })
+                err(Problem::Choice { value: t.to_string(), accepted: choices.iter().map(|s| s.to_string()).collect() })
             })?;
             FieldValue::Text(c.to_string())
         }
         FieldKind::Amount => {
-            let minor = money::parse_amount(t, currency).map_err(|why| {
-                err(Problem::Amount {
-                    value: t.to_string(),
-                    why,
-                })
-            })?;
+            let minor =
+                money::parse_amount(t, currency).map_err(|why| err(Problem::Amount { value: t.to_string(), why }))?;
             if minor < 0 {
-                return Err(err(Problem::Amount {
-                    value: t.to_string(),
-                    why: AmountProblem::Negative,
-                }));
+                return Err(err(Problem::Amount { value: t.to_string(), why: AmountProblem::Negative }));
             }
             FieldValue::Int(minor)
         }
         FieldKind::Currency => FieldValue::Text(
-            Currency::parse(t)
-                .ok_or_else(|| err(Problem::Currency { value: t.to_string() }))?
-                .code()
-                .to_string(),
+            Currency::parse(t).ok_or_else(|| err(Problem::Currency { value: t.to_string() }))?.code().to_string(),
         ),
         FieldKind::Ref(kind) => FieldValue::Ref(kind, t.to_string()),
     })
@@ -460,14 +422,8 @@ mod tests {
     fn input(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
-    const NEW: InputContext = InputContext {
-        currency: Currency::EUR,
-        creating: true,
-    };
-    const EDIT: InputContext = InputContext {
-        currency: Currency::EUR,
-        creating: false,
-    };
+    const NEW: InputContext = InputContext { currency: Currency::EUR, creating: true };
+    const EDIT: InputContext = InputContext { currency: Currency::EUR, creating: false };
 
     #[test]
     fn every_field_key_and_column_is_unique_and_sql_safe() {
@@ -489,13 +445,7 @@ mod tests {
         let e = validate_input(Entity::Lead, &input(&[("amount", "12.345")]), NEW).unwrap_err();
         assert_eq!(e.field, "amount");
         let e = validate_input(Entity::Lead, &input(&[("amount", "-5")]), NEW).unwrap_err();
-        assert!(matches!(
-            e.problem,
-            Problem::Amount {
-                why: AmountProblem::Negative,
-                ..
-            }
-        ));
+        assert!(matches!(e.problem, Problem::Amount { why: AmountProblem::Negative, .. }));
     }
 
     #[test]
@@ -520,22 +470,14 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        for (k, v) in [
-            ("birth_date", "31/02/1990"),
-            ("opened", "maybe"),
-            ("title", &"x".repeat(256)),
-        ] {
+        for (k, v) in [("birth_date", "31/02/1990"), ("opened", "maybe"), ("title", &"x".repeat(256))] {
             let e = validate_input(Entity::Lead, &input(&[(k, v)]), NEW).unwrap_err();
             assert_eq!(e.field, k);
         }
         let e = validate_input(Entity::Deal, &input(&[("probability", "120")]), NEW).unwrap_err();
         assert!(matches!(e.problem, Problem::Integer { .. }));
-        let e = validate_input(
-            Entity::Company,
-            &input(&[("title", "A"), ("company_type", "friend")]),
-            NEW,
-        )
-        .unwrap_err();
+        let e =
+            validate_input(Entity::Company, &input(&[("title", "A"), ("company_type", "friend")]), NEW).unwrap_err();
         assert!(matches!(e.problem, Problem::Choice { .. }));
     }
 

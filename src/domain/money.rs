@@ -74,10 +74,7 @@ impl Currency {
     /// Looks a code up, case-insensitively. `None` for codes we do not know.
     pub fn parse(code: &str) -> Option<Currency> {
         let code = code.trim();
-        CURRENCIES
-            .iter()
-            .find(|(c, _)| c.eq_ignore_ascii_case(code))
-            .map(|(c, _)| Currency(c))
+        CURRENCIES.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)).map(|(c, _)| Currency(c))
     }
 
     /// Every accepted code, for error messages.
@@ -92,11 +89,7 @@ impl Currency {
 
     /// Digits after the decimal separator (2 for EUR, 0 for JPY, 3 for TND).
     pub fn minor_digits(self) -> u32 {
-        CURRENCIES
-            .iter()
-            .find(|(c, _)| *c == self.0)
-            .map(|(_, d)| *d)
-            .unwrap_or(2)
+        CURRENCIES.iter().find(|(c, _)| *c == self.0).map(|(_, d)| *d).unwrap_or(2)
     }
 
     fn symbol(self) -> Option<&'static str> {
@@ -158,10 +151,7 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<i64, AmountProblem
         Some(rest) => (true, rest.trim_start()),
         None => (false, s),
     };
-    let cleaned: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '_'))
-        .collect();
+    let cleaned: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '_')).collect();
     if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
         return Err(AmountProblem::Syntax);
     }
@@ -225,21 +215,10 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<i64, AmountProblem
         return Err(AmountProblem::Syntax);
     }
     let scale = 10i64.pow(digits_allowed);
-    let whole: i64 = if int_digits.is_empty() {
-        0
-    } else {
-        int_digits.parse().map_err(|_| AmountProblem::TooLarge)?
-    };
-    let mut frac: i64 = if frac_part.is_empty() {
-        0
-    } else {
-        frac_part.parse().map_err(|_| AmountProblem::Syntax)?
-    };
+    let whole: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| AmountProblem::TooLarge)? };
+    let mut frac: i64 = if frac_part.is_empty() { 0 } else { frac_part.parse().map_err(|_| AmountProblem::Syntax)? };
     frac *= 10i64.pow(digits_allowed - frac_part.len() as u32);
-    let minor = whole
-        .checked_mul(scale)
-        .and_then(|v| v.checked_add(frac))
-        .ok_or(AmountProblem::TooLarge)?;
+    let minor = whole.checked_mul(scale).and_then(|v| v.checked_add(frac)).ok_or(AmountProblem::TooLarge)?;
     Ok(if negative { -minor } else { minor })
 }
 
@@ -277,11 +256,7 @@ pub fn format_money(money: Money, style: NumberStyle) -> String {
     let digits = money.currency.minor_digits();
     let scale = 10i64.pow(digits);
     let whole = format_integer(money.minor / scale, style);
-    let whole = if money.minor < 0 && !whole.starts_with('-') {
-        format!("-{whole}")
-    } else {
-        whole
-    };
+    let whole = if money.minor < 0 && !whole.starts_with('-') { format!("-{whole}") } else { whole };
     let number = if digits == 0 {
         whole
     } else {
@@ -309,12 +284,7 @@ pub fn plain_amount(money: Money) -> String {
     let scale = 10i64.pow(digits);
     let sign = if money.minor < 0 { "-" } else { "" };
     let abs = money.minor.unsigned_abs();
-    format!(
-        "{sign}{}.{:0width$}",
-        abs / scale as u64,
-        abs % scale as u64,
-        width = digits as usize
-    )
+    format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = digits as usize)
 }
 
 #[cfg(test)]
@@ -359,24 +329,15 @@ mod tests {
         assert_eq!(parse_amount("12.345", tnd), Ok(12345));
         let jpy = Currency::parse("JPY").unwrap();
         assert_eq!(parse_amount("1.234", jpy), Ok(1234));
-        assert_eq!(
-            parse_amount("12.5", jpy),
-            Err(AmountProblem::TooManyDecimals { max: 0 })
-        );
+        assert_eq!(parse_amount("12.5", jpy), Err(AmountProblem::TooManyDecimals { max: 0 }));
     }
 
     #[test]
     fn formats_per_language() {
-        let m = Money {
-            minor: 123450,
-            currency: Currency::EUR,
-        };
+        let m = Money { minor: 123450, currency: Currency::EUR };
         assert_eq!(format_money(m, NumberStyle::English), "€1,234.50");
         assert_eq!(format_money(m, NumberStyle::French), "1\u{202f}234,50\u{a0}€");
-        let chf = Money {
-            minor: -5,
-            currency: Currency::parse("CHF").unwrap(),
-        };
+        let chf = Money { minor: -5, currency: Currency::parse("CHF").unwrap() };
         assert_eq!(format_money(chf, NumberStyle::English), "CHF -0.05");
         assert_eq!(plain_amount(m), "1234.50");
         assert_eq!(plain_amount(chf), "-0.05");

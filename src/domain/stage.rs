@@ -119,12 +119,7 @@ pub fn default_insert_position(existing: &[StageSemantics], new: StageSemantics)
 }
 
 fn def(code: &str, name: &str, color: &str, semantics: StageSemantics) -> StageDef {
-    StageDef {
-        code: code.into(),
-        name: name.into(),
-        color: color.into(),
-        semantics,
-    }
+    StageDef { code: code.into(), name: name.into(), color: color.into(), semantics }
 }
 
 /// Default lead stages (SPEC L2).

@@ -66,10 +66,7 @@ pub fn calendar(activities: &[ActivityRow], now: UnixMs, host: &str) -> String {
             }
         } else {
             line(format!("DUE:{}", stamp(a.deadline)));
-            line(format!(
-                "STATUS:{}",
-                if a.completed { "COMPLETED" } else { "NEEDS-ACTION" }
-            ));
+            line(format!("STATUS:{}", if a.completed { "COMPLETED" } else { "NEEDS-ACTION" }));
         }
         line(format!(
             "PRIORITY:{}",

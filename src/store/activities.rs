@@ -126,18 +126,10 @@ pub struct Counters {
     pub incoming: i64,
 }
 
-const KINDS: [ActivityKind; 4] = [
-    ActivityKind::Call,
-    ActivityKind::Meeting,
-    ActivityKind::Task,
-    ActivityKind::Email,
-];
+const KINDS: [ActivityKind; 4] = [ActivityKind::Call, ActivityKind::Meeting, ActivityKind::Task, ActivityKind::Email];
 
 fn kind_of(code: &str) -> ActivityKind {
-    KINDS
-        .into_iter()
-        .find(|k| k.code() == code)
-        .unwrap_or(ActivityKind::Task)
+    KINDS.into_iter().find(|k| k.code() == code).unwrap_or(ActivityKind::Task)
 }
 
 /// Inserts an activity with its bindings and a timeline entry on each bound record.
@@ -148,10 +140,7 @@ pub fn insert(tx: &Connection, ctx: &WriteCtx, a: &NewActivity) -> Result<i64> {
 fn insert_with(tx: &Connection, ctx: &WriteCtx, a: &NewActivity, more: &ActivityDetails) -> Result<i64> {
     let timed = matches!(a.kind, ActivityKind::Call | ActivityKind::Meeting);
     let (start, end) = if timed {
-        (
-            Some(a.deadline),
-            Some(a.deadline + a.duration_minutes.unwrap_or(30) * 60_000),
-        )
+        (Some(a.deadline), Some(a.deadline + a.duration_minutes.unwrap_or(30) * 60_000))
     } else {
         (None, None)
     };
@@ -182,11 +171,7 @@ fn insert_with(tx: &Connection, ctx: &WriteCtx, a: &NewActivity, more: &Activity
         tx.prepare_cached("INSERT INTO activity_bindings (activity_id, entity, entity_id) VALUES (?1, ?2, ?3)")?;
     for (entity, rid) in &a.bindings {
         bind.execute(params![id, entity.code(), rid])?;
-        let kind = if a.completed {
-            TimelineKind::ActivityDone
-        } else {
-            TimelineKind::ActivityPlanned
-        };
+        let kind = if a.completed { TimelineKind::ActivityDone } else { TimelineKind::ActivityPlanned };
         timeline::add(
             tx,
             *entity,
@@ -226,9 +211,8 @@ fn rows(conn: &Connection, sql: &str, params: &[Sql]) -> Result<Vec<ActivityRow>
         .collect::<rusqlite::Result<_>>()?;
     let mut bind = conn.prepare_cached("SELECT entity, entity_id FROM activity_bindings WHERE activity_id = ?1")?;
     for row in &mut out {
-        let b: Vec<(String, i64)> = bind
-            .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let b: Vec<(String, i64)> =
+            bind.query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         for (e, id) in b {
             if let Some(entity) = Entity::parse(&e) {
                 let title = super::records::title_of(conn, entity, id).unwrap_or_default();
@@ -248,9 +232,7 @@ impl Store {
         if a.bindings.is_empty() {
             return Err(FieldError::new(
                 "record",
-                Problem::Rule {
-                    message: "an activity belongs to a lead, deal, contact or company: give one".into(),
-                },
+                Problem::Rule { message: "an activity belongs to a lead, deal, contact or company: give one".into() },
             )
             .into());
         }
@@ -269,15 +251,9 @@ impl Store {
         if let Some(d) = a.duration_minutes
             && !(1..=24 * 60).contains(&d)
         {
-            return Err(FieldError::new(
-                "duration",
-                Problem::Integer {
-                    value: d.to_string(),
-                    min: 1,
-                    max: 1440,
-                },
-            )
-            .into());
+            return Err(
+                FieldError::new("duration", Problem::Integer { value: d.to_string(), min: 1, max: 1440 }).into()
+            );
         }
         if a.responsible_id.is_none() {
             a.responsible_id = self.user().map(|u| u.id);
@@ -319,10 +295,7 @@ impl Store {
                 .push("a.id IN (SELECT activity_id FROM activity_bindings WHERE entity = ? AND entity_id = ?)".into());
         }
         let limit = if f.limit == 0 { 500 } else { f.limit };
-        let sql = format!(
-            "{SELECT} WHERE {} ORDER BY a.deadline, a.id LIMIT {limit}",
-            wheres.join(" AND ")
-        );
+        let sql = format!("{SELECT} WHERE {} ORDER BY a.deadline, a.id LIMIT {limit}", wheres.join(" AND "));
         rows(self.conn(), &sql, &params)
     }
 

@@ -53,10 +53,7 @@ impl Store {
     pub fn check(&self) -> Result<CheckReport> {
         let c = self.conn();
         let mut report = CheckReport {
-            integrity: strings(c, "PRAGMA integrity_check")?
-                .into_iter()
-                .filter(|l| l != "ok")
-                .collect(),
+            integrity: strings(c, "PRAGMA integrity_check")?.into_iter().filter(|l| l != "ok").collect(),
             foreign_keys: strings(c, "PRAGMA foreign_key_check")?,
             ..Default::default()
         };
@@ -64,9 +61,7 @@ impl Store {
             for p in refs::pipelines(c, entity)? {
                 let list = refs::stages(c, p.id)?;
                 if let Err(e) = stage::check_order(list.iter().map(|s| (s.code.as_str(), s.semantics))) {
-                    report
-                        .invariants
-                        .push(format!("{} pipeline {}: {e}", entity.code(), p.name));
+                    report.invariants.push(format!("{} pipeline {}: {e}", entity.code(), p.name));
                 }
             }
         }
@@ -75,11 +70,7 @@ impl Store {
             "SELECT 'lead #' || l.id FROM leads l JOIN stages s ON s.id = l.stage_id JOIN pipelines p ON p.id = s.pipeline_id WHERE p.entity <> 'lead' \
              UNION ALL SELECT 'deal #' || d.id FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.pipeline_id <> d.pipeline_id",
         )?;
-        report.invariants.extend(
-            wrong
-                .into_iter()
-                .map(|w| format!("{w} sits in a stage of another pipeline")),
-        );
+        report.invariants.extend(wrong.into_iter().map(|w| format!("{w} sits in a stage of another pipeline")));
         let mut indexed_total = 0;
         for entity in Entity::ALL {
             let n: i64 = c.query_row(&format!("SELECT count(*) FROM {}", entity.table()), [], |r| r.get(0))?;
@@ -88,9 +79,7 @@ impl Store {
         }
         let fts: i64 = c.query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
         if fts != indexed_total {
-            report
-                .invariants
-                .push(format!("search index has {fts} entries for {indexed_total} records"));
+            report.invariants.push(format!("search index has {fts} entries for {indexed_total} records"));
         }
         Ok(report)
     }

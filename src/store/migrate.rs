@@ -16,18 +16,10 @@ pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 fn header(store: &Store) -> Result<(i64, i64, i64)> {
     let c = store.conn();
-    let version: i64 = c
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| store.err(e))?;
-    let app: i64 = c
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| store.err(e))?;
+    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| store.err(e))?;
+    let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| store.err(e))?;
     let tables: i64 = c
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'", [], |r| r.get(0))
         .map_err(|e| store.err(e))?;
     Ok((version, app, tables))
 }
@@ -39,11 +31,7 @@ pub fn run(store: &mut Store) -> Result<()> {
         return Err(StoreError::Foreign(store.path().to_path_buf()));
     }
     if version > LATEST {
-        return Err(StoreError::NewerSchema {
-            path: store.path().to_path_buf(),
-            found: version,
-            known: LATEST,
-        });
+        return Err(StoreError::NewerSchema { path: store.path().to_path_buf(), found: version, known: LATEST });
     }
     if version == LATEST {
         return Ok(());
@@ -90,36 +78,19 @@ fn local_name(lang: Lang, group: &str, code: &str, english: &str) -> String {
 }
 
 fn localised(lang: Lang, stages: Vec<StageDef>) -> Vec<StageDef> {
-    stages
-        .into_iter()
-        .map(|s| StageDef {
-            name: local_name(lang, "stage_name", &s.code, &s.name),
-            ..s
-        })
-        .collect()
+    stages.into_iter().map(|s| StageDef { name: local_name(lang, "stage_name", &s.code, &s.name), ..s }).collect()
 }
 
 /// Default pipelines, stages and sources of a new file, named in its creator's language
 /// (they are ordinary data afterwards: an administrator renames them at will).
 fn seed(tx: &Transaction, lang: Lang) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO pipelines (entity, name, sort) VALUES ('lead', 'Leads', 0)",
-        [],
-    )?;
-    insert_stages(
-        tx,
-        tx.last_insert_rowid(),
-        &localised(lang, stage::default_lead_stages()),
-    )?;
+    tx.execute("INSERT INTO pipelines (entity, name, sort) VALUES ('lead', 'Leads', 0)", [])?;
+    insert_stages(tx, tx.last_insert_rowid(), &localised(lang, stage::default_lead_stages()))?;
     tx.execute(
         "INSERT INTO pipelines (entity, name, sort) VALUES ('deal', ?1, 0)",
         [local_name(lang, "pipeline_name", "default", "General")],
     )?;
-    insert_stages(
-        tx,
-        tx.last_insert_rowid(),
-        &localised(lang, stage::default_deal_stages()),
-    )?;
+    insert_stages(tx, tx.last_insert_rowid(), &localised(lang, stage::default_deal_stages()))?;
     for (i, (code, name)) in stage::default_sources().into_iter().enumerate() {
         tx.execute(
             "INSERT INTO sources (code, name, sort) VALUES (?1, ?2, ?3)",
@@ -136,14 +107,7 @@ pub fn insert_stages(tx: &Transaction, pipeline_id: i64, stages: &[StageDef]) ->
         "INSERT INTO stages (pipeline_id, code, name, color, semantics, sort) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (i, s) in stages.iter().enumerate() {
-        stmt.execute(params![
-            pipeline_id,
-            s.code,
-            s.name,
-            s.color,
-            s.semantics.code(),
-            i as i64 * 10
-        ])?;
+        stmt.execute(params![pipeline_id, s.code, s.name, s.color, s.semantics.code(), i as i64 * 10])?;
     }
     Ok(())
 }

@@ -125,10 +125,7 @@ impl Store {
             return Err(StoreError::Unreadable(shown, e.to_string()));
         }
         // A file marked read-only is opened read-only, even for root (who could write anyway).
-        let marked_read_only = exists
-            && std::fs::metadata(path)
-                .map(|m| m.permissions().readonly())
-                .unwrap_or(false);
+        let marked_read_only = exists && std::fs::metadata(path).map(|m| m.permissions().readonly()).unwrap_or(false);
         let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if marked_read_only {
             flags |= OpenFlags::SQLITE_OPEN_READ_ONLY;
@@ -139,13 +136,7 @@ impl Store {
             }
         }
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, &shown))?;
-        let mut store = Store {
-            conn,
-            path: shown,
-            opts,
-            user: None,
-            busy_hook: None,
-        };
+        let mut store = Store { conn, path: shown, opts, user: None, busy_hook: None };
         store.configure()?;
         migrate::run(&mut store)?;
         Ok(store)
@@ -156,22 +147,13 @@ impl Store {
         self.conn.set_prepared_statement_cache_capacity(256);
         // Rollback journal and full sync: the settings SQLite documents as safe on a network
         // share. A busy timeout covers short locks; `write` retries beyond it.
-        self.conn
-            .busy_timeout(Duration::from_millis(200))
-            .map_err(|e| self.err(e))?;
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+        self.conn.busy_timeout(Duration::from_millis(200)).map_err(|e| self.err(e))?;
+        let mode: String = self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).map_err(|e| self.err(e))?;
         if !mode.eq_ignore_ascii_case("delete") && !self.read_only() {
-            let _: String = self
-                .conn
-                .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))
-                .map_err(|e| self.err(e))?;
+            let _: String =
+                self.conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0)).map_err(|e| self.err(e))?;
         }
-        self.conn
-            .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-            .map_err(|e| self.err(e))?;
+        self.conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(|e| self.err(e))?;
         Ok(())
     }
 

@@ -187,11 +187,8 @@ impl Record {
         if let Some(s) = self.stage_semantics {
             m.insert("stage_semantics".into(), json!(s.code()));
         }
-        let links: Vec<Json> = self
-            .links
-            .iter()
-            .map(|(e, r)| json!({"entity": e.code(), "id": r.id, "name": r.name}))
-            .collect();
+        let links: Vec<Json> =
+            self.links.iter().map(|(e, r)| json!({"entity": e.code(), "id": r.id, "name": r.name})).collect();
         m.insert("links".into(), Json::Array(links));
         m.insert("created_at".into(), json!(when::rfc3339(self.created_at)));
         m.insert("created_by".into(), json!(self.created_by));
@@ -326,10 +323,9 @@ fn shown_of(conn: &Connection, spec: &FieldSpec, raw: &Sql, currency: Option<Cur
     Ok(match (raw, spec.kind) {
         (Sql::Null, _) => Shown::Null,
         (Sql::Integer(i), FieldKind::Ref(kind)) => Shown::Ref(refs::describe(conn, kind, *i)?),
-        (Sql::Integer(i), FieldKind::Amount) => Shown::Money(Money {
-            minor: *i,
-            currency: currency.unwrap_or(Currency::EUR),
-        }),
+        (Sql::Integer(i), FieldKind::Amount) => {
+            Shown::Money(Money { minor: *i, currency: currency.unwrap_or(Currency::EUR) })
+        }
         (Sql::Integer(i), FieldKind::Bool) => Shown::Bool(*i != 0),
         (Sql::Integer(i), _) => Shown::Int(*i),
         (Sql::Text(t), _) => Shown::Text(t.clone()),
@@ -355,11 +351,7 @@ fn pipeline_of(conn: &Connection, entity: Entity, id: Option<i64>) -> Result<Opt
 /// Raw column values of a record, by column name, plus version.
 fn raw_row(conn: &Connection, entity: Entity, id: i64) -> Result<(i64, BTreeMap<&'static str, Sql>)> {
     let cols: Vec<&str> = entity.fields().iter().map(|f| f.column).collect();
-    let sql = format!(
-        "SELECT version, {} FROM {} WHERE id = ?1",
-        cols.join(", "),
-        entity.table()
-    );
+    let sql = format!("SELECT version, {} FROM {} WHERE id = ?1", cols.join(", "), entity.table());
     let row = conn
         .prepare_cached(&sql)?
         .query_row([id], |r| {
@@ -392,21 +384,12 @@ fn comms_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<Comm>> {
 }
 
 fn write_comms(tx: &Transaction, entity: Entity, id: i64, comms: &[Comm]) -> Result<()> {
-    tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?
-        .execute(params![entity.code(), id])?;
+    tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?.execute(params![entity.code(), id])?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO comms (entity, entity_id, kind, label, value, normalized, sort) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (i, c) in comms.iter().enumerate() {
-        stmt.execute(params![
-            entity.code(),
-            id,
-            c.kind.code(),
-            c.label,
-            c.value,
-            c.normalized,
-            i as i64
-        ])?;
+        stmt.execute(params![entity.code(), id, c.kind.code(), c.label, c.value, c.normalized, i as i64])?;
     }
     Ok(())
 }
@@ -415,12 +398,7 @@ fn apply_comms(current: &[Comm], change: &CommsChange) -> Vec<Comm> {
     let mut out: Vec<Comm> = current
         .iter()
         .filter(|c| !change.replace.contains_key(&c.kind))
-        .filter(|c| {
-            !change
-                .remove
-                .iter()
-                .any(|r| r.kind == c.kind && r.normalized == c.normalized)
-        })
+        .filter(|c| !change.remove.iter().any(|r| r.kind == c.kind && r.normalized == c.normalized))
         .cloned()
         .collect();
     for list in change.replace.values() {
@@ -456,13 +434,11 @@ fn refresh_derived(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64) ->
                 .prepare_cached("SELECT first_name, middle_name, last_name FROM contacts WHERE id = ?1")?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             let name = dedup::name_key([first.as_str(), middle.as_deref().unwrap_or(""), last.as_str()]);
-            tx.prepare_cached("UPDATE contacts SET name_key = ?1 WHERE id = ?2")?
-                .execute(params![name, id])?;
+            tx.prepare_cached("UPDATE contacts SET name_key = ?1 WHERE id = ?2")?.execute(params![name, id])?;
         }
         Entity::Company => {
-            let title: String = tx
-                .prepare_cached("SELECT title FROM companies WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))?;
+            let title: String =
+                tx.prepare_cached("SELECT title FROM companies WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
             tx.prepare_cached("UPDATE companies SET title_key = ?1 WHERE id = ?2")?
                 .execute(params![dedup::name_key([title.as_str()]), id])?;
         }
@@ -480,20 +456,13 @@ fn repeat_match(tx: &Transaction, lead_id: i64, comms: &[Comm]) -> Result<Vec<Re
     let mut found: Vec<RepeatLink> = Vec::new();
     let push = |found: &mut Vec<RepeatLink>, entity: Entity, id: i64, by: &str| {
         if !found.iter().any(|f| f.entity == entity) {
-            found.push(RepeatLink {
-                entity,
-                id,
-                matched_by: by.to_string(),
-            });
+            found.push(RepeatLink { entity, id, matched_by: by.to_string() });
         }
     };
     let mut by_comm = tx.prepare_cached(
         "SELECT entity, entity_id FROM comms WHERE kind = ?1 AND normalized = ?2 AND entity IN ('contact', 'company') ORDER BY entity_id LIMIT 4",
     )?;
-    for c in comms
-        .iter()
-        .filter(|c| matches!(c.kind, CommKind::Phone | CommKind::Email))
-    {
+    for c in comms.iter().filter(|c| matches!(c.kind, CommKind::Phone | CommKind::Email)) {
         let hits: Vec<(String, i64)> = by_comm
             .query_map(params![c.kind.code(), c.normalized], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -572,14 +541,7 @@ fn link_companies(tx: &Transaction, contact_id: i64, companies: &[String]) -> Re
 }
 
 pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input: &RecordInput) -> Result<Saved> {
-    let values = validate_input(
-        entity,
-        &input.fields,
-        InputContext {
-            currency: ctx.currency,
-            creating: true,
-        },
-    )?;
+    let values = validate_input(entity, &input.fields, InputContext { currency: ctx.currency, creating: true })?;
     let pipeline_id = match entity {
         Entity::Deal => {
             let named = values.iter().find(|(s, _)| s.key == "pipeline").map(|(_, v)| v);
@@ -587,11 +549,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
                 Some(FieldValue::Ref(_, t)) => Some(t.as_str()),
                 _ => None,
             };
-            Some(
-                refs::resolve_pipeline(tx, Entity::Deal, text)
-                    .map_err(|e| rename_field(e, "pipeline"))?
-                    .id,
-            )
+            Some(refs::resolve_pipeline(tx, Entity::Deal, text).map_err(|e| rename_field(e, "pipeline"))?.id)
         }
         _ => pipeline_of(tx, entity, None)?,
     };
@@ -647,12 +605,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     let by = ctx.user_id.map_or(Sql::Null, Sql::Integer);
     vals.extend([Sql::Integer(ctx.now), by.clone(), Sql::Integer(ctx.now), by]);
     let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        entity.table(),
-        cols.join(", "),
-        placeholders.join(", ")
-    );
+    let sql = format!("INSERT INTO {} ({}) VALUES ({})", entity.table(), cols.join(", "), placeholders.join(", "));
     tx.prepare_cached(&sql)?.execute(params_from_iter(vals.iter()))?;
     let id = tx.last_insert_rowid();
     let comms = apply_comms(&[], &input.comms);
@@ -674,22 +627,10 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     let origin = input.origin.clone().unwrap_or_else(|| "manual".into());
     timeline::add(tx, entity, id, TimelineKind::Created, ctx, json!({"origin": origin}))?;
     if !repeat_of.is_empty() {
-        timeline::add(
-            tx,
-            entity,
-            id,
-            TimelineKind::Linked,
-            ctx,
-            json!({"repeat_of": repeat_of}),
-        )?;
+        timeline::add(tx, entity, id, TimelineKind::Linked, ctx, json!({"repeat_of": repeat_of}))?;
     }
     log_change(tx, entity, id, ctx.now)?;
-    Ok(Saved {
-        id,
-        version: 1,
-        changed: values.iter().map(|(s, _)| s.key.to_string()).collect(),
-        repeat_of,
-    })
+    Ok(Saved { id, version: 1, changed: values.iter().map(|(s, _)| s.key.to_string()).collect(), repeat_of })
 }
 
 fn update_in(
@@ -704,12 +645,7 @@ fn update_in(
     if let Some(exp) = expected
         && exp != version
     {
-        return Err(StoreError::Conflict {
-            entity,
-            id,
-            expected: exp,
-            actual: version,
-        });
+        return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
     }
     let old_currency = match old.get("currency") {
         Some(Sql::Text(c)) => Currency::parse(c),
@@ -718,10 +654,7 @@ fn update_in(
     let values = validate_input(
         entity,
         &input.fields,
-        InputContext {
-            currency: old_currency.unwrap_or(ctx.currency),
-            creating: false,
-        },
+        InputContext { currency: old_currency.unwrap_or(ctx.currency), creating: false },
     )?;
     let pipeline_id = pipeline_of(tx, entity, Some(id))?;
     let mut sets: Vec<(&str, Sql)> = Vec::new();
@@ -755,11 +688,7 @@ fn update_in(
         if next != current_comms {
             for kind in [CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger] {
                 let list = |cs: &[Comm]| {
-                    cs.iter()
-                        .filter(|c| c.kind == kind)
-                        .map(|c| c.value.clone())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    cs.iter().filter(|c| c.kind == kind).map(|c| c.value.clone()).collect::<Vec<_>>().join(", ")
                 };
                 let (a, b) = (list(&current_comms), list(&next));
                 if a != b {
@@ -774,12 +703,7 @@ fn update_in(
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
     }
     if changes.is_empty() {
-        return Ok(Saved {
-            id,
-            version,
-            changed: vec![],
-            repeat_of: vec![],
-        });
+        return Ok(Saved { id, version, changed: vec![], repeat_of: vec![] });
     }
     let mut sql = format!("UPDATE {} SET ", entity.table());
     let mut params: Vec<Sql> = Vec::new();
@@ -804,33 +728,13 @@ fn update_in(
     let updated = tx.prepare_cached(&sql)?.execute(params_from_iter(params.iter()))?;
     if updated == 0 {
         let (actual, _) = raw_row(tx, entity, id)?;
-        return Err(StoreError::Conflict {
-            entity,
-            id,
-            expected: version,
-            actual,
-        });
+        return Err(StoreError::Conflict { entity, id, expected: version, actual });
     }
     refresh_derived(tx, ctx, entity, id)?;
-    let changed: Vec<String> = changes
-        .iter()
-        .filter_map(|c| c["field"].as_str().map(str::to_string))
-        .collect();
-    timeline::add(
-        tx,
-        entity,
-        id,
-        TimelineKind::FieldsChanged,
-        ctx,
-        json!({"changes": changes}),
-    )?;
+    let changed: Vec<String> = changes.iter().filter_map(|c| c["field"].as_str().map(str::to_string)).collect();
+    timeline::add(tx, entity, id, TimelineKind::FieldsChanged, ctx, json!({"changes": changes}))?;
     log_change(tx, entity, id, ctx.now)?;
-    Ok(Saved {
-        id,
-        version: version + 1,
-        changed,
-        repeat_of: vec![],
-    })
+    Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
 }
 
 fn move_in(
@@ -854,12 +758,7 @@ fn move_in(
     if let Some(exp) = expected
         && exp != version
     {
-        return Err(StoreError::Conflict {
-            entity,
-            id,
-            expected: exp,
-            actual: version,
-        });
+        return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
     }
     let from = refs::stage_by_id(tx, from_id)?;
     let to = refs::resolve_stage(tx, from.pipeline_id, stage)?;
@@ -875,10 +774,7 @@ fn move_in(
         return Err(StoreError::Field(FieldError::new(
             "reason",
             Problem::Rule {
-                message: format!(
-                    "a reason is only recorded when moving to a failure stage; {} is not one",
-                    to.name
-                ),
+                message: format!("a reason is only recorded when moving to a failure stage; {} is not one", to.name),
             },
         )));
     }
@@ -887,8 +783,7 @@ fn move_in(
          modified_at = ?3, modified_by = ?4, version = version + 1 WHERE id = ?5 AND version = ?6",
         entity.table()
     );
-    tx.prepare_cached(&sql)?
-        .execute(params![to.id, reason, ctx.now, ctx.user_id, id, version])?;
+    tx.prepare_cached(&sql)?.execute(params![to.id, reason, ctx.now, ctx.user_id, id, version])?;
     let mut completed = 0;
     if to.semantics.is_final() {
         completed = tx
@@ -912,13 +807,7 @@ fn move_in(
         }),
     )?;
     log_change(tx, entity, id, ctx.now)?;
-    Ok(Moved {
-        id,
-        from,
-        to,
-        version: version + 1,
-        completed_activities: completed,
-    })
+    Ok(Moved { id, from, to, version: version + 1, completed_activities: completed })
 }
 
 fn delete_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64, expected: Option<i64>) -> Result<()> {
@@ -926,16 +815,10 @@ fn delete_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64, expected
     if let Some(exp) = expected
         && exp != version
     {
-        return Err(StoreError::Conflict {
-            entity,
-            id,
-            expected: exp,
-            actual: version,
-        });
+        return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
     }
     let title = title_of(tx, entity, id)?;
-    tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?
-        .execute(params![entity.code(), id])?;
+    tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?.execute(params![entity.code(), id])?;
     // Activities that belonged only to this record go with it.
     tx.prepare_cached(
         "DELETE FROM activities WHERE id IN (SELECT activity_id FROM activity_bindings WHERE entity = ?1 AND entity_id = ?2) \
@@ -947,8 +830,7 @@ fn delete_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64, expected
     tx.prepare_cached("DELETE FROM custom_values WHERE entity_id = ?2 AND field_id IN (SELECT id FROM custom_fields WHERE entity = ?1)")?
         .execute(params![entity.code(), id])?;
     search::remove(tx, entity, id)?;
-    tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", entity.table()))?
-        .execute([id])?;
+    tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", entity.table()))?.execute([id])?;
     timeline::add(tx, entity, id, TimelineKind::Deleted, ctx, json!({"title": title}))?;
     log_change(tx, entity, id, ctx.now)?;
     Ok(())
@@ -987,17 +869,13 @@ fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Record> {
     let sql = format!(
         "SELECT created_at, (SELECT login FROM users WHERE id = t.created_by), modified_at, \
          (SELECT login FROM users WHERE id = t.modified_by), {} FROM {} t WHERE id = ?1",
-        if staged {
-            "moved_at, (SELECT login FROM users WHERE id = t.moved_by)"
-        } else {
-            "NULL, NULL"
-        },
+        if staged { "moved_at, (SELECT login FROM users WHERE id = t.moved_by)" } else { "NULL, NULL" },
         entity.table()
     );
     type Meta = (i64, Option<String>, i64, Option<String>, Option<i64>, Option<String>);
-    let meta: Meta = conn.prepare_cached(&sql)?.query_row([id], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-    })?;
+    let meta: Meta = conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
     let stage_semantics = match values.iter().find(|(s, _)| s.key == "stage") {
         Some((_, Shown::Ref(r))) => Some(refs::stage_by_id(conn, r.id)?.semantics),
         _ => None,
@@ -1063,10 +941,7 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str) -> (String, Vec<Sql>
         Visibility::None => ("0".into(), vec![]),
         Visibility::ResponsibleIn(ids) => {
             let marks = vec!["?"; ids.len()].join(", ");
-            (
-                format!("{alias}.responsible_id IN ({marks})"),
-                ids.iter().map(|i| Sql::Integer(*i)).collect(),
-            )
+            (format!("{alias}.responsible_id IN ({marks})"), ids.iter().map(|i| Sql::Integer(*i)).collect())
         }
     }
 }
@@ -1097,9 +972,7 @@ fn list_where(
         add("t.pipeline_id = ?".into(), Sql::Integer(p.id), &mut params);
     }
     if let Some(stage) = &filter.stage {
-        let p = pipeline
-            .as_ref()
-            .ok_or_else(|| StoreError::Rule(format!("{}s have no stages", entity.code())))?;
+        let p = pipeline.as_ref().ok_or_else(|| StoreError::Rule(format!("{}s have no stages", entity.code())))?;
         let s = refs::resolve_stage(conn, p.id, stage)?;
         add("t.stage_id = ?".into(), Sql::Integer(s.id), &mut params);
     }
@@ -1174,31 +1047,18 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
             "coalesce((SELECT co.title FROM contact_companies cc JOIN companies co ON co.id = cc.company_id WHERE cc.contact_id = t.id ORDER BY co.id LIMIT 1), '')",
             "0",
         ),
-        Entity::Company => (
-            "t.title",
-            "",
-            "NULL, NULL",
-            "t.revenue_minor, t.currency",
-            "coalesce(t.industry, '')",
-            "0",
-        ),
+        Entity::Company => {
+            ("t.title", "", "NULL, NULL", "t.revenue_minor, t.currency", "coalesce(t.industry, '')", "0")
+        }
     };
     let Some((wheres, params)) = list_where(conn, entity, vis, filter)? else {
         return Ok(vec![]);
     };
-    let id_order = if filter.after_id.is_some() || filter.oldest_first {
-        "t.id ASC"
-    } else {
-        "t.id DESC"
-    };
+    let id_order = if filter.after_id.is_some() || filter.oldest_first { "t.id ASC" } else { "t.id DESC" };
     let order = match filter.sort {
         None => id_order.to_string(),
         Some(ListSort { key, reverse }) => {
-            let amount_col = if entity == Entity::Company {
-                "t.revenue_minor"
-            } else {
-                "t.amount_minor"
-            };
+            let amount_col = if entity == Entity::Company { "t.revenue_minor" } else { "t.amount_minor" };
             let expr = match key {
                 SortField::Newest => "t.id".to_string(),
                 SortField::Title => format!("lower(coalesce({title}, ''))"),
@@ -1276,25 +1136,16 @@ impl Store {
         all.extend(vparams);
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows: Vec<(i64, i64, Option<String>, Option<i64>)> = stmt
-            .query_map(params_from_iter(all.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
+            .query_map(params_from_iter(all.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let heads = stages
             .into_iter()
             .map(|stage| {
                 let mine: Vec<_> = rows.iter().filter(|r| r.0 == stage.id).collect();
-                let mut sums: Vec<(String, i64)> = mine
-                    .iter()
-                    .filter_map(|r| Some((r.2.clone()?, r.3?)))
-                    .filter(|(_, v)| *v != 0)
-                    .collect();
+                let mut sums: Vec<(String, i64)> =
+                    mine.iter().filter_map(|r| Some((r.2.clone()?, r.3?))).filter(|(_, v)| *v != 0).collect();
                 sums.sort_by_key(|s| std::cmp::Reverse(s.1));
-                ColumnHead {
-                    count: mine.iter().map(|r| r.1).sum(),
-                    stage,
-                    sums,
-                }
+                ColumnHead { count: mine.iter().map(|r| r.1).sum(), stage, sums }
             })
             .collect();
         Ok((p, heads))
@@ -1348,11 +1199,7 @@ impl Store {
             let sql = format!("SELECT 1 FROM {} t WHERE t.id = ? AND {cond}", entity.table());
             let mut all = vec![Sql::Integer(id)];
             all.extend(params);
-            if !self
-                .conn()
-                .prepare(&sql.replacen('?', "?1", 1))?
-                .exists(params_from_iter(all.iter()))?
-            {
+            if !self.conn().prepare(&sql.replacen('?', "?1", 1))?.exists(params_from_iter(all.iter()))? {
                 return Err(StoreError::NotFound { entity, id });
             }
         }
@@ -1371,22 +1218,13 @@ impl Store {
             return Ok(0);
         };
         let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
-        Ok(self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_row(params_from_iter(params.iter()), |r| r.get(0))?)
+        Ok(self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?)
     }
 
     /// Which records of `entity` the current user may see (SPEC R, one place).
     pub fn visibility(&self, entity: Entity) -> Visibility {
         match self.user() {
-            Some(u) => access::visibility(
-                &access::Viewer {
-                    user_id: u.id,
-                    is_admin: u.is_admin,
-                },
-                entity,
-            ),
+            Some(u) => access::visibility(&access::Viewer { user_id: u.id, is_admin: u.is_admin }, entity),
             None => Visibility::All,
         }
     }
@@ -1395,10 +1233,7 @@ impl Store {
     pub fn count(&self, entity: Entity) -> Result<i64> {
         let (cond, params) = visibility_sql(&self.visibility(entity), "t");
         let sql = format!("SELECT count(*) FROM {} t WHERE {cond}", entity.table());
-        Ok(self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_row(params_from_iter(params.iter()), |r| r.get(0))?)
+        Ok(self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?)
     }
 
     pub(crate) fn fill_path(&self, e: StoreError) -> StoreError {

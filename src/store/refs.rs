@@ -50,14 +50,7 @@ pub struct SourceRow {
 }
 
 fn unknown(what: &'static str, value: &str, known: Vec<String>) -> StoreError {
-    StoreError::Field(FieldError::new(
-        what,
-        Problem::Unknown {
-            what,
-            value: value.to_string(),
-            known,
-        },
-    ))
+    StoreError::Field(FieldError::new(what, Problem::Unknown { what, value: value.to_string(), known }))
 }
 
 /// Stages of a pipeline, in order.
@@ -98,25 +91,13 @@ pub fn resolve_stage(conn: &Connection, pipeline_id: i64, text: &str) -> Result<
         .find(|s| s.code.eq_ignore_ascii_case(t))
         .or_else(|| all.iter().find(|s| s.name.to_lowercase() == t.to_lowercase()))
         .cloned()
-        .ok_or_else(|| {
-            unknown(
-                "stage",
-                t,
-                all.iter().map(|s| format!("{} ({})", s.name, s.code)).collect(),
-            )
-        })
+        .ok_or_else(|| unknown("stage", t, all.iter().map(|s| format!("{} ({})", s.name, s.code)).collect()))
 }
 
 /// Pipelines of an entity, in order.
 pub fn pipelines(conn: &Connection, entity: Entity) -> Result<Vec<PipelineRow>> {
     let mut stmt = conn.prepare_cached("SELECT id, name FROM pipelines WHERE entity = ?1 ORDER BY sort, id")?;
-    let rows = stmt.query_map([entity.code()], |r| {
-        Ok(PipelineRow {
-            id: r.get(0)?,
-            entity,
-            name: r.get(1)?,
-        })
-    })?;
+    let rows = stmt.query_map([entity.code()], |r| Ok(PipelineRow { id: r.get(0)?, entity, name: r.get(1)? }))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -139,13 +120,7 @@ pub fn resolve_pipeline(conn: &Connection, entity: Entity, text: Option<&str>) -
 /// Active and inactive sources, in order.
 pub fn sources(conn: &Connection) -> Result<Vec<SourceRow>> {
     let mut stmt = conn.prepare_cached("SELECT id, code, name FROM sources ORDER BY sort, id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(SourceRow {
-            id: r.get(0)?,
-            code: r.get(1)?,
-            name: r.get(2)?,
-        })
-    })?;
+    let rows = stmt.query_map([], |r| Ok(SourceRow { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -157,13 +132,7 @@ pub fn resolve_source(conn: &Connection, text: &str) -> Result<SourceRow> {
         .find(|s| s.code.eq_ignore_ascii_case(t))
         .or_else(|| all.iter().find(|s| s.name.to_lowercase() == t.to_lowercase()))
         .cloned()
-        .ok_or_else(|| {
-            unknown(
-                "source",
-                t,
-                all.iter().map(|s| format!("{} ({})", s.name, s.code)).collect(),
-            )
-        })
+        .ok_or_else(|| unknown("source", t, all.iter().map(|s| format!("{} ({})", s.name, s.code)).collect()))
 }
 
 /// Finds a user by login or display name; returns id and login.
@@ -177,16 +146,13 @@ pub fn resolve_user(conn: &Connection, text: &str) -> Result<(i64, String)> {
         return Ok(found);
     }
     let mut stmt = conn.prepare_cached("SELECT id, login FROM users WHERE lower(display_name) = lower(?1)")?;
-    let by_name: Vec<(i64, String)> = stmt
-        .query_map([t], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let by_name: Vec<(i64, String)> =
+        stmt.query_map([t], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     match by_name.len() {
         1 => Ok(by_name.into_iter().next().unwrap_or_default()),
         0 => {
             let mut stmt = conn.prepare_cached("SELECT login FROM users ORDER BY login")?;
-            let known = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
+            let known = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
             Err(unknown("user", t, known))
         }
         _ => Err(StoreError::Rule(format!(

@@ -48,8 +48,7 @@ fn body_sql(entity: Entity) -> String {
 /// Rebuilds a record's search entry.
 pub fn reindex(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
     let rowid = id * 4 + tag(entity);
-    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
-        .execute([rowid])?;
+    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?.execute([rowid])?;
     let sql = format!(
         "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t WHERE t.id = ?1",
         tag = tag(entity),
@@ -79,8 +78,7 @@ pub fn reindex_all(conn: &Connection) -> Result<()> {
 
 /// Removes a record's search entry.
 pub fn remove(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
-        .execute([id * 4 + tag(entity)])?;
+    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?.execute([id * 4 + tag(entity)])?;
     Ok(())
 }
 
@@ -93,11 +91,8 @@ pub fn fts_query(text: &str) -> Option<String> {
     if phone_like && digits.len() >= 2 {
         return Some(format!("\"{digits}\"*"));
     }
-    let words: Vec<String> = t
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
+    let words: Vec<String> =
+        t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"*")).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -116,12 +111,10 @@ impl Store {
     /// Searches every record type, best matches first, only among records the user may see.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
         let Some(q) = fts_query(text) else { return Ok(vec![]) };
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2")?;
-        let rowids: Vec<i64> = stmt
-            .query_map(params![q, (limit * 4) as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt =
+            self.conn().prepare_cached("SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2")?;
+        let rowids: Vec<i64> =
+            stmt.query_map(params![q, (limit * 4) as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut hits = Vec::new();
         for rowid in rowids {
             let (entity, id) = (entity_of_tag(rowid % 4), rowid / 4);

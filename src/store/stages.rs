@@ -41,9 +41,7 @@ fn check_color(c: &str) -> Result<String> {
     if !ok {
         return Err(FieldError::new(
             "color",
-            Problem::Rule {
-                message: format!("'{c}' is not a colour: write #rrggbb, e.g. #39a8ef"),
-            },
+            Problem::Rule { message: format!("'{c}' is not a colour: write #rrggbb, e.g. #39a8ef") },
         )
         .into());
     }
@@ -77,15 +75,10 @@ impl Store {
     /// A pipeline of `entity` by name (leads have one).
     pub fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow> {
         if !entity.has_stages() {
-            return Err(StoreError::Rule(format!(
-                "{}s have no stages; use --entity lead or deal",
-                entity.code()
-            )));
+            return Err(StoreError::Rule(format!("{}s have no stages; use --entity lead or deal", entity.code())));
         }
         if entity == Entity::Lead && name.is_some() {
-            return Err(StoreError::Rule(
-                "leads have a single pipeline; --pipeline is for deals".into(),
-            ));
+            return Err(StoreError::Rule("leads have a single pipeline; --pipeline is for deals".into()));
         }
         refs::resolve_pipeline(self.conn(), entity, name)
     }
@@ -103,9 +96,7 @@ impl Store {
             return Err(FieldError::new("name", Problem::Required).into());
         }
         if refs::resolve_pipeline(self.conn(), Entity::Deal, Some(&name)).is_ok() {
-            return Err(StoreError::Rule(format!(
-                "a deal pipeline called '{name}' already exists"
-            )));
+            return Err(StoreError::Rule(format!("a deal pipeline called '{name}' already exists")));
         }
         self.write(|tx, _| {
             tx.execute(
@@ -126,11 +117,7 @@ impl Store {
         if name.is_empty() {
             return Err(FieldError::new("name", Problem::Required).into());
         }
-        let code = new
-            .code
-            .clone()
-            .map(|c| stage::code_from_name(&c))
-            .unwrap_or_else(|| stage::code_from_name(&name));
+        let code = new.code.clone().map(|c| stage::code_from_name(&c)).unwrap_or_else(|| stage::code_from_name(&name));
         if code.is_empty() {
             return Err(FieldError::new("code", Problem::Required).into());
         }
@@ -144,14 +131,8 @@ impl Store {
         };
         self.write(|tx, _| {
             let mut list = refs::stages(tx, p.id)?;
-            if list
-                .iter()
-                .any(|s| s.code.eq_ignore_ascii_case(&code) || s.name.eq_ignore_ascii_case(&name))
-            {
-                return Err(StoreError::Rule(format!(
-                    "pipeline {} already has a stage '{name}' ({code})",
-                    p.name
-                )));
+            if list.iter().any(|s| s.code.eq_ignore_ascii_case(&code) || s.name.eq_ignore_ascii_case(&name)) {
+                return Err(StoreError::Rule(format!("pipeline {} already has a stage '{name}' ({code})", p.name)));
             }
             let sems: Vec<StageSemantics> = list.iter().map(|s| s.semantics).collect();
             let pos = match new.position {
@@ -159,11 +140,7 @@ impl Store {
                 Some(_) => {
                     return Err(FieldError::new(
                         "position",
-                        Problem::Integer {
-                            value: "0".into(),
-                            min: 1,
-                            max: list.len() as i64 + 1,
-                        },
+                        Problem::Integer { value: "0".into(), min: 1, max: list.len() as i64 + 1 },
                     )
                     .into());
                 }
@@ -197,17 +174,11 @@ impl Store {
         }
         self.write(|tx, _| {
             let s = refs::resolve_stage(tx, p.id, stage)?;
-            let clash = refs::stages(tx, p.id)?
-                .into_iter()
-                .any(|o| o.id != s.id && o.name.eq_ignore_ascii_case(&name));
+            let clash = refs::stages(tx, p.id)?.into_iter().any(|o| o.id != s.id && o.name.eq_ignore_ascii_case(&name));
             if clash {
-                return Err(StoreError::Rule(format!(
-                    "pipeline {} already has a stage called '{name}'",
-                    p.name
-                )));
+                return Err(StoreError::Rule(format!("pipeline {} already has a stage called '{name}'", p.name)));
             }
-            tx.prepare_cached("UPDATE stages SET name = ?1 WHERE id = ?2")?
-                .execute(params![name, s.id])?;
+            tx.prepare_cached("UPDATE stages SET name = ?1 WHERE id = ?2")?.execute(params![name, s.id])?;
             refs::stage_by_id(tx, s.id)
         })
     }
@@ -225,8 +196,7 @@ impl Store {
         let color = check_color(color)?;
         self.write(|tx, _| {
             let s = refs::resolve_stage(tx, p.id, stage)?;
-            tx.prepare_cached("UPDATE stages SET color = ?1 WHERE id = ?2")?
-                .execute(params![color, s.id])?;
+            tx.prepare_cached("UPDATE stages SET color = ?1 WHERE id = ?2")?.execute(params![color, s.id])?;
             refs::stage_by_id(tx, s.id)
         })
     }
@@ -247,11 +217,7 @@ impl Store {
             if position == 0 || position > list.len() {
                 return Err(FieldError::new(
                     "position",
-                    Problem::Integer {
-                        value: position.to_string(),
-                        min: 1,
-                        max: list.len() as i64,
-                    },
+                    Problem::Integer { value: position.to_string(), min: 1, max: list.len() as i64 },
                 )
                 .into());
             }

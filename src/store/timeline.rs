@@ -42,14 +42,7 @@ pub fn add(
     conn.prepare_cached(
         "INSERT INTO timeline (entity, entity_id, kind, at, user_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![
-        entity.code(),
-        id,
-        kind.code(),
-        ctx.now,
-        ctx.user_id,
-        payload.to_string()
-    ])?;
+    .execute(params![entity.code(), id, kind.code(), ctx.now, ctx.user_id, payload.to_string()])?;
     Ok(())
 }
 
@@ -88,24 +81,14 @@ impl Store {
             return Err(StoreError::Field(FieldError::new("comment", Problem::Required)));
         }
         if text.chars().count() > 10_000 {
-            return Err(StoreError::Field(FieldError::new(
-                "comment",
-                Problem::TooLong { max: 10_000 },
-            )));
+            return Err(StoreError::Field(FieldError::new("comment", Problem::TooLong { max: 10_000 })));
         }
         self.write(|tx, ctx| {
             let sql = format!("SELECT 1 FROM {} WHERE id = ?1", entity.table());
             if !tx.prepare_cached(&sql)?.exists([id])? {
                 return Err(StoreError::NotFound { entity, id });
             }
-            add(
-                tx,
-                entity,
-                id,
-                TimelineKind::Comment,
-                ctx,
-                serde_json::json!({"text": text}),
-            )?;
+            add(tx, entity, id, TimelineKind::Comment, ctx, serde_json::json!({"text": text}))?;
             log_change(tx, entity, id, ctx.now)?;
             Ok(())
         })

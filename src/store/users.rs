@@ -40,40 +40,22 @@ pub struct NewUser {
 fn find_user_in(conn: &Connection, login: &str) -> Result<Option<CurrentUser>> {
     Ok(conn
         .prepare_cached("SELECT id, login, is_admin FROM users WHERE login = ?1 COLLATE NOCASE")?
-        .query_row([login], |r| {
-            Ok(CurrentUser {
-                id: r.get(0)?,
-                login: r.get(1)?,
-                is_admin: r.get(2)?,
-            })
-        })
+        .query_row([login], |r| Ok(CurrentUser { id: r.get(0)?, login: r.get(1)?, is_admin: r.get(2)? }))
         .optional()?)
 }
 
 fn insert_user_in(tx: &Connection, user: &NewUser, now: i64) -> Result<i64> {
     let login = check_login(&user.login)?;
     if find_user_in(tx, &login)?.is_some() {
-        return Err(FieldError::new(
-            "login",
-            Problem::Rule {
-                message: format!("user '{login}' already exists"),
-            },
-        )
-        .into());
+        return Err(
+            FieldError::new("login", Problem::Rule { message: format!("user '{login}' already exists") }).into()
+        );
     }
-    let display = user
-        .display_name
-        .clone()
-        .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| login.clone());
+    let display = user.display_name.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| login.clone());
     let dept: Option<i64> = match user.department.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(name) => {
-            tx.prepare_cached("INSERT OR IGNORE INTO departments (name) VALUES (?1)")?
-                .execute([name])?;
-            Some(
-                tx.prepare_cached("SELECT id FROM departments WHERE name = ?1")?
-                    .query_row([name], |r| r.get(0))?,
-            )
+            tx.prepare_cached("INSERT OR IGNORE INTO departments (name) VALUES (?1)")?.execute([name])?;
+            Some(tx.prepare_cached("SELECT id FROM departments WHERE name = ?1")?.query_row([name], |r| r.get(0))?)
         }
         None => None,
     };
@@ -123,15 +105,7 @@ impl Store {
                     if !empty {
                         return Err(StoreError::UnknownUser(login.clone()));
                     }
-                    insert_user_in(
-                        tx,
-                        &NewUser {
-                            login: login.clone(),
-                            admin: true,
-                            ..Default::default()
-                        },
-                        now,
-                    )?;
+                    insert_user_in(tx, &NewUser { login: login.clone(), admin: true, ..Default::default() }, now)?;
                     find_user_in(tx, &login)?.ok_or_else(|| StoreError::UnknownUser(login.clone()))
                 })?
             }
@@ -148,10 +122,7 @@ impl Store {
     pub fn require_admin(&self, what: &str) -> Result<()> {
         match self.user() {
             Some(u) if u.is_admin => Ok(()),
-            Some(u) => Err(StoreError::Rule(format!(
-                "only an administrator can {what}; {} is not one",
-                u.login
-            ))),
+            Some(u) => Err(StoreError::Rule(format!("only an administrator can {what}; {} is not one", u.login))),
             None => Ok(()),
         }
     }
@@ -183,9 +154,7 @@ impl Store {
                 department: r.get(3)?,
                 is_admin: r.get(4)?,
                 active: r.get(5)?,
-                roles: roles
-                    .map(|s| s.split(',').map(str::to_string).collect())
-                    .unwrap_or_default(),
+                roles: roles.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -20,13 +20,7 @@ pub enum Tab {
 
 impl Tab {
     /// Tabs in header order (keys 1-5).
-    pub const ALL: [Tab; 5] = [
-        Tab::LeadBoard,
-        Tab::LeadList,
-        Tab::DealBoard,
-        Tab::Contacts,
-        Tab::Companies,
-    ];
+    pub const ALL: [Tab; 5] = [Tab::LeadBoard, Tab::LeadList, Tab::DealBoard, Tab::Contacts, Tab::Companies];
 
     /// Message key of the tab's name.
     pub fn label_key(self) -> &'static str {

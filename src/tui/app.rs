@@ -216,10 +216,7 @@ pub struct TextInput {
 impl TextInput {
     /// A field holding `text`, cursor at the end.
     pub fn with(text: &str) -> TextInput {
-        TextInput {
-            text: text.to_string(),
-            cursor: text.chars().count(),
-        }
+        TextInput { text: text.to_string(), cursor: text.chars().count() }
     }
 }
 
@@ -229,20 +226,11 @@ pub enum PromptPurpose {
     /// Title of a card created in a column.
     QuickCreate { entity: Entity, stage_code: String },
     /// Optional reason of a move to a failure stage.
-    FailureReason {
-        entity: Entity,
-        ids: Vec<(i64, i64)>,
-        stage_code: String,
-    },
+    FailureReason { entity: Entity, ids: Vec<(i64, i64)>, stage_code: String },
     /// A comment.
     Comment { entity: Entity, id: i64 },
     /// New value of a field of a saved record.
-    EditField {
-        entity: Entity,
-        id: i64,
-        version: i64,
-        key: String,
-    },
+    EditField { entity: Entity, id: i64, version: i64, key: String },
     /// Value of a field of a draft.
     DraftField { key: String },
     /// A phone or e-mail to add.
@@ -332,13 +320,8 @@ pub struct SearchBox {
 }
 
 /// Quick choices of when an activity is due, in the form's order; the last is typed.
-pub const WHEN_CHOICES: [&str; 5] = [
-    "tui.when_default",
-    "tui.when_today",
-    "tui.when_tomorrow",
-    "tui.when_monday",
-    "tui.when_other",
-];
+pub const WHEN_CHOICES: [&str; 5] =
+    ["tui.when_default", "tui.when_today", "tui.when_tomorrow", "tui.when_monday", "tui.when_other"];
 
 /// The plan-an-activity form (SPEC A1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -498,20 +481,12 @@ impl App {
 
     /// The board of an entity.
     pub fn board(&self, entity: Entity) -> &Board {
-        if entity == Entity::Deal {
-            &self.deal_board
-        } else {
-            &self.lead_board
-        }
+        if entity == Entity::Deal { &self.deal_board } else { &self.lead_board }
     }
 
     /// The board of an entity, to change.
     pub fn board_mut(&mut self, entity: Entity) -> &mut Board {
-        if entity == Entity::Deal {
-            &mut self.deal_board
-        } else {
-            &mut self.lead_board
-        }
+        if entity == Entity::Deal { &mut self.deal_board } else { &mut self.lead_board }
     }
 
     /// Cards that fit in a column on screen.

@@ -29,45 +29,19 @@ pub enum Effect {
     /// Column heads of a board (pipeline by id; `None` = the first).
     LoadBoard { entity: Entity, pipeline: Option<i64> },
     /// One page of a column.
-    LoadCards {
-        entity: Entity,
-        pipeline: Option<i64>,
-        stage_id: i64,
-        stage_code: String,
-        anchor: Anchor,
-    },
+    LoadCards { entity: Entity, pipeline: Option<i64>, stage_id: i64, stage_code: String, anchor: Anchor },
     /// A page of a list.
-    LoadList {
-        entity: Entity,
-        filter: ListFilter,
-        append: bool,
-    },
+    LoadList { entity: Entity, filter: ListFilter, append: bool },
     /// A record, its timeline and its pipeline's stages.
     LoadRecord { entity: Entity, id: i64 },
     /// Users (for assign) and deal pipelines.
     LoadReference,
     /// Move a record to a stage.
-    Move {
-        entity: Entity,
-        id: i64,
-        version: i64,
-        stage_code: String,
-        reason: Option<String>,
-    },
+    Move { entity: Entity, id: i64, version: i64, stage_code: String, reason: Option<String> },
     /// Create a record, then open it or show it on the board.
-    Create {
-        entity: Entity,
-        input: RecordInput,
-        open: bool,
-    },
+    Create { entity: Entity, input: RecordInput, open: bool },
     /// Change a record.
-    Update {
-        entity: Entity,
-        id: i64,
-        version: i64,
-        input: RecordInput,
-        field: Option<String>,
-    },
+    Update { entity: Entity, id: i64, version: i64, input: RecordInput, field: Option<String> },
     /// Add a comment.
     Comment { entity: Entity, id: i64, text: String },
     /// Plan an activity.
@@ -82,17 +56,9 @@ pub enum Effect {
         reminder_minutes: Option<i64>,
     },
     /// Bulk actions on list rows.
-    BulkMove {
-        entity: Entity,
-        ids: Vec<i64>,
-        stage_code: String,
-    },
+    BulkMove { entity: Entity, ids: Vec<i64>, stage_code: String },
     /// Assign rows to a user.
-    BulkAssign {
-        entity: Entity,
-        ids: Vec<i64>,
-        login: String,
-    },
+    BulkAssign { entity: Entity, ids: Vec<i64>, login: String },
     /// Delete rows.
     BulkDelete { entity: Entity, ids: Vec<i64> },
     /// Search as you type; `generation` discards stale answers.
@@ -109,52 +75,19 @@ pub enum Effect {
 #[derive(Clone, Debug)]
 pub enum StoreEvent {
     /// Board heads.
-    Board {
-        entity: Entity,
-        pipeline: PipelineRow,
-        heads: Vec<ColumnHead>,
-        empty_file: bool,
-    },
+    Board { entity: Entity, pipeline: PipelineRow, heads: Vec<ColumnHead>, empty_file: bool },
     /// A page of cards; `position` is the column index of the first row.
-    Cards {
-        entity: Entity,
-        stage_id: i64,
-        anchor: Anchor,
-        rows: Vec<RecordSummary>,
-        position: Option<usize>,
-    },
+    Cards { entity: Entity, stage_id: i64, anchor: Anchor, rows: Vec<RecordSummary>, position: Option<usize> },
     /// A page of a list.
-    List {
-        entity: Entity,
-        rows: Vec<RecordSummary>,
-        append: bool,
-    },
+    List { entity: Entity, rows: Vec<RecordSummary>, append: bool },
     /// A record with its timeline and stages.
-    Record {
-        record: Box<Record>,
-        timeline: Vec<TimelineEntry>,
-        stages: Vec<crate::store::refs::StageRow>,
-    },
+    Record { record: Box<Record>, timeline: Vec<TimelineEntry>, stages: Vec<crate::store::refs::StageRow> },
     /// Users (login, name) and deal pipelines.
-    Reference {
-        users: Vec<(String, String)>,
-        pipelines: Vec<PipelineRow>,
-        sources: Vec<(String, String)>,
-    },
+    Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)> },
     /// A write succeeded; `message` says what happened.
-    Saved {
-        entity: Entity,
-        id: i64,
-        message: String,
-        open: bool,
-        moved_to: Option<i64>,
-    },
+    Saved { entity: Entity, id: i64, message: String, open: bool, moved_to: Option<i64> },
     /// A write failed; `field` names the field at fault, if any.
-    Failed {
-        message: String,
-        field: Option<String>,
-        conflict: bool,
-    },
+    Failed { message: String, field: Option<String>, conflict: bool },
     /// Search results.
     SearchResults { generation: u64, hits: Vec<Hit> },
     /// Someone else changed the file: reload what is on screen.

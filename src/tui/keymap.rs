@@ -15,22 +15,13 @@ pub struct Key {
 }
 
 const fn k(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        mods: KeyModifiers::NONE,
-    }
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
 }
 const fn code(code: KeyCode) -> Key {
-    Key {
-        code,
-        mods: KeyModifiers::NONE,
-    }
+    Key { code, mods: KeyModifiers::NONE }
 }
 const fn ctrl(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        mods: KeyModifiers::CONTROL,
-    }
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
 }
 
 /// A binding: keys, what they do, how help names it, whether the footer shows it.
@@ -47,12 +38,7 @@ pub struct Binding {
 }
 
 fn b(keys: &[Key], action: Action, label: &'static str, footer: bool) -> Binding {
-    Binding {
-        keys: keys.to_vec(),
-        action,
-        label,
-        footer,
-    }
+    Binding { keys: keys.to_vec(), action, label, footer }
 }
 
 /// The context whose bindings apply.
@@ -86,12 +72,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
             b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
             b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-            b(
-                &[code(KeyCode::PageDown), ctrl('d')],
-                PageDown,
-                "tui.key_page_down",
-                false,
-            ),
+            b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
             b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
             b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
         ],
@@ -119,12 +100,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('N')], NewRecord, "tui.key_new", false),
             b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
             b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-            b(
-                &[code(KeyCode::PageDown), ctrl('d')],
-                PageDown,
-                "tui.key_page_down",
-                false,
-            ),
+            b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
             b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
         ],
         Context::Form => vec![
@@ -141,10 +117,9 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
             b(&[ctrl('s')], Save, "tui.key_save", true),
         ],
-        Context::Welcome => vec![
-            b(&[k('n')], NewRecord, "tui.key_first_lead", true),
-            b(&[k('d')], LoadDemo, "tui.key_demo", true),
-        ],
+        Context::Welcome => {
+            vec![b(&[k('n')], NewRecord, "tui.key_first_lead", true), b(&[k('d')], LoadDemo, "tui.key_demo", true)]
+        }
     };
     v.extend([
         b(&[k('/')], Search, "tui.key_search", true),
@@ -199,11 +174,7 @@ pub fn key_name(key: &Key) -> String {
         KeyCode::Tab => "Tab".into(),
         other => format!("{other:?}"),
     };
-    if key.mods.contains(KeyModifiers::CONTROL) {
-        format!("Ctrl-{base}")
-    } else {
-        base
-    }
+    if key.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
 }
 
 /// The action a key press means here, if any. Text overlays take typed keys as input.
@@ -246,10 +217,7 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
         Overlay::Help => return Some(Action::Back),
         Overlay::None => {}
     }
-    bindings(context(app))
-        .into_iter()
-        .find(|bnd| bnd.keys.iter().any(|key| matches(key, &ev)))
-        .map(|bnd| bnd.action)
+    bindings(context(app)).into_iter().find(|bnd| bnd.keys.iter().any(|key| matches(key, &ev))).map(|bnd| bnd.action)
 }
 
 #[cfg(test)]

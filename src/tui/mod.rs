@@ -37,11 +37,7 @@ impl Drop for TerminalGuard {
 /// Opens the TUI on an open, signed-in store, until the user quits.
 pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
     let user = store.user().map(|u| u.login.clone()).unwrap_or_default();
-    let file = store
-        .path()
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file = store.path().file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     update::set_region(store.options().region);
     let now = store.now();
 

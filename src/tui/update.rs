@@ -15,14 +15,7 @@ use crate::store::{CommsChange, ListFilter, RecordInput};
 
 /// What the app asks for when it starts.
 pub fn start(_app: &mut App) -> Vec<Effect> {
-    vec![
-        Effect::LoadReference,
-        Effect::LoadBoard {
-            entity: Entity::Lead,
-            pipeline: None,
-        },
-        Effect::LoadCounters,
-    ]
+    vec![Effect::LoadReference, Effect::LoadBoard { entity: Entity::Lead, pipeline: None }, Effect::LoadCounters]
 }
 
 fn info(app: &mut App, msg: String) {
@@ -144,26 +137,13 @@ pub fn reload_screen(app: &mut App) -> Vec<Effect> {
 
 fn screen_effects(app: &mut App) -> Vec<Effect> {
     match app.screen.clone() {
-        Screen::Welcome => vec![Effect::LoadBoard {
-            entity: Entity::Lead,
-            pipeline: None,
-        }],
+        Screen::Welcome => vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }],
         Screen::Board(entity) => {
-            vec![Effect::LoadBoard {
-                entity,
-                pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id),
-            }]
+            vec![Effect::LoadBoard { entity, pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id) }]
         }
         Screen::List(entity) => vec![list_effect(app, entity, false)],
         Screen::Form => match &app.form {
-            Some(FormView {
-                record: Some(r),
-                entity,
-                ..
-            }) => vec![Effect::LoadRecord {
-                entity: *entity,
-                id: r.id,
-            }],
+            Some(FormView { record: Some(r), entity, .. }) => vec![Effect::LoadRecord { entity: *entity, id: r.id }],
             _ => vec![],
         },
     }
@@ -193,12 +173,7 @@ fn open_draft(app: &mut App, entity: Entity) {
         app.back.push(app.screen.clone());
     }
     app.screen = Screen::Form;
-    let rows = entity
-        .fields()
-        .iter()
-        .filter(|f| f.editable)
-        .map(|f| FormRow::Field(f.key))
-        .collect();
+    let rows = entity.fields().iter().filter(|f| f.editable).map(|f| FormRow::Field(f.key)).collect();
     app.form = Some(FormView {
         entity,
         record: None,
@@ -215,22 +190,14 @@ fn open_draft(app: &mut App, entity: Entity) {
 // ---------------------------------------------------------------- boards
 
 fn stage_rows(board: &Board) -> Vec<StageRow> {
-    board
-        .columns
-        .iter()
-        .filter_map(|c| c.head.as_ref().map(|h| h.stage.clone()))
-        .collect()
+    board.columns.iter().filter_map(|c| c.head.as_ref().map(|h| h.stage.clone())).collect()
 }
 
 /// Moves (id, version) records to `stage`: a failure stage asks for a reason first.
 fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, i64)>, stage: &StageRow) -> Vec<Effect> {
     if stage.semantics == StageSemantics::Failure {
         app.overlay = Overlay::Prompt(Prompt {
-            purpose: PromptPurpose::FailureReason {
-                entity,
-                ids,
-                stage_code: stage.code.clone(),
-            },
+            purpose: PromptPurpose::FailureReason { entity, ids, stage_code: stage.code.clone() },
             title: app.ta("tui.prompt_reason", &[("stage", &stage.name)]),
             input: TextInput::default(),
             error: None,
@@ -241,13 +208,7 @@ fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, i64)>, stage: &Sta
         info(app, app.t("tui.conversion_later"));
     }
     ids.into_iter()
-        .map(|(id, version)| Effect::Move {
-            entity,
-            id,
-            version,
-            stage_code: stage.code.clone(),
-            reason: None,
-        })
+        .map(|(id, version)| Effect::Move { entity, id, version, stage_code: stage.code.clone(), reason: None })
         .collect()
 }
 
@@ -260,11 +221,7 @@ fn ensure_window(entity: Entity, pipeline: Option<i64>, col: &mut Column, per: u
     let end = col.start + col.cards.len();
     let want_end = (col.scroll + per).max(col.cursor + 1).min(count);
     let anchor = if col.cards.is_empty() {
-        Some(if col.cursor + PAGE >= count && col.cursor >= PAGE {
-            Anchor::Bottom
-        } else {
-            Anchor::Top
-        })
+        Some(if col.cursor + PAGE >= count && col.cursor >= PAGE { Anchor::Bottom } else { Anchor::Top })
     } else if col.cursor >= end + PAGE || col.scroll >= end + PAGE {
         Some(if col.cursor + PAGE >= count {
             Anchor::Bottom
@@ -272,11 +229,7 @@ fn ensure_window(entity: Entity, pipeline: Option<i64>, col: &mut Column, per: u
             Anchor::Before(col.cards[col.cards.len() - 1].id)
         })
     } else if col.cursor + PAGE < col.start {
-        Some(if col.cursor < PAGE {
-            Anchor::Top
-        } else {
-            Anchor::After(col.cards[0].id)
-        })
+        Some(if col.cursor < PAGE { Anchor::Top } else { Anchor::After(col.cards[0].id) })
     } else if end < count && want_end + 20 > end {
         Some(Anchor::Before(col.cards[col.cards.len() - 1].id))
     } else if col.start > 0 && col.scroll < col.start + 20 {
@@ -352,11 +305,7 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
                 return vec![];
             };
             let stages = stage_rows(board);
-            let target = if action == Action::MoveNext {
-                board.focus + 1
-            } else {
-                board.focus.wrapping_sub(1)
-            };
+            let target = if action == Action::MoveNext { board.focus + 1 } else { board.focus.wrapping_sub(1) };
             match stages.get(target) {
                 Some(stage) => request_move(app, entity, vec![(card.id, card.version)], stage),
                 None => {
@@ -370,15 +319,9 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             let Some(card) = board.focused().cloned() else {
                 return vec![];
             };
-            let items = stage_rows(board)
-                .into_iter()
-                .map(|s| (s.code.clone(), s.name.clone()))
-                .collect();
+            let items = stage_rows(board).into_iter().map(|s| (s.code.clone(), s.name.clone())).collect();
             app.overlay = Overlay::Picker(Picker {
-                purpose: PickPurpose::Move {
-                    entity,
-                    ids: vec![(card.id, card.version)],
-                },
+                purpose: PickPurpose::Move { entity, ids: vec![(card.id, card.version)] },
                 title: app.ta("tui.pick_stage_for", &[("title", &card.title)]),
                 items,
                 cursor: board.focus,
@@ -397,10 +340,7 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
                 return vec![];
             };
             app.overlay = Overlay::Prompt(Prompt {
-                purpose: PromptPurpose::QuickCreate {
-                    entity,
-                    stage_code: head.stage.code.clone(),
-                },
+                purpose: PromptPurpose::QuickCreate { entity, stage_code: head.stage.code.clone() },
                 title: app.ta("tui.prompt_quick_create", &[("stage", &head.stage.name)]),
                 input: TextInput::default(),
                 error: None,
@@ -420,11 +360,7 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             app.overlay = Overlay::Picker(Picker {
                 purpose: PickPurpose::Pipeline,
                 title: app.t("label.pipeline"),
-                items: app
-                    .pipelines
-                    .iter()
-                    .map(|p| (p.id.to_string(), p.name.clone()))
-                    .collect(),
+                items: app.pipelines.iter().map(|p| (p.id.to_string(), p.name.clone())).collect(),
                 cursor: app.pipelines.iter().position(|p| Some(p.id) == current).unwrap_or(0),
             });
             vec![]
@@ -459,11 +395,7 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
         source: f.source.clone(),
         search: f.text.clone(),
         repeat: f.repeat.then_some(true),
-        created_from: if f.today {
-            Some(today_start)
-        } else {
-            f.created.as_ref().and_then(|c| c.0)
-        },
+        created_from: if f.today { Some(today_start) } else { f.created.as_ref().and_then(|c| c.0) },
         created_to: f.created.as_ref().and_then(|c| c.1),
         limit: PAGE,
         ..Default::default()
@@ -473,10 +405,7 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
             filter.before_id = if append { list.rows.last().map(|r| r.id) } else { None };
         }
         key => {
-            filter.sort = Some(ListSort {
-                key,
-                reverse: list.sort_desc,
-            });
+            filter.sort = Some(ListSort { key, reverse: list.sort_desc });
             filter.offset = if append { list.rows.len() } else { 0 };
         }
     }
@@ -519,12 +448,8 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
         }
         Action::PlanActivity => {
             let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
-            let title = app
-                .lists
-                .get(&entity)
-                .and_then(|l| l.rows.get(l.cursor))
-                .map(|r| r.title.clone())
-                .unwrap_or_default();
+            let title =
+                app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.title.clone()).unwrap_or_default();
             if !ids.is_empty() {
                 open_plan(app, ids.into_iter().map(|id| (entity, id)).collect(), title);
             }
@@ -572,10 +497,7 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
                 Action::BulkMove => Overlay::Picker(Picker {
                     title: app.ta("tui.bulk_move_title", &[("count", &count)]),
                     purpose: PickPurpose::BulkMove { entity, ids },
-                    items: stage_rows(app.board(entity))
-                        .into_iter()
-                        .map(|s| (s.code, s.name))
-                        .collect(),
+                    items: stage_rows(app.board(entity)).into_iter().map(|s| (s.code, s.name)).collect(),
                     cursor: 0,
                 }),
                 Action::BulkAssign => Overlay::Picker(Picker {
@@ -636,22 +558,13 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
         }
         Action::FilterResponsible | Action::FilterSource => {
             let (purpose, title, options) = if action == Action::FilterResponsible {
-                (
-                    PickPurpose::FilterResponsible,
-                    app.t("label.responsible"),
-                    app.users.clone(),
-                )
+                (PickPurpose::FilterResponsible, app.t("label.responsible"), app.users.clone())
             } else {
                 (PickPurpose::FilterSource, app.t("label.source"), app.sources.clone())
             };
             let mut items = vec![(String::new(), app.t("tui.all"))];
             items.extend(options);
-            app.overlay = Overlay::Picker(Picker {
-                purpose,
-                title,
-                items,
-                cursor: 0,
-            });
+            app.overlay = Overlay::Picker(Picker { purpose, title, items, cursor: 0 });
             vec![]
         }
         Action::FilterCreated => {
@@ -669,11 +582,7 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::FilterText => {
-            let current = app
-                .lists
-                .get(&entity)
-                .and_then(|l| l.filters.text.clone())
-                .unwrap_or_default();
+            let current = app.lists.get(&entity).and_then(|l| l.filters.text.clone()).unwrap_or_default();
             app.overlay = Overlay::Prompt(Prompt {
                 purpose: PromptPurpose::FilterText,
                 title: app.t("tui.prompt_filter"),
@@ -689,12 +598,8 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
 // ---------------------------------------------------------------- forms
 
 fn form_rows(record: &crate::store::Record) -> Vec<FormRow> {
-    let mut rows: Vec<FormRow> = record
-        .values
-        .iter()
-        .filter(|(s, _)| s.editable)
-        .map(|(s, _)| FormRow::Field(s.key))
-        .collect();
+    let mut rows: Vec<FormRow> =
+        record.values.iter().filter(|(s, _)| s.editable).map(|(s, _)| FormRow::Field(s.key)).collect();
     rows.extend((0..record.comms.len()).map(FormRow::Comm));
     rows
 }
@@ -727,12 +632,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
                         None => String::new(),
                     };
                     (
-                        PromptPurpose::EditField {
-                            entity,
-                            id: r.id,
-                            version: r.version,
-                            key: key.to_string(),
-                        },
+                        PromptPurpose::EditField { entity, id: r.id, version: r.version, key: key.to_string() },
                         current,
                         crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
                     )
@@ -742,13 +642,8 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
                     return vec![];
                 }
                 (None, FormRow::Field(key)) => {
-                    let current = form
-                        .draft
-                        .iter()
-                        .rev()
-                        .find(|(k, _)| k == key)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default();
+                    let current =
+                        form.draft.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
                     (
                         PromptPurpose::DraftField { key: key.to_string() },
                         current,
@@ -757,12 +652,8 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 (None, FormRow::Comm(_)) => return vec![],
             };
-            app.overlay = Overlay::Prompt(Prompt {
-                purpose,
-                title: label,
-                input: TextInput::with(&current),
-                error: None,
-            });
+            app.overlay =
+                Overlay::Prompt(Prompt { purpose, title: label, input: TextInput::with(&current), error: None });
             vec![]
         }
         Action::PlanActivity => {
@@ -782,18 +673,10 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::AddPhone | Action::AddEmail => {
-            let kind = if action == Action::AddPhone {
-                CommKind::Phone
-            } else {
-                CommKind::Email
-            };
+            let kind = if action == Action::AddPhone { CommKind::Phone } else { CommKind::Email };
             app.overlay = Overlay::Prompt(Prompt {
                 purpose: PromptPurpose::AddComm { kind },
-                title: app.t(if kind == CommKind::Phone {
-                    "tui.prompt_phone"
-                } else {
-                    "tui.prompt_email"
-                }),
+                title: app.t(if kind == CommKind::Phone { "tui.prompt_phone" } else { "tui.prompt_email" }),
                 input: TextInput::default(),
                 error: None,
             });
@@ -806,20 +689,9 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             let Some(c) = r.comms.get(i).cloned() else {
                 return vec![];
             };
-            let input = RecordInput {
-                comms: CommsChange {
-                    remove: vec![c],
-                    ..Default::default()
-                },
-                ..Default::default()
-            };
-            vec![Effect::Update {
-                entity,
-                id: r.id,
-                version: r.version,
-                input,
-                field: None,
-            }]
+            let input =
+                RecordInput { comms: CommsChange { remove: vec![c], ..Default::default() }, ..Default::default() };
+            vec![Effect::Update { entity, id: r.id, version: r.version, input, field: None }]
         }
         Action::MovePrev | Action::MoveNext | Action::PickStage => {
             let Some(r) = &form.record else { return vec![] };
@@ -840,11 +712,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
                 });
                 return vec![];
             }
-            let target = if action == Action::MoveNext {
-                pos + 1
-            } else {
-                pos.wrapping_sub(1)
-            };
+            let target = if action == Action::MoveNext { pos + 1 } else { pos.wrapping_sub(1) };
             match stages.get(target) {
                 Some(s) => request_move(app, entity, ids, s),
                 None => {
@@ -858,11 +726,8 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
                 info(app, app.t("tui.saved_already"));
                 return vec![];
             }
-            let mut input = RecordInput {
-                fields: form.draft.clone(),
-                origin: Some("manual".into()),
-                ..Default::default()
-            };
+            let mut input =
+                RecordInput { fields: form.draft.clone(), origin: Some("manual".into()), ..Default::default() };
             for (kind, text) in &form.draft_comms {
                 match Comm::parse_typed(*kind, text, app_region(app)) {
                     Ok(c) => input.comms.add.push(c),
@@ -872,11 +737,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
                     }
                 }
             }
-            vec![Effect::Create {
-                entity,
-                input,
-                open: true,
-            }]
+            vec![Effect::Create { entity, input, open: true }]
         }
         _ => vec![],
     }
@@ -926,11 +787,7 @@ fn open_plan(app: &mut App, targets: Vec<(Entity, i64)>, record_title: String) {
 }
 
 fn cycle(value: &mut usize, len: usize, forward: bool) {
-    *value = if forward {
-        (*value + 1) % len
-    } else {
-        (*value + len - 1) % len
-    };
+    *value = if forward { (*value + 1) % len } else { (*value + len - 1) % len };
 }
 
 /// The effect a filled plan form asks for, or the message saying what is wrong.
@@ -946,9 +803,7 @@ fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
         _ => agenda::parse_when(&f.date.text, &now).ok_or_else(|| {
             describe(crate::domain::FieldError::new(
                 "date",
-                crate::domain::Problem::DateTime {
-                    value: f.date.text.clone(),
-                },
+                crate::domain::Problem::DateTime { value: f.date.text.clone() },
             ))
         })?,
     };
@@ -1095,11 +950,7 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.overlay = Overlay::Palette(p);
                 vec![]
             }
-            Action::Submit => match p
-                .matches
-                .get(p.cursor)
-                .and_then(|i| Action::palette().get(*i).map(|e| e.0))
-            {
+            Action::Submit => match p.matches.get(p.cursor).and_then(|i| Action::palette().get(*i).map(|e| e.0)) {
                 Some(chosen) => update(app, chosen),
                 None => vec![],
             },
@@ -1114,10 +965,7 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
                 edit_text(&mut s.input, k);
                 s.generation += 1;
                 s.cursor = 0;
-                let effect = Effect::Search {
-                    text: s.input.text.clone(),
-                    generation: s.generation,
-                };
+                let effect = Effect::Search { text: s.input.text.clone(), generation: s.generation };
                 if s.input.text.trim().is_empty() {
                     s.hits.clear();
                 }
@@ -1184,26 +1032,15 @@ fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
                     let ids = ids.into_iter().map(|i| (i, -1)).collect();
                     request_move(app, entity, ids, &s.clone())
                 }
-                Some(_) => vec![Effect::BulkMove {
-                    entity,
-                    ids,
-                    stage_code: value,
-                }],
+                Some(_) => vec![Effect::BulkMove { entity, ids, stage_code: value }],
                 None => vec![],
             }
         }
-        PickPurpose::BulkAssign { entity, ids } => vec![Effect::BulkAssign {
-            entity,
-            ids,
-            login: value,
-        }],
+        PickPurpose::BulkAssign { entity, ids } => vec![Effect::BulkAssign { entity, ids, login: value }],
         PickPurpose::Pipeline => {
             let id = value.parse().ok();
             app.deal_board = Board::default();
-            vec![Effect::LoadBoard {
-                entity: Entity::Deal,
-                pipeline: id,
-            }]
+            vec![Effect::LoadBoard { entity: Entity::Deal, pipeline: id }]
         }
         PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
             let entity = match app.screen {
@@ -1239,19 +1076,11 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
             keep(app, p);
             vec![Effect::Create {
                 entity,
-                input: RecordInput {
-                    fields,
-                    origin: Some("manual".into()),
-                    ..Default::default()
-                },
+                input: RecordInput { fields, origin: Some("manual".into()), ..Default::default() },
                 open: false,
             }]
         }
-        PromptPurpose::FailureReason {
-            entity,
-            ids,
-            stage_code,
-        } => {
+        PromptPurpose::FailureReason { entity, ids, stage_code } => {
             let reason = (!text.is_empty()).then_some(text);
             if ids.iter().all(|(_, v)| *v < 0) {
                 let ids: Vec<i64> = ids.into_iter().map(|(i, _)| i).collect();
@@ -1278,42 +1107,21 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
         }
         PromptPurpose::Comment { entity, id } => {
             if text.is_empty() {
-                p.error = Some(crate::i18n::describe(
-                    &crate::domain::Problem::Required,
-                    "comment",
-                    app.lang,
-                ));
+                p.error = Some(crate::i18n::describe(&crate::domain::Problem::Required, "comment", app.lang));
                 keep(app, p);
                 return vec![];
             }
             keep(app, p);
             vec![Effect::Comment { entity, id, text }]
         }
-        PromptPurpose::EditField {
-            entity,
-            id,
-            version,
-            key,
-        } => {
+        PromptPurpose::EditField { entity, id, version, key } => {
             keep(app, p);
-            let input = RecordInput {
-                fields: vec![(key.clone(), text)],
-                ..Default::default()
-            };
-            vec![Effect::Update {
-                entity,
-                id,
-                version,
-                input,
-                field: Some(key),
-            }]
+            let input = RecordInput { fields: vec![(key.clone(), text)], ..Default::default() };
+            vec![Effect::Update { entity, id, version, input, field: Some(key) }]
         }
         PromptPurpose::DraftField { key } => {
             let Some(form) = app.form.as_mut() else { return vec![] };
-            let ctx = InputContext {
-                currency: Currency::EUR,
-                creating: false,
-            };
+            let ctx = InputContext { currency: Currency::EUR, creating: false };
             match validate_input(form.entity, &[(key.clone(), text.clone())], ctx) {
                 Ok(_) => {
                     form.draft.retain(|(k, _)| *k != key);
@@ -1342,19 +1150,10 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
                     let (entity, id, version) = (form.entity, r.id, r.version);
                     keep(app, p);
                     let input = RecordInput {
-                        comms: CommsChange {
-                            add: vec![comm],
-                            ..Default::default()
-                        },
+                        comms: CommsChange { add: vec![comm], ..Default::default() },
                         ..Default::default()
                     };
-                    vec![Effect::Update {
-                        entity,
-                        id,
-                        version,
-                        input,
-                        field: Some(kind.code().to_string()),
-                    }]
+                    vec![Effect::Update { entity, id, version, input, field: Some(kind.code().to_string()) }]
                 }
                 None => {
                     form.draft_comms.push((kind, text));
@@ -1466,12 +1265,7 @@ fn apply_cards(col: &mut Column, anchor: Anchor, mut rows: Vec<crate::store::Rec
 pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     let per = app.cards_per_screen();
     match ev {
-        StoreEvent::Board {
-            entity,
-            pipeline,
-            heads,
-            empty_file,
-        } => {
+        StoreEvent::Board { entity, pipeline, heads, empty_file } => {
             if empty_file && entity == Entity::Lead && matches!(app.screen, Screen::Board(Entity::Lead)) {
                 app.screen = Screen::Welcome;
             } else if !empty_file && app.screen == Screen::Welcome {
@@ -1484,9 +1278,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             board.loaded = true;
             let mut effects = Vec::new();
             for head in heads {
-                let mut col = match old
-                    .iter()
-                    .position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(head.stage.id))
+                let mut col = match old.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(head.stage.id))
                 {
                     Some(i) => old.swap_remove(i),
                     None => Column::default(),
@@ -1511,10 +1303,8 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 board.columns.push(col);
             }
             if let Some((stage_id, card)) = follow
-                && let Some(i) = board
-                    .columns
-                    .iter()
-                    .position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
+                && let Some(i) =
+                    board.columns.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
             {
                 board.focus = i;
                 if let Some(Effect::LoadCards { anchor, .. }) = effects.get_mut(i) {
@@ -1524,20 +1314,11 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             board.focus = board.focus.min(board.columns.len().saturating_sub(1));
             effects
         }
-        StoreEvent::Cards {
-            entity,
-            stage_id,
-            anchor,
-            rows,
-            position,
-        } => {
+        StoreEvent::Cards { entity, stage_id, anchor, rows, position } => {
             let pipeline = app.board(entity).pipeline.as_ref().map(|p| p.id);
             let board = app.board_mut(entity);
             let follow = board.follow;
-            let Some(i) = board
-                .columns
-                .iter()
-                .position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
+            let Some(i) = board.columns.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
             else {
                 return vec![];
             };
@@ -1568,11 +1349,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             list.cursor = list.cursor.min(list.rows.len().saturating_sub(1));
             vec![]
         }
-        StoreEvent::Record {
-            record,
-            timeline,
-            stages,
-        } => {
+        StoreEvent::Record { record, timeline, stages } => {
             let Some(form) = app.form.as_mut() else { return vec![] };
             if form.entity != record.entity {
                 return vec![];
@@ -1585,23 +1362,13 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             form.loading = false;
             vec![]
         }
-        StoreEvent::Reference {
-            users,
-            pipelines,
-            sources,
-        } => {
+        StoreEvent::Reference { users, pipelines, sources } => {
             app.users = users;
             app.pipelines = pipelines;
             app.sources = sources;
             vec![]
         }
-        StoreEvent::Saved {
-            entity,
-            id,
-            message,
-            open,
-            moved_to,
-        } => {
+        StoreEvent::Saved { entity, id, message, open, moved_to } => {
             if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Plan(_)) {
                 app.overlay = Overlay::None;
             }
@@ -1621,18 +1388,11 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             let mut effects = reload_screen(app);
             if app.screen == Screen::Form {
                 // The board behind the form reloads too, so Esc shows the change.
-                effects.push(Effect::LoadBoard {
-                    entity,
-                    pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id),
-                });
+                effects.push(Effect::LoadBoard { entity, pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id) });
             }
             effects
         }
-        StoreEvent::Failed {
-            message,
-            field: _,
-            conflict,
-        } => {
+        StoreEvent::Failed { message, field: _, conflict } => {
             match &mut app.overlay {
                 Overlay::Prompt(p) => p.error = Some(message),
                 Overlay::Plan(f) => f.error = Some(message),

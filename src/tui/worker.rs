@@ -55,17 +55,12 @@ pub fn spawn(mut store: Store, lang: Lang) -> (Sender<Effect>, Receiver<StoreEve
 
 fn failed(e: StoreError, lang: Lang) -> StoreEvent {
     let (field, message) = match &e {
-        StoreError::Field(f) => (
-            Some(f.field.clone()),
-            format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, lang)),
-        ),
+        StoreError::Field(f) => {
+            (Some(f.field.clone()), format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, lang)))
+        }
         other => (None, other.to_string()),
     };
-    StoreEvent::Failed {
-        message,
-        field,
-        conflict: matches!(e, StoreError::Conflict { .. }),
-    }
+    StoreEvent::Failed { message, field, conflict: matches!(e, StoreError::Conflict { .. }) }
 }
 
 fn entity_word(lang: Lang, e: Entity) -> String {
@@ -94,27 +89,12 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let name = if entity == Entity::Lead { None } else { name };
             let (pipeline, heads) = store.board(entity, name.as_deref())?;
             let empty_file = Entity::ALL.iter().map(|e| store.count(*e).unwrap_or(0)).sum::<i64>() == 0;
-            vec![StoreEvent::Board {
-                entity,
-                pipeline,
-                heads,
-                empty_file,
-            }]
+            vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
         }
-        Effect::LoadCards {
-            entity,
-            pipeline,
-            stage_id,
-            stage_code,
-            anchor,
-        } => {
+        Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {
             let mut filter = ListFilter {
                 stage: Some(stage_code.clone()),
-                pipeline: if entity == Entity::Deal {
-                    pipeline.map(|p| p.to_string())
-                } else {
-                    None
-                },
+                pipeline: if entity == Entity::Deal { pipeline.map(|p| p.to_string()) } else { None },
                 limit: super::app::PAGE,
                 ..Default::default()
             };
@@ -125,25 +105,13 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 Anchor::Before(id) => filter.before_id = Some(id),
                 Anchor::After(id) => filter.after_id = Some(id),
                 Anchor::At(id) => {
-                    let newer = store.list_count(
-                        entity,
-                        &ListFilter {
-                            after_id: Some(id),
-                            ..filter.clone()
-                        },
-                    )?;
+                    let newer = store.list_count(entity, &ListFilter { after_id: Some(id), ..filter.clone() })?;
                     position = Some(newer as usize);
                     filter.before_id = Some(id + 1);
                 }
             }
             let rows = store.list(entity, &filter)?;
-            vec![StoreEvent::Cards {
-                entity,
-                stage_id,
-                anchor,
-                rows,
-                position,
-            }]
+            vec![StoreEvent::Cards { entity, stage_id, anchor, rows, position }]
         }
         Effect::LoadList { entity, filter, append } => {
             let rows = store.list(entity, &filter)?;
@@ -159,34 +127,15 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 }
                 _ => vec![],
             };
-            vec![StoreEvent::Record {
-                record: Box::new(record),
-                timeline,
-                stages,
-            }]
+            vec![StoreEvent::Record { record: Box::new(record), timeline, stages }]
         }
         Effect::LoadReference => {
-            let users = store
-                .users()?
-                .into_iter()
-                .filter(|u| u.active)
-                .map(|u| (u.login, u.display_name))
-                .collect();
+            let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
             let pipelines = store.pipelines(Entity::Deal)?;
             let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
-            vec![StoreEvent::Reference {
-                users,
-                pipelines,
-                sources,
-            }]
+            vec![StoreEvent::Reference { users, pipelines, sources }]
         }
-        Effect::Move {
-            entity,
-            id,
-            version,
-            stage_code,
-            reason,
-        } => {
+        Effect::Move { entity, id, version, stage_code, reason } => {
             let expected = (version >= 0).then_some(version);
             let moved = store.move_stage(entity, id, &stage_code, reason.as_deref(), expected)?;
             let message = tr_in(
@@ -199,44 +148,19 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                     ("to", &moved.to.name),
                 ],
             );
-            vec![StoreEvent::Saved {
-                entity,
-                id,
-                message,
-                open: false,
-                moved_to: Some(moved.to.id),
-            }]
+            vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) }]
         }
         Effect::Create { entity, input, open } => {
             let saved = store.create(entity, &input)?;
-            let message = tr_in(
-                lang,
-                "msg.created",
-                &[("entity", &entity_word(lang, entity)), ("id", &saved.id.to_string())],
-            );
+            let message =
+                tr_in(lang, "msg.created", &[("entity", &entity_word(lang, entity)), ("id", &saved.id.to_string())]);
             let moved_to = stage_of(store, entity, saved.id);
-            vec![StoreEvent::Saved {
-                entity,
-                id: saved.id,
-                message,
-                open,
-                moved_to,
-            }]
+            vec![StoreEvent::Saved { entity, id: saved.id, message, open, moved_to }]
         }
-        Effect::Update {
-            entity,
-            id,
-            version,
-            input,
-            field: _,
-        } => {
+        Effect::Update { entity, id, version, input, field: _ } => {
             let saved = store.update(entity, id, Some(version), &input)?;
             let message = if saved.changed.is_empty() {
-                tr_in(
-                    lang,
-                    "msg.unchanged",
-                    &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())],
-                )
+                tr_in(lang, "msg.unchanged", &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())])
             } else {
                 tr_in(
                     lang,
@@ -248,34 +172,15 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                     ],
                 )
             };
-            vec![StoreEvent::Saved {
-                entity,
-                id,
-                message,
-                open: false,
-                moved_to: None,
-            }]
+            vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
         Effect::Comment { entity, id, text } => {
             store.comment(entity, id, &text)?;
-            let message = tr_in(
-                lang,
-                "msg.commented",
-                &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())],
-            );
-            vec![StoreEvent::Saved {
-                entity,
-                id,
-                message,
-                open: false,
-                moved_to: None,
-            }]
+            let message =
+                tr_in(lang, "msg.commented", &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())]);
+            vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
-        Effect::BulkMove {
-            entity,
-            ids,
-            stage_code,
-        } => bulk(store, lang, entity, &ids, |store, id| {
+        Effect::BulkMove { entity, ids, stage_code } => bulk(store, lang, entity, &ids, |store, id| {
             match store.move_stage(entity, id, &stage_code, None, None) {
                 // Already in that stage: nothing to do for this one.
                 Err(StoreError::Rule(_)) => Ok(false),
@@ -283,23 +188,14 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             }
         }),
         Effect::BulkAssign { entity, ids, login } => {
-            let input = RecordInput {
-                fields: vec![("responsible".into(), login)],
-                ..Default::default()
-            };
-            bulk(store, lang, entity, &ids, |store, id| {
-                store.update(entity, id, None, &input).map(|_| true)
-            })
+            let input = RecordInput { fields: vec![("responsible".into(), login)], ..Default::default() };
+            bulk(store, lang, entity, &ids, |store, id| store.update(entity, id, None, &input).map(|_| true))
         }
-        Effect::BulkDelete { entity, ids } => bulk(store, lang, entity, &ids, |store, id| {
-            store.delete(entity, id, None).map(|_| true)
-        }),
+        Effect::BulkDelete { entity, ids } => {
+            bulk(store, lang, entity, &ids, |store, id| store.delete(entity, id, None).map(|_| true))
+        }
         Effect::Search { text, generation } => {
-            let hits = if text.trim().is_empty() {
-                vec![]
-            } else {
-                store.search(&text, 30)?
-            };
+            let hits = if text.trim().is_empty() { vec![] } else { store.search(&text, 30)? };
             vec![StoreEvent::SearchResults { generation, hits }]
         }
         Effect::LoadDemo { leads } => {
@@ -311,13 +207,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                     pipelines: store.pipelines(Entity::Deal)?,
                     sources: store.sources()?.into_iter().map(|s| (s.code, s.name)).collect(),
                 },
-                StoreEvent::Saved {
-                    entity: Entity::Lead,
-                    id: 0,
-                    message,
-                    open: false,
-                    moved_to: None,
-                },
+                StoreEvent::Saved { entity: Entity::Lead, id: 0, message, open: false, moved_to: None },
             ]
         }
         Effect::PlanActivity {
@@ -342,10 +232,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 completed: false,
                 bindings: targets,
             };
-            let more = crate::store::activities::ActivityDetails {
-                reminder_minutes,
-                ..Default::default()
-            };
+            let more = crate::store::activities::ActivityDetails { reminder_minutes, ..Default::default() };
             let activity = store.plan_activity(new, &more)?;
             let row = store.activity(activity)?;
             let message = tr_in(
@@ -357,13 +244,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                     ("at", &crate::present::time(lang, row.deadline)),
                 ],
             );
-            vec![StoreEvent::Saved {
-                entity,
-                id,
-                message,
-                open: false,
-                moved_to: None,
-            }]
+            vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
         Effect::LoadCounters => {
             let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
@@ -398,24 +279,10 @@ fn bulk(
             Err(e) => errors.push(format!("#{id}: {e}")),
         }
     }
-    let message = tr_in(
-        lang,
-        "tui.bulk_done",
-        &[("count", &done.to_string()), ("entity", &entity_word(lang, entity))],
-    );
-    let mut events = vec![StoreEvent::Saved {
-        entity,
-        id: 0,
-        message,
-        open: false,
-        moved_to: None,
-    }];
+    let message = tr_in(lang, "tui.bulk_done", &[("count", &done.to_string()), ("entity", &entity_word(lang, entity))]);
+    let mut events = vec![StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }];
     if !errors.is_empty() {
-        events.push(StoreEvent::Failed {
-            message: errors.join("; "),
-            field: None,
-            conflict: false,
-        });
+        events.push(StoreEvent::Failed { message: errors.join("; "), field: None, conflict: false });
     }
     events
 }

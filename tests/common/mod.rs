@@ -47,11 +47,7 @@ impl Env {
     /// Runs with `--json`, expects success, parses stdout.
     pub fn json(&self, args: &[&str]) -> Value {
         let out = self.cmd().arg("--json").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "prospect {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "prospect {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{args:?}: bad JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
     }
@@ -59,11 +55,7 @@ impl Env {
     /// Runs, expects success, returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "prospect {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "prospect {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -72,21 +64,9 @@ impl Env {
         let before = std::fs::read(&self.db).ok();
         let out = self.cmd().args(args).output().unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "prospect {args:?}: expected exit {code}, stderr: {stderr}"
-        );
-        assert_eq!(
-            std::fs::read(&self.db).ok(),
-            before,
-            "prospect {args:?} changed the file while failing"
-        );
-        assert_eq!(
-            stderr.trim_end().lines().count(),
-            1,
-            "one line on stderr expected: {stderr}"
-        );
+        assert_eq!(out.status.code(), Some(code), "prospect {args:?}: expected exit {code}, stderr: {stderr}");
+        assert_eq!(std::fs::read(&self.db).ok(), before, "prospect {args:?} changed the file while failing");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line on stderr expected: {stderr}");
         stderr
     }
 }

@@ -28,11 +28,7 @@ pub fn open(path: &Path) -> Store {
 
 /// Opens (creating it in `lang` if new) with the fixed clock, signed in as alice.
 pub fn open_in(path: &Path, lang: Lang) -> Store {
-    let opts = OpenOptions {
-        clock: Clock::Fixed(NOW),
-        lang,
-        ..Default::default()
-    };
+    let opts = OpenOptions { clock: Clock::Fixed(NOW), lang, ..Default::default() };
     let mut store = Store::open(path, opts).unwrap();
     store.sign_in("alice").unwrap();
     store
@@ -50,12 +46,7 @@ impl Harness {
         }
         let mut app = App::new(lang, "alice", "crm.db", NOW);
         app.size = (120, 35);
-        let mut h = Harness {
-            app,
-            store,
-            dir,
-            effects_run: vec![],
-        };
+        let mut h = Harness { app, store, dir, effects_run: vec![] };
         let first = start(&mut h.app);
         h.run(first);
         h

@@ -36,28 +36,15 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
             Paragraph::new(Span::styled(title, Style::default().add_modifier(Modifier::BOLD))),
             Rect { height: 1, ..area },
         );
-        Rect {
-            y: area.y + 1,
-            height: area.height - 1,
-            ..area
-        }
+        Rect { y: area.y + 1, height: area.height - 1, ..area }
     };
     let visible = ((area.width / MIN_COLUMN_WIDTH).max(1) as usize).min(n);
     let first = board.focus.saturating_sub(visible - 1).min(n - visible);
     let width = area.width / visible as u16;
     for (slot, idx) in (first..first + visible).enumerate() {
         let x = area.x + slot as u16 * width;
-        let w = if slot + 1 == visible {
-            area.x + area.width - x
-        } else {
-            width
-        };
-        let rect = Rect {
-            x,
-            y: area.y,
-            width: w.saturating_sub(1).max(1),
-            height: area.height,
-        };
+        let w = if slot + 1 == visible { area.x + area.width - x } else { width };
+        let rect = Rect { x, y: area.y, width: w.saturating_sub(1).max(1), height: area.height };
         draw_column(app, &board.columns[idx], idx == board.focus, f, rect);
     }
 }
@@ -68,17 +55,11 @@ fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect
     let stage_color = color(&head.stage.color);
     let count = crate::domain::money::format_integer(head.count, app.lang.number_style());
     let head_style = if focused {
-        Style::default()
-            .fg(Color::Black)
-            .bg(stage_color)
-            .add_modifier(Modifier::BOLD)
+        Style::default().fg(Color::Black).bg(stage_color).add_modifier(Modifier::BOLD)
     } else {
         Style::default().fg(stage_color).add_modifier(Modifier::BOLD)
     };
-    let mut lines = vec![Line::from(Span::styled(
-        fit(&format!(" {} ({count})", head.stage.name), w),
-        head_style,
-    ))];
+    let mut lines = vec![Line::from(Span::styled(fit(&format!(" {} ({count})", head.stage.name), w), head_style))];
     let sum = match head.sums.first() {
         Some((cur, minor)) => {
             let more = if head.sums.len() > 1 { " +" } else { "" };
@@ -109,11 +90,7 @@ fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect
                     (false, true) => amount,
                     (true, _) => card.client.clone(),
                 };
-                let repeat = if card.is_repeat {
-                    format!(" ↻ {}", app.t("label.repeat"))
-                } else {
-                    String::new()
-                };
+                let repeat = if card.is_repeat { format!(" ↻ {}", app.t("label.repeat")) } else { String::new() };
                 let mut third = format!("{}{repeat}", card.responsible.clone().unwrap_or_default());
                 let overdue = card.next_activity.is_some_and(|d| d < app.now_ms);
                 if let Some(d) = card.next_activity {
@@ -127,14 +104,7 @@ fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect
                 lines.push(Line::from(vec![bar.clone(), Span::styled(fit(&second, inner), base)]));
                 lines.push(Line::from(vec![
                     bar,
-                    Span::styled(
-                        fit(&third, inner),
-                        if overdue {
-                            base.fg(Color::Red)
-                        } else {
-                            base.fg(Color::Gray)
-                        },
-                    ),
+                    Span::styled(fit(&third, inner), if overdue { base.fg(Color::Red) } else { base.fg(Color::Gray) }),
                 ]));
             }
             None => {
@@ -146,10 +116,7 @@ fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect
         lines.push(Line::from(""));
     }
     if col.count() == 0 {
-        lines.push(Line::from(Span::styled(
-            fit(&app.t("tui.empty_column"), w),
-            Style::default().fg(Color::DarkGray),
-        )));
+        lines.push(Line::from(Span::styled(fit(&app.t("tui.empty_column"), w), Style::default().fg(Color::DarkGray))));
     }
     f.render_widget(Paragraph::new(lines), area);
 }

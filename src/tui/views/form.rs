@@ -35,11 +35,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let entity_word = app.t(&format!("entity.{}", form.entity.code()));
     let title = match &form.record {
         Some(r) => {
-            let repeat = if r.is_repeat {
-                format!("  ↻ {}", app.t("label.repeat"))
-            } else {
-                String::new()
-            };
+            let repeat = if r.is_repeat { format!("  ↻ {}", app.t("label.repeat")) } else { String::new() };
             format!(
                 " {entity_word} #{} · {}{repeat}  ({})",
                 r.id,
@@ -52,10 +48,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let [title_area, bar_area, rest] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(
-        Paragraph::new(Span::styled(
-            fit(&title, area.width as usize),
-            Style::default().add_modifier(Modifier::BOLD),
-        )),
+        Paragraph::new(Span::styled(fit(&title, area.width as usize), Style::default().add_modifier(Modifier::BOLD))),
         title_area,
     );
 
@@ -67,10 +60,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let mut chips = Vec::new();
     for s in &form.stages {
         let style = if Some(s.id) == current {
-            Style::default()
-                .fg(Color::Black)
-                .bg(color(&s.color))
-                .add_modifier(Modifier::BOLD)
+            Style::default().fg(Color::Black).bg(color(&s.color)).add_modifier(Modifier::BOLD)
         } else {
             Style::default().fg(color(&s.color))
         };
@@ -106,13 +96,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 }
                 let value = match &form.record {
                     Some(r) => r.get(key).map(|v| present::shown(app.lang, v)).unwrap_or_default(),
-                    None => form
-                        .draft
-                        .iter()
-                        .rev()
-                        .find(|(k, _)| k == key)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default(),
+                    None => form.draft.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default(),
                 };
                 (app.t(&format!("field.{key}")), value)
             }
@@ -129,11 +113,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 match form.record.as_ref().and_then(|r| r.comms.get(*c)) {
                     Some(comm) => (
                         app.t(&format!("field.{}s", comm.kind.code())),
-                        format!(
-                            "{} ({})",
-                            comm.value,
-                            present::word(app.lang, "comm_label", &comm.label)
-                        ),
+                        format!("{} ({})", comm.value, present::word(app.lang, "comm_label", &comm.label)),
                     ),
                     None => continue,
                 }
@@ -142,11 +122,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         if i == form.cursor {
             cursor_line = lines.len();
         }
-        let style = if i == form.cursor {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        };
+        let style = if i == form.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
         let first_line = value.lines().next().unwrap_or("").to_string();
         lines.push(Line::from(vec![
             Span::styled(
@@ -157,10 +133,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         ]));
     }
     if form.record.is_none() && !form.draft_comms.is_empty() {
-        lines.push(Line::from(Span::styled(
-            app.t("section.comms"),
-            Style::default().fg(Color::Cyan),
-        )));
+        lines.push(Line::from(Span::styled(app.t("section.comms"), Style::default().fg(Color::Cyan))));
         for (kind, text) in &form.draft_comms {
             lines.push(Line::from(format!(
                 " {:<width$} {text}",
@@ -174,22 +147,14 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), left);
 
     // Timeline.
-    let block = Block::default().borders(Borders::LEFT).title(Span::styled(
-        format!(" {} ", app.t("label.timeline")),
-        Style::default().add_modifier(Modifier::BOLD),
-    ));
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .title(Span::styled(format!(" {} ", app.t("label.timeline")), Style::default().add_modifier(Modifier::BOLD)));
     let inner_w = right.width.saturating_sub(2) as usize;
     let mut tl: Vec<Line> = Vec::new();
     for t in &form.timeline {
         tl.push(Line::from(Span::styled(
-            fit(
-                &format!(
-                    "{} · {}",
-                    present::time(app.lang, t.at),
-                    t.user.clone().unwrap_or_default()
-                ),
-                inner_w,
-            ),
+            fit(&format!("{} · {}", present::time(app.lang, t.at), t.user.clone().unwrap_or_default()), inner_w),
             Style::default().fg(Color::Gray),
         )));
         tl.push(Line::from(present::timeline_line(app.lang, t)));

@@ -50,10 +50,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         " {} · {}: {} {arrow}",
         app.ta(
             "tui.rows_loaded",
-            &[
-                ("count", &list.rows.len().to_string()),
-                ("more", if list.exhausted { "" } else { "+" })
-            ]
+            &[("count", &list.rows.len().to_string()), ("more", if list.exhausted { "" } else { "+" })]
         ),
         app.t("tui.sort"),
         app.t(sort_label_key(list.sort))
@@ -62,26 +59,16 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         info.push_str(&format!(" · {}: {}", app.t("tui.filters"), chips.join(", ")));
     }
     if !list.selected.is_empty() {
-        info.push_str(&format!(
-            " · {}",
-            app.ta("tui.selected", &[("count", &list.selected.len().to_string())])
-        ));
+        info.push_str(&format!(" · {}", app.ta("tui.selected", &[("count", &list.selected.len().to_string())])));
     }
     if list.visual_from.is_some() {
         info.push_str(&format!(" · {}", app.t("tui.visual")));
     }
     f.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            fit(&info, area.width as usize),
-            Style::default().fg(Color::Gray),
-        ))),
+        Paragraph::new(Line::from(Span::styled(fit(&info, area.width as usize), Style::default().fg(Color::Gray)))),
         Rect { height: 1, ..area },
     );
-    let table_area = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let table_area = Rect { y: area.y + 1, height: area.height - 1, ..area };
 
     let staged = entity.has_stages();
     let mut header = vec![String::new(), app.t("label.id"), app.t("label.title")];
@@ -96,11 +83,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     }
     header.extend([
         app.t("label.responsible"),
-        app.t(if entity == Entity::Company {
-            "label.type"
-        } else {
-            "label.company"
-        }),
+        app.t(if entity == Entity::Company { "label.type" } else { "label.company" }),
         app.t("label.phone"),
         app.t("label.next_activity"),
         app.t("label.created"),
@@ -122,28 +105,19 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         .take(visible)
         .map(|(i, r)| {
             let mark = if list.selected.contains(&r.id) { "●" } else { " " };
-            let mut cells = vec![
-                Cell::from(mark),
-                Cell::from(r.id.to_string()),
-                Cell::from(r.title.clone()),
-            ];
+            let mut cells = vec![Cell::from(mark), Cell::from(r.id.to_string()), Cell::from(r.title.clone())];
             if staged {
                 cells.push(Cell::from(r.stage.clone().unwrap_or_default()));
             }
             if entity != Entity::Contact {
                 cells.push(Cell::from(
-                    r.amount_minor
-                        .map(|m| present::money(app.lang, m, r.currency.as_deref()))
-                        .unwrap_or_default(),
+                    r.amount_minor.map(|m| present::money(app.lang, m, r.currency.as_deref())).unwrap_or_default(),
                 ));
             }
             cells.push(Cell::from(r.responsible.clone().unwrap_or_default()));
             cells.push(Cell::from(r.client.clone()));
             cells.push(Cell::from(r.phone.clone().unwrap_or_default()));
-            let next = r
-                .next_activity
-                .map(|d| present::short_time(app.lang, d))
-                .unwrap_or_default();
+            let next = r.next_activity.map(|d| present::short_time(app.lang, d)).unwrap_or_default();
             let next_style = if r.next_activity.is_some_and(|d| d < app.now_ms) {
                 Style::default().fg(Color::Red)
             } else {
@@ -171,11 +145,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     if list.loaded && list.rows.is_empty() && table_area.height > 2 {
         f.render_widget(
             Paragraph::new(app.t("label.no_records")),
-            Rect {
-                y: table_area.y + 1,
-                height: 1,
-                ..table_area
-            },
+            Rect { y: table_area.y + 1, height: 1, ..table_area },
         );
     }
 }

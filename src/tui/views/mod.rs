@@ -57,13 +57,9 @@ pub fn draw(app: &App, f: &mut Frame) {
         f.render_widget(Paragraph::new(msg), area);
         return;
     }
-    let [header, body, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, status, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
     draw_header(app, f, header);
     match &app.screen {
         Screen::Welcome => draw_welcome(app, f, body),
@@ -79,10 +75,7 @@ pub fn draw(app: &App, f: &mut Frame) {
 fn draw_header(app: &App, f: &mut Frame, area: Rect) {
     let mut spans = vec![Span::styled(
         " Prospect ",
-        Style::default()
-            .fg(Color::Black)
-            .bg(Color::Cyan)
-            .add_modifier(Modifier::BOLD),
+        Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
     )];
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, app.t(tab.label_key()));
@@ -99,30 +92,18 @@ fn draw_header(app: &App, f: &mut Frame, area: Rect) {
 
 fn draw_status(app: &App, f: &mut Frame, area: Rect) {
     let left = format!(" {} · {} ", app.user, app.file);
-    let mut spans = vec![Span::styled(
-        left.clone(),
-        Style::default().fg(Color::Black).bg(Color::Gray),
-    )];
+    let mut spans = vec![Span::styled(left.clone(), Style::default().fg(Color::Black).bg(Color::Gray))];
     let c = app.counters;
     if c.overdue > 0 {
         spans.push(Span::styled(
-            format!(
-                " {} ",
-                app.ta("tui.counter_overdue", &[("count", &c.overdue.to_string())])
-            ),
-            Style::default()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD),
+            format!(" {} ", app.ta("tui.counter_overdue", &[("count", &c.overdue.to_string())])),
+            Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
         ));
     }
     spans.push(Span::styled(
         format!(
             " {} ",
-            app.ta(
-                "tui.counter_today",
-                &[("count", &c.today.to_string()), ("coming", &c.incoming.to_string())]
-            )
+            app.ta("tui.counter_today", &[("count", &c.today.to_string()), ("coming", &c.incoming.to_string())])
         ),
         Style::default().fg(Color::Black).bg(Color::Cyan),
     ));
@@ -177,10 +158,7 @@ fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
 fn draw_welcome(app: &App, f: &mut Frame, area: Rect) {
     let lines = vec![
         Line::from(""),
-        Line::from(Span::styled(
-            app.t("tui.welcome_title"),
-            Style::default().add_modifier(Modifier::BOLD),
-        )),
+        Line::from(Span::styled(app.t("tui.welcome_title"), Style::default().add_modifier(Modifier::BOLD))),
         Line::from(""),
         Line::from(app.t("tui.welcome_text")),
         Line::from(""),

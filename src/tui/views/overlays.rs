@@ -13,22 +13,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 3,
-        width: w,
-        height: h,
-    }
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 3, width: w, height: h }
 }
 
 fn frame_block(title: &str) -> Block<'_> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(Color::Cyan))
-        .title(Span::styled(
-            format!(" {title} "),
-            Style::default().add_modifier(Modifier::BOLD),
-        ))
+        .title(Span::styled(format!(" {title} "), Style::default().add_modifier(Modifier::BOLD)))
 }
 
 fn input_line(prefix: &str, input: &TextInput, width: usize) -> Line<'static> {
@@ -50,10 +42,7 @@ fn input_or_text(input: &TextInput, focused: bool, placeholder: &str) -> Line<'s
     if focused {
         input_line("", input, 0)
     } else if input.text.is_empty() {
-        Line::from(Span::styled(
-            placeholder.to_string(),
-            Style::default().fg(Color::DarkGray),
-        ))
+        Line::from(Span::styled(placeholder.to_string(), Style::default().fg(Color::DarkGray)))
     } else {
         Line::from(input.text.clone())
     }
@@ -107,18 +96,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             let first = p.cursor.saturating_sub(room.saturating_sub(1));
             for (n, i) in p.matches.iter().enumerate().skip(first).take(room) {
                 let label = app.t(entries[*i].1);
-                let style = if n == p.cursor {
-                    Style::default().add_modifier(Modifier::REVERSED)
-                } else {
-                    Style::default()
-                };
+                let style =
+                    if n == p.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
                 lines.push(Line::from(Span::styled(fit(&format!(" {label}"), w), style)));
             }
             f.render_widget(Clear, rect);
-            f.render_widget(
-                Paragraph::new(lines).block(frame_block(&app.t("tui.palette_title"))),
-                rect,
-            );
+            f.render_widget(Paragraph::new(lines).block(frame_block(&app.t("tui.palette_title"))), rect);
         }
         Overlay::Search(s) => {
             let rect = popup(area, 70, 20);
@@ -133,21 +116,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                     )));
                     last = Some(hit.entity);
                 }
-                let style = if i == s.cursor {
-                    Style::default().add_modifier(Modifier::REVERSED)
-                } else {
-                    Style::default()
-                };
-                lines.push(Line::from(Span::styled(
-                    fit(&format!("  #{} {}", hit.id, hit.title), w),
-                    style,
-                )));
+                let style =
+                    if i == s.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+                lines.push(Line::from(Span::styled(fit(&format!("  #{} {}", hit.id, hit.title), w), style)));
             }
             if s.hits.is_empty() && !s.input.text.trim().is_empty() {
-                lines.push(Line::from(Span::styled(
-                    app.t("label.no_records"),
-                    Style::default().fg(Color::Gray),
-                )));
+                lines.push(Line::from(Span::styled(app.t("label.no_records"), Style::default().fg(Color::Gray))));
             }
             let cursor_line = lines
                 .iter()
@@ -159,17 +133,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 .unwrap_or(0);
             let room = rect.height.saturating_sub(2) as usize;
             let skip = cursor_line.saturating_sub(room.saturating_sub(1));
-            let lines: Vec<Line> = lines
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| *i < 2 || *i >= skip + 2)
-                .map(|(_, l)| l)
-                .collect();
+            let lines: Vec<Line> =
+                lines.into_iter().enumerate().filter(|(i, _)| *i < 2 || *i >= skip + 2).map(|(_, l)| l).collect();
             f.render_widget(Clear, rect);
-            f.render_widget(
-                Paragraph::new(lines).block(frame_block(&app.t("tui.search_title"))),
-                rect,
-            );
+            f.render_widget(Paragraph::new(lines).block(frame_block(&app.t("tui.search_title"))), rect);
         }
         Overlay::Prompt(p) => {
             let rect = popup(area, 64, if p.error.is_some() { 6 } else { 5 });
@@ -208,11 +175,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);
         }
         Overlay::Plan(p) => {
-            let rect = popup(
-                area,
-                66,
-                PlanForm::ROWS.len() as u16 + if p.error.is_some() { 5 } else { 4 },
-            );
+            let rect = popup(area, 66, PlanForm::ROWS.len() as u16 + if p.error.is_some() { 5 } else { 4 });
             let w = rect.width.saturating_sub(2) as usize;
             let kinds = ["call", "meeting", "task", "email"];
             let priorities = ["low", "medium", "high"];
@@ -220,26 +183,16 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             for (i, (label, _)) in PlanForm::ROWS.iter().enumerate() {
                 let focused = i == p.row;
                 let value: Line = match i {
-                    0 => Line::from(format!(
-                        "‹ {} ›",
-                        app.t(&format!("activity_kind.{}", kinds[p.kind % 4]))
-                    )),
+                    0 => Line::from(format!("‹ {} ›", app.t(&format!("activity_kind.{}", kinds[p.kind % 4])))),
                     1 => Line::from(format!("‹ {} ›", app.t(WHEN_CHOICES[p.when % WHEN_CHOICES.len()]))),
                     2 => input_or_text(&p.date, focused, &app.t("tui.plan_date_hint")),
                     3 => input_or_text(
                         &p.subject,
                         focused,
-                        &format!(
-                            "{} {}",
-                            app.t(&format!("activity.{}", kinds[p.kind % 4])),
-                            p.record_title
-                        ),
+                        &format!("{} {}", app.t(&format!("activity.{}", kinds[p.kind % 4])), p.record_title),
                     ),
                     4 => input_or_text(&p.duration, focused, ""),
-                    5 => Line::from(format!(
-                        "‹ {} ›",
-                        app.t(&format!("tui.priority_{}", priorities[p.priority % 3]))
-                    )),
+                    5 => Line::from(format!("‹ {} ›", app.t(&format!("tui.priority_{}", priorities[p.priority % 3])))),
                     6 => Line::from(format!(
                         "‹ {} ›",
                         app.users.get(p.responsible).map(|u| u.1.clone()).unwrap_or_default()
@@ -251,26 +204,18 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 } else {
                     Style::default().fg(Color::Gray)
                 };
-                let mut spans = vec![
-                    Span::styled(format!(" {:<16}", fit(&app.t(label), 16)), label_style),
-                    Span::raw(" "),
-                ];
+                let mut spans =
+                    vec![Span::styled(format!(" {:<16}", fit(&app.t(label), 16)), label_style), Span::raw(" ")];
                 spans.extend(value.spans);
                 lines.push(Line::from(spans));
             }
-            lines.push(Line::from(Span::styled(
-                fit(&app.t("tui.plan_keys"), w),
-                Style::default().fg(Color::Gray),
-            )));
+            lines.push(Line::from(Span::styled(fit(&app.t("tui.plan_keys"), w), Style::default().fg(Color::Gray))));
             if let Some(e) = &p.error {
                 lines.push(Line::from(Span::styled(fit(e, w), Style::default().fg(Color::Red))));
             }
             f.render_widget(Clear, rect);
             let title = app.ta("tui.plan_title", &[("title", &p.record_title)]);
-            f.render_widget(
-                Paragraph::new(lines).block(frame_block(&fit(&title, w.saturating_sub(4)))),
-                rect,
-            );
+            f.render_widget(Paragraph::new(lines).block(frame_block(&fit(&title, w.saturating_sub(4)))), rect);
         }
         Overlay::Confirm(c) => {
             let rect = popup(area, 56, 5);
@@ -278,16 +223,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             let lines = vec![
                 Line::from(fit(&c.message, w)),
                 Line::from(""),
-                Line::from(Span::styled(
-                    app.t("tui.confirm_keys"),
-                    Style::default().fg(Color::Gray),
-                )),
+                Line::from(Span::styled(app.t("tui.confirm_keys"), Style::default().fg(Color::Gray))),
             ];
             f.render_widget(Clear, rect);
-            f.render_widget(
-                Paragraph::new(lines).block(frame_block(&app.t("tui.confirm_title"))),
-                rect,
-            );
+            f.render_widget(Paragraph::new(lines).block(frame_block(&app.t("tui.confirm_title"))), rect);
         }
     }
 }
