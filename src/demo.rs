@@ -317,8 +317,17 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             let id = create_in(tx, &ctx, Entity::Lead, &input)?.id;
             lead_ids.push(id);
             for _ in 0..2 {
-                let deadline = now + g.rng.i64(-30 * DAY..30 * DAY);
-                let deadline = deadline - deadline % (15 * 60_000);
+                // Working hours on weekdays, local time, on the quarter hour.
+                let deadline = {
+                    use chrono::{Datelike, Weekday};
+                    let today = crate::domain::when::from_ms(now).with_timezone(&chrono::Local).date_naive();
+                    let mut day = today + chrono::Duration::days(g.rng.i64(-30..30));
+                    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+                        day = today + chrono::Duration::days(g.rng.i64(-30..30));
+                    }
+                    let at = crate::domain::agenda::at_local(&chrono::Local, day, g.rng.u32(8..18), g.rng.u32(0..4) * 15);
+                    at.timestamp_millis()
+                };
                 let kind = [
                     ActivityKind::Call,
                     ActivityKind::Call,

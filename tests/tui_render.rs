@@ -57,6 +57,16 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     out.push(("contacts", h.app.clone()));
     h.act(Action::Show(Tab::Companies));
     out.push(("companies", h.app.clone()));
+    h.act(Action::Show(Tab::Activities));
+    out.push(("activities_board", h.app.clone()));
+    h.act(Action::Show(Tab::Calendar));
+    out.push(("calendar_month", h.app.clone()));
+    h.act(Action::ToggleWeek);
+    out.push(("calendar_week", h.app.clone()));
+    h.act(Action::Show(Tab::LeadBoard));
+    h.act(Action::PlanActivity);
+    out.push(("plan_activity", h.app.clone()));
+    h.act(Action::Back);
     h.act(Action::Search);
     h.type_text("mar");
     out.push(("search", h.app.clone()));

@@ -381,3 +381,72 @@ fn plan_an_activity_from_the_board_and_the_form() {
     assert_eq!(form.timeline[0].kind, prospect::domain::timeline::TimelineKind::ActivityPlanned);
     assert_eq!(form.timeline[0].payload["deadline"], 1_796_049_000_000i64, "Monday 30 Nov 14:30 UTC");
 }
+
+#[test]
+fn activities_board_buckets_and_drops() {
+    use prospect::domain::agenda::{ActivityBucket, bounds, bucket_of};
+    let mut h = Harness::new(120, Lang::En);
+    h.act(Show(Tab::Activities));
+    assert_eq!(h.app.screen, Screen::Agenda);
+    let cols = &h.app.agenda.columns;
+    assert_eq!(cols.len(), 6);
+    let open_leads: i64 = h.store.stages(Entity::Lead, None).unwrap().1.iter().filter(|s| s.stage.semantics == prospect::domain::stage::StageSemantics::InProgress).map(|s| s.count).sum();
+    assert_eq!(cols.iter().map(|c| c.count).sum::<i64>(), open_leads, "every open lead sits in one column");
+    let now = prospect::domain::when::from_ms(common::tui::NOW).with_timezone(&chrono::Local);
+    let b = bounds(&now);
+    for col in cols {
+        assert_eq!(col.rows.len() as i64, col.count.min(100));
+        for r in &col.rows {
+            let due = r.next_activity.map(|d| prospect::domain::when::from_ms(d).with_timezone(&chrono::Local));
+            assert_eq!(bucket_of(due.as_ref(), &b), col.bucket, "lead #{} in the wrong column", r.id);
+        }
+    }
+    // Dropping a card from Later into Next week plans a call there; the card follows.
+    let later = ActivityBucket::ALL.iter().position(|b| *b == ActivityBucket::Later).unwrap();
+    while h.app.agenda.focus < later {
+        h.act(Right);
+    }
+    let card = h.app.agenda.columns[later].rows.first().expect("a lead with a later activity").clone();
+    h.act(MovePrev);
+    let next_week = &h.app.agenda.columns[later - 1];
+    assert!(next_week.rows.iter().any(|r| r.id == card.id), "the card is now in Next week");
+    // Overdue and No activity take no drops.
+    h.act(Top);
+    for _ in 0..later {
+        h.act(Left);
+    }
+    h.act(Right); // Today
+    let before = h.store.activities(&Default::default()).unwrap().len();
+    h.act(MovePrev);
+    assert!(h.app.status.as_ref().unwrap().0.contains("take no cards"));
+    assert_eq!(h.store.activities(&Default::default()).unwrap().len(), before);
+}
+
+#[test]
+fn calendar_navigation_and_done() {
+    let mut h = Harness::new(60, Lang::En);
+    h.act(Show(Tab::Calendar));
+    let today = prospect::domain::when::from_ms(common::tui::NOW).with_timezone(&chrono::Local).date_naive();
+    assert_eq!(h.app.calendar.day, today);
+    assert!(h.app.calendar.counts.values().sum::<i64>() > 0);
+    assert!(!h.app.calendar.day_activities().is_empty(), "demo activities fill a weekday");
+    h.act(Left);
+    assert_eq!(h.app.calendar.day, today - chrono::Duration::days(1));
+    h.act(Down);
+    assert_eq!(h.app.calendar.day, today + chrono::Duration::days(6));
+    h.act(NextMonth);
+    assert_eq!(h.app.calendar.day.format("%Y-%m").to_string(), "2026-12");
+    h.act(Today);
+    assert_eq!(h.app.calendar.day, today);
+    h.act(ToggleWeek);
+    assert!(h.app.calendar.week);
+    let open = h.app.calendar.day_activities().iter().find(|a| !a.completed).map(|a| a.id);
+    let idx = h.app.calendar.day_activities().iter().position(|a| Some(a.id) == open).unwrap();
+    for _ in 0..idx {
+        h.act(PageDown);
+    }
+    h.act(CompleteActivity);
+    assert!(h.store.activity(open.unwrap()).unwrap().completed);
+    h.act(Open);
+    assert_eq!(h.app.screen, Screen::Form);
+}

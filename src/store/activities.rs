@@ -336,6 +336,23 @@ impl Store {
         Ok(row.unwrap_or_default())
     }
 
+    /// Activities per local day in `[from, to)`, done ones included (calendar grids).
+    pub fn activity_day_counts(&self, from: UnixMs, to: UnixMs) -> Result<Vec<(chrono::NaiveDate, i64)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT date(deadline / 1000, 'unixepoch', 'localtime'), count(*) FROM activities \
+             WHERE deadline >= ?1 AND deadline < ?2 GROUP BY 1",
+        )?;
+        let rows = stmt.query_map(params![from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (day, n) = row?;
+            if let Ok(d) = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+                out.push((d, n));
+            }
+        }
+        Ok(out)
+    }
+
     /// A user id by login or name.
     pub fn user_id_of(&self, text: &str) -> Result<i64> {
         Ok(refs::resolve_user(self.conn(), text)?.0)

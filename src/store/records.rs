@@ -249,6 +249,8 @@ pub enum SortField {
     Stage,
     /// Responsible login.
     Responsible,
+    /// Nearest open activity, soonest first.
+    NextActivity,
 }
 
 /// A sort other than newest first; pages with `offset`.
@@ -289,6 +291,10 @@ pub struct ListFilter {
     pub sort: Option<ListSort>,
     /// Rows to skip (with `sort`).
     pub offset: usize,
+    /// Only records whose nearest open activity is in this range (activities board).
+    pub next_activity: Option<NextActivity>,
+    /// Only records in in-progress stages (the work still to do).
+    pub open_stages_only: bool,
     /// Most rows returned (0 = 50).
     pub limit: usize,
 }
@@ -946,6 +952,24 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str) -> (String, Vec<Sql>
     }
 }
 
+/// SQL (over alias `t`) of the deadline of a record's nearest open activity.
+fn next_activity_sql(entity: Entity) -> String {
+    format!(
+        "(SELECT min(a.deadline) FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
+         WHERE b.entity = '{}' AND b.entity_id = t.id AND a.completed = 0)",
+        entity.code()
+    )
+}
+
+/// Which records an activities-board column holds, by their nearest open activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextActivity {
+    /// Nearest open deadline in `[from, to)` (either side open).
+    Between(Option<UnixMs>, Option<UnixMs>),
+    /// No open activity.
+    Nothing,
+}
+
 /// The WHERE clause and parameters of a list filter (visibility included); `None` when the
 /// filter can match nothing (an empty search). Shared by listing and counting.
 fn list_where(
@@ -1012,6 +1036,25 @@ fn list_where(
     if let Some(after) = filter.after_id {
         add("t.id > ?".into(), Sql::Integer(after), &mut params);
     }
+    // Conditions without parameters join after the last `add`.
+    let mut plain: Vec<String> = Vec::new();
+    if filter.open_stages_only && entity.has_stages() {
+        plain.push("t.stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')".into());
+    }
+    match filter.next_activity {
+        Some(NextActivity::Nothing) => plain.push(format!("{} IS NULL", next_activity_sql(entity))),
+        Some(NextActivity::Between(from, to)) => {
+            plain.push(format!("{} IS NOT NULL", next_activity_sql(entity)));
+            if let Some(f) = from {
+                add(format!("{} >= ?", next_activity_sql(entity)), Sql::Integer(f), &mut params);
+            }
+            if let Some(t) = to {
+                add(format!("{} < ?", next_activity_sql(entity)), Sql::Integer(t), &mut params);
+            }
+        }
+        None => {}
+    }
+    wheres.extend(plain);
     Ok(Some((wheres.join(" AND "), params)))
 }
 
@@ -1065,6 +1108,7 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
                 SortField::Amount if entity != Entity::Contact => format!("coalesce({amount_col}, -1)"),
                 SortField::Stage if entity.has_stages() => "(SELECT sort FROM stages WHERE id = t.stage_id)".into(),
                 SortField::Responsible => "coalesce((SELECT login FROM users WHERE id = t.responsible_id), '')".into(),
+                SortField::NextActivity => format!("coalesce({}, 9223372036854775807)", next_activity_sql(entity)),
                 _ => "t.id".to_string(),
             };
             let ascending = (key != SortField::Newest) != reverse;
@@ -1073,11 +1117,7 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
     };
     let offset = if filter.sort.is_some() { filter.offset } else { 0 };
     let limit = if filter.limit == 0 { 50 } else { filter.limit };
-    let next = format!(
-        "(SELECT min(a.deadline) FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
-             WHERE b.entity = '{}' AND b.entity_id = t.id AND a.completed = 0)",
-        entity.code()
-    );
+    let next = next_activity_sql(entity);
     let sql = format!(
         "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login FROM users WHERE id = t.responsible_id), {client}, \
          {phone}, {email}, {repeat}, t.created_at, t.version, {next} FROM {table} t {stage_join} WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
@@ -1149,6 +1189,36 @@ impl Store {
             })
             .collect();
         Ok((p, heads))
+    }
+
+    /// Records per activities-board column (SPEC V3): by nearest open activity, against the
+    /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
+    pub fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4]) -> Result<[i64; 6]> {
+        let (cond, vparams) = visibility_sql(&self.visibility(entity), "t");
+        let sql = format!(
+            "SELECT CASE WHEN n IS NULL THEN 5 WHEN n < ? THEN 0 WHEN n < ? THEN 1 WHEN n < ? THEN 2 WHEN n < ? THEN 3 ELSE 4 END, count(*) \
+             FROM (SELECT {next} AS n FROM {table} t WHERE {cond} {open}) GROUP BY 1",
+            next = next_activity_sql(entity),
+            table = entity.table(),
+            open = if entity.has_stages() {
+                "AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')"
+            } else {
+                ""
+            },
+        );
+        let mut params: Vec<Sql> = bounds.iter().map(|b| Sql::Integer(*b)).collect();
+        params.extend(vparams);
+        let mut out = [0i64; 6];
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows =
+            stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (bucket, count) = row?;
+            if let Some(slot) = out.get_mut(bucket as usize) {
+                *slot = count;
+            }
+        }
+        Ok(out)
     }
 
     /// `PRAGMA data_version`: changes when another connection commits to the file.

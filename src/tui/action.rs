@@ -16,11 +16,16 @@ pub enum Tab {
     Contacts,
     /// List of companies.
     Companies,
+    /// Leads by their nearest open activity.
+    Activities,
+    /// Month and week grids of activities.
+    Calendar,
 }
 
 impl Tab {
     /// Tabs in header order (keys 1-5).
-    pub const ALL: [Tab; 5] = [Tab::LeadBoard, Tab::LeadList, Tab::DealBoard, Tab::Contacts, Tab::Companies];
+    pub const ALL: [Tab; 7] =
+        [Tab::LeadBoard, Tab::LeadList, Tab::DealBoard, Tab::Contacts, Tab::Companies, Tab::Activities, Tab::Calendar];
 
     /// Message key of the tab's name.
     pub fn label_key(self) -> &'static str {
@@ -30,6 +35,8 @@ impl Tab {
             Tab::DealBoard => "tui.tab_deals",
             Tab::Contacts => "tui.tab_contacts",
             Tab::Companies => "tui.tab_companies",
+            Tab::Activities => "tui.tab_activities",
+            Tab::Calendar => "tui.tab_calendar",
         }
     }
 }
@@ -102,6 +109,16 @@ pub enum Action {
     SwitchPipeline,
     /// Add a comment to the record's timeline.
     Comment,
+    /// Calendar: previous month.
+    PrevMonth,
+    /// Calendar: next month.
+    NextMonth,
+    /// Calendar: back to today.
+    Today,
+    /// Calendar: month or week grid.
+    ToggleWeek,
+    /// Mark the selected activity done.
+    CompleteActivity,
     /// Plan a call, meeting, task or e-mail on the record.
     PlanActivity,
     /// Edit the focused field.
@@ -166,6 +183,11 @@ impl Action {
             (Show(Tab::DealBoard), "tui.act_show_deals"),
             (Show(Tab::Contacts), "tui.act_show_contacts"),
             (Show(Tab::Companies), "tui.act_show_companies"),
+            (Show(Tab::Activities), "tui.act_show_activities"),
+            (Show(Tab::Calendar), "tui.act_show_calendar"),
+            (Today, "tui.act_today"),
+            (ToggleWeek, "tui.act_week"),
+            (CompleteActivity, "tui.act_complete"),
             (Search, "tui.act_search"),
             (NewRecord, "tui.act_new"),
             (QuickCreate, "tui.act_quick_create"),

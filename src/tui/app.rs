@@ -26,6 +26,63 @@ pub enum Screen {
     List(Entity),
     /// A record form (state in `App::form`).
     Form,
+    /// Leads by nearest open activity (state in `App::agenda`).
+    Agenda,
+    /// Month / week grids (state in `App::calendar`).
+    Calendar,
+}
+
+/// A column of the activities board.
+#[derive(Clone, Debug)]
+pub struct AgendaColumn {
+    /// Which bucket.
+    pub bucket: crate::domain::agenda::ActivityBucket,
+    /// Records in it.
+    pub count: i64,
+    /// Loaded rows, soonest activity first.
+    pub rows: Vec<RecordSummary>,
+    /// Focused row.
+    pub cursor: usize,
+    /// First row drawn.
+    pub scroll: usize,
+    /// A page request is in flight.
+    pub pending: bool,
+}
+
+/// The activities board (SPEC V3).
+#[derive(Clone, Debug, Default)]
+pub struct AgendaBoard {
+    /// Six columns, Overdue to No activity.
+    pub columns: Vec<AgendaColumn>,
+    /// Focused column.
+    pub focus: usize,
+    /// Counts have arrived.
+    pub loaded: bool,
+}
+
+impl Calendar {
+    /// Activities of the selected day, in time order (the agenda beside the grid).
+    pub fn day_activities(&self) -> Vec<&crate::store::activities::ActivityRow> {
+        self.activities
+            .iter()
+            .filter(|a| crate::domain::when::from_ms(a.deadline).with_timezone(&chrono::Local).date_naive() == self.day)
+            .collect()
+    }
+}
+
+/// The calendar (SPEC V4).
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    /// Selected day.
+    pub day: chrono::NaiveDate,
+    /// Week grid instead of month grid.
+    pub week: bool,
+    /// Activities per day of the shown range.
+    pub counts: std::collections::BTreeMap<chrono::NaiveDate, i64>,
+    /// Activities of the shown week (week grid) or of the selected day.
+    pub activities: Vec<crate::store::activities::ActivityRow>,
+    /// Focused activity of the selected day's agenda.
+    pub cursor: usize,
 }
 
 /// A Kanban column: its head and a window of its cards.
@@ -98,7 +155,8 @@ pub fn next_sort(key: SortKey) -> SortKey {
         SortKey::Title => SortKey::Amount,
         SortKey::Amount => SortKey::Stage,
         SortKey::Stage => SortKey::Responsible,
-        SortKey::Responsible => SortKey::Newest,
+        SortKey::Responsible => SortKey::NextActivity,
+        SortKey::NextActivity => SortKey::Newest,
     }
 }
 
@@ -110,6 +168,7 @@ pub fn sort_label_key(key: SortKey) -> &'static str {
         SortKey::Amount => "label.amount",
         SortKey::Stage => "label.stage",
         SortKey::Responsible => "label.responsible",
+        SortKey::NextActivity => "label.next_activity",
     }
 }
 
@@ -420,6 +479,10 @@ pub struct App {
     pub lists: std::collections::BTreeMap<Entity, ListView>,
     /// Open form.
     pub form: Option<FormView>,
+    /// Activities board.
+    pub agenda: AgendaBoard,
+    /// Calendar.
+    pub calendar: Calendar,
     /// Overlay.
     pub overlay: Overlay,
     /// Status message.
@@ -456,6 +519,14 @@ impl App {
             deal_board: Board::default(),
             lists: Default::default(),
             form: None,
+            agenda: AgendaBoard::default(),
+            calendar: Calendar {
+                day: crate::domain::when::from_ms(now_ms).with_timezone(&chrono::Local).date_naive(),
+                week: false,
+                counts: Default::default(),
+                activities: vec![],
+                cursor: 0,
+            },
             overlay: Overlay::None,
             status: None,
             waiting: false,

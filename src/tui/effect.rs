@@ -69,6 +69,18 @@ pub enum Effect {
     Poll,
     /// The current user's activity counters.
     LoadCounters,
+    /// Activities board counts (bounds: now, tomorrow, next week, week after).
+    LoadAgenda { bounds: [i64; 4] },
+    /// A page of an activities-board column.
+    LoadAgendaPage {
+        bucket: crate::domain::agenda::ActivityBucket,
+        range: crate::store::records::NextActivity,
+        offset: usize,
+    },
+    /// Calendar: per-day counts of `[from, to)` and the activities of `[list_from, list_to)`.
+    LoadCalendar { from: i64, to: i64, list_from: i64, list_to: i64 },
+    /// Mark an activity done.
+    CompleteActivity { id: i64 },
 }
 
 /// What the worker answers.
@@ -94,6 +106,12 @@ pub enum StoreEvent {
     Changed,
     /// Overdue / today / coming activities of the current user.
     Counters(crate::store::activities::Counters),
+    /// Activities board counts.
+    AgendaCounts([i64; 6]),
+    /// A page of an activities-board column.
+    AgendaPage { bucket: crate::domain::agenda::ActivityBucket, offset: usize, rows: Vec<RecordSummary> },
+    /// Calendar data.
+    CalendarData { counts: Vec<(chrono::NaiveDate, i64)>, activities: Vec<crate::store::activities::ActivityRow> },
     /// The file is busy (true) or free again (false).
     Waiting(bool),
 }

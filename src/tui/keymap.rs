@@ -52,6 +52,10 @@ pub enum Context {
     Form,
     /// The welcome screen.
     Welcome,
+    /// The activities board.
+    Agenda,
+    /// The calendar.
+    Calendar,
 }
 
 /// Bindings of a context, most useful first; global ones at the end.
@@ -117,6 +121,32 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
             b(&[ctrl('s')], Save, "tui.key_save", true),
         ],
+        Context::Agenda => vec![
+            b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_column", false),
+            b(&[k('l'), code(KeyCode::Right)], Right, "tui.key_next_column", false),
+            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
+            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
+            b(&[k('H')], MovePrev, "tui.key_drop_prev", true),
+            b(&[k('L')], MoveNext, "tui.key_drop_next", true),
+            b(&[k('a')], PlanActivity, "tui.key_plan", true),
+            b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
+            b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
+            b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
+        ],
+        Context::Calendar => vec![
+            b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_day", false),
+            b(&[k('l'), code(KeyCode::Right)], Right, "tui.key_next_day", false),
+            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_prev_week", false),
+            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_next_week", false),
+            b(&[k('[')], PrevMonth, "tui.key_prev_month", true),
+            b(&[k(']')], NextMonth, "tui.key_next_month", true),
+            b(&[k('t')], Today, "tui.key_today", true),
+            b(&[k('w')], ToggleWeek, "tui.key_week", true),
+            b(&[k('J')], PageDown, "tui.key_agenda_down", false),
+            b(&[k('K')], PageUp, "tui.key_agenda_up", false),
+            b(&[k('x')], CompleteActivity, "tui.key_complete", false),
+            b(&[code(KeyCode::Enter)], Open, "tui.key_open_activity", true),
+        ],
         Context::Welcome => {
             vec![b(&[k('n')], NewRecord, "tui.key_first_lead", true), b(&[k('d')], LoadDemo, "tui.key_demo", true)]
         }
@@ -131,6 +161,8 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         b(&[k('3')], Show(Tab::DealBoard), "tui.act_show_deals", false),
         b(&[k('4')], Show(Tab::Contacts), "tui.act_show_contacts", false),
         b(&[k('5')], Show(Tab::Companies), "tui.act_show_companies", false),
+        b(&[k('6')], Show(Tab::Activities), "tui.act_show_activities", false),
+        b(&[k('7')], Show(Tab::Calendar), "tui.act_show_calendar", false),
         b(&[code(KeyCode::Tab)], NextTab, "tui.key_next_tab", false),
         b(&[ctrl('r')], Refresh, "tui.act_refresh", false),
         b(&[k('q')], Quit, "tui.key_quit", true),
@@ -145,6 +177,8 @@ pub fn context(app: &App) -> Context {
         Screen::Board(_) => Context::Board,
         Screen::List(_) => Context::List,
         Screen::Form => Context::Form,
+        Screen::Agenda => Context::Agenda,
+        Screen::Calendar => Context::Calendar,
     }
 }
 
@@ -226,7 +260,8 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for ctx in [Context::Board, Context::List, Context::Form, Context::Welcome] {
+        for ctx in [Context::Board, Context::List, Context::Form, Context::Welcome, Context::Agenda, Context::Calendar]
+        {
             let mut seen: Vec<Key> = Vec::new();
             for b in bindings(ctx) {
                 for key in b.keys {

@@ -40,6 +40,7 @@ pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
     let file = store.path().file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     update::set_region(store.options().region);
     let now = store.now();
+    let clock = store.options().clock;
 
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -67,6 +68,7 @@ pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
         if app.quit {
             break;
         }
+        app.now_ms = clock.now_ms();
         if event::poll(Duration::from_millis(50))? {
             match event::read()? {
                 Event::Key(key) => {

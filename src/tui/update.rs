@@ -100,7 +100,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let entity = match &app.screen {
                 Screen::Board(e) | Screen::List(e) => *e,
                 Screen::Form => app.form.as_ref().map(|f| f.entity).unwrap_or(Entity::Lead),
-                Screen::Welcome => Entity::Lead,
+                Screen::Welcome | Screen::Agenda | Screen::Calendar => Entity::Lead,
             };
             open_draft(app, entity);
             vec![]
@@ -109,6 +109,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Screen::Board(entity) => board_update(app, entity, other),
             Screen::List(entity) => list_update(app, entity, other),
             Screen::Form => form_update(app, other),
+            Screen::Agenda => agenda_update(app, other),
+            Screen::Calendar => calendar_update(app, other),
             Screen::Welcome => vec![],
         },
     }
@@ -124,6 +126,8 @@ fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
         Tab::DealBoard => Screen::Board(Entity::Deal),
         Tab::Contacts => Screen::List(Entity::Contact),
         Tab::Companies => Screen::List(Entity::Company),
+        Tab::Activities => Screen::Agenda,
+        Tab::Calendar => Screen::Calendar,
     };
     reload_screen(app)
 }
@@ -137,6 +141,8 @@ pub fn reload_screen(app: &mut App) -> Vec<Effect> {
 
 fn screen_effects(app: &mut App) -> Vec<Effect> {
     match app.screen.clone() {
+        Screen::Agenda => vec![Effect::LoadAgenda { bounds: agenda_bounds(app) }],
+        Screen::Calendar => vec![calendar_effect(app)],
         Screen::Welcome => vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }],
         Screen::Board(entity) => {
             vec![Effect::LoadBoard { entity, pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id) }]
@@ -752,6 +758,181 @@ static REGION: std::sync::OnceLock<PhoneRegion> = std::sync::OnceLock::new();
 /// Sets the phone region used to check numbers typed in the TUI (from the config).
 pub fn set_region(region: PhoneRegion) {
     let _ = REGION.set(region);
+}
+
+// ---------------------------------------------------------------- activities board and calendar
+
+fn local_now(app: &App) -> chrono::DateTime<chrono::Local> {
+    crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local)
+}
+
+/// Bucket bounds from the app's now: now, tomorrow, next week, week after (unix ms).
+pub fn agenda_bounds(app: &App) -> [i64; 4] {
+    let b = crate::domain::agenda::bounds(&local_now(app));
+    [
+        b.now.timestamp_millis(),
+        b.tomorrow.timestamp_millis(),
+        b.next_week.timestamp_millis(),
+        b.week_after.timestamp_millis(),
+    ]
+}
+
+fn bucket_range(bucket: crate::domain::agenda::ActivityBucket, b: [i64; 4]) -> crate::store::records::NextActivity {
+    use crate::domain::agenda::ActivityBucket::*;
+    use crate::store::records::NextActivity::*;
+    match bucket {
+        Overdue => Between(None, Some(b[0])),
+        Today => Between(Some(b[0]), Some(b[1])),
+        ThisWeek => Between(Some(b[1]), Some(b[2])),
+        NextWeek => Between(Some(b[2]), Some(b[3])),
+        Later => Between(Some(b[3]), None),
+        NoActivity => Nothing,
+    }
+}
+
+fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
+    let bounds = agenda_bounds(app);
+    let col = app.agenda.columns.get_mut(index)?;
+    if col.pending {
+        return None;
+    }
+    col.pending = true;
+    Some(Effect::LoadAgendaPage { bucket: col.bucket, range: bucket_range(col.bucket, bounds), offset })
+}
+
+fn agenda_update(app: &mut App, action: Action) -> Vec<Effect> {
+    use crate::domain::agenda::{self, ActivityBucket};
+    if app.agenda.columns.is_empty() {
+        return vec![];
+    }
+    let per = app.cards_per_screen();
+    match action {
+        Action::Left => app.agenda.focus = app.agenda.focus.saturating_sub(1),
+        Action::Right => app.agenda.focus = (app.agenda.focus + 1).min(app.agenda.columns.len() - 1),
+        Action::Up | Action::Down | Action::Top | Action::Bottom => {
+            let focus = app.agenda.focus;
+            let col = &mut app.agenda.columns[focus];
+            let last = col.rows.len().saturating_sub(1);
+            col.cursor = match action {
+                Action::Up => col.cursor.saturating_sub(1),
+                Action::Down => (col.cursor + 1).min(last),
+                Action::Top => 0,
+                _ => last,
+            };
+            if col.cursor < col.scroll {
+                col.scroll = col.cursor;
+            }
+            if col.cursor >= col.scroll + per {
+                col.scroll = col.cursor + 1 - per;
+            }
+            if col.cursor + 20 >= col.rows.len() && (col.rows.len() as i64) < col.count {
+                let offset = col.rows.len();
+                return agenda_page(app, focus, offset).into_iter().collect();
+            }
+        }
+        Action::MovePrev | Action::MoveNext => {
+            let focus = app.agenda.focus;
+            let Some(card) = app.agenda.columns[focus].rows.get(app.agenda.columns[focus].cursor).cloned() else {
+                return vec![];
+            };
+            let target = if action == Action::MoveNext { focus + 1 } else { focus.wrapping_sub(1) };
+            let Some(bucket) = ActivityBucket::ALL.get(target).copied() else { return vec![] };
+            if !bucket.accepts_drops() {
+                info(app, app.t("tui.no_drop"));
+                return vec![];
+            }
+            let Some(deadline) = agenda::drop_deadline(bucket, &local_now(app)) else { return vec![] };
+            return vec![Effect::PlanActivity {
+                targets: vec![(Entity::Lead, card.id)],
+                kind: crate::domain::activity::ActivityKind::Call,
+                subject: String::new(),
+                deadline: deadline.timestamp_millis(),
+                duration_minutes: Some(30),
+                priority: crate::domain::activity::Priority::Medium,
+                responsible: Some(app.user.clone()),
+                reminder_minutes: None,
+            }];
+        }
+        Action::Open | Action::PlanActivity => {
+            let col = &app.agenda.columns[app.agenda.focus];
+            if let Some(card) = col.rows.get(col.cursor).cloned() {
+                if action == Action::Open {
+                    return open_record(app, Entity::Lead, card.id);
+                }
+                open_plan(app, vec![(Entity::Lead, card.id)], card.title);
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// First and last (exclusive) day the calendar shows: six weeks from the Monday on or before
+/// the 1st of the month, or the selected day's week.
+pub fn calendar_range(cal: &Calendar) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    if cal.week {
+        let monday = cal.day - chrono::Duration::days(cal.day.weekday().num_days_from_monday() as i64);
+        (monday, monday + chrono::Duration::days(7))
+    } else {
+        let first = cal.day.with_day(1).unwrap_or(cal.day);
+        let start = first - chrono::Duration::days(first.weekday().num_days_from_monday() as i64);
+        (start, start + chrono::Duration::days(42))
+    }
+}
+
+fn calendar_effect(app: &App) -> Effect {
+    use crate::domain::agenda::day_start;
+    let (from, to) = calendar_range(&app.calendar);
+    let ms = |d: chrono::NaiveDate| day_start(&chrono::Local, d).timestamp_millis();
+    let (list_from, list_to) = if app.calendar.week {
+        (ms(from), ms(to))
+    } else {
+        (ms(app.calendar.day), ms(app.calendar.day + chrono::Duration::days(1)))
+    };
+    Effect::LoadCalendar { from: ms(from), to: ms(to), list_from, list_to }
+}
+
+fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {
+    let today = local_now(app).date_naive();
+    let cal = &mut app.calendar;
+    let day = cal.day;
+    match action {
+        Action::Left => cal.day = day - chrono::Duration::days(1),
+        Action::Right => cal.day = day + chrono::Duration::days(1),
+        Action::Up => cal.day = day - chrono::Duration::days(7),
+        Action::Down => cal.day = day + chrono::Duration::days(7),
+        Action::PrevMonth => cal.day = day.checked_sub_months(chrono::Months::new(1)).unwrap_or(day),
+        Action::NextMonth => cal.day = day.checked_add_months(chrono::Months::new(1)).unwrap_or(day),
+        Action::Today => cal.day = today,
+        Action::ToggleWeek => cal.week = !cal.week,
+        Action::PageDown => {
+            cal.cursor = (cal.cursor + 1).min(cal.day_activities().len().saturating_sub(1));
+            return vec![];
+        }
+        Action::PageUp => {
+            cal.cursor = cal.cursor.saturating_sub(1);
+            return vec![];
+        }
+        Action::Open => {
+            let target = cal.day_activities().get(cal.cursor).and_then(|a| a.bindings.first().map(|b| (b.0, b.1)));
+            return match target {
+                Some((entity, id)) => open_record(app, entity, id),
+                None => vec![],
+            };
+        }
+        Action::CompleteActivity => {
+            return match cal.day_activities().get(cal.cursor) {
+                Some(a) if !a.completed => vec![Effect::CompleteActivity { id: a.id }],
+                _ => vec![],
+            };
+        }
+        _ => return vec![],
+    }
+    if app.calendar.day != day {
+        app.calendar.cursor = 0;
+    }
+    vec![calendar_effect(app)]
 }
 
 // ---------------------------------------------------------------- planning activities
@@ -1416,6 +1597,39 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Counters(c) => {
             app.counters = c;
+            vec![]
+        }
+        StoreEvent::AgendaCounts(counts) => {
+            if app.agenda.columns.is_empty() {
+                app.agenda.columns = crate::domain::agenda::ActivityBucket::ALL
+                    .iter()
+                    .map(|b| AgendaColumn { bucket: *b, count: 0, rows: vec![], cursor: 0, scroll: 0, pending: false })
+                    .collect();
+            }
+            app.agenda.loaded = true;
+            for (col, n) in app.agenda.columns.iter_mut().zip(counts) {
+                col.count = n;
+                col.pending = false;
+            }
+            (0..app.agenda.columns.len()).filter_map(|i| agenda_page(app, i, 0)).collect()
+        }
+        StoreEvent::AgendaPage { bucket, offset, rows } => {
+            if let Some(col) = app.agenda.columns.iter_mut().find(|c| c.bucket == bucket) {
+                col.pending = false;
+                if offset == 0 {
+                    col.rows = rows;
+                } else if offset == col.rows.len() {
+                    col.rows.extend(rows);
+                }
+                col.cursor = col.cursor.min(col.rows.len().saturating_sub(1));
+                col.scroll = col.scroll.min(col.cursor);
+            }
+            vec![]
+        }
+        StoreEvent::CalendarData { counts, activities } => {
+            app.calendar.counts = counts.into_iter().collect();
+            app.calendar.activities = activities;
+            app.calendar.cursor = app.calendar.cursor.min(app.calendar.day_activities().len().saturating_sub(1));
             vec![]
         }
     }

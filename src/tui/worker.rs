@@ -246,6 +246,41 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             );
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
+        Effect::LoadAgenda { bounds } => {
+            vec![StoreEvent::AgendaCounts(store.activity_board_counts(Entity::Lead, bounds)?)]
+        }
+        Effect::LoadAgendaPage { bucket, range, offset } => {
+            let filter = ListFilter {
+                next_activity: Some(range),
+                open_stages_only: true,
+                sort: Some(crate::store::records::ListSort {
+                    key: crate::store::records::SortField::NextActivity,
+                    reverse: false,
+                }),
+                offset,
+                limit: super::app::PAGE,
+                ..Default::default()
+            };
+            vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
+        }
+        Effect::LoadCalendar { from, to, list_from, list_to } => {
+            let counts = store.activity_day_counts(from, to)?;
+            let activities = store.activities(&crate::store::activities::ActivityFilter {
+                from: Some(list_from),
+                to: Some(list_to),
+                include_done: true,
+                limit: 5000,
+                ..Default::default()
+            })?;
+            vec![StoreEvent::CalendarData { counts, activities }]
+        }
+        Effect::CompleteActivity { id } => {
+            let row = store.activity(id)?;
+            store.complete_activity(id)?;
+            let (entity, rid) = row.bindings.first().map(|b| (b.0, b.1)).unwrap_or((Entity::Lead, 0));
+            let message = tr_in(lang, "msg.activity_done", &[("id", &id.to_string())]);
+            vec![StoreEvent::Saved { entity, id: rid, message, open: false, moved_to: None }]
+        }
         Effect::LoadCounters => {
             let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
             let b = crate::domain::agenda::bounds(&now);

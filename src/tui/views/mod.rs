@@ -1,7 +1,9 @@
 //! Drawing: `draw(&App, &mut Frame)` renders the whole screen from state and never queries.
 //! Every area is clamped to the frame, so no terminal size can make drawing panic.
 
+pub mod agenda;
 pub mod board;
+pub mod calendar;
 pub mod form;
 pub mod list;
 pub mod overlays;
@@ -66,6 +68,8 @@ pub fn draw(app: &App, f: &mut Frame) {
         Screen::Board(entity) => board::draw(app, *entity, f, body),
         Screen::List(entity) => list::draw(app, *entity, f, body),
         Screen::Form => form::draw(app, f, body),
+        Screen::Agenda => agenda::draw(app, f, body),
+        Screen::Calendar => calendar::draw(app, f, body),
     }
     draw_status(app, f, status);
     draw_footer(app, f, footer);
@@ -73,13 +77,17 @@ pub fn draw(app: &App, f: &mut Frame) {
 }
 
 fn draw_header(app: &App, f: &mut Frame, area: Rect) {
-    let mut spans = vec![Span::styled(
-        " Prospect ",
-        Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
-    )];
+    use unicode_width::UnicodeWidthStr;
+    let brand = " Prospect ";
+    let full: Vec<String> = Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {} {} ", i + 1, app.t(t.label_key()))).collect();
+    let needed = brand.width() + full.iter().map(|l| l.width() + 1).sum::<usize>();
+    // Too narrow for every name: numbers only, with the name of the current tab.
+    let compact = needed > area.width as usize;
+    let mut spans = vec![Span::styled(brand, Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD))];
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, app.t(tab.label_key()));
-        let style = if *tab == app.tab {
+        let current = *tab == app.tab;
+        let label = if compact && !current { format!(" {} ", i + 1) } else { full[i].clone() };
+        let style = if current {
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
             Style::default().fg(Color::Gray)
