@@ -325,7 +325,8 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                     while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
                         day = today + chrono::Duration::days(g.rng.i64(-30..30));
                     }
-                    let at = crate::domain::agenda::at_local(&chrono::Local, day, g.rng.u32(8..18), g.rng.u32(0..4) * 15);
+                    let at =
+                        crate::domain::agenda::at_local(&chrono::Local, day, g.rng.u32(8..18), g.rng.u32(0..4) * 15);
                     at.timestamp_millis()
                 };
                 let kind = [

@@ -100,9 +100,10 @@ fn move_twice_open_comment_quit_and_the_cli_sees_it() {
     env.ok(&["demo", "--leads", "300"]);
     let first = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
     let id = first[0]["id"].as_i64().unwrap();
+    let title: String = first[0]["title"].as_str().unwrap().chars().take(15).collect();
     let t = Tmux::start(&env, (120, 35));
     t.wait_for("In progress (", LIMIT);
-    t.wait_for("▌", LIMIT); // cards drawn
+    t.wait_for(&title, LIMIT); // the focused card itself is drawn, not a placeholder
     t.keys(&["L"]);
     t.wait_for(&format!("Lead #{id} moved from New to In progress"), LIMIT);
     t.keys(&["L"]);
@@ -140,7 +141,13 @@ fn another_process_change_appears_without_a_keypress() {
     let junk = stages["stages"][4]["count"].as_i64().unwrap();
     let t = Tmux::start(&env, (120, 35));
     t.wait_for(&format!("Junk ({junk})"), LIMIT);
-    t.wait_for("▌", LIMIT);
+    let newest: String = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"])[0]["title"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .take(15)
+        .collect();
+    t.wait_for(&newest, LIMIT);
     let lead = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
     let id = lead[0]["id"].as_i64().unwrap().to_string();
     env.ok(&["lead", "move", &id, "Junk", "--reason", "From another shell"]);
@@ -155,4 +162,39 @@ fn another_process_change_appears_without_a_keypress() {
     let found = env.json(&["lead", "list", "--search", "Typed in tmux"]);
     assert_eq!(found[0]["title"], "Typed in tmux");
     assert_eq!(found[0]["stage_code"], "NEW");
+}
+
+#[test]
+fn plan_a_call_for_tomorrow_and_find_it_on_the_board_and_in_the_calendar() {
+    use prospect::domain::agenda::{ActivityBucket, bounds, bucket_of};
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "E2E planning"]);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("E2E planning", LIMIT);
+    t.keys(&["a"]);
+    t.wait_for("Plan an activity", LIMIT);
+    t.keys(&["Down", "Right", "Right"]); // When: tomorrow 09:00
+    t.wait_for("tomorrow 09:00", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("planned: Call E2E planning", LIMIT);
+    // The column the date dictates: tomorrow is "This week", or "Next week" on a Sunday.
+    let now = chrono::Local::now();
+    let tomorrow =
+        prospect::domain::agenda::at_local(&chrono::Local, now.date_naive() + chrono::Duration::days(1), 9, 0);
+    let bucket = bucket_of(Some(&tomorrow), &bounds(&now));
+    let header = match bucket {
+        ActivityBucket::ThisWeek => "This week (1)",
+        ActivityBucket::NextWeek => "Next week (1)",
+        other => panic!("tomorrow 09:00 cannot be {other:?}"),
+    };
+    t.keys(&["6"]);
+    t.wait_for(header, LIMIT);
+    t.wait_for("E2E planning", LIMIT);
+    // The calendar shows it on tomorrow's agenda.
+    t.keys(&["7"]);
+    t.wait_for("No activity this day.", LIMIT);
+    t.keys(&["l"]);
+    t.wait_for("09:00 call · Call E2E planning", LIMIT);
+    let listed = env.json(&["activity", "list"]);
+    assert_eq!(listed[0]["subject"], "Call E2E planning");
 }

@@ -390,7 +390,15 @@ fn activities_board_buckets_and_drops() {
     assert_eq!(h.app.screen, Screen::Agenda);
     let cols = &h.app.agenda.columns;
     assert_eq!(cols.len(), 6);
-    let open_leads: i64 = h.store.stages(Entity::Lead, None).unwrap().1.iter().filter(|s| s.stage.semantics == prospect::domain::stage::StageSemantics::InProgress).map(|s| s.count).sum();
+    let open_leads: i64 = h
+        .store
+        .stages(Entity::Lead, None)
+        .unwrap()
+        .1
+        .iter()
+        .filter(|s| s.stage.semantics == prospect::domain::stage::StageSemantics::InProgress)
+        .map(|s| s.count)
+        .sum();
     assert_eq!(cols.iter().map(|c| c.count).sum::<i64>(), open_leads, "every open lead sits in one column");
     let now = prospect::domain::when::from_ms(common::tui::NOW).with_timezone(&chrono::Local);
     let b = bounds(&now);

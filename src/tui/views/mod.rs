@@ -79,11 +79,13 @@ pub fn draw(app: &App, f: &mut Frame) {
 fn draw_header(app: &App, f: &mut Frame, area: Rect) {
     use unicode_width::UnicodeWidthStr;
     let brand = " Prospect ";
-    let full: Vec<String> = Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {} {} ", i + 1, app.t(t.label_key()))).collect();
+    let full: Vec<String> =
+        Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {} {} ", i + 1, app.t(t.label_key()))).collect();
     let needed = brand.width() + full.iter().map(|l| l.width() + 1).sum::<usize>();
     // Too narrow for every name: numbers only, with the name of the current tab.
     let compact = needed > area.width as usize;
-    let mut spans = vec![Span::styled(brand, Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD))];
+    let mut spans =
+        vec![Span::styled(brand, Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD))];
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let current = *tab == app.tab;
         let label = if compact && !current { format!(" {} ", i + 1) } else { full[i].clone() };
