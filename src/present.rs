@@ -109,7 +109,16 @@ pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
                 .unwrap_or_default();
             format!("{} {}", tr("tl.linked", &[]), links.join(", "))
         }
-        TimelineKind::ActivityPlanned | TimelineKind::ActivityDone => {
+        TimelineKind::ActivityChanged => {
+            let mut line = format!("{}: {}", tr("tl.activity_changed", &[]), s("subject"));
+            if let (Some(old), Some(new)) = (p["old_deadline"].as_i64(), p["deadline"].as_i64())
+                && old != new
+            {
+                line.push_str(&format!(" ({} → {})", time(lang, old), time(lang, new)));
+            }
+            line
+        }
+        TimelineKind::ActivityPlanned | TimelineKind::ActivityDone | TimelineKind::ActivityDeleted => {
             format!("{}: {}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"))
         }
         other => tr(&format!("tl.{}", other.code()), &[]),

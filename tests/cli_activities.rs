@@ -199,3 +199,31 @@ fn output_into_a_closed_pipe_does_not_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
+
+#[test]
+fn reschedule_edit_and_delete_are_on_the_timeline() {
+    let env = env();
+    let lead = json(&env, &["lead", "add", "--title", "Acme"]);
+    let id = lead["id"].to_string();
+    let a = json(
+        &env,
+        &["activity", "add", "--lead", &id, "--kind", "meeting", "--at", "tomorrow 9:00", "--duration", "1h"],
+    );
+    let aid = a["id"].to_string();
+    let moved =
+        json(&env, &["activity", "edit", &aid, "--at", "vendredi 15h", "--subject", "Lunch", "--priority", "high"]);
+    assert_eq!(moved["deadline"], "2026-11-27T15:00:00Z");
+    assert_eq!(moved["end_at"], "2026-11-27T16:00:00Z", "a meeting keeps its length");
+    assert_eq!(moved["subject"], "Lunch");
+    assert_eq!(moved["priority"], "high");
+    let err = env.fails(1, &["activity", "edit", &aid, "--at", "never"]);
+    assert!(err.contains("at: 'never' is not a date and time"), "{err}");
+    let shown = json(&env, &["lead", "show", &id]);
+    assert_eq!(shown["timeline"][0]["kind"], "activity_changed");
+    assert_eq!(shown["timeline"][0]["payload"]["subject"], "Lunch");
+    json(&env, &["activity", "delete", &aid]);
+    assert!(json(&env, &["activity", "list", "--all"]).as_array().unwrap().is_empty());
+    let shown = json(&env, &["lead", "show", &id]);
+    assert_eq!(shown["timeline"][0]["kind"], "activity_deleted");
+    env.fails(1, &["activity", "delete", &aid]);
+}

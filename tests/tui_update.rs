@@ -458,3 +458,64 @@ fn calendar_navigation_and_done() {
     h.act(Open);
     assert_eq!(h.app.screen, Screen::Form);
 }
+
+#[test]
+fn calendar_reschedules_and_deletes() {
+    let mut h = Harness::new(0, Lang::En);
+    let mut store = h.other();
+    let lead = store
+        .create(
+            Entity::Lead,
+            &prospect::store::RecordInput { fields: vec![("title".into(), "Cal".into())], ..Default::default() },
+        )
+        .unwrap();
+    let new = prospect::store::activities::NewActivity {
+        kind: prospect::domain::activity::ActivityKind::Call,
+        subject: "Ring".into(),
+        deadline: common::tui::NOW + 3_600_000,
+        duration_minutes: Some(30),
+        priority: prospect::domain::activity::Priority::Medium,
+        responsible_id: None,
+        completed: false,
+        bindings: vec![(Entity::Lead, lead.id)],
+    };
+    let id = store.plan_activity(new, &Default::default()).unwrap();
+    h.act(Show(Tab::Calendar));
+    assert_eq!(h.app.calendar.day_activities().len(), 1);
+    h.act(Edit);
+    for _ in 0..20 {
+        h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
+    }
+    h.type_text("demain 16h");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert_eq!(prospect::domain::when::rfc3339(h.store.activity(id).unwrap().deadline), "2026-11-24T16:00:00Z");
+    assert!(h.app.calendar.day_activities().is_empty(), "moved off today");
+    h.act(Right);
+    assert_eq!(h.app.calendar.day_activities().len(), 1);
+    h.act(DeleteActivity);
+    h.act(Submit);
+    assert!(h.store.activity(id).is_err());
+}
+
+#[test]
+fn a_second_move_typed_while_the_board_reloads_is_not_lost() {
+    let mut h = Harness::new(100, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    // First L: run the move, but deliver only its first answers, as a fast typist would see.
+    let effects = prospect::tui::update::update(&mut h.app, MoveNext);
+    let mut pending = Vec::new();
+    for e in effects {
+        for ev in prospect::tui::worker::run(&mut h.store, h.app.lang, e) {
+            pending.extend(prospect::tui::update::on_store(&mut h.app, ev));
+        }
+    }
+    // The reload effects are still pending when the second L arrives.
+    let second = prospect::tui::update::update(&mut h.app, MoveNext);
+    h.run(pending);
+    h.run(second);
+    let stored = h.store.get(Entity::Lead, card.id).unwrap();
+    assert_eq!(stored.get("stage").map(|s| s.text()), Some("Processed".into()), "both moves applied");
+    assert_eq!(focused_stage(&h), "PROCESSED");
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
+}

@@ -114,6 +114,28 @@ pub enum ActivityCmd {
         /// Activity id.
         id: i64,
     },
+    /// Reschedule or edit an activity.
+    Edit {
+        /// Activity id.
+        id: i64,
+        /// New due time (same forms as `add --at`).
+        #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+        at: Option<String>,
+        /// New subject.
+        #[arg(long)]
+        subject: Option<String>,
+        /// New priority.
+        #[arg(long, value_enum)]
+        priority: Option<PriorityArg>,
+        /// New length of a call or meeting.
+        #[arg(long, value_name = "DURATION")]
+        duration: Option<String>,
+    },
+    /// Delete an activity (its records' timelines keep a note).
+    Delete {
+        /// Activity id.
+        id: i64,
+    },
     /// Export activities as iCalendar (RFC 5545).
     Export {
         /// iCalendar format (the only one for now).
@@ -282,6 +304,45 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 output::json(&s.store.activity(id)?.to_json());
             } else {
                 println!("{}", tr("msg.activity_done", &[("id", &id.to_string())]));
+            }
+        }
+        ActivityCmd::Edit { id, at, subject, priority, duration } => {
+            let now = now_local(s);
+            let deadline = match &at {
+                Some(text) => Some(
+                    agenda::parse_when(text, &now)
+                        .ok_or_else(|| FieldError::new("at", Problem::DateTime { value: text.clone() }))?
+                        .timestamp_millis(),
+                ),
+                None => None,
+            };
+            let change = crate::store::activities::ActivityChange {
+                deadline,
+                subject,
+                priority: priority.map(|p| match p {
+                    PriorityArg::Low => Priority::Low,
+                    PriorityArg::Medium => Priority::Medium,
+                    PriorityArg::High => Priority::High,
+                }),
+                duration_minutes: duration.as_deref().map(|d| agenda::parse_minutes("duration", d)).transpose()?,
+            };
+            s.store.update_activity(id, &change)?;
+            let row = s.store.activity(id)?;
+            if s.json {
+                output::json(&row.to_json());
+            } else {
+                println!(
+                    "{}",
+                    tr("msg.activity_changed", &[("id", &id.to_string()), ("at", &output::time(row.deadline))])
+                );
+            }
+        }
+        ActivityCmd::Delete { id } => {
+            s.store.delete_activity(id)?;
+            if s.json {
+                output::json(&json!({"activity": id, "deleted": true}));
+            } else {
+                println!("{}", tr("msg.activity_deleted", &[("id", &id.to_string())]));
             }
         }
         ActivityCmd::Export { ics: _, out } => {

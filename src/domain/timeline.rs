@@ -18,6 +18,10 @@ pub enum TimelineKind {
     ActivityPlanned,
     /// An activity was completed.
     ActivityDone,
+    /// An activity was rescheduled or edited (payload: old and new values).
+    ActivityChanged,
+    /// An activity was deleted (payload: its subject).
+    ActivityDeleted,
     /// A lead was converted (payload: created/linked records).
     Converted,
     /// Record came in through an import.
@@ -40,6 +44,8 @@ impl TimelineKind {
             Self::Comment => "comment",
             Self::ActivityPlanned => "activity_planned",
             Self::ActivityDone => "activity_done",
+            Self::ActivityChanged => "activity_changed",
+            Self::ActivityDeleted => "activity_deleted",
             Self::Converted => "converted",
             Self::Imported => "imported",
             Self::Document => "document",
@@ -54,13 +60,15 @@ impl TimelineKind {
     }
 }
 
-const ALL: [TimelineKind; 11] = [
+const ALL: [TimelineKind; 13] = [
     TimelineKind::Created,
     TimelineKind::FieldsChanged,
     TimelineKind::StageMoved,
     TimelineKind::Comment,
     TimelineKind::ActivityPlanned,
     TimelineKind::ActivityDone,
+    TimelineKind::ActivityChanged,
+    TimelineKind::ActivityDeleted,
     TimelineKind::Converted,
     TimelineKind::Imported,
     TimelineKind::Document,

@@ -98,6 +98,19 @@ impl ActivityRow {
     }
 }
 
+/// Changes to an activity; `None` keeps the value.
+#[derive(Clone, Debug, Default)]
+pub struct ActivityChange {
+    /// New due time (calls and meetings keep their length).
+    pub deadline: Option<UnixMs>,
+    /// New subject.
+    pub subject: Option<String>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New length of a call or meeting, minutes.
+    pub duration_minutes: Option<i64>,
+}
+
 /// Which activities to list.
 #[derive(Clone, Debug, Default)]
 pub struct ActivityFilter {
@@ -317,6 +330,70 @@ impl Store {
             }
             for (entity, rid, _) in &a.bindings {
                 timeline::add(tx, *entity, *rid, TimelineKind::ActivityDone, ctx, json!({"activity": id, "kind": a.kind.code(), "subject": a.subject}))?;
+                log_change(tx, *entity, *rid, ctx.now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Reschedules or edits an activity, with an entry on each bound record's timeline.
+    pub fn update_activity(&mut self, id: i64, change: &ActivityChange) -> Result<()> {
+        let a = self.activity(id)?;
+        if let Some(s) = &change.subject
+            && s.trim().is_empty()
+        {
+            return Err(FieldError::new("subject", Problem::Required).into());
+        }
+        if let Some(d) = change.duration_minutes
+            && !(1..=24 * 60).contains(&d)
+        {
+            return Err(
+                FieldError::new("duration", Problem::Integer { value: d.to_string(), min: 1, max: 1440 }).into()
+            );
+        }
+        let deadline = change.deadline.unwrap_or(a.deadline);
+        let length =
+            change.duration_minutes.map(|m| m * 60_000).or_else(|| a.start_at.zip(a.end_at).map(|(s, e)| e - s));
+        let (start, end) = match a.start_at {
+            Some(_) => (Some(deadline), length.map(|l| deadline + l)),
+            None => (None, None),
+        };
+        let subject = change.subject.clone().map(|s| s.trim().to_string()).unwrap_or_else(|| a.subject.clone());
+        let priority = change.priority.map(|p| p.code().to_string()).unwrap_or_else(|| a.priority.clone());
+        self.write(|tx, ctx| {
+            let n = tx
+                .prepare_cached(
+                    "UPDATE activities SET deadline = ?1, start_at = ?2, end_at = ?3, subject = ?4, priority = ?5, \
+                     modified_at = ?6, modified_by = ?7, version = version + 1 WHERE id = ?8 AND version = ?9",
+                )?
+                .execute(params![deadline, start, end, subject, priority, ctx.now, ctx.user_id, id, a.version])?;
+            if n == 0 {
+                return Err(StoreError::Rule(format!("activity #{id} was changed by someone else; try again")));
+            }
+            for (entity, rid, _) in &a.bindings {
+                let payload =
+                    json!({"activity": id, "subject": subject, "old_deadline": a.deadline, "deadline": deadline});
+                timeline::add(tx, *entity, *rid, TimelineKind::ActivityChanged, ctx, payload)?;
+                log_change(tx, *entity, *rid, ctx.now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Deletes an activity; the timelines of its records keep a note of it.
+    pub fn delete_activity(&mut self, id: i64) -> Result<()> {
+        let a = self.activity(id)?;
+        self.write(|tx, ctx| {
+            tx.prepare_cached("DELETE FROM activities WHERE id = ?1")?.execute([id])?;
+            for (entity, rid, _) in &a.bindings {
+                timeline::add(
+                    tx,
+                    *entity,
+                    *rid,
+                    TimelineKind::ActivityDeleted,
+                    ctx,
+                    json!({"activity": id, "subject": a.subject}),
+                )?;
                 log_change(tx, *entity, *rid, ctx.now)?;
             }
             Ok(())

@@ -119,6 +119,8 @@ pub enum Action {
     ToggleWeek,
     /// Mark the selected activity done.
     CompleteActivity,
+    /// Delete the selected activity.
+    DeleteActivity,
     /// Plan a call, meeting, task or e-mail on the record.
     PlanActivity,
     /// Edit the focused field.
@@ -188,6 +190,7 @@ impl Action {
             (Today, "tui.act_today"),
             (ToggleWeek, "tui.act_week"),
             (CompleteActivity, "tui.act_complete"),
+            (DeleteActivity, "tui.act_delete_activity"),
             (Search, "tui.act_search"),
             (NewRecord, "tui.act_new"),
             (QuickCreate, "tui.act_quick_create"),

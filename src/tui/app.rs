@@ -132,6 +132,9 @@ pub struct Board {
     pub loaded: bool,
     /// Card to focus once its column page arrives (after a move or create).
     pub follow: Option<(i64, i64)>,
+    /// A card just moved whose column is still reloading: (id, version, stage id). Moves typed
+    /// meanwhile apply to it, so "L L" typed fast moves the card twice.
+    pub pending_move: Option<(i64, i64, i64)>,
 }
 
 impl Board {
@@ -143,6 +146,20 @@ impl Board {
     /// The focused card.
     pub fn focused(&self) -> Option<&RecordSummary> {
         self.column().and_then(Column::focused)
+    }
+
+    /// Index of the column of a stage.
+    pub fn column_of(&self, stage_id: i64) -> Option<usize> {
+        self.columns.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
+    }
+
+    /// The card moves act on, as (id, version, column): the one just moved while its column
+    /// reloads, else the focused one.
+    pub fn move_target(&self) -> Option<(i64, i64, usize)> {
+        match self.pending_move {
+            Some((id, version, stage)) => self.column_of(stage).map(|c| (id, version, c)),
+            None => self.focused().map(|c| (c.id, c.version, self.focus)),
+        }
     }
 }
 
@@ -296,6 +313,8 @@ pub enum PromptPurpose {
     AddComm { kind: crate::domain::comm::CommKind },
     /// Text filter of the list.
     FilterText,
+    /// New due time of an activity.
+    Reschedule { id: i64 },
     /// Creation date range of the list: `FROM..TO`, either side optional.
     FilterCreated,
 }

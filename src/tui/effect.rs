@@ -81,6 +81,10 @@ pub enum Effect {
     LoadCalendar { from: i64, to: i64, list_from: i64, list_to: i64 },
     /// Mark an activity done.
     CompleteActivity { id: i64 },
+    /// Move an activity to another time.
+    RescheduleActivity { id: i64, deadline: i64 },
+    /// Delete an activity.
+    DeleteActivity { id: i64 },
 }
 
 /// What the worker answers.
@@ -98,6 +102,8 @@ pub enum StoreEvent {
     Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)> },
     /// A write succeeded; `message` says what happened.
     Saved { entity: Entity, id: i64, message: String, open: bool, moved_to: Option<i64> },
+    /// A card was moved: it is now at `version` in stage `stage_id` (sent before `Saved`).
+    Moved { entity: Entity, id: i64, stage_id: i64, version: i64 },
     /// A write failed; `field` names the field at fault, if any.
     Failed { message: String, field: Option<String>, conflict: bool },
     /// Search results.

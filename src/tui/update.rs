@@ -283,6 +283,8 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::PageDown => {
             let board = app.board_mut(entity);
+            // Moving the focus by hand ends following a moved card.
+            board.pending_move = None;
             if board.columns.is_empty() {
                 return vec![];
             }
@@ -307,13 +309,11 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
         }
         Action::MovePrev | Action::MoveNext => {
             let board = app.board(entity);
-            let Some(card) = board.focused().cloned() else {
-                return vec![];
-            };
+            let Some((id, version, column)) = board.move_target() else { return vec![] };
             let stages = stage_rows(board);
-            let target = if action == Action::MoveNext { board.focus + 1 } else { board.focus.wrapping_sub(1) };
+            let target = if action == Action::MoveNext { column + 1 } else { column.wrapping_sub(1) };
             match stages.get(target) {
-                Some(stage) => request_move(app, entity, vec![(card.id, card.version)], stage),
+                Some(stage) => request_move(app, entity, vec![(id, version)], stage),
                 None => {
                     info(app, app.t("tui.no_further_stage"));
                     vec![]
@@ -927,6 +927,24 @@ fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {
                 _ => vec![],
             };
         }
+        Action::Edit | Action::DeleteActivity => {
+            let Some(a) = cal.day_activities().get(cal.cursor).map(|a| (*a).clone()) else { return vec![] };
+            if action == Action::Edit {
+                let current = crate::present::time(app.lang, a.deadline);
+                app.overlay = Overlay::Prompt(Prompt {
+                    purpose: PromptPurpose::Reschedule { id: a.id },
+                    title: app.ta("tui.prompt_reschedule", &[("subject", &a.subject)]),
+                    input: TextInput::with(&current),
+                    error: None,
+                });
+            } else {
+                app.overlay = Overlay::Confirm(Confirm {
+                    message: app.ta("tui.confirm_delete_activity", &[("subject", &a.subject)]),
+                    on_yes: Effect::DeleteActivity { id: a.id },
+                });
+            }
+            return vec![];
+        }
         _ => return vec![],
     }
     if app.calendar.day != day {
@@ -1342,6 +1360,21 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
                 }
             }
         }
+        PromptPurpose::Reschedule { id } => {
+            let now = local_now(app);
+            match crate::domain::agenda::parse_when(&text, &now) {
+                Some(when) => {
+                    keep(app, p);
+                    vec![Effect::RescheduleActivity { id, deadline: when.timestamp_millis() }]
+                }
+                None => {
+                    let e = crate::domain::FieldError::new("date", crate::domain::Problem::DateTime { value: text });
+                    p.error = Some(crate::i18n::describe(&e.problem, &e.field, app.lang));
+                    keep(app, p);
+                    vec![]
+                }
+            }
+        }
         PromptPurpose::FilterCreated => {
             let entity = match app.screen {
                 Screen::List(e) => e,
@@ -1511,6 +1544,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             {
                 col.cursor = col.start + idx;
                 board.follow = None;
+                board.pending_move = None;
             }
             let col = &mut board.columns[i];
             fix_scroll(col, per);
@@ -1547,6 +1581,14 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             app.users = users;
             app.pipelines = pipelines;
             app.sources = sources;
+            vec![]
+        }
+        StoreEvent::Moved { entity, id, stage_id, version } => {
+            let board = app.board_mut(entity);
+            if let Some(c) = board.column_of(stage_id) {
+                board.focus = c;
+            }
+            board.pending_move = Some((id, version, stage_id));
             vec![]
         }
         StoreEvent::Saved { entity, id, message, open, moved_to } => {

@@ -148,7 +148,10 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                     ("to", &moved.to.name),
                 ],
             );
-            vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) }]
+            vec![
+                StoreEvent::Moved { entity, id, stage_id: moved.to.id, version: moved.version },
+                StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) },
+            ]
         }
         Effect::Create { entity, input, open } => {
             let saved = store.create(entity, &input)?;
@@ -273,6 +276,25 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 ..Default::default()
             })?;
             vec![StoreEvent::CalendarData { counts, activities }]
+        }
+        Effect::RescheduleActivity { id, deadline } => {
+            let change = crate::store::activities::ActivityChange { deadline: Some(deadline), ..Default::default() };
+            store.update_activity(id, &change)?;
+            let row = store.activity(id)?;
+            let (entity, rid) = row.bindings.first().map(|b| (b.0, b.1)).unwrap_or((Entity::Lead, 0));
+            let message = tr_in(
+                lang,
+                "msg.activity_changed",
+                &[("id", &id.to_string()), ("at", &crate::present::time(lang, deadline))],
+            );
+            vec![StoreEvent::Saved { entity, id: rid, message, open: false, moved_to: None }]
+        }
+        Effect::DeleteActivity { id } => {
+            let row = store.activity(id)?;
+            store.delete_activity(id)?;
+            let (entity, rid) = row.bindings.first().map(|b| (b.0, b.1)).unwrap_or((Entity::Lead, 0));
+            let message = tr_in(lang, "msg.activity_deleted", &[("id", &id.to_string())]);
+            vec![StoreEvent::Saved { entity, id: rid, message, open: false, moved_to: None }]
         }
         Effect::CompleteActivity { id } => {
             let row = store.activity(id)?;
