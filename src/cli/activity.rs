@@ -38,6 +38,27 @@ pub enum PriorityArg {
     High,
 }
 
+impl From<KindArg> for ActivityKind {
+    fn from(k: KindArg) -> ActivityKind {
+        match k {
+            KindArg::Call => ActivityKind::Call,
+            KindArg::Meeting => ActivityKind::Meeting,
+            KindArg::Task => ActivityKind::Task,
+            KindArg::Email => ActivityKind::Email,
+        }
+    }
+}
+
+impl From<PriorityArg> for Priority {
+    fn from(p: PriorityArg) -> Priority {
+        match p {
+            PriorityArg::Low => Priority::Low,
+            PriorityArg::Medium => Priority::Medium,
+            PriorityArg::High => Priority::High,
+        }
+    }
+}
+
 /// `activity add`.
 #[derive(Args, Debug)]
 pub struct AddArgs {
@@ -184,17 +205,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 Some(text) => agenda::parse_when(text, &now)
                     .ok_or_else(|| FieldError::new("at", Problem::DateTime { value: text.clone() }))?,
             };
-            let kind = match a.kind {
-                KindArg::Call => ActivityKind::Call,
-                KindArg::Meeting => ActivityKind::Meeting,
-                KindArg::Task => ActivityKind::Task,
-                KindArg::Email => ActivityKind::Email,
-            };
-            let priority = match a.priority {
-                PriorityArg::Low => Priority::Low,
-                PriorityArg::Medium => Priority::Medium,
-                PriorityArg::High => Priority::High,
-            };
+            let (kind, priority) = (ActivityKind::from(a.kind), Priority::from(a.priority));
             let responsible_id = a.responsible.as_deref().map(|r| s.store.user_id_of(r)).transpose()?;
             let new = NewActivity {
                 kind,
@@ -319,11 +330,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             let change = crate::store::activities::ActivityChange {
                 deadline,
                 subject,
-                priority: priority.map(|p| match p {
-                    PriorityArg::Low => Priority::Low,
-                    PriorityArg::Medium => Priority::Medium,
-                    PriorityArg::High => Priority::High,
-                }),
+                priority: priority.map(Priority::from),
                 duration_minutes: duration.as_deref().map(|d| agenda::parse_minutes("duration", d)).transpose()?,
             };
             s.store.update_activity(id, &change)?;
