@@ -483,13 +483,19 @@ fn calendar_reschedules_and_deletes() {
     h.act(Show(Tab::Calendar));
     assert_eq!(h.app.calendar.day_activities().len(), 1);
     h.act(Edit);
+    assert!(matches!(&h.app.overlay, Overlay::Plan(f) if f.editing == Some(id) && f.subject.text == "Ring"));
     for _ in 0..20 {
         h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
     }
     h.type_text("demain 16h");
+    h.act(Down); // subject
+    h.type_text(" back");
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
-    assert_eq!(prospect::domain::when::rfc3339(h.store.activity(id).unwrap().deadline), "2026-11-24T16:00:00Z");
+    let a = h.store.activity(id).unwrap();
+    assert_eq!(prospect::domain::when::rfc3339(a.deadline), "2026-11-24T16:00:00Z");
+    assert_eq!(a.subject, "Ring back");
+    assert_eq!(a.end_at.unwrap() - a.start_at.unwrap(), 30 * 60_000, "the call keeps its length");
     assert!(h.app.calendar.day_activities().is_empty(), "moved off today");
     h.act(Right);
     assert_eq!(h.app.calendar.day_activities().len(), 1);

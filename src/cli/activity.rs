@@ -332,6 +332,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 subject,
                 priority: priority.map(Priority::from),
                 duration_minutes: duration.as_deref().map(|d| agenda::parse_minutes("duration", d)).transpose()?,
+                responsible_id: None,
             };
             s.store.update_activity(id, &change)?;
             let row = s.store.activity(id)?;

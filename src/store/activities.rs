@@ -109,6 +109,8 @@ pub struct ActivityChange {
     pub priority: Option<Priority>,
     /// New length of a call or meeting, minutes.
     pub duration_minutes: Option<i64>,
+    /// New responsible user id.
+    pub responsible_id: Option<i64>,
 }
 
 /// Which activities to list.
@@ -360,13 +362,17 @@ impl Store {
         };
         let subject = change.subject.clone().map(|s| s.trim().to_string()).unwrap_or_else(|| a.subject.clone());
         let priority = change.priority.map(|p| p.code().to_string()).unwrap_or_else(|| a.priority.clone());
+        let responsible = match change.responsible_id {
+            Some(r) => Some(r),
+            None => self.conn().query_row("SELECT responsible_id FROM activities WHERE id = ?1", [id], |r| r.get(0))?,
+        };
         self.write(|tx, ctx| {
             let n = tx
                 .prepare_cached(
                     "UPDATE activities SET deadline = ?1, start_at = ?2, end_at = ?3, subject = ?4, priority = ?5, \
-                     modified_at = ?6, modified_by = ?7, version = version + 1 WHERE id = ?8 AND version = ?9",
+                     modified_at = ?6, modified_by = ?7, responsible_id = ?10, version = version + 1 WHERE id = ?8 AND version = ?9",
                 )?
-                .execute(params![deadline, start, end, subject, priority, ctx.now, ctx.user_id, id, a.version])?;
+                .execute(params![deadline, start, end, subject, priority, ctx.now, ctx.user_id, id, a.version, responsible])?;
             if n == 0 {
                 return Err(StoreError::Rule(format!("activity #{id} was changed by someone else; try again")));
             }

@@ -313,8 +313,6 @@ pub enum PromptPurpose {
     AddComm { kind: crate::domain::comm::CommKind },
     /// Text filter of the list.
     FilterText,
-    /// New due time of an activity.
-    Reschedule { id: i64 },
     /// Creation date range of the list: `FROM..TO`, either side optional.
     FilterCreated,
 }
@@ -404,6 +402,8 @@ pub const WHEN_CHOICES: [&str; 5] =
 /// The plan-an-activity form (SPEC A1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanForm {
+    /// The activity being edited, or `None` for a new one.
+    pub editing: Option<i64>,
     /// Records it belongs to.
     pub targets: Vec<(Entity, i64)>,
     /// Title of the first record, for the default subject.

@@ -81,8 +81,15 @@ pub enum Effect {
     LoadCalendar { from: i64, to: i64, list_from: i64, list_to: i64 },
     /// Mark an activity done.
     CompleteActivity { id: i64 },
-    /// Move an activity to another time.
-    RescheduleActivity { id: i64, deadline: i64 },
+    /// Reschedule or edit an activity.
+    UpdateActivity {
+        id: i64,
+        deadline: i64,
+        subject: String,
+        priority: crate::domain::activity::Priority,
+        duration_minutes: Option<i64>,
+        responsible: Option<String>,
+    },
     /// Delete an activity.
     DeleteActivity { id: i64 },
 }

@@ -145,7 +145,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('J')], PageDown, "tui.key_agenda_down", false),
             b(&[k('K')], PageUp, "tui.key_agenda_up", false),
             b(&[k('x')], CompleteActivity, "tui.key_complete", false),
-            b(&[k('e')], Edit, "tui.key_reschedule", false),
+            b(&[k('e')], Edit, "tui.key_reschedule", true),
             b(&[k('D')], DeleteActivity, "tui.key_delete_activity", false),
             b(&[code(KeyCode::Enter)], Open, "tui.key_open_activity", true),
         ],

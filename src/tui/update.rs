@@ -930,13 +930,7 @@ fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Edit | Action::DeleteActivity => {
             let Some(a) = cal.day_activities().get(cal.cursor).map(|a| (*a).clone()) else { return vec![] };
             if action == Action::Edit {
-                let current = crate::present::time(app.lang, a.deadline);
-                app.overlay = Overlay::Prompt(Prompt {
-                    purpose: PromptPurpose::Reschedule { id: a.id },
-                    title: app.ta("tui.prompt_reschedule", &[("subject", &a.subject)]),
-                    input: TextInput::with(&current),
-                    error: None,
-                });
+                open_edit_activity(app, &a);
             } else {
                 app.overlay = Overlay::Confirm(Confirm {
                     message: app.ta("tui.confirm_delete_activity", &[("subject", &a.subject)]),
@@ -970,6 +964,7 @@ const PRIORITIES: [crate::domain::activity::Priority; 3] = [
 fn open_plan(app: &mut App, targets: Vec<(Entity, i64)>, record_title: String) {
     let me = app.users.iter().position(|(l, _)| *l == app.user).unwrap_or(0);
     app.overlay = Overlay::Plan(Box::new(PlanForm {
+        editing: None,
         targets,
         record_title,
         row: 0,
@@ -981,6 +976,29 @@ fn open_plan(app: &mut App, targets: Vec<(Entity, i64)>, record_title: String) {
         priority: 1,
         responsible: me,
         reminder: TextInput::default(),
+        error: None,
+    }));
+}
+
+/// Opens the plan form on an existing activity, to reschedule or edit it.
+fn open_edit_activity(app: &mut App, a: &crate::store::activities::ActivityRow) {
+    let kind = KINDS.iter().position(|k| *k == a.kind).unwrap_or(0);
+    let priority = PRIORITIES.iter().position(|p| p.code() == a.priority).unwrap_or(1);
+    let responsible = app.users.iter().position(|(l, _)| Some(l) == a.responsible.as_ref()).unwrap_or(0);
+    let duration = a.start_at.zip(a.end_at).map(|(s, e)| format!("{}m", (e - s) / 60_000)).unwrap_or_default();
+    app.overlay = Overlay::Plan(Box::new(PlanForm {
+        editing: Some(a.id),
+        targets: a.bindings.iter().map(|b| (b.0, b.1)).collect(),
+        record_title: a.bindings.first().map(|b| b.2.clone()).unwrap_or_default(),
+        row: 2,
+        kind,
+        when: WHEN_CHOICES.len() - 1,
+        date: TextInput::with(&crate::present::time(app.lang, a.deadline)),
+        subject: TextInput::with(&a.subject),
+        duration: TextInput::with(&duration),
+        priority,
+        responsible,
+        reminder: TextInput::with(&a.reminder_minutes.map(|m| format!("{m}m")).unwrap_or_default()),
         error: None,
     }));
 }
@@ -1013,6 +1031,16 @@ fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
             agenda::parse_minutes(field, &t.text).map(Some).map_err(describe)
         }
     };
+    if let Some(id) = f.editing {
+        return Ok(Effect::UpdateActivity {
+            id,
+            deadline: deadline.timestamp_millis(),
+            subject: f.subject.text.trim().to_string(),
+            priority: PRIORITIES[f.priority % PRIORITIES.len()],
+            duration_minutes: minutes("duration", &f.duration)?,
+            responsible: app.users.get(f.responsible).map(|u| u.0.clone()),
+        });
+    }
     Ok(Effect::PlanActivity {
         targets: f.targets.clone(),
         kind: KINDS[f.kind % KINDS.len()],
@@ -1057,6 +1085,8 @@ fn plan_update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec<Effec
                 if matches!(key, InputKey::Left | InputKey::Right | InputKey::Char(' ')) {
                     let users = app.users.len().max(1);
                     match f.row {
+                        // The kind of an existing activity stays: it decides start/end or deadline.
+                        0 if f.editing.is_some() => {}
                         0 => cycle(&mut f.kind, KINDS.len(), forward),
                         1 => cycle(&mut f.when, WHEN_CHOICES.len(), forward),
                         5 => cycle(&mut f.priority, PRIORITIES.len(), forward),
@@ -1356,21 +1386,6 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
                 }
                 None => {
                     form.draft_comms.push((kind, text));
-                    vec![]
-                }
-            }
-        }
-        PromptPurpose::Reschedule { id } => {
-            let now = local_now(app);
-            match crate::domain::agenda::parse_when(&text, &now) {
-                Some(when) => {
-                    keep(app, p);
-                    vec![Effect::RescheduleActivity { id, deadline: when.timestamp_millis() }]
-                }
-                None => {
-                    let e = crate::domain::FieldError::new("date", crate::domain::Problem::DateTime { value: text });
-                    p.error = Some(crate::i18n::describe(&e.problem, &e.field, app.lang));
-                    keep(app, p);
                     vec![]
                 }
             }

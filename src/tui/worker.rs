@@ -277,8 +277,16 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             })?;
             vec![StoreEvent::CalendarData { counts, activities }]
         }
-        Effect::RescheduleActivity { id, deadline } => {
-            let change = crate::store::activities::ActivityChange { deadline: Some(deadline), ..Default::default() };
+        Effect::UpdateActivity { id, deadline, subject, priority, duration_minutes, responsible } => {
+            let responsible_id = responsible.as_deref().map(|r| store.user_id_of(r)).transpose()?;
+            let subject = (!subject.is_empty()).then_some(subject);
+            let change = crate::store::activities::ActivityChange {
+                deadline: Some(deadline),
+                subject,
+                priority: Some(priority),
+                duration_minutes,
+                responsible_id,
+            };
             store.update_activity(id, &change)?;
             let row = store.activity(id)?;
             let (entity, rid) = row.bindings.first().map(|b| (b.0, b.1)).unwrap_or((Entity::Lead, 0));

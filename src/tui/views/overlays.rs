@@ -214,7 +214,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 lines.push(Line::from(Span::styled(fit(e, w), Style::default().fg(Color::Red))));
             }
             f.render_widget(Clear, rect);
-            let title = app.ta("tui.plan_title", &[("title", &p.record_title)]);
+            let key = if p.editing.is_some() { "tui.edit_activity_title" } else { "tui.plan_title" };
+            let title = app.ta(key, &[("title", &p.record_title)]);
             f.render_widget(Paragraph::new(lines).block(frame_block(&fit(&title, w.saturating_sub(4)))), rect);
         }
         Overlay::Confirm(c) => {

@@ -1,0 +1,178 @@
+//! What a salesperson waits for, measured in-process on demo files of 10k and 100k leads
+//! (`target/bench-data/demo-N.db`, generated once by the demo generator with seed 42):
+//! first Kanban frame, a navigation keystroke, a committed stage move, search per keystroke,
+//! the activities board and the calendar month. Figures and method: docs/PERFORMANCE.md.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use prospect::domain::fields::Entity;
+use prospect::i18n::Lang;
+use prospect::store::{OpenOptions, Store};
+use prospect::tui::action::Action;
+use prospect::tui::app::App;
+use prospect::tui::effect::Effect;
+use prospect::tui::{update, views, worker};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const SIZES: [usize; 2] = [10_000, 100_000];
+
+fn data_file(leads: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("demo-{leads}.db"));
+    if !path.exists() {
+        let tmp = dir.join(format!("demo-{leads}.db.partial"));
+        let _ = std::fs::remove_file(&tmp);
+        let mut store = open(&tmp);
+        let report = prospect::demo::generate(&mut store, prospect::demo::DemoOptions { leads, seed: 42 }).unwrap();
+        eprintln!("generated {} in {:.1} s", tmp.display(), report.seconds);
+        drop(store);
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    path
+}
+
+fn open(path: &std::path::Path) -> Store {
+    let mut store = Store::open(path, OpenOptions { lang: Lang::En, ..Default::default() }).unwrap();
+    store.sign_in("alice").unwrap();
+    store
+}
+
+/// Runs effects synchronously until none is left, as the worker thread would.
+fn settle(app: &mut App, store: &mut Store, mut effects: Vec<Effect>) {
+    while let Some(e) = (!effects.is_empty()).then(|| effects.remove(0)) {
+        for ev in worker::run(store, app.lang, e) {
+            effects.extend(update::on_store(app, ev));
+        }
+    }
+}
+
+fn draw(app: &App, term: &mut Terminal<TestBackend>) {
+    term.draw(|f| views::draw(app, f)).unwrap();
+}
+
+fn ready_app(store: &mut Store) -> App {
+    let mut app = App::new(Lang::En, "alice", "demo.db", store.now());
+    app.size = (160, 48);
+    let start = update::start(&mut app);
+    settle(&mut app, store, start);
+    app
+}
+
+fn first_frame(c: &mut Criterion) {
+    let mut g = c.benchmark_group("first_kanban_frame");
+    for n in SIZES {
+        let path = data_file(n);
+        g.bench_with_input(BenchmarkId::from_parameter(n), &path, |b, path| {
+            b.iter(|| {
+                let mut store = open(path);
+                let app = ready_app(&mut store);
+                let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+                draw(&app, &mut term);
+            })
+        });
+    }
+    g.finish();
+}
+
+fn keystroke(c: &mut Criterion) {
+    let mut g = c.benchmark_group("keystroke_to_frame");
+    for n in SIZES {
+        let mut store = open(&data_file(n));
+        let mut app = ready_app(&mut store);
+        let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+        for (name, setup) in [("kanban_top", vec![]), ("kanban_bottom_of_new", vec![Action::Bottom])] {
+            for a in setup {
+                let e = update::update(&mut app, a);
+                settle(&mut app, &mut store, e);
+            }
+            let mut down = true;
+            g.bench_function(BenchmarkId::new(name, n), |b| {
+                b.iter(|| {
+                    let action = if down { Action::Up } else { Action::Down };
+                    down = !down;
+                    let e = update::update(&mut app, action);
+                    settle(&mut app, &mut store, e);
+                    draw(&app, &mut term);
+                })
+            });
+        }
+        let e = update::update(&mut app, Action::Show(prospect::tui::action::Tab::LeadList));
+        settle(&mut app, &mut store, e);
+        let mut down = true;
+        g.bench_function(BenchmarkId::new("list", n), |b| {
+            b.iter(|| {
+                let action = if down { Action::Down } else { Action::Up };
+                down = !down;
+                let e = update::update(&mut app, action);
+                settle(&mut app, &mut store, e);
+                draw(&app, &mut term);
+            })
+        });
+    }
+    g.finish();
+}
+
+fn stage_move(c: &mut Criterion) {
+    let mut g = c.benchmark_group("stage_move_committed");
+    for n in SIZES {
+        let mut store = open(&data_file(n));
+        let id = store
+            .list(
+                Entity::Lead,
+                &prospect::store::ListFilter { stage: Some("NEW".into()), limit: 1, ..Default::default() },
+            )
+            .unwrap()[0]
+            .id;
+        let mut forth = true;
+        g.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| {
+                let to = if forth { "IN_PROCESS" } else { "NEW" };
+                forth = !forth;
+                store.move_stage(Entity::Lead, id, to, None, None).unwrap();
+            })
+        });
+    }
+    g.finish();
+}
+
+fn search(c: &mut Criterion) {
+    let mut g = c.benchmark_group("search_per_keystroke");
+    for n in SIZES {
+        let store = open(&data_file(n));
+        for prefix in ["d", "du", "dup", "dupo", "dupont", "06 1"] {
+            g.bench_function(BenchmarkId::new(prefix, n), |b| b.iter(|| store.search(prefix, 30).unwrap()));
+        }
+    }
+    g.finish();
+}
+
+fn agenda(c: &mut Criterion) {
+    let mut g = c.benchmark_group("activities_views");
+    for n in SIZES {
+        let mut store = open(&data_file(n));
+        let mut app = ready_app(&mut store);
+        g.bench_function(BenchmarkId::new("activities_board", n), |b| {
+            b.iter(|| {
+                let e = update::update(&mut app, Action::Show(prospect::tui::action::Tab::Activities));
+                settle(&mut app, &mut store, e);
+            })
+        });
+        g.bench_function(BenchmarkId::new("calendar_month", n), |b| {
+            b.iter(|| {
+                let e = update::update(&mut app, Action::Show(prospect::tui::action::Tab::Calendar));
+                settle(&mut app, &mut store, e);
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    targets = first_frame, keystroke, stage_move, search, agenda
+}
+criterion_main!(benches);
