@@ -380,6 +380,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             create_in(tx, &ctx, Entity::Deal, &input)?;
         }
         crate::store::search::reindex_all(tx)?;
+        crate::store::activities::refresh_all_next(tx)?;
         Ok(DemoReport {
             leads: n_leads,
             contacts: n_contacts,

@@ -143,3 +143,33 @@ fn no_command_prints_help() {
     assert!(text.contains("lead") && text.contains("demo") && text.contains("--db"));
     assert!(!env.db.exists(), "printing help creates no file");
 }
+
+#[test]
+fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
+    let env = Env::new();
+    let lead = env.json(&["lead", "add", "--title", "From version 1"]);
+    let id = lead["id"].to_string();
+    env.json(&["activity", "add", "--lead", &id, "--at", "+2d"]);
+    // Turn the file back into what version 1 wrote.
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute_batch(
+        "DROP INDEX leads_next_activity; DROP INDEX deals_next_activity; DROP INDEX activities_deadline;
+         ALTER TABLE leads DROP COLUMN next_activity_at; ALTER TABLE deals DROP COLUMN next_activity_at;
+         ALTER TABLE contacts DROP COLUMN next_activity_at; ALTER TABLE companies DROP COLUMN next_activity_at;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(c);
+    let rows = env.json(&["lead", "list"]);
+    assert_eq!(rows[0]["title"], "From version 1", "same file, same data");
+    assert!(rows[0]["next_activity"].is_i64(), "the new column is filled from existing activities");
+    let backup = env.db.with_extension("v1.backup.db");
+    assert!(backup.exists(), "a copy of the version-1 file is kept");
+    let old = rusqlite::Connection::open(&backup).unwrap();
+    let v: i64 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, 1);
+    let now: i64 =
+        rusqlite::Connection::open(&env.db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(now, 2);
+    assert_eq!(env.json(&["db", "check"])["ok"], true);
+}

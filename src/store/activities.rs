@@ -147,6 +147,33 @@ fn kind_of(code: &str) -> ActivityKind {
     KINDS.into_iter().find(|k| k.code() == code).unwrap_or(ActivityKind::Task)
 }
 
+/// Recomputes a record's nearest open activity deadline (`next_activity_at`).
+pub(crate) fn refresh_next(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+    let sql = format!(
+        "UPDATE {} SET next_activity_at = (SELECT min(a.deadline) FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
+         WHERE b.entity = ?1 AND b.entity_id = ?2 AND a.completed = 0) WHERE id = ?2",
+        entity.table()
+    );
+    conn.prepare_cached(&sql)?.execute(params![entity.code(), id])?;
+    Ok(())
+}
+
+/// Recomputes `next_activity_at` of every record: after a bulk load.
+pub(crate) fn refresh_all_next(conn: &Connection) -> Result<()> {
+    for entity in Entity::ALL {
+        conn.execute(
+            &format!(
+                "UPDATE {t} SET next_activity_at = (SELECT min(a.deadline) FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
+                 WHERE b.entity = '{code}' AND b.entity_id = {t}.id AND a.completed = 0)",
+                t = entity.table(),
+                code = entity.code()
+            ),
+            [],
+        )?;
+    }
+    Ok(())
+}
+
 /// Inserts an activity with its bindings and a timeline entry on each bound record.
 pub fn insert(tx: &Connection, ctx: &WriteCtx, a: &NewActivity) -> Result<i64> {
     insert_with(tx, ctx, a, &ActivityDetails::default())
@@ -195,7 +222,11 @@ fn insert_with(tx: &Connection, ctx: &WriteCtx, a: &NewActivity, more: &Activity
             ctx,
             json!({"activity": id, "kind": a.kind.code(), "subject": a.subject, "deadline": a.deadline}),
         )?;
-        log_change(tx, *entity, *rid, ctx.now)?;
+        // A bulk load refreshes every record once at the end (`refresh_all_next`).
+        if !ctx.bulk {
+            refresh_next(tx, *entity, *rid)?;
+            log_change(tx, *entity, *rid, ctx.now)?;
+        }
     }
     Ok(id)
 }
@@ -332,6 +363,7 @@ impl Store {
             }
             for (entity, rid, _) in &a.bindings {
                 timeline::add(tx, *entity, *rid, TimelineKind::ActivityDone, ctx, json!({"activity": id, "kind": a.kind.code(), "subject": a.subject}))?;
+                refresh_next(tx, *entity, *rid)?;
                 log_change(tx, *entity, *rid, ctx.now)?;
             }
             Ok(())
@@ -380,6 +412,7 @@ impl Store {
                 let payload =
                     json!({"activity": id, "subject": subject, "old_deadline": a.deadline, "deadline": deadline});
                 timeline::add(tx, *entity, *rid, TimelineKind::ActivityChanged, ctx, payload)?;
+                refresh_next(tx, *entity, *rid)?;
                 log_change(tx, *entity, *rid, ctx.now)?;
             }
             Ok(())
@@ -400,6 +433,7 @@ impl Store {
                     ctx,
                     json!({"activity": id, "subject": a.subject}),
                 )?;
+                refresh_next(tx, *entity, *rid)?;
                 log_change(tx, *entity, *rid, ctx.now)?;
             }
             Ok(())
@@ -419,18 +453,19 @@ impl Store {
         Ok(row.unwrap_or_default())
     }
 
-    /// Activities per local day in `[from, to)`, done ones included (calendar grids).
-    pub fn activity_day_counts(&self, from: UnixMs, to: UnixMs) -> Result<Vec<(chrono::NaiveDate, i64)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT date(deadline / 1000, 'unixepoch', 'localtime'), count(*) FROM activities \
-             WHERE deadline >= ?1 AND deadline < ?2 GROUP BY 1",
-        )?;
-        let rows = stmt.query_map(params![from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (day, n) = row?;
-            if let Ok(d) = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
-                out.push((d, n));
+    /// Activities per day (done ones included) for the calendar: one indexed range count
+    /// per day between the given local day starts.
+    pub fn activity_day_counts(
+        &self,
+        days: &[(chrono::NaiveDate, UnixMs, UnixMs)],
+    ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
+        let mut stmt =
+            self.conn().prepare_cached("SELECT count(*) FROM activities WHERE deadline >= ?1 AND deadline < ?2")?;
+        let mut out = Vec::with_capacity(days.len());
+        for (day, from, to) in days {
+            let n: i64 = stmt.query_row(params![from, to], |r| r.get(0))?;
+            if n > 0 {
+                out.push((*day, n));
             }
         }
         Ok(out)

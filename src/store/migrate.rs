@@ -9,7 +9,8 @@ use rusqlite::{Transaction, TransactionBehavior, params};
 /// `PRAGMA application_id` of Prospect files ("PRSP").
 pub const APPLICATION_ID: i64 = 0x5052_5350;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("migrations/0001_initial.sql")), (2, include_str!("migrations/0002_next_activity.sql"))];
 
 /// Highest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -25,7 +26,22 @@ fn header(store: &Store) -> Result<(i64, i64, i64)> {
 }
 
 /// Brings the file to `LATEST`, refusing files of a newer version or of another program.
+/// While another client creates or upgrades the file, waits like a write waits.
 pub fn run(store: &mut Store) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(10);
+    loop {
+        match run_once(store) {
+            Err(StoreError::Busy(_)) if started.elapsed() < store.options().busy_limit => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(500));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn run_once(store: &mut Store) -> Result<()> {
     let (version, app, tables) = header(store)?;
     if app != 0 && app != APPLICATION_ID {
         return Err(StoreError::Foreign(store.path().to_path_buf()));
@@ -44,16 +60,20 @@ pub fn run(store: &mut Store) -> Result<()> {
     }
     if version > 0 {
         // An upgrade rewrites a file people depend on: keep a copy of how it was.
+        // A retry after a busy wait keeps the copy made the first time.
         let copy = store.path().with_extension(format!("v{version}.backup.db"));
-        store.backup_to(&copy)?;
+        if !copy.exists() {
+            store.backup_to(&copy)?;
+        }
     }
-    let path = store.path().to_path_buf();
-    let lang = store.options().lang;
-    let conn = store.conn();
+    // Another client may have upgraded while we waited: the version is re-read under the lock.
+    apply_locked(store.conn(), store.path(), store.options().lang)
+}
+
+fn apply_locked(conn: &rusqlite::Connection, path: &std::path::Path, lang: Lang) -> Result<()> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Exclusive)
-        .map_err(|e| StoreError::from_sqlite(e, &path))?;
+        .map_err(|e| StoreError::from_sqlite(e, path))?;
     let apply = || -> rusqlite::Result<()> {
-        // Another client may have upgraded while we waited for the lock.
         let now_version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > now_version) {
             tx.execute_batch(sql)?;
@@ -65,8 +85,8 @@ pub fn run(store: &mut Store) -> Result<()> {
         tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
         Ok(())
     };
-    apply().map_err(|e| StoreError::from_sqlite(e, &path))?;
-    tx.commit().map_err(|e| StoreError::from_sqlite(e, &path))?;
+    apply().map_err(|e| StoreError::from_sqlite(e, path))?;
+    tx.commit().map_err(|e| StoreError::from_sqlite(e, path))?;
     Ok(())
 }
 

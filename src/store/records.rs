@@ -798,6 +798,7 @@ fn move_in(
                  WHERE completed = 0 AND id IN (SELECT activity_id FROM activity_bindings WHERE entity = ?3 AND entity_id = ?4)",
             )?
             .execute(params![ctx.now, ctx.user_id, entity.code(), id])?;
+        super::activities::refresh_next(tx, entity, id)?;
     }
     timeline::add(
         tx,
@@ -952,13 +953,10 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str) -> (String, Vec<Sql>
     }
 }
 
-/// SQL (over alias `t`) of the deadline of a record's nearest open activity.
-fn next_activity_sql(entity: Entity) -> String {
-    format!(
-        "(SELECT min(a.deadline) FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
-         WHERE b.entity = '{}' AND b.entity_id = t.id AND a.completed = 0)",
-        entity.code()
-    )
+/// SQL (over alias `t`) of the deadline of a record's nearest open activity: a column kept
+/// up to date by `activities::refresh_next` (schema version 2).
+fn next_activity_sql(_entity: Entity) -> String {
+    "t.next_activity_at".to_string()
 }
 
 /// Which records an activities-board column holds, by their nearest open activity.

@@ -110,9 +110,19 @@ pub struct Hit {
 impl Store {
     /// Searches every record type, best matches first, only among records the user may see.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
+        // One character matches nearly everything: wait for a second one.
+        if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            return Ok(vec![]);
+        }
         let Some(q) = fts_query(text) else { return Ok(vec![]) };
-        let mut stmt =
-            self.conn().prepare_cached("SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2")?;
+        // Ranking every match of a short prefix costs more than it tells: newest first then.
+        let short = text.split_whitespace().all(|w| w.chars().count() < 3);
+        let sql = if short {
+            "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?2"
+        } else {
+            "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2"
+        };
+        let mut stmt = self.conn().prepare_cached(sql)?;
         let rowids: Vec<i64> =
             stmt.query_map(params![q, (limit * 4) as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut hits = Vec::new();

@@ -77,8 +77,8 @@ pub enum Effect {
         range: crate::store::records::NextActivity,
         offset: usize,
     },
-    /// Calendar: per-day counts of `[from, to)` and the activities of `[list_from, list_to)`.
-    LoadCalendar { from: i64, to: i64, list_from: i64, list_to: i64 },
+    /// Calendar: per-day counts (day, start, end) and the activities of `[list_from, list_to)`.
+    LoadCalendar { days: Vec<(chrono::NaiveDate, i64, i64)>, list_from: i64, list_to: i64 },
     /// Mark an activity done.
     CompleteActivity { id: i64 },
     /// Reschedule or edit an activity.

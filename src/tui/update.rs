@@ -890,7 +890,11 @@ fn calendar_effect(app: &App) -> Effect {
     } else {
         (ms(app.calendar.day), ms(app.calendar.day + chrono::Duration::days(1)))
     };
-    Effect::LoadCalendar { from: ms(from), to: ms(to), list_from, list_to }
+    let days = (0..(to - from).num_days())
+        .map(|i| from + chrono::Duration::days(i))
+        .map(|d| (d, ms(d), ms(d + chrono::Duration::days(1))))
+        .collect();
+    Effect::LoadCalendar { days, list_from, list_to }
 }
 
 fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {

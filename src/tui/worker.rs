@@ -266,8 +266,8 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             };
             vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
         }
-        Effect::LoadCalendar { from, to, list_from, list_to } => {
-            let counts = store.activity_day_counts(from, to)?;
+        Effect::LoadCalendar { days, list_from, list_to } => {
+            let counts = store.activity_day_counts(&days)?;
             let activities = store.activities(&crate::store::activities::ActivityFilter {
                 from: Some(list_from),
                 to: Some(list_to),
