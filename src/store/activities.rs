@@ -453,17 +453,19 @@ impl Store {
         Ok(row.unwrap_or_default())
     }
 
-    /// Activities per day (done ones included) for the calendar: one indexed range count
-    /// per day between the given local day starts.
+    /// A user's activities per day (done ones included) for the calendar: one indexed range
+    /// count per day between the given local day starts.
     pub fn activity_day_counts(
         &self,
+        responsible_id: i64,
         days: &[(chrono::NaiveDate, UnixMs, UnixMs)],
     ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
-        let mut stmt =
-            self.conn().prepare_cached("SELECT count(*) FROM activities WHERE deadline >= ?1 AND deadline < ?2")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT count(*) FROM activities WHERE responsible_id = ?3 AND deadline >= ?1 AND deadline < ?2",
+        )?;
         let mut out = Vec::with_capacity(days.len());
         for (day, from, to) in days {
-            let n: i64 = stmt.query_row(params![from, to], |r| r.get(0))?;
+            let n: i64 = stmt.query_row(params![from, to, responsible_id], |r| r.get(0))?;
             if n > 0 {
                 out.push((*day, n));
             }

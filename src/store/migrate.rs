@@ -9,8 +9,11 @@ use rusqlite::{Transaction, TransactionBehavior, params};
 /// `PRAGMA application_id` of Prospect files ("PRSP").
 pub const APPLICATION_ID: i64 = 0x5052_5350;
 
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("migrations/0001_initial.sql")), (2, include_str!("migrations/0002_next_activity.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (2, include_str!("migrations/0002_next_activity.sql")),
+    (3, include_str!("migrations/0003_agenda_indexes.sql")),
+];
 
 /// Highest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

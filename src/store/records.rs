@@ -1106,6 +1106,11 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
                 SortField::Amount if entity != Entity::Contact => format!("coalesce({amount_col}, -1)"),
                 SortField::Stage if entity.has_stages() => "(SELECT sort FROM stages WHERE id = t.stage_id)".into(),
                 SortField::Responsible => "coalesce((SELECT login FROM users WHERE id = t.responsible_id), '')".into(),
+                // Within a due range there are no NULLs: the bare column lets SQLite read the
+                // index in order; elsewhere records without an activity go last.
+                SortField::NextActivity if matches!(filter.next_activity, Some(NextActivity::Between(..))) => {
+                    next_activity_sql(entity)
+                }
                 SortField::NextActivity => format!("coalesce({}, 9223372036854775807)", next_activity_sql(entity)),
                 _ => "t.id".to_string(),
             };
@@ -1192,30 +1197,25 @@ impl Store {
     /// Records per activities-board column (SPEC V3): by nearest open activity, against the
     /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
     pub fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4]) -> Result<[i64; 6]> {
-        let (cond, vparams) = visibility_sql(&self.visibility(entity), "t");
-        let sql = format!(
-            "SELECT CASE WHEN n IS NULL THEN 5 WHEN n < ? THEN 0 WHEN n < ? THEN 1 WHEN n < ? THEN 2 WHEN n < ? THEN 3 ELSE 4 END, count(*) \
-             FROM (SELECT {next} AS n FROM {table} t WHERE {cond} {open}) GROUP BY 1",
-            next = next_activity_sql(entity),
-            table = entity.table(),
-            open = if entity.has_stages() {
-                "AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')"
-            } else {
-                ""
-            },
-        );
-        let mut params: Vec<Sql> = bounds.iter().map(|b| Sql::Integer(*b)).collect();
-        params.extend(vparams);
+        // Six counts over the (stage, next activity) index, one per bucket.
+        let ranges = [
+            (None, Some(bounds[0])),
+            (Some(bounds[0]), Some(bounds[1])),
+            (Some(bounds[1]), Some(bounds[2])),
+            (Some(bounds[2]), Some(bounds[3])),
+            (Some(bounds[3]), None),
+        ];
         let mut out = [0i64; 6];
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows =
-            stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
-        for row in rows {
-            let (bucket, count) = row?;
-            if let Some(slot) = out.get_mut(bucket as usize) {
-                *slot = count;
-            }
+        for (i, (from, to)) in ranges.into_iter().enumerate() {
+            let f = ListFilter {
+                next_activity: Some(NextActivity::Between(from, to)),
+                open_stages_only: true,
+                ..Default::default()
+            };
+            out[i] = self.list_count(entity, &f)?;
         }
+        let f = ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
+        out[5] = self.list_count(entity, &f)?;
         Ok(out)
     }
 

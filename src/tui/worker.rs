@@ -267,12 +267,15 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
         }
         Effect::LoadCalendar { days, list_from, list_to } => {
-            let counts = store.activity_day_counts(&days)?;
+            // A salesperson's calendar: their own activities.
+            let me = store.user().map(|u| u.id).unwrap_or(0);
+            let counts = store.activity_day_counts(me, &days)?;
             let activities = store.activities(&crate::store::activities::ActivityFilter {
                 from: Some(list_from),
                 to: Some(list_to),
+                responsible_id: Some(me),
                 include_done: true,
-                limit: 5000,
+                limit: 1000,
                 ..Default::default()
             })?;
             vec![StoreEvent::CalendarData { counts, activities }]
