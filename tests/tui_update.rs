@@ -432,7 +432,8 @@ fn activities_board_buckets_and_drops() {
 
 #[test]
 fn calendar_navigation_and_done() {
-    let mut h = Harness::new(60, Lang::En);
+    // Enough demo leads for the signed-in user to have activities today.
+    let mut h = Harness::new(400, Lang::En);
     h.act(Show(Tab::Calendar));
     let today = prospect::domain::when::from_ms(common::tui::NOW).with_timezone(&chrono::Local).date_naive();
     assert_eq!(h.app.calendar.day, today);
