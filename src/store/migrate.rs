@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_initial.sql")),
     (2, include_str!("migrations/0002_next_activity.sql")),
     (3, include_str!("migrations/0003_agenda_indexes.sql")),
+    (4, include_str!("migrations/0004_board_covering.sql")),
 ];
 
 /// Highest schema version this build knows.
