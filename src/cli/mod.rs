@@ -193,6 +193,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         clock: clock_from_env()?,
         busy_limit: Duration::from_secs(config.busy_timeout_secs.unwrap_or(30)),
         lang: i18n::lang(),
+        say_when_waiting: true,
     };
     let mut store = Store::open(&db_path, opts)?;
     let login = cli.user.clone().or_else(|| config.user.clone()).unwrap_or_else(config::os_login);

@@ -30,19 +30,9 @@ fn header(store: &Store) -> Result<(i64, i64, i64)> {
 }
 
 /// Brings the file to `LATEST`, refusing files of a newer version or of another program.
-/// While another client creates or upgrades the file, waits like a write waits.
+/// A busy file is reported as `StoreError::Busy`; `Store::open` waits and calls again.
 pub fn run(store: &mut Store) -> Result<()> {
-    let started = std::time::Instant::now();
-    let mut pause = std::time::Duration::from_millis(10);
-    loop {
-        match run_once(store) {
-            Err(StoreError::Busy(_)) if started.elapsed() < store.options().busy_limit => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(std::time::Duration::from_millis(500));
-            }
-            other => return other,
-        }
-    }
+    run_once(store)
 }
 
 fn run_once(store: &mut Store) -> Result<()> {

@@ -67,6 +67,8 @@ pub struct OpenOptions {
     pub busy_limit: Duration,
     /// Language of the default stage and source names of a new file.
     pub lang: crate::i18n::Lang,
+    /// Say once on stderr when opening has to wait for another user (before a screen exists).
+    pub say_when_waiting: bool,
 }
 
 impl Default for OpenOptions {
@@ -78,6 +80,7 @@ impl Default for OpenOptions {
             clock: Clock::System,
             busy_limit: Duration::from_secs(30),
             lang: crate::i18n::lang(),
+            say_when_waiting: false,
         }
     }
 }
@@ -137,8 +140,29 @@ impl Store {
         }
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, &shown))?;
         let mut store = Store { conn, path: shown, opts, user: None, busy_hook: None };
-        store.configure()?;
-        migrate::run(&mut store)?;
+        // Another client may be creating, upgrading or writing the file: wait for it like a
+        // write waits, and say so once when asked (there is no screen yet).
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(10);
+        let mut said = false;
+        loop {
+            match store.configure().and_then(|_| migrate::run(&mut store)) {
+                Err(StoreError::Busy(_)) if started.elapsed() < store.opts.busy_limit => {
+                    if store.opts.say_when_waiting && !said {
+                        said = true;
+                        let file = store.path.display().to_string();
+                        eprintln!(
+                            "prospect: {}",
+                            crate::i18n::tr_in(store.opts.lang, "tui.waiting", &[("file", &file)])
+                        );
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(500));
+                }
+                Err(e) => return Err(store.fill_path(e)),
+                Ok(()) => break,
+            }
+        }
         Ok(store)
     }
 
