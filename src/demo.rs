@@ -282,6 +282,9 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             let (ctx, login) = ctx_for(&mut g, created);
             let (first, last, french) = g.person();
             let company = if g.rng.u8(..100) < 60 { g.prospect_company() } else { String::new() };
+            let stage = stages[g.rng.usize(..stages.len())];
+            // A lead in a final stage has its activities completed, as a move there would do.
+            let final_stage = matches!(stage, "CONVERTED" | "JUNK");
             let title = format!(
                 "{} — {}",
                 g.pick(&g.names.lead_titles.clone()),
@@ -292,7 +295,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                 ("first_name", first.clone()),
                 ("last_name", last.clone()),
                 ("company_title", company),
-                ("stage", stages[g.rng.usize(..stages.len())].into()),
+                ("stage", stage.into()),
                 ("source", sources[g.rng.usize(..sources.len())].clone()),
                 ("responsible", login.into()),
             ]);
@@ -346,7 +349,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                         duration_minutes: Some(30),
                         priority: [Priority::Low, Priority::Medium, Priority::Medium, Priority::High][g.rng.usize(..4)],
                         responsible_id: ctx.user_id,
-                        completed: deadline < now && g.rng.u8(..10) < 7,
+                        completed: final_stage || (deadline < now && g.rng.u8(..10) < 7),
                         bindings: vec![(Entity::Lead, id)],
                     },
                 )?;
