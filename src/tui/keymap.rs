@@ -58,28 +58,40 @@ pub enum Context {
     Calendar,
 }
 
+/// `h`/`l` between columns, `j`/`k` within one, `g`/`G` to its ends: the Kanban boards and
+/// the activities board.
+fn column_navigation() -> Vec<Binding> {
+    use Action::*;
+    vec![
+        b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_column", false),
+        b(&[k('l'), code(KeyCode::Right)], Right, "tui.key_next_column", false),
+        b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
+        b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
+        b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
+        b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
+    ]
+}
+
 /// Bindings of a context, most useful first; global ones at the end.
 pub fn bindings(ctx: Context) -> Vec<Binding> {
     use Action::*;
     let mut v = match ctx {
-        Context::Board => vec![
-            b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_column", false),
-            b(&[k('l'), code(KeyCode::Right)], Right, "tui.key_next_column", false),
-            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
-            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
-            b(&[k('H')], MovePrev, "tui.key_move_prev", true),
-            b(&[k('L')], MoveNext, "tui.key_move_next", true),
-            b(&[k('m')], PickStage, "tui.key_pick_stage", true),
-            b(&[k('n')], QuickCreate, "tui.key_quick_create", true),
-            b(&[k('a')], PlanActivity, "tui.key_plan", true),
-            b(&[k('N')], NewRecord, "tui.key_new", false),
-            b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
-            b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
-            b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-            b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
-            b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
-            b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
-        ],
+        Context::Board => [
+            column_navigation(),
+            vec![
+                b(&[k('H')], MovePrev, "tui.key_move_prev", true),
+                b(&[k('L')], MoveNext, "tui.key_move_next", true),
+                b(&[k('m')], PickStage, "tui.key_pick_stage", true),
+                b(&[k('n')], QuickCreate, "tui.key_quick_create", true),
+                b(&[k('a')], PlanActivity, "tui.key_plan", true),
+                b(&[k('N')], NewRecord, "tui.key_new", false),
+                b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
+                b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
+                b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
+                b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
+            ],
+        ]
+        .concat(),
         Context::List => vec![
             b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
             b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
@@ -121,18 +133,16 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
             b(&[ctrl('s')], Save, "tui.key_save", true),
         ],
-        Context::Agenda => vec![
-            b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_column", false),
-            b(&[k('l'), code(KeyCode::Right)], Right, "tui.key_next_column", false),
-            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
-            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
-            b(&[k('H')], MovePrev, "tui.key_drop_prev", true),
-            b(&[k('L')], MoveNext, "tui.key_drop_next", true),
-            b(&[k('a')], PlanActivity, "tui.key_plan", true),
-            b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
-            b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
-            b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-        ],
+        Context::Agenda => [
+            column_navigation(),
+            vec![
+                b(&[k('H')], MovePrev, "tui.key_drop_prev", true),
+                b(&[k('L')], MoveNext, "tui.key_drop_next", true),
+                b(&[k('a')], PlanActivity, "tui.key_plan", true),
+                b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
+            ],
+        ]
+        .concat(),
         Context::Calendar => vec![
             b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_day", false),
             b(&[k('l'), code(KeyCode::Right)], Right, "tui.key_next_day", false),
