@@ -526,3 +526,22 @@ fn a_second_move_typed_while_the_board_reloads_is_not_lost() {
     assert_eq!(focused_stage(&h), "PROCESSED");
     assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
 }
+
+#[test]
+fn enter_typed_while_the_board_reloads_opens_the_moved_card() {
+    let mut h = Harness::new(100, Lang::En);
+    h.acts(&[Down, Down, Down]);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let effects = prospect::tui::update::update(&mut h.app, MoveNext);
+    let mut pending = Vec::new();
+    for e in effects {
+        for ev in prospect::tui::worker::run(&mut h.store, h.app.lang, e) {
+            pending.extend(prospect::tui::update::on_store(&mut h.app, ev));
+        }
+    }
+    // Enter arrives before the target column has reloaded.
+    let open = prospect::tui::update::update(&mut h.app, Open);
+    h.run(open);
+    h.run(pending);
+    assert_eq!(h.app.form.as_ref().and_then(|f| f.record.as_ref()).map(|r| r.id), Some(card.id));
+}

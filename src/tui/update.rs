@@ -322,21 +322,25 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
         }
         Action::PickStage => {
             let board = app.board(entity);
-            let Some(card) = board.focused().cloned() else {
+            let Some((id, version, column)) = board.move_target() else {
                 return vec![];
             };
+            let title =
+                board.focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_else(|| format!("#{id}"));
             let items = stage_rows(board).into_iter().map(|s| (s.code.clone(), s.name.clone())).collect();
             app.overlay = Overlay::Picker(Picker {
-                purpose: PickPurpose::Move { entity, ids: vec![(card.id, card.version)] },
-                title: app.ta("tui.pick_stage_for", &[("title", &card.title)]),
+                purpose: PickPurpose::Move { entity, ids: vec![(id, version)] },
+                title: app.ta("tui.pick_stage_for", &[("title", &title)]),
                 items,
-                cursor: board.focus,
+                cursor: column,
             });
             vec![]
         }
-        Action::PlanActivity => match app.board(entity).focused().cloned() {
-            Some(card) => {
-                open_plan(app, vec![(entity, card.id)], card.title);
+        Action::PlanActivity => match app.board(entity).move_target() {
+            Some((id, _, _)) => {
+                let title =
+                    app.board(entity).focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_default();
+                open_plan(app, vec![(entity, id)], title);
                 vec![]
             }
             None => vec![],
@@ -353,8 +357,8 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
-        Action::Open => match app.board(entity).focused().map(|c| c.id) {
-            Some(id) => open_record(app, entity, id),
+        Action::Open => match app.board(entity).move_target() {
+            Some((id, _, _)) => open_record(app, entity, id),
             None => vec![],
         },
         Action::SwitchPipeline => {
