@@ -545,3 +545,30 @@ fn enter_typed_while_the_board_reloads_opens_the_moved_card() {
     h.run(pending);
     assert_eq!(h.app.form.as_ref().and_then(|f| f.record.as_ref()).map(|r| r.id), Some(card.id));
 }
+
+#[test]
+fn a_read_that_meets_a_busy_file_waits_and_says_so() {
+    let h = Harness::new(20, Lang::En);
+    let mut store = h.other();
+    let path = h.dir.path().join("crm.db");
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        locked_tx.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        c.execute_batch("COMMIT").unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let mut heard = Vec::new();
+    let events = prospect::tui::worker::run_waiting(
+        &mut store,
+        Lang::En,
+        prospect::tui::effect::Effect::LoadBoard { entity: Entity::Lead, pipeline: None },
+        std::time::Duration::from_secs(10),
+        |ev| heard.push(format!("{ev:?}")),
+    );
+    holder.join().unwrap();
+    assert_eq!(heard, ["Waiting(true)", "Waiting(false)"]);
+    assert!(matches!(events.as_slice(), [prospect::tui::effect::StoreEvent::Board { .. }]), "{events:?}");
+}

@@ -25,7 +25,12 @@ pub fn spawn(mut store: Store, lang: Lang) -> (Sender<Effect>, Receiver<StoreEve
             loop {
                 match effects_rx.recv_timeout(Duration::from_millis(250)) {
                     Ok(effect) => {
-                        for ev in run(&mut store, lang, effect) {
+                        let limit = store.options().busy_limit;
+                        let tx = events_tx.clone();
+                        let events = run_waiting(&mut store, lang, effect, limit, |ev| {
+                            let _ = tx.send(ev);
+                        });
+                        for ev in events {
                             if events_tx.send(ev).is_err() {
                                 return;
                             }
@@ -65,6 +70,39 @@ fn failed(e: StoreError, lang: Lang) -> StoreEvent {
 
 fn entity_word(lang: Lang, e: Entity) -> String {
     tr_in(lang, &format!("entity.{}", e.code()), &[])
+}
+
+/// Runs one effect, waiting while another user holds the file: reads meet a busy file too,
+/// and must wait like writes do (SPEC S4) rather than fail. `notify` hears
+/// `Waiting(true)`/`Waiting(false)` around the wait, so the status bar can say so.
+pub fn run_waiting(
+    store: &mut Store,
+    lang: Lang,
+    effect: Effect,
+    limit: Duration,
+    mut notify: impl FnMut(StoreEvent),
+) -> Vec<StoreEvent> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(20);
+    let mut waiting = false;
+    loop {
+        match run_inner(store, lang, effect.clone()) {
+            Err(StoreError::Busy(_)) if started.elapsed() < limit => {
+                if !waiting {
+                    waiting = true;
+                    notify(StoreEvent::Waiting(true));
+                }
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+            result => {
+                if waiting {
+                    notify(StoreEvent::Waiting(false));
+                }
+                return result.unwrap_or_else(|e| vec![failed(e, lang)]);
+            }
+        }
+    }
 }
 
 /// Runs one effect against the store. Public so tests can drive the TUI synchronously.
