@@ -572,3 +572,48 @@ fn a_read_that_meets_a_busy_file_waits_and_says_so() {
     assert_eq!(heard, ["Waiting(true)", "Waiting(false)"]);
     assert!(matches!(events.as_slice(), [prospect::tui::effect::StoreEvent::Board { .. }]), "{events:?}");
 }
+
+#[test]
+fn x_completes_the_cards_next_activity() {
+    let mut h = Harness::new(60, Lang::En);
+    // A card with an open activity: its marker shows it.
+    let col = &h.app.lead_board.columns[0];
+    let idx = col.cards.iter().position(|c| c.next_activity.is_some()).expect("a card with an activity");
+    for _ in 0..idx {
+        h.act(Down);
+    }
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let open_before = h
+        .store
+        .activities(&prospect::store::activities::ActivityFilter {
+            record: Some((Entity::Lead, card.id)),
+            ..Default::default()
+        })
+        .unwrap();
+    h.act(CompleteActivity);
+    let open_after = h
+        .store
+        .activities(&prospect::store::activities::ActivityFilter {
+            record: Some((Entity::Lead, card.id)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(open_after.len() + 1, open_before.len());
+    assert!(!open_after.iter().any(|a| a.id == open_before[0].id), "the nearest one was completed");
+    // A card without any open activity says so.
+    let mut store = h.other();
+    let bare = store
+        .create(
+            Entity::Lead,
+            &prospect::store::RecordInput { fields: vec![("title".into(), "Bare".into())], ..Default::default() },
+        )
+        .unwrap();
+    let done = prospect::tui::worker::run(
+        &mut h.store,
+        Lang::En,
+        prospect::tui::effect::Effect::CompleteNext { entity: Entity::Lead, id: bare.id },
+    );
+    assert!(
+        matches!(&done[..], [prospect::tui::effect::StoreEvent::Failed { message, .. }] if message.contains("no open activity"))
+    );
+}

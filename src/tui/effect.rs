@@ -81,6 +81,8 @@ pub enum Effect {
     LoadCalendar { days: Vec<(chrono::NaiveDate, i64, i64)>, list_from: i64, list_to: i64 },
     /// Mark an activity done.
     CompleteActivity { id: i64 },
+    /// Mark a record's nearest open activity done.
+    CompleteNext { entity: Entity, id: i64 },
     /// Reschedule or edit an activity.
     UpdateActivity {
         id: i64,

@@ -101,6 +101,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('m')], BulkMove, "tui.key_bulk_move", true),
             b(&[k('A')], BulkAssign, "tui.key_bulk_assign", false),
             b(&[k('a')], PlanActivity, "tui.key_plan", false),
+            b(&[k('x')], CompleteActivity, "tui.key_complete_next", false),
             b(&[k('D')], BulkDelete, "tui.key_bulk_delete", false),
             b(&[k('s')], SortNext, "tui.key_sort", true),
             b(&[k('S')], SortFlip, "tui.key_sort_flip", false),

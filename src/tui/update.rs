@@ -345,6 +345,10 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             }
             None => vec![],
         },
+        Action::CompleteActivity => match app.board(entity).move_target() {
+            Some((id, _, _)) => vec![Effect::CompleteNext { entity, id }],
+            None => vec![],
+        },
         Action::QuickCreate => {
             let Some(head) = app.board(entity).column().and_then(|c| c.head.clone()) else {
                 return vec![];
@@ -465,6 +469,10 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::CompleteActivity => match app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.id) {
+            Some(id) => vec![Effect::CompleteNext { entity, id }],
+            None => vec![],
+        },
         Action::Open => match app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.id) {
             Some(id) => open_record(app, entity, id),
             None => vec![],
@@ -856,6 +864,12 @@ fn agenda_update(app: &mut App, action: Action) -> Vec<Effect> {
                 responsible: Some(app.user.clone()),
                 reminder_minutes: None,
             }];
+        }
+        Action::CompleteActivity => {
+            let col = &app.agenda.columns[app.agenda.focus];
+            if let Some(card) = col.rows.get(col.cursor) {
+                return vec![Effect::CompleteNext { entity: Entity::Lead, id: card.id }];
+            }
         }
         Action::Open | Action::PlanActivity => {
             let col = &app.agenda.columns[app.agenda.focus];

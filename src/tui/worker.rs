@@ -345,6 +345,23 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let message = tr_in(lang, "msg.activity_deleted", &[("id", &id.to_string())]);
             vec![StoreEvent::Saved { entity, id: rid, message, open: false, moved_to: None }]
         }
+        Effect::CompleteNext { entity, id } => {
+            let next = store.activities(&crate::store::activities::ActivityFilter {
+                record: Some((entity, id)),
+                limit: 1,
+                ..Default::default()
+            })?;
+            let Some(a) = next.first() else {
+                return Ok(vec![StoreEvent::Failed {
+                    message: tr_in(lang, "tui.no_open_activity", &[]),
+                    field: None,
+                    conflict: false,
+                }]);
+            };
+            store.complete_activity(a.id)?;
+            let message = tr_in(lang, "msg.activity_done", &[("id", &a.id.to_string())]);
+            vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
+        }
         Effect::CompleteActivity { id } => {
             let row = store.activity(id)?;
             store.complete_activity(id)?;
