@@ -281,7 +281,7 @@ fn changes_from_another_process_reload_the_screen() {
     let stale = prospect::tui::effect::Effect::Move {
         entity: Entity::Lead,
         id: card.id,
-        version: card.version,
+        version: Some(card.version),
         stage_code: "NEW".into(),
         reason: None,
     };
@@ -509,15 +509,8 @@ fn calendar_reschedules_and_deletes() {
 fn a_second_move_typed_while_the_board_reloads_is_not_lost() {
     let mut h = Harness::new(100, Lang::En);
     let card = h.app.lead_board.focused().unwrap().clone();
-    // First L: run the move, but deliver only its first answers, as a fast typist would see.
-    let effects = prospect::tui::update::update(&mut h.app, MoveNext);
-    let mut pending = Vec::new();
-    for e in effects {
-        for ev in prospect::tui::worker::run(&mut h.store, h.app.lang, e) {
-            pending.extend(prospect::tui::update::on_store(&mut h.app, ev));
-        }
-    }
-    // The reload effects are still pending when the second L arrives.
+    // First L: its reload is still pending when the second L arrives.
+    let pending = h.act_partly(MoveNext);
     let second = prospect::tui::update::update(&mut h.app, MoveNext);
     h.run(pending);
     h.run(second);
@@ -532,13 +525,7 @@ fn enter_typed_while_the_board_reloads_opens_the_moved_card() {
     let mut h = Harness::new(100, Lang::En);
     h.acts(&[Down, Down, Down]);
     let card = h.app.lead_board.focused().unwrap().clone();
-    let effects = prospect::tui::update::update(&mut h.app, MoveNext);
-    let mut pending = Vec::new();
-    for e in effects {
-        for ev in prospect::tui::worker::run(&mut h.store, h.app.lang, e) {
-            pending.extend(prospect::tui::update::on_store(&mut h.app, ev));
-        }
-    }
+    let pending = h.act_partly(MoveNext);
     // Enter arrives before the target column has reloaded.
     let open = prospect::tui::update::update(&mut h.app, Open);
     h.run(open);

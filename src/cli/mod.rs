@@ -164,6 +164,23 @@ fn clock_from_env() -> anyhow::Result<Clock> {
     }
 }
 
+/// Whether a command writes (and so may create a missing file).
+fn writes(c: &Command) -> bool {
+    match c {
+        Command::Lead(l) => !matches!(l, records::LeadCmd::List(_) | records::LeadCmd::Show(_)),
+        Command::Contact(l) => !matches!(l, records::ContactCmd::List(_) | records::ContactCmd::Show(_)),
+        Command::Company(l) => !matches!(l, records::CompanyCmd::List(_) | records::CompanyCmd::Show(_)),
+        Command::Deal(l) => !matches!(l, records::DealCmd::List(_) | records::DealCmd::Show(_)),
+        Command::Stage(s) => !matches!(s, admin::StageCmd::List(_)),
+        Command::Pipeline(p) => matches!(p, admin::PipelineCmd::Add { .. }),
+        Command::Source(s) => matches!(s, admin::SourceCmd::Add { .. }),
+        Command::User(u) => matches!(u, admin::UserCmd::Add(_)),
+        Command::Demo(_) => true,
+        Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
+        _ => false,
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config_path = cli.config.clone().or_else(config::default_config_path);
@@ -182,7 +199,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Db(db::DbCmd::Path)) = &cli.command {
         return db::print_path(&db_path, cli.json);
     }
-    let creates = tui || cli.command.as_ref().is_some_and(records::writes);
+    let creates = tui || cli.command.as_ref().is_some_and(writes);
     if default_file && let Some(dir) = db_path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the data folder", dir.display()))?;
     }

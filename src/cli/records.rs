@@ -2,7 +2,7 @@
 //! types, since they share the store's generic record path.
 
 use super::args::{CommArgs, CommEditArgs, CompanyFields, ContactFields, DealFields, LeadFields, ListArgs, json_input};
-use super::{Command, Session, entity_word, output};
+use super::{Session, entity_word, output};
 use crate::domain::fields::Entity;
 use crate::i18n::tr;
 use crate::store::{RecordInput, StoreError};
@@ -238,25 +238,6 @@ fn edit_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
         if_version: e.if_version,
         input: e.input,
         companies,
-    }
-}
-
-/// Whether a command writes (and so may create a missing file).
-pub fn writes(c: &Command) -> bool {
-    match c {
-        Command::Lead(l) => !matches!(l, LeadCmd::List(_) | LeadCmd::Show(_)),
-        Command::Contact(l) => !matches!(l, ContactCmd::List(_) | ContactCmd::Show(_)),
-        Command::Company(l) => !matches!(l, CompanyCmd::List(_) | CompanyCmd::Show(_)),
-        Command::Deal(l) => !matches!(l, DealCmd::List(_) | DealCmd::Show(_)),
-        Command::Stage(s) => !matches!(s, super::admin::StageCmd::List(_)),
-        Command::Pipeline(p) => matches!(p, super::admin::PipelineCmd::Add { .. }),
-        Command::Source(s) => matches!(s, super::admin::SourceCmd::Add { .. }),
-        Command::User(u) => matches!(u, super::admin::UserCmd::Add(_)),
-        Command::Demo(_) => true,
-        Command::Activity(a) => {
-            !matches!(a, super::activity::ActivityCmd::List { .. } | super::activity::ActivityCmd::Export { .. })
-        }
-        _ => false,
     }
 }
 

@@ -267,13 +267,3 @@ pub fn count_in_stage(conn: &Connection, entity: Entity, stage_id: i64) -> Resul
     let sql = format!("SELECT count(*) FROM {} WHERE stage_id = ?1", entity.table());
     Ok(conn.prepare_cached(&sql)?.query_row(params![stage_id], |r| r.get(0))?)
 }
-
-/// A stage by id, for front ends holding a `Store`.
-pub fn stage_by_id_public(store: &super::Store, id: i64) -> Result<StageRow> {
-    stage_by_id(store.conn(), id)
-}
-
-/// Stages of a pipeline, for front ends holding a `Store`.
-pub fn stages_public(store: &super::Store, pipeline_id: i64) -> Result<Vec<StageRow>> {
-    stages(store.conn(), pipeline_id)
-}

@@ -72,6 +72,12 @@ impl Store {
         Ok((p, out))
     }
 
+    /// The stages of the pipeline a stage belongs to, in order (the form's stage bar).
+    pub fn sibling_stages(&self, stage_id: i64) -> Result<Vec<StageRow>> {
+        let stage = refs::stage_by_id(self.conn(), stage_id)?;
+        refs::stages(self.conn(), stage.pipeline_id)
+    }
+
     /// A pipeline of `entity` by name (leads have one).
     pub fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow> {
         if !entity.has_stages() {

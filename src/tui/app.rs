@@ -302,7 +302,7 @@ pub enum PromptPurpose {
     /// Title of a card created in a column.
     QuickCreate { entity: Entity, stage_code: String },
     /// Optional reason of a move to a failure stage.
-    FailureReason { entity: Entity, ids: Vec<(i64, i64)>, stage_code: String },
+    FailureReason { entity: Entity, ids: Vec<(i64, Option<i64>)>, stage_code: String },
     /// A comment.
     Comment { entity: Entity, id: i64 },
     /// New value of a field of a saved record.
@@ -334,7 +334,7 @@ pub struct Prompt {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PickPurpose {
     /// Move these (id, version) records to the picked stage.
-    Move { entity: Entity, ids: Vec<(i64, i64)> },
+    Move { entity: Entity, ids: Vec<(i64, Option<i64>)> },
     /// Move list rows.
     BulkMove { entity: Entity, ids: Vec<i64> },
     /// Assign list rows.
@@ -520,6 +520,8 @@ pub struct App {
     pub size: (u16, u16),
     /// Time "now" for filters, unix ms (set by the caller; fixed in tests).
     pub now_ms: i64,
+    /// Region for phone numbers typed without a country code (from the config).
+    pub region: crate::domain::dedup::PhoneRegion,
     /// Set when the app should exit.
     pub quit: bool,
 }
@@ -555,6 +557,7 @@ impl App {
             sources: vec![],
             size: (80, 24),
             now_ms,
+            region: crate::domain::dedup::PhoneRegion::FR,
             quit: false,
         }
     }

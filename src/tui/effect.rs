@@ -37,7 +37,8 @@ pub enum Effect {
     /// Users (for assign) and deal pipelines.
     LoadReference,
     /// Move a record to a stage.
-    Move { entity: Entity, id: i64, version: i64, stage_code: String, reason: Option<String> },
+    /// `version`: refuse if the record changed since; `None` for bulk moves of list rows.
+    Move { entity: Entity, id: i64, version: Option<i64>, stage_code: String, reason: Option<String> },
     /// Create a record, then open it or show it on the board.
     Create { entity: Entity, input: RecordInput, open: bool },
     /// Change a record.
@@ -65,8 +66,6 @@ pub enum Effect {
     Search { text: String, generation: u64 },
     /// Generate demo data.
     LoadDemo { leads: usize },
-    /// Check whether another process changed the file.
-    Poll,
     /// The current user's activity counters.
     LoadCounters,
     /// Activities board counts (bounds: now, tomorrow, next week, week after).

@@ -38,8 +38,8 @@ impl Drop for TerminalGuard {
 pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
     let user = store.user().map(|u| u.login.clone()).unwrap_or_default();
     let file = store.path().file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    update::set_region(store.options().region);
     let now = store.now();
+    let region = store.options().region;
     let clock = store.options().clock;
 
     let previous_hook = std::panic::take_hook();
@@ -55,6 +55,7 @@ pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
 
     let (to_store, from_store) = worker::spawn(store, lang);
     let mut app = app::App::new(lang, &user, &file, now);
+    app.region = region;
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     let mut pending = update::start(&mut app);

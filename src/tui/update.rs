@@ -5,7 +5,6 @@ use super::action::{Action, InputKey, Tab};
 use super::app::*;
 use super::effect::{Anchor, Effect, StoreEvent};
 use crate::domain::comm::{Comm, CommKind};
-use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::{Entity, InputContext, validate_input};
 use crate::domain::money::Currency;
 use crate::domain::stage::StageSemantics;
@@ -200,7 +199,7 @@ fn stage_rows(board: &Board) -> Vec<StageRow> {
 }
 
 /// Moves (id, version) records to `stage`: a failure stage asks for a reason first.
-fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, i64)>, stage: &StageRow) -> Vec<Effect> {
+fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, Option<i64>)>, stage: &StageRow) -> Vec<Effect> {
     if stage.semantics == StageSemantics::Failure {
         app.overlay = Overlay::Prompt(Prompt {
             purpose: PromptPurpose::FailureReason { entity, ids, stage_code: stage.code.clone() },
@@ -313,7 +312,7 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             let stages = stage_rows(board);
             let target = if action == Action::MoveNext { column + 1 } else { column.wrapping_sub(1) };
             match stages.get(target) {
-                Some(stage) => request_move(app, entity, vec![(id, version)], stage),
+                Some(stage) => request_move(app, entity, vec![(id, Some(version))], stage),
                 None => {
                     info(app, app.t("tui.no_further_stage"));
                     vec![]
@@ -329,7 +328,7 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
                 board.focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_else(|| format!("#{id}"));
             let items = stage_rows(board).into_iter().map(|s| (s.code.clone(), s.name.clone())).collect();
             app.overlay = Overlay::Picker(Picker {
-                purpose: PickPurpose::Move { entity, ids: vec![(id, version)] },
+                purpose: PickPurpose::Move { entity, ids: vec![(id, Some(version))] },
                 title: app.ta("tui.pick_stage_for", &[("title", &title)]),
                 items,
                 cursor: column,
@@ -719,7 +718,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             let stages = form.stages.clone();
             let pos = stages.iter().position(|s| s.id == current).unwrap_or(0);
-            let ids = vec![(r.id, r.version)];
+            let ids = vec![(r.id, Some(r.version))];
             if action == Action::PickStage {
                 let title = app.ta("tui.pick_stage_for", &[("title", &r.title)]);
                 app.overlay = Overlay::Picker(Picker {
@@ -747,7 +746,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             let mut input =
                 RecordInput { fields: form.draft.clone(), origin: Some("manual".into()), ..Default::default() };
             for (kind, text) in &form.draft_comms {
-                match Comm::parse_typed(*kind, text, app_region(app)) {
+                match Comm::parse_typed(*kind, text, app.region) {
                     Ok(c) => input.comms.add.push(c),
                     Err(e) => {
                         error(app, crate::i18n::describe(&e.problem, &e.field, app.lang));
@@ -759,17 +758,6 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         _ => vec![],
     }
-}
-
-fn app_region(_app: &App) -> PhoneRegion {
-    *REGION.get().unwrap_or(&PhoneRegion::FR)
-}
-
-static REGION: std::sync::OnceLock<PhoneRegion> = std::sync::OnceLock::new();
-
-/// Sets the phone region used to check numbers typed in the TUI (from the config).
-pub fn set_region(region: PhoneRegion) {
-    let _ = REGION.set(region);
 }
 
 // ---------------------------------------------------------------- activities board and calendar
@@ -1153,6 +1141,11 @@ fn refilter_palette(lang: crate::i18n::Lang, p: &mut Palette) {
     p.cursor = 0;
 }
 
+/// A list cursor one step up or down, kept within `len` items.
+fn step(cursor: usize, len: usize, down: bool) -> usize {
+    if down { (cursor + 1).min(len.saturating_sub(1)) } else { cursor.saturating_sub(1) }
+}
+
 fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
     let overlay = std::mem::take(&mut app.overlay);
     match overlay {
@@ -1168,13 +1161,8 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Overlay::Picker(mut p) => match action {
             Action::Back => vec![],
-            Action::Up => {
-                p.cursor = p.cursor.saturating_sub(1);
-                app.overlay = Overlay::Picker(p);
-                vec![]
-            }
-            Action::Down => {
-                p.cursor = (p.cursor + 1).min(p.items.len().saturating_sub(1));
+            Action::Up | Action::Down => {
+                p.cursor = step(p.cursor, p.items.len(), action == Action::Down);
                 app.overlay = Overlay::Picker(p);
                 vec![]
             }
@@ -1193,11 +1181,7 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
                 vec![]
             }
             Action::Up | Action::Down => {
-                p.cursor = if action == Action::Up {
-                    p.cursor.saturating_sub(1)
-                } else {
-                    (p.cursor + 1).min(p.matches.len().saturating_sub(1))
-                };
+                p.cursor = step(p.cursor, p.matches.len(), action == Action::Down);
                 app.overlay = Overlay::Palette(p);
                 vec![]
             }
@@ -1224,11 +1208,7 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
                 vec![effect]
             }
             Action::Up | Action::Down => {
-                s.cursor = if action == Action::Up {
-                    s.cursor.saturating_sub(1)
-                } else {
-                    (s.cursor + 1).min(s.hits.len().saturating_sub(1))
-                };
+                s.cursor = step(s.cursor, s.hits.len(), action == Action::Down);
                 app.overlay = Overlay::Search(s);
                 vec![]
             }
@@ -1280,7 +1260,7 @@ fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
             let stages = stage_rows(app.board(entity));
             match stages.iter().find(|s| s.code == value) {
                 Some(s) if s.semantics == StageSemantics::Failure => {
-                    let ids = ids.into_iter().map(|i| (i, -1)).collect();
+                    let ids = ids.into_iter().map(|i| (i, None)).collect();
                     request_move(app, entity, ids, &s.clone())
                 }
                 Some(_) => vec![Effect::BulkMove { entity, ids, stage_code: value }],
@@ -1333,19 +1313,6 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
         }
         PromptPurpose::FailureReason { entity, ids, stage_code } => {
             let reason = (!text.is_empty()).then_some(text);
-            if ids.iter().all(|(_, v)| *v < 0) {
-                let ids: Vec<i64> = ids.into_iter().map(|(i, _)| i).collect();
-                return ids
-                    .into_iter()
-                    .map(|id| Effect::Move {
-                        entity,
-                        id,
-                        version: -1,
-                        stage_code: stage_code.clone(),
-                        reason: reason.clone(),
-                    })
-                    .collect();
-            }
             ids.into_iter()
                 .map(|(id, version)| Effect::Move {
                     entity,
@@ -1387,7 +1354,7 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
             }
         }
         PromptPurpose::AddComm { kind } => {
-            let comm = match Comm::parse_typed(kind, &text, app_region(app)) {
+            let comm = match Comm::parse_typed(kind, &text, app.region) {
                 Ok(c) => c,
                 Err(e) => {
                     p.error = Some(crate::i18n::describe(&e.problem, &e.field, app.lang));

@@ -159,10 +159,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let record = store.get(entity, id)?;
             let timeline = store.timeline(entity, id, 200)?;
             let stages = match record.get("stage") {
-                Some(crate::store::records::Shown::Ref(s)) => {
-                    let stage = crate::store::refs::stage_by_id_public(store, s.id)?;
-                    crate::store::refs::stages_public(store, stage.pipeline_id)?
-                }
+                Some(crate::store::records::Shown::Ref(s)) => store.sibling_stages(s.id)?,
                 _ => vec![],
             };
             vec![StoreEvent::Record { record: Box::new(record), timeline, stages }]
@@ -174,8 +171,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             vec![StoreEvent::Reference { users, pipelines, sources }]
         }
         Effect::Move { entity, id, version, stage_code, reason } => {
-            let expected = (version >= 0).then_some(version);
-            let moved = store.move_stage(entity, id, &stage_code, reason.as_deref(), expected)?;
+            let moved = store.move_stage(entity, id, &stage_code, reason.as_deref(), version)?;
             let message = tr_in(
                 lang,
                 "msg.moved",
@@ -377,9 +373,6 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 None => Default::default(),
             };
             vec![StoreEvent::Counters(counters)]
-        }
-        Effect::Poll => {
-            vec![]
         }
     })
 }

@@ -71,6 +71,18 @@ impl Harness {
         self.run(effects);
     }
 
+    /// One action whose direct answers are applied but whose follow-up effects (reloads) are
+    /// returned undelivered: what the app looks like to a fast typist.
+    pub fn act_partly(&mut self, a: Action) -> Vec<Effect> {
+        let mut pending = Vec::new();
+        for e in update(&mut self.app, a) {
+            for ev in worker::run(&mut self.store, self.app.lang, e) {
+                pending.extend(on_store(&mut self.app, ev));
+            }
+        }
+        pending
+    }
+
     /// Several actions.
     pub fn acts(&mut self, actions: &[Action]) {
         for a in actions {
