@@ -82,6 +82,11 @@ pub struct ActivityRow {
 }
 
 impl ActivityRow {
+    /// The record it is shown on (its first binding).
+    pub fn record(&self) -> Option<(Entity, i64)> {
+        self.bindings.first().map(|b| (b.0, b.1))
+    }
+
     /// JSON with instants in RFC 3339.
     pub fn to_json(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or_default();

@@ -925,7 +925,7 @@ fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::Open => {
-            let target = cal.day_activities().get(cal.cursor).and_then(|a| a.bindings.first().map(|b| (b.0, b.1)));
+            let target = cal.day_activities().get(cal.cursor).and_then(|a| a.record());
             return match target {
                 Some((entity, id)) => open_record(app, entity, id),
                 None => vec![],

@@ -105,6 +105,13 @@ pub fn run_waiting(
     }
 }
 
+/// "Saved" for an activity change, reported on the record the activity belongs to, so that
+/// record's screen reloads.
+fn saved_on_record(row: &crate::store::activities::ActivityRow, message: String) -> StoreEvent {
+    let (entity, id) = row.record().unwrap_or((Entity::Lead, 0));
+    StoreEvent::Saved { entity, id, message, open: false, moved_to: None }
+}
+
 /// Runs one effect against the store. Public so tests can drive the TUI synchronously.
 pub fn run(store: &mut Store, lang: Lang, effect: Effect) -> Vec<StoreEvent> {
     match run_inner(store, lang, effect) {
@@ -326,20 +333,18 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             };
             store.update_activity(id, &change)?;
             let row = store.activity(id)?;
-            let (entity, rid) = row.bindings.first().map(|b| (b.0, b.1)).unwrap_or((Entity::Lead, 0));
             let message = tr_in(
                 lang,
                 "msg.activity_changed",
                 &[("id", &id.to_string()), ("at", &crate::present::time(lang, deadline))],
             );
-            vec![StoreEvent::Saved { entity, id: rid, message, open: false, moved_to: None }]
+            vec![saved_on_record(&row, message)]
         }
         Effect::DeleteActivity { id } => {
             let row = store.activity(id)?;
             store.delete_activity(id)?;
-            let (entity, rid) = row.bindings.first().map(|b| (b.0, b.1)).unwrap_or((Entity::Lead, 0));
             let message = tr_in(lang, "msg.activity_deleted", &[("id", &id.to_string())]);
-            vec![StoreEvent::Saved { entity, id: rid, message, open: false, moved_to: None }]
+            vec![saved_on_record(&row, message)]
         }
         Effect::CompleteNext { entity, id } => {
             let next = store.activities(&crate::store::activities::ActivityFilter {
@@ -361,9 +366,8 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
         Effect::CompleteActivity { id } => {
             let row = store.activity(id)?;
             store.complete_activity(id)?;
-            let (entity, rid) = row.bindings.first().map(|b| (b.0, b.1)).unwrap_or((Entity::Lead, 0));
             let message = tr_in(lang, "msg.activity_done", &[("id", &id.to_string())]);
-            vec![StoreEvent::Saved { entity, id: rid, message, open: false, moved_to: None }]
+            vec![saved_on_record(&row, message)]
         }
         Effect::LoadCounters => {
             let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
