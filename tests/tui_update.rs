@@ -604,3 +604,42 @@ fn x_completes_the_cards_next_activity() {
         matches!(&done[..], [prospect::tui::effect::StoreEvent::Failed { message, .. }] if message.contains("no open activity"))
     );
 }
+
+#[test]
+fn bulk_move_to_a_failure_stage_records_the_reason_and_skips_rows_already_there() {
+    let mut h = Harness::new(40, Lang::En);
+    h.act(Show(Tab::LeadList));
+    let rows = h.app.lists[&Entity::Lead].rows.clone();
+    let junk = rows.iter().position(|r| r.stage_code.as_deref() == Some("JUNK")).expect("a junk lead");
+    let other = rows.iter().position(|r| r.stage_code.as_deref() != Some("JUNK")).unwrap();
+    for target in [junk, other] {
+        h.act(Top);
+        for _ in 0..target {
+            h.act(Down);
+        }
+        h.act(ToggleSelect);
+    }
+    h.act(BulkMove);
+    h.acts(&[Down, Down, Down, Down]); // Junk
+    h.act(Submit);
+    h.type_text("No budget");
+    let before = h.effects_run.len();
+    h.act(Submit);
+    let asked = &h.effects_run[before..];
+    use prospect::tui::effect::Effect;
+    assert!(
+        asked
+            .iter()
+            .any(|e| matches!(e, Effect::BulkMove { ids, reason: Some(r), .. } if ids.len() == 2 && r == "No budget")),
+        "one bulk move with the reason: {asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|e| matches!(e, Effect::Move { .. })),
+        "no single moves that fail on the row already in Junk"
+    );
+    let (msg, level) = h.app.status.clone().unwrap();
+    assert_eq!(level, prospect::tui::app::Level::Info, "{msg}");
+    let moved = h.store.get(Entity::Lead, rows[other].id).unwrap();
+    assert_eq!(moved.get("stage").map(|s| s.text()), Some("Junk".into()));
+    assert_eq!(moved.get("stage_description").map(|s| s.text()), Some("No budget".into()));
+}

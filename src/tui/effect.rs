@@ -57,7 +57,7 @@ pub enum Effect {
         reminder_minutes: Option<i64>,
     },
     /// Bulk actions on list rows.
-    BulkMove { entity: Entity, ids: Vec<i64>, stage_code: String },
+    BulkMove { entity: Entity, ids: Vec<i64>, stage_code: String, reason: Option<String> },
     /// Assign rows to a user.
     BulkAssign { entity: Entity, ids: Vec<i64>, login: String },
     /// Delete rows.

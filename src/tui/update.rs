@@ -1263,7 +1263,7 @@ fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
                     let ids = ids.into_iter().map(|i| (i, None)).collect();
                     request_move(app, entity, ids, &s.clone())
                 }
-                Some(_) => vec![Effect::BulkMove { entity, ids, stage_code: value }],
+                Some(_) => vec![Effect::BulkMove { entity, ids, stage_code: value, reason: None }],
                 None => vec![],
             }
         }
@@ -1313,6 +1313,11 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
         }
         PromptPurpose::FailureReason { entity, ids, stage_code } => {
             let reason = (!text.is_empty()).then_some(text);
+            // Rows of a list carry no version: one bulk move, which skips rows already there.
+            if ids.iter().all(|(_, v)| v.is_none()) {
+                let ids = ids.into_iter().map(|(id, _)| id).collect();
+                return vec![Effect::BulkMove { entity, ids, stage_code, reason }];
+            }
             ids.into_iter()
                 .map(|(id, version)| Effect::Move {
                     entity,

@@ -224,8 +224,8 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 tr_in(lang, "msg.commented", &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())]);
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
-        Effect::BulkMove { entity, ids, stage_code } => bulk(store, lang, entity, &ids, |store, id| {
-            match store.move_stage(entity, id, &stage_code, None, None) {
+        Effect::BulkMove { entity, ids, stage_code, reason } => bulk(store, lang, entity, &ids, |store, id| {
+            match store.move_stage(entity, id, &stage_code, reason.as_deref(), None) {
                 // Already in that stage: nothing to do for this one.
                 Err(StoreError::Rule(_)) => Ok(false),
                 other => other.map(|_| true),
