@@ -1,10 +1,9 @@
 //! Activities board (SPEC V3): leads by their nearest open activity, Overdue to No activity.
 
 use super::super::app::App;
-use super::board::CARD_HEIGHT;
+use super::board::{CARD_HEIGHT, card_lines};
 use super::fit;
 use crate::domain::agenda::ActivityBucket;
-use crate::present;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -64,22 +63,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             } else {
                 Style::default()
             };
-            let bar = Span::styled("▌", Style::default().fg(color));
-            let inner = cw.saturating_sub(1);
-            let when =
-                card.next_activity.map(|d| format!("⏰{}", present::short_time(app.lang, d))).unwrap_or_default();
-            lines.push(Line::from(vec![
-                bar.clone(),
-                Span::styled(fit(&card.title, inner), base.add_modifier(Modifier::BOLD)),
-            ]));
-            lines.push(Line::from(vec![bar.clone(), Span::styled(fit(&card.client, inner), base)]));
-            lines.push(Line::from(vec![
-                bar,
-                Span::styled(
-                    fit(&format!("{} {when}", card.responsible.clone().unwrap_or_default()), inner),
-                    base.fg(Color::Gray),
-                ),
-            ]));
+            lines.extend(card_lines(app, card, base, color, cw));
             lines.push(Line::from(""));
         }
         f.render_widget(Paragraph::new(lines), rect);

@@ -49,6 +49,39 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     }
 }
 
+/// The three lines of a card: title; amount and client; responsible, repeat marker and next
+/// activity (red when overdue). Shared by the Kanban and the activities board.
+pub fn card_lines(
+    app: &App,
+    card: &crate::store::RecordSummary,
+    base: Style,
+    color: Color,
+    width: usize,
+) -> [Line<'static>; 3] {
+    let bar = Span::styled("▌", Style::default().fg(color));
+    let amount = card.amount_minor.map(|m| present::money(app.lang, m, card.currency.as_deref())).unwrap_or_default();
+    let second = match (amount.is_empty(), card.client.is_empty()) {
+        (false, false) => format!("{amount} · {}", card.client),
+        (false, true) => amount,
+        (true, _) => card.client.clone(),
+    };
+    let repeat = if card.is_repeat { format!(" ↻ {}", app.t("label.repeat")) } else { String::new() };
+    let mut third = format!("{}{repeat}", card.responsible.clone().unwrap_or_default());
+    if let Some(d) = card.next_activity {
+        third.push_str(&format!(" ⏰{}", present::short_time(app.lang, d)));
+    }
+    let overdue = card.next_activity.is_some_and(|d| d < app.now_ms);
+    let inner = width.saturating_sub(1);
+    [
+        Line::from(vec![bar.clone(), Span::styled(fit(&card.title, inner), base.add_modifier(Modifier::BOLD))]),
+        Line::from(vec![bar.clone(), Span::styled(fit(&second, inner), base)]),
+        Line::from(vec![
+            bar,
+            Span::styled(fit(&third, inner), if overdue { base.fg(Color::Red) } else { base.fg(Color::Gray) }),
+        ]),
+    ]
+}
+
 fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect) {
     let Some(head) = &col.head else { return };
     let w = area.width as usize;
@@ -80,33 +113,7 @@ fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect
         };
         let bar = Span::styled("▌", Style::default().fg(stage_color));
         match col.card(i) {
-            Some(card) => {
-                let amount = card
-                    .amount_minor
-                    .map(|m| present::money(app.lang, m, card.currency.as_deref()))
-                    .unwrap_or_default();
-                let second = match (amount.is_empty(), card.client.is_empty()) {
-                    (false, false) => format!("{amount} · {}", card.client),
-                    (false, true) => amount,
-                    (true, _) => card.client.clone(),
-                };
-                let repeat = if card.is_repeat { format!(" ↻ {}", app.t("label.repeat")) } else { String::new() };
-                let mut third = format!("{}{repeat}", card.responsible.clone().unwrap_or_default());
-                let overdue = card.next_activity.is_some_and(|d| d < app.now_ms);
-                if let Some(d) = card.next_activity {
-                    third.push_str(&format!(" ⏰{}", present::short_time(app.lang, d)));
-                }
-                let inner = w.saturating_sub(1);
-                lines.push(Line::from(vec![
-                    bar.clone(),
-                    Span::styled(fit(&card.title, inner), base.add_modifier(Modifier::BOLD)),
-                ]));
-                lines.push(Line::from(vec![bar.clone(), Span::styled(fit(&second, inner), base)]));
-                lines.push(Line::from(vec![
-                    bar,
-                    Span::styled(fit(&third, inner), if overdue { base.fg(Color::Red) } else { base.fg(Color::Gray) }),
-                ]));
-            }
+            Some(card) => lines.extend(card_lines(app, card, base, stage_color, w)),
             None => {
                 lines.push(Line::from(vec![bar, Span::styled("…", base)]));
                 lines.push(Line::from(""));
