@@ -95,19 +95,37 @@ pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
                 .unwrap_or_default();
             format!("{} {}", tr("tl.fields_changed", &[]), changes.join("; "))
         }
-        TimelineKind::Linked => {
-            let links: Vec<String> = p["repeat_of"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|l| {
-                            let e = l["entity"].as_str().unwrap_or("");
-                            format!("{} #{}", tr(&format!("entity.{e}"), &[]), l["id"])
+        TimelineKind::Linked | TimelineKind::Converted | TimelineKind::Merged => {
+            let record = |l: &serde_json::Value| {
+                let e = l["entity"].as_str().unwrap_or("");
+                let mut out = format!("{} #{}", tr(&format!("entity.{e}"), &[]), l["id"]);
+                if let Some(title) = l["title"].as_str() {
+                    out.push_str(&format!(" “{title}”"));
+                }
+                match l["created"].as_bool() {
+                    Some(true) => out.push_str(&format!(" ({})", tr("tl.new", &[]))),
+                    Some(false) => out.push_str(&format!(" ({})", tr("tl.existing", &[]))),
+                    None => {}
+                }
+                out
+            };
+            let list = |key: &str| -> Vec<String> {
+                p[key].as_array().map(|a| a.iter().map(record).collect()).unwrap_or_default()
+            };
+            let (label, mut items) = match t.kind {
+                TimelineKind::Converted => ("tl.converted", list("records")),
+                TimelineKind::Merged => ("tl.merged", {
+                    p["merged"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter().map(|m| format!("#{} “{}”", m["id"], m["title"].as_str().unwrap_or(""))).collect()
                         })
-                        .collect()
-                })
-                .unwrap_or_default();
-            format!("{} {}", tr("tl.linked", &[]), links.join(", "))
+                        .unwrap_or_default()
+                }),
+                _ => ("tl.linked", list("records")),
+            };
+            items.extend(list("repeat_of"));
+            format!("{} {}", tr(label, &[]), items.join(", "))
         }
         TimelineKind::ActivityChanged => {
             let mut line = format!("{}: {}", tr("tl.activity_changed", &[]), s("subject"));

@@ -285,6 +285,7 @@ const READ_ONLY_KEYS: &[&str] = &[
     "moved_at",
     "moved_by",
     "repeat_of",
+    "duplicates",
     "changed",
     "timeline",
 ];

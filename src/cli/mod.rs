@@ -5,6 +5,7 @@ mod activity;
 mod admin;
 mod args;
 mod db;
+mod dedup;
 mod output;
 mod records;
 
@@ -87,6 +88,9 @@ pub enum Command {
     },
     /// Fill the file with realistic, deterministic demo data.
     Demo(db::DemoArgs),
+    /// Duplicates: find groups of matching records.
+    #[command(subcommand)]
+    Dedup(dedup::DedupCmd),
     /// The data file: where it is, check it, back it up.
     #[command(subcommand)]
     Db(db::DbCmd),
@@ -241,6 +245,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search { text, limit } => records::run_search(&mut session, &text.join(" "), limit),
         Command::Demo(a) => db::run_demo(&mut session, a),
         Command::Db(c) => db::run_db(&mut session, c),
+        Command::Dedup(c) => dedup::run_dedup(&mut session, c),
     }
 }
 

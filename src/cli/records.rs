@@ -33,6 +33,10 @@ pub struct AddArgs<F: Args + FromArgMatches + Debug + Clone + Send + Sync + 'sta
     /// (`prospect lead add --json -`). Flags given too override its values.
     #[arg(value_name = "JSON_FILE")]
     pub input: Option<String>,
+    /// Refuse (nothing written) if the record matches an existing one by the duplicate
+    /// rules; without it, matches are only reported.
+    #[arg(long)]
+    pub if_unique: bool,
 }
 
 /// `edit ID`: only the given fields change.
@@ -124,6 +128,10 @@ pub enum LeadCmd {
     Comment(CommentArgs),
     /// Delete a lead (its timeline is kept).
     Delete(DeleteArgs),
+    /// Convert a lead into a deal, a contact and/or a company.
+    Convert(super::dedup::ConvertArgs),
+    /// Merge duplicate leads into one.
+    Merge(super::dedup::MergeArgs),
 }
 
 /// Contact commands.
@@ -155,6 +163,8 @@ pub enum ContactCmd {
     Comment(CommentArgs),
     /// Delete a contact.
     Delete(DeleteArgs),
+    /// Merge duplicate contacts into one.
+    Merge(super::dedup::MergeArgs),
 }
 
 /// Company commands.
@@ -172,6 +182,8 @@ pub enum CompanyCmd {
     Comment(CommentArgs),
     /// Delete a company.
     Delete(DeleteArgs),
+    /// Merge duplicate companies into one.
+    Merge(super::dedup::MergeArgs),
 }
 
 /// Deal commands.
@@ -200,6 +212,7 @@ enum Op {
         comms: CommArgs,
         input: Option<String>,
         companies: Vec<String>,
+        if_unique: bool,
     },
     List(ListArgs),
     Show(ShowArgs),
@@ -222,7 +235,7 @@ fn add_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
     pairs: Vec<(String, String)>,
     companies: Vec<String>,
 ) -> Op {
-    Op::Add { pairs, comms: a.comms, input: a.input, companies }
+    Op::Add { pairs, comms: a.comms, input: a.input, companies, if_unique: a.if_unique }
 }
 
 fn edit_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
@@ -257,6 +270,8 @@ pub fn run_lead(s: &mut Session, c: LeadCmd) -> anyhow::Result<()> {
         LeadCmd::Move(m) => Op::Move(m),
         LeadCmd::Comment(c) => Op::Comment(c),
         LeadCmd::Delete(d) => Op::Delete(d),
+        LeadCmd::Convert(a) => return super::dedup::run_convert(s, a),
+        LeadCmd::Merge(a) => return super::dedup::run_merge(s, Entity::Lead, a),
     };
     run_op(s, Entity::Lead, op)
 }
@@ -276,6 +291,7 @@ pub fn run_contact(s: &mut Session, c: ContactCmd) -> anyhow::Result<()> {
         }
         ContactCmd::Comment(c) => Op::Comment(c),
         ContactCmd::Delete(d) => Op::Delete(d),
+        ContactCmd::Merge(a) => return super::dedup::run_merge(s, Entity::Contact, a),
     };
     run_op(s, Entity::Contact, op)
 }
@@ -295,6 +311,7 @@ pub fn run_company(s: &mut Session, c: CompanyCmd) -> anyhow::Result<()> {
         }
         CompanyCmd::Comment(c) => Op::Comment(c),
         CompanyCmd::Delete(d) => Op::Delete(d),
+        CompanyCmd::Merge(a) => return super::dedup::run_merge(s, Entity::Company, a),
     };
     run_op(s, Entity::Company, op)
 }
@@ -332,7 +349,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
     let region = s.store.options().region;
     let currency = s.store.options().currency;
     match op {
-        Op::Add { pairs, comms, input, companies } => {
+        Op::Add { pairs, comms, input, companies, if_unique } => {
             let mut rec = match &input {
                 Some(src) => json_input(entity, src, region, currency)?,
                 None => RecordInput { origin: Some("manual".into()), ..Default::default() },
@@ -340,13 +357,24 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             rec.fields.extend(pairs);
             rec.comms.add.extend(comms.for_add(region)?.add);
             rec.companies.extend(companies);
+            let duplicates = s.store.duplicates_of_input(entity, None, &rec)?;
+            if if_unique && !duplicates.is_empty() {
+                super::dedup::warn_duplicates(&duplicates);
+                bail!(
+                    "--if-unique: this {} matches {} existing record(s) (listed above); nothing was written",
+                    entity.code(),
+                    duplicates.len()
+                );
+            }
             let saved = s.store.create(entity, &rec)?;
             let record = s.store.get(entity, saved.id)?;
             if s.json {
                 let mut j = record.to_json();
                 j["repeat_of"] = json!(saved.repeat_of);
+                j["duplicates"] = json!(duplicates);
                 output::json(&j);
             } else {
+                super::dedup::warn_duplicates(&duplicates);
                 say("msg.created", &entity_args(entity, saved.id));
                 for r in &saved.repeat_of {
                     say("msg.repeat_lead", &[("what", entity_word(r.entity)), ("id", r.id.to_string())]);
@@ -412,11 +440,20 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 bail!("nothing to change: give at least one field flag (see `prospect {} edit --help`)", entity.code());
             }
             let saved = s.store.update(entity, id, if_version, &rec)?;
+            let duplicates = if saved.changed.is_empty() {
+                vec![]
+            } else {
+                s.store.duplicates_of_input(entity, Some(id), &RecordInput::default())?
+            };
             if s.json {
                 let mut j = s.store.get(entity, id)?.to_json();
                 j["changed"] = json!(saved.changed);
+                j["duplicates"] = json!(duplicates);
                 output::json(&j);
-            } else if saved.changed.is_empty() {
+                return Ok(());
+            }
+            super::dedup::warn_duplicates(&duplicates);
+            if saved.changed.is_empty() {
                 println!("{}", tr("msg.unchanged", &[("entity", &entity_word(entity)), ("id", &id.to_string())]));
             } else {
                 let mut a = entity_args(entity, id).to_vec();

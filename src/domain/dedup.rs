@@ -77,6 +77,56 @@ pub fn is_valid_web(url: &str) -> bool {
     !key.contains(char::is_whitespace) && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
 }
 
+/// The normal forms a record is matched by (SPEC D1): its person name, its company title
+/// (a lead's company or a company's own title), its phones and e-mails.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MatchKeys {
+    /// `name_key` of the person's full name.
+    pub name: Option<String>,
+    /// `name_key` of the company title.
+    pub company: Option<String>,
+    /// Phones in E.164.
+    pub phones: Vec<String>,
+    /// E-mails in normal form.
+    pub emails: Vec<String>,
+}
+
+impl MatchKeys {
+    /// Keys of a record of `entity` from its field values (`get(key)`) and normalised comms
+    /// `(kind code, normal form)`. Deals are not matched and give empty keys.
+    pub fn of<'a>(
+        entity: crate::domain::fields::Entity,
+        get: impl Fn(&str) -> Option<&'a str>,
+        comms: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> MatchKeys {
+        use crate::domain::fields::Entity;
+        let person = || name_key(["first_name", "middle_name", "last_name"].map(|k| get(k).unwrap_or("")));
+        let (name, company) = match entity {
+            Entity::Lead => (person(), name_key([get("company_title").unwrap_or("")])),
+            Entity::Contact => (person(), None),
+            Entity::Company => (None, name_key([get("title").unwrap_or("")])),
+            Entity::Deal => return MatchKeys::default(),
+        };
+        let mut keys = MatchKeys { name, company, ..Default::default() };
+        for (kind, normal) in comms {
+            let list = match kind {
+                "phone" => &mut keys.phones,
+                "email" => &mut keys.emails,
+                _ => continue,
+            };
+            if !normal.is_empty() && !list.iter().any(|x| x == normal) {
+                list.push(normal.to_string());
+            }
+        }
+        keys
+    }
+
+    /// Nothing to match by.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.company.is_none() && self.phones.is_empty() && self.emails.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ pub mod access;
 pub mod activity;
 pub mod agenda;
 pub mod comm;
+pub mod convert;
 pub mod dedup;
 pub mod error;
 pub mod fields;

@@ -30,6 +30,8 @@ pub enum TimelineKind {
     Document,
     /// A link to another record was made (repeat lead, contact-company).
     Linked,
+    /// Duplicates were merged into this record (payload: merged ids and titles, changes).
+    Merged,
     /// Record deleted; the entry keeps a summary so history survives.
     Deleted,
 }
@@ -50,6 +52,7 @@ impl TimelineKind {
             Self::Imported => "imported",
             Self::Document => "document",
             Self::Linked => "linked",
+            Self::Merged => "merged",
             Self::Deleted => "deleted",
         }
     }
@@ -60,7 +63,7 @@ impl TimelineKind {
     }
 }
 
-const ALL: [TimelineKind; 13] = [
+const ALL: [TimelineKind; 14] = [
     TimelineKind::Created,
     TimelineKind::FieldsChanged,
     TimelineKind::StageMoved,
@@ -73,6 +76,7 @@ const ALL: [TimelineKind; 13] = [
     TimelineKind::Imported,
     TimelineKind::Document,
     TimelineKind::Linked,
+    TimelineKind::Merged,
     TimelineKind::Deleted,
 ];
 

@@ -3,8 +3,11 @@
 //! timeline entries; every update checks the record's `version`.
 
 pub mod activities;
+pub mod convert;
+pub mod duplicates;
 mod error;
 mod maintenance;
+pub mod merge;
 mod migrate;
 pub mod records;
 pub mod refs;

@@ -325,7 +325,7 @@ fn sql_of(v: &FieldValue) -> Sql {
     }
 }
 
-fn shown_of(conn: &Connection, spec: &FieldSpec, raw: &Sql, currency: Option<Currency>) -> Result<Shown> {
+pub(crate) fn shown_of(conn: &Connection, spec: &FieldSpec, raw: &Sql, currency: Option<Currency>) -> Result<Shown> {
     Ok(match (raw, spec.kind) {
         (Sql::Null, _) => Shown::Null,
         (Sql::Integer(i), FieldKind::Ref(kind)) => Shown::Ref(refs::describe(conn, kind, *i)?),
@@ -355,7 +355,7 @@ fn pipeline_of(conn: &Connection, entity: Entity, id: Option<i64>) -> Result<Opt
 }
 
 /// Raw column values of a record, by column name, plus version.
-fn raw_row(conn: &Connection, entity: Entity, id: i64) -> Result<(i64, BTreeMap<&'static str, Sql>)> {
+pub(crate) fn raw_row(conn: &Connection, entity: Entity, id: i64) -> Result<(i64, BTreeMap<&'static str, Sql>)> {
     let cols: Vec<&str> = entity.fields().iter().map(|f| f.column).collect();
     let sql = format!("SELECT version, {} FROM {} WHERE id = ?1", cols.join(", "), entity.table());
     let row = conn
@@ -372,7 +372,7 @@ fn raw_row(conn: &Connection, entity: Entity, id: i64) -> Result<(i64, BTreeMap<
     row.ok_or(StoreError::NotFound { entity, id })
 }
 
-fn comms_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<Comm>> {
+pub(crate) fn comms_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<Comm>> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, label, value, normalized FROM comms WHERE entity = ?1 AND entity_id = ?2 \
          ORDER BY CASE kind WHEN 'phone' THEN 0 WHEN 'email' THEN 1 WHEN 'web' THEN 2 ELSE 3 END, sort, id",
@@ -389,7 +389,7 @@ fn comms_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<Comm>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-fn write_comms(tx: &Transaction, entity: Entity, id: i64, comms: &[Comm]) -> Result<()> {
+pub(crate) fn write_comms(tx: &Transaction, entity: Entity, id: i64, comms: &[Comm]) -> Result<()> {
     tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?.execute(params![entity.code(), id])?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO comms (entity, entity_id, kind, label, value, normalized, sort) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -400,7 +400,7 @@ fn write_comms(tx: &Transaction, entity: Entity, id: i64, comms: &[Comm]) -> Res
     Ok(())
 }
 
-fn apply_comms(current: &[Comm], change: &CommsChange) -> Vec<Comm> {
+pub(crate) fn apply_comms(current: &[Comm], change: &CommsChange) -> Vec<Comm> {
     let mut out: Vec<Comm> = current
         .iter()
         .filter(|c| !change.replace.contains_key(&c.kind))
@@ -420,7 +420,7 @@ fn apply_comms(current: &[Comm], change: &CommsChange) -> Vec<Comm> {
 }
 
 /// Recomputes match keys and (unless bulk loading) the search entry after a write.
-fn refresh_derived(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
+pub(crate) fn refresh_derived(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
     match entity {
         Entity::Lead => {
             let (first, middle, last, company): (Option<String>, Option<String>, Option<String>, Option<String>) = tx
@@ -456,47 +456,23 @@ fn refresh_derived(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64) ->
     Ok(())
 }
 
-/// Finds the existing client a new lead repeats: contacts and companies matching its phones,
-/// e-mails, person name or company title (SPEC L5). Phone/e-mail matches win over names.
-fn repeat_match(tx: &Transaction, lead_id: i64, comms: &[Comm]) -> Result<Vec<RepeatLink>> {
+/// Finds the existing client a new lead repeats: contacts and companies matching it by the
+/// duplicate rules (SPEC L5, D1). Phone/e-mail matches win over names.
+fn repeat_match(tx: &Transaction, lead_id: i64) -> Result<Vec<RepeatLink>> {
+    let keys = super::duplicates::keys_of_record(tx, Entity::Lead, lead_id)?;
     let mut found: Vec<RepeatLink> = Vec::new();
     let push = |found: &mut Vec<RepeatLink>, entity: Entity, id: i64, by: &str| {
         if !found.iter().any(|f| f.entity == entity) {
             found.push(RepeatLink { entity, id, matched_by: by.to_string() });
         }
     };
-    let mut by_comm = tx.prepare_cached(
-        "SELECT entity, entity_id FROM comms WHERE kind = ?1 AND normalized = ?2 AND entity IN ('contact', 'company') ORDER BY entity_id LIMIT 4",
-    )?;
-    for c in comms.iter().filter(|c| matches!(c.kind, CommKind::Phone | CommKind::Email)) {
-        let hits: Vec<(String, i64)> = by_comm
-            .query_map(params![c.kind.code(), c.normalized], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (e, id) in hits {
-            if let Some(e) = Entity::parse(&e) {
-                push(&mut found, e, id, c.kind.code());
-            }
-        }
+    if keys.is_empty() {
+        return Ok(found);
     }
-    let (name_key, company_key): (Option<String>, Option<String>) = tx
-        .prepare_cached("SELECT name_key, company_key FROM leads WHERE id = ?1")?
-        .query_row([lead_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    if let Some(k) = name_key {
-        let hit: Option<i64> = tx
-            .prepare_cached("SELECT id FROM contacts WHERE name_key = ?1 ORDER BY id LIMIT 1")?
-            .query_row([k], |r| r.get(0))
-            .optional()?;
-        if let Some(id) = hit {
-            push(&mut found, Entity::Contact, id, "name");
-        }
-    }
-    if let Some(k) = company_key {
-        let hit: Option<i64> = tx
-            .prepare_cached("SELECT id FROM companies WHERE title_key = ?1 ORDER BY id LIMIT 1")?
-            .query_row([k], |r| r.get(0))
-            .optional()?;
-        if let Some(id) = hit {
-            push(&mut found, Entity::Company, id, "company");
+    for target in [Entity::Contact, Entity::Company] {
+        let hits = super::duplicates::find_in(tx, &Visibility::All, target, &keys, None)?;
+        if let Some(m) = hits.first() {
+            push(&mut found, target, m.id, m.matched_by.first().map(String::as_str).unwrap_or("name"));
         }
     }
     // A matched contact brings its company as the client when none matched directly.
@@ -622,7 +598,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     refresh_derived(tx, ctx, entity, id)?;
     let mut repeat_of = Vec::new();
     if entity == Entity::Lead {
-        repeat_of = repeat_match(tx, id, &comms)?;
+        repeat_of = repeat_match(tx, id)?;
         if !repeat_of.is_empty() {
             let contact = repeat_of.iter().find(|r| r.entity == Entity::Contact).map(|r| r.id);
             let company = repeat_of.iter().find(|r| r.entity == Entity::Company).map(|r| r.id);
@@ -743,7 +719,7 @@ fn update_in(
     Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
 }
 
-fn move_in(
+pub(crate) fn move_in(
     tx: &Transaction,
     ctx: &WriteCtx,
     entity: Entity,
@@ -861,7 +837,7 @@ pub fn title_of(conn: &Connection, entity: Entity, id: i64) -> Result<String> {
     Ok(refs::describe(conn, kind, id)?.name)
 }
 
-fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Record> {
+pub(crate) fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Record> {
     let (version, raw) = raw_row(conn, entity, id)?;
     let currency = match raw.get("currency") {
         Some(Sql::Text(c)) => Currency::parse(c),
@@ -887,41 +863,11 @@ fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Record> {
         Some((_, Shown::Ref(r))) => Some(refs::stage_by_id(conn, r.id)?.semantics),
         _ => None,
     };
-    let mut links = Vec::new();
     let mut is_repeat = false;
-    match entity {
-        Entity::Lead => {
-            let (rep, contact, company): (bool, Option<i64>, Option<i64>) = conn
-                .prepare_cached("SELECT is_repeat, contact_id, company_id FROM leads WHERE id = ?1")?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            is_repeat = rep;
-            if let Some(c) = contact {
-                links.push((Entity::Contact, refs::describe(conn, RefKind::Contact, c)?));
-            }
-            if let Some(c) = company {
-                links.push((Entity::Company, refs::describe(conn, RefKind::Company, c)?));
-            }
-        }
-        Entity::Contact => {
-            let ids: Vec<i64> = conn
-                .prepare_cached("SELECT company_id FROM contact_companies WHERE contact_id = ?1 ORDER BY company_id")?
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for c in ids {
-                links.push((Entity::Company, refs::describe(conn, RefKind::Company, c)?));
-            }
-        }
-        Entity::Company => {
-            let ids: Vec<i64> = conn
-                .prepare_cached("SELECT contact_id FROM contact_companies WHERE company_id = ?1 ORDER BY contact_id")?
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for c in ids {
-                links.push((Entity::Contact, refs::describe(conn, RefKind::Contact, c)?));
-            }
-        }
-        Entity::Deal => {}
+    if entity == Entity::Lead {
+        is_repeat = conn.prepare_cached("SELECT is_repeat FROM leads WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
     }
+    let links = links_of(conn, entity, id)?;
     Ok(Record {
         entity,
         id,
@@ -939,6 +885,63 @@ fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Record> {
         moved_at: meta.4,
         moved_by: meta.5,
     })
+}
+
+/// Most linked records of one kind listed on a form.
+const MAX_LINKS: i64 = 50;
+
+/// Records linked to a record, both ways: a lead's client and the deal it became; a contact's
+/// companies, deals and leads; a company's contacts, deals and leads; a deal's client and lead.
+fn links_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<(Entity, RefShown)>> {
+    let queries: &[(Entity, &str)] = match entity {
+        Entity::Lead => &[
+            (Entity::Contact, "SELECT contact_id FROM leads WHERE id = ?1 AND contact_id IS NOT NULL"),
+            (Entity::Company, "SELECT company_id FROM leads WHERE id = ?1 AND company_id IS NOT NULL"),
+            (Entity::Deal, "SELECT id FROM deals WHERE lead_id = ?1 ORDER BY id LIMIT ?2"),
+        ],
+        Entity::Contact => &[
+            (
+                Entity::Company,
+                "SELECT company_id FROM contact_companies WHERE contact_id = ?1 ORDER BY company_id LIMIT ?2",
+            ),
+            (Entity::Deal, "SELECT id FROM deals WHERE contact_id = ?1 ORDER BY id DESC LIMIT ?2"),
+            (Entity::Lead, "SELECT id FROM leads WHERE contact_id = ?1 ORDER BY id DESC LIMIT ?2"),
+        ],
+        Entity::Company => &[
+            (
+                Entity::Contact,
+                "SELECT contact_id FROM contact_companies WHERE company_id = ?1 ORDER BY contact_id LIMIT ?2",
+            ),
+            (Entity::Deal, "SELECT id FROM deals WHERE company_id = ?1 ORDER BY id DESC LIMIT ?2"),
+            (Entity::Lead, "SELECT id FROM leads WHERE company_id = ?1 ORDER BY id DESC LIMIT ?2"),
+        ],
+        Entity::Deal => &[
+            (Entity::Contact, "SELECT contact_id FROM deals WHERE id = ?1 AND contact_id IS NOT NULL"),
+            (Entity::Company, "SELECT company_id FROM deals WHERE id = ?1 AND company_id IS NOT NULL"),
+            (Entity::Lead, "SELECT lead_id FROM deals WHERE id = ?1 AND lead_id IS NOT NULL"),
+        ],
+    };
+    let mut links = Vec::new();
+    for (target, sql) in queries {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let ids: Vec<i64> = if stmt.parameter_count() == 2 {
+            stmt.query_map(params![id, MAX_LINKS], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        } else {
+            stmt.query_map(params![id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        for linked in ids {
+            let shown = match target {
+                Entity::Deal => {
+                    RefShown { id: linked, code: linked.to_string(), name: title_of(conn, *target, linked)? }
+                }
+                Entity::Contact => refs::describe(conn, RefKind::Contact, linked)?,
+                Entity::Company => refs::describe(conn, RefKind::Company, linked)?,
+                Entity::Lead => refs::describe(conn, RefKind::Lead, linked)?,
+            };
+            links.push((*target, shown));
+        }
+    }
+    Ok(links)
 }
 
 /// SQL condition (and its parameters) limiting `alias` to what `vis` allows.

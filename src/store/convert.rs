@@ -1,0 +1,306 @@
+//! Lead conversion (SPEC L6): company, then contact linked to it, then deal linked to both,
+//! then the lead moved to the success stage and linked to what it became; one transaction.
+
+use super::records::{RecordInput, Shown, comms_of, create_in, get_in, move_in, title_of};
+use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
+use crate::domain::convert::{COMPANY_COPY, CONTACT_COPY, DEAL_COPY, Targets};
+use crate::domain::error::{FieldError, Problem};
+use crate::domain::fields::Entity;
+use crate::domain::stage::StageSemantics;
+use crate::domain::timeline::TimelineKind;
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+use serde_json::json;
+
+/// What to convert a lead into and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConversionPlan {
+    /// Records the lead becomes.
+    pub targets: Targets,
+    /// Link this existing contact instead of creating one.
+    pub contact: Option<i64>,
+    /// Link this existing company instead of creating one.
+    pub company: Option<i64>,
+    /// Deal pipeline (name); the first one when `None`.
+    pub pipeline: Option<String>,
+    /// Values for a new contact, over those copied from the lead (`last_name`...).
+    pub contact_fields: Vec<(String, String)>,
+    /// Values for a new company, over those copied (`title`...).
+    pub company_fields: Vec<(String, String)>,
+    /// Values for the deal, over those copied (`title`...).
+    pub deal_fields: Vec<(String, String)>,
+    /// Refuse if the lead changed since this version.
+    pub expected_version: Option<i64>,
+}
+
+impl ConversionPlan {
+    /// Convert into `targets`, creating every record from the lead.
+    pub fn new(targets: Targets) -> ConversionPlan {
+        ConversionPlan {
+            targets,
+            contact: None,
+            company: None,
+            pipeline: None,
+            contact_fields: vec![],
+            company_fields: vec![],
+            deal_fields: vec![],
+            expected_version: None,
+        }
+    }
+}
+
+/// One record a conversion produced or linked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConvertedRecord {
+    /// Kind.
+    pub entity: Entity,
+    /// Id.
+    pub id: i64,
+    /// Display title.
+    pub title: String,
+    /// Created by the conversion (false: an existing record was linked).
+    pub created: bool,
+}
+
+/// What a conversion did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Converted {
+    /// The lead.
+    pub lead_id: i64,
+    /// Its version after the conversion.
+    pub version: i64,
+    /// Targets chosen.
+    pub targets: String,
+    /// The deal, if any.
+    pub deal: Option<ConvertedRecord>,
+    /// The contact, if any.
+    pub contact: Option<ConvertedRecord>,
+    /// The company, if any.
+    pub company: Option<ConvertedRecord>,
+    /// Stage the lead moved to.
+    pub stage: String,
+}
+
+impl Converted {
+    /// Records involved, company first (creation order).
+    pub fn records(&self) -> impl Iterator<Item = &ConvertedRecord> {
+        [&self.company, &self.contact, &self.deal].into_iter().flatten()
+    }
+}
+
+/// Names a field error after the target it belongs to (`contact.last_name`).
+fn in_target(e: StoreError, target: Entity) -> StoreError {
+    match e {
+        StoreError::Field(mut f) if !f.field.contains('.') => {
+            f.field = format!("{}.{}", target.code(), f.field);
+            StoreError::Field(f)
+        }
+        other => other,
+    }
+}
+
+fn refuse(field: &str, message: String) -> StoreError {
+    StoreError::Field(FieldError::new(field, Problem::Rule { message }))
+}
+
+/// Text of a shown value as input takes it back: codes for references.
+fn input_text(v: &Shown) -> String {
+    match v {
+        Shown::Ref(r) => r.code.clone(),
+        Shown::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        other => other.text(),
+    }
+}
+
+/// Copies `(lead key, target key)` pairs that hold a value, then applies the overrides.
+fn copied(lead: &super::Record, pairs: &[(&str, &str)], overrides: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (from, to) in pairs {
+        if let Some(v) = lead.get(from).filter(|v| **v != Shown::Null) {
+            let text = input_text(v);
+            if !text.trim().is_empty() {
+                out.push((to.to_string(), text));
+            }
+        }
+    }
+    for (k, v) in overrides {
+        out.retain(|(key, _)| key != k);
+        out.push((k.clone(), v.clone()));
+    }
+    out
+}
+
+fn exists(tx: &Transaction, entity: Entity, id: i64, field: &str) -> Result<()> {
+    let sql = format!("SELECT 1 FROM {} WHERE id = ?1", entity.table());
+    if tx.prepare_cached(&sql)?.exists([id])? {
+        Ok(())
+    } else {
+        Err(refuse(field, format!("{} #{id} does not exist", entity.code())))
+    }
+}
+
+pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
+    let lead = get_in(tx, Entity::Lead, lead_id)?;
+    if let Some(exp) = plan.expected_version
+        && exp != lead.version
+    {
+        return Err(StoreError::Conflict { entity: Entity::Lead, id: lead_id, expected: exp, actual: lead.version });
+    }
+    if lead.stage_semantics == Some(StageSemantics::Success) {
+        return Err(StoreError::Rule(format!(
+            "lead #{lead_id} is already converted (it is in the success stage); nothing was written"
+        )));
+    }
+    let t = plan.targets;
+    t.check(lead.is_repeat)?;
+    if plan.contact.is_some() && !t.contact {
+        return Err(refuse("contact", format!("a contact to link was given but the targets are {}", t.code())));
+    }
+    if plan.company.is_some() && !t.company {
+        return Err(refuse("company", format!("a company to link was given but the targets are {}", t.code())));
+    }
+    if plan.pipeline.is_some() && !t.deal {
+        return Err(refuse("pipeline", format!("a pipeline was given but the targets are {} (no deal)", t.code())));
+    }
+    let comms = comms_of(tx, Entity::Lead, lead_id)?;
+    // A title for a new deal or company when the lead has none: its own title, else the
+    // person's name or company, else "Lead #id".
+    let text = |key: &str| lead.get(key).map(Shown::text).filter(|t| !t.trim().is_empty());
+    let person = [text("first_name"), text("last_name")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let fallback_title = text("title")
+        .or(text("company_title"))
+        .or((!person.is_empty()).then_some(person))
+        .unwrap_or_else(|| lead.title.clone());
+    let lead_ref = json!({"entity": "lead", "id": lead_id, "title": lead.title});
+    let record = |entity: Entity, id: i64, created: bool| -> Result<ConvertedRecord> {
+        Ok(ConvertedRecord { entity, id, title: title_of(tx, entity, id)?, created })
+    };
+    let new_input = |fields: Vec<(String, String)>| {
+        let mut input = RecordInput { fields, origin: Some("conversion".into()), ..Default::default() };
+        input.fields.push(("lead".into(), lead_id.to_string()));
+        input.comms.add = comms.clone();
+        input
+    };
+
+    // A repeat lead's deal goes to the client it is already linked to.
+    let linked = |e: Entity| lead.links.iter().find(|(x, _)| *x == e).map(|(_, r)| r.id);
+
+    let company = if t.company {
+        match plan.company {
+            Some(id) => {
+                exists(tx, Entity::Company, id, "company")?;
+                Some(record(Entity::Company, id, false)?)
+            }
+            None => {
+                let mut fields = copied(&lead, COMPANY_COPY, &plan.company_fields);
+                if !fields.iter().any(|(k, v)| k == "title" && !v.trim().is_empty()) {
+                    fields.retain(|(k, _)| k != "title");
+                    fields.push(("title".into(), fallback_title.clone()));
+                }
+                let saved = create_in(tx, ctx, Entity::Company, &new_input(fields))
+                    .map_err(|e| in_target(e, Entity::Company))?;
+                Some(record(Entity::Company, saved.id, true)?)
+            }
+        }
+    } else if lead.is_repeat {
+        linked(Entity::Company).map(|id| record(Entity::Company, id, false)).transpose()?
+    } else {
+        None
+    };
+
+    let contact = if t.contact {
+        match plan.contact {
+            Some(id) => {
+                exists(tx, Entity::Contact, id, "contact")?;
+                if let Some(c) = &company {
+                    tx.prepare_cached(
+                        "INSERT OR IGNORE INTO contact_companies (contact_id, company_id) VALUES (?1, ?2)",
+                    )?
+                    .execute(params![id, c.id])?;
+                }
+                Some(record(Entity::Contact, id, false)?)
+            }
+            None => {
+                let fields = copied(&lead, CONTACT_COPY, &plan.contact_fields);
+                for key in ["first_name", "last_name"] {
+                    if !fields.iter().any(|(k, v)| k == key && !v.trim().is_empty()) {
+                        let what = if key == "first_name" { "first name" } else { "last name" };
+                        return Err(refuse(
+                            &format!("contact.{key}"),
+                            format!(
+                                "a contact needs a {what} and the lead has none: type one (\"unknown\" is accepted)"
+                            ),
+                        ));
+                    }
+                }
+                let mut input = new_input(fields);
+                if let Some(c) = &company {
+                    input.companies.push(c.id.to_string());
+                }
+                let saved = create_in(tx, ctx, Entity::Contact, &input).map_err(|e| in_target(e, Entity::Contact))?;
+                Some(record(Entity::Contact, saved.id, true)?)
+            }
+        }
+    } else if lead.is_repeat {
+        linked(Entity::Contact).map(|id| record(Entity::Contact, id, false)).transpose()?
+    } else {
+        None
+    };
+
+    let deal = if t.deal {
+        let mut fields = copied(&lead, DEAL_COPY, &plan.deal_fields);
+        if !fields.iter().any(|(k, v)| k == "title" && !v.trim().is_empty()) {
+            fields.retain(|(k, _)| k != "title");
+            fields.push(("title".into(), fallback_title.clone()));
+        }
+        if let Some(p) = &plan.pipeline {
+            fields.push(("pipeline".into(), p.clone()));
+        }
+        if let Some(c) = &contact {
+            fields.push(("contact".into(), c.id.to_string()));
+        }
+        if let Some(c) = &company {
+            fields.push(("company".into(), c.id.to_string()));
+        }
+        let mut input = new_input(fields);
+        input.comms.add.clear();
+        let saved = create_in(tx, ctx, Entity::Deal, &input).map_err(|e| in_target(e, Entity::Deal))?;
+        Some(record(Entity::Deal, saved.id, true)?)
+    } else {
+        None
+    };
+
+    // The lead links to what it became, then moves to the success stage.
+    tx.prepare_cached(
+        "UPDATE leads SET contact_id = coalesce(?1, contact_id), company_id = coalesce(?2, company_id) WHERE id = ?3",
+    )?
+    .execute(params![contact.as_ref().map(|c| c.id), company.as_ref().map(|c| c.id), lead_id])?;
+    let pipeline = refs::resolve_pipeline(tx, Entity::Lead, None)?;
+    let success = refs::stages(tx, pipeline.id)?
+        .into_iter()
+        .find(|s| s.semantics == StageSemantics::Success)
+        .ok_or_else(|| StoreError::Rule("the lead pipeline has no success stage".into()))?;
+    let moved = move_in(tx, ctx, Entity::Lead, lead_id, &success.code, None, None)?;
+
+    let records: Vec<&ConvertedRecord> = [&company, &contact, &deal].into_iter().flatten().collect();
+    timeline::add(
+        tx,
+        Entity::Lead,
+        lead_id,
+        TimelineKind::Converted,
+        ctx,
+        json!({"targets": t.code(), "records": records}),
+    )?;
+    for r in &records {
+        timeline::add(tx, r.entity, r.id, TimelineKind::Linked, ctx, json!({"records": [lead_ref]}))?;
+        log_change(tx, r.entity, r.id, ctx.now)?;
+    }
+    Ok(Converted { lead_id, version: moved.version, targets: t.code(), deal, contact, company, stage: moved.to.name })
+}
+
+impl Store {
+    /// Converts a lead (SPEC L6): all or nothing.
+    pub fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
+        self.write(|tx, ctx| convert_in(tx, ctx, lead_id, plan))
+    }
+}

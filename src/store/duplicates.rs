@@ -1,0 +1,295 @@
+//! Duplicate search (SPEC D1), in one place: the repeat-lead check, the "possible duplicate"
+//! warning on create and edit, the conversion wizard's matches and `dedup scan` all call it.
+
+use super::records::{RecordInput, apply_comms, comms_of, title_of, visibility_sql};
+use super::{Result, Store};
+use crate::domain::access::Visibility;
+use crate::domain::comm::CommKind;
+use crate::domain::dedup::MatchKeys;
+use crate::domain::fields::Entity;
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, params, params_from_iter};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Most matches reported for one record.
+const MAX_MATCHES: usize = 20;
+
+/// A record that matches another by the duplicate rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DuplicateMatch {
+    /// Kind of the matching record.
+    pub entity: Entity,
+    /// Its id.
+    pub id: i64,
+    /// Its display title.
+    pub title: String,
+    /// What matched: `phone`, `email`, `name`, `company`.
+    pub matched_by: Vec<String>,
+}
+
+impl DuplicateMatch {
+    /// Matched by a phone or e-mail, which says more than a shared name.
+    pub fn by_comm(&self) -> bool {
+        self.matched_by.iter().any(|m| m == "phone" || m == "email")
+    }
+}
+
+/// A group of records of one kind that match each other (`dedup scan`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DuplicateGroup {
+    /// Kind of the records.
+    pub entity: Entity,
+    /// What made them match.
+    pub matched_by: Vec<String>,
+    /// Members as (id, title), lowest id first: the usual one to keep.
+    pub members: Vec<(i64, String)>,
+}
+
+/// Column holding the company key of `entity`, if it is matched by company.
+fn company_column(entity: Entity) -> Option<&'static str> {
+    match entity {
+        Entity::Lead => Some("company_key"),
+        Entity::Company => Some("title_key"),
+        _ => None,
+    }
+}
+
+/// Column holding the person-name key of `entity`, if it is matched by name.
+fn name_column(entity: Entity) -> Option<&'static str> {
+    match entity {
+        Entity::Lead | Entity::Contact => Some("name_key"),
+        _ => None,
+    }
+}
+
+/// Records of `target` matching `keys`, comm matches first, excluding `exclude`.
+pub(crate) fn find_in(
+    conn: &Connection,
+    vis: &Visibility,
+    target: Entity,
+    keys: &MatchKeys,
+    exclude: Option<i64>,
+) -> Result<Vec<DuplicateMatch>> {
+    let mut hits: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let (cond, vis_params) = visibility_sql(vis, "t");
+    for (kind, values) in [(CommKind::Phone, &keys.phones), (CommKind::Email, &keys.emails)] {
+        for v in values {
+            let sql = format!(
+                "SELECT DISTINCT c.entity_id FROM comms c JOIN {} t ON t.id = c.entity_id \
+                 WHERE c.kind = ? AND c.normalized = ? AND c.entity = ? AND {cond} ORDER BY c.entity_id LIMIT 50",
+                target.table()
+            );
+            let mut p = vec![Sql::Text(kind.code().into()), Sql::Text(v.clone()), Sql::Text(target.code().into())];
+            p.extend(vis_params.iter().cloned());
+            let ids: Vec<i64> = conn
+                .prepare_cached(&sql)?
+                .query_map(params_from_iter(p.iter()), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                let m = hits.entry(id).or_default();
+                if !m.iter().any(|x| x == kind.code()) {
+                    m.push(kind.code().to_string());
+                }
+            }
+        }
+    }
+    let mut by_column = |column: &str, key: &str, label: &str| -> Result<()> {
+        let sql =
+            format!("SELECT t.id FROM {} t WHERE t.{column} = ? AND {cond} ORDER BY t.id LIMIT 50", target.table());
+        let mut p = vec![Sql::Text(key.to_string())];
+        p.extend(vis_params.iter().cloned());
+        let ids: Vec<i64> = conn
+            .prepare_cached(&sql)?
+            .query_map(params_from_iter(p.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in ids {
+            let m = hits.entry(id).or_default();
+            if !m.iter().any(|x| x == label) {
+                m.push(label.to_string());
+            }
+        }
+        Ok(())
+    };
+    if let (Some(col), Some(k)) = (name_column(target), &keys.name) {
+        by_column(col, k, "name")?;
+    }
+    if let (Some(col), Some(k)) = (company_column(target), &keys.company) {
+        by_column(col, k, "company")?;
+    }
+    if let Some(x) = exclude {
+        hits.remove(&x);
+    }
+    let mut out = Vec::new();
+    for (id, matched_by) in hits {
+        out.push(DuplicateMatch { entity: target, id, title: title_of(conn, target, id)?, matched_by });
+    }
+    out.sort_by_key(|m| (!m.by_comm(), m.id));
+    out.truncate(MAX_MATCHES);
+    Ok(out)
+}
+
+/// Match keys of a stored record.
+pub(crate) fn keys_of_record(conn: &Connection, entity: Entity, id: i64) -> Result<MatchKeys> {
+    keys_of(conn, entity, Some(id), &RecordInput::default())
+}
+
+/// Match keys of a record as it would be after `input` (a new record when `id` is `None`).
+fn keys_of(conn: &Connection, entity: Entity, id: Option<i64>, input: &RecordInput) -> Result<MatchKeys> {
+    let name_fields: &[&str] = match entity {
+        Entity::Lead => &["first_name", "middle_name", "last_name", "company_title"],
+        Entity::Contact => &["first_name", "middle_name", "last_name"],
+        Entity::Company => &["title"],
+        Entity::Deal => return Ok(MatchKeys::default()),
+    };
+    let mut values: BTreeMap<&str, String> = BTreeMap::new();
+    let mut comms = Vec::new();
+    if let Some(id) = id {
+        let sql = format!("SELECT {} FROM {} WHERE id = ?1", name_fields.join(", "), entity.table());
+        let row: Vec<Option<String>> = conn.prepare_cached(&sql)?.query_row(params![id], |r| {
+            (0..name_fields.len()).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        for (k, v) in name_fields.iter().zip(row) {
+            values.insert(k, v.unwrap_or_default());
+        }
+        comms = comms_of(conn, entity, id)?;
+    }
+    for (k, v) in &input.fields {
+        if let Some(key) = name_fields.iter().find(|f| **f == k.as_str()) {
+            values.insert(key, v.trim().to_string());
+        }
+    }
+    let comms = apply_comms(&comms, &input.comms);
+    Ok(MatchKeys::of(
+        entity,
+        |k| values.get(k).map(String::as_str),
+        comms.iter().map(|c| (c.kind.code(), c.normalized.as_str())),
+    ))
+}
+
+/// Groups of matching records, found through shared keys and joined transitively.
+fn groups_in(conn: &Connection, vis: &Visibility, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>> {
+    // Pairs of (key label, ids sharing it).
+    let mut sets: Vec<(String, Vec<i64>)> = Vec::new();
+    let (cond, vis_params) = visibility_sql(vis, "t");
+    let mut columns: Vec<(&str, &str)> = Vec::new();
+    if let Some(c) = name_column(entity) {
+        columns.push((c, "name"));
+    }
+    if let Some(c) = company_column(entity) {
+        columns.push((c, "company"));
+    }
+    for (column, label) in columns {
+        let sql = format!(
+            "SELECT group_concat(t.id) FROM {} t WHERE t.{column} IS NOT NULL AND {cond} \
+             GROUP BY t.{column} HAVING count(*) > 1",
+            entity.table()
+        );
+        let lists: Vec<String> = conn
+            .prepare(&sql)?
+            .query_map(params_from_iter(vis_params.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        sets.extend(lists.into_iter().map(|l| (label.to_string(), parse_ids(&l))));
+    }
+    let sql = format!(
+        "SELECT c.kind, group_concat(DISTINCT c.entity_id) FROM comms c JOIN {} t ON t.id = c.entity_id \
+         WHERE c.entity = ? AND c.kind IN ('phone', 'email') AND c.normalized <> '' AND {cond} \
+         GROUP BY c.kind, c.normalized HAVING count(DISTINCT c.entity_id) > 1",
+        entity.table()
+    );
+    let mut p = vec![Sql::Text(entity.code().into())];
+    p.extend(vis_params.iter().cloned());
+    let lists: Vec<(String, String)> = conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(p.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    sets.extend(lists.into_iter().map(|(k, l)| (k, parse_ids(&l))));
+
+    // Union-find over ids.
+    let mut parent: BTreeMap<i64, i64> = BTreeMap::new();
+    fn root(parent: &mut BTreeMap<i64, i64>, x: i64) -> i64 {
+        let mut r = x;
+        while let Some(&p) = parent.get(&r) {
+            if p == r {
+                break;
+            }
+            r = p;
+        }
+        parent.insert(x, r);
+        r
+    }
+    for (_, ids) in &sets {
+        for id in ids {
+            parent.entry(*id).or_insert(*id);
+        }
+        for w in ids.windows(2) {
+            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+            if a != b {
+                let (lo, hi) = (a.min(b), a.max(b));
+                parent.insert(hi, lo);
+            }
+        }
+    }
+    let mut groups: BTreeMap<i64, (Vec<String>, Vec<i64>)> = BTreeMap::new();
+    let ids: Vec<i64> = parent.keys().copied().collect();
+    for id in ids {
+        let r = root(&mut parent, id);
+        groups.entry(r).or_default().1.push(id);
+    }
+    for (label, ids) in &sets {
+        if let Some(first) = ids.first() {
+            let r = root(&mut parent, *first);
+            let reasons = &mut groups.entry(r).or_default().0;
+            if !reasons.contains(label) {
+                reasons.push(label.clone());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (_, (matched_by, mut ids)) in groups.into_iter().take(limit) {
+        ids.sort_unstable();
+        let mut members = Vec::with_capacity(ids.len());
+        for id in ids {
+            members.push((id, title_of(conn, entity, id)?));
+        }
+        out.push(DuplicateGroup { entity, matched_by, members });
+    }
+    Ok(out)
+}
+
+fn parse_ids(list: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = list.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+impl Store {
+    /// Records of the same kind that `input` would duplicate, for the "possible duplicate"
+    /// warning before saving a new record (`id = None`) or an edit.
+    pub fn duplicates_of_input(
+        &self,
+        entity: Entity,
+        id: Option<i64>,
+        input: &RecordInput,
+    ) -> Result<Vec<DuplicateMatch>> {
+        let keys = keys_of(self.conn(), entity, id, input).map_err(|e| self.fill_path(e))?;
+        if keys.is_empty() {
+            return Ok(vec![]);
+        }
+        find_in(self.conn(), &self.visibility(entity), entity, &keys, id)
+    }
+
+    /// Records of `target` matching the stored record `entity #id` (the conversion wizard's
+    /// existing contacts and companies for a lead).
+    pub fn duplicates_of_record(&self, entity: Entity, id: i64, target: Entity) -> Result<Vec<DuplicateMatch>> {
+        let keys = keys_of_record(self.conn(), entity, id).map_err(|e| self.fill_path(e))?;
+        let exclude = (entity == target).then_some(id);
+        find_in(self.conn(), &self.visibility(target), target, &keys, exclude)
+    }
+
+    /// Groups of matching records of one kind, at most `limit` groups (`dedup scan`).
+    pub fn duplicate_groups(&self, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>> {
+        groups_in(self.conn(), &self.visibility(entity), entity, limit).map_err(|e| self.fill_path(e))
+    }
+}
