@@ -232,6 +232,12 @@ pub struct ListArgs {
     /// Next page: only ids below this one (the last id of the previous page).
     #[arg(long, value_name = "ID")]
     pub before: Option<i64>,
+    /// Only mine (responsible = me), junk left out unless --with-failed or --stage.
+    #[arg(long, conflicts_with = "responsible")]
+    pub mine: bool,
+    /// With --mine: keep records in failure stages too.
+    #[arg(long, requires = "mine")]
+    pub with_failed: bool,
 }
 
 fn day_start_ms(field: &str, text: &str, add_days: i64) -> Result<i64, FieldError> {

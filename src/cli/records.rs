@@ -382,7 +382,12 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             }
         }
         Op::List(l) => {
-            let rows = s.store.list(entity, &l.filter()?)?;
+            let mut filter = l.filter()?;
+            if l.mine {
+                filter.responsible = Some(s.store.user().map(|u| u.login.clone()).unwrap_or_default());
+                filter.hide_failed = !l.with_failed && l.stage.is_none();
+            }
+            let rows = s.store.list(entity, &filter)?;
             if s.json {
                 output::json(&json!(rows));
             } else {

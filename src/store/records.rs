@@ -295,6 +295,8 @@ pub struct ListFilter {
     pub next_activity: Option<NextActivity>,
     /// Only records in in-progress stages (the work still to do).
     pub open_stages_only: bool,
+    /// Leave out records in failure stages (junk leads): "my leads" does by default.
+    pub hide_failed: bool,
     /// Most rows returned (0 = 50).
     pub limit: usize,
 }
@@ -1041,6 +1043,9 @@ fn list_where(
     let mut plain: Vec<String> = Vec::new();
     if filter.open_stages_only && entity.has_stages() {
         plain.push("t.stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')".into());
+    }
+    if filter.hide_failed && entity.has_stages() {
+        plain.push("t.stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'failure')".into());
     }
     match filter.next_activity {
         Some(NextActivity::Nothing) => plain.push(format!("{} IS NULL", next_activity_sql(entity))),

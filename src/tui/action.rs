@@ -133,6 +133,10 @@ pub enum Action {
     RemoveComm,
     /// Save the new record.
     Save,
+    /// Convert the lead into a deal, contact and/or company (the wizard).
+    Convert,
+    /// Merge the selected records (duplicates) into one.
+    Merge,
     /// Select or unselect the row.
     ToggleSelect,
     /// Start or end range selection.
@@ -201,6 +205,8 @@ impl Action {
             (SwitchPipeline, "tui.act_pipeline"),
             (Comment, "tui.act_comment"),
             (PlanActivity, "tui.act_plan"),
+            (Convert, "tui.act_convert"),
+            (Merge, "tui.act_merge"),
             (Edit, "tui.act_edit"),
             (AddPhone, "tui.act_add_phone"),
             (AddEmail, "tui.act_add_email"),

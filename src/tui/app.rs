@@ -255,6 +255,8 @@ pub enum FormRow {
     Field(&'static str),
     /// A communication, by index in the record's list.
     Comm(usize),
+    /// A linked record, by index in the record's links: Enter opens it.
+    Link(usize),
 }
 
 /// A record form: an existing record, or a draft of a new one.
@@ -444,6 +446,129 @@ impl PlanForm {
     ];
 }
 
+/// Steps of the conversion wizard (SPEC L6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WizardStep {
+    /// Choose what the lead becomes.
+    Targets,
+    /// Link existing contact/company or create new ones.
+    Matches,
+    /// Fill what the new records require.
+    Fields,
+    /// Read what will happen and confirm.
+    Summary,
+}
+
+/// A text field of the wizard's third step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WizardField {
+    /// Target and field, as the store names them (`contact.last_name`).
+    pub key: &'static str,
+    /// The value, prefilled from the lead.
+    pub input: TextInput,
+}
+
+/// The conversion wizard: a lead becomes a deal, a contact and/or a company.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvertWizard {
+    /// The lead.
+    pub lead_id: i64,
+    /// Its version when the wizard opened (a change meanwhile is a conflict).
+    pub version: i64,
+    /// Its title.
+    pub title: String,
+    /// Repeat lead: a deal for its existing client only.
+    pub is_repeat: bool,
+    /// Current step.
+    pub step: WizardStep,
+    /// Index into `Targets::CHOICES`.
+    pub targets: usize,
+    /// Existing contacts matching the lead.
+    pub contact_matches: Vec<crate::store::duplicates::DuplicateMatch>,
+    /// Existing companies matching the lead.
+    pub company_matches: Vec<crate::store::duplicates::DuplicateMatch>,
+    /// 0 = create a new contact, n = link `contact_matches[n - 1]`.
+    pub contact_choice: usize,
+    /// 0 = create a new company, n = link `company_matches[n - 1]`.
+    pub company_choice: usize,
+    /// All text fields (those of unchosen targets are skipped).
+    pub fields: Vec<WizardField>,
+    /// Deal pipeline: index into `App::pipelines`.
+    pub pipeline: usize,
+    /// Focused row of the current step.
+    pub row: usize,
+    /// Why the last attempt was refused.
+    pub error: Option<String>,
+}
+
+impl ConvertWizard {
+    /// The chosen targets.
+    pub fn chosen(&self) -> crate::domain::convert::Targets {
+        if self.is_repeat {
+            crate::domain::convert::Targets::DEAL
+        } else {
+            crate::domain::convert::Targets::CHOICES[self.targets.min(6)]
+        }
+    }
+
+    /// Whether a new contact is made.
+    pub fn new_contact(&self) -> bool {
+        self.chosen().contact && self.contact_choice == 0
+    }
+
+    /// Whether a new company is made.
+    pub fn new_company(&self) -> bool {
+        self.chosen().company && self.company_choice == 0
+    }
+
+    /// Rows of step 2: contact and/or company.
+    pub fn match_rows(&self) -> Vec<crate::domain::fields::Entity> {
+        use crate::domain::fields::Entity;
+        let t = self.chosen();
+        let mut rows = Vec::new();
+        if t.contact {
+            rows.push(Entity::Contact);
+        }
+        if t.company {
+            rows.push(Entity::Company);
+        }
+        rows
+    }
+
+    /// Indices into `fields` shown in step 3, in order; the pipeline row follows when a
+    /// deal is made.
+    pub fn field_rows(&self) -> Vec<usize> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| match f.key.split('.').next() {
+                Some("contact") => self.new_contact(),
+                Some("company") => self.new_company(),
+                Some("deal") => self.chosen().deal,
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// Merging duplicates: the kept record, the others, and a choice per differing field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeForm {
+    /// Kind of records.
+    pub entity: Entity,
+    /// The kept record.
+    pub keep: i64,
+    /// Records merged into it.
+    pub others: Vec<i64>,
+    /// What will be filled and what differs (arrives from the store).
+    pub preview: Option<crate::store::merge::MergePreview>,
+    /// Per conflict: take the other's value.
+    pub take_other: Vec<bool>,
+    /// Focused conflict.
+    pub row: usize,
+}
+
 /// What floats above the screen.
 #[derive(Clone, Debug, Default)]
 pub enum Overlay {
@@ -464,6 +589,10 @@ pub enum Overlay {
     Confirm(Confirm),
     /// Plan an activity.
     Plan(Box<PlanForm>),
+    /// Convert a lead.
+    Convert(Box<ConvertWizard>),
+    /// Merge duplicates.
+    Merge(Box<MergeForm>),
 }
 
 /// How a status message looks.

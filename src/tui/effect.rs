@@ -93,6 +93,17 @@ pub enum Effect {
     },
     /// Delete an activity.
     DeleteActivity { id: i64 },
+    /// Read a lead and its matching contacts/companies, then open the conversion wizard.
+    LoadConversion { lead_id: i64 },
+    /// Convert a lead.
+    Convert { lead_id: i64, plan: crate::store::convert::ConversionPlan },
+    /// Look for duplicates of a new record (`id: None`) or an edit; if there are none run
+    /// `then` at once, else ask first.
+    CheckDuplicates { entity: Entity, id: Option<i64>, input: RecordInput, then: Box<Effect> },
+    /// What merging would fill and which fields differ.
+    LoadMergePreview { entity: Entity, keep: i64, others: Vec<i64> },
+    /// Merge duplicates.
+    Merge { entity: Entity, keep: i64, others: Vec<i64>, choices: crate::store::merge::MergeChoices },
 }
 
 /// What the worker answers.
@@ -128,4 +139,16 @@ pub enum StoreEvent {
     CalendarData { counts: Vec<(chrono::NaiveDate, i64)>, activities: Vec<crate::store::activities::ActivityRow> },
     /// The file is busy (true) or free again (false).
     Waiting(bool),
+    /// A lead and its matches, for the conversion wizard.
+    Conversion {
+        record: Box<Record>,
+        contacts: Vec<crate::store::duplicates::DuplicateMatch>,
+        companies: Vec<crate::store::duplicates::DuplicateMatch>,
+    },
+    /// A lead was converted.
+    Converted(Box<crate::store::convert::Converted>),
+    /// A record about to be saved matches others: ask before running `then`.
+    PossibleDuplicates { matches: Vec<crate::store::duplicates::DuplicateMatch>, then: Box<Effect> },
+    /// Merge preview.
+    MergePreview(crate::store::merge::MergePreview),
 }

@@ -84,6 +84,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
                 b(&[k('m')], PickStage, "tui.key_pick_stage", true),
                 b(&[k('n')], QuickCreate, "tui.key_quick_create", true),
                 b(&[k('a')], PlanActivity, "tui.key_plan", true),
+                b(&[k('C')], Convert, "tui.key_convert", false),
                 b(&[k('N')], NewRecord, "tui.key_new", false),
                 b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
                 b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
@@ -103,6 +104,8 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('a')], PlanActivity, "tui.key_plan", false),
             b(&[k('x')], CompleteActivity, "tui.key_complete_next", false),
             b(&[k('D')], BulkDelete, "tui.key_bulk_delete", false),
+            b(&[k('C')], Convert, "tui.key_convert", false),
+            b(&[k('U')], Merge, "tui.key_merge", false),
             b(&[k('s')], SortNext, "tui.key_sort", true),
             b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
             b(&[k('f')], FilterText, "tui.key_filter_text", true),
@@ -123,6 +126,8 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Form => vec![
             b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
             b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
+            b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
+            b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
             b(&[k('e'), code(KeyCode::Enter)], Edit, "tui.key_edit", true),
             b(&[k('c')], Comment, "tui.key_comment", true),
             b(&[k('a')], PlanActivity, "tui.key_plan", true),
@@ -132,6 +137,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('P')], AddPhone, "tui.key_add_phone", false),
             b(&[k('E')], AddEmail, "tui.key_add_email", false),
             b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
+            b(&[k('C')], Convert, "tui.key_convert", false),
             b(&[ctrl('s')], Save, "tui.key_save", true),
         ],
         Context::Agenda => [
@@ -233,7 +239,7 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match &app.overlay {
-        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) => {
+        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) | Overlay::Convert(_) => {
             return Some(match ev.code {
                 KeyCode::Esc => Action::Back,
                 KeyCode::Enter => Action::Submit,
@@ -258,6 +264,18 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
                 KeyCode::Char('n') if matches!(app.overlay, Overlay::Confirm(_)) => Some(Action::Back),
                 KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
                 KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                _ => None,
+            };
+        }
+        Overlay::Merge(_) => {
+            return match ev.code {
+                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+                KeyCode::Enter => Some(Action::Submit),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                KeyCode::Char(' ' | 'h' | 'l') | KeyCode::Left | KeyCode::Right => {
+                    Some(Action::Input(InputKey::Char(' ')))
+                }
                 _ => None,
             };
         }

@@ -8,6 +8,9 @@ use crate::domain::comm::{Comm, CommKind};
 use crate::domain::fields::{Entity, InputContext, validate_input};
 use crate::domain::money::Currency;
 use crate::domain::stage::StageSemantics;
+use crate::store::convert::ConversionPlan;
+use crate::store::duplicates::DuplicateMatch;
+use crate::store::merge::Prefer;
 use crate::store::records::{ListSort, Shown};
 use crate::store::refs::StageRow;
 use crate::store::{CommsChange, ListFilter, RecordInput};
@@ -209,8 +212,15 @@ fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, Option<i64>)>, sta
         });
         return vec![];
     }
+    // Reaching the success stage is conversion (SPEC L4): the wizard moves the lead.
     if stage.semantics == StageSemantics::Success && entity == Entity::Lead {
-        info(app, app.t("tui.conversion_later"));
+        return match ids.as_slice() {
+            [(id, _)] => open_conversion(*id),
+            _ => {
+                error(app, app.t("tui.convert_one_at_a_time"));
+                vec![]
+            }
+        };
     }
     ids.into_iter()
         .map(|(id, version)| Effect::Move { entity, id, version, stage_code: stage.code.clone(), reason: None })
@@ -364,6 +374,10 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             Some((id, _, _)) => open_record(app, entity, id),
             None => vec![],
         },
+        Action::Convert if entity == Entity::Lead => match app.board(entity).move_target() {
+            Some((id, _, _)) => open_conversion(id),
+            None => vec![],
+        },
         Action::SwitchPipeline => {
             if entity != Entity::Deal || app.pipelines.len() < 2 {
                 info(app, app.t("tui.one_pipeline"));
@@ -405,6 +419,8 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
     let mut filter = ListFilter {
         stage: f.stage.clone(),
         responsible: if f.mine { Some(user) } else { f.responsible.clone() },
+        // "My leads" are the ones still to work on: junk stays out unless asked for by stage.
+        hide_failed: f.mine && f.stage.is_none(),
         source: f.source.clone(),
         search: f.text.clone(),
         repeat: f.repeat.then_some(true),
@@ -558,6 +574,38 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             list.selected.clear();
             vec![list_effect(app, entity, false)]
         }
+        Action::Convert => {
+            let focused = app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.id);
+            match focused {
+                Some(id) if entity == Entity::Lead => open_conversion(id),
+                _ => vec![],
+            }
+        }
+        Action::Merge => {
+            if !matches!(entity, Entity::Lead | Entity::Contact | Entity::Company) {
+                info(app, app.t("tui.merge_only"));
+                return vec![];
+            }
+            let list = list_mut(app, entity);
+            let ids: Vec<i64> = list.selected.iter().copied().collect();
+            if ids.len() < 2 {
+                info(app, app.t("tui.merge_need_two"));
+                return vec![];
+            }
+            // The focused row is kept when it is selected; else the oldest record.
+            let focused = list.rows.get(list.cursor).map(|r| r.id).filter(|id| ids.contains(id));
+            let keep = focused.unwrap_or(ids[0]);
+            let others: Vec<i64> = ids.into_iter().filter(|i| *i != keep).collect();
+            app.overlay = Overlay::Merge(Box::new(MergeForm {
+                entity,
+                keep,
+                others: others.clone(),
+                preview: None,
+                take_other: vec![],
+                row: 0,
+            }));
+            vec![Effect::LoadMergePreview { entity, keep, others }]
+        }
         Action::FilterStage => {
             if !entity.has_stages() {
                 info(app, app.t("tui.no_stages_here"));
@@ -618,6 +666,7 @@ fn form_rows(record: &crate::store::Record) -> Vec<FormRow> {
     let mut rows: Vec<FormRow> =
         record.values.iter().filter(|(s, _)| s.editable).map(|(s, _)| FormRow::Field(s.key)).collect();
     rows.extend((0..record.comms.len()).map(FormRow::Comm));
+    rows.extend((0..record.links.len()).map(FormRow::Link));
     rows
 }
 
@@ -667,7 +716,13 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
                         crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
                     )
                 }
-                (None, FormRow::Comm(_)) => return vec![],
+                (None, FormRow::Comm(_) | FormRow::Link(_)) => return vec![],
+                (Some(r), FormRow::Link(i)) => {
+                    return match r.links.get(i) {
+                        Some((e, link)) => open_record(app, *e, link.id),
+                        None => vec![],
+                    };
+                }
             };
             app.overlay =
                 Overlay::Prompt(Prompt { purpose, title: label, input: TextInput::with(&current), error: None });
@@ -679,6 +734,10 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Convert => match &form.record {
+            Some(r) if entity == Entity::Lead => open_conversion(r.id),
+            _ => vec![],
+        },
         Action::Comment => {
             let Some(r) = &form.record else { return vec![] };
             app.overlay = Overlay::Prompt(Prompt {
@@ -754,7 +813,8 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
                     }
                 }
             }
-            vec![Effect::Create { entity, input, open: true }]
+            let then = Box::new(Effect::Create { entity, input: input.clone(), open: true });
+            vec![Effect::CheckDuplicates { entity, id: None, input, then }]
         }
         _ => vec![],
     }
@@ -1111,6 +1171,226 @@ fn plan_update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec<Effec
     vec![]
 }
 
+// ---------------------------------------------------------------- conversion and merge
+
+fn open_conversion(lead_id: i64) -> Vec<Effect> {
+    vec![Effect::LoadConversion { lead_id }]
+}
+
+/// The wizard for a lead just read, its fields prefilled from it.
+fn new_wizard(
+    app: &App,
+    record: &crate::store::Record,
+    contacts: Vec<DuplicateMatch>,
+    companies: Vec<DuplicateMatch>,
+) -> ConvertWizard {
+    let text = |k: &str| record.get(k).map(|v| v.text()).unwrap_or_default();
+    let or = |a: String, b: String| if a.trim().is_empty() { b } else { a };
+    let person = format!("{} {}", text("first_name"), text("last_name")).trim().to_string();
+    let deal_title = or(text("title"), or(text("company_title"), or(person, record.title.clone())));
+    let company_title = or(text("company_title"), deal_title.clone());
+    let field = |key: &'static str, value: String| WizardField { key, input: TextInput::with(&value) };
+    ConvertWizard {
+        lead_id: record.id,
+        version: record.version,
+        title: record.title.clone(),
+        is_repeat: record.is_repeat,
+        step: WizardStep::Targets,
+        targets: if record.is_repeat { 3 } else { 1 },
+        contact_matches: contacts,
+        company_matches: companies,
+        contact_choice: 0,
+        company_choice: 0,
+        fields: vec![
+            field("contact.first_name", text("first_name")),
+            field("contact.last_name", text("last_name")),
+            field("company.title", company_title),
+            field("deal.title", deal_title),
+        ],
+        pipeline: 0,
+        row: if record.is_repeat { 0 } else { 1 },
+        error: None,
+    }
+    .with_pipeline_count(app.pipelines.len())
+}
+
+impl ConvertWizard {
+    fn with_pipeline_count(mut self, n: usize) -> ConvertWizard {
+        self.pipeline = self.pipeline.min(n.saturating_sub(1));
+        self
+    }
+}
+
+/// The plan the wizard's choices describe.
+fn wizard_plan(app: &App, w: &ConvertWizard) -> ConversionPlan {
+    let t = w.chosen();
+    let mut plan = ConversionPlan::new(t);
+    plan.expected_version = Some(w.version);
+    if t.contact && w.contact_choice > 0 {
+        plan.contact = w.contact_matches.get(w.contact_choice - 1).map(|m| m.id);
+    }
+    if t.company && w.company_choice > 0 {
+        plan.company = w.company_matches.get(w.company_choice - 1).map(|m| m.id);
+    }
+    if t.deal {
+        plan.pipeline = app.pipelines.get(w.pipeline).map(|p| p.name.clone());
+    }
+    for i in w.field_rows() {
+        let f = &w.fields[i];
+        let (target, key) = f.key.split_once('.').unwrap_or(("", f.key));
+        let pair = (key.to_string(), f.input.text.trim().to_string());
+        match target {
+            "contact" => plan.contact_fields.push(pair),
+            "company" => plan.company_fields.push(pair),
+            _ => plan.deal_fields.push(pair),
+        }
+    }
+    plan
+}
+
+/// The step after (or before) `step` for these choices: steps with nothing to ask are skipped.
+fn wizard_next(w: &ConvertWizard, forward: bool) -> Option<WizardStep> {
+    use WizardStep::*;
+    let order = [Targets, Matches, Fields, Summary];
+    let mut i = order.iter().position(|s| *s == w.step)?;
+    loop {
+        i = if forward { i.checked_add(1)? } else { i.checked_sub(1)? };
+        let step = *order.get(i)?;
+        let useful = match step {
+            Matches => !w.match_rows().is_empty(),
+            Fields => !w.field_rows().is_empty() || w.chosen().deal,
+            _ => true,
+        };
+        if useful {
+            return Some(step);
+        }
+    }
+}
+
+fn wizard_update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -> Vec<Effect> {
+    // Rows of the current step; the last field row of step 3 is the pipeline when a deal is made.
+    let rows = match w.step {
+        WizardStep::Targets => {
+            if w.is_repeat {
+                1
+            } else {
+                crate::domain::convert::Targets::CHOICES.len()
+            }
+        }
+        WizardStep::Matches => w.match_rows().len(),
+        WizardStep::Fields => w.field_rows().len() + usize::from(w.chosen().deal),
+        WizardStep::Summary => 1,
+    }
+    .max(1);
+    let text_step = w.step == WizardStep::Fields;
+    let pipeline_row = text_step && w.chosen().deal && w.row == rows - 1;
+    // Outside text fields, letters navigate like everywhere else.
+    let action = match action {
+        Action::Input(InputKey::Char('j')) if !text_step => Action::Down,
+        Action::Input(InputKey::Char('k')) if !text_step => Action::Up,
+        other => other,
+    };
+    match action {
+        Action::Back => match wizard_next(&w, false) {
+            Some(step) => {
+                w.step = step;
+                w.row = if step == WizardStep::Targets && !w.is_repeat { w.targets } else { 0 };
+                w.error = None;
+            }
+            None => return vec![],
+        },
+        Action::Up | Action::Down => {
+            w.row = if action == Action::Up { (w.row + rows - 1) % rows } else { (w.row + 1) % rows };
+            // The choice of targets follows the cursor, like a radio list.
+            if w.step == WizardStep::Targets && !w.is_repeat {
+                w.targets = w.row;
+            }
+        }
+        Action::Submit => {
+            if w.step == WizardStep::Targets && !w.is_repeat {
+                w.targets = w.row.min(crate::domain::convert::Targets::CHOICES.len() - 1);
+            }
+            match wizard_next(&w, true) {
+                Some(step) => {
+                    w.step = step;
+                    w.row = 0;
+                    w.error = None;
+                }
+                None => {
+                    let plan = wizard_plan(app, &w);
+                    let lead_id = w.lead_id;
+                    app.overlay = Overlay::Convert(w);
+                    return vec![Effect::Convert { lead_id, plan }];
+                }
+            }
+        }
+        Action::Input(key) => {
+            w.error = None;
+            let cycle_key = matches!(key, InputKey::Left | InputKey::Right | InputKey::Char(' '));
+            let forward = key != InputKey::Left;
+            match w.step {
+                WizardStep::Matches if cycle_key => {
+                    let rows = w.match_rows();
+                    match rows.get(w.row) {
+                        Some(Entity::Contact) => {
+                            let n = w.contact_matches.len() + 1;
+                            cycle(&mut w.contact_choice, n, forward);
+                        }
+                        Some(Entity::Company) => {
+                            let n = w.company_matches.len() + 1;
+                            cycle(&mut w.company_choice, n, forward);
+                        }
+                        _ => {}
+                    }
+                }
+                WizardStep::Fields if pipeline_row && cycle_key => {
+                    cycle(&mut w.pipeline, app.pipelines.len().max(1), forward);
+                }
+                WizardStep::Fields if pipeline_row => {}
+                WizardStep::Fields => {
+                    if let Some(i) = w.field_rows().get(w.row).copied() {
+                        edit_text(&mut w.fields[i].input, key);
+                    }
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    app.overlay = Overlay::Convert(w);
+    vec![]
+}
+
+fn merge_update(app: &mut App, mut m: Box<MergeForm>, action: Action) -> Vec<Effect> {
+    let n = m.take_other.len();
+    match action {
+        Action::Back => return vec![],
+        Action::Up => m.row = m.row.saturating_sub(1),
+        Action::Down => m.row = (m.row + 1).min(n.saturating_sub(1)),
+        Action::Input(_) => {
+            if let Some(t) = m.take_other.get_mut(m.row) {
+                *t = !*t;
+            }
+        }
+        Action::Submit => {
+            let Some(preview) = &m.preview else {
+                app.overlay = Overlay::Merge(m);
+                return vec![];
+            };
+            let mut choices = crate::store::merge::MergeChoices::default();
+            for (c, other) in preview.conflicts.iter().zip(&m.take_other) {
+                let side = if *other { Prefer::Other } else { Prefer::Keep };
+                choices.fields.insert(c.field.clone(), side);
+            }
+            list_mut(app, m.entity).selected.clear();
+            return vec![Effect::Merge { entity: m.entity, keep: m.keep, others: m.others.clone(), choices }];
+        }
+        _ => {}
+    }
+    app.overlay = Overlay::Merge(m);
+    vec![]
+}
+
 // ---------------------------------------------------------------- overlays
 
 fn refilter_palette(lang: crate::i18n::Lang, p: &mut Palette) {
@@ -1151,6 +1431,8 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
     match overlay {
         Overlay::None | Overlay::Help => vec![],
         Overlay::Plan(f) => plan_update(app, f, action),
+        Overlay::Convert(w) => wizard_update(app, w, action),
+        Overlay::Merge(m) => merge_update(app, m, action),
         Overlay::Confirm(c) => match action {
             Action::Submit => vec![c.on_yes],
             Action::Back => vec![],
@@ -1340,7 +1622,8 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
         PromptPurpose::EditField { entity, id, version, key } => {
             keep(app, p);
             let input = RecordInput { fields: vec![(key.clone(), text)], ..Default::default() };
-            vec![Effect::Update { entity, id, version, input, field: Some(key) }]
+            let then = Box::new(Effect::Update { entity, id, version, input: input.clone(), field: Some(key) });
+            vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
         }
         PromptPurpose::DraftField { key } => {
             let Some(form) = app.form.as_mut() else { return vec![] };
@@ -1376,7 +1659,14 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
                         comms: CommsChange { add: vec![comm], ..Default::default() },
                         ..Default::default()
                     };
-                    vec![Effect::Update { entity, id, version, input, field: Some(kind.code().to_string()) }]
+                    let then = Box::new(Effect::Update {
+                        entity,
+                        id,
+                        version,
+                        input: input.clone(),
+                        field: Some(kind.code().to_string()),
+                    });
+                    vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
                 }
                 None => {
                     form.draft_comms.push((kind, text));
@@ -1624,10 +1914,18 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             effects
         }
-        StoreEvent::Failed { message, field: _, conflict } => {
+        StoreEvent::Failed { message, field, conflict } => {
             match &mut app.overlay {
                 Overlay::Prompt(p) => p.error = Some(message),
                 Overlay::Plan(f) => f.error = Some(message),
+                Overlay::Convert(w) => {
+                    // A field the store refused sends the user back to where it is typed.
+                    if field.as_deref().is_some_and(|f| f.contains('.')) {
+                        w.step = WizardStep::Fields;
+                        w.row = 0;
+                    }
+                    w.error = Some(message)
+                }
                 _ => error(app, message),
             }
             if conflict { reload_screen(app) } else { vec![] }
@@ -1642,6 +1940,52 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::Changed => reload_screen(app),
+        StoreEvent::Conversion { record, contacts, companies } => {
+            if record.stage_semantics == Some(StageSemantics::Success) {
+                info(app, app.t("tui.already_converted"));
+                return vec![];
+            }
+            let w = new_wizard(app, &record, contacts, companies);
+            app.overlay = Overlay::Convert(Box::new(w));
+            vec![]
+        }
+        StoreEvent::Converted(done) => {
+            if matches!(app.overlay, Overlay::Convert(_)) {
+                app.overlay = Overlay::None;
+            }
+            let records: Vec<String> = done
+                .records()
+                .map(|r| format!("{} #{} {}", app.t(&format!("entity.{}", r.entity.code())), r.id, r.title))
+                .collect();
+            info(app, app.ta("tui.converted", &[("id", &done.lead_id.to_string()), ("records", &records.join(", "))]));
+            reload_screen(app)
+        }
+        StoreEvent::PossibleDuplicates { matches, then } => {
+            let list: Vec<String> = matches
+                .iter()
+                .take(3)
+                .map(|m| {
+                    let by: Vec<String> = m.matched_by.iter().map(|x| app.t(&format!("label.match_{x}"))).collect();
+                    format!("#{} {} ({})", m.id, m.title, by.join(", "))
+                })
+                .collect();
+            let mut text = list.join("; ");
+            if matches.len() > 3 {
+                text.push_str(&format!(" +{}", matches.len() - 3));
+            }
+            app.overlay = Overlay::Confirm(Confirm {
+                message: app.ta("tui.duplicate_question", &[("list", &text)]),
+                on_yes: *then,
+            });
+            vec![]
+        }
+        StoreEvent::MergePreview(preview) => {
+            if let Overlay::Merge(m) = &mut app.overlay {
+                m.take_other = vec![false; preview.conflicts.len()];
+                m.preview = Some(preview);
+            }
+            vec![]
+        }
         StoreEvent::Waiting(w) => {
             app.waiting = w;
             vec![]

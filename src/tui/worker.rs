@@ -369,6 +369,41 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let message = tr_in(lang, "msg.activity_done", &[("id", &id.to_string())]);
             vec![saved_on_record(&row, message)]
         }
+        Effect::LoadConversion { lead_id } => {
+            let record = store.get(Entity::Lead, lead_id)?;
+            let contacts = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Contact)?;
+            let companies = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Company)?;
+            vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies }]
+        }
+        Effect::Convert { lead_id, plan } => {
+            let done = store.convert_lead(lead_id, &plan)?;
+            vec![StoreEvent::Converted(Box::new(done))]
+        }
+        Effect::CheckDuplicates { entity, id, input, then } => {
+            let mut matches = store.duplicates_of_input(entity, id, &input)?;
+            if id.is_some() {
+                // An edit only asks about matches the edit itself brings.
+                let before = store.duplicates_of_input(entity, id, &RecordInput::default())?;
+                matches.retain(|m| !before.iter().any(|b| b.id == m.id));
+            }
+            if matches.is_empty() {
+                return run_inner(store, lang, *then);
+            }
+            vec![StoreEvent::PossibleDuplicates { matches, then }]
+        }
+        Effect::LoadMergePreview { entity, keep, others } => {
+            vec![StoreEvent::MergePreview(store.merge_preview(entity, keep, &others)?)]
+        }
+        Effect::Merge { entity, keep, others, choices } => {
+            let merged = store.merge(entity, keep, &others, &choices, None)?;
+            let ids: Vec<String> = merged.merged.iter().map(|i| format!("#{i}")).collect();
+            let message = tr_in(
+                lang,
+                "msg.merged",
+                &[("entity", &entity_word(lang, entity)), ("id", &keep.to_string()), ("others", &ids.join(", "))],
+            );
+            vec![StoreEvent::Saved { entity, id: keep, message, open: false, moved_to: None }]
+        }
         Effect::LoadCounters => {
             let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
             let b = crate::domain::agenda::bounds(&now);

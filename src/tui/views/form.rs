@@ -100,6 +100,20 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 };
                 (app.t(&format!("field.{key}")), value)
             }
+            FormRow::Link(l) => {
+                if i == 0 || !matches!(form.rows[i - 1], FormRow::Link(_)) {
+                    lines.push(Line::from(Span::styled(
+                        app.t("tui.section_links"),
+                        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    )));
+                }
+                match form.record.as_ref().and_then(|r| r.links.get(*l)) {
+                    Some((e, link)) => {
+                        (app.t(&format!("entity.{}", e.code())), format!("#{} {} ›", link.id, link.name))
+                    }
+                    None => continue,
+                }
+            }
             FormRow::Comm(c) => {
                 if last_section != Some(crate::domain::fields::Section::More)
                     || i == 0

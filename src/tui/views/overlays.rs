@@ -1,14 +1,16 @@
 //! Popups: help, command palette, search, prompts, pickers and confirmations.
 
 use super::super::action::Action;
-use super::super::app::{App, Overlay, PlanForm, TextInput, WHEN_CHOICES};
+use super::super::app::{App, ConvertWizard, MergeForm, Overlay, PlanForm, TextInput, WHEN_CHOICES, WizardStep};
 use super::super::keymap::{self, bindings, key_name};
 use super::fit;
+use crate::domain::convert::Targets;
+use crate::domain::fields::Entity;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -219,15 +221,229 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             f.render_widget(Paragraph::new(lines).block(frame_block(&fit(&title, w.saturating_sub(4)))), rect);
         }
         Overlay::Confirm(c) => {
-            let rect = popup(area, 56, 5);
-            let w = rect.width.saturating_sub(2) as usize;
+            let width = 64u16;
+            let text_w = width.saturating_sub(2).max(1) as usize;
+            let text_lines = (unicode_width::UnicodeWidthStr::width(c.message.as_str()) / text_w + 1) as u16;
+            let rect = popup(area, width, text_lines + 4);
             let lines = vec![
-                Line::from(fit(&c.message, w)),
+                Line::from(c.message.clone()),
                 Line::from(""),
                 Line::from(Span::styled(app.t("tui.confirm_keys"), Style::default().fg(Color::Gray))),
             ];
             f.render_widget(Clear, rect);
-            f.render_widget(Paragraph::new(lines).block(frame_block(&app.t("tui.confirm_title"))), rect);
+            f.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: true }).block(frame_block(&app.t("tui.confirm_title"))),
+                rect,
+            );
+        }
+        Overlay::Convert(w) => draw_wizard(app, w, f, area),
+        Overlay::Merge(m) => draw_merge(app, m, f, area),
+    }
+}
+
+fn targets_label(app: &App, t: Targets) -> String {
+    let mut parts = Vec::new();
+    for (on, e) in [(t.deal, Entity::Deal), (t.contact, Entity::Contact), (t.company, Entity::Company)] {
+        if on {
+            parts.push(app.t(&format!("entity.{}", e.code())));
         }
     }
+    parts.join(" + ")
+}
+
+fn row_style(focused: bool) -> Style {
+    if focused { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() }
+}
+
+fn match_label(app: &App, m: &crate::store::duplicates::DuplicateMatch) -> String {
+    let by: Vec<String> = m.matched_by.iter().map(|x| app.t(&format!("label.match_{x}"))).collect();
+    app.ta("tui.convert_link", &[("id", &m.id.to_string()), ("title", &m.title), ("by", &by.join(", "))])
+}
+
+/// The conversion wizard: one step at a time, what is chosen so far always visible.
+fn draw_wizard(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
+    let gray = Style::default().fg(Color::Gray);
+    let mut lines: Vec<Line> = Vec::new();
+    let (n, heading) = match wz.step {
+        WizardStep::Targets => (1, "tui.convert_targets"),
+        WizardStep::Matches => (2, "tui.convert_matches"),
+        WizardStep::Fields => (3, "tui.convert_fields"),
+        WizardStep::Summary => (4, "tui.convert_summary"),
+    };
+    let rect = popup(area, 76, 16);
+    let w = rect.width.saturating_sub(2) as usize;
+    lines.push(Line::from(Span::styled(
+        fit(&format!("{} · {}", app.ta("tui.convert_step", &[("n", &n.to_string())]), app.t(heading)), w),
+        Style::default().add_modifier(Modifier::BOLD),
+    )));
+    match wz.step {
+        WizardStep::Targets => {
+            if wz.is_repeat {
+                lines.push(Line::from(Span::styled(fit(&app.t("tui.convert_repeat"), w), gray)));
+                lines.push(Line::from(Span::styled(
+                    fit(&format!(" (•) {}", targets_label(app, Targets::DEAL)), w),
+                    row_style(true),
+                )));
+            } else {
+                for (i, t) in Targets::CHOICES.iter().enumerate() {
+                    let mark = if i == wz.targets { "(•)" } else { "( )" };
+                    lines.push(Line::from(Span::styled(
+                        fit(&format!(" {mark} {}", targets_label(app, *t)), w),
+                        row_style(i == wz.row),
+                    )));
+                }
+            }
+        }
+        WizardStep::Matches => {
+            for (i, e) in wz.match_rows().into_iter().enumerate() {
+                let (choice, matches) = match e {
+                    Entity::Contact => (wz.contact_choice, &wz.contact_matches),
+                    _ => (wz.company_choice, &wz.company_matches),
+                };
+                let value = match choice.checked_sub(1).and_then(|c| matches.get(c)) {
+                    Some(m) => match_label(app, m),
+                    None => app.t("tui.convert_new"),
+                };
+                let label = format!(" {:<12}", fit(&app.t(&format!("entity.{}", e.code())), 12));
+                lines.push(Line::from(vec![
+                    Span::styled(label, row_style(i == wz.row)),
+                    Span::raw(fit(&format!(" ‹ {value} ›"), w.saturating_sub(13))),
+                ]));
+                if matches.is_empty() {
+                    lines.push(Line::from(Span::styled(format!("   {}", app.t("tui.convert_no_match")), gray)));
+                } else {
+                    for m in matches.iter().take(3) {
+                        lines.push(Line::from(Span::styled(fit(&format!("   · {}", match_label(app, m)), w), gray)));
+                    }
+                }
+            }
+        }
+        WizardStep::Fields => {
+            let rows = wz.field_rows();
+            for (i, fi) in rows.iter().enumerate() {
+                let field = &wz.fields[*fi];
+                let (target, key) = field.key.split_once('.').unwrap_or(("", field.key));
+                let label = format!("{} · {}", app.t(&format!("entity.{target}")), app.t(&format!("field.{key}")));
+                let mut spans = vec![Span::styled(format!(" {:<26}", fit(&label, 26)), row_style(i == wz.row))];
+                spans.push(Span::raw(" "));
+                spans.extend(input_or_text(&field.input, i == wz.row, "").spans);
+                lines.push(Line::from(spans));
+            }
+            if wz.chosen().deal {
+                let focused = wz.row == rows.len();
+                let name = app.pipelines.get(wz.pipeline).map(|p| p.name.clone()).unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {:<26}", fit(&app.t("tui.convert_pipeline"), 26)), row_style(focused)),
+                    Span::raw(format!(" ‹ {name} ›")),
+                ]));
+            }
+        }
+        WizardStep::Summary => {
+            let t = wz.chosen();
+            let value = |key: &str| {
+                wz.fields.iter().find(|f| f.key == key).map(|f| f.input.text.trim().to_string()).unwrap_or_default()
+            };
+            let mut say =
+                |e: Entity, choice: usize, matches: &[crate::store::duplicates::DuplicateMatch], title: String| {
+                    let entity = app.t(&format!("entity.{}", e.code()));
+                    let text = match choice.checked_sub(1).and_then(|c| matches.get(c)) {
+                        Some(m) => app.ta(
+                            "tui.convert_will_link",
+                            &[("entity", &entity), ("id", &m.id.to_string()), ("title", &m.title)],
+                        ),
+                        None => app.ta("tui.convert_will_create", &[("entity", &entity), ("title", &title)]),
+                    };
+                    lines.push(Line::from(fit(&format!(" • {text}"), w)));
+                };
+            if t.company {
+                say(Entity::Company, wz.company_choice, &wz.company_matches, value("company.title"));
+            }
+            if t.contact {
+                let name = format!("{} {}", value("contact.first_name"), value("contact.last_name"));
+                say(Entity::Contact, wz.contact_choice, &wz.contact_matches, name.trim().to_string());
+            }
+            if t.deal {
+                say(Entity::Deal, 0, &[], value("deal.title"));
+                if let Some(p) = app.pipelines.get(wz.pipeline) {
+                    lines.push(Line::from(Span::styled(
+                        fit(&format!("   {}: {}", app.t("tui.convert_pipeline"), p.name), w),
+                        gray,
+                    )));
+                }
+            }
+            let stage = app
+                .lead_board
+                .columns
+                .iter()
+                .filter_map(|c| c.head.as_ref())
+                .find(|h| h.stage.semantics == crate::domain::stage::StageSemantics::Success)
+                .map(|h| h.stage.name.clone())
+                .unwrap_or_else(|| app.t("stage_name.CONVERTED"));
+            lines.push(Line::from(fit(&format!(" • {}", app.ta("tui.convert_will_move", &[("stage", &stage)])), w)));
+        }
+    }
+    lines.push(Line::from(""));
+    let keys = match wz.step {
+        WizardStep::Targets => "tui.convert_keys",
+        WizardStep::Matches => "tui.convert_keys_matches",
+        WizardStep::Fields => "tui.convert_keys_fields",
+        WizardStep::Summary => "tui.convert_keys_summary",
+    };
+    lines.push(Line::from(Span::styled(fit(&app.t(keys), w), gray)));
+    if let Some(e) = &wz.error {
+        lines.push(Line::from(Span::styled(e.clone(), Style::default().fg(Color::Red))));
+    }
+    f.render_widget(Clear, rect);
+    let title = app.ta("tui.convert_title", &[("title", &wz.title)]);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block(&fit(&title, w.saturating_sub(4)))),
+        rect,
+    );
+}
+
+/// Merging duplicates: what gets filled, and a keep/other choice per differing field.
+fn draw_merge(app: &App, m: &MergeForm, f: &mut Frame, area: Rect) {
+    let gray = Style::default().fg(Color::Gray);
+    let rect = popup(area, 76, 16);
+    let w = rect.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let others: Vec<String> = m.others.iter().map(|i| format!("#{i}")).collect();
+    lines.push(Line::from(Span::styled(fit(&format!(" ← {}", others.join(", ")), w), gray)));
+    match &m.preview {
+        None => lines.push(Line::from(app.t("tui.loading"))),
+        Some(p) => {
+            for (field, value, from) in &p.fills {
+                let text = app.ta(
+                    "tui.merge_fill",
+                    &[("field", &app.t(&format!("field.{field}"))), ("value", value), ("id", &from.to_string())],
+                );
+                lines.push(Line::from(Span::styled(fit(&format!(" + {text}"), w), gray)));
+            }
+            if p.conflicts.is_empty() {
+                lines.push(Line::from(fit(&app.ta("tui.merge_nothing_differs", &[("id", &m.keep.to_string())]), w)));
+            }
+            for (i, c) in p.conflicts.iter().enumerate() {
+                let other = m.take_other.get(i).copied().unwrap_or(false);
+                let pick = |on: bool, text: &str, id: i64| {
+                    let mark = if on { "(•)" } else { "( )" };
+                    format!("{mark} {text} #{id}")
+                };
+                let label = format!(" {:<18}", fit(&app.t(&format!("field.{}", c.field)), 18));
+                let half = w.saturating_sub(20) / 2;
+                lines.push(Line::from(vec![
+                    Span::styled(label, row_style(i == m.row)),
+                    Span::raw(" "),
+                    Span::raw(fit(&pick(!other, &c.keep, m.keep), half)),
+                    Span::raw(" "),
+                    Span::raw(fit(&pick(other, &c.other, c.other_id), half)),
+                ]));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(fit(&app.t("tui.merge_keys"), w), gray)));
+    let entity = app.t(&format!("entity.{}", m.entity.code()));
+    let title = app.ta("tui.merge_title", &[("entity", &entity), ("id", &m.keep.to_string())]);
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(frame_block(&title)), rect);
 }
