@@ -198,3 +198,45 @@ fn plan_a_call_for_tomorrow_and_find_it_on_the_board_and_in_the_calendar() {
     let listed = env.json(&["activity", "list"]);
     assert_eq!(listed[0]["subject"], "Call E2E planning");
 }
+
+#[test]
+fn convert_a_demo_lead_through_the_wizard_then_open_its_company() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "300"]);
+    let column = env.json(&["lead", "list", "--stage", "NEW", "--limit", "20"]);
+    let rows = column.as_array().unwrap();
+    let index = rows.iter().position(|r| r["is_repeat"] == false).expect("a first-time lead near the top");
+    let id = rows[index]["id"].as_i64().unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("In progress (", LIMIT);
+    for _ in 0..index {
+        t.keys(&["j"]);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} ·"), LIMIT);
+    t.keys(&["C"]);
+    t.wait_for("Step 1 of 4", LIMIT);
+    t.keys(&["Up", "Enter"]); // Deal + Contact + Company
+    t.wait_for("Step 2 of 4", LIMIT);
+    t.keys(&["Enter"]); // create new contact and company
+    t.wait_for("Step 3 of 4", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Step 4 of 4", LIMIT);
+    t.wait_for("move the lead to Converted", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} converted"), LIMIT);
+    let lead = env.json(&["lead", "show", &id.to_string()]);
+    assert_eq!(lead["stage"]["code"], "CONVERTED");
+    let link = |e: &str| lead["links"].as_array().unwrap().iter().find(|l| l["entity"] == e).cloned().unwrap();
+    let (contact, company, deal) = (link("contact"), link("company"), link("deal"));
+    // The lead's form now lists what it became; open the company from there.
+    t.wait_for("Linked records", LIMIT);
+    t.keys(&["G", "k", "Enter"]);
+    t.wait_for(&format!("Company #{} ·", company["id"]), LIMIT);
+    let name: String = contact["name"].as_str().unwrap().chars().take(20).collect();
+    t.wait_for(&format!("#{} {name}", contact["id"]), LIMIT);
+    t.wait_for(&format!("#{} ", deal["id"]), LIMIT);
+    let screen = t.screen();
+    assert!(screen.contains("Contact ") && screen.contains("Deal "), "{screen}");
+    t.keys(&["q"]);
+}

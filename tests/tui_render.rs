@@ -74,6 +74,27 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     h.act(Action::Palette);
     h.type_text("stage");
     out.push(("palette", h.app.clone()));
+    h.act(Action::Back);
+    // Appended last so the indices above stay put.
+    h.act(Action::Show(Tab::LeadBoard));
+    h.act(Action::Down);
+    h.act(Action::Convert);
+    out.push(("convert_targets", h.app.clone()));
+    h.act(Action::Up);
+    h.act(Action::Submit);
+    out.push(("convert_matches", h.app.clone()));
+    h.act(Action::Submit);
+    out.push(("convert_fields", h.app.clone()));
+    h.act(Action::Submit);
+    out.push(("convert_summary", h.app.clone()));
+    for _ in 0..4 {
+        h.act(Action::Back);
+    }
+    h.act(Action::Show(Tab::Contacts));
+    h.act(Action::ToggleSelect);
+    h.act(Action::ToggleSelect);
+    h.act(Action::Merge);
+    out.push(("merge", h.app.clone()));
     out
 }
 

@@ -643,3 +643,178 @@ fn bulk_move_to_a_failure_stage_records_the_reason_and_skips_rows_already_there(
     assert_eq!(moved.get("stage").map(|s| s.text()), Some("Junk".into()));
     assert_eq!(moved.get("stage_description").map(|s| s.text()), Some("No budget".into()));
 }
+
+/// Focuses the first non-repeat lead of the "New" column.
+fn focus_first_time_lead(h: &mut Harness) -> i64 {
+    for _ in 0..50 {
+        let card = h.app.lead_board.focused().cloned().expect("a card");
+        if !card.is_repeat {
+            return card.id;
+        }
+        h.act(Down);
+    }
+    panic!("no first-time lead near the top of the column");
+}
+
+#[test]
+fn wizard_converts_a_lead_into_deal_contact_and_company() {
+    use prospect::tui::app::WizardStep;
+    let mut h = Harness::new(60, Lang::En);
+    let id = focus_first_time_lead(&mut h);
+    let lead = h.store.get(Entity::Lead, id).unwrap();
+    h.act(Convert);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!("the wizard opens: {:?}", h.app.overlay) };
+    assert_eq!(w.step, WizardStep::Targets);
+    assert_eq!(w.chosen(), prospect::domain::convert::Targets::DEFAULT, "deal + contact by default");
+    h.act(Up); // Deal + Contact + Company
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.step, WizardStep::Matches);
+    assert_eq!(w.match_rows(), vec![Entity::Contact, Entity::Company]);
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.step, WizardStep::Fields);
+    // The contact's last name is prefilled from the lead; the user changes it.
+    h.act(Down);
+    for _ in 0..40 {
+        h.act(Input(prospect::tui::action::InputKey::Backspace));
+    }
+    h.type_text("Renamed");
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.step, WizardStep::Summary);
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "closed after converting: {:?}", h.app.overlay);
+    let status = h.app.status.clone().unwrap().0;
+    assert!(status.contains(&format!("Lead #{id} converted")), "{status}");
+    let lead_after = h.store.get(Entity::Lead, id).unwrap();
+    assert_eq!(lead_after.stage_semantics, Some(prospect::domain::stage::StageSemantics::Success));
+    let linked: Vec<Entity> = lead_after.links.iter().map(|(e, _)| *e).collect();
+    assert_eq!(linked, vec![Entity::Contact, Entity::Company, Entity::Deal]);
+    let contact_id = lead_after.links[0].1.id;
+    let contact = h.store.get(Entity::Contact, contact_id).unwrap();
+    assert_eq!(contact.get("last_name").unwrap().text(), "Renamed");
+    assert_eq!(contact.get("first_name").unwrap().text(), lead.get("first_name").unwrap().text());
+    // The converted card left the New column and sits in Converted.
+    let converted = h.app.lead_board.columns.iter().position(|c| c.head.as_ref().unwrap().stage.code == "CONVERTED");
+    assert!(h.app.lead_board.columns[0].cards.iter().all(|c| c.id != id));
+    assert!(h.app.lead_board.columns[converted.unwrap()].head.as_ref().unwrap().count > 0);
+}
+
+#[test]
+fn moving_a_lead_to_the_success_stage_opens_the_wizard_and_esc_leaves_it_in_place() {
+    let mut h = Harness::new(60, Lang::En);
+    // Third column is Processed; its next stage is Converted.
+    h.acts(&[Right, Right]);
+    let id = h.app.lead_board.focused().unwrap().id;
+    h.act(MoveNext);
+    assert!(matches!(h.app.overlay, Overlay::Convert(_)), "{:?}", h.app.overlay);
+    for _ in 0..4 {
+        h.act(Back);
+    }
+    assert!(matches!(h.app.overlay, Overlay::None));
+    let lead = h.store.get(Entity::Lead, id).unwrap();
+    assert_eq!(lead.get("stage").unwrap().text(), "Processed", "cancelling the wizard moves nothing");
+}
+
+#[test]
+fn a_refused_field_sends_the_wizard_back_to_it_and_writes_nothing() {
+    use prospect::tui::app::WizardStep;
+    let mut h = Harness::new(60, Lang::En);
+    let id = focus_first_time_lead(&mut h);
+    let before = std::fs::read(h.dir.path().join("crm.db")).unwrap();
+    h.act(Convert);
+    h.act(Submit); // deal + contact
+    h.act(Submit); // create a new contact
+    for _ in 0..40 {
+        h.act(Input(prospect::tui::action::InputKey::Backspace)); // first name emptied
+    }
+    h.act(Submit);
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!("the wizard stays open: {:?}", h.app.overlay) };
+    assert_eq!(w.step, WizardStep::Fields);
+    assert!(w.error.as_deref().unwrap_or("").contains("first name"), "{:?}", w.error);
+    assert_eq!(std::fs::read(h.dir.path().join("crm.db")).unwrap(), before);
+    assert_ne!(
+        h.store.get(Entity::Lead, id).unwrap().stage_semantics,
+        Some(prospect::domain::stage::StageSemantics::Success)
+    );
+}
+
+#[test]
+fn new_contact_matching_an_existing_one_asks_before_saving() {
+    let mut h = Harness::new(60, Lang::En);
+    let existing = h.store.list(Entity::Contact, &ListFilter::default()).unwrap()[0].clone();
+    let record = h.store.get(Entity::Contact, existing.id).unwrap();
+    let count = h.store.count(Entity::Contact).unwrap();
+    h.act(Show(Tab::Contacts));
+    h.act(NewRecord);
+    for (key, value) in [
+        ("first_name", record.get("first_name").unwrap().text()),
+        ("last_name", record.get("last_name").unwrap().text().to_uppercase()),
+    ] {
+        let row = h
+            .app
+            .form
+            .as_ref()
+            .unwrap()
+            .rows
+            .iter()
+            .position(|r| *r == prospect::tui::app::FormRow::Field(key))
+            .unwrap();
+        h.app.form.as_mut().unwrap().cursor = row;
+        h.act(Edit);
+        h.type_text(&value);
+        h.act(Submit);
+    }
+    h.act(Save);
+    let Overlay::Confirm(c) = &h.app.overlay else { panic!("asks first: {:?}", h.app.overlay) };
+    assert!(c.message.contains(&format!("#{}", existing.id)), "{}", c.message);
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), count, "nothing saved yet");
+    h.act(Submit);
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), count + 1);
+}
+
+#[test]
+fn merging_selected_contacts_keeps_one_with_the_chosen_values() {
+    let mut h = Harness::new(60, Lang::En);
+    let count = h.store.count(Entity::Contact).unwrap();
+    h.act(Show(Tab::Contacts));
+    // Space selects and steps down: rows 0 and 1 selected, then back to row 0 (kept).
+    h.acts(&[ToggleSelect, ToggleSelect, Up, Up]);
+    let rows = h.app.lists[&Entity::Contact].rows.clone();
+    let (keep, other) = (rows[0].id, rows[1].id);
+    let other_last = h.store.get(Entity::Contact, other).unwrap().get("last_name").unwrap().text();
+    h.act(Merge);
+    let Overlay::Merge(m) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!((m.keep, m.others.clone()), (keep, vec![other]));
+    let conflicts = m.preview.as_ref().unwrap().conflicts.clone();
+    let last = conflicts.iter().position(|c| c.field == "last_name").expect("demo contacts differ by name");
+    for _ in 0..last {
+        h.act(Down);
+    }
+    h.act(Input(prospect::tui::action::InputKey::Char(' ')));
+    h.act(Submit);
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), count - 1);
+    assert_eq!(h.store.get(Entity::Contact, keep).unwrap().get("last_name").unwrap().text(), other_last);
+    assert!(h.store.get(Entity::Contact, other).is_err());
+    assert!(h.app.lists[&Entity::Contact].rows.iter().all(|r| r.id != other), "the list reloaded");
+}
+
+#[test]
+fn my_leads_leave_junk_out() {
+    let mut h = Harness::new(60, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterMine);
+    let rows = h.app.lists[&Entity::Lead].rows.clone();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.stage_code.as_deref() != Some("JUNK")), "junk is not in my leads");
+    let mine_junk = h
+        .store
+        .list(
+            Entity::Lead,
+            &ListFilter { stage: Some("JUNK".into()), responsible: Some("alice".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert!(!mine_junk.is_empty(), "the demo gives alice junk leads, so the test can fail");
+}
