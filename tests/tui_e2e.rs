@@ -187,11 +187,11 @@ fn plan_a_call_for_tomorrow_and_find_it_on_the_board_and_in_the_calendar() {
         ActivityBucket::NextWeek => "Next week (1)",
         other => panic!("tomorrow 09:00 cannot be {other:?}"),
     };
-    t.keys(&["6"]);
+    t.keys(&["7"]);
     t.wait_for(header, LIMIT);
     t.wait_for("E2E planning", LIMIT);
     // The calendar shows it on tomorrow's agenda.
-    t.keys(&["7"]);
+    t.keys(&["8"]);
     t.wait_for("No activity this day.", LIMIT);
     t.keys(&["l"]);
     t.wait_for("09:00 call · Call E2E planning", LIMIT);

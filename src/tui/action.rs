@@ -12,6 +12,8 @@ pub enum Tab {
     LeadList,
     /// Kanban of deals (per pipeline).
     DealBoard,
+    /// List of deals (of the pipeline shown on the deal board).
+    DealList,
     /// List of contacts.
     Contacts,
     /// List of companies.
@@ -23,9 +25,17 @@ pub enum Tab {
 }
 
 impl Tab {
-    /// Tabs in header order (keys 1-5).
-    pub const ALL: [Tab; 7] =
-        [Tab::LeadBoard, Tab::LeadList, Tab::DealBoard, Tab::Contacts, Tab::Companies, Tab::Activities, Tab::Calendar];
+    /// Tabs in header order (keys 1-8).
+    pub const ALL: [Tab; 8] = [
+        Tab::LeadBoard,
+        Tab::LeadList,
+        Tab::DealBoard,
+        Tab::DealList,
+        Tab::Contacts,
+        Tab::Companies,
+        Tab::Activities,
+        Tab::Calendar,
+    ];
 
     /// Message key of the tab's name.
     pub fn label_key(self) -> &'static str {
@@ -33,6 +43,7 @@ impl Tab {
             Tab::LeadBoard => "tui.tab_leads",
             Tab::LeadList => "tui.tab_list",
             Tab::DealBoard => "tui.tab_deals",
+            Tab::DealList => "tui.tab_deal_list",
             Tab::Contacts => "tui.tab_contacts",
             Tab::Companies => "tui.tab_companies",
             Tab::Activities => "tui.tab_activities",
@@ -187,6 +198,7 @@ impl Action {
             (Show(Tab::LeadBoard), "tui.act_show_leads"),
             (Show(Tab::LeadList), "tui.act_show_list"),
             (Show(Tab::DealBoard), "tui.act_show_deals"),
+            (Show(Tab::DealList), "tui.act_show_deal_list"),
             (Show(Tab::Contacts), "tui.act_show_contacts"),
             (Show(Tab::Companies), "tui.act_show_companies"),
             (Show(Tab::Activities), "tui.act_show_activities"),

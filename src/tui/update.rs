@@ -126,6 +126,7 @@ fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
         Tab::LeadBoard => Screen::Board(Entity::Lead),
         Tab::LeadList => Screen::List(Entity::Lead),
         Tab::DealBoard => Screen::Board(Entity::Deal),
+        Tab::DealList => Screen::List(Entity::Deal),
         Tab::Contacts => Screen::List(Entity::Contact),
         Tab::Companies => Screen::List(Entity::Company),
         Tab::Activities => Screen::Agenda,
@@ -414,9 +415,12 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
             .map(|d| d.timestamp_millis())
             .unwrap_or(app.now_ms)
     };
+    // The deal list shows the pipeline the deal board shows.
+    let pipeline = (entity == Entity::Deal).then(|| app.deal_board.pipeline.as_ref().map(|p| p.name.clone())).flatten();
     let list = list_mut(app, entity);
     let f = &list.filters;
     let mut filter = ListFilter {
+        pipeline,
         stage: f.stage.clone(),
         responsible: if f.mine { Some(user) } else { f.responsible.clone() },
         // "My leads" are the ones still to work on: junk stays out unless asked for by stage.
