@@ -1,6 +1,7 @@
 //! `prospect lead convert`, `prospect dedup scan` and `prospect lead|contact|company merge`:
 //! the CLI faces of conversion (SPEC L6) and duplicates (SPEC D1, D2).
 
+use super::records::parse_id;
 use super::{Session, entity_word, output};
 use crate::domain::convert::Targets;
 use crate::domain::fields::Entity;
@@ -12,15 +13,6 @@ use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
-
-fn parse_id(s: &str) -> Result<i64, String> {
-    s.trim()
-        .trim_start_matches('#')
-        .parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or_else(|| format!("'{s}' is not a record id (a whole number such as 12 or #12)"))
-}
 
 /// `lead convert ID --to deal,contact,company`.
 #[derive(Args, Debug, Clone)]

@@ -11,7 +11,8 @@ use clap::{Args, FromArgMatches, Subcommand};
 use serde_json::json;
 use std::fmt::Debug;
 
-fn parse_id(s: &str) -> Result<i64, String> {
+/// Reads a record id as typed (`12`, `#12`).
+pub(crate) fn parse_id(s: &str) -> Result<i64, String> {
     s.trim()
         .trim_start_matches('#')
         .parse::<i64>()

@@ -73,34 +73,12 @@ pub(crate) fn find_in(
 ) -> Result<Vec<DuplicateMatch>> {
     let mut hits: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     let (cond, vis_params) = visibility_sql(vis, "t");
-    for (kind, values) in [(CommKind::Phone, &keys.phones), (CommKind::Email, &keys.emails)] {
-        for v in values {
-            let sql = format!(
-                "SELECT DISTINCT c.entity_id FROM comms c JOIN {} t ON t.id = c.entity_id \
-                 WHERE c.kind = ? AND c.normalized = ? AND c.entity = ? AND {cond} ORDER BY c.entity_id LIMIT 50",
-                target.table()
-            );
-            let mut p = vec![Sql::Text(kind.code().into()), Sql::Text(v.clone()), Sql::Text(target.code().into())];
-            p.extend(vis_params.iter().cloned());
-            let ids: Vec<i64> = conn
-                .prepare_cached(&sql)?
-                .query_map(params_from_iter(p.iter()), |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for id in ids {
-                let m = hits.entry(id).or_default();
-                if !m.iter().any(|x| x == kind.code()) {
-                    m.push(kind.code().to_string());
-                }
-            }
-        }
-    }
-    let mut by_column = |column: &str, key: &str, label: &str| -> Result<()> {
-        let sql =
-            format!("SELECT t.id FROM {} t WHERE t.{column} = ? AND {cond} ORDER BY t.id LIMIT 50", target.table());
-        let mut p = vec![Sql::Text(key.to_string())];
+    // Runs one id query (its own parameters, then the visibility ones) and notes `label` on
+    // every id it returns.
+    let mut collect = |sql: &str, mut p: Vec<Sql>, label: &str| -> Result<()> {
         p.extend(vis_params.iter().cloned());
         let ids: Vec<i64> = conn
-            .prepare_cached(&sql)?
+            .prepare_cached(sql)?
             .query_map(params_from_iter(p.iter()), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for id in ids {
@@ -110,6 +88,22 @@ pub(crate) fn find_in(
             }
         }
         Ok(())
+    };
+    let comm_sql = format!(
+        "SELECT DISTINCT c.entity_id FROM comms c JOIN {} t ON t.id = c.entity_id \
+         WHERE c.kind = ? AND c.normalized = ? AND c.entity = ? AND {cond} ORDER BY c.entity_id LIMIT 50",
+        target.table()
+    );
+    for (kind, values) in [(CommKind::Phone, &keys.phones), (CommKind::Email, &keys.emails)] {
+        for v in values {
+            let p = vec![Sql::Text(kind.code().into()), Sql::Text(v.clone()), Sql::Text(target.code().into())];
+            collect(&comm_sql, p, kind.code())?;
+        }
+    }
+    let mut by_column = |column: &str, key: &str, label: &str| -> Result<()> {
+        let sql =
+            format!("SELECT t.id FROM {} t WHERE t.{column} = ? AND {cond} ORDER BY t.id LIMIT 50", target.table());
+        collect(&sql, vec![Sql::Text(key.to_string())], label)
     };
     if let (Some(col), Some(k)) = (name_column(target), &keys.name) {
         by_column(col, k, "name")?;

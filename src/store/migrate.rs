@@ -20,13 +20,19 @@ const MIGRATIONS: &[(i64, &str)] = &[
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 fn header(store: &Store) -> Result<(i64, i64, i64)> {
-    let c = store.conn();
-    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| store.err(e))?;
-    let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| store.err(e))?;
-    let tables: i64 = c
-        .query_row("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'", [], |r| r.get(0))
-        .map_err(|e| store.err(e))?;
-    Ok((version, app, tables))
+    // One statement, so one read snapshot: read separately, another client's first
+    // migration could commit between the version (0) and the table count (> 0), and a brand
+    // new file would look like another program's database.
+    store
+        .conn()
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), \
+                    (SELECT application_id FROM pragma_application_id), \
+                    (SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(|e| store.err(e))
 }
 
 /// Brings the file to `LATEST`, refusing files of a newer version or of another program.
