@@ -209,6 +209,9 @@ fn convert_a_demo_lead_through_the_wizard_then_open_its_company() {
     let id = rows[index]["id"].as_i64().unwrap();
     let t = Tmux::start(&env, (120, 35));
     t.wait_for("In progress (", LIMIT);
+    // Keys count only once the cards are drawn, not just the column heads.
+    let first: String = rows[0]["title"].as_str().unwrap().chars().take(15).collect();
+    t.wait_for(&first, LIMIT);
     for _ in 0..index {
         t.keys(&["j"]);
     }

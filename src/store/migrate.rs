@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_next_activity.sql")),
     (3, include_str!("migrations/0003_agenda_indexes.sql")),
     (4, include_str!("migrations/0004_board_covering.sql")),
+    (5, include_str!("migrations/0005_link_indexes.sql")),
 ];
 
 /// Highest schema version this build knows.
