@@ -322,9 +322,9 @@ fn duplicates_are_reported_on_create_and_refused_with_if_unique() {
 }
 
 #[test]
-fn dedup_scan_groups_matches_transitively() {
+fn dedup_scan_lists_a_group_per_shared_value() {
     let env = Env::new();
-    // 1~2 by phone, 2~3 by e-mail, 4~5 by name, 6 alone.
+    // 1~2 by phone, 2~3 by e-mail, 4~5 by name and phone, 6 alone.
     env.ok(&["contact", "add", "--first-name", "A", "--last-name", "One", "--phone", "06 12 34 56 78"]);
     env.ok(&[
         "contact",
@@ -339,19 +339,30 @@ fn dedup_scan_groups_matches_transitively() {
         "b@x.fr",
     ]);
     env.ok(&["contact", "add", "--first-name", "C", "--last-name", "Three", "--email", "B@X.FR"]);
-    env.ok(&["contact", "add", "--first-name", "Marie", "--last-name", "Curie"]);
-    env.ok(&["contact", "add", "--first-name", "marie", "--last-name", "CURIE"]);
+    env.ok(&["contact", "add", "--first-name", "Marie", "--last-name", "Curie", "--phone", "0761223344"]);
+    env.ok(&["contact", "add", "--first-name", "marie", "--last-name", "CURIE", "--phone", "07 61 22 33 44"]);
     env.ok(&["contact", "add", "--first-name", "Solo", "--last-name", "Person"]);
     let groups = env.json(&["dedup", "scan", "--entity", "contact"]);
-    let members: Vec<Vec<i64>> = groups
+    let got: Vec<(Vec<i64>, Vec<String>)> = groups
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| g["members"].as_array().unwrap().iter().map(|m| m[0].as_i64().unwrap()).collect())
+        .map(|g| {
+            let ids = g["members"].as_array().unwrap().iter().map(|m| m[0].as_i64().unwrap()).collect();
+            let mut by: Vec<String> =
+                g["matched_by"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+            by.sort();
+            (ids, by)
+        })
         .collect();
-    assert_eq!(members, vec![vec![1, 2, 3], vec![4, 5]]);
+    let want = vec![
+        (vec![1, 2], vec!["phone".to_string()]),
+        (vec![2, 3], vec!["email".to_string()]),
+        (vec![4, 5], vec!["name".to_string(), "phone".to_string()]),
+    ];
+    assert_eq!(got, want);
     let text = env.ok(&["dedup", "scan", "--entity", "contact"]);
-    assert!(text.contains("3 records match"), "{text}");
+    assert!(text.contains("2 records match (name, phone)"), "{text}");
 }
 
 #[test]

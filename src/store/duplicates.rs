@@ -161,7 +161,7 @@ fn keys_of(conn: &Connection, entity: Entity, id: Option<i64>, input: &RecordInp
     ))
 }
 
-/// Groups of matching records, found through shared keys and joined transitively.
+/// Groups of matching records, one per shared key value.
 fn groups_in(conn: &Connection, vis: &Visibility, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>> {
     // Pairs of (key label, ids sharing it).
     let mut sets: Vec<(String, Vec<i64>)> = Vec::new();
@@ -199,44 +199,14 @@ fn groups_in(conn: &Connection, vis: &Visibility, entity: Entity, limit: usize) 
         .collect::<rusqlite::Result<_>>()?;
     sets.extend(lists.into_iter().map(|(k, l)| (k, parse_ids(&l))));
 
-    // Union-find over ids.
-    let mut parent: BTreeMap<i64, i64> = BTreeMap::new();
-    fn root(parent: &mut BTreeMap<i64, i64>, x: i64) -> i64 {
-        let mut r = x;
-        while let Some(&p) = parent.get(&r) {
-            if p == r {
-                break;
-            }
-            r = p;
-        }
-        parent.insert(x, r);
-        r
-    }
-    for (_, ids) in &sets {
-        for id in ids {
-            parent.entry(*id).or_insert(*id);
-        }
-        for w in ids.windows(2) {
-            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
-            if a != b {
-                let (lo, hi) = (a.min(b), a.max(b));
-                parent.insert(hi, lo);
-            }
-        }
-    }
-    let mut groups: BTreeMap<i64, (Vec<String>, Vec<i64>)> = BTreeMap::new();
-    let ids: Vec<i64> = parent.keys().copied().collect();
-    for id in ids {
-        let r = root(&mut parent, id);
-        groups.entry(r).or_default().1.push(id);
-    }
-    for (label, ids) in &sets {
-        if let Some(first) = ids.first() {
-            let r = root(&mut parent, *first);
-            let reasons = &mut groups.entry(r).or_default().0;
-            if !reasons.contains(label) {
-                reasons.push(label.clone());
-            }
+    // One group per shared value; records sharing several values form one group that lists
+    // every reason. Groups are not joined transitively: through common names and companies
+    // that would chain thousands of leads into one useless group.
+    let mut groups: BTreeMap<Vec<i64>, (Vec<String>, Vec<i64>)> = BTreeMap::new();
+    for (label, ids) in sets {
+        let entry = groups.entry(ids.clone()).or_insert_with(|| (vec![], ids));
+        if !entry.0.contains(&label) {
+            entry.0.push(label);
         }
     }
     let mut out = Vec::new();
@@ -282,7 +252,8 @@ impl Store {
         find_in(self.conn(), &self.visibility(target), target, &keys, exclude)
     }
 
-    /// Groups of matching records of one kind, at most `limit` groups (`dedup scan`).
+    /// Groups of records of one kind sharing a name, company, phone or e-mail, lowest ids
+    /// first, at most `limit` groups (`dedup scan`).
     pub fn duplicate_groups(&self, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>> {
         groups_in(self.conn(), &self.visibility(entity), entity, limit).map_err(|e| self.fill_path(e))
     }
