@@ -58,6 +58,11 @@ pub fn word(lang: Lang, group: &str, code: &str) -> String {
     if w == key { code.to_string() } else { w }
 }
 
+/// What made records match (`phone, name`), in words of `lang`.
+pub fn matched_by(lang: Lang, reasons: &[String]) -> String {
+    reasons.iter().map(|r| tr_in(lang, &format!("label.match_{r}"), &[])).collect::<Vec<_>>().join(", ")
+}
+
 /// One line describing a timeline entry.
 pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
     let p = &t.payload;

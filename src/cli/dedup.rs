@@ -109,7 +109,7 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
         Some(t) => Targets::parse(t)?,
         None => {
             let lead = s.store.get(Entity::Lead, a.id)?;
-            if lead.is_repeat { Targets::DEAL } else { Targets::DEFAULT }
+            Targets::default_for(lead.is_repeat)
         }
     };
     let mut plan = ConversionPlan::new(targets);
@@ -155,8 +155,8 @@ pub fn run_dedup(s: &mut Session, c: DedupCmd) -> anyhow::Result<()> {
         println!("{}", tr("msg.no_duplicates", &[("entity", &entity_word(entity))]));
     }
     for g in &groups {
-        let by: Vec<String> = g.matched_by.iter().map(|m| tr(&format!("label.match_{m}"), &[])).collect();
-        println!("{} ({})", tr("msg.duplicate_group", &[("count", &g.members.len().to_string())]), by.join(", "));
+        let by = crate::present::matched_by(crate::i18n::lang(), &g.matched_by);
+        println!("{} ({by})", tr("msg.duplicate_group", &[("count", &g.members.len().to_string())]));
         for (id, title) in &g.members {
             println!("  #{id:<7} {title}");
         }
@@ -249,18 +249,13 @@ pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Resul
 pub fn warn_duplicates(matches: &[DuplicateMatch]) {
     let mut err = std::io::stderr().lock();
     for m in matches {
-        let by: Vec<String> = m.matched_by.iter().map(|x| tr(&format!("label.match_{x}"), &[])).collect();
+        let by = crate::present::matched_by(crate::i18n::lang(), &m.matched_by);
         let _ = writeln!(
             err,
             "{}",
             tr(
                 "msg.possible_duplicate",
-                &[
-                    ("entity", &entity_word(m.entity)),
-                    ("id", &m.id.to_string()),
-                    ("title", &m.title),
-                    ("by", &by.join(", ")),
-                ]
+                &[("entity", &entity_word(m.entity)), ("id", &m.id.to_string()), ("title", &m.title), ("by", &by),]
             )
         );
     }

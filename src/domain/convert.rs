@@ -53,6 +53,11 @@ impl Targets {
         Ok(t)
     }
 
+    /// The first choice offered: deal + contact, or a deal alone for a repeat lead.
+    pub fn default_for(is_repeat: bool) -> Targets {
+        if is_repeat { Targets::DEAL } else { Targets::DEFAULT }
+    }
+
     /// Nothing chosen.
     pub fn is_empty(self) -> bool {
         !(self.deal || self.contact || self.company)
@@ -129,6 +134,31 @@ pub const DEAL_COPY: &[(&str, &str)] = &[
     ("comments", "comments"),
 ];
 
+/// Titles a new deal and a new company take when none is typed (SPEC L6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultTitles {
+    /// The lead's title, else its company title, else the person's name, else `display`.
+    pub deal: String,
+    /// The lead's company title, else the deal's default title.
+    pub company: String,
+}
+
+/// Default titles from a lead's title, company title, person names and display title
+/// (`Lead #id`). The wizard prefills them and the store falls back to them, so both agree.
+pub fn default_titles(
+    title: &str,
+    company_title: &str,
+    first_name: &str,
+    last_name: &str,
+    display: &str,
+) -> DefaultTitles {
+    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let person = some(&format!("{} {}", first_name.trim(), last_name.trim()));
+    let deal = some(title).or(some(company_title)).or(person).unwrap_or_else(|| display.to_string());
+    let company = some(company_title).unwrap_or_else(|| deal.clone());
+    DefaultTitles { deal, company }
+}
+
 /// The choice made for a contact or company target.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -156,6 +186,16 @@ mod tests {
     fn refuses_unknown_words_and_nothing() {
         assert_eq!(Targets::parse("deal,invoice").unwrap_err().field, "to");
         assert!(Targets::parse(" , ").is_err());
+    }
+
+    #[test]
+    fn default_titles_fall_back_in_order() {
+        let t = default_titles("Big order", "Acme", "Jean", "Dupont", "Lead #1");
+        assert_eq!((t.deal.as_str(), t.company.as_str()), ("Big order", "Acme"));
+        let t = default_titles(" ", "", "Jean", "", "Lead #1");
+        assert_eq!((t.deal.as_str(), t.company.as_str()), ("Jean", "Jean"));
+        let t = default_titles("", "", "", "", "Lead #1");
+        assert_eq!((t.deal.as_str(), t.company.as_str()), ("Lead #1", "Lead #1"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::records::{RecordInput, Shown, comms_of, create_in, get_in, move_in, title_of};
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
-use crate::domain::convert::{COMPANY_COPY, CONTACT_COPY, DEAL_COPY, Targets};
+use crate::domain::convert::{COMPANY_COPY, CONTACT_COPY, DEAL_COPY, DefaultTitles, Targets, default_titles};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
@@ -130,6 +130,24 @@ fn copied(lead: &super::Record, pairs: &[(&str, &str)], overrides: &[(String, St
     out
 }
 
+fn has_text(fields: &[(String, String)], key: &str) -> bool {
+    fields.iter().any(|(k, v)| k == key && !v.trim().is_empty())
+}
+
+/// Sets `key` to `value` unless it already holds text.
+fn or_default(fields: &mut Vec<(String, String)>, key: &str, value: &str) {
+    if !has_text(fields, key) {
+        fields.retain(|(k, _)| k != key);
+        fields.push((key.to_string(), value.to_string()));
+    }
+}
+
+/// Default deal and company titles of a lead as read (`domain::convert::default_titles`).
+pub fn lead_default_titles(lead: &super::Record) -> DefaultTitles {
+    let text = |key: &str| lead.get(key).map(Shown::text).unwrap_or_default();
+    default_titles(&text("title"), &text("company_title"), &text("first_name"), &text("last_name"), &lead.title)
+}
+
 fn exists(tx: &Transaction, entity: Entity, id: i64, field: &str) -> Result<()> {
     let sql = format!("SELECT 1 FROM {} WHERE id = ?1", entity.table());
     if tx.prepare_cached(&sql)?.exists([id])? {
@@ -163,14 +181,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
         return Err(refuse("pipeline", format!("a pipeline was given but the targets are {} (no deal)", t.code())));
     }
     let comms = comms_of(tx, Entity::Lead, lead_id)?;
-    // A title for a new deal or company when the lead has none: its own title, else the
-    // person's name or company, else "Lead #id".
-    let text = |key: &str| lead.get(key).map(Shown::text).filter(|t| !t.trim().is_empty());
-    let person = [text("first_name"), text("last_name")].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let fallback_title = text("title")
-        .or(text("company_title"))
-        .or((!person.is_empty()).then_some(person))
-        .unwrap_or_else(|| lead.title.clone());
+    let titles = lead_default_titles(&lead);
     let lead_ref = json!({"entity": "lead", "id": lead_id, "title": lead.title});
     let record = |entity: Entity, id: i64, created: bool| -> Result<ConvertedRecord> {
         Ok(ConvertedRecord { entity, id, title: title_of(tx, entity, id)?, created })
@@ -193,10 +204,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
             }
             None => {
                 let mut fields = copied(&lead, COMPANY_COPY, &plan.company_fields);
-                if !fields.iter().any(|(k, v)| k == "title" && !v.trim().is_empty()) {
-                    fields.retain(|(k, _)| k != "title");
-                    fields.push(("title".into(), fallback_title.clone()));
-                }
+                or_default(&mut fields, "title", &titles.company);
                 let saved = create_in(tx, ctx, Entity::Company, &new_input(fields))
                     .map_err(|e| in_target(e, Entity::Company))?;
                 Some(record(Entity::Company, saved.id, true)?)
@@ -223,7 +231,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
             None => {
                 let fields = copied(&lead, CONTACT_COPY, &plan.contact_fields);
                 for key in ["first_name", "last_name"] {
-                    if !fields.iter().any(|(k, v)| k == key && !v.trim().is_empty()) {
+                    if !has_text(&fields, key) {
                         let what = if key == "first_name" { "first name" } else { "last name" };
                         return Err(refuse(
                             &format!("contact.{key}"),
@@ -249,10 +257,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
 
     let deal = if t.deal {
         let mut fields = copied(&lead, DEAL_COPY, &plan.deal_fields);
-        if !fields.iter().any(|(k, v)| k == "title" && !v.trim().is_empty()) {
-            fields.retain(|(k, _)| k != "title");
-            fields.push(("title".into(), fallback_title.clone()));
-        }
+        or_default(&mut fields, "title", &titles.deal);
         if let Some(p) = &plan.pipeline {
             fields.push(("pipeline".into(), p.clone()));
         }

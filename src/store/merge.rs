@@ -133,10 +133,15 @@ fn check_ids(conn: &Connection, entity: Entity, keep: i64, others: &[i64]) -> Re
 
 fn preview_in(conn: &Connection, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
     let (_, keep_row, rows) = check_ids(conn, entity, keep, others)?;
+    preview_of(conn, entity, &keep_row, &rows)
+}
+
+/// Fills and differing fields between rows already read.
+fn preview_of(conn: &Connection, entity: Entity, keep_row: &Row, rows: &[(i64, Row)]) -> Result<MergePreview> {
     let mut out = MergePreview::default();
     for spec in compared(entity) {
         let mine = keep_row.get(spec.column).cloned().unwrap_or(Sql::Null);
-        for (id, row) in &rows {
+        for (id, row) in rows {
             let theirs = row.get(spec.column).cloned().unwrap_or(Sql::Null);
             if is_empty(&theirs) || theirs == mine {
                 continue;
@@ -147,7 +152,7 @@ fn preview_in(conn: &Connection, entity: Entity, keep: i64, others: &[i64]) -> R
             } else {
                 out.conflicts.push(MergeConflict {
                     field: spec.key.to_string(),
-                    keep: shown_of(conn, spec, &mine, currency_of(&keep_row))?.text(),
+                    keep: shown_of(conn, spec, &mine, currency_of(keep_row))?.text(),
                     other: shown,
                     other_id: *id,
                 });
@@ -188,7 +193,7 @@ fn merge_in(
             )));
         }
     }
-    let preview = preview_in(tx, entity, keep, others)?;
+    let preview = preview_of(tx, entity, &keep_row, &rows)?;
     let mut sets: Vec<(&'static str, Sql)> = Vec::new();
     let mut changes = Vec::new();
     let take = |sets: &mut Vec<(&'static str, Sql)>, spec: &FieldSpec, from: i64| {
@@ -224,7 +229,6 @@ fn merge_in(
             changes.push(json!({"field": c.field, "old": c.keep, "new": c.other}));
         }
     }
-    let _ = keep_row;
 
     // Communications: the union, the kept record's first.
     let mut comms = comms_of(tx, entity, keep)?;

@@ -137,7 +137,8 @@ pub struct Record {
     pub stage_semantics: Option<StageSemantics>,
     /// Repeat lead flag (leads only).
     pub is_repeat: bool,
-    /// Linked records: a lead's client, a contact's companies, a company's contacts.
+    /// Linked records, both ways: a lead's client and deal; a contact's companies, deals and
+    /// leads; a company's contacts, deals and leads; a deal's client and lead.
     pub links: Vec<(Entity, RefShown)>,
     /// When and by whom created, modified and last moved.
     pub created_at: UnixMs,

@@ -507,7 +507,8 @@ impl ConvertWizard {
         if self.is_repeat {
             crate::domain::convert::Targets::DEAL
         } else {
-            crate::domain::convert::Targets::CHOICES[self.targets.min(6)]
+            crate::domain::convert::Targets::CHOICES
+                [self.targets.min(crate::domain::convert::Targets::CHOICES.len() - 1)]
         }
     }
 

@@ -1183,16 +1183,15 @@ fn open_conversion(lead_id: i64) -> Vec<Effect> {
 
 /// The wizard for a lead just read, its fields prefilled from it.
 fn new_wizard(
-    app: &App,
     record: &crate::store::Record,
     contacts: Vec<DuplicateMatch>,
     companies: Vec<DuplicateMatch>,
 ) -> ConvertWizard {
+    use crate::domain::convert::Targets;
     let text = |k: &str| record.get(k).map(|v| v.text()).unwrap_or_default();
-    let or = |a: String, b: String| if a.trim().is_empty() { b } else { a };
-    let person = format!("{} {}", text("first_name"), text("last_name")).trim().to_string();
-    let deal_title = or(text("title"), or(text("company_title"), or(person, record.title.clone())));
-    let company_title = or(text("company_title"), deal_title.clone());
+    let titles = crate::store::convert::lead_default_titles(record);
+    let choice = Targets::default_for(record.is_repeat);
+    let targets = Targets::CHOICES.iter().position(|t| *t == choice).unwrap_or(0);
     let field = |key: &'static str, value: String| WizardField { key, input: TextInput::with(&value) };
     ConvertWizard {
         lead_id: record.id,
@@ -1200,7 +1199,7 @@ fn new_wizard(
         title: record.title.clone(),
         is_repeat: record.is_repeat,
         step: WizardStep::Targets,
-        targets: if record.is_repeat { 3 } else { 1 },
+        targets,
         contact_matches: contacts,
         company_matches: companies,
         contact_choice: 0,
@@ -1208,20 +1207,13 @@ fn new_wizard(
         fields: vec![
             field("contact.first_name", text("first_name")),
             field("contact.last_name", text("last_name")),
-            field("company.title", company_title),
-            field("deal.title", deal_title),
+            field("company.title", titles.company),
+            field("deal.title", titles.deal),
         ],
         pipeline: 0,
-        row: if record.is_repeat { 0 } else { 1 },
+        // A repeat lead's step 1 has one row.
+        row: if record.is_repeat { 0 } else { targets },
         error: None,
-    }
-    .with_pipeline_count(app.pipelines.len())
-}
-
-impl ConvertWizard {
-    fn with_pipeline_count(mut self, n: usize) -> ConvertWizard {
-        self.pipeline = self.pipeline.min(n.saturating_sub(1));
-        self
     }
 }
 
@@ -1949,7 +1941,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 info(app, app.t("tui.already_converted"));
                 return vec![];
             }
-            let w = new_wizard(app, &record, contacts, companies);
+            let w = new_wizard(&record, contacts, companies);
             app.overlay = Overlay::Convert(Box::new(w));
             vec![]
         }
@@ -1968,10 +1960,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             let list: Vec<String> = matches
                 .iter()
                 .take(3)
-                .map(|m| {
-                    let by: Vec<String> = m.matched_by.iter().map(|x| app.t(&format!("label.match_{x}"))).collect();
-                    format!("#{} {} ({})", m.id, m.title, by.join(", "))
-                })
+                .map(|m| format!("#{} {} ({})", m.id, m.title, crate::present::matched_by(app.lang, &m.matched_by)))
                 .collect();
             let mut text = list.join("; ");
             if matches.len() > 3 {

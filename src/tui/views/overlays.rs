@@ -256,8 +256,8 @@ fn row_style(focused: bool) -> Style {
 }
 
 fn match_label(app: &App, m: &crate::store::duplicates::DuplicateMatch) -> String {
-    let by: Vec<String> = m.matched_by.iter().map(|x| app.t(&format!("label.match_{x}"))).collect();
-    app.ta("tui.convert_link", &[("id", &m.id.to_string()), ("title", &m.title), ("by", &by.join(", "))])
+    let by = crate::present::matched_by(app.lang, &m.matched_by);
+    app.ta("tui.convert_link", &[("id", &m.id.to_string()), ("title", &m.title), ("by", &by)])
 }
 
 /// The conversion wizard: one step at a time, what is chosen so far always visible.
