@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 /// region = "FR"      # phone numbers without a country code
 /// currency = "EUR"   # currency of amounts that name none
 /// busy_timeout_secs = 30
+/// journal = "rollback"  # or "wal", for a file on this machine's own disk only
 /// ```
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +35,9 @@ pub struct Config {
     pub currency: Option<String>,
     /// How long a write waits for a busy file.
     pub busy_timeout_secs: Option<u64>,
+    /// Journal mode: "rollback" (the default, and the only one on a network share) or "wal"
+    /// (faster, for a file on this machine's own disk only).
+    pub journal: Option<String>,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -79,6 +83,19 @@ impl Config {
                 Some(p) => Ok(p),
                 None => bail!("config: region '{r}' is not a two-letter country code such as FR, BE, CH, CA, US"),
             },
+        }
+    }
+
+    /// Journal mode, checked.
+    pub fn journal(&self) -> anyhow::Result<Option<crate::store::Journal>> {
+        use crate::store::Journal;
+        match self.journal.as_deref().map(str::trim) {
+            None => Ok(None),
+            Some(j) if j.eq_ignore_ascii_case("rollback") || j.eq_ignore_ascii_case("delete") => {
+                Ok(Some(Journal::Rollback))
+            }
+            Some(j) if j.eq_ignore_ascii_case("wal") => Ok(Some(Journal::Wal)),
+            Some(j) => bail!("config: journal '{j}' is not one of: rollback, wal"),
         }
     }
 

@@ -5,7 +5,8 @@ mod common;
 use common::tui::Harness;
 use prospect::domain::fields::Entity;
 use prospect::i18n::Lang;
-use prospect::store::ListFilter;
+use prospect::store::{ListFilter, RecordInput};
+use prospect::tui::action::InputKey;
 use prospect::tui::action::{Action::*, Tab};
 use prospect::tui::app::{Overlay, Screen};
 
@@ -275,19 +276,116 @@ fn changes_from_another_process_reload_the_screen() {
     let reload = prospect::tui::update::on_store(&mut h.app, prospect::tui::effect::StoreEvent::Changed);
     h.run(reload);
     assert_eq!(h.app.lead_board.columns[4].count(), before + 1);
-    // A stale version in the TUI is a conflict, reported, and the screen reloads.
-    h.act(Right);
-    h.act(Left);
+    // A move asked from a stale screen, after someone else moved the card, says who moved it
+    // where, and moves nothing.
+    let seen_stage = h.app.lead_board.columns[0].head.as_ref().unwrap().stage.id;
     let stale = prospect::tui::effect::Effect::Move {
         entity: Entity::Lead,
         id: card.id,
-        version: Some(card.version),
-        stage_code: "NEW".into(),
+        seen: Some(prospect::tui::app::Seen { version: card.version, stage: seen_stage }),
+        stage_code: "IN_PROCESS".into(),
         reason: None,
     };
     h.run(vec![stale]);
     let (msg, _) = h.app.status.clone().unwrap();
-    assert!(msg.contains("changed by someone else"), "{msg}");
+    assert!(msg.contains("was moved to “Junk” by alice") && msg.contains("not made"), "{msg}");
+    let now = other.get(Entity::Lead, card.id).unwrap();
+    assert_eq!(now.get("stage").unwrap().text(), "Junk");
+}
+
+#[test]
+fn a_move_survives_another_users_edit_of_other_fields() {
+    let mut h = Harness::new(30, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let mut other = h.other();
+    let input = RecordInput { fields: vec![("comments".into(), "called back".into())], ..Default::default() };
+    other.update(Entity::Lead, card.id, None, &input).unwrap();
+    // The board still holds the old version: the move goes through, the comment stays.
+    h.act(MoveNext);
+    let now = other.get(Entity::Lead, card.id).unwrap();
+    assert_eq!(now.get("stage").unwrap().text(), "In progress");
+    assert_eq!(now.get("comments").unwrap().text(), "called back");
+}
+
+/// Opens the focused lead's form and starts editing its title, as the user would.
+fn start_title_edit(h: &mut Harness) -> i64 {
+    h.act(Open);
+    let form = h.app.form.as_ref().unwrap();
+    let id = form.record.as_ref().unwrap().id;
+    assert!(matches!(form.rows[form.cursor], prospect::tui::app::FormRow::Field("title")));
+    h.act(Edit);
+    for _ in 0..80 {
+        h.act(Input(InputKey::Backspace));
+    }
+    id
+}
+
+#[test]
+fn saving_over_another_users_edit_shows_both_versions_and_keeps_the_choice() {
+    let mut h = Harness::new(30, Lang::En);
+    let id = start_title_edit(&mut h);
+    let was = h.other().get(Entity::Lead, id).unwrap().title;
+    h.type_text("Mine");
+    // Meanwhile someone else renames it and fills the comments.
+    let mut other = h.other();
+    let theirs = RecordInput {
+        fields: vec![("title".into(), "Theirs".into()), ("comments".into(), "from bruno".into())],
+        ..Default::default()
+    };
+    other.update(Entity::Lead, id, None, &theirs).unwrap();
+    let before = std::fs::read(h.dir.path().join("crm.db")).unwrap();
+    h.act(Submit);
+    // Nothing is written yet; the popup shows each field either side changed.
+    assert_eq!(std::fs::read(h.dir.path().join("crm.db")).unwrap(), before);
+    let Overlay::Conflict(c) = &h.app.overlay else { panic!("no conflict popup: {:?}", h.app.status) };
+    let rows: Vec<_> = c
+        .conflict
+        .rows
+        .iter()
+        .map(|r| (r.key.as_str(), r.was.as_str(), r.yours.as_str(), r.theirs.as_str(), r.take_theirs))
+        .collect();
+    assert_eq!(rows, vec![("title", was.as_str(), "Mine", "Theirs", false), ("comments", "", "", "from bruno", true)]);
+    h.act(Submit);
+    let now = other.get(Entity::Lead, id).unwrap();
+    assert_eq!(now.title, "Mine", "the user's choice for the field they edited");
+    assert_eq!(now.get("comments").unwrap().text(), "from bruno", "the other's change kept");
+    assert!(matches!(h.app.overlay, Overlay::None));
+}
+
+#[test]
+fn a_conflict_can_take_the_other_version_per_field_or_all_with_esc() {
+    let mut h = Harness::new(30, Lang::En);
+    let id = start_title_edit(&mut h);
+    h.type_text("Mine");
+    let mut other = h.other();
+    let theirs = RecordInput { fields: vec![("title".into(), "Theirs".into())], ..Default::default() };
+    other.update(Entity::Lead, id, None, &theirs).unwrap();
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::Conflict(_)));
+    // Space flips the title to theirs; Enter then writes nothing.
+    h.act(Input(InputKey::Char(' ')));
+    let version = other.get(Entity::Lead, id).unwrap().version;
+    h.act(Submit);
+    let now = other.get(Entity::Lead, id).unwrap();
+    assert_eq!((now.title.as_str(), now.version), ("Theirs", version));
+    // Again, and Esc: theirs is kept, the form shows it.
+    h.act(Edit);
+    h.type_text(" and mine");
+    other
+        .update(
+            Entity::Lead,
+            id,
+            None,
+            &RecordInput { fields: vec![("title".into(), "Third".into())], ..Default::default() },
+        )
+        .unwrap();
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::Conflict(_)));
+    h.act(Back);
+    assert_eq!(other.get(Entity::Lead, id).unwrap().title, "Third");
+    assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().unwrap().title, "Third");
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.contains("Kept the other user's version"), "{msg}");
 }
 
 #[test]

@@ -215,8 +215,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         busy_limit: Duration::from_secs(config.busy_timeout_secs.unwrap_or(30)),
         lang: i18n::lang(),
         say_when_waiting: true,
+        journal: config.journal()?,
     };
     let mut store = Store::open(&db_path, opts)?;
+    if !tui {
+        // The TUI shows these in its status bar; a script sees them on stderr.
+        for w in &store.file_system().warnings {
+            eprintln!("prospect: warning: {}", w.message(i18n::lang(), store.path()));
+        }
+    }
     let login = cli.user.clone().or_else(|| config.user.clone()).unwrap_or_else(config::os_login);
     let needs_user = !matches!(&cli.command, Some(Command::Db(_)));
     if needs_user {

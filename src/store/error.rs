@@ -55,6 +55,14 @@ pub enum StoreError {
     /// The file is a database but not one of ours.
     #[error("{}: is an SQLite database but not a Prospect file", .0.display())]
     Foreign(PathBuf),
+    /// WAL was asked for a file on a network file system.
+    #[error("{}: is on a network file system ({fs_type}); WAL does not work across machines, so Prospect keeps the rollback journal: remove `journal = \"wal\"` from the config", .path.display())]
+    WalOnNetwork {
+        /// The file.
+        path: PathBuf,
+        /// Its file system type.
+        fs_type: String,
+    },
     /// The file or its folder is read-only.
     #[error("{}: is read-only (check the file's and its folder's permissions); nothing was written", .0.display())]
     ReadOnly(PathBuf),

@@ -9,6 +9,7 @@ mod error;
 mod maintenance;
 pub mod merge;
 mod migrate;
+pub mod mount;
 pub mod records;
 pub mod refs;
 pub mod search;
@@ -19,6 +20,7 @@ pub mod users;
 
 pub use error::StoreError;
 pub use maintenance::CheckReport;
+pub use mount::{FileSystem, MountWarning};
 pub use records::{ColumnHead, CommsChange, ListFilter, Record, RecordInput, RecordSummary, Saved};
 
 use crate::domain::dedup::PhoneRegion;
@@ -72,6 +74,19 @@ pub struct OpenOptions {
     pub lang: crate::i18n::Lang,
     /// Say once on stderr when opening has to wait for another user (before a screen exists).
     pub say_when_waiting: bool,
+    /// Journal the file should use; `None` keeps the file's own (rollback for a new file).
+    pub journal: Option<Journal>,
+}
+
+/// SQLite journal mode. The rollback journal is the one that works on network file systems;
+/// WAL is faster for a single machine and refused on a network share (its shared-memory index
+/// cannot be shared between machines).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Journal {
+    /// `journal_mode=DELETE`.
+    Rollback,
+    /// `journal_mode=WAL`, local files only, on explicit opt-in.
+    Wal,
 }
 
 impl Default for OpenOptions {
@@ -84,6 +99,7 @@ impl Default for OpenOptions {
             busy_limit: Duration::from_secs(30),
             lang: crate::i18n::lang(),
             say_when_waiting: false,
+            journal: None,
         }
     }
 }
@@ -106,6 +122,7 @@ pub struct Store {
     opts: OpenOptions,
     user: Option<CurrentUser>,
     busy_hook: Option<Box<dyn FnMut(bool) + Send>>,
+    fs: mount::FileSystem,
 }
 
 impl Store {
@@ -142,7 +159,8 @@ impl Store {
             }
         }
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, &shown))?;
-        let mut store = Store { conn, path: shown, opts, user: None, busy_hook: None };
+        let fs = mount::file_system_of(&shown);
+        let mut store = Store { conn, path: shown, opts, user: None, busy_hook: None, fs };
         // Another client may be creating, upgrading or writing the file: wait for it like a
         // write waits, and say so once when asked (there is no screen yet).
         let started = Instant::now();
@@ -176,9 +194,30 @@ impl Store {
         // share. A busy timeout covers short locks; `write` retries beyond it.
         self.conn.busy_timeout(Duration::from_millis(200)).map_err(|e| self.err(e))?;
         let mode: String = self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).map_err(|e| self.err(e))?;
-        if !mode.eq_ignore_ascii_case("delete") && !self.read_only() {
-            let _: String =
-                self.conn.query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        let is_wal = mode.eq_ignore_ascii_case("wal");
+        let wanted = match self.opts.journal {
+            Some(Journal::Wal) if self.fs.network => {
+                return Err(StoreError::WalOnNetwork {
+                    path: self.path.clone(),
+                    fs_type: self.fs.fs_type.clone().unwrap_or_else(|| "network".into()),
+                });
+            }
+            Some(Journal::Wal) => "wal",
+            // A file someone opted into WAL stays so on a local disk; anything else, and WAL
+            // found on a network share, goes back to the rollback journal.
+            None if is_wal && !self.fs.network => "wal",
+            _ => "delete",
+        };
+        if !mode.eq_ignore_ascii_case(wanted) && !self.read_only() {
+            let set: String = self
+                .conn
+                .query_row(&format!("PRAGMA journal_mode={wanted}"), [], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            // SQLite answers with the mode it kept; a change it could not make (another
+            // connection holds the file) is waited for like a busy write.
+            if !set.eq_ignore_ascii_case(wanted) {
+                return Err(StoreError::Busy(self.path.clone()));
+            }
         }
         self.conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(|e| self.err(e))?;
         Ok(())
@@ -198,6 +237,16 @@ impl Store {
     /// The file this store works on.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The file system the file lives on, with the mount settings that put it at risk.
+    pub fn file_system(&self) -> &mount::FileSystem {
+        &self.fs
+    }
+
+    /// The journal mode in force (`delete` or `wal`).
+    pub fn journal_mode(&self) -> Result<String> {
+        self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
     /// Whether the file can only be read (permissions, read-only mount).

@@ -160,6 +160,17 @@ impl Record {
         self.values.iter().find(|(s, _)| s.key == key).map(|(_, v)| v)
     }
 
+    /// A field's value as an edit accepts it back (references by name, yes/no): what an
+    /// edit prompt starts from and what a conflict compares.
+    pub fn input_text(&self, key: &str) -> String {
+        self.get(key).map(Shown::text).unwrap_or_default()
+    }
+
+    /// Every editable field as (key, `input_text`): the snapshot an edit was based on.
+    pub fn input_texts(&self) -> Vec<(String, String)> {
+        self.values.iter().filter(|(s, _)| s.editable).map(|(s, v)| (s.key.to_string(), v.text())).collect()
+    }
+
     /// JSON with every field; the same keys are accepted back by `add --json -`.
     pub fn to_json(&self) -> Json {
         let mut m = serde_json::Map::new();

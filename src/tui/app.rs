@@ -1,6 +1,7 @@
 //! TUI state. Views draw it; only `update` changes it.
 
 use super::action::Tab;
+pub use super::effect::Seen;
 use crate::domain::fields::Entity;
 use crate::i18n::Lang;
 use crate::store::RecordSummary;
@@ -304,11 +305,11 @@ pub enum PromptPurpose {
     /// Title of a card created in a column.
     QuickCreate { entity: Entity, stage_code: String },
     /// Optional reason of a move to a failure stage.
-    FailureReason { entity: Entity, ids: Vec<(i64, Option<i64>)>, stage_code: String },
+    FailureReason { entity: Entity, ids: Vec<(i64, Option<Seen>)>, stage_code: String },
     /// A comment.
     Comment { entity: Entity, id: i64 },
     /// New value of a field of a saved record.
-    EditField { entity: Entity, id: i64, version: i64, key: String },
+    EditField { entity: Entity, id: i64, version: i64, key: String, base: Vec<(String, String)> },
     /// Value of a field of a draft.
     DraftField { key: String },
     /// A phone or e-mail to add.
@@ -336,7 +337,7 @@ pub struct Prompt {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PickPurpose {
     /// Move these (id, version) records to the picked stage.
-    Move { entity: Entity, ids: Vec<(i64, Option<i64>)> },
+    Move { entity: Entity, ids: Vec<(i64, Option<Seen>)> },
     /// Move list rows.
     BulkMove { entity: Entity, ids: Vec<i64> },
     /// Assign list rows.
@@ -570,6 +571,15 @@ pub struct MergeForm {
     pub row: usize,
 }
 
+/// The conflict popup: the two versions and the focused field.
+#[derive(Clone, Debug)]
+pub struct ConflictView {
+    /// Both versions, with the choice per field.
+    pub conflict: crate::tui::effect::EditConflict,
+    /// Focused row.
+    pub row: usize,
+}
+
 /// What floats above the screen.
 #[derive(Clone, Debug, Default)]
 pub enum Overlay {
@@ -594,6 +604,8 @@ pub enum Overlay {
     Convert(Box<ConvertWizard>),
     /// Merge duplicates.
     Merge(Box<MergeForm>),
+    /// Another user saved the record being edited: choose per field (SPEC S1).
+    Conflict(Box<ConflictView>),
 }
 
 /// How a status message looks.
@@ -638,6 +650,8 @@ pub struct App {
     pub status: Option<(String, Level)>,
     /// The file is busy: writes are waiting.
     pub waiting: bool,
+    /// Mount settings that put the shared file at risk (SPEC S5), worded for the user.
+    pub risks: Vec<String>,
     /// The current user's activity counters.
     pub counters: crate::store::activities::Counters,
     /// Users (login, display name) for assign.
@@ -681,6 +695,7 @@ impl App {
             overlay: Overlay::None,
             status: None,
             waiting: false,
+            risks: vec![],
             counters: Default::default(),
             users: vec![],
             pipelines: vec![],

@@ -8,6 +8,16 @@ use crate::store::search::Hit;
 use crate::store::timeline::TimelineEntry;
 use crate::store::{ListFilter, RecordInput, RecordSummary};
 
+/// A record as the user saw it when asking to move it: someone else's edit of other fields
+/// does not stop the move, someone else's move does (SPEC S1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seen {
+    /// Its version then.
+    pub version: i64,
+    /// Its stage then.
+    pub stage: i64,
+}
+
 /// Where a page of cards starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Anchor {
@@ -38,11 +48,20 @@ pub enum Effect {
     LoadReference,
     /// Move a record to a stage.
     /// `version`: refuse if the record changed since; `None` for bulk moves of list rows.
-    Move { entity: Entity, id: i64, version: Option<i64>, stage_code: String, reason: Option<String> },
+    Move { entity: Entity, id: i64, seen: Option<Seen>, stage_code: String, reason: Option<String> },
     /// Create a record, then open it or show it on the board.
     Create { entity: Entity, input: RecordInput, open: bool },
     /// Change a record.
-    Update { entity: Entity, id: i64, version: i64, input: RecordInput, field: Option<String> },
+    /// `base` is every field as the user saw it (`Record::input_texts`); when someone else
+    /// saved meanwhile, it lets the worker show both versions field by field.
+    Update {
+        entity: Entity,
+        id: i64,
+        version: i64,
+        input: RecordInput,
+        field: Option<String>,
+        base: Vec<(String, String)>,
+    },
     /// Add a comment.
     Comment { entity: Entity, id: i64, text: String },
     /// Plan an activity.
@@ -125,6 +144,8 @@ pub enum StoreEvent {
     Moved { entity: Entity, id: i64, stage_id: i64, version: i64 },
     /// A write failed; `field` names the field at fault, if any.
     Failed { message: String, field: Option<String>, conflict: bool },
+    /// A save met another user's newer version: both, field by field, for the user to choose.
+    Conflict(Box<EditConflict>),
     /// Search results.
     SearchResults { generation: u64, hits: Vec<Hit> },
     /// Someone else changed the file: reload what is on screen.
@@ -151,4 +172,80 @@ pub enum StoreEvent {
     PossibleDuplicates { matches: Vec<crate::store::duplicates::DuplicateMatch>, then: Box<Effect> },
     /// Merge preview.
     MergePreview(crate::store::merge::MergePreview),
+}
+
+/// An edit that met another user's save (SPEC S1): what the user saw, typed, and what is in
+/// the file now, for each field either side changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditConflict {
+    /// Kind of record.
+    pub entity: Entity,
+    /// Its id.
+    pub id: i64,
+    /// Its title now.
+    pub title: String,
+    /// Version in the file now: the choice is saved against it.
+    pub version: i64,
+    /// Who saved meanwhile, and when.
+    pub by: Option<String>,
+    /// When they saved (unix ms).
+    pub at: crate::domain::when::UnixMs,
+    /// One row per field changed by either side.
+    pub rows: Vec<ConflictRow>,
+}
+
+/// One field of an edit conflict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConflictRow {
+    /// Field key.
+    pub key: String,
+    /// Value when the user opened the record.
+    pub was: String,
+    /// The user's value (`was` when only the other side changed it).
+    pub yours: String,
+    /// The value in the file now.
+    pub theirs: String,
+    /// Keep the file's value for this field (the default where only the other side changed it).
+    pub take_theirs: bool,
+}
+
+impl EditConflict {
+    /// Compares the snapshot an edit was based on, the edit, and the record now.
+    pub fn of(now: &crate::store::Record, base: &[(String, String)], input: &RecordInput) -> EditConflict {
+        let mut rows: Vec<ConflictRow> = Vec::new();
+        for (key, was) in base {
+            let theirs = now.input_text(key);
+            let typed = input.fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string());
+            let rows_row = match typed {
+                Some(yours) if yours != theirs => {
+                    ConflictRow { key: key.clone(), was: was.clone(), yours, theirs, take_theirs: false }
+                }
+                Some(_) => continue,
+                None if theirs != *was => {
+                    ConflictRow { key: key.clone(), was: was.clone(), yours: was.clone(), theirs, take_theirs: true }
+                }
+                None => continue,
+            };
+            rows.push(rows_row);
+        }
+        EditConflict {
+            entity: now.entity,
+            id: now.id,
+            title: now.title.clone(),
+            version: now.version,
+            by: now.modified_by.clone(),
+            at: now.modified_at,
+            rows,
+        }
+    }
+
+    /// The fields to write for the choices made: the user's value where they keep theirs and
+    /// it differs from the file; nothing where the file's value is taken.
+    pub fn resolution(&self) -> Vec<(String, String)> {
+        self.rows
+            .iter()
+            .filter(|r| !r.take_theirs && r.yours != r.theirs)
+            .map(|r| (r.key.clone(), r.yours.clone()))
+            .collect()
+    }
 }

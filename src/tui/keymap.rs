@@ -268,7 +268,7 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
                 _ => None,
             };
         }
-        Overlay::Merge(_) => {
+        Overlay::Merge(_) | Overlay::Conflict(_) => {
             return match ev.code {
                 KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
                 KeyCode::Enter => Some(Action::Submit),

@@ -41,6 +41,7 @@ pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
     let now = store.now();
     let region = store.options().region;
     let clock = store.options().clock;
+    let risks: Vec<String> = store.file_system().warnings.iter().map(|w| w.message(lang, store.path())).collect();
 
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -58,6 +59,7 @@ pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
     app.region = region;
     let size = terminal.size()?;
     app.size = (size.width, size.height);
+    app.risks = risks;
     let mut pending = update::start(&mut app);
     loop {
         for e in pending.drain(..) {

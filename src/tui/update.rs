@@ -3,7 +3,7 @@
 
 use super::action::{Action, InputKey, Tab};
 use super::app::*;
-use super::effect::{Anchor, Effect, StoreEvent};
+use super::effect::{Anchor, EditConflict, Effect, StoreEvent};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::fields::{Entity, InputContext, validate_input};
 use crate::domain::money::Currency;
@@ -16,7 +16,11 @@ use crate::store::refs::StageRow;
 use crate::store::{CommsChange, ListFilter, RecordInput};
 
 /// What the app asks for when it starts.
-pub fn start(_app: &mut App) -> Vec<Effect> {
+pub fn start(app: &mut App) -> Vec<Effect> {
+    // A risky mount is said first; the status bar keeps a marker afterwards.
+    if let Some(first) = app.risks.first() {
+        error(app, first.clone());
+    }
     vec![Effect::LoadReference, Effect::LoadBoard { entity: Entity::Lead, pipeline: None }, Effect::LoadCounters]
 }
 
@@ -202,8 +206,8 @@ fn stage_rows(board: &Board) -> Vec<StageRow> {
     board.columns.iter().filter_map(|c| c.head.as_ref().map(|h| h.stage.clone())).collect()
 }
 
-/// Moves (id, version) records to `stage`: a failure stage asks for a reason first.
-fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, Option<i64>)>, stage: &StageRow) -> Vec<Effect> {
+/// Moves records (as the user saw them) to `stage`: a failure stage asks for a reason first.
+fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, Option<Seen>)>, stage: &StageRow) -> Vec<Effect> {
     if stage.semantics == StageSemantics::Failure {
         app.overlay = Overlay::Prompt(Prompt {
             purpose: PromptPurpose::FailureReason { entity, ids, stage_code: stage.code.clone() },
@@ -224,7 +228,7 @@ fn request_move(app: &mut App, entity: Entity, ids: Vec<(i64, Option<i64>)>, sta
         };
     }
     ids.into_iter()
-        .map(|(id, version)| Effect::Move { entity, id, version, stage_code: stage.code.clone(), reason: None })
+        .map(|(id, seen)| Effect::Move { entity, id, seen, stage_code: stage.code.clone(), reason: None })
         .collect()
 }
 
@@ -321,9 +325,10 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             let board = app.board(entity);
             let Some((id, version, column)) = board.move_target() else { return vec![] };
             let stages = stage_rows(board);
+            let seen = stages.get(column).map(|s| Seen { version, stage: s.id });
             let target = if action == Action::MoveNext { column + 1 } else { column.wrapping_sub(1) };
             match stages.get(target) {
-                Some(stage) => request_move(app, entity, vec![(id, Some(version))], stage),
+                Some(stage) => request_move(app, entity, vec![(id, seen)], stage),
                 None => {
                     info(app, app.t("tui.no_further_stage"));
                     vec![]
@@ -337,9 +342,11 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             };
             let title =
                 board.focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_else(|| format!("#{id}"));
-            let items = stage_rows(board).into_iter().map(|s| (s.code.clone(), s.name.clone())).collect();
+            let stages = stage_rows(board);
+            let seen = stages.get(column).map(|s| Seen { version, stage: s.id });
+            let items = stages.into_iter().map(|s| (s.code.clone(), s.name.clone())).collect();
             app.overlay = Overlay::Picker(Picker {
-                purpose: PickPurpose::Move { entity, ids: vec![(id, Some(version))] },
+                purpose: PickPurpose::Move { entity, ids: vec![(id, seen)] },
                 title: app.ta("tui.pick_stage_for", &[("title", &title)]),
                 items,
                 cursor: column,
@@ -695,14 +702,10 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             let (purpose, current, label) = match (&form.record, row) {
                 (Some(r), FormRow::Field(key)) => {
-                    let current = match r.get(key) {
-                        Some(Shown::Ref(x)) => x.name.clone(),
-                        Some(Shown::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
-                        Some(v) => v.text(),
-                        None => String::new(),
-                    };
+                    let current = r.input_text(key);
+                    let base = r.input_texts();
                     (
-                        PromptPurpose::EditField { entity, id: r.id, version: r.version, key: key.to_string() },
+                        PromptPurpose::EditField { entity, id: r.id, version: r.version, key: key.to_string(), base },
                         current,
                         crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
                     )
@@ -771,7 +774,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             let input =
                 RecordInput { comms: CommsChange { remove: vec![c], ..Default::default() }, ..Default::default() };
-            vec![Effect::Update { entity, id: r.id, version: r.version, input, field: None }]
+            vec![Effect::Update { entity, id: r.id, version: r.version, input, field: None, base: vec![] }]
         }
         Action::MovePrev | Action::MoveNext | Action::PickStage => {
             let Some(r) = &form.record else { return vec![] };
@@ -781,7 +784,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             let stages = form.stages.clone();
             let pos = stages.iter().position(|s| s.id == current).unwrap_or(0);
-            let ids = vec![(r.id, Some(r.version))];
+            let ids = vec![(r.id, Some(Seen { version: r.version, stage: current }))];
             if action == Action::PickStage {
                 let title = app.ta("tui.pick_stage_for", &[("title", &r.title)]);
                 app.overlay = Overlay::Picker(Picker {
@@ -1387,6 +1390,39 @@ fn merge_update(app: &mut App, mut m: Box<MergeForm>, action: Action) -> Vec<Eff
     vec![]
 }
 
+/// The conflict popup: Space flips the focused field between yours and theirs; Enter saves
+/// the fields where yours is kept (against the version now in the file); Esc keeps theirs.
+fn conflict_update(app: &mut App, mut c: Box<ConflictView>, action: Action) -> Vec<Effect> {
+    let n = c.conflict.rows.len();
+    match action {
+        Action::Back => {
+            info(app, app.t("tui.conflict_kept_theirs"));
+            return reload_screen(app);
+        }
+        Action::Up => c.row = c.row.saturating_sub(1),
+        Action::Down => c.row = (c.row + 1).min(n.saturating_sub(1)),
+        Action::Input(_) => {
+            if let Some(r) = c.conflict.rows.get_mut(c.row) {
+                r.take_theirs = !r.take_theirs;
+            }
+        }
+        Action::Submit => {
+            let fields = c.conflict.resolution();
+            if fields.is_empty() {
+                info(app, app.t("tui.conflict_kept_theirs"));
+                return reload_screen(app);
+            }
+            let EditConflict { entity, id, version, .. } = c.conflict;
+            let base = c.conflict.rows.iter().map(|r| (r.key.clone(), r.theirs.clone())).collect();
+            let input = RecordInput { fields, ..Default::default() };
+            return vec![Effect::Update { entity, id, version, input, field: None, base }];
+        }
+        _ => {}
+    }
+    app.overlay = Overlay::Conflict(c);
+    vec![]
+}
+
 // ---------------------------------------------------------------- overlays
 
 fn refilter_palette(lang: crate::i18n::Lang, p: &mut Palette) {
@@ -1429,6 +1465,7 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
         Overlay::Plan(f) => plan_update(app, f, action),
         Overlay::Convert(w) => wizard_update(app, w, action),
         Overlay::Merge(m) => merge_update(app, m, action),
+        Overlay::Conflict(c) => conflict_update(app, c, action),
         Overlay::Confirm(c) => match action {
             Action::Submit => vec![c.on_yes],
             Action::Back => vec![],
@@ -1597,10 +1634,10 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
                 return vec![Effect::BulkMove { entity, ids, stage_code, reason }];
             }
             ids.into_iter()
-                .map(|(id, version)| Effect::Move {
+                .map(|(id, seen)| Effect::Move {
                     entity,
                     id,
-                    version,
+                    seen,
                     stage_code: stage_code.clone(),
                     reason: reason.clone(),
                 })
@@ -1615,10 +1652,10 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
             keep(app, p);
             vec![Effect::Comment { entity, id, text }]
         }
-        PromptPurpose::EditField { entity, id, version, key } => {
+        PromptPurpose::EditField { entity, id, version, key, base } => {
             keep(app, p);
             let input = RecordInput { fields: vec![(key.clone(), text)], ..Default::default() };
-            let then = Box::new(Effect::Update { entity, id, version, input: input.clone(), field: Some(key) });
+            let then = Box::new(Effect::Update { entity, id, version, input: input.clone(), field: Some(key), base });
             vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
         }
         PromptPurpose::DraftField { key } => {
@@ -1661,6 +1698,7 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
                         version,
                         input: input.clone(),
                         field: Some(kind.code().to_string()),
+                        base: vec![],
                     });
                     vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
                 }
@@ -1909,6 +1947,12 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 effects.push(Effect::LoadBoard { entity, pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id) });
             }
             effects
+        }
+        StoreEvent::Conflict(conflict) => {
+            // The prompt's text lives on in the popup as "yours".
+            app.overlay = Overlay::Conflict(Box::new(ConflictView { conflict: *conflict, row: 0 }));
+            error(app, app.t("tui.conflict_status"));
+            vec![]
         }
         StoreEvent::Failed { message, field, conflict } => {
             match &mut app.overlay {

@@ -2,7 +2,7 @@
 //! `StoreEvent`s, so the interface never blocks on a busy or slow file. It also polls
 //! `PRAGMA data_version` about once a second to notice other users' changes.
 
-use super::effect::{Anchor, Effect, StoreEvent};
+use super::effect::{Anchor, EditConflict, Effect, StoreEvent};
 use crate::domain::fields::Entity;
 use crate::i18n::{Lang, tr_in};
 use crate::store::{ListFilter, RecordInput, Store, StoreError};
@@ -177,8 +177,37 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
             vec![StoreEvent::Reference { users, pipelines, sources }]
         }
-        Effect::Move { entity, id, version, stage_code, reason } => {
-            let moved = store.move_stage(entity, id, &stage_code, reason.as_deref(), version)?;
+        Effect::Move { entity, id, seen, stage_code, reason } => {
+            let version = seen.map(|s| s.version);
+            let moved = match store.move_stage(entity, id, &stage_code, reason.as_deref(), version) {
+                Err(StoreError::Conflict { .. }) if seen.is_some() => {
+                    let now = store.get(entity, id)?;
+                    let stage = match now.get("stage") {
+                        Some(crate::store::records::Shown::Ref(s)) => s.clone(),
+                        _ => return Err(StoreError::NotFound { entity, id }),
+                    };
+                    if seen.map(|s| s.stage) != Some(stage.id) {
+                        // Someone else moved it: say so, and move nothing.
+                        let by = now.moved_by.clone().or(now.modified_by.clone()).unwrap_or_else(|| "?".into());
+                        let at = crate::present::time(lang, now.moved_at.unwrap_or(now.modified_at));
+                        let message = tr_in(
+                            lang,
+                            "msg.moved_meanwhile",
+                            &[
+                                ("entity", &entity_word(lang, entity)),
+                                ("id", &id.to_string()),
+                                ("stage", &stage.name),
+                                ("user", &by),
+                                ("at", &at),
+                            ],
+                        );
+                        return Ok(vec![StoreEvent::Failed { message, field: None, conflict: true }]);
+                    }
+                    // Still where the user saw it: an edit of other fields does not stop a move.
+                    store.move_stage(entity, id, &stage_code, reason.as_deref(), Some(now.version))?
+                }
+                other => other?,
+            };
             let message = tr_in(
                 lang,
                 "msg.moved",
@@ -201,8 +230,21 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let moved_to = stage_of(store, entity, saved.id);
             vec![StoreEvent::Saved { entity, id: saved.id, message, open, moved_to }]
         }
-        Effect::Update { entity, id, version, input, field: _ } => {
-            let saved = store.update(entity, id, Some(version), &input)?;
+        Effect::Update { entity, id, version, input, field: _, base } => {
+            let saved = match store.update(entity, id, Some(version), &input) {
+                Err(StoreError::Conflict { .. }) => {
+                    let now = store.get(entity, id)?;
+                    if input.fields.is_empty() {
+                        // Phones and e-mails added or removed combine with any other change.
+                        store.update(entity, id, Some(now.version), &input)?
+                    } else if base.is_empty() {
+                        return Err(StoreError::Conflict { entity, id, expected: version, actual: now.version });
+                    } else {
+                        return Ok(vec![StoreEvent::Conflict(Box::new(EditConflict::of(&now, &base, &input)))]);
+                    }
+                }
+                other => other?,
+            };
             let message = if saved.changed.is_empty() {
                 tr_in(lang, "msg.unchanged", &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())])
             } else {

@@ -117,6 +117,12 @@ fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         ),
         Style::default().fg(Color::Black).bg(Color::Cyan),
     ));
+    if !app.risks.is_empty() {
+        spans.push(Span::styled(
+            format!(" {} ", app.t("tui.risky_mount")),
+            Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
     if app.waiting {
         spans.push(Span::styled(
             format!(" {} ", app.ta("tui.waiting", &[("file", &app.file)])),

@@ -1,7 +1,9 @@
 //! Popups: help, command palette, search, prompts, pickers and confirmations.
 
 use super::super::action::Action;
-use super::super::app::{App, ConvertWizard, MergeForm, Overlay, PlanForm, TextInput, WHEN_CHOICES, WizardStep};
+use super::super::app::{
+    App, ConflictView, ConvertWizard, MergeForm, Overlay, PlanForm, TextInput, WHEN_CHOICES, WizardStep,
+};
 use super::super::keymap::{self, bindings, key_name};
 use super::fit;
 use crate::domain::convert::Targets;
@@ -238,6 +240,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         }
         Overlay::Convert(w) => draw_wizard(app, w, f, area),
         Overlay::Merge(m) => draw_merge(app, m, f, area),
+        Overlay::Conflict(c) => draw_conflict(app, c, f, area),
     }
 }
 
@@ -399,6 +402,66 @@ fn draw_wizard(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block(&fit(&title, w.saturating_sub(4)))),
         rect,
     );
+}
+
+/// Someone else saved the record meanwhile: each field either side changed, with the value
+/// when opened, the user's and the file's, and which one will be kept.
+fn draw_conflict(app: &App, v: &ConflictView, f: &mut Frame, area: Rect) {
+    let gray = Style::default().fg(Color::Gray);
+    let c = &v.conflict;
+    let rect = popup(area, 96, 8 + c.rows.len() as u16);
+    let w = rect.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let by = c.by.clone().unwrap_or_else(|| "?".into());
+    let when = crate::present::time(app.lang, c.at);
+    lines.push(Line::from(Span::styled(
+        fit(&format!(" {}", app.ta("tui.conflict_by", &[("user", &by), ("at", &when)])), w),
+        Style::default().fg(Color::Yellow),
+    )));
+    let label_w = 16;
+    let col = w.saturating_sub(label_w + 2) / 3;
+    let head = format!(
+        " {:<label_w$} {} {} {}",
+        "",
+        fit(&app.t("tui.conflict_was"), col),
+        fit(&app.t("tui.conflict_yours"), col),
+        fit(&app.t("tui.conflict_theirs"), col)
+    );
+    lines.push(Line::from(Span::styled(fit(&head, w), gray)));
+    for (i, r) in c.rows.iter().enumerate() {
+        let pick = |on: bool, text: &str| {
+            let mark = if on { "(•)" } else { "( )" };
+            let shown = if text.is_empty() { "—" } else { text };
+            format!("{} {}", mark, shown)
+        };
+        let label = format!(" {}", fit(&app.t(&format!("field.{}", r.key)), label_w));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label:<width$}", width = label_w + 1), row_style(i == v.row)),
+            Span::raw(" "),
+            Span::styled(fit(&pad(&r.was, col), col), gray),
+            Span::raw(" "),
+            Span::raw(fit(&pad(&pick(!r.take_theirs, &r.yours), col), col)),
+            Span::raw(" "),
+            Span::raw(fit(&pick(r.take_theirs, &r.theirs), col)),
+        ]));
+    }
+    if c.rows.is_empty() {
+        lines.push(Line::from(fit(&app.t("tui.conflict_same"), w)));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(fit(&app.t("tui.conflict_keys"), w), gray)));
+    let entity = app.t(&format!("entity.{}", c.entity.code()));
+    let title = app.ta("tui.conflict_title", &[("entity", &entity), ("id", &c.id.to_string()), ("title", &c.title)]);
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).block(frame_block(&title)), rect);
+}
+
+/// `text` padded with spaces to `width` columns (for columns of a popup).
+fn pad(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let shown = if text.is_empty() { "—" } else { text };
+    let w = shown.width();
+    format!("{shown}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 /// Merging duplicates: what gets filled, and a keep/other choice per differing field.
