@@ -95,6 +95,30 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     h.act(Action::ToggleSelect);
     h.act(Action::Merge);
     out.push(("merge", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadBoard));
+    h.act(Action::Open);
+    h.act(Action::Edit);
+    h.type_text(" (mine)");
+    let id = h.app.form.as_ref().unwrap().record.as_ref().unwrap().id;
+    let theirs = prospect::store::RecordInput {
+        fields: vec![
+            ("title".into(), "Renamed by a colleague".into()),
+            ("comments".into(), "Called, wants a quote".into()),
+        ],
+        ..Default::default()
+    };
+    h.other().update(prospect::domain::fields::Entity::Lead, id, None, &theirs).unwrap();
+    h.act(Action::Submit);
+    out.push(("edit_conflict", h.app.clone()));
+    let mut risky = h.app.clone();
+    risky.overlay = prospect::tui::app::Overlay::None;
+    risky.risks = vec![
+        prospect::store::MountWarning::NfsLocalLocks { option: "nolock".into() }
+            .message(lang, std::path::Path::new("/mnt/share/crm.db")),
+    ];
+    let _ = prospect::tui::update::start(&mut risky);
+    out.push(("risky_mount", risky));
     out
 }
 

@@ -606,6 +606,8 @@ pub enum Overlay {
     Merge(Box<MergeForm>),
     /// Another user saved the record being edited: choose per field (SPEC S1).
     Conflict(Box<ConflictView>),
+    /// Something to read before going on (risky mount at start); any key closes it.
+    Notice(String),
 }
 
 /// How a status message looks.

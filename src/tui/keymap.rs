@@ -280,7 +280,7 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
                 _ => None,
             };
         }
-        Overlay::Help => return Some(Action::Back),
+        Overlay::Help | Overlay::Notice(_) => return Some(Action::Back),
         Overlay::None => {}
     }
     bindings(context(app)).into_iter().find(|bnd| bnd.keys.iter().any(|key| matches(key, &ev))).map(|bnd| bnd.action)

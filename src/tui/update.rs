@@ -20,6 +20,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     // A risky mount is said first; the status bar keeps a marker afterwards.
     if let Some(first) = app.risks.first() {
         error(app, first.clone());
+        app.overlay = Overlay::Notice(app.risks.join("\n\n"));
     }
     vec![Effect::LoadReference, Effect::LoadBoard { entity: Entity::Lead, pipeline: None }, Effect::LoadCounters]
 }
@@ -1461,7 +1462,7 @@ fn step(cursor: usize, len: usize, down: bool) -> usize {
 fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
     let overlay = std::mem::take(&mut app.overlay);
     match overlay {
-        Overlay::None | Overlay::Help => vec![],
+        Overlay::None | Overlay::Help | Overlay::Notice(_) => vec![],
         Overlay::Plan(f) => plan_update(app, f, action),
         Overlay::Convert(w) => wizard_update(app, w, action),
         Overlay::Merge(m) => merge_update(app, m, action),

@@ -241,6 +241,23 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Overlay::Convert(w) => draw_wizard(app, w, f, area),
         Overlay::Merge(m) => draw_merge(app, m, f, area),
         Overlay::Conflict(c) => draw_conflict(app, c, f, area),
+        Overlay::Notice(text) => {
+            let width = 72u16.min(area.width);
+            let text_w = width.saturating_sub(2).max(1) as usize;
+            let text_lines: usize =
+                text.lines().map(|l| unicode_width::UnicodeWidthStr::width(l) / text_w + 1).sum::<usize>();
+            let rect = popup(area, width, text_lines as u16 + 4);
+            let mut lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(app.t("tui.notice_keys"), Style::default().fg(Color::Gray))));
+            f.render_widget(Clear, rect);
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: true })
+                    .block(frame_block(&app.t("tui.risky_title")).border_style(Style::default().fg(Color::Red))),
+                rect,
+            );
+        }
     }
 }
 
@@ -405,63 +422,59 @@ fn draw_wizard(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
 }
 
 /// Someone else saved the record meanwhile: each field either side changed, with the value
-/// when opened, the user's and the file's, and which one will be kept.
+/// when opened, the user's and the file's, one under the other so long values stay readable,
+/// and which one will be kept.
 fn draw_conflict(app: &App, v: &ConflictView, f: &mut Frame, area: Rect) {
+    use unicode_width::UnicodeWidthStr;
     let gray = Style::default().fg(Color::Gray);
     let c = &v.conflict;
-    let rect = popup(area, 96, 8 + c.rows.len() as u16);
-    let w = rect.width.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = Vec::new();
+    let width = 100u16.min(area.width);
+    let w = width.saturating_sub(2) as usize;
     let by = c.by.clone().unwrap_or_else(|| "?".into());
     let when = crate::present::time(app.lang, c.at);
-    lines.push(Line::from(Span::styled(
-        fit(&format!(" {}", app.ta("tui.conflict_by", &[("user", &by), ("at", &when)])), w),
-        Style::default().fg(Color::Yellow),
-    )));
-    let label_w = 16;
-    let col = w.saturating_sub(label_w + 2) / 3;
-    let head = format!(
-        " {:<label_w$} {} {} {}",
-        "",
-        fit(&app.t("tui.conflict_was"), col),
-        fit(&app.t("tui.conflict_yours"), col),
-        fit(&app.t("tui.conflict_theirs"), col)
-    );
-    lines.push(Line::from(Span::styled(fit(&head, w), gray)));
+    let intro = app.ta("tui.conflict_by", &[("user", &by), ("at", &when)]);
+    let mut lines: Vec<Line> = Vec::new();
+    // The introduction wraps by hand so the popup's height is known.
+    let mut current = String::new();
+    for word in intro.split(' ') {
+        if !current.is_empty() && current.width() + 1 + word.width() > w.saturating_sub(1) {
+            lines.push(Line::from(Span::styled(format!(" {current}"), Style::default().fg(Color::Yellow))));
+            current.clear();
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines.push(Line::from(Span::styled(format!(" {current}"), Style::default().fg(Color::Yellow))));
+    let names = [app.t("tui.conflict_was"), app.t("tui.conflict_yours"), app.t("tui.conflict_theirs")];
+    let name_w = names.iter().map(|n| n.width()).max().unwrap_or(0) + 1;
+    let shown = |t: &str| if t.is_empty() { "—".to_string() } else { t.to_string() };
     for (i, r) in c.rows.iter().enumerate() {
-        let pick = |on: bool, text: &str| {
-            let mark = if on { "(•)" } else { "( )" };
-            let shown = if text.is_empty() { "—" } else { text };
-            format!("{} {}", mark, shown)
+        lines.push(Line::from(Span::styled(
+            fit(&format!(" {}", app.t(&format!("field.{}", r.key))), w),
+            row_style(i == v.row).add_modifier(Modifier::BOLD),
+        )));
+        let mut side = |mark: &str, name: &str, value: &str, style: Style| {
+            let text = format!("   {mark} {name:<name_w$}{}", shown(value));
+            lines.push(Line::from(Span::styled(fit(&text, w), style)));
         };
-        let label = format!(" {}", fit(&app.t(&format!("field.{}", r.key)), label_w));
-        lines.push(Line::from(vec![
-            Span::styled(format!("{label:<width$}", width = label_w + 1), row_style(i == v.row)),
-            Span::raw(" "),
-            Span::styled(fit(&pad(&r.was, col), col), gray),
-            Span::raw(" "),
-            Span::raw(fit(&pad(&pick(!r.take_theirs, &r.yours), col), col)),
-            Span::raw(" "),
-            Span::raw(fit(&pick(r.take_theirs, &r.theirs), col)),
-        ]));
+        side("   ", &names[0], &r.was, gray);
+        let (yours, theirs) = if r.take_theirs { ("( )", "(•)") } else { ("(•)", "( )") };
+        let on = Style::default().fg(Color::Green).add_modifier(Modifier::BOLD);
+        side(yours, &names[1], &r.yours, if r.take_theirs { Style::default() } else { on });
+        side(theirs, &names[2], &r.theirs, if r.take_theirs { on } else { Style::default() });
     }
     if c.rows.is_empty() {
         lines.push(Line::from(fit(&app.t("tui.conflict_same"), w)));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(fit(&app.t("tui.conflict_keys"), w), gray)));
+    let rect = popup(area, width, lines.len() as u16 + 2);
     let entity = app.t(&format!("entity.{}", c.entity.code()));
     let title = app.ta("tui.conflict_title", &[("entity", &entity), ("id", &c.id.to_string()), ("title", &c.title)]);
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&title)), rect);
-}
-
-/// `text` padded with spaces to `width` columns (for columns of a popup).
-fn pad(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    let shown = if text.is_empty() { "—" } else { text };
-    let w = shown.width();
-    format!("{shown}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 /// Merging duplicates: what gets filled, and a keep/other choice per differing field.
