@@ -243,3 +243,44 @@ fn convert_a_demo_lead_through_the_wizard_then_open_its_company() {
     assert!(screen.contains("Contact ") && screen.contains("Deal "), "{screen}");
     t.keys(&["q"]);
 }
+
+#[test]
+fn a_colleague_saving_the_record_being_edited_brings_up_both_versions() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "50"]);
+    env.ok(&["user", "add", "bob"]);
+    let lead = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
+    let id = lead[0]["id"].as_i64().unwrap();
+    let title = lead[0]["title"].as_str().unwrap().to_string();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for(&title.chars().take(15).collect::<String>(), LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} ·"), LIMIT);
+    // Alice starts editing the title...
+    t.keys(&["e"]);
+    t.wait_for("Enter to confirm", LIMIT);
+    t.type_text(" (alice)");
+    // ...while Bob, in another process, renames it and adds a comment field.
+    let out = env
+        .cmd_as("bob")
+        .args(["lead", "edit", &id.to_string(), "--title", "Renamed by Bob", "--comments", "Bob was here"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The form behind the prompt refreshes by itself.
+    let took = t.wait_for("Renamed by Bob", LIMIT);
+    eprintln!("the colleague's save appeared behind the prompt after {took:?}");
+    t.keys(&["Enter"]);
+    t.wait_for("changed by someone else", LIMIT);
+    t.wait_for("bob saved this record", LIMIT);
+    let screen = t.screen();
+    assert!(screen.contains(&format!("{title} (alice)")), "yours shown:\n{screen}");
+    assert!(screen.contains("Bob was here"), "their other change shown:\n{screen}");
+    // Keep Alice's title (the default for the field she edited) and Bob's comments.
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} updated"), LIMIT);
+    let now = env.json(&["lead", "show", &id.to_string()]);
+    assert_eq!(now["title"], format!("{title} (alice)"));
+    assert_eq!(now["comments"], "Bob was here");
+    t.keys(&["Escape", "q"]);
+}
