@@ -127,6 +127,7 @@ fn code_of(err: &anyhow::Error) -> (u8, &'static str) {
         Some(StoreError::Field(_)) => (exit::ERROR, "invalid_input"),
         Some(StoreError::NewerSchema { .. }) => (exit::ERROR, "newer_schema"),
         Some(StoreError::ReadOnly(_)) => (exit::ERROR, "read_only"),
+        Some(StoreError::WalOnNetwork { .. }) => (exit::ERROR, "wal_on_network"),
         Some(_) => (exit::ERROR, "error"),
         None => (exit::ERROR, "error"),
     }
