@@ -273,7 +273,7 @@ fn changes_from_another_process_reload_the_screen() {
     let card = h.app.lead_board.focused().unwrap().clone();
     let mut other = h.other();
     other.move_stage(Entity::Lead, card.id, "JUNK", None, None).unwrap();
-    let reload = prospect::tui::update::on_store(&mut h.app, prospect::tui::effect::StoreEvent::Changed);
+    let reload = prospect::tui::update::on_store(&mut h.app, prospect::tui::effect::StoreEvent::Changed(None));
     h.run(reload);
     assert_eq!(h.app.lead_board.columns[4].count(), before + 1);
     // A move asked from a stale screen, after someone else moved the card, says who moved it
@@ -915,4 +915,36 @@ fn my_leads_leave_junk_out() {
         )
         .unwrap();
     assert!(!mine_junk.is_empty(), "the demo gives alice junk leads, so the test can fail");
+}
+
+#[test]
+fn live_refresh_reloads_only_screens_that_show_what_changed() {
+    use prospect::tui::effect::{Effect, StoreEvent};
+    use prospect::tui::update::on_store;
+    let mut h = Harness::new(30, Lang::En);
+    let mut other = h.other();
+    let from = h.store.last_change().unwrap();
+    // Another user edits a contact: the change log says so, and the lead board stays put.
+    let contact = other.list(Entity::Contact, &ListFilter::default()).unwrap()[0].id;
+    let input = RecordInput { fields: vec![("comments".into(), "met at the fair".into())], ..Default::default() };
+    other.update(Entity::Contact, contact, None, &input).unwrap();
+    let (last, changed) = h.store.changes_since(from, 500).unwrap();
+    assert_eq!(changed.as_deref(), Some(&[(Entity::Contact, contact)][..]));
+    assert!(last > from);
+    let effects = on_store(&mut h.app, StoreEvent::Changed(changed));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::LoadBoard { .. })), "{effects:?}");
+    // A lead changed: the lead board reloads.
+    let lead = h.app.lead_board.focused().unwrap().id;
+    other.comment(Entity::Lead, lead, "called").unwrap();
+    let (_, changed) = h.store.changes_since(last, 500).unwrap();
+    let effects = on_store(&mut h.app, StoreEvent::Changed(changed));
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadBoard { entity: Entity::Lead, .. })), "{effects:?}");
+    // The contacts list does reload for the contact.
+    h.act(Show(Tab::Contacts));
+    let effects = on_store(&mut h.app, StoreEvent::Changed(Some(vec![(Entity::Contact, contact)])));
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadList { .. })), "{effects:?}");
+    // When the log cannot say (trimmed, or a settings change), everything reloads.
+    assert_eq!(h.store.changes_since(-5, 500).unwrap().1, None);
+    let effects = on_store(&mut h.app, StoreEvent::Changed(None));
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadList { .. })), "{effects:?}");
 }

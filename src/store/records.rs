@@ -22,6 +22,9 @@ use serde::Serialize;
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
+/// Records written by someone, as (kind, id), from the change log.
+pub type ChangedRecords = Vec<(Entity, i64)>;
+
 /// What to write: field values as typed, and changes to phones/e-mails/websites/messengers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordInput {
@@ -1242,6 +1245,35 @@ impl Store {
     /// `PRAGMA data_version`: changes when another connection commits to the file.
     pub fn data_version(&self) -> Result<i64> {
         Ok(self.conn().query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// The newest entry of the change log (0 when empty): where `changes_since` starts.
+    pub fn last_change(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT coalesce(max(id), 0) FROM changes", [], |r| r.get(0))?)
+    }
+
+    /// Records written after change `after`, and the newest change id, so a screen reloads
+    /// only when what it shows was touched. `None` when the log cannot say (it was trimmed
+    /// past `after`, or holds more than `limit` entries since): then everything may have changed.
+    pub fn changes_since(&self, after: i64, limit: usize) -> Result<(i64, Option<ChangedRecords>)> {
+        let (first, last, n): (Option<i64>, Option<i64>, i64) =
+            self.conn().query_row("SELECT min(id), max(id), count(*) FROM changes WHERE id > ?1", [after], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let Some(last) = last else { return Ok((after, Some(vec![]))) };
+        if n as usize > limit || first != Some(after + 1) {
+            return Ok((last, None));
+        }
+        let mut stmt = self.conn().prepare_cached("SELECT DISTINCT entity, entity_id FROM changes WHERE id > ?1")?;
+        let rows = stmt.query_map([after], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (code, id) = row?;
+            if let Some(e) = Entity::parse(&code) {
+                out.push((e, id));
+            }
+        }
+        Ok((last, Some(out)))
     }
 
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).

@@ -148,8 +148,10 @@ pub enum StoreEvent {
     Conflict(Box<EditConflict>),
     /// Search results.
     SearchResults { generation: u64, hits: Vec<Hit> },
-    /// Someone else changed the file: reload what is on screen.
-    Changed,
+    /// Someone else changed the file: these records (from the change log), or anything
+    /// (`None`: settings, stages, or more than the log can say). The screen reloads if it
+    /// shows one of them.
+    Changed(Option<Vec<(Entity, i64)>>),
     /// Overdue / today / coming activities of the current user.
     Counters(crate::store::activities::Counters),
     /// Activities board counts.

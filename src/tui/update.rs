@@ -147,6 +147,22 @@ pub fn reload_screen(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// Whether the screen in view shows one of these records (or could: a board or list of
+/// their kind, since a change may bring a record in or take it out).
+fn shows_any_of(app: &App, changed: &[(Entity, i64)]) -> bool {
+    match &app.screen {
+        Screen::Board(e) | Screen::List(e) => changed.iter().any(|(x, _)| x == e),
+        Screen::Form => match &app.form {
+            Some(FormView { record: Some(r), entity, .. }) => changed
+                .iter()
+                .any(|(x, id)| (*x == *entity && *id == r.id) || r.links.iter().any(|(e, l)| e == x && l.id == *id)),
+            _ => false,
+        },
+        // Activities belong to records of every kind.
+        Screen::Agenda | Screen::Calendar | Screen::Welcome => !changed.is_empty(),
+    }
+}
+
 fn screen_effects(app: &mut App) -> Vec<Effect> {
     match app.screen.clone() {
         Screen::Agenda => vec![Effect::LoadAgenda { bounds: agenda_bounds(app) }],
@@ -1980,7 +1996,12 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        StoreEvent::Changed => reload_screen(app),
+        StoreEvent::Changed(changed) => {
+            let shown = changed.as_deref().is_none_or(|list| shows_any_of(app, list));
+            let mut effects = if shown { screen_effects(app) } else { vec![] };
+            effects.push(Effect::LoadCounters);
+            effects
+        }
         StoreEvent::Conversion { record, contacts, companies } => {
             if record.stage_semantics == Some(StageSemantics::Success) {
                 info(app, app.t("tui.already_converted"));

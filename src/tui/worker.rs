@@ -21,6 +21,7 @@ pub fn spawn(mut store: Store, lang: Lang) -> (Sender<Effect>, Receiver<StoreEve
         .name("prospect-store".into())
         .spawn(move || {
             let mut last_version = store.data_version().unwrap_or(0);
+            let mut last_change = store.last_change().unwrap_or(0);
             let mut last_poll = Instant::now();
             loop {
                 match effects_rx.recv_timeout(Duration::from_millis(250)) {
@@ -47,7 +48,19 @@ pub fn spawn(mut store: Store, lang: Lang) -> (Sender<Effect>, Receiver<StoreEve
                         && v != last_version
                     {
                         last_version = v;
-                        if events_tx.send(StoreEvent::Changed).is_err() {
+                        // Our own writes are in the log too; reloading for them is harmless.
+                        let changed = match store.changes_since(last_change, 500) {
+                            Ok((last, Some(list))) if !list.is_empty() => {
+                                last_change = last;
+                                Some(list)
+                            }
+                            Ok((last, _)) => {
+                                last_change = last;
+                                None
+                            }
+                            Err(_) => None,
+                        };
+                        if events_tx.send(StoreEvent::Changed(changed)).is_err() {
                             return;
                         }
                     }
