@@ -230,7 +230,7 @@ fn insert_with(tx: &Connection, ctx: &WriteCtx, a: &NewActivity, more: &Activity
         // A bulk load refreshes every record once at the end (`refresh_all_next`).
         if !ctx.bulk {
             refresh_next(tx, *entity, *rid)?;
-            log_change(tx, *entity, *rid, ctx.now)?;
+            log_change(tx, ctx, *entity, *rid)?;
         }
     }
     Ok(id)
@@ -369,7 +369,7 @@ impl Store {
             for (entity, rid, _) in &a.bindings {
                 timeline::add(tx, *entity, *rid, TimelineKind::ActivityDone, ctx, json!({"activity": id, "kind": a.kind.code(), "subject": a.subject}))?;
                 refresh_next(tx, *entity, *rid)?;
-                log_change(tx, *entity, *rid, ctx.now)?;
+                log_change(tx, ctx, *entity, *rid)?;
             }
             Ok(())
         })
@@ -418,7 +418,7 @@ impl Store {
                     json!({"activity": id, "subject": subject, "old_deadline": a.deadline, "deadline": deadline});
                 timeline::add(tx, *entity, *rid, TimelineKind::ActivityChanged, ctx, payload)?;
                 refresh_next(tx, *entity, *rid)?;
-                log_change(tx, *entity, *rid, ctx.now)?;
+                log_change(tx, ctx, *entity, *rid)?;
             }
             Ok(())
         })
@@ -439,7 +439,7 @@ impl Store {
                     json!({"activity": id, "subject": a.subject}),
                 )?;
                 refresh_next(tx, *entity, *rid)?;
-                log_change(tx, *entity, *rid, ctx.now)?;
+                log_change(tx, ctx, *entity, *rid)?;
             }
             Ok(())
         })

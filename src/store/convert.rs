@@ -298,7 +298,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     )?;
     for r in &records {
         timeline::add(tx, r.entity, r.id, TimelineKind::Linked, ctx, json!({"records": [lead_ref]}))?;
-        log_change(tx, r.entity, r.id, ctx.now)?;
+        log_change(tx, ctx, r.entity, r.id)?;
     }
     Ok(Converted { lead_id, version: moved.version, targets: t.code(), deal, contact, company, stage: moved.to.name })
 }

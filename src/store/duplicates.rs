@@ -89,9 +89,11 @@ pub(crate) fn find_in(
         }
         Ok(())
     };
+    // `+c.entity`: without it the planner walks every comm of the entity through
+    // `comms_owner` to satisfy the ORDER BY, instead of looking the value up in `comms_match`.
     let comm_sql = format!(
         "SELECT DISTINCT c.entity_id FROM comms c JOIN {} t ON t.id = c.entity_id \
-         WHERE c.kind = ? AND c.normalized = ? AND c.entity = ? AND {cond} ORDER BY c.entity_id LIMIT 50",
+         WHERE c.kind = ? AND c.normalized = ? AND +c.entity = ? AND {cond} ORDER BY c.entity_id LIMIT 50",
         target.table()
     );
     for (kind, values) in [(CommKind::Phone, &keys.phones), (CommKind::Email, &keys.emails)] {

@@ -300,7 +300,7 @@ fn merge_in(
             .execute(params![entity.code(), other])?;
         search::remove(tx, entity, other)?;
         tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", entity.table()))?.execute([other])?;
-        log_change(tx, entity, other, ctx.now)?;
+        log_change(tx, ctx, entity, other)?;
         merged.push(json!({"id": other, "title": title}));
     }
 
@@ -318,7 +318,7 @@ fn merge_in(
     activities::refresh_next(tx, entity, keep)?;
     let changed: Vec<String> = changes.iter().filter_map(|c| c["field"].as_str().map(str::to_string)).collect();
     timeline::add(tx, entity, keep, TimelineKind::Merged, ctx, json!({"merged": merged, "changes": changes}))?;
-    log_change(tx, entity, keep, ctx.now)?;
+    log_change(tx, ctx, entity, keep)?;
     Ok(Merged { entity, id: keep, version: version + 1, merged: rows.iter().map(|(id, _)| *id).collect(), changed })
 }
 

@@ -628,7 +628,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     if !repeat_of.is_empty() {
         timeline::add(tx, entity, id, TimelineKind::Linked, ctx, json!({"repeat_of": repeat_of}))?;
     }
-    log_change(tx, entity, id, ctx.now)?;
+    log_change(tx, ctx, entity, id)?;
     Ok(Saved { id, version: 1, changed: values.iter().map(|(s, _)| s.key.to_string()).collect(), repeat_of })
 }
 
@@ -732,7 +732,7 @@ fn update_in(
     refresh_derived(tx, ctx, entity, id)?;
     let changed: Vec<String> = changes.iter().filter_map(|c| c["field"].as_str().map(str::to_string)).collect();
     timeline::add(tx, entity, id, TimelineKind::FieldsChanged, ctx, json!({"changes": changes}))?;
-    log_change(tx, entity, id, ctx.now)?;
+    log_change(tx, ctx, entity, id)?;
     Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
 }
 
@@ -806,7 +806,7 @@ pub(crate) fn move_in(
             "completed_activities": completed,
         }),
     )?;
-    log_change(tx, entity, id, ctx.now)?;
+    log_change(tx, ctx, entity, id)?;
     Ok(Moved { id, from, to, version: version + 1, completed_activities: completed })
 }
 
@@ -832,7 +832,7 @@ fn delete_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64, expected
     search::remove(tx, entity, id)?;
     tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", entity.table()))?.execute([id])?;
     timeline::add(tx, entity, id, TimelineKind::Deleted, ctx, json!({"title": title}))?;
-    log_change(tx, entity, id, ctx.now)?;
+    log_change(tx, ctx, entity, id)?;
     Ok(())
 }
 
@@ -1269,8 +1269,10 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (code, id) = row?;
-            if let Some(e) = Entity::parse(&code) {
-                out.push((e, id));
+            match Entity::parse(&code) {
+                Some(e) => out.push((e, id)),
+                // A bulk load ('*'): anything may have changed.
+                None => return Ok((last, None)),
             }
         }
         Ok((last, Some(out)))

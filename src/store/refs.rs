@@ -85,8 +85,19 @@ pub fn stage_by_id(conn: &Connection, id: i64) -> Result<StageRow> {
 
 /// Finds a stage of `pipeline_id` by code or name (case-insensitive).
 pub fn resolve_stage(conn: &Connection, pipeline_id: i64, text: &str) -> Result<StageRow> {
-    let all = stages(conn, pipeline_id)?;
     let t = text.trim();
+    // By code first, in one indexed row: what scripts, imports and the demo pass.
+    let by_code = conn
+        .prepare_cached(
+            "SELECT id, pipeline_id, code, name, color, semantics, sort FROM stages \
+             WHERE pipeline_id = ?1 AND code = ?2 COLLATE NOCASE",
+        )?
+        .query_row(rusqlite::params![pipeline_id, t], stage_row)
+        .optional()?;
+    if let Some(s) = by_code {
+        return Ok(s);
+    }
+    let all = stages(conn, pipeline_id)?;
     all.iter()
         .find(|s| s.code.eq_ignore_ascii_case(t))
         .or_else(|| all.iter().find(|s| s.name.to_lowercase() == t.to_lowercase()))
@@ -126,8 +137,15 @@ pub fn sources(conn: &Connection) -> Result<Vec<SourceRow>> {
 
 /// Finds a source by code or name.
 pub fn resolve_source(conn: &Connection, text: &str) -> Result<SourceRow> {
-    let all = sources(conn)?;
     let t = text.trim();
+    let by_code = conn
+        .prepare_cached("SELECT id, code, name FROM sources WHERE code = ?1 COLLATE NOCASE")?
+        .query_row([t], |r| Ok(SourceRow { id: r.get(0)?, code: r.get(1)?, name: r.get(2)? }))
+        .optional()?;
+    if let Some(s) = by_code {
+        return Ok(s);
+    }
+    let all = sources(conn)?;
     all.iter()
         .find(|s| s.code.eq_ignore_ascii_case(t))
         .or_else(|| all.iter().find(|s| s.name.to_lowercase() == t.to_lowercase()))

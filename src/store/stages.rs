@@ -282,7 +282,7 @@ impl Store {
                         ctx,
                         serde_json::json!({"from": {"code": s.code, "name": s.name}, "to": {"code": to.code, "name": to.name}, "reason": "stage deleted"}),
                     )?;
-                    log_change(tx, entity, id, ctx.now)?;
+                    log_change(tx, ctx, entity, id)?;
                 }
             }
             tx.prepare_cached("DELETE FROM stages WHERE id = ?1")?.execute([s.id])?;

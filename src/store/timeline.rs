@@ -89,7 +89,7 @@ impl Store {
                 return Err(StoreError::NotFound { entity, id });
             }
             add(tx, entity, id, TimelineKind::Comment, ctx, serde_json::json!({"text": text}))?;
-            log_change(tx, entity, id, ctx.now)?;
+            log_change(tx, ctx, entity, id)?;
             Ok(())
         })
     }
