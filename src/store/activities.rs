@@ -260,16 +260,38 @@ fn rows(conn: &Connection, sql: &str, params: &[Sql]) -> Result<Vec<ActivityRow>
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut bind = conn.prepare_cached("SELECT entity, entity_id FROM activity_bindings WHERE activity_id = ?1")?;
-    for row in &mut out {
-        let b: Vec<(String, i64)> =
-            bind.query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        for (e, id) in b {
-            if let Some(entity) = Entity::parse(&e) {
-                let title = super::records::title_of(conn, entity, id).unwrap_or_default();
-                row.bindings.push((entity, id, title));
-            }
+    // Every row's bindings with their titles in one statement (a day of a busy calendar
+    // holds hundreds of activities; two queries per row were most of its time).
+    let titles: Vec<String> = Entity::ALL
+        .iter()
+        .map(|e| {
+            format!(
+                "WHEN '{code}' THEN (SELECT {title} FROM {table} WHERE id = b.entity_id)",
+                code = e.code(),
+                title = refs::title_sql(*e),
+                table = e.table()
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT b.activity_id, b.entity, b.entity_id, CASE b.entity {} END FROM activity_bindings b \
+         WHERE b.activity_id IN (SELECT value FROM json_each(?1)) ORDER BY b.activity_id, b.entity, b.entity_id",
+        titles.join(" ")
+    );
+    let ids = serde_json::to_string(&out.iter().map(|r| r.id).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+    let mut by_activity: std::collections::HashMap<i64, Vec<(Entity, i64, String)>> = std::collections::HashMap::new();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut q = stmt.query([ids])?;
+    while let Some(r) = q.next()? {
+        let (activity, code, id, title): (i64, String, i64, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        if let Some(entity) = Entity::parse(&code) {
+            let title = crate::domain::fields::display_title(entity, id, title.as_deref());
+            by_activity.entry(activity).or_default().push((entity, id, title));
         }
+    }
+    for row in &mut out {
+        row.bindings = by_activity.remove(&row.id).unwrap_or_default();
     }
     Ok(out)
 }

@@ -1134,6 +1134,8 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
                 SortField::NextActivity if matches!(filter.next_activity, Some(NextActivity::Between(..))) => {
                     next_activity_sql(entity)
                 }
+                // Nothing planned: all equal, so newest first without sorting thousands of NULLs.
+                SortField::NextActivity if filter.next_activity == Some(NextActivity::Nothing) => "NULL".to_string(),
                 SortField::NextActivity => format!("coalesce({}, 9223372036854775807)", next_activity_sql(entity)),
                 _ => "t.id".to_string(),
             };
@@ -1144,9 +1146,13 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
     let offset = if filter.sort.is_some() { filter.offset } else { 0 };
     let limit = if filter.limit == 0 { 50 } else { filter.limit };
     let next = next_activity_sql(entity);
+    // The page's ids first, then its columns: the per-row subqueries (phone, e-mail, client,
+    // responsible) run for the rows shown, not for every row the sort had to look at.
     let sql = format!(
         "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login FROM users WHERE id = t.responsible_id), {client}, \
-         {phone}, {email}, {repeat}, t.created_at, t.version, {next} FROM {table} t {stage_join} WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+         {phone}, {email}, {repeat}, t.created_at, t.version, {next} \
+         FROM (SELECT t.id AS page_id FROM {table} t {stage_join} WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
+         JOIN {table} t ON t.id = page.page_id {stage_join} ORDER BY {order}",
         phone = first_comm("phone"),
         email = first_comm("email"),
         table = entity.table(),

@@ -238,19 +238,39 @@ pub struct RefShown {
 }
 
 /// Describes a stored reference id for display.
+/// The SQL expression of a record's title, as `describe` and batch readers show it (then
+/// through `display_title`): one rule for every place that names a record.
+pub(crate) fn title_sql(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Contact => "trim(coalesce(first_name,'') || ' ' || coalesce(last_name,''))",
+        Entity::Lead | Entity::Deal | Entity::Company => "title",
+    }
+}
+
 pub fn describe(conn: &Connection, kind: RefKind, id: i64) -> Result<RefShown> {
     let (sql, entity): (&str, Option<Entity>) = match kind {
         RefKind::Stage => ("SELECT code, name FROM stages WHERE id = ?1", None),
         RefKind::Source => ("SELECT code, name FROM sources WHERE id = ?1", None),
         RefKind::User => ("SELECT login, display_name FROM users WHERE id = ?1", None),
         RefKind::Pipeline => ("SELECT name, name FROM pipelines WHERE id = ?1", None),
-        RefKind::Contact => (
-            "SELECT id, trim(coalesce(first_name,'') || ' ' || coalesce(last_name,'')) FROM contacts WHERE id = ?1",
-            Some(Entity::Contact),
-        ),
-        RefKind::Company => ("SELECT id, title FROM companies WHERE id = ?1", Some(Entity::Company)),
-        RefKind::Lead => ("SELECT id, title FROM leads WHERE id = ?1", Some(Entity::Lead)),
+        RefKind::Contact | RefKind::Company | RefKind::Lead => {
+            let entity = match kind {
+                RefKind::Contact => Entity::Contact,
+                RefKind::Company => Entity::Company,
+                _ => Entity::Lead,
+            };
+            let sql = format!("SELECT id, {} FROM {} WHERE id = ?1", title_sql(entity), entity.table());
+            return describe_record(conn, &sql, entity, id);
+        }
     };
+    describe_with(conn, sql, entity, id)
+}
+
+fn describe_record(conn: &Connection, sql: &str, entity: Entity, id: i64) -> Result<RefShown> {
+    describe_with(conn, sql, Some(entity), id)
+}
+
+fn describe_with(conn: &Connection, sql: &str, entity: Option<Entity>, id: i64) -> Result<RefShown> {
     let found: Option<(String, String)> = conn
         .prepare_cached(sql)?
         .query_row([id], |r| {
