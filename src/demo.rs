@@ -206,6 +206,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             user_ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [login], |r| r.get::<_, i64>(0))?);
         }
         let logins: Vec<&str> = DEMO_USERS.iter().map(|u| u.0).collect();
+        let dropped = crate::store::drop_bulk_indexes(tx)?;
         let sources: Vec<String> = crate::store::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
         let at = |g: &mut Gen, days_back: i64| now - g.rng.i64(0..days_back.max(1) * DAY);
         let ctx_for = |g: &mut Gen, created: i64| {
@@ -390,6 +391,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             };
             create_in(tx, &ctx, Entity::Deal, &input)?;
         }
+        crate::store::rebuild_indexes(tx, &dropped)?;
         crate::store::search::reindex_all(tx)?;
         crate::store::activities::refresh_all_next(tx)?;
         crate::store::log_bulk_change(tx, now)?;

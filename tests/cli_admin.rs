@@ -177,3 +177,22 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     assert_eq!(now, 5);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
 }
+
+#[test]
+fn demo_data_rebuilds_every_index_it_set_aside() {
+    let env = Env::new();
+    env.ok(&["lead", "add", "--title", "before the demo"]);
+    let indexes = || -> Vec<(String, String)> {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let before = indexes();
+    assert!(before.len() > 20, "{before:?}");
+    env.ok(&["demo", "--leads", "200"]);
+    assert_eq!(indexes(), before);
+    let check = env.json(&["db", "check"]);
+    assert_eq!(check["ok"], true, "{check}");
+}
