@@ -178,3 +178,18 @@ fn bad_flags_and_config() {
     let err = env.fails(1, &["db", "backup", "/no/such/dir/b.db"]);
     assert!(err.contains("/no/such/dir: no such directory"), "{err}");
 }
+
+#[test]
+fn a_file_held_past_the_wait_limit_fails_with_exit_5_and_writes_nothing() {
+    let env = Env::new();
+    env.ok(&["lead", "add", "--title", "x"]);
+    std::fs::write(env.dir.path().join("no-config.toml"), "busy_timeout_secs = 1\n").unwrap();
+    let holder = rusqlite::Connection::open(&env.db).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let out = env.cmd().args(["--json", "lead", "add", "--title", "y"]).output().unwrap();
+    holder.execute_batch("ROLLBACK").unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("\"busy\"") && err.contains("held it too long"), "{err}");
+    assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 1);
+}

@@ -948,3 +948,34 @@ fn live_refresh_reloads_only_screens_that_show_what_changed() {
     let effects = on_store(&mut h.app, StoreEvent::Changed(None));
     assert!(effects.iter().any(|e| matches!(e, Effect::LoadList { .. })), "{effects:?}");
 }
+
+#[test]
+fn a_save_that_outwaits_the_busy_limit_says_so_and_keeps_the_edit() {
+    use prospect::store::{Clock, OpenOptions, Store};
+    let mut h = Harness::new(20, Lang::En);
+    let path = h.dir.path().join("crm.db");
+    // This user's file gives up after 300 ms.
+    let opts = OpenOptions {
+        clock: Clock::Fixed(common::tui::NOW),
+        busy_limit: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    h.store = Store::open(&path, opts).unwrap();
+    h.store.sign_in("alice").unwrap();
+    h.act(Open);
+    let id = h.app.form.as_ref().unwrap().record.as_ref().unwrap().id;
+    h.act(Edit);
+    h.type_text(" (edited)");
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    h.act(Submit);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("the prompt is gone: {:?}", h.app.overlay) };
+    assert!(p.input.text.ends_with(" (edited)"), "the edit is kept: {}", p.input.text);
+    let err = p.error.clone().unwrap_or_default();
+    assert!(err.contains("busy") && err.contains("crm.db") && err.contains("nothing was written"), "{err}");
+    holder.execute_batch("COMMIT").unwrap();
+    // Once the other user lets go, Enter again saves it.
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert!(h.other().get(Entity::Lead, id).unwrap().title.ends_with(" (edited)"));
+}
