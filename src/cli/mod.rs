@@ -8,6 +8,7 @@ mod db;
 mod dedup;
 mod output;
 mod records;
+mod transfer;
 
 use crate::config::{self, Config};
 use crate::domain::fields::Entity;
@@ -94,6 +95,10 @@ pub enum Command {
     /// The data file: where it is, check it, back it up.
     #[command(subcommand)]
     Db(db::DbCmd),
+    /// Import leads, contacts or companies from a CSV file (any encoding and separator).
+    Import(transfer::ImportArgs),
+    /// Export records as CSV, JSON or vCard, or activities as iCalendar.
+    Export(transfer::ExportArgs),
 }
 
 /// Everything a command needs: the parsed flags, config and an open store.
@@ -180,7 +185,7 @@ fn writes(c: &Command) -> bool {
         Command::Pipeline(p) => matches!(p, admin::PipelineCmd::Add { .. }),
         Command::Source(s) => matches!(s, admin::SourceCmd::Add { .. }),
         Command::User(u) => matches!(u, admin::UserCmd::Add(_)),
-        Command::Demo(_) => true,
+        Command::Demo(_) | Command::Import(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
         _ => false,
     }
@@ -254,6 +259,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => db::run_demo(&mut session, a),
         Command::Db(c) => db::run_db(&mut session, c),
         Command::Dedup(c) => dedup::run_dedup(&mut session, c),
+        Command::Import(a) => transfer::run_import(&mut session, a),
+        Command::Export(a) => transfer::run_export(&mut session, a),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod convert;
 pub mod dedup;
 pub mod error;
 pub mod fields;
+pub mod import;
 pub mod money;
 pub mod stage;
 pub mod timeline;

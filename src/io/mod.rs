@@ -1,3 +1,5 @@
 //! File formats in and out of Prospect.
 
+pub mod csv;
+pub mod export;
 pub mod ics;

@@ -125,6 +125,34 @@ pub(crate) fn find_in(
     Ok(out)
 }
 
+/// Existing records an imported row matches, on the chosen keys only (SPEC I2: "by chosen
+/// criteria"). For companies, `name` and `company` both mean the title.
+pub(crate) fn import_matches(
+    conn: &Connection,
+    entity: Entity,
+    input: &RecordInput,
+    on: crate::domain::import::MatchOn,
+) -> Result<Vec<DuplicateMatch>> {
+    let mut keys = keys_of(conn, entity, None, input)?;
+    let title = entity == Entity::Company && (on.name || on.company);
+    if !on.name && !title {
+        keys.name = None;
+    }
+    if !on.company && !title {
+        keys.company = None;
+    }
+    if !on.phone {
+        keys.phones.clear();
+    }
+    if !on.email {
+        keys.emails.clear();
+    }
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    find_in(conn, &Visibility::All, entity, &keys, None)
+}
+
 /// Match keys of a stored record.
 pub(crate) fn keys_of_record(conn: &Connection, entity: Entity, id: i64) -> Result<MatchKeys> {
     keys_of(conn, entity, Some(id), &RecordInput::default())

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod convert;
 pub mod duplicates;
 mod error;
+pub mod import;
 mod maintenance;
 pub mod merge;
 mod migrate;
@@ -294,8 +295,18 @@ impl Store {
 
     /// Runs `f` in a short `BEGIN IMMEDIATE` transaction, retrying with backoff while another
     /// process holds the file (up to `busy_limit`). Either all of `f` is written or none.
-    pub fn write<T>(&mut self, mut f: impl FnMut(&Transaction, &WriteCtx) -> Result<T>) -> Result<T> {
-        if self.read_only() {
+    pub fn write<T>(&mut self, f: impl FnMut(&Transaction, &WriteCtx) -> Result<T>) -> Result<T> {
+        self.write_or_try(true, f)
+    }
+
+    /// Like `write`, but `commit: false` rolls everything back at the end: a dry run that
+    /// met every rule and lock a real run would meet.
+    pub(crate) fn write_or_try<T>(
+        &mut self,
+        commit: bool,
+        mut f: impl FnMut(&Transaction, &WriteCtx) -> Result<T>,
+    ) -> Result<T> {
+        if self.read_only() && commit {
             return Err(StoreError::ReadOnly(self.path.clone()));
         }
         let started = Instant::now();
@@ -315,7 +326,8 @@ impl Store {
             })();
             let result = match attempt {
                 Ok(tx) => match f(&tx, &ctx) {
-                    Ok(v) => tx.commit().map(|_| v).map_err(|e| self.err(e)),
+                    Ok(v) if commit => tx.commit().map(|_| v).map_err(|e| self.err(e)),
+                    Ok(v) => tx.rollback().map(|_| v).map_err(|e| self.err(e)),
                     Err(e) => {
                         drop(tx);
                         Err(e)

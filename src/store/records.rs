@@ -632,7 +632,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     Ok(Saved { id, version: 1, changed: values.iter().map(|(s, _)| s.key.to_string()).collect(), repeat_of })
 }
 
-fn update_in(
+pub(crate) fn update_in(
     tx: &Transaction,
     ctx: &WriteCtx,
     entity: Entity,

@@ -1,0 +1,376 @@
+//! `prospect import` and `prospect export`: CSV in (SPEC I2), CSV/JSON/vCard/iCalendar out
+//! (SPEC I3). The rules live in `domain::import`, the formats in `io`, the writing in
+//! `store::import`; this is the command line around them.
+
+use super::{Session, output};
+use crate::domain::dedup::PhoneRegion;
+use crate::domain::fields::Entity;
+use crate::domain::import::{self, DuplicateMode, MatchOn, Preset, Target};
+use crate::i18n::tr;
+use crate::io::csv as csvio;
+use crate::store::ListFilter;
+use crate::store::import::{ImportOptions, ImportReport, ImportRow, RowOutcome};
+use crate::store::records::RecordInput;
+use anyhow::{Context, bail};
+use clap::Args;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// `import` flags.
+#[derive(Args, Debug, Clone)]
+pub struct ImportArgs {
+    /// CSV file to import (`-` reads standard input).
+    pub file: PathBuf,
+    /// What each row is: lead, contact or company.
+    #[arg(long, default_value = "lead")]
+    pub entity: String,
+    /// Encoding of the file (default: detected): utf-8, utf-16, windows-1252, iso-8859-1...
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Separator (default: detected): `,` `;` or `tab`.
+    #[arg(long)]
+    pub separator: Option<String>,
+    /// Column to field, repeatable: --map "Tél. portable=phone"; "Column=" leaves it out.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// Column names of another CRM's export (default: detected): bitrix24, hubspot, pipedrive.
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Rows matching an existing record: skip, merge (fill its empty fields), replace
+    /// (overwrite them), or all (import anyway).
+    #[arg(long, default_value = "skip")]
+    pub duplicates: String,
+    /// What makes a match, comma-separated: name, company, phone, email.
+    #[arg(long = "match", default_value = "phone,email")]
+    pub match_on: String,
+    /// Check every row and report what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where refused rows go, with their line and reason (default: FILE.rejects.csv).
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+}
+
+/// `export` flags.
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// Records to export: lead, contact, company or deal.
+    #[arg(long, default_value = "lead")]
+    pub entity: String,
+    /// csv (spreadsheet-safe, every field), json, vcard (people) or ics (activities).
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// File to write (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Only records in this stage (code or name).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Only records matching this search.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only records of this responsible user (login or name).
+    #[arg(long)]
+    pub responsible: Option<String>,
+}
+
+fn importable(text: &str) -> anyhow::Result<Entity> {
+    match Entity::parse(text.trim()) {
+        Some(e @ (Entity::Lead | Entity::Contact | Entity::Company)) => Ok(e),
+        _ => bail!("--entity: '{text}' cannot be imported; use lead, contact or company"),
+    }
+}
+
+/// How each column is mapped: `--map` first (by exact or normalised name), then the preset
+/// and the English/French names.
+fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Result<(Vec<Target>, Option<Preset>)> {
+    let preset = match &args.preset {
+        Some(p) => Some(Preset::parse(p).with_context(|| {
+            format!("--preset: '{p}' is not known; use {}", Preset::ALL.map(|p| p.code()).join(", "))
+        })?),
+        None => Preset::detect(headers),
+    };
+    let mut targets: Vec<Target> =
+        headers.iter().map(|h| import::auto_target(entity, preset, h).unwrap_or(Target::Ignore)).collect();
+    for m in &args.map {
+        let Some((column, field)) = m.split_once('=') else {
+            bail!("--map: '{m}' is not COLUMN=FIELD (for example --map \"Tél. portable=phone\")");
+        };
+        let target = import::parse_target(entity, field).map_err(|e| {
+            anyhow::anyhow!("--map {m}: {}", crate::i18n::describe(&e.problem, field.trim(), crate::i18n::lang()))
+        })?;
+        let wanted = import::normalize_header(column);
+        let Some(i) = headers
+            .iter()
+            .position(|h| h.trim() == column.trim())
+            .or_else(|| headers.iter().position(|h| import::normalize_header(h) == wanted))
+        else {
+            bail!("--map: the file has no column '{}'; its columns are: {}", column.trim(), headers.join(", "));
+        };
+        targets[i] = target;
+    }
+    if targets.iter().all(|t| *t == Target::Ignore) {
+        bail!(
+            "no column maps to a field of a {}: name them with --map \"COLUMN=FIELD\" (columns: {})",
+            entity.code(),
+            headers.join(", ")
+        );
+    }
+    Ok((targets, preset))
+}
+
+/// The rows to import, each with its input or the reason it cannot be one.
+fn rows_of(entity: Entity, table: &csvio::Table, targets: &[Target], region: PhoneRegion) -> Vec<ImportRow> {
+    let n = table.headers.len();
+    table
+        .rows
+        .iter()
+        .map(|(line, cells)| {
+            let input = if cells.len() != n {
+                Err(format!("the row has {} cells, the header has {n}", cells.len()))
+            } else {
+                import::row_input(entity, targets, cells, region)
+                    .map(|v| RecordInput {
+                        fields: v.fields,
+                        comms: crate::store::CommsChange { add: v.comms, ..Default::default() },
+                        companies: v.companies,
+                        origin: Some("import".into()),
+                    })
+                    .map_err(|e| {
+                        format!("{}: {}", e.field, crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang()))
+                    })
+            };
+            ImportRow { line: *line, input }
+        })
+        .collect()
+}
+
+fn rejects_path(args: &ImportArgs) -> PathBuf {
+    if let Some(p) = &args.rejects {
+        return p.clone();
+    }
+    if args.file.as_os_str() == "-" {
+        return PathBuf::from("import.rejects.csv");
+    }
+    let stem = args.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
+    args.file.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+/// Writes the refused rows as they were in the file, with their line and reason.
+fn write_rejects(path: &Path, table: &csvio::Table, report: &ImportReport) -> anyhow::Result<()> {
+    let mut headers = vec!["line".to_string(), "reason".to_string()];
+    headers.extend(table.headers.iter().cloned());
+    let mut rows = Vec::new();
+    for (line, outcome) in &report.rows {
+        if let RowOutcome::Rejected { reason } = outcome {
+            let mut row = vec![line.to_string(), reason.clone()];
+            if let Some((_, cells)) = table.rows.iter().find(|(l, _)| l == line) {
+                row.extend(cells.iter().cloned());
+            }
+            rows.push(row);
+        }
+    }
+    let bytes = csvio::write_table(&headers, &rows)?;
+    std::fs::write(path, bytes).with_context(|| format!("{}: cannot write the rejected rows", path.display()))
+}
+
+/// Runs `prospect import`.
+pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
+    let entity = importable(&args.entity)?;
+    let duplicates = DuplicateMode::parse(&args.duplicates)
+        .with_context(|| format!("--duplicates: '{}' is not one of: skip, merge, replace, all", args.duplicates))?;
+    let match_on = MatchOn::parse(&args.match_on)
+        .map_err(|e| anyhow::anyhow!("--match: {}", crate::i18n::describe(&e.problem, "match", crate::i18n::lang())))?;
+    let encoding = args
+        .encoding
+        .as_deref()
+        .map(csvio::encoding_for)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
+    let separator = args
+        .separator
+        .as_deref()
+        .map(csvio::separator_for)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--separator: {e}"))?;
+    let bytes = if args.file.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("cannot read standard input")?;
+        b
+    } else {
+        std::fs::read(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
+    };
+    let table =
+        csvio::parse(&bytes, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let (targets, preset) = targets(entity, &table.headers, &args)?;
+    let rows = rows_of(entity, &table, &targets, s.store.options().region);
+    let opts = ImportOptions { duplicates, match_on, dry_run: args.dry_run, ..Default::default() };
+    let total = rows.len();
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !s.json;
+    let started = std::time::Instant::now();
+    let report = s.store.import(entity, &rows, opts, |done| {
+        if tty && total > 1000 {
+            eprint!("\r{done}/{total}");
+        }
+    })?;
+    if tty && total > 1000 {
+        eprintln!();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let rejects = (report.rejected > 0).then(|| rejects_path(&args));
+    if let Some(path) = &rejects {
+        write_rejects(path, &table, &report)?;
+    }
+    let sep = match table.separator {
+        b'\t' => "tab".to_string(),
+        b => (b as char).to_string(),
+    };
+    let mapping: Vec<serde_json::Value> = table
+        .headers
+        .iter()
+        .zip(&targets)
+        .map(|(h, t)| json!({"column": h, "field": (t != &Target::Ignore).then(|| t.code())}))
+        .collect();
+    let left_out: Vec<&String> =
+        table.headers.iter().zip(&targets).filter(|(_, t)| **t == Target::Ignore).map(|(h, _)| h).collect();
+    if s.json {
+        let rejected: Vec<serde_json::Value> = report
+            .rows
+            .iter()
+            .filter_map(|(line, o)| match o {
+                RowOutcome::Rejected { reason } => Some(json!({"line": line, "reason": reason})),
+                _ => None,
+            })
+            .collect();
+        output::json(&json!({
+            "entity": entity.code(),
+            "encoding": table.encoding,
+            "separator": sep,
+            "preset": preset.map(|p| p.code()),
+            "mapping": mapping,
+            "rows": total,
+            "created": report.created,
+            "merged": report.merged,
+            "replaced": report.replaced,
+            "skipped": report.skipped,
+            "rejected": report.rejected,
+            "rejected_rows": rejected,
+            "rejects_file": rejects,
+            "dry_run": args.dry_run,
+            "seconds": seconds,
+        }));
+        return Ok(());
+    }
+    let key = if args.dry_run { "msg.import_dry_run" } else { "msg.import_done" };
+    println!(
+        "{}",
+        tr(
+            key,
+            &[
+                ("file", &args.file.display().to_string()),
+                ("encoding", table.encoding),
+                ("separator", &sep),
+                ("rows", &total.to_string()),
+                ("created", &report.created.to_string()),
+                ("merged", &report.merged.to_string()),
+                ("replaced", &report.replaced.to_string()),
+                ("skipped", &report.skipped.to_string()),
+                ("rejected", &report.rejected.to_string()),
+                ("seconds", &format!("{seconds:.2}")),
+            ]
+        )
+    );
+    if let Some(p) = preset {
+        println!("{}", tr("msg.import_preset", &[("preset", p.code())]));
+    }
+    if !left_out.is_empty() {
+        let names: Vec<&str> = left_out.iter().map(|s| s.as_str()).collect();
+        println!("{}", tr("msg.import_left_out", &[("columns", &names.join(", "))]));
+    }
+    if let Some(p) = &rejects {
+        println!("{}", tr("msg.import_rejects", &[("path", &p.display().to_string())]));
+    }
+    Ok(())
+}
+
+/// Every record of the export's selection, in id order.
+fn selection(s: &Session, entity: Entity, args: &ExportArgs) -> anyhow::Result<Vec<crate::store::Record>> {
+    let mut ids = Vec::new();
+    let mut after = None;
+    loop {
+        let filter = ListFilter {
+            stage: args.stage.clone(),
+            search: args.search.clone(),
+            responsible: args.responsible.clone(),
+            after_id: after,
+            oldest_first: true,
+            limit: 1000,
+            ..Default::default()
+        };
+        let page = s.store.list(entity, &filter)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        ids.extend(page.iter().map(|r| r.id));
+    }
+    ids.iter().map(|id| s.store.get(entity, *id).map_err(anyhow::Error::from)).collect()
+}
+
+/// Runs `prospect export`.
+pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
+    let format = args.format.trim().to_lowercase();
+    let (bytes, count) = match format.as_str() {
+        "ics" | "ical" | "icalendar" => {
+            let rows = s.store.activities(&crate::store::activities::ActivityFilter {
+                include_done: true,
+                limit: usize::MAX / 2,
+                ..Default::default()
+            })?;
+            let host = s
+                .store
+                .path()
+                .file_stem()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "prospect".into());
+            (crate::io::ics::calendar(&rows, s.store.now(), &format!("{host}.prospect")).into_bytes(), rows.len())
+        }
+        "csv" | "json" | "vcard" | "vcf" => {
+            let entity = Entity::parse(args.entity.trim())
+                .with_context(|| format!("--entity: '{}' is not one of: lead, contact, company, deal", args.entity))?;
+            if matches!(format.as_str(), "vcard" | "vcf") && !matches!(entity, Entity::Contact | Entity::Lead) {
+                bail!("--format vcard: only people have cards; use --entity contact or lead");
+            }
+            let records = selection(s, entity, &args)?;
+            let bytes = match format.as_str() {
+                "csv" => {
+                    let (headers, rows) = crate::io::export::csv_table(entity, &records);
+                    csvio::write_table(&headers, &rows)?
+                }
+                "json" => {
+                    let list: Vec<serde_json::Value> = records.iter().map(|r| r.to_json()).collect();
+                    let mut text = serde_json::to_string_pretty(&list)?;
+                    text.push('\n');
+                    text.into_bytes()
+                }
+                _ => crate::io::export::vcards(&records).into_bytes(),
+            };
+            (bytes, records.len())
+        }
+        other => bail!("--format: '{other}' is not one of: csv, json, vcard, ics"),
+    };
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("{}: cannot write", path.display()))?;
+            eprintln!(
+                "{}",
+                tr("msg.exported", &[("count", &count.to_string()), ("path", &path.display().to_string())])
+            );
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! CSV in and out: the encoding and separator of a file made by a spreadsheet or another CRM
+//! (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252 / ISO-8859-1; comma, semicolon
+//! or tab), quoted fields with newlines and CRLF, and spreadsheet-safe output.
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+/// A decoded table: the header row and each data row with its line number in the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Column names.
+    pub headers: Vec<String>,
+    /// (line where the row starts, cells).
+    pub rows: Vec<(u64, Vec<String>)>,
+    /// Encoding used to read the file.
+    pub encoding: &'static str,
+    /// Separator used.
+    pub separator: u8,
+}
+
+/// Why a file could not be read as a table.
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    /// `--encoding` names no known encoding.
+    #[error("encoding '{0}' is not known; use utf-8, utf-16, windows-1252 or iso-8859-1")]
+    UnknownEncoding(String),
+    /// `--separator` is not one character.
+    #[error("separator '{0}' is not one of: ',' ';' tab (write \\t or tab)")]
+    BadSeparator(String),
+    /// The file has no header row.
+    #[error("the file is empty: a header row naming the columns is needed")]
+    Empty,
+    /// The text could not be split into fields.
+    #[error("line {line}: {message}")]
+    Malformed {
+        /// Line of the problem.
+        line: u64,
+        /// What the parser said.
+        message: String,
+    },
+}
+
+/// Reads `--encoding` (any WHATWG label: utf-8, utf-16le, windows-1252, latin1, iso-8859-1...).
+pub fn encoding_for(label: &str) -> Result<&'static Encoding, CsvError> {
+    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| CsvError::UnknownEncoding(label.to_string()))
+}
+
+/// Reads `--separator`: `,`, `;`, `tab` or `\t`.
+pub fn separator_for(text: &str) -> Result<u8, CsvError> {
+    match text {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        "\t" | "\\t" | "tab" | "TAB" => Ok(b'\t'),
+        other => Err(CsvError::BadSeparator(other.to_string())),
+    }
+}
+
+/// Decodes a file: a BOM wins, then the given encoding, then UTF-8 if the bytes are valid
+/// UTF-8, else Windows-1252 (a superset of ISO-8859-1's printable characters, which is what
+/// spreadsheets on Windows write). Undecodable bytes become U+FFFD; nothing panics.
+pub fn decode(bytes: &[u8], given: Option<&'static Encoding>) -> (String, &'static Encoding) {
+    if let Some((enc, bom)) = Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), enc);
+    }
+    let enc = match given {
+        Some(e) => e,
+        None if std::str::from_utf8(bytes).is_ok() => UTF_8,
+        None if looks_utf16(bytes).is_some() => looks_utf16(bytes).unwrap_or(UTF_16LE),
+        None => WINDOWS_1252,
+    };
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    (text.into_owned(), enc)
+}
+
+/// UTF-16 without a BOM: every other byte of ASCII text is zero.
+fn looks_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(400) & !1];
+    let zeros_even = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    let zeros_odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let half = sample.len() / 2;
+    if zeros_odd * 10 > half * 9 {
+        Some(UTF_16LE)
+    } else if zeros_even * 10 > half * 9 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// The separator of a text: among `,` `;` and tab, the one found most often outside quotes
+/// in the first lines, preferring one that gives every line the same count.
+pub fn sniff_separator(text: &str) -> u8 {
+    let mut best = (b',', 0usize, false);
+    for sep in [b';', b'\t', b','] {
+        let counts: Vec<usize> = logical_lines(text, 10).iter().map(|l| count_outside_quotes(l, sep)).collect();
+        let Some(first) = counts.first().copied() else { continue };
+        let steady = counts.iter().all(|c| *c == first);
+        let better = (steady && first > 0 && !best.2) || (steady == best.2 && first > best.1);
+        if first > 0 && better {
+            best = (sep, first, steady);
+        }
+    }
+    best.0
+}
+
+/// Up to `n` lines, joining lines inside quoted fields.
+fn logical_lines(text: &str, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            '\n' if !quoted => {
+                out.push(std::mem::take(&mut current));
+                if out.len() == n {
+                    return out;
+                }
+            }
+            _ => current.push(c),
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn count_outside_quotes(line: &str, sep: u8) -> usize {
+    let mut quoted = false;
+    line.bytes()
+        .filter(|b| {
+            if *b == b'"' {
+                quoted = !quoted;
+            }
+            !quoted && *b == sep
+        })
+        .count()
+}
+
+/// Splits a decoded text into a table. Rows keep their own number of cells (a row with the
+/// wrong count is the caller's to refuse, with its line); blank lines are skipped.
+pub fn read_table(text: &str, separator: Option<u8>) -> Result<Table, CsvError> {
+    let sep = separator.unwrap_or_else(|| sniff_separator(text));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::None)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let headers: Vec<String> = loop {
+        match records.next() {
+            None => return Err(CsvError::Empty),
+            Some(Err(e)) => return Err(malformed(&e)),
+            Some(Ok(r)) if r.iter().all(|c| c.trim().is_empty()) => continue,
+            Some(Ok(r)) => break r.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect(),
+        }
+    };
+    // Line numbers as an editor shows them, counted from the byte offsets (the parser's own
+    // count does not match what a person sees with quoted newlines and CRLF).
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut line_at = |offset: usize| {
+        let end = offset.min(bytes.len());
+        if end > counted_to {
+            line += bytes[counted_to..end].iter().filter(|b| **b == b'\n').count() as u64;
+            counted_to = end;
+        }
+        line
+    };
+    let mut rows = Vec::new();
+    for r in records {
+        let r = r.map_err(|e| malformed(&e))?;
+        if r.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        // The parser's offset can sit on the line end before the record: step over it.
+        let mut start = r.position().map(|p| p.byte() as usize).unwrap_or(0);
+        while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            start += 1;
+        }
+        let at = line_at(start);
+        rows.push((at, r.iter().map(str::to_string).collect()));
+    }
+    Ok(Table { headers, rows, encoding: "", separator: sep })
+}
+
+fn malformed(e: &csv::Error) -> CsvError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    CsvError::Malformed { line, message: e.to_string() }
+}
+
+/// Reads a whole file's bytes into a table.
+pub fn parse(bytes: &[u8], encoding: Option<&'static Encoding>, separator: Option<u8>) -> Result<Table, CsvError> {
+    let (text, enc) = decode(bytes, encoding);
+    let mut table = read_table(&text, separator)?;
+    table.encoding = enc.name();
+    Ok(table)
+}
+
+/// A cell a spreadsheet will not run as a formula: values starting with `=`, `+`, `-`, `@`,
+/// tab or CR get a leading `'` (OWASP's advice; `domain::import::unneutralize` takes it
+/// back on import). Plain numbers such as `-12.50` stay as they are.
+pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    // A cell that already starts with `'` before one of those gets a second one, so that
+    // taking one off on import gives it back unchanged.
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        || cell.strip_prefix('\'').is_some_and(|r| r.starts_with(['=', '+', '-', '@', '\t', '\r']));
+    let number = cell.parse::<f64>().is_ok() && !cell.starts_with('+');
+    if risky && !number { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
+}
+
+/// Writes rows as CSV (comma, LF, UTF-8), every cell neutralised; rows may be shorter than
+/// the header (a refused row is written back as it was).
+pub fn write_table(headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    w.write_record(headers.iter().map(|h| neutralize(h).into_owned()))?;
+    for r in rows {
+        w.write_record(r.iter().map(|c| neutralize(c).into_owned()))?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn encodings_are_recognised() {
+        let text = "Prénom;Nom\nHélène;Müller\n";
+        let (s, e) = decode(text.as_bytes(), None);
+        assert_eq!((s.as_str(), e.name()), (text, "UTF-8"));
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(decode(&bom, None).0, text);
+        let (latin, _, _) = WINDOWS_1252.encode(text);
+        let (s, e) = decode(&latin, None);
+        assert_eq!((s.as_str(), e.name()), (text, "windows-1252"));
+        let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let (s, e) = decode(&utf16, None);
+        assert_eq!((s.as_str(), e.name()), (text, "UTF-16LE"));
+        assert!(encoding_for("latin1").is_ok());
+        assert!(encoding_for("klingon").is_err());
+    }
+
+    #[test]
+    fn separators_are_sniffed_outside_quotes() {
+        assert_eq!(sniff_separator("a;b;c\n1;2;3\n"), b';');
+        assert_eq!(sniff_separator("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_separator("a\tb\n1\t2\n"), b'\t');
+        // Commas inside quoted fields do not count.
+        assert_eq!(sniff_separator("name;note\n\"Dupont, Jean\";\"a, b, c\"\n"), b';');
+        // Decimal commas in a semicolon file.
+        assert_eq!(sniff_separator("titre;montant\nA;1,5\nB;2,5\n"), b';');
+    }
+
+    #[test]
+    fn quoted_newlines_crlf_and_blank_lines() {
+        let t = read_table("a,b\r\n\"x\r\ny\",2\r\n\r\n3,4\r\n", None).unwrap();
+        assert_eq!(t.headers, vec!["a", "b"]);
+        assert_eq!(t.rows, vec![(2, vec!["x\r\ny".to_string(), "2".into()]), (5, vec!["3".into(), "4".into()])]);
+        assert!(matches!(read_table("", None), Err(CsvError::Empty)));
+    }
+
+    #[test]
+    fn output_is_safe_in_a_spreadsheet() {
+        assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralize("+33 6 12 34 56 78"), "'+33 6 12 34 56 78");
+        assert_eq!(neutralize("-12.50"), "-12.50");
+        assert_eq!(neutralize("\tx"), "'\tx");
+        assert_eq!(neutralize("Dupont"), "Dupont");
+        let out = write_table(&["a".into()], &[vec!["=1+1".into()]]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a\n'=1+1\n");
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = parse(&bytes, None, None);
+            let _ = parse(&bytes, Some(UTF_16BE), Some(b'\t'));
+        }
+
+        #[test]
+        fn written_tables_read_back(cells in proptest::collection::vec(proptest::collection::vec("[^\u{0}]{0,12}", 3), 1..6)) {
+            let headers: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+            let out = write_table(&headers, &cells).unwrap();
+            let t = parse(&out, None, Some(b',')).unwrap();
+            let back: Vec<Vec<String>> = t.rows.iter().map(|(_, r)| r.iter().map(|c| crate::domain::import::unneutralize(c).to_string()).collect()).collect();
+            let expected: Vec<Vec<String>> = cells.iter().filter(|r| !r.iter().all(|c| c.trim().is_empty())).cloned().collect();
+            prop_assert_eq!(back, expected);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Records out (SPEC I3): CSV with every field (references by code, so an import reads them
+//! back), JSON, and vCard 4.0 (RFC 6350) for people.
+
+use crate::domain::comm::CommKind;
+use crate::domain::fields::Entity;
+use crate::store::Record;
+use crate::store::records::Shown;
+
+/// Communication columns, in order, as `prospect import` maps them back.
+const COMM_COLUMNS: [(CommKind, &str); 4] = [
+    (CommKind::Phone, "phones"),
+    (CommKind::Email, "emails"),
+    (CommKind::Web, "webs"),
+    (CommKind::Messenger, "messengers"),
+];
+
+/// A field as an import accepts it back: references by code or login, money as a plain
+/// amount, yes/no, dates as `YYYY-MM-DD`.
+fn cell(v: &Shown) -> String {
+    match v {
+        Shown::Ref(r) => r.code.clone(),
+        other => other.text(),
+    }
+}
+
+/// Header and rows of a CSV export: every field of the entity except the ones set by Prospect
+/// itself (a lead's conversion link), then phones, e-mails, websites and messengers (several
+/// values as `label: value | label: value`), and a contact's companies.
+pub fn csv_table(entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<String>>) {
+    let keys: Vec<&'static str> = entity.fields().iter().filter(|s| s.key != "lead").map(|s| s.key).collect();
+    let mut headers: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    headers.extend(COMM_COLUMNS.iter().map(|(_, h)| h.to_string()));
+    if entity == Entity::Contact {
+        headers.push("company".into());
+    }
+    let rows = records
+        .iter()
+        .map(|r| {
+            let mut row: Vec<String> = keys.iter().map(|k| r.get(k).map(cell).unwrap_or_default()).collect();
+            for (kind, _) in COMM_COLUMNS {
+                let values: Vec<String> =
+                    r.comms.iter().filter(|c| c.kind == kind).map(|c| format!("{}: {}", c.label, c.value)).collect();
+                row.push(values.join(" | "));
+            }
+            if entity == Entity::Contact {
+                let companies: Vec<String> =
+                    r.links.iter().filter(|(e, _)| *e == Entity::Company).map(|(_, l)| l.name.clone()).collect();
+                row.push(companies.join(" | "));
+            }
+            row
+        })
+        .collect();
+    (headers, rows)
+}
+
+/// vCard text value escaping (RFC 6350 §3.4).
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(',', "\\,").replace(';', "\\;").replace("\r\n", "\\n").replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 6350 §3.2).
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
+    let mut width = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if width + n > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += n;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// Contacts (or leads) as vCard 4.0: name, organisation, position, phones, e-mails,
+/// websites, address, birthday and notes.
+pub fn vcards(records: &[Record]) -> String {
+    let mut out = String::new();
+    for r in records {
+        let text = |k: &str| r.get(k).map(Shown::text).unwrap_or_default();
+        let (first, middle, last) = (text("first_name"), text("middle_name"), text("last_name"));
+        let full = [first.as_str(), middle.as_str(), last.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut lines = vec!["BEGIN:VCARD".to_string(), "VERSION:4.0".to_string()];
+        lines.push(format!("FN:{}", esc(if full.is_empty() { &r.title } else { &full })));
+        lines.push(format!("N:{};{};{};{};", esc(&last), esc(&first), esc(&middle), esc(&text("honorific"))));
+        let org = match r.entity {
+            Entity::Lead => text("company_title"),
+            _ => r.links.iter().find(|(e, _)| *e == Entity::Company).map(|(_, l)| l.name.clone()).unwrap_or_default(),
+        };
+        if !org.is_empty() {
+            lines.push(format!("ORG:{}", esc(&org)));
+        }
+        if !text("position").is_empty() {
+            lines.push(format!("TITLE:{}", esc(&text("position"))));
+        }
+        for c in &r.comms {
+            let (prop, value) = match c.kind {
+                CommKind::Phone => {
+                    ("TEL", format!("tel:{}", if c.normalized.is_empty() { &c.value } else { &c.normalized }))
+                }
+                CommKind::Email => ("EMAIL", esc(&c.value)),
+                CommKind::Web => ("URL", c.value.clone()),
+                CommKind::Messenger => ("IMPP", esc(&c.value)),
+            };
+            let kind = match c.label.as_str() {
+                "mobile" => "cell",
+                "work" | "home" | "fax" => c.label.as_str(),
+                _ => "",
+            };
+            let typ = if kind.is_empty() { String::new() } else { format!(";TYPE={kind}") };
+            let val = if c.kind == CommKind::Phone { ";VALUE=uri" } else { "" };
+            lines.push(format!("{prop}{val}{typ}:{value}"));
+        }
+        if !text("address").is_empty() {
+            lines.push(format!("ADR;LABEL=\"{}\":;;;;;;", text("address").replace(['"', '\n', '\r'], " ")));
+        }
+        if !text("birth_date").is_empty() {
+            lines.push(format!("BDAY:{}", text("birth_date").replace('-', "")));
+        }
+        if !text("comments").is_empty() {
+            lines.push(format!("NOTE:{}", esc(&text("comments"))));
+        }
+        lines.push(format!("UID:urn:prospect:{}:{}", r.entity.code(), r.id));
+        lines.push("END:VCARD".into());
+        for l in lines {
+            out.push_str(&fold(&l));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_keeps_characters_whole_and_lines_short() {
+        let long = format!("NOTE:{}", "é".repeat(100));
+        let folded = fold(&long);
+        for l in folded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets", l.len());
+        }
+        assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+        assert_eq!(esc("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+}

@@ -1,0 +1,291 @@
+//! Importing many records (SPEC I2): each row whole or not at all (a savepoint per row), in
+//! transactions of a few hundred rows so an interrupted import leaves whole rows only, with
+//! the duplicate handling the user chose. Re-running an import with `skip` or `merge` is
+//! idempotent, because rows already imported are found as duplicates.
+
+use super::duplicates::import_matches;
+use super::records::{RecordInput, create_in, get_in, update_in};
+use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, search};
+use crate::domain::fields::Entity;
+use crate::domain::import::{DuplicateMode, MatchOn};
+use crate::store::records::Shown;
+use rusqlite::{OptionalExtension, Transaction};
+use serde::Serialize;
+
+/// How to import.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportOptions {
+    /// What to do with a row matching an existing record.
+    pub duplicates: DuplicateMode,
+    /// Which keys make a match.
+    pub match_on: MatchOn,
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// Rows per transaction.
+    pub batch: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions { duplicates: DuplicateMode::Skip, match_on: MatchOn::default(), dry_run: false, batch: 500 }
+    }
+}
+
+/// One row to import: its line in the file and its input, or why it could not be read.
+#[derive(Clone, Debug)]
+pub struct ImportRow {
+    /// Line of the file where the row starts.
+    pub line: u64,
+    /// The record's input, or the problem found while reading the row.
+    pub input: std::result::Result<RecordInput, String>,
+}
+
+/// What became of a row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RowOutcome {
+    /// A new record.
+    Created {
+        /// Its id.
+        id: i64,
+    },
+    /// An existing record's empty fields were filled.
+    Merged {
+        /// The existing record.
+        id: i64,
+    },
+    /// An existing record's fields were overwritten.
+    Replaced {
+        /// The existing record.
+        id: i64,
+    },
+    /// Left out: it matches an existing record.
+    Skipped {
+        /// The existing record.
+        id: i64,
+    },
+    /// Refused, with the reason (which field, what was wrong).
+    Rejected {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The result of an import, row by row and in counts.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportReport {
+    /// Records created.
+    pub created: usize,
+    /// Existing records filled in (merge).
+    pub merged: usize,
+    /// Existing records overwritten (replace).
+    pub replaced: usize,
+    /// Rows left out as duplicates.
+    pub skipped: usize,
+    /// Rows refused.
+    pub rejected: usize,
+    /// (line, outcome) of every row.
+    pub rows: Vec<(u64, RowOutcome)>,
+    /// Nothing was written.
+    pub dry_run: bool,
+}
+
+impl ImportReport {
+    fn add(&mut self, line: u64, outcome: RowOutcome) {
+        match outcome {
+            RowOutcome::Created { .. } => self.created += 1,
+            RowOutcome::Merged { .. } => self.merged += 1,
+            RowOutcome::Replaced { .. } => self.replaced += 1,
+            RowOutcome::Skipped { .. } => self.skipped += 1,
+            RowOutcome::Rejected { .. } => self.rejected += 1,
+        }
+        self.rows.push((line, outcome));
+    }
+}
+
+impl Store {
+    /// Imports rows of one kind, calling `progress` with the number of rows done after each
+    /// batch. Errors that concern a row reject it; errors of the file (busy past the limit,
+    /// disk full) stop the import, and the batches already committed stay.
+    pub fn import(
+        &mut self,
+        entity: Entity,
+        rows: &[ImportRow],
+        opts: ImportOptions,
+        mut progress: impl FnMut(usize),
+    ) -> Result<ImportReport> {
+        let mut report = ImportReport { dry_run: opts.dry_run, ..Default::default() };
+        self.set_bulk_cache(true)?;
+        let batch = if opts.dry_run { rows.len().max(1) } else { opts.batch.max(1) };
+        let mut done = 0;
+        let mut result = Ok(());
+        for chunk in rows.chunks(batch) {
+            let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
+                let ctx = WriteCtx { bulk: true, ..*base };
+                let mut outcomes = Vec::with_capacity(chunk.len());
+                let mut touched = Vec::new();
+                let mut companies = Vec::new();
+                for row in chunk {
+                    let outcome = import_row(tx, &ctx, entity, row, opts, &mut companies)?;
+                    if let RowOutcome::Created { id } | RowOutcome::Merged { id } | RowOutcome::Replaced { id } =
+                        outcome
+                    {
+                        touched.push(id);
+                    }
+                    outcomes.push((row.line, outcome));
+                }
+                search::reindex_ids(tx, entity, &touched)?;
+                // Companies created for the contacts' company column.
+                search::reindex_ids(tx, Entity::Company, &companies)?;
+                if !touched.is_empty() {
+                    log_bulk_change(tx, ctx.now)?;
+                }
+                Ok(outcomes)
+            });
+            match outcome {
+                Ok(outcomes) => {
+                    for (line, o) in outcomes {
+                        report.add(line, o);
+                    }
+                    done += chunk.len();
+                    progress(done);
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.set_bulk_cache(false)?;
+        result.map(|_| report)
+    }
+}
+
+/// One row under its own savepoint: refused rows leave nothing behind.
+fn import_row(
+    tx: &Transaction,
+    ctx: &WriteCtx,
+    entity: Entity,
+    row: &ImportRow,
+    opts: ImportOptions,
+    companies: &mut Vec<i64>,
+) -> Result<RowOutcome> {
+    let input = match &row.input {
+        Ok(i) => i,
+        Err(reason) => return Ok(RowOutcome::Rejected { reason: reason.clone() }),
+    };
+    tx.execute_batch("SAVEPOINT import_row")?;
+    let mut made = Vec::new();
+    match write_row(tx, ctx, entity, input, opts, &mut made) {
+        Ok(outcome) => {
+            tx.execute_batch("RELEASE import_row")?;
+            companies.extend(made);
+            Ok(outcome)
+        }
+        Err(e @ (StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })) => {
+            tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+            let reason = match &e {
+                StoreError::Field(f) => {
+                    format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, crate::i18n::lang()))
+                }
+                other => other.to_string(),
+            };
+            Ok(RowOutcome::Rejected { reason })
+        }
+        Err(e) => {
+            let _ = tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row");
+            Err(e)
+        }
+    }
+}
+
+fn write_row(
+    tx: &Transaction,
+    ctx: &WriteCtx,
+    entity: Entity,
+    input: &RecordInput,
+    opts: ImportOptions,
+    made: &mut Vec<i64>,
+) -> Result<RowOutcome> {
+    let mut input = input.clone();
+    if entity == Entity::Contact && !input.companies.is_empty() {
+        input.companies = input
+            .companies
+            .iter()
+            .map(|c| company_for(tx, ctx, c, made).map(|id| id.to_string()))
+            .collect::<Result<_>>()?;
+    }
+    if opts.duplicates != DuplicateMode::All
+        && let Some(existing) = import_matches(tx, entity, &input, opts.match_on)?.first()
+    {
+        let id = existing.id;
+        return match opts.duplicates {
+            DuplicateMode::Skip | DuplicateMode::All => Ok(RowOutcome::Skipped { id }),
+            DuplicateMode::Merge => {
+                let current = get_in(tx, entity, id)?;
+                let fill: Vec<(String, String)> = input
+                    .fields
+                    .iter()
+                    .filter(|(k, _)| editable(entity, k))
+                    .filter(|(k, _)| {
+                        matches!(current.get(k), None | Some(Shown::Null)) || current.input_text(k).is_empty()
+                    })
+                    .cloned()
+                    .collect();
+                let change = RecordInput {
+                    fields: fill,
+                    comms: input.comms.clone(),
+                    companies: input.companies.clone(),
+                    origin: None,
+                };
+                update_in(tx, ctx, entity, id, None, &change)?;
+                Ok(RowOutcome::Merged { id })
+            }
+            DuplicateMode::Replace => {
+                let fields = input.fields.iter().filter(|(k, _)| editable(entity, k)).cloned().collect();
+                let change = RecordInput {
+                    fields,
+                    comms: input.comms.clone(),
+                    companies: input.companies.clone(),
+                    origin: None,
+                };
+                update_in(tx, ctx, entity, id, None, &change)?;
+                Ok(RowOutcome::Replaced { id })
+            }
+        };
+    }
+    let saved = create_in(tx, ctx, entity, &input)?;
+    Ok(RowOutcome::Created { id: saved.id })
+}
+
+/// Fields an existing record takes from an import (a stage changes by a move, not here).
+fn editable(entity: Entity, key: &str) -> bool {
+    entity.field(key).is_some_and(|s| s.editable)
+}
+
+/// A contact's company by `#id` or title (the oldest of that name); a title not yet in the
+/// file becomes a company.
+fn company_for(tx: &Transaction, ctx: &WriteCtx, text: &str, made: &mut Vec<i64>) -> Result<i64> {
+    let t = text.trim();
+    if t.starts_with('#') {
+        return crate::store::refs::resolve_record(tx, Entity::Company, t);
+    }
+    let key = crate::domain::dedup::name_key([t]);
+    let found: Option<i64> = tx
+        .prepare_cached("SELECT id FROM companies WHERE title_key = ?1 ORDER BY id LIMIT 1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    match found {
+        Some(id) => Ok(id),
+        None => {
+            let input = RecordInput {
+                fields: vec![("title".into(), text.trim().to_string())],
+                origin: Some("import".into()),
+                ..Default::default()
+            };
+            let id = create_in(tx, ctx, Entity::Company, &input)?.id;
+            made.push(id);
+            Ok(id)
+        }
+    }
+}
