@@ -119,30 +119,32 @@ fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Res
     Ok((targets, preset))
 }
 
-/// The rows to import, each with its input or the reason it cannot be one.
-fn rows_of(entity: Entity, table: &csvio::Table, targets: &[Target], region: PhoneRegion) -> Vec<ImportRow> {
+/// The rows to import, each with its input or the reason it cannot be one, made as the
+/// store takes them.
+fn rows_of<'a>(
+    entity: Entity,
+    table: &'a csvio::Table,
+    targets: &'a [Target],
+    region: PhoneRegion,
+) -> impl Iterator<Item = ImportRow> + 'a {
     let n = table.headers.len();
-    table
-        .rows
-        .iter()
-        .map(|(line, cells)| {
-            let input = if cells.len() != n {
-                Err(format!("the row has {} cells, the header has {n}", cells.len()))
-            } else {
-                import::row_input(entity, targets, cells, region)
-                    .map(|v| RecordInput {
-                        fields: v.fields,
-                        comms: crate::store::CommsChange { add: v.comms, ..Default::default() },
-                        companies: v.companies,
-                        origin: Some("import".into()),
-                    })
-                    .map_err(|e| {
-                        format!("{}: {}", e.field, crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang()))
-                    })
-            };
-            ImportRow { line: *line, input }
-        })
-        .collect()
+    table.rows.iter().map(move |(line, cells)| {
+        let input = if cells.len() != n {
+            Err(format!("the row has {} cells, the header has {n}", cells.len()))
+        } else {
+            import::row_input(entity, targets, cells, region)
+                .map(|v| RecordInput {
+                    fields: v.fields,
+                    comms: crate::store::CommsChange { add: v.comms, ..Default::default() },
+                    companies: v.companies,
+                    origin: Some("import".into()),
+                })
+                .map_err(|e| {
+                    format!("{}: {}", e.field, crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang()))
+                })
+        };
+        ImportRow { line: *line, input }
+    })
 }
 
 fn rejects_path(args: &ImportArgs) -> PathBuf {
@@ -205,10 +207,10 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let (targets, preset) = targets(entity, &table.headers, &args)?;
     let rows = rows_of(entity, &table, &targets, s.store.options().region);
     let opts = ImportOptions { duplicates, match_on, dry_run: args.dry_run, ..Default::default() };
-    let total = rows.len();
+    let total = table.rows.len();
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !s.json;
     let started = std::time::Instant::now();
-    let report = s.store.import(entity, &rows, opts, |done| {
+    let report = s.store.import(entity, rows, opts, |done| {
         if tty && total > 1000 {
             eprint!("\r{done}/{total}");
         }
@@ -293,10 +295,16 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every record of the export's selection, in id order.
-fn selection(s: &Session, entity: Entity, args: &ExportArgs) -> anyhow::Result<Vec<crate::store::Record>> {
-    let mut ids = Vec::new();
+/// The export's selection, a page of full records at a time, in id order: a 100k-lead file
+/// is written without holding it all.
+fn for_each_page(
+    s: &Session,
+    entity: Entity,
+    args: &ExportArgs,
+    mut f: impl FnMut(&[crate::store::Record]) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
     let mut after = None;
+    let mut count = 0;
     loop {
         let filter = ListFilter {
             stage: args.stage.clone(),
@@ -304,21 +312,45 @@ fn selection(s: &Session, entity: Entity, args: &ExportArgs) -> anyhow::Result<V
             responsible: args.responsible.clone(),
             after_id: after,
             oldest_first: true,
-            limit: 1000,
+            limit: 500,
             ..Default::default()
         };
         let page = s.store.list(entity, &filter)?;
         let Some(last) = page.last() else { break };
         after = Some(last.id);
-        ids.extend(page.iter().map(|r| r.id));
+        let records: Vec<crate::store::Record> =
+            page.iter().map(|r| s.store.get(entity, r.id)).collect::<Result<_, _>>()?;
+        count += records.len();
+        f(&records)?;
     }
-    ids.iter().map(|id| s.store.get(entity, *id).map_err(anyhow::Error::from)).collect()
+    Ok(count)
 }
 
 /// Runs `prospect export`.
 pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
+    use std::io::Write;
     let format = args.format.trim().to_lowercase();
-    let (bytes, count) = match format.as_str() {
+    // Arguments are checked before the output file is created.
+    if !matches!(format.as_str(), "ics" | "ical" | "icalendar" | "csv" | "json" | "vcard" | "vcf") {
+        bail!("--format: '{format}' is not one of: csv, json, vcard, ics");
+    }
+    let ics = matches!(format.as_str(), "ics" | "ical" | "icalendar");
+    let entity = match Entity::parse(args.entity.trim()) {
+        Some(e) => e,
+        // iCalendar holds activities, whatever --entity says.
+        None if ics => Entity::Lead,
+        None => bail!("--entity: '{}' is not one of: lead, contact, company, deal", args.entity),
+    };
+    if matches!(format.as_str(), "vcard" | "vcf") && !matches!(entity, Entity::Contact | Entity::Lead) {
+        bail!("--format vcard: only people have cards; use --entity contact or lead");
+    }
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("{}: cannot write", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let (count, key) = match format.as_str() {
         "ics" | "ical" | "icalendar" => {
             let rows = s.store.activities(&crate::store::activities::ActivityFilter {
                 include_done: true,
@@ -331,46 +363,56 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
                 .file_stem()
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "prospect".into());
-            (crate::io::ics::calendar(&rows, s.store.now(), &format!("{host}.prospect")).into_bytes(), rows.len())
+            out.write_all(crate::io::ics::calendar(&rows, s.store.now(), &format!("{host}.prospect")).as_bytes())?;
+            (rows.len(), "msg.exported")
         }
-        "csv" | "json" | "vcard" | "vcf" => {
-            let entity = Entity::parse(args.entity.trim())
-                .with_context(|| format!("--entity: '{}' is not one of: lead, contact, company, deal", args.entity))?;
-            if matches!(format.as_str(), "vcard" | "vcf") && !matches!(entity, Entity::Contact | Entity::Lead) {
-                bail!("--format vcard: only people have cards; use --entity contact or lead");
+        _ => {
+            let mut first = true;
+            let count = for_each_page(s, entity, &args, |records| {
+                match format.as_str() {
+                    "csv" => {
+                        let (headers, rows) = crate::io::export::csv_table(entity, records);
+                        let bytes = csvio::write_table(&headers, &rows)?;
+                        // The header once, at the top.
+                        let body = if first { &bytes[..] } else { skip_first_line(&bytes) };
+                        out.write_all(body)?;
+                    }
+                    "json" => {
+                        for r in records {
+                            out.write_all(if first { b"[\n" } else { b",\n" })?;
+                            out.write_all(serde_json::to_string_pretty(&r.to_json())?.as_bytes())?;
+                            first = false;
+                        }
+                    }
+                    _ => out.write_all(crate::io::export::vcards(records).as_bytes())?,
+                }
+                first = false;
+                Ok(())
+            })?;
+            match format.as_str() {
+                "json" if count == 0 => out.write_all(b"[]\n")?,
+                "json" => out.write_all(b"\n]\n")?,
+                "csv" if count == 0 => {
+                    let (headers, rows) = crate::io::export::csv_table(entity, &[]);
+                    out.write_all(&csvio::write_table(&headers, &rows)?)?;
+                }
+                _ => {}
             }
-            let records = selection(s, entity, &args)?;
-            let bytes = match format.as_str() {
-                "csv" => {
-                    let (headers, rows) = crate::io::export::csv_table(entity, &records);
-                    csvio::write_table(&headers, &rows)?
-                }
-                "json" => {
-                    let list: Vec<serde_json::Value> = records.iter().map(|r| r.to_json()).collect();
-                    let mut text = serde_json::to_string_pretty(&list)?;
-                    text.push('\n');
-                    text.into_bytes()
-                }
-                _ => crate::io::export::vcards(&records).into_bytes(),
-            };
-            (bytes, records.len())
+            (count, "msg.records_exported")
         }
-        other => bail!("--format: '{other}' is not one of: csv, json, vcard, ics"),
     };
-    match &args.out {
-        Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("{}: cannot write", path.display()))?;
-            eprintln!(
-                "{}",
-                tr("msg.exported", &[("count", &count.to_string()), ("path", &path.display().to_string())])
-            );
-        }
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
-            out.flush()?;
-        }
+    out.flush()?;
+    if let Some(path) = &args.out {
+        eprintln!("{}", tr(key, &[("count", &count.to_string()), ("path", &path.display().to_string())]));
     }
     Ok(())
+}
+
+/// Bytes after the first line of a CSV text (no header line spans several lines: headers
+/// are field keys).
+fn skip_first_line(bytes: &[u8]) -> &[u8] {
+    match bytes.iter().position(|b| *b == b'\n') {
+        Some(i) => &bytes[i + 1..],
+        None => &[],
+    }
 }

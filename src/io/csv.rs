@@ -212,7 +212,7 @@ pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
     // A cell that already starts with `'` before one of those gets a second one, so that
     // taking one off on import gives it back unchanged.
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
-        || cell.strip_prefix('\'').is_some_and(|r| r.starts_with(['=', '+', '-', '@', '\t', '\r']));
+        || cell.starts_with('\'') && cell.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r']);
     let number = cell.parse::<f64>().is_ok() && !cell.starts_with('+');
     if risky && !number { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
 }
@@ -296,7 +296,9 @@ mod tests {
             let out = write_table(&headers, &cells).unwrap();
             let t = parse(&out, None, Some(b',')).unwrap();
             let back: Vec<Vec<String>> = t.rows.iter().map(|(_, r)| r.iter().map(|c| crate::domain::import::unneutralize(c).to_string()).collect()).collect();
-            let expected: Vec<Vec<String>> = cells.iter().filter(|r| !r.iter().all(|c| c.trim().is_empty())).cloned().collect();
+            // Rows that are blank as written are skipped on reading, like blank lines.
+            let expected: Vec<Vec<String>> =
+                cells.iter().filter(|r| !r.iter().all(|c| neutralize(c).trim().is_empty())).cloned().collect();
             prop_assert_eq!(back, expected);
         }
     }

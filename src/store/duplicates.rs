@@ -153,6 +153,11 @@ pub(crate) fn import_matches(
     find_in(conn, &Visibility::All, entity, &keys, None)
 }
 
+/// Match keys of a record about to be created from `input`.
+pub(crate) fn keys_of_new(conn: &Connection, entity: Entity, input: &RecordInput) -> Result<MatchKeys> {
+    keys_of(conn, entity, None, input)
+}
+
 /// Match keys of a stored record.
 pub(crate) fn keys_of_record(conn: &Connection, entity: Entity, id: i64) -> Result<MatchKeys> {
     keys_of(conn, entity, Some(id), &RecordInput::default())

@@ -107,19 +107,27 @@ impl Store {
     /// Imports rows of one kind, calling `progress` with the number of rows done after each
     /// batch. Errors that concern a row reject it; errors of the file (busy past the limit,
     /// disk full) stop the import, and the batches already committed stay.
+    /// Rows are taken one batch at a time, so a large file is never held as inputs all at
+    /// once (a dry run takes them all: it is one transaction, rolled back).
     pub fn import(
         &mut self,
         entity: Entity,
-        rows: &[ImportRow],
+        rows: impl IntoIterator<Item = ImportRow>,
         opts: ImportOptions,
         mut progress: impl FnMut(usize),
     ) -> Result<ImportReport> {
         let mut report = ImportReport { dry_run: opts.dry_run, ..Default::default() };
         self.set_bulk_cache(true)?;
-        let batch = if opts.dry_run { rows.len().max(1) } else { opts.batch.max(1) };
+        let batch = if opts.dry_run { usize::MAX } else { opts.batch.max(1) };
+        let mut rows = rows.into_iter();
         let mut done = 0;
         let mut result = Ok(());
-        for chunk in rows.chunks(batch) {
+        loop {
+            let chunk: Vec<ImportRow> = rows.by_ref().take(batch).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let chunk = chunk.as_slice();
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
                 let ctx = WriteCtx { bulk: true, ..*base };
                 let mut outcomes = Vec::with_capacity(chunk.len());

@@ -438,34 +438,19 @@ pub(crate) fn apply_comms(current: &[Comm], change: &CommsChange) -> Vec<Comm> {
 
 /// Recomputes match keys and (unless bulk loading) the search entry after a write.
 pub(crate) fn refresh_derived(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
-    match entity {
-        Entity::Lead => {
-            let (first, middle, last, company): (Option<String>, Option<String>, Option<String>, Option<String>) = tx
-                .prepare_cached("SELECT first_name, middle_name, last_name, company_title FROM leads WHERE id = ?1")?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-            let name = dedup::name_key([
-                first.as_deref().unwrap_or(""),
-                middle.as_deref().unwrap_or(""),
-                last.as_deref().unwrap_or(""),
-            ]);
-            let company = dedup::name_key([company.as_deref().unwrap_or("")]);
-            tx.prepare_cached("UPDATE leads SET name_key = ?1, company_key = ?2 WHERE id = ?3")?
-                .execute(params![name, company, id])?;
-        }
-        Entity::Contact => {
-            let (first, middle, last): (String, Option<String>, String) = tx
-                .prepare_cached("SELECT first_name, middle_name, last_name FROM contacts WHERE id = ?1")?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            let name = dedup::name_key([first.as_str(), middle.as_deref().unwrap_or(""), last.as_str()]);
-            tx.prepare_cached("UPDATE contacts SET name_key = ?1 WHERE id = ?2")?.execute(params![name, id])?;
-        }
-        Entity::Company => {
-            let title: String =
-                tx.prepare_cached("SELECT title FROM companies WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
-            tx.prepare_cached("UPDATE companies SET title_key = ?1 WHERE id = ?2")?
-                .execute(params![dedup::name_key([title.as_str()]), id])?;
-        }
-        Entity::Deal => {}
+    let sources = derived_sources(entity);
+    if !sources.is_empty() {
+        let sql = format!("SELECT {} FROM {} WHERE id = ?1", sources.join(", "), entity.table());
+        let row: Vec<Option<String>> = tx.prepare_cached(&sql)?.query_row([id], |r| {
+            (0..sources.len()).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        let get = |key: &str| sources.iter().position(|s| *s == key).and_then(|i| row[i].clone()).unwrap_or_default();
+        let derived = derived_columns(entity, get);
+        let sets: Vec<String> = derived.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 1)).collect();
+        let sql = format!("UPDATE {} SET {} WHERE id = ?{}", entity.table(), sets.join(", "), derived.len() + 1);
+        let mut params: Vec<Sql> = derived.into_iter().map(|(_, v)| v.map_or(Sql::Null, Sql::Text)).collect();
+        params.push(Sql::Integer(id));
+        tx.prepare_cached(&sql)?.execute(params_from_iter(params.iter()))?;
     }
     if !ctx.bulk {
         search::reindex(tx, entity, id)?;
@@ -473,10 +458,35 @@ pub(crate) fn refresh_derived(tx: &Transaction, ctx: &WriteCtx, entity: Entity, 
     Ok(())
 }
 
+/// Columns the derived match keys are computed from.
+fn derived_sources(entity: Entity) -> &'static [&'static str] {
+    match entity {
+        Entity::Lead => &["first_name", "middle_name", "last_name", "company_title"],
+        Entity::Contact => &["first_name", "middle_name", "last_name"],
+        Entity::Company => &["title"],
+        Entity::Deal => &[],
+    }
+}
+
+/// The derived match-key columns of a record from its field values (`get(key)`): one rule
+/// for inserts (from the input, in the INSERT itself) and updates (from the row).
+fn derived_columns(entity: Entity, get: impl Fn(&str) -> String) -> Vec<(&'static str, Option<String>)> {
+    match entity {
+        Entity::Lead => vec![
+            ("name_key", dedup::name_key([get("first_name").as_str(), &get("middle_name"), &get("last_name")])),
+            ("company_key", dedup::name_key([get("company_title").as_str()])),
+        ],
+        Entity::Contact => {
+            vec![("name_key", dedup::name_key([get("first_name").as_str(), &get("middle_name"), &get("last_name")]))]
+        }
+        Entity::Company => vec![("title_key", dedup::name_key([get("title").as_str()]))],
+        Entity::Deal => vec![],
+    }
+}
+
 /// Finds the existing client a new lead repeats: contacts and companies matching it by the
 /// duplicate rules (SPEC L5, D1). Phone/e-mail matches win over names.
-fn repeat_match(tx: &Transaction, lead_id: i64) -> Result<Vec<RepeatLink>> {
-    let keys = super::duplicates::keys_of_record(tx, Entity::Lead, lead_id)?;
+fn repeat_match(tx: &Transaction, keys: &crate::domain::dedup::MatchKeys) -> Result<Vec<RepeatLink>> {
     let mut found: Vec<RepeatLink> = Vec::new();
     let push = |found: &mut Vec<RepeatLink>, entity: Entity, id: i64, by: &str| {
         if !found.iter().any(|f| f.entity == entity) {
@@ -487,7 +497,7 @@ fn repeat_match(tx: &Transaction, lead_id: i64) -> Result<Vec<RepeatLink>> {
         return Ok(found);
     }
     for target in [Entity::Contact, Entity::Company] {
-        let hits = super::duplicates::find_in(tx, &Visibility::All, target, &keys, None)?;
+        let hits = super::duplicates::find_in(tx, &Visibility::All, target, keys, None)?;
         if let Some(m) = hits.first() {
             push(&mut found, target, m.id, m.matched_by.first().map(String::as_str).unwrap_or("name"));
         }
@@ -599,6 +609,15 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
             vals.push(Sql::Text((today + Days::days(7)).format("%Y-%m-%d").to_string()));
         }
     }
+    // The match keys go in with the row (computed from the input as refresh_derived would
+    // from the stored values), saving an UPDATE of every new record.
+    let typed = |key: &str| {
+        input.fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+    };
+    for (col, v) in derived_columns(entity, typed) {
+        cols.push(col);
+        vals.push(v.map_or(Sql::Null, Sql::Text));
+    }
     cols.retain(|c| !c.is_empty());
     cols.extend(["created_at", "created_by", "modified_at", "modified_by"]);
     let by = ctx.user_id.map_or(Sql::Null, Sql::Integer);
@@ -612,10 +631,13 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     if entity == Entity::Contact {
         link_companies(tx, id, &input.companies)?;
     }
-    refresh_derived(tx, ctx, entity, id)?;
+    if !ctx.bulk {
+        search::reindex(tx, entity, id)?;
+    }
     let mut repeat_of = Vec::new();
     if entity == Entity::Lead {
-        repeat_of = repeat_match(tx, id)?;
+        let keys = super::duplicates::keys_of_new(tx, entity, input)?;
+        repeat_of = repeat_match(tx, &keys)?;
         if !repeat_of.is_empty() {
             let contact = repeat_of.iter().find(|r| r.entity == Entity::Contact).map(|r| r.id);
             let company = repeat_of.iter().find(|r| r.entity == Entity::Company).map(|r| r.id);
