@@ -157,7 +157,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
          DROP INDEX leads_stage_next_activity; DROP INDEX deals_stage_next_activity; DROP INDEX activities_responsible_deadline;
          DROP INDEX leads_board; DROP INDEX deals_board;
          DROP INDEX leads_contact; DROP INDEX leads_company; DROP INDEX deals_lead;
-         DROP INDEX contacts_lead; DROP INDEX companies_lead;
+         DROP INDEX contacts_lead; DROP INDEX companies_lead; DROP TABLE intake_messages;
          ALTER TABLE leads DROP COLUMN next_activity_at; ALTER TABLE deals DROP COLUMN next_activity_at;
          ALTER TABLE contacts DROP COLUMN next_activity_at; ALTER TABLE companies DROP COLUMN next_activity_at;
          PRAGMA user_version = 1;",
@@ -174,7 +174,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     assert_eq!(v, 1);
     let now: i64 =
         rusqlite::Connection::open(&env.db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(now, 5);
+    assert_eq!(now, 6);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
 }
 

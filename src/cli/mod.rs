@@ -6,6 +6,7 @@ mod admin;
 mod args;
 mod db;
 mod dedup;
+mod intake;
 mod output;
 mod records;
 mod transfer;
@@ -99,6 +100,9 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Export records as CSV, JSON or vCard, or activities as iCalendar.
     Export(transfer::ExportArgs),
+    /// Messages in: e-mails to leads.
+    #[command(subcommand)]
+    Intake(intake::IntakeCmd),
 }
 
 /// Everything a command needs: the parsed flags, config and an open store.
@@ -185,7 +189,7 @@ fn writes(c: &Command) -> bool {
         Command::Pipeline(p) => matches!(p, admin::PipelineCmd::Add { .. }),
         Command::Source(s) => matches!(s, admin::SourceCmd::Add { .. }),
         Command::User(u) => matches!(u, admin::UserCmd::Add(_)),
-        Command::Demo(_) | Command::Import(_) => true,
+        Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
         _ => false,
     }
@@ -261,6 +265,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Dedup(c) => dedup::run_dedup(&mut session, c),
         Command::Import(a) => transfer::run_import(&mut session, a),
         Command::Export(a) => transfer::run_export(&mut session, a),
+        Command::Intake(c) => intake::run(&mut session, c),
     }
 }
 

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/0003_agenda_indexes.sql")),
     (4, include_str!("migrations/0004_board_covering.sql")),
     (5, include_str!("migrations/0005_link_indexes.sql")),
+    (6, include_str!("migrations/0006_intake_messages.sql")),
 ];
 
 /// Highest schema version this build knows.

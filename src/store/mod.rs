@@ -7,6 +7,7 @@ pub mod convert;
 pub mod duplicates;
 mod error;
 pub mod import;
+pub mod intake;
 mod maintenance;
 pub mod merge;
 mod migrate;
