@@ -145,6 +145,23 @@ pub enum SourceCmd {
     },
 }
 
+/// `queue` subcommands: who gets the leads that arrive by themselves (SPEC I6).
+#[derive(Subcommand, Debug, Clone)]
+pub enum QueueCmd {
+    /// Show the queue.
+    Show,
+    /// Configure it (administrators).
+    Set {
+        /// even (round robin), in-order (always the first active user), all (unassigned:
+        /// the first to take a lead gets it), or off.
+        #[arg(long)]
+        mode: String,
+        /// Users in queue order, comma-separated logins.
+        #[arg(long, value_delimiter = ',')]
+        users: Vec<String>,
+    },
+}
+
 /// `user add`.
 #[derive(Args, Debug, Clone)]
 pub struct UserAddArgs {
@@ -168,6 +185,16 @@ pub enum UserCmd {
     Add(UserAddArgs),
     /// List users.
     List,
+    /// Mark a user inactive (administrators): they keep their records, queues skip them.
+    Deactivate {
+        /// Login.
+        login: String,
+    },
+    /// Mark a user active again (administrators).
+    Activate {
+        /// Login.
+        login: String,
+    },
 }
 
 fn label(k: &str) -> String {
@@ -285,6 +312,9 @@ pub fn run_user(s: &mut Session, c: UserCmd) -> anyhow::Result<()> {
             admin: a.admin,
         })?;
     }
+    if let UserCmd::Deactivate { login } | UserCmd::Activate { login } = &c {
+        s.store.set_user_active(login, matches!(c, UserCmd::Activate { .. }))?;
+    }
     let users = s.store.users()?;
     if s.json {
         output::json(&json!(users));
@@ -302,6 +332,32 @@ pub fn run_user(s: &mut Session, c: UserCmd) -> anyhow::Result<()> {
             })
             .collect();
         output::table(&[label("login"), label("name"), label("department"), label("admin"), label("active")], &rows);
+    }
+    Ok(())
+}
+
+/// Runs a queue command.
+pub fn run_queue(s: &mut Session, c: QueueCmd) -> anyhow::Result<()> {
+    use crate::domain::queue::QueueMode;
+    let cfg = match c {
+        QueueCmd::Show => s.store.queue()?,
+        QueueCmd::Set { mode, users } => {
+            let m = QueueMode::parse(&mode).ok_or_else(|| {
+                anyhow::anyhow!("--mode: '{mode}' is not one of: {}", QueueMode::ALL.map(|m| m.code()).join(", "))
+            })?;
+            s.store.set_queue(m, &users)?
+        }
+    };
+    if s.json {
+        output::json(&json!(cfg));
+    } else {
+        println!(
+            "{}",
+            tr(
+                &format!("msg.queue_{}", cfg.mode.code().replace('-', "_")),
+                &[("users", &cfg.users.join(", ")), ("last", cfg.last.as_deref().unwrap_or("-"))]
+            )
+        );
     }
     Ok(())
 }

@@ -100,6 +100,9 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Export records as CSV, JSON or vCard, or activities as iCalendar.
     Export(transfer::ExportArgs),
+    /// Distribution queue: who gets leads that arrive by import, e-mail or JSON.
+    #[command(subcommand)]
+    Queue(admin::QueueCmd),
     /// Messages in: e-mails to leads.
     #[command(subcommand)]
     Intake(intake::IntakeCmd),
@@ -188,7 +191,8 @@ fn writes(c: &Command) -> bool {
         Command::Stage(s) => !matches!(s, admin::StageCmd::List(_)),
         Command::Pipeline(p) => matches!(p, admin::PipelineCmd::Add { .. }),
         Command::Source(s) => matches!(s, admin::SourceCmd::Add { .. }),
-        Command::User(u) => matches!(u, admin::UserCmd::Add(_)),
+        Command::User(u) => !matches!(u, admin::UserCmd::List),
+        Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
         _ => false,
@@ -266,6 +270,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(a) => transfer::run_import(&mut session, a),
         Command::Export(a) => transfer::run_export(&mut session, a),
         Command::Intake(c) => intake::run(&mut session, c),
+        Command::Queue(c) => admin::run_queue(&mut session, c),
     }
 }
 

@@ -133,6 +133,12 @@ pub enum LeadCmd {
     Convert(super::dedup::ConvertArgs),
     /// Merge duplicate leads into one.
     Merge(super::dedup::MergeArgs),
+    /// Take an unassigned lead (queue "all"): you become responsible, unless someone was first.
+    Take {
+        /// Lead id.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+    },
 }
 
 /// Contact commands.
@@ -273,6 +279,15 @@ pub fn run_lead(s: &mut Session, c: LeadCmd) -> anyhow::Result<()> {
         LeadCmd::Delete(d) => Op::Delete(d),
         LeadCmd::Convert(a) => return super::dedup::run_convert(s, a),
         LeadCmd::Merge(a) => return super::dedup::run_merge(s, Entity::Lead, a),
+        LeadCmd::Take { id } => {
+            s.store.take_lead(id)?;
+            if s.json {
+                super::output::json(&serde_json::json!({"lead": id, "taken": true}));
+            } else {
+                println!("{}", crate::i18n::tr("msg.lead_taken", &[("id", &id.to_string())]));
+            }
+            return Ok(());
+        }
     };
     run_op(s, Entity::Lead, op)
 }

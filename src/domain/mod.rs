@@ -11,6 +11,7 @@ pub mod error;
 pub mod fields;
 pub mod import;
 pub mod money;
+pub mod queue;
 pub mod stage;
 pub mod timeline;
 pub mod when;

@@ -12,6 +12,7 @@ mod maintenance;
 pub mod merge;
 mod migrate;
 pub mod mount;
+pub mod queue;
 pub mod records;
 pub mod refs;
 pub mod search;

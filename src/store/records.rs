@@ -650,6 +650,10 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     if !repeat_of.is_empty() {
         timeline::add(tx, entity, id, TimelineKind::Linked, ctx, json!({"repeat_of": repeat_of}))?;
     }
+    // A lead that arrived by itself goes to whoever the distribution queue says (SPEC I6).
+    if !has("responsible") && input.origin.as_deref().is_some_and(|o| super::queue::INTAKE_ORIGINS.contains(&o)) {
+        super::queue::assign_new(tx, entity, id)?;
+    }
     log_change(tx, ctx, entity, id)?;
     Ok(Saved { id, version: 1, changed: values.iter().map(|(s, _)| s.key.to_string()).collect(), repeat_of })
 }

@@ -127,6 +127,17 @@ impl Store {
         }
     }
 
+    /// Marks a user active or not (administrators only): an inactive user keeps their records
+    /// and is skipped by distribution queues.
+    pub fn set_user_active(&mut self, login: &str, active: bool) -> Result<()> {
+        self.require_admin("change users")?;
+        self.write(|tx, _| {
+            let (id, _) = crate::store::refs::resolve_user(tx, login)?;
+            tx.prepare_cached("UPDATE users SET active = ?1 WHERE id = ?2")?.execute(rusqlite::params![active, id])?;
+            Ok(())
+        })
+    }
+
     /// Adds a user (administrators only).
     pub fn add_user(&mut self, user: &NewUser) -> Result<i64> {
         self.require_admin("add users")?;

@@ -1,0 +1,148 @@
+//! The distribution queue's settings and state in the file (SPEC I6). The pick and the new
+//! lead are written in one transaction, so several processes taking leads in at once still
+//! hand them out evenly: each pick reads and moves `queue.last` under the write lock.
+
+use super::{Result, Store, StoreError, WriteCtx, log_change, timeline};
+use crate::domain::fields::Entity;
+use crate::domain::queue::{Pick, QueueMode, next_pick};
+use crate::domain::timeline::TimelineKind;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// Origins of leads that arrive by themselves: the queue hands these out.
+pub const INTAKE_ORIGINS: &[&str] = &["import", "email", "json"];
+
+/// The queue as configured.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QueueConfig {
+    /// Mode.
+    #[serde(serialize_with = "mode_code")]
+    pub mode: QueueMode,
+    /// Logins in queue order.
+    pub users: Vec<String>,
+    /// Login picked last (round robin).
+    pub last: Option<String>,
+}
+
+fn mode_code<S: serde::Serializer>(m: &QueueMode, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(m.code())
+}
+
+fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()
+}
+
+fn put(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, value])?;
+    Ok(())
+}
+
+fn config_in(conn: &Connection) -> rusqlite::Result<QueueConfig> {
+    let mode = setting(conn, "queue.mode")?.and_then(|m| QueueMode::parse(&m)).unwrap_or(QueueMode::Off);
+    let users = setting(conn, "queue.users")?
+        .map(|u| u.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+        .unwrap_or_default();
+    Ok(QueueConfig { mode, users, last: setting(conn, "queue.last")? })
+}
+
+/// Gives a lead that just arrived by itself its responsible per the queue, in the
+/// transaction that created it.
+pub(crate) fn assign_new(tx: &Connection, entity: Entity, id: i64) -> Result<()> {
+    if entity != Entity::Lead {
+        return Ok(());
+    }
+    let cfg = config_in(tx)?;
+    if cfg.mode == QueueMode::Off {
+        return Ok(());
+    }
+    let mut users = Vec::with_capacity(cfg.users.len());
+    for login in &cfg.users {
+        let active: Option<bool> = tx
+            .prepare_cached("SELECT active FROM users WHERE login = ?1")?
+            .query_row([login], |r| r.get(0))
+            .optional()?;
+        users.push((login.clone(), active.unwrap_or(false)));
+    }
+    match next_pick(cfg.mode, &users, cfg.last.as_deref()) {
+        Pick::Runner => {}
+        Pick::Unassigned => {
+            tx.prepare_cached("UPDATE leads SET responsible_id = NULL WHERE id = ?1")?.execute([id])?;
+        }
+        Pick::User(login) => {
+            tx.prepare_cached(
+                "UPDATE leads SET responsible_id = (SELECT id FROM users WHERE login = ?1) WHERE id = ?2",
+            )?
+            .execute(params![login, id])?;
+            if cfg.mode == QueueMode::Even {
+                put(tx, "queue.last", &login)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The queue's configuration.
+    pub fn queue(&self) -> Result<QueueConfig> {
+        Ok(config_in(self.conn())?)
+    }
+
+    /// Configures the queue (administrators): its mode and users in order, each of whom must
+    /// be in the file.
+    pub fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig> {
+        self.require_admin("configure the distribution queue")?;
+        if mode != QueueMode::Off && mode != QueueMode::ToAll && users.is_empty() {
+            return Err(StoreError::Rule(format!(
+                "the {} queue needs users: give them with --users alice,bob",
+                mode.code()
+            )));
+        }
+        self.write(|tx, _| {
+            let mut logins = Vec::new();
+            for u in users {
+                let (_, login) = crate::store::refs::resolve_user(tx, u)?;
+                logins.push(login);
+            }
+            put(tx, "queue.mode", mode.code())?;
+            put(tx, "queue.users", &logins.join(","))?;
+            tx.prepare_cached("DELETE FROM settings WHERE key = 'queue.last'")?.execute([])?;
+            Ok(config_in(tx)?)
+        })
+    }
+
+    /// Takes an unassigned lead ("to all" queue): the current user becomes responsible,
+    /// unless someone took it first.
+    pub fn take_lead(&mut self, id: i64) -> Result<()> {
+        let me = self.user().map(|u| u.id).ok_or_else(|| StoreError::Rule("sign in first".into()))?;
+        self.write(|tx, ctx: &WriteCtx| {
+            let row: Option<Option<String>> = tx
+                .prepare_cached("SELECT (SELECT login FROM users WHERE id = l.responsible_id) FROM leads l WHERE l.id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            match row {
+                None => Err(StoreError::NotFound { entity: Entity::Lead, id }),
+                Some(Some(owner)) => Err(StoreError::Rule(format!("lead #{id} is already taken by {owner}; nothing was written"))),
+                Some(None) => {
+                    tx.prepare_cached(
+                        "UPDATE leads SET responsible_id = ?1, version = version + 1, modified_at = ?2, modified_by = ?1 WHERE id = ?3",
+                    )?
+                    .execute(params![me, ctx.now, id])?;
+                    let login = tx.query_row("SELECT display_name FROM users WHERE id = ?1", [me], |r| r.get::<_, String>(0))?;
+                    timeline::add(
+                        tx,
+                        Entity::Lead,
+                        id,
+                        TimelineKind::FieldsChanged,
+                        ctx,
+                        serde_json::json!({"changes": [{"field": "responsible", "old": "", "new": login}]}),
+                    )?;
+                    log_change(tx, ctx, Entity::Lead, id)?;
+                    Ok(())
+                }
+            }
+        })
+    }
+}
