@@ -119,6 +119,34 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     ];
     let _ = prospect::tui::update::start(&mut risky);
     out.push(("risky_mount", risky));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadBoard));
+    let mut inbound = prospect::store::RecordInput {
+        fields: vec![
+            ("title".into(), "Demande de devis — Hélène Dupré".into()),
+            ("first_name".into(), "Hélène".into()),
+            ("last_name".into(), "Dupré".into()),
+            ("company_title".into(), "Boulangerie Étoile".into()),
+            ("source".into(), "EMAIL".into()),
+            ("comments".into(), "Trois fours à pain, livraison en janvier.".into()),
+        ],
+        ..Default::default()
+    };
+    inbound.comms.add.push(
+        prospect::domain::comm::Comm::new(
+            prospect::domain::comm::CommKind::Phone,
+            "mobile",
+            "06 12 34 56 78",
+            prospect::domain::dedup::PhoneRegion::FR,
+        )
+        .unwrap(),
+    );
+    h.store.create(prospect::domain::fields::Entity::Lead, &inbound).unwrap();
+    h.act(Action::Triage);
+    out.push(("triage", h.app.clone()));
+    let mut done = h.app.clone();
+    done.triage = Default::default();
+    out.push(("triage_done", done));
     out
 }
 

@@ -100,6 +100,8 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Export records as CSV, JSON or vCard, or activities as iCalendar.
     Export(transfer::ExportArgs),
+    /// Triage new leads one at a time, full screen (the interface, on its triage view).
+    Triage,
     /// Distribution queue: who gets leads that arrive by import, e-mail or JSON.
     #[command(subcommand)]
     Queue(admin::QueueCmd),
@@ -204,7 +206,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config_path = cli.config.clone().or_else(config::default_config_path);
     let config = Config::load(config_path.as_deref())?;
     i18n::set_lang(config::pick_lang(cli.lang.as_deref(), &config)?);
-    let tui = cli.command.is_none();
+    let tui = cli.command.is_none() || matches!(cli.command, Some(Command::Triage));
     if tui && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         use clap::CommandFactory;
         Cli::command().print_help()?;
@@ -248,8 +250,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             store.sign_in(&login)?;
         }
     }
-    let Some(command) = cli.command else {
-        return crate::tui::run(store, i18n::lang());
+    let command = match cli.command {
+        None => return crate::tui::run(store, i18n::lang()),
+        Some(Command::Triage) => {
+            return crate::tui::run_on(store, i18n::lang(), Some(crate::tui::action::Action::Triage));
+        }
+        Some(c) => c,
     };
     let mut session = Session { store, json: cli.json };
     match command {
@@ -271,6 +277,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(a) => transfer::run_export(&mut session, a),
         Command::Intake(c) => intake::run(&mut session, c),
         Command::Queue(c) => admin::run_queue(&mut session, c),
+        Command::Triage => Ok(()),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod search;
 pub mod settings;
 pub mod stages;
 pub mod timeline;
+pub mod triage;
 pub mod users;
 
 pub use error::StoreError;

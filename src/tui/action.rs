@@ -148,6 +148,16 @@ pub enum Action {
     Convert,
     /// Merge the selected records (duplicates) into one.
     Merge,
+    /// Triage: the oldest unprocessed lead, one at a time (SPEC V6).
+    Triage,
+    /// Triage: move the lead to the next stage.
+    TriageQualify,
+    /// Triage: junk the lead (with a reason).
+    TriageJunk,
+    /// Triage: leave the lead for later.
+    TriageSkip,
+    /// Triage: undo the last decision.
+    TriageUndo,
     /// Select or unselect the row.
     ToggleSelect,
     /// Start or end range selection.
@@ -240,6 +250,7 @@ impl Action {
             (FilterCreated, "tui.act_filter_created"),
             (ClearFilters, "tui.act_filter_clear"),
             (Refresh, "tui.act_refresh"),
+            (Triage, "tui.act_triage"),
             (LoadDemo, "tui.act_demo"),
             (Help, "tui.act_help"),
             (Quit, "tui.act_quit"),

@@ -31,6 +31,64 @@ pub enum Screen {
     Agenda,
     /// Month / week grids (state in `App::calendar`).
     Calendar,
+    /// One unprocessed lead at a time (state in `App::triage`).
+    Triage,
+}
+
+/// A triage decision, kept so it can be undone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TriageStep {
+    /// Moved (qualified or junked) from this stage.
+    Moved {
+        /// The lead.
+        id: i64,
+        /// Stage code it was in.
+        from: String,
+    },
+    /// Given to another user (or to the same one).
+    Assigned {
+        /// The lead.
+        id: i64,
+        /// Responsible before (login), if any.
+        from: Option<String>,
+    },
+    /// A call (or another activity) planned on it.
+    Planned {
+        /// The lead.
+        id: i64,
+    },
+    /// Left for later.
+    Skipped {
+        /// The lead.
+        id: i64,
+    },
+}
+
+impl TriageStep {
+    /// The lead the decision was about.
+    pub fn id(&self) -> i64 {
+        match self {
+            TriageStep::Moved { id, .. }
+            | TriageStep::Assigned { id, .. }
+            | TriageStep::Planned { id }
+            | TriageStep::Skipped { id } => *id,
+        }
+    }
+}
+
+/// The triage screen.
+#[derive(Clone, Debug, Default)]
+pub struct TriageView {
+    /// The lead shown (None: nothing left, or still loading).
+    pub item: Option<Box<crate::store::triage::TriageItem>>,
+    /// Waiting for the store.
+    pub loading: bool,
+    /// Leads decided or skipped in this session.
+    pub handled: Vec<i64>,
+    /// Decisions, last one last (for undo).
+    pub history: Vec<TriageStep>,
+    /// A decision asked of the store, recorded once it is saved.
+    pub pending: Option<TriageStep>,
 }
 
 /// A column of the activities board.
@@ -646,6 +704,8 @@ pub struct App {
     pub agenda: AgendaBoard,
     /// Calendar.
     pub calendar: Calendar,
+    /// Triage.
+    pub triage: TriageView,
     /// Overlay.
     pub overlay: Overlay,
     /// Status message.
@@ -694,6 +754,7 @@ impl App {
                 activities: vec![],
                 cursor: 0,
             },
+            triage: TriageView::default(),
             overlay: Overlay::None,
             status: None,
             waiting: false,

@@ -49,6 +49,10 @@ pub enum Effect {
     /// Move a record to a stage.
     /// `version`: refuse if the record changed since; `None` for bulk moves of list rows.
     Move { entity: Entity, id: i64, seen: Option<Seen>, stage_code: String, reason: Option<String> },
+    /// The next lead to triage (`first`: this one, after an undo).
+    LoadTriage { exclude: Vec<i64>, first: Option<i64> },
+    /// Undo a triage "plan a call": delete the newest open activity of the lead.
+    UndoPlanned { lead: i64 },
     /// Create a record, then open it or show it on the board.
     Create { entity: Entity, input: RecordInput, open: bool },
     /// Change a record.
@@ -144,6 +148,8 @@ pub enum StoreEvent {
     Moved { entity: Entity, id: i64, stage_id: i64, version: i64 },
     /// A write failed; `field` names the field at fault, if any.
     Failed { message: String, field: Option<String>, conflict: bool },
+    /// The lead to triage, or none left.
+    Triage(Option<Box<crate::store::triage::TriageItem>>),
     /// A save met another user's newer version: both, field by field, for the user to choose.
     Conflict(Box<EditConflict>),
     /// Search results.

@@ -56,6 +56,8 @@ pub enum Context {
     Agenda,
     /// The calendar.
     Calendar,
+    /// Triage.
+    Triage,
 }
 
 /// `h`/`l` between columns, `j`/`k` within one, `g`/`G` to its ends: the Kanban boards and
@@ -90,6 +92,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
                 b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
                 b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
                 b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
+                b(&[k('T')], Triage, "tui.key_triage", false),
             ],
         ]
         .concat(),
@@ -166,6 +169,16 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('D')], DeleteActivity, "tui.key_delete_activity", false),
             b(&[code(KeyCode::Enter)], Open, "tui.key_open_activity", true),
         ],
+        Context::Triage => vec![
+            b(&[k('y')], TriageQualify, "tui.key_qualify", true),
+            b(&[k('j')], TriageJunk, "tui.key_junk", true),
+            b(&[k('c')], PlanActivity, "tui.key_call", true),
+            b(&[k('a')], BulkAssign, "tui.key_assign", true),
+            b(&[k('C')], Convert, "tui.key_convert", true),
+            b(&[k('s')], TriageSkip, "tui.key_skip", true),
+            b(&[k('u')], TriageUndo, "tui.key_undo", true),
+            b(&[code(KeyCode::Enter)], Open, "tui.key_open", false),
+        ],
         Context::Welcome => {
             vec![b(&[k('n')], NewRecord, "tui.key_first_lead", true), b(&[k('d')], LoadDemo, "tui.key_demo", true)]
         }
@@ -199,6 +212,7 @@ pub fn context(app: &App) -> Context {
         Screen::Form => Context::Form,
         Screen::Agenda => Context::Agenda,
         Screen::Calendar => Context::Calendar,
+        Screen::Triage => Context::Triage,
     }
 }
 
@@ -292,8 +306,15 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for ctx in [Context::Board, Context::List, Context::Form, Context::Welcome, Context::Agenda, Context::Calendar]
-        {
+        for ctx in [
+            Context::Board,
+            Context::List,
+            Context::Form,
+            Context::Welcome,
+            Context::Agenda,
+            Context::Calendar,
+            Context::Triage,
+        ] {
             let mut seen: Vec<Key> = Vec::new();
             for b in bindings(ctx) {
                 for key in b.keys {

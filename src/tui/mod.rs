@@ -36,6 +36,11 @@ impl Drop for TerminalGuard {
 
 /// Opens the TUI on an open, signed-in store, until the user quits.
 pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
+    run_on(store, lang, None)
+}
+
+/// Runs the interface, starting with `first` (e.g. triage for `prospect triage`).
+pub fn run_on(store: Store, lang: Lang, first: Option<action::Action>) -> anyhow::Result<()> {
     let user = store.user().map(|u| u.login.clone()).unwrap_or_default();
     let file = store.path().file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let now = store.now();
@@ -61,6 +66,9 @@ pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
     app.size = (size.width, size.height);
     app.risks = risks;
     let mut pending = update::start(&mut app);
+    if let Some(a) = first {
+        pending.extend(update::update(&mut app, a));
+    }
     loop {
         for e in pending.drain(..) {
             if to_store.send(e).is_err() {

@@ -99,6 +99,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 vec![]
             }
         }
+        Action::Triage => {
+            if app.screen != Screen::Triage {
+                app.back.push(app.screen.clone());
+            }
+            app.screen = Screen::Triage;
+            app.triage = TriageView { loading: true, ..Default::default() };
+            vec![Effect::LoadTriage { exclude: vec![], first: None }]
+        }
         Action::LoadDemo => {
             info(app, app.t("tui.demo_loading"));
             vec![Effect::LoadDemo { leads: 500 }]
@@ -107,7 +115,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let entity = match &app.screen {
                 Screen::Board(e) | Screen::List(e) => *e,
                 Screen::Form => app.form.as_ref().map(|f| f.entity).unwrap_or(Entity::Lead),
-                Screen::Welcome | Screen::Agenda | Screen::Calendar => Entity::Lead,
+                Screen::Welcome | Screen::Agenda | Screen::Calendar | Screen::Triage => Entity::Lead,
             };
             open_draft(app, entity);
             vec![]
@@ -118,6 +126,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Screen::Form => form_update(app, other),
             Screen::Agenda => agenda_update(app, other),
             Screen::Calendar => calendar_update(app, other),
+            Screen::Triage => triage_update(app, other),
             Screen::Welcome => vec![],
         },
     }
@@ -160,6 +169,7 @@ fn shows_any_of(app: &App, changed: &[(Entity, i64)]) -> bool {
         },
         // Activities belong to records of every kind.
         Screen::Agenda | Screen::Calendar | Screen::Welcome => !changed.is_empty(),
+        Screen::Triage => changed.iter().any(|(e, _)| *e == Entity::Lead),
     }
 }
 
@@ -167,6 +177,7 @@ fn screen_effects(app: &mut App) -> Vec<Effect> {
     match app.screen.clone() {
         Screen::Agenda => vec![Effect::LoadAgenda { bounds: agenda_bounds(app) }],
         Screen::Calendar => vec![calendar_effect(app)],
+        Screen::Triage => vec![Effect::LoadTriage { exclude: app.triage.handled.clone(), first: None }],
         Screen::Welcome => vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }],
         Screen::Board(entity) => {
             vec![Effect::LoadBoard { entity, pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id) }]
@@ -1407,6 +1418,107 @@ fn merge_update(app: &mut App, mut m: Box<MergeForm>, action: Action) -> Vec<Eff
     vec![]
 }
 
+/// Triage (SPEC V6): each key decides about the lead on screen; the next one loads once the
+/// decision is saved, and `u` takes the last decision back.
+fn triage_update(app: &mut App, action: Action) -> Vec<Effect> {
+    let next = |app: &App| Effect::LoadTriage { exclude: app.triage.handled.clone(), first: None };
+    if action == Action::TriageUndo {
+        let Some(step) = app.triage.history.pop() else {
+            info(app, app.t("tui.triage_nothing_to_undo"));
+            return vec![];
+        };
+        let id = step.id();
+        app.triage.handled.retain(|h| *h != id);
+        let mut effects = match &step {
+            TriageStep::Moved { from, .. } => {
+                vec![Effect::Move { entity: Entity::Lead, id, seen: None, stage_code: from.clone(), reason: None }]
+            }
+            TriageStep::Assigned { from, .. } => {
+                vec![Effect::BulkAssign {
+                    entity: Entity::Lead,
+                    ids: vec![id],
+                    login: from.clone().unwrap_or_default(),
+                }]
+            }
+            TriageStep::Planned { .. } => vec![Effect::UndoPlanned { lead: id }],
+            TriageStep::Skipped { .. } => vec![],
+        };
+        info(app, app.ta("tui.triage_undone", &[("id", &id.to_string())]));
+        effects.push(Effect::LoadTriage { exclude: app.triage.handled.clone(), first: Some(id) });
+        return effects;
+    }
+    let Some(item) = app.triage.item.as_ref() else { return vec![] };
+    let r = &item.record;
+    let id = r.id;
+    let (stage_id, stage_code) = match r.get("stage") {
+        Some(Shown::Ref(s)) => (s.id, s.code.clone()),
+        _ => return vec![],
+    };
+    let seen = Some(Seen { version: r.version, stage: stage_id });
+    let title = r.title.clone();
+    let responsible = match r.get("responsible") {
+        Some(Shown::Ref(u)) => Some(u.code.clone()),
+        _ => None,
+    };
+    let stages = stage_rows(app.board(Entity::Lead));
+    match action {
+        Action::TriageQualify => {
+            let pos = stages.iter().position(|s| s.id == stage_id).unwrap_or(0);
+            match stages.get(pos + 1) {
+                Some(s) if s.semantics == StageSemantics::InProgress => {
+                    app.triage.pending = Some(TriageStep::Moved { id, from: stage_code });
+                    vec![Effect::Move { entity: Entity::Lead, id, seen, stage_code: s.code.clone(), reason: None }]
+                }
+                // No in-progress stage after this one: qualifying is converting.
+                _ => open_conversion(id),
+            }
+        }
+        Action::TriageJunk => match stages.iter().find(|s| s.semantics == StageSemantics::Failure).cloned() {
+            Some(junk) => {
+                app.triage.pending = Some(TriageStep::Moved { id, from: stage_code });
+                request_move(app, Entity::Lead, vec![(id, seen)], &junk)
+            }
+            None => vec![],
+        },
+        Action::PlanActivity => {
+            app.triage.pending = Some(TriageStep::Planned { id });
+            open_plan(app, vec![(Entity::Lead, id)], title);
+            vec![]
+        }
+        Action::BulkAssign => {
+            app.triage.pending = Some(TriageStep::Assigned { id, from: responsible });
+            let cursor = app.users.iter().position(|(l, _)| *l == app.user).unwrap_or(0);
+            app.overlay = Overlay::Picker(Picker {
+                title: app.ta("tui.pick_assign_for", &[("title", &title)]),
+                purpose: PickPurpose::BulkAssign { entity: Entity::Lead, ids: vec![id] },
+                items: app.users.clone(),
+                cursor,
+            });
+            vec![]
+        }
+        Action::Convert => {
+            app.triage.pending = None;
+            open_conversion(id)
+        }
+        Action::TriageSkip => {
+            app.triage.history.push(TriageStep::Skipped { id });
+            app.triage.handled.push(id);
+            app.triage.loading = true;
+            vec![next(app)]
+        }
+        Action::Open => open_record(app, Entity::Lead, id),
+        _ => vec![],
+    }
+}
+
+/// A triage decision was saved: it joins the history, and the next lead loads.
+fn triage_saved(app: &mut App) {
+    if let Some(step) = app.triage.pending.take() {
+        app.triage.handled.push(step.id());
+        app.triage.history.push(step);
+    }
+}
+
 /// The conflict popup: Space flips the focused field between yours and theirs; Enter saves
 /// the fields where yours is kept (against the version now in the file); Esc keeps theirs.
 fn conflict_update(app: &mut App, mut c: Box<ConflictView>, action: Action) -> Vec<Effect> {
@@ -1942,6 +2054,9 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::Saved { entity, id, message, open, moved_to } => {
+            if app.screen == Screen::Triage {
+                triage_saved(app);
+            }
             if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Plan(_)) {
                 app.overlay = Overlay::None;
             }
@@ -1965,6 +2080,11 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             effects
         }
+        StoreEvent::Triage(item) => {
+            app.triage.item = item;
+            app.triage.loading = false;
+            vec![]
+        }
         StoreEvent::Conflict(conflict) => {
             // The prompt's text lives on in the popup as "yours".
             app.overlay = Overlay::Conflict(Box::new(ConflictView { conflict: *conflict, row: 0 }));
@@ -1972,6 +2092,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::Failed { message, field, conflict } => {
+            app.triage.pending = None;
             match &mut app.overlay {
                 Overlay::Prompt(p) => p.error = Some(message),
                 Overlay::Plan(f) => f.error = Some(message),

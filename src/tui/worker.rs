@@ -236,6 +236,19 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) },
             ]
         }
+        Effect::LoadTriage { exclude, first } => {
+            vec![StoreEvent::Triage(store.triage_next(&exclude, first)?.map(Box::new))]
+        }
+        Effect::UndoPlanned { lead } => {
+            let open = store.activities(&crate::store::activities::ActivityFilter {
+                record: Some((Entity::Lead, lead)),
+                ..Default::default()
+            })?;
+            if let Some(newest) = open.iter().max_by_key(|a| a.id) {
+                store.delete_activity(newest.id)?;
+            }
+            vec![]
+        }
         Effect::Create { entity, input, open } => {
             let saved = store.create(entity, &input)?;
             let message =

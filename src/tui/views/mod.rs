@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod form;
 pub mod list;
 pub mod overlays;
+pub mod triage;
 
 use super::action::Tab;
 use super::app::{App, Level, Screen};
@@ -70,6 +71,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         Screen::Form => form::draw(app, f, body),
         Screen::Agenda => agenda::draw(app, f, body),
         Screen::Calendar => calendar::draw(app, f, body),
+        Screen::Triage => triage::draw(app, f, body),
     }
     draw_status(app, f, status);
     draw_footer(app, f, footer);

@@ -1,0 +1,53 @@
+//! Triage (SPEC V6): the oldest unprocessed lead of the signed-in user, one at a time. A lead
+//! is unprocessed while it sits in the first stage with nothing planned, and is the user's
+//! or nobody's; the session's handled and skipped leads are left out.
+
+use super::duplicates::DuplicateMatch;
+use super::records::Record;
+use super::timeline::TimelineEntry;
+use super::{Result, Store};
+use crate::domain::fields::Entity;
+use rusqlite::params;
+
+/// The lead to triage now, with what helps decide.
+#[derive(Clone, Debug)]
+pub struct TriageItem {
+    /// The lead.
+    pub record: Record,
+    /// Its history, newest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Other leads that look like the same person or company.
+    pub duplicates: Vec<DuplicateMatch>,
+    /// Unprocessed leads left, this one included.
+    pub remaining: i64,
+}
+
+impl Store {
+    /// The next lead to triage (`first` when it is given and still exists: an undone
+    /// decision shows its lead again), or `None` when the inbox is clear.
+    pub fn triage_next(&self, exclude: &[i64], first: Option<i64>) -> Result<Option<TriageItem>> {
+        let pipeline = super::refs::resolve_pipeline(self.conn(), Entity::Lead, None)?;
+        let stage = super::refs::first_stage(self.conn(), pipeline.id)?;
+        let me = self.user().map(|u| u.id).unwrap_or(0);
+        let ex = serde_json::to_string(exclude).unwrap_or_else(|_| "[]".into());
+        let cond = "stage_id = ?1 AND next_activity_at IS NULL AND (responsible_id = ?2 OR responsible_id IS NULL) \
+                    AND id NOT IN (SELECT value FROM json_each(?3))";
+        let remaining: i64 = self
+            .conn()
+            .prepare_cached(&format!("SELECT count(*) FROM leads WHERE {cond}"))?
+            .query_row(params![stage.id, me, ex], |r| r.get(0))?;
+        let id: Option<i64> = match first {
+            Some(id) => Some(id),
+            None => self
+                .conn()
+                .prepare_cached(&format!("SELECT id FROM leads WHERE {cond} ORDER BY created_at, id LIMIT 1"))?
+                .query_row(params![stage.id, me, ex], |r| r.get(0))
+                .ok(),
+        };
+        let Some(id) = id else { return Ok(None) };
+        let record = self.get(Entity::Lead, id)?;
+        let timeline = self.timeline(Entity::Lead, id, 20)?;
+        let duplicates = self.duplicates_of_record(Entity::Lead, id, Entity::Lead)?;
+        Ok(Some(TriageItem { record, timeline, duplicates, remaining }))
+    }
+}
