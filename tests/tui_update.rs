@@ -1070,3 +1070,54 @@ fn triage_decides_in_one_to_three_keys_and_undoes() {
     }
     assert!(h.app.triage.item.is_none());
 }
+
+#[test]
+fn a_list_exports_its_filter_or_its_selection_and_t_takes_a_lead() {
+    let mut h = Harness::new(60, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterMine);
+    let mine = h
+        .store
+        .list(
+            Entity::Lead,
+            &ListFilter { responsible: Some("alice".into()), hide_failed: true, limit: 1000, ..Default::default() },
+        )
+        .unwrap()
+        .len();
+    let path = h.dir.path().join("mine.csv");
+    h.act(Export);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!() };
+    assert!(p.input.text.ends_with(".csv"), "a default path: {}", p.input.text);
+    for _ in 0..p.input.text.chars().count() {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text(path.to_str().unwrap());
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), mine + 1, "the filtered rows and a header");
+    assert!(h.app.status.as_ref().unwrap().0.contains(&format!("{mine} records written")));
+    // Two selected rows: those two only.
+    h.act(ToggleSelect);
+    h.act(ToggleSelect);
+    h.act(Export);
+    let sel = h.dir.path().join("two.csv");
+    if let Overlay::Prompt(p) = &mut h.app.overlay {
+        p.input = prospect::tui::app::TextInput::with(sel.to_str().unwrap());
+    }
+    h.act(Submit);
+    assert_eq!(std::fs::read_to_string(&sel).unwrap().lines().count(), 3);
+    // `t` on the board takes an unassigned lead; a taken one says who has it.
+    let input = RecordInput { fields: vec![("title".into(), "Nobody's".into())], ..Default::default() };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    rusqlite::Connection::open(h.dir.path().join("crm.db"))
+        .unwrap()
+        .execute("UPDATE leads SET responsible_id = NULL WHERE id = ?1", [id])
+        .unwrap();
+    h.act(Show(Tab::LeadBoard));
+    assert_eq!(h.app.lead_board.focused().unwrap().id, id);
+    h.act(Take);
+    assert_eq!(stage_and_owner(&h, id).1, "alice");
+    h.act(Take);
+    assert!(h.app.status.as_ref().unwrap().0.contains("already taken by alice"), "{:?}", h.app.status);
+}

@@ -295,37 +295,6 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The export's selection, a page of full records at a time, in id order: a 100k-lead file
-/// is written without holding it all.
-fn for_each_page(
-    s: &Session,
-    entity: Entity,
-    args: &ExportArgs,
-    mut f: impl FnMut(&[crate::store::Record]) -> anyhow::Result<()>,
-) -> anyhow::Result<usize> {
-    let mut after = None;
-    let mut count = 0;
-    loop {
-        let filter = ListFilter {
-            stage: args.stage.clone(),
-            search: args.search.clone(),
-            responsible: args.responsible.clone(),
-            after_id: after,
-            oldest_first: true,
-            limit: 500,
-            ..Default::default()
-        };
-        let page = s.store.list(entity, &filter)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id);
-        let records: Vec<crate::store::Record> =
-            page.iter().map(|r| s.store.get(entity, r.id)).collect::<Result<_, _>>()?;
-        count += records.len();
-        f(&records)?;
-    }
-    Ok(count)
-}
-
 /// Runs `prospect export`.
 pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
     use std::io::Write;
@@ -367,37 +336,32 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
             (rows.len(), "msg.exported")
         }
         _ => {
-            let mut first = true;
-            let count = for_each_page(s, entity, &args, |records| {
-                match format.as_str() {
-                    "csv" => {
-                        let (headers, rows) = crate::io::export::csv_table(entity, records);
-                        let bytes = csvio::write_table(&headers, &rows)?;
-                        // The header once, at the top.
-                        let body = if first { &bytes[..] } else { skip_first_line(&bytes) };
-                        out.write_all(body)?;
-                    }
-                    "json" => {
+            let filter = ListFilter {
+                stage: args.stage.clone(),
+                search: args.search.clone(),
+                responsible: args.responsible.clone(),
+                ..Default::default()
+            };
+            let count = match format.as_str() {
+                "csv" => crate::io::export::write_csv(&s.store, entity, &filter, None, &mut out)?,
+                "json" => {
+                    let mut first = true;
+                    let n = crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
                         for r in records {
                             out.write_all(if first { b"[\n" } else { b",\n" })?;
                             out.write_all(serde_json::to_string_pretty(&r.to_json())?.as_bytes())?;
                             first = false;
                         }
-                    }
-                    _ => out.write_all(crate::io::export::vcards(records).as_bytes())?,
+                        Ok(())
+                    })?;
+                    out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" })?;
+                    n
                 }
-                first = false;
-                Ok(())
-            })?;
-            match format.as_str() {
-                "json" if count == 0 => out.write_all(b"[]\n")?,
-                "json" => out.write_all(b"\n]\n")?,
-                "csv" if count == 0 => {
-                    let (headers, rows) = crate::io::export::csv_table(entity, &[]);
-                    out.write_all(&csvio::write_table(&headers, &rows)?)?;
-                }
-                _ => {}
-            }
+                _ => crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
+                    out.write_all(crate::io::export::vcards(records).as_bytes())?;
+                    Ok(())
+                })?,
+            };
             (count, "msg.records_exported")
         }
     };
@@ -406,13 +370,4 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
         eprintln!("{}", tr(key, &[("count", &count.to_string()), ("path", &path.display().to_string())]));
     }
     Ok(())
-}
-
-/// Bytes after the first line of a CSV text (no header line spans several lines: headers
-/// are field keys).
-fn skip_first_line(bytes: &[u8]) -> &[u8] {
-    match bytes.iter().position(|b| *b == b'\n') {
-        Some(i) => &bytes[i + 1..],
-        None => &[],
-    }
 }

@@ -3,8 +3,8 @@
 
 use crate::domain::comm::CommKind;
 use crate::domain::fields::Entity;
-use crate::store::Record;
 use crate::store::records::Shown;
+use crate::store::{ListFilter, Record, Store};
 
 /// Communication columns, in order, as `prospect import` maps them back.
 const COMM_COLUMNS: [(CommKind, &str); 4] = [
@@ -51,6 +51,68 @@ pub fn csv_table(entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<St
         })
         .collect();
     (headers, rows)
+}
+
+/// Calls `f` with the full records of a selection, 500 at a time in id order: `ids` when
+/// given (a list's selected rows), otherwise every record `filter` lets through. A 100k-lead
+/// file is exported without being held in memory.
+pub fn for_each_page(
+    store: &Store,
+    entity: Entity,
+    filter: &ListFilter,
+    ids: Option<&[i64]>,
+    mut f: impl FnMut(&[Record]) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
+    let mut count = 0;
+    if let Some(ids) = ids {
+        for chunk in ids.chunks(500) {
+            let records: Vec<Record> = chunk.iter().map(|id| store.get(entity, *id)).collect::<Result<_, _>>()?;
+            count += records.len();
+            f(&records)?;
+        }
+        return Ok(count);
+    }
+    let mut after = None;
+    loop {
+        let page_filter =
+            ListFilter { after_id: after, oldest_first: true, limit: 500, sort: None, offset: 0, ..filter.clone() };
+        let page = store.list(entity, &page_filter)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        let records: Vec<Record> = page.iter().map(|r| store.get(entity, r.id)).collect::<Result<_, _>>()?;
+        count += records.len();
+        f(&records)?;
+    }
+    Ok(count)
+}
+
+/// Writes a selection as CSV (header once), returning how many records were written.
+pub fn write_csv(
+    store: &Store,
+    entity: Entity,
+    filter: &ListFilter,
+    ids: Option<&[i64]>,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
+    let mut first = true;
+    let count = for_each_page(store, entity, filter, ids, |records| {
+        let (headers, rows) = csv_table(entity, records);
+        let bytes = crate::io::csv::write_table(&headers, &rows)?;
+        // The header once, at the top (headers are field keys: one line).
+        let body = if first {
+            &bytes[..]
+        } else {
+            &bytes[bytes.iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| i + 1)..]
+        };
+        out.write_all(body)?;
+        first = false;
+        Ok(())
+    })?;
+    if count == 0 {
+        let (headers, rows) = csv_table(entity, &[]);
+        out.write_all(&crate::io::csv::write_table(&headers, &rows)?)?;
+    }
+    Ok(count)
 }
 
 /// vCard text value escaping (RFC 6350 §3.4).

@@ -148,6 +148,10 @@ pub enum Action {
     Convert,
     /// Merge the selected records (duplicates) into one.
     Merge,
+    /// Export the list (its filter, or the selected rows) as CSV.
+    Export,
+    /// Take an unassigned lead: you become responsible.
+    Take,
     /// Triage: the oldest unprocessed lead, one at a time (SPEC V6).
     Triage,
     /// Triage: move the lead to the next stage.

@@ -368,6 +368,8 @@ pub enum PromptPurpose {
     Comment { entity: Entity, id: i64 },
     /// New value of a field of a saved record.
     EditField { entity: Entity, id: i64, version: i64, key: String, base: Vec<(String, String)> },
+    /// Where to write a list's CSV export.
+    ExportPath { entity: Entity },
     /// Value of a field of a draft.
     DraftField { key: String },
     /// A phone or e-mail to add.

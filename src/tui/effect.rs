@@ -49,6 +49,10 @@ pub enum Effect {
     /// Move a record to a stage.
     /// `version`: refuse if the record changed since; `None` for bulk moves of list rows.
     Move { entity: Entity, id: i64, seen: Option<Seen>, stage_code: String, reason: Option<String> },
+    /// Write a CSV export of the records `filter` lets through (or of `ids`) to `path`.
+    Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf },
+    /// Take an unassigned lead.
+    Take { id: i64 },
     /// The next lead to triage (`first`: this one, after an undo).
     LoadTriage { exclude: Vec<i64>, first: Option<i64> },
     /// Undo a triage "plan a call": delete the newest open activity of the lead.

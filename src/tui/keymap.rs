@@ -93,6 +93,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
                 b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
                 b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
                 b(&[k('T')], Triage, "tui.key_triage", false),
+                b(&[k('t')], Take, "tui.key_take", false),
             ],
         ]
         .concat(),
@@ -109,6 +110,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('D')], BulkDelete, "tui.key_bulk_delete", false),
             b(&[k('C')], Convert, "tui.key_convert", false),
             b(&[k('U')], Merge, "tui.key_merge", false),
+            b(&[k('E')], Export, "tui.key_export", false),
             b(&[k('s')], SortNext, "tui.key_sort", true),
             b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
             b(&[k('f')], FilterText, "tui.key_filter_text", true),
@@ -141,6 +143,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('E')], AddEmail, "tui.key_add_email", false),
             b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
             b(&[k('C')], Convert, "tui.key_convert", false),
+            b(&[k('t')], Take, "tui.key_take", false),
             b(&[ctrl('s')], Save, "tui.key_save", true),
         ],
         Context::Agenda => [

@@ -410,6 +410,10 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             Some((id, _, _)) => open_record(app, entity, id),
             None => vec![],
         },
+        Action::Take if entity == Entity::Lead => match app.board(entity).move_target() {
+            Some((id, _, _)) => vec![Effect::Take { id }],
+            None => vec![],
+        },
         Action::Convert if entity == Entity::Lead => match app.board(entity).move_target() {
             Some((id, _, _)) => open_conversion(id),
             None => vec![],
@@ -620,6 +624,24 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
                 _ => vec![],
             }
         }
+        Action::Export => {
+            let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
+            let day = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local).format("%Y-%m-%d");
+            let default = format!("{home}/prospect-{}s-{day}.csv", entity.code());
+            let count = list_mut(app, entity).selected.len();
+            let title = if count > 0 {
+                app.ta("tui.prompt_export_selected", &[("count", &count.to_string())])
+            } else {
+                app.t("tui.prompt_export")
+            };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::ExportPath { entity },
+                title,
+                input: TextInput::with(&default),
+                error: None,
+            });
+            vec![]
+        }
         Action::Merge => {
             if !matches!(entity, Entity::Lead | Entity::Contact | Entity::Company) {
                 info(app, app.t("tui.merge_only"));
@@ -771,6 +793,10 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Convert => match &form.record {
             Some(r) if entity == Entity::Lead => open_conversion(r.id),
+            _ => vec![],
+        },
+        Action::Take => match &form.record {
+            Some(r) if entity == Entity::Lead => vec![Effect::Take { id: r.id }],
             _ => vec![],
         },
         Action::Comment => {
@@ -1786,6 +1812,22 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
             let input = RecordInput { fields: vec![(key.clone(), text)], ..Default::default() };
             let then = Box::new(Effect::Update { entity, id, version, input: input.clone(), field: Some(key), base });
             vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
+        }
+        PromptPurpose::ExportPath { entity } => {
+            if text.is_empty() {
+                p.error = Some(crate::i18n::describe(&crate::domain::Problem::Required, "file", app.lang));
+                keep(app, p);
+                return vec![];
+            }
+            let path = match text.strip_prefix("~/") {
+                Some(rest) => std::path::PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| ".".into())).join(rest),
+                None => std::path::PathBuf::from(&text),
+            };
+            let Effect::LoadList { filter, .. } = list_effect(app, entity, false) else { return vec![] };
+            let selected: Vec<i64> = list_mut(app, entity).selected.iter().copied().collect();
+            let ids = (!selected.is_empty()).then_some(selected);
+            keep(app, p);
+            vec![Effect::Export { entity, filter, ids, path }]
         }
         PromptPurpose::DraftField { key } => {
             let Some(form) = app.form.as_mut() else { return vec![] };

@@ -236,6 +236,24 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) },
             ]
         }
+        Effect::Export { entity, filter, ids, path } => {
+            let file = std::fs::File::create(&path).map_err(|e| StoreError::Io(path.clone(), e))?;
+            let mut out = std::io::BufWriter::new(file);
+            let count = crate::io::export::write_csv(store, entity, &filter, ids.as_deref(), &mut out)
+                .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
+                .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
+            let message = tr_in(
+                lang,
+                "msg.records_exported",
+                &[("count", &count.to_string()), ("path", &path.display().to_string())],
+            );
+            vec![StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }]
+        }
+        Effect::Take { id } => {
+            store.take_lead(id)?;
+            let message = tr_in(lang, "msg.lead_taken", &[("id", &id.to_string())]);
+            vec![StoreEvent::Saved { entity: Entity::Lead, id, message, open: false, moved_to: None }]
+        }
         Effect::LoadTriage { exclude, first } => {
             vec![StoreEvent::Triage(store.triage_next(&exclude, first)?.map(Box::new))]
         }
