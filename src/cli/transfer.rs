@@ -3,18 +3,16 @@
 //! `store::import`; this is the command line around them.
 
 use super::{Session, output};
-use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::domain::import::{self, DuplicateMode, MatchOn, Preset, Target};
 use crate::i18n::tr;
 use crate::io::csv as csvio;
 use crate::store::ListFilter;
-use crate::store::import::{ImportOptions, ImportReport, ImportRow, RowOutcome};
-use crate::store::records::RecordInput;
+use crate::store::import::{ImportOptions, RowOutcome};
 use anyhow::{Context, bail};
 use clap::Args;
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `import` flags.
 #[derive(Args, Debug, Clone)]
@@ -119,62 +117,8 @@ fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Res
     Ok((targets, preset))
 }
 
-/// The rows to import, each with its input or the reason it cannot be one, made as the
-/// store takes them.
-fn rows_of<'a>(
-    entity: Entity,
-    table: &'a csvio::Table,
-    targets: &'a [Target],
-    region: PhoneRegion,
-) -> impl Iterator<Item = ImportRow> + 'a {
-    let n = table.headers.len();
-    table.rows.iter().map(move |(line, cells)| {
-        let input = if cells.len() != n {
-            Err(format!("the row has {} cells, the header has {n}", cells.len()))
-        } else {
-            import::row_input(entity, targets, cells, region)
-                .map(|v| RecordInput {
-                    fields: v.fields,
-                    comms: crate::store::CommsChange { add: v.comms, ..Default::default() },
-                    companies: v.companies,
-                    origin: Some("import".into()),
-                })
-                .map_err(|e| {
-                    format!("{}: {}", e.field, crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang()))
-                })
-        };
-        ImportRow { line: *line, input }
-    })
-}
 
-fn rejects_path(args: &ImportArgs) -> PathBuf {
-    if let Some(p) = &args.rejects {
-        return p.clone();
-    }
-    if args.file.as_os_str() == "-" {
-        return PathBuf::from("import.rejects.csv");
-    }
-    let stem = args.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
-    args.file.with_file_name(format!("{stem}.rejects.csv"))
-}
 
-/// Writes the refused rows as they were in the file, with their line and reason.
-fn write_rejects(path: &Path, table: &csvio::Table, report: &ImportReport) -> anyhow::Result<()> {
-    let mut headers = vec!["line".to_string(), "reason".to_string()];
-    headers.extend(table.headers.iter().cloned());
-    let mut rows = Vec::new();
-    for (line, outcome) in &report.rows {
-        if let RowOutcome::Rejected { reason } = outcome {
-            let mut row = vec![line.to_string(), reason.clone()];
-            if let Some((_, cells)) = table.rows.iter().find(|(l, _)| l == line) {
-                row.extend(cells.iter().cloned());
-            }
-            rows.push(row);
-        }
-    }
-    let bytes = csvio::write_table(&headers, &rows)?;
-    std::fs::write(path, bytes).with_context(|| format!("{}: cannot write the rejected rows", path.display()))
-}
 
 /// Runs `prospect import`.
 pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
@@ -205,7 +149,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let table =
         csvio::parse(&bytes, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let (targets, preset) = targets(entity, &table.headers, &args)?;
-    let rows = rows_of(entity, &table, &targets, s.store.options().region);
+    let rows = crate::io::import::rows(entity, &table, &targets, s.store.options().region);
     let opts = ImportOptions { duplicates, match_on, dry_run: args.dry_run, ..Default::default() };
     let total = table.rows.len();
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !s.json;
@@ -219,9 +163,10 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         eprintln!();
     }
     let seconds = started.elapsed().as_secs_f64();
-    let rejects = (report.rejected > 0).then(|| rejects_path(&args));
+    let rejects = (report.rejected > 0)
+        .then(|| args.rejects.clone().unwrap_or_else(|| crate::io::import::rejects_file_for(&args.file)));
     if let Some(path) = &rejects {
-        write_rejects(path, &table, &report)?;
+        crate::io::import::write_rejects(path, &table, &report)?;
     }
     let sep = match table.separator {
         b'\t' => "tab".to_string(),

@@ -4,3 +4,4 @@ pub mod csv;
 pub mod email;
 pub mod export;
 pub mod ics;
+pub mod import;

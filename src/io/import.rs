@@ -1,0 +1,87 @@
+//! A CSV table turned into rows to import, and the refused rows written back: shared by
+//! `prospect import` and the interface's import wizard.
+
+use crate::domain::dedup::PhoneRegion;
+use crate::domain::fields::Entity;
+use crate::domain::import::{self, Target};
+use crate::io::csv::{Table, write_table};
+use crate::store::import::{ImportReport, ImportRow, RowOutcome};
+use crate::store::records::{CommsChange, RecordInput};
+use anyhow::Context;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The rows to import, each with its input or the reason it cannot be one, made as the store
+/// takes them (never all at once).
+pub fn rows<'a>(
+    entity: Entity,
+    table: &'a Table,
+    targets: &'a [Target],
+    region: PhoneRegion,
+) -> impl Iterator<Item = ImportRow> + 'a {
+    let n = table.headers.len();
+    table.rows.iter().map(move |(line, cells)| {
+        let input = if cells.len() != n {
+            Err(format!("the row has {} cells, the header has {n}", cells.len()))
+        } else {
+            import::row_input(entity, targets, cells, region)
+                .map(|v| RecordInput {
+                    fields: v.fields,
+                    comms: CommsChange { add: v.comms, ..Default::default() },
+                    companies: v.companies,
+                    origin: Some("import".into()),
+                })
+                .map_err(|e| {
+                    format!("{}: {}", e.field, crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang()))
+                })
+        };
+        ImportRow { line: *line, input }
+    })
+}
+
+/// Where refused rows go by default: `NAME.rejects.csv` next to the file.
+pub fn rejects_file_for(file: &Path) -> PathBuf {
+    if file.as_os_str() == "-" {
+        return PathBuf::from("import.rejects.csv");
+    }
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
+    file.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+/// Writes the refused rows as they were in the file, with their line and reason first.
+pub fn write_rejects(path: &Path, table: &Table, report: &ImportReport) -> anyhow::Result<()> {
+    let mut headers = vec!["line".to_string(), "reason".to_string()];
+    headers.extend(table.headers.iter().cloned());
+    let by_line: HashMap<u64, &Vec<String>> = table.rows.iter().map(|(l, c)| (*l, c)).collect();
+    let mut rows = Vec::new();
+    for (line, outcome) in &report.rows {
+        if let RowOutcome::Rejected { reason } = outcome {
+            let mut row = vec![line.to_string(), reason.clone()];
+            if let Some(cells) = by_line.get(line) {
+                row.extend(cells.iter().cloned());
+            }
+            rows.push(row);
+        }
+    }
+    let bytes = write_table(&headers, &rows)?;
+    std::fs::write(path, bytes).with_context(|| format!("{}: cannot write the rejected rows", path.display()))
+}
+
+/// Every target a column of `entity` can take, in the order the wizard cycles through them.
+pub fn choices(entity: Entity) -> Vec<Target> {
+    let mut out = vec![Target::Ignore];
+    out.extend(entity.fields().iter().filter(|s| s.key != "lead").map(|s| Target::Field(s.key)));
+    out.extend([
+        Target::Comm(crate::domain::comm::CommKind::Phone),
+        Target::Comm(crate::domain::comm::CommKind::Email),
+        Target::Comm(crate::domain::comm::CommKind::Web),
+        Target::Comm(crate::domain::comm::CommKind::Messenger),
+    ]);
+    if entity != Entity::Company {
+        out.push(Target::FullName);
+    }
+    if entity == Entity::Contact {
+        out.push(Target::Company);
+    }
+    out
+}
