@@ -147,6 +147,17 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     let mut done = h.app.clone();
     done.triage = Default::default();
     out.push(("triage_done", done));
+    h.act(Action::Show(Tab::LeadList));
+    let file = h.dir.path().join("import.csv");
+    std::fs::write(&file, "Prénom;Nom;Téléphone;Société;Couleur\nHélène;Dupré;06 12 34 56 78;Étoile;bleu\n").unwrap();
+    h.act(Action::Import);
+    h.type_text(file.to_str().unwrap());
+    h.act(Action::Submit);
+    let mut wizard = h.app.clone();
+    if let prospect::tui::app::Overlay::Import(w) = &mut wizard.overlay {
+        w.path = std::path::PathBuf::from("/home/alice/import.csv");
+    }
+    out.push(("import_wizard", wizard));
     out
 }
 

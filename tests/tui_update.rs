@@ -1121,3 +1121,53 @@ fn a_list_exports_its_filter_or_its_selection_and_t_takes_a_lead() {
     h.act(Take);
     assert!(h.app.status.as_ref().unwrap().0.contains("already taken by alice"), "{:?}", h.app.status);
 }
+
+#[test]
+fn the_import_wizard_reads_maps_and_imports() {
+    use prospect::domain::import::Target;
+    let mut h = Harness::new(0, Lang::En);
+    let file = h.dir.path().join("in.csv");
+    std::fs::write(
+        &file,
+        "Prénom;Nom;Téléphone;Couleur\nJean;Dupont;06 12 34 56 78;bleu\nAnn;Lee;06 98 76 54 32;vert\n",
+    )
+    .unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(Import);
+    h.type_text(file.to_str().unwrap());
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    let p = w.preview.as_ref().expect("the file was read");
+    assert_eq!((p.encoding.as_str(), p.separator.as_str(), p.rows), ("UTF-8", ";", 2));
+    assert_eq!(p.targets[3], Target::Ignore, "an unknown column is left out");
+    // Map "Couleur" to the comments by hand: Space cycles forward, h back.
+    for _ in 0..3 {
+        h.act(Down);
+    }
+    let choices = prospect::io::import::choices(Entity::Lead);
+    let comments = choices.iter().position(|t| *t == Target::Field("comments")).unwrap();
+    for _ in 0..comments {
+        h.act(Input(InputKey::Char(' ')));
+    }
+    h.act(Input(InputKey::Char(' ')));
+    h.act(Input(InputKey::Char('h')));
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.preview.as_ref().unwrap().targets[3], Target::Field("comments"));
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    let summary = w.result.clone().expect("a summary");
+    assert!(summary.contains("2 created") && summary.contains("0 rejected"), "{summary}");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert_eq!(h.app.lists[&Entity::Lead].rows.len(), 2, "the list shows them");
+    let jean = h.store.list(Entity::Lead, &ListFilter { search: Some("Jean".into()), ..Default::default() }).unwrap();
+    assert_eq!(h.store.get(Entity::Lead, jean[0].id).unwrap().get("comments").unwrap().text(), "bleu");
+    // A file that cannot be read says so in the wizard, and Esc leaves.
+    h.act(Import);
+    h.type_text("/nowhere/x.csv");
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert!(w.error.as_deref().unwrap_or("").contains("/nowhere/x.csv"), "{:?}", w.error);
+    h.act(Back);
+    assert!(matches!(h.app.overlay, Overlay::None));
+}

@@ -117,9 +117,6 @@ fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Res
     Ok((targets, preset))
 }
 
-
-
-
 /// Runs `prospect import`.
 pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let entity = importable(&args.entity)?;

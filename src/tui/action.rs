@@ -150,6 +150,8 @@ pub enum Action {
     Merge,
     /// Export the list (its filter, or the selected rows) as CSV.
     Export,
+    /// Import a CSV file into this list (the wizard).
+    Import,
     /// Take an unassigned lead: you become responsible.
     Take,
     /// Triage: the oldest unprocessed lead, one at a time (SPEC V6).

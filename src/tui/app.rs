@@ -370,6 +370,8 @@ pub enum PromptPurpose {
     EditField { entity: Entity, id: i64, version: i64, key: String, base: Vec<(String, String)> },
     /// Where to write a list's CSV export.
     ExportPath { entity: Entity },
+    /// Which CSV file to import.
+    ImportPath { entity: Entity },
     /// Value of a field of a draft.
     DraftField { key: String },
     /// A phone or e-mail to add.
@@ -631,6 +633,35 @@ pub struct MergeForm {
     pub row: usize,
 }
 
+/// Duplicate modes offered by the import wizard, in the order `d` cycles through them.
+pub const IMPORT_MODES: [crate::domain::import::DuplicateMode; 4] = [
+    crate::domain::import::DuplicateMode::Skip,
+    crate::domain::import::DuplicateMode::Merge,
+    crate::domain::import::DuplicateMode::Replace,
+    crate::domain::import::DuplicateMode::All,
+];
+
+/// The import wizard: the file as read, a field per column, the duplicate mode, the result.
+#[derive(Clone, Debug)]
+pub struct ImportWizard {
+    /// Records to make.
+    pub entity: Entity,
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// What was read (None while reading).
+    pub preview: Option<crate::tui::effect::ImportPreview>,
+    /// Focused column.
+    pub cursor: usize,
+    /// Index in `IMPORT_MODES`.
+    pub mode: usize,
+    /// Importing now.
+    pub running: bool,
+    /// Summary once done.
+    pub result: Option<String>,
+    /// What went wrong.
+    pub error: Option<String>,
+}
+
 /// The conflict popup: the two versions and the focused field.
 #[derive(Clone, Debug)]
 pub struct ConflictView {
@@ -668,6 +699,8 @@ pub enum Overlay {
     Conflict(Box<ConflictView>),
     /// Something to read before going on (risky mount at start); any key closes it.
     Notice(String),
+    /// The CSV import wizard.
+    Import(Box<ImportWizard>),
 }
 
 /// How a status message looks.

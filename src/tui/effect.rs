@@ -53,6 +53,15 @@ pub enum Effect {
     Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf },
     /// Take an unassigned lead.
     Take { id: i64 },
+    /// Read a CSV file for the import wizard.
+    PreviewImport { entity: Entity, path: std::path::PathBuf },
+    /// Import it with these column targets.
+    RunImport {
+        entity: Entity,
+        path: std::path::PathBuf,
+        targets: Vec<crate::domain::import::Target>,
+        duplicates: crate::domain::import::DuplicateMode,
+    },
     /// The next lead to triage (`first`: this one, after an undo).
     LoadTriage { exclude: Vec<i64>, first: Option<i64> },
     /// Undo a triage "plan a call": delete the newest open activity of the lead.
@@ -152,6 +161,10 @@ pub enum StoreEvent {
     Moved { entity: Entity, id: i64, stage_id: i64, version: i64 },
     /// A write failed; `field` names the field at fault, if any.
     Failed { message: String, field: Option<String>, conflict: bool },
+    /// A CSV file read for the import wizard.
+    ImportPreview(Box<ImportPreview>),
+    /// The import ran: its summary.
+    ImportDone { summary: String },
     /// The lead to triage, or none left.
     Triage(Option<Box<crate::store::triage::TriageItem>>),
     /// A save met another user's newer version: both, field by field, for the user to choose.
@@ -260,4 +273,23 @@ impl EditConflict {
             .map(|r| (r.key.clone(), r.yours.clone()))
             .collect()
     }
+}
+
+/// A CSV file as the import wizard shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportPreview {
+    /// Encoding found.
+    pub encoding: String,
+    /// Separator found.
+    pub separator: String,
+    /// Other CRM's export recognised, if any.
+    pub preset: Option<String>,
+    /// Column names.
+    pub headers: Vec<String>,
+    /// The field each column goes to, as matched by name (the user changes them).
+    pub targets: Vec<crate::domain::import::Target>,
+    /// The first five rows.
+    pub samples: Vec<Vec<String>>,
+    /// Data rows in the file.
+    pub rows: usize,
 }

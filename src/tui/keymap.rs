@@ -111,6 +111,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
             b(&[k('C')], Convert, "tui.key_convert", false),
             b(&[k('U')], Merge, "tui.key_merge", false),
             b(&[k('E')], Export, "tui.key_export", false),
+            b(&[k('I')], Import, "tui.key_import", false),
             b(&[k('s')], SortNext, "tui.key_sort", true),
             b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
             b(&[k('f')], FilterText, "tui.key_filter_text", true),
@@ -298,6 +299,18 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
             };
         }
         Overlay::Help | Overlay::Notice(_) => return Some(Action::Back),
+        Overlay::Import(_) => {
+            return match ev.code {
+                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+                KeyCode::Enter => Some(Action::Submit),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                KeyCode::Char(' ' | 'l') | KeyCode::Right => Some(Action::Input(InputKey::Char(' '))),
+                KeyCode::Char('h') | KeyCode::Left => Some(Action::Input(InputKey::Char('h'))),
+                KeyCode::Char('d') => Some(Action::Input(InputKey::Char('d'))),
+                _ => None,
+            };
+        }
         Overlay::None => {}
     }
     bindings(context(app)).into_iter().find(|bnd| bnd.keys.iter().any(|key| matches(key, &ev))).map(|bnd| bnd.action)

@@ -624,6 +624,15 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
                 _ => vec![],
             }
         }
+        Action::Import if matches!(entity, Entity::Lead | Entity::Contact | Entity::Company) => {
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::ImportPath { entity },
+                title: app.t("tui.prompt_import"),
+                input: TextInput::default(),
+                error: None,
+            });
+            vec![]
+        }
         Action::Export => {
             let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
             let day = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local).format("%Y-%m-%d");
@@ -1537,6 +1546,62 @@ fn triage_update(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The import wizard: a field per column (Space/l forward, h back through the choices), `d`
+/// for the duplicate mode, Enter imports; once done, Enter or Esc closes and the list reloads.
+fn import_update(app: &mut App, mut w: Box<ImportWizard>, action: Action) -> Vec<Effect> {
+    if w.result.is_some() || (w.preview.is_none() && w.error.is_some()) {
+        if matches!(action, Action::Submit | Action::Back) {
+            return reload_screen(app);
+        }
+        app.overlay = Overlay::Import(w);
+        return vec![];
+    }
+    if action == Action::Back {
+        return vec![];
+    }
+    if w.running {
+        app.overlay = Overlay::Import(w);
+        return vec![];
+    }
+    let choices = crate::io::import::choices(w.entity);
+    if let Some(p) = w.preview.as_mut() {
+        let n = p.headers.len();
+        match action {
+            Action::Up => w.cursor = w.cursor.saturating_sub(1),
+            Action::Down => w.cursor = (w.cursor + 1).min(n.saturating_sub(1)),
+            Action::Input(InputKey::Char('d')) => w.mode = (w.mode + 1) % IMPORT_MODES.len(),
+            Action::Input(InputKey::Char(c)) => {
+                if let Some(t) = p.targets.get_mut(w.cursor) {
+                    let at = choices.iter().position(|x| x == t).unwrap_or(0);
+                    let len = choices.len();
+                    let next = if c == 'h' { (at + len - 1) % len } else { (at + 1) % len };
+                    *t = choices[next].clone();
+                }
+            }
+            Action::Submit => {
+                use crate::domain::import::Target;
+                if p.targets.iter().all(|t| *t == Target::Ignore) {
+                    w.error = Some(app.t("tui.import_nothing_mapped"));
+                } else {
+                    w.running = true;
+                    w.error = None;
+                    let effect = Effect::RunImport {
+                        entity: w.entity,
+                        path: w.path.clone(),
+                        targets: p.targets.clone(),
+                        duplicates: IMPORT_MODES[w.mode],
+                    };
+                    app.overlay = Overlay::Import(w);
+                    return vec![effect];
+                }
+            }
+            _ => {}
+        }
+    }
+    app.overlay = Overlay::Import(w);
+    vec![]
+}
+
 /// A triage decision was saved: it joins the history, and the next lead loads.
 fn triage_saved(app: &mut App) {
     if let Some(step) = app.triage.pending.take() {
@@ -1621,6 +1686,7 @@ fn overlay_update(app: &mut App, action: Action) -> Vec<Effect> {
         Overlay::Convert(w) => wizard_update(app, w, action),
         Overlay::Merge(m) => merge_update(app, m, action),
         Overlay::Conflict(c) => conflict_update(app, c, action),
+        Overlay::Import(w) => import_update(app, w, action),
         Overlay::Confirm(c) => match action {
             Action::Submit => vec![c.on_yes],
             Action::Back => vec![],
@@ -1812,6 +1878,28 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
             let input = RecordInput { fields: vec![(key.clone(), text)], ..Default::default() };
             let then = Box::new(Effect::Update { entity, id, version, input: input.clone(), field: Some(key), base });
             vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
+        }
+        PromptPurpose::ImportPath { entity } => {
+            if text.is_empty() {
+                p.error = Some(crate::i18n::describe(&crate::domain::Problem::Required, "file", app.lang));
+                keep(app, p);
+                return vec![];
+            }
+            let path = match text.strip_prefix("~/") {
+                Some(rest) => std::path::PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| ".".into())).join(rest),
+                None => std::path::PathBuf::from(&text),
+            };
+            app.overlay = Overlay::Import(Box::new(ImportWizard {
+                entity,
+                path: path.clone(),
+                preview: None,
+                cursor: 0,
+                mode: 0,
+                running: false,
+                result: None,
+                error: None,
+            }));
+            vec![Effect::PreviewImport { entity, path }]
         }
         PromptPurpose::ExportPath { entity } => {
             if text.is_empty() {
@@ -2122,6 +2210,21 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             effects
         }
+        StoreEvent::ImportPreview(preview) => {
+            if let Overlay::Import(w) = &mut app.overlay {
+                w.preview = Some(*preview);
+                w.error = None;
+            }
+            vec![]
+        }
+        StoreEvent::ImportDone { summary } => {
+            if let Overlay::Import(w) = &mut app.overlay {
+                w.running = false;
+                w.result = Some(summary.clone());
+            }
+            info(app, summary);
+            vec![]
+        }
         StoreEvent::Triage(item) => {
             app.triage.item = item;
             app.triage.loading = false;
@@ -2135,6 +2238,11 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Failed { message, field, conflict } => {
             app.triage.pending = None;
+            if let Overlay::Import(w) = &mut app.overlay {
+                w.running = false;
+                w.error = Some(message);
+                return vec![];
+            }
             match &mut app.overlay {
                 Overlay::Prompt(p) => p.error = Some(message),
                 Overlay::Plan(f) => f.error = Some(message),

@@ -249,6 +249,61 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             );
             vec![StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }]
         }
+        Effect::PreviewImport { entity, path } => {
+            let table = read_table(&path)?;
+            let preset = crate::domain::import::Preset::detect(&table.headers);
+            let targets = table
+                .headers
+                .iter()
+                .map(|h| {
+                    crate::domain::import::auto_target(entity, preset, h)
+                        .unwrap_or(crate::domain::import::Target::Ignore)
+                })
+                .collect();
+            let separator =
+                if table.separator == b'\t' { "tab".to_string() } else { (table.separator as char).to_string() };
+            vec![StoreEvent::ImportPreview(Box::new(super::effect::ImportPreview {
+                encoding: table.encoding.to_string(),
+                separator,
+                preset: preset.map(|p| p.code().to_string()),
+                headers: table.headers.clone(),
+                targets,
+                samples: table.rows.iter().take(5).map(|(_, r)| r.clone()).collect(),
+                rows: table.rows.len(),
+            }))]
+        }
+        Effect::RunImport { entity, path, targets, duplicates } => {
+            let table = read_table(&path)?;
+            let region = store.options().region;
+            let rows = crate::io::import::rows(entity, &table, &targets, region);
+            let opts = crate::store::import::ImportOptions { duplicates, ..Default::default() };
+            let started = Instant::now();
+            let report = store.import(entity, rows, opts, |_| {})?;
+            let mut summary = tr_in(
+                lang,
+                "msg.import_done",
+                &[
+                    ("file", &path.display().to_string()),
+                    ("encoding", table.encoding),
+                    ("separator", &(table.separator as char).to_string()),
+                    ("rows", &table.rows.len().to_string()),
+                    ("created", &report.created.to_string()),
+                    ("merged", &report.merged.to_string()),
+                    ("replaced", &report.replaced.to_string()),
+                    ("skipped", &report.skipped.to_string()),
+                    ("rejected", &report.rejected.to_string()),
+                    ("seconds", &format!("{:.2}", started.elapsed().as_secs_f64())),
+                ],
+            );
+            if report.rejected > 0 {
+                let rejects = crate::io::import::rejects_file_for(&path);
+                crate::io::import::write_rejects(&rejects, &table, &report)
+                    .map_err(|e| StoreError::Io(rejects.clone(), std::io::Error::other(e.to_string())))?;
+                summary.push(' ');
+                summary.push_str(&tr_in(lang, "msg.import_rejects", &[("path", &rejects.display().to_string())]));
+            }
+            vec![StoreEvent::ImportDone { summary }]
+        }
         Effect::Take { id } => {
             store.take_lead(id)?;
             let message = tr_in(lang, "msg.lead_taken", &[("id", &id.to_string())]);
@@ -526,4 +581,11 @@ fn bulk(
         events.push(StoreEvent::Failed { message: errors.join("; "), field: None, conflict: false });
     }
     events
+}
+
+/// Reads a CSV file for the import wizard, every problem worded for the status line.
+fn read_table(path: &std::path::Path) -> Result<crate::io::csv::Table, StoreError> {
+    let bytes = std::fs::read(path).map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+    crate::io::csv::parse(&bytes, None, None)
+        .map_err(|e| StoreError::Io(path.to_path_buf(), std::io::Error::other(e.to_string())))
 }

@@ -2,7 +2,8 @@
 
 use super::super::action::Action;
 use super::super::app::{
-    App, ConflictView, ConvertWizard, MergeForm, Overlay, PlanForm, TextInput, WHEN_CHOICES, WizardStep,
+    App, ConflictView, ConvertWizard, IMPORT_MODES, ImportWizard, MergeForm, Overlay, PlanForm, TextInput,
+    WHEN_CHOICES, WizardStep,
 };
 use super::super::keymap::{self, bindings, key_name};
 use super::fit;
@@ -241,6 +242,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Overlay::Convert(w) => draw_wizard(app, w, f, area),
         Overlay::Merge(m) => draw_merge(app, m, f, area),
         Overlay::Conflict(c) => draw_conflict(app, c, f, area),
+        Overlay::Import(w) => draw_import(app, w, f, area),
         Overlay::Notice(text) => {
             let width = 72u16.min(area.width);
             let text_w = width.saturating_sub(2).max(1) as usize;
@@ -475,6 +477,92 @@ fn draw_conflict(app: &App, v: &ConflictView, f: &mut Frame, area: Rect) {
     let title = app.ta("tui.conflict_title", &[("entity", &entity), ("id", &c.id.to_string()), ("title", &c.title)]);
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&title)), rect);
+}
+
+/// The import wizard: how the file was read, one line per column with the field it goes to
+/// and sample values, the duplicate mode; then the result.
+fn draw_import(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
+    use crate::domain::import::{DuplicateMode, Target};
+    let gray = Style::default().fg(Color::Gray);
+    let width = 110u16.min(area.width);
+    let inner = width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    match (&w.preview, &w.result) {
+        (_, Some(summary)) => {
+            lines.push(Line::from(summary.clone()));
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(fit(&app.t("tui.import_done_keys"), inner), gray)));
+        }
+        (None, None) => {
+            let text = w.error.clone().unwrap_or_else(|| app.t("tui.import_reading"));
+            lines.push(Line::from(text));
+        }
+        (Some(p), None) => {
+            let mut read = app.ta(
+                "tui.import_read",
+                &[("encoding", &p.encoding), ("separator", &p.separator), ("rows", &p.rows.to_string())],
+            );
+            if let Some(preset) = &p.preset {
+                read = format!("{read} · {}", app.ta("tui.import_preset", &[("preset", preset)]));
+            }
+            lines.push(Line::from(Span::styled(fit(&format!(" {read}"), inner), gray)));
+            let col_w = 22.min(inner / 4);
+            let field_w = 20.min(inner / 4);
+            let visible = (area.height as usize).saturating_sub(10).max(3);
+            let start = w.cursor.saturating_sub(visible.saturating_sub(1));
+            for (i, (h, t)) in p.headers.iter().zip(&p.targets).enumerate().skip(start).take(visible) {
+                let field = match t {
+                    Target::Ignore => app.t("tui.import_left_out"),
+                    Target::Field(k) => app.t(&format!("field.{k}")),
+                    Target::Comm(k) => app.t(&format!("field.{}s", k.code())),
+                    other => other.code(),
+                };
+                let samples: Vec<&str> = p
+                    .samples
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .take(3)
+                    .collect();
+                let style = if *t == Target::Ignore { gray } else { Style::default() };
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {:<col_w$}", fit(h, col_w)), row_style(i == w.cursor)),
+                    Span::raw(" → "),
+                    Span::styled(format!("{:<field_w$}", fit(&field, field_w)), style.add_modifier(Modifier::BOLD)),
+                    Span::styled(
+                        fit(&format!("  {}", samples.join(" · ")), inner.saturating_sub(col_w + field_w + 4)),
+                        gray,
+                    ),
+                ]));
+            }
+            lines.push(Line::from(""));
+            let mode = match IMPORT_MODES[w.mode] {
+                DuplicateMode::Skip => "tui.import_mode_skip",
+                DuplicateMode::Merge => "tui.import_mode_merge",
+                DuplicateMode::Replace => "tui.import_mode_replace",
+                DuplicateMode::All => "tui.import_mode_all",
+            };
+            lines.push(Line::from(fit(
+                &format!(" {}", app.ta("tui.import_duplicates", &[("mode", &app.t(mode))])),
+                inner,
+            )));
+            if let Some(e) = &w.error {
+                lines.push(Line::from(Span::styled(fit(&format!(" {e}"), inner), Style::default().fg(Color::Red))));
+            }
+            if w.running {
+                lines.push(Line::from(fit(&format!(" {}", app.t("tui.import_running")), inner)));
+            }
+            lines.push(Line::from(Span::styled(fit(&app.t("tui.import_keys"), inner), gray)));
+        }
+    }
+    let height = (lines.len() as u16 + 4).min(area.height);
+    let rect = popup(area, width, height);
+    let entity = app.t(&format!("entity.{}", w.entity.code()));
+    let file = w.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let title = app.ta("tui.import_title", &[("entity", &entity), ("file", &file)]);
+    f.render_widget(Clear, rect);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block(&title)), rect);
 }
 
 /// Merging duplicates: what gets filled, and a keep/other choice per differing field.
