@@ -1153,6 +1153,14 @@ fn the_import_wizard_reads_maps_and_imports() {
     h.act(Input(InputKey::Char('h')));
     let Overlay::Import(w) = &h.app.overlay else { panic!() };
     assert_eq!(w.preview.as_ref().unwrap().targets[3], Target::Field("comments"));
+    // r: a dry run reports and writes nothing; Enter goes back to the mapping.
+    h.act(Input(InputKey::Char('r')));
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert!(w.result.as_deref().unwrap_or("").contains("nothing written"), "{:?}", w.result);
+    assert!(h.store.list(Entity::Lead, &ListFilter::default()).unwrap().is_empty());
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert!(w.result.is_none() && w.preview.is_some());
     h.act(Submit);
     let Overlay::Import(w) = &h.app.overlay else { panic!() };
     let summary = w.result.clone().expect("a summary");

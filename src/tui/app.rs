@@ -641,6 +641,14 @@ pub const IMPORT_MODES: [crate::domain::import::DuplicateMode; 4] = [
     crate::domain::import::DuplicateMode::All,
 ];
 
+/// What makes a match in the import wizard, in the order `m` cycles through them.
+pub const IMPORT_MATCHES: [crate::domain::import::MatchOn; 4] = [
+    crate::domain::import::MatchOn { name: false, company: false, phone: true, email: true },
+    crate::domain::import::MatchOn { name: true, company: false, phone: true, email: true },
+    crate::domain::import::MatchOn { name: true, company: false, phone: false, email: false },
+    crate::domain::import::MatchOn { name: true, company: true, phone: false, email: false },
+];
+
 /// The import wizard: the file as read, a field per column, the duplicate mode, the result.
 #[derive(Clone, Debug)]
 pub struct ImportWizard {
@@ -654,6 +662,10 @@ pub struct ImportWizard {
     pub cursor: usize,
     /// Index in `IMPORT_MODES`.
     pub mode: usize,
+    /// Index in `IMPORT_MATCHES`.
+    pub matching: usize,
+    /// The result shown is a dry run's: Enter goes back to the mapping.
+    pub dry_run: bool,
     /// Importing now.
     pub running: bool,
     /// Summary once done.

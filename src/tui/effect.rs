@@ -61,6 +61,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         targets: Vec<crate::domain::import::Target>,
         duplicates: crate::domain::import::DuplicateMode,
+        match_on: crate::domain::import::MatchOn,
+        dry_run: bool,
     },
     /// The next lead to triage (`first`: this one, after an undo).
     LoadTriage { exclude: Vec<i64>, first: Option<i64> },

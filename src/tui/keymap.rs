@@ -307,7 +307,7 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
                 KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
                 KeyCode::Char(' ' | 'l') | KeyCode::Right => Some(Action::Input(InputKey::Char(' '))),
                 KeyCode::Char('h') | KeyCode::Left => Some(Action::Input(InputKey::Char('h'))),
-                KeyCode::Char('d') => Some(Action::Input(InputKey::Char('d'))),
+                KeyCode::Char(c @ ('d' | 'm' | 'r')) => Some(Action::Input(InputKey::Char(c))),
                 _ => None,
             };
         }

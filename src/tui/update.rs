@@ -1551,6 +1551,13 @@ fn triage_update(app: &mut App, action: Action) -> Vec<Effect> {
 fn import_update(app: &mut App, mut w: Box<ImportWizard>, action: Action) -> Vec<Effect> {
     if w.result.is_some() || (w.preview.is_none() && w.error.is_some()) {
         if matches!(action, Action::Submit | Action::Back) {
+            if w.dry_run && w.result.is_some() {
+                // Back to the mapping, to change it or import for real.
+                w.result = None;
+                w.dry_run = false;
+                app.overlay = Overlay::Import(w);
+                return vec![];
+            }
             return reload_screen(app);
         }
         app.overlay = Overlay::Import(w);
@@ -1570,7 +1577,8 @@ fn import_update(app: &mut App, mut w: Box<ImportWizard>, action: Action) -> Vec
             Action::Up => w.cursor = w.cursor.saturating_sub(1),
             Action::Down => w.cursor = (w.cursor + 1).min(n.saturating_sub(1)),
             Action::Input(InputKey::Char('d')) => w.mode = (w.mode + 1) % IMPORT_MODES.len(),
-            Action::Input(InputKey::Char(c)) => {
+            Action::Input(InputKey::Char('m')) => w.matching = (w.matching + 1) % IMPORT_MATCHES.len(),
+            Action::Input(InputKey::Char(c @ (' ' | 'h'))) => {
                 if let Some(t) = p.targets.get_mut(w.cursor) {
                     let at = choices.iter().position(|x| x == t).unwrap_or(0);
                     let len = choices.len();
@@ -1578,18 +1586,21 @@ fn import_update(app: &mut App, mut w: Box<ImportWizard>, action: Action) -> Vec
                     *t = choices[next].clone();
                 }
             }
-            Action::Submit => {
+            Action::Submit | Action::Input(InputKey::Char('r')) => {
                 use crate::domain::import::Target;
                 if p.targets.iter().all(|t| *t == Target::Ignore) {
                     w.error = Some(app.t("tui.import_nothing_mapped"));
                 } else {
                     w.running = true;
                     w.error = None;
+                    w.dry_run = action != Action::Submit;
                     let effect = Effect::RunImport {
                         entity: w.entity,
                         path: w.path.clone(),
                         targets: p.targets.clone(),
                         duplicates: IMPORT_MODES[w.mode],
+                        match_on: IMPORT_MATCHES[w.matching],
+                        dry_run: w.dry_run,
                     };
                     app.overlay = Overlay::Import(w);
                     return vec![effect];
@@ -1895,6 +1906,8 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
                 preview: None,
                 cursor: 0,
                 mode: 0,
+                matching: 0,
+                dry_run: false,
                 running: false,
                 result: None,
                 error: None,

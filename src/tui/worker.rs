@@ -272,16 +272,16 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 rows: table.rows.len(),
             }))]
         }
-        Effect::RunImport { entity, path, targets, duplicates } => {
+        Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run } => {
             let table = read_table(&path)?;
             let region = store.options().region;
             let rows = crate::io::import::rows(entity, &table, &targets, region);
-            let opts = crate::store::import::ImportOptions { duplicates, ..Default::default() };
+            let opts = crate::store::import::ImportOptions { duplicates, match_on, dry_run, ..Default::default() };
             let started = Instant::now();
             let report = store.import(entity, rows, opts, |_| {})?;
             let mut summary = tr_in(
                 lang,
-                "msg.import_done",
+                if dry_run { "msg.import_dry_run" } else { "msg.import_done" },
                 &[
                     ("file", &path.display().to_string()),
                     ("encoding", table.encoding),

@@ -517,14 +517,8 @@ fn draw_import(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
                     Target::Comm(k) => app.t(&format!("field.{}s", k.code())),
                     other => other.code(),
                 };
-                let samples: Vec<&str> = p
-                    .samples
-                    .iter()
-                    .filter_map(|r| r.get(i))
-                    .map(|s| s.trim())
-                    .filter(|s| !s.is_empty())
-                    .take(3)
-                    .collect();
+                let samples: Vec<&str> =
+                    p.samples.iter().filter_map(|r| r.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
                 let style = if *t == Target::Ignore { gray } else { Style::default() };
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {:<col_w$}", fit(h, col_w)), row_style(i == w.cursor)),
@@ -543,10 +537,15 @@ fn draw_import(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
                 DuplicateMode::Replace => "tui.import_mode_replace",
                 DuplicateMode::All => "tui.import_mode_all",
             };
-            lines.push(Line::from(fit(
-                &format!(" {}", app.ta("tui.import_duplicates", &[("mode", &app.t(mode))])),
-                inner,
-            )));
+            let on = crate::tui::app::IMPORT_MATCHES[w.matching];
+            let mut keys: Vec<String> = Vec::new();
+            for (set, key) in [(on.name, "name"), (on.company, "company"), (on.phone, "phone"), (on.email, "email")] {
+                if set {
+                    keys.push(app.t(&format!("tui.import_match_{key}")));
+                }
+            }
+            let text = app.ta("tui.import_duplicates", &[("mode", &app.t(mode)), ("by", &keys.join(", "))]);
+            lines.push(Line::from(fit(&format!(" {text}"), inner)));
             if let Some(e) = &w.error {
                 lines.push(Line::from(Span::styled(fit(&format!(" {e}"), inner), Style::default().fg(Color::Red))));
             }
