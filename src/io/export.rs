@@ -115,27 +115,8 @@ pub fn write_csv(
     Ok(count)
 }
 
-/// vCard text value escaping (RFC 6350 §3.4).
-fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(',', "\\,").replace(';', "\\;").replace("\r\n", "\\n").replace('\n', "\\n")
-}
-
-/// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 6350 §3.2).
-fn fold(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
-    let mut width = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if width + n > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += n;
-    }
-    out.push_str("\r\n");
-    out
-}
+// vCard (RFC 6350 §3.2, §3.4) escapes and folds text exactly as iCalendar does.
+use crate::io::ics::{escape as esc, fold};
 
 /// Contacts (or leads) as vCard 4.0: name, organisation, position, phones, e-mails,
 /// websites, address, birthday and notes.

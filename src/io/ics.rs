@@ -6,7 +6,7 @@ use crate::domain::when::{UnixMs, from_ms};
 use crate::store::activities::ActivityRow;
 
 /// Escapes a TEXT value (RFC 5545 3.3.11).
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -22,7 +22,7 @@ fn escape(s: &str) -> String {
 }
 
 /// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 3.1).
-fn fold(line: &str) -> String {
+pub(crate) fn fold(line: &str) -> String {
     let mut out = String::new();
     let mut used = 0;
     for c in line.chars() {

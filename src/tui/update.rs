@@ -1613,6 +1613,18 @@ fn import_update(app: &mut App, mut w: Box<ImportWizard>, action: Action) -> Vec
     vec![]
 }
 
+/// A file path as typed in a prompt (`~/` is the home folder); `None` when empty.
+fn typed_path(text: &str) -> Option<std::path::PathBuf> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(match text.strip_prefix("~/") {
+        Some(rest) => std::path::PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| ".".into())).join(rest),
+        None => std::path::PathBuf::from(text),
+    })
+}
+
 /// A triage decision was saved: it joins the history, and the next lead loads.
 fn triage_saved(app: &mut App) {
     if let Some(step) = app.triage.pending.take() {
@@ -1891,14 +1903,10 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
             vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
         }
         PromptPurpose::ImportPath { entity } => {
-            if text.is_empty() {
+            let Some(path) = typed_path(&text) else {
                 p.error = Some(crate::i18n::describe(&crate::domain::Problem::Required, "file", app.lang));
                 keep(app, p);
                 return vec![];
-            }
-            let path = match text.strip_prefix("~/") {
-                Some(rest) => std::path::PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| ".".into())).join(rest),
-                None => std::path::PathBuf::from(&text),
             };
             app.overlay = Overlay::Import(Box::new(ImportWizard {
                 entity,
@@ -1915,14 +1923,10 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
             vec![Effect::PreviewImport { entity, path }]
         }
         PromptPurpose::ExportPath { entity } => {
-            if text.is_empty() {
+            let Some(path) = typed_path(&text) else {
                 p.error = Some(crate::i18n::describe(&crate::domain::Problem::Required, "file", app.lang));
                 keep(app, p);
                 return vec![];
-            }
-            let path = match text.strip_prefix("~/") {
-                Some(rest) => std::path::PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| ".".into())).join(rest),
-                None => std::path::PathBuf::from(&text),
             };
             let Effect::LoadList { filter, .. } = list_effect(app, entity, false) else { return vec![] };
             let selected: Vec<i64> = list_mut(app, entity).selected.iter().copied().collect();
