@@ -284,3 +284,46 @@ fn a_colleague_saving_the_record_being_edited_brings_up_both_versions() {
     assert_eq!(now["comments"], "Bob was here");
     t.keys(&["Escape", "q"]);
 }
+
+#[test]
+fn import_a_csv_through_the_wizard_then_triage_the_new_leads() {
+    let env = Env::new();
+    env.ok(&["user", "add", "bob"]);
+    let file = env.dir.path().join("salon.csv");
+    std::fs::write(
+        &file,
+        "Prénom;Nom;Téléphone;Société;Couleur\nJean;Valjean;06 15 25 35 45;Forges SA;rouge\nCosette;Fauchelevent;06 16 26 36 46;Couvent;bleu\n",
+    )
+    .unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("Welcome", LIMIT);
+    t.keys(&["2"]);
+    t.keys(&["I"]);
+    t.wait_for("Import which CSV file?", LIMIT);
+    t.type_text(file.to_str().unwrap());
+    t.keys(&["Enter"]);
+    t.wait_for("UTF-8 · separator ; · 2 rows", LIMIT);
+    t.wait_for("Couleur", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("2 created", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Valjean", LIMIT);
+    // Triage: the oldest first; y qualifies it, the next one shows, u brings it back.
+    t.keys(&["1", "T"]);
+    t.wait_for("Triage: 2 to decide", LIMIT);
+    t.wait_for("Jean Valjean", LIMIT);
+    t.keys(&["y"]);
+    t.wait_for("Cosette Fauchelevent", LIMIT);
+    t.wait_for("1 decided this session", LIMIT);
+    t.keys(&["u"]);
+    t.wait_for("Jean Valjean", LIMIT);
+    // a: assign to bob; the lead leaves alice's triage.
+    t.keys(&["a"]);
+    t.wait_for("Assign “", LIMIT);
+    t.keys(&["j", "Enter"]);
+    t.wait_for("Triage: 1 to decide", LIMIT);
+    let jean = env.json(&["lead", "list", "--search", "Valjean"]);
+    assert_eq!(jean[0]["responsible"], "bob", "{jean}");
+    assert_eq!(jean[0]["stage_code"], "NEW", "the undone move is undone in the file too");
+    t.keys(&["Escape", "q"]);
+}

@@ -494,6 +494,20 @@ pub fn row_input(
             Target::Company => companies.push(cell.to_string()),
         }
     }
+    // A lead without a title is named after its person or company, so lists and the board
+    // do not fill with "Lead #123".
+    if entity == Entity::Lead && !fields.iter().any(|(k, _)| k == "title") {
+        let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("");
+        let person = format!("{} {}", get("first_name"), get("last_name")).trim().to_string();
+        let title = match (person.is_empty(), get("company_title")) {
+            (false, "") => person,
+            (false, company) => format!("{person} — {company}"),
+            (true, company) => company.to_string(),
+        };
+        if !title.is_empty() {
+            fields.push(("title".into(), title.chars().take(255).collect()));
+        }
+    }
     Ok(RowValues { fields, comms, companies })
 }
 
@@ -566,7 +580,8 @@ mod tests {
             vec![
                 ("first_name".into(), "Jean-Paul".into()),
                 ("last_name".into(), "Martin".into()),
-                ("address".into(), "1 rue X, Lyon".into())
+                ("address".into(), "1 rue X, Lyon".into()),
+                ("title".into(), "Jean-Paul Martin".into())
             ]
         );
         assert_eq!(comms.len(), 2, "the same number twice counts once: {comms:?}");
