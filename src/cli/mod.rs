@@ -232,6 +232,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         lang: i18n::lang(),
         say_when_waiting: true,
         journal: config.journal()?,
+        wait_in_sqlite: !tui,
     };
     let mut store = Store::open(&db_path, opts)?;
     if !tui {

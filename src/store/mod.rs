@@ -80,6 +80,10 @@ pub struct OpenOptions {
     pub say_when_waiting: bool,
     /// Journal the file should use; `None` keeps the file's own (rollback for a new file).
     pub journal: Option<Journal>,
+    /// Let SQLite itself wait up to `busy_limit` for a lock, reads included: right for a
+    /// one-shot command, whose reads would otherwise fail while another process commits. The
+    /// interface keeps SQLite's wait short and retries with a visible "waiting" notice.
+    pub wait_in_sqlite: bool,
 }
 
 /// SQLite journal mode. The rollback journal is the one that works on network file systems;
@@ -104,6 +108,7 @@ impl Default for OpenOptions {
             lang: crate::i18n::lang(),
             say_when_waiting: false,
             journal: None,
+            wait_in_sqlite: false,
         }
     }
 }
@@ -187,6 +192,12 @@ impl Store {
                 Err(e) => return Err(store.fill_path(e)),
                 Ok(()) => break,
             }
+        }
+        // Opened (having said so if it had to wait): from now on a one-shot command lets
+        // SQLite wait for locks, so its reads wait like its writes.
+        if store.opts.wait_in_sqlite {
+            let limit = store.opts.busy_limit;
+            store.conn.busy_timeout(limit).map_err(|e| store.err(e))?;
         }
         Ok(store)
     }
