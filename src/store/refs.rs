@@ -237,7 +237,6 @@ pub struct RefShown {
     pub name: String,
 }
 
-/// Describes a stored reference id for display.
 /// The SQL expression of a record's title, as `describe` and batch readers show it (then
 /// through `display_title`): one rule for every place that names a record.
 pub(crate) fn title_sql(entity: Entity) -> &'static str {
@@ -247,6 +246,7 @@ pub(crate) fn title_sql(entity: Entity) -> &'static str {
     }
 }
 
+/// Describes a stored reference id for display.
 pub fn describe(conn: &Connection, kind: RefKind, id: i64) -> Result<RefShown> {
     let (sql, entity): (&str, Option<Entity>) = match kind {
         RefKind::Stage => ("SELECT code, name FROM stages WHERE id = ?1", None),
@@ -260,14 +260,10 @@ pub fn describe(conn: &Connection, kind: RefKind, id: i64) -> Result<RefShown> {
                 _ => Entity::Lead,
             };
             let sql = format!("SELECT id, {} FROM {} WHERE id = ?1", title_sql(entity), entity.table());
-            return describe_record(conn, &sql, entity, id);
+            return describe_with(conn, &sql, Some(entity), id);
         }
     };
     describe_with(conn, sql, entity, id)
-}
-
-fn describe_record(conn: &Connection, sql: &str, entity: Entity, id: i64) -> Result<RefShown> {
-    describe_with(conn, sql, Some(entity), id)
 }
 
 fn describe_with(conn: &Connection, sql: &str, entity: Option<Entity>, id: i64) -> Result<RefShown> {
