@@ -369,3 +369,38 @@ fn arbitrary_bytes_never_crash_the_import() {
     }
     assert_eq!(env.json(&["db", "check"])["ok"], true);
 }
+
+#[test]
+fn a_bulk_import_gives_the_same_records_and_keeps_every_index() {
+    let indexes = |env: &Env| -> Vec<String> {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let plain = Env::new();
+    let bulk = Env::new();
+    for (env, extra) in [(&plain, vec![]), (&bulk, vec!["--bulk"])] {
+        import(env, "dup_base.csv", &extra);
+        let mut args = vec!["--duplicates", "merge"];
+        args.extend(extra.iter().copied());
+        let r = import(env, "dup_again.csv", &args);
+        assert_eq!((r["created"].as_u64(), r["merged"].as_u64()), (Some(1), Some(2)), "{r}");
+        let r = import(env, "bad_rows.csv", &[&["--rejects", "/dev/null"], &extra[..]].concat());
+        assert_eq!(r["rejected"], 5, "{r}");
+    }
+    let strip = |v: Vec<Value>| -> Vec<Value> {
+        v.into_iter()
+            .map(|mut l| {
+                for k in ["created_at", "modified_at", "moved_at", "timeline"] {
+                    l.as_object_mut().unwrap().remove(k);
+                }
+                l
+            })
+            .collect()
+    };
+    assert_eq!(strip(leads(&bulk)), strip(leads(&plain)));
+    assert_eq!(indexes(&bulk), indexes(&plain));
+    assert_eq!(bulk.json(&["db", "check"])["ok"], true);
+}

@@ -47,6 +47,10 @@ pub struct ImportArgs {
     /// Where refused rows go, with their line and reason (default: FILE.rejects.csv).
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// Load as one transaction with indexes built at the end: about twice as fast, but the
+    /// file stays locked for the whole import (the default from 20,000 rows).
+    #[arg(long)]
+    pub bulk: bool,
 }
 
 /// `export` flags.
@@ -147,8 +151,10 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         csvio::parse(&bytes, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let (targets, preset) = targets(entity, &table.headers, &args)?;
     let rows = crate::io::import::rows(entity, &table, &targets, s.store.options().region);
-    let opts = ImportOptions { duplicates, match_on, dry_run: args.dry_run, ..Default::default() };
     let total = table.rows.len();
+    // Large files go in as one transaction with indexes built once (see ImportOptions::bulk).
+    let bulk = args.bulk || total >= crate::store::import::BULK_ROWS;
+    let opts = ImportOptions { duplicates, match_on, dry_run: args.dry_run, bulk, ..Default::default() };
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !s.json;
     let started = std::time::Instant::now();
     let report = s.store.import(entity, rows, opts, |done| {

@@ -12,6 +12,9 @@ use crate::store::records::Shown;
 use rusqlite::{OptionalExtension, Transaction};
 use serde::Serialize;
 
+/// From this many rows an import is a bulk load (`ImportOptions::bulk`).
+pub const BULK_ROWS: usize = 20_000;
+
 /// How to import.
 #[derive(Clone, Copy, Debug)]
 pub struct ImportOptions {
@@ -23,11 +26,21 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Rows per transaction.
     pub batch: usize,
+    /// A large import: one transaction, with the indexes its lookups do not need set aside
+    /// and built once at the end (much faster; the shared file stays locked meanwhile, and an
+    /// interruption leaves nothing, so running it again is still safe).
+    pub bulk: bool,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { duplicates: DuplicateMode::Skip, match_on: MatchOn::default(), dry_run: false, batch: 500 }
+        ImportOptions {
+            duplicates: DuplicateMode::Skip,
+            match_on: MatchOn::default(),
+            dry_run: false,
+            batch: 500,
+            bulk: false,
+        }
     }
 }
 
@@ -118,7 +131,7 @@ impl Store {
     ) -> Result<ImportReport> {
         let mut report = ImportReport { dry_run: opts.dry_run, ..Default::default() };
         self.set_bulk_cache(true)?;
-        let batch = if opts.dry_run { usize::MAX } else { opts.batch.max(1) };
+        let batch = if opts.dry_run || opts.bulk { usize::MAX } else { opts.batch.max(1) };
         let mut rows = rows.into_iter();
         let mut done = 0;
         let mut result = Ok(());
@@ -130,6 +143,7 @@ impl Store {
             let chunk = chunk.as_slice();
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
                 let ctx = WriteCtx { bulk: true, ..*base };
+                let dropped = if opts.bulk { super::drop_bulk_indexes(tx)? } else { vec![] };
                 let mut outcomes = Vec::with_capacity(chunk.len());
                 let mut touched = Vec::new();
                 let mut companies = Vec::new();
@@ -142,6 +156,7 @@ impl Store {
                     }
                     outcomes.push((row.line, outcome));
                 }
+                super::rebuild_indexes(tx, &dropped)?;
                 search::reindex_ids(tx, entity, &touched)?;
                 // Companies created for the contacts' company column.
                 search::reindex_ids(tx, Entity::Company, &companies)?;

@@ -276,7 +276,9 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let table = read_table(&path)?;
             let region = store.options().region;
             let rows = crate::io::import::rows(entity, &table, &targets, region);
-            let opts = crate::store::import::ImportOptions { duplicates, match_on, dry_run, ..Default::default() };
+            let bulk = table.rows.len() >= crate::store::import::BULK_ROWS;
+            let opts =
+                crate::store::import::ImportOptions { duplicates, match_on, dry_run, bulk, ..Default::default() };
             let started = Instant::now();
             let report = store.import(entity, rows, opts, |_| {})?;
             let mut summary = tr_in(
