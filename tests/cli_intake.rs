@@ -72,6 +72,12 @@ fn an_mbox_with_a_repeated_message_and_a_returning_sender() {
     // Once more: every message was seen.
     let again = intake(&env, &["--mbox", data("inbox.mbox").to_str().unwrap()]);
     assert!(again.iter().all(|o| o["outcome"] == "already_imported"), "{again:?}");
+    // Once Carl's lead is junked, his next message starts a new lead.
+    env.ok(&["lead", "move", &out[0]["id"].to_string(), "JUNK"]);
+    let file = env.dir.path().join("m4.eml");
+    std::fs::write(&file, "From: Carl Mint <carl@mint.example>\r\nSubject: Back again\r\nMessage-ID: <m4@mint.example>\r\n\r\nNew budget.\r\n").unwrap();
+    let again = intake(&env, &[file.to_str().unwrap()]);
+    assert_eq!(again[0]["outcome"], "created", "{again:?}");
     // --always-new makes a lead even for a known sender.
     let file = env.dir.path().join("m3.eml");
     std::fs::write(&file, "From: Carl Mint <carl@mint.example>\r\nSubject: Third\r\nMessage-ID: <m3@mint.example>\r\n\r\nNew project.\r\n").unwrap();

@@ -74,7 +74,20 @@ impl Store {
             } else {
                 let keys = keys_of_new(tx, Entity::Lead, &input)?;
                 let keys = crate::domain::dedup::MatchKeys { emails: keys.emails, ..Default::default() };
-                find_in(tx, &Visibility::All, Entity::Lead, &keys, None)?.into_iter().map(|m| m.id).max()
+                // Only a lead still being worked on takes it: a message after a junked or
+                // converted lead starts a new one (a repeat lead, if it became a client).
+                let mut open = None;
+                for m in find_in(tx, &Visibility::All, Entity::Lead, &keys, None)? {
+                    let in_progress: bool = tx
+                        .prepare_cached(
+                            "SELECT s.semantics = 'in_progress' FROM leads l JOIN stages s ON s.id = l.stage_id WHERE l.id = ?1",
+                        )?
+                        .query_row([m.id], |r| r.get(0))?;
+                    if in_progress && open.is_none_or(|o| m.id > o) {
+                        open = Some(m.id);
+                    }
+                }
+                open
             };
             let outcome = match existing {
                 Some(id) => {
