@@ -8,7 +8,6 @@ use crate::domain::fields::Entity;
 use crate::domain::when::from_ms;
 use crate::i18n::{self, tr};
 use crate::store::activities::{ActivityDetails, ActivityFilter, NewActivity};
-use anyhow::Context;
 use chrono::{DateTime, Local};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
@@ -354,31 +353,16 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             }
         }
         ActivityCmd::Export { ics: _, out } => {
-            let rows = s.store.activities(&ActivityFilter {
-                include_done: true,
-                limit: usize::MAX / 2,
-                ..Default::default()
-            })?;
-            let host = s
-                .store
-                .path()
-                .file_stem()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "prospect".into());
-            let text = crate::io::ics::calendar(&rows, s.store.now(), &format!("{host}.prospect"));
-            match out {
-                Some(path) => {
-                    std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
-                    eprintln!(
-                        "{}",
-                        tr(
-                            "msg.exported",
-                            &[("count", &rows.len().to_string()), ("path", &path.display().to_string())]
-                        )
-                    );
-                }
-                None => print!("{text}"),
-            }
+            // The same export as `prospect export --format ics`.
+            let args = super::transfer::ExportArgs {
+                entity: "lead".into(),
+                format: "ics".into(),
+                out,
+                stage: None,
+                search: None,
+                responsible: None,
+            };
+            return super::transfer::run_export(s, args);
         }
     }
     Ok(())

@@ -2,10 +2,11 @@
 //! lead are written in one transaction, so several processes taking leads in at once still
 //! hand them out evenly: each pick reads and moves `queue.last` under the write lock.
 
-use super::{Result, Store, StoreError, WriteCtx, log_change, timeline};
+use super::settings::{get_in, put_in};
+use super::{Result, Store, StoreError, WriteCtx};
 use crate::domain::fields::Entity;
 use crate::domain::queue::{Pick, QueueMode, next_pick};
-use crate::domain::timeline::TimelineKind;
+use super::records::{RecordInput, update_in};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
@@ -28,24 +29,12 @@ fn mode_code<S: serde::Serializer>(m: &QueueMode, s: S) -> std::result::Result<S
     s.serialize_str(m.code())
 }
 
-fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()
-}
-
-fn put(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute([key, value])?;
-    Ok(())
-}
-
 fn config_in(conn: &Connection) -> rusqlite::Result<QueueConfig> {
-    let mode = setting(conn, "queue.mode")?.and_then(|m| QueueMode::parse(&m)).unwrap_or(QueueMode::Off);
-    let users = setting(conn, "queue.users")?
+    let mode = get_in(conn, "queue.mode")?.and_then(|m| QueueMode::parse(&m)).unwrap_or(QueueMode::Off);
+    let users = get_in(conn, "queue.users")?
         .map(|u| u.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
         .unwrap_or_default();
-    Ok(QueueConfig { mode, users, last: setting(conn, "queue.last")? })
+    Ok(QueueConfig { mode, users, last: get_in(conn, "queue.last")? })
 }
 
 /// Gives a lead that just arrived by itself its responsible per the queue, in the
@@ -77,7 +66,7 @@ pub(crate) fn assign_new(tx: &Connection, entity: Entity, id: i64) -> Result<()>
             )?
             .execute(params![login, id])?;
             if cfg.mode == QueueMode::Even {
-                put(tx, "queue.last", &login)?;
+                put_in(tx, "queue.last", &login)?;
             }
         }
     }
@@ -106,41 +95,31 @@ impl Store {
                 let (_, login) = crate::store::refs::resolve_user(tx, u)?;
                 logins.push(login);
             }
-            put(tx, "queue.mode", mode.code())?;
-            put(tx, "queue.users", &logins.join(","))?;
+            put_in(tx, "queue.mode", mode.code())?;
+            put_in(tx, "queue.users", &logins.join(","))?;
             tx.prepare_cached("DELETE FROM settings WHERE key = 'queue.last'")?.execute([])?;
             Ok(config_in(tx)?)
         })
     }
 
     /// Takes an unassigned lead ("to all" queue): the current user becomes responsible,
-    /// unless someone took it first.
+    /// unless someone took it first. The change goes through the normal update (version,
+    /// timeline, change log).
     pub fn take_lead(&mut self, id: i64) -> Result<()> {
-        let me = self.user().map(|u| u.id).ok_or_else(|| StoreError::Rule("sign in first".into()))?;
+        let me = self.user().map(|u| u.login.clone()).ok_or_else(|| StoreError::Rule("sign in first".into()))?;
         self.write(|tx, ctx: &WriteCtx| {
-            let row: Option<Option<String>> = tx
+            let owner: Option<Option<String>> = tx
                 .prepare_cached("SELECT (SELECT login FROM users WHERE id = l.responsible_id) FROM leads l WHERE l.id = ?1")?
                 .query_row([id], |r| r.get(0))
                 .optional()?;
-            match row {
+            match owner {
                 None => Err(StoreError::NotFound { entity: Entity::Lead, id }),
-                Some(Some(owner)) => Err(StoreError::Rule(format!("lead #{id} is already taken by {owner}; nothing was written"))),
+                Some(Some(owner)) => {
+                    Err(StoreError::Rule(format!("lead #{id} is already taken by {owner}; nothing was written")))
+                }
                 Some(None) => {
-                    tx.prepare_cached(
-                        "UPDATE leads SET responsible_id = ?1, version = version + 1, modified_at = ?2, modified_by = ?1 WHERE id = ?3",
-                    )?
-                    .execute(params![me, ctx.now, id])?;
-                    let login = tx.query_row("SELECT display_name FROM users WHERE id = ?1", [me], |r| r.get::<_, String>(0))?;
-                    timeline::add(
-                        tx,
-                        Entity::Lead,
-                        id,
-                        TimelineKind::FieldsChanged,
-                        ctx,
-                        serde_json::json!({"changes": [{"field": "responsible", "old": "", "new": login}]}),
-                    )?;
-                    log_change(tx, ctx, Entity::Lead, id)?;
-                    Ok(())
+                    let input = RecordInput { fields: vec![("responsible".into(), me.clone())], ..Default::default() };
+                    update_in(tx, ctx, Entity::Lead, id, None, &input).map(|_| ())
                 }
             }
         })
