@@ -1144,7 +1144,7 @@ fn the_import_wizard_reads_maps_and_imports() {
     for _ in 0..3 {
         h.act(Down);
     }
-    let choices = prospect::io::import::choices(Entity::Lead);
+    let choices = prospect::domain::import::targets_for(Entity::Lead);
     let comments = choices.iter().position(|t| *t == Target::Field("comments")).unwrap();
     for _ in 0..comments {
         h.act(Input(InputKey::Char(' ')));

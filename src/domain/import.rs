@@ -329,25 +329,19 @@ pub fn auto_target(entity: Entity, preset: Option<Preset>, header: &str) -> Opti
 /// `messenger`, `full_name`, `company` (contacts), or empty / `-` to leave the column out.
 pub fn parse_target(entity: Entity, text: &str) -> Result<Target, FieldError> {
     let t = text.trim().to_lowercase();
-    let target = match t.as_str() {
-        "" | "-" | "ignore" => Target::Ignore,
-        "full_name" => Target::FullName,
-        "company" if entity == Entity::Contact => Target::Company,
-        k => match (CommKind::parse(k), entity.field(k)) {
-            (Some(kind), _) => Target::Comm(kind),
-            (None, Some(spec)) => Target::Field(spec.key),
-            _ => {
-                let mut accepted: Vec<String> = entity.fields().iter().map(|s| s.key.to_string()).collect();
-                accepted.extend(["phone", "email", "web", "messenger", "full_name"].map(String::from));
-                if entity == Entity::Contact {
-                    accepted.push("company".into());
-                }
-                accepted.push("- (leave out)".into());
-                return Err(FieldError::new("map", Problem::NoSuchField { accepted }));
-            }
-        },
-    };
-    Ok(target)
+    if matches!(t.as_str(), "" | "-" | "ignore") {
+        return Ok(Target::Ignore);
+    }
+    let all = targets_for(entity);
+    let key = entity.field(&t).map(|s| s.key.to_string()).unwrap_or(t);
+    match all.iter().find(|x| **x != Target::Ignore && x.code() == key) {
+        Some(target) => Ok(target.clone()),
+        None => {
+            let mut accepted: Vec<String> = all.iter().skip(1).map(Target::code).collect();
+            accepted.push("- (leave out)".into());
+            Err(FieldError::new("map", Problem::NoSuchField { accepted }))
+        }
+    }
 }
 
 /// What to do with a row that matches an existing record (SPEC I2).
@@ -429,6 +423,35 @@ pub fn unneutralize(cell: &str) -> &str {
     }
 }
 
+/// First and last name from a full name: "Jean-Paul Martin" splits at the last space,
+/// "Martin, Jean-Paul" at the comma; a single word is a last name. One rule for CSV columns
+/// and e-mail senders.
+pub fn split_full_name(name: &str) -> (String, String) {
+    let name = name.trim().trim_matches('"').trim();
+    if let Some((last, first)) = name.split_once(',') {
+        return (first.trim().to_string(), last.trim().to_string());
+    }
+    match name.rsplit_once(' ') {
+        Some((first, last)) => (first.trim().to_string(), last.trim().to_string()),
+        None => (String::new(), name.to_string()),
+    }
+}
+
+/// Every target a column of `entity` can take: what `--map` accepts and the order the
+/// wizard cycles through.
+pub fn targets_for(entity: Entity) -> Vec<Target> {
+    let mut out = vec![Target::Ignore];
+    out.extend(entity.fields().iter().filter(|s| s.key != "lead").map(|s| Target::Field(s.key)));
+    out.extend([CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger].map(Target::Comm));
+    if entity.field("first_name").is_some() {
+        out.push(Target::FullName);
+    }
+    if entity == Entity::Contact {
+        out.push(Target::Company);
+    }
+    out
+}
+
 /// How several columns mapped to one text field are joined.
 fn joiner(key: &str) -> &'static str {
     match key {
@@ -481,13 +504,10 @@ pub fn row_input(
                 }
             }
             Target::FullName => {
-                let (first, last) = match cell.rsplit_once(' ') {
-                    Some((f, l)) => (f.trim(), l.trim()),
-                    None => ("", cell),
-                };
+                let (first, last) = split_full_name(cell);
                 for (key, v) in [("first_name", first), ("last_name", last)] {
                     if !v.is_empty() && !fields.iter().any(|(k, _)| k == key) && entity.field(key).is_some() {
-                        fields.push((key.to_string(), v.to_string()));
+                        fields.push((key.to_string(), v));
                     }
                 }
             }

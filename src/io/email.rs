@@ -52,18 +52,6 @@ pub fn mbox_messages(bytes: &[u8]) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// First and last name from a display name ("Dupont, Jean" and "Jean Dupont" alike).
-pub fn split_name(name: &str) -> (String, String) {
-    let name = name.trim().trim_matches('"').trim();
-    if let Some((last, first)) = name.split_once(',') {
-        return (first.trim().to_string(), last.trim().to_string());
-    }
-    match name.rsplit_once(' ') {
-        Some((first, last)) => (first.trim().to_string(), last.trim().to_string()),
-        None => (String::new(), name.to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,9 +74,10 @@ mod tests {
 
     #[test]
     fn names_split_both_ways() {
-        assert_eq!(split_name("Jean Dupont"), ("Jean".into(), "Dupont".into()));
-        assert_eq!(split_name("\"Dupont, Jean\""), ("Jean".into(), "Dupont".into()));
-        assert_eq!(split_name("Cher"), ("".into(), "Cher".into()));
+        use crate::domain::import::split_full_name;
+        assert_eq!(split_full_name("Jean Dupont"), ("Jean".into(), "Dupont".into()));
+        assert_eq!(split_full_name("\"Dupont, Jean\""), ("Jean".into(), "Dupont".into()));
+        assert_eq!(split_full_name("Cher"), ("".into(), "Cher".into()));
     }
 
     proptest! {

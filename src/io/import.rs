@@ -66,22 +66,3 @@ pub fn write_rejects(path: &Path, table: &Table, report: &ImportReport) -> anyho
     let bytes = write_table(&headers, &rows)?;
     std::fs::write(path, bytes).with_context(|| format!("{}: cannot write the rejected rows", path.display()))
 }
-
-/// Every target a column of `entity` can take, in the order the wizard cycles through them.
-pub fn choices(entity: Entity) -> Vec<Target> {
-    let mut out = vec![Target::Ignore];
-    out.extend(entity.fields().iter().filter(|s| s.key != "lead").map(|s| Target::Field(s.key)));
-    out.extend([
-        Target::Comm(crate::domain::comm::CommKind::Phone),
-        Target::Comm(crate::domain::comm::CommKind::Email),
-        Target::Comm(crate::domain::comm::CommKind::Web),
-        Target::Comm(crate::domain::comm::CommKind::Messenger),
-    ]);
-    if entity != Entity::Company {
-        out.push(Target::FullName);
-    }
-    if entity == Entity::Contact {
-        out.push(Target::Company);
-    }
-    out
-}

@@ -9,8 +9,9 @@ use super::{Result, Store, log_change, timeline};
 use crate::domain::access::Visibility;
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::fields::Entity;
+use crate::domain::import::split_full_name;
 use crate::domain::timeline::TimelineKind;
-use crate::io::email::{Inbound, split_name};
+use crate::io::email::Inbound;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
@@ -62,7 +63,7 @@ impl Store {
             if let Some(id) = seen {
                 return Ok(IntakeOutcome::AlreadyImported { id });
             }
-            let (first, last) = msg.from_name.as_deref().map(split_name).unwrap_or_default();
+            let (first, last) = msg.from_name.as_deref().map(split_full_name).unwrap_or_default();
             let subject = msg.subject.clone().unwrap_or_default();
             let mut input = RecordInput { origin: Some("email".into()), ..Default::default() };
             if let Some(c) = &email {

@@ -2,11 +2,11 @@
 //! lead are written in one transaction, so several processes taking leads in at once still
 //! hand them out evenly: each pick reads and moves `queue.last` under the write lock.
 
+use super::records::{RecordInput, update_in};
 use super::settings::{get_in, put_in};
 use super::{Result, Store, StoreError, WriteCtx};
 use crate::domain::fields::Entity;
 use crate::domain::queue::{Pick, QueueMode, next_pick};
-use super::records::{RecordInput, update_in};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
@@ -109,7 +109,9 @@ impl Store {
         let me = self.user().map(|u| u.login.clone()).ok_or_else(|| StoreError::Rule("sign in first".into()))?;
         self.write(|tx, ctx: &WriteCtx| {
             let owner: Option<Option<String>> = tx
-                .prepare_cached("SELECT (SELECT login FROM users WHERE id = l.responsible_id) FROM leads l WHERE l.id = ?1")?
+                .prepare_cached(
+                    "SELECT (SELECT login FROM users WHERE id = l.responsible_id) FROM leads l WHERE l.id = ?1",
+                )?
                 .query_row([id], |r| r.get(0))
                 .optional()?;
             match owner {

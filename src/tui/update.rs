@@ -1570,7 +1570,7 @@ fn import_update(app: &mut App, mut w: Box<ImportWizard>, action: Action) -> Vec
         app.overlay = Overlay::Import(w);
         return vec![];
     }
-    let choices = crate::io::import::choices(w.entity);
+    let choices = crate::domain::import::targets_for(w.entity);
     if let Some(p) = w.preview.as_mut() {
         let n = p.headers.len();
         match action {
