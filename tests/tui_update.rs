@@ -282,7 +282,7 @@ fn changes_from_another_process_reload_the_screen() {
     let stale = prospect::tui::effect::Effect::Move {
         entity: Entity::Lead,
         id: card.id,
-        seen: Some(prospect::tui::app::Seen { version: card.version, stage: seen_stage }),
+        seen: Some(prospect::tui::app::Seen { stage: seen_stage }),
         stage_code: "IN_PROCESS".into(),
         reason: None,
     };

@@ -135,7 +135,7 @@ fn code_of(err: &anyhow::Error) -> (u8, &'static str) {
         return (exit::ERROR, "invalid_input");
     }
     match err.downcast_ref::<StoreError>() {
-        Some(StoreError::Conflict { .. }) => (exit::CONFLICT, "conflict"),
+        Some(StoreError::Conflict { .. } | StoreError::MovedMeanwhile { .. }) => (exit::CONFLICT, "conflict"),
         Some(StoreError::NotFound { .. }) => (exit::NOT_FOUND, "not_found"),
         Some(StoreError::Busy(_)) => (exit::BUSY, "busy"),
         Some(StoreError::Field(_)) => (exit::ERROR, "invalid_input"),

@@ -31,6 +31,20 @@ pub enum StoreError {
         /// Version in the file.
         actual: i64,
     },
+    /// A move asked from a stale screen: someone else already moved the record.
+    #[error("{} #{id} was moved to '{stage}' by {by} meanwhile; your move was not made", entity.code())]
+    MovedMeanwhile {
+        /// Kind of record.
+        entity: Entity,
+        /// Its id.
+        id: i64,
+        /// Stage it is in now.
+        stage: String,
+        /// Who moved it.
+        by: String,
+        /// When (unix ms).
+        at: i64,
+    },
     /// A rule of the CRM refused the operation.
     #[error("{0}")]
     Rule(String),

@@ -1340,6 +1340,35 @@ impl Store {
         self.write(|tx, ctx| move_in(tx, ctx, entity, id, stage, reason, expected_version))
     }
 
+    /// Moves a record the user saw in stage `seen_stage` (SPEC S1): another user's edit of
+    /// other fields does not stop it, another user's move does (`StoreError::MovedMeanwhile`,
+    /// nothing written). Check and move are one transaction.
+    pub fn move_seen(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        seen_stage: i64,
+        stage: &str,
+        reason: Option<&str>,
+    ) -> Result<Moved> {
+        self.write(|tx, ctx| {
+            let sql = format!(
+                "SELECT t.stage_id, s.name, coalesce((SELECT login FROM users WHERE id = coalesce(t.moved_by, t.modified_by)), '?'), \
+                 coalesce(t.moved_at, t.modified_at) FROM {} t JOIN stages s ON s.id = t.stage_id WHERE t.id = ?1",
+                entity.table()
+            );
+            let (now, name, by, at): (i64, String, String, i64) = tx
+                .prepare_cached(&sql)?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?
+                .ok_or(StoreError::NotFound { entity, id })?;
+            if now != seen_stage {
+                return Err(StoreError::MovedMeanwhile { entity, id, stage: name, by, at });
+            }
+            move_in(tx, ctx, entity, id, stage, reason, None)
+        })
+    }
+
     /// Deletes a record, its communications and its own activities; its timeline stays.
     pub fn delete(&mut self, entity: Entity, id: i64, expected_version: Option<i64>) -> Result<()> {
         self.write(|tx, ctx| delete_in(tx, ctx, entity, id, expected_version))

@@ -191,9 +191,9 @@ pub struct Board {
     pub loaded: bool,
     /// Card to focus once its column page arrives (after a move or create).
     pub follow: Option<(i64, i64)>,
-    /// A card just moved whose column is still reloading: (id, version, stage id). Moves typed
+    /// A card just moved whose column is still reloading: (id, stage id). Moves typed
     /// meanwhile apply to it, so "L L" typed fast moves the card twice.
-    pub pending_move: Option<(i64, i64, i64)>,
+    pub pending_move: Option<(i64, i64)>,
 }
 
 impl Board {
@@ -212,12 +212,12 @@ impl Board {
         self.columns.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
     }
 
-    /// The card moves act on, as (id, version, column): the one just moved while its column
-    /// reloads, else the focused one.
-    pub fn move_target(&self) -> Option<(i64, i64, usize)> {
+    /// The card moves act on, as (id, column): the one just moved while its column reloads,
+    /// else the focused one.
+    pub fn move_target(&self) -> Option<(i64, usize)> {
         match self.pending_move {
-            Some((id, version, stage)) => self.column_of(stage).map(|c| (id, version, c)),
-            None => self.focused().map(|c| (c.id, c.version, self.focus)),
+            Some((id, stage)) => self.column_of(stage).map(|c| (id, c)),
+            None => self.focused().map(|c| (c.id, self.focus)),
         }
     }
 }

@@ -8,13 +8,10 @@ use crate::store::search::Hit;
 use crate::store::timeline::TimelineEntry;
 use crate::store::{ListFilter, RecordInput, RecordSummary};
 
-/// A record as the user saw it when asking to move it: someone else's edit of other fields
-/// does not stop the move, someone else's move does (SPEC S1).
+/// The stage a record was in when the user asked to move it (`Store::move_seen`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Seen {
-    /// Its version then.
-    pub version: i64,
-    /// Its stage then.
+    /// Stage id.
     pub stage: i64,
 }
 
@@ -159,8 +156,8 @@ pub enum StoreEvent {
     Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)> },
     /// A write succeeded; `message` says what happened.
     Saved { entity: Entity, id: i64, message: String, open: bool, moved_to: Option<i64> },
-    /// A card was moved: it is now at `version` in stage `stage_id` (sent before `Saved`).
-    Moved { entity: Entity, id: i64, stage_id: i64, version: i64 },
+    /// A card was moved: it is now in stage `stage_id` (sent before `Saved`).
+    Moved { entity: Entity, id: i64, stage_id: i64 },
     /// A write failed; `field` names the field at fault, if any.
     Failed { message: String, field: Option<String>, conflict: bool },
     /// A CSV file read for the import wizard.

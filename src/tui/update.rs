@@ -351,9 +351,9 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
         }
         Action::MovePrev | Action::MoveNext => {
             let board = app.board(entity);
-            let Some((id, version, column)) = board.move_target() else { return vec![] };
+            let Some((id, column)) = board.move_target() else { return vec![] };
             let stages = stage_rows(board);
-            let seen = stages.get(column).map(|s| Seen { version, stage: s.id });
+            let seen = stages.get(column).map(|s| Seen { stage: s.id });
             let target = if action == Action::MoveNext { column + 1 } else { column.wrapping_sub(1) };
             match stages.get(target) {
                 Some(stage) => request_move(app, entity, vec![(id, seen)], stage),
@@ -365,13 +365,13 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
         }
         Action::PickStage => {
             let board = app.board(entity);
-            let Some((id, version, column)) = board.move_target() else {
+            let Some((id, column)) = board.move_target() else {
                 return vec![];
             };
             let title =
                 board.focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_else(|| format!("#{id}"));
             let stages = stage_rows(board);
-            let seen = stages.get(column).map(|s| Seen { version, stage: s.id });
+            let seen = stages.get(column).map(|s| Seen { stage: s.id });
             let items = stages.into_iter().map(|s| (s.code.clone(), s.name.clone())).collect();
             app.overlay = Overlay::Picker(Picker {
                 purpose: PickPurpose::Move { entity, ids: vec![(id, seen)] },
@@ -382,7 +382,7 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::PlanActivity => match app.board(entity).move_target() {
-            Some((id, _, _)) => {
+            Some((id, _)) => {
                 let title =
                     app.board(entity).focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_default();
                 open_plan(app, vec![(entity, id)], title);
@@ -391,7 +391,7 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             None => vec![],
         },
         Action::CompleteActivity => match app.board(entity).move_target() {
-            Some((id, _, _)) => vec![Effect::CompleteNext { entity, id }],
+            Some((id, _)) => vec![Effect::CompleteNext { entity, id }],
             None => vec![],
         },
         Action::QuickCreate => {
@@ -407,15 +407,15 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Open => match app.board(entity).move_target() {
-            Some((id, _, _)) => open_record(app, entity, id),
+            Some((id, _)) => open_record(app, entity, id),
             None => vec![],
         },
         Action::Take if entity == Entity::Lead => match app.board(entity).move_target() {
-            Some((id, _, _)) => vec![Effect::Take { id }],
+            Some((id, _)) => vec![Effect::Take { id }],
             None => vec![],
         },
         Action::Convert if entity == Entity::Lead => match app.board(entity).move_target() {
-            Some((id, _, _)) => open_conversion(id),
+            Some((id, _)) => open_conversion(id),
             None => vec![],
         },
         Action::SwitchPipeline => {
@@ -847,7 +847,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             let stages = form.stages.clone();
             let pos = stages.iter().position(|s| s.id == current).unwrap_or(0);
-            let ids = vec![(r.id, Some(Seen { version: r.version, stage: current }))];
+            let ids = vec![(r.id, Some(Seen { stage: current }))];
             if action == Action::PickStage {
                 let title = app.ta("tui.pick_stage_for", &[("title", &r.title)]);
                 app.overlay = Overlay::Picker(Picker {
@@ -1489,7 +1489,7 @@ fn triage_update(app: &mut App, action: Action) -> Vec<Effect> {
         Some(Shown::Ref(s)) => (s.id, s.code.clone()),
         _ => return vec![],
     };
-    let seen = Some(Seen { version: r.version, stage: stage_id });
+    let seen = Some(Seen { stage: stage_id });
     let title = r.title.clone();
     let responsible = match r.get("responsible") {
         Some(Shown::Ref(u)) => Some(u.code.clone()),
@@ -1498,14 +1498,16 @@ fn triage_update(app: &mut App, action: Action) -> Vec<Effect> {
     let stages = stage_rows(app.board(Entity::Lead));
     match action {
         Action::TriageQualify => {
+            // The next stage, as `L` on the board: the success stage means the conversion wizard
+            // (not undoable, so not in the history).
             let pos = stages.iter().position(|s| s.id == stage_id).unwrap_or(0);
-            match stages.get(pos + 1) {
-                Some(s) if s.semantics == StageSemantics::InProgress => {
-                    app.triage.pending = Some(TriageStep::Moved { id, from: stage_code });
-                    vec![Effect::Move { entity: Entity::Lead, id, seen, stage_code: s.code.clone(), reason: None }]
+            match stages.get(pos + 1).cloned() {
+                Some(next) => {
+                    app.triage.pending = (next.semantics != StageSemantics::Success)
+                        .then_some(TriageStep::Moved { id, from: stage_code });
+                    request_move(app, Entity::Lead, vec![(id, seen)], &next)
                 }
-                // No in-progress stage after this one: qualifying is converting.
-                _ => open_conversion(id),
+                None => open_conversion(id),
             }
         }
         Action::TriageJunk => match stages.iter().find(|s| s.semantics == StageSemantics::Failure).cloned() {
@@ -2192,12 +2194,12 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             app.sources = sources;
             vec![]
         }
-        StoreEvent::Moved { entity, id, stage_id, version } => {
+        StoreEvent::Moved { entity, id, stage_id } => {
             let board = app.board_mut(entity);
             if let Some(c) = board.column_of(stage_id) {
                 board.focus = c;
             }
-            board.pending_move = Some((id, version, stage_id));
+            board.pending_move = Some((id, stage_id));
             vec![]
         }
         StoreEvent::Saved { entity, id, message, open, moved_to } => {

@@ -191,33 +191,25 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             vec![StoreEvent::Reference { users, pipelines, sources }]
         }
         Effect::Move { entity, id, seen, stage_code, reason } => {
-            let version = seen.map(|s| s.version);
-            let moved = match store.move_stage(entity, id, &stage_code, reason.as_deref(), version) {
-                Err(StoreError::Conflict { .. }) if seen.is_some() => {
-                    let now = store.get(entity, id)?;
-                    let stage = match now.get("stage") {
-                        Some(crate::store::records::Shown::Ref(s)) => s.clone(),
-                        _ => return Err(StoreError::NotFound { entity, id }),
-                    };
-                    if seen.map(|s| s.stage) != Some(stage.id) {
-                        // Someone else moved it: say so, and move nothing.
-                        let by = now.moved_by.clone().or(now.modified_by.clone()).unwrap_or_else(|| "?".into());
-                        let at = crate::present::time(lang, now.moved_at.unwrap_or(now.modified_at));
-                        let message = tr_in(
-                            lang,
-                            "msg.moved_meanwhile",
-                            &[
-                                ("entity", &entity_word(lang, entity)),
-                                ("id", &id.to_string()),
-                                ("stage", &stage.name),
-                                ("user", &by),
-                                ("at", &at),
-                            ],
-                        );
-                        return Ok(vec![StoreEvent::Failed { message, field: None, conflict: true }]);
-                    }
-                    // Still where the user saw it: an edit of other fields does not stop a move.
-                    store.move_stage(entity, id, &stage_code, reason.as_deref(), Some(now.version))?
+            let moved = match seen {
+                Some(s) => store.move_seen(entity, id, s.stage, &stage_code, reason.as_deref()),
+                None => store.move_stage(entity, id, &stage_code, reason.as_deref(), None),
+            };
+            let moved = match moved {
+                Err(StoreError::MovedMeanwhile { stage, by, at, .. }) => {
+                    // Someone else moved it: say so, and move nothing.
+                    let message = tr_in(
+                        lang,
+                        "msg.moved_meanwhile",
+                        &[
+                            ("entity", &entity_word(lang, entity)),
+                            ("id", &id.to_string()),
+                            ("stage", &stage),
+                            ("user", &by),
+                            ("at", &crate::present::time(lang, at)),
+                        ],
+                    );
+                    return Ok(vec![StoreEvent::Failed { message, field: None, conflict: true }]);
                 }
                 other => other?,
             };
@@ -232,7 +224,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 ],
             );
             vec![
-                StoreEvent::Moved { entity, id, stage_id: moved.to.id, version: moved.version },
+                StoreEvent::Moved { entity, id, stage_id: moved.to.id },
                 StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) },
             ]
         }
