@@ -273,11 +273,6 @@ impl Store {
         self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(|e| self.err(e))
     }
 
-    /// The journal mode in force (`delete` or `wal`).
-    pub fn journal_mode(&self) -> Result<String> {
-        self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).map_err(|e| self.err(e))
-    }
-
     /// Whether the file can only be read (permissions, read-only mount).
     pub fn read_only(&self) -> bool {
         self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
