@@ -5,11 +5,13 @@
 
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::comm::{Comm, CommKind};
+use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::store::activities::{self, NewActivity};
 use crate::store::records::create_in;
 use crate::store::{RecordInput, Result, Store, StoreError, WriteCtx};
 use serde::{Deserialize, Serialize};
+use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
 /// How much to generate.
@@ -56,7 +58,7 @@ impl DemoReport {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct Names {
     first_fr: Vec<String>,
     last_fr: Vec<String>,
@@ -102,35 +104,37 @@ fn ascii(s: &str) -> String {
 }
 
 impl Gen {
-    fn pick<'a>(&mut self, list: &'a [String]) -> &'a str {
-        &list[self.rng.usize(..list.len())]
+    /// One name of a list of `self.names`, without copying the list.
+    fn pick_from(&mut self, list: fn(&Names) -> &Vec<String>) -> String {
+        let i = self.rng.usize(..list(&self.names).len());
+        list(&self.names)[i].clone()
     }
 
     /// A person: (first, last, French?).
     fn person(&mut self) -> (String, String, bool) {
         let french = self.rng.u8(..100) < 70;
         let (f, l) = if french {
-            (self.pick(&self.names.first_fr.clone()).to_string(), self.pick(&self.names.last_fr.clone()).to_string())
+            (self.pick_from(|n| &n.first_fr), self.pick_from(|n| &n.last_fr))
         } else {
-            (self.pick(&self.names.first_en.clone()).to_string(), self.pick(&self.names.last_en.clone()).to_string())
+            (self.pick_from(|n| &n.first_en), self.pick_from(|n| &n.last_en))
         };
         (f, l, french)
     }
 
     /// A company on file: three words (`Atelier Martin Services`).
     fn company(&mut self) -> String {
-        let p = self.pick(&self.names.company_prefix.clone()).to_string();
-        let s = self.pick(&self.names.company_suffix.clone()).to_string();
-        let last = self.pick(&self.names.last_fr.clone()).to_string();
+        let p = self.pick_from(|n| &n.company_prefix);
+        let s = self.pick_from(|n| &n.company_suffix);
+        let last = self.pick_from(|n| &n.last_fr);
         format!("{p} {last} {s}")
     }
 
     /// A prospect's company: two words, so it never equals a company on file and leads are
     /// repeat leads only where the demo means them to be.
     fn prospect_company(&mut self) -> String {
-        let p = self.pick(&self.names.company_prefix.clone()).to_string();
-        let s = self.pick(&self.names.company_suffix.clone()).to_string();
-        let last = self.pick(&self.names.last_fr.clone()).to_string();
+        let p = self.pick_from(|n| &n.company_prefix);
+        let s = self.pick_from(|n| &n.company_suffix);
+        let last = self.pick_from(|n| &n.last_fr);
         if self.rng.bool() { format!("{p} {last}") } else { format!("{last} {s}") }
     }
 
@@ -175,23 +179,50 @@ fn pairs(items: &[(&str, String)]) -> Vec<(String, String)> {
     items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
-fn comm(kind: CommKind, label: &str, value: &str, ctx: &WriteCtx) -> Result<Comm> {
-    Ok(Comm::new(kind, label, value, ctx.region)?)
+/// How many of each to make.
+#[derive(Clone, Copy)]
+struct Counts {
+    companies: usize,
+    contacts: usize,
+    leads: usize,
+    deals: usize,
+}
+
+/// Who made a record and when: an index into `DEMO_USERS` and an instant.
+#[derive(Clone, Copy)]
+struct Stamp {
+    created: i64,
+    user: usize,
+}
+
+/// A record as the generator thread makes it. What only the writer knows (the ids the file
+/// gives) is left as positions: the n-th company or lead made before.
+enum Made {
+    Company { stamp: Stamp, input: RecordInput },
+    Contact { stamp: Stamp, input: RecordInput, company: Option<usize> },
+    Lead { stamp: Stamp, input: RecordInput, activities: Vec<NewActivity> },
+    Deal { stamp: Stamp, input: RecordInput, company: usize, lead: Option<usize> },
 }
 
 /// Generates demo data into `store` (administrators only).
+///
+/// Two threads: one makes the records (names, phones parsed and normalised, dates), the
+/// other writes them. The writer's work is SQLite's, so the demo takes about what writing
+/// takes. Records come in a fixed order from one seeded generator, so the same seed still
+/// gives the same data.
 pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
     store.require_admin("load demo data")?;
     let started = Instant::now();
     let names: Names = toml::from_str(include_str!("../assets/demo/names.toml"))
         .map_err(|e| StoreError::Rule(format!("demo name lists: {e}")))?;
-    let mut g = Gen { rng: fastrand::Rng::with_seed(opts.seed), names };
     let n_leads = opts.leads;
-    let n_companies = (n_leads / 10).max(1);
-    let n_contacts = (n_leads / 5).max(1);
-    let n_deals = (n_leads / 10).max(1);
+    let counts = Counts {
+        companies: (n_leads / 10).max(1),
+        contacts: (n_leads / 5).max(1),
+        leads: n_leads,
+        deals: (n_leads / 10).max(1),
+    };
     let now = store.now();
-    const DAY: i64 = 86_400_000;
     store.set_bulk_cache(true)?;
     let report = store.write(|tx, base| {
         // Users, in their departments.
@@ -205,19 +236,96 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             )?;
             user_ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [login], |r| r.get::<_, i64>(0))?);
         }
-        let logins: Vec<&str> = DEMO_USERS.iter().map(|u| u.0).collect();
-        let dropped = crate::store::drop_bulk_indexes(tx)?;
+        let load = crate::store::bulk::BulkLoad::begin(tx)?;
         let sources: Vec<String> = crate::store::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
-        let at = |g: &mut Gen, days_back: i64| now - g.rng.i64(0..days_back.max(1) * DAY);
-        let ctx_for = |g: &mut Gen, created: i64| {
-            let u = g.rng.usize(..user_ids.len());
-            (WriteCtx { now: created, user_id: Some(user_ids[u]), bulk: true, ..*base }, logins[u])
+        // A new generator for every attempt: a retried transaction writes the same data.
+        let g = Gen { rng: fastrand::Rng::with_seed(opts.seed), names: names.clone() };
+        let region = base.region;
+        let ctx_of = |stamp: Stamp| WriteCtx {
+            now: stamp.created,
+            user_id: Some(user_ids[stamp.user]),
+            bulk: true,
+            matches: Some(load.matches()),
+            ..*base
         };
+        let mut company_ids = Vec::with_capacity(counts.companies);
+        let mut lead_ids = Vec::with_capacity(counts.leads);
+        let mut activities = 0;
+        std::thread::scope(|scope| {
+            let (send, made) = std::sync::mpsc::sync_channel::<Result<Made>>(1024);
+            let sources = &sources;
+            scope.spawn(move || make_records(g, counts, now, region, sources, &send));
+            // Ends early on the first error: dropping `made` stops the generator.
+            for m in made {
+                match m? {
+                    Made::Company { stamp, input } => {
+                        company_ids.push(create_in(tx, &ctx_of(stamp), Entity::Company, &input)?.id);
+                    }
+                    Made::Contact { stamp, mut input, company } => {
+                        input.companies.extend(company.map(|c| company_ids[c].to_string()));
+                        create_in(tx, &ctx_of(stamp), Entity::Contact, &input)?;
+                    }
+                    Made::Lead { stamp, input, activities: planned } => {
+                        let ctx = ctx_of(stamp);
+                        let id = create_in(tx, &ctx, Entity::Lead, &input)?.id;
+                        lead_ids.push(id);
+                        for mut a in planned {
+                            a.responsible_id = ctx.user_id;
+                            a.bindings.push((Entity::Lead, id));
+                            activities::insert(tx, &ctx, &a)?;
+                            activities += 1;
+                        }
+                    }
+                    Made::Deal { stamp, mut input, company, lead } => {
+                        input.fields.push(("company".into(), company_ids[company].to_string()));
+                        input.fields.push(("lead".into(), lead.map(|l| lead_ids[l].to_string()).unwrap_or_default()));
+                        create_in(tx, &ctx_of(stamp), Entity::Deal, &input)?;
+                    }
+                }
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        load.finish(tx)?;
+        crate::store::search::reindex_all(tx)?;
+        crate::store::activities::refresh_all_next(tx)?;
+        crate::store::log_bulk_change(tx, now)?;
+        Ok(DemoReport {
+            leads: counts.leads,
+            contacts: counts.contacts,
+            companies: counts.companies,
+            deals: counts.deals,
+            activities,
+            seconds: 0.0,
+        })
+    });
+    store.set_bulk_cache(false)?;
+    Ok(DemoReport { seconds: started.elapsed().as_secs_f64(), ..report? })
+}
 
-        let mut company_ids = Vec::with_capacity(n_companies);
-        for _ in 0..n_companies {
+/// The generator thread: every record in writing order, until done or the writer stops.
+fn make_records(
+    mut g: Gen,
+    counts: Counts,
+    now: i64,
+    region: PhoneRegion,
+    sources: &[String],
+    out: &SyncSender<Result<Made>>,
+) {
+    let send = |m: Result<Made>| out.send(m).is_ok();
+    let comm =
+        |kind: CommKind, label: &str, value: &str| -> Result<Comm> { Ok(Comm::new(kind, label, value, region)?) };
+    const DAY: i64 = 86_400_000;
+    let at = |g: &mut Gen, days_back: i64| now - g.rng.i64(0..days_back.max(1) * DAY);
+    let stamp = |g: &mut Gen, created: i64| {
+        let user = g.rng.usize(..DEMO_USERS.len());
+        (Stamp { created, user }, DEMO_USERS[user].0)
+    };
+
+    let mut company_titles = Vec::with_capacity(counts.companies);
+    for _ in 0..counts.companies {
+        let made = (|| {
             let created = at(&mut g, 720);
-            let (ctx, login) = ctx_for(&mut g, created);
+            let (stamp, login) = stamp(&mut g, created);
             let title = g.company();
             let slug = ascii(&title);
             let mut input = RecordInput {
@@ -227,9 +335,9 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                         "company_type",
                         ["customer", "customer", "partner", "supplier", "competitor"][g.rng.usize(..5)].into(),
                     ),
-                    ("industry", g.pick(&g.names.industries.clone()).to_string()),
+                    ("industry", g.pick_from(|n| &n.industries)),
                     ("employees", ["1-49", "50-249", "250-499", "500+"][g.rng.usize(..4)].into()),
-                    ("address", g.pick(&g.names.cities.clone()).to_string()),
+                    ("address", g.pick_from(|n| &n.cities)),
                     ("responsible", login.into()),
                 ]),
                 origin: Some("demo".into()),
@@ -237,15 +345,21 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             };
             let french = g.rng.u8(..100) < 70;
             let phone = g.phone(french);
-            input.comms.add.push(comm(CommKind::Phone, "work", &phone, &ctx)?);
-            input.comms.add.push(comm(CommKind::Web, "work", &format!("www.{slug}.example"), &ctx)?);
-            company_ids.push(create_in(tx, &ctx, Entity::Company, &input)?.id);
+            input.comms.add.push(comm(CommKind::Phone, "work", &phone)?);
+            input.comms.add.push(comm(CommKind::Web, "work", &format!("www.{slug}.example"))?);
+            company_titles.push(title);
+            Ok(Made::Company { stamp, input })
+        })();
+        if !send(made) {
+            return;
         }
+    }
 
-        let mut contact_phones: Vec<String> = Vec::with_capacity(n_contacts);
-        for i in 0..n_contacts {
+    let mut contact_phones: Vec<String> = Vec::with_capacity(counts.contacts);
+    for i in 0..counts.contacts {
+        let made = (|| {
             let created = at(&mut g, 540);
-            let (ctx, login) = ctx_for(&mut g, created);
+            let (stamp, login) = stamp(&mut g, created);
             let (first, last, french) = g.person();
             // Contacts carry double-barrelled names, leads single ones: a lead repeats a
             // contact only through the phone numbers the demo reuses on purpose.
@@ -268,27 +382,28 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                 origin: Some("demo".into()),
                 ..Default::default()
             };
-            input.comms.add.push(comm(CommKind::Phone, "mobile", &phone, &ctx)?);
+            input.comms.add.push(comm(CommKind::Phone, "mobile", &phone)?);
             input.comms.add.push(comm(
                 CommKind::Email,
                 "work",
                 &format!("{}.{}{i}@example.com", ascii(&first), ascii(&last)),
-                &ctx,
             )?);
-            if g.rng.u8(..100) < 70 {
-                input.companies.push(company_ids[g.rng.usize(..company_ids.len())].to_string());
-            }
-            create_in(tx, &ctx, Entity::Contact, &input)?;
+            let company = (g.rng.u8(..100) < 70).then(|| g.rng.usize(..counts.companies));
             contact_phones.push(phone);
+            Ok(Made::Contact { stamp, input, company })
+        })();
+        if !send(made) {
+            return;
         }
+    }
 
-        let stages =
-            ["NEW", "NEW", "NEW", "IN_PROCESS", "IN_PROCESS", "PROCESSED", "PROCESSED", "CONVERTED", "JUNK", "JUNK"];
-        let mut activities = 0;
-        let mut lead_ids = Vec::with_capacity(n_leads);
-        for i in 0..n_leads {
+    let stages =
+        ["NEW", "NEW", "NEW", "IN_PROCESS", "IN_PROCESS", "PROCESSED", "PROCESSED", "CONVERTED", "JUNK", "JUNK"];
+    let today = crate::domain::when::from_ms(now).with_timezone(&chrono::Local).date_naive();
+    for i in 0..counts.leads {
+        let made = (|| {
             let created = at(&mut g, 180);
-            let (ctx, login) = ctx_for(&mut g, created);
+            let (stamp, login) = stamp(&mut g, created);
             let (first, last, french) = g.person();
             let company = if g.rng.u8(..100) < 60 { g.prospect_company() } else { String::new() };
             let stage = stages[g.rng.usize(..stages.len())];
@@ -296,7 +411,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             let final_stage = matches!(stage, "CONVERTED" | "JUNK");
             let title = format!(
                 "{} — {}",
-                g.pick(&g.names.lead_titles.clone()),
+                g.pick_from(|n| &n.lead_titles),
                 if company.is_empty() { format!("{first} {last}") } else { company.clone() }
             );
             let mut fields = pairs(&[
@@ -319,20 +434,17 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             } else {
                 g.phone(french)
             };
-            input.comms.add.push(comm(CommKind::Phone, "mobile", &phone, &ctx)?);
+            input.comms.add.push(comm(CommKind::Phone, "mobile", &phone)?);
             input.comms.add.push(comm(
                 CommKind::Email,
                 "work",
                 &format!("{}.{}.{i}@example.org", ascii(&first), ascii(&last)),
-                &ctx,
             )?);
-            let id = create_in(tx, &ctx, Entity::Lead, &input)?.id;
-            lead_ids.push(id);
+            let mut activities = Vec::with_capacity(2);
             for _ in 0..2 {
                 // Working hours on weekdays, local time, on the quarter hour.
                 let deadline = {
                     use chrono::{Datelike, Weekday};
-                    let today = crate::domain::when::from_ms(now).with_timezone(&chrono::Local).date_naive();
                     let mut day = today + chrono::Duration::days(g.rng.i64(-30..30));
                     while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
                         day = today + chrono::Duration::days(g.rng.i64(-30..30));
@@ -348,64 +460,47 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                     ActivityKind::Task,
                     ActivityKind::Email,
                 ][g.rng.usize(..5)];
-                activities::insert(
-                    tx,
-                    &ctx,
-                    &NewActivity {
-                        kind,
-                        subject: g.pick(&g.names.activity_subjects.clone()).to_string(),
-                        deadline,
-                        duration_minutes: Some(30),
-                        priority: [Priority::Low, Priority::Medium, Priority::Medium, Priority::High][g.rng.usize(..4)],
-                        responsible_id: ctx.user_id,
-                        completed: final_stage || (deadline < now && g.rng.u8(..10) < 7),
-                        bindings: vec![(Entity::Lead, id)],
-                    },
-                )?;
-                activities += 1;
+                activities.push(NewActivity {
+                    kind,
+                    subject: g.pick_from(|n| &n.activity_subjects),
+                    deadline,
+                    duration_minutes: Some(30),
+                    priority: [Priority::Low, Priority::Medium, Priority::Medium, Priority::High][g.rng.usize(..4)],
+                    responsible_id: None,
+                    completed: final_stage || (deadline < now && g.rng.u8(..10) < 7),
+                    bindings: vec![],
+                });
             }
+            Ok(Made::Lead { stamp, input, activities })
+        })();
+        if !send(made) {
+            return;
         }
+    }
 
-        let deal_stages = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON", "LOSE"];
-        for _ in 0..n_deals {
-            let created = at(&mut g, 365);
-            let (ctx, login) = ctx_for(&mut g, created);
-            let company = company_ids[g.rng.usize(..company_ids.len())];
-            let company_title = crate::store::records::title_of(tx, Entity::Company, company)?;
-            let input = RecordInput {
-                fields: pairs(&[
-                    ("title", format!("Contrat {company_title}")),
-                    ("stage", deal_stages[g.rng.usize(..deal_stages.len())].into()),
-                    ("amount", (g.rng.i64(2..400) * 250).to_string()),
-                    ("currency", "EUR".into()),
-                    ("probability", (g.rng.u8(1..10) as i64 * 10).to_string()),
-                    ("company", company.to_string()),
-                    ("responsible", login.into()),
-                    (
-                        "lead",
-                        lead_ids.get(g.rng.usize(..lead_ids.len().max(1))).map(|i| i.to_string()).unwrap_or_default(),
-                    ),
-                ]),
-                origin: Some("demo".into()),
-                ..Default::default()
-            };
-            create_in(tx, &ctx, Entity::Deal, &input)?;
+    let deal_stages = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON", "LOSE"];
+    for _ in 0..counts.deals {
+        let created = at(&mut g, 365);
+        let (stamp, login) = stamp(&mut g, created);
+        let company = g.rng.usize(..counts.companies);
+        let input = RecordInput {
+            fields: pairs(&[
+                ("title", format!("Contrat {}", company_titles[company])),
+                ("stage", deal_stages[g.rng.usize(..deal_stages.len())].into()),
+                ("amount", (g.rng.i64(2..400) * 250).to_string()),
+                ("currency", "EUR".into()),
+                ("probability", (g.rng.u8(1..10) as i64 * 10).to_string()),
+                ("responsible", login.into()),
+            ]),
+            origin: Some("demo".into()),
+            ..Default::default()
+        };
+        let pick = g.rng.usize(..counts.leads.max(1));
+        let lead = (counts.leads > 0).then_some(pick);
+        if !send(Ok(Made::Deal { stamp, input, company, lead })) {
+            return;
         }
-        crate::store::rebuild_indexes(tx, &dropped)?;
-        crate::store::search::reindex_all(tx)?;
-        crate::store::activities::refresh_all_next(tx)?;
-        crate::store::log_bulk_change(tx, now)?;
-        Ok(DemoReport {
-            leads: n_leads,
-            contacts: n_contacts,
-            companies: n_companies,
-            deals: n_deals,
-            activities,
-            seconds: 0.0,
-        })
-    });
-    store.set_bulk_cache(false)?;
-    Ok(DemoReport { seconds: started.elapsed().as_secs_f64(), ..report? })
+    }
 }
 
 #[cfg(test)]

@@ -4,13 +4,14 @@
 use super::records::{RecordInput, apply_comms, comms_of, title_of, visibility_sql};
 use super::{Result, Store};
 use crate::domain::access::Visibility;
+use crate::domain::comm::Comm;
 use crate::domain::comm::CommKind;
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params, params_from_iter};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Most matches reported for one record.
 const MAX_MATCHES: usize = 20;
@@ -71,47 +72,86 @@ pub(crate) fn find_in(
     keys: &MatchKeys,
     exclude: Option<i64>,
 ) -> Result<Vec<DuplicateMatch>> {
-    let mut hits: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     let (cond, vis_params) = visibility_sql(vis, "t");
-    // Runs one id query (its own parameters, then the visibility ones) and notes `label` on
-    // every id it returns.
-    let mut collect = |sql: &str, mut p: Vec<Sql>, label: &str| -> Result<()> {
-        p.extend(vis_params.iter().cloned());
-        let ids: Vec<i64> = conn
-            .prepare_cached(sql)?
-            .query_map(params_from_iter(p.iter()), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for id in ids {
-            let m = hits.entry(id).or_default();
-            if !m.iter().any(|x| x == label) {
-                m.push(label.to_string());
-            }
-        }
-        Ok(())
-    };
     // `+c.entity`: without it the planner walks every comm of the entity through
     // `comms_owner` to satisfy the ORDER BY, instead of looking the value up in `comms_match`.
     let comm_sql = format!(
         "SELECT DISTINCT c.entity_id FROM comms c JOIN {} t ON t.id = c.entity_id \
-         WHERE c.kind = ? AND c.normalized = ? AND +c.entity = ? AND {cond} ORDER BY c.entity_id LIMIT 50",
+         WHERE c.kind = ? AND c.normalized = ? AND +c.entity = ? AND {cond} ORDER BY c.entity_id LIMIT {PER_KEY}",
         target.table()
     );
-    for (kind, values) in [(CommKind::Phone, &keys.phones), (CommKind::Email, &keys.emails)] {
-        for v in values {
-            let p = vec![Sql::Text(kind.code().into()), Sql::Text(v.clone()), Sql::Text(target.code().into())];
-            collect(&comm_sql, p, kind.code())?;
-        }
-    }
-    let mut by_column = |column: &str, key: &str, label: &str| -> Result<()> {
-        let sql =
-            format!("SELECT t.id FROM {} t WHERE t.{column} = ? AND {cond} ORDER BY t.id LIMIT 50", target.table());
-        collect(&sql, vec![Sql::Text(key.to_string())], label)
+    let lookup = |key: MatchKey, value: &str| -> Result<Vec<i64>> {
+        let (sql, mut p) = match key {
+            MatchKey::Phone | MatchKey::Email => (
+                comm_sql.clone(),
+                vec![Sql::Text(key.label().into()), Sql::Text(value.into()), Sql::Text(target.code().into())],
+            ),
+            MatchKey::Name | MatchKey::Company => {
+                let Some(column) = key.column(target) else { return Ok(vec![]) };
+                let sql = format!(
+                    "SELECT t.id FROM {} t WHERE t.{column} = ? AND {cond} ORDER BY t.id LIMIT {PER_KEY}",
+                    target.table()
+                );
+                (sql, vec![Sql::Text(value.into())])
+            }
+        };
+        p.extend(vis_params.iter().cloned());
+        let ids = conn
+            .prepare_cached(&sql)?
+            .query_map(params_from_iter(p.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
     };
-    if let (Some(col), Some(k)) = (name_column(target), &keys.name) {
-        by_column(col, k, "name")?;
+    matches_by(conn, target, keys, exclude, lookup)
+}
+
+/// `find_in` during a bulk load, whose lookup indexes are set aside: the same rule, with
+/// the keys looked up in the load's copy in memory (every record is visible to a load).
+pub(crate) fn find_in_index(
+    conn: &Connection,
+    index: &MatchIndex,
+    target: Entity,
+    keys: &MatchKeys,
+    exclude: Option<i64>,
+) -> Result<Vec<DuplicateMatch>> {
+    matches_by(conn, target, keys, exclude, |key, value| {
+        Ok(index.ids(target, key, value).iter().take(PER_KEY).copied().collect())
+    })
+}
+
+/// Most records one key value brings in (lowest ids first).
+const PER_KEY: usize = 50;
+
+/// The duplicate rule: which keys of `target` are compared, how each match is labelled and
+/// how matches are ordered. `lookup(key, value)` gives the ids having that value, ascending.
+fn matches_by(
+    conn: &Connection,
+    target: Entity,
+    keys: &MatchKeys,
+    exclude: Option<i64>,
+    mut lookup: impl FnMut(MatchKey, &str) -> Result<Vec<i64>>,
+) -> Result<Vec<DuplicateMatch>> {
+    let mut hits: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let mut wanted: Vec<(MatchKey, &str)> = Vec::new();
+    wanted.extend(keys.phones.iter().map(|v| (MatchKey::Phone, v.as_str())));
+    wanted.extend(keys.emails.iter().map(|v| (MatchKey::Email, v.as_str())));
+    if MatchKey::Name.column(target).is_some()
+        && let Some(k) = &keys.name
+    {
+        wanted.push((MatchKey::Name, k));
     }
-    if let (Some(col), Some(k)) = (company_column(target), &keys.company) {
-        by_column(col, k, "company")?;
+    if MatchKey::Company.column(target).is_some()
+        && let Some(k) = &keys.company
+    {
+        wanted.push((MatchKey::Company, k));
+    }
+    for (key, value) in wanted {
+        for id in lookup(key, value)? {
+            let m = hits.entry(id).or_default();
+            if !m.iter().any(|x| x == key.label()) {
+                m.push(key.label().to_string());
+            }
+        }
     }
     if let Some(x) = exclude {
         hits.remove(&x);
@@ -125,10 +165,163 @@ pub(crate) fn find_in(
     Ok(out)
 }
 
+/// What two records can share to match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum MatchKey {
+    /// A phone, in E.164.
+    Phone,
+    /// An e-mail, in normal form.
+    Email,
+    /// The person's name key.
+    Name,
+    /// The company key (a company's own title key).
+    Company,
+}
+
+impl MatchKey {
+    /// How a match by this key is labelled (`matched_by`); for comms, also their kind code.
+    fn label(self) -> &'static str {
+        match self {
+            MatchKey::Phone => "phone",
+            MatchKey::Email => "email",
+            MatchKey::Name => "name",
+            MatchKey::Company => "company",
+        }
+    }
+
+    /// The column of `entity` holding this key, for the name and company keys.
+    fn column(self, entity: Entity) -> Option<&'static str> {
+        match self {
+            MatchKey::Name => name_column(entity),
+            MatchKey::Company => company_column(entity),
+            MatchKey::Phone | MatchKey::Email => None,
+        }
+    }
+
+    fn of_comm(kind: CommKind) -> Option<MatchKey> {
+        match kind {
+            CommKind::Phone => Some(MatchKey::Phone),
+            CommKind::Email => Some(MatchKey::Email),
+            _ => None,
+        }
+    }
+}
+
+/// The match keys of every lead, contact and company of the file, in memory, for a bulk load
+/// that set the lookup indexes aside (`store::bulk`). It must stay what the indexes would
+/// say: loaded from the file at the start, then told of every record the load creates
+/// (`add`) or changes (`refresh`).
+#[derive(Debug, Default)]
+pub(crate) struct MatchIndex {
+    ids: HashMap<(Entity, MatchKey, String), Vec<i64>>,
+    keys_of: HashMap<(Entity, i64), Vec<(MatchKey, String)>>,
+}
+
+impl MatchIndex {
+    /// Reads the keys of every matchable record.
+    pub(crate) fn load(conn: &Connection) -> Result<MatchIndex> {
+        let mut index = MatchIndex::default();
+        for entity in [Entity::Lead, Entity::Contact, Entity::Company] {
+            for key in [MatchKey::Name, MatchKey::Company] {
+                let Some(column) = key.column(entity) else { continue };
+                let sql = format!("SELECT id, {column} FROM {} WHERE {column} IS NOT NULL ORDER BY id", entity.table());
+                let mut stmt = conn.prepare(&sql)?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    index.insert(entity, r.get(0)?, key, r.get(1)?);
+                }
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT c.entity, c.entity_id, c.kind, c.normalized FROM comms c \
+             WHERE c.kind IN ('phone', 'email') AND c.entity IN ('lead', 'contact', 'company') \
+             ORDER BY c.entity, c.entity_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (entity, kind): (String, String) = (r.get(0)?, r.get(2)?);
+            let (Some(entity), Some(key)) =
+                (Entity::parse(&entity), CommKind::parse(&kind).and_then(MatchKey::of_comm))
+            else {
+                continue;
+            };
+            index.insert(entity, r.get(1)?, key, r.get(3)?);
+        }
+        Ok(index)
+    }
+
+    /// Records of `entity` having `value` for `key`, lowest id first.
+    pub(crate) fn ids(&self, entity: Entity, key: MatchKey, value: &str) -> &[i64] {
+        // The map is keyed by owned strings: a lookup builds one (cheap next to a query).
+        self.ids.get(&(entity, key, value.to_string())).map_or(&[], Vec::as_slice)
+    }
+
+    /// A record just written with these derived columns (`name_key`…) and comms.
+    pub(crate) fn add<'a>(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        columns: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+        comms: &[Comm],
+    ) {
+        for (column, value) in columns {
+            let Some(value) = value else { continue };
+            for key in [MatchKey::Name, MatchKey::Company] {
+                if key.column(entity) == Some(column) {
+                    self.insert(entity, id, key, value.to_string());
+                }
+            }
+        }
+        for c in comms {
+            if let Some(key) = MatchKey::of_comm(c.kind) {
+                self.insert(entity, id, key, c.normalized.clone());
+            }
+        }
+    }
+
+    /// A record changed by the load: its keys are read back from the file.
+    pub(crate) fn refresh(&mut self, conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+        for (key, value) in self.keys_of.remove(&(entity, id)).unwrap_or_default() {
+            if let Some(ids) = self.ids.get_mut(&(entity, key, value)) {
+                ids.retain(|x| *x != id);
+            }
+        }
+        let mut columns = Vec::new();
+        for key in [MatchKey::Name, MatchKey::Company] {
+            if let Some(column) = key.column(entity) {
+                let sql = format!("SELECT {column} FROM {} WHERE id = ?1", entity.table());
+                let value: Option<String> = conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?;
+                columns.push((column, value));
+            }
+        }
+        let comms = comms_of(conn, entity, id)?;
+        self.add(entity, id, columns.iter().map(|(c, v)| (*c, v.as_deref())), &comms);
+        Ok(())
+    }
+
+    fn insert(&mut self, entity: Entity, id: i64, key: MatchKey, value: String) {
+        if value.is_empty() {
+            return;
+        }
+        let ids = self.ids.entry((entity, key, value.clone())).or_default();
+        // Ids mostly arrive in order (new records); a refreshed one goes back in its place.
+        match ids.last() {
+            Some(last) if *last == id => return,
+            Some(last) if *last > id => match ids.binary_search(&id) {
+                Ok(_) => return,
+                Err(at) => ids.insert(at, id),
+            },
+            _ => ids.push(id),
+        }
+        self.keys_of.entry((entity, id)).or_default().push((key, value));
+    }
+}
+
 /// Existing records an imported row matches, on the chosen keys only (SPEC I2: "by chosen
 /// criteria"). For companies, `name` and `company` both mean the title.
 pub(crate) fn import_matches(
     conn: &Connection,
+    index: Option<&MatchIndex>,
     entity: Entity,
     input: &RecordInput,
     on: crate::domain::import::MatchOn,
@@ -150,7 +343,10 @@ pub(crate) fn import_matches(
     if keys.is_empty() {
         return Ok(vec![]);
     }
-    find_in(conn, &Visibility::All, entity, &keys, None)
+    match index {
+        Some(index) => find_in_index(conn, index, entity, &keys, None),
+        None => find_in(conn, &Visibility::All, entity, &keys, None),
+    }
 }
 
 /// Match keys of a record about to be created from `input`.

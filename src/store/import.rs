@@ -3,7 +3,8 @@
 //! the duplicate handling the user chose. Re-running an import with `skip` or `merge` is
 //! idempotent, because rows already imported are found as duplicates.
 
-use super::duplicates::import_matches;
+use super::bulk::BulkLoad;
+use super::duplicates::{MatchKey, import_matches};
 use super::records::{RecordInput, create_in, get_in, update_in};
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, search};
 use crate::domain::fields::Entity;
@@ -142,8 +143,8 @@ impl Store {
             }
             let chunk = chunk.as_slice();
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
-                let ctx = WriteCtx { bulk: true, ..*base };
-                let dropped = if opts.bulk { super::drop_bulk_indexes(tx)? } else { vec![] };
+                let load = if opts.bulk { Some(BulkLoad::begin(tx)?) } else { None };
+                let ctx = WriteCtx { bulk: true, matches: load.as_ref().map(BulkLoad::matches), ..*base };
                 let mut outcomes = Vec::with_capacity(chunk.len());
                 let mut touched = Vec::new();
                 let mut companies = Vec::new();
@@ -156,7 +157,9 @@ impl Store {
                     }
                     outcomes.push((row.line, outcome));
                 }
-                super::rebuild_indexes(tx, &dropped)?;
+                if let Some(load) = &load {
+                    load.finish(tx)?;
+                }
                 search::reindex_ids(tx, entity, &touched)?;
                 // Companies created for the contacts' company column.
                 search::reindex_ids(tx, Entity::Company, &companies)?;
@@ -197,11 +200,11 @@ fn import_row(
         Ok(i) => i,
         Err(reason) => return Ok(RowOutcome::Rejected { reason: reason.clone() }),
     };
-    tx.execute_batch("SAVEPOINT import_row")?;
+    tx.prepare_cached("SAVEPOINT import_row")?.execute([])?;
     let mut made = Vec::new();
     match write_row(tx, ctx, entity, input, opts, &mut made) {
         Ok(outcome) => {
-            tx.execute_batch("RELEASE import_row")?;
+            tx.prepare_cached("RELEASE import_row")?.execute([])?;
             companies.extend(made);
             Ok(outcome)
         }
@@ -238,10 +241,15 @@ fn write_row(
             .map(|c| company_for(tx, ctx, c, made).map(|id| id.to_string()))
             .collect::<Result<_>>()?;
     }
-    if opts.duplicates != DuplicateMode::All
-        && let Some(existing) = import_matches(tx, entity, &input, opts.match_on)?.first()
-    {
-        let id = existing.id;
+    let existing = match opts.duplicates {
+        DuplicateMode::All => None,
+        _ => {
+            // The index is only read here: the borrow ends before the update below writes it.
+            let index = ctx.matches.map(|m| m.borrow());
+            import_matches(tx, index.as_deref(), entity, &input, opts.match_on)?.first().map(|m| m.id)
+        }
+    };
+    if let Some(id) = existing {
         return match opts.duplicates {
             DuplicateMode::Skip | DuplicateMode::All => Ok(RowOutcome::Skipped { id }),
             DuplicateMode::Merge => {
@@ -294,10 +302,14 @@ fn company_for(tx: &Transaction, ctx: &WriteCtx, text: &str, made: &mut Vec<i64>
         return crate::store::refs::resolve_record(tx, Entity::Company, t);
     }
     let key = crate::domain::dedup::name_key([t]);
-    let found: Option<i64> = tx
-        .prepare_cached("SELECT id FROM companies WHERE title_key = ?1 ORDER BY id LIMIT 1")?
-        .query_row([key], |r| r.get(0))
-        .optional()?;
+    let found: Option<i64> = match (ctx.matches, &key) {
+        (Some(m), Some(k)) => m.borrow().ids(Entity::Company, MatchKey::Company, k).first().copied(),
+        (Some(_), None) => None,
+        (None, _) => tx
+            .prepare_cached("SELECT id FROM companies WHERE title_key = ?1 ORDER BY id LIMIT 1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?,
+    };
     match found {
         Some(id) => Ok(id),
         None => {

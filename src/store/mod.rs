@@ -3,6 +3,7 @@
 //! timeline entries; every update checks the record's `version`.
 
 pub mod activities;
+pub(crate) mod bulk;
 pub mod convert;
 pub mod duplicates;
 mod error;
@@ -328,6 +329,7 @@ impl Store {
                 region: self.opts.region,
                 currency: self.opts.currency,
                 bulk: false,
+                matches: None,
             };
             let attempt = (|| {
                 let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
@@ -368,7 +370,7 @@ impl Store {
 
 /// What a write needs besides the transaction: who, when, and input defaults.
 #[derive(Clone, Copy, Debug)]
-pub struct WriteCtx {
+pub struct WriteCtx<'a> {
     /// Instant written to `*_at` columns and the timeline.
     pub now: UnixMs,
     /// User written to `*_by` columns and the timeline.
@@ -380,6 +382,9 @@ pub struct WriteCtx {
     /// Bulk load: search entries are left to the caller, who rebuilds them at the end with
     /// `search::reindex_all` (FTS5 flushes at every statement once written in a transaction).
     pub bulk: bool,
+    /// During a bulk load that set the lookup indexes aside (`bulk::BulkLoad`): the match
+    /// keys in memory, which duplicate lookups read and every write keeps up to date.
+    pub(crate) matches: Option<&'a std::cell::RefCell<duplicates::MatchIndex>>,
 }
 
 /// Logs a change so other clients can reload just that record, and keeps the log short.
@@ -394,37 +399,6 @@ pub(crate) fn log_change(tx: &Connection, ctx: &WriteCtx, entity: Entity, id: i6
     let last = tx.last_insert_rowid();
     if last % 1000 == 0 {
         tx.execute("DELETE FROM changes WHERE id <= ?1", [last - 10_000])?;
-    }
-    Ok(())
-}
-
-/// Indexes a bulk load keeps while it writes: the lookups it makes per record (duplicate
-/// keys, phones and e-mails, links).
-const BULK_KEPT_INDEXES: &[&str] =
-    &["leads_name_key", "leads_company_key", "contacts_name_key", "companies_title_key", "comms_match", "comms_owner"];
-
-/// Drops the secondary indexes of the tables a bulk load fills (inside its transaction) and
-/// returns their definitions for `rebuild_indexes`: building an index once from sorted data
-/// is several times cheaper than updating it row by row. A failed load rolls the drop back.
-pub(crate) fn drop_bulk_indexes(tx: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = tx.prepare(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-         AND tbl_name IN ('leads', 'deals', 'activities', 'activity_bindings', 'timeline', 'contact_companies')",
-    )?;
-    let found: Vec<(String, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-    let mut kept = Vec::new();
-    for (name, sql) in found.into_iter().filter(|(n, _)| !BULK_KEPT_INDEXES.contains(&n.as_str())) {
-        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-        kept.push(sql);
-    }
-    Ok(kept)
-}
-
-/// Recreates what `drop_bulk_indexes` dropped.
-pub(crate) fn rebuild_indexes(tx: &Connection, sqls: &[String]) -> rusqlite::Result<()> {
-    for sql in sqls {
-        tx.execute_batch(sql)?;
     }
     Ok(())
 }

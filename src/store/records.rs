@@ -408,6 +408,11 @@ pub(crate) fn comms_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec
 
 pub(crate) fn write_comms(tx: &Transaction, entity: Entity, id: i64, comms: &[Comm]) -> Result<()> {
     tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?.execute(params![entity.code(), id])?;
+    insert_comms(tx, entity, id, comms)
+}
+
+/// Adds the phones, e-mails… of a record that has none yet (a new one).
+fn insert_comms(tx: &Transaction, entity: Entity, id: i64, comms: &[Comm]) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO comms (entity, entity_id, kind, label, value, normalized, sort) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
@@ -486,7 +491,7 @@ fn derived_columns(entity: Entity, get: impl Fn(&str) -> String) -> Vec<(&'stati
 
 /// Finds the existing client a new lead repeats: contacts and companies matching it by the
 /// duplicate rules (SPEC L5, D1). Phone/e-mail matches win over names.
-fn repeat_match(tx: &Transaction, keys: &crate::domain::dedup::MatchKeys) -> Result<Vec<RepeatLink>> {
+fn repeat_match(tx: &Transaction, ctx: &WriteCtx, keys: &crate::domain::dedup::MatchKeys) -> Result<Vec<RepeatLink>> {
     let mut found: Vec<RepeatLink> = Vec::new();
     let push = |found: &mut Vec<RepeatLink>, entity: Entity, id: i64, by: &str| {
         if !found.iter().any(|f| f.entity == entity) {
@@ -497,7 +502,10 @@ fn repeat_match(tx: &Transaction, keys: &crate::domain::dedup::MatchKeys) -> Res
         return Ok(found);
     }
     for target in [Entity::Contact, Entity::Company] {
-        let hits = super::duplicates::find_in(tx, &Visibility::All, target, keys, None)?;
+        let hits = match ctx.matches {
+            Some(m) => super::duplicates::find_in_index(tx, &m.borrow(), target, keys, None)?,
+            None => super::duplicates::find_in(tx, &Visibility::All, target, keys, None)?,
+        };
         if let Some(m) = hits.first() {
             push(&mut found, target, m.id, m.matched_by.first().map(String::as_str).unwrap_or("name"));
         }
@@ -614,9 +622,10 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     let typed = |key: &str| {
         input.fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
     };
-    for (col, v) in derived_columns(entity, typed) {
+    let derived = derived_columns(entity, typed);
+    for (col, v) in &derived {
         cols.push(col);
-        vals.push(v.map_or(Sql::Null, Sql::Text));
+        vals.push(v.clone().map_or(Sql::Null, Sql::Text));
     }
     cols.retain(|c| !c.is_empty());
     cols.extend(["created_at", "created_by", "modified_at", "modified_by"]);
@@ -627,7 +636,10 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     tx.prepare_cached(&sql)?.execute(params_from_iter(vals.iter()))?;
     let id = tx.last_insert_rowid();
     let comms = apply_comms(&[], &input.comms);
-    write_comms(tx, entity, id, &comms)?;
+    insert_comms(tx, entity, id, &comms)?;
+    if let Some(m) = ctx.matches {
+        m.borrow_mut().add(entity, id, derived.iter().map(|(c, v)| (*c, v.as_deref())), &comms);
+    }
     if entity == Entity::Contact {
         link_companies(tx, id, &input.companies)?;
     }
@@ -637,7 +649,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     let mut repeat_of = Vec::new();
     if entity == Entity::Lead {
         let keys = super::duplicates::keys_of_new(tx, entity, input)?;
-        repeat_of = repeat_match(tx, &keys)?;
+        repeat_of = repeat_match(tx, ctx, &keys)?;
         if !repeat_of.is_empty() {
             let contact = repeat_of.iter().find(|r| r.entity == Entity::Contact).map(|r| r.id);
             let company = repeat_of.iter().find(|r| r.entity == Entity::Company).map(|r| r.id);
@@ -759,6 +771,9 @@ pub(crate) fn update_in(
     let changed: Vec<String> = changes.iter().filter_map(|c| c["field"].as_str().map(str::to_string)).collect();
     timeline::add(tx, entity, id, TimelineKind::FieldsChanged, ctx, json!({"changes": changes}))?;
     log_change(tx, ctx, entity, id)?;
+    if let Some(m) = ctx.matches {
+        m.borrow_mut().refresh(tx, entity, id)?;
+    }
     Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
 }
 

@@ -114,18 +114,19 @@ pub fn pipelines(conn: &Connection, entity: Entity) -> Result<Vec<PipelineRow>> 
 
 /// The pipeline named `text`, or the entity's first when `None`. Leads have exactly one.
 pub fn resolve_pipeline(conn: &Connection, entity: Entity, text: Option<&str>) -> Result<PipelineRow> {
+    let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        // The first one in one row: every lead created asks for it.
+        return conn
+            .prepare_cached("SELECT id, name FROM pipelines WHERE entity = ?1 ORDER BY sort, id LIMIT 1")?
+            .query_row([entity.code()], |r| Ok(PipelineRow { id: r.get(0)?, entity, name: r.get(1)? }))
+            .optional()?
+            .ok_or_else(|| StoreError::Rule(format!("the file has no {} pipeline", entity.code())));
+    };
     let all = pipelines(conn, entity)?;
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => all
-            .into_iter()
-            .next()
-            .ok_or_else(|| StoreError::Rule(format!("the file has no {} pipeline", entity.code()))),
-        Some(t) => all
-            .iter()
-            .find(|p| p.name.to_lowercase() == t.to_lowercase() || p.id.to_string() == t)
-            .cloned()
-            .ok_or_else(|| unknown("pipeline", t, all.iter().map(|p| p.name.clone()).collect())),
-    }
+    all.iter()
+        .find(|p| p.name.to_lowercase() == t.to_lowercase() || p.id.to_string() == t)
+        .cloned()
+        .ok_or_else(|| unknown("pipeline", t, all.iter().map(|p| p.name.clone()).collect()))
 }
 
 /// Active and inactive sources, in order.

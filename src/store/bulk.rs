@@ -1,0 +1,57 @@
+//! Bulk loads (demo data, large imports): one transaction in which the secondary indexes of
+//! the tables being filled are set aside and built once at the end. Updating an index row by
+//! row at random places (name keys, phones) cost several times more than building it once
+//! from sorted data: at 100k leads, most of an import. The duplicate lookups that would
+//! need those indexes read `MatchIndex`, a copy in memory of every record's match keys.
+
+use super::Result;
+use super::duplicates::MatchIndex;
+use rusqlite::Connection;
+use std::cell::RefCell;
+
+/// The one index a bulk load keeps: reading a record's phones and e-mails back (merges and
+/// replacements of an import). New records append to it, so it costs little.
+const KEPT_INDEXES: &[&str] = &["comms_owner"];
+
+/// Tables whose secondary indexes a bulk load sets aside.
+const FILLED_TABLES: &str = "'leads', 'contacts', 'companies', 'deals', 'comms', 'activities', \
+     'activity_bindings', 'timeline', 'contact_companies'";
+
+/// A bulk load in progress, inside its transaction. A failed load rolls everything back,
+/// the dropped indexes included.
+pub(crate) struct BulkLoad {
+    dropped: Vec<String>,
+    matches: RefCell<MatchIndex>,
+}
+
+impl BulkLoad {
+    /// Reads the match keys of the file, then drops the indexes.
+    pub(crate) fn begin(tx: &Connection) -> Result<BulkLoad> {
+        let matches = RefCell::new(MatchIndex::load(tx)?);
+        let sql = format!(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+             AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({FILLED_TABLES})"
+        );
+        let found: Vec<(String, String)> =
+            tx.prepare(&sql)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut dropped = Vec::new();
+        for (name, sql) in found.into_iter().filter(|(n, _)| !KEPT_INDEXES.contains(&n.as_str())) {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            dropped.push(sql);
+        }
+        Ok(BulkLoad { dropped, matches })
+    }
+
+    /// The match keys, for `WriteCtx::matches`.
+    pub(crate) fn matches(&self) -> &RefCell<MatchIndex> {
+        &self.matches
+    }
+
+    /// Builds the indexes again.
+    pub(crate) fn finish(&self, tx: &Connection) -> Result<()> {
+        for sql in &self.dropped {
+            tx.execute_batch(sql)?;
+        }
+        Ok(())
+    }
+}
