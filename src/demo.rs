@@ -11,7 +11,6 @@ use crate::store::activities::{self, NewActivity};
 use crate::store::records::create_in;
 use crate::store::{RecordInput, Result, Store, StoreError, WriteCtx};
 use serde::{Deserialize, Serialize};
-use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
 /// How much to generate.
@@ -252,11 +251,20 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
         let mut lead_ids = Vec::with_capacity(counts.leads);
         let mut activities = 0;
         std::thread::scope(|scope| {
-            let (send, made) = std::sync::mpsc::sync_channel::<Result<Made>>(1024);
+            // Records go over in handfuls: one hand-over per record would cost a wake-up each.
+            let (send, made) = std::sync::mpsc::sync_channel::<Vec<Result<Made>>>(8);
             let sources = &sources;
-            scope.spawn(move || make_records(g, counts, now, region, sources, &send));
+            scope.spawn(move || {
+                let mut handful = Vec::with_capacity(HANDFUL);
+                make_records(g, counts, now, region, sources, &mut |m| {
+                    handful.push(m);
+                    handful.len() < HANDFUL
+                        || send.send(std::mem::replace(&mut handful, Vec::with_capacity(HANDFUL))).is_ok()
+                });
+                let _ = send.send(handful);
+            });
             // Ends early on the first error: dropping `made` stops the generator.
-            for m in made {
+            for m in made.into_iter().flatten() {
                 match m? {
                     Made::Company { stamp, input } => {
                         company_ids.push(create_in(tx, &ctx_of(stamp), Entity::Company, &input)?.id);
@@ -302,16 +310,19 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
     Ok(DemoReport { seconds: started.elapsed().as_secs_f64(), ..report? })
 }
 
-/// The generator thread: every record in writing order, until done or the writer stops.
+/// Records handed from the generator to the writer at a time.
+const HANDFUL: usize = 256;
+
+/// The generator thread: every record in writing order, to `send`, until done or `send`
+/// says the writer stopped.
 fn make_records(
     mut g: Gen,
     counts: Counts,
     now: i64,
     region: PhoneRegion,
     sources: &[String],
-    out: &SyncSender<Result<Made>>,
+    send: &mut dyn FnMut(Result<Made>) -> bool,
 ) {
-    let send = |m: Result<Made>| out.send(m).is_ok();
     let comm =
         |kind: CommKind, label: &str, value: &str| -> Result<Comm> { Ok(Comm::new(kind, label, value, region)?) };
     const DAY: i64 = 86_400_000;

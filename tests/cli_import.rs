@@ -480,3 +480,47 @@ fn a_bulk_import_decides_duplicates_and_repeat_clients_as_a_batched_one() {
         assert_eq!(bulk.1, plain.1, "--duplicates {mode}: records");
     }
 }
+
+/// A row refused while merging (a bad value for an empty field) is rolled back, and so is
+/// what a bulk load's memory of match keys learnt from it: the next row with the same phone
+/// still finds the record.
+#[test]
+fn a_refused_merge_leaves_the_record_findable_in_a_bulk_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.csv");
+    std::fs::write(&base, "First name,Last name,Phone\nAnn,Lee,06 10 20 30 40\n").unwrap();
+    let again = dir.path().join("again.csv");
+    std::fs::write(
+        &again,
+        "First name,Last name,Phone,Birth date\nAnna,Lee,06 10 20 30 40,not a date\nAnn,Lee,06 10 20 30 40,1980-02-03\n",
+    )
+    .unwrap();
+    for extra in [vec![], vec!["--bulk"]] {
+        let env = Env::new();
+        env.json(&[&["import", base.to_str().unwrap()], &extra[..]].concat());
+        let r = env.json(
+            &[
+                &[
+                    "import",
+                    again.to_str().unwrap(),
+                    "--duplicates",
+                    "merge",
+                    "--match",
+                    "phone",
+                    "--rejects",
+                    "/dev/null",
+                ],
+                &extra[..],
+            ]
+            .concat(),
+        );
+        assert_eq!(
+            (r["rejected"].as_u64(), r["merged"].as_u64(), r["created"].as_u64()),
+            (Some(1), Some(1), Some(0)),
+            "{extra:?}: {r}"
+        );
+        let all = leads(&env);
+        assert_eq!(all.len(), 1, "{extra:?}");
+        assert_eq!(all[0]["birth_date"], "1980-02-03", "{extra:?}: {}", all[0]);
+    }
+}

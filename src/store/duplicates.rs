@@ -210,12 +210,17 @@ impl MatchKey {
 /// The match keys of every lead, contact and company of the file, in memory, for a bulk load
 /// that set the lookup indexes aside (`store::bulk`). It must stay what the indexes would
 /// say: loaded from the file at the start, then told of every record the load creates
-/// (`add`) or changes (`refresh`).
+/// (`add`) or changes (`forget` before, `remember` after), and of every row rolled back
+/// (`checkpoint`, `undo`).
 #[derive(Debug, Default)]
 pub(crate) struct MatchIndex {
-    ids: HashMap<(Entity, MatchKey, String), Vec<i64>>,
-    keys_of: HashMap<(Entity, i64), Vec<(MatchKey, String)>>,
+    ids: HashMap<(Entity, MatchKey, String), Vec<i64>, foldhash::fast::RandomState>,
+    /// Changes since the last `checkpoint`, when one was taken.
+    journal: Option<Vec<KeyChange>>,
 }
+
+/// One change of a `MatchIndex`: (added or removed, entity, key, value, id).
+type KeyChange = (bool, Entity, MatchKey, String, i64);
 
 impl MatchIndex {
     /// Reads the keys of every matchable record.
@@ -262,30 +267,71 @@ impl MatchIndex {
         entity: Entity,
         id: i64,
         columns: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
-        comms: &[Comm],
+        comms: &'a [Comm],
     ) {
-        for (column, value) in columns {
-            let Some(value) = value else { continue };
-            for key in [MatchKey::Name, MatchKey::Company] {
-                if key.column(entity) == Some(column) {
-                    self.insert(entity, id, key, value.to_string());
-                }
+        for (key, value) in Self::keys(entity, columns, comms) {
+            self.insert(entity, id, key, value.to_string());
+        }
+    }
+
+    /// A record about to change: its stored keys are taken out.
+    pub(crate) fn forget(&mut self, conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+        let (columns, comms) = Self::stored(conn, entity, id)?;
+        for (key, value) in Self::keys(entity, columns.iter().map(|(c, v)| (*c, v.as_deref())), &comms) {
+            let map_key = (entity, key, value.to_string());
+            let Some(ids) = self.ids.get_mut(&map_key) else { continue };
+            let Ok(at) = ids.binary_search(&id) else { continue };
+            ids.remove(at);
+            if let Some(journal) = &mut self.journal {
+                journal.push((false, entity, key, map_key.2, id));
             }
         }
-        for c in comms {
-            if let Some(key) = MatchKey::of_comm(c.kind) {
-                self.insert(entity, id, key, c.normalized.clone());
+        Ok(())
+    }
+
+    /// A record just changed: its stored keys go in.
+    pub(crate) fn remember(&mut self, conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+        let (columns, comms) = Self::stored(conn, entity, id)?;
+        self.add(entity, id, columns.iter().map(|(c, v)| (*c, v.as_deref())), &comms);
+        Ok(())
+    }
+
+    /// From now on, keep what changes so that `undo` can take it back (a row's savepoint).
+    pub(crate) fn checkpoint(&mut self) {
+        self.journal = Some(Vec::new());
+    }
+
+    /// Takes back every change since the last `checkpoint`.
+    pub(crate) fn undo(&mut self) {
+        for (added, entity, key, value, id) in self.journal.take().unwrap_or_default().into_iter().rev() {
+            let ids = self.ids.entry((entity, key, value)).or_default();
+            match (added, ids.binary_search(&id)) {
+                (true, Ok(at)) => {
+                    ids.remove(at);
+                }
+                (false, Err(at)) => ids.insert(at, id),
+                _ => {}
             }
         }
     }
 
-    /// A record changed by the load: its keys are read back from the file.
-    pub(crate) fn refresh(&mut self, conn: &Connection, entity: Entity, id: i64) -> Result<()> {
-        for (key, value) in self.keys_of.remove(&(entity, id)).unwrap_or_default() {
-            if let Some(ids) = self.ids.get_mut(&(entity, key, value)) {
-                ids.retain(|x| *x != id);
-            }
-        }
+    /// The keys a record has: its key columns that are matched, its phones and e-mails.
+    fn keys<'a>(
+        entity: Entity,
+        columns: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+        comms: &'a [Comm],
+    ) -> impl Iterator<Item = (MatchKey, &'a str)> {
+        let columns = columns.into_iter().filter_map(move |(column, value)| {
+            let key = [MatchKey::Name, MatchKey::Company].into_iter().find(|k| k.column(entity) == Some(column))?;
+            Some((key, value?))
+        });
+        let comms = comms.iter().filter_map(|c| Some((MatchKey::of_comm(c.kind)?, c.normalized.as_str())));
+        columns.chain(comms).filter(|(_, v)| !v.is_empty())
+    }
+
+    /// A record's key columns and comms as stored.
+    #[allow(clippy::type_complexity)]
+    fn stored(conn: &Connection, entity: Entity, id: i64) -> Result<(Vec<(&'static str, Option<String>)>, Vec<Comm>)> {
         let mut columns = Vec::new();
         for key in [MatchKey::Name, MatchKey::Company] {
             if let Some(column) = key.column(entity) {
@@ -294,17 +340,16 @@ impl MatchIndex {
                 columns.push((column, value));
             }
         }
-        let comms = comms_of(conn, entity, id)?;
-        self.add(entity, id, columns.iter().map(|(c, v)| (*c, v.as_deref())), &comms);
-        Ok(())
+        Ok((columns, comms_of(conn, entity, id)?))
     }
 
     fn insert(&mut self, entity: Entity, id: i64, key: MatchKey, value: String) {
         if value.is_empty() {
             return;
         }
-        let ids = self.ids.entry((entity, key, value.clone())).or_default();
-        // Ids mostly arrive in order (new records); a refreshed one goes back in its place.
+        let copy = self.journal.is_some().then(|| value.clone());
+        let ids = self.ids.entry((entity, key, value)).or_default();
+        // Ids mostly arrive in order (new records); a changed one goes back in its place.
         match ids.last() {
             Some(last) if *last == id => return,
             Some(last) if *last > id => match ids.binary_search(&id) {
@@ -313,7 +358,10 @@ impl MatchIndex {
             },
             _ => ids.push(id),
         }
-        self.keys_of.entry((entity, id)).or_default().push((key, value));
+        // Only a load that can take a row back pays for the copy.
+        if let (Some(journal), Some(value)) = (&mut self.journal, copy) {
+            journal.push((true, entity, key, value, id));
+        }
     }
 }
 

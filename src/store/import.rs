@@ -123,32 +123,67 @@ impl Store {
     /// disk full) stop the import, and the batches already committed stay.
     /// Rows are taken one batch at a time, so a large file is never held as inputs all at
     /// once (a dry run takes them all: it is one transaction, rolled back).
-    pub fn import(
+    ///
+    /// The rows are made on a second thread (the caller's iterator: cells to fields, phone
+    /// numbers parsed) while this one writes, which is most of the work.
+    pub fn import<I>(
         &mut self,
         entity: Entity,
-        rows: impl IntoIterator<Item = ImportRow>,
+        rows: I,
+        opts: ImportOptions,
+        progress: impl FnMut(usize),
+    ) -> Result<ImportReport>
+    where
+        I: IntoIterator<Item = ImportRow>,
+        I::IntoIter: Send,
+    {
+        let mut rows = rows.into_iter();
+        std::thread::scope(|scope| {
+            // Rows go over in handfuls: one hand-over per row would cost a wake-up each.
+            let (send, made) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(8);
+            scope.spawn(move || {
+                loop {
+                    let handful: Vec<ImportRow> = rows.by_ref().take(256).collect();
+                    // Done, or the writer stopped (an error of the file): so does reading.
+                    if handful.is_empty() || send.send(handful).is_err() {
+                        break;
+                    }
+                }
+            });
+            self.import_rows(entity, made.into_iter().flatten(), opts, progress)
+        })
+    }
+
+    fn import_rows(
+        &mut self,
+        entity: Entity,
+        mut rows: impl Iterator<Item = ImportRow>,
         opts: ImportOptions,
         mut progress: impl FnMut(usize),
     ) -> Result<ImportReport> {
         let mut report = ImportReport { dry_run: opts.dry_run, ..Default::default() };
         self.set_bulk_cache(true)?;
         let batch = if opts.dry_run || opts.bulk { usize::MAX } else { opts.batch.max(1) };
-        let mut rows = rows.into_iter();
         let mut done = 0;
         let mut result = Ok(());
         loop {
-            let chunk: Vec<ImportRow> = rows.by_ref().take(batch).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            let chunk = chunk.as_slice();
+            // Rows of this batch, pulled while writing (the reading thread keeps ahead), and
+            // kept: a transaction retried after a busy file writes them again.
+            let mut taken: Vec<ImportRow> = Vec::new();
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
                 let load = if opts.bulk { Some(BulkLoad::begin(tx)?) } else { None };
                 let ctx = WriteCtx { bulk: true, matches: load.as_ref().map(BulkLoad::matches), ..*base };
-                let mut outcomes = Vec::with_capacity(chunk.len());
+                let mut outcomes = Vec::new();
                 let mut touched = Vec::new();
                 let mut companies = Vec::new();
-                for row in chunk {
+                for i in 0..batch {
+                    if i == taken.len() {
+                        match rows.next() {
+                            Some(row) => taken.push(row),
+                            None => break,
+                        }
+                    }
+                    let row = &taken[i];
                     let outcome = import_row(tx, &ctx, entity, row, opts, &mut companies)?;
                     if let RowOutcome::Created { id } | RowOutcome::Merged { id } | RowOutcome::Replaced { id } =
                         outcome
@@ -156,6 +191,10 @@ impl Store {
                         touched.push(id);
                     }
                     outcomes.push((row.line, outcome));
+                    // A long batch (a bulk load) says how far it got as it goes.
+                    if (i + 1) % 5000 == 0 {
+                        progress(done + i + 1);
+                    }
                 }
                 if let Some(load) = &load {
                     load.finish(tx)?;
@@ -168,12 +207,15 @@ impl Store {
                 }
                 Ok(outcomes)
             });
+            if taken.is_empty() {
+                break;
+            }
             match outcome {
                 Ok(outcomes) => {
                     for (line, o) in outcomes {
                         report.add(line, o);
                     }
-                    done += chunk.len();
+                    done += taken.len();
                     progress(done);
                 }
                 Err(e) => {
@@ -201,6 +243,9 @@ fn import_row(
         Err(reason) => return Ok(RowOutcome::Rejected { reason: reason.clone() }),
     };
     tx.prepare_cached("SAVEPOINT import_row")?.execute([])?;
+    if let Some(m) = ctx.matches {
+        m.borrow_mut().checkpoint();
+    }
     let mut made = Vec::new();
     match write_row(tx, ctx, entity, input, opts, &mut made) {
         Ok(outcome) => {
@@ -210,6 +255,9 @@ fn import_row(
         }
         Err(e @ (StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })) => {
             tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+            if let Some(m) = ctx.matches {
+                m.borrow_mut().undo();
+            }
             let reason = match &e {
                 StoreError::Field(f) => {
                     format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, crate::i18n::lang()))

@@ -684,6 +684,9 @@ pub(crate) fn update_in(
     {
         return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
     }
+    if let Some(m) = ctx.matches {
+        m.borrow_mut().forget(tx, entity, id)?;
+    }
     let old_currency = match old.get("currency") {
         Some(Sql::Text(c)) => Currency::parse(c),
         _ => None,
@@ -740,6 +743,9 @@ pub(crate) fn update_in(
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
     }
     if changes.is_empty() {
+        if let Some(m) = ctx.matches {
+            m.borrow_mut().remember(tx, entity, id)?;
+        }
         return Ok(Saved { id, version, changed: vec![], repeat_of: vec![] });
     }
     let mut sql = format!("UPDATE {} SET ", entity.table());
@@ -772,7 +778,7 @@ pub(crate) fn update_in(
     timeline::add(tx, entity, id, TimelineKind::FieldsChanged, ctx, json!({"changes": changes}))?;
     log_change(tx, ctx, entity, id)?;
     if let Some(m) = ctx.matches {
-        m.borrow_mut().refresh(tx, entity, id)?;
+        m.borrow_mut().remember(tx, entity, id)?;
     }
     Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
 }
