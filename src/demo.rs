@@ -244,7 +244,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             now: stamp.created,
             user_id: Some(user_ids[stamp.user]),
             bulk: true,
-            matches: Some(load.matches()),
+            load: Some(&load),
             ..*base
         };
         let mut company_ids = Vec::with_capacity(counts.companies);

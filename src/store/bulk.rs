@@ -6,8 +6,10 @@
 
 use super::Result;
 use super::duplicates::MatchIndex;
+use crate::domain::fields::{Entity, RefKind};
 use rusqlite::Connection;
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// The one index a bulk load keeps: reading a record's phones and e-mails back (merges and
 /// replacements of an import). New records append to it, so it costs little.
@@ -19,9 +21,22 @@ const FILLED_TABLES: &str = "'leads', 'contacts', 'companies', 'deals', 'comms',
 
 /// A bulk load in progress, inside its transaction. A failed load rolls everything back,
 /// the dropped indexes included.
+#[derive(Debug)]
 pub(crate) struct BulkLoad {
     dropped: Vec<String>,
     matches: RefCell<MatchIndex>,
+    looked_up: RefCell<HashMap<LookedUp, i64>>,
+}
+
+/// What a bulk load remembers having looked up: nothing it writes can change these.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum LookedUp {
+    /// A stage (of a pipeline), source, user or pipeline by the text given.
+    Reference(RefKind, Option<i64>, String),
+    /// The pipeline of an entity that has one only (leads).
+    OnlyPipeline(Entity),
+    /// The first stage of a pipeline.
+    FirstStage(i64),
 }
 
 impl BulkLoad {
@@ -39,7 +54,21 @@ impl BulkLoad {
             tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             dropped.push(sql);
         }
-        Ok(BulkLoad { dropped, matches })
+        Ok(BulkLoad { dropped, matches, looked_up: RefCell::default() })
+    }
+
+    /// `find()`, the first time `what` is asked for; its answer from then on. Records (a
+    /// contact by id…) are not remembered: the load creates and changes them.
+    pub(crate) fn look_up(&self, what: LookedUp, find: impl FnOnce() -> Result<i64>) -> Result<i64> {
+        if let LookedUp::Reference(RefKind::Contact | RefKind::Company | RefKind::Lead, ..) = what {
+            return find();
+        }
+        if let Some(id) = self.looked_up.borrow().get(&what) {
+            return Ok(*id);
+        }
+        let id = find()?;
+        self.looked_up.borrow_mut().insert(what, id);
+        Ok(id)
     }
 
     /// The match keys, for `WriteCtx::matches`.

@@ -172,7 +172,7 @@ impl Store {
             let mut taken: Vec<ImportRow> = Vec::new();
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
                 let load = if opts.bulk { Some(BulkLoad::begin(tx)?) } else { None };
-                let ctx = WriteCtx { bulk: true, matches: load.as_ref().map(BulkLoad::matches), ..*base };
+                let ctx = WriteCtx { bulk: true, load: load.as_ref(), ..*base };
                 let mut outcomes = Vec::new();
                 let mut touched = Vec::new();
                 let mut companies = Vec::new();
@@ -243,7 +243,7 @@ fn import_row(
         Err(reason) => return Ok(RowOutcome::Rejected { reason: reason.clone() }),
     };
     tx.prepare_cached("SAVEPOINT import_row")?.execute([])?;
-    if let Some(m) = ctx.matches {
+    if let Some(m) = ctx.matches() {
         m.borrow_mut().checkpoint();
     }
     let mut made = Vec::new();
@@ -255,7 +255,7 @@ fn import_row(
         }
         Err(e @ (StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })) => {
             tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
-            if let Some(m) = ctx.matches {
+            if let Some(m) = ctx.matches() {
                 m.borrow_mut().undo();
             }
             let reason = match &e {
@@ -293,7 +293,7 @@ fn write_row(
         DuplicateMode::All => None,
         _ => {
             // The index is only read here: the borrow ends before the update below writes it.
-            let index = ctx.matches.map(|m| m.borrow());
+            let index = ctx.matches().map(|m| m.borrow());
             import_matches(tx, index.as_deref(), entity, &input, opts.match_on)?.first().map(|m| m.id)
         }
     };
@@ -350,7 +350,7 @@ fn company_for(tx: &Transaction, ctx: &WriteCtx, text: &str, made: &mut Vec<i64>
         return crate::store::refs::resolve_record(tx, Entity::Company, t);
     }
     let key = crate::domain::dedup::name_key([t]);
-    let found: Option<i64> = match (ctx.matches, &key) {
+    let found: Option<i64> = match (ctx.matches(), &key) {
         (Some(m), Some(k)) => m.borrow().ids(Entity::Company, MatchKey::Company, k).first().copied(),
         (Some(_), None) => None,
         (None, _) => tx

@@ -329,7 +329,7 @@ impl Store {
                 region: self.opts.region,
                 currency: self.opts.currency,
                 bulk: false,
-                matches: None,
+                load: None,
             };
             let attempt = (|| {
                 let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
@@ -382,9 +382,17 @@ pub struct WriteCtx<'a> {
     /// Bulk load: search entries are left to the caller, who rebuilds them at the end with
     /// `search::reindex_all` (FTS5 flushes at every statement once written in a transaction).
     pub bulk: bool,
-    /// During a bulk load that set the lookup indexes aside (`bulk::BulkLoad`): the match
-    /// keys in memory, which duplicate lookups read and every write keeps up to date.
-    pub(crate) matches: Option<&'a std::cell::RefCell<duplicates::MatchIndex>>,
+    /// The bulk load this write belongs to, if any (`bulk::BulkLoad`): its match keys in
+    /// memory, which duplicate lookups read and every write keeps up to date, and the
+    /// stages, sources and users it has already looked up.
+    pub(crate) load: Option<&'a bulk::BulkLoad>,
+}
+
+impl<'a> WriteCtx<'a> {
+    /// The bulk load's match keys, when the lookup indexes are set aside.
+    pub(crate) fn matches(&self) -> Option<&'a std::cell::RefCell<duplicates::MatchIndex>> {
+        self.load.map(bulk::BulkLoad::matches)
+    }
 }
 
 /// Logs a change so other clients can reload just that record, and keeps the log short.

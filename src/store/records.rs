@@ -2,6 +2,7 @@
 //! `domain::fields`: validate, resolve references, write the row, its communications, its
 //! search entry and its timeline entry in one transaction, checking `version` on updates.
 
+use super::bulk::LookedUp;
 use super::refs::{self, RefShown, StageRow};
 use super::{Result, Store, StoreError, WriteCtx, log_change, search, timeline};
 use crate::domain::access::{self, Visibility};
@@ -502,7 +503,7 @@ fn repeat_match(tx: &Transaction, ctx: &WriteCtx, keys: &crate::domain::dedup::M
         return Ok(found);
     }
     for target in [Entity::Contact, Entity::Company] {
-        let hits = match ctx.matches {
+        let hits = match ctx.matches() {
             Some(m) => super::duplicates::find_in_index(tx, &m.borrow(), target, keys, None)?,
             None => super::duplicates::find_in(tx, &Visibility::All, target, keys, None)?,
         };
@@ -527,10 +528,21 @@ fn repeat_match(tx: &Transaction, ctx: &WriteCtx, keys: &crate::domain::dedup::M
     Ok(found)
 }
 
-fn resolve_value(tx: &Connection, spec: &FieldSpec, value: &FieldValue, pipeline_id: Option<i64>) -> Result<Sql> {
+fn resolve_value(
+    tx: &Connection,
+    ctx: &WriteCtx,
+    spec: &FieldSpec,
+    value: &FieldValue,
+    pipeline_id: Option<i64>,
+) -> Result<Sql> {
     match value {
         FieldValue::Ref(kind, text) => {
-            let id = refs::resolve(tx, *kind, text, pipeline_id).map_err(|e| rename_field(e, spec.key))?;
+            let find = || refs::resolve(tx, *kind, text, pipeline_id);
+            let id = match ctx.load {
+                Some(load) => load.look_up(LookedUp::Reference(*kind, pipeline_id, text.clone()), find),
+                None => find(),
+            }
+            .map_err(|e| rename_field(e, spec.key))?;
             Ok(Sql::Integer(id))
         }
         other => Ok(sql_of(other)),
@@ -568,6 +580,10 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
             };
             Some(refs::resolve_pipeline(tx, Entity::Deal, text).map_err(|e| rename_field(e, "pipeline"))?.id)
         }
+        Entity::Lead if ctx.load.is_some() => {
+            let find = || Ok(refs::resolve_pipeline(tx, entity, None)?.id);
+            ctx.load.map(|load| load.look_up(LookedUp::OnlyPipeline(entity), find)).transpose()?
+        }
         _ => pipeline_of(tx, entity, None)?,
     };
     let mut cols: Vec<&str> = Vec::new();
@@ -581,7 +597,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
         has_amount |= spec.kind == FieldKind::Amount && *value != FieldValue::Null;
         has_currency |= spec.kind == FieldKind::Currency && *value != FieldValue::Null;
         cols.push(spec.column);
-        vals.push(resolve_value(tx, spec, value, pipeline_id)?);
+        vals.push(resolve_value(tx, ctx, spec, value, pipeline_id)?);
     }
     let has = |key: &str| values.iter().any(|(s, v)| s.key == key && *v != FieldValue::Null);
     if has_amount && !has_currency {
@@ -595,7 +611,12 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
         }
         if !has("stage") {
             cols.push("stage_id");
-            vals.push(Sql::Integer(refs::first_stage(tx, p)?.id));
+            let find = || Ok(refs::first_stage(tx, p)?.id);
+            let first = match ctx.load {
+                Some(load) => load.look_up(LookedUp::FirstStage(p), find)?,
+                None => find()?,
+            };
+            vals.push(Sql::Integer(first));
         }
         cols.extend(["moved_at", "moved_by"]);
         vals.extend([Sql::Integer(ctx.now), ctx.user_id.map_or(Sql::Null, Sql::Integer)]);
@@ -637,7 +658,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     let id = tx.last_insert_rowid();
     let comms = apply_comms(&[], &input.comms);
     insert_comms(tx, entity, id, &comms)?;
-    if let Some(m) = ctx.matches {
+    if let Some(m) = ctx.matches() {
         m.borrow_mut().add(entity, id, derived.iter().map(|(c, v)| (*c, v.as_deref())), &comms);
     }
     if entity == Entity::Contact {
@@ -684,7 +705,7 @@ pub(crate) fn update_in(
     {
         return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
     }
-    if let Some(m) = ctx.matches {
+    if let Some(m) = ctx.matches() {
         m.borrow_mut().forget(tx, entity, id)?;
     }
     let old_currency = match old.get("currency") {
@@ -708,7 +729,7 @@ pub(crate) fn update_in(
         }
     }
     for (spec, value) in &values {
-        let new = resolve_value(tx, spec, value, pipeline_id)?;
+        let new = resolve_value(tx, ctx, spec, value, pipeline_id)?;
         let before = old.get(spec.column).cloned().unwrap_or(Sql::Null);
         if new == before {
             continue;
@@ -743,7 +764,7 @@ pub(crate) fn update_in(
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
     }
     if changes.is_empty() {
-        if let Some(m) = ctx.matches {
+        if let Some(m) = ctx.matches() {
             m.borrow_mut().remember(tx, entity, id)?;
         }
         return Ok(Saved { id, version, changed: vec![], repeat_of: vec![] });
@@ -777,7 +798,7 @@ pub(crate) fn update_in(
     let changed: Vec<String> = changes.iter().filter_map(|c| c["field"].as_str().map(str::to_string)).collect();
     timeline::add(tx, entity, id, TimelineKind::FieldsChanged, ctx, json!({"changes": changes}))?;
     log_change(tx, ctx, entity, id)?;
-    if let Some(m) = ctx.matches {
+    if let Some(m) = ctx.matches() {
         m.borrow_mut().remember(tx, entity, id)?;
     }
     Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
