@@ -105,9 +105,23 @@ pub(crate) fn find_in(
     matches_by(conn, target, keys, exclude, lookup)
 }
 
-/// `find_in` during a bulk load, whose lookup indexes are set aside: the same rule, with
-/// the keys looked up in the load's copy in memory (every record is visible to a load).
-pub(crate) fn find_in_index(
+/// Records of `target` matching `keys`, whoever may see them (repeat leads, imports):
+/// through the bulk load's match keys in memory when there is one (its lookup indexes are
+/// set aside), else through the indexes.
+pub(crate) fn find_for_writer(
+    conn: &Connection,
+    index: Option<&MatchIndex>,
+    target: Entity,
+    keys: &MatchKeys,
+) -> Result<Vec<DuplicateMatch>> {
+    match index {
+        Some(index) => find_in_index(conn, index, target, keys, None),
+        None => find_in(conn, &Visibility::All, target, keys, None),
+    }
+}
+
+/// `find_in` over the keys in memory: the same rule, other lookups.
+fn find_in_index(
     conn: &Connection,
     index: &MatchIndex,
     target: Entity,
@@ -156,12 +170,16 @@ fn matches_by(
     if let Some(x) = exclude {
         hits.remove(&x);
     }
-    let mut out = Vec::new();
-    for (id, matched_by) in hits {
-        out.push(DuplicateMatch { entity: target, id, title: title_of(conn, target, id)?, matched_by });
-    }
+    let mut out: Vec<DuplicateMatch> = hits
+        .into_iter()
+        .map(|(id, matched_by)| DuplicateMatch { entity: target, id, title: String::new(), matched_by })
+        .collect();
     out.sort_by_key(|m| (!m.by_comm(), m.id));
     out.truncate(MAX_MATCHES);
+    // Titles for the matches kept only.
+    for m in &mut out {
+        m.title = title_of(conn, target, m.id)?;
+    }
     Ok(out)
 }
 
@@ -391,10 +409,7 @@ pub(crate) fn import_matches(
     if keys.is_empty() {
         return Ok(vec![]);
     }
-    match index {
-        Some(index) => find_in_index(conn, index, entity, &keys, None),
-        None => find_in(conn, &Visibility::All, entity, &keys, None),
-    }
+    find_for_writer(conn, index, entity, &keys)
 }
 
 /// Match keys of a record about to be created from `input`.

@@ -4,13 +4,14 @@
 //! idempotent, because rows already imported are found as duplicates.
 
 use super::bulk::BulkLoad;
-use super::duplicates::{MatchKey, import_matches};
+use super::duplicates::{find_for_writer, import_matches};
 use super::records::{RecordInput, create_in, get_in, update_in};
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, search};
+use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
 use crate::domain::import::{DuplicateMode, MatchOn};
 use crate::store::records::Shown;
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde::Serialize;
 
 /// From this many rows an import is a bulk load (`ImportOptions::bulk`).
@@ -349,15 +350,15 @@ fn company_for(tx: &Transaction, ctx: &WriteCtx, text: &str, made: &mut Vec<i64>
     if t.starts_with('#') {
         return crate::store::refs::resolve_record(tx, Entity::Company, t);
     }
-    let key = crate::domain::dedup::name_key([t]);
-    let found: Option<i64> = match (ctx.matches(), &key) {
-        (Some(m), Some(k)) => m.borrow().ids(Entity::Company, MatchKey::Company, k).first().copied(),
-        (Some(_), None) => None,
-        (None, _) => tx
-            .prepare_cached("SELECT id FROM companies WHERE title_key = ?1 ORDER BY id LIMIT 1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?,
+    // Companies match by title only: the oldest one comes first.
+    let keys = MatchKeys { company: crate::domain::dedup::name_key([t]), ..Default::default() };
+    let index = ctx.matches().map(|m| m.borrow());
+    let found = if keys.is_empty() {
+        None
+    } else {
+        find_for_writer(tx, index.as_deref(), Entity::Company, &keys)?.first().map(|m| m.id)
     };
+    drop(index); // read only: creating the company below writes to it
     match found {
         Some(id) => Ok(id),
         None => {

@@ -393,6 +393,14 @@ impl<'a> WriteCtx<'a> {
     pub(crate) fn matches(&self) -> Option<&'a std::cell::RefCell<duplicates::MatchIndex>> {
         self.load.map(bulk::BulkLoad::matches)
     }
+
+    /// `find()`, or during a bulk load what it answered the first time (`BulkLoad::look_up`).
+    pub(crate) fn look_up(&self, what: bulk::LookedUp, find: impl FnOnce() -> Result<i64>) -> Result<i64> {
+        match self.load {
+            Some(load) => load.look_up(what, find),
+            None => find(),
+        }
+    }
 }
 
 /// Logs a change so other clients can reload just that record, and keeps the log short.

@@ -503,10 +503,8 @@ fn repeat_match(tx: &Transaction, ctx: &WriteCtx, keys: &crate::domain::dedup::M
         return Ok(found);
     }
     for target in [Entity::Contact, Entity::Company] {
-        let hits = match ctx.matches() {
-            Some(m) => super::duplicates::find_in_index(tx, &m.borrow(), target, keys, None)?,
-            None => super::duplicates::find_in(tx, &Visibility::All, target, keys, None)?,
-        };
+        let index = ctx.matches().map(|m| m.borrow());
+        let hits = super::duplicates::find_for_writer(tx, index.as_deref(), target, keys)?;
         if let Some(m) = hits.first() {
             push(&mut found, target, m.id, m.matched_by.first().map(String::as_str).unwrap_or("name"));
         }
@@ -537,12 +535,11 @@ fn resolve_value(
 ) -> Result<Sql> {
     match value {
         FieldValue::Ref(kind, text) => {
-            let find = || refs::resolve(tx, *kind, text, pipeline_id);
-            let id = match ctx.load {
-                Some(load) => load.look_up(LookedUp::Reference(*kind, pipeline_id, text.clone()), find),
-                None => find(),
-            }
-            .map_err(|e| rename_field(e, spec.key))?;
+            let id = ctx
+                .look_up(LookedUp::Reference(*kind, pipeline_id, text.clone()), || {
+                    refs::resolve(tx, *kind, text, pipeline_id)
+                })
+                .map_err(|e| rename_field(e, spec.key))?;
             Ok(Sql::Integer(id))
         }
         other => Ok(sql_of(other)),
@@ -580,11 +577,10 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
             };
             Some(refs::resolve_pipeline(tx, Entity::Deal, text).map_err(|e| rename_field(e, "pipeline"))?.id)
         }
-        Entity::Lead if ctx.load.is_some() => {
-            let find = || Ok(refs::resolve_pipeline(tx, entity, None)?.id);
-            ctx.load.map(|load| load.look_up(LookedUp::OnlyPipeline(entity), find)).transpose()?
+        Entity::Lead => {
+            Some(ctx.look_up(LookedUp::OnlyPipeline(entity), || Ok(refs::resolve_pipeline(tx, entity, None)?.id))?)
         }
-        _ => pipeline_of(tx, entity, None)?,
+        _ => None,
     };
     let mut cols: Vec<&str> = Vec::new();
     let mut vals: Vec<Sql> = Vec::new();
@@ -611,12 +607,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
         }
         if !has("stage") {
             cols.push("stage_id");
-            let find = || Ok(refs::first_stage(tx, p)?.id);
-            let first = match ctx.load {
-                Some(load) => load.look_up(LookedUp::FirstStage(p), find)?,
-                None => find()?,
-            };
-            vals.push(Sql::Integer(first));
+            vals.push(Sql::Integer(ctx.look_up(LookedUp::FirstStage(p), || Ok(refs::first_stage(tx, p)?.id))?));
         }
         cols.extend(["moved_at", "moved_by"]);
         vals.extend([Sql::Integer(ctx.now), ctx.user_id.map_or(Sql::Null, Sql::Integer)]);
