@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod io;
+pub mod memory;
 pub mod present;
 pub mod store;
 pub mod tui;

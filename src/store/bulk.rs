@@ -7,6 +7,7 @@
 use super::Result;
 use super::duplicates::MatchIndex;
 use crate::domain::fields::{Entity, RefKind};
+use crate::memory::KeepFreedMemory;
 use rusqlite::Connection;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -26,6 +27,8 @@ pub(crate) struct BulkLoad {
     dropped: Vec<String>,
     matches: RefCell<MatchIndex>,
     looked_up: RefCell<HashMap<LookedUp, i64>>,
+    /// Freed memory is reused, not handed back, until the load ends.
+    _memory: KeepFreedMemory,
 }
 
 /// What a bulk load remembers having looked up: nothing it writes can change these.
@@ -54,7 +57,7 @@ impl BulkLoad {
             tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             dropped.push(sql);
         }
-        Ok(BulkLoad { dropped, matches, looked_up: RefCell::default() })
+        Ok(BulkLoad { dropped, matches, looked_up: RefCell::default(), _memory: KeepFreedMemory::new() })
     }
 
     /// `find()`, the first time `what` is asked for; its answer from then on. Records (a

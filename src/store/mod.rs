@@ -139,6 +139,7 @@ impl Store {
     /// Opens (or creates) a file with the settings a shared file needs, upgrading its schema
     /// in place. Refuses directories, non-database files and files from a newer Prospect.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Store> {
+        crate::memory::configure_sqlite();
         let shown = path.to_path_buf();
         if path.is_dir() {
             return Err(StoreError::IsDirectory(shown));
