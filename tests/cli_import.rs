@@ -524,3 +524,32 @@ fn a_refused_merge_leaves_the_record_findable_in_a_bulk_load() {
         assert_eq!(all[0]["birth_date"], "1980-02-03", "{extra:?}: {}", all[0]);
     }
 }
+
+/// A contact refused after its new company was written (the company comes first, the contact's
+/// birth date is checked after) leaves no company behind, in a batched and in a bulk import,
+/// while the refusals that wrote nothing before them are taken back cheaply.
+#[test]
+fn a_row_refused_after_writing_its_company_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    std::fs::write(
+        &file,
+        "First name,Last name,Company,Birth date\n\
+         Ann,Lee,Brand New Co,not a date\n\
+         Bob,Ray,,also not a date\n\
+         Cid,Moe,Kept Co,1980-02-03\n",
+    )
+    .unwrap();
+    for extra in [vec![], vec!["--bulk"]] {
+        let env = Env::new();
+        let r = env.json(
+            &[&["import", file.to_str().unwrap(), "--entity", "contact", "--rejects", "/dev/null"], &extra[..]]
+                .concat(),
+        );
+        assert_eq!((r["rejected"].as_u64(), r["created"].as_u64()), (Some(2), Some(1)), "{extra:?}: {r}");
+        let companies = env.json(&["company", "list"]);
+        let titles: Vec<&str> = companies.as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+        assert_eq!(titles, ["Kept Co"], "{extra:?}");
+        assert_eq!(env.json(&["contact", "list"]).as_array().unwrap().len(), 1, "{extra:?}");
+    }
+}
