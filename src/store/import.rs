@@ -291,14 +291,18 @@ fn write_row(
     opts: ImportOptions,
     made: &mut Vec<i64>,
 ) -> Result<RowOutcome> {
-    let mut input = input.clone();
-    if entity == Entity::Contact && !input.companies.is_empty() {
-        input.companies = input
+    // Only a contact's companies change (titles become ids): other rows are written as read,
+    // without a copy of every field.
+    let input: std::borrow::Cow<RecordInput> = if entity == Entity::Contact && !input.companies.is_empty() {
+        let companies = input
             .companies
             .iter()
             .map(|c| company_for(tx, ctx, c, made).map(|id| id.to_string()))
             .collect::<Result<_>>()?;
-    }
+        std::borrow::Cow::Owned(RecordInput { companies, ..input.clone() })
+    } else {
+        std::borrow::Cow::Borrowed(input)
+    };
     let existing = match opts.duplicates {
         DuplicateMode::All => None,
         _ => {
