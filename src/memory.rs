@@ -7,7 +7,7 @@
 use libmimalloc_sys as mi;
 use rusqlite::ffi;
 use std::ffi::{c_int, c_long};
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -37,23 +37,34 @@ pub fn configure_sqlite() {
 /// back afterwards.
 #[derive(Debug)]
 pub struct KeepFreedMemory {
-    before: c_long,
+    _private: (),
 }
+
+/// How many `KeepFreedMemory` live (a bulk load inside a one-shot command, loads on two
+/// threads), and mimalloc's purge delay from before the first: the settings change when the
+/// first is made and come back when the last is dropped.
+static HOLDERS: Mutex<(usize, c_long)> = Mutex::new((0, 0));
 
 impl KeepFreedMemory {
     /// Stops handing memory back until dropped.
     pub fn new() -> KeepFreedMemory {
-        // SAFETY: reading and setting a mimalloc option has no preconditions.
-        let before = unsafe { mi::mi_option_get(PURGE_DELAY) };
-        unsafe { mi::mi_option_set(PURGE_DELAY, -1) };
-        // SAFETY: mallopt only changes glibc's thresholds; an unknown option is ignored.
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        unsafe {
-            libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
-            libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        let mut holders = HOLDERS.lock().unwrap_or_else(|e| e.into_inner());
+        if holders.0 == 0 {
+            // SAFETY: reading and setting a mimalloc option has no preconditions; mallopt
+            // only changes glibc's thresholds.
+            unsafe {
+                holders.1 = mi::mi_option_get(PURGE_DELAY);
+                mi::mi_option_set(PURGE_DELAY, -1);
+                #[cfg(all(target_os = "linux", target_env = "gnu"))]
+                {
+                    libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
+                    libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+                    libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+                }
+            }
         }
-        KeepFreedMemory { before }
+        holders.0 += 1;
+        KeepFreedMemory { _private: () }
     }
 }
 
@@ -65,14 +76,19 @@ impl Default for KeepFreedMemory {
 
 impl Drop for KeepFreedMemory {
     fn drop(&mut self) {
-        // SAFETY: as in `new`.
-        unsafe { mi::mi_option_set(PURGE_DELAY, self.before) };
-        // glibc's defaults (fixed now rather than adapting, which costs nothing here).
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        unsafe {
-            libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 10);
-            libc::mallopt(libc::M_TOP_PAD, 0);
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
+        let mut holders = HOLDERS.lock().unwrap_or_else(|e| e.into_inner());
+        holders.0 -= 1;
+        if holders.0 == 0 {
+            // SAFETY: as in `new`. glibc's defaults, fixed now rather than adapting.
+            unsafe {
+                mi::mi_option_set(PURGE_DELAY, holders.1);
+                #[cfg(all(target_os = "linux", target_env = "gnu"))]
+                {
+                    libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 10);
+                    libc::mallopt(libc::M_TOP_PAD, 0);
+                    libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
+                }
+            }
         }
     }
 }
@@ -81,13 +97,28 @@ impl Drop for KeepFreedMemory {
 mod tests {
     use super::*;
 
+    fn purge_delay() -> c_long {
+        unsafe { mi::mi_option_get(PURGE_DELAY) }
+    }
+
+    /// Nested holders keep memory until the last one goes, then the purge delay comes back.
+    /// The index of the option is checked too: mimalloc 3 purges after 1000 ms by default.
     #[test]
-    fn keeping_freed_memory_sets_mimallocs_purge_delay_and_gives_it_back() {
-        let before = unsafe { mi::mi_option_get(PURGE_DELAY) };
-        {
-            let _keep = KeepFreedMemory::new();
-            assert_eq!(unsafe { mi::mi_option_get(PURGE_DELAY) }, -1);
+    fn freed_memory_is_kept_until_the_last_holder_goes() {
+        let outer = KeepFreedMemory::new();
+        let inner = KeepFreedMemory::new();
+        assert_eq!(purge_delay(), -1);
+        drop(inner);
+        assert_eq!(purge_delay(), -1, "the outer holder still keeps memory");
+        let before = HOLDERS.lock().unwrap().1;
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(before, 1000, "PURGE_DELAY is not mimalloc's purge delay option");
         }
-        assert_eq!(unsafe { mi::mi_option_get(PURGE_DELAY) }, before);
+        drop(outer);
+        // Another test of this process may hold one too; then the delay stays off.
+        let holders = HOLDERS.lock().unwrap();
+        if holders.0 == 0 {
+            assert_eq!(purge_delay(), before);
+        }
     }
 }
