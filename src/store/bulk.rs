@@ -63,7 +63,15 @@ impl BulkLoad {
     /// `find()`, the first time `what` is asked for; its answer from then on. Records (a
     /// contact by id…) are not remembered: the load creates and changes them.
     pub(crate) fn look_up(&self, what: LookedUp, find: impl FnOnce() -> Result<i64>) -> Result<i64> {
-        if let LookedUp::Reference(RefKind::Contact | RefKind::Company | RefKind::Lead, ..) = what {
+        // Listed in full, so that a new kind of reference has to be placed on one side.
+        let remembered = match &what {
+            LookedUp::Reference(kind, ..) => match kind {
+                RefKind::Stage | RefKind::Source | RefKind::User | RefKind::Pipeline => true,
+                RefKind::Contact | RefKind::Company | RefKind::Lead => false,
+            },
+            LookedUp::OnlyPipeline(_) | LookedUp::FirstStage(_) => true,
+        };
+        if !remembered {
             return find();
         }
         if let Some(id) = self.looked_up.borrow().get(&what) {

@@ -13,6 +13,7 @@ use crate::domain::import::{DuplicateMode, MatchOn};
 use crate::store::records::Shown;
 use rusqlite::Transaction;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// From this many rows an import is a bulk load (`ImportOptions::bulk`).
 pub const BULK_ROWS: usize = 20_000;
@@ -293,15 +294,15 @@ fn write_row(
 ) -> Result<RowOutcome> {
     // Only a contact's companies change (titles become ids): other rows are written as read,
     // without a copy of every field.
-    let input: std::borrow::Cow<RecordInput> = if entity == Entity::Contact && !input.companies.is_empty() {
+    let input: Cow<RecordInput> = if entity == Entity::Contact && !input.companies.is_empty() {
         let companies = input
             .companies
             .iter()
             .map(|c| company_for(tx, ctx, c, made).map(|id| id.to_string()))
             .collect::<Result<_>>()?;
-        std::borrow::Cow::Owned(RecordInput { companies, ..input.clone() })
+        Cow::Owned(RecordInput { companies, ..input.clone() })
     } else {
-        std::borrow::Cow::Borrowed(input)
+        Cow::Borrowed(input)
     };
     let existing = match opts.duplicates {
         DuplicateMode::All => None,
