@@ -333,6 +333,19 @@ fn search_finds_names_phones_and_emails_across_types() {
 }
 
 #[test]
+fn a_phone_search_lists_the_newest_first() {
+    let env = Env::new();
+    for (title, phone) in [("Aaa", "06 12 34 56 01"), ("Bbb", "06 12 34 56 02"), ("Ccc", "06 12 34 56 03")] {
+        env.json(&["lead", "add", "--title", title, "--phone", phone]);
+    }
+    for typed in ["0612", "06123", "+33 612"] {
+        let hits = env.json(&["search", typed]);
+        let ids: Vec<i64> = hits.as_array().unwrap().iter().map(|h| h["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids, [3, 2, 1], "{typed}");
+    }
+}
+
+#[test]
 fn french_output() {
     let env = Env::new();
     env.json(&["lead", "add", "--title", "Salon", "--amount", "1234.5"]);
