@@ -553,3 +553,60 @@ fn a_row_refused_after_writing_its_company_leaves_nothing_behind() {
         assert_eq!(env.json(&["contact", "list"]).as_array().unwrap().len(), 1, "{extra:?}");
     }
 }
+
+#[test]
+fn a_batch_retried_after_a_busy_file_writes_its_own_rows_once() {
+    use prospect::domain::fields::Entity;
+    use prospect::store::import::ImportOptions;
+    use prospect::store::{OpenOptions, Store};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let env = Env::new();
+    env.json(&["user", "add", "bob"]);
+    let mut store = Store::open(&env.db, OpenOptions::default()).unwrap();
+    store.sign_in("alice").unwrap();
+    let waits = Arc::new(AtomicUsize::new(0));
+    let counted = waits.clone();
+    store.on_busy(move |waiting| {
+        if waiting {
+            counted.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let csv: String = std::iter::once("title\n".to_string()).chain((1..=7).map(|i| format!("Row {i}\n"))).collect();
+    let table = prospect::io::csv::parse(csv.as_bytes(), None, None).unwrap();
+    let targets = vec![prospect::domain::import::auto_target(Entity::Lead, None, "title").unwrap()];
+    let region = store.options().region;
+    let rows = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
+    let db = env.db.clone();
+    let mut holder = None;
+    // Once the first batch is in, a reader holds the file for a second: the second batch's
+    // commit meets it, gives up, and the batch is written again from its first row.
+    let opts = ImportOptions { batch: 2, ..Default::default() };
+    let report = store
+        .import(Entity::Lead, rows, opts, |done| {
+            if done == 2 && holder.is_none() {
+                let reader = rusqlite::Connection::open(&db).unwrap();
+                reader.execute_batch("BEGIN").unwrap();
+                reader.query_row("SELECT count(*) FROM leads", [], |r| r.get::<_, i64>(0)).unwrap();
+                holder = Some(std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_millis(1000));
+                    reader.execute_batch("COMMIT").unwrap();
+                }));
+            }
+        })
+        .unwrap();
+    holder.unwrap().join().unwrap();
+    assert!(waits.load(Ordering::SeqCst) > 0, "the import never met the reader");
+    assert_eq!(report.created, 7);
+    let lines: Vec<u64> = report.rows.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, [2, 3, 4, 5, 6, 7, 8]);
+    let mut titles: Vec<String> = env
+        .json(&["lead", "list", "--limit", "100"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    assert_eq!(titles, (1..=7).map(|i| format!("Row {i}")).collect::<Vec<_>>());
+}

@@ -150,7 +150,8 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let table =
         csvio::parse(&bytes, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let (targets, preset) = targets(entity, &table.headers, &args)?;
-    let rows = crate::io::import::rows(entity, &table, &targets, s.store.options().region);
+    let region = s.store.options().region;
+    let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
     let total = table.rows.len();
     // Large files go in as one transaction with indexes built once (see ImportOptions::bulk).
     let bulk = args.bulk || total >= crate::store::import::BULK_ROWS;

@@ -11,16 +11,17 @@ use anyhow::Context;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The rows to import, each with its input or the reason it cannot be one, made as the store
-/// takes them (never all at once).
+/// The rows to import from the `from`-th on, each with its input or the reason it cannot be
+/// one, made as the store takes them (never all at once): `Store::import`'s row source.
 pub fn rows<'a>(
     entity: Entity,
     table: &'a Table,
     targets: &'a [Target],
     region: PhoneRegion,
+    from: usize,
 ) -> impl Iterator<Item = ImportRow> + 'a {
     let n = table.headers.len();
-    table.rows.iter().map(move |(line, cells)| {
+    table.rows.get(from..).unwrap_or_default().iter().map(move |(line, cells)| {
         let input = if cells.len() != n {
             Err(format!("the row has {} cells, the header has {n}", cells.len()))
         } else {

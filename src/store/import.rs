@@ -123,101 +123,56 @@ impl Store {
     /// Imports rows of one kind, calling `progress` with the number of rows done after each
     /// batch. Errors that concern a row reject it; errors of the file (busy past the limit,
     /// disk full) stop the import, and the batches already committed stay.
-    /// Rows are taken one batch at a time, so a large file is never held as inputs all at
-    /// once (a dry run takes them all: it is one transaction, rolled back).
     ///
-    /// The rows are made on a second thread (the caller's iterator: cells to fields, phone
-    /// numbers parsed) while this one writes, which is most of the work.
+    /// `rows(from)` makes the rows from the `from`-th on (cells to fields, phone numbers
+    /// parsed). It runs on a second thread while this one writes, which is most of the work,
+    /// and is called again from the first row of a transaction retried after a busy file.
+    /// So no row is kept once written: a 100k-row import held every row for a retry (half a
+    /// gigabyte, and the time to fault it in).
     pub fn import<I>(
         &mut self,
         entity: Entity,
-        rows: I,
+        rows: impl Fn(usize) -> I + Sync,
         opts: ImportOptions,
-        progress: impl FnMut(usize),
+        mut progress: impl FnMut(usize),
     ) -> Result<ImportReport>
     where
         I: IntoIterator<Item = ImportRow>,
         I::IntoIter: Send,
     {
-        let mut rows = rows.into_iter();
-        std::thread::scope(|scope| {
-            // Rows go over in handfuls: one hand-over per row would cost a wake-up each.
-            let (send, made) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(8);
-            scope.spawn(move || {
-                loop {
-                    let handful: Vec<ImportRow> = rows.by_ref().take(256).collect();
-                    // Done, or the writer stopped (an error of the file): so does reading.
-                    if handful.is_empty() || send.send(handful).is_err() {
-                        break;
-                    }
-                }
-            });
-            self.import_rows(entity, made.into_iter().flatten(), opts, progress)
-        })
-    }
-
-    fn import_rows(
-        &mut self,
-        entity: Entity,
-        mut rows: impl Iterator<Item = ImportRow>,
-        opts: ImportOptions,
-        mut progress: impl FnMut(usize),
-    ) -> Result<ImportReport> {
         let mut report = ImportReport { dry_run: opts.dry_run, ..Default::default() };
         self.set_bulk_cache(true)?;
         let batch = if opts.dry_run || opts.bulk { usize::MAX } else { opts.batch.max(1) };
-        let mut done = 0;
+        let mut done: usize = 0;
         let mut result = Ok(());
         loop {
-            // Rows of this batch, pulled while writing (the reading thread keeps ahead), and
-            // kept: a transaction retried after a busy file writes them again.
-            let mut taken: Vec<ImportRow> = Vec::new();
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
-                let load = if opts.bulk { Some(BulkLoad::begin(tx)?) } else { None };
-                let ctx = WriteCtx { bulk: true, load: load.as_ref(), ..*base };
-                let mut outcomes = Vec::new();
-                let mut touched = Vec::new();
-                let mut companies = Vec::new();
-                for i in 0..batch {
-                    if i == taken.len() {
-                        match rows.next() {
-                            Some(row) => taken.push(row),
-                            None => break,
+                std::thread::scope(|scope| {
+                    // Rows go over in handfuls: one hand-over per row would cost a wake-up each.
+                    let (send, made) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(8);
+                    let rows = &rows;
+                    scope.spawn(move || {
+                        let mut rows = rows(done).into_iter().take(batch);
+                        loop {
+                            let handful: Vec<ImportRow> = rows.by_ref().take(256).collect();
+                            // Done, or the writer stopped (an error of the file): so does reading.
+                            if handful.is_empty() || send.send(handful).is_err() {
+                                break;
+                            }
                         }
-                    }
-                    let row = &taken[i];
-                    let outcome = import_row(tx, &ctx, entity, row, opts, &mut companies)?;
-                    if let RowOutcome::Created { id } | RowOutcome::Merged { id } | RowOutcome::Replaced { id } =
-                        outcome
-                    {
-                        touched.push(id);
-                    }
-                    outcomes.push((row.line, outcome));
-                    // A long batch (a bulk load) says how far it got as it goes.
-                    if (i + 1) % 5000 == 0 {
-                        progress(done + i + 1);
-                    }
-                }
-                if let Some(load) = &load {
-                    load.finish(tx)?;
-                }
-                search::reindex_ids(tx, entity, &touched)?;
-                // Companies created for the contacts' company column.
-                search::reindex_ids(tx, Entity::Company, &companies)?;
-                if !touched.is_empty() {
-                    log_bulk_change(tx, ctx.now)?;
-                }
-                Ok(outcomes)
+                    });
+                    // The receiver goes with `write_batch`, which stops the reading thread if it is
+                    // still going (an error).
+                    write_batch(tx, base, entity, made.into_iter().flatten(), opts, |n| progress(done + n))
+                })
             });
-            if taken.is_empty() {
-                break;
-            }
             match outcome {
+                Ok(outcomes) if outcomes.is_empty() => break,
                 Ok(outcomes) => {
+                    done += outcomes.len();
                     for (line, o) in outcomes {
                         report.add(line, o);
                     }
-                    done += taken.len();
                     progress(done);
                 }
                 Err(e) => {
@@ -229,6 +184,44 @@ impl Store {
         self.set_bulk_cache(false)?;
         result.map(|_| report)
     }
+}
+
+/// Writes the rows of one transaction (all of them, in a bulk load), with their search
+/// entries, and says what became of each.
+fn write_batch(
+    tx: &Transaction,
+    base: &WriteCtx,
+    entity: Entity,
+    rows: impl Iterator<Item = ImportRow>,
+    opts: ImportOptions,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<(u64, RowOutcome)>> {
+    let load = if opts.bulk { Some(BulkLoad::begin(tx)?) } else { None };
+    let ctx = WriteCtx { bulk: true, load: load.as_ref(), ..*base };
+    let mut outcomes = Vec::new();
+    let mut touched = Vec::new();
+    let mut companies = Vec::new();
+    for row in rows {
+        let outcome = import_row(tx, &ctx, entity, &row, opts, &mut companies)?;
+        if let RowOutcome::Created { id } | RowOutcome::Merged { id } | RowOutcome::Replaced { id } = outcome {
+            touched.push(id);
+        }
+        outcomes.push((row.line, outcome));
+        // A long batch (a bulk load) says how far it got as it goes.
+        if outcomes.len() % 5000 == 0 {
+            progress(outcomes.len());
+        }
+    }
+    if let Some(load) = &load {
+        load.finish(tx)?;
+    }
+    search::reindex_ids(tx, entity, &touched)?;
+    // Companies created for the contacts' company column.
+    search::reindex_ids(tx, Entity::Company, &companies)?;
+    if !touched.is_empty() {
+        log_bulk_change(tx, ctx.now)?;
+    }
+    Ok(outcomes)
 }
 
 /// One row under its own savepoint: refused rows leave nothing behind.

@@ -267,7 +267,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
         Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run } => {
             let table = read_table(&path)?;
             let region = store.options().region;
-            let rows = crate::io::import::rows(entity, &table, &targets, region);
+            let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
             let bulk = table.rows.len() >= crate::store::import::BULK_ROWS;
             let opts =
                 crate::store::import::ImportOptions { duplicates, match_on, dry_run, bulk, ..Default::default() };
