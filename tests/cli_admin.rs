@@ -160,6 +160,9 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
          DROP INDEX contacts_lead; DROP INDEX companies_lead; DROP TABLE intake_messages;
          ALTER TABLE leads DROP COLUMN next_activity_at; ALTER TABLE deals DROP COLUMN next_activity_at;
          ALTER TABLE contacts DROP COLUMN next_activity_at; ALTER TABLE companies DROP COLUMN next_activity_at;
+         DROP TABLE search;
+         CREATE VIRTUAL TABLE search USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+         INSERT INTO search (rowid, body) SELECT id * 4, title FROM leads;
          PRAGMA user_version = 1;",
     )
     .unwrap();
@@ -174,8 +177,22 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     assert_eq!(v, 1);
     let now: i64 =
         rusqlite::Connection::open(&env.db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(now, 6);
+    assert_eq!(now, 7);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
+    // The same schema as a new file's, the CHECKs rewritten included.
+    let fresh = Env::new();
+    fresh.json(&["user", "add", "bob"]);
+    let schema = |db: &std::path::Path| -> Vec<(String, String)> {
+        let c = rusqlite::Connection::open(db).unwrap();
+        let mut stmt = c.prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    assert_eq!(schema(&env.db), schema(&fresh.db));
+    // The search entries were carried into the contentless index, and stay deletable.
+    assert_eq!(env.json(&["search", "version"])[0]["title"], "From version 1");
+    env.json(&["lead", "edit", &id, "--title", "Renamed"]);
+    assert_eq!(env.json(&["search", "version"]).as_array().unwrap().len(), 0);
+    assert_eq!(env.json(&["search", "renamed"])[0]["title"], "Renamed");
 }
 
 #[test]
@@ -195,4 +212,32 @@ fn demo_data_rebuilds_every_index_it_set_aside() {
     assert_eq!(indexes(), before);
     let check = env.json(&["db", "check"]);
     assert_eq!(check["ok"], true, "{check}");
+}
+
+#[test]
+fn the_kinds_of_comms_and_activities_are_checked_without_a_temporary_table_per_row() {
+    let env = Env::new();
+    env.json(&["user", "add", "bob"]);
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    let inserts = [
+        "INSERT INTO comms (entity, entity_id, kind, label, value, normalized, sort) VALUES ('lead', 1, ?1, 'work', 'x', 'x', 0)",
+        "INSERT INTO activities (kind, subject, deadline, created_at, modified_at) VALUES (?1, 's', 0, 0, 0)",
+        "INSERT INTO activities (kind, subject, priority, deadline, created_at, modified_at) VALUES ('call', 's', ?1, 0, 0, 0)",
+        "INSERT INTO stages (pipeline_id, code, name, color, semantics, sort) VALUES (1, 'x', 'x', 'x', ?1, 99)",
+    ];
+    for sql in inserts {
+        let plan: Vec<String> = c
+            .prepare(&format!("EXPLAIN {sql}"))
+            .unwrap()
+            .query_map(["x"], |r| r.get::<_, String>(1))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(!plan.iter().any(|op| op == "OpenEphemeral"), "{sql}: {plan:?}");
+        // The rule still holds.
+        let err = c.execute(sql, ["fax"]).unwrap_err().to_string();
+        assert!(err.contains("CHECK constraint failed"), "{sql}: {err}");
+    }
+    c.execute(inserts[0], ["phone"]).unwrap();
+    c.execute(inserts[2], ["high"]).unwrap();
 }

@@ -199,12 +199,14 @@ fn write_batch(
     let load = if opts.bulk { Some(BulkLoad::begin(tx)?) } else { None };
     let ctx = WriteCtx { bulk: true, load: load.as_ref(), ..*base };
     let mut outcomes = Vec::new();
-    let mut touched = Vec::new();
+    let (mut created, mut changed) = (Vec::new(), Vec::new());
     let mut companies = Vec::new();
     for row in rows {
         let outcome = import_row(tx, &ctx, entity, &row, opts, &mut companies)?;
-        if let RowOutcome::Created { id } | RowOutcome::Merged { id } | RowOutcome::Replaced { id } = outcome {
-            touched.push(id);
+        match outcome {
+            RowOutcome::Created { id } => created.push(id),
+            RowOutcome::Merged { id } | RowOutcome::Replaced { id } => changed.push(id),
+            RowOutcome::Skipped { .. } | RowOutcome::Rejected { .. } => {}
         }
         outcomes.push((row.line, outcome));
         // A long batch (a bulk load) says how far it got as it goes.
@@ -215,10 +217,11 @@ fn write_batch(
     if let Some(load) = &load {
         load.finish(tx)?;
     }
-    search::reindex_ids(tx, entity, &touched)?;
+    search::index_new(tx, entity, &created)?;
+    search::reindex_ids(tx, entity, &changed)?;
     // Companies created for the contacts' company column.
-    search::reindex_ids(tx, Entity::Company, &companies)?;
-    if !touched.is_empty() {
+    search::index_new(tx, Entity::Company, &companies)?;
+    if !created.is_empty() || !changed.is_empty() {
         log_bulk_change(tx, ctx.now)?;
     }
     Ok(outcomes)

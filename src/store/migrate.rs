@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/0004_board_covering.sql")),
     (5, include_str!("migrations/0005_link_indexes.sql")),
     (6, include_str!("migrations/0006_intake_messages.sql")),
+    (7, include_str!("migrations/0007_search_and_checks.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -82,6 +83,9 @@ fn apply_locked(conn: &rusqlite::Connection, path: &std::path::Path, lang: Lang)
             if *v == 1 {
                 seed(&tx, lang)?;
             }
+            if *v == 7 {
+                rewrite_in_checks(&tx)?;
+            }
             tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
         }
         tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
@@ -89,6 +93,36 @@ fn apply_locked(conn: &rusqlite::Connection, path: &std::path::Path, lang: Lang)
     };
     apply().map_err(|e| StoreError::from_sqlite(e, path))?;
     tx.commit().map_err(|e| StoreError::from_sqlite(e, path))?;
+    Ok(())
+}
+
+/// The `CHECK (column IN (...))` constraints of three values or more, by table and column.
+const IN_CHECKS: &[(&str, &str, &[&str])] = &[
+    ("comms", "kind", &["phone", "email", "web", "messenger"]),
+    ("activities", "kind", &["call", "meeting", "task", "email"]),
+    ("activities", "priority", &["low", "medium", "high"]),
+    ("stages", "semantics", &["in_progress", "success", "failure"]),
+];
+
+/// Version 7 writes each of `IN_CHECKS` as `column = 'a' OR column = 'b' ...`: the same rule,
+/// but SQLite made a temporary b-tree for the IN list at every insert or update of the row
+/// (two per phone or e-mail, two per activity), a tenth of a bulk import. The stored rows do
+/// not change, so the table's text is changed in place, by SQLite's documented procedure for
+/// such changes (writable_schema, then a new schema_version so every connection reads it).
+fn rewrite_in_checks(tx: &Transaction) -> rusqlite::Result<()> {
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.execute_batch("PRAGMA writable_schema = ON")?;
+    for (table, column, values) in IN_CHECKS {
+        let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+        let old = format!("CHECK ({column} IN ({}))", quoted.join(", "));
+        let new: Vec<String> = quoted.iter().map(|v| format!("{column} = {v}")).collect();
+        let new = format!("CHECK ({})", new.join(" OR "));
+        tx.execute(
+            "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2) WHERE type = 'table' AND name = ?3",
+            params![old, new, table],
+        )?;
+    }
+    tx.execute_batch(&format!("PRAGMA schema_version = {}; PRAGMA writable_schema = OFF", version + 1))?;
     Ok(())
 }
 

@@ -61,7 +61,8 @@ pub fn reindex(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
 
 /// Rebuilds the search entries of every record, one statement per entity: after a bulk load.
 pub fn reindex_all(conn: &Connection) -> Result<()> {
-    conn.execute("DELETE FROM search", [])?;
+    // Contentless: emptied by its own command, not row by row.
+    conn.execute("INSERT INTO search (search) VALUES ('delete-all')", [])?;
     for entity in Entity::ALL {
         conn.execute(
             &format!(
@@ -88,6 +89,17 @@ pub fn reindex_ids(conn: &Connection, entity: Entity, ids: &[i64]) -> Result<()>
         &format!("DELETE FROM search WHERE rowid IN (SELECT value * 4 + {} FROM json_each(?1))", tag(entity)),
         [&list],
     )?;
+    index_new(conn, entity, ids)
+}
+
+/// Makes the search entries of many records of one kind that have none yet (created in a
+/// bulk load), in one statement: deleting entries a contentless index does not hold still
+/// costs a lookup each.
+pub fn index_new(conn: &Connection, entity: Entity, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     conn.execute(
         &format!(
             "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t \
