@@ -525,6 +525,31 @@ fn a_refused_merge_leaves_the_record_findable_in_a_bulk_load() {
     }
 }
 
+/// A record that an import merges into or replaces is found by what the import brought, and
+/// no longer by what it replaced, in a batched and in a bulk import.
+#[test]
+fn a_merged_or_replaced_record_is_searched_by_its_new_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.csv");
+    std::fs::write(&base, "Title,Phone\nQuillon order,06 10 20 30 40\n").unwrap();
+    let again = dir.path().join("again.csv");
+    std::fs::write(&again, "Title,Phone,E-mail\nZephyrine offer,06 10 20 30 40,hello@brightwater.example\n").unwrap();
+    let hits = |env: &Env, text: &str| env.json(&["search", text]).as_array().unwrap().len();
+    for extra in [vec![], vec!["--bulk"]] {
+        for (mode, title_now) in [("merge", "quillon"), ("replace", "zephyrine")] {
+            let env = Env::new();
+            env.json(&[&["import", base.to_str().unwrap()], &extra[..]].concat());
+            let args = ["import", again.to_str().unwrap(), "--duplicates", mode, "--match", "phone"];
+            let r = env.json(&[&args[..], &extra[..]].concat());
+            assert_eq!(r["created"].as_u64(), Some(0), "{mode} {extra:?}: {r}");
+            assert_eq!(hits(&env, "brightwater"), 1, "{mode} {extra:?}: the new e-mail");
+            assert_eq!(hits(&env, title_now), 1, "{mode} {extra:?}: the title kept");
+            let title_gone = if mode == "merge" { "zephyrine" } else { "quillon" };
+            assert_eq!(hits(&env, title_gone), 0, "{mode} {extra:?}: the title not kept");
+        }
+    }
+}
+
 /// A contact refused after its new company was written (the company comes first, the contact's
 /// birth date is checked after) leaves no company behind, in a batched and in a bulk import,
 /// while the refusals that wrote nothing before them are taken back cheaply.
