@@ -635,3 +635,40 @@ fn a_batch_retried_after_a_busy_file_writes_its_own_rows_once() {
     titles.sort();
     assert_eq!(titles, (1..=7).map(|i| format!("Row {i}")).collect::<Vec<_>>());
 }
+
+/// Each transaction of an import reports its progress once, and none comes after the last row:
+/// an empty bulk load after the rows loaded every match key and rebuilt every index again.
+#[test]
+fn an_import_ends_with_its_last_rows() {
+    use prospect::domain::fields::Entity;
+    use prospect::store::import::ImportOptions;
+    use prospect::store::{OpenOptions, Store};
+    let env = Env::new();
+    env.json(&["user", "add", "bob"]);
+    let mut store = Store::open(&env.db, OpenOptions::default()).unwrap();
+    store.sign_in("alice").unwrap();
+    let targets = vec![prospect::domain::import::auto_target(Entity::Lead, None, "title").unwrap()];
+    let region = store.options().region;
+    for (rows, bulk, expected) in [(3, true, vec![3]), (4, false, vec![2, 4]), (3, false, vec![2, 3])] {
+        let csv: String =
+            std::iter::once("title\n".to_string()).chain((1..=rows).map(|i| format!("Row {i}\n"))).collect();
+        let table = prospect::io::csv::parse(csv.as_bytes(), None, None).unwrap();
+        let make = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
+        let mut reported = Vec::new();
+        let opts = ImportOptions { batch: 2, bulk, ..Default::default() };
+        let file = rusqlite::Connection::open(&env.db).unwrap();
+        let schema_version = || file.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0)).unwrap();
+        let before = schema_version();
+        let report = store.import(Entity::Lead, make, opts, |done| reported.push(done)).unwrap();
+        assert_eq!(report.created, rows, "{rows} rows, bulk {bulk}");
+        assert_eq!(reported, expected, "{rows} rows, bulk {bulk}");
+        // A bulk load drops and builds again each index it sets aside, once: every such
+        // statement changes the schema.
+        let indexes: i64 = file
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL", [], |r| r.get(0))
+            .unwrap();
+        let changes = schema_version() - before;
+        assert!(changes <= 2 * indexes, "{rows} rows, bulk {bulk}: {changes} schema changes for {indexes} indexes");
+        assert_eq!(changes > 0, bulk, "{rows} rows, bulk {bulk}: {changes} schema changes");
+    }
+}

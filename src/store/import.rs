@@ -167,13 +167,20 @@ impl Store {
                 })
             });
             match outcome {
+                // The rows ran out at the end of the batch before: this one wrote nothing.
                 Ok(outcomes) if outcomes.is_empty() => break,
                 Ok(outcomes) => {
+                    // A batch short of full took the last rows: no other transaction (an empty
+                    // bulk load would load the match keys and rebuild every index again).
+                    let last = outcomes.len() < batch;
                     done += outcomes.len();
                     for (line, o) in outcomes {
                         report.add(line, o);
                     }
                     progress(done);
+                    if last {
+                        break;
+                    }
                 }
                 Err(e) => {
                     result = Err(e);
