@@ -481,20 +481,24 @@ fn a_bulk_import_decides_duplicates_and_repeat_clients_as_a_batched_one() {
     }
 }
 
+/// Two CSV files in a new directory: a first import, and the one run after it.
+fn base_and_again(base: &str, again: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = (dir.path().join("base.csv"), dir.path().join("again.csv"));
+    std::fs::write(&b, base).unwrap();
+    std::fs::write(&a, again).unwrap();
+    (dir, b, a)
+}
+
 /// A row refused while merging (a bad value for an empty field) is rolled back, and so is
 /// what a bulk load's memory of match keys learnt from it: the next row with the same phone
 /// still finds the record.
 #[test]
 fn a_refused_merge_leaves_the_record_findable_in_a_bulk_load() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().join("base.csv");
-    std::fs::write(&base, "First name,Last name,Phone\nAnn,Lee,06 10 20 30 40\n").unwrap();
-    let again = dir.path().join("again.csv");
-    std::fs::write(
-        &again,
+    let (_dir, base, again) = base_and_again(
+        "First name,Last name,Phone\nAnn,Lee,06 10 20 30 40\n",
         "First name,Last name,Phone,Birth date\nAnna,Lee,06 10 20 30 40,not a date\nAnn,Lee,06 10 20 30 40,1980-02-03\n",
-    )
-    .unwrap();
+    );
     for extra in [vec![], vec!["--bulk"]] {
         let env = Env::new();
         env.json(&[&["import", base.to_str().unwrap()], &extra[..]].concat());
@@ -529,11 +533,10 @@ fn a_refused_merge_leaves_the_record_findable_in_a_bulk_load() {
 /// no longer by what it replaced, in a batched and in a bulk import.
 #[test]
 fn a_merged_or_replaced_record_is_searched_by_its_new_words() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().join("base.csv");
-    std::fs::write(&base, "Title,Phone\nQuillon order,06 10 20 30 40\n").unwrap();
-    let again = dir.path().join("again.csv");
-    std::fs::write(&again, "Title,Phone,E-mail\nZephyrine offer,06 10 20 30 40,hello@brightwater.example\n").unwrap();
+    let (_dir, base, again) = base_and_again(
+        "Title,Phone\nQuillon order,06 10 20 30 40\n",
+        "Title,Phone,E-mail\nZephyrine offer,06 10 20 30 40,hello@brightwater.example\n",
+    );
     let hits = |env: &Env, text: &str| env.json(&["search", text]).as_array().unwrap().len();
     for extra in [vec![], vec!["--bulk"]] {
         for (mode, title_now) in [("merge", "quillon"), ("replace", "zephyrine")] {
@@ -579,17 +582,28 @@ fn a_row_refused_after_writing_its_company_leaves_nothing_behind() {
     }
 }
 
+/// The store of a new file with two users, signed in as alice, for imports run in-process.
+fn signed_in_store(env: &Env) -> prospect::store::Store {
+    env.json(&["user", "add", "bob"]);
+    let mut store = prospect::store::Store::open(&env.db, Default::default()).unwrap();
+    store.sign_in("alice").unwrap();
+    store
+}
+
+/// A CSV of lead titles "Row 1" to "Row n".
+fn titles_table(n: usize) -> prospect::io::csv::Table {
+    let csv: String = std::iter::once("title\n".to_string()).chain((1..=n).map(|i| format!("Row {i}\n"))).collect();
+    prospect::io::csv::parse(csv.as_bytes(), None, None).unwrap()
+}
+
 #[test]
 fn a_batch_retried_after_a_busy_file_writes_its_own_rows_once() {
     use prospect::domain::fields::Entity;
     use prospect::store::import::ImportOptions;
-    use prospect::store::{OpenOptions, Store};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let env = Env::new();
-    env.json(&["user", "add", "bob"]);
-    let mut store = Store::open(&env.db, OpenOptions::default()).unwrap();
-    store.sign_in("alice").unwrap();
+    let mut store = signed_in_store(&env);
     let waits = Arc::new(AtomicUsize::new(0));
     let counted = waits.clone();
     store.on_busy(move |waiting| {
@@ -597,8 +611,7 @@ fn a_batch_retried_after_a_busy_file_writes_its_own_rows_once() {
             counted.fetch_add(1, Ordering::SeqCst);
         }
     });
-    let csv: String = std::iter::once("title\n".to_string()).chain((1..=7).map(|i| format!("Row {i}\n"))).collect();
-    let table = prospect::io::csv::parse(csv.as_bytes(), None, None).unwrap();
+    let table = titles_table(7);
     let targets = vec![prospect::domain::import::auto_target(Entity::Lead, None, "title").unwrap()];
     let region = store.options().region;
     let rows = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
@@ -642,17 +655,12 @@ fn a_batch_retried_after_a_busy_file_writes_its_own_rows_once() {
 fn an_import_ends_with_its_last_rows() {
     use prospect::domain::fields::Entity;
     use prospect::store::import::ImportOptions;
-    use prospect::store::{OpenOptions, Store};
     let env = Env::new();
-    env.json(&["user", "add", "bob"]);
-    let mut store = Store::open(&env.db, OpenOptions::default()).unwrap();
-    store.sign_in("alice").unwrap();
+    let mut store = signed_in_store(&env);
     let targets = vec![prospect::domain::import::auto_target(Entity::Lead, None, "title").unwrap()];
     let region = store.options().region;
     for (rows, bulk, expected) in [(3, true, vec![3]), (4, false, vec![2, 4]), (3, false, vec![2, 3])] {
-        let csv: String =
-            std::iter::once("title\n".to_string()).chain((1..=rows).map(|i| format!("Row {i}\n"))).collect();
-        let table = prospect::io::csv::parse(csv.as_bytes(), None, None).unwrap();
+        let table = titles_table(rows);
         let make = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
         let mut reported = Vec::new();
         let opts = ImportOptions { batch: 2, bulk, ..Default::default() };
