@@ -240,4 +240,24 @@ fn the_kinds_of_comms_and_activities_are_checked_without_a_temporary_table_per_r
     }
     c.execute(inserts[0], ["phone"]).unwrap();
     c.execute(inserts[2], ["high"]).unwrap();
+    // Nor does an insert into any other table (a CHECK added later with an IN list would).
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(tables.len() > 20, "{tables:?}");
+    for table in tables {
+        let sql = format!("EXPLAIN INSERT INTO \"{table}\" DEFAULT VALUES");
+        let plan: Vec<String> = c
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(1))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(!plan.iter().any(|op| op == "OpenEphemeral"), "{table}: {plan:?}");
+    }
 }
