@@ -148,22 +148,10 @@ impl Store {
         loop {
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
                 std::thread::scope(|scope| {
-                    // Rows go over in handfuls: one hand-over per row would cost a wake-up each.
-                    let (send, made) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(8);
-                    let rows = &rows;
-                    scope.spawn(move || {
-                        let mut rows = rows(done).into_iter().take(batch);
-                        loop {
-                            let handful: Vec<ImportRow> = rows.by_ref().take(256).collect();
-                            // Done, or the writer stopped (an error of the file): so does reading.
-                            if handful.is_empty() || send.send(handful).is_err() {
-                                break;
-                            }
-                        }
-                    });
-                    // The receiver goes with `write_batch`, which stops the reading thread if it is
-                    // still going (an error).
-                    write_batch(tx, base, entity, made.into_iter().flatten(), opts, |n| progress(done + n))
+                    // Dropped with `write_batch`, which stops the reading thread if it is still
+                    // going (an error).
+                    let made = read_ahead(scope, &rows, done, batch);
+                    write_batch(tx, base, entity, made, opts, |n| progress(done + n))
                 })
             });
             match outcome {
@@ -191,6 +179,33 @@ impl Store {
         self.set_bulk_cache(false)?;
         result.map(|_| report)
     }
+}
+
+/// The rows from the `from`-th on, at most `batch` of them, made on a thread of `scope` while
+/// the caller writes. They go over in handfuls: one hand-over per row cost a wake-up each.
+fn read_ahead<'scope, 'env, R, I>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    rows: &'env R,
+    from: usize,
+    batch: usize,
+) -> std::iter::Flatten<std::sync::mpsc::IntoIter<Vec<ImportRow>>>
+where
+    R: Fn(usize) -> I + Sync,
+    I: IntoIterator<Item = ImportRow>,
+    I::IntoIter: Send,
+{
+    let (send, made) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(8);
+    scope.spawn(move || {
+        let mut rows = rows(from).into_iter().take(batch);
+        loop {
+            let handful: Vec<ImportRow> = rows.by_ref().take(256).collect();
+            // Done, or the writer stopped (an error of the file): so does reading.
+            if handful.is_empty() || send.send(handful).is_err() {
+                break;
+            }
+        }
+    });
+    made.into_iter().flatten()
 }
 
 /// Writes the rows of one transaction (all of them, in a bulk load), with their search

@@ -49,14 +49,19 @@ fn body_sql(entity: Entity) -> String {
 pub fn reindex(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
     let rowid = id * 4 + tag(entity);
     conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?.execute([rowid])?;
-    let sql = format!(
-        "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t WHERE t.id = ?1",
+    conn.prepare_cached(&insert_sql(entity, "WHERE t.id = ?1"))?.execute([id])?;
+    Ok(())
+}
+
+/// The statement that makes the search entries of the records of `entity` that `filter`
+/// (over alias `t`) keeps: one record, some, or all.
+fn insert_sql(entity: Entity, filter: &str) -> String {
+    format!(
+        "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t {filter}",
         tag = tag(entity),
         body = body_sql(entity),
         table = entity.table()
-    );
-    conn.prepare_cached(&sql)?.execute([id])?;
-    Ok(())
+    )
 }
 
 /// Rebuilds the search entries of every record, one statement per entity: after a bulk load.
@@ -64,15 +69,7 @@ pub fn reindex_all(conn: &Connection) -> Result<()> {
     // Contentless: emptied by its own command, not row by row.
     conn.execute("INSERT INTO search (search) VALUES ('delete-all')", [])?;
     for entity in Entity::ALL {
-        conn.execute(
-            &format!(
-                "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t",
-                tag = tag(entity),
-                body = body_sql(entity),
-                table = entity.table()
-            ),
-            [],
-        )?;
+        conn.execute(&insert_sql(entity, ""), [])?;
     }
     Ok(())
 }
@@ -100,16 +97,7 @@ pub fn index_new(conn: &Connection, entity: Entity, ids: &[i64]) -> Result<()> {
         return Ok(());
     }
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    conn.execute(
-        &format!(
-            "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t \
-             WHERE t.id IN (SELECT value FROM json_each(?1))",
-            tag = tag(entity),
-            body = body_sql(entity),
-            table = entity.table()
-        ),
-        [&list],
-    )?;
+    conn.execute(&insert_sql(entity, "WHERE t.id IN (SELECT value FROM json_each(?1))"), [&list])?;
     Ok(())
 }
 
