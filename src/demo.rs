@@ -293,9 +293,10 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             }
             Ok::<_, StoreError>(())
         })?;
+        // Before the indexes are built: it would otherwise update two indexes of every record.
+        crate::store::activities::refresh_all_next(tx)?;
         load.finish(tx)?;
         crate::store::search::reindex_all(tx)?;
-        crate::store::activities::refresh_all_next(tx)?;
         crate::store::log_bulk_change(tx, now)?;
         Ok(DemoReport {
             leads: counts.leads,

@@ -230,3 +230,32 @@ fn reschedule_edit_and_delete_are_on_the_timeline() {
     assert_eq!(shown["timeline"][0]["kind"], "activity_deleted");
     env.fails(1, &["activity", "delete", &aid]);
 }
+
+#[test]
+fn demo_records_show_their_nearest_open_activity() {
+    let env = env();
+    cmd(&env).args(["demo", "--leads", "300"]).assert().success();
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    // The same rule as a single record's refresh, per record: the earliest deadline of its
+    // open activities, or none.
+    for (table, code) in [("leads", "lead"), ("contacts", "contact"), ("companies", "company"), ("deals", "deal")] {
+        let wrong: i64 = c
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM {table} t WHERE t.next_activity_at IS NOT (SELECT min(a.deadline) \
+                     FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
+                     WHERE b.entity = '{code}' AND b.entity_id = t.id AND a.completed = 0)"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(wrong, 0, "{table}: next activity differs from the open activities");
+    }
+    let (with, without): (i64, i64) = c
+        .query_row("SELECT count(next_activity_at), count(*) - count(next_activity_at) FROM leads", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(with > 0 && without > 0, "the demo has leads with and without open activities: {with}/{without}");
+}
