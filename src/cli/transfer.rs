@@ -152,7 +152,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let (targets, preset) = targets(entity, &table.headers, &args)?;
     let region = s.store.options().region;
     let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
-    let total = table.rows.len();
+    let total = table.len();
     // Large files go in as one transaction with indexes built once (see ImportOptions::bulk).
     let bulk = args.bulk || total >= crate::store::import::BULK_ROWS;
     let opts = ImportOptions { duplicates, match_on, dry_run: args.dry_run, bulk, ..Default::default() };

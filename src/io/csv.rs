@@ -4,17 +4,59 @@
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
-/// A decoded table: the header row and each data row with its line number in the file.
+/// A decoded table: the header row, and where each data row starts in the text. The rows
+/// are read from the text as they are taken (`rows`): a 100k-row import no longer holds two
+/// million cells, and reading them overlaps with writing (the import's reading thread).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     /// Column names.
     pub headers: Vec<String>,
-    /// (line where the row starts, cells).
-    pub rows: Vec<(u64, Vec<String>)>,
+    /// The decoded text the rows are read from.
+    text: String,
+    /// (line where the row starts, byte offset of the row in `text`) of every data row.
+    starts: Vec<(u64, usize)>,
     /// Encoding used to read the file.
     pub encoding: &'static str,
     /// Separator used.
     pub separator: u8,
+}
+
+impl Table {
+    /// Data rows (blank lines left out).
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether the file has a header only.
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The data rows from the `from`-th on, as (line, cells), each read when it is taken.
+    pub fn rows(&self, from: usize) -> impl Iterator<Item = (u64, Vec<String>)> + '_ {
+        let starts = self.starts.get(from..).unwrap_or_default();
+        let offset = starts.first().map_or(self.text.len(), |(_, at)| *at);
+        // `read_table` found these very records in the same text, blank ones skipped alike.
+        let records = reader(&self.text[offset..], self.separator).into_records().filter_map(|r| r.ok());
+        starts
+            .iter()
+            .zip(records.filter(|r| !blank(r)))
+            .map(|((line, _), r)| (*line, r.iter().map(str::to_string).collect()))
+    }
+}
+
+fn reader(text: &str, separator: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::None)
+        .from_reader(text.as_bytes())
+}
+
+/// A row with nothing but spaces: skipped like a blank line.
+fn blank(r: &csv::StringRecord) -> bool {
+    r.iter().all(|c| c.trim().is_empty())
 }
 
 /// Why a file could not be read as a table.
@@ -144,23 +186,24 @@ fn count_outside_quotes(line: &str, sep: u8) -> usize {
         .count()
 }
 
-/// Splits a decoded text into a table. Rows keep their own number of cells (a row with the
-/// wrong count is the caller's to refuse, with its line); blank lines are skipped.
+/// Splits a decoded text into a table: the header, and where each row starts. Every row is
+/// read once here, so a malformed file is refused before anything is imported. Rows keep
+/// their own number of cells (a row with the wrong count is the caller's to refuse, with its
+/// line); blank lines are skipped.
 pub fn read_table(text: &str, separator: Option<u8>) -> Result<Table, CsvError> {
-    let sep = separator.unwrap_or_else(|| sniff_separator(text));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sep)
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::None)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
+    table_of(text.to_string(), separator)
+}
+
+fn table_of(text: String, separator: Option<u8>) -> Result<Table, CsvError> {
+    let sep = separator.unwrap_or_else(|| sniff_separator(&text));
+    let mut reader = reader(&text, sep);
+    let mut record = csv::StringRecord::new();
     let headers: Vec<String> = loop {
-        match records.next() {
-            None => return Err(CsvError::Empty),
-            Some(Err(e)) => return Err(malformed(&e)),
-            Some(Ok(r)) if r.iter().all(|c| c.trim().is_empty()) => continue,
-            Some(Ok(r)) => break r.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect(),
+        match reader.read_record(&mut record) {
+            Ok(false) => return Err(CsvError::Empty),
+            Err(e) => return Err(malformed(&e)),
+            Ok(true) if blank(&record) => continue,
+            Ok(true) => break record.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect(),
         }
     };
     // Line numbers as an editor shows them, counted from the byte offsets (the parser's own
@@ -175,21 +218,21 @@ pub fn read_table(text: &str, separator: Option<u8>) -> Result<Table, CsvError> 
         }
         line
     };
-    let mut rows = Vec::new();
-    for r in records {
-        let r = r.map_err(|e| malformed(&e))?;
-        if r.iter().all(|c| c.trim().is_empty()) {
+    let mut starts = Vec::new();
+    while reader.read_record(&mut record).map_err(|e| malformed(&e))? {
+        if blank(&record) {
             continue;
         }
+        let at = record.position().map(|p| p.byte() as usize).unwrap_or(0);
         // The parser's offset can sit on the line end before the record: step over it.
-        let mut start = r.position().map(|p| p.byte() as usize).unwrap_or(0);
+        let mut start = at;
         while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
             start += 1;
         }
-        let at = line_at(start);
-        rows.push((at, r.iter().map(str::to_string).collect()));
+        starts.push((line_at(start), at));
     }
-    Ok(Table { headers, rows, encoding: "", separator: sep })
+    drop(reader);
+    Ok(Table { headers, text, starts, encoding: "", separator: sep })
 }
 
 fn malformed(e: &csv::Error) -> CsvError {
@@ -200,7 +243,7 @@ fn malformed(e: &csv::Error) -> CsvError {
 /// Reads a whole file's bytes into a table.
 pub fn parse(bytes: &[u8], encoding: Option<&'static Encoding>, separator: Option<u8>) -> Result<Table, CsvError> {
     let (text, enc) = decode(bytes, encoding);
-    let mut table = read_table(&text, separator)?;
+    let mut table = table_of(text, separator)?;
     table.encoding = enc.name();
     Ok(table)
 }
@@ -267,7 +310,11 @@ mod tests {
     fn quoted_newlines_crlf_and_blank_lines() {
         let t = read_table("a,b\r\n\"x\r\ny\",2\r\n\r\n3,4\r\n", None).unwrap();
         assert_eq!(t.headers, vec!["a", "b"]);
-        assert_eq!(t.rows, vec![(2, vec!["x\r\ny".to_string(), "2".into()]), (5, vec!["3".into(), "4".into()])]);
+        let rows = vec![(2, vec!["x\r\ny".to_string(), "2".into()]), (5, vec!["3".into(), "4".into()])];
+        assert_eq!(t.rows(0).collect::<Vec<_>>(), rows);
+        assert_eq!(t.rows(1).collect::<Vec<_>>(), rows[1..], "from a row on");
+        assert_eq!(t.rows(2).count(), 0);
+        assert_eq!(t.len(), 2);
         assert!(matches!(read_table("", None), Err(CsvError::Empty)));
     }
 
@@ -291,11 +338,29 @@ mod tests {
         }
 
         #[test]
+        fn rows_read_from_any_row_on_are_the_same(
+            lines in proptest::collection::vec(proptest::collection::vec("[a \"\r\n;,é]{0,6}", 0..4), 0..8),
+        ) {
+            // Quoted newlines, blank lines, CRLF and rows of any width.
+            let text: String = std::iter::once("h1;h2".to_string())
+                .chain(lines.iter().map(|cells| cells.join(";")))
+                .collect::<Vec<_>>()
+                .join("\n");
+            if let Ok(t) = read_table(&text, Some(b';')) {
+                let all: Vec<(u64, Vec<String>)> = t.rows(0).collect();
+                prop_assert_eq!(all.len(), t.len());
+                for from in 0..=t.len() {
+                    prop_assert_eq!(t.rows(from).collect::<Vec<_>>(), all[from..].to_vec());
+                }
+            }
+        }
+
+        #[test]
         fn written_tables_read_back(cells in proptest::collection::vec(proptest::collection::vec("[^\u{0}]{0,12}", 3), 1..6)) {
             let headers: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
             let out = write_table(&headers, &cells).unwrap();
             let t = parse(&out, None, Some(b',')).unwrap();
-            let back: Vec<Vec<String>> = t.rows.iter().map(|(_, r)| r.iter().map(|c| crate::domain::import::unneutralize(c).to_string()).collect()).collect();
+            let back: Vec<Vec<String>> = t.rows(0).map(|(_, r)| r.iter().map(|c| crate::domain::import::unneutralize(c).to_string()).collect()).collect();
             // Rows that are blank as written are skipped on reading, like blank lines.
             let expected: Vec<Vec<String>> =
                 cells.iter().filter(|r| !r.iter().all(|c| neutralize(c).trim().is_empty())).cloned().collect();

@@ -8,7 +8,7 @@ use crate::io::csv::{Table, write_table};
 use crate::store::import::{ImportReport, ImportRow, RowOutcome};
 use crate::store::records::{CommsChange, RecordInput};
 use anyhow::Context;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The rows to import from the `from`-th on, each with its input or the reason it cannot be
@@ -21,11 +21,11 @@ pub fn rows<'a>(
     from: usize,
 ) -> impl Iterator<Item = ImportRow> + 'a {
     let n = table.headers.len();
-    table.rows.get(from..).unwrap_or_default().iter().map(move |(line, cells)| {
+    table.rows(from).map(move |(line, cells)| {
         let input = if cells.len() != n {
             Err(format!("the row has {} cells, the header has {n}", cells.len()))
         } else {
-            import::row_input(entity, targets, cells, region)
+            import::row_input(entity, targets, &cells, region)
                 .map(|v| RecordInput {
                     fields: v.fields,
                     comms: CommsChange { add: v.comms, ..Default::default() },
@@ -36,7 +36,7 @@ pub fn rows<'a>(
                     format!("{}: {}", e.field, crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang()))
                 })
         };
-        ImportRow { line: *line, input }
+        ImportRow { line, input }
     })
 }
 
@@ -53,7 +53,9 @@ pub fn rejects_file_for(file: &Path) -> PathBuf {
 pub fn write_rejects(path: &Path, table: &Table, report: &ImportReport) -> anyhow::Result<()> {
     let mut headers = vec!["line".to_string(), "reason".to_string()];
     headers.extend(table.headers.iter().cloned());
-    let by_line: HashMap<u64, &Vec<String>> = table.rows.iter().map(|(l, c)| (*l, c)).collect();
+    let refused: HashSet<u64> =
+        report.rows.iter().filter(|(_, o)| matches!(o, RowOutcome::Rejected { .. })).map(|(line, _)| *line).collect();
+    let by_line: HashMap<u64, Vec<String>> = table.rows(0).filter(|(l, _)| refused.contains(l)).collect();
     let mut rows = Vec::new();
     for (line, outcome) in &report.rows {
         if let RowOutcome::Rejected { reason } = outcome {

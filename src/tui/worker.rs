@@ -260,15 +260,15 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 preset: preset.map(|p| p.code().to_string()),
                 headers: table.headers.clone(),
                 targets,
-                samples: table.rows.iter().take(5).map(|(_, r)| r.clone()).collect(),
-                rows: table.rows.len(),
+                samples: table.rows(0).take(5).map(|(_, r)| r).collect(),
+                rows: table.len(),
             }))]
         }
         Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run } => {
             let table = read_table(&path)?;
             let region = store.options().region;
             let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
-            let bulk = table.rows.len() >= crate::store::import::BULK_ROWS;
+            let bulk = table.len() >= crate::store::import::BULK_ROWS;
             let opts =
                 crate::store::import::ImportOptions { duplicates, match_on, dry_run, bulk, ..Default::default() };
             let started = Instant::now();
@@ -280,7 +280,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                     ("file", &path.display().to_string()),
                     ("encoding", table.encoding),
                     ("separator", &(table.separator as char).to_string()),
-                    ("rows", &table.rows.len().to_string()),
+                    ("rows", &table.len().to_string()),
                     ("created", &report.created.to_string()),
                     ("merged", &report.merged.to_string()),
                     ("replaced", &report.replaced.to_string()),
