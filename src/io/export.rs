@@ -64,9 +64,11 @@ pub fn for_each_page(
     mut f: impl FnMut(&[Record]) -> anyhow::Result<()>,
 ) -> anyhow::Result<usize> {
     let mut count = 0;
+    // A page is read in one read transaction, and written out after it.
+    let read = |ids: &[i64]| store.reading(|s| ids.iter().map(|id| s.get(entity, *id)).collect::<Result<Vec<_>, _>>());
     if let Some(ids) = ids {
         for chunk in ids.chunks(500) {
-            let records: Vec<Record> = chunk.iter().map(|id| store.get(entity, *id)).collect::<Result<_, _>>()?;
+            let records = read(chunk)?;
             count += records.len();
             f(&records)?;
         }
@@ -76,10 +78,10 @@ pub fn for_each_page(
     loop {
         let page_filter =
             ListFilter { after_id: after, oldest_first: true, limit: 500, sort: None, offset: 0, ..filter.clone() };
-        let page = store.list(entity, &page_filter)?;
+        let page: Vec<i64> = store.list(entity, &page_filter)?.iter().map(|r| r.id).collect();
         let Some(last) = page.last() else { break };
-        after = Some(last.id);
-        let records: Vec<Record> = page.iter().map(|r| store.get(entity, r.id)).collect::<Result<_, _>>()?;
+        after = Some(*last);
+        let records = read(&page)?;
         count += records.len();
         f(&records)?;
     }
