@@ -72,3 +72,28 @@ fn default_file_lives_in_the_data_dir() {
     assert_eq!(lead["created_by"], "sam", "the OS login is the user, and the first user of a file");
     assert!(dir.path().join(".local/share/prospect/prospect.db").exists());
 }
+
+#[test]
+fn queries_run_while_reading_see_one_state_of_the_file() {
+    use prospect::domain::fields::Entity;
+    let env = Env::new();
+    let id = env.json(&["lead", "add", "--title", "First"])["id"].as_i64().unwrap();
+    let mut store = prospect::store::Store::open(&env.db, Default::default()).unwrap();
+    store.sign_in("alice").unwrap();
+    let other = rusqlite::Connection::open(&env.db).unwrap();
+    other.busy_timeout(std::time::Duration::ZERO).unwrap();
+    let rename = || other.execute("UPDATE leads SET title = 'Renamed'", []);
+    let title = |s: &prospect::store::Store| s.get(Entity::Lead, id).map(|r| r.input_text("title"));
+    let seen = store
+        .reading(|s| {
+            let before = title(s)?;
+            // The shared lock is held between the queries: a writer cannot commit meanwhile.
+            let refused = rename().unwrap_err().sqlite_error_code();
+            Ok((before, refused, title(s)?))
+        })
+        .unwrap();
+    assert_eq!(seen, ("First".to_string(), Some(rusqlite::ErrorCode::DatabaseBusy), "First".to_string()));
+    // Once it ends, the writer gets in, and the next read sees it.
+    rename().unwrap();
+    assert_eq!(title(&store).unwrap(), "Renamed");
+}
