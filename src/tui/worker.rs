@@ -141,55 +141,13 @@ fn stage_of(store: &Store, entity: Entity, id: i64) -> Option<i64> {
 }
 
 fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
+    // A screen's queries see one state of the file, which is locked for reading once: on a
+    // network share every lock is a round trip to the server.
+    let effect = match store.reading(|s| load(s, effect))? {
+        Ok(events) => return Ok(events),
+        Err(not_a_load) => not_a_load,
+    };
     Ok(match effect {
-        Effect::LoadBoard { entity, pipeline } => {
-            let name = pipeline.map(|p| p.to_string());
-            let name = if entity == Entity::Lead { None } else { name };
-            let (pipeline, heads) = store.board(entity, name.as_deref())?;
-            let empty_file = Entity::ALL.iter().map(|e| store.count(*e).unwrap_or(0)).sum::<i64>() == 0;
-            vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
-        }
-        Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {
-            let mut filter = ListFilter {
-                stage: Some(stage_code.clone()),
-                pipeline: if entity == Entity::Deal { pipeline.map(|p| p.to_string()) } else { None },
-                limit: super::app::PAGE,
-                ..Default::default()
-            };
-            let mut position = None;
-            match anchor {
-                Anchor::Top => {}
-                Anchor::Bottom => filter.oldest_first = true,
-                Anchor::Before(id) => filter.before_id = Some(id),
-                Anchor::After(id) => filter.after_id = Some(id),
-                Anchor::At(id) => {
-                    let newer = store.list_count(entity, &ListFilter { after_id: Some(id), ..filter.clone() })?;
-                    position = Some(newer as usize);
-                    filter.before_id = Some(id + 1);
-                }
-            }
-            let rows = store.list(entity, &filter)?;
-            vec![StoreEvent::Cards { entity, stage_id, anchor, rows, position }]
-        }
-        Effect::LoadList { entity, filter, append } => {
-            let rows = store.list(entity, &filter)?;
-            vec![StoreEvent::List { entity, rows, append }]
-        }
-        Effect::LoadRecord { entity, id } => {
-            let record = store.get(entity, id)?;
-            let timeline = store.timeline(entity, id, 200)?;
-            let stages = match record.get("stage") {
-                Some(crate::store::records::Shown::Ref(s)) => store.sibling_stages(s.id)?,
-                _ => vec![],
-            };
-            vec![StoreEvent::Record { record: Box::new(record), timeline, stages }]
-        }
-        Effect::LoadReference => {
-            let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
-            let pipelines = store.pipelines(Entity::Deal)?;
-            let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
-            vec![StoreEvent::Reference { users, pipelines, sources }]
-        }
         Effect::Move { entity, id, seen, stage_code, reason } => {
             let moved = match seen {
                 Some(s) => store.move_seen(entity, id, s.stage, &stage_code, reason.as_deref()),
@@ -303,9 +261,6 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let message = tr_in(lang, "msg.lead_taken", &[("id", &id.to_string())]);
             vec![StoreEvent::Saved { entity: Entity::Lead, id, message, open: false, moved_to: None }]
         }
-        Effect::LoadTriage { exclude, first } => {
-            vec![StoreEvent::Triage(store.triage_next(&exclude, first)?.map(Box::new))]
-        }
         Effect::UndoPlanned { lead } => {
             let open = store.activities(&crate::store::activities::ActivityFilter {
                 record: Some((Entity::Lead, lead)),
@@ -373,10 +328,6 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
         Effect::BulkDelete { entity, ids } => {
             bulk(store, lang, entity, &ids, |store, id| store.delete(entity, id, None).map(|_| true))
         }
-        Effect::Search { text, generation } => {
-            let hits = if text.trim().is_empty() { vec![] } else { store.search(&text, 30)? };
-            vec![StoreEvent::SearchResults { generation, hits }]
-        }
         Effect::LoadDemo { leads } => {
             let report = crate::demo::generate(store, crate::demo::DemoOptions { leads, seed: 42 })?;
             let message = report.summary(lang);
@@ -424,37 +375,6 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
                 ],
             );
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
-        }
-        Effect::LoadAgenda { bounds } => {
-            vec![StoreEvent::AgendaCounts(store.activity_board_counts(Entity::Lead, bounds)?)]
-        }
-        Effect::LoadAgendaPage { bucket, range, offset } => {
-            let filter = ListFilter {
-                next_activity: Some(range),
-                open_stages_only: true,
-                sort: Some(crate::store::records::ListSort {
-                    key: crate::store::records::SortField::NextActivity,
-                    reverse: false,
-                }),
-                offset,
-                limit: super::app::PAGE,
-                ..Default::default()
-            };
-            vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
-        }
-        Effect::LoadCalendar { days, list_from, list_to } => {
-            // A salesperson's calendar: their own activities.
-            let me = store.user().map(|u| u.id).unwrap_or(0);
-            let counts = store.activity_day_counts(me, &days)?;
-            let activities = store.activities(&crate::store::activities::ActivityFilter {
-                from: Some(list_from),
-                to: Some(list_to),
-                responsible_id: Some(me),
-                include_done: true,
-                limit: 1000,
-                ..Default::default()
-            })?;
-            vec![StoreEvent::CalendarData { counts, activities }]
         }
         Effect::UpdateActivity { id, deadline, subject, priority, duration_minutes, responsible } => {
             let responsible_id = responsible.as_deref().map(|r| store.user_id_of(r)).transpose()?;
@@ -504,12 +424,6 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             let message = tr_in(lang, "msg.activity_done", &[("id", &id.to_string())]);
             vec![saved_on_record(&row, message)]
         }
-        Effect::LoadConversion { lead_id } => {
-            let record = store.get(Entity::Lead, lead_id)?;
-            let contacts = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Contact)?;
-            let companies = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Company)?;
-            vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies }]
-        }
         Effect::Convert { lead_id, plan } => {
             let done = store.convert_lead(lead_id, &plan)?;
             vec![StoreEvent::Converted(Box::new(done))]
@@ -526,9 +440,6 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             }
             vec![StoreEvent::PossibleDuplicates { matches, then }]
         }
-        Effect::LoadMergePreview { entity, keep, others } => {
-            vec![StoreEvent::MergePreview(store.merge_preview(entity, keep, &others)?)]
-        }
         Effect::Merge { entity, keep, others, choices } => {
             let merged = store.merge(entity, keep, &others, &choices, None)?;
             let ids: Vec<String> = merged.merged.iter().map(|i| format!("#{i}")).collect();
@@ -539,6 +450,121 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             );
             vec![StoreEvent::Saved { entity, id: keep, message, open: false, moved_to: None }]
         }
+        // Answered by `load` above; listed so that a new effect must be placed on one side.
+        loaded @ (Effect::LoadBoard { .. }
+        | Effect::LoadCards { .. }
+        | Effect::LoadList { .. }
+        | Effect::LoadRecord { .. }
+        | Effect::LoadReference
+        | Effect::LoadTriage { .. }
+        | Effect::Search { .. }
+        | Effect::LoadAgenda { .. }
+        | Effect::LoadAgendaPage { .. }
+        | Effect::LoadCalendar { .. }
+        | Effect::LoadConversion { .. }
+        | Effect::LoadMergePreview { .. }
+        | Effect::LoadCounters) => load(store, loaded)?.unwrap_or_default(),
+    })
+}
+
+/// The events of an effect that only reads, or the effect back when it writes.
+fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>, StoreError> {
+    Ok(Ok(match effect {
+        Effect::LoadBoard { entity, pipeline } => {
+            let name = pipeline.map(|p| p.to_string());
+            let name = if entity == Entity::Lead { None } else { name };
+            let (pipeline, heads) = store.board(entity, name.as_deref())?;
+            let empty_file = Entity::ALL.iter().map(|e| store.count(*e).unwrap_or(0)).sum::<i64>() == 0;
+            vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
+        }
+        Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {
+            let mut filter = ListFilter {
+                stage: Some(stage_code.clone()),
+                pipeline: if entity == Entity::Deal { pipeline.map(|p| p.to_string()) } else { None },
+                limit: super::app::PAGE,
+                ..Default::default()
+            };
+            let mut position = None;
+            match anchor {
+                Anchor::Top => {}
+                Anchor::Bottom => filter.oldest_first = true,
+                Anchor::Before(id) => filter.before_id = Some(id),
+                Anchor::After(id) => filter.after_id = Some(id),
+                Anchor::At(id) => {
+                    let newer = store.list_count(entity, &ListFilter { after_id: Some(id), ..filter.clone() })?;
+                    position = Some(newer as usize);
+                    filter.before_id = Some(id + 1);
+                }
+            }
+            let rows = store.list(entity, &filter)?;
+            vec![StoreEvent::Cards { entity, stage_id, anchor, rows, position }]
+        }
+        Effect::LoadList { entity, filter, append } => {
+            let rows = store.list(entity, &filter)?;
+            vec![StoreEvent::List { entity, rows, append }]
+        }
+        Effect::LoadRecord { entity, id } => {
+            let record = store.get(entity, id)?;
+            let timeline = store.timeline(entity, id, 200)?;
+            let stages = match record.get("stage") {
+                Some(crate::store::records::Shown::Ref(s)) => store.sibling_stages(s.id)?,
+                _ => vec![],
+            };
+            vec![StoreEvent::Record { record: Box::new(record), timeline, stages }]
+        }
+        Effect::LoadReference => {
+            let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
+            let pipelines = store.pipelines(Entity::Deal)?;
+            let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
+            vec![StoreEvent::Reference { users, pipelines, sources }]
+        }
+        Effect::LoadTriage { exclude, first } => {
+            vec![StoreEvent::Triage(store.triage_next(&exclude, first)?.map(Box::new))]
+        }
+        Effect::Search { text, generation } => {
+            let hits = if text.trim().is_empty() { vec![] } else { store.search(&text, 30)? };
+            vec![StoreEvent::SearchResults { generation, hits }]
+        }
+        Effect::LoadAgenda { bounds } => {
+            vec![StoreEvent::AgendaCounts(store.activity_board_counts(Entity::Lead, bounds)?)]
+        }
+        Effect::LoadAgendaPage { bucket, range, offset } => {
+            let filter = ListFilter {
+                next_activity: Some(range),
+                open_stages_only: true,
+                sort: Some(crate::store::records::ListSort {
+                    key: crate::store::records::SortField::NextActivity,
+                    reverse: false,
+                }),
+                offset,
+                limit: super::app::PAGE,
+                ..Default::default()
+            };
+            vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
+        }
+        Effect::LoadCalendar { days, list_from, list_to } => {
+            // A salesperson's calendar: their own activities.
+            let me = store.user().map(|u| u.id).unwrap_or(0);
+            let counts = store.activity_day_counts(me, &days)?;
+            let activities = store.activities(&crate::store::activities::ActivityFilter {
+                from: Some(list_from),
+                to: Some(list_to),
+                responsible_id: Some(me),
+                include_done: true,
+                limit: 1000,
+                ..Default::default()
+            })?;
+            vec![StoreEvent::CalendarData { counts, activities }]
+        }
+        Effect::LoadConversion { lead_id } => {
+            let record = store.get(Entity::Lead, lead_id)?;
+            let contacts = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Contact)?;
+            let companies = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Company)?;
+            vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies }]
+        }
+        Effect::LoadMergePreview { entity, keep, others } => {
+            vec![StoreEvent::MergePreview(store.merge_preview(entity, keep, &others)?)]
+        }
         Effect::LoadCounters => {
             let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
             let b = crate::domain::agenda::bounds(&now);
@@ -548,7 +574,8 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             };
             vec![StoreEvent::Counters(counters)]
         }
-    })
+        other => return Ok(Err(other)),
+    }))
 }
 
 /// Applies `op` to each id, each in its own transaction; reports how many were done and
