@@ -37,7 +37,10 @@ impl Table {
         let starts = self.starts.get(from..).unwrap_or_default();
         let offset = starts.first().map_or(self.text.len(), |(_, at)| *at);
         // `read_table` found these very records in the same text, blank ones skipped alike.
-        let records = reader(&self.text[offset..], self.separator).into_records().filter_map(|r| r.ok());
+        // The parser drops a byte-order mark at the start of its input: a line ending first
+        // (a blank line, skipped) keeps a row that starts with U+FEFF as it is.
+        let rest = std::io::Read::chain(&b"\n"[..], &self.text.as_bytes()[offset..]);
+        let records = reader(rest, self.separator).into_records().filter_map(|r| r.ok());
         starts
             .iter()
             .zip(records.filter(|r| !blank(r)))
@@ -45,13 +48,13 @@ impl Table {
     }
 }
 
-fn reader(text: &str, separator: u8) -> csv::Reader<&[u8]> {
+fn reader<R: std::io::Read>(text: R, separator: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .delimiter(separator)
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::None)
-        .from_reader(text.as_bytes())
+        .from_reader(text)
 }
 
 /// A row with nothing but spaces: skipped like a blank line.
@@ -196,7 +199,7 @@ pub fn read_table(text: &str, separator: Option<u8>) -> Result<Table, CsvError> 
 
 fn table_of(text: String, separator: Option<u8>) -> Result<Table, CsvError> {
     let sep = separator.unwrap_or_else(|| sniff_separator(&text));
-    let mut reader = reader(&text, sep);
+    let mut reader = reader(text.as_bytes(), sep);
     let mut record = csv::StringRecord::new();
     let headers: Vec<String> = loop {
         match reader.read_record(&mut record) {
@@ -315,6 +318,9 @@ mod tests {
         assert_eq!(t.rows(1).collect::<Vec<_>>(), rows[1..], "from a row on");
         assert_eq!(t.rows(2).count(), 0);
         assert_eq!(t.len(), 2);
+        // A row that starts with U+FEFF keeps it, read from the start or from that row on.
+        let t = read_table("a,b\n\u{feff},x\n", None).unwrap();
+        assert_eq!(t.rows(0).collect::<Vec<_>>(), vec![(2, vec!["\u{feff}".to_string(), "x".into()])]);
         assert!(matches!(read_table("", None), Err(CsvError::Empty)));
     }
 

@@ -1409,6 +1409,11 @@ impl Store {
 
     /// Reads one record, if the current user may see it.
     pub fn get(&self, entity: Entity, id: i64) -> Result<Record> {
+        // Its fields, phones, links and stage come from one state of the file.
+        self.reading(|s| s.get_now(entity, id))
+    }
+
+    fn get_now(&self, entity: Entity, id: i64) -> Result<Record> {
         let vis = self.visibility(entity);
         if vis != Visibility::All {
             let (cond, params) = visibility_sql(&vis, "t");

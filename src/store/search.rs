@@ -139,6 +139,11 @@ pub struct Hit {
 impl Store {
     /// Searches every record type, best matches first, only among records the user may see.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
+        // The hits, their visibility and titles come from one state of the file.
+        self.reading(|s| s.search_now(text, limit))
+    }
+
+    fn search_now(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
         // One character matches nearly everything: wait for a second one.
         if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             return Ok(vec![]);
