@@ -226,7 +226,7 @@ fn insert_with(tx: &Connection, ctx: &WriteCtx, a: &NewActivity, more: &Activity
             *rid,
             kind,
             ctx,
-            json!({"activity": id, "kind": a.kind.code(), "subject": a.subject, "deadline": a.deadline}),
+            timeline::ActivityEntry { activity: id, deadline: a.deadline, kind: a.kind.code(), subject: &a.subject },
         )?;
         // A bulk load refreshes every record once at the end (`refresh_all_next`).
         if !ctx.bulk {
