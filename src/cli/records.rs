@@ -411,8 +411,9 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             }
         }
         Op::Show(a) => {
-            let record = s.store.get(entity, a.id)?;
-            let timeline = s.store.timeline(entity, a.id, a.timeline)?;
+            // The record and its timeline as of one moment.
+            let (record, timeline) =
+                s.store.reading(|st| Ok((st.get(entity, a.id)?, st.timeline(entity, a.id, a.timeline)?)))?;
             if s.json {
                 let mut j = record.to_json();
                 j["timeline"] = json!(timeline);
