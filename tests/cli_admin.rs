@@ -135,6 +135,26 @@ fn db_path_check_and_backup() {
 }
 
 #[test]
+fn db_vacuum_gives_back_empty_pages_and_check_says_when_there_are_some() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "5000"]);
+    assert!(!env.ok(&["db", "check"]).contains("db vacuum"), "a new file has nothing to give back");
+    // Deletions leave pages that hold nothing.
+    rusqlite::Connection::open(&env.db).unwrap().execute_batch("DELETE FROM timeline").unwrap();
+    let said = env.ok(&["db", "check"]);
+    assert!(said.contains("MB of the file hold nothing") && said.contains("prospect db vacuum"), "{said}");
+    let before = std::fs::metadata(&env.db).unwrap().len();
+    let done = env.json(&["db", "vacuum"]);
+    let after = std::fs::metadata(&env.db).unwrap().len();
+    assert_eq!(done["bytes_before"], before);
+    assert_eq!(done["bytes_after"], after);
+    assert!(after + (1 << 20) <= before, "at least a megabyte given back: {before} -> {after}");
+    let said = env.ok(&["db", "check"]);
+    assert!(said.contains("integrity ok") && !said.contains("db vacuum"), "{said}");
+    assert_eq!(env.json(&["lead", "list", "--limit", "5"]).as_array().unwrap().len(), 5, "the records are all there");
+}
+
+#[test]
 fn no_command_prints_help() {
     let env = Env::new();
     let out = env.cmd().output().unwrap();

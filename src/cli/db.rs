@@ -1,4 +1,4 @@
-//! `prospect db path|check|backup` and `prospect demo`.
+//! `prospect db path|check|backup|vacuum` and `prospect demo`.
 
 use super::{Session, output};
 use crate::demo::{self, DemoOptions};
@@ -20,6 +20,9 @@ pub enum DbCmd {
         /// Destination file (must not exist).
         file: PathBuf,
     },
+    /// Give back the file's empty pages (left by deletions or an upgrade) by rewriting it;
+    /// others wait while it runs.
+    Vacuum,
 }
 
 /// `demo` flags.
@@ -73,6 +76,22 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
             if !report.is_ok() {
                 bail!("{}: problems found (listed above)", s.store.path().display());
             }
+            // Worth a rewrite from a megabyte of empty pages.
+            let free = s.store.free_bytes()?;
+            if !s.json && free >= 1 << 20 {
+                println!("{}", tr("msg.check_free", &[("mb", &megabytes(free))]));
+            }
+            Ok(())
+        }
+        DbCmd::Vacuum => {
+            let done = s.store.vacuum()?;
+            if s.json {
+                output::json(&json!(done));
+            } else {
+                let path = s.store.path().display().to_string();
+                let (before, after) = (megabytes(done.bytes_before), megabytes(done.bytes_after));
+                println!("{}", tr("msg.vacuum_done", &[("path", &path), ("before", &before), ("after", &after)]));
+            }
             Ok(())
         }
         DbCmd::Backup { file } => {
@@ -85,6 +104,12 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Bytes as megabytes with one decimal (a decimal comma in French), for messages.
+fn megabytes(bytes: u64) -> String {
+    let text = format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+    if crate::i18n::lang() == crate::i18n::Lang::Fr { text.replace('.', ",") } else { text }
 }
 
 /// Runs `demo`.

@@ -1,5 +1,5 @@
-//! `db check` and `db backup`: integrity, foreign keys and our own invariants; consistent
-//! online copies through SQLite's backup API.
+//! `db check`, `db backup` and `db vacuum`: integrity, foreign keys and our own invariants;
+//! consistent online copies through SQLite's backup API; giving back empty pages.
 
 use super::{Result, Store, StoreError, refs};
 use crate::domain::fields::Entity;
@@ -48,7 +48,41 @@ fn strings(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
+/// What `Store::vacuum` gave back.
+#[derive(Clone, Debug, Serialize)]
+pub struct Vacuumed {
+    /// File size before, in bytes.
+    pub bytes_before: u64,
+    /// File size after, in bytes.
+    pub bytes_after: u64,
+}
+
 impl Store {
+    /// Pages of the file that hold nothing (left by deletions and upgrades), in bytes: what
+    /// `vacuum` would give back.
+    pub fn free_bytes(&self) -> Result<u64> {
+        let c = self.conn();
+        let pages: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+        let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok((pages.max(0) * size.max(0)) as u64)
+    }
+
+    /// Rewrites the file without its free pages (`VACUUM`): an upgrade that rebuilt the
+    /// search index, or many deletions, leave pages that only a rewrite gives back. A
+    /// signed-in user must be an administrator (`db` commands sign no one in, like `db
+    /// backup`). Others wait while it runs (it locks the whole file); it waits for them like
+    /// a write.
+    pub fn vacuum(&mut self) -> Result<Vacuumed> {
+        self.require_admin("compact the data file")?;
+        if self.read_only() {
+            return Err(StoreError::ReadOnly(self.path().to_path_buf()));
+        }
+        let size = |s: &Store| std::fs::metadata(s.path()).map(|m| m.len()).unwrap_or(0);
+        let bytes_before = size(self);
+        self.retry_while_busy(|s| s.conn().execute_batch("VACUUM").map_err(|e| s.err(e)))?;
+        Ok(Vacuumed { bytes_before, bytes_after: size(self) })
+    }
+
     /// Checks the file: SQLite integrity, foreign keys, and Prospect's invariants.
     pub fn check(&self) -> Result<CheckReport> {
         let c = self.conn();

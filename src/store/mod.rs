@@ -338,34 +338,36 @@ impl Store {
         if self.read_only() && commit {
             return Err(StoreError::ReadOnly(self.path.clone()));
         }
+        self.retry_while_busy(|store| {
+            let ctx = WriteCtx {
+                now: store.now(),
+                user_id: store.user_id(),
+                region: store.opts.region,
+                currency: store.opts.currency,
+                bulk: false,
+                load: None,
+            };
+            let tx =
+                Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).map_err(|e| store.err(e))?;
+            match f(&tx, &ctx) {
+                Ok(v) if commit => tx.commit().map(|_| v).map_err(|e| store.err(e)),
+                Ok(v) => tx.rollback().map(|_| v).map_err(|e| store.err(e)),
+                Err(e) => {
+                    drop(tx);
+                    Err(e)
+                }
+            }
+        })
+    }
+
+    /// Runs `attempt` again, with backoff, while another process holds the file (up to
+    /// `busy_limit`), telling the busy hook when waiting starts and stops.
+    fn retry_while_busy<T>(&mut self, mut attempt: impl FnMut(&Store) -> Result<T>) -> Result<T> {
         let started = Instant::now();
         let mut pause = Duration::from_millis(10);
         let mut waiting = false;
         loop {
-            let ctx = WriteCtx {
-                now: self.now(),
-                user_id: self.user_id(),
-                region: self.opts.region,
-                currency: self.opts.currency,
-                bulk: false,
-                load: None,
-            };
-            let attempt = (|| {
-                let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-                Ok::<_, rusqlite::Error>(tx)
-            })();
-            let result = match attempt {
-                Ok(tx) => match f(&tx, &ctx) {
-                    Ok(v) if commit => tx.commit().map(|_| v).map_err(|e| self.err(e)),
-                    Ok(v) => tx.rollback().map(|_| v).map_err(|e| self.err(e)),
-                    Err(e) => {
-                        drop(tx);
-                        Err(e)
-                    }
-                },
-                Err(e) => Err(self.err(e)),
-            };
-            match result {
+            match attempt(self) {
                 Err(StoreError::Busy(_)) if started.elapsed() < self.opts.busy_limit => {
                     if !waiting {
                         waiting = true;
