@@ -315,8 +315,12 @@ impl Store {
         }
         self.conn.execute_batch("BEGIN DEFERRED").map_err(|e| self.err(e))?;
         let result = f(self);
-        // Nothing was written: ending it either way only lets the lock go.
+        // Nothing was written: ending it either way only lets the lock go. It must end, or
+        // every later read would run inside it, holding the lock.
         let ended = self.conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        if ended.is_err() && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
         let value = result?;
         ended.map_err(|e| self.err(e))?;
         Ok(value)
