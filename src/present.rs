@@ -1,7 +1,7 @@
 //! How values read to a person, shared by the CLI and the TUI so both say the same thing:
 //! local times, money, shown field values, timeline lines.
 
-use crate::domain::money::{Currency, Money, format_money};
+use crate::domain::money::{Currency, Money, format_integer, format_money};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::{UnixMs, from_ms};
 use crate::i18n::{Lang, tr_in};
@@ -39,6 +39,13 @@ pub fn date(lang: Lang, ms: UnixMs) -> String {
 pub fn money(lang: Lang, minor: i64, currency: Option<&str>) -> String {
     let currency = currency.and_then(Currency::parse).unwrap_or(Currency::EUR);
     format_money(Money { minor, currency }, lang.number_style())
+}
+
+/// A size in megabytes with one decimal, in the language's number style (`1 234,5`).
+pub fn megabytes(lang: Lang, bytes: u64) -> String {
+    let tenths = (bytes + (1 << 20) / 20) * 10 / (1 << 20);
+    let style = lang.number_style();
+    format!("{}{}{}", format_integer(tenths as i64 / 10, style), style.decimal_mark(), tenths % 10)
 }
 
 /// A field value as text: references by name, yes/no translated, money formatted.
@@ -145,5 +152,18 @@ pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
             format!("{}: {}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"))
         }
         other => tr(&format!("tl.{}", other.code()), &[]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_each_language() {
+        assert_eq!(megabytes(Lang::En, 168_738_816), "160.9");
+        assert_eq!(megabytes(Lang::Fr, 168_738_816), "160,9");
+        assert_eq!(megabytes(Lang::Fr, 2_000 << 20), "2\u{202f}000,0");
+        assert_eq!(megabytes(Lang::En, 0), "0.0");
     }
 }

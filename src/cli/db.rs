@@ -79,7 +79,7 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
             // Worth a rewrite from a megabyte of empty pages.
             let free = s.store.free_bytes()?;
             if !s.json && free >= 1 << 20 {
-                println!("{}", tr("msg.check_free", &[("mb", &megabytes(free))]));
+                println!("{}", tr("msg.check_free", &[("mb", &crate::present::megabytes(crate::i18n::lang(), free))]));
             }
             Ok(())
         }
@@ -89,7 +89,8 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
                 output::json(&json!(done));
             } else {
                 let path = s.store.path().display().to_string();
-                let (before, after) = (megabytes(done.bytes_before), megabytes(done.bytes_after));
+                let mb = |b| crate::present::megabytes(crate::i18n::lang(), b);
+                let (before, after) = (mb(done.bytes_before), mb(done.bytes_after));
                 println!("{}", tr("msg.vacuum_done", &[("path", &path), ("before", &before), ("after", &after)]));
             }
             Ok(())
@@ -104,12 +105,6 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// Bytes as megabytes with one decimal (a decimal comma in French), for messages.
-fn megabytes(bytes: u64) -> String {
-    let text = format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
-    if crate::i18n::lang() == crate::i18n::Lang::Fr { text.replace('.', ",") } else { text }
 }
 
 /// Runs `demo`.

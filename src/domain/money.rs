@@ -231,6 +231,16 @@ pub enum NumberStyle {
     French,
 }
 
+impl NumberStyle {
+    /// The decimal mark: `.` in English, `,` in French.
+    pub fn decimal_mark(self) -> char {
+        match self {
+            NumberStyle::English => '.',
+            NumberStyle::French => ',',
+        }
+    }
+}
+
 /// Groups the digits of an integer in the given style.
 pub fn format_integer(value: i64, style: NumberStyle) -> String {
     let sep = match style {
@@ -261,11 +271,7 @@ pub fn format_money(money: Money, style: NumberStyle) -> String {
         whole
     } else {
         let frac = (money.minor % scale).unsigned_abs();
-        let dec = match style {
-            NumberStyle::English => '.',
-            NumberStyle::French => ',',
-        };
-        format!("{whole}{dec}{frac:0width$}", width = digits as usize)
+        format!("{whole}{}{frac:0width$}", style.decimal_mark(), width = digits as usize)
     };
     match (style, money.currency.symbol()) {
         (NumberStyle::English, Some(sym)) => format!("{sym}{number}"),
