@@ -142,7 +142,7 @@ fn search(c: &mut Criterion) {
     let mut g = c.benchmark_group("search_per_keystroke");
     for n in SIZES {
         let store = open(&data_file(n));
-        for prefix in ["d", "du", "dup", "dupo", "dupont", "06 1", "0612", "336"] {
+        for prefix in ["d", "du", "dup", "dupo", "dupont", "mar", "mart", "06 1", "0612", "336"] {
             g.bench_function(BenchmarkId::new(prefix, n), |b| b.iter(|| store.search(prefix, 30).unwrap()));
         }
     }
