@@ -149,6 +149,36 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
+/// A page of the lead list in each order the list's `s` key offers (100 rows, as the TUI
+/// loads), and a page deep into the title order.
+fn sorted_list(c: &mut Criterion) {
+    use prospect::store::records::{ListSort, SortField};
+    let mut g = c.benchmark_group("list_sorted");
+    let keys = [
+        ("title", SortField::Title, false, 0),
+        ("title_reversed", SortField::Title, true, 0),
+        ("title_page_100", SortField::Title, false, 9_900),
+        ("amount", SortField::Amount, false, 0),
+        ("amount_reversed", SortField::Amount, true, 0),
+        ("stage", SortField::Stage, false, 0),
+        ("responsible", SortField::Responsible, false, 0),
+        ("next_activity", SortField::NextActivity, false, 0),
+    ];
+    for n in SIZES {
+        let store = open(&data_file(n));
+        for (name, key, reverse, offset) in keys {
+            let filter = prospect::store::ListFilter {
+                sort: Some(ListSort { key, reverse }),
+                offset,
+                limit: prospect::tui::app::PAGE,
+                ..Default::default()
+            };
+            g.bench_function(BenchmarkId::new(name, n), |b| b.iter(|| store.list(Entity::Lead, &filter).unwrap()));
+        }
+    }
+    g.finish();
+}
+
 fn agenda(c: &mut Criterion) {
     let mut g = c.benchmark_group("activities_views");
     for n in SIZES {
@@ -173,6 +203,6 @@ fn agenda(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = first_frame, keystroke, stage_move, search, agenda
+    targets = first_frame, keystroke, stage_move, search, sorted_list, agenda
 }
 criterion_main!(benches);

@@ -173,7 +173,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     // Turn the file back into what version 1 wrote.
     let c = rusqlite::Connection::open(&env.db).unwrap();
     c.execute_batch(
-        "DROP INDEX leads_next_activity; DROP INDEX deals_next_activity; DROP INDEX activities_deadline;
+        "DROP INDEX leads_title_order; DROP INDEX activities_deadline;
          DROP INDEX leads_stage_next_activity; DROP INDEX deals_stage_next_activity; DROP INDEX activities_responsible_deadline;
          DROP INDEX leads_board; DROP INDEX deals_board;
          DROP INDEX leads_contact; DROP INDEX leads_company; DROP INDEX deals_lead;
@@ -197,7 +197,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     assert_eq!(v, 1);
     let now: i64 =
         rusqlite::Connection::open(&env.db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(now, 7);
+    assert_eq!(now, 8);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
     // The same schema as a new file's, the CHECKs rewritten included.
     let fresh = Env::new();

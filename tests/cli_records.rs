@@ -356,3 +356,79 @@ fn french_output() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("« x@ » n'est pas une adresse e-mail"), "{err}");
 }
+
+#[test]
+fn lists_sort_by_each_key_both_ways_and_pages_add_up() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "60", "--seed", "3"]);
+    // Two leads belong to nobody: the responsible order puts them first.
+    for id in ["5", "17"] {
+        env.json(&["lead", "edit", id, "--responsible", ""]);
+    }
+    let stages: Vec<String> = env.json(&["stage", "list"])["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap().to_string())
+        .collect();
+    let list = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["lead", "list"];
+        all.extend_from_slice(args);
+        env.json(&all).as_array().unwrap().clone()
+    };
+    // The key each order compares, as the list shows it.
+    let key_of = |sort: &str, row: &serde_json::Value| -> String {
+        match sort {
+            "title" => row["title"].as_str().unwrap().to_lowercase(),
+            "amount" => format!("{:020}", row["amount_minor"].as_i64().unwrap_or(-1) + 1),
+            "stage" => format!("{:02}", stages.iter().position(|c| c == row["stage_code"].as_str().unwrap()).unwrap()),
+            "responsible" => row["responsible"].as_str().unwrap_or("").to_string(),
+            "next-activity" => format!("{:020}", row["next_activity"].as_i64().unwrap_or(i64::MAX)),
+            other => panic!("{other}"),
+        }
+    };
+    for sort in ["title", "amount", "stage", "responsible", "next-activity"] {
+        for reverse in [false, true] {
+            let mut args = vec!["--sort", sort, "--limit", "1000"];
+            if reverse {
+                args.push("--reverse");
+            }
+            let rows = list(&args);
+            assert_eq!(rows.len(), 60, "{sort}");
+            // In order, ties by id the same way round.
+            let keys: Vec<(String, i64)> = rows.iter().map(|r| (key_of(sort, r), r["id"].as_i64().unwrap())).collect();
+            let mut expected = keys.clone();
+            expected.sort();
+            if reverse {
+                expected.reverse();
+            }
+            assert_eq!(keys, expected, "--sort {sort} (reverse: {reverse})");
+            // Pages of 7 (across the stages' and users' groups) add up to the whole list.
+            let mut paged = Vec::new();
+            for offset in (0..63).step_by(7) {
+                let offset = offset.to_string();
+                let mut page_args = vec!["--sort", sort, "--limit", "7", "--offset", &offset];
+                if reverse {
+                    page_args.push("--reverse");
+                }
+                paged.extend(list(&page_args).iter().map(|r| r["id"].as_i64().unwrap()));
+            }
+            assert_eq!(paged, keys.iter().map(|k| k.1).collect::<Vec<_>>(), "pages of --sort {sort}");
+        }
+    }
+    assert_eq!(
+        list(&["--sort", "responsible", "--limit", "2"]).iter().map(|r| r["id"].clone()).collect::<Vec<_>>(),
+        [5, 17]
+    );
+    // Sorted within a filter too.
+    let new = list(&["--sort", "title", "--stage", "NEW", "--limit", "1000"]);
+    assert!(new.iter().all(|r| r["stage_code"] == "NEW") && !new.is_empty());
+    // Clap's usage errors: what was wrong and what is accepted.
+    let refused = |args: &[&str]| {
+        let out = env.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert!(refused(&["lead", "list", "--sort", "colour"]).contains("[possible values: newest, title, amount, stage"));
+    assert!(refused(&["lead", "list", "--offset", "7"]).contains("--sort <SORT>"));
+}

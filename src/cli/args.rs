@@ -5,6 +5,7 @@ use crate::domain::dedup::PhoneRegion;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::money::{Currency, Money, plain_amount};
+use crate::store::records::{ListSort, SortField};
 use crate::store::{CommsChange, ListFilter, RecordInput};
 use anyhow::{Context, bail};
 use serde_json::Value as Json;
@@ -196,6 +197,36 @@ impl CommArgs {
     }
 }
 
+/// List orders as typed; the same as the TUI list cycles through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortArg {
+    /// Newest first.
+    Newest,
+    /// Title or name, A to Z.
+    Title,
+    /// Amount (revenue for companies), smallest first; none before any.
+    Amount,
+    /// Stage order of the pipeline.
+    Stage,
+    /// Responsible user's login, A to Z; nobody first.
+    Responsible,
+    /// Nearest open activity, soonest first; none last.
+    NextActivity,
+}
+
+impl From<SortArg> for SortField {
+    fn from(arg: SortArg) -> SortField {
+        match arg {
+            SortArg::Newest => SortField::Newest,
+            SortArg::Title => SortField::Title,
+            SortArg::Amount => SortField::Amount,
+            SortArg::Stage => SortField::Stage,
+            SortArg::Responsible => SortField::Responsible,
+            SortArg::NextActivity => SortField::NextActivity,
+        }
+    }
+}
+
 /// Filters of `list`.
 #[derive(clap::Args, Debug, Default, Clone)]
 pub struct ListArgs {
@@ -230,8 +261,17 @@ pub struct ListArgs {
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
     /// Next page: only ids below this one (the last id of the previous page).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "sort")]
     pub before: Option<i64>,
+    /// Order of the rows (default: newest first), as the TUI list's `s` key sorts.
+    #[arg(long, value_enum)]
+    pub sort: Option<SortArg>,
+    /// With --sort: the other way round (Z to A, largest first…).
+    #[arg(long, requires = "sort")]
+    pub reverse: bool,
+    /// With --sort: rows to skip (the next page starts at --offset + --limit).
+    #[arg(long, requires = "sort", default_value_t = 0)]
+    pub offset: usize,
     /// Only mine (responsible = me), junk left out unless --with-failed or --stage.
     #[arg(long, conflicts_with = "responsible")]
     pub mine: bool,
@@ -270,6 +310,8 @@ impl ListArgs {
             created_to: self.created_to.as_deref().map(|t| day_start_ms("created-to", t, 1)).transpose()?,
             before_id: self.before,
             limit: self.limit,
+            sort: self.sort.map(|key| ListSort { key: key.into(), reverse: self.reverse }),
+            offset: self.offset,
             ..Default::default()
         })
     }

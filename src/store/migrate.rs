@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/0005_link_indexes.sql")),
     (6, include_str!("migrations/0006_intake_messages.sql")),
     (7, include_str!("migrations/0007_search_and_checks.sql")),
+    (8, include_str!("migrations/0008_list_indexes.sql")),
 ];
 
 /// Highest schema version this build knows.

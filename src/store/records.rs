@@ -1142,6 +1142,77 @@ fn list_where(
     Ok(Some((wheres.join(" AND "), params)))
 }
 
+/// The ids of a page of a list sorted by stage or by responsible, in order; `None` for the
+/// other sorts. Such a sort has a few groups (stages, users): sorting every record by its
+/// group took 15 ms at 100k leads, as each group holds thousands. Here the groups are taken
+/// in order, each read through its index newest… or oldest first: within a group, records
+/// go the way the sort goes. Groups before the page are only counted.
+#[allow(clippy::too_many_arguments)]
+fn group_page(
+    conn: &Connection,
+    entity: Entity,
+    filter: &ListFilter,
+    sort: ListSort,
+    wheres: &str,
+    params: &[Sql],
+    limit: usize,
+    offset: usize,
+) -> Result<Option<Vec<i64>>> {
+    let (column, mut groups): (&str, Vec<Option<i64>>) = match sort.key {
+        SortField::Stage if entity.has_stages() => {
+            let pipeline = refs::resolve_pipeline(conn, entity, filter.pipeline.as_deref())?;
+            let mut stmt = conn.prepare_cached("SELECT id FROM stages WHERE pipeline_id = ?1 ORDER BY sort, id")?;
+            let ids = stmt.query_map([pipeline.id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+            ("t.stage_id", ids.into_iter().map(Some).collect())
+        }
+        SortField::Responsible => {
+            // Nobody first, then by login (as the column compares: without case).
+            let mut stmt = conn.prepare_cached("SELECT id FROM users ORDER BY login, id")?;
+            let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+            ("t.responsible_id", std::iter::once(None).chain(ids.into_iter().map(Some)).collect())
+        }
+        _ => return Ok(None),
+    };
+    let ascending = !sort.reverse;
+    if !ascending {
+        groups.reverse();
+    }
+    let dir = if ascending { "ASC" } else { "DESC" };
+    let table = entity.table();
+    let group_where = format!("{wheres} AND {column} IS ?{}", params.len() + 1);
+    let count_sql = format!("SELECT count(*) FROM {table} t WHERE {group_where}");
+    let page_sql = format!(
+        "SELECT t.id FROM {table} t WHERE {group_where} ORDER BY t.id {dir} LIMIT ?{} OFFSET ?{}",
+        params.len() + 2,
+        params.len() + 3
+    );
+    let mut ids = Vec::with_capacity(limit);
+    let mut skip = offset;
+    for group in groups {
+        if ids.len() >= limit {
+            break;
+        }
+        let mut args = params.to_vec();
+        args.push(group.map_or(Sql::Null, Sql::Integer));
+        if skip > 0 {
+            let n: i64 = conn.prepare_cached(&count_sql)?.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+            if n as usize <= skip {
+                skip -= n as usize;
+                continue;
+            }
+        }
+        args.push(Sql::Integer((limit - ids.len()) as i64));
+        args.push(Sql::Integer(skip as i64));
+        skip = 0;
+        let mut stmt = conn.prepare_cached(&page_sql)?;
+        let found = stmt.query_map(params_from_iter(args.iter()), |r| r.get::<_, i64>(0))?;
+        for id in found {
+            ids.push(id?);
+        }
+    }
+    Ok(Some(ids))
+}
+
 fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
     let first_comm = |kind: &str| {
         format!(
@@ -1203,18 +1274,46 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
                 _ => "t.id".to_string(),
             };
             let ascending = (key != SortField::Newest) != reverse;
-            format!("{expr} {}, t.id DESC", if ascending { "ASC" } else { "DESC" })
+            // Ties go the same way as the sort, so one index on the expression (which ends
+            // with the rowid) serves both directions without sorting.
+            let dir = if ascending { "ASC" } else { "DESC" };
+            // Nothing planned sorts nothing: newest first, as the board's column reads.
+            let ties = if expr == "NULL" { "DESC" } else { dir };
+            format!("{expr} {dir}, t.id {ties}")
         }
     };
     let offset = if filter.sort.is_some() { filter.offset } else { 0 };
     let limit = if filter.limit == 0 { 50 } else { filter.limit };
     let next = next_activity_sql(entity);
+    // Sorted by stage or responsible, the page is picked group by group (see `group_page`),
+    // then read in that order.
+    let grouped = match filter.sort {
+        Some(sort) => group_page(conn, entity, filter, sort, &wheres, &params, limit, offset)?,
+        None => None,
+    };
+    let (page, order, params) = match grouped {
+        Some(ids) => (
+            "SELECT value AS page_id, key AS page_at FROM json_each(?1)".to_string(),
+            "page.page_at".to_string(),
+            vec![Sql::Text(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))],
+        ),
+        None => (
+            format!(
+                "SELECT t.id AS page_id FROM {table} t WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                table = entity.table()
+            ),
+            order,
+            params,
+        ),
+    };
     // The page's ids first, then its columns: the per-row subqueries (phone, e-mail, client,
-    // responsible) run for the rows shown, not for every row the sort had to look at.
+    // responsible) run for the rows shown, not for every row the sort had to look at. The
+    // page needs no stage (no condition reads `s`): with the join, SQLite read the whole
+    // table through a stage index, a lookup per record (a sort by title took 131 ms at 100k).
     let sql = format!(
         "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login FROM users WHERE id = t.responsible_id), {client}, \
          {phone}, {email}, {repeat}, t.created_at, t.version, {next} \
-         FROM (SELECT t.id AS page_id FROM {table} t {stage_join} WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
+         FROM ({page}) page \
          JOIN {table} t ON t.id = page.page_id {stage_join} ORDER BY {order}",
         phone = first_comm("phone"),
         email = first_comm("email"),
