@@ -175,6 +175,21 @@ fn sorted_list(c: &mut Criterion) {
             };
             g.bench_function(BenchmarkId::new(name, n), |b| b.iter(|| store.list(Entity::Lead, &filter).unwrap()));
         }
+        // Sorted within a filter: the New stage (`t`), and mine without junk (`M`).
+        let title = Some(ListSort { key: SortField::Title, reverse: false });
+        let amount = Some(ListSort { key: SortField::Amount, reverse: false });
+        let in_new = prospect::store::ListFilter { stage: Some("NEW".into()), ..Default::default() };
+        let mine =
+            prospect::store::ListFilter { responsible: Some("alice".into()), hide_failed: true, ..Default::default() };
+        for (name, base, sort) in [
+            ("title_in_new", &in_new, title),
+            ("amount_in_new", &in_new, amount),
+            ("title_mine", &mine, title),
+            ("amount_mine", &mine, amount),
+        ] {
+            let filter = prospect::store::ListFilter { sort, limit: prospect::tui::app::PAGE, ..base.clone() };
+            g.bench_function(BenchmarkId::new(name, n), |b| b.iter(|| store.list(Entity::Lead, &filter).unwrap()));
+        }
     }
     g.finish();
 }

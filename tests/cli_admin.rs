@@ -173,7 +173,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     // Turn the file back into what version 1 wrote.
     let c = rusqlite::Connection::open(&env.db).unwrap();
     c.execute_batch(
-        "DROP INDEX leads_title_order; DROP INDEX activities_deadline;
+        "DROP INDEX leads_title_order; DROP INDEX leads_amount_order; DROP INDEX activities_deadline;
          DROP INDEX leads_stage_next_activity; DROP INDEX deals_stage_next_activity; DROP INDEX activities_responsible_deadline;
          DROP INDEX leads_board; DROP INDEX deals_board;
          DROP INDEX leads_contact; DROP INDEX leads_company; DROP INDEX deals_lead;

@@ -1142,6 +1142,37 @@ fn list_where(
     Ok(Some((wheres.join(" AND "), params)))
 }
 
+/// `INDEXED BY` the index of the lead list's order (title, amount: migration 0008), when
+/// walking it in order beats what SQLite picks by itself: with a filter (a stage, a user),
+/// SQLite reads the filter's index and sorts what it finds, which took 80 ms for the 30,000
+/// new leads of the 100k demo sorted by title. Walking the order's index and skipping the
+/// others finds a page after about 100 × (all / kept) entries: the better way when the
+/// filter keeps one record in 20 or more. Empty for other orders, or without a filter.
+fn order_index_hint(
+    conn: &Connection,
+    entity: Entity,
+    filter: &ListFilter,
+    wheres: &str,
+    params: &[Sql],
+) -> Result<&'static str> {
+    let index = match filter.sort {
+        Some(ListSort { key: SortField::Title, .. }) => " INDEXED BY leads_title_order",
+        Some(ListSort { key: SortField::Amount, .. }) => " INDEXED BY leads_amount_order",
+        _ => return Ok(""),
+    };
+    if entity != Entity::Lead || wheres == "1" {
+        return Ok("");
+    }
+    // The highest id stands for the number of leads, without counting them; the kept ones
+    // are counted up to the threshold only (a filter's columns may need a lookup per record).
+    let all: i64 = conn.prepare_cached("SELECT coalesce(max(id), 0) FROM leads")?.query_row([], |r| r.get(0))?;
+    let enough = (all / 20).max(1);
+    let kept: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM leads t WHERE {wheres} LIMIT {enough})"))?
+        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    Ok(if kept >= enough { index } else { "" })
+}
+
 /// The ids of a page of a list sorted by stage or by responsible, in order; `None` for the
 /// other sorts. Such a sort has a few groups (stages, users): sorting every record by its
 /// group took 15 ms at 100k leads, as each group holds thousands. Here the groups are taken
@@ -1297,14 +1328,17 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
             "page.page_at".to_string(),
             vec![Sql::Text(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))],
         ),
-        None => (
-            format!(
-                "SELECT t.id AS page_id FROM {table} t WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-                table = entity.table()
-            ),
-            order,
-            params,
-        ),
+        None => {
+            let hint = order_index_hint(conn, entity, filter, &wheres, &params)?;
+            (
+                format!(
+                    "SELECT t.id AS page_id FROM {table} t{hint} WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                    table = entity.table()
+                ),
+                order,
+                params,
+            )
+        }
     };
     // The page's ids first, then its columns: the per-row subqueries (phone, e-mail, client,
     // responsible) run for the rows shown, not for every row the sort had to look at. The
