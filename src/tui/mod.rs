@@ -60,6 +60,8 @@ pub fn run_on(store: Store, lang: Lang, first: Option<action::Action>) -> anyhow
     terminal.clear()?;
 
     let (to_store, from_store) = worker::spawn(store, lang);
+    // Forms check phones on this thread: their rules are built meanwhile, elsewhere.
+    let _ = std::thread::Builder::new().name("phone-rules".into()).spawn(crate::domain::dedup::prepare_phone_rules);
     let mut app = app::App::new(lang, &user, &file, now);
     app.region = region;
     let size = terminal.size()?;
