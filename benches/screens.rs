@@ -194,6 +194,16 @@ fn sorted_list(c: &mut Criterion) {
     g.finish();
 }
 
+/// The next lead to triage, and how many are left: what each triage keystroke asks.
+fn triage(c: &mut Criterion) {
+    let mut g = c.benchmark_group("triage_next");
+    for n in SIZES {
+        let store = open(&data_file(n));
+        g.bench_function(BenchmarkId::from_parameter(n), |b| b.iter(|| store.triage_next(&[], None).unwrap()));
+    }
+    g.finish();
+}
+
 fn agenda(c: &mut Criterion) {
     let mut g = c.benchmark_group("activities_views");
     for n in SIZES {
@@ -218,6 +228,6 @@ fn agenda(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = first_frame, keystroke, stage_move, search, sorted_list, agenda
+    targets = first_frame, keystroke, stage_move, search, sorted_list, triage, agenda
 }
 criterion_main!(benches);
