@@ -197,34 +197,12 @@ impl CommArgs {
     }
 }
 
-/// List orders as typed; the same as the TUI list cycles through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum SortArg {
-    /// Newest first.
-    Newest,
-    /// Title or name, A to Z.
-    Title,
-    /// Amount (revenue for companies), smallest first; none before any.
-    Amount,
-    /// Stage order of the pipeline.
-    Stage,
-    /// Responsible user's login, A to Z; nobody first.
-    Responsible,
-    /// Nearest open activity, soonest first; none last.
-    NextActivity,
-}
-
-impl From<SortArg> for SortField {
-    fn from(arg: SortArg) -> SortField {
-        match arg {
-            SortArg::Newest => SortField::Newest,
-            SortArg::Title => SortField::Title,
-            SortArg::Amount => SortField::Amount,
-            SortArg::Stage => SortField::Stage,
-            SortArg::Responsible => SortField::Responsible,
-            SortArg::NextActivity => SortField::NextActivity,
-        }
-    }
+/// `--sort`'s values: the orders' own names (`SortField::code`), checked by clap, which
+/// lists them when one is mistyped.
+fn sort_parser() -> impl clap::builder::TypedValueParser<Value = SortField> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(SortField::ALL.map(SortField::code))
+        .map(|code| SortField::ALL.into_iter().find(|s| s.code() == code).unwrap_or_default())
 }
 
 /// Filters of `list`.
@@ -263,9 +241,10 @@ pub struct ListArgs {
     /// Next page: only ids below this one (the last id of the previous page).
     #[arg(long, value_name = "ID", conflicts_with = "sort")]
     pub before: Option<i64>,
-    /// Order of the rows (default: newest first), as the TUI list's `s` key sorts.
-    #[arg(long, value_enum)]
-    pub sort: Option<SortArg>,
+    /// Order of the rows, as the TUI list's `s` key sorts (default: newest first).
+    /// Responsible puts leads of nobody first; next-activity puts those without one last.
+    #[arg(long, value_parser = sort_parser())]
+    pub sort: Option<SortField>,
     /// With --sort: the other way round (Z to A, largest first…).
     #[arg(long, requires = "sort")]
     pub reverse: bool,
@@ -310,7 +289,7 @@ impl ListArgs {
             created_to: self.created_to.as_deref().map(|t| day_start_ms("created-to", t, 1)).transpose()?,
             before_id: self.before,
             limit: self.limit,
-            sort: self.sort.map(|key| ListSort { key: key.into(), reverse: self.reverse }),
+            sort: self.sort.map(|key| ListSort { key, reverse: self.reverse }),
             offset: self.offset,
             ..Default::default()
         })

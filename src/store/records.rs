@@ -269,6 +269,30 @@ pub enum SortField {
     NextActivity,
 }
 
+impl SortField {
+    /// Every order, in the order the TUI list's `s` key goes through them.
+    pub const ALL: [SortField; 6] = [
+        SortField::Newest,
+        SortField::Title,
+        SortField::Amount,
+        SortField::Stage,
+        SortField::Responsible,
+        SortField::NextActivity,
+    ];
+
+    /// Its name on the command line (`--sort`).
+    pub fn code(self) -> &'static str {
+        match self {
+            SortField::Newest => "newest",
+            SortField::Title => "title",
+            SortField::Amount => "amount",
+            SortField::Stage => "stage",
+            SortField::Responsible => "responsible",
+            SortField::NextActivity => "next-activity",
+        }
+    }
+}
+
 /// A sort other than newest first; pages with `offset`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ListSort {

@@ -224,16 +224,11 @@ impl Board {
 
 pub use crate::store::records::SortField as SortKey;
 
-/// Next sort key when cycling with `s`.
+/// Next sort key when cycling with `s`: the order of `SortField::ALL`, which the CLI's
+/// `--sort` lists too.
 pub fn next_sort(key: SortKey) -> SortKey {
-    match key {
-        SortKey::Newest => SortKey::Title,
-        SortKey::Title => SortKey::Amount,
-        SortKey::Amount => SortKey::Stage,
-        SortKey::Stage => SortKey::Responsible,
-        SortKey::Responsible => SortKey::NextActivity,
-        SortKey::NextActivity => SortKey::Newest,
-    }
+    let at = SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0);
+    SortKey::ALL[(at + 1) % SortKey::ALL.len()]
 }
 
 /// Message key of a sort key's name.
