@@ -136,11 +136,13 @@ pub struct Hit {
     pub title: String,
 }
 
-/// How many of the newest matches a search ranks. A three-letter prefix such as "mar"
-/// matches 18,000 records of the 100k demo, and ranking them all took 14 ms of the 15 ms a
-/// keystroke may take; ranking the newest 2,000 takes about 2.5 ms. Once more letters are
-/// typed, fewer records match and every one of them is ranked.
-pub(crate) const RANKED_CANDIDATES: usize = 2_000;
+/// How many of the newest matches of each kind of record a search ranks. A three-letter
+/// prefix such as "mar" matches 18,000 records of the 100k demo, and ranking them all took
+/// 14 ms of the 15 ms a keystroke may take; ranking the newest 500 leads, contacts,
+/// companies and deals takes about 2.5 ms. Per kind, so that the contacts and companies
+/// that match are not crowded out by newer leads. Once more letters are typed, fewer
+/// records match and every one of them is ranked.
+pub(crate) const RANKED_PER_KIND: usize = 500;
 
 /// Search index rowids matching `q`, newest first.
 fn newest_matches(conn: &Connection, q: &str, limit: usize) -> Result<Vec<i64>> {
@@ -149,16 +151,24 @@ fn newest_matches(conn: &Connection, q: &str, limit: usize) -> Result<Vec<i64>> 
     Ok(stmt.query_map(params![q, limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Search index rowids matching `q`, best first (bm25) among the newest `candidates`
-/// matches; newer first among equals.
-fn best_matches(conn: &Connection, q: &str, limit: usize, candidates: usize) -> Result<Vec<i64>> {
-    // The inner LIMIT keeps the subquery from being flattened, so `rank` is computed for
+/// Search index rowids matching `q`, best first (bm25) among the newest `per_kind` matches
+/// of each kind of record (rowid % 4); newer first among equals.
+fn best_matches(conn: &Connection, q: &str, limit: usize, per_kind: usize) -> Result<Vec<i64>> {
+    // Each inner LIMIT keeps its subquery from being flattened, so `rank` is computed for
     // the candidates only.
-    let mut stmt = conn.prepare_cached(
-        "SELECT rowid FROM (SELECT rowid, rank FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?3) \
-         ORDER BY rank, rowid DESC LIMIT ?2",
-    )?;
-    Ok(stmt.query_map(params![q, limit as i64, candidates as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let kinds: Vec<String> = (0..4)
+            .map(|tag| {
+                format!(
+                    "SELECT * FROM (SELECT rowid, rank FROM search WHERE search MATCH ?1 AND rowid % 4 = {tag} \
+                     ORDER BY rowid DESC LIMIT ?3)"
+                )
+            })
+            .collect();
+        format!("SELECT rowid FROM ({}) ORDER BY rank, rowid DESC LIMIT ?2", kinds.join(" UNION ALL "))
+    });
+    let mut stmt = conn.prepare_cached(&SQL)?;
+    Ok(stmt.query_map(params![q, limit as i64, per_kind as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Store {
@@ -182,7 +192,7 @@ impl Store {
         let rowids = if short || phone_like(text) {
             newest_matches(self.conn(), &q, wanted)?
         } else {
-            best_matches(self.conn(), &q, wanted, RANKED_CANDIDATES.max(wanted))?
+            best_matches(self.conn(), &q, wanted, RANKED_PER_KIND.max(wanted))?
         };
         let mut hits = Vec::new();
         for rowid in rowids {
@@ -205,8 +215,8 @@ impl Store {
 mod tests {
     use super::*;
 
-    /// A file's search table, as the migrations make it, holding `bodies` (rowids 1, 2…).
-    fn index_of(bodies: &[&str]) -> (tempfile::TempDir, Connection) {
+    /// A file's search table, as the migrations make it, holding `(rowid, body)` entries.
+    fn index_of(entries: &[(i64, &str)]) -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
         let conn = Connection::open(dir.path().join("search.db")).unwrap();
         conn.execute_batch(
@@ -214,26 +224,29 @@ mod tests {
              prefix = '2 3', content = '', contentless_delete = 1)",
         )
         .unwrap();
-        for (i, body) in bodies.iter().enumerate() {
-            conn.execute("INSERT INTO search (rowid, body) VALUES (?1, ?2)", params![i as i64 + 1, body]).unwrap();
+        for (rowid, body) in entries {
+            conn.execute("INSERT INTO search (rowid, body) VALUES (?1, ?2)", params![rowid, body]).unwrap();
         }
         (dir, conn)
     }
 
     #[test]
-    fn only_the_newest_candidates_are_ranked() {
-        // The oldest entry is the best match, the newest the worst.
+    fn only_the_newest_candidates_of_each_kind_are_ranked() {
+        // Leads 1 to 4 (rowid = id * 4): the oldest is the best match, the newest the worst.
+        // Contact 1 (rowid 5) is older than leads 2 to 4.
         let (_dir, conn) = index_of(&[
-            "Martin",
-            "Martin Dupuis",
-            "Martin Dupuis Consulting Lyon",
-            "Martin Dupuis Consulting Lyon Paris Rennes",
+            (4, "Martin"),
+            (8, "Martin Dupuis"),
+            (12, "Martin Dupuis Consulting Lyon"),
+            (16, "Martin Dupuis Consulting Lyon Paris Rennes"),
+            (5, "Martin Durand Conseil"),
         ]);
         let q = fts_query("mart").unwrap();
-        assert_eq!(best_matches(&conn, &q, 10, 4).unwrap(), vec![1, 2, 3, 4]);
-        assert_eq!(best_matches(&conn, &q, 2, 4).unwrap(), vec![1, 2]);
-        assert_eq!(best_matches(&conn, &q, 10, 2).unwrap(), vec![3, 4]);
-        assert_eq!(newest_matches(&conn, &q, 3).unwrap(), vec![4, 3, 2]);
+        assert_eq!(best_matches(&conn, &q, 10, 4).unwrap(), vec![4, 8, 5, 12, 16]);
+        assert_eq!(best_matches(&conn, &q, 2, 4).unwrap(), vec![4, 8]);
+        // Two candidates a kind: the two newest leads, and the contact all the same.
+        assert_eq!(best_matches(&conn, &q, 10, 2).unwrap(), vec![5, 12, 16]);
+        assert_eq!(newest_matches(&conn, &q, 3).unwrap(), vec![16, 12, 8]);
     }
 
     #[test]
