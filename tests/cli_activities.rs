@@ -259,3 +259,43 @@ fn demo_records_show_their_nearest_open_activity() {
         .unwrap();
     assert!(with > 0 && without > 0, "the demo has leads with and without open activities: {with}/{without}");
 }
+
+#[test]
+fn records_due_in_a_range_page_in_next_activity_order() {
+    use prospect::domain::fields::Entity;
+    use prospect::store::ListFilter;
+    use prospect::store::records::{ListSort, NextActivity, SortField};
+    let env = env();
+    cmd(&env).args(["demo", "--leads", "300"]).assert().success();
+    let store = common::tui::open(&env.db);
+    // An activities-board column: open stages, something due in the range.
+    let week = 7 * 24 * 3600 * 1000;
+    let from = store.now() - week;
+    for (range, reverse) in
+        [(NextActivity::Between(None, None), false), (NextActivity::Between(Some(from), None), true)]
+    {
+        let column = |offset, limit| ListFilter {
+            next_activity: Some(range),
+            open_stages_only: true,
+            sort: Some(ListSort { key: SortField::NextActivity, reverse }),
+            offset,
+            limit,
+            ..Default::default()
+        };
+        let all = store.list(Entity::Lead, &column(0, 1000)).unwrap();
+        assert!(all.len() > 50, "{} records due", all.len());
+        let keys: Vec<(i64, i64)> = all.iter().map(|r| (r.next_activity.unwrap(), r.id)).collect();
+        let mut expected = keys.clone();
+        expected.sort();
+        if reverse {
+            expected.reverse();
+        }
+        assert_eq!(keys, expected, "{range:?}");
+        // Pages of 7, as the board scrolls, add up to the whole column.
+        let mut paged = Vec::new();
+        for offset in (0..all.len() + 7).step_by(7) {
+            paged.extend(store.list(Entity::Lead, &column(offset, 7)).unwrap().iter().map(|r| r.id));
+        }
+        assert_eq!(paged, all.iter().map(|r| r.id).collect::<Vec<_>>(), "{range:?}");
+    }
+}
