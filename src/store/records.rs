@@ -1197,6 +1197,20 @@ fn order_index_hint(
     Ok(if kept >= enough { index } else { "" })
 }
 
+/// What a sorted page is asked for: the list's filter and its SQL (`list_where`), the
+/// order, and which rows.
+#[derive(Clone, Copy)]
+struct PageQuery<'a> {
+    conn: &'a Connection,
+    entity: Entity,
+    filter: &'a ListFilter,
+    sort: ListSort,
+    wheres: &'a str,
+    params: &'a [Sql],
+    limit: usize,
+    offset: usize,
+}
+
 /// The stages of the list's pipeline, in their order.
 fn stages_in_order(conn: &Connection, entity: Entity, filter: &ListFilter) -> Result<Vec<i64>> {
     let pipeline = refs::resolve_pipeline(conn, entity, filter.pipeline.as_deref())?;
@@ -1211,17 +1225,8 @@ fn stages_in_order(conn: &Connection, entity: Entity, filter: &ListFilter) -> Re
 /// (20,000 in a column of the 100k demo: 1–3 ms, five columns a board). Each stage's
 /// records come in order from that index, so the first `offset + limit` of each are read
 /// and merged here.
-#[allow(clippy::too_many_arguments)]
-fn merged_page(
-    conn: &Connection,
-    entity: Entity,
-    filter: &ListFilter,
-    sort: ListSort,
-    wheres: &str,
-    params: &[Sql],
-    limit: usize,
-    offset: usize,
-) -> Result<Option<Vec<i64>>> {
+fn merged_page(q: &PageQuery) -> Result<Option<Vec<i64>>> {
+    let PageQuery { conn, entity, filter, sort, wheres, params, limit, offset } = *q;
     let due_in_range = matches!(filter.next_activity, Some(NextActivity::Between(..)));
     if sort.key != SortField::NextActivity || !due_in_range || !entity.has_stages() {
         return Ok(None);
@@ -1256,17 +1261,8 @@ fn merged_page(
 /// group took 15 ms at 100k leads, as each group holds thousands. Here the groups are taken
 /// in order, each read through its index newest… or oldest first: within a group, records
 /// go the way the sort goes. Groups before the page are only counted.
-#[allow(clippy::too_many_arguments)]
-fn group_page(
-    conn: &Connection,
-    entity: Entity,
-    filter: &ListFilter,
-    sort: ListSort,
-    wheres: &str,
-    params: &[Sql],
-    limit: usize,
-    offset: usize,
-) -> Result<Option<Vec<i64>>> {
+fn group_page(q: &PageQuery) -> Result<Option<Vec<i64>>> {
+    let PageQuery { conn, entity, filter, sort, wheres, params, limit, offset } = *q;
     let (column, mut groups): (&str, Vec<Option<i64>>) = match sort.key {
         SortField::Stage if entity.has_stages() => {
             ("t.stage_id", stages_in_order(conn, entity, filter)?.into_iter().map(Some).collect())
@@ -1395,10 +1391,13 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
     // next activity within a due range, stage by stage and merged (`merged_page`). Either
     // way it is then read in that order.
     let grouped = match filter.sort {
-        Some(sort) => match group_page(conn, entity, filter, sort, &wheres, &params, limit, offset)? {
-            Some(ids) => Some(ids),
-            None => merged_page(conn, entity, filter, sort, &wheres, &params, limit, offset)?,
-        },
+        Some(sort) => {
+            let q = PageQuery { conn, entity, filter, sort, wheres: &wheres, params: &params, limit, offset };
+            match group_page(&q)? {
+                Some(ids) => Some(ids),
+                None => merged_page(&q)?,
+            }
+        }
         None => None,
     };
     let (page, order, params) = match grouped {
