@@ -285,17 +285,11 @@ fn records_due_in_a_range_page_in_next_activity_order() {
         let all = store.list(Entity::Lead, &column(0, 1000)).unwrap();
         assert!(all.len() > 50, "{} records due", all.len());
         let keys: Vec<(i64, i64)> = all.iter().map(|r| (r.next_activity.unwrap(), r.id)).collect();
-        let mut expected = keys.clone();
-        expected.sort();
-        if reverse {
-            expected.reverse();
-        }
-        assert_eq!(keys, expected, "{range:?}");
+        common::assert_in_order(&keys, reverse, &format!("{range:?}"));
         // Pages of 7, as the board scrolls, add up to the whole column.
-        let mut paged = Vec::new();
-        for offset in (0..all.len() + 7).step_by(7) {
-            paged.extend(store.list(Entity::Lead, &column(offset, 7)).unwrap().iter().map(|r| r.id));
-        }
+        let paged = common::paged(all.len(), 7, |offset| {
+            store.list(Entity::Lead, &column(offset, 7)).unwrap().iter().map(|r| r.id).collect()
+        });
         assert_eq!(paged, all.iter().map(|r| r.id).collect::<Vec<_>>(), "{range:?}");
     }
 }

@@ -397,22 +397,16 @@ fn lists_sort_by_each_key_both_ways_and_pages_add_up() {
             assert_eq!(rows.len(), 60, "{sort}");
             // In order, ties by id the same way round.
             let keys: Vec<(String, i64)> = rows.iter().map(|r| (key_of(sort, r), r["id"].as_i64().unwrap())).collect();
-            let mut expected = keys.clone();
-            expected.sort();
-            if reverse {
-                expected.reverse();
-            }
-            assert_eq!(keys, expected, "--sort {sort} (reverse: {reverse})");
+            common::assert_in_order(&keys, reverse, &format!("--sort {sort} (reverse: {reverse})"));
             // Pages of 7 (across the stages' and users' groups) add up to the whole list.
-            let mut paged = Vec::new();
-            for offset in (0..63).step_by(7) {
+            let paged = common::paged(rows.len(), 7, |offset| {
                 let offset = offset.to_string();
                 let mut page_args = vec!["--sort", sort, "--limit", "7", "--offset", &offset];
                 if reverse {
                     page_args.push("--reverse");
                 }
-                paged.extend(list(&page_args).iter().map(|r| r["id"].as_i64().unwrap()));
-            }
+                list(&page_args).iter().map(|r| r["id"].as_i64().unwrap()).collect()
+            });
             assert_eq!(paged, keys.iter().map(|k| k.1).collect::<Vec<_>>(), "pages of --sort {sort}");
         }
     }

@@ -1197,6 +1197,37 @@ fn order_index_hint(
     Ok(if kept >= enough { index } else { "" })
 }
 
+/// ORDER BY of a list page (over alias `t`), for the orders `group_page` and `merged_page`
+/// do not take.
+fn order_sql(entity: Entity, title: &str, filter: &ListFilter) -> String {
+    let Some(ListSort { key, reverse }) = filter.sort else {
+        return if filter.after_id.is_some() || filter.oldest_first { "t.id ASC" } else { "t.id DESC" }.into();
+    };
+    let amount_col = if entity == Entity::Company { "t.revenue_minor" } else { "t.amount_minor" };
+    let expr = match key {
+        SortField::Title => format!("lower(coalesce({title}, ''))"),
+        SortField::Amount if entity != Entity::Contact => format!("coalesce({amount_col}, -1)"),
+        // Within a due range there are no NULLs: the bare column lets SQLite read the index
+        // in order; elsewhere records without an activity go last.
+        SortField::NextActivity if matches!(filter.next_activity, Some(NextActivity::Between(..))) => {
+            next_activity_sql(entity)
+        }
+        // Nothing planned: all equal, so newest first without sorting thousands of NULLs.
+        SortField::NextActivity if filter.next_activity == Some(NextActivity::Nothing) => {
+            return "t.id DESC".into();
+        }
+        SortField::NextActivity => format!("coalesce({}, 9223372036854775807)", next_activity_sql(entity)),
+        // Newest; stage and responsible pages come from `group_page`, and an order the
+        // entity lacks (a contact's amount) is newest too.
+        _ => "t.id".to_string(),
+    };
+    let ascending = (key != SortField::Newest) != reverse;
+    // Ties go the same way as the sort, so one index on the expression (which ends with the
+    // rowid) serves both directions without sorting.
+    let dir = if ascending { "ASC" } else { "DESC" };
+    format!("{expr} {dir}, t.id {dir}")
+}
+
 /// What a sorted page is asked for: the list's filter and its SQL (`list_where`), the
 /// order, and which rows.
 #[derive(Clone, Copy)]
@@ -1214,9 +1245,7 @@ struct PageQuery<'a> {
 /// The stages of the list's pipeline, in their order.
 fn stages_in_order(conn: &Connection, entity: Entity, filter: &ListFilter) -> Result<Vec<i64>> {
     let pipeline = refs::resolve_pipeline(conn, entity, filter.pipeline.as_deref())?;
-    let mut stmt = conn.prepare_cached("SELECT id FROM stages WHERE pipeline_id = ?1 ORDER BY sort, id")?;
-    let ids = stmt.query_map([pipeline.id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
+    Ok(refs::stages(conn, pipeline.id)?.into_iter().map(|s| s.id).collect())
 }
 
 /// The ids of a page of records due in a range, by next activity (an activities-board
@@ -1275,11 +1304,10 @@ fn group_page(q: &PageQuery) -> Result<Option<Vec<i64>>> {
         }
         _ => return Ok(None),
     };
-    let ascending = !sort.reverse;
-    if !ascending {
+    if sort.reverse {
         groups.reverse();
     }
-    let dir = if ascending { "ASC" } else { "DESC" };
+    let dir = if sort.reverse { "DESC" } else { "ASC" };
     let table = entity.table();
     let group_where = format!("{wheres} AND {column} IS ?{}", params.len() + 1);
     let count_sql = format!("SELECT count(*) FROM {table} t WHERE {group_where}");
@@ -1354,36 +1382,6 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
     let Some((wheres, params)) = list_where(conn, entity, vis, filter)? else {
         return Ok(vec![]);
     };
-    let id_order = if filter.after_id.is_some() || filter.oldest_first { "t.id ASC" } else { "t.id DESC" };
-    let order = match filter.sort {
-        None => id_order.to_string(),
-        Some(ListSort { key, reverse }) => {
-            let amount_col = if entity == Entity::Company { "t.revenue_minor" } else { "t.amount_minor" };
-            let expr = match key {
-                SortField::Newest => "t.id".to_string(),
-                SortField::Title => format!("lower(coalesce({title}, ''))"),
-                SortField::Amount if entity != Entity::Contact => format!("coalesce({amount_col}, -1)"),
-                SortField::Stage if entity.has_stages() => "(SELECT sort FROM stages WHERE id = t.stage_id)".into(),
-                SortField::Responsible => "coalesce((SELECT login FROM users WHERE id = t.responsible_id), '')".into(),
-                // Within a due range there are no NULLs: the bare column lets SQLite read the
-                // index in order; elsewhere records without an activity go last.
-                SortField::NextActivity if matches!(filter.next_activity, Some(NextActivity::Between(..))) => {
-                    next_activity_sql(entity)
-                }
-                // Nothing planned: all equal, so newest first without sorting thousands of NULLs.
-                SortField::NextActivity if filter.next_activity == Some(NextActivity::Nothing) => "NULL".to_string(),
-                SortField::NextActivity => format!("coalesce({}, 9223372036854775807)", next_activity_sql(entity)),
-                _ => "t.id".to_string(),
-            };
-            let ascending = (key != SortField::Newest) != reverse;
-            // Ties go the same way as the sort, so one index on the expression (which ends
-            // with the rowid) serves both directions without sorting.
-            let dir = if ascending { "ASC" } else { "DESC" };
-            // Nothing planned sorts nothing: newest first, as the board's column reads.
-            let ties = if expr == "NULL" { "DESC" } else { dir };
-            format!("{expr} {dir}, t.id {ties}")
-        }
-    };
     let offset = if filter.sort.is_some() { filter.offset } else { 0 };
     let limit = if filter.limit == 0 { 50 } else { filter.limit };
     let next = next_activity_sql(entity);
@@ -1407,6 +1405,7 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
             vec![Sql::Text(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))],
         ),
         None => {
+            let order = order_sql(entity, title, filter);
             let hint = order_index_hint(conn, entity, filter, &wheres, &params)?;
             (
                 format!(

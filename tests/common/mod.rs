@@ -75,3 +75,21 @@ impl Env {
 pub fn bytes(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap()
 }
+
+/// Asserts that `keys` are in ascending order, descending with `reverse` (ties included:
+/// a key ends with the record's id).
+#[track_caller]
+pub fn assert_in_order<K: Ord + Clone + std::fmt::Debug>(keys: &[K], reverse: bool, what: &str) {
+    let mut expected = keys.to_vec();
+    expected.sort();
+    if reverse {
+        expected.reverse();
+    }
+    assert_eq!(keys, expected, "{what}");
+}
+
+/// The ids of the pages of `size` of a `len`-row list, read from offset 0 to one page past
+/// its end, one after the other.
+pub fn paged(len: usize, size: usize, page: impl FnMut(usize) -> Vec<i64>) -> Vec<i64> {
+    (0..len + size).step_by(size).flat_map(page).collect()
+}
