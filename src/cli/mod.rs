@@ -213,6 +213,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         println!();
         return Ok(());
     }
+    // The bulk loads parse a phone or two per record: the rules are built on the other core
+    // while the file opens (and the CSV is read), not in front of the first row.
+    if matches!(cli.command, Some(Command::Demo(_) | Command::Import(_))) {
+        crate::domain::dedup::prepare_phone_rules_in_background();
+    }
     let db_path = cli.db.clone().or_else(|| config.db.clone());
     let default_file = db_path.is_none();
     let db_path = db_path.unwrap_or_else(config::default_db_path);

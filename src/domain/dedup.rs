@@ -50,10 +50,17 @@ pub fn is_valid_email(email: &str) -> bool {
 
 /// Builds the phone number rules now. The first phone parsed in a process builds the rules
 /// of every region (the `phonenumber` crate parses some 4,800 regular expressions): about
-/// 95 ms, 560 million instructions. The TUI calls this on a thread of its own when it
-/// starts, so that the first phone typed in a form does not freeze the screen.
+/// 95 ms, 560 million instructions.
 pub fn prepare_phone_rules() {
     let _ = phonenumber::parse(None, "+33 6 12 34 56 78");
+}
+
+/// Builds the phone rules on a thread of their own, while the caller goes on: the TUI, so
+/// that the first phone typed in a form does not freeze the screen, and the bulk loads, so
+/// that their rows do not wait for the rules once the file is open and the CSV read. A
+/// phone parsed before they are ready waits for them (no work is done twice).
+pub fn prepare_phone_rules_in_background() {
+    let _ = std::thread::Builder::new().name("phone-rules".into()).spawn(prepare_phone_rules);
 }
 
 /// Normal form of a phone number: E.164 (`+33612345678`). Numbers without a country code are

@@ -61,7 +61,7 @@ pub fn run_on(store: Store, lang: Lang, first: Option<action::Action>) -> anyhow
 
     let (to_store, from_store) = worker::spawn(store, lang);
     // Forms check phones on this thread: their rules are built meanwhile, elsewhere.
-    let _ = std::thread::Builder::new().name("phone-rules".into()).spawn(crate::domain::dedup::prepare_phone_rules);
+    crate::domain::dedup::prepare_phone_rules_in_background();
     let mut app = app::App::new(lang, &user, &file, now);
     app.region = region;
     let size = terminal.size()?;
