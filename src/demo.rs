@@ -7,8 +7,9 @@ use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
+use crate::domain::money::Currency;
 use crate::store::activities::{self, NewActivity};
-use crate::store::records::create_in;
+use crate::store::records::{CheckedNew, create_checked, create_in};
 use crate::store::{RecordInput, Result, Store, StoreError, WriteCtx};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
@@ -195,11 +196,13 @@ struct Stamp {
 }
 
 /// A record as the generator thread makes it. What only the writer knows (the ids the file
-/// gives) is left as positions: the n-th company or lead made before.
+/// gives) is left as positions: the n-th company or lead made before. Companies, contacts and
+/// leads come checked (`CheckedNew`), which the writer would otherwise do; a deal's input
+/// gets its company and lead from the writer, so the writer checks it.
 enum Made {
-    Company { stamp: Stamp, input: RecordInput },
-    Contact { stamp: Stamp, input: RecordInput, company: Option<usize> },
-    Lead { stamp: Stamp, input: RecordInput, activities: Vec<NewActivity> },
+    Company { stamp: Stamp, input: RecordInput, checked: Result<CheckedNew> },
+    Contact { stamp: Stamp, input: RecordInput, checked: Result<CheckedNew>, company: Option<usize> },
+    Lead { stamp: Stamp, input: RecordInput, checked: Result<CheckedNew>, activities: Vec<NewActivity> },
     Deal { stamp: Stamp, input: RecordInput, company: usize, lead: Option<usize> },
 }
 
@@ -239,7 +242,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
         let sources: Vec<String> = crate::store::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
         // A new generator for every attempt: a retried transaction writes the same data.
         let g = Gen { rng: fastrand::Rng::with_seed(opts.seed), names: names.clone() };
-        let region = base.region;
+        let (region, currency) = (base.region, base.currency);
         let ctx_of = |stamp: Stamp| WriteCtx {
             now: stamp.created,
             user_id: Some(user_ids[stamp.user]),
@@ -256,7 +259,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             let sources = &sources;
             scope.spawn(move || {
                 let mut handful = Vec::with_capacity(HANDFUL);
-                make_records(g, counts, now, region, sources, &mut |m| {
+                make_records(g, counts, now, (region, currency), sources, &mut |m| {
                     handful.push(m);
                     handful.len() < HANDFUL
                         || send.send(std::mem::replace(&mut handful, Vec::with_capacity(HANDFUL))).is_ok()
@@ -266,16 +269,17 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             // Ends early on the first error: dropping `made` stops the generator.
             for m in made.into_iter().flatten() {
                 match m? {
-                    Made::Company { stamp, input } => {
-                        company_ids.push(create_in(tx, &ctx_of(stamp), Entity::Company, &input)?.id);
+                    Made::Company { stamp, input, checked } => {
+                        company_ids.push(create_checked(tx, &ctx_of(stamp), &input, checked?)?.id);
                     }
-                    Made::Contact { stamp, mut input, company } => {
+                    Made::Contact { stamp, mut input, checked, company } => {
+                        // The check does not read the companies.
                         input.companies.extend(company.map(|c| company_ids[c].to_string()));
-                        create_in(tx, &ctx_of(stamp), Entity::Contact, &input)?;
+                        create_checked(tx, &ctx_of(stamp), &input, checked?)?;
                     }
-                    Made::Lead { stamp, input, activities: planned } => {
+                    Made::Lead { stamp, input, checked, activities: planned } => {
                         let ctx = ctx_of(stamp);
-                        let id = create_in(tx, &ctx, Entity::Lead, &input)?.id;
+                        let id = create_checked(tx, &ctx, &input, checked?)?.id;
                         lead_ids.push(id);
                         for mut a in planned {
                             a.responsible_id = ctx.user_id;
@@ -320,10 +324,11 @@ fn make_records(
     mut g: Gen,
     counts: Counts,
     now: i64,
-    region: PhoneRegion,
+    (region, currency): (PhoneRegion, Currency),
     sources: &[String],
     send: &mut dyn FnMut(Result<Made>) -> bool,
 ) {
+    let check = |entity: Entity, input: &RecordInput| CheckedNew::check(entity, input, currency);
     let comm =
         |kind: CommKind, label: &str, value: &str| -> Result<Comm> { Ok(Comm::new(kind, label, value, region)?) };
     const DAY: i64 = 86_400_000;
@@ -360,7 +365,7 @@ fn make_records(
             input.comms.add.push(comm(CommKind::Phone, "work", &phone)?);
             input.comms.add.push(comm(CommKind::Web, "work", &format!("www.{slug}.example"))?);
             company_titles.push(title);
-            Ok(Made::Company { stamp, input })
+            Ok(Made::Company { stamp, checked: check(Entity::Company, &input), input })
         })();
         if !send(made) {
             return;
@@ -402,7 +407,7 @@ fn make_records(
             )?);
             let company = (g.rng.u8(..100) < 70).then(|| g.rng.usize(..counts.companies));
             contact_phones.push(phone);
-            Ok(Made::Contact { stamp, input, company })
+            Ok(Made::Contact { stamp, checked: check(Entity::Contact, &input), input, company })
         })();
         if !send(made) {
             return;
@@ -483,7 +488,7 @@ fn make_records(
                     bindings: vec![],
                 });
             }
-            Ok(Made::Lead { stamp, input, activities })
+            Ok(Made::Lead { stamp, checked: check(Entity::Lead, &input), input, activities })
         })();
         if !send(made) {
             return;

@@ -85,6 +85,30 @@ fn english_comma_file_with_quotes_and_currencies() {
     assert_eq!(all[1]["stage"]["code"], "PROCESSED");
 }
 
+/// A row is checked as a new record on the reading thread, but what that check found counts
+/// only if the row is created: a duplicate that is skipped is not refused for a bad field.
+#[test]
+fn a_bad_field_refuses_a_new_row_but_not_a_skipped_duplicate() {
+    for extra in [&[][..], &["--bulk"][..]] {
+        let env = Env::new();
+        import(&env, "dup_base.csv", extra);
+        let file = env.dir.path().join("again.csv");
+        std::fs::write(
+            &file,
+            "First name,Last name,Email,Amount\nAnn,Lee,ann@example.com,lots\nZoe,Roy,zoe@example.com,lots\n",
+        )
+        .unwrap();
+        let path = file.to_str().unwrap();
+        let skip = env.json(&[&["import", path, "--rejects", "/dev/null"], extra].concat());
+        assert_eq!((skip["skipped"].as_u64(), skip["rejected"].as_u64()), (Some(1), Some(1)), "{extra:?}: {skip}");
+        let all = env.json(&[&["import", path, "--duplicates", "all", "--rejects", "/dev/null"], extra].concat());
+        assert_eq!((all["created"].as_u64(), all["rejected"].as_u64()), (Some(0), Some(2)), "{extra:?}: {all}");
+        let reasons: Vec<&str> =
+            all["rejected_rows"].as_array().unwrap().iter().filter_map(|r| r["reason"].as_str()).collect();
+        assert!(reasons.len() == 2 && reasons.iter().all(|r| r.starts_with("amount")), "{extra:?}: {all}");
+    }
+}
+
 #[test]
 fn bad_rows_are_rejected_one_by_one_with_a_rejects_file() {
     let env = Env::new();

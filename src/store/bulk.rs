@@ -46,17 +46,7 @@ impl BulkLoad {
     /// Reads the match keys of the file, then drops the indexes.
     pub(crate) fn begin(tx: &Connection) -> Result<BulkLoad> {
         let matches = RefCell::new(MatchIndex::load(tx)?);
-        let sql = format!(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-             AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({FILLED_TABLES})"
-        );
-        let found: Vec<(String, String)> =
-            tx.prepare(&sql)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        let mut dropped = Vec::new();
-        for (name, sql) in found.into_iter().filter(|(n, _)| !KEPT_INDEXES.contains(&n.as_str())) {
-            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-            dropped.push(sql);
-        }
+        let dropped = set_aside_indexes(tx)?;
         Ok(BulkLoad { dropped, matches, looked_up: RefCell::default(), _memory: KeepFreedMemory::new() })
     }
 
@@ -89,9 +79,32 @@ impl BulkLoad {
 
     /// Builds the indexes again.
     pub(crate) fn finish(&self, tx: &Connection) -> Result<()> {
-        for sql in &self.dropped {
-            tx.execute_batch(sql)?;
-        }
-        Ok(())
+        build_indexes(tx, &self.dropped)
     }
+}
+
+/// Drops the secondary indexes a bulk load sets aside, inside the caller's transaction, and
+/// gives the statements that build them again (`build_indexes`). Public for the bulk-load
+/// floor benchmark, which must set aside exactly what a load does.
+pub fn set_aside_indexes(tx: &Connection) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({FILLED_TABLES})"
+    );
+    let found: Vec<(String, String)> =
+        tx.prepare(&sql)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut dropped = Vec::new();
+    for (name, sql) in found.into_iter().filter(|(n, _)| !KEPT_INDEXES.contains(&n.as_str())) {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        dropped.push(sql);
+    }
+    Ok(dropped)
+}
+
+/// Builds again the indexes `set_aside_indexes` dropped.
+pub fn build_indexes(tx: &Connection, dropped: &[String]) -> Result<()> {
+    for sql in dropped {
+        tx.execute_batch(sql)?;
+    }
+    Ok(())
 }

@@ -412,9 +412,10 @@ pub(crate) fn import_matches(
     find_for_writer(conn, index, entity, &keys)
 }
 
-/// Match keys of a record about to be created from `input`.
-pub(crate) fn keys_of_new(conn: &Connection, entity: Entity, input: &RecordInput) -> Result<MatchKeys> {
-    keys_of(conn, entity, None, input)
+/// Match keys of a record about to be created from `input`. Reads nothing: a bulk load
+/// makes them off the writing thread.
+pub(crate) fn keys_of_new(entity: Entity, input: &RecordInput) -> MatchKeys {
+    keys_after(entity, BTreeMap::new(), &[], input)
 }
 
 /// Match keys of a stored record.
@@ -424,15 +425,13 @@ pub(crate) fn keys_of_record(conn: &Connection, entity: Entity, id: i64) -> Resu
 
 /// Match keys of a record as it would be after `input` (a new record when `id` is `None`).
 fn keys_of(conn: &Connection, entity: Entity, id: Option<i64>, input: &RecordInput) -> Result<MatchKeys> {
-    let name_fields: &[&str] = match entity {
-        Entity::Lead => &["first_name", "middle_name", "last_name", "company_title"],
-        Entity::Contact => &["first_name", "middle_name", "last_name"],
-        Entity::Company => &["title"],
-        Entity::Deal => return Ok(MatchKeys::default()),
-    };
     let mut values: BTreeMap<&str, String> = BTreeMap::new();
     let mut comms = Vec::new();
     if let Some(id) = id {
+        let name_fields = name_fields(entity);
+        if name_fields.is_empty() {
+            return Ok(MatchKeys::default());
+        }
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", name_fields.join(", "), entity.table());
         let row: Vec<Option<String>> = conn.prepare_cached(&sql)?.query_row(params![id], |r| {
             (0..name_fields.len()).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<Vec<_>>>()
@@ -442,17 +441,36 @@ fn keys_of(conn: &Connection, entity: Entity, id: Option<i64>, input: &RecordInp
         }
         comms = comms_of(conn, entity, id)?;
     }
+    Ok(keys_after(entity, values, &comms, input))
+}
+
+/// The fields a record's name keys are made of.
+fn name_fields(entity: Entity) -> &'static [&'static str] {
+    match entity {
+        Entity::Lead => &["first_name", "middle_name", "last_name", "company_title"],
+        Entity::Contact => &["first_name", "middle_name", "last_name"],
+        Entity::Company => &["title"],
+        Entity::Deal => &[],
+    }
+}
+
+/// Match keys of a record whose name fields are `values` and comms `comms`, after `input`.
+fn keys_after(entity: Entity, mut values: BTreeMap<&str, String>, comms: &[Comm], input: &RecordInput) -> MatchKeys {
+    let name_fields = name_fields(entity);
+    if name_fields.is_empty() {
+        return MatchKeys::default();
+    }
     for (k, v) in &input.fields {
         if let Some(key) = name_fields.iter().find(|f| **f == k.as_str()) {
             values.insert(key, v.trim().to_string());
         }
     }
-    let comms = apply_comms(&comms, &input.comms);
-    Ok(MatchKeys::of(
+    let comms = apply_comms(comms, &input.comms);
+    MatchKeys::of(
         entity,
         |k| values.get(k).map(String::as_str),
         comms.iter().map(|c| (c.kind.code(), c.normalized.as_str())),
-    ))
+    )
 }
 
 /// Groups of matching records, one per shared key value.

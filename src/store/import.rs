@@ -5,7 +5,7 @@
 
 use super::bulk::BulkLoad;
 use super::duplicates::{find_for_writer, import_matches};
-use super::records::{RecordInput, create_in, get_in, update_in};
+use super::records::{CheckedNew, RecordInput, create_checked, create_in, get_in, update_in};
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, search};
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
@@ -150,7 +150,7 @@ impl Store {
                 std::thread::scope(|scope| {
                     // Dropped with `write_batch`, which stops the reading thread if it is still
                     // going (an error).
-                    let made = read_ahead(scope, &rows, done, batch);
+                    let made = read_ahead(scope, &rows, done, batch, entity, base.currency);
                     write_batch(tx, base, entity, made, opts, |n| progress(done + n))
                 })
             });
@@ -181,24 +181,34 @@ impl Store {
     }
 }
 
-/// The rows from the `from`-th on, at most `batch` of them, made on a thread of `scope` while
-/// the caller writes. They go over in handfuls: one hand-over per row cost a wake-up each.
+/// A row as the reading thread hands it over: with its input checked for a new record, if it
+/// could be read (`CheckedNew`; a row that turns out to match an existing record does not use it).
+type ReadRow = (ImportRow, Option<Result<CheckedNew>>);
+
+/// The rows from the `from`-th on, at most `batch` of them, made and checked as new records of
+/// `entity` on a thread of `scope` while the caller writes. They go over in handfuls: one
+/// hand-over per row cost a wake-up each.
 fn read_ahead<'scope, 'env, R, I>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     rows: &'env R,
     from: usize,
     batch: usize,
-) -> std::iter::Flatten<std::sync::mpsc::IntoIter<Vec<ImportRow>>>
+    entity: Entity,
+    currency: crate::domain::money::Currency,
+) -> std::iter::Flatten<std::sync::mpsc::IntoIter<Vec<ReadRow>>>
 where
     R: Fn(usize) -> I + Sync,
     I: IntoIterator<Item = ImportRow>,
     I::IntoIter: Send,
 {
-    let (send, made) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(8);
+    let (send, made) = std::sync::mpsc::sync_channel::<Vec<ReadRow>>(8);
     scope.spawn(move || {
-        let mut rows = rows(from).into_iter().take(batch);
+        let mut rows = rows(from).into_iter().take(batch).map(|row| {
+            let checked = row.input.as_ref().ok().map(|input| CheckedNew::check(entity, input, currency));
+            (row, checked)
+        });
         loop {
-            let handful: Vec<ImportRow> = rows.by_ref().take(256).collect();
+            let handful: Vec<ReadRow> = rows.by_ref().take(256).collect();
             // Done, or the writer stopped (an error of the file): so does reading.
             if handful.is_empty() || send.send(handful).is_err() {
                 break;
@@ -214,7 +224,7 @@ fn write_batch(
     tx: &Transaction,
     base: &WriteCtx,
     entity: Entity,
-    rows: impl Iterator<Item = ImportRow>,
+    rows: impl Iterator<Item = ReadRow>,
     opts: ImportOptions,
     mut progress: impl FnMut(usize),
 ) -> Result<Vec<(u64, RowOutcome)>> {
@@ -223,8 +233,8 @@ fn write_batch(
     let mut outcomes = Vec::new();
     let (mut created, mut changed) = (Vec::new(), Vec::new());
     let mut companies = Vec::new();
-    for row in rows {
-        let outcome = import_row(tx, &ctx, entity, &row, opts, &mut companies)?;
+    for (row, checked) in rows {
+        let outcome = import_row(tx, &ctx, entity, &row, checked, opts, &mut companies)?;
         match outcome {
             RowOutcome::Created { id } => created.push(id),
             RowOutcome::Merged { id } | RowOutcome::Replaced { id } => changed.push(id),
@@ -255,6 +265,7 @@ fn import_row(
     ctx: &WriteCtx,
     entity: Entity,
     row: &ImportRow,
+    checked: Option<Result<CheckedNew>>,
     opts: ImportOptions,
     companies: &mut Vec<i64>,
 ) -> Result<RowOutcome> {
@@ -268,7 +279,7 @@ fn import_row(
         m.borrow_mut().checkpoint();
     }
     let mut made = Vec::new();
-    match write_row(tx, ctx, entity, input, opts, &mut made) {
+    match write_row(tx, ctx, entity, input, checked, opts, &mut made) {
         Ok(outcome) => {
             tx.prepare_cached("RELEASE import_row")?.execute([])?;
             companies.extend(made);
@@ -302,11 +313,14 @@ fn import_row(
     }
 }
 
+/// Writes one row; `checked` is its input checked as a new record, if the reading thread did
+/// so (the row is checked here otherwise).
 fn write_row(
     tx: &Transaction,
     ctx: &WriteCtx,
     entity: Entity,
     input: &RecordInput,
+    checked: Option<Result<CheckedNew>>,
     opts: ImportOptions,
     made: &mut Vec<i64>,
 ) -> Result<RowOutcome> {
@@ -366,7 +380,11 @@ fn write_row(
             }
         };
     }
-    let saved = create_in(tx, ctx, entity, &input)?;
+    // The companies a contact's input names became ids above: the check does not read them.
+    let saved = match checked {
+        Some(checked) => create_checked(tx, ctx, &input, checked?)?,
+        None => create_in(tx, ctx, entity, &input)?,
+    };
     Ok(RowOutcome::Created { id: saved.id })
 }
 

@@ -73,7 +73,7 @@ impl Store {
             let existing = if always_new || email.is_none() {
                 None
             } else {
-                let keys = keys_of_new(tx, Entity::Lead, &input)?;
+                let keys = keys_of_new(Entity::Lead, &input);
                 let keys = crate::domain::dedup::MatchKeys { emails: keys.emails, ..Default::default() };
                 // Only a lead still being worked on takes it: a message after a junked or
                 // converted lead starts a new one (a repeat lead, if it became a client).

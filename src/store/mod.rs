@@ -3,7 +3,7 @@
 //! timeline entries; every update checks the record's `version`.
 
 pub mod activities;
-pub(crate) mod bulk;
+pub mod bulk;
 pub mod convert;
 pub mod duplicates;
 mod error;
