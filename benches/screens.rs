@@ -3,63 +3,16 @@
 //! first Kanban frame, a navigation keystroke, a committed stage move, search per keystroke,
 //! the activities board and the calendar month. Figures and method: docs/PERFORMANCE.md.
 
+mod common;
+
+use common::{SIZES, data_file, draw, open, ready_app, settle};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prospect::domain::fields::Entity;
-use prospect::i18n::Lang;
-use prospect::store::{OpenOptions, Store};
 use prospect::tui::action::Action;
-use prospect::tui::app::App;
-use prospect::tui::effect::Effect;
-use prospect::tui::{update, views, worker};
+use prospect::tui::update;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::path::PathBuf;
 use std::time::Duration;
-
-const SIZES: [usize; 2] = [10_000, 100_000];
-
-fn data_file(leads: usize) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("demo-{leads}.db"));
-    if !path.exists() {
-        let tmp = dir.join(format!("demo-{leads}.db.partial"));
-        let _ = std::fs::remove_file(&tmp);
-        let mut store = open(&tmp);
-        let report = prospect::demo::generate(&mut store, prospect::demo::DemoOptions { leads, seed: 42 }).unwrap();
-        eprintln!("generated {} in {:.1} s", tmp.display(), report.seconds);
-        drop(store);
-        std::fs::rename(&tmp, &path).unwrap();
-    }
-    path
-}
-
-fn open(path: &std::path::Path) -> Store {
-    let mut store = Store::open(path, OpenOptions { lang: Lang::En, ..Default::default() }).unwrap();
-    store.sign_in("alice").unwrap();
-    store
-}
-
-/// Runs effects synchronously until none is left, as the worker thread would.
-fn settle(app: &mut App, store: &mut Store, mut effects: Vec<Effect>) {
-    while let Some(e) = (!effects.is_empty()).then(|| effects.remove(0)) {
-        for ev in worker::run(store, app.lang, e) {
-            effects.extend(update::on_store(app, ev));
-        }
-    }
-}
-
-fn draw(app: &App, term: &mut Terminal<TestBackend>) {
-    term.draw(|f| views::draw(app, f)).unwrap();
-}
-
-fn ready_app(store: &mut Store) -> App {
-    let mut app = App::new(Lang::En, "alice", "demo.db", store.now());
-    app.size = (160, 48);
-    let start = update::start(&mut app);
-    settle(&mut app, store, start);
-    app
-}
 
 fn first_frame(c: &mut Criterion) {
     let mut g = c.benchmark_group("first_kanban_frame");
