@@ -101,7 +101,7 @@ fn floor_copy(target: &Path, source: &Path) -> Duration {
     let started = Instant::now();
     conn.execute("ATTACH ?1 AS src", [source.to_str().unwrap()]).unwrap();
     conn.execute_batch("BEGIN").unwrap();
-    let dropped = prospect::store::bulk::set_aside_indexes(&conn).unwrap();
+    let dropped = prospect::store::bulk::set_aside(&conn).unwrap();
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'search%' \
@@ -116,7 +116,7 @@ fn floor_copy(target: &Path, source: &Path) -> Duration {
         conn.execute_batch(&format!("DELETE FROM main.\"{t}\"; INSERT INTO main.\"{t}\" SELECT * FROM src.\"{t}\";"))
             .unwrap();
     }
-    prospect::store::bulk::build_indexes(&conn, &dropped).unwrap();
+    prospect::store::bulk::restore(&conn, &dropped).unwrap();
     prospect::store::search::reindex_all(&conn).unwrap();
     conn.execute_batch("COMMIT").unwrap();
     started.elapsed()

@@ -2,7 +2,8 @@
 //! for "anything else on screen" is a p99 (16 ms), which criterion's means and medians do not
 //! show. Each step is run and timed on its own, many times, in-process on the demo files (the
 //! TUI's update, the worker's effects run synchronously, a 160×48 frame drawn), and the table
-//! gives p50, p95, p99 and the worst step against its budget. Run: `cargo bench --bench tail`.
+//! gives p50, p95, p99 and the worst step against its budget. Run: `cargo bench --bench tail`,
+//! or `cargo bench --bench tail -- board 100000` for the steps named with "board", at 100k.
 //! Figures and method: docs/PERFORMANCE.md.
 
 mod common;
@@ -127,10 +128,18 @@ fn main() {
     if std::env::args().any(|a| a == "--list" || a == "--test") {
         return;
     }
+    // Like criterion: words after `--` pick the steps whose name contains one of them, and
+    // "10000" or "100000" one size.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let (numbers, words): (Vec<String>, Vec<String>) = args.into_iter().partition(|a| a.parse::<usize>().is_ok());
+    let sizes: Vec<usize> =
+        SIZES.into_iter().filter(|n| numbers.is_empty() || numbers.contains(&n.to_string())).collect();
     println!("| leads | step | p50 | p95 | p99 | worst | budget |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
-    for n in SIZES {
-        for s in scenarios() {
+    for n in sizes {
+        for s in
+            scenarios().into_iter().filter(|s| words.is_empty() || words.iter().any(|w| s.name.contains(w.as_str())))
+        {
             let mut store = open(&data_file(n));
             let mut app = ready_app(&mut store);
             let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();

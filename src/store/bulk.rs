@@ -16,6 +16,12 @@ use std::collections::HashMap;
 /// replacements of an import). New records append to it, so it costs little.
 const KEPT_INDEXES: &[&str] = &["comms_owner"];
 
+/// The triggers that keep the Kanban's column totals (`stage_totals`, migration 0009). A bulk
+/// load sets them aside too and counts the totals once at its end: firing them for every row
+/// was 3-5% of a load's writing.
+const TOTALS_TRIGGERS: &str = "'leads_totals_insert', 'leads_totals_delete', 'leads_totals_update', \
+     'deals_totals_insert', 'deals_totals_delete', 'deals_totals_update'";
+
 /// Tables whose secondary indexes a bulk load sets aside.
 const FILLED_TABLES: &str = "'leads', 'contacts', 'companies', 'deals', 'comms', 'activities', \
      'activity_bindings', 'timeline', 'contact_companies'";
@@ -46,7 +52,7 @@ impl BulkLoad {
     /// Reads the match keys of the file, then drops the indexes.
     pub(crate) fn begin(tx: &Connection) -> Result<BulkLoad> {
         let matches = RefCell::new(MatchIndex::load(tx)?);
-        let dropped = set_aside_indexes(tx)?;
+        let dropped = set_aside(tx)?;
         Ok(BulkLoad { dropped, matches, looked_up: RefCell::default(), _memory: KeepFreedMemory::new() })
     }
 
@@ -77,34 +83,37 @@ impl BulkLoad {
         &self.matches
     }
 
-    /// Builds the indexes again.
+    /// Builds the indexes again and counts the column totals.
     pub(crate) fn finish(&self, tx: &Connection) -> Result<()> {
-        build_indexes(tx, &self.dropped)
+        restore(tx, &self.dropped)
     }
 }
 
-/// Drops the secondary indexes a bulk load sets aside, inside the caller's transaction, and
-/// gives the statements that build them again (`build_indexes`). Public for the bulk-load
-/// floor benchmark, which must set aside exactly what a load does.
-pub fn set_aside_indexes(tx: &Connection) -> Result<Vec<String>> {
+/// Drops, inside the caller's transaction, the secondary indexes and the column-total
+/// triggers a bulk load sets aside, and gives the statements that make them again
+/// (`restore`). Public for the bulk-load floor benchmark, which must do what a load does.
+pub fn set_aside(tx: &Connection) -> Result<Vec<String>> {
     let sql = format!(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-         AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({FILLED_TABLES})"
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND \
+         ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({FILLED_TABLES})) \
+          OR (type = 'trigger' AND name IN ({TOTALS_TRIGGERS})))"
     );
-    let found: Vec<(String, String)> =
-        tx.prepare(&sql)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let found: Vec<(String, String, String)> =
+        tx.prepare(&sql)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
     let mut dropped = Vec::new();
-    for (name, sql) in found.into_iter().filter(|(n, _)| !KEPT_INDEXES.contains(&n.as_str())) {
-        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    for (kind, name, sql) in found.into_iter().filter(|(_, n, _)| !KEPT_INDEXES.contains(&n.as_str())) {
+        let what = if kind == "trigger" { "TRIGGER" } else { "INDEX" };
+        tx.execute_batch(&format!("DROP {what} \"{}\"", name.replace('"', "\"\"")))?;
         dropped.push(sql);
     }
     Ok(dropped)
 }
 
-/// Builds again the indexes `set_aside_indexes` dropped.
-pub fn build_indexes(tx: &Connection, dropped: &[String]) -> Result<()> {
+/// Makes again what `set_aside` dropped, and counts the column totals its triggers would have
+/// kept during the load.
+pub fn restore(tx: &Connection, dropped: &[String]) -> Result<()> {
     for sql in dropped {
         tx.execute_batch(sql)?;
     }
-    Ok(())
+    super::records::recount_stage_totals(tx)
 }

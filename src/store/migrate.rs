@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("migrations/0006_intake_messages.sql")),
     (7, include_str!("migrations/0007_search_and_checks.sql")),
     (8, include_str!("migrations/0008_list_indexes.sql")),
+    (9, include_str!("migrations/0009_stage_totals.sql")),
 ];
 
 /// Highest schema version this build knows.
