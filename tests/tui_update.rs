@@ -480,6 +480,29 @@ fn plan_an_activity_from_the_board_and_the_form() {
     assert_eq!(form.timeline[0].payload["deadline"], 1_796_049_000_000i64, "Monday 30 Nov 14:30 UTC");
 }
 
+/// A column of the activities board loads a screenful first, and more as the cursor goes
+/// down, in the same order.
+#[test]
+fn activities_board_columns_load_more_as_the_cursor_goes_down() {
+    let mut h = Harness::new(1500, Lang::En);
+    h.act(Show(Tab::Activities));
+    let first_page = h.app.cards_per_screen() + 40;
+    let (widest, _) = h.app.agenda.columns.iter().enumerate().max_by_key(|(_, c)| c.count).unwrap();
+    assert!(h.app.agenda.columns[widest].count as usize > 2 * first_page, "a long column to scroll");
+    while h.app.agenda.focus < widest {
+        h.act(Right);
+    }
+    assert_eq!(h.app.agenda.columns[widest].rows.len(), first_page);
+    for _ in 0..first_page {
+        h.act(Down);
+    }
+    let col = &h.app.agenda.columns[widest];
+    assert_eq!(col.rows.len(), 2 * first_page, "one more page, asked for before the cursor reached the end");
+    assert_eq!(col.cursor, first_page);
+    let due: Vec<Option<i64>> = col.rows.iter().map(|r| r.next_activity).collect();
+    assert!(due.windows(2).all(|w| w[0] <= w[1]), "next activity order across pages: {due:?}");
+}
+
 #[test]
 fn activities_board_buckets_and_drops() {
     use prospect::domain::agenda::{ActivityBucket, bounds, bucket_of};
@@ -500,8 +523,10 @@ fn activities_board_buckets_and_drops() {
     assert_eq!(cols.iter().map(|c| c.count).sum::<i64>(), open_leads, "every open lead sits in one column");
     let now = prospect::domain::when::from_ms(common::tui::NOW).with_timezone(&chrono::Local);
     let b = bounds(&now);
+    // A first page is a screen of cards and what the cursor reaches before the next one.
+    let first_page = (h.app.cards_per_screen() + 40) as i64;
     for col in cols {
-        assert_eq!(col.rows.len() as i64, col.count.min(100));
+        assert_eq!(col.rows.len() as i64, col.count.min(first_page));
         for r in &col.rows {
             let due = r.next_activity.map(|d| prospect::domain::when::from_ms(d).with_timezone(&chrono::Local));
             assert_eq!(bucket_of(due.as_ref(), &b), col.bucket, "lead #{} in the wrong column", r.id);

@@ -135,6 +135,13 @@ pub struct Store {
     fs: mount::FileSystem,
 }
 
+/// Page cache of a connection that serves screens, in KiB. SQLite's default (2 MB) held less
+/// than what the activities board or the calendar reads at 100k leads, so each visit read its
+/// pages from the system again (a fifth of its time). Pages are cached as they are read, so a
+/// small file never uses it all; another client's commit empties it. 16 MB helped the
+/// calendar more but took the TUI's peak memory to 58 MB (budget 60); 8 MB: 47 MB.
+pub const SCREEN_CACHE_KIB: i64 = 8_192;
+
 impl Store {
     /// Opens (or creates) a file with the settings a shared file needs, upgrading its schema
     /// in place. Refuses directories, non-database files and files from a newer Prospect.
@@ -243,6 +250,7 @@ impl Store {
             }
         }
         self.conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(|e| self.err(e))?;
+        self.set_bulk_cache(false)?;
         Ok(())
     }
 
@@ -269,9 +277,9 @@ impl Store {
 
     /// Gives bulk loads (demo data, imports) a 128 MB page cache, so a transaction of hundreds
     /// of thousands of rows does not spill pages to the file and read them back; `false` goes
-    /// back to SQLite's default (2 MB), which keeps the interface small.
+    /// back to the screens' cache (`SCREEN_CACHE_KIB`).
     pub fn set_bulk_cache(&self, bulk: bool) -> Result<()> {
-        let kib = if bulk { 131_072 } else { 2_000 };
+        let kib = if bulk { 131_072 } else { SCREEN_CACHE_KIB };
         self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(|e| self.err(e))
     }
 

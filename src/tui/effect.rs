@@ -105,11 +105,12 @@ pub enum Effect {
     LoadCounters,
     /// Activities board counts (bounds: now, tomorrow, next week, week after).
     LoadAgenda { bounds: [i64; 4] },
-    /// A page of an activities-board column.
+    /// A page of an activities-board column: `limit` rows from `offset`.
     LoadAgendaPage {
         bucket: crate::domain::agenda::ActivityBucket,
         range: crate::store::records::NextActivity,
         offset: usize,
+        limit: usize,
     },
     /// Calendar: per-day counts (day, start, end) and the activities of `[list_from, list_to)`.
     LoadCalendar { days: Vec<(chrono::NaiveDate, i64, i64)>, list_from: i64, list_to: i64 },

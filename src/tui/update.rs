@@ -920,14 +920,21 @@ fn bucket_range(bucket: crate::domain::agenda::ActivityBucket, b: [i64; 4]) -> c
     }
 }
 
+/// Rows of an activities-board column the cursor may come within before the next page is
+/// asked for.
+const AGENDA_AHEAD: usize = 20;
+
 fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
     let bounds = agenda_bounds(app);
+    // A screen of cards and what the cursor reaches before the next page comes: six columns
+    // of a full `PAGE` each were half of the board's time at 100k leads.
+    let limit = (app.cards_per_screen() + 2 * AGENDA_AHEAD).min(PAGE);
     let col = app.agenda.columns.get_mut(index)?;
     if col.pending {
         return None;
     }
     col.pending = true;
-    Some(Effect::LoadAgendaPage { bucket: col.bucket, range: bucket_range(col.bucket, bounds), offset })
+    Some(Effect::LoadAgendaPage { bucket: col.bucket, range: bucket_range(col.bucket, bounds), offset, limit })
 }
 
 fn agenda_update(app: &mut App, action: Action) -> Vec<Effect> {
@@ -955,7 +962,7 @@ fn agenda_update(app: &mut App, action: Action) -> Vec<Effect> {
             if col.cursor >= col.scroll + per {
                 col.scroll = col.cursor + 1 - per;
             }
-            if col.cursor + 20 >= col.rows.len() && (col.rows.len() as i64) < col.count {
+            if col.cursor + AGENDA_AHEAD >= col.rows.len() && (col.rows.len() as i64) < col.count {
                 let offset = col.rows.len();
                 return agenda_page(app, focus, offset).into_iter().collect();
             }

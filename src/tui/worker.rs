@@ -474,7 +474,7 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
             let name = pipeline.map(|p| p.to_string());
             let name = if entity == Entity::Lead { None } else { name };
             let (pipeline, heads) = store.board(entity, name.as_deref())?;
-            let empty_file = Entity::ALL.iter().map(|e| store.count(*e).unwrap_or(0)).sum::<i64>() == 0;
+            let empty_file = store.holds_no_records().unwrap_or(false);
             vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
         }
         Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {
@@ -528,7 +528,7 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
         Effect::LoadAgenda { bounds } => {
             vec![StoreEvent::AgendaCounts(store.activity_board_counts(Entity::Lead, bounds)?)]
         }
-        Effect::LoadAgendaPage { bucket, range, offset } => {
+        Effect::LoadAgendaPage { bucket, range, offset, limit } => {
             let filter = ListFilter {
                 next_activity: Some(range),
                 open_stages_only: true,
@@ -537,7 +537,7 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
                     reverse: false,
                 }),
                 offset,
-                limit: super::app::PAGE,
+                limit,
                 ..Default::default()
             };
             vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
