@@ -80,7 +80,8 @@ fn data_dir() -> PathBuf {
     dir
 }
 
-/// `path`, made once by `make` (into a temporary name, so an interrupted run makes it again).
+/// `path`, made once by `make` (into a temporary name, so an interrupted run makes it again),
+/// and upgraded to this version's schema if an older one made it.
 fn made_once(path: PathBuf, make: impl FnOnce(&Path)) -> PathBuf {
     if !path.exists() {
         let partial = path.with_extension("partial");
@@ -88,6 +89,7 @@ fn made_once(path: PathBuf, make: impl FnOnce(&Path)) -> PathBuf {
         make(&partial);
         std::fs::rename(&partial, &path).unwrap();
     }
+    drop(prospect::store::Store::open(&path, Default::default()).unwrap());
     path
 }
 
