@@ -583,6 +583,50 @@ fn calendar_navigation_and_done() {
     assert_eq!(h.app.screen, Screen::Form);
 }
 
+/// The day's list loads a page first and the next pages as the cursor goes down (J), in time
+/// order with no activity twice; the week grid takes the whole week.
+#[test]
+fn the_calendar_day_list_loads_more_as_the_cursor_goes_down() {
+    let mut h = Harness::new(0, Lang::En);
+    let mut store = h.other();
+    let lead = store
+        .create(
+            Entity::Lead,
+            &prospect::store::RecordInput { fields: vec![("title".into(), "Busy".into())], ..Default::default() },
+        )
+        .unwrap();
+    for i in 0..150 {
+        let new = prospect::store::activities::NewActivity {
+            kind: prospect::domain::activity::ActivityKind::Call,
+            subject: format!("Call {i}"),
+            deadline: common::tui::NOW + 60_000 + i * 30_000,
+            duration_minutes: Some(15),
+            priority: prospect::domain::activity::Priority::Medium,
+            responsible_id: None,
+            completed: false,
+            bindings: vec![(Entity::Lead, lead.id)],
+        };
+        store.plan_activity(new, &Default::default()).unwrap();
+    }
+    h.act(Show(Tab::Calendar));
+    let page = h.app.rows_per_screen() / 2 + 40;
+    assert!(page < 150, "a page is less than the day");
+    assert_eq!(h.app.calendar.day_activities().len(), page, "a page first");
+    for _ in 0..page {
+        h.act(PageDown);
+    }
+    assert!(h.app.calendar.day_activities().len() > page, "the next page, before the cursor reached the end");
+    for _ in 0..150 {
+        h.act(PageDown);
+    }
+    let listed = h.app.calendar.day_activities();
+    let subjects: Vec<&str> = listed.iter().map(|a| a.subject.as_str()).collect();
+    assert_eq!(subjects, (0..150).map(|i| format!("Call {i}")).collect::<Vec<_>>(), "all, in order, once");
+    assert_eq!(h.app.calendar.cursor, 149);
+    h.act(ToggleWeek);
+    assert_eq!(h.app.calendar.day_activities().len(), 150, "the week grid takes every activity");
+}
+
 #[test]
 fn calendar_reschedules_and_deletes() {
     let mut h = Harness::new(0, Lang::En);

@@ -264,6 +264,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 record: lead.map(|l| (Entity::Lead, l)),
                 include_done: all,
                 limit,
+                after: None,
             })?;
             if s.json {
                 output::json(&json!(rows.iter().map(|r| r.to_json()).collect::<Vec<_>>()));

@@ -133,6 +133,8 @@ pub struct ActivityFilter {
     pub include_done: bool,
     /// Most rows (0 = 500).
     pub limit: usize,
+    /// Only those after this (deadline, id), in the list's order: the next page.
+    pub after: Option<(UnixMs, i64)>,
 }
 
 /// Counts per user for the status bar (SPEC A2).
@@ -367,6 +369,11 @@ impl Store {
             params.push(Sql::Integer(id));
             wheres
                 .push("a.id IN (SELECT activity_id FROM activity_bindings WHERE entity = ? AND entity_id = ?)".into());
+        }
+        if let Some((deadline, id)) = f.after {
+            params.push(Sql::Integer(deadline));
+            params.push(Sql::Integer(id));
+            wheres.push("(a.deadline, a.id) > (?, ?)".into());
         }
         let limit = if f.limit == 0 { 500 } else { f.limit };
         let sql = format!("{SELECT} WHERE {} ORDER BY a.deadline, a.id LIMIT {limit}", wheres.join(" AND "));

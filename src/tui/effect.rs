@@ -113,7 +113,10 @@ pub enum Effect {
         limit: usize,
     },
     /// Calendar: per-day counts (day, start, end) and the activities of `[list_from, list_to)`.
-    LoadCalendar { days: Vec<(chrono::NaiveDate, i64, i64)>, list_from: i64, list_to: i64 },
+    /// At most `limit` activities are listed.
+    LoadCalendar { days: Vec<(chrono::NaiveDate, i64, i64)>, list_from: i64, list_to: i64, limit: usize },
+    /// The next page of the selected day's activities, after (deadline, id) `after`.
+    LoadCalendarPage { list_from: i64, list_to: i64, after: (i64, i64), limit: usize },
     /// Mark an activity done.
     CompleteActivity { id: i64 },
     /// Mark a record's nearest open activity done.
@@ -182,7 +185,16 @@ pub enum StoreEvent {
     /// A page of an activities-board column.
     AgendaPage { bucket: crate::domain::agenda::ActivityBucket, offset: usize, rows: Vec<RecordSummary> },
     /// Calendar data.
-    CalendarData { counts: Vec<(chrono::NaiveDate, i64)>, activities: Vec<crate::store::activities::ActivityRow> },
+    CalendarData {
+        counts: Vec<(chrono::NaiveDate, i64)>,
+        /// Start of the listed range.
+        list_from: i64,
+        activities: Vec<crate::store::activities::ActivityRow>,
+        /// The list stopped at its limit: there may be more.
+        more: bool,
+    },
+    /// More of the selected day's activities (`list_from` says which day).
+    CalendarPage { list_from: i64, activities: Vec<crate::store::activities::ActivityRow>, more: bool },
     /// The file is busy (true) or free again (false).
     Waiting(bool),
     /// A lead and its matches, for the conversion wizard.

@@ -1037,7 +1037,37 @@ fn calendar_effect(app: &App) -> Effect {
         .map(|i| from + chrono::Duration::days(i))
         .map(|d| (d, ms(d), ms(d + chrono::Duration::days(1))))
         .collect();
-    Effect::LoadCalendar { days, list_from, list_to }
+    // The week grid counts every activity of the week by the hour, so it takes them all (as
+    // many as 1,000); the month's day list takes a page and more as the cursor goes down.
+    let limit = if app.calendar.week { 1000 } else { calendar_page(app) };
+    Effect::LoadCalendar { days, list_from, list_to, limit }
+}
+
+/// Rows of the day's list the cursor may come within before the next page is asked for.
+const CALENDAR_AHEAD: usize = 20;
+
+/// A page of the day's list: a screenful (two lines an activity) and what the cursor reaches
+/// before the next page comes. A day of the dense 100k demo holds about 970 activities, and
+/// loading them all was most of the calendar's time.
+fn calendar_page(app: &App) -> usize {
+    app.rows_per_screen() / 2 + 2 * CALENDAR_AHEAD
+}
+
+/// The next page of the day's list, when the cursor comes near the end of what is loaded.
+fn calendar_more(app: &mut App) -> Vec<Effect> {
+    let limit = calendar_page(app);
+    let cal = &mut app.calendar;
+    let loaded = cal.day_activities().len();
+    if cal.week || !cal.more || cal.pending || cal.cursor + CALENDAR_AHEAD < loaded {
+        return vec![];
+    }
+    let Some(last) = cal.activities.last() else { return vec![] };
+    let after = (last.deadline, last.id);
+    let list_from = cal.list_from;
+    let list_to =
+        crate::domain::agenda::day_start(&chrono::Local, cal.day + chrono::Duration::days(1)).timestamp_millis();
+    cal.pending = true;
+    vec![Effect::LoadCalendarPage { list_from, list_to, after, limit }]
 }
 
 fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {
@@ -1055,7 +1085,7 @@ fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ToggleWeek => cal.week = !cal.week,
         Action::PageDown => {
             cal.cursor = (cal.cursor + 1).min(cal.day_activities().len().saturating_sub(1));
-            return vec![];
+            return calendar_more(app);
         }
         Action::PageUp => {
             cal.cursor = cal.cursor.saturating_sub(1);
@@ -2377,10 +2407,24 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        StoreEvent::CalendarData { counts, activities } => {
-            app.calendar.counts = counts.into_iter().collect();
-            app.calendar.activities = activities;
-            app.calendar.cursor = app.calendar.cursor.min(app.calendar.day_activities().len().saturating_sub(1));
+        StoreEvent::CalendarData { counts, list_from, activities, more } => {
+            let cal = &mut app.calendar;
+            cal.counts = counts.into_iter().collect();
+            cal.activities = activities;
+            cal.list_from = list_from;
+            cal.more = more;
+            cal.pending = false;
+            cal.cursor = cal.cursor.min(cal.day_activities().len().saturating_sub(1));
+            vec![]
+        }
+        StoreEvent::CalendarPage { list_from, activities, more } => {
+            let cal = &mut app.calendar;
+            // A page of a day no longer shown (the selection moved meanwhile) is dropped.
+            if cal.pending && !cal.week && cal.list_from == list_from {
+                cal.activities.extend(activities);
+                cal.more = more;
+                cal.pending = false;
+            }
             vec![]
         }
     }

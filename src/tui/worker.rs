@@ -461,6 +461,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
         | Effect::LoadAgenda { .. }
         | Effect::LoadAgendaPage { .. }
         | Effect::LoadCalendar { .. }
+        | Effect::LoadCalendarPage { .. }
         | Effect::LoadConversion { .. }
         | Effect::LoadMergePreview { .. }
         | Effect::LoadCounters) => load(store, loaded)?.unwrap_or_default(),
@@ -542,7 +543,7 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
             };
             vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
         }
-        Effect::LoadCalendar { days, list_from, list_to } => {
+        Effect::LoadCalendar { days, list_from, list_to, limit } => {
             // A salesperson's calendar: their own activities.
             let me = store.user().map(|u| u.id).unwrap_or(0);
             let counts = store.activity_day_counts(me, &days)?;
@@ -551,10 +552,25 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
                 to: Some(list_to),
                 responsible_id: Some(me),
                 include_done: true,
-                limit: 1000,
+                limit,
                 ..Default::default()
             })?;
-            vec![StoreEvent::CalendarData { counts, activities }]
+            let more = activities.len() == limit;
+            vec![StoreEvent::CalendarData { counts, list_from, activities, more }]
+        }
+        Effect::LoadCalendarPage { list_from, list_to, after, limit } => {
+            let me = store.user().map(|u| u.id).unwrap_or(0);
+            let activities = store.activities(&crate::store::activities::ActivityFilter {
+                from: Some(list_from),
+                to: Some(list_to),
+                responsible_id: Some(me),
+                include_done: true,
+                limit,
+                after: Some(after),
+                ..Default::default()
+            })?;
+            let more = activities.len() == limit;
+            vec![StoreEvent::CalendarPage { list_from, activities, more }]
         }
         Effect::LoadConversion { lead_id } => {
             let record = store.get(Entity::Lead, lead_id)?;

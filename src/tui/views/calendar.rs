@@ -155,7 +155,10 @@ fn draw_agenda(app: &App, f: &mut Frame, area: Rect) {
     if items.is_empty() {
         lines.push(Line::from(Span::styled(app.t("tui.no_activity_day"), Style::default().fg(Color::Gray))));
     }
-    for (i, a) in items.iter().enumerate() {
+    // Two lines an activity: the list starts where the cursor stays in view.
+    let room = (area.height as usize / 2).max(1);
+    let first = cal.cursor.saturating_sub(room - 1);
+    for (i, a) in items.iter().enumerate().skip(first) {
         let t = from_ms(a.deadline).with_timezone(&Local);
         let mark = if a.completed {
             "✓"
