@@ -468,6 +468,27 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
     })
 }
 
+/// The signed-in user's activities (done ones too) in `[from, to)`, after `after` in time
+/// order, at most `limit`, and whether the limit stopped the list.
+fn calendar_list(
+    store: &Store,
+    (from, to): (i64, i64),
+    after: Option<(i64, i64)>,
+    limit: usize,
+) -> Result<(Vec<crate::store::activities::ActivityRow>, bool), StoreError> {
+    let activities = store.activities(&crate::store::activities::ActivityFilter {
+        from: Some(from),
+        to: Some(to),
+        responsible_id: Some(store.user().map(|u| u.id).unwrap_or(0)),
+        include_done: true,
+        limit,
+        after,
+        ..Default::default()
+    })?;
+    let more = activities.len() == limit;
+    Ok((activities, more))
+}
+
 /// The events of an effect that only reads, or the effect back when it writes.
 fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>, StoreError> {
     Ok(Ok(match effect {
@@ -547,29 +568,11 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
             // A salesperson's calendar: their own activities.
             let me = store.user().map(|u| u.id).unwrap_or(0);
             let counts = store.activity_day_counts(me, &days)?;
-            let activities = store.activities(&crate::store::activities::ActivityFilter {
-                from: Some(list_from),
-                to: Some(list_to),
-                responsible_id: Some(me),
-                include_done: true,
-                limit,
-                ..Default::default()
-            })?;
-            let more = activities.len() == limit;
+            let (activities, more) = calendar_list(store, (list_from, list_to), None, limit)?;
             vec![StoreEvent::CalendarData { counts, list_from, activities, more }]
         }
         Effect::LoadCalendarPage { list_from, list_to, after, limit } => {
-            let me = store.user().map(|u| u.id).unwrap_or(0);
-            let activities = store.activities(&crate::store::activities::ActivityFilter {
-                from: Some(list_from),
-                to: Some(list_to),
-                responsible_id: Some(me),
-                include_done: true,
-                limit,
-                after: Some(after),
-                ..Default::default()
-            })?;
-            let more = activities.len() == limit;
+            let (activities, more) = calendar_list(store, (list_from, list_to), Some(after), limit)?;
             vec![StoreEvent::CalendarPage { list_from, activities, more }]
         }
         Effect::LoadConversion { lead_id } => {
