@@ -1,7 +1,7 @@
 //! Duplicate search (SPEC D1), in one place: the repeat-lead check, the "possible duplicate"
 //! warning on create and edit, the conversion wizard's matches and `dedup scan` all call it.
 
-use super::records::{RecordInput, apply_comms, comms_of, title_of, visibility_sql};
+use super::records::{RecordInput, apply_comms, comms_of, derived_sources, title_of, visibility_sql};
 use super::{Result, Store};
 use crate::domain::access::Visibility;
 use crate::domain::comm::Comm;
@@ -428,7 +428,7 @@ fn keys_of(conn: &Connection, entity: Entity, id: Option<i64>, input: &RecordInp
     let mut values: BTreeMap<&str, String> = BTreeMap::new();
     let mut comms = Vec::new();
     if let Some(id) = id {
-        let name_fields = name_fields(entity);
+        let name_fields = derived_sources(entity);
         if name_fields.is_empty() {
             return Ok(MatchKeys::default());
         }
@@ -444,19 +444,9 @@ fn keys_of(conn: &Connection, entity: Entity, id: Option<i64>, input: &RecordInp
     Ok(keys_after(entity, values, &comms, input))
 }
 
-/// The fields a record's name keys are made of.
-fn name_fields(entity: Entity) -> &'static [&'static str] {
-    match entity {
-        Entity::Lead => &["first_name", "middle_name", "last_name", "company_title"],
-        Entity::Contact => &["first_name", "middle_name", "last_name"],
-        Entity::Company => &["title"],
-        Entity::Deal => &[],
-    }
-}
-
 /// Match keys of a record whose name fields are `values` and comms `comms`, after `input`.
 fn keys_after(entity: Entity, mut values: BTreeMap<&str, String>, comms: &[Comm], input: &RecordInput) -> MatchKeys {
-    let name_fields = name_fields(entity);
+    let name_fields = derived_sources(entity);
     if name_fields.is_empty() {
         return MatchKeys::default();
     }

@@ -488,8 +488,8 @@ pub(crate) fn refresh_derived(tx: &Transaction, ctx: &WriteCtx, entity: Entity, 
     Ok(())
 }
 
-/// Columns the derived match keys are computed from.
-fn derived_sources(entity: Entity) -> &'static [&'static str] {
+/// Columns the derived match keys (and so a record's name keys) are computed from.
+pub(crate) fn derived_sources(entity: Entity) -> &'static [&'static str] {
     match entity {
         Entity::Lead => &["first_name", "middle_name", "last_name", "company_title"],
         Entity::Contact => &["first_name", "middle_name", "last_name"],

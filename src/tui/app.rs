@@ -142,11 +142,7 @@ pub struct Calendar {
     pub activities: Vec<crate::store::activities::ActivityRow>,
     /// Focused activity of the selected day's agenda.
     pub cursor: usize,
-    /// Start of the listed range (the selected day, or the week): what a page belongs to.
-    pub list_from: i64,
-    /// The selected day's list stopped at its page size: there may be more.
-    pub more: bool,
-    /// A next page is on its way.
+    /// A next page of the day's list is on its way.
     pub pending: bool,
 }
 
@@ -801,8 +797,6 @@ impl App {
                 counts: Default::default(),
                 activities: vec![],
                 cursor: 0,
-                list_from: 0,
-                more: false,
                 pending: false,
             },
             triage: TriageView::default(),

@@ -185,16 +185,9 @@ pub enum StoreEvent {
     /// A page of an activities-board column.
     AgendaPage { bucket: crate::domain::agenda::ActivityBucket, offset: usize, rows: Vec<RecordSummary> },
     /// Calendar data.
-    CalendarData {
-        counts: Vec<(chrono::NaiveDate, i64)>,
-        /// Start of the listed range.
-        list_from: i64,
-        activities: Vec<crate::store::activities::ActivityRow>,
-        /// The list stopped at its limit: there may be more.
-        more: bool,
-    },
+    CalendarData { counts: Vec<(chrono::NaiveDate, i64)>, activities: Vec<crate::store::activities::ActivityRow> },
     /// More of the selected day's activities (`list_from` says which day).
-    CalendarPage { list_from: i64, activities: Vec<crate::store::activities::ActivityRow>, more: bool },
+    CalendarPage { list_from: i64, activities: Vec<crate::store::activities::ActivityRow> },
     /// The file is busy (true) or free again (false).
     Waiting(bool),
     /// A lead and its matches, for the conversion wizard.

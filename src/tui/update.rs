@@ -920,15 +920,15 @@ fn bucket_range(bucket: crate::domain::agenda::ActivityBucket, b: [i64; 4]) -> c
     }
 }
 
-/// Rows of an activities-board column the cursor may come within before the next page is
-/// asked for.
-const AGENDA_AHEAD: usize = 20;
+/// Rows of a paged column or list (activities board, calendar day) the cursor may come
+/// within before the next page is asked for. A first page is a screenful and twice this.
+const LOAD_AHEAD: usize = 20;
 
 fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
     let bounds = agenda_bounds(app);
     // A screen of cards and what the cursor reaches before the next page comes: six columns
     // of a full `PAGE` each were half of the board's time at 100k leads.
-    let limit = (app.cards_per_screen() + 2 * AGENDA_AHEAD).min(PAGE);
+    let limit = (app.cards_per_screen() + 2 * LOAD_AHEAD).min(PAGE);
     let col = app.agenda.columns.get_mut(index)?;
     if col.pending {
         return None;
@@ -962,7 +962,7 @@ fn agenda_update(app: &mut App, action: Action) -> Vec<Effect> {
             if col.cursor >= col.scroll + per {
                 col.scroll = col.cursor + 1 - per;
             }
-            if col.cursor + AGENDA_AHEAD >= col.rows.len() && (col.rows.len() as i64) < col.count {
+            if col.cursor + LOAD_AHEAD >= col.rows.len() && (col.rows.len() as i64) < col.count {
                 let offset = col.rows.len();
                 return agenda_page(app, focus, offset).into_iter().collect();
             }
@@ -1028,11 +1028,7 @@ fn calendar_effect(app: &App) -> Effect {
     use crate::domain::agenda::day_start;
     let (from, to) = calendar_range(&app.calendar);
     let ms = |d: chrono::NaiveDate| day_start(&chrono::Local, d).timestamp_millis();
-    let (list_from, list_to) = if app.calendar.week {
-        (ms(from), ms(to))
-    } else {
-        (ms(app.calendar.day), ms(app.calendar.day + chrono::Duration::days(1)))
-    };
+    let (list_from, list_to) = if app.calendar.week { (ms(from), ms(to)) } else { day_range(app.calendar.day) };
     let days = (0..(to - from).num_days())
         .map(|i| from + chrono::Duration::days(i))
         .map(|d| (d, ms(d), ms(d + chrono::Duration::days(1))))
@@ -1043,31 +1039,33 @@ fn calendar_effect(app: &App) -> Effect {
     Effect::LoadCalendar { days, list_from, list_to, limit }
 }
 
-/// Rows of the day's list the cursor may come within before the next page is asked for.
-const CALENDAR_AHEAD: usize = 20;
+/// `[start, end)` of a local day, in unix ms.
+fn day_range(day: chrono::NaiveDate) -> (i64, i64) {
+    let ms = |d: chrono::NaiveDate| crate::domain::agenda::day_start(&chrono::Local, d).timestamp_millis();
+    (ms(day), ms(day + chrono::Duration::days(1)))
+}
 
 /// A page of the day's list: a screenful (two lines an activity) and what the cursor reaches
 /// before the next page comes. A day of the dense 100k demo holds about 970 activities, and
 /// loading them all was most of the calendar's time.
 fn calendar_page(app: &App) -> usize {
-    app.rows_per_screen() / 2 + 2 * CALENDAR_AHEAD
+    app.rows_per_screen() / 2 + 2 * LOAD_AHEAD
 }
 
-/// The next page of the day's list, when the cursor comes near the end of what is loaded.
+/// The next page of the day's list, when the cursor comes near the end of what is loaded and
+/// the day's count says there is more.
 fn calendar_more(app: &mut App) -> Vec<Effect> {
     let limit = calendar_page(app);
     let cal = &mut app.calendar;
     let loaded = cal.day_activities().len();
-    if cal.week || !cal.more || cal.pending || cal.cursor + CALENDAR_AHEAD < loaded {
+    let total = cal.counts.get(&cal.day).copied().unwrap_or(0) as usize;
+    if cal.week || cal.pending || loaded >= total || cal.cursor + LOAD_AHEAD < loaded {
         return vec![];
     }
     let Some(last) = cal.activities.last() else { return vec![] };
-    let after = (last.deadline, last.id);
-    let list_from = cal.list_from;
-    let list_to =
-        crate::domain::agenda::day_start(&chrono::Local, cal.day + chrono::Duration::days(1)).timestamp_millis();
+    let (list_from, list_to) = day_range(cal.day);
     cal.pending = true;
-    vec![Effect::LoadCalendarPage { list_from, list_to, after, limit }]
+    vec![Effect::LoadCalendarPage { list_from, list_to, after: (last.deadline, last.id), limit }]
 }
 
 fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {
@@ -2407,22 +2405,20 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        StoreEvent::CalendarData { counts, list_from, activities, more } => {
+        StoreEvent::CalendarData { counts, activities } => {
             let cal = &mut app.calendar;
             cal.counts = counts.into_iter().collect();
             cal.activities = activities;
-            cal.list_from = list_from;
-            cal.more = more;
             cal.pending = false;
             cal.cursor = cal.cursor.min(cal.day_activities().len().saturating_sub(1));
             vec![]
         }
-        StoreEvent::CalendarPage { list_from, activities, more } => {
+        StoreEvent::CalendarPage { list_from, activities } => {
             let cal = &mut app.calendar;
-            // A page of a day no longer shown (the selection moved meanwhile) is dropped.
-            if cal.pending && !cal.week && cal.list_from == list_from {
+            // A page of a day no longer shown (the selection moved, or the list was loaded
+            // again, meanwhile) is dropped.
+            if cal.pending && !cal.week && day_range(cal.day).0 == list_from {
                 cal.activities.extend(activities);
-                cal.more = more;
                 cal.pending = false;
             }
             vec![]

@@ -469,14 +469,14 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
 }
 
 /// The signed-in user's activities (done ones too) in `[from, to)`, after `after` in time
-/// order, at most `limit`, and whether the limit stopped the list.
+/// order, at most `limit`: what the calendar's day counts count.
 fn calendar_list(
     store: &Store,
     (from, to): (i64, i64),
     after: Option<(i64, i64)>,
     limit: usize,
-) -> Result<(Vec<crate::store::activities::ActivityRow>, bool), StoreError> {
-    let activities = store.activities(&crate::store::activities::ActivityFilter {
+) -> Result<Vec<crate::store::activities::ActivityRow>, StoreError> {
+    store.activities(&crate::store::activities::ActivityFilter {
         from: Some(from),
         to: Some(to),
         responsible_id: Some(store.user().map(|u| u.id).unwrap_or(0)),
@@ -484,9 +484,7 @@ fn calendar_list(
         limit,
         after,
         ..Default::default()
-    })?;
-    let more = activities.len() == limit;
-    Ok((activities, more))
+    })
 }
 
 /// The events of an effect that only reads, or the effect back when it writes.
@@ -568,12 +566,12 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
             // A salesperson's calendar: their own activities.
             let me = store.user().map(|u| u.id).unwrap_or(0);
             let counts = store.activity_day_counts(me, &days)?;
-            let (activities, more) = calendar_list(store, (list_from, list_to), None, limit)?;
-            vec![StoreEvent::CalendarData { counts, list_from, activities, more }]
+            let activities = calendar_list(store, (list_from, list_to), None, limit)?;
+            vec![StoreEvent::CalendarData { counts, activities }]
         }
         Effect::LoadCalendarPage { list_from, list_to, after, limit } => {
-            let (activities, more) = calendar_list(store, (list_from, list_to), Some(after), limit)?;
-            vec![StoreEvent::CalendarPage { list_from, activities, more }]
+            let activities = calendar_list(store, (list_from, list_to), Some(after), limit)?;
+            vec![StoreEvent::CalendarPage { list_from, activities }]
         }
         Effect::LoadConversion { lead_id } => {
             let record = store.get(Entity::Lead, lead_id)?;
