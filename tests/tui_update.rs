@@ -583,30 +583,36 @@ fn calendar_navigation_and_done() {
     assert_eq!(h.app.screen, Screen::Form);
 }
 
+/// A lead titled `title`, made through a second connection (another process), for calendar tests.
+fn calendar_lead(store: &mut prospect::store::Store, title: &str) -> i64 {
+    let input = prospect::store::RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
+    store.create(Entity::Lead, &input).unwrap().id
+}
+
+/// A call of `minutes` on `lead`, planned for whoever `store` is signed in as.
+fn plan_call(store: &mut prospect::store::Store, lead: i64, subject: &str, deadline: i64, minutes: i64) -> i64 {
+    let new = prospect::store::activities::NewActivity {
+        kind: prospect::domain::activity::ActivityKind::Call,
+        subject: subject.into(),
+        deadline,
+        duration_minutes: Some(minutes),
+        priority: prospect::domain::activity::Priority::Medium,
+        responsible_id: None,
+        completed: false,
+        bindings: vec![(Entity::Lead, lead)],
+    };
+    store.plan_activity(new, &Default::default()).unwrap()
+}
+
 /// The day's list loads a page first and the next pages as the cursor goes down (J), in time
 /// order with no activity twice; the week grid takes the whole week.
 #[test]
 fn the_calendar_day_list_loads_more_as_the_cursor_goes_down() {
     let mut h = Harness::new(0, Lang::En);
     let mut store = h.other();
-    let lead = store
-        .create(
-            Entity::Lead,
-            &prospect::store::RecordInput { fields: vec![("title".into(), "Busy".into())], ..Default::default() },
-        )
-        .unwrap();
+    let lead = calendar_lead(&mut store, "Busy");
     for i in 0..150 {
-        let new = prospect::store::activities::NewActivity {
-            kind: prospect::domain::activity::ActivityKind::Call,
-            subject: format!("Call {i}"),
-            deadline: common::tui::NOW + 60_000 + i * 30_000,
-            duration_minutes: Some(15),
-            priority: prospect::domain::activity::Priority::Medium,
-            responsible_id: None,
-            completed: false,
-            bindings: vec![(Entity::Lead, lead.id)],
-        };
-        store.plan_activity(new, &Default::default()).unwrap();
+        plan_call(&mut store, lead, &format!("Call {i}"), common::tui::NOW + 60_000 + i * 30_000, 15);
     }
     h.act(Show(Tab::Calendar));
     let page = h.app.rows_per_screen() / 2 + 40;
@@ -631,23 +637,8 @@ fn the_calendar_day_list_loads_more_as_the_cursor_goes_down() {
 fn calendar_reschedules_and_deletes() {
     let mut h = Harness::new(0, Lang::En);
     let mut store = h.other();
-    let lead = store
-        .create(
-            Entity::Lead,
-            &prospect::store::RecordInput { fields: vec![("title".into(), "Cal".into())], ..Default::default() },
-        )
-        .unwrap();
-    let new = prospect::store::activities::NewActivity {
-        kind: prospect::domain::activity::ActivityKind::Call,
-        subject: "Ring".into(),
-        deadline: common::tui::NOW + 3_600_000,
-        duration_minutes: Some(30),
-        priority: prospect::domain::activity::Priority::Medium,
-        responsible_id: None,
-        completed: false,
-        bindings: vec![(Entity::Lead, lead.id)],
-    };
-    let id = store.plan_activity(new, &Default::default()).unwrap();
+    let lead = calendar_lead(&mut store, "Cal");
+    let id = plan_call(&mut store, lead, "Ring", common::tui::NOW + 3_600_000, 30);
     h.act(Show(Tab::Calendar));
     assert_eq!(h.app.calendar.day_activities().len(), 1);
     h.act(Edit);
