@@ -239,6 +239,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             user_ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [login], |r| r.get::<_, i64>(0))?);
         }
         let load = crate::store::bulk::BulkLoad::begin(tx)?;
+        let search_later = crate::store::search::PendingEntries::default();
         let sources: Vec<String> = crate::store::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
         // A new generator for every attempt: a retried transaction writes the same data.
         let g = Gen { rng: fastrand::Rng::with_seed(opts.seed), names: names.clone() };
@@ -248,6 +249,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             user_id: Some(user_ids[stamp.user]),
             bulk: true,
             load: Some(&load),
+            search_later: Some(&search_later),
             ..*base
         };
         let mut company_ids = Vec::with_capacity(counts.companies);
@@ -300,7 +302,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
         // Before the indexes are built: it would otherwise update two indexes of every record.
         crate::store::activities::refresh_all_next(tx)?;
         load.finish(tx)?;
-        crate::store::search::reindex_all(tx)?;
+        search_later.write(tx)?;
         crate::store::log_bulk_change(tx, now)?;
         Ok(DemoReport {
             leads: counts.leads,

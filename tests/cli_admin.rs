@@ -127,8 +127,17 @@ fn db_path_check_and_backup() {
     env.json(&["lead", "add", "--title", "Second"]);
     assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 2);
 
-    // A damaged invariant is reported and the exit status says so.
-    rusqlite::Connection::open(&env.db).unwrap().execute_batch("DELETE FROM search").unwrap();
+    // A damaged invariant is reported and the exit status says so: a title changed behind
+    // Prospect's back, which search would not find by its new words...
+    let first = env.json(&["lead", "list"])[1]["id"].as_i64().unwrap();
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute("UPDATE leads SET title = 'Changed behind' WHERE id = ?1", [first]).unwrap();
+    let out = env.cmd().args(["db", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains(&format!("search entries of lead #{first} differ from their records")), "{said}");
+    // ... and a search index without its entries.
+    conn.execute_batch("DELETE FROM search").unwrap();
     let out = env.cmd().args(["db", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stdout).unwrap().contains("search index has 0 entries for 2 records"));
@@ -175,7 +184,6 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     c.execute_batch(
         "DROP INDEX leads_title_order; DROP INDEX leads_amount_order; DROP INDEX activities_deadline;
          DROP INDEX leads_stage_next_activity; DROP INDEX deals_stage_next_activity; DROP INDEX activities_responsible_deadline;
-         DROP INDEX leads_board; DROP INDEX deals_board;
          DROP INDEX leads_contact; DROP INDEX leads_company; DROP INDEX deals_lead;
          DROP INDEX contacts_lead; DROP INDEX companies_lead; DROP TABLE intake_messages;
          DROP TRIGGER leads_totals_insert; DROP TRIGGER leads_totals_delete; DROP TRIGGER leads_totals_update;
@@ -200,7 +208,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     assert_eq!(v, 1);
     let now: i64 =
         rusqlite::Connection::open(&env.db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(now, 9);
+    assert_eq!(now, 10);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
     // The same schema as a new file's, the CHECKs rewritten included.
     let fresh = Env::new();

@@ -603,6 +603,10 @@ fn a_row_refused_after_writing_its_company_leaves_nothing_behind() {
         let titles: Vec<&str> = companies.as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
         assert_eq!(titles, ["Kept Co"], "{extra:?}");
         assert_eq!(env.json(&["contact", "list"]).as_array().unwrap().len(), 1, "{extra:?}");
+        // Nor a search entry: the company taken back had one waiting to be written, and the
+        // next company took its id.
+        assert_eq!(env.json(&["search", "brand"]), serde_json::json!([]), "{extra:?}");
+        env.ok(&["db", "check"]);
     }
 }
 

@@ -229,14 +229,15 @@ fn write_batch(
     mut progress: impl FnMut(usize),
 ) -> Result<Vec<(u64, RowOutcome)>> {
     let load = if opts.bulk { Some(BulkLoad::begin(tx)?) } else { None };
-    let ctx = WriteCtx { bulk: true, load: load.as_ref(), ..*base };
+    let search_later = search::PendingEntries::default();
+    let ctx = WriteCtx { bulk: true, load: load.as_ref(), search_later: Some(&search_later), ..*base };
     let mut outcomes = Vec::new();
-    let (mut created, mut changed) = (Vec::new(), Vec::new());
-    let mut companies = Vec::new();
+    let mut changed = Vec::new();
+    let mut created = false;
     for (row, checked) in rows {
-        let outcome = import_row(tx, &ctx, entity, &row, checked, opts, &mut companies)?;
+        let outcome = import_row(tx, &ctx, entity, &row, checked, opts)?;
         match outcome {
-            RowOutcome::Created { id } => created.push(id),
+            RowOutcome::Created { .. } => created = true,
             RowOutcome::Merged { id } | RowOutcome::Replaced { id } => changed.push(id),
             RowOutcome::Skipped { .. } | RowOutcome::Rejected { .. } => {}
         }
@@ -249,11 +250,11 @@ fn write_batch(
     if let Some(load) = &load {
         load.finish(tx)?;
     }
-    search::index_new(tx, entity, &created)?;
+    // The new records' entries first (companies made for contacts' company column among
+    // them): a record created, then merged into by a later row, is rebuilt from the file.
+    search_later.write(tx)?;
     search::reindex_ids(tx, entity, &changed)?;
-    // Companies created for the contacts' company column.
-    search::index_new(tx, Entity::Company, &companies)?;
-    if !created.is_empty() || !changed.is_empty() {
+    if created || !changed.is_empty() {
         log_bulk_change(tx, ctx.now)?;
     }
     Ok(outcomes)
@@ -267,7 +268,6 @@ fn import_row(
     row: &ImportRow,
     checked: Option<Result<CheckedNew>>,
     opts: ImportOptions,
-    companies: &mut Vec<i64>,
 ) -> Result<RowOutcome> {
     let input = match &row.input {
         Ok(i) => i,
@@ -278,11 +278,10 @@ fn import_row(
     if let Some(m) = ctx.matches() {
         m.borrow_mut().checkpoint();
     }
-    let mut made = Vec::new();
-    match write_row(tx, ctx, entity, input, checked, opts, &mut made) {
+    let entries_before = ctx.search_later.map(search::PendingEntries::len);
+    match write_row(tx, ctx, entity, input, checked, opts) {
         Ok(outcome) => {
             tx.prepare_cached("RELEASE import_row")?.execute([])?;
-            companies.extend(made);
             Ok(outcome)
         }
         Err(e @ (StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })) => {
@@ -294,6 +293,9 @@ fn import_row(
                 tx.prepare_cached("RELEASE import_row")?.execute([])?;
             } else {
                 tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+            }
+            if let (Some(later), Some(len)) = (ctx.search_later, entries_before) {
+                later.truncate(len);
             }
             if let Some(m) = ctx.matches() {
                 m.borrow_mut().undo();
@@ -322,16 +324,12 @@ fn write_row(
     input: &RecordInput,
     checked: Option<Result<CheckedNew>>,
     opts: ImportOptions,
-    made: &mut Vec<i64>,
 ) -> Result<RowOutcome> {
     // Only a contact's companies change (titles become ids): other rows are written as read,
     // without a copy of every field.
     let input: Cow<RecordInput> = if entity == Entity::Contact && !input.companies.is_empty() {
-        let companies = input
-            .companies
-            .iter()
-            .map(|c| company_for(tx, ctx, c, made).map(|id| id.to_string()))
-            .collect::<Result<_>>()?;
+        let companies =
+            input.companies.iter().map(|c| company_for(tx, ctx, c).map(|id| id.to_string())).collect::<Result<_>>()?;
         Cow::Owned(RecordInput { companies, ..input.clone() })
     } else {
         Cow::Borrowed(input)
@@ -395,7 +393,7 @@ fn editable(entity: Entity, key: &str) -> bool {
 
 /// A contact's company by `#id` or title (the oldest of that name); a title not yet in the
 /// file becomes a company.
-fn company_for(tx: &Transaction, ctx: &WriteCtx, text: &str, made: &mut Vec<i64>) -> Result<i64> {
+fn company_for(tx: &Transaction, ctx: &WriteCtx, text: &str) -> Result<i64> {
     let t = text.trim();
     if t.starts_with('#') {
         return crate::store::refs::resolve_record(tx, Entity::Company, t);
@@ -417,9 +415,7 @@ fn company_for(tx: &Transaction, ctx: &WriteCtx, text: &str, made: &mut Vec<i64>
                 origin: Some("import".into()),
                 ..Default::default()
             };
-            let id = create_in(tx, ctx, Entity::Company, &input)?.id;
-            made.push(id);
-            Ok(id)
+            Ok(create_in(tx, ctx, Entity::Company, &input)?.id)
         }
     }
 }

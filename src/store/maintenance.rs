@@ -129,6 +129,15 @@ impl Store {
         if fts != indexed_total {
             report.invariants.push(format!("search index has {fts} entries for {indexed_total} records"));
         }
+        let stale = super::search::stale_entries(c)?;
+        if !stale.is_empty() {
+            let first: Vec<String> = stale.iter().take(5).map(|(e, id)| format!("{} #{id}", e.code())).collect();
+            let more = if stale.len() > 5 { format!(" and {} more", stale.len() - 5) } else { String::new() };
+            report.invariants.push(format!(
+                "search entries of {}{more} differ from their records: search finds them by other words",
+                first.join(", ")
+            ));
+        }
         Ok(report)
     }
 

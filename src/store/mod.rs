@@ -214,6 +214,8 @@ impl Store {
     fn configure(&mut self) -> Result<()> {
         // Every query of the store is prepared once per connection.
         self.conn.set_prepared_statement_cache_capacity(256);
+        // Lists of values bound as one parameter (`rarray`): the search entries of a bulk load.
+        rusqlite::vtab::array::load_module(&self.conn).map_err(|e| self.err(e))?;
         // Plans must not depend on bound values: otherwise SQLite re-prepares a statement
         // whenever a value it planned with changes (LIMIT ?, terms compared with partial
         // index conditions), which was a fifth of the demo generator's time.
@@ -358,6 +360,7 @@ impl Store {
                 currency: store.opts.currency,
                 bulk: false,
                 load: None,
+                search_later: None,
             };
             let tx =
                 Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).map_err(|e| store.err(e))?;
@@ -412,13 +415,17 @@ pub struct WriteCtx<'a> {
     pub region: PhoneRegion,
     /// Default currency.
     pub currency: Currency,
-    /// Bulk load: search entries are left to the caller, who rebuilds them at the end with
-    /// `search::reindex_all` (FTS5 flushes at every statement once written in a transaction).
+    /// Bulk load: no change is logged per record, and no search entry is written per record
+    /// (FTS5 flushes at every statement once written in a transaction): those of new
+    /// records go to `search_later`, the others are the caller's to rebuild at the end.
     pub bulk: bool,
     /// The bulk load this write belongs to, if any (`bulk::BulkLoad`): its match keys in
     /// memory, which duplicate lookups read and every write keeps up to date, and the
     /// stages, sources and users it has already looked up.
     pub(crate) load: Option<&'a bulk::BulkLoad>,
+    /// Where a bulk write keeps the search entries of the records it creates, to write them
+    /// all at its end.
+    pub(crate) search_later: Option<&'a search::PendingEntries>,
 }
 
 impl<'a> WriteCtx<'a> {

@@ -609,6 +609,8 @@ pub(crate) struct CheckedNew {
     comms: Vec<Comm>,
     /// A lead's match keys, for the repeat-lead check (empty for the other kinds).
     keys: dedup::MatchKeys,
+    /// Its search entry's text (`search::entry_text`).
+    search_text: String,
 }
 
 impl CheckedNew {
@@ -627,7 +629,17 @@ impl CheckedNew {
             Entity::Lead => super::duplicates::keys_of_new(entity, input),
             _ => dedup::MatchKeys::default(),
         };
-        Ok(CheckedNew { entity, values, derived, comms, keys })
+        let search_text = search::entry_text_of_new(
+            entity,
+            |column| {
+                values.iter().rev().find(|(s, _)| s.column == column).and_then(|(_, v)| match v {
+                    FieldValue::Text(t) if !t.is_empty() => Some(t.as_str()),
+                    _ => None,
+                })
+            },
+            &comms,
+        );
+        Ok(CheckedNew { entity, values, derived, comms, keys, search_text })
     }
 }
 
@@ -644,7 +656,7 @@ pub(crate) fn create_checked(
     input: &RecordInput,
     checked: CheckedNew,
 ) -> Result<Saved> {
-    let CheckedNew { entity, values, derived, comms, keys } = checked;
+    let CheckedNew { entity, values, derived, comms, keys, search_text } = checked;
     let pipeline_id = match entity {
         Entity::Deal => {
             let named = values.iter().find(|(s, _)| s.key == "pipeline").map(|(_, v)| v);
@@ -723,8 +735,10 @@ pub(crate) fn create_checked(
     if entity == Entity::Contact {
         link_companies(tx, id, &input.companies)?;
     }
-    if !ctx.bulk {
-        search::reindex(tx, entity, id)?;
+    match ctx.search_later {
+        Some(later) => later.add(entity, id, search_text),
+        None if !ctx.bulk => search::write_new(tx, entity, id, search_text)?,
+        None => {}
     }
     let mut repeat_of = Vec::new();
     if entity == Entity::Lead {
@@ -1506,9 +1520,8 @@ pub struct ColumnHead {
 
 /// The Kanban's column totals as the records give them, per (stage, currency): what the
 /// triggers of migration 0009 keep in `stage_totals`. `db check` compares the two, and a bulk
-/// load (which sets the triggers aside) counts them with it. Grouped by the columns as stored,
-/// so that `leads_board` and `deals_board` give the groups in order (no sort); a record has no
-/// currency as NULL, never '' (a currency is a checked code).
+/// load (which sets the triggers aside) counts them with it. A record has no currency as
+/// NULL, never '' (a currency is a checked code).
 pub(crate) const STAGE_TOTALS_OF_RECORDS: &str = "SELECT stage_id, coalesce(currency, ''), count(*), \
      coalesce(sum(amount_minor), 0) FROM leads GROUP BY stage_id, currency UNION ALL \
      SELECT stage_id, coalesce(currency, ''), count(*), coalesce(sum(amount_minor), 0) FROM deals \

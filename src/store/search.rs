@@ -3,8 +3,10 @@
 
 use super::{Result, Store};
 use crate::domain::access::Visibility;
+use crate::domain::comm::CommKind;
 use crate::domain::fields::{Entity, display_title};
-use rusqlite::{Connection, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, ToSql, params};
 use serde::Serialize;
 
 /// Entity tag in the low bits of a search rowid (`rowid = id * 4 + tag`).
@@ -26,57 +28,215 @@ fn entity_of_tag(tag: i64) -> Entity {
     }
 }
 
-/// SQL expression (over alias `t` of the entity's table) of the text indexed for a record:
-/// names and titles, then every phone/e-mail/web value; phones also as bare digits, both as
-/// typed and in international form, so `0612` and `33612` find `06 12 34 56 78`. Built in SQL
-/// so that a bulk rebuild is one statement.
-fn body_sql(entity: Entity) -> String {
-    let names = match entity {
-        Entity::Lead => "concat_ws(' ', t.title, t.first_name, t.middle_name, t.last_name, t.company_title)",
-        Entity::Contact => "concat_ws(' ', t.first_name, t.middle_name, t.last_name, t.position)",
-        Entity::Company => "concat_ws(' ', t.title, t.industry)",
-        Entity::Deal => "t.title",
+/// Columns of a record's own text that search reads (its phones, e-mails, webs and
+/// messengers come from `comms`).
+fn text_columns(entity: Entity) -> &'static [&'static str] {
+    match entity {
+        Entity::Lead => &["title", "first_name", "middle_name", "last_name", "company_title"],
+        Entity::Contact => &["first_name", "middle_name", "last_name", "position"],
+        Entity::Company => &["title", "industry"],
+        Entity::Deal => &["title"],
+    }
+}
+
+/// Characters people put between the digits of a phone number; search also indexes a phone
+/// without them.
+const PHONE_SEPARATORS: &[char] = &[' ', '.', '-', '(', ')', '+', '/'];
+
+/// The text a record is found by: what the search index holds for it. Its names and titles
+/// (`text`: the values of `text_columns`, in order, `None` when empty), then every phone,
+/// e-mail, web and messenger value; a phone as its bare digits, both as typed and in
+/// international form, so that `0612` and `33612` find `06 12 34 56 78`. The one definition:
+/// a record written alone, a bulk load (on its reading thread) and a rebuild all call it.
+pub(crate) fn entry_text<'a>(
+    text: impl IntoIterator<Item = Option<&'a str>>,
+    comms: impl IntoIterator<Item = (CommKind, &'a str, &'a str)>,
+) -> String {
+    let mut out = String::new();
+    let mut push = |part: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
     };
-    let digits = "replace(replace(replace(replace(replace(replace(replace(c.value, ' ', ''), '.', ''), '-', ''), '(', ''), ')', ''), '+', ''), '/', '')";
-    format!(
-        "concat_ws(' ', {names}, (SELECT group_concat(CASE c.kind WHEN 'phone' THEN {digits} || ' ' || replace(c.normalized, '+', '') \
-         ELSE c.value END, ' ') FROM comms c WHERE c.entity = '{code}' AND c.entity_id = t.id))",
-        code = entity.code()
+    for t in text.into_iter().flatten() {
+        push(t);
+    }
+    for (kind, value, normalized) in comms {
+        if kind == CommKind::Phone {
+            push(&value.replace(PHONE_SEPARATORS, ""));
+            push(&normalized.replace('+', ""));
+        } else {
+            push(value);
+        }
+    }
+    out
+}
+
+/// The text of a new record that `entry_text` indexes, from its checked field values (by
+/// column) and its comms.
+pub(crate) fn entry_text_of_new<'a>(
+    entity: Entity,
+    value_of: impl Fn(&str) -> Option<&'a str>,
+    comms: &'a [crate::domain::comm::Comm],
+) -> String {
+    entry_text(
+        text_columns(entity).iter().map(|c| value_of(c)),
+        comms.iter().map(|c| (c.kind, c.value.as_str(), c.normalized.as_str())),
     )
+}
+
+/// The search entries (`packed_entry`) of the records of `entity` that `filter` (over alias `t`,
+/// with `params`) keeps, read from the file: one record, some, or all.
+fn entries_in_file(conn: &Connection, entity: Entity, filter: &str, params: &[&dyn ToSql]) -> Result<Vec<Value>> {
+    let cols = text_columns(entity);
+    let sql = format!(
+        "SELECT t.id, {}, c.kind, c.value, c.normalized FROM {table} t LEFT JOIN comms c ON c.entity = '{code}' \
+         AND c.entity_id = t.id {filter} ORDER BY t.id, c.id",
+        cols.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", "),
+        table = entity.table(),
+        code = entity.code()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params)?;
+    // (id, its text columns, its comms), one row per comm.
+    type Record = (i64, Vec<Option<String>>, Vec<(CommKind, String, String)>);
+    let mut records: Vec<Record> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if records.last().is_none_or(|(last, ..)| *last != id) {
+            let text = (1..=cols.len()).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>()?;
+            records.push((id, text, Vec::new()));
+        }
+        let kind: Option<String> = r.get(cols.len() + 1)?;
+        if let Some(kind) = kind.as_deref().and_then(CommKind::parse) {
+            let (value, normalized): (String, String) = (r.get(cols.len() + 2)?, r.get(cols.len() + 3)?);
+            if let Some((.., comms)) = records.last_mut() {
+                comms.push((kind, value, normalized));
+            }
+        }
+    }
+    Ok(records
+        .into_iter()
+        .map(|(id, text, comms)| {
+            let text = entry_text(
+                text.iter().map(|t| t.as_deref().filter(|t| !t.is_empty())),
+                comms.iter().map(|(k, v, n)| (*k, v.as_str(), n.as_str())),
+            );
+            packed_entry(id * 4 + tag(entity), &text)
+        })
+        .collect())
+}
+
+/// Digits of the rowid in front of an entry's text when many entries go over in one list
+/// (`write_entries`): the widest `i64`, zero-padded.
+const ROWID_DIGITS: usize = 19;
+
+/// One entry as `write_entries` hands it over: its rowid, zero-padded, then its text.
+fn packed_entry(rowid: i64, text: &str) -> Value {
+    Value::Text(format!("{rowid:0ROWID_DIGITS$}{text}"))
+}
+
+/// Writes search entries (`packed_entry`) that the index does not hold yet, in one
+/// statement: FTS5 flushes what it holds in memory at every statement of a transaction it
+/// has been written in (a savepoint each), so one statement per record would be slow. The
+/// list goes over as an array (`rarray`, registered on every connection by `Store::open`);
+/// a JSON list of pairs cost the writer a fifth of the index's own work to take apart.
+pub fn write_entries(conn: &Connection, entries: Vec<Value>) -> Result<()> {
+    write_entries_into(conn, "search", entries)
+}
+
+/// `write_entries` into `table`, a search index (or one to compare it with).
+fn write_entries_into(conn: &Connection, table: &str, entries: Vec<Value>) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO {table} (rowid, body) SELECT CAST(substr(value, 1, {ROWID_DIGITS}) AS INTEGER), \
+         substr(value, {}) FROM rarray(?1)",
+        ROWID_DIGITS + 1
+    );
+    conn.prepare_cached(&sql)?.execute([std::rc::Rc::new(entries)])?;
+    Ok(())
+}
+
+/// Records whose search entry is not what their fields and comms give (`entry_text`), or
+/// that have an entry and no longer exist, for `db check`. The entries the records give are
+/// indexed in a temporary table, and every token's place in each index is compared
+/// (`fts5vocab`): the index keeps no copy of its text to compare with.
+pub(crate) fn stale_entries(conn: &Connection) -> Result<Vec<(Entity, i64)>> {
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.search_expected; DROP TABLE IF EXISTS temp.search_expected_tokens; \
+         DROP TABLE IF EXISTS temp.search_tokens; \
+         CREATE VIRTUAL TABLE temp.search_expected USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', \
+         content = ''); \
+         CREATE VIRTUAL TABLE temp.search_expected_tokens USING fts5vocab(temp, search_expected, instance); \
+         CREATE VIRTUAL TABLE temp.search_tokens USING fts5vocab(main, search, instance);",
+    )?;
+    let compared = (|| {
+        write_entries_into(conn, "temp.search_expected", all_entries(conn)?)?;
+        let expected = token_digests(conn, "temp.search_expected_tokens")?;
+        let found = token_digests(conn, "temp.search_tokens")?;
+        let mut stale: Vec<i64> =
+            found.iter().filter(|(doc, d)| expected.get(doc) != Some(d)).map(|(doc, _)| *doc).collect();
+        stale.extend(expected.keys().filter(|doc| !found.contains_key(doc)));
+        stale.sort_unstable();
+        Ok(stale.into_iter().map(|rowid| (entity_of_tag(rowid % 4), rowid / 4)).collect())
+    })();
+    conn.execute_batch(
+        "DROP TABLE temp.search_tokens; DROP TABLE temp.search_expected_tokens; DROP TABLE temp.search_expected;",
+    )?;
+    compared
+}
+
+/// For each entry (rowid) of a search index, a digest of its tokens and their places: a sum,
+/// so that the order the vocabulary table lists them in does not matter.
+fn token_digests(conn: &Connection, vocab: &str) -> Result<std::collections::HashMap<i64, u64>> {
+    use std::hash::{Hash, Hasher};
+    let mut digests = std::collections::HashMap::new();
+    let mut stmt = conn.prepare(&format!("SELECT doc, term, offset FROM {vocab}"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (r.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?, r.get::<_, i64>(2)?).hash(&mut h);
+        let d: &mut u64 = digests.entry(r.get(0)?).or_default();
+        *d = d.wrapping_add(h.finish());
+    }
+    Ok(digests)
+}
+
+/// Writes the search entry of a record just created, whose text was made from its input
+/// (`entry_text_of_new`): there is nothing to read back.
+pub(crate) fn write_new(conn: &Connection, entity: Entity, id: i64, text: String) -> Result<()> {
+    write_entries(conn, vec![packed_entry(id * 4 + tag(entity), &text)])
 }
 
 /// Rebuilds a record's search entry.
 pub fn reindex(conn: &Connection, entity: Entity, id: i64) -> Result<()> {
     let rowid = id * 4 + tag(entity);
     conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?.execute([rowid])?;
-    conn.prepare_cached(&insert_sql(entity, "WHERE t.id = ?1"))?.execute([id])?;
-    Ok(())
+    write_entries(conn, entries_in_file(conn, entity, "WHERE t.id = ?1", &[&id])?)
 }
 
-/// The statement that makes the search entries of the records of `entity` that `filter`
-/// (over alias `t`) keeps: one record, some, or all.
-fn insert_sql(entity: Entity, filter: &str) -> String {
-    format!(
-        "INSERT INTO search (rowid, body) SELECT t.id * 4 + {tag}, {body} FROM {table} t {filter}",
-        tag = tag(entity),
-        body = body_sql(entity),
-        table = entity.table()
-    )
-}
-
-/// Rebuilds the search entries of every record, one statement per entity: after a bulk load.
+/// Rebuilds the search entries of every record.
 pub fn reindex_all(conn: &Connection) -> Result<()> {
+    let entries = all_entries(conn)?;
     // Contentless: emptied by its own command, not row by row.
     conn.execute("INSERT INTO search (search) VALUES ('delete-all')", [])?;
-    for entity in Entity::ALL {
-        conn.execute(&insert_sql(entity, ""), [])?;
-    }
-    Ok(())
+    write_entries(conn, entries)
 }
 
-/// Rebuilds the search entries of many records of one kind in two statements (a bulk load's
-/// end: FTS5 flushes at every statement of a transaction it has been written in, so one
-/// statement per record would be slow).
+/// Every record's search entry, read from the file, for `write_entries`.
+pub fn all_entries(conn: &Connection) -> Result<Vec<Value>> {
+    let mut all = Vec::new();
+    for entity in Entity::ALL {
+        all.extend(entries_in_file(conn, entity, "", &[])?);
+    }
+    Ok(all)
+}
+
+/// Rebuilds the search entries of many records of one kind (a bulk load's end: records it
+/// merged into or replaced).
 pub fn reindex_ids(conn: &Connection, entity: Entity, ids: &[i64]) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
@@ -86,19 +246,38 @@ pub fn reindex_ids(conn: &Connection, entity: Entity, ids: &[i64]) -> Result<()>
         &format!("DELETE FROM search WHERE rowid IN (SELECT value * 4 + {} FROM json_each(?1))", tag(entity)),
         [&list],
     )?;
-    index_new(conn, entity, ids)
+    let filter = "WHERE t.id IN (SELECT value FROM json_each(?1))";
+    write_entries(conn, entries_in_file(conn, entity, filter, &[&list])?)
 }
 
-/// Makes the search entries of many records of one kind that have none yet (created in a
-/// bulk load), in one statement: deleting entries a contentless index does not hold still
-/// costs a lookup each.
-pub fn index_new(conn: &Connection, entity: Entity, ids: &[i64]) -> Result<()> {
-    if ids.is_empty() {
-        return Ok(());
+/// The search entries of the records a bulk write creates, written all at once when it ends
+/// (`write`): FTS5 flushes at every statement (a savepoint each) once written in a
+/// transaction, and a bulk load opens one for every row. Each entry's text was made with the
+/// record (`entry_text_of_new`), on the load's reading thread.
+#[derive(Debug, Default)]
+pub(crate) struct PendingEntries(std::cell::RefCell<Vec<Value>>);
+
+impl PendingEntries {
+    /// Keeps the entry of a record just created.
+    pub(crate) fn add(&self, entity: Entity, id: i64, text: String) {
+        self.0.borrow_mut().push(packed_entry(id * 4 + tag(entity), &text));
     }
-    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    conn.execute(&insert_sql(entity, "WHERE t.id IN (SELECT value FROM json_each(?1))"), [&list])?;
-    Ok(())
+
+    /// Forgets the entries of records created since `len` (a row taken back).
+    pub(crate) fn truncate(&self, len: usize) {
+        self.0.borrow_mut().truncate(len);
+    }
+
+    /// How many entries are kept.
+    pub(crate) fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+
+    /// Writes the kept entries, and forgets them.
+    pub(crate) fn write(&self, conn: &Connection) -> Result<()> {
+        let entries = std::mem::take(&mut *self.0.borrow_mut());
+        write_entries(conn, entries)
+    }
 }
 
 /// Removes a record's search entry.
