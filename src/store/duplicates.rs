@@ -490,7 +490,7 @@ fn groups_in(conn: &Connection, vis: &Visibility, entity: Entity, limit: usize) 
     let sql = format!(
         "SELECT c.kind, group_concat(DISTINCT c.entity_id) FROM comms c JOIN {} t ON t.id = c.entity_id \
          WHERE c.entity = ? AND c.kind IN ('phone', 'email') AND c.normalized <> '' AND {cond} \
-         GROUP BY c.kind, c.normalized HAVING count(DISTINCT c.entity_id) > 1",
+         GROUP BY c.normalized, c.kind HAVING count(DISTINCT c.entity_id) > 1",
         entity.table()
     );
     let mut p = vec![Sql::Text(entity.code().into())];

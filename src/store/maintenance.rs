@@ -112,19 +112,13 @@ impl Store {
             indexed_total += n;
         }
         // The Kanban's column heads (migration 0009) against the records they count.
-        let off = strings(
-            c,
-            &format!(
-                "WITH truth (stage_id, currency, records, amount) AS ({}) SELECT 'stage ' || t.stage_id || ' ' || t.currency FROM truth t LEFT JOIN stage_totals s \
-               ON s.stage_id = t.stage_id AND s.currency = t.currency \
-               WHERE s.records IS NOT t.records OR s.amount_minor IS NOT t.amount \
-             UNION ALL SELECT 'stage ' || s.stage_id || ' ' || s.currency FROM stage_totals s \
-               WHERE s.records <> 0 AND NOT EXISTS (SELECT 1 FROM truth t WHERE t.stage_id = s.stage_id \
-               AND t.currency = s.currency)",
-                super::records::STAGE_TOTALS_OF_RECORDS
-            ),
-        )?;
-        report.invariants.extend(off.into_iter().map(|w| format!("column totals of {w} differ from its records")));
+        let (truth, kept) = (super::records::stage_totals_of_records(c)?, super::records::stage_totals_kept(c)?);
+        let off = truth.keys().chain(kept.keys()).filter(|k| truth.get(*k) != kept.get(*k));
+        let off: std::collections::BTreeSet<_> = off.collect();
+        report.invariants.extend(
+            off.into_iter()
+                .map(|(stage, currency)| format!("column totals of stage {stage} {currency} differ from its records")),
+        );
         let fts: i64 = c.query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
         if fts != indexed_total {
             report.invariants.push(format!("search index has {fts} entries for {indexed_total} records"));

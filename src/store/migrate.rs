@@ -19,7 +19,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("migrations/0007_search_and_checks.sql")),
     (8, include_str!("migrations/0008_list_indexes.sql")),
     (9, include_str!("migrations/0009_stage_totals.sql")),
-    (10, include_str!("migrations/0010_no_board_indexes.sql")),
+    (10, include_str!("migrations/0010_cheaper_indexes.sql")),
 ];
 
 /// Highest schema version this build knows.

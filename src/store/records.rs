@@ -1518,23 +1518,50 @@ pub struct ColumnHead {
     pub sums: Vec<(String, i64)>,
 }
 
-/// The Kanban's column totals as the records give them, per (stage, currency): what the
-/// triggers of migration 0009 keep in `stage_totals`. `db check` compares the two, and a bulk
-/// load (which sets the triggers aside) counts them with it. A record has no currency as
-/// NULL, never '' (a currency is a checked code).
-pub(crate) const STAGE_TOTALS_OF_RECORDS: &str = "SELECT stage_id, coalesce(currency, ''), count(*), \
-     coalesce(sum(amount_minor), 0) FROM leads GROUP BY stage_id, currency UNION ALL \
-     SELECT stage_id, coalesce(currency, ''), count(*), coalesce(sum(amount_minor), 0) FROM deals \
-     GROUP BY stage_id, currency";
+/// Kanban column totals: (stage, currency, '' for none) -> (records, amount in minor units).
+pub(crate) type StageTotals = std::collections::BTreeMap<(i64, String), (i64, i64)>;
+
+/// The Kanban's column totals as the records give them: what the triggers of migration 0009
+/// keep in `stage_totals`. `db check` compares the two, and a bulk load (which sets the
+/// triggers aside) counts them with it. Counted here in one pass over the records: a GROUP BY
+/// sorted every lead first, 5x the time at 100k leads once no index gave that order
+/// (migration 0010). A record has no currency as NULL, never '' (a currency is a checked code).
+pub(crate) fn stage_totals_of_records(conn: &Connection) -> Result<StageTotals> {
+    // A few dozen columns and currencies: a list looked through, without a key made per record.
+    let mut counted: Vec<((i64, String), (i64, i64))> = Vec::new();
+    for table in ["leads", "deals"] {
+        let mut stmt = conn.prepare(&format!("SELECT stage_id, currency, amount_minor FROM {table}"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let stage: i64 = r.get(0)?;
+            let currency = r.get_ref(1)?.as_str_or_null().map_err(rusqlite::Error::from)?.unwrap_or("");
+            let amount: i64 = r.get::<_, Option<i64>>(2)?.unwrap_or(0);
+            match counted.iter_mut().find(|((s, c), _)| *s == stage && c == currency) {
+                Some((_, (n, sum))) => (*n, *sum) = (*n + 1, *sum + amount),
+                None => counted.push(((stage, currency.to_string()), (1, amount))),
+            }
+        }
+    }
+    Ok(counted.into_iter().collect())
+}
+
+/// The Kanban's column totals as `stage_totals` keeps them (columns without records left out).
+pub(crate) fn stage_totals_kept(conn: &Connection) -> Result<StageTotals> {
+    let mut stmt =
+        conn.prepare("SELECT stage_id, currency, records, amount_minor FROM stage_totals WHERE records <> 0")?;
+    let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
 
 /// Counts `stage_totals` again from the records.
 pub(crate) fn recount_stage_totals(tx: &Connection) -> Result<()> {
-    // `WHERE true` lets SQLite read the upsert after a compound SELECT.
-    tx.execute_batch(&format!(
-        "DELETE FROM stage_totals; INSERT INTO stage_totals (stage_id, currency, records, amount_minor) \
-         SELECT * FROM ({STAGE_TOTALS_OF_RECORDS}) WHERE true ON CONFLICT (stage_id, currency) DO UPDATE SET \
-         records = records + excluded.records, amount_minor = amount_minor + excluded.amount_minor;"
-    ))?;
+    let totals = stage_totals_of_records(tx)?;
+    tx.execute("DELETE FROM stage_totals", [])?;
+    let mut insert =
+        tx.prepare("INSERT INTO stage_totals (stage_id, currency, records, amount_minor) VALUES (?1, ?2, ?3, ?4)")?;
+    for ((stage, currency), (records, amount)) in &totals {
+        insert.execute(params![stage, currency, records, amount])?;
+    }
     Ok(())
 }
 
