@@ -226,6 +226,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
     };
     let now = store.now();
     store.set_bulk_cache(true)?;
+    store.set_foreign_keys(false)?;
     let report = store.write(|tx, base| {
         // Users, in their departments.
         let mut user_ids = Vec::new();
@@ -313,6 +314,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             seconds: 0.0,
         })
     });
+    store.set_foreign_keys(true)?;
     store.set_bulk_cache(false)?;
     Ok(DemoReport { seconds: started.elapsed().as_secs_f64(), ..report? })
 }

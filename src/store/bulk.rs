@@ -4,8 +4,8 @@
 //! from sorted data: at 100k leads, most of an import. The duplicate lookups that would
 //! need those indexes read `MatchIndex`, a copy in memory of every record's match keys.
 
-use super::Result;
 use super::duplicates::MatchIndex;
+use super::{Result, StoreError};
 use crate::domain::fields::{Entity, RefKind};
 use crate::memory::KeepFreedMemory;
 use rusqlite::Connection;
@@ -83,10 +83,32 @@ impl BulkLoad {
         &self.matches
     }
 
-    /// Builds the indexes again and counts the column totals.
+    /// Builds the indexes again, counts the column totals, and checks the foreign keys of the
+    /// tables it filled (`Store::without_foreign_keys`).
     pub(crate) fn finish(&self, tx: &Connection) -> Result<()> {
-        restore(tx, &self.dropped)
+        restore(tx, &self.dropped)?;
+        check_foreign_keys(tx)
     }
+}
+
+/// Checks, once at the end, the references of every row a bulk load wrote with SQLite's
+/// foreign keys off (`Store::without_foreign_keys`): the load resolves each reference itself
+/// (stages, users and sources it looked up, records it made), and checking them row by row
+/// was 6% of the demo's writing; this pass costs about 150 ms at 100k leads. A reference to
+/// nothing fails the load, which then writes nothing.
+fn check_foreign_keys(tx: &Connection) -> Result<()> {
+    let tables: Vec<String> = FILLED_TABLES.split(',').map(|t| t.trim().trim_matches('\'').to_string()).collect();
+    for table in tables {
+        let mut stmt = tx.prepare(&format!("PRAGMA foreign_key_check(\"{table}\")"))?;
+        let broken: Option<(i64, String)> = stmt.query_map([], |r| Ok((r.get(1)?, r.get(2)?)))?.next().transpose()?;
+        if let Some((rowid, parent)) = broken {
+            return Err(StoreError::Rule(format!(
+                "the load would leave {table} row {rowid} pointing to a {parent} row that does not exist; \
+                 nothing was written (`prospect db check` lists what else is wrong in the file)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Drops, inside the caller's transaction, the secondary indexes and the column-total
@@ -116,4 +138,27 @@ pub fn restore(tx: &Connection, dropped: &[String]) -> Result<()> {
         tx.execute_batch(sql)?;
     }
     super::records::recount_stage_totals(tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bulk load writes with SQLite's checks of references off: its own check at the end
+    /// must refuse a reference to nothing, and pass what the load resolved.
+    #[test]
+    fn a_reference_to_nothing_fails_the_load_at_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm.db");
+        drop(crate::store::Store::open(&path, Default::default()).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF; BEGIN").unwrap();
+        let stage: i64 = conn.query_row("SELECT min(id) FROM stages", [], |r| r.get(0)).unwrap();
+        let insert = "INSERT INTO leads (title, stage_id, created_at, modified_at, moved_at) VALUES ('x', ?1, 0, 0, 0)";
+        conn.execute(insert, [stage]).unwrap();
+        check_foreign_keys(&conn).unwrap();
+        conn.execute(insert, [stage + 1000]).unwrap();
+        let err = check_foreign_keys(&conn).unwrap_err().to_string();
+        assert!(err.contains("leads row 2 pointing to a stages row that does not exist"), "{err}");
+    }
 }

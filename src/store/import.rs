@@ -145,6 +145,7 @@ impl Store {
         let batch = if opts.dry_run || opts.bulk { usize::MAX } else { opts.batch.max(1) };
         let mut done: usize = 0;
         let mut result = Ok(());
+        self.set_foreign_keys(!opts.bulk)?;
         loop {
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
                 std::thread::scope(|scope| {
@@ -176,6 +177,7 @@ impl Store {
                 }
             }
         }
+        self.set_foreign_keys(true)?;
         self.set_bulk_cache(false)?;
         result.map(|_| report)
     }

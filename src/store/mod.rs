@@ -342,6 +342,14 @@ impl Store {
         self.write_or_try(true, f)
     }
 
+    /// Turns SQLite's checks of references on (always, but during a bulk load) or off (a bulk
+    /// load, which checks the references it wrote once at its end: `bulk::BulkLoad::finish`).
+    /// Only outside a transaction does the setting change.
+    pub(crate) fn set_foreign_keys(&self, on: bool) -> Result<()> {
+        let value = if on { "ON" } else { "OFF" };
+        self.conn.execute_batch(&format!("PRAGMA foreign_keys = {value}")).map_err(|e| self.err(e))
+    }
+
     /// Like `write`, but `commit: false` rolls everything back at the end: a dry run that
     /// met every rule and lock a real run would meet.
     pub(crate) fn write_or_try<T>(
