@@ -20,7 +20,6 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("migrations/0008_list_indexes.sql")),
     (9, include_str!("migrations/0009_stage_totals.sql")),
     (10, include_str!("migrations/0010_cheaper_indexes.sql")),
-    (11, include_str!("migrations/0011_search_three_letter_prefixes.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -80,27 +79,22 @@ fn run_once(store: &mut Store) -> Result<()> {
 fn apply_locked(conn: &rusqlite::Connection, path: &std::path::Path, lang: Lang) -> Result<()> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Exclusive)
         .map_err(|e| StoreError::from_sqlite(e, path))?;
-    let sql = |e| StoreError::from_sqlite(e, path);
-    let apply = || -> Result<()> {
-        let now_version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
-        for (v, script) in MIGRATIONS.iter().filter(|(v, _)| *v > now_version) {
-            tx.execute_batch(script).map_err(sql)?;
+    let apply = || -> rusqlite::Result<()> {
+        let now_version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > now_version) {
+            tx.execute_batch(sql)?;
             if *v == 1 {
-                seed(&tx, lang).map_err(sql)?;
+                seed(&tx, lang)?;
             }
             if *v == 7 {
-                rewrite_in_checks(&tx).map_err(sql)?;
+                rewrite_in_checks(&tx)?;
             }
-            if *v == 11 {
-                super::search::fill_for_migration(&tx, "search_v11")?;
-                tx.execute_batch("DROP TABLE search; ALTER TABLE search_v11 RENAME TO search;").map_err(sql)?;
-            }
-            tx.execute_batch(&format!("PRAGMA user_version = {v}")).map_err(sql)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
         }
-        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}")).map_err(sql)?;
+        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
         Ok(())
     };
-    apply()?;
+    apply().map_err(|e| StoreError::from_sqlite(e, path))?;
     tx.commit().map_err(|e| StoreError::from_sqlite(e, path))?;
     Ok(())
 }

@@ -160,12 +160,6 @@ fn write_entries_into(conn: &Connection, table: &str, entries: Vec<Value>) -> Re
     Ok(())
 }
 
-/// Fills `table`, a new search index (a migration that changes how the index is made), with
-/// every record's entry.
-pub(crate) fn fill_for_migration(conn: &Connection, table: &str) -> Result<()> {
-    write_entries_into(conn, table, all_entries(conn)?)
-}
-
 /// Records whose search entry is not what their fields and comms give (`entry_text`), or
 /// that have an entry and no longer exist, for `db check`. The entries the records give are
 /// indexed in a temporary table, and every token's place in each index is compared
@@ -406,7 +400,7 @@ mod tests {
         let conn = Connection::open(dir.path().join("search.db")).unwrap();
         conn.execute_batch(
             "CREATE VIRTUAL TABLE search USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', \
-             prefix = '3', content = '', contentless_delete = 1)",
+             prefix = '2 3', content = '', contentless_delete = 1)",
         )
         .unwrap();
         for (rowid, body) in entries {
