@@ -429,6 +429,25 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_holds_names_then_comms_and_a_phone_as_bare_digits_both_ways() {
+        let text = entry_text(
+            [Some("Devis"), None, Some("Jeanne")],
+            [
+                (CommKind::Phone, "06 12.34-56/78", "+33612345678"),
+                (CommKind::Email, "jeanne@example.fr", "jeanne@example.fr"),
+                (CommKind::Web, "www.example.fr", "example.fr"),
+            ],
+        );
+        assert_eq!(text, "Devis Jeanne 0612345678 33612345678 jeanne@example.fr www.example.fr");
+        // What a person types finds it: the phone as typed, in international form, a name.
+        let (_dir, conn) = index_of(&[(4, &text)]);
+        for typed in ["06 12", "0612", "+33 6 12", "jean", "devis"] {
+            let q = fts_query(typed).unwrap();
+            assert_eq!(newest_matches(&conn, &q, 5).unwrap(), vec![4], "{typed}");
+        }
+    }
+
+    #[test]
     fn queries_from_typing() {
         assert_eq!(fts_query("06 12"), Some("\"0612\"*".into()));
         assert_eq!(fts_query("+33 6"), Some("\"336\"*".into()));
