@@ -633,7 +633,7 @@ impl CheckedNew {
             entity,
             |column| {
                 values.iter().rev().find(|(s, _)| s.column == column).and_then(|(_, v)| match v {
-                    FieldValue::Text(t) if !t.is_empty() => Some(t.as_str()),
+                    FieldValue::Text(t) => Some(t.as_str()),
                     _ => None,
                 })
             },

@@ -44,10 +44,11 @@ fn text_columns(entity: Entity) -> &'static [&'static str] {
 const PHONE_SEPARATORS: &[char] = &[' ', '.', '-', '(', ')', '+', '/'];
 
 /// The text a record is found by: what the search index holds for it. Its names and titles
-/// (`text`: the values of `text_columns`, in order, `None` when empty), then every phone,
-/// e-mail, web and messenger value; a phone as its bare digits, both as typed and in
-/// international form, so that `0612` and `33612` find `06 12 34 56 78`. The one definition:
-/// a record written alone, a bulk load (on its reading thread) and a rebuild all call it.
+/// (`text`: the values of `text_columns`, in order; `None` and empty ones add nothing), then
+/// every phone, e-mail, web and messenger value; a phone as its bare digits, both as typed and
+/// in international form, so that `0612` and `33612` find `06 12 34 56 78`. The one
+/// definition: a record written alone, a bulk load (on its reading thread) and a rebuild all
+/// call it.
 pub(crate) fn entry_text<'a>(
     text: impl IntoIterator<Item = Option<&'a str>>,
     comms: impl IntoIterator<Item = (CommKind, &'a str, &'a str)>,
@@ -59,7 +60,7 @@ pub(crate) fn entry_text<'a>(
         }
         out.push_str(part);
     };
-    for t in text.into_iter().flatten() {
+    for t in text.into_iter().flatten().filter(|t| !t.is_empty()) {
         push(t);
     }
     for (kind, value, normalized) in comms {
@@ -120,7 +121,7 @@ fn entries_in_file(conn: &Connection, entity: Entity, filter: &str, params: &[&d
         .into_iter()
         .map(|(id, text, comms)| {
             let text = entry_text(
-                text.iter().map(|t| t.as_deref().filter(|t| !t.is_empty())),
+                text.iter().map(Option::as_deref),
                 comms.iter().map(|(k, v, n)| (*k, v.as_str(), n.as_str())),
             );
             packed_entry(id * 4 + tag(entity), &text)
@@ -431,7 +432,7 @@ mod tests {
     #[test]
     fn an_entry_holds_names_then_comms_and_a_phone_as_bare_digits_both_ways() {
         let text = entry_text(
-            [Some("Devis"), None, Some("Jeanne")],
+            [Some("Devis"), None, Some(""), Some("Jeanne")],
             [
                 (CommKind::Phone, "06 12.34-56/78", "+33612345678"),
                 (CommKind::Email, "jeanne@example.fr", "jeanne@example.fr"),
