@@ -302,8 +302,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
         })?;
         // Before the indexes are built: it would otherwise update two indexes of every record.
         crate::store::activities::refresh_all_next(tx)?;
-        load.finish(tx)?;
-        search_later.write(tx)?;
+        load.finish(tx, search_later.take(), &[])?;
         crate::store::log_bulk_change(tx, now)?;
         Ok(DemoReport {
             leads: counts.leads,
@@ -314,9 +313,11 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             seconds: 0.0,
         })
     });
-    store.set_foreign_keys(true)?;
-    store.set_bulk_cache(false)?;
-    Ok(DemoReport { seconds: started.elapsed().as_secs_f64(), ..report? })
+    // A bulk load ends on a new connection (`BulkLoad::finish`), which has the usual settings.
+    let settled = store.reconnect();
+    let report = report?;
+    settled?;
+    Ok(DemoReport { seconds: started.elapsed().as_secs_f64(), ..report })
 }
 
 /// Records handed from the generator to the writer at a time.

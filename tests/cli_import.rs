@@ -712,3 +712,37 @@ fn an_import_ends_with_its_last_rows() {
         assert_eq!(changes > 0, bulk, "{rows} rows, bulk {bulk}: {changes} schema changes");
     }
 }
+
+/// A bulk load into a file without search entries builds the search index aside and puts it
+/// in place of the file's (`search::IndexAside`). The store that ran it must find the new
+/// records, and keep them when it writes the index again: FTS5 remembers an index's layout
+/// per connection, and the layout this connection read before the load was of an empty index.
+#[test]
+fn a_store_finds_and_keeps_what_its_bulk_load_indexed_aside() {
+    use prospect::domain::fields::Entity;
+    use prospect::store::import::ImportOptions;
+    let env = Env::new();
+    let mut store = signed_in_store(&env);
+    assert!(store.search("row", 10).unwrap().is_empty());
+    let table = titles_table(5);
+    let targets = vec![prospect::domain::import::auto_target(Entity::Lead, None, "title").unwrap()];
+    let region = store.options().region;
+    let rows = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
+    let opts = ImportOptions { bulk: true, ..Default::default() };
+    assert_eq!(store.import(Entity::Lead, rows, opts, |_| {}).unwrap().created, 5);
+    assert_eq!(store.search("row", 10).unwrap().len(), 5);
+    let input = prospect::store::records::RecordInput {
+        fields: vec![("title".into(), "Another row".into())],
+        ..Default::default()
+    };
+    store.create(Entity::Lead, &input).unwrap();
+    let mut found: Vec<String> = store.search("row", 10).unwrap().into_iter().map(|h| h.title).collect();
+    found.sort();
+    assert_eq!(found, ["Another row", "Row 1", "Row 2", "Row 3", "Row 4", "Row 5"]);
+    assert!(env.ok(&["db", "check"]).contains("integrity ok"));
+    // Loaded again into a file that has entries now: the index takes the new ones in.
+    let rows = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
+    assert_eq!(store.import(Entity::Lead, rows, opts, |_| {}).unwrap().created, 5);
+    assert_eq!(store.search("row", 20).unwrap().len(), 11);
+    assert!(env.ok(&["db", "check"]).contains("integrity ok"));
+}

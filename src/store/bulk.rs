@@ -5,10 +5,12 @@
 //! need those indexes read `MatchIndex`, a copy in memory of every record's match keys.
 
 use super::duplicates::MatchIndex;
+use super::search;
 use super::{Result, StoreError};
 use crate::domain::fields::{Entity, RefKind};
 use crate::memory::KeepFreedMemory;
 use rusqlite::Connection;
+use rusqlite::types::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -52,6 +54,9 @@ fn sql_list(names: &[&str]) -> String {
 #[derive(Debug)]
 pub(crate) struct BulkLoad {
     dropped: Vec<String>,
+    /// The search index held no entry when the load began: its entries are indexed aside
+    /// (`search::IndexAside`).
+    search_was_empty: bool,
     matches: RefCell<MatchIndex>,
     looked_up: RefCell<HashMap<LookedUp, i64>>,
     /// Freed memory is reused, not handed back, until the load ends.
@@ -73,8 +78,15 @@ impl BulkLoad {
     /// Reads the match keys of the file, then drops the indexes.
     pub(crate) fn begin(tx: &Connection) -> Result<BulkLoad> {
         let matches = RefCell::new(MatchIndex::load(tx)?);
+        let search_was_empty = search::index_is_empty(tx)?;
         let dropped = set_aside(tx)?;
-        Ok(BulkLoad { dropped, matches, looked_up: RefCell::default(), _memory: KeepFreedMemory::new() })
+        Ok(BulkLoad {
+            dropped,
+            search_was_empty,
+            matches,
+            looked_up: RefCell::default(),
+            _memory: KeepFreedMemory::new(),
+        })
     }
 
     /// `find()`, the first time `what` is asked for; its answer from then on. Records (a
@@ -104,11 +116,32 @@ impl BulkLoad {
         &self.matches
     }
 
-    /// Builds the indexes again, counts the column totals, and checks the foreign keys of the
-    /// tables it filled (`Store::set_foreign_keys`).
-    pub(crate) fn finish(&self, tx: &Connection) -> Result<()> {
-        restore(tx, &self.dropped)?;
-        check_foreign_keys(tx)
+    /// Builds the indexes again, counts the column totals, checks the foreign keys of the
+    /// tables it filled (`Store::set_foreign_keys`), and writes the search `entries`
+    /// (`search::packed_entry`) in place of those at `replaced` rowids. When the search index
+    /// was empty, the entries are indexed on a second thread meanwhile (`search::IndexAside`),
+    /// and the store must open the file again once the load is over (`Store::reconnect`).
+    pub(crate) fn finish(&self, tx: &Connection, entries: Vec<Value>, replaced: &[i64]) -> Result<()> {
+        if !self.search_was_empty || entries.is_empty() {
+            restore(tx, &self.dropped)?;
+            check_foreign_keys(tx)?;
+            return search::write_replacing(tx, entries, replaced);
+        }
+        // Nothing to replace in an empty index: `replaced` are records this load made, whose
+        // entries `entries` already holds as the file has them.
+        let definition = search::definition(tx)?;
+        std::thread::scope(|scope| {
+            let aside = scope.spawn(move || search::IndexAside::build(&definition, entries));
+            let rebuilt = restore(tx, &self.dropped).and_then(|()| check_foreign_keys(tx));
+            let built = aside.join();
+            rebuilt?;
+            match built {
+                Ok(Ok(aside)) => aside.take_into(tx),
+                // No scratch file (a full or read-only temporary directory…): the entries are
+                // made again from the records, here.
+                Ok(Err(_)) | Err(_) => search::reindex_all(tx),
+            }
+        })
     }
 }
 

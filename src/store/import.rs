@@ -177,9 +177,14 @@ impl Store {
                 }
             }
         }
-        self.set_foreign_keys(true)?;
-        self.set_bulk_cache(false)?;
-        result.map(|_| report)
+        // A bulk load ends on a new connection (`BulkLoad::finish`), which has the usual
+        // settings; the first error met is the one told.
+        let settled = if opts.bulk {
+            self.reconnect()
+        } else {
+            self.set_foreign_keys(true).and_then(|()| self.set_bulk_cache(false))
+        };
+        result.and(settled).map(|_| report)
     }
 }
 
@@ -249,13 +254,13 @@ fn write_batch(
             progress(outcomes.len());
         }
     }
-    if let Some(load) = &load {
-        load.finish(tx)?;
+    // The new records' entries (companies made for contacts' company column among them),
+    // with those of records merged into or replaced read again from the file.
+    let (entries, replaced) = search::entries_after_changes(tx, search_later.take(), entity, &changed)?;
+    match &load {
+        Some(load) => load.finish(tx, entries, &replaced)?,
+        None => search::write_replacing(tx, entries, &replaced)?,
     }
-    // The new records' entries first (companies made for contacts' company column among
-    // them): a record created, then merged into by a later row, is rebuilt from the file.
-    search_later.write(tx)?;
-    search::reindex_ids(tx, entity, &changed)?;
     if created || !changed.is_empty() {
         log_bulk_change(tx, ctx.now)?;
     }

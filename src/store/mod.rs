@@ -142,6 +142,20 @@ pub struct Store {
 /// calendar more but took the TUI's peak memory to 58 MB (budget 60); 8 MB: 47 MB.
 pub const SCREEN_CACHE_KIB: i64 = 8_192;
 
+/// A connection to `path`, read-only or not, creating the file if `create`.
+fn connect(path: &Path, read_only: bool, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if read_only {
+        flags |= OpenFlags::SQLITE_OPEN_READ_ONLY;
+    } else {
+        flags |= OpenFlags::SQLITE_OPEN_READ_WRITE;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+    }
+    Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, path))
+}
+
 impl Store {
     /// Opens (or creates) a file with the settings a shared file needs, upgrading its schema
     /// in place. Refuses directories, non-database files and files from a newer Prospect.
@@ -167,16 +181,7 @@ impl Store {
         }
         // A file marked read-only is opened read-only, even for root (who could write anyway).
         let marked_read_only = exists && std::fs::metadata(path).map(|m| m.permissions().readonly()).unwrap_or(false);
-        let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if marked_read_only {
-            flags |= OpenFlags::SQLITE_OPEN_READ_ONLY;
-        } else {
-            flags |= OpenFlags::SQLITE_OPEN_READ_WRITE;
-            if opts.create {
-                flags |= OpenFlags::SQLITE_OPEN_CREATE;
-            }
-        }
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, &shown))?;
+        let conn = connect(path, marked_read_only, opts.create)?;
         let fs = mount::file_system_of(&shown);
         let mut store = Store { conn, path: shown, opts, user: None, busy_hook: None, fs };
         // Another client may be creating, upgrading or writing the file: wait for it like a
@@ -209,6 +214,21 @@ impl Store {
             store.conn.busy_timeout(limit).map_err(|e| store.err(e))?;
         }
         Ok(store)
+    }
+
+    /// Replaces the connection with a new one to the same file, set up as `open` sets one up
+    /// (the schema is not checked again). A bulk load that built the search index aside ends
+    /// with it: FTS5 keeps the layout of an index it has read per connection, and this one
+    /// would go on with the layout from before the load (`search::IndexAside`).
+    pub(crate) fn reconnect(&mut self) -> Result<()> {
+        let read_only = self.read_only();
+        self.conn = connect(&self.path, read_only, false)?;
+        self.configure()?;
+        if self.opts.wait_in_sqlite {
+            let limit = self.opts.busy_limit;
+            self.conn.busy_timeout(limit).map_err(|e| self.err(e))?;
+        }
+        Ok(())
     }
 
     fn configure(&mut self) -> Result<()> {

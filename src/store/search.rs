@@ -236,19 +236,108 @@ pub fn all_entries(conn: &Connection) -> Result<Vec<Value>> {
     Ok(all)
 }
 
-/// Rebuilds the search entries of many records of one kind (a bulk load's end: records it
-/// merged into or replaced).
-pub fn reindex_ids(conn: &Connection, entity: Entity, ids: &[i64]) -> Result<()> {
-    if ids.is_empty() {
-        return Ok(());
+/// A bulk load's entries once its rows are written: `pending` (the records it created) with
+/// the entries of `changed` records of `entity` (merged into or replaced by a row) read again
+/// from the file, and the rowids of the entries these replace (`write_replacing`). A record
+/// created and then merged into by a later row has its entry once, as the file has it.
+pub(crate) fn entries_after_changes(
+    conn: &Connection,
+    mut pending: Vec<Value>,
+    entity: Entity,
+    changed: &[i64],
+) -> Result<(Vec<Value>, Vec<i64>)> {
+    if changed.is_empty() {
+        return Ok((pending, Vec::new()));
     }
-    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    conn.execute(
-        &format!("DELETE FROM search WHERE rowid IN (SELECT value * 4 + {} FROM json_each(?1))", tag(entity)),
-        [&list],
-    )?;
-    let filter = "WHERE t.id IN (SELECT value FROM json_each(?1))";
-    write_entries(conn, entries_in_file(conn, entity, filter, &[&list])?)
+    let replaced: Vec<i64> = changed.iter().map(|id| id * 4 + tag(entity)).collect();
+    let stale: std::collections::HashSet<i64> = replaced.iter().copied().collect();
+    pending.retain(|entry| !stale.contains(&rowid_of_packed(entry)));
+    let list = serde_json::to_string(changed).unwrap_or_else(|_| "[]".into());
+    pending.extend(entries_in_file(conn, entity, "WHERE t.id IN (SELECT value FROM json_each(?1))", &[&list])?);
+    Ok((pending, replaced))
+}
+
+/// The rowid in front of a `packed_entry`.
+fn rowid_of_packed(entry: &Value) -> i64 {
+    match entry {
+        Value::Text(t) => t.get(..ROWID_DIGITS).and_then(|d| d.parse().ok()).unwrap_or(-1),
+        _ => -1,
+    }
+}
+
+/// Removes the entries at `replaced` rowids (those there are), then writes `entries`.
+pub(crate) fn write_replacing(conn: &Connection, entries: Vec<Value>, replaced: &[i64]) -> Result<()> {
+    if !replaced.is_empty() {
+        let list = serde_json::to_string(replaced).unwrap_or_else(|_| "[]".into());
+        conn.execute("DELETE FROM search WHERE rowid IN (SELECT value FROM json_each(?1))", [&list])?;
+    }
+    write_entries(conn, entries)
+}
+
+/// Whether the search index holds no entry: then a bulk load may build it aside
+/// (`IndexAside`). Asked of the table of entries' sizes, not of the index itself, so that
+/// FTS5 does not read (and keep) the index's layout on this connection.
+pub(crate) fn index_is_empty(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM search_docsize)", [], |r| r.get(0))?)
+}
+
+/// The tables in which FTS5 keeps the search index (its "shadow tables"), but its settings
+/// (`search_config`), which the file keeps.
+const INDEX_TABLES: [&str; 3] = ["search_data", "search_idx", "search_docsize"];
+
+/// A search index built in a scratch file, on a thread of its own, while a bulk load's writer
+/// builds the file's other indexes: writing 100k entries was a fifth of an import, with the
+/// second core idle. An index cannot take in another's entries; it can be replaced by one
+/// made by the same definition (`take_into`), which is done only when the file's index was
+/// empty (`index_is_empty`). FTS5 keeps an index's layout per connection, so the store
+/// opens the file again after such a load (`Store::reconnect`).
+pub(crate) struct IndexAside {
+    /// Holds `search.db`; removed with it.
+    dir: tempfile::TempDir,
+}
+
+impl IndexAside {
+    /// Builds an index of `entries` (`packed_entry`) by `definition`, the file's own
+    /// `CREATE VIRTUAL TABLE` statement, in a new scratch file.
+    pub(crate) fn build(definition: &str, entries: Vec<Value>) -> Result<IndexAside> {
+        let dir = tempfile::Builder::new()
+            .prefix("prospect-search-")
+            .tempdir()
+            .map_err(|e| super::StoreError::Io(std::env::temp_dir(), e))?;
+        let conn = Connection::open(dir.path().join("search.db"))?;
+        rusqlite::vtab::array::load_module(&conn)?;
+        // A scratch file: nothing to recover if the process dies.
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")?;
+        conn.execute_batch(definition)?;
+        conn.execute_batch("BEGIN")?;
+        write_entries(&conn, entries)?;
+        conn.execute_batch("COMMIT")?;
+        Ok(IndexAside { dir })
+    }
+
+    /// Makes the file's (empty) search index the one built aside, inside the caller's
+    /// transaction: its tables' rows are copied as they are. Nothing may use the search
+    /// index on this connection after this in the transaction (FTS5 would go on with the
+    /// layout it read before).
+    pub(crate) fn take_into(self, conn: &Connection) -> Result<()> {
+        // A new name for every load on a connection: SQLite lets go of an attached file only
+        // outside a transaction, and a load retried after a busy file runs in another one.
+        static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let schema = format!("search_aside_{}", LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let path = self.dir.path().join("search.db");
+        conn.execute(&format!("ATTACH ?1 AS {schema}"), [path.to_string_lossy()])?;
+        for table in INDEX_TABLES {
+            conn.execute_batch(&format!(
+                "DELETE FROM main.{table}; INSERT INTO main.{table} SELECT * FROM {schema}.{table};"
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+/// The statement that made the file's search index, to make another like it.
+pub(crate) fn definition(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search'", [], |r| r.get(0))?)
 }
 
 /// The search entries of the records a bulk write creates, written all at once when it ends
@@ -274,10 +363,9 @@ impl PendingEntries {
         self.0.borrow().len()
     }
 
-    /// Writes the kept entries, and forgets them.
-    pub(crate) fn write(&self, conn: &Connection) -> Result<()> {
-        let entries = std::mem::take(&mut *self.0.borrow_mut());
-        write_entries(conn, entries)
+    /// The kept entries, forgotten here.
+    pub(crate) fn take(&self) -> Vec<Value> {
+        std::mem::take(&mut *self.0.borrow_mut())
     }
 }
 
