@@ -31,7 +31,14 @@ pub fn name_key<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> 
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        // Most names are ASCII: lowercased in place rather than a character at a time.
+        if word.is_ascii() {
+            let start = out.len();
+            out.push_str(word);
+            out[start..].make_ascii_lowercase();
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
     }
     (!out.is_empty()).then_some(out)
 }
@@ -131,7 +138,8 @@ fn describes(desc: &'static phonenumber::metadata::Descriptor, national: &str) -
 }
 
 /// Whether `pattern` (of the phone metadata, which lives as long as the process) finds a
-/// match at the start of `text`, as the crate asks it.
+/// match at the start of `text`, as the crate asks it (its leftmost match starts there).
+/// Anchored, so that a search stops at the first character that cannot match.
 fn matches_from_start(pattern: &'static str, text: &str) -> bool {
     thread_local! {
         /// By the pattern's place in memory: each is one string of the metadata.
@@ -141,10 +149,11 @@ fn matches_from_start(pattern: &'static str, text: &str) -> bool {
     COMPILED.with_borrow_mut(|compiled| {
         compiled
             .entry((pattern.as_ptr() as usize, pattern.len()))
-            .or_insert_with(|| regex::RegexBuilder::new(pattern).ignore_whitespace(true).build().ok())
+            .or_insert_with(|| {
+                regex::RegexBuilder::new(&format!("^(?:{pattern})")).ignore_whitespace(true).build().ok()
+            })
             .as_ref()
-            .and_then(|re| re.find(text))
-            .is_some_and(|m| m.start() == 0)
+            .is_some_and(|re| re.is_match(text))
     })
 }
 
@@ -320,6 +329,12 @@ mod tests {
             let k = email_key(&e);
             prop_assert_eq!(email_key(&k), k.clone());
             prop_assert_eq!(email_key(&e.to_uppercase()), k);
+        }
+
+        #[test]
+        fn name_key_lowercases_each_character(s in "[ a-zA-ZÉéÀàŒœİß]{0,20}") {
+            let words: Vec<String> = s.split_whitespace().map(|w| w.chars().flat_map(char::to_lowercase).collect()).collect();
+            prop_assert_eq!(name_key([s.as_str()]), (!words.is_empty()).then(|| words.join(" ")));
         }
 
         #[test]

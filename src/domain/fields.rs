@@ -69,8 +69,11 @@ impl Entity {
 
     /// Looks up a field by key (`first_name`) or by its dashed CLI form (`first-name`).
     pub fn field(self, key: &str) -> Option<&'static FieldSpec> {
-        let k = key.trim().replace('-', "_");
-        self.fields().iter().find(|f| f.key == k)
+        // Compared as it is, without a copy: every cell of an import comes by here.
+        let key = key.trim().as_bytes();
+        let same =
+            |k: &str| k.len() == key.len() && k.bytes().zip(key).all(|(a, &b)| a == b || (a == b'_' && b == b'-'));
+        self.fields().iter().find(|f| same(f.key))
     }
 }
 
@@ -455,6 +458,16 @@ mod tests {
         let e = validate_input(Entity::Company, &input(&[("title", "  ")]), EDIT).unwrap_err();
         assert_eq!((e.field.as_str(), e.problem), ("title", Problem::Required));
         assert!(validate_input(Entity::Lead, &[], NEW).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_field_is_found_by_its_key_or_dashed_form_only() {
+        let key = |k: &str| Entity::Lead.field(k).map(|f| f.key);
+        assert_eq!(key(" first_name "), Some("first_name"));
+        assert_eq!(key("first-name"), Some("first_name"));
+        for other in ["first_nam", "first_name_", "first name", "first-Name", ""] {
+            assert_eq!(key(other), None, "{other:?}");
+        }
     }
 
     #[test]
