@@ -106,7 +106,7 @@ fn floor_copy(target: &Path, source: &Path) -> Duration {
     let started = Instant::now();
     conn.execute("ATTACH ?1 AS src", [source.to_str().unwrap()]).unwrap();
     conn.execute_batch("BEGIN").unwrap();
-    let dropped = prospect::store::bulk::set_aside(&conn).unwrap();
+    let dropped = prospect::store::bulk::set_aside(&conn, &[]).unwrap();
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'search%' \

@@ -239,7 +239,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             )?;
             user_ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [login], |r| r.get::<_, i64>(0))?);
         }
-        let load = crate::store::bulk::BulkLoad::begin(tx)?;
+        let load = crate::store::bulk::BulkLoad::begin(tx, false)?;
         let search_later = crate::store::search::PendingEntries::default();
         let sources: Vec<String> = crate::store::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
         // A new generator for every attempt: a retried transaction writes the same data.

@@ -14,9 +14,11 @@ use rusqlite::types::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// The one index a bulk load keeps: reading a record's phones and e-mails back (merges and
-/// replacements of an import). New records append to it, so it costs little.
-const KEPT_INDEXES: &[&str] = &["comms_owner"];
+/// The one index a bulk load may keep: reading a record's phones and e-mails back, which an
+/// import that merges into or replaces records does. Other loads set it aside too: inserting
+/// every comm into it was more than a tenth of a 100k import's writing, building it at the
+/// end (its key starts with the record's id, migration 0011) a few tens of milliseconds.
+const COMMS_OWNER: &str = "comms_owner";
 
 /// The triggers that keep the Kanban's column totals (`stage_totals`, migration 0009). A bulk
 /// load sets them aside too and counts the totals once at its end: firing them for every row
@@ -58,7 +60,7 @@ pub(crate) struct BulkLoad {
     /// (`search::IndexAside`).
     search_was_empty: bool,
     matches: RefCell<MatchIndex>,
-    looked_up: RefCell<HashMap<LookedUp, i64>>,
+    looked_up: RefCell<HashMap<LookedUp, i64, foldhash::fast::RandomState>>,
     /// Freed memory is reused, not handed back, until the load ends.
     _memory: KeepFreedMemory,
 }
@@ -75,11 +77,12 @@ pub(crate) enum LookedUp {
 }
 
 impl BulkLoad {
-    /// Reads the match keys of the file, then drops the indexes.
-    pub(crate) fn begin(tx: &Connection) -> Result<BulkLoad> {
+    /// Reads the match keys of the file, then drops the indexes; but the one that finds a
+    /// record's phones and e-mails when the load `reads_comms` of records it did not make.
+    pub(crate) fn begin(tx: &Connection, reads_comms: bool) -> Result<BulkLoad> {
         let matches = RefCell::new(MatchIndex::load(tx)?);
         let search_was_empty = search::index_is_empty(tx)?;
-        let dropped = set_aside(tx)?;
+        let dropped = set_aside(tx, if reads_comms { &[COMMS_OWNER] } else { &[] })?;
         Ok(BulkLoad {
             dropped,
             search_was_empty,
@@ -164,10 +167,10 @@ fn check_foreign_keys(tx: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Drops, inside the caller's transaction, the secondary indexes and the column-total
-/// triggers a bulk load sets aside, and gives the statements that make them again
+/// Drops, inside the caller's transaction, the secondary indexes (but those `kept`) and the
+/// column-total triggers a bulk load sets aside, and gives the statements that make them again
 /// (`restore`). Public for the bulk-load floor benchmark, which must do what a load does.
-pub fn set_aside(tx: &Connection) -> Result<Vec<String>> {
+pub fn set_aside(tx: &Connection, kept: &[&str]) -> Result<Vec<String>> {
     let sql = format!(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND \
          ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({})) \
@@ -178,7 +181,7 @@ pub fn set_aside(tx: &Connection) -> Result<Vec<String>> {
     let found: Vec<(String, String, String)> =
         tx.prepare(&sql)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
     let mut dropped = Vec::new();
-    for (kind, name, sql) in found.into_iter().filter(|(_, n, _)| !KEPT_INDEXES.contains(&n.as_str())) {
+    for (kind, name, sql) in found.into_iter().filter(|(_, n, _)| !kept.contains(&n.as_str())) {
         let what = if kind == "trigger" { "TRIGGER" } else { "INDEX" };
         tx.execute_batch(&format!("DROP {what} \"{}\"", name.replace('"', "\"\"")))?;
         dropped.push(sql);

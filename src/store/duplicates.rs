@@ -258,7 +258,7 @@ impl MatchIndex {
         let mut stmt = conn.prepare(
             "SELECT c.entity, c.entity_id, c.kind, c.normalized FROM comms c \
              WHERE c.kind IN ('phone', 'email') AND c.entity IN ('lead', 'contact', 'company') \
-             ORDER BY c.entity, c.entity_id",
+             ORDER BY c.entity_id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

@@ -235,7 +235,8 @@ fn write_batch(
     opts: ImportOptions,
     mut progress: impl FnMut(usize),
 ) -> Result<Vec<(u64, RowOutcome)>> {
-    let load = if opts.bulk { Some(BulkLoad::begin(tx)?) } else { None };
+    // Only rows that may match an existing record read its phones and e-mails.
+    let load = if opts.bulk { Some(BulkLoad::begin(tx, opts.duplicates != DuplicateMode::All)?) } else { None };
     let search_later = search::PendingEntries::default();
     let ctx = WriteCtx { bulk: true, load: load.as_ref(), search_later: Some(&search_later), ..*base };
     let mut outcomes = Vec::new();

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("migrations/0008_list_indexes.sql")),
     (9, include_str!("migrations/0009_stage_totals.sql")),
     (10, include_str!("migrations/0010_cheaper_indexes.sql")),
+    (11, include_str!("migrations/0011_comms_owner_by_id.sql")),
 ];
 
 /// Highest schema version this build knows.
