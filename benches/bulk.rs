@@ -6,7 +6,9 @@
 //! `bulk_floor` times what SQLite alone needs to write the same result: the rows copied from
 //! a file the load made (`INSERT … SELECT`, no parsing, no binding, no checks of ours), the
 //! indexes a bulk load sets aside built again, the search index made by the same statements,
-//! and the commit. A load cannot take less than its floor on this machine.
+//! and the commit, one after the other on one thread. A load does the same work and more, but
+//! builds the search index on a second thread when the file had none (`search::IndexAside`):
+//! only that overlap lets it come under its floor.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};

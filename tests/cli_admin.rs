@@ -296,3 +296,25 @@ fn the_kinds_of_comms_and_activities_are_checked_without_a_temporary_table_per_r
         assert!(!plan.iter().any(|op| op == "OpenEphemeral"), "{table}: {plan:?}");
     }
 }
+
+/// A demo into a new file indexes its search entries aside, in a scratch directory of the
+/// temporary directory that it removes (`search::IndexAside`); without a usable temporary
+/// directory it writes them itself. Either way every record is found as its fields say.
+#[test]
+fn demo_data_is_found_with_or_without_a_temporary_directory() {
+    for usable in [true, false] {
+        let env = Env::new();
+        let tmp = env.dir.path().join("tmp");
+        if usable {
+            std::fs::create_dir(&tmp).unwrap();
+        }
+        let out = env.cmd().env("TMPDIR", &tmp).args(["demo", "--leads", "300"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        if usable {
+            assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the scratch directory is removed");
+        }
+        assert!(!env.json(&["search", "dupont"]).as_array().unwrap().is_empty(), "usable: {usable}");
+        let check = env.json(&["db", "check"]);
+        assert_eq!(check["ok"], true, "usable: {usable}: {check}");
+    }
+}
