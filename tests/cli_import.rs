@@ -587,6 +587,7 @@ fn a_row_refused_after_writing_its_company_leaves_nothing_behind() {
     std::fs::write(
         &file,
         "First name,Last name,Company,Birth date\n\
+         Dee,Fox,Early Co,1975-01-01\n\
          Ann,Lee,Brand New Co,not a date\n\
          Bob,Ray,,also not a date\n\
          Cid,Moe,Kept Co,1980-02-03\n",
@@ -598,11 +599,15 @@ fn a_row_refused_after_writing_its_company_leaves_nothing_behind() {
             &[&["import", file.to_str().unwrap(), "--entity", "contact", "--rejects", "/dev/null"], &extra[..]]
                 .concat(),
         );
-        assert_eq!((r["rejected"].as_u64(), r["created"].as_u64()), (Some(2), Some(1)), "{extra:?}: {r}");
+        assert_eq!((r["rejected"].as_u64(), r["created"].as_u64()), (Some(2), Some(2)), "{extra:?}: {r}");
+        // Rows go in under a savepoint per handful: the refused row took its handful back,
+        // and the row written before it in that handful was written again, once.
         let companies = env.json(&["company", "list"]);
-        let titles: Vec<&str> = companies.as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
-        assert_eq!(titles, ["Kept Co"], "{extra:?}");
-        assert_eq!(env.json(&["contact", "list"]).as_array().unwrap().len(), 1, "{extra:?}");
+        let mut titles: Vec<&str> =
+            companies.as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+        titles.sort();
+        assert_eq!(titles, ["Early Co", "Kept Co"], "{extra:?}");
+        assert_eq!(env.json(&["contact", "list"]).as_array().unwrap().len(), 2, "{extra:?}");
         // Nor a search entry: the company taken back had one waiting to be written, and the
         // next company took its id.
         assert_eq!(env.json(&["search", "brand"]), serde_json::json!([]), "{extra:?}");

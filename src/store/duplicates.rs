@@ -319,6 +319,11 @@ impl MatchIndex {
         self.journal = Some(Vec::new());
     }
 
+    /// How many changes were made since the last `checkpoint`.
+    pub(crate) fn changes(&self) -> usize {
+        self.journal.as_ref().map_or(0, Vec::len)
+    }
+
     /// Takes back every change since the last `checkpoint`.
     pub(crate) fn undo(&mut self) {
         for (added, entity, key, value, id) in self.journal.take().unwrap_or_default().into_iter().rev() {

@@ -242,17 +242,23 @@ fn write_batch(
     let mut outcomes = Vec::new();
     let mut changed = Vec::new();
     let mut created = false;
-    for (row, checked) in rows {
-        let outcome = import_row(tx, &ctx, entity, &row, checked, opts)?;
-        match outcome {
-            RowOutcome::Created { .. } => created = true,
-            RowOutcome::Merged { id } | RowOutcome::Replaced { id } => changed.push(id),
-            RowOutcome::Skipped { .. } | RowOutcome::Rejected { .. } => {}
+    let mut rows = rows;
+    loop {
+        let handful: Vec<ReadRow> = rows.by_ref().take(ROWS_PER_SAVEPOINT).collect();
+        if handful.is_empty() {
+            break;
         }
-        outcomes.push((row.line, outcome));
-        // A long batch (a bulk load) says how far it got as it goes.
-        if outcomes.len() % 5000 == 0 {
-            progress(outcomes.len());
+        for (line, outcome) in import_rows(tx, &ctx, entity, handful, opts)? {
+            match outcome {
+                RowOutcome::Created { .. } => created = true,
+                RowOutcome::Merged { id } | RowOutcome::Replaced { id } => changed.push(id),
+                RowOutcome::Skipped { .. } | RowOutcome::Rejected { .. } => {}
+            }
+            outcomes.push((line, outcome));
+            // A long batch (a bulk load) says how far it got as it goes.
+            if outcomes.len() % 5000 == 0 {
+                progress(outcomes.len());
+            }
         }
     }
     // The new records' entries (companies made for contacts' company column among them),
@@ -266,6 +272,81 @@ fn write_batch(
         log_bulk_change(tx, ctx.now)?;
     }
     Ok(outcomes)
+}
+
+/// Rows written under one savepoint (`import_rows`). A savepoint per row, with the copy SQLite
+/// keeps of every page a row changes until its savepoint ends, was a tenth of what the writer
+/// of a bulk import did.
+const ROWS_PER_SAVEPOINT: usize = 64;
+
+/// A handful of rows under one savepoint. A row refused before it changed anything (most
+/// refusals: a bad date, an unknown user) is only reported. A row refused after it changed
+/// something takes the handful back, which is then written again a row at a time
+/// (`import_row`): a refused row leaves nothing behind either way.
+fn import_rows(
+    tx: &Transaction,
+    ctx: &WriteCtx,
+    entity: Entity,
+    handful: Vec<ReadRow>,
+    opts: ImportOptions,
+) -> Result<Vec<(u64, RowOutcome)>> {
+    let (rows, checks): (Vec<ImportRow>, Vec<_>) = handful.into_iter().unzip();
+    tx.prepare_cached("SAVEPOINT import_rows")?.execute([])?;
+    if let Some(m) = ctx.matches() {
+        m.borrow_mut().checkpoint();
+    }
+    let entries_before = ctx.search_later.map(search::PendingEntries::len);
+    // What a row may change: the file, and the match keys (a merge forgets a record's keys
+    // before it checks the row's values).
+    let changes = || (tx.total_changes(), ctx.matches().map_or(0, |m| m.borrow().changes()));
+    let mut done = Vec::with_capacity(rows.len());
+    for (row, checked) in rows.iter().zip(checks) {
+        let input = match &row.input {
+            Ok(i) => i,
+            Err(reason) => {
+                done.push((row.line, RowOutcome::Rejected { reason: reason.clone() }));
+                continue;
+            }
+        };
+        let before = changes();
+        match write_row(tx, ctx, entity, input, checked, opts) {
+            Ok(outcome) => done.push((row.line, outcome)),
+            Err(e) if is_refusal(&e) && changes() == before => {
+                done.push((row.line, RowOutcome::Rejected { reason: refusal_reason(&e) }));
+            }
+            Err(e) if is_refusal(&e) => {
+                tx.execute_batch("ROLLBACK TO import_rows; RELEASE import_rows")?;
+                if let (Some(later), Some(len)) = (ctx.search_later, entries_before) {
+                    later.truncate(len);
+                }
+                if let Some(m) = ctx.matches() {
+                    m.borrow_mut().undo();
+                }
+                return rows.iter().map(|row| Ok((row.line, import_row(tx, ctx, entity, row, None, opts)?))).collect();
+            }
+            Err(e) => {
+                let _ = tx.execute_batch("ROLLBACK TO import_rows; RELEASE import_rows");
+                return Err(e);
+            }
+        }
+    }
+    tx.prepare_cached("RELEASE import_rows")?.execute([])?;
+    Ok(done)
+}
+
+/// Errors that refuse a row (its values, a rule, a reference to nothing), not the import.
+fn is_refusal(e: &StoreError) -> bool {
+    matches!(e, StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })
+}
+
+/// Why a row was refused, as its report says.
+fn refusal_reason(e: &StoreError) -> String {
+    match e {
+        StoreError::Field(f) => {
+            format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, crate::i18n::lang()))
+        }
+        other => other.to_string(),
+    }
 }
 
 /// One row under its own savepoint: refused rows leave nothing behind.
@@ -292,7 +373,7 @@ fn import_row(
             tx.prepare_cached("RELEASE import_row")?.execute([])?;
             Ok(outcome)
         }
-        Err(e @ (StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })) => {
+        Err(e) if is_refusal(&e) => {
             // Most refusals come before anything is written (a bad date, an unknown user):
             // then there is nothing to take back, and a ROLLBACK TO in a bulk load (whose
             // transaction dropped indexes) would make SQLite read the schema again and
@@ -308,13 +389,7 @@ fn import_row(
             if let Some(m) = ctx.matches() {
                 m.borrow_mut().undo();
             }
-            let reason = match &e {
-                StoreError::Field(f) => {
-                    format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, crate::i18n::lang()))
-                }
-                other => other.to_string(),
-            };
-            Ok(RowOutcome::Rejected { reason })
+            Ok(RowOutcome::Rejected { reason: refusal_reason(&e) })
         }
         Err(e) => {
             let _ = tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row");
