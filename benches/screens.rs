@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{SIZES, data_file, draw, open, ready_app, settle};
+use common::{SIZES, data_file, draw, file_with_new_column_of, open, ready_app, settle};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prospect::domain::fields::Entity;
 use prospect::tui::action::Action;
@@ -65,6 +65,24 @@ fn keystroke(c: &mut Criterion) {
             })
         });
     }
+    // The bottom of a 50,000-card column (the 100k file with leads moved into New).
+    let mut store = open(&file_with_new_column_of(50_000));
+    let mut app = ready_app(&mut store);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let e = update::update(&mut app, Action::Bottom);
+    settle(&mut app, &mut store, e);
+    let new = &app.board(Entity::Lead).columns[0];
+    assert_eq!((new.cursor, new.cards.is_empty()), (49_999, false), "on the last card of New, loaded");
+    let mut down = true;
+    g.bench_function(BenchmarkId::new("kanban_bottom_of_50000_cards", 100_000), |b| {
+        b.iter(|| {
+            let action = if down { Action::Up } else { Action::Down };
+            down = !down;
+            let e = update::update(&mut app, action);
+            settle(&mut app, &mut store, e);
+            draw(&app, &mut term);
+        })
+    });
     g.finish();
 }
 

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{SIZES, data_file, draw, open, ready_app, settle};
+use common::{SIZES, data_file, draw, file_with_new_column_of, open, ready_app, settle};
 use prospect::store::Store;
 use prospect::tui::action::{Action, InputKey, Tab};
 use prospect::tui::app::App;
@@ -46,6 +46,8 @@ struct Scenario {
     setup: Vec<Action>,
     step: Vec<Vec<Action>>,
     undo: Vec<Action>,
+    /// Run on the 100k file whose New column holds 50,000 cards, not on the demo files.
+    big_column: bool,
 }
 
 fn scenarios() -> Vec<Scenario> {
@@ -58,6 +60,15 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![Show(Tab::LeadBoard)],
             step: vec![vec![Down], vec![Up]],
             undo: vec![],
+            big_column: false,
+        },
+        Scenario {
+            name: "Kanban: next card at the bottom of a 50,000-card column",
+            budget: Budget::Median(5.0),
+            setup: vec![Show(Tab::LeadBoard), Bottom],
+            step: vec![vec![Up], vec![Down]],
+            undo: vec![],
+            big_column: true,
         },
         Scenario {
             name: "list: next row (j/k)",
@@ -65,6 +76,7 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![Show(Tab::LeadList)],
             step: vec![vec![Down], vec![Up]],
             undo: vec![],
+            big_column: false,
         },
         Scenario {
             name: "list: next sort order (s)",
@@ -72,6 +84,7 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![Show(Tab::LeadList)],
             step: vec![vec![SortNext]],
             undo: vec![],
+            big_column: false,
         },
         Scenario {
             name: "Kanban: open the card (Enter)",
@@ -79,6 +92,7 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![Show(Tab::LeadBoard)],
             step: vec![vec![Open]],
             undo: vec![Back],
+            big_column: false,
         },
         Scenario {
             name: "Kanban: move the card a stage and back (> <)",
@@ -86,6 +100,7 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![Show(Tab::LeadBoard)],
             step: vec![vec![MoveNext], vec![MovePrev]],
             undo: vec![],
+            big_column: false,
         },
         Scenario {
             name: "search: each letter of 'martin'",
@@ -93,6 +108,7 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![Show(Tab::LeadBoard)],
             step: typed("martin"),
             undo: vec![],
+            big_column: false,
         },
         Scenario {
             name: "activities board (A)",
@@ -100,6 +116,7 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![],
             step: vec![vec![Show(Tab::Activities)]],
             undo: vec![Show(Tab::LeadBoard)],
+            big_column: false,
         },
         Scenario {
             name: "calendar month (C)",
@@ -107,6 +124,7 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![],
             step: vec![vec![Show(Tab::Calendar)]],
             undo: vec![Show(Tab::LeadBoard)],
+            big_column: false,
         },
         Scenario {
             name: "triage: skip to the next lead (s)",
@@ -114,6 +132,7 @@ fn scenarios() -> Vec<Scenario> {
             setup: vec![Triage],
             step: vec![vec![TriageSkip]],
             undo: vec![],
+            big_column: false,
         },
     ]
 }
@@ -140,7 +159,11 @@ fn main() {
         for s in
             scenarios().into_iter().filter(|s| words.is_empty() || words.iter().any(|w| s.name.contains(w.as_str())))
         {
-            let mut store = open(&data_file(n));
+            if s.big_column && n != 100_000 {
+                continue;
+            }
+            let file = if s.big_column { file_with_new_column_of(50_000) } else { data_file(n) };
+            let mut store = open(&file);
             let mut app = ready_app(&mut store);
             let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
             key(&mut app, &mut store, &mut term, &s.setup);
