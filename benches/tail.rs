@@ -127,6 +127,14 @@ fn scenarios() -> Vec<Scenario> {
             big_column: false,
         },
         Scenario {
+            name: "calendar week: next day (w, then l/h)",
+            budget: Budget::P99(16.0),
+            setup: vec![Show(Tab::Calendar), ToggleWeek],
+            step: vec![vec![Right], vec![Left]],
+            undo: vec![],
+            big_column: false,
+        },
+        Scenario {
             name: "triage: skip to the next lead (s)",
             budget: Budget::P99(16.0),
             setup: vec![Triage],

@@ -630,7 +630,26 @@ fn the_calendar_day_list_loads_more_as_the_cursor_goes_down() {
     assert_eq!(subjects, (0..150).map(|i| format!("Call {i}")).collect::<Vec<_>>(), "all, in order, once");
     assert_eq!(h.app.calendar.cursor, 149);
     h.act(ToggleWeek);
-    assert_eq!(h.app.calendar.day_activities().len(), 150, "the week grid takes every activity");
+    // The week grid's cells are counted by the store, not from the list: the day's list is a
+    // page again, and the cells hold all 150 (a week of the 100k demo holds 4,900 of a user).
+    assert_eq!(h.app.calendar.day_activities().len(), page, "the day's list, a page");
+    let cells = &h.app.calendar.hours;
+    assert_eq!(cells.len(), 7 * 12);
+    assert_eq!(cells.iter().map(|c| c.count).sum::<i64>(), 150, "every activity of the week in its cell");
+    assert!(cells.iter().filter(|c| c.count > 0).all(|c| c.count > 1 && c.only.is_none()), "{cells:?}");
+    assert!(cells.iter().all(|c| !c.overdue), "every call is to come");
+    // A call an hour ago, not made: its cell (and only its cell) is overdue.
+    let late = common::tui::NOW - 3_600_000;
+    plan_call(&mut store, lead, "Late call", late, 15);
+    h.act(ToggleWeek);
+    h.act(ToggleWeek);
+    let monday = prospect::tui::update::calendar_range(&h.app.calendar).0;
+    let slots = prospect::domain::agenda::week_grid_slots(&chrono::Local, monday);
+    let cells = &h.app.calendar.hours;
+    let overdue: Vec<bool> = cells.iter().map(|c| c.overdue).collect();
+    let expected: Vec<bool> = slots.iter().map(|&(from, to)| from <= late && late < to).collect();
+    assert_eq!(overdue, expected);
+    assert_eq!(cells.iter().map(|c| c.count).sum::<i64>(), 151);
 }
 
 #[test]

@@ -70,6 +70,34 @@ pub fn day_start<Tz: TimeZone>(tz: &Tz, day: NaiveDate) -> DateTime<Tz> {
     tz.from_utc_datetime(&t)
 }
 
+/// Hours the calendar's week grid has a row for. The first row also holds what comes before
+/// it in the day, the last what comes after.
+pub const WEEK_GRID_HOURS: std::ops::Range<u32> = 8..20;
+
+/// `[start, end)` in unix ms of each cell of the week grid that starts on `monday`: day by
+/// day, and within a day hour by hour (`WEEK_GRID_HOURS`), in `tz`. The one definition of
+/// which cell an activity falls in: the store counts each cell's activities with it.
+pub fn week_grid_slots<Tz: TimeZone>(tz: &Tz, monday: NaiveDate) -> Vec<(i64, i64)> {
+    let day_ms = |day: NaiveDate| day_start(tz, day).timestamp_millis();
+    let hour_ms = |day: NaiveDate, hour: u32| {
+        let t = day.and_hms_opt(hour, 0, 0).unwrap_or_default();
+        // An hour that a time change skips starts where the next one would.
+        tz.from_local_datetime(&t)
+            .earliest()
+            .map_or(day_ms(day) + i64::from(hour) * 3_600_000, |d| d.timestamp_millis())
+    };
+    let mut slots = Vec::with_capacity(7 * WEEK_GRID_HOURS.len());
+    for day in (0..7).map(|d| monday + Duration::days(d)) {
+        for hour in WEEK_GRID_HOURS {
+            let from = if hour == WEEK_GRID_HOURS.start { day_ms(day) } else { hour_ms(day, hour) };
+            let to =
+                if hour + 1 == WEEK_GRID_HOURS.end { day_ms(day + Duration::days(1)) } else { hour_ms(day, hour + 1) };
+            slots.push((from, to));
+        }
+    }
+    slots
+}
+
 /// The instants that separate the buckets, seen from `now`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BucketBounds<Tz: TimeZone> {
@@ -327,6 +355,21 @@ pub fn parse_when<Tz: TimeZone>(text: &str, now: &DateTime<Tz>) -> Option<DateTi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_week_grid_cells_cover_the_week_without_gaps_first_and_last_hours_open_ended() {
+        let paris = chrono::FixedOffset::east_opt(3600).unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let slots = week_grid_slots(&paris, monday);
+        assert_eq!(slots.len(), 7 * 12);
+        assert_eq!(slots[0].0, day_start(&paris, monday).timestamp_millis());
+        assert_eq!(slots.last().unwrap().1, day_start(&paris, monday + Duration::days(7)).timestamp_millis());
+        assert!(slots.windows(2).all(|w| w[0].1 == w[1].0 && w[0].0 < w[0].1));
+        // Monday 09:00 to 10:00 local is the second cell; 19:00 to midnight the last of the day.
+        let at = |h: u32| paris.from_local_datetime(&monday.and_hms_opt(h, 0, 0).unwrap()).unwrap().timestamp_millis();
+        assert_eq!(slots[1], (at(9), at(10)));
+        assert_eq!(slots[11], (at(19), day_start(&paris, monday + Duration::days(1)).timestamp_millis()));
+    }
     use ActivityBucket::*;
     use chrono_tz::Europe::Paris;
 

@@ -138,8 +138,11 @@ pub struct Calendar {
     pub week: bool,
     /// Activities per day of the shown range.
     pub counts: std::collections::BTreeMap<chrono::NaiveDate, i64>,
-    /// Activities of the shown week (week grid) or of the selected day.
+    /// Activities of the selected day, a page at a time.
     pub activities: Vec<crate::store::activities::ActivityRow>,
+    /// The week grid's cells (`agenda::week_grid_slots`), day by day, hour by hour; empty
+    /// for the month grid.
+    pub hours: Vec<crate::store::activities::ActivitySlot>,
     /// Focused activity of the selected day's agenda.
     pub cursor: usize,
     /// A next page of the day's list is on its way.
@@ -796,6 +799,7 @@ impl App {
                 week: false,
                 counts: Default::default(),
                 activities: vec![],
+                hours: vec![],
                 cursor: 0,
                 pending: false,
             },

@@ -112,9 +112,16 @@ pub enum Effect {
         offset: usize,
         limit: usize,
     },
-    /// Calendar: per-day counts (day, start, end) and the activities of `[list_from, list_to)`.
-    /// At most `limit` activities are listed.
-    LoadCalendar { days: Vec<(chrono::NaiveDate, i64, i64)>, list_from: i64, list_to: i64, limit: usize },
+    /// Calendar: per-day counts (day, start, end), the activities of `[list_from, list_to)`
+    /// (at most `limit`), and what each cell `[start, end)` of the week grid holds (`hours`,
+    /// empty for the month grid).
+    LoadCalendar {
+        days: Vec<(chrono::NaiveDate, i64, i64)>,
+        list_from: i64,
+        list_to: i64,
+        limit: usize,
+        hours: Vec<(i64, i64)>,
+    },
     /// The next page of the selected day's activities, after (deadline, id) `after`.
     LoadCalendarPage { list_from: i64, list_to: i64, after: (i64, i64), limit: usize },
     /// Mark an activity done.
@@ -185,7 +192,11 @@ pub enum StoreEvent {
     /// A page of an activities-board column.
     AgendaPage { bucket: crate::domain::agenda::ActivityBucket, offset: usize, rows: Vec<RecordSummary> },
     /// Calendar data.
-    CalendarData { counts: Vec<(chrono::NaiveDate, i64)>, activities: Vec<crate::store::activities::ActivityRow> },
+    CalendarData {
+        counts: Vec<(chrono::NaiveDate, i64)>,
+        activities: Vec<crate::store::activities::ActivityRow>,
+        hours: Vec<crate::store::activities::ActivitySlot>,
+    },
     /// More of the selected day's activities (`list_from` says which day).
     CalendarPage { list_from: i64, activities: Vec<crate::store::activities::ActivityRow> },
     /// The file is busy (true) or free again (false).

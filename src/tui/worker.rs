@@ -562,12 +562,13 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
             };
             vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
         }
-        Effect::LoadCalendar { days, list_from, list_to, limit } => {
+        Effect::LoadCalendar { days, list_from, list_to, limit, hours } => {
             // A salesperson's calendar: their own activities.
             let me = store.user().map(|u| u.id).unwrap_or(0);
             let counts = store.activity_day_counts(me, &days)?;
             let activities = calendar_list(store, (list_from, list_to), None, limit)?;
-            vec![StoreEvent::CalendarData { counts, activities }]
+            let hours = store.activity_slots(me, &hours, store.now())?;
+            vec![StoreEvent::CalendarData { counts, activities, hours }]
         }
         Effect::LoadCalendarPage { list_from, list_to, after, limit } => {
             let activities = calendar_list(store, (list_from, list_to), Some(after), limit)?;

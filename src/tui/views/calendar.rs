@@ -101,38 +101,27 @@ fn draw_week(app: &App, f: &mut Frame, body: Rect, monday: chrono::NaiveDate, ce
         ));
     }
     let mut lines = vec![Line::from(head)];
-    for hour in 8..20u32 {
+    let hours = crate::domain::agenda::WEEK_GRID_HOURS;
+    for hour in hours.clone() {
         let mut spans = Vec::new();
         for d in 0..7 {
-            let day = monday + Duration::days(d);
-            let here: Vec<_> = cal
-                .activities
-                .iter()
-                .filter(|a| {
-                    let t = from_ms(a.deadline).with_timezone(&Local);
-                    t.date_naive() == day
-                        && (t.hour() == hour || (hour == 8 && t.hour() < 8) || (hour == 19 && t.hour() > 19))
-                })
-                .collect();
-            let text = match here.len() {
-                0 => {
+            // The store counted each cell (`agenda::week_grid_slots`): day by day, hour by hour.
+            let cell = cal.hours.get(d * hours.len() + (hour - hours.start) as usize).cloned().unwrap_or_default();
+            let text = match (cell.count, &cell.only) {
+                (0, _) => {
                     if d == 0 {
                         format!("{hour:02}h")
                     } else {
                         String::new()
                     }
                 }
-                1 => {
-                    let t = from_ms(here[0].deadline).with_timezone(&Local);
-                    format!("{:02}:{:02} {}", t.hour(), t.minute(), here[0].subject)
+                (1, Some((deadline, subject))) => {
+                    let t = from_ms(*deadline).with_timezone(&Local);
+                    format!("{:02}:{:02} {subject}", t.hour(), t.minute())
                 }
-                n => format!("{hour:02}h ×{n}"),
+                (n, _) => format!("{hour:02}h ×{n}"),
             };
-            let style = if here.iter().any(|a| !a.completed && a.deadline < app.now_ms) {
-                Style::default().fg(Color::Red)
-            } else {
-                Style::default()
-            };
+            let style = if cell.overdue { Style::default().fg(Color::Red) } else { Style::default() };
             spans.push(Span::styled(
                 format!("{:<w$}", fit(&text, cell_w.saturating_sub(1) as usize), w = cell_w as usize),
                 style,
