@@ -8,7 +8,9 @@ mod common;
 use common::{SIZES, data_file, draw, file_with_new_column_of, open, ready_app, settle};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prospect::domain::fields::Entity;
+use prospect::store::Store;
 use prospect::tui::action::Action;
+use prospect::tui::app::App;
 use prospect::tui::update;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -41,29 +43,11 @@ fn keystroke(c: &mut Criterion) {
                 let e = update::update(&mut app, a);
                 settle(&mut app, &mut store, e);
             }
-            let mut down = true;
-            g.bench_function(BenchmarkId::new(name, n), |b| {
-                b.iter(|| {
-                    let action = if down { Action::Up } else { Action::Down };
-                    down = !down;
-                    let e = update::update(&mut app, action);
-                    settle(&mut app, &mut store, e);
-                    draw(&app, &mut term);
-                })
-            });
+            g.bench_function(BenchmarkId::new(name, n), |b| up_and_down(b, &mut app, &mut store, &mut term));
         }
         let e = update::update(&mut app, Action::Show(prospect::tui::action::Tab::LeadList));
         settle(&mut app, &mut store, e);
-        let mut down = true;
-        g.bench_function(BenchmarkId::new("list", n), |b| {
-            b.iter(|| {
-                let action = if down { Action::Down } else { Action::Up };
-                down = !down;
-                let e = update::update(&mut app, action);
-                settle(&mut app, &mut store, e);
-                draw(&app, &mut term);
-            })
-        });
+        g.bench_function(BenchmarkId::new("list", n), |b| up_and_down(b, &mut app, &mut store, &mut term));
     }
     // The bottom of a 50,000-card column (the 100k file with leads moved into New).
     let mut store = open(&file_with_new_column_of(50_000));
@@ -73,17 +57,23 @@ fn keystroke(c: &mut Criterion) {
     settle(&mut app, &mut store, e);
     let new = &app.board(Entity::Lead).columns[0];
     assert_eq!((new.cursor, new.cards.is_empty()), (49_999, false), "on the last card of New, loaded");
-    let mut down = true;
     g.bench_function(BenchmarkId::new("kanban_bottom_of_50000_cards", 100_000), |b| {
-        b.iter(|| {
-            let action = if down { Action::Up } else { Action::Down };
-            down = !down;
-            let e = update::update(&mut app, action);
-            settle(&mut app, &mut store, e);
-            draw(&app, &mut term);
-        })
+        up_and_down(b, &mut app, &mut store, &mut term)
     });
     g.finish();
+}
+
+/// One keystroke to its frame, up and down in turn: the cursor stays where the setup put it
+/// (at the bottom of a column, an Up first).
+fn up_and_down(b: &mut criterion::Bencher, app: &mut App, store: &mut Store, term: &mut Terminal<TestBackend>) {
+    let mut up = true;
+    b.iter(|| {
+        let action = if up { Action::Up } else { Action::Down };
+        up = !up;
+        let e = update::update(app, action);
+        settle(app, store, e);
+        draw(app, term);
+    })
 }
 
 fn stage_move(c: &mut Criterion) {
