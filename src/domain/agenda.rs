@@ -98,6 +98,11 @@ pub fn week_grid_slots<Tz: TimeZone>(tz: &Tz, monday: NaiveDate) -> Vec<(i64, i6
     slots
 }
 
+/// Where the cell of day `day` (0 = Monday) and hour `hour` is in `week_grid_slots`.
+pub fn week_grid_cell(day: usize, hour: u32) -> usize {
+    day * WEEK_GRID_HOURS.len() + (hour - WEEK_GRID_HOURS.start) as usize
+}
+
 /// The instants that separate the buckets, seen from `now`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BucketBounds<Tz: TimeZone> {
@@ -369,6 +374,7 @@ mod tests {
         let at = |h: u32| paris.from_local_datetime(&monday.and_hms_opt(h, 0, 0).unwrap()).unwrap().timestamp_millis();
         assert_eq!(slots[1], (at(9), at(10)));
         assert_eq!(slots[11], (at(19), day_start(&paris, monday + Duration::days(1)).timestamp_millis()));
+        assert_eq!((week_grid_cell(0, 9), week_grid_cell(1, 8), week_grid_cell(6, 19)), (1, 12, 83));
     }
     use ActivityBucket::*;
     use chrono_tz::Europe::Paris;

@@ -43,7 +43,7 @@ impl Table {
         let records = reader(rest, self.separator).into_records().filter_map(|r| r.ok());
         starts
             .iter()
-            .zip(records.filter(|r| !blank(r)))
+            .zip(records.filter(|r| !blank(r.as_byte_record())))
             .map(|((line, _), r)| (*line, r.iter().map(str::to_string).collect()))
     }
 }
@@ -58,8 +58,8 @@ fn reader<R: std::io::Read>(text: R, separator: u8) -> csv::Reader<R> {
 }
 
 /// A row with nothing but spaces: skipped like a blank line.
-fn blank(r: &csv::StringRecord) -> bool {
-    r.iter().all(|c| c.trim().is_empty())
+fn blank(r: &csv::ByteRecord) -> bool {
+    r.iter().all(|c| std::str::from_utf8(c).is_ok_and(|c| c.trim().is_empty()))
 }
 
 /// Why a file could not be read as a table.
@@ -205,7 +205,7 @@ fn table_of(text: String, separator: Option<u8>) -> Result<Table, CsvError> {
         match reader.read_record(&mut record) {
             Ok(false) => return Err(CsvError::Empty),
             Err(e) => return Err(malformed(&e)),
-            Ok(true) if blank(&record) => continue,
+            Ok(true) if blank(record.as_byte_record()) => continue,
             Ok(true) => break record.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect(),
         }
     };
@@ -226,7 +226,7 @@ fn table_of(text: String, separator: Option<u8>) -> Result<Table, CsvError> {
     // row again was a fifth of this pass, which a bulk import waits for before its first row.
     let mut record = csv::ByteRecord::new();
     while reader.read_byte_record(&mut record).map_err(|e| malformed(&e))? {
-        if record.iter().all(|cell| std::str::from_utf8(cell).is_ok_and(|c| c.trim().is_empty())) {
+        if blank(&record) {
             continue;
         }
         let at = record.position().map(|p| p.byte() as usize).unwrap_or(0);

@@ -46,6 +46,11 @@ pub struct ActivityDetails {
     pub location: Option<String>,
 }
 
+/// How many activities of user `?3` fall in `[?1, ?2)`: the calendar's day counts and week
+/// cells (index only, `activities_responsible_deadline`).
+const COUNT_IN_RANGE: &str =
+    "SELECT count(*) FROM activities WHERE responsible_id = ?3 AND deadline >= ?1 AND deadline < ?2";
+
 /// A user's activities in one hour of the calendar's week grid (`Store::activity_slots`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ActivitySlot {
@@ -506,9 +511,7 @@ impl Store {
         responsible_id: i64,
         days: &[(chrono::NaiveDate, UnixMs, UnixMs)],
     ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT count(*) FROM activities WHERE responsible_id = ?3 AND deadline >= ?1 AND deadline < ?2",
-        )?;
+        let mut stmt = self.conn().prepare_cached(COUNT_IN_RANGE)?;
         let mut out = Vec::with_capacity(days.len());
         for (day, from, to) in days {
             let n: i64 = stmt.query_row(params![from, to, responsible_id], |r| r.get(0))?;
@@ -533,9 +536,7 @@ impl Store {
         // `activities_open`): reading every activity's row for its state and subject made a
         // week of the 100k demo cost twice as much.
         let conn = self.conn();
-        let mut count = conn.prepare_cached(
-            "SELECT count(*) FROM activities WHERE responsible_id = ?3 AND deadline >= ?1 AND deadline < ?2",
-        )?;
+        let mut count = conn.prepare_cached(COUNT_IN_RANGE)?;
         let mut overdue = conn.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM activities WHERE completed = 0 AND responsible_id = ?3 \
              AND deadline >= ?1 AND deadline < ?2)",

@@ -292,10 +292,7 @@ fn import_rows(
 ) -> Result<Vec<(u64, RowOutcome)>> {
     let (rows, checks): (Vec<ImportRow>, Vec<_>) = handful.into_iter().unzip();
     tx.prepare_cached("SAVEPOINT import_rows")?.execute([])?;
-    if let Some(m) = ctx.matches() {
-        m.borrow_mut().checkpoint();
-    }
-    let entries_before = ctx.search_later.map(search::PendingEntries::len);
+    let kept = Kept::mark(ctx);
     // What a row may change: the file, and the match keys (a merge forgets a record's keys
     // before it checks the row's values).
     let changes = || (tx.total_changes(), ctx.matches().map_or(0, |m| m.borrow().changes()));
@@ -316,12 +313,7 @@ fn import_rows(
             }
             Err(e) if is_refusal(&e) => {
                 tx.execute_batch("ROLLBACK TO import_rows; RELEASE import_rows")?;
-                if let (Some(later), Some(len)) = (ctx.search_later, entries_before) {
-                    later.truncate(len);
-                }
-                if let Some(m) = ctx.matches() {
-                    m.borrow_mut().undo();
-                }
+                kept.take_back(ctx);
                 return rows.iter().map(|row| Ok((row.line, import_row(tx, ctx, entity, row, None, opts)?))).collect();
             }
             Err(e) => {
@@ -332,6 +324,33 @@ fn import_rows(
     }
     tx.prepare_cached("RELEASE import_rows")?.execute([])?;
     Ok(done)
+}
+
+/// What a bulk write keeps in memory beside the file as rows are written (the new records'
+/// search entries, the match keys), marked where a savepoint begins, so that rows taken back
+/// with the savepoint are taken back here too.
+struct Kept {
+    entries: Option<usize>,
+}
+
+impl Kept {
+    /// Marks where they are now (a savepoint begins).
+    fn mark(ctx: &WriteCtx) -> Kept {
+        if let Some(m) = ctx.matches() {
+            m.borrow_mut().checkpoint();
+        }
+        Kept { entries: ctx.search_later.map(search::PendingEntries::len) }
+    }
+
+    /// Takes back what was kept since `mark` (its savepoint was rolled back).
+    fn take_back(self, ctx: &WriteCtx) {
+        if let (Some(later), Some(len)) = (ctx.search_later, self.entries) {
+            later.truncate(len);
+        }
+        if let Some(m) = ctx.matches() {
+            m.borrow_mut().undo();
+        }
+    }
 }
 
 /// Errors that refuse a row (its values, a rule, a reference to nothing), not the import.
@@ -364,10 +383,7 @@ fn import_row(
     };
     tx.prepare_cached("SAVEPOINT import_row")?.execute([])?;
     let changes_before = tx.total_changes();
-    if let Some(m) = ctx.matches() {
-        m.borrow_mut().checkpoint();
-    }
-    let entries_before = ctx.search_later.map(search::PendingEntries::len);
+    let kept = Kept::mark(ctx);
     match write_row(tx, ctx, entity, input, checked, opts) {
         Ok(outcome) => {
             tx.prepare_cached("RELEASE import_row")?.execute([])?;
@@ -383,12 +399,7 @@ fn import_row(
             } else {
                 tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
             }
-            if let (Some(later), Some(len)) = (ctx.search_later, entries_before) {
-                later.truncate(len);
-            }
-            if let Some(m) = ctx.matches() {
-                m.borrow_mut().undo();
-            }
+            kept.take_back(ctx);
             Ok(RowOutcome::Rejected { reason: refusal_reason(&e) })
         }
         Err(e) => {

@@ -135,17 +135,7 @@ const ROWID_DIGITS: usize = 19;
 
 /// One entry as `write_entries` hands it over: its rowid, zero-padded, then its text.
 fn packed_entry(rowid: i64, text: &str) -> Value {
-    // Digit by digit rather than `format!`: a bulk load packs one entry per record it writes.
-    let mut digits = [b'0'; ROWID_DIGITS];
-    let mut rest = rowid.unsigned_abs();
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (rest % 10) as u8;
-        rest /= 10;
-    }
-    let mut packed = String::with_capacity(ROWID_DIGITS + text.len());
-    packed.extend(digits.iter().map(|&d| d as char));
-    packed.push_str(text);
-    Value::Text(packed)
+    Value::Text(format!("{rowid:0ROWID_DIGITS$}{text}"))
 }
 
 /// Writes search entries (`packed_entry`) that the index does not hold yet, in one

@@ -101,12 +101,12 @@ fn draw_week(app: &App, f: &mut Frame, body: Rect, monday: chrono::NaiveDate, ce
         ));
     }
     let mut lines = vec![Line::from(head)];
-    let hours = crate::domain::agenda::WEEK_GRID_HOURS;
-    for hour in hours.clone() {
+    let no_activity = crate::store::activities::ActivitySlot::default();
+    for hour in crate::domain::agenda::WEEK_GRID_HOURS {
         let mut spans = Vec::new();
         for d in 0..7 {
-            // The store counted each cell (`agenda::week_grid_slots`): day by day, hour by hour.
-            let cell = cal.hours.get(d * hours.len() + (hour - hours.start) as usize).cloned().unwrap_or_default();
+            // The store counted each cell (`agenda::week_grid_slots`).
+            let cell = cal.hours.get(crate::domain::agenda::week_grid_cell(d, hour)).unwrap_or(&no_activity);
             let text = match (cell.count, &cell.only) {
                 (0, _) => {
                     if d == 0 {
