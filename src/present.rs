@@ -1,7 +1,7 @@
 //! How values read to a person, shared by the CLI and the TUI so both say the same thing:
 //! local times, money, shown field values, timeline lines.
 
-use crate::domain::money::{Currency, Money, format_integer, format_money};
+use crate::domain::money::{Currency, format_integer, format_money};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::{UnixMs, from_ms};
 use crate::i18n::{Lang, tr_in};
@@ -36,9 +36,9 @@ pub fn date(lang: Lang, ms: UnixMs) -> String {
 }
 
 /// Money in the language's form; unknown currency codes fall back to EUR digits.
-pub fn money(lang: Lang, minor: i64, currency: Option<&str>) -> String {
+pub fn money(lang: Lang, minor: impl Into<i128>, currency: Option<&str>) -> String {
     let currency = currency.and_then(Currency::parse).unwrap_or(Currency::EUR);
-    format_money(Money { minor, currency }, lang.number_style())
+    crate::domain::money::format_minor(minor.into(), currency, lang.number_style())
 }
 
 /// A size in megabytes with one decimal, in the language's number style (`1 234,5`).

@@ -208,7 +208,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     assert_eq!(v, 1);
     let now: i64 =
         rusqlite::Connection::open(&env.db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(now, 11);
+    assert_eq!(now, 12);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
     // The same schema as a new file's, the CHECKs rewritten included.
     let fresh = Env::new();
@@ -317,4 +317,80 @@ fn demo_data_is_found_with_or_without_a_temporary_directory() {
         let check = env.json(&["db", "check"]);
         assert_eq!(check["ok"], true, "usable: {usable}: {check}");
     }
+}
+
+/// Issue 21: a version-11 file whose ids were reused (a deleted lead's history shown on the
+/// lead that got its id) and whose column total overflowed into a floating-point number is
+/// upgraded in place: ids are never given again, the earlier record's entries are set apart
+/// (kept, counted by `db check`, no longer shown on the newer lead), the totals recounted.
+#[test]
+fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "kept"]);
+    env.json(&["lead", "add", "--title", "doomed"]);
+    env.ok(&["lead", "comment", "2", "secret note"]);
+    env.ok(&["lead", "delete", "2"]);
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    let stage: i64 = c.query_row("SELECT stage_id FROM leads WHERE id = 1", [], |r| r.get(0)).unwrap();
+    // What version 11 did: the next lead took id 2 again, its timeline after the old one's.
+    c.execute_batch(&format!(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = replace(sql, 'PRIMARY KEY AUTOINCREMENT', 'PRIMARY KEY') WHERE type = 'table';
+         PRAGMA writable_schema = OFF;
+         DELETE FROM sqlite_sequence;
+         INSERT INTO leads (id, title, stage_id, created_at, modified_at, moved_at) VALUES (2, 'fresh', {stage}, 0, 0, 0);
+         INSERT INTO timeline (entity, entity_id, kind, at, payload) VALUES ('lead', 2, 'created', 1, '{{}}');
+         INSERT INTO search (rowid, body) VALUES (8, 'fresh');
+         DROP TRIGGER leads_totals_insert; DROP TRIGGER leads_totals_delete; DROP TRIGGER leads_totals_update;
+         DROP TRIGGER deals_totals_insert; DROP TRIGGER deals_totals_delete; DROP TRIGGER deals_totals_update;
+         DROP TABLE stage_totals;
+         CREATE TABLE stage_totals (stage_id INTEGER NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL,
+             amount_minor INTEGER NOT NULL, PRIMARY KEY (stage_id, currency)) WITHOUT ROWID;
+         INSERT INTO stage_totals VALUES ({stage}, '', 2, 1.0e19);
+         PRAGMA user_version = 11;"
+    ))
+    .unwrap();
+    drop(c);
+    let shown = env.ok(&["lead", "show", "2"]);
+    assert!(shown.contains("fresh") && !shown.contains("secret note"), "{shown}");
+    let check = env.ok(&["db", "check"]);
+    assert!(check.contains("integrity ok") && check.contains("3 timeline entries of 1 deleted records"), "{check}");
+    assert_eq!(env.json(&["lead", "add", "--title", "newest"])["id"], 3, "no id is given again");
+    assert!(env.db.with_extension("v11.backup.db").exists());
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    let kept: (i64, Option<i64>) = c
+        .query_row("SELECT records, amount_minor FROM stage_totals WHERE stage_id = ?1", [stage], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(kept, (3, Some(0)), "the totals are counted again from the records");
+    let apart: i64 = c
+        .query_row("SELECT count(*) FROM timeline WHERE entity = 'lead:reused' AND entity_id = 2", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(apart, 3, "created, comment and deleted of the earlier lead are kept, apart");
+    drop(c);
+    // The same schema as a new file's.
+    let fresh = Env::new();
+    fresh.json(&["user", "add", "bob"]);
+    let schema = |db: &std::path::Path| -> Vec<(String, String)> {
+        let c = rusqlite::Connection::open(db).unwrap();
+        let mut stmt = c.prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    assert_eq!(schema(&env.db), schema(&fresh.db));
+}
+
+/// Issue 21: `db check --repair` counts a broken column total again.
+#[test]
+fn db_check_repair_counts_column_totals_again() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "x", "--amount", "10"]);
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute_batch("UPDATE stage_totals SET amount_minor = 77, records = 9").unwrap();
+    drop(c);
+    let out = env.cmd().args(["db", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("column totals of stage"));
+    let out = env.ok(&["db", "check", "--repair"]);
+    assert!(out.contains("counted again") && out.contains("integrity ok"), "{out}");
 }

@@ -483,3 +483,105 @@ fn column_totals_follow_every_kind_of_change() {
     let listed = env.json(&["lead", "list", "--stage", "NEW", "--limit", "10000"]).as_array().unwrap().len();
     assert_eq!(new["count"].as_u64(), Some(listed as u64), "{new}");
 }
+
+/// Issue 21: SQLite gave a deleted newest record's id to the next one, whose timeline then
+/// showed the deleted record's history. No id of any record kind comes back.
+#[test]
+fn ids_are_never_reused_and_a_deleted_records_history_stays_with_it() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "kept"]);
+    let doomed = env.json(&["lead", "add", "--title", "doomed"]);
+    assert_eq!(doomed["id"], 2);
+    env.ok(&["lead", "comment", "2", "secret note"]);
+    env.ok(&["lead", "delete", "2"]);
+    let fresh = env.json(&["lead", "add", "--title", "fresh"]);
+    assert_eq!(fresh["id"], 3, "the deleted lead's id is not given again");
+    let shown = env.ok(&["lead", "show", "3"]);
+    assert!(!shown.contains("secret note") && !shown.contains("deleted"), "{shown}");
+    env.fails(4, &["lead", "show", "2"]);
+    // Contacts, also after a merge deleted the newest one.
+    env.json(&["contact", "add", "--first-name", "Ana", "--last-name", "Lopez"]);
+    env.json(&["contact", "add", "--first-name", "Ana", "--last-name", "Lopez"]);
+    env.json(&["contact", "merge", "1", "2", "--prefer", "keep"]);
+    let next = env.json(&["contact", "add", "--first-name", "Zoe", "--last-name", "Martin"]);
+    assert_eq!(next["id"], 3, "a merged contact's id is not given again");
+    // Activities: a deleted activity's id does not come back.
+    env.json(&["activity", "add", "--lead", "1", "--at", "+2d"]);
+    let second = env.json(&["activity", "add", "--lead", "1", "--at", "+3d"]);
+    let second = second["id"].as_i64().unwrap();
+    env.ok(&["activity", "delete", &second.to_string()]);
+    let third = env.json(&["activity", "add", "--lead", "1", "--at", "+4d"]);
+    assert_eq!(third["id"].as_i64().unwrap(), second + 1, "{third}");
+    assert_eq!(env.json(&["db", "check"])["ok"], true);
+}
+
+/// Issue 21: two huge amounts in one stage made the kept column total a floating-point number:
+/// the Kanban never loaded and `db check` failed. Amounts are bounded, and totals never fail.
+#[test]
+fn amounts_are_bounded_and_column_totals_never_overflow() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--amount", "999999999999.99", "--currency", "EUR"]);
+    let err = env.fails(1, &["lead", "add", "--amount", "50000000000000000"]);
+    assert!(err.contains("amount:") && err.contains("at most 12 digits"), "{err}");
+    let top = "999999999999.99";
+    for _ in 0..2 {
+        env.json(&["lead", "add", "--amount", top, "--currency", "EUR"]);
+    }
+    // Past what 64 bits hold: a few of the largest amounts written straight into the file.
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute_batch(
+        "UPDATE leads SET amount_minor = 9000000000000000000 WHERE id IN (1, 2);
+         UPDATE leads SET amount_minor = 5 WHERE id = 3;",
+    )
+    .unwrap();
+    let kept: Option<i64> =
+        c.query_row("SELECT amount_minor FROM stage_totals WHERE records = 3", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, None, "a sum past 64 bits is kept as 'count the records'");
+    drop(c);
+    let check = env.json(&["db", "check"]);
+    assert_eq!(check["ok"], true, "{check}");
+    let out = env.ok(&["db", "check"]);
+    assert!(out.contains("integrity ok"), "{out}");
+    env.ok(&["export", "--entity", "lead", "--format", "csv", "--out", env.dir.path().join("x.csv").to_str().unwrap()]);
+    // The board reads 18,000,000,000,000,000,005 minor units = 180,000,000,000,000,000.05.
+    let store = prospect::store::Store::open(&env.db, Default::default()).unwrap();
+    let (_, heads) = store.board(prospect::domain::fields::Entity::Lead, None).unwrap();
+    assert_eq!(heads[0].sums, vec![("EUR".to_string(), 18_000_000_000_000_000_005i128)]);
+}
+
+/// Issue 21: a deactivated user may read, never write.
+#[test]
+fn a_deactivated_user_cannot_write() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "by alice"]);
+    env.json(&["user", "add", "bob"]);
+    env.ok(&["user", "deactivate", "bob"]);
+    let out = env.cmd_as("bob").args(["lead", "add", "--title", "by bob"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("user 'bob' is deactivated") && err.contains("nothing was written"), "{err}");
+    let out = env.cmd_as("bob").args(["lead", "move", "1", "In progress"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = env.cmd_as("bob").args(["lead", "list"]).output().unwrap();
+    assert!(out.status.success(), "reading is still allowed");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("by alice"));
+    assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 1);
+    env.ok(&["user", "activate", "bob"]);
+    env.cmd_as("bob").args(["lead", "add", "--title", "by bob"]).assert().success();
+}
+
+/// Issue 21: a move to the stage a record is already in succeeds and writes nothing.
+#[test]
+fn a_move_to_the_stage_a_record_is_in_succeeds_and_writes_nothing() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "x"]);
+    let before = std::fs::read(&env.db).unwrap();
+    for _ in 0..3 {
+        let out = env.ok(&["lead", "move", "1", "New"]);
+        assert!(out.contains("already in New"), "{out}");
+    }
+    let moved = env.json(&["lead", "move", "1", "NEW"]);
+    assert_eq!(moved["unchanged"], true);
+    assert_eq!(moved["version"], 1);
+    assert_eq!(std::fs::read(&env.db).unwrap(), before, "nothing was written");
+}

@@ -14,7 +14,12 @@ pub enum DbCmd {
     /// Print the data file's path.
     Path,
     /// Check integrity, foreign keys and Prospect's own rules (exit 1 if anything is wrong).
-    Check,
+    Check {
+        /// First count the Kanban's column totals again from the records and rebuild the search
+        /// index (what Prospect keeps aside and can always remake), then check.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Write a consistent copy of the file, even while others are working in it.
     Backup {
         /// Destination file (must not exist).
@@ -50,7 +55,14 @@ pub fn print_path(path: &Path, json: bool) -> anyhow::Result<()> {
 pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
     match c {
         DbCmd::Path => print_path(s.store.path(), s.json),
-        DbCmd::Check => {
+        DbCmd::Check { repair } => {
+            if repair {
+                s.store.repair()?;
+                if !s.json {
+                    let path = s.store.path().display().to_string();
+                    println!("{}", tr("store.repaired", &[("file", &path)]));
+                }
+            }
             let report = s.store.check()?;
             if s.json {
                 output::json(&json!({"ok": report.is_ok(), "report": report}));
@@ -70,6 +82,11 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
                 );
             } else {
                 for line in report.integrity.iter().chain(&report.foreign_keys).chain(&report.invariants) {
+                    println!("{line}");
+                }
+            }
+            if !s.json {
+                for line in &report.notices {
                     println!("{line}");
                 }
             }

@@ -491,7 +491,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 let mut a = entity_args(entity, m.id).to_vec();
                 a.push(("from", moved.from.name.clone()));
                 a.push(("to", moved.to.name.clone()));
-                say("msg.moved", &a);
+                say(if moved.unchanged { "msg.already_in_stage" } else { "msg.moved" }, &a);
             }
         }
         Op::Comment(c) => {

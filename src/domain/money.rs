@@ -131,6 +131,12 @@ pub struct Money {
     pub currency: Currency,
 }
 
+/// The most whole units (euros, dollars...) one amount may hold: 999,999,999,999, so that
+/// an amount is at most 12 digits before its decimal mark. Any larger figure is a typo or an
+/// attack, and sums of bounded amounts stay far from the limits of 64-bit arithmetic (the
+/// totals are counted in 128 bits all the same).
+pub const MAX_WHOLE_UNITS: i64 = 999_999_999_999;
+
 /// Parses an amount typed by a person in English or French style into minor units.
 ///
 /// Accepts `1234.50`, `1234,50`, `1 234,50`, `1,234.50`, `1.234,50`, `1'234.50`, an optional
@@ -218,6 +224,9 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<i64, AmountProblem
     let whole: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| AmountProblem::TooLarge)? };
     let mut frac: i64 = if frac_part.is_empty() { 0 } else { frac_part.parse().map_err(|_| AmountProblem::Syntax)? };
     frac *= 10i64.pow(digits_allowed - frac_part.len() as u32);
+    if whole > MAX_WHOLE_UNITS {
+        return Err(AmountProblem::TooLarge);
+    }
     let minor = whole.checked_mul(scale).and_then(|v| v.checked_add(frac)).ok_or(AmountProblem::TooLarge)?;
     Ok(if negative { -minor } else { minor })
 }
@@ -243,6 +252,11 @@ impl NumberStyle {
 
 /// Groups the digits of an integer in the given style.
 pub fn format_integer(value: i64, style: NumberStyle) -> String {
+    group_digits(value.into(), style)
+}
+
+/// `format_integer` for any sum: totals of many amounts are counted in 128 bits.
+fn group_digits(value: i128, style: NumberStyle) -> String {
     let sep = match style {
         NumberStyle::English => ",",
         NumberStyle::French => "\u{202f}",
@@ -263,21 +277,27 @@ pub fn format_integer(value: i64, style: NumberStyle) -> String {
 
 /// Formats an amount for display: `€1,234.50` in English, `1 234,50 €` in French.
 pub fn format_money(money: Money, style: NumberStyle) -> String {
-    let digits = money.currency.minor_digits();
-    let scale = 10i64.pow(digits);
-    let whole = format_integer(money.minor / scale, style);
-    let whole = if money.minor < 0 && !whole.starts_with('-') { format!("-{whole}") } else { whole };
+    format_minor(money.minor.into(), money.currency, style)
+}
+
+/// Formats a number of minor units of `currency`, such as a column's total, which may not fit
+/// in the 64 bits of one amount.
+pub fn format_minor(minor: i128, currency: Currency, style: NumberStyle) -> String {
+    let digits = currency.minor_digits();
+    let scale = 10i128.pow(digits);
+    let whole = group_digits(minor / scale, style);
+    let whole = if minor < 0 && !whole.starts_with('-') { format!("-{whole}") } else { whole };
     let number = if digits == 0 {
         whole
     } else {
-        let frac = (money.minor % scale).unsigned_abs();
+        let frac = (minor % scale).unsigned_abs();
         format!("{whole}{}{frac:0width$}", style.decimal_mark(), width = digits as usize)
     };
-    match (style, money.currency.symbol()) {
+    match (style, currency.symbol()) {
         (NumberStyle::English, Some(sym)) => format!("{sym}{number}"),
-        (NumberStyle::English, None) => format!("{} {number}", money.currency.code()),
+        (NumberStyle::English, None) => format!("{} {number}", currency.code()),
         (NumberStyle::French, Some(sym)) => format!("{number}\u{a0}{sym}"),
-        (NumberStyle::French, None) => format!("{number}\u{a0}{}", money.currency.code()),
+        (NumberStyle::French, None) => format!("{number}\u{a0}{}", currency.code()),
     }
 }
 

@@ -48,6 +48,9 @@ pub enum StoreError {
     /// A rule of the CRM refused the operation.
     #[error("{0}")]
     Rule(String),
+    /// The current user is deactivated: they may read, not write.
+    #[error("{}", crate::i18n::tr("store.inactive_user", &[("login", .0)]))]
+    InactiveUser(String),
     /// The current user is not in the file.
     #[error("user '{0}' is not in this file; an administrator can add it with `prospect user add {0}`")]
     UnknownUser(String),

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("migrations/0009_stage_totals.sql")),
     (10, include_str!("migrations/0010_cheaper_indexes.sql")),
     (11, include_str!("migrations/0011_comms_owner_by_id.sql")),
+    (12, include_str!("migrations/0012_ids_never_reused.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -90,6 +91,10 @@ fn apply_locked(conn: &rusqlite::Connection, path: &std::path::Path, lang: Lang)
             if *v == 7 {
                 rewrite_in_checks(&tx)?;
             }
+            if *v == 12 {
+                never_reuse_ids(&tx)?;
+                super::records::recount_stage_totals(&tx).map_err(store_to_sqlite)?;
+            }
             tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
         }
         tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
@@ -130,6 +135,92 @@ fn rewrite_in_checks(tx: &Transaction) -> rusqlite::Result<()> {
     }
     tx.execute_batch(&format!("PRAGMA schema_version = {}; PRAGMA writable_schema = OFF", version + 1))?;
     Ok(())
+}
+
+/// Tables whose ids name something a person or the timeline refers to, with the entity code
+/// their timeline entries and change log use (none for the tables no history names).
+const NEVER_REUSED: &[(&str, Option<&str>)] = &[
+    ("leads", Some("lead")),
+    ("contacts", Some("contact")),
+    ("companies", Some("company")),
+    ("deals", Some("deal")),
+    ("activities", None),
+    ("pipelines", None),
+    ("stages", None),
+    ("sources", None),
+    ("users", None),
+    ("departments", None),
+    ("custom_fields", None),
+];
+
+/// Version 12 makes each table of `NEVER_REUSED` an AUTOINCREMENT table, so that SQLite
+/// never hands out an id again once it was used, even after the newest row is deleted.
+/// AUTOINCREMENT changes how the next id is chosen, not how rows are stored, so the table's
+/// text is changed in place (as `rewrite_in_checks` does), and `sqlite_sequence` is seeded
+/// with the highest id each table is known to have used: its rows, the timeline and change
+/// log of its records, and the activities the timeline names.
+fn never_reuse_ids(tx: &Transaction) -> rusqlite::Result<()> {
+    // sqlite_sequence exists once any AUTOINCREMENT table was made, and stays.
+    tx.execute_batch(
+        "CREATE TABLE prospect_sequence_maker (id INTEGER PRIMARY KEY AUTOINCREMENT); DROP TABLE prospect_sequence_maker;",
+    )?;
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.execute_batch("PRAGMA writable_schema = ON")?;
+    for (table, entity) in NEVER_REUSED {
+        let sql: String =
+            tx.query_row("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))?;
+        let rewritten = with_autoincrement(&sql).ok_or_else(|| {
+            rusqlite::Error::ModuleError(format!("table {table}: its id column is not `id INTEGER PRIMARY KEY`"))
+        })?;
+        tx.execute("UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2", params![rewritten, table])?;
+        let mut highest: i64 = tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?;
+        if let Some(code) = entity {
+            let used: i64 = tx.query_row(
+                "SELECT max(coalesce((SELECT max(entity_id) FROM timeline WHERE entity IN (?1, ?1 || ':reused')), 0), \
+                            coalesce((SELECT max(entity_id) FROM changes WHERE entity = ?1), 0))",
+                [code],
+                |r| r.get(0),
+            )?;
+            highest = highest.max(used);
+        }
+        if *table == "activities" {
+            let named: i64 = tx.query_row(
+                "SELECT coalesce(max(CAST(json_extract(payload, '$.activity') AS INTEGER)), 0) FROM timeline \
+                 WHERE kind LIKE 'activity%' AND json_valid(payload)",
+                [],
+                |r| r.get(0),
+            )?;
+            highest = highest.max(named);
+        }
+        tx.execute("DELETE FROM sqlite_sequence WHERE name = ?1", [table])?;
+        tx.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)", params![table, highest])?;
+    }
+    tx.execute_batch(&format!("PRAGMA schema_version = {}; PRAGMA writable_schema = OFF", version + 1))?;
+    Ok(())
+}
+
+/// `CREATE TABLE t (id INTEGER PRIMARY KEY, ...)` with `AUTOINCREMENT` after the id's key;
+/// the text as it is when it says so already; `None` when it has no such column.
+fn with_autoincrement(sql: &str) -> Option<String> {
+    let key = "INTEGER PRIMARY KEY";
+    let at = sql.find(key)?;
+    let before = sql[..at].trim_end();
+    let after = &sql[at + key.len()..];
+    if !before.ends_with("id") {
+        return None;
+    }
+    if after.trim_start().to_ascii_uppercase().starts_with("AUTOINCREMENT") {
+        return Some(sql.to_string());
+    }
+    Some(format!("{}{key} AUTOINCREMENT{after}", &sql[..at]))
+}
+
+/// A store error met inside a migration, as the SQLite error the migration steps speak.
+fn store_to_sqlite(e: StoreError) -> rusqlite::Error {
+    match e {
+        StoreError::Sqlite(_, e) => e,
+        other => rusqlite::Error::ModuleError(other.to_string()),
+    }
 }
 
 /// A default name in the language of the file's creator (English when not translated).

@@ -32,7 +32,7 @@ use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::domain::money::Currency;
 use crate::domain::when::UnixMs;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -392,6 +392,17 @@ impl Store {
             };
             let tx =
                 Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).map_err(|e| store.err(e))?;
+            // Read inside the write's lock: an administrator may have deactivated this user
+            // since they signed in (a screen open all day).
+            if let Some(user) = store.user.as_ref() {
+                let active: Option<bool> = tx
+                    .prepare_cached("SELECT active FROM users WHERE id = ?1")
+                    .and_then(|mut s| s.query_row([user.id], |r| r.get(0)).optional())
+                    .map_err(|e| store.err(e))?;
+                if active == Some(false) {
+                    return Err(StoreError::InactiveUser(user.login.clone()));
+                }
+            }
             match f(&tx, &ctx) {
                 Ok(v) if commit => tx.commit().map(|_| v).map_err(|e| store.err(e)),
                 Ok(v) => tx.rollback().map(|_| v).map_err(|e| store.err(e)),
