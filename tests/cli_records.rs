@@ -547,6 +547,15 @@ fn amounts_are_bounded_and_column_totals_never_overflow() {
     let store = prospect::store::Store::open(&env.db, Default::default()).unwrap();
     let (_, heads) = store.board(prospect::domain::fields::Entity::Lead, None).unwrap();
     assert_eq!(heads[0].sums, vec![("EUR".to_string(), 18_000_000_000_000_000_005i128)]);
+    drop(store);
+    // Another tool wrote a number that is not whole: the list still reads, the check names it.
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute_batch("UPDATE leads SET amount_minor = 1.5e19 WHERE id = 3").unwrap();
+    drop(c);
+    assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 3);
+    let out = env.cmd().args(["db", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("leads #3: its amount is not a whole number"));
 }
 
 /// Issue 21: a deactivated user may read, never write.

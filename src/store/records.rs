@@ -1492,7 +1492,9 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
             title: display_title(entity, id, title.as_deref()),
             stage: r.get(2)?,
             stage_code: r.get(3)?,
-            amount_minor: r.get(4)?,
+            // Anything but a whole number (written by another tool: `db check` names it)
+            // reads as no amount rather than failing the whole page.
+            amount_minor: r.get_ref(4)?.as_i64_or_null().unwrap_or(None),
             currency: r.get(5)?,
             responsible: r.get(6)?,
             client: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
