@@ -14,7 +14,7 @@ mod transfer;
 use crate::config::{self, Config};
 use crate::domain::fields::Entity;
 use crate::i18n;
-use crate::store::{Clock, OpenOptions, Store, StoreError};
+use crate::store::{Clock, OpenOptions, Store, StoreError, WaitNotice};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -85,7 +85,7 @@ pub enum Command {
         /// What to look for.
         text: Vec<String>,
         /// Most results.
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = args::whole::<usize>("limit", 0, args::MAX_ROWS))]
         limit: usize,
     },
     /// Fill the file with realistic, deterministic demo data.
@@ -235,7 +235,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         clock: clock_from_env()?,
         busy_limit: Duration::from_secs(config.busy_timeout_secs.unwrap_or(30)),
         lang: i18n::lang(),
-        say_when_waiting: true,
+        say_when_waiting: if cli.json { WaitNotice::Json } else { WaitNotice::Text },
         journal: config.journal()?,
         wait_in_sqlite: !tui,
     };

@@ -286,9 +286,9 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
         }
         _ => {
             let filter = ListFilter {
-                stage: args.stage.clone(),
-                search: args.search.clone(),
-                responsible: args.responsible.clone(),
+                stage: super::args::given(&args.stage),
+                search: super::args::given(&args.search),
+                responsible: super::args::given(&args.responsible),
                 ..Default::default()
             };
             let count = match format.as_str() {
