@@ -106,6 +106,10 @@ pub struct AddArgs {
     pub done: bool,
 }
 
+/// `activity list --bucket`'s closed list (No activity is a board column, not a filter).
+const BUCKETS: &[(&str, &[&str])] =
+    &[("overdue", &[]), ("today", &[]), ("this-week", &["this_week"]), ("next-week", &["next_week"]), ("later", &[])];
+
 /// Activity commands.
 #[derive(Subcommand, Debug)]
 pub enum ActivityCmd {
@@ -113,8 +117,8 @@ pub enum ActivityCmd {
     Add(AddArgs),
     /// List open activities, soonest first.
     List {
-        /// Only this bucket: overdue, today, this-week, next-week, later.
-        #[arg(long)]
+        /// Only this bucket.
+        #[arg(long, ignore_case = true, value_parser = super::help::one_of(BUCKETS))]
         bucket: Option<String>,
         /// Only this user's (login or name).
         #[arg(long)]

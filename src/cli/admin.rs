@@ -163,13 +163,21 @@ pub enum QueueCmd {
     Set {
         /// even (round robin), in-order (always the first active user), all (unassigned:
         /// the first to take a lead gets it), or off.
-        #[arg(long)]
+        #[arg(long, ignore_case = true, value_parser = super::help::one_of(QUEUE_MODES))]
         mode: String,
         /// Users in queue order, comma-separated logins.
         #[arg(long, value_delimiter = ',')]
         users: Vec<String>,
     },
 }
+
+/// `queue set --mode`'s closed list, with the aliases `QueueMode::parse` knows.
+const QUEUE_MODES: &[(&str, &[&str])] = &[
+    ("off", &["none"]),
+    ("even", &["evenly", "round-robin", "round_robin"]),
+    ("in-order", &["in_order", "order", "strict"]),
+    ("all", &["to-all", "everyone"]),
+];
 
 /// `user add`.
 #[derive(Args, Debug, Clone)]
