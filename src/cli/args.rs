@@ -32,7 +32,7 @@ macro_rules! field_args {
                 let mut v = Vec::new();
                 $( if let Some(x) = &self.$field { v.push((stringify!($field).to_string(), x.clone())); } )*
                 for s in &self.set {
-                    let Some((k, val)) = s.split_once('=') else {
+                    let Some((k, val)) = s.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
                         bail!("--set: '{s}' is not KEY=VALUE (for example --set position=CTO)");
                     };
                     v.push((k.trim().to_string(), val.to_string()));

@@ -143,7 +143,7 @@ fn examples(mut cmd: clap::Command, path: &str) -> clap::Command {
 /// aliases folded), so the code behind it sees one spelling.
 pub fn one_of(
     values: &'static [(&'static str, &'static [&'static str])],
-) -> impl TypedValueParser<Value = String> + Clone + Send + Sync + 'static {
+) -> impl TypedValueParser<Value = String> + 'static {
     PossibleValuesParser::new(values.iter().map(|(name, aliases)| PossibleValue::new(*name).aliases(aliases.iter())))
         .map(move |typed: String| {
             values
