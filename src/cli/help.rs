@@ -303,6 +303,16 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_list_folds_case_and_aliases_to_one_spelling() {
+        let m = command().try_get_matches_from(["prospect", "queue", "set", "--mode", "Round-Robin"]).unwrap();
+        let cli = Cli::from_arg_matches(&m).unwrap();
+        let Some(super::super::Command::Queue(super::super::admin::QueueCmd::Set { mode, .. })) = cli.command else {
+            panic!("{cli:?}")
+        };
+        assert_eq!(mode, "even");
+    }
+
+    #[test]
     fn usage_errors_name_the_flag() {
         let err = command().try_get_matches_from(["prospect", "lead", "list", "--limit", "x"]).unwrap_err();
         let j = usage_json(&err);
