@@ -43,7 +43,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("lead comment", "prospect lead comment 12 \"Called, will send a quote\""),
     ("lead delete", "prospect lead delete 12 --if-version 4"),
-    ("lead convert", "prospect lead convert 12 --to deal+contact+company"),
+    ("lead convert", "prospect lead convert 12 --to deal,contact,company"),
     ("lead merge", "prospect lead merge 12 15 --prefer keep"),
     ("lead take", "prospect lead take 12"),
     ("contact add", "prospect contact add --first-name Anne --last-name Martin --email anne@acme.example"),
@@ -61,13 +61,13 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("company delete", "prospect company delete 3"),
     ("company merge", "prospect company merge 3 8"),
     ("deal add", "prospect deal add --title \"Acme renewal\" --amount 12000 --company Acme"),
-    ("deal list", "prospect deal list --pipeline Sales --stage NEW"),
+    ("deal list", "prospect deal list --pipeline General --stage NEW"),
     ("deal show", "prospect deal show 4"),
     ("deal edit", "prospect deal edit 4 --probability 80"),
     ("deal move", "prospect deal move 4 WON"),
     ("deal comment", "prospect deal comment 4 \"Signed by the CFO\""),
     ("deal delete", "prospect deal delete 4"),
-    ("stage list", "prospect stage list\n  prospect stage list --entity deal --pipeline Sales"),
+    ("stage list", "prospect stage list\n  prospect stage list --entity deal --pipeline General"),
     ("stage add", "prospect stage add \"Quote sent\" --position 3\n  prospect stage add Lost --semantics failure"),
     ("stage rename", "prospect stage rename IN_PROCESS \"Being handled\""),
     ("stage recolor", "prospect stage recolor NEW \"#39a8ef\""),
@@ -295,6 +295,45 @@ mod tests {
         assert!(missing.is_empty(), "commands without an example: {missing:?}");
         let stale: Vec<_> = EXAMPLES.iter().filter(|(e, _)| !all.iter().any(|p| p == e)).collect();
         assert!(stale.is_empty(), "examples of no command: {stale:?}");
+    }
+
+    /// Splits an example line as a shell would (quotes, no expansions), from `prospect` up to
+    /// a redirection.
+    fn words(line: &str) -> Vec<String> {
+        let start = line.find("prospect").unwrap_or(0);
+        let line = &line[start..];
+        let line = line.split(" >").next().unwrap_or(line);
+        let (mut out, mut word, mut quote, mut any) = (Vec::new(), String::new(), None, false);
+        for c in line.chars() {
+            match (quote, c) {
+                (None, '"' | '\'') => (quote, any) = (Some(c), true),
+                (Some(q), c) if c == q => quote = None,
+                (None, ' ') => {
+                    if any {
+                        out.push(std::mem::take(&mut word));
+                    }
+                    any = false;
+                }
+                (_, c) => (word, any) = (word + &c.to_string(), true),
+            }
+        }
+        if any {
+            out.push(word);
+        }
+        out
+    }
+
+    #[test]
+    fn every_example_parses() {
+        for (path, text) in EXAMPLES {
+            for line in text.lines() {
+                let args = words(line);
+                assert!(args.len() > 1 && args[0] == "prospect", "{path}: {line}");
+                if let Err(e) = command().try_get_matches_from(&args) {
+                    panic!("{path}: {line}: {}", one_line(&e));
+                }
+            }
+        }
     }
 
     #[test]
