@@ -107,7 +107,10 @@ fn bad_activity_input_names_the_field() {
         (vec!["activity", "add", "--at", "demain"], "record: an activity belongs to a lead, deal, contact or company"),
         (vec!["activity", "add", "--lead", "99"], "lead #99 does not exist"),
         (vec!["activity", "add", "--lead", "1", "--responsible", "nobody"], "there is no user 'nobody'"),
-        (vec!["activity", "list", "--bucket", "someday"], "bucket: 'someday' is not accepted"),
+        (
+            vec!["activity", "list", "--bucket", "someday"],
+            "[possible values: overdue, today, this-week, next-week, later]",
+        ),
     ] {
         let before = common::bytes(&env.db);
         let out = cmd(&env).args(&args).output().unwrap();

@@ -394,3 +394,47 @@ fn db_check_repair_counts_column_totals_again() {
     let out = env.ok(&["db", "check", "--repair"]);
     assert!(out.contains("counted again") && out.contains("integrity ok"), "{out}");
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_tree_without_the_file() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = env.cmd().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("lead") && text.contains("completions"), "{shell}: {}", &text[..text.len().min(300)]);
+    }
+    let out = env.cmd().arg("manpage").output().unwrap();
+    assert!(out.status.success());
+    let man = String::from_utf8(out.stdout).unwrap();
+    // clap_mangen puts two roff string definitions (.ie/.el) before the title line.
+    assert!(
+        man.lines().find(|l| !l.starts_with(".ie") && !l.starts_with(".el")).unwrap().starts_with(".TH prospect 1")
+    );
+    assert!(man.contains("lead") && man.contains("Exit codes"), "{man}");
+    assert!(!env.db.exists(), "completions and manpage must not create the data file");
+}
+
+#[test]
+fn help_shows_global_options_apart_examples_exit_codes_and_choices() {
+    let env = Env::new();
+    let help = |args: &[&str]| {
+        let out = env.cmd().args(args).arg("--help").output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Help is wrapped to the terminal's width: compare with single spaces.
+    let flat = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let add = help(&["lead", "add"]);
+    assert!(add.contains("Examples:\n  prospect lead add"), "{add}");
+    let (own, global) = add.split_once("Global options:").expect("a Global options heading");
+    assert!(global.contains("--db <PATH>") && global.contains("--json") && !own.contains("--db <PATH>"), "{add}");
+    let top = help(&[]);
+    for code in ["Exit codes:", "0  success", "2  usage", "3  conflict", "4  not found", "5  busy"] {
+        assert!(top.contains(code), "{code} missing in {top}");
+    }
+    assert!(flat(help(&["export"])).contains("[possible values: csv, json, vcard, ics]"));
+    assert!(flat(help(&["import"])).contains("[possible values: skip, merge, replace, all]"));
+    assert!(flat(help(&["lead", "list"])).contains("[possible values: en, fr]"));
+    assert!(!env.db.exists());
+}

@@ -192,3 +192,120 @@ fn a_file_held_past_the_wait_limit_fails_with_exit_5_and_writes_nothing() {
     assert!(err.contains("\"busy\"") && err.contains("held it too long"), "{err}");
     assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 1);
 }
+
+/// No SQLite text reaches the user from a bad or empty flag (issue 21).
+fn no_sql_in(err: &str) {
+    for leak in ["constraint", "datatype mismatch", "NOT NULL", "SQL", "rusqlite"] {
+        assert!(!err.contains(leak), "internal text '{leak}' leaked: {err}");
+    }
+}
+
+#[test]
+fn an_empty_reference_flag_means_its_default_and_a_cleared_yes_no_is_refused() {
+    let env = seeded();
+    // On `add`, an empty value is the field's default: the first stage, not opened, you.
+    let lead = env.json(&["lead", "add", "--title", "a", "--stage=", "--opened=", "--source=", "--responsible="]);
+    assert_eq!(lead["stage"]["code"], "NEW", "{lead}");
+    assert_eq!(lead["responsible"]["code"], "alice", "{lead}");
+    let deal = env.json(&["deal", "add", "--title", "d", "--pipeline=", "--stage=", "--opened="]);
+    assert_eq!(deal["stage"]["code"], "NEW", "{deal}");
+    // In a filter, an empty value is no filter.
+    assert_eq!(env.json(&["lead", "list", "--stage=", "--source=", "--responsible="]).as_array().unwrap().len(), 2);
+    env.json(&["stage", "list", "--pipeline="]);
+    // A yes/no field cannot be cleared: the field and what it accepts, nothing written.
+    let err = env.fails(1, &["lead", "edit", "1", "--opened="]);
+    assert!(err.contains("opened: '' is not yes or no"), "{err}");
+    no_sql_in(&err);
+    let err = env.fails(1, &["lead", "add", "--set", "stage=", "--set", "opened=", "--title", "b", "--amount", "x"]);
+    assert!(err.starts_with("prospect: amount:"), "{err}");
+}
+
+#[test]
+fn numbers_past_their_range_are_refused_with_the_range() {
+    let env = seeded();
+    for (args, field) in [
+        (&["lead", "list", "--sort", "title", "--offset", "18446744073709551615"][..], "offset"),
+        (&["lead", "list", "--limit", "9999999999999999999"][..], "limit"),
+        (&["lead", "list", "--limit", "99999999999999999999"][..], "limit"),
+        (&["search", "x", "--limit", "18446744073709551615"][..], "limit"),
+        (&["activity", "list", "--limit", "18446744073709551615"][..], "limit"),
+        (&["lead", "show", "1", "--timeline", "18446744073709551615"][..], "timeline"),
+        (&["stage", "add", "X", "--position", "18446744073709551615"][..], "position"),
+    ] {
+        let err = env.fails(2, args);
+        assert!(err.contains(&format!("{field}: '")) && err.contains("is not a whole number from "), "{args:?}: {err}");
+        no_sql_in(&err);
+    }
+}
+
+#[test]
+fn a_backup_into_a_missing_folder_names_that_folder() {
+    let env = seeded();
+    let err = env.fails(1, &["db", "backup", "/no/dir/x.db"]);
+    assert!(err.contains("/no/dir: no such directory"), "{err}");
+    assert!(!err.contains("data file"), "the data file is not what is missing: {err}");
+}
+
+#[test]
+fn under_json_usage_errors_are_json_with_exit_2_and_help_stays_plain() {
+    let env = seeded();
+    for (args, field) in [
+        (&["--json", "lead", "list", "--limit", "x"][..], Some("limit")),
+        (&["--json", "export", "--format", "xlsx"][..], Some("format")),
+        (&["--json", "lead", "list", "--colour"][..], Some("colour")),
+        (&["--json", "lead", "show", "abc"][..], Some("id")),
+        (&["--json", "lead"][..], None),
+        (&["lead", "lisst", "--json"][..], None),
+    ] {
+        let err = env.fails(2, args);
+        let j: serde_json::Value =
+            serde_json::from_str(err.trim()).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {err}"));
+        assert_eq!(j["error"], "usage", "{args:?}: {j}");
+        assert_eq!(j["field"].as_str(), field, "{args:?}: {j}");
+        assert!(!j["message"].as_str().unwrap().is_empty(), "{args:?}: {j}");
+    }
+    let err = env.fails(2, &["export", "--format", "xlsx"]);
+    assert!(err.starts_with("prospect: ") && err.contains("[possible values: csv, json, vcard, ics]"), "{err}");
+    for flag in ["--help", "--version"] {
+        let out = env.cmd().args(["--json", "lead", flag]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{flag}");
+        assert!(!String::from_utf8_lossy(&out.stdout).trim_start().starts_with('{'), "{flag} stays plain");
+    }
+}
+
+#[test]
+fn under_json_the_waiting_notice_is_json_too() {
+    let env = Env::new();
+    env.ok(&["lead", "add", "--title", "x"]);
+    std::fs::write(env.dir.path().join("no-config.toml"), "busy_timeout_secs = 1\n").unwrap();
+    let holder = rusqlite::Connection::open(&env.db).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let out = env.cmd().args(["--json", "lead", "list"]).output().unwrap();
+    holder.execute_batch("ROLLBACK").unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    for line in err.lines() {
+        let j: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(j.get("waiting").is_some() || j["error"] == "busy", "{line}");
+    }
+    assert!(err.lines().any(|l| l.contains("\"waiting\"") && l.contains("crm.db")), "{err}");
+}
+
+#[test]
+fn rule_and_not_found_errors_speak_french() {
+    let env = seeded();
+    env.ok(&["user", "add", "bob"]);
+    let fr = |user: &str, args: &[&str]| {
+        let out = env.cmd_as(user).arg("--lang").arg("fr").args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = fr("alice", &["lead", "show", "99"]);
+    assert!(err.contains("Prospect n° 99 n'existe pas"), "{err}");
+    let err = fr("bob", &["stage", "add", "Qualifié"]);
+    assert!(err.contains("seul un administrateur peut modifier les étapes ; bob n'en est pas un"), "{err}");
+    let err = fr("alice", &["stage", "delete", "NEW"]);
+    assert!(err.contains("l'étape New contient 1 fiche(s) prospect"), "{err}");
+    let err = fr("alice", &["db", "backup", env.db.to_str().unwrap()]);
+    assert!(err.contains("existe déjà"), "{err}");
+}

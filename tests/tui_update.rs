@@ -1258,3 +1258,20 @@ fn the_import_wizard_reads_maps_and_imports() {
     h.act(Back);
     assert!(matches!(h.app.overlay, Overlay::None));
 }
+
+#[test]
+fn a_refused_rule_reads_in_the_interface_language() {
+    // Issue 21: rule refusals were English `format!` text whatever the interface spoke.
+    let mut h = Harness::new(0, Lang::Fr);
+    let input = RecordInput { fields: vec![("title".into(), "Personne".into())], ..Default::default() };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    rusqlite::Connection::open(h.dir.path().join("crm.db"))
+        .unwrap()
+        .execute("UPDATE leads SET responsible_id = NULL WHERE id = ?1", [id])
+        .unwrap();
+    h.act(Show(Tab::LeadBoard));
+    h.act(Take);
+    h.act(Take);
+    let status = &h.app.status.as_ref().unwrap().0;
+    assert!(status.contains("déjà pris par alice"), "{status}");
+}

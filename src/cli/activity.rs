@@ -62,16 +62,16 @@ impl From<PriorityArg> for Priority {
 #[derive(Args, Debug)]
 pub struct AddArgs {
     /// Lead it belongs to.
-    #[arg(long)]
+    #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
     pub lead: Option<i64>,
     /// Deal it belongs to.
-    #[arg(long)]
+    #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
     pub deal: Option<i64>,
     /// Contact it belongs to.
-    #[arg(long)]
+    #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
     pub contact: Option<i64>,
     /// Company it belongs to.
-    #[arg(long)]
+    #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
     pub company: Option<i64>,
     /// Kind.
     #[arg(long, value_enum, default_value = "call")]
@@ -106,6 +106,10 @@ pub struct AddArgs {
     pub done: bool,
 }
 
+/// `activity list --bucket`'s closed list (No activity is a board column, not a filter).
+const BUCKETS: &[(&str, &[&str])] =
+    &[("overdue", &[]), ("today", &[]), ("this-week", &["this_week"]), ("next-week", &["next_week"]), ("later", &[])];
+
 /// Activity commands.
 #[derive(Subcommand, Debug)]
 pub enum ActivityCmd {
@@ -113,30 +117,32 @@ pub enum ActivityCmd {
     Add(AddArgs),
     /// List open activities, soonest first.
     List {
-        /// Only this bucket: overdue, today, this-week, next-week, later.
-        #[arg(long)]
+        /// Only this bucket.
+        #[arg(long, ignore_case = true, value_parser = super::help::one_of(BUCKETS))]
         bucket: Option<String>,
         /// Only this user's (login or name).
         #[arg(long)]
         responsible: Option<String>,
         /// Only this lead's.
-        #[arg(long)]
+        #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
         lead: Option<i64>,
         /// Completed ones too.
         #[arg(long)]
         all: bool,
         /// Most rows.
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = 100, value_parser = super::args::whole::<usize>("limit", 0, super::args::MAX_ROWS))]
         limit: usize,
     },
     /// Mark an activity done.
     Done {
         /// Activity id.
+        #[arg(value_parser = super::records::parse_id)]
         id: i64,
     },
     /// Reschedule or edit an activity.
     Edit {
         /// Activity id.
+        #[arg(value_parser = super::records::parse_id)]
         id: i64,
         /// New due time (same forms as `add --at`).
         #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
@@ -154,6 +160,7 @@ pub enum ActivityCmd {
     /// Delete an activity (its records' timelines keep a note).
     Delete {
         /// Activity id.
+        #[arg(value_parser = super::records::parse_id)]
         id: i64,
     },
     /// Export activities as iCalendar (RFC 5545).
@@ -205,7 +212,8 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                     .ok_or_else(|| FieldError::new("at", Problem::DateTime { value: text.clone() }))?,
             };
             let (kind, priority) = (ActivityKind::from(a.kind), Priority::from(a.priority));
-            let responsible_id = a.responsible.as_deref().map(|r| s.store.user_id_of(r)).transpose()?;
+            let responsible_id =
+                super::args::given(&a.responsible).as_deref().map(|r| s.store.user_id_of(r)).transpose()?;
             let new = NewActivity {
                 kind,
                 subject: a.subject.clone(),
@@ -256,7 +264,8 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 }
                 None => (None, None),
             };
-            let responsible_id = responsible.as_deref().map(|u| s.store.user_id_of(u)).transpose()?;
+            let responsible_id =
+                super::args::given(&responsible).as_deref().map(|u| s.store.user_id_of(u)).transpose()?;
             let rows = s.store.activities(&ActivityFilter {
                 from,
                 to,

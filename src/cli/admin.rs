@@ -39,6 +39,14 @@ pub struct Scope {
     pub pipeline: Option<String>,
 }
 
+impl Scope {
+    /// The pipeline asked for; an empty `--pipeline=` means the default, as for every
+    /// reference flag.
+    fn pipeline(&self) -> Option<&str> {
+        self.pipeline.as_deref().filter(|p| !p.trim().is_empty())
+    }
+}
+
 /// Stage semantics as typed.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum SemanticsArg {
@@ -72,7 +80,7 @@ pub enum StageCmd {
         #[arg(long)]
         color: Option<String>,
         /// 1-based position (default: end of its semantic group).
-        #[arg(long)]
+        #[arg(long, value_parser = super::args::whole::<usize>("position", 1, 1000))]
         position: Option<usize>,
     },
     /// Rename a stage (its code stays).
@@ -103,6 +111,7 @@ pub enum StageCmd {
         /// Stage, by code or name.
         stage: String,
         /// New position, 1 = first.
+        #[arg(value_parser = super::args::whole::<usize>("position", 1, 1000))]
         position: usize,
     },
     /// Delete a stage; records in it must go to --move-to.
@@ -154,13 +163,21 @@ pub enum QueueCmd {
     Set {
         /// even (round robin), in-order (always the first active user), all (unassigned:
         /// the first to take a lead gets it), or off.
-        #[arg(long)]
+        #[arg(long, ignore_case = true, value_parser = super::help::one_of(QUEUE_MODES))]
         mode: String,
         /// Users in queue order, comma-separated logins.
         #[arg(long, value_delimiter = ',')]
         users: Vec<String>,
     },
 }
+
+/// `queue set --mode`'s closed list, with the aliases `QueueMode::parse` knows.
+const QUEUE_MODES: &[(&str, &[&str])] = &[
+    ("off", &["none"]),
+    ("even", &["evenly", "round-robin", "round_robin"]),
+    ("in-order", &["in_order", "order", "strict"]),
+    ("all", &["to-all", "everyone"]),
+];
 
 /// `user add`.
 #[derive(Args, Debug, Clone)]
@@ -232,7 +249,7 @@ fn print_stages(s: &Session, entity: Entity, pipeline: Option<&str>) -> anyhow::
 /// Runs a stage command.
 pub fn run_stage(s: &mut Session, c: StageCmd) -> anyhow::Result<()> {
     match c {
-        StageCmd::List(scope) => print_stages(s, scope.entity.into(), scope.pipeline.as_deref()),
+        StageCmd::List(scope) => print_stages(s, scope.entity.into(), scope.pipeline()),
         StageCmd::Add { scope, name, semantics, code, color, position } => {
             let semantics = match semantics {
                 SemanticsArg::InProgress => StageSemantics::InProgress,
@@ -241,26 +258,26 @@ pub fn run_stage(s: &mut Session, c: StageCmd) -> anyhow::Result<()> {
             };
             s.store.add_stage(
                 scope.entity.into(),
-                scope.pipeline.as_deref(),
+                scope.pipeline(),
                 &NewStage { name, code, semantics, color, position },
             )?;
-            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+            print_stages(s, scope.entity.into(), scope.pipeline())
         }
         StageCmd::Rename { scope, stage, name } => {
-            s.store.rename_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, &name)?;
-            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+            s.store.rename_stage(scope.entity.into(), scope.pipeline(), &stage, &name)?;
+            print_stages(s, scope.entity.into(), scope.pipeline())
         }
         StageCmd::Recolor { scope, stage, color } => {
-            s.store.recolor_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, &color)?;
-            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+            s.store.recolor_stage(scope.entity.into(), scope.pipeline(), &stage, &color)?;
+            print_stages(s, scope.entity.into(), scope.pipeline())
         }
         StageCmd::Reorder { scope, stage, position } => {
-            s.store.reorder_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, position)?;
-            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+            s.store.reorder_stage(scope.entity.into(), scope.pipeline(), &stage, position)?;
+            print_stages(s, scope.entity.into(), scope.pipeline())
         }
         StageCmd::Delete { scope, stage, move_to } => {
-            s.store.delete_stage(scope.entity.into(), scope.pipeline.as_deref(), &stage, move_to.as_deref())?;
-            print_stages(s, scope.entity.into(), scope.pipeline.as_deref())
+            s.store.delete_stage(scope.entity.into(), scope.pipeline(), &stage, move_to.as_deref())?;
+            print_stages(s, scope.entity.into(), scope.pipeline())
         }
     }
 }
@@ -345,6 +362,8 @@ pub fn run_queue(s: &mut Session, c: QueueCmd) -> anyhow::Result<()> {
             let m = QueueMode::parse(&mode).ok_or_else(|| {
                 anyhow::anyhow!("--mode: '{mode}' is not one of: {}", QueueMode::ALL.map(|m| m.code()).join(", "))
             })?;
+            // `--users=` or `--users a,,b`: empty items are no users, not a user called ''.
+            let users: Vec<String> = users.into_iter().filter(|u| !u.trim().is_empty()).collect();
             s.store.set_queue(m, &users)?
         }
     };

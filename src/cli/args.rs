@@ -32,7 +32,7 @@ macro_rules! field_args {
                 let mut v = Vec::new();
                 $( if let Some(x) = &self.$field { v.push((stringify!($field).to_string(), x.clone())); } )*
                 for s in &self.set {
-                    let Some((k, val)) = s.split_once('=') else {
+                    let Some((k, val)) = s.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
                         bail!("--set: '{s}' is not KEY=VALUE (for example --set position=CTO)");
                     };
                     v.push((k.trim().to_string(), val.to_string()));
@@ -236,10 +236,10 @@ pub struct ListArgs {
     #[arg(long, value_name = "DATE")]
     pub created_to: Option<String>,
     /// Most rows (default 50).
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = whole::<usize>("limit", 0, MAX_ROWS))]
     pub limit: usize,
     /// Next page: only ids below this one (the last id of the previous page).
-    #[arg(long, value_name = "ID", conflicts_with = "sort")]
+    #[arg(long, value_name = "ID", conflicts_with = "sort", value_parser = super::records::parse_id)]
     pub before: Option<i64>,
     /// Order of the rows, as the TUI list's `s` key sorts (default: newest first).
     /// Responsible puts leads of nobody first; next-activity puts those without one last.
@@ -249,7 +249,7 @@ pub struct ListArgs {
     #[arg(long, requires = "sort")]
     pub reverse: bool,
     /// With --sort: rows to skip (the next page starts at --offset + --limit).
-    #[arg(long, requires = "sort", default_value_t = 0)]
+    #[arg(long, requires = "sort", default_value_t = 0, value_parser = whole::<usize>("offset", 0, MAX_ROWS))]
     pub offset: usize,
     /// Only mine (responsible = me), junk left out unless --with-failed or --stage.
     #[arg(long, conflicts_with = "responsible")]
@@ -257,6 +257,33 @@ pub struct ListArgs {
     /// With --mine: keep records in failure stages too.
     #[arg(long, requires = "mine")]
     pub with_failed: bool,
+}
+
+/// Most rows a `--limit` or `--offset` takes: a bare `usize` let 18446744073709551615 through
+/// to SQLite, which refused it as "datatype mismatch".
+pub(crate) const MAX_ROWS: i64 = 1_000_000_000;
+
+/// Parses a whole-number flag in `min..=max`, refusing anything else with the field and the
+/// range (clap prints it as the flag's invalid value, exit 2).
+pub(crate) fn whole<T: TryFrom<i64> + Clone + Send + Sync + 'static>(
+    field: &'static str,
+    min: i64,
+    max: i64,
+) -> impl Fn(&str) -> Result<T, FieldError> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let refuse = || FieldError::new(field, Problem::Integer { value: text.to_string(), min, max });
+        let n = text.trim().parse::<i64>().map_err(|_| refuse())?;
+        if n < min || n > max {
+            return Err(refuse());
+        }
+        T::try_from(n).map_err(|_| refuse())
+    }
+}
+
+/// A filter flag's value, `None` when empty: an empty reference flag (`--stage=`) means its
+/// default, here no filter, as on `add` it means the field's default.
+pub(crate) fn given(flag: &Option<String>) -> Option<String> {
+    flag.as_ref().filter(|s| !s.trim().is_empty()).cloned()
 }
 
 fn day_start_ms(field: &str, text: &str, add_days: i64) -> Result<i64, FieldError> {
@@ -273,11 +300,11 @@ impl ListArgs {
     /// The store filter these flags describe.
     pub fn filter(&self) -> Result<ListFilter, FieldError> {
         Ok(ListFilter {
-            stage: self.stage.clone(),
-            pipeline: self.pipeline.clone(),
-            responsible: self.responsible.clone(),
-            source: self.source.clone(),
-            search: self.search.clone(),
+            stage: given(&self.stage),
+            pipeline: given(&self.pipeline),
+            responsible: given(&self.responsible),
+            source: given(&self.source),
+            search: given(&self.search),
             repeat: if self.repeat {
                 Some(true)
             } else if self.first_time {

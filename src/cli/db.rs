@@ -34,7 +34,7 @@ pub enum DbCmd {
 #[derive(Args, Debug, Clone)]
 pub struct DemoArgs {
     /// Number of leads (contacts: 1/5, companies: 1/10, deals: 1/10, activities: 2 per lead).
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 500, value_parser = super::args::whole::<usize>("leads", 0, 2_000_000))]
     pub leads: usize,
     /// Seed: the same seed gives the same data.
     #[arg(long, default_value_t = 42)]
@@ -126,9 +126,6 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
 
 /// Runs `demo`.
 pub fn run_demo(s: &mut Session, a: DemoArgs) -> anyhow::Result<()> {
-    if a.leads > 2_000_000 {
-        bail!("--leads: {} is more than the 2,000,000 the demo generator makes", a.leads);
-    }
     let report = demo::generate(&mut s.store, DemoOptions { leads: a.leads, seed: a.seed })?;
     if s.json {
         output::json(&json!(report));

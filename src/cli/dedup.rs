@@ -80,7 +80,7 @@ pub enum DedupCmd {
         #[arg(long, value_enum)]
         entity: DedupEntity,
         /// Most groups listed.
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = 100, value_parser = super::args::whole::<usize>("limit", 0, super::args::MAX_ROWS))]
         limit: usize,
     },
 }

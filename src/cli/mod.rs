@@ -6,6 +6,7 @@ mod admin;
 mod args;
 mod db;
 mod dedup;
+mod help;
 mod intake;
 mod output;
 mod records;
@@ -14,7 +15,7 @@ mod transfer;
 use crate::config::{self, Config};
 use crate::domain::fields::Entity;
 use crate::i18n;
-use crate::store::{Clock, OpenOptions, Store, StoreError};
+use crate::store::{Clock, OpenOptions, Store, StoreError, WaitNotice};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -29,19 +30,19 @@ pub use args::{CommArgs, ListArgs};
 #[command(name = "prospect", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Data file (default: the platform data dir's prospect.db).
-    #[arg(long, global = true, env = "PROSPECT_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "PROSPECT_DB", value_name = "PATH", help_heading = help::GLOBAL)]
     pub db: Option<PathBuf>,
     /// Act as this user (default: config, then the OS login).
-    #[arg(long, global = true, value_name = "LOGIN")]
+    #[arg(long, global = true, value_name = "LOGIN", help_heading = help::GLOBAL)]
     pub user: Option<String>,
-    /// Machine-readable output on stdout (errors as JSON on stderr).
-    #[arg(long, global = true)]
+    /// Machine-readable output on stdout (errors, usage errors included, as JSON on stderr).
+    #[arg(long, global = true, help_heading = help::GLOBAL)]
     pub json: bool,
     /// Interface language: en or fr (default: config, then LANG).
-    #[arg(long, global = true, value_name = "LANG")]
+    #[arg(long, global = true, value_name = "LANG", value_parser = help::LangParser, help_heading = help::GLOBAL)]
     pub lang: Option<String>,
     /// Config file (default: $PROSPECT_CONFIG or the platform config dir's config.toml).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = help::GLOBAL)]
     pub config: Option<PathBuf>,
     /// What to do; without a command, the terminal interface opens.
     #[command(subcommand)]
@@ -85,7 +86,7 @@ pub enum Command {
         /// What to look for.
         text: Vec<String>,
         /// Most results.
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = args::whole::<usize>("limit", 0, args::MAX_ROWS))]
         limit: usize,
     },
     /// Fill the file with realistic, deterministic demo data.
@@ -108,6 +109,14 @@ pub enum Command {
     /// Messages in: e-mails to leads.
     #[command(subcommand)]
     Intake(intake::IntakeCmd),
+    /// Print a shell completion script on stdout (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout.
+    Manpage,
 }
 
 /// Everything a command needs: the parsed flags, config and an open store.
@@ -122,6 +131,8 @@ pub struct Session {
 pub mod exit {
     /// Bad input, refused rule, missing file and other errors.
     pub const ERROR: u8 = 1;
+    /// The command line itself is wrong: unknown command or flag, missing or invalid value.
+    pub const USAGE: u8 = 2;
     /// Stale version: someone else changed the record (nothing written).
     pub const CONFLICT: u8 = 3;
     /// No such record.
@@ -149,7 +160,10 @@ fn code_of(err: &anyhow::Error) -> (u8, &'static str) {
 
 /// Parses the process arguments and runs; the one entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match help::parse(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -203,13 +217,18 @@ fn writes(c: &Command) -> bool {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    // Generated from the command tree alone: no config, no data file opened or created.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return help::completions(*shell),
+        Some(Command::Manpage) => return help::manpage(),
+        _ => {}
+    }
     let config_path = cli.config.clone().or_else(config::default_config_path);
     let config = Config::load(config_path.as_deref())?;
     i18n::set_lang(config::pick_lang(cli.lang.as_deref(), &config)?);
     let tui = cli.command.is_none() || matches!(cli.command, Some(Command::Triage));
     if tui && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        use clap::CommandFactory;
-        Cli::command().print_help()?;
+        help::command().print_help()?;
         println!();
         return Ok(());
     }
@@ -235,7 +254,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         clock: clock_from_env()?,
         busy_limit: Duration::from_secs(config.busy_timeout_secs.unwrap_or(30)),
         lang: i18n::lang(),
-        say_when_waiting: true,
+        say_when_waiting: if cli.json { WaitNotice::Json } else { WaitNotice::Text },
         journal: config.journal()?,
         wait_in_sqlite: !tui,
     };
@@ -286,7 +305,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(a) => transfer::run_export(&mut session, a),
         Command::Intake(c) => intake::run(&mut session, c),
         Command::Queue(c) => admin::run_queue(&mut session, c),
-        Command::Triage => Ok(()),
+        Command::Triage | Command::Completions { .. } | Command::Manpage => Ok(()),
     }
 }
 

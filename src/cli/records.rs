@@ -70,7 +70,7 @@ pub struct ShowArgs {
     #[arg(value_parser = parse_id)]
     pub id: i64,
     /// Timeline entries shown (newest first).
-    #[arg(long, default_value_t = 20, value_name = "N")]
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = super::args::whole::<usize>("timeline", 0, super::args::MAX_ROWS))]
     pub timeline: usize,
 }
 

@@ -14,13 +14,26 @@ use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
 
+/// `import --entity`'s closed list (with hidden aliases).
+const IMPORTABLE: &[(&str, &[&str])] = &[("lead", &[]), ("contact", &[]), ("company", &[])];
+/// `export --entity`'s.
+const EXPORTABLE: &[(&str, &[&str])] = &[("lead", &[]), ("contact", &[]), ("company", &[]), ("deal", &[])];
+/// `export --format`'s.
+const FORMATS: &[(&str, &[&str])] =
+    &[("csv", &[]), ("json", &[]), ("vcard", &["vcf"]), ("ics", &["ical", "icalendar"])];
+/// `import --duplicates`' (the aliases `DuplicateMode::parse` knows).
+const DUPLICATES: &[(&str, &[&str])] =
+    &[("skip", &[]), ("merge", &["fill"]), ("replace", &["overwrite"]), ("all", &["import", "create"])];
+/// `import --preset`'s.
+const PRESETS: &[(&str, &[&str])] = &[("bitrix24", &[]), ("hubspot", &[]), ("pipedrive", &[])];
+
 /// `import` flags.
 #[derive(Args, Debug, Clone)]
 pub struct ImportArgs {
     /// CSV file to import (`-` reads standard input).
     pub file: PathBuf,
-    /// What each row is: lead, contact or company.
-    #[arg(long, default_value = "lead")]
+    /// What each row is.
+    #[arg(long, default_value = "lead", ignore_case = true, value_parser = super::help::one_of(IMPORTABLE))]
     pub entity: String,
     /// Encoding of the file (default: detected): utf-8, utf-16, windows-1252, iso-8859-1...
     #[arg(long)]
@@ -31,12 +44,12 @@ pub struct ImportArgs {
     /// Column to field, repeatable: --map "Tél. portable=phone"; "Column=" leaves it out.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     pub map: Vec<String>,
-    /// Column names of another CRM's export (default: detected): bitrix24, hubspot, pipedrive.
-    #[arg(long)]
+    /// Column names of another CRM's export (default: detected).
+    #[arg(long, ignore_case = true, value_parser = super::help::one_of(PRESETS))]
     pub preset: Option<String>,
     /// Rows matching an existing record: skip, merge (fill its empty fields), replace
     /// (overwrite them), or all (import anyway).
-    #[arg(long, default_value = "skip")]
+    #[arg(long, default_value = "skip", ignore_case = true, value_parser = super::help::one_of(DUPLICATES))]
     pub duplicates: String,
     /// What makes a match, comma-separated: name, company, phone, email.
     #[arg(long = "match", default_value = "phone,email")]
@@ -56,11 +69,11 @@ pub struct ImportArgs {
 /// `export` flags.
 #[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
-    /// Records to export: lead, contact, company or deal.
-    #[arg(long, default_value = "lead")]
+    /// Records to export.
+    #[arg(long, default_value = "lead", ignore_case = true, value_parser = super::help::one_of(EXPORTABLE))]
     pub entity: String,
     /// csv (spreadsheet-safe, every field), json, vcard (people) or ics (activities).
-    #[arg(long, default_value = "csv")]
+    #[arg(long, default_value = "csv", ignore_case = true, value_parser = super::help::one_of(FORMATS))]
     pub format: String,
     /// File to write (default: standard output).
     #[arg(long)]
@@ -286,9 +299,9 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
         }
         _ => {
             let filter = ListFilter {
-                stage: args.stage.clone(),
-                search: args.search.clone(),
-                responsible: args.responsible.clone(),
+                stage: super::args::given(&args.stage),
+                search: super::args::given(&args.search),
+                responsible: super::args::given(&args.responsible),
                 ..Default::default()
             };
             let count = match format.as_str() {

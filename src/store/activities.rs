@@ -1,6 +1,7 @@
 //! Activities and their bindings to records (SPEC A1-A3): plan, list by bucket or range,
 //! complete, counters. Every change writes the timeline of each bound record.
 
+use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::error::{FieldError, Problem};
@@ -358,7 +359,7 @@ impl Store {
         rows(self.conn(), &format!("{SELECT} WHERE a.id = ?"), &[Sql::Integer(id)])?
             .into_iter()
             .next()
-            .ok_or_else(|| StoreError::Rule(format!("activity #{id} does not exist")))
+            .ok_or_else(|| StoreError::Rule(Rule::NoActivity { id }))
     }
 
     /// Activities by deadline, soonest first.
@@ -400,7 +401,7 @@ impl Store {
     pub fn complete_activity(&mut self, id: i64) -> Result<()> {
         let a = self.activity(id)?;
         if a.completed {
-            return Err(StoreError::Rule(format!("activity #{id} is already done")));
+            return Err(StoreError::Rule(Rule::ActivityDone { id }));
         }
         self.write(|tx, ctx| {
             let n = tx
@@ -410,7 +411,7 @@ impl Store {
                 )?
                 .execute(params![ctx.now, ctx.user_id, id, a.version])?;
             if n == 0 {
-                return Err(StoreError::Rule(format!("activity #{id} was changed by someone else; try again")));
+                return Err(StoreError::Rule(Rule::ActivityChanged { id }));
             }
             for (entity, rid, _) in &a.bindings {
                 timeline::add(tx, *entity, *rid, TimelineKind::ActivityDone, ctx, json!({"activity": id, "kind": a.kind.code(), "subject": a.subject}))?;
@@ -457,7 +458,7 @@ impl Store {
                 )?
                 .execute(params![deadline, start, end, subject, priority, ctx.now, ctx.user_id, id, a.version, responsible])?;
             if n == 0 {
-                return Err(StoreError::Rule(format!("activity #{id} was changed by someone else; try again")));
+                return Err(StoreError::Rule(Rule::ActivityChanged { id }));
             }
             for (entity, rid, _) in &a.bindings {
                 let payload =

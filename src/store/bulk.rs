@@ -5,6 +5,7 @@
 //! need those indexes read `MatchIndex`, a copy in memory of every record's match keys.
 
 use super::duplicates::MatchIndex;
+use super::rule::Rule;
 use super::search;
 use super::{Result, StoreError};
 use crate::domain::fields::{Entity, RefKind};
@@ -158,10 +159,7 @@ fn check_foreign_keys(tx: &Connection) -> Result<()> {
         let mut stmt = tx.prepare(&format!("PRAGMA foreign_key_check(\"{table}\")"))?;
         let broken: Option<(i64, String)> = stmt.query_map([], |r| Ok((r.get(1)?, r.get(2)?)))?.next().transpose()?;
         if let Some((rowid, parent)) = broken {
-            return Err(StoreError::Rule(format!(
-                "the load would leave {table} row {rowid} pointing to a {parent} row that does not exist; \
-                 nothing was written (`prospect db check` lists what else is wrong in the file)"
-            )));
+            return Err(StoreError::Rule(Rule::BrokenReference { table: table.to_string(), rowid, parent }));
         }
     }
     Ok(())

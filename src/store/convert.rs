@@ -2,6 +2,7 @@
 //! then the lead moved to the success stage and linked to what it became; one transaction.
 
 use super::records::{RecordInput, Shown, comms_of, create_in, get_in, move_in, title_of};
+use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
 use crate::domain::convert::{COMPANY_COPY, CONTACT_COPY, DEAL_COPY, DefaultTitles, Targets, default_titles};
 use crate::domain::error::{FieldError, Problem};
@@ -165,9 +166,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
         return Err(StoreError::Conflict { entity: Entity::Lead, id: lead_id, expected: exp, actual: lead.version });
     }
     if lead.stage_semantics == Some(StageSemantics::Success) {
-        return Err(StoreError::Rule(format!(
-            "lead #{lead_id} is already converted (it is in the success stage); nothing was written"
-        )));
+        return Err(StoreError::Rule(Rule::AlreadyConverted { id: lead_id }));
     }
     let t = plan.targets;
     t.check(lead.is_repeat)?;
@@ -284,7 +283,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     let success = refs::stages(tx, pipeline.id)?
         .into_iter()
         .find(|s| s.semantics == StageSemantics::Success)
-        .ok_or_else(|| StoreError::Rule("the lead pipeline has no success stage".into()))?;
+        .ok_or_else(|| StoreError::Rule(Rule::NoSuccessStage))?;
     let moved = move_in(tx, ctx, Entity::Lead, lead_id, &success.code, None, None)?;
 
     let records: Vec<&ConvertedRecord> = [&company, &contact, &deal].into_iter().flatten().collect();

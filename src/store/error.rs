@@ -2,17 +2,18 @@
 
 use crate::domain::FieldError;
 use crate::domain::fields::Entity;
+use crate::i18n::{self, Lang};
+use crate::store::rule::Rule;
 use rusqlite::ErrorCode;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Everything a store operation can fail with.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum StoreError {
     /// An input value was refused; nothing was written.
-    #[error(transparent)]
-    Field(#[from] FieldError),
+    Field(FieldError),
     /// The record does not exist (or is hidden from this user).
-    #[error("{} #{id} does not exist", entity.code())]
     NotFound {
         /// Kind of record.
         entity: Entity,
@@ -20,7 +21,6 @@ pub enum StoreError {
         id: i64,
     },
     /// Someone else changed the record since it was read.
-    #[error("{} #{id} was changed by someone else since you read it (your version {expected}, now {actual}); nothing was written: reload it and try again", entity.code())]
     Conflict {
         /// Kind of record.
         entity: Entity,
@@ -32,7 +32,6 @@ pub enum StoreError {
         actual: i64,
     },
     /// A move asked from a stale screen: someone else already moved the record.
-    #[error("{} #{id} was moved to '{stage}' by {by} meanwhile; your move was not made", entity.code())]
     MovedMeanwhile {
         /// Kind of record.
         entity: Entity,
@@ -46,34 +45,24 @@ pub enum StoreError {
         at: i64,
     },
     /// A rule of the CRM refused the operation.
-    #[error("{0}")]
-    Rule(String),
-    /// The current user is deactivated: they may read, not write.
-    #[error("{}", crate::i18n::tr("store.inactive_user", &[("login", .0)]))]
-    InactiveUser(String),
+    Rule(Rule),
     /// The current user is not in the file.
-    #[error("user '{0}' is not in this file; an administrator can add it with `prospect user add {0}`")]
     UnknownUser(String),
     /// The path is a directory.
-    #[error("{}: is a directory, not a Prospect file (give a file path such as {}/prospect.db)", .0.display(), .0.display())]
     IsDirectory(PathBuf),
     /// The file does not exist and was not to be created.
-    #[error("{}: no such file (any command that writes, such as `prospect lead add`, creates it)", .0.display())]
     Missing(PathBuf),
     /// The folder of a new file does not exist.
-    #[error("{}: no such directory for the data file", .0.display())]
     NoDirectory(PathBuf),
+    /// The folder a backup (or other written copy) was to go into does not exist.
+    NoTargetDirectory(PathBuf),
     /// The file cannot be read.
-    #[error("{}: cannot be read ({})", .0.display(), .1)]
     Unreadable(PathBuf, String),
     /// The file is not a SQLite database.
-    #[error("{}: is not a Prospect file (not an SQLite database)", .0.display())]
     NotADatabase(PathBuf),
     /// The file is a database but not one of ours.
-    #[error("{}: is an SQLite database but not a Prospect file", .0.display())]
     Foreign(PathBuf),
     /// WAL was asked for a file on a network file system.
-    #[error("{}: is on a network file system ({fs_type}); WAL does not work across machines, so Prospect keeps the rollback journal: remove `journal = \"wal\"` from the config", .path.display())]
     WalOnNetwork {
         /// The file.
         path: PathBuf,
@@ -81,13 +70,10 @@ pub enum StoreError {
         fs_type: String,
     },
     /// The file or its folder is read-only.
-    #[error("{}: is read-only (check the file's and its folder's permissions); nothing was written", .0.display())]
     ReadOnly(PathBuf),
     /// Another process held the file longer than the wait limit.
-    #[error("{}: busy, another user held it too long; nothing was written, try again", .0.display())]
     Busy(PathBuf),
     /// The file was written by a newer Prospect.
-    #[error("{}: made by a newer Prospect (schema version {found}; this version knows up to {known}); upgrade Prospect to open it", path.display())]
     NewerSchema {
         /// The file.
         path: PathBuf,
@@ -97,20 +83,73 @@ pub enum StoreError {
         known: i64,
     },
     /// The disk is full; the transaction was rolled back.
-    #[error("{}: the disk is full; nothing was written", .0.display())]
     DiskFull(PathBuf),
     /// The file is damaged.
-    #[error("{}: the file is damaged ({}); run `prospect db check` and restore a backup", .0.display(), .1)]
     Corrupt(PathBuf, String),
     /// Any other SQLite failure.
-    #[error("{}: {}", .0.display(), .1)]
     Sqlite(PathBuf, rusqlite::Error),
     /// File system failure outside SQLite (backups).
-    #[error("{}: {}", .0.display(), .1)]
     Io(PathBuf, std::io::Error),
 }
 
 impl StoreError {
+    /// The message in `lang`, one line, naming the file or record (catalogue table
+    /// `[store_error]`; rules in `[rule]`).
+    pub fn message(&self, lang: Lang) -> String {
+        let t = |key: &str, args: &[(&str, &str)]| i18n::tr_in(lang, &format!("store_error.{key}"), args);
+        let word = |e: &Entity| match lang {
+            Lang::En => e.code().to_string(),
+            Lang::Fr => i18n::tr_in(lang, &format!("entity.{}", e.code()), &[]),
+        };
+        let file = |p: &Path| p.display().to_string();
+        match self {
+            StoreError::Field(e) => format!(
+                "{}{}{}",
+                e.field,
+                if lang == Lang::Fr { " : " } else { ": " },
+                i18n::describe(&e.problem, &e.field, lang)
+            ),
+            StoreError::NotFound { entity, id } => {
+                t("not_found", &[("entity", &word(entity)), ("id", &id.to_string())])
+            }
+            StoreError::Conflict { entity, id, expected, actual } => t(
+                "conflict",
+                &[
+                    ("entity", &word(entity)),
+                    ("id", &id.to_string()),
+                    ("expected", &expected.to_string()),
+                    ("actual", &actual.to_string()),
+                ],
+            ),
+            StoreError::MovedMeanwhile { entity, id, stage, by, .. } => t(
+                "moved_meanwhile",
+                &[("entity", &word(entity)), ("id", &id.to_string()), ("stage", stage), ("by", by)],
+            ),
+            StoreError::Rule(r) => r.message(lang),
+            StoreError::UnknownUser(login) => t("unknown_user", &[("login", login)]),
+            StoreError::IsDirectory(p) => t("is_directory", &[("file", &file(p))]),
+            StoreError::Missing(p) => t("missing", &[("file", &file(p))]),
+            StoreError::NoDirectory(p) => t("no_directory", &[("file", &file(p))]),
+            StoreError::NoTargetDirectory(p) => t("no_target_directory", &[("file", &file(p))]),
+            StoreError::Unreadable(p, why) => t("unreadable", &[("file", &file(p)), ("why", why)]),
+            StoreError::NotADatabase(p) => t("not_a_database", &[("file", &file(p))]),
+            StoreError::Foreign(p) => t("foreign", &[("file", &file(p))]),
+            StoreError::WalOnNetwork { path, fs_type } => {
+                t("wal_on_network", &[("file", &file(path)), ("fs", fs_type)])
+            }
+            StoreError::ReadOnly(p) => t("read_only", &[("file", &file(p))]),
+            StoreError::Busy(p) => t("busy", &[("file", &file(p))]),
+            StoreError::NewerSchema { path, found, known } => t(
+                "newer_schema",
+                &[("file", &file(path)), ("found", &found.to_string()), ("known", &known.to_string())],
+            ),
+            StoreError::DiskFull(p) => t("disk_full", &[("file", &file(p))]),
+            StoreError::Corrupt(p, why) => t("corrupt", &[("file", &file(p)), ("why", why)]),
+            StoreError::Sqlite(p, e) => t("sqlite", &[("file", &file(p)), ("why", &e.to_string())]),
+            StoreError::Io(p, e) => t("io", &[("file", &file(p)), ("why", &e.to_string())]),
+        }
+    }
+
     /// Classifies a SQLite error on `path`.
     pub fn from_sqlite(e: rusqlite::Error, path: &Path) -> StoreError {
         let p = path.to_path_buf();
@@ -128,6 +167,27 @@ impl StoreError {
     /// Classifies an error raised while opening.
     pub fn from_open(e: rusqlite::Error, path: &Path) -> StoreError {
         Self::from_sqlite(e, path)
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(i18n::lang()))
+    }
+}
+
+/// No source: each message already says its cause, and `{:#}` would repeat it.
+impl std::error::Error for StoreError {}
+
+impl From<FieldError> for StoreError {
+    fn from(e: FieldError) -> Self {
+        StoreError::Field(e)
+    }
+}
+
+impl From<Rule> for StoreError {
+    fn from(r: Rule) -> Self {
+        StoreError::Rule(r)
     }
 }
 

@@ -1,6 +1,7 @@
 //! `db check`, `db backup` and `db vacuum`: integrity, foreign keys and our own invariants;
 //! consistent online copies through SQLite's backup API; giving back empty pages.
 
+use super::rule::{AdminTask, Rule};
 use super::{Result, Store, StoreError, refs};
 use crate::domain::fields::Entity;
 use crate::domain::stage;
@@ -116,7 +117,7 @@ impl Store {
     /// backup`). Others wait while it runs (it locks the whole file); it waits for them like
     /// a write.
     pub fn vacuum(&mut self) -> Result<Vacuumed> {
-        self.require_admin("compact the data file")?;
+        self.require_admin(AdminTask::Compact)?;
         if self.read_only() {
             return Err(StoreError::ReadOnly(self.path().to_path_buf()));
         }
@@ -129,7 +130,7 @@ impl Store {
     /// Remakes what the file keeps aside from its records and can always count again: the
     /// Kanban's column totals and the search index (`db check --repair`, administrators).
     pub fn repair(&mut self) -> Result<()> {
-        self.require_admin("repair the data file")?;
+        self.require_admin(super::AdminTask::Repair)?;
         self.write(|tx, _| {
             super::records::recount_stage_totals(tx)?;
             super::search::reindex_all(tx)
@@ -211,16 +212,13 @@ impl Store {
     /// overwrite an existing file.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
-            return Err(StoreError::Rule(format!(
-                "{}: already exists; choose another name or remove it first",
-                dest.display()
-            )));
+            return Err(StoreError::Rule(Rule::FileExists { path: dest.to_path_buf() }));
         }
         if let Some(dir) = dest.parent()
             && !dir.as_os_str().is_empty()
             && !dir.is_dir()
         {
-            return Err(StoreError::NoDirectory(dir.to_path_buf()));
+            return Err(StoreError::NoTargetDirectory(dir.to_path_buf()));
         }
         let mut out =
             Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)

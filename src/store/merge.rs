@@ -3,6 +3,7 @@
 //! transaction.
 
 use super::records::{CommsChange, apply_comms, comms_of, raw_row, refresh_derived, shown_of, title_of, write_comms};
+use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, activities, log_change, search, timeline};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{Entity, FieldKind, FieldSpec};
@@ -109,16 +110,13 @@ type Rows = (i64, Row, Vec<(i64, Row)>);
 
 fn check_ids(conn: &Connection, entity: Entity, keep: i64, others: &[i64]) -> Result<Rows> {
     if !matches!(entity, Entity::Lead | Entity::Contact | Entity::Company) {
-        return Err(StoreError::Rule(format!(
-            "{}s cannot be merged; leads, contacts and companies can",
-            entity.code()
-        )));
+        return Err(StoreError::Rule(Rule::NotMergeable { entity }));
     }
     if others.is_empty() {
-        return Err(StoreError::Rule("give at least one record to merge into the kept one".into()));
+        return Err(StoreError::Rule(Rule::NothingToMerge));
     }
     if others.contains(&keep) {
-        return Err(StoreError::Rule(format!("{} #{keep} cannot be merged into itself", entity.code())));
+        return Err(StoreError::Rule(Rule::MergeIntoItself { entity, id: keep }));
     }
     let (version, keep_row) = raw_row(conn, entity, keep)?;
     let mut rows = Vec::new();

@@ -16,6 +16,7 @@ pub mod mount;
 pub mod queue;
 pub mod records;
 pub mod refs;
+pub mod rule;
 pub mod search;
 pub mod settings;
 pub mod stages;
@@ -27,6 +28,7 @@ pub use error::StoreError;
 pub use maintenance::CheckReport;
 pub use mount::{FileSystem, MountWarning};
 pub use records::{ColumnHead, CommsChange, ListFilter, Record, RecordInput, RecordSummary, Saved};
+pub use rule::{AdminTask, Rule};
 
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
@@ -78,13 +80,25 @@ pub struct OpenOptions {
     /// Language of the default stage and source names of a new file.
     pub lang: crate::i18n::Lang,
     /// Say once on stderr when opening has to wait for another user (before a screen exists).
-    pub say_when_waiting: bool,
+    pub say_when_waiting: WaitNotice,
     /// Journal the file should use; `None` keeps the file's own (rollback for a new file).
     pub journal: Option<Journal>,
     /// Let SQLite itself wait up to `busy_limit` for a lock, reads included: right for a
     /// one-shot command, whose reads would otherwise fail while another process commits. The
     /// interface keeps SQLite's wait short and retries with a visible "waiting" notice.
     pub wait_in_sqlite: bool,
+}
+
+/// How a one-shot command says, on stderr, that opening waits for another user's lock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WaitNotice {
+    /// Says nothing (the interface shows its own notice).
+    #[default]
+    Quiet,
+    /// `prospect: waiting for <file>…`, in the user's language.
+    Text,
+    /// `{"waiting": "<file>"}` on one line, so `--json` scripts read only JSON on stderr.
+    Json,
 }
 
 /// SQLite journal mode. The rollback journal is the one that works on network file systems;
@@ -107,7 +121,7 @@ impl Default for OpenOptions {
             clock: Clock::System,
             busy_limit: Duration::from_secs(30),
             lang: crate::i18n::lang(),
-            say_when_waiting: false,
+            say_when_waiting: WaitNotice::Quiet,
             journal: None,
             wait_in_sqlite: false,
         }
@@ -192,13 +206,17 @@ impl Store {
         loop {
             match store.configure().and_then(|_| migrate::run(&mut store)) {
                 Err(StoreError::Busy(_)) if started.elapsed() < store.opts.busy_limit => {
-                    if store.opts.say_when_waiting && !said {
+                    if store.opts.say_when_waiting != WaitNotice::Quiet && !said {
                         said = true;
                         let file = store.path.display().to_string();
-                        eprintln!(
-                            "prospect: {}",
-                            crate::i18n::tr_in(store.opts.lang, "tui.waiting", &[("file", &file)])
-                        );
+                        if store.opts.say_when_waiting == WaitNotice::Json {
+                            eprintln!("{}", serde_json::json!({ "waiting": file }));
+                        } else {
+                            eprintln!(
+                                "prospect: {}",
+                                crate::i18n::tr_in(store.opts.lang, "tui.waiting", &[("file", &file)])
+                            );
+                        }
                     }
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(500));
@@ -400,7 +418,7 @@ impl Store {
                     .and_then(|mut s| s.query_row([user.id], |r| r.get(0)).optional())
                     .map_err(|e| store.err(e))?;
                 if active == Some(false) {
-                    return Err(StoreError::InactiveUser(user.login.clone()));
+                    return Err(StoreError::Rule(rule::Rule::InactiveUser { login: user.login.clone() }));
                 }
             }
             match f(&tx, &ctx) {

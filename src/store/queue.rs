@@ -3,6 +3,7 @@
 //! hand them out evenly: each pick reads and moves `queue.last` under the write lock.
 
 use super::records::{RecordInput, update_in};
+use super::rule::{AdminTask, Rule};
 use super::settings::{get_in, put_in};
 use super::{Result, Store, StoreError, WriteCtx};
 use crate::domain::fields::Entity;
@@ -82,12 +83,9 @@ impl Store {
     /// Configures the queue (administrators): its mode and users in order, each of whom must
     /// be in the file.
     pub fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig> {
-        self.require_admin("configure the distribution queue")?;
+        self.require_admin(AdminTask::ConfigureQueue)?;
         if mode != QueueMode::Off && mode != QueueMode::ToAll && users.is_empty() {
-            return Err(StoreError::Rule(format!(
-                "the {} queue needs users: give them with --users alice,bob",
-                mode.code()
-            )));
+            return Err(StoreError::Rule(Rule::QueueNeedsUsers { mode: mode.code().to_string() }));
         }
         self.write(|tx, _| {
             let mut logins = Vec::new();
@@ -106,7 +104,7 @@ impl Store {
     /// unless someone took it first. The change goes through the normal update (version,
     /// timeline, change log).
     pub fn take_lead(&mut self, id: i64) -> Result<()> {
-        let me = self.user().map(|u| u.login.clone()).ok_or_else(|| StoreError::Rule("sign in first".into()))?;
+        let me = self.user().map(|u| u.login.clone()).ok_or_else(|| StoreError::Rule(Rule::SignInFirst))?;
         self.write(|tx, ctx: &WriteCtx| {
             let owner: Option<Option<String>> = tx
                 .prepare_cached(
@@ -116,9 +114,7 @@ impl Store {
                 .optional()?;
             match owner {
                 None => Err(StoreError::NotFound { entity: Entity::Lead, id }),
-                Some(Some(owner)) => {
-                    Err(StoreError::Rule(format!("lead #{id} is already taken by {owner}; nothing was written")))
-                }
+                Some(Some(owner)) => Err(StoreError::Rule(Rule::AlreadyTaken { id, owner })),
                 Some(None) => {
                     let input = RecordInput { fields: vec![("responsible".into(), me.clone())], ..Default::default() };
                     update_in(tx, ctx, Entity::Lead, id, None, &input).map(|_| ())

@@ -4,6 +4,7 @@
 
 use super::bulk::LookedUp;
 use super::refs::{self, RefShown, StageRow};
+use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, search, timeline};
 use crate::domain::access::{self, Visibility};
 use crate::domain::comm::{Comm, CommKind};
@@ -678,7 +679,9 @@ pub(crate) fn create_checked(
     let mut has_amount = false;
     let mut has_currency = false;
     for (spec, value) in &values {
-        if spec.key == "pipeline" {
+        // On a new record an empty value means the field's default (the first stage, you as
+        // responsible, not opened…), as if it had not been given.
+        if spec.key == "pipeline" || *value == FieldValue::Null {
             continue;
         }
         has_amount |= spec.kind == FieldKind::Amount && *value != FieldValue::Null;
@@ -803,6 +806,10 @@ pub(crate) fn update_in(
         }
     }
     for (spec, value) in &values {
+        if spec.kind == FieldKind::Bool && *value == FieldValue::Null {
+            // A yes/no field cannot be cleared: say what is accepted instead of failing in SQL.
+            return Err(FieldError::new(spec.key, Problem::Bool { value: String::new() }).into());
+        }
         let new = resolve_value(tx, ctx, spec, value, pipeline_id)?;
         let before = old.get(spec.column).cloned().unwrap_or(Sql::Null);
         if new == before {
@@ -888,7 +895,7 @@ pub(crate) fn move_in(
     expected: Option<i64>,
 ) -> Result<Moved> {
     if !entity.has_stages() {
-        return Err(StoreError::Rule(format!("{}s have no stages", entity.code())));
+        return Err(StoreError::Rule(Rule::NoStages { entity }));
     }
     let sql = format!("SELECT version, stage_id FROM {} WHERE id = ?1", entity.table());
     let (version, from_id): (i64, i64) = tx
@@ -1154,7 +1161,7 @@ fn list_where(
         add("t.pipeline_id = ?".into(), Sql::Integer(p.id), &mut params);
     }
     if let Some(stage) = &filter.stage {
-        let p = pipeline.as_ref().ok_or_else(|| StoreError::Rule(format!("{}s have no stages", entity.code())))?;
+        let p = pipeline.as_ref().ok_or_else(|| StoreError::Rule(Rule::NoStages { entity }))?;
         let s = refs::resolve_stage(conn, p.id, stage)?;
         add("t.stage_id = ?".into(), Sql::Integer(s.id), &mut params);
     }
@@ -1168,7 +1175,7 @@ fn list_where(
     }
     if let Some(r) = filter.repeat {
         if entity != Entity::Lead {
-            return Err(StoreError::Rule("only leads are repeat leads".into()));
+            return Err(StoreError::Rule(Rule::OnlyLeadsRepeat));
         }
         add("t.is_repeat = ?".into(), Sql::Integer(r as i64), &mut params);
     }

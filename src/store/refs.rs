@@ -1,6 +1,7 @@
 //! Pipelines, stages, sources, users and records looked up by what a person types: a code, a
 //! display name or an id. One place, so the CLI, import and TUI accept the same spellings.
 
+use super::rule::Rule;
 use super::{Result, StoreError};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{Entity, RefKind, display_title};
@@ -80,7 +81,7 @@ pub fn stage_by_id(conn: &Connection, id: i64) -> Result<StageRow> {
     conn.prepare_cached("SELECT id, pipeline_id, code, name, color, semantics, sort FROM stages WHERE id = ?1")?
         .query_row([id], stage_row)
         .optional()?
-        .ok_or_else(|| StoreError::Rule(format!("stage #{id} is missing from the file")))
+        .ok_or_else(|| StoreError::Rule(Rule::StageMissing { id }))
 }
 
 /// Finds a stage of `pipeline_id` by code or name (case-insensitive).
@@ -120,7 +121,7 @@ pub fn resolve_pipeline(conn: &Connection, entity: Entity, text: Option<&str>) -
             .prepare_cached("SELECT id, name FROM pipelines WHERE entity = ?1 ORDER BY sort, id LIMIT 1")?
             .query_row([entity.code()], |r| Ok(PipelineRow { id: r.get(0)?, entity, name: r.get(1)? }))
             .optional()?
-            .ok_or_else(|| StoreError::Rule(format!("the file has no {} pipeline", entity.code())));
+            .ok_or_else(|| StoreError::Rule(Rule::NoPipeline { entity }));
     };
     let all = pipelines(conn, entity)?;
     all.iter()
@@ -174,10 +175,10 @@ pub fn resolve_user(conn: &Connection, text: &str) -> Result<(i64, String)> {
             let known = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
             Err(unknown("user", t, known))
         }
-        _ => Err(StoreError::Rule(format!(
-            "several users are called '{t}'; give a login instead ({})",
-            by_name.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join(", ")
-        ))),
+        _ => Err(StoreError::Rule(Rule::SeveralUsers {
+            name: t.to_string(),
+            logins: by_name.iter().map(|(_, l)| l.clone()).collect(),
+        })),
     }
 }
 
@@ -200,10 +201,7 @@ pub fn resolve_record(conn: &Connection, entity: Entity, text: &str) -> Result<i
         match ids.len() {
             1 => return Ok(ids[0]),
             n if n > 1 => {
-                return Err(StoreError::Rule(format!(
-                    "several companies are called '{t}'; give an id ({})",
-                    ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
-                )));
+                return Err(StoreError::Rule(Rule::SeveralCompanies { name: t.to_string(), ids }));
             }
             _ => {}
         }
@@ -215,7 +213,7 @@ pub fn resolve_record(conn: &Connection, entity: Entity, text: &str) -> Result<i
 pub fn resolve(conn: &Connection, kind: RefKind, text: &str, pipeline_id: Option<i64>) -> Result<i64> {
     Ok(match kind {
         RefKind::Stage => {
-            let p = pipeline_id.ok_or_else(|| StoreError::Rule("a stage needs its pipeline".into()))?;
+            let p = pipeline_id.ok_or_else(|| StoreError::Rule(Rule::StageNeedsPipeline))?;
             resolve_stage(conn, p, text)?.id
         }
         RefKind::Source => resolve_source(conn, text)?.id,
@@ -294,7 +292,7 @@ pub fn first_stage(conn: &Connection, pipeline_id: i64) -> Result<StageRow> {
     stages(conn, pipeline_id)?
         .into_iter()
         .next()
-        .ok_or_else(|| StoreError::Rule(format!("pipeline #{pipeline_id} has no stages")))
+        .ok_or_else(|| StoreError::Rule(Rule::PipelineEmpty { id: pipeline_id }))
 }
 
 /// Number of records of `entity` in a stage.

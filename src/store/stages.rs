@@ -2,6 +2,7 @@
 //! the order rule of `domain::stage`.
 
 use super::refs::{self, PipelineRow, SourceRow, StageRow};
+use super::rule::{AdminTask, Rule};
 use super::{Result, Store, StoreError, log_change, timeline};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
@@ -49,7 +50,8 @@ fn check_color(c: &str) -> Result<String> {
 }
 
 fn check_order(list: &[StageRow]) -> Result<()> {
-    stage::check_order(list.iter().map(|s| (s.code.as_str(), s.semantics))).map_err(|e| StoreError::Rule(e.to_string()))
+    stage::check_order(list.iter().map(|s| (s.code.as_str(), s.semantics)))
+        .map_err(|e| StoreError::Rule(Rule::StageOrder(e)))
 }
 
 fn renumber(conn: &Connection, list: &[StageRow]) -> Result<()> {
@@ -81,10 +83,10 @@ impl Store {
     /// A pipeline of `entity` by name (leads have one).
     pub fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow> {
         if !entity.has_stages() {
-            return Err(StoreError::Rule(format!("{}s have no stages; use --entity lead or deal", entity.code())));
+            return Err(StoreError::Rule(Rule::NoStages { entity }));
         }
         if entity == Entity::Lead && name.is_some() {
-            return Err(StoreError::Rule("leads have a single pipeline; --pipeline is for deals".into()));
+            return Err(StoreError::Rule(Rule::LeadsHaveOnePipeline));
         }
         refs::resolve_pipeline(self.conn(), entity, name)
     }
@@ -96,13 +98,13 @@ impl Store {
 
     /// Adds a deal pipeline with the default deal stages (administrators only).
     pub fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow> {
-        self.require_admin("add pipelines")?;
+        self.require_admin(AdminTask::AddPipelines)?;
         let name = name.trim().to_string();
         if name.is_empty() {
             return Err(FieldError::new("name", Problem::Required).into());
         }
         if refs::resolve_pipeline(self.conn(), Entity::Deal, Some(&name)).is_ok() {
-            return Err(StoreError::Rule(format!("a deal pipeline called '{name}' already exists")));
+            return Err(StoreError::Rule(Rule::PipelineExists { name: name.to_string() }));
         }
         self.write(|tx, _| {
             tx.execute(
@@ -117,7 +119,7 @@ impl Store {
 
     /// Adds a stage, keeping in-progress / success / failure order.
     pub fn add_stage(&mut self, entity: Entity, pipeline: Option<&str>, new: &NewStage) -> Result<StageRow> {
-        self.require_admin("change stages")?;
+        self.require_admin(AdminTask::ChangeStages)?;
         let p = self.pipeline(entity, pipeline)?;
         let name = new.name.trim().to_string();
         if name.is_empty() {
@@ -138,7 +140,11 @@ impl Store {
         self.write(|tx, _| {
             let mut list = refs::stages(tx, p.id)?;
             if list.iter().any(|s| s.code.eq_ignore_ascii_case(&code) || s.name.eq_ignore_ascii_case(&name)) {
-                return Err(StoreError::Rule(format!("pipeline {} already has a stage '{name}' ({code})", p.name)));
+                return Err(StoreError::Rule(Rule::StageExists {
+                    pipeline: p.name.clone(),
+                    name: name.to_string(),
+                    code: code.to_string(),
+                }));
             }
             let sems: Vec<StageSemantics> = list.iter().map(|s| s.semantics).collect();
             let pos = match new.position {
@@ -172,7 +178,7 @@ impl Store {
         stage: &str,
         name: &str,
     ) -> Result<StageRow> {
-        self.require_admin("change stages")?;
+        self.require_admin(AdminTask::ChangeStages)?;
         let p = self.pipeline(entity, pipeline)?;
         let name = name.trim().to_string();
         if name.is_empty() {
@@ -182,7 +188,10 @@ impl Store {
             let s = refs::resolve_stage(tx, p.id, stage)?;
             let clash = refs::stages(tx, p.id)?.into_iter().any(|o| o.id != s.id && o.name.eq_ignore_ascii_case(&name));
             if clash {
-                return Err(StoreError::Rule(format!("pipeline {} already has a stage called '{name}'", p.name)));
+                return Err(StoreError::Rule(Rule::StageNameTaken {
+                    pipeline: p.name.clone(),
+                    name: name.to_string(),
+                }));
             }
             tx.prepare_cached("UPDATE stages SET name = ?1 WHERE id = ?2")?.execute(params![name, s.id])?;
             refs::stage_by_id(tx, s.id)
@@ -197,7 +206,7 @@ impl Store {
         stage: &str,
         color: &str,
     ) -> Result<StageRow> {
-        self.require_admin("change stages")?;
+        self.require_admin(AdminTask::ChangeStages)?;
         let p = self.pipeline(entity, pipeline)?;
         let color = check_color(color)?;
         self.write(|tx, _| {
@@ -215,7 +224,7 @@ impl Store {
         stage: &str,
         position: usize,
     ) -> Result<Vec<StageRow>> {
-        self.require_admin("change stages")?;
+        self.require_admin(AdminTask::ChangeStages)?;
         let p = self.pipeline(entity, pipeline)?;
         self.write(|tx, _| {
             let mut list = refs::stages(tx, p.id)?;
@@ -244,7 +253,7 @@ impl Store {
         stage: &str,
         move_to: Option<&str>,
     ) -> Result<i64> {
-        self.require_admin("change stages")?;
+        self.require_admin(AdminTask::ChangeStages)?;
         let p = self.pipeline(entity, pipeline)?;
         self.write(|tx, ctx| {
             let s = refs::resolve_stage(tx, p.id, stage)?;
@@ -254,15 +263,11 @@ impl Store {
             let count = refs::count_in_stage(tx, entity, s.id)?;
             if count > 0 {
                 let Some(target) = move_to else {
-                    return Err(StoreError::Rule(format!(
-                        "stage {} holds {count} {}(s); say where they go with --move-to STAGE",
-                        s.name,
-                        entity.code()
-                    )));
+                    return Err(StoreError::Rule(Rule::StageNotEmpty { stage: s.name.clone(), count, entity }));
                 };
                 let to = refs::resolve_stage(tx, p.id, target)?;
                 if to.id == s.id {
-                    return Err(StoreError::Rule("--move-to must name another stage".into()));
+                    return Err(StoreError::Rule(Rule::MoveToSameStage));
                 }
                 let ids: Vec<i64> = tx
                     .prepare(&format!("SELECT id FROM {} WHERE stage_id = ?1", entity.table()))?
@@ -298,7 +303,7 @@ impl Store {
 
     /// Adds a source (administrators only).
     pub fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
-        self.require_admin("change sources")?;
+        self.require_admin(AdminTask::ChangeSources)?;
         let name = name.trim().to_string();
         if name.is_empty() {
             return Err(FieldError::new("name", Problem::Required).into());
@@ -307,7 +312,7 @@ impl Store {
         self.write(|tx, _| {
             let clash = refs::sources(tx)?.into_iter().any(|s| s.code.eq_ignore_ascii_case(&code) || s.name.eq_ignore_ascii_case(&name));
             if clash {
-                return Err(StoreError::Rule(format!("a source '{name}' ({code}) already exists")));
+                return Err(StoreError::Rule(Rule::SourceExists { name: name.to_string(), code: code.to_string() }));
             }
             tx.prepare_cached("INSERT INTO sources (code, name, sort) VALUES (?1, ?2, (SELECT coalesce(max(sort), 0) + 1 FROM sources))")?
                 .execute(params![code, name])?;

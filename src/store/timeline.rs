@@ -1,6 +1,7 @@
 //! Per-record history (SPEC A3): written in the same transaction as the change it records,
 //! read newest first.
 
+use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
@@ -42,7 +43,7 @@ pub fn add(
     payload: impl Serialize,
 ) -> Result<()> {
     let payload = serde_json::to_string(&payload)
-        .map_err(|e| StoreError::Rule(format!("timeline entry {}: {e}", kind.code())))?;
+        .map_err(|e| StoreError::Rule(Rule::TimelineEntry { kind: kind.code().to_string(), detail: e.to_string() }))?;
     conn.prepare_cached(
         "INSERT INTO timeline (entity, entity_id, kind, at, user_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?

@@ -1,5 +1,6 @@
 //! Users and departments. The first user of a new file becomes its administrator.
 
+use super::rule::{AdminTask, Rule};
 use super::{CurrentUser, Result, Store, StoreError};
 use crate::domain::error::{FieldError, Problem};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -119,10 +120,10 @@ impl Store {
     }
 
     /// Refuses unless the signed-in user is an administrator.
-    pub fn require_admin(&self, what: &str) -> Result<()> {
+    pub fn require_admin(&self, what: AdminTask) -> Result<()> {
         match self.user() {
             Some(u) if u.is_admin => Ok(()),
-            Some(u) => Err(StoreError::Rule(format!("only an administrator can {what}; {} is not one", u.login))),
+            Some(u) => Err(StoreError::Rule(Rule::AdminOnly { what, login: u.login.clone() })),
             None => Ok(()),
         }
     }
@@ -130,7 +131,7 @@ impl Store {
     /// Marks a user active or not (administrators only): an inactive user keeps their records
     /// and is skipped by distribution queues.
     pub fn set_user_active(&mut self, login: &str, active: bool) -> Result<()> {
-        self.require_admin("change users")?;
+        self.require_admin(AdminTask::ChangeUsers)?;
         self.write(|tx, _| {
             let (id, _) = crate::store::refs::resolve_user(tx, login)?;
             tx.prepare_cached("UPDATE users SET active = ?1 WHERE id = ?2")?.execute(rusqlite::params![active, id])?;
@@ -140,7 +141,7 @@ impl Store {
 
     /// Adds a user (administrators only).
     pub fn add_user(&mut self, user: &NewUser) -> Result<i64> {
-        self.require_admin("add users")?;
+        self.require_admin(AdminTask::AddUsers)?;
         self.insert_user(user)
     }
 

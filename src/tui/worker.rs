@@ -76,7 +76,7 @@ fn failed(e: StoreError, lang: Lang) -> StoreEvent {
         StoreError::Field(f) => {
             (Some(f.field.clone()), format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, lang)))
         }
-        other => (None, other.to_string()),
+        other => (None, other.message(lang)),
     };
     StoreEvent::Failed { message, field, conflict: matches!(e, StoreError::Conflict { .. }) }
 }

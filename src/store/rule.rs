@@ -1,0 +1,309 @@
+//! Rules of the CRM that refuse an operation, typed so each front end can say them in the
+//! user's language (catalogue table `[rule]`) and match on what was refused.
+
+use crate::domain::fields::Entity;
+use crate::domain::stage::StageOrderError;
+use crate::i18n::{Lang, tr_in};
+use std::path::PathBuf;
+
+/// What only an administrator may do (the "can …" part of [`Rule::AdminOnly`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminTask {
+    /// `prospect demo`.
+    LoadDemo,
+    /// `queue set`.
+    ConfigureQueue,
+    /// `pipeline add`.
+    AddPipelines,
+    /// `stage add/rename/move/delete`.
+    ChangeStages,
+    /// `source add`.
+    ChangeSources,
+    /// `user activate/deactivate/...`.
+    ChangeUsers,
+    /// `user add`.
+    AddUsers,
+    /// `db vacuum`.
+    Compact,
+    /// `db check --repair`.
+    Repair,
+}
+
+impl AdminTask {
+    fn code(self) -> &'static str {
+        match self {
+            AdminTask::LoadDemo => "load_demo",
+            AdminTask::ConfigureQueue => "configure_queue",
+            AdminTask::AddPipelines => "add_pipelines",
+            AdminTask::ChangeStages => "change_stages",
+            AdminTask::ChangeSources => "change_sources",
+            AdminTask::ChangeUsers => "change_users",
+            AdminTask::AddUsers => "add_users",
+            AdminTask::Compact => "compact",
+            AdminTask::Repair => "repair",
+        }
+    }
+}
+
+/// One refused rule, with what the message needs. Nothing was written when one is returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// The signed-in user is not an administrator.
+    AdminOnly {
+        /// What was asked.
+        what: AdminTask,
+        /// Who asked.
+        login: String,
+    },
+    /// The user is deactivated: reads stay allowed, writes are refused.
+    InactiveUser {
+        /// The deactivated user.
+        login: String,
+    },
+    /// An operation needs a signed-in user.
+    SignInFirst,
+    /// A queue mode that picks among users was given none.
+    QueueNeedsUsers {
+        /// The mode's code.
+        mode: String,
+    },
+    /// Someone else took the lead first.
+    AlreadyTaken {
+        /// The lead.
+        id: i64,
+        /// Who has it.
+        owner: String,
+    },
+    /// Only leads and deals have stages (`stage` commands with `--entity contact`…).
+    NoStages {
+        /// The entity asked for.
+        entity: Entity,
+    },
+    /// `--pipeline` given for leads.
+    LeadsHaveOnePipeline,
+    /// `pipeline add` with a name already used.
+    PipelineExists {
+        /// The name.
+        name: String,
+    },
+    /// `stage add` with a name or code already in the pipeline.
+    StageExists {
+        /// The pipeline's name.
+        pipeline: String,
+        /// The stage's name.
+        name: String,
+        /// Its code.
+        code: String,
+    },
+    /// `stage rename` to a name already in the pipeline.
+    StageNameTaken {
+        /// The pipeline's name.
+        pipeline: String,
+        /// The name.
+        name: String,
+    },
+    /// The stage order rule (in progress, one success, failures).
+    StageOrder(StageOrderError),
+    /// `stage delete` of a stage that still holds records, without `--move-to`.
+    StageNotEmpty {
+        /// The stage's name.
+        stage: String,
+        /// How many records it holds.
+        count: i64,
+        /// Their kind.
+        entity: Entity,
+    },
+    /// `--move-to` named the stage being deleted.
+    MoveToSameStage,
+    /// `source add` with a name or code already used.
+    SourceExists {
+        /// The name.
+        name: String,
+        /// Its code.
+        code: String,
+    },
+    /// Merges are for leads, contacts and companies.
+    NotMergeable {
+        /// The entity asked for.
+        entity: Entity,
+    },
+    /// A merge with only the kept record.
+    NothingToMerge,
+    /// A record given as both kept and merged.
+    MergeIntoItself {
+        /// Its kind.
+        entity: Entity,
+        /// Its id.
+        id: i64,
+    },
+    /// A backup (or other new file) would overwrite an existing file.
+    FileExists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Only leads can be repeat leads.
+    OnlyLeadsRepeat,
+    /// No activity with this id.
+    NoActivity {
+        /// The id asked for.
+        id: i64,
+    },
+    /// The activity was completed already.
+    ActivityDone {
+        /// Its id.
+        id: i64,
+    },
+    /// The activity changed between reading and writing.
+    ActivityChanged {
+        /// Its id.
+        id: i64,
+    },
+    /// A record points to a stage the file lacks (a damaged file).
+    StageMissing {
+        /// The stage id.
+        id: i64,
+    },
+    /// The file lacks the lead (or deal) pipeline.
+    NoPipeline {
+        /// The entity.
+        entity: Entity,
+    },
+    /// A pipeline without stages.
+    PipelineEmpty {
+        /// The pipeline id.
+        id: i64,
+    },
+    /// A stage was named without its pipeline.
+    StageNeedsPipeline,
+    /// A user name that several users share.
+    SeveralUsers {
+        /// The name given.
+        name: String,
+        /// Their logins.
+        logins: Vec<String>,
+    },
+    /// A company title that several companies share.
+    SeveralCompanies {
+        /// The title given.
+        name: String,
+        /// Their ids.
+        ids: Vec<i64>,
+    },
+    /// The lead is in the success stage already.
+    AlreadyConverted {
+        /// The lead.
+        id: i64,
+    },
+    /// The lead pipeline has no success stage (a damaged file).
+    NoSuccessStage,
+    /// A bulk load would leave a dangling reference.
+    BrokenReference {
+        /// The table.
+        table: String,
+        /// The row.
+        rowid: i64,
+        /// The table it points to.
+        parent: String,
+    },
+    /// A timeline entry could not be encoded (a bug, said rather than panicking).
+    TimelineEntry {
+        /// The entry's kind.
+        kind: String,
+        /// What failed.
+        detail: String,
+    },
+    /// The built-in demo name lists could not be read (a bug).
+    DemoNames {
+        /// What failed.
+        detail: String,
+    },
+}
+
+/// An entity's word in `lang`, lower case as it reads inside a sentence.
+fn word(lang: Lang, e: Entity) -> String {
+    match lang {
+        Lang::En => e.code().to_string(),
+        Lang::Fr => tr_in(lang, &format!("entity.{}", e.code()), &[]).to_lowercase(),
+    }
+}
+
+impl Rule {
+    /// The message in `lang`, one line.
+    pub fn message(&self, lang: Lang) -> String {
+        let t = |key: &str, args: &[(&str, &str)]| tr_in(lang, &format!("rule.{key}"), args);
+        match self {
+            Rule::AdminOnly { what, login } => {
+                let what = tr_in(lang, &format!("rule.admin_task.{}", what.code()), &[]);
+                t("admin_only", &[("what", &what), ("login", login)])
+            }
+            Rule::InactiveUser { login } => t("inactive_user", &[("login", login)]),
+            Rule::SignInFirst => t("sign_in_first", &[]),
+            Rule::QueueNeedsUsers { mode } => t("queue_needs_users", &[("mode", mode)]),
+            Rule::AlreadyTaken { id, owner } => t("already_taken", &[("id", &id.to_string()), ("owner", owner)]),
+            Rule::NoStages { entity } => t("no_stages", &[("entity", &word(lang, *entity))]),
+            Rule::LeadsHaveOnePipeline => t("leads_one_pipeline", &[]),
+            Rule::PipelineExists { name } => t("pipeline_exists", &[("name", name)]),
+            Rule::StageExists { pipeline, name, code } => {
+                t("stage_exists", &[("pipeline", pipeline), ("name", name), ("code", code)])
+            }
+            Rule::StageNameTaken { pipeline, name } => t("stage_name_taken", &[("pipeline", pipeline), ("name", name)]),
+            Rule::StageOrder(e) => match e {
+                StageOrderError::NoInProgress => t("stage_order_no_progress", &[]),
+                StageOrderError::SuccessCount(n) => t("stage_order_success", &[("count", &n.to_string())]),
+                StageOrderError::OutOfOrder { code } => t("stage_order_out", &[("code", code)]),
+            },
+            Rule::StageNotEmpty { stage, count, entity } => t(
+                "stage_not_empty",
+                &[("stage", stage), ("count", &count.to_string()), ("entity", &word(lang, *entity))],
+            ),
+            Rule::MoveToSameStage => t("move_to_same", &[]),
+            Rule::SourceExists { name, code } => t("source_exists", &[("name", name), ("code", code)]),
+            Rule::NotMergeable { entity } => t("not_mergeable", &[("entity", &word(lang, *entity))]),
+            Rule::NothingToMerge => t("nothing_to_merge", &[]),
+            Rule::MergeIntoItself { entity, id } => {
+                t("merge_into_itself", &[("entity", &word(lang, *entity)), ("id", &id.to_string())])
+            }
+            Rule::FileExists { path } => t("file_exists", &[("path", &path.display().to_string())]),
+            Rule::OnlyLeadsRepeat => t("only_leads_repeat", &[]),
+            Rule::NoActivity { id } => t("no_activity", &[("id", &id.to_string())]),
+            Rule::ActivityDone { id } => t("activity_done", &[("id", &id.to_string())]),
+            Rule::ActivityChanged { id } => t("activity_changed", &[("id", &id.to_string())]),
+            Rule::StageMissing { id } => t("stage_missing", &[("id", &id.to_string())]),
+            Rule::NoPipeline { entity } => t("no_pipeline", &[("entity", &word(lang, *entity))]),
+            Rule::PipelineEmpty { id } => t("pipeline_empty", &[("id", &id.to_string())]),
+            Rule::StageNeedsPipeline => t("stage_needs_pipeline", &[]),
+            Rule::SeveralUsers { name, logins } => {
+                t("several_users", &[("name", name), ("logins", &logins.join(", "))])
+            }
+            Rule::SeveralCompanies { name, ids } => {
+                let ids = ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ");
+                t("several_companies", &[("name", name), ("ids", &ids)])
+            }
+            Rule::AlreadyConverted { id } => t("already_converted", &[("id", &id.to_string())]),
+            Rule::NoSuccessStage => t("no_success_stage", &[]),
+            Rule::BrokenReference { table, rowid, parent } => {
+                t("broken_reference", &[("table", table), ("rowid", &rowid.to_string()), ("parent", parent)])
+            }
+            Rule::TimelineEntry { kind, detail } => t("timeline_entry", &[("kind", kind), ("detail", detail)]),
+            Rule::DemoNames { detail } => t("demo_names", &[("detail", detail)]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_read_in_both_languages() {
+        let r = Rule::AlreadyTaken { id: 3, owner: "bob".into() };
+        assert_eq!(r.message(Lang::En), "lead #3 is already taken by bob; nothing was written");
+        assert!(r.message(Lang::Fr).contains("bob"), "{}", r.message(Lang::Fr));
+        assert_ne!(r.message(Lang::En), r.message(Lang::Fr));
+        let r = Rule::AdminOnly { what: AdminTask::ChangeStages, login: "eve".into() };
+        assert_eq!(r.message(Lang::En), "only an administrator can change stages; eve is not one");
+        assert!(!r.message(Lang::Fr).contains("rule."), "{}", r.message(Lang::Fr));
+        let r = Rule::NoStages { entity: Entity::Contact };
+        assert!(r.message(Lang::Fr).contains("contact"), "{}", r.message(Lang::Fr));
+    }
+}
