@@ -13,6 +13,7 @@ pub mod import;
 pub mod money;
 pub mod queue;
 pub mod stage;
+pub mod text;
 pub mod timeline;
 pub mod when;
 
