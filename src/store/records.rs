@@ -621,7 +621,13 @@ impl CheckedNew {
         // The match keys go in with the row (computed from the input as refresh_derived would
         // from the stored values), saving an UPDATE of every new record.
         let typed = |key: &str| {
-            input.fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+            input
+                .fields
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| crate::domain::text::clean_line(v).trim().to_string())
+                .unwrap_or_default()
         };
         let derived = derived_columns(entity, typed);
         let comms = apply_comms(&[], &input.comms);
@@ -908,7 +914,8 @@ pub(crate) fn move_in(
             to.name
         )));
     }
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    let reason = reason.map(crate::domain::text::clean_line);
+    let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some() && to.semantics != StageSemantics::Failure {
         return Err(StoreError::Field(FieldError::new(
             "reason",
