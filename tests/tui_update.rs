@@ -1258,3 +1258,28 @@ fn the_import_wizard_reads_maps_and_imports() {
     h.act(Back);
     assert!(matches!(h.app.overlay, Overlay::None));
 }
+
+/// A far date typed in the plan form is refused inside the form, with the accepted years:
+/// `+99999999d` crashed the session.
+#[test]
+fn a_far_date_in_the_plan_form_is_refused_not_a_crash() {
+    let mut h = Harness::new(3, Lang::En);
+    h.act(PlanActivity);
+    h.act(Down);
+    h.act(Down);
+    for far in ["+99999999d", "+999999999999h", "+3000000d"] {
+        h.type_text(far);
+        h.act(Submit);
+        match &h.app.overlay {
+            Overlay::Plan(f) => {
+                let e = f.error.as_deref().unwrap_or("");
+                assert!(e.contains("date:") || e.contains("1900"), "{far}: {e}");
+                assert!(e.contains("1900") && e.contains("2200"), "{far}: {e}");
+            }
+            other => panic!("{far}: {other:?}"),
+        }
+        for _ in 0..far.len() {
+            h.act(prospect::tui::action::Action::Input(InputKey::Backspace));
+        }
+    }
+}

@@ -70,6 +70,23 @@ pub fn day_start_ms<Tz: chrono::TimeZone>(tz: &Tz, d: NaiveDate, add_days: i64) 
     Some(local.timestamp_millis())
 }
 
+/// Reads `FROM..TO` (either side may be empty; one date alone means that day) into the
+/// day bounds in unix ms in `tz`, `TO` exclusive: the TUI's created filter. `None` when a
+/// side is not a date in the accepted years.
+pub fn parse_day_range<Tz: chrono::TimeZone>(text: &str, tz: &Tz) -> Option<(Option<UnixMs>, Option<UnixMs>)> {
+    let day = |t: &str, add: i64| -> Option<Option<UnixMs>> {
+        let t = t.trim();
+        if t.is_empty() {
+            return Some(None);
+        }
+        Some(Some(day_start_ms(tz, parse_date(t)?, add)?))
+    };
+    match text.split_once("..") {
+        Some((a, b)) => Some((day(a, 0)?, day(b, 1)?)),
+        None => Some((day(text, 0)?, day(text, 1)?)),
+    }
+}
+
 /// Reads a list filter's date (`--created-from`, a range's side) into the first instant of
 /// that local day plus `add_days`, naming `field` when refused.
 pub fn read_day_start<Tz: chrono::TimeZone>(

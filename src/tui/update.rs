@@ -2055,21 +2055,9 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
     }
 }
 
-/// Reads `FROM..TO` (either side may be empty; one date alone means that day) into local
-/// day bounds in unix ms, `TO` exclusive.
+/// Reads `FROM..TO` in local time (`when::parse_day_range`).
 fn parse_range(text: &str) -> Option<(Option<i64>, Option<i64>)> {
-    let day = |t: &str, add: i64| -> Option<Option<i64>> {
-        let t = t.trim();
-        if t.is_empty() {
-            return Some(None);
-        }
-        let d = crate::domain::when::parse_date(t)?;
-        Some(Some(crate::domain::when::day_start_ms(&chrono::Local, d, add)?))
-    };
-    match text.split_once("..") {
-        Some((a, b)) => Some((day(a, 0)?, day(b, 1)?)),
-        None => Some((day(text, 0)?, day(text, 1)?)),
-    }
+    crate::domain::when::parse_day_range(text, &chrono::Local)
 }
 
 // ---------------------------------------------------------------- store events
