@@ -93,7 +93,10 @@ pub fn draw(app: &App, f: &mut Frame) {
 pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
     for cell in buf.content.iter_mut() {
         let symbol = cell.symbol();
-        if symbol.chars().any(|c| c.is_control() || crate::domain::text::is_bidi_control(c)) {
+        // Most cells are one printable ASCII byte: only C0/DEL bytes and the lead bytes of
+        // C1 (0xC2) and bidi controls (0xE2) need a closer look.
+        let suspect = symbol.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2);
+        if suspect && symbol.chars().any(|c| c.is_control() || crate::domain::text::is_bidi_control(c)) {
             let kept: String =
                 symbol.chars().filter(|c| !c.is_control() && !crate::domain::text::is_bidi_control(*c)).collect();
             cell.set_symbol(if kept.is_empty() { " " } else { &kept });
