@@ -61,12 +61,16 @@ fn csv_rows_lose_their_control_characters() {
     let csv = env.dir.path().join("hostile.csv");
     std::fs::write(
         &csv,
-        "title,last_name,phone,comments\n\
-         \"Quote\u{1b}]0;PWNED\u{7}\",\"Du\u{0}pont\",01 23 45 67 89 poste 12,\"one\u{1b}[2J\nline \u{202e}two\"\n",
+        "title,last_name,phone,comments,birth_date\n\
+         \"Quote\u{1b}]0;PWNED\u{7}\",\"Du\u{0}pont\",01 23 45 67 89 poste 12,\"one\u{1b}[2J\nline \u{202e}two\",\n\
+         Old,Timer,,,1850-01-01\n",
     )
     .unwrap();
-    let r = env.json(&["import", csv.to_str().unwrap()]);
-    assert_eq!((r["created"].as_u64(), r["rejected"].as_u64()), (Some(1), Some(0)), "{r}");
+    let rejects = env.dir.path().join("rejects.csv");
+    let r = env.json(&["import", csv.to_str().unwrap(), "--rejects", rejects.to_str().unwrap()]);
+    assert_eq!((r["created"].as_u64(), r["rejected"].as_u64()), (Some(1), Some(1)), "{r}");
+    let reason = r["rejected_rows"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("birth_date") && reason.contains("1900") && reason.contains("2200"), "{reason}");
     let lead = env.json(&["lead", "show", "1"]);
     assert_eq!(lead["title"], "Quote]0;PWNED");
     assert_eq!(lead["last_name"], "Dupont");
