@@ -87,7 +87,8 @@ pub fn tr_in(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let template = catalogue(lang).get(key).or_else(|| catalogue(Lang::En).get(key)).map(String::as_str).unwrap_or(key);
     let mut s = template.to_string();
     for (name, value) in args {
-        s = s.replace(&format!("{{{name}}}"), value);
+        // Values may come from the file or the user: never a control character to the terminal.
+        s = s.replace(&format!("{{{name}}}"), &crate::domain::text::shown(value));
     }
     s
 }
@@ -127,6 +128,9 @@ pub fn describe(problem: &Problem, field: &str, lang: Lang) -> String {
         Problem::Currency { value } => t("problem.currency", &[("value", value)]),
         Problem::Date { value } => t("problem.date", &[("value", value)]),
         Problem::DateTime { value } => t("problem.datetime", &[("value", value)]),
+        Problem::DateRange { value, min, max } => {
+            t("input.date_range", &[("value", value), ("min", &min.to_string()), ("max", &max.to_string())])
+        }
         Problem::Bool { value } => t("problem.bool", &[("value", value)]),
         Problem::Integer { value, min, max } => {
             t("problem.integer", &[("value", value), ("min", &min.to_string()), ("max", &max.to_string())])

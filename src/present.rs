@@ -2,6 +2,7 @@
 //! local times, money, shown field values, timeline lines.
 
 use crate::domain::money::{Currency, format_integer, format_money};
+use crate::domain::text;
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::{UnixMs, from_ms};
 use crate::i18n::{Lang, tr_in};
@@ -53,8 +54,8 @@ pub fn shown(lang: Lang, v: &Shown) -> String {
     match v {
         Shown::Money(m) => format_money(*m, lang.number_style()),
         Shown::Bool(b) => tr_in(lang, if *b { "label.yes" } else { "label.no" }, &[]),
-        Shown::Ref(r) => r.name.clone(),
-        other => other.text(),
+        Shown::Ref(r) => text::shown(&r.name).into_owned(),
+        other => text::shown(&other.text()).into_owned(),
     }
 }
 
@@ -72,6 +73,16 @@ pub fn matched_by(lang: Lang, reasons: &[String]) -> String {
 
 /// One line describing a timeline entry.
 pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
+    // Comments, titles and names come from the file: their control characters are shown, not
+    // sent to the terminal.
+    let line = timeline_text(lang, t);
+    match text::shown(&line) {
+        std::borrow::Cow::Borrowed(_) => line,
+        std::borrow::Cow::Owned(s) => s,
+    }
+}
+
+fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
     let p = &t.payload;
     let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
     let tr = |key: &str, args: &[(&str, &str)]| tr_in(lang, key, args);

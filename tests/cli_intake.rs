@@ -122,3 +122,22 @@ fn a_sender_who_is_already_a_client_makes_a_repeat_lead() {
     let lead = env.json(&["lead", "show", &out[0]["id"].to_string()]);
     assert_eq!(lead["is_repeat"], true);
 }
+
+/// An encoded subject carrying terminal escapes (ESC ] 0 ; … BEL renames the window, ESC [2J
+/// clears it) makes a lead whose title, name and comments hold none of them; `lead list`
+/// prints none either.
+#[test]
+fn a_hostile_subject_leaves_no_control_character() {
+    let env = Env::new();
+    let out = intake(&env, &[data("hostile_subject.eml").to_str().unwrap()]);
+    assert_eq!(out[0]["outcome"], "created", "{out:?}");
+    let id = out[0]["id"].to_string();
+    let lead = env.json(&["lead", "show", &id]);
+    assert_eq!(lead["title"], "Hello]0;PWNED[2J");
+    assert_eq!(lead["last_name"], "Mallory]0;x", "the sender's name too");
+    assert_eq!(lead["comments"], "Line one[31m red\nLine two decoy", "the body keeps its lines, not its escapes");
+    for args in [&["lead", "list"][..], &["lead", "show", &id]] {
+        let text = env.ok(args);
+        assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{args:?}: {text:?}");
+    }
+}

@@ -199,3 +199,49 @@ fn every_view_draws_at_every_size_without_panic() {
         }
     }
 }
+
+/// A file that already holds terminal escapes (written before cleaning, or by another
+/// program) is drawn with them shown as pictures: no cell of the frame carries a raw ESC,
+/// BEL or bidi override, which would rename the window or wipe the screen.
+#[test]
+fn stored_control_characters_never_reach_the_terminal() {
+    let mut h = Harness::new(0, Lang::En);
+    let input = prospect::store::RecordInput {
+        fields: vec![("title".into(), "Plain".into()), ("company_title".into(), "Acme".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(prospect::domain::fields::Entity::Lead, &input).unwrap().id;
+    let hostile = "Hello\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{202e}x";
+    rusqlite::Connection::open(h.dir.path().join("crm.db"))
+        .unwrap()
+        .execute(
+            "UPDATE leads SET title = ?1, company_title = ?1, comments = ?1 WHERE id = ?2",
+            rusqlite::params![hostile, id],
+        )
+        .unwrap();
+    let mut screens = Vec::new();
+    h.act(Action::Show(Tab::LeadBoard));
+    screens.push(("board", h.app.clone()));
+    h.act(Action::Open);
+    screens.push(("form", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadList));
+    screens.push(("list", h.app.clone()));
+    for (name, app) in screens {
+        let mut app = app;
+        app.size = (120, 35);
+        let mut t = Terminal::new(TestBackend::new(120, 35)).unwrap();
+        t.draw(|f| views::draw(&app, f)).unwrap();
+        let buf = t.backend().buffer();
+        let raw: Vec<String> = buf
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .filter(|s| s.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)))
+            .map(|s| format!("{s:?}"))
+            .collect();
+        assert!(raw.is_empty(), "{name}: raw control characters drawn: {raw:?}");
+        let text = render(&app, 120, 35);
+        assert!(text.contains("Hello␛]0;PWNED␇"), "{name}: the escape is shown as a picture:\n{text}");
+    }
+}

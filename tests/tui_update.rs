@@ -1275,3 +1275,27 @@ fn a_refused_rule_reads_in_the_interface_language() {
     let status = &h.app.status.as_ref().unwrap().0;
     assert!(status.contains("déjà pris par alice"), "{status}");
 }
+
+/// A far date typed in the plan form is refused inside the form, with the accepted years:
+/// `+99999999d` crashed the session.
+#[test]
+fn a_far_date_in_the_plan_form_is_refused_not_a_crash() {
+    let mut h = Harness::new(3, Lang::En);
+    h.act(PlanActivity);
+    h.act(Down);
+    h.act(Down);
+    for far in ["+99999999d", "+999999999999h", "+3000000d"] {
+        h.type_text(far);
+        h.act(Submit);
+        match &h.app.overlay {
+            Overlay::Plan(f) => {
+                let e = f.error.as_deref().unwrap_or("");
+                assert!(e.contains("outside the accepted dates (years 1900 to 2200)"), "{far}: {e}");
+            }
+            other => panic!("{far}: {other:?}"),
+        }
+        for _ in 0..far.len() {
+            h.act(prospect::tui::action::Action::Input(InputKey::Backspace));
+        }
+    }
+}

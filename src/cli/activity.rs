@@ -208,8 +208,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             let now = now_local(s);
             let deadline = match &a.at {
                 None => agenda::default_deadline(&now),
-                Some(text) => agenda::parse_when(text, &now)
-                    .ok_or_else(|| FieldError::new("at", Problem::DateTime { value: text.clone() }))?,
+                Some(text) => agenda::read_when("at", text, &now)?,
             };
             let (kind, priority) = (ActivityKind::from(a.kind), Priority::from(a.priority));
             let responsible_id =
@@ -329,11 +328,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
         ActivityCmd::Edit { id, at, subject, priority, duration } => {
             let now = now_local(s);
             let deadline = match &at {
-                Some(text) => Some(
-                    agenda::parse_when(text, &now)
-                        .ok_or_else(|| FieldError::new("at", Problem::DateTime { value: text.clone() }))?
-                        .timestamp_millis(),
-                ),
+                Some(text) => Some(agenda::read_when("at", text, &now)?.timestamp_millis()),
                 None => None,
             };
             let change = crate::store::activities::ActivityChange {

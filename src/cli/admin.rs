@@ -224,7 +224,7 @@ fn print_stages(s: &Session, entity: Entity, pipeline: Option<&str>) -> anyhow::
         output::json(&json!({"pipeline": p, "stages": stages}));
         return Ok(());
     }
-    println!("{}: {}", label("pipeline"), p.name);
+    println!("{}: {}", label("pipeline"), output::safe(&p.name));
     let rows: Vec<Vec<String>> = stages
         .iter()
         .enumerate()

@@ -287,13 +287,7 @@ pub(crate) fn given(flag: &Option<String>) -> Option<String> {
 }
 
 fn day_start_ms(field: &str, text: &str, add_days: i64) -> Result<i64, FieldError> {
-    let d = crate::domain::when::parse_date(text)
-        .ok_or_else(|| FieldError::new(field, Problem::Date { value: text.to_string() }))?;
-    let local = (d + chrono::Duration::days(add_days))
-        .and_hms_opt(0, 0, 0)
-        .and_then(|dt| dt.and_local_timezone(chrono::Local).earliest())
-        .ok_or_else(|| FieldError::new(field, Problem::Date { value: text.to_string() }))?;
-    Ok(local.timestamp_millis())
+    crate::domain::when::read_day_start(field, text, &chrono::Local, add_days)
 }
 
 impl ListArgs {

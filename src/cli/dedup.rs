@@ -136,7 +136,7 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
         println!("{}", tr("msg.converted", &[("id", &a.id.to_string()), ("stage", &done.stage)]));
         for r in done.records() {
             let how = tr(if r.created { "tl.new" } else { "tl.existing" }, &[]);
-            println!("  {} #{} {} ({how})", entity_word(r.entity), r.id, r.title);
+            println!("  {} #{} {} ({how})", entity_word(r.entity), r.id, output::safe(&r.title));
         }
     }
     Ok(())
@@ -158,7 +158,7 @@ pub fn run_dedup(s: &mut Session, c: DedupCmd) -> anyhow::Result<()> {
         let by = crate::present::matched_by(crate::i18n::lang(), &g.matched_by);
         println!("{} ({by})", tr("msg.duplicate_group", &[("count", &g.members.len().to_string())]));
         for (id, title) in &g.members {
-            println!("  #{id:<7} {title}");
+            println!("  #{id:<7} {}", output::safe(title));
         }
     }
     Ok(())
@@ -194,10 +194,11 @@ pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Resul
             output::json(&json!(preview));
         } else {
             for (field, value, from) in &preview.fills {
-                println!("{}: ∅ ← {value} (#{from})", tr(&format!("field.{field}"), &[]));
+                println!("{}: ∅ ← {} (#{from})", tr(&format!("field.{field}"), &[]), output::safe(value));
             }
             for c in &preview.conflicts {
-                println!("{}: {} ≠ {} (#{})", tr(&format!("field.{}", c.field), &[]), c.keep, c.other, c.other_id);
+                let (keep, other) = (output::safe(&c.keep), output::safe(&c.other));
+                println!("{}: {keep} ≠ {other} (#{})", tr(&format!("field.{}", c.field), &[]), c.other_id);
             }
         }
         return Ok(());
@@ -215,9 +216,9 @@ pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Resul
                 print!(
                     "{}: [k] {} (#{}) / [o] {} (#{})? ",
                     tr(&format!("field.{}", c.field), &[]),
-                    c.keep,
+                    output::safe(&c.keep),
                     a.keep,
-                    c.other,
+                    output::safe(&c.other),
                     c.other_id
                 );
                 std::io::stdout().flush()?;

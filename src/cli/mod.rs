@@ -178,7 +178,7 @@ pub fn main() -> ExitCode {
                 };
                 let _ = writeln!(stderr, "{}", serde_json::json!({"error": kind, "field": field, "message": message}));
             } else {
-                let _ = writeln!(stderr, "prospect: {message}");
+                let _ = writeln!(stderr, "prospect: {}", crate::domain::text::shown(&message));
             }
             ExitCode::from(code)
         }

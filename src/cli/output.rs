@@ -27,6 +27,12 @@ pub fn money(minor: i64, currency: Option<&str>) -> String {
     present::money(i18n::lang(), minor, currency)
 }
 
+/// Text from the file made safe for the terminal on one line (`text::shown_line`): whatever
+/// an older file or another program stored, no control character reaches it.
+pub fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::domain::text::shown_line(s)
+}
+
 fn width(s: &str) -> usize {
     s.chars().count()
 }
@@ -47,7 +53,7 @@ pub fn table(headers: &[String], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate().take(cols) {
-            widths[i] = widths[i].max(width(c).min(32));
+            widths[i] = widths[i].max(width(&safe(c)).min(32));
         }
     }
     let line = |cells: &[String]| {
@@ -55,7 +61,7 @@ pub fn table(headers: &[String], rows: &[Vec<String>]) {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let c = clip(c, 32);
+                let c = clip(&safe(c), 32);
                 format!("{c}{}", " ".repeat(widths[i].saturating_sub(width(&c))))
             })
             .collect();
@@ -129,10 +135,10 @@ fn shown(v: &Shown) -> String {
 pub fn record(r: &Record, timeline: &[TimelineEntry]) {
     let stage = r.get("stage").map(shown).filter(|s| !s.is_empty());
     match stage {
-        Some(s) => println!("{} #{}  {}  [{}]", entity_word(r.entity), r.id, r.title, s),
-        None => println!("{} #{}  {}", entity_word(r.entity), r.id, r.title),
+        Some(s) => println!("{} #{}  {}  [{}]", entity_word(r.entity), r.id, safe(&r.title), safe(&s)),
+        None => println!("{} #{}  {}", entity_word(r.entity), r.id, safe(&r.title)),
     }
-    let who = |u: &Option<String>| u.clone().unwrap_or_else(|| "-".into());
+    let who = |u: &Option<String>| u.as_deref().map(|u| safe(u).into_owned()).unwrap_or_else(|| "-".into());
     println!(
         "  {} · {} · {}",
         tr("meta.version", &[("version", &r.version.to_string())]),
@@ -170,19 +176,19 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
         println!("{}", tr("section.comms", &[]));
         for c in &r.comms {
             let kind = tr(&format!("field.{}s", c.kind.code()), &[]);
-            println!("  {:<24} {} ({})", kind, c.value, present::word(i18n::lang(), "comm_label", &c.label));
+            println!("  {:<24} {} ({})", kind, safe(&c.value), present::word(i18n::lang(), "comm_label", &c.label));
         }
     }
     if !r.links.is_empty() {
         println!("{}", tr("section.links", &[]));
     }
     for (e, link) in &r.links {
-        println!("  {:<24} #{} {}", entity_word(*e), link.id, link.name);
+        println!("  {:<24} #{} {}", entity_word(*e), link.id, safe(&link.name));
     }
     if !timeline.is_empty() {
         println!("{}", label("timeline"));
         for t in timeline {
-            println!("  {}  {:<10} {}", time(t.at), t.user.clone().unwrap_or_default(), describe_entry(t));
+            println!("  {}  {:<10} {}", time(t.at), safe(t.user.as_deref().unwrap_or_default()), describe_entry(t));
         }
     }
 }

@@ -2,6 +2,8 @@
 //! ("tomorrow 9:00", "lundi 9h", "24/11 14h30", "+2d"). Generic over the time zone, so the
 //! rules are tested in Europe/Paris across daylight-saving changes while the app uses Local.
 
+use super::error::{FieldError, Problem};
+use super::when;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +67,10 @@ pub fn day_start<Tz: TimeZone>(tz: &Tz, day: NaiveDate) -> DateTime<Tz> {
         if let Some(d) = tz.from_local_datetime(&t).earliest() {
             return d;
         }
-        t += Duration::hours(1);
+        match t.checked_add_signed(Duration::hours(1)) {
+            Some(later) => t = later,
+            None => break,
+        }
     }
     tz.from_utc_datetime(&t)
 }
@@ -172,7 +177,10 @@ pub fn at_local<Tz: TimeZone>(tz: &Tz, day: NaiveDate, h: u32, m: u32) -> DateTi
         if let Some(d) = tz.from_local_datetime(&t).earliest() {
             return d;
         }
-        t += Duration::hours(1);
+        match t.checked_add_signed(Duration::hours(1)) {
+            Some(later) => t = later,
+            None => break,
+        }
     }
     tz.from_utc_datetime(&t)
 }
@@ -206,8 +214,7 @@ pub fn default_deadline<Tz: TimeZone>(now: &DateTime<Tz>) -> DateTime<Tz> {
 }
 
 /// Minutes from `30m`, `1h`, `1h30`, `90`; `field` names the input in the error.
-pub fn parse_minutes(field: &str, text: &str) -> Result<i64, crate::domain::FieldError> {
-    use crate::domain::{FieldError, Problem};
+pub fn parse_minutes(field: &str, text: &str) -> Result<i64, FieldError> {
     let t = text.trim().to_lowercase();
     let bad = || {
         FieldError::new(
@@ -219,7 +226,7 @@ pub fn parse_minutes(field: &str, text: &str) -> Result<i64, crate::domain::Fiel
         let h: i64 = h.trim().parse().map_err(|_| bad())?;
         let m = m.trim().trim_end_matches("min").trim_end_matches('m');
         let m: i64 = if m.is_empty() { 0 } else { m.parse().map_err(|_| bad())? };
-        h * 60 + m
+        h.checked_mul(60).and_then(|x| x.checked_add(m)).ok_or_else(bad)?
     } else {
         t.trim_end_matches("min").trim_end_matches('m').trim().parse().map_err(|_| bad())?
     };
@@ -269,7 +276,7 @@ fn parse_time(word: &str) -> Option<NaiveTime> {
 }
 
 fn parse_day(word: &str, today: NaiveDate) -> Option<NaiveDate> {
-    if let Some(d) = crate::domain::when::parse_date(word) {
+    if let Some(d) = crate::domain::when::parse_date_any_year(word) {
         return Some(d);
     }
     // Day and month without a year: the nearest such date, so yesterday's call can be logged
@@ -283,28 +290,52 @@ fn parse_day(word: &str, today: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// Reads when something is due, in English or French, relative to `now`. A day without a time
-/// means 09:00; a time without a day means today. `None` when the text is not understood (the
-/// caller says which forms are accepted: `WHEN_FORMS`).
+/// means 09:00; a time without a day means today. `None` when the text is not understood or
+/// falls outside the accepted years (`read_when` says which).
 pub fn parse_when<Tz: TimeZone>(text: &str, now: &DateTime<Tz>) -> Option<DateTime<Tz>> {
-    let tz = now.timezone();
+    read_when("at", text, now).ok()
+}
+
+/// `parse_when` with the refusal spelled out: `field` named, the accepted forms
+/// (`Problem::DateTime`, `WHEN_FORMS`) or the accepted years (`Problem::DateRange`,
+/// `when::MIN_YEAR..=when::MAX_YEAR`). Never panics: `+99999999d` is refused, not added.
+pub fn read_when<Tz: TimeZone>(field: &str, text: &str, now: &DateTime<Tz>) -> Result<DateTime<Tz>, FieldError> {
+    let not_understood = || FieldError::new(field, Problem::DateTime { value: text.trim().to_string() });
+    let out_of_range = || when::out_of_range(field, text.trim());
     let t = text.trim().to_lowercase().replace(['’', '\''], "'");
     if t.is_empty() {
-        return None;
+        return Err(not_understood());
     }
+    let checked = |at: DateTime<Tz>| if when::in_range(at.date_naive()) { Ok(at) } else { Err(out_of_range()) };
     // Relative: +2d, +3h, +30m, +1w (French: j for days, s for weeks).
     if let Some(rest) = t.strip_prefix('+') {
         let rest = rest.trim();
-        let unit = rest.chars().last()?;
-        let n: i64 = rest[..rest.len() - unit.len_utf8()].trim().parse().ok()?;
+        let unit = rest.chars().last().ok_or_else(not_understood)?;
+        let count = rest[..rest.len() - unit.len_utf8()].trim();
+        if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(not_understood());
+        }
+        // Digits that do not fit, or a span beyond chrono's, are out of range, not a crash.
+        let n: i64 = count.parse().map_err(|_| out_of_range())?;
         let d = match unit {
-            'm' => Duration::minutes(n),
-            'h' => Duration::hours(n),
-            'd' | 'j' => Duration::days(n),
-            'w' | 's' => Duration::weeks(n),
-            _ => return None,
+            'm' => Duration::try_minutes(n),
+            'h' => Duration::try_hours(n),
+            'd' | 'j' => Duration::try_days(n),
+            'w' | 's' => Duration::try_weeks(n),
+            _ => return Err(not_understood()),
         };
-        return Some(now.clone() + d);
+        let at = d.and_then(|d| now.clone().checked_add_signed(d)).ok_or_else(out_of_range)?;
+        return checked(at);
     }
+    let (day, time) = read_day_and_time(&t, now).ok_or_else(not_understood)?;
+    if !when::in_range(day) {
+        return Err(out_of_range());
+    }
+    checked(at_local(&now.timezone(), day, time.hour(), time.minute()))
+}
+
+/// The absolute forms of `read_when`: words, dates and times.
+fn read_day_and_time<Tz: TimeZone>(t: &str, now: &DateTime<Tz>) -> Option<(NaiveDate, NaiveTime)> {
     let words: Vec<&str> = t.split_whitespace().collect();
     let today = now.date_naive();
     let mut day: Option<NaiveDate> = None;
@@ -315,7 +346,7 @@ pub fn parse_when<Tz: TimeZone>(text: &str, now: &DateTime<Tz>) -> Option<DateTi
         let next = words.get(i + 1).copied();
         match w {
             "today" | "aujourd'hui" | "auj" => day = Some(today),
-            "tomorrow" | "demain" => day = Some(today + Duration::days(1)),
+            "tomorrow" | "demain" => day = Some(today.succ_opt()?),
             "at" | "à" | "a" | "le" | "on" => {}
             "next" | "prochain" | "prochaine" => {
                 // "next monday" or "lundi prochain": the following week's day.
@@ -323,7 +354,7 @@ pub fn parse_when<Tz: TimeZone>(text: &str, now: &DateTime<Tz>) -> Option<DateTi
                 if let Some(wd) = named {
                     let ahead =
                         (wd.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64 + 7) % 7;
-                    day = Some(today + Duration::days(if ahead == 0 { 7 } else { ahead }));
+                    day = Some(today.checked_add_signed(Duration::days(if ahead == 0 { 7 } else { ahead }))?);
                     i += 1;
                 } else if day.is_none() {
                     return None;
@@ -334,7 +365,7 @@ pub fn parse_when<Tz: TimeZone>(text: &str, now: &DateTime<Tz>) -> Option<DateTi
                     let ahead =
                         (wd.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64 + 7) % 7;
                     let prochain = matches!(next, Some("prochain") | Some("prochaine"));
-                    day = Some(today + Duration::days(if ahead == 0 { 7 } else { ahead }));
+                    day = Some(today.checked_add_signed(Duration::days(if ahead == 0 { 7 } else { ahead }))?);
                     if prochain {
                         i += 1;
                     }
@@ -354,7 +385,7 @@ pub fn parse_when<Tz: TimeZone>(text: &str, now: &DateTime<Tz>) -> Option<DateTi
     }
     let day = day.unwrap_or(today);
     let time = time.unwrap_or_else(|| NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
-    Some(at_local(&tz, day, time.hour(), time.minute()))
+    Some((day, time))
 }
 
 #[cfg(test)]
@@ -449,6 +480,23 @@ mod tests {
         assert_eq!(default_deadline(&paris(2026, 11, 25, 10, 20)), paris(2026, 11, 30, 11, 0)); // Wed -> Mon
         assert_eq!(default_deadline(&paris(2026, 11, 23, 9, 0)), paris(2026, 11, 26, 9, 0)); // Mon -> Thu, on the hour
         assert_eq!(default_deadline(&paris(2026, 11, 28, 15, 1)), paris(2026, 12, 2, 16, 0)); // Sat -> Wed
+    }
+
+    #[test]
+    fn far_dates_are_refused_not_a_crash() {
+        let now = paris(2026, 11, 23, 10, 0);
+        for far in ["+99999999d", "+999999999999h", "+3000000d", "+99999999999999999999999d", "+9223372036854775807m"] {
+            let e = read_when("at", far, &now).unwrap_err();
+            assert_eq!(e.field, "at", "{far}");
+            assert!(matches!(e.problem, Problem::DateRange { min: 1900, max: 2200, .. }), "{far}: {e:?}");
+        }
+        for old in ["1850-01-01 9h", "31/12/1899", "01.01.2201 14h30", "31/12/9999 23h"] {
+            assert!(matches!(read_when("date", old, &now).unwrap_err().problem, Problem::DateRange { .. }), "{old}");
+        }
+        assert_eq!(read_when("at", "+60000d", &now).map(|d| d.year()), Ok(2191));
+        let e = read_when("date", "soon", &now).unwrap_err();
+        assert_eq!((e.field.as_str(), e.problem), ("date", Problem::DateTime { value: "soon".into() }));
+        assert!(parse_minutes("duration", "99999999999999999h").is_err());
     }
 
     #[test]

@@ -73,7 +73,8 @@ impl Comm {
                 Problem::Choice { value: label, accepted: kind.labels().iter().map(|s| s.to_string()).collect() },
             ));
         }
-        let value = value.trim().to_string();
+        // What was typed, kept as typed, less control characters and bidi controls.
+        let value = super::text::clean_line(value).trim().to_string();
         if value.is_empty() {
             return Err(FieldError::new(field, Problem::Required));
         }
@@ -99,6 +100,11 @@ impl Comm {
             CommKind::Messenger => value.to_lowercase(),
         };
         Ok(Comm { kind, label, value, normalized })
+    }
+
+    /// A phone's extension (`12` of `01 23 45 67 89 poste 12`), read from the value as typed.
+    pub fn extension(&self) -> Option<&str> {
+        (self.kind == CommKind::Phone).then(|| dedup::phone_parts(&self.value).extension).flatten()
     }
 
     /// Parses the CLI form `[TYPE:]VALUE` (`mobile:06 12 34 56 78`, `https://x.fr` stays whole).
@@ -134,11 +140,32 @@ mod tests {
     }
 
     #[test]
+    fn phones_keep_what_was_typed() {
+        let r = PhoneRegion::FR;
+        for typed in
+            ["01 23 45 67 89 poste 12", "+33 1 23 45 67 89 ext. 12", "+1 (555) 123-4567", "06 12 34 56 78 (perso)"]
+        {
+            let c = Comm::parse_typed(CommKind::Phone, typed, r).unwrap_or_else(|e| panic!("{typed}: {e:?}"));
+            assert_eq!(c.value, typed);
+        }
+        let c = Comm::parse_typed(CommKind::Phone, "work:+33 1 23 45 67 89 ext. 12", r).unwrap();
+        assert_eq!((c.normalized.as_str(), c.extension()), ("+33123456789", Some("12")));
+        let c = Comm::parse_typed(CommKind::Phone, "06 12 34\u{1b} 56 78\u{7}", r).unwrap();
+        assert_eq!(c.value, "06 12 34 56 78");
+        let c = Comm::parse_typed(CommKind::Email, "a@b.fr\u{0}", r).unwrap();
+        assert_eq!(c.value, "a@b.fr");
+    }
+
+    #[test]
     fn bad_values_name_the_field() {
         let r = PhoneRegion::FR;
         let err = Comm::parse_typed(CommKind::Email, "nope", r).unwrap_err();
         assert_eq!(err.field, "email");
         let err = Comm::parse_typed(CommKind::Phone, "12", r).unwrap_err();
+        assert!(matches!(err.problem, Problem::Phone { .. }));
+        let err = Comm::parse_typed(CommKind::Phone, "12 34", r).unwrap_err();
+        assert!(matches!(err.problem, Problem::Phone { .. }));
+        let err = Comm::parse_typed(CommKind::Phone, "no digits", r).unwrap_err();
         assert!(matches!(err.problem, Problem::Phone { .. }));
         let err = Comm::parse_typed(CommKind::Phone, "pager:0612345678", r).unwrap_err();
         assert!(matches!(err.problem, Problem::Choice { .. }));

@@ -70,18 +70,114 @@ pub fn prepare_phone_rules_in_background() {
     let _ = std::thread::Builder::new().name("phone-rules".into()).spawn(prepare_phone_rules);
 }
 
-/// Normal form of a phone number: E.164 (`+33612345678`). Numbers without a country code are
-/// read in `region`. `None` when it is not a valid number.
+/// Normal form of a phone number, for matching: E.164 (`+33612345678`) of its number part
+/// (`phone_parts`). Numbers without a country code are read in `region`. A number is
+/// matched whenever its length is *possible* for its country (`is_possible_phone`), even if
+/// today's metadata does not know its range: a client's new number must be savable and
+/// found. The extension is left out, by rule: `+33 1 23 45 67 89 ext. 12` matches
+/// `01 23 45 67 89` and `01 23 45 67 89 poste 40`, since they reach the same client's
+/// switchboard. `None` when the number part holds letters, no digits, or an impossible
+/// length.
 pub fn phone_key(phone: &str, region: PhoneRegion) -> Option<String> {
-    let trimmed = phone.trim();
-    if trimmed.is_empty() || trimmed.chars().any(|c| c.is_alphabetic()) {
+    let number = phone_parts(phone).number;
+    if number.is_empty() || number.chars().any(|c| c.is_alphabetic()) || !number.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let parsed = phonenumber::parse(Some(region.0), trimmed).ok()?;
-    if !is_valid_phone(&parsed) {
+    let parsed = phonenumber::parse(Some(region.0), number).ok()?;
+    if !is_possible_phone(&parsed) {
         return None;
     }
     Some(parsed.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// A phone number as typed, in its parts: `06 12 34 56 78 poste 12 (perso)` is the number
+/// `06 12 34 56 78`, the extension `12` and the note `perso`. The stored value stays what
+/// was typed; these parts are read from it when needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhoneParts<'a> {
+    /// The number itself, as typed.
+    pub number: &'a str,
+    /// Its extension's digits, after `ext`, `ext.`, `extension`, `x`, `poste` or `#`.
+    pub extension: Option<&'a str>,
+    /// A trailing note in parentheses without digits (`perso`), ignored for matching.
+    pub note: Option<&'a str>,
+}
+
+/// Splits a typed phone number into its parts (`PhoneParts`), by scanning its end: no
+/// regular expression, so the import's reading thread pays next to nothing for it.
+pub fn phone_parts(text: &str) -> PhoneParts<'_> {
+    let mut rest = text.trim();
+    let mut note = None;
+    if let Some(inner_end) = rest.strip_suffix(')')
+        && let Some(open) = inner_end.rfind('(')
+    {
+        let inner = &inner_end[open + 1..];
+        if !inner.chars().any(|c| c.is_ascii_digit()) {
+            note = Some(inner.trim()).filter(|n| !n.is_empty());
+            rest = inner_end[..open].trim_end();
+        }
+    }
+    let mut extension = None;
+    let digits_start = rest.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits_start < rest.len() {
+        let before = rest[..digits_start].trim_end_matches([' ', '.', ':', '\t']);
+        for marker in ["extension", "poste", "ext", "x", "#"] {
+            let Some(at) = before.len().checked_sub(marker.len()) else { continue };
+            if !before.is_char_boundary(at) || !before[at..].eq_ignore_ascii_case(marker) {
+                continue;
+            }
+            // A word of its own (`box 12` is not an extension), after some digits.
+            let number = before[..at].trim_end();
+            let word_start = !before[..at].ends_with(|c: char| c.is_alphabetic());
+            if word_start && number.chars().any(|c| c.is_ascii_digit()) {
+                extension = Some(&rest[digits_start..]);
+                rest = number;
+            }
+            break;
+        }
+    }
+    PhoneParts { number: rest, extension, note }
+}
+
+/// Whether the number's national part has a length that numbers of its country have
+/// (libphonenumber's "possible" test, by length alone): cheaper than `is_valid_phone` and
+/// not tied to which ranges today's metadata knows to be allocated.
+pub fn is_possible_phone(number: &phonenumber::PhoneNumber) -> bool {
+    let len = number.national().to_string().len();
+    let db: &'static phonenumber::metadata::Database = &phonenumber::metadata::DATABASE;
+    let Some(metas) = db.by_code(&number.code().value()) else {
+        return false;
+    };
+    let len = len as u16;
+    metas.into_iter().any(|meta| {
+        let d = meta.descriptors();
+        if !d.general().possible_length().is_empty() {
+            return d.general().possible_length().contains(&len);
+        }
+        // The metadata leaves the general lengths empty when they are the union of the
+        // types' (libphonenumber's build computes it): ask each type.
+        let types = [
+            d.premium_rate(),
+            d.toll_free(),
+            d.shared_cost(),
+            d.voip(),
+            d.personal_number(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+            d.fixed_line(),
+            d.mobile(),
+        ];
+        let mut any = false;
+        for t in types.into_iter().flatten() {
+            let lengths = t.possible_length();
+            any |= !lengths.is_empty();
+            if lengths.contains(&len) {
+                return true;
+            }
+        }
+        !any && (2..=17).contains(&len)
+    })
 }
 
 /// `phonenumber::is_valid`: the same rules, read from the same metadata, with each pattern
@@ -283,6 +379,28 @@ mod tests {
         assert_ne!(phone_key("0470 12 34 56", be), phone_key("0470 12 34 56", fr));
         assert_eq!(phone_key("12", fr), None);
         assert_eq!(phone_key("call me", fr), None);
+    }
+
+    #[test]
+    fn phones_as_clients_give_them() {
+        let fr = PhoneRegion::FR;
+        let paris = Some("+33123456789".to_string());
+        assert_eq!(phone_key("01 23 45 67 89 poste 12", fr), paris);
+        assert_eq!(phone_key("+33 1 23 45 67 89 ext. 12", fr), paris);
+        assert_eq!(phone_key("01 23 45 67 89 x12", fr), paris);
+        assert_eq!(phone_key("01 23 45 67 89 #12", fr), paris);
+        assert_eq!(phone_key("01 23 45 67 89", fr), paris);
+        assert_eq!(phone_key("06 12 34 56 78 (perso)", fr), Some("+33612345678".into()));
+        // Possible (ten digits in +1) though 555 is no allocated area code.
+        assert_eq!(phone_key("+1 (555) 123-4567", fr), Some("+15551234567".into()));
+        assert_eq!(phone_key("12 34", fr), None);
+        assert_eq!(phone_key("01 23 45 67 89 12 34", fr), None);
+        assert_eq!(phone_key("(perso)", fr), None);
+        assert_eq!(phone_key("0612345678 ask for Bob", fr), None);
+        let p = phone_parts("+33 1 23 45 67 89 ext. 12 (standard)");
+        assert_eq!(p, PhoneParts { number: "+33 1 23 45 67 89", extension: Some("12"), note: Some("standard") });
+        assert_eq!(phone_parts("PO box 12").extension, None);
+        assert_eq!(phone_parts("+1 (555) 123-4567").number, "+1 (555) 123-4567");
     }
 
     #[test]

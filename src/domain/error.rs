@@ -40,6 +40,8 @@ pub enum Problem {
     Date { value: String },
     /// Not a date and time.
     DateTime { value: String },
+    /// A date or instant outside the accepted years (`when::MIN_YEAR..=when::MAX_YEAR`).
+    DateRange { value: String, min: i32, max: i32 },
     /// Not yes/no.
     Bool { value: String },
     /// Not a whole number in range.

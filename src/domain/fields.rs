@@ -5,6 +5,7 @@
 
 use super::error::{AmountProblem, FieldError, Problem};
 use super::money::{self, Currency};
+use super::text;
 use super::when;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -171,6 +172,17 @@ pub struct FieldSpec {
     pub editable: bool,
 }
 
+impl FieldSpec {
+    /// Whether the field holds several lines (comments, descriptions, an address): newlines
+    /// and tabs are kept there, and become spaces elsewhere.
+    pub fn multiline(&self) -> bool {
+        matches!(self.kind, FieldKind::Text { max } if max > SHORT_MAX)
+    }
+}
+
+/// Longest single-line text.
+const SHORT_MAX: usize = 255;
+
 const fn f(key: &'static str, column: &'static str, kind: FieldKind, section: Section) -> FieldSpec {
     FieldSpec { key, column, kind, section, required: false, editable: true }
 }
@@ -183,7 +195,7 @@ const fn fixed(mut s: FieldSpec) -> FieldSpec {
     s
 }
 
-const SHORT: FieldKind = FieldKind::Text { max: 255 };
+const SHORT: FieldKind = FieldKind::Text { max: SHORT_MAX };
 const LONG: FieldKind = FieldKind::Text { max: 10_000 };
 use FieldKind::{Amount, Bool, Choice, Date, Ref};
 use Section::{Main, More, Organisation, Person};
@@ -344,8 +356,12 @@ pub fn validate_input(
 }
 
 /// Parses one field's text. Empty means "clear", refused for required fields.
+/// Every typed value is cleaned of control characters and bidi controls first
+/// (`text::clean_multiline` for long texts, `text::clean_line` for the rest): this is the one
+/// place the CLI flags, JSON input, CSV import, e-mail intake and the TUI form all pass.
 pub fn parse_value(spec: &FieldSpec, text: &str, currency: Currency) -> Result<FieldValue, FieldError> {
-    let t = text.trim();
+    let cleaned = if spec.multiline() { text::clean_multiline(text) } else { text::clean_line(text) };
+    let t = cleaned.trim();
     let err = |p: Problem| FieldError::new(spec.key, p);
     if t.is_empty() {
         return if spec.required { Err(err(Problem::Required)) } else { Ok(FieldValue::Null) };
@@ -357,9 +373,7 @@ pub fn parse_value(spec: &FieldSpec, text: &str, currency: Currency) -> Result<F
             }
             FieldValue::Text(t.to_string())
         }
-        FieldKind::Date => {
-            FieldValue::Date(when::parse_date(t).ok_or_else(|| err(Problem::Date { value: t.to_string() }))?)
-        }
+        FieldKind::Date => FieldValue::Date(when::read_date(spec.key, t)?),
         FieldKind::Bool => FieldValue::Bool(parse_bool(t).ok_or_else(|| err(Problem::Bool { value: t.to_string() }))?),
         FieldKind::Int { min, max } => {
             let n: i64 = t

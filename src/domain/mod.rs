@@ -11,8 +11,11 @@ pub mod error;
 pub mod fields;
 pub mod import;
 pub mod money;
+#[cfg(test)]
+mod parsers_prop;
 pub mod queue;
 pub mod stage;
+pub mod text;
 pub mod timeline;
 pub mod when;
 

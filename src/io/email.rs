@@ -1,6 +1,7 @@
 //! E-mail in (SPEC I4): one RFC 5322 message, an mbox, or a Maildir's new messages, read
 //! with `mail-parser` (MIME, encodings, HTML turned into text) into what a lead needs.
 
+use crate::domain::text::{clean_line, clean_multiline};
 use mail_parser::MessageParser;
 
 /// What Prospect takes from a message.
@@ -24,10 +25,13 @@ pub struct Inbound {
 pub fn parse_message(bytes: &[u8]) -> Option<Inbound> {
     let msg = MessageParser::default().parse(bytes)?;
     let from = msg.from().and_then(|a| a.first());
-    let from_name = from.and_then(|a| a.name()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let from_address = from.and_then(|a| a.address()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let subject = msg.subject().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let body = msg.body_text(0).map(|b| b.trim().replace("\r\n", "\n")).unwrap_or_default();
+    // Headers and bodies are the sender's: no control character of theirs reaches the file
+    // (an encoded subject can carry ESC sequences that rename a terminal).
+    let line = |s: &str| clean_line(s).trim().to_string();
+    let from_name = from.and_then(|a| a.name()).map(line).filter(|s| !s.is_empty());
+    let from_address = from.and_then(|a| a.address()).map(line).filter(|s| !s.is_empty());
+    let subject = msg.subject().map(line).filter(|s| !s.is_empty());
+    let body = msg.body_text(0).map(|b| clean_multiline(&b).trim().to_string()).unwrap_or_default();
     let date = msg.date().map(|d| d.to_timestamp() * 1000);
     let key = match msg.message_id().map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => id.to_string(),

@@ -6,6 +6,7 @@ use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
+use crate::domain::text::{clean_line, clean_multiline};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::{UnixMs, rfc3339};
 use rusqlite::types::Value as Sql;
@@ -332,6 +333,13 @@ impl Store {
         for (entity, id) in &a.bindings {
             self.get(*entity, *id)?;
         }
+        a.subject = clean_line(&a.subject).trim().to_string();
+        let more = &ActivityDetails {
+            description: more.description.as_deref().map(|d| clean_multiline(d).into_owned()),
+            direction: more.direction.clone(),
+            reminder_minutes: more.reminder_minutes,
+            location: more.location.as_deref().map(|l| clean_line(l).into_owned()),
+        };
         if a.subject.trim().is_empty() {
             let (e, id) = a.bindings[0];
             let title = super::records::title_of(self.conn(), e, id)?;
@@ -426,7 +434,7 @@ impl Store {
     pub fn update_activity(&mut self, id: i64, change: &ActivityChange) -> Result<()> {
         let a = self.activity(id)?;
         if let Some(s) = &change.subject
-            && s.trim().is_empty()
+            && clean_line(s).trim().is_empty()
         {
             return Err(FieldError::new("subject", Problem::Required).into());
         }
@@ -444,7 +452,8 @@ impl Store {
             Some(_) => (Some(deadline), length.map(|l| deadline + l)),
             None => (None, None),
         };
-        let subject = change.subject.clone().map(|s| s.trim().to_string()).unwrap_or_else(|| a.subject.clone());
+        let subject =
+            change.subject.as_deref().map(|s| clean_line(s).trim().to_string()).unwrap_or_else(|| a.subject.clone());
         let priority = change.priority.map(|p| p.code().to_string()).unwrap_or_else(|| a.priority.clone());
         let responsible = match change.responsible_id {
             Some(r) => Some(r),

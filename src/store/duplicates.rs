@@ -457,7 +457,7 @@ fn keys_after(entity: Entity, mut values: BTreeMap<&str, String>, comms: &[Comm]
     }
     for (k, v) in &input.fields {
         if let Some(key) = name_fields.iter().find(|f| **f == k.as_str()) {
-            values.insert(key, v.trim().to_string());
+            values.insert(key, crate::domain::text::clean_line(v).trim().to_string());
         }
     }
     let comms = apply_comms(comms, &input.comms);

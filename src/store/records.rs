@@ -624,7 +624,13 @@ impl CheckedNew {
         // The match keys go in with the row (computed from the input as refresh_derived would
         // from the stored values), saving an UPDATE of every new record.
         let typed = |key: &str| {
-            input.fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+            input
+                .fields
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| crate::domain::text::clean_line(v).trim().to_string())
+                .unwrap_or_default()
         };
         let derived = derived_columns(entity, typed);
         let comms = apply_comms(&[], &input.comms);
@@ -910,7 +916,8 @@ pub(crate) fn move_in(
     }
     let from = refs::stage_by_id(tx, from_id)?;
     let to = refs::resolve_stage(tx, from.pipeline_id, stage)?;
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    let reason = reason.map(crate::domain::text::clean_line);
+    let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some() && to.semantics != StageSemantics::Failure {
         return Err(StoreError::Field(FieldError::new(
             "reason",

@@ -99,7 +99,7 @@ impl Store {
     /// Adds a deal pipeline with the default deal stages (administrators only).
     pub fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow> {
         self.require_admin(AdminTask::AddPipelines)?;
-        let name = name.trim().to_string();
+        let name = crate::domain::text::clean_line(name).trim().to_string();
         if name.is_empty() {
             return Err(FieldError::new("name", Problem::Required).into());
         }
@@ -121,7 +121,7 @@ impl Store {
     pub fn add_stage(&mut self, entity: Entity, pipeline: Option<&str>, new: &NewStage) -> Result<StageRow> {
         self.require_admin(AdminTask::ChangeStages)?;
         let p = self.pipeline(entity, pipeline)?;
-        let name = new.name.trim().to_string();
+        let name = crate::domain::text::clean_line(&new.name).trim().to_string();
         if name.is_empty() {
             return Err(FieldError::new("name", Problem::Required).into());
         }
@@ -180,7 +180,7 @@ impl Store {
     ) -> Result<StageRow> {
         self.require_admin(AdminTask::ChangeStages)?;
         let p = self.pipeline(entity, pipeline)?;
-        let name = name.trim().to_string();
+        let name = crate::domain::text::clean_line(name).trim().to_string();
         if name.is_empty() {
             return Err(FieldError::new("name", Problem::Required).into());
         }
@@ -304,7 +304,7 @@ impl Store {
     /// Adds a source (administrators only).
     pub fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
         self.require_admin(AdminTask::ChangeSources)?;
-        let name = name.trim().to_string();
+        let name = crate::domain::text::clean_line(name).trim().to_string();
         if name.is_empty() {
             return Err(FieldError::new("name", Problem::Required).into());
         }

@@ -102,7 +102,7 @@ impl Store {
     /// Adds a comment to a record's timeline. Comments do not change the record's version, so
     /// they never conflict with someone editing its fields.
     pub fn comment(&mut self, entity: Entity, id: i64, text: &str) -> Result<()> {
-        let text = text.trim().to_string();
+        let text = crate::domain::text::clean_multiline(text).trim().to_string();
         if text.is_empty() {
             return Err(StoreError::Field(FieldError::new("comment", Problem::Required)));
         }

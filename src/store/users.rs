@@ -52,7 +52,12 @@ fn insert_user_in(tx: &Connection, user: &NewUser, now: i64) -> Result<i64> {
             FieldError::new("login", Problem::Rule { message: format!("user '{login}' already exists") }).into()
         );
     }
-    let display = user.display_name.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| login.clone());
+    let display = user
+        .display_name
+        .as_deref()
+        .map(|d| crate::domain::text::clean_line(d).trim().to_string())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| login.clone());
     let dept: Option<i64> = match user.department.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(name) => {
             tx.prepare_cached("INSERT OR IGNORE INTO departments (name) VALUES (?1)")?.execute([name])?;

@@ -1193,12 +1193,7 @@ fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
         1 => agenda::at_local(&chrono::Local, now.date_naive(), 17, 0),
         2 => agenda::at_local(&chrono::Local, now.date_naive() + chrono::Duration::days(1), 9, 0),
         3 => agenda::parse_when("next monday 9:00", &now).unwrap_or_else(|| agenda::default_deadline(&now)),
-        _ => agenda::parse_when(&f.date.text, &now).ok_or_else(|| {
-            describe(crate::domain::FieldError::new(
-                "date",
-                crate::domain::Problem::DateTime { value: f.date.text.clone() },
-            ))
-        })?,
+        _ => agenda::read_when("date", &f.date.text, &now).map_err(describe)?,
     };
     let minutes = |field: &str, t: &TextInput| -> Result<Option<i64>, String> {
         if t.text.trim().is_empty() {
@@ -2060,23 +2055,9 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
     }
 }
 
-/// Reads `FROM..TO` (either side may be empty; one date alone means that day) into local
-/// day bounds in unix ms, `TO` exclusive.
+/// Reads `FROM..TO` in local time (`when::parse_day_range`).
 fn parse_range(text: &str) -> Option<(Option<i64>, Option<i64>)> {
-    use chrono::TimeZone;
-    let day = |t: &str, add: i64| -> Option<Option<i64>> {
-        let t = t.trim();
-        if t.is_empty() {
-            return Some(None);
-        }
-        let d = crate::domain::when::parse_date(t)? + chrono::Duration::days(add);
-        let local = chrono::Local.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).earliest()?;
-        Some(Some(local.timestamp_millis()))
-    };
-    match text.split_once("..") {
-        Some((a, b)) => Some((day(a, 0)?, day(b, 1)?)),
-        None => Some((day(text, 0)?, day(text, 1)?)),
-    }
+    crate::domain::when::parse_day_range(text, &chrono::Local)
 }
 
 // ---------------------------------------------------------------- store events

@@ -1,7 +1,7 @@
 //! List view: a table of records with sort, filters and selection.
 
 use super::super::app::{App, ListView, sort_label_key};
-use super::fit;
+use super::{fit, safe};
 use crate::domain::fields::Entity;
 use crate::present;
 use ratatui::Frame;
@@ -105,18 +105,19 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         .take(visible)
         .map(|(i, r)| {
             let mark = if list.selected.contains(&r.id) { "●" } else { " " };
-            let mut cells = vec![Cell::from(mark), Cell::from(r.id.to_string()), Cell::from(r.title.clone())];
+            let mut cells =
+                vec![Cell::from(mark), Cell::from(r.id.to_string()), Cell::from(safe(&r.title).into_owned())];
             if staged {
-                cells.push(Cell::from(r.stage.clone().unwrap_or_default()));
+                cells.push(Cell::from(safe(r.stage.as_deref().unwrap_or_default()).into_owned()));
             }
             if entity != Entity::Contact {
                 cells.push(Cell::from(
                     r.amount_minor.map(|m| present::money(app.lang, m, r.currency.as_deref())).unwrap_or_default(),
                 ));
             }
-            cells.push(Cell::from(r.responsible.clone().unwrap_or_default()));
-            cells.push(Cell::from(r.client.clone()));
-            cells.push(Cell::from(r.phone.clone().unwrap_or_default()));
+            cells.push(Cell::from(safe(r.responsible.as_deref().unwrap_or_default()).into_owned()));
+            cells.push(Cell::from(safe(&r.client).into_owned()));
+            cells.push(Cell::from(safe(r.phone.as_deref().unwrap_or_default()).into_owned()));
             let next = r.next_activity.map(|d| present::short_time(app.lang, d)).unwrap_or_default();
             let next_style = if r.next_activity.is_some_and(|d| d < app.now_ms) {
                 Style::default().fg(Color::Red)

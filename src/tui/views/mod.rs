@@ -29,9 +29,17 @@ pub fn color(hex: &str) -> Color {
     Color::Gray
 }
 
-/// Cuts `s` to `width` terminal cells, ending with `…` when cut.
+/// Text from the file, safe to draw (`text::shown_line`): a control character shows as its
+/// picture (`␛`) instead of reaching the terminal.
+pub fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::domain::text::shown_line(s)
+}
+
+/// Cuts `s` to `width` terminal cells, ending with `…` when cut. Control characters are shown
+/// as pictures first (`safe`).
 pub fn fit(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
+    let s = &*safe(s);
     let mut out = String::new();
     let mut used = 0;
     let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
@@ -76,6 +84,24 @@ pub fn draw(app: &App, f: &mut Frame) {
     draw_status(app, f, status);
     draw_footer(app, f, footer);
     overlays::draw(app, f, area);
+    scrub(f.buffer_mut());
+}
+
+/// The last line of defence: whatever text reached a cell without `safe` (ratatui appends
+/// zero-width characters such as ESC to the cell before), its control and bidi characters
+/// are dropped before the frame goes to the terminal.
+pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        let symbol = cell.symbol();
+        // Most cells are one printable ASCII byte: only C0/DEL bytes and the lead bytes of
+        // C1 (0xC2) and bidi controls (0xE2) need a closer look.
+        let suspect = symbol.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2);
+        if suspect && symbol.chars().any(|c| c.is_control() || crate::domain::text::is_bidi_control(c)) {
+            let kept: String =
+                symbol.chars().filter(|c| !c.is_control() && !crate::domain::text::is_bidi_control(*c)).collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
 }
 
 fn draw_header(app: &App, f: &mut Frame, area: Rect) {
