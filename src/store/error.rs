@@ -105,6 +105,36 @@ pub enum StoreError {
     /// File system failure outside SQLite (backups).
     #[error("{}: {}", .0.display(), .1)]
     Io(PathBuf, std::io::Error),
+    /// A file to write is a symbolic link (dangling or not): it could point anywhere.
+    #[error("{}", crate::i18n::tr("files.target_symlink", &[("path", &.0.display().to_string())]))]
+    TargetIsSymlink(PathBuf),
+    /// A file to write already exists; it is never replaced.
+    #[error("{}", crate::i18n::tr("files.target_exists", &[("path", &.0.display().to_string())]))]
+    TargetExists(PathBuf),
+    /// A batched import stopped by a failure of the file after some of its transactions were
+    /// committed: those rows stay, and the message says how to add the rest.
+    #[error("{}", partly_imported(path, *rows, cause))]
+    PartlyImported {
+        /// The data file.
+        path: PathBuf,
+        /// Rows of the file taken in (written, merged, skipped or refused) before the failure.
+        rows: usize,
+        /// What stopped it.
+        cause: Box<StoreError>,
+    },
+}
+
+/// The message of `StoreError::PartlyImported`: what stopped, what stays, how to go on.
+fn partly_imported(path: &Path, rows: usize, cause: &StoreError) -> String {
+    let problem = match cause {
+        StoreError::DiskFull(_) => crate::i18n::tr("files.disk_full", &[]),
+        StoreError::Busy(_) => crate::i18n::tr("files.busy", &[]),
+        other => other.to_string(),
+    };
+    crate::i18n::tr(
+        "files.partly_imported",
+        &[("path", &path.display().to_string()), ("problem", &problem), ("rows", &rows.to_string())],
+    )
 }
 
 impl StoreError {
@@ -122,14 +152,36 @@ impl StoreError {
         }
     }
 
+    /// The same error naming `path` where it names no file: errors of queries run inside
+    /// `Store::write` and `Store::reading` are made without the path (`From<rusqlite::Error>`).
+    pub fn with_path(self, path: &Path) -> StoreError {
+        let fill = |p: PathBuf| if p.as_os_str().is_empty() { path.to_path_buf() } else { p };
+        match self {
+            StoreError::Unreadable(p, why) => StoreError::Unreadable(fill(p), why),
+            StoreError::NotADatabase(p) => StoreError::NotADatabase(fill(p)),
+            StoreError::Foreign(p) => StoreError::Foreign(fill(p)),
+            StoreError::ReadOnly(p) => StoreError::ReadOnly(fill(p)),
+            StoreError::Busy(p) => StoreError::Busy(fill(p)),
+            StoreError::DiskFull(p) => StoreError::DiskFull(fill(p)),
+            StoreError::Corrupt(p, why) => StoreError::Corrupt(fill(p), why),
+            StoreError::Sqlite(p, e) => StoreError::Sqlite(fill(p), e),
+            StoreError::Io(p, e) => StoreError::Io(fill(p), e),
+            StoreError::PartlyImported { path: p, rows, cause } => {
+                StoreError::PartlyImported { path: fill(p), rows, cause: Box::new(cause.with_path(path)) }
+            }
+            other => other,
+        }
+    }
+
     /// Classifies an error raised while opening.
     pub fn from_open(e: rusqlite::Error, path: &Path) -> StoreError {
         Self::from_sqlite(e, path)
     }
 }
 
-/// Lets `?` work on rusqlite calls inside closures given to `Store::write`; the path is filled
-/// in by `Store::err` where it matters, so this one keeps an empty path.
+/// Lets `?` work on rusqlite calls inside closures given to `Store::write`: the path is left
+/// empty here and filled in with the data file's as the error leaves the store
+/// (`StoreError::with_path`, by `Store::write`, `Store::reading` and `Store::fill_path`).
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::from_sqlite(e, Path::new(""))

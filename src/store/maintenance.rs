@@ -136,13 +136,14 @@ impl Store {
     }
 
     /// Writes a consistent copy of the file to `dest` while others may be writing. Refuses to
-    /// overwrite an existing file.
+    /// overwrite an existing file or to follow a symbolic link (dangling or not). The copy is
+    /// made under a temporary name next to `dest` and put in place when complete, so a
+    /// failure (a full disk) leaves nothing behind; it gets the data file's permission bits.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(StoreError::Rule(format!(
-                "{}: already exists; choose another name or remove it first",
-                dest.display()
-            )));
+        match std::fs::symlink_metadata(dest) {
+            Ok(m) if m.file_type().is_symlink() => return Err(StoreError::TargetIsSymlink(dest.to_path_buf())),
+            Ok(_) => return Err(StoreError::TargetExists(dest.to_path_buf())),
+            Err(_) => {}
         }
         if let Some(dir) = dest.parent()
             && !dir.as_os_str().is_empty()
@@ -150,14 +151,21 @@ impl Store {
         {
             return Err(StoreError::NoDirectory(dir.to_path_buf()));
         }
-        let mut out =
-            Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+        let io = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => StoreError::TargetExists(dest.to_path_buf()),
+            std::io::ErrorKind::StorageFull => StoreError::DiskFull(dest.to_path_buf()),
+            _ => StoreError::Io(dest.to_path_buf(), e),
+        };
+        let aside = super::files::Aside::create(self.path(), dest).map_err(io)?;
+        {
+            let mut out = Connection::open_with_flags(aside.path(), OpenFlags::SQLITE_OPEN_READ_WRITE)
                 .map_err(|e| StoreError::from_sqlite(e, dest))?;
-        let backup =
-            rusqlite::backup::Backup::new(self.conn(), &mut out).map_err(|e| StoreError::from_sqlite(e, dest))?;
-        backup
-            .run_to_completion(256, std::time::Duration::from_millis(20), None)
-            .map_err(|e| StoreError::from_sqlite(e, dest))?;
-        Ok(())
+            let backup =
+                rusqlite::backup::Backup::new(self.conn(), &mut out).map_err(|e| StoreError::from_sqlite(e, dest))?;
+            backup
+                .run_to_completion(256, std::time::Duration::from_millis(20), None)
+                .map_err(|e| StoreError::from_sqlite(e, dest))?;
+        }
+        aside.finish().map_err(io)
     }
 }

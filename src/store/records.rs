@@ -1792,12 +1792,7 @@ impl Store {
     }
 
     pub(crate) fn fill_path(&self, e: StoreError) -> StoreError {
-        match e {
-            StoreError::Busy(p) if p.as_os_str().is_empty() => StoreError::Busy(self.path().to_path_buf()),
-            StoreError::ReadOnly(p) if p.as_os_str().is_empty() => StoreError::ReadOnly(self.path().to_path_buf()),
-            StoreError::Sqlite(p, e) if p.as_os_str().is_empty() => StoreError::Sqlite(self.path().to_path_buf(), e),
-            other => other,
-        }
+        e.with_path(self.path())
     }
 }
 
