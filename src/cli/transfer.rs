@@ -44,7 +44,8 @@ pub struct ImportArgs {
     /// Check every row and report what would happen; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Where refused rows go, with their line and reason (default: FILE.rejects.csv).
+    /// Where refused rows go, with their line and reason (default: FILE.rejects.csv; `-`:
+    /// standard output, the summary then going to standard error).
     #[arg(long)]
     pub rejects: Option<PathBuf>,
     /// Load as one transaction with indexes built at the end: about twice as fast, but the
@@ -135,6 +136,10 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         .with_context(|| format!("--duplicates: '{}' is not one of: skip, merge, replace, all", args.duplicates))?;
     let match_on = MatchOn::parse(&args.match_on)
         .map_err(|e| anyhow::anyhow!("--match: {}", crate::i18n::describe(&e.problem, "match", crate::i18n::lang())))?;
+    let rejects_to_stdout = args.rejects.as_deref().is_some_and(is_stdout);
+    if rejects_to_stdout && s.json {
+        bail!("--rejects -: standard output carries the --json report; give the rejected rows a file name");
+    }
     let encoding = args
         .encoding
         .as_deref()
@@ -177,7 +182,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let rejects = (report.rejected > 0)
         .then(|| args.rejects.clone().unwrap_or_else(|| crate::io::import::rejects_file_for(&args.file)));
     if let Some(path) = &rejects {
-        crate::io::import::write_rejects(path, &table, &report)?;
+        crate::io::import::write_rejects(path, s.store.path(), &table, &report)?;
     }
     let sep = match table.separator {
         b'\t' => "tab".to_string(),
@@ -219,9 +224,10 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         }));
         return Ok(());
     }
+    // With the rejected rows on standard output, the summary goes to standard error.
+    let say = |text: String| if rejects_to_stdout { eprintln!("{text}") } else { println!("{text}") };
     let key = if args.dry_run { "msg.import_dry_run" } else { "msg.import_done" };
-    println!(
-        "{}",
+    say(
         tr(
             key,
             &[
@@ -239,14 +245,14 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         )
     );
     if let Some(p) = preset {
-        println!("{}", tr("msg.import_preset", &[("preset", p.code())]));
+        say(tr("msg.import_preset", &[("preset", p.code())]));
     }
     if !left_out.is_empty() {
         let names: Vec<&str> = left_out.iter().map(|s| s.as_str()).collect();
-        println!("{}", tr("msg.import_left_out", &[("columns", &names.join(", "))]));
+        say(tr("msg.import_left_out", &[("columns", &names.join(", "))]));
     }
-    if let Some(p) = &rejects {
-        println!("{}", tr("msg.import_rejects", &[("path", &p.display().to_string())]));
+    if let Some(p) = rejects.as_ref().filter(|_| !rejects_to_stdout) {
+        say(tr("msg.import_rejects", &[("path", &p.display().to_string())]));
     }
     Ok(())
 }
