@@ -227,23 +227,21 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     // With the rejected rows on standard output, the summary goes to standard error.
     let say = |text: String| if rejects_to_stdout { eprintln!("{text}") } else { println!("{text}") };
     let key = if args.dry_run { "msg.import_dry_run" } else { "msg.import_done" };
-    say(
-        tr(
-            key,
-            &[
-                ("file", &args.file.display().to_string()),
-                ("encoding", table.encoding),
-                ("separator", &sep),
-                ("rows", &total.to_string()),
-                ("created", &report.created.to_string()),
-                ("merged", &report.merged.to_string()),
-                ("replaced", &report.replaced.to_string()),
-                ("skipped", &report.skipped.to_string()),
-                ("rejected", &report.rejected.to_string()),
-                ("seconds", &format!("{seconds:.2}")),
-            ]
-        )
-    );
+    say(tr(
+        key,
+        &[
+            ("file", &args.file.display().to_string()),
+            ("encoding", table.encoding),
+            ("separator", &sep),
+            ("rows", &total.to_string()),
+            ("created", &report.created.to_string()),
+            ("merged", &report.merged.to_string()),
+            ("replaced", &report.replaced.to_string()),
+            ("skipped", &report.skipped.to_string()),
+            ("rejected", &report.rejected.to_string()),
+            ("seconds", &format!("{seconds:.2}")),
+        ],
+    ));
     if let Some(p) = preset {
         say(tr("msg.import_preset", &[("preset", p.code())]));
     }

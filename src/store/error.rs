@@ -113,19 +113,21 @@ pub enum StoreError {
     TargetExists(PathBuf),
     /// A batched import stopped by a failure of the file after some of its transactions were
     /// committed: those rows stay, and the message says how to add the rest.
-    #[error("{}", partly_imported(path, *rows, cause))]
+    #[error("{}", partly_imported(path, *rows, *line, cause))]
     PartlyImported {
         /// The data file.
         path: PathBuf,
         /// Rows of the file taken in (written, merged, skipped or refused) before the failure.
         rows: usize,
+        /// Line of the file of the last of them.
+        line: u64,
         /// What stopped it.
         cause: Box<StoreError>,
     },
 }
 
 /// The message of `StoreError::PartlyImported`: what stopped, what stays, how to go on.
-fn partly_imported(path: &Path, rows: usize, cause: &StoreError) -> String {
+fn partly_imported(path: &Path, rows: usize, line: u64, cause: &StoreError) -> String {
     let problem = match cause {
         StoreError::DiskFull(_) => crate::i18n::tr("files.disk_full", &[]),
         StoreError::Busy(_) => crate::i18n::tr("files.busy", &[]),
@@ -133,7 +135,12 @@ fn partly_imported(path: &Path, rows: usize, cause: &StoreError) -> String {
     };
     crate::i18n::tr(
         "files.partly_imported",
-        &[("path", &path.display().to_string()), ("problem", &problem), ("rows", &rows.to_string())],
+        &[
+            ("path", &path.display().to_string()),
+            ("problem", &problem),
+            ("rows", &rows.to_string()),
+            ("line", &line.to_string()),
+        ],
     )
 }
 
@@ -166,8 +173,8 @@ impl StoreError {
             StoreError::Corrupt(p, why) => StoreError::Corrupt(fill(p), why),
             StoreError::Sqlite(p, e) => StoreError::Sqlite(fill(p), e),
             StoreError::Io(p, e) => StoreError::Io(fill(p), e),
-            StoreError::PartlyImported { path: p, rows, cause } => {
-                StoreError::PartlyImported { path: fill(p), rows, cause: Box::new(cause.with_path(path)) }
+            StoreError::PartlyImported { path: p, rows, line, cause } => {
+                StoreError::PartlyImported { path: fill(p), rows, line, cause: Box::new(cause.with_path(path)) }
             }
             other => other,
         }

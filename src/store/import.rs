@@ -177,6 +177,7 @@ impl Store {
                     result = Err(StoreError::PartlyImported {
                         path: self.path().to_path_buf(),
                         rows: done,
+                        line: report.rows.last().map_or(0, |(line, _)| *line),
                         cause: Box::new(e),
                     });
                     break;
