@@ -491,3 +491,59 @@ fn column_totals_follow_every_kind_of_change() {
     let listed = env.json(&["lead", "list", "--stage", "NEW", "--limit", "10000"]).as_array().unwrap().len();
     assert_eq!(new["count"].as_u64(), Some(listed as u64), "{new}");
 }
+
+/// One shape for a record in every command's JSON (issue 21): what `add`, `edit`, `list`,
+/// `show`, `move`, `search` and `export --format json` give for a record is the same object,
+/// with RFC 3339 UTC times and references as `{id, code, name}`.
+#[test]
+fn one_json_shape_for_a_record_everywhere() {
+    let env = Env::new();
+    env.json(&["user", "add", "bob"]);
+    let added = env.json(&[
+        "lead",
+        "add",
+        "--title",
+        "Shape test",
+        "--responsible",
+        "bob",
+        "--source",
+        "WEB",
+        "--email",
+        "shape@example.com",
+    ]);
+    let id = added["id"].as_i64().unwrap().to_string();
+    let without = |v: &serde_json::Value, keys: &[&str]| -> serde_json::Value {
+        let mut v = v.clone();
+        for k in keys {
+            v.as_object_mut().unwrap().remove(*k);
+        }
+        v
+    };
+    let shown = without(&env.json(&["lead", "show", &id]), &["timeline"]);
+    assert_eq!(without(&added, &["repeat_of", "duplicates"]), shown, "add");
+    assert_eq!(env.json(&["lead", "list"])[0], shown, "list");
+    assert_eq!(env.json(&["search", "shape"])[0], shown, "search");
+    let exported: serde_json::Value = serde_json::from_str(&env.ok(&["export", "--format", "json"])).unwrap();
+    assert_eq!(exported[0], shown, "export --format json");
+    for key in ["created_at", "modified_at"] {
+        let t = shown[key].as_str().unwrap_or_else(|| panic!("{key}: {}", shown[key]));
+        assert!(chrono::DateTime::parse_from_rfc3339(t).is_ok() && t.ends_with('Z'), "{key}: {t}");
+    }
+    assert_eq!(shown["stage"], serde_json::json!({"id": 1, "code": "NEW", "name": "New"}));
+    assert_eq!(shown["source"]["code"], "WEB");
+    assert_eq!(shown["responsible"]["code"], "bob", "a user's code is the login");
+    assert!(shown["responsible"]["id"].is_i64() && shown["responsible"]["name"].is_string());
+    let moved = env.json(&["lead", "move", &id, "IN_PROCESS"]);
+    let shown = without(&env.json(&["lead", "show", &id]), &["timeline"]);
+    assert_eq!(without(&moved, &["from", "to", "completed_activities"]), shown, "move");
+    assert_eq!(moved["from"]["code"], "NEW");
+    let edited = env.json(&["lead", "edit", &id, "--comments", "Edited"]);
+    let shown = without(&env.json(&["lead", "show", &id]), &["timeline"]);
+    assert_eq!(without(&edited, &["changed", "duplicates"]), shown, "edit");
+    // What `show` gives is accepted back by `edit` (references by code, none emptied).
+    let mut cmd = env.cmd();
+    let out = cmd.args(["--json", "lead", "edit", &id, "-"]).write_stdin(shown.to_string()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(again["changed"], serde_json::json!([]), "{again}");
+}
