@@ -389,7 +389,9 @@ fn lists_sort_by_each_key_both_ways_and_pages_add_up() {
         match sort {
             "title" => row["title"].as_str().unwrap().to_lowercase(),
             "amount" => format!("{:020}", row["amount_minor"].as_i64().unwrap_or(-1) + 1),
-            "stage" => format!("{:02}", stages.iter().position(|c| c == row["stage"]["code"].as_str().unwrap()).unwrap()),
+            "stage" => {
+                format!("{:02}", stages.iter().position(|c| c == row["stage"]["code"].as_str().unwrap()).unwrap())
+            }
             "responsible" => row["responsible"]["code"].as_str().unwrap_or("").to_string(),
             "next-activity" => row["next_activity_at"].as_str().unwrap_or("9999").to_string(),
             other => panic!("{other}"),

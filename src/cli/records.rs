@@ -534,9 +534,8 @@ pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<(
     let hits = s.store.search(text, limit)?;
     if s.json {
         // Whole records, best match first, each with its `entity`.
-        let records = s
-            .store
-            .reading(|st| hits.iter().map(|h| st.get(h.entity, h.id)).collect::<Result<Vec<_>, _>>())?;
+        let records =
+            s.store.reading(|st| hits.iter().map(|h| st.get(h.entity, h.id)).collect::<Result<Vec<_>, _>>())?;
         output::json(&Json::Array(records.iter().map(Record::to_json).collect()));
     } else if hits.is_empty() {
         println!("{}", tr("label.no_records", &[]));

@@ -218,8 +218,11 @@ impl Record {
         if let Some(s) = self.stage_semantics {
             m.insert("stage_semantics".into(), json!(s.code()));
         }
-        let links: Vec<Json> =
-            self.links.iter().map(|(e, r)| json!({"entity": e.code(), "id": r.id, "code": null, "name": r.name})).collect();
+        let links: Vec<Json> = self
+            .links
+            .iter()
+            .map(|(e, r)| json!({"entity": e.code(), "id": r.id, "code": null, "name": r.name}))
+            .collect();
         m.insert("links".into(), Json::Array(links));
         m.insert("created_at".into(), json!(when::rfc3339(self.created_at)));
         m.insert("created_by".into(), json!(self.created_by));
