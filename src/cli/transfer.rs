@@ -138,7 +138,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("--match: {}", crate::i18n::describe(&e.problem, "match", crate::i18n::lang())))?;
     let rejects_to_stdout = args.rejects.as_deref().is_some_and(is_stdout);
     if rejects_to_stdout && s.json {
-        bail!("--rejects -: standard output carries the --json report; give the rejected rows a file name");
+        bail!("{}", tr("files.rejects_stdout_json", &[]));
     }
     let encoding = args
         .encoding
