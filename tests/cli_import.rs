@@ -836,6 +836,7 @@ fn the_calendar_export_honours_the_filters_and_its_uids_are_the_files_own() {
     assert_eq!(subjects(&["--search", "alpha"]), ["Call Alpha"]);
     assert_eq!(subjects(&["--entity", "contact"]), ["Call Gamma"]);
     assert_eq!(subjects(&["--entity", "lead"]), ["Call Alpha", "Call Beta"]);
+    assert_eq!(subjects(&["--entity", "activity"]), ["Call Alpha", "Call Beta", "Call Gamma"]);
     assert_eq!(subjects(&["--responsible", "bob"]), ["Call Beta"]);
     assert_eq!(subjects(&["--responsible", "alice", "--entity", "lead"]), ["Call Alpha"]);
     // Another file named like this one: its UIDs are not these.

@@ -264,7 +264,9 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
         bail!("--format: '{format}' is not one of: csv, json, vcard, ics");
     }
     let ics = matches!(format.as_str(), "ics" | "ical" | "icalendar");
-    let entity = match args.entity.as_deref().map(|e| (e, Entity::parse(e.trim()))) {
+    // `--entity activity` with iCalendar: every activity, as without `--entity`.
+    let given = args.entity.as_deref().filter(|e| !(ics && matches!(e.trim(), "activity" | "activities")));
+    let entity = match given.map(|e| (e, Entity::parse(e.trim()))) {
         None => Entity::Lead,
         Some((_, Some(e))) => e,
         Some((text, None)) => bail!("--entity: '{text}' is not one of: lead, contact, company, deal"),
@@ -275,7 +277,7 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
     let path = args.out.as_deref().filter(|p| !is_stdout(p));
     // What the export selects is read before the file is made: a refused filter (an
     // unknown stage) leaves no empty file behind.
-    let calendar = if ics { Some(ics_calendar(s, &args, entity)?) } else { None };
+    let calendar = if ics { Some(ics_calendar(s, &args, given.map(|_| entity))?) } else { None };
     let existed = path.is_some_and(|p| std::fs::symlink_metadata(p).is_ok());
     let mut out: Box<dyn Write> = match path {
         // The file holds what the data file holds: it gets its permission bits.
@@ -344,11 +346,12 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The iCalendar export and how many activities it holds. `--entity` (when given),
-/// `--stage` and `--search` select records as a list does, and the calendar holds the
-/// activities bound to them; `--responsible` keeps the activities that user is responsible
-/// for (whoever the records belong to). No filter: every activity of the file.
-fn ics_calendar(s: &Session, args: &ExportArgs, entity: Entity) -> anyhow::Result<(String, usize)> {
+/// The iCalendar export and how many activities it holds. `--entity` (`entity`, when given),
+/// `--stage` and `--search` select records as a list does (leads when only a stage or a
+/// search is given), and the calendar holds the activities bound to them; `--responsible`
+/// keeps the activities that user is responsible for (whoever the records belong to). No
+/// filter: every activity of the file.
+fn ics_calendar(s: &Session, args: &ExportArgs, entity: Option<Entity>) -> anyhow::Result<(String, usize)> {
     let responsible_id = args.responsible.as_deref().map(|u| s.store.user_id_of(u)).transpose()?;
     let mut rows = s.store.activities(&crate::store::activities::ActivityFilter {
         include_done: true,
@@ -356,7 +359,8 @@ fn ics_calendar(s: &Session, args: &ExportArgs, entity: Entity) -> anyhow::Resul
         responsible_id,
         ..Default::default()
     })?;
-    if args.entity.is_some() || args.stage.is_some() || args.search.is_some() {
+    if entity.is_some() || args.stage.is_some() || args.search.is_some() {
+        let entity = entity.unwrap_or(Entity::Lead);
         let filter = ListFilter { stage: args.stage.clone(), search: args.search.clone(), ..Default::default() };
         let mut ids = std::collections::HashSet::new();
         let mut after = None;
