@@ -221,8 +221,8 @@ fn reschedule_edit_and_delete_are_on_the_timeline() {
     assert_eq!(moved["priority"], "high");
     let err = env.fails(1, &["activity", "edit", &aid, "--at", "never"]);
     assert!(err.contains("at: 'never' is not a date and time"), "{err}");
-    let next = |env: &Env| json(env, &["lead", "list"])[0]["next_activity"].clone();
-    assert_eq!(next(&env), 1_795_791_600_000i64, "the lead's next activity follows the reschedule (27/11 15:00 UTC)");
+    let next = |env: &Env| json(env, &["lead", "list"])[0]["next_activity_at"].clone();
+    assert_eq!(next(&env), "2026-11-27T15:00:00Z", "the lead's next activity follows the reschedule (27/11 15:00 UTC)");
     let shown = json(&env, &["lead", "show", &id]);
     assert_eq!(shown["timeline"][0]["kind"], "activity_changed");
     assert_eq!(shown["timeline"][0]["payload"]["subject"], "Lunch");

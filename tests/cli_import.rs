@@ -755,3 +755,258 @@ fn a_store_finds_and_keeps_what_its_bulk_load_indexed_aside() {
     assert_eq!(store.search("row", 20).unwrap().len(), 11);
     assert!(env.ok(&["db", "check"]).contains("integrity ok"));
 }
+
+/// Exports and rejected rows made from a 0600 file are 0600 (issue 21).
+#[cfg(unix)]
+#[test]
+fn exports_and_rejected_rows_get_the_data_files_permissions() {
+    use common::mode;
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "Secret", "--phone", "06 12 34 56 78"]);
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    for format in ["csv", "json", "ics"] {
+        let out = env.dir.path().join(format!("out.{format}"));
+        env.ok(&["export", "--format", format, "--out", out.to_str().unwrap()]);
+        assert_eq!(mode(&out), 0o600, "--format {format}");
+    }
+    // An older, world-readable export is narrowed when written again.
+    let out = env.dir.path().join("out.csv");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
+    env.ok(&["export", "--out", out.to_str().unwrap()]);
+    assert_eq!(mode(&out), 0o600);
+    let rejects = env.dir.path().join("bad.rejects.csv");
+    let r = env.json(&["import", data("bad_rows.csv").to_str().unwrap(), "--rejects", rejects.to_str().unwrap()]);
+    assert!(r["rejected"].as_u64().unwrap() > 0, "{r}");
+    assert_eq!(mode(&rejects), 0o600, "the rejected rows of an import into a 0600 file");
+}
+
+/// `--out -` and `--rejects -` mean standard output, as in every Unix tool: no file named `-`.
+#[test]
+fn a_dash_means_standard_output() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "Dash"]);
+    let out = env.cmd().current_dir(env.dir.path()).args(["export", "--out", "-"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Dash"));
+    let out =
+        env.cmd().current_dir(env.dir.path()).args(["activity", "export", "--ics", "--out", "-"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("BEGIN:VCALENDAR"));
+    let bad = data("bad_rows.csv");
+    let out = env
+        .cmd()
+        .current_dir(env.dir.path())
+        .args(["import", bad.to_str().unwrap(), "--rejects", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = String::from_utf8_lossy(&out.stdout);
+    assert!(rows.starts_with("line,reason,"), "the rejected rows on standard output: {rows}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rejected"), "the summary on standard error");
+    assert!(!env.dir.path().join("-").exists(), "a file named '-' was written");
+    let err = env.fails(1, &["--json", "import", bad.to_str().unwrap(), "--rejects", "-"]);
+    assert!(err.contains("--rejects -"), "{err}");
+}
+
+fn uids(ics: &str) -> Vec<String> {
+    ics.lines().filter_map(|l| l.strip_prefix("UID:")).map(|u| u.trim().to_string()).collect()
+}
+
+/// `export --format ics` keeps the activities of the records `--entity`, `--stage` and
+/// `--search` select, and those `--responsible` is responsible for; its UIDs are the file's
+/// own, so two offices' `prospect.db` do not collide in one calendar (issue 21).
+#[test]
+fn the_calendar_export_honours_the_filters_and_its_uids_are_the_files_own() {
+    let env = Env::new();
+    env.json(&["user", "add", "bob"]);
+    let a = env.json(&["lead", "add", "--title", "Alpha deal"])["id"].as_i64().unwrap();
+    let b = env.json(&["lead", "add", "--title", "Beta deal"])["id"].as_i64().unwrap();
+    env.json(&["lead", "move", &b.to_string(), "IN_PROCESS"]);
+    let c = env.json(&["contact", "add", "--first-name", "Gil", "--last-name", "Gamma"])["id"].as_i64().unwrap();
+    let (a, b, c) = (a.to_string(), b.to_string(), c.to_string());
+    env.json(&["activity", "add", "--lead", &a, "--subject", "Call Alpha", "--at", "+1d"]);
+    env.json(&["activity", "add", "--lead", &b, "--subject", "Call Beta", "--at", "+1d", "--responsible", "bob"]);
+    env.json(&["activity", "add", "--contact", &c, "--subject", "Call Gamma", "--at", "+1d"]);
+    let subjects = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["export", "--format", "ics"];
+        all.extend(args);
+        let mut s: Vec<String> =
+            env.ok(&all).lines().filter_map(|l| l.strip_prefix("SUMMARY:")).map(|l| l.trim().to_string()).collect();
+        s.sort();
+        s
+    };
+    assert_eq!(subjects(&[]), ["Call Alpha", "Call Beta", "Call Gamma"]);
+    assert_eq!(subjects(&["--stage", "IN_PROCESS"]), ["Call Beta"]);
+    assert_eq!(subjects(&["--search", "alpha"]), ["Call Alpha"]);
+    assert_eq!(subjects(&["--entity", "contact"]), ["Call Gamma"]);
+    assert_eq!(subjects(&["--entity", "lead"]), ["Call Alpha", "Call Beta"]);
+    assert_eq!(subjects(&["--entity", "activity"]), ["Call Alpha", "Call Beta", "Call Gamma"]);
+    assert_eq!(subjects(&["--responsible", "bob"]), ["Call Beta"]);
+    assert_eq!(subjects(&["--responsible", "alice", "--entity", "lead"]), ["Call Alpha"]);
+    // Another file named like this one: its UIDs are not these.
+    let other = Env::new();
+    other.json(&["lead", "add", "--title", "Elsewhere"]);
+    other.json(&["activity", "add", "--lead", "1", "--subject", "Call", "--at", "+1d"]);
+    let (ours, theirs) =
+        (uids(&env.ok(&["export", "--format", "ics"])), uids(&other.ok(&["export", "--format", "ics"])));
+    assert_eq!(ours.len(), 3);
+    assert!(ours.iter().all(|u| !theirs.contains(u)), "{ours:?} {theirs:?}");
+    assert!(ours[0].starts_with("activity-") && !ours[0].contains("crm"), "{ours:?}");
+    // The id is kept in the file: the same UIDs at every export.
+    assert_eq!(ours, uids(&env.ok(&["export", "--format", "ics"])));
+}
+
+/// A property's value cut into its components at unescaped `;`, each unescaped (RFC 6350 §3.4).
+fn components(value: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n' | 'N') => out.last_mut().unwrap().push('\n'),
+                Some(other) => out.last_mut().unwrap().push(other),
+                None => {}
+            },
+            ';' => out.push(String::new()),
+            c => out.last_mut().unwrap().push(c),
+        }
+    }
+    out
+}
+
+/// vCards read by an independent parser (the `ical` crate): the address in ADR's street
+/// component, messengers as URIs with their type, a URL whole with its comma and semicolon.
+#[test]
+fn vcards_read_back_whole_by_another_parser() {
+    let env = Env::new();
+    let address = "12 rue Haute, bât. B; 3e étage\n75001 Paris";
+    env.json(&[
+        "contact",
+        "add",
+        "--first-name",
+        "Hélène",
+        "--last-name",
+        "Martin",
+        "--address",
+        address,
+        "--web",
+        "https://acme.example/a,b;c",
+        "--messenger",
+        "telegram:@helene",
+        "--messenger",
+        "whatsapp:+33 6 12 34 56 78",
+        "--messenger",
+        "other:ann@jabber.org",
+    ]);
+    let cards = env.ok(&["export", "--entity", "contact", "--format", "vcard"]);
+    let mut parsed = ical::VcardParser::new(std::io::BufReader::new(cards.as_bytes()));
+    let card = parsed.next().expect("one card").expect("a card the parser reads");
+    assert!(parsed.next().is_none());
+    let props = |name: &str| -> Vec<&ical::property::Property> {
+        card.properties.iter().filter(|p| p.name.eq_ignore_ascii_case(name)).collect()
+    };
+    let adr = props("ADR");
+    let adr_value = components(adr[0].value.as_deref().unwrap());
+    assert_eq!(adr_value.len(), 7, "{adr_value:?}");
+    assert_eq!(adr_value[2], address, "the street component holds the address");
+    let url = props("URL");
+    assert_eq!(components(url[0].value.as_deref().unwrap()), ["https://acme.example/a,b;c"], "one value, whole");
+    let raw_url = url[0].value.as_deref().unwrap();
+    assert_eq!(raw_url, "https://acme.example/a\\,b\\;c", "commas and semicolons escaped (RFC 6350 §3.4)");
+    let impps: Vec<(String, String)> = props("IMPP")
+        .iter()
+        .map(|p| {
+            let typ =
+                p.params.iter().flatten().find(|(k, _)| k == "TYPE").map(|(_, v)| v.join(",")).unwrap_or_default();
+            (typ, components(p.value.as_deref().unwrap()).join(";"))
+        })
+        .collect();
+    assert_eq!(
+        impps,
+        [
+            ("telegram".to_string(), "tg://resolve?domain=helene".to_string()),
+            ("whatsapp".to_string(), "whatsapp://send?phone=33612345678".to_string()),
+            (String::new(), "xmpp:ann@jabber.org".to_string()),
+        ]
+    );
+    for (_, uri) in &impps {
+        let scheme = uri.split_once(':').unwrap().0;
+        assert!(!scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric()), "{uri}");
+    }
+}
+
+/// A CSV of leads "Row 1" to "Row n", each with its own e-mail (so a second run matches them).
+fn mailed_table(n: usize) -> prospect::io::csv::Table {
+    let csv: String = std::iter::once("title,email\n".to_string())
+        .chain((1..=n).map(|i| format!("Row {i},row{i}@example.com\n")))
+        .collect();
+    prospect::io::csv::parse(csv.as_bytes(), None, None).unwrap()
+}
+
+/// Imports `table` in batches of 2 into `db`, calling `between` once the first batch is in.
+fn import_stopped(db: &std::path::Path, table: &prospect::io::csv::Table, between: impl FnOnce()) -> String {
+    use prospect::domain::fields::Entity;
+    use prospect::store::import::ImportOptions;
+    let opts = prospect::store::OpenOptions { busy_limit: std::time::Duration::from_millis(300), ..Default::default() };
+    let mut store = prospect::store::Store::open(db, opts).unwrap();
+    store.sign_in("alice").unwrap();
+    let targets: Vec<_> =
+        table.headers.iter().map(|h| prospect::domain::import::auto_target(Entity::Lead, None, h).unwrap()).collect();
+    let region = store.options().region;
+    let rows = |from| prospect::io::import::rows(Entity::Lead, table, &targets, region, from);
+    let mut between = Some(between);
+    let opts = ImportOptions { batch: 2, ..Default::default() };
+    let err = store
+        .import(Entity::Lead, rows, opts, |done| {
+            if done == 2
+                && let Some(f) = between.take()
+            {
+                f();
+            }
+        })
+        .expect_err("the import goes on past a file error");
+    err.to_string()
+}
+
+/// An import stopped by the file after a batch was committed says what was written and how
+/// to go on, not "nothing was written" (issue 21); running it again with skip completes it.
+#[test]
+fn an_import_stopped_after_a_committed_batch_says_what_stays_and_how_to_go_on() {
+    let env = Env::new();
+    env.json(&["user", "add", "bob"]);
+    let table = mailed_table(7);
+    let mut holder = None;
+    let message = import_stopped(&env.db, &table, || {
+        // Another client takes the file for writing and keeps it past the wait limit.
+        let other = rusqlite::Connection::open(&env.db).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        holder = Some(other);
+    });
+    drop(holder);
+    assert!(message.starts_with(&format!("{}: busy", env.db.display())), "{message}");
+    assert!(message.contains("after 2 rows, up to line 3"), "{message}");
+    assert!(message.contains("--duplicates skip"), "{message}");
+    assert!(!message.contains("nothing was written"), "{message}");
+    assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 2, "the committed batch stays");
+    let file = env.dir.path().join("rows.csv");
+    let csv: String = std::iter::once("title,email\n".to_string())
+        .chain((1..=7).map(|i| format!("Row {i},row{i}@example.com\n")))
+        .collect();
+    std::fs::write(&file, csv).unwrap();
+    let r = env.json(&["import", file.to_str().unwrap(), "--duplicates", "skip"]);
+    assert_eq!((r["created"].as_u64(), r["skipped"].as_u64()), (Some(5), Some(2)), "{r}");
+}
+
+/// The same on a full disk (a tmpfs, so root only: skipped otherwise).
+#[test]
+fn an_import_stopped_by_a_full_disk_names_the_file_and_what_was_written() {
+    let Some(small) = common::Tmpfs::mount("600k") else { return };
+    let env = Env::new();
+    let db = small.path().join("crm.db");
+    let out = env.cmd_db(&db).args(["--user", "alice", "user", "add", "bob"]).output().unwrap();
+    assert!(out.status.success());
+    let table = mailed_table(200);
+    let message = import_stopped(&db, &table, || small.fill());
+    assert!(message.starts_with(&format!("{}: the disk is full after 2 rows", db.display())), "{message}");
+    assert!(!message.contains("nothing was written"), "{message}");
+}

@@ -29,7 +29,7 @@ fn csv(env: &Env, name: &str, prefix: &str, n: usize) -> String {
 fn owners(env: &Env) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for l in env.json(&["lead", "list", "--limit", "10000"]).as_array().unwrap() {
-        let who = l["responsible"].as_str().unwrap_or("(nobody)").to_string();
+        let who = l["responsible"]["code"].as_str().unwrap_or("(nobody)").to_string();
         *out.entry(who).or_insert(0) += 1;
     }
     out

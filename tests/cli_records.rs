@@ -44,7 +44,13 @@ fn lead_lifecycle() {
     let list = env.json(&["lead", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["title"], "Website enquiry");
-    assert_eq!(list[0]["client"], "Acme SARL");
+    assert_eq!(list[0]["company_title"], "Acme SARL");
+    // One shape: the list gives each record as `show` does (issue 21).
+    let mut shown = env.json(&["lead", "show", &id.to_string()]);
+    shown.as_object_mut().unwrap().remove("timeline");
+    assert_eq!(list[0], shown);
+    assert_eq!(list[0]["stage"]["code"], "NEW");
+    assert!(list[0]["created_at"].as_str().unwrap().ends_with('Z'), "RFC 3339 UTC: {}", list[0]["created_at"]);
 
     let edited = env.json(&[
         "lead",
@@ -153,13 +159,15 @@ fn contact_company_deal_lifecycle() {
 
     env.json(&["deal", "edit", &deal_id, "--amount", "15000"]);
     let moved = env.json(&["deal", "move", &deal_id, "won"]);
-    assert_eq!(moved["to"]["semantics"], "success");
+    assert_eq!(moved["stage_semantics"], "success");
+    assert_eq!(moved["to"]["code"], "WON");
     assert_eq!(env.json(&["deal", "list", "--stage", "WON"]).as_array().unwrap().len(), 1);
 
     env.json(&["contact", "edit", &contact_id, "--position", "Physicist", "--phone", "06 11 22 33 44"]);
     let list = env.json(&["contact", "list"]);
-    assert_eq!(list[0]["client"], "Acme SARL");
-    assert_eq!(list[0]["phone"], "06 11 22 33 44");
+    let links = list[0]["links"].as_array().unwrap();
+    assert!(links.iter().any(|l| l["entity"] == "company" && l["name"] == "Acme SARL"), "{links:?}");
+    assert_eq!(list[0]["phones"][0]["value"], "06 11 22 33 44");
     env.json(&["company", "edit", &company_id, "--revenue", "1 000 000", "--currency", "EUR"]);
 
     env.ok(&["deal", "delete", &deal_id]);
@@ -381,9 +389,11 @@ fn lists_sort_by_each_key_both_ways_and_pages_add_up() {
         match sort {
             "title" => row["title"].as_str().unwrap().to_lowercase(),
             "amount" => format!("{:020}", row["amount_minor"].as_i64().unwrap_or(-1) + 1),
-            "stage" => format!("{:02}", stages.iter().position(|c| c == row["stage_code"].as_str().unwrap()).unwrap()),
-            "responsible" => row["responsible"].as_str().unwrap_or("").to_string(),
-            "next-activity" => format!("{:020}", row["next_activity"].as_i64().unwrap_or(i64::MAX)),
+            "stage" => {
+                format!("{:02}", stages.iter().position(|c| c == row["stage"]["code"].as_str().unwrap()).unwrap())
+            }
+            "responsible" => row["responsible"]["code"].as_str().unwrap_or("").to_string(),
+            "next-activity" => row["next_activity_at"].as_str().unwrap_or("9999").to_string(),
             other => panic!("{other}"),
         }
     };
@@ -421,14 +431,14 @@ fn lists_sort_by_each_key_both_ways_and_pages_add_up() {
         for reversed in [false, true] {
             let flags: &[&str] = if reversed { &["--reverse"] } else { &[] };
             let whole = list(&[&["--sort", sort, "--limit", "1000"][..], flags].concat());
-            let in_new: Vec<_> = whole.iter().filter(|r| r["stage_code"] == "NEW").cloned().collect();
+            let in_new: Vec<_> = whole.iter().filter(|r| r["stage"]["code"] == "NEW").cloned().collect();
             assert!(in_new.len() > 10, "the New stage holds {} leads", in_new.len());
             let listed = list(&[&["--sort", sort, "--stage", "NEW", "--limit", "1000"][..], flags].concat());
             assert_eq!(ids(listed), ids(in_new.clone()), "--sort {sort} --stage NEW {flags:?}");
             let second_page =
                 list(&[&["--sort", sort, "--stage", "NEW", "--limit", "5", "--offset", "5"][..], flags].concat());
             assert_eq!(ids(second_page), ids(in_new[5..10].to_vec()), "--sort {sort} --stage NEW --offset 5");
-            let email = in_new[3]["email"].as_str().unwrap();
+            let email = in_new[3]["emails"][0]["value"].as_str().unwrap();
             let found = list(&[&["--sort", sort, "--search", email, "--limit", "9"][..], flags].concat());
             assert_eq!(ids(found), ids(in_new[3..4].to_vec()), "{email}");
         }
@@ -593,4 +603,60 @@ fn a_move_to_the_stage_a_record_is_in_succeeds_and_writes_nothing() {
     assert_eq!(moved["unchanged"], true);
     assert_eq!(moved["version"], 1);
     assert_eq!(std::fs::read(&env.db).unwrap(), before, "nothing was written");
+}
+
+/// One shape for a record in every command's JSON (issue 21): what `add`, `edit`, `list`,
+/// `show`, `move`, `search` and `export --format json` give for a record is the same object,
+/// with RFC 3339 UTC times and references as `{id, code, name}`.
+#[test]
+fn one_json_shape_for_a_record_everywhere() {
+    let env = Env::new();
+    env.json(&["user", "add", "bob"]);
+    let added = env.json(&[
+        "lead",
+        "add",
+        "--title",
+        "Shape test",
+        "--responsible",
+        "bob",
+        "--source",
+        "WEB",
+        "--email",
+        "shape@example.com",
+    ]);
+    let id = added["id"].as_i64().unwrap().to_string();
+    let without = |v: &serde_json::Value, keys: &[&str]| -> serde_json::Value {
+        let mut v = v.clone();
+        for k in keys {
+            v.as_object_mut().unwrap().remove(*k);
+        }
+        v
+    };
+    let shown = without(&env.json(&["lead", "show", &id]), &["timeline"]);
+    assert_eq!(without(&added, &["repeat_of", "duplicates"]), shown, "add");
+    assert_eq!(env.json(&["lead", "list"])[0], shown, "list");
+    assert_eq!(env.json(&["search", "shape"])[0], shown, "search");
+    let exported: serde_json::Value = serde_json::from_str(&env.ok(&["export", "--format", "json"])).unwrap();
+    assert_eq!(exported[0], shown, "export --format json");
+    for key in ["created_at", "modified_at"] {
+        let t = shown[key].as_str().unwrap_or_else(|| panic!("{key}: {}", shown[key]));
+        assert!(chrono::DateTime::parse_from_rfc3339(t).is_ok() && t.ends_with('Z'), "{key}: {t}");
+    }
+    assert_eq!(shown["stage"], serde_json::json!({"id": 1, "code": "NEW", "name": "New"}));
+    assert_eq!(shown["source"]["code"], "WEB");
+    assert_eq!(shown["responsible"]["code"], "bob", "a user's code is the login");
+    assert!(shown["responsible"]["id"].is_i64() && shown["responsible"]["name"].is_string());
+    let moved = env.json(&["lead", "move", &id, "IN_PROCESS"]);
+    let shown = without(&env.json(&["lead", "show", &id]), &["timeline"]);
+    assert_eq!(without(&moved, &["from", "to", "completed_activities"]), shown, "move");
+    assert_eq!(moved["from"]["code"], "NEW");
+    let edited = env.json(&["lead", "edit", &id, "--comments", "Edited"]);
+    let shown = without(&env.json(&["lead", "show", &id]), &["timeline"]);
+    assert_eq!(without(&edited, &["changed", "duplicates"]), shown, "edit");
+    // What `show` gives is accepted back by `edit` (references by code, none emptied).
+    let mut cmd = env.cmd();
+    let out = cmd.args(["--json", "lead", "edit", &id, "-"]).write_stdin(shown.to_string()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(again["changed"], serde_json::json!([]), "{again}");
 }

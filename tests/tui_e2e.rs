@@ -161,7 +161,7 @@ fn another_process_change_appears_without_a_keypress() {
     t.wait_for("created", LIMIT);
     let found = env.json(&["lead", "list", "--search", "Typed in tmux"]);
     assert_eq!(found[0]["title"], "Typed in tmux");
-    assert_eq!(found[0]["stage_code"], "NEW");
+    assert_eq!(found[0]["stage"]["code"], "NEW");
 }
 
 #[test]
@@ -323,7 +323,7 @@ fn import_a_csv_through_the_wizard_then_triage_the_new_leads() {
     t.keys(&["j", "Enter"]);
     t.wait_for("Triage: 1 to decide", LIMIT);
     let jean = env.json(&["lead", "list", "--search", "Valjean"]);
-    assert_eq!(jean[0]["responsible"], "bob", "{jean}");
-    assert_eq!(jean[0]["stage_code"], "NEW", "the undone move is undone in the file too");
+    assert_eq!(jean[0]["responsible"]["code"], "bob", "{jean}");
+    assert_eq!(jean[0]["stage"]["code"], "NEW", "the undone move is undone in the file too");
     t.keys(&["Escape", "q"]);
 }

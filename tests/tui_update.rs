@@ -1184,8 +1184,21 @@ fn a_list_exports_its_filter_or_its_selection_and_t_takes_a_lead() {
     if let Overlay::Prompt(p) = &mut h.app.overlay {
         p.input = prospect::tui::app::TextInput::with(sel.to_str().unwrap());
     }
+    // A 0600 file's export is 0600 (issue 21).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let db = h.dir.path().join("crm.db");
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     h.act(Submit);
     assert_eq!(std::fs::read_to_string(&sel).unwrap().lines().count(), 3);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&sel).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the interface's export of a 0600 file");
+    }
     // `t` on the board takes an unassigned lead; a taken one says who has it.
     let input = RecordInput { fields: vec![("title".into(), "Nobody's".into())], ..Default::default() };
     let id = h.store.create(Entity::Lead, &input).unwrap().id;

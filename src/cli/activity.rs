@@ -168,7 +168,7 @@ pub enum ActivityCmd {
         /// iCalendar format (the only one for now).
         #[arg(long, required = true)]
         ics: bool,
-        /// File to write (default: standard output).
+        /// File to write (default, or `-`: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -360,7 +360,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
         ActivityCmd::Export { ics: _, out } => {
             // The same export as `prospect export --format ics`.
             let args = super::transfer::ExportArgs {
-                entity: "lead".into(),
+                entity: None,
                 format: "ics".into(),
                 out,
                 stage: None,

@@ -332,6 +332,10 @@ const READ_ONLY_KEYS: &[&str] = &[
     "modified_by",
     "moved_at",
     "moved_by",
+    "next_activity_at",
+    "from",
+    "to",
+    "completed_activities",
     "repeat_of",
     "duplicates",
     "changed",
@@ -425,7 +429,10 @@ fn json_text(v: &Json) -> Option<String> {
         Json::String(s) => Some(s.clone()),
         Json::Number(n) => Some(n.to_string()),
         Json::Bool(b) => Some(b.to_string()),
-        Json::Object(o) => ["code", "login", "id", "name"].iter().find_map(|k| o.get(*k)).and_then(json_text),
+        // A reference as shown (`{id, code, name}`, code null where there is none).
+        Json::Object(o) => {
+            ["code", "login", "id", "name"].iter().find_map(|k| o.get(*k).filter(|v| !v.is_null())).and_then(json_text)
+        }
         Json::Array(_) => None,
     }
 }

@@ -22,7 +22,8 @@ pub enum DbCmd {
     },
     /// Write a consistent copy of the file, even while others are working in it.
     Backup {
-        /// Destination file (must not exist).
+        /// Destination file (must not exist, nor be a symbolic link; `-` is refused: a
+        /// backup is a database file, not a stream).
         file: PathBuf,
     },
     /// Give back the file's empty pages (left by deletions or an upgrade) by rewriting it;
@@ -113,6 +114,9 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
             Ok(())
         }
         DbCmd::Backup { file } => {
+            if file.as_os_str() == "-" {
+                bail!("{}", tr("files.backup_to_stdout", &[]));
+            }
             s.store.backup_to(&file)?;
             if s.json {
                 output::json(&json!({"backup": file}));

@@ -286,7 +286,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     // the system and faulted in again (a bulk load frees hundreds of megabytes on the way).
     let _memory = crate::memory::KeepFreedMemory::new();
     let mut session = Session { store, json: cli.json };
-    match command {
+    let result = match command {
         Command::Lead(c) => records::run_lead(&mut session, c),
         Command::Contact(c) => records::run_contact(&mut session, c),
         Command::Company(c) => records::run_company(&mut session, c),
@@ -306,7 +306,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Intake(c) => intake::run(&mut session, c),
         Command::Queue(c) => admin::run_queue(&mut session, c),
         Command::Triage | Command::Completions { .. } | Command::Manpage => Ok(()),
-    }
+    };
+    // A store error made inside a query names no file: it names the data file.
+    let path = session.store.path().to_path_buf();
+    result.map_err(|e| match e.downcast::<StoreError>() {
+        Ok(store_error) => anyhow::Error::from(store_error.with_path(&path)),
+        Err(other) => other,
+    })
 }
 
 /// Entity word in the current language.

@@ -5,10 +5,10 @@ use super::args::{CommArgs, CommEditArgs, CompanyFields, ContactFields, DealFiel
 use super::{Session, entity_word, output};
 use crate::domain::fields::Entity;
 use crate::i18n::tr;
-use crate::store::{RecordInput, StoreError};
+use crate::store::{Record, RecordInput, StoreError};
 use anyhow::bail;
 use clap::{Args, FromArgMatches, Subcommand};
-use serde_json::json;
+use serde_json::{Value as Json, json};
 use std::fmt::Debug;
 
 /// Reads a record id as typed (`12`, `#12`).
@@ -403,10 +403,14 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 filter.responsible = Some(s.store.user().map(|u| u.login.clone()).unwrap_or_default());
                 filter.hide_failed = !l.with_failed && l.stage.is_none();
             }
-            let rows = s.store.list(entity, &filter)?;
             if s.json {
-                output::json(&json!(rows));
+                // Whole records, as `show` gives them (one shape), read as of one moment.
+                let records = s.store.reading(|st| {
+                    st.list(entity, &filter)?.iter().map(|r| st.get(entity, r.id)).collect::<Result<Vec<_>, _>>()
+                })?;
+                output::json(&Json::Array(records.iter().map(Record::to_json).collect()));
             } else {
+                let rows = s.store.list(entity, &filter)?;
                 output::summaries(entity, &rows);
             }
         }
@@ -432,7 +436,9 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                     r.fields.retain(|(k, v)| match entity.field(k) {
                         Some(spec) if !spec.editable => {
                             current.get(spec.key).map(|c| match c {
-                                crate::store::records::Shown::Ref(r) => r.code.eq_ignore_ascii_case(v) || r.name == *v,
+                                crate::store::records::Shown::Ref(r) => {
+                                    r.code.eq_ignore_ascii_case(v) || r.name == *v || r.id.to_string() == *v
+                                }
                                 other => other.text() == *v,
                             }) != Some(true)
                         }
@@ -486,7 +492,13 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
         Op::Move(m) => {
             let moved = s.store.move_stage(entity, m.id, &m.stage, m.reason.as_deref(), m.if_version)?;
             if s.json {
-                output::json(&json!(moved));
+                // The record as it is now, and the stages it went from and to.
+                let mut j = s.store.get(entity, m.id)?.to_json();
+                let stage = |st: &crate::store::refs::StageRow| json!({"id": st.id, "code": st.code, "name": st.name});
+                j["from"] = stage(&moved.from);
+                j["to"] = stage(&moved.to);
+                j["completed_activities"] = json!(moved.completed_activities);
+                output::json(&j);
             } else {
                 let mut a = entity_args(entity, m.id).to_vec();
                 a.push(("from", moved.from.name.clone()));
@@ -521,7 +533,10 @@ pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<(
     }
     let hits = s.store.search(text, limit)?;
     if s.json {
-        output::json(&json!(hits));
+        // Whole records, best match first, each with its `entity`.
+        let records =
+            s.store.reading(|st| hits.iter().map(|h| st.get(h.entity, h.id)).collect::<Result<Vec<_>, _>>())?;
+        output::json(&Json::Array(records.iter().map(Record::to_json).collect()));
     } else if hits.is_empty() {
         println!("{}", tr("label.no_records", &[]));
     } else {

@@ -17,7 +17,8 @@ use std::path::PathBuf;
 /// `import --entity`'s closed list (with hidden aliases).
 const IMPORTABLE: &[(&str, &[&str])] = &[("lead", &[]), ("contact", &[]), ("company", &[])];
 /// `export --entity`'s.
-const EXPORTABLE: &[(&str, &[&str])] = &[("lead", &[]), ("contact", &[]), ("company", &[]), ("deal", &[])];
+const EXPORTABLE: &[(&str, &[&str])] =
+    &[("lead", &[]), ("contact", &[]), ("company", &[]), ("deal", &[]), ("activity", &["activities"])];
 /// `export --format`'s.
 const FORMATS: &[(&str, &[&str])] =
     &[("csv", &[]), ("json", &[]), ("vcard", &["vcf"]), ("ics", &["ical", "icalendar"])];
@@ -57,7 +58,8 @@ pub struct ImportArgs {
     /// Check every row and report what would happen; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Where refused rows go, with their line and reason (default: FILE.rejects.csv).
+    /// Where refused rows go, with their line and reason (default: FILE.rejects.csv; `-`:
+    /// standard output, the summary then going to standard error).
     #[arg(long)]
     pub rejects: Option<PathBuf>,
     /// Load as one transaction with indexes built at the end: about twice as fast, but the
@@ -69,13 +71,14 @@ pub struct ImportArgs {
 /// `export` flags.
 #[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
-    /// Records to export.
-    #[arg(long, default_value = "lead", ignore_case = true, value_parser = super::help::one_of(EXPORTABLE))]
-    pub entity: String,
+    /// Records to export: lead, contact, company or deal (default: lead). With `--format
+    /// ics`, the activities of these records only.
+    #[arg(long, ignore_case = true, value_parser = super::help::one_of(EXPORTABLE))]
+    pub entity: Option<String>,
     /// csv (spreadsheet-safe, every field), json, vcard (people) or ics (activities).
     #[arg(long, default_value = "csv", ignore_case = true, value_parser = super::help::one_of(FORMATS))]
     pub format: String,
-    /// File to write (default: standard output).
+    /// File to write (default, or `-`: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Only records in this stage (code or name).
@@ -84,9 +87,15 @@ pub struct ExportArgs {
     /// Only records matching this search.
     #[arg(long)]
     pub search: Option<String>,
-    /// Only records of this responsible user (login or name).
+    /// Only records of this responsible user (login or name); with `--format ics`, only the
+    /// activities this user is responsible for.
     #[arg(long)]
     pub responsible: Option<String>,
+}
+
+/// Whether a path given for output means standard output (`-`, as in every Unix tool).
+fn is_stdout(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 fn importable(text: &str) -> anyhow::Result<Entity> {
@@ -141,6 +150,10 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         .with_context(|| format!("--duplicates: '{}' is not one of: skip, merge, replace, all", args.duplicates))?;
     let match_on = MatchOn::parse(&args.match_on)
         .map_err(|e| anyhow::anyhow!("--match: {}", crate::i18n::describe(&e.problem, "match", crate::i18n::lang())))?;
+    let rejects_to_stdout = args.rejects.as_deref().is_some_and(is_stdout);
+    if rejects_to_stdout && s.json {
+        bail!("{}", tr("files.rejects_stdout_json", &[]));
+    }
     let encoding = args
         .encoding
         .as_deref()
@@ -183,7 +196,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let rejects = (report.rejected > 0)
         .then(|| args.rejects.clone().unwrap_or_else(|| crate::io::import::rejects_file_for(&args.file)));
     if let Some(path) = &rejects {
-        crate::io::import::write_rejects(path, &table, &report)?;
+        crate::io::import::write_rejects(path, s.store.path(), &table, &report)?;
     }
     let sep = match table.separator {
         b'\t' => "tab".to_string(),
@@ -225,34 +238,33 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         }));
         return Ok(());
     }
+    // With the rejected rows on standard output, the summary goes to standard error.
+    let say = |text: String| if rejects_to_stdout { eprintln!("{text}") } else { println!("{text}") };
     let key = if args.dry_run { "msg.import_dry_run" } else { "msg.import_done" };
-    println!(
-        "{}",
-        tr(
-            key,
-            &[
-                ("file", &args.file.display().to_string()),
-                ("encoding", table.encoding),
-                ("separator", &sep),
-                ("rows", &total.to_string()),
-                ("created", &report.created.to_string()),
-                ("merged", &report.merged.to_string()),
-                ("replaced", &report.replaced.to_string()),
-                ("skipped", &report.skipped.to_string()),
-                ("rejected", &report.rejected.to_string()),
-                ("seconds", &format!("{seconds:.2}")),
-            ]
-        )
-    );
+    say(tr(
+        key,
+        &[
+            ("file", &args.file.display().to_string()),
+            ("encoding", table.encoding),
+            ("separator", &sep),
+            ("rows", &total.to_string()),
+            ("created", &report.created.to_string()),
+            ("merged", &report.merged.to_string()),
+            ("replaced", &report.replaced.to_string()),
+            ("skipped", &report.skipped.to_string()),
+            ("rejected", &report.rejected.to_string()),
+            ("seconds", &format!("{seconds:.2}")),
+        ],
+    ));
     if let Some(p) = preset {
-        println!("{}", tr("msg.import_preset", &[("preset", p.code())]));
+        say(tr("msg.import_preset", &[("preset", p.code())]));
     }
     if !left_out.is_empty() {
         let names: Vec<&str> = left_out.iter().map(|s| s.as_str()).collect();
-        println!("{}", tr("msg.import_left_out", &[("columns", &names.join(", "))]));
+        say(tr("msg.import_left_out", &[("columns", &names.join(", "))]));
     }
-    if let Some(p) = &rejects {
-        println!("{}", tr("msg.import_rejects", &[("path", &p.display().to_string())]));
+    if let Some(p) = rejects.as_ref().filter(|_| !rejects_to_stdout) {
+        say(tr("msg.import_rejects", &[("path", &p.display().to_string())]));
     }
     Ok(())
 }
@@ -266,70 +278,117 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
         bail!("--format: '{format}' is not one of: csv, json, vcard, ics");
     }
     let ics = matches!(format.as_str(), "ics" | "ical" | "icalendar");
-    let entity = match Entity::parse(args.entity.trim()) {
-        Some(e) => e,
-        // iCalendar holds activities, whatever --entity says.
-        None if ics => Entity::Lead,
-        None => bail!("--entity: '{}' is not one of: lead, contact, company, deal", args.entity),
+    // `--entity activity` with iCalendar: every activity, as without `--entity`.
+    let given = args.entity.as_deref().filter(|e| !(ics && matches!(e.trim(), "activity" | "activities")));
+    let entity = match given.map(|e| (e, Entity::parse(e.trim()))) {
+        None => Entity::Lead,
+        Some((_, Some(e))) => e,
+        Some((text, None)) => bail!("--entity: '{text}' is not one of: lead, contact, company, deal"),
     };
     if matches!(format.as_str(), "vcard" | "vcf") && !matches!(entity, Entity::Contact | Entity::Lead) {
         bail!("--format vcard: only people have cards; use --entity contact or lead");
     }
-    let mut out: Box<dyn Write> = match &args.out {
+    let path = args.out.as_deref().filter(|p| !is_stdout(p));
+    // What the export selects is read before the file is made: a refused filter (an
+    // unknown stage) leaves no empty file behind.
+    let calendar = if ics { Some(ics_calendar(s, &args, given.map(|_| entity))?) } else { None };
+    let existed = path.is_some_and(|p| std::fs::symlink_metadata(p).is_ok());
+    let mut out: Box<dyn Write> = match path {
+        // The file holds what the data file holds: it gets its permission bits.
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("{}: cannot write", path.display()))?,
+            crate::store::files::create(s.store.path(), path)
+                .with_context(|| format!("{}: cannot write", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let (count, key) = match format.as_str() {
-        "ics" | "ical" | "icalendar" => {
-            let rows = s.store.activities(&crate::store::activities::ActivityFilter {
-                include_done: true,
-                limit: usize::MAX / 2,
-                ..Default::default()
-            })?;
-            let host = s
-                .store
-                .path()
-                .file_stem()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "prospect".into());
-            out.write_all(crate::io::ics::calendar(&rows, s.store.now(), &format!("{host}.prospect")).as_bytes())?;
-            (rows.len(), "msg.exported")
-        }
-        _ => {
-            let filter = ListFilter {
-                stage: super::args::given(&args.stage),
-                search: super::args::given(&args.search),
-                responsible: super::args::given(&args.responsible),
-                ..Default::default()
-            };
-            let count = match format.as_str() {
-                "csv" => crate::io::export::write_csv(&s.store, entity, &filter, None, &mut out)?,
-                "json" => {
-                    let mut first = true;
-                    let n = crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
-                        for r in records {
-                            out.write_all(if first { b"[\n" } else { b",\n" })?;
-                            out.write_all(serde_json::to_string_pretty(&r.to_json())?.as_bytes())?;
-                            first = false;
-                        }
+    let write = || -> anyhow::Result<(usize, &'static str)> {
+        let done = match calendar {
+            Some((text, count)) => {
+                out.write_all(text.as_bytes())?;
+                (count, "msg.exported")
+            }
+            None => {
+                let filter = ListFilter {
+                    stage: super::args::given(&args.stage),
+                    search: super::args::given(&args.search),
+                    responsible: super::args::given(&args.responsible),
+                    ..Default::default()
+                };
+                let count = match format.as_str() {
+                    "csv" => crate::io::export::write_csv(&s.store, entity, &filter, None, &mut out)?,
+                    "json" => {
+                        let mut first = true;
+                        let n = crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
+                            for r in records {
+                                out.write_all(if first { b"[\n" } else { b",\n" })?;
+                                out.write_all(serde_json::to_string_pretty(&r.to_json())?.as_bytes())?;
+                                first = false;
+                            }
+                            Ok(())
+                        })?;
+                        out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" })?;
+                        n
+                    }
+                    _ => crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
+                        out.write_all(crate::io::export::vcards(records).as_bytes())?;
                         Ok(())
-                    })?;
-                    out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" })?;
-                    n
-                }
-                _ => crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
-                    out.write_all(crate::io::export::vcards(records).as_bytes())?;
-                    Ok(())
-                })?,
-            };
-            (count, "msg.records_exported")
+                    })?,
+                };
+                (count, "msg.records_exported")
+            }
+        };
+        out.flush()?;
+        Ok(done)
+    };
+    let (count, key) = match write() {
+        Ok(done) => done,
+        Err(e) => {
+            // A file this export made is not left half written.
+            drop(out);
+            if let Some(p) = path
+                && !existed
+            {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(e);
         }
     };
-    out.flush()?;
-    if let Some(path) = &args.out {
+    drop(out);
+    if let Some(path) = path {
         eprintln!("{}", tr(key, &[("count", &count.to_string()), ("path", &path.display().to_string())]));
     }
     Ok(())
+}
+
+/// The iCalendar export and how many activities it holds. `--entity` (`entity`, when given),
+/// `--stage` and `--search` select records as a list does (leads when only a stage or a
+/// search is given), and the calendar holds the activities bound to them; `--responsible`
+/// keeps the activities that user is responsible for (whoever the records belong to). No
+/// filter: every activity of the file.
+fn ics_calendar(s: &Session, args: &ExportArgs, entity: Option<Entity>) -> anyhow::Result<(String, usize)> {
+    let (stage, search) = (super::args::given(&args.stage), super::args::given(&args.search));
+    let responsible = super::args::given(&args.responsible);
+    let responsible_id = responsible.as_deref().map(|u| s.store.user_id_of(u)).transpose()?;
+    let mut rows = s.store.activities(&crate::store::activities::ActivityFilter {
+        include_done: true,
+        limit: usize::MAX / 2,
+        responsible_id,
+        ..Default::default()
+    })?;
+    if entity.is_some() || stage.is_some() || search.is_some() {
+        let entity = entity.unwrap_or(Entity::Lead);
+        let filter = ListFilter { stage, search, ..Default::default() };
+        let mut ids = std::collections::HashSet::new();
+        let mut after = None;
+        loop {
+            let page = ListFilter { after_id: after, oldest_first: true, limit: 500, ..filter.clone() };
+            let found = s.store.list(entity, &page)?;
+            let Some(last) = found.last() else { break };
+            after = Some(last.id);
+            ids.extend(found.iter().map(|r| r.id));
+        }
+        rows.retain(|a| a.bindings.iter().any(|(e, id, _)| *e == entity && ids.contains(id)));
+    }
+    let file_id = s.store.file_id()?;
+    Ok((crate::io::ics::calendar(&rows, s.store.now(), &format!("{file_id}.prospect")), rows.len()))
 }

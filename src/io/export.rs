@@ -152,20 +152,26 @@ pub fn vcards(records: &[Record]) -> String {
                     ("TEL", format!("tel:{}", if c.normalized.is_empty() { &c.value } else { &c.normalized }))
                 }
                 CommKind::Email => ("EMAIL", esc(&c.value)),
-                CommKind::Web => ("URL", c.value.clone()),
-                CommKind::Messenger => ("IMPP", esc(&c.value)),
+                // URIs: a comma or semicolon in one is escaped like in text (RFC 6350 §3.4),
+                // or readers cut the address there.
+                CommKind::Web => ("URL", esc(&c.value)),
+                CommKind::Messenger => ("IMPP", esc(&messenger_uri(&c.label, &c.value))),
             };
-            let kind = match c.label.as_str() {
-                "mobile" => "cell",
-                "work" | "home" | "fax" => c.label.as_str(),
+            let kind = match (c.kind, c.label.as_str()) {
+                (_, "mobile") => "cell",
+                (_, "work" | "home" | "fax") => c.label.as_str(),
+                (CommKind::Messenger, "telegram" | "whatsapp" | "signal" | "skype") => c.label.as_str(),
                 _ => "",
             };
             let typ = if kind.is_empty() { String::new() } else { format!(";TYPE={kind}") };
             let val = if c.kind == CommKind::Phone { ";VALUE=uri" } else { "" };
             lines.push(format!("{prop}{val}{typ}:{value}"));
         }
-        if !text("address").is_empty() {
-            lines.push(format!("ADR;LABEL=\"{}\":;;;;;;", text("address").replace(['"', '\n', '\r'], " ")));
+        let address = text("address");
+        if !address.is_empty() {
+            // One free-text field: all of it in the street component, which every reader
+            // shows; LABEL keeps it as written (RFC 6350 §6.3.1).
+            lines.push(format!("ADR;LABEL=\"{}\":;;{};;;;", param_value(&address), esc(&address)));
         }
         if !text("birth_date").is_empty() {
             lines.push(format!("BDAY:{}", text("birth_date").replace('-', "")));
@@ -180,6 +186,68 @@ pub fn vcards(records: &[Record]) -> String {
         }
     }
     out
+}
+
+/// A parameter value in double quotes, with RFC 6868's `^` escapes (newline, quote, caret).
+fn param_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '^' => out.push_str("^^"),
+            '"' => out.push_str("^'"),
+            '\n' => out.push_str("^n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes what a URI cannot hold as it is (RFC 3986): all but unreserved
+/// characters and the few a handle or address is made of (`@ + :`).
+fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~@+:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A messenger handle as the URI an IMPP property holds (RFC 6350 §6.4.3), by its type:
+/// Telegram `tg://resolve?domain=` (or `?phone=`), WhatsApp `whatsapp://send?phone=`, Signal
+/// `sgnl://signal.me/#p/+…` for a number, Skype `skype:`. A value that is already a URI
+/// (`xmpp:ann@jabber.org`, `sip:…`, `matrix:…`) stays; any other handle is an `xmpp:`
+/// address when it has an `@` inside, otherwise an `im:` one (RFC 3860).
+pub fn messenger_uri(label: &str, value: &str) -> String {
+    let value = value.trim();
+    let handle = value.trim_start_matches('@');
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    let is_number = !digits.is_empty() && value.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    match label {
+        "telegram" if is_number => format!("tg://resolve?phone={digits}"),
+        "telegram" => format!("tg://resolve?domain={}", percent(handle)),
+        "whatsapp" if is_number => format!("whatsapp://send?phone={digits}"),
+        "whatsapp" => format!("whatsapp:{}", percent(handle)),
+        "signal" if is_number => format!("sgnl://signal.me/#p/+{digits}"),
+        "signal" => format!("sgnl://signal.me/#u/{}", percent(handle)),
+        "skype" => format!("skype:{}", percent(handle)),
+        _ => {
+            let scheme = value.split_once(':').map(|(s, _)| s).filter(|s| {
+                !s.is_empty()
+                    && s.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            });
+            match scheme {
+                Some(_) => value.to_string(),
+                None if handle.contains('@') => format!("xmpp:{}", percent(handle)),
+                None => format!("im:{}", percent(handle)),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -21,19 +21,39 @@ pub(crate) fn escape(s: &str) -> String {
     out
 }
 
-/// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 3.1).
+/// Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 3.1), and
+/// never next to a space or tab: readers that trim the ends of physical lines (the `ical`
+/// crate, some phones) would lose it. A run of blanks too long to move keeps the plain fold.
 pub(crate) fn fold(line: &str) -> String {
+    let blank = |c: char| c == ' ' || c == '\t';
     let mut out = String::new();
+    let mut current: Vec<char> = Vec::new();
     let mut used = 0;
     for c in line.chars() {
         let n = c.len_utf8();
         if used + n > 75 {
+            // Carried to the next line: the blanks (and the character before them) at the
+            // end of this one, so that neither side of the fold is blank.
+            let mut keep = current.len();
+            while keep > 1
+                && current.len() - keep < 16
+                && (blank(current[keep - 1]) || blank(*current.get(keep).unwrap_or(&c)))
+            {
+                keep -= 1;
+            }
+            if blank(current[keep - 1]) || blank(*current.get(keep).unwrap_or(&c)) {
+                keep = current.len();
+            }
+            let carried: Vec<char> = current.split_off(keep);
+            out.extend(current.drain(..));
             out.push_str("\r\n ");
-            used = 1;
+            used = 1 + carried.iter().map(|c| c.len_utf8()).sum::<usize>();
+            current = carried;
         }
-        out.push(c);
+        current.push(c);
         used += n;
     }
+    out.extend(current);
     out.push_str("\r\n");
     out
 }
@@ -118,5 +138,19 @@ mod tests {
             assert!(l.len() <= 75, "{} octets", l.len());
         }
         assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+    }
+
+    #[test]
+    fn a_fold_never_sits_next_to_a_blank() {
+        for pad in 60..80 {
+            let line = format!("NOTE:{} rue Haute, bât. B {}z", "x".repeat(pad - 20), "y ".repeat(30));
+            let folded = fold(&line);
+            for l in folded.split("\r\n").filter(|l| !l.is_empty()) {
+                assert!(l.len() <= 75, "{} octets", l.len());
+                assert!(!l.ends_with([' ', '\t']), "{folded:?}");
+                assert!(!l.starts_with("  "), "{folded:?}");
+            }
+            assert_eq!(folded.replace("\r\n ", "").trim_end(), line);
+        }
     }
 }

@@ -49,8 +49,9 @@ pub fn rejects_file_for(file: &Path) -> PathBuf {
     file.with_file_name(format!("{stem}.rejects.csv"))
 }
 
-/// Writes the refused rows as they were in the file, with their line and reason first.
-pub fn write_rejects(path: &Path, table: &Table, report: &ImportReport) -> anyhow::Result<()> {
+/// Writes the refused rows as they were in the file, with their line and reason first, to
+/// `path` (`-`: standard output). The file gets the bits of `data_file`, whose data it holds.
+pub fn write_rejects(path: &Path, data_file: &Path, table: &Table, report: &ImportReport) -> anyhow::Result<()> {
     let mut headers = vec!["line".to_string(), "reason".to_string()];
     headers.extend(table.headers.iter().cloned());
     let refused: HashSet<u64> =
@@ -67,5 +68,10 @@ pub fn write_rejects(path: &Path, table: &Table, report: &ImportReport) -> anyho
         }
     }
     let bytes = write_table(&headers, &rows)?;
-    std::fs::write(path, bytes).with_context(|| format!("{}: cannot write the rejected rows", path.display()))
+    let cannot = || format!("{}: cannot write the rejected rows", path.display());
+    if path.as_os_str() == "-" {
+        return std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes).with_context(cannot);
+    }
+    let mut file = crate::store::files::create(data_file, path).with_context(cannot)?;
+    std::io::Write::write_all(&mut file, &bytes).with_context(cannot)
 }

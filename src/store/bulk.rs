@@ -81,6 +81,8 @@ impl BulkLoad {
     /// Reads the match keys of the file, then drops the indexes; but the one that finds a
     /// record's phones and e-mails when the load `reads_comms` of records it did not make.
     pub(crate) fn begin(tx: &Connection, reads_comms: bool) -> Result<BulkLoad> {
+        // Scratch indexes of loads that were killed (`search::IndexAside`) go first.
+        search::remove_leftovers(&std::env::temp_dir());
         let matches = RefCell::new(MatchIndex::load(tx)?);
         let search_was_empty = search::index_is_empty(tx)?;
         let dropped = set_aside(tx, if reads_comms { &[COMMS_OWNER] } else { &[] })?;

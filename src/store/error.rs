@@ -90,6 +90,41 @@ pub enum StoreError {
     Sqlite(PathBuf, rusqlite::Error),
     /// File system failure outside SQLite (backups).
     Io(PathBuf, std::io::Error),
+    /// A file to write is a symbolic link (dangling or not): it could point anywhere.
+    TargetIsSymlink(PathBuf),
+    /// A file to write already exists; it is never replaced.
+    TargetExists(PathBuf),
+    /// A batched import stopped by a failure of the file after some of its transactions were
+    /// committed: those rows stay, and the message says how to add the rest.
+    PartlyImported {
+        /// The data file.
+        path: PathBuf,
+        /// Rows of the file taken in (written, merged, skipped or refused) before the failure.
+        rows: usize,
+        /// Line of the file of the last of them.
+        line: u64,
+        /// What stopped it.
+        cause: Box<StoreError>,
+    },
+}
+
+/// The message of `StoreError::PartlyImported`: what stopped, what stays, how to go on.
+fn partly_imported(lang: Lang, path: &Path, rows: usize, line: u64, cause: &StoreError) -> String {
+    let problem = match cause {
+        StoreError::DiskFull(_) => i18n::tr_in(lang, "files.disk_full", &[]),
+        StoreError::Busy(_) => i18n::tr_in(lang, "files.busy", &[]),
+        other => other.message(lang),
+    };
+    i18n::tr_in(
+        lang,
+        "files.partly_imported",
+        &[
+            ("path", &path.display().to_string()),
+            ("problem", &problem),
+            ("rows", &rows.to_string()),
+            ("line", &line.to_string()),
+        ],
+    )
 }
 
 impl StoreError {
@@ -146,6 +181,9 @@ impl StoreError {
             StoreError::DiskFull(p) => t("disk_full", &[("file", &file(p))]),
             StoreError::Corrupt(p, why) => t("corrupt", &[("file", &file(p)), ("why", why)]),
             StoreError::Sqlite(p, e) => t("sqlite", &[("file", &file(p)), ("why", &e.to_string())]),
+            StoreError::TargetIsSymlink(p) => i18n::tr_in(lang, "files.target_symlink", &[("path", &file(p))]),
+            StoreError::TargetExists(p) => i18n::tr_in(lang, "files.target_exists", &[("path", &file(p))]),
+            StoreError::PartlyImported { path, rows, line, cause } => partly_imported(lang, path, *rows, *line, cause),
             StoreError::Io(p, e) => t("io", &[("file", &file(p)), ("why", &e.to_string())]),
         }
     }
@@ -161,6 +199,27 @@ impl StoreError {
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt(p, e.to_string()),
             Some(ErrorCode::CannotOpen) => StoreError::Unreadable(p, e.to_string()),
             _ => StoreError::Sqlite(p, e),
+        }
+    }
+
+    /// The same error naming `path` where it names no file: errors of queries run inside
+    /// `Store::write` and `Store::reading` are made without the path (`From<rusqlite::Error>`).
+    pub fn with_path(self, path: &Path) -> StoreError {
+        let fill = |p: PathBuf| if p.as_os_str().is_empty() { path.to_path_buf() } else { p };
+        match self {
+            StoreError::Unreadable(p, why) => StoreError::Unreadable(fill(p), why),
+            StoreError::NotADatabase(p) => StoreError::NotADatabase(fill(p)),
+            StoreError::Foreign(p) => StoreError::Foreign(fill(p)),
+            StoreError::ReadOnly(p) => StoreError::ReadOnly(fill(p)),
+            StoreError::Busy(p) => StoreError::Busy(fill(p)),
+            StoreError::DiskFull(p) => StoreError::DiskFull(fill(p)),
+            StoreError::Corrupt(p, why) => StoreError::Corrupt(fill(p), why),
+            StoreError::Sqlite(p, e) => StoreError::Sqlite(fill(p), e),
+            StoreError::Io(p, e) => StoreError::Io(fill(p), e),
+            StoreError::PartlyImported { path: p, rows, line, cause } => {
+                StoreError::PartlyImported { path: fill(p), rows, line, cause: Box::new(cause.with_path(path)) }
+            }
+            other => other,
         }
     }
 
@@ -191,8 +250,9 @@ impl From<Rule> for StoreError {
     }
 }
 
-/// Lets `?` work on rusqlite calls inside closures given to `Store::write`; the path is filled
-/// in by `Store::err` where it matters, so this one keeps an empty path.
+/// Lets `?` work on rusqlite calls inside closures given to `Store::write`: the path is left
+/// empty here and filled in with the data file's as the error leaves the store
+/// (`StoreError::with_path`, by `Store::write`, `Store::reading` and `Store::fill_path`).
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::from_sqlite(e, Path::new(""))

@@ -171,6 +171,17 @@ impl Store {
                         break;
                     }
                 }
+                // Earlier transactions were committed: the message must not say that nothing
+                // was written, and says how to add the rest.
+                Err(e) if done > 0 && !opts.dry_run && !opts.bulk => {
+                    result = Err(StoreError::PartlyImported {
+                        path: self.path().to_path_buf(),
+                        rows: done,
+                        line: report.rows.last().map_or(0, |(line, _)| *line),
+                        cause: Box::new(e),
+                    });
+                    break;
+                }
                 Err(e) => {
                     result = Err(e);
                     break;

@@ -1,7 +1,7 @@
 //! `db check`, `db backup` and `db vacuum`: integrity, foreign keys and our own invariants;
 //! consistent online copies through SQLite's backup API; giving back empty pages.
 
-use super::rule::{AdminTask, Rule};
+use super::rule::AdminTask;
 use super::{Result, Store, StoreError, refs};
 use crate::domain::fields::Entity;
 use crate::domain::stage;
@@ -209,10 +209,14 @@ impl Store {
     }
 
     /// Writes a consistent copy of the file to `dest` while others may be writing. Refuses to
-    /// overwrite an existing file.
+    /// overwrite an existing file or to follow a symbolic link (dangling or not). The copy is
+    /// made under a temporary name next to `dest` and put in place when complete, so a
+    /// failure (a full disk) leaves nothing behind; it gets the data file's permission bits.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(StoreError::Rule(Rule::FileExists { path: dest.to_path_buf() }));
+        match std::fs::symlink_metadata(dest) {
+            Ok(m) if m.file_type().is_symlink() => return Err(StoreError::TargetIsSymlink(dest.to_path_buf())),
+            Ok(_) => return Err(StoreError::TargetExists(dest.to_path_buf())),
+            Err(_) => {}
         }
         if let Some(dir) = dest.parent()
             && !dir.as_os_str().is_empty()
@@ -220,14 +224,21 @@ impl Store {
         {
             return Err(StoreError::NoTargetDirectory(dir.to_path_buf()));
         }
-        let mut out =
-            Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+        let io = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => StoreError::TargetExists(dest.to_path_buf()),
+            std::io::ErrorKind::StorageFull => StoreError::DiskFull(dest.to_path_buf()),
+            _ => StoreError::Io(dest.to_path_buf(), e),
+        };
+        let aside = super::files::Aside::create(self.path(), dest).map_err(io)?;
+        {
+            let mut out = Connection::open_with_flags(aside.path(), OpenFlags::SQLITE_OPEN_READ_WRITE)
                 .map_err(|e| StoreError::from_sqlite(e, dest))?;
-        let backup =
-            rusqlite::backup::Backup::new(self.conn(), &mut out).map_err(|e| StoreError::from_sqlite(e, dest))?;
-        backup
-            .run_to_completion(256, std::time::Duration::from_millis(20), None)
-            .map_err(|e| StoreError::from_sqlite(e, dest))?;
-        Ok(())
+            let backup =
+                rusqlite::backup::Backup::new(self.conn(), &mut out).map_err(|e| StoreError::from_sqlite(e, dest))?;
+            backup
+                .run_to_completion(256, std::time::Duration::from_millis(20), None)
+                .map_err(|e| StoreError::from_sqlite(e, dest))?;
+        }
+        aside.finish().map_err(io)
     }
 }

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod convert;
 pub mod duplicates;
 mod error;
+pub mod files;
 pub mod import;
 pub mod intake;
 mod maintenance;
@@ -359,10 +360,11 @@ impl Store {
     /// a writer waits for it to end.
     pub fn reading<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         if !self.conn.is_autocommit() {
-            return f(self);
+            return f(self).map_err(|e| self.fill_path(e));
         }
         self.conn.execute_batch("BEGIN DEFERRED").map_err(|e| self.err(e))?;
-        let result = f(self);
+        // The queries' errors name no file (`From<rusqlite::Error>`): this one's.
+        let result = f(self).map_err(|e| self.fill_path(e));
         // Nothing was written: ending it either way only lets the lock go. It must end, or
         // every later read would run inside it, holding the lock.
         let ended = self.conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });

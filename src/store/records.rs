@@ -157,6 +157,8 @@ pub struct Record {
     pub moved_at: Option<UnixMs>,
     /// Who moved it.
     pub moved_by: Option<String>,
+    /// Deadline of its nearest open activity (unix ms).
+    pub next_activity_at: Option<UnixMs>,
 }
 
 impl Record {
@@ -176,7 +178,10 @@ impl Record {
         self.values.iter().filter(|(s, _)| s.editable).map(|(s, v)| (s.key.to_string(), v.text())).collect()
     }
 
-    /// JSON with every field; the same keys are accepted back by `add --json -`.
+    /// JSON with every field; the same keys are accepted back by `add --json -`. The one
+    /// shape of a record in every command's JSON (README, "JSON output"): times in RFC 3339
+    /// UTC, references as `{id, code, name}` (`code` null for what has none: pipelines and
+    /// records; a user's is the login).
     pub fn to_json(&self) -> Json {
         let mut m = serde_json::Map::new();
         m.insert("entity".into(), json!(self.entity.code()));
@@ -184,7 +189,17 @@ impl Record {
         m.insert("version".into(), json!(self.version));
         m.insert("display_title".into(), json!(self.title));
         for (spec, v) in &self.values {
-            m.insert(spec.key.into(), v.to_json());
+            let coded = !matches!(
+                spec.kind,
+                FieldKind::Ref(RefKind::Pipeline | RefKind::Contact | RefKind::Company | RefKind::Lead)
+            );
+            m.insert(
+                spec.key.into(),
+                match v {
+                    Shown::Ref(r) if !coded => json!({"id": r.id, "code": null, "name": r.name}),
+                    v => v.to_json(),
+                },
+            );
             if let Shown::Money(money) = v {
                 m.insert(format!("{}_minor", spec.key), json!(money.minor));
             }
@@ -204,8 +219,11 @@ impl Record {
         if let Some(s) = self.stage_semantics {
             m.insert("stage_semantics".into(), json!(s.code()));
         }
-        let links: Vec<Json> =
-            self.links.iter().map(|(e, r)| json!({"entity": e.code(), "id": r.id, "name": r.name})).collect();
+        let links: Vec<Json> = self
+            .links
+            .iter()
+            .map(|(e, r)| json!({"entity": e.code(), "id": r.id, "code": null, "name": r.name}))
+            .collect();
         m.insert("links".into(), Json::Array(links));
         m.insert("created_at".into(), json!(when::rfc3339(self.created_at)));
         m.insert("created_by".into(), json!(self.created_by));
@@ -215,6 +233,7 @@ impl Record {
             m.insert("moved_at".into(), json!(when::rfc3339(at)));
             m.insert("moved_by".into(), json!(self.moved_by));
         }
+        m.insert("next_activity_at".into(), json!(self.next_activity_at.map(when::rfc3339)));
         Json::Object(m)
     }
 }
@@ -1022,14 +1041,14 @@ pub(crate) fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Recor
     let staged = entity.has_stages();
     let sql = format!(
         "SELECT created_at, (SELECT login FROM users WHERE id = t.created_by), modified_at, \
-         (SELECT login FROM users WHERE id = t.modified_by), {} FROM {} t WHERE id = ?1",
+         (SELECT login FROM users WHERE id = t.modified_by), {}, next_activity_at FROM {} t WHERE id = ?1",
         if staged { "moved_at, (SELECT login FROM users WHERE id = t.moved_by)" } else { "NULL, NULL" },
         entity.table()
     );
-    type Meta = (i64, Option<String>, i64, Option<String>, Option<i64>, Option<String>);
+    type Meta = (i64, Option<String>, i64, Option<String>, Option<i64>, Option<String>, Option<i64>);
     let meta: Meta = conn
         .prepare_cached(&sql)?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?;
     let stage_semantics = match values.iter().find(|(s, _)| s.key == "stage") {
         Some((_, Shown::Ref(r))) => Some(refs::stage_by_id(conn, r.id)?.semantics),
         _ => None,
@@ -1055,6 +1074,7 @@ pub(crate) fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Recor
         modified_by: meta.3,
         moved_at: meta.4,
         moved_by: meta.5,
+        next_activity_at: meta.6,
     })
 }
 
@@ -1851,12 +1871,7 @@ impl Store {
     }
 
     pub(crate) fn fill_path(&self, e: StoreError) -> StoreError {
-        match e {
-            StoreError::Busy(p) if p.as_os_str().is_empty() => StoreError::Busy(self.path().to_path_buf()),
-            StoreError::ReadOnly(p) if p.as_os_str().is_empty() => StoreError::ReadOnly(self.path().to_path_buf()),
-            StoreError::Sqlite(p, e) if p.as_os_str().is_empty() => StoreError::Sqlite(self.path().to_path_buf(), e),
-            other => other,
-        }
+        e.with_path(self.path())
     }
 }
 

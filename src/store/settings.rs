@@ -28,4 +28,12 @@ impl Store {
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.write(|tx, _| Ok(put_in(tx, key, value)?))
     }
+
+    /// The file's own random id (migration 13): the same in every copy of the file, unlike
+    /// in any other file, so what is exported from it (iCalendar UIDs) never collides with
+    /// another office's export.
+    pub fn file_id(&self) -> Result<String> {
+        get_in(self.conn(), "file_id")?
+            .ok_or_else(|| super::StoreError::Corrupt(self.path().to_path_buf(), "no file_id setting".into()))
+    }
 }

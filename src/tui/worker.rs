@@ -187,7 +187,8 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             ]
         }
         Effect::Export { entity, filter, ids, path } => {
-            let file = std::fs::File::create(&path).map_err(|e| StoreError::Io(path.clone(), e))?;
+            // The file holds what the data file holds: it gets its permission bits.
+            let file = crate::store::files::create(store.path(), &path).map_err(|e| StoreError::Io(path.clone(), e))?;
             let mut out = std::io::BufWriter::new(file);
             let count = crate::io::export::write_csv(store, entity, &filter, ids.as_deref(), &mut out)
                 .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
@@ -249,7 +250,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             );
             if report.rejected > 0 {
                 let rejects = crate::io::import::rejects_file_for(&path);
-                crate::io::import::write_rejects(&rejects, &table, &report)
+                crate::io::import::write_rejects(&rejects, store.path(), &table, &report)
                     .map_err(|e| StoreError::Io(rejects.clone(), std::io::Error::other(e.to_string())))?;
                 summary.push(' ');
                 summary.push_str(&tr_in(lang, "msg.import_rejects", &[("path", &rejects.display().to_string())]));
