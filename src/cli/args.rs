@@ -336,6 +336,7 @@ const READ_ONLY_KEYS: &[&str] = &[
     "from",
     "to",
     "completed_activities",
+    "unchanged",
     "repeat_of",
     "duplicates",
     "changed",

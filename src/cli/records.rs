@@ -498,6 +498,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 j["from"] = stage(&moved.from);
                 j["to"] = stage(&moved.to);
                 j["completed_activities"] = json!(moved.completed_activities);
+                j["unchanged"] = json!(moved.unchanged);
                 output::json(&j);
             } else {
                 let mut a = entity_args(entity, m.id).to_vec();
