@@ -95,6 +95,11 @@ pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
         let symbol = cell.symbol();
         // Most cells are one printable ASCII byte: only C0/DEL bytes and the lead bytes of
         // C1 (0xC2) and bidi controls (0xE2) need a closer look.
+        if let &[b] = symbol.as_bytes()
+            && (0x20..0x7f).contains(&b)
+        {
+            continue;
+        }
         let suspect = symbol.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2);
         if suspect && symbol.chars().any(|c| c.is_control() || crate::domain::text::is_bidi_control(c)) {
             let kept: String =
