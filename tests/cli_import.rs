@@ -897,6 +897,8 @@ fn vcards_read_back_whole_by_another_parser() {
         "whatsapp:+33 6 12 34 56 78",
         "--messenger",
         "other:ann@jabber.org",
+        "--phone",
+        "work:01 23 45 67 89 poste 12",
     ]);
     let cards = env.ok(&["export", "--entity", "contact", "--format", "vcard"]);
     let mut parsed = ical::VcardParser::new(std::io::BufReader::new(cards.as_bytes()));
@@ -933,6 +935,13 @@ fn vcards_read_back_whole_by_another_parser() {
         let scheme = uri.split_once(':').unwrap().0;
         assert!(!scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric()), "{uri}");
     }
+    // The extension as RFC 3966 writes it; the UID names the file, so two offices' cards differ.
+    assert_eq!(props("TEL")[0].value.as_deref(), Some("tel:+33123456789;ext=12"));
+    let file_id = rusqlite::Connection::open(&env.db)
+        .unwrap()
+        .query_row("SELECT value FROM settings WHERE key = 'file_id'", [], |r| r.get::<_, String>(0))
+        .unwrap();
+    assert_eq!(props("UID")[0].value.as_deref(), Some(format!("urn:prospect:{file_id}:contact:1").as_str()));
 }
 
 /// A CSV of leads "Row 1" to "Row n", each with its own e-mail (so a second run matches them).

@@ -587,6 +587,14 @@ fn a_deactivated_user_cannot_write() {
     assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 1);
     env.ok(&["user", "activate", "bob"]);
     env.cmd_as("bob").args(["lead", "add", "--title", "by bob"]).assert().success();
+    // The last active administrator cannot be deactivated: nobody could write again.
+    let err = env.fails(1, &["user", "deactivate", "alice"]);
+    assert!(err.contains("alice is the last active administrator") && err.contains("user add"), "{err}");
+    env.json(&["user", "add", "carol", "--admin"]);
+    env.ok(&["user", "deactivate", "alice"]);
+    let out = env.cmd().args(["lead", "add", "--title", "by alice"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    env.cmd_as("carol").args(["user", "activate", "alice"]).assert().success();
 }
 
 /// Issue 21: a move to the stage a record is already in succeeds and writes nothing.

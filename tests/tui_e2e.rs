@@ -327,3 +327,29 @@ fn import_a_csv_through_the_wizard_then_triage_the_new_leads() {
     assert_eq!(jean[0]["stage"]["code"], "NEW", "the undone move is undone in the file too");
     t.keys(&["Escape", "q"]);
 }
+
+/// Issue 21 (found in the walkthrough): in a terminal too small to show a screen, keys moved
+/// cards nobody could see. Only quitting is obeyed there.
+#[test]
+fn a_terminal_too_small_to_show_a_screen_obeys_only_quit() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "Blind move"]);
+    let t = Tmux::start(&env, (18, 5));
+    t.wait_for("Terminal", LIMIT);
+    t.keys(&["L"]);
+    t.keys(&["L"]);
+    t.keys(&["x"]);
+    std::thread::sleep(Duration::from_millis(600));
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.running() && start.elapsed() < LIMIT {
+        let screen = t.screen();
+        if screen.contains("[exited") || screen.trim().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let lead = env.json(&["lead", "show", "1"]);
+    assert_eq!(lead["stage"]["code"], "NEW", "no key but quit acts on a screen nobody sees");
+    assert_eq!(lead["version"], 1);
+}

@@ -292,6 +292,7 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
     // What the export selects is read before the file is made: a refused filter (an
     // unknown stage) leaves no empty file behind.
     let calendar = if ics { Some(ics_calendar(s, &args, given.map(|_| entity))?) } else { None };
+    let file_id = s.store.file_id()?;
     let existed = path.is_some_and(|p| std::fs::symlink_metadata(p).is_ok());
     let mut out: Box<dyn Write> = match path {
         // The file holds what the data file holds: it gets its permission bits.
@@ -330,7 +331,7 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
                         n
                     }
                     _ => crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
-                        out.write_all(crate::io::export::vcards(records).as_bytes())?;
+                        out.write_all(crate::io::export::vcards(records, &file_id).as_bytes())?;
                         Ok(())
                     })?,
                 };

@@ -156,20 +156,8 @@ pub fn is_possible_phone(number: &phonenumber::PhoneNumber) -> bool {
         }
         // The metadata leaves the general lengths empty when they are the union of the
         // types' (libphonenumber's build computes it): ask each type.
-        let types = [
-            d.premium_rate(),
-            d.toll_free(),
-            d.shared_cost(),
-            d.voip(),
-            d.personal_number(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-            d.fixed_line(),
-            d.mobile(),
-        ];
         let mut any = false;
-        for t in types.into_iter().flatten() {
+        for t in number_types(d).into_iter().flatten() {
             let lengths = t.possible_length();
             any |= !lengths.is_empty();
             if lengths.contains(&len) {
@@ -211,7 +199,15 @@ fn metadata_for(code: u16, national: &str) -> Option<&'static phonenumber::Metad
 /// is not `Unknown`).
 fn is_valid_in(meta: &'static phonenumber::Metadata, national: &str) -> bool {
     let d = meta.descriptors();
-    let types = [
+    describes(d.general(), national) && number_types(d).into_iter().flatten().any(|t| describes(t, national))
+}
+
+/// The descriptors of each type of number a region has (`phonenumber::validator::number_type`
+/// asks them in this order), for the possible-length and validity checks alike.
+fn number_types(
+    d: &'static phonenumber::metadata::Descriptors,
+) -> [Option<&'static phonenumber::metadata::Descriptor>; 10] {
+    [
         d.premium_rate(),
         d.toll_free(),
         d.shared_cost(),
@@ -222,8 +218,7 @@ fn is_valid_in(meta: &'static phonenumber::Metadata, national: &str) -> bool {
         d.voicemail(),
         d.fixed_line(),
         d.mobile(),
-    ];
-    describes(d.general(), national) && types.into_iter().flatten().any(|t| describes(t, national))
+    ]
 }
 
 /// `phonenumber::metadata::Descriptor::is_match`.

@@ -121,8 +121,9 @@ pub fn write_csv(
 use crate::io::ics::{escape as esc, fold};
 
 /// Contacts (or leads) as vCard 4.0: name, organisation, position, phones, e-mails,
-/// websites, address, birthday and notes.
-pub fn vcards(records: &[Record]) -> String {
+/// websites, address, birthday and notes. UIDs carry `file_id` (the data file's random id),
+/// so two offices' files never give two people one UID in an address book.
+pub fn vcards(records: &[Record], file_id: &str) -> String {
     let mut out = String::new();
     for r in records {
         let text = |k: &str| r.get(k).map(Shown::text).unwrap_or_default();
@@ -149,7 +150,10 @@ pub fn vcards(records: &[Record]) -> String {
         for c in &r.comms {
             let (prop, value) = match c.kind {
                 CommKind::Phone => {
-                    ("TEL", format!("tel:{}", if c.normalized.is_empty() { &c.value } else { &c.normalized }))
+                    let number = if c.normalized.is_empty() { &c.value } else { &c.normalized };
+                    // An extension as RFC 3966 writes it (`tel:+33123456789;ext=12`).
+                    let ext = c.extension().map(|e| format!(";ext={e}")).unwrap_or_default();
+                    ("TEL", format!("tel:{number}{ext}"))
                 }
                 CommKind::Email => ("EMAIL", esc(&c.value)),
                 // URIs: a comma or semicolon in one is escaped like in text (RFC 6350 §3.4),
@@ -179,7 +183,7 @@ pub fn vcards(records: &[Record]) -> String {
         if !text("comments").is_empty() {
             lines.push(format!("NOTE:{}", esc(&text("comments"))));
         }
-        lines.push(format!("UID:urn:prospect:{}:{}", r.entity.code(), r.id));
+        lines.push(format!("UID:urn:prospect:{file_id}:{}:{}", r.entity.code(), r.id));
         lines.push("END:VCARD".into());
         for l in lines {
             out.push_str(&fold(&l));

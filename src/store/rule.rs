@@ -60,6 +60,11 @@ pub enum Rule {
         /// The deactivated user.
         login: String,
     },
+    /// Deactivating the last active administrator would leave nobody able to write.
+    LastAdmin {
+        /// The administrator.
+        login: String,
+    },
     /// An operation needs a signed-in user.
     SignInFirst,
     /// A queue mode that picks among users was given none.
@@ -237,6 +242,7 @@ impl Rule {
                 t("admin_only", &[("what", &what), ("login", login)])
             }
             Rule::InactiveUser { login } => t("inactive_user", &[("login", login)]),
+            Rule::LastAdmin { login } => t("last_admin", &[("login", login)]),
             Rule::SignInFirst => t("sign_in_first", &[]),
             Rule::QueueNeedsUsers { mode } => t("queue_needs_users", &[("mode", mode)]),
             Rule::AlreadyTaken { id, owner } => t("already_taken", &[("id", &id.to_string()), ("owner", owner)]),

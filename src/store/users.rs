@@ -139,6 +139,16 @@ impl Store {
         self.require_admin(AdminTask::ChangeUsers)?;
         self.write(|tx, _| {
             let (id, _) = crate::store::refs::resolve_user(tx, login)?;
+            // The last active administrator deactivated, nobody could ever write again (not
+            // even to activate them back): refused.
+            let other_admins: i64 = tx
+                .prepare_cached("SELECT count(*) FROM users WHERE is_admin = 1 AND active = 1 AND id <> ?1")?
+                .query_row([id], |r| r.get(0))?;
+            let is_admin: bool =
+                tx.prepare_cached("SELECT is_admin FROM users WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
+            if !active && is_admin && other_admins == 0 {
+                return Err(StoreError::Rule(Rule::LastAdmin { login: login.to_string() }));
+            }
             tx.prepare_cached("UPDATE users SET active = ?1 WHERE id = ?2")?.execute(rusqlite::params![active, id])?;
             Ok(())
         })

@@ -85,7 +85,10 @@ pub fn run_on(store: Store, lang: Lang, first: Option<action::Action>) -> anyhow
         if event::poll(Duration::from_millis(50))? {
             match event::read()? {
                 Event::Key(key) => {
-                    if let Some(action) = keymap::action_for(&app, key) {
+                    let blind = views::too_small(app.size.0, app.size.1);
+                    if let Some(action) = keymap::action_for(&app, key)
+                        && (!blind || action == action::Action::Quit)
+                    {
                         pending.extend(update::update(&mut app, action));
                     }
                 }

@@ -60,10 +60,17 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// Whether a terminal of `width` × `height` is too small to show a screen: only a message
+/// asking for a larger one is drawn, and only quitting is obeyed (a key acting on what
+/// cannot be seen would move cards blind).
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < 20 || height < 6
+}
+
 /// Draws the whole screen.
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
-    if area.width < 20 || area.height < 6 {
+    if too_small(area.width, area.height) {
         let msg = fit(&app.t("tui.too_small"), area.width as usize);
         f.render_widget(Paragraph::new(msg), area);
         return;
