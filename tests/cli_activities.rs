@@ -33,6 +33,11 @@ fn plan_list_by_bucket_and_complete() {
     assert_eq!(a["end_at"], "2026-11-26T09:45:00Z");
     assert_eq!(a["subject"], "Call Acme", "default subject from the record");
     assert_eq!(a["kind"], "call");
+    // The responsible is a reference, as in every record's JSON (issue 21).
+    assert_eq!(a["responsible"]["code"], "alice", "{a}");
+    assert!(a["responsible"]["id"].is_i64() && a["responsible"]["name"].is_string(), "{a}");
+    let listed = json(&env, &["activity", "list", "--all"]);
+    assert_eq!(listed[0]["responsible"]["code"], "alice", "{listed}");
     let t = json(
         &env,
         &["activity", "add", "--lead", &id, "--kind", "task", "--subject", "Send the quote", "--at", "aujourd'hui 17h"],

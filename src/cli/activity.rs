@@ -232,7 +232,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             let id = s.store.plan_activity(new, &more)?;
             let row = s.store.activity(id)?;
             if s.json {
-                output::json(&row.to_json());
+                output::json(&activity_json(&row, &s.store.users()?));
             } else {
                 println!(
                     "{}",
@@ -275,7 +275,8 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 after: None,
             })?;
             if s.json {
-                output::json(&json!(rows.iter().map(|r| r.to_json()).collect::<Vec<_>>()));
+                let users = s.store.users()?;
+                output::json(&json!(rows.iter().map(|r| activity_json(r, &users)).collect::<Vec<_>>()));
             } else if rows.is_empty() {
                 println!("{}", tr("label.no_records", &[]));
             } else {
@@ -320,7 +321,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
         ActivityCmd::Done { id } => {
             s.store.complete_activity(id)?;
             if s.json {
-                output::json(&s.store.activity(id)?.to_json());
+                output::json(&activity_json(&s.store.activity(id)?, &s.store.users()?));
             } else {
                 println!("{}", tr("msg.activity_done", &[("id", &id.to_string())]));
             }
@@ -341,7 +342,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             s.store.update_activity(id, &change)?;
             let row = s.store.activity(id)?;
             if s.json {
-                output::json(&row.to_json());
+                output::json(&activity_json(&row, &s.store.users()?));
             } else {
                 println!(
                     "{}",
@@ -400,4 +401,20 @@ pub fn status(s: &mut Session) -> anyhow::Result<()> {
     }
     let _ = i18n::lang();
     Ok(())
+}
+
+/// An activity as JSON, its responsible a reference `{id, code, name}` as in every record's
+/// JSON (the code is the login).
+fn activity_json(
+    row: &crate::store::activities::ActivityRow,
+    users: &[crate::store::users::UserRow],
+) -> serde_json::Value {
+    let mut v = row.to_json();
+    if let Some(login) = &row.responsible {
+        v["responsible"] = match users.iter().find(|u| &u.login == login) {
+            Some(u) => json!({"id": u.id, "code": u.login, "name": u.display_name}),
+            None => json!({"id": null, "code": login, "name": login}),
+        };
+    }
+    v
 }
