@@ -486,6 +486,8 @@ fn a_backup_refuses_links_and_standard_output() {
     let err = env.fails(1, &["db", "backup", link.to_str().unwrap()]);
     assert!(err.contains("link.db: is a symbolic link"), "{err}");
     assert!(!target.exists(), "the dangling link was followed");
+    let err = env.fails(1, &["db", "backup", env.dir.path().to_str().unwrap()]);
+    assert!(err.contains("is a directory"), "a folder is named as one: {err}");
     let fr = env.cmd().args(["--lang", "fr", "db", "backup", link.to_str().unwrap()]).output().unwrap();
     assert!(String::from_utf8_lossy(&fr.stderr).contains("link.db : est un lien symbolique"), "{fr:?}");
     std::fs::write(&target, b"mine").unwrap();

@@ -230,6 +230,7 @@ impl Store {
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         match std::fs::symlink_metadata(dest) {
             Ok(m) if m.file_type().is_symlink() => return Err(StoreError::TargetIsSymlink(dest.to_path_buf())),
+            Ok(m) if m.is_dir() => return Err(StoreError::IsDirectory(dest.to_path_buf())),
             Ok(_) => return Err(StoreError::TargetExists(dest.to_path_buf())),
             Err(_) => {}
         }
