@@ -301,3 +301,31 @@ fn records_due_in_a_range_page_in_next_activity_order() {
         assert_eq!(paged, all.iter().map(|r| r.id).collect::<Vec<_>>(), "{range:?}");
     }
 }
+
+/// Issue 21: `+3000000d` was stored as year 10240 and exported as an invalid iCalendar date.
+/// Such an activity, left by an older version, is named by `db check` and left out of
+/// calendar exports, which stay readable.
+#[test]
+fn an_activity_stored_with_an_impossible_date_is_named_and_left_out_of_calendars() {
+    let env = env();
+    let lead = json(&env, &["lead", "add", "--title", "Far"]);
+    let id = lead["id"].to_string();
+    json(&env, &["activity", "add", "--lead", &id, "--at", "+2d", "--subject", "Near call"]);
+    let far = json(&env, &["activity", "add", "--lead", &id, "--at", "+3d", "--subject", "Far call"]);
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute(
+        "UPDATE activities SET deadline = 261000000000000, start_at = 261000000000000, end_at = NULL WHERE id = ?1",
+        [far["id"].as_i64().unwrap()],
+    )
+    .unwrap();
+    drop(c);
+    let ics = cmd(&env).args(["export", "--format", "ics"]).output().unwrap();
+    let text = String::from_utf8(ics.stdout).unwrap();
+    assert!(text.contains("Near call") && !text.contains("Far call"), "{text}");
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    assert!(parser.next().unwrap().is_ok(), "the calendar reads");
+    let out = cmd(&env).args(["db", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("activity #{}: its date is outside the accepted years", far["id"])), "{said}");
+}

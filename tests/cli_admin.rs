@@ -540,3 +540,23 @@ fn a_full_disk_is_reported_with_the_files_name() {
     assert!(err.contains(&format!("{}: ", db.display())), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), before, "nothing was written");
 }
+
+/// Issue 21: a bulk load killed midway leaves its scratch search index (the words of every
+/// record) in the temporary folder; the next start removes it, not only the next load.
+#[test]
+fn a_scratch_index_left_by_a_killed_load_is_removed_at_the_next_start() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "x"]);
+    let tmp = env.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    // A process id that no longer runs: a child that has ended.
+    let dead = std::process::Command::new("true").spawn().unwrap();
+    let pid = dead.id();
+    let mut dead = dead;
+    dead.wait().unwrap();
+    let leftover = tmp.join(format!("prospect-search-{pid}-abc"));
+    std::fs::create_dir(&leftover).unwrap();
+    std::fs::write(leftover.join("search.db"), b"every word").unwrap();
+    env.cmd().env("TMPDIR", &tmp).args(["lead", "add", "--title", "y"]).assert().success();
+    assert!(!leftover.exists(), "the killed load's scratch index is removed at the next start");
+}

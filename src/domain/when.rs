@@ -28,6 +28,12 @@ pub fn in_range(d: NaiveDate) -> bool {
     (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(&d))
 }
 
+/// Whether a stored instant falls in the accepted years: one stored before the range existed
+/// (year 10240 from `+3000000d`) is no date another program can read.
+pub fn instant_in_range(ms: UnixMs) -> bool {
+    DateTime::<Utc>::from_timestamp_millis(ms).is_some_and(|t| in_range(t.date_naive()))
+}
+
 /// The refusal of a date or instant outside the accepted years, naming `field`.
 pub fn out_of_range(field: &str, value: &str) -> FieldError {
     FieldError::new(field, Problem::DateRange { value: value.to_string(), min: MIN_YEAR, max: MAX_YEAR })

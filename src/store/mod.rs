@@ -232,6 +232,11 @@ impl Store {
             let limit = store.opts.busy_limit;
             store.conn.busy_timeout(limit).map_err(|e| store.err(e))?;
         }
+        // A bulk load killed midway left its scratch search index (the words of every record)
+        // in the temporary folder: gone at the next start, not only at the next load.
+        if !store.read_only() {
+            search::remove_leftovers(&std::env::temp_dir());
+        }
         Ok(store)
     }
 
