@@ -334,6 +334,14 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
     env.ok(&["lead", "delete", "2"]);
     let c = rusqlite::Connection::open(&env.db).unwrap();
     let stage: i64 = c.query_row("SELECT stage_id FROM leads WHERE id = 1", [], |r| r.get(0)).unwrap();
+    // Lead 1 carries the history of a lead merged into it, which had itself taken a deleted
+    // lead's id: only the deleted lead's span is set apart, never lead 1's own entries.
+    c.execute_batch(
+        "INSERT INTO timeline (entity, entity_id, kind, at, payload) VALUES ('lead', 1, 'created', 1, '{}');
+         INSERT INTO timeline (entity, entity_id, kind, at, payload) VALUES ('lead', 1, 'deleted', 1, '{}');
+         INSERT INTO timeline (entity, entity_id, kind, at, payload) VALUES ('lead', 1, 'comment', 1, '{\"text\":\"merged in\"}');",
+    )
+    .unwrap();
     // What version 11 did: the next lead took id 2 again, its timeline after the old one's.
     c.execute_batch(&format!(
         "PRAGMA writable_schema = ON;
@@ -356,7 +364,7 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
     let shown = env.ok(&["lead", "show", "2"]);
     assert!(shown.contains("fresh") && !shown.contains("secret note"), "{shown}");
     let check = env.ok(&["db", "check"]);
-    assert!(check.contains("integrity ok") && check.contains("3 timeline entries of 1 deleted records"), "{check}");
+    assert!(check.contains("integrity ok") && check.contains("5 timeline entries of 2 deleted records"), "{check}");
     assert_eq!(env.json(&["lead", "add", "--title", "newest"])["id"], 3, "no id is given again");
     assert!(env.db.with_extension("v11.backup.db").exists());
     let c = rusqlite::Connection::open(&env.db).unwrap();
@@ -370,6 +378,14 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
         .query_row("SELECT count(*) FROM timeline WHERE entity = 'lead:reused' AND entity_id = 2", [], |r| r.get(0))
         .unwrap();
     assert_eq!(apart, 3, "created, comment and deleted of the earlier lead are kept, apart");
+    let own: Vec<String> = c
+        .prepare("SELECT kind FROM timeline WHERE entity = 'lead' AND entity_id = 1 ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(own, ["created", "comment"], "lead 1's own entries stay; the merged-in span is set apart");
     drop(c);
     // The same schema as a new file's.
     let fresh = Env::new();

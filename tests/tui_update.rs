@@ -1312,3 +1312,26 @@ fn a_far_date_in_the_plan_form_is_refused_not_a_crash() {
         }
     }
 }
+
+/// Review of issue 21: a bulk move counted a record already in the stage as moved, and
+/// swallowed every refusal (a deactivated user's move said "0 done" and nothing else).
+#[test]
+fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
+    let mut h = Harness::new(0, Lang::En);
+    for title in ["Stays", "Goes"] {
+        let input = RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
+        h.store.create(Entity::Lead, &input).unwrap();
+    }
+    h.store.move_stage(Entity::Lead, 1, "In progress", None, None).unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(Top);
+    h.act(ToggleSelect);
+    h.act(Down);
+    h.act(ToggleSelect);
+    h.act(BulkMove);
+    h.act(Down); // In progress
+    h.act(Submit);
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.contains("1 record(s) done"), "one moved, one already there: {msg}");
+    assert_eq!(h.store.get(Entity::Lead, 2).unwrap().get("stage").map(|s| s.text()), Some("In progress".into()));
+}

@@ -22,16 +22,20 @@ pub fn mode_for(data_file: &Path) -> u32 {
 }
 
 /// Opens `dest` for writing with `mode`: created with it (`create_new` refuses an existing
-/// path, a symbolic link included), otherwise truncated. A regular file then gets exactly
-/// `mode`, set explicitly: the umask may only have narrowed it, and a file that existed kept
-/// its own bits. Anything else (`/dev/null`, a pipe) is written as it is.
+/// path, a symbolic link included), otherwise emptied. A new file gets `mode` less the
+/// process's umask, as the system creates it: never wider than the data file, nor than the
+/// user asks of new files (a share mounted 0777 must not give world-writable copies). A
+/// regular file that existed is only ever narrowed to `mode`, before it is emptied, and a
+/// file of someone else's that cannot be narrowed keeps its bits. Anything else
+/// (`/dev/null`, a pipe) is written as it is.
 fn open_with_mode(dest: &Path, mode: u32, create_new: bool) -> io::Result<File> {
+    let existed = !create_new && std::fs::symlink_metadata(dest).is_ok();
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if create_new {
         options.create_new(true);
     } else {
-        options.create(true).truncate(true);
+        options.create(true);
     }
     #[cfg(unix)]
     {
@@ -40,12 +44,19 @@ fn open_with_mode(dest: &Path, mode: u32, create_new: bool) -> io::Result<File> 
     }
     let file = options.open(dest)?;
     #[cfg(unix)]
-    if file.metadata()?.is_file() {
+    if existed && file.metadata()?.is_file() {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        let old = file.metadata()?.permissions().mode() & 0o7777;
+        let narrowed = old & (mode | !0o777);
+        if narrowed != old {
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(narrowed));
+        }
     }
     #[cfg(not(unix))]
-    let _ = mode;
+    let _ = (mode, existed);
+    if !create_new && file.metadata()?.is_file() {
+        file.set_len(0)?;
+    }
     Ok(file)
 }
 
@@ -136,6 +147,28 @@ mod tests {
         assert_eq!(mode(&out), 0o600);
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o750)).unwrap();
         assert_eq!(mode_for(&data), 0o640, "never the execute bits");
+    }
+
+    /// Review of issue 21: bits were set exactly, past the umask, so a data file on a share
+    /// mounted 0777 gave world-writable copies, and an existing 0600 export could be widened.
+    #[test]
+    fn copies_are_never_wider_than_the_umask_nor_than_an_existing_files_bits() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("crm.db");
+        std::fs::write(&data, b"x").unwrap();
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).unwrap();
+        // SAFETY: umask only swaps the process's mask; this test puts the old one back.
+        let old_mask = unsafe { libc::umask(0o022) };
+        let fresh = dir.path().join("fresh.csv");
+        drop(create(&data, &fresh).unwrap());
+        let mine = dir.path().join("mine.csv");
+        std::fs::write(&mine, b"old").unwrap();
+        std::fs::set_permissions(&mine, std::fs::Permissions::from_mode(0o600)).unwrap();
+        drop(create(&data, &mine).unwrap());
+        unsafe { libc::umask(old_mask) };
+        assert_eq!(mode(&fresh), 0o644, "the umask applies to a new copy");
+        assert_eq!(mode(&mine), 0o600, "an existing file is never widened");
+        assert_eq!(std::fs::read(&mine).unwrap(), b"", "and is emptied");
     }
 
     #[test]

@@ -1611,7 +1611,9 @@ pub(crate) fn recount_stage_totals(tx: &Connection) -> Result<()> {
 /// as millions and remainders (each sum far from the limit), put together in 128 bits.
 /// `split_sum_sql("t.amount_minor")` gives the two SQL columns; `split_sum` joins them.
 fn split_sum_sql(column: &str) -> String {
-    format!("sum({column} / 1000000), sum({column} % 1000000)")
+    // Only whole numbers are summed: another tool's 12.5 would make the sums REAL.
+    let whole = format!("(CASE WHEN typeof({column}) = 'integer' THEN {column} END)");
+    format!("sum({whole} / 1000000), sum({whole} % 1000000)")
 }
 
 fn split_sum(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<i128>> {

@@ -316,11 +316,9 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
         Effect::BulkMove { entity, ids, stage_code, reason } => bulk(store, lang, entity, &ids, |store, id| {
-            match store.move_stage(entity, id, &stage_code, reason.as_deref(), None) {
-                // Already in that stage: nothing to do for this one.
-                Err(StoreError::Rule(_)) => Ok(false),
-                other => other.map(|_| true),
-            }
+            // A record already in that stage is not counted as moved; a refusal (a rule, a
+            // deactivated user) is said, not swallowed.
+            store.move_stage(entity, id, &stage_code, reason.as_deref(), None).map(|m| !m.unchanged)
         }),
         Effect::BulkAssign { entity, ids, login } => {
             let input = RecordInput { fields: vec![("responsible".into(), login)], ..Default::default() };
