@@ -10,6 +10,7 @@ pub mod dedup;
 pub mod error;
 pub mod fields;
 pub mod import;
+pub mod intake;
 pub mod money;
 #[cfg(test)]
 mod parsers_prop;

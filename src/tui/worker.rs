@@ -95,27 +95,13 @@ pub fn run_waiting(
     limit: Duration,
     mut notify: impl FnMut(StoreEvent),
 ) -> Vec<StoreEvent> {
-    let started = Instant::now();
-    let mut pause = Duration::from_millis(20);
-    let mut waiting = false;
-    loop {
-        match run_inner(store, lang, effect.clone()) {
-            Err(StoreError::Busy(_)) if started.elapsed() < limit => {
-                if !waiting {
-                    waiting = true;
-                    notify(StoreEvent::Waiting(true));
-                }
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(500));
-            }
-            result => {
-                if waiting {
-                    notify(StoreEvent::Waiting(false));
-                }
-                return result.unwrap_or_else(|e| vec![failed(e, lang)]);
-            }
-        }
-    }
+    crate::store::wait::retry_while_busy(
+        store,
+        limit,
+        |store| run_inner(store, lang, effect.clone()),
+        |_, waiting| notify(StoreEvent::Waiting(waiting)),
+    )
+    .unwrap_or_else(|e| vec![failed(e, lang)])
 }
 
 /// "Saved" for an activity change, reported on the record the activity belongs to, so that
