@@ -174,11 +174,13 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
         }
         Effect::Export { entity, filter, ids, path } => {
             // The file holds what the data file holds: it gets its permission bits.
-            let file = crate::store::files::create(store.path(), &path).map_err(|e| StoreError::Io(path.clone(), e))?;
+            let file = crate::files::create(store.path(), &path).map_err(|e| StoreError::Io(path.clone(), e))?;
             let mut out = std::io::BufWriter::new(file);
-            let count = crate::io::export::write_csv(store, entity, &filter, ids.as_deref(), &mut out)
-                .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
-                .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
+            let count = crate::io::export::write_csv(entity, &mut out, |page| {
+                store.for_each_page(entity, &filter, ids.as_deref(), page)
+            })
+            .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
+            .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
             let message = tr_in(
                 lang,
                 "msg.records_exported",
