@@ -10,6 +10,8 @@ pub mod domain;
 pub mod files;
 pub mod i18n;
 pub mod io;
+#[cfg(test)]
+mod layers;
 pub mod memory;
 pub mod present;
 pub mod store;
