@@ -62,16 +62,16 @@ impl From<PriorityArg> for Priority {
 #[derive(Args, Debug)]
 pub struct AddArgs {
     /// Lead it belongs to.
-    #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
+    #[arg(long, value_parser = super::args::parse_id, value_name = "ID")]
     pub lead: Option<i64>,
     /// Deal it belongs to.
-    #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
+    #[arg(long, value_parser = super::args::parse_id, value_name = "ID")]
     pub deal: Option<i64>,
     /// Contact it belongs to.
-    #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
+    #[arg(long, value_parser = super::args::parse_id, value_name = "ID")]
     pub contact: Option<i64>,
     /// Company it belongs to.
-    #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
+    #[arg(long, value_parser = super::args::parse_id, value_name = "ID")]
     pub company: Option<i64>,
     /// Kind.
     #[arg(long, value_enum, default_value = "call")]
@@ -124,7 +124,7 @@ pub enum ActivityCmd {
         #[arg(long)]
         responsible: Option<String>,
         /// Only this lead's.
-        #[arg(long, value_parser = super::records::parse_id, value_name = "ID")]
+        #[arg(long, value_parser = super::args::parse_id, value_name = "ID")]
         lead: Option<i64>,
         /// Completed ones too.
         #[arg(long)]
@@ -136,13 +136,13 @@ pub enum ActivityCmd {
     /// Mark an activity done.
     Done {
         /// Activity id.
-        #[arg(value_parser = super::records::parse_id)]
+        #[arg(value_parser = super::args::parse_id)]
         id: i64,
     },
     /// Reschedule or edit an activity.
     Edit {
         /// Activity id.
-        #[arg(value_parser = super::records::parse_id)]
+        #[arg(value_parser = super::args::parse_id)]
         id: i64,
         /// New due time (same forms as `add --at`).
         #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
@@ -160,7 +160,7 @@ pub enum ActivityCmd {
     /// Delete an activity (its records' timelines keep a note).
     Delete {
         /// Activity id.
-        #[arg(value_parser = super::records::parse_id)]
+        #[arg(value_parser = super::args::parse_id)]
         id: i64,
     },
     /// Export activities as iCalendar (RFC 5545).

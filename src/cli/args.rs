@@ -11,6 +11,16 @@ use anyhow::{Context, bail};
 use serde_json::Value as Json;
 use std::io::Read;
 
+/// Reads a record id as typed (`12`, `#12`).
+pub(crate) fn parse_id(s: &str) -> Result<i64, String> {
+    s.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| format!("'{s}' is not a record id (a whole number such as 12 or #12)"))
+}
+
 /// Declares a flags struct with one `--kebab-case` option per field key, and `pairs()` that
 /// returns the given ones as `(key, text)`.
 macro_rules! field_args {
@@ -239,7 +249,7 @@ pub struct ListArgs {
     #[arg(long, default_value_t = 50, value_parser = whole::<usize>("limit", 0, MAX_ROWS))]
     pub limit: usize,
     /// Next page: only ids below this one (the last id of the previous page).
-    #[arg(long, value_name = "ID", conflicts_with = "sort", value_parser = super::records::parse_id)]
+    #[arg(long, value_name = "ID", conflicts_with = "sort", value_parser = parse_id)]
     pub before: Option<i64>,
     /// Order of the rows, as the TUI list's `s` key sorts (default: newest first).
     /// Responsible puts leads of nobody first; next-activity puts those without one last.

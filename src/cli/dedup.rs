@@ -1,7 +1,7 @@
 //! `prospect lead convert`, `prospect dedup scan` and `prospect lead|contact|company merge`:
 //! the CLI faces of conversion (SPEC L6) and duplicates (SPEC D1, D2).
 
-use super::records::parse_id;
+use super::args::parse_id;
 use super::{Session, entity_word, output};
 use crate::domain::convert::Targets;
 use crate::domain::fields::Entity;

@@ -1,8 +1,9 @@
 //! `prospect intake email`: messages in, leads out (SPEC I4).
 
 use super::{Session, output};
+use crate::domain::intake::Message;
 use crate::i18n::tr;
-use crate::io::email::{Inbound, mbox_messages, parse_message};
+use crate::io::email::{mbox_messages, parse_message};
 use crate::store::intake::IntakeOutcome;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
@@ -74,7 +75,7 @@ pub fn run(s: &mut Session, cmd: IntakeCmd) -> anyhow::Result<()> {
     }
     let mut results = Vec::new();
     for (source, bytes, maildir_file) in messages {
-        let Some(msg): Option<Inbound> = parse_message(&bytes) else {
+        let Some(msg): Option<Message> = parse_message(&bytes) else {
             results.push(json!({"message": source, "outcome": "unreadable"}));
             if !s.json {
                 eprintln!("prospect: {}", tr("msg.intake_unreadable", &[("source", &source)]));

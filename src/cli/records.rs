@@ -1,7 +1,9 @@
 //! `prospect lead|contact|company|deal ...`: one generic implementation for the four record
 //! types, since they share the store's generic record path.
 
-use super::args::{CommArgs, CommEditArgs, CompanyFields, ContactFields, DealFields, LeadFields, ListArgs, json_input};
+use super::args::{
+    CommArgs, CommEditArgs, CompanyFields, ContactFields, DealFields, LeadFields, ListArgs, json_input, parse_id,
+};
 use super::{Session, entity_word, output};
 use crate::domain::fields::Entity;
 use crate::i18n::tr;
@@ -10,16 +12,6 @@ use anyhow::bail;
 use clap::{Args, FromArgMatches, Subcommand};
 use serde_json::{Value as Json, json};
 use std::fmt::Debug;
-
-/// Reads a record id as typed (`12`, `#12`).
-pub(crate) fn parse_id(s: &str) -> Result<i64, String> {
-    s.trim()
-        .trim_start_matches('#')
-        .parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or_else(|| format!("'{s}' is not a record id (a whole number such as 12 or #12)"))
-}
 
 /// `add`: fields as flags, or one JSON object from a file or `-` (stdin).
 #[derive(Args, Debug, Clone)]

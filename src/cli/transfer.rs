@@ -297,8 +297,7 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
     let mut out: Box<dyn Write> = match path {
         // The file holds what the data file holds: it gets its permission bits.
         Some(path) => Box::new(std::io::BufWriter::new(
-            crate::store::files::create(s.store.path(), path)
-                .with_context(|| format!("{}: cannot write", path.display()))?,
+            crate::files::create(s.store.path(), path).with_context(|| format!("{}: cannot write", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
@@ -316,10 +315,12 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
                     ..Default::default()
                 };
                 let count = match format.as_str() {
-                    "csv" => crate::io::export::write_csv(&s.store, entity, &filter, None, &mut out)?,
+                    "csv" => crate::io::export::write_csv(entity, &mut out, |page| {
+                        s.store.for_each_page(entity, &filter, None, page)
+                    })?,
                     "json" => {
                         let mut first = true;
-                        let n = crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
+                        let n = s.store.for_each_page(entity, &filter, None, |records| -> anyhow::Result<()> {
                             for r in records {
                                 out.write_all(if first { b"[\n" } else { b",\n" })?;
                                 out.write_all(serde_json::to_string_pretty(&r.to_json())?.as_bytes())?;
@@ -330,7 +331,7 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
                         out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" })?;
                         n
                     }
-                    _ => crate::io::export::for_each_page(&s.store, entity, &filter, None, |records| {
+                    _ => s.store.for_each_page(entity, &filter, None, |records| -> anyhow::Result<()> {
                         out.write_all(crate::io::export::vcards(records, &file_id).as_bytes())?;
                         Ok(())
                     })?,

@@ -10,10 +10,13 @@ pub mod dedup;
 pub mod error;
 pub mod fields;
 pub mod import;
+pub mod import_rows;
+pub mod intake;
 pub mod money;
 #[cfg(test)]
 mod parsers_prop;
 pub mod queue;
+pub mod record;
 pub mod stage;
 pub mod text;
 pub mod timeline;

@@ -1,28 +1,12 @@
 //! E-mail in (SPEC I4): one RFC 5322 message, an mbox, or a Maildir's new messages, read
-//! with `mail-parser` (MIME, encodings, HTML turned into text) into what a lead needs.
+//! with `mail-parser` (MIME, encodings, HTML turned into text) into a `domain::intake::Message`.
 
+use crate::domain::intake::Message;
 use crate::domain::text::{clean_line, clean_multiline};
 use mail_parser::MessageParser;
 
-/// What Prospect takes from a message.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Inbound {
-    /// Message-ID, or a key made of the date, sender and subject when it has none.
-    pub key: String,
-    /// Sender's display name.
-    pub from_name: Option<String>,
-    /// Sender's address.
-    pub from_address: Option<String>,
-    /// Subject.
-    pub subject: Option<String>,
-    /// Plain-text body (HTML-only messages are converted).
-    pub body: String,
-    /// Date header, unix ms.
-    pub date: Option<i64>,
-}
-
 /// Reads one message; `None` when the bytes hold no headers at all. Never panics.
-pub fn parse_message(bytes: &[u8]) -> Option<Inbound> {
+pub fn parse_message(bytes: &[u8]) -> Option<Message> {
     let msg = MessageParser::default().parse(bytes)?;
     let from = msg.from().and_then(|a| a.first());
     // Headers and bodies are the sender's: no control character of theirs reaches the file
@@ -45,7 +29,7 @@ pub fn parse_message(bytes: &[u8]) -> Option<Inbound> {
     if from_address.is_none() && subject.is_none() && body.is_empty() {
         return None;
     }
-    Some(Inbound { key, from_name, from_address, subject, body, date })
+    Some(Message { key, from_name, from_address, subject, body, date })
 }
 
 /// The messages of an mbox file, as raw bytes each.

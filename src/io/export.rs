@@ -3,8 +3,7 @@
 
 use crate::domain::comm::CommKind;
 use crate::domain::fields::Entity;
-use crate::store::records::Shown;
-use crate::store::{ListFilter, Record, Store};
+use crate::domain::record::{Record, Shown};
 
 /// Communication columns, in order, as `prospect import` maps them back.
 const COMM_COLUMNS: [(CommKind, &str); 4] = [
@@ -53,51 +52,16 @@ pub fn csv_table(entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<St
     (headers, rows)
 }
 
-/// Calls `f` with the full records of a selection, 500 at a time in id order: `ids` when
-/// given (a list's selected rows), otherwise every record `filter` lets through. A 100k-lead
-/// file is exported without being held in memory.
-pub fn for_each_page(
-    store: &Store,
-    entity: Entity,
-    filter: &ListFilter,
-    ids: Option<&[i64]>,
-    mut f: impl FnMut(&[Record]) -> anyhow::Result<()>,
-) -> anyhow::Result<usize> {
-    let mut count = 0;
-    // A page is read in one read transaction, and written out after it.
-    let read = |ids: &[i64]| store.reading(|s| ids.iter().map(|id| s.get(entity, *id)).collect::<Result<Vec<_>, _>>());
-    if let Some(ids) = ids {
-        for chunk in ids.chunks(500) {
-            let records = read(chunk)?;
-            count += records.len();
-            f(&records)?;
-        }
-        return Ok(count);
-    }
-    let mut after = None;
-    loop {
-        let page_filter =
-            ListFilter { after_id: after, oldest_first: true, limit: 500, sort: None, offset: 0, ..filter.clone() };
-        let page: Vec<i64> = store.list(entity, &page_filter)?.iter().map(|r| r.id).collect();
-        let Some(last) = page.last() else { break };
-        after = Some(*last);
-        let records = read(&page)?;
-        count += records.len();
-        f(&records)?;
-    }
-    Ok(count)
-}
-
-/// Writes a selection as CSV (header once), returning how many records were written.
+/// Writes pages of records as one CSV table, the header once (alone when there is no
+/// record), returning how many records were written. `pages` hands each page to the function
+/// it is given and returns the count: `Store::for_each_page`, so this module reads no file.
 pub fn write_csv(
-    store: &Store,
     entity: Entity,
-    filter: &ListFilter,
-    ids: Option<&[i64]>,
     out: &mut dyn std::io::Write,
+    pages: impl FnOnce(&mut dyn FnMut(&[Record]) -> anyhow::Result<()>) -> anyhow::Result<usize>,
 ) -> anyhow::Result<usize> {
     let mut first = true;
-    let count = for_each_page(store, entity, filter, ids, |records| {
+    let count = pages(&mut |records| {
         let (headers, rows) = csv_table(entity, records);
         let bytes = crate::io::csv::write_table(&headers, &rows)?;
         // The header once, at the top (headers are field keys: one line).

@@ -1,9 +1,8 @@
 //! iCalendar export (RFC 5545) of activities: calls and meetings as VEVENT, tasks and e-mails
 //! as VTODO, so Thunderbird, khal and phone calendars can import them.
 
-use crate::domain::activity::ActivityKind;
+use crate::domain::activity::{ActivityKind, ActivityRow};
 use crate::domain::when::{UnixMs, from_ms};
-use crate::store::activities::ActivityRow;
 
 /// Escapes a TEXT value (RFC 5545 3.3.11).
 pub(crate) fn escape(s: &str) -> String {

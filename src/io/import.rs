@@ -4,9 +4,9 @@
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::domain::import::{self, Target};
+use crate::domain::import_rows::{ImportReport, ImportRow, RowOutcome};
+use crate::domain::record::{CommsChange, RecordInput};
 use crate::io::csv::{Table, write_table};
-use crate::store::import::{ImportReport, ImportRow, RowOutcome};
-use crate::store::records::{CommsChange, RecordInput};
 use anyhow::Context;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -72,6 +72,6 @@ pub fn write_rejects(path: &Path, data_file: &Path, table: &Table, report: &Impo
     if path.as_os_str() == "-" {
         return std::io::Write::write_all(&mut std::io::stdout().lock(), &bytes).with_context(cannot);
     }
-    let mut file = crate::store::files::create(data_file, path).with_context(cannot)?;
+    let mut file = crate::files::create(data_file, path).with_context(cannot)?;
     std::io::Write::write_all(&mut file, &bytes).with_context(cannot)
 }

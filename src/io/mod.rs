@@ -1,4 +1,5 @@
-//! File formats in and out of Prospect.
+//! File formats in and out of Prospect, over domain types only: never the store, so that the
+//! caller (cli, tui) reads or writes with the store and a format stays a format.
 
 pub mod csv;
 pub mod email;

@@ -3,12 +3,13 @@
 
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
+pub use crate::domain::activity::ActivityRow;
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::text::{clean_line, clean_multiline};
 use crate::domain::timeline::TimelineKind;
-use crate::domain::when::{UnixMs, rfc3339};
+use crate::domain::when::UnixMs;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde::Serialize;
@@ -62,63 +63,6 @@ pub struct ActivitySlot {
     pub overdue: bool,
     /// The deadline and subject of the only one, when there is exactly one.
     pub only: Option<(UnixMs, String)>,
-}
-
-/// An activity as listed.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct ActivityRow {
-    /// Id.
-    pub id: i64,
-    /// Kind.
-    pub kind: ActivityKind,
-    /// Subject.
-    pub subject: String,
-    /// Details.
-    pub description: Option<String>,
-    /// Due (unix ms).
-    pub deadline: UnixMs,
-    /// Start and end for calls and meetings.
-    pub start_at: Option<UnixMs>,
-    /// End.
-    pub end_at: Option<UnixMs>,
-    /// Priority code.
-    pub priority: String,
-    /// Direction code.
-    pub direction: Option<String>,
-    /// Responsible login.
-    pub responsible: Option<String>,
-    /// Done.
-    pub completed: bool,
-    /// Reminder in minutes.
-    pub reminder_minutes: Option<i64>,
-    /// Location.
-    pub location: Option<String>,
-    /// Records it belongs to: (entity, id, title).
-    pub bindings: Vec<(Entity, i64, String)>,
-    /// Version.
-    pub version: i64,
-}
-
-impl ActivityRow {
-    /// The record it is shown on (its first binding).
-    pub fn record(&self) -> Option<(Entity, i64)> {
-        self.bindings.first().map(|b| (b.0, b.1))
-    }
-
-    /// JSON with instants in RFC 3339.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(self).unwrap_or_default();
-        v["deadline"] = json!(rfc3339(self.deadline));
-        v["start_at"] = json!(self.start_at.map(rfc3339));
-        v["end_at"] = json!(self.end_at.map(rfc3339));
-        v["bindings"] = json!(
-            self.bindings
-                .iter()
-                .map(|(e, id, t)| json!({"entity": e.code(), "id": id, "title": t}))
-                .collect::<Vec<_>>()
-        );
-        v
-    }
 }
 
 /// Changes to an activity; `None` keeps the value.

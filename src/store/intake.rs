@@ -10,8 +10,8 @@ use crate::domain::access::Visibility;
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::fields::Entity;
 use crate::domain::import::split_full_name;
+use crate::domain::intake::Message;
 use crate::domain::timeline::TimelineKind;
-use crate::io::email::Inbound;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
@@ -52,7 +52,7 @@ fn clip(text: &str, max: usize) -> String {
 
 impl Store {
     /// Takes one message in. `always_new` makes a lead even when the sender already has one.
-    pub fn intake_email(&mut self, msg: &Inbound, always_new: bool) -> Result<IntakeOutcome> {
+    pub fn intake_email(&mut self, msg: &Message, always_new: bool) -> Result<IntakeOutcome> {
         let region = self.options().region;
         let email = msg.from_address.as_deref().and_then(|a| Comm::new(CommKind::Email, "work", a, region).ok());
         self.write(|tx, ctx| {

@@ -270,7 +270,7 @@ impl Store {
             std::io::ErrorKind::StorageFull => StoreError::DiskFull(dest.to_path_buf()),
             _ => StoreError::Io(dest.to_path_buf(), e),
         };
-        let aside = super::files::Aside::create(self.path(), dest).map_err(io)?;
+        let aside = crate::files::Aside::create(self.path(), dest).map_err(io)?;
         {
             let mut out = Connection::open_with_flags(aside.path(), OpenFlags::SQLITE_OPEN_READ_WRITE)
                 .map_err(|e| StoreError::from_sqlite(e, dest))?;

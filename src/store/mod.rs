@@ -7,13 +7,13 @@ pub mod bulk;
 pub mod convert;
 pub mod duplicates;
 mod error;
-pub mod files;
 pub mod import;
 pub mod intake;
 mod maintenance;
 pub mod merge;
 mod migrate;
 pub mod mount;
+mod pages;
 pub mod queue;
 pub mod records;
 pub mod refs;
@@ -24,6 +24,7 @@ pub mod stages;
 pub mod timeline;
 pub mod triage;
 pub mod users;
+pub mod wait;
 
 pub use error::StoreError;
 pub use maintenance::CheckReport;
@@ -37,7 +38,7 @@ use crate::domain::money::Currency;
 use crate::domain::when::UnixMs;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -201,31 +202,26 @@ impl Store {
         let mut store = Store { conn, path: shown, opts, user: None, busy_hook: None, fs };
         // Another client may be creating, upgrading or writing the file: wait for it like a
         // write waits, and say so once when asked (there is no screen yet).
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(10);
-        let mut said = false;
-        loop {
-            match store.configure().and_then(|_| migrate::run(&mut store)) {
-                Err(StoreError::Busy(_)) if started.elapsed() < store.opts.busy_limit => {
-                    if store.opts.say_when_waiting != WaitNotice::Quiet && !said {
-                        said = true;
-                        let file = store.path.display().to_string();
-                        if store.opts.say_when_waiting == WaitNotice::Json {
-                            eprintln!("{}", serde_json::json!({ "waiting": file }));
-                        } else {
-                            eprintln!(
-                                "prospect: {}",
-                                crate::i18n::tr_in(store.opts.lang, "tui.waiting", &[("file", &file)])
-                            );
-                        }
+        let limit = store.opts.busy_limit;
+        let opened = wait::retry_while_busy(
+            &mut store,
+            limit,
+            |store| store.configure().and_then(|_| migrate::run(store)),
+            |store, waiting| {
+                if waiting && store.opts.say_when_waiting != WaitNotice::Quiet {
+                    let file = store.path.display().to_string();
+                    if store.opts.say_when_waiting == WaitNotice::Json {
+                        eprintln!("{}", serde_json::json!({ "waiting": file }));
+                    } else {
+                        eprintln!(
+                            "prospect: {}",
+                            crate::i18n::tr_in(store.opts.lang, "tui.waiting", &[("file", &file)])
+                        );
                     }
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(500));
                 }
-                Err(e) => return Err(store.fill_path(e)),
-                Ok(()) => break,
-            }
-        }
+            },
+        );
+        opened.map_err(|e| store.fill_path(e))?;
         // Opened (having said so if it had to wait): from now on a one-shot command lets
         // SQLite wait for locks, so its reads wait like its writes.
         if store.opts.wait_in_sqlite {
@@ -440,31 +436,20 @@ impl Store {
     }
 
     /// Runs `attempt` again, with backoff, while another process holds the file (up to
-    /// `busy_limit`), telling the busy hook when waiting starts and stops.
+    /// `busy_limit`), telling the busy hook when waiting starts and stops (`wait`).
     fn retry_while_busy<T>(&mut self, mut attempt: impl FnMut(&Store) -> Result<T>) -> Result<T> {
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(10);
-        let mut waiting = false;
-        loop {
-            match attempt(self) {
-                Err(StoreError::Busy(_)) if started.elapsed() < self.opts.busy_limit => {
-                    if !waiting {
-                        waiting = true;
-                        if let Some(h) = self.busy_hook.as_mut() {
-                            h(true);
-                        }
-                    }
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(500));
+        let limit = self.opts.busy_limit;
+        let result = wait::retry_while_busy(
+            self,
+            limit,
+            |store| attempt(store),
+            |store, waiting| {
+                if let Some(h) = store.busy_hook.as_mut() {
+                    h(waiting);
                 }
-                other => {
-                    if waiting && let Some(h) = self.busy_hook.as_mut() {
-                        h(false);
-                    }
-                    return other.map_err(|e| self.fill_path(e));
-                }
-            }
-        }
+            },
+        );
+        result.map_err(|e| self.fill_path(e))
     }
 }
 

@@ -9,6 +9,8 @@ use crate::domain::stage::StageSemantics;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+pub use crate::domain::record::RefShown;
+
 /// A stage of a pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StageRow {
@@ -223,17 +225,6 @@ pub fn resolve(conn: &Connection, kind: RefKind, text: &str, pipeline_id: Option
         RefKind::Company => resolve_record(conn, Entity::Company, text)?,
         RefKind::Lead => resolve_record(conn, Entity::Lead, text)?,
     })
-}
-
-/// How a reference is shown: its code or login (what a script would type back) and name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RefShown {
-    /// Row id.
-    pub id: i64,
-    /// Code, login or id as text: what input accepts.
-    pub code: String,
-    /// Display name or title.
-    pub name: String,
 }
 
 /// The SQL expression of a record's title, as `describe` and batch readers show it (then

@@ -11,6 +11,10 @@ use crate::store::search::Hit;
 use crate::store::timeline::TimelineEntry;
 use std::collections::BTreeSet;
 
+/// Lines a card takes on a board, separator included: the views draw cards this tall and the
+/// app loads as many as fit.
+pub const CARD_HEIGHT: usize = 4;
+
 /// Most cards a column keeps in memory; pages beyond are dropped and reloaded on demand.
 pub const WINDOW: usize = 300;
 /// Cards or rows loaded per request.
@@ -841,7 +845,7 @@ impl App {
 
     /// Cards that fit in a column on screen.
     pub fn cards_per_screen(&self) -> usize {
-        (self.size.1.saturating_sub(6) as usize / super::views::board::CARD_HEIGHT).max(1)
+        (self.size.1.saturating_sub(6) as usize / CARD_HEIGHT).max(1)
     }
 
     /// List rows that fit on screen.

@@ -95,27 +95,13 @@ pub fn run_waiting(
     limit: Duration,
     mut notify: impl FnMut(StoreEvent),
 ) -> Vec<StoreEvent> {
-    let started = Instant::now();
-    let mut pause = Duration::from_millis(20);
-    let mut waiting = false;
-    loop {
-        match run_inner(store, lang, effect.clone()) {
-            Err(StoreError::Busy(_)) if started.elapsed() < limit => {
-                if !waiting {
-                    waiting = true;
-                    notify(StoreEvent::Waiting(true));
-                }
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(500));
-            }
-            result => {
-                if waiting {
-                    notify(StoreEvent::Waiting(false));
-                }
-                return result.unwrap_or_else(|e| vec![failed(e, lang)]);
-            }
-        }
-    }
+    crate::store::wait::retry_while_busy(
+        store,
+        limit,
+        |store| run_inner(store, lang, effect.clone()),
+        |_, waiting| notify(StoreEvent::Waiting(waiting)),
+    )
+    .unwrap_or_else(|e| vec![failed(e, lang)])
 }
 
 /// "Saved" for an activity change, reported on the record the activity belongs to, so that
@@ -188,11 +174,13 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
         }
         Effect::Export { entity, filter, ids, path } => {
             // The file holds what the data file holds: it gets its permission bits.
-            let file = crate::store::files::create(store.path(), &path).map_err(|e| StoreError::Io(path.clone(), e))?;
+            let file = crate::files::create(store.path(), &path).map_err(|e| StoreError::Io(path.clone(), e))?;
             let mut out = std::io::BufWriter::new(file);
-            let count = crate::io::export::write_csv(store, entity, &filter, ids.as_deref(), &mut out)
-                .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
-                .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
+            let count = crate::io::export::write_csv(entity, &mut out, |page| {
+                store.for_each_page(entity, &filter, ids.as_deref(), page)
+            })
+            .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
+            .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
             let message = tr_in(
                 lang,
                 "msg.records_exported",

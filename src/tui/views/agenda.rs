@@ -1,7 +1,8 @@
 //! Activities board (SPEC V3): leads by their nearest open activity, Overdue to No activity.
 
 use super::super::app::App;
-use super::board::{CARD_HEIGHT, card_lines};
+use super::super::app::CARD_HEIGHT;
+use super::board::card_lines;
 use super::fit;
 use crate::domain::agenda::ActivityBucket;
 use ratatui::Frame;

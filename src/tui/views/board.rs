@@ -1,6 +1,6 @@
 //! Kanban board: one column per stage, cards drawn from the loaded window only.
 
-use super::super::app::{App, Column};
+use super::super::app::{App, CARD_HEIGHT, Column};
 use super::{color, fit};
 use crate::domain::fields::Entity;
 use crate::present;
@@ -10,8 +10,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Lines a card takes, separator included.
-pub const CARD_HEIGHT: usize = 4;
 const MIN_COLUMN_WIDTH: u16 = 18;
 
 /// Draws the board of `entity`.

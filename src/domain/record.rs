@@ -1,0 +1,212 @@
+//! A record as the CRM writes and reads it, whatever keeps it: the input of a create or an
+//! edit (`RecordInput`) and a whole record as read (`Record`, its values `Shown`). Plain data,
+//! so that formats (io) and screens use them without depending on the store.
+
+use super::comm::{Comm, CommKind};
+use super::fields::{Entity, FieldKind, FieldSpec, RefKind};
+use super::money::{Money, plain_amount};
+use super::stage::StageSemantics;
+use super::when::{self, UnixMs};
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+use std::collections::BTreeMap;
+
+/// What to write: field values as typed, and changes to phones/e-mails/websites/messengers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordInput {
+    /// `(field key, text)`; empty text clears the field.
+    pub fields: Vec<(String, String)>,
+    /// Communication changes.
+    pub comms: CommsChange,
+    /// Companies to link a contact to (id or exact title).
+    pub companies: Vec<String>,
+    /// How the record came in, for the timeline (`manual`, `json`, `demo`, `import`...).
+    pub origin: Option<String>,
+}
+
+/// Changes to a record's communications.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommsChange {
+    /// Kinds whose whole list is replaced by the given values.
+    pub replace: BTreeMap<CommKind, Vec<Comm>>,
+    /// Values added to the existing ones.
+    pub add: Vec<Comm>,
+    /// Values removed (compared by normal form).
+    pub remove: Vec<Comm>,
+}
+
+impl CommsChange {
+    /// Nothing to change.
+    pub fn is_empty(&self) -> bool {
+        self.replace.is_empty() && self.add.is_empty() && self.remove.is_empty()
+    }
+}
+
+/// How a reference is shown: its code or login (what a script would type back) and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RefShown {
+    /// Row id.
+    pub id: i64,
+    /// Code, login or id as text: what input accepts.
+    pub code: String,
+    /// Display name or title.
+    pub name: String,
+}
+
+/// A field value as shown: references resolved to code and name, amounts in plain form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// Empty.
+    Null,
+    /// Text, date (`YYYY-MM-DD`), choice or currency code.
+    Text(String),
+    /// Whole number.
+    Int(i64),
+    /// Yes/no.
+    Bool(bool),
+    /// Money in minor units with its currency.
+    Money(Money),
+    /// Another record or setting.
+    Ref(RefShown),
+}
+
+impl Shown {
+    /// Display text (references by name, money in plain form).
+    pub fn text(&self) -> String {
+        match self {
+            Shown::Null => String::new(),
+            Shown::Text(t) => t.clone(),
+            Shown::Int(i) => i.to_string(),
+            Shown::Bool(b) => if *b { "yes" } else { "no" }.into(),
+            Shown::Money(m) => plain_amount(*m),
+            Shown::Ref(r) => r.name.clone(),
+        }
+    }
+
+    /// JSON: references as `{id, code, name}`, money in plain form.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Shown::Null => Json::Null,
+            Shown::Text(t) => json!(t),
+            Shown::Int(i) => json!(i),
+            Shown::Bool(b) => json!(b),
+            Shown::Money(m) => json!(plain_amount(*m)),
+            Shown::Ref(r) => json!({"id": r.id, "code": r.code, "name": r.name}),
+        }
+    }
+}
+
+/// A whole record as read: fields in form order, communications, links and bookkeeping.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// Kind.
+    pub entity: Entity,
+    /// Id.
+    pub id: i64,
+    /// Optimistic-lock version: pass it back to update.
+    pub version: i64,
+    /// Title shown (title, name, or `Lead #id`).
+    pub title: String,
+    /// Field values in form order.
+    pub values: Vec<(&'static FieldSpec, Shown)>,
+    /// Phones, e-mails, websites, messengers.
+    pub comms: Vec<Comm>,
+    /// Semantics of the current stage, for staged entities.
+    pub stage_semantics: Option<StageSemantics>,
+    /// Repeat lead flag (leads only).
+    pub is_repeat: bool,
+    /// Linked records, both ways: a lead's client and deal; a contact's companies, deals and
+    /// leads; a company's contacts, deals and leads; a deal's client and lead.
+    pub links: Vec<(Entity, RefShown)>,
+    /// When and by whom created, modified and last moved.
+    pub created_at: UnixMs,
+    /// Creator.
+    pub created_by: Option<String>,
+    /// Last change.
+    pub modified_at: UnixMs,
+    /// Last editor.
+    pub modified_by: Option<String>,
+    /// Last stage move (staged entities).
+    pub moved_at: Option<UnixMs>,
+    /// Who moved it.
+    pub moved_by: Option<String>,
+    /// Deadline of its nearest open activity (unix ms).
+    pub next_activity_at: Option<UnixMs>,
+}
+
+impl Record {
+    /// A field's shown value.
+    pub fn get(&self, key: &str) -> Option<&Shown> {
+        self.values.iter().find(|(s, _)| s.key == key).map(|(_, v)| v)
+    }
+
+    /// A field's value as an edit accepts it back (references by name, yes/no): what an
+    /// edit prompt starts from and what a conflict compares.
+    pub fn input_text(&self, key: &str) -> String {
+        self.get(key).map(Shown::text).unwrap_or_default()
+    }
+
+    /// Every editable field as (key, `input_text`): the snapshot an edit was based on.
+    pub fn input_texts(&self) -> Vec<(String, String)> {
+        self.values.iter().filter(|(s, _)| s.editable).map(|(s, v)| (s.key.to_string(), v.text())).collect()
+    }
+
+    /// JSON with every field; the same keys are accepted back by `add --json -`. The one
+    /// shape of a record in every command's JSON (README, "JSON output"): times in RFC 3339
+    /// UTC, references as `{id, code, name}` (`code` null for what has none: pipelines and
+    /// records; a user's is the login).
+    pub fn to_json(&self) -> Json {
+        let mut m = serde_json::Map::new();
+        m.insert("entity".into(), json!(self.entity.code()));
+        m.insert("id".into(), json!(self.id));
+        m.insert("version".into(), json!(self.version));
+        m.insert("display_title".into(), json!(self.title));
+        for (spec, v) in &self.values {
+            let coded = !matches!(
+                spec.kind,
+                FieldKind::Ref(RefKind::Pipeline | RefKind::Contact | RefKind::Company | RefKind::Lead)
+            );
+            m.insert(
+                spec.key.into(),
+                match v {
+                    Shown::Ref(r) if !coded => json!({"id": r.id, "code": null, "name": r.name}),
+                    v => v.to_json(),
+                },
+            );
+            if let Shown::Money(money) = v {
+                m.insert(format!("{}_minor", spec.key), json!(money.minor));
+            }
+        }
+        for kind in [CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger] {
+            let list: Vec<Json> = self
+                .comms
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| json!({"type": c.label, "value": c.value, "normalized": c.normalized}))
+                .collect();
+            m.insert(format!("{}s", kind.code()), Json::Array(list));
+        }
+        if self.entity == Entity::Lead {
+            m.insert("is_repeat".into(), json!(self.is_repeat));
+        }
+        if let Some(s) = self.stage_semantics {
+            m.insert("stage_semantics".into(), json!(s.code()));
+        }
+        let links: Vec<Json> = self
+            .links
+            .iter()
+            .map(|(e, r)| json!({"entity": e.code(), "id": r.id, "code": null, "name": r.name}))
+            .collect();
+        m.insert("links".into(), Json::Array(links));
+        m.insert("created_at".into(), json!(when::rfc3339(self.created_at)));
+        m.insert("created_by".into(), json!(self.created_by));
+        m.insert("modified_at".into(), json!(when::rfc3339(self.modified_at)));
+        m.insert("modified_by".into(), json!(self.modified_by));
+        if let Some(at) = self.moved_at {
+            m.insert("moved_at".into(), json!(when::rfc3339(at)));
+            m.insert("moved_by".into(), json!(self.moved_by));
+        }
+        m.insert("next_activity_at".into(), json!(self.next_activity_at.map(when::rfc3339)));
+        Json::Object(m)
+    }
+}

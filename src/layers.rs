@@ -1,0 +1,43 @@
+//! (tests) Dependencies point one way: the layers of docs/ARCHITECTURE.md, read from the
+//! source, so that a new `use` that closes a cycle fails here rather than in a later split.
+
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &str) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir)];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            out.push((p, text));
+        }
+    }
+    assert!(!out.is_empty(), "no source under src/{dir}");
+    out
+}
+
+/// The files under `dir` whose code (not comments) names `path`.
+fn naming(dir: &str, path: &str) -> Vec<String> {
+    sources(dir)
+        .into_iter()
+        .filter(|(_, text)| text.lines().any(|l| !l.trim_start().starts_with("//") && l.contains(path)))
+        .map(|(p, _)| p.display().to_string())
+        .collect()
+}
+
+#[test]
+fn formats_use_the_domain_never_the_store_and_the_store_no_format() {
+    assert_eq!(naming("io", "crate::store"), Vec::<String>::new());
+    assert_eq!(naming("store", "crate::io"), Vec::<String>::new());
+    assert_eq!(naming("domain", "crate::store"), Vec::<String>::new());
+    assert_eq!(naming("domain", "crate::io"), Vec::<String>::new());
+}
+
+#[test]
+fn the_app_uses_no_view_and_record_commands_are_not_used_by_dedup_ones() {
+    assert_eq!(naming("tui/app.rs", "views::"), Vec::<String>::new());
+    assert_eq!(naming("cli/dedup.rs", "super::records"), Vec::<String>::new());
+    assert_eq!(naming("cli/args.rs", "super::records"), Vec::<String>::new());
+}
