@@ -1,0 +1,15 @@
+//! The command line through the real `prospect` binary on files in temp dirs, one module per
+//! area. One test binary rather than one per file: a change to the library relinks it once.
+#[path = "../common/mod.rs"]
+mod common;
+
+mod activities;
+mod admin;
+mod concurrency;
+mod convert;
+mod errors;
+mod import;
+mod intake;
+mod queue;
+mod records;
+mod shared;

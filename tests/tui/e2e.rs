@@ -1,0 +1,354 @@
+//! End to end: the real binary in tmux, driven by keys, checked through the CLI afterwards.
+//! Needs tmux (`.ci/run` installs it).
+
+use crate::common::Env;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(env: &Env, size: (u16, u16)) -> Tmux {
+        assert!(
+            Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false),
+            "tmux is needed for the end-to-end tests (apt-get install tmux)"
+        );
+        let socket =
+            format!("prospect-e2e-{}-{}", std::process::id(), env.dir.path().file_name().unwrap().to_string_lossy());
+        let bin = assert_cmd::cargo::cargo_bin("prospect");
+        let cmd = format!(
+            "env -i HOME={home} TERM=xterm-256color LANG=C PROSPECT_CONFIG={home}/none.toml {bin} --db {db} --user alice",
+            home = env.dir.path().display(),
+            bin = bin.display(),
+            db = env.db.display()
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+                "-x",
+                &size.0.to_string(),
+                "-y",
+                &size.1.to_string(),
+                &cmd,
+            ])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux did not start");
+        Tmux { socket }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p", "-t", "e2e"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen contains `text`; returns how long it took.
+    fn wait_for(&self, text: &str, limit: Duration) -> Duration {
+        let start = Instant::now();
+        loop {
+            if self.screen().contains(text) {
+                return start.elapsed();
+            }
+            if start.elapsed() > limit {
+                panic!("'{text}' did not appear within {limit:?}; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", "e2e", k]).status().unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        Command::new("tmux").args(["-L", &self.socket, "send-keys", "-t", "e2e", "-l", text]).status().unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn running(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "has-session", "-t", "e2e"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+#[test]
+fn move_twice_open_comment_quit_and_the_cli_sees_it() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "300"]);
+    let first = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
+    let id = first[0]["id"].as_i64().unwrap();
+    let title: String = first[0]["title"].as_str().unwrap().chars().take(15).collect();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("In progress (", LIMIT);
+    t.wait_for(&title, LIMIT); // the focused card itself is drawn, not a placeholder
+    t.keys(&["L"]);
+    t.wait_for(&format!("Lead #{id} moved from New to In progress"), LIMIT);
+    t.keys(&["L"]);
+    t.wait_for(&format!("Lead #{id} moved from In progress to Processed"), LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} ·"), LIMIT);
+    t.keys(&["c"]);
+    t.wait_for("Enter to confirm", LIMIT);
+    t.type_text("Called from the end-to-end test");
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Comment added to Lead #{id}"), LIMIT);
+    t.wait_for("comment: Called from the end-to-end test", LIMIT);
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.running() && start.elapsed() < LIMIT {
+        let screen = t.screen();
+        if screen.contains("[exited") || screen.trim().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let lead = env.json(&["lead", "show", &id.to_string()]);
+    assert_eq!(lead["stage"]["code"], "PROCESSED");
+    assert_eq!(lead["timeline"][0]["kind"], "comment");
+    assert_eq!(lead["timeline"][0]["payload"]["text"], "Called from the end-to-end test");
+    assert_eq!(lead["timeline"][1]["kind"], "stage_moved");
+    assert_eq!(lead["timeline"][2]["kind"], "stage_moved");
+}
+
+#[test]
+fn another_process_change_appears_without_a_keypress() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "100"]);
+    let stages = env.json(&["stage", "list"]);
+    let junk = stages["stages"][4]["count"].as_i64().unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for(&format!("Junk ({junk})"), LIMIT);
+    let newest: String = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"])[0]["title"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .take(15)
+        .collect();
+    t.wait_for(&newest, LIMIT);
+    let lead = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
+    let id = lead[0]["id"].as_i64().unwrap().to_string();
+    env.ok(&["lead", "move", &id, "Junk", "--reason", "From another shell"]);
+    let took = t.wait_for(&format!("Junk ({})", junk + 1), LIMIT);
+    eprintln!("another process's move appeared on screen after {took:?}");
+    // Quick create from the TUI reaches the CLI just as well.
+    t.keys(&["n"]);
+    t.wait_for("New card in New", LIMIT);
+    t.type_text("Typed in tmux");
+    t.keys(&["Enter"]);
+    t.wait_for("created", LIMIT);
+    let found = env.json(&["lead", "list", "--search", "Typed in tmux"]);
+    assert_eq!(found[0]["title"], "Typed in tmux");
+    assert_eq!(found[0]["stage"]["code"], "NEW");
+}
+
+#[test]
+fn plan_a_call_for_tomorrow_and_find_it_on_the_board_and_in_the_calendar() {
+    use prospect::domain::agenda::{ActivityBucket, bounds, bucket_of};
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "E2E planning"]);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("E2E planning", LIMIT);
+    t.keys(&["a"]);
+    t.wait_for("Plan an activity", LIMIT);
+    t.keys(&["Down", "Right", "Right"]); // When: tomorrow 09:00
+    t.wait_for("tomorrow 09:00", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("planned: Call E2E planning", LIMIT);
+    // The column the date dictates: tomorrow is "This week", or "Next week" on a Sunday.
+    let now = chrono::Local::now();
+    let tomorrow =
+        prospect::domain::agenda::at_local(&chrono::Local, now.date_naive() + chrono::Duration::days(1), 9, 0);
+    let bucket = bucket_of(Some(&tomorrow), &bounds(&now));
+    let header = match bucket {
+        ActivityBucket::ThisWeek => "This week (1)",
+        ActivityBucket::NextWeek => "Next week (1)",
+        other => panic!("tomorrow 09:00 cannot be {other:?}"),
+    };
+    t.keys(&["7"]);
+    t.wait_for(header, LIMIT);
+    t.wait_for("E2E planning", LIMIT);
+    // The calendar shows it on tomorrow's agenda.
+    t.keys(&["8"]);
+    t.wait_for("No activity this day.", LIMIT);
+    t.keys(&["l"]);
+    t.wait_for("09:00 call · Call E2E planning", LIMIT);
+    let listed = env.json(&["activity", "list"]);
+    assert_eq!(listed[0]["subject"], "Call E2E planning");
+}
+
+#[test]
+fn convert_a_demo_lead_through_the_wizard_then_open_its_company() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "300"]);
+    let column = env.json(&["lead", "list", "--stage", "NEW", "--limit", "20"]);
+    let rows = column.as_array().unwrap();
+    let index = rows.iter().position(|r| r["is_repeat"] == false).expect("a first-time lead near the top");
+    let id = rows[index]["id"].as_i64().unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("In progress (", LIMIT);
+    // Keys count only once the cards are drawn, not just the column heads.
+    let first: String = rows[0]["title"].as_str().unwrap().chars().take(15).collect();
+    t.wait_for(&first, LIMIT);
+    for _ in 0..index {
+        t.keys(&["j"]);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} ·"), LIMIT);
+    t.keys(&["C"]);
+    t.wait_for("Step 1 of 4", LIMIT);
+    t.keys(&["Up", "Enter"]); // Deal + Contact + Company
+    t.wait_for("Step 2 of 4", LIMIT);
+    t.keys(&["Enter"]); // create new contact and company
+    t.wait_for("Step 3 of 4", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Step 4 of 4", LIMIT);
+    t.wait_for("move the lead to Converted", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} converted"), LIMIT);
+    let lead = env.json(&["lead", "show", &id.to_string()]);
+    assert_eq!(lead["stage"]["code"], "CONVERTED");
+    let link = |e: &str| lead["links"].as_array().unwrap().iter().find(|l| l["entity"] == e).cloned().unwrap();
+    let (contact, company, deal) = (link("contact"), link("company"), link("deal"));
+    // The lead's form now lists what it became; open the company from there.
+    t.wait_for("Linked records", LIMIT);
+    t.keys(&["G", "k", "Enter"]);
+    t.wait_for(&format!("Company #{} ·", company["id"]), LIMIT);
+    let name: String = contact["name"].as_str().unwrap().chars().take(20).collect();
+    t.wait_for(&format!("#{} {name}", contact["id"]), LIMIT);
+    t.wait_for(&format!("#{} ", deal["id"]), LIMIT);
+    let screen = t.screen();
+    assert!(screen.contains("Contact ") && screen.contains("Deal "), "{screen}");
+    t.keys(&["q"]);
+}
+
+#[test]
+fn a_colleague_saving_the_record_being_edited_brings_up_both_versions() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "50"]);
+    env.ok(&["user", "add", "bob"]);
+    let lead = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
+    let id = lead[0]["id"].as_i64().unwrap();
+    let title = lead[0]["title"].as_str().unwrap().to_string();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for(&title.chars().take(15).collect::<String>(), LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} ·"), LIMIT);
+    // Alice starts editing the title...
+    t.keys(&["e"]);
+    t.wait_for("Enter to confirm", LIMIT);
+    t.type_text(" (alice)");
+    // ...while Bob, in another process, renames it and adds a comment field.
+    let out = env
+        .cmd_as("bob")
+        .args(["lead", "edit", &id.to_string(), "--title", "Renamed by Bob", "--comments", "Bob was here"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The form behind the prompt refreshes by itself.
+    let took = t.wait_for("Renamed by Bob", LIMIT);
+    eprintln!("the colleague's save appeared behind the prompt after {took:?}");
+    t.keys(&["Enter"]);
+    t.wait_for("changed by someone else", LIMIT);
+    t.wait_for("bob saved this record", LIMIT);
+    let screen = t.screen();
+    assert!(screen.contains(&format!("{title} (alice)")), "yours shown:\n{screen}");
+    assert!(screen.contains("Bob was here"), "their other change shown:\n{screen}");
+    // Keep Alice's title (the default for the field she edited) and Bob's comments.
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Lead #{id} updated"), LIMIT);
+    let now = env.json(&["lead", "show", &id.to_string()]);
+    assert_eq!(now["title"], format!("{title} (alice)"));
+    assert_eq!(now["comments"], "Bob was here");
+    t.keys(&["Escape", "q"]);
+}
+
+#[test]
+fn import_a_csv_through_the_wizard_then_triage_the_new_leads() {
+    let env = Env::new();
+    env.ok(&["user", "add", "bob"]);
+    let file = env.dir.path().join("salon.csv");
+    std::fs::write(
+        &file,
+        "Prénom;Nom;Téléphone;Société;Couleur\nJean;Valjean;06 15 25 35 45;Forges SA;rouge\nCosette;Fauchelevent;06 16 26 36 46;Couvent;bleu\n",
+    )
+    .unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("Welcome", LIMIT);
+    t.keys(&["2"]);
+    t.keys(&["I"]);
+    t.wait_for("Import which CSV file?", LIMIT);
+    t.type_text(file.to_str().unwrap());
+    t.keys(&["Enter"]);
+    t.wait_for("UTF-8 · separator ; · 2 rows", LIMIT);
+    t.wait_for("Couleur", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("2 created", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Valjean", LIMIT);
+    // Triage: the oldest first; y qualifies it, the next one shows, u brings it back.
+    t.keys(&["1", "T"]);
+    t.wait_for("Triage: 2 to decide", LIMIT);
+    t.wait_for("Jean Valjean", LIMIT);
+    t.keys(&["y"]);
+    t.wait_for("Cosette Fauchelevent", LIMIT);
+    t.wait_for("1 decided this session", LIMIT);
+    t.keys(&["u"]);
+    t.wait_for("Jean Valjean", LIMIT);
+    // a: assign to bob; the lead leaves alice's triage.
+    t.keys(&["a"]);
+    t.wait_for("Assign “", LIMIT);
+    t.keys(&["j", "Enter"]);
+    t.wait_for("Triage: 1 to decide", LIMIT);
+    let jean = env.json(&["lead", "list", "--search", "Valjean"]);
+    assert_eq!(jean[0]["responsible"]["code"], "bob", "{jean}");
+    assert_eq!(jean[0]["stage"]["code"], "NEW", "the undone move is undone in the file too");
+    t.keys(&["Escape", "q"]);
+}
+
+/// Issue 21 (found in the walkthrough): in a terminal too small to show a screen, keys moved
+/// cards nobody could see. Only quitting is obeyed there.
+#[test]
+fn a_terminal_too_small_to_show_a_screen_obeys_only_quit() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "Blind move"]);
+    let t = Tmux::start(&env, (18, 5));
+    t.wait_for("Terminal", LIMIT);
+    t.keys(&["L"]);
+    t.keys(&["L"]);
+    t.keys(&["x"]);
+    std::thread::sleep(Duration::from_millis(600));
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.running() && start.elapsed() < LIMIT {
+        let screen = t.screen();
+        if screen.contains("[exited") || screen.trim().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let lead = env.json(&["lead", "show", "1"]);
+    assert_eq!(lead["stage"]["code"], "NEW", "no key but quit acts on a screen nobody sees");
+    assert_eq!(lead["version"], 1);
+}

@@ -1,0 +1,246 @@
+//! Drawing: snapshots of every view at 80x24 and 160x48 in English and French, and every view
+//! at every size from 1x1 to 200x60 without panic.
+
+use crate::common::tui::Harness;
+use prospect::i18n::Lang;
+use prospect::tui::action::{Action, Tab};
+use prospect::tui::app::App;
+use prospect::tui::views;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut app = app.clone();
+    app.size = (w, h);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| views::draw(&app, f)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Every view worth drawing, as (name, app state), built on a demo file.
+fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
+    let mut out = Vec::new();
+    let empty = Harness::new(0, lang);
+    out.push(("welcome", empty.app.clone()));
+    let mut h = Harness::new(60, lang);
+    out.push(("lead_board", h.app.clone()));
+    h.act(Action::Help);
+    out.push(("board_help", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Down);
+    h.act(Action::PickStage);
+    out.push(("stage_picker", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Open);
+    out.push(("lead_form", h.app.clone()));
+    h.act(Action::Comment);
+    h.type_text("Rappeler lundi");
+    out.push(("comment_prompt", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadList));
+    h.act(Action::ToggleSelect);
+    out.push(("lead_list", h.app.clone()));
+    h.act(Action::Show(Tab::DealBoard));
+    out.push(("deal_board", h.app.clone()));
+    h.act(Action::Show(Tab::Contacts));
+    out.push(("contacts", h.app.clone()));
+    h.act(Action::Show(Tab::Companies));
+    out.push(("companies", h.app.clone()));
+    h.act(Action::Show(Tab::Activities));
+    out.push(("activities_board", h.app.clone()));
+    h.act(Action::Show(Tab::Calendar));
+    out.push(("calendar_month", h.app.clone()));
+    h.act(Action::ToggleWeek);
+    out.push(("calendar_week", h.app.clone()));
+    h.act(Action::Show(Tab::LeadBoard));
+    h.act(Action::PlanActivity);
+    out.push(("plan_activity", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Search);
+    h.type_text("mar");
+    out.push(("search", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Palette);
+    h.type_text("stage");
+    out.push(("palette", h.app.clone()));
+    h.act(Action::Back);
+    // Appended last so the indices above stay put.
+    h.act(Action::Show(Tab::LeadBoard));
+    h.act(Action::Down);
+    h.act(Action::Convert);
+    out.push(("convert_targets", h.app.clone()));
+    h.act(Action::Up);
+    h.act(Action::Submit);
+    out.push(("convert_matches", h.app.clone()));
+    h.act(Action::Submit);
+    out.push(("convert_fields", h.app.clone()));
+    h.act(Action::Submit);
+    out.push(("convert_summary", h.app.clone()));
+    for _ in 0..4 {
+        h.act(Action::Back);
+    }
+    h.act(Action::Show(Tab::Contacts));
+    h.act(Action::ToggleSelect);
+    h.act(Action::ToggleSelect);
+    h.act(Action::Merge);
+    out.push(("merge", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadBoard));
+    h.act(Action::Open);
+    h.act(Action::Edit);
+    h.type_text(" (mine)");
+    let id = h.app.form.as_ref().unwrap().record.as_ref().unwrap().id;
+    let theirs = prospect::store::RecordInput {
+        fields: vec![
+            ("title".into(), "Renamed by a colleague".into()),
+            ("comments".into(), "Called, wants a quote".into()),
+        ],
+        ..Default::default()
+    };
+    h.other().update(prospect::domain::fields::Entity::Lead, id, None, &theirs).unwrap();
+    h.act(Action::Submit);
+    out.push(("edit_conflict", h.app.clone()));
+    let mut risky = h.app.clone();
+    risky.overlay = prospect::tui::app::Overlay::None;
+    risky.risks = vec![
+        prospect::store::MountWarning::NfsLocalLocks { option: "nolock".into() }
+            .message(lang, std::path::Path::new("/mnt/share/crm.db")),
+    ];
+    let _ = prospect::tui::update::start(&mut risky);
+    out.push(("risky_mount", risky));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadBoard));
+    let mut inbound = prospect::store::RecordInput {
+        fields: vec![
+            ("title".into(), "Demande de devis — Hélène Dupré".into()),
+            ("first_name".into(), "Hélène".into()),
+            ("last_name".into(), "Dupré".into()),
+            ("company_title".into(), "Boulangerie Étoile".into()),
+            ("source".into(), "EMAIL".into()),
+            ("comments".into(), "Trois fours à pain, livraison en janvier.".into()),
+        ],
+        ..Default::default()
+    };
+    inbound.comms.add.push(
+        prospect::domain::comm::Comm::new(
+            prospect::domain::comm::CommKind::Phone,
+            "mobile",
+            "06 12 34 56 78",
+            prospect::domain::dedup::PhoneRegion::FR,
+        )
+        .unwrap(),
+    );
+    h.store.create(prospect::domain::fields::Entity::Lead, &inbound).unwrap();
+    h.act(Action::Triage);
+    out.push(("triage", h.app.clone()));
+    let mut done = h.app.clone();
+    done.triage = Default::default();
+    out.push(("triage_done", done));
+    h.act(Action::Show(Tab::LeadList));
+    let file = h.dir.path().join("import.csv");
+    std::fs::write(&file, "Prénom;Nom;Téléphone;Société;Couleur\nHélène;Dupré;06 12 34 56 78;Étoile;bleu\n").unwrap();
+    h.act(Action::Import);
+    h.type_text(file.to_str().unwrap());
+    h.act(Action::Submit);
+    let mut wizard = h.app.clone();
+    if let prospect::tui::app::Overlay::Import(w) = &mut wizard.overlay {
+        w.path = std::path::PathBuf::from("/home/alice/import.csv");
+    }
+    out.push(("import_wizard", wizard));
+    out
+}
+
+#[test]
+fn snapshots_in_english_and_french() {
+    for lang in [Lang::En, Lang::Fr] {
+        let code = if lang == Lang::En { "en" } else { "fr" };
+        for (name, app) in views_of(lang) {
+            for (w, h) in [(80, 24), (160, 48)] {
+                insta::assert_snapshot!(format!("{name}_{code}_{w}x{h}"), render(&app, w, h));
+            }
+        }
+    }
+}
+
+#[test]
+fn french_interface_is_french() {
+    let views = views_of(Lang::Fr);
+    let board = render(&views[1].1, 160, 48);
+    assert!(board.contains("Prospects") && board.contains("Nouveau (") && board.contains("En cours ("), "{board}");
+    assert!(board.contains("rechercher") && board.contains("quitter"), "{board}");
+    assert!(board.contains(",00\u{a0}€"), "French money: comma decimals, symbol after: {board}");
+    let list = render(&views[6].1, 160, 48);
+    assert!(list.contains("Étape") && list.contains("Responsable"), "{list}");
+    assert!(list.contains("/2026"), "French dates: {list}");
+}
+
+#[test]
+fn every_view_draws_at_every_size_without_panic() {
+    let views = views_of(Lang::En);
+    for w in 1..=200u16 {
+        for h in 1..=60u16 {
+            for (_, app) in &views {
+                let mut app = app.clone();
+                app.size = (w, h);
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| views::draw(&app, f)).unwrap();
+            }
+        }
+    }
+}
+
+/// A file that already holds terminal escapes (written before cleaning, or by another
+/// program) is drawn with them shown as pictures: no cell of the frame carries a raw ESC,
+/// BEL or bidi override, which would rename the window or wipe the screen.
+#[test]
+fn stored_control_characters_never_reach_the_terminal() {
+    let mut h = Harness::new(0, Lang::En);
+    let input = prospect::store::RecordInput {
+        fields: vec![("title".into(), "Plain".into()), ("company_title".into(), "Acme".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(prospect::domain::fields::Entity::Lead, &input).unwrap().id;
+    let hostile = "Hello\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{202e}x";
+    rusqlite::Connection::open(h.dir.path().join("crm.db"))
+        .unwrap()
+        .execute(
+            "UPDATE leads SET title = ?1, company_title = ?1, comments = ?1 WHERE id = ?2",
+            rusqlite::params![hostile, id],
+        )
+        .unwrap();
+    let mut screens = Vec::new();
+    h.act(Action::Show(Tab::LeadBoard));
+    screens.push(("board", h.app.clone()));
+    h.act(Action::Open);
+    screens.push(("form", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadList));
+    screens.push(("list", h.app.clone()));
+    for (name, app) in screens {
+        let mut app = app;
+        app.size = (120, 35);
+        let mut t = Terminal::new(TestBackend::new(120, 35)).unwrap();
+        t.draw(|f| views::draw(&app, f)).unwrap();
+        let buf = t.backend().buffer();
+        let raw: Vec<String> = buf
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .filter(|s| s.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)))
+            .map(|s| format!("{s:?}"))
+            .collect();
+        assert!(raw.is_empty(), "{name}: raw control characters drawn: {raw:?}");
+        let text = render(&app, 120, 35);
+        assert!(text.contains("Hello␛]0;PWNED␇"), "{name}: the escape is shown as a picture:\n{text}");
+    }
+}
