@@ -19,7 +19,7 @@ impl Tmux {
             format!("prospect-e2e-{}-{}", std::process::id(), env.dir.path().file_name().unwrap().to_string_lossy());
         let bin = assert_cmd::cargo::cargo_bin("prospect");
         let cmd = format!(
-            "env -i HOME={home} TERM=xterm-256color LANG=C PROSPECT_CONFIG={home}/none.toml {bin} --db {db} --user alice",
+            "env -i HOME={home} TERM=xterm-256color LANG=C TZ=UTC PROSPECT_CONFIG={home}/none.toml {bin} --db {db} --user alice",
             home = env.dir.path().display(),
             bin = bin.display(),
             db = env.db.display()
@@ -176,10 +176,11 @@ fn plan_a_call_for_tomorrow_and_find_it_on_the_board_and_in_the_calendar() {
     t.wait_for("tomorrow 09:00", LIMIT);
     t.keys(&["Enter"]);
     t.wait_for("planned: Call E2E planning", LIMIT);
-    // The column the date dictates: tomorrow is "This week", or "Next week" on a Sunday.
-    let now = chrono::Local::now();
-    let tomorrow =
-        prospect::domain::agenda::at_local(&chrono::Local, now.date_naive() + chrono::Duration::days(1), 9, 0);
+    // The column the date dictates: tomorrow is "This week", or "Next week" on a Sunday. The
+    // interface runs in UTC (TZ above): so does this reckoning, whatever zone the tests
+    // share with the other modules of this binary.
+    let now = chrono::Utc::now();
+    let tomorrow = prospect::domain::agenda::at_local(&chrono::Utc, now.date_naive() + chrono::Duration::days(1), 9, 0);
     let bucket = bucket_of(Some(&tomorrow), &bounds(&now));
     let header = match bucket {
         ActivityBucket::ThisWeek => "This week (1)",
