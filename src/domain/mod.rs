@@ -13,6 +13,7 @@ pub mod import;
 pub mod import_rows;
 pub mod intake;
 pub mod money;
+pub mod new_record;
 #[cfg(test)]
 mod parsers_prop;
 pub mod queue;
@@ -20,6 +21,7 @@ pub mod record;
 pub mod stage;
 pub mod text;
 pub mod timeline;
+pub mod triage;
 pub mod when;
 
 pub use error::{FieldError, Problem};

@@ -1,6 +1,17 @@
 //! Distribution queue (SPEC I6): who gets a lead that arrives by itself (import, e-mail,
 //! JSON intake). Pure rules; `store::queue` keeps the state in the file.
 
+use super::fields::Entity;
+
+/// Origins of leads that arrive by themselves: the queue hands these out.
+pub const INTAKE_ORIGINS: &[&str] = &["import", "email", "json"];
+
+/// Whether the queue hands out a new record of `entity` created from `origin`: leads that
+/// arrived by themselves, never a lead typed by someone nor another kind of record.
+pub fn hands_out(entity: Entity, origin: Option<&str>) -> bool {
+    entity == Entity::Lead && origin.is_some_and(|o| INTAKE_ORIGINS.contains(&o))
+}
+
 /// How new leads are handed out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueueMode {
@@ -26,6 +37,16 @@ impl QueueMode {
             QueueMode::InOrder => "in-order",
             QueueMode::ToAll => "all",
         }
+    }
+
+    /// A mode that picks among users needs some (off and "to all" pick nobody).
+    pub fn needs_users(self) -> bool {
+        matches!(self, QueueMode::Even | QueueMode::InOrder)
+    }
+
+    /// Round robin remembers the login it picked, so the next pick comes after it.
+    pub fn remembers_last(self) -> bool {
+        self == QueueMode::Even
     }
 
     /// Parses a mode name.
@@ -100,6 +121,25 @@ mod tests {
         let u = users(&[("ann", true), ("bob", false), ("cat", true)]);
         assert_eq!(next_pick(QueueMode::Even, &u, Some("bob")), Pick::User("cat".into()));
         assert_eq!(next_pick(QueueMode::Even, &u, Some("gone")), Pick::User("ann".into()));
+    }
+
+    #[test]
+    fn only_intake_leads_are_handed_out() {
+        for origin in INTAKE_ORIGINS {
+            assert!(hands_out(Entity::Lead, Some(origin)));
+            assert!(!hands_out(Entity::Deal, Some(origin)));
+        }
+        assert!(!hands_out(Entity::Lead, Some("manual")));
+        assert!(!hands_out(Entity::Lead, Some("conversion")));
+        assert!(!hands_out(Entity::Lead, None));
+    }
+
+    #[test]
+    fn which_modes_need_users_and_remember_the_last_pick() {
+        let needs: Vec<QueueMode> = QueueMode::ALL.into_iter().filter(|m| m.needs_users()).collect();
+        assert_eq!(needs, [QueueMode::Even, QueueMode::InOrder]);
+        let remember: Vec<QueueMode> = QueueMode::ALL.into_iter().filter(|m| m.remembers_last()).collect();
+        assert_eq!(remember, [QueueMode::Even]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Stage semantics (Bitrix "statuses"): in progress, success, failure, and the order rule that
 //! keeps them in that sequence.
 
+use super::error::{FieldError, Problem};
 use serde::{Deserialize, Serialize};
 
 /// What reaching a stage means for the record in it.
@@ -118,6 +119,47 @@ pub fn default_insert_position(existing: &[StageSemantics], new: StageSemantics)
     existing.iter().take_while(|s| s.rank() <= new.rank()).count()
 }
 
+/// A stage as a move sees it: enough to decide, whatever keeps the stages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StageAt<'a> {
+    /// Its id in the file.
+    pub id: i64,
+    /// Display name (named in a refusal).
+    pub name: &'a str,
+    /// What reaching it means.
+    pub semantics: StageSemantics,
+}
+
+/// What a stage move does (SPEC L4), decided before anything is written, so every engine
+/// and the service apply the same rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MovePlan {
+    /// Same stage: a success that writes nothing (no timeline entry, no new version).
+    pub unchanged: bool,
+    /// The reason to record: cleaned, trimmed, only for a failure stage.
+    pub reason: Option<String>,
+    /// The target is final: the record's open activities get completed.
+    pub complete_activities: bool,
+}
+
+/// Plans the move of a record in stage `from` to `to`. A reason (cleaned of control
+/// characters; blank counts as none) is only recorded for a failure stage: for any other it
+/// is refused, naming the field `reason`, even when the stage does not change.
+pub fn plan_move(from: i64, to: StageAt<'_>, reason: Option<&str>) -> Result<MovePlan, FieldError> {
+    let reason = reason.map(super::text::clean_line);
+    let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    if reason.is_some() && to.semantics != StageSemantics::Failure {
+        return Err(FieldError::new(
+            "reason",
+            Problem::Rule {
+                message: format!("a reason is only recorded when moving to a failure stage; {} is not one", to.name),
+            },
+        ));
+    }
+    let unchanged = to.id == from;
+    Ok(MovePlan { unchanged, reason, complete_activities: !unchanged && to.semantics.is_final() })
+}
+
 fn def(code: &str, name: &str, color: &str, semantics: StageSemantics) -> StageDef {
     StageDef { code: code.into(), name: name.into(), color: color.into(), semantics }
 }
@@ -183,6 +225,34 @@ pub fn code_from_name(name: &str) -> String {
 mod tests {
     use super::*;
     use StageSemantics::*;
+
+    fn at(id: i64, semantics: StageSemantics) -> StageAt<'static> {
+        StageAt { id, name: "Target", semantics }
+    }
+
+    #[test]
+    fn a_reason_only_for_failure_stages() {
+        let plan = plan_move(1, at(2, Failure), Some("  too \u{7}expensive ")).unwrap();
+        assert_eq!(plan.reason.as_deref(), Some("too expensive"));
+        for sem in [InProgress, Success] {
+            let e = plan_move(1, at(2, sem), Some("late")).unwrap_err();
+            assert_eq!(e.field, "reason");
+            assert!(matches!(&e.problem, Problem::Rule { message } if message.contains("Target")), "{e:?}");
+            // Even on the same stage, and a blank reason is none.
+            assert_eq!(plan_move(2, at(2, sem), Some("late")).unwrap_err().field, "reason");
+            assert_eq!(plan_move(1, at(2, sem), Some(" \t ")).unwrap().reason, None);
+        }
+    }
+
+    #[test]
+    fn a_final_stage_completes_activities_and_the_same_stage_changes_nothing() {
+        assert!(plan_move(1, at(2, Success), None).unwrap().complete_activities);
+        assert!(plan_move(1, at(2, Failure), Some("no")).unwrap().complete_activities);
+        let plan = plan_move(1, at(2, InProgress), None).unwrap();
+        assert!(!plan.complete_activities && !plan.unchanged);
+        let same = plan_move(2, at(2, Success), None).unwrap();
+        assert_eq!(same, MovePlan { unchanged: true, reason: None, complete_activities: false });
+    }
 
     #[test]
     fn defaults_obey_the_order_rule() {

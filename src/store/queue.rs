@@ -11,9 +11,6 @@ use crate::domain::queue::{Pick, QueueMode, next_pick};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-/// Origins of leads that arrive by themselves: the queue hands these out.
-pub const INTAKE_ORIGINS: &[&str] = &["import", "email", "json"];
-
 /// The queue as configured.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct QueueConfig {
@@ -38,12 +35,9 @@ fn config_in(conn: &Connection) -> rusqlite::Result<QueueConfig> {
     Ok(QueueConfig { mode, users, last: get_in(conn, "queue.last")? })
 }
 
-/// Gives a lead that just arrived by itself its responsible per the queue, in the
-/// transaction that created it.
-pub(crate) fn assign_new(tx: &Connection, entity: Entity, id: i64) -> Result<()> {
-    if entity != Entity::Lead {
-        return Ok(());
-    }
+/// Gives a lead that just arrived by itself (`domain::queue::hands_out`) its responsible per
+/// the queue, in the transaction that created it: the pick is `domain::queue::next_pick`'s.
+pub(crate) fn assign_new(tx: &Connection, id: i64) -> Result<()> {
     let cfg = config_in(tx)?;
     if cfg.mode == QueueMode::Off {
         return Ok(());
@@ -66,7 +60,7 @@ pub(crate) fn assign_new(tx: &Connection, entity: Entity, id: i64) -> Result<()>
                 "UPDATE leads SET responsible_id = (SELECT id FROM users WHERE login = ?1) WHERE id = ?2",
             )?
             .execute(params![login, id])?;
-            if cfg.mode == QueueMode::Even {
+            if cfg.mode.remembers_last() {
                 put_in(tx, "queue.last", &login)?;
             }
         }
@@ -84,7 +78,7 @@ impl Store {
     /// be in the file.
     pub fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig> {
         self.require_admin(AdminTask::ConfigureQueue)?;
-        if mode != QueueMode::Off && mode != QueueMode::ToAll && users.is_empty() {
+        if mode.needs_users() && users.is_empty() {
             return Err(StoreError::Rule(Rule::QueueNeedsUsers { mode: mode.code().to_string() }));
         }
         self.write(|tx, _| {

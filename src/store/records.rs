@@ -14,10 +14,10 @@ use crate::domain::fields::{
     Entity, FieldKind, FieldSpec, FieldValue, InputContext, RefKind, display_title, validate_input,
 };
 use crate::domain::money::{Currency, Money};
-use crate::domain::stage::StageSemantics;
+use crate::domain::new_record::{NewPipeline, new_defaults};
+use crate::domain::stage::{StageAt, plan_move};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::{self, UnixMs};
-use chrono::Duration as Days;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use serde::Serialize;
@@ -500,67 +500,55 @@ pub(crate) fn create_checked(
     checked: CheckedNew,
 ) -> Result<Saved> {
     let CheckedNew { entity, values, derived, comms, keys, search_text } = checked;
-    let pipeline_id = match entity {
-        Entity::Deal => {
-            let named = values.iter().find(|(s, _)| s.key == "pipeline").map(|(_, v)| v);
-            let text = match named {
-                Some(FieldValue::Ref(_, t)) => Some(t.as_str()),
-                _ => None,
-            };
-            Some(refs::resolve_pipeline(tx, Entity::Deal, text).map_err(|e| rename_field(e, "pipeline"))?.id)
+    let today = when::from_ms(ctx.now).date_naive();
+    let defaults = new_defaults(entity, &values, input.origin.as_deref(), today, ctx.currency);
+    let pipeline_id = match defaults.pipeline {
+        NewPipeline::Chosen(named) => {
+            Some(refs::resolve_pipeline(tx, entity, named).map_err(|e| rename_field(e, "pipeline"))?.id)
         }
-        Entity::Lead => {
+        NewPipeline::OnlyOne => {
             Some(ctx.look_up(LookedUp::OnlyPipeline(entity), || Ok(refs::resolve_pipeline(tx, entity, None)?.id))?)
         }
-        _ => None,
+        NewPipeline::None => None,
     };
     let mut cols: Vec<&str> = Vec::new();
     let mut vals: Vec<Sql> = Vec::new();
-    let mut has_amount = false;
-    let mut has_currency = false;
     for (spec, value) in &values {
         // On a new record an empty value means the field's default (the first stage, you as
         // responsible, not opened…), as if it had not been given.
         if spec.key == "pipeline" || *value == FieldValue::Null {
             continue;
         }
-        has_amount |= spec.kind == FieldKind::Amount && *value != FieldValue::Null;
-        has_currency |= spec.kind == FieldKind::Currency && *value != FieldValue::Null;
         cols.push(spec.column);
         vals.push(resolve_value(tx, ctx, spec, value, pipeline_id)?);
     }
-    let has = |key: &str| values.iter().any(|(s, v)| s.key == key && *v != FieldValue::Null);
-    if has_amount && !has_currency {
+    // The defaults are domain's (`new_record::new_defaults`); this only writes them.
+    if let Some(currency) = defaults.currency {
         cols.push("currency");
-        vals.push(Sql::Text(ctx.currency.code().into()));
+        vals.push(Sql::Text(currency.code().into()));
     }
     if let Some(p) = pipeline_id {
         if entity == Entity::Deal {
             cols.push("pipeline_id");
             vals.push(Sql::Integer(p));
         }
-        if !has("stage") {
+        if defaults.first_stage {
             cols.push("stage_id");
             vals.push(Sql::Integer(ctx.look_up(LookedUp::FirstStage(p), || Ok(refs::first_stage(tx, p)?.id))?));
         }
         cols.extend(["moved_at", "moved_by"]);
         vals.extend([Sql::Integer(ctx.now), ctx.user_id.map_or(Sql::Null, Sql::Integer)]);
     }
-    if !has("responsible")
+    if defaults.responsible_is_creator
         && let Some(u) = ctx.user_id
     {
         cols.push("responsible_id");
         vals.push(Sql::Integer(u));
     }
-    if entity == Entity::Deal {
-        let today = when::from_ms(ctx.now).date_naive();
-        if !has("begin_date") {
-            cols.push("begin_date");
-            vals.push(Sql::Text(today.format("%Y-%m-%d").to_string()));
-        }
-        if !has("close_date") {
-            cols.push("close_date");
-            vals.push(Sql::Text((today + Days::days(7)).format("%Y-%m-%d").to_string()));
+    for (col, day) in [("begin_date", defaults.begin_date), ("close_date", defaults.close_date)] {
+        if let Some(day) = day {
+            cols.push(col);
+            vals.push(Sql::Text(day.format("%Y-%m-%d").to_string()));
         }
     }
     for (col, v) in &derived {
@@ -601,8 +589,8 @@ pub(crate) fn create_checked(
         timeline::add(tx, entity, id, TimelineKind::Linked, ctx, json!({"repeat_of": repeat_of}))?;
     }
     // A lead that arrived by itself goes to whoever the distribution queue says (SPEC I6).
-    if !has("responsible") && input.origin.as_deref().is_some_and(|o| super::queue::INTAKE_ORIGINS.contains(&o)) {
-        super::queue::assign_new(tx, entity, id)?;
+    if defaults.by_queue {
+        super::queue::assign_new(tx, id)?;
     }
     log_change(tx, ctx, entity, id)?;
     Ok(Saved { id, version: 1, changed: values.iter().map(|(s, _)| s.key.to_string()).collect(), repeat_of })
@@ -750,21 +738,13 @@ pub(crate) fn move_in(
     }
     let from = refs::stage_by_id(tx, from_id)?;
     let to = refs::resolve_stage(tx, from.pipeline_id, stage)?;
-    let reason = reason.map(crate::domain::text::clean_line);
-    let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    if reason.is_some() && to.semantics != StageSemantics::Failure {
-        return Err(StoreError::Field(FieldError::new(
-            "reason",
-            Problem::Rule {
-                message: format!("a reason is only recorded when moving to a failure stage; {} is not one", to.name),
-            },
-        )));
-    }
-    if to.id == from.id {
+    let plan = plan_move(from.id, StageAt { id: to.id, name: &to.name, semantics: to.semantics }, reason)?;
+    if plan.unchanged {
         // Six scripts moving one lead to one stage all get what they asked for: a success
         // that writes nothing (no timeline entry, no new version).
         return Ok(Moved { id, from, to, version, completed_activities: 0, unchanged: true });
     }
+    let reason = plan.reason.as_deref();
     let sql = format!(
         "UPDATE {} SET stage_id = ?1, stage_description = coalesce(?2, stage_description), moved_at = ?3, moved_by = ?4, \
          modified_at = ?3, modified_by = ?4, version = version + 1 WHERE id = ?5 AND version = ?6",
@@ -772,7 +752,7 @@ pub(crate) fn move_in(
     );
     tx.prepare_cached(&sql)?.execute(params![to.id, reason, ctx.now, ctx.user_id, id, version])?;
     let mut completed = 0;
-    if to.semantics.is_final() {
+    if plan.complete_activities {
         completed = tx
             .prepare_cached(
                 "UPDATE activities SET completed = 1, completed_at = ?1, modified_at = ?1, modified_by = ?2, version = version + 1 \

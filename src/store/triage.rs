@@ -7,7 +7,9 @@ use super::records::Record;
 use super::timeline::TimelineEntry;
 use super::{Result, Store};
 use crate::domain::fields::Entity;
-use rusqlite::params;
+use crate::domain::triage::{Unprocessed, unprocessed};
+use rusqlite::params_from_iter;
+use rusqlite::types::Value as Sql;
 
 /// The lead to triage now, with what helps decide.
 #[derive(Clone, Debug)]
@@ -22,26 +24,50 @@ pub struct TriageItem {
     pub remaining: i64,
 }
 
+/// The one translation of `domain::triage`'s conditions into SQL over `leads`: the text
+/// (numbered parameters from ?1) and its parameters. Triage's index covers exactly this
+/// filter (migration 0008).
+fn unprocessed_sql(conditions: &[Unprocessed]) -> (String, Vec<Sql>) {
+    let mut parts = Vec::with_capacity(conditions.len());
+    let mut args = Vec::with_capacity(conditions.len() + 1);
+    for c in conditions {
+        match *c {
+            Unprocessed::InStage(stage) => {
+                args.push(Sql::Integer(stage));
+                parts.push(format!("stage_id = ?{}", args.len()));
+            }
+            Unprocessed::NothingPlanned => parts.push("next_activity_at IS NULL".to_string()),
+            Unprocessed::MineOrNobody(me) => {
+                // Ids start at 1: 0 is nobody's id, so only unassigned leads match.
+                args.push(Sql::Integer(me.unwrap_or(0)));
+                parts.push(format!("(responsible_id = ?{} OR responsible_id IS NULL)", args.len()));
+            }
+        }
+    }
+    (parts.join(" AND "), args)
+}
+
 impl Store {
     /// The next lead to triage (`first` when it is given and still exists: an undone
     /// decision shows its lead again), or `None` when the inbox is clear.
     pub fn triage_next(&self, exclude: &[i64], first: Option<i64>) -> Result<Option<TriageItem>> {
         let pipeline = super::refs::resolve_pipeline(self.conn(), Entity::Lead, None)?;
         let stage = super::refs::first_stage(self.conn(), pipeline.id)?;
-        let me = self.user().map(|u| u.id).unwrap_or(0);
+        let me = self.user().map(|u| u.id);
         let ex = serde_json::to_string(exclude).unwrap_or_else(|_| "[]".into());
-        let cond = "stage_id = ?1 AND next_activity_at IS NULL AND (responsible_id = ?2 OR responsible_id IS NULL) \
-                    AND id NOT IN (SELECT value FROM json_each(?3))";
+        let (cond, mut args) = unprocessed_sql(&unprocessed(stage.id, me));
+        let cond = format!("{cond} AND id NOT IN (SELECT value FROM json_each(?{}))", args.len() + 1);
+        args.push(Sql::Text(ex));
         let remaining: i64 = self
             .conn()
             .prepare_cached(&format!("SELECT count(*) FROM leads WHERE {cond}"))?
-            .query_row(params![stage.id, me, ex], |r| r.get(0))?;
+            .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
         let id: Option<i64> = match first {
             Some(id) => Some(id),
             None => self
                 .conn()
                 .prepare_cached(&format!("SELECT id FROM leads WHERE {cond} ORDER BY created_at, id LIMIT 1"))?
-                .query_row(params![stage.id, me, ex], |r| r.get(0))
+                .query_row(params_from_iter(args.iter()), |r| r.get(0))
                 .ok(),
         };
         let Some(id) = id else { return Ok(None) };
