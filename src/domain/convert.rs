@@ -2,6 +2,8 @@
 //! target receives. The store runs the conversion; the TUI wizard and the CLI only choose.
 
 use super::error::{FieldError, Problem};
+use super::fields::Entity;
+use super::record::{Record, Shown};
 use serde::Serialize;
 
 /// What a lead becomes: any non-empty mix of a deal, a contact and a company.
@@ -159,6 +161,129 @@ pub fn default_titles(
     DefaultTitles { deal, company }
 }
 
+/// Default deal and company titles of a lead as read (`default_titles`).
+pub fn lead_default_titles(lead: &Record) -> DefaultTitles {
+    let text = |key: &str| lead.get(key).map(Shown::text).unwrap_or_default();
+    default_titles(&text("title"), &text("company_title"), &text("first_name"), &text("last_name"), &lead.title)
+}
+
+/// Checks what was given with the targets: an existing contact or company to link, or a
+/// deal pipeline, only with that target chosen.
+pub fn check_given(t: Targets, contact: bool, company: bool, pipeline: bool) -> Result<(), FieldError> {
+    let refuse = |field: &str, message: String| Err(FieldError::new(field, Problem::Rule { message }));
+    if contact && !t.contact {
+        return refuse("contact", format!("a contact to link was given but the targets are {}", t.code()));
+    }
+    if company && !t.company {
+        return refuse("company", format!("a company to link was given but the targets are {}", t.code()));
+    }
+    if pipeline && !t.deal {
+        return refuse("pipeline", format!("a pipeline was given but the targets are {} (no deal)", t.code()));
+    }
+    Ok(())
+}
+
+/// The origin written in a record's history when a conversion creates it.
+pub const ORIGIN: &str = "conversion";
+
+/// Whether a new record of `target` receives the lead's phones, e-mails, websites and
+/// messengers: a contact and a company do, a deal does not.
+pub fn receives_comms(target: Entity) -> bool {
+    target != Entity::Deal
+}
+
+/// Text of a shown value as input takes it back: codes for references.
+fn input_text(v: &Shown) -> String {
+    match v {
+        Shown::Ref(r) => r.code.clone(),
+        Shown::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        other => other.text(),
+    }
+}
+
+/// Copies `(lead key, target key)` pairs that hold a value, then applies the typed values.
+fn copied(lead: &Record, pairs: &[(&str, &str)], typed: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (from, to) in pairs {
+        if let Some(v) = lead.get(from).filter(|v| **v != Shown::Null) {
+            let text = input_text(v);
+            if !text.trim().is_empty() {
+                out.push((to.to_string(), text));
+            }
+        }
+    }
+    for (k, v) in typed {
+        out.retain(|(key, _)| key != k);
+        out.push((k.clone(), v.clone()));
+    }
+    out
+}
+
+fn has_text(fields: &[(String, String)], key: &str) -> bool {
+    fields.iter().any(|(k, v)| k == key && !v.trim().is_empty())
+}
+
+/// Sets `key` to `value` unless it already holds text.
+fn or_default(fields: &mut Vec<(String, String)>, key: &str, value: &str) {
+    if !has_text(fields, key) {
+        fields.retain(|(k, _)| k != key);
+        fields.push((key.to_string(), value.to_string()));
+    }
+}
+
+/// A new company's fields: copied from the lead (`COMPANY_COPY`), the typed values over
+/// them, and the default title when none is left.
+pub fn company_fields(lead: &Record, typed: &[(String, String)]) -> Vec<(String, String)> {
+    let mut fields = copied(lead, COMPANY_COPY, typed);
+    or_default(&mut fields, "title", &lead_default_titles(lead).company);
+    fields
+}
+
+/// A new contact's fields: copied from the lead (`CONTACT_COPY`) with the typed values over
+/// them. A contact needs a first and a last name: refused (naming `contact.first_name` or
+/// `contact.last_name`) when neither the lead nor the typed values give one.
+pub fn contact_fields(lead: &Record, typed: &[(String, String)]) -> Result<Vec<(String, String)>, FieldError> {
+    let fields = copied(lead, CONTACT_COPY, typed);
+    for key in ["first_name", "last_name"] {
+        if !has_text(&fields, key) {
+            let what = if key == "first_name" { "first name" } else { "last name" };
+            return Err(FieldError::new(
+                format!("contact.{key}"),
+                Problem::Rule {
+                    message: format!(
+                        "a contact needs a {what} and the lead has none: type one (\"unknown\" is accepted)"
+                    ),
+                },
+            ));
+        }
+    }
+    Ok(fields)
+}
+
+/// A new deal's fields: copied from the lead (`DEAL_COPY`), the typed values over them, the
+/// default title when none is left, then its pipeline and the contact and company it
+/// belongs to (by id).
+pub fn deal_fields(
+    lead: &Record,
+    typed: &[(String, String)],
+    pipeline: Option<&str>,
+    contact: Option<i64>,
+    company: Option<i64>,
+) -> Vec<(String, String)> {
+    let mut fields = copied(lead, DEAL_COPY, typed);
+    or_default(&mut fields, "title", &lead_default_titles(lead).deal);
+    if let Some(p) = pipeline {
+        fields.push(("pipeline".into(), p.to_string()));
+    }
+    if let Some(c) = contact {
+        fields.push(("contact".into(), c.to_string()));
+    }
+    if let Some(c) = company {
+        fields.push(("company".into(), c.to_string()));
+    }
+    fields
+}
+
 /// The choice made for a contact or company target.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -172,6 +297,94 @@ pub enum TargetChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::domain::record::RefShown;
+
+    /// A lead as read, with these shown values.
+    fn lead(values: &[(&str, Shown)]) -> Record {
+        Record {
+            entity: Entity::Lead,
+            id: 9,
+            version: 1,
+            title: "Lead #9".into(),
+            values: values.iter().map(|(k, v)| (Entity::Lead.field(k).unwrap(), v.clone())).collect(),
+            comms: vec![],
+            stage_semantics: None,
+            is_repeat: false,
+            links: vec![],
+            created_at: 0,
+            created_by: None,
+            modified_at: 0,
+            modified_by: None,
+            moved_at: None,
+            moved_by: None,
+            next_activity_at: None,
+        }
+    }
+
+    fn text(t: &str) -> Shown {
+        Shown::Text(t.into())
+    }
+
+    fn typed(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn get<'a>(fields: &'a [(String, String)], key: &str) -> Option<&'a str> {
+        fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn a_company_gets_its_fields_from_the_lead_and_typed_values_win() {
+        let ann = Shown::Ref(RefShown { id: 3, code: "ann".into(), name: "Ann Smith".into() });
+        let l = lead(&[
+            ("company_title", text("Acme")),
+            ("address", text("1 rue de la Paix")),
+            ("comments", text("  ")),
+            ("responsible", ann),
+            ("first_name", text("Jean")),
+        ]);
+        let f = company_fields(&l, &typed(&[("address", "2 rue Neuve")]));
+        assert_eq!(get(&f, "title"), Some("Acme"));
+        assert_eq!(get(&f, "address"), Some("2 rue Neuve"));
+        // References go back by code; blank and unlisted fields are not copied.
+        assert_eq!(get(&f, "responsible"), Some("ann"));
+        assert_eq!((get(&f, "comments"), get(&f, "first_name")), (None, None));
+        // A typed blank title falls back to the default one.
+        let f = company_fields(&lead(&[("title", text("Big order"))]), &typed(&[("title", " ")]));
+        assert_eq!(get(&f, "title"), Some("Big order"));
+        assert_eq!(f.iter().filter(|(k, _)| k == "title").count(), 1);
+    }
+
+    #[test]
+    fn a_contact_needs_both_names_from_the_lead_or_typed() {
+        let l = lead(&[("first_name", text("Jean")), ("position", text("CEO"))]);
+        let e = contact_fields(&l, &[]).unwrap_err();
+        assert_eq!(e.field, "contact.last_name");
+        let f = contact_fields(&l, &typed(&[("last_name", "unknown")])).unwrap();
+        assert_eq!((get(&f, "first_name"), get(&f, "last_name")), (Some("Jean"), Some("unknown")));
+        assert_eq!(get(&f, "position"), Some("CEO"));
+        assert_eq!(contact_fields(&lead(&[]), &[]).unwrap_err().field, "contact.first_name");
+    }
+
+    #[test]
+    fn a_deal_gets_its_title_amount_and_links() {
+        let l = lead(&[("first_name", text("Jean")), ("last_name", text("Dupont")), ("currency", text("USD"))]);
+        let f = deal_fields(&l, &[], Some("Partners"), Some(4), None);
+        assert_eq!(get(&f, "title"), Some("Jean Dupont"));
+        assert_eq!(get(&f, "currency"), Some("USD"));
+        assert_eq!((get(&f, "pipeline"), get(&f, "contact"), get(&f, "company")), (Some("Partners"), Some("4"), None));
+        assert!(receives_comms(Entity::Contact) && receives_comms(Entity::Company) && !receives_comms(Entity::Deal));
+    }
+
+    #[test]
+    fn what_is_given_must_match_the_targets() {
+        let deal_contact = Targets::DEFAULT;
+        assert!(check_given(deal_contact, true, false, true).is_ok());
+        assert_eq!(check_given(deal_contact, false, true, false).unwrap_err().field, "company");
+        assert_eq!(check_given(Targets::DEAL, true, false, false).unwrap_err().field, "contact");
+        assert_eq!(check_given(Targets::CHOICES[4], false, false, true).unwrap_err().field, "pipeline");
+    }
 
     #[test]
     fn parses_every_choice_back_from_its_code() {

@@ -55,12 +55,12 @@ pub fn new_defaults<'a>(
     let given = |key: &str| values.iter().any(|(s, v)| s.key == key && *v != FieldValue::Null);
     let kind_given = |kind: FieldKind| values.iter().any(|(s, v)| s.kind == kind && *v != FieldValue::Null);
     let pipeline = match entity {
-        Entity::Deal => NewPipeline::Chosen(values.iter().find(|(s, _)| s.key == "pipeline").and_then(|(_, v)| {
-            match v {
+        Entity::Deal => {
+            NewPipeline::Chosen(values.iter().find(|(s, _)| s.key == "pipeline").and_then(|(_, v)| match v {
                 FieldValue::Ref(_, t) => Some(t.as_str()),
                 _ => None,
-            }
-        })),
+            }))
+        }
         Entity::Lead => NewPipeline::OnlyOne,
         _ => NewPipeline::None,
     };
@@ -138,7 +138,7 @@ mod tests {
         }
         let mine = checked(Entity::Lead, &[("responsible", "ann")]);
         assert!(!new_defaults(Entity::Lead, &mine, Some("email"), day(2026, 3, 1), Currency::EUR).by_queue);
-        let values = checked(Entity::Contact, &[("last_name", "Dupont")]);
+        let values = checked(Entity::Contact, &[("first_name", "Jean"), ("last_name", "Dupont")]);
         let d = new_defaults(Entity::Contact, &values, Some("import"), day(2026, 3, 1), Currency::EUR);
         assert_eq!((d.pipeline, d.first_stage, d.by_queue, d.begin_date), (NewPipeline::None, false, false, None));
         assert!(d.responsible_is_creator);

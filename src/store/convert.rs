@@ -1,10 +1,10 @@
 //! Lead conversion (SPEC L6): company, then contact linked to it, then deal linked to both,
 //! then the lead moved to the success stage and linked to what it became; one transaction.
 
-use super::records::{RecordInput, Shown, comms_of, create_in, get_in, move_in, title_of};
+use super::records::{RecordInput, comms_of, create_in, get_in, move_in, title_of};
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
-use crate::domain::convert::{COMPANY_COPY, CONTACT_COPY, DEAL_COPY, DefaultTitles, Targets, default_titles};
+use crate::domain::convert::{self, Targets};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
@@ -104,50 +104,8 @@ fn refuse(field: &str, message: String) -> StoreError {
     StoreError::Field(FieldError::new(field, Problem::Rule { message }))
 }
 
-/// Text of a shown value as input takes it back: codes for references.
-fn input_text(v: &Shown) -> String {
-    match v {
-        Shown::Ref(r) => r.code.clone(),
-        Shown::Bool(b) => if *b { "yes" } else { "no" }.into(),
-        other => other.text(),
-    }
-}
-
-/// Copies `(lead key, target key)` pairs that hold a value, then applies the overrides.
-fn copied(lead: &super::Record, pairs: &[(&str, &str)], overrides: &[(String, String)]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (from, to) in pairs {
-        if let Some(v) = lead.get(from).filter(|v| **v != Shown::Null) {
-            let text = input_text(v);
-            if !text.trim().is_empty() {
-                out.push((to.to_string(), text));
-            }
-        }
-    }
-    for (k, v) in overrides {
-        out.retain(|(key, _)| key != k);
-        out.push((k.clone(), v.clone()));
-    }
-    out
-}
-
-fn has_text(fields: &[(String, String)], key: &str) -> bool {
-    fields.iter().any(|(k, v)| k == key && !v.trim().is_empty())
-}
-
-/// Sets `key` to `value` unless it already holds text.
-fn or_default(fields: &mut Vec<(String, String)>, key: &str, value: &str) {
-    if !has_text(fields, key) {
-        fields.retain(|(k, _)| k != key);
-        fields.push((key.to_string(), value.to_string()));
-    }
-}
-
-/// Default deal and company titles of a lead as read (`domain::convert::default_titles`).
-pub fn lead_default_titles(lead: &super::Record) -> DefaultTitles {
-    let text = |key: &str| lead.get(key).map(Shown::text).unwrap_or_default();
-    default_titles(&text("title"), &text("company_title"), &text("first_name"), &text("last_name"), &lead.title)
-}
+/// Default deal and company titles of a lead as read (the rule is domain's).
+pub use crate::domain::convert::lead_default_titles;
 
 fn exists(tx: &Transaction, entity: Entity, id: i64, field: &str) -> Result<()> {
     let sql = format!("SELECT 1 FROM {} WHERE id = ?1", entity.table());
@@ -170,25 +128,19 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     }
     let t = plan.targets;
     t.check(lead.is_repeat)?;
-    if plan.contact.is_some() && !t.contact {
-        return Err(refuse("contact", format!("a contact to link was given but the targets are {}", t.code())));
-    }
-    if plan.company.is_some() && !t.company {
-        return Err(refuse("company", format!("a company to link was given but the targets are {}", t.code())));
-    }
-    if plan.pipeline.is_some() && !t.deal {
-        return Err(refuse("pipeline", format!("a pipeline was given but the targets are {} (no deal)", t.code())));
-    }
+    convert::check_given(t, plan.contact.is_some(), plan.company.is_some(), plan.pipeline.is_some())?;
     let comms = comms_of(tx, Entity::Lead, lead_id)?;
-    let titles = lead_default_titles(&lead);
     let lead_ref = json!({"entity": "lead", "id": lead_id, "title": lead.title});
     let record = |entity: Entity, id: i64, created: bool| -> Result<ConvertedRecord> {
         Ok(ConvertedRecord { entity, id, title: title_of(tx, entity, id)?, created })
     };
-    let new_input = |fields: Vec<(String, String)>| {
-        let mut input = RecordInput { fields, origin: Some("conversion".into()), ..Default::default() };
+    // What is copied where is domain's (`domain::convert`); this writes it.
+    let new_input = |target: Entity, fields: Vec<(String, String)>| {
+        let mut input = RecordInput { fields, origin: Some(convert::ORIGIN.into()), ..Default::default() };
         input.fields.push(("lead".into(), lead_id.to_string()));
-        input.comms.add = comms.clone();
+        if convert::receives_comms(target) {
+            input.comms.add = comms.clone();
+        }
         input
     };
 
@@ -202,9 +154,8 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
                 Some(record(Entity::Company, id, false)?)
             }
             None => {
-                let mut fields = copied(&lead, COMPANY_COPY, &plan.company_fields);
-                or_default(&mut fields, "title", &titles.company);
-                let saved = create_in(tx, ctx, Entity::Company, &new_input(fields))
+                let fields = convert::company_fields(&lead, &plan.company_fields);
+                let saved = create_in(tx, ctx, Entity::Company, &new_input(Entity::Company, fields))
                     .map_err(|e| in_target(e, Entity::Company))?;
                 Some(record(Entity::Company, saved.id, true)?)
             }
@@ -228,19 +179,8 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
                 Some(record(Entity::Contact, id, false)?)
             }
             None => {
-                let fields = copied(&lead, CONTACT_COPY, &plan.contact_fields);
-                for key in ["first_name", "last_name"] {
-                    if !has_text(&fields, key) {
-                        let what = if key == "first_name" { "first name" } else { "last name" };
-                        return Err(refuse(
-                            &format!("contact.{key}"),
-                            format!(
-                                "a contact needs a {what} and the lead has none: type one (\"unknown\" is accepted)"
-                            ),
-                        ));
-                    }
-                }
-                let mut input = new_input(fields);
+                let fields = convert::contact_fields(&lead, &plan.contact_fields)?;
+                let mut input = new_input(Entity::Contact, fields);
                 if let Some(c) = &company {
                     input.companies.push(c.id.to_string());
                 }
@@ -255,19 +195,14 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     };
 
     let deal = if t.deal {
-        let mut fields = copied(&lead, DEAL_COPY, &plan.deal_fields);
-        or_default(&mut fields, "title", &titles.deal);
-        if let Some(p) = &plan.pipeline {
-            fields.push(("pipeline".into(), p.clone()));
-        }
-        if let Some(c) = &contact {
-            fields.push(("contact".into(), c.id.to_string()));
-        }
-        if let Some(c) = &company {
-            fields.push(("company".into(), c.id.to_string()));
-        }
-        let mut input = new_input(fields);
-        input.comms.add.clear();
+        let fields = convert::deal_fields(
+            &lead,
+            &plan.deal_fields,
+            plan.pipeline.as_deref(),
+            contact.as_ref().map(|c| c.id),
+            company.as_ref().map(|c| c.id),
+        );
+        let input = new_input(Entity::Deal, fields);
         let saved = create_in(tx, ctx, Entity::Deal, &input).map_err(|e| in_target(e, Entity::Deal))?;
         Some(record(Entity::Deal, saved.id, true)?)
     } else {

@@ -77,3 +77,50 @@ impl Store {
         Ok(Some(TriageItem { record, timeline, duplicates, remaining }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::triage::{LeadState, is_unprocessed};
+    use rusqlite::Connection;
+
+    #[test]
+    fn the_query_is_the_domain_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("triage.db")).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE leads (id INTEGER PRIMARY KEY, stage_id INTEGER, next_activity_at INTEGER, responsible_id INTEGER)",
+        )
+        .unwrap();
+        let mut leads = Vec::new();
+        for stage in [1, 2] {
+            for next in [None, Some(5_000)] {
+                for responsible in [None, Some(7), Some(8)] {
+                    leads.push(LeadState { stage, next_activity_at: next, responsible });
+                }
+            }
+        }
+        for (i, l) in leads.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO leads VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![i as i64 + 1, l.stage, l.next_activity_at, l.responsible],
+            )
+            .unwrap();
+        }
+        for me in [Some(7), None] {
+            let (cond, args) = unprocessed_sql(&unprocessed(1, me));
+            let mut stmt = conn.prepare(&format!("SELECT id FROM leads WHERE {cond} ORDER BY id")).unwrap();
+            let found: Vec<i64> =
+                stmt.query_map(params_from_iter(args.iter()), |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            let expected: Vec<i64> =
+                (1..=leads.len() as i64).filter(|i| is_unprocessed(&leads[*i as usize - 1], 1, me)).collect();
+            assert!(!expected.is_empty());
+            assert_eq!(found, expected, "me = {me:?}");
+        }
+        // The text triage's index was made for.
+        assert_eq!(
+            unprocessed_sql(&unprocessed(1, None)).0,
+            "stage_id = ?1 AND next_activity_at IS NULL AND (responsible_id = ?2 OR responsible_id IS NULL)"
+        );
+    }
+}
