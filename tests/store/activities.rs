@@ -1,7 +1,7 @@
 //! Activities (SPEC A1-A2): plan, complete, reschedule, delete, and the overdue / today /
 //! incoming buckets as the status bar counts them.
 
-use crate::{HOUR, NOW, create, engine};
+use crate::{HOUR, NOW, TestEngine, create};
 use prospect::domain::activity::{ActivityKind, Priority};
 use prospect::domain::fields::Entity;
 use prospect::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, Counters, NewActivity};
@@ -26,9 +26,7 @@ fn counters(eng: &crate::TestEngine) -> Counters {
     eng.counters(eng.user().unwrap().id, NOW, TOMORROW).unwrap()
 }
 
-#[test]
-fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets() {
-    let mut eng = engine();
+pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "Busy lead")], &[]).id;
     let none = ActivityDetails::default();
     let late = eng.plan_activity(call((Entity::Lead, lead), "Late", NOW - 2 * HOUR), &none).unwrap();
@@ -64,9 +62,7 @@ fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets() {
     assert_eq!(eng.activities(&all).unwrap().len(), 2);
 }
 
-#[test]
-fn a_final_stage_completes_the_open_activities() {
-    let mut eng = engine();
+pub fn a_final_stage_completes_the_open_activities(mut eng: TestEngine) {
     let deal = create(&mut eng, Entity::Deal, &[("title", "Closing")], &[]).id;
     let none = ActivityDetails::default();
     eng.plan_activity(call((Entity::Deal, deal), "One", NOW + HOUR), &none).unwrap();
@@ -78,9 +74,7 @@ fn a_final_stage_completes_the_open_activities() {
     assert_eq!(eng.get(Entity::Deal, deal).unwrap().next_activity_at, None);
 }
 
-#[test]
-fn an_activity_needs_an_existing_record_and_counts_only_its_responsible() {
-    let mut eng = engine();
+pub fn an_activity_needs_an_existing_record_and_counts_only_its_responsible(mut eng: TestEngine) {
     let none = ActivityDetails::default();
     assert!(eng.plan_activity(call((Entity::Lead, 42), "Nobody", NOW), &none).is_err());
     let mut no_record = call((Entity::Lead, 42), "Nowhere", NOW);

@@ -1,15 +1,13 @@
 //! Bulk loads: the demo generator and a bulk import, then counts, lists and a search on
 //! what they wrote.
 
-use crate::{engine, input_with};
+use crate::{TestEngine, input_with};
 use prospect::demo::{DemoOptions, generate};
 use prospect::domain::fields::Entity;
 use prospect::store::ListFilter;
 use prospect::store::import::{ImportOptions, ImportRow};
 
-#[test]
-fn a_demo_load_is_counted_listed_and_searchable() {
-    let mut eng = engine();
+pub fn a_demo_load_is_counted_listed_and_searchable(mut eng: TestEngine) {
     let mark = eng.last_change().unwrap();
     let report = generate(&mut eng, DemoOptions { leads: 400, seed: 7 }).unwrap();
     assert_eq!(report.leads, 400);
@@ -41,9 +39,7 @@ fn a_demo_load_is_counted_listed_and_searchable() {
     assert_eq!(changed, None);
 }
 
-#[test]
-fn a_bulk_import_loads_every_row_searchable() {
-    let mut eng = engine();
+pub fn a_bulk_import_loads_every_row_searchable(mut eng: TestEngine) {
     let rows: Vec<ImportRow> = (0..300)
         .map(|i| {
             let fields = [("first_name", format!("Person{i}")), ("last_name", "Bulkload".to_string())];

@@ -1,25 +1,30 @@
 //! Lead conversion (SPEC L6): every choice of targets, linking existing records, repeat
 //! leads, and all or nothing.
 
-use crate::{counts, create, engine, input, stage_of, text_of};
+use crate::{TestEngine, counts, create, input, stage_of, text_of};
 use prospect::domain::convert::Targets;
 use prospect::domain::fields::Entity;
 use prospect::store::StoreError;
 use prospect::store::convert::ConversionPlan;
 
-fn full_lead(eng: &mut crate::TestEngine) -> i64 {
+/// People who are not in the file yet, so that no lead made from them is a repeat lead.
+const NAMES: [&str; 8] = ["Lovelace", "Babbage", "Hopper", "Turing", "Noether", "Germain", "Lamarr", "Meitner"];
+
+/// A first-time lead with every field a conversion copies: person `n` of `NAMES`.
+fn full_lead(eng: &mut TestEngine, n: usize) -> i64 {
+    let last = NAMES[n];
     create(
         eng,
         Entity::Lead,
         &[
-            ("title", "Printer deal"),
+            ("title", &format!("Printer deal {last}")),
             ("first_name", "Ada"),
-            ("last_name", "Lovelace"),
-            ("company_title", "Engines Ltd"),
+            ("last_name", last),
+            ("company_title", &format!("{last} Engines")),
             ("amount", "2500"),
             ("position", "CTO"),
         ],
-        &["06 11 22 33 44", "ada@engines.example"],
+        &[&format!("06 11 22 33 4{n}"), &format!("{}@engines.example", last.to_lowercase())],
     )
     .id
 }
@@ -28,16 +33,17 @@ fn link_ids(eng: &crate::TestEngine, entity: Entity, id: i64, to: Entity) -> Vec
     eng.get(entity, id).unwrap().links.iter().filter(|(e, _)| *e == to).map(|(_, r)| r.id).collect()
 }
 
-#[test]
-fn every_choice_of_targets_creates_those_records_and_links_them() {
-    for targets in Targets::CHOICES {
-        let mut eng = engine();
-        let lead = full_lead(&mut eng);
+pub fn every_choice_of_targets_creates_those_records_and_links_them(mut eng: TestEngine) {
+    for (n, targets) in Targets::CHOICES.into_iter().enumerate() {
+        let lead = full_lead(&mut eng, n);
+        let last = NAMES[n];
+        let before = counts(&eng);
         let done = eng.convert_lead(lead, &ConversionPlan::new(targets)).unwrap();
         let what = targets.code();
 
         // Exactly the chosen records, each created and keeping the lead's id.
-        assert_eq!(counts(&eng), [1, targets.contact as i64, targets.company as i64, targets.deal as i64], "{what}");
+        let made = [0, targets.contact as i64, targets.company as i64, targets.deal as i64];
+        assert_eq!(counts(&eng), [0, 1, 2, 3].map(|i| before[i] + made[i]), "{what}");
         assert_eq!(
             (done.deal.is_some(), done.contact.is_some(), done.company.is_some()),
             (targets.deal, targets.contact, targets.company),
@@ -45,21 +51,33 @@ fn every_choice_of_targets_creates_those_records_and_links_them() {
         );
         for r in done.records() {
             assert!(r.created, "{what}: {r:?}");
-            assert_eq!(text_of(&eng, r.entity, r.id, "lead"), eng.get(Entity::Lead, lead).unwrap().title, "{what}");
+            let lead_field = eng.get(r.entity, r.id).unwrap().get("lead").cloned();
+            assert!(
+                matches!(&lead_field, Some(prospect::store::records::Shown::Ref(l)) if l.id == lead),
+                "{what}: {r:?} keeps the lead: {lead_field:?}"
+            );
         }
         assert_eq!(stage_of(&eng, Entity::Lead, lead), "CONVERTED", "{what}");
+        assert_eq!(done.lead_id, lead);
+        let lead_links = eng.get(Entity::Lead, lead).unwrap().links;
+        for r in done.records().filter(|r| r.entity != Entity::Deal) {
+            assert!(
+                lead_links.iter().any(|(e, l)| *e == r.entity && l.id == r.id),
+                "{what}: lead links {lead_links:?}"
+            );
+        }
 
         // Copied values.
         if let Some(c) = &done.contact {
-            assert_eq!(text_of(&eng, Entity::Contact, c.id, "last_name"), "Lovelace", "{what}");
+            assert_eq!(text_of(&eng, Entity::Contact, c.id, "last_name"), last, "{what}");
             assert_eq!(text_of(&eng, Entity::Contact, c.id, "position"), "CTO", "{what}");
             assert_eq!(eng.get(Entity::Contact, c.id).unwrap().comms.len(), 2, "{what}: phones and e-mails");
         }
         if let Some(c) = &done.company {
-            assert_eq!(text_of(&eng, Entity::Company, c.id, "title"), "Engines Ltd", "{what}");
+            assert_eq!(text_of(&eng, Entity::Company, c.id, "title"), format!("{last} Engines"), "{what}");
         }
         if let Some(d) = &done.deal {
-            assert_eq!(text_of(&eng, Entity::Deal, d.id, "title"), "Printer deal", "{what}");
+            assert_eq!(text_of(&eng, Entity::Deal, d.id, "title"), format!("Printer deal {last}"), "{what}");
             assert_eq!(text_of(&eng, Entity::Deal, d.id, "amount"), "2500.00", "{what}");
             // Linked to both the contact and the company made with it.
             let expect = |r: &Option<prospect::store::convert::ConvertedRecord>| r.as_ref().map(|r| r.id);
@@ -73,12 +91,10 @@ fn every_choice_of_targets_creates_those_records_and_links_them() {
     }
 }
 
-#[test]
-fn existing_records_can_be_linked_instead_of_created() {
-    let mut eng = engine();
+pub fn existing_records_can_be_linked_instead_of_created(mut eng: TestEngine) {
     let contact = create(&mut eng, Entity::Contact, &[("first_name", "Someone"), ("last_name", "Known")], &[]).id;
     let company = create(&mut eng, Entity::Company, &[("title", "Known Co")], &[]).id;
-    let lead = full_lead(&mut eng);
+    let lead = full_lead(&mut eng, 7);
     let mut plan = ConversionPlan::new(Targets { deal: true, contact: true, company: true });
     plan.contact = Some(contact);
     plan.company = Some(company);
@@ -91,9 +107,7 @@ fn existing_records_can_be_linked_instead_of_created() {
     assert_eq!(link_ids(&eng, Entity::Contact, contact, Entity::Company), vec![company]);
 }
 
-#[test]
-fn a_repeat_lead_becomes_a_deal_for_its_client_only() {
-    let mut eng = engine();
+pub fn a_repeat_lead_becomes_a_deal_for_its_client_only(mut eng: TestEngine) {
     let contact =
         create(&mut eng, Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], &["06 12 34 56 78"]).id;
     let lead = create(&mut eng, Entity::Lead, &[("title", "Again")], &["+33 6 12 34 56 78"]).id;
@@ -107,9 +121,7 @@ fn a_repeat_lead_becomes_a_deal_for_its_client_only() {
     assert_eq!(link_ids(&eng, Entity::Deal, done.deal.unwrap().id, Entity::Contact), vec![contact]);
 }
 
-#[test]
-fn a_refused_conversion_writes_nothing() {
-    let mut eng = engine();
+pub fn a_refused_conversion_writes_nothing(mut eng: TestEngine) {
     // The company would be made first, then the contact is refused: no name to give it.
     let lead = create(&mut eng, Entity::Lead, &[("company_title", "Nameless Ltd")], &["06 55 44 33 22"]).id;
     let version = eng.get(Entity::Lead, lead).unwrap().version;
@@ -130,10 +142,8 @@ fn a_refused_conversion_writes_nothing() {
     assert_eq!(counts(&eng), [1, 1, 1, 1]);
 }
 
-#[test]
-fn a_converted_or_changed_lead_is_refused() {
-    let mut eng = engine();
-    let lead = full_lead(&mut eng);
+pub fn a_converted_or_changed_lead_is_refused(mut eng: TestEngine) {
+    let lead = full_lead(&mut eng, 7);
     let mut plan = ConversionPlan::new(Targets::DEAL);
     plan.expected_version = Some(1);
     eng.update(Entity::Lead, lead, None, &input(&[("comments", "edited meanwhile")])).unwrap();

@@ -2,16 +2,14 @@
 //! by the matching rules of SPEC D1: names trimmed, case-folded and spaces collapsed; phones
 //! compared in their normal form whatever the format typed; e-mails trimmed and lowercased.
 
-use crate::{counts, create, engine, input, input_with};
+use crate::{TestEngine, counts, create, input, input_with};
 use prospect::domain::fields::Entity;
 use prospect::store::records::RepeatLink;
 
 /// Ways of typing the same French mobile number.
 const SAME_PHONE: [&str; 4] = ["06 12 34 56 78", "+33 6 12 34 56 78", "06.12.34.56.78", "+33612345678"];
 
-#[test]
-fn a_lead_matching_a_client_is_a_repeat_lead_linked_to_it() {
-    let mut eng = engine();
+pub fn a_lead_matching_a_client_is_a_repeat_lead_linked_to_it(mut eng: TestEngine) {
     let company = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]);
     let mut contact_input = input_with(&[("first_name", "Marie"), ("last_name", "Curie")], &["+33 6 12 34 56 78"]);
     contact_input.companies = vec!["Acme".into()];
@@ -40,9 +38,7 @@ fn a_lead_matching_a_client_is_a_repeat_lead_linked_to_it() {
     assert_eq!(by_company.repeat_of.first().map(|r| (r.entity, r.id)), Some((Entity::Company, company.id)));
 }
 
-#[test]
-fn a_lead_matching_no_client_is_a_first_time_lead() {
-    let mut eng = engine();
+pub fn a_lead_matching_no_client_is_a_first_time_lead(mut eng: TestEngine) {
     create(&mut eng, Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], &["06 12 34 56 78"]);
     // Another number, and a lead that only matches another lead.
     let first = create(&mut eng, Entity::Lead, &[("title", "New")], &["06 99 99 99 99"]);
@@ -53,9 +49,7 @@ fn a_lead_matching_no_client_is_a_first_time_lead() {
     }
 }
 
-#[test]
-fn a_possible_duplicate_is_found_before_saving_and_nothing_is_written() {
-    let mut eng = engine();
+pub fn a_possible_duplicate_is_found_before_saving_and_nothing_is_written(mut eng: TestEngine) {
     let marie = create(&mut eng, Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], &[SAME_PHONE[0]]);
     let before = (counts(&eng), eng.last_change().unwrap());
     for phone in SAME_PHONE {
@@ -76,9 +70,7 @@ fn a_possible_duplicate_is_found_before_saving_and_nothing_is_written() {
     assert_eq!((counts(&eng), eng.last_change().unwrap()), before, "looking wrote nothing");
 }
 
-#[test]
-fn the_scan_groups_records_by_the_matching_rules() {
-    let mut eng = engine();
+pub fn the_scan_groups_records_by_the_matching_rules(mut eng: TestEngine) {
     let same_phone: Vec<i64> =
         SAME_PHONE.iter().map(|p| create(&mut eng, Entity::Lead, &[("title", "Phone")], &[p]).id).collect();
     let mail_a = create(&mut eng, Entity::Lead, &[("title", "Mail")], &["jean.dupont@example.fr"]).id;

@@ -1,12 +1,10 @@
 //! The change feed: after a write, `changes_since` names the records written, so a screen
 //! reloads only what was touched; when it cannot say, it says so (`None`).
 
-use crate::{create, engine, input};
+use crate::{TestEngine, create, input};
 use prospect::domain::fields::Entity;
 
-#[test]
-fn changes_since_names_what_another_session_wrote() {
-    let mut eng = engine();
+pub fn changes_since_names_what_another_session_wrote(mut eng: TestEngine) {
     let mut bob = eng.session("bob");
     let a = create(&mut eng, Entity::Lead, &[("title", "A")], &[]).id;
     let c = create(&mut eng, Entity::Company, &[("title", "C")], &[]).id;
@@ -35,9 +33,7 @@ fn changes_since_names_what_another_session_wrote() {
     assert_eq!(newest, eng.last_change().unwrap());
 }
 
-#[test]
-fn a_deletion_and_a_conversion_are_in_the_feed() {
-    let mut eng = engine();
+pub fn a_deletion_and_a_conversion_are_in_the_feed(mut eng: TestEngine) {
     let lead =
         create(&mut eng, Entity::Lead, &[("title", "Convert me"), ("first_name", "Jo"), ("last_name", "Smith")], &[])
             .id;

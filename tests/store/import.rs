@@ -1,7 +1,7 @@
 //! Imports through the store's import API (SPEC I2): what a row matching an existing record
 //! becomes in each duplicate mode (skip, merge, replace, all), rejected rows, dry runs.
 
-use crate::{counts, create, engine, input, input_with, text_of};
+use crate::{TestEngine, counts, create, input, input_with, text_of};
 use prospect::domain::fields::Entity;
 use prospect::domain::import::DuplicateMode;
 use prospect::store::import::{ImportOptions, ImportReport, ImportRow, RowOutcome};
@@ -21,10 +21,9 @@ fn mode(duplicates: DuplicateMode) -> ImportOptions {
 
 /// A file holding Marie Curie (a phone, a comment, no position) and the row that matches her
 /// by phone, typed another way, with a position and another comment.
-fn with_marie() -> (crate::TestEngine, i64, Vec<ImportRow>) {
-    let mut eng = engine();
+fn with_marie(eng: &mut TestEngine) -> (i64, Vec<ImportRow>) {
     let marie = create(
-        &mut eng,
+        eng,
         Entity::Contact,
         &[("first_name", "Marie"), ("last_name", "Curie"), ("comments", "from the fair")],
         &["06 12 34 56 78"],
@@ -35,12 +34,11 @@ fn with_marie() -> (crate::TestEngine, i64, Vec<ImportRow>) {
         &["+33 6 12 34 56 78", "marie@example.com"],
     );
     let fresh = input_with(&[("first_name", "Pierre"), ("last_name", "Curie")], &["06 98 76 54 32"]);
-    (eng, marie, rows(vec![Ok(row), Ok(fresh)]))
+    (marie, rows(vec![Ok(row), Ok(fresh)]))
 }
 
-#[test]
-fn skip_leaves_the_match_alone_and_is_idempotent() {
-    let (mut eng, marie, rows) = with_marie();
+pub fn skip_leaves_the_match_alone_and_is_idempotent(mut eng: TestEngine) {
+    let (marie, rows) = with_marie(&mut eng);
     let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Skip));
     assert_eq!(report.rows[0], (2, RowOutcome::Skipped { id: marie }));
     assert!(matches!(report.rows[1], (3, RowOutcome::Created { .. })));
@@ -53,9 +51,8 @@ fn skip_leaves_the_match_alone_and_is_idempotent() {
     assert_eq!(eng.count(Entity::Contact).unwrap(), 2);
 }
 
-#[test]
-fn merge_fills_empty_fields_and_adds_comms() {
-    let (mut eng, marie, rows) = with_marie();
+pub fn merge_fills_empty_fields_and_adds_comms(mut eng: TestEngine) {
+    let (marie, rows) = with_marie(&mut eng);
     let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Merge));
     assert_eq!(report.rows[0], (2, RowOutcome::Merged { id: marie }));
     assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "Physicist", "filled");
@@ -66,9 +63,8 @@ fn merge_fills_empty_fields_and_adds_comms() {
     assert_eq!(eng.count(Entity::Contact).unwrap(), 2);
 }
 
-#[test]
-fn replace_overwrites_with_the_rows_values() {
-    let (mut eng, marie, rows) = with_marie();
+pub fn replace_overwrites_with_the_rows_values(mut eng: TestEngine) {
+    let (marie, rows) = with_marie(&mut eng);
     let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Replace));
     assert_eq!(report.rows[0], (2, RowOutcome::Replaced { id: marie }));
     assert_eq!(report.replaced, 1);
@@ -77,9 +73,8 @@ fn replace_overwrites_with_the_rows_values() {
     assert_eq!(eng.count(Entity::Contact).unwrap(), 2);
 }
 
-#[test]
-fn all_creates_every_row_even_a_match() {
-    let (mut eng, marie, rows) = with_marie();
+pub fn all_creates_every_row_even_a_match(mut eng: TestEngine) {
+    let (marie, rows) = with_marie(&mut eng);
     let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::All));
     assert_eq!(report.created, 2);
     assert!(report.rows.iter().all(|(_, o)| matches!(o, RowOutcome::Created { id } if *id != marie)));
@@ -87,9 +82,7 @@ fn all_creates_every_row_even_a_match() {
     assert_eq!(text_of(&eng, Entity::Contact, marie, "comments"), "from the fair");
 }
 
-#[test]
-fn a_bad_row_is_rejected_alone_and_a_dry_run_writes_nothing() {
-    let mut eng = engine();
+pub fn a_bad_row_is_rejected_alone_and_a_dry_run_writes_nothing(mut eng: TestEngine) {
     let list = rows(vec![
         Ok(input(&[("title", "Good one")])),
         Ok(input(&[("title", "Bad amount"), ("amount", "lots")])),

@@ -1,11 +1,12 @@
 //! The store contract suite (issue 22): what any storage engine must do, tested at the
 //! level the CLI and the TUI call (`prospect::store::Store` today, the service layer later).
 //!
-//! Every case is a function that takes engine handles made by [`engine`], the one factory,
-//! and only goes through the public API: no SQL, no `rusqlite`. Today the factory opens a
-//! SQLite file in a temp dir; the PostgreSQL engine plugs in by making `engine` (and
-//! [`TestEngine::session`]) return a handle on a fresh PostgreSQL database, after which the
-//! very same cases run on it.
+//! Every case is a plain function taking a fresh engine handle (`fn case(eng: TestEngine)`)
+//! and going only through the public API: no SQL, no `rusqlite`. `contract_suite!` below
+//! turns each case into a `#[test]` on the handle made by a factory: today `sqlite::engine`,
+//! which opens a SQLite file in a temp dir. The PostgreSQL engine plugs in with its own
+//! factory (a fresh database per case, and `TestEngine::session` opening a second connection
+//! to it) and one more `contract_suite!` line: the very same cases then run on both.
 mod activities;
 mod bulk;
 mod convert;
@@ -42,7 +43,67 @@ pub struct TestEngine {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// The one factory of the suite: a fresh engine, empty, signed in as `alice`.
+/// Makes, for each case listed, a `#[test]` that runs it on a handle from `$factory`.
+macro_rules! contract_suite {
+    ($factory:path) => {
+        contract_suite!(@cases $factory;
+            activities::activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets,
+            activities::a_final_stage_completes_the_open_activities,
+            activities::an_activity_needs_an_existing_record_and_counts_only_its_responsible,
+            bulk::a_demo_load_is_counted_listed_and_searchable,
+            bulk::a_bulk_import_loads_every_row_searchable,
+            convert::every_choice_of_targets_creates_those_records_and_links_them,
+            convert::existing_records_can_be_linked_instead_of_created,
+            convert::a_repeat_lead_becomes_a_deal_for_its_client_only,
+            convert::a_refused_conversion_writes_nothing,
+            convert::a_converted_or_changed_lead_is_refused,
+            duplicates::a_lead_matching_a_client_is_a_repeat_lead_linked_to_it,
+            duplicates::a_lead_matching_no_client_is_a_first_time_lead,
+            duplicates::a_possible_duplicate_is_found_before_saving_and_nothing_is_written,
+            duplicates::the_scan_groups_records_by_the_matching_rules,
+            feed::changes_since_names_what_another_session_wrote,
+            feed::a_deletion_and_a_conversion_are_in_the_feed,
+            import::skip_leaves_the_match_alone_and_is_idempotent,
+            import::merge_fills_empty_fields_and_adds_comms,
+            import::replace_overwrites_with_the_rows_values,
+            import::all_creates_every_row_even_a_match,
+            import::a_bad_row_is_rejected_alone_and_a_dry_run_writes_nothing,
+            merge::a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record,
+            merge::a_merge_with_a_stale_version_or_of_deals_is_refused,
+            queue::even_goes_round_skipping_inactive_users,
+            queue::in_order_gives_every_lead_to_the_first_active_user,
+            queue::to_all_leaves_leads_unassigned_until_someone_takes_one,
+            queue::only_an_administrator_configures_the_queue,
+            records::each_kind_is_created_edited_and_deleted,
+            records::money_is_kept_in_minor_units_with_the_default_currency,
+            records::a_refused_input_writes_nothing,
+            records::leads_and_deals_move_through_their_stages,
+            records::a_stale_version_is_refused_and_nothing_is_written,
+            records::a_move_from_a_stale_screen_is_refused_only_after_another_move,
+            records::a_missing_record_is_not_found_for_every_operation,
+            search::names_phones_and_emails_are_found_across_kinds,
+            search::edits_and_deletions_keep_the_search_up_to_date,
+            timeline::every_change_leaves_an_entry_newest_first,
+            timeline::a_deleted_records_id_and_history_are_never_reused,
+        );
+    };
+    (@cases $factory:path; $($module:ident :: $case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                crate::$module::$case($factory());
+            }
+        )*
+    };
+}
+
+/// The contract on SQLite (a PostgreSQL module will sit beside it).
+mod sqlite {
+    contract_suite!(crate::engine);
+}
+
+/// The factory of today's engine: a fresh SQLite file in a temp dir, empty, signed in as
+/// `alice`.
 pub fn engine() -> TestEngine {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crm.db");

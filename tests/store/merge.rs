@@ -1,7 +1,7 @@
 //! Merging duplicates (SPEC D2): empty fields filled, differing fields as chosen (refused
 //! when unchosen), and links, activities, communications and history moved to the kept record.
 
-use crate::{NOW, create, engine, input, text_of};
+use crate::{NOW, TestEngine, create, input, text_of};
 use prospect::domain::activity::{ActivityKind, Priority};
 use prospect::domain::fields::Entity;
 use prospect::domain::timeline::TimelineKind;
@@ -22,9 +22,7 @@ fn task(on: (Entity, i64), subject: &str, deadline: i64) -> NewActivity {
     }
 }
 
-#[test]
-fn a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record() {
-    let mut eng = engine();
+pub fn a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record(mut eng: TestEngine) {
     let keep = create(
         &mut eng,
         Entity::Contact,
@@ -80,9 +78,7 @@ fn a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record() {
     assert_eq!(eng.count(Entity::Contact).unwrap(), 1);
 }
 
-#[test]
-fn a_merge_with_a_stale_version_or_of_deals_is_refused() {
-    let mut eng = engine();
+pub fn a_merge_with_a_stale_version_or_of_deals_is_refused(mut eng: TestEngine) {
     let a = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;
     let b = create(&mut eng, Entity::Company, &[("title", "ACME")], &[]).id;
     eng.update(Entity::Company, a, None, &input(&[("industry", "Anvils")])).unwrap();

@@ -1,7 +1,7 @@
 //! The distribution queue (SPEC I6): leads that arrive by themselves go evenly, in order or
 //! to all; inactive users are skipped; a lead "to all" is taken by the first who asks.
 
-use crate::{engine, input, text_of};
+use crate::{TestEngine, input, text_of};
 use prospect::domain::fields::Entity;
 use prospect::domain::queue::QueueMode;
 use prospect::store::{RecordInput, Rule, StoreError};
@@ -25,9 +25,7 @@ fn users(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-#[test]
-fn even_goes_round_skipping_inactive_users() {
-    let mut eng = engine();
+pub fn even_goes_round_skipping_inactive_users(mut eng: TestEngine) {
     eng.add_users(&["bob", "carol", "dave"]);
     eng.set_queue(QueueMode::Even, &users(&["bob", "carol", "dave"])).unwrap();
     assert_eq!(owners(&mut eng, 4), ["bob", "carol", "dave", "bob"]);
@@ -44,9 +42,7 @@ fn even_goes_round_skipping_inactive_users() {
     assert_eq!(owners(&mut eng, 1), ["bob"], "the queue went on where it was");
 }
 
-#[test]
-fn in_order_gives_every_lead_to_the_first_active_user() {
-    let mut eng = engine();
+pub fn in_order_gives_every_lead_to_the_first_active_user(mut eng: TestEngine) {
     eng.add_users(&["bob", "carol"]);
     eng.set_queue(QueueMode::InOrder, &users(&["bob", "carol"])).unwrap();
     assert_eq!(owners(&mut eng, 2), ["bob", "bob"]);
@@ -56,9 +52,7 @@ fn in_order_gives_every_lead_to_the_first_active_user() {
     assert_eq!(owners(&mut eng, 1), ["alice"], "no queue: whoever runs the intake");
 }
 
-#[test]
-fn to_all_leaves_leads_unassigned_until_someone_takes_one() {
-    let mut eng = engine();
+pub fn to_all_leaves_leads_unassigned_until_someone_takes_one(mut eng: TestEngine) {
     let mut bob = eng.session("bob");
     let mut carol = eng.session("carol");
     eng.set_queue(QueueMode::ToAll, &[]).unwrap();
@@ -72,9 +66,7 @@ fn to_all_leaves_leads_unassigned_until_someone_takes_one() {
     assert!(matches!(carol.take_lead(999), Err(StoreError::NotFound { .. })));
 }
 
-#[test]
-fn only_an_administrator_configures_the_queue() {
-    let mut eng = engine();
+pub fn only_an_administrator_configures_the_queue(mut eng: TestEngine) {
     let mut bob = eng.session("bob");
     assert!(bob.set_queue(QueueMode::Even, &users(&["bob"])).is_err());
     assert_eq!(eng.queue().unwrap().mode, QueueMode::Off);

@@ -1,13 +1,11 @@
 //! Create, edit, move and delete each kind of record; optimistic conflicts (expected
 //! version) and moves from a stale screen (`MovedMeanwhile`).
 
-use crate::{counts, create, engine, input, stage_of, text_of};
+use crate::{TestEngine, counts, create, input, stage_of, text_of};
 use prospect::domain::fields::Entity;
 use prospect::store::StoreError;
 
-#[test]
-fn each_kind_is_created_edited_and_deleted() {
-    let mut eng = engine();
+pub fn each_kind_is_created_edited_and_deleted(mut eng: TestEngine) {
     let cases: [(Entity, &[(&str, &str)], (&str, &str)); 4] = [
         (Entity::Lead, &[("title", "Website enquiry"), ("last_name", "Durand")], ("title", "Quote request")),
         (Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], ("position", "Director")),
@@ -36,9 +34,7 @@ fn each_kind_is_created_edited_and_deleted() {
     }
 }
 
-#[test]
-fn money_is_kept_in_minor_units_with_the_default_currency() {
-    let mut eng = engine();
+pub fn money_is_kept_in_minor_units_with_the_default_currency(mut eng: TestEngine) {
     let deal = create(&mut eng, Entity::Deal, &[("title", "Big one"), ("amount", "1234.56")], &[]);
     let row = eng.list(Entity::Deal, &Default::default()).unwrap();
     assert_eq!(row[0].id, deal.id);
@@ -46,9 +42,7 @@ fn money_is_kept_in_minor_units_with_the_default_currency() {
     assert_eq!(row[0].currency.as_deref(), Some("EUR"));
 }
 
-#[test]
-fn a_refused_input_writes_nothing() {
-    let mut eng = engine();
+pub fn a_refused_input_writes_nothing(mut eng: TestEngine) {
     let before = eng.last_change().unwrap();
     // A contact needs a last name; a deal's probability is 0-100.
     let e = eng.create(Entity::Contact, &input(&[("first_name", "Solo")])).unwrap_err();
@@ -59,9 +53,7 @@ fn a_refused_input_writes_nothing() {
     assert_eq!(eng.last_change().unwrap(), before, "no change logged");
 }
 
-#[test]
-fn leads_and_deals_move_through_their_stages() {
-    let mut eng = engine();
+pub fn leads_and_deals_move_through_their_stages(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "Mover")], &[]);
     assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "NEW", "a new lead starts in the first stage");
     let moved = eng.move_stage(Entity::Lead, lead.id, "IN_PROCESS", None, Some(1)).unwrap();
@@ -94,9 +86,7 @@ fn leads_and_deals_move_through_their_stages() {
     assert_eq!(stage_of(&eng, Entity::Deal, deal.id), "WON");
 }
 
-#[test]
-fn a_stale_version_is_refused_and_nothing_is_written() {
-    let mut eng = engine();
+pub fn a_stale_version_is_refused_and_nothing_is_written(mut eng: TestEngine) {
     let mut bob = eng.session("bob");
     let lead = create(&mut eng, Entity::Lead, &[("title", "Shared")], &[]);
     // Bob edits first: version 2.
@@ -119,9 +109,7 @@ fn a_stale_version_is_refused_and_nothing_is_written() {
     assert_eq!(text_of(&bob, Entity::Lead, lead.id, "title"), "Alice's", "the other session sees it");
 }
 
-#[test]
-fn a_move_from_a_stale_screen_is_refused_only_after_another_move() {
-    let mut eng = engine();
+pub fn a_move_from_a_stale_screen_is_refused_only_after_another_move(mut eng: TestEngine) {
     let mut bob = eng.session("bob");
     let lead = create(&mut eng, Entity::Lead, &[("title", "Seen")], &[]);
     let seen = match eng.get(Entity::Lead, lead.id).unwrap().get("stage") {
@@ -147,9 +135,7 @@ fn a_move_from_a_stale_screen_is_refused_only_after_another_move() {
     assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "JUNK", "nothing written");
 }
 
-#[test]
-fn a_missing_record_is_not_found_for_every_operation() {
-    let mut eng = engine();
+pub fn a_missing_record_is_not_found_for_every_operation(mut eng: TestEngine) {
     for entity in Entity::ALL {
         assert!(matches!(eng.get(entity, 999), Err(StoreError::NotFound { .. })), "{entity:?} get");
         assert!(eng.update(entity, 999, None, &input(&[("comments", "x")])).is_err(), "{entity:?} update");

@@ -1,7 +1,7 @@
 //! Search across every kind of record: names and titles, phones as people type them,
 //! e-mails; kept up to date by edits and deletions.
 
-use crate::{create, engine, input, input_with};
+use crate::{TestEngine, create, input, input_with};
 use prospect::domain::fields::Entity;
 use prospect::store::ListFilter;
 
@@ -9,9 +9,7 @@ fn found(eng: &crate::TestEngine, text: &str) -> Vec<(Entity, i64)> {
     eng.search(text, 20).unwrap().into_iter().map(|h| (h.entity, h.id)).collect()
 }
 
-#[test]
-fn names_phones_and_emails_are_found_across_kinds() {
-    let mut eng = engine();
+pub fn names_phones_and_emails_are_found_across_kinds(mut eng: TestEngine) {
     let contact =
         create(&mut eng, Entity::Contact, &[("first_name", "Élodie"), ("last_name", "Martin")], &["06 12 34 56 78"]).id;
     let company =
@@ -37,9 +35,7 @@ fn names_phones_and_emails_are_found_across_kinds() {
     assert_eq!(eng.list(Entity::Lead, &filter).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), vec![lead]);
 }
 
-#[test]
-fn edits_and_deletions_keep_the_search_up_to_date() {
-    let mut eng = engine();
+pub fn edits_and_deletions_keep_the_search_up_to_date(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "Oldname")], &["07 11 22 33 44"]).id;
     eng.update(Entity::Lead, lead, None, &input(&[("title", "Newname")])).unwrap();
     assert!(found(&eng, "oldname").is_empty());

@@ -2,7 +2,7 @@
 //! activity, newest first; a deleted record's history is never shown on a later record,
 //! because ids are never reused.
 
-use crate::{create, engine, input};
+use crate::{TestEngine, create, input};
 use prospect::domain::fields::Entity;
 use prospect::domain::timeline::TimelineKind;
 use prospect::store::StoreError;
@@ -11,9 +11,7 @@ fn kinds(eng: &crate::TestEngine, entity: Entity, id: i64) -> Vec<TimelineKind> 
     eng.timeline(entity, id, 100).unwrap().into_iter().map(|t| t.kind).collect()
 }
 
-#[test]
-fn every_change_leaves_an_entry_newest_first() {
-    let mut eng = engine();
+pub fn every_change_leaves_an_entry_newest_first(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "History")], &[]).id;
     eng.update(Entity::Lead, lead, None, &input(&[("title", "History 2")])).unwrap();
     eng.move_stage(Entity::Lead, lead, "IN_PROCESS", None, None).unwrap();
@@ -42,9 +40,7 @@ fn every_change_leaves_an_entry_newest_first() {
     assert_eq!(kinds(&eng, Entity::Lead, lead).len(), 4, "refused comments wrote nothing");
 }
 
-#[test]
-fn a_deleted_records_id_and_history_are_never_reused() {
-    let mut eng = engine();
+pub fn a_deleted_records_id_and_history_are_never_reused(mut eng: TestEngine) {
     for entity in Entity::ALL {
         let fields: &[(&str, &str)] = match entity {
             Entity::Contact => &[("first_name", "Gone"), ("last_name", "Soon")],
