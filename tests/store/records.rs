@@ -5,8 +5,11 @@ use crate::{TestEngine, counts, create, input, stage_of, text_of};
 use prospect::domain::fields::Entity;
 use prospect::store::StoreError;
 
+/// A kind of record, the fields it is created with and one field edited afterwards.
+type KindCase = (Entity, &'static [(&'static str, &'static str)], (&'static str, &'static str));
+
 pub fn each_kind_is_created_edited_and_deleted(mut eng: TestEngine) {
-    let cases: [(Entity, &[(&str, &str)], (&str, &str)); 4] = [
+    let cases: [KindCase; 4] = [
         (Entity::Lead, &[("title", "Website enquiry"), ("last_name", "Durand")], ("title", "Quote request")),
         (Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], ("position", "Director")),
         (Entity::Company, &[("title", "Acme")], ("industry", "Chemicals")),
