@@ -13,6 +13,7 @@ mod convert;
 mod duplicates;
 mod feed;
 mod import;
+mod intake;
 mod merge;
 mod queue;
 mod records;
@@ -68,6 +69,9 @@ macro_rules! contract_suite {
             import::replace_overwrites_with_the_rows_values,
             import::all_creates_every_row_even_a_match,
             import::a_bad_row_is_rejected_alone_and_a_dry_run_writes_nothing,
+            intake::an_email_becomes_a_lead_then_comments_and_is_read_once,
+            intake::an_email_from_a_client_is_a_repeat_lead,
+            intake::triage_hands_out_the_oldest_unprocessed_lead_of_mine_or_nobodys,
             merge::a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record,
             merge::a_merge_with_a_stale_version_or_of_deals_is_refused,
             queue::even_goes_round_skipping_inactive_users,
@@ -81,6 +85,7 @@ macro_rules! contract_suite {
             records::a_stale_version_is_refused_and_nothing_is_written,
             records::a_move_from_a_stale_screen_is_refused_only_after_another_move,
             records::a_missing_record_is_not_found_for_every_operation,
+            records::a_new_deal_and_lead_get_their_defaults,
             search::names_phones_and_emails_are_found_across_kinds,
             search::edits_and_deletions_keep_the_search_up_to_date,
             timeline::every_change_leaves_an_entry_newest_first,

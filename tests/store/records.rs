@@ -145,3 +145,18 @@ pub fn a_missing_record_is_not_found_for_every_operation(mut eng: TestEngine) {
         assert!(eng.delete(entity, 999, None).is_err(), "{entity:?} delete");
     }
 }
+
+pub fn a_new_deal_and_lead_get_their_defaults(mut eng: TestEngine) {
+    // NOW is 2026-11-23: a deal begins today and is due to close a week later.
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Defaults")], &[]).id;
+    assert_eq!(text_of(&eng, Entity::Deal, deal, "begin_date"), "2026-11-23");
+    assert_eq!(text_of(&eng, Entity::Deal, deal, "close_date"), "2026-11-30");
+    assert_eq!(text_of(&eng, Entity::Deal, deal, "responsible"), "alice", "the creator");
+    assert_eq!(stage_of(&eng, Entity::Deal, deal), "NEW");
+    let given = create(&mut eng, Entity::Deal, &[("title", "Given"), ("close_date", "2027-01-15")], &[]).id;
+    assert_eq!(text_of(&eng, Entity::Deal, given, "close_date"), "2027-01-15");
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Lead defaults")], &[]).id;
+    assert_eq!(text_of(&eng, Entity::Lead, lead, "responsible"), "alice");
+    let rec = eng.get(Entity::Lead, lead).unwrap();
+    assert_eq!((rec.created_at, rec.created_by.as_deref(), rec.is_repeat), (crate::NOW, Some("alice"), false));
+}
