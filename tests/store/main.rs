@@ -3,10 +3,10 @@
 //!
 //! Every case is a plain function taking a fresh engine handle (`fn case(eng: TestEngine)`)
 //! and going only through the public API: no SQL, no `rusqlite`. `contract_suite!` below
-//! turns each case into a `#[test]` on the handle made by a factory: today `engine`,
-//! which opens a SQLite file in a temp dir (run as `sqlite::<case>`). The PostgreSQL engine plugs in with its own
-//! factory (a fresh database per case, and `TestEngine::session` opening a second connection
-//! to it) and one more `contract_suite!` line: the very same cases then run on both.
+//! turns each case into a `#[test]` on the handle made by a factory: today `engine`, which
+//! opens a SQLite file in a temp dir (the tests are named `sqlite::<case>`). The PostgreSQL
+//! engine plugs in with its own factory (a fresh database per case, `TestEngine::session` a
+//! second connection to it) and one more `contract_suite!` line: the same cases run on both.
 mod activities;
 mod bulk;
 mod convert;
