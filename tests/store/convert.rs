@@ -1,0 +1,158 @@
+//! Lead conversion (SPEC L6): every choice of targets, linking existing records, repeat
+//! leads, and all or nothing.
+
+use crate::{TestEngine, counts, create, input, stage_of, text_of};
+use prospect::domain::convert::Targets;
+use prospect::domain::fields::Entity;
+use prospect::store::StoreError;
+use prospect::store::convert::ConversionPlan;
+
+/// People who are not in the file yet, so that no lead made from them is a repeat lead.
+const NAMES: [&str; 8] = ["Lovelace", "Babbage", "Hopper", "Turing", "Noether", "Germain", "Lamarr", "Meitner"];
+
+/// A first-time lead with every field a conversion copies: person `n` of `NAMES`.
+fn full_lead(eng: &mut TestEngine, n: usize) -> i64 {
+    let last = NAMES[n];
+    create(
+        eng,
+        Entity::Lead,
+        &[
+            ("title", &format!("Printer deal {last}")),
+            ("first_name", "Ada"),
+            ("last_name", last),
+            ("company_title", &format!("{last} Engines")),
+            ("amount", "2500"),
+            ("position", "CTO"),
+        ],
+        &[&format!("06 11 22 33 4{n}"), &format!("{}@engines.example", last.to_lowercase())],
+    )
+    .id
+}
+
+fn link_ids(eng: &crate::TestEngine, entity: Entity, id: i64, to: Entity) -> Vec<i64> {
+    eng.get(entity, id).unwrap().links.iter().filter(|(e, _)| *e == to).map(|(_, r)| r.id).collect()
+}
+
+pub fn every_choice_of_targets_creates_those_records_and_links_them(mut eng: TestEngine) {
+    for (n, targets) in Targets::CHOICES.into_iter().enumerate() {
+        let lead = full_lead(&mut eng, n);
+        let last = NAMES[n];
+        let before = counts(&eng);
+        let done = eng.convert_lead(lead, &ConversionPlan::new(targets)).unwrap();
+        let what = targets.code();
+
+        // Exactly the chosen records, each created and keeping the lead's id.
+        let made = [0, targets.contact as i64, targets.company as i64, targets.deal as i64];
+        assert_eq!(counts(&eng), [0, 1, 2, 3].map(|i| before[i] + made[i]), "{what}");
+        assert_eq!(
+            (done.deal.is_some(), done.contact.is_some(), done.company.is_some()),
+            (targets.deal, targets.contact, targets.company),
+            "{what}"
+        );
+        for r in done.records() {
+            assert!(r.created, "{what}: {r:?}");
+            let lead_field = eng.get(r.entity, r.id).unwrap().get("lead").cloned();
+            assert!(
+                matches!(&lead_field, Some(prospect::store::records::Shown::Ref(l)) if l.id == lead),
+                "{what}: {r:?} keeps the lead: {lead_field:?}"
+            );
+        }
+        assert_eq!(stage_of(&eng, Entity::Lead, lead), "CONVERTED", "{what}");
+        assert_eq!(done.lead_id, lead);
+        let lead_links = eng.get(Entity::Lead, lead).unwrap().links;
+        for r in done.records().filter(|r| r.entity != Entity::Deal) {
+            assert!(
+                lead_links.iter().any(|(e, l)| *e == r.entity && l.id == r.id),
+                "{what}: lead links {lead_links:?}"
+            );
+        }
+
+        // Copied values.
+        if let Some(c) = &done.contact {
+            assert_eq!(text_of(&eng, Entity::Contact, c.id, "last_name"), last, "{what}");
+            assert_eq!(text_of(&eng, Entity::Contact, c.id, "position"), "CTO", "{what}");
+            assert_eq!(eng.get(Entity::Contact, c.id).unwrap().comms.len(), 2, "{what}: phones and e-mails");
+        }
+        if let Some(c) = &done.company {
+            assert_eq!(text_of(&eng, Entity::Company, c.id, "title"), format!("{last} Engines"), "{what}");
+        }
+        if let Some(d) = &done.deal {
+            assert_eq!(text_of(&eng, Entity::Deal, d.id, "title"), format!("Printer deal {last}"), "{what}");
+            assert_eq!(text_of(&eng, Entity::Deal, d.id, "amount"), "2500.00", "{what}");
+            // Linked to both the contact and the company made with it.
+            let expect = |r: &Option<prospect::store::convert::ConvertedRecord>| r.as_ref().map(|r| r.id);
+            assert_eq!(link_ids(&eng, Entity::Deal, d.id, Entity::Contact).first().copied(), expect(&done.contact));
+            assert_eq!(link_ids(&eng, Entity::Deal, d.id, Entity::Company).first().copied(), expect(&done.company));
+        }
+        // The contact works at the company made with it.
+        if let (Some(c), Some(co)) = (&done.contact, &done.company) {
+            assert_eq!(link_ids(&eng, Entity::Contact, c.id, Entity::Company), vec![co.id], "{what}");
+        }
+    }
+}
+
+pub fn existing_records_can_be_linked_instead_of_created(mut eng: TestEngine) {
+    let contact = create(&mut eng, Entity::Contact, &[("first_name", "Someone"), ("last_name", "Known")], &[]).id;
+    let company = create(&mut eng, Entity::Company, &[("title", "Known Co")], &[]).id;
+    let lead = full_lead(&mut eng, 7);
+    let mut plan = ConversionPlan::new(Targets { deal: true, contact: true, company: true });
+    plan.contact = Some(contact);
+    plan.company = Some(company);
+    let done = eng.convert_lead(lead, &plan).unwrap();
+    assert_eq!(done.contact.as_ref().map(|c| (c.id, c.created)), Some((contact, false)));
+    assert_eq!(done.company.as_ref().map(|c| (c.id, c.created)), Some((company, false)));
+    assert_eq!(counts(&eng), [1, 1, 1, 1], "only the deal is new");
+    let deal = done.deal.unwrap().id;
+    assert_eq!(link_ids(&eng, Entity::Deal, deal, Entity::Contact), vec![contact]);
+    assert_eq!(link_ids(&eng, Entity::Contact, contact, Entity::Company), vec![company]);
+}
+
+pub fn a_repeat_lead_becomes_a_deal_for_its_client_only(mut eng: TestEngine) {
+    let contact =
+        create(&mut eng, Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], &["06 12 34 56 78"]).id;
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Again")], &["+33 6 12 34 56 78"]).id;
+    for targets in Targets::CHOICES.into_iter().filter(|t| *t != Targets::DEAL) {
+        let e = eng.convert_lead(lead, &ConversionPlan::new(targets)).unwrap_err();
+        assert!(matches!(&e, StoreError::Field(f) if f.field == "to"), "{}: {e:?}", targets.code());
+    }
+    assert_eq!(counts(&eng), [1, 1, 0, 0]);
+    let done = eng.convert_lead(lead, &ConversionPlan::new(Targets::DEAL)).unwrap();
+    assert_eq!(done.contact.as_ref().map(|c| (c.id, c.created)), Some((contact, false)));
+    assert_eq!(link_ids(&eng, Entity::Deal, done.deal.unwrap().id, Entity::Contact), vec![contact]);
+}
+
+pub fn a_refused_conversion_writes_nothing(mut eng: TestEngine) {
+    // The company would be made first, then the contact is refused: no name to give it.
+    let lead = create(&mut eng, Entity::Lead, &[("company_title", "Nameless Ltd")], &["06 55 44 33 22"]).id;
+    let version = eng.get(Entity::Lead, lead).unwrap().version;
+    let change = eng.last_change().unwrap();
+    let plan = ConversionPlan::new(Targets { deal: true, contact: true, company: true });
+    let e = eng.convert_lead(lead, &plan).unwrap_err();
+    assert!(matches!(&e, StoreError::Field(f) if f.field.starts_with("contact.")), "{e:?}");
+    assert_eq!(counts(&eng), [1, 0, 0, 0], "no company, contact or deal left behind");
+    assert_eq!(stage_of(&eng, Entity::Lead, lead), "NEW");
+    assert_eq!(eng.get(Entity::Lead, lead).unwrap().version, version);
+    assert_eq!(eng.last_change().unwrap(), change, "no change logged");
+    assert!(eng.search("Nameless", 10).unwrap().iter().all(|h| h.entity == Entity::Lead));
+
+    // With the names typed in the wizard it goes through.
+    let mut plan = plan;
+    plan.contact_fields = vec![("first_name".into(), "Unknown".into()), ("last_name".into(), "Person".into())];
+    eng.convert_lead(lead, &plan).unwrap();
+    assert_eq!(counts(&eng), [1, 1, 1, 1]);
+}
+
+pub fn a_converted_or_changed_lead_is_refused(mut eng: TestEngine) {
+    let lead = full_lead(&mut eng, 7);
+    let mut plan = ConversionPlan::new(Targets::DEAL);
+    plan.expected_version = Some(1);
+    eng.update(Entity::Lead, lead, None, &input(&[("comments", "edited meanwhile")])).unwrap();
+    let e = eng.convert_lead(lead, &plan).unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    assert_eq!(counts(&eng), [1, 0, 0, 0]);
+    plan.expected_version = None;
+    eng.convert_lead(lead, &plan).unwrap();
+    let e = eng.convert_lead(lead, &plan).unwrap_err();
+    assert!(matches!(e, StoreError::Rule(_)), "converted twice: {e:?}");
+    assert_eq!(counts(&eng), [1, 0, 0, 1]);
+}

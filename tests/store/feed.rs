@@ -1,0 +1,51 @@
+//! The change feed: after a write, `changes_since` names the records written, so a screen
+//! reloads only what was touched; when it cannot say, it says so (`None`).
+
+use crate::{TestEngine, create, input};
+use prospect::domain::fields::Entity;
+
+pub fn changes_since_names_what_another_session_wrote(mut eng: TestEngine) {
+    let mut bob = eng.session("bob");
+    let a = create(&mut eng, Entity::Lead, &[("title", "A")], &[]).id;
+    let c = create(&mut eng, Entity::Company, &[("title", "C")], &[]).id;
+    let mark = eng.last_change().unwrap();
+    assert_eq!(eng.changes_since(mark, 100).unwrap(), (mark, Some(vec![])), "nothing since");
+
+    bob.update(Entity::Lead, a, None, &input(&[("title", "A2")])).unwrap();
+    bob.comment(Entity::Company, c, "note").unwrap();
+    let (last, changed) = eng.changes_since(mark, 100).unwrap();
+    assert!(last > mark);
+    let mut changed = changed.expect("the log covers it");
+    changed.sort();
+    assert_eq!(changed, vec![(Entity::Lead, a), (Entity::Company, c)]);
+    assert_eq!(eng.changes_since(last, 100).unwrap(), (last, Some(vec![])));
+
+    // An edit that changes nothing is no change.
+    bob.update(Entity::Lead, a, None, &input(&[("title", "A2")])).unwrap();
+    assert_eq!(eng.changes_since(last, 100).unwrap(), (last, Some(vec![])));
+
+    // More changes than asked for: everything may have changed.
+    for i in 0..5 {
+        create(&mut bob, Entity::Deal, &[("title", &format!("D{i}"))], &[]);
+    }
+    let (newest, changed) = eng.changes_since(last, 3).unwrap();
+    assert_eq!(changed, None);
+    assert_eq!(newest, eng.last_change().unwrap());
+}
+
+pub fn a_deletion_and_a_conversion_are_in_the_feed(mut eng: TestEngine) {
+    let lead =
+        create(&mut eng, Entity::Lead, &[("title", "Convert me"), ("first_name", "Jo"), ("last_name", "Smith")], &[])
+            .id;
+    let gone = create(&mut eng, Entity::Contact, &[("first_name", "Old"), ("last_name", "Contact")], &[]).id;
+    let mark = eng.last_change().unwrap();
+    eng.delete(Entity::Contact, gone, None).unwrap();
+    let plan = prospect::store::convert::ConversionPlan::new(prospect::domain::convert::Targets::DEFAULT);
+    let done = eng.convert_lead(lead, &plan).unwrap();
+    let (_, changed) = eng.changes_since(mark, 100).unwrap();
+    let changed = changed.unwrap();
+    for wanted in [(Entity::Contact, gone), (Entity::Lead, lead), (Entity::Deal, done.deal.unwrap().id)] {
+        assert!(changed.contains(&wanted), "{wanted:?} missing from {changed:?}");
+    }
+    assert!(changed.contains(&(Entity::Contact, done.contact.unwrap().id)), "{changed:?}");
+}

@@ -1,0 +1,104 @@
+//! Imports through the store's import API (SPEC I2): what a row matching an existing record
+//! becomes in each duplicate mode (skip, merge, replace, all), rejected rows, dry runs.
+
+use crate::{TestEngine, counts, create, input, input_with, text_of};
+use prospect::domain::fields::Entity;
+use prospect::domain::import::DuplicateMode;
+use prospect::store::import::{ImportOptions, ImportReport, ImportRow, RowOutcome};
+
+/// Rows from line 2 on (line 1 being a header).
+fn rows(inputs: Vec<Result<prospect::store::RecordInput, String>>) -> Vec<ImportRow> {
+    inputs.into_iter().enumerate().map(|(i, input)| ImportRow { line: i as u64 + 2, input }).collect()
+}
+
+fn run(eng: &mut crate::TestEngine, entity: Entity, rows: &[ImportRow], opts: ImportOptions) -> ImportReport {
+    eng.import(entity, |from| rows[from.min(rows.len())..].to_vec(), opts, |_| {}).unwrap()
+}
+
+fn mode(duplicates: DuplicateMode) -> ImportOptions {
+    ImportOptions { duplicates, ..Default::default() }
+}
+
+/// A file holding Marie Curie (a phone, a comment, no position) and the row that matches her
+/// by phone, typed another way, with a position and another comment.
+fn with_marie(eng: &mut TestEngine) -> (i64, Vec<ImportRow>) {
+    let marie = create(
+        eng,
+        Entity::Contact,
+        &[("first_name", "Marie"), ("last_name", "Curie"), ("comments", "from the fair")],
+        &["06 12 34 56 78"],
+    )
+    .id;
+    let row = input_with(
+        &[("first_name", "Marie"), ("last_name", "Curie"), ("position", "Physicist"), ("comments", "from the file")],
+        &["+33 6 12 34 56 78", "marie@example.com"],
+    );
+    let fresh = input_with(&[("first_name", "Pierre"), ("last_name", "Curie")], &["06 98 76 54 32"]);
+    (marie, rows(vec![Ok(row), Ok(fresh)]))
+}
+
+pub fn skip_leaves_the_match_alone_and_is_idempotent(mut eng: TestEngine) {
+    let (marie, rows) = with_marie(&mut eng);
+    let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Skip));
+    assert_eq!(report.rows[0], (2, RowOutcome::Skipped { id: marie }));
+    assert!(matches!(report.rows[1], (3, RowOutcome::Created { .. })));
+    assert_eq!((report.created, report.skipped), (1, 1));
+    assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "");
+    assert_eq!(eng.get(Entity::Contact, marie).unwrap().version, 1);
+    // Running it again creates nothing more.
+    let again = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Skip));
+    assert_eq!((again.created, again.skipped), (0, 2));
+    assert_eq!(eng.count(Entity::Contact).unwrap(), 2);
+}
+
+pub fn merge_fills_empty_fields_and_adds_comms(mut eng: TestEngine) {
+    let (marie, rows) = with_marie(&mut eng);
+    let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Merge));
+    assert_eq!(report.rows[0], (2, RowOutcome::Merged { id: marie }));
+    assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "Physicist", "filled");
+    assert_eq!(text_of(&eng, Entity::Contact, marie, "comments"), "from the fair", "kept");
+    let comms = eng.get(Entity::Contact, marie).unwrap().comms;
+    assert!(comms.iter().any(|c| c.value == "marie@example.com"), "{comms:?}");
+    assert_eq!(comms.iter().filter(|c| c.normalized == "+33612345678").count(), 1, "one phone, not two: {comms:?}");
+    assert_eq!(eng.count(Entity::Contact).unwrap(), 2);
+}
+
+pub fn replace_overwrites_with_the_rows_values(mut eng: TestEngine) {
+    let (marie, rows) = with_marie(&mut eng);
+    let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Replace));
+    assert_eq!(report.rows[0], (2, RowOutcome::Replaced { id: marie }));
+    assert_eq!(report.replaced, 1);
+    assert_eq!(text_of(&eng, Entity::Contact, marie, "comments"), "from the file");
+    assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "Physicist");
+    assert_eq!(eng.count(Entity::Contact).unwrap(), 2);
+}
+
+pub fn all_creates_every_row_even_a_match(mut eng: TestEngine) {
+    let (marie, rows) = with_marie(&mut eng);
+    let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::All));
+    assert_eq!(report.created, 2);
+    assert!(report.rows.iter().all(|(_, o)| matches!(o, RowOutcome::Created { id } if *id != marie)));
+    assert_eq!(eng.count(Entity::Contact).unwrap(), 3);
+    assert_eq!(text_of(&eng, Entity::Contact, marie, "comments"), "from the fair");
+}
+
+pub fn a_bad_row_is_rejected_alone_and_a_dry_run_writes_nothing(mut eng: TestEngine) {
+    let list = rows(vec![
+        Ok(input(&[("title", "Good one")])),
+        Ok(input(&[("title", "Bad amount"), ("amount", "lots")])),
+        Err("line 4: an unclosed quote".into()),
+        Ok(input(&[("title", "Good two")])),
+    ]);
+    let dry = run(&mut eng, Entity::Lead, &list, ImportOptions { dry_run: true, ..Default::default() });
+    assert_eq!((dry.created, dry.rejected), (2, 2));
+    assert_eq!(counts(&eng), [0, 0, 0, 0], "a dry run writes nothing");
+
+    let report = run(&mut eng, Entity::Lead, &list, ImportOptions::default());
+    assert_eq!((report.created, report.rejected), (2, 2));
+    match &report.rows[1] {
+        (3, RowOutcome::Rejected { reason }) => assert!(reason.contains("amount"), "names the field: {reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(eng.count(Entity::Lead).unwrap(), 2);
+    assert_eq!(eng.search("good", 10).unwrap().len(), 2, "imported records are searchable");
+}

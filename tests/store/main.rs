@@ -1,0 +1,196 @@
+//! The store contract suite (issue 22): what any storage engine must do, tested at the
+//! level the CLI and the TUI call (`prospect::store::Store` today, the service layer later).
+//!
+//! Every case is a plain function taking a fresh engine handle (`fn case(eng: TestEngine)`)
+//! and going only through the public API: no SQL, no `rusqlite`. `contract_suite!` below
+//! turns each case into a `#[test]` on the handle made by a factory: today `engine`, which
+//! opens a SQLite file in a temp dir (the tests are named `sqlite::<case>`). The PostgreSQL
+//! engine plugs in with its own factory (a fresh database per case, `TestEngine::session` a
+//! second connection to it) and one more `contract_suite!` line: the same cases run on both.
+mod activities;
+mod bulk;
+mod convert;
+mod duplicates;
+mod feed;
+mod import;
+mod intake;
+mod merge;
+mod queue;
+mod records;
+mod search;
+mod timeline;
+
+use prospect::domain::comm::{Comm, CommKind};
+use prospect::domain::dedup::PhoneRegion;
+use prospect::domain::fields::Entity;
+use prospect::i18n::Lang;
+use prospect::store::users::NewUser;
+use prospect::store::{Clock, OpenOptions, RecordInput, Saved, Store};
+use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
+
+/// Fixed "now" of every case: 2026-11-23 09:00 UTC (a Monday), so buckets and dates are stable.
+pub const NOW: i64 = 1_795_424_400_000;
+/// One hour in milliseconds.
+pub const HOUR: i64 = 3_600_000;
+
+/// A handle on one engine holding a fresh, empty CRM, signed in as `alice` (its first user,
+/// so its administrator). Cases use it as a `Store` (it derefs to one).
+pub struct TestEngine {
+    store: Store,
+    /// Where the engine keeps its data: the SQLite file, in a temp dir that lives as long
+    /// as the first handle.
+    path: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Makes, for each case listed, a `#[test]` that runs it on a handle from `$factory`.
+macro_rules! contract_suite {
+    ($factory:path) => {
+        contract_suite!(@cases $factory;
+            activities::activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets,
+            activities::a_final_stage_completes_the_open_activities,
+            activities::an_activity_needs_an_existing_record_and_counts_only_its_responsible,
+            bulk::a_demo_load_is_counted_listed_and_searchable,
+            bulk::a_bulk_import_loads_every_row_searchable,
+            convert::every_choice_of_targets_creates_those_records_and_links_them,
+            convert::existing_records_can_be_linked_instead_of_created,
+            convert::a_repeat_lead_becomes_a_deal_for_its_client_only,
+            convert::a_refused_conversion_writes_nothing,
+            convert::a_converted_or_changed_lead_is_refused,
+            duplicates::a_lead_matching_a_client_is_a_repeat_lead_linked_to_it,
+            duplicates::a_lead_matching_no_client_is_a_first_time_lead,
+            duplicates::a_possible_duplicate_is_found_before_saving_and_nothing_is_written,
+            duplicates::the_scan_groups_records_by_the_matching_rules,
+            feed::changes_since_names_what_another_session_wrote,
+            feed::a_deletion_and_a_conversion_are_in_the_feed,
+            import::skip_leaves_the_match_alone_and_is_idempotent,
+            import::merge_fills_empty_fields_and_adds_comms,
+            import::replace_overwrites_with_the_rows_values,
+            import::all_creates_every_row_even_a_match,
+            import::a_bad_row_is_rejected_alone_and_a_dry_run_writes_nothing,
+            intake::an_email_becomes_a_lead_then_comments_and_is_read_once,
+            intake::an_email_from_a_client_is_a_repeat_lead,
+            intake::triage_hands_out_the_oldest_unprocessed_lead_of_mine_or_nobodys,
+            merge::a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record,
+            merge::a_merge_with_a_stale_version_or_of_deals_is_refused,
+            queue::even_goes_round_skipping_inactive_users,
+            queue::in_order_gives_every_lead_to_the_first_active_user,
+            queue::to_all_leaves_leads_unassigned_until_someone_takes_one,
+            queue::only_an_administrator_configures_the_queue,
+            records::each_kind_is_created_edited_and_deleted,
+            records::money_is_kept_in_minor_units_with_the_default_currency,
+            records::a_refused_input_writes_nothing,
+            records::leads_and_deals_move_through_their_stages,
+            records::a_stale_version_is_refused_and_nothing_is_written,
+            records::a_move_from_a_stale_screen_is_refused_only_after_another_move,
+            records::a_missing_record_is_not_found_for_every_operation,
+            records::a_new_deal_and_lead_get_their_defaults,
+            search::names_phones_and_emails_are_found_across_kinds,
+            search::edits_and_deletions_keep_the_search_up_to_date,
+            timeline::every_change_leaves_an_entry_newest_first,
+            timeline::a_deleted_records_id_and_history_are_never_reused,
+        );
+    };
+    (@cases $factory:path; $($module:ident :: $case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                crate::$module::$case($factory());
+            }
+        )*
+    };
+}
+
+/// The contract on SQLite (a PostgreSQL module will sit beside it).
+mod sqlite {
+    contract_suite!(crate::engine);
+}
+
+/// The factory of today's engine: a fresh SQLite file in a temp dir, empty, signed in as
+/// `alice`.
+pub fn engine() -> TestEngine {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let store = open(&path, "alice");
+    TestEngine { store, path, _dir: Some(dir) }
+}
+
+fn open(path: &std::path::Path, login: &str) -> Store {
+    let opts = OpenOptions { clock: Clock::Fixed(NOW), lang: Lang::En, ..Default::default() };
+    let mut store = Store::open(path, opts).unwrap();
+    store.sign_in(login).unwrap();
+    store
+}
+
+impl TestEngine {
+    /// A second session on the same data as another user (added first if new): what another
+    /// member of the team sees and does.
+    pub fn session(&mut self, login: &str) -> TestEngine {
+        if !self.store.users().unwrap().iter().any(|u| u.login == login) {
+            self.store.add_user(&NewUser { login: login.into(), ..Default::default() }).unwrap();
+        }
+        TestEngine { store: open(&self.path, login), path: self.path.clone(), _dir: None }
+    }
+
+    /// Adds users (by login) to the team, as the administrator.
+    pub fn add_users(&mut self, logins: &[&str]) {
+        for login in logins {
+            self.store.add_user(&NewUser { login: (*login).into(), ..Default::default() }).unwrap();
+        }
+    }
+}
+
+impl Deref for TestEngine {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl DerefMut for TestEngine {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+}
+
+/// Input with these field values.
+pub fn input(fields: &[(&str, &str)]) -> RecordInput {
+    RecordInput { fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), ..Default::default() }
+}
+
+/// Input with these field values and these phones and e-mails added (kind told by an `@`).
+pub fn input_with(fields: &[(&str, &str)], comms: &[&str]) -> RecordInput {
+    let mut i = input(fields);
+    i.comms.add = comms.iter().map(|c| comm(c)).collect();
+    i
+}
+
+/// A phone (French region by default) or, with an `@`, an e-mail.
+pub fn comm(text: &str) -> Comm {
+    let kind = if text.contains('@') { CommKind::Email } else { CommKind::Phone };
+    Comm::new(kind, "", text, PhoneRegion::FR).unwrap()
+}
+
+/// Creates a record, expecting success.
+pub fn create(eng: &mut TestEngine, entity: Entity, fields: &[(&str, &str)], comms: &[&str]) -> Saved {
+    eng.create(entity, &input_with(fields, comms)).unwrap()
+}
+
+/// A field of a record as text (references by name).
+pub fn text_of(eng: &TestEngine, entity: Entity, id: i64, key: &str) -> String {
+    eng.get(entity, id).unwrap().input_text(key)
+}
+
+/// The stage code of a lead or deal.
+pub fn stage_of(eng: &TestEngine, entity: Entity, id: i64) -> String {
+    match eng.get(entity, id).unwrap().get("stage") {
+        Some(prospect::store::records::Shown::Ref(r)) => r.code.clone(),
+        other => panic!("{entity:?} #{id} has no stage: {other:?}"),
+    }
+}
+
+/// Counts of leads, contacts, companies and deals.
+pub fn counts(eng: &TestEngine) -> [i64; 4] {
+    [Entity::Lead, Entity::Contact, Entity::Company, Entity::Deal].map(|e| eng.count(e).unwrap())
+}

@@ -1,0 +1,162 @@
+//! Create, edit, move and delete each kind of record; optimistic conflicts (expected
+//! version) and moves from a stale screen (`MovedMeanwhile`).
+
+use crate::{TestEngine, counts, create, input, stage_of, text_of};
+use prospect::domain::fields::Entity;
+use prospect::store::StoreError;
+
+/// A kind of record, the fields it is created with and one field edited afterwards.
+type KindCase = (Entity, &'static [(&'static str, &'static str)], (&'static str, &'static str));
+
+pub fn each_kind_is_created_edited_and_deleted(mut eng: TestEngine) {
+    let cases: [KindCase; 4] = [
+        (Entity::Lead, &[("title", "Website enquiry"), ("last_name", "Durand")], ("title", "Quote request")),
+        (Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], ("position", "Director")),
+        (Entity::Company, &[("title", "Acme")], ("industry", "Chemicals")),
+        (Entity::Deal, &[("title", "Acme renewal"), ("amount", "1200.50")], ("title", "Acme renewal 2027")),
+    ];
+    for (entity, fields, (key, value)) in cases {
+        let saved = create(&mut eng, entity, fields, &[]);
+        assert_eq!(saved.version, 1, "{entity:?}: a new record is version 1");
+        let rec = eng.get(entity, saved.id).unwrap();
+        for (k, v) in fields {
+            assert_eq!(rec.input_text(k), *v, "{entity:?}.{k} as created");
+        }
+        let edited = eng.update(entity, saved.id, Some(1), &input(&[(key, value)])).unwrap();
+        assert_eq!(edited.version, 2, "{entity:?}: an edit makes a new version");
+        assert_eq!(edited.changed, vec![key.to_string()]);
+        assert_eq!(text_of(&eng, entity, saved.id, key), value, "{entity:?}.{key} after the edit");
+
+        // An edit that changes nothing writes nothing.
+        let same = eng.update(entity, saved.id, Some(2), &input(&[(key, value)])).unwrap();
+        assert_eq!((same.version, same.changed.len()), (2, 0), "{entity:?}: an idempotent edit");
+
+        eng.delete(entity, saved.id, Some(2)).unwrap();
+        assert!(matches!(eng.get(entity, saved.id), Err(StoreError::NotFound { .. })), "{entity:?}: gone after delete");
+        assert_eq!(eng.count(entity).unwrap(), 0, "{entity:?}: counted no more");
+    }
+}
+
+pub fn money_is_kept_in_minor_units_with_the_default_currency(mut eng: TestEngine) {
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Big one"), ("amount", "1234.56")], &[]);
+    let row = eng.list(Entity::Deal, &Default::default()).unwrap();
+    assert_eq!(row[0].id, deal.id);
+    assert_eq!(row[0].amount_minor, Some(123_456));
+    assert_eq!(row[0].currency.as_deref(), Some("EUR"));
+}
+
+pub fn a_refused_input_writes_nothing(mut eng: TestEngine) {
+    let before = eng.last_change().unwrap();
+    // A contact needs a last name; a deal's probability is 0-100.
+    let e = eng.create(Entity::Contact, &input(&[("first_name", "Solo")])).unwrap_err();
+    assert!(matches!(&e, StoreError::Field(f) if f.field == "last_name"), "{e:?}");
+    let e = eng.create(Entity::Deal, &input(&[("title", "X"), ("probability", "140")])).unwrap_err();
+    assert!(matches!(&e, StoreError::Field(f) if f.field == "probability"), "{e:?}");
+    assert_eq!(counts(&eng), [0, 0, 0, 0]);
+    assert_eq!(eng.last_change().unwrap(), before, "no change logged");
+}
+
+pub fn leads_and_deals_move_through_their_stages(mut eng: TestEngine) {
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Mover")], &[]);
+    assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "NEW", "a new lead starts in the first stage");
+    let moved = eng.move_stage(Entity::Lead, lead.id, "IN_PROCESS", None, Some(1)).unwrap();
+    assert_eq!((moved.from.code.as_str(), moved.to.code.as_str(), moved.version), ("NEW", "IN_PROCESS", 2));
+    assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "IN_PROCESS");
+
+    // Moving where it already is writes nothing.
+    let again = eng.move_stage(Entity::Lead, lead.id, "IN_PROCESS", None, None).unwrap();
+    assert!(again.unchanged);
+    assert_eq!(eng.get(Entity::Lead, lead.id).unwrap().version, 2);
+
+    // A reason only for failure stages; then it is kept.
+    let e = eng.move_stage(Entity::Lead, lead.id, "NEW", Some("why not"), None).unwrap_err();
+    assert!(matches!(&e, StoreError::Field(f) if f.field == "reason"), "{e:?}");
+    assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "IN_PROCESS", "a refused move writes nothing");
+    eng.move_stage(Entity::Lead, lead.id, "JUNK", Some("spam"), None).unwrap();
+    assert_eq!(text_of(&eng, Entity::Lead, lead.id, "stage_description"), "spam");
+
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Deal")], &[]);
+    assert_eq!(stage_of(&eng, Entity::Deal, deal.id), "NEW");
+    eng.move_stage(Entity::Deal, deal.id, "WON", None, None).unwrap();
+    assert_eq!(stage_of(&eng, Entity::Deal, deal.id), "WON");
+    let filter = prospect::store::ListFilter { stage: Some("WON".into()), ..Default::default() };
+    assert_eq!(eng.list_count(Entity::Deal, &filter).unwrap(), 1);
+
+    // Contacts and companies have no stages; an unknown stage is refused.
+    let c = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]);
+    assert!(eng.move_stage(Entity::Company, c.id, "NEW", None, None).is_err());
+    assert!(eng.move_stage(Entity::Deal, deal.id, "NO_SUCH_STAGE", None, None).is_err());
+    assert_eq!(stage_of(&eng, Entity::Deal, deal.id), "WON");
+}
+
+pub fn a_stale_version_is_refused_and_nothing_is_written(mut eng: TestEngine) {
+    let mut bob = eng.session("bob");
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Shared")], &[]);
+    // Bob edits first: version 2.
+    bob.update(Entity::Lead, lead.id, Some(1), &input(&[("title", "Bob's")])).unwrap();
+
+    let e = eng.update(Entity::Lead, lead.id, Some(1), &input(&[("title", "Alice's")])).unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { expected: 1, actual: 2, .. }), "{e:?}");
+    assert_eq!(text_of(&eng, Entity::Lead, lead.id, "title"), "Bob's");
+
+    let e = eng.move_stage(Entity::Lead, lead.id, "JUNK", None, Some(1)).unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "NEW");
+
+    let e = eng.delete(Entity::Lead, lead.id, Some(1)).unwrap_err();
+    assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
+    assert!(eng.get(Entity::Lead, lead.id).is_ok(), "a refused delete keeps the record");
+
+    // With the version just read, all goes through.
+    eng.update(Entity::Lead, lead.id, Some(2), &input(&[("title", "Alice's")])).unwrap();
+    assert_eq!(text_of(&bob, Entity::Lead, lead.id, "title"), "Alice's", "the other session sees it");
+}
+
+pub fn a_move_from_a_stale_screen_is_refused_only_after_another_move(mut eng: TestEngine) {
+    let mut bob = eng.session("bob");
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Seen")], &[]);
+    let seen = match eng.get(Entity::Lead, lead.id).unwrap().get("stage") {
+        Some(prospect::store::records::Shown::Ref(r)) => r.id,
+        other => panic!("{other:?}"),
+    };
+    // Another user's edit of other fields does not stop the move...
+    bob.update(Entity::Lead, lead.id, None, &input(&[("comments", "called")])).unwrap();
+    let moved = eng.move_seen(Entity::Lead, lead.id, seen, "IN_PROCESS", None).unwrap();
+    assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "IN_PROCESS");
+
+    // ... another user's move does, naming who moved it and where.
+    let stale = moved.to.id;
+    bob.move_stage(Entity::Lead, lead.id, "JUNK", None, None).unwrap();
+    let e = eng.move_seen(Entity::Lead, lead.id, stale, "CONVERTED", None).unwrap_err();
+    match e {
+        StoreError::MovedMeanwhile { by, stage, .. } => {
+            assert_eq!(by, "bob");
+            assert_eq!(stage, "Junk");
+        }
+        other => panic!("expected MovedMeanwhile, got {other:?}"),
+    }
+    assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "JUNK", "nothing written");
+}
+
+pub fn a_missing_record_is_not_found_for_every_operation(mut eng: TestEngine) {
+    for entity in Entity::ALL {
+        assert!(matches!(eng.get(entity, 999), Err(StoreError::NotFound { .. })), "{entity:?} get");
+        assert!(eng.update(entity, 999, None, &input(&[("comments", "x")])).is_err(), "{entity:?} update");
+        assert!(eng.delete(entity, 999, None).is_err(), "{entity:?} delete");
+    }
+}
+
+pub fn a_new_deal_and_lead_get_their_defaults(mut eng: TestEngine) {
+    // NOW is 2026-11-23: a deal begins today and is due to close a week later.
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Defaults")], &[]).id;
+    assert_eq!(text_of(&eng, Entity::Deal, deal, "begin_date"), "2026-11-23");
+    assert_eq!(text_of(&eng, Entity::Deal, deal, "close_date"), "2026-11-30");
+    assert_eq!(text_of(&eng, Entity::Deal, deal, "responsible"), "alice", "the creator");
+    assert_eq!(stage_of(&eng, Entity::Deal, deal), "NEW");
+    let given = create(&mut eng, Entity::Deal, &[("title", "Given"), ("close_date", "2027-01-15")], &[]).id;
+    assert_eq!(text_of(&eng, Entity::Deal, given, "close_date"), "2027-01-15");
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Lead defaults")], &[]).id;
+    assert_eq!(text_of(&eng, Entity::Lead, lead, "responsible"), "alice");
+    let rec = eng.get(Entity::Lead, lead).unwrap();
+    assert_eq!((rec.created_at, rec.created_by.as_deref(), rec.is_repeat), (crate::NOW, Some("alice"), false));
+}

@@ -1,0 +1,52 @@
+//! Search across every kind of record: names and titles, phones as people type them,
+//! e-mails; kept up to date by edits and deletions.
+
+use crate::{TestEngine, create, input, input_with};
+use prospect::domain::fields::Entity;
+use prospect::store::ListFilter;
+
+fn found(eng: &crate::TestEngine, text: &str) -> Vec<(Entity, i64)> {
+    eng.search(text, 20).unwrap().into_iter().map(|h| (h.entity, h.id)).collect()
+}
+
+pub fn names_phones_and_emails_are_found_across_kinds(mut eng: TestEngine) {
+    let contact =
+        create(&mut eng, Entity::Contact, &[("first_name", "Élodie"), ("last_name", "Martin")], &["06 12 34 56 78"]).id;
+    let company =
+        create(&mut eng, Entity::Company, &[("title", "Brightwater Labs")], &["hello@brightwater.example"]).id;
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Demande de devis"), ("last_name", "Martin")], &[]).id;
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Quartz renewal")], &[]).id;
+
+    assert_eq!(found(&eng, "elodie"), vec![(Entity::Contact, contact)], "accents and case aside");
+    assert_eq!(found(&eng, "brightwater"), vec![(Entity::Company, company)]);
+    assert_eq!(found(&eng, "quartz"), vec![(Entity::Deal, deal)]);
+    let mut martins = found(&eng, "mart");
+    martins.sort();
+    assert_eq!(martins, vec![(Entity::Lead, lead), (Entity::Contact, contact)], "a prefix");
+    for typed in ["06 12 34", "0612345678", "+33 6 12", "06.12.34.56.78"] {
+        assert_eq!(found(&eng, typed), vec![(Entity::Contact, contact)], "phone typed as {typed}");
+    }
+    assert_eq!(found(&eng, "hello@brightwater.example"), vec![(Entity::Company, company)]);
+    assert!(found(&eng, "nothing-like-it").is_empty());
+    assert!(found(&eng, "m").is_empty(), "one letter waits for a second one");
+
+    // Lists search the same way.
+    let filter = ListFilter { search: Some("martin".into()), ..Default::default() };
+    assert_eq!(eng.list(Entity::Lead, &filter).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), vec![lead]);
+}
+
+pub fn edits_and_deletions_keep_the_search_up_to_date(mut eng: TestEngine) {
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Oldname")], &["07 11 22 33 44"]).id;
+    eng.update(Entity::Lead, lead, None, &input(&[("title", "Newname")])).unwrap();
+    assert!(found(&eng, "oldname").is_empty());
+    assert_eq!(found(&eng, "newname"), vec![(Entity::Lead, lead)]);
+
+    let mut change = input_with(&[], &["new.address@example.com"]);
+    change.comms.remove = vec![crate::comm("07 11 22 33 44")];
+    eng.update(Entity::Lead, lead, None, &change).unwrap();
+    assert!(found(&eng, "07 11 22").is_empty(), "a removed phone is no longer found");
+    assert_eq!(found(&eng, "new.address@example.com"), vec![(Entity::Lead, lead)]);
+
+    eng.delete(Entity::Lead, lead, None).unwrap();
+    assert!(found(&eng, "newname").is_empty());
+}
