@@ -215,12 +215,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     // The same schema as a new file's, the CHECKs rewritten included.
     let fresh = Env::new();
     fresh.json(&["user", "add", "bob"]);
-    let schema = |db: &std::path::Path| -> Vec<(String, String)> {
-        let c = rusqlite::Connection::open(db).unwrap();
-        let mut stmt = c.prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
-    };
-    assert_eq!(schema(&env.db), schema(&fresh.db));
+    assert_eq!(schema_of(&env.db), schema_of(&fresh.db));
     // The search entries were carried into the contentless index, and stay deletable.
     assert_eq!(env.json(&["search", "version"])[0]["title"], "From version 1");
     env.json(&["lead", "edit", &id, "--title", "Renamed"]);
@@ -390,12 +385,7 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
     // The same schema as a new file's.
     let fresh = Env::new();
     fresh.json(&["user", "add", "bob"]);
-    let schema = |db: &std::path::Path| -> Vec<(String, String)> {
-        let c = rusqlite::Connection::open(db).unwrap();
-        let mut stmt = c.prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
-    };
-    assert_eq!(schema(&env.db), schema(&fresh.db));
+    assert_eq!(schema_of(&env.db), schema_of(&fresh.db));
 }
 
 /// Issue 21: `db check --repair` counts a broken column total again.
@@ -575,4 +565,12 @@ fn a_scratch_index_left_by_a_killed_load_is_removed_at_the_next_start() {
     std::fs::write(leftover.join("search.db"), b"every word").unwrap();
     env.cmd().env("TMPDIR", &tmp).args(["lead", "add", "--title", "y"]).assert().success();
     assert!(!leftover.exists(), "the killed load's scratch index is removed at the next start");
+}
+
+/// Every table, index and trigger of a file with its text: an upgraded file must have a new
+/// file's schema.
+fn schema_of(db: &std::path::Path) -> Vec<(String, String)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = c.prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
 }
