@@ -26,37 +26,31 @@ fn is_unwanted(c: char) -> bool {
 /// A single-line value (a title, a name, a phone): tabs and line breaks become a space, other
 /// control characters and bidi controls are removed. Borrowed when nothing changes.
 pub fn clean_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unwanted) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            // A Windows line break is one break: one space.
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if is_unwanted(c) => {}
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    clean(text, false)
 }
 
 /// A multi-line value (comments, a description, an address): newlines and tabs are kept
 /// (`\r\n` and a lone `\r` become `\n`), other control characters and bidi controls are
 /// removed. Borrowed when nothing changes.
 pub fn clean_multiline(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c != '\n' && c != '\t' && is_unwanted(c)) {
+    clean(text, true)
+}
+
+/// `clean_line` and `clean_multiline`: one pass, the line breaks and tabs kept or made spaces.
+fn clean(text: &str, multiline: bool) -> Cow<'_, str> {
+    let kept = |c: char| multiline && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| is_unwanted(c) && !kept(c)) {
         return Cow::Borrowed(text);
     }
+    let (line_break, tab) = if multiline { ('\n', '\t') } else { (' ', ' ') };
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            // A Windows line break is one break.
             '\r' if chars.peek() == Some(&'\n') => {}
-            '\r' => out.push('\n'),
-            '\t' | '\n' => out.push(c),
+            '\r' | '\n' => out.push(line_break),
+            '\t' => out.push(tab),
             c if is_unwanted(c) => {}
             c => out.push(c),
         }

@@ -195,7 +195,7 @@ pub fn restore(tx: &Connection, dropped: &[String]) -> Result<()> {
     for sql in dropped {
         tx.execute_batch(sql)?;
     }
-    super::records::recount_stage_totals(tx)
+    super::totals::recount_stage_totals(tx)
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ impl Store {
     pub fn repair(&mut self) -> Result<()> {
         self.require_admin(super::AdminTask::Repair)?;
         self.write(|tx, _| {
-            super::records::recount_stage_totals(tx)?;
+            super::totals::recount_stage_totals(tx)?;
             super::search::reindex_all(tx)
         })
     }
@@ -205,7 +205,7 @@ impl Store {
             indexed_total += n;
         }
         // The Kanban's column heads (migration 0009) against the records they count.
-        let (truth, kept) = (super::records::stage_totals_of_records(c)?, super::records::stage_totals_kept(c)?);
+        let (truth, kept) = (super::totals::stage_totals_of_records(c)?, super::totals::stage_totals_kept(c)?);
         // A total kept as NULL says "count the records" (it did not fit in 64 bits): only its
         // count is compared.
         let agree = |k: &(i64, String)| match (truth.get(k), kept.get(k)) {

@@ -94,7 +94,7 @@ fn apply_locked(conn: &rusqlite::Connection, path: &std::path::Path, lang: Lang)
             }
             if *v == 12 {
                 never_reuse_ids(&tx)?;
-                super::records::recount_stage_totals(&tx).map_err(store_to_sqlite)?;
+                super::totals::recount_stage_totals(&tx).map_err(store_to_sqlite)?;
             }
             tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
         }

@@ -22,6 +22,7 @@ pub mod search;
 pub mod settings;
 pub mod stages;
 pub mod timeline;
+pub mod totals;
 pub mod triage;
 pub mod users;
 pub mod wait;
@@ -29,8 +30,9 @@ pub mod wait;
 pub use error::StoreError;
 pub use maintenance::CheckReport;
 pub use mount::{FileSystem, MountWarning};
-pub use records::{ColumnHead, CommsChange, ListFilter, Record, RecordInput, RecordSummary, Saved};
+pub use records::{CommsChange, ListFilter, Record, RecordInput, RecordSummary, Saved};
 pub use rule::{AdminTask, Rule};
+pub use totals::ColumnHead;
 
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;

@@ -5,10 +5,11 @@ pub use super::effect::Seen;
 use crate::domain::fields::Entity;
 use crate::i18n::Lang;
 use crate::store::RecordSummary;
-use crate::store::records::{ColumnHead, Record};
+use crate::store::records::Record;
 use crate::store::refs::{PipelineRow, StageRow};
 use crate::store::search::Hit;
 use crate::store::timeline::TimelineEntry;
+use crate::store::totals::ColumnHead;
 use std::collections::BTreeSet;
 
 /// Lines a card takes on a board, separator included: the views draw cards this tall and the

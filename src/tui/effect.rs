@@ -2,10 +2,11 @@
 //! `update` can be tested without a terminal or a thread.
 
 use crate::domain::fields::Entity;
-use crate::store::records::{ColumnHead, Record};
+use crate::store::records::Record;
 use crate::store::refs::PipelineRow;
 use crate::store::search::Hit;
 use crate::store::timeline::TimelineEntry;
+use crate::store::totals::ColumnHead;
 use crate::store::{ListFilter, RecordInput, RecordSummary};
 
 /// The stage a record was in when the user asked to move it (`Store::move_seen`).
