@@ -5,6 +5,7 @@ use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::agenda::{self, ActivityBucket};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
+use crate::domain::record::RefShown;
 use crate::domain::when::from_ms;
 use crate::i18n::{self, tr};
 use crate::store::activities::{ActivityDetails, ActivityFilter, NewActivity};
@@ -411,10 +412,10 @@ fn activity_json(
 ) -> serde_json::Value {
     let mut v = row.to_json();
     if let Some(login) = &row.responsible {
-        v["responsible"] = match users.iter().find(|u| &u.login == login) {
-            Some(u) => json!({"id": u.id, "code": u.login, "name": u.display_name}),
-            None => json!({"id": null, "code": login, "name": login}),
-        };
+        // The login comes from the users table, so it is found.
+        let user = users.iter().find(|u| &u.login == login);
+        v["responsible"] =
+            json!(user.map(|u| RefShown { id: u.id, code: u.login.clone(), name: u.display_name.clone() }));
     }
     v
 }

@@ -6,6 +6,7 @@ use super::args::{
 };
 use super::{Session, entity_word, output};
 use crate::domain::fields::Entity;
+use crate::domain::record::RefShown;
 use crate::i18n::tr;
 use crate::store::{Record, RecordInput, StoreError};
 use anyhow::bail;
@@ -486,7 +487,9 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             if s.json {
                 // The record as it is now, and the stages it went from and to.
                 let mut j = s.store.get(entity, m.id)?.to_json();
-                let stage = |st: &crate::store::refs::StageRow| json!({"id": st.id, "code": st.code, "name": st.name});
+                let stage = |st: &crate::store::refs::StageRow| {
+                    json!(RefShown { id: st.id, code: st.code.clone(), name: st.name.clone() })
+                };
                 j["from"] = stage(&moved.from);
                 j["to"] = stage(&moved.to);
                 j["completed_activities"] = json!(moved.completed_activities);

@@ -91,7 +91,7 @@ impl Shown {
             Shown::Int(i) => json!(i),
             Shown::Bool(b) => json!(b),
             Shown::Money(m) => json!(plain_amount(*m)),
-            Shown::Ref(r) => json!({"id": r.id, "code": r.code, "name": r.name}),
+            Shown::Ref(r) => json!(r),
         }
     }
 }

@@ -76,6 +76,19 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(150));
     }
 
+    /// Presses `q` and waits until the interface has ended (or `LIMIT`).
+    fn quit(&self) {
+        self.keys(&["q"]);
+        let start = Instant::now();
+        while self.running() && start.elapsed() < LIMIT {
+            let screen = self.screen();
+            if screen.contains("[exited") || screen.trim().is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn running(&self) -> bool {
         Command::new("tmux")
             .args(["-L", &self.socket, "has-session", "-t", "e2e"])
@@ -115,15 +128,7 @@ fn move_twice_open_comment_quit_and_the_cli_sees_it() {
     t.keys(&["Enter"]);
     t.wait_for(&format!("Comment added to Lead #{id}"), LIMIT);
     t.wait_for("comment: Called from the end-to-end test", LIMIT);
-    t.keys(&["q"]);
-    let start = Instant::now();
-    while t.running() && start.elapsed() < LIMIT {
-        let screen = t.screen();
-        if screen.contains("[exited") || screen.trim().is_empty() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.quit();
     let lead = env.json(&["lead", "show", &id.to_string()]);
     assert_eq!(lead["stage"]["code"], "PROCESSED");
     assert_eq!(lead["timeline"][0]["kind"], "comment");
@@ -340,15 +345,7 @@ fn a_terminal_too_small_to_show_a_screen_obeys_only_quit() {
     t.keys(&["L"]);
     t.keys(&["x"]);
     std::thread::sleep(Duration::from_millis(600));
-    t.keys(&["q"]);
-    let start = Instant::now();
-    while t.running() && start.elapsed() < LIMIT {
-        let screen = t.screen();
-        if screen.contains("[exited") || screen.trim().is_empty() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.quit();
     let lead = env.json(&["lead", "show", "1"]);
     assert_eq!(lead["stage"]["code"], "NEW", "no key but quit acts on a screen nobody sees");
     assert_eq!(lead["version"], 1);
