@@ -391,10 +391,9 @@ fn ics_calendar(s: &Session, args: &ExportArgs, entity: Option<Entity>) -> anyho
         }
         rows.retain(|a| a.bindings.iter().any(|(e, id, _)| *e == entity && ids.contains(id)));
     }
-    // An activity stored with a date outside the accepted years (before that rule existed)
-    // would make the whole calendar unreadable: it is left out, and `db check` names it.
-    let in_range = |ms: Option<i64>| ms.is_none_or(crate::domain::when::instant_in_range);
-    rows.retain(|a| in_range(Some(a.deadline)) && in_range(a.start_at) && in_range(a.end_at));
+    // An activity stored before dates were bounded (year 10240) cannot be written: left out,
+    // and `db check` names it.
+    rows.retain(crate::io::ics::writable);
     let file_id = s.store.file_id()?;
     Ok((crate::io::ics::calendar(&rows, s.store.now(), &format!("{file_id}.prospect")), rows.len()))
 }

@@ -90,6 +90,12 @@ pub struct ActivityRow {
     pub version: i64,
 }
 
+/// Whether an activity's times all fall in the accepted years (`when::instant_in_range`):
+/// one stored before that rule existed may lie in year 10240, which no calendar can hold.
+pub fn times_in_range(deadline: UnixMs, start: Option<UnixMs>, end: Option<UnixMs>) -> bool {
+    [Some(deadline), start, end].into_iter().flatten().all(super::when::instant_in_range)
+}
+
 impl ActivityRow {
     /// The record it is shown on (its first binding).
     pub fn record(&self) -> Option<(Entity, i64)> {

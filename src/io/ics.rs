@@ -61,6 +61,12 @@ fn stamp(ms: UnixMs) -> String {
     from_ms(ms).format("%Y%m%dT%H%M%SZ").to_string()
 }
 
+/// Whether iCalendar can hold the activity's times: four-digit years only, and Prospect's
+/// accepted years (an activity stored before that rule existed may lie in year 10240).
+pub fn writable(activity: &ActivityRow) -> bool {
+    crate::domain::activity::times_in_range(activity.deadline, activity.start_at, activity.end_at)
+}
+
 /// Renders activities as one VCALENDAR. `now` stamps DTSTAMP; `host` makes UIDs unique per file.
 pub fn calendar(activities: &[ActivityRow], now: UnixMs, host: &str) -> String {
     let mut out = String::new();

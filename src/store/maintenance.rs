@@ -75,7 +75,7 @@ fn mixed_histories(c: &Connection) -> Result<Vec<String>> {
 /// Activities stored with an instant outside the accepted years (typed before that rule
 /// existed, such as `+3000000d`): calendars cannot read them, so exports leave them out.
 fn activities_out_of_range(c: &Connection) -> Result<Vec<String>> {
-    use crate::domain::when::{MAX_YEAR, MIN_YEAR, instant_in_range};
+    use crate::domain::when::{MAX_YEAR, MIN_YEAR};
     let mut stmt = c.prepare("SELECT id, deadline, start_at, end_at FROM activities")?;
     let rows = stmt.query_map([], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, Option<i64>>(3)?))
@@ -83,7 +83,7 @@ fn activities_out_of_range(c: &Connection) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for row in rows {
         let (id, deadline, start, end) = row?;
-        if [Some(deadline), start, end].into_iter().flatten().all(instant_in_range) {
+        if crate::domain::activity::times_in_range(deadline, start, end) {
             continue;
         }
         if out.len() < 20 {
