@@ -4,7 +4,6 @@
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageOrderError;
 use crate::i18n::{Lang, tr_in};
-use std::path::PathBuf;
 
 /// What only an administrator may do (the "can …" part of [`Rule::AdminOnly`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,11 +140,6 @@ pub enum Rule {
         /// Its id.
         id: i64,
     },
-    /// A backup (or other new file) would overwrite an existing file.
-    FileExists {
-        /// The file.
-        path: PathBuf,
-    },
     /// Only leads can be repeat leads.
     OnlyLeadsRepeat,
     /// No activity with this id.
@@ -269,7 +263,6 @@ impl Rule {
             Rule::MergeIntoItself { entity, id } => {
                 t("merge_into_itself", &[("entity", &word(lang, *entity)), ("id", &id.to_string())])
             }
-            Rule::FileExists { path } => t("file_exists", &[("path", &path.display().to_string())]),
             Rule::OnlyLeadsRepeat => t("only_leads_repeat", &[]),
             Rule::NoActivity { id } => t("no_activity", &[("id", &id.to_string())]),
             Rule::ActivityDone { id } => t("activity_done", &[("id", &id.to_string())]),
