@@ -3,13 +3,15 @@
 //! Records go through the store's normal create path, so search, match keys and timelines are
 //! exactly what real use would make; everything is written in one transaction.
 
+use crate::store::engine::*;
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::domain::money::Currency;
-use crate::store::activities::{self, NewActivity};
-use crate::store::records::{CheckedNew, create_checked, create_in};
+use crate::store::activities::NewActivity;
+use crate::store::sqlite::activities;
+use crate::store::sqlite::records::{CheckedNew, create_checked, create_in};
 use crate::store::{RecordInput, Result, Store, StoreError, WriteCtx};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
@@ -239,9 +241,9 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             )?;
             user_ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [login], |r| r.get::<_, i64>(0))?);
         }
-        let load = crate::store::bulk::BulkLoad::begin(tx, false)?;
-        let search_later = crate::store::search::PendingEntries::default();
-        let sources: Vec<String> = crate::store::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
+        let load = crate::store::sqlite::bulk::BulkLoad::begin(tx, false)?;
+        let search_later = crate::store::sqlite::search::PendingEntries::default();
+        let sources: Vec<String> = crate::store::sqlite::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
         // A new generator for every attempt: a retried transaction writes the same data.
         let g = Gen { rng: fastrand::Rng::with_seed(opts.seed), names: names.clone() };
         let (region, currency) = (base.region, base.currency);
@@ -301,9 +303,9 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
             Ok::<_, StoreError>(())
         })?;
         // Before the indexes are built: it would otherwise update two indexes of every record.
-        crate::store::activities::refresh_all_next(tx)?;
+        crate::store::sqlite::activities::refresh_all_next(tx)?;
         load.finish(tx, search_later.take(), &[])?;
-        crate::store::log_bulk_change(tx, now)?;
+        crate::store::sqlite::log_bulk_change(tx, now)?;
         Ok(DemoReport {
             leads: counts.leads,
             contacts: counts.contacts,

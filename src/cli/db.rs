@@ -1,5 +1,6 @@
 //! `prospect db path|check|backup|vacuum` and `prospect demo`.
 
+use crate::store::engine::*;
 use super::{Session, output};
 use crate::demo::{self, DemoOptions};
 use crate::i18n::tr;

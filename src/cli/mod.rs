@@ -12,6 +12,7 @@ mod output;
 mod records;
 mod transfer;
 
+use crate::store::engine::*;
 use crate::config::{self, Config};
 use crate::domain::fields::Entity;
 use crate::i18n;

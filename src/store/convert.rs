@@ -1,17 +1,12 @@
-//! Lead conversion (SPEC L6): company, then contact linked to it, then deal linked to both,
-//! then the lead moved to the success stage and linked to what it became; one transaction.
-
-use super::records::{RecordInput, comms_of, create_in, get_in, move_in, title_of};
-use super::rule::Rule;
-use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
+//! TODO-DOC
 use crate::domain::convert::{self, Targets};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
 use crate::domain::timeline::TimelineKind;
-use rusqlite::{Transaction, params};
 use serde::Serialize;
 use serde_json::json;
+pub use crate::domain::convert::lead_default_titles;
 
 /// What to convert a lead into and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,160 +81,5 @@ impl Converted {
     /// Records involved, company first (creation order).
     pub fn records(&self) -> impl Iterator<Item = &ConvertedRecord> {
         [&self.company, &self.contact, &self.deal].into_iter().flatten()
-    }
-}
-
-/// Names a field error after the target it belongs to (`contact.last_name`).
-fn in_target(e: StoreError, target: Entity) -> StoreError {
-    match e {
-        StoreError::Field(mut f) if !f.field.contains('.') => {
-            f.field = format!("{}.{}", target.code(), f.field);
-            StoreError::Field(f)
-        }
-        other => other,
-    }
-}
-
-fn refuse(field: &str, message: String) -> StoreError {
-    StoreError::Field(FieldError::new(field, Problem::Rule { message }))
-}
-
-/// Default deal and company titles of a lead as read (the rule is domain's).
-pub use crate::domain::convert::lead_default_titles;
-
-fn exists(tx: &Transaction, entity: Entity, id: i64, field: &str) -> Result<()> {
-    let sql = format!("SELECT 1 FROM {} WHERE id = ?1", entity.table());
-    if tx.prepare_cached(&sql)?.exists([id])? {
-        Ok(())
-    } else {
-        Err(refuse(field, format!("{} #{id} does not exist", entity.code())))
-    }
-}
-
-pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
-    let lead = get_in(tx, Entity::Lead, lead_id)?;
-    if let Some(exp) = plan.expected_version
-        && exp != lead.version
-    {
-        return Err(StoreError::Conflict { entity: Entity::Lead, id: lead_id, expected: exp, actual: lead.version });
-    }
-    if lead.stage_semantics == Some(StageSemantics::Success) {
-        return Err(StoreError::Rule(Rule::AlreadyConverted { id: lead_id }));
-    }
-    let t = plan.targets;
-    t.check(lead.is_repeat)?;
-    convert::check_given(t, plan.contact.is_some(), plan.company.is_some(), plan.pipeline.is_some())?;
-    let comms = comms_of(tx, Entity::Lead, lead_id)?;
-    let lead_ref = json!({"entity": "lead", "id": lead_id, "title": lead.title});
-    let record = |entity: Entity, id: i64, created: bool| -> Result<ConvertedRecord> {
-        Ok(ConvertedRecord { entity, id, title: title_of(tx, entity, id)?, created })
-    };
-    // What is copied where is domain's (`domain::convert`); this writes it.
-    let new_input = |target: Entity, fields: Vec<(String, String)>| {
-        let mut input = RecordInput { fields, origin: Some(convert::ORIGIN.into()), ..Default::default() };
-        input.fields.push(("lead".into(), lead_id.to_string()));
-        if convert::receives_comms(target) {
-            input.comms.add = comms.clone();
-        }
-        input
-    };
-
-    // A repeat lead's deal goes to the client it is already linked to.
-    let linked = |e: Entity| lead.links.iter().find(|(x, _)| *x == e).map(|(_, r)| r.id);
-
-    let company = if t.company {
-        match plan.company {
-            Some(id) => {
-                exists(tx, Entity::Company, id, "company")?;
-                Some(record(Entity::Company, id, false)?)
-            }
-            None => {
-                let fields = convert::company_fields(&lead, &plan.company_fields);
-                let saved = create_in(tx, ctx, Entity::Company, &new_input(Entity::Company, fields))
-                    .map_err(|e| in_target(e, Entity::Company))?;
-                Some(record(Entity::Company, saved.id, true)?)
-            }
-        }
-    } else if lead.is_repeat {
-        linked(Entity::Company).map(|id| record(Entity::Company, id, false)).transpose()?
-    } else {
-        None
-    };
-
-    let contact = if t.contact {
-        match plan.contact {
-            Some(id) => {
-                exists(tx, Entity::Contact, id, "contact")?;
-                if let Some(c) = &company {
-                    tx.prepare_cached(
-                        "INSERT OR IGNORE INTO contact_companies (contact_id, company_id) VALUES (?1, ?2)",
-                    )?
-                    .execute(params![id, c.id])?;
-                }
-                Some(record(Entity::Contact, id, false)?)
-            }
-            None => {
-                let fields = convert::contact_fields(&lead, &plan.contact_fields)?;
-                let mut input = new_input(Entity::Contact, fields);
-                if let Some(c) = &company {
-                    input.companies.push(c.id.to_string());
-                }
-                let saved = create_in(tx, ctx, Entity::Contact, &input).map_err(|e| in_target(e, Entity::Contact))?;
-                Some(record(Entity::Contact, saved.id, true)?)
-            }
-        }
-    } else if lead.is_repeat {
-        linked(Entity::Contact).map(|id| record(Entity::Contact, id, false)).transpose()?
-    } else {
-        None
-    };
-
-    let deal = if t.deal {
-        let fields = convert::deal_fields(
-            &lead,
-            &plan.deal_fields,
-            plan.pipeline.as_deref(),
-            contact.as_ref().map(|c| c.id),
-            company.as_ref().map(|c| c.id),
-        );
-        let input = new_input(Entity::Deal, fields);
-        let saved = create_in(tx, ctx, Entity::Deal, &input).map_err(|e| in_target(e, Entity::Deal))?;
-        Some(record(Entity::Deal, saved.id, true)?)
-    } else {
-        None
-    };
-
-    // The lead links to what it became, then moves to the success stage.
-    tx.prepare_cached(
-        "UPDATE leads SET contact_id = coalesce(?1, contact_id), company_id = coalesce(?2, company_id) WHERE id = ?3",
-    )?
-    .execute(params![contact.as_ref().map(|c| c.id), company.as_ref().map(|c| c.id), lead_id])?;
-    let pipeline = refs::resolve_pipeline(tx, Entity::Lead, None)?;
-    let success = refs::stages(tx, pipeline.id)?
-        .into_iter()
-        .find(|s| s.semantics == StageSemantics::Success)
-        .ok_or_else(|| StoreError::Rule(Rule::NoSuccessStage))?;
-    let moved = move_in(tx, ctx, Entity::Lead, lead_id, &success.code, None, None)?;
-
-    let records: Vec<&ConvertedRecord> = [&company, &contact, &deal].into_iter().flatten().collect();
-    timeline::add(
-        tx,
-        Entity::Lead,
-        lead_id,
-        TimelineKind::Converted,
-        ctx,
-        json!({"targets": t.code(), "records": records}),
-    )?;
-    for r in &records {
-        timeline::add(tx, r.entity, r.id, TimelineKind::Linked, ctx, json!({"records": [lead_ref]}))?;
-        log_change(tx, ctx, r.entity, r.id)?;
-    }
-    Ok(Converted { lead_id, version: moved.version, targets: t.code(), deal, contact, company, stage: moved.to.name })
-}
-
-impl Store {
-    /// Converts a lead (SPEC L6): all or nothing.
-    pub fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
-        self.write(|tx, ctx| convert_in(tx, ctx, lead_id, plan))
     }
 }

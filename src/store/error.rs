@@ -4,7 +4,6 @@ use crate::domain::FieldError;
 use crate::domain::fields::Entity;
 use crate::i18n::{self, Lang};
 use crate::store::rule::Rule;
-use rusqlite::ErrorCode;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -86,8 +85,8 @@ pub enum StoreError {
     DiskFull(PathBuf),
     /// The file is damaged.
     Corrupt(PathBuf, String),
-    /// Any other SQLite failure.
-    Sqlite(PathBuf, rusqlite::Error),
+    /// Any other failure of the engine, as the engine said it.
+    Engine(PathBuf, String),
     /// File system failure outside SQLite (backups).
     Io(PathBuf, std::io::Error),
     /// A file to write is a symbolic link (dangling or not): it could point anywhere.
@@ -180,7 +179,7 @@ impl StoreError {
             ),
             StoreError::DiskFull(p) => t("disk_full", &[("file", &file(p))]),
             StoreError::Corrupt(p, why) => t("corrupt", &[("file", &file(p)), ("why", why)]),
-            StoreError::Sqlite(p, e) => t("sqlite", &[("file", &file(p)), ("why", &e.to_string())]),
+            StoreError::Engine(p, why) => t("sqlite", &[("file", &file(p)), ("why", why)]),
             StoreError::TargetIsSymlink(p) => i18n::tr_in(lang, "files.target_symlink", &[("path", &file(p))]),
             StoreError::TargetExists(p) => i18n::tr_in(lang, "files.target_exists", &[("path", &file(p))]),
             StoreError::PartlyImported { path, rows, line, cause } => partly_imported(lang, path, *rows, *line, cause),
@@ -188,22 +187,8 @@ impl StoreError {
         }
     }
 
-    /// Classifies a SQLite error on `path`.
-    pub fn from_sqlite(e: rusqlite::Error, path: &Path) -> StoreError {
-        let p = path.to_path_buf();
-        match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy(p),
-            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(p),
-            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(p),
-            Some(ErrorCode::DiskFull) => StoreError::DiskFull(p),
-            Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt(p, e.to_string()),
-            Some(ErrorCode::CannotOpen) => StoreError::Unreadable(p, e.to_string()),
-            _ => StoreError::Sqlite(p, e),
-        }
-    }
-
     /// The same error naming `path` where it names no file: errors of queries run inside
-    /// `Store::write` and `Store::reading` are made without the path (`From<rusqlite::Error>`).
+    /// `Store::write` and `Store::reading` are made without the path (the engine's conversion).
     pub fn with_path(self, path: &Path) -> StoreError {
         let fill = |p: PathBuf| if p.as_os_str().is_empty() { path.to_path_buf() } else { p };
         match self {
@@ -214,18 +199,13 @@ impl StoreError {
             StoreError::Busy(p) => StoreError::Busy(fill(p)),
             StoreError::DiskFull(p) => StoreError::DiskFull(fill(p)),
             StoreError::Corrupt(p, why) => StoreError::Corrupt(fill(p), why),
-            StoreError::Sqlite(p, e) => StoreError::Sqlite(fill(p), e),
+            StoreError::Engine(p, why) => StoreError::Engine(fill(p), why),
             StoreError::Io(p, e) => StoreError::Io(fill(p), e),
             StoreError::PartlyImported { path: p, rows, line, cause } => {
                 StoreError::PartlyImported { path: fill(p), rows, line, cause: Box::new(cause.with_path(path)) }
             }
             other => other,
         }
-    }
-
-    /// Classifies an error raised while opening.
-    pub fn from_open(e: rusqlite::Error, path: &Path) -> StoreError {
-        Self::from_sqlite(e, path)
     }
 }
 
@@ -247,14 +227,5 @@ impl From<FieldError> for StoreError {
 impl From<Rule> for StoreError {
     fn from(r: Rule) -> Self {
         StoreError::Rule(r)
-    }
-}
-
-/// Lets `?` work on rusqlite calls inside closures given to `Store::write`: the path is left
-/// empty here and filled in with the data file's as the error leaves the store
-/// (`StoreError::with_path`, by `Store::write`, `Store::reading` and `Store::fill_path`).
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::from_sqlite(e, Path::new(""))
     }
 }

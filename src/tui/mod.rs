@@ -10,6 +10,7 @@ pub mod update;
 pub mod views;
 pub mod worker;
 
+use crate::store::engine::*;
 use crate::i18n::Lang;
 use crate::store::Store;
 use crossterm::event::{self, Event};

@@ -2,6 +2,7 @@
 //! `StoreEvent`s, so the interface never blocks on a busy or slow file. It also polls
 //! `PRAGMA data_version` about once a second to notice other users' changes.
 
+use crate::store::engine::*;
 use super::effect::{Anchor, EditConflict, Effect, StoreEvent};
 use crate::domain::fields::Entity;
 use crate::i18n::{Lang, tr_in};

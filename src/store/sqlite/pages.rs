@@ -1,6 +1,7 @@
 //! Every record of a selection, a page at a time: an export writes a 100k-lead file out
 //! without holding it in memory, whatever format it writes (io::export).
 
+use crate::store::engine::*;
 use super::{ListFilter, Record, Store, StoreError};
 use crate::domain::fields::Entity;
 

@@ -1,6 +1,7 @@
 //! Numbered schema migrations, applied in place under an exclusive lock that re-reads the
 //! version, so two clients upgrading one shared file at once cannot both apply a step.
 
+use crate::store::engine::*;
 use super::{Result, Store, StoreError};
 use crate::domain::stage::{self, StageDef};
 use crate::i18n::Lang;
@@ -218,10 +219,7 @@ fn with_autoincrement(sql: &str) -> Option<String> {
 
 /// A store error met inside a migration, as the SQLite error the migration steps speak.
 fn store_to_sqlite(e: StoreError) -> rusqlite::Error {
-    match e {
-        StoreError::Sqlite(_, e) => e,
-        other => rusqlite::Error::ModuleError(other.to_string()),
-    }
+    rusqlite::Error::ModuleError(e.to_string())
 }
 
 /// A default name in the language of the file's creator (English when not translated).

@@ -1,5 +1,6 @@
 //! Settings stored in the file itself, shared by everyone who opens it.
 
+use crate::store::engine::*;
 use super::{Result, Store};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -18,21 +19,21 @@ pub(crate) fn put_in(conn: &Connection, key: &str, value: &str) -> rusqlite::Res
     Ok(())
 }
 
-impl Store {
+impl Settings for Store {
     /// A setting's value.
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+    fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(get_in(self.conn(), key)?)
     }
 
     /// Sets a setting.
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.write(|tx, _| Ok(put_in(tx, key, value)?))
     }
 
     /// The file's own random id (migration 13): the same in every copy of the file, unlike
     /// in any other file, so what is exported from it (iCalendar UIDs) never collides with
     /// another office's export.
-    pub fn file_id(&self) -> Result<String> {
+    fn file_id(&self) -> Result<String> {
         get_in(self.conn(), "file_id")?
             .ok_or_else(|| super::StoreError::Corrupt(self.path().to_path_buf(), "no file_id setting".into()))
     }

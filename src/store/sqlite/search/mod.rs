@@ -1,6 +1,8 @@
 //! Full-text search (FTS5) over names, titles, company titles, phones and e-mails of every
 //! record. The entry of a record is rebuilt in the transaction that changes it.
 
+pub(crate) use crate::store::search::*;
+use crate::store::engine::*;
 use super::{Result, Store};
 use crate::domain::access::Visibility;
 use crate::domain::comm::CommKind;
@@ -330,17 +332,6 @@ fn phone_like(text: &str) -> bool {
     text.trim().chars().all(|c| c.is_ascii_digit() || " +.-()/".contains(c))
 }
 
-/// One search result.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Hit {
-    /// Kind of record.
-    pub entity: Entity,
-    /// Id.
-    pub id: i64,
-    /// Title shown.
-    pub title: String,
-}
-
 /// How many of the newest matches of each kind of record a search ranks. A three-letter
 /// prefix such as "mar" matches 18,000 records of the 100k demo, and ranking them all took
 /// 14 ms of the 15 ms a keystroke may take; ranking the newest 500 leads, contacts,
@@ -377,11 +368,6 @@ fn best_matches(conn: &Connection, q: &str, limit: usize, per_kind: usize) -> Re
 }
 
 impl Store {
-    /// Searches every record type, best matches first, only among records the user may see.
-    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
-        // The hits, their visibility and titles come from one state of the file.
-        self.reading(|s| s.search_now(text, limit))
-    }
 
     fn search_now(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
         // One character matches nearly everything: wait for a second one.
@@ -413,6 +399,14 @@ impl Store {
             }
         }
         Ok(hits)
+    }
+}
+
+impl Search for Store {
+    /// Searches every record type, best matches first, only among records the user may see.
+    fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
+        // The hits, their visibility and titles come from one state of the file.
+        self.reading(|s| s.search_now(text, limit))
     }
 }
 

@@ -1,0 +1,466 @@
+//! The engine interface: what the service asks of an engine, one trait per aggregate, in
+//! types that name no engine. `sqlite::Store` implements every trait; a second engine
+//! implements the same traits and runs the same contract suite (tests/store).
+
+use crate::domain::activity::ActivityRow;
+use crate::domain::access::Visibility;
+use crate::domain::fields::Entity;
+use crate::domain::import_rows::{ImportReport, ImportRow};
+use crate::domain::intake::Message;
+use crate::domain::queue::QueueMode;
+use crate::domain::when::UnixMs;
+use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
+use crate::store::convert::{ConversionPlan, Converted};
+use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
+use crate::store::import::ImportOptions;
+use crate::store::intake::IntakeOutcome;
+use crate::store::maintenance::{CheckReport, Vacuumed};
+use crate::store::merge::{MergeChoices, MergePreview, Merged};
+use crate::store::queue::QueueConfig;
+use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
+use crate::store::refs::{PipelineRow, SourceRow, StageRow};
+use crate::store::search::Hit;
+use crate::store::stages::{NewStage, StageCount};
+use crate::store::timeline::TimelineEntry;
+use crate::store::totals::ColumnHead;
+use crate::store::triage::TriageItem;
+use crate::store::users::{NewUser, UserRow};
+use crate::store::{AdminTask, CurrentUser, OpenOptions, Result, mount};
+use std::path::Path;
+
+/// Every aggregate of one engine: what the service holds.
+pub trait Engine:
+    Backend
+    + Records
+    + Changes
+    + Board
+    + Activities
+    + Conversion
+    + Duplicates
+    + Merging
+    + Intake
+    + Maintenance
+    + Queue
+    + Settings
+    + Pipelines
+    + Timeline
+    + Triage
+    + Users
+    + Search
+    + BulkSink
+    + Send
+{
+}
+
+impl<T> Engine for T where
+    T: Backend
+        + Records
+        + Changes
+        + Board
+        + Activities
+        + Conversion
+        + Duplicates
+        + Merging
+        + Intake
+        + Maintenance
+        + Queue
+        + Settings
+        + Pipelines
+        + Timeline
+        + Triage
+        + Users
+        + Search
+        + BulkSink
+        + Send
+{
+}
+
+/// Leads, contacts, companies and deals: create, edit, move, delete, read and list.
+pub trait Records {
+    /// Records per activities-board column (SPEC V3): by nearest open activity, against the
+    /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
+    fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4]) -> Result<[i64; 6]>;
+
+    /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
+    fn create(&mut self, entity: Entity, input: &RecordInput) -> Result<Saved>;
+
+    /// Updates fields and communications. With `expected_version`, a record changed since
+    /// that version is refused with `StoreError::Conflict` and nothing is written.
+    fn update(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        expected_version: Option<i64>,
+        input: &RecordInput,
+    ) -> Result<Saved>;
+
+    /// Moves a lead or deal to a stage of its pipeline (SPEC L4), with an optional reason for
+    /// failure stages; a final stage completes the record's open activities.
+    fn move_stage(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        stage: &str,
+        reason: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<Moved>;
+
+    /// Moves a record the user saw in stage `seen_stage` (SPEC S1): another user's edit of
+    /// other fields does not stop it, another user's move does (`StoreError::MovedMeanwhile`,
+    /// nothing written). Check and move are one transaction.
+    fn move_seen(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        seen_stage: i64,
+        stage: &str,
+        reason: Option<&str>,
+    ) -> Result<Moved>;
+
+    /// Deletes a record, its communications and its own activities; its timeline stays.
+    fn delete(&mut self, entity: Entity, id: i64, expected_version: Option<i64>) -> Result<()>;
+
+    /// Reads one record, if the current user may see it.
+    fn get(&self, entity: Entity, id: i64) -> Result<Record>;
+
+    /// Lists records newest first, filtered and limited to what the current user may see.
+    fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>>;
+
+    /// How many records a list filter matches (ignoring its limit and pages).
+    fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64>;
+
+    /// Which records of `entity` the current user may see (SPEC R, one place).
+    fn visibility(&self, entity: Entity) -> Visibility;
+
+    /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
+    /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
+    /// every board reload.
+    fn holds_no_records(&self) -> Result<bool>;
+
+    /// Counts records of `entity` the current user may see.
+    fn count(&self, entity: Entity) -> Result<i64>;
+}
+
+/// The change feed: what other users changed since a screen last looked.
+pub trait Changes {
+    /// `PRAGMA data_version`: changes when another connection commits to the file.
+    fn data_version(&self) -> Result<i64>;
+
+    /// The newest entry of the change log (0 when empty): where `changes_since` starts.
+    fn last_change(&self) -> Result<i64>;
+
+    /// Records written after change `after`, and the newest change id, so a screen reloads
+    /// only when what it shows was touched. `None` when the log cannot say (it was trimmed
+    /// past `after`, or holds more than `limit` entries since): then everything may have changed.
+    fn changes_since(&self, after: i64, limit: usize) -> Result<(i64, Option<ChangedRecords>)>;
+}
+
+/// The Kanban's column heads: counts and sums per stage.
+pub trait Board {
+    /// Column heads of a Kanban board: every stage of the pipeline with count and sums, by
+    /// SQL aggregate (no card is loaded).
+    fn board(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<ColumnHead>)>;
+}
+
+/// Calls, meetings and tasks bound to records: plan, list, complete, move, delete, count.
+pub trait Activities {
+    /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
+    fn plan_activity(&mut self, a: NewActivity, more: &ActivityDetails) -> Result<i64>;
+
+    /// One activity.
+    fn activity(&self, id: i64) -> Result<ActivityRow>;
+
+    /// Activities by deadline, soonest first.
+    fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>>;
+
+    /// Marks an activity done, with an entry on each bound record's timeline.
+    fn complete_activity(&mut self, id: i64) -> Result<()>;
+
+    /// Reschedules or edits an activity, with an entry on each bound record's timeline.
+    fn update_activity(&mut self, id: i64, change: &ActivityChange) -> Result<()>;
+
+    /// Deletes an activity; the timelines of its records keep a note of it.
+    fn delete_activity(&mut self, id: i64) -> Result<()>;
+
+    /// Overdue / today / incoming counts of a user's open activities.
+    fn counters(&self, user_id: i64, now: UnixMs, tomorrow: UnixMs) -> Result<Counters>;
+
+    /// A user's activities per day (done ones included) for the calendar: one indexed range
+    /// count per day between the given local day starts.
+    fn activity_day_counts(
+        &self,
+        responsible_id: i64,
+        days: &[(chrono::NaiveDate, UnixMs, UnixMs)],
+    ) -> Result<Vec<(chrono::NaiveDate, i64)>>;
+
+    /// For each `[from, to)` of `slots` (the week grid's hours), the user's activities in it:
+    /// how many, whether one is overdue at `now`, and the only one's time and subject when
+    /// there is one. Counted here rather than from a list: a week of the dense 100k demo
+    /// holds 4,900 activities of one user, and the grid read at most 1,000 of them.
+    fn activity_slots(
+        &self,
+        responsible_id: i64,
+        slots: &[(UnixMs, UnixMs)],
+        now: UnixMs,
+    ) -> Result<Vec<ActivitySlot>>;
+
+    /// A user id by login or name.
+    fn user_id_of(&self, text: &str) -> Result<i64>;
+}
+
+/// A lead converted into a deal, a contact and a company (SPEC L6), all or nothing.
+pub trait Conversion {
+    /// Converts a lead (SPEC L6): all or nothing.
+    fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted>;
+}
+
+/// Records that match by name, e-mail or phone (SPEC D1).
+pub trait Duplicates {
+    /// Records of the same kind that `input` would duplicate, for the "possible duplicate"
+    /// warning before saving a new record (`id = None`) or an edit.
+    fn duplicates_of_input(
+        &self,
+        entity: Entity,
+        id: Option<i64>,
+        input: &RecordInput,
+    ) -> Result<Vec<DuplicateMatch>>;
+
+    /// Records of `target` matching the stored record `entity #id` (the conversion wizard's
+    /// existing contacts and companies for a lead).
+    fn duplicates_of_record(&self, entity: Entity, id: i64, target: Entity) -> Result<Vec<DuplicateMatch>>;
+
+    /// Groups of records of one kind sharing a name, company, phone or e-mail, lowest ids
+    /// first, at most `limit` groups (`dedup scan`).
+    fn duplicate_groups(&self, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>>;
+}
+
+/// Duplicates merged into one record, with their links and histories.
+pub trait Merging {
+    /// What merging `others` into `keep` would fill and which differing fields need a choice.
+    fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview>;
+
+    /// Merges `others` into `keep` (SPEC D2). Differing fields take the user's choice; a differing field with neither is refused and nothing is written.
+    fn merge(
+        &mut self,
+        entity: Entity,
+        keep: i64,
+        others: &[i64],
+        choices: &MergeChoices,
+        expected_version: Option<i64>,
+    ) -> Result<Merged>;
+}
+
+/// Incoming e-mail made into leads, or added to the lead it answers.
+pub trait Intake {
+    /// Takes one message in. `always_new` makes a lead even when the sender already has one.
+    fn intake_email(&mut self, msg: &Message, always_new: bool) -> Result<IntakeOutcome>;
+}
+
+/// The file's health: check, repair, compact, back up.
+pub trait Maintenance {
+    /// Pages of the file that hold nothing (left by deletions and upgrades), in bytes: what
+    /// `vacuum` would give back.
+    fn free_bytes(&self) -> Result<u64>;
+
+    /// Rewrites the file without its free pages (`VACUUM`): an upgrade that rebuilt the
+    /// search index, or many deletions, leave pages that only a rewrite gives back. A
+    /// signed-in user must be an administrator (`db` commands sign no one in, like `db
+    /// backup`). Others wait while it runs (it locks the whole file); it waits for them like
+    /// a write.
+    fn vacuum(&mut self) -> Result<Vacuumed>;
+
+    /// Remakes what the file keeps aside from its records and can always count again: the
+    /// Kanban's column totals and the search index (`db check --repair`, administrators).
+    fn repair(&mut self) -> Result<()>;
+
+    /// Checks the file: SQLite integrity, foreign keys, and Prospect's invariants.
+    fn check(&self) -> Result<CheckReport>;
+
+    /// Writes a consistent copy of the file to `dest` while others may be writing. Refuses to
+    /// overwrite an existing file or to follow a symbolic link (dangling or not). The copy is
+    /// made under a temporary name next to `dest` and put in place when complete, so a
+    /// failure (a full disk) leaves nothing behind; it gets the data file's permission bits.
+    fn backup_to(&self, dest: &Path) -> Result<()>;
+}
+
+/// The distribution queue that hands out incoming leads.
+pub trait Queue {
+    /// The queue's configuration.
+    fn queue(&self) -> Result<QueueConfig>;
+
+    /// Configures the queue (administrators): its mode and users in order, each of whom must
+    /// be in the file.
+    fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig>;
+
+    /// Takes an unassigned lead ("to all" queue): the current user becomes responsible,
+    /// unless someone took it first. The change goes through the normal update (version,
+    /// timeline, change log).
+    fn take_lead(&mut self, id: i64) -> Result<()>;
+}
+
+/// Settings kept in the file, and the file's own id.
+pub trait Settings {
+    /// A setting's value.
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+
+    /// Sets a setting.
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<()>;
+
+    /// The file's own random id (migration 13): the same in every copy of the file, unlike
+    /// in any other file, so what is exported from it (iCalendar UIDs) never collides with
+    /// another office's export.
+    fn file_id(&self) -> Result<String>;
+}
+
+/// Pipelines, stages and sources, and their administration.
+pub trait Pipelines {
+    /// Stages of a lead pipeline or deal pipeline with their record counts.
+    fn stages(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<StageCount>)>;
+
+    /// The stages of the pipeline a stage belongs to, in order (the form's stage bar).
+    fn sibling_stages(&self, stage_id: i64) -> Result<Vec<StageRow>>;
+
+    /// A pipeline of `entity` by name (leads have one).
+    fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow>;
+
+    /// Every pipeline of `entity`.
+    fn pipelines(&self, entity: Entity) -> Result<Vec<PipelineRow>>;
+
+    /// Adds a deal pipeline with the default deal stages (administrators only).
+    fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow>;
+
+    /// Adds a stage, keeping in-progress / success / failure order.
+    fn add_stage(&mut self, entity: Entity, pipeline: Option<&str>, new: &NewStage) -> Result<StageRow>;
+
+    /// Renames a stage (its code stays, so scripts keep working).
+    fn rename_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        name: &str,
+    ) -> Result<StageRow>;
+
+    /// Changes a stage's colour.
+    fn recolor_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        color: &str,
+    ) -> Result<StageRow>;
+
+    /// Moves a stage to a 1-based position, refusing orders that break the semantics rule.
+    fn reorder_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        position: usize,
+    ) -> Result<Vec<StageRow>>;
+
+    /// Deletes a stage. Records in it must be moved to `move_to` (each move is written to
+    /// their timeline); without it, a non-empty stage is refused with the count.
+    fn delete_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        move_to: Option<&str>,
+    ) -> Result<i64>;
+
+    /// Every source.
+    fn sources(&self) -> Result<Vec<SourceRow>>;
+
+    /// Adds a source (administrators only).
+    fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow>;
+}
+
+/// Each record's history and comments.
+pub trait Timeline {
+    /// Timeline of a record, newest first.
+    fn timeline(&self, entity: Entity, id: i64, limit: usize) -> Result<Vec<TimelineEntry>>;
+
+    /// Adds a comment to a record's timeline. Comments do not change the record's version, so
+    /// they never conflict with someone editing its fields.
+    fn comment(&mut self, entity: Entity, id: i64, text: &str) -> Result<()>;
+}
+
+/// The next unprocessed lead (SPEC V6).
+pub trait Triage {
+    /// The next lead to triage (`first` when it is given and still exists: an undone
+    /// decision shows its lead again), or `None` when the inbox is clear.
+    fn triage_next(&self, exclude: &[i64], first: Option<i64>) -> Result<Option<TriageItem>>;
+}
+
+/// Users, sign-in and who may administer.
+pub trait Users {
+    /// Signs `login` in. On a file with no users yet it becomes the administrator; otherwise
+    /// it must already exist. The check and the first insert share one write transaction, so
+    /// two clients opening a new file at once cannot both become its first user.
+    fn sign_in(&mut self, login: &str) -> Result<CurrentUser>;
+
+    /// Refuses unless the signed-in user is an administrator.
+    fn require_admin(&self, what: AdminTask) -> Result<()>;
+
+    /// Marks a user active or not (administrators only): an inactive user keeps their records
+    /// and is skipped by distribution queues.
+    fn set_user_active(&mut self, login: &str, active: bool) -> Result<()>;
+
+    /// Adds a user (administrators only).
+    fn add_user(&mut self, user: &NewUser) -> Result<i64>;
+
+    /// Every user, by login.
+    fn users(&self) -> Result<Vec<UserRow>>;
+}
+
+/// Full-text search over every record.
+pub trait Search {
+    /// Searches every record type, best matches first, only among records the user may see.
+    fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>>;
+}
+
+/// The open file or database itself, and who works on it.
+pub trait Backend {
+    /// The file this store works on.
+    fn path(&self) -> &Path;
+
+    /// The file system the file lives on, with the mount settings that put it at risk.
+    fn file_system(&self) -> &mount::FileSystem;
+
+    /// Whether the file can only be read (permissions, read-only mount).
+    fn read_only(&self) -> bool;
+
+    /// Options the store was opened with.
+    fn options(&self) -> &OpenOptions;
+
+    /// Current instant.
+    fn now(&self) -> UnixMs;
+
+    /// The signed-in user, once `sign_in` has run.
+    fn user(&self) -> Option<&CurrentUser>;
+
+    /// Called with `true` when a write starts waiting for a busy file or server and `false`
+    /// when it stops waiting, so a front end can show "waiting for <file>".
+    fn on_busy(&mut self, hook: Box<dyn FnMut(bool) + Send>);
+
+    /// The full records of `ids`, read together (one state of the data), in the order given.
+    fn records(&self, entity: Entity, ids: &[i64]) -> Result<Vec<Record>>;
+}
+
+/// Rows a bulk load reads: the rows from `start` on, made again for each attempt.
+pub type RowSource<'a> = dyn Fn(usize) -> Box<dyn Iterator<Item = ImportRow> + Send + 'a> + Sync + 'a;
+
+/// Bulk loads: imports (and the demo) write many rows in few transactions, with the
+/// engine's own tricks (indexes set aside, search built aside) kept inside the engine.
+pub trait BulkSink {
+    /// Imports `rows` into `entity` (SPEC import), telling `progress` how many rows are done.
+    fn import(
+        &mut self,
+        entity: Entity,
+        rows: &RowSource<'_>,
+        opts: ImportOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<ImportReport>;
+}
+

@@ -1,0 +1,16 @@
+//! TODO-DOC
+use crate::domain::access::Visibility;
+use crate::domain::comm::CommKind;
+use crate::domain::fields::{Entity, display_title};
+use serde::Serialize;
+
+/// One search result.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Hit {
+    /// Kind of record.
+    pub entity: Entity,
+    /// Id.
+    pub id: i64,
+    /// Title shown.
+    pub title: String,
+}

@@ -1,0 +1,275 @@
+//! Merging duplicates (SPEC D2): the kept record gets empty fields filled and the values the
+//! user chose; links, activities, communications and timeline move to it; the others go. One
+//! transaction.
+
+pub(crate) use crate::store::merge::*;
+use crate::store::engine::*;
+use super::records::{CommsChange, apply_comms, comms_of, raw_row, refresh_derived, shown_of, title_of, write_comms};
+use super::rule::Rule;
+use super::{Result, Store, StoreError, WriteCtx, activities, log_change, search, timeline};
+use crate::domain::error::{FieldError, Problem};
+use crate::domain::fields::{Entity, FieldKind, FieldSpec};
+use crate::domain::money::Currency;
+use crate::domain::timeline::TimelineKind;
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, Transaction, params, params_from_iter};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Fields a merge compares: yes/no flags keep the kept record's value, and the currency
+/// travels with the amount it belongs to.
+fn compared(entity: Entity) -> impl Iterator<Item = &'static FieldSpec> {
+    entity.fields().iter().filter(|s| !matches!(s.kind, FieldKind::Bool | FieldKind::Currency))
+}
+
+fn currency_of(row: &BTreeMap<&'static str, Sql>) -> Option<Currency> {
+    match row.get("currency") {
+        Some(Sql::Text(c)) => Currency::parse(c),
+        _ => None,
+    }
+}
+
+fn is_empty(v: &Sql) -> bool {
+    match v {
+        Sql::Null => true,
+        Sql::Text(t) => t.trim().is_empty(),
+        _ => false,
+    }
+}
+
+type Row = BTreeMap<&'static str, Sql>;
+
+/// The kept record's version and row, and the others' rows.
+type Rows = (i64, Row, Vec<(i64, Row)>);
+
+fn check_ids(conn: &Connection, entity: Entity, keep: i64, others: &[i64]) -> Result<Rows> {
+    if !matches!(entity, Entity::Lead | Entity::Contact | Entity::Company) {
+        return Err(StoreError::Rule(Rule::NotMergeable { entity }));
+    }
+    if others.is_empty() {
+        return Err(StoreError::Rule(Rule::NothingToMerge));
+    }
+    if others.contains(&keep) {
+        return Err(StoreError::Rule(Rule::MergeIntoItself { entity, id: keep }));
+    }
+    let (version, keep_row) = raw_row(conn, entity, keep)?;
+    let mut rows = Vec::new();
+    for o in others {
+        if rows.iter().any(|(id, _)| id == o) {
+            continue;
+        }
+        rows.push((*o, raw_row(conn, entity, *o)?.1));
+    }
+    Ok((version, keep_row, rows))
+}
+
+fn preview_in(conn: &Connection, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
+    let (_, keep_row, rows) = check_ids(conn, entity, keep, others)?;
+    preview_of(conn, entity, &keep_row, &rows)
+}
+
+/// Fills and differing fields between rows already read.
+fn preview_of(conn: &Connection, entity: Entity, keep_row: &Row, rows: &[(i64, Row)]) -> Result<MergePreview> {
+    let mut out = MergePreview::default();
+    for spec in compared(entity) {
+        let mine = keep_row.get(spec.column).cloned().unwrap_or(Sql::Null);
+        for (id, row) in rows {
+            let theirs = row.get(spec.column).cloned().unwrap_or(Sql::Null);
+            if is_empty(&theirs) || theirs == mine {
+                continue;
+            }
+            let shown = shown_of(conn, spec, &theirs, currency_of(row))?.text();
+            if is_empty(&mine) {
+                out.fills.push((spec.key.to_string(), shown, *id));
+            } else {
+                out.conflicts.push(MergeConflict {
+                    field: spec.key.to_string(),
+                    keep: shown_of(conn, spec, &mine, currency_of(keep_row))?.text(),
+                    other: shown,
+                    other_id: *id,
+                });
+            }
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Moves rows pointing at `other` to `keep` in `table.column`.
+fn repoint(tx: &Transaction, table: &str, column: &str, keep: i64, other: i64) -> Result<()> {
+    let sql = format!("UPDATE {table} SET {column} = ?1 WHERE {column} = ?2");
+    tx.prepare_cached(&sql)?.execute(params![keep, other])?;
+    Ok(())
+}
+
+fn merge_in(
+    tx: &Transaction,
+    ctx: &WriteCtx,
+    entity: Entity,
+    keep: i64,
+    others: &[i64],
+    choices: &MergeChoices,
+    expected: Option<i64>,
+) -> Result<Merged> {
+    let (version, keep_row, rows) = check_ids(tx, entity, keep, others)?;
+    if let Some(exp) = expected
+        && exp != version
+    {
+        return Err(StoreError::Conflict { entity, id: keep, expected: exp, actual: version });
+    }
+    for key in choices.fields.keys() {
+        if !compared(entity).any(|s| s.key == key) {
+            return Err(StoreError::Field(FieldError::new(
+                key.clone(),
+                Problem::NoSuchField { accepted: compared(entity).map(|s| s.key.to_string()).collect() },
+            )));
+        }
+    }
+    let preview = preview_of(tx, entity, &keep_row, &rows)?;
+    let mut sets: Vec<(&'static str, Sql)> = Vec::new();
+    let mut changes = Vec::new();
+    let take = |sets: &mut Vec<(&'static str, Sql)>, spec: &FieldSpec, from: i64| {
+        if let Some((_, row)) = rows.iter().find(|(id, _)| *id == from) {
+            sets.push((spec.column, row.get(spec.column).cloned().unwrap_or(Sql::Null)));
+            if spec.kind == FieldKind::Amount {
+                sets.push(("currency", row.get("currency").cloned().unwrap_or(Sql::Null)));
+            }
+        }
+    };
+    for (key, value, from) in &preview.fills {
+        if let Some(spec) = entity.field(key) {
+            take(&mut sets, spec, *from);
+            changes.push(json!({"field": key, "old": "", "new": value}));
+        }
+    }
+    for c in &preview.conflicts {
+        let prefer = choices.fields.get(&c.field).copied().or(choices.fallback).ok_or_else(|| {
+            StoreError::Field(FieldError::new(
+                c.field.clone(),
+                Problem::Rule {
+                    message: format!(
+                        "the records differ: kept #{keep} has '{}', #{} has '{}'; choose with --prefer {}=keep or {}=other (or --prefer keep|other for every field)",
+                        c.keep, c.other_id, c.other, c.field, c.field
+                    ),
+                },
+            ))
+        })?;
+        if prefer == Prefer::Other
+            && let Some(spec) = entity.field(&c.field)
+        {
+            take(&mut sets, spec, c.other_id);
+            changes.push(json!({"field": c.field, "old": c.keep, "new": c.other}));
+        }
+    }
+
+    // Communications: the union, the kept record's first.
+    let mut comms = comms_of(tx, entity, keep)?;
+    let before = comms.clone();
+    for (id, _) in &rows {
+        let theirs = comms_of(tx, entity, *id)?;
+        comms = apply_comms(&comms, &CommsChange { add: theirs, ..Default::default() });
+    }
+    if comms != before {
+        write_comms(tx, entity, keep, &comms)?;
+        changes.push(json!({"field": "comms", "old": before.len().to_string(), "new": comms.len().to_string()}));
+    }
+
+    let mut merged = Vec::new();
+    for (other, _) in &rows {
+        let other = *other;
+        let title = title_of(tx, entity, other)?;
+        match entity {
+            Entity::Contact => {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO contact_companies (contact_id, company_id) \
+                     SELECT ?1, company_id FROM contact_companies WHERE contact_id = ?2",
+                )?
+                .execute(params![keep, other])?;
+                repoint(tx, "leads", "contact_id", keep, other)?;
+                repoint(tx, "deals", "contact_id", keep, other)?;
+            }
+            Entity::Company => {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO contact_companies (contact_id, company_id) \
+                     SELECT contact_id, ?1 FROM contact_companies WHERE company_id = ?2",
+                )?
+                .execute(params![keep, other])?;
+                repoint(tx, "leads", "company_id", keep, other)?;
+                repoint(tx, "deals", "company_id", keep, other)?;
+            }
+            Entity::Lead => {
+                tx.prepare_cached(
+                    "UPDATE leads SET is_repeat = max(is_repeat, (SELECT is_repeat FROM leads WHERE id = ?2)), \
+                     contact_id = coalesce(contact_id, (SELECT contact_id FROM leads WHERE id = ?2)), \
+                     company_id = coalesce(company_id, (SELECT company_id FROM leads WHERE id = ?2)) WHERE id = ?1",
+                )?
+                .execute(params![keep, other])?;
+                repoint(tx, "deals", "lead_id", keep, other)?;
+                repoint(tx, "contacts", "lead_id", keep, other)?;
+                repoint(tx, "companies", "lead_id", keep, other)?;
+            }
+            Entity::Deal => {}
+        }
+        tx.prepare_cached(
+            "UPDATE OR IGNORE activity_bindings SET entity_id = ?1 WHERE entity = ?3 AND entity_id = ?2",
+        )?
+        .execute(params![keep, other, entity.code()])?;
+        tx.prepare_cached("DELETE FROM activity_bindings WHERE entity = ?2 AND entity_id = ?1")?
+            .execute(params![other, entity.code()])?;
+        tx.prepare_cached(
+            "UPDATE OR IGNORE custom_values SET entity_id = ?1 WHERE entity_id = ?2 \
+             AND field_id IN (SELECT id FROM custom_fields WHERE entity = ?3)",
+        )?
+        .execute(params![keep, other, entity.code()])?;
+        tx.prepare_cached(
+            "DELETE FROM custom_values WHERE entity_id = ?1 AND field_id IN (SELECT id FROM custom_fields WHERE entity = ?2)",
+        )?
+        .execute(params![other, entity.code()])?;
+        // History follows the record it is now part of.
+        tx.prepare_cached("UPDATE timeline SET entity_id = ?1 WHERE entity = ?3 AND entity_id = ?2")?
+            .execute(params![keep, other, entity.code()])?;
+        tx.prepare_cached("DELETE FROM comms WHERE entity = ?1 AND entity_id = ?2")?
+            .execute(params![entity.code(), other])?;
+        search::remove(tx, entity, other)?;
+        tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", entity.table()))?.execute([other])?;
+        log_change(tx, ctx, entity, other)?;
+        merged.push(json!({"id": other, "title": title}));
+    }
+
+    let mut sql = format!("UPDATE {} SET ", entity.table());
+    let mut p: Vec<Sql> = Vec::new();
+    for (col, v) in &sets {
+        p.push(v.clone());
+        sql.push_str(&format!("{col} = ?{}, ", p.len()));
+    }
+    p.extend([Sql::Integer(ctx.now), ctx.user_id.map_or(Sql::Null, Sql::Integer), Sql::Integer(keep)]);
+    let n = p.len();
+    sql.push_str(&format!("modified_at = ?{}, modified_by = ?{}, version = version + 1 WHERE id = ?{n}", n - 2, n - 1));
+    tx.prepare_cached(&sql)?.execute(params_from_iter(p.iter()))?;
+    refresh_derived(tx, ctx, entity, keep)?;
+    activities::refresh_next(tx, entity, keep)?;
+    let changed: Vec<String> = changes.iter().filter_map(|c| c["field"].as_str().map(str::to_string)).collect();
+    timeline::add(tx, entity, keep, TimelineKind::Merged, ctx, json!({"merged": merged, "changes": changes}))?;
+    log_change(tx, ctx, entity, keep)?;
+    Ok(Merged { entity, id: keep, version: version + 1, merged: rows.iter().map(|(id, _)| *id).collect(), changed })
+}
+
+impl Merging for Store {
+    /// What merging `others` into `keep` would fill and which differing fields need a choice.
+    fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
+        preview_in(self.conn(), entity, keep, others).map_err(|e| self.fill_path(e))
+    }
+
+    /// Merges `others` into `keep` (SPEC D2). Differing fields take the user's choice; a differing field with neither is refused and nothing is written.
+    fn merge(
+        &mut self,
+        entity: Entity,
+        keep: i64,
+        others: &[i64],
+        choices: &MergeChoices,
+        expected_version: Option<i64>,
+    ) -> Result<Merged> {
+        self.write(|tx, ctx| merge_in(tx, ctx, entity, keep, others, choices, expected_version))
+    }
+}
