@@ -15,5 +15,6 @@ pub mod io;
 mod layers;
 pub mod memory;
 pub mod present;
+pub mod service;
 pub mod store;
 pub mod tui;

@@ -1,6 +1,5 @@
 //! `prospect activity add|list|done|export` and `prospect status`.
 
-use crate::store::engine::*;
 use super::{Session, output};
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::agenda::{self, ActivityBucket};

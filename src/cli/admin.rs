@@ -1,6 +1,5 @@
 //! `prospect stage|pipeline|source|user ...`: the settings an administrator keeps.
 
-use crate::store::engine::*;
 use super::{Session, output};
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;

@@ -1,6 +1,5 @@
 //! `prospect db path|check|backup|vacuum` and `prospect demo`.
 
-use crate::store::engine::*;
 use super::{Session, output};
 use crate::demo::{self, DemoOptions};
 use crate::i18n::tr;
@@ -131,7 +130,7 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
 
 /// Runs `demo`.
 pub fn run_demo(s: &mut Session, a: DemoArgs) -> anyhow::Result<()> {
-    let report = demo::generate(&mut s.store, DemoOptions { leads: a.leads, seed: a.seed })?;
+    let report = s.store.load_demo(DemoOptions { leads: a.leads, seed: a.seed })?;
     if s.json {
         output::json(&json!(report));
     } else {

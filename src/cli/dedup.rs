@@ -1,7 +1,6 @@
 //! `prospect lead convert`, `prospect dedup scan` and `prospect lead|contact|company merge`:
 //! the CLI faces of conversion (SPEC L6) and duplicates (SPEC D1, D2).
 
-use crate::store::engine::*;
 use super::args::parse_id;
 use super::{Session, entity_word, output};
 use crate::domain::convert::Targets;

@@ -1,6 +1,5 @@
 //! `prospect intake email`: messages in, leads out (SPEC I4).
 
-use crate::store::engine::*;
 use super::{Session, output};
 use crate::domain::intake::Message;
 use crate::i18n::tr;

@@ -12,11 +12,11 @@ mod output;
 mod records;
 mod transfer;
 
-use crate::store::engine::*;
 use crate::config::{self, Config};
 use crate::domain::fields::Entity;
 use crate::i18n;
-use crate::store::{Clock, OpenOptions, Store, StoreError, WaitNotice};
+use crate::service::Service;
+use crate::store::{Clock, OpenOptions, StoreError, WaitNotice};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -123,7 +123,7 @@ pub enum Command {
 /// Everything a command needs: the parsed flags, config and an open store.
 pub struct Session {
     /// Open file, signed in.
-    pub store: Store,
+    pub store: Service,
     /// `--json` given.
     pub json: bool,
 }
@@ -259,7 +259,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         journal: config.journal()?,
         wait_in_sqlite: !tui,
     };
-    let mut store = Store::open(&db_path, opts)?;
+    let mut store = Service::open(&db_path, opts)?;
     if !tui {
         // The TUI shows these in its status bar; a script sees them on stderr.
         for w in &store.file_system().warnings {

@@ -1,7 +1,6 @@
 //! `prospect lead|contact|company|deal ...`: one generic implementation for the four record
 //! types, since they share the store's generic record path.
 
-use crate::store::engine::*;
 use super::args::{
     CommArgs, CommEditArgs, CompanyFields, ContactFields, DealFields, LeadFields, ListArgs, json_input, parse_id,
 };

@@ -2,7 +2,6 @@
 //! (SPEC I3). The rules live in `domain::import`, the formats in `io`, the writing in
 //! `store::import`; this is the command line around them.
 
-use crate::store::engine::*;
 use super::{Session, output};
 use crate::domain::fields::Entity;
 use crate::domain::import::{self, DuplicateMode, MatchOn, Preset, Target};

@@ -30,3 +30,9 @@ pub fn visibility(viewer: &Viewer, entity: Entity) -> Visibility {
     let _ = (viewer, entity);
     Visibility::All
 }
+
+/// Whether the viewer may administer the file: users, pipelines and stages, sources, the
+/// queue, demo data, compaction and repair. The single source of truth for that right.
+pub fn may_administer(viewer: &Viewer) -> bool {
+    viewer.is_admin
+}

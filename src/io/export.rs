@@ -1,7 +1,6 @@
 //! Records out (SPEC I3): CSV with every field (references by code, so an import reads them
 //! back), JSON, and vCard 4.0 (RFC 6350) for people.
 
-use crate::store::engine::*;
 use crate::domain::comm::CommKind;
 use crate::domain::fields::Entity;
 use crate::domain::record::{Record, Shown};

@@ -1,7 +1,6 @@
 //! A CSV table turned into rows to import, and the refused rows written back: shared by
 //! `prospect import` and the interface's import wizard.
 
-use crate::store::engine::*;
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::domain::import::{self, Target};

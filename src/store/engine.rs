@@ -3,7 +3,7 @@
 //! implements the same traits and runs the same contract suite (tests/store).
 
 use crate::domain::activity::ActivityRow;
-use crate::domain::access::Visibility;
+use crate::demo::{DemoOptions, DemoReport};
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::intake::Message;
@@ -25,7 +25,7 @@ use crate::store::timeline::TimelineEntry;
 use crate::store::totals::ColumnHead;
 use crate::store::triage::TriageItem;
 use crate::store::users::{NewUser, UserRow};
-use crate::store::{AdminTask, CurrentUser, OpenOptions, Result, mount};
+use crate::store::{CurrentUser, OpenOptions, Result, mount};
 use std::path::Path;
 
 /// Every aggregate of one engine: what the service holds.
@@ -129,8 +129,6 @@ pub trait Records {
     /// How many records a list filter matches (ignoring its limit and pages).
     fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64>;
 
-    /// Which records of `entity` the current user may see (SPEC R, one place).
-    fn visibility(&self, entity: Entity) -> Visibility;
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
@@ -400,8 +398,6 @@ pub trait Users {
     /// two clients opening a new file at once cannot both become its first user.
     fn sign_in(&mut self, login: &str) -> Result<CurrentUser>;
 
-    /// Refuses unless the signed-in user is an administrator.
-    fn require_admin(&self, what: AdminTask) -> Result<()>;
 
     /// Marks a user active or not (administrators only): an inactive user keeps their records
     /// and is skipped by distribution queues.
@@ -444,6 +440,9 @@ pub trait Backend {
     /// when it stops waiting, so a front end can show "waiting for <file>".
     fn on_busy(&mut self, hook: Box<dyn FnMut(bool) + Send>);
 
+    /// Runs `f`'s reads on one state of the data (one read transaction).
+    fn reading(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()>;
+
     /// The full records of `ids`, read together (one state of the data), in the order given.
     fn records(&self, entity: Entity, ids: &[i64]) -> Result<Vec<Record>>;
 }
@@ -462,5 +461,8 @@ pub trait BulkSink {
         opts: ImportOptions,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportReport>;
+
+    /// Generates the demo's users and records (`crate::demo`).
+    fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport>;
 }
 

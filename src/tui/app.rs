@@ -1,6 +1,5 @@
 //! TUI state. Views draw it; only `update` changes it.
 
-use crate::store::engine::*;
 use super::action::Tab;
 pub use super::effect::Seen;
 use crate::domain::fields::Entity;

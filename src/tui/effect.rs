@@ -1,7 +1,6 @@
 //! What `update` asks of the store worker, and what the worker answers. Plain data, so
 //! `update` can be tested without a terminal or a thread.
 
-use crate::store::engine::*;
 use crate::domain::fields::Entity;
 use crate::store::records::Record;
 use crate::store::refs::PipelineRow;

@@ -10,9 +10,8 @@ pub mod update;
 pub mod views;
 pub mod worker;
 
-use crate::store::engine::*;
 use crate::i18n::Lang;
-use crate::store::Store;
+use crate::service::Service;
 use crossterm::event::{self, Event};
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
@@ -36,12 +35,12 @@ impl Drop for TerminalGuard {
 }
 
 /// Opens the TUI on an open, signed-in store, until the user quits.
-pub fn run(store: Store, lang: Lang) -> anyhow::Result<()> {
+pub fn run(store: Service, lang: Lang) -> anyhow::Result<()> {
     run_on(store, lang, None)
 }
 
 /// Runs the interface, starting with `first` (e.g. triage for `prospect triage`).
-pub fn run_on(store: Store, lang: Lang, first: Option<action::Action>) -> anyhow::Result<()> {
+pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyhow::Result<()> {
     let user = store.user().map(|u| u.login.clone()).unwrap_or_default();
     let file = store.path().file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let now = store.now();

@@ -2,16 +2,16 @@
 //! `StoreEvent`s, so the interface never blocks on a busy or slow file. It also polls
 //! `PRAGMA data_version` about once a second to notice other users' changes.
 
-use crate::store::engine::*;
 use super::effect::{Anchor, EditConflict, Effect, StoreEvent};
 use crate::domain::fields::Entity;
 use crate::i18n::{Lang, tr_in};
-use crate::store::{ListFilter, RecordInput, Store, StoreError};
+use crate::service::Service;
+use crate::store::{ListFilter, RecordInput, StoreError};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 /// Starts the worker on `store`; returns where to send effects and where answers arrive.
-pub fn spawn(mut store: Store, lang: Lang) -> (Sender<Effect>, Receiver<StoreEvent>) {
+pub fn spawn(mut store: Service, lang: Lang) -> (Sender<Effect>, Receiver<StoreEvent>) {
     let (effects_tx, effects_rx) = channel::<Effect>();
     let (events_tx, events_rx) = channel::<StoreEvent>();
     let busy_tx = events_tx.clone();
@@ -90,7 +90,7 @@ fn entity_word(lang: Lang, e: Entity) -> String {
 /// and must wait like writes do (SPEC S4) rather than fail. `notify` hears
 /// `Waiting(true)`/`Waiting(false)` around the wait, so the status bar can say so.
 pub fn run_waiting(
-    store: &mut Store,
+    store: &mut Service,
     lang: Lang,
     effect: Effect,
     limit: Duration,
@@ -113,21 +113,21 @@ fn saved_on_record(row: &crate::store::activities::ActivityRow, message: String)
 }
 
 /// Runs one effect against the store. Public so tests can drive the TUI synchronously.
-pub fn run(store: &mut Store, lang: Lang, effect: Effect) -> Vec<StoreEvent> {
+pub fn run(store: &mut Service, lang: Lang, effect: Effect) -> Vec<StoreEvent> {
     match run_inner(store, lang, effect) {
         Ok(events) => events,
         Err(e) => vec![failed(e, lang)],
     }
 }
 
-fn stage_of(store: &Store, entity: Entity, id: i64) -> Option<i64> {
+fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
     match store.get(entity, id).ok()?.get("stage") {
         Some(crate::store::records::Shown::Ref(r)) => Some(r.id),
         _ => None,
     }
 }
 
-fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
+fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
     // A screen's queries see one state of the file, which is locked for reading once: on a
     // network share every lock is a round trip to the server.
     let effect = match store.reading(|s| load(s, effect))? {
@@ -317,7 +317,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
             bulk(store, lang, entity, &ids, |store, id| store.delete(entity, id, None).map(|_| true))
         }
         Effect::LoadDemo { leads } => {
-            let report = crate::demo::generate(store, crate::demo::DemoOptions { leads, seed: 42 })?;
+            let report = store.load_demo(crate::demo::DemoOptions { leads, seed: 42 })?;
             let message = report.summary(lang);
             vec![
                 StoreEvent::Reference {
@@ -459,7 +459,7 @@ fn run_inner(store: &mut Store, lang: Lang, effect: Effect) -> Result<Vec<StoreE
 /// The signed-in user's activities (done ones too) in `[from, to)`, after `after` in time
 /// order, at most `limit`: what the calendar's day counts count.
 fn calendar_list(
-    store: &Store,
+    store: &Service,
     (from, to): (i64, i64),
     after: Option<(i64, i64)>,
     limit: usize,
@@ -476,7 +476,7 @@ fn calendar_list(
 }
 
 /// The events of an effect that only reads, or the effect back when it writes.
-fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>, StoreError> {
+fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>, StoreError> {
     Ok(Ok(match effect {
         Effect::LoadBoard { entity, pipeline } => {
             let name = pipeline.map(|p| p.to_string());
@@ -587,11 +587,11 @@ fn load(store: &Store, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>
 /// Applies `op` to each id, each in its own transaction; reports how many were done and
 /// which failed, without stopping at the first failure.
 fn bulk(
-    store: &mut Store,
+    store: &mut Service,
     lang: Lang,
     entity: Entity,
     ids: &[i64],
-    mut op: impl FnMut(&mut Store, i64) -> Result<bool, StoreError>,
+    mut op: impl FnMut(&mut Service, i64) -> Result<bool, StoreError>,
 ) -> Vec<StoreEvent> {
     let mut done = 0;
     let mut errors = Vec::new();

@@ -433,4 +433,8 @@ impl BulkSink for Store {
     ) -> Result<ImportReport> {
         self.import_from(entity, rows, opts, progress)
     }
+
+    fn load_demo(&mut self, opts: crate::demo::DemoOptions) -> Result<crate::demo::DemoReport> {
+        crate::demo::generate(self, opts)
+    }
 }

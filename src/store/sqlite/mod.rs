@@ -317,6 +317,10 @@ impl Store {
 }
 
 impl Backend for Store {
+    fn reading(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        Store::reading(self, |_| f())
+    }
+
     fn on_busy(&mut self, hook: Box<dyn FnMut(bool) + Send>) {
         self.busy_hook = Some(hook);
     }

@@ -1223,6 +1223,16 @@ impl Changes for Store {
     }
 }
 
+impl Store {
+    /// Which records of `entity` the current user may see (SPEC R, one place).
+    pub(crate) fn visibility(&self, entity: Entity) -> Visibility {
+        match self.user() {
+            Some(u) => access::visibility(&access::Viewer { user_id: u.id, is_admin: u.is_admin }, entity),
+            None => Visibility::All,
+        }
+    }
+}
+
 impl Records for Store {
     /// Records per activities-board column (SPEC V3): by nearest open activity, against the
     /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
@@ -1334,13 +1344,6 @@ impl Records for Store {
         Ok(self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?)
     }
 
-    /// Which records of `entity` the current user may see (SPEC R, one place).
-    fn visibility(&self, entity: Entity) -> Visibility {
-        match self.user() {
-            Some(u) => access::visibility(&access::Viewer { user_id: u.id, is_admin: u.is_admin }, entity),
-            None => Visibility::All,
-        }
-    }
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at

@@ -75,6 +75,17 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Refuses unless the signed-in user is an administrator.
+    pub(crate) fn require_admin(&self, what: AdminTask) -> Result<()> {
+        match self.user() {
+            Some(u) if u.is_admin => Ok(()),
+            Some(u) => Err(StoreError::Rule(Rule::AdminOnly { what, login: u.login.clone() })),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Users for Store {
     /// Signs `login` in. On a file with no users yet it becomes the administrator; otherwise
     /// it must already exist. The check and the first insert share one write transaction, so
@@ -102,14 +113,6 @@ impl Users for Store {
         Ok(user)
     }
 
-    /// Refuses unless the signed-in user is an administrator.
-    fn require_admin(&self, what: AdminTask) -> Result<()> {
-        match self.user() {
-            Some(u) if u.is_admin => Ok(()),
-            Some(u) => Err(StoreError::Rule(Rule::AdminOnly { what, login: u.login.clone() })),
-            None => Ok(()),
-        }
-    }
 
     /// Marks a user active or not (administrators only): an inactive user keeps their records
     /// and is skipped by distribution queues.

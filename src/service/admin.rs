@@ -1,0 +1,161 @@
+//! Administration: users, pipelines, stages and sources, settings, and the file's health.
+//! Which tasks need an administrator is decided here (`Service::require_admin`).
+
+use super::Service;
+use crate::store::engine::*;
+use crate::demo::{DemoOptions, DemoReport};
+use crate::domain::fields::Entity;
+use crate::domain::import_rows::{ImportReport, ImportRow};
+use crate::domain::intake::Message;
+use crate::domain::queue::QueueMode;
+use crate::domain::when::UnixMs;
+use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
+use crate::store::convert::{ConversionPlan, Converted};
+use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
+use crate::store::import::ImportOptions;
+use crate::store::intake::IntakeOutcome;
+use crate::store::maintenance::{CheckReport, Vacuumed};
+use crate::store::merge::{MergeChoices, MergePreview, Merged};
+use crate::store::queue::QueueConfig;
+use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
+use crate::store::refs::{PipelineRow, SourceRow, StageRow};
+use crate::store::search::Hit;
+use crate::store::stages::{NewStage, StageCount};
+use crate::store::timeline::TimelineEntry;
+use crate::store::totals::ColumnHead;
+use crate::store::triage::TriageItem;
+use crate::store::users::{NewUser, UserRow};
+use crate::store::{CurrentUser, OpenOptions, Result, mount};
+use std::path::Path;
+
+impl Service {
+    /// Pages of the file that hold nothing (left by deletions and upgrades), in bytes: what
+    /// `vacuum` would give back.
+    pub fn free_bytes(&self) -> Result<u64> {
+        self.engine.free_bytes()
+    }
+
+    /// Rewrites the file without its free pages (`VACUUM`): an upgrade that rebuilt the
+    /// search index, or many deletions, leave pages that only a rewrite gives back. A
+    /// signed-in user must be an administrator (`db` commands sign no one in, like `db
+    /// backup`). Others wait while it runs (it locks the whole file); it waits for them like
+    /// a write.
+    pub fn vacuum(&mut self) -> Result<Vacuumed> {
+        self.engine.vacuum()
+    }
+
+    /// Remakes what the file keeps aside from its records and can always count again: the
+    /// Kanban's column totals and the search index (`db check --repair`, administrators).
+    pub fn repair(&mut self) -> Result<()> {
+        self.engine.repair()
+    }
+
+    /// Checks the file: SQLite integrity, foreign keys, and Prospect's invariants.
+    pub fn check(&self) -> Result<CheckReport> {
+        self.engine.check()
+    }
+
+    /// Writes a consistent copy of the file to `dest` while others may be writing. Refuses to
+    /// overwrite an existing file or to follow a symbolic link (dangling or not). The copy is
+    /// made under a temporary name next to `dest` and put in place when complete, so a
+    /// failure (a full disk) leaves nothing behind; it gets the data file's permission bits.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        self.engine.backup_to(dest)
+    }
+
+    /// A setting's value.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.engine.setting(key)
+    }
+
+    /// Sets a setting.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.engine.set_setting(key, value)
+    }
+
+    /// The file's own random id (migration 13): the same in every copy of the file, unlike
+    /// in any other file, so what is exported from it (iCalendar UIDs) never collides with
+    /// another office's export.
+    pub fn file_id(&self) -> Result<String> {
+        self.engine.file_id()
+    }
+
+    /// Stages of a lead pipeline or deal pipeline with their record counts.
+    pub fn stages(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<StageCount>)> {
+        self.engine.stages(entity, pipeline)
+    }
+
+    /// The stages of the pipeline a stage belongs to, in order (the form's stage bar).
+    pub fn sibling_stages(&self, stage_id: i64) -> Result<Vec<StageRow>> {
+        self.engine.sibling_stages(stage_id)
+    }
+
+    /// A pipeline of `entity` by name (leads have one).
+    pub fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow> {
+        self.engine.pipeline(entity, name)
+    }
+
+    /// Every pipeline of `entity`.
+    pub fn pipelines(&self, entity: Entity) -> Result<Vec<PipelineRow>> {
+        self.engine.pipelines(entity)
+    }
+
+    /// Adds a deal pipeline with the default deal stages (administrators only).
+    pub fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow> {
+        self.engine.add_pipeline(name)
+    }
+
+    /// Adds a stage, keeping in-progress / success / failure order.
+    pub fn add_stage(&mut self, entity: Entity, pipeline: Option<&str>, new: &NewStage) -> Result<StageRow> {
+        self.engine.add_stage(entity, pipeline, new)
+    }
+
+    /// Renames a stage (its code stays, so scripts keep working).
+    pub fn rename_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, name: &str) -> Result<StageRow> {
+        self.engine.rename_stage(entity, pipeline, stage, name)
+    }
+
+    /// Changes a stage's colour.
+    pub fn recolor_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, color: &str) -> Result<StageRow> {
+        self.engine.recolor_stage(entity, pipeline, stage, color)
+    }
+
+    /// Moves a stage to a 1-based position, refusing orders that break the semantics rule.
+    pub fn reorder_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, position: usize) -> Result<Vec<StageRow>> {
+        self.engine.reorder_stage(entity, pipeline, stage, position)
+    }
+
+    /// Deletes a stage. Records in it must be moved to `move_to` (each move is written to
+    /// their timeline); without it, a non-empty stage is refused with the count.
+    pub fn delete_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, move_to: Option<&str>) -> Result<i64> {
+        self.engine.delete_stage(entity, pipeline, stage, move_to)
+    }
+
+    /// Every source.
+    pub fn sources(&self) -> Result<Vec<SourceRow>> {
+        self.engine.sources()
+    }
+
+    /// Adds a source (administrators only).
+    pub fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
+        self.engine.add_source(name, code)
+    }
+
+
+
+    /// Marks a user active or not (administrators only): an inactive user keeps their records
+    /// and is skipped by distribution queues.
+    pub fn set_user_active(&mut self, login: &str, active: bool) -> Result<()> {
+        self.engine.set_user_active(login, active)
+    }
+
+    /// Adds a user (administrators only).
+    pub fn add_user(&mut self, user: &NewUser) -> Result<i64> {
+        self.engine.add_user(user)
+    }
+
+    /// Every user, by login.
+    pub fn users(&self) -> Result<Vec<UserRow>> {
+        self.engine.users()
+    }
+}

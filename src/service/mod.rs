@@ -1,0 +1,178 @@
+//! The service: one function per use case, the only door `cli/` and `tui/` open. Each use
+//! case decides who may do it (`domain::access`), applies the rules of `domain/` that need no
+//! stored data, and runs its work through the engine (`store::Engine`) in one transaction.
+//! The engine behind it is chosen when the file or database is opened; everything above the
+//! service is the same whichever engine it is.
+
+mod activities;
+mod admin;
+mod convert;
+mod intake;
+mod records;
+
+use crate::demo::{DemoOptions, DemoReport};
+use crate::domain::access::{self, Viewer, Visibility};
+use crate::domain::fields::Entity;
+use crate::domain::import_rows::{ImportReport, ImportRow};
+use crate::domain::when::UnixMs;
+use crate::store::import::ImportOptions;
+use crate::store::records::{ListFilter, Record};
+use crate::store::engine::*;
+use crate::store::{AdminTask, CurrentUser, Engine, OpenOptions, Result, Rule, StoreError, mount};
+use std::path::Path;
+
+/// An open file or database, signed in or not, and the use cases run on it.
+pub struct Service {
+    engine: Box<dyn Engine>,
+}
+
+impl Service {
+    /// Opens (or creates) the SQLite file at `path`, upgrading its schema in place
+    /// (`store::sqlite::Store::open`).
+    pub fn open(path: &Path, opts: OpenOptions) -> Result<Service> {
+        Ok(Service::over(Box::new(crate::store::sqlite::Store::open(path, opts)?)))
+    }
+
+    /// The service over an engine already open.
+    pub fn over(engine: Box<dyn Engine>) -> Service {
+        Service { engine }
+    }
+
+    /// Who is asking, for access decisions; nobody before sign-in (administration of the
+    /// file itself: `db check`, a read-only file).
+    pub fn viewer(&self) -> Option<Viewer> {
+        self.engine.user().map(|u| Viewer { user_id: u.id, is_admin: u.is_admin })
+    }
+
+    /// Which records of `entity` the current user may see: the one access decision
+    /// (`domain::access::visibility`), asked by every read.
+    pub fn visibility(&self, entity: Entity) -> Visibility {
+        match self.viewer() {
+            Some(v) => access::visibility(&v, entity),
+            None => Visibility::All,
+        }
+    }
+
+    /// Refuses unless the signed-in user may administer (`domain::access::may_administer`).
+    /// Without a signed-in user (file maintenance commands) it allows.
+    pub fn require_admin(&self, what: AdminTask) -> Result<()> {
+        match (self.viewer(), self.engine.user()) {
+            (Some(v), Some(u)) if !access::may_administer(&v) => {
+                Err(StoreError::Rule(Rule::AdminOnly { what, login: u.login.clone() }))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Signs in as `login`; the first user of a new file becomes its administrator.
+    pub fn sign_in(&mut self, login: &str) -> Result<CurrentUser> {
+        self.engine.sign_in(login)
+    }
+
+    /// Runs `f`'s reads on one state of the data (one read transaction): a screen's queries,
+    /// or a page of records, see the same file and lock it once.
+    pub fn reading<T>(&self, f: impl FnOnce(&Service) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut value = None;
+        self.engine.reading(&mut || {
+            if let Some(f) = f.take() {
+                value = Some(f(self)?);
+            }
+            Ok(())
+        })?;
+        value.ok_or_else(|| StoreError::Engine(self.path().to_path_buf(), "read not run".into()))
+    }
+
+    /// Calls `f` with the full records of a selection, 500 at a time in id order: `ids` when
+    /// given (a list's selected rows), otherwise every record `filter` lets through. Returns
+    /// how many records `f` was given. Each page is read on one state of the data and handed
+    /// to `f` after it, so a writer is never kept waiting by `f` (exports).
+    pub fn for_each_page<E: From<StoreError>>(
+        &self,
+        entity: Entity,
+        filter: &ListFilter,
+        ids: Option<&[i64]>,
+        mut f: impl FnMut(&[Record]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<usize, E> {
+        let mut count = 0;
+        if let Some(ids) = ids {
+            for chunk in ids.chunks(500) {
+                let records = self.engine.records(entity, chunk)?;
+                count += records.len();
+                f(&records)?;
+            }
+            return Ok(count);
+        }
+        let mut after = None;
+        loop {
+            let page_filter =
+                ListFilter { after_id: after, oldest_first: true, limit: 500, sort: None, offset: 0, ..filter.clone() };
+            let page: Vec<i64> = self.list(entity, &page_filter)?.iter().map(|r| r.id).collect();
+            let Some(last) = page.last() else { break };
+            after = Some(*last);
+            let records = self.engine.records(entity, &page)?;
+            count += records.len();
+            f(&records)?;
+        }
+        Ok(count)
+    }
+
+    /// Imports rows into `entity` through the engine's bulk path. `rows(from)` makes the rows
+    /// from the `from`-th on, on a second thread, again for a retried transaction.
+    pub fn import<I>(
+        &mut self,
+        entity: Entity,
+        rows: impl Fn(usize) -> I + Sync,
+        opts: ImportOptions,
+        mut progress: impl FnMut(usize),
+    ) -> Result<ImportReport>
+    where
+        I: IntoIterator<Item = ImportRow>,
+        I::IntoIter: Send,
+    {
+        let boxed = |from: usize| -> Box<dyn Iterator<Item = ImportRow> + Send> { Box::new(rows(from).into_iter()) };
+        self.engine.import(entity, &boxed, opts, &mut progress)
+    }
+
+    /// Generates demo data (administrators only) through the engine's bulk path.
+    pub fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport> {
+        self.require_admin(AdminTask::LoadDemo)?;
+        self.engine.load_demo(opts)
+    }
+
+    /// Called with `true` when a write starts waiting for a busy file and `false` when it
+    /// stops, so a front end can show "waiting for <file>".
+    pub fn on_busy(&mut self, hook: impl FnMut(bool) + Send + 'static) {
+        self.engine.on_busy(Box::new(hook))
+    }
+
+    /// The file (or database) this service works on.
+    pub fn path(&self) -> &Path {
+        self.engine.path()
+    }
+
+    /// The file system the file lives on, with the mount settings that put it at risk.
+    pub fn file_system(&self) -> &mount::FileSystem {
+        self.engine.file_system()
+    }
+
+    /// Whether the data can only be read (permissions, read-only mount).
+    pub fn read_only(&self) -> bool {
+        self.engine.read_only()
+    }
+
+    /// Options the engine was opened with.
+    pub fn options(&self) -> &OpenOptions {
+        self.engine.options()
+    }
+
+    /// Current instant (the clock of the options: fixed in tests).
+    pub fn now(&self) -> UnixMs {
+        self.engine.now()
+    }
+
+    /// The signed-in user, once `sign_in` has run.
+    pub fn user(&self) -> Option<&CurrentUser> {
+        self.engine.user()
+    }
+}
