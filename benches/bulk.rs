@@ -91,7 +91,7 @@ fn made_once(path: PathBuf, make: impl FnOnce(&Path)) -> PathBuf {
         make(&partial);
         std::fs::rename(&partial, &path).unwrap();
     }
-    drop(prospect::store::Store::open(&path, Default::default()).unwrap());
+    drop(prospect::service::Service::open(&path, Default::default()).unwrap());
     path
 }
 
@@ -101,14 +101,14 @@ fn floor_copy(target: &Path, source: &Path) -> Duration {
     let conn = rusqlite::Connection::open(target).unwrap();
     rusqlite::vtab::array::load_module(&conn).unwrap();
     // The search entries' text is made by the app, on a load's reading thread: not SQLite's work.
-    let entries = prospect::store::search::all_entries(&rusqlite::Connection::open(source).unwrap()).unwrap();
+    let entries = prospect::store::sqlite::search::all_entries(&rusqlite::Connection::open(source).unwrap()).unwrap();
     // The app's settings for a bulk load (store::Store::configure, set_bulk_cache); foreign
     // keys are not checked, which only lowers the floor.
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA cache_size = -131072; PRAGMA foreign_keys = OFF").unwrap();
     let started = Instant::now();
     conn.execute("ATTACH ?1 AS src", [source.to_str().unwrap()]).unwrap();
     conn.execute_batch("BEGIN").unwrap();
-    let dropped = prospect::store::bulk::set_aside(&conn, &[]).unwrap();
+    let dropped = prospect::store::sqlite::bulk::set_aside(&conn, &[]).unwrap();
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'search%' \
@@ -123,9 +123,9 @@ fn floor_copy(target: &Path, source: &Path) -> Duration {
         conn.execute_batch(&format!("DELETE FROM main.\"{t}\"; INSERT INTO main.\"{t}\" SELECT * FROM src.\"{t}\";"))
             .unwrap();
     }
-    prospect::store::bulk::restore(&conn, &dropped).unwrap();
+    prospect::store::sqlite::bulk::restore(&conn, &dropped).unwrap();
     conn.execute("INSERT INTO search (search) VALUES ('delete-all')", []).unwrap();
-    prospect::store::search::write_entries(&conn, entries).unwrap();
+    prospect::store::sqlite::search::write_entries(&conn, entries).unwrap();
     conn.execute_batch("COMMIT").unwrap();
     started.elapsed()
 }

@@ -8,7 +8,7 @@ mod common;
 use common::{SIZES, data_file, draw, file_with_new_column_of, open, ready_app, settle};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prospect::domain::fields::Entity;
-use prospect::store::Store;
+use prospect::service::Service;
 use prospect::tui::action::Action;
 use prospect::tui::app::App;
 use prospect::tui::update;
@@ -65,7 +65,7 @@ fn keystroke(c: &mut Criterion) {
 
 /// One keystroke to its frame, up and down in turn: the cursor stays where the setup put it
 /// (at the bottom of a column, an Up first).
-fn up_and_down(b: &mut criterion::Bencher, app: &mut App, store: &mut Store, term: &mut Terminal<TestBackend>) {
+fn up_and_down(b: &mut criterion::Bencher, app: &mut App, store: &mut Service, term: &mut Terminal<TestBackend>) {
     let mut up = true;
     b.iter(|| {
         let action = if up { Action::Up } else { Action::Down };

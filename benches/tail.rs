@@ -9,7 +9,7 @@
 mod common;
 
 use common::{SIZES, data_file, draw, file_with_new_column_of, open, ready_app, settle};
-use prospect::store::Store;
+use prospect::service::Service;
 use prospect::tui::action::{Action, InputKey, Tab};
 use prospect::tui::app::App;
 use prospect::tui::update;
@@ -22,7 +22,7 @@ const STEPS: usize = 600;
 const WARM_UP: usize = 30;
 
 /// Runs `actions` through the app as one keystroke: update, effects, frame.
-fn key(app: &mut App, store: &mut Store, term: &mut Terminal<TestBackend>, actions: &[Action]) {
+fn key(app: &mut App, store: &mut Service, term: &mut Terminal<TestBackend>, actions: &[Action]) {
     for a in actions {
         let e = update::update(app, *a);
         settle(app, store, e);

@@ -2,7 +2,8 @@
 //! run synchronously (update, the worker's effects, draw) as the app runs it.
 
 use prospect::i18n::Lang;
-use prospect::store::{OpenOptions, Store};
+use prospect::service::Service;
+use prospect::store::{OpenOptions};
 use prospect::tui::app::App;
 use prospect::tui::effect::Effect;
 use prospect::tui::{update, views, worker};
@@ -22,7 +23,7 @@ pub fn data_file(leads: usize) -> PathBuf {
         let tmp = dir.join(format!("demo-{leads}.db.partial"));
         let _ = std::fs::remove_file(&tmp);
         let mut store = open(&tmp);
-        let report = prospect::demo::generate(&mut store, prospect::demo::DemoOptions { leads, seed: 42 }).unwrap();
+        let report = store.load_demo(prospect::demo::DemoOptions { leads, seed: 42 }).unwrap();
         eprintln!("generated {} in {:.1} s", tmp.display(), report.seconds);
         drop(store);
         std::fs::rename(&tmp, &path).unwrap();
@@ -61,14 +62,14 @@ pub fn file_with_new_column_of(cards: i64) -> PathBuf {
 }
 
 /// The file, signed in as alice (a salesperson of the demo).
-pub fn open(path: &std::path::Path) -> Store {
-    let mut store = Store::open(path, OpenOptions { lang: Lang::En, ..Default::default() }).unwrap();
+pub fn open(path: &std::path::Path) -> Service {
+    let mut store = Service::open(path, OpenOptions { lang: Lang::En, ..Default::default() }).unwrap();
     store.sign_in("alice").unwrap();
     store
 }
 
 /// Runs effects synchronously until none is left, as the worker thread would.
-pub fn settle(app: &mut App, store: &mut Store, mut effects: Vec<Effect>) {
+pub fn settle(app: &mut App, store: &mut Service, mut effects: Vec<Effect>) {
     while let Some(e) = (!effects.is_empty()).then(|| effects.remove(0)) {
         for ev in worker::run(store, app.lang, e) {
             effects.extend(update::on_store(app, ev));
@@ -82,7 +83,7 @@ pub fn draw(app: &App, term: &mut Terminal<TestBackend>) {
 }
 
 /// The app after its start: the Kanban loaded.
-pub fn ready_app(store: &mut Store) -> App {
+pub fn ready_app(store: &mut Service) -> App {
     let mut app = App::new(Lang::En, "alice", "demo.db", store.now());
     app.size = (160, 48);
     let start = update::start(&mut app);

@@ -2,6 +2,7 @@
 //! Which tasks need an administrator is decided here (`Service::require_admin`).
 
 use super::Service;
+use crate::store::AdminTask;
 use crate::store::engine::*;
 use crate::demo::{DemoOptions, DemoReport};
 use crate::domain::fields::Entity;
@@ -41,12 +42,14 @@ impl Service {
     /// backup`). Others wait while it runs (it locks the whole file); it waits for them like
     /// a write.
     pub fn vacuum(&mut self) -> Result<Vacuumed> {
+        self.require_admin(AdminTask::Compact)?;
         self.engine.vacuum()
     }
 
     /// Remakes what the file keeps aside from its records and can always count again: the
     /// Kanban's column totals and the search index (`db check --repair`, administrators).
     pub fn repair(&mut self) -> Result<()> {
+        self.require_admin(AdminTask::Repair)?;
         self.engine.repair()
     }
 
@@ -102,32 +105,38 @@ impl Service {
 
     /// Adds a deal pipeline with the default deal stages (administrators only).
     pub fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow> {
+        self.require_admin(AdminTask::AddPipelines)?;
         self.engine.add_pipeline(name)
     }
 
     /// Adds a stage, keeping in-progress / success / failure order.
     pub fn add_stage(&mut self, entity: Entity, pipeline: Option<&str>, new: &NewStage) -> Result<StageRow> {
+        self.require_admin(AdminTask::ChangeStages)?;
         self.engine.add_stage(entity, pipeline, new)
     }
 
     /// Renames a stage (its code stays, so scripts keep working).
     pub fn rename_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, name: &str) -> Result<StageRow> {
+        self.require_admin(AdminTask::ChangeStages)?;
         self.engine.rename_stage(entity, pipeline, stage, name)
     }
 
     /// Changes a stage's colour.
     pub fn recolor_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, color: &str) -> Result<StageRow> {
+        self.require_admin(AdminTask::ChangeStages)?;
         self.engine.recolor_stage(entity, pipeline, stage, color)
     }
 
     /// Moves a stage to a 1-based position, refusing orders that break the semantics rule.
     pub fn reorder_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, position: usize) -> Result<Vec<StageRow>> {
+        self.require_admin(AdminTask::ChangeStages)?;
         self.engine.reorder_stage(entity, pipeline, stage, position)
     }
 
     /// Deletes a stage. Records in it must be moved to `move_to` (each move is written to
     /// their timeline); without it, a non-empty stage is refused with the count.
     pub fn delete_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, move_to: Option<&str>) -> Result<i64> {
+        self.require_admin(AdminTask::ChangeStages)?;
         self.engine.delete_stage(entity, pipeline, stage, move_to)
     }
 
@@ -138,6 +147,7 @@ impl Service {
 
     /// Adds a source (administrators only).
     pub fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
+        self.require_admin(AdminTask::ChangeSources)?;
         self.engine.add_source(name, code)
     }
 
@@ -146,11 +156,13 @@ impl Service {
     /// Marks a user active or not (administrators only): an inactive user keeps their records
     /// and is skipped by distribution queues.
     pub fn set_user_active(&mut self, login: &str, active: bool) -> Result<()> {
+        self.require_admin(AdminTask::ChangeUsers)?;
         self.engine.set_user_active(login, active)
     }
 
     /// Adds a user (administrators only).
     pub fn add_user(&mut self, user: &NewUser) -> Result<i64> {
+        self.require_admin(AdminTask::AddUsers)?;
         self.engine.add_user(user)
     }
 

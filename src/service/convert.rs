@@ -31,6 +31,14 @@ use std::path::Path;
 impl Service {
     /// Converts a lead (SPEC L6): all or nothing.
     pub fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
+        // What may be given with the chosen targets is the input's own rule: refused before
+        // anything is read.
+        crate::domain::convert::check_given(
+            plan.targets,
+            plan.contact.is_some(),
+            plan.company.is_some(),
+            plan.pipeline.is_some(),
+        )?;
         self.engine.convert_lead(lead_id, plan)
     }
 

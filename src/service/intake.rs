@@ -2,6 +2,7 @@
 //! triage of unprocessed leads.
 
 use super::Service;
+use crate::store::AdminTask;
 use crate::store::engine::*;
 use crate::demo::{DemoOptions, DemoReport};
 use crate::domain::fields::Entity;
@@ -48,6 +49,7 @@ impl Service {
     /// Configures the queue (administrators): its mode and users in order, each of whom must
     /// be in the file.
     pub fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig> {
+        self.require_admin(AdminTask::ConfigureQueue)?;
         self.engine.set_queue(mode, users)
     }
 

@@ -1,4 +1,6 @@
-//! TODO-DOC
+//! Activities as the engine takes and gives them: a new one, its details, a change, the
+//! filters of the activities board and calendar, the counters of the status bar.
+
 pub use crate::domain::activity::ActivityRow;
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::error::{FieldError, Problem};

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! A lead's conversion as asked (`ConversionPlan`) and as done (`Converted`).
+
 use crate::domain::convert::{self, Targets};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! Records that may be the same (SPEC D1): one match, and a group of them.
+
 use crate::domain::access::Visibility;
 use crate::domain::comm::Comm;
 use crate::domain::comm::CommKind;

@@ -1,4 +1,6 @@
-//! TODO-DOC
+//! How an import writes its rows (`ImportOptions`); rows and their outcomes are domain
+//! types (`domain::import_rows`), re-exported here.
+
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
 use crate::domain::import::{DuplicateMode, MatchOn};

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! What an incoming e-mail became.
+
 use crate::domain::access::Visibility;
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::fields::Entity;

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! The file's health as `db check` reports it, and what compacting gave back.
+
 use crate::domain::fields::Entity;
 use crate::domain::stage;
 use serde::Serialize;

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! Merging duplicates: which side wins each field, the preview, and the result.
+
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{Entity, FieldKind, FieldSpec};
 use crate::domain::money::Currency;

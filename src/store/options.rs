@@ -1,4 +1,6 @@
-//! TODO-DOC
+//! How a file or database is opened (`OpenOptions`, `Clock`, `Journal`, `WaitNotice`),
+//! who is signed in (`CurrentUser`), and the store's `Result`.
+
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::domain::money::Currency;

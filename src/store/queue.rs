@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! The distribution queue as configured.
+
 use crate::domain::fields::Entity;
 use crate::domain::queue::{Pick, QueueMode, next_pick};
 use serde::Serialize;

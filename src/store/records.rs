@@ -1,4 +1,6 @@
-//! TODO-DOC
+//! Records as the engine takes and gives them: the outcome of a save, a list's rows,
+//! its filter and sort, a stage move's outcome, the next activity of a card.
+
 use crate::store::refs::StageRow;
 use crate::domain::access::{self, Visibility};
 use crate::domain::comm::{Comm, CommKind};

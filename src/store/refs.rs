@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! Pipelines, stages and sources as rows; a reference shown with its code and name.
+
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{Entity, RefKind, display_title};
 use crate::domain::stage::StageSemantics;

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! One search hit.
+
 use crate::domain::access::Visibility;
 use crate::domain::comm::CommKind;
 use crate::domain::fields::{Entity, display_title};

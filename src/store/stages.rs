@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! A stage with its record count, and a new stage as asked.
+
 use crate::store::refs::StageRow;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! One entry of a record's history.
+
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::timeline::TimelineKind;

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! One Kanban column's head: its stage, count and sums.
+
 use crate::store::refs::StageRow;
 use crate::domain::access::Visibility;
 use crate::domain::fields::Entity;

@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! The next unprocessed lead, with what triage shows beside it.
+
 use crate::store::{duplicates::DuplicateMatch, records::Record, timeline::TimelineEntry};
 use crate::domain::fields::Entity;
 use crate::domain::triage::{Unprocessed, unprocessed};

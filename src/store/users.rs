@@ -1,4 +1,5 @@
-//! TODO-DOC
+//! Users as listed, and a new user as asked.
+
 use crate::domain::error::{FieldError, Problem};
 use serde::Serialize;
 

@@ -77,12 +77,12 @@ fn queries_run_while_reading_see_one_state_of_the_file() {
     use prospect::domain::fields::Entity;
     let env = Env::new();
     let id = env.json(&["lead", "add", "--title", "First"])["id"].as_i64().unwrap();
-    let mut store = prospect::store::Store::open(&env.db, Default::default()).unwrap();
+    let mut store = prospect::service::Service::open(&env.db, Default::default()).unwrap();
     store.sign_in("alice").unwrap();
     let other = rusqlite::Connection::open(&env.db).unwrap();
     other.busy_timeout(std::time::Duration::ZERO).unwrap();
     let rename = || other.execute("UPDATE leads SET title = 'Renamed'", []);
-    let title = |s: &prospect::store::Store| s.get(Entity::Lead, id).map(|r| r.input_text("title"));
+    let title = |s: &prospect::service::Service| s.get(Entity::Lead, id).map(|r| r.input_text("title"));
     let seen = store
         .reading(|s| {
             let before = title(s)?;

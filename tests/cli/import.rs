@@ -620,9 +620,9 @@ fn a_row_refused_after_writing_its_company_leaves_nothing_behind() {
 }
 
 /// The store of a new file with two users, signed in as alice, for imports run in-process.
-fn signed_in_store(env: &Env) -> prospect::store::Store {
+fn signed_in_store(env: &Env) -> prospect::service::Service {
     env.json(&["user", "add", "bob"]);
-    let mut store = prospect::store::Store::open(&env.db, Default::default()).unwrap();
+    let mut store = prospect::service::Service::open(&env.db, Default::default()).unwrap();
     store.sign_in("alice").unwrap();
     store
 }
@@ -957,7 +957,7 @@ fn import_stopped(db: &std::path::Path, table: &prospect::io::csv::Table, betwee
     use prospect::domain::fields::Entity;
     use prospect::store::import::ImportOptions;
     let opts = prospect::store::OpenOptions { busy_limit: std::time::Duration::from_millis(300), ..Default::default() };
-    let mut store = prospect::store::Store::open(db, opts).unwrap();
+    let mut store = prospect::service::Service::open(db, opts).unwrap();
     store.sign_in("alice").unwrap();
     let targets: Vec<_> =
         table.headers.iter().map(|h| prospect::domain::import::auto_target(Entity::Lead, None, h).unwrap()).collect();

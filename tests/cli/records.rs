@@ -554,7 +554,7 @@ fn amounts_are_bounded_and_column_totals_never_overflow() {
     assert!(out.contains("integrity ok"), "{out}");
     env.ok(&["export", "--entity", "lead", "--format", "csv", "--out", env.dir.path().join("x.csv").to_str().unwrap()]);
     // The board reads 18,000,000,000,000,000,005 minor units = 180,000,000,000,000,000.05.
-    let store = prospect::store::Store::open(&env.db, Default::default()).unwrap();
+    let store = prospect::service::Service::open(&env.db, Default::default()).unwrap();
     let (_, heads) = store.board(prospect::domain::fields::Entity::Lead, None).unwrap();
     assert_eq!(heads[0].sums, vec![("EUR".to_string(), 18_000_000_000_000_000_005i128)]);
     drop(store);
@@ -564,7 +564,7 @@ fn amounts_are_bounded_and_column_totals_never_overflow() {
     drop(c);
     assert_eq!(env.json(&["lead", "list"]).as_array().unwrap().len(), 3);
     // It counts as nothing in the column, for the file's totals and a count of the records.
-    let store = prospect::store::Store::open(&env.db, Default::default()).unwrap();
+    let store = prospect::service::Service::open(&env.db, Default::default()).unwrap();
     let (_, heads) = store.board(prospect::domain::fields::Entity::Lead, None).unwrap();
     assert_eq!(heads[0].sums, vec![("EUR".to_string(), 18_000_000_000_000_000_000i128)]);
     drop(store);

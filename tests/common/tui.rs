@@ -2,9 +2,10 @@
 //! store in a temp dir and its answers go back through `on_store`, until nothing is pending.
 #![allow(dead_code)]
 
-use prospect::demo::{DemoOptions, generate};
+use prospect::demo::DemoOptions;
 use prospect::i18n::Lang;
-use prospect::store::{Clock, OpenOptions, Store};
+use prospect::service::Service;
+use prospect::store::{Clock, OpenOptions};
 use prospect::tui::action::{Action, InputKey};
 use prospect::tui::app::App;
 use prospect::tui::effect::Effect;
@@ -17,19 +18,19 @@ pub const NOW: i64 = 1_795_424_400_000;
 
 pub struct Harness {
     pub app: App,
-    pub store: Store,
+    pub store: Service,
     pub dir: tempfile::TempDir,
     pub effects_run: Vec<Effect>,
 }
 
-pub fn open(path: &Path) -> Store {
+pub fn open(path: &Path) -> Service {
     open_in(path, Lang::En)
 }
 
 /// Opens (creating it in `lang` if new) with the fixed clock, signed in as alice.
-pub fn open_in(path: &Path, lang: Lang) -> Store {
+pub fn open_in(path: &Path, lang: Lang) -> Service {
     let opts = OpenOptions { clock: Clock::Fixed(NOW), lang, ..Default::default() };
-    let mut store = Store::open(path, opts).unwrap();
+    let mut store = Service::open(path, opts).unwrap();
     store.sign_in("alice").unwrap();
     store
 }
@@ -42,7 +43,7 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let mut store = open_in(&dir.path().join("crm.db"), lang);
         if leads > 0 {
-            generate(&mut store, DemoOptions { leads, seed: 42 }).unwrap();
+            store.load_demo(DemoOptions { leads, seed: 42 }).unwrap();
         }
         let mut app = App::new(lang, "alice", "crm.db", NOW);
         app.size = (120, 35);
@@ -98,7 +99,7 @@ impl Harness {
     }
 
     /// A second connection to the same file, as another process would have.
-    pub fn other(&self) -> Store {
+    pub fn other(&self) -> Service {
         open(&self.dir.path().join("crm.db"))
     }
 }

@@ -2,14 +2,14 @@
 //! what they wrote.
 
 use crate::{TestEngine, input_with};
-use prospect::demo::{DemoOptions, generate};
+use prospect::demo::DemoOptions;
 use prospect::domain::fields::Entity;
 use prospect::store::ListFilter;
 use prospect::store::import::{ImportOptions, ImportRow};
 
 pub fn a_demo_load_is_counted_listed_and_searchable(mut eng: TestEngine) {
     let mark = eng.last_change().unwrap();
-    let report = generate(&mut eng, DemoOptions { leads: 400, seed: 7 }).unwrap();
+    let report = eng.load_demo(DemoOptions { leads: 400, seed: 7 }).unwrap();
     assert_eq!(report.leads, 400);
     assert_eq!(eng.count(Entity::Lead).unwrap(), 400);
     assert_eq!(eng.count(Entity::Contact).unwrap(), report.contacts as i64);

@@ -1,5 +1,5 @@
 //! The store contract suite (issue 22): what any storage engine must do, tested at the
-//! level the CLI and the TUI call (`prospect::store::Store` today, the service layer later).
+//! level the CLI and the TUI call (`prospect::service::Service` today, the service layer later).
 //!
 //! Every case is a plain function taking a fresh engine handle (`fn case(eng: TestEngine)`)
 //! and going only through the public API: no SQL, no `rusqlite`. `contract_suite!` below
@@ -25,7 +25,8 @@ use prospect::domain::dedup::PhoneRegion;
 use prospect::domain::fields::Entity;
 use prospect::i18n::Lang;
 use prospect::store::users::NewUser;
-use prospect::store::{Clock, OpenOptions, RecordInput, Saved, Store};
+use prospect::service::Service;
+use prospect::store::{Clock, OpenOptions, RecordInput, Saved};
 use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 
@@ -35,9 +36,9 @@ pub const NOW: i64 = 1_795_424_400_000;
 pub const HOUR: i64 = 3_600_000;
 
 /// A handle on one engine holding a fresh, empty CRM, signed in as `alice` (its first user,
-/// so its administrator). Cases use it as a `Store` (it derefs to one).
+/// so its administrator). Cases use it as a `Service` (it derefs to one).
 pub struct TestEngine {
-    store: Store,
+    store: Service,
     /// Where the engine keeps its data: the SQLite file, in a temp dir that lives as long
     /// as the first handle.
     path: PathBuf,
@@ -116,9 +117,9 @@ pub fn engine() -> TestEngine {
     TestEngine { store, path, _dir: Some(dir) }
 }
 
-fn open(path: &std::path::Path, login: &str) -> Store {
+fn open(path: &std::path::Path, login: &str) -> Service {
     let opts = OpenOptions { clock: Clock::Fixed(NOW), lang: Lang::En, ..Default::default() };
-    let mut store = Store::open(path, opts).unwrap();
+    let mut store = Service::open(path, opts).unwrap();
     store.sign_in(login).unwrap();
     store
 }
@@ -142,14 +143,14 @@ impl TestEngine {
 }
 
 impl Deref for TestEngine {
-    type Target = Store;
-    fn deref(&self) -> &Store {
+    type Target = Service;
+    fn deref(&self) -> &Service {
         &self.store
     }
 }
 
 impl DerefMut for TestEngine {
-    fn deref_mut(&mut self) -> &mut Store {
+    fn deref_mut(&mut self) -> &mut Service {
         &mut self.store
     }
 }

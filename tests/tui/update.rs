@@ -584,13 +584,13 @@ fn calendar_navigation_and_done() {
 }
 
 /// A lead titled `title`, made through a second connection (another process), for calendar tests.
-fn calendar_lead(store: &mut prospect::store::Store, title: &str) -> i64 {
+fn calendar_lead(store: &mut prospect::service::Service, title: &str) -> i64 {
     let input = prospect::store::RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
     store.create(Entity::Lead, &input).unwrap().id
 }
 
 /// A call of `minutes` on `lead`, planned for whoever `store` is signed in as.
-fn plan_call(store: &mut prospect::store::Store, lead: i64, subject: &str, deadline: i64, minutes: i64) -> i64 {
+fn plan_call(store: &mut prospect::service::Service, lead: i64, subject: &str, deadline: i64, minutes: i64) -> i64 {
     let new = prospect::store::activities::NewActivity {
         kind: prospect::domain::activity::ActivityKind::Call,
         subject: subject.into(),
@@ -1030,7 +1030,8 @@ fn live_refresh_reloads_only_screens_that_show_what_changed() {
 
 #[test]
 fn a_save_that_outwaits_the_busy_limit_says_so_and_keeps_the_edit() {
-    use prospect::store::{Clock, OpenOptions, Store};
+    use prospect::service::Service;
+use prospect::store::{Clock, OpenOptions};
     let mut h = Harness::new(20, Lang::En);
     let path = h.dir.path().join("crm.db");
     // This user's file gives up after 300 ms.
@@ -1039,7 +1040,7 @@ fn a_save_that_outwaits_the_busy_limit_says_so_and_keeps_the_edit() {
         busy_limit: std::time::Duration::from_millis(300),
         ..Default::default()
     };
-    h.store = Store::open(&path, opts).unwrap();
+    h.store = Service::open(&path, opts).unwrap();
     h.store.sign_in("alice").unwrap();
     h.act(Open);
     let id = h.app.form.as_ref().unwrap().record.as_ref().unwrap().id;

@@ -53,7 +53,6 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     }
     let t = plan.targets;
     t.check(lead.is_repeat)?;
-    convert::check_given(t, plan.contact.is_some(), plan.company.is_some(), plan.pipeline.is_some())?;
     let comms = comms_of(tx, Entity::Lead, lead_id)?;
     let lead_ref = json!({"entity": "lead", "id": lead_id, "title": lead.title});
     let record = |entity: Entity, id: i64, created: bool| -> Result<ConvertedRecord> {
