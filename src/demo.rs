@@ -3,13 +3,13 @@
 //! Records go through the store's normal create path, so search, match keys and timelines are
 //! exactly what real use would make; everything is written in one transaction.
 
-use crate::store::engine::*;
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::domain::money::Currency;
 use crate::store::activities::NewActivity;
+use crate::store::engine::*;
 use crate::store::sqlite::activities;
 use crate::store::sqlite::records::{CheckedNew, create_checked, create_in};
 use crate::store::{RecordInput, Result, Store, StoreError, WriteCtx};

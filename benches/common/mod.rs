@@ -3,7 +3,7 @@
 
 use prospect::i18n::Lang;
 use prospect::service::Service;
-use prospect::store::{OpenOptions};
+use prospect::store::OpenOptions;
 use prospect::tui::app::App;
 use prospect::tui::effect::Effect;
 use prospect::tui::{update, views, worker};

@@ -1,7 +1,7 @@
 //! `prospect db path|check|backup|vacuum` and `prospect demo`.
 
 use super::{Session, output};
-use crate::demo::{self, DemoOptions};
+use crate::demo::DemoOptions;
 use crate::i18n::tr;
 use anyhow::bail;
 use clap::{Args, Subcommand};

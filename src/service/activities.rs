@@ -2,31 +2,9 @@
 
 use super::Service;
 use crate::domain::activity::ActivityRow;
-use crate::store::engine::*;
-use crate::demo::{DemoOptions, DemoReport};
-use crate::domain::fields::Entity;
-use crate::domain::import_rows::{ImportReport, ImportRow};
-use crate::domain::intake::Message;
-use crate::domain::queue::QueueMode;
 use crate::domain::when::UnixMs;
+use crate::store::Result;
 use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
-use crate::store::convert::{ConversionPlan, Converted};
-use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
-use crate::store::import::ImportOptions;
-use crate::store::intake::IntakeOutcome;
-use crate::store::maintenance::{CheckReport, Vacuumed};
-use crate::store::merge::{MergeChoices, MergePreview, Merged};
-use crate::store::queue::QueueConfig;
-use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
-use crate::store::refs::{PipelineRow, SourceRow, StageRow};
-use crate::store::search::Hit;
-use crate::store::stages::{NewStage, StageCount};
-use crate::store::timeline::TimelineEntry;
-use crate::store::totals::ColumnHead;
-use crate::store::triage::TriageItem;
-use crate::store::users::{NewUser, UserRow};
-use crate::store::{CurrentUser, OpenOptions, Result, mount};
-use std::path::Path;
 
 impl Service {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
@@ -66,7 +44,11 @@ impl Service {
 
     /// A user's activities per day (done ones included) for the calendar: one indexed range
     /// count per day between the given local day starts.
-    pub fn activity_day_counts(&self, responsible_id: i64, days: &[(chrono::NaiveDate, UnixMs, UnixMs)]) -> Result<Vec<(chrono::NaiveDate, i64)>> {
+    pub fn activity_day_counts(
+        &self,
+        responsible_id: i64,
+        days: &[(chrono::NaiveDate, UnixMs, UnixMs)],
+    ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
         self.engine.activity_day_counts(responsible_id, days)
     }
 
@@ -74,7 +56,12 @@ impl Service {
     /// how many, whether one is overdue at `now`, and the only one's time and subject when
     /// there is one. Counted here rather than from a list: a week of the dense 100k demo
     /// holds 4,900 activities of one user, and the grid read at most 1,000 of them.
-    pub fn activity_slots(&self, responsible_id: i64, slots: &[(UnixMs, UnixMs)], now: UnixMs) -> Result<Vec<ActivitySlot>> {
+    pub fn activity_slots(
+        &self,
+        responsible_id: i64,
+        slots: &[(UnixMs, UnixMs)],
+        now: UnixMs,
+    ) -> Result<Vec<ActivitySlot>> {
         self.engine.activity_slots(responsible_id, slots, now)
     }
 

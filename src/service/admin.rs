@@ -2,31 +2,13 @@
 //! Which tasks need an administrator is decided here (`Service::require_admin`).
 
 use super::Service;
-use crate::store::AdminTask;
-use crate::store::engine::*;
-use crate::demo::{DemoOptions, DemoReport};
 use crate::domain::fields::Entity;
-use crate::domain::import_rows::{ImportReport, ImportRow};
-use crate::domain::intake::Message;
-use crate::domain::queue::QueueMode;
-use crate::domain::when::UnixMs;
-use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
-use crate::store::convert::{ConversionPlan, Converted};
-use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
-use crate::store::import::ImportOptions;
-use crate::store::intake::IntakeOutcome;
+use crate::store::AdminTask;
+use crate::store::Result;
 use crate::store::maintenance::{CheckReport, Vacuumed};
-use crate::store::merge::{MergeChoices, MergePreview, Merged};
-use crate::store::queue::QueueConfig;
-use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
 use crate::store::refs::{PipelineRow, SourceRow, StageRow};
-use crate::store::search::Hit;
 use crate::store::stages::{NewStage, StageCount};
-use crate::store::timeline::TimelineEntry;
-use crate::store::totals::ColumnHead;
-use crate::store::triage::TriageItem;
 use crate::store::users::{NewUser, UserRow};
-use crate::store::{CurrentUser, OpenOptions, Result, mount};
 use std::path::Path;
 
 impl Service {
@@ -116,26 +98,50 @@ impl Service {
     }
 
     /// Renames a stage (its code stays, so scripts keep working).
-    pub fn rename_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, name: &str) -> Result<StageRow> {
+    pub fn rename_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        name: &str,
+    ) -> Result<StageRow> {
         self.require_admin(AdminTask::ChangeStages)?;
         self.engine.rename_stage(entity, pipeline, stage, name)
     }
 
     /// Changes a stage's colour.
-    pub fn recolor_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, color: &str) -> Result<StageRow> {
+    pub fn recolor_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        color: &str,
+    ) -> Result<StageRow> {
         self.require_admin(AdminTask::ChangeStages)?;
         self.engine.recolor_stage(entity, pipeline, stage, color)
     }
 
     /// Moves a stage to a 1-based position, refusing orders that break the semantics rule.
-    pub fn reorder_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, position: usize) -> Result<Vec<StageRow>> {
+    pub fn reorder_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        position: usize,
+    ) -> Result<Vec<StageRow>> {
         self.require_admin(AdminTask::ChangeStages)?;
         self.engine.reorder_stage(entity, pipeline, stage, position)
     }
 
     /// Deletes a stage. Records in it must be moved to `move_to` (each move is written to
     /// their timeline); without it, a non-empty stage is refused with the count.
-    pub fn delete_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, move_to: Option<&str>) -> Result<i64> {
+    pub fn delete_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        move_to: Option<&str>,
+    ) -> Result<i64> {
         self.require_admin(AdminTask::ChangeStages)?;
         self.engine.delete_stage(entity, pipeline, stage, move_to)
     }
@@ -150,8 +156,6 @@ impl Service {
         self.require_admin(AdminTask::ChangeSources)?;
         self.engine.add_source(name, code)
     }
-
-
 
     /// Marks a user active or not (administrators only): an inactive user keeps their records
     /// and is skipped by distribution queues.

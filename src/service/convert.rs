@@ -2,31 +2,10 @@
 //! conversion is checked here (`domain::convert::check_given`) before anything is read.
 
 use super::Service;
-use crate::store::engine::*;
-use crate::demo::{DemoOptions, DemoReport};
 use crate::domain::fields::Entity;
-use crate::domain::import_rows::{ImportReport, ImportRow};
-use crate::domain::intake::Message;
-use crate::domain::queue::QueueMode;
-use crate::domain::when::UnixMs;
-use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
+use crate::store::Result;
 use crate::store::convert::{ConversionPlan, Converted};
-use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
-use crate::store::import::ImportOptions;
-use crate::store::intake::IntakeOutcome;
-use crate::store::maintenance::{CheckReport, Vacuumed};
 use crate::store::merge::{MergeChoices, MergePreview, Merged};
-use crate::store::queue::QueueConfig;
-use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
-use crate::store::refs::{PipelineRow, SourceRow, StageRow};
-use crate::store::search::Hit;
-use crate::store::stages::{NewStage, StageCount};
-use crate::store::timeline::TimelineEntry;
-use crate::store::totals::ColumnHead;
-use crate::store::triage::TriageItem;
-use crate::store::users::{NewUser, UserRow};
-use crate::store::{CurrentUser, OpenOptions, Result, mount};
-use std::path::Path;
 
 impl Service {
     /// Converts a lead (SPEC L6): all or nothing.
@@ -48,7 +27,14 @@ impl Service {
     }
 
     /// Merges `others` into `keep` (SPEC D2). Differing fields take the user's choice; a differing field with neither is refused and nothing is written.
-    pub fn merge(&mut self, entity: Entity, keep: i64, others: &[i64], choices: &MergeChoices, expected_version: Option<i64>) -> Result<Merged> {
+    pub fn merge(
+        &mut self,
+        entity: Entity,
+        keep: i64,
+        others: &[i64],
+        choices: &MergeChoices,
+        expected_version: Option<i64>,
+    ) -> Result<Merged> {
         self.engine.merge(entity, keep, others, choices, expected_version)
     }
 }

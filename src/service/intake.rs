@@ -2,32 +2,13 @@
 //! triage of unprocessed leads.
 
 use super::Service;
-use crate::store::AdminTask;
-use crate::store::engine::*;
-use crate::demo::{DemoOptions, DemoReport};
-use crate::domain::fields::Entity;
-use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::intake::Message;
 use crate::domain::queue::QueueMode;
-use crate::domain::when::UnixMs;
-use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
-use crate::store::convert::{ConversionPlan, Converted};
-use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
-use crate::store::import::ImportOptions;
+use crate::store::AdminTask;
+use crate::store::Result;
 use crate::store::intake::IntakeOutcome;
-use crate::store::maintenance::{CheckReport, Vacuumed};
-use crate::store::merge::{MergeChoices, MergePreview, Merged};
 use crate::store::queue::QueueConfig;
-use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
-use crate::store::refs::{PipelineRow, SourceRow, StageRow};
-use crate::store::search::Hit;
-use crate::store::stages::{NewStage, StageCount};
-use crate::store::timeline::TimelineEntry;
-use crate::store::totals::ColumnHead;
 use crate::store::triage::TriageItem;
-use crate::store::users::{NewUser, UserRow};
-use crate::store::{CurrentUser, OpenOptions, Result, mount};
-use std::path::Path;
 
 impl Service {
     /// Takes one message in. `always_new` makes a lead even when the sender already has one.

@@ -17,7 +17,6 @@ use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::when::UnixMs;
 use crate::store::import::ImportOptions;
 use crate::store::records::{ListFilter, Record};
-use crate::store::engine::*;
 use crate::store::{AdminTask, CurrentUser, Engine, OpenOptions, Result, Rule, StoreError, mount};
 use std::path::Path;
 

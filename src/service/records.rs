@@ -2,31 +2,15 @@
 //! duplicates. What a user may see is decided here (`Service::visibility`).
 
 use super::Service;
-use crate::store::engine::*;
-use crate::demo::{DemoOptions, DemoReport};
 use crate::domain::fields::Entity;
-use crate::domain::import_rows::{ImportReport, ImportRow};
-use crate::domain::intake::Message;
-use crate::domain::queue::QueueMode;
 use crate::domain::when::UnixMs;
-use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
-use crate::store::convert::{ConversionPlan, Converted};
+use crate::store::Result;
 use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
-use crate::store::import::ImportOptions;
-use crate::store::intake::IntakeOutcome;
-use crate::store::maintenance::{CheckReport, Vacuumed};
-use crate::store::merge::{MergeChoices, MergePreview, Merged};
-use crate::store::queue::QueueConfig;
 use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
-use crate::store::refs::{PipelineRow, SourceRow, StageRow};
+use crate::store::refs::PipelineRow;
 use crate::store::search::Hit;
-use crate::store::stages::{NewStage, StageCount};
 use crate::store::timeline::TimelineEntry;
 use crate::store::totals::ColumnHead;
-use crate::store::triage::TriageItem;
-use crate::store::users::{NewUser, UserRow};
-use crate::store::{CurrentUser, OpenOptions, Result, mount};
-use std::path::Path;
 
 impl Service {
     /// Records per activities-board column (SPEC V3): by nearest open activity, against the
@@ -42,20 +26,40 @@ impl Service {
 
     /// Updates fields and communications. With `expected_version`, a record changed since
     /// that version is refused with `StoreError::Conflict` and nothing is written.
-    pub fn update(&mut self, entity: Entity, id: i64, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
+    pub fn update(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        expected_version: Option<i64>,
+        input: &RecordInput,
+    ) -> Result<Saved> {
         self.engine.update(entity, id, expected_version, input)
     }
 
     /// Moves a lead or deal to a stage of its pipeline (SPEC L4), with an optional reason for
     /// failure stages; a final stage completes the record's open activities.
-    pub fn move_stage(&mut self, entity: Entity, id: i64, stage: &str, reason: Option<&str>, expected_version: Option<i64>) -> Result<Moved> {
+    pub fn move_stage(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        stage: &str,
+        reason: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<Moved> {
         self.engine.move_stage(entity, id, stage, reason, expected_version)
     }
 
     /// Moves a record the user saw in stage `seen_stage` (SPEC S1): another user's edit of
     /// other fields does not stop it, another user's move does (`StoreError::MovedMeanwhile`,
     /// nothing written). Check and move are one transaction.
-    pub fn move_seen(&mut self, entity: Entity, id: i64, seen_stage: i64, stage: &str, reason: Option<&str>) -> Result<Moved> {
+    pub fn move_seen(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        seen_stage: i64,
+        stage: &str,
+        reason: Option<&str>,
+    ) -> Result<Moved> {
         self.engine.move_seen(entity, id, seen_stage, stage, reason)
     }
 
@@ -78,7 +82,6 @@ impl Service {
     pub fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64> {
         self.engine.list_count(entity, filter)
     }
-
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
@@ -133,7 +136,12 @@ impl Service {
 
     /// Records of the same kind that `input` would duplicate, for the "possible duplicate"
     /// warning before saving a new record (`id = None`) or an edit.
-    pub fn duplicates_of_input(&self, entity: Entity, id: Option<i64>, input: &RecordInput) -> Result<Vec<DuplicateMatch>> {
+    pub fn duplicates_of_input(
+        &self,
+        entity: Entity,
+        id: Option<i64>,
+        input: &RecordInput,
+    ) -> Result<Vec<DuplicateMatch>> {
         self.engine.duplicates_of_input(entity, id, input)
     }
 

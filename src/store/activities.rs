@@ -3,13 +3,9 @@
 
 pub use crate::domain::activity::ActivityRow;
 use crate::domain::activity::{ActivityKind, Priority};
-use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
-use crate::domain::text::{clean_line, clean_multiline};
-use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
 use serde::Serialize;
-use serde_json::json;
 
 /// An activity to plan.
 #[derive(Clone, Debug)]

@@ -1,13 +1,9 @@
 //! A lead's conversion as asked (`ConversionPlan`) and as done (`Converted`).
 
-use crate::domain::convert::{self, Targets};
-use crate::domain::error::{FieldError, Problem};
-use crate::domain::fields::Entity;
-use crate::domain::stage::StageSemantics;
-use crate::domain::timeline::TimelineKind;
-use serde::Serialize;
-use serde_json::json;
+use crate::domain::convert::Targets;
 pub use crate::domain::convert::lead_default_titles;
+use crate::domain::fields::Entity;
+use serde::Serialize;
 
 /// What to convert a lead into and how.
 #[derive(Clone, Debug, PartialEq, Eq)]

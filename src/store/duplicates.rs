@@ -1,12 +1,7 @@
 //! Records that may be the same (SPEC D1): one match, and a group of them.
 
-use crate::domain::access::Visibility;
-use crate::domain::comm::Comm;
-use crate::domain::comm::CommKind;
-use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
 
 /// A record that matches another by the duplicate rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -2,8 +2,8 @@
 //! types that name no engine. `sqlite::Store` implements every trait; a second engine
 //! implements the same traits and runs the same contract suite (tests/store).
 
-use crate::domain::activity::ActivityRow;
 use crate::demo::{DemoOptions, DemoReport};
+use crate::domain::activity::ActivityRow;
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::intake::Message;
@@ -86,13 +86,7 @@ pub trait Records {
 
     /// Updates fields and communications. With `expected_version`, a record changed since
     /// that version is refused with `StoreError::Conflict` and nothing is written.
-    fn update(
-        &mut self,
-        entity: Entity,
-        id: i64,
-        expected_version: Option<i64>,
-        input: &RecordInput,
-    ) -> Result<Saved>;
+    fn update(&mut self, entity: Entity, id: i64, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved>;
 
     /// Moves a lead or deal to a stage of its pipeline (SPEC L4), with an optional reason for
     /// failure stages; a final stage completes the record's open activities.
@@ -128,7 +122,6 @@ pub trait Records {
 
     /// How many records a list filter matches (ignoring its limit and pages).
     fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64>;
-
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
@@ -195,12 +188,8 @@ pub trait Activities {
     /// how many, whether one is overdue at `now`, and the only one's time and subject when
     /// there is one. Counted here rather than from a list: a week of the dense 100k demo
     /// holds 4,900 activities of one user, and the grid read at most 1,000 of them.
-    fn activity_slots(
-        &self,
-        responsible_id: i64,
-        slots: &[(UnixMs, UnixMs)],
-        now: UnixMs,
-    ) -> Result<Vec<ActivitySlot>>;
+    fn activity_slots(&self, responsible_id: i64, slots: &[(UnixMs, UnixMs)], now: UnixMs)
+    -> Result<Vec<ActivitySlot>>;
 
     /// A user id by login or name.
     fn user_id_of(&self, text: &str) -> Result<i64>;
@@ -216,12 +205,7 @@ pub trait Conversion {
 pub trait Duplicates {
     /// Records of the same kind that `input` would duplicate, for the "possible duplicate"
     /// warning before saving a new record (`id = None`) or an edit.
-    fn duplicates_of_input(
-        &self,
-        entity: Entity,
-        id: Option<i64>,
-        input: &RecordInput,
-    ) -> Result<Vec<DuplicateMatch>>;
+    fn duplicates_of_input(&self, entity: Entity, id: Option<i64>, input: &RecordInput) -> Result<Vec<DuplicateMatch>>;
 
     /// Records of `target` matching the stored record `entity #id` (the conversion wizard's
     /// existing contacts and companies for a lead).
@@ -331,22 +315,10 @@ pub trait Pipelines {
     fn add_stage(&mut self, entity: Entity, pipeline: Option<&str>, new: &NewStage) -> Result<StageRow>;
 
     /// Renames a stage (its code stays, so scripts keep working).
-    fn rename_stage(
-        &mut self,
-        entity: Entity,
-        pipeline: Option<&str>,
-        stage: &str,
-        name: &str,
-    ) -> Result<StageRow>;
+    fn rename_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, name: &str) -> Result<StageRow>;
 
     /// Changes a stage's colour.
-    fn recolor_stage(
-        &mut self,
-        entity: Entity,
-        pipeline: Option<&str>,
-        stage: &str,
-        color: &str,
-    ) -> Result<StageRow>;
+    fn recolor_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, color: &str) -> Result<StageRow>;
 
     /// Moves a stage to a 1-based position, refusing orders that break the semantics rule.
     fn reorder_stage(
@@ -397,7 +369,6 @@ pub trait Users {
     /// it must already exist. The check and the first insert share one write transaction, so
     /// two clients opening a new file at once cannot both become its first user.
     fn sign_in(&mut self, login: &str) -> Result<CurrentUser>;
-
 
     /// Marks a user active or not (administrators only): an inactive user keeps their records
     /// and is skipped by distribution queues.
@@ -465,4 +436,3 @@ pub trait BulkSink {
     /// Generates the demo's users and records (`crate::demo`).
     fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport>;
 }
-

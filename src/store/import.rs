@@ -1,11 +1,7 @@
 //! How an import writes its rows (`ImportOptions`); rows and their outcomes are domain
 //! types (`domain::import_rows`), re-exported here.
 
-use crate::domain::dedup::MatchKeys;
-use crate::domain::fields::Entity;
 use crate::domain::import::{DuplicateMode, MatchOn};
-use crate::store::records::Shown;
-use std::borrow::Cow;
 pub use crate::domain::import_rows::{ImportReport, ImportRow, RowOutcome};
 
 /// From this many rows an import is a bulk load (`ImportOptions::bulk`).

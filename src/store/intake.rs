@@ -1,11 +1,5 @@
 //! What an incoming e-mail became.
 
-use crate::domain::access::Visibility;
-use crate::domain::comm::{Comm, CommKind};
-use crate::domain::fields::Entity;
-use crate::domain::import::split_full_name;
-use crate::domain::intake::Message;
-use crate::domain::timeline::TimelineKind;
 use serde::Serialize;
 
 /// What a message became.

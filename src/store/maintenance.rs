@@ -1,9 +1,7 @@
 //! The file's health as `db check` reports it, and what compacting gave back.
 
 use crate::domain::fields::Entity;
-use crate::domain::stage;
 use serde::Serialize;
-use std::path::Path;
 
 /// Findings of `db check`; empty lists mean healthy.
 #[derive(Clone, Debug, Default, Serialize)]

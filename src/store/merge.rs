@@ -1,11 +1,7 @@
 //! Merging duplicates: which side wins each field, the preview, and the result.
 
-use crate::domain::error::{FieldError, Problem};
-use crate::domain::fields::{Entity, FieldKind, FieldSpec};
-use crate::domain::money::Currency;
-use crate::domain::timeline::TimelineKind;
+use crate::domain::fields::Entity;
 use serde::Serialize;
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Which side's value a differing field takes.

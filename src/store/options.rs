@@ -2,10 +2,8 @@
 //! who is signed in (`CurrentUser`), and the store's `Result`.
 
 use crate::domain::dedup::PhoneRegion;
-use crate::domain::fields::Entity;
 use crate::domain::money::Currency;
 use crate::domain::when::UnixMs;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Result of store operations.

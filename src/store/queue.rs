@@ -1,7 +1,6 @@
 //! The distribution queue as configured.
 
-use crate::domain::fields::Entity;
-use crate::domain::queue::{Pick, QueueMode, next_pick};
+use crate::domain::queue::QueueMode;
 use serde::Serialize;
 
 /// The queue as configured.

@@ -1,21 +1,11 @@
 //! Records as the engine takes and gives them: the outcome of a save, a list's rows,
 //! its filter and sort, a stage move's outcome, the next activity of a card.
 
-use crate::store::refs::StageRow;
-use crate::domain::access::{self, Visibility};
-use crate::domain::comm::{Comm, CommKind};
-use crate::domain::dedup;
-use crate::domain::error::{FieldError, Problem};
-use crate::domain::fields::{Entity, FieldKind, FieldSpec, FieldValue, InputContext, RefKind, display_title, validate_input};
-use crate::domain::money::{Currency, Money};
-use crate::domain::new_record::{NewPipeline, new_defaults};
-use crate::domain::stage::{StageAt, plan_move};
-use crate::domain::timeline::TimelineKind;
-use crate::domain::when::{self, UnixMs};
-use serde::Serialize;
-use serde_json::{Value as Json, json};
-use std::collections::BTreeMap;
+use crate::domain::fields::Entity;
 pub use crate::domain::record::{CommsChange, Record, RecordInput, Shown};
+use crate::domain::when::UnixMs;
+use crate::store::refs::StageRow;
+use serde::Serialize;
 
 /// Records written by someone, as (kind, id), from the change log.
 pub type ChangedRecords = Vec<(Entity, i64)>;

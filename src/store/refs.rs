@@ -1,10 +1,9 @@
 //! Pipelines, stages and sources as rows; a reference shown with its code and name.
 
-use crate::domain::error::{FieldError, Problem};
-use crate::domain::fields::{Entity, RefKind, display_title};
+use crate::domain::fields::Entity;
+pub use crate::domain::record::RefShown;
 use crate::domain::stage::StageSemantics;
 use serde::Serialize;
-pub use crate::domain::record::RefShown;
 
 /// A stage of a pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

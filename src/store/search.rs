@@ -1,8 +1,6 @@
 //! One search hit.
 
-use crate::domain::access::Visibility;
-use crate::domain::comm::CommKind;
-use crate::domain::fields::{Entity, display_title};
+use crate::domain::fields::Entity;
 use serde::Serialize;
 
 /// One search result.

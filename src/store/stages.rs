@@ -1,10 +1,7 @@
 //! A stage with its record count, and a new stage as asked.
 
+use crate::domain::stage::StageSemantics;
 use crate::store::refs::StageRow;
-use crate::domain::error::{FieldError, Problem};
-use crate::domain::fields::Entity;
-use crate::domain::stage::{self, StageSemantics};
-use crate::domain::timeline::TimelineKind;
 use serde::Serialize;
 
 /// A stage with how many records sit in it.

@@ -1,7 +1,5 @@
 //! One entry of a record's history.
 
-use crate::domain::error::{FieldError, Problem};
-use crate::domain::fields::Entity;
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::{self, UnixMs};
 use serde::Serialize;

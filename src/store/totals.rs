@@ -1,8 +1,6 @@
 //! One Kanban column's head: its stage, count and sums.
 
 use crate::store::refs::StageRow;
-use crate::domain::access::Visibility;
-use crate::domain::fields::Entity;
 use serde::Serialize;
 
 /// A Kanban column head: a stage with its record count and amount sums.

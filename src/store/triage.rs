@@ -1,8 +1,6 @@
 //! The next unprocessed lead, with what triage shows beside it.
 
 use crate::store::{duplicates::DuplicateMatch, records::Record, timeline::TimelineEntry};
-use crate::domain::fields::Entity;
-use crate::domain::triage::{Unprocessed, unprocessed};
 
 /// The lead to triage now, with what helps decide.
 #[derive(Clone, Debug)]

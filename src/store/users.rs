@@ -1,6 +1,5 @@
 //! Users as listed, and a new user as asked.
 
-use crate::domain::error::{FieldError, Problem};
 use serde::Serialize;
 
 /// A user as listed.

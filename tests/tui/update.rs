@@ -1031,7 +1031,7 @@ fn live_refresh_reloads_only_screens_that_show_what_changed() {
 #[test]
 fn a_save_that_outwaits_the_busy_limit_says_so_and_keeps_the_edit() {
     use prospect::service::Service;
-use prospect::store::{Clock, OpenOptions};
+    use prospect::store::{Clock, OpenOptions};
     let mut h = Harness::new(20, Lang::En);
     let path = h.dir.path().join("crm.db");
     // This user's file gives up after 300 ms.

@@ -1,19 +1,18 @@
 //! Activities and their bindings to records (SPEC A1-A3): plan, list by bucket or range,
 //! complete, counters. Every change writes the timeline of each bound record.
 
-pub(crate) use crate::store::activities::*;
-use crate::store::engine::*;
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
-use crate::domain::activity::{ActivityKind, Priority};
+use crate::domain::activity::ActivityKind;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::text::{clean_line, clean_multiline};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
+pub(crate) use crate::store::activities::*;
+use crate::store::engine::*;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
-use serde::Serialize;
 use serde_json::json;
 
 /// How many activities of user `?3` fall in `[?1, ?2)`: the calendar's day counts and week
@@ -222,7 +221,7 @@ impl Activities for Store {
         rows(self.conn(), &format!("{SELECT} WHERE a.id = ?"), &[Sql::Integer(id)])?
             .into_iter()
             .next()
-            .ok_or_else(|| StoreError::Rule(Rule::NoActivity { id }))
+            .ok_or(StoreError::Rule(Rule::NoActivity { id }))
     }
 
     /// Activities by deadline, soonest first.

@@ -4,7 +4,6 @@
 //! from sorted data: at 100k leads, most of an import. The duplicate lookups that would
 //! need those indexes read `MatchIndex`, a copy in memory of every record's match keys.
 
-use crate::store::engine::*;
 use super::duplicates::MatchIndex;
 use super::rule::Rule;
 use super::search;

@@ -1,18 +1,17 @@
 //! Lead conversion (SPEC L6): company, then contact linked to it, then deal linked to both,
 //! then the lead moved to the success stage and linked to what it became; one transaction.
 
-pub(crate) use crate::store::convert::*;
-use crate::store::engine::*;
 use super::records::{RecordInput, comms_of, create_in, get_in, move_in, title_of};
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
-use crate::domain::convert::{self, Targets};
+use crate::domain::convert::{self};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
 use crate::domain::timeline::TimelineKind;
+pub(crate) use crate::store::convert::*;
+use crate::store::engine::*;
 use rusqlite::{Transaction, params};
-use serde::Serialize;
 use serde_json::json;
 
 /// Names a field error after the target it belongs to (`contact.last_name`).
@@ -29,8 +28,6 @@ fn in_target(e: StoreError, target: Entity) -> StoreError {
 fn refuse(field: &str, message: String) -> StoreError {
     StoreError::Field(FieldError::new(field, Problem::Rule { message }))
 }
-
-/// Default deal and company titles of a lead as read (the rule is domain's).
 
 fn exists(tx: &Transaction, entity: Entity, id: i64, field: &str) -> Result<()> {
     let sql = format!("SELECT 1 FROM {} WHERE id = ?1", entity.table());
@@ -142,7 +139,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     let success = refs::stages(tx, pipeline.id)?
         .into_iter()
         .find(|s| s.semantics == StageSemantics::Success)
-        .ok_or_else(|| StoreError::Rule(Rule::NoSuccessStage))?;
+        .ok_or(StoreError::Rule(Rule::NoSuccessStage))?;
     let moved = move_in(tx, ctx, Entity::Lead, lead_id, &success.code, None, None)?;
 
     let records: Vec<&ConvertedRecord> = [&company, &contact, &deal].into_iter().flatten().collect();

@@ -1,8 +1,6 @@
 //! Duplicate search (SPEC D1), in one place: the repeat-lead check, the "possible duplicate"
 //! warning on create and edit, the conversion wizard's matches and `dedup scan` all call it.
 
-pub(crate) use crate::store::duplicates::*;
-use crate::store::engine::*;
 use super::records::{RecordInput, apply_comms, comms_of, derived_sources, title_of, visibility_sql};
 use super::{Result, Store};
 use crate::domain::access::Visibility;
@@ -10,9 +8,10 @@ use crate::domain::comm::Comm;
 use crate::domain::comm::CommKind;
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
+pub(crate) use crate::store::duplicates::*;
+use crate::store::engine::*;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params, params_from_iter};
-use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Most matches reported for one record.
@@ -509,12 +508,7 @@ fn parse_ids(list: &str) -> Vec<i64> {
 impl Duplicates for Store {
     /// Records of the same kind that `input` would duplicate, for the "possible duplicate"
     /// warning before saving a new record (`id = None`) or an edit.
-    fn duplicates_of_input(
-        &self,
-        entity: Entity,
-        id: Option<i64>,
-        input: &RecordInput,
-    ) -> Result<Vec<DuplicateMatch>> {
+    fn duplicates_of_input(&self, entity: Entity, id: Option<i64>, input: &RecordInput) -> Result<Vec<DuplicateMatch>> {
         let keys = keys_of(self.conn(), entity, id, input).map_err(|e| self.fill_path(e))?;
         if keys.is_empty() {
             return Ok(vec![]);

@@ -1,7 +1,6 @@
 //! SQLite's errors as store errors: busy, read-only, full, damaged files get their own
 //! variant (and message); anything else is `StoreError::Engine` with SQLite's words.
 
-use crate::store::engine::*;
 use crate::store::StoreError;
 use rusqlite::ErrorCode;
 use std::path::Path;

@@ -3,19 +3,18 @@
 //! the duplicate handling the user chose. Re-running an import with `skip` or `merge` is
 //! idempotent, because rows already imported are found as duplicates.
 
-pub(crate) use crate::store::import::*;
-use crate::store::engine::*;
 use super::bulk::BulkLoad;
 use super::duplicates::{find_for_writer, import_matches};
 use super::records::{CheckedNew, RecordInput, create_checked, create_in, get_in, update_in};
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, search};
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
-use crate::domain::import::{DuplicateMode, MatchOn};
+use crate::domain::import::DuplicateMode;
+use crate::store::engine::*;
+pub(crate) use crate::store::import::*;
 use crate::store::records::Shown;
 use rusqlite::Transaction;
 use std::borrow::Cow;
-
 
 impl Store {
     /// Imports rows of one kind, calling `progress` with the number of rows done after each

@@ -3,8 +3,6 @@
 //! already has; a message seen before (same Message-ID) makes nothing. One transaction per
 //! message, so the record and the note that the message was read are written together.
 
-pub(crate) use crate::store::intake::*;
-use crate::store::engine::*;
 use super::duplicates::{find_in, keys_of_new};
 use super::records::{CommsChange, RecordInput, create_in};
 use super::{Result, Store, log_change, timeline};
@@ -14,8 +12,9 @@ use crate::domain::fields::Entity;
 use crate::domain::import::split_full_name;
 use crate::domain::intake::Message;
 use crate::domain::timeline::TimelineKind;
+use crate::store::engine::*;
+pub(crate) use crate::store::intake::*;
 use rusqlite::OptionalExtension;
-use serde::Serialize;
 
 /// Longest text a lead's comments field takes.
 const MAX_TEXT: usize = 10_000;

@@ -1,14 +1,12 @@
 //! `db check`, `db backup` and `db vacuum`: integrity, foreign keys and our own invariants;
 //! consistent online copies through SQLite's backup API; giving back empty pages.
 
-pub(crate) use crate::store::maintenance::*;
-use crate::store::engine::*;
-use super::rule::AdminTask;
 use super::{Result, Store, StoreError, refs};
 use crate::domain::fields::Entity;
 use crate::domain::stage;
+use crate::store::engine::*;
+pub(crate) use crate::store::maintenance::*;
 use rusqlite::{Connection, OpenFlags};
-use serde::Serialize;
 use std::path::Path;
 
 fn strings(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {

@@ -2,8 +2,6 @@
 //! user chose; links, activities, communications and timeline move to it; the others go. One
 //! transaction.
 
-pub(crate) use crate::store::merge::*;
-use crate::store::engine::*;
 use super::records::{CommsChange, apply_comms, comms_of, raw_row, refresh_derived, shown_of, title_of, write_comms};
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, activities, log_change, search, timeline};
@@ -11,9 +9,10 @@ use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{Entity, FieldKind, FieldSpec};
 use crate::domain::money::Currency;
 use crate::domain::timeline::TimelineKind;
+use crate::store::engine::*;
+pub(crate) use crate::store::merge::*;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, Transaction, params, params_from_iter};
-use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 

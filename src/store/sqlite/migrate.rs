@@ -1,10 +1,10 @@
 //! Numbered schema migrations, applied in place under an exclusive lock that re-reads the
 //! version, so two clients upgrading one shared file at once cannot both apply a step.
 
-use crate::store::engine::*;
 use super::{Result, Store, StoreError};
 use crate::domain::stage::{self, StageDef};
 use crate::i18n::Lang;
+use crate::store::engine::*;
 use rusqlite::{Transaction, TransactionBehavior, params};
 
 /// `PRAGMA application_id` of Prospect files ("PRSP").

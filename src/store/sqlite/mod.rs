@@ -24,9 +24,9 @@ pub mod totals;
 pub mod triage;
 pub mod users;
 
-pub(crate) use crate::store::records::{CommsChange, ListFilter, Record, RecordInput, RecordSummary, Saved};
 use crate::store::engine::*;
 use crate::store::options::{CurrentUser, Journal, OpenOptions, WaitNotice};
+pub(crate) use crate::store::records::{ListFilter, Record};
 use crate::store::{Result, StoreError, mount, rule, wait};
 
 use crate::domain::dedup::PhoneRegion;

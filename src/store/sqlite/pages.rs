@@ -1,9 +1,9 @@
 //! Every record of a selection, a page at a time: an export writes a 100k-lead file out
 //! without holding it in memory, whatever format it writes (io::export).
 
-use crate::store::engine::*;
 use super::{ListFilter, Record, Store, StoreError};
 use crate::domain::fields::Entity;
+use crate::store::engine::*;
 
 impl Store {
     /// Calls `f` with the full records of a selection, 500 at a time in id order: `ids` when

@@ -2,17 +2,15 @@
 //! lead are written in one transaction, so several processes taking leads in at once still
 //! hand them out evenly: each pick reads and moves `queue.last` under the write lock.
 
-pub(crate) use crate::store::queue::*;
-use crate::store::engine::*;
 use super::records::{RecordInput, update_in};
-use super::rule::{AdminTask, Rule};
+use super::rule::Rule;
 use super::settings::{get_in, put_in};
 use super::{Result, Store, StoreError, WriteCtx};
 use crate::domain::fields::Entity;
 use crate::domain::queue::{Pick, QueueMode, next_pick};
+use crate::store::engine::*;
+pub(crate) use crate::store::queue::*;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
-
 
 fn config_in(conn: &Connection) -> rusqlite::Result<QueueConfig> {
     let mode = get_in(conn, "queue.mode")?.and_then(|m| QueueMode::parse(&m)).unwrap_or(QueueMode::Off);
@@ -84,7 +82,7 @@ impl Queue for Store {
     /// unless someone took it first. The change goes through the normal update (version,
     /// timeline, change log).
     fn take_lead(&mut self, id: i64) -> Result<()> {
-        let me = self.user().map(|u| u.login.clone()).ok_or_else(|| StoreError::Rule(Rule::SignInFirst))?;
+        let me = self.user().map(|u| u.login.clone()).ok_or(StoreError::Rule(Rule::SignInFirst))?;
         self.write(|tx, ctx: &WriteCtx| {
             let owner: Option<Option<String>> = tx
                 .prepare_cached(

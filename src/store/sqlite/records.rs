@@ -2,10 +2,8 @@
 //! `domain::fields`: validate, resolve references, write the row, its communications, its
 //! search entry and its timeline entry in one transaction, checking `version` on updates.
 
-pub(crate) use crate::store::records::*;
-use crate::store::engine::*;
 use super::bulk::LookedUp;
-use super::refs::{self, RefShown, StageRow};
+use super::refs::{self, RefShown};
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, search, timeline};
 use crate::domain::access::{self, Visibility};
@@ -20,12 +18,12 @@ use crate::domain::new_record::{NewPipeline, new_defaults};
 use crate::domain::stage::{StageAt, plan_move};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::{self, UnixMs};
+use crate::store::engine::*;
+pub(crate) use crate::store::records::*;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
-use serde::Serialize;
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
-
 
 fn sql_of(v: &FieldValue) -> Sql {
     match v {
@@ -808,7 +806,7 @@ fn list_where(
         add("t.pipeline_id = ?".into(), Sql::Integer(p.id), &mut params);
     }
     if let Some(stage) = &filter.stage {
-        let p = pipeline.as_ref().ok_or_else(|| StoreError::Rule(Rule::NoStages { entity }))?;
+        let p = pipeline.as_ref().ok_or(StoreError::Rule(Rule::NoStages { entity }))?;
         let s = refs::resolve_stage(conn, p.id, stage)?;
         add("t.stage_id = ?".into(), Sql::Integer(s.id), &mut params);
     }
@@ -1164,7 +1162,6 @@ fn list_in(conn: &Connection, entity: Entity, vis: &Visibility, filter: &ListFil
 }
 
 impl Store {
-
     fn get_now(&self, entity: Entity, id: i64) -> Result<Record> {
         let vis = self.visibility(entity);
         if vis != Visibility::All {
@@ -1185,7 +1182,6 @@ impl Store {
 }
 
 impl Changes for Store {
-
     /// `PRAGMA data_version`: changes when another connection commits to the file.
     fn data_version(&self) -> Result<i64> {
         Ok(self.conn().query_row("PRAGMA data_version", [], |r| r.get(0))?)
@@ -1266,13 +1262,7 @@ impl Records for Store {
 
     /// Updates fields and communications. With `expected_version`, a record changed since
     /// that version is refused with `StoreError::Conflict` and nothing is written.
-    fn update(
-        &mut self,
-        entity: Entity,
-        id: i64,
-        expected_version: Option<i64>,
-        input: &RecordInput,
-    ) -> Result<Saved> {
+    fn update(&mut self, entity: Entity, id: i64, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
         self.write(|tx, ctx| update_in(tx, ctx, entity, id, expected_version, input))
     }
 
@@ -1343,7 +1333,6 @@ impl Records for Store {
         let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
         Ok(self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?)
     }
-
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at

@@ -1,16 +1,13 @@
 //! Pipelines, stages, sources, users and records looked up by what a person types: a code, a
 //! display name or an id. One place, so the CLI, import and TUI accept the same spellings.
 
-pub(crate) use crate::store::refs::*;
-use crate::store::engine::*;
 use super::rule::Rule;
 use super::{Result, StoreError};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{Entity, RefKind, display_title};
 use crate::domain::stage::StageSemantics;
+pub(crate) use crate::store::refs::*;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
-
 
 fn unknown(what: &'static str, value: &str, known: Vec<String>) -> StoreError {
     StoreError::Field(FieldError::new(what, Problem::Unknown { what, value: value.to_string(), known }))
@@ -43,7 +40,7 @@ pub fn stage_by_id(conn: &Connection, id: i64) -> Result<StageRow> {
     conn.prepare_cached("SELECT id, pipeline_id, code, name, color, semantics, sort FROM stages WHERE id = ?1")?
         .query_row([id], stage_row)
         .optional()?
-        .ok_or_else(|| StoreError::Rule(Rule::StageMissing { id }))
+        .ok_or(StoreError::Rule(Rule::StageMissing { id }))
 }
 
 /// Finds a stage of `pipeline_id` by code or name (case-insensitive).
@@ -83,7 +80,7 @@ pub fn resolve_pipeline(conn: &Connection, entity: Entity, text: Option<&str>) -
             .prepare_cached("SELECT id, name FROM pipelines WHERE entity = ?1 ORDER BY sort, id LIMIT 1")?
             .query_row([entity.code()], |r| Ok(PipelineRow { id: r.get(0)?, entity, name: r.get(1)? }))
             .optional()?
-            .ok_or_else(|| StoreError::Rule(Rule::NoPipeline { entity }));
+            .ok_or(StoreError::Rule(Rule::NoPipeline { entity }));
     };
     let all = pipelines(conn, entity)?;
     all.iter()
@@ -175,7 +172,7 @@ pub fn resolve_record(conn: &Connection, entity: Entity, text: &str) -> Result<i
 pub fn resolve(conn: &Connection, kind: RefKind, text: &str, pipeline_id: Option<i64>) -> Result<i64> {
     Ok(match kind {
         RefKind::Stage => {
-            let p = pipeline_id.ok_or_else(|| StoreError::Rule(Rule::StageNeedsPipeline))?;
+            let p = pipeline_id.ok_or(StoreError::Rule(Rule::StageNeedsPipeline))?;
             resolve_stage(conn, p, text)?.id
         }
         RefKind::Source => resolve_source(conn, text)?.id,
@@ -240,10 +237,7 @@ fn describe_with(conn: &Connection, sql: &str, entity: Option<Entity>, id: i64) 
 /// Id of a pipeline's stage by semantics position: the first in-progress stage, where new
 /// records start.
 pub fn first_stage(conn: &Connection, pipeline_id: i64) -> Result<StageRow> {
-    stages(conn, pipeline_id)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| StoreError::Rule(Rule::PipelineEmpty { id: pipeline_id }))
+    stages(conn, pipeline_id)?.into_iter().next().ok_or(StoreError::Rule(Rule::PipelineEmpty { id: pipeline_id }))
 }
 
 /// Number of records of `entity` in a stage.

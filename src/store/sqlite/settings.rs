@@ -1,7 +1,7 @@
 //! Settings stored in the file itself, shared by everyone who opens it.
 
-use crate::store::engine::*;
 use super::{Result, Store};
+use crate::store::engine::*;
 use rusqlite::{Connection, OptionalExtension};
 
 /// A setting's value, inside any read or write (the queue reads its state in the

@@ -1,17 +1,16 @@
 //! Stage and source administration (SPEC L2, L3): add, rename, reorder, delete, always keeping
 //! the order rule of `domain::stage`.
 
-pub(crate) use crate::store::stages::*;
-use crate::store::engine::*;
 use super::refs::{self, PipelineRow, SourceRow, StageRow};
-use super::rule::{AdminTask, Rule};
+use super::rule::Rule;
 use super::{Result, Store, StoreError, log_change, timeline};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::stage::{self, StageSemantics};
 use crate::domain::timeline::TimelineKind;
+use crate::store::engine::*;
+pub(crate) use crate::store::stages::*;
 use rusqlite::{Connection, params};
-use serde::Serialize;
 
 fn check_color(c: &str) -> Result<String> {
     let c = c.trim();
@@ -146,13 +145,7 @@ impl Pipelines for Store {
     }
 
     /// Renames a stage (its code stays, so scripts keep working).
-    fn rename_stage(
-        &mut self,
-        entity: Entity,
-        pipeline: Option<&str>,
-        stage: &str,
-        name: &str,
-    ) -> Result<StageRow> {
+    fn rename_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, name: &str) -> Result<StageRow> {
         let p = self.pipeline(entity, pipeline)?;
         let name = crate::domain::text::clean_line(name).trim().to_string();
         if name.is_empty() {
@@ -173,13 +166,7 @@ impl Pipelines for Store {
     }
 
     /// Changes a stage's colour.
-    fn recolor_stage(
-        &mut self,
-        entity: Entity,
-        pipeline: Option<&str>,
-        stage: &str,
-        color: &str,
-    ) -> Result<StageRow> {
+    fn recolor_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, color: &str) -> Result<StageRow> {
         let p = self.pipeline(entity, pipeline)?;
         let color = check_color(color)?;
         self.write(|tx, _| {

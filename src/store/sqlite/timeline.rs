@@ -1,18 +1,16 @@
 //! Per-record history (SPEC A3): written in the same transaction as the change it records,
 //! read newest first.
 
-pub(crate) use crate::store::timeline::*;
-use crate::store::engine::*;
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::timeline::TimelineKind;
-use crate::domain::when::{self, UnixMs};
+use crate::store::engine::*;
+pub(crate) use crate::store::timeline::*;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 use serde_json::Value as Json;
-
 
 /// Appends an entry for a record. The payload is any serializable value: `json!` where it
 /// is built once, a struct (`Created`, `ActivityEntry`) where a bulk load writes hundreds of

@@ -3,16 +3,15 @@
 //! user who sees every record, counted from the records otherwise; sums in 128 bits, so no
 //! number of amounts can overflow a column (issue 21).
 
-pub(crate) use crate::store::totals::*;
-use crate::store::engine::*;
 use super::records::visibility_sql;
-use super::refs::{self, StageRow};
+use super::refs::{self};
 use super::{Result, Store};
 use crate::domain::access::Visibility;
 use crate::domain::fields::Entity;
+use crate::store::engine::*;
+pub(crate) use crate::store::totals::*;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params, params_from_iter};
-use serde::Serialize;
 
 /// Kanban column totals: (stage, currency, '' for none) -> (records, amount in minor units;
 /// `None` where the sum does not fit in 64 bits, which `stage_totals` keeps as NULL).

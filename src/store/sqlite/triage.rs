@@ -2,14 +2,11 @@
 //! is unprocessed while it sits in the first stage with nothing planned, and is the user's
 //! or nobody's; the session's handled and skipped leads are left out.
 
-pub(crate) use crate::store::triage::*;
-use crate::store::engine::*;
-use super::duplicates::DuplicateMatch;
-use super::records::Record;
-use super::timeline::TimelineEntry;
 use super::{Result, Store};
 use crate::domain::fields::Entity;
 use crate::domain::triage::{Unprocessed, unprocessed};
+use crate::store::engine::*;
+pub(crate) use crate::store::triage::*;
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
 

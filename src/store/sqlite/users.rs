@@ -1,12 +1,11 @@
 //! Users and departments. The first user of a new file becomes its administrator.
 
-pub(crate) use crate::store::users::*;
-use crate::store::engine::*;
-use super::rule::{AdminTask, Rule};
+use super::rule::Rule;
 use super::{CurrentUser, Result, Store, StoreError};
 use crate::domain::error::{FieldError, Problem};
+use crate::store::engine::*;
+pub(crate) use crate::store::users::*;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
 fn find_user_in(conn: &Connection, login: &str) -> Result<Option<CurrentUser>> {
     Ok(conn
@@ -64,7 +63,6 @@ fn check_login(login: &str) -> Result<String> {
 }
 
 impl Store {
-
     fn find_user(&self, login: &str) -> Result<Option<CurrentUser>> {
         find_user_in(self.conn(), login)
     }
@@ -74,7 +72,6 @@ impl Store {
         self.write(|tx, ctx| insert_user_in(tx, user, ctx.now))
     }
 }
-
 
 impl Users for Store {
     /// Signs `login` in. On a file with no users yet it becomes the administrator; otherwise
@@ -102,7 +99,6 @@ impl Users for Store {
         self.user = Some(user.clone());
         Ok(user)
     }
-
 
     /// Marks a user active or not (administrators only): an inactive user keeps their records
     /// and is skipped by distribution queues.

@@ -2,7 +2,6 @@
 //! of its own, then copied into the file's empty index; and the tidying of scratch folders
 //! that a killed load left behind.
 
-use crate::store::engine::*;
 use super::write_entries;
 use crate::store::Result;
 use rusqlite::Connection;

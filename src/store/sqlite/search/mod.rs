@@ -1,15 +1,14 @@
 //! Full-text search (FTS5) over names, titles, company titles, phones and e-mails of every
 //! record. The entry of a record is rebuilt in the transaction that changes it.
 
-pub(crate) use crate::store::search::*;
-use crate::store::engine::*;
 use super::{Result, Store};
 use crate::domain::access::Visibility;
 use crate::domain::comm::CommKind;
 use crate::domain::fields::{Entity, display_title};
+use crate::store::engine::*;
+pub(crate) use crate::store::search::*;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ToSql, params};
-use serde::Serialize;
 
 mod aside;
 pub(crate) use aside::{IndexAside, definition, index_is_empty, remove_leftovers};
@@ -368,7 +367,6 @@ fn best_matches(conn: &Connection, q: &str, limit: usize, per_kind: usize) -> Re
 }
 
 impl Store {
-
     fn search_now(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
         // One character matches nearly everything: wait for a second one.
         if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
