@@ -12,7 +12,7 @@ use crate::store::activities::NewActivity;
 use crate::store::engine::*;
 use crate::store::sqlite::activities;
 use crate::store::sqlite::records::{CheckedNew, create_checked, create_in};
-use crate::store::{RecordInput, Result, Store, StoreError, WriteCtx};
+use crate::store::{RecordInput, RecordRef, Result, Store, StoreError, WriteCtx};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
@@ -287,7 +287,7 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
                         lead_ids.push(id);
                         for mut a in planned {
                             a.responsible_id = ctx.user_id;
-                            a.bindings.push((Entity::Lead, id));
+                            a.bindings.push(RecordRef::new(Entity::Lead, id));
                             activities::insert(tx, &ctx, &a)?;
                             activities += 1;
                         }

@@ -5,7 +5,7 @@ use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::agenda::{self, ActivityBucket};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
-use crate::domain::record::RefShown;
+use crate::domain::record::{RecordRef, RefShown};
 use crate::domain::when::from_ms;
 use crate::i18n::{self, tr};
 use crate::store::activities::{ActivityDetails, ActivityFilter, NewActivity};
@@ -203,7 +203,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 (Entity::Company, a.company),
             ] {
                 if let Some(id) = id {
-                    bindings.push((e, id));
+                    bindings.push(RecordRef::new(e, id));
                 }
             }
             let now = now_local(s);
@@ -270,7 +270,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 from,
                 to,
                 responsible_id,
-                record: lead.map(|l| (Entity::Lead, l)),
+                record: lead.map(|l| RecordRef::new(Entity::Lead, l)),
                 include_done: all,
                 limit,
                 after: None,
@@ -296,7 +296,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                             r.responsible.clone().unwrap_or_default(),
                             r.bindings
                                 .iter()
-                                .map(|(e, id, _)| format!("{} #{id}", e.code()))
+                                .map(|(e, id, _)| RecordRef::new(*e, *id).to_string())
                                 .collect::<Vec<_>>()
                                 .join(", "),
                             if r.completed { tr("label.yes", &[]) } else { String::new() },

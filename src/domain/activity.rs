@@ -1,6 +1,7 @@
 //! Activities (SPEC A1): calls, meetings, tasks and e-mails planned on records.
 
 use super::fields::Entity;
+use super::record::RecordRef;
 use super::when::{UnixMs, rfc3339};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -98,8 +99,8 @@ pub fn times_in_range(deadline: UnixMs, start: Option<UnixMs>, end: Option<UnixM
 
 impl ActivityRow {
     /// The record it is shown on (its first binding).
-    pub fn record(&self) -> Option<(Entity, i64)> {
-        self.bindings.first().map(|b| (b.0, b.1))
+    pub fn record(&self) -> Option<RecordRef> {
+        self.bindings.first().map(|b| RecordRef::new(b.0, b.1))
     }
 
     /// JSON with instants in RFC 3339.

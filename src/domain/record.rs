@@ -1,15 +1,43 @@
-//! A record as the CRM writes and reads it, whatever keeps it: the input of a create or an
-//! edit (`RecordInput`) and a whole record as read (`Record`, its values `Shown`). Plain data,
-//! so that formats (io) and screens use them without depending on the store.
+//! A record as the CRM writes and reads it, whatever keeps it: its name (`RecordRef`), the
+//! input of a create or an edit (`RecordInput`) and a whole record as read (`Record`, its
+//! values `Shown`). Plain data, so that formats (io) and screens use them without depending
+//! on the store.
 
 use super::comm::{Comm, CommKind};
 use super::fields::{Entity, FieldKind, FieldSpec, RefKind};
 use super::money::{Money, plain_amount};
 use super::stage::StageSemantics;
 use super::when::{self, UnixMs};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
+use std::fmt;
+
+/// One record, named the same way by every engine, the service and the screens: its kind and
+/// id, rather than an `(Entity, i64)` pair whose meaning each signature had to say again. Plain
+/// and small (`Copy`); ordered by kind, then id. JSON `{"entity": "lead", "id": 7}`; shown as
+/// `lead #7`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RecordRef {
+    /// Kind.
+    pub entity: Entity,
+    /// Id within its kind.
+    pub id: i64,
+}
+
+impl RecordRef {
+    /// The record `id` of kind `entity`.
+    pub const fn new(entity: Entity, id: i64) -> Self {
+        RecordRef { entity, id }
+    }
+}
+
+impl fmt::Display for RecordRef {
+    /// `lead #7`: the entity's code, then the id.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} #{}", self.entity.code(), self.id)
+    }
+}
 
 /// What to write: field values as typed, and changes to phones/e-mails/websites/messengers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -208,5 +236,27 @@ impl Record {
         }
         m.insert("next_activity_at".into(), json!(self.next_activity_at.map(when::rfc3339)));
         Json::Object(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_ref_json_and_text_keep_the_pair_shapes() {
+        let r = RecordRef::new(Entity::Lead, 7);
+        assert_eq!(serde_json::to_value(r).unwrap(), json!({"entity": "lead", "id": 7}));
+        assert_eq!(
+            serde_json::from_value::<RecordRef>(json!({"entity": "deal", "id": 3})).unwrap(),
+            RecordRef::new(Entity::Deal, 3)
+        );
+        assert_eq!(r.to_string(), "lead #7");
+        // Ordered as the pairs were: by kind, then id.
+        let mut v =
+            vec![RecordRef::new(Entity::Deal, 1), RecordRef::new(Entity::Lead, 9), RecordRef::new(Entity::Lead, 2)];
+        v.sort();
+        let pairs: Vec<(Entity, i64)> = v.iter().map(|r| (r.entity, r.id)).collect();
+        assert_eq!(pairs, [(Entity::Lead, 2), (Entity::Lead, 9), (Entity::Deal, 1)]);
     }
 }

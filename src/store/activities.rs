@@ -3,7 +3,7 @@
 
 pub use crate::domain::activity::ActivityRow;
 use crate::domain::activity::{ActivityKind, Priority};
-use crate::domain::fields::Entity;
+use crate::domain::record::RecordRef;
 use crate::domain::when::UnixMs;
 use serde::Serialize;
 
@@ -25,7 +25,7 @@ pub struct NewActivity {
     /// Already done (e.g. a call logged afterwards).
     pub completed: bool,
     /// Records it belongs to.
-    pub bindings: Vec<(Entity, i64)>,
+    pub bindings: Vec<RecordRef>,
 }
 
 /// Extra details of an activity planned by a person.
@@ -77,7 +77,7 @@ pub struct ActivityFilter {
     /// Only this user's (by id).
     pub responsible_id: Option<i64>,
     /// Only those bound to this record.
-    pub record: Option<(Entity, i64)>,
+    pub record: Option<RecordRef>,
     /// Completed ones too.
     pub include_done: bool,
     /// Most rows (0 = 500).

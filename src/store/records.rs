@@ -2,13 +2,13 @@
 //! its filter and sort, a stage move's outcome, the next activity of a card.
 
 use crate::domain::fields::Entity;
-pub use crate::domain::record::{CommsChange, Record, RecordInput, Shown};
+pub use crate::domain::record::{CommsChange, Record, RecordInput, RecordRef, Shown};
 use crate::domain::when::UnixMs;
 use crate::store::refs::StageRow;
 use serde::Serialize;
 
-/// Records written by someone, as (kind, id), from the change log.
-pub type ChangedRecords = Vec<(Entity, i64)>;
+/// Records written by someone, from the change log.
+pub type ChangedRecords = Vec<RecordRef>;
 
 /// Outcome of a create or update.
 #[derive(Clone, Debug, Serialize)]

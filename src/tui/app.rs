@@ -4,12 +4,12 @@ use super::action::Tab;
 pub use super::effect::Seen;
 use crate::domain::fields::Entity;
 use crate::i18n::Lang;
-use crate::store::RecordSummary;
 use crate::store::records::Record;
 use crate::store::refs::{PipelineRow, StageRow};
 use crate::store::search::Hit;
 use crate::store::timeline::TimelineEntry;
 use crate::store::totals::ColumnHead;
+use crate::store::{RecordRef, RecordSummary};
 use std::collections::BTreeSet;
 
 /// Lines a card takes on a board, separator included: the views draw cards this tall and the
@@ -475,7 +475,7 @@ pub struct PlanForm {
     /// The activity being edited, or `None` for a new one.
     pub editing: Option<i64>,
     /// Records it belongs to.
-    pub targets: Vec<(Entity, i64)>,
+    pub targets: Vec<RecordRef>,
     /// Title of the first record, for the default subject.
     pub record_title: String,
     /// Focused row (see `PlanForm::ROWS`).

@@ -7,7 +7,7 @@ use crate::store::refs::PipelineRow;
 use crate::store::search::Hit;
 use crate::store::timeline::TimelineEntry;
 use crate::store::totals::ColumnHead;
-use crate::store::{ListFilter, RecordInput, RecordSummary};
+use crate::store::{ListFilter, RecordInput, RecordRef, RecordSummary};
 
 /// The stage a record was in when the user asked to move it (`Store::move_seen`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +83,7 @@ pub enum Effect {
     Comment { entity: Entity, id: i64, text: String },
     /// Plan an activity.
     PlanActivity {
-        targets: Vec<(Entity, i64)>,
+        targets: Vec<RecordRef>,
         kind: crate::domain::activity::ActivityKind,
         subject: String,
         deadline: i64,
@@ -185,7 +185,7 @@ pub enum StoreEvent {
     /// Someone else changed the file: these records (from the change log), or anything
     /// (`None`: settings, stages, or more than the log can say). The screen reloads if it
     /// shows one of them.
-    Changed(Option<Vec<(Entity, i64)>>),
+    Changed(Option<Vec<RecordRef>>),
     /// Overdue / today / coming activities of the current user.
     Counters(crate::store::activities::Counters),
     /// Activities board counts.

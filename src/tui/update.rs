@@ -13,7 +13,7 @@ use crate::store::duplicates::DuplicateMatch;
 use crate::store::merge::Prefer;
 use crate::store::records::{ListSort, Shown};
 use crate::store::refs::StageRow;
-use crate::store::{CommsChange, ListFilter, RecordInput};
+use crate::store::{CommsChange, ListFilter, RecordInput, RecordRef};
 
 /// What the app asks for when it starts.
 pub fn start(app: &mut App) -> Vec<Effect> {
@@ -158,18 +158,18 @@ pub fn reload_screen(app: &mut App) -> Vec<Effect> {
 
 /// Whether the screen in view shows one of these records (or could: a board or list of
 /// their kind, since a change may bring a record in or take it out).
-fn shows_any_of(app: &App, changed: &[(Entity, i64)]) -> bool {
+fn shows_any_of(app: &App, changed: &[RecordRef]) -> bool {
     match &app.screen {
-        Screen::Board(e) | Screen::List(e) => changed.iter().any(|(x, _)| x == e),
+        Screen::Board(e) | Screen::List(e) => changed.iter().any(|c| c.entity == *e),
         Screen::Form => match &app.form {
-            Some(FormView { record: Some(r), entity, .. }) => changed
-                .iter()
-                .any(|(x, id)| (*x == *entity && *id == r.id) || r.links.iter().any(|(e, l)| e == x && l.id == *id)),
+            Some(FormView { record: Some(r), entity, .. }) => changed.iter().any(|c| {
+                *c == RecordRef::new(*entity, r.id) || r.links.iter().any(|(e, l)| *c == RecordRef::new(*e, l.id))
+            }),
             _ => false,
         },
         // Activities belong to records of every kind.
         Screen::Agenda | Screen::Calendar | Screen::Welcome => !changed.is_empty(),
-        Screen::Triage => changed.iter().any(|(e, _)| *e == Entity::Lead),
+        Screen::Triage => changed.iter().any(|c| c.entity == Entity::Lead),
     }
 }
 
@@ -385,7 +385,7 @@ fn board_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             Some((id, _)) => {
                 let title =
                     app.board(entity).focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_default();
-                open_plan(app, vec![(entity, id)], title);
+                open_plan(app, vec![RecordRef::new(entity, id)], title);
                 vec![]
             }
             None => vec![],
@@ -523,7 +523,7 @@ fn list_update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
             let title =
                 app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.title.clone()).unwrap_or_default();
             if !ids.is_empty() {
-                open_plan(app, ids.into_iter().map(|id| (entity, id)).collect(), title);
+                open_plan(app, ids.into_iter().map(|id| RecordRef::new(entity, id)).collect(), title);
             }
             vec![]
         }
@@ -796,7 +796,7 @@ fn form_update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::PlanActivity => {
             if let Some(r) = &form.record {
-                open_plan(app, vec![(entity, r.id)], r.title.clone());
+                open_plan(app, vec![RecordRef::new(entity, r.id)], r.title.clone());
             }
             vec![]
         }
@@ -980,7 +980,7 @@ fn agenda_update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             let Some(deadline) = agenda::drop_deadline(bucket, &local_now(app)) else { return vec![] };
             return vec![Effect::PlanActivity {
-                targets: vec![(Entity::Lead, card.id)],
+                targets: vec![RecordRef::new(Entity::Lead, card.id)],
                 kind: crate::domain::activity::ActivityKind::Call,
                 subject: String::new(),
                 deadline: deadline.timestamp_millis(),
@@ -1002,7 +1002,7 @@ fn agenda_update(app: &mut App, action: Action) -> Vec<Effect> {
                 if action == Action::Open {
                     return open_record(app, Entity::Lead, card.id);
                 }
-                open_plan(app, vec![(Entity::Lead, card.id)], card.title);
+                open_plan(app, vec![RecordRef::new(Entity::Lead, card.id)], card.title);
             }
         }
         _ => {}
@@ -1093,7 +1093,7 @@ fn calendar_update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Open => {
             let target = cal.day_activities().get(cal.cursor).and_then(|a| a.record());
             return match target {
-                Some((entity, id)) => open_record(app, entity, id),
+                Some(r) => open_record(app, r.entity, r.id),
                 None => vec![],
             };
         }
@@ -1137,7 +1137,7 @@ const PRIORITIES: [crate::domain::activity::Priority; 3] = [
     crate::domain::activity::Priority::High,
 ];
 
-fn open_plan(app: &mut App, targets: Vec<(Entity, i64)>, record_title: String) {
+fn open_plan(app: &mut App, targets: Vec<RecordRef>, record_title: String) {
     let me = app.users.iter().position(|(l, _)| *l == app.user).unwrap_or(0);
     app.overlay = Overlay::Plan(Box::new(PlanForm {
         editing: None,
@@ -1164,7 +1164,7 @@ fn open_edit_activity(app: &mut App, a: &crate::store::activities::ActivityRow) 
     let duration = a.start_at.zip(a.end_at).map(|(s, e)| format!("{}m", (e - s) / 60_000)).unwrap_or_default();
     app.overlay = Overlay::Plan(Box::new(PlanForm {
         editing: Some(a.id),
-        targets: a.bindings.iter().map(|b| (b.0, b.1)).collect(),
+        targets: a.bindings.iter().map(|b| RecordRef::new(b.0, b.1)).collect(),
         record_title: a.bindings.first().map(|b| b.2.clone()).unwrap_or_default(),
         row: 2,
         kind,
@@ -1550,7 +1550,7 @@ fn triage_update(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Action::PlanActivity => {
             app.triage.pending = Some(TriageStep::Planned { id });
-            open_plan(app, vec![(Entity::Lead, id)], title);
+            open_plan(app, vec![RecordRef::new(Entity::Lead, id)], title);
             vec![]
         }
         Action::BulkAssign => {

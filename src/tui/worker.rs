@@ -6,7 +6,7 @@ use super::effect::{Anchor, EditConflict, Effect, StoreEvent};
 use crate::domain::fields::Entity;
 use crate::i18n::{Lang, tr_in};
 use crate::service::Service;
-use crate::store::{ListFilter, RecordInput, StoreError};
+use crate::store::{ListFilter, RecordInput, RecordRef, StoreError};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -108,7 +108,7 @@ pub fn run_waiting(
 /// "Saved" for an activity change, reported on the record the activity belongs to, so that
 /// record's screen reloads.
 fn saved_on_record(row: &crate::store::activities::ActivityRow, message: String) -> StoreEvent {
-    let (entity, id) = row.record().unwrap_or((Entity::Lead, 0));
+    let RecordRef { entity, id } = row.record().unwrap_or(RecordRef::new(Entity::Lead, 0));
     StoreEvent::Saved { entity, id, message, open: false, moved_to: None }
 }
 
@@ -253,7 +253,7 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
         }
         Effect::UndoPlanned { lead } => {
             let open = store.activities(&crate::store::activities::ActivityFilter {
-                record: Some((Entity::Lead, lead)),
+                record: Some(RecordRef::new(Entity::Lead, lead)),
                 ..Default::default()
             })?;
             if let Some(newest) = open.iter().max_by_key(|a| a.id) {
@@ -339,7 +339,7 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
             reminder_minutes,
         } => {
             let responsible_id = responsible.as_deref().map(|r| store.user_id_of(r)).transpose()?;
-            let (entity, id) = targets.first().copied().unwrap_or((Entity::Lead, 0));
+            let RecordRef { entity, id } = targets.first().copied().unwrap_or(RecordRef::new(Entity::Lead, 0));
             let new = crate::store::activities::NewActivity {
                 kind,
                 subject,
@@ -391,7 +391,7 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
         }
         Effect::CompleteNext { entity, id } => {
             let next = store.activities(&crate::store::activities::ActivityFilter {
-                record: Some((entity, id)),
+                record: Some(RecordRef::new(entity, id)),
                 limit: 1,
                 ..Default::default()
             })?;

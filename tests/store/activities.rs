@@ -4,12 +4,13 @@
 use crate::{HOUR, NOW, TestEngine, create};
 use prospect::domain::activity::{ActivityKind, Priority};
 use prospect::domain::fields::Entity;
+use prospect::store::RecordRef;
 use prospect::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, Counters, NewActivity};
 
 /// Midnight after `NOW` (UTC): where "today" ends.
 const TOMORROW: i64 = NOW + 15 * HOUR;
 
-fn call(on: (Entity, i64), subject: &str, deadline: i64) -> NewActivity {
+fn call(on: RecordRef, subject: &str, deadline: i64) -> NewActivity {
     NewActivity {
         kind: ActivityKind::Call,
         subject: subject.into(),
@@ -29,16 +30,16 @@ fn counters(eng: &crate::TestEngine) -> Counters {
 pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "Busy lead")], &[]).id;
     let none = ActivityDetails::default();
-    let late = eng.plan_activity(call((Entity::Lead, lead), "Late", NOW - 2 * HOUR), &none).unwrap();
-    let today = eng.plan_activity(call((Entity::Lead, lead), "Today", NOW + 2 * HOUR), &none).unwrap();
-    let later = eng.plan_activity(call((Entity::Lead, lead), "Later", NOW + 48 * HOUR), &none).unwrap();
+    let late = eng.plan_activity(call(RecordRef::new(Entity::Lead, lead), "Late", NOW - 2 * HOUR), &none).unwrap();
+    let today = eng.plan_activity(call(RecordRef::new(Entity::Lead, lead), "Today", NOW + 2 * HOUR), &none).unwrap();
+    let later = eng.plan_activity(call(RecordRef::new(Entity::Lead, lead), "Later", NOW + 48 * HOUR), &none).unwrap();
     assert_eq!(counters(&eng), Counters { overdue: 1, today: 1, incoming: 1 });
 
     let row = eng.activity(today).unwrap();
     assert_eq!((row.subject.as_str(), row.deadline, row.completed), ("Today", NOW + 2 * HOUR, false));
     assert_eq!(row.end_at, Some(NOW + 2 * HOUR + 30 * 60_000), "a call lasts its duration");
     assert_eq!(row.responsible.as_deref(), Some("alice"), "the planner by default");
-    assert_eq!(row.record(), Some((Entity::Lead, lead)));
+    assert_eq!(row.record(), Some(RecordRef::new(Entity::Lead, lead)));
     assert_eq!(eng.get(Entity::Lead, lead).unwrap().next_activity_at, Some(NOW - 2 * HOUR));
 
     eng.complete_activity(late).unwrap();
@@ -56,17 +57,20 @@ pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets
     assert!(eng.activity(today).is_err());
     assert_eq!(counters(&eng), Counters { overdue: 1, today: 0, incoming: 0 });
 
-    let open = eng.activities(&ActivityFilter { record: Some((Entity::Lead, lead)), ..Default::default() }).unwrap();
+    let open = eng
+        .activities(&ActivityFilter { record: Some(RecordRef::new(Entity::Lead, lead)), ..Default::default() })
+        .unwrap();
     assert_eq!(open.iter().map(|a| a.id).collect::<Vec<_>>(), vec![later]);
-    let all = ActivityFilter { record: Some((Entity::Lead, lead)), include_done: true, ..Default::default() };
+    let all =
+        ActivityFilter { record: Some(RecordRef::new(Entity::Lead, lead)), include_done: true, ..Default::default() };
     assert_eq!(eng.activities(&all).unwrap().len(), 2);
 }
 
 pub fn a_final_stage_completes_the_open_activities(mut eng: TestEngine) {
     let deal = create(&mut eng, Entity::Deal, &[("title", "Closing")], &[]).id;
     let none = ActivityDetails::default();
-    eng.plan_activity(call((Entity::Deal, deal), "One", NOW + HOUR), &none).unwrap();
-    eng.plan_activity(call((Entity::Deal, deal), "Two", NOW + 72 * HOUR), &none).unwrap();
+    eng.plan_activity(call(RecordRef::new(Entity::Deal, deal), "One", NOW + HOUR), &none).unwrap();
+    eng.plan_activity(call(RecordRef::new(Entity::Deal, deal), "Two", NOW + 72 * HOUR), &none).unwrap();
     assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 1 });
     let moved = eng.move_stage(Entity::Deal, deal, "WON", None, None).unwrap();
     assert_eq!(moved.completed_activities, 2);
@@ -76,14 +80,14 @@ pub fn a_final_stage_completes_the_open_activities(mut eng: TestEngine) {
 
 pub fn an_activity_needs_an_existing_record_and_counts_only_its_responsible(mut eng: TestEngine) {
     let none = ActivityDetails::default();
-    assert!(eng.plan_activity(call((Entity::Lead, 42), "Nobody", NOW), &none).is_err());
-    let mut no_record = call((Entity::Lead, 42), "Nowhere", NOW);
+    assert!(eng.plan_activity(call(RecordRef::new(Entity::Lead, 42), "Nobody", NOW), &none).is_err());
+    let mut no_record = call(RecordRef::new(Entity::Lead, 42), "Nowhere", NOW);
     no_record.bindings.clear();
     assert!(eng.plan_activity(no_record, &none).is_err());
 
     let bob = eng.session("bob");
     let lead = create(&mut eng, Entity::Lead, &[("title", "Shared")], &[]).id;
-    let mut for_bob = call((Entity::Lead, lead), "Bob's call", NOW + HOUR);
+    let mut for_bob = call(RecordRef::new(Entity::Lead, lead), "Bob's call", NOW + HOUR);
     for_bob.responsible_id = Some(bob.user().unwrap().id);
     eng.plan_activity(for_bob, &none).unwrap();
     assert_eq!(counters(&eng), Counters::default(), "not alice's");

@@ -3,6 +3,7 @@
 
 use crate::{TestEngine, create, input};
 use prospect::domain::fields::Entity;
+use prospect::store::RecordRef;
 
 pub fn changes_since_names_what_another_session_wrote(mut eng: TestEngine) {
     let mut bob = eng.session("bob");
@@ -17,7 +18,7 @@ pub fn changes_since_names_what_another_session_wrote(mut eng: TestEngine) {
     assert!(last > mark);
     let mut changed = changed.expect("the log covers it");
     changed.sort();
-    assert_eq!(changed, vec![(Entity::Lead, a), (Entity::Company, c)]);
+    assert_eq!(changed, vec![RecordRef::new(Entity::Lead, a), RecordRef::new(Entity::Company, c)]);
     assert_eq!(eng.changes_since(last, 100).unwrap(), (last, Some(vec![])));
 
     // An edit that changes nothing is no change.
@@ -44,8 +45,12 @@ pub fn a_deletion_and_a_conversion_are_in_the_feed(mut eng: TestEngine) {
     let done = eng.convert_lead(lead, &plan).unwrap();
     let (_, changed) = eng.changes_since(mark, 100).unwrap();
     let changed = changed.unwrap();
-    for wanted in [(Entity::Contact, gone), (Entity::Lead, lead), (Entity::Deal, done.deal.unwrap().id)] {
+    for wanted in [
+        RecordRef::new(Entity::Contact, gone),
+        RecordRef::new(Entity::Lead, lead),
+        RecordRef::new(Entity::Deal, done.deal.unwrap().id),
+    ] {
         assert!(changed.contains(&wanted), "{wanted:?} missing from {changed:?}");
     }
-    assert!(changed.contains(&(Entity::Contact, done.contact.unwrap().id)), "{changed:?}");
+    assert!(changed.contains(&RecordRef::new(Entity::Contact, done.contact.unwrap().id)), "{changed:?}");
 }

@@ -7,6 +7,7 @@ use prospect::domain::activity::{ActivityKind, Priority};
 use prospect::domain::fields::Entity;
 use prospect::domain::intake::Message;
 use prospect::domain::timeline::TimelineKind;
+use prospect::store::RecordRef;
 use prospect::store::activities::{ActivityDetails, NewActivity};
 use prospect::store::intake::IntakeOutcome;
 
@@ -70,7 +71,7 @@ pub fn triage_hands_out_the_oldest_unprocessed_lead_of_mine_or_nobodys(mut eng: 
         priority: Priority::Medium,
         responsible_id: None,
         completed: false,
-        bindings: vec![(Entity::Lead, planned)],
+        bindings: vec![RecordRef::new(Entity::Lead, planned)],
     };
     eng.plan_activity(call, &ActivityDetails::default()).unwrap();
 

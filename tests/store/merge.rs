@@ -5,11 +5,12 @@ use crate::{NOW, TestEngine, create, input, text_of};
 use prospect::domain::activity::{ActivityKind, Priority};
 use prospect::domain::fields::Entity;
 use prospect::domain::timeline::TimelineKind;
+use prospect::store::RecordRef;
 use prospect::store::StoreError;
 use prospect::store::activities::{ActivityDetails, ActivityFilter, NewActivity};
 use prospect::store::merge::{MergeChoices, Prefer};
 
-fn task(on: (Entity, i64), subject: &str, deadline: i64) -> NewActivity {
+fn task(on: RecordRef, subject: &str, deadline: i64) -> NewActivity {
     NewActivity {
         kind: ActivityKind::Task,
         subject: subject.into(),
@@ -39,7 +40,10 @@ pub fn a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record(mut e
     .id;
     let deal = create(&mut eng, Entity::Deal, &[("title", "Radium"), ("contact", &other.to_string())], &[]).id;
     let activity = eng
-        .plan_activity(task((Entity::Contact, other), "Call back", NOW + 3_600_000), &ActivityDetails::default())
+        .plan_activity(
+            task(RecordRef::new(Entity::Contact, other), "Call back", NOW + 3_600_000),
+            &ActivityDetails::default(),
+        )
         .unwrap();
     eng.comment(Entity::Contact, other, "met at the fair").unwrap();
 
@@ -70,7 +74,9 @@ pub fn a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record(mut e
 
     // Links, activities and history follow.
     assert!(eng.get(Entity::Deal, deal).unwrap().links.iter().any(|(e, r)| *e == Entity::Contact && r.id == keep));
-    let acts = eng.activities(&ActivityFilter { record: Some((Entity::Contact, keep)), ..Default::default() }).unwrap();
+    let acts = eng
+        .activities(&ActivityFilter { record: Some(RecordRef::new(Entity::Contact, keep)), ..Default::default() })
+        .unwrap();
     assert_eq!(acts.iter().map(|a| a.id).collect::<Vec<_>>(), vec![activity]);
     let timeline = eng.timeline(Entity::Contact, keep, 100).unwrap();
     assert!(timeline.iter().any(|t| t.kind == TimelineKind::Comment && t.payload["text"] == "met at the fair"));

@@ -4,9 +4,10 @@
 use crate::{TestEngine, create, input, input_with};
 use prospect::domain::fields::Entity;
 use prospect::store::ListFilter;
+use prospect::store::RecordRef;
 
-fn found(eng: &crate::TestEngine, text: &str) -> Vec<(Entity, i64)> {
-    eng.search(text, 20).unwrap().into_iter().map(|h| (h.entity, h.id)).collect()
+fn found(eng: &crate::TestEngine, text: &str) -> Vec<RecordRef> {
+    eng.search(text, 20).unwrap().into_iter().map(|h| RecordRef::new(h.entity, h.id)).collect()
 }
 
 pub fn names_phones_and_emails_are_found_across_kinds(mut eng: TestEngine) {
@@ -17,16 +18,16 @@ pub fn names_phones_and_emails_are_found_across_kinds(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "Demande de devis"), ("last_name", "Martin")], &[]).id;
     let deal = create(&mut eng, Entity::Deal, &[("title", "Quartz renewal")], &[]).id;
 
-    assert_eq!(found(&eng, "elodie"), vec![(Entity::Contact, contact)], "accents and case aside");
-    assert_eq!(found(&eng, "brightwater"), vec![(Entity::Company, company)]);
-    assert_eq!(found(&eng, "quartz"), vec![(Entity::Deal, deal)]);
+    assert_eq!(found(&eng, "elodie"), vec![RecordRef::new(Entity::Contact, contact)], "accents and case aside");
+    assert_eq!(found(&eng, "brightwater"), vec![RecordRef::new(Entity::Company, company)]);
+    assert_eq!(found(&eng, "quartz"), vec![RecordRef::new(Entity::Deal, deal)]);
     let mut martins = found(&eng, "mart");
     martins.sort();
-    assert_eq!(martins, vec![(Entity::Lead, lead), (Entity::Contact, contact)], "a prefix");
+    assert_eq!(martins, vec![RecordRef::new(Entity::Lead, lead), RecordRef::new(Entity::Contact, contact)], "a prefix");
     for typed in ["06 12 34", "0612345678", "+33 6 12", "06.12.34.56.78"] {
-        assert_eq!(found(&eng, typed), vec![(Entity::Contact, contact)], "phone typed as {typed}");
+        assert_eq!(found(&eng, typed), vec![RecordRef::new(Entity::Contact, contact)], "phone typed as {typed}");
     }
-    assert_eq!(found(&eng, "hello@brightwater.example"), vec![(Entity::Company, company)]);
+    assert_eq!(found(&eng, "hello@brightwater.example"), vec![RecordRef::new(Entity::Company, company)]);
     assert!(found(&eng, "nothing-like-it").is_empty());
     assert!(found(&eng, "m").is_empty(), "one letter waits for a second one");
 
@@ -39,13 +40,13 @@ pub fn edits_and_deletions_keep_the_search_up_to_date(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "Oldname")], &["07 11 22 33 44"]).id;
     eng.update(Entity::Lead, lead, None, &input(&[("title", "Newname")])).unwrap();
     assert!(found(&eng, "oldname").is_empty());
-    assert_eq!(found(&eng, "newname"), vec![(Entity::Lead, lead)]);
+    assert_eq!(found(&eng, "newname"), vec![RecordRef::new(Entity::Lead, lead)]);
 
     let mut change = input_with(&[], &["new.address@example.com"]);
     change.comms.remove = vec![crate::comm("07 11 22 33 44")];
     eng.update(Entity::Lead, lead, None, &change).unwrap();
     assert!(found(&eng, "07 11 22").is_empty(), "a removed phone is no longer found");
-    assert_eq!(found(&eng, "new.address@example.com"), vec![(Entity::Lead, lead)]);
+    assert_eq!(found(&eng, "new.address@example.com"), vec![RecordRef::new(Entity::Lead, lead)]);
 
     eng.delete(Entity::Lead, lead, None).unwrap();
     assert!(found(&eng, "newname").is_empty());

@@ -5,7 +5,7 @@ use crate::common;
 use crate::common::tui::Harness;
 use prospect::domain::fields::Entity;
 use prospect::i18n::Lang;
-use prospect::store::{ListFilter, RecordInput};
+use prospect::store::{ListFilter, RecordInput, RecordRef};
 use prospect::tui::action::InputKey;
 use prospect::tui::action::{Action::*, Tab};
 use prospect::tui::app::{Overlay, Screen};
@@ -445,7 +445,7 @@ fn plan_an_activity_from_the_board_and_the_form() {
     let planned = h
         .store
         .activities(&prospect::store::activities::ActivityFilter {
-            record: Some((Entity::Lead, card.id)),
+            record: Some(RecordRef::new(Entity::Lead, card.id)),
             ..Default::default()
         })
         .unwrap();
@@ -599,7 +599,7 @@ fn plan_call(store: &mut prospect::service::Service, lead: i64, subject: &str, d
         priority: prospect::domain::activity::Priority::Medium,
         responsible_id: None,
         completed: false,
-        bindings: vec![(Entity::Lead, lead)],
+        bindings: vec![RecordRef::new(Entity::Lead, lead)],
     };
     store.plan_activity(new, &Default::default()).unwrap()
 }
@@ -750,7 +750,7 @@ fn x_completes_the_cards_next_activity() {
     let open_before = h
         .store
         .activities(&prospect::store::activities::ActivityFilter {
-            record: Some((Entity::Lead, card.id)),
+            record: Some(RecordRef::new(Entity::Lead, card.id)),
             ..Default::default()
         })
         .unwrap();
@@ -758,7 +758,7 @@ fn x_completes_the_cards_next_activity() {
     let open_after = h
         .store
         .activities(&prospect::store::activities::ActivityFilter {
-            record: Some((Entity::Lead, card.id)),
+            record: Some(RecordRef::new(Entity::Lead, card.id)),
             ..Default::default()
         })
         .unwrap();
@@ -1008,7 +1008,7 @@ fn live_refresh_reloads_only_screens_that_show_what_changed() {
     let input = RecordInput { fields: vec![("comments".into(), "met at the fair".into())], ..Default::default() };
     other.update(Entity::Contact, contact, None, &input).unwrap();
     let (last, changed) = h.store.changes_since(from, 500).unwrap();
-    assert_eq!(changed.as_deref(), Some(&[(Entity::Contact, contact)][..]));
+    assert_eq!(changed.as_deref(), Some(&[RecordRef::new(Entity::Contact, contact)][..]));
     assert!(last > from);
     let effects = on_store(&mut h.app, StoreEvent::Changed(changed));
     assert!(!effects.iter().any(|e| matches!(e, Effect::LoadBoard { .. })), "{effects:?}");
@@ -1020,7 +1020,7 @@ fn live_refresh_reloads_only_screens_that_show_what_changed() {
     assert!(effects.iter().any(|e| matches!(e, Effect::LoadBoard { entity: Entity::Lead, .. })), "{effects:?}");
     // The contacts list does reload for the contact.
     h.act(Show(Tab::Contacts));
-    let effects = on_store(&mut h.app, StoreEvent::Changed(Some(vec![(Entity::Contact, contact)])));
+    let effects = on_store(&mut h.app, StoreEvent::Changed(Some(vec![RecordRef::new(Entity::Contact, contact)])));
     assert!(effects.iter().any(|e| matches!(e, Effect::LoadList { .. })), "{effects:?}");
     // When the log cannot say (trimmed, or a settings change), everything reloads.
     assert_eq!(h.store.changes_since(-5, 500).unwrap().1, None);
@@ -1099,7 +1099,7 @@ fn triage_decides_in_one_to_three_keys_and_undoes() {
     assert_eq!(
         h.other()
             .activities(&prospect::store::activities::ActivityFilter {
-                record: Some((Entity::Lead, ids[2])),
+                record: Some(RecordRef::new(Entity::Lead, ids[2])),
                 ..Default::default()
             })
             .unwrap()
@@ -1118,7 +1118,7 @@ fn triage_decides_in_one_to_three_keys_and_undoes() {
     assert!(
         h.other()
             .activities(&prospect::store::activities::ActivityFilter {
-                record: Some((Entity::Lead, ids[2])),
+                record: Some(RecordRef::new(Entity::Lead, ids[2])),
                 ..Default::default()
             })
             .unwrap()

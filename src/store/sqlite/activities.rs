@@ -6,6 +6,7 @@ use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
 use crate::domain::activity::ActivityKind;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
+use crate::domain::record::RecordRef;
 use crate::domain::text::{clean_line, clean_multiline};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
@@ -91,7 +92,7 @@ fn insert_with(tx: &Connection, ctx: &WriteCtx, a: &NewActivity, more: &Activity
     let id = tx.last_insert_rowid();
     let mut bind =
         tx.prepare_cached("INSERT INTO activity_bindings (activity_id, entity, entity_id) VALUES (?1, ?2, ?3)")?;
-    for (entity, rid) in &a.bindings {
+    for RecordRef { entity, id: rid } in &a.bindings {
         bind.execute(params![id, entity.code(), rid])?;
         let kind = if a.completed { TimelineKind::ActivityDone } else { TimelineKind::ActivityPlanned };
         timeline::add(
@@ -184,8 +185,8 @@ impl Activities for Store {
             )
             .into());
         }
-        for (entity, id) in &a.bindings {
-            self.get(*entity, *id)?;
+        for r in &a.bindings {
+            self.get(r.entity, r.id)?;
         }
         a.subject = clean_line(&a.subject).trim().to_string();
         let more = &ActivityDetails {
@@ -195,8 +196,8 @@ impl Activities for Store {
             location: more.location.as_deref().map(|l| clean_line(l).into_owned()),
         };
         if a.subject.trim().is_empty() {
-            let (e, id) = a.bindings[0];
-            let title = super::records::title_of(self.conn(), e, id)?;
+            let first = a.bindings[0];
+            let title = super::records::title_of(self.conn(), first.entity, first.id)?;
             let word = crate::i18n::tr_in(self.options().lang, &format!("activity.{}", a.kind.code()), &[]);
             a.subject = format!("{word} {title}");
         }
@@ -243,9 +244,9 @@ impl Activities for Store {
             params.push(Sql::Integer(u));
             wheres.push("a.responsible_id = ?".into());
         }
-        if let Some((e, id)) = f.record {
-            params.push(Sql::Text(e.code().into()));
-            params.push(Sql::Integer(id));
+        if let Some(r) = f.record {
+            params.push(Sql::Text(r.entity.code().into()));
+            params.push(Sql::Integer(r.id));
             wheres
                 .push("a.id IN (SELECT activity_id FROM activity_bindings WHERE entity = ? AND entity_id = ?)".into());
         }

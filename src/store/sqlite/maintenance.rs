@@ -205,7 +205,7 @@ impl Maintenance for Store {
         }
         let stale = super::search::stale_entries(c)?;
         if !stale.is_empty() {
-            let first: Vec<String> = stale.iter().take(5).map(|(e, id)| format!("{} #{id}", e.code())).collect();
+            let first: Vec<String> = stale.iter().take(5).map(|r| r.to_string()).collect();
             let more = if stale.len() > 5 { format!(" and {} more", stale.len() - 5) } else { String::new() };
             report.invariants.push(format!(
                 "search entries of {}{more} differ from their records: search finds them by other words",

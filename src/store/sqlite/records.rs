@@ -1210,7 +1210,7 @@ impl Changes for Store {
         for row in rows {
             let (code, id) = row?;
             match Entity::parse(&code) {
-                Some(e) => out.push((e, id)),
+                Some(e) => out.push(RecordRef::new(e, id)),
                 // A bulk load ('*'): anything may have changed.
                 None => return Ok((last, None)),
             }

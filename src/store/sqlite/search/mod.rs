@@ -5,6 +5,7 @@ use super::{Result, Store};
 use crate::domain::access::Visibility;
 use crate::domain::comm::CommKind;
 use crate::domain::fields::{Entity, display_title};
+use crate::domain::record::RecordRef;
 use crate::store::engine::*;
 pub(crate) use crate::store::search::*;
 use rusqlite::types::Value;
@@ -169,7 +170,7 @@ fn write_entries_into(conn: &Connection, table: &str, entries: Vec<Value>) -> Re
 /// that have an entry and no longer exist, for `db check`. The entries the records give are
 /// indexed in a temporary table, and every token's place in each index is compared
 /// (`fts5vocab`): the index keeps no copy of its text to compare with.
-pub(crate) fn stale_entries(conn: &Connection) -> Result<Vec<(Entity, i64)>> {
+pub(crate) fn stale_entries(conn: &Connection) -> Result<Vec<RecordRef>> {
     conn.execute_batch(
         "DROP TABLE IF EXISTS temp.search_expected; DROP TABLE IF EXISTS temp.search_expected_tokens; \
          DROP TABLE IF EXISTS temp.search_tokens; \
@@ -186,7 +187,7 @@ pub(crate) fn stale_entries(conn: &Connection) -> Result<Vec<(Entity, i64)>> {
             found.iter().filter(|(doc, d)| expected.get(doc) != Some(d)).map(|(doc, _)| *doc).collect();
         stale.extend(expected.keys().filter(|doc| !found.contains_key(doc)));
         stale.sort_unstable();
-        Ok(stale.into_iter().map(|rowid| (entity_of_tag(rowid % 4), rowid / 4)).collect())
+        Ok(stale.into_iter().map(|rowid| RecordRef::new(entity_of_tag(rowid % 4), rowid / 4)).collect())
     })();
     conn.execute_batch(
         "DROP TABLE temp.search_tokens; DROP TABLE temp.search_expected_tokens; DROP TABLE temp.search_expected;",
