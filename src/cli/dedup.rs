@@ -6,6 +6,7 @@ use super::{Session, entity_word, output};
 use crate::domain::convert::Targets;
 use crate::domain::fields::Entity;
 use crate::i18n::tr;
+use crate::store::RecordRef;
 use crate::store::convert::ConversionPlan;
 use crate::store::duplicates::DuplicateMatch;
 use crate::store::merge::{MergeChoices, Prefer};
@@ -108,7 +109,7 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
     let targets = match &a.to {
         Some(t) => Targets::parse(t)?,
         None => {
-            let lead = s.store.get(Entity::Lead, a.id)?;
+            let lead = s.store.get(RecordRef::new(Entity::Lead, a.id))?;
             Targets::default_for(lead.is_repeat)
         }
     };

@@ -8,7 +8,7 @@ use super::{Session, entity_word, output};
 use crate::domain::fields::Entity;
 use crate::domain::record::RefShown;
 use crate::i18n::tr;
-use crate::store::{Record, RecordInput, StoreError};
+use crate::store::{Record, RecordInput, RecordRef, StoreError};
 use anyhow::bail;
 use clap::{Args, FromArgMatches, Subcommand};
 use serde_json::{Value as Json, json};
@@ -376,7 +376,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 );
             }
             let saved = s.store.create(entity, &rec)?;
-            let record = s.store.get(entity, saved.id)?;
+            let record = s.store.get(RecordRef::new(entity, saved.id))?;
             if s.json {
                 let mut j = record.to_json();
                 j["repeat_of"] = json!(saved.repeat_of);
@@ -399,7 +399,10 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             if s.json {
                 // Whole records, as `show` gives them (one shape), read as of one moment.
                 let records = s.store.reading(|st| {
-                    st.list(entity, &filter)?.iter().map(|r| st.get(entity, r.id)).collect::<Result<Vec<_>, _>>()
+                    st.list(entity, &filter)?
+                        .iter()
+                        .map(|r| st.get(RecordRef::new(entity, r.id)))
+                        .collect::<Result<Vec<_>, _>>()
                 })?;
                 output::json(&Json::Array(records.iter().map(Record::to_json).collect()));
             } else {
@@ -409,8 +412,9 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
         }
         Op::Show(a) => {
             // The record and its timeline as of one moment.
-            let (record, timeline) =
-                s.store.reading(|st| Ok((st.get(entity, a.id)?, st.timeline(entity, a.id, a.timeline)?)))?;
+            let (record, timeline) = s.store.reading(|st| {
+                Ok((st.get(RecordRef::new(entity, a.id))?, st.timeline(RecordRef::new(entity, a.id), a.timeline)?))
+            })?;
             if s.json {
                 let mut j = record.to_json();
                 j["timeline"] = json!(timeline);
@@ -425,7 +429,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                     let mut r = json_input(entity, src, region, currency)?;
                     // A shown record fed back keeps its fixed fields (stage, pipeline): drop
                     // them when unchanged, so `show --json | edit ID -` works.
-                    let current = s.store.get(entity, id)?;
+                    let current = s.store.get(RecordRef::new(entity, id))?;
                     r.fields.retain(|(k, v)| match entity.field(k) {
                         Some(spec) if !spec.editable => {
                             current.get(spec.key).map(|c| match c {
@@ -467,7 +471,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 s.store.duplicates_of_input(entity, Some(id), &RecordInput::default())?
             };
             if s.json {
-                let mut j = s.store.get(entity, id)?.to_json();
+                let mut j = s.store.get(RecordRef::new(entity, id))?.to_json();
                 j["changed"] = json!(saved.changed);
                 j["duplicates"] = json!(duplicates);
                 output::json(&j);
@@ -486,7 +490,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             let moved = s.store.move_stage(entity, m.id, &m.stage, m.reason.as_deref(), m.if_version)?;
             if s.json {
                 // The record as it is now, and the stages it went from and to.
-                let mut j = s.store.get(entity, m.id)?.to_json();
+                let mut j = s.store.get(RecordRef::new(entity, m.id))?.to_json();
                 let stage = |st: &crate::store::refs::StageRow| {
                     json!(RefShown { id: st.id, code: st.code.clone(), name: st.name.clone() })
                 };
@@ -503,7 +507,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             }
         }
         Op::Comment(c) => {
-            s.store.comment(entity, c.id, &c.text.join(" "))?;
+            s.store.comment(RecordRef::new(entity, c.id), &c.text.join(" "))?;
             if s.json {
                 output::json(&json!({"entity": entity.code(), "id": c.id, "commented": true}));
             } else {
@@ -530,8 +534,9 @@ pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<(
     let hits = s.store.search(text, limit)?;
     if s.json {
         // Whole records, best match first, each with its `entity`.
-        let records =
-            s.store.reading(|st| hits.iter().map(|h| st.get(h.entity, h.id)).collect::<Result<Vec<_>, _>>())?;
+        let records = s
+            .store
+            .reading(|st| hits.iter().map(|h| st.get(RecordRef::new(h.entity, h.id))).collect::<Result<Vec<_>, _>>())?;
         output::json(&Json::Array(records.iter().map(Record::to_json).collect()));
     } else if hits.is_empty() {
         println!("{}", tr("label.no_records", &[]));

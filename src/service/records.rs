@@ -6,7 +6,7 @@ use crate::domain::fields::Entity;
 use crate::domain::when::UnixMs;
 use crate::store::Result;
 use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
-use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
+use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordRef, RecordSummary, Saved};
 use crate::store::refs::PipelineRow;
 use crate::store::search::Hit;
 use crate::store::timeline::TimelineEntry;
@@ -69,8 +69,8 @@ impl Service {
     }
 
     /// Reads one record, if the current user may see it.
-    pub fn get(&self, entity: Entity, id: i64) -> Result<Record> {
-        self.engine.get(entity, id)
+    pub fn get(&self, record: RecordRef) -> Result<Record> {
+        self.engine.get(record)
     }
 
     /// Lists records newest first, filtered and limited to what the current user may see.
@@ -119,14 +119,14 @@ impl Service {
     }
 
     /// Timeline of a record, newest first.
-    pub fn timeline(&self, entity: Entity, id: i64, limit: usize) -> Result<Vec<TimelineEntry>> {
-        self.engine.timeline(entity, id, limit)
+    pub fn timeline(&self, record: RecordRef, limit: usize) -> Result<Vec<TimelineEntry>> {
+        self.engine.timeline(record, limit)
     }
 
     /// Adds a comment to a record's timeline. Comments do not change the record's version, so
     /// they never conflict with someone editing its fields.
-    pub fn comment(&mut self, entity: Entity, id: i64, text: &str) -> Result<()> {
-        self.engine.comment(entity, id, text)
+    pub fn comment(&mut self, record: RecordRef, text: &str) -> Result<()> {
+        self.engine.comment(record, text)
     }
 
     /// Searches every record type, best matches first, only among records the user may see.

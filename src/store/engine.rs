@@ -17,7 +17,7 @@ use crate::store::intake::IntakeOutcome;
 use crate::store::maintenance::{CheckReport, Vacuumed};
 use crate::store::merge::{MergeChoices, MergePreview, Merged};
 use crate::store::queue::QueueConfig;
-use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordSummary, Saved};
+use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordRef, RecordSummary, Saved};
 use crate::store::refs::{PipelineRow, SourceRow, StageRow};
 use crate::store::search::Hit;
 use crate::store::stages::{NewStage, StageCount};
@@ -115,7 +115,7 @@ pub trait Records {
     fn delete(&mut self, entity: Entity, id: i64, expected_version: Option<i64>) -> Result<()>;
 
     /// Reads one record, if the current user may see it.
-    fn get(&self, entity: Entity, id: i64) -> Result<Record>;
+    fn get(&self, record: RecordRef) -> Result<Record>;
 
     /// Lists records newest first, filtered and limited to what the current user may see.
     fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>>;
@@ -349,11 +349,11 @@ pub trait Pipelines {
 /// Each record's history and comments.
 pub trait Timeline {
     /// Timeline of a record, newest first.
-    fn timeline(&self, entity: Entity, id: i64, limit: usize) -> Result<Vec<TimelineEntry>>;
+    fn timeline(&self, record: RecordRef, limit: usize) -> Result<Vec<TimelineEntry>>;
 
     /// Adds a comment to a record's timeline. Comments do not change the record's version, so
     /// they never conflict with someone editing its fields.
-    fn comment(&mut self, entity: Entity, id: i64, text: &str) -> Result<()>;
+    fn comment(&mut self, record: RecordRef, text: &str) -> Result<()>;
 }
 
 /// The next unprocessed lead (SPEC V6).

@@ -121,7 +121,7 @@ pub fn run(store: &mut Service, lang: Lang, effect: Effect) -> Vec<StoreEvent> {
 }
 
 fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
-    match store.get(entity, id).ok()?.get("stage") {
+    match store.get(RecordRef::new(entity, id)).ok()?.get("stage") {
         Some(crate::store::records::Shown::Ref(r)) => Some(r.id),
         _ => None,
     }
@@ -271,7 +271,7 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
         Effect::Update { entity, id, version, input, field: _, base } => {
             let saved = match store.update(entity, id, Some(version), &input) {
                 Err(StoreError::Conflict { .. }) => {
-                    let now = store.get(entity, id)?;
+                    let now = store.get(RecordRef::new(entity, id))?;
                     if input.fields.is_empty() {
                         // Phones and e-mails added or removed combine with any other change.
                         store.update(entity, id, Some(now.version), &input)?
@@ -299,7 +299,7 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
         Effect::Comment { entity, id, text } => {
-            store.comment(entity, id, &text)?;
+            store.comment(RecordRef::new(entity, id), &text)?;
             let message =
                 tr_in(lang, "msg.commented", &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())]);
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
@@ -512,8 +512,8 @@ fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effec
             vec![StoreEvent::List { entity, rows, append }]
         }
         Effect::LoadRecord { entity, id } => {
-            let record = store.get(entity, id)?;
-            let timeline = store.timeline(entity, id, 200)?;
+            let record = store.get(RecordRef::new(entity, id))?;
+            let timeline = store.timeline(RecordRef::new(entity, id), 200)?;
             let stages = match record.get("stage") {
                 Some(crate::store::records::Shown::Ref(s)) => store.sibling_stages(s.id)?,
                 _ => vec![],
@@ -563,7 +563,7 @@ fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effec
             vec![StoreEvent::CalendarPage { list_from, activities }]
         }
         Effect::LoadConversion { lead_id } => {
-            let record = store.get(Entity::Lead, lead_id)?;
+            let record = store.get(RecordRef::new(Entity::Lead, lead_id))?;
             let contacts = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Contact)?;
             let companies = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Company)?;
             vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies }]

@@ -3,6 +3,7 @@
 //! acknowledged write is in the file.
 
 use crate::common::Env;
+use prospect::store::RecordRef;
 use std::process::Stdio;
 
 #[test]
@@ -82,7 +83,7 @@ fn queries_run_while_reading_see_one_state_of_the_file() {
     let other = rusqlite::Connection::open(&env.db).unwrap();
     other.busy_timeout(std::time::Duration::ZERO).unwrap();
     let rename = || other.execute("UPDATE leads SET title = 'Renamed'", []);
-    let title = |s: &prospect::service::Service| s.get(Entity::Lead, id).map(|r| r.input_text("title"));
+    let title = |s: &prospect::service::Service| s.get(RecordRef::new(Entity::Lead, id)).map(|r| r.input_text("title"));
     let seen = store
         .reading(|s| {
             let before = title(s)?;

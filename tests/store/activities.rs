@@ -40,12 +40,16 @@ pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets
     assert_eq!(row.end_at, Some(NOW + 2 * HOUR + 30 * 60_000), "a call lasts its duration");
     assert_eq!(row.responsible.as_deref(), Some("alice"), "the planner by default");
     assert_eq!(row.record(), Some(RecordRef::new(Entity::Lead, lead)));
-    assert_eq!(eng.get(Entity::Lead, lead).unwrap().next_activity_at, Some(NOW - 2 * HOUR));
+    assert_eq!(eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().next_activity_at, Some(NOW - 2 * HOUR));
 
     eng.complete_activity(late).unwrap();
     assert!(eng.activity(late).unwrap().completed);
     assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 1 });
-    assert_eq!(eng.get(Entity::Lead, lead).unwrap().next_activity_at, Some(NOW + 2 * HOUR), "the nearest open one");
+    assert_eq!(
+        eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().next_activity_at,
+        Some(NOW + 2 * HOUR),
+        "the nearest open one"
+    );
 
     // Rescheduled from later to overdue; a call keeps its length.
     eng.update_activity(later, &ActivityChange { deadline: Some(NOW - HOUR), ..Default::default() }).unwrap();
@@ -75,7 +79,7 @@ pub fn a_final_stage_completes_the_open_activities(mut eng: TestEngine) {
     let moved = eng.move_stage(Entity::Deal, deal, "WON", None, None).unwrap();
     assert_eq!(moved.completed_activities, 2);
     assert_eq!(counters(&eng), Counters::default());
-    assert_eq!(eng.get(Entity::Deal, deal).unwrap().next_activity_at, None);
+    assert_eq!(eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().next_activity_at, None);
 }
 
 pub fn an_activity_needs_an_existing_record_and_counts_only_its_responsible(mut eng: TestEngine) {

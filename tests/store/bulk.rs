@@ -4,8 +4,8 @@
 use crate::{TestEngine, input_with};
 use prospect::demo::DemoOptions;
 use prospect::domain::fields::Entity;
-use prospect::store::ListFilter;
 use prospect::store::import::{ImportOptions, ImportRow};
+use prospect::store::{ListFilter, RecordRef};
 
 pub fn a_demo_load_is_counted_listed_and_searchable(mut eng: TestEngine) {
     let mark = eng.last_change().unwrap();
@@ -54,7 +54,7 @@ pub fn a_bulk_import_loads_every_row_searchable(mut eng: TestEngine) {
     assert_eq!(eng.count(Entity::Contact).unwrap(), 300);
     let hits = eng.search("person123", 10).unwrap();
     assert_eq!(hits.len(), 1, "{hits:?}");
-    assert_eq!(eng.get(Entity::Contact, hits[0].id).unwrap().input_text("first_name"), "Person123");
+    assert_eq!(eng.get(RecordRef::new(Entity::Contact, hits[0].id)).unwrap().input_text("first_name"), "Person123");
     assert_eq!(eng.search("06 00 00 01 23", 10).unwrap().len(), 1, "and by phone");
     // Run again with skip: every row matches by phone.
     let again = eng.import(Entity::Contact, |from| rows[from.min(rows.len())..].to_vec(), opts, |_| {}).unwrap();

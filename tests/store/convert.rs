@@ -4,8 +4,8 @@
 use crate::{TestEngine, counts, create, input, stage_of, text_of};
 use prospect::domain::convert::Targets;
 use prospect::domain::fields::Entity;
-use prospect::store::StoreError;
 use prospect::store::convert::ConversionPlan;
+use prospect::store::{RecordRef, StoreError};
 
 /// People who are not in the file yet, so that no lead made from them is a repeat lead.
 const NAMES: [&str; 8] = ["Lovelace", "Babbage", "Hopper", "Turing", "Noether", "Germain", "Lamarr", "Meitner"];
@@ -30,7 +30,7 @@ fn full_lead(eng: &mut TestEngine, n: usize) -> i64 {
 }
 
 fn link_ids(eng: &crate::TestEngine, entity: Entity, id: i64, to: Entity) -> Vec<i64> {
-    eng.get(entity, id).unwrap().links.iter().filter(|(e, _)| *e == to).map(|(_, r)| r.id).collect()
+    eng.get(RecordRef::new(entity, id)).unwrap().links.iter().filter(|(e, _)| *e == to).map(|(_, r)| r.id).collect()
 }
 
 pub fn every_choice_of_targets_creates_those_records_and_links_them(mut eng: TestEngine) {
@@ -51,7 +51,7 @@ pub fn every_choice_of_targets_creates_those_records_and_links_them(mut eng: Tes
         );
         for r in done.records() {
             assert!(r.created, "{what}: {r:?}");
-            let lead_field = eng.get(r.entity, r.id).unwrap().get("lead").cloned();
+            let lead_field = eng.get(RecordRef::new(r.entity, r.id)).unwrap().get("lead").cloned();
             assert!(
                 matches!(&lead_field, Some(prospect::store::records::Shown::Ref(l)) if l.id == lead),
                 "{what}: {r:?} keeps the lead: {lead_field:?}"
@@ -59,7 +59,7 @@ pub fn every_choice_of_targets_creates_those_records_and_links_them(mut eng: Tes
         }
         assert_eq!(stage_of(&eng, Entity::Lead, lead), "CONVERTED", "{what}");
         assert_eq!(done.lead_id, lead);
-        let lead_links = eng.get(Entity::Lead, lead).unwrap().links;
+        let lead_links = eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().links;
         for r in done.records().filter(|r| r.entity != Entity::Deal) {
             assert!(
                 lead_links.iter().any(|(e, l)| *e == r.entity && l.id == r.id),
@@ -71,7 +71,11 @@ pub fn every_choice_of_targets_creates_those_records_and_links_them(mut eng: Tes
         if let Some(c) = &done.contact {
             assert_eq!(text_of(&eng, Entity::Contact, c.id, "last_name"), last, "{what}");
             assert_eq!(text_of(&eng, Entity::Contact, c.id, "position"), "CTO", "{what}");
-            assert_eq!(eng.get(Entity::Contact, c.id).unwrap().comms.len(), 2, "{what}: phones and e-mails");
+            assert_eq!(
+                eng.get(RecordRef::new(Entity::Contact, c.id)).unwrap().comms.len(),
+                2,
+                "{what}: phones and e-mails"
+            );
         }
         if let Some(c) = &done.company {
             assert_eq!(text_of(&eng, Entity::Company, c.id, "title"), format!("{last} Engines"), "{what}");
@@ -124,14 +128,14 @@ pub fn a_repeat_lead_becomes_a_deal_for_its_client_only(mut eng: TestEngine) {
 pub fn a_refused_conversion_writes_nothing(mut eng: TestEngine) {
     // The company would be made first, then the contact is refused: no name to give it.
     let lead = create(&mut eng, Entity::Lead, &[("company_title", "Nameless Ltd")], &["06 55 44 33 22"]).id;
-    let version = eng.get(Entity::Lead, lead).unwrap().version;
+    let version = eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().version;
     let change = eng.last_change().unwrap();
     let plan = ConversionPlan::new(Targets { deal: true, contact: true, company: true });
     let e = eng.convert_lead(lead, &plan).unwrap_err();
     assert!(matches!(&e, StoreError::Field(f) if f.field.starts_with("contact.")), "{e:?}");
     assert_eq!(counts(&eng), [1, 0, 0, 0], "no company, contact or deal left behind");
     assert_eq!(stage_of(&eng, Entity::Lead, lead), "NEW");
-    assert_eq!(eng.get(Entity::Lead, lead).unwrap().version, version);
+    assert_eq!(eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().version, version);
     assert_eq!(eng.last_change().unwrap(), change, "no change logged");
     assert!(eng.search("Nameless", 10).unwrap().iter().all(|h| h.entity == Entity::Lead));
 

@@ -4,6 +4,7 @@
 
 use crate::{TestEngine, counts, create, input, input_with};
 use prospect::domain::fields::Entity;
+use prospect::store::RecordRef;
 use prospect::store::records::RepeatLink;
 
 /// Ways of typing the same French mobile number.
@@ -24,7 +25,7 @@ pub fn a_lead_matching_a_client_is_a_repeat_lead_linked_to_it(mut eng: TestEngin
             RepeatLink { entity: Entity::Company, id: company.id, matched_by: "contact".into() },
         ]
     );
-    let rec = eng.get(Entity::Lead, lead.id).unwrap();
+    let rec = eng.get(RecordRef::new(Entity::Lead, lead.id)).unwrap();
     assert!(rec.is_repeat);
     assert!(rec.links.iter().any(|(e, r)| *e == Entity::Contact && r.id == contact.id), "{:?}", rec.links);
     let repeats = prospect::store::ListFilter { repeat: Some(true), ..Default::default() };
@@ -45,7 +46,7 @@ pub fn a_lead_matching_no_client_is_a_first_time_lead(mut eng: TestEngine) {
     let second = create(&mut eng, Entity::Lead, &[("title", "New too")], &["06 99 99 99 99"]);
     for saved in [first, second] {
         assert!(saved.repeat_of.is_empty(), "{:?}", saved.repeat_of);
-        assert!(!eng.get(Entity::Lead, saved.id).unwrap().is_repeat);
+        assert!(!eng.get(RecordRef::new(Entity::Lead, saved.id)).unwrap().is_repeat);
     }
 }
 

@@ -13,7 +13,7 @@ pub fn changes_since_names_what_another_session_wrote(mut eng: TestEngine) {
     assert_eq!(eng.changes_since(mark, 100).unwrap(), (mark, Some(vec![])), "nothing since");
 
     bob.update(Entity::Lead, a, None, &input(&[("title", "A2")])).unwrap();
-    bob.comment(Entity::Company, c, "note").unwrap();
+    bob.comment(RecordRef::new(Entity::Company, c), "note").unwrap();
     let (last, changed) = eng.changes_since(mark, 100).unwrap();
     assert!(last > mark);
     let mut changed = changed.expect("the log covers it");

@@ -4,6 +4,7 @@
 use crate::{TestEngine, counts, create, input, input_with, text_of};
 use prospect::domain::fields::Entity;
 use prospect::domain::import::DuplicateMode;
+use prospect::store::RecordRef;
 use prospect::store::import::{ImportOptions, ImportReport, ImportRow, RowOutcome};
 
 /// Rows from line 2 on (line 1 being a header).
@@ -44,7 +45,7 @@ pub fn skip_leaves_the_match_alone_and_is_idempotent(mut eng: TestEngine) {
     assert!(matches!(report.rows[1], (3, RowOutcome::Created { .. })));
     assert_eq!((report.created, report.skipped), (1, 1));
     assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "");
-    assert_eq!(eng.get(Entity::Contact, marie).unwrap().version, 1);
+    assert_eq!(eng.get(RecordRef::new(Entity::Contact, marie)).unwrap().version, 1);
     // Running it again creates nothing more.
     let again = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Skip));
     assert_eq!((again.created, again.skipped), (0, 2));
@@ -57,7 +58,7 @@ pub fn merge_fills_empty_fields_and_adds_comms(mut eng: TestEngine) {
     assert_eq!(report.rows[0], (2, RowOutcome::Merged { id: marie }));
     assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "Physicist", "filled");
     assert_eq!(text_of(&eng, Entity::Contact, marie, "comments"), "from the fair", "kept");
-    let comms = eng.get(Entity::Contact, marie).unwrap().comms;
+    let comms = eng.get(RecordRef::new(Entity::Contact, marie)).unwrap().comms;
     assert!(comms.iter().any(|c| c.value == "marie@example.com"), "{comms:?}");
     assert_eq!(comms.iter().filter(|c| c.normalized == "+33612345678").count(), 1, "one phone, not two: {comms:?}");
     assert_eq!(eng.count(Entity::Contact).unwrap(), 2);

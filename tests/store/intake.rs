@@ -27,7 +27,7 @@ pub fn an_email_becomes_a_lead_then_comments_and_is_read_once(mut eng: TestEngin
     let IntakeOutcome::Created { id, repeat: false } = eng.intake_email(&first, false).unwrap() else {
         panic!("a new sender makes a new lead");
     };
-    let lead = eng.get(Entity::Lead, id).unwrap();
+    let lead = eng.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!(lead.input_text("title"), "Devis pour 3 fours");
     assert_eq!(lead.input_text("last_name"), "Dupré");
     assert!(lead.input_text("comments").contains("un devis"), "the body: {:?}", lead.input_text("comments"));
@@ -38,7 +38,7 @@ pub fn an_email_becomes_a_lead_then_comments_and_is_read_once(mut eng: TestEngin
     let second = message("<devis-2@etoile.fr>", "Helene@Etoile.fr", "Re: devis", "Et 4 fours ?");
     assert_eq!(eng.intake_email(&second, false).unwrap(), IntakeOutcome::Commented { id });
     assert_eq!(eng.count(Entity::Lead).unwrap(), 1);
-    let timeline = eng.timeline(Entity::Lead, id, 10).unwrap();
+    let timeline = eng.timeline(RecordRef::new(Entity::Lead, id), 10).unwrap();
     assert!(timeline.iter().any(|t| t.kind == TimelineKind::Comment && t.payload.to_string().contains("4 fours")));
     // Unless a new lead is asked for.
     let third = message("<devis-3@etoile.fr>", "helene@etoile.fr", "Autre projet", "");

@@ -26,7 +26,7 @@ use prospect::domain::fields::Entity;
 use prospect::i18n::Lang;
 use prospect::service::Service;
 use prospect::store::users::NewUser;
-use prospect::store::{Clock, OpenOptions, RecordInput, Saved};
+use prospect::store::{Clock, OpenOptions, RecordInput, RecordRef, Saved};
 use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 
@@ -180,12 +180,12 @@ pub fn create(eng: &mut TestEngine, entity: Entity, fields: &[(&str, &str)], com
 
 /// A field of a record as text (references by name).
 pub fn text_of(eng: &TestEngine, entity: Entity, id: i64, key: &str) -> String {
-    eng.get(entity, id).unwrap().input_text(key)
+    eng.get(RecordRef::new(entity, id)).unwrap().input_text(key)
 }
 
 /// The stage code of a lead or deal.
 pub fn stage_of(eng: &TestEngine, entity: Entity, id: i64) -> String {
-    match eng.get(entity, id).unwrap().get("stage") {
+    match eng.get(RecordRef::new(entity, id)).unwrap().get("stage") {
         Some(prospect::store::records::Shown::Ref(r)) => r.code.clone(),
         other => panic!("{entity:?} #{id} has no stage: {other:?}"),
     }

@@ -5,10 +5,9 @@ use crate::{NOW, TestEngine, create, input, text_of};
 use prospect::domain::activity::{ActivityKind, Priority};
 use prospect::domain::fields::Entity;
 use prospect::domain::timeline::TimelineKind;
-use prospect::store::RecordRef;
-use prospect::store::StoreError;
 use prospect::store::activities::{ActivityDetails, ActivityFilter, NewActivity};
 use prospect::store::merge::{MergeChoices, Prefer};
+use prospect::store::{RecordRef, StoreError};
 
 fn task(on: RecordRef, subject: &str, deadline: i64) -> NewActivity {
     NewActivity {
@@ -45,7 +44,7 @@ pub fn a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record(mut e
             &ActivityDetails::default(),
         )
         .unwrap();
-    eng.comment(Entity::Contact, other, "met at the fair").unwrap();
+    eng.comment(RecordRef::new(Entity::Contact, other), "met at the fair").unwrap();
 
     let preview = eng.merge_preview(Entity::Contact, keep, &[other]).unwrap();
     assert!(
@@ -57,28 +56,34 @@ pub fn a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record(mut e
     // An unchosen difference is refused and nothing is written.
     let e = eng.merge(Entity::Contact, keep, &[other], &MergeChoices::default(), None).unwrap_err();
     assert!(matches!(e, StoreError::Field(_) | StoreError::Rule(_)), "{e:?}");
-    assert!(eng.get(Entity::Contact, other).is_ok(), "the other record is still there");
+    assert!(eng.get(RecordRef::new(Entity::Contact, other)).is_ok(), "the other record is still there");
     assert_eq!(text_of(&eng, Entity::Contact, keep, "position"), "");
 
     let mut choices = MergeChoices::default();
     choices.fields.insert("comments".into(), Prefer::Other);
     let merged = eng.merge(Entity::Contact, keep, &[other], &choices, Some(1)).unwrap();
     assert_eq!(merged.merged, vec![other]);
-    assert!(matches!(eng.get(Entity::Contact, other), Err(StoreError::NotFound { .. })));
+    assert!(matches!(eng.get(RecordRef::new(Entity::Contact, other)), Err(StoreError::NotFound { .. })));
     assert_eq!(text_of(&eng, Entity::Contact, keep, "position"), "Physicist", "filled");
     assert_eq!(text_of(&eng, Entity::Contact, keep, "comments"), "other note", "chosen");
-    let kept = eng.get(Entity::Contact, keep).unwrap();
+    let kept = eng.get(RecordRef::new(Entity::Contact, keep)).unwrap();
     let mut comms: Vec<&str> = kept.comms.iter().map(|c| c.value.as_str()).collect();
     comms.sort();
     assert_eq!(comms, vec!["06 12 34 56 78", "marie@example.com"]);
 
     // Links, activities and history follow.
-    assert!(eng.get(Entity::Deal, deal).unwrap().links.iter().any(|(e, r)| *e == Entity::Contact && r.id == keep));
+    assert!(
+        eng.get(RecordRef::new(Entity::Deal, deal))
+            .unwrap()
+            .links
+            .iter()
+            .any(|(e, r)| *e == Entity::Contact && r.id == keep)
+    );
     let acts = eng
         .activities(&ActivityFilter { record: Some(RecordRef::new(Entity::Contact, keep)), ..Default::default() })
         .unwrap();
     assert_eq!(acts.iter().map(|a| a.id).collect::<Vec<_>>(), vec![activity]);
-    let timeline = eng.timeline(Entity::Contact, keep, 100).unwrap();
+    let timeline = eng.timeline(RecordRef::new(Entity::Contact, keep), 100).unwrap();
     assert!(timeline.iter().any(|t| t.kind == TimelineKind::Comment && t.payload["text"] == "met at the fair"));
     assert!(timeline.iter().any(|t| t.kind == TimelineKind::Merged));
     assert_eq!(eng.count(Entity::Contact).unwrap(), 1);

@@ -3,7 +3,7 @@
 
 use crate::{TestEngine, counts, create, input, stage_of, text_of};
 use prospect::domain::fields::Entity;
-use prospect::store::StoreError;
+use prospect::store::{RecordRef, StoreError};
 
 /// A kind of record, the fields it is created with and one field edited afterwards.
 type KindCase = (Entity, &'static [(&'static str, &'static str)], (&'static str, &'static str));
@@ -18,7 +18,7 @@ pub fn each_kind_is_created_edited_and_deleted(mut eng: TestEngine) {
     for (entity, fields, (key, value)) in cases {
         let saved = create(&mut eng, entity, fields, &[]);
         assert_eq!(saved.version, 1, "{entity:?}: a new record is version 1");
-        let rec = eng.get(entity, saved.id).unwrap();
+        let rec = eng.get(RecordRef::new(entity, saved.id)).unwrap();
         for (k, v) in fields {
             assert_eq!(rec.input_text(k), *v, "{entity:?}.{k} as created");
         }
@@ -32,7 +32,10 @@ pub fn each_kind_is_created_edited_and_deleted(mut eng: TestEngine) {
         assert_eq!((same.version, same.changed.len()), (2, 0), "{entity:?}: an idempotent edit");
 
         eng.delete(entity, saved.id, Some(2)).unwrap();
-        assert!(matches!(eng.get(entity, saved.id), Err(StoreError::NotFound { .. })), "{entity:?}: gone after delete");
+        assert!(
+            matches!(eng.get(RecordRef::new(entity, saved.id)), Err(StoreError::NotFound { .. })),
+            "{entity:?}: gone after delete"
+        );
         assert_eq!(eng.count(entity).unwrap(), 0, "{entity:?}: counted no more");
     }
 }
@@ -66,7 +69,7 @@ pub fn leads_and_deals_move_through_their_stages(mut eng: TestEngine) {
     // Moving where it already is writes nothing.
     let again = eng.move_stage(Entity::Lead, lead.id, "IN_PROCESS", None, None).unwrap();
     assert!(again.unchanged);
-    assert_eq!(eng.get(Entity::Lead, lead.id).unwrap().version, 2);
+    assert_eq!(eng.get(RecordRef::new(Entity::Lead, lead.id)).unwrap().version, 2);
 
     // A reason only for failure stages; then it is kept.
     let e = eng.move_stage(Entity::Lead, lead.id, "NEW", Some("why not"), None).unwrap_err();
@@ -105,7 +108,7 @@ pub fn a_stale_version_is_refused_and_nothing_is_written(mut eng: TestEngine) {
 
     let e = eng.delete(Entity::Lead, lead.id, Some(1)).unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
-    assert!(eng.get(Entity::Lead, lead.id).is_ok(), "a refused delete keeps the record");
+    assert!(eng.get(RecordRef::new(Entity::Lead, lead.id)).is_ok(), "a refused delete keeps the record");
 
     // With the version just read, all goes through.
     eng.update(Entity::Lead, lead.id, Some(2), &input(&[("title", "Alice's")])).unwrap();
@@ -115,7 +118,7 @@ pub fn a_stale_version_is_refused_and_nothing_is_written(mut eng: TestEngine) {
 pub fn a_move_from_a_stale_screen_is_refused_only_after_another_move(mut eng: TestEngine) {
     let mut bob = eng.session("bob");
     let lead = create(&mut eng, Entity::Lead, &[("title", "Seen")], &[]);
-    let seen = match eng.get(Entity::Lead, lead.id).unwrap().get("stage") {
+    let seen = match eng.get(RecordRef::new(Entity::Lead, lead.id)).unwrap().get("stage") {
         Some(prospect::store::records::Shown::Ref(r)) => r.id,
         other => panic!("{other:?}"),
     };
@@ -140,7 +143,7 @@ pub fn a_move_from_a_stale_screen_is_refused_only_after_another_move(mut eng: Te
 
 pub fn a_missing_record_is_not_found_for_every_operation(mut eng: TestEngine) {
     for entity in Entity::ALL {
-        assert!(matches!(eng.get(entity, 999), Err(StoreError::NotFound { .. })), "{entity:?} get");
+        assert!(matches!(eng.get(RecordRef::new(entity, 999)), Err(StoreError::NotFound { .. })), "{entity:?} get");
         assert!(eng.update(entity, 999, None, &input(&[("comments", "x")])).is_err(), "{entity:?} update");
         assert!(eng.delete(entity, 999, None).is_err(), "{entity:?} delete");
     }
@@ -157,6 +160,6 @@ pub fn a_new_deal_and_lead_get_their_defaults(mut eng: TestEngine) {
     assert_eq!(text_of(&eng, Entity::Deal, given, "close_date"), "2027-01-15");
     let lead = create(&mut eng, Entity::Lead, &[("title", "Lead defaults")], &[]).id;
     assert_eq!(text_of(&eng, Entity::Lead, lead, "responsible"), "alice");
-    let rec = eng.get(Entity::Lead, lead).unwrap();
+    let rec = eng.get(RecordRef::new(Entity::Lead, lead)).unwrap();
     assert_eq!((rec.created_at, rec.created_by.as_deref(), rec.is_repeat), (crate::NOW, Some("alice"), false));
 }

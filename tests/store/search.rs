@@ -3,8 +3,7 @@
 
 use crate::{TestEngine, create, input, input_with};
 use prospect::domain::fields::Entity;
-use prospect::store::ListFilter;
-use prospect::store::RecordRef;
+use prospect::store::{ListFilter, RecordRef};
 
 fn found(eng: &crate::TestEngine, text: &str) -> Vec<RecordRef> {
     eng.search(text, 20).unwrap().into_iter().map(|h| RecordRef::new(h.entity, h.id)).collect()

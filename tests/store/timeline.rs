@@ -5,22 +5,22 @@
 use crate::{TestEngine, create, input};
 use prospect::domain::fields::Entity;
 use prospect::domain::timeline::TimelineKind;
-use prospect::store::StoreError;
+use prospect::store::{RecordRef, StoreError};
 
 fn kinds(eng: &crate::TestEngine, entity: Entity, id: i64) -> Vec<TimelineKind> {
-    eng.timeline(entity, id, 100).unwrap().into_iter().map(|t| t.kind).collect()
+    eng.timeline(RecordRef::new(entity, id), 100).unwrap().into_iter().map(|t| t.kind).collect()
 }
 
 pub fn every_change_leaves_an_entry_newest_first(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "History")], &[]).id;
     eng.update(Entity::Lead, lead, None, &input(&[("title", "History 2")])).unwrap();
     eng.move_stage(Entity::Lead, lead, "IN_PROCESS", None, None).unwrap();
-    eng.comment(Entity::Lead, lead, "  first call went well ").unwrap();
+    eng.comment(RecordRef::new(Entity::Lead, lead), "  first call went well ").unwrap();
     assert_eq!(
         kinds(&eng, Entity::Lead, lead),
         vec![TimelineKind::Comment, TimelineKind::StageMoved, TimelineKind::FieldsChanged, TimelineKind::Created]
     );
-    let entries = eng.timeline(Entity::Lead, lead, 100).unwrap();
+    let entries = eng.timeline(RecordRef::new(Entity::Lead, lead), 100).unwrap();
     assert!(entries.windows(2).all(|w| w[0].id > w[1].id), "ids ascend with time");
     assert!(entries.iter().all(|t| t.user.as_deref() == Some("alice")), "who did it");
     assert_eq!(entries[0].payload["text"], "first call went well");
@@ -31,12 +31,12 @@ pub fn every_change_leaves_an_entry_newest_first(mut eng: TestEngine) {
         (change["field"].as_str(), change["old"].as_str(), change["new"].as_str()),
         (Some("title"), Some("History"), Some("History 2"))
     );
-    assert_eq!(eng.timeline(Entity::Lead, lead, 2).unwrap().len(), 2, "the limit holds");
+    assert_eq!(eng.timeline(RecordRef::new(Entity::Lead, lead), 2).unwrap().len(), 2, "the limit holds");
 
     // A comment does not make a new version (it never conflicts with an edit).
-    assert_eq!(eng.get(Entity::Lead, lead).unwrap().version, 3);
-    assert!(matches!(eng.comment(Entity::Lead, lead, "   "), Err(StoreError::Field(_))));
-    assert!(matches!(eng.comment(Entity::Lead, 999, "hello"), Err(StoreError::NotFound { .. })));
+    assert_eq!(eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().version, 3);
+    assert!(matches!(eng.comment(RecordRef::new(Entity::Lead, lead), "   "), Err(StoreError::Field(_))));
+    assert!(matches!(eng.comment(RecordRef::new(Entity::Lead, 999), "hello"), Err(StoreError::NotFound { .. })));
     assert_eq!(kinds(&eng, Entity::Lead, lead).len(), 4, "refused comments wrote nothing");
 }
 
@@ -48,9 +48,12 @@ pub fn a_deleted_records_id_and_history_are_never_reused(mut eng: TestEngine) {
         };
         // The newest record is deleted: its id would be the next one handed out if reused.
         let first = create(&mut eng, entity, fields, &[]).id;
-        eng.comment(entity, first, "before deletion").unwrap();
+        eng.comment(RecordRef::new(entity, first), "before deletion").unwrap();
         eng.delete(entity, first, None).unwrap();
-        assert!(matches!(eng.timeline(entity, first, 10), Err(StoreError::NotFound { .. })), "{entity:?}");
+        assert!(
+            matches!(eng.timeline(RecordRef::new(entity, first), 10), Err(StoreError::NotFound { .. })),
+            "{entity:?}"
+        );
         let next = create(&mut eng, entity, fields, &[]).id;
         assert!(next > first, "{entity:?}: id {first} was handed out again");
         assert_eq!(kinds(&eng, entity, next), vec![TimelineKind::Created], "{entity:?}: only its own history");

@@ -79,7 +79,7 @@ fn moving_a_card_follows_it_and_asks_a_reason_for_failure() {
     h.act(MoveNext);
     assert_eq!(focused_stage(&h), "PROCESSED");
     assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
-    let stored = h.store.get(Entity::Lead, card.id).unwrap();
+    let stored = h.store.get(RecordRef::new(Entity::Lead, card.id)).unwrap();
     assert_eq!(stored.version, card.version + 2);
     // Picking a failure stage asks for a reason.
     h.act(PickStage);
@@ -91,7 +91,7 @@ fn moving_a_card_follows_it_and_asks_a_reason_for_failure() {
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None));
     assert_eq!(focused_stage(&h), "JUNK");
-    let tl = h.store.timeline(Entity::Lead, card.id, 1).unwrap();
+    let tl = h.store.timeline(RecordRef::new(Entity::Lead, card.id), 1).unwrap();
     assert_eq!(tl[0].payload["reason"], "No budget");
     // No stage after the last one.
     h.act(MoveNext);
@@ -160,16 +160,16 @@ fn list_filters_sort_and_bulk_actions() {
     h.act(Down); // In progress
     h.act(Submit);
     for id in &selected {
-        let r = h.store.get(Entity::Lead, *id).unwrap();
+        let r = h.store.get(RecordRef::new(Entity::Lead, *id)).unwrap();
         assert_eq!(r.get("stage").map(|s| s.text()), Some("In progress".to_string()));
     }
     h.act(BulkDelete);
     assert!(matches!(h.app.overlay, Overlay::Confirm(_)));
     h.act(Back);
-    assert!(h.store.get(Entity::Lead, selected[0]).is_ok(), "Esc cancels");
+    assert!(h.store.get(RecordRef::new(Entity::Lead, selected[0])).is_ok(), "Esc cancels");
     h.act(BulkDelete);
     h.act(Submit);
-    assert!(h.store.get(Entity::Lead, selected[0]).is_err());
+    assert!(h.store.get(RecordRef::new(Entity::Lead, selected[0])).is_err());
 }
 
 #[test]
@@ -202,7 +202,7 @@ fn form_edits_with_validation_and_comments() {
     h.type_text("1 500,00");
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None));
-    let r = h.store.get(Entity::Lead, id).unwrap();
+    let r = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!(r.get("amount").map(|a| a.text()), Some("1500.00".into()));
     // Comment.
     h.act(Comment);
@@ -214,7 +214,9 @@ fn form_edits_with_validation_and_comments() {
     h.act(AddPhone);
     h.type_text("mobile:06 99 88 77 66");
     h.act(Submit);
-    assert!(h.store.get(Entity::Lead, id).unwrap().comms.iter().any(|c| c.normalized == "+33699887766"));
+    assert!(
+        h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().comms.iter().any(|c| c.normalized == "+33699887766")
+    );
     h.act(AddEmail);
     h.type_text("nope");
     h.act(Submit);
@@ -289,7 +291,7 @@ fn changes_from_another_process_reload_the_screen() {
     h.run(vec![stale]);
     let (msg, _) = h.app.status.clone().unwrap();
     assert!(msg.contains("was moved to “Junk” by alice") && msg.contains("not made"), "{msg}");
-    let now = other.get(Entity::Lead, card.id).unwrap();
+    let now = other.get(RecordRef::new(Entity::Lead, card.id)).unwrap();
     assert_eq!(now.get("stage").unwrap().text(), "Junk");
 }
 
@@ -302,7 +304,7 @@ fn a_move_survives_another_users_edit_of_other_fields() {
     other.update(Entity::Lead, card.id, None, &input).unwrap();
     // The board still holds the old version: the move goes through, the comment stays.
     h.act(MoveNext);
-    let now = other.get(Entity::Lead, card.id).unwrap();
+    let now = other.get(RecordRef::new(Entity::Lead, card.id)).unwrap();
     assert_eq!(now.get("stage").unwrap().text(), "In progress");
     assert_eq!(now.get("comments").unwrap().text(), "called back");
 }
@@ -324,7 +326,7 @@ fn start_title_edit(h: &mut Harness) -> i64 {
 fn saving_over_another_users_edit_shows_both_versions_and_keeps_the_choice() {
     let mut h = Harness::new(30, Lang::En);
     let id = start_title_edit(&mut h);
-    let was = h.other().get(Entity::Lead, id).unwrap().title;
+    let was = h.other().get(RecordRef::new(Entity::Lead, id)).unwrap().title;
     h.type_text("Mine");
     // Meanwhile someone else renames it and fills the comments.
     let mut other = h.other();
@@ -346,7 +348,7 @@ fn saving_over_another_users_edit_shows_both_versions_and_keeps_the_choice() {
         .collect();
     assert_eq!(rows, vec![("title", was.as_str(), "Mine", "Theirs", false), ("comments", "", "", "from bruno", true)]);
     h.act(Submit);
-    let now = other.get(Entity::Lead, id).unwrap();
+    let now = other.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!(now.title, "Mine", "the user's choice for the field they edited");
     assert_eq!(now.get("comments").unwrap().text(), "from bruno", "the other's change kept");
     assert!(matches!(h.app.overlay, Overlay::None));
@@ -364,9 +366,9 @@ fn a_conflict_can_take_the_other_version_per_field_or_all_with_esc() {
     assert!(matches!(h.app.overlay, Overlay::Conflict(_)));
     // Space flips the title to theirs; Enter then writes nothing.
     h.act(Input(InputKey::Char(' ')));
-    let version = other.get(Entity::Lead, id).unwrap().version;
+    let version = other.get(RecordRef::new(Entity::Lead, id)).unwrap().version;
     h.act(Submit);
-    let now = other.get(Entity::Lead, id).unwrap();
+    let now = other.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!((now.title.as_str(), now.version), ("Theirs", version));
     // Again, and Esc: theirs is kept, the form shows it.
     h.act(Edit);
@@ -382,7 +384,7 @@ fn a_conflict_can_take_the_other_version_per_field_or_all_with_esc() {
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::Conflict(_)));
     h.act(Back);
-    assert_eq!(other.get(Entity::Lead, id).unwrap().title, "Third");
+    assert_eq!(other.get(RecordRef::new(Entity::Lead, id)).unwrap().title, "Third");
     assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().unwrap().title, "Third");
     let (msg, _) = h.app.status.clone().unwrap();
     assert!(msg.contains("Kept the other user's version"), "{msg}");
@@ -691,7 +693,7 @@ fn a_second_move_typed_while_the_board_reloads_is_not_lost() {
     let second = prospect::tui::update::update(&mut h.app, MoveNext);
     h.run(pending);
     h.run(second);
-    let stored = h.store.get(Entity::Lead, card.id).unwrap();
+    let stored = h.store.get(RecordRef::new(Entity::Lead, card.id)).unwrap();
     assert_eq!(stored.get("stage").map(|s| s.text()), Some("Processed".into()), "both moves applied");
     assert_eq!(focused_stage(&h), "PROCESSED");
     assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
@@ -816,7 +818,7 @@ fn bulk_move_to_a_failure_stage_records_the_reason_and_skips_rows_already_there(
     );
     let (msg, level) = h.app.status.clone().unwrap();
     assert_eq!(level, prospect::tui::app::Level::Info, "{msg}");
-    let moved = h.store.get(Entity::Lead, rows[other].id).unwrap();
+    let moved = h.store.get(RecordRef::new(Entity::Lead, rows[other].id)).unwrap();
     assert_eq!(moved.get("stage").map(|s| s.text()), Some("Junk".into()));
     assert_eq!(moved.get("stage_description").map(|s| s.text()), Some("No budget".into()));
 }
@@ -838,7 +840,7 @@ fn wizard_converts_a_lead_into_deal_contact_and_company() {
     use prospect::tui::app::WizardStep;
     let mut h = Harness::new(60, Lang::En);
     let id = focus_first_time_lead(&mut h);
-    let lead = h.store.get(Entity::Lead, id).unwrap();
+    let lead = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
     h.act(Convert);
     let Overlay::Convert(w) = &h.app.overlay else { panic!("the wizard opens: {:?}", h.app.overlay) };
     assert_eq!(w.step, WizardStep::Targets);
@@ -864,12 +866,12 @@ fn wizard_converts_a_lead_into_deal_contact_and_company() {
     assert!(matches!(h.app.overlay, Overlay::None), "closed after converting: {:?}", h.app.overlay);
     let status = h.app.status.clone().unwrap().0;
     assert!(status.contains(&format!("Lead #{id} converted")), "{status}");
-    let lead_after = h.store.get(Entity::Lead, id).unwrap();
+    let lead_after = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!(lead_after.stage_semantics, Some(prospect::domain::stage::StageSemantics::Success));
     let linked: Vec<Entity> = lead_after.links.iter().map(|(e, _)| *e).collect();
     assert_eq!(linked, vec![Entity::Contact, Entity::Company, Entity::Deal]);
     let contact_id = lead_after.links[0].1.id;
-    let contact = h.store.get(Entity::Contact, contact_id).unwrap();
+    let contact = h.store.get(RecordRef::new(Entity::Contact, contact_id)).unwrap();
     assert_eq!(contact.get("last_name").unwrap().text(), "Renamed");
     assert_eq!(contact.get("first_name").unwrap().text(), lead.get("first_name").unwrap().text());
     // The converted card left the New column and sits in Converted.
@@ -890,7 +892,7 @@ fn moving_a_lead_to_the_success_stage_opens_the_wizard_and_esc_leaves_it_in_plac
         h.act(Back);
     }
     assert!(matches!(h.app.overlay, Overlay::None));
-    let lead = h.store.get(Entity::Lead, id).unwrap();
+    let lead = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!(lead.get("stage").unwrap().text(), "Processed", "cancelling the wizard moves nothing");
 }
 
@@ -913,7 +915,7 @@ fn a_refused_field_sends_the_wizard_back_to_it_and_writes_nothing() {
     assert!(w.error.as_deref().unwrap_or("").contains("first name"), "{:?}", w.error);
     assert_eq!(std::fs::read(h.dir.path().join("crm.db")).unwrap(), before);
     assert_ne!(
-        h.store.get(Entity::Lead, id).unwrap().stage_semantics,
+        h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().stage_semantics,
         Some(prospect::domain::stage::StageSemantics::Success)
     );
 }
@@ -922,7 +924,7 @@ fn a_refused_field_sends_the_wizard_back_to_it_and_writes_nothing() {
 fn new_contact_matching_an_existing_one_asks_before_saving() {
     let mut h = Harness::new(60, Lang::En);
     let existing = h.store.list(Entity::Contact, &ListFilter::default()).unwrap()[0].clone();
-    let record = h.store.get(Entity::Contact, existing.id).unwrap();
+    let record = h.store.get(RecordRef::new(Entity::Contact, existing.id)).unwrap();
     let count = h.store.count(Entity::Contact).unwrap();
     h.act(Show(Tab::Contacts));
     h.act(NewRecord);
@@ -961,7 +963,7 @@ fn merging_selected_contacts_keeps_one_with_the_chosen_values() {
     h.acts(&[ToggleSelect, ToggleSelect, Up, Up]);
     let rows = h.app.lists[&Entity::Contact].rows.clone();
     let (keep, other) = (rows[0].id, rows[1].id);
-    let other_last = h.store.get(Entity::Contact, other).unwrap().get("last_name").unwrap().text();
+    let other_last = h.store.get(RecordRef::new(Entity::Contact, other)).unwrap().get("last_name").unwrap().text();
     h.act(Merge);
     let Overlay::Merge(m) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
     assert_eq!((m.keep, m.others.clone()), (keep, vec![other]));
@@ -973,8 +975,11 @@ fn merging_selected_contacts_keeps_one_with_the_chosen_values() {
     h.act(Input(prospect::tui::action::InputKey::Char(' ')));
     h.act(Submit);
     assert_eq!(h.store.count(Entity::Contact).unwrap(), count - 1);
-    assert_eq!(h.store.get(Entity::Contact, keep).unwrap().get("last_name").unwrap().text(), other_last);
-    assert!(h.store.get(Entity::Contact, other).is_err());
+    assert_eq!(
+        h.store.get(RecordRef::new(Entity::Contact, keep)).unwrap().get("last_name").unwrap().text(),
+        other_last
+    );
+    assert!(h.store.get(RecordRef::new(Entity::Contact, other)).is_err());
     assert!(h.app.lists[&Entity::Contact].rows.iter().all(|r| r.id != other), "the list reloaded");
 }
 
@@ -1014,7 +1019,7 @@ fn live_refresh_reloads_only_screens_that_show_what_changed() {
     assert!(!effects.iter().any(|e| matches!(e, Effect::LoadBoard { .. })), "{effects:?}");
     // A lead changed: the lead board reloads.
     let lead = h.app.lead_board.focused().unwrap().id;
-    other.comment(Entity::Lead, lead, "called").unwrap();
+    other.comment(RecordRef::new(Entity::Lead, lead), "called").unwrap();
     let (_, changed) = h.store.changes_since(last, 500).unwrap();
     let effects = on_store(&mut h.app, StoreEvent::Changed(changed));
     assert!(effects.iter().any(|e| matches!(e, Effect::LoadBoard { entity: Entity::Lead, .. })), "{effects:?}");
@@ -1057,12 +1062,12 @@ fn a_save_that_outwaits_the_busy_limit_says_so_and_keeps_the_edit() {
     // Once the other user lets go, Enter again saves it.
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
-    assert!(h.other().get(Entity::Lead, id).unwrap().title.ends_with(" (edited)"));
+    assert!(h.other().get(RecordRef::new(Entity::Lead, id)).unwrap().title.ends_with(" (edited)"));
 }
 
 /// A lead's stage code and responsible, read from another connection.
 fn stage_and_owner(h: &Harness, id: i64) -> (String, String) {
-    let r = h.other().get(Entity::Lead, id).unwrap();
+    let r = h.other().get(RecordRef::new(Entity::Lead, id)).unwrap();
     let code = |k: &str| match r.get(k) {
         Some(prospect::store::records::Shown::Ref(x)) => x.code.clone(),
         _ => String::new(),
@@ -1262,7 +1267,7 @@ fn the_import_wizard_reads_maps_and_imports() {
     assert!(matches!(h.app.overlay, Overlay::None));
     assert_eq!(h.app.lists[&Entity::Lead].rows.len(), 2, "the list shows them");
     let jean = h.store.list(Entity::Lead, &ListFilter { search: Some("Jean".into()), ..Default::default() }).unwrap();
-    assert_eq!(h.store.get(Entity::Lead, jean[0].id).unwrap().get("comments").unwrap().text(), "bleu");
+    assert_eq!(h.store.get(RecordRef::new(Entity::Lead, jean[0].id)).unwrap().get("comments").unwrap().text(), "bleu");
     // A file that cannot be read says so in the wizard, and Esc leaves.
     h.act(Import);
     h.type_text("/nowhere/x.csv");
@@ -1334,5 +1339,8 @@ fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
     h.act(Submit);
     let (msg, _) = h.app.status.clone().unwrap();
     assert!(msg.contains("1 record(s) done"), "one moved, one already there: {msg}");
-    assert_eq!(h.store.get(Entity::Lead, 2).unwrap().get("stage").map(|s| s.text()), Some("In progress".into()));
+    assert_eq!(
+        h.store.get(RecordRef::new(Entity::Lead, 2)).unwrap().get("stage").map(|s| s.text()),
+        Some("In progress".into())
+    );
 }

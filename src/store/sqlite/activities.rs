@@ -186,7 +186,7 @@ impl Activities for Store {
             .into());
         }
         for r in &a.bindings {
-            self.get(r.entity, r.id)?;
+            self.get(*r)?;
         }
         a.subject = clean_line(&a.subject).trim().to_string();
         let more = &ActivityDetails {

@@ -27,7 +27,7 @@ pub mod users;
 use crate::store::engine::*;
 use crate::store::options::{CurrentUser, Journal, OpenOptions, WaitNotice};
 pub(crate) use crate::store::records::{ListFilter, Record};
-use crate::store::{Result, StoreError, mount, rule, wait};
+use crate::store::{RecordRef, Result, StoreError, mount, rule, wait};
 
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
@@ -326,7 +326,7 @@ impl Backend for Store {
     }
 
     fn records(&self, entity: Entity, ids: &[i64]) -> Result<Vec<Record>> {
-        self.reading(|s| ids.iter().map(|id| s.get(entity, *id)).collect())
+        self.reading(|s| ids.iter().map(|id| s.get(RecordRef::new(entity, *id))).collect())
     }
 
     /// The file this store works on.

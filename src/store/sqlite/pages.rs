@@ -3,6 +3,7 @@
 
 use super::{ListFilter, Record, Store, StoreError};
 use crate::domain::fields::Entity;
+use crate::store::RecordRef;
 use crate::store::engine::*;
 
 impl Store {
@@ -18,8 +19,9 @@ impl Store {
         mut f: impl FnMut(&[Record]) -> Result<(), E>,
     ) -> Result<usize, E> {
         let mut count = 0;
-        let read =
-            |ids: &[i64]| self.reading(|s| ids.iter().map(|id| s.get(entity, *id)).collect::<Result<Vec<_>, _>>());
+        let read = |ids: &[i64]| {
+            self.reading(|s| ids.iter().map(|id| s.get(RecordRef::new(entity, *id))).collect::<Result<Vec<_>, _>>())
+        };
         if let Some(ids) = ids {
             for chunk in ids.chunks(500) {
                 let records = read(chunk)?;

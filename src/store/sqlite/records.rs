@@ -1314,9 +1314,9 @@ impl Records for Store {
     }
 
     /// Reads one record, if the current user may see it.
-    fn get(&self, entity: Entity, id: i64) -> Result<Record> {
+    fn get(&self, record: RecordRef) -> Result<Record> {
         // Its fields, phones, links and stage come from one state of the file.
-        self.reading(|s| s.get_now(entity, id))
+        self.reading(|s| s.get_now(record.entity, record.id))
     }
 
     /// Lists records newest first, filtered and limited to what the current user may see.

@@ -5,6 +5,7 @@ use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
+use crate::domain::record::RecordRef;
 use crate::domain::timeline::TimelineKind;
 use crate::store::engine::*;
 pub(crate) use crate::store::timeline::*;
@@ -75,14 +76,15 @@ pub fn for_record(conn: &Connection, entity: Entity, id: i64, limit: usize) -> R
 
 impl Timeline for Store {
     /// Timeline of a record, newest first.
-    fn timeline(&self, entity: Entity, id: i64, limit: usize) -> Result<Vec<TimelineEntry>> {
-        self.get(entity, id)?;
-        for_record(self.conn(), entity, id, limit)
+    fn timeline(&self, record: RecordRef, limit: usize) -> Result<Vec<TimelineEntry>> {
+        self.get(record)?;
+        for_record(self.conn(), record.entity, record.id, limit)
     }
 
     /// Adds a comment to a record's timeline. Comments do not change the record's version, so
     /// they never conflict with someone editing its fields.
-    fn comment(&mut self, entity: Entity, id: i64, text: &str) -> Result<()> {
+    fn comment(&mut self, record: RecordRef, text: &str) -> Result<()> {
+        let RecordRef { entity, id } = record;
         let text = crate::domain::text::clean_multiline(text).trim().to_string();
         if text.is_empty() {
             return Err(StoreError::Field(FieldError::new("comment", Problem::Required)));

@@ -5,6 +5,7 @@
 use super::{Result, Store};
 use crate::domain::fields::Entity;
 use crate::domain::triage::{Unprocessed, unprocessed};
+use crate::store::RecordRef;
 use crate::store::engine::*;
 pub(crate) use crate::store::triage::*;
 use rusqlite::params_from_iter;
@@ -57,8 +58,8 @@ impl Triage for Store {
                 .ok(),
         };
         let Some(id) = id else { return Ok(None) };
-        let record = self.get(Entity::Lead, id)?;
-        let timeline = self.timeline(Entity::Lead, id, 20)?;
+        let record = self.get(RecordRef::new(Entity::Lead, id))?;
+        let timeline = self.timeline(RecordRef::new(Entity::Lead, id), 20)?;
         let duplicates = self.duplicates_of_record(Entity::Lead, id, Entity::Lead)?;
         Ok(Some(TriageItem { record, timeline, duplicates, remaining }))
     }

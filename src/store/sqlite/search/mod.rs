@@ -387,7 +387,7 @@ impl Store {
         let mut hits = Vec::new();
         for rowid in rowids {
             let (entity, id) = (entity_of_tag(rowid % 4), rowid / 4);
-            if self.visibility(entity) != Visibility::All && self.get(entity, id).is_err() {
+            if self.visibility(entity) != Visibility::All && self.get(RecordRef::new(entity, id)).is_err() {
                 continue;
             }
             let title =
