@@ -253,10 +253,9 @@ mod tests {
         );
         assert_eq!(r.to_string(), "lead #7");
         // Ordered as the pairs were: by kind, then id.
-        let mut v =
-            vec![RecordRef::new(Entity::Deal, 1), RecordRef::new(Entity::Lead, 9), RecordRef::new(Entity::Lead, 2)];
+        let (lead, deal) = (|id| RecordRef::new(Entity::Lead, id), |id| RecordRef::new(Entity::Deal, id));
+        let mut v = [deal(1), lead(9), lead(2)];
         v.sort();
-        let pairs: Vec<(Entity, i64)> = v.iter().map(|r| (r.entity, r.id)).collect();
-        assert_eq!(pairs, [(Entity::Lead, 2), (Entity::Lead, 9), (Entity::Deal, 1)]);
+        assert_eq!(v, [lead(2), lead(9), deal(1)]);
     }
 }
