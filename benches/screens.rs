@@ -9,6 +9,7 @@ use common::{SIZES, data_file, draw, file_with_new_column_of, open, ready_app, s
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prospect::domain::fields::Entity;
 use prospect::service::Service;
+use prospect::store::RecordRef;
 use prospect::tui::action::Action;
 use prospect::tui::app::App;
 use prospect::tui::update;
@@ -92,7 +93,7 @@ fn stage_move(c: &mut Criterion) {
             b.iter(|| {
                 let to = if forth { "IN_PROCESS" } else { "NEW" };
                 forth = !forth;
-                store.move_stage(Entity::Lead, id, to, None, None).unwrap();
+                store.move_stage(RecordRef::new(Entity::Lead, id), to, None, None).unwrap();
             })
         });
     }

@@ -464,7 +464,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             {
                 bail!("nothing to change: give at least one field flag (see `prospect {} edit --help`)", entity.code());
             }
-            let saved = s.store.update(entity, id, if_version, &rec)?;
+            let saved = s.store.update(RecordRef::new(entity, id), if_version, &rec)?;
             let duplicates = if saved.changed.is_empty() {
                 vec![]
             } else {
@@ -487,7 +487,8 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             }
         }
         Op::Move(m) => {
-            let moved = s.store.move_stage(entity, m.id, &m.stage, m.reason.as_deref(), m.if_version)?;
+            let moved =
+                s.store.move_stage(RecordRef::new(entity, m.id), &m.stage, m.reason.as_deref(), m.if_version)?;
             if s.json {
                 // The record as it is now, and the stages it went from and to.
                 let mut j = s.store.get(RecordRef::new(entity, m.id))?.to_json();
@@ -515,7 +516,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             }
         }
         Op::Delete(d) => {
-            s.store.delete(entity, d.id, d.if_version)?;
+            s.store.delete(RecordRef::new(entity, d.id), d.if_version)?;
             if s.json {
                 output::json(&json!({"entity": entity.code(), "id": d.id, "deleted": true}));
             } else {

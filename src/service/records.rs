@@ -26,27 +26,20 @@ impl Service {
 
     /// Updates fields and communications. With `expected_version`, a record changed since
     /// that version is refused with `StoreError::Conflict` and nothing is written.
-    pub fn update(
-        &mut self,
-        entity: Entity,
-        id: i64,
-        expected_version: Option<i64>,
-        input: &RecordInput,
-    ) -> Result<Saved> {
-        self.engine.update(entity, id, expected_version, input)
+    pub fn update(&mut self, record: RecordRef, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
+        self.engine.update(record, expected_version, input)
     }
 
     /// Moves a lead or deal to a stage of its pipeline (SPEC L4), with an optional reason for
     /// failure stages; a final stage completes the record's open activities.
     pub fn move_stage(
         &mut self,
-        entity: Entity,
-        id: i64,
+        record: RecordRef,
         stage: &str,
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Moved> {
-        self.engine.move_stage(entity, id, stage, reason, expected_version)
+        self.engine.move_stage(record, stage, reason, expected_version)
     }
 
     /// Moves a record the user saw in stage `seen_stage` (SPEC S1): another user's edit of
@@ -54,18 +47,17 @@ impl Service {
     /// nothing written). Check and move are one transaction.
     pub fn move_seen(
         &mut self,
-        entity: Entity,
-        id: i64,
+        record: RecordRef,
         seen_stage: i64,
         stage: &str,
         reason: Option<&str>,
     ) -> Result<Moved> {
-        self.engine.move_seen(entity, id, seen_stage, stage, reason)
+        self.engine.move_seen(record, seen_stage, stage, reason)
     }
 
     /// Deletes a record, its communications and its own activities; its timeline stays.
-    pub fn delete(&mut self, entity: Entity, id: i64, expected_version: Option<i64>) -> Result<()> {
-        self.engine.delete(entity, id, expected_version)
+    pub fn delete(&mut self, record: RecordRef, expected_version: Option<i64>) -> Result<()> {
+        self.engine.delete(record, expected_version)
     }
 
     /// Reads one record, if the current user may see it.
@@ -145,10 +137,10 @@ impl Service {
         self.engine.duplicates_of_input(entity, id, input)
     }
 
-    /// Records of `target` matching the stored record `entity #id` (the conversion wizard's
+    /// Records of `target` matching the stored `record` (the conversion wizard's
     /// existing contacts and companies for a lead).
-    pub fn duplicates_of_record(&self, entity: Entity, id: i64, target: Entity) -> Result<Vec<DuplicateMatch>> {
-        self.engine.duplicates_of_record(entity, id, target)
+    pub fn duplicates_of_record(&self, record: RecordRef, target: Entity) -> Result<Vec<DuplicateMatch>> {
+        self.engine.duplicates_of_record(record, target)
     }
 
     /// Groups of records of one kind sharing a name, company, phone or e-mail, lowest ids

@@ -86,14 +86,13 @@ pub trait Records {
 
     /// Updates fields and communications. With `expected_version`, a record changed since
     /// that version is refused with `StoreError::Conflict` and nothing is written.
-    fn update(&mut self, entity: Entity, id: i64, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved>;
+    fn update(&mut self, record: RecordRef, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved>;
 
     /// Moves a lead or deal to a stage of its pipeline (SPEC L4), with an optional reason for
     /// failure stages; a final stage completes the record's open activities.
     fn move_stage(
         &mut self,
-        entity: Entity,
-        id: i64,
+        record: RecordRef,
         stage: &str,
         reason: Option<&str>,
         expected_version: Option<i64>,
@@ -102,17 +101,10 @@ pub trait Records {
     /// Moves a record the user saw in stage `seen_stage` (SPEC S1): another user's edit of
     /// other fields does not stop it, another user's move does (`StoreError::MovedMeanwhile`,
     /// nothing written). Check and move are one transaction.
-    fn move_seen(
-        &mut self,
-        entity: Entity,
-        id: i64,
-        seen_stage: i64,
-        stage: &str,
-        reason: Option<&str>,
-    ) -> Result<Moved>;
+    fn move_seen(&mut self, record: RecordRef, seen_stage: i64, stage: &str, reason: Option<&str>) -> Result<Moved>;
 
     /// Deletes a record, its communications and its own activities; its timeline stays.
-    fn delete(&mut self, entity: Entity, id: i64, expected_version: Option<i64>) -> Result<()>;
+    fn delete(&mut self, record: RecordRef, expected_version: Option<i64>) -> Result<()>;
 
     /// Reads one record, if the current user may see it.
     fn get(&self, record: RecordRef) -> Result<Record>;
@@ -207,9 +199,9 @@ pub trait Duplicates {
     /// warning before saving a new record (`id = None`) or an edit.
     fn duplicates_of_input(&self, entity: Entity, id: Option<i64>, input: &RecordInput) -> Result<Vec<DuplicateMatch>>;
 
-    /// Records of `target` matching the stored record `entity #id` (the conversion wizard's
+    /// Records of `target` matching the stored `record` (the conversion wizard's
     /// existing contacts and companies for a lead).
-    fn duplicates_of_record(&self, entity: Entity, id: i64, target: Entity) -> Result<Vec<DuplicateMatch>>;
+    fn duplicates_of_record(&self, record: RecordRef, target: Entity) -> Result<Vec<DuplicateMatch>>;
 
     /// Groups of records of one kind sharing a name, company, phone or e-mail, lowest ids
     /// first, at most `limit` groups (`dedup scan`).

@@ -137,8 +137,8 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
     Ok(match effect {
         Effect::Move { entity, id, seen, stage_code, reason } => {
             let moved = match seen {
-                Some(s) => store.move_seen(entity, id, s.stage, &stage_code, reason.as_deref()),
-                None => store.move_stage(entity, id, &stage_code, reason.as_deref(), None),
+                Some(s) => store.move_seen(RecordRef::new(entity, id), s.stage, &stage_code, reason.as_deref()),
+                None => store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None),
             };
             let moved = match moved {
                 Err(StoreError::MovedMeanwhile { stage, by, at, .. }) => {
@@ -269,12 +269,12 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
             vec![StoreEvent::Saved { entity, id: saved.id, message, open, moved_to }]
         }
         Effect::Update { entity, id, version, input, field: _, base } => {
-            let saved = match store.update(entity, id, Some(version), &input) {
+            let saved = match store.update(RecordRef::new(entity, id), Some(version), &input) {
                 Err(StoreError::Conflict { .. }) => {
                     let now = store.get(RecordRef::new(entity, id))?;
                     if input.fields.is_empty() {
                         // Phones and e-mails added or removed combine with any other change.
-                        store.update(entity, id, Some(now.version), &input)?
+                        store.update(RecordRef::new(entity, id), Some(now.version), &input)?
                     } else if base.is_empty() {
                         return Err(StoreError::Conflict { entity, id, expected: version, actual: now.version });
                     } else {
@@ -307,14 +307,16 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
         Effect::BulkMove { entity, ids, stage_code, reason } => bulk(store, lang, entity, &ids, |store, id| {
             // A record already in that stage is not counted as moved; a refusal (a rule, a
             // deactivated user) is said, not swallowed.
-            store.move_stage(entity, id, &stage_code, reason.as_deref(), None).map(|m| !m.unchanged)
+            store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None).map(|m| !m.unchanged)
         }),
         Effect::BulkAssign { entity, ids, login } => {
             let input = RecordInput { fields: vec![("responsible".into(), login)], ..Default::default() };
-            bulk(store, lang, entity, &ids, |store, id| store.update(entity, id, None, &input).map(|_| true))
+            bulk(store, lang, entity, &ids, |store, id| {
+                store.update(RecordRef::new(entity, id), None, &input).map(|_| true)
+            })
         }
         Effect::BulkDelete { entity, ids } => {
-            bulk(store, lang, entity, &ids, |store, id| store.delete(entity, id, None).map(|_| true))
+            bulk(store, lang, entity, &ids, |store, id| store.delete(RecordRef::new(entity, id), None).map(|_| true))
         }
         Effect::LoadDemo { leads } => {
             let report = store.load_demo(crate::demo::DemoOptions { leads, seed: 42 })?;
@@ -564,8 +566,8 @@ fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effec
         }
         Effect::LoadConversion { lead_id } => {
             let record = store.get(RecordRef::new(Entity::Lead, lead_id))?;
-            let contacts = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Contact)?;
-            let companies = store.duplicates_of_record(Entity::Lead, lead_id, Entity::Company)?;
+            let contacts = store.duplicates_of_record(RecordRef::new(Entity::Lead, lead_id), Entity::Contact)?;
+            let companies = store.duplicates_of_record(RecordRef::new(Entity::Lead, lead_id), Entity::Company)?;
             vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies }]
         }
         Effect::LoadMergePreview { entity, keep, others } => {

@@ -76,7 +76,7 @@ pub fn a_final_stage_completes_the_open_activities(mut eng: TestEngine) {
     eng.plan_activity(call(RecordRef::new(Entity::Deal, deal), "One", NOW + HOUR), &none).unwrap();
     eng.plan_activity(call(RecordRef::new(Entity::Deal, deal), "Two", NOW + 72 * HOUR), &none).unwrap();
     assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 1 });
-    let moved = eng.move_stage(Entity::Deal, deal, "WON", None, None).unwrap();
+    let moved = eng.move_stage(RecordRef::new(Entity::Deal, deal), "WON", None, None).unwrap();
     assert_eq!(moved.completed_activities, 2);
     assert_eq!(counters(&eng), Counters::default());
     assert_eq!(eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().next_activity_at, None);

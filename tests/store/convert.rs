@@ -150,7 +150,7 @@ pub fn a_converted_or_changed_lead_is_refused(mut eng: TestEngine) {
     let lead = full_lead(&mut eng, 7);
     let mut plan = ConversionPlan::new(Targets::DEAL);
     plan.expected_version = Some(1);
-    eng.update(Entity::Lead, lead, None, &input(&[("comments", "edited meanwhile")])).unwrap();
+    eng.update(RecordRef::new(Entity::Lead, lead), None, &input(&[("comments", "edited meanwhile")])).unwrap();
     let e = eng.convert_lead(lead, &plan).unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
     assert_eq!(counts(&eng), [1, 0, 0, 0]);

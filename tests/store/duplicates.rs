@@ -32,7 +32,7 @@ pub fn a_lead_matching_a_client_is_a_repeat_lead_linked_to_it(mut eng: TestEngin
     assert_eq!(eng.list_count(Entity::Lead, &repeats).unwrap(), 1);
 
     // By e-mail (case and spaces aside) and by company title.
-    eng.update(Entity::Contact, contact.id, None, &input_with(&[], &["marie@example.com"])).unwrap();
+    eng.update(RecordRef::new(Entity::Contact, contact.id), None, &input_with(&[], &["marie@example.com"])).unwrap();
     let by_mail = create(&mut eng, Entity::Lead, &[("title", "Mail")], &[" Marie@Example.COM "]);
     assert_eq!(by_mail.repeat_of.first().map(|r| (r.entity, r.id)), Some((Entity::Contact, contact.id)));
     let by_company = create(&mut eng, Entity::Lead, &[("company_title", "  ACME ")], &[]);

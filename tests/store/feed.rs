@@ -12,7 +12,7 @@ pub fn changes_since_names_what_another_session_wrote(mut eng: TestEngine) {
     let mark = eng.last_change().unwrap();
     assert_eq!(eng.changes_since(mark, 100).unwrap(), (mark, Some(vec![])), "nothing since");
 
-    bob.update(Entity::Lead, a, None, &input(&[("title", "A2")])).unwrap();
+    bob.update(RecordRef::new(Entity::Lead, a), None, &input(&[("title", "A2")])).unwrap();
     bob.comment(RecordRef::new(Entity::Company, c), "note").unwrap();
     let (last, changed) = eng.changes_since(mark, 100).unwrap();
     assert!(last > mark);
@@ -22,7 +22,7 @@ pub fn changes_since_names_what_another_session_wrote(mut eng: TestEngine) {
     assert_eq!(eng.changes_since(last, 100).unwrap(), (last, Some(vec![])));
 
     // An edit that changes nothing is no change.
-    bob.update(Entity::Lead, a, None, &input(&[("title", "A2")])).unwrap();
+    bob.update(RecordRef::new(Entity::Lead, a), None, &input(&[("title", "A2")])).unwrap();
     assert_eq!(eng.changes_since(last, 100).unwrap(), (last, Some(vec![])));
 
     // More changes than asked for: everything may have changed.
@@ -40,7 +40,7 @@ pub fn a_deletion_and_a_conversion_are_in_the_feed(mut eng: TestEngine) {
             .id;
     let gone = create(&mut eng, Entity::Contact, &[("first_name", "Old"), ("last_name", "Contact")], &[]).id;
     let mark = eng.last_change().unwrap();
-    eng.delete(Entity::Contact, gone, None).unwrap();
+    eng.delete(RecordRef::new(Entity::Contact, gone), None).unwrap();
     let plan = prospect::store::convert::ConversionPlan::new(prospect::domain::convert::Targets::DEFAULT);
     let done = eng.convert_lead(lead, &plan).unwrap();
     let (_, changed) = eng.changes_since(mark, 100).unwrap();

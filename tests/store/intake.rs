@@ -57,11 +57,11 @@ pub fn triage_hands_out_the_oldest_unprocessed_lead_of_mine_or_nobodys(mut eng: 
     eng.session("bob");
     let mine = create(&mut eng, Entity::Lead, &[("title", "Mine")], &[]).id;
     let nobodys = create(&mut eng, Entity::Lead, &[("title", "Nobody's")], &[]).id;
-    eng.update(Entity::Lead, nobodys, None, &input(&[("responsible", "")])).unwrap();
+    eng.update(RecordRef::new(Entity::Lead, nobodys), None, &input(&[("responsible", "")])).unwrap();
     assert_eq!(text_of(&eng, Entity::Lead, nobodys, "responsible"), "");
     let bobs = create(&mut eng, Entity::Lead, &[("title", "Bob's"), ("responsible", "bob")], &[]).id;
     let moved = create(&mut eng, Entity::Lead, &[("title", "In progress")], &[]).id;
-    eng.move_stage(Entity::Lead, moved, "IN_PROCESS", None, None).unwrap();
+    eng.move_stage(RecordRef::new(Entity::Lead, moved), "IN_PROCESS", None, None).unwrap();
     let planned = create(&mut eng, Entity::Lead, &[("title", "Planned")], &[]).id;
     let call = NewActivity {
         kind: ActivityKind::Call,

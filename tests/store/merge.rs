@@ -92,7 +92,7 @@ pub fn a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record(mut e
 pub fn a_merge_with_a_stale_version_or_of_deals_is_refused(mut eng: TestEngine) {
     let a = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;
     let b = create(&mut eng, Entity::Company, &[("title", "ACME")], &[]).id;
-    eng.update(Entity::Company, a, None, &input(&[("industry", "Anvils")])).unwrap();
+    eng.update(RecordRef::new(Entity::Company, a), None, &input(&[("industry", "Anvils")])).unwrap();
     let all = MergeChoices { fallback: Some(Prefer::Keep), ..Default::default() };
     let e = eng.merge(Entity::Company, a, &[b], &all, Some(1)).unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");

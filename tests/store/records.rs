@@ -22,16 +22,16 @@ pub fn each_kind_is_created_edited_and_deleted(mut eng: TestEngine) {
         for (k, v) in fields {
             assert_eq!(rec.input_text(k), *v, "{entity:?}.{k} as created");
         }
-        let edited = eng.update(entity, saved.id, Some(1), &input(&[(key, value)])).unwrap();
+        let edited = eng.update(RecordRef::new(entity, saved.id), Some(1), &input(&[(key, value)])).unwrap();
         assert_eq!(edited.version, 2, "{entity:?}: an edit makes a new version");
         assert_eq!(edited.changed, vec![key.to_string()]);
         assert_eq!(text_of(&eng, entity, saved.id, key), value, "{entity:?}.{key} after the edit");
 
         // An edit that changes nothing writes nothing.
-        let same = eng.update(entity, saved.id, Some(2), &input(&[(key, value)])).unwrap();
+        let same = eng.update(RecordRef::new(entity, saved.id), Some(2), &input(&[(key, value)])).unwrap();
         assert_eq!((same.version, same.changed.len()), (2, 0), "{entity:?}: an idempotent edit");
 
-        eng.delete(entity, saved.id, Some(2)).unwrap();
+        eng.delete(RecordRef::new(entity, saved.id), Some(2)).unwrap();
         assert!(
             matches!(eng.get(RecordRef::new(entity, saved.id)), Err(StoreError::NotFound { .. })),
             "{entity:?}: gone after delete"
@@ -62,33 +62,33 @@ pub fn a_refused_input_writes_nothing(mut eng: TestEngine) {
 pub fn leads_and_deals_move_through_their_stages(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "Mover")], &[]);
     assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "NEW", "a new lead starts in the first stage");
-    let moved = eng.move_stage(Entity::Lead, lead.id, "IN_PROCESS", None, Some(1)).unwrap();
+    let moved = eng.move_stage(RecordRef::new(Entity::Lead, lead.id), "IN_PROCESS", None, Some(1)).unwrap();
     assert_eq!((moved.from.code.as_str(), moved.to.code.as_str(), moved.version), ("NEW", "IN_PROCESS", 2));
     assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "IN_PROCESS");
 
     // Moving where it already is writes nothing.
-    let again = eng.move_stage(Entity::Lead, lead.id, "IN_PROCESS", None, None).unwrap();
+    let again = eng.move_stage(RecordRef::new(Entity::Lead, lead.id), "IN_PROCESS", None, None).unwrap();
     assert!(again.unchanged);
     assert_eq!(eng.get(RecordRef::new(Entity::Lead, lead.id)).unwrap().version, 2);
 
     // A reason only for failure stages; then it is kept.
-    let e = eng.move_stage(Entity::Lead, lead.id, "NEW", Some("why not"), None).unwrap_err();
+    let e = eng.move_stage(RecordRef::new(Entity::Lead, lead.id), "NEW", Some("why not"), None).unwrap_err();
     assert!(matches!(&e, StoreError::Field(f) if f.field == "reason"), "{e:?}");
     assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "IN_PROCESS", "a refused move writes nothing");
-    eng.move_stage(Entity::Lead, lead.id, "JUNK", Some("spam"), None).unwrap();
+    eng.move_stage(RecordRef::new(Entity::Lead, lead.id), "JUNK", Some("spam"), None).unwrap();
     assert_eq!(text_of(&eng, Entity::Lead, lead.id, "stage_description"), "spam");
 
     let deal = create(&mut eng, Entity::Deal, &[("title", "Deal")], &[]);
     assert_eq!(stage_of(&eng, Entity::Deal, deal.id), "NEW");
-    eng.move_stage(Entity::Deal, deal.id, "WON", None, None).unwrap();
+    eng.move_stage(RecordRef::new(Entity::Deal, deal.id), "WON", None, None).unwrap();
     assert_eq!(stage_of(&eng, Entity::Deal, deal.id), "WON");
     let filter = prospect::store::ListFilter { stage: Some("WON".into()), ..Default::default() };
     assert_eq!(eng.list_count(Entity::Deal, &filter).unwrap(), 1);
 
     // Contacts and companies have no stages; an unknown stage is refused.
     let c = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]);
-    assert!(eng.move_stage(Entity::Company, c.id, "NEW", None, None).is_err());
-    assert!(eng.move_stage(Entity::Deal, deal.id, "NO_SUCH_STAGE", None, None).is_err());
+    assert!(eng.move_stage(RecordRef::new(Entity::Company, c.id), "NEW", None, None).is_err());
+    assert!(eng.move_stage(RecordRef::new(Entity::Deal, deal.id), "NO_SUCH_STAGE", None, None).is_err());
     assert_eq!(stage_of(&eng, Entity::Deal, deal.id), "WON");
 }
 
@@ -96,22 +96,22 @@ pub fn a_stale_version_is_refused_and_nothing_is_written(mut eng: TestEngine) {
     let mut bob = eng.session("bob");
     let lead = create(&mut eng, Entity::Lead, &[("title", "Shared")], &[]);
     // Bob edits first: version 2.
-    bob.update(Entity::Lead, lead.id, Some(1), &input(&[("title", "Bob's")])).unwrap();
+    bob.update(RecordRef::new(Entity::Lead, lead.id), Some(1), &input(&[("title", "Bob's")])).unwrap();
 
-    let e = eng.update(Entity::Lead, lead.id, Some(1), &input(&[("title", "Alice's")])).unwrap_err();
+    let e = eng.update(RecordRef::new(Entity::Lead, lead.id), Some(1), &input(&[("title", "Alice's")])).unwrap_err();
     assert!(matches!(e, StoreError::Conflict { expected: 1, actual: 2, .. }), "{e:?}");
     assert_eq!(text_of(&eng, Entity::Lead, lead.id, "title"), "Bob's");
 
-    let e = eng.move_stage(Entity::Lead, lead.id, "JUNK", None, Some(1)).unwrap_err();
+    let e = eng.move_stage(RecordRef::new(Entity::Lead, lead.id), "JUNK", None, Some(1)).unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
     assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "NEW");
 
-    let e = eng.delete(Entity::Lead, lead.id, Some(1)).unwrap_err();
+    let e = eng.delete(RecordRef::new(Entity::Lead, lead.id), Some(1)).unwrap_err();
     assert!(matches!(e, StoreError::Conflict { .. }), "{e:?}");
     assert!(eng.get(RecordRef::new(Entity::Lead, lead.id)).is_ok(), "a refused delete keeps the record");
 
     // With the version just read, all goes through.
-    eng.update(Entity::Lead, lead.id, Some(2), &input(&[("title", "Alice's")])).unwrap();
+    eng.update(RecordRef::new(Entity::Lead, lead.id), Some(2), &input(&[("title", "Alice's")])).unwrap();
     assert_eq!(text_of(&bob, Entity::Lead, lead.id, "title"), "Alice's", "the other session sees it");
 }
 
@@ -123,14 +123,14 @@ pub fn a_move_from_a_stale_screen_is_refused_only_after_another_move(mut eng: Te
         other => panic!("{other:?}"),
     };
     // Another user's edit of other fields does not stop the move...
-    bob.update(Entity::Lead, lead.id, None, &input(&[("comments", "called")])).unwrap();
-    let moved = eng.move_seen(Entity::Lead, lead.id, seen, "IN_PROCESS", None).unwrap();
+    bob.update(RecordRef::new(Entity::Lead, lead.id), None, &input(&[("comments", "called")])).unwrap();
+    let moved = eng.move_seen(RecordRef::new(Entity::Lead, lead.id), seen, "IN_PROCESS", None).unwrap();
     assert_eq!(stage_of(&eng, Entity::Lead, lead.id), "IN_PROCESS");
 
     // ... another user's move does, naming who moved it and where.
     let stale = moved.to.id;
-    bob.move_stage(Entity::Lead, lead.id, "JUNK", None, None).unwrap();
-    let e = eng.move_seen(Entity::Lead, lead.id, stale, "CONVERTED", None).unwrap_err();
+    bob.move_stage(RecordRef::new(Entity::Lead, lead.id), "JUNK", None, None).unwrap();
+    let e = eng.move_seen(RecordRef::new(Entity::Lead, lead.id), stale, "CONVERTED", None).unwrap_err();
     match e {
         StoreError::MovedMeanwhile { by, stage, .. } => {
             assert_eq!(by, "bob");
@@ -144,8 +144,11 @@ pub fn a_move_from_a_stale_screen_is_refused_only_after_another_move(mut eng: Te
 pub fn a_missing_record_is_not_found_for_every_operation(mut eng: TestEngine) {
     for entity in Entity::ALL {
         assert!(matches!(eng.get(RecordRef::new(entity, 999)), Err(StoreError::NotFound { .. })), "{entity:?} get");
-        assert!(eng.update(entity, 999, None, &input(&[("comments", "x")])).is_err(), "{entity:?} update");
-        assert!(eng.delete(entity, 999, None).is_err(), "{entity:?} delete");
+        assert!(
+            eng.update(RecordRef::new(entity, 999), None, &input(&[("comments", "x")])).is_err(),
+            "{entity:?} update"
+        );
+        assert!(eng.delete(RecordRef::new(entity, 999), None).is_err(), "{entity:?} delete");
     }
 }
 

@@ -37,16 +37,16 @@ pub fn names_phones_and_emails_are_found_across_kinds(mut eng: TestEngine) {
 
 pub fn edits_and_deletions_keep_the_search_up_to_date(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "Oldname")], &["07 11 22 33 44"]).id;
-    eng.update(Entity::Lead, lead, None, &input(&[("title", "Newname")])).unwrap();
+    eng.update(RecordRef::new(Entity::Lead, lead), None, &input(&[("title", "Newname")])).unwrap();
     assert!(found(&eng, "oldname").is_empty());
     assert_eq!(found(&eng, "newname"), vec![RecordRef::new(Entity::Lead, lead)]);
 
     let mut change = input_with(&[], &["new.address@example.com"]);
     change.comms.remove = vec![crate::comm("07 11 22 33 44")];
-    eng.update(Entity::Lead, lead, None, &change).unwrap();
+    eng.update(RecordRef::new(Entity::Lead, lead), None, &change).unwrap();
     assert!(found(&eng, "07 11 22").is_empty(), "a removed phone is no longer found");
     assert_eq!(found(&eng, "new.address@example.com"), vec![RecordRef::new(Entity::Lead, lead)]);
 
-    eng.delete(Entity::Lead, lead, None).unwrap();
+    eng.delete(RecordRef::new(Entity::Lead, lead), None).unwrap();
     assert!(found(&eng, "newname").is_empty());
 }

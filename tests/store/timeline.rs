@@ -13,8 +13,8 @@ fn kinds(eng: &crate::TestEngine, entity: Entity, id: i64) -> Vec<TimelineKind> 
 
 pub fn every_change_leaves_an_entry_newest_first(mut eng: TestEngine) {
     let lead = create(&mut eng, Entity::Lead, &[("title", "History")], &[]).id;
-    eng.update(Entity::Lead, lead, None, &input(&[("title", "History 2")])).unwrap();
-    eng.move_stage(Entity::Lead, lead, "IN_PROCESS", None, None).unwrap();
+    eng.update(RecordRef::new(Entity::Lead, lead), None, &input(&[("title", "History 2")])).unwrap();
+    eng.move_stage(RecordRef::new(Entity::Lead, lead), "IN_PROCESS", None, None).unwrap();
     eng.comment(RecordRef::new(Entity::Lead, lead), "  first call went well ").unwrap();
     assert_eq!(
         kinds(&eng, Entity::Lead, lead),
@@ -49,7 +49,7 @@ pub fn a_deleted_records_id_and_history_are_never_reused(mut eng: TestEngine) {
         // The newest record is deleted: its id would be the next one handed out if reused.
         let first = create(&mut eng, entity, fields, &[]).id;
         eng.comment(RecordRef::new(entity, first), "before deletion").unwrap();
-        eng.delete(entity, first, None).unwrap();
+        eng.delete(RecordRef::new(entity, first), None).unwrap();
         assert!(
             matches!(eng.timeline(RecordRef::new(entity, first), 10), Err(StoreError::NotFound { .. })),
             "{entity:?}"

@@ -3,6 +3,7 @@
 
 use crate::common::tui::Harness;
 use prospect::i18n::Lang;
+use prospect::store::RecordRef;
 use prospect::tui::action::{Action, Tab};
 use prospect::tui::app::App;
 use prospect::tui::views;
@@ -107,7 +108,7 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
         ],
         ..Default::default()
     };
-    h.other().update(prospect::domain::fields::Entity::Lead, id, None, &theirs).unwrap();
+    h.other().update(RecordRef::new(prospect::domain::fields::Entity::Lead, id), None, &theirs).unwrap();
     h.act(Action::Submit);
     out.push(("edit_conflict", h.app.clone()));
     let mut risky = h.app.clone();

@@ -274,7 +274,7 @@ fn changes_from_another_process_reload_the_screen() {
     let before = h.app.lead_board.columns[4].count();
     let card = h.app.lead_board.focused().unwrap().clone();
     let mut other = h.other();
-    other.move_stage(Entity::Lead, card.id, "JUNK", None, None).unwrap();
+    other.move_stage(RecordRef::new(Entity::Lead, card.id), "JUNK", None, None).unwrap();
     let reload = prospect::tui::update::on_store(&mut h.app, prospect::tui::effect::StoreEvent::Changed(None));
     h.run(reload);
     assert_eq!(h.app.lead_board.columns[4].count(), before + 1);
@@ -301,7 +301,7 @@ fn a_move_survives_another_users_edit_of_other_fields() {
     let card = h.app.lead_board.focused().unwrap().clone();
     let mut other = h.other();
     let input = RecordInput { fields: vec![("comments".into(), "called back".into())], ..Default::default() };
-    other.update(Entity::Lead, card.id, None, &input).unwrap();
+    other.update(RecordRef::new(Entity::Lead, card.id), None, &input).unwrap();
     // The board still holds the old version: the move goes through, the comment stays.
     h.act(MoveNext);
     let now = other.get(RecordRef::new(Entity::Lead, card.id)).unwrap();
@@ -334,7 +334,7 @@ fn saving_over_another_users_edit_shows_both_versions_and_keeps_the_choice() {
         fields: vec![("title".into(), "Theirs".into()), ("comments".into(), "from bruno".into())],
         ..Default::default()
     };
-    other.update(Entity::Lead, id, None, &theirs).unwrap();
+    other.update(RecordRef::new(Entity::Lead, id), None, &theirs).unwrap();
     let before = std::fs::read(h.dir.path().join("crm.db")).unwrap();
     h.act(Submit);
     // Nothing is written yet; the popup shows each field either side changed.
@@ -361,7 +361,7 @@ fn a_conflict_can_take_the_other_version_per_field_or_all_with_esc() {
     h.type_text("Mine");
     let mut other = h.other();
     let theirs = RecordInput { fields: vec![("title".into(), "Theirs".into())], ..Default::default() };
-    other.update(Entity::Lead, id, None, &theirs).unwrap();
+    other.update(RecordRef::new(Entity::Lead, id), None, &theirs).unwrap();
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::Conflict(_)));
     // Space flips the title to theirs; Enter then writes nothing.
@@ -375,8 +375,7 @@ fn a_conflict_can_take_the_other_version_per_field_or_all_with_esc() {
     h.type_text(" and mine");
     other
         .update(
-            Entity::Lead,
-            id,
+            RecordRef::new(Entity::Lead, id),
             None,
             &RecordInput { fields: vec![("title".into(), "Third".into())], ..Default::default() },
         )
@@ -1011,7 +1010,7 @@ fn live_refresh_reloads_only_screens_that_show_what_changed() {
     // Another user edits a contact: the change log says so, and the lead board stays put.
     let contact = other.list(Entity::Contact, &ListFilter::default()).unwrap()[0].id;
     let input = RecordInput { fields: vec![("comments".into(), "met at the fair".into())], ..Default::default() };
-    other.update(Entity::Contact, contact, None, &input).unwrap();
+    other.update(RecordRef::new(Entity::Contact, contact), None, &input).unwrap();
     let (last, changed) = h.store.changes_since(from, 500).unwrap();
     assert_eq!(changed.as_deref(), Some(&[RecordRef::new(Entity::Contact, contact)][..]));
     assert!(last > from);
@@ -1328,7 +1327,7 @@ fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
         let input = RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
         h.store.create(Entity::Lead, &input).unwrap();
     }
-    h.store.move_stage(Entity::Lead, 1, "In progress", None, None).unwrap();
+    h.store.move_stage(RecordRef::new(Entity::Lead, 1), "In progress", None, None).unwrap();
     h.act(Show(Tab::LeadList));
     h.act(Top);
     h.act(ToggleSelect);

@@ -1,7 +1,7 @@
 //! Duplicate search (SPEC D1), in one place: the repeat-lead check, the "possible duplicate"
 //! warning on create and edit, the conversion wizard's matches and `dedup scan` all call it.
 
-use super::records::{RecordInput, apply_comms, comms_of, derived_sources, title_of, visibility_sql};
+use super::records::{RecordInput, RecordRef, apply_comms, comms_of, derived_sources, title_of, visibility_sql};
 use super::{Result, Store};
 use crate::domain::access::Visibility;
 use crate::domain::comm::Comm;
@@ -516,9 +516,10 @@ impl Duplicates for Store {
         find_in(self.conn(), &self.visibility(entity), entity, &keys, id)
     }
 
-    /// Records of `target` matching the stored record `entity #id` (the conversion wizard's
+    /// Records of `target` matching the stored `record` (the conversion wizard's
     /// existing contacts and companies for a lead).
-    fn duplicates_of_record(&self, entity: Entity, id: i64, target: Entity) -> Result<Vec<DuplicateMatch>> {
+    fn duplicates_of_record(&self, record: RecordRef, target: Entity) -> Result<Vec<DuplicateMatch>> {
+        let RecordRef { entity, id } = record;
         let keys = keys_of_record(self.conn(), entity, id).map_err(|e| self.fill_path(e))?;
         let exclude = (entity == target).then_some(id);
         find_in(self.conn(), &self.visibility(target), target, &keys, exclude)

@@ -1262,7 +1262,8 @@ impl Records for Store {
 
     /// Updates fields and communications. With `expected_version`, a record changed since
     /// that version is refused with `StoreError::Conflict` and nothing is written.
-    fn update(&mut self, entity: Entity, id: i64, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
+    fn update(&mut self, record: RecordRef, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
+        let RecordRef { entity, id } = record;
         self.write(|tx, ctx| update_in(tx, ctx, entity, id, expected_version, input))
     }
 
@@ -1270,26 +1271,20 @@ impl Records for Store {
     /// failure stages; a final stage completes the record's open activities.
     fn move_stage(
         &mut self,
-        entity: Entity,
-        id: i64,
+        record: RecordRef,
         stage: &str,
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Moved> {
+        let RecordRef { entity, id } = record;
         self.write(|tx, ctx| move_in(tx, ctx, entity, id, stage, reason, expected_version))
     }
 
     /// Moves a record the user saw in stage `seen_stage` (SPEC S1): another user's edit of
     /// other fields does not stop it, another user's move does (`StoreError::MovedMeanwhile`,
     /// nothing written). Check and move are one transaction.
-    fn move_seen(
-        &mut self,
-        entity: Entity,
-        id: i64,
-        seen_stage: i64,
-        stage: &str,
-        reason: Option<&str>,
-    ) -> Result<Moved> {
+    fn move_seen(&mut self, record: RecordRef, seen_stage: i64, stage: &str, reason: Option<&str>) -> Result<Moved> {
+        let RecordRef { entity, id } = record;
         self.write(|tx, ctx| {
             let sql = format!(
                 "SELECT t.stage_id, s.name, coalesce((SELECT login FROM users WHERE id = coalesce(t.moved_by, t.modified_by)), '?'), \
@@ -1309,7 +1304,8 @@ impl Records for Store {
     }
 
     /// Deletes a record, its communications and its own activities; its timeline stays.
-    fn delete(&mut self, entity: Entity, id: i64, expected_version: Option<i64>) -> Result<()> {
+    fn delete(&mut self, record: RecordRef, expected_version: Option<i64>) -> Result<()> {
+        let RecordRef { entity, id } = record;
         self.write(|tx, ctx| delete_in(tx, ctx, entity, id, expected_version))
     }
 

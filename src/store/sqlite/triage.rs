@@ -60,7 +60,7 @@ impl Triage for Store {
         let Some(id) = id else { return Ok(None) };
         let record = self.get(RecordRef::new(Entity::Lead, id))?;
         let timeline = self.timeline(RecordRef::new(Entity::Lead, id), 20)?;
-        let duplicates = self.duplicates_of_record(Entity::Lead, id, Entity::Lead)?;
+        let duplicates = self.duplicates_of_record(RecordRef::new(Entity::Lead, id), Entity::Lead)?;
         Ok(Some(TriageItem { record, timeline, duplicates, remaining }))
     }
 }
