@@ -12,7 +12,6 @@ pub mod intake;
 mod maintenance;
 pub mod merge;
 mod migrate;
-mod pages;
 pub mod queue;
 pub mod records;
 pub mod refs;
