@@ -8,6 +8,7 @@
 //! engine plugs in with its own factory (a fresh database per case, `TestEngine::session` a
 //! second connection to it) and one more `contract_suite!` line: the same cases run on both.
 mod activities;
+mod admin;
 mod bulk;
 mod convert;
 mod duplicates;
@@ -43,6 +44,8 @@ pub struct TestEngine {
     /// as the first handle.
     path: PathBuf,
     _dir: Option<tempfile::TempDir>,
+    /// The factory that made it, for cases that compare two fresh engines (`twin`).
+    factory: fn() -> TestEngine,
 }
 
 /// Makes, for each case listed, a `#[test]` that runs it on a handle from `$factory`.
@@ -52,6 +55,8 @@ macro_rules! contract_suite {
             activities::activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets,
             activities::a_final_stage_completes_the_open_activities,
             activities::an_activity_needs_an_existing_record_and_counts_only_its_responsible,
+            activities::the_activities_board_counts_each_record_by_its_nearest_open_activity,
+            admin::a_user_who_is_not_an_administrator_is_refused_every_administration_task,
             bulk::a_demo_load_is_counted_listed_and_searchable,
             bulk::a_bulk_import_loads_every_row_searchable,
             convert::every_choice_of_targets_creates_those_records_and_links_them,
@@ -65,6 +70,7 @@ macro_rules! contract_suite {
             duplicates::the_scan_groups_records_by_the_matching_rules,
             feed::changes_since_names_what_another_session_wrote,
             feed::a_deletion_and_a_conversion_are_in_the_feed,
+            feed::data_version_and_last_change_tell_another_sessions_write,
             import::skip_leaves_the_match_alone_and_is_idempotent,
             import::merge_fills_empty_fields_and_adds_comms,
             import::replace_overwrites_with_the_rows_values,
@@ -87,6 +93,8 @@ macro_rules! contract_suite {
             records::a_move_from_a_stale_screen_is_refused_only_after_another_move,
             records::a_missing_record_is_not_found_for_every_operation,
             records::a_new_deal_and_lead_get_their_defaults,
+            records::every_kind_refuses_a_stale_edit_move_or_delete_and_writes_nothing,
+            records::a_deal_moved_by_another_user_is_not_moved_from_a_stale_screen,
             search::names_phones_and_emails_are_found_across_kinds,
             search::edits_and_deletions_keep_the_search_up_to_date,
             timeline::every_change_leaves_an_entry_newest_first,
@@ -114,7 +122,7 @@ pub fn engine() -> TestEngine {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crm.db");
     let store = open(&path, "alice");
-    TestEngine { store, path, _dir: Some(dir) }
+    TestEngine { store, path, _dir: Some(dir), factory: engine }
 }
 
 fn open(path: &std::path::Path, login: &str) -> Service {
@@ -131,7 +139,13 @@ impl TestEngine {
         if !self.store.users().unwrap().iter().any(|u| u.login == login) {
             self.store.add_user(&NewUser { login: login.into(), ..Default::default() }).unwrap();
         }
-        TestEngine { store: open(&self.path, login), path: self.path.clone(), _dir: None }
+        TestEngine { store: open(&self.path, login), path: self.path.clone(), _dir: None, factory: self.factory }
+    }
+
+    /// Another fresh, empty engine of the same kind (its own data, signed in as `alice`), to
+    /// compare two ways of doing the same thing from the same start.
+    pub fn twin(&self) -> TestEngine {
+        (self.factory)()
     }
 
     /// Adds users (by login) to the team, as the administrator.
