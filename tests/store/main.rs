@@ -64,6 +64,7 @@ macro_rules! contract_suite {
             convert::a_repeat_lead_becomes_a_deal_for_its_client_only,
             convert::a_refused_conversion_writes_nothing,
             convert::a_converted_or_changed_lead_is_refused,
+            convert::every_choice_of_targets_is_all_or_nothing,
             duplicates::a_lead_matching_a_client_is_a_repeat_lead_linked_to_it,
             duplicates::a_lead_matching_no_client_is_a_first_time_lead,
             duplicates::a_possible_duplicate_is_found_before_saving_and_nothing_is_written,
@@ -89,6 +90,7 @@ macro_rules! contract_suite {
             queue::in_order_gives_every_lead_to_the_first_active_user,
             queue::to_all_leaves_leads_unassigned_until_someone_takes_one,
             queue::only_an_administrator_configures_the_queue,
+            queue::imported_and_emailed_leads_go_round_the_queue,
             records::each_kind_is_created_edited_and_deleted,
             records::money_is_kept_in_minor_units_with_the_default_currency,
             records::a_refused_input_writes_nothing,
@@ -101,8 +103,10 @@ macro_rules! contract_suite {
             records::a_deal_moved_by_another_user_is_not_moved_from_a_stale_screen,
             search::names_phones_and_emails_are_found_across_kinds,
             search::edits_and_deletions_keep_the_search_up_to_date,
+            search::every_kind_is_found_by_name_phone_digits_and_email_until_deleted,
             timeline::every_change_leaves_an_entry_newest_first,
             timeline::a_deleted_records_id_and_history_are_never_reused,
+            timeline::every_kind_has_a_history_of_its_creation_edits_moves_and_comments,
         );
     };
     (@cases $factory:path; $($module:ident :: $case:ident),* $(,)?) => {
