@@ -183,6 +183,9 @@ pub fn every_choice_of_targets_is_all_or_nothing(mut eng: TestEngine) {
 
         // Corrected, it goes through once.
         let done = eng.convert_lead(lead, &ConversionPlan::new(targets)).unwrap();
-        assert_eq!(done.records().count(), [targets.deal, targets.contact, targets.company].iter().filter(|t| **t).count());
+        assert_eq!(
+            done.records().count(),
+            [targets.deal, targets.contact, targets.company].iter().filter(|t| **t).count()
+        );
     }
 }

@@ -104,8 +104,8 @@ pub fn a_stored_lead_finds_the_contacts_and_companies_it_matches(mut eng: TestEn
     create(&mut eng, Entity::Company, &[("title", "Other Ltd")], &[]);
     let marie =
         create(&mut eng, Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], &["06 12 34 56 78"]).id;
-    let jean = create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Perrin")], &["jean@perrin.fr"])
-        .id;
+    let jean =
+        create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Perrin")], &["jean@perrin.fr"]).id;
     create(&mut eng, Entity::Contact, &[("first_name", "Paul"), ("last_name", "Langevin")], &[]);
     let lead = create(
         &mut eng,

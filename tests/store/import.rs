@@ -131,10 +131,16 @@ pub fn batches_and_a_bulk_load_give_the_same_result_in_every_mode(eng: TestEngin
             // A row matching a record written by the same file, a bad row, an unreadable row
             // and a row matching Jean by e-mail.
             let more = rows(vec![
-                Ok(input_with(&[("first_name", "Pierre"), ("last_name", "Curie"), ("position", "Again")], &["0698765432"])),
+                Ok(input_with(
+                    &[("first_name", "Pierre"), ("last_name", "Curie"), ("position", "Again")],
+                    &["0698765432"],
+                )),
                 Ok(input(&[("first_name", "Bad"), ("last_name", "Date"), ("birth_date", "someday")])),
                 Err("an unclosed quote".into()),
-                Ok(input_with(&[("first_name", "Jean"), ("last_name", "Valjean"), ("position", "Mayor")], &["JEAN@example.com"])),
+                Ok(input_with(
+                    &[("first_name", "Jean"), ("last_name", "Valjean"), ("position", "Mayor")],
+                    &["JEAN@example.com"],
+                )),
             ]);
             list.extend(more.into_iter().map(|r| ImportRow { line: r.line + 2, ..r }));
             let before = (contacts(&e), e.last_change().unwrap());
@@ -143,13 +149,20 @@ pub fn batches_and_a_bulk_load_give_the_same_result_in_every_mode(eng: TestEngin
             assert_eq!(report.rejected, 2, "{duplicates:?} bulk={bulk}: {report:?}");
             tallies.push((report.created, report.merged, report.replaced, report.skipped, report.rejected));
             if dry_run {
-                assert_eq!((contacts(&e), e.last_change().unwrap()), before, "{duplicates:?}: a dry run writes nothing");
+                assert_eq!(
+                    (contacts(&e), e.last_change().unwrap()),
+                    before,
+                    "{duplicates:?}: a dry run writes nothing"
+                );
             } else {
                 let found = e.search("curie", 20).unwrap().len();
                 results.push((format!("{:?}", report.rows), contacts(&e), found));
             }
         }
         assert_eq!(results[0], results[1], "{duplicates:?}: batches, then a bulk load");
-        assert!(tallies.iter().all(|t| *t == tallies[0]), "{duplicates:?}: a dry run tells what a run does: {tallies:?}");
+        assert!(
+            tallies.iter().all(|t| *t == tallies[0]),
+            "{duplicates:?}: a dry run tells what a run does: {tallies:?}"
+        );
     }
 }

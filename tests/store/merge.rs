@@ -153,7 +153,8 @@ pub fn merging_leads_moves_their_activities_comms_and_comments(mut eng: TestEngi
     let keep = create(&mut eng, Entity::Lead, &[("title", "Printer"), ("last_name", "Dupont")], &[]).id;
     let second = create(&mut eng, Entity::Lead, &[("title", "Printer"), ("last_name", "Dupont")], &[]).id;
     let third = create(&mut eng, Entity::Lead, &[("title", "Printer")], &["07 12 12 12 12"]).id;
-    let call = eng.plan_activity(task((Entity::Lead, second), "Call Dupont", NOW + 7_200_000), &Default::default()).unwrap();
+    let call =
+        eng.plan_activity(task((Entity::Lead, second), "Call Dupont", NOW + 7_200_000), &Default::default()).unwrap();
     eng.comment(Entity::Lead, third, "asked for a quote").unwrap();
 
     let merged = eng.merge(Entity::Lead, keep, &[second, third], &MergeChoices::default(), None).unwrap();

@@ -83,7 +83,8 @@ pub fn imported_and_emailed_leads_go_round_the_queue(mut eng: TestEngine) {
         let rows: Vec<ImportRow> = (0..3)
             .map(|i| {
                 // Rows read from a file say so (`io::import`): they arrived by themselves.
-                let row = RecordInput { origin: Some("import".into()), ..input(&[("title", &format!("Row {bulk} {i}"))]) };
+                let row =
+                    RecordInput { origin: Some("import".into()), ..input(&[("title", &format!("Row {bulk} {i}"))]) };
                 ImportRow { line: i + 2, input: Ok(row) }
             })
             .collect();
