@@ -149,3 +149,28 @@ pub fn the_activities_board_counts_each_record_by_its_nearest_open_activity(mut 
     eng.complete_activity(tomorrow[0]).unwrap();
     assert_eq!(board(&eng), [1, 0, 0, 1, 2, 4]);
 }
+
+pub fn a_refused_move_to_a_final_stage_leaves_the_activities_open(mut eng: TestEngine) {
+    let mut bob = eng.session("bob");
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Not yet")], &[]).id;
+    let none = ActivityDetails::default();
+    let call = eng.plan_activity(call((Entity::Deal, deal), "Follow up", NOW + HOUR), &none).unwrap();
+    bob.update(Entity::Deal, deal, None, &crate::input(&[("comments", "bob")])).unwrap();
+    let mark = eng.last_change().unwrap();
+
+    // A stale version, then a reason on a success stage: both refused before anything moves.
+    let e = eng.move_stage(Entity::Deal, deal, "WON", None, Some(1)).unwrap_err();
+    assert!(matches!(e, prospect::store::StoreError::Conflict { .. }), "{e:?}");
+    let e = eng.move_stage(Entity::Deal, deal, "WON", Some("because"), None).unwrap_err();
+    assert!(matches!(e, prospect::store::StoreError::Field(_)), "{e:?}");
+    assert!(!eng.activity(call).unwrap().completed, "still open");
+    assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 0 });
+    assert_eq!(eng.get(Entity::Deal, deal).unwrap().next_activity_at, Some(NOW + HOUR));
+    assert_eq!(eng.last_change().unwrap(), mark, "nothing logged");
+
+    // A failure stage completes them too, and keeps the reason.
+    let moved = eng.move_stage(Entity::Deal, deal, "LOSE", Some("budget"), Some(2)).unwrap();
+    assert_eq!(moved.completed_activities, 1);
+    assert!(eng.activity(call).unwrap().completed);
+    assert_eq!(counters(&eng), Counters::default());
+}
