@@ -6,7 +6,8 @@
 //! turns each case into a `#[test]` on the handle made by a factory: today `engine`, which
 //! opens a SQLite file in a temp dir (the tests are named `sqlite::<case>`). The PostgreSQL
 //! engine plugs in with its own factory (a fresh database per case, `TestEngine::session` a
-//! second connection to it) and one more `contract_suite!` line: the same cases run on both.
+//! second connection to it, `TestEngine::twin` another fresh database) and one more
+//! `contract_suite!` line: the same cases run on both.
 mod activities;
 mod admin;
 mod bulk;
@@ -102,6 +103,7 @@ macro_rules! contract_suite {
             records::a_new_deal_and_lead_get_their_defaults,
             records::every_kind_refuses_a_stale_edit_move_or_delete_and_writes_nothing,
             records::a_deal_moved_by_another_user_is_not_moved_from_a_stale_screen,
+            records::a_deletion_unlinks_the_record_and_drops_the_activities_bound_only_to_it,
             search::names_phones_and_emails_are_found_across_kinds,
             search::edits_and_deletions_keep_the_search_up_to_date,
             search::every_kind_is_found_by_name_phone_digits_and_email_until_deleted,

@@ -231,3 +231,53 @@ pub fn a_deal_moved_by_another_user_is_not_moved_from_a_stale_screen(mut eng: Te
     eng.move_seen(Entity::Deal, deal, now_seen, "WON", None).unwrap();
     assert_eq!(stage_of(&bob, Entity::Deal, deal), "WON");
 }
+
+pub fn a_deletion_unlinks_the_record_and_drops_the_activities_bound_only_to_it(mut eng: TestEngine) {
+    use prospect::domain::activity::{ActivityKind, Priority};
+    use prospect::store::activities::{ActivityDetails, Counters, NewActivity};
+    let company = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;
+    let mut worker = input(&[("first_name", "Wile"), ("last_name", "Coyote")]);
+    worker.companies = vec!["Acme".into()];
+    let contact = eng.create(Entity::Contact, &worker).unwrap().id;
+    let deal = create(
+        &mut eng,
+        Entity::Deal,
+        &[("title", "Rockets"), ("contact", &contact.to_string()), ("company", &company.to_string())],
+        &[],
+    )
+    .id;
+    let task = |bindings| NewActivity {
+        kind: ActivityKind::Task,
+        subject: "Chase".into(),
+        deadline: crate::NOW - 1_000,
+        duration_minutes: None,
+        priority: Priority::Medium,
+        responsible_id: None,
+        completed: false,
+        bindings,
+    };
+    let none = ActivityDetails::default();
+    let shared = eng.plan_activity(task(vec![(Entity::Contact, contact), (Entity::Deal, deal)]), &none).unwrap();
+    let own = eng.plan_activity(task(vec![(Entity::Contact, contact)]), &none).unwrap();
+    let me = eng.user().unwrap().id;
+    let overdue = |eng: &TestEngine| eng.counters(me, crate::NOW, crate::NOW + 1_000).unwrap();
+    assert_eq!(overdue(&eng), Counters { overdue: 2, today: 0, incoming: 0 });
+
+    // The contact goes: the deal keeps its company, the shared task its deal, its own task goes.
+    eng.delete(Entity::Contact, contact, None).unwrap();
+    let kinds = |eng: &TestEngine| -> Vec<Entity> {
+        eng.get(Entity::Deal, deal).unwrap().links.iter().map(|(e, _)| *e).collect()
+    };
+    assert_eq!(kinds(&eng), vec![Entity::Company]);
+    let bound: Vec<(Entity, i64)> = eng.activity(shared).unwrap().bindings.iter().map(|b| (b.0, b.1)).collect();
+    assert_eq!(bound, vec![(Entity::Deal, deal)]);
+    assert!(eng.activity(own).is_err(), "an activity of the deleted record alone goes with it");
+    assert_eq!(overdue(&eng), Counters { overdue: 1, today: 0, incoming: 0 });
+
+    eng.delete(Entity::Company, company, None).unwrap();
+    assert!(kinds(&eng).is_empty());
+    eng.delete(Entity::Deal, deal, None).unwrap();
+    assert!(eng.activity(shared).is_err());
+    assert_eq!(overdue(&eng), Counters::default());
+    assert_eq!(counts(&eng), [0, 0, 0, 0]);
+}
