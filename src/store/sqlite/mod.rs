@@ -25,7 +25,7 @@ pub mod users;
 
 use crate::store::engine::*;
 use crate::store::options::{CurrentUser, Journal, OpenOptions, WaitNotice};
-pub(crate) use crate::store::records::{ListFilter, Record};
+pub(crate) use crate::store::records::Record;
 use crate::store::{Result, StoreError, mount, rule, wait};
 
 use crate::domain::dedup::PhoneRegion;
