@@ -48,16 +48,6 @@ impl Service {
         self.engine.backup_to(dest)
     }
 
-    /// A setting's value.
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        self.engine.setting(key)
-    }
-
-    /// Sets a setting.
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.engine.set_setting(key, value)
-    }
-
     /// The file's own random id (migration 13): the same in every copy of the file, unlike
     /// in any other file, so what is exported from it (iCalendar UIDs) never collides with
     /// another office's export.

@@ -179,7 +179,7 @@ impl StoreError {
             ),
             StoreError::DiskFull(p) => t("disk_full", &[("file", &file(p))]),
             StoreError::Corrupt(p, why) => t("corrupt", &[("file", &file(p)), ("why", why)]),
-            StoreError::Engine(p, why) => t("sqlite", &[("file", &file(p)), ("why", why)]),
+            StoreError::Engine(p, why) => t("engine", &[("file", &file(p)), ("why", why)]),
             StoreError::TargetIsSymlink(p) => i18n::tr_in(lang, "files.target_symlink", &[("path", &file(p))]),
             StoreError::TargetExists(p) => i18n::tr_in(lang, "files.target_exists", &[("path", &file(p))]),
             StoreError::PartlyImported { path, rows, line, cause } => partly_imported(lang, path, *rows, *line, cause),

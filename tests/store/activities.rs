@@ -97,3 +97,88 @@ pub fn an_activity_needs_an_existing_record_and_counts_only_its_responsible(mut 
     assert_eq!(counters(&eng), Counters::default(), "not alice's");
     assert_eq!(counters(&bob), Counters { overdue: 0, today: 1, incoming: 0 });
 }
+
+/// The activities board's bucket bounds at `NOW`: `[now, tomorrow, next week, week after]`
+/// (Monday 2026-11-23: next week starts Monday 30th, the week after Monday 7th).
+const BOUNDS: [i64; 4] = [NOW, TOMORROW, TOMORROW + 6 * 24 * HOUR, TOMORROW + 13 * 24 * HOUR];
+
+pub fn the_activities_board_counts_each_record_by_its_nearest_open_activity(mut eng: TestEngine) {
+    let none = ActivityDetails::default();
+    let lead_due = |eng: &mut TestEngine, title: &str, deadlines: &[i64]| {
+        let lead = create(eng, Entity::Lead, &[("title", title)], &[]).id;
+        let ids: Vec<i64> = deadlines
+            .iter()
+            .map(|d| eng.plan_activity(call(RecordRef::new(Entity::Lead, lead), title, *d), &none).unwrap())
+            .collect();
+        (lead, ids)
+    };
+    // Overdue, and later too: it counts once, by the nearest.
+    let (_, overdue) = lead_due(&mut eng, "Overdue", &[NOW - HOUR, NOW + 30 * 24 * HOUR]);
+    let (_, today) = lead_due(&mut eng, "Today", &[NOW + 2 * HOUR]);
+    let (_, this_week) = lead_due(&mut eng, "This week", &[NOW + 3 * 24 * HOUR]);
+    lead_due(&mut eng, "Next week", &[NOW + 9 * 24 * HOUR]);
+    lead_due(&mut eng, "Later", &[NOW + 30 * 24 * HOUR]);
+    lead_due(&mut eng, "Nothing", &[]);
+    lead_due(&mut eng, "Nothing either", &[]);
+    // A lead in a final stage is on no column, whatever it had planned.
+    let (junk, _) = lead_due(&mut eng, "Junk", &[NOW - HOUR]);
+    eng.move_stage(RecordRef::new(Entity::Lead, junk), "JUNK", None, None).unwrap();
+    let (closed, _) = lead_due(&mut eng, "Closed", &[]);
+    eng.move_stage(RecordRef::new(Entity::Lead, closed), "CONVERTED", None, None).unwrap();
+
+    let board = |eng: &TestEngine| eng.activity_board_counts(Entity::Lead, BOUNDS).unwrap();
+    assert_eq!(board(&eng), [1, 1, 1, 1, 1, 2]);
+    assert_eq!(eng.activity_board_counts(Entity::Deal, BOUNDS).unwrap(), [0; 6], "deals apart");
+
+    // Each column is the list of the same range (what the board shows under it).
+    let list_of = |from: Option<i64>, to: Option<i64>| prospect::store::ListFilter {
+        next_activity: Some(prospect::store::records::NextActivity::Between(from, to)),
+        open_stages_only: true,
+        ..Default::default()
+    };
+    let today_list = eng.list(Entity::Lead, &list_of(Some(NOW), Some(TOMORROW))).unwrap();
+    assert_eq!(today_list.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(), vec!["Today"]);
+
+    // Completing the overdue one puts its record under its next activity (later).
+    eng.complete_activity(overdue[0]).unwrap();
+    assert_eq!(board(&eng), [0, 1, 1, 1, 2, 2]);
+    // Rescheduled into the past: overdue.
+    eng.update_activity(today[0], &ActivityChange { deadline: Some(NOW - 3 * HOUR), ..Default::default() }).unwrap();
+    assert_eq!(board(&eng), [1, 0, 1, 1, 2, 2]);
+    // Deleted: nothing planned.
+    eng.delete_activity(this_week[0]).unwrap();
+    assert_eq!(board(&eng), [1, 0, 0, 1, 2, 3]);
+    // The same day-bounds seen from the next day: today's bucket is tomorrow's.
+    let later = [TOMORROW, TOMORROW + 24 * HOUR, BOUNDS[2], BOUNDS[3]];
+    let (_, tomorrow) = lead_due(&mut eng, "Tomorrow", &[TOMORROW + 2 * HOUR]);
+    assert_eq!(eng.activity_board_counts(Entity::Lead, later).unwrap()[1], 1);
+    assert_eq!(board(&eng), [1, 0, 1, 1, 2, 3], "tomorrow is in this week's column today");
+    assert_eq!(counters(&eng), Counters { overdue: 1, today: 0, incoming: 4 });
+    eng.complete_activity(tomorrow[0]).unwrap();
+    assert_eq!(board(&eng), [1, 0, 0, 1, 2, 4]);
+}
+
+pub fn a_refused_move_to_a_final_stage_leaves_the_activities_open(mut eng: TestEngine) {
+    let mut bob = eng.session("bob");
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Not yet")], &[]).id;
+    let none = ActivityDetails::default();
+    let call = eng.plan_activity(call(RecordRef::new(Entity::Deal, deal), "Follow up", NOW + HOUR), &none).unwrap();
+    bob.update(RecordRef::new(Entity::Deal, deal), None, &crate::input(&[("comments", "bob")])).unwrap();
+    let mark = eng.last_change().unwrap();
+
+    // A stale version, then a reason on a success stage: both refused before anything moves.
+    let e = eng.move_stage(RecordRef::new(Entity::Deal, deal), "WON", None, Some(1)).unwrap_err();
+    assert!(matches!(e, prospect::store::StoreError::Conflict { .. }), "{e:?}");
+    let e = eng.move_stage(RecordRef::new(Entity::Deal, deal), "WON", Some("because"), None).unwrap_err();
+    assert!(matches!(e, prospect::store::StoreError::Field(_)), "{e:?}");
+    assert!(!eng.activity(call).unwrap().completed, "still open");
+    assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 0 });
+    assert_eq!(eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().next_activity_at, Some(NOW + HOUR));
+    assert_eq!(eng.last_change().unwrap(), mark, "nothing logged");
+
+    // A failure stage completes them too, and keeps the reason.
+    let moved = eng.move_stage(RecordRef::new(Entity::Deal, deal), "LOSE", Some("budget"), Some(2)).unwrap();
+    assert_eq!(moved.completed_activities, 1);
+    assert!(eng.activity(call).unwrap().completed);
+    assert_eq!(counters(&eng), Counters::default());
+}

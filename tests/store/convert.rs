@@ -160,3 +160,38 @@ pub fn a_converted_or_changed_lead_is_refused(mut eng: TestEngine) {
     assert!(matches!(e, StoreError::Rule(_)), "converted twice: {e:?}");
     assert_eq!(counts(&eng), [1, 0, 0, 1]);
 }
+
+pub fn every_choice_of_targets_is_all_or_nothing(mut eng: TestEngine) {
+    for (n, targets) in Targets::CHOICES.into_iter().enumerate() {
+        let what = targets.code();
+        let lead = full_lead(&mut eng, n);
+        // The last record written is refused: what was made before it must go too.
+        let mut plan = ConversionPlan::new(targets);
+        if targets.deal {
+            plan.deal_fields = vec![("probability".into(), "140".into())];
+        } else if targets.contact {
+            plan.contact_fields = vec![("birth_date".into(), "someday".into())];
+        } else {
+            plan.company_fields = vec![("responsible".into(), "no-such-user".into())];
+        }
+        let before =
+            (counts(&eng), eng.last_change().unwrap(), eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().version);
+        let e = eng.convert_lead(lead, &plan).unwrap_err();
+        assert!(matches!(e, StoreError::Field(_)), "{what}: {e:?}");
+        let after =
+            (counts(&eng), eng.last_change().unwrap(), eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().version);
+        assert_eq!(after, before, "{what}: nothing written, nothing logged");
+        assert_eq!(stage_of(&eng, Entity::Lead, lead), "NEW", "{what}");
+        assert_eq!(eng.timeline(RecordRef::new(Entity::Lead, lead), 10).unwrap().len(), 1, "{what}: only its creation");
+        let company = format!("{} Engines", NAMES[n]);
+        let hits = eng.search(&company, 10).unwrap();
+        assert!(hits.iter().all(|h| h.entity == Entity::Lead), "{what}: nothing left in the search: {hits:?}");
+
+        // Corrected, it goes through once.
+        let done = eng.convert_lead(lead, &ConversionPlan::new(targets)).unwrap();
+        assert_eq!(
+            done.records().count(),
+            [targets.deal, targets.contact, targets.company].iter().filter(|t| **t).count()
+        );
+    }
+}

@@ -99,3 +99,34 @@ pub fn the_scan_groups_records_by_the_matching_rules(mut eng: TestEngine) {
     assert_eq!(groups.len(), 1, "{groups:?}");
     assert_eq!(groups[0].members.iter().map(|m| m.0).collect::<Vec<_>>(), vec![acme, acme2]);
 }
+
+pub fn a_stored_lead_finds_the_contacts_and_companies_it_matches(mut eng: TestEngine) {
+    let acme = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;
+    create(&mut eng, Entity::Company, &[("title", "Other Ltd")], &[]);
+    let marie =
+        create(&mut eng, Entity::Contact, &[("first_name", "Marie"), ("last_name", "Curie")], &["06 12 34 56 78"]).id;
+    let jean =
+        create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Perrin")], &["jean@perrin.fr"]).id;
+    create(&mut eng, Entity::Contact, &[("first_name", "Paul"), ("last_name", "Langevin")], &[]);
+    let lead = create(
+        &mut eng,
+        Entity::Lead,
+        &[("title", "Enquiry"), ("company_title", " acme "), ("first_name", "Jean"), ("last_name", "Perrin")],
+        &["+33612345678", "JEAN@perrin.fr"],
+    )
+    .id;
+    let before = (counts(&eng), eng.last_change().unwrap());
+
+    let people = eng.duplicates_of_record(RecordRef::new(Entity::Lead, lead), Entity::Contact).unwrap();
+    let mut ids: Vec<i64> = people.iter().map(|m| m.id).collect();
+    ids.sort();
+    assert_eq!(ids, vec![marie, jean], "{people:?}");
+    assert!(people.iter().all(|m| m.entity == Entity::Contact));
+    let by = |id: i64| people.iter().find(|m| m.id == id).unwrap().matched_by.clone();
+    assert!(by(marie).contains(&"phone".to_string()), "{people:?}");
+    assert!(by(jean).contains(&"email".to_string()), "{people:?}");
+    let firms = eng.duplicates_of_record(RecordRef::new(Entity::Lead, lead), Entity::Company).unwrap();
+    assert_eq!(firms.iter().map(|m| (m.entity, m.id)).collect::<Vec<_>>(), vec![(Entity::Company, acme)]);
+    assert_eq!((counts(&eng), eng.last_change().unwrap()), before, "looking wrote nothing");
+    assert!(eng.duplicates_of_record(RecordRef::new(Entity::Lead, 999), Entity::Contact).is_err(), "a missing lead");
+}

@@ -54,3 +54,29 @@ pub fn a_deletion_and_a_conversion_are_in_the_feed(mut eng: TestEngine) {
     }
     assert!(changed.contains(&RecordRef::new(Entity::Contact, done.contact.unwrap().id)), "{changed:?}");
 }
+
+pub fn data_version_and_last_change_tell_another_sessions_write(mut eng: TestEngine) {
+    let mut bob = eng.session("bob");
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Watched")], &[]).id;
+    let (version, mark) = (eng.data_version().unwrap(), eng.last_change().unwrap());
+    assert_eq!(bob.last_change().unwrap(), mark, "both sessions read the same log");
+
+    // Reading, on either side, changes neither.
+    bob.get(RecordRef::new(Entity::Lead, lead)).unwrap();
+    eng.list(Entity::Lead, &Default::default()).unwrap();
+    assert_eq!((eng.data_version().unwrap(), eng.last_change().unwrap()), (version, mark));
+
+    // Another session's write does: the cheap probe first, then the feed says what.
+    bob.move_stage(RecordRef::new(Entity::Lead, lead), "IN_PROCESS", None, None).unwrap();
+    let seen = eng.data_version().unwrap();
+    assert_ne!(seen, version, "another session committed");
+    let last = eng.last_change().unwrap();
+    assert!(last > mark);
+    assert_eq!(bob.last_change().unwrap(), last);
+    assert_eq!(eng.changes_since(mark, 100).unwrap(), (last, Some(vec![RecordRef::new(Entity::Lead, lead)])));
+
+    // A refused write by the other session is no change at all.
+    assert!(bob.update(RecordRef::new(Entity::Lead, lead), Some(1), &input(&[("title", "stale")])).is_err());
+    assert_eq!(eng.data_version().unwrap(), seen);
+    assert_eq!(eng.changes_since(last, 100).unwrap(), (last, Some(vec![])));
+}

@@ -103,3 +103,67 @@ pub fn a_bad_row_is_rejected_alone_and_a_dry_run_writes_nothing(mut eng: TestEng
     assert_eq!(eng.count(Entity::Lead).unwrap(), 2);
     assert_eq!(eng.search("good", 10).unwrap().len(), 2, "imported records are searchable");
 }
+
+/// What an import left in the file, ids included: every contact's names, position, comments,
+/// version and phones and e-mails (normal forms, sorted).
+fn contacts(eng: &TestEngine) -> Vec<String> {
+    let mut out = vec![];
+    eng.for_each_page(Entity::Contact, &Default::default(), None, |page| {
+        for r in page {
+            let mut comms: Vec<&str> = r.comms.iter().map(|c| c.normalized.as_str()).collect();
+            comms.sort();
+            let keys = ["first_name", "last_name", "position", "comments"].map(|k| r.input_text(k));
+            out.push(format!("#{} v{} {keys:?} {comms:?}", r.id, r.version));
+        }
+        Ok::<(), prospect::store::StoreError>(())
+    })
+    .unwrap();
+    out
+}
+
+pub fn batches_and_a_bulk_load_give_the_same_result_in_every_mode(eng: TestEngine) {
+    for duplicates in [DuplicateMode::Skip, DuplicateMode::Merge, DuplicateMode::Replace, DuplicateMode::All] {
+        let mut results = vec![];
+        let mut tallies = vec![];
+        for (bulk, dry_run) in [(false, false), (true, false), (false, true), (true, true)] {
+            let mut e = eng.twin();
+            let (_, mut list) = with_marie(&mut e);
+            create(&mut e, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Valjean")], &["jean@example.com"]);
+            // A row matching a record written by the same file, a bad row, an unreadable row
+            // and a row matching Jean by e-mail.
+            let more = rows(vec![
+                Ok(input_with(
+                    &[("first_name", "Pierre"), ("last_name", "Curie"), ("position", "Again")],
+                    &["0698765432"],
+                )),
+                Ok(input(&[("first_name", "Bad"), ("last_name", "Date"), ("birth_date", "someday")])),
+                Err("an unclosed quote".into()),
+                Ok(input_with(
+                    &[("first_name", "Jean"), ("last_name", "Valjean"), ("position", "Mayor")],
+                    &["JEAN@example.com"],
+                )),
+            ]);
+            list.extend(more.into_iter().map(|r| ImportRow { line: r.line + 2, ..r }));
+            let before = (contacts(&e), e.last_change().unwrap());
+            let opts = ImportOptions { duplicates, bulk, dry_run, batch: 2, ..Default::default() };
+            let report = run(&mut e, Entity::Contact, &list, opts);
+            assert_eq!(report.rejected, 2, "{duplicates:?} bulk={bulk}: {report:?}");
+            tallies.push((report.created, report.merged, report.replaced, report.skipped, report.rejected));
+            if dry_run {
+                assert_eq!(
+                    (contacts(&e), e.last_change().unwrap()),
+                    before,
+                    "{duplicates:?}: a dry run writes nothing"
+                );
+            } else {
+                let found = e.search("curie", 20).unwrap().len();
+                results.push((format!("{:?}", report.rows), contacts(&e), found));
+            }
+        }
+        assert_eq!(results[0], results[1], "{duplicates:?}: batches, then a bulk load");
+        assert!(
+            tallies.iter().all(|t| *t == tallies[0]),
+            "{duplicates:?}: a dry run tells what a run does: {tallies:?}"
+        );
+    }
+}

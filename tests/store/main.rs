@@ -6,8 +6,10 @@
 //! turns each case into a `#[test]` on the handle made by a factory: today `engine`, which
 //! opens a SQLite file in a temp dir (the tests are named `sqlite::<case>`). The PostgreSQL
 //! engine plugs in with its own factory (a fresh database per case, `TestEngine::session` a
-//! second connection to it) and one more `contract_suite!` line: the same cases run on both.
+//! second connection to it, `TestEngine::twin` another fresh database) and one more
+//! `contract_suite!` line: the same cases run on both.
 mod activities;
+mod admin;
 mod bulk;
 mod convert;
 mod duplicates;
@@ -43,6 +45,8 @@ pub struct TestEngine {
     /// as the first handle.
     path: PathBuf,
     _dir: Option<tempfile::TempDir>,
+    /// The factory that made it, for cases that compare two fresh engines (`twin`).
+    factory: fn() -> TestEngine,
 }
 
 /// Makes, for each case listed, a `#[test]` that runs it on a handle from `$factory`.
@@ -52,6 +56,9 @@ macro_rules! contract_suite {
             activities::activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets,
             activities::a_final_stage_completes_the_open_activities,
             activities::an_activity_needs_an_existing_record_and_counts_only_its_responsible,
+            activities::the_activities_board_counts_each_record_by_its_nearest_open_activity,
+            activities::a_refused_move_to_a_final_stage_leaves_the_activities_open,
+            admin::a_user_who_is_not_an_administrator_is_refused_every_administration_task,
             bulk::a_demo_load_is_counted_listed_and_searchable,
             bulk::a_bulk_import_loads_every_row_searchable,
             convert::every_choice_of_targets_creates_those_records_and_links_them,
@@ -59,26 +66,33 @@ macro_rules! contract_suite {
             convert::a_repeat_lead_becomes_a_deal_for_its_client_only,
             convert::a_refused_conversion_writes_nothing,
             convert::a_converted_or_changed_lead_is_refused,
+            convert::every_choice_of_targets_is_all_or_nothing,
             duplicates::a_lead_matching_a_client_is_a_repeat_lead_linked_to_it,
             duplicates::a_lead_matching_no_client_is_a_first_time_lead,
             duplicates::a_possible_duplicate_is_found_before_saving_and_nothing_is_written,
             duplicates::the_scan_groups_records_by_the_matching_rules,
+            duplicates::a_stored_lead_finds_the_contacts_and_companies_it_matches,
             feed::changes_since_names_what_another_session_wrote,
             feed::a_deletion_and_a_conversion_are_in_the_feed,
+            feed::data_version_and_last_change_tell_another_sessions_write,
             import::skip_leaves_the_match_alone_and_is_idempotent,
             import::merge_fills_empty_fields_and_adds_comms,
             import::replace_overwrites_with_the_rows_values,
             import::all_creates_every_row_even_a_match,
             import::a_bad_row_is_rejected_alone_and_a_dry_run_writes_nothing,
+            import::batches_and_a_bulk_load_give_the_same_result_in_every_mode,
             intake::an_email_becomes_a_lead_then_comments_and_is_read_once,
             intake::an_email_from_a_client_is_a_repeat_lead,
             intake::triage_hands_out_the_oldest_unprocessed_lead_of_mine_or_nobodys,
             merge::a_merge_fills_takes_choices_and_moves_everything_to_the_kept_record,
             merge::a_merge_with_a_stale_version_or_of_deals_is_refused,
+            merge::merging_companies_moves_their_contacts_deals_and_histories,
+            merge::merging_leads_moves_their_activities_comms_and_comments,
             queue::even_goes_round_skipping_inactive_users,
             queue::in_order_gives_every_lead_to_the_first_active_user,
             queue::to_all_leaves_leads_unassigned_until_someone_takes_one,
             queue::only_an_administrator_configures_the_queue,
+            queue::imported_and_emailed_leads_go_round_the_queue,
             records::each_kind_is_created_edited_and_deleted,
             records::money_is_kept_in_minor_units_with_the_default_currency,
             records::a_refused_input_writes_nothing,
@@ -87,10 +101,15 @@ macro_rules! contract_suite {
             records::a_move_from_a_stale_screen_is_refused_only_after_another_move,
             records::a_missing_record_is_not_found_for_every_operation,
             records::a_new_deal_and_lead_get_their_defaults,
+            records::every_kind_refuses_a_stale_edit_move_or_delete_and_writes_nothing,
+            records::a_deal_moved_by_another_user_is_not_moved_from_a_stale_screen,
+            records::a_deletion_unlinks_the_record_and_drops_the_activities_bound_only_to_it,
             search::names_phones_and_emails_are_found_across_kinds,
             search::edits_and_deletions_keep_the_search_up_to_date,
+            search::every_kind_is_found_by_name_phone_digits_and_email_until_deleted,
             timeline::every_change_leaves_an_entry_newest_first,
             timeline::a_deleted_records_id_and_history_are_never_reused,
+            timeline::every_kind_has_a_history_of_its_creation_edits_moves_and_comments,
         );
     };
     (@cases $factory:path; $($module:ident :: $case:ident),* $(,)?) => {
@@ -114,7 +133,7 @@ pub fn engine() -> TestEngine {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crm.db");
     let store = open(&path, "alice");
-    TestEngine { store, path, _dir: Some(dir) }
+    TestEngine { store, path, _dir: Some(dir), factory: engine }
 }
 
 fn open(path: &std::path::Path, login: &str) -> Service {
@@ -131,7 +150,13 @@ impl TestEngine {
         if !self.store.users().unwrap().iter().any(|u| u.login == login) {
             self.store.add_user(&NewUser { login: login.into(), ..Default::default() }).unwrap();
         }
-        TestEngine { store: open(&self.path, login), path: self.path.clone(), _dir: None }
+        TestEngine { store: open(&self.path, login), path: self.path.clone(), _dir: None, factory: self.factory }
+    }
+
+    /// Another fresh, empty engine of the same kind (its own data, signed in as `alice`), to
+    /// compare two ways of doing the same thing from the same start.
+    pub fn twin(&self) -> TestEngine {
+        (self.factory)()
     }
 
     /// Adds users (by login) to the team, as the administrator.

@@ -105,3 +105,90 @@ pub fn a_merge_with_a_stale_version_or_of_deals_is_refused(mut eng: TestEngine) 
     assert!(eng.merge(Entity::Deal, d1, &[d2], &all, None).is_err(), "deals are not merged");
     assert_eq!(eng.count(Entity::Deal).unwrap(), 2);
 }
+
+pub fn merging_companies_moves_their_contacts_deals_and_histories(mut eng: TestEngine) {
+    let keep = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;
+    let europe = create(&mut eng, Entity::Company, &[("title", "Acme Europe")], &["europe@acme.example"]).id;
+    let labs = create(&mut eng, Entity::Company, &[("title", "Acme Labs"), ("industry", "Research")], &[]).id;
+    let mut worker = input(&[("first_name", "Wile"), ("last_name", "Coyote")]);
+    worker.companies = vec!["Acme Europe".into()];
+    let worker = eng.create(Entity::Contact, &worker).unwrap().id;
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Rockets"), ("company", &labs.to_string())], &[]).id;
+    eng.comment(RecordRef::new(Entity::Company, europe), "europe note").unwrap();
+    eng.comment(RecordRef::new(Entity::Company, labs), "labs note").unwrap();
+    let mark = eng.last_change().unwrap();
+
+    let keep_title = MergeChoices { fallback: Some(Prefer::Keep), ..Default::default() };
+    let merged = eng.merge(Entity::Company, keep, &[europe, labs], &keep_title, Some(1)).unwrap();
+    let mut gone = merged.merged.clone();
+    gone.sort();
+    assert_eq!(gone, vec![europe, labs]);
+    for id in [europe, labs] {
+        assert!(matches!(eng.get(RecordRef::new(Entity::Company, id)), Err(StoreError::NotFound { .. })), "#{id} gone");
+    }
+    assert_eq!(eng.count(Entity::Company).unwrap(), 1);
+    assert_eq!(text_of(&eng, Entity::Company, keep, "title"), "Acme", "the kept value");
+    assert_eq!(text_of(&eng, Entity::Company, keep, "industry"), "Research", "filled");
+    assert_eq!(eng.get(RecordRef::new(Entity::Company, keep)).unwrap().version, merged.version);
+
+    // The contact works at, and the deal is with, the kept company.
+    let company_of = |eng: &TestEngine, entity: Entity, id: i64| -> Vec<i64> {
+        let links = eng.get(RecordRef::new(entity, id)).unwrap().links;
+        links.iter().filter(|(e, _)| *e == Entity::Company).map(|(_, r)| r.id).collect()
+    };
+    assert_eq!(company_of(&eng, Entity::Contact, worker), vec![keep]);
+    assert_eq!(company_of(&eng, Entity::Deal, deal), vec![keep]);
+
+    // Their histories, phones and e-mails are the kept record's; search finds only it.
+    let texts: Vec<String> = eng
+        .timeline(RecordRef::new(Entity::Company, keep), 100)
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.kind == TimelineKind::Comment)
+        .map(|t| t.payload["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(texts.contains(&"europe note".to_string()) && texts.contains(&"labs note".to_string()), "{texts:?}");
+    let hits = eng.search("europe@acme.example", 10).unwrap();
+    assert_eq!(hits.iter().map(|h| (h.entity, h.id)).collect::<Vec<_>>(), vec![(Entity::Company, keep)]);
+    assert!(eng.search("labs", 10).unwrap().iter().all(|h| h.id != labs || h.entity != Entity::Company));
+
+    // The feed names every record the merge touched.
+    let (_, changed) = eng.changes_since(mark, 100).unwrap();
+    let changed = changed.expect("the log covers it");
+    for wanted in [
+        RecordRef::new(Entity::Company, keep),
+        RecordRef::new(Entity::Company, europe),
+        RecordRef::new(Entity::Company, labs),
+    ] {
+        assert!(changed.contains(&wanted), "{wanted:?} missing from {changed:?}");
+    }
+}
+
+pub fn merging_leads_moves_their_activities_comms_and_comments(mut eng: TestEngine) {
+    let keep = create(&mut eng, Entity::Lead, &[("title", "Printer"), ("last_name", "Dupont")], &[]).id;
+    let second = create(&mut eng, Entity::Lead, &[("title", "Printer"), ("last_name", "Dupont")], &[]).id;
+    let third = create(&mut eng, Entity::Lead, &[("title", "Printer")], &["07 12 12 12 12"]).id;
+    let call = eng
+        .plan_activity(task(RecordRef::new(Entity::Lead, second), "Call Dupont", NOW + 7_200_000), &Default::default())
+        .unwrap();
+    eng.comment(RecordRef::new(Entity::Lead, third), "asked for a quote").unwrap();
+
+    let merged = eng.merge(Entity::Lead, keep, &[second, third], &MergeChoices::default(), None).unwrap();
+    assert_eq!(merged.merged.len(), 2);
+    assert_eq!(eng.count(Entity::Lead).unwrap(), 1);
+    for id in [second, third] {
+        assert!(matches!(eng.get(RecordRef::new(Entity::Lead, id)), Err(StoreError::NotFound { .. })));
+    }
+    let acts = eng
+        .activities(&ActivityFilter { record: Some(RecordRef::new(Entity::Lead, keep)), ..Default::default() })
+        .unwrap();
+    assert_eq!(acts.iter().map(|a| a.id).collect::<Vec<_>>(), vec![call]);
+    assert_eq!(eng.get(RecordRef::new(Entity::Lead, keep)).unwrap().next_activity_at, Some(NOW + 7_200_000));
+    let kept = eng.get(RecordRef::new(Entity::Lead, keep)).unwrap();
+    assert!(kept.comms.iter().any(|c| c.normalized == "+33712121212"), "{:?}", kept.comms);
+    let found: Vec<_> = eng.search("07 12 12 12", 10).unwrap().into_iter().map(|h| (h.entity, h.id)).collect();
+    assert_eq!(found, vec![(Entity::Lead, keep)]);
+    let timeline = eng.timeline(RecordRef::new(Entity::Lead, keep), 100).unwrap();
+    assert!(timeline.iter().any(|t| t.kind == TimelineKind::Comment && t.payload["text"] == "asked for a quote"));
+    assert!(timeline.iter().any(|t| t.kind == TimelineKind::Merged));
+}

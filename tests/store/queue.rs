@@ -74,3 +74,41 @@ pub fn only_an_administrator_configures_the_queue(mut eng: TestEngine) {
     assert!(eng.set_queue(QueueMode::Even, &users(&["nobody"])).is_err(), "users must exist");
     assert_eq!(eng.queue().unwrap().mode, QueueMode::Off);
 }
+
+pub fn imported_and_emailed_leads_go_round_the_queue(mut eng: TestEngine) {
+    use prospect::store::import::{ImportOptions, ImportRow};
+    eng.add_users(&["bob", "carol"]);
+    eng.set_queue(QueueMode::Even, &users(&["bob", "carol"])).unwrap();
+    for bulk in [false, true] {
+        let rows: Vec<ImportRow> = (0..3)
+            .map(|i| {
+                // Rows read from a file say so (`io::import`): they arrived by themselves.
+                let row =
+                    RecordInput { origin: Some("import".into()), ..input(&[("title", &format!("Row {bulk} {i}"))]) };
+                ImportRow { line: i + 2, input: Ok(row) }
+            })
+            .collect();
+        let opts = ImportOptions { bulk, ..Default::default() };
+        let report = eng.import(Entity::Lead, |from| rows[from.min(rows.len())..].to_vec(), opts, |_| {}).unwrap();
+        assert_eq!(report.created, 3);
+    }
+    let msg = prospect::domain::intake::Message {
+        key: "<q@example.org>".into(),
+        from_name: Some("Queue Test".into()),
+        from_address: Some("queue@example.org".into()),
+        subject: Some("By mail".into()),
+        body: String::new(),
+        date: None,
+    };
+    eng.intake_email(&msg, false).unwrap();
+    let mut got: Vec<(i64, String)> = eng
+        .list(Entity::Lead, &prospect::store::ListFilter { limit: 100, ..Default::default() })
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.responsible.unwrap_or_default()))
+        .collect();
+    got.sort();
+    let owners: Vec<&str> = got.iter().map(|(_, o)| o.as_str()).collect();
+    assert_eq!(owners, ["bob", "carol", "bob", "carol", "bob", "carol", "bob"], "in arrival order");
+    assert_eq!(eng.queue().unwrap().last.as_deref(), Some("bob"));
+}

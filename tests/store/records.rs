@@ -166,3 +166,134 @@ pub fn a_new_deal_and_lead_get_their_defaults(mut eng: TestEngine) {
     let rec = eng.get(RecordRef::new(Entity::Lead, lead)).unwrap();
     assert_eq!((rec.created_at, rec.created_by.as_deref(), rec.is_repeat), (crate::NOW, Some("alice"), false));
 }
+
+/// Fields a record of `entity` can be created with.
+fn fields_of(entity: Entity) -> &'static [(&'static str, &'static str)] {
+    match entity {
+        Entity::Contact => &[("first_name", "Shared"), ("last_name", "Record")],
+        _ => &[("title", "Shared record")],
+    }
+}
+
+pub fn every_kind_refuses_a_stale_edit_move_or_delete_and_writes_nothing(mut eng: TestEngine) {
+    let mut bob = eng.session("bob");
+    for entity in Entity::ALL {
+        let id = create(&mut eng, entity, fields_of(entity), &[]).id;
+        // Bob edits first: version 2.
+        bob.update(RecordRef::new(entity, id), Some(1), &input(&[("comments", "bob was here")])).unwrap();
+        let before = (eng.get(RecordRef::new(entity, id)).unwrap(), counts(&eng), eng.last_change().unwrap());
+
+        let e = eng.update(RecordRef::new(entity, id), Some(1), &input(&[("comments", "alice's")])).unwrap_err();
+        assert!(matches!(e, StoreError::Conflict { expected: 1, actual: 2, .. }), "{entity:?} edit: {e:?}");
+        // An in-progress stage after NEW.
+        let next = if entity == Entity::Lead { "IN_PROCESS" } else { "PREPARATION" };
+        if entity.has_stages() {
+            let e = eng.move_stage(RecordRef::new(entity, id), next, None, Some(1)).unwrap_err();
+            assert!(matches!(e, StoreError::Conflict { expected: 1, actual: 2, .. }), "{entity:?} move: {e:?}");
+        }
+        let e = eng.delete(RecordRef::new(entity, id), Some(1)).unwrap_err();
+        assert!(matches!(e, StoreError::Conflict { expected: 1, actual: 2, .. }), "{entity:?} delete: {e:?}");
+
+        let after = (eng.get(RecordRef::new(entity, id)).unwrap(), counts(&eng), eng.last_change().unwrap());
+        assert_eq!(after.0.version, 2, "{entity:?}");
+        assert_eq!(after.0.input_text("comments"), "bob was here", "{entity:?}");
+        assert_eq!((after.1, after.2), (before.1, before.2), "{entity:?}: nothing written, nothing logged");
+        assert_eq!(
+            eng.timeline(RecordRef::new(entity, id), 100).unwrap().len(),
+            2,
+            "{entity:?}: created and bob's edit only"
+        );
+        if entity.has_stages() {
+            assert_eq!(stage_of(&eng, entity, id), "NEW", "{entity:?}");
+        }
+
+        // With the version just read, all goes through.
+        if entity.has_stages() {
+            let moved = eng.move_stage(RecordRef::new(entity, id), next, None, Some(2)).unwrap();
+            assert_eq!(moved.version, 3, "{entity:?}");
+            eng.delete(RecordRef::new(entity, id), Some(3)).unwrap();
+        } else {
+            eng.delete(RecordRef::new(entity, id), Some(2)).unwrap();
+        }
+        assert!(matches!(bob.get(RecordRef::new(entity, id)), Err(StoreError::NotFound { .. })), "{entity:?}");
+    }
+}
+
+pub fn a_deal_moved_by_another_user_is_not_moved_from_a_stale_screen(mut eng: TestEngine) {
+    let mut bob = eng.session("bob");
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Contested")], &[]).id;
+    let seen = match eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().get("stage") {
+        Some(prospect::store::records::Shown::Ref(r)) => r.id,
+        other => panic!("{other:?}"),
+    };
+    bob.move_stage(RecordRef::new(Entity::Deal, deal), "LOSE", None, None).unwrap();
+    let version = eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().version;
+    let mark = eng.last_change().unwrap();
+    let e = eng.move_seen(RecordRef::new(Entity::Deal, deal), seen, "WON", None).unwrap_err();
+    assert!(matches!(&e, StoreError::MovedMeanwhile { by, .. } if by == "bob"), "{e:?}");
+    assert_eq!(stage_of(&eng, Entity::Deal, deal), "LOSE", "nothing written");
+    assert_eq!(
+        (eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().version, eng.last_change().unwrap()),
+        (version, mark)
+    );
+    // From what is shown now, the move goes through.
+    let now_seen = match eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().get("stage") {
+        Some(prospect::store::records::Shown::Ref(r)) => r.id,
+        other => panic!("{other:?}"),
+    };
+    eng.move_seen(RecordRef::new(Entity::Deal, deal), now_seen, "WON", None).unwrap();
+    assert_eq!(stage_of(&bob, Entity::Deal, deal), "WON");
+}
+
+pub fn a_deletion_unlinks_the_record_and_drops_the_activities_bound_only_to_it(mut eng: TestEngine) {
+    use prospect::domain::activity::{ActivityKind, Priority};
+    use prospect::store::activities::{ActivityDetails, Counters, NewActivity};
+    let company = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;
+    let mut worker = input(&[("first_name", "Wile"), ("last_name", "Coyote")]);
+    worker.companies = vec!["Acme".into()];
+    let contact = eng.create(Entity::Contact, &worker).unwrap().id;
+    let deal = create(
+        &mut eng,
+        Entity::Deal,
+        &[("title", "Rockets"), ("contact", &contact.to_string()), ("company", &company.to_string())],
+        &[],
+    )
+    .id;
+    let task = |bindings| NewActivity {
+        kind: ActivityKind::Task,
+        subject: "Chase".into(),
+        deadline: crate::NOW - 1_000,
+        duration_minutes: None,
+        priority: Priority::Medium,
+        responsible_id: None,
+        completed: false,
+        bindings,
+    };
+    let none = ActivityDetails::default();
+    let shared = eng
+        .plan_activity(task(vec![RecordRef::new(Entity::Contact, contact), RecordRef::new(Entity::Deal, deal)]), &none)
+        .unwrap();
+    let own = eng.plan_activity(task(vec![RecordRef::new(Entity::Contact, contact)]), &none).unwrap();
+    let me = eng.user().unwrap().id;
+    let overdue = |eng: &TestEngine| eng.counters(me, crate::NOW, crate::NOW + 1_000).unwrap();
+    assert_eq!(overdue(&eng), Counters { overdue: 2, today: 0, incoming: 0 });
+
+    // The contact goes: the deal keeps its company, the shared task its deal, its own task goes.
+    eng.delete(RecordRef::new(Entity::Contact, contact), None).unwrap();
+    let kinds = |eng: &TestEngine| -> Vec<Entity> {
+        eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().links.iter().map(|(e, _)| *e).collect()
+    };
+    assert_eq!(kinds(&eng), vec![Entity::Company]);
+    let bound: Vec<RecordRef> =
+        eng.activity(shared).unwrap().bindings.iter().map(|b| RecordRef::new(b.0, b.1)).collect();
+    assert_eq!(bound, vec![RecordRef::new(Entity::Deal, deal)]);
+    assert!(eng.activity(own).is_err(), "an activity of the deleted record alone goes with it");
+    assert_eq!(overdue(&eng), Counters { overdue: 1, today: 0, incoming: 0 });
+
+    eng.delete(RecordRef::new(Entity::Company, company), None).unwrap();
+    assert!(kinds(&eng).is_empty());
+    eng.delete(RecordRef::new(Entity::Deal, deal), None).unwrap();
+    assert!(eng.activity(shared).is_err());
+    assert_eq!(overdue(&eng), Counters::default());
+    assert_eq!(counts(&eng), [0, 0, 0, 0]);
+}

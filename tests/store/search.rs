@@ -50,3 +50,31 @@ pub fn edits_and_deletions_keep_the_search_up_to_date(mut eng: TestEngine) {
     eng.delete(RecordRef::new(Entity::Lead, lead), None).unwrap();
     assert!(found(&eng, "newname").is_empty());
 }
+
+pub fn every_kind_is_found_by_name_phone_digits_and_email_until_deleted(mut eng: TestEngine) {
+    for (n, entity) in Entity::ALL.into_iter().enumerate() {
+        let name = format!("Zorglub{n}");
+        let fields: Vec<(&str, &str)> = match entity {
+            Entity::Contact => vec![("first_name", "Agent"), ("last_name", &name)],
+            _ => vec![("title", &name)],
+        };
+        let phone = format!("01 45 67 89 0{n}");
+        let mail = format!("zorglub{n}@example.org");
+        // Deals keep no phones or e-mails of their own.
+        let comms: Vec<&str> = if entity == Entity::Deal { vec![] } else { vec![&phone, &mail] };
+        let id = create(&mut eng, entity, &fields, &comms).id;
+        let mut ways = vec![name.to_lowercase()];
+        if entity != Entity::Deal {
+            ways.extend([format!("014567890{n}"), format!("+33 1 45 67 89 0{n}"), mail.to_uppercase()]);
+        }
+        for typed in &ways {
+            assert_eq!(found(&eng, typed), vec![RecordRef::new(entity, id)], "{entity:?} by {typed}");
+        }
+        eng.delete(RecordRef::new(entity, id), None).unwrap();
+        for typed in &ways {
+            assert!(found(&eng, typed).is_empty(), "{entity:?}: deleted, still found by {typed}");
+        }
+        let filter = ListFilter { search: Some(name.clone()), ..Default::default() };
+        assert_eq!(eng.list_count(entity, &filter).unwrap(), 0, "{entity:?}: nor listed");
+    }
+}

@@ -12,7 +12,6 @@ pub mod intake;
 mod maintenance;
 pub mod merge;
 mod migrate;
-mod pages;
 pub mod queue;
 pub mod records;
 pub mod refs;
@@ -26,7 +25,7 @@ pub mod users;
 
 use crate::store::engine::*;
 use crate::store::options::{CurrentUser, Journal, OpenOptions, WaitNotice};
-pub(crate) use crate::store::records::{ListFilter, Record};
+pub(crate) use crate::store::records::Record;
 use crate::store::{RecordRef, Result, StoreError, mount, rule, wait};
 
 use crate::domain::dedup::PhoneRegion;
