@@ -3,6 +3,7 @@
 //! implements the same traits and runs the same contract suite (tests/store).
 
 use crate::demo::{DemoOptions, DemoReport};
+use crate::store::bulk::{BulkLoaded, BulkUser, RecordMaker};
 use crate::domain::activity::ActivityRow;
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
@@ -433,6 +434,13 @@ pub trait BulkSink {
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportReport>;
 
-    /// Generates the demo's users and records (`crate::demo`).
-    fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport>;
+    /// Writes `users` (those the file lacks) and the records `make` makes, as one bulk load:
+    /// the same sequence as a bulk import (indexes set aside, search entries kept aside and
+    /// written at the end, references checked once). `make` runs on a thread of its own.
+    fn load_records(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded>;
+
+    /// Generates the demo's users and records (`crate::demo`), written by `load_records`.
+    fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport> {
+        crate::demo::generate(self, opts)
+    }
 }

@@ -390,6 +390,12 @@ impl<'a> WriteCtx<'a> {
         self.load.map(bulk::BulkLoad::matches)
     }
 
+    /// Writes the search entries a bulk write keeps to its scratch file once they fill a
+    /// chunk (`search::PendingEntries::spill`). Only where no savepoint is open.
+    pub(crate) fn spill_search(&self) -> Result<()> {
+        self.search_later.map_or(Ok(()), search::PendingEntries::spill)
+    }
+
     /// `find()`, or during a bulk load what it answered the first time (`BulkLoad::look_up`).
     pub(crate) fn look_up(&self, what: bulk::LookedUp, find: impl FnOnce() -> Result<i64>) -> Result<i64> {
         match self.load {
