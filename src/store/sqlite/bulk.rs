@@ -86,12 +86,13 @@ pub(crate) enum LookedUp {
 }
 
 impl BulkLoad {
-    /// Reads the match keys of the file, then drops the indexes; but the one that finds a
-    /// record's phones and e-mails when the load `reads_comms` of records it did not make.
-    pub(crate) fn begin(tx: &Connection, reads_comms: bool) -> Result<BulkLoad> {
+    /// Reads the match keys of the entities the load `looks_up` (`MatchIndex`), then drops the
+    /// indexes; but the one that finds a record's phones and e-mails when the load
+    /// `reads_comms` of records it did not make.
+    pub(crate) fn begin(tx: &Connection, reads_comms: bool, looks_up: &[Entity]) -> Result<BulkLoad> {
         // Scratch indexes of loads that were killed (`search::IndexAside`) go first.
         search::remove_leftovers(&std::env::temp_dir());
-        let matches = RefCell::new(MatchIndex::load(tx)?);
+        let matches = RefCell::new(MatchIndex::load(tx, looks_up)?);
         let search_was_empty = search::index_is_empty(tx)?;
         let dropped = set_aside(tx, if reads_comms { &[COMMS_OWNER] } else { &[] })?;
         Ok(BulkLoad {
@@ -167,7 +168,12 @@ pub(crate) struct Plan {
     pub reads_comms: bool,
     /// `false`: everything is rolled back at the end (a dry run).
     pub commit: bool,
+    /// The entities whose records the load looks up by their match keys (`MatchIndex`).
+    pub looks_up: &'static [Entity],
 }
+
+/// What every load looks up: the contacts and companies a lead repeats, a contact's company.
+pub(crate) const REPEATS: &[Entity] = &[Entity::Contact, Entity::Company];
 
 /// What a bulk load's rows did, for its end.
 #[derive(Debug)]
@@ -194,7 +200,7 @@ pub(crate) fn load<T>(
 ) -> Result<T> {
     let result = store.set_bulk_cache(true).and_then(|()| store.set_foreign_keys(false)).and_then(|()| {
         store.write_or_try(plan.commit, |tx, base| {
-            let load = BulkLoad::begin(tx, plan.reads_comms)?;
+            let load = BulkLoad::begin(tx, plan.reads_comms, plan.looks_up)?;
             let pending = search::PendingEntries::default();
             let ctx = WriteCtx { bulk: true, load: Some(&load), search_later: Some(&pending), ..*base };
             let written = rows(tx, &ctx)?;
@@ -269,7 +275,7 @@ impl Store {
     /// `BulkSink::load_records`: two threads, one running `make` (and checking the records it
     /// makes), the other writing them through `load`.
     pub(crate) fn load_records_now(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded> {
-        load(self, Plan { reads_comms: false, commit: true }, |tx, ctx| {
+        load(self, Plan { reads_comms: false, commit: true, looks_up: REPEATS }, |tx, ctx| {
             let user_ids = ensure_users(tx, users, ctx.now)?;
             let sources = super::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
             let setting = BulkSetting { now: ctx.now, region: ctx.region, currency: ctx.currency, sources };

@@ -40,7 +40,13 @@ impl Store {
         let mut report = ImportReport { dry_run: opts.dry_run, ..Default::default() };
         if opts.bulk {
             // One transaction for every row, through the one bulk sequence.
-            let plan = bulk::Plan { reads_comms: opts.duplicates != DuplicateMode::All, commit: !opts.dry_run };
+            // Rows are matched against records of their own kind unless every row is kept.
+            let looks_up = match (opts.duplicates, entity) {
+                (DuplicateMode::All, _) | (_, Entity::Contact | Entity::Company) => bulk::REPEATS,
+                (_, Entity::Lead) => &[Entity::Lead, Entity::Contact, Entity::Company],
+                (_, Entity::Deal) => &[Entity::Deal, Entity::Contact, Entity::Company],
+            };
+            let plan = bulk::Plan { reads_comms: opts.duplicates != DuplicateMode::All, commit: !opts.dry_run, looks_up };
             let outcomes = bulk::load(self, plan, |tx, ctx| {
                 std::thread::scope(|scope| {
                     // Dropped with `write_rows`, which stops the reading thread if it is still
