@@ -200,11 +200,10 @@ impl Store {
         StoreError::from_sqlite(e, &self.path)
     }
 
-    /// Gives bulk loads (demo data, imports) a 128 MB page cache, so a transaction of hundreds
-    /// of thousands of rows does not spill pages to the file and read them back; `false` goes
-    /// back to the screens' cache (`SCREEN_CACHE_KIB`).
+    /// Gives bulk loads (demo data, imports) a larger page cache (`bulk::BULK_CACHE_KIB`);
+    /// `false` goes back to the screens' cache (`SCREEN_CACHE_KIB`).
     pub fn set_bulk_cache(&self, bulk: bool) -> Result<()> {
-        let kib = if bulk { 131_072 } else { SCREEN_CACHE_KIB };
+        let kib = if bulk { bulk::BULK_CACHE_KIB } else { SCREEN_CACHE_KIB };
         self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(|e| self.err(e))
     }
 

@@ -13,7 +13,14 @@ use std::io::{BufReader, BufWriter, Read, Seek, Write};
 /// Entries a bulk write keeps in memory before it writes them to its scratch file, and entries
 /// handed to the search index per statement when the load ends. Keeping every entry of a
 /// 1M-lead demo was about 200 MB; a chunk is 2-3 MB.
-pub(crate) const CHUNK: usize = 16_384;
+/// (64 in unit tests, so that small loads spill.)
+pub(crate) const CHUNK: usize = if cfg!(test) { 64 } else { 16_384 };
+
+#[cfg(test)]
+thread_local! {
+    /// The most entries the last bulk write of this thread held in memory at once.
+    pub(crate) static LAST_PEAK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 /// The search entries of the records a bulk write creates, written all at once when it ends
 /// (`BulkLoad::finish`): FTS5 flushes at every statement (a savepoint each) once written in a
@@ -61,11 +68,6 @@ impl PendingEntries {
         inner.spooled + inner.memory.len()
     }
 
-    /// The most entries held in memory at once so far.
-    pub(crate) fn peak_in_memory(&self) -> usize {
-        self.0.borrow().peak
-    }
-
     /// Writes the entries in memory to the scratch file once they fill a chunk. To be called
     /// only where no savepoint is open: entries in the file cannot be taken back.
     pub(crate) fn spill(&self) -> Result<()> {
@@ -99,6 +101,8 @@ impl PendingEntries {
     /// at a time (`Entries`).
     pub(crate) fn into_entries(self, stale: HashSet<i64>, fresh: Vec<Value>) -> Result<Entries> {
         let inner = self.0.into_inner();
+        #[cfg(test)]
+        LAST_PEAK.set(inner.peak);
         let spool = match inner.spool {
             Some(out) => {
                 let mut file = out.into_inner().map_err(|e| crate::store::StoreError::Io(std::env::temp_dir(), e.into_error()))?;
@@ -178,5 +182,34 @@ impl Iterator for Entries {
                 return None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries spilled to the scratch file and those still in memory come back in order, but
+    /// the stale ones, then the fresh ones; a row taken back forgets only what is in memory.
+    #[test]
+    fn spilled_entries_come_back_in_order_without_the_stale_ones() {
+        let pending = PendingEntries::default();
+        for id in 1..=150 {
+            pending.add(Entity::Lead, id, format!("lead {id}"));
+            pending.spill().unwrap();
+        }
+        let len = pending.len();
+        pending.add(Entity::Lead, 999, "taken back".into());
+        pending.truncate(len);
+        assert_eq!(pending.len(), 150);
+        let stale: HashSet<i64> = [3 * 4, 140 * 4].into_iter().collect();
+        let fresh = vec![packed_entry(3 * 4, "lead 3 merged")];
+        let chunks: Vec<Vec<Value>> = pending.into_entries(stale, fresh).unwrap().map(|c| c.unwrap()).collect();
+        assert!(chunks.iter().all(|c| c.len() <= CHUNK));
+        let rowids: Vec<i64> = chunks.iter().flatten().map(rowid_of_packed).collect();
+        let mut expected: Vec<i64> = (1..=150).filter(|id| *id != 3 && *id != 140).map(|id| id * 4).collect();
+        expected.push(12);
+        assert_eq!(rowids, expected);
+        assert_eq!(chunks.last().unwrap().last(), Some(&packed_entry(12, "lead 3 merged")));
     }
 }
