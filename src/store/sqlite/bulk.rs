@@ -9,7 +9,7 @@
 //! entries kept aside (`search::PendingEntries`), one change logged, a new connection. A bulk
 //! import hands it CSV rows (`import.rs`), the demo hands it records (`load_records`).
 
-use super::duplicates::MatchIndex;
+use super::duplicates::{MatchIndex, MatchKey};
 use super::rule::Rule;
 use super::search;
 use super::{Result, StoreError};
@@ -26,7 +26,7 @@ use std::collections::HashMap;
 /// The page cache of a bulk load, in KiB. It was 128 MB, so that a transaction of hundreds of
 /// thousands of rows would not spill pages to the file; at 100k leads a 32 MB cache measured
 /// as fast (the pages spilled are written once, in order), and the load's peak memory stays
-/// flat up to a million leads (docs/PERFORMANCE.md, session 12).
+/// flat up to a million leads (docs/PERFORMANCE.md, session 13).
 pub(crate) const BULK_CACHE_KIB: i64 = 32_768;
 
 /// The page cache while a bulk load rebuilds its indexes (`BulkLoad::finish`), in KiB: also
@@ -99,7 +99,7 @@ impl BulkLoad {
     /// Reads the match keys of the entities the load `looks_up` (`MatchIndex`), then drops the
     /// indexes; but the one that finds a record's phones and e-mails when the load
     /// `reads_comms` of records it did not make.
-    pub(crate) fn begin(tx: &Connection, reads_comms: bool, looks_up: &[Entity]) -> Result<BulkLoad> {
+    pub(crate) fn begin(tx: &Connection, reads_comms: bool, looks_up: &[(Entity, Vec<MatchKey>)]) -> Result<BulkLoad> {
         // Scratch indexes of loads that were killed (`search::IndexAside`) go first.
         search::remove_leftovers(&std::env::temp_dir());
         let matches = RefCell::new(MatchIndex::load(tx, looks_up)?);
@@ -175,19 +175,22 @@ impl BulkLoad {
 }
 
 /// How a bulk load runs (`load`).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Plan {
     /// The load reads back the phones and e-mails of records it did not make (an import that
     /// merges or replaces): their index stays.
     pub reads_comms: bool,
     /// `false`: everything is rolled back at the end (a dry run).
     pub commit: bool,
-    /// The entities whose records the load looks up by their match keys (`MatchIndex`).
-    pub looks_up: &'static [Entity],
+    /// The entities whose records the load looks up, and by which keys (`MatchIndex`).
+    pub looks_up: Vec<(Entity, Vec<MatchKey>)>,
 }
 
-/// What every load looks up: the contacts and companies a lead repeats, a contact's company.
-pub(crate) const REPEATS: &[Entity] = &[Entity::Contact, Entity::Company];
+/// What every load looks up: the contacts and companies a lead repeats, a contact's company,
+/// by every key.
+pub(crate) fn repeats() -> Vec<(Entity, Vec<MatchKey>)> {
+    vec![(Entity::Contact, MatchKey::ALL.to_vec()), (Entity::Company, MatchKey::ALL.to_vec())]
+}
 
 /// What a bulk load's rows did, for its end.
 #[derive(Debug)]
@@ -214,7 +217,7 @@ pub(crate) fn load<T>(
 ) -> Result<T> {
     let result = store.set_bulk_cache(true).and_then(|()| store.set_foreign_keys(false)).and_then(|()| {
         store.write_or_try(plan.commit, |tx, base| {
-            let load = BulkLoad::begin(tx, plan.reads_comms, plan.looks_up)?;
+            let load = BulkLoad::begin(tx, plan.reads_comms, &plan.looks_up)?;
             let pending = search::PendingEntries::default();
             let ctx = WriteCtx { bulk: true, load: Some(&load), search_later: Some(&pending), ..*base };
             let written = rows(tx, &ctx)?;
@@ -289,7 +292,7 @@ impl Store {
     /// `BulkSink::load_records`: two threads, one running `make` (and checking the records it
     /// makes), the other writing them through `load`.
     pub(crate) fn load_records_now(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded> {
-        load(self, Plan { reads_comms: false, commit: true, looks_up: REPEATS }, |tx, ctx| {
+        load(self, Plan { reads_comms: false, commit: true, looks_up: repeats() }, |tx, ctx| {
             let user_ids = ensure_users(tx, users, ctx.now)?;
             let sources = super::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
             let setting = BulkSetting { now: ctx.now, region: ctx.region, currency: ctx.currency, sources };

@@ -167,6 +167,9 @@ pub(crate) enum MatchKey {
 }
 
 impl MatchKey {
+    /// Every kind of key.
+    pub(crate) const ALL: [MatchKey; 4] = [MatchKey::Phone, MatchKey::Email, MatchKey::Name, MatchKey::Company];
+
     /// How a match by this key is labelled (`matched_by`); for comms, also their kind code.
     fn label(self) -> &'static str {
         match self {
@@ -207,13 +210,14 @@ impl MatchKey {
 /// hash with a chance of about n²/2⁶⁵: one in a million for the 4.5 million keys of a million
 /// leads; such a value would match records it does not share.
 ///
-/// Only the keys of the entities the load looks up are kept (`covers`): the demo and an import
-/// that keeps every row look up contacts and companies only (repeat leads, a contact's
-/// company), so the keys of a million leads are not kept at all.
+/// Only the keys of the entities the load looks up are kept (`covers`), and of those only the
+/// kinds it looks them up by: the demo and an import that keeps every row look up contacts
+/// and companies only (repeat leads, a contact's company), so the keys of a million leads are
+/// not kept at all; an import matching leads by phone and e-mail keeps no lead's name key.
 #[derive(Debug, Default)]
 pub(crate) struct MatchIndex {
-    /// The entities whose keys are kept.
-    kept: Vec<Entity>,
+    /// The entities whose keys are kept, with the kinds of keys kept of each.
+    kept: Vec<(Entity, Vec<MatchKey>)>,
     /// A key's hash to its one record's id, or to `-(i + 1)`: the i-th of `shared`.
     ids: HashMap<u64, i64, foldhash::fast::RandomState>,
     /// The ids of keys several records have, lowest first.
@@ -232,11 +236,14 @@ fn key_hash(entity: Entity, key: MatchKey, value: &str) -> u64 {
 }
 
 impl MatchIndex {
-    /// Reads the keys of every record of `kept` (matchable ones: leads, contacts, companies).
-    pub(crate) fn load(conn: &Connection, kept: &[Entity]) -> Result<MatchIndex> {
+    /// Reads the keys of every record of the entities `kept`, of the kinds kept of each
+    /// (matchable ones: leads, contacts, companies).
+    pub(crate) fn load(conn: &Connection, kept: &[(Entity, Vec<MatchKey>)]) -> Result<MatchIndex> {
         let mut index = MatchIndex { kept: kept.to_vec(), ..Default::default() };
-        for entity in [Entity::Lead, Entity::Contact, Entity::Company].into_iter().filter(|e| kept.contains(e)) {
-            for key in [MatchKey::Name, MatchKey::Company] {
+        for entity in [Entity::Lead, Entity::Contact, Entity::Company] {
+            let keys: Vec<MatchKey> =
+                [MatchKey::Name, MatchKey::Company].into_iter().filter(|k| index.keeps(entity, *k)).collect();
+            for key in keys {
                 let Some(column) = key.column(entity) else { continue };
                 let sql = format!("SELECT id, {column} FROM {} WHERE {column} IS NOT NULL ORDER BY id", entity.table());
                 let mut stmt = conn.prepare(&sql)?;
@@ -266,7 +273,12 @@ impl MatchIndex {
 
     /// Whether the keys of `entity` are kept: lookups of other entities go to the file.
     pub(crate) fn covers(&self, entity: Entity) -> bool {
-        self.kept.contains(&entity)
+        self.kept.iter().any(|(e, _)| *e == entity)
+    }
+
+    /// Whether keys of this kind of `entity` are kept.
+    fn keeps(&self, entity: Entity, key: MatchKey) -> bool {
+        self.kept.iter().any(|(e, keys)| *e == entity && keys.contains(&key))
     }
 
     /// Records of `entity` having `value` for `key`, lowest id first.
@@ -431,7 +443,7 @@ impl MatchIndex {
     }
 
     fn insert(&mut self, entity: Entity, id: i64, key: MatchKey, value: &str) {
-        if value.is_empty() {
+        if value.is_empty() || !self.keeps(entity, key) {
             return;
         }
         let hash = key_hash(entity, key, value);

@@ -4,7 +4,7 @@
 //! idempotent, because rows already imported are found as duplicates.
 
 use super::bulk;
-use super::duplicates::{find_for_writer, import_matches};
+use super::duplicates::{MatchKey, find_for_writer, import_matches};
 use super::records::{CheckedNew, RecordInput, create_checked, create_in, get_in, update_in};
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, search};
 use crate::domain::dedup::MatchKeys;
@@ -40,12 +40,21 @@ impl Store {
         let mut report = ImportReport { dry_run: opts.dry_run, ..Default::default() };
         if opts.bulk {
             // One transaction for every row, through the one bulk sequence.
-            // Rows are matched against records of their own kind unless every row is kept.
-            let looks_up = match (opts.duplicates, entity) {
-                (DuplicateMode::All, _) | (_, Entity::Contact | Entity::Company) => bulk::REPEATS,
-                (_, Entity::Lead) => &[Entity::Lead, Entity::Contact, Entity::Company],
-                (_, Entity::Deal) => &[Entity::Deal, Entity::Contact, Entity::Company],
-            };
+            // Rows are matched against records of their own kind, by the keys chosen, unless
+            // every row is kept (`import_matches`).
+            let mut looks_up = bulk::repeats();
+            if opts.duplicates != DuplicateMode::All {
+                let on = opts.match_on;
+                // A company's title is its name and company key alike.
+                let title = entity == Entity::Company && (on.name || on.company);
+                let keys = [(MatchKey::Name, on.name || title), (MatchKey::Company, on.company || title)]
+                    .into_iter()
+                    .chain([(MatchKey::Phone, on.phone), (MatchKey::Email, on.email)])
+                    .filter_map(|(key, wanted)| wanted.then_some(key))
+                    .collect();
+                looks_up.retain(|(e, _)| *e != entity);
+                looks_up.push((entity, keys));
+            }
             let plan = bulk::Plan { reads_comms: opts.duplicates != DuplicateMode::All, commit: !opts.dry_run, looks_up };
             let outcomes = bulk::load(self, plan, |tx, ctx| {
                 std::thread::scope(|scope| {
@@ -58,9 +67,7 @@ impl Store {
                 })
             })?;
             let done = outcomes.len();
-            for (line, o) in outcomes {
-                report.add(line, o);
-            }
+            report.add_all(outcomes);
             progress(done);
             return Ok(report);
         }

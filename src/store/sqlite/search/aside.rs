@@ -102,7 +102,7 @@ impl IndexAside {
         rusqlite::vtab::array::load_module(&conn)?;
         // A scratch file: nothing to recover if the process dies.
         // 16 MB of cache: FTS5 writes its segments in order, and a 64 MB cache measured no faster
-        // while it added to the load's peak (docs/PERFORMANCE.md, session 12).
+        // while it added to the load's peak (docs/PERFORMANCE.md, session 13).
         conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")?;
         conn.execute_batch(definition)?;
         conn.execute_batch("BEGIN")?;
