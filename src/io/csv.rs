@@ -312,12 +312,13 @@ mod tests {
         let text = "Prénom;Nom\nHélène;Müller\n";
         let (s, e) = decode(text.as_bytes(), None);
         assert_eq!((s.as_str(), e.name()), (text, "UTF-8"));
+        assert_eq!(decode_owned(text.as_bytes().to_vec(), None), (s.clone(), e));
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice(text.as_bytes());
         assert_eq!(decode(&bom, None).0, text);
         let (latin, _, _) = WINDOWS_1252.encode(text);
         let (s, e) = decode(&latin, None);
-        assert_eq!(decode_owned(latin.clone(), None), (s.clone(), e));
+        assert_eq!(decode_owned(latin.to_vec(), None), (s.clone(), e));
         assert_eq!((s.as_str(), e.name()), (text, "windows-1252"));
         let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
         utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));

@@ -3,7 +3,6 @@
 //! implements the same traits and runs the same contract suite (tests/store).
 
 use crate::demo::{DemoOptions, DemoReport};
-use crate::store::bulk::{BulkLoaded, BulkUser, RecordMaker};
 use crate::domain::activity::ActivityRow;
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
@@ -11,6 +10,7 @@ use crate::domain::intake::Message;
 use crate::domain::queue::QueueMode;
 use crate::domain::when::UnixMs;
 use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
+use crate::store::bulk::{BulkLoaded, BulkUser, RecordMaker};
 use crate::store::convert::{ConversionPlan, Converted};
 use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
 use crate::store::import::ImportOptions;

@@ -9,15 +9,15 @@
 //! entries kept aside (`search::PendingEntries`), one change logged, a new connection. A bulk
 //! import hands it CSV rows (`import.rs`), the demo hands it records (`load_records`).
 
+use super::activities;
 use super::duplicates::{MatchIndex, MatchKey};
+use super::records::{CheckedNew, create_checked, create_in};
 use super::rule::Rule;
 use super::search;
 use super::{Result, StoreError};
+use super::{Store, WriteCtx, log_bulk_change};
 use crate::domain::fields::{Entity, RefKind};
 use crate::memory::KeepFreedMemory;
-use super::activities;
-use super::records::{CheckedNew, create_checked, create_in};
-use super::{Store, WriteCtx, log_bulk_change};
 use crate::store::bulk::{BulkLoaded, BulkRecord, BulkSetting, BulkUser, RecordMaker};
 use rusqlite::{Connection, Transaction};
 use std::cell::RefCell;
@@ -345,7 +345,9 @@ impl Store {
                         BulkRecord::Contact { stamp, mut input, company } => {
                             // The check does not read the companies.
                             if let Some(c) = company {
-                                input.companies.push(companies.get(c).ok_or_else(|| missing("companies", c))?.to_string());
+                                input
+                                    .companies
+                                    .push(companies.get(c).ok_or_else(|| missing("companies", c))?.to_string());
                             }
                             let checked = check(checked, Entity::Contact, &input)?;
                             create_checked(tx, &stamped(stamp), &input, checked)?;
@@ -448,7 +450,8 @@ mod tests {
         let entries: i64 = store.conn().query_row("SELECT count(*) FROM search_docsize", [], |r| r.get(0)).unwrap();
         assert_eq!(entries as usize, made);
         // The first records made went to the scratch file: they are found.
-        let first: String = store.conn().query_row("SELECT title FROM companies ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+        let first: String =
+            store.conn().query_row("SELECT title FROM companies ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
         let word = first.split_whitespace().next().unwrap();
         assert!(store.search(word, 50).unwrap().iter().any(|h| h.entity == Entity::Company), "{word}");
     }

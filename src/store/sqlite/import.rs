@@ -55,7 +55,8 @@ impl Store {
                 looks_up.retain(|(e, _)| *e != entity);
                 looks_up.push((entity, keys));
             }
-            let plan = bulk::Plan { reads_comms: opts.duplicates != DuplicateMode::All, commit: !opts.dry_run, looks_up };
+            let plan =
+                bulk::Plan { reads_comms: opts.duplicates != DuplicateMode::All, commit: !opts.dry_run, looks_up };
             let outcomes = bulk::load(self, plan, |tx, ctx| {
                 std::thread::scope(|scope| {
                     // Dropped with `write_rows`, which stops the reading thread if it is still

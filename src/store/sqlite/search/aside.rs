@@ -88,7 +88,11 @@ impl IndexAside {
     }
 
     /// `build`, in the folder `tmp`.
-    fn build_in(tmp: &Path, definition: &str, entries: impl IntoIterator<Item = Result<Vec<Value>>>) -> Result<IndexAside> {
+    fn build_in(
+        tmp: &Path,
+        definition: &str,
+        entries: impl IntoIterator<Item = Result<Vec<Value>>>,
+    ) -> Result<IndexAside> {
         let mut builder = tempfile::Builder::new();
         let prefix = format!("{ASIDE_PREFIX}{}-", std::process::id());
         builder.prefix(&prefix);

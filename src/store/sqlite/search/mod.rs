@@ -13,9 +13,9 @@ use rusqlite::{Connection, ToSql, params};
 mod aside;
 mod pending;
 pub(crate) use aside::{IndexAside, definition, index_is_empty, remove_leftovers};
-pub(crate) use pending::{Entries, PendingEntries};
 #[cfg(test)]
 pub(crate) use pending::{CHUNK, LAST_PEAK};
+pub(crate) use pending::{Entries, PendingEntries};
 
 /// Entity tag in the low bits of a search rowid (`rowid = id * 4 + tag`).
 pub fn tag(entity: Entity) -> i64 {

@@ -105,7 +105,8 @@ impl PendingEntries {
         LAST_PEAK.set(inner.peak);
         let spool = match inner.spool {
             Some(out) => {
-                let mut file = out.into_inner().map_err(|e| crate::store::StoreError::Io(std::env::temp_dir(), e.into_error()))?;
+                let mut file =
+                    out.into_inner().map_err(|e| crate::store::StoreError::Io(std::env::temp_dir(), e.into_error()))?;
                 file.rewind().map_err(|e| crate::store::StoreError::Io(std::env::temp_dir(), e))?;
                 Some(BufReader::with_capacity(1 << 16, file))
             }
@@ -144,8 +145,7 @@ impl Entries {
         let mut bytes = vec![0; u32::from_le_bytes(len) as usize];
         spool.read_exact(&mut bytes).map_err(io)?;
         self.spooled -= 1;
-        let text = String::from_utf8(bytes)
-            .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+        let text = String::from_utf8(bytes).map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         Ok(Some(Value::Text(text)))
     }
 }
