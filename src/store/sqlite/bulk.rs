@@ -456,6 +456,69 @@ mod tests {
         assert!(store.search(word, 50).unwrap().iter().any(|h| h.entity == Entity::Company), "{word}");
     }
 
+    /// Records handed to the sink by position: a contact's company, a deal's company and lead
+    /// get the ids the load gave them, and a lead with a contact's phone is a repeat lead of
+    /// it (the match keys in memory hold the contacts', not the leads').
+    #[test]
+    fn records_by_position_are_linked_and_a_repeat_lead_is_found() {
+        use crate::domain::comm::{Comm, CommKind};
+        use crate::domain::dedup::PhoneRegion;
+        use crate::store::RecordInput;
+        use crate::store::bulk::Stamp;
+        use crate::store::engine::BulkSink;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("crm.db"), Default::default()).unwrap();
+        let input = |fields: &[(&str, &str)], phone: &str| {
+            let mut i = RecordInput {
+                fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                ..Default::default()
+            };
+            i.comms.add.push(Comm::new(CommKind::Phone, "", phone, PhoneRegion::FR).unwrap());
+            i
+        };
+        let stamp = Stamp { created: 1_700_000_000_000, user: 0 };
+        let users = [BulkUser { login: "zoe".into(), name: "Zoé".into(), department: "Ventes".into() }];
+        let make = |_: &BulkSetting, send: &mut dyn FnMut(Result<BulkRecord>) -> bool| {
+            let records = [
+                BulkRecord::Company { stamp, input: input(&[("title", "Atelier Nord")], "01 40 00 00 01") },
+                BulkRecord::Company { stamp, input: input(&[("title", "Atelier Sud")], "01 40 00 00 02") },
+                BulkRecord::Contact {
+                    stamp,
+                    input: input(&[("first_name", "Anne"), ("last_name", "Roux")], "06 11 22 33 44"),
+                    company: Some(1),
+                },
+                BulkRecord::Lead {
+                    stamp,
+                    input: input(&[("title", "Devis"), ("last_name", "Autre")], "06 11 22 33 44"),
+                    activities: vec![],
+                },
+                BulkRecord::Deal {
+                    stamp,
+                    input: input(&[("title", "Contrat")], "01 40 00 00 03"),
+                    company: 1,
+                    lead: Some(0),
+                },
+            ];
+            for r in records {
+                if !send(Ok(r)) {
+                    return;
+                }
+            }
+        };
+        let loaded = store.load_records(&users, &make).unwrap();
+        assert_eq!(loaded.records, 5);
+        let q = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+        let sud = q("SELECT id FROM companies WHERE title = 'Atelier Sud'");
+        let contact = q("SELECT id FROM contacts");
+        let lead = q("SELECT id FROM leads");
+        assert_eq!(q("SELECT company_id FROM contact_companies"), sud);
+        assert_eq!(q("SELECT company_id FROM deals"), sud);
+        assert_eq!(q("SELECT lead_id FROM deals"), lead);
+        assert_eq!(q("SELECT is_repeat FROM leads"), 1);
+        assert_eq!(q("SELECT contact_id FROM leads"), contact);
+        assert_eq!(q("SELECT count(*) FROM users WHERE login = 'zoe'"), 1);
+    }
+
     /// The ids of a load's records by position, kept as runs.
     #[test]
     fn positions_keep_runs_of_ids() {
