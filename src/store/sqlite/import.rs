@@ -182,11 +182,12 @@ fn write_batch(
     Ok(outcomes)
 }
 
-/// Writes `rows` a handful per savepoint: what became of each, the records merged into or
-/// replaced, and whether a record was created. Between handfuls (no savepoint open), the
-/// search entries kept go to their scratch file once they fill a chunk.
+/// What `write_rows` did: each row's outcome, the records merged into or replaced, whether a
+/// record was created.
 type RowsWritten = (Vec<(u64, RowOutcome)>, Vec<i64>, bool);
 
+/// Writes `rows` a handful per savepoint. Between handfuls (no savepoint open), the search
+/// entries kept go to their scratch file once they fill a chunk (`WriteCtx::spill_search`).
 fn write_rows(
     tx: &Transaction,
     ctx: &WriteCtx,
