@@ -1,18 +1,15 @@
 //! `prospect demo`: realistic, deterministic demo data (French and English names, phones,
 //! companies, stages, sources, users, dates and activities). The same seed gives the same data.
-//! Records go through the store's normal create path, so search, match keys and timelines are
-//! exactly what real use would make; everything is written in one transaction.
+//! The engine writes them through its bulk sink (`BulkSink::load_records`), the path of a bulk
+//! import, so search, match keys and timelines are exactly what real use would make;
+//! everything is written in one transaction.
 
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::comm::{Comm, CommKind};
-use crate::domain::dedup::PhoneRegion;
-use crate::domain::fields::Entity;
-use crate::domain::money::Currency;
 use crate::store::activities::NewActivity;
-use crate::store::engine::*;
-use crate::store::sqlite::activities;
-use crate::store::sqlite::records::{CheckedNew, create_checked, create_in};
-use crate::store::{RecordInput, RecordRef, Result, Store, StoreError, WriteCtx};
+use crate::store::bulk::{BulkRecord, BulkSetting, BulkUser, Stamp};
+use crate::store::engine::BulkSink;
+use crate::store::{RecordInput, Result, StoreError};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
@@ -190,31 +187,12 @@ struct Counts {
     deals: usize,
 }
 
-/// Who made a record and when: an index into `DEMO_USERS` and an instant.
-#[derive(Clone, Copy)]
-struct Stamp {
-    created: i64,
-    user: usize,
-}
-
-/// A record as the generator thread makes it. What only the writer knows (the ids the file
-/// gives) is left as positions: the n-th company or lead made before. Companies, contacts and
-/// leads come checked (`CheckedNew`), which the writer would otherwise do; a deal's input
-/// gets its company and lead from the writer, so the writer checks it.
-enum Made {
-    Company { stamp: Stamp, input: RecordInput, checked: Result<CheckedNew> },
-    Contact { stamp: Stamp, input: RecordInput, checked: Result<CheckedNew>, company: Option<usize> },
-    Lead { stamp: Stamp, input: RecordInput, checked: Result<CheckedNew>, activities: Vec<NewActivity> },
-    Deal { stamp: Stamp, input: RecordInput, company: usize, lead: Option<usize> },
-}
-
-/// Generates demo data into `store` (administrators only).
+/// Generates demo data through `sink` (administrators only; the service checks).
 ///
-/// Two threads: one makes the records (names, phones parsed and normalised, dates), the
-/// other writes them. The writer's work is SQLite's, so the demo takes about what writing
-/// takes. Records come in a fixed order from one seeded generator, so the same seed still
-/// gives the same data.
-pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
+/// The records are made here, by one seeded generator, in a fixed order, so the same seed
+/// gives the same data; the engine writes them as one bulk load (`BulkSink::load_records`),
+/// running the generator on a thread of its own while it writes.
+pub fn generate(sink: &mut (impl BulkSink + ?Sized), opts: DemoOptions) -> Result<DemoReport> {
     let started = Instant::now();
     let names: Names = toml::from_str(include_str!("../assets/demo/names.toml"))
         .map_err(|e| StoreError::Rule(crate::store::Rule::DemoNames { detail: e.to_string() }))?;
@@ -225,116 +203,33 @@ pub fn generate(store: &mut Store, opts: DemoOptions) -> Result<DemoReport> {
         leads: n_leads,
         deals: (n_leads / 10).max(1),
     };
-    let now = store.now();
-    store.set_bulk_cache(true)?;
-    store.set_foreign_keys(false)?;
-    let report = store.write(|tx, base| {
-        // Users, in their departments.
-        let mut user_ids = Vec::new();
-        for (login, name, dept) in DEMO_USERS {
-            tx.execute("INSERT OR IGNORE INTO departments (name) VALUES (?1)", [dept])?;
-            tx.execute(
-                "INSERT OR IGNORE INTO users (login, display_name, department_id, created_at) \
-                 VALUES (?1, ?2, (SELECT id FROM departments WHERE name = ?3), ?4)",
-                rusqlite::params![login, name, dept, now],
-            )?;
-            user_ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [login], |r| r.get::<_, i64>(0))?);
-        }
-        let load = crate::store::sqlite::bulk::BulkLoad::begin(tx, false)?;
-        let search_later = crate::store::sqlite::search::PendingEntries::default();
-        let sources: Vec<String> = crate::store::sqlite::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
-        // A new generator for every attempt: a retried transaction writes the same data.
-        let g = Gen { rng: fastrand::Rng::with_seed(opts.seed), names: names.clone() };
-        let (region, currency) = (base.region, base.currency);
-        let ctx_of = |stamp: Stamp| WriteCtx {
-            now: stamp.created,
-            user_id: Some(user_ids[stamp.user]),
-            bulk: true,
-            load: Some(&load),
-            search_later: Some(&search_later),
-            ..*base
-        };
-        let mut company_ids = Vec::with_capacity(counts.companies);
-        let mut lead_ids = Vec::with_capacity(counts.leads);
-        let mut activities = 0;
-        std::thread::scope(|scope| {
-            // Records go over in handfuls: one hand-over per record would cost a wake-up each.
-            let (send, made) = std::sync::mpsc::sync_channel::<Vec<Result<Made>>>(8);
-            let sources = &sources;
-            scope.spawn(move || {
-                let mut handful = Vec::with_capacity(HANDFUL);
-                make_records(g, counts, now, (region, currency), sources, &mut |m| {
-                    handful.push(m);
-                    handful.len() < HANDFUL
-                        || send.send(std::mem::replace(&mut handful, Vec::with_capacity(HANDFUL))).is_ok()
-                });
-                let _ = send.send(handful);
-            });
-            // Ends early on the first error: dropping `made` stops the generator.
-            for m in made.into_iter().flatten() {
-                match m? {
-                    Made::Company { stamp, input, checked } => {
-                        company_ids.push(create_checked(tx, &ctx_of(stamp), &input, checked?)?.id);
-                    }
-                    Made::Contact { stamp, mut input, checked, company } => {
-                        // The check does not read the companies.
-                        input.companies.extend(company.map(|c| company_ids[c].to_string()));
-                        create_checked(tx, &ctx_of(stamp), &input, checked?)?;
-                    }
-                    Made::Lead { stamp, input, checked, activities: planned } => {
-                        let ctx = ctx_of(stamp);
-                        let id = create_checked(tx, &ctx, &input, checked?)?.id;
-                        lead_ids.push(id);
-                        for mut a in planned {
-                            a.responsible_id = ctx.user_id;
-                            a.bindings.push(RecordRef::new(Entity::Lead, id));
-                            activities::insert(tx, &ctx, &a)?;
-                            activities += 1;
-                        }
-                    }
-                    Made::Deal { stamp, mut input, company, lead } => {
-                        input.fields.push(("company".into(), company_ids[company].to_string()));
-                        input.fields.push(("lead".into(), lead.map(|l| lead_ids[l].to_string()).unwrap_or_default()));
-                        create_in(tx, &ctx_of(stamp), Entity::Deal, &input)?;
-                    }
-                }
-            }
-            Ok::<_, StoreError>(())
-        })?;
-        // Before the indexes are built: it would otherwise update two indexes of every record.
-        crate::store::sqlite::activities::refresh_all_next(tx)?;
-        load.finish(tx, search_later.take(), &[])?;
-        crate::store::sqlite::log_bulk_change(tx, now)?;
-        Ok(DemoReport {
-            leads: counts.leads,
-            contacts: counts.contacts,
-            companies: counts.companies,
-            deals: counts.deals,
-            activities,
-            seconds: 0.0,
+    let users: Vec<BulkUser> = DEMO_USERS
+        .iter()
+        .map(|(login, name, dept)| BulkUser {
+            login: login.to_string(),
+            name: name.to_string(),
+            department: dept.to_string(),
         })
-    });
-    // A bulk load ends on a new connection (`BulkLoad::finish`), which has the usual settings.
-    let settled = store.reconnect();
-    let report = report?;
-    settled?;
-    Ok(DemoReport { seconds: started.elapsed().as_secs_f64(), ..report })
+        .collect();
+    // A new generator for every attempt: a retried transaction writes the same data.
+    let make = |setting: &BulkSetting, send: &mut dyn FnMut(Result<BulkRecord>) -> bool| {
+        let g = Gen { rng: fastrand::Rng::with_seed(opts.seed), names: names.clone() };
+        make_records(g, counts, setting, send)
+    };
+    let loaded = sink.load_records(&users, &make)?;
+    Ok(DemoReport {
+        leads: counts.leads,
+        contacts: counts.contacts,
+        companies: counts.companies,
+        deals: counts.deals,
+        activities: loaded.activities,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
-/// Records handed from the generator to the writer at a time.
-const HANDFUL: usize = 256;
-
-/// The generator thread: every record in writing order, to `send`, until done or `send`
-/// says the writer stopped.
-fn make_records(
-    mut g: Gen,
-    counts: Counts,
-    now: i64,
-    (region, currency): (PhoneRegion, Currency),
-    sources: &[String],
-    send: &mut dyn FnMut(Result<Made>) -> bool,
-) {
-    let check = |entity: Entity, input: &RecordInput| CheckedNew::check(entity, input, currency);
+/// Every record in writing order, to `send`, until done or `send` says the writer stopped.
+fn make_records(mut g: Gen, counts: Counts, setting: &BulkSetting, send: &mut dyn FnMut(Result<BulkRecord>) -> bool) {
+    let (now, region, sources) = (setting.now, setting.region, &setting.sources);
     let comm =
         |kind: CommKind, label: &str, value: &str| -> Result<Comm> { Ok(Comm::new(kind, label, value, region)?) };
     const DAY: i64 = 86_400_000;
@@ -371,7 +266,7 @@ fn make_records(
             input.comms.add.push(comm(CommKind::Phone, "work", &phone)?);
             input.comms.add.push(comm(CommKind::Web, "work", &format!("www.{slug}.example"))?);
             company_titles.push(title);
-            Ok(Made::Company { stamp, checked: check(Entity::Company, &input), input })
+            Ok(BulkRecord::Company { stamp, input })
         })();
         if !send(made) {
             return;
@@ -413,7 +308,7 @@ fn make_records(
             )?);
             let company = (g.rng.u8(..100) < 70).then(|| g.rng.usize(..counts.companies));
             contact_phones.push(phone);
-            Ok(Made::Contact { stamp, checked: check(Entity::Contact, &input), input, company })
+            Ok(BulkRecord::Contact { stamp, input, company })
         })();
         if !send(made) {
             return;
@@ -494,7 +389,7 @@ fn make_records(
                     bindings: vec![],
                 });
             }
-            Ok(Made::Lead { stamp, checked: check(Entity::Lead, &input), input, activities })
+            Ok(BulkRecord::Lead { stamp, input, activities })
         })();
         if !send(made) {
             return;
@@ -520,7 +415,7 @@ fn make_records(
         };
         let pick = g.rng.usize(..counts.leads.max(1));
         let lead = (counts.leads > 0).then_some(pick);
-        if !send(Ok(Made::Deal { stamp, input, company, lead })) {
+        if !send(Ok(BulkRecord::Deal { stamp, input, company, lead })) {
             return;
         }
     }

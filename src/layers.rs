@@ -51,3 +51,14 @@ fn the_interfaces_open_the_service_never_an_engine() {
     assert_eq!(naming("service", "crate::cli"), Vec::<String>::new());
     assert_eq!(naming("service", "crate::tui"), Vec::<String>::new());
 }
+
+#[test]
+fn only_the_sqlite_engine_names_rusqlite() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let allowed = |p: &Path| {
+        p.starts_with(root.join("store/sqlite")) || p == root.join("memory.rs") || p == root.join("layers.rs")
+    };
+    let mut named: Vec<String> = naming("", "rusqlite").into_iter().filter(|p| !allowed(Path::new(p))).collect();
+    named.sort();
+    assert_eq!(named, Vec::<String>::new());
+}

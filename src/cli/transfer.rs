@@ -174,7 +174,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         std::fs::read(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
     };
     let table =
-        csvio::parse(&bytes, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+        csvio::parse_owned(bytes, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let (targets, preset) = targets(entity, &table.headers, &args)?;
     let region = s.store.options().region;
     let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);

@@ -66,6 +66,24 @@ pub struct ImportReport {
 impl ImportReport {
     /// Counts a row's outcome and keeps it.
     pub fn add(&mut self, line: u64, outcome: RowOutcome) {
+        self.count(&outcome);
+        self.rows.push((line, outcome));
+    }
+
+    /// Adds every row of `rows`, taking the list as it is when the report has none yet (a
+    /// bulk import's million rows are not copied).
+    pub fn add_all(&mut self, rows: Vec<(u64, RowOutcome)>) {
+        for (_, outcome) in &rows {
+            self.count(outcome);
+        }
+        if self.rows.is_empty() {
+            self.rows = rows;
+        } else {
+            self.rows.extend(rows);
+        }
+    }
+
+    fn count(&mut self, outcome: &RowOutcome) {
         match outcome {
             RowOutcome::Created { .. } => self.created += 1,
             RowOutcome::Merged { .. } => self.merged += 1,
@@ -73,6 +91,5 @@ impl ImportReport {
             RowOutcome::Skipped { .. } => self.skipped += 1,
             RowOutcome::Rejected { .. } => self.rejected += 1,
         }
-        self.rows.push((line, outcome));
     }
 }

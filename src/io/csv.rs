@@ -117,6 +117,19 @@ pub fn decode(bytes: &[u8], given: Option<&'static Encoding>) -> (String, &'stat
     (text.into_owned(), enc)
 }
 
+/// `decode`, taking the bytes: valid UTF-8 without a BOM (most files) becomes the text
+/// without a copy, so a large file is held once, not twice, while it is imported.
+pub fn decode_owned(bytes: Vec<u8>, given: Option<&'static Encoding>) -> (String, &'static Encoding) {
+    let plain_utf8 = Encoding::for_bom(&bytes).is_none() && given.is_none_or(|e| e == UTF_8);
+    if plain_utf8 {
+        match String::from_utf8(bytes) {
+            Ok(text) => return (text, UTF_8),
+            Err(e) => return decode(e.as_bytes(), given),
+        }
+    }
+    decode(&bytes, given)
+}
+
 /// UTF-16 without a BOM: every other byte of ASCII text is zero.
 fn looks_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() < 4 {
@@ -254,6 +267,18 @@ pub fn parse(bytes: &[u8], encoding: Option<&'static Encoding>, separator: Optio
     Ok(table)
 }
 
+/// `parse`, taking the file's bytes (`decode_owned`).
+pub fn parse_owned(
+    bytes: Vec<u8>,
+    encoding: Option<&'static Encoding>,
+    separator: Option<u8>,
+) -> Result<Table, CsvError> {
+    let (text, enc) = decode_owned(bytes, encoding);
+    let mut table = table_of(text, separator)?;
+    table.encoding = enc.name();
+    Ok(table)
+}
+
 /// A cell a spreadsheet will not run as a formula: values starting with `=`, `+`, `-`, `@`,
 /// tab or CR get a leading `'` (OWASP's advice; `domain::import::unneutralize` takes it
 /// back on import). Plain numbers such as `-12.50` stay as they are.
@@ -287,11 +312,13 @@ mod tests {
         let text = "Prénom;Nom\nHélène;Müller\n";
         let (s, e) = decode(text.as_bytes(), None);
         assert_eq!((s.as_str(), e.name()), (text, "UTF-8"));
+        assert_eq!(decode_owned(text.as_bytes().to_vec(), None), (s.clone(), e));
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice(text.as_bytes());
         assert_eq!(decode(&bom, None).0, text);
         let (latin, _, _) = WINDOWS_1252.encode(text);
         let (s, e) = decode(&latin, None);
+        assert_eq!(decode_owned(latin.to_vec(), None), (s.clone(), e));
         assert_eq!((s.as_str(), e.name()), (text, "windows-1252"));
         let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
         utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));

@@ -10,6 +10,7 @@ use crate::domain::intake::Message;
 use crate::domain::queue::QueueMode;
 use crate::domain::when::UnixMs;
 use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
+use crate::store::bulk::{BulkLoaded, BulkUser, RecordMaker};
 use crate::store::convert::{ConversionPlan, Converted};
 use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
 use crate::store::import::ImportOptions;
@@ -425,6 +426,13 @@ pub trait BulkSink {
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportReport>;
 
-    /// Generates the demo's users and records (`crate::demo`).
-    fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport>;
+    /// Writes `users` (those the file lacks) and the records `make` makes, as one bulk load:
+    /// the same sequence as a bulk import (indexes set aside, search entries kept aside and
+    /// written at the end, references checked once). `make` runs on a thread of its own.
+    fn load_records(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded>;
+
+    /// Generates the demo's users and records (`crate::demo`), written by `load_records`.
+    fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport> {
+        crate::demo::generate(self, opts)
+    }
 }

@@ -4,6 +4,7 @@
 //! language. `sqlite/` is the embedded engine.
 
 pub mod activities;
+pub mod bulk;
 pub mod convert;
 pub mod duplicates;
 pub mod engine;

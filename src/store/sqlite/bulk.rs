@@ -3,17 +3,36 @@
 //! row at random places (name keys, phones) cost several times more than building it once
 //! from sorted data: at 100k leads, most of an import. The duplicate lookups that would
 //! need those indexes read `MatchIndex`, a copy in memory of every record's match keys.
+//!
+//! Every bulk load runs one sequence (`load`): the bulk page cache and SQLite's reference
+//! checks off, `BulkLoad::begin`, the caller's rows, `BulkLoad::finish` with the search
+//! entries kept aside (`search::PendingEntries`), one change logged, a new connection. A bulk
+//! import hands it CSV rows (`import.rs`), the demo hands it records (`load_records`).
 
-use super::duplicates::MatchIndex;
+use super::activities;
+use super::duplicates::{MatchIndex, MatchKey};
+use super::records::{CheckedNew, create_checked, create_in};
 use super::rule::Rule;
 use super::search;
 use super::{Result, StoreError};
+use super::{Store, WriteCtx, log_bulk_change};
 use crate::domain::fields::{Entity, RefKind};
 use crate::memory::KeepFreedMemory;
-use rusqlite::Connection;
-use rusqlite::types::Value;
+use crate::store::RecordRef;
+use crate::store::bulk::{BulkLoaded, BulkRecord, BulkSetting, BulkUser, RecordMaker};
+use rusqlite::{Connection, Transaction};
 use std::cell::RefCell;
 use std::collections::HashMap;
+
+/// The page cache of a bulk load, in KiB. It was 128 MB, so that a transaction of hundreds of
+/// thousands of rows would not spill pages to the file; at 100k leads a 32 MB cache measured
+/// as fast (the pages spilled are written once, in order), and the load's peak memory stays
+/// flat up to a million leads (docs/PERFORMANCE.md, session 13).
+pub(crate) const BULK_CACHE_KIB: i64 = 32_768;
+
+/// The page cache while a bulk load rebuilds its indexes (`BulkLoad::finish`), in KiB: also
+/// how much of an index's keys SQLite sorts in memory before it spills them.
+const FINISH_CACHE_KIB: i64 = 16_384;
 
 /// The one index a bulk load may keep: reading a record's phones and e-mails back, which an
 /// import that merges into or replaces records does. Other loads set it aside too: inserting
@@ -78,12 +97,13 @@ pub(crate) enum LookedUp {
 }
 
 impl BulkLoad {
-    /// Reads the match keys of the file, then drops the indexes; but the one that finds a
-    /// record's phones and e-mails when the load `reads_comms` of records it did not make.
-    pub(crate) fn begin(tx: &Connection, reads_comms: bool) -> Result<BulkLoad> {
+    /// Reads the match keys of the entities the load `looks_up` (`MatchIndex`), then drops the
+    /// indexes; but the one that finds a record's phones and e-mails when the load
+    /// `reads_comms` of records it did not make.
+    pub(crate) fn begin(tx: &Connection, reads_comms: bool, looks_up: &[(Entity, Vec<MatchKey>)]) -> Result<BulkLoad> {
         // Scratch indexes of loads that were killed (`search::IndexAside`) go first.
         search::remove_leftovers(&std::env::temp_dir());
-        let matches = RefCell::new(MatchIndex::load(tx)?);
+        let matches = RefCell::new(MatchIndex::load(tx, looks_up)?);
         let search_was_empty = search::index_is_empty(tx)?;
         let dropped = set_aside(tx, if reads_comms { &[COMMS_OWNER] } else { &[] })?;
         Ok(BulkLoad {
@@ -127,7 +147,11 @@ impl BulkLoad {
     /// (`search::packed_entry`) in place of those at `replaced` rowids. When the search index
     /// was empty, the entries are indexed on a second thread meanwhile (`search::IndexAside`),
     /// and the store must open the file again once the load is over (`Store::reconnect`).
-    pub(crate) fn finish(&self, tx: &Connection, entries: Vec<Value>, replaced: &[i64]) -> Result<()> {
+    pub(crate) fn finish(&self, tx: &Connection, entries: search::Entries, replaced: &[i64]) -> Result<()> {
+        // SQLite sorts an index's keys in memory up to the cache's size before it spills them
+        // to a temporary file: with the load's cache, rebuilding the indexes of a large load
+        // held that much again (the connection is opened anew after the load).
+        tx.execute_batch(&format!("PRAGMA cache_size = -{FINISH_CACHE_KIB}"))?;
         if !self.search_was_empty || entries.is_empty() {
             restore(tx, &self.dropped)?;
             check_foreign_keys(tx)?;
@@ -147,6 +171,216 @@ impl BulkLoad {
                 // made again from the records, here.
                 Ok(Err(_)) | Err(_) => search::reindex_all(tx),
             }
+        })
+    }
+}
+
+/// How a bulk load runs (`load`).
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    /// The load reads back the phones and e-mails of records it did not make (an import that
+    /// merges or replaces): their index stays.
+    pub reads_comms: bool,
+    /// `false`: everything is rolled back at the end (a dry run).
+    pub commit: bool,
+    /// The entities whose records the load looks up, and by which keys (`MatchIndex`).
+    pub looks_up: Vec<(Entity, Vec<MatchKey>)>,
+}
+
+/// What every load looks up: the contacts and companies a lead repeats, a contact's company,
+/// by every key.
+pub(crate) fn repeats() -> Vec<(Entity, Vec<MatchKey>)> {
+    vec![(Entity::Contact, MatchKey::ALL.to_vec()), (Entity::Company, MatchKey::ALL.to_vec())]
+}
+
+/// What a bulk load's rows did, for its end.
+#[derive(Debug)]
+pub(crate) struct Written<T> {
+    /// What the caller answers.
+    pub value: T,
+    /// Records of this entity it merged into or replaced: their search entries are read again.
+    pub changed: Option<(Entity, Vec<i64>)>,
+    /// Whether anything was written (then one change is logged).
+    pub wrote: bool,
+}
+
+/// The one sequence of a bulk load, for imports and the demo alike: the bulk page cache and
+/// SQLite's reference checks off (`Store::set_foreign_keys`), then in one transaction (retried
+/// whole on a busy file) `BulkLoad::begin`, `rows` (with a `WriteCtx` that carries the load
+/// and where search entries go), `BulkLoad::finish` with the search entries, one change
+/// logged; then a new connection with the usual settings (`Store::reconnect`). `rows` must call
+/// `WriteCtx::spill_search` where no savepoint is open, so that the search entries it keeps
+/// stay within a chunk in memory.
+pub(crate) fn load<T>(
+    store: &mut Store,
+    plan: Plan,
+    mut rows: impl FnMut(&Transaction, &WriteCtx) -> Result<Written<T>>,
+) -> Result<T> {
+    let result = store.set_bulk_cache(true).and_then(|()| store.set_foreign_keys(false)).and_then(|()| {
+        store.write_or_try(plan.commit, |tx, base| {
+            let load = BulkLoad::begin(tx, plan.reads_comms, &plan.looks_up)?;
+            let pending = search::PendingEntries::default();
+            let ctx = WriteCtx { bulk: true, load: Some(&load), search_later: Some(&pending), ..*base };
+            let written = rows(tx, &ctx)?;
+            let (entity, changed) = written.changed.unwrap_or((Entity::Lead, Vec::new()));
+            let (entries, replaced) = search::entries_after_changes(tx, pending, entity, &changed)?;
+            load.finish(tx, entries, &replaced)?;
+            if written.wrote {
+                log_bulk_change(tx, base.now)?;
+            }
+            Ok(written.value)
+        })
+    });
+    // A bulk load ends on a new connection (`BulkLoad::finish`), which has the usual settings;
+    // the first error met is the one told.
+    let settled = store.reconnect();
+    let value = result?;
+    settled?;
+    Ok(value)
+}
+
+/// Records handed from the maker's thread to the writer at a time: one hand-over per record
+/// would cost a wake-up each.
+const HANDFUL: usize = 256;
+
+/// A record as the maker's thread hands it over, checked as a new record when it is one the
+/// writer creates as given (`CheckedNew`; a deal's company and lead come from the writer).
+type Made = (Result<BulkRecord>, Option<Result<CheckedNew>>);
+
+/// The ids of the n-th records a load made, kept as runs of consecutive ids: a load into a
+/// file makes consecutive ids, so a million leads take a few bytes instead of 8 MB.
+#[derive(Debug, Default)]
+pub(crate) struct Positions {
+    /// (position of the run's first record, its id, how many).
+    runs: Vec<(usize, i64, usize)>,
+    len: usize,
+}
+
+impl Positions {
+    /// The next record's id.
+    pub(crate) fn push(&mut self, id: i64) {
+        match self.runs.last_mut() {
+            Some((_, first, n)) if *first + *n as i64 == id => *n += 1,
+            _ => self.runs.push((self.len, id, 1)),
+        }
+        self.len += 1;
+    }
+
+    /// The id of the `n`-th record.
+    pub(crate) fn get(&self, n: usize) -> Option<i64> {
+        let i = self.runs.partition_point(|(start, ..)| *start <= n).checked_sub(1)?;
+        let (start, first, count) = self.runs[i];
+        (n - start < count).then(|| first + (n - start) as i64)
+    }
+}
+
+/// Makes the users (and their departments) the file lacks; their ids, in order.
+fn ensure_users(tx: &Connection, users: &[BulkUser], now: i64) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(users.len());
+    for u in users {
+        tx.execute("INSERT OR IGNORE INTO departments (name) VALUES (?1)", [&u.department])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO users (login, display_name, department_id, created_at) \
+             VALUES (?1, ?2, (SELECT id FROM departments WHERE name = ?3), ?4)",
+            rusqlite::params![u.login, u.name, u.department, now],
+        )?;
+        ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [&u.login], |r| r.get::<_, i64>(0))?);
+    }
+    Ok(ids)
+}
+
+impl Store {
+    /// `BulkSink::load_records`: two threads, one running `make` (and checking the records it
+    /// makes), the other writing them through `load`.
+    pub(crate) fn load_records_now(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded> {
+        load(self, Plan { reads_comms: false, commit: true, looks_up: repeats() }, |tx, ctx| {
+            let user_ids = ensure_users(tx, users, ctx.now)?;
+            let sources = super::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
+            let setting = BulkSetting { now: ctx.now, region: ctx.region, currency: ctx.currency, sources };
+            let mut loaded = BulkLoaded::default();
+            let mut companies = Positions::default();
+            let mut leads = Positions::default();
+            let currency = ctx.currency;
+            std::thread::scope(|scope| {
+                let (send, made) = std::sync::mpsc::sync_channel::<Vec<Made>>(8);
+                let setting = &setting;
+                scope.spawn(move || {
+                    let mut handful = Vec::with_capacity(HANDFUL);
+                    make(setting, &mut |r| {
+                        let checked = match &r {
+                            Ok(BulkRecord::Company { input, .. }) => Some((Entity::Company, input)),
+                            Ok(BulkRecord::Contact { input, .. }) => Some((Entity::Contact, input)),
+                            Ok(BulkRecord::Lead { input, .. }) => Some((Entity::Lead, input)),
+                            Ok(BulkRecord::Deal { .. }) | Err(_) => None,
+                        }
+                        .map(|(entity, input)| CheckedNew::check(entity, input, currency));
+                        handful.push((r, checked));
+                        handful.len() < HANDFUL
+                            || send.send(std::mem::replace(&mut handful, Vec::with_capacity(HANDFUL))).is_ok()
+                    });
+                    let _ = send.send(handful);
+                });
+                // Ends early on the first error: dropping `made` stops the maker.
+                for (record, checked) in made.into_iter().flatten() {
+                    let stamped = |stamp: crate::store::bulk::Stamp| WriteCtx {
+                        now: stamp.created,
+                        user_id: user_ids.get(stamp.user).copied(),
+                        ..*ctx
+                    };
+                    // A position the maker never made: a reference to nothing.
+                    let missing = |parent: &str, n: usize| {
+                        StoreError::Rule(Rule::BrokenReference {
+                            table: "bulk".into(),
+                            rowid: n as i64,
+                            parent: parent.into(),
+                        })
+                    };
+                    let check = |checked: Option<Result<CheckedNew>>, entity, input: &_| {
+                        checked.unwrap_or_else(|| CheckedNew::check(entity, input, currency))
+                    };
+                    match record? {
+                        BulkRecord::Company { stamp, input } => {
+                            let checked = check(checked, Entity::Company, &input)?;
+                            companies.push(create_checked(tx, &stamped(stamp), &input, checked)?.id);
+                        }
+                        BulkRecord::Contact { stamp, mut input, company } => {
+                            // The check does not read the companies.
+                            if let Some(c) = company {
+                                input
+                                    .companies
+                                    .push(companies.get(c).ok_or_else(|| missing("companies", c))?.to_string());
+                            }
+                            let checked = check(checked, Entity::Contact, &input)?;
+                            create_checked(tx, &stamped(stamp), &input, checked)?;
+                        }
+                        BulkRecord::Lead { stamp, input, activities: planned } => {
+                            let ctx = stamped(stamp);
+                            let checked = check(checked, Entity::Lead, &input)?;
+                            let id = create_checked(tx, &ctx, &input, checked)?.id;
+                            leads.push(id);
+                            for mut a in planned {
+                                a.responsible_id = ctx.user_id;
+                                a.bindings.push(RecordRef::new(Entity::Lead, id));
+                                activities::insert(tx, &ctx, &a)?;
+                                loaded.activities += 1;
+                            }
+                        }
+                        BulkRecord::Deal { stamp, mut input, company, lead } => {
+                            let company = companies.get(company).ok_or_else(|| missing("companies", company))?;
+                            input.fields.push(("company".into(), company.to_string()));
+                            let lead = lead.and_then(|l| leads.get(l)).map(|l| l.to_string()).unwrap_or_default();
+                            input.fields.push(("lead".into(), lead));
+                            create_in(tx, &stamped(stamp), Entity::Deal, &input)?;
+                        }
+                    }
+                    loaded.records += 1;
+                    ctx.spill_search()?;
+                }
+                Ok::<_, StoreError>(())
+            })?;
+            // Before the indexes are built: it would otherwise update two indexes of every record.
+            activities::refresh_all_next(tx)?;
+            Ok(Written { value: loaded, changed: None, wrote: true })
         })
     }
 }
@@ -201,6 +435,102 @@ pub fn restore(tx: &Connection, dropped: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bulk load keeps at most a chunk of search entries in memory (64 in unit tests), the
+    /// rest in its scratch file, and every record is found all the same.
+    #[test]
+    fn a_bulk_load_keeps_at_most_a_chunk_of_search_entries_in_memory() {
+        use crate::store::engine::{BulkSink, Search};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("crm.db"), Default::default()).unwrap();
+        search::LAST_PEAK.set(0);
+        let report = store.load_demo(crate::demo::DemoOptions { leads: 300, seed: 3 }).unwrap();
+        let peak = search::LAST_PEAK.get();
+        assert!(peak > 0 && peak <= search::CHUNK, "{peak} entries in memory at once");
+        let made = report.leads + report.contacts + report.companies + report.deals;
+        let entries: i64 = store.conn().query_row("SELECT count(*) FROM search_docsize", [], |r| r.get(0)).unwrap();
+        assert_eq!(entries as usize, made);
+        // The first records made went to the scratch file: they are found.
+        let first: String =
+            store.conn().query_row("SELECT title FROM companies ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+        let word = first.split_whitespace().next().unwrap();
+        assert!(store.search(word, 50).unwrap().iter().any(|h| h.entity == Entity::Company), "{word}");
+    }
+
+    /// Records handed to the sink by position: a contact's company, a deal's company and lead
+    /// get the ids the load gave them, and a lead with a contact's phone is a repeat lead of
+    /// it (the match keys in memory hold the contacts', not the leads').
+    #[test]
+    fn records_by_position_are_linked_and_a_repeat_lead_is_found() {
+        use crate::domain::comm::{Comm, CommKind};
+        use crate::domain::dedup::PhoneRegion;
+        use crate::store::RecordInput;
+        use crate::store::bulk::Stamp;
+        use crate::store::engine::BulkSink;
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("crm.db"), Default::default()).unwrap();
+        let input = |fields: &[(&str, &str)], phone: &str| {
+            let mut i = RecordInput {
+                fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                ..Default::default()
+            };
+            i.comms.add.push(Comm::new(CommKind::Phone, "", phone, PhoneRegion::FR).unwrap());
+            i
+        };
+        let stamp = Stamp { created: 1_700_000_000_000, user: 0 };
+        let users = [BulkUser { login: "zoe".into(), name: "Zoé".into(), department: "Ventes".into() }];
+        let make = |_: &BulkSetting, send: &mut dyn FnMut(Result<BulkRecord>) -> bool| {
+            let records = [
+                BulkRecord::Company { stamp, input: input(&[("title", "Atelier Nord")], "01 40 00 00 01") },
+                BulkRecord::Company { stamp, input: input(&[("title", "Atelier Sud")], "01 40 00 00 02") },
+                BulkRecord::Contact {
+                    stamp,
+                    input: input(&[("first_name", "Anne"), ("last_name", "Roux")], "06 11 22 33 44"),
+                    company: Some(1),
+                },
+                BulkRecord::Lead {
+                    stamp,
+                    input: input(&[("title", "Devis"), ("last_name", "Autre")], "06 11 22 33 44"),
+                    activities: vec![],
+                },
+                BulkRecord::Deal {
+                    stamp,
+                    input: input(&[("title", "Contrat")], "01 40 00 00 03"),
+                    company: 1,
+                    lead: Some(0),
+                },
+            ];
+            for r in records {
+                if !send(Ok(r)) {
+                    return;
+                }
+            }
+        };
+        let loaded = store.load_records(&users, &make).unwrap();
+        assert_eq!(loaded.records, 5);
+        let q = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+        let sud = q("SELECT id FROM companies WHERE title = 'Atelier Sud'");
+        let contact = q("SELECT id FROM contacts");
+        let lead = q("SELECT id FROM leads");
+        assert_eq!(q("SELECT company_id FROM contact_companies"), sud);
+        assert_eq!(q("SELECT company_id FROM deals"), sud);
+        assert_eq!(q("SELECT lead_id FROM deals"), lead);
+        assert_eq!(q("SELECT is_repeat FROM leads"), 1);
+        assert_eq!(q("SELECT contact_id FROM leads"), contact);
+        assert_eq!(q("SELECT count(*) FROM users WHERE login = 'zoe'"), 1);
+    }
+
+    /// The ids of a load's records by position, kept as runs.
+    #[test]
+    fn positions_keep_runs_of_ids() {
+        let mut p = Positions::default();
+        for id in [5, 6, 7, 20, 21, 3] {
+            p.push(id);
+        }
+        let got: Vec<Option<i64>> = (0..7).map(|n| p.get(n)).collect();
+        assert_eq!(got, vec![Some(5), Some(6), Some(7), Some(20), Some(21), Some(3), None]);
+        assert_eq!(p.runs.len(), 3);
+    }
 
     /// A bulk load writes with SQLite's checks of references off: its own check at the end
     /// must refuse a reference to nothing, and pass what the load resolved.

@@ -84,7 +84,7 @@ pub(crate) fn find_for_writer(
     target: Entity,
     keys: &MatchKeys,
 ) -> Result<Vec<DuplicateMatch>> {
-    match index {
+    match index.filter(|i| i.covers(target)) {
         Some(index) => find_in_index(conn, index, target, keys, None),
         None => find_in(conn, &Visibility::All, target, keys, None),
     }
@@ -167,6 +167,9 @@ pub(crate) enum MatchKey {
 }
 
 impl MatchKey {
+    /// Every kind of key.
+    pub(crate) const ALL: [MatchKey; 4] = [MatchKey::Phone, MatchKey::Email, MatchKey::Name, MatchKey::Company];
+
     /// How a match by this key is labelled (`matched_by`); for comms, also their kind code.
     fn label(self) -> &'static str {
         match self {
@@ -200,28 +203,53 @@ impl MatchKey {
 /// say: loaded from the file at the start, then told of every record the load creates
 /// (`add`) or changes (`forget` before, `remember` after), and of every row rolled back
 /// (`checkpoint`, `undo`).
+///
+/// A key is kept as a 64-bit hash of (entity, key, value), mapped to its record's id, or to a
+/// list of ids when several records share it: 17 bytes a key instead of about 150 with its
+/// text and a list each (a million leads' keys were 700 MB). Two different values share a
+/// hash with a chance of about n²/2⁶⁵: one in a million for the 4.5 million keys of a million
+/// leads; such a value would match records it does not share.
+///
+/// Only the keys of the entities the load looks up are kept (`covers`), and of those only the
+/// kinds it looks them up by: the demo and an import that keeps every row look up contacts
+/// and companies only (repeat leads, a contact's company), so the keys of a million leads are
+/// not kept at all; an import matching leads by phone and e-mail keeps no lead's name key.
 #[derive(Debug, Default)]
 pub(crate) struct MatchIndex {
-    ids: HashMap<(Entity, MatchKey, String), Vec<i64>, foldhash::fast::RandomState>,
+    /// The entities whose keys are kept, with the kinds of keys kept of each.
+    kept: Vec<(Entity, Vec<MatchKey>)>,
+    /// A key's hash to its one record's id, or to `-(i + 1)`: the i-th of `shared`.
+    ids: HashMap<u64, i64, foldhash::fast::RandomState>,
+    /// The ids of keys several records have, lowest first.
+    shared: Vec<Vec<i64>>,
     /// Changes since the last `checkpoint`, when one was taken.
     journal: Option<Vec<KeyChange>>,
 }
 
-/// One change of a `MatchIndex`: (added or removed, entity, key, value, id).
-type KeyChange = (bool, Entity, MatchKey, String, i64);
+/// One change of a `MatchIndex`: (added or removed, the key's hash, id).
+type KeyChange = (bool, u64, i64);
+
+/// The hash a key is kept by: the same in every load.
+fn key_hash(entity: Entity, key: MatchKey, value: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x5052_4f53_5045_4354).hash_one((entity, key, value))
+}
 
 impl MatchIndex {
-    /// Reads the keys of every matchable record.
-    pub(crate) fn load(conn: &Connection) -> Result<MatchIndex> {
-        let mut index = MatchIndex::default();
+    /// Reads the keys of every record of the entities `kept`, of the kinds kept of each
+    /// (matchable ones: leads, contacts, companies).
+    pub(crate) fn load(conn: &Connection, kept: &[(Entity, Vec<MatchKey>)]) -> Result<MatchIndex> {
+        let mut index = MatchIndex { kept: kept.to_vec(), ..Default::default() };
         for entity in [Entity::Lead, Entity::Contact, Entity::Company] {
-            for key in [MatchKey::Name, MatchKey::Company] {
+            let keys: Vec<MatchKey> =
+                [MatchKey::Name, MatchKey::Company].into_iter().filter(|k| index.keeps(entity, *k)).collect();
+            for key in keys {
                 let Some(column) = key.column(entity) else { continue };
                 let sql = format!("SELECT id, {column} FROM {} WHERE {column} IS NOT NULL ORDER BY id", entity.table());
                 let mut stmt = conn.prepare(&sql)?;
                 let mut rows = stmt.query([])?;
                 while let Some(r) = rows.next()? {
-                    index.insert(entity, r.get(0)?, key, r.get(1)?);
+                    index.insert(entity, r.get(0)?, key, &r.get::<_, String>(1)?);
                 }
             }
         }
@@ -238,15 +266,28 @@ impl MatchIndex {
             else {
                 continue;
             };
-            index.insert(entity, r.get(1)?, key, r.get(3)?);
+            index.insert(entity, r.get(1)?, key, &r.get::<_, String>(3)?);
         }
         Ok(index)
     }
 
+    /// Whether the keys of `entity` are kept: lookups of other entities go to the file.
+    pub(crate) fn covers(&self, entity: Entity) -> bool {
+        self.kept.iter().any(|(e, _)| *e == entity)
+    }
+
+    /// Whether keys of this kind of `entity` are kept.
+    fn keeps(&self, entity: Entity, key: MatchKey) -> bool {
+        self.kept.iter().any(|(e, keys)| *e == entity && keys.contains(&key))
+    }
+
     /// Records of `entity` having `value` for `key`, lowest id first.
     pub(crate) fn ids(&self, entity: Entity, key: MatchKey, value: &str) -> &[i64] {
-        // The map is keyed by owned strings: a lookup builds one (cheap next to a query).
-        self.ids.get(&(entity, key, value.to_string())).map_or(&[], Vec::as_slice)
+        match self.ids.get(&key_hash(entity, key, value)) {
+            None => &[],
+            Some(id) if *id >= 0 => std::slice::from_ref(id),
+            Some(shared) => &self.shared[(-shared - 1) as usize],
+        }
     }
 
     /// A record just written with these derived columns (`name_key`…) and comms.
@@ -257,21 +298,26 @@ impl MatchIndex {
         columns: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
         comms: &'a [Comm],
     ) {
+        if !self.covers(entity) {
+            return;
+        }
         for (key, value) in Self::keys(entity, columns, comms) {
-            self.insert(entity, id, key, value.to_string());
+            self.insert(entity, id, key, value);
         }
     }
 
     /// A record about to change: its stored keys are taken out.
     pub(crate) fn forget(&mut self, conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+        if !self.covers(entity) {
+            return Ok(());
+        }
         let (columns, comms) = Self::stored(conn, entity, id)?;
         for (key, value) in Self::keys(entity, columns.iter().map(|(c, v)| (*c, v.as_deref())), &comms) {
-            let map_key = (entity, key, value.to_string());
-            let Some(ids) = self.ids.get_mut(&map_key) else { continue };
-            let Ok(at) = ids.binary_search(&id) else { continue };
-            ids.remove(at);
-            if let Some(journal) = &mut self.journal {
-                journal.push((false, entity, key, map_key.2, id));
+            let hash = key_hash(entity, key, value);
+            if self.remove_id(hash, id)
+                && let Some(journal) = &mut self.journal
+            {
+                journal.push((false, hash, id));
             }
         }
         Ok(())
@@ -279,6 +325,9 @@ impl MatchIndex {
 
     /// A record just changed: its stored keys go in.
     pub(crate) fn remember(&mut self, conn: &Connection, entity: Entity, id: i64) -> Result<()> {
+        if !self.covers(entity) {
+            return Ok(());
+        }
         let (columns, comms) = Self::stored(conn, entity, id)?;
         self.add(entity, id, columns.iter().map(|(c, v)| (*c, v.as_deref())), &comms);
         Ok(())
@@ -296,14 +345,71 @@ impl MatchIndex {
 
     /// Takes back every change since the last `checkpoint`.
     pub(crate) fn undo(&mut self) {
-        for (added, entity, key, value, id) in self.journal.take().unwrap_or_default().into_iter().rev() {
-            let ids = self.ids.entry((entity, key, value)).or_default();
-            match (added, ids.binary_search(&id)) {
-                (true, Ok(at)) => {
-                    ids.remove(at);
+        for (added, hash, id) in self.journal.take().unwrap_or_default().into_iter().rev() {
+            if added {
+                self.remove_id(hash, id);
+            } else {
+                self.insert_id(hash, id);
+            }
+        }
+    }
+
+    /// Takes `id` out of the key `hash`; whether it was there.
+    fn remove_id(&mut self, hash: u64, id: i64) -> bool {
+        match self.ids.get(&hash).copied() {
+            Some(one) if one == id => {
+                self.ids.remove(&hash);
+                true
+            }
+            Some(shared) if shared < 0 => {
+                let ids = &mut self.shared[(-shared - 1) as usize];
+                match ids.binary_search(&id) {
+                    Ok(at) => {
+                        ids.remove(at);
+                        true
+                    }
+                    Err(_) => false,
                 }
-                (false, Err(at)) => ids.insert(at, id),
-                _ => {}
+            }
+            _ => false,
+        }
+    }
+
+    /// Puts `id` in the key `hash`, in its place; whether it was not there.
+    fn insert_id(&mut self, hash: u64, id: i64) -> bool {
+        use std::collections::hash_map::Entry;
+        match self.ids.entry(hash) {
+            Entry::Vacant(v) => {
+                v.insert(id);
+                true
+            }
+            Entry::Occupied(mut o) => {
+                let current = *o.get();
+                if current == id {
+                    return false;
+                }
+                let ids = if current >= 0 {
+                    self.shared.push(vec![current]);
+                    *o.get_mut() = -(self.shared.len() as i64);
+                    self.shared.last_mut().expect("just pushed")
+                } else {
+                    &mut self.shared[(-current - 1) as usize]
+                };
+                // Ids mostly arrive in order (new records); a changed one goes back in its place.
+                match ids.last() {
+                    Some(last) if *last == id => false,
+                    Some(last) if *last > id => match ids.binary_search(&id) {
+                        Ok(_) => false,
+                        Err(at) => {
+                            ids.insert(at, id);
+                            true
+                        }
+                    },
+                    _ => {
+                        ids.push(id);
+                        true
+                    }
+                }
             }
         }
     }
@@ -336,24 +442,16 @@ impl MatchIndex {
         Ok((columns, comms_of(conn, entity, id)?))
     }
 
-    fn insert(&mut self, entity: Entity, id: i64, key: MatchKey, value: String) {
-        if value.is_empty() {
+    fn insert(&mut self, entity: Entity, id: i64, key: MatchKey, value: &str) {
+        if value.is_empty() || !self.keeps(entity, key) {
             return;
         }
-        let copy = self.journal.is_some().then(|| value.clone());
-        let ids = self.ids.entry((entity, key, value)).or_default();
-        // Ids mostly arrive in order (new records); a changed one goes back in its place.
-        match ids.last() {
-            Some(last) if *last == id => return,
-            Some(last) if *last > id => match ids.binary_search(&id) {
-                Ok(_) => return,
-                Err(at) => ids.insert(at, id),
-            },
-            _ => ids.push(id),
-        }
-        // Only a load that can take a row back pays for the copy.
-        if let (Some(journal), Some(value)) = (&mut self.journal, copy) {
-            journal.push((true, entity, key, value, id));
+        let hash = key_hash(entity, key, value);
+        // Only a load that can take a row back keeps the change.
+        if self.insert_id(hash, id)
+            && let Some(journal) = &mut self.journal
+        {
+            journal.push((true, hash, id));
         }
     }
 }

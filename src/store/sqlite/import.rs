@@ -3,8 +3,8 @@
 //! the duplicate handling the user chose. Re-running an import with `skip` or `merge` is
 //! idempotent, because rows already imported are found as duplicates.
 
-use super::bulk::BulkLoad;
-use super::duplicates::{find_for_writer, import_matches};
+use super::bulk;
+use super::duplicates::{MatchKey, find_for_writer, import_matches};
 use super::records::{CheckedNew, RecordInput, create_checked, create_in, get_in, update_in};
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, search};
 use crate::domain::dedup::MatchKeys;
@@ -38,11 +38,44 @@ impl Store {
         I::IntoIter: Send,
     {
         let mut report = ImportReport { dry_run: opts.dry_run, ..Default::default() };
+        if opts.bulk {
+            // One transaction for every row, through the one bulk sequence.
+            // Rows are matched against records of their own kind, by the keys chosen, unless
+            // every row is kept (`import_matches`).
+            let mut looks_up = bulk::repeats();
+            if opts.duplicates != DuplicateMode::All {
+                let on = opts.match_on;
+                // A company's title is its name and company key alike.
+                let title = entity == Entity::Company && (on.name || on.company);
+                let keys = [(MatchKey::Name, on.name || title), (MatchKey::Company, on.company || title)]
+                    .into_iter()
+                    .chain([(MatchKey::Phone, on.phone), (MatchKey::Email, on.email)])
+                    .filter_map(|(key, wanted)| wanted.then_some(key))
+                    .collect();
+                looks_up.retain(|(e, _)| *e != entity);
+                looks_up.push((entity, keys));
+            }
+            let plan =
+                bulk::Plan { reads_comms: opts.duplicates != DuplicateMode::All, commit: !opts.dry_run, looks_up };
+            let outcomes = bulk::load(self, plan, |tx, ctx| {
+                std::thread::scope(|scope| {
+                    // Dropped with `write_rows`, which stops the reading thread if it is still
+                    // going (an error).
+                    let made = read_ahead(scope, &rows, 0, usize::MAX, entity, ctx.currency);
+                    let (outcomes, changed, created) = write_rows(tx, ctx, entity, made, opts, &mut progress)?;
+                    let wrote = created || !changed.is_empty();
+                    Ok(bulk::Written { value: outcomes, changed: Some((entity, changed)), wrote })
+                })
+            })?;
+            let done = outcomes.len();
+            report.add_all(outcomes);
+            progress(done);
+            return Ok(report);
+        }
         self.set_bulk_cache(true)?;
-        let batch = if opts.dry_run || opts.bulk { usize::MAX } else { opts.batch.max(1) };
+        let batch = if opts.dry_run { usize::MAX } else { opts.batch.max(1) };
         let mut done: usize = 0;
         let mut result = Ok(());
-        self.set_foreign_keys(!opts.bulk)?;
         loop {
             let outcome = self.write_or_try(!opts.dry_run, |tx, base| {
                 std::thread::scope(|scope| {
@@ -56,8 +89,7 @@ impl Store {
                 // The rows ran out at the end of the batch before: this one wrote nothing.
                 Ok(outcomes) if outcomes.is_empty() => break,
                 Ok(outcomes) => {
-                    // A batch short of full took the last rows: no other transaction (an empty
-                    // bulk load would load the match keys and rebuild every index again).
+                    // A batch short of full took the last rows: no other transaction.
                     let last = outcomes.len() < batch;
                     done += outcomes.len();
                     for (line, o) in outcomes {
@@ -70,7 +102,7 @@ impl Store {
                 }
                 // Earlier transactions were committed: the message must not say that nothing
                 // was written, and says how to add the rest.
-                Err(e) if done > 0 && !opts.dry_run && !opts.bulk => {
+                Err(e) if done > 0 && !opts.dry_run => {
                     result = Err(StoreError::PartlyImported {
                         path: self.path().to_path_buf(),
                         rows: done,
@@ -85,13 +117,7 @@ impl Store {
                 }
             }
         }
-        // A bulk load ends on a new connection (`BulkLoad::finish`), which has the usual
-        // settings; the first error met is the one told.
-        let settled = if opts.bulk {
-            self.reconnect()
-        } else {
-            self.set_foreign_keys(true).and_then(|()| self.set_bulk_cache(false))
-        };
+        let settled = self.set_bulk_cache(false);
         result.and(settled).map(|_| report)
     }
 }
@@ -133,8 +159,8 @@ where
     made.into_iter().flatten()
 }
 
-/// Writes the rows of one transaction (all of them, in a bulk load), with their search
-/// entries, and says what became of each.
+/// Writes the rows of one transaction (a batch), with their search entries, and says what
+/// became of each. A bulk load writes its rows with `write_rows` inside `bulk::load`.
 fn write_batch(
     tx: &Transaction,
     base: &WriteCtx,
@@ -143,20 +169,42 @@ fn write_batch(
     opts: ImportOptions,
     mut progress: impl FnMut(usize),
 ) -> Result<Vec<(u64, RowOutcome)>> {
-    // Only rows that may match an existing record read its phones and e-mails.
-    let load = if opts.bulk { Some(BulkLoad::begin(tx, opts.duplicates != DuplicateMode::All)?) } else { None };
     let search_later = search::PendingEntries::default();
-    let ctx = WriteCtx { bulk: true, load: load.as_ref(), search_later: Some(&search_later), ..*base };
+    let ctx = WriteCtx { bulk: true, search_later: Some(&search_later), ..*base };
+    let (outcomes, changed, created) = write_rows(tx, &ctx, entity, rows, opts, &mut progress)?;
+    // The new records' entries (companies made for contacts' company column among them),
+    // with those of records merged into or replaced read again from the file.
+    let (entries, replaced) = search::entries_after_changes(tx, search_later, entity, &changed)?;
+    search::write_replacing(tx, entries, &replaced)?;
+    if created || !changed.is_empty() {
+        log_bulk_change(tx, base.now)?;
+    }
+    Ok(outcomes)
+}
+
+/// What `write_rows` did: each row's outcome, the records merged into or replaced, whether a
+/// record was created.
+type RowsWritten = (Vec<(u64, RowOutcome)>, Vec<i64>, bool);
+
+/// Writes `rows` a handful per savepoint. Between handfuls (no savepoint open), the search
+/// entries kept go to their scratch file once they fill a chunk (`WriteCtx::spill_search`).
+fn write_rows(
+    tx: &Transaction,
+    ctx: &WriteCtx,
+    entity: Entity,
+    mut rows: impl Iterator<Item = ReadRow>,
+    opts: ImportOptions,
+    progress: &mut dyn FnMut(usize),
+) -> Result<RowsWritten> {
     let mut outcomes = Vec::new();
     let mut changed = Vec::new();
     let mut created = false;
-    let mut rows = rows;
     loop {
         let handful: Vec<ReadRow> = rows.by_ref().take(ROWS_PER_SAVEPOINT).collect();
         if handful.is_empty() {
             break;
         }
-        for (line, outcome) in import_rows(tx, &ctx, entity, handful, opts)? {
+        for (line, outcome) in import_rows(tx, ctx, entity, handful, opts)? {
             match outcome {
                 RowOutcome::Created { .. } => created = true,
                 RowOutcome::Merged { id } | RowOutcome::Replaced { id } => changed.push(id),
@@ -168,18 +216,9 @@ fn write_batch(
                 progress(outcomes.len());
             }
         }
+        ctx.spill_search()?;
     }
-    // The new records' entries (companies made for contacts' company column among them),
-    // with those of records merged into or replaced read again from the file.
-    let (entries, replaced) = search::entries_after_changes(tx, search_later.take(), entity, &changed)?;
-    match &load {
-        Some(load) => load.finish(tx, entries, &replaced)?,
-        None => search::write_replacing(tx, entries, &replaced)?,
-    }
-    if created || !changed.is_empty() {
-        log_bulk_change(tx, ctx.now)?;
-    }
-    Ok(outcomes)
+    Ok((outcomes, changed, created))
 }
 
 /// Rows written under one savepoint (`import_rows`). A savepoint per row, with the copy SQLite
@@ -433,7 +472,11 @@ impl BulkSink for Store {
         self.import_from(entity, rows, opts, progress)
     }
 
-    fn load_demo(&mut self, opts: crate::demo::DemoOptions) -> Result<crate::demo::DemoReport> {
-        crate::demo::generate(self, opts)
+    fn load_records(
+        &mut self,
+        users: &[crate::store::bulk::BulkUser],
+        make: &crate::store::bulk::RecordMaker<'_>,
+    ) -> Result<crate::store::bulk::BulkLoaded> {
+        self.load_records_now(users, make)
     }
 }

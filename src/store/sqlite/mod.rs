@@ -199,11 +199,10 @@ impl Store {
         StoreError::from_sqlite(e, &self.path)
     }
 
-    /// Gives bulk loads (demo data, imports) a 128 MB page cache, so a transaction of hundreds
-    /// of thousands of rows does not spill pages to the file and read them back; `false` goes
-    /// back to the screens' cache (`SCREEN_CACHE_KIB`).
+    /// Gives bulk loads (demo data, imports) a larger page cache (`bulk::BULK_CACHE_KIB`);
+    /// `false` goes back to the screens' cache (`SCREEN_CACHE_KIB`).
     pub fn set_bulk_cache(&self, bulk: bool) -> Result<()> {
-        let kib = if bulk { 131_072 } else { SCREEN_CACHE_KIB };
+        let kib = if bulk { bulk::BULK_CACHE_KIB } else { SCREEN_CACHE_KIB };
         self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(|e| self.err(e))
     }
 
@@ -387,6 +386,12 @@ impl<'a> WriteCtx<'a> {
     /// The bulk load's match keys, when the lookup indexes are set aside.
     pub(crate) fn matches(&self) -> Option<&'a std::cell::RefCell<duplicates::MatchIndex>> {
         self.load.map(bulk::BulkLoad::matches)
+    }
+
+    /// Writes the search entries a bulk write keeps to its scratch file once they fill a
+    /// chunk (`search::PendingEntries::spill`). Only where no savepoint is open.
+    pub(crate) fn spill_search(&self) -> Result<()> {
+        self.search_later.map_or(Ok(()), search::PendingEntries::spill)
     }
 
     /// `find()`, or during a bulk load what it answered the first time (`BulkLoad::look_up`).

@@ -2,7 +2,7 @@
 //! of its own, then copied into the file's empty index; and the tidying of scratch folders
 //! that a killed load left behind.
 
-use super::write_entries;
+use super::{Entries, write_entries};
 use crate::store::Result;
 use rusqlite::Connection;
 use rusqlite::types::Value;
@@ -83,12 +83,16 @@ fn process_exists(pid: i32) -> bool {
 impl IndexAside {
     /// Builds an index of `entries` (`packed_entry`) by `definition`, the file's own
     /// `CREATE VIRTUAL TABLE` statement, in a new scratch file under `$TMPDIR`.
-    pub(crate) fn build(definition: &str, entries: Vec<Value>) -> Result<IndexAside> {
+    pub(crate) fn build(definition: &str, entries: Entries) -> Result<IndexAside> {
         Self::build_in(&std::env::temp_dir(), definition, entries)
     }
 
     /// `build`, in the folder `tmp`.
-    fn build_in(tmp: &Path, definition: &str, entries: Vec<Value>) -> Result<IndexAside> {
+    fn build_in(
+        tmp: &Path,
+        definition: &str,
+        entries: impl IntoIterator<Item = Result<Vec<Value>>>,
+    ) -> Result<IndexAside> {
         let mut builder = tempfile::Builder::new();
         let prefix = format!("{ASIDE_PREFIX}{}-", std::process::id());
         builder.prefix(&prefix);
@@ -101,10 +105,14 @@ impl IndexAside {
         let conn = Connection::open(dir.path().join("search.db"))?;
         rusqlite::vtab::array::load_module(&conn)?;
         // A scratch file: nothing to recover if the process dies.
-        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")?;
+        // 16 MB of cache: FTS5 writes its segments in order, and a 64 MB cache measured no faster
+        // while it added to the load's peak (docs/PERFORMANCE.md, session 13).
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")?;
         conn.execute_batch(definition)?;
         conn.execute_batch("BEGIN")?;
-        write_entries(&conn, entries)?;
+        for chunk in entries {
+            write_entries(&conn, chunk?)?;
+        }
         conn.execute_batch("COMMIT")?;
         Ok(IndexAside { dir })
     }

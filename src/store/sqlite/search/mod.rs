@@ -12,7 +12,11 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, ToSql, params};
 
 mod aside;
+mod pending;
 pub(crate) use aside::{IndexAside, definition, index_is_empty, remove_leftovers};
+#[cfg(test)]
+pub(crate) use pending::{CHUNK, LAST_PEAK};
+pub(crate) use pending::{Entries, PendingEntries};
 
 /// Entity tag in the low bits of a search rowid (`rowid = id * 4 + tag`).
 pub fn tag(entity: Entity) -> i64 {
@@ -247,19 +251,18 @@ pub fn all_entries(conn: &Connection) -> Result<Vec<Value>> {
 /// created and then merged into by a later row has its entry once, as the file has it.
 pub(crate) fn entries_after_changes(
     conn: &Connection,
-    mut pending: Vec<Value>,
+    pending: PendingEntries,
     entity: Entity,
     changed: &[i64],
-) -> Result<(Vec<Value>, Vec<i64>)> {
+) -> Result<(Entries, Vec<i64>)> {
     if changed.is_empty() {
-        return Ok((pending, Vec::new()));
+        return Ok((pending.into_entries(Default::default(), Vec::new())?, Vec::new()));
     }
     let replaced: Vec<i64> = changed.iter().map(|id| id * 4 + tag(entity)).collect();
     let stale: std::collections::HashSet<i64> = replaced.iter().copied().collect();
-    pending.retain(|entry| !stale.contains(&rowid_of_packed(entry)));
     let list = serde_json::to_string(changed).unwrap_or_else(|_| "[]".into());
-    pending.extend(entries_in_file(conn, entity, "WHERE t.id IN (SELECT value FROM json_each(?1))", &[&list])?);
-    Ok((pending, replaced))
+    let fresh = entries_in_file(conn, entity, "WHERE t.id IN (SELECT value FROM json_each(?1))", &[&list])?;
+    Ok((pending.into_entries(stale, fresh)?, replaced))
 }
 
 /// The rowid in front of a `packed_entry`.
@@ -270,42 +273,17 @@ fn rowid_of_packed(entry: &Value) -> i64 {
     }
 }
 
-/// Removes the entries at `replaced` rowids (those there are), then writes `entries`.
-pub(crate) fn write_replacing(conn: &Connection, entries: Vec<Value>, replaced: &[i64]) -> Result<()> {
+/// Removes the entries at `replaced` rowids (those there are), then writes `entries`, a chunk
+/// per statement.
+pub(crate) fn write_replacing(conn: &Connection, entries: Entries, replaced: &[i64]) -> Result<()> {
     if !replaced.is_empty() {
         let list = serde_json::to_string(replaced).unwrap_or_else(|_| "[]".into());
         conn.execute("DELETE FROM search WHERE rowid IN (SELECT value FROM json_each(?1))", [&list])?;
     }
-    write_entries(conn, entries)
-}
-
-/// The search entries of the records a bulk write creates, written all at once when it ends
-/// (`write`): FTS5 flushes at every statement (a savepoint each) once written in a
-/// transaction, and a bulk load opens one for every row. Each entry's text was made with the
-/// record (`entry_text_of_new`), on the load's reading thread.
-#[derive(Debug, Default)]
-pub(crate) struct PendingEntries(std::cell::RefCell<Vec<Value>>);
-
-impl PendingEntries {
-    /// Keeps the entry of a record just created.
-    pub(crate) fn add(&self, entity: Entity, id: i64, text: String) {
-        self.0.borrow_mut().push(packed_entry(id * 4 + tag(entity), &text));
+    for chunk in entries {
+        write_entries(conn, chunk?)?;
     }
-
-    /// Forgets the entries of records created since `len` (a row taken back).
-    pub(crate) fn truncate(&self, len: usize) {
-        self.0.borrow_mut().truncate(len);
-    }
-
-    /// How many entries are kept.
-    pub(crate) fn len(&self) -> usize {
-        self.0.borrow().len()
-    }
-
-    /// The kept entries, forgotten here.
-    pub(crate) fn take(&self) -> Vec<Value> {
-        std::mem::take(&mut *self.0.borrow_mut())
-    }
+    Ok(())
 }
 
 /// Removes a record's search entry.
