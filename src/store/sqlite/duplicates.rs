@@ -204,11 +204,9 @@ impl MatchKey {
 /// (`add`) or changes (`forget` before, `remember` after), and of every row rolled back
 /// (`checkpoint`, `undo`).
 ///
-/// A key is kept as a 64-bit hash of (entity, key, value), mapped to its record's id, or to a
-/// list of ids when several records share it: 17 bytes a key instead of about 150 with its
-/// text and a list each (a million leads' keys were 700 MB). Two different values share a
-/// hash with a chance of about n²/2⁶⁵: one in a million for the 4.5 million keys of a million
-/// leads; such a value would match records it does not share.
+/// A key is kept as a 128-bit hash of (entity, key, value) (`key_hash`), mapped to its
+/// record's id, or to a list of ids when several records share it: about 25 bytes a key
+/// instead of about 150 with its text and a list each (a million leads' keys were 700 MB).
 ///
 /// Only the keys of the entities the load looks up are kept (`covers`), and of those only the
 /// kinds it looks them up by: the demo and an import that keeps every row look up contacts
@@ -219,7 +217,7 @@ pub(crate) struct MatchIndex {
     /// The entities whose keys are kept, with the kinds of keys kept of each.
     kept: Vec<(Entity, Vec<MatchKey>)>,
     /// A key's hash to its one record's id, or to `-(i + 1)`: the i-th of `shared`.
-    ids: HashMap<u64, i64, foldhash::fast::RandomState>,
+    ids: HashMap<u128, i64, foldhash::fast::RandomState>,
     /// The ids of keys several records have, lowest first.
     shared: Vec<Vec<i64>>,
     /// Changes since the last `checkpoint`, when one was taken.
@@ -227,12 +225,17 @@ pub(crate) struct MatchIndex {
 }
 
 /// One change of a `MatchIndex`: (added or removed, the key's hash, id).
-type KeyChange = (bool, u64, i64);
+type KeyChange = (bool, u128, i64);
 
-/// The hash a key is kept by: the same in every load.
-fn key_hash(entity: Entity, key: MatchKey, value: &str) -> u64 {
+/// The hash a key is kept by: the same in every load. 128 bits, two 64-bit hashes with
+/// different seeds: two different values sharing a hash would make records match that have
+/// nothing in common (a lead skipped by an import as the duplicate of a stranger). With 64
+/// bits that was about one load in a million at a million keys; with 128, never in practice
+/// (about 10^-27), for 8 more bytes a key.
+fn key_hash(entity: Entity, key: MatchKey, value: &str) -> u128 {
     use std::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(0x5052_4f53_5045_4354).hash_one((entity, key, value))
+    let half = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one((entity, key, value));
+    (u128::from(half(0x5052_4f53_5045_4354)) << 64) | u128::from(half(0x4352_4d5f_4b45_5953))
 }
 
 impl MatchIndex {
@@ -355,7 +358,7 @@ impl MatchIndex {
     }
 
     /// Takes `id` out of the key `hash`; whether it was there.
-    fn remove_id(&mut self, hash: u64, id: i64) -> bool {
+    fn remove_id(&mut self, hash: u128, id: i64) -> bool {
         match self.ids.get(&hash).copied() {
             Some(one) if one == id => {
                 self.ids.remove(&hash);
@@ -376,7 +379,7 @@ impl MatchIndex {
     }
 
     /// Puts `id` in the key `hash`, in its place; whether it was not there.
-    fn insert_id(&mut self, hash: u64, id: i64) -> bool {
+    fn insert_id(&mut self, hash: u128, id: i64) -> bool {
         use std::collections::hash_map::Entry;
         match self.ids.entry(hash) {
             Entry::Vacant(v) => {
