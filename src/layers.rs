@@ -62,3 +62,13 @@ fn only_the_sqlite_engine_names_rusqlite() {
     named.sort();
     assert_eq!(named, Vec::<String>::new());
 }
+
+/// The engine is handed records (`BulkSink::load_records`); what the demo makes is the
+/// service's to ask for (`Service::load_demo`). Only a unit test of the SQLite engine uses the
+/// demo's generator, as data.
+#[test]
+fn the_store_knows_no_service_and_makes_no_demo() {
+    assert_eq!(naming("store", "crate::service"), Vec::<String>::new());
+    let demo: Vec<String> = naming("store", "crate::demo");
+    assert!(demo.iter().all(|p| p.ends_with("store/sqlite/bulk.rs")), "{demo:?}");
+}

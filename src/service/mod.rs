@@ -136,7 +136,7 @@ impl Service {
     /// Generates demo data (administrators only) through the engine's bulk path.
     pub fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport> {
         self.require_admin(AdminTask::LoadDemo)?;
-        self.engine.load_demo(opts)
+        crate::demo::generate(&mut *self.engine, opts)
     }
 
     /// Called with `true` when a write starts waiting for a busy file and `false` when it

@@ -2,7 +2,6 @@
 //! types that name no engine. `sqlite::Store` implements every trait; a second engine
 //! implements the same traits and runs the same contract suite (tests/store).
 
-use crate::demo::{DemoOptions, DemoReport};
 use crate::domain::activity::ActivityRow;
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
@@ -430,9 +429,4 @@ pub trait BulkSink {
     /// the same sequence as a bulk import (indexes set aside, search entries kept aside and
     /// written at the end, references checked once). `make` runs on a thread of its own.
     fn load_records(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded>;
-
-    /// Generates the demo's users and records (`crate::demo`), written by `load_records`.
-    fn load_demo(&mut self, opts: DemoOptions) -> Result<DemoReport> {
-        crate::demo::generate(self, opts)
-    }
 }

@@ -440,11 +440,11 @@ mod tests {
     /// rest in its scratch file, and every record is found all the same.
     #[test]
     fn a_bulk_load_keeps_at_most_a_chunk_of_search_entries_in_memory() {
-        use crate::store::engine::{BulkSink, Search};
+        use crate::store::engine::Search;
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("crm.db"), Default::default()).unwrap();
         search::LAST_PEAK.set(0);
-        let report = store.load_demo(crate::demo::DemoOptions { leads: 300, seed: 3 }).unwrap();
+        let report = crate::demo::generate(&mut store, crate::demo::DemoOptions { leads: 300, seed: 3 }).unwrap();
         let peak = search::LAST_PEAK.get();
         assert!(peak > 0 && peak <= search::CHUNK, "{peak} entries in memory at once");
         let made = report.leads + report.contacts + report.companies + report.deals;
