@@ -72,3 +72,12 @@ fn the_store_knows_no_service_and_makes_no_demo() {
     let demo: Vec<String> = naming("store", "crate::demo");
     assert!(demo.iter().all(|p| p.ends_with("store/sqlite/bulk.rs")), "{demo:?}");
 }
+
+/// Who may see or administer what is decided by the service (`domain::access`), once; an
+/// engine applies the `Sight` it is handed and decides nothing.
+#[test]
+fn the_engine_decides_no_access() {
+    for rule in ["access::visibility", "access::sight", "may_administer", "require_admin"] {
+        assert_eq!(naming("store", rule), Vec::<String>::new(), "{rule}");
+    }
+}

@@ -9,6 +9,9 @@ use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, 
 impl Service {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
     pub fn plan_activity(&mut self, a: NewActivity, more: &ActivityDetails) -> Result<i64> {
+        for r in &a.bindings {
+            self.require_visible(*r)?;
+        }
         self.engine.plan_activity(a, more)
     }
 

@@ -3,6 +3,7 @@
 
 use super::Service;
 use crate::domain::fields::Entity;
+use crate::domain::record::RecordRef;
 use crate::store::Result;
 use crate::store::convert::{ConversionPlan, Converted};
 use crate::store::merge::{MergeChoices, MergePreview, Merged};
@@ -12,6 +13,7 @@ impl Service {
     pub fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
         // What may be given with the chosen targets is the input's own rule: refused before
         // anything is read.
+        self.require_visible(RecordRef::new(Entity::Lead, lead_id))?;
         crate::domain::convert::check_given(
             plan.targets,
             plan.contact.is_some(),
@@ -23,6 +25,7 @@ impl Service {
 
     /// What merging `others` into `keep` would fill and which differing fields need a choice.
     pub fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
+        self.require_visible_all(entity, keep, others)?;
         self.engine.merge_preview(entity, keep, others)
     }
 
@@ -35,6 +38,14 @@ impl Service {
         choices: &MergeChoices,
         expected_version: Option<i64>,
     ) -> Result<Merged> {
+        self.require_visible_all(entity, keep, others)?;
         self.engine.merge(entity, keep, others, choices, expected_version)
+    }
+
+    /// `require_visible` for the kept record and each merged one.
+    fn require_visible_all(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<()> {
+        std::iter::once(keep)
+            .chain(others.iter().copied())
+            .try_for_each(|id| self.require_visible(RecordRef::new(entity, id)))
     }
 }

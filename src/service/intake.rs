@@ -2,8 +2,10 @@
 //! triage of unprocessed leads.
 
 use super::Service;
+use crate::domain::fields::Entity;
 use crate::domain::intake::Message;
 use crate::domain::queue::QueueMode;
+use crate::domain::record::RecordRef;
 use crate::store::AdminTask;
 use crate::store::Result;
 use crate::store::intake::IntakeOutcome;
@@ -19,7 +21,7 @@ impl Service {
     /// The next lead to triage (`first` when it is given and still exists: an undone
     /// decision shows its lead again), or `None` when the inbox is clear.
     pub fn triage_next(&self, exclude: &[i64], first: Option<i64>) -> Result<Option<TriageItem>> {
-        self.engine.triage_next(exclude, first)
+        self.engine.triage_next(exclude, first, &self.sight())
     }
 
     /// The queue's configuration.
@@ -38,6 +40,7 @@ impl Service {
     /// unless someone took it first. The change goes through the normal update (version,
     /// timeline, change log).
     pub fn take_lead(&mut self, id: i64) -> Result<()> {
+        self.require_visible(RecordRef::new(Entity::Lead, id))?;
         self.engine.take_lead(id)
     }
 }

@@ -11,9 +11,10 @@ mod intake;
 mod records;
 
 use crate::demo::{DemoOptions, DemoReport};
-use crate::domain::access::{self, Viewer, Visibility};
+use crate::domain::access::{self, Sight, Viewer, Visibility};
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
+use crate::domain::record::RecordRef;
 use crate::domain::when::UnixMs;
 use crate::store::import::ImportOptions;
 use crate::store::records::{ListFilter, Record};
@@ -43,13 +44,25 @@ impl Service {
         self.engine.user().map(|u| Viewer { user_id: u.id, is_admin: u.is_admin })
     }
 
-    /// Which records of `entity` the current user may see: the one access decision
-    /// (`domain::access::visibility`), asked by every read.
-    pub fn visibility(&self, entity: Entity) -> Visibility {
+    /// What the current user may see of each kind of record: the one access decision for
+    /// reads (`domain::access::sight`), handed to every read of the engine, which applies it
+    /// and decides nothing. Without a signed-in user (file maintenance), everything.
+    pub fn sight(&self) -> Sight {
         match self.viewer() {
-            Some(v) => access::visibility(&v, entity),
-            None => Visibility::All,
+            Some(v) => access::sight(&v),
+            None => Sight::everything(),
         }
+    }
+
+    /// Refuses, as not found, a record the current user may not see: a write to it must fail
+    /// as a read of it would. Free while the user sees every record of its kind (today, every
+    /// user); otherwise one read through the engine's access filter.
+    pub fn require_visible(&self, record: RecordRef) -> Result<()> {
+        let sight = self.sight();
+        if *sight.of(record.entity) == Visibility::All {
+            return Ok(());
+        }
+        self.engine.get(record, &sight).map(|_| ())
     }
 
     /// Refuses unless the signed-in user may administer (`domain::access::may_administer`).
@@ -96,7 +109,7 @@ impl Service {
         let mut count = 0;
         if let Some(ids) = ids {
             for chunk in ids.chunks(500) {
-                let records = self.engine.records(entity, chunk)?;
+                let records = self.engine.records(entity, chunk, &self.sight())?;
                 count += records.len();
                 f(&records)?;
             }
@@ -109,7 +122,7 @@ impl Service {
             let page: Vec<i64> = self.list(entity, &page_filter)?.iter().map(|r| r.id).collect();
             let Some(last) = page.last() else { break };
             after = Some(*last);
-            let records = self.engine.records(entity, &page)?;
+            let records = self.engine.records(entity, &page, &self.sight())?;
             count += records.len();
             f(&records)?;
         }

@@ -2,6 +2,7 @@
 //! types that name no engine. `sqlite::Store` implements every trait; a second engine
 //! implements the same traits and runs the same contract suite (tests/store).
 
+use crate::domain::access::Sight;
 use crate::domain::activity::ActivityRow;
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
@@ -79,7 +80,7 @@ impl<T> Engine for T where
 pub trait Records {
     /// Records per activities-board column (SPEC V3): by nearest open activity, against the
     /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
-    fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4]) -> Result<[i64; 6]>;
+    fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4], sight: &Sight) -> Result<[i64; 6]>;
 
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
     fn create(&mut self, entity: Entity, input: &RecordInput) -> Result<Saved>;
@@ -107,13 +108,13 @@ pub trait Records {
     fn delete(&mut self, record: RecordRef, expected_version: Option<i64>) -> Result<()>;
 
     /// Reads one record, if the current user may see it.
-    fn get(&self, record: RecordRef) -> Result<Record>;
+    fn get(&self, record: RecordRef, sight: &Sight) -> Result<Record>;
 
     /// Lists records newest first, filtered and limited to what the current user may see.
-    fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>>;
+    fn list(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<Vec<RecordSummary>>;
 
     /// How many records a list filter matches (ignoring its limit and pages).
-    fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64>;
+    fn list_count(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<i64>;
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
@@ -121,7 +122,7 @@ pub trait Records {
     fn holds_no_records(&self) -> Result<bool>;
 
     /// Counts records of `entity` the current user may see.
-    fn count(&self, entity: Entity) -> Result<i64>;
+    fn count(&self, entity: Entity, sight: &Sight) -> Result<i64>;
 }
 
 /// The change feed: what other users changed since a screen last looked.
@@ -142,7 +143,7 @@ pub trait Changes {
 pub trait Board {
     /// Column heads of a Kanban board: every stage of the pipeline with count and sums, by
     /// SQL aggregate (no card is loaded).
-    fn board(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<ColumnHead>)>;
+    fn board(&self, entity: Entity, pipeline: Option<&str>, sight: &Sight) -> Result<(PipelineRow, Vec<ColumnHead>)>;
 }
 
 /// Calls, meetings and tasks bound to records: plan, list, complete, move, delete, count.
@@ -197,15 +198,21 @@ pub trait Conversion {
 pub trait Duplicates {
     /// Records of the same kind that `input` would duplicate, for the "possible duplicate"
     /// warning before saving a new record (`id = None`) or an edit.
-    fn duplicates_of_input(&self, entity: Entity, id: Option<i64>, input: &RecordInput) -> Result<Vec<DuplicateMatch>>;
+    fn duplicates_of_input(
+        &self,
+        entity: Entity,
+        id: Option<i64>,
+        input: &RecordInput,
+        sight: &Sight,
+    ) -> Result<Vec<DuplicateMatch>>;
 
     /// Records of `target` matching the stored `record` (the conversion wizard's
     /// existing contacts and companies for a lead).
-    fn duplicates_of_record(&self, record: RecordRef, target: Entity) -> Result<Vec<DuplicateMatch>>;
+    fn duplicates_of_record(&self, record: RecordRef, target: Entity, sight: &Sight) -> Result<Vec<DuplicateMatch>>;
 
     /// Groups of records of one kind sharing a name, company, phone or e-mail, lowest ids
     /// first, at most `limit` groups (`dedup scan`).
-    fn duplicate_groups(&self, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>>;
+    fn duplicate_groups(&self, entity: Entity, limit: usize, sight: &Sight) -> Result<Vec<DuplicateGroup>>;
 }
 
 /// Duplicates merged into one record, with their links and histories.
@@ -352,7 +359,7 @@ pub trait Timeline {
 pub trait Triage {
     /// The next lead to triage (`first` when it is given and still exists: an undone
     /// decision shows its lead again), or `None` when the inbox is clear.
-    fn triage_next(&self, exclude: &[i64], first: Option<i64>) -> Result<Option<TriageItem>>;
+    fn triage_next(&self, exclude: &[i64], first: Option<i64>, sight: &Sight) -> Result<Option<TriageItem>>;
 }
 
 /// Users, sign-in and who may administer.
@@ -376,7 +383,7 @@ pub trait Users {
 /// Full-text search over every record.
 pub trait Search {
     /// Searches every record type, best matches first, only among records the user may see.
-    fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>>;
+    fn search(&self, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>>;
 }
 
 /// The open file or database itself, and who works on it.
@@ -407,7 +414,7 @@ pub trait Backend {
     fn reading(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()>;
 
     /// The full records of `ids`, read together (one state of the data), in the order given.
-    fn records(&self, entity: Entity, ids: &[i64]) -> Result<Vec<Record>>;
+    fn records(&self, entity: Entity, ids: &[i64], sight: &Sight) -> Result<Vec<Record>>;
 }
 
 /// Rows a bulk load reads: the rows from `start` on, made again for each attempt.

@@ -3,6 +3,7 @@
 
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
+use crate::domain::access::Sight;
 use crate::domain::activity::ActivityKind;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
@@ -186,7 +187,7 @@ impl Activities for Store {
             .into());
         }
         for r in &a.bindings {
-            self.get(*r)?;
+            self.get(*r, &Sight::everything())?;
         }
         a.subject = clean_line(&a.subject).trim().to_string();
         let more = &ActivityDetails {

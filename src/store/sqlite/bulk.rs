@@ -454,7 +454,14 @@ mod tests {
         let first: String =
             store.conn().query_row("SELECT title FROM companies ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
         let word = first.split_whitespace().next().unwrap();
-        assert!(store.search(word, 50).unwrap().iter().any(|h| h.entity == Entity::Company), "{word}");
+        assert!(
+            store
+                .search(word, 50, &crate::domain::access::Sight::everything())
+                .unwrap()
+                .iter()
+                .any(|h| h.entity == Entity::Company),
+            "{word}"
+        );
     }
 
     /// Records handed to the sink by position: a contact's company, a deal's company and lead

@@ -3,6 +3,7 @@
 
 use super::records::{RecordInput, RecordRef, apply_comms, comms_of, derived_sources, title_of, visibility_sql};
 use super::{Result, Store};
+use crate::domain::access::Sight;
 use crate::domain::access::Visibility;
 use crate::domain::comm::Comm;
 use crate::domain::comm::CommKind;
@@ -609,26 +610,32 @@ fn parse_ids(list: &str) -> Vec<i64> {
 impl Duplicates for Store {
     /// Records of the same kind that `input` would duplicate, for the "possible duplicate"
     /// warning before saving a new record (`id = None`) or an edit.
-    fn duplicates_of_input(&self, entity: Entity, id: Option<i64>, input: &RecordInput) -> Result<Vec<DuplicateMatch>> {
+    fn duplicates_of_input(
+        &self,
+        entity: Entity,
+        id: Option<i64>,
+        input: &RecordInput,
+        sight: &Sight,
+    ) -> Result<Vec<DuplicateMatch>> {
         let keys = keys_of(self.conn(), entity, id, input).map_err(|e| self.fill_path(e))?;
         if keys.is_empty() {
             return Ok(vec![]);
         }
-        find_in(self.conn(), &self.visibility(entity), entity, &keys, id)
+        find_in(self.conn(), sight.of(entity), entity, &keys, id)
     }
 
     /// Records of `target` matching the stored `record` (the conversion wizard's
     /// existing contacts and companies for a lead).
-    fn duplicates_of_record(&self, record: RecordRef, target: Entity) -> Result<Vec<DuplicateMatch>> {
+    fn duplicates_of_record(&self, record: RecordRef, target: Entity, sight: &Sight) -> Result<Vec<DuplicateMatch>> {
         let RecordRef { entity, id } = record;
         let keys = keys_of_record(self.conn(), entity, id).map_err(|e| self.fill_path(e))?;
         let exclude = (entity == target).then_some(id);
-        find_in(self.conn(), &self.visibility(target), target, &keys, exclude)
+        find_in(self.conn(), sight.of(target), target, &keys, exclude)
     }
 
     /// Groups of records of one kind sharing a name, company, phone or e-mail, lowest ids
     /// first, at most `limit` groups (`dedup scan`).
-    fn duplicate_groups(&self, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>> {
-        groups_in(self.conn(), &self.visibility(entity), entity, limit).map_err(|e| self.fill_path(e))
+    fn duplicate_groups(&self, entity: Entity, limit: usize, sight: &Sight) -> Result<Vec<DuplicateGroup>> {
+        groups_in(self.conn(), sight.of(entity), entity, limit).map_err(|e| self.fill_path(e))
     }
 }

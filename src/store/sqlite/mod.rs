@@ -23,10 +23,11 @@ pub mod totals;
 pub mod triage;
 pub mod users;
 
+use crate::domain::access::Sight;
 use crate::store::engine::*;
 use crate::store::options::{CurrentUser, Journal, OpenOptions, WaitNotice};
 pub(crate) use crate::store::records::Record;
-use crate::store::{RecordRef, Result, StoreError, mount, rule, wait};
+use crate::store::{Result, StoreError, mount, rule, wait};
 
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
@@ -323,8 +324,8 @@ impl Backend for Store {
         self.busy_hook = Some(hook);
     }
 
-    fn records(&self, entity: Entity, ids: &[i64]) -> Result<Vec<Record>> {
-        self.reading(|s| ids.iter().map(|id| s.get(RecordRef::new(entity, *id))).collect())
+    fn records(&self, entity: Entity, ids: &[i64], sight: &Sight) -> Result<Vec<Record>> {
+        self.reading(|s| ids.iter().map(|id| s.get_now(entity, *id, sight)).collect())
     }
 
     /// The file this store works on.

@@ -3,6 +3,7 @@
 
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change};
+use crate::domain::access::Sight;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
 use crate::domain::record::RecordRef;
@@ -77,7 +78,7 @@ pub fn for_record(conn: &Connection, entity: Entity, id: i64, limit: usize) -> R
 impl Timeline for Store {
     /// Timeline of a record, newest first.
     fn timeline(&self, record: RecordRef, limit: usize) -> Result<Vec<TimelineEntry>> {
-        self.get(record)?;
+        self.get(record, &Sight::everything())?;
         for_record(self.conn(), record.entity, record.id, limit)
     }
 

@@ -3,6 +3,7 @@
 //! or nobody's; the session's handled and skipped leads are left out.
 
 use super::{Result, Store};
+use crate::domain::access::Sight;
 use crate::domain::fields::Entity;
 use crate::domain::triage::{Unprocessed, unprocessed};
 use crate::store::RecordRef;
@@ -37,7 +38,7 @@ fn unprocessed_sql(conditions: &[Unprocessed]) -> (String, Vec<Sql>) {
 impl Triage for Store {
     /// The next lead to triage (`first` when it is given and still exists: an undone
     /// decision shows its lead again), or `None` when the inbox is clear.
-    fn triage_next(&self, exclude: &[i64], first: Option<i64>) -> Result<Option<TriageItem>> {
+    fn triage_next(&self, exclude: &[i64], first: Option<i64>, sight: &Sight) -> Result<Option<TriageItem>> {
         let pipeline = super::refs::resolve_pipeline(self.conn(), Entity::Lead, None)?;
         let stage = super::refs::first_stage(self.conn(), pipeline.id)?;
         let me = self.user().map(|u| u.id);
@@ -58,9 +59,9 @@ impl Triage for Store {
                 .ok(),
         };
         let Some(id) = id else { return Ok(None) };
-        let record = self.get(RecordRef::new(Entity::Lead, id))?;
+        let record = self.get(RecordRef::new(Entity::Lead, id), sight)?;
         let timeline = self.timeline(RecordRef::new(Entity::Lead, id), 20)?;
-        let duplicates = self.duplicates_of_record(RecordRef::new(Entity::Lead, id), Entity::Lead)?;
+        let duplicates = self.duplicates_of_record(RecordRef::new(Entity::Lead, id), Entity::Lead, sight)?;
         Ok(Some(TriageItem { record, timeline, duplicates, remaining }))
     }
 }

@@ -6,7 +6,7 @@ use super::bulk::LookedUp;
 use super::refs::{self, RefShown};
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, search, timeline};
-use crate::domain::access::{self, Visibility};
+use crate::domain::access::{Sight, Visibility};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::dedup;
 use crate::domain::error::{FieldError, Problem};
@@ -273,10 +273,10 @@ fn insert_sql(table: &str, cols: &[&str]) -> String {
 }
 
 impl Store {
-    fn get_now(&self, entity: Entity, id: i64) -> Result<Record> {
-        let vis = self.visibility(entity);
-        if vis != Visibility::All {
-            let (cond, params) = visibility_sql(&vis, "t");
+    pub(crate) fn get_now(&self, entity: Entity, id: i64, sight: &Sight) -> Result<Record> {
+        let vis = sight.of(entity);
+        if *vis != Visibility::All {
+            let (cond, params) = visibility_sql(vis, "t");
             let sql = format!("SELECT 1 FROM {} t WHERE t.id = ? AND {cond}", entity.table());
             let mut all = vec![Sql::Integer(id)];
             all.extend(params);
@@ -330,20 +330,10 @@ impl Changes for Store {
     }
 }
 
-impl Store {
-    /// Which records of `entity` the current user may see (SPEC R, one place).
-    pub(crate) fn visibility(&self, entity: Entity) -> Visibility {
-        match self.user() {
-            Some(u) => access::visibility(&access::Viewer { user_id: u.id, is_admin: u.is_admin }, entity),
-            None => Visibility::All,
-        }
-    }
-}
-
 impl Records for Store {
     /// Records per activities-board column (SPEC V3): by nearest open activity, against the
     /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
-    fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4]) -> Result<[i64; 6]> {
+    fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4], sight: &Sight) -> Result<[i64; 6]> {
         // Six counts over the (stage, next activity) index, one per bucket.
         let ranges = [
             (None, Some(bounds[0])),
@@ -359,10 +349,10 @@ impl Records for Store {
                 open_stages_only: true,
                 ..Default::default()
             };
-            out[i] = self.list_count(entity, &f)?;
+            out[i] = self.list_count(entity, &f, sight)?;
         }
         let f = ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
-        out[5] = self.list_count(entity, &f)?;
+        out[5] = self.list_count(entity, &f, sight)?;
         Ok(out)
     }
 
@@ -421,20 +411,20 @@ impl Records for Store {
     }
 
     /// Reads one record, if the current user may see it.
-    fn get(&self, record: RecordRef) -> Result<Record> {
+    fn get(&self, record: RecordRef, sight: &Sight) -> Result<Record> {
         // Its fields, phones, links and stage come from one state of the file.
-        self.reading(|s| s.get_now(record.entity, record.id))
+        self.reading(|s| s.get_now(record.entity, record.id, sight))
     }
 
     /// Lists records newest first, filtered and limited to what the current user may see.
-    fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
-        list_in(self.conn(), entity, &self.visibility(entity), filter).map_err(|e| self.fill_path(e))
+    fn list(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<Vec<RecordSummary>> {
+        list_in(self.conn(), entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
     }
 
     /// How many records a list filter matches (ignoring its limit and pages).
-    fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64> {
+    fn list_count(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<i64> {
         // Counting uses the same WHERE builder as listing, so the two cannot disagree.
-        let Some((wheres, params)) = list_where(self.conn(), entity, &self.visibility(entity), filter)? else {
+        let Some((wheres, params)) = list_where(self.conn(), entity, sight.of(entity), filter)? else {
             return Ok(0);
         };
         let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
@@ -452,8 +442,8 @@ impl Records for Store {
     }
 
     /// Counts records of `entity` the current user may see.
-    fn count(&self, entity: Entity) -> Result<i64> {
-        let (cond, params) = visibility_sql(&self.visibility(entity), "t");
+    fn count(&self, entity: Entity, sight: &Sight) -> Result<i64> {
+        let (cond, params) = visibility_sql(sight.of(entity), "t");
         let sql = format!("SELECT count(*) FROM {} t WHERE {cond}", entity.table());
         Ok(self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?)
     }

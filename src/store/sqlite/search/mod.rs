@@ -2,6 +2,7 @@
 //! record. The entry of a record is rebuilt in the transaction that changes it.
 
 use super::{Result, Store};
+use crate::domain::access::Sight;
 use crate::domain::access::Visibility;
 use crate::domain::comm::CommKind;
 use crate::domain::fields::{Entity, display_title};
@@ -346,7 +347,7 @@ fn best_matches(conn: &Connection, q: &str, limit: usize, per_kind: usize) -> Re
 }
 
 impl Store {
-    fn search_now(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
+    fn search_now(&self, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>> {
         // One character matches nearly everything: wait for a second one.
         if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             return Ok(vec![]);
@@ -365,7 +366,7 @@ impl Store {
         let mut hits = Vec::new();
         for rowid in rowids {
             let (entity, id) = (entity_of_tag(rowid % 4), rowid / 4);
-            if self.visibility(entity) != Visibility::All && self.get(RecordRef::new(entity, id)).is_err() {
+            if *sight.of(entity) != Visibility::All && self.get(RecordRef::new(entity, id), sight).is_err() {
                 continue;
             }
             let title =
@@ -381,9 +382,9 @@ impl Store {
 
 impl Search for Store {
     /// Searches every record type, best matches first, only among records the user may see.
-    fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
+    fn search(&self, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>> {
         // The hits, their visibility and titles come from one state of the file.
-        self.reading(|s| s.search_now(text, limit))
+        self.reading(|s| s.search_now(text, limit, sight))
     }
 }
 
