@@ -218,7 +218,7 @@ pub(crate) struct MatchIndex {
     /// The entities whose keys are kept, with the kinds of keys kept of each.
     kept: Vec<(Entity, Vec<MatchKey>)>,
     /// A key's hash to its one record's id, or to `-(i + 1)`: the i-th of `shared`.
-    ids: HashMap<u128, i64, foldhash::fast::RandomState>,
+    ids: HashMap<KeyHash, i64, foldhash::fast::RandomState>,
     /// The ids of keys several records have, lowest first.
     shared: Vec<Vec<i64>>,
     /// Changes since the last `checkpoint`, when one was taken.
@@ -226,17 +226,21 @@ pub(crate) struct MatchIndex {
 }
 
 /// One change of a `MatchIndex`: (added or removed, the key's hash, id).
-type KeyChange = (bool, u128, i64);
+type KeyChange = (bool, KeyHash, i64);
+
+/// A key's 128-bit hash as two halves: a `u128` is aligned to 16 bytes, which made each entry
+/// of the map 32 bytes instead of 24.
+type KeyHash = [u64; 2];
 
 /// The hash a key is kept by: the same in every load. 128 bits, two 64-bit hashes with
 /// different seeds: two different values sharing a hash would make records match that have
 /// nothing in common (a lead skipped by an import as the duplicate of a stranger). With 64
 /// bits that was about one load in a million at a million keys; with 128, never in practice
 /// (about 10^-27), for 8 more bytes a key.
-fn key_hash(entity: Entity, key: MatchKey, value: &str) -> u128 {
+fn key_hash(entity: Entity, key: MatchKey, value: &str) -> KeyHash {
     use std::hash::BuildHasher;
     let half = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one((entity, key, value));
-    (u128::from(half(0x5052_4f53_5045_4354)) << 64) | u128::from(half(0x4352_4d5f_4b45_5953))
+    [half(0x5052_4f53_5045_4354), half(0x4352_4d5f_4b45_5953)]
 }
 
 impl MatchIndex {
@@ -359,7 +363,7 @@ impl MatchIndex {
     }
 
     /// Takes `id` out of the key `hash`; whether it was there.
-    fn remove_id(&mut self, hash: u128, id: i64) -> bool {
+    fn remove_id(&mut self, hash: KeyHash, id: i64) -> bool {
         match self.ids.get(&hash).copied() {
             Some(one) if one == id => {
                 self.ids.remove(&hash);
@@ -380,7 +384,7 @@ impl MatchIndex {
     }
 
     /// Puts `id` in the key `hash`, in its place; whether it was not there.
-    fn insert_id(&mut self, hash: u128, id: i64) -> bool {
+    fn insert_id(&mut self, hash: KeyHash, id: i64) -> bool {
         use std::collections::hash_map::Entry;
         match self.ids.entry(hash) {
             Entry::Vacant(v) => {
