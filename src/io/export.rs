@@ -54,7 +54,7 @@ pub fn csv_table(entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<St
 
 /// Writes pages of records as one CSV table, the header once (alone when there is no
 /// record), returning how many records were written. `pages` hands each page to the function
-/// it is given and returns the count: `Store::for_each_page`, so this module reads no file.
+/// it is given and returns the count: `Service::for_each_page`, so this module reads no file.
 pub fn write_csv(
     entity: Entity,
     out: &mut dyn std::io::Write,

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The rows to import from the `from`-th on, each with its input or the reason it cannot be
-/// one, made as the store takes them (never all at once): `Store::import`'s row source.
+/// one, made as the store takes them (never all at once): `Service::import`'s row source.
 pub fn rows<'a>(
     entity: Entity,
     table: &'a Table,

@@ -1,5 +1,5 @@
 //! Records: create, edit, move, delete, read, list, the board, history, search and
-//! duplicates. What a user may see is decided here (`Service::visibility`).
+//! duplicates. What a user may see is decided here (`Service::sight`, `require_visible`).
 
 use super::Service;
 use crate::domain::fields::Entity;

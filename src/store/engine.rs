@@ -244,9 +244,9 @@ pub trait Maintenance {
     fn free_bytes(&self) -> Result<u64>;
 
     /// Rewrites the file without its free pages (`VACUUM`): an upgrade that rebuilt the
-    /// search index, or many deletions, leave pages that only a rewrite gives back. A
-    /// signed-in user must be an administrator (`db` commands sign no one in, like `db
-    /// backup`). Others wait while it runs (it locks the whole file); it waits for them like
+    /// search index, or many deletions, leave pages that only a rewrite gives back. The
+    /// service asks for an administrator when someone is signed in (`db` commands sign no
+    /// one in, like `db backup`). Others wait while it runs (it locks the whole file); it waits for them like
     /// a write.
     fn vacuum(&mut self) -> Result<Vacuumed>;
 
@@ -307,7 +307,7 @@ pub trait Pipelines {
     /// Every pipeline of `entity`.
     fn pipelines(&self, entity: Entity) -> Result<Vec<PipelineRow>>;
 
-    /// Adds a deal pipeline with the default deal stages (administrators only).
+    /// Adds a deal pipeline with the default deal stages (the service asks for an administrator).
     fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow>;
 
     /// Adds a stage, keeping in-progress / success / failure order.
@@ -341,7 +341,7 @@ pub trait Pipelines {
     /// Every source.
     fn sources(&self) -> Result<Vec<SourceRow>>;
 
-    /// Adds a source (administrators only).
+    /// Adds a source (the service asks for an administrator).
     fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow>;
 }
 
@@ -369,11 +369,11 @@ pub trait Users {
     /// two clients opening a new file at once cannot both become its first user.
     fn sign_in(&mut self, login: &str) -> Result<CurrentUser>;
 
-    /// Marks a user active or not (administrators only): an inactive user keeps their records
+    /// Marks a user active or not (the service asks for an administrator): an inactive user keeps their records
     /// and is skipped by distribution queues.
     fn set_user_active(&mut self, login: &str, active: bool) -> Result<()>;
 
-    /// Adds a user (administrators only).
+    /// Adds a user (the service asks for an administrator).
     fn add_user(&mut self, user: &NewUser) -> Result<i64>;
 
     /// Every user, by login.

@@ -35,5 +35,4 @@ pub use mount::{FileSystem, MountWarning};
 pub use options::{Clock, CurrentUser, Journal, OpenOptions, Result, WaitNotice};
 pub use records::{CommsChange, ListFilter, Record, RecordInput, RecordRef, RecordSummary, Saved};
 pub use rule::{AdminTask, Rule};
-pub use sqlite::{SCHEMA_VERSION, Store, WriteCtx};
 pub use totals::ColumnHead;

@@ -545,7 +545,7 @@ mod tests {
     fn a_reference_to_nothing_fails_the_load_at_its_end() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("crm.db");
-        drop(crate::store::Store::open(&path, Default::default()).unwrap());
+        drop(crate::store::sqlite::Store::open(&path, Default::default()).unwrap());
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch("PRAGMA foreign_keys = OFF; BEGIN").unwrap();
         let stage: i64 = conn.query_row("SELECT min(id) FROM stages", [], |r| r.get(0)).unwrap();

@@ -223,6 +223,8 @@ pub(crate) struct MatchIndex {
     shared: Vec<Vec<i64>>,
     /// Changes since the last `checkpoint`, when one was taken.
     journal: Option<Vec<KeyChange>>,
+    /// The seeds of `key_hash`, drawn at random for each load.
+    seeds: [u64; 2],
 }
 
 /// One change of a `MatchIndex`: (added or removed, the key's hash, id).
@@ -232,22 +234,24 @@ type KeyChange = (bool, KeyHash, i64);
 /// of the map 32 bytes instead of 24.
 type KeyHash = [u64; 2];
 
-/// The hash a key is kept by: the same in every load. 128 bits, two 64-bit hashes with
+/// The hash a key is kept by, with the load's own random seeds (a file crafted to make two
+/// values collide under known seeds would not know them). 128 bits, two 64-bit hashes with
 /// different seeds: two different values sharing a hash would make records match that have
 /// nothing in common (a lead skipped by an import as the duplicate of a stranger). With 64
 /// bits that was about one load in a million at a million keys; with 128, never in practice
 /// (about 10^-27), for 8 more bytes a key.
-fn key_hash(entity: Entity, key: MatchKey, value: &str) -> KeyHash {
+fn key_hash(seeds: [u64; 2], entity: Entity, key: MatchKey, value: &str) -> KeyHash {
     use std::hash::BuildHasher;
     let half = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one((entity, key, value));
-    [half(0x5052_4f53_5045_4354), half(0x4352_4d5f_4b45_5953)]
+    [half(seeds[0]), half(seeds[1])]
 }
 
 impl MatchIndex {
     /// Reads the keys of every record of the entities `kept`, of the kinds kept of each
     /// (matchable ones: leads, contacts, companies).
     pub(crate) fn load(conn: &Connection, kept: &[(Entity, Vec<MatchKey>)]) -> Result<MatchIndex> {
-        let mut index = MatchIndex { kept: kept.to_vec(), ..Default::default() };
+        let mut index =
+            MatchIndex { kept: kept.to_vec(), seeds: [fastrand::u64(..), fastrand::u64(..)], ..Default::default() };
         for entity in [Entity::Lead, Entity::Contact, Entity::Company] {
             let keys: Vec<MatchKey> =
                 [MatchKey::Name, MatchKey::Company].into_iter().filter(|k| index.keeps(entity, *k)).collect();
@@ -291,7 +295,7 @@ impl MatchIndex {
 
     /// Records of `entity` having `value` for `key`, lowest id first.
     pub(crate) fn ids(&self, entity: Entity, key: MatchKey, value: &str) -> &[i64] {
-        match self.ids.get(&key_hash(entity, key, value)) {
+        match self.ids.get(&key_hash(self.seeds, entity, key, value)) {
             None => &[],
             Some(id) if *id >= 0 => std::slice::from_ref(id),
             Some(shared) => &self.shared[(-shared - 1) as usize],
@@ -321,7 +325,7 @@ impl MatchIndex {
         }
         let (columns, comms) = Self::stored(conn, entity, id)?;
         for (key, value) in Self::keys(entity, columns.iter().map(|(c, v)| (*c, v.as_deref())), &comms) {
-            let hash = key_hash(entity, key, value);
+            let hash = key_hash(self.seeds, entity, key, value);
             if self.remove_id(hash, id)
                 && let Some(journal) = &mut self.journal
             {
@@ -454,7 +458,7 @@ impl MatchIndex {
         if value.is_empty() || !self.keeps(entity, key) {
             return;
         }
-        let hash = key_hash(entity, key, value);
+        let hash = key_hash(self.seeds, entity, key, value);
         // Only a load that can take a row back keeps the change.
         if self.insert_id(hash, id)
             && let Some(journal) = &mut self.journal

@@ -260,7 +260,7 @@ fn import_rows(
             }
             Err(e) if is_refusal(&e) => {
                 tx.execute_batch("ROLLBACK TO import_rows; RELEASE import_rows")?;
-                kept.take_back(ctx);
+                kept.take_back(ctx)?;
                 return rows.iter().map(|row| Ok((row.line, import_row(tx, ctx, entity, row, None, opts)?))).collect();
             }
             Err(e) => {
@@ -290,13 +290,14 @@ impl Kept {
     }
 
     /// Takes back what was kept since `mark` (its savepoint was rolled back).
-    fn take_back(self, ctx: &WriteCtx) {
+    fn take_back(self, ctx: &WriteCtx) -> Result<()> {
         if let (Some(later), Some(len)) = (ctx.search_later, self.entries) {
-            later.truncate(len);
+            later.truncate(len)?;
         }
         if let Some(m) = ctx.matches() {
             m.borrow_mut().undo();
         }
+        Ok(())
     }
 }
 
@@ -346,7 +347,7 @@ fn import_row(
             } else {
                 tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
             }
-            kept.take_back(ctx);
+            kept.take_back(ctx)?;
             Ok(RowOutcome::Rejected { reason: refusal_reason(&e) })
         }
         Err(e) => {

@@ -120,9 +120,9 @@ impl Maintenance for Store {
     }
 
     /// Rewrites the file without its free pages (`VACUUM`): an upgrade that rebuilt the
-    /// search index, or many deletions, leave pages that only a rewrite gives back. A
-    /// signed-in user must be an administrator (`db` commands sign no one in, like `db
-    /// backup`). Others wait while it runs (it locks the whole file); it waits for them like
+    /// search index, or many deletions, leave pages that only a rewrite gives back. The
+    /// service asks for an administrator when someone is signed in (`db` commands sign no
+    /// one in, like `db backup`). Others wait while it runs (it locks the whole file); it waits for them like
     /// a write.
     fn vacuum(&mut self) -> Result<Vacuumed> {
         if self.read_only() {

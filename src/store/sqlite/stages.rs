@@ -72,7 +72,7 @@ impl Pipelines for Store {
         refs::pipelines(self.conn(), entity)
     }
 
-    /// Adds a deal pipeline with the default deal stages (administrators only).
+    /// Adds a deal pipeline with the default deal stages (the service asks for an administrator).
     fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow> {
         let name = crate::domain::text::clean_line(name).trim().to_string();
         if name.is_empty() {
@@ -259,7 +259,7 @@ impl Pipelines for Store {
         refs::sources(self.conn())
     }
 
-    /// Adds a source (administrators only).
+    /// Adds a source (the service asks for an administrator).
     fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
         let name = crate::domain::text::clean_line(name).trim().to_string();
         if name.is_empty() {

@@ -100,7 +100,7 @@ impl Users for Store {
         Ok(user)
     }
 
-    /// Marks a user active or not (administrators only): an inactive user keeps their records
+    /// Marks a user active or not (the service asks for an administrator): an inactive user keeps their records
     /// and is skipped by distribution queues.
     fn set_user_active(&mut self, login: &str, active: bool) -> Result<()> {
         self.write(|tx, _| {
@@ -120,7 +120,7 @@ impl Users for Store {
         })
     }
 
-    /// Adds a user (administrators only).
+    /// Adds a user (the service asks for an administrator).
     fn add_user(&mut self, user: &NewUser) -> Result<i64> {
         self.insert_user(user)
     }

@@ -54,12 +54,20 @@ impl PendingEntries {
     }
 
     /// Forgets the entries of records created since `len` (a row taken back). Only entries
-    /// still in memory can be forgotten: `spill` is called where no savepoint is open.
-    pub(crate) fn truncate(&self, len: usize) {
+    /// still in memory can be forgotten: `spill` is called where no savepoint is open. A
+    /// caller that spilled inside one gets an error (and its transaction rolled back) rather
+    /// than entries for rows that were never written.
+    pub(crate) fn truncate(&self, len: usize) -> Result<()> {
         let mut inner = self.0.borrow_mut();
-        debug_assert!(len >= inner.spooled, "entries spilled inside a savepoint");
-        let keep = len.saturating_sub(inner.spooled);
+        if len < inner.spooled {
+            return Err(crate::store::StoreError::Engine(
+                Default::default(),
+                "search entries spilled inside a savepoint".into(),
+            ));
+        }
+        let keep = len - inner.spooled;
         inner.memory.truncate(keep);
+        Ok(())
     }
 
     /// How many entries are kept, in memory and in the scratch file.
@@ -200,7 +208,7 @@ mod tests {
         }
         let len = pending.len();
         pending.add(Entity::Lead, 999, "taken back".into());
-        pending.truncate(len);
+        pending.truncate(len).unwrap();
         assert_eq!(pending.len(), 150);
         let stale: HashSet<i64> = [3 * 4, 140 * 4].into_iter().collect();
         let fresh = vec![packed_entry(3 * 4, "lead 3 merged")];
