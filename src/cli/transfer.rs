@@ -166,15 +166,17 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         .map(csvio::separator_for)
         .transpose()
         .map_err(|e| anyhow::anyhow!("--separator: {e}"))?;
-    let bytes = if args.file.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("cannot read standard input")?;
-        b
+    // The file is read as the rows are taken, never held whole (standard input is copied to
+    // an unnamed temporary file first).
+    let file = if args.file.as_os_str() == "-" {
+        let mut file = tempfile::tempfile().context("cannot read standard input")?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file).context("cannot read standard input")?;
+        file
     } else {
-        std::fs::read(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
+        std::fs::File::open(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
     };
     let table =
-        csvio::parse_owned(bytes, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+        csvio::parse_file(file, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let (targets, preset) = targets(entity, &table.headers, &args)?;
     let region = s.store.options().region;
     let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
