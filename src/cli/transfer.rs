@@ -8,7 +8,7 @@ use crate::domain::import::{self, DuplicateMode, MatchOn, Preset, Target};
 use crate::i18n::tr;
 use crate::io::csv as csvio;
 use crate::store::ListFilter;
-use crate::store::import::{ImportOptions, RowOutcome};
+use crate::store::import::ImportOptions;
 use anyhow::{Context, bail};
 use clap::Args;
 use serde_json::json;
@@ -213,14 +213,8 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let left_out: Vec<&String> =
         table.headers.iter().zip(&targets).filter(|(_, t)| **t == Target::Ignore).map(|(h, _)| h).collect();
     if s.json {
-        let rejected: Vec<serde_json::Value> = report
-            .rows
-            .iter()
-            .filter_map(|(line, o)| match o {
-                RowOutcome::Rejected { reason } => Some(json!({"line": line, "reason": reason})),
-                _ => None,
-            })
-            .collect();
+        let rejected: Vec<serde_json::Value> =
+            report.rows.rejected().map(|(line, reason)| json!({"line": line, "reason": reason})).collect();
         output::json(&json!({
             "entity": entity.code(),
             "encoding": table.encoding,
