@@ -8,7 +8,7 @@ use crate::domain::import::{self, DuplicateMode, MatchOn, Preset, Target};
 use crate::i18n::tr;
 use crate::io::csv as csvio;
 use crate::store::ListFilter;
-use crate::store::import::{ImportOptions, RowOutcome};
+use crate::store::import::ImportOptions;
 use anyhow::{Context, bail};
 use clap::Args;
 use serde_json::json;
@@ -166,15 +166,17 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         .map(csvio::separator_for)
         .transpose()
         .map_err(|e| anyhow::anyhow!("--separator: {e}"))?;
-    let bytes = if args.file.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("cannot read standard input")?;
-        b
+    // The file is read as the rows are taken, never held whole (standard input is copied to
+    // an unnamed temporary file first).
+    let file = if args.file.as_os_str() == "-" {
+        let mut file = tempfile::tempfile().context("cannot read standard input")?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file).context("cannot read standard input")?;
+        file
     } else {
-        std::fs::read(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
+        std::fs::File::open(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
     };
     let table =
-        csvio::parse_owned(bytes, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+        csvio::parse_file(file, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let (targets, preset) = targets(entity, &table.headers, &args)?;
     let region = s.store.options().region;
     let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
@@ -211,14 +213,8 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let left_out: Vec<&String> =
         table.headers.iter().zip(&targets).filter(|(_, t)| **t == Target::Ignore).map(|(h, _)| h).collect();
     if s.json {
-        let rejected: Vec<serde_json::Value> = report
-            .rows
-            .iter()
-            .filter_map(|(line, o)| match o {
-                RowOutcome::Rejected { reason } => Some(json!({"line": line, "reason": reason})),
-                _ => None,
-            })
-            .collect();
+        let rejected: Vec<serde_json::Value> =
+            report.rows.rejected().map(|(line, reason)| json!({"line": line, "reason": reason})).collect();
         output::json(&json!({
             "entity": entity.code(),
             "encoding": table.encoding,

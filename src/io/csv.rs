@@ -3,22 +3,58 @@
 //! or tab), quoted fields with newlines and CRLF, and spreadsheet-safe output.
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::sync::Arc;
 
-/// A decoded table: the header row, and where each data row starts in the text. The rows
-/// are read from the text as they are taken (`rows`): a 100k-row import no longer holds two
-/// million cells, and reading them overlaps with writing (the import's reading thread).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A table read from a file: the header row, and where each data row starts in the file's
+/// UTF-8 text. No copy of the text is held: the rows are read from the file as they are taken
+/// (`rows`), so a million-row import holds 16 bytes a row here, not the whole text. A file
+/// that is not UTF-8 is decoded once into an unnamed temporary file the rows are read from.
+#[derive(Clone, Debug, Default)]
 pub struct Table {
     /// Column names.
     pub headers: Vec<String>,
-    /// The decoded text the rows are read from.
-    text: String,
-    /// (line where the row starts, byte offset of the row in `text`) of every data row.
-    starts: Vec<(u64, usize)>,
+    /// The UTF-8 text the rows are read from: a file, from a byte offset (after a BOM).
+    source: Option<Source>,
+    /// (line where the row starts, byte offset of the row in the text) of every data row.
+    starts: Vec<(u64, u64)>,
     /// Encoding used to read the file.
     pub encoding: &'static str,
     /// Separator used.
     pub separator: u8,
+}
+
+/// UTF-8 text in a file, from `base` on.
+#[derive(Clone, Debug)]
+struct Source {
+    file: Arc<File>,
+    base: u64,
+}
+
+/// Reads a `Source` from an offset on, by positional reads: readers of one file do not
+/// share a cursor (`rows` may be taken twice at once).
+struct At {
+    file: Arc<File>,
+    at: u64,
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.at)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl Source {
+    fn from(&self, offset: u64) -> At {
+        At { file: Arc::clone(&self.file), at: self.base + offset }
+    }
 }
 
 impl Table {
@@ -32,18 +68,20 @@ impl Table {
         self.starts.is_empty()
     }
 
-    /// The data rows from the `from`-th on, as (line, cells), each read when it is taken.
+    /// The data rows from the `from`-th on, as (line, cells), each read from the file when
+    /// it is taken.
     pub fn rows(&self, from: usize) -> impl Iterator<Item = (u64, Vec<String>)> + '_ {
         let starts = self.starts.get(from..).unwrap_or_default();
-        let offset = starts.first().map_or(self.text.len(), |(_, at)| *at);
-        // `read_table` found these very records in the same text, blank ones skipped alike.
-        // The parser drops a byte-order mark at the start of its input: a line ending first
-        // (a blank line, skipped) keeps a row that starts with U+FEFF as it is.
-        let rest = std::io::Read::chain(&b"\n"[..], &self.text.as_bytes()[offset..]);
-        let records = reader(rest, self.separator).into_records().filter_map(|r| r.ok());
+        let records = self.source.as_ref().filter(|_| !starts.is_empty()).map(|source| {
+            // `read_table` found these very records in the same text, blank ones skipped
+            // alike. The parser drops a byte-order mark at the start of its input: a line
+            // ending first (a blank line, skipped) keeps a row that starts with U+FEFF as it is.
+            let rest = Read::chain(&b"\n"[..], source.from(starts[0].1));
+            reader(rest, self.separator).into_records().map_while(Result::ok)
+        });
         starts
             .iter()
-            .zip(records.filter(|r| !blank(r.as_byte_record())))
+            .zip(records.into_iter().flatten().filter(|r| !blank(r.as_byte_record())))
             .map(|((line, _), r)| (*line, r.iter().map(str::to_string).collect()))
     }
 }
@@ -74,6 +112,9 @@ pub enum CsvError {
     /// The file has no header row.
     #[error("the file is empty: a header row naming the columns is needed")]
     Empty,
+    /// The file could not be read.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
     /// The text could not be split into fields.
     #[error("line {line}: {message}")]
     Malformed {
@@ -151,9 +192,13 @@ fn looks_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
 /// The separator of a text: among `,` `;` and tab, the one found most often outside quotes
 /// in the first lines, preferring one that gives every line the same count.
 pub fn sniff_separator(text: &str) -> u8 {
+    sniff_lines(&logical_lines(text.bytes(), 10))
+}
+
+fn sniff_lines(lines: &[Vec<u8>]) -> u8 {
     let mut best = (b',', 0usize, false);
     for sep in [b';', b'\t', b','] {
-        let counts: Vec<usize> = logical_lines(text, 10).iter().map(|l| count_outside_quotes(l, sep)).collect();
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, sep)).collect();
         let Some(first) = counts.first().copied() else { continue };
         let steady = counts.iter().all(|c| *c == first);
         let better = (steady && first > 0 && !best.2) || (steady == best.2 && first > best.1);
@@ -164,40 +209,41 @@ pub fn sniff_separator(text: &str) -> u8 {
     best.0
 }
 
-/// Up to `n` lines, joining lines inside quoted fields.
-fn logical_lines(text: &str, n: usize) -> Vec<String> {
+/// Up to `n` lines of UTF-8 text, joining lines inside quoted fields. Bytes, not characters:
+/// a quote and a line end are ASCII, never part of another character's bytes.
+fn logical_lines(text: impl IntoIterator<Item = u8>, n: usize) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
-    let mut current = String::new();
+    let mut current = Vec::new();
     let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => {
+    for b in text {
+        match b {
+            b'"' => {
                 quoted = !quoted;
-                current.push(c);
+                current.push(b);
             }
-            '\n' if !quoted => {
+            b'\n' if !quoted => {
                 out.push(std::mem::take(&mut current));
                 if out.len() == n {
                     return out;
                 }
             }
-            _ => current.push(c),
+            _ => current.push(b),
         }
     }
-    if !current.trim().is_empty() {
+    if !String::from_utf8_lossy(&current).trim().is_empty() {
         out.push(current);
     }
     out
 }
 
-fn count_outside_quotes(line: &str, sep: u8) -> usize {
+fn count_outside_quotes(line: &[u8], sep: u8) -> usize {
     let mut quoted = false;
-    line.bytes()
+    line.iter()
         .filter(|b| {
-            if *b == b'"' {
+            if **b == b'"' {
                 quoted = !quoted;
             }
-            !quoted && *b == sep
+            !quoted && **b == sep
         })
         .count()
 }
@@ -205,14 +251,44 @@ fn count_outside_quotes(line: &str, sep: u8) -> usize {
 /// Splits a decoded text into a table: the header, and where each row starts. Every row is
 /// read once here, so a malformed file is refused before anything is imported. Rows keep
 /// their own number of cells (a row with the wrong count is the caller's to refuse, with its
-/// line); blank lines are skipped.
+/// line); blank lines are skipped. The text is put in an unnamed temporary file.
 pub fn read_table(text: &str, separator: Option<u8>) -> Result<Table, CsvError> {
-    table_of(text.to_string(), separator)
+    let mut file = tempfile::tempfile()?;
+    file.write_all(text.as_bytes())?;
+    table_of(Source { file: Arc::new(file), base: 0 }, separator)
 }
 
-fn table_of(text: String, separator: Option<u8>) -> Result<Table, CsvError> {
-    let sep = separator.unwrap_or_else(|| sniff_separator(&text));
-    let mut reader = reader(text.as_bytes(), sep);
+/// A reader that notes where each line end (`\r`, `\n`) it passes on is, until taken.
+struct Marked<R> {
+    inner: R,
+    at: u64,
+    ends: std::rc::Rc<std::cell::RefCell<VecDeque<(u64, bool)>>>,
+}
+
+impl<R: Read> Read for Marked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ends = self.ends.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if matches!(b, b'\r' | b'\n') {
+                ends.push_back((self.at + i as u64, *b == b'\n'));
+            }
+        }
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+fn table_of(source: Source, separator: Option<u8>) -> Result<Table, CsvError> {
+    let sep = match separator {
+        Some(sep) => sep,
+        None => {
+            let bytes = std::io::BufReader::new(source.from(0)).bytes().map_while(Result::ok);
+            sniff_lines(&logical_lines(bytes, 10))
+        }
+    };
+    let ends = std::rc::Rc::default();
+    let mut reader = reader(Marked { inner: source.from(0), at: 0, ends: std::rc::Rc::clone(&ends) }, sep);
     let mut record = csv::StringRecord::new();
     let headers: Vec<String> = loop {
         match reader.read_record(&mut record) {
@@ -223,35 +299,35 @@ fn table_of(text: String, separator: Option<u8>) -> Result<Table, CsvError> {
         }
     };
     // Line numbers as an editor shows them, counted from the byte offsets (the parser's own
-    // count does not match what a person sees with quoted newlines and CRLF).
-    let bytes = text.as_bytes();
-    let (mut counted_to, mut line) = (0usize, 1u64);
-    let mut line_at = |offset: usize| {
-        let end = offset.min(bytes.len());
-        if end > counted_to {
-            line += bytes[counted_to..end].iter().filter(|b| **b == b'\n').count() as u64;
-            counted_to = end;
-        }
-        line
-    };
+    // count does not match what a person sees with quoted newlines and CRLF): the line ends
+    // the reader passed on before a row's start, taken as the rows come.
+    let mut line = 1u64;
     let mut starts = Vec::new();
     // Bytes, not strings: the text is valid UTF-8 already, and checking every cell of every
     // row again was a fifth of this pass, which a bulk import waits for before its first row.
     let mut record = csv::ByteRecord::new();
     while reader.read_byte_record(&mut record).map_err(|e| malformed(&e))? {
-        if blank(&record) {
-            continue;
-        }
-        let at = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+        let at = record.position().map(|p| p.byte()).unwrap_or(0);
+        let kept = !blank(&record);
         // The parser's offset can sit on the line end before the record: step over it.
         let mut start = at;
-        while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
-            start += 1;
+        let mut ends = ends.borrow_mut();
+        while let Some(&(pos, newline)) = ends.front() {
+            if pos >= at {
+                if !kept || pos != start {
+                    break;
+                }
+                start += 1;
+            }
+            line += u64::from(newline);
+            ends.pop_front();
         }
-        starts.push((line_at(start), at));
+        if kept {
+            starts.push((line, at));
+        }
     }
     drop(reader);
-    Ok(Table { headers, text, starts, encoding: "", separator: sep })
+    Ok(Table { headers, source: Some(source), starts, encoding: "", separator: sep })
 }
 
 fn malformed(e: &csv::Error) -> CsvError {
@@ -259,24 +335,90 @@ fn malformed(e: &csv::Error) -> CsvError {
     CsvError::Malformed { line, message: e.to_string() }
 }
 
-/// Reads a whole file's bytes into a table.
+/// Reads a whole file's bytes into a table (put in an unnamed temporary file: `parse_file`).
 pub fn parse(bytes: &[u8], encoding: Option<&'static Encoding>, separator: Option<u8>) -> Result<Table, CsvError> {
-    let (text, enc) = decode(bytes, encoding);
-    let mut table = table_of(text, separator)?;
+    let mut file = tempfile::tempfile()?;
+    file.write_all(bytes)?;
+    file.rewind()?;
+    parse_file(file, encoding, separator)
+}
+
+/// Reads a file into a table without holding its text (`decode` on a stream): a BOM wins,
+/// then the given encoding, then UTF-8 if the bytes are valid UTF-8, else UTF-16 without a
+/// BOM or Windows-1252. Valid UTF-8 is read from the file itself; anything else is decoded
+/// once into an unnamed temporary file.
+pub fn parse_file(file: File, given: Option<&'static Encoding>, separator: Option<u8>) -> Result<Table, CsvError> {
+    let file = Arc::new(file);
+    let mut head = Vec::with_capacity(400);
+    Read::take(At { file: Arc::clone(&file), at: 0 }, 400).read_to_end(&mut head)?;
+    let (enc, bom, valid) = match Encoding::for_bom(&head) {
+        Some((enc, bom)) => (enc, bom as u64, None),
+        None => match given {
+            Some(enc) => (enc, 0, None),
+            None if valid_utf8(&file, 0)? => (UTF_8, 0, Some(true)),
+            None => (looks_utf16(&head).unwrap_or(WINDOWS_1252), 0, None),
+        },
+    };
+    let valid = match valid {
+        Some(v) => v,
+        None => enc == UTF_8 && valid_utf8(&file, bom)?,
+    };
+    let source = if valid {
+        Source { file, base: bom }
+    } else {
+        Source { file: Arc::new(transcode(&file, bom, enc)?), base: 0 }
+    };
+    let mut table = table_of(source, separator)?;
     table.encoding = enc.name();
     Ok(table)
 }
 
-/// `parse`, taking the file's bytes (`decode_owned`).
-pub fn parse_owned(
-    bytes: Vec<u8>,
-    encoding: Option<&'static Encoding>,
-    separator: Option<u8>,
-) -> Result<Table, CsvError> {
-    let (text, enc) = decode_owned(bytes, encoding);
-    let mut table = table_of(text, separator)?;
-    table.encoding = enc.name();
-    Ok(table)
+/// Whether a file's bytes from `from` on are valid UTF-8, read a block at a time.
+fn valid_utf8(file: &Arc<File>, from: u64) -> std::io::Result<bool> {
+    let mut input = At { file: Arc::clone(file), at: from };
+    let mut buf = vec![0u8; 1 << 16];
+    let mut kept = 0;
+    loop {
+        let n = input.read(&mut buf[kept..])?;
+        if n == 0 {
+            return Ok(kept == 0);
+        }
+        let end = kept + n;
+        match std::str::from_utf8(&buf[..end]) {
+            Ok(_) => kept = 0,
+            // A character cut by the end of the block: kept for the next one.
+            Err(e) if e.error_len().is_none() => {
+                buf.copy_within(e.valid_up_to()..end, 0);
+                kept = end - e.valid_up_to();
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// A file's bytes from `from` on decoded as `enc` into an unnamed temporary file, as UTF-8
+/// (undecodable bytes become U+FFFD, as with `decode`).
+fn transcode(file: &Arc<File>, from: u64, enc: &'static Encoding) -> std::io::Result<File> {
+    let mut input = At { file: Arc::clone(file), at: from };
+    let mut out = std::io::BufWriter::new(tempfile::tempfile()?);
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let (mut src, mut dst) = (vec![0u8; 1 << 16], vec![0u8; 1 << 17]);
+    loop {
+        let n = input.read(&mut src)?;
+        let last = n == 0;
+        let mut rest = &src[..n];
+        loop {
+            let (result, read, written, _) = decoder.decode_to_utf8(rest, &mut dst, last);
+            out.write_all(&dst[..written])?;
+            rest = &rest[read..];
+            if result == encoding_rs::CoderResult::InputEmpty {
+                break;
+            }
+        }
+        if last {
+            return out.into_inner().map_err(|e| e.into_error());
+        }
+    }
 }
 
 /// A cell a spreadsheet will not run as a formula: values starting with `=`, `+`, `-`, `@`,
@@ -352,6 +494,50 @@ mod tests {
         let t = read_table("a,b\n\u{feff},x\n", None).unwrap();
         assert_eq!(t.rows(0).collect::<Vec<_>>(), vec![(2, vec!["\u{feff}".to_string(), "x".into()])]);
         assert!(matches!(read_table("", None), Err(CsvError::Empty)));
+    }
+
+    #[test]
+    fn a_table_reads_its_rows_from_the_file() {
+        // Thousands of rows (past the reader's buffers), quoted newlines, CRLF, blank lines:
+        // each row's line as counted while the text is written.
+        let mut text = String::from("Prénom;Note\r\n");
+        let (mut line, mut expected) = (2u64, Vec::new());
+        for i in 0..5000u64 {
+            if i % 7 == 0 {
+                text.push_str("\r\n");
+                line += 1;
+            }
+            let note = if i % 3 == 0 { format!("\"a;\r\nb {i}\"") } else { format!("n{i}") };
+            text.push_str(&format!("Hélène {i};{note}\r\n"));
+            let cell = if i % 3 == 0 { format!("a;\r\nb {i}") } else { format!("n{i}") };
+            expected.push((line, vec![format!("Hélène {i}"), cell]));
+            line += if i % 3 == 0 { 2 } else { 1 };
+        }
+        let (latin, _, _) = WINDOWS_1252.encode(&text);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(text.as_bytes());
+        let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let dir = tempfile::tempdir().unwrap();
+        for (bytes, encoding) in
+            [(text.as_bytes(), "UTF-8"), (&bom[..], "UTF-8"), (&latin[..], "windows-1252"), (&utf16[..], "UTF-16LE")]
+        {
+            let path = dir.path().join("rows.csv");
+            std::fs::write(&path, bytes).unwrap();
+            let t = parse_file(File::open(&path).unwrap(), None, None).unwrap();
+            assert_eq!((t.encoding, t.separator, t.len()), (encoding, b';', expected.len()));
+            assert_eq!(t.headers, vec!["Prénom", "Note"]);
+            assert_eq!(t.rows(0).collect::<Vec<_>>(), expected, "{encoding}");
+            for from in (0..=expected.len()).step_by(97).chain([expected.len() - 1]) {
+                assert_eq!(t.rows(from).collect::<Vec<_>>(), expected[from..], "{encoding} from {from}");
+            }
+        }
+        // No copy of the text is held: a UTF-8 file changed in place reads back changed.
+        let path = dir.path().join("rows.csv");
+        std::fs::write(&path, text.as_bytes()).unwrap();
+        let t = parse_file(File::open(&path).unwrap(), None, None).unwrap();
+        std::fs::write(&path, text.replace("Hélène 4999", "Hélène XXXX")).unwrap();
+        assert_eq!(t.rows(expected.len() - 1).next().unwrap().1[0], "Hélène XXXX");
     }
 
     #[test]

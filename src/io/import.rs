@@ -4,7 +4,7 @@
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::fields::Entity;
 use crate::domain::import::{self, Target};
-use crate::domain::import_rows::{ImportReport, ImportRow, RowOutcome};
+use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::record::{CommsChange, RecordInput};
 use crate::io::csv::{Table, write_table};
 use anyhow::Context;
@@ -54,18 +54,15 @@ pub fn rejects_file_for(file: &Path) -> PathBuf {
 pub fn write_rejects(path: &Path, data_file: &Path, table: &Table, report: &ImportReport) -> anyhow::Result<()> {
     let mut headers = vec!["line".to_string(), "reason".to_string()];
     headers.extend(table.headers.iter().cloned());
-    let refused: HashSet<u64> =
-        report.rows.iter().filter(|(_, o)| matches!(o, RowOutcome::Rejected { .. })).map(|(line, _)| *line).collect();
+    let refused: HashSet<u64> = report.rows.rejected().map(|(line, _)| line).collect();
     let by_line: HashMap<u64, Vec<String>> = table.rows(0).filter(|(l, _)| refused.contains(l)).collect();
     let mut rows = Vec::new();
-    for (line, outcome) in &report.rows {
-        if let RowOutcome::Rejected { reason } = outcome {
-            let mut row = vec![line.to_string(), reason.clone()];
-            if let Some(cells) = by_line.get(line) {
-                row.extend(cells.iter().cloned());
-            }
-            rows.push(row);
+    for (line, reason) in report.rows.rejected() {
+        let mut row = vec![line.to_string(), reason.to_string()];
+        if let Some(cells) = by_line.get(&line) {
+            row.extend(cells.iter().cloned());
         }
+        rows.push(row);
     }
     let bytes = write_table(&headers, &rows)?;
     let cannot = || format!("{}: cannot write the rejected rows", path.display());

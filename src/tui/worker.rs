@@ -614,7 +614,7 @@ fn bulk(
 
 /// Reads a CSV file for the import wizard, every problem worded for the status line.
 fn read_table(path: &std::path::Path) -> Result<crate::io::csv::Table, StoreError> {
-    let bytes = std::fs::read(path).map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
-    crate::io::csv::parse(&bytes, None, None)
+    let file = std::fs::File::open(path).map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+    crate::io::csv::parse_file(file, None, None)
         .map_err(|e| StoreError::Io(path.to_path_buf(), std::io::Error::other(e.to_string())))
 }

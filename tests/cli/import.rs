@@ -673,7 +673,7 @@ fn a_batch_retried_after_a_busy_file_writes_its_own_rows_once() {
     holder.unwrap().join().unwrap();
     assert!(waits.load(Ordering::SeqCst) > 0, "the import never met the reader");
     assert_eq!(report.created, 7);
-    let lines: Vec<u64> = report.rows.iter().map(|(line, _)| *line).collect();
+    let lines: Vec<u64> = report.rows.iter().map(|(line, _)| line).collect();
     assert_eq!(lines, [2, 3, 4, 5, 6, 7, 8]);
     let mut titles: Vec<String> = env
         .json(&["lead", "list", "--limit", "100"])

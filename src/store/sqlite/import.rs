@@ -92,7 +92,7 @@ impl Store {
                     // A batch short of full took the last rows: no other transaction.
                     let last = outcomes.len() < batch;
                     done += outcomes.len();
-                    for (line, o) in outcomes {
+                    for (line, o) in outcomes.iter() {
                         report.add(line, o);
                     }
                     progress(done);
@@ -106,7 +106,7 @@ impl Store {
                     result = Err(StoreError::PartlyImported {
                         path: self.path().to_path_buf(),
                         rows: done,
-                        line: report.rows.last().map_or(0, |(line, _)| *line),
+                        line: report.rows.last_line().unwrap_or(0),
                         cause: Box::new(e),
                     });
                     break;
@@ -168,7 +168,7 @@ fn write_batch(
     rows: impl Iterator<Item = ReadRow>,
     opts: ImportOptions,
     mut progress: impl FnMut(usize),
-) -> Result<Vec<(u64, RowOutcome)>> {
+) -> Result<Outcomes> {
     let search_later = search::PendingEntries::default();
     let ctx = WriteCtx { bulk: true, search_later: Some(&search_later), ..*base };
     let (outcomes, changed, created) = write_rows(tx, &ctx, entity, rows, opts, &mut progress)?;
@@ -184,7 +184,7 @@ fn write_batch(
 
 /// What `write_rows` did: each row's outcome, the records merged into or replaced, whether a
 /// record was created.
-type RowsWritten = (Vec<(u64, RowOutcome)>, Vec<i64>, bool);
+type RowsWritten = (Outcomes, Vec<i64>, bool);
 
 /// Writes `rows` a handful per savepoint. Between handfuls (no savepoint open), the search
 /// entries kept go to their scratch file once they fill a chunk (`WriteCtx::spill_search`).
@@ -196,7 +196,7 @@ fn write_rows(
     opts: ImportOptions,
     progress: &mut dyn FnMut(usize),
 ) -> Result<RowsWritten> {
-    let mut outcomes = Vec::new();
+    let mut outcomes = Outcomes::default();
     let mut changed = Vec::new();
     let mut created = false;
     loop {
@@ -210,7 +210,7 @@ fn write_rows(
                 RowOutcome::Merged { id } | RowOutcome::Replaced { id } => changed.push(id),
                 RowOutcome::Skipped { .. } | RowOutcome::Rejected { .. } => {}
             }
-            outcomes.push((line, outcome));
+            outcomes.push(line, outcome);
             // A long batch (a bulk load) says how far it got as it goes.
             if outcomes.len() % 5000 == 0 {
                 progress(outcomes.len());
