@@ -29,7 +29,8 @@ use crate::store::users::{NewUser, UserRow};
 use crate::store::{CurrentUser, OpenOptions, Result, mount};
 use std::path::Path;
 
-/// Every aggregate of one engine: what the service holds.
+/// Every aggregate of one engine: what the service holds. An engine says it is one with an
+/// empty `impl Engine for … {}` once it implements every trait.
 pub trait Engine:
     Backend
     + Records
@@ -50,29 +51,6 @@ pub trait Engine:
     + Search
     + BulkSink
     + Send
-{
-}
-
-impl<T> Engine for T where
-    T: Backend
-        + Records
-        + Changes
-        + Board
-        + Activities
-        + Conversion
-        + Duplicates
-        + Merging
-        + Intake
-        + Maintenance
-        + Queue
-        + Settings
-        + Pipelines
-        + Timeline
-        + Triage
-        + Users
-        + Search
-        + BulkSink
-        + Send
 {
 }
 

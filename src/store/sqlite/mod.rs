@@ -10,6 +10,7 @@ mod error;
 pub mod import;
 pub mod intake;
 mod maintenance;
+mod match_index;
 pub mod merge;
 mod migrate;
 pub mod queue;
@@ -314,6 +315,9 @@ impl Store {
         result.map_err(|e| self.fill_path(e))
     }
 }
+
+/// The SQLite engine implements every aggregate (the `impl`s sit with their SQL).
+impl Engine for Store {}
 
 impl Backend for Store {
     fn reading(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
