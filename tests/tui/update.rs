@@ -443,13 +443,7 @@ fn plan_an_activity_from_the_board_and_the_form() {
     h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Right));
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
-    let planned = h
-        .store
-        .activities(&prospect::store::activities::ActivityFilter {
-            record: Some(RecordRef::new(Entity::Lead, card.id)),
-            ..Default::default()
-        })
-        .unwrap();
+    let planned = h.store.activities(&of_lead(card.id)).unwrap();
     let a = planned.iter().find(|a| a.subject == "Visit the shop").expect("planned");
     assert_eq!(a.kind, prospect::domain::activity::ActivityKind::Meeting);
     assert_eq!(a.priority, "high");
@@ -748,21 +742,9 @@ fn x_completes_the_cards_next_activity() {
         h.act(Down);
     }
     let card = h.app.lead_board.focused().unwrap().clone();
-    let open_before = h
-        .store
-        .activities(&prospect::store::activities::ActivityFilter {
-            record: Some(RecordRef::new(Entity::Lead, card.id)),
-            ..Default::default()
-        })
-        .unwrap();
+    let open_before = h.store.activities(&of_lead(card.id)).unwrap();
     h.act(CompleteActivity);
-    let open_after = h
-        .store
-        .activities(&prospect::store::activities::ActivityFilter {
-            record: Some(RecordRef::new(Entity::Lead, card.id)),
-            ..Default::default()
-        })
-        .unwrap();
+    let open_after = h.store.activities(&of_lead(card.id)).unwrap();
     assert_eq!(open_after.len() + 1, open_before.len());
     assert!(!open_after.iter().any(|a| a.id == open_before[0].id), "the nearest one was completed");
     // A card without any open activity says so.
@@ -1100,16 +1082,7 @@ fn triage_decides_in_one_to_three_keys_and_undoes() {
     h.act(PlanActivity);
     assert!(matches!(h.app.overlay, Overlay::Plan(_)));
     h.act(Submit);
-    assert_eq!(
-        h.other()
-            .activities(&prospect::store::activities::ActivityFilter {
-                record: Some(RecordRef::new(Entity::Lead, ids[2])),
-                ..Default::default()
-            })
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(h.other().activities(&of_lead(ids[2])).unwrap().len(), 1);
     assert_eq!(shown(&h), Some((ids[3], 2)));
     // s: skipped for now.
     h.act(TriageSkip);
@@ -1119,15 +1092,7 @@ fn triage_decides_in_one_to_three_keys_and_undoes() {
     assert_eq!(shown(&h).map(|s| s.0), Some(ids[3]));
     h.act(TriageUndo);
     assert_eq!(shown(&h).map(|s| s.0), Some(ids[2]));
-    assert!(
-        h.other()
-            .activities(&prospect::store::activities::ActivityFilter {
-                record: Some(RecordRef::new(Entity::Lead, ids[2])),
-                ..Default::default()
-            })
-            .unwrap()
-            .is_empty()
-    );
+    assert!(h.other().activities(&of_lead(ids[2])).unwrap().is_empty());
     h.act(TriageUndo);
     assert_eq!(shown(&h).map(|s| s.0), Some(ids[1]));
     assert_eq!(stage_and_owner(&h, ids[1]).0, "NEW");
@@ -1342,4 +1307,9 @@ fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
         h.store.get(RecordRef::new(Entity::Lead, 2)).unwrap().get("stage").map(|s| s.text()),
         Some("In progress".into())
     );
+}
+
+/// The filter of one lead's activities.
+fn of_lead(id: i64) -> prospect::store::activities::ActivityFilter {
+    prospect::store::activities::ActivityFilter { record: Some(RecordRef::new(Entity::Lead, id)), ..Default::default() }
 }
