@@ -19,11 +19,6 @@ impl StoreError {
             _ => StoreError::Engine(p, e.to_string()),
         }
     }
-
-    /// Classifies an error raised while opening.
-    pub fn from_open(e: rusqlite::Error, path: &Path) -> StoreError {
-        Self::from_sqlite(e, path)
-    }
 }
 
 /// Lets `?` work on rusqlite calls inside closures given to `Store::write`: the path is left

@@ -26,7 +26,7 @@ impl Store {
     /// and is called again from the first row of a transaction retried after a busy file.
     /// So no row is kept once written: a 100k-row import held every row for a retry (half a
     /// gigabyte, and the time to fault it in).
-    pub fn import_from<I>(
+    pub(crate) fn import_from<I>(
         &mut self,
         entity: Entity,
         rows: impl Fn(usize) -> I + Sync,

@@ -69,7 +69,7 @@ fn connect(path: &Path, read_only: bool, create: bool) -> Result<Connection> {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
     }
-    Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_open(e, path))
+    Connection::open_with_flags(path, flags).map_err(|e| StoreError::from_sqlite(e, path))
 }
 
 impl Store {
@@ -203,7 +203,7 @@ impl Store {
 
     /// Gives bulk loads (demo data, imports) a larger page cache (`bulk::BULK_CACHE_KIB`);
     /// `false` goes back to the screens' cache (`SCREEN_CACHE_KIB`).
-    pub fn set_bulk_cache(&self, bulk: bool) -> Result<()> {
+    pub(crate) fn set_bulk_cache(&self, bulk: bool) -> Result<()> {
         let kib = if bulk { bulk::BULK_CACHE_KIB } else { SCREEN_CACHE_KIB };
         self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(|e| self.err(e))
     }
