@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod effect;
+pub mod event;
 pub mod keymap;
 pub mod update;
 pub mod views;
@@ -12,13 +13,18 @@ pub mod worker;
 
 use crate::i18n::Lang;
 use crate::service::Service;
-use crossterm::event::{self, Event};
+use crossterm::event::Event;
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use event::LoopEvent;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
+
+/// How often the screen is redrawn when nothing happens, so time-dependent marks stay true.
+const CLOCK_TICK: Duration = Duration::from_secs(1);
 
 fn restore() {
     let _ = disable_raw_mode();
@@ -59,7 +65,9 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     let mut terminal: Terminal<CrosstermBackend<Stdout>> = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
 
-    let (to_store, from_store) = worker::spawn(store, lang);
+    let (to_loop, events) = event::channel_pair();
+    let to_store = worker::spawn(store, lang, to_loop.clone());
+    event::spawn_input(to_loop);
     // Forms check phones on this thread: their rules are built meanwhile, elsewhere.
     crate::domain::dedup::prepare_phone_rules_in_background();
     let mut app = app::App::new(lang, &user, &file, now);
@@ -81,10 +89,18 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
         if app.quit {
             break;
         }
+        // Sleep until something happens: a key, a store answer, or the clock's next tick
+        // (overdue marks and today's column move with time). Then take everything already
+        // waiting before drawing once.
+        let first = match events.recv_timeout(CLOCK_TICK) {
+            Ok(ev) => Some(ev),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the store worker stopped"),
+        };
         app.now_ms = clock.now_ms();
-        if event::poll(Duration::from_millis(50))? {
-            match event::read()? {
-                Event::Key(key) => {
+        for ev in first.into_iter().chain(std::iter::from_fn(|| events.try_recv().ok())) {
+            match ev {
+                LoopEvent::Terminal(Event::Key(key)) => {
                     let blind = views::too_small(app.size.0, app.size.1);
                     if let Some(action) = keymap::action_for(&app, key)
                         && (!blind || action == action::Action::Quit)
@@ -92,12 +108,14 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
                         pending.extend(update::update(&mut app, action));
                     }
                 }
-                Event::Resize(w, h) => app.size = (w, h),
-                _ => {}
+                LoopEvent::Terminal(Event::Resize(w, h)) => app.size = (w, h),
+                LoopEvent::Terminal(_) => {}
+                LoopEvent::Store(ev) => pending.extend(update::on_store(&mut app, ev)),
+                LoopEvent::TerminalLost(e) => anyhow::bail!("reading the terminal failed: {e}"),
             }
-        }
-        while let Ok(ev) = from_store.try_recv() {
-            pending.extend(update::on_store(&mut app, ev));
+            if app.quit {
+                break;
+            }
         }
     }
     Ok(())

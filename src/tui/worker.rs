@@ -3,17 +3,19 @@
 //! `PRAGMA data_version` about once a second to notice other users' changes.
 
 use super::effect::{Anchor, EditConflict, Effect, StoreEvent};
+use super::event::LoopEvent;
 use crate::domain::fields::Entity;
 use crate::i18n::{Lang, tr_in};
 use crate::service::Service;
 use crate::store::{ListFilter, RecordInput, RecordRef, StoreError};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-/// Starts the worker on `store`; returns where to send effects and where answers arrive.
-pub fn spawn(mut store: Service, lang: Lang) -> (Sender<Effect>, Receiver<StoreEvent>) {
+/// Starts the worker on `store`; returns where to send effects. Its answers go to `to_loop`,
+/// the interface's one event channel.
+pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Sender<Effect> {
     let (effects_tx, effects_rx) = channel::<Effect>();
-    let (events_tx, events_rx) = channel::<StoreEvent>();
+    let events_tx = Answers(to_loop);
     let busy_tx = events_tx.clone();
     store.on_busy(move |waiting| {
         let _ = busy_tx.send(StoreEvent::Waiting(waiting));
@@ -69,7 +71,17 @@ pub fn spawn(mut store: Service, lang: Lang) -> (Sender<Effect>, Receiver<StoreE
             }
         })
         .expect("the store thread starts");
-    (effects_tx, events_rx)
+    effects_tx
+}
+
+/// The loop's channel, as the worker sends to it: store answers only.
+#[derive(Clone)]
+struct Answers(Sender<LoopEvent>);
+
+impl Answers {
+    fn send(&self, ev: StoreEvent) -> Result<(), std::sync::mpsc::SendError<LoopEvent>> {
+        self.0.send(LoopEvent::Store(ev))
+    }
 }
 
 fn failed(e: StoreError, lang: Lang) -> StoreEvent {
