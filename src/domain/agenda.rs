@@ -213,6 +213,15 @@ pub fn default_deadline<Tz: TimeZone>(now: &DateTime<Tz>) -> DateTime<Tz> {
     round_up_to_hour(&(wall + Duration::seconds(now.second() as i64)))
 }
 
+/// Whether `at` is already past at `now`, to the minute: `13h` typed at 13:04 is past (an
+/// activity planned then is overdue from the start), `13:04` typed at 13:04:40 is not. The
+/// one rule behind the warning (`msg.past_time`) that the plan form, the activity edit form
+/// and `activity add/edit --at` give: a warning, never a refusal (a call may be logged late).
+pub fn is_past<Tz: TimeZone>(at: &DateTime<Tz>, now: &DateTime<Tz>) -> bool {
+    let minute = now.timestamp().div_euclid(60) * 60;
+    at.timestamp() < minute
+}
+
 /// Minutes from `30m`, `1h`, `1h30`, `90`; `field` names the input in the error.
 pub fn parse_minutes(field: &str, text: &str) -> Result<i64, FieldError> {
     let t = text.trim().to_lowercase();
@@ -526,6 +535,129 @@ mod tests {
         for bad in ["", "soon", "32/13", "25:00", "+2x", "next", "tomorrow maybe"] {
             assert_eq!(parse_when(bad, &now), None, "{bad:?}");
         }
+    }
+
+    /// One row of a phrase table: what is typed, and the local time it means.
+    type Row = (&'static str, (i32, u32, u32, u32, u32));
+
+    fn check_table(now: &DateTime<chrono_tz::Tz>, rows: &[Row]) {
+        let mut wrong = Vec::new();
+        for (typed, (y, mo, d, h, mi)) in rows {
+            let got = read_when("at", typed, now);
+            if got != Ok(paris(*y, *mo, *d, *h, *mi)) {
+                wrong.push(format!("{typed:?} -> {got:?}, expected {y}-{mo:02}-{d:02} {h:02}:{mi:02}"));
+            }
+        }
+        assert!(wrong.is_empty(), "typed at {now}:\n{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_one_grammar_in_english_and_french() {
+        let now = paris(2026, 11, 23, 10, 0); // Monday
+        check_table(
+            &now,
+            &[
+                ("midi", (2026, 11, 23, 12, 0)),
+                ("noon", (2026, 11, 23, 12, 0)),
+                ("demain midi", (2026, 11, 24, 12, 0)),
+                ("minuit", (2026, 11, 23, 23, 59)),
+                ("ce soir", (2026, 11, 23, 18, 0)),
+                ("tonight", (2026, 11, 23, 18, 0)),
+                ("demain soir", (2026, 11, 24, 18, 0)),
+                ("ce soir 8h", (2026, 11, 23, 20, 0)),
+                ("demain matin", (2026, 11, 24, 9, 0)),
+                ("cet après-midi", (2026, 11, 23, 14, 0)),
+                ("tomorrow afternoon", (2026, 11, 24, 14, 0)),
+                ("après-demain", (2026, 11, 25, 9, 0)),
+                ("apres-demain 14h", (2026, 11, 25, 14, 0)),
+                ("après demain", (2026, 11, 25, 9, 0)),
+                ("dans 2 jours", (2026, 11, 25, 10, 0)),
+                ("dans 2 jours à 15h", (2026, 11, 25, 15, 0)),
+                ("in 2 days", (2026, 11, 25, 10, 0)),
+                ("in 3 hours", (2026, 11, 23, 13, 0)),
+                ("dans 3 heures", (2026, 11, 23, 13, 0)),
+                ("in an hour", (2026, 11, 23, 11, 0)),
+                ("dans une heure", (2026, 11, 23, 11, 0)),
+                ("in 30 minutes", (2026, 11, 23, 10, 30)),
+                ("in 1 week", (2026, 11, 30, 10, 0)),
+                ("next week", (2026, 11, 30, 9, 0)),
+                ("semaine prochaine", (2026, 11, 30, 9, 0)),
+                ("la semaine prochaine 11h", (2026, 11, 30, 11, 0)),
+                ("tomorrow 2 pm", (2026, 11, 24, 14, 0)),
+                ("tomorrow 2pm", (2026, 11, 24, 14, 0)),
+                ("demain 14h", (2026, 11, 24, 14, 0)),
+                ("tomorrow 14:30", (2026, 11, 24, 14, 30)),
+                ("14h demain", (2026, 11, 24, 14, 0)),
+                ("2pm", (2026, 11, 23, 14, 0)),
+                ("14h30", (2026, 11, 23, 14, 30)),
+                ("hier 16h", (2026, 11, 22, 16, 0)),
+                ("yesterday 4 pm", (2026, 11, 22, 16, 0)),
+                ("+2d", (2026, 11, 25, 10, 0)),
+                ("+2j", (2026, 11, 25, 10, 0)),
+                ("+2 days", (2026, 11, 25, 10, 0)),
+                ("+3h", (2026, 11, 23, 13, 0)),
+                ("+30m", (2026, 11, 23, 10, 30)),
+                ("+30min", (2026, 11, 23, 10, 30)),
+                ("+1w", (2026, 11, 30, 10, 0)),
+                ("+1sem", (2026, 11, 30, 10, 0)),
+                ("+2d 15h", (2026, 11, 25, 15, 0)),
+                ("-1d", (2026, 11, 22, 10, 0)),
+                ("lundi dernier", (2026, 11, 16, 9, 0)),
+                ("last friday 3pm", (2026, 11, 20, 15, 0)),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_day_without_a_year_is_its_next_occurrence_today_included() {
+        let now = paris(2026, 12, 5, 13, 4); // Saturday
+        check_table(
+            &now,
+            &[
+                ("01/12 10h", (2027, 12, 1, 10, 0)),
+                ("05/01 10h", (2027, 1, 5, 10, 0)),
+                ("05/12 16h", (2026, 12, 5, 16, 0)),
+                ("05/12", (2026, 12, 5, 9, 0)),
+                ("04.12", (2027, 12, 4, 9, 0)),
+                ("31/12 18h", (2026, 12, 31, 18, 0)),
+                ("29/02", (2028, 2, 29, 9, 0)),
+                ("01/12/2026 10h", (2026, 12, 1, 10, 0)),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_time_already_past_is_planned_but_said() {
+        let now = paris(2026, 12, 5, 13, 4);
+        let cases = [("13h", true), ("13:04", false), ("13:05", false), ("hier", true), ("+0m", false), ("-5m", true)];
+        for (typed, past) in cases {
+            let at = read_when("at", typed, &now).unwrap();
+            assert_eq!(is_past(&at, &now), past, "{typed} -> {at}");
+        }
+        // Seconds do not count: 13:04 typed at 13:04:40 is now, not the past.
+        let late = now.clone() + Duration::seconds(40);
+        assert!(!is_past(&read_when("at", "13:04", &late).unwrap(), &late));
+    }
+
+    #[test]
+    fn units_are_unambiguous_and_a_wrong_one_is_named() {
+        let now = paris(2026, 11, 23, 10, 0);
+        for (typed, unit) in [("+1s", "s"), ("+2x", "x"), ("+3mo", "mo"), ("+2", ""), ("dans 2 secondes", "secondes")] {
+            let e = read_when("at", typed, &now).unwrap_err();
+            assert_eq!(e.field, "at");
+            assert_eq!(e.problem, Problem::TimeUnit { value: typed.into(), unit: unit.into() }, "{typed}");
+        }
+        for bad in ["", "soon", "32/13", "25:00", "next", "tomorrow maybe", "demain aujourd'hui", "+3h demain", "14h 15h"] {
+            let e = read_when("at", bad, &now).unwrap_err();
+            assert_eq!(e.problem, Problem::DateTime { value: bad.into() }, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn relative_days_keep_the_wall_clock_across_daylight_saving() {
+        // Clocks go forward on Sunday 29 March 2026; back on Sunday 25 October 2026.
+        check_table(&paris(2026, 3, 28, 10, 0), &[("+2d", (2026, 3, 30, 10, 0)), ("in 1 week", (2026, 4, 4, 10, 0))]);
+        check_table(&paris(2026, 10, 24, 10, 0), &[("dans 2 jours", (2026, 10, 26, 10, 0)), ("+24h", (2026, 10, 25, 9, 0))]);
     }
 
     #[test]
