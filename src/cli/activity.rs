@@ -230,11 +230,14 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 reminder_minutes: a.reminder.as_deref().map(|d| agenda::parse_minutes("reminder", d)).transpose()?,
                 location: a.location.clone(),
             };
+            // A time already past is planned as typed, and said (not for a call logged as done).
+            let warnings = if a.done { vec![] } else { past_warning(&deadline, &now) };
             let id = s.store.plan_activity(new, &more)?;
             let row = s.store.activity(id)?;
             if s.json {
-                output::json(&activity_json(&row, &s.store.users()?));
+                output::json(&with_warnings(activity_json(&row, &s.store.users()?), warnings));
             } else {
+                warn(&warnings);
                 println!(
                     "{}",
                     tr(
@@ -329,10 +332,9 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
         }
         ActivityCmd::Edit { id, at, subject, priority, duration } => {
             let now = now_local(s);
-            let deadline = match &at {
-                Some(text) => Some(agenda::read_when("at", text, &now)?.timestamp_millis()),
-                None => None,
-            };
+            let at = at.as_deref().map(|text| agenda::read_when("at", text, &now)).transpose()?;
+            let warnings = at.as_ref().map(|at| past_warning(at, &now)).unwrap_or_default();
+            let deadline = at.map(|at| at.timestamp_millis());
             let change = crate::store::activities::ActivityChange {
                 deadline,
                 subject,
@@ -343,8 +345,9 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             s.store.update_activity(id, &change)?;
             let row = s.store.activity(id)?;
             if s.json {
-                output::json(&activity_json(&row, &s.store.users()?));
+                output::json(&with_warnings(activity_json(&row, &s.store.users()?), warnings));
             } else {
+                warn(&warnings);
                 println!(
                     "{}",
                     tr("msg.activity_changed", &[("id", &id.to_string()), ("at", &output::time(row.deadline))])
@@ -406,6 +409,30 @@ pub fn status(s: &mut Session) -> anyhow::Result<()> {
 
 /// An activity as JSON, its responsible a reference `{id, code, name}` as in every record's
 /// JSON (the code is the login).
+/// The warning for a due time already past (`agenda::is_past`), in the process language.
+fn past_warning(at: &DateTime<Local>, now: &DateTime<Local>) -> Vec<String> {
+    if agenda::is_past(at, now) {
+        vec![tr("msg.past_time", &[("field", "at"), ("at", &output::time(at.timestamp_millis()))])]
+    } else {
+        vec![]
+    }
+}
+
+/// `--json` output with its `warnings` (only when there are some).
+fn with_warnings(mut v: serde_json::Value, warnings: Vec<String>) -> serde_json::Value {
+    if !warnings.is_empty() {
+        v["warnings"] = json!(warnings);
+    }
+    v
+}
+
+/// Text output's warnings, on standard error.
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}
+
 fn activity_json(
     row: &crate::store::activities::ActivityRow,
     users: &[crate::store::users::UserRow],
