@@ -80,8 +80,10 @@ pub struct AddArgs {
     /// Subject (default: "Call <record>").
     #[arg(long, default_value = "")]
     pub subject: String,
-    /// When: today 17:00, tomorrow 9h, next monday, lundi 9h, 24/11 14h30, 2026-11-24 14:30, +2d
-    /// (default: in 3 working days, on the hour).
+    /// When: today 17:00, tomorrow 2 pm, demain midi, ce soir, next monday, lundi 9h, next week,
+    /// dans 2 jours, in 3 hours, 24/11 14h30 (its next occurrence), 2026-11-24 14:30, +2d, +3h,
+    /// +30min, +1w (default: in 3 working days, on the hour). A time already past is planned
+    /// anyway, with a warning (in --json: "warnings").
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Length of a call or meeting: 30m, 1h, 1h30, 90.

@@ -286,10 +286,8 @@ pub fn read_when<Tz: TimeZone>(field: &str, text: &str, now: &DateTime<Tz>) -> R
                 return Err(not_understood());
             }
             let days = if unit == Unit::Weeks { n.checked_mul(7) } else { Some(n) };
-            let day = days
-                .and_then(Duration::try_days)
-                .and_then(|d| today.checked_add_signed(d))
-                .ok_or_else(out_of_range)?;
+            let day =
+                days.and_then(Duration::try_days).and_then(|d| today.checked_add_signed(d)).ok_or_else(out_of_range)?;
             on_day(day, p.time_of_day().unwrap_or_else(|| now.time()))?
         }
         None => on_day(p.day.unwrap_or(today), p.time_of_day().unwrap_or(DEFAULT_TIME))?,
@@ -541,7 +539,7 @@ mod tests {
             assert_eq!(is_past(&at, &now), past, "{typed} -> {at}");
         }
         // Seconds do not count: 13:04 typed at 13:04:40 is now, not the past.
-        let late = now.clone() + Duration::seconds(40);
+        let late = now + Duration::seconds(40);
         assert!(!is_past(&read_when("at", "13:04", &late).unwrap(), &late));
     }
 
@@ -553,7 +551,9 @@ mod tests {
             assert_eq!(e.field, "at");
             assert_eq!(e.problem, Problem::TimeUnit { value: typed.into(), unit: unit.into() }, "{typed}");
         }
-        for bad in ["", "soon", "32/13", "25:00", "next", "tomorrow maybe", "demain aujourd'hui", "+3h demain", "14h 15h"] {
+        for bad in
+            ["", "soon", "32/13", "25:00", "next", "tomorrow maybe", "demain aujourd'hui", "+3h demain", "14h 15h"]
+        {
             let e = read_when("at", bad, &now).unwrap_err();
             assert_eq!(e.problem, Problem::DateTime { value: bad.into() }, "{bad:?}");
         }
@@ -563,7 +563,10 @@ mod tests {
     fn relative_days_keep_the_wall_clock_across_daylight_saving() {
         // Clocks go forward on Sunday 29 March 2026; back on Sunday 25 October 2026.
         check_table(&paris(2026, 3, 28, 10, 0), &[("+2d", (2026, 3, 30, 10, 0)), ("in 1 week", (2026, 4, 4, 10, 0))]);
-        check_table(&paris(2026, 10, 24, 10, 0), &[("dans 2 jours", (2026, 10, 26, 10, 0)), ("+24h", (2026, 10, 25, 9, 0))]);
+        check_table(
+            &paris(2026, 10, 24, 10, 0),
+            &[("dans 2 jours", (2026, 10, 26, 10, 0)), ("+24h", (2026, 10, 25, 9, 0))],
+        );
     }
 
     #[test]

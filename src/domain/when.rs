@@ -496,7 +496,8 @@ pub fn read_day_bounds<Tz: chrono::TimeZone>(
 ) -> Result<(Option<UnixMs>, Option<UnixMs>), FieldError> {
     let today = now.date_naive();
     let tz = now.timezone();
-    let start = from.map(|(field, text)| read_day(field, text, today, Lean::Back).map(|d| (field, text, d))).transpose()?;
+    let start =
+        from.map(|(field, text)| read_day(field, text, today, Lean::Back).map(|d| (field, text, d))).transpose()?;
     let lean = start.map_or(Lean::Back, |(_, _, d)| Lean::From(d));
     let end = to.map(|(field, text)| read_day(field, text, today, lean).map(|d| (field, text, d))).transpose()?;
     if let (Some((_, from_text, a)), Some((field, to_text, b))) = (start, end)
@@ -624,7 +625,10 @@ mod tests {
             assert_eq!((e.field.as_str(), e.problem), ("created", Problem::Day { value: bad.into() }), "{bad:?}");
         }
         assert_eq!(p("+1s").problem, Problem::TimeUnit { value: "+1s".into(), unit: "s".into() });
-        assert_eq!(p("30/11/2026..01/11/2026").problem, Problem::DayOrder { from: "30/11/2026".into(), to: "01/11/2026".into() });
+        assert_eq!(
+            p("30/11/2026..01/11/2026").problem,
+            Problem::DayOrder { from: "30/11/2026".into(), to: "01/11/2026".into() }
+        );
         assert!(matches!(p("1800-01-01..").problem, Problem::DateRange { .. }));
         // The CLI's two flags: each side names its own flag.
         let e = read_day_bounds(Some(("created-from", "01/11")), Some(("created-to", "someday")), &now).unwrap_err();

@@ -124,7 +124,10 @@ fn a_time_already_past_is_planned_with_a_warning() {
     assert!(done.get("warnings").is_none(), "{done}");
     let id = a["id"].to_string();
     let e = json(&env, &["activity", "edit", &id, "--at", "8h30"]);
-    assert_eq!((e["deadline"].as_str(), e["warnings"].as_array().map(Vec::len)), (Some("2026-11-25T08:30:00Z"), Some(1)));
+    assert_eq!(
+        (e["deadline"].as_str(), e["warnings"].as_array().map(Vec::len)),
+        (Some("2026-11-25T08:30:00Z"), Some(1))
+    );
     // A day without a year is its next occurrence, today included.
     let next = json(&env, &["activity", "add", "--lead", "1", "--at", "24/11 10h"]);
     assert_eq!((next["deadline"].as_str(), next.get("warnings")), (Some("2027-11-24T10:00:00Z"), None));

@@ -682,7 +682,8 @@ fn list_created_filter_takes_the_plan_forms_days() {
     let env = Env::new();
     let at = |now: &str, title: &str| {
         let mut c = env.cmd();
-        let out = c.env("PROSPECT_NOW", now).env("TZ", "UTC").args(["--json", "lead", "add", "--title", title]).output();
+        let out =
+            c.env("PROSPECT_NOW", now).env("TZ", "UTC").args(["--json", "lead", "add", "--title", title]).output();
         let out = out.unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     };
