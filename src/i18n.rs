@@ -128,6 +128,10 @@ pub fn describe(problem: &Problem, field: &str, lang: Lang) -> String {
         Problem::Currency { value } => t("problem.currency", &[("value", value)]),
         Problem::Date { value } => t("problem.date", &[("value", value)]),
         Problem::DateTime { value } => t("problem.datetime", &[("value", value)]),
+        Problem::Day { value } => t("problem.day", &[("value", value)]),
+        Problem::DayOrder { from, to } => t("problem.day_order", &[("from", from), ("to", to)]),
+        Problem::TimeUnit { value, unit } => t("problem.time_unit", &[("value", value), ("unit", unit)]),
+        Problem::Duration { value } => t("problem.duration", &[("value", value)]),
         Problem::DateRange { value, min, max } => {
             t("input.date_range", &[("value", value), ("min", &min.to_string()), ("max", &max.to_string())])
         }

@@ -80,8 +80,10 @@ pub struct AddArgs {
     /// Subject (default: "Call <record>").
     #[arg(long, default_value = "")]
     pub subject: String,
-    /// When: today 17:00, tomorrow 9h, next monday, lundi 9h, 24/11 14h30, 2026-11-24 14:30, +2d
-    /// (default: in 3 working days, on the hour).
+    /// When: today 17:00, tomorrow 2 pm, demain midi, ce soir, next monday, lundi 9h, next week,
+    /// dans 2 jours, in 3 hours, 24/11 14h30 (its next occurrence), 2026-11-24 14:30, +2d, +3h,
+    /// +30min, +1w (default: in 3 working days, on the hour). A time already past is planned
+    /// anyway, with a warning (in --json: "warnings").
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Length of a call or meeting: 30m, 1h, 1h30, 90.
@@ -230,11 +232,14 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
                 reminder_minutes: a.reminder.as_deref().map(|d| agenda::parse_minutes("reminder", d)).transpose()?,
                 location: a.location.clone(),
             };
+            // A time already past is planned as typed, and said (not for a call logged as done).
+            let warnings = if a.done { vec![] } else { past_warning(&deadline, &now) };
             let id = s.store.plan_activity(new, &more)?;
             let row = s.store.activity(id)?;
             if s.json {
-                output::json(&activity_json(&row, &s.store.users()?));
+                output::json(&with_warnings(activity_json(&row, &s.store.users()?), warnings));
             } else {
+                warn(&warnings);
                 println!(
                     "{}",
                     tr(
@@ -329,10 +334,9 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
         }
         ActivityCmd::Edit { id, at, subject, priority, duration } => {
             let now = now_local(s);
-            let deadline = match &at {
-                Some(text) => Some(agenda::read_when("at", text, &now)?.timestamp_millis()),
-                None => None,
-            };
+            let at = at.as_deref().map(|text| agenda::read_when("at", text, &now)).transpose()?;
+            let warnings = at.as_ref().map(|at| past_warning(at, &now)).unwrap_or_default();
+            let deadline = at.map(|at| at.timestamp_millis());
             let change = crate::store::activities::ActivityChange {
                 deadline,
                 subject,
@@ -343,8 +347,9 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             s.store.update_activity(id, &change)?;
             let row = s.store.activity(id)?;
             if s.json {
-                output::json(&activity_json(&row, &s.store.users()?));
+                output::json(&with_warnings(activity_json(&row, &s.store.users()?), warnings));
             } else {
+                warn(&warnings);
                 println!(
                     "{}",
                     tr("msg.activity_changed", &[("id", &id.to_string()), ("at", &output::time(row.deadline))])
@@ -406,6 +411,30 @@ pub fn status(s: &mut Session) -> anyhow::Result<()> {
 
 /// An activity as JSON, its responsible a reference `{id, code, name}` as in every record's
 /// JSON (the code is the login).
+/// The warning for a due time already past (`agenda::is_past`), in the process language.
+fn past_warning(at: &DateTime<Local>, now: &DateTime<Local>) -> Vec<String> {
+    if agenda::is_past(at, now) {
+        vec![tr("msg.past_time", &[("field", "at"), ("at", &output::time(at.timestamp_millis()))])]
+    } else {
+        vec![]
+    }
+}
+
+/// `--json` output with its `warnings` (only when there are some).
+fn with_warnings(mut v: serde_json::Value, warnings: Vec<String>) -> serde_json::Value {
+    if !warnings.is_empty() {
+        v["warnings"] = json!(warnings);
+    }
+    v
+}
+
+/// Text output's warnings, on standard error.
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}
+
 fn activity_json(
     row: &crate::store::activities::ActivityRow,
     users: &[crate::store::users::UserRow],

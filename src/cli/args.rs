@@ -239,11 +239,13 @@ pub struct ListArgs {
     /// Only leads that are not repeat leads.
     #[arg(long)]
     pub first_time: bool,
-    /// Created on or after this date.
-    #[arg(long, value_name = "DATE")]
+    /// Created on or after this day: 2026-11-01, 01/11 (the latest 1 November), yesterday,
+    /// hier, lundi, -7d, "3 days ago", "il y a 2 semaines".
+    #[arg(long, value_name = "DAY", allow_hyphen_values = true)]
     pub created_from: Option<String>,
-    /// Created on or before this date.
-    #[arg(long, value_name = "DATE")]
+    /// Created on or before this day (same forms; a day without a year is the first such day
+    /// on or after --created-from).
+    #[arg(long, value_name = "DAY", allow_hyphen_values = true)]
     pub created_to: Option<String>,
     /// Most rows (default 50).
     #[arg(long, default_value_t = 50, value_parser = whole::<usize>("limit", 0, MAX_ROWS))]
@@ -296,13 +298,17 @@ pub(crate) fn given(flag: &Option<String>) -> Option<String> {
     flag.as_ref().filter(|s| !s.trim().is_empty()).cloned()
 }
 
-fn day_start_ms(field: &str, text: &str, add_days: i64) -> Result<i64, FieldError> {
-    crate::domain::when::read_day_start(field, text, &chrono::Local, add_days)
-}
-
 impl ListArgs {
-    /// The store filter these flags describe.
-    pub fn filter(&self) -> Result<ListFilter, FieldError> {
+    /// The store filter these flags describe, `now_ms` placing the created days typed
+    /// without a year (`when::read_day_bounds`: `--created-from 01/11 --created-to 30/11`
+    /// is the latest November, `--created-from -7d` the last week).
+    pub fn filter(&self, now_ms: i64) -> Result<ListFilter, FieldError> {
+        let now = crate::domain::when::from_ms(now_ms).with_timezone(&chrono::Local);
+        let (created_from, created_to) = crate::domain::when::read_day_bounds(
+            self.created_from.as_deref().map(|t| ("created-from", t)),
+            self.created_to.as_deref().map(|t| ("created-to", t)),
+            &now,
+        )?;
         Ok(ListFilter {
             stage: given(&self.stage),
             pipeline: given(&self.pipeline),
@@ -316,8 +322,8 @@ impl ListArgs {
             } else {
                 None
             },
-            created_from: self.created_from.as_deref().map(|t| day_start_ms("created-from", t, 0)).transpose()?,
-            created_to: self.created_to.as_deref().map(|t| day_start_ms("created-to", t, 1)).transpose()?,
+            created_from,
+            created_to,
             before_id: self.before,
             limit: self.limit,
             sort: self.sort.map(|key| ListSort { key, reverse: self.reverse }),

@@ -391,7 +391,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             }
         }
         Op::List(l) => {
-            let mut filter = l.filter()?;
+            let mut filter = l.filter(s.store.now())?;
             if l.mine {
                 filter.responsible = Some(s.store.user().map(|u| u.login.clone()).unwrap_or_default());
                 filter.hide_failed = !l.with_failed && l.stage.is_none();

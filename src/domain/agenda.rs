@@ -3,7 +3,7 @@
 //! rules are tested in Europe/Paris across daylight-saving changes while the app uses Local.
 
 use super::error::{FieldError, Problem};
-use super::when;
+use super::when::{self, Lean, Trouble, Unit};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -213,15 +213,19 @@ pub fn default_deadline<Tz: TimeZone>(now: &DateTime<Tz>) -> DateTime<Tz> {
     round_up_to_hour(&(wall + Duration::seconds(now.second() as i64)))
 }
 
+/// Whether `at` is already past at `now`, to the minute: `13h` typed at 13:04 is past (an
+/// activity planned then is overdue from the start), `13:04` typed at 13:04:40 is not. The
+/// one rule behind the warning (`msg.past_time`) that the plan form, the activity edit form
+/// and `activity add/edit --at` give: a warning, never a refusal (a call may be logged late).
+pub fn is_past<Tz: TimeZone>(at: &DateTime<Tz>, now: &DateTime<Tz>) -> bool {
+    let minute = now.timestamp().div_euclid(60) * 60;
+    at.timestamp() < minute
+}
+
 /// Minutes from `30m`, `1h`, `1h30`, `90`; `field` names the input in the error.
 pub fn parse_minutes(field: &str, text: &str) -> Result<i64, FieldError> {
     let t = text.trim().to_lowercase();
-    let bad = || {
-        FieldError::new(
-            field,
-            Problem::Rule { message: format!("'{text}' is not a length of time (write 30m, 1h, 1h30 or 90)") },
-        )
-    };
+    let bad = || FieldError::new(field, Problem::Duration { value: text.trim().to_string() });
     let minutes = if let Some((h, m)) = t.split_once('h') {
         let h: i64 = h.trim().parse().map_err(|_| bad())?;
         let m = m.trim().trim_end_matches("min").trim_end_matches('m');
@@ -233,160 +237,69 @@ pub fn parse_minutes(field: &str, text: &str) -> Result<i64, FieldError> {
     if minutes <= 0 || minutes > 7 * 24 * 60 { Err(bad()) } else { Ok(minutes) }
 }
 
-/// Forms `parse_when` accepts, for messages.
-pub const WHEN_FORMS: &str =
-    "today 17:00, tomorrow 9h, next monday, lundi 9h, 24/11 14h30, 24/11/2026 14:30, 2026-11-24 14:30, +2d, +3h, +30m";
+/// Forms `parse_when` accepts, for messages (the grammar: `when::read_phrase`).
+pub const WHEN_FORMS: &str = "today 17:00, tomorrow 9h, tomorrow 2 pm, midi, ce soir, next monday, lundi 9h, next week, \
+     in 2 days, dans 3 heures, 24/11 14h30, 24/11/2026 14:30, 2026-11-24 14:30, +2d, +3h, +30min, +1w";
 
-fn weekday_named(word: &str) -> Option<Weekday> {
-    Some(match word {
-        "monday" | "mon" | "lundi" | "lun" => Weekday::Mon,
-        "tuesday" | "tue" | "mardi" | "mar" => Weekday::Tue,
-        "wednesday" | "wed" | "mercredi" | "mer" => Weekday::Wed,
-        "thursday" | "thu" | "jeudi" | "jeu" => Weekday::Thu,
-        "friday" | "fri" | "vendredi" | "ven" => Weekday::Fri,
-        "saturday" | "sat" | "samedi" | "sam" => Weekday::Sat,
-        "sunday" | "sun" | "dimanche" | "dim" => Weekday::Sun,
-        _ => return None,
-    })
-}
-
-/// Reads a time of day: `14:30`, `14h30`, `14h`, `9h`, `9`, `2pm`, `2:30pm`.
-fn parse_time(word: &str) -> Option<NaiveTime> {
-    let w = word.trim().trim_start_matches('à').trim_start_matches("at").trim();
-    let (w, pm) = if let Some(x) = w.strip_suffix("pm") {
-        (x, Some(true))
-    } else if let Some(x) = w.strip_suffix("am") {
-        (x, Some(false))
-    } else {
-        (w, None)
-    };
-    let (h, m) = match w.split_once([':', 'h']) {
-        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
-        None if pm.is_some() || w.len() <= 2 => (w, "0"),
-        None => return None,
-    };
-    let mut h: u32 = h.parse().ok()?;
-    let m: u32 = m.parse().ok()?;
-    match pm {
-        Some(true) if h < 12 => h += 12,
-        Some(false) if h == 12 => h = 0,
-        _ => {}
-    }
-    NaiveTime::from_hms_opt(h, m, 0)
-}
-
-fn parse_day(word: &str, today: NaiveDate) -> Option<NaiveDate> {
-    if let Some(d) = crate::domain::when::parse_date_any_year(word) {
-        return Some(d);
-    }
-    // Day and month without a year: the nearest such date, so yesterday's call can be logged
-    // and "01/02" typed in November means next February.
-    let (d, m) = word.split_once(['/', '.'])?;
-    let (d, m): (u32, u32) = (d.parse().ok()?, m.parse().ok()?);
-    [today.year() - 1, today.year(), today.year() + 1]
-        .into_iter()
-        .filter_map(|y| NaiveDate::from_ymd_opt(y, m, d))
-        .min_by_key(|c| (*c - today).num_days().abs())
-}
-
-/// Reads when something is due, in English or French, relative to `now`. A day without a time
-/// means 09:00; a time without a day means today. `None` when the text is not understood or
-/// falls outside the accepted years (`read_when` says which).
+/// Reads when something is due, in English or French, relative to `now` (`read_when`).
+/// `None` when the text is not understood or falls outside the accepted years.
 pub fn parse_when<Tz: TimeZone>(text: &str, now: &DateTime<Tz>) -> Option<DateTime<Tz>> {
     read_when("at", text, now).ok()
 }
 
-/// `parse_when` with the refusal spelled out: `field` named, the accepted forms
-/// (`Problem::DateTime`, `WHEN_FORMS`) or the accepted years (`Problem::DateRange`,
-/// `when::MIN_YEAR..=when::MAX_YEAR`). Never panics: `+99999999d` is refused, not added.
+/// Reads when something is due: the one grammar of typed dates and times
+/// (`when::read_phrase`), planning ahead (`when::Lean::Ahead`: a day and month without a
+/// year is its next occurrence from today, today included; a weekday alone the next one
+/// after today). A day without a time means 09:00; a time without a day means today, even
+/// when it has passed (`is_past` says so: the callers warn). Relative days and weeks (`+2d`,
+/// `dans 2 jours`) keep now's wall-clock time unless a time is typed (`+2d 15h`); relative
+/// hours and minutes (`+3h`, `in 30 minutes`) are exact and take no day or time.
+///
+/// Refusals name `field`: the accepted forms (`Problem::DateTime`, `WHEN_FORMS`), the
+/// accepted units (`Problem::TimeUnit`: `+1s` is refused, not a week) or the accepted years
+/// (`Problem::DateRange`, `when::MIN_YEAR..=when::MAX_YEAR`). Never panics: `+99999999d` is
+/// refused, not added.
 pub fn read_when<Tz: TimeZone>(field: &str, text: &str, now: &DateTime<Tz>) -> Result<DateTime<Tz>, FieldError> {
-    let not_understood = || FieldError::new(field, Problem::DateTime { value: text.trim().to_string() });
-    let out_of_range = || when::out_of_range(field, text.trim());
-    let t = text.trim().to_lowercase().replace(['’', '\''], "'");
-    if t.is_empty() {
-        return Err(not_understood());
-    }
-    let checked = |at: DateTime<Tz>| if when::in_range(at.date_naive()) { Ok(at) } else { Err(out_of_range()) };
-    // Relative: +2d, +3h, +30m, +1w (French: j for days, s for weeks).
-    if let Some(rest) = t.strip_prefix('+') {
-        let rest = rest.trim();
-        let unit = rest.chars().last().ok_or_else(not_understood)?;
-        let count = rest[..rest.len() - unit.len_utf8()].trim();
-        if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(not_understood());
+    let value = text.trim();
+    let not_understood = || FieldError::new(field, Problem::DateTime { value: value.to_string() });
+    let out_of_range = || when::out_of_range(field, value);
+    let today = now.date_naive();
+    let p = when::read_phrase(&when::normal_phrase(text), today, Lean::Ahead).map_err(|e| match e {
+        Trouble::NotUnderstood => not_understood(),
+        Trouble::Unit(unit) => FieldError::new(field, Problem::TimeUnit { value: value.to_string(), unit }),
+        Trouble::OutOfRange => out_of_range(),
+    })?;
+    let tz = now.timezone();
+    let on_day = |day: NaiveDate, time: NaiveTime| {
+        if when::in_range(day) { Ok(at_local(&tz, day, time.hour(), time.minute())) } else { Err(out_of_range()) }
+    };
+    let at = match p.shift {
+        Some((n, unit @ (Unit::Minutes | Unit::Hours))) => {
+            if p.day.is_some() || p.time.is_some() || p.period.is_some() {
+                return Err(not_understood());
+            }
+            let span = if unit == Unit::Minutes { Duration::try_minutes(n) } else { Duration::try_hours(n) };
+            span.and_then(|d| now.clone().checked_add_signed(d)).ok_or_else(out_of_range)?
         }
-        // Digits that do not fit, or a span beyond chrono's, are out of range, not a crash.
-        let n: i64 = count.parse().map_err(|_| out_of_range())?;
-        let d = match unit {
-            'm' => Duration::try_minutes(n),
-            'h' => Duration::try_hours(n),
-            'd' | 'j' => Duration::try_days(n),
-            'w' | 's' => Duration::try_weeks(n),
-            _ => return Err(not_understood()),
-        };
-        let at = d.and_then(|d| now.clone().checked_add_signed(d)).ok_or_else(out_of_range)?;
-        return checked(at);
-    }
-    let (day, time) = read_day_and_time(&t, now).ok_or_else(not_understood)?;
-    if !when::in_range(day) {
-        return Err(out_of_range());
-    }
-    checked(at_local(&now.timezone(), day, time.hour(), time.minute()))
+        Some((n, unit)) => {
+            if p.day.is_some() {
+                return Err(not_understood());
+            }
+            let days = if unit == Unit::Weeks { n.checked_mul(7) } else { Some(n) };
+            let day =
+                days.and_then(Duration::try_days).and_then(|d| today.checked_add_signed(d)).ok_or_else(out_of_range)?;
+            on_day(day, p.time_of_day().unwrap_or_else(|| now.time()))?
+        }
+        None => on_day(p.day.unwrap_or(today), p.time_of_day().unwrap_or(DEFAULT_TIME))?,
+    };
+    if when::in_range(at.date_naive()) { Ok(at) } else { Err(out_of_range()) }
 }
 
-/// The absolute forms of `read_when`: words, dates and times.
-fn read_day_and_time<Tz: TimeZone>(t: &str, now: &DateTime<Tz>) -> Option<(NaiveDate, NaiveTime)> {
-    let words: Vec<&str> = t.split_whitespace().collect();
-    let today = now.date_naive();
-    let mut day: Option<NaiveDate> = None;
-    let mut time: Option<NaiveTime> = None;
-    let mut i = 0;
-    while i < words.len() {
-        let w = words[i];
-        let next = words.get(i + 1).copied();
-        match w {
-            "today" | "aujourd'hui" | "auj" => day = Some(today),
-            "tomorrow" | "demain" => day = Some(today.succ_opt()?),
-            "at" | "à" | "a" | "le" | "on" => {}
-            "next" | "prochain" | "prochaine" => {
-                // "next monday" or "lundi prochain": the following week's day.
-                let named = next.and_then(weekday_named);
-                if let Some(wd) = named {
-                    let ahead =
-                        (wd.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64 + 7) % 7;
-                    day = Some(today.checked_add_signed(Duration::days(if ahead == 0 { 7 } else { ahead }))?);
-                    i += 1;
-                } else if day.is_none() {
-                    return None;
-                }
-            }
-            other => {
-                if let Some(wd) = weekday_named(other) {
-                    let ahead =
-                        (wd.num_days_from_monday() as i64 - today.weekday().num_days_from_monday() as i64 + 7) % 7;
-                    let prochain = matches!(next, Some("prochain") | Some("prochaine"));
-                    day = Some(today.checked_add_signed(Duration::days(if ahead == 0 { 7 } else { ahead }))?);
-                    if prochain {
-                        i += 1;
-                    }
-                } else if let Some(tm) = parse_time(other) {
-                    time = Some(tm);
-                } else if let Some(d) = parse_day(other, today) {
-                    day = Some(d);
-                } else {
-                    return None;
-                }
-            }
-        }
-        i += 1;
-    }
-    if day.is_none() && time.is_none() {
-        return None;
-    }
-    let day = day.unwrap_or(today);
-    let time = time.unwrap_or_else(|| NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
-    Some((day, time))
-}
+/// The time of a day typed without one.
+const DEFAULT_TIME: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
+    Some(t) => t,
+    None => NaiveTime::MIN,
+};
 
 #[cfg(test)]
 mod tests {
@@ -516,8 +429,8 @@ mod tests {
         assert_eq!(p("24/11 14h30"), paris(2026, 11, 24, 14, 30));
         assert_eq!(p("2026-11-24 14:30"), paris(2026, 11, 24, 14, 30));
         assert_eq!(p("24/11/2026 à 14h30"), paris(2026, 11, 24, 14, 30));
-        assert_eq!(p("01/02"), paris(2027, 2, 1, 9, 0), "the nearest such date: next February");
-        assert_eq!(p("22/11 16h"), paris(2026, 11, 22, 16, 0), "yesterday stays yesterday");
+        assert_eq!(p("01/02"), paris(2027, 2, 1, 9, 0), "the next such date: next February");
+        assert_eq!(p("22/11 16h"), paris(2027, 11, 22, 16, 0), "the next 22 November: yesterday's is past");
         assert_eq!(p("16h"), paris(2026, 11, 23, 16, 0));
         assert_eq!(p("+2d"), paris(2026, 11, 25, 10, 0));
         assert_eq!(p("+3h"), paris(2026, 11, 23, 13, 0));
@@ -526,6 +439,134 @@ mod tests {
         for bad in ["", "soon", "32/13", "25:00", "+2x", "next", "tomorrow maybe"] {
             assert_eq!(parse_when(bad, &now), None, "{bad:?}");
         }
+    }
+
+    /// One row of a phrase table: what is typed, and the local time it means.
+    type Row = (&'static str, (i32, u32, u32, u32, u32));
+
+    fn check_table(now: &DateTime<chrono_tz::Tz>, rows: &[Row]) {
+        let mut wrong = Vec::new();
+        for (typed, (y, mo, d, h, mi)) in rows {
+            let got = read_when("at", typed, now);
+            if got != Ok(paris(*y, *mo, *d, *h, *mi)) {
+                wrong.push(format!("{typed:?} -> {got:?}, expected {y}-{mo:02}-{d:02} {h:02}:{mi:02}"));
+            }
+        }
+        assert!(wrong.is_empty(), "typed at {now}:\n{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_one_grammar_in_english_and_french() {
+        let now = paris(2026, 11, 23, 10, 0); // Monday
+        check_table(
+            &now,
+            &[
+                ("midi", (2026, 11, 23, 12, 0)),
+                ("noon", (2026, 11, 23, 12, 0)),
+                ("demain midi", (2026, 11, 24, 12, 0)),
+                ("minuit", (2026, 11, 23, 23, 59)),
+                ("ce soir", (2026, 11, 23, 18, 0)),
+                ("tonight", (2026, 11, 23, 18, 0)),
+                ("demain soir", (2026, 11, 24, 18, 0)),
+                ("ce soir 8h", (2026, 11, 23, 20, 0)),
+                ("demain matin", (2026, 11, 24, 9, 0)),
+                ("cet après-midi", (2026, 11, 23, 14, 0)),
+                ("tomorrow afternoon", (2026, 11, 24, 14, 0)),
+                ("après-demain", (2026, 11, 25, 9, 0)),
+                ("apres-demain 14h", (2026, 11, 25, 14, 0)),
+                ("après demain", (2026, 11, 25, 9, 0)),
+                ("dans 2 jours", (2026, 11, 25, 10, 0)),
+                ("dans 2 jours à 15h", (2026, 11, 25, 15, 0)),
+                ("in 2 days", (2026, 11, 25, 10, 0)),
+                ("in 3 hours", (2026, 11, 23, 13, 0)),
+                ("dans 3 heures", (2026, 11, 23, 13, 0)),
+                ("in an hour", (2026, 11, 23, 11, 0)),
+                ("dans une heure", (2026, 11, 23, 11, 0)),
+                ("in 30 minutes", (2026, 11, 23, 10, 30)),
+                ("in 1 week", (2026, 11, 30, 10, 0)),
+                ("next week", (2026, 11, 30, 9, 0)),
+                ("semaine prochaine", (2026, 11, 30, 9, 0)),
+                ("la semaine prochaine 11h", (2026, 11, 30, 11, 0)),
+                ("tomorrow 2 pm", (2026, 11, 24, 14, 0)),
+                ("tomorrow 2pm", (2026, 11, 24, 14, 0)),
+                ("demain 14h", (2026, 11, 24, 14, 0)),
+                ("tomorrow 14:30", (2026, 11, 24, 14, 30)),
+                ("14h demain", (2026, 11, 24, 14, 0)),
+                ("2pm", (2026, 11, 23, 14, 0)),
+                ("14h30", (2026, 11, 23, 14, 30)),
+                ("hier 16h", (2026, 11, 22, 16, 0)),
+                ("yesterday 4 pm", (2026, 11, 22, 16, 0)),
+                ("+2d", (2026, 11, 25, 10, 0)),
+                ("+2j", (2026, 11, 25, 10, 0)),
+                ("+2 days", (2026, 11, 25, 10, 0)),
+                ("+3h", (2026, 11, 23, 13, 0)),
+                ("+30m", (2026, 11, 23, 10, 30)),
+                ("+30min", (2026, 11, 23, 10, 30)),
+                ("+1w", (2026, 11, 30, 10, 0)),
+                ("+1sem", (2026, 11, 30, 10, 0)),
+                ("+2d 15h", (2026, 11, 25, 15, 0)),
+                ("-1d", (2026, 11, 22, 10, 0)),
+                ("lundi dernier", (2026, 11, 16, 9, 0)),
+                ("last friday 3pm", (2026, 11, 20, 15, 0)),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_day_without_a_year_is_its_next_occurrence_today_included() {
+        let now = paris(2026, 12, 5, 13, 4); // Saturday
+        check_table(
+            &now,
+            &[
+                ("01/12 10h", (2027, 12, 1, 10, 0)),
+                ("05/01 10h", (2027, 1, 5, 10, 0)),
+                ("05/12 16h", (2026, 12, 5, 16, 0)),
+                ("05/12", (2026, 12, 5, 9, 0)),
+                ("04.12", (2027, 12, 4, 9, 0)),
+                ("31/12 18h", (2026, 12, 31, 18, 0)),
+                ("29/02", (2028, 2, 29, 9, 0)),
+                ("01/12/2026 10h", (2026, 12, 1, 10, 0)),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_time_already_past_is_planned_but_said() {
+        let now = paris(2026, 12, 5, 13, 4);
+        let cases = [("13h", true), ("13:04", false), ("13:05", false), ("hier", true), ("+0m", false), ("-5m", true)];
+        for (typed, past) in cases {
+            let at = read_when("at", typed, &now).unwrap();
+            assert_eq!(is_past(&at, &now), past, "{typed} -> {at}");
+        }
+        // Seconds do not count: 13:04 typed at 13:04:40 is now, not the past.
+        let late = now + Duration::seconds(40);
+        assert!(!is_past(&read_when("at", "13:04", &late).unwrap(), &late));
+    }
+
+    #[test]
+    fn units_are_unambiguous_and_a_wrong_one_is_named() {
+        let now = paris(2026, 11, 23, 10, 0);
+        for (typed, unit) in [("+1s", "s"), ("+2x", "x"), ("+3mo", "mo"), ("+2", ""), ("dans 2 secondes", "secondes")] {
+            let e = read_when("at", typed, &now).unwrap_err();
+            assert_eq!(e.field, "at");
+            assert_eq!(e.problem, Problem::TimeUnit { value: typed.into(), unit: unit.into() }, "{typed}");
+        }
+        for bad in
+            ["", "soon", "32/13", "25:00", "next", "tomorrow maybe", "demain aujourd'hui", "+3h demain", "14h 15h"]
+        {
+            let e = read_when("at", bad, &now).unwrap_err();
+            assert_eq!(e.problem, Problem::DateTime { value: bad.into() }, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn relative_days_keep_the_wall_clock_across_daylight_saving() {
+        // Clocks go forward on Sunday 29 March 2026; back on Sunday 25 October 2026.
+        check_table(&paris(2026, 3, 28, 10, 0), &[("+2d", (2026, 3, 30, 10, 0)), ("in 1 week", (2026, 4, 4, 10, 0))]);
+        check_table(
+            &paris(2026, 10, 24, 10, 0),
+            &[("dans 2 jours", (2026, 10, 26, 10, 0)), ("+24h", (2026, 10, 25, 9, 0))],
+        );
     }
 
     #[test]

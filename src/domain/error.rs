@@ -40,6 +40,15 @@ pub enum Problem {
     Date { value: String },
     /// Not a date and time.
     DateTime { value: String },
+    /// Not a day (a list filter's day or a range's side: `when::read_day`).
+    Day { value: String },
+    /// A range whose end comes before its start.
+    DayOrder { from: String, to: String },
+    /// A relative time (`+2d`, `in 3 hours`) whose unit is not one of the accepted ones
+    /// (`unit` is empty when there was none).
+    TimeUnit { value: String, unit: String },
+    /// Not a length of time (`30m`, `1h30`, `90`), or more than a week.
+    Duration { value: String },
     /// A date or instant outside the accepted years (`when::MIN_YEAR..=when::MAX_YEAR`).
     DateRange { value: String, min: i32, max: i32 },
     /// Not yes/no.

@@ -91,10 +91,14 @@ proptest! {
             Ok(d) => prop_assert!(when::in_range(d)),
             Err(e) => prop_assert_eq!(e.field.as_str(), "birth_date"),
         }
-        if let Err(e) = when::read_day_start("created-to", &s, &chrono_tz::Europe::Paris, 1) {
-            prop_assert_eq!(e.field.as_str(), "created-to");
+        if let Err(e) = when::read_day_bounds(Some(("created-from", "01/11")), Some(("created-to", &s)), &paris) {
+            prop_assert!(["created-to", "created-from"].contains(&e.field.as_str()));
         }
-        let _ = when::parse_day_range(&s, &chrono_tz::Europe::Paris);
+        match when::read_day_range("created", &s, &paris) {
+            Ok((Some(a), Some(b))) => prop_assert!(a < b, "{s:?}: {a} >= {b}"),
+            Ok(_) => {}
+            Err(e) => prop_assert_eq!(e.field.as_str(), "created"),
+        }
         let _ = when::parse_date(&s);
     }
 }

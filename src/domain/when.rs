@@ -1,7 +1,7 @@
 //! Dates and times as people type them, and the UTC instants the store keeps.
 
 use super::error::{FieldError, Problem};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 
 /// Milliseconds since the Unix epoch, UTC: how every instant is stored.
 pub type UnixMs = i64;
@@ -25,7 +25,7 @@ pub const MAX_YEAR: i32 = 2200;
 /// Whether `d` is in the one accepted range of every date and time input (`MIN_YEAR` to
 /// `MAX_YEAR`): typed phrases, ISO dates, birth dates, deal dates, list filters, imports.
 pub fn in_range(d: NaiveDate) -> bool {
-    (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(&d))
+    (MIN_YEAR..=MAX_YEAR).contains(&d.year())
 }
 
 /// Whether a stored instant falls in the accepted years: one stored before the range existed
@@ -76,34 +76,465 @@ pub fn day_start_ms<Tz: chrono::TimeZone>(tz: &Tz, d: NaiveDate, add_days: i64) 
     Some(local.timestamp_millis())
 }
 
-/// Reads `FROM..TO` (either side may be empty; one date alone means that day) into the
-/// day bounds in unix ms in `tz`, `TO` exclusive: the TUI's created filter. `None` when a
-/// side is not a date in the accepted years.
-pub fn parse_day_range<Tz: chrono::TimeZone>(text: &str, tz: &Tz) -> Option<(Option<UnixMs>, Option<UnixMs>)> {
-    let day = |t: &str, add: i64| -> Option<Option<UnixMs>> {
-        let t = t.trim();
-        if t.is_empty() {
-            return Some(None);
-        }
-        Some(Some(day_start_ms(tz, parse_date(t)?, add)?))
-    };
-    match text.split_once("..") {
-        Some((a, b)) => Some((day(a, 0)?, day(b, 1)?)),
-        None => Some((day(text, 0)?, day(text, 1)?)),
+// ------------------------------------------------------------------ the one grammar
+//
+// Every date or time a person types (the plan form, the activity edit form, the list's
+// created filter, `activity add/edit --at`, `list --created-from/--created-to`) is read by
+// `read_phrase` below: `agenda::read_when` makes an instant of it, `read_day` a day,
+// `read_day_range` / `read_day_bounds` a filter's bounds. Record fields of kind Date (birth
+// date, close date) keep `read_date`'s written-out dates.
+
+/// How a day typed without its year (`24/11`) or a weekday alone (`lundi`) is placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lean {
+    /// Planning: the next such day. A day and month without a year is its next occurrence
+    /// from today, today included (typed on 5 December, `05/12` is today, `04/12` and
+    /// `01/12` are next year's, `05/01` next January's). A weekday alone is the next one
+    /// after today (`lundi` typed on a Monday is in a week). A time already past is kept,
+    /// and said (`agenda::is_past`).
+    Ahead,
+    /// Looking back (a filter's day, a range's start): the latest such day, today included.
+    /// What was created "on 01/11" or "from 01/11" typed on 5 December is this November's,
+    /// since nothing was created in the future; `lundi` is this week's Monday (today on a
+    /// Monday).
+    Back,
+    /// A range's end: the first such day on or after the range's start, so `01/11..30/11`
+    /// is one November and `15/12..15/01` spans a new year.
+    From(NaiveDate),
+}
+
+/// The unit of a relative time (`+2d`, `in 3 hours`, `il y a 2 jours`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// `m`, `min`, `mn`, `minute(s)`.
+    Minutes,
+    /// `h`, `hr`, `hour(s)`, `heure(s)`.
+    Hours,
+    /// `d`, `j`, `day(s)`, `jour(s)`.
+    Days,
+    /// `w`, `wk`, `sem`, `week(s)`, `semaine(s)`. `s` alone is refused: seconds in English,
+    /// semaines in French.
+    Weeks,
+}
+
+impl Unit {
+    /// The unit a word names, in English or French; `None` for anything else (`s`, `mo`).
+    pub fn named(word: &str) -> Option<Unit> {
+        Some(match word {
+            "m" | "min" | "mins" | "mn" | "minute" | "minutes" => Unit::Minutes,
+            "h" | "hr" | "hrs" | "hour" | "hours" | "heure" | "heures" => Unit::Hours,
+            "d" | "j" | "day" | "days" | "jour" | "jours" => Unit::Days,
+            "w" | "wk" | "wks" | "sem" | "week" | "weeks" | "semaine" | "semaines" => Unit::Weeks,
+            _ => return None,
+        })
     }
 }
 
-/// Reads a list filter's date (`--created-from`, a range's side) into the first instant of
-/// that local day plus `add_days`, naming `field` when refused.
-pub fn read_day_start<Tz: chrono::TimeZone>(
+/// A part of the day named by a word: a time of its own when none is typed, and the
+/// afternoon or evening of a time typed on twelve hours (`ce soir 8h` is 20:00).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// `morning`, `matin`: 09:00.
+    Morning,
+    /// `afternoon`, `après-midi`: 14:00.
+    Afternoon,
+    /// `evening`, `tonight`, `soir` (`ce soir`): 18:00, the end of a working day.
+    Evening,
+}
+
+impl Period {
+    /// The time the period means when no time is typed.
+    pub fn time(self) -> NaiveTime {
+        let h = match self {
+            Period::Morning => 9,
+            Period::Afternoon => 14,
+            Period::Evening => 18,
+        };
+        NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default()
+    }
+}
+
+/// What a typed phrase says, before it is made an instant or a day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Phrase {
+    /// A day named (`demain`, `24/11`, `lundi`, `next week`).
+    pub day: Option<NaiveDate>,
+    /// A time of day typed (`14h30`, `2 pm`, `midi`, `minuit` = 23:59, the end of the day).
+    pub time: Option<NaiveTime>,
+    /// A part of the day named (`soir`).
+    pub period: Option<Period>,
+    /// A relative time: count (negative for `-2d`, `il y a 2 jours`, `2 days ago`) and unit.
+    pub shift: Option<(i64, Unit)>,
+}
+
+impl Phrase {
+    /// The time of day the phrase names, if any: the typed time (in the afternoon or evening
+    /// named, `soir 8h` = 20:00) or the period's own.
+    pub fn time_of_day(&self) -> Option<NaiveTime> {
+        match (self.time, self.period) {
+            (Some(t), Some(Period::Afternoon | Period::Evening)) if t.hour() < 12 => {
+                Some(t.overflowing_add_signed(chrono::TimeDelta::hours(12)).0)
+            }
+            (Some(t), _) => Some(t),
+            (None, p) => p.map(Period::time),
+        }
+    }
+}
+
+/// Why a phrase was not understood (the caller names the field and the accepted forms).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    /// Not a phrase of the grammar.
+    NotUnderstood,
+    /// A relative time with a unit not accepted (empty: none).
+    Unit(String),
+    /// A count too large, or a day outside the accepted years.
+    OutOfRange,
+}
+
+fn weekday_named(word: &str) -> Option<Weekday> {
+    Some(match word {
+        "monday" | "mon" | "lundi" | "lun" => Weekday::Mon,
+        "tuesday" | "tue" | "mardi" | "mar" => Weekday::Tue,
+        "wednesday" | "wed" | "mercredi" | "mer" => Weekday::Wed,
+        "thursday" | "thu" | "jeudi" | "jeu" => Weekday::Thu,
+        "friday" | "fri" | "vendredi" | "ven" => Weekday::Fri,
+        "saturday" | "sat" | "samedi" | "sam" => Weekday::Sat,
+        "sunday" | "sun" | "dimanche" | "dim" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// Reads a time of day: `14:30`, `14h30`, `14h`, `9h`, `9`, `2pm`, `2:30pm`, `à14h`.
+fn parse_time(word: &str) -> Option<NaiveTime> {
+    let w = word.trim().trim_start_matches('à').trim();
+    let (w, pm) = if let Some(x) = w.strip_suffix("pm") {
+        (x, Some(true))
+    } else if let Some(x) = w.strip_suffix("am") {
+        (x, Some(false))
+    } else {
+        (w, None)
+    };
+    let (h, m) = match w.split_once([':', 'h']) {
+        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
+        None if pm.is_some() || w.len() <= 2 => (w, "0"),
+        None => return None,
+    };
+    if h.is_empty() || h.len() > 2 || m.len() > 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    match pm {
+        Some(_) if h > 12 || h == 0 => return None,
+        Some(true) if h < 12 => h += 12,
+        Some(false) if h == 12 => h = 0,
+        _ => {}
+    }
+    NaiveTime::from_hms_opt(h, m, 0)
+}
+
+/// `day + days`, `None` past chrono's range.
+fn add_days(day: NaiveDate, days: i64) -> Option<NaiveDate> {
+    day.checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
+/// Days from `from` to the next `wd`, 0 when `from` is one.
+fn days_to(wd: Weekday, from: NaiveDate) -> i64 {
+    (wd.num_days_from_monday() as i64 - from.weekday().num_days_from_monday() as i64 + 7) % 7
+}
+
+/// The day of `wd` placed by `lean` (see `Lean`).
+fn place_weekday(wd: Weekday, today: NaiveDate, lean: Lean) -> Option<NaiveDate> {
+    match lean {
+        Lean::Ahead => add_days(today, if days_to(wd, today) == 0 { 7 } else { days_to(wd, today) }),
+        Lean::Back => add_days(today, -((7 - days_to(wd, today)) % 7)),
+        Lean::From(start) => add_days(start, days_to(wd, start)),
+    }
+}
+
+/// The latest `wd` strictly before today (`last friday`, `vendredi dernier`).
+fn last_weekday(wd: Weekday, today: NaiveDate) -> Option<NaiveDate> {
+    let back = (7 - days_to(wd, today)) % 7;
+    add_days(today, -(if back == 0 { 7 } else { back }))
+}
+
+/// Monday of next week (`next week`, `semaine prochaine`) or of last week.
+fn next_or_last_monday(today: NaiveDate, next: bool) -> Option<NaiveDate> {
+    let this_monday = add_days(today, -(today.weekday().num_days_from_monday() as i64))?;
+    add_days(this_monday, if next { 7 } else { -7 })
+}
+
+/// A day and month without a year (`24/11`, `24.11`) placed by `lean`.
+fn place_day_month(word: &str, today: NaiveDate, lean: Lean) -> Option<NaiveDate> {
+    let (d, m) = word.split_once(['/', '.'])?;
+    let digits = |x: &str| (1..=2).contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(d) || !digits(m) {
+        return None;
+    }
+    let (d, m): (u32, u32) = (d.parse().ok()?, m.parse().ok()?);
+    let on = |y: i32| NaiveDate::from_ymd_opt(y, m, d);
+    // Eight years find every 29 February.
+    match lean {
+        Lean::Ahead => (0..=8).filter_map(|k| on(today.year() + k)).find(|c| *c >= today),
+        Lean::From(start) => (0..=8).filter_map(|k| on(start.year() + k)).find(|c| *c >= start),
+        Lean::Back => (0..=8).filter_map(|k| on(today.year() - k)).find(|c| *c <= today),
+    }
+}
+
+/// A count in a relative time: digits, or `a`/`an`/`one`/`un`/`une` (`in an hour`).
+fn count(word: Option<&str>) -> Result<i64, Trouble> {
+    match word {
+        Some("a" | "an" | "one" | "un" | "une") => Ok(1),
+        Some(w) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) => w.parse().map_err(|_| Trouble::OutOfRange),
+        _ => Err(Trouble::NotUnderstood),
+    }
+}
+
+/// The unit a word names, or the refusal naming it.
+fn unit(word: Option<&str>) -> Result<Unit, Trouble> {
+    let w = word.unwrap_or("");
+    Unit::named(w).ok_or_else(|| Trouble::Unit(w.to_string()))
+}
+
+/// Fills a part of the phrase once: a second day (or time...) is not understood; a day
+/// past chrono's range is out of range.
+fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Result<(), Trouble> {
+    match (slot.is_some(), value) {
+        (true, _) => Err(Trouble::NotUnderstood),
+        (false, Some(v)) => {
+            *slot = Some(v);
+            Ok(())
+        }
+        (false, None) => Err(Trouble::OutOfRange),
+    }
+}
+
+/// `+2d`, `-7d`, `+30min`, `+2 days`, `+ 2d`: the count with its sign and the unit, and how
+/// many words they took.
+fn signed_shift(w: &str, next: Option<&str>, after: Option<&str>) -> Result<((i64, Unit), usize), Trouble> {
+    let sign = if w.starts_with('-') { -1 } else { 1 };
+    let (body, mut used, rest) = match &w[1..] {
+        "" => (next.ok_or(Trouble::NotUnderstood)?, 2, after),
+        body => (body, 1, next),
+    };
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return Err(Trouble::NotUnderstood);
+    }
+    let n: i64 = body[..digits].parse().map_err(|_| Trouble::OutOfRange)?;
+    let u = if digits == body.len() {
+        // The unit is the next word (`+2 days`), or missing.
+        used += usize::from(rest.is_some());
+        unit(rest)?
+    } else {
+        unit(Some(&body[digits..]))?
+    };
+    Ok(((sign * n, u), used))
+}
+
+/// Reads a typed phrase, in English or French, seen from `today`: days (`today`,
+/// `aujourd'hui`, `tomorrow`, `demain`, `après-demain`, `yesterday`, `hier`, `avant-hier`,
+/// weekdays placed by `lean`, `next monday`, `lundi prochain`, `last friday`, `vendredi
+/// dernier`, `next week` and `semaine prochaine` (its Monday), `24/11`, `24.11` (placed by
+/// `lean`), `24/11/2026`, `24.11.2026`, `2026-11-24`), times (`14:30`, `14h30`, `9h`,
+/// `2pm`, `2 pm`, `midi`/`noon`, `minuit`/`midnight` = 23:59, the end of the day), parts of
+/// the day (`matin`/`morning` 09:00, `après-midi`/`afternoon` 14:00, `soir`/`ce
+/// soir`/`tonight` 18:00) and relative times (`+2d`, `-7d`, `in 3 hours`, `dans 2 jours`,
+/// `il y a 2 jours`, `2 days ago`; units: `Unit`). Little words (`à`, `at`, `le`, `on`,
+/// `ce`, `this`, `la`) are skipped; each part may be given once. `t` is already lowercased.
+pub fn read_phrase(t: &str, today: NaiveDate, lean: Lean) -> Result<Phrase, Trouble> {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let mut p = Phrase::default();
+    let mut i = 0;
+    while i < words.len() {
+        let at = |k: usize| words.get(i + k).copied();
+        let w = words[i];
+        let mut used = 1;
+        let days = |n: i64| add_days(today, n);
+        match w {
+            "at" | "à" | "a" | "le" | "on" | "the" | "ce" | "cet" | "cette" | "this" | "la" => {}
+            "today" | "aujourd'hui" | "auj" => set(&mut p.day, Some(today))?,
+            "tomorrow" | "demain" => set(&mut p.day, days(1))?,
+            "yesterday" | "hier" => set(&mut p.day, days(-1))?,
+            "après-demain" | "apres-demain" => set(&mut p.day, days(2))?,
+            "avant-hier" => set(&mut p.day, days(-2))?,
+            "après" | "apres" if at(1) == Some("demain") => {
+                set(&mut p.day, days(2))?;
+                used = 2;
+            }
+            "après" | "apres" if at(1) == Some("midi") => {
+                set(&mut p.period, Some(Period::Afternoon))?;
+                used = 2;
+            }
+            "avant" if at(1) == Some("hier") => {
+                set(&mut p.day, days(-2))?;
+                used = 2;
+            }
+            "morning" | "matin" => set(&mut p.period, Some(Period::Morning))?,
+            "afternoon" | "après-midi" | "apres-midi" | "aprem" => set(&mut p.period, Some(Period::Afternoon))?,
+            "evening" | "tonight" | "soir" => set(&mut p.period, Some(Period::Evening))?,
+            "noon" | "midday" | "midi" => set(&mut p.time, NaiveTime::from_hms_opt(12, 0, 0))?,
+            "midnight" | "minuit" => set(&mut p.time, NaiveTime::from_hms_opt(23, 59, 0))?,
+            "next" | "last" => {
+                let next = w == "next";
+                let d = match at(1).ok_or(Trouble::NotUnderstood)? {
+                    "week" => next_or_last_monday(today, next),
+                    x => match weekday_named(x).ok_or(Trouble::NotUnderstood)? {
+                        wd if next => place_weekday(wd, today, Lean::Ahead),
+                        wd => last_weekday(wd, today),
+                    },
+                };
+                set(&mut p.day, d)?;
+                used = 2;
+            }
+            "semaine" | "week" => {
+                let d = match at(1) {
+                    Some("prochaine") => next_or_last_monday(today, true),
+                    Some("dernière" | "derniere") => next_or_last_monday(today, false),
+                    _ => return Err(Trouble::NotUnderstood),
+                };
+                set(&mut p.day, d)?;
+                used = 2;
+            }
+            "in" | "dans" => {
+                set(&mut p.shift, Some((count(at(1))?, unit(at(2))?)))?;
+                used = 3;
+            }
+            "il" if at(1) == Some("y") && at(2) == Some("a") => {
+                set(&mut p.shift, Some((-count(at(3))?, unit(at(4))?)))?;
+                used = 5;
+            }
+            _ if w.starts_with(['+', '-']) => {
+                let (shift, n) = signed_shift(w, at(1), at(2))?;
+                set(&mut p.shift, Some(shift))?;
+                used = n;
+            }
+            _ => {
+                if let Some(wd) = weekday_named(w) {
+                    let d = match at(1) {
+                        Some("prochain" | "prochaine") => {
+                            used = 2;
+                            place_weekday(wd, today, Lean::Ahead)
+                        }
+                        Some("dernier" | "dernière" | "derniere") => {
+                            used = 2;
+                            last_weekday(wd, today)
+                        }
+                        _ => place_weekday(wd, today, lean),
+                    };
+                    set(&mut p.day, d)?;
+                } else if let (Ok(n), Some(u), Some("ago")) = (count(Some(w)), at(1).and_then(Unit::named), at(2)) {
+                    set(&mut p.shift, Some((-n, u)))?;
+                    used = 3;
+                } else if let Some(tm) =
+                    at(1).filter(|x| matches!(*x, "am" | "pm")).and_then(|x| parse_time(&format!("{w}{x}")))
+                {
+                    set(&mut p.time, Some(tm))?;
+                    used = 2;
+                } else if let Some(tm) = parse_time(w) {
+                    set(&mut p.time, Some(tm))?;
+                } else if let Some(d) = parse_date_any_year(w).or_else(|| place_day_month(w, today, lean)) {
+                    set(&mut p.day, Some(d))?;
+                } else {
+                    return Err(Trouble::NotUnderstood);
+                }
+            }
+        }
+        i += used;
+    }
+    if p == Phrase::default() {
+        return Err(Trouble::NotUnderstood);
+    }
+    Ok(p)
+}
+
+/// Lowercased, with typographic apostrophes made plain: what `read_phrase` reads.
+pub fn normal_phrase(text: &str) -> String {
+    text.trim().to_lowercase().replace(['’', '\''], "'")
+}
+
+/// Reads a day (a filter's day, a range's side) placed by `lean` from `today`: every day
+/// form of `read_phrase`, and relative days (`-7d`, `3 days ago`, `il y a 2 semaines`,
+/// `in 2 days`). A time, or a relative time in hours or minutes, is no day: refused.
+/// The refusal names `field` (`Problem::Day`, `Problem::TimeUnit`, `Problem::DateRange`).
+pub fn read_day(field: &str, text: &str, today: NaiveDate, lean: Lean) -> Result<NaiveDate, FieldError> {
+    let value = text.trim();
+    let not_a_day = || FieldError::new(field, Problem::Day { value: value.to_string() });
+    let p = read_phrase(&normal_phrase(text), today, lean).map_err(|e| match e {
+        Trouble::NotUnderstood => not_a_day(),
+        Trouble::Unit(unit) => FieldError::new(field, Problem::TimeUnit { value: value.to_string(), unit }),
+        Trouble::OutOfRange => out_of_range(field, value),
+    })?;
+    if p.time.is_some() || p.period.is_some() {
+        return Err(not_a_day());
+    }
+    let day = match (p.day, p.shift) {
+        (Some(d), None) => Some(d),
+        (None, Some((n, Unit::Days))) => add_days(today, n),
+        (None, Some((n, Unit::Weeks))) => n.checked_mul(7).and_then(|n| add_days(today, n)),
+        _ => return Err(not_a_day()),
+    };
+    match day {
+        Some(d) if in_range(d) => Ok(d),
+        _ => Err(out_of_range(field, value)),
+    }
+}
+
+/// A list filter's bounds from a start day and an end day, either may be absent, each
+/// `(field, text)`: the start placed `Lean::Back` (the latest such day, today included), the
+/// end `Lean::From(start)` (the first such day on or after the start), or `Lean::Back` without
+/// a start. So a salesperson's `01/11..30/11` typed on 5 December is the November just past,
+/// `15/12..15/01` typed then is last winter's, and `..hier` is up to yesterday. Returned in
+/// unix ms in `now`'s zone: the start's first instant and the first instant after the end's
+/// day (exclusive). An end before its start is refused (`Problem::DayOrder`), naming the
+/// end's field.
+pub fn read_day_bounds<Tz: chrono::TimeZone>(
+    from: Option<(&str, &str)>,
+    to: Option<(&str, &str)>,
+    now: &DateTime<Tz>,
+) -> Result<(Option<UnixMs>, Option<UnixMs>), FieldError> {
+    let today = now.date_naive();
+    let tz = now.timezone();
+    let start =
+        from.map(|(field, text)| read_day(field, text, today, Lean::Back).map(|d| (field, text, d))).transpose()?;
+    let lean = start.map_or(Lean::Back, |(_, _, d)| Lean::From(d));
+    let end = to.map(|(field, text)| read_day(field, text, today, lean).map(|d| (field, text, d))).transpose()?;
+    if let (Some((_, from_text, a)), Some((field, to_text, b))) = (start, end)
+        && b < a
+    {
+        let problem = Problem::DayOrder { from: from_text.trim().to_string(), to: to_text.trim().to_string() };
+        return Err(FieldError::new(field, problem));
+    }
+    let ms = |side: Option<(&str, &str, NaiveDate)>, add: i64| {
+        side.map(|(field, text, d)| day_start_ms(&tz, d, add).ok_or_else(|| out_of_range(field, text.trim())))
+            .transpose()
+    };
+    Ok((ms(start, 0)?, ms(end, 1)?))
+}
+
+/// Reads `FROM..TO` (either side may be empty; one day alone means that day) into a list
+/// filter's bounds (`read_day_bounds`): every day form of the plan form, so `01/11..30/11`
+/// typed on 5 December is this November and `hier..` is since yesterday. The TUI's created
+/// filter; the refusal names `field`.
+pub fn read_day_range<Tz: chrono::TimeZone>(
     field: &str,
     text: &str,
-    tz: &Tz,
-    add_days: i64,
-) -> Result<UnixMs, FieldError> {
-    let d = read_date(field, text)?;
-    day_start_ms(tz, d, add_days)
-        .ok_or_else(|| FieldError::new(field, Problem::Date { value: text.trim().to_string() }))
+    now: &DateTime<Tz>,
+) -> Result<(Option<UnixMs>, Option<UnixMs>), FieldError> {
+    fn side(t: &str) -> Option<&str> {
+        if t.trim().is_empty() { None } else { Some(t) }
+    }
+    match text.split_once("..") {
+        Some((a, b)) => read_day_bounds(side(a).map(|a| (field, a)), side(b).map(|b| (field, b)), now),
+        None => read_day_bounds(Some((field, text)), Some((field, text)), now),
+    }
+}
+
+/// `read_day_range` seen from the system clock, for the TUI until it passes its own now
+/// (`read_day_range("created", text, &now)` then replaces this).
+pub fn parse_day_range<Tz: chrono::TimeZone>(text: &str, tz: &Tz) -> Option<(Option<UnixMs>, Option<UnixMs>)> {
+    read_day_range("created", text, &Utc::now().with_timezone(tz)).ok()
 }
 
 /// The forms `parse_date` accepts, for messages.
@@ -123,6 +554,98 @@ mod tests {
         assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("0001-01-01"), None);
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Paris;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// A range's bounds as local days: the first day and the last day included.
+    fn days_of<Tz: chrono::TimeZone>(
+        text: &str,
+        now: &DateTime<Tz>,
+    ) -> Result<(Option<NaiveDate>, Option<NaiveDate>), FieldError> {
+        let tz = now.timezone();
+        let day = |ms: i64| from_ms(ms).with_timezone(&tz).date_naive();
+        let (a, b) = read_day_range("created", text, now)?;
+        Ok((a.map(day), b.map(|b| day(b - 1))))
+    }
+
+    #[test]
+    fn a_filter_day_is_the_latest_such_day_and_a_range_end_follows_its_start() {
+        // Saturday 5 December 2026, 13:04 in Paris.
+        let now = Paris.with_ymd_and_hms(2026, 12, 5, 13, 4, 0).unwrap();
+        let rows: &[(&str, Option<NaiveDate>, Option<NaiveDate>)] = &[
+            ("01/11..30/11", Some(ymd(2026, 11, 1)), Some(ymd(2026, 11, 30))),
+            ("01.11..30.11", Some(ymd(2026, 11, 1)), Some(ymd(2026, 11, 30))),
+            ("01/12..31/12", Some(ymd(2026, 12, 1)), Some(ymd(2026, 12, 31))),
+            ("15/12..15/01", Some(ymd(2025, 12, 15)), Some(ymd(2026, 1, 15))),
+            ("05/12", Some(ymd(2026, 12, 5)), Some(ymd(2026, 12, 5))),
+            ("06/12", Some(ymd(2025, 12, 6)), Some(ymd(2025, 12, 6))),
+            ("2026-11-01..2026-11-10", Some(ymd(2026, 11, 1)), Some(ymd(2026, 11, 10))),
+            ("01/11/2026..30/11/2026", Some(ymd(2026, 11, 1)), Some(ymd(2026, 11, 30))),
+            ("01/11..", Some(ymd(2026, 11, 1)), None),
+            ("..30/11", None, Some(ymd(2026, 11, 30))),
+            ("today", Some(ymd(2026, 12, 5)), Some(ymd(2026, 12, 5))),
+            ("aujourd'hui", Some(ymd(2026, 12, 5)), Some(ymd(2026, 12, 5))),
+            ("yesterday", Some(ymd(2026, 12, 4)), Some(ymd(2026, 12, 4))),
+            ("hier..", Some(ymd(2026, 12, 4)), None),
+            ("avant-hier..hier", Some(ymd(2026, 12, 3)), Some(ymd(2026, 12, 4))),
+            ("tomorrow", Some(ymd(2026, 12, 6)), Some(ymd(2026, 12, 6))),
+            ("demain", Some(ymd(2026, 12, 6)), Some(ymd(2026, 12, 6))),
+            ("lundi..", Some(ymd(2026, 11, 30)), None),
+            ("samedi", Some(ymd(2026, 12, 5)), Some(ymd(2026, 12, 5))),
+            ("lundi..vendredi", Some(ymd(2026, 11, 30)), Some(ymd(2026, 12, 4))),
+            ("last monday..", Some(ymd(2026, 11, 30)), None),
+            ("-7d..", Some(ymd(2026, 11, 28)), None),
+            ("-1w..today", Some(ymd(2026, 11, 28)), Some(ymd(2026, 12, 5))),
+            ("3 days ago..", Some(ymd(2026, 12, 2)), None),
+            ("il y a 2 semaines..", Some(ymd(2026, 11, 21)), None),
+            (" 01/11 .. 30/11 ", Some(ymd(2026, 11, 1)), Some(ymd(2026, 11, 30))),
+        ];
+        let mut wrong = Vec::new();
+        for (text, from, to) in rows {
+            let got = days_of(text, &now);
+            if got != Ok((*from, *to)) {
+                wrong.push(format!("{text:?} -> {got:?}, expected {from:?}..{to:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn a_filter_refuses_naming_the_field_and_what_was_wrong() {
+        let now = Paris.with_ymd_and_hms(2026, 12, 5, 13, 4, 0).unwrap();
+        let p = |t: &str| read_day_range("created", t, &now).unwrap_err();
+        for bad in ["soon", "14h", "demain 14h", "ce soir", "+3h", "32/13", "", "1/2/3/4"] {
+            let e = p(bad);
+            assert_eq!((e.field.as_str(), e.problem), ("created", Problem::Day { value: bad.into() }), "{bad:?}");
+        }
+        assert_eq!(p("+1s").problem, Problem::TimeUnit { value: "+1s".into(), unit: "s".into() });
+        assert_eq!(
+            p("30/11/2026..01/11/2026").problem,
+            Problem::DayOrder { from: "30/11/2026".into(), to: "01/11/2026".into() }
+        );
+        assert!(matches!(p("1800-01-01..").problem, Problem::DateRange { .. }));
+        // The CLI's two flags: each side names its own flag.
+        let e = read_day_bounds(Some(("created-from", "01/11")), Some(("created-to", "someday")), &now).unwrap_err();
+        assert_eq!(e.field, "created-to");
+        let e = read_day_bounds(Some(("created-from", "2026-11-30")), Some(("created-to", "2026-11-01")), &now);
+        assert_eq!(e.unwrap_err().field, "created-to");
+    }
+
+    #[test]
+    fn filter_days_start_at_local_midnight_across_daylight_saving() {
+        // Clocks go back on Sunday 25 October 2026: that day has 25 hours.
+        let now = Paris.with_ymd_and_hms(2026, 10, 27, 10, 0, 0).unwrap();
+        let (a, b) = read_day_range("created", "25/10", &now).unwrap();
+        let midnight = |d: u32| Paris.with_ymd_and_hms(2026, 10, d, 0, 0, 0).unwrap().timestamp_millis();
+        assert_eq!((a, b), (Some(midnight(25)), Some(midnight(26))));
+        assert_eq!(b.unwrap() - a.unwrap(), 25 * 3_600_000);
+        assert_eq!(read_day_range("created", "avant-hier", &now).unwrap().0, Some(midnight(25)));
     }
 
     #[test]

@@ -61,7 +61,8 @@ fn plan_list_by_bucket_and_complete() {
         ],
     );
     assert_eq!(m["deadline"], "2026-11-30T14:30:00Z");
-    let late = json(&env, &["activity", "add", "--lead", &id, "--kind", "email", "--at", "24/11 16h"]);
+    let late = json(&env, &["activity", "add", "--lead", &id, "--kind", "email", "--at", "hier 16h"]);
+    assert_eq!(late["deadline"], "2026-11-24T16:00:00Z");
     let default = json(&env, &["activity", "add", "--lead", &id, "--subject", "Default deadline"]);
     assert_eq!(default["deadline"], "2026-11-30T10:00:00Z", "3 working days ahead, on the hour");
 
@@ -97,6 +98,68 @@ fn plan_list_by_bucket_and_complete() {
     json(&env, &["lead", "move", &id, "Junk"]);
     assert!(json(&env, &["activity", "list", "--lead", &id]).as_array().unwrap().is_empty());
     assert_eq!(json(&env, &["status"])["activities"], serde_json::json!({"overdue": 0, "today": 0, "incoming": 0}));
+}
+
+/// Wednesday 25 November 2026 10:00 UTC: `9h` is already past, planned anyway and said.
+#[test]
+fn a_time_already_past_is_planned_with_a_warning() {
+    let env = env();
+    json(&env, &["lead", "add", "--title", "Acme"]);
+    let out = cmd(&env).args(["activity", "add", "--lead", "1", "--at", "9h"]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("at: 2026-11-25 09:00 is already past; planned anyway"), "{err}");
+    let out = cmd(&env).args(["--lang", "fr", "activity", "add", "--lead", "1", "--at", "9h"]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("at : 25/11/2026 09:00 est déjà passé"), "{err}");
+    // --json: the warning is a field of the output.
+    let a = json(&env, &["activity", "add", "--lead", "1", "--at", "13h"]);
+    assert!(a.get("warnings").is_none(), "no warning for a time to come: {a}");
+    let a = json(&env, &["activity", "add", "--lead", "1", "--at", "hier"]);
+    assert_eq!(a["deadline"], "2026-11-24T09:00:00Z");
+    let w = a["warnings"].as_array().unwrap_or_else(|| panic!("{a}"));
+    assert!(w.len() == 1 && w[0].as_str().unwrap().contains("is already past"), "{a}");
+    // A call logged as done is not warned about; an edit to the past is.
+    let done = json(&env, &["activity", "add", "--lead", "1", "--at", "hier 16h", "--done"]);
+    assert!(done.get("warnings").is_none(), "{done}");
+    let id = a["id"].to_string();
+    let e = json(&env, &["activity", "edit", &id, "--at", "8h30"]);
+    assert_eq!(
+        (e["deadline"].as_str(), e["warnings"].as_array().map(Vec::len)),
+        (Some("2026-11-25T08:30:00Z"), Some(1))
+    );
+    // A day without a year is its next occurrence, today included.
+    let next = json(&env, &["activity", "add", "--lead", "1", "--at", "24/11 10h"]);
+    assert_eq!((next["deadline"].as_str(), next.get("warnings")), (Some("2027-11-24T10:00:00Z"), None));
+    let today = json(&env, &["activity", "add", "--lead", "1", "--at", "25/11 16h"]);
+    assert_eq!(today["deadline"], "2026-11-25T16:00:00Z");
+}
+
+#[test]
+fn relative_units_are_unambiguous() {
+    let env = env();
+    json(&env, &["lead", "add", "--title", "Acme"]);
+    for (at, due) in [
+        ("+1w", "2026-12-02T10:00:00Z"),
+        ("+1sem", "2026-12-02T10:00:00Z"),
+        ("+2j", "2026-11-27T10:00:00Z"),
+        ("+30min", "2026-11-25T10:30:00Z"),
+        ("dans 3 heures", "2026-11-25T13:00:00Z"),
+        ("tomorrow 2 pm", "2026-11-26T14:00:00Z"),
+        ("semaine prochaine", "2026-11-30T09:00:00Z"),
+    ] {
+        assert_eq!(json(&env, &["activity", "add", "--lead", "1", "--at", at])["deadline"], due, "{at}");
+    }
+    let err = env_fails(&env, &["activity", "add", "--lead", "1", "--at", "+1s"]);
+    assert!(err.contains("at: '+1s': 's' is not a unit of time (write m or min for minutes"), "{err}");
+    let err = env_fails(&env, &["--lang", "fr", "activity", "add", "--lead", "1", "--at", "+1s"]);
+    assert!(err.contains("at : « +1s » : « s » n'est pas une unité de temps"), "{err}");
+}
+
+fn env_fails(env: &Env, args: &[&str]) -> String {
+    let out = cmd(env).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{args:?}");
+    String::from_utf8(out.stderr).unwrap()
 }
 
 #[test]

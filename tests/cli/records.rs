@@ -673,3 +673,42 @@ fn one_json_shape_for_a_record_everywhere() {
     let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(again["changed"], serde_json::json!([]), "{again}");
 }
+
+/// The created filter takes every day form of the plan form: a day without a year is the
+/// latest such day (nothing is created in the future), a range's end the first on or after
+/// its start.
+#[test]
+fn list_created_filter_takes_the_plan_forms_days() {
+    let env = Env::new();
+    let at = |now: &str, title: &str| {
+        let mut c = env.cmd();
+        let out =
+            c.env("PROSPECT_NOW", now).env("TZ", "UTC").args(["--json", "lead", "add", "--title", title]).output();
+        let out = out.unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    at("2025-11-15T10:00:00Z", "last year");
+    at("2026-11-01T00:30:00Z", "first of November");
+    at("2026-11-30T23:30:00Z", "last of November");
+    at("2026-12-03T10:00:00Z", "this week");
+    at("2026-12-05T09:00:00Z", "today");
+    let list = |args: &[&str]| -> Vec<String> {
+        let mut c = env.cmd();
+        c.env("PROSPECT_NOW", "2026-12-05T13:04:00Z").env("TZ", "UTC");
+        let out = c.args(["--json", "lead", "list"]).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        rows.as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_string()).rev().collect()
+    };
+    assert_eq!(list(&["--created-from", "01/11", "--created-to", "30/11"]), ["first of November", "last of November"]);
+    assert_eq!(list(&["--created-from", "-2d"]), ["this week", "today"]);
+    assert_eq!(list(&["--created-from", "3 days ago", "--created-to", "hier"]), ["this week"]);
+    assert_eq!(list(&["--created-from", "aujourd'hui"]), ["today"]);
+    assert_eq!(list(&["--created-to", "15/11"]), ["last year", "first of November"]);
+    let mut c = env.cmd();
+    c.env("PROSPECT_NOW", "2026-12-05T13:04:00Z").args(["lead", "list", "--created-to", "14h"]);
+    let err = String::from_utf8(c.output().unwrap().stderr).unwrap();
+    assert!(err.contains("created-to: '14h' is not a day (write for example: 2026-11-24, 24/11/2026, 24/11"), "{err}");
+    let err = env.fails(1, &["lead", "list", "--created-from", "2026-11-30", "--created-to", "2026-11-01"]);
+    assert!(err.contains("created-to: '2026-11-01' comes before '2026-11-30'"), "{err}");
+}
