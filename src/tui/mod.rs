@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod colour;
 pub mod effect;
 pub mod event;
 pub mod keymap;
@@ -54,6 +55,7 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     let clock = store.options().clock;
     let risks: Vec<String> = store.file_system().warnings.iter().map(|w| w.message(lang, store.path())).collect();
 
+    colour::detect_from_env();
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();

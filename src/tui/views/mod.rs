@@ -18,16 +18,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Parses `#rrggbb` into a terminal colour.
-pub fn color(hex: &str) -> Color {
-    let h = hex.trim_start_matches('#');
-    if h.len() == 6
-        && let Ok(v) = u32::from_str_radix(h, 16)
-    {
-        return Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8);
-    }
-    Color::Gray
-}
+pub use super::colour::color;
 
 /// Text from the file, safe to draw (`text::shown_line`): a control character shows as its
 /// picture (`␛`) instead of reaching the terminal.
