@@ -22,7 +22,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -48,16 +48,17 @@ struct Shared {
 /// A program in a pseudo-terminal, its screen parsed on a thread of its own.
 struct Term {
     shared: Arc<(Mutex<Shared>, Condvar)>,
-    writer: Box<dyn Write + Send>,
+    writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
     reader: Option<JoinHandle<()>>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
     started: Instant,
 }
 
 impl Term {
-    /// Starts `argv` in a 120x35 pseudo-terminal with only `env` in its environment.
-    fn spawn(argv: &[&str], env: &[(&str, &str)]) -> Term {
+    /// Starts `argv` in a 120x35 pseudo-terminal with only `env` in its environment. `frames`:
+    /// check the screen where a frame ends (a ratatui program), otherwise after every read.
+    fn spawn(argv: &[&str], env: &[(&str, &str)], frames: bool) -> Term {
         let pair = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("cannot open a pseudo-terminal");
@@ -81,6 +82,7 @@ impl Term {
         let from_reader = Arc::clone(&shared);
         let reader = std::thread::spawn(move || {
             let mut buf = vec![0u8; 64 * 1024];
+            let mut ends = FrameEnds::default();
             loop {
                 let n = match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
@@ -88,29 +90,37 @@ impl Term {
                 };
                 let at = Instant::now();
                 let (lock, cv) = &*from_reader;
-                let mut s = lock.lock().unwrap();
+                let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
                 s.first_output.get_or_insert(at);
-                s.parser.process(&buf[..n]);
-                if let Some(pred) = &s.waiting
-                    && pred(s.parser.screen())
-                {
-                    s.waiting = None;
-                    s.hit = Some(at);
-                    cv.notify_all();
+                let chunk = &buf[..n];
+                // Checked where a frame ends only: a half-drawn frame can show the old
+                // screen's rows under the new screen's first lines.
+                let mut from = 0;
+                for (i, &byte) in chunk.iter().enumerate() {
+                    if frames && !ends.after(byte) {
+                        continue;
+                    }
+                    if !frames && i + 1 < n {
+                        continue;
+                    }
+                    s.parser.process(&chunk[from..=i]);
+                    from = i + 1;
+                    s.check(at, cv);
                 }
+                s.parser.process(&chunk[from..]);
             }
             let (lock, cv) = &*from_reader;
-            lock.lock().unwrap().ended = true;
+            lock.lock().unwrap_or_else(PoisonError::into_inner).ended = true;
             cv.notify_all();
         });
         let started = Instant::now();
         let child = pair.slave.spawn_command(cmd).expect("cannot start the program");
         drop(pair.slave);
-        Term { shared, writer, child, reader: Some(reader), _master: pair.master, started }
+        Term { shared, writer: Some(writer), child, reader: Some(reader), master: Some(pair.master), started }
     }
 
     fn screen_text(&self) -> String {
-        self.shared.0.lock().unwrap().parser.screen().contents()
+        self.shared.0.lock().unwrap_or_else(PoisonError::into_inner).parser.screen().contents()
     }
 
     /// Arms `pred`, writes `key` (if any), and waits until the screen satisfies `pred`.
@@ -119,7 +129,7 @@ impl Term {
     fn step(&mut self, key: Option<&[u8]>, what: &str, fresh: bool, pred: Pred) -> Duration {
         let (lock, cv) = &*self.shared;
         {
-            let mut s = lock.lock().unwrap();
+            let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
             if pred(s.parser.screen()) {
                 if fresh {
                     panic!("{what}: the screen already shows the result before the key; screen:\n{}", contents(&s));
@@ -132,13 +142,14 @@ impl Term {
         let t0 = match key {
             Some(bytes) => {
                 let t0 = Instant::now();
-                self.writer.write_all(bytes).unwrap();
-                self.writer.flush().unwrap();
+                let writer = self.writer.as_mut().unwrap();
+                writer.write_all(bytes).unwrap();
+                writer.flush().unwrap();
                 t0
             }
             None => self.started,
         };
-        let s = lock.lock().unwrap();
+        let s = lock.lock().unwrap_or_else(PoisonError::into_inner);
         let (mut s, _) = cv.wait_timeout_while(s, WAIT, |s| s.hit.is_none() && !s.ended).unwrap();
         match s.hit {
             Some(at) => at.duration_since(t0),
@@ -167,13 +178,15 @@ impl Term {
 
     /// The time from the start to the first byte the program wrote.
     fn first_output(&self) -> Duration {
-        self.shared.0.lock().unwrap().first_output.expect("no output").duration_since(self.started)
+        self.shared.0.lock().unwrap_or_else(PoisonError::into_inner).first_output.expect("no output").duration_since(self.started)
     }
 
     /// Writes `keys` and waits for the program to end.
     fn end(mut self, keys: &[u8]) {
-        let _ = self.writer.write_all(keys);
-        let _ = self.writer.flush();
+        if let Some(writer) = self.writer.as_mut() {
+            let _ = writer.write_all(keys);
+            let _ = writer.flush();
+        }
         let limit = Instant::now() + WAIT;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -187,8 +200,8 @@ impl Term {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        drop(self.writer);
-        drop(self._master);
+        self.writer = None;
+        self.master = None;
         if let Some(r) = self.reader.take() {
             let _ = r.join();
         }
@@ -205,6 +218,47 @@ impl Drop for Term {
 
 fn contents(s: &Shared) -> String {
     s.parser.screen().contents()
+}
+
+impl Shared {
+    /// Checks the armed predicate on the screen as parsed so far.
+    fn check(&mut self, at: Instant, cv: &Condvar) {
+        if let Some(pred) = &self.waiting
+            && pred(self.parser.screen())
+        {
+            self.waiting = None;
+            self.hit = Some(at);
+            cv.notify_all();
+        }
+    }
+}
+
+/// Where a frame ends in the output: ratatui's `Terminal::draw` ends every frame, after the
+/// changed cells, by hiding the cursor (`ESC [ ? 2 5 l`) or showing it (`ESC [ ? 2 5 h`,
+/// then its position), and then flushes. Matched byte by byte, across reads.
+#[derive(Default)]
+struct FrameEnds {
+    matched: usize,
+}
+
+impl FrameEnds {
+    const START: &'static [u8] = b"\x1b[?25";
+
+    /// Whether `byte` completes a frame's end.
+    fn after(&mut self, byte: u8) -> bool {
+        if self.matched == Self::START.len() {
+            self.matched = 0;
+            if byte == b'l' || byte == b'h' {
+                return true;
+            }
+        }
+        if byte == Self::START[self.matched] {
+            self.matched += 1;
+        } else {
+            self.matched = usize::from(byte == Self::START[0]);
+        }
+        false
+    }
 }
 
 // ------------------------------------------------------------------- what the screen shows
@@ -320,7 +374,7 @@ impl Setup {
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let bin = self.bin.display().to_string();
         let db = self.db.display().to_string();
-        Term::spawn(&[&bin, "--db", &db, "--user", "alice"], &env)
+        Term::spawn(&[&bin, "--db", &db, "--user", "alice"], &env, true)
     }
 }
 
@@ -400,7 +454,7 @@ impl Table {
 /// The pseudo-terminal alone: a byte written to `cat` in cooked mode, echoed by the kernel,
 /// read back by the reader thread. The floor under every other figure.
 fn pty_floor(runs: usize, table: &mut Table) {
-    let mut term = Term::spawn(&["/bin/cat"], &[]);
+    let mut term = Term::spawn(&["/bin/cat"], &[], false);
     let mut times = Vec::new();
     for i in 1..=runs {
         times.push(term.measure(b"x", "pty echo", Box::new(move |s| s.contents().matches('x').count() >= i)));
@@ -447,7 +501,7 @@ fn keys(setup: &Setup, table: &mut Table) {
     let (mut next, mut back) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         let (counts, card) = {
-            let s = term.shared.0.lock().unwrap();
+            let s = term.shared.0.lock().unwrap_or_else(PoisonError::into_inner);
             let screen = s.parser.screen();
             (head_counts(screen), board_card(screen).expect("no selected card").1)
         };
@@ -489,7 +543,7 @@ fn keys(setup: &Setup, table: &mut Table) {
     let mut open = Vec::new();
     for _ in 0..runs {
         let id = {
-            let s = term.shared.0.lock().unwrap();
+            let s = term.shared.0.lock().unwrap_or_else(PoisonError::into_inner);
             list_selected(s.parser.screen()).expect("no selected row")
         };
         let title = format!(" Lead #{id} · ");
