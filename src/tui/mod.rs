@@ -16,7 +16,9 @@ use crate::i18n::Lang;
 use crate::service::Service;
 use crossterm::event::Event;
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use event::LoopEvent;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -63,9 +65,11 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     }));
     enable_raw_mode()?;
     let _guard = TerminalGuard;
-    execute!(io::stdout(), EnterAlternateScreen)?;
+    // Cleared by a plain command: ratatui 0.30's `Terminal::clear` first asks the terminal
+    // where its cursor is, a round trip (and a 2 s wait where nothing answers) before the
+    // first frame.
+    execute!(io::stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
     let mut terminal: Terminal<CrosstermBackend<Stdout>> = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
 
     let (to_loop, events) = event::channel_pair();
     let to_store = worker::spawn(store, lang, to_loop.clone());
