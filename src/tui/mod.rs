@@ -29,6 +29,15 @@ use std::time::Duration;
 /// How often the screen is redrawn when nothing happens, so time-dependent marks stay true.
 const CLOCK_TICK: Duration = Duration::from_secs(1);
 
+/// When the phone rules are built: after the first frame drawn from a store answer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PhoneRules {
+    /// Not yet; `true` once an answer has arrived (so after the next draw).
+    AfterFirstAnswer(bool),
+    /// Building or built.
+    Started,
+}
+
 fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
@@ -74,8 +83,6 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     let (to_loop, events) = event::channel_pair();
     let to_store = worker::spawn(store, lang, to_loop.clone());
     event::spawn_input(to_loop);
-    // Forms check phones on this thread: their rules are built meanwhile, elsewhere.
-    crate::domain::dedup::prepare_phone_rules_in_background();
     let mut app = app::App::new(lang, &user, &file, now);
     app.region = region;
     let size = terminal.size()?;
@@ -85,6 +92,7 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     if let Some(a) = first {
         pending.extend(update::update(&mut app, a));
     }
+    let mut phone_rules = PhoneRules::AfterFirstAnswer(false);
     loop {
         for e in pending.drain(..) {
             if to_store.send(e).is_err() {
@@ -94,6 +102,12 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
         terminal.draw(|f| views::draw(&app, f))?;
         if app.quit {
             break;
+        }
+        if phone_rules == PhoneRules::AfterFirstAnswer(true) {
+            // Forms check phones on this thread: their rules are built meanwhile, elsewhere,
+            // but only once data is on screen (building them competes with the first query).
+            crate::domain::dedup::prepare_phone_rules_in_background();
+            phone_rules = PhoneRules::Started;
         }
         // Sleep until something happens: a key, a store answer, or the clock's next tick
         // (overdue marks and today's column move with time). Then take everything already
@@ -116,7 +130,12 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
                 }
                 LoopEvent::Terminal(Event::Resize(w, h)) => app.size = (w, h),
                 LoopEvent::Terminal(_) => {}
-                LoopEvent::Store(ev) => pending.extend(update::on_store(&mut app, ev)),
+                LoopEvent::Store(ev) => {
+                    if phone_rules == PhoneRules::AfterFirstAnswer(false) {
+                        phone_rules = PhoneRules::AfterFirstAnswer(true);
+                    }
+                    pending.extend(update::on_store(&mut app, ev));
+                }
                 LoopEvent::TerminalLost(e) => anyhow::bail!("reading the terminal failed: {e}"),
             }
             if app.quit {

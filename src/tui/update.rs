@@ -22,7 +22,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
         error(app, first.clone());
         app.overlay = Overlay::Notice(app.risks.join("\n\n"));
     }
-    vec![Effect::LoadReference, Effect::LoadBoard { entity: Entity::Lead, pipeline: None }, Effect::LoadCounters]
+    vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }, Effect::LoadReference, Effect::LoadCounters]
 }
 
 fn info(app: &mut App, msg: String) {

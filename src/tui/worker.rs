@@ -26,14 +26,21 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
             let mut last_version = store.data_version().unwrap_or(0);
             let mut last_change = store.last_change().unwrap_or(0);
             let mut last_poll = Instant::now();
+            let mut trace = effect_trace();
             loop {
                 match effects_rx.recv_timeout(Duration::from_millis(250)) {
                     Ok(effect) => {
                         let limit = store.options().busy_limit;
                         let tx = events_tx.clone();
+                        let started = Instant::now();
+                        let name = trace.is_some().then(|| effect_name(&effect));
                         let events = run_waiting(&mut store, lang, effect, limit, |ev| {
                             let _ = tx.send(ev);
                         });
+                        if let (Some(out), Some(name)) = (trace.as_mut(), name) {
+                            use std::io::Write;
+                            let _ = writeln!(out, "{:>9.3} ms  {name}", started.elapsed().as_secs_f64() * 1000.0);
+                        }
                         for ev in events {
                             if events_tx.send(ev).is_err() {
                                 return;
@@ -72,6 +79,19 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
         })
         .expect("the store thread starts");
     effects_tx
+}
+
+/// Where each effect's time is written when `PROSPECT_TRACE_EFFECTS` names a file: a
+/// developer's view of the store's share of a keystroke (docs/PERFORMANCE.md).
+fn effect_trace() -> Option<std::fs::File> {
+    let path = std::env::var_os("PROSPECT_TRACE_EFFECTS")?;
+    std::fs::OpenOptions::new().create(true).append(true).open(path).ok()
+}
+
+/// An effect's variant name, for the trace.
+fn effect_name(effect: &Effect) -> String {
+    let text = format!("{effect:?}");
+    text.split([' ', '(', '{']).next().unwrap_or_default().to_string()
 }
 
 /// The loop's channel, as the worker sends to it: store answers only.
