@@ -7,10 +7,12 @@ use crate::domain::access::Visibility;
 use crate::domain::comm::CommKind;
 use crate::domain::fields::{Entity, display_title};
 use crate::domain::record::RecordRef;
+use crate::domain::search::{NameMatch, name_match, words};
 use crate::store::engine::*;
 pub(crate) use crate::store::search::*;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ToSql, params};
+use std::collections::HashMap;
 
 mod aside;
 mod pending;
@@ -312,11 +314,11 @@ fn phone_like(text: &str) -> bool {
 }
 
 /// How many of the newest matches of each kind of record a search ranks. A three-letter
-/// prefix such as "mar" matches 18,000 records of the 100k demo, and ranking them all took
-/// 14 ms of the 15 ms a keystroke may take; ranking the newest 500 leads, contacts,
-/// companies and deals takes about 2.5 ms. Per kind, so that the contacts and companies
-/// that match are not crowded out by newer leads. Once more letters are typed, fewer
-/// records match and every one of them is ranked.
+/// prefix such as "mar" matches 18,000 records of the 100k demo: the newest 500 leads,
+/// contacts, companies and deals that match are read and ranked by how they match their
+/// names (`domain::search::name_match`). Per kind, so that the contacts and companies that
+/// match are not crowded out by newer leads. Once more letters are typed, fewer records
+/// match and every one of them is ranked.
 pub(crate) const RANKED_PER_KIND: usize = 500;
 
 /// Search index rowids matching `q`, newest first.
@@ -326,24 +328,69 @@ fn newest_matches(conn: &Connection, q: &str, limit: usize) -> Result<Vec<i64>> 
     Ok(stmt.query_map(params![q, limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Search index rowids matching `q`, best first (bm25) among the newest `per_kind` matches
-/// of each kind of record (rowid % 4); newer first among equals.
-fn best_matches(conn: &Connection, q: &str, limit: usize, per_kind: usize) -> Result<Vec<i64>> {
-    // Each inner LIMIT keeps its subquery from being flattened, so `rank` is computed for
-    // the candidates only.
+/// Search index rowids matching `q`: the newest `per_kind` matches of each kind of record
+/// (rowid % 4), each kind newest first.
+fn newest_per_kind(conn: &Connection, q: &str, per_kind: usize) -> Result<Vec<i64>> {
+    // Each inner LIMIT keeps its subquery from being flattened.
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         let kinds: Vec<String> = (0..4)
             .map(|tag| {
                 format!(
-                    "SELECT * FROM (SELECT rowid, rank FROM search WHERE search MATCH ?1 AND rowid % 4 = {tag} \
-                     ORDER BY rowid DESC LIMIT ?3)"
+                    "SELECT * FROM (SELECT rowid FROM search WHERE search MATCH ?1 AND rowid % 4 = {tag} \
+                     ORDER BY rowid DESC LIMIT ?2)"
                 )
             })
             .collect();
-        format!("SELECT rowid FROM ({}) ORDER BY rank, rowid DESC LIMIT ?2", kinds.join(" UNION ALL "))
+        kinds.join(" UNION ALL ")
     });
     let mut stmt = conn.prepare_cached(&SQL)?;
-    Ok(stmt.query_map(params![q, limit as i64, per_kind as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt.query_map(params![q, per_kind as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Columns of a record's names (`domain::search::name_match`): a person's name is its
+/// first, middle and last names together.
+fn name_columns(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Lead => "first_name, middle_name, last_name, title, company_title",
+        Entity::Contact => "first_name, middle_name, last_name",
+        Entity::Company | Entity::Deal => "title",
+    }
+}
+
+/// How each of `rowids` matches `words` by its names, read in one statement per kind of
+/// record.
+fn name_matches(conn: &Connection, rowids: &[i64], words: &[String]) -> Result<HashMap<i64, NameMatch>> {
+    let mut out = HashMap::with_capacity(rowids.len());
+    for entity in Entity::ALL {
+        let ids: Vec<Value> =
+            rowids.iter().filter(|r| *r % 4 == tag(entity)).map(|r| Value::Integer(r / 4)).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let sql = format!(
+            "SELECT id, {} FROM {} WHERE id IN rarray(?1)",
+            name_columns(entity),
+            entity.table()
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([std::rc::Rc::new(ids)])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let text = |i: usize| r.get::<_, Option<String>>(i);
+            let found = match entity {
+                Entity::Lead | Entity::Contact => {
+                    let person: Vec<String> = [text(1)?, text(2)?, text(3)?].into_iter().flatten().collect();
+                    let person = person.join(" ");
+                    let (title, company) =
+                        if entity == Entity::Lead { (text(4)?, text(5)?) } else { (None, None) };
+                    name_match(words, [Some(person.as_str()), title.as_deref(), company.as_deref()])
+                }
+                Entity::Company | Entity::Deal => name_match(words, [text(1)?.as_deref()]),
+            };
+            out.insert(id * 4 + tag(entity), found);
+        }
+    }
+    Ok(out)
 }
 
 impl Store {
@@ -353,15 +400,23 @@ impl Store {
             return Ok(vec![]);
         }
         let Some(q) = fts_query(text) else { return Ok(vec![]) };
-        // Ranking every match of a short prefix costs more than it tells: newest first then.
-        // So for digits: a phone is one token, its rank says nothing, and "336" matches every
-        // French mobile (ranking them took 90 ms at 100k leads).
-        let short = text.split_whitespace().all(|w| w.chars().count() < 3);
         let wanted = limit * 4;
-        let rowids = if short || phone_like(text) {
+        let rowids = if phone_like(text) {
+            // A phone is one token of no name: newest first. "336" matches every French mobile.
             newest_matches(self.conn(), &q, wanted)?
         } else {
-            best_matches(self.conn(), &q, wanted, RANKED_PER_KIND.max(wanted))?
+            // Names first (exact, whole words, prefixes), newest first within each. Short
+            // words match too much to read the names of the newest 500 of each kind: the
+            // newest matches are ranked then.
+            let short = text.split_whitespace().all(|w| w.chars().count() < 3);
+            let mut rowids = if short {
+                newest_matches(self.conn(), &q, wanted)?
+            } else {
+                newest_per_kind(self.conn(), &q, RANKED_PER_KIND.max(wanted))?
+            };
+            let matches = name_matches(self.conn(), &rowids, &words(text))?;
+            rowids.sort_by_key(|r| (matches.get(r).copied().unwrap_or(NameMatch::Other), std::cmp::Reverse(*r)));
+            rowids
         };
         let mut hits = Vec::new();
         for rowid in rowids {
@@ -417,9 +472,8 @@ mod tests {
     }
 
     #[test]
-    fn only_the_newest_candidates_of_each_kind_are_ranked() {
-        // Leads 1 to 4 (rowid = id * 4): the oldest is the best match, the newest the worst.
-        // Contact 1 (rowid 5) is older than leads 2 to 4.
+    fn the_newest_candidates_of_each_kind_are_read() {
+        // Leads 1 to 4 (rowid = id * 4), contact 1 (rowid 5), older than leads 2 to 4.
         let (_dir, conn) = index_of(&[
             (4, "Martin"),
             (8, "Martin Dupuis"),
@@ -428,10 +482,9 @@ mod tests {
             (5, "Martin Durand Conseil"),
         ]);
         let q = fts_query("mart").unwrap();
-        assert_eq!(best_matches(&conn, &q, 10, 4).unwrap(), vec![4, 8, 5, 12, 16]);
-        assert_eq!(best_matches(&conn, &q, 2, 4).unwrap(), vec![4, 8]);
+        assert_eq!(newest_per_kind(&conn, &q, 4).unwrap(), vec![16, 12, 8, 4, 5]);
         // Two candidates a kind: the two newest leads, and the contact all the same.
-        assert_eq!(best_matches(&conn, &q, 10, 2).unwrap(), vec![5, 12, 16]);
+        assert_eq!(newest_per_kind(&conn, &q, 2).unwrap(), vec![16, 12, 5]);
         assert_eq!(newest_matches(&conn, &q, 3).unwrap(), vec![16, 12, 8]);
     }
 
