@@ -138,6 +138,12 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
         for r in done.records() {
             let how = tr(if r.created { "tl.new" } else { "tl.existing" }, &[]);
             println!("  {} #{} {} ({how})", entity_word(r.entity), r.id, output::safe(&r.title));
+            if !r.added.is_empty() {
+                let phones = r.added.phones.iter().map(|v| tr("msg.convert_added_phone", &[("value", v)]));
+                let emails = r.added.emails.iter().map(|v| tr("msg.convert_added_email", &[("value", v)]));
+                let comms: Vec<String> = phones.chain(emails).collect();
+                println!("    {}", tr("msg.convert_added", &[("comms", &comms.join(", "))]));
+            }
         }
     }
     Ok(())
