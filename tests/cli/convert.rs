@@ -463,3 +463,20 @@ fn linking_a_contact_adds_the_phones_and_emails_it_lacks_and_says_so() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("ajout depuis le prospect : téléphone 01 45 67 89 00"), "{text}");
 }
+
+#[test]
+fn merging_three_contacts_can_take_the_third_ones_value() {
+    let env = Env::new();
+    let add = |first: &str| {
+        env.json(&["contact", "add", "--first-name", first, "--last-name", "Martin"])["id"].as_i64().unwrap().to_string()
+    };
+    let (keep, second, third) = (add("Jean-Pierre"), add("Jean Pierre"), add("JP"));
+    let preview = env.json(&["contact", "merge", &keep, &second, &third, "--dry-run"]);
+    assert_eq!(preview["conflicts"][0]["values"], serde_json::json!([[second.parse::<i64>().unwrap(), "Jean Pierre"], [third.parse::<i64>().unwrap(), "JP"]]));
+    let text = env.ok(&["contact", "merge", &keep, &second, &third, "--dry-run"]);
+    assert!(text.contains(&format!("Jean Pierre (#{second}), JP (#{third})")), "{text}");
+    let err = env.fails(1, &["contact", "merge", &keep, &second, &third]);
+    assert!(err.contains(&format!("#{third} has 'JP'")) && err.contains("first_name=#ID"), "{err}");
+    env.ok(&["contact", "merge", &keep, &second, &third, "--prefer", &format!("first_name=#{third}")]);
+    assert_eq!(show(&env, "contact", keep.parse().unwrap())["first_name"], "JP");
+}

@@ -193,8 +193,10 @@ fn merge_in(
                 c.field.clone(),
                 Problem::Rule {
                     message: format!(
-                        "the records differ: kept #{keep} has '{}', #{} has '{}'; choose with --prefer {}=keep or {}=other (or --prefer keep|other for every field)",
-                        c.keep, c.other_id, c.other, c.field, c.field
+                        "the records differ: kept #{keep} has '{}', {}; choose with --prefer {f}=keep, {f}=other or {f}=#ID (or --prefer keep|other for every field)",
+                        c.keep,
+                        c.values.iter().map(|(id, v)| format!("#{id} has '{v}'")).collect::<Vec<_>>().join(", "),
+                        f = c.field
                     ),
                 },
             ))
