@@ -20,10 +20,29 @@ pub enum NameMatch {
 
 /// The words of `text` as search compares them: lowercased, without accents.
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.chars().flat_map(char::to_lowercase).map(nucleo_matcher::chars::normalize).collect())
-        .collect()
+    split(text).map(|w| folded(w).collect()).collect()
+}
+
+/// The words of `text`, as typed.
+fn split(text: &str) -> impl Iterator<Item = &str> + Clone {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// A word lowercased and without accents, a character at a time (search runs this on the
+/// names of hundreds of records a keystroke: nothing is allocated).
+fn folded(word: &str) -> impl Iterator<Item = char> + '_ {
+    word.chars().flat_map(char::to_lowercase).map(nucleo_matcher::chars::normalize)
+}
+
+/// Whether `word`, folded, is `q` (a word of `words`).
+fn same(word: &str, q: &str) -> bool {
+    folded(word).eq(q.chars())
+}
+
+/// Whether `word`, folded, begins with `q`.
+fn begins(word: &str, q: &str) -> bool {
+    let mut w = folded(word);
+    q.chars().all(|c| w.next() == Some(c))
 }
 
 /// How the words typed (`words(query)`) match a record's `names` (each a full name, a title;
@@ -34,13 +53,13 @@ pub fn name_match<'a>(query: &[String], names: impl IntoIterator<Item = Option<&
     }
     let mut best = NameMatch::Other;
     for name in names.into_iter().flatten() {
-        let name = words(name);
-        let each = |hit: &dyn Fn(&str, &str) -> bool| query.iter().all(|q| name.iter().any(|w| hit(w, q)));
-        let this = if name == query {
+        let name = split(name);
+        let each = |hit: fn(&str, &str) -> bool| query.iter().all(|q| name.clone().any(|w| hit(w, q)));
+        let this = if name.clone().count() == query.len() && name.clone().zip(query).all(|(w, q)| same(w, q)) {
             NameMatch::Exact
-        } else if each(&|w, q| w == q) {
+        } else if each(same) {
             NameMatch::Words
-        } else if each(&|w, q| w.starts_with(q)) {
+        } else if each(begins) {
             NameMatch::Prefix
         } else {
             NameMatch::Other

@@ -347,13 +347,16 @@ fn newest_per_kind(conn: &Connection, q: &str, per_kind: usize) -> Result<Vec<i6
     Ok(stmt.query_map(params![q, per_kind as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Columns of a record's names (`domain::search::name_match`): a person's name is its
-/// first, middle and last names together.
-fn name_columns(entity: Entity) -> &'static str {
+/// The names (`domain::search::name_match`) of the records of a kind whose ids are in a
+/// list: a person's first, middle and last names (together one name), then the titles.
+fn names_sql(entity: Entity) -> &'static str {
     match entity {
-        Entity::Lead => "first_name, middle_name, last_name, title, company_title",
-        Entity::Contact => "first_name, middle_name, last_name",
-        Entity::Company | Entity::Deal => "title",
+        Entity::Lead => {
+            "SELECT id, first_name, middle_name, last_name, title, company_title FROM leads WHERE id IN rarray(?1)"
+        }
+        Entity::Contact => "SELECT id, first_name, middle_name, last_name FROM contacts WHERE id IN rarray(?1)",
+        Entity::Company => "SELECT id, NULL, NULL, NULL, title FROM companies WHERE id IN rarray(?1)",
+        Entity::Deal => "SELECT id, NULL, NULL, NULL, title FROM deals WHERE id IN rarray(?1)",
     }
 }
 
@@ -361,32 +364,30 @@ fn name_columns(entity: Entity) -> &'static str {
 /// record.
 fn name_matches(conn: &Connection, rowids: &[i64], words: &[String]) -> Result<HashMap<i64, NameMatch>> {
     let mut out = HashMap::with_capacity(rowids.len());
+    let mut person = String::new();
     for entity in Entity::ALL {
         let ids: Vec<Value> =
             rowids.iter().filter(|r| *r % 4 == tag(entity)).map(|r| Value::Integer(r / 4)).collect();
         if ids.is_empty() {
             continue;
         }
-        let sql = format!(
-            "SELECT id, {} FROM {} WHERE id IN rarray(?1)",
-            name_columns(entity),
-            entity.table()
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut stmt = conn.prepare_cached(names_sql(entity))?;
+        let columns = stmt.column_count();
         let mut rows = stmt.query([std::rc::Rc::new(ids)])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            let text = |i: usize| r.get::<_, Option<String>>(i);
-            let found = match entity {
-                Entity::Lead | Entity::Contact => {
-                    let person: Vec<String> = [text(1)?, text(2)?, text(3)?].into_iter().flatten().collect();
-                    let person = person.join(" ");
-                    let (title, company) =
-                        if entity == Entity::Lead { (text(4)?, text(5)?) } else { (None, None) };
-                    name_match(words, [Some(person.as_str()), title.as_deref(), company.as_deref()])
+            let text = |i: usize| -> Result<Option<&str>> {
+                if i >= columns {
+                    return Ok(None);
                 }
-                Entity::Company | Entity::Deal => name_match(words, [text(1)?.as_deref()]),
+                Ok(r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)?)
             };
+            person.clear();
+            for part in [text(1)?, text(2)?, text(3)?].into_iter().flatten() {
+                person.push(' ');
+                person.push_str(part);
+            }
+            let found = name_match(words, [Some(person.as_str()), text(4)?, text(5)?]);
             out.insert(id * 4 + tag(entity), found);
         }
     }
