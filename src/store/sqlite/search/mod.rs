@@ -394,6 +394,35 @@ fn name_matches(conn: &Connection, rowids: &[i64], words: &[String]) -> Result<H
     Ok(out)
 }
 
+/// Search index rowids matching `q` (made of `text`), names first (`name_match`: exact,
+/// whole words, word prefixes, the rest), newest first within each rank, among the newest
+/// matches (`wanted` of them when `short`, else the newest `RANKED_PER_KIND` of each kind):
+/// the first `enough` of them are exactly those, the rest may be out of order. Only a record
+/// holding every word typed as a whole word can match a name exactly or word for word: the
+/// names of those are read, then the others' a handful at a time, newest first, until
+/// `enough` match by name (reading the names of 2,000 records is the cost of a keystroke).
+fn by_names(conn: &Connection, text: &str, q: &str, short: bool, wanted: usize, enough: usize) -> Result<Vec<i64>> {
+    let words = words(text);
+    let newest = |q: &str| if short { newest_matches(conn, q, wanted) } else { newest_per_kind(conn, q, RANKED_PER_KIND.max(wanted)) };
+    let whole: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    let mut rank = name_matches(conn, &newest(&whole.join(" "))?, &words)?;
+    let mut found = rank.values().filter(|m| **m != NameMatch::Other).count();
+    let mut unread: Vec<i64> = newest(q)?.into_iter().filter(|r| !rank.contains_key(r)).collect();
+    unread.sort_unstable_by(|a, b| b.cmp(a));
+    let mut read = 0;
+    while found < enough && read < unread.len() {
+        let batch = &unread[read..unread.len().min(read + enough.max(8))];
+        let more = name_matches(conn, batch, &words)?;
+        found += more.values().filter(|m| **m != NameMatch::Other).count();
+        rank.extend(more);
+        read += batch.len();
+    }
+    let mut ranked: Vec<i64> = rank.keys().copied().collect();
+    ranked.sort_unstable_by_key(|r| (rank[r], std::cmp::Reverse(*r)));
+    ranked.extend_from_slice(&unread[read..]);
+    Ok(ranked)
+}
+
 impl Store {
     fn search_now(&self, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>> {
         // One character matches nearly everything: wait for a second one.
@@ -406,18 +435,12 @@ impl Store {
             // A phone is one token of no name: newest first. "336" matches every French mobile.
             newest_matches(self.conn(), &q, wanted)?
         } else {
-            // Names first (exact, whole words, prefixes), newest first within each. Short
-            // words match too much to read the names of the newest 500 of each kind: the
-            // newest matches are ranked then.
+            // Short words match too much to read the names of the newest 500 of each kind:
+            // the newest matches are ranked then.
             let short = text.split_whitespace().all(|w| w.chars().count() < 3);
-            let mut rowids = if short {
-                newest_matches(self.conn(), &q, wanted)?
-            } else {
-                newest_per_kind(self.conn(), &q, RANKED_PER_KIND.max(wanted))?
-            };
-            let matches = name_matches(self.conn(), &rowids, &words(text))?;
-            rowids.sort_by_key(|r| (matches.get(r).copied().unwrap_or(NameMatch::Other), std::cmp::Reverse(*r)));
-            rowids
+            let seen_all = Entity::ALL.into_iter().all(|e| *sight.of(e) == Visibility::All);
+            // Enough for the hits, and some when the hidden records are left out.
+            by_names(self.conn(), text, &q, short, wanted, if seen_all { limit } else { wanted })?
         };
         let mut hits = Vec::new();
         for rowid in rowids {
@@ -487,6 +510,48 @@ mod tests {
         // Two candidates a kind: the two newest leads, and the contact all the same.
         assert_eq!(newest_per_kind(&conn, &q, 2).unwrap(), vec![16, 12, 5]);
         assert_eq!(newest_matches(&conn, &q, 3).unwrap(), vec![16, 12, 8]);
+    }
+
+    #[test]
+    fn names_first_reading_only_as_many_names_as_needed() {
+        // Leads 1 to 40: "Dupont" (a name beginning with "dup") but leads 5 ("Dup", exactly)
+        // and 10 ("Pierre Dup", a whole word), and leads 31 to 40 with "dup" only in an e-mail.
+        let mut entries = Vec::new();
+        let mut names = Vec::new();
+        for id in 1..=40i64 {
+            let (name, entry) = match id {
+                5 => ("Dup".to_string(), "Dup".to_string()),
+                10 => ("Pierre Dup".to_string(), "Pierre Dup".to_string()),
+                31.. => (format!("Martin {id}"), format!("Martin {id} dup{id}@example.org")),
+                _ => (format!("Dupont {id}"), format!("Dupont {id}")),
+            };
+            entries.push((id * 4, entry));
+            names.push((id, name));
+        }
+        let entries: Vec<(i64, &str)> = entries.iter().map(|(r, e)| (*r, e.as_str())).collect();
+        let (_dir, conn) = index_of(&entries);
+        rusqlite::vtab::array::load_module(&conn).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE leads (id INTEGER PRIMARY KEY, first_name, middle_name, last_name, title, company_title); \
+             CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name, middle_name, last_name); \
+             CREATE TABLE companies (id INTEGER PRIMARY KEY, title); CREATE TABLE deals (id INTEGER PRIMARY KEY, title);",
+        )
+        .unwrap();
+        for (id, name) in &names {
+            conn.execute("INSERT INTO leads (id, title) VALUES (?1, ?2)", params![id, name]).unwrap();
+        }
+        let q = fts_query("dup").unwrap();
+        for short in [false, true] {
+            let ranked = by_names(&conn, "dup", &q, short, 120, 4).unwrap();
+            // Exactly, word for word, then the newest names beginning with it.
+            assert_eq!(ranked[..4], [5 * 4, 10 * 4, 30 * 4, 29 * 4], "short: {short}");
+            assert_eq!(ranked.len(), 40, "every match, the rest after");
+            let all = by_names(&conn, "dup", &q, short, 120, 120).unwrap();
+            let mut expected: Vec<i64> = vec![20, 40];
+            expected.extend((1..=30).rev().filter(|id| *id != 5 && *id != 10).map(|id| id * 4));
+            expected.extend((31..=40).rev().map(|id| id * 4));
+            assert_eq!(all, expected, "short: {short}");
+        }
     }
 
     #[test]
