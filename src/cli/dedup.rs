@@ -226,7 +226,8 @@ pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Resul
         let mut lines = stdin.lock().lines();
         for c in open {
             loop {
-                let more: String = c.values.iter().skip(1).map(|(id, v)| format!(" / [#{id}] {}", output::safe(v))).collect();
+                let more: String =
+                    c.values.iter().skip(1).map(|(id, v)| format!(" / [#{id}] {}", output::safe(v))).collect();
                 print!(
                     "{}: [k] {} (#{}) / [o] {} (#{}){more}? ",
                     tr(&format!("field.{}", c.field), &[]),

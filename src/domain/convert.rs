@@ -296,9 +296,8 @@ pub fn comms_for_linked(target: Entity, lead: &[Comm], existing: &[Comm]) -> Vec
         return Vec::new();
     }
     // A value kept without a normal form (never the case for what is typed) compares as written.
-    let key = |c: &Comm| {
-        (c.kind, if c.normalized.is_empty() { c.value.trim().to_lowercase() } else { c.normalized.clone() })
-    };
+    let key =
+        |c: &Comm| (c.kind, if c.normalized.is_empty() { c.value.trim().to_lowercase() } else { c.normalized.clone() });
     let mut added: Vec<Comm> = Vec::new();
     for c in lead.iter().filter(|c| matches!(c.kind, CommKind::Phone | CommKind::Email)) {
         let k = key(c);

@@ -437,11 +437,13 @@ fn linking_a_contact_adds_the_phones_and_emails_it_lacks_and_says_so() {
     let id = full_lead(&env);
     // Made after the lead: it has the lead's phone written another way, not its e-mail.
     let contact =
-        env.json(&["contact", "add", "--first-name", "Jean", "--last-name", "Dupont", "--phone", "+33 6 12 34 56 78"])["id"]
+        env.json(&["contact", "add", "--first-name", "Jean", "--last-name", "Dupont", "--phone", "+33 6 12 34 56 78"])
+            ["id"]
             .as_i64()
             .unwrap();
     let args = ["lead", "convert", &id.to_string(), "--to", "deal,contact", "--contact", &contact.to_string()];
-    let second = env.json(&["lead", "add", "--first-name", "Jean", "--email", "jean@dupont.example"])["id"].as_i64().unwrap();
+    let second =
+        env.json(&["lead", "add", "--first-name", "Jean", "--email", "jean@dupont.example"])["id"].as_i64().unwrap();
 
     let text = env.ok(&args);
     assert!(text.contains("added from the lead: e-mail jean@acme.fr"), "{text}");
@@ -451,7 +453,8 @@ fn linking_a_contact_adds_the_phones_and_emails_it_lacks_and_says_so() {
     assert_eq!(emails, vec!["jean@acme.fr"]);
 
     // --json says it too, and in French the text does.
-    let done = env.json(&["lead", "convert", &second.to_string(), "--to", "contact", "--contact", &contact.to_string()]);
+    let done =
+        env.json(&["lead", "convert", &second.to_string(), "--to", "contact", "--contact", &contact.to_string()]);
     assert_eq!(done["contact"]["added"], serde_json::json!({"phones": [], "emails": ["jean@dupont.example"]}));
     let third = env.json(&["lead", "add", "--first-name", "Jean", "--phone", "01 45 67 89 00"])["id"].as_i64().unwrap();
     let out = env
@@ -468,11 +471,17 @@ fn linking_a_contact_adds_the_phones_and_emails_it_lacks_and_says_so() {
 fn merging_three_contacts_can_take_the_third_ones_value() {
     let env = Env::new();
     let add = |first: &str| {
-        env.json(&["contact", "add", "--first-name", first, "--last-name", "Martin"])["id"].as_i64().unwrap().to_string()
+        env.json(&["contact", "add", "--first-name", first, "--last-name", "Martin"])["id"]
+            .as_i64()
+            .unwrap()
+            .to_string()
     };
     let (keep, second, third) = (add("Jean-Pierre"), add("Jean Pierre"), add("JP"));
     let preview = env.json(&["contact", "merge", &keep, &second, &third, "--dry-run"]);
-    assert_eq!(preview["conflicts"][0]["values"], serde_json::json!([[second.parse::<i64>().unwrap(), "Jean Pierre"], [third.parse::<i64>().unwrap(), "JP"]]));
+    assert_eq!(
+        preview["conflicts"][0]["values"],
+        serde_json::json!([[second.parse::<i64>().unwrap(), "Jean Pierre"], [third.parse::<i64>().unwrap(), "JP"]])
+    );
     let text = env.ok(&["contact", "merge", &keep, &second, &third, "--dry-run"]);
     assert!(text.contains(&format!("Jean Pierre (#{second}), JP (#{third})")), "{text}");
     let err = env.fails(1, &["contact", "merge", &keep, &second, &third]);

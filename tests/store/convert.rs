@@ -232,9 +232,15 @@ pub fn a_linked_contact_gets_the_phones_and_emails_it_lacks(mut eng: TestEngine)
     };
     assert_eq!(
         values(Entity::Contact, contact),
-        ["+33 6 11 22 33 44", "01 45 67 89 00", "ada@analytical.example", "countess@lovelace.example", "ada@engines.example"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "+33 6 11 22 33 44",
+            "01 45 67 89 00",
+            "ada@analytical.example",
+            "countess@lovelace.example",
+            "ada@engines.example"
+        ]
+        .map(String::from)
+        .to_vec(),
         "phones, then e-mails: its own first, then the lead's it lacked"
     );
     let after = eng.get(RecordRef::new(Entity::Contact, contact)).unwrap();

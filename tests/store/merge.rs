@@ -243,8 +243,16 @@ pub fn merging_three_records_can_take_a_value_of_the_third(mut eng: TestEngine) 
     assert_eq!(eng.count(Entity::Contact).unwrap(), 1);
     let history = eng.timeline(RecordRef::new(Entity::Contact, keep), 10).unwrap();
     let merged = history.iter().find(|t| t.kind == TimelineKind::Merged).unwrap();
-    assert!(merged.payload["changes"].as_array().unwrap().iter().any(|c| c["field"] == "first_name" && c["new"] == "JP"));
-    assert!(merged.payload["changes"].as_array().unwrap().iter().any(|c| c["field"] == "position" && c["new"] == "Director"));
+    assert!(
+        merged.payload["changes"].as_array().unwrap().iter().any(|c| c["field"] == "first_name" && c["new"] == "JP")
+    );
+    assert!(
+        merged.payload["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["field"] == "position" && c["new"] == "Director")
+    );
 
     // The kept value stays when the kept record is named.
     let a = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;

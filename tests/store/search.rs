@@ -93,7 +93,8 @@ pub fn exact_and_prefix_matches_of_names_come_first(mut eng: TestEngine) {
         let mail = format!("zoe{n}@zoe.example");
         by_mail.push(create(&mut eng, Entity::Lead, &[("title", "Devis")], &[&mail]).id);
     }
-    let zoe_by_mail = create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Martin")], &["zoe@zoe.example"]).id;
+    let zoe_by_mail =
+        create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Martin")], &["zoe@zoe.example"]).id;
 
     let hits = found(&eng, "Zoë");
     assert_eq!(hits.len(), 20, "the default limit");

@@ -60,7 +60,8 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
         exists(tx, entity, id, entity.code())?;
         let add = convert::comms_for_linked(entity, &comms, &comms_of(tx, entity, id)?);
         if !add.is_empty() {
-            let input = RecordInput { comms: CommsChange { add: add.clone(), ..Default::default() }, ..Default::default() };
+            let input =
+                RecordInput { comms: CommsChange { add: add.clone(), ..Default::default() }, ..Default::default() };
             update_in(tx, ctx, entity, id, None, &input).map_err(|e| in_target(e, entity))?;
         }
         Ok(ConvertedRecord { added: AddedComms::of(&add), ..record(entity, id, false)? })

@@ -366,8 +366,7 @@ fn name_matches(conn: &Connection, rowids: &[i64], words: &[String]) -> Result<H
     let mut out = HashMap::with_capacity(rowids.len());
     let mut person = String::new();
     for entity in Entity::ALL {
-        let ids: Vec<Value> =
-            rowids.iter().filter(|r| *r % 4 == tag(entity)).map(|r| Value::Integer(r / 4)).collect();
+        let ids: Vec<Value> = rowids.iter().filter(|r| *r % 4 == tag(entity)).map(|r| Value::Integer(r / 4)).collect();
         if ids.is_empty() {
             continue;
         }
@@ -394,20 +393,29 @@ fn name_matches(conn: &Connection, rowids: &[i64], words: &[String]) -> Result<H
     Ok(out)
 }
 
+/// How many of the newest records of each kind holding every word typed as a whole word have
+/// their names read first, to find those named exactly that way: "dupont" is a whole word
+/// of thousands of records of the 100k demo, and reading the names of the newest 500 of
+/// each kind cost 4 ms of a keystroke.
+pub(crate) const WHOLE_PER_KIND: usize = 125;
+
 /// Search index rowids matching `q` (made of `text`), names first (`name_match`: exact,
 /// whole words, word prefixes, the rest), newest first within each rank, among the newest
 /// matches (`wanted` of them when `short`, else the newest `RANKED_PER_KIND` of each kind):
 /// the first `enough` of them are exactly those, the rest may be out of order. Only a record
 /// holding every word typed as a whole word can match a name exactly or word for word: the
-/// names of those are read, then the others' a handful at a time, newest first, until
-/// `enough` match by name (reading the names of 2,000 records is the cost of a keystroke).
+/// names of the newest of those (`WHOLE_PER_KIND` of each kind) are read first, then the
+/// others' a handful at a time, newest first, until `enough` match by name. A record named
+/// exactly that way but older than those comes among the whole words or prefixes of names.
 fn by_names(conn: &Connection, text: &str, q: &str, short: bool, wanted: usize, enough: usize) -> Result<Vec<i64>> {
     let words = words(text);
-    let newest = |q: &str| if short { newest_matches(conn, q, wanted) } else { newest_per_kind(conn, q, RANKED_PER_KIND.max(wanted)) };
+    let newest = |q: &str, per_kind: usize| {
+        if short { newest_matches(conn, q, wanted) } else { newest_per_kind(conn, q, per_kind.max(wanted)) }
+    };
     let whole: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-    let mut rank = name_matches(conn, &newest(&whole.join(" "))?, &words)?;
+    let mut rank = name_matches(conn, &newest(&whole.join(" "), WHOLE_PER_KIND)?, &words)?;
     let mut found = rank.values().filter(|m| **m != NameMatch::Other).count();
-    let mut unread: Vec<i64> = newest(q)?.into_iter().filter(|r| !rank.contains_key(r)).collect();
+    let mut unread: Vec<i64> = newest(q, RANKED_PER_KIND)?.into_iter().filter(|r| !rank.contains_key(r)).collect();
     unread.sort_unstable_by(|a, b| b.cmp(a));
     let mut read = 0;
     while found < enough && read < unread.len() {
