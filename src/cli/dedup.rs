@@ -96,7 +96,8 @@ pub struct MergeArgs {
     #[arg(value_parser = parse_id, required = true)]
     pub others: Vec<i64>,
     /// Which value a differing field takes: `keep` or `other` for every field, or
-    /// `FIELD=keep|other` for one (repeatable). Without it, a terminal asks field by field.
+    /// `FIELD=keep|other|#ID` for one (repeatable; `#ID`: the value of that record, among
+    /// those merged). Without it, a terminal asks field by field.
     #[arg(long, value_name = "CHOICE")]
     pub prefer: Vec<String>,
     /// Show what would change; write nothing.
@@ -138,6 +139,12 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
         for r in done.records() {
             let how = tr(if r.created { "tl.new" } else { "tl.existing" }, &[]);
             println!("  {} #{} {} ({how})", entity_word(r.entity), r.id, output::safe(&r.title));
+            if !r.added.is_empty() {
+                let phones = r.added.phones.iter().map(|v| tr("msg.convert_added_phone", &[("value", v)]));
+                let emails = r.added.emails.iter().map(|v| tr("msg.convert_added_email", &[("value", v)]));
+                let comms: Vec<String> = phones.chain(emails).collect();
+                println!("    {}", tr("msg.convert_added", &[("comms", &comms.join(", "))]));
+            }
         }
     }
     Ok(())
@@ -171,7 +178,7 @@ fn parse_prefer(list: &[String]) -> anyhow::Result<MergeChoices> {
         match item.split_once('=') {
             Some((field, side)) => {
                 let Some(p) = Prefer::parse(side) else {
-                    bail!("--prefer {item}: '{side}' is not a side; use FIELD=keep or FIELD=other");
+                    bail!("--prefer {item}: '{side}' is not a side; use FIELD=keep, FIELD=other or FIELD=#ID");
                 };
                 choices.fields.insert(field.trim().replace('-', "_"), p);
             }
@@ -186,6 +193,11 @@ fn parse_prefer(list: &[String]) -> anyhow::Result<MergeChoices> {
     Ok(choices)
 }
 
+/// Every value the other records hold for a field: `value (#id)`, comma-separated.
+fn values_of(c: &crate::store::merge::MergeConflict) -> String {
+    c.values.iter().map(|(id, v)| format!("{} (#{id})", output::safe(v))).collect::<Vec<_>>().join(", ")
+}
+
 /// Runs `merge KEEP OTHER...` for one kind.
 pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Result<()> {
     let mut choices = parse_prefer(&a.prefer)?;
@@ -197,9 +209,9 @@ pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Resul
             for (field, value, from) in &preview.fills {
                 println!("{}: ∅ ← {} (#{from})", tr(&format!("field.{field}"), &[]), output::safe(value));
             }
-            for c in &preview.conflicts {
-                let (keep, other) = (output::safe(&c.keep), output::safe(&c.other));
-                println!("{}: {keep} ≠ {other} (#{})", tr(&format!("field.{}", c.field), &[]), c.other_id);
+            for c in preview.conflicts.iter().chain(&preview.alternatives) {
+                let keep = if c.keep.is_empty() { "∅".to_string() } else { output::safe(&c.keep).to_string() };
+                println!("{}: {keep} ≠ {}", tr(&format!("field.{}", c.field), &[]), values_of(c));
             }
         }
         return Ok(());
@@ -214,8 +226,10 @@ pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Resul
         let mut lines = stdin.lock().lines();
         for c in open {
             loop {
+                let more: String =
+                    c.values.iter().skip(1).map(|(id, v)| format!(" / [#{id}] {}", output::safe(v))).collect();
                 print!(
-                    "{}: [k] {} (#{}) / [o] {} (#{})? ",
+                    "{}: [k] {} (#{}) / [o] {} (#{}){more}? ",
                     tr(&format!("field.{}", c.field), &[]),
                     output::safe(&c.keep),
                     a.keep,

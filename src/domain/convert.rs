@@ -1,6 +1,7 @@
 //! Lead conversion rules (SPEC L5, L6): which targets may be chosen and which lead fields each
 //! target receives. The store runs the conversion; the TUI wizard and the CLI only choose.
 
+use super::comm::{Comm, CommKind};
 use super::error::{FieldError, Problem};
 use super::fields::Entity;
 use super::record::{Record, Shown};
@@ -284,6 +285,29 @@ pub fn deal_fields(
     fields
 }
 
+/// What an existing record linked by a conversion receives of the lead's phones, e-mails,
+/// websites and messengers: a contact gets the lead's phones and e-mails it lacks (compared
+/// by their normal forms, `dedup::phone_key` and `dedup::email_key`: the same number written
+/// another way is not added twice), in the lead's order. A linked company and a deal get
+/// nothing: SPEC L6 copies comms into new records only, and the lead's phones and e-mails
+/// are the person's.
+pub fn comms_for_linked(target: Entity, lead: &[Comm], existing: &[Comm]) -> Vec<Comm> {
+    if target != Entity::Contact {
+        return Vec::new();
+    }
+    // A value kept without a normal form (never the case for what is typed) compares as written.
+    let key =
+        |c: &Comm| (c.kind, if c.normalized.is_empty() { c.value.trim().to_lowercase() } else { c.normalized.clone() });
+    let mut added: Vec<Comm> = Vec::new();
+    for c in lead.iter().filter(|c| matches!(c.kind, CommKind::Phone | CommKind::Email)) {
+        let k = key(c);
+        if !existing.iter().chain(&added).any(|x| key(x) == k) {
+            added.push(c.clone());
+        }
+    }
+    added
+}
+
 /// The choice made for a contact or company target.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -297,6 +321,26 @@ pub enum TargetChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_linked_contact_gets_the_leads_phones_and_emails_it_lacks_only() {
+        let region = crate::domain::dedup::PhoneRegion::FR;
+        let comm = |kind, v: &str| Comm::new(kind, "", v, region).unwrap();
+        let lead = [
+            comm(CommKind::Phone, "06 11 22 33 44"),
+            comm(CommKind::Phone, "01 45 67 89 00"),
+            comm(CommKind::Email, "ADA@example.org"),
+            comm(CommKind::Email, "ada@engines.example"),
+            comm(CommKind::Web, "engines.example"),
+            comm(CommKind::Phone, "01.45.67.89.00"),
+        ];
+        let existing = [comm(CommKind::Phone, "+33 6 11 22 33 44"), comm(CommKind::Email, "ada@example.org")];
+        let added = comms_for_linked(Entity::Contact, &lead, &existing);
+        let values: Vec<&str> = added.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, vec!["01 45 67 89 00", "ada@engines.example"]);
+        assert!(comms_for_linked(Entity::Company, &lead, &[]).is_empty());
+        assert!(comms_for_linked(Entity::Deal, &lead, &[]).is_empty());
+    }
 
     use crate::domain::record::RefShown;
 

@@ -18,6 +18,7 @@ pub mod new_record;
 mod parsers_prop;
 pub mod queue;
 pub mod record;
+pub mod search;
 pub mod stage;
 pub mod text;
 pub mod timeline;

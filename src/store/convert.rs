@@ -1,5 +1,6 @@
 //! A lead's conversion as asked (`ConversionPlan`) and as done (`Converted`).
 
+use crate::domain::comm::{Comm, CommKind};
 use crate::domain::convert::Targets;
 pub use crate::domain::convert::lead_default_titles;
 use crate::domain::fields::Entity;
@@ -53,6 +54,32 @@ pub struct ConvertedRecord {
     pub title: String,
     /// Created by the conversion (false: an existing record was linked).
     pub created: bool,
+    /// What a linked record received of the lead (`domain::convert::comms_for_linked`);
+    /// empty for a record the conversion created, which received everything.
+    pub added: AddedComms,
+}
+
+/// The lead's phones and e-mails a conversion added to an existing record it linked, as
+/// written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AddedComms {
+    /// Phones.
+    pub phones: Vec<String>,
+    /// E-mail addresses.
+    pub emails: Vec<String>,
+}
+
+impl AddedComms {
+    /// The phones and e-mails among `comms`.
+    pub fn of(comms: &[Comm]) -> AddedComms {
+        let values = |kind| comms.iter().filter(|c| c.kind == kind).map(|c| c.value.clone()).collect();
+        AddedComms { phones: values(CommKind::Phone), emails: values(CommKind::Email) }
+    }
+
+    /// Nothing added.
+    pub fn is_empty(&self) -> bool {
+        self.phones.is_empty() && self.emails.is_empty()
+    }
 }
 
 /// What a conversion did.

@@ -10,17 +10,22 @@ use std::collections::BTreeMap;
 pub enum Prefer {
     /// The kept record's value.
     Keep,
-    /// The other record's value.
+    /// The other record's value: the first of the others (in the order given) whose value
+    /// differs.
     Other,
+    /// The value of this record, the kept one or one merged into it: any of a field's
+    /// `MergeConflict::values` (three records may hold three values), or another value than
+    /// the first for a field the merge fills (`MergePreview::alternatives`).
+    Record(i64),
 }
 
 impl Prefer {
-    /// Parses `keep` / `other` (also `garder` / `autre`).
+    /// Parses `keep` / `other` (also `garder` / `autre`), or a record's id (`#12`, `12`).
     pub fn parse(s: &str) -> Option<Prefer> {
         match s.trim().to_lowercase().as_str() {
             "keep" | "garder" | "k" => Some(Prefer::Keep),
             "other" | "autre" | "o" => Some(Prefer::Other),
-            _ => None,
+            id => id.strip_prefix('#').unwrap_or(id).parse().ok().filter(|id| *id > 0).map(Prefer::Record),
         }
     }
 }
@@ -41,10 +46,14 @@ pub struct MergeConflict {
     pub field: String,
     /// Kept record's value, as shown.
     pub keep: String,
-    /// The other record's value, as shown.
+    /// The other record's value, as shown: the first of `values`.
     pub other: String,
     /// Which other record holds it.
     pub other_id: i64,
+    /// Every value the other records hold that differs from the kept one, once each, with
+    /// the first record (in the order given) holding it: what the user chooses among, by
+    /// record (`Prefer::Record`), besides the kept value.
+    pub values: Vec<(i64, String)>,
 }
 
 /// What a merge will do, for the user to choose before it runs.
@@ -54,6 +63,9 @@ pub struct MergePreview {
     pub fills: Vec<(String, String, i64)>,
     /// Fields whose values differ: the user chooses.
     pub conflicts: Vec<MergeConflict>,
+    /// Fills (above) for which the others hold different values: filled with the first
+    /// unless another record's is chosen (`Prefer::Record`). `keep` is empty.
+    pub alternatives: Vec<MergeConflict>,
 }
 
 /// What a merge did.

@@ -430,3 +430,62 @@ fn merge_with_differing_values_needs_a_choice() {
     let err = env.fails(4, &["company", "merge", &a, "99"]);
     assert!(err.contains("#99"), "{err}");
 }
+
+#[test]
+fn linking_a_contact_adds_the_phones_and_emails_it_lacks_and_says_so() {
+    let env = Env::new();
+    let id = full_lead(&env);
+    // Made after the lead: it has the lead's phone written another way, not its e-mail.
+    let contact =
+        env.json(&["contact", "add", "--first-name", "Jean", "--last-name", "Dupont", "--phone", "+33 6 12 34 56 78"])
+            ["id"]
+            .as_i64()
+            .unwrap();
+    let args = ["lead", "convert", &id.to_string(), "--to", "deal,contact", "--contact", &contact.to_string()];
+    let second =
+        env.json(&["lead", "add", "--first-name", "Jean", "--email", "jean@dupont.example"])["id"].as_i64().unwrap();
+
+    let text = env.ok(&args);
+    assert!(text.contains("added from the lead: e-mail jean@acme.fr"), "{text}");
+    assert!(!text.contains("06 12 34 56 78"), "the phone it had is not added: {text}");
+    let c = show(&env, "contact", contact);
+    let emails: Vec<&str> = c["emails"].as_array().unwrap().iter().map(|e| e["value"].as_str().unwrap()).collect();
+    assert_eq!(emails, vec!["jean@acme.fr"]);
+
+    // --json says it too, and in French the text does.
+    let done =
+        env.json(&["lead", "convert", &second.to_string(), "--to", "contact", "--contact", &contact.to_string()]);
+    assert_eq!(done["contact"]["added"], serde_json::json!({"phones": [], "emails": ["jean@dupont.example"]}));
+    let third = env.json(&["lead", "add", "--first-name", "Jean", "--phone", "01 45 67 89 00"])["id"].as_i64().unwrap();
+    let out = env
+        .cmd()
+        .env("LANG", "fr_FR.UTF-8")
+        .args(["lead", "convert", &third.to_string(), "--to", "contact", "--contact", &contact.to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ajout depuis le prospect : téléphone 01 45 67 89 00"), "{text}");
+}
+
+#[test]
+fn merging_three_contacts_can_take_the_third_ones_value() {
+    let env = Env::new();
+    let add = |first: &str| {
+        env.json(&["contact", "add", "--first-name", first, "--last-name", "Martin"])["id"]
+            .as_i64()
+            .unwrap()
+            .to_string()
+    };
+    let (keep, second, third) = (add("Jean-Pierre"), add("Jean Pierre"), add("JP"));
+    let preview = env.json(&["contact", "merge", &keep, &second, &third, "--dry-run"]);
+    assert_eq!(
+        preview["conflicts"][0]["values"],
+        serde_json::json!([[second.parse::<i64>().unwrap(), "Jean Pierre"], [third.parse::<i64>().unwrap(), "JP"]])
+    );
+    let text = env.ok(&["contact", "merge", &keep, &second, &third, "--dry-run"]);
+    assert!(text.contains(&format!("Jean Pierre (#{second}), JP (#{third})")), "{text}");
+    let err = env.fails(1, &["contact", "merge", &keep, &second, &third]);
+    assert!(err.contains(&format!("#{third} has 'JP'")) && err.contains("first_name=#ID"), "{err}");
+    env.ok(&["contact", "merge", &keep, &second, &third, "--prefer", &format!("first_name=#{third}")]);
+    assert_eq!(show(&env, "contact", keep.parse().unwrap())["first_name"], "JP");
+}

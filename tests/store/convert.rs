@@ -195,3 +195,71 @@ pub fn every_choice_of_targets_is_all_or_nothing(mut eng: TestEngine) {
         );
     }
 }
+
+/// Linking an existing contact adds the lead's phones and e-mails it lacks (compared by their
+/// normal forms: the same number written another way is not added twice), and the conversion
+/// says which; a linked company gets none (SPEC L6 copies comms into new records only).
+pub fn a_linked_contact_gets_the_phones_and_emails_it_lacks(mut eng: TestEngine) {
+    let lead = create(
+        &mut eng,
+        Entity::Lead,
+        &[("title", "Printer deal"), ("first_name", "Ada"), ("last_name", "Lovelace")],
+        &["06 11 22 33 44", "01 45 67 89 00", "ada@engines.example", "ADA@Analytical.example"],
+    )
+    .id;
+    // Made after the lead (so the lead is no repeat lead): one phone of the lead's, written
+    // another way, and an e-mail of its own.
+    let contact = create(
+        &mut eng,
+        Entity::Contact,
+        &[("first_name", "Ada"), ("last_name", "King")],
+        &["+33 6 11 22 33 44", "ada@analytical.example", "countess@lovelace.example"],
+    )
+    .id;
+    let company = create(&mut eng, Entity::Company, &[("title", "Engines")], &["contact@engines.example"]).id;
+    let contact_version = eng.get(RecordRef::new(Entity::Contact, contact)).unwrap().version;
+    let mut plan = ConversionPlan::new(Targets { deal: true, contact: true, company: true });
+    plan.contact = Some(contact);
+    plan.company = Some(company);
+    let done = eng.convert_lead(lead, &plan).unwrap();
+
+    let c = done.contact.as_ref().unwrap();
+    assert_eq!((c.id, c.created), (contact, false));
+    assert_eq!(c.added.phones, vec!["01 45 67 89 00".to_string()]);
+    assert_eq!(c.added.emails, vec!["ada@engines.example".to_string()]);
+    let values = |entity: Entity, id: i64| -> Vec<String> {
+        eng.get(RecordRef::new(entity, id)).unwrap().comms.iter().map(|c| c.value.clone()).collect()
+    };
+    assert_eq!(
+        values(Entity::Contact, contact),
+        [
+            "+33 6 11 22 33 44",
+            "01 45 67 89 00",
+            "ada@analytical.example",
+            "countess@lovelace.example",
+            "ada@engines.example"
+        ]
+        .map(String::from)
+        .to_vec(),
+        "phones, then e-mails: its own first, then the lead's it lacked"
+    );
+    let after = eng.get(RecordRef::new(Entity::Contact, contact)).unwrap();
+    assert_eq!(after.version, contact_version + 1, "an edit of the contact");
+    assert_eq!(eng.search("01 45 67 89", 10).unwrap().iter().filter(|h| h.entity == Entity::Contact).count(), 1);
+
+    let co = done.company.as_ref().unwrap();
+    assert!(co.added.phones.is_empty() && co.added.emails.is_empty(), "{co:?}");
+    assert_eq!(values(Entity::Company, company), vec!["contact@engines.example".to_string()]);
+    // Records the conversion made got everything: nothing is said added.
+    let deal = done.deal.as_ref().unwrap();
+    assert!(deal.added.phones.is_empty() && deal.added.emails.is_empty());
+
+    // A contact that lacks nothing is not edited.
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Second"), ("first_name", "Ada")], &[]).id;
+    let version = eng.get(RecordRef::new(Entity::Contact, contact)).unwrap().version;
+    let mut plan = ConversionPlan::new(Targets { deal: false, contact: true, company: false });
+    plan.contact = Some(contact);
+    let done = eng.convert_lead(lead, &plan).unwrap();
+    assert!(done.contact.as_ref().unwrap().added.phones.is_empty());
+    assert_eq!(eng.get(RecordRef::new(Entity::Contact, contact)).unwrap().version, version);
+}

@@ -192,3 +192,74 @@ pub fn merging_leads_moves_their_activities_comms_and_comments(mut eng: TestEngi
     assert!(timeline.iter().any(|t| t.kind == TimelineKind::Comment && t.payload["text"] == "asked for a quote"));
     assert!(timeline.iter().any(|t| t.kind == TimelineKind::Merged));
 }
+
+/// Three records, three values of a field: every one is offered and any can be chosen, the
+/// third's included; so can another value than the first for a field the merge fills.
+pub fn merging_three_records_can_take_a_value_of_the_third(mut eng: TestEngine) {
+    let person = |first: &str, position: &str| -> Vec<(&'static str, String)> {
+        let mut f = vec![("first_name", first.to_string()), ("last_name", "Martin".to_string())];
+        if !position.is_empty() {
+            f.push(("position", position.to_string()));
+        }
+        f
+    };
+    let mut make = |first: &str, position: &str| {
+        let fields = person(first, position);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        create(&mut eng, Entity::Contact, &fields, &[]).id
+    };
+    let keep = make("Jean-Pierre", "");
+    let second = make("Jean Pierre", "CTO");
+    let third = make("JP", "Director");
+    let fourth = make("Jean Pierre", "");
+
+    let preview = eng.merge_preview(Entity::Contact, keep, &[second, third, fourth]).unwrap();
+    let first_name = preview.conflicts.iter().find(|c| c.field == "first_name").expect("first names differ");
+    assert_eq!(first_name.keep, "Jean-Pierre");
+    assert_eq!(
+        first_name.values,
+        vec![(second, "Jean Pierre".to_string()), (third, "JP".to_string())],
+        "every value once, with the first record holding it"
+    );
+    assert!(preview.fills.iter().any(|(f, v, from)| f == "position" && v == "CTO" && *from == second));
+    let position = preview.alternatives.iter().find(|c| c.field == "position").expect("the others differ");
+    assert_eq!(position.values, vec![(second, "CTO".to_string()), (third, "Director".to_string())]);
+
+    // A record outside the merge, or without a value of its own, is refused by name.
+    for wrong in [999, fourth] {
+        let mut choices = MergeChoices::default();
+        choices.fields.insert("position".into(), Prefer::Record(wrong));
+        let e = eng.merge(Entity::Contact, keep, &[second, third, fourth], &choices, None).unwrap_err();
+        assert!(matches!(&e, StoreError::Field(f) if f.field == "position"), "#{wrong}: {e:?}");
+    }
+    assert_eq!(eng.count(Entity::Contact).unwrap(), 4, "nothing written");
+
+    let mut choices = MergeChoices::default();
+    choices.fields.insert("first_name".into(), Prefer::Record(third));
+    choices.fields.insert("position".into(), Prefer::Record(third));
+    eng.merge(Entity::Contact, keep, &[second, third, fourth], &choices, None).unwrap();
+    assert_eq!(text_of(&eng, Entity::Contact, keep, "first_name"), "JP", "the third's value");
+    assert_eq!(text_of(&eng, Entity::Contact, keep, "position"), "Director");
+    assert_eq!(eng.count(Entity::Contact).unwrap(), 1);
+    let history = eng.timeline(RecordRef::new(Entity::Contact, keep), 10).unwrap();
+    let merged = history.iter().find(|t| t.kind == TimelineKind::Merged).unwrap();
+    assert!(
+        merged.payload["changes"].as_array().unwrap().iter().any(|c| c["field"] == "first_name" && c["new"] == "JP")
+    );
+    assert!(
+        merged.payload["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["field"] == "position" && c["new"] == "Director")
+    );
+
+    // The kept value stays when the kept record is named.
+    let a = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;
+    let b = create(&mut eng, Entity::Company, &[("title", "ACME SA")], &[]).id;
+    let c = create(&mut eng, Entity::Company, &[("title", "Acme Group")], &[]).id;
+    let mut choices = MergeChoices::default();
+    choices.fields.insert("title".into(), Prefer::Record(a));
+    eng.merge(Entity::Company, a, &[b, c], &choices, None).unwrap();
+    assert_eq!(text_of(&eng, Entity::Company, a, "title"), "Acme");
+}

@@ -78,3 +78,54 @@ pub fn every_kind_is_found_by_name_phone_digits_and_email_until_deleted(mut eng:
         assert_eq!(eng.list_count(entity, &filter).unwrap(), 0, "{entity:?}: nor listed");
     }
 }
+
+/// Search ranks names first: the only record named Zoë comes first however many records
+/// hold "zoe" elsewhere (here in e-mails, twice, newer, and shorter), then the records a word
+/// of whose name is Zoë, then names beginning with it, then the rest; newest first within
+/// each.
+pub fn exact_and_prefix_matches_of_names_come_first(mut eng: TestEngine) {
+    let zoe = create(&mut eng, Entity::Lead, &[("title", "Appel entrant"), ("first_name", "Zoë")], &[]).id;
+    let zoe_curie = create(&mut eng, Entity::Contact, &[("first_name", "Zoé"), ("last_name", "Curie")], &[]).id;
+    let zoey = create(&mut eng, Entity::Lead, &[("title", "Devis"), ("first_name", "Zoey")], &[]).id;
+    let company = create(&mut eng, Entity::Company, &[("title", "ZOE Conseil")], &[]).id;
+    let mut by_mail = Vec::new();
+    for n in 0..60 {
+        let mail = format!("zoe{n}@zoe.example");
+        by_mail.push(create(&mut eng, Entity::Lead, &[("title", "Devis")], &[&mail]).id);
+    }
+    let zoe_by_mail =
+        create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Martin")], &["zoe@zoe.example"]).id;
+
+    let hits = found(&eng, "Zoë");
+    assert_eq!(hits.len(), 20, "the default limit");
+    assert_eq!(hits[0], RecordRef::new(Entity::Lead, zoe), "the one named Zoë first: {hits:?}");
+    for typed in ["zoe", "ZOE", "zoé"] {
+        assert_eq!(found(&eng, typed)[0], RecordRef::new(Entity::Lead, zoe), "typed {typed}");
+    }
+    let all = eng.search("zoe", 100).unwrap().into_iter().map(|h| RecordRef::new(h.entity, h.id)).collect::<Vec<_>>();
+    assert_eq!(all.len(), 65);
+    assert_eq!(all[0], RecordRef::new(Entity::Lead, zoe));
+    // A whole word of a name (ids of different kinds say nothing of which is newer).
+    let mut words = all[1..3].to_vec();
+    words.sort();
+    assert_eq!(words, vec![RecordRef::new(Entity::Contact, zoe_curie), RecordRef::new(Entity::Company, company)]);
+    // A name beginning with it.
+    assert_eq!(all[3], RecordRef::new(Entity::Lead, zoey));
+    // Then "zoe" in e-mails only, newest first.
+    let leads: Vec<i64> = all[4..].iter().filter(|r| r.entity == Entity::Lead).map(|r| r.id).collect();
+    assert_eq!(leads, by_mail.iter().rev().copied().collect::<Vec<_>>());
+    assert!(all[4..].contains(&RecordRef::new(Entity::Contact, zoe_by_mail)));
+
+    // Prefixes of a word of a name before the rest, as soon as two letters are typed.
+    assert_eq!(found(&eng, "cur"), vec![RecordRef::new(Entity::Contact, zoe_curie)]);
+    let mut named: Vec<RecordRef> = found(&eng, "zo")[..4].to_vec();
+    named.sort();
+    let mut expected = vec![
+        RecordRef::new(Entity::Lead, zoey),
+        RecordRef::new(Entity::Lead, zoe),
+        RecordRef::new(Entity::Contact, zoe_curie),
+        RecordRef::new(Entity::Company, company),
+    ];
+    expected.sort();
+    assert_eq!(named, expected);
+}

@@ -1,7 +1,7 @@
 //! Lead conversion (SPEC L6): company, then contact linked to it, then deal linked to both,
 //! then the lead moved to the success stage and linked to what it became; one transaction.
 
-use super::records::{RecordInput, comms_of, create_in, get_in, move_in, title_of};
+use super::records::{CommsChange, RecordInput, comms_of, create_in, get_in, move_in, title_of, update_in};
 use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
 use crate::domain::convert::{self};
@@ -53,7 +53,18 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     let comms = comms_of(tx, Entity::Lead, lead_id)?;
     let lead_ref = json!({"entity": "lead", "id": lead_id, "title": lead.title});
     let record = |entity: Entity, id: i64, created: bool| -> Result<ConvertedRecord> {
-        Ok(ConvertedRecord { entity, id, title: title_of(tx, entity, id)?, created })
+        Ok(ConvertedRecord { entity, id, title: title_of(tx, entity, id)?, created, added: AddedComms::default() })
+    };
+    // An existing record linked: it receives what `domain::convert` says it lacks.
+    let link = |entity: Entity, id: i64| -> Result<ConvertedRecord> {
+        exists(tx, entity, id, entity.code())?;
+        let add = convert::comms_for_linked(entity, &comms, &comms_of(tx, entity, id)?);
+        if !add.is_empty() {
+            let input =
+                RecordInput { comms: CommsChange { add: add.clone(), ..Default::default() }, ..Default::default() };
+            update_in(tx, ctx, entity, id, None, &input).map_err(|e| in_target(e, entity))?;
+        }
+        Ok(ConvertedRecord { added: AddedComms::of(&add), ..record(entity, id, false)? })
     };
     // What is copied where is domain's (`domain::convert`); this writes it.
     let new_input = |target: Entity, fields: Vec<(String, String)>| {
@@ -70,10 +81,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
 
     let company = if t.company {
         match plan.company {
-            Some(id) => {
-                exists(tx, Entity::Company, id, "company")?;
-                Some(record(Entity::Company, id, false)?)
-            }
+            Some(id) => Some(link(Entity::Company, id)?),
             None => {
                 let fields = convert::company_fields(&lead, &plan.company_fields);
                 let saved = create_in(tx, ctx, Entity::Company, &new_input(Entity::Company, fields))
@@ -90,14 +98,14 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     let contact = if t.contact {
         match plan.contact {
             Some(id) => {
-                exists(tx, Entity::Contact, id, "contact")?;
+                let existing = link(Entity::Contact, id)?;
                 if let Some(c) = &company {
                     tx.prepare_cached(
                         "INSERT OR IGNORE INTO contact_companies (contact_id, company_id) VALUES (?1, ?2)",
                     )?
                     .execute(params![id, c.id])?;
                 }
-                Some(record(Entity::Contact, id, false)?)
+                Some(existing)
             }
             None => {
                 let fields = convert::contact_fields(&lead, &plan.contact_fields)?;

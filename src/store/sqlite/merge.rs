@@ -73,26 +73,57 @@ fn preview_of(conn: &Connection, entity: Entity, keep_row: &Row, rows: &[(i64, R
     let mut out = MergePreview::default();
     for spec in compared(entity) {
         let mine = keep_row.get(spec.column).cloned().unwrap_or(Sql::Null);
+        // Each value of the others that differs from the kept one, once, with its first record.
+        let mut values: Vec<(i64, Sql)> = Vec::new();
         for (id, row) in rows {
             let theirs = row.get(spec.column).cloned().unwrap_or(Sql::Null);
-            if is_empty(&theirs) || theirs == mine {
-                continue;
+            if !is_empty(&theirs) && theirs != mine && !values.iter().any(|(_, v)| *v == theirs) {
+                values.push((*id, theirs));
             }
-            let shown = shown_of(conn, spec, &theirs, currency_of(row))?.text();
-            if is_empty(&mine) {
-                out.fills.push((spec.key.to_string(), shown, *id));
-            } else {
-                out.conflicts.push(MergeConflict {
-                    field: spec.key.to_string(),
-                    keep: shown_of(conn, spec, &mine, currency_of(keep_row))?.text(),
-                    other: shown,
-                    other_id: *id,
-                });
+        }
+        let Some((first_id, _)) = values.first() else { continue };
+        let first_id = *first_id;
+        let mut shown = Vec::new();
+        for (id, v) in &values {
+            let row = rows.iter().find(|(r, _)| r == id).map(|(_, row)| row);
+            shown.push((*id, shown_of(conn, spec, v, row.and_then(currency_of))?.text()));
+        }
+        let conflict = |keep: String| MergeConflict {
+            field: spec.key.to_string(),
+            keep,
+            other: shown[0].1.clone(),
+            other_id: first_id,
+            values: shown.clone(),
+        };
+        if is_empty(&mine) {
+            out.fills.push((spec.key.to_string(), shown[0].1.clone(), first_id));
+            if shown.len() > 1 {
+                out.alternatives.push(conflict(String::new()));
             }
-            break;
+        } else {
+            out.conflicts.push(conflict(shown_of(conn, spec, &mine, currency_of(keep_row))?.text()));
         }
     }
     Ok(out)
+}
+
+/// The record whose value a field takes when the user named one (`Prefer::Record`): `None`
+/// for the kept record's own value. Refused, naming the field and the records to choose
+/// from, when the record is not in the merge or holds no value of its own for the field.
+fn chosen_record(spec: &FieldSpec, id: i64, keep: i64, keep_row: &Row, rows: &[(i64, Row)]) -> Result<Option<i64>> {
+    let value = |row: &Row| row.get(spec.column).cloned().unwrap_or(Sql::Null);
+    let mine = value(keep_row);
+    if id == keep {
+        return Ok(None);
+    }
+    match rows.iter().find(|(r, _)| *r == id) {
+        Some((_, row)) if !is_empty(&value(row)) => Ok((value(row) != mine).then_some(id)),
+        _ => {
+            let holding = std::iter::once((keep, keep_row)).chain(rows.iter().map(|(r, row)| (*r, row)));
+            let accepted = holding.filter(|(_, row)| !is_empty(&value(row))).map(|(r, _)| format!("#{r}")).collect();
+            Err(StoreError::Field(FieldError::new(spec.key, Problem::Choice { value: format!("#{id}"), accepted })))
+        }
+    }
 }
 
 /// Moves rows pointing at `other` to `keep` in `table.column`.
@@ -136,11 +167,25 @@ fn merge_in(
             }
         }
     };
-    for (key, value, from) in &preview.fills {
-        if let Some(spec) = entity.field(key) {
-            take(&mut sets, spec, *from);
-            changes.push(json!({"field": key, "old": "", "new": value}));
-        }
+    // A merged record's value of a field, as shown.
+    let shown_in = |spec: &FieldSpec, from: i64| -> Result<String> {
+        let row = rows.iter().find(|(id, _)| *id == from).map(|(_, row)| row);
+        let value = row.and_then(|row| row.get(spec.column).cloned()).unwrap_or(Sql::Null);
+        Ok(shown_of(tx, spec, &value, row.and_then(currency_of))?.text())
+    };
+    for (key, value, from_first) in &preview.fills {
+        let Some(spec) = entity.field(key) else { continue };
+        // Another record's value than the first, when the user named one.
+        let from = match choices.fields.get(key) {
+            Some(Prefer::Record(id)) => match chosen_record(spec, *id, keep, &keep_row, &rows)? {
+                Some(id) => id,
+                None => continue,
+            },
+            _ => *from_first,
+        };
+        let value = if from == *from_first { value.clone() } else { shown_in(spec, from)? };
+        take(&mut sets, spec, from);
+        changes.push(json!({"field": key, "old": "", "new": value}));
     }
     for c in &preview.conflicts {
         let prefer = choices.fields.get(&c.field).copied().or(choices.fallback).ok_or_else(|| {
@@ -148,17 +193,23 @@ fn merge_in(
                 c.field.clone(),
                 Problem::Rule {
                     message: format!(
-                        "the records differ: kept #{keep} has '{}', #{} has '{}'; choose with --prefer {}=keep or {}=other (or --prefer keep|other for every field)",
-                        c.keep, c.other_id, c.other, c.field, c.field
+                        "the records differ: kept #{keep} has '{}', {}; choose with --prefer {f}=keep, {f}=other or {f}=#ID (or --prefer keep|other for every field)",
+                        c.keep,
+                        c.values.iter().map(|(id, v)| format!("#{id} has '{v}'")).collect::<Vec<_>>().join(", "),
+                        f = c.field
                     ),
                 },
             ))
         })?;
-        if prefer == Prefer::Other
-            && let Some(spec) = entity.field(&c.field)
-        {
-            take(&mut sets, spec, c.other_id);
-            changes.push(json!({"field": c.field, "old": c.keep, "new": c.other}));
+        let Some(spec) = entity.field(&c.field) else { continue };
+        let from = match prefer {
+            Prefer::Keep => None,
+            Prefer::Other => Some(c.other_id),
+            Prefer::Record(id) => chosen_record(spec, id, keep, &keep_row, &rows)?,
+        };
+        if let Some(from) = from {
+            take(&mut sets, spec, from);
+            changes.push(json!({"field": c.field, "old": c.keep, "new": shown_in(spec, from)?}));
         }
     }
 

@@ -7,10 +7,12 @@ use crate::domain::access::Visibility;
 use crate::domain::comm::CommKind;
 use crate::domain::fields::{Entity, display_title};
 use crate::domain::record::RecordRef;
+use crate::domain::search::{NameMatch, name_match, words};
 use crate::store::engine::*;
 pub(crate) use crate::store::search::*;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ToSql, params};
+use std::collections::HashMap;
 
 mod aside;
 mod pending;
@@ -312,11 +314,11 @@ fn phone_like(text: &str) -> bool {
 }
 
 /// How many of the newest matches of each kind of record a search ranks. A three-letter
-/// prefix such as "mar" matches 18,000 records of the 100k demo, and ranking them all took
-/// 14 ms of the 15 ms a keystroke may take; ranking the newest 500 leads, contacts,
-/// companies and deals takes about 2.5 ms. Per kind, so that the contacts and companies
-/// that match are not crowded out by newer leads. Once more letters are typed, fewer
-/// records match and every one of them is ranked.
+/// prefix such as "mar" matches 18,000 records of the 100k demo: the newest 500 leads,
+/// contacts, companies and deals that match are read and ranked by how they match their
+/// names (`domain::search::name_match`). Per kind, so that the contacts and companies that
+/// match are not crowded out by newer leads. Once more letters are typed, fewer records
+/// match and every one of them is ranked.
 pub(crate) const RANKED_PER_KIND: usize = 500;
 
 /// Search index rowids matching `q`, newest first.
@@ -326,24 +328,107 @@ fn newest_matches(conn: &Connection, q: &str, limit: usize) -> Result<Vec<i64>> 
     Ok(stmt.query_map(params![q, limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Search index rowids matching `q`, best first (bm25) among the newest `per_kind` matches
-/// of each kind of record (rowid % 4); newer first among equals.
-fn best_matches(conn: &Connection, q: &str, limit: usize, per_kind: usize) -> Result<Vec<i64>> {
-    // Each inner LIMIT keeps its subquery from being flattened, so `rank` is computed for
-    // the candidates only.
+/// Search index rowids matching `q`: the newest `per_kind` matches of each kind of record
+/// (rowid % 4), each kind newest first.
+fn newest_per_kind(conn: &Connection, q: &str, per_kind: usize) -> Result<Vec<i64>> {
+    // Each inner LIMIT keeps its subquery from being flattened.
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         let kinds: Vec<String> = (0..4)
             .map(|tag| {
                 format!(
-                    "SELECT * FROM (SELECT rowid, rank FROM search WHERE search MATCH ?1 AND rowid % 4 = {tag} \
-                     ORDER BY rowid DESC LIMIT ?3)"
+                    "SELECT * FROM (SELECT rowid FROM search WHERE search MATCH ?1 AND rowid % 4 = {tag} \
+                     ORDER BY rowid DESC LIMIT ?2)"
                 )
             })
             .collect();
-        format!("SELECT rowid FROM ({}) ORDER BY rank, rowid DESC LIMIT ?2", kinds.join(" UNION ALL "))
+        kinds.join(" UNION ALL ")
     });
     let mut stmt = conn.prepare_cached(&SQL)?;
-    Ok(stmt.query_map(params![q, limit as i64, per_kind as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    Ok(stmt.query_map(params![q, per_kind as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The names (`domain::search::name_match`) of the records of a kind whose ids are in a
+/// list: a person's first, middle and last names (together one name), then the titles.
+fn names_sql(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Lead => {
+            "SELECT id, first_name, middle_name, last_name, title, company_title FROM leads WHERE id IN rarray(?1)"
+        }
+        Entity::Contact => "SELECT id, first_name, middle_name, last_name FROM contacts WHERE id IN rarray(?1)",
+        Entity::Company => "SELECT id, NULL, NULL, NULL, title FROM companies WHERE id IN rarray(?1)",
+        Entity::Deal => "SELECT id, NULL, NULL, NULL, title FROM deals WHERE id IN rarray(?1)",
+    }
+}
+
+/// How each of `rowids` matches `words` by its names, read in one statement per kind of
+/// record.
+fn name_matches(conn: &Connection, rowids: &[i64], words: &[String]) -> Result<HashMap<i64, NameMatch>> {
+    let mut out = HashMap::with_capacity(rowids.len());
+    let mut person = String::new();
+    for entity in Entity::ALL {
+        let ids: Vec<Value> = rowids.iter().filter(|r| *r % 4 == tag(entity)).map(|r| Value::Integer(r / 4)).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let mut stmt = conn.prepare_cached(names_sql(entity))?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([std::rc::Rc::new(ids)])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let text = |i: usize| -> Result<Option<&str>> {
+                if i >= columns {
+                    return Ok(None);
+                }
+                Ok(r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)?)
+            };
+            person.clear();
+            for part in [text(1)?, text(2)?, text(3)?].into_iter().flatten() {
+                person.push(' ');
+                person.push_str(part);
+            }
+            let found = name_match(words, [Some(person.as_str()), text(4)?, text(5)?]);
+            out.insert(id * 4 + tag(entity), found);
+        }
+    }
+    Ok(out)
+}
+
+/// How many of the newest records of each kind holding every word typed as a whole word have
+/// their names read first, to find those named exactly that way: "dupont" is a whole word
+/// of thousands of records of the 100k demo, and reading the names of the newest 500 of
+/// each kind cost 4 ms of a keystroke.
+pub(crate) const WHOLE_PER_KIND: usize = 125;
+
+/// Search index rowids matching `q` (made of `text`), names first (`name_match`: exact,
+/// whole words, word prefixes, the rest), newest first within each rank, among the newest
+/// matches (`wanted` of them when `short`, else the newest `RANKED_PER_KIND` of each kind):
+/// the first `enough` of them are exactly those, the rest may be out of order. Only a record
+/// holding every word typed as a whole word can match a name exactly or word for word: the
+/// names of the newest of those (`WHOLE_PER_KIND` of each kind) are read first, then the
+/// others' a handful at a time, newest first, until `enough` match by name. A record named
+/// exactly that way but older than those comes among the whole words or prefixes of names.
+fn by_names(conn: &Connection, text: &str, q: &str, short: bool, wanted: usize, enough: usize) -> Result<Vec<i64>> {
+    let words = words(text);
+    let newest = |q: &str, per_kind: usize| {
+        if short { newest_matches(conn, q, wanted) } else { newest_per_kind(conn, q, per_kind.max(wanted)) }
+    };
+    let whole: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    let mut rank = name_matches(conn, &newest(&whole.join(" "), WHOLE_PER_KIND)?, &words)?;
+    let mut found = rank.values().filter(|m| **m != NameMatch::Other).count();
+    let mut unread: Vec<i64> = newest(q, RANKED_PER_KIND)?.into_iter().filter(|r| !rank.contains_key(r)).collect();
+    unread.sort_unstable_by(|a, b| b.cmp(a));
+    let mut read = 0;
+    while found < enough && read < unread.len() {
+        let batch = &unread[read..unread.len().min(read + enough.max(8))];
+        let more = name_matches(conn, batch, &words)?;
+        found += more.values().filter(|m| **m != NameMatch::Other).count();
+        rank.extend(more);
+        read += batch.len();
+    }
+    let mut ranked: Vec<i64> = rank.keys().copied().collect();
+    ranked.sort_unstable_by_key(|r| (rank[r], std::cmp::Reverse(*r)));
+    ranked.extend_from_slice(&unread[read..]);
+    Ok(ranked)
 }
 
 impl Store {
@@ -353,15 +438,17 @@ impl Store {
             return Ok(vec![]);
         }
         let Some(q) = fts_query(text) else { return Ok(vec![]) };
-        // Ranking every match of a short prefix costs more than it tells: newest first then.
-        // So for digits: a phone is one token, its rank says nothing, and "336" matches every
-        // French mobile (ranking them took 90 ms at 100k leads).
-        let short = text.split_whitespace().all(|w| w.chars().count() < 3);
         let wanted = limit * 4;
-        let rowids = if short || phone_like(text) {
+        let rowids = if phone_like(text) {
+            // A phone is one token of no name: newest first. "336" matches every French mobile.
             newest_matches(self.conn(), &q, wanted)?
         } else {
-            best_matches(self.conn(), &q, wanted, RANKED_PER_KIND.max(wanted))?
+            // Short words match too much to read the names of the newest 500 of each kind:
+            // the newest matches are ranked then.
+            let short = text.split_whitespace().all(|w| w.chars().count() < 3);
+            let seen_all = Entity::ALL.into_iter().all(|e| *sight.of(e) == Visibility::All);
+            // Enough for the hits, and some when the hidden records are left out.
+            by_names(self.conn(), text, &q, short, wanted, if seen_all { limit } else { wanted })?
         };
         let mut hits = Vec::new();
         for rowid in rowids {
@@ -417,9 +504,8 @@ mod tests {
     }
 
     #[test]
-    fn only_the_newest_candidates_of_each_kind_are_ranked() {
-        // Leads 1 to 4 (rowid = id * 4): the oldest is the best match, the newest the worst.
-        // Contact 1 (rowid 5) is older than leads 2 to 4.
+    fn the_newest_candidates_of_each_kind_are_read() {
+        // Leads 1 to 4 (rowid = id * 4), contact 1 (rowid 5), older than leads 2 to 4.
         let (_dir, conn) = index_of(&[
             (4, "Martin"),
             (8, "Martin Dupuis"),
@@ -428,11 +514,52 @@ mod tests {
             (5, "Martin Durand Conseil"),
         ]);
         let q = fts_query("mart").unwrap();
-        assert_eq!(best_matches(&conn, &q, 10, 4).unwrap(), vec![4, 8, 5, 12, 16]);
-        assert_eq!(best_matches(&conn, &q, 2, 4).unwrap(), vec![4, 8]);
+        assert_eq!(newest_per_kind(&conn, &q, 4).unwrap(), vec![16, 12, 8, 4, 5]);
         // Two candidates a kind: the two newest leads, and the contact all the same.
-        assert_eq!(best_matches(&conn, &q, 10, 2).unwrap(), vec![5, 12, 16]);
+        assert_eq!(newest_per_kind(&conn, &q, 2).unwrap(), vec![16, 12, 5]);
         assert_eq!(newest_matches(&conn, &q, 3).unwrap(), vec![16, 12, 8]);
+    }
+
+    #[test]
+    fn names_first_reading_only_as_many_names_as_needed() {
+        // Leads 1 to 40: "Dupont" (a name beginning with "dup") but leads 5 ("Dup", exactly)
+        // and 10 ("Pierre Dup", a whole word), and leads 31 to 40 with "dup" only in an e-mail.
+        let mut entries = Vec::new();
+        let mut names = Vec::new();
+        for id in 1..=40i64 {
+            let (name, entry) = match id {
+                5 => ("Dup".to_string(), "Dup".to_string()),
+                10 => ("Pierre Dup".to_string(), "Pierre Dup".to_string()),
+                31.. => (format!("Martin {id}"), format!("Martin {id} dup{id}@example.org")),
+                _ => (format!("Dupont {id}"), format!("Dupont {id}")),
+            };
+            entries.push((id * 4, entry));
+            names.push((id, name));
+        }
+        let entries: Vec<(i64, &str)> = entries.iter().map(|(r, e)| (*r, e.as_str())).collect();
+        let (_dir, conn) = index_of(&entries);
+        rusqlite::vtab::array::load_module(&conn).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE leads (id INTEGER PRIMARY KEY, first_name, middle_name, last_name, title, company_title); \
+             CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name, middle_name, last_name); \
+             CREATE TABLE companies (id INTEGER PRIMARY KEY, title); CREATE TABLE deals (id INTEGER PRIMARY KEY, title);",
+        )
+        .unwrap();
+        for (id, name) in &names {
+            conn.execute("INSERT INTO leads (id, title) VALUES (?1, ?2)", params![id, name]).unwrap();
+        }
+        let q = fts_query("dup").unwrap();
+        for short in [false, true] {
+            let ranked = by_names(&conn, "dup", &q, short, 120, 4).unwrap();
+            // Exactly, word for word, then the newest names beginning with it.
+            assert_eq!(ranked[..4], [5 * 4, 10 * 4, 30 * 4, 29 * 4], "short: {short}");
+            assert_eq!(ranked.len(), 40, "every match, the rest after");
+            let all = by_names(&conn, "dup", &q, short, 120, 120).unwrap();
+            let mut expected: Vec<i64> = vec![20, 40];
+            expected.extend((1..=30).rev().filter(|id| *id != 5 && *id != 10).map(|id| id * 4));
+            expected.extend((31..=40).rev().map(|id| id * 4));
+            assert_eq!(all, expected, "short: {short}");
+        }
     }
 
     #[test]
