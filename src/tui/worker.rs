@@ -27,6 +27,7 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
             let mut last_change = store.last_change().unwrap_or(0);
             let mut last_poll = Instant::now();
             let mut trace = effect_trace();
+            let born = Instant::now();
             loop {
                 match effects_rx.recv_timeout(Duration::from_millis(250)) {
                     Ok(effect) => {
@@ -39,7 +40,9 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
                         });
                         if let (Some(out), Some(name)) = (trace.as_mut(), name) {
                             use std::io::Write;
-                            let _ = writeln!(out, "{:>9.3} ms  {name}", started.elapsed().as_secs_f64() * 1000.0);
+                            let at = started.duration_since(born).as_secs_f64() * 1000.0;
+                            let took = started.elapsed().as_secs_f64() * 1000.0;
+                            let _ = writeln!(out, "at {at:>9.3} ms took {took:>9.3} ms  {name}");
                         }
                         for ev in events {
                             if events_tx.send(ev).is_err() {
