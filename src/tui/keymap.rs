@@ -14,13 +14,13 @@ pub struct Key {
     pub mods: KeyModifiers,
 }
 
-const fn k(c: char) -> Key {
+pub const fn k(c: char) -> Key {
     Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
 }
-const fn code(code: KeyCode) -> Key {
+pub const fn code(code: KeyCode) -> Key {
     Key { code, mods: KeyModifiers::NONE }
 }
-const fn ctrl(c: char) -> Key {
+pub const fn ctrl(c: char) -> Key {
     Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
 }
 
@@ -37,7 +37,7 @@ pub struct Binding {
     pub footer: bool,
 }
 
-fn b(keys: &[Key], action: Action, label: &'static str, footer: bool) -> Binding {
+pub fn b(keys: &[Key], action: Action, label: &'static str, footer: bool) -> Binding {
     Binding { keys: keys.to_vec(), action, label, footer }
 }
 
@@ -62,7 +62,7 @@ pub enum Context {
 
 /// `h`/`l` between columns, `j`/`k` within one, `g`/`G` to its ends: the Kanban boards and
 /// the activities board.
-fn column_navigation() -> Vec<Binding> {
+pub fn column_navigation() -> Vec<Binding> {
     use Action::*;
     vec![
         b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_column", false),
@@ -74,118 +74,19 @@ fn column_navigation() -> Vec<Binding> {
     ]
 }
 
-/// Bindings of a context, most useful first; global ones at the end.
+/// Bindings of a context, most useful first (each screen's, from its module); global ones at
+/// the end.
 pub fn bindings(ctx: Context) -> Vec<Binding> {
+    use super::screens::{agenda, board, calendar, form, list, triage, welcome};
     use Action::*;
     let mut v = match ctx {
-        Context::Board => [
-            column_navigation(),
-            vec![
-                b(&[k('H')], MovePrev, "tui.key_move_prev", true),
-                b(&[k('L')], MoveNext, "tui.key_move_next", true),
-                b(&[k('m')], PickStage, "tui.key_pick_stage", true),
-                b(&[k('n')], QuickCreate, "tui.key_quick_create", true),
-                b(&[k('a')], PlanActivity, "tui.key_plan", true),
-                b(&[k('C')], Convert, "tui.key_convert", false),
-                b(&[k('N')], NewRecord, "tui.key_new", false),
-                b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
-                b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
-                b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
-                b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
-                b(&[k('T')], Triage, "tui.key_triage", false),
-                b(&[k('t')], Take, "tui.key_take", false),
-            ],
-        ]
-        .concat(),
-        Context::List => vec![
-            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
-            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
-            b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
-            b(&[k(' ')], ToggleSelect, "tui.key_select", true),
-            b(&[k('v')], Visual, "tui.key_visual", false),
-            b(&[k('m')], BulkMove, "tui.key_bulk_move", true),
-            b(&[k('A')], BulkAssign, "tui.key_bulk_assign", false),
-            b(&[k('a')], PlanActivity, "tui.key_plan", false),
-            b(&[k('x')], CompleteActivity, "tui.key_complete_next", false),
-            b(&[k('D')], BulkDelete, "tui.key_bulk_delete", false),
-            b(&[k('C')], Convert, "tui.key_convert", false),
-            b(&[k('U')], Merge, "tui.key_merge", false),
-            b(&[k('E')], Export, "tui.key_export", false),
-            b(&[k('I')], Import, "tui.key_import", false),
-            b(&[k('s')], SortNext, "tui.key_sort", true),
-            b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
-            b(&[k('f')], FilterText, "tui.key_filter_text", true),
-            b(&[k('t')], FilterStage, "tui.key_filter_stage", false),
-            b(&[k('r')], FilterResponsible, "tui.key_filter_responsible", false),
-            b(&[k('o')], FilterSource, "tui.key_filter_source", false),
-            b(&[k('c')], FilterCreated, "tui.key_filter_created", false),
-            b(&[k('M')], FilterMine, "tui.key_filter_mine", false),
-            b(&[k('T')], FilterNewToday, "tui.key_filter_today", false),
-            b(&[k('R')], FilterRepeat, "tui.key_filter_repeat", false),
-            b(&[k('F')], ClearFilters, "tui.key_filter_clear", false),
-            b(&[k('N')], NewRecord, "tui.key_new", false),
-            b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
-            b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-            b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
-            b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
-        ],
-        Context::Form => vec![
-            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
-            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
-            b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
-            b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-            b(&[k('e'), code(KeyCode::Enter)], Edit, "tui.key_edit", true),
-            b(&[k('c')], Comment, "tui.key_comment", true),
-            b(&[k('a')], PlanActivity, "tui.key_plan", true),
-            b(&[k('H')], MovePrev, "tui.key_move_prev", false),
-            b(&[k('L')], MoveNext, "tui.key_move_next", false),
-            b(&[k('m')], PickStage, "tui.key_pick_stage", true),
-            b(&[k('P')], AddPhone, "tui.key_add_phone", false),
-            b(&[k('E')], AddEmail, "tui.key_add_email", false),
-            b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
-            b(&[k('C')], Convert, "tui.key_convert", false),
-            b(&[k('t')], Take, "tui.key_take", false),
-            b(&[ctrl('s')], Save, "tui.key_save", true),
-        ],
-        Context::Agenda => [
-            column_navigation(),
-            vec![
-                b(&[k('H')], MovePrev, "tui.key_drop_prev", true),
-                b(&[k('L')], MoveNext, "tui.key_drop_next", true),
-                b(&[k('a')], PlanActivity, "tui.key_plan", true),
-                b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
-            ],
-        ]
-        .concat(),
-        Context::Calendar => vec![
-            b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_day", false),
-            b(&[k('l'), code(KeyCode::Right)], Right, "tui.key_next_day", false),
-            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_prev_week", false),
-            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_next_week", false),
-            b(&[k('[')], PrevMonth, "tui.key_prev_month", true),
-            b(&[k(']')], NextMonth, "tui.key_next_month", true),
-            b(&[k('t')], Today, "tui.key_today", true),
-            b(&[k('w')], ToggleWeek, "tui.key_week", true),
-            b(&[k('J')], PageDown, "tui.key_agenda_down", false),
-            b(&[k('K')], PageUp, "tui.key_agenda_up", false),
-            b(&[k('x')], CompleteActivity, "tui.key_complete", false),
-            b(&[k('e')], Edit, "tui.key_reschedule", true),
-            b(&[k('D')], DeleteActivity, "tui.key_delete_activity", false),
-            b(&[code(KeyCode::Enter)], Open, "tui.key_open_activity", true),
-        ],
-        Context::Triage => vec![
-            b(&[k('y')], TriageQualify, "tui.key_qualify", true),
-            b(&[k('j')], TriageJunk, "tui.key_junk", true),
-            b(&[k('c')], PlanActivity, "tui.key_call", true),
-            b(&[k('a')], BulkAssign, "tui.key_assign", true),
-            b(&[k('C')], Convert, "tui.key_convert", true),
-            b(&[k('s')], TriageSkip, "tui.key_skip", true),
-            b(&[k('u')], TriageUndo, "tui.key_undo", true),
-            b(&[code(KeyCode::Enter)], Open, "tui.key_open", false),
-        ],
-        Context::Welcome => {
-            vec![b(&[k('n')], NewRecord, "tui.key_first_lead", true), b(&[k('d')], LoadDemo, "tui.key_demo", true)]
-        }
+        Context::Board => board::bindings(),
+        Context::List => list::bindings(),
+        Context::Form => form::bindings(),
+        Context::Agenda => agenda::bindings(),
+        Context::Calendar => calendar::bindings(),
+        Context::Triage => triage::bindings(),
+        Context::Welcome => welcome::bindings(),
     };
     v.extend([
         b(&[k('/')], Search, "tui.key_search", true),

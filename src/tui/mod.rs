@@ -6,8 +6,11 @@ pub mod action;
 pub mod app;
 pub mod effect;
 pub mod keymap;
+pub mod overlays;
+pub mod screens;
 pub mod update;
 pub mod views;
+pub mod widgets;
 pub mod worker;
 
 use crate::i18n::Lang;
