@@ -193,9 +193,7 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
                 KeyCode::Enter => Some(Action::Submit),
                 KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
                 KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                KeyCode::Char(' ' | 'h' | 'l') | KeyCode::Left | KeyCode::Right => {
-                    Some(Action::Input(InputKey::Char(' ')))
-                }
+                KeyCode::Char(' ' | 'h' | 'l') | KeyCode::Left | KeyCode::Right => Some(Action::ChoiceNext),
                 _ => None,
             };
         }
@@ -206,9 +204,11 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
                 KeyCode::Enter => Some(Action::Submit),
                 KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
                 KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                KeyCode::Char(' ' | 'l') | KeyCode::Right => Some(Action::Input(InputKey::Char(' '))),
-                KeyCode::Char('h') | KeyCode::Left => Some(Action::Input(InputKey::Char('h'))),
-                KeyCode::Char(c @ ('d' | 'm' | 'r')) => Some(Action::Input(InputKey::Char(c))),
+                KeyCode::Char(' ' | 'l') | KeyCode::Right => Some(Action::ChoiceNext),
+                KeyCode::Char('h') | KeyCode::Left => Some(Action::ChoicePrev),
+                KeyCode::Char('d') => Some(Action::ImportMode),
+                KeyCode::Char('m') => Some(Action::ImportMatch),
+                KeyCode::Char('r') => Some(Action::ImportDryRun),
                 _ => None,
             };
         }

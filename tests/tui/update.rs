@@ -365,7 +365,7 @@ fn a_conflict_can_take_the_other_version_per_field_or_all_with_esc() {
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::Conflict(_)));
     // Space flips the title to theirs; Enter then writes nothing.
-    h.act(Input(InputKey::Char(' ')));
+    h.act(ChoiceNext);
     let version = other.get(RecordRef::new(Entity::Lead, id)).unwrap().version;
     h.act(Submit);
     let now = other.get(RecordRef::new(Entity::Lead, id)).unwrap();
@@ -953,7 +953,7 @@ fn merging_selected_contacts_keeps_one_with_the_chosen_values() {
     for _ in 0..last {
         h.act(Down);
     }
-    h.act(Input(prospect::tui::action::InputKey::Char(' ')));
+    h.act(ChoiceNext);
     h.act(Submit);
     assert_eq!(h.store.count(Entity::Contact).unwrap(), count - 1);
     assert_eq!(
@@ -1209,14 +1209,14 @@ fn the_import_wizard_reads_maps_and_imports() {
     let choices = prospect::domain::import::targets_for(Entity::Lead);
     let comments = choices.iter().position(|t| *t == Target::Field("comments")).unwrap();
     for _ in 0..comments {
-        h.act(Input(InputKey::Char(' ')));
+        h.act(ChoiceNext);
     }
-    h.act(Input(InputKey::Char(' ')));
-    h.act(Input(InputKey::Char('h')));
+    h.act(ChoiceNext);
+    h.act(ChoicePrev);
     let Overlay::Import(w) = &h.app.overlay else { panic!() };
     assert_eq!(w.preview.as_ref().unwrap().targets[3], Target::Field("comments"));
     // r: a dry run reports and writes nothing; Enter goes back to the mapping.
-    h.act(Input(InputKey::Char('r')));
+    h.act(ImportDryRun);
     let Overlay::Import(w) = &h.app.overlay else { panic!() };
     assert!(w.result.as_deref().unwrap_or("").contains("nothing written"), "{:?}", w.result);
     assert!(h.store.list(Entity::Lead, &ListFilter::default()).unwrap().is_empty());

@@ -33,7 +33,7 @@ pub(crate) fn update(app: &mut App, mut c: Box<ConflictView>, action: Action) ->
         }
         Action::Up => c.row = c.row.saturating_sub(1),
         Action::Down => c.row = (c.row + 1).min(n.saturating_sub(1)),
-        Action::Input(_) => {
+        Action::ChoiceNext => {
             if let Some(r) = c.conflict.rows.get_mut(c.row) {
                 r.take_theirs = !r.take_theirs;
             }

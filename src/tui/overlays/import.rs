@@ -2,9 +2,10 @@
 //! rule, a dry run or the import, then its result.
 
 use crate::domain::fields::Entity;
-use crate::tui::action::{Action, InputKey};
+use crate::tui::action::Action;
 use crate::tui::app::*;
 use crate::tui::effect::{Effect, StoreEvent};
+use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
 use crate::tui::update::reload_screen;
 use crate::tui::widgets::{fit, frame_block, popup, row_style};
 use ratatui::Frame;
@@ -54,6 +55,24 @@ pub struct ImportWizard {
     pub error: Option<String>,
 }
 
+/// The path typed for an import: the wizard opens on it while the file is read.
+pub(crate) fn open(app: &mut App, entity: Entity, text: &str) -> Answered {
+    let Some(path) = typed_path(text) else { return Answered::Refused(path_required(app)) };
+    app.overlay = Overlay::Import(Box::new(ImportWizard {
+        entity,
+        path: path.clone(),
+        preview: None,
+        cursor: 0,
+        mode: 0,
+        matching: 0,
+        dry_run: false,
+        running: false,
+        result: None,
+        error: None,
+    }));
+    Answered::Close(vec![Effect::PreviewImport { entity, path }])
+}
+
 /// The import wizard: a field per column (Space/l forward, h back through the choices), `d`
 /// for the duplicate mode, Enter imports; once done, Enter or Esc closes and the list reloads.
 pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) -> Vec<Effect> {
@@ -84,17 +103,17 @@ pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) ->
         match action {
             Action::Up => w.cursor = w.cursor.saturating_sub(1),
             Action::Down => w.cursor = (w.cursor + 1).min(n.saturating_sub(1)),
-            Action::Input(InputKey::Char('d')) => w.mode = (w.mode + 1) % IMPORT_MODES.len(),
-            Action::Input(InputKey::Char('m')) => w.matching = (w.matching + 1) % IMPORT_MATCHES.len(),
-            Action::Input(InputKey::Char(c @ (' ' | 'h'))) => {
+            Action::ImportMode => w.mode = (w.mode + 1) % IMPORT_MODES.len(),
+            Action::ImportMatch => w.matching = (w.matching + 1) % IMPORT_MATCHES.len(),
+            Action::ChoiceNext | Action::ChoicePrev => {
                 if let Some(t) = p.targets.get_mut(w.cursor) {
                     let at = choices.iter().position(|x| x == t).unwrap_or(0);
                     let len = choices.len();
-                    let next = if c == 'h' { (at + len - 1) % len } else { (at + 1) % len };
+                    let next = if action == Action::ChoicePrev { (at + len - 1) % len } else { (at + 1) % len };
                     *t = choices[next].clone();
                 }
             }
-            Action::Submit | Action::Input(InputKey::Char('r')) => {
+            Action::Submit | Action::ImportDryRun => {
                 use crate::domain::import::Target;
                 if p.targets.iter().all(|t| *t == Target::Ignore) {
                     w.error = Some(app.t("tui.import_nothing_mapped"));

@@ -36,7 +36,7 @@ pub(crate) fn update(app: &mut App, mut m: Box<MergeForm>, action: Action) -> Ve
         Action::Back => return vec![],
         Action::Up => m.row = m.row.saturating_sub(1),
         Action::Down => m.row = (m.row + 1).min(n.saturating_sub(1)),
-        Action::Input(_) => {
+        Action::ChoiceNext => {
             if let Some(t) = m.take_other.get_mut(m.row) {
                 *t = !*t;
             }

@@ -48,8 +48,6 @@ pub(crate) fn update(app: &mut App, mut p: Palette, action: Action) -> Vec<Effec
     }
 }
 
-// ---------------------------------------------------------------- overlays
-
 pub(crate) fn refilter_palette(lang: crate::i18n::Lang, p: &mut Palette) {
     use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
     use nucleo_matcher::{Config, Matcher, Utf32Str};

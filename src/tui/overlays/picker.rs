@@ -6,7 +6,6 @@ use crate::tui::action::Action;
 use crate::tui::app::*;
 use crate::tui::effect::Effect;
 use crate::tui::screens::board::{request_move, stage_rows};
-use crate::tui::screens::list::{list_effect, list_mut};
 use crate::tui::widgets::{fit, frame_block, popup, step};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -95,23 +94,7 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
             vec![Effect::LoadBoard { entity: Entity::Deal, pipeline: id }]
         }
         PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
-            let entity = match app.screen {
-                Screen::List(e) => e,
-                _ => return vec![],
-            };
-            let list = list_mut(app, entity);
-            let chosen = (!value.is_empty()).then_some(value);
-            match p.purpose {
-                PickPurpose::FilterStage => list.filters.stage = chosen,
-                PickPurpose::FilterResponsible => {
-                    list.filters.mine = false;
-                    list.filters.responsible = chosen;
-                }
-                _ => list.filters.source = chosen,
-            }
-            list.cursor = 0;
-            list.scroll = 0;
-            vec![list_effect(app, entity, false)]
+            crate::tui::screens::list::filter_picked(app, &p.purpose, value)
         }
     }
 }

@@ -61,8 +61,6 @@ impl PlanForm {
     ];
 }
 
-// ---------------------------------------------------------------- planning activities
-
 pub(crate) const KINDS: [crate::domain::activity::ActivityKind; 4] = [
     crate::domain::activity::ActivityKind::Call,
     crate::domain::activity::ActivityKind::Meeting,

@@ -1,14 +1,10 @@
 //! A one-line text prompt (a title, a comment, a field's value, a path, a filter) and what
 //! its text is for.
 
-use crate::domain::comm::Comm;
-use crate::domain::fields::{Entity, InputContext, validate_input};
-use crate::domain::money::Currency;
-use crate::store::{CommsChange, RecordInput};
+use crate::domain::fields::Entity;
 use crate::tui::action::Action;
 use crate::tui::app::*;
 use crate::tui::effect::Effect;
-use crate::tui::screens::list::{list_effect, list_mut, parse_range};
 use crate::tui::widgets::input::{TextInput, edit_text, input_line};
 use crate::tui::widgets::{fit, frame_block, popup};
 use ratatui::Frame;
@@ -72,172 +68,54 @@ pub(crate) fn update(app: &mut App, mut p: Prompt, action: Action) -> Vec<Effect
     }
 }
 
+/// What answering a prompt did.
+pub(crate) enum Answered {
+    /// Done here: the prompt closes (or the answer opened another overlay).
+    Close(Vec<Effect>),
+    /// The store was asked: the prompt stays until `Saved` closes it or `Failed` says why.
+    Wait(Vec<Effect>),
+    /// Refused: the prompt stays, saying why.
+    Refused(String),
+}
+
+/// Enter in a prompt: its text goes to the screen or overlay it is for, which answers.
 pub(crate) fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
+    use crate::tui::overlays::import;
+    use crate::tui::screens::{board, form, list};
     let text = p.input.text.trim().to_string();
-    let keep = |app: &mut App, p: Prompt| app.overlay = Overlay::Prompt(p);
-    match p.purpose.clone() {
-        PromptPurpose::QuickCreate { entity, stage_code } => {
-            let mut fields = vec![("title".to_string(), text)];
-            if entity.has_stages() {
-                fields.push(("stage".into(), stage_code));
-            }
-            keep(app, p);
-            vec![Effect::Create {
-                entity,
-                input: RecordInput { fields, origin: Some("manual".into()), ..Default::default() },
-                open: false,
-            }]
-        }
+    let answered = match p.purpose.clone() {
+        PromptPurpose::QuickCreate { entity, stage_code } => board::quick_create(entity, stage_code, text),
         PromptPurpose::FailureReason { entity, ids, stage_code } => {
-            let reason = (!text.is_empty()).then_some(text);
-            // Rows of a list carry no version: one bulk move, which skips rows already there.
-            if ids.iter().all(|(_, v)| v.is_none()) {
-                let ids = ids.into_iter().map(|(id, _)| id).collect();
-                return vec![Effect::BulkMove { entity, ids, stage_code, reason }];
-            }
-            ids.into_iter()
-                .map(|(id, seen)| Effect::Move {
-                    entity,
-                    id,
-                    seen,
-                    stage_code: stage_code.clone(),
-                    reason: reason.clone(),
-                })
-                .collect()
+            board::move_with_reason(entity, ids, stage_code, text)
         }
-        PromptPurpose::Comment { entity, id } => {
-            if text.is_empty() {
-                p.error = Some(crate::i18n::describe(&crate::domain::Problem::Required, "comment", app.lang));
-                keep(app, p);
-                return vec![];
-            }
-            keep(app, p);
-            vec![Effect::Comment { entity, id, text }]
-        }
+        PromptPurpose::Comment { entity, id } => form::comment(app, entity, id, text),
         PromptPurpose::EditField { entity, id, version, key, base } => {
-            keep(app, p);
-            let input = RecordInput { fields: vec![(key.clone(), text)], ..Default::default() };
-            let then = Box::new(Effect::Update { entity, id, version, input: input.clone(), field: Some(key), base });
-            vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
+            form::edit_field(entity, id, version, key, base, text)
         }
-        PromptPurpose::ImportPath { entity } => {
-            let Some(path) = typed_path(&text) else {
-                p.error = Some(crate::i18n::describe(&crate::domain::Problem::Required, "file", app.lang));
-                keep(app, p);
-                return vec![];
-            };
-            app.overlay = Overlay::Import(Box::new(ImportWizard {
-                entity,
-                path: path.clone(),
-                preview: None,
-                cursor: 0,
-                mode: 0,
-                matching: 0,
-                dry_run: false,
-                running: false,
-                result: None,
-                error: None,
-            }));
-            vec![Effect::PreviewImport { entity, path }]
+        PromptPurpose::ImportPath { entity } => import::open(app, entity, &text),
+        PromptPurpose::ExportPath { entity } => list::export(app, entity, &text),
+        PromptPurpose::DraftField { key } => form::draft_field(app, key, text),
+        PromptPurpose::AddComm { kind } => form::add_comm(app, kind, text),
+        PromptPurpose::FilterCreated => list::filter_created(app, text),
+        PromptPurpose::FilterText => list::filter_text(app, text),
+    };
+    match answered {
+        Answered::Close(effects) => effects,
+        Answered::Wait(effects) => {
+            app.overlay = Overlay::Prompt(p);
+            effects
         }
-        PromptPurpose::ExportPath { entity } => {
-            let Some(path) = typed_path(&text) else {
-                p.error = Some(crate::i18n::describe(&crate::domain::Problem::Required, "file", app.lang));
-                keep(app, p);
-                return vec![];
-            };
-            let Effect::LoadList { filter, .. } = list_effect(app, entity, false) else { return vec![] };
-            let selected: Vec<i64> = list_mut(app, entity).selected.iter().copied().collect();
-            let ids = (!selected.is_empty()).then_some(selected);
-            keep(app, p);
-            vec![Effect::Export { entity, filter, ids, path }]
-        }
-        PromptPurpose::DraftField { key } => {
-            let Some(form) = app.form.as_mut() else { return vec![] };
-            let ctx = InputContext { currency: Currency::EUR, creating: false };
-            match validate_input(form.entity, &[(key.clone(), text.clone())], ctx) {
-                Ok(_) => {
-                    form.draft.retain(|(k, _)| *k != key);
-                    form.draft.push((key, text));
-                    vec![]
-                }
-                Err(e) => {
-                    p.error = Some(crate::i18n::describe(&e.problem, &e.field, app.lang));
-                    keep(app, p);
-                    vec![]
-                }
-            }
-        }
-        PromptPurpose::AddComm { kind } => {
-            let comm = match Comm::parse_typed(kind, &text, app.region) {
-                Ok(c) => c,
-                Err(e) => {
-                    p.error = Some(crate::i18n::describe(&e.problem, &e.field, app.lang));
-                    keep(app, p);
-                    return vec![];
-                }
-            };
-            let Some(form) = app.form.as_mut() else { return vec![] };
-            match &form.record {
-                Some(r) => {
-                    let (entity, id, version) = (form.entity, r.id, r.version);
-                    keep(app, p);
-                    let input = RecordInput {
-                        comms: CommsChange { add: vec![comm], ..Default::default() },
-                        ..Default::default()
-                    };
-                    let then = Box::new(Effect::Update {
-                        entity,
-                        id,
-                        version,
-                        input: input.clone(),
-                        field: Some(kind.code().to_string()),
-                        base: vec![],
-                    });
-                    vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }]
-                }
-                None => {
-                    form.draft_comms.push((kind, text));
-                    vec![]
-                }
-            }
-        }
-        PromptPurpose::FilterCreated => {
-            let entity = match app.screen {
-                Screen::List(e) => e,
-                _ => return vec![],
-            };
-            let range = if text.is_empty() {
-                None
-            } else {
-                match parse_range(&text) {
-                    Some((from, to)) => Some((from, to, text.clone())),
-                    None => {
-                        p.error = Some(app.t("tui.bad_range"));
-                        keep(app, p);
-                        return vec![];
-                    }
-                }
-            };
-            let list = list_mut(app, entity);
-            list.filters.today = false;
-            list.filters.created = range;
-            list.cursor = 0;
-            list.scroll = 0;
-            vec![list_effect(app, entity, false)]
-        }
-        PromptPurpose::FilterText => {
-            let entity = match app.screen {
-                Screen::List(e) => e,
-                _ => return vec![],
-            };
-            let list = list_mut(app, entity);
-            list.filters.text = (!text.is_empty()).then_some(text);
-            list.cursor = 0;
-            list.scroll = 0;
-            vec![list_effect(app, entity, false)]
+        Answered::Refused(message) => {
+            p.error = Some(message);
+            app.overlay = Overlay::Prompt(p);
+            vec![]
         }
     }
+}
+
+/// The message of a file path left empty.
+pub(crate) fn path_required(app: &App) -> String {
+    crate::i18n::describe(&crate::domain::Problem::Required, "file", app.lang)
 }
 
 /// A file path as typed in a prompt (`~/` is the home folder); `None` when empty.

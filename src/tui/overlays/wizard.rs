@@ -126,8 +126,6 @@ impl ConvertWizard {
     }
 }
 
-// ---------------------------------------------------------------- conversion and merge
-
 pub(crate) fn open_conversion(lead_id: i64) -> Vec<Effect> {
     vec![Effect::LoadConversion { lead_id }]
 }

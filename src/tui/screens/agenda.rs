@@ -64,8 +64,6 @@ pub fn bindings() -> Vec<Binding> {
     .concat()
 }
 
-// ---------------------------------------------------------------- activities board and calendar
-
 pub(crate) fn local_now(app: &App) -> chrono::DateTime<chrono::Local> {
     crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local)
 }

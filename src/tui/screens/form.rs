@@ -3,6 +3,8 @@
 
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::fields::Entity;
+use crate::domain::fields::{InputContext, validate_input};
+use crate::domain::money::Currency;
 use crate::present;
 use crate::store::records::Record;
 use crate::store::records::Shown;
@@ -14,6 +16,7 @@ use crate::tui::app::*;
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, ctrl, k};
 use crate::tui::overlays::plan::open_plan;
+use crate::tui::overlays::prompt::Answered;
 use crate::tui::overlays::wizard::open_conversion;
 use crate::tui::screens::board::request_move;
 use crate::tui::widgets::input::TextInput;
@@ -275,6 +278,72 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![Effect::CheckDuplicates { entity, id: None, input, then }]
         }
         _ => vec![],
+    }
+}
+
+/// A comment typed on the open record: refused when empty.
+pub(crate) fn comment(app: &App, entity: Entity, id: i64, text: String) -> Answered {
+    if text.is_empty() {
+        return Answered::Refused(crate::i18n::describe(&crate::domain::Problem::Required, "comment", app.lang));
+    }
+    Answered::Wait(vec![Effect::Comment { entity, id, text }])
+}
+
+/// A new value typed for a field of the open record: saved once duplicates are checked.
+pub(crate) fn edit_field(
+    entity: Entity,
+    id: i64,
+    version: i64,
+    key: String,
+    base: Vec<(String, String)>,
+    text: String,
+) -> Answered {
+    let input = RecordInput { fields: vec![(key.clone(), text)], ..Default::default() };
+    let then = Box::new(Effect::Update { entity, id, version, input: input.clone(), field: Some(key), base });
+    Answered::Wait(vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }])
+}
+
+/// A value typed for a field of the draft: kept in the draft when valid.
+pub(crate) fn draft_field(app: &mut App, key: String, text: String) -> Answered {
+    let lang = app.lang;
+    let Some(form) = app.form.as_mut() else { return Answered::Close(vec![]) };
+    let ctx = InputContext { currency: Currency::EUR, creating: false };
+    match validate_input(form.entity, &[(key.clone(), text.clone())], ctx) {
+        Ok(_) => {
+            form.draft.retain(|(k, _)| *k != key);
+            form.draft.push((key, text));
+            Answered::Close(vec![])
+        }
+        Err(e) => Answered::Refused(crate::i18n::describe(&e.problem, &e.field, lang)),
+    }
+}
+
+/// A phone or e-mail typed: added to the record (once duplicates are checked) or the draft.
+pub(crate) fn add_comm(app: &mut App, kind: CommKind, text: String) -> Answered {
+    let comm = match Comm::parse_typed(kind, &text, app.region) {
+        Ok(c) => c,
+        Err(e) => return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang)),
+    };
+    let Some(form) = app.form.as_mut() else { return Answered::Close(vec![]) };
+    match &form.record {
+        Some(r) => {
+            let (entity, id, version) = (form.entity, r.id, r.version);
+            let input =
+                RecordInput { comms: CommsChange { add: vec![comm], ..Default::default() }, ..Default::default() };
+            let then = Box::new(Effect::Update {
+                entity,
+                id,
+                version,
+                input: input.clone(),
+                field: Some(kind.code().to_string()),
+                base: vec![],
+            });
+            Answered::Wait(vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }])
+        }
+        None => {
+            form.draft_comms.push((kind, text));
+            Answered::Close(vec![])
+        }
     }
 }
 

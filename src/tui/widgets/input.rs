@@ -21,7 +21,6 @@ impl TextInput {
 }
 
 /// Applies an editing key to a field.
-
 pub fn edit_text(input: &mut TextInput, key: InputKey) {
     let mut chars: Vec<char> = input.text.chars().collect();
     let c = input.cursor.min(chars.len());

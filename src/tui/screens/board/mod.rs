@@ -4,6 +4,7 @@
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
 use crate::present;
+use crate::store::RecordInput;
 use crate::store::RecordRef;
 use crate::store::RecordSummary;
 use crate::store::refs::PipelineRow;
@@ -14,6 +15,7 @@ use crate::tui::app::*;
 use crate::tui::effect::{Anchor, Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, column_navigation, ctrl, k};
 use crate::tui::overlays::plan::open_plan;
+use crate::tui::overlays::prompt::Answered;
 use crate::tui::overlays::wizard::open_conversion;
 use crate::tui::screens::form::open_record;
 use crate::tui::widgets::input::TextInput;
@@ -24,6 +26,9 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
+mod window;
+pub(crate) use window::{apply_cards, ensure_window, fix_scroll};
 
 /// Most cards a column keeps in memory; pages beyond are dropped and reloaded on demand.
 pub const WINDOW: usize = 300;
@@ -106,8 +111,6 @@ impl Board {
     }
 }
 
-// ---------------------------------------------------------------- boards
-
 pub(crate) fn stage_rows(board: &Board) -> Vec<StageRow> {
     board.columns.iter().filter_map(|c| c.head.as_ref().map(|h| h.stage.clone())).collect()
 }
@@ -143,58 +146,6 @@ pub(crate) fn request_move(
         .collect()
 }
 
-pub(crate) fn ensure_window(entity: Entity, pipeline: Option<i64>, col: &mut Column, per: usize) -> Vec<Effect> {
-    let Some(head) = &col.head else { return vec![] };
-    let count = col.count();
-    if col.pending || count == 0 {
-        return vec![];
-    }
-    let end = col.start + col.cards.len();
-    let want_end = (col.scroll + per).max(col.cursor + 1).min(count);
-    let anchor = if col.cards.is_empty() {
-        Some(if col.cursor + PAGE >= count && col.cursor >= PAGE { Anchor::Bottom } else { Anchor::Top })
-    } else if col.cursor >= end + PAGE || col.scroll >= end + PAGE {
-        Some(if col.cursor + PAGE >= count {
-            Anchor::Bottom
-        } else {
-            Anchor::Before(col.cards[col.cards.len() - 1].id)
-        })
-    } else if col.cursor + PAGE < col.start {
-        Some(if col.cursor < PAGE { Anchor::Top } else { Anchor::After(col.cards[0].id) })
-    } else if end < count && want_end + 20 > end {
-        Some(Anchor::Before(col.cards[col.cards.len() - 1].id))
-    } else if col.start > 0 && col.scroll < col.start + 20 {
-        Some(Anchor::After(col.cards[0].id))
-    } else {
-        None
-    };
-    match anchor {
-        Some(anchor) => {
-            col.pending = true;
-            vec![Effect::LoadCards {
-                entity,
-                pipeline,
-                stage_id: head.stage.id,
-                stage_code: head.stage.code.clone(),
-                anchor,
-            }]
-        }
-        None => vec![],
-    }
-}
-
-pub(crate) fn fix_scroll(col: &mut Column, per: usize) {
-    let count = col.count();
-    col.cursor = col.cursor.min(count.saturating_sub(1));
-    if col.cursor < col.scroll {
-        col.scroll = col.cursor;
-    }
-    if col.cursor >= col.scroll + per {
-        col.scroll = col.cursor + 1 - per;
-    }
-    col.scroll = col.scroll.min(count.saturating_sub(per.min(count)));
-}
-
 /// Keys of a board.
 pub fn bindings() -> Vec<Binding> {
     use Action::*;
@@ -217,6 +168,37 @@ pub fn bindings() -> Vec<Binding> {
         ],
     ]
     .concat()
+}
+
+/// The title typed for a card made in the focused column: the store creates it there and
+/// the prompt waits for the save.
+pub(crate) fn quick_create(entity: Entity, stage_code: String, title: String) -> Answered {
+    let mut fields = vec![("title".to_string(), title)];
+    if entity.has_stages() {
+        fields.push(("stage".into(), stage_code));
+    }
+    let input = RecordInput { fields, origin: Some("manual".into()), ..Default::default() };
+    Answered::Wait(vec![Effect::Create { entity, input, open: false }])
+}
+
+/// The reason typed for a move to a failure stage (empty: none): the moves themselves.
+pub(crate) fn move_with_reason(
+    entity: Entity,
+    ids: Vec<(i64, Option<Seen>)>,
+    stage_code: String,
+    text: String,
+) -> Answered {
+    let reason = (!text.is_empty()).then_some(text);
+    // Rows of a list carry no version: one bulk move, which skips rows already there.
+    if ids.iter().all(|(_, v)| v.is_none()) {
+        let ids = ids.into_iter().map(|(id, _)| id).collect();
+        return Answered::Close(vec![Effect::BulkMove { entity, ids, stage_code, reason }]);
+    }
+    Answered::Close(
+        ids.into_iter()
+            .map(|(id, seen)| Effect::Move { entity, id, seen, stage_code: stage_code.clone(), reason: reason.clone() })
+            .collect(),
+    )
 }
 
 pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
@@ -340,54 +322,6 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
             vec![]
         }
         _ => vec![],
-    }
-}
-
-// ---------------------------------------------------------------- store events
-
-pub(crate) fn apply_cards(
-    col: &mut Column,
-    anchor: Anchor,
-    mut rows: Vec<crate::store::RecordSummary>,
-    position: Option<usize>,
-) {
-    col.pending = false;
-    match anchor {
-        Anchor::Top => {
-            col.cards = rows;
-            col.start = 0;
-        }
-        Anchor::Bottom => {
-            rows.reverse();
-            col.start = col.count().saturating_sub(rows.len());
-            col.cards = rows;
-        }
-        Anchor::At(_) => {
-            col.cards = rows;
-            col.start = position.unwrap_or(0);
-        }
-        Anchor::Before(id) => {
-            if col.cards.last().map(|c| c.id) == Some(id) {
-                col.cards.extend(rows);
-            }
-        }
-        Anchor::After(id) => {
-            if col.cards.first().map(|c| c.id) == Some(id) {
-                rows.reverse();
-                col.start = col.start.saturating_sub(rows.len());
-                rows.extend(std::mem::take(&mut col.cards));
-                col.cards = rows;
-            }
-        }
-    }
-    if col.cards.len() > WINDOW {
-        let excess = col.cards.len() - WINDOW;
-        if col.cursor.saturating_sub(col.start) > col.cards.len() / 2 {
-            col.cards.drain(..excess);
-            col.start += excess;
-        } else {
-            col.cards.truncate(WINDOW);
-        }
     }
 }
 
