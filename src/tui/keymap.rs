@@ -14,12 +14,15 @@ pub struct Key {
     pub mods: KeyModifiers,
 }
 
+/// A key: a character.
 pub const fn k(c: char) -> Key {
     Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
 }
+/// A key: a key code.
 pub const fn code(code: KeyCode) -> Key {
     Key { code, mods: KeyModifiers::NONE }
 }
+/// A key: Ctrl and a character.
 pub const fn ctrl(c: char) -> Key {
     Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
 }
@@ -37,6 +40,7 @@ pub struct Binding {
     pub footer: bool,
 }
 
+/// A binding.
 pub fn b(keys: &[Key], action: Action, label: &'static str, footer: bool) -> Binding {
     Binding { keys: keys.to_vec(), action, label, footer }
 }

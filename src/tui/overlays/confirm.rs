@@ -19,6 +19,7 @@ pub struct Confirm {
     pub on_yes: crate::tui::effect::Effect,
 }
 
+/// Enter (or `y`) runs the effect; Esc (or `n`) drops it.
 pub(crate) fn update(app: &mut App, c: Confirm, action: Action) -> Vec<Effect> {
     match action {
         Action::Submit => vec![c.on_yes],
@@ -53,6 +54,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
+/// Draws the question.
 pub(crate) fn draw(app: &App, c: &Confirm, f: &mut Frame, area: Rect) {
     let width = 64u16;
     let text_w = width.saturating_sub(2).max(1) as usize;

@@ -11,6 +11,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::tui::keymap::bindings;
 
+/// Draws the keys of the context: one column when they fit, two otherwise.
 pub(crate) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let ctx = keymap::context(app);
     let list = bindings(ctx);
@@ -43,6 +44,7 @@ pub(crate) fn draw(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).block(frame_block(&app.t("tui.help_title"))), rect);
 }
 
+/// Draws a notice (a risky mount at start).
 pub(crate) fn draw_notice(app: &App, text: &str, f: &mut Frame, area: Rect) {
     let width = 72u16.min(area.width);
     let text_w = width.saturating_sub(2).max(1) as usize;

@@ -30,6 +30,7 @@ pub struct MergeForm {
     pub row: usize,
 }
 
+/// Space flips the focused field; Enter merges.
 pub(crate) fn update(app: &mut App, mut m: Box<MergeForm>, action: Action) -> Vec<Effect> {
     let n = m.take_other.len();
     match action {

@@ -23,6 +23,7 @@ pub struct Palette {
     pub cursor: usize,
 }
 
+/// Typing narrows the commands; Enter runs the focused one.
 pub(crate) fn update(app: &mut App, mut p: Palette, action: Action) -> Vec<Effect> {
     match action {
         Action::Back => vec![],
@@ -48,6 +49,7 @@ pub(crate) fn update(app: &mut App, mut p: Palette, action: Action) -> Vec<Effec
     }
 }
 
+/// Matches the typed text against every command, best first.
 pub(crate) fn refilter_palette(lang: crate::i18n::Lang, p: &mut Palette) {
     use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
     use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -76,6 +78,7 @@ pub(crate) fn refilter_palette(lang: crate::i18n::Lang, p: &mut Palette) {
     p.cursor = 0;
 }
 
+/// Draws the field and the matching commands.
 pub(crate) fn draw(app: &App, p: &Palette, f: &mut Frame, area: Rect) {
     let rect = popup(area, 60, 16);
     let w = rect.width.saturating_sub(2) as usize;

@@ -45,6 +45,7 @@ pub struct Picker {
     pub cursor: usize,
 }
 
+/// Up and down through the items; Enter picks.
 pub(crate) fn update(app: &mut App, mut p: Picker, action: Action) -> Vec<Effect> {
     match action {
         Action::Back => vec![],
@@ -61,6 +62,7 @@ pub(crate) fn update(app: &mut App, mut p: Picker, action: Action) -> Vec<Effect
     }
 }
 
+/// The focused item was picked: what it was for happens.
 pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
     let Some((value, _)) = p.items.get(p.cursor).cloned() else {
         return vec![];
@@ -99,6 +101,7 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
     }
 }
 
+/// Draws the items.
 pub(crate) fn draw(_app: &App, p: &Picker, f: &mut Frame, area: Rect) {
     let rect = popup(area, 50, p.items.len() as u16 + 2);
     let w = rect.width.saturating_sub(2) as usize;

@@ -61,18 +61,19 @@ impl PlanForm {
     ];
 }
 
-pub(crate) const KINDS: [crate::domain::activity::ActivityKind; 4] = [
+const KINDS: [crate::domain::activity::ActivityKind; 4] = [
     crate::domain::activity::ActivityKind::Call,
     crate::domain::activity::ActivityKind::Meeting,
     crate::domain::activity::ActivityKind::Task,
     crate::domain::activity::ActivityKind::Email,
 ];
-pub(crate) const PRIORITIES: [crate::domain::activity::Priority; 3] = [
+const PRIORITIES: [crate::domain::activity::Priority; 3] = [
     crate::domain::activity::Priority::Low,
     crate::domain::activity::Priority::Medium,
     crate::domain::activity::Priority::High,
 ];
 
+/// Opens the form to plan an activity on these records.
 pub(crate) fn open_plan(app: &mut App, targets: Vec<RecordRef>, record_title: String) {
     let me = app.users.iter().position(|(l, _)| *l == app.user).unwrap_or(0);
     app.overlay = Overlay::Plan(Box::new(PlanForm {
@@ -115,12 +116,13 @@ pub(crate) fn open_edit_activity(app: &mut App, a: &crate::store::activities::Ac
     }));
 }
 
+/// A choice one step forward or back, wrapping.
 pub(crate) fn cycle(value: &mut usize, len: usize, forward: bool) {
     *value = if forward { (*value + 1) % len } else { (*value + len - 1) % len };
 }
 
 /// The effect a filled plan form asks for, or the message saying what is wrong.
-pub(crate) fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
+fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
     use crate::domain::agenda;
     let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
     let describe = |e: crate::domain::FieldError| crate::i18n::describe(&e.problem, &e.field, app.lang);
@@ -160,6 +162,7 @@ pub(crate) fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
     })
 }
 
+/// An action in the plan form.
 pub(crate) fn update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec<Effect> {
     let rows = PlanForm::ROWS.len();
     match action {
@@ -208,6 +211,7 @@ pub(crate) fn update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec
     vec![]
 }
 
+/// Draws the form.
 pub(crate) fn draw(app: &App, p: &PlanForm, f: &mut Frame, area: Rect) {
     let rect = popup(area, 66, PlanForm::ROWS.len() as u16 + if p.error.is_some() { 5 } else { 4 });
     let w = rect.width.saturating_sub(2) as usize;

@@ -51,6 +51,7 @@ pub struct Prompt {
     pub error: Option<String>,
 }
 
+/// Typing edits the text; Enter answers; Esc closes.
 pub(crate) fn update(app: &mut App, mut p: Prompt, action: Action) -> Vec<Effect> {
     match action {
         Action::Back => vec![],
@@ -79,7 +80,7 @@ pub(crate) enum Answered {
 }
 
 /// Enter in a prompt: its text goes to the screen or overlay it is for, which answers.
-pub(crate) fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
+fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
     use crate::tui::overlays::import;
     use crate::tui::screens::{board, form, list};
     let text = p.input.text.trim().to_string();
@@ -130,6 +131,7 @@ pub(crate) fn typed_path(text: &str) -> Option<std::path::PathBuf> {
     })
 }
 
+/// Draws the field, its hint and why the last answer was refused.
 pub(crate) fn draw(app: &App, p: &Prompt, f: &mut Frame, area: Rect) {
     let rect = popup(area, 64, if p.error.is_some() { 6 } else { 5 });
     let w = rect.width.saturating_sub(2) as usize;

@@ -26,6 +26,7 @@ pub struct SearchBox {
     pub generation: u64,
 }
 
+/// Each key typed asks again; Enter opens the focused hit.
 pub(crate) fn update(app: &mut App, mut s: SearchBox, action: Action) -> Vec<Effect> {
     match action {
         Action::Back => vec![],
@@ -75,6 +76,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
+/// Draws the field and the hits, grouped by kind.
 pub(crate) fn draw(app: &App, s: &SearchBox, f: &mut Frame, area: Rect) {
     let rect = popup(area, 70, 20);
     let w = rect.width.saturating_sub(2) as usize;

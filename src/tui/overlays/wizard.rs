@@ -126,12 +126,13 @@ impl ConvertWizard {
     }
 }
 
+/// Asks for the lead and its matches; the wizard opens when they arrive.
 pub(crate) fn open_conversion(lead_id: i64) -> Vec<Effect> {
     vec![Effect::LoadConversion { lead_id }]
 }
 
 /// The wizard for a lead just read, its fields prefilled from it.
-pub(crate) fn new_wizard(
+fn new_wizard(
     record: &crate::store::Record,
     contacts: Vec<DuplicateMatch>,
     companies: Vec<DuplicateMatch>,
@@ -167,7 +168,7 @@ pub(crate) fn new_wizard(
 }
 
 /// The plan the wizard's choices describe.
-pub(crate) fn wizard_plan(app: &App, w: &ConvertWizard) -> ConversionPlan {
+fn wizard_plan(app: &App, w: &ConvertWizard) -> ConversionPlan {
     let t = w.chosen();
     let mut plan = ConversionPlan::new(t);
     plan.expected_version = Some(w.version);
@@ -194,7 +195,7 @@ pub(crate) fn wizard_plan(app: &App, w: &ConvertWizard) -> ConversionPlan {
 }
 
 /// The step after (or before) `step` for these choices: steps with nothing to ask are skipped.
-pub(crate) fn wizard_next(w: &ConvertWizard, forward: bool) -> Option<WizardStep> {
+fn wizard_next(w: &ConvertWizard, forward: bool) -> Option<WizardStep> {
     use WizardStep::*;
     let order = [Targets, Matches, Fields, Summary];
     let mut i = order.iter().position(|s| *s == w.step)?;
@@ -212,6 +213,7 @@ pub(crate) fn wizard_next(w: &ConvertWizard, forward: bool) -> Option<WizardStep
     }
 }
 
+/// An action in the wizard.
 pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -> Vec<Effect> {
     // Rows of the current step; the last field row of step 3 is the pipeline when a deal is made.
     let rows = match w.step {
@@ -333,7 +335,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
-pub(crate) fn targets_label(app: &App, t: Targets) -> String {
+fn targets_label(app: &App, t: Targets) -> String {
     let mut parts = Vec::new();
     for (on, e) in [(t.deal, Entity::Deal), (t.contact, Entity::Contact), (t.company, Entity::Company)] {
         if on {
@@ -343,7 +345,7 @@ pub(crate) fn targets_label(app: &App, t: Targets) -> String {
     parts.join(" + ")
 }
 
-pub(crate) fn match_label(app: &App, m: &crate::store::duplicates::DuplicateMatch) -> String {
+fn match_label(app: &App, m: &crate::store::duplicates::DuplicateMatch) -> String {
     let by = crate::present::matched_by(app.lang, &m.matched_by);
     app.ta("tui.convert_link", &[("id", &m.id.to_string()), ("title", &m.title), ("by", &by)])
 }

@@ -64,6 +64,7 @@ pub fn bindings() -> Vec<Binding> {
     .concat()
 }
 
+/// The app's "now" in local time.
 pub(crate) fn local_now(app: &App) -> chrono::DateTime<chrono::Local> {
     crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local)
 }
@@ -79,10 +80,7 @@ pub fn agenda_bounds(app: &App) -> [i64; 4] {
     ]
 }
 
-pub(crate) fn bucket_range(
-    bucket: crate::domain::agenda::ActivityBucket,
-    b: [i64; 4],
-) -> crate::store::records::NextActivity {
+fn bucket_range(bucket: crate::domain::agenda::ActivityBucket, b: [i64; 4]) -> crate::store::records::NextActivity {
     use crate::domain::agenda::ActivityBucket::*;
     use crate::store::records::NextActivity::*;
     match bucket {
@@ -99,7 +97,7 @@ pub(crate) fn bucket_range(
 /// within before the next page is asked for. A first page is a screenful and twice this.
 pub(crate) const LOAD_AHEAD: usize = 20;
 
-pub(crate) fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
+fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
     let bounds = agenda_bounds(app);
     // A screen of cards and what the cursor reaches before the next page comes: six columns
     // of a full `PAGE` each were half of the board's time at 100k leads.
@@ -112,6 +110,7 @@ pub(crate) fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<
     Some(Effect::LoadAgendaPage { bucket: col.bucket, range: bucket_range(col.bucket, bounds), offset, limit })
 }
 
+/// An action on the activities board.
 pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
     use crate::domain::agenda::{self, ActivityBucket};
     if app.agenda.columns.is_empty() {
@@ -219,7 +218,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
-pub(crate) fn bucket_color(b: ActivityBucket) -> Color {
+fn bucket_color(b: ActivityBucket) -> Color {
     match b {
         ActivityBucket::Overdue => Color::Red,
         ActivityBucket::Today => Color::Yellow,

@@ -83,6 +83,8 @@ pub fn calendar_range(cal: &Calendar) -> (chrono::NaiveDate, chrono::NaiveDate) 
     }
 }
 
+/// What the calendar asks for: the counts of the days shown (and the week grid's cells), and a
+/// page of the selected day's activities.
 pub(crate) fn calendar_effect(app: &App) -> Effect {
     use crate::domain::agenda::day_start;
     let (from, to) = calendar_range(&app.calendar);
@@ -100,7 +102,7 @@ pub(crate) fn calendar_effect(app: &App) -> Effect {
 }
 
 /// `[start, end)` of a local day, in unix ms.
-pub(crate) fn day_range(day: chrono::NaiveDate) -> (i64, i64) {
+fn day_range(day: chrono::NaiveDate) -> (i64, i64) {
     let ms = |d: chrono::NaiveDate| crate::domain::agenda::day_start(&chrono::Local, d).timestamp_millis();
     (ms(day), ms(day + chrono::Duration::days(1)))
 }
@@ -108,13 +110,13 @@ pub(crate) fn day_range(day: chrono::NaiveDate) -> (i64, i64) {
 /// A page of the day's list: a screenful (two lines an activity) and what the cursor reaches
 /// before the next page comes. A day of the dense 100k demo holds about 970 activities, and
 /// loading them all was most of the calendar's time.
-pub(crate) fn calendar_page(app: &App) -> usize {
+fn calendar_page(app: &App) -> usize {
     app.rows_per_screen() / 2 + 2 * LOAD_AHEAD
 }
 
 /// The next page of the day's list, when the cursor comes near the end of what is loaded and
 /// the day's count says there is more.
-pub(crate) fn calendar_more(app: &mut App) -> Vec<Effect> {
+fn calendar_more(app: &mut App) -> Vec<Effect> {
     let limit = calendar_page(app);
     let cal = &mut app.calendar;
     let loaded = cal.day_activities().len();
@@ -128,6 +130,7 @@ pub(crate) fn calendar_more(app: &mut App) -> Vec<Effect> {
     vec![Effect::LoadCalendarPage { list_from, list_to, after: (last.deadline, last.id), limit }]
 }
 
+/// An action on the calendar.
 pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let today = local_now(app).date_naive();
     let cal = &mut app.calendar;
@@ -208,7 +211,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
-pub(crate) const DAY_KEYS: [&str; 7] = ["tui.mon", "tui.tue", "tui.wed", "tui.thu", "tui.fri", "tui.sat", "tui.sun"];
+const DAY_KEYS: [&str; 7] = ["tui.mon", "tui.tue", "tui.wed", "tui.thu", "tui.fri", "tui.sat", "tui.sun"];
 
 /// Draws the calendar.
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
@@ -284,7 +287,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     draw_agenda(app, f, agenda_area);
 }
 
-pub(crate) fn draw_week(app: &App, f: &mut Frame, body: Rect, monday: chrono::NaiveDate, cell_w: u16) {
+fn draw_week(app: &App, f: &mut Frame, body: Rect, monday: chrono::NaiveDate, cell_w: u16) {
     let cal = &app.calendar;
     // Header with dates, then one row per hour from 08:00 to 19:00.
     let mut head = Vec::new();
@@ -329,7 +332,7 @@ pub(crate) fn draw_week(app: &App, f: &mut Frame, body: Rect, monday: chrono::Na
     f.render_widget(Paragraph::new(lines), body);
 }
 
-pub(crate) fn draw_agenda(app: &App, f: &mut Frame, area: Rect) {
+fn draw_agenda(app: &App, f: &mut Frame, area: Rect) {
     let cal = &app.calendar;
     let day = crate::present::date(app.lang, crate::domain::agenda::day_start(&Local, cal.day).timestamp_millis());
     let block = Block::default()

@@ -85,6 +85,7 @@ pub fn bindings() -> Vec<Binding> {
     ]
 }
 
+/// Opens the form of a record (it loads); Esc comes back here.
 pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect> {
     if app.screen != Screen::Form {
         app.back.push(app.screen.clone());
@@ -104,6 +105,7 @@ pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect>
     vec![Effect::LoadRecord { entity, id }]
 }
 
+/// Opens the form of a new record, empty.
 pub(crate) fn open_draft(app: &mut App, entity: Entity) {
     if app.screen != Screen::Form {
         app.back.push(app.screen.clone());
@@ -123,7 +125,7 @@ pub(crate) fn open_draft(app: &mut App, entity: Entity) {
     });
 }
 
-pub(crate) fn form_rows(record: &crate::store::Record) -> Vec<FormRow> {
+fn form_rows(record: &crate::store::Record) -> Vec<FormRow> {
     let mut rows: Vec<FormRow> =
         record.values.iter().filter(|(s, _)| s.editable).map(|(s, _)| FormRow::Field(s.key)).collect();
     rows.extend((0..record.comms.len()).map(FormRow::Comm));
@@ -131,6 +133,7 @@ pub(crate) fn form_rows(record: &crate::store::Record) -> Vec<FormRow> {
     rows
 }
 
+/// An action on the open form.
 pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
     if let (Some(form), Action::Up | Action::Down | Action::Top | Action::Bottom) = (app.form.as_mut(), action) {
         let last = form.rows.len().saturating_sub(1);
@@ -367,11 +370,11 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
-pub(crate) fn section_of(entity: Entity, key: &str) -> Option<crate::domain::fields::Section> {
+fn section_of(entity: Entity, key: &str) -> Option<crate::domain::fields::Section> {
     entity.field(key).map(|s| s.section)
 }
 
-pub(crate) fn section_name(app: &App, s: crate::domain::fields::Section) -> String {
+fn section_name(app: &App, s: crate::domain::fields::Section) -> String {
     let key = match s {
         crate::domain::fields::Section::Main => "section.main",
         crate::domain::fields::Section::Person => "section.person",

@@ -15,6 +15,7 @@ pub fn bindings() -> Vec<Binding> {
     vec![b(&[k('n')], NewRecord, "tui.key_first_lead", true), b(&[k('d')], LoadDemo, "tui.key_demo", true)]
 }
 
+/// Draws the first steps.
 pub(crate) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let lines = vec![
         Line::from(""),

@@ -111,6 +111,7 @@ impl Board {
     }
 }
 
+/// The stages of a board, in column order.
 pub(crate) fn stage_rows(board: &Board) -> Vec<StageRow> {
     board.columns.iter().filter_map(|c| c.head.as_ref().map(|h| h.stage.clone())).collect()
 }
@@ -201,6 +202,7 @@ pub(crate) fn move_with_reason(
     )
 }
 
+/// An action on the board of `entity`.
 pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
     let per = app.cards_per_screen();
     let pipeline_id = app.board(entity).pipeline.as_ref().map(|p| p.id);
@@ -412,7 +414,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
-pub(crate) const MIN_COLUMN_WIDTH: u16 = 18;
+const MIN_COLUMN_WIDTH: u16 = 18;
 
 /// Draws the board of `entity`.
 pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
@@ -482,7 +484,7 @@ pub fn card_lines(
     ]
 }
 
-pub(crate) fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect) {
+fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect) {
     let Some(head) = &col.head else { return };
     let w = area.width as usize;
     let stage_color = color(&head.stage.color);

@@ -6,6 +6,7 @@ use crate::domain::fields::Entity;
 use crate::tui::app::PAGE;
 use crate::tui::effect::{Anchor, Effect};
 
+/// Asks for the page the cursor or the scroll is about to need, if any (one at a time).
 pub(crate) fn ensure_window(entity: Entity, pipeline: Option<i64>, col: &mut Column, per: usize) -> Vec<Effect> {
     let Some(head) = &col.head else { return vec![] };
     let count = col.count();
@@ -46,6 +47,7 @@ pub(crate) fn ensure_window(entity: Entity, pipeline: Option<i64>, col: &mut Col
     }
 }
 
+/// Keeps the cursor within the column and on screen.
 pub(crate) fn fix_scroll(col: &mut Column, per: usize) {
     let count = col.count();
     col.cursor = col.cursor.min(count.saturating_sub(1));
@@ -58,6 +60,7 @@ pub(crate) fn fix_scroll(col: &mut Column, per: usize) {
     col.scroll = col.scroll.min(count.saturating_sub(per.min(count)));
 }
 
+/// A page of cards arrived: it joins the window, which drops what is beyond `WINDOW`.
 pub(crate) fn apply_cards(
     col: &mut Column,
     anchor: Anchor,

@@ -139,6 +139,7 @@ pub fn bindings() -> Vec<Binding> {
     ]
 }
 
+/// The list of `entity`, made when first shown.
 pub(crate) fn list_mut(app: &mut App, entity: Entity) -> &mut ListView {
     app.lists.entry(entity).or_default()
 }
@@ -189,6 +190,7 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
     Effect::LoadList { entity, filter, append }
 }
 
+/// An action on the list of `entity`.
 pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
     let per = app.rows_per_screen();
     match action {
@@ -432,7 +434,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
 }
 
 /// Reads `FROM..TO` in local time (`when::parse_day_range`).
-pub(crate) fn parse_range(text: &str) -> Option<(Option<i64>, Option<i64>)> {
+fn parse_range(text: &str) -> Option<(Option<i64>, Option<i64>)> {
     crate::domain::when::parse_day_range(text, &chrono::Local)
 }
 
