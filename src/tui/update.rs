@@ -5,7 +5,7 @@
 //! two functions and the modules they call, without I/O, so it is tested without a terminal.
 
 use super::action::{Action, Tab};
-use super::app::*;
+use super::app::{App, FormView, Overlay, Palette, Screen, SearchBox, TriageView, WizardStep, error, info};
 use super::effect::{Effect, StoreEvent};
 use super::overlays::{self, confirm, conflict, import, merge, palette, search, wizard};
 use super::screens::{agenda, board, calendar, form, list, triage};

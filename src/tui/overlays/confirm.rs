@@ -1,7 +1,7 @@
 //! A yes/no question whose yes is an effect (delete these, save despite duplicates).
 
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::widgets::{frame_block, popup};
 use ratatui::Frame;

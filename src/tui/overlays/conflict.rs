@@ -3,7 +3,7 @@
 
 use crate::store::RecordInput;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay, error, info};
 use crate::tui::effect::{EditConflict, Effect, StoreEvent};
 use crate::tui::update::reload_screen;
 use crate::tui::widgets::{fit, frame_block, popup, row_style};

@@ -1,6 +1,6 @@
 //! Key help (`?`, drawn from the context's bindings) and notices to read before going on.
 
-use crate::tui::app::*;
+use crate::tui::app::App;
 use crate::tui::keymap::{self, key_name};
 use crate::tui::widgets::{fit, frame_block, popup};
 use ratatui::Frame;

@@ -3,7 +3,7 @@
 
 use crate::domain::fields::Entity;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay, info};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
 use crate::tui::update::reload_screen;

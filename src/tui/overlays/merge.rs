@@ -3,7 +3,7 @@
 use crate::domain::fields::Entity;
 use crate::store::merge::Prefer;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::screens::list::list_mut;
 use crate::tui::widgets::{fit, frame_block, popup, row_style};

@@ -2,7 +2,7 @@
 //! English.
 
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay};
 use crate::tui::effect::Effect;
 use crate::tui::widgets::input::{TextInput, edit_text, input_line};
 use crate::tui::widgets::{fit, frame_block, popup, step};

@@ -3,7 +3,7 @@
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Board, Overlay, Screen, Seen};
 use crate::tui::effect::Effect;
 use crate::tui::screens::board::{request_move, stage_rows};
 use crate::tui::widgets::{fit, frame_block, popup, step};

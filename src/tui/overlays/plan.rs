@@ -2,7 +2,7 @@
 
 use crate::store::RecordRef;
 use crate::tui::action::{Action, InputKey};
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay};
 use crate::tui::effect::Effect;
 use crate::tui::widgets::input::{TextInput, edit_text, input_or_text};
 use crate::tui::widgets::{fit, frame_block, popup};

@@ -3,7 +3,7 @@
 
 use crate::domain::fields::Entity;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay, Seen};
 use crate::tui::effect::Effect;
 use crate::tui::widgets::input::{TextInput, edit_text, input_line};
 use crate::tui::widgets::{fit, frame_block, popup};

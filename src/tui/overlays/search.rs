@@ -2,7 +2,7 @@
 
 use crate::store::search::Hit;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::screens::form::open_record;
 use crate::tui::widgets::input::{TextInput, edit_text, input_line};

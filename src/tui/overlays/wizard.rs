@@ -7,7 +7,7 @@ use crate::domain::stage::StageSemantics;
 use crate::store::convert::ConversionPlan;
 use crate::store::duplicates::DuplicateMatch;
 use crate::tui::action::{Action, InputKey};
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay, info};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::overlays::plan::cycle;
 use crate::tui::update::reload_screen;

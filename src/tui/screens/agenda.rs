@@ -7,7 +7,7 @@ use crate::domain::fields::Entity;
 use crate::store::RecordRef;
 use crate::store::RecordSummary;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, CARD_HEIGHT, PAGE, info};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, column_navigation, k};
 use crate::tui::overlays::plan::open_plan;

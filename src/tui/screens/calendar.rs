@@ -3,7 +3,7 @@
 
 use crate::domain::when::from_ms;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Confirm, Overlay};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, k};
 use crate::tui::overlays::plan::open_edit_activity;

@@ -12,7 +12,7 @@ use crate::store::refs::StageRow;
 use crate::store::timeline::TimelineEntry;
 use crate::store::{CommsChange, RecordInput, RecordRef};
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay, PickPurpose, Picker, Prompt, PromptPurpose, Screen, Seen, error, info};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, ctrl, k};
 use crate::tui::overlays::plan::open_plan;

@@ -8,7 +8,7 @@ use crate::present;
 use crate::store::RecordRef;
 use crate::store::records::Shown;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{App, Overlay, PickPurpose, Picker, Seen, info};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, k};
 use crate::tui::overlays::plan::open_plan;

@@ -1,7 +1,7 @@
 //! The welcome screen of an empty file: first steps (a first lead, the demo).
 
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::App;
 use crate::tui::keymap::{Binding, b, k};
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -11,7 +11,9 @@ use crate::store::refs::PipelineRow;
 use crate::store::refs::StageRow;
 use crate::store::totals::ColumnHead;
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{
+    App, CARD_HEIGHT, Overlay, PickPurpose, Picker, Prompt, PromptPurpose, Screen, Seen, error, info,
+};
 use crate::tui::effect::{Anchor, Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, column_navigation, ctrl, k};
 use crate::tui::overlays::plan::open_plan;

@@ -3,7 +3,7 @@
 use super::ListView;
 use crate::domain::fields::Entity;
 use crate::present;
-use crate::tui::app::*;
+use crate::tui::app::{App, sort_label_key};
 use crate::tui::widgets::{fit, safe};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

@@ -7,7 +7,9 @@ use crate::store::RecordSummary;
 use crate::store::records::ListSort;
 use crate::store::{ListFilter, RecordRef};
 use crate::tui::action::Action;
-use crate::tui::app::*;
+use crate::tui::app::{
+    App, Confirm, MergeForm, Overlay, PAGE, PickPurpose, Picker, Prompt, PromptPurpose, Screen, info,
+};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, ctrl, k};
 use crate::tui::overlays::plan::open_plan;
