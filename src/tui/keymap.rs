@@ -1,8 +1,8 @@
 //! Key bindings as data. The keymap, the footer and the `?` help all read these tables, so
 //! help can never drift from behaviour.
 
-use super::action::{Action, InputKey, Tab};
-use super::app::{App, Overlay, Screen};
+use super::action::{Action, Tab};
+use super::app::{App, Screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// One key or chord.
@@ -162,61 +162,8 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
     if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
-    match &app.overlay {
-        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) | Overlay::Convert(_) => {
-            return Some(match ev.code {
-                KeyCode::Esc => Action::Back,
-                KeyCode::Enter => Action::Submit,
-                KeyCode::Up => Action::Up,
-                KeyCode::Down => Action::Down,
-                KeyCode::Tab => Action::Down,
-                KeyCode::BackTab => Action::Up,
-                KeyCode::Backspace => Action::Input(InputKey::Backspace),
-                KeyCode::Delete => Action::Input(InputKey::Delete),
-                KeyCode::Left => Action::Input(InputKey::Left),
-                KeyCode::Right => Action::Input(InputKey::Right),
-                KeyCode::Home => Action::Input(InputKey::Home),
-                KeyCode::End => Action::Input(InputKey::End),
-                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => Action::Input(InputKey::Char(c)),
-                _ => return None,
-            });
-        }
-        Overlay::Picker(_) | Overlay::Confirm(_) => {
-            return match ev.code {
-                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
-                KeyCode::Enter | KeyCode::Char('y') => Some(Action::Submit),
-                KeyCode::Char('n') if matches!(app.overlay, Overlay::Confirm(_)) => Some(Action::Back),
-                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                _ => None,
-            };
-        }
-        Overlay::Merge(_) | Overlay::Conflict(_) => {
-            return match ev.code {
-                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
-                KeyCode::Enter => Some(Action::Submit),
-                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                KeyCode::Char(' ' | 'h' | 'l') | KeyCode::Left | KeyCode::Right => Some(Action::ChoiceNext),
-                _ => None,
-            };
-        }
-        Overlay::Help | Overlay::Notice(_) => return Some(Action::Back),
-        Overlay::Import(_) => {
-            return match ev.code {
-                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
-                KeyCode::Enter => Some(Action::Submit),
-                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                KeyCode::Char(' ' | 'l') | KeyCode::Right => Some(Action::ChoiceNext),
-                KeyCode::Char('h') | KeyCode::Left => Some(Action::ChoicePrev),
-                KeyCode::Char('d') => Some(Action::ImportMode),
-                KeyCode::Char('m') => Some(Action::ImportMatch),
-                KeyCode::Char('r') => Some(Action::ImportDryRun),
-                _ => None,
-            };
-        }
-        Overlay::None => {}
+    if let Some(action) = super::overlays::action_for(&app.overlay, &ev) {
+        return action;
     }
     bindings(context(app)).into_iter().find(|bnd| bnd.keys.iter().any(|key| matches(key, &ev))).map(|bnd| bnd.action)
 }
@@ -244,5 +191,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_open_overlay_reads_keys_its_own_way() {
+        use crate::tui::app::{Confirm, ImportWizard, Overlay, PickPurpose, Picker, Prompt, PromptPurpose};
+        use crate::tui::effect::Effect;
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let mut app = App::new(crate::i18n::Lang::En, "alice", "crm.db", 0);
+        assert_eq!(action_for(&app, key('q')), Some(Action::Quit));
+        app.overlay = Overlay::Confirm(Confirm { message: "?".into(), on_yes: Effect::LoadCounters });
+        assert_eq!(action_for(&app, key('n')), Some(Action::Back));
+        assert_eq!(action_for(&app, key('y')), Some(Action::Submit));
+        let picker = Picker { purpose: PickPurpose::Pipeline, title: "p".into(), items: vec![], cursor: 0 };
+        app.overlay = Overlay::Picker(picker);
+        assert_eq!(action_for(&app, key('n')), None);
+        assert_eq!(action_for(&app, key('j')), Some(Action::Down));
+        let input = Default::default();
+        app.overlay =
+            Overlay::Prompt(Prompt { purpose: PromptPurpose::FilterText, title: "f".into(), input, error: None });
+        assert_eq!(action_for(&app, key('q')), Some(Action::Input(crate::tui::action::InputKey::Char('q'))));
+        app.overlay = Overlay::Import(Box::new(ImportWizard {
+            entity: crate::domain::fields::Entity::Lead,
+            path: "a.csv".into(),
+            preview: None,
+            cursor: 0,
+            mode: 0,
+            matching: 0,
+            dry_run: false,
+            running: false,
+            result: None,
+            error: None,
+        }));
+        assert_eq!(action_for(&app, key('h')), Some(Action::ChoicePrev));
+        assert_eq!(action_for(&app, key('r')), Some(Action::ImportDryRun));
+        assert_eq!(action_for(&app, key('d')), Some(Action::ImportMode));
+        app.overlay = Overlay::Help;
+        assert_eq!(action_for(&app, key('x')), Some(Action::Back));
     }
 }

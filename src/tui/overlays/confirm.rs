@@ -4,6 +4,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::widgets::{frame_block, popup};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -70,4 +71,12 @@ pub(crate) fn draw(app: &App, c: &Confirm, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(frame_block(&app.t("tui.confirm_title"))),
         rect,
     );
+}
+
+/// What a key means: Enter or `y` is yes, Esc, `n` or `q` no.
+pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
+    match ev.code {
+        KeyCode::Char('n') => Some(Action::Back),
+        _ => super::picker::key(ev),
+    }
 }

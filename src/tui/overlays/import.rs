@@ -8,6 +8,7 @@ use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
 use crate::tui::update::reload_screen;
 use crate::tui::widgets::{fit, frame_block, popup, row_style};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -245,4 +246,21 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
     let title = app.ta("tui.import_title", &[("entity", &entity), ("file", &file)]);
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block(&title)), rect);
+}
+
+/// What a key means in the wizard: `j`/`k` through the columns, Space/`l` and `h` through a
+/// column's fields, `d` the duplicate mode, `m` the match rule, `r` a dry run, Enter imports.
+pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
+    match ev.code {
+        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Char(' ' | 'l') | KeyCode::Right => Some(Action::ChoiceNext),
+        KeyCode::Char('h') | KeyCode::Left => Some(Action::ChoicePrev),
+        KeyCode::Char('d') => Some(Action::ImportMode),
+        KeyCode::Char('m') => Some(Action::ImportMatch),
+        KeyCode::Char('r') => Some(Action::ImportDryRun),
+        _ => None,
+    }
 }

@@ -7,6 +7,7 @@ use crate::tui::app::{App, Overlay};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::screens::list::list_mut;
 use crate::tui::widgets::{fit, frame_block, popup, row_style};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -120,4 +121,17 @@ pub(crate) fn draw(app: &App, m: &MergeForm, f: &mut Frame, area: Rect) {
     let title = app.ta("tui.merge_title", &[("entity", &entity), ("id", &m.keep.to_string())]);
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&title)), rect);
+}
+
+/// What a key means in a popup of per-field choices (merge, edit conflict): `j`/`k` move,
+/// Space, `h`/`l` or the arrows flip the focused choice, Enter goes on, Esc or `q` closes.
+pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
+    match ev.code {
+        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Char(' ' | 'h' | 'l') | KeyCode::Left | KeyCode::Right => Some(Action::ChoiceNext),
+        _ => None,
+    }
 }

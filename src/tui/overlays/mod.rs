@@ -1,5 +1,5 @@
 //! What floats above the screen, one module each: its state, its update, the store answers
-//! it takes and its drawing. `update` gives an action to the overlay in view and keeps it open
+//! it takes, its keys and its drawing. `update` gives an action to the overlay in view and keeps it open
 //! unless the overlay closes itself; `draw` draws it above everything.
 
 pub mod confirm;
@@ -17,6 +17,8 @@ pub mod wizard;
 use super::action::Action;
 use super::app::{App, Overlay};
 use super::effect::Effect;
+use super::widgets::input::text_key;
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -37,6 +39,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Overlay::Search(s) => search::update(app, s, action),
         Overlay::Prompt(p) => prompt::update(app, p, action),
     }
+}
+
+/// The action a key means in the overlay in view: `None` when no overlay is open (the
+/// screen's bindings apply), `Some(None)` when the overlay ignores the key.
+pub fn action_for(overlay: &Overlay, ev: &KeyEvent) -> Option<Option<Action>> {
+    Some(match overlay {
+        Overlay::None => return None,
+        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) | Overlay::Convert(_) => {
+            text_key(ev)
+        }
+        Overlay::Picker(_) => picker::key(ev),
+        Overlay::Confirm(_) => confirm::key(ev),
+        Overlay::Merge(_) | Overlay::Conflict(_) => merge::key(ev),
+        Overlay::Import(_) => import::key(ev),
+        // Any key closes them.
+        Overlay::Help | Overlay::Notice(_) => Some(Action::Back),
+    })
 }
 
 /// Draws the overlay, if any, above everything.

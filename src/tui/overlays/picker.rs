@@ -7,6 +7,7 @@ use crate::tui::app::{App, Board, Overlay, Screen, Seen};
 use crate::tui::effect::Effect;
 use crate::tui::screens::board::{request_move, stage_rows};
 use crate::tui::widgets::{fit, frame_block, popup, step};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -121,4 +122,15 @@ pub(crate) fn draw(_app: &App, p: &Picker, f: &mut Frame, area: Rect) {
         .collect();
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);
+}
+
+/// What a key means in the list: Esc or `q` closes, Enter or `y` picks, `j`/`k` move.
+pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
+    match ev.code {
+        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+        KeyCode::Enter | KeyCode::Char('y') => Some(Action::Submit),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+        _ => None,
+    }
 }

@@ -1,6 +1,7 @@
 //! A one-line text field: its state, its editing keys, and how it is drawn.
 
-use crate::tui::action::InputKey;
+use crate::tui::action::{Action, InputKey};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -70,4 +71,25 @@ pub fn input_or_text(input: &TextInput, focused: bool, placeholder: &str) -> Lin
     } else {
         Line::from(input.text.clone())
     }
+}
+
+/// What a key means in a popup that has text fields (prompt, palette, search, plan form,
+/// conversion wizard): Esc, Enter, up and down (Tab, Shift-Tab), and every other key edits.
+pub fn text_key(ev: &KeyEvent) -> Option<Action> {
+    Some(match ev.code {
+        KeyCode::Esc => Action::Back,
+        KeyCode::Enter => Action::Submit,
+        KeyCode::Up => Action::Up,
+        KeyCode::Down => Action::Down,
+        KeyCode::Tab => Action::Down,
+        KeyCode::BackTab => Action::Up,
+        KeyCode::Backspace => Action::Input(InputKey::Backspace),
+        KeyCode::Delete => Action::Input(InputKey::Delete),
+        KeyCode::Left => Action::Input(InputKey::Left),
+        KeyCode::Right => Action::Input(InputKey::Right),
+        KeyCode::Home => Action::Input(InputKey::Home),
+        KeyCode::End => Action::Input(InputKey::End),
+        KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => Action::Input(InputKey::Char(c)),
+        _ => return None,
+    })
 }
