@@ -228,5 +228,24 @@ mod tests {
         assert_eq!(action_for(&app, key('d')), Some(Action::ImportMode));
         app.overlay = Overlay::Help;
         assert_eq!(action_for(&app, key('x')), Some(Action::Back));
+        // The wizard: j moves on a step without text fields.
+        let w = crate::tui::app::ConvertWizard {
+            lead_id: 1,
+            version: 1,
+            title: "t".into(),
+            is_repeat: false,
+            step: crate::tui::app::WizardStep::Targets,
+            targets: 0,
+            contact_matches: vec![],
+            company_matches: vec![],
+            contact_choice: 0,
+            company_choice: 0,
+            fields: vec![],
+            pipeline: 0,
+            row: 0,
+            error: None,
+        };
+        app.overlay = Overlay::Convert(Box::new(w));
+        assert_eq!(action_for(&app, key('j')), Some(Action::Down));
     }
 }

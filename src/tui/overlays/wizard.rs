@@ -11,8 +11,10 @@ use crate::tui::app::{App, Overlay, info};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::overlays::plan::cycle;
 use crate::tui::update::reload_screen;
+use crate::tui::widgets::input::text_key;
 use crate::tui::widgets::input::{TextInput, edit_text, input_or_text};
 use crate::tui::widgets::{fit, frame_block, popup, row_style};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -231,12 +233,6 @@ pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -
     .max(1);
     let text_step = w.step == WizardStep::Fields;
     let pipeline_row = text_step && w.chosen().deal && w.row == rows - 1;
-    // Outside text fields, letters navigate like everywhere else.
-    let action = match action {
-        Action::Input(InputKey::Char('j')) if !text_step => Action::Down,
-        Action::Input(InputKey::Char('k')) if !text_step => Action::Up,
-        other => other,
-    };
     match action {
         Action::Back => match wizard_next(&w, false) {
             Some(step) => {
@@ -489,4 +485,14 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block(&fit(&title, w.saturating_sub(4)))),
         rect,
     );
+}
+
+/// What a key means in the wizard: as in a text prompt, except that outside the text fields
+/// (step 3) `j`/`k` move like everywhere else.
+pub(crate) fn key(w: &ConvertWizard, ev: &KeyEvent) -> Option<Action> {
+    match ev.code {
+        KeyCode::Char('j') if w.step != WizardStep::Fields => Some(Action::Down),
+        KeyCode::Char('k') if w.step != WizardStep::Fields => Some(Action::Up),
+        _ => text_key(ev),
+    }
 }
