@@ -5,7 +5,7 @@
 //! two functions and the modules they call, without I/O, so it is tested without a terminal.
 
 use super::action::{Action, Tab};
-use super::app::{App, FormView, Overlay, Palette, Screen, SearchBox, TriageView, WizardStep, error, info};
+use super::app::{App, FormView, Overlay, Palette, Screen, SearchBox, TriageView, error, info};
 use super::effect::{Effect, StoreEvent};
 use super::overlays::{self, confirm, conflict, import, merge, palette, search, wizard};
 use super::screens::{agenda, board, calendar, form, list, triage};
@@ -211,25 +211,12 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Failed { message, field, conflict } => {
             app.triage.pending = None;
-            if let Overlay::Import(w) = &mut app.overlay {
-                w.running = false;
-                w.error = Some(message);
-                return vec![];
+            // An import's failure is its own: nothing else reloads.
+            let importing = matches!(app.overlay, Overlay::Import(_));
+            if let Some(message) = overlays::failed(app, message, field.as_deref()) {
+                error(app, message);
             }
-            match &mut app.overlay {
-                Overlay::Prompt(p) => p.error = Some(message),
-                Overlay::Plan(f) => f.error = Some(message),
-                Overlay::Convert(w) => {
-                    // A field the store refused sends the user back to where it is typed.
-                    if field.as_deref().is_some_and(|f| f.contains('.')) {
-                        w.step = WizardStep::Fields;
-                        w.row = 0;
-                    }
-                    w.error = Some(message)
-                }
-                _ => error(app, message),
-            }
-            if conflict { reload_screen(app) } else { vec![] }
+            if conflict && !importing { reload_screen(app) } else { vec![] }
         }
         StoreEvent::Changed(changed) => {
             let shown = changed.as_deref().is_none_or(|list| shows_any_of(app, list));

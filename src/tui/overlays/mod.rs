@@ -57,6 +57,22 @@ pub fn action_for(overlay: &Overlay, ev: &KeyEvent) -> Option<Option<Action>> {
     })
 }
 
+/// A write failed: the overlay that asked for it shows why and stays open. The message comes
+/// back when no overlay takes it (the status bar says it then).
+pub fn failed(app: &mut App, message: String, field: Option<&str>) -> Option<String> {
+    match &mut app.overlay {
+        Overlay::Import(w) => {
+            w.running = false;
+            w.error = Some(message);
+        }
+        Overlay::Prompt(p) => p.error = Some(message),
+        Overlay::Plan(f) => f.error = Some(message),
+        Overlay::Convert(w) => wizard::failed(w, message, field),
+        _ => return Some(message),
+    }
+    None
+}
+
 /// Draws the overlay, if any, above everything.
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     match &app.overlay {

@@ -487,6 +487,16 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
     );
 }
 
+/// The conversion was refused: a field the store refused sends the user back to where it is
+/// typed.
+pub(crate) fn failed(w: &mut ConvertWizard, message: String, field: Option<&str>) {
+    if field.is_some_and(|f| f.contains('.')) {
+        w.step = WizardStep::Fields;
+        w.row = 0;
+    }
+    w.error = Some(message)
+}
+
 /// What a key means in the wizard: as in a text prompt, except that outside the text fields
 /// (step 3) `j`/`k` move like everywhere else.
 pub(crate) fn key(w: &ConvertWizard, ev: &KeyEvent) -> Option<Action> {
