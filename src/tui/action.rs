@@ -202,6 +202,17 @@ pub enum Action {
     Refresh,
     /// Confirm the text field / choice.
     Submit,
+    /// In a popup of choices (merge, edit conflict, import mapping): the focused choice
+    /// to its next value.
+    ChoiceNext,
+    /// The focused choice to its previous value (import mapping).
+    ChoicePrev,
+    /// Import wizard: the next duplicate mode.
+    ImportMode,
+    /// Import wizard: the next rule of what makes a match.
+    ImportMatch,
+    /// Import wizard: a dry run (reports, writes nothing).
+    ImportDryRun,
     /// A key typed into a text field.
     Input(InputKey),
 }

@@ -1,8 +1,8 @@
 //! Key bindings as data. The keymap, the footer and the `?` help all read these tables, so
 //! help can never drift from behaviour.
 
-use super::action::{Action, InputKey, Tab};
-use super::app::{App, Overlay, Screen};
+use super::action::{Action, Tab};
+use super::app::{App, Screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// One key or chord.
@@ -14,13 +14,16 @@ pub struct Key {
     pub mods: KeyModifiers,
 }
 
-const fn k(c: char) -> Key {
+/// A key: a character.
+pub const fn k(c: char) -> Key {
     Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
 }
-const fn code(code: KeyCode) -> Key {
+/// A key: a key code.
+pub const fn code(code: KeyCode) -> Key {
     Key { code, mods: KeyModifiers::NONE }
 }
-const fn ctrl(c: char) -> Key {
+/// A key: Ctrl and a character.
+pub const fn ctrl(c: char) -> Key {
     Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
 }
 
@@ -37,7 +40,8 @@ pub struct Binding {
     pub footer: bool,
 }
 
-fn b(keys: &[Key], action: Action, label: &'static str, footer: bool) -> Binding {
+/// A binding.
+pub fn b(keys: &[Key], action: Action, label: &'static str, footer: bool) -> Binding {
     Binding { keys: keys.to_vec(), action, label, footer }
 }
 
@@ -62,7 +66,7 @@ pub enum Context {
 
 /// `h`/`l` between columns, `j`/`k` within one, `g`/`G` to its ends: the Kanban boards and
 /// the activities board.
-fn column_navigation() -> Vec<Binding> {
+pub fn column_navigation() -> Vec<Binding> {
     use Action::*;
     vec![
         b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_column", false),
@@ -74,118 +78,19 @@ fn column_navigation() -> Vec<Binding> {
     ]
 }
 
-/// Bindings of a context, most useful first; global ones at the end.
+/// Bindings of a context, most useful first (each screen's, from its module); global ones at
+/// the end.
 pub fn bindings(ctx: Context) -> Vec<Binding> {
+    use super::screens::{agenda, board, calendar, form, list, triage, welcome};
     use Action::*;
     let mut v = match ctx {
-        Context::Board => [
-            column_navigation(),
-            vec![
-                b(&[k('H')], MovePrev, "tui.key_move_prev", true),
-                b(&[k('L')], MoveNext, "tui.key_move_next", true),
-                b(&[k('m')], PickStage, "tui.key_pick_stage", true),
-                b(&[k('n')], QuickCreate, "tui.key_quick_create", true),
-                b(&[k('a')], PlanActivity, "tui.key_plan", true),
-                b(&[k('C')], Convert, "tui.key_convert", false),
-                b(&[k('N')], NewRecord, "tui.key_new", false),
-                b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
-                b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
-                b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
-                b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
-                b(&[k('T')], Triage, "tui.key_triage", false),
-                b(&[k('t')], Take, "tui.key_take", false),
-            ],
-        ]
-        .concat(),
-        Context::List => vec![
-            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
-            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
-            b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
-            b(&[k(' ')], ToggleSelect, "tui.key_select", true),
-            b(&[k('v')], Visual, "tui.key_visual", false),
-            b(&[k('m')], BulkMove, "tui.key_bulk_move", true),
-            b(&[k('A')], BulkAssign, "tui.key_bulk_assign", false),
-            b(&[k('a')], PlanActivity, "tui.key_plan", false),
-            b(&[k('x')], CompleteActivity, "tui.key_complete_next", false),
-            b(&[k('D')], BulkDelete, "tui.key_bulk_delete", false),
-            b(&[k('C')], Convert, "tui.key_convert", false),
-            b(&[k('U')], Merge, "tui.key_merge", false),
-            b(&[k('E')], Export, "tui.key_export", false),
-            b(&[k('I')], Import, "tui.key_import", false),
-            b(&[k('s')], SortNext, "tui.key_sort", true),
-            b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
-            b(&[k('f')], FilterText, "tui.key_filter_text", true),
-            b(&[k('t')], FilterStage, "tui.key_filter_stage", false),
-            b(&[k('r')], FilterResponsible, "tui.key_filter_responsible", false),
-            b(&[k('o')], FilterSource, "tui.key_filter_source", false),
-            b(&[k('c')], FilterCreated, "tui.key_filter_created", false),
-            b(&[k('M')], FilterMine, "tui.key_filter_mine", false),
-            b(&[k('T')], FilterNewToday, "tui.key_filter_today", false),
-            b(&[k('R')], FilterRepeat, "tui.key_filter_repeat", false),
-            b(&[k('F')], ClearFilters, "tui.key_filter_clear", false),
-            b(&[k('N')], NewRecord, "tui.key_new", false),
-            b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
-            b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-            b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
-            b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
-        ],
-        Context::Form => vec![
-            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
-            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
-            b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
-            b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-            b(&[k('e'), code(KeyCode::Enter)], Edit, "tui.key_edit", true),
-            b(&[k('c')], Comment, "tui.key_comment", true),
-            b(&[k('a')], PlanActivity, "tui.key_plan", true),
-            b(&[k('H')], MovePrev, "tui.key_move_prev", false),
-            b(&[k('L')], MoveNext, "tui.key_move_next", false),
-            b(&[k('m')], PickStage, "tui.key_pick_stage", true),
-            b(&[k('P')], AddPhone, "tui.key_add_phone", false),
-            b(&[k('E')], AddEmail, "tui.key_add_email", false),
-            b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
-            b(&[k('C')], Convert, "tui.key_convert", false),
-            b(&[k('t')], Take, "tui.key_take", false),
-            b(&[ctrl('s')], Save, "tui.key_save", true),
-        ],
-        Context::Agenda => [
-            column_navigation(),
-            vec![
-                b(&[k('H')], MovePrev, "tui.key_drop_prev", true),
-                b(&[k('L')], MoveNext, "tui.key_drop_next", true),
-                b(&[k('a')], PlanActivity, "tui.key_plan", true),
-                b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
-            ],
-        ]
-        .concat(),
-        Context::Calendar => vec![
-            b(&[k('h'), code(KeyCode::Left)], Left, "tui.key_prev_day", false),
-            b(&[k('l'), code(KeyCode::Right)], Right, "tui.key_next_day", false),
-            b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_prev_week", false),
-            b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_next_week", false),
-            b(&[k('[')], PrevMonth, "tui.key_prev_month", true),
-            b(&[k(']')], NextMonth, "tui.key_next_month", true),
-            b(&[k('t')], Today, "tui.key_today", true),
-            b(&[k('w')], ToggleWeek, "tui.key_week", true),
-            b(&[k('J')], PageDown, "tui.key_agenda_down", false),
-            b(&[k('K')], PageUp, "tui.key_agenda_up", false),
-            b(&[k('x')], CompleteActivity, "tui.key_complete", false),
-            b(&[k('e')], Edit, "tui.key_reschedule", true),
-            b(&[k('D')], DeleteActivity, "tui.key_delete_activity", false),
-            b(&[code(KeyCode::Enter)], Open, "tui.key_open_activity", true),
-        ],
-        Context::Triage => vec![
-            b(&[k('y')], TriageQualify, "tui.key_qualify", true),
-            b(&[k('j')], TriageJunk, "tui.key_junk", true),
-            b(&[k('c')], PlanActivity, "tui.key_call", true),
-            b(&[k('a')], BulkAssign, "tui.key_assign", true),
-            b(&[k('C')], Convert, "tui.key_convert", true),
-            b(&[k('s')], TriageSkip, "tui.key_skip", true),
-            b(&[k('u')], TriageUndo, "tui.key_undo", true),
-            b(&[code(KeyCode::Enter)], Open, "tui.key_open", false),
-        ],
-        Context::Welcome => {
-            vec![b(&[k('n')], NewRecord, "tui.key_first_lead", true), b(&[k('d')], LoadDemo, "tui.key_demo", true)]
-        }
+        Context::Board => board::bindings(),
+        Context::List => list::bindings(),
+        Context::Form => form::bindings(),
+        Context::Agenda => agenda::bindings(),
+        Context::Calendar => calendar::bindings(),
+        Context::Triage => triage::bindings(),
+        Context::Welcome => welcome::bindings(),
     };
     v.extend([
         b(&[k('/')], Search, "tui.key_search", true),
@@ -257,61 +162,8 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
     if ev.modifiers.contains(KeyModifiers::CONTROL) && ev.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
-    match &app.overlay {
-        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) | Overlay::Convert(_) => {
-            return Some(match ev.code {
-                KeyCode::Esc => Action::Back,
-                KeyCode::Enter => Action::Submit,
-                KeyCode::Up => Action::Up,
-                KeyCode::Down => Action::Down,
-                KeyCode::Tab => Action::Down,
-                KeyCode::BackTab => Action::Up,
-                KeyCode::Backspace => Action::Input(InputKey::Backspace),
-                KeyCode::Delete => Action::Input(InputKey::Delete),
-                KeyCode::Left => Action::Input(InputKey::Left),
-                KeyCode::Right => Action::Input(InputKey::Right),
-                KeyCode::Home => Action::Input(InputKey::Home),
-                KeyCode::End => Action::Input(InputKey::End),
-                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => Action::Input(InputKey::Char(c)),
-                _ => return None,
-            });
-        }
-        Overlay::Picker(_) | Overlay::Confirm(_) => {
-            return match ev.code {
-                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
-                KeyCode::Enter | KeyCode::Char('y') => Some(Action::Submit),
-                KeyCode::Char('n') if matches!(app.overlay, Overlay::Confirm(_)) => Some(Action::Back),
-                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                _ => None,
-            };
-        }
-        Overlay::Merge(_) | Overlay::Conflict(_) => {
-            return match ev.code {
-                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
-                KeyCode::Enter => Some(Action::Submit),
-                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                KeyCode::Char(' ' | 'h' | 'l') | KeyCode::Left | KeyCode::Right => {
-                    Some(Action::Input(InputKey::Char(' ')))
-                }
-                _ => None,
-            };
-        }
-        Overlay::Help | Overlay::Notice(_) => return Some(Action::Back),
-        Overlay::Import(_) => {
-            return match ev.code {
-                KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
-                KeyCode::Enter => Some(Action::Submit),
-                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                KeyCode::Char(' ' | 'l') | KeyCode::Right => Some(Action::Input(InputKey::Char(' '))),
-                KeyCode::Char('h') | KeyCode::Left => Some(Action::Input(InputKey::Char('h'))),
-                KeyCode::Char(c @ ('d' | 'm' | 'r')) => Some(Action::Input(InputKey::Char(c))),
-                _ => None,
-            };
-        }
-        Overlay::None => {}
+    if let Some(action) = super::overlays::action_for(&app.overlay, &ev) {
+        return action;
     }
     bindings(context(app)).into_iter().find(|bnd| bnd.keys.iter().any(|key| matches(key, &ev))).map(|bnd| bnd.action)
 }
@@ -339,5 +191,61 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_open_overlay_reads_keys_its_own_way() {
+        use crate::tui::app::{Confirm, ImportWizard, Overlay, PickPurpose, Picker, Prompt, PromptPurpose};
+        use crate::tui::effect::Effect;
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let mut app = App::new(crate::i18n::Lang::En, "alice", "crm.db", 0);
+        assert_eq!(action_for(&app, key('q')), Some(Action::Quit));
+        app.overlay = Overlay::Confirm(Confirm { message: "?".into(), on_yes: Effect::LoadCounters });
+        assert_eq!(action_for(&app, key('n')), Some(Action::Back));
+        assert_eq!(action_for(&app, key('y')), Some(Action::Submit));
+        let picker = Picker { purpose: PickPurpose::Pipeline, title: "p".into(), items: vec![], cursor: 0 };
+        app.overlay = Overlay::Picker(picker);
+        assert_eq!(action_for(&app, key('n')), None);
+        assert_eq!(action_for(&app, key('j')), Some(Action::Down));
+        let input = Default::default();
+        app.overlay =
+            Overlay::Prompt(Prompt { purpose: PromptPurpose::FilterText, title: "f".into(), input, error: None });
+        assert_eq!(action_for(&app, key('q')), Some(Action::Input(crate::tui::action::InputKey::Char('q'))));
+        app.overlay = Overlay::Import(Box::new(ImportWizard {
+            entity: crate::domain::fields::Entity::Lead,
+            path: "a.csv".into(),
+            preview: None,
+            cursor: 0,
+            mode: 0,
+            matching: 0,
+            dry_run: false,
+            running: false,
+            result: None,
+            error: None,
+        }));
+        assert_eq!(action_for(&app, key('h')), Some(Action::ChoicePrev));
+        assert_eq!(action_for(&app, key('r')), Some(Action::ImportDryRun));
+        assert_eq!(action_for(&app, key('d')), Some(Action::ImportMode));
+        app.overlay = Overlay::Help;
+        assert_eq!(action_for(&app, key('x')), Some(Action::Back));
+        // The wizard: j moves on a step without text fields.
+        let w = crate::tui::app::ConvertWizard {
+            lead_id: 1,
+            version: 1,
+            title: "t".into(),
+            is_repeat: false,
+            step: crate::tui::app::WizardStep::Targets,
+            targets: 0,
+            contact_matches: vec![],
+            company_matches: vec![],
+            contact_choice: 0,
+            company_choice: 0,
+            fields: vec![],
+            pipeline: 0,
+            row: 0,
+            error: None,
+        };
+        app.overlay = Overlay::Convert(Box::new(w));
+        assert_eq!(action_for(&app, key('j')), Some(Action::Down));
     }
 }

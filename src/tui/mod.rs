@@ -4,12 +4,14 @@
 
 pub mod action;
 pub mod app;
-pub mod colour;
 pub mod effect;
 pub mod event;
 pub mod keymap;
+pub mod overlays;
+pub mod screens;
 pub mod update;
 pub mod views;
+pub mod widgets;
 pub mod worker;
 
 use crate::i18n::Lang;
@@ -66,7 +68,7 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     let clock = store.options().clock;
     let risks: Vec<String> = store.file_system().warnings.iter().map(|w| w.message(lang, store.path())).collect();
 
-    colour::detect_from_env();
+    widgets::colour::detect_from_env();
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();

@@ -1,9 +1,10 @@
-//! List view: a table of records with sort, filters and selection.
+//! Drawing a list: a table of records with its sort, filters and selection in the title.
 
-use super::super::app::{App, ListView, sort_label_key};
-use super::{fit, safe};
+use super::ListView;
 use crate::domain::fields::Entity;
 use crate::present;
+use crate::tui::app::{App, sort_label_key};
+use crate::tui::widgets::{fit, safe};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};

@@ -1,0 +1,82 @@
+//! A yes/no question whose yes is an effect (delete these, save despite duplicates).
+
+use crate::tui::action::Action;
+use crate::tui::app::{App, Overlay};
+use crate::tui::effect::{Effect, StoreEvent};
+use crate::tui::widgets::{frame_block, popup};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+/// A yes/no question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirm {
+    /// The question.
+    pub message: String,
+    /// What yes does.
+    pub on_yes: crate::tui::effect::Effect,
+}
+
+/// Enter (or `y`) runs the effect; Esc (or `n`) drops it.
+pub(crate) fn update(app: &mut App, c: Confirm, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Submit => vec![c.on_yes],
+        Action::Back => vec![],
+        _ => {
+            app.overlay = Overlay::Confirm(c);
+            vec![]
+        }
+    }
+}
+
+/// A record about to be saved looks like others: ask first.
+pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
+    match ev {
+        StoreEvent::PossibleDuplicates { matches, then } => {
+            let list: Vec<String> = matches
+                .iter()
+                .take(3)
+                .map(|m| format!("#{} {} ({})", m.id, m.title, crate::present::matched_by(app.lang, &m.matched_by)))
+                .collect();
+            let mut text = list.join("; ");
+            if matches.len() > 3 {
+                text.push_str(&format!(" +{}", matches.len() - 3));
+            }
+            app.overlay = Overlay::Confirm(Confirm {
+                message: app.ta("tui.duplicate_question", &[("list", &text)]),
+                on_yes: *then,
+            });
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// Draws the question.
+pub(crate) fn draw(app: &App, c: &Confirm, f: &mut Frame, area: Rect) {
+    let width = 64u16;
+    let text_w = width.saturating_sub(2).max(1) as usize;
+    let text_lines = (unicode_width::UnicodeWidthStr::width(c.message.as_str()) / text_w + 1) as u16;
+    let rect = popup(area, width, text_lines + 4);
+    let lines = vec![
+        Line::from(c.message.clone()),
+        Line::from(""),
+        Line::from(Span::styled(app.t("tui.confirm_keys"), Style::default().fg(Color::Gray))),
+    ];
+    f.render_widget(Clear, rect);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(frame_block(&app.t("tui.confirm_title"))),
+        rect,
+    );
+}
+
+/// What a key means: Enter or `y` is yes, Esc, `n` or `q` no.
+pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
+    match ev.code {
+        KeyCode::Char('n') => Some(Action::Back),
+        _ => super::picker::key(ev),
+    }
+}

@@ -1,0 +1,251 @@
+//! The plan-an-activity form (SPEC A1), also used to reschedule or edit an activity.
+
+use crate::store::RecordRef;
+use crate::tui::action::{Action, InputKey};
+use crate::tui::app::{App, Overlay};
+use crate::tui::effect::Effect;
+use crate::tui::widgets::input::{TextInput, edit_text, input_or_text};
+use crate::tui::widgets::{fit, frame_block, popup};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+/// Quick choices of when an activity is due, in the form's order; the last is typed.
+pub const WHEN_CHOICES: [&str; 5] =
+    ["tui.when_default", "tui.when_today", "tui.when_tomorrow", "tui.when_monday", "tui.when_other"];
+
+/// The plan-an-activity form (SPEC A1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanForm {
+    /// The activity being edited, or `None` for a new one.
+    pub editing: Option<i64>,
+    /// Records it belongs to.
+    pub targets: Vec<RecordRef>,
+    /// Title of the first record, for the default subject.
+    pub record_title: String,
+    /// Focused row (see `PlanForm::ROWS`).
+    pub row: usize,
+    /// Kind: index into call, meeting, task, e-mail.
+    pub kind: usize,
+    /// When: index into `WHEN_CHOICES`.
+    pub when: usize,
+    /// Typed date and time (used when `when` is the last choice).
+    pub date: TextInput,
+    /// Subject; empty means "<Kind> <record>".
+    pub subject: TextInput,
+    /// Length of a call or meeting.
+    pub duration: TextInput,
+    /// Priority: low, medium, high.
+    pub priority: usize,
+    /// Responsible: index into `App::users`.
+    pub responsible: usize,
+    /// Reminder before it is due (empty: none).
+    pub reminder: TextInput,
+    /// Why the last save was refused.
+    pub error: Option<String>,
+}
+
+impl PlanForm {
+    /// Rows of the form: (message key, is a text field).
+    pub const ROWS: [(&'static str, bool); 8] = [
+        ("tui.plan_kind", false),
+        ("tui.plan_when", false),
+        ("tui.plan_date", true),
+        ("tui.plan_subject", true),
+        ("tui.plan_duration", true),
+        ("tui.plan_priority", false),
+        ("label.responsible", false),
+        ("tui.plan_reminder", true),
+    ];
+}
+
+const KINDS: [crate::domain::activity::ActivityKind; 4] = [
+    crate::domain::activity::ActivityKind::Call,
+    crate::domain::activity::ActivityKind::Meeting,
+    crate::domain::activity::ActivityKind::Task,
+    crate::domain::activity::ActivityKind::Email,
+];
+const PRIORITIES: [crate::domain::activity::Priority; 3] = [
+    crate::domain::activity::Priority::Low,
+    crate::domain::activity::Priority::Medium,
+    crate::domain::activity::Priority::High,
+];
+
+/// Opens the form to plan an activity on these records.
+pub(crate) fn open_plan(app: &mut App, targets: Vec<RecordRef>, record_title: String) {
+    let me = app.users.iter().position(|(l, _)| *l == app.user).unwrap_or(0);
+    app.overlay = Overlay::Plan(Box::new(PlanForm {
+        editing: None,
+        targets,
+        record_title,
+        row: 0,
+        kind: 0,
+        when: 0,
+        date: TextInput::default(),
+        subject: TextInput::default(),
+        duration: TextInput::with("30m"),
+        priority: 1,
+        responsible: me,
+        reminder: TextInput::default(),
+        error: None,
+    }));
+}
+
+/// Opens the plan form on an existing activity, to reschedule or edit it.
+pub(crate) fn open_edit_activity(app: &mut App, a: &crate::store::activities::ActivityRow) {
+    let kind = KINDS.iter().position(|k| *k == a.kind).unwrap_or(0);
+    let priority = PRIORITIES.iter().position(|p| p.code() == a.priority).unwrap_or(1);
+    let responsible = app.users.iter().position(|(l, _)| Some(l) == a.responsible.as_ref()).unwrap_or(0);
+    let duration = a.start_at.zip(a.end_at).map(|(s, e)| format!("{}m", (e - s) / 60_000)).unwrap_or_default();
+    app.overlay = Overlay::Plan(Box::new(PlanForm {
+        editing: Some(a.id),
+        targets: a.bindings.iter().map(|b| RecordRef::new(b.0, b.1)).collect(),
+        record_title: a.bindings.first().map(|b| b.2.clone()).unwrap_or_default(),
+        row: 2,
+        kind,
+        when: WHEN_CHOICES.len() - 1,
+        date: TextInput::with(&crate::present::time(app.lang, a.deadline)),
+        subject: TextInput::with(&a.subject),
+        duration: TextInput::with(&duration),
+        priority,
+        responsible,
+        reminder: TextInput::with(&a.reminder_minutes.map(|m| format!("{m}m")).unwrap_or_default()),
+        error: None,
+    }));
+}
+
+/// A choice one step forward or back, wrapping.
+pub(crate) fn cycle(value: &mut usize, len: usize, forward: bool) {
+    *value = if forward { (*value + 1) % len } else { (*value + len - 1) % len };
+}
+
+/// The effect a filled plan form asks for, or the message saying what is wrong.
+fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
+    use crate::domain::agenda;
+    let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
+    let describe = |e: crate::domain::FieldError| crate::i18n::describe(&e.problem, &e.field, app.lang);
+    let deadline = match f.when {
+        0 => agenda::default_deadline(&now),
+        1 => agenda::at_local(&chrono::Local, now.date_naive(), 17, 0),
+        2 => agenda::at_local(&chrono::Local, now.date_naive() + chrono::Duration::days(1), 9, 0),
+        3 => agenda::parse_when("next monday 9:00", &now).unwrap_or_else(|| agenda::default_deadline(&now)),
+        _ => agenda::read_when("date", &f.date.text, &now).map_err(describe)?,
+    };
+    let minutes = |field: &str, t: &TextInput| -> Result<Option<i64>, String> {
+        if t.text.trim().is_empty() {
+            Ok(None)
+        } else {
+            agenda::parse_minutes(field, &t.text).map(Some).map_err(describe)
+        }
+    };
+    if let Some(id) = f.editing {
+        return Ok(Effect::UpdateActivity {
+            id,
+            deadline: deadline.timestamp_millis(),
+            subject: f.subject.text.trim().to_string(),
+            priority: PRIORITIES[f.priority % PRIORITIES.len()],
+            duration_minutes: minutes("duration", &f.duration)?,
+            responsible: app.users.get(f.responsible).map(|u| u.0.clone()),
+        });
+    }
+    Ok(Effect::PlanActivity {
+        targets: f.targets.clone(),
+        kind: KINDS[f.kind % KINDS.len()],
+        subject: f.subject.text.trim().to_string(),
+        deadline: deadline.timestamp_millis(),
+        duration_minutes: minutes("duration", &f.duration)?,
+        priority: PRIORITIES[f.priority % PRIORITIES.len()],
+        responsible: app.users.get(f.responsible).map(|u| u.0.clone()),
+        reminder_minutes: minutes("reminder", &f.reminder)?,
+    })
+}
+
+/// An action in the plan form.
+pub(crate) fn update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec<Effect> {
+    let rows = PlanForm::ROWS.len();
+    match action {
+        Action::Back => return vec![],
+        Action::Up => f.row = (f.row + rows - 1) % rows,
+        Action::Down => f.row = (f.row + 1) % rows,
+        Action::Submit => match plan_effect(app, &f) {
+            Ok(effect) => {
+                app.overlay = Overlay::Plan(f);
+                return vec![effect];
+            }
+            Err(msg) => f.error = Some(msg),
+        },
+        Action::Input(key) => {
+            f.error = None;
+            let text_row = PlanForm::ROWS[f.row].1;
+            if text_row {
+                let field = match f.row {
+                    2 => {
+                        f.when = WHEN_CHOICES.len() - 1;
+                        &mut f.date
+                    }
+                    3 => &mut f.subject,
+                    4 => &mut f.duration,
+                    _ => &mut f.reminder,
+                };
+                edit_text(field, key);
+            } else {
+                let forward = !matches!(key, InputKey::Left | InputKey::Backspace);
+                if matches!(key, InputKey::Left | InputKey::Right | InputKey::Char(' ')) {
+                    let users = app.users.len().max(1);
+                    match f.row {
+                        // The kind of an existing activity stays: it decides start/end or deadline.
+                        0 if f.editing.is_some() => {}
+                        0 => cycle(&mut f.kind, KINDS.len(), forward),
+                        1 => cycle(&mut f.when, WHEN_CHOICES.len(), forward),
+                        5 => cycle(&mut f.priority, PRIORITIES.len(), forward),
+                        _ => cycle(&mut f.responsible, users, forward),
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    app.overlay = Overlay::Plan(f);
+    vec![]
+}
+
+/// Draws the form.
+pub(crate) fn draw(app: &App, p: &PlanForm, f: &mut Frame, area: Rect) {
+    let rect = popup(area, 66, PlanForm::ROWS.len() as u16 + if p.error.is_some() { 5 } else { 4 });
+    let w = rect.width.saturating_sub(2) as usize;
+    let kinds = ["call", "meeting", "task", "email"];
+    let priorities = ["low", "medium", "high"];
+    let mut lines = Vec::new();
+    for (i, (label, _)) in PlanForm::ROWS.iter().enumerate() {
+        let focused = i == p.row;
+        let value: Line = match i {
+            0 => Line::from(format!("‹ {} ›", app.t(&format!("activity_kind.{}", kinds[p.kind % 4])))),
+            1 => Line::from(format!("‹ {} ›", app.t(WHEN_CHOICES[p.when % WHEN_CHOICES.len()]))),
+            2 => input_or_text(&p.date, focused, &app.t("tui.plan_date_hint")),
+            3 => input_or_text(
+                &p.subject,
+                focused,
+                &format!("{} {}", app.t(&format!("activity.{}", kinds[p.kind % 4])), p.record_title),
+            ),
+            4 => input_or_text(&p.duration, focused, ""),
+            5 => Line::from(format!("‹ {} ›", app.t(&format!("tui.priority_{}", priorities[p.priority % 3])))),
+            6 => Line::from(format!("‹ {} ›", app.users.get(p.responsible).map(|u| u.1.clone()).unwrap_or_default())),
+            _ => input_or_text(&p.reminder, focused, &app.t("tui.plan_no_reminder")),
+        };
+        let label_style =
+            if focused { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default().fg(Color::Gray) };
+        let mut spans = vec![Span::styled(format!(" {:<16}", fit(&app.t(label), 16)), label_style), Span::raw(" ")];
+        spans.extend(value.spans);
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(Span::styled(fit(&app.t("tui.plan_keys"), w), Style::default().fg(Color::Gray))));
+    if let Some(e) = &p.error {
+        lines.push(Line::from(Span::styled(fit(e, w), Style::default().fg(Color::Red))));
+    }
+    f.render_widget(Clear, rect);
+    let key = if p.editing.is_some() { "tui.edit_activity_title" } else { "tui.plan_title" };
+    let title = app.ta(key, &[("title", &p.record_title)]);
+    f.render_widget(Paragraph::new(lines).block(frame_block(&fit(&title, w.saturating_sub(4)))), rect);
+}

@@ -1,0 +1,508 @@
+//! The conversion wizard (SPEC L6): a lead becomes a deal, a contact and/or a company, in up
+//! to four steps (targets, matches, fields, summary).
+
+use crate::domain::convert::Targets;
+use crate::domain::fields::Entity;
+use crate::domain::stage::StageSemantics;
+use crate::store::convert::ConversionPlan;
+use crate::store::duplicates::DuplicateMatch;
+use crate::tui::action::{Action, InputKey};
+use crate::tui::app::{App, Overlay, info};
+use crate::tui::effect::{Effect, StoreEvent};
+use crate::tui::overlays::plan::cycle;
+use crate::tui::update::reload_screen;
+use crate::tui::widgets::input::text_key;
+use crate::tui::widgets::input::{TextInput, edit_text, input_or_text};
+use crate::tui::widgets::{fit, frame_block, popup, row_style};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+/// Steps of the conversion wizard (SPEC L6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WizardStep {
+    /// Choose what the lead becomes.
+    Targets,
+    /// Link existing contact/company or create new ones.
+    Matches,
+    /// Fill what the new records require.
+    Fields,
+    /// Read what will happen and confirm.
+    Summary,
+}
+
+/// A text field of the wizard's third step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WizardField {
+    /// Target and field, as the store names them (`contact.last_name`).
+    pub key: &'static str,
+    /// The value, prefilled from the lead.
+    pub input: TextInput,
+}
+
+/// The conversion wizard: a lead becomes a deal, a contact and/or a company.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvertWizard {
+    /// The lead.
+    pub lead_id: i64,
+    /// Its version when the wizard opened (a change meanwhile is a conflict).
+    pub version: i64,
+    /// Its title.
+    pub title: String,
+    /// Repeat lead: a deal for its existing client only.
+    pub is_repeat: bool,
+    /// Current step.
+    pub step: WizardStep,
+    /// Index into `Targets::CHOICES`.
+    pub targets: usize,
+    /// Existing contacts matching the lead.
+    pub contact_matches: Vec<crate::store::duplicates::DuplicateMatch>,
+    /// Existing companies matching the lead.
+    pub company_matches: Vec<crate::store::duplicates::DuplicateMatch>,
+    /// 0 = create a new contact, n = link `contact_matches[n - 1]`.
+    pub contact_choice: usize,
+    /// 0 = create a new company, n = link `company_matches[n - 1]`.
+    pub company_choice: usize,
+    /// All text fields (those of unchosen targets are skipped).
+    pub fields: Vec<WizardField>,
+    /// Deal pipeline: index into `App::pipelines`.
+    pub pipeline: usize,
+    /// Focused row of the current step.
+    pub row: usize,
+    /// Why the last attempt was refused.
+    pub error: Option<String>,
+}
+
+impl ConvertWizard {
+    /// The chosen targets.
+    pub fn chosen(&self) -> crate::domain::convert::Targets {
+        if self.is_repeat {
+            crate::domain::convert::Targets::DEAL
+        } else {
+            crate::domain::convert::Targets::CHOICES
+                [self.targets.min(crate::domain::convert::Targets::CHOICES.len() - 1)]
+        }
+    }
+
+    /// Whether a new contact is made.
+    pub fn new_contact(&self) -> bool {
+        self.chosen().contact && self.contact_choice == 0
+    }
+
+    /// Whether a new company is made.
+    pub fn new_company(&self) -> bool {
+        self.chosen().company && self.company_choice == 0
+    }
+
+    /// Rows of step 2: contact and/or company.
+    pub fn match_rows(&self) -> Vec<crate::domain::fields::Entity> {
+        use crate::domain::fields::Entity;
+        let t = self.chosen();
+        let mut rows = Vec::new();
+        if t.contact {
+            rows.push(Entity::Contact);
+        }
+        if t.company {
+            rows.push(Entity::Company);
+        }
+        rows
+    }
+
+    /// Indices into `fields` shown in step 3, in order; the pipeline row follows when a
+    /// deal is made.
+    pub fn field_rows(&self) -> Vec<usize> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| match f.key.split('.').next() {
+                Some("contact") => self.new_contact(),
+                Some("company") => self.new_company(),
+                Some("deal") => self.chosen().deal,
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// Asks for the lead and its matches; the wizard opens when they arrive.
+pub(crate) fn open_conversion(lead_id: i64) -> Vec<Effect> {
+    vec![Effect::LoadConversion { lead_id }]
+}
+
+/// The wizard for a lead just read, its fields prefilled from it.
+fn new_wizard(
+    record: &crate::store::Record,
+    contacts: Vec<DuplicateMatch>,
+    companies: Vec<DuplicateMatch>,
+) -> ConvertWizard {
+    use crate::domain::convert::Targets;
+    let text = |k: &str| record.get(k).map(|v| v.text()).unwrap_or_default();
+    let titles = crate::store::convert::lead_default_titles(record);
+    let choice = Targets::default_for(record.is_repeat);
+    let targets = Targets::CHOICES.iter().position(|t| *t == choice).unwrap_or(0);
+    let field = |key: &'static str, value: String| WizardField { key, input: TextInput::with(&value) };
+    ConvertWizard {
+        lead_id: record.id,
+        version: record.version,
+        title: record.title.clone(),
+        is_repeat: record.is_repeat,
+        step: WizardStep::Targets,
+        targets,
+        contact_matches: contacts,
+        company_matches: companies,
+        contact_choice: 0,
+        company_choice: 0,
+        fields: vec![
+            field("contact.first_name", text("first_name")),
+            field("contact.last_name", text("last_name")),
+            field("company.title", titles.company),
+            field("deal.title", titles.deal),
+        ],
+        pipeline: 0,
+        // A repeat lead's step 1 has one row.
+        row: if record.is_repeat { 0 } else { targets },
+        error: None,
+    }
+}
+
+/// The plan the wizard's choices describe.
+fn wizard_plan(app: &App, w: &ConvertWizard) -> ConversionPlan {
+    let t = w.chosen();
+    let mut plan = ConversionPlan::new(t);
+    plan.expected_version = Some(w.version);
+    if t.contact && w.contact_choice > 0 {
+        plan.contact = w.contact_matches.get(w.contact_choice - 1).map(|m| m.id);
+    }
+    if t.company && w.company_choice > 0 {
+        plan.company = w.company_matches.get(w.company_choice - 1).map(|m| m.id);
+    }
+    if t.deal {
+        plan.pipeline = app.pipelines.get(w.pipeline).map(|p| p.name.clone());
+    }
+    for i in w.field_rows() {
+        let f = &w.fields[i];
+        let (target, key) = f.key.split_once('.').unwrap_or(("", f.key));
+        let pair = (key.to_string(), f.input.text.trim().to_string());
+        match target {
+            "contact" => plan.contact_fields.push(pair),
+            "company" => plan.company_fields.push(pair),
+            _ => plan.deal_fields.push(pair),
+        }
+    }
+    plan
+}
+
+/// The step after (or before) `step` for these choices: steps with nothing to ask are skipped.
+fn wizard_next(w: &ConvertWizard, forward: bool) -> Option<WizardStep> {
+    use WizardStep::*;
+    let order = [Targets, Matches, Fields, Summary];
+    let mut i = order.iter().position(|s| *s == w.step)?;
+    loop {
+        i = if forward { i.checked_add(1)? } else { i.checked_sub(1)? };
+        let step = *order.get(i)?;
+        let useful = match step {
+            Matches => !w.match_rows().is_empty(),
+            Fields => !w.field_rows().is_empty() || w.chosen().deal,
+            _ => true,
+        };
+        if useful {
+            return Some(step);
+        }
+    }
+}
+
+/// An action in the wizard.
+pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -> Vec<Effect> {
+    // Rows of the current step; the last field row of step 3 is the pipeline when a deal is made.
+    let rows = match w.step {
+        WizardStep::Targets => {
+            if w.is_repeat {
+                1
+            } else {
+                crate::domain::convert::Targets::CHOICES.len()
+            }
+        }
+        WizardStep::Matches => w.match_rows().len(),
+        WizardStep::Fields => w.field_rows().len() + usize::from(w.chosen().deal),
+        WizardStep::Summary => 1,
+    }
+    .max(1);
+    let text_step = w.step == WizardStep::Fields;
+    let pipeline_row = text_step && w.chosen().deal && w.row == rows - 1;
+    match action {
+        Action::Back => match wizard_next(&w, false) {
+            Some(step) => {
+                w.step = step;
+                w.row = if step == WizardStep::Targets && !w.is_repeat { w.targets } else { 0 };
+                w.error = None;
+            }
+            None => return vec![],
+        },
+        Action::Up | Action::Down => {
+            w.row = if action == Action::Up { (w.row + rows - 1) % rows } else { (w.row + 1) % rows };
+            // The choice of targets follows the cursor, like a radio list.
+            if w.step == WizardStep::Targets && !w.is_repeat {
+                w.targets = w.row;
+            }
+        }
+        Action::Submit => {
+            if w.step == WizardStep::Targets && !w.is_repeat {
+                w.targets = w.row.min(crate::domain::convert::Targets::CHOICES.len() - 1);
+            }
+            match wizard_next(&w, true) {
+                Some(step) => {
+                    w.step = step;
+                    w.row = 0;
+                    w.error = None;
+                }
+                None => {
+                    let plan = wizard_plan(app, &w);
+                    let lead_id = w.lead_id;
+                    app.overlay = Overlay::Convert(w);
+                    return vec![Effect::Convert { lead_id, plan }];
+                }
+            }
+        }
+        Action::Input(key) => {
+            w.error = None;
+            let cycle_key = matches!(key, InputKey::Left | InputKey::Right | InputKey::Char(' '));
+            let forward = key != InputKey::Left;
+            match w.step {
+                WizardStep::Matches if cycle_key => {
+                    let rows = w.match_rows();
+                    match rows.get(w.row) {
+                        Some(Entity::Contact) => {
+                            let n = w.contact_matches.len() + 1;
+                            cycle(&mut w.contact_choice, n, forward);
+                        }
+                        Some(Entity::Company) => {
+                            let n = w.company_matches.len() + 1;
+                            cycle(&mut w.company_choice, n, forward);
+                        }
+                        _ => {}
+                    }
+                }
+                WizardStep::Fields if pipeline_row && cycle_key => {
+                    cycle(&mut w.pipeline, app.pipelines.len().max(1), forward);
+                }
+                WizardStep::Fields if pipeline_row => {}
+                WizardStep::Fields => {
+                    if let Some(i) = w.field_rows().get(w.row).copied() {
+                        edit_text(&mut w.fields[i].input, key);
+                    }
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    app.overlay = Overlay::Convert(w);
+    vec![]
+}
+
+/// The lead and its matches (opens the wizard); the conversion done.
+pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
+    match ev {
+        StoreEvent::Conversion { record, contacts, companies } => {
+            if record.stage_semantics == Some(StageSemantics::Success) {
+                info(app, app.t("tui.already_converted"));
+                return vec![];
+            }
+            let w = new_wizard(&record, contacts, companies);
+            app.overlay = Overlay::Convert(Box::new(w));
+            vec![]
+        }
+        StoreEvent::Converted(done) => {
+            if matches!(app.overlay, Overlay::Convert(_)) {
+                app.overlay = Overlay::None;
+            }
+            let records: Vec<String> = done
+                .records()
+                .map(|r| format!("{} #{} {}", app.t(&format!("entity.{}", r.entity.code())), r.id, r.title))
+                .collect();
+            info(app, app.ta("tui.converted", &[("id", &done.lead_id.to_string()), ("records", &records.join(", "))]));
+            reload_screen(app)
+        }
+        _ => vec![],
+    }
+}
+
+fn targets_label(app: &App, t: Targets) -> String {
+    let mut parts = Vec::new();
+    for (on, e) in [(t.deal, Entity::Deal), (t.contact, Entity::Contact), (t.company, Entity::Company)] {
+        if on {
+            parts.push(app.t(&format!("entity.{}", e.code())));
+        }
+    }
+    parts.join(" + ")
+}
+
+fn match_label(app: &App, m: &crate::store::duplicates::DuplicateMatch) -> String {
+    let by = crate::present::matched_by(app.lang, &m.matched_by);
+    app.ta("tui.convert_link", &[("id", &m.id.to_string()), ("title", &m.title), ("by", &by)])
+}
+
+/// The conversion wizard: one step at a time, what is chosen so far always visible.
+pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
+    let gray = Style::default().fg(Color::Gray);
+    let mut lines: Vec<Line> = Vec::new();
+    let (n, heading) = match wz.step {
+        WizardStep::Targets => (1, "tui.convert_targets"),
+        WizardStep::Matches => (2, "tui.convert_matches"),
+        WizardStep::Fields => (3, "tui.convert_fields"),
+        WizardStep::Summary => (4, "tui.convert_summary"),
+    };
+    let rect = popup(area, 76, 16);
+    let w = rect.width.saturating_sub(2) as usize;
+    lines.push(Line::from(Span::styled(
+        fit(&format!("{} · {}", app.ta("tui.convert_step", &[("n", &n.to_string())]), app.t(heading)), w),
+        Style::default().add_modifier(Modifier::BOLD),
+    )));
+    match wz.step {
+        WizardStep::Targets => {
+            if wz.is_repeat {
+                lines.push(Line::from(Span::styled(fit(&app.t("tui.convert_repeat"), w), gray)));
+                lines.push(Line::from(Span::styled(
+                    fit(&format!(" (•) {}", targets_label(app, Targets::DEAL)), w),
+                    row_style(true),
+                )));
+            } else {
+                for (i, t) in Targets::CHOICES.iter().enumerate() {
+                    let mark = if i == wz.targets { "(•)" } else { "( )" };
+                    lines.push(Line::from(Span::styled(
+                        fit(&format!(" {mark} {}", targets_label(app, *t)), w),
+                        row_style(i == wz.row),
+                    )));
+                }
+            }
+        }
+        WizardStep::Matches => {
+            for (i, e) in wz.match_rows().into_iter().enumerate() {
+                let (choice, matches) = match e {
+                    Entity::Contact => (wz.contact_choice, &wz.contact_matches),
+                    _ => (wz.company_choice, &wz.company_matches),
+                };
+                let value = match choice.checked_sub(1).and_then(|c| matches.get(c)) {
+                    Some(m) => match_label(app, m),
+                    None => app.t("tui.convert_new"),
+                };
+                let label = format!(" {:<12}", fit(&app.t(&format!("entity.{}", e.code())), 12));
+                lines.push(Line::from(vec![
+                    Span::styled(label, row_style(i == wz.row)),
+                    Span::raw(fit(&format!(" ‹ {value} ›"), w.saturating_sub(13))),
+                ]));
+                if matches.is_empty() {
+                    lines.push(Line::from(Span::styled(format!("   {}", app.t("tui.convert_no_match")), gray)));
+                } else {
+                    for m in matches.iter().take(3) {
+                        lines.push(Line::from(Span::styled(fit(&format!("   · {}", match_label(app, m)), w), gray)));
+                    }
+                }
+            }
+        }
+        WizardStep::Fields => {
+            let rows = wz.field_rows();
+            for (i, fi) in rows.iter().enumerate() {
+                let field = &wz.fields[*fi];
+                let (target, key) = field.key.split_once('.').unwrap_or(("", field.key));
+                let label = format!("{} · {}", app.t(&format!("entity.{target}")), app.t(&format!("field.{key}")));
+                let mut spans = vec![Span::styled(format!(" {:<26}", fit(&label, 26)), row_style(i == wz.row))];
+                spans.push(Span::raw(" "));
+                spans.extend(input_or_text(&field.input, i == wz.row, "").spans);
+                lines.push(Line::from(spans));
+            }
+            if wz.chosen().deal {
+                let focused = wz.row == rows.len();
+                let name = app.pipelines.get(wz.pipeline).map(|p| p.name.clone()).unwrap_or_default();
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {:<26}", fit(&app.t("tui.convert_pipeline"), 26)), row_style(focused)),
+                    Span::raw(format!(" ‹ {name} ›")),
+                ]));
+            }
+        }
+        WizardStep::Summary => {
+            let t = wz.chosen();
+            let value = |key: &str| {
+                wz.fields.iter().find(|f| f.key == key).map(|f| f.input.text.trim().to_string()).unwrap_or_default()
+            };
+            let mut say =
+                |e: Entity, choice: usize, matches: &[crate::store::duplicates::DuplicateMatch], title: String| {
+                    let entity = app.t(&format!("entity.{}", e.code()));
+                    let text = match choice.checked_sub(1).and_then(|c| matches.get(c)) {
+                        Some(m) => app.ta(
+                            "tui.convert_will_link",
+                            &[("entity", &entity), ("id", &m.id.to_string()), ("title", &m.title)],
+                        ),
+                        None => app.ta("tui.convert_will_create", &[("entity", &entity), ("title", &title)]),
+                    };
+                    lines.push(Line::from(fit(&format!(" • {text}"), w)));
+                };
+            if t.company {
+                say(Entity::Company, wz.company_choice, &wz.company_matches, value("company.title"));
+            }
+            if t.contact {
+                let name = format!("{} {}", value("contact.first_name"), value("contact.last_name"));
+                say(Entity::Contact, wz.contact_choice, &wz.contact_matches, name.trim().to_string());
+            }
+            if t.deal {
+                say(Entity::Deal, 0, &[], value("deal.title"));
+                if let Some(p) = app.pipelines.get(wz.pipeline) {
+                    lines.push(Line::from(Span::styled(
+                        fit(&format!("   {}: {}", app.t("tui.convert_pipeline"), p.name), w),
+                        gray,
+                    )));
+                }
+            }
+            let stage = app
+                .lead_board
+                .columns
+                .iter()
+                .filter_map(|c| c.head.as_ref())
+                .find(|h| h.stage.semantics == crate::domain::stage::StageSemantics::Success)
+                .map(|h| h.stage.name.clone())
+                .unwrap_or_else(|| app.t("stage_name.CONVERTED"));
+            lines.push(Line::from(fit(&format!(" • {}", app.ta("tui.convert_will_move", &[("stage", &stage)])), w)));
+        }
+    }
+    lines.push(Line::from(""));
+    let keys = match wz.step {
+        WizardStep::Targets => "tui.convert_keys",
+        WizardStep::Matches => "tui.convert_keys_matches",
+        WizardStep::Fields => "tui.convert_keys_fields",
+        WizardStep::Summary => "tui.convert_keys_summary",
+    };
+    lines.push(Line::from(Span::styled(fit(&app.t(keys), w), gray)));
+    if let Some(e) = &wz.error {
+        lines.push(Line::from(Span::styled(e.clone(), Style::default().fg(Color::Red))));
+    }
+    f.render_widget(Clear, rect);
+    let title = app.ta("tui.convert_title", &[("title", &wz.title)]);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block(&fit(&title, w.saturating_sub(4)))),
+        rect,
+    );
+}
+
+/// The conversion was refused: a field the store refused sends the user back to where it is
+/// typed.
+pub(crate) fn failed(w: &mut ConvertWizard, message: String, field: Option<&str>) {
+    if field.is_some_and(|f| f.contains('.')) {
+        w.step = WizardStep::Fields;
+        w.row = 0;
+    }
+    w.error = Some(message)
+}
+
+/// What a key means in the wizard: as in a text prompt, except that outside the text fields
+/// (step 3) `j`/`k` move like everywhere else.
+pub(crate) fn key(w: &ConvertWizard, ev: &KeyEvent) -> Option<Action> {
+    match ev.code {
+        KeyCode::Char('j') if w.step != WizardStep::Fields => Some(Action::Down),
+        KeyCode::Char('k') if w.step != WizardStep::Fields => Some(Action::Up),
+        _ => text_key(ev),
+    }
+}

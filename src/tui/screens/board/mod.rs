@@ -1,0 +1,533 @@
+//! The Kanban board of leads or deals: one column per stage, each a window of cards loaded
+//! around the cursor (`WINDOW`, `PAGE`); its state, keys, store answers and drawing.
+
+use crate::domain::fields::Entity;
+use crate::domain::stage::StageSemantics;
+use crate::present;
+use crate::store::RecordInput;
+use crate::store::RecordRef;
+use crate::store::RecordSummary;
+use crate::store::refs::PipelineRow;
+use crate::store::refs::StageRow;
+use crate::store::totals::ColumnHead;
+use crate::tui::action::Action;
+use crate::tui::app::{
+    App, CARD_HEIGHT, Overlay, PickPurpose, Picker, Prompt, PromptPurpose, Screen, Seen, error, info,
+};
+use crate::tui::effect::{Anchor, Effect, StoreEvent};
+use crate::tui::keymap::{Binding, b, code, column_navigation, ctrl, k};
+use crate::tui::overlays::plan::open_plan;
+use crate::tui::overlays::prompt::Answered;
+use crate::tui::overlays::wizard::open_conversion;
+use crate::tui::screens::form::open_record;
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::{color, fit};
+use crossterm::event::KeyCode;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+mod window;
+pub(crate) use window::{apply_cards, ensure_window, fix_scroll};
+
+/// Most cards a column keeps in memory; pages beyond are dropped and reloaded on demand.
+pub const WINDOW: usize = 300;
+
+/// A Kanban column: its head and a window of its cards.
+#[derive(Clone, Debug, Default)]
+pub struct Column {
+    /// Stage, count and sums.
+    pub head: Option<ColumnHead>,
+    /// Loaded cards, newest first.
+    pub cards: Vec<RecordSummary>,
+    /// Column index of `cards[0]`.
+    pub start: usize,
+    /// Column index of the focused card.
+    pub cursor: usize,
+    /// Column index of the first card drawn.
+    pub scroll: usize,
+    /// A page request is in flight.
+    pub pending: bool,
+}
+
+impl Column {
+    /// Records in the column.
+    pub fn count(&self) -> usize {
+        self.head.as_ref().map(|h| h.count.max(0) as usize).unwrap_or(0)
+    }
+
+    /// The card at a column index, if loaded.
+    pub fn card(&self, index: usize) -> Option<&RecordSummary> {
+        index.checked_sub(self.start).and_then(|i| self.cards.get(i))
+    }
+
+    /// The focused card, if loaded.
+    pub fn focused(&self) -> Option<&RecordSummary> {
+        self.card(self.cursor)
+    }
+}
+
+/// A Kanban board of leads or deals.
+#[derive(Clone, Debug, Default)]
+pub struct Board {
+    /// Pipeline shown.
+    pub pipeline: Option<PipelineRow>,
+    /// Columns, one per stage.
+    pub columns: Vec<Column>,
+    /// Focused column.
+    pub focus: usize,
+    /// Heads have arrived.
+    pub loaded: bool,
+    /// Card to focus once its column page arrives (after a move or create).
+    pub follow: Option<(i64, i64)>,
+    /// A card just moved whose column is still reloading: (id, stage id). Moves typed
+    /// meanwhile apply to it, so "L L" typed fast moves the card twice.
+    pub pending_move: Option<(i64, i64)>,
+}
+
+impl Board {
+    /// The focused column.
+    pub fn column(&self) -> Option<&Column> {
+        self.columns.get(self.focus)
+    }
+
+    /// The focused card.
+    pub fn focused(&self) -> Option<&RecordSummary> {
+        self.column().and_then(Column::focused)
+    }
+
+    /// Index of the column of a stage.
+    pub fn column_of(&self, stage_id: i64) -> Option<usize> {
+        self.columns.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
+    }
+
+    /// The card moves act on, as (id, column): the one just moved while its column reloads,
+    /// else the focused one.
+    pub fn move_target(&self) -> Option<(i64, usize)> {
+        match self.pending_move {
+            Some((id, stage)) => self.column_of(stage).map(|c| (id, c)),
+            None => self.focused().map(|c| (c.id, self.focus)),
+        }
+    }
+}
+
+/// The stages of a board, in column order.
+pub(crate) fn stage_rows(board: &Board) -> Vec<StageRow> {
+    board.columns.iter().filter_map(|c| c.head.as_ref().map(|h| h.stage.clone())).collect()
+}
+
+/// Moves records (as the user saw them) to `stage`: a failure stage asks for a reason first.
+pub(crate) fn request_move(
+    app: &mut App,
+    entity: Entity,
+    ids: Vec<(i64, Option<Seen>)>,
+    stage: &StageRow,
+) -> Vec<Effect> {
+    if stage.semantics == StageSemantics::Failure {
+        app.overlay = Overlay::Prompt(Prompt {
+            purpose: PromptPurpose::FailureReason { entity, ids, stage_code: stage.code.clone() },
+            title: app.ta("tui.prompt_reason", &[("stage", &stage.name)]),
+            input: TextInput::default(),
+            error: None,
+        });
+        return vec![];
+    }
+    // Reaching the success stage is conversion (SPEC L4): the wizard moves the lead.
+    if stage.semantics == StageSemantics::Success && entity == Entity::Lead {
+        return match ids.as_slice() {
+            [(id, _)] => open_conversion(*id),
+            _ => {
+                error(app, app.t("tui.convert_one_at_a_time"));
+                vec![]
+            }
+        };
+    }
+    ids.into_iter()
+        .map(|(id, seen)| Effect::Move { entity, id, seen, stage_code: stage.code.clone(), reason: None })
+        .collect()
+}
+
+/// Keys of a board.
+pub fn bindings() -> Vec<Binding> {
+    use Action::*;
+    [
+        column_navigation(),
+        vec![
+            b(&[k('H')], MovePrev, "tui.key_move_prev", true),
+            b(&[k('L')], MoveNext, "tui.key_move_next", true),
+            b(&[k('m')], PickStage, "tui.key_pick_stage", true),
+            b(&[k('n')], QuickCreate, "tui.key_quick_create", true),
+            b(&[k('a')], PlanActivity, "tui.key_plan", true),
+            b(&[k('C')], Convert, "tui.key_convert", false),
+            b(&[k('N')], NewRecord, "tui.key_new", false),
+            b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
+            b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
+            b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
+            b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
+            b(&[k('T')], Triage, "tui.key_triage", false),
+            b(&[k('t')], Take, "tui.key_take", false),
+        ],
+    ]
+    .concat()
+}
+
+/// The title typed for a card made in the focused column: the store creates it there and
+/// the prompt waits for the save.
+pub(crate) fn quick_create(entity: Entity, stage_code: String, title: String) -> Answered {
+    let mut fields = vec![("title".to_string(), title)];
+    if entity.has_stages() {
+        fields.push(("stage".into(), stage_code));
+    }
+    let input = RecordInput { fields, origin: Some("manual".into()), ..Default::default() };
+    Answered::Wait(vec![Effect::Create { entity, input, open: false }])
+}
+
+/// The reason typed for a move to a failure stage (empty: none): the moves themselves.
+pub(crate) fn move_with_reason(
+    entity: Entity,
+    ids: Vec<(i64, Option<Seen>)>,
+    stage_code: String,
+    text: String,
+) -> Answered {
+    let reason = (!text.is_empty()).then_some(text);
+    // Rows of a list carry no version: one bulk move, which skips rows already there.
+    if ids.iter().all(|(_, v)| v.is_none()) {
+        let ids = ids.into_iter().map(|(id, _)| id).collect();
+        return Answered::Close(vec![Effect::BulkMove { entity, ids, stage_code, reason }]);
+    }
+    Answered::Close(
+        ids.into_iter()
+            .map(|(id, seen)| Effect::Move { entity, id, seen, stage_code: stage_code.clone(), reason: reason.clone() })
+            .collect(),
+    )
+}
+
+/// An action on the board of `entity`.
+pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
+    let per = app.cards_per_screen();
+    let pipeline_id = app.board(entity).pipeline.as_ref().map(|p| p.id);
+    match action {
+        Action::Left
+        | Action::Right
+        | Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown => {
+            let board = app.board_mut(entity);
+            // Moving the focus by hand ends following a moved card.
+            board.pending_move = None;
+            if board.columns.is_empty() {
+                return vec![];
+            }
+            match action {
+                Action::Left => board.focus = board.focus.saturating_sub(1),
+                Action::Right => board.focus = (board.focus + 1).min(board.columns.len() - 1),
+                _ => {}
+            }
+            let col = &mut board.columns[board.focus];
+            let last = col.count().saturating_sub(1);
+            match action {
+                Action::Up => col.cursor = col.cursor.saturating_sub(1),
+                Action::Down => col.cursor = (col.cursor + 1).min(last),
+                Action::Top => col.cursor = 0,
+                Action::Bottom => col.cursor = last,
+                Action::PageUp => col.cursor = col.cursor.saturating_sub(per),
+                Action::PageDown => col.cursor = (col.cursor + per).min(last),
+                _ => {}
+            }
+            fix_scroll(col, per);
+            ensure_window(entity, pipeline_id, col, per)
+        }
+        Action::MovePrev | Action::MoveNext => {
+            let board = app.board(entity);
+            let Some((id, column)) = board.move_target() else { return vec![] };
+            let stages = stage_rows(board);
+            let seen = stages.get(column).map(|s| Seen { stage: s.id });
+            let target = if action == Action::MoveNext { column + 1 } else { column.wrapping_sub(1) };
+            match stages.get(target) {
+                Some(stage) => request_move(app, entity, vec![(id, seen)], stage),
+                None => {
+                    info(app, app.t("tui.no_further_stage"));
+                    vec![]
+                }
+            }
+        }
+        Action::PickStage => {
+            let board = app.board(entity);
+            let Some((id, column)) = board.move_target() else {
+                return vec![];
+            };
+            let title =
+                board.focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_else(|| format!("#{id}"));
+            let stages = stage_rows(board);
+            let seen = stages.get(column).map(|s| Seen { stage: s.id });
+            let items = stages.into_iter().map(|s| (s.code.clone(), s.name.clone())).collect();
+            app.overlay = Overlay::Picker(Picker {
+                purpose: PickPurpose::Move { entity, ids: vec![(id, seen)] },
+                title: app.ta("tui.pick_stage_for", &[("title", &title)]),
+                items,
+                cursor: column,
+            });
+            vec![]
+        }
+        Action::PlanActivity => match app.board(entity).move_target() {
+            Some((id, _)) => {
+                let title =
+                    app.board(entity).focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_default();
+                open_plan(app, vec![RecordRef::new(entity, id)], title);
+                vec![]
+            }
+            None => vec![],
+        },
+        Action::CompleteActivity => match app.board(entity).move_target() {
+            Some((id, _)) => vec![Effect::CompleteNext { entity, id }],
+            None => vec![],
+        },
+        Action::QuickCreate => {
+            let Some(head) = app.board(entity).column().and_then(|c| c.head.clone()) else {
+                return vec![];
+            };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::QuickCreate { entity, stage_code: head.stage.code.clone() },
+                title: app.ta("tui.prompt_quick_create", &[("stage", &head.stage.name)]),
+                input: TextInput::default(),
+                error: None,
+            });
+            vec![]
+        }
+        Action::Open => match app.board(entity).move_target() {
+            Some((id, _)) => open_record(app, entity, id),
+            None => vec![],
+        },
+        Action::Take if entity == Entity::Lead => match app.board(entity).move_target() {
+            Some((id, _)) => vec![Effect::Take { id }],
+            None => vec![],
+        },
+        Action::Convert if entity == Entity::Lead => match app.board(entity).move_target() {
+            Some((id, _)) => open_conversion(id),
+            None => vec![],
+        },
+        Action::SwitchPipeline => {
+            if entity != Entity::Deal || app.pipelines.len() < 2 {
+                info(app, app.t("tui.one_pipeline"));
+                return vec![];
+            }
+            let current = app.deal_board.pipeline.as_ref().map(|p| p.id);
+            app.overlay = Overlay::Picker(Picker {
+                purpose: PickPurpose::Pipeline,
+                title: app.t("label.pipeline"),
+                items: app.pipelines.iter().map(|p| (p.id.to_string(), p.name.clone())).collect(),
+                cursor: app.pipelines.iter().position(|p| Some(p.id) == current).unwrap_or(0),
+            });
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// Board heads, a page of cards, a card moved.
+pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
+    let per = app.cards_per_screen();
+    match ev {
+        StoreEvent::Board { entity, pipeline, heads, empty_file } => {
+            if empty_file && entity == Entity::Lead && matches!(app.screen, Screen::Board(Entity::Lead)) {
+                app.screen = Screen::Welcome;
+            } else if !empty_file && app.screen == Screen::Welcome {
+                app.screen = Screen::Board(Entity::Lead);
+            }
+            let board = app.board_mut(entity);
+            let follow = board.follow;
+            let mut old = std::mem::take(&mut board.columns);
+            board.pipeline = Some(pipeline.clone());
+            board.loaded = true;
+            let mut effects = Vec::new();
+            for head in heads {
+                let mut col = match old.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(head.stage.id))
+                {
+                    Some(i) => old.swap_remove(i),
+                    None => Column::default(),
+                };
+                let anchor_card = col.card(col.scroll).map(|c| c.id);
+                col.head = Some(head);
+                col.pending = true;
+                fix_scroll(&mut col, per);
+                let anchor = match anchor_card {
+                    Some(id) if col.scroll > 0 => Anchor::At(id),
+                    _ => Anchor::Top,
+                };
+                if let Some(h) = &col.head {
+                    effects.push(Effect::LoadCards {
+                        entity,
+                        pipeline: Some(pipeline.id),
+                        stage_id: h.stage.id,
+                        stage_code: h.stage.code.clone(),
+                        anchor,
+                    });
+                }
+                board.columns.push(col);
+            }
+            if let Some((stage_id, card)) = follow
+                && let Some(i) =
+                    board.columns.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
+            {
+                board.focus = i;
+                if let Some(Effect::LoadCards { anchor, .. }) = effects.get_mut(i) {
+                    *anchor = Anchor::At(card);
+                }
+            }
+            board.focus = board.focus.min(board.columns.len().saturating_sub(1));
+            effects
+        }
+        StoreEvent::Cards { entity, stage_id, anchor, rows, position } => {
+            let pipeline = app.board(entity).pipeline.as_ref().map(|p| p.id);
+            let board = app.board_mut(entity);
+            let follow = board.follow;
+            let Some(i) = board.columns.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
+            else {
+                return vec![];
+            };
+            let col = &mut board.columns[i];
+            apply_cards(col, anchor, rows, position);
+            if let Some((s, card)) = follow
+                && s == stage_id
+                && let Some(idx) = col.cards.iter().position(|c| c.id == card)
+            {
+                col.cursor = col.start + idx;
+                board.follow = None;
+                board.pending_move = None;
+            }
+            let col = &mut board.columns[i];
+            fix_scroll(col, per);
+            ensure_window(entity, pipeline, col, per)
+        }
+        StoreEvent::Moved { entity, id, stage_id } => {
+            let board = app.board_mut(entity);
+            if let Some(c) = board.column_of(stage_id) {
+                board.focus = c;
+            }
+            board.pending_move = Some((id, stage_id));
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+const MIN_COLUMN_WIDTH: u16 = 18;
+
+/// Draws the board of `entity`.
+pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
+    let board = app.board(entity);
+    if !board.loaded {
+        f.render_widget(Paragraph::new(app.t("tui.loading")), area);
+        return;
+    }
+    let n = board.columns.len();
+    if n == 0 || area.width == 0 {
+        return;
+    }
+    let title = match (&board.pipeline, entity) {
+        (Some(p), Entity::Deal) => format!(" {} · {}", app.t("tui.tab_deals"), p.name),
+        _ => String::new(),
+    };
+    let area = if title.is_empty() || area.height < 3 {
+        area
+    } else {
+        f.render_widget(
+            Paragraph::new(Span::styled(title, Style::default().add_modifier(Modifier::BOLD))),
+            Rect { height: 1, ..area },
+        );
+        Rect { y: area.y + 1, height: area.height - 1, ..area }
+    };
+    let visible = ((area.width / MIN_COLUMN_WIDTH).max(1) as usize).min(n);
+    let first = board.focus.saturating_sub(visible - 1).min(n - visible);
+    let width = area.width / visible as u16;
+    for (slot, idx) in (first..first + visible).enumerate() {
+        let x = area.x + slot as u16 * width;
+        let w = if slot + 1 == visible { area.x + area.width - x } else { width };
+        let rect = Rect { x, y: area.y, width: w.saturating_sub(1).max(1), height: area.height };
+        draw_column(app, &board.columns[idx], idx == board.focus, f, rect);
+    }
+}
+
+/// The three lines of a card: title; amount and client; responsible, repeat marker and next
+/// activity (red when overdue). Shared by the Kanban and the activities board.
+pub fn card_lines(
+    app: &App,
+    card: &crate::store::RecordSummary,
+    base: Style,
+    color: Color,
+    width: usize,
+) -> [Line<'static>; 3] {
+    let bar = Span::styled("▌", Style::default().fg(color));
+    let amount = card.amount_minor.map(|m| present::money(app.lang, m, card.currency.as_deref())).unwrap_or_default();
+    let second = match (amount.is_empty(), card.client.is_empty()) {
+        (false, false) => format!("{amount} · {}", card.client),
+        (false, true) => amount,
+        (true, _) => card.client.clone(),
+    };
+    let repeat = if card.is_repeat { format!(" ↻ {}", app.t("label.repeat")) } else { String::new() };
+    let mut third = format!("{}{repeat}", card.responsible.clone().unwrap_or_default());
+    if let Some(d) = card.next_activity {
+        third.push_str(&format!(" ⏰{}", present::short_time(app.lang, d)));
+    }
+    let overdue = card.next_activity.is_some_and(|d| d < app.now_ms);
+    let inner = width.saturating_sub(1);
+    [
+        Line::from(vec![bar.clone(), Span::styled(fit(&card.title, inner), base.add_modifier(Modifier::BOLD))]),
+        Line::from(vec![bar.clone(), Span::styled(fit(&second, inner), base)]),
+        Line::from(vec![
+            bar,
+            Span::styled(fit(&third, inner), if overdue { base.fg(Color::Red) } else { base.fg(Color::Gray) }),
+        ]),
+    ]
+}
+
+fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect) {
+    let Some(head) = &col.head else { return };
+    let w = area.width as usize;
+    let stage_color = color(&head.stage.color);
+    let count = crate::domain::money::format_integer(head.count, app.lang.number_style());
+    let head_style = if focused {
+        Style::default().fg(Color::Black).bg(stage_color).add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().fg(stage_color).add_modifier(Modifier::BOLD)
+    };
+    let mut lines = vec![Line::from(Span::styled(fit(&format!(" {} ({count})", head.stage.name), w), head_style))];
+    let sum = match head.sums.first() {
+        Some((cur, minor)) => {
+            let more = if head.sums.len() > 1 { " +" } else { "" };
+            format!(" {}{more}", present::money(app.lang, *minor, Some(cur)))
+        }
+        None => String::from(" —"),
+    };
+    lines.push(Line::from(Span::styled(fit(&sum, w), Style::default().fg(Color::Gray))));
+    let room = (area.height as usize).saturating_sub(2) / CARD_HEIGHT;
+    for i in col.scroll..(col.scroll + room).min(col.count()) {
+        let selected = i == col.cursor;
+        let base = if selected && focused {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else if selected {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::default()
+        };
+        let bar = Span::styled("▌", Style::default().fg(stage_color));
+        match col.card(i) {
+            Some(card) => lines.extend(card_lines(app, card, base, stage_color, w)),
+            None => {
+                lines.push(Line::from(vec![bar, Span::styled("…", base)]));
+                lines.push(Line::from(""));
+                lines.push(Line::from(""));
+            }
+        }
+        lines.push(Line::from(""));
+    }
+    if col.count() == 0 {
+        lines.push(Line::from(Span::styled(fit(&app.t("tui.empty_column"), w), Style::default().fg(Color::DarkGray))));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,536 @@
+//! A record form: an existing record (fields, phones and e-mails, links, stage bar and
+//! timeline) or the draft of a new one; its state, keys, store answers and drawing.
+
+use crate::domain::comm::{Comm, CommKind};
+use crate::domain::fields::Entity;
+use crate::domain::fields::{InputContext, validate_input};
+use crate::domain::money::Currency;
+use crate::present;
+use crate::store::records::Record;
+use crate::store::records::Shown;
+use crate::store::refs::StageRow;
+use crate::store::timeline::TimelineEntry;
+use crate::store::{CommsChange, RecordInput, RecordRef};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Overlay, PickPurpose, Picker, Prompt, PromptPurpose, Screen, Seen, error, info};
+use crate::tui::effect::{Effect, StoreEvent};
+use crate::tui::keymap::{Binding, b, code, ctrl, k};
+use crate::tui::overlays::plan::open_plan;
+use crate::tui::overlays::prompt::Answered;
+use crate::tui::overlays::wizard::open_conversion;
+use crate::tui::screens::board::request_move;
+use crate::tui::widgets::input::TextInput;
+use crate::tui::widgets::{color, fit};
+use crossterm::event::KeyCode;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+/// One line of a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormRow {
+    /// A field, by key.
+    Field(&'static str),
+    /// A communication, by index in the record's list.
+    Comm(usize),
+    /// A linked record, by index in the record's links: Enter opens it.
+    Link(usize),
+}
+
+/// A record form: an existing record, or a draft of a new one.
+#[derive(Clone, Debug)]
+pub struct FormView {
+    /// Kind of record.
+    pub entity: Entity,
+    /// The record (None for a draft).
+    pub record: Option<Box<Record>>,
+    /// Timeline, newest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Stages of the record's pipeline (for the stage bar).
+    pub stages: Vec<StageRow>,
+    /// Lines of the left side.
+    pub rows: Vec<FormRow>,
+    /// Focused line.
+    pub cursor: usize,
+    /// Draft values (new record): (key, text).
+    pub draft: Vec<(String, String)>,
+    /// Draft phones/e-mails as typed.
+    pub draft_comms: Vec<(crate::domain::comm::CommKind, String)>,
+    /// Waiting for the record to load.
+    pub loading: bool,
+}
+
+/// Keys of a form.
+pub fn bindings() -> Vec<Binding> {
+    use Action::*;
+    vec![
+        b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
+        b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
+        b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
+        b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
+        b(&[k('e'), code(KeyCode::Enter)], Edit, "tui.key_edit", true),
+        b(&[k('c')], Comment, "tui.key_comment", true),
+        b(&[k('a')], PlanActivity, "tui.key_plan", true),
+        b(&[k('H')], MovePrev, "tui.key_move_prev", false),
+        b(&[k('L')], MoveNext, "tui.key_move_next", false),
+        b(&[k('m')], PickStage, "tui.key_pick_stage", true),
+        b(&[k('P')], AddPhone, "tui.key_add_phone", false),
+        b(&[k('E')], AddEmail, "tui.key_add_email", false),
+        b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
+        b(&[k('C')], Convert, "tui.key_convert", false),
+        b(&[k('t')], Take, "tui.key_take", false),
+        b(&[ctrl('s')], Save, "tui.key_save", true),
+    ]
+}
+
+/// Opens the form of a record (it loads); Esc comes back here.
+pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect> {
+    if app.screen != Screen::Form {
+        app.back.push(app.screen.clone());
+    }
+    app.screen = Screen::Form;
+    app.form = Some(FormView {
+        entity,
+        record: None,
+        timeline: vec![],
+        stages: vec![],
+        rows: vec![],
+        cursor: 0,
+        draft: vec![],
+        draft_comms: vec![],
+        loading: true,
+    });
+    vec![Effect::LoadRecord { entity, id }]
+}
+
+/// Opens the form of a new record, empty.
+pub(crate) fn open_draft(app: &mut App, entity: Entity) {
+    if app.screen != Screen::Form {
+        app.back.push(app.screen.clone());
+    }
+    app.screen = Screen::Form;
+    let rows = entity.fields().iter().filter(|f| f.editable).map(|f| FormRow::Field(f.key)).collect();
+    app.form = Some(FormView {
+        entity,
+        record: None,
+        timeline: vec![],
+        stages: vec![],
+        rows,
+        cursor: 0,
+        draft: vec![],
+        draft_comms: vec![],
+        loading: false,
+    });
+}
+
+fn form_rows(record: &crate::store::Record) -> Vec<FormRow> {
+    let mut rows: Vec<FormRow> =
+        record.values.iter().filter(|(s, _)| s.editable).map(|(s, _)| FormRow::Field(s.key)).collect();
+    rows.extend((0..record.comms.len()).map(FormRow::Comm));
+    rows.extend((0..record.links.len()).map(FormRow::Link));
+    rows
+}
+
+/// An action on the open form.
+pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    if let (Some(form), Action::Up | Action::Down | Action::Top | Action::Bottom) = (app.form.as_mut(), action) {
+        let last = form.rows.len().saturating_sub(1);
+        form.cursor = match action {
+            Action::Up => form.cursor.saturating_sub(1),
+            Action::Down => (form.cursor + 1).min(last),
+            Action::Top => 0,
+            _ => last,
+        };
+        return vec![];
+    }
+    // A snapshot: the arms below read the form and then change other parts of the app.
+    let Some(form) = app.form.clone() else { return vec![] };
+    let entity = form.entity;
+    match action {
+        Action::Edit => {
+            let Some(row) = form.rows.get(form.cursor).cloned() else {
+                return vec![];
+            };
+            let (purpose, current, label) = match (&form.record, row) {
+                (Some(r), FormRow::Field(key)) => {
+                    let current = r.input_text(key);
+                    let base = r.input_texts();
+                    (
+                        PromptPurpose::EditField { entity, id: r.id, version: r.version, key: key.to_string(), base },
+                        current,
+                        crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
+                    )
+                }
+                (Some(_), FormRow::Comm(_)) => {
+                    info(app, app.t("tui.comm_edit_hint"));
+                    return vec![];
+                }
+                (None, FormRow::Field(key)) => {
+                    let current =
+                        form.draft.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+                    (
+                        PromptPurpose::DraftField { key: key.to_string() },
+                        current,
+                        crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
+                    )
+                }
+                (None, FormRow::Comm(_) | FormRow::Link(_)) => return vec![],
+                (Some(r), FormRow::Link(i)) => {
+                    return match r.links.get(i) {
+                        Some((e, link)) => open_record(app, *e, link.id),
+                        None => vec![],
+                    };
+                }
+            };
+            app.overlay =
+                Overlay::Prompt(Prompt { purpose, title: label, input: TextInput::with(&current), error: None });
+            vec![]
+        }
+        Action::PlanActivity => {
+            if let Some(r) = &form.record {
+                open_plan(app, vec![RecordRef::new(entity, r.id)], r.title.clone());
+            }
+            vec![]
+        }
+        Action::Convert => match &form.record {
+            Some(r) if entity == Entity::Lead => open_conversion(r.id),
+            _ => vec![],
+        },
+        Action::Take => match &form.record {
+            Some(r) if entity == Entity::Lead => vec![Effect::Take { id: r.id }],
+            _ => vec![],
+        },
+        Action::Comment => {
+            let Some(r) = &form.record else { return vec![] };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::Comment { entity, id: r.id },
+                title: app.t("tui.prompt_comment"),
+                input: TextInput::default(),
+                error: None,
+            });
+            vec![]
+        }
+        Action::AddPhone | Action::AddEmail => {
+            let kind = if action == Action::AddPhone { CommKind::Phone } else { CommKind::Email };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::AddComm { kind },
+                title: app.t(if kind == CommKind::Phone { "tui.prompt_phone" } else { "tui.prompt_email" }),
+                input: TextInput::default(),
+                error: None,
+            });
+            vec![]
+        }
+        Action::RemoveComm => {
+            let (Some(r), Some(FormRow::Comm(i))) = (&form.record, form.rows.get(form.cursor).cloned()) else {
+                return vec![];
+            };
+            let Some(c) = r.comms.get(i).cloned() else {
+                return vec![];
+            };
+            let input =
+                RecordInput { comms: CommsChange { remove: vec![c], ..Default::default() }, ..Default::default() };
+            vec![Effect::Update { entity, id: r.id, version: r.version, input, field: None, base: vec![] }]
+        }
+        Action::MovePrev | Action::MoveNext | Action::PickStage => {
+            let Some(r) = &form.record else { return vec![] };
+            let current = match r.get("stage") {
+                Some(Shown::Ref(s)) => s.id,
+                _ => return vec![],
+            };
+            let stages = form.stages.clone();
+            let pos = stages.iter().position(|s| s.id == current).unwrap_or(0);
+            let ids = vec![(r.id, Some(Seen { stage: current }))];
+            if action == Action::PickStage {
+                let title = app.ta("tui.pick_stage_for", &[("title", &r.title)]);
+                app.overlay = Overlay::Picker(Picker {
+                    purpose: PickPurpose::Move { entity, ids },
+                    title,
+                    items: stages.iter().map(|s| (s.code.clone(), s.name.clone())).collect(),
+                    cursor: pos,
+                });
+                return vec![];
+            }
+            let target = if action == Action::MoveNext { pos + 1 } else { pos.wrapping_sub(1) };
+            match stages.get(target) {
+                Some(s) => request_move(app, entity, ids, s),
+                None => {
+                    info(app, app.t("tui.no_further_stage"));
+                    vec![]
+                }
+            }
+        }
+        Action::Save => {
+            if form.record.is_some() {
+                info(app, app.t("tui.saved_already"));
+                return vec![];
+            }
+            let mut input =
+                RecordInput { fields: form.draft.clone(), origin: Some("manual".into()), ..Default::default() };
+            for (kind, text) in &form.draft_comms {
+                match Comm::parse_typed(*kind, text, app.region) {
+                    Ok(c) => input.comms.add.push(c),
+                    Err(e) => {
+                        error(app, crate::i18n::describe(&e.problem, &e.field, app.lang));
+                        return vec![];
+                    }
+                }
+            }
+            let then = Box::new(Effect::Create { entity, input: input.clone(), open: true });
+            vec![Effect::CheckDuplicates { entity, id: None, input, then }]
+        }
+        _ => vec![],
+    }
+}
+
+/// A comment typed on the open record: refused when empty.
+pub(crate) fn comment(app: &App, entity: Entity, id: i64, text: String) -> Answered {
+    if text.is_empty() {
+        return Answered::Refused(crate::i18n::describe(&crate::domain::Problem::Required, "comment", app.lang));
+    }
+    Answered::Wait(vec![Effect::Comment { entity, id, text }])
+}
+
+/// A new value typed for a field of the open record: saved once duplicates are checked.
+pub(crate) fn edit_field(
+    entity: Entity,
+    id: i64,
+    version: i64,
+    key: String,
+    base: Vec<(String, String)>,
+    text: String,
+) -> Answered {
+    let input = RecordInput { fields: vec![(key.clone(), text)], ..Default::default() };
+    let then = Box::new(Effect::Update { entity, id, version, input: input.clone(), field: Some(key), base });
+    Answered::Wait(vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }])
+}
+
+/// A value typed for a field of the draft: kept in the draft when valid.
+pub(crate) fn draft_field(app: &mut App, key: String, text: String) -> Answered {
+    let lang = app.lang;
+    let Some(form) = app.form.as_mut() else { return Answered::Close(vec![]) };
+    let ctx = InputContext { currency: Currency::EUR, creating: false };
+    match validate_input(form.entity, &[(key.clone(), text.clone())], ctx) {
+        Ok(_) => {
+            form.draft.retain(|(k, _)| *k != key);
+            form.draft.push((key, text));
+            Answered::Close(vec![])
+        }
+        Err(e) => Answered::Refused(crate::i18n::describe(&e.problem, &e.field, lang)),
+    }
+}
+
+/// A phone or e-mail typed: added to the record (once duplicates are checked) or the draft.
+pub(crate) fn add_comm(app: &mut App, kind: CommKind, text: String) -> Answered {
+    let comm = match Comm::parse_typed(kind, &text, app.region) {
+        Ok(c) => c,
+        Err(e) => return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang)),
+    };
+    let Some(form) = app.form.as_mut() else { return Answered::Close(vec![]) };
+    match &form.record {
+        Some(r) => {
+            let (entity, id, version) = (form.entity, r.id, r.version);
+            let input =
+                RecordInput { comms: CommsChange { add: vec![comm], ..Default::default() }, ..Default::default() };
+            let then = Box::new(Effect::Update {
+                entity,
+                id,
+                version,
+                input: input.clone(),
+                field: Some(kind.code().to_string()),
+                base: vec![],
+            });
+            Answered::Wait(vec![Effect::CheckDuplicates { entity, id: Some(id), input, then }])
+        }
+        None => {
+            form.draft_comms.push((kind, text));
+            Answered::Close(vec![])
+        }
+    }
+}
+
+/// The record, its timeline and stages.
+pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
+    match ev {
+        StoreEvent::Record { record, timeline, stages } => {
+            let Some(form) = app.form.as_mut() else { return vec![] };
+            if form.entity != record.entity {
+                return vec![];
+            }
+            form.rows = form_rows(&record);
+            form.cursor = form.cursor.min(form.rows.len().saturating_sub(1));
+            form.record = Some(record);
+            form.timeline = timeline;
+            form.stages = stages;
+            form.loading = false;
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn section_of(entity: Entity, key: &str) -> Option<crate::domain::fields::Section> {
+    entity.field(key).map(|s| s.section)
+}
+
+fn section_name(app: &App, s: crate::domain::fields::Section) -> String {
+    let key = match s {
+        crate::domain::fields::Section::Main => "section.main",
+        crate::domain::fields::Section::Person => "section.person",
+        crate::domain::fields::Section::Organisation => "section.organisation",
+        crate::domain::fields::Section::More => "section.more",
+    };
+    app.t(key)
+}
+
+/// Draws the open form.
+pub fn draw(app: &App, f: &mut Frame, area: Rect) {
+    let Some(form) = &app.form else { return };
+    if form.loading {
+        f.render_widget(Paragraph::new(app.t("tui.loading")), area);
+        return;
+    }
+    let entity_word = app.t(&format!("entity.{}", form.entity.code()));
+    let title = match &form.record {
+        Some(r) => {
+            let repeat = if r.is_repeat { format!("  ↻ {}", app.t("label.repeat")) } else { String::new() };
+            format!(
+                " {entity_word} #{} · {}{repeat}  ({})",
+                r.id,
+                r.title,
+                app.ta("meta.version", &[("version", &r.version.to_string())])
+            )
+        }
+        None => format!(" {} · {}", app.t("tui.new_record"), entity_word),
+    };
+    let [title_area, bar_area, rest] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    f.render_widget(
+        Paragraph::new(Span::styled(fit(&title, area.width as usize), Style::default().add_modifier(Modifier::BOLD))),
+        title_area,
+    );
+
+    // Stage bar.
+    let current = form.record.as_ref().and_then(|r| match r.get("stage") {
+        Some(Shown::Ref(s)) => Some(s.id),
+        _ => None,
+    });
+    let mut chips = Vec::new();
+    for s in &form.stages {
+        let style = if Some(s.id) == current {
+            Style::default().fg(Color::Black).bg(color(&s.color)).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(color(&s.color))
+        };
+        chips.push(Span::styled(format!(" {} ", s.name), style));
+        chips.push(Span::raw("›"));
+    }
+    chips.pop();
+    if form.record.is_none() {
+        chips.push(Span::styled(app.t("tui.draft_hint"), Style::default().fg(Color::Gray)));
+    }
+    f.render_widget(Paragraph::new(Line::from(chips)), bar_area);
+
+    let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
+
+    // Fields.
+    let label_w = 22usize.min(left.width as usize / 2);
+    let value_w = (left.width as usize).saturating_sub(label_w + 3);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor_line = 0;
+    let mut last_section = None;
+    for (i, row) in form.rows.iter().enumerate() {
+        let (label, value) = match row {
+            FormRow::Field(key) => {
+                let sec = section_of(form.entity, key);
+                if sec != last_section {
+                    if let Some(s) = sec {
+                        lines.push(Line::from(Span::styled(
+                            section_name(app, s),
+                            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                        )));
+                    }
+                    last_section = sec;
+                }
+                let value = match &form.record {
+                    Some(r) => r.get(key).map(|v| present::shown(app.lang, v)).unwrap_or_default(),
+                    None => form.draft.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default(),
+                };
+                (app.t(&format!("field.{key}")), value)
+            }
+            FormRow::Link(l) => {
+                if i == 0 || !matches!(form.rows[i - 1], FormRow::Link(_)) {
+                    lines.push(Line::from(Span::styled(
+                        app.t("tui.section_links"),
+                        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    )));
+                }
+                match form.record.as_ref().and_then(|r| r.links.get(*l)) {
+                    Some((e, link)) => {
+                        (app.t(&format!("entity.{}", e.code())), format!("#{} {} ›", link.id, link.name))
+                    }
+                    None => continue,
+                }
+            }
+            FormRow::Comm(c) => {
+                if last_section != Some(crate::domain::fields::Section::More)
+                    || i == 0
+                    || !matches!(form.rows[i - 1], FormRow::Comm(_))
+                {
+                    lines.push(Line::from(Span::styled(
+                        app.t("section.comms"),
+                        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    )));
+                }
+                match form.record.as_ref().and_then(|r| r.comms.get(*c)) {
+                    Some(comm) => (
+                        app.t(&format!("field.{}s", comm.kind.code())),
+                        format!("{} ({})", comm.value, present::word(app.lang, "comm_label", &comm.label)),
+                    ),
+                    None => continue,
+                }
+            }
+        };
+        if i == form.cursor {
+            cursor_line = lines.len();
+        }
+        let style = if i == form.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+        let first_line = value.lines().next().unwrap_or("").to_string();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {:<width$} ", fit(&label, label_w), width = label_w),
+                Style::default().fg(Color::Gray),
+            ),
+            Span::styled(fit(&first_line, value_w), style),
+        ]));
+    }
+    if form.record.is_none() && !form.draft_comms.is_empty() {
+        lines.push(Line::from(Span::styled(app.t("section.comms"), Style::default().fg(Color::Cyan))));
+        for (kind, text) in &form.draft_comms {
+            lines.push(Line::from(format!(
+                " {:<width$} {text}",
+                app.t(&format!("field.{}s", kind.code())),
+                width = label_w
+            )));
+        }
+    }
+    let height = left.height as usize;
+    let skip = cursor_line.saturating_sub(height.saturating_sub(2));
+    f.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), left);
+
+    // Timeline.
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .title(Span::styled(format!(" {} ", app.t("label.timeline")), Style::default().add_modifier(Modifier::BOLD)));
+    let inner_w = right.width.saturating_sub(2) as usize;
+    let mut tl: Vec<Line> = Vec::new();
+    for t in &form.timeline {
+        tl.push(Line::from(Span::styled(
+            fit(&format!("{} · {}", present::time(app.lang, t.at), t.user.clone().unwrap_or_default()), inner_w),
+            Style::default().fg(Color::Gray),
+        )));
+        tl.push(Line::from(present::timeline_line(app.lang, t)));
+    }
+    f.render_widget(Paragraph::new(tl).block(block).wrap(Wrap { trim: true }), right);
+}

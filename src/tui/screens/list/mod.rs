@@ -1,0 +1,527 @@
+//! A list of records (leads, deals, contacts, companies): a table paged by keyset or offset,
+//! with sort, filters, selection and the bulk actions; its state, keys, store answers and
+//! drawing.
+
+use crate::domain::fields::Entity;
+use crate::store::RecordSummary;
+use crate::store::records::ListSort;
+use crate::store::{ListFilter, RecordRef};
+use crate::tui::action::Action;
+use crate::tui::app::{
+    App, Confirm, MergeForm, Overlay, PAGE, PickPurpose, Picker, Prompt, PromptPurpose, Screen, info,
+};
+use crate::tui::effect::{Effect, StoreEvent};
+use crate::tui::keymap::{Binding, b, code, ctrl, k};
+use crate::tui::overlays::plan::open_plan;
+use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
+use crate::tui::overlays::wizard::open_conversion;
+use crate::tui::screens::board::stage_rows;
+use crate::tui::screens::form::open_record;
+use crate::tui::widgets::input::TextInput;
+use crossterm::event::KeyCode;
+use std::collections::BTreeSet;
+
+pub use crate::store::records::SortField as SortKey;
+
+mod draw;
+pub use draw::draw;
+
+/// Next sort key when cycling with `s`: the order of `SortField::ALL`, which the CLI's
+/// `--sort` lists too.
+pub fn next_sort(key: SortKey) -> SortKey {
+    let at = SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0);
+    SortKey::ALL[(at + 1) % SortKey::ALL.len()]
+}
+
+/// Message key of a sort key's name.
+pub fn sort_label_key(key: SortKey) -> &'static str {
+    match key {
+        SortKey::Newest => "tui.sort_newest",
+        SortKey::Title => "label.title",
+        SortKey::Amount => "label.amount",
+        SortKey::Stage => "label.stage",
+        SortKey::Responsible => "label.responsible",
+        SortKey::NextActivity => "label.next_activity",
+    }
+}
+
+/// Filters of a list, as chosen on screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilters {
+    /// Only mine.
+    pub mine: bool,
+    /// Only created today.
+    pub today: bool,
+    /// Only repeat leads.
+    pub repeat: bool,
+    /// Stage code.
+    pub stage: Option<String>,
+    /// Text search.
+    pub text: Option<String>,
+    /// Responsible login.
+    pub responsible: Option<String>,
+    /// Source code.
+    pub source: Option<String>,
+    /// Created from / to (unix ms, to exclusive) and how it was typed.
+    pub created: Option<(Option<i64>, Option<i64>, String)>,
+}
+
+/// A list of records.
+#[derive(Clone, Debug, Default)]
+pub struct ListView {
+    /// Rows loaded so far.
+    pub rows: Vec<RecordSummary>,
+    /// Focused row.
+    pub cursor: usize,
+    /// First row drawn.
+    pub scroll: usize,
+    /// Selected ids.
+    pub selected: BTreeSet<i64>,
+    /// Row where range selection started.
+    pub visual_from: Option<usize>,
+    /// Filters.
+    pub filters: ListFilters,
+    /// Sort key (newest first by default).
+    pub sort: SortKey,
+    /// Reverse the sort.
+    pub sort_desc: bool,
+    /// The last page has been loaded.
+    pub exhausted: bool,
+    /// A page request is in flight.
+    pub pending: bool,
+    /// First page has arrived.
+    pub loaded: bool,
+}
+
+impl ListView {
+    /// Ids a bulk action applies to: the selection, or the focused row.
+    pub fn targets(&self) -> Vec<i64> {
+        if self.selected.is_empty() {
+            self.rows.get(self.cursor).map(|r| vec![r.id]).unwrap_or_default()
+        } else {
+            self.selected.iter().copied().collect()
+        }
+    }
+}
+
+/// Keys of a list.
+pub fn bindings() -> Vec<Binding> {
+    use Action::*;
+    vec![
+        b(&[k('j'), code(KeyCode::Down)], Down, "tui.key_down", false),
+        b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
+        b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
+        b(&[k(' ')], ToggleSelect, "tui.key_select", true),
+        b(&[k('v')], Visual, "tui.key_visual", false),
+        b(&[k('m')], BulkMove, "tui.key_bulk_move", true),
+        b(&[k('A')], BulkAssign, "tui.key_bulk_assign", false),
+        b(&[k('a')], PlanActivity, "tui.key_plan", false),
+        b(&[k('x')], CompleteActivity, "tui.key_complete_next", false),
+        b(&[k('D')], BulkDelete, "tui.key_bulk_delete", false),
+        b(&[k('C')], Convert, "tui.key_convert", false),
+        b(&[k('U')], Merge, "tui.key_merge", false),
+        b(&[k('E')], Export, "tui.key_export", false),
+        b(&[k('I')], Import, "tui.key_import", false),
+        b(&[k('s')], SortNext, "tui.key_sort", true),
+        b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
+        b(&[k('f')], FilterText, "tui.key_filter_text", true),
+        b(&[k('t')], FilterStage, "tui.key_filter_stage", false),
+        b(&[k('r')], FilterResponsible, "tui.key_filter_responsible", false),
+        b(&[k('o')], FilterSource, "tui.key_filter_source", false),
+        b(&[k('c')], FilterCreated, "tui.key_filter_created", false),
+        b(&[k('M')], FilterMine, "tui.key_filter_mine", false),
+        b(&[k('T')], FilterNewToday, "tui.key_filter_today", false),
+        b(&[k('R')], FilterRepeat, "tui.key_filter_repeat", false),
+        b(&[k('F')], ClearFilters, "tui.key_filter_clear", false),
+        b(&[k('N')], NewRecord, "tui.key_new", false),
+        b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
+        b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
+        b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
+        b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
+    ]
+}
+
+/// The list of `entity`, made when first shown.
+pub(crate) fn list_mut(app: &mut App, entity: Entity) -> &mut ListView {
+    app.lists.entry(entity).or_default()
+}
+
+/// The store filter a list view asks for; `append` continues after the loaded rows.
+pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
+    let user = app.user.clone();
+    let today_start = {
+        use chrono::TimeZone;
+        let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
+        chrono::Local
+            .from_local_datetime(&now.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|d| d.timestamp_millis())
+            .unwrap_or(app.now_ms)
+    };
+    // The deal list shows the pipeline the deal board shows.
+    let pipeline = (entity == Entity::Deal).then(|| app.deal_board.pipeline.as_ref().map(|p| p.name.clone())).flatten();
+    let list = list_mut(app, entity);
+    let f = &list.filters;
+    let mut filter = ListFilter {
+        pipeline,
+        stage: f.stage.clone(),
+        responsible: if f.mine { Some(user) } else { f.responsible.clone() },
+        // "My leads" are the ones still to work on: junk stays out unless asked for by stage.
+        hide_failed: f.mine && f.stage.is_none(),
+        source: f.source.clone(),
+        search: f.text.clone(),
+        repeat: f.repeat.then_some(true),
+        created_from: if f.today { Some(today_start) } else { f.created.as_ref().and_then(|c| c.0) },
+        created_to: f.created.as_ref().and_then(|c| c.1),
+        limit: PAGE,
+        ..Default::default()
+    };
+    match list.sort {
+        SortKey::Newest if !list.sort_desc => {
+            filter.before_id = if append { list.rows.last().map(|r| r.id) } else { None };
+        }
+        key => {
+            filter.sort = Some(ListSort { key, reverse: list.sort_desc });
+            filter.offset = if append { list.rows.len() } else { 0 };
+        }
+    }
+    list.pending = true;
+    if !append {
+        list.exhausted = false;
+    }
+    Effect::LoadList { entity, filter, append }
+}
+
+/// An action on the list of `entity`.
+pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
+    let per = app.rows_per_screen();
+    match action {
+        Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
+            let list = list_mut(app, entity);
+            let last = list.rows.len().saturating_sub(1);
+            list.cursor = match action {
+                Action::Up => list.cursor.saturating_sub(1),
+                Action::Down => (list.cursor + 1).min(last),
+                Action::Top => 0,
+                Action::Bottom => last,
+                Action::PageUp => list.cursor.saturating_sub(per),
+                _ => (list.cursor + per).min(last),
+            };
+            if list.cursor < list.scroll {
+                list.scroll = list.cursor;
+            }
+            if list.cursor >= list.scroll + per {
+                list.scroll = list.cursor + 1 - per;
+            }
+            if let Some(from) = list.visual_from {
+                let (a, b) = (from.min(list.cursor), from.max(list.cursor));
+                let ids: Vec<i64> = list.rows[a..=b.min(last)].iter().map(|r| r.id).collect();
+                list.selected.extend(ids);
+            }
+            if !list.pending && !list.exhausted && list.cursor + per + 10 >= list.rows.len() {
+                return vec![list_effect(app, entity, true)];
+            }
+            vec![]
+        }
+        Action::PlanActivity => {
+            let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
+            let title =
+                app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.title.clone()).unwrap_or_default();
+            if !ids.is_empty() {
+                open_plan(app, ids.into_iter().map(|id| RecordRef::new(entity, id)).collect(), title);
+            }
+            vec![]
+        }
+        Action::CompleteActivity => match app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.id) {
+            Some(id) => vec![Effect::CompleteNext { entity, id }],
+            None => vec![],
+        },
+        Action::Open => match app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.id) {
+            Some(id) => open_record(app, entity, id),
+            None => vec![],
+        },
+        Action::ToggleSelect => {
+            let list = list_mut(app, entity);
+            if let Some(id) = list.rows.get(list.cursor).map(|r| r.id)
+                && !list.selected.remove(&id)
+            {
+                list.selected.insert(id);
+            }
+            let last = list.rows.len().saturating_sub(1);
+            list.cursor = (list.cursor + 1).min(last);
+            vec![]
+        }
+        Action::Visual => {
+            let list = list_mut(app, entity);
+            list.visual_from = match list.visual_from {
+                Some(_) => None,
+                None => {
+                    if let Some(r) = list.rows.get(list.cursor) {
+                        list.selected.insert(r.id);
+                    }
+                    Some(list.cursor)
+                }
+            };
+            vec![]
+        }
+        Action::BulkMove | Action::BulkAssign | Action::BulkDelete => {
+            if action == Action::BulkMove && !entity.has_stages() {
+                info(app, app.t("tui.no_stages_here"));
+                return vec![];
+            }
+            let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
+            if ids.is_empty() {
+                return vec![];
+            }
+            let count = ids.len().to_string();
+            app.overlay = match action {
+                Action::BulkMove => Overlay::Picker(Picker {
+                    title: app.ta("tui.bulk_move_title", &[("count", &count)]),
+                    purpose: PickPurpose::BulkMove { entity, ids },
+                    items: stage_rows(app.board(entity)).into_iter().map(|s| (s.code, s.name)).collect(),
+                    cursor: 0,
+                }),
+                Action::BulkAssign => Overlay::Picker(Picker {
+                    title: app.ta("tui.bulk_assign_title", &[("count", &count)]),
+                    purpose: PickPurpose::BulkAssign { entity, ids },
+                    items: app.users.clone(),
+                    cursor: 0,
+                }),
+                _ => Overlay::Confirm(Confirm {
+                    message: app.ta("tui.confirm_delete", &[("count", &count)]),
+                    on_yes: Effect::BulkDelete { entity, ids },
+                }),
+            };
+            vec![]
+        }
+        Action::SortNext | Action::SortFlip => {
+            let list = list_mut(app, entity);
+            if action == Action::SortNext {
+                list.sort = next_sort(list.sort);
+                list.sort_desc = false;
+            } else {
+                list.sort_desc = !list.sort_desc;
+            }
+            list.cursor = 0;
+            list.scroll = 0;
+            vec![list_effect(app, entity, false)]
+        }
+        Action::FilterMine | Action::FilterNewToday | Action::FilterRepeat | Action::ClearFilters => {
+            let list = list_mut(app, entity);
+            match action {
+                Action::FilterMine => list.filters.mine = !list.filters.mine,
+                Action::FilterNewToday => list.filters.today = !list.filters.today,
+                Action::FilterRepeat => list.filters.repeat = !list.filters.repeat,
+                _ => list.filters = ListFilters::default(),
+            }
+            if action == Action::FilterRepeat && entity != Entity::Lead {
+                list.filters.repeat = false;
+            }
+            list.cursor = 0;
+            list.scroll = 0;
+            list.selected.clear();
+            vec![list_effect(app, entity, false)]
+        }
+        Action::Convert => {
+            let focused = app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.id);
+            match focused {
+                Some(id) if entity == Entity::Lead => open_conversion(id),
+                _ => vec![],
+            }
+        }
+        Action::Import if matches!(entity, Entity::Lead | Entity::Contact | Entity::Company) => {
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::ImportPath { entity },
+                title: app.t("tui.prompt_import"),
+                input: TextInput::default(),
+                error: None,
+            });
+            vec![]
+        }
+        Action::Export => {
+            let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
+            let day = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local).format("%Y-%m-%d");
+            let default = format!("{home}/prospect-{}s-{day}.csv", entity.code());
+            let count = list_mut(app, entity).selected.len();
+            let title = if count > 0 {
+                app.ta("tui.prompt_export_selected", &[("count", &count.to_string())])
+            } else {
+                app.t("tui.prompt_export")
+            };
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::ExportPath { entity },
+                title,
+                input: TextInput::with(&default),
+                error: None,
+            });
+            vec![]
+        }
+        Action::Merge => {
+            if !matches!(entity, Entity::Lead | Entity::Contact | Entity::Company) {
+                info(app, app.t("tui.merge_only"));
+                return vec![];
+            }
+            let list = list_mut(app, entity);
+            let ids: Vec<i64> = list.selected.iter().copied().collect();
+            if ids.len() < 2 {
+                info(app, app.t("tui.merge_need_two"));
+                return vec![];
+            }
+            // The focused row is kept when it is selected; else the oldest record.
+            let focused = list.rows.get(list.cursor).map(|r| r.id).filter(|id| ids.contains(id));
+            let keep = focused.unwrap_or(ids[0]);
+            let others: Vec<i64> = ids.into_iter().filter(|i| *i != keep).collect();
+            app.overlay = Overlay::Merge(Box::new(MergeForm {
+                entity,
+                keep,
+                others: others.clone(),
+                preview: None,
+                take_other: vec![],
+                row: 0,
+            }));
+            vec![Effect::LoadMergePreview { entity, keep, others }]
+        }
+        Action::FilterStage => {
+            if !entity.has_stages() {
+                info(app, app.t("tui.no_stages_here"));
+                return vec![];
+            }
+            let mut items = vec![(String::new(), app.t("tui.all_stages"))];
+            items.extend(stage_rows(app.board(entity)).into_iter().map(|s| (s.code, s.name)));
+            app.overlay = Overlay::Picker(Picker {
+                purpose: PickPurpose::FilterStage,
+                title: app.t("label.stage"),
+                items,
+                cursor: 0,
+            });
+            vec![]
+        }
+        Action::FilterResponsible | Action::FilterSource => {
+            let (purpose, title, options) = if action == Action::FilterResponsible {
+                (PickPurpose::FilterResponsible, app.t("label.responsible"), app.users.clone())
+            } else {
+                (PickPurpose::FilterSource, app.t("label.source"), app.sources.clone())
+            };
+            let mut items = vec![(String::new(), app.t("tui.all"))];
+            items.extend(options);
+            app.overlay = Overlay::Picker(Picker { purpose, title, items, cursor: 0 });
+            vec![]
+        }
+        Action::FilterCreated => {
+            let current = app
+                .lists
+                .get(&entity)
+                .and_then(|l| l.filters.created.as_ref().map(|c| c.2.clone()))
+                .unwrap_or_default();
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::FilterCreated,
+                title: app.t("tui.prompt_created"),
+                input: TextInput::with(&current),
+                error: None,
+            });
+            vec![]
+        }
+        Action::FilterText => {
+            let current = app.lists.get(&entity).and_then(|l| l.filters.text.clone()).unwrap_or_default();
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::FilterText,
+                title: app.t("tui.prompt_filter"),
+                input: TextInput::with(&current),
+                error: None,
+            });
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// Reads `FROM..TO` in local time (`when::parse_day_range`).
+fn parse_range(text: &str) -> Option<(Option<i64>, Option<i64>)> {
+    crate::domain::when::parse_day_range(text, &chrono::Local)
+}
+
+/// The list whose filter a prompt or picker sets: the one on screen.
+fn shown_list(app: &App) -> Option<Entity> {
+    match app.screen {
+        Screen::List(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Filters changed: back to the top, first page again.
+fn refiltered(app: &mut App, entity: Entity) -> Vec<Effect> {
+    let list = list_mut(app, entity);
+    list.cursor = 0;
+    list.scroll = 0;
+    vec![list_effect(app, entity, false)]
+}
+
+/// The creation range typed (`FROM..TO`, empty: any).
+pub(crate) fn filter_created(app: &mut App, text: String) -> Answered {
+    let Some(entity) = shown_list(app) else { return Answered::Close(vec![]) };
+    let range = if text.is_empty() {
+        None
+    } else {
+        match parse_range(&text) {
+            Some((from, to)) => Some((from, to, text.clone())),
+            None => return Answered::Refused(app.t("tui.bad_range")),
+        }
+    };
+    let list = list_mut(app, entity);
+    list.filters.today = false;
+    list.filters.created = range;
+    Answered::Close(refiltered(app, entity))
+}
+
+/// The text filter typed (empty: none).
+pub(crate) fn filter_text(app: &mut App, text: String) -> Answered {
+    let Some(entity) = shown_list(app) else { return Answered::Close(vec![]) };
+    list_mut(app, entity).filters.text = (!text.is_empty()).then_some(text);
+    Answered::Close(refiltered(app, entity))
+}
+
+/// A stage, responsible or source picked as a filter (empty value: all).
+pub(crate) fn filter_picked(app: &mut App, purpose: &PickPurpose, value: String) -> Vec<Effect> {
+    let Some(entity) = shown_list(app) else { return vec![] };
+    let list = list_mut(app, entity);
+    let chosen = (!value.is_empty()).then_some(value);
+    match purpose {
+        PickPurpose::FilterStage => list.filters.stage = chosen,
+        PickPurpose::FilterResponsible => {
+            list.filters.mine = false;
+            list.filters.responsible = chosen;
+        }
+        _ => list.filters.source = chosen,
+    }
+    refiltered(app, entity)
+}
+
+/// The path typed for the export: the list's filter (or its selection) written there.
+pub(crate) fn export(app: &mut App, entity: Entity, text: &str) -> Answered {
+    let Some(path) = typed_path(text) else { return Answered::Refused(path_required(app)) };
+    let Effect::LoadList { filter, .. } = list_effect(app, entity, false) else { return Answered::Close(vec![]) };
+    let selected: Vec<i64> = list_mut(app, entity).selected.iter().copied().collect();
+    let ids = (!selected.is_empty()).then_some(selected);
+    Answered::Wait(vec![Effect::Export { entity, filter, ids, path }])
+}
+
+/// A page of the list.
+pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
+    match ev {
+        StoreEvent::List { entity, rows, append } => {
+            let list = list_mut(app, entity);
+            list.pending = false;
+            list.loaded = true;
+            list.exhausted = rows.len() < PAGE;
+            if append {
+                list.rows.extend(rows);
+            } else {
+                list.rows = rows;
+                list.selected.retain(|_| true);
+            }
+            list.cursor = list.cursor.min(list.rows.len().saturating_sub(1));
+            vec![]
+        }
+        _ => vec![],
+    }
+}

@@ -1,0 +1,95 @@
+//! A one-line text field: its state, its editing keys, and how it is drawn.
+
+use crate::tui::action::{Action, InputKey};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+
+/// A one-line text field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextInput {
+    /// Text.
+    pub text: String,
+    /// Cursor, in characters.
+    pub cursor: usize,
+}
+
+impl TextInput {
+    /// A field holding `text`, cursor at the end.
+    pub fn with(text: &str) -> TextInput {
+        TextInput { text: text.to_string(), cursor: text.chars().count() }
+    }
+}
+
+/// Applies an editing key to a field.
+pub fn edit_text(input: &mut TextInput, key: InputKey) {
+    let mut chars: Vec<char> = input.text.chars().collect();
+    let c = input.cursor.min(chars.len());
+    match key {
+        InputKey::Char(ch) => {
+            chars.insert(c, ch);
+            input.cursor = c + 1;
+        }
+        InputKey::Backspace if c > 0 => {
+            chars.remove(c - 1);
+            input.cursor = c - 1;
+        }
+        InputKey::Delete if c < chars.len() => {
+            chars.remove(c);
+        }
+        InputKey::Left => input.cursor = c.saturating_sub(1),
+        InputKey::Right => input.cursor = (c + 1).min(chars.len()),
+        InputKey::Home => input.cursor = 0,
+        InputKey::End => input.cursor = chars.len(),
+        _ => {}
+    }
+    input.text = chars.into_iter().collect();
+}
+
+/// The field, its cursor reversed, after `prefix`.
+pub fn input_line(prefix: &str, input: &TextInput, width: usize) -> Line<'static> {
+    let chars: Vec<char> = input.text.chars().collect();
+    let c = input.cursor.min(chars.len());
+    let before: String = chars[..c].iter().collect();
+    let at: String = chars.get(c).map(|ch| ch.to_string()).unwrap_or_else(|| " ".into());
+    let after: String = chars.get(c + 1..).map(|s| s.iter().collect()).unwrap_or_default();
+    let _ = width;
+    Line::from(vec![
+        Span::raw(prefix.to_string()),
+        Span::raw(before),
+        Span::styled(at, Style::default().add_modifier(Modifier::REVERSED)),
+        Span::raw(after),
+    ])
+}
+
+/// The field when focused, else its text or a grey placeholder.
+pub fn input_or_text(input: &TextInput, focused: bool, placeholder: &str) -> Line<'static> {
+    if focused {
+        input_line("", input, 0)
+    } else if input.text.is_empty() {
+        Line::from(Span::styled(placeholder.to_string(), Style::default().fg(Color::DarkGray)))
+    } else {
+        Line::from(input.text.clone())
+    }
+}
+
+/// What a key means in a popup that has text fields (prompt, palette, search, plan form,
+/// conversion wizard): Esc, Enter, up and down (Tab, Shift-Tab), and every other key edits.
+pub fn text_key(ev: &KeyEvent) -> Option<Action> {
+    Some(match ev.code {
+        KeyCode::Esc => Action::Back,
+        KeyCode::Enter => Action::Submit,
+        KeyCode::Up => Action::Up,
+        KeyCode::Down => Action::Down,
+        KeyCode::Tab => Action::Down,
+        KeyCode::BackTab => Action::Up,
+        KeyCode::Backspace => Action::Input(InputKey::Backspace),
+        KeyCode::Delete => Action::Input(InputKey::Delete),
+        KeyCode::Left => Action::Input(InputKey::Left),
+        KeyCode::Right => Action::Input(InputKey::Right),
+        KeyCode::Home => Action::Input(InputKey::Home),
+        KeyCode::End => Action::Input(InputKey::End),
+        KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => Action::Input(InputKey::Char(c)),
+        _ => return None,
+    })
+}

@@ -1,0 +1,69 @@
+//! Drawing pieces the screens and overlays share: safe text, colours, popups and their
+//! frames, the header, status bar and footer, the text field.
+
+pub mod bars;
+pub mod input;
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders};
+
+pub mod colour;
+pub use colour::color;
+
+/// Text from the file, safe to draw (`text::shown_line`): a control character shows as its
+/// picture (`␛`) instead of reaching the terminal.
+pub fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::domain::text::shown_line(s)
+}
+
+/// Cuts `s` to `width` terminal cells, ending with `…` when cut. Control characters are shown
+/// as pictures first (`safe`).
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let s = &*safe(s);
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// A centred popup of at most `width` × `height` in `area`.
+pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 3, width: w, height: h }
+}
+
+/// A popup's border and bold title.
+pub fn frame_block(title: &str) -> Block<'_> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(Color::Cyan))
+        .title(Span::styled(format!(" {title} "), Style::default().add_modifier(Modifier::BOLD)))
+}
+
+/// The style of a row: reversed when focused.
+pub fn row_style(focused: bool) -> Style {
+    if focused { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() }
+}
+
+/// A list cursor one step up or down, kept within `len` items.
+pub fn step(cursor: usize, len: usize, down: bool) -> usize {
+    if down { (cursor + 1).min(len.saturating_sub(1)) } else { cursor.saturating_sub(1) }
+}

@@ -1,0 +1,76 @@
+//! The activities board: columns by nearest activity, paging, drops.
+
+use super::*;
+
+/// A column of the activities board loads a screenful first, and more as the cursor goes
+/// down, in the same order.
+#[test]
+fn activities_board_columns_load_more_as_the_cursor_goes_down() {
+    let mut h = Harness::new(1500, Lang::En);
+    h.act(Show(Tab::Activities));
+    let first_page = h.app.cards_per_screen() + 40;
+    let (widest, _) = h.app.agenda.columns.iter().enumerate().max_by_key(|(_, c)| c.count).unwrap();
+    assert!(h.app.agenda.columns[widest].count as usize > 2 * first_page, "a long column to scroll");
+    while h.app.agenda.focus < widest {
+        h.act(Right);
+    }
+    assert_eq!(h.app.agenda.columns[widest].rows.len(), first_page);
+    for _ in 0..first_page {
+        h.act(Down);
+    }
+    let col = &h.app.agenda.columns[widest];
+    assert_eq!(col.rows.len(), 2 * first_page, "one more page, asked for before the cursor reached the end");
+    assert_eq!(col.cursor, first_page);
+    let due: Vec<Option<i64>> = col.rows.iter().map(|r| r.next_activity).collect();
+    assert!(due.windows(2).all(|w| w[0] <= w[1]), "next activity order across pages: {due:?}");
+}
+
+#[test]
+fn activities_board_buckets_and_drops() {
+    use prospect::domain::agenda::{ActivityBucket, bounds, bucket_of};
+    let mut h = Harness::new(120, Lang::En);
+    h.act(Show(Tab::Activities));
+    assert_eq!(h.app.screen, Screen::Agenda);
+    let cols = &h.app.agenda.columns;
+    assert_eq!(cols.len(), 6);
+    let open_leads: i64 = h
+        .store
+        .stages(Entity::Lead, None)
+        .unwrap()
+        .1
+        .iter()
+        .filter(|s| s.stage.semantics == prospect::domain::stage::StageSemantics::InProgress)
+        .map(|s| s.count)
+        .sum();
+    assert_eq!(cols.iter().map(|c| c.count).sum::<i64>(), open_leads, "every open lead sits in one column");
+    let now = prospect::domain::when::from_ms(common::tui::NOW).with_timezone(&chrono::Local);
+    let b = bounds(&now);
+    // A first page is a screen of cards and what the cursor reaches before the next one.
+    let first_page = (h.app.cards_per_screen() + 40) as i64;
+    for col in cols {
+        assert_eq!(col.rows.len() as i64, col.count.min(first_page));
+        for r in &col.rows {
+            let due = r.next_activity.map(|d| prospect::domain::when::from_ms(d).with_timezone(&chrono::Local));
+            assert_eq!(bucket_of(due.as_ref(), &b), col.bucket, "lead #{} in the wrong column", r.id);
+        }
+    }
+    // Dropping a card from Later into Next week plans a call there; the card follows.
+    let later = ActivityBucket::ALL.iter().position(|b| *b == ActivityBucket::Later).unwrap();
+    while h.app.agenda.focus < later {
+        h.act(Right);
+    }
+    let card = h.app.agenda.columns[later].rows.first().expect("a lead with a later activity").clone();
+    h.act(MovePrev);
+    let next_week = &h.app.agenda.columns[later - 1];
+    assert!(next_week.rows.iter().any(|r| r.id == card.id), "the card is now in Next week");
+    // Overdue and No activity take no drops.
+    h.act(Top);
+    for _ in 0..later {
+        h.act(Left);
+    }
+    h.act(Right); // Today
+    let before = h.store.activities(&Default::default()).unwrap().len();
+    h.act(MovePrev);
+    assert!(h.app.status.as_ref().unwrap().0.contains("take no cards"));
+    assert_eq!(h.store.activities(&Default::default()).unwrap().len(), before);
+}

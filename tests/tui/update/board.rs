@@ -1,0 +1,166 @@
+//! Kanban boards: navigation through windows of cards, moves, quick create, `x`.
+
+use super::*;
+
+#[test]
+fn board_navigation_loads_only_a_window() {
+    let mut h = Harness::new(2000, Lang::En);
+    let board = &h.app.lead_board;
+    assert_eq!(board.columns.len(), 5);
+    let new_count = board.columns[0].count();
+    assert!(new_count > 500, "{new_count}");
+    assert!(board.columns[0].cards.len() <= 100, "only a page is loaded at first");
+    h.acts(&[Down, Down, Up]);
+    assert_eq!(h.app.lead_board.columns[0].cursor, 1);
+    h.act(Up);
+    h.act(Up);
+    assert_eq!(h.app.lead_board.columns[0].cursor, 0, "clamped at the top");
+    h.act(Bottom);
+    let col = &h.app.lead_board.columns[0];
+    assert_eq!(col.cursor, new_count - 1);
+    let last = col.focused().expect("the last card is loaded after G");
+    let oldest = h
+        .store
+        .list(
+            Entity::Lead,
+            &ListFilter { stage: Some("NEW".into()), oldest_first: true, limit: 1, ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(last.id, oldest[0].id);
+    assert!(col.cards.len() <= prospect::tui::app::WINDOW);
+    // Walk up from the bottom through several pages: every focused card is loaded and in order.
+    let mut previous = last.id;
+    for _ in 0..250 {
+        h.act(Up);
+        let id = h.app.lead_board.columns[0].focused().expect("loaded while scrolling").id;
+        assert!(id > previous, "newest first");
+        previous = id;
+    }
+    h.act(Top);
+    assert_eq!(h.app.lead_board.columns[0].cursor, 0);
+    assert!(h.app.lead_board.columns[0].focused().is_some());
+    h.acts(&[Right, Right, Right, Right, Right, Right]);
+    assert_eq!(h.app.lead_board.focus, 4, "clamped at the last column");
+    h.act(Left);
+    assert_eq!(focused_stage(&h), "CONVERTED");
+}
+
+#[test]
+fn moving_a_card_follows_it_and_asks_a_reason_for_failure() {
+    let mut h = Harness::new(200, Lang::En);
+    // An older card, so that it lands below the top of the next column.
+    h.acts(&[Down, Down, Down, Down, Down, Down, Down, Down]);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    h.act(MoveNext);
+    assert_eq!(focused_stage(&h), "IN_PROCESS", "focus follows the card");
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
+    assert!(h.app.lead_board.columns[1].cursor > 0, "the card is not simply the first of its new column");
+    h.act(MoveNext);
+    assert_eq!(focused_stage(&h), "PROCESSED");
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
+    let stored = h.store.get(RecordRef::new(Entity::Lead, card.id)).unwrap();
+    assert_eq!(stored.version, card.version + 2);
+    // Picking a failure stage asks for a reason.
+    h.act(PickStage);
+    assert!(matches!(h.app.overlay, Overlay::Picker(_)));
+    h.acts(&[Down, Down]);
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::Prompt(_)), "a reason is asked for Junk");
+    h.type_text("No budget");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert_eq!(focused_stage(&h), "JUNK");
+    let tl = h.store.timeline(RecordRef::new(Entity::Lead, card.id), 1).unwrap();
+    assert_eq!(tl[0].payload["reason"], "No budget");
+    // No stage after the last one.
+    h.act(MoveNext);
+    assert!(h.app.status.as_ref().unwrap().0.contains("No stage further"));
+}
+
+#[test]
+fn quick_create_puts_the_card_in_the_focused_column() {
+    let mut h = Harness::new(50, Lang::En);
+    h.act(Right);
+    h.act(QuickCreate);
+    h.type_text("Call back Mr Li");
+    h.act(Submit);
+    assert_eq!(focused_stage(&h), "IN_PROCESS");
+    let card = h.app.lead_board.focused().unwrap();
+    assert_eq!(card.title, "Call back Mr Li");
+    assert_eq!(h.app.lead_board.columns[1].cursor, 0);
+}
+
+#[test]
+fn a_move_survives_another_users_edit_of_other_fields() {
+    let mut h = Harness::new(30, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let mut other = h.other();
+    let input = RecordInput { fields: vec![("comments".into(), "called back".into())], ..Default::default() };
+    other.update(RecordRef::new(Entity::Lead, card.id), None, &input).unwrap();
+    // The board still holds the old version: the move goes through, the comment stays.
+    h.act(MoveNext);
+    let now = other.get(RecordRef::new(Entity::Lead, card.id)).unwrap();
+    assert_eq!(now.get("stage").unwrap().text(), "In progress");
+    assert_eq!(now.get("comments").unwrap().text(), "called back");
+}
+
+#[test]
+fn a_second_move_typed_while_the_board_reloads_is_not_lost() {
+    let mut h = Harness::new(100, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    // First L: its reload is still pending when the second L arrives.
+    let pending = h.act_partly(MoveNext);
+    let second = prospect::tui::update::update(&mut h.app, MoveNext);
+    h.run(pending);
+    h.run(second);
+    let stored = h.store.get(RecordRef::new(Entity::Lead, card.id)).unwrap();
+    assert_eq!(stored.get("stage").map(|s| s.text()), Some("Processed".into()), "both moves applied");
+    assert_eq!(focused_stage(&h), "PROCESSED");
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id));
+}
+
+#[test]
+fn enter_typed_while_the_board_reloads_opens_the_moved_card() {
+    let mut h = Harness::new(100, Lang::En);
+    h.acts(&[Down, Down, Down]);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let pending = h.act_partly(MoveNext);
+    // Enter arrives before the target column has reloaded.
+    let open = prospect::tui::update::update(&mut h.app, Open);
+    h.run(open);
+    h.run(pending);
+    assert_eq!(h.app.form.as_ref().and_then(|f| f.record.as_ref()).map(|r| r.id), Some(card.id));
+}
+
+#[test]
+fn x_completes_the_cards_next_activity() {
+    let mut h = Harness::new(60, Lang::En);
+    // A card with an open activity: its marker shows it.
+    let col = &h.app.lead_board.columns[0];
+    let idx = col.cards.iter().position(|c| c.next_activity.is_some()).expect("a card with an activity");
+    for _ in 0..idx {
+        h.act(Down);
+    }
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let open_before = h.store.activities(&of_lead(card.id)).unwrap();
+    h.act(CompleteActivity);
+    let open_after = h.store.activities(&of_lead(card.id)).unwrap();
+    assert_eq!(open_after.len() + 1, open_before.len());
+    assert!(!open_after.iter().any(|a| a.id == open_before[0].id), "the nearest one was completed");
+    // A card without any open activity says so.
+    let mut store = h.other();
+    let bare = store
+        .create(
+            Entity::Lead,
+            &prospect::store::RecordInput { fields: vec![("title".into(), "Bare".into())], ..Default::default() },
+        )
+        .unwrap();
+    let done = prospect::tui::worker::run(
+        &mut h.store,
+        Lang::En,
+        prospect::tui::effect::Effect::CompleteNext { entity: Entity::Lead, id: bare.id },
+    );
+    assert!(
+        matches!(&done[..], [prospect::tui::effect::StoreEvent::Failed { message, .. }] if message.contains("no open activity"))
+    );
+}

@@ -1,0 +1,248 @@
+//! Lists: filters, sort, selection, bulk actions, export.
+
+use super::*;
+
+#[test]
+fn list_filters_sort_and_bulk_actions() {
+    let mut h = Harness::new(300, Lang::En);
+    h.act(Show(Tab::LeadList));
+    assert_eq!(h.app.screen, Screen::List(Entity::Lead));
+    let list = &h.app.lists[&Entity::Lead];
+    assert_eq!(list.rows.len(), 100, "first page");
+    h.act(Bottom);
+    h.act(PageDown);
+    assert!(h.app.lists[&Entity::Lead].rows.len() >= 200, "scrolling loads the next page");
+
+    h.act(FilterMine);
+    assert!(h.app.lists[&Entity::Lead].rows.iter().all(|r| r.responsible.as_deref() == Some("alice")));
+    h.act(ClearFilters);
+    h.act(FilterText);
+    h.type_text("dupont");
+    h.act(Submit);
+    let rows = &h.app.lists[&Entity::Lead].rows;
+    assert!(!rows.is_empty() && rows.len() < 50, "{}", rows.len());
+    h.act(ClearFilters);
+    h.act(FilterStage);
+    h.act(Down);
+    h.act(Submit);
+    assert!(h.app.lists[&Entity::Lead].rows.iter().all(|r| r.stage_code.as_deref() == Some("NEW")));
+    h.act(ClearFilters);
+
+    h.act(SortNext); // by title
+    let titles: Vec<String> = h.app.lists[&Entity::Lead].rows.iter().map(|r| r.title.to_lowercase()).collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted);
+    h.act(SortNext); // by amount
+    h.act(SortFlip);
+    let amounts: Vec<i64> = h.app.lists[&Entity::Lead].rows.iter().map(|r| r.amount_minor.unwrap_or(-1)).collect();
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "largest first after flip");
+
+    // Select three rows (Space, then a range with v) and move them.
+    h.acts(&[SortNext, SortNext, SortNext]);
+    h.act(Top);
+    h.act(ToggleSelect);
+    h.act(Visual);
+    h.act(Down);
+    h.act(Visual);
+    let selected: Vec<i64> = h.app.lists[&Entity::Lead].selected.iter().copied().collect();
+    assert_eq!(selected.len(), 3, "{selected:?}");
+    h.act(BulkMove);
+    h.act(Down); // In progress
+    h.act(Submit);
+    for id in &selected {
+        let r = h.store.get(RecordRef::new(Entity::Lead, *id)).unwrap();
+        assert_eq!(r.get("stage").map(|s| s.text()), Some("In progress".to_string()));
+    }
+    h.act(BulkDelete);
+    assert!(matches!(h.app.overlay, Overlay::Confirm(_)));
+    h.act(Back);
+    assert!(h.store.get(RecordRef::new(Entity::Lead, selected[0])).is_ok(), "Esc cancels");
+    h.act(BulkDelete);
+    h.act(Submit);
+    assert!(h.store.get(RecordRef::new(Entity::Lead, selected[0])).is_err());
+}
+
+#[test]
+fn list_filters_by_responsible_source_and_dates() {
+    let mut h = Harness::new(300, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterResponsible);
+    h.acts(&[Down, Down]); // (all), alice, bruno
+    h.act(Submit);
+    let rows = &h.app.lists[&Entity::Lead].rows;
+    let who: std::collections::BTreeSet<_> = rows.iter().map(|r| r.responsible.clone()).collect();
+    assert_eq!(who.into_iter().collect::<Vec<_>>(), [Some("bruno".to_string())], "users: {:?}", h.app.users);
+    h.act(ClearFilters);
+    h.act(FilterSource);
+    h.act(Down); // Call
+    h.act(Submit);
+    let expected = h
+        .store
+        .list(Entity::Lead, &ListFilter { source: Some("CALL".into()), limit: 100, ..Default::default() })
+        .unwrap();
+    let got: Vec<i64> = h.app.lists[&Entity::Lead].rows.iter().map(|r| r.id).collect();
+    assert_eq!(got, expected.iter().map(|r| r.id).collect::<Vec<_>>());
+    assert!(!got.is_empty());
+    h.act(ClearFilters);
+    h.act(FilterCreated);
+    h.type_text("someday");
+    h.act(Submit);
+    assert!(matches!(&h.app.overlay, Overlay::Prompt(p) if p.error.is_some()), "a bad range is refused in the prompt");
+    h.act(Back);
+    h.act(FilterCreated);
+    h.type_text("2026-11-01..2026-11-10");
+    h.act(Submit);
+    let rows = &h.app.lists[&Entity::Lead].rows;
+    let from = 1_793_491_200_000; // 2026-11-01T00:00Z
+    let to = 1_794_355_200_000; // 2026-11-11T00:00Z
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.created_at >= from && r.created_at < to), "all rows in the range");
+}
+
+#[test]
+fn bulk_move_to_a_failure_stage_records_the_reason_and_skips_rows_already_there() {
+    let mut h = Harness::new(40, Lang::En);
+    h.act(Show(Tab::LeadList));
+    let rows = h.app.lists[&Entity::Lead].rows.clone();
+    let junk = rows.iter().position(|r| r.stage_code.as_deref() == Some("JUNK")).expect("a junk lead");
+    let other = rows.iter().position(|r| r.stage_code.as_deref() != Some("JUNK")).unwrap();
+    for target in [junk, other] {
+        h.act(Top);
+        for _ in 0..target {
+            h.act(Down);
+        }
+        h.act(ToggleSelect);
+    }
+    h.act(BulkMove);
+    h.acts(&[Down, Down, Down, Down]); // Junk
+    h.act(Submit);
+    h.type_text("No budget");
+    let before = h.effects_run.len();
+    h.act(Submit);
+    let asked = &h.effects_run[before..];
+    use prospect::tui::effect::Effect;
+    assert!(
+        asked
+            .iter()
+            .any(|e| matches!(e, Effect::BulkMove { ids, reason: Some(r), .. } if ids.len() == 2 && r == "No budget")),
+        "one bulk move with the reason: {asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|e| matches!(e, Effect::Move { .. })),
+        "no single moves that fail on the row already in Junk"
+    );
+    let (msg, level) = h.app.status.clone().unwrap();
+    assert_eq!(level, prospect::tui::app::Level::Info, "{msg}");
+    let moved = h.store.get(RecordRef::new(Entity::Lead, rows[other].id)).unwrap();
+    assert_eq!(moved.get("stage").map(|s| s.text()), Some("Junk".into()));
+    assert_eq!(moved.get("stage_description").map(|s| s.text()), Some("No budget".into()));
+}
+
+#[test]
+fn my_leads_leave_junk_out() {
+    let mut h = Harness::new(60, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterMine);
+    let rows = h.app.lists[&Entity::Lead].rows.clone();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.stage_code.as_deref() != Some("JUNK")), "junk is not in my leads");
+    let mine_junk = h
+        .store
+        .list(
+            Entity::Lead,
+            &ListFilter { stage: Some("JUNK".into()), responsible: Some("alice".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert!(!mine_junk.is_empty(), "the demo gives alice junk leads, so the test can fail");
+}
+
+#[test]
+fn a_list_exports_its_filter_or_its_selection_and_t_takes_a_lead() {
+    let mut h = Harness::new(60, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterMine);
+    let mine = h
+        .store
+        .list(
+            Entity::Lead,
+            &ListFilter { responsible: Some("alice".into()), hide_failed: true, limit: 1000, ..Default::default() },
+        )
+        .unwrap()
+        .len();
+    let path = h.dir.path().join("mine.csv");
+    h.act(Export);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!() };
+    assert!(p.input.text.ends_with(".csv"), "a default path: {}", p.input.text);
+    for _ in 0..p.input.text.chars().count() {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text(path.to_str().unwrap());
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), mine + 1, "the filtered rows and a header");
+    assert!(h.app.status.as_ref().unwrap().0.contains(&format!("{mine} records written")));
+    // Two selected rows: those two only.
+    h.act(ToggleSelect);
+    h.act(ToggleSelect);
+    h.act(Export);
+    let sel = h.dir.path().join("two.csv");
+    if let Overlay::Prompt(p) = &mut h.app.overlay {
+        p.input = prospect::tui::app::TextInput::with(sel.to_str().unwrap());
+    }
+    // A 0600 file's export is 0600 (issue 21).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let db = h.dir.path().join("crm.db");
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    h.act(Submit);
+    assert_eq!(std::fs::read_to_string(&sel).unwrap().lines().count(), 3);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&sel).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the interface's export of a 0600 file");
+    }
+    // `t` on the board takes an unassigned lead; a taken one says who has it.
+    let input = RecordInput { fields: vec![("title".into(), "Nobody's".into())], ..Default::default() };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    rusqlite::Connection::open(h.dir.path().join("crm.db"))
+        .unwrap()
+        .execute("UPDATE leads SET responsible_id = NULL WHERE id = ?1", [id])
+        .unwrap();
+    h.act(Show(Tab::LeadBoard));
+    assert_eq!(h.app.lead_board.focused().unwrap().id, id);
+    h.act(Take);
+    assert_eq!(stage_and_owner(&h, id).1, "alice");
+    h.act(Take);
+    assert!(h.app.status.as_ref().unwrap().0.contains("already taken by alice"), "{:?}", h.app.status);
+}
+
+/// Review of issue 21: a bulk move counted a record already in the stage as moved, and
+/// swallowed every refusal (a deactivated user's move said "0 done" and nothing else).
+#[test]
+fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
+    let mut h = Harness::new(0, Lang::En);
+    for title in ["Stays", "Goes"] {
+        let input = RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
+        h.store.create(Entity::Lead, &input).unwrap();
+    }
+    h.store.move_stage(RecordRef::new(Entity::Lead, 1), "In progress", None, None).unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(Top);
+    h.act(ToggleSelect);
+    h.act(Down);
+    h.act(ToggleSelect);
+    h.act(BulkMove);
+    h.act(Down); // In progress
+    h.act(Submit);
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.contains("1 record(s) done"), "one moved, one already there: {msg}");
+    assert_eq!(
+        h.store.get(RecordRef::new(Entity::Lead, 2)).unwrap().get("stage").map(|s| s.text()),
+        Some("In progress".into())
+    );
+}

@@ -1,0 +1,398 @@
+//! Overlays: palette and search, the plan form, the conversion wizard, merge, import, and
+//! the edit-conflict popup.
+
+use super::*;
+
+#[test]
+fn palette_and_search() {
+    let mut h = Harness::new(100, Lang::Fr);
+    h.act(Palette);
+    h.type_text("liste");
+    h.act(Submit);
+    assert_eq!(h.app.screen, Screen::List(Entity::Lead), "palette matches French labels");
+    h.act(Palette);
+    h.type_text("deal board");
+    h.act(Submit);
+    assert_eq!(h.app.screen, Screen::Board(Entity::Deal), "and English ones");
+    h.act(Search);
+    h.type_text("dupont");
+    let Overlay::Search(s) = &h.app.overlay else { panic!() };
+    assert!(!s.hits.is_empty());
+    let first = s.hits[0].clone();
+    h.act(Submit);
+    assert_eq!(h.app.screen, Screen::Form);
+    assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().unwrap().id, first.id);
+    h.act(Palette);
+    h.type_text("quitter");
+    h.act(Submit);
+    assert!(h.app.quit);
+}
+
+/// Opens the focused lead's form and starts editing its title, as the user would.
+fn start_title_edit(h: &mut Harness) -> i64 {
+    h.act(Open);
+    let form = h.app.form.as_ref().unwrap();
+    let id = form.record.as_ref().unwrap().id;
+    assert!(matches!(form.rows[form.cursor], prospect::tui::app::FormRow::Field("title")));
+    h.act(Edit);
+    for _ in 0..80 {
+        h.act(Input(InputKey::Backspace));
+    }
+    id
+}
+
+#[test]
+fn saving_over_another_users_edit_shows_both_versions_and_keeps_the_choice() {
+    let mut h = Harness::new(30, Lang::En);
+    let id = start_title_edit(&mut h);
+    let was = h.other().get(RecordRef::new(Entity::Lead, id)).unwrap().title;
+    h.type_text("Mine");
+    // Meanwhile someone else renames it and fills the comments.
+    let mut other = h.other();
+    let theirs = RecordInput {
+        fields: vec![("title".into(), "Theirs".into()), ("comments".into(), "from bruno".into())],
+        ..Default::default()
+    };
+    other.update(RecordRef::new(Entity::Lead, id), None, &theirs).unwrap();
+    let before = std::fs::read(h.dir.path().join("crm.db")).unwrap();
+    h.act(Submit);
+    // Nothing is written yet; the popup shows each field either side changed.
+    assert_eq!(std::fs::read(h.dir.path().join("crm.db")).unwrap(), before);
+    let Overlay::Conflict(c) = &h.app.overlay else { panic!("no conflict popup: {:?}", h.app.status) };
+    let rows: Vec<_> = c
+        .conflict
+        .rows
+        .iter()
+        .map(|r| (r.key.as_str(), r.was.as_str(), r.yours.as_str(), r.theirs.as_str(), r.take_theirs))
+        .collect();
+    assert_eq!(rows, vec![("title", was.as_str(), "Mine", "Theirs", false), ("comments", "", "", "from bruno", true)]);
+    h.act(Submit);
+    let now = other.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert_eq!(now.title, "Mine", "the user's choice for the field they edited");
+    assert_eq!(now.get("comments").unwrap().text(), "from bruno", "the other's change kept");
+    assert!(matches!(h.app.overlay, Overlay::None));
+}
+
+#[test]
+fn a_conflict_can_take_the_other_version_per_field_or_all_with_esc() {
+    let mut h = Harness::new(30, Lang::En);
+    let id = start_title_edit(&mut h);
+    h.type_text("Mine");
+    let mut other = h.other();
+    let theirs = RecordInput { fields: vec![("title".into(), "Theirs".into())], ..Default::default() };
+    other.update(RecordRef::new(Entity::Lead, id), None, &theirs).unwrap();
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::Conflict(_)));
+    // Space flips the title to theirs; Enter then writes nothing.
+    h.act(ChoiceNext);
+    let version = other.get(RecordRef::new(Entity::Lead, id)).unwrap().version;
+    h.act(Submit);
+    let now = other.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert_eq!((now.title.as_str(), now.version), ("Theirs", version));
+    // Again, and Esc: theirs is kept, the form shows it.
+    h.act(Edit);
+    h.type_text(" and mine");
+    other
+        .update(
+            RecordRef::new(Entity::Lead, id),
+            None,
+            &RecordInput { fields: vec![("title".into(), "Third".into())], ..Default::default() },
+        )
+        .unwrap();
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::Conflict(_)));
+    h.act(Back);
+    assert_eq!(other.get(RecordRef::new(Entity::Lead, id)).unwrap().title, "Third");
+    assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().unwrap().title, "Third");
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.contains("Kept the other user's version"), "{msg}");
+}
+
+#[test]
+fn plan_an_activity_from_the_board_and_the_form() {
+    let mut h = Harness::new(20, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let before = h.app.counters;
+    h.act(PlanActivity);
+    assert!(matches!(h.app.overlay, Overlay::Plan(_)));
+    // Kind: meeting; when: tomorrow 09:00; subject typed; priority high.
+    h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Right));
+    h.act(Down);
+    h.acts(&[prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Right); 2]);
+    h.acts(&[Down, Down]);
+    h.type_text("Visit the shop");
+    h.acts(&[Down, Down]);
+    h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Right));
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let planned = h.store.activities(&of_lead(card.id)).unwrap();
+    let a = planned.iter().find(|a| a.subject == "Visit the shop").expect("planned");
+    assert_eq!(a.kind, prospect::domain::activity::ActivityKind::Meeting);
+    assert_eq!(a.priority, "high");
+    assert_eq!(prospect::domain::when::rfc3339(a.deadline), "2026-11-24T09:00:00Z", "tomorrow 09:00 (TZ=UTC)");
+    assert_eq!(a.responsible.as_deref(), Some("alice"));
+    assert_eq!(h.app.counters.incoming, before.incoming + 1, "counters reload after planning");
+    assert!(h.app.lead_board.focused().unwrap().next_activity.is_some());
+
+    // From the form, a typed date; a bad one is refused inside the form.
+    h.act(Open);
+    h.act(PlanActivity);
+    h.act(Down);
+    h.act(Down);
+    h.type_text("someday");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Plan(f) => {
+            assert!(f.error.as_deref().unwrap_or("").contains("is not a date and time"), "{:?}", f.error)
+        }
+        other => panic!("{other:?}"),
+    }
+    for _ in 0..7 {
+        h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
+    }
+    h.type_text("lundi 14h30");
+    h.act(Submit);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.timeline[0].kind, prospect::domain::timeline::TimelineKind::ActivityPlanned);
+    assert_eq!(form.timeline[0].payload["deadline"], 1_796_049_000_000i64, "Monday 30 Nov 14:30 UTC");
+}
+
+/// Focuses the first non-repeat lead of the "New" column.
+fn focus_first_time_lead(h: &mut Harness) -> i64 {
+    for _ in 0..50 {
+        let card = h.app.lead_board.focused().cloned().expect("a card");
+        if !card.is_repeat {
+            return card.id;
+        }
+        h.act(Down);
+    }
+    panic!("no first-time lead near the top of the column");
+}
+
+#[test]
+fn wizard_converts_a_lead_into_deal_contact_and_company() {
+    use prospect::tui::app::WizardStep;
+    let mut h = Harness::new(60, Lang::En);
+    let id = focus_first_time_lead(&mut h);
+    let lead = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    h.act(Convert);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!("the wizard opens: {:?}", h.app.overlay) };
+    assert_eq!(w.step, WizardStep::Targets);
+    assert_eq!(w.chosen(), prospect::domain::convert::Targets::DEFAULT, "deal + contact by default");
+    h.act(Up); // Deal + Contact + Company
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.step, WizardStep::Matches);
+    assert_eq!(w.match_rows(), vec![Entity::Contact, Entity::Company]);
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.step, WizardStep::Fields);
+    // The contact's last name is prefilled from the lead; the user changes it.
+    h.act(Down);
+    for _ in 0..40 {
+        h.act(Input(prospect::tui::action::InputKey::Backspace));
+    }
+    h.type_text("Renamed");
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.step, WizardStep::Summary);
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "closed after converting: {:?}", h.app.overlay);
+    let status = h.app.status.clone().unwrap().0;
+    assert!(status.contains(&format!("Lead #{id} converted")), "{status}");
+    let lead_after = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert_eq!(lead_after.stage_semantics, Some(prospect::domain::stage::StageSemantics::Success));
+    let linked: Vec<Entity> = lead_after.links.iter().map(|(e, _)| *e).collect();
+    assert_eq!(linked, vec![Entity::Contact, Entity::Company, Entity::Deal]);
+    let contact_id = lead_after.links[0].1.id;
+    let contact = h.store.get(RecordRef::new(Entity::Contact, contact_id)).unwrap();
+    assert_eq!(contact.get("last_name").unwrap().text(), "Renamed");
+    assert_eq!(contact.get("first_name").unwrap().text(), lead.get("first_name").unwrap().text());
+    // The converted card left the New column and sits in Converted.
+    let converted = h.app.lead_board.columns.iter().position(|c| c.head.as_ref().unwrap().stage.code == "CONVERTED");
+    assert!(h.app.lead_board.columns[0].cards.iter().all(|c| c.id != id));
+    assert!(h.app.lead_board.columns[converted.unwrap()].head.as_ref().unwrap().count > 0);
+}
+
+#[test]
+fn moving_a_lead_to_the_success_stage_opens_the_wizard_and_esc_leaves_it_in_place() {
+    let mut h = Harness::new(60, Lang::En);
+    // Third column is Processed; its next stage is Converted.
+    h.acts(&[Right, Right]);
+    let id = h.app.lead_board.focused().unwrap().id;
+    h.act(MoveNext);
+    assert!(matches!(h.app.overlay, Overlay::Convert(_)), "{:?}", h.app.overlay);
+    for _ in 0..4 {
+        h.act(Back);
+    }
+    assert!(matches!(h.app.overlay, Overlay::None));
+    let lead = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert_eq!(lead.get("stage").unwrap().text(), "Processed", "cancelling the wizard moves nothing");
+}
+
+#[test]
+fn a_refused_field_sends_the_wizard_back_to_it_and_writes_nothing() {
+    use prospect::tui::app::WizardStep;
+    let mut h = Harness::new(60, Lang::En);
+    let id = focus_first_time_lead(&mut h);
+    let before = std::fs::read(h.dir.path().join("crm.db")).unwrap();
+    h.act(Convert);
+    h.act(Submit); // deal + contact
+    h.act(Submit); // create a new contact
+    for _ in 0..40 {
+        h.act(Input(prospect::tui::action::InputKey::Backspace)); // first name emptied
+    }
+    h.act(Submit);
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!("the wizard stays open: {:?}", h.app.overlay) };
+    assert_eq!(w.step, WizardStep::Fields);
+    assert!(w.error.as_deref().unwrap_or("").contains("first name"), "{:?}", w.error);
+    assert_eq!(std::fs::read(h.dir.path().join("crm.db")).unwrap(), before);
+    assert_ne!(
+        h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().stage_semantics,
+        Some(prospect::domain::stage::StageSemantics::Success)
+    );
+}
+
+#[test]
+fn merging_selected_contacts_keeps_one_with_the_chosen_values() {
+    let mut h = Harness::new(60, Lang::En);
+    let count = h.store.count(Entity::Contact).unwrap();
+    h.act(Show(Tab::Contacts));
+    // Space selects and steps down: rows 0 and 1 selected, then back to row 0 (kept).
+    h.acts(&[ToggleSelect, ToggleSelect, Up, Up]);
+    let rows = h.app.lists[&Entity::Contact].rows.clone();
+    let (keep, other) = (rows[0].id, rows[1].id);
+    let other_last = h.store.get(RecordRef::new(Entity::Contact, other)).unwrap().get("last_name").unwrap().text();
+    h.act(Merge);
+    let Overlay::Merge(m) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!((m.keep, m.others.clone()), (keep, vec![other]));
+    let conflicts = m.preview.as_ref().unwrap().conflicts.clone();
+    let last = conflicts.iter().position(|c| c.field == "last_name").expect("demo contacts differ by name");
+    for _ in 0..last {
+        h.act(Down);
+    }
+    h.act(ChoiceNext);
+    h.act(Submit);
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), count - 1);
+    assert_eq!(
+        h.store.get(RecordRef::new(Entity::Contact, keep)).unwrap().get("last_name").unwrap().text(),
+        other_last
+    );
+    assert!(h.store.get(RecordRef::new(Entity::Contact, other)).is_err());
+    assert!(h.app.lists[&Entity::Contact].rows.iter().all(|r| r.id != other), "the list reloaded");
+}
+
+#[test]
+fn a_save_that_outwaits_the_busy_limit_says_so_and_keeps_the_edit() {
+    use prospect::service::Service;
+    use prospect::store::{Clock, OpenOptions};
+    let mut h = Harness::new(20, Lang::En);
+    let path = h.dir.path().join("crm.db");
+    // This user's file gives up after 300 ms.
+    let opts = OpenOptions {
+        clock: Clock::Fixed(common::tui::NOW),
+        busy_limit: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    h.store = Service::open(&path, opts).unwrap();
+    h.store.sign_in("alice").unwrap();
+    h.act(Open);
+    let id = h.app.form.as_ref().unwrap().record.as_ref().unwrap().id;
+    h.act(Edit);
+    h.type_text(" (edited)");
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    h.act(Submit);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("the prompt is gone: {:?}", h.app.overlay) };
+    assert!(p.input.text.ends_with(" (edited)"), "the edit is kept: {}", p.input.text);
+    let err = p.error.clone().unwrap_or_default();
+    assert!(err.contains("busy") && err.contains("crm.db") && err.contains("nothing was written"), "{err}");
+    holder.execute_batch("COMMIT").unwrap();
+    // Once the other user lets go, Enter again saves it.
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert!(h.other().get(RecordRef::new(Entity::Lead, id)).unwrap().title.ends_with(" (edited)"));
+}
+
+#[test]
+fn the_import_wizard_reads_maps_and_imports() {
+    use prospect::domain::import::Target;
+    let mut h = Harness::new(0, Lang::En);
+    let file = h.dir.path().join("in.csv");
+    std::fs::write(
+        &file,
+        "Prénom;Nom;Téléphone;Couleur\nJean;Dupont;06 12 34 56 78;bleu\nAnn;Lee;06 98 76 54 32;vert\n",
+    )
+    .unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(Import);
+    h.type_text(file.to_str().unwrap());
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    let p = w.preview.as_ref().expect("the file was read");
+    assert_eq!((p.encoding.as_str(), p.separator.as_str(), p.rows), ("UTF-8", ";", 2));
+    assert_eq!(p.targets[3], Target::Ignore, "an unknown column is left out");
+    // Map "Couleur" to the comments by hand: Space cycles forward, h back.
+    for _ in 0..3 {
+        h.act(Down);
+    }
+    let choices = prospect::domain::import::targets_for(Entity::Lead);
+    let comments = choices.iter().position(|t| *t == Target::Field("comments")).unwrap();
+    for _ in 0..comments {
+        h.act(ChoiceNext);
+    }
+    h.act(ChoiceNext);
+    h.act(ChoicePrev);
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.preview.as_ref().unwrap().targets[3], Target::Field("comments"));
+    // r: a dry run reports and writes nothing; Enter goes back to the mapping.
+    h.act(ImportDryRun);
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert!(w.result.as_deref().unwrap_or("").contains("nothing written"), "{:?}", w.result);
+    assert!(h.store.list(Entity::Lead, &ListFilter::default()).unwrap().is_empty());
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert!(w.result.is_none() && w.preview.is_some());
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    let summary = w.result.clone().expect("a summary");
+    assert!(summary.contains("2 created") && summary.contains("0 rejected"), "{summary}");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert_eq!(h.app.lists[&Entity::Lead].rows.len(), 2, "the list shows them");
+    let jean = h.store.list(Entity::Lead, &ListFilter { search: Some("Jean".into()), ..Default::default() }).unwrap();
+    assert_eq!(h.store.get(RecordRef::new(Entity::Lead, jean[0].id)).unwrap().get("comments").unwrap().text(), "bleu");
+    // A file that cannot be read says so in the wizard, and Esc leaves.
+    h.act(Import);
+    h.type_text("/nowhere/x.csv");
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert!(w.error.as_deref().unwrap_or("").contains("/nowhere/x.csv"), "{:?}", w.error);
+    h.act(Back);
+    assert!(matches!(h.app.overlay, Overlay::None));
+}
+
+/// A far date typed in the plan form is refused inside the form, with the accepted years:
+/// `+99999999d` crashed the session.
+#[test]
+fn a_far_date_in_the_plan_form_is_refused_not_a_crash() {
+    let mut h = Harness::new(3, Lang::En);
+    h.act(PlanActivity);
+    h.act(Down);
+    h.act(Down);
+    for far in ["+99999999d", "+999999999999h", "+3000000d"] {
+        h.type_text(far);
+        h.act(Submit);
+        match &h.app.overlay {
+            Overlay::Plan(f) => {
+                let e = f.error.as_deref().unwrap_or("");
+                assert!(e.contains("outside the accepted dates (years 1900 to 2200)"), "{far}: {e}");
+            }
+            other => panic!("{far}: {other:?}"),
+        }
+        for _ in 0..far.len() {
+            h.act(prospect::tui::action::Action::Input(InputKey::Backspace));
+        }
+    }
+}
