@@ -36,6 +36,11 @@ pub fn date(lang: Lang, ms: UnixMs) -> String {
     }
 }
 
+/// A length of time in seconds, with two decimals in the language's number style (`0,25`).
+pub fn seconds(lang: Lang, seconds: f64) -> String {
+    format!("{seconds:.2}").replace('.', &lang.number_style().decimal_mark().to_string())
+}
+
 /// Money in the language's form; unknown currency codes fall back to EUR digits.
 pub fn money(lang: Lang, minor: impl Into<i128>, currency: Option<&str>) -> String {
     let currency = currency.and_then(Currency::parse).unwrap_or(Currency::EUR);

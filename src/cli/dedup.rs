@@ -5,7 +5,7 @@ use super::args::parse_id;
 use super::{Session, entity_word, output};
 use crate::domain::convert::Targets;
 use crate::domain::fields::Entity;
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_n};
 use crate::store::RecordRef;
 use crate::store::convert::ConversionPlan;
 use crate::store::duplicates::DuplicateMatch;
@@ -157,7 +157,7 @@ pub fn run_dedup(s: &mut Session, c: DedupCmd) -> anyhow::Result<()> {
     }
     for g in &groups {
         let by = crate::present::matched_by(crate::i18n::lang(), &g.matched_by);
-        println!("{} ({by})", tr("msg.duplicate_group", &[("count", &g.members.len().to_string())]));
+        println!("{} ({by})", tr_n("msg.duplicate_group", g.members.len() as u64, &[]));
         for (id, title) in &g.members {
             println!("  #{id:<7} {}", output::safe(title));
         }

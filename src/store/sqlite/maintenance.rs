@@ -194,9 +194,10 @@ impl Maintenance for Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         if entries > 0 {
-            report.notices.push(crate::i18n::tr(
+            report.notices.push(crate::i18n::tr_n(
                 "store.timeline_set_apart",
-                &[("count", &entries.to_string()), ("records", &records.to_string())],
+                entries as u64,
+                &[("records", &records.to_string())],
             ));
         }
         let fts: i64 = c.query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
