@@ -1,6 +1,7 @@
 //! How values read to a person, shared by the CLI and the TUI so both say the same thing:
 //! local times, money, shown field values, timeline lines.
 
+use crate::domain::fields::{Entity, display_title};
 use crate::domain::money::{Currency, format_integer, format_money};
 use crate::domain::text;
 use crate::domain::timeline::TimelineKind;
@@ -29,10 +30,15 @@ pub fn short_time(lang: Lang, ms: UnixMs) -> String {
 
 /// Local date in the language's usual form.
 pub fn date(lang: Lang, ms: UnixMs) -> String {
-    let local = from_ms(ms).with_timezone(&chrono::Local);
+    day(lang, from_ms(ms).with_timezone(&chrono::Local).date_naive())
+}
+
+/// A day in the language's usual form: `2026-11-24` (English), `24/11/2026` (French); the
+/// same form as the dates of activities and of the record's bookkeeping.
+pub fn day(lang: Lang, d: chrono::NaiveDate) -> String {
     match lang {
-        Lang::En => local.format("%Y-%m-%d").to_string(),
-        Lang::Fr => local.format("%d/%m/%Y").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+        Lang::Fr => d.format("%d/%m/%Y").to_string(),
     }
 }
 
@@ -59,9 +65,34 @@ pub fn shown(lang: Lang, v: &Shown) -> String {
     match v {
         Shown::Money(m) => format_money(*m, lang.number_style()),
         Shown::Bool(b) => tr_in(lang, if *b { "label.yes" } else { "label.no" }, &[]),
+        Shown::Date(d) => day(lang, *d),
         Shown::Ref(r) => text::shown(&r.name).into_owned(),
         other => text::shown(&other.text()).into_owned(),
     }
+}
+
+/// Whether `title` is the name the store gives a record without a title (`Lead #12`,
+/// domain::fields::display_title), rather than one of its own.
+pub fn untitled(entity: Entity, id: i64, title: &str) -> bool {
+    title == display_title(entity, id, None)
+}
+
+/// A record's title in `lang`: its own, or its kind and number in `lang` (`Prospect #12`)
+/// when it has none. As stored: the caller makes it safe to print, as for any title.
+pub fn title(lang: Lang, entity: Entity, id: i64, title: &str) -> String {
+    if untitled(entity, id, title) { reference(lang, entity, id) } else { title.to_string() }
+}
+
+/// A record named by its kind and number in `lang`: `Prospect #12`, `Lead #12`.
+pub fn reference(lang: Lang, entity: Entity, id: i64) -> String {
+    format!("{} #{id}", tr_in(lang, &format!("entity.{}", entity.code()), &[]))
+}
+
+/// A record's heading in `lang`: `Prospect #12 · Salon`, or `Prospect #12` alone when it has
+/// no title (never `Prospect #12 · Lead #12`). As stored: the caller makes it safe to print.
+pub fn heading(lang: Lang, entity: Entity, id: i64, title: &str) -> String {
+    let r = reference(lang, entity, id);
+    if untitled(entity, id, title) { r } else { format!("{r} · {title}") }
 }
 
 /// A stored code (`manual`, `work`...) in words of `lang`; the code itself when unknown.
