@@ -263,6 +263,10 @@ pub fn describe(problem: &Problem, field: &str, lang: Lang) -> String {
         Problem::NoSuchField { accepted } => t("problem.no_such_field", &[("accepted", &accepted.join(", "))]),
         Problem::NotEditable { hint } => t("problem.not_editable", &[("hint", hint)]),
         Problem::Rule { message } => message.clone(),
+        Problem::Refused { key, args } => {
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            t(&format!("refused.{key}"), &args)
+        }
     }
 }
 

@@ -67,6 +67,16 @@ pub enum Problem {
     NotEditable { hint: String },
     /// A rule of the CRM refuses the change; the text says which.
     Rule { message: String },
+    /// A rule of the CRM refuses the change: `key` names its message in the catalogues'
+    /// `[refused]` table, said in the reader's language with `args` filled in.
+    Refused { key: &'static str, args: Vec<(&'static str, String)> },
+}
+
+impl Problem {
+    /// The refusal `key` of the catalogues' `[refused]` table, with its placeholders' values.
+    pub fn refused(key: &'static str, args: &[(&'static str, &str)]) -> Problem {
+        Problem::Refused { key, args: args.iter().map(|(k, v)| (*k, v.to_string())).collect() }
+    }
 }
 
 /// Why an amount was refused.

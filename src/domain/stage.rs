@@ -151,9 +151,7 @@ pub fn plan_move(from: i64, to: StageAt<'_>, reason: Option<&str>) -> Result<Mov
     if reason.is_some() && to.semantics != StageSemantics::Failure {
         return Err(FieldError::new(
             "reason",
-            Problem::Rule {
-                message: format!("a reason is only recorded when moving to a failure stage; {} is not one", to.name),
-            },
+            Problem::refused("reason_not_failure", &[("stage", to.name)]),
         ));
     }
     let unchanged = to.id == from;
@@ -237,7 +235,7 @@ mod tests {
         for sem in [InProgress, Success] {
             let e = plan_move(1, at(2, sem), Some("late")).unwrap_err();
             assert_eq!(e.field, "reason");
-            assert!(matches!(&e.problem, Problem::Rule { message } if message.contains("Target")), "{e:?}");
+            assert!(matches!(&e.problem, Problem::Refused { key: "reason_not_failure", args } if args[0].1 == "Target"), "{e:?}");
             // Even on the same stage, and a blank reason is none.
             assert_eq!(plan_move(2, at(2, sem), Some("late")).unwrap_err().field, "reason");
             assert_eq!(plan_move(1, at(2, sem), Some(" \t ")).unwrap().reason, None);

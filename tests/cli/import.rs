@@ -1045,3 +1045,19 @@ fn counts_of_one_are_said_in_the_singular() {
     let said = env.ok(&["import", csv.to_str().unwrap(), "--duplicates", "skip"]);
     assert!(said.contains(": 1 row, 0 created, 0 merged, 0 replaced, 1 skipped as a duplicate, 0 rejected, in "), "{said}");
 }
+
+/// In French, the reasons of refused rows are French too, down to a short row's.
+#[test]
+fn refused_rows_are_explained_in_french() {
+    let env = Env::new();
+    let rejects = env.dir.path().join("bad.rejects.csv");
+    let out = env
+        .cmd()
+        .args(["--lang", "fr", "import", data("bad_rows.csv").to_str().unwrap(), "--rejects", rejects.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert!(text.contains("6,\"la ligne a 2 cellules, l’en-tête en a 6\",Short row,Eve\n"), "{text}");
+    assert!(!text.contains("the row has"), "{text}");
+}

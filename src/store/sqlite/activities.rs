@@ -182,7 +182,7 @@ impl Activities for Store {
         if a.bindings.is_empty() {
             return Err(FieldError::new(
                 "record",
-                Problem::Rule { message: "an activity belongs to a lead, deal, contact or company: give one".into() },
+                Problem::refused("activity_record", &[]),
             )
             .into());
         }

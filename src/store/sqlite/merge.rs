@@ -146,12 +146,16 @@ fn merge_in(
         let prefer = choices.fields.get(&c.field).copied().or(choices.fallback).ok_or_else(|| {
             StoreError::Field(FieldError::new(
                 c.field.clone(),
-                Problem::Rule {
-                    message: format!(
-                        "the records differ: kept #{keep} has '{}', #{} has '{}'; choose with --prefer {}=keep or {}=other (or --prefer keep|other for every field)",
-                        c.keep, c.other_id, c.other, c.field, c.field
-                    ),
-                },
+                Problem::refused(
+                    "merge_differs",
+                    &[
+                        ("keep", &keep.to_string()),
+                        ("kept", &c.keep),
+                        ("other_id", &c.other_id.to_string()),
+                        ("other", &c.other),
+                        ("field", &c.field),
+                    ],
+                ),
             ))
         })?;
         if prefer == Prefer::Other

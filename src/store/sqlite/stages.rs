@@ -18,7 +18,7 @@ fn check_color(c: &str) -> Result<String> {
     if !ok {
         return Err(FieldError::new(
             "color",
-            Problem::Rule { message: format!("'{c}' is not a colour: write #rrggbb, e.g. #39a8ef") },
+            Problem::refused("colour", &[("value", c)]),
         )
         .into());
     }

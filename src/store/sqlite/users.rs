@@ -18,7 +18,7 @@ fn insert_user_in(tx: &Connection, user: &NewUser, now: i64) -> Result<i64> {
     let login = check_login(&user.login)?;
     if find_user_in(tx, &login)?.is_some() {
         return Err(
-            FieldError::new("login", Problem::Rule { message: format!("user '{login}' already exists") }).into()
+            FieldError::new("login", Problem::refused("user_exists", &[("login", &login)])).into()
         );
     }
     let display = user
@@ -53,9 +53,7 @@ fn check_login(login: &str) -> Result<String> {
     if l.len() > 64 || !l.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
         return Err(FieldError::new(
             "login",
-            Problem::Rule {
-                message: format!("'{l}' is not a login: use letters, digits, '.', '_', '-' or '@' (64 at most)"),
-            },
+            Problem::refused("login", &[("value", l)]),
         )
         .into());
     }
