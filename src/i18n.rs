@@ -261,7 +261,8 @@ pub fn describe(problem: &Problem, field: &str, lang: Lang) -> String {
         }
         Problem::TooLong { max } => t("problem.too_long", &[("max", &max.to_string())]),
         Problem::NoSuchField { accepted } => t("problem.no_such_field", &[("accepted", &accepted.join(", "))]),
-        Problem::NotEditable { hint } => t("problem.not_editable", &[("hint", hint)]),
+        Problem::NotEditable { move_with: Some(entity) } => t("problem.not_editable_stage", &[("entity", entity)]),
+        Problem::NotEditable { move_with: None } => t("problem.not_editable", &[]),
         Problem::Rule { message } => message.clone(),
         Problem::Refused { key, args } => {
             let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -373,6 +374,29 @@ mod tests {
             tr_in(Lang::Fr, "msg.demo_done", &args),
             "Données de démonstration : 1 prospect, 0 contact, 2 sociétés, 1 transaction, 3 activités en 0.1 s."
         );
+    }
+
+    #[test]
+    fn french_triage_is_not_sorting() {
+        // `T` goes to the triage of new leads; "trier" is what `s` does to a list (sort).
+        let triage = tr_in(Lang::Fr, "tui.key_triage", &[]);
+        assert_ne!(triage, tr_in(Lang::Fr, "tui.key_sort", &[]));
+        for key in ["tui.key_triage", "tui.act_triage", "tui.triage_head", "tui.triage_done"] {
+            let text = tr_in(Lang::Fr, key, &[]).to_lowercase();
+            assert!(!text.contains("tri ") && !text.contains("trier"), "{key}: {text}");
+        }
+    }
+
+    #[test]
+    fn refusals_are_said_in_the_reader_language() {
+        let p = Problem::refused("reason_not_failure", &[("stage", "Gagnée")]);
+        assert_eq!(
+            describe(&p, "reason", Lang::En),
+            "a reason is only recorded when moving to a failure stage; Gagnée is not one"
+        );
+        assert_eq!(describe(&p, "reason", Lang::Fr), "un motif n’est enregistré que pour une étape d’échec ; Gagnée n’en est pas une");
+        let p = Problem::NotEditable { move_with: Some("lead") };
+        assert!(describe(&p, "stage", Lang::Fr).contains("`prospect lead move ID ÉTAPE`"));
     }
 
     #[test]

@@ -207,6 +207,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn days_and_untitled_records_read_in_each_language() {
+        let d = chrono::NaiveDate::from_ymd_opt(1980, 5, 12).unwrap();
+        assert_eq!(day(Lang::Fr, d), "12/05/1980");
+        assert_eq!(day(Lang::En, d), "1980-05-12");
+        assert_eq!(shown(Lang::Fr, &Shown::Date(d)), "12/05/1980");
+        assert_eq!(heading(Lang::Fr, Entity::Lead, 1, "Lead #1"), "Prospect #1");
+        assert_eq!(heading(Lang::Fr, Entity::Lead, 1, "Salon"), "Prospect #1 · Salon");
+        assert_eq!(title(Lang::Fr, Entity::Deal, 3, "Deal #3"), "Transaction #3");
+        assert_eq!(title(Lang::En, Entity::Deal, 3, "Deal #4"), "Deal #4");
+    }
+
+    #[test]
     fn sizes_read_in_each_language() {
         assert_eq!(megabytes(Lang::En, 168_738_816), "160.9");
         assert_eq!(megabytes(Lang::Fr, 168_738_816), "160,9");

@@ -64,7 +64,11 @@ pub enum Problem {
     /// The field is not known for this kind of record.
     NoSuchField { accepted: Vec<String> },
     /// The field cannot be set this way (e.g. stage on edit: use move).
-    NotEditable { hint: String },
+    NotEditable {
+        /// For a stage: the kind of record (`lead`), whose `move` command changes it; none
+        /// for a field set once, at creation.
+        move_with: Option<&'static str>,
+    },
     /// A rule of the CRM refuses the change; the text says which.
     Rule { message: String },
     /// A rule of the CRM refuses the change: `key` names its message in the catalogues'
