@@ -137,7 +137,8 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
         println!("{}", tr("msg.converted", &[("id", &a.id.to_string()), ("stage", &done.stage)]));
         for r in done.records() {
             let how = tr(if r.created { "tl.new" } else { "tl.existing" }, &[]);
-            println!("  {} #{} {} ({how})", entity_word(r.entity), r.id, output::safe(&r.title));
+            let title = crate::present::title(crate::i18n::lang(), r.entity, r.id, &r.title);
+            println!("  {} #{} {} ({how})", entity_word(r.entity), r.id, output::safe(&title));
         }
     }
     Ok(())
@@ -159,7 +160,8 @@ pub fn run_dedup(s: &mut Session, c: DedupCmd) -> anyhow::Result<()> {
         let by = crate::present::matched_by(crate::i18n::lang(), &g.matched_by);
         println!("{} ({by})", tr_n("msg.duplicate_group", g.members.len() as u64, &[]));
         for (id, title) in &g.members {
-            println!("  #{id:<7} {}", output::safe(title));
+            let title = crate::present::title(crate::i18n::lang(), entity, *id, title);
+            println!("  #{id:<7} {}", output::safe(&title));
         }
     }
     Ok(())
