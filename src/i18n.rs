@@ -365,7 +365,14 @@ mod tests {
 
     #[test]
     fn several_counts_in_one_message_each_take_their_form() {
-        let args = [("leads", "1"), ("contacts", "0"), ("companies", "2"), ("deals", "1"), ("activities", "3"), ("seconds", "0.1")];
+        let args = [
+            ("leads", "1"),
+            ("contacts", "0"),
+            ("companies", "2"),
+            ("deals", "1"),
+            ("activities", "3"),
+            ("seconds", "0.1"),
+        ];
         assert_eq!(
             tr_in(Lang::En, "msg.demo_done", &args),
             "Demo data: 1 lead, 0 contacts, 2 companies, 1 deal, 3 activities in 0.1 s."
@@ -394,7 +401,10 @@ mod tests {
             describe(&p, "reason", Lang::En),
             "a reason is only recorded when moving to a failure stage; Gagnée is not one"
         );
-        assert_eq!(describe(&p, "reason", Lang::Fr), "un motif n’est enregistré que pour une étape d’échec ; Gagnée n’en est pas une");
+        assert_eq!(
+            describe(&p, "reason", Lang::Fr),
+            "un motif n’est enregistré que pour une étape d’échec ; Gagnée n’en est pas une"
+        );
         let p = Problem::NotEditable { move_with: Some("lead") };
         assert!(describe(&p, "stage", Lang::Fr).contains("`prospect lead move ID ÉTAPE`"));
     }

@@ -1043,7 +1043,10 @@ fn counts_of_one_are_said_in_the_singular() {
     let said = String::from_utf8(out.stderr).unwrap();
     assert!(said.starts_with("1 record written to "), "{said}");
     let said = env.ok(&["import", csv.to_str().unwrap(), "--duplicates", "skip"]);
-    assert!(said.contains(": 1 row, 0 created, 0 merged, 0 replaced, 1 skipped as a duplicate, 0 rejected, in "), "{said}");
+    assert!(
+        said.contains(": 1 row, 0 created, 0 merged, 0 replaced, 1 skipped as a duplicate, 0 rejected, in "),
+        "{said}"
+    );
 }
 
 /// In French, the reasons of refused rows are French too, down to a short row's.
@@ -1053,7 +1056,14 @@ fn refused_rows_are_explained_in_french() {
     let rejects = env.dir.path().join("bad.rejects.csv");
     let out = env
         .cmd()
-        .args(["--lang", "fr", "import", data("bad_rows.csv").to_str().unwrap(), "--rejects", rejects.to_str().unwrap()])
+        .args([
+            "--lang",
+            "fr",
+            "import",
+            data("bad_rows.csv").to_str().unwrap(),
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -719,8 +719,16 @@ fn list_created_filter_takes_the_plan_forms_days() {
 #[test]
 fn french_dates_and_untitled_records_read_in_french() {
     let env = Env::new();
-    let id = env.json(&["contact", "add", "--first-name", "Marie", "--last-name", "Curie", "--birth-date", "1980-05-12"])
-        ["id"]
+    let id = env.json(&[
+        "contact",
+        "add",
+        "--first-name",
+        "Marie",
+        "--last-name",
+        "Curie",
+        "--birth-date",
+        "1980-05-12",
+    ])["id"]
         .as_i64()
         .unwrap()
         .to_string();
