@@ -288,6 +288,20 @@ mod tests {
         let fr: std::collections::BTreeSet<_> = catalogue(Lang::Fr).keys().collect();
         assert!(en.len() > 40, "catalogue failed to parse");
         assert_eq!(en, fr);
+        // Both languages fill the same placeholders: a value given is never lost in one.
+        let names = |e: &Entry| -> std::collections::BTreeSet<String> {
+            let forms: Vec<&str> = match e {
+                Entry::Text(s) => vec![s],
+                Entry::Plural { one, other } => vec![one, other],
+            };
+            forms
+                .iter()
+                .flat_map(|f| f.split('{').skip(1).map(|p| p.split('}').next().unwrap_or("").to_string()))
+                .collect()
+        };
+        for key in en {
+            assert_eq!(names(&catalogue(Lang::En)[key]), names(&catalogue(Lang::Fr)[key]), "placeholders of {key}");
+        }
     }
 
     /// Every plural entry, in the TOML as written: its key and the forms it has.
