@@ -240,7 +240,7 @@ fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
     h.act(Down); // In progress
     h.act(Submit);
     let (msg, _) = h.app.status.clone().unwrap();
-    assert!(msg.contains("1 record(s) done"), "one moved, one already there: {msg}");
+    assert!(msg.contains("1 record done."), "one moved, one already there: {msg}");
     assert_eq!(
         h.store.get(RecordRef::new(Entity::Lead, 2)).unwrap().get("stage").map(|s| s.text()),
         Some("In progress".into())
