@@ -396,9 +396,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Some(r) => {
             let repeat = if r.is_repeat { format!("  ↻ {}", app.t("label.repeat")) } else { String::new() };
             format!(
-                " {entity_word} #{} · {}{repeat}  ({})",
-                r.id,
-                r.title,
+                " {}{repeat}  ({})",
+                present::heading(app.lang, form.entity, r.id, &r.title),
                 app.ta("meta.version", &[("version", &r.version.to_string())])
             )
         }
