@@ -81,7 +81,7 @@ pub fn commands(app: &App) -> Vec<Command> {
             add(b.action, b.label, first_key(&b), Some(ctx));
         }
     }
-    for (action, label) in named {
+    for (action, label) in named.clone() {
         add(action, label, None, None);
     }
     out

@@ -36,7 +36,9 @@ fn a_click_on_a_tab_shows_it() {
         assert_eq!(action, Some(Show(Tab::Calendar)), "{lang:?} {size:?}: {line}");
         h.act(action.unwrap());
         assert_eq!(h.app.screen, Screen::Calendar);
-        assert_eq!(mouse_action(&h.app, click(1, 0)), None, "the brand is no tab");
+        if line.starts_with(" Prospect ") {
+            assert_eq!(mouse_action(&h.app, click(1, 0)), None, "the brand is no tab");
+        }
     }
 }
 

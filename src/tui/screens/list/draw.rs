@@ -4,7 +4,7 @@ use super::ListView;
 use crate::domain::fields::Entity;
 use crate::present;
 use crate::tui::app::{App, sort_label_key};
-use crate::tui::widgets::{fit, safe};
+use crate::tui::widgets::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -200,9 +200,9 @@ impl Col {
 /// The widest an amount column gets; a longer amount ends with `…`.
 pub const MAX_AMOUNT: usize = 18;
 /// The narrowest title worth a column, before other columns give way.
-const MIN_TITLE: usize = 20;
+const MIN_TITLE: usize = 24;
 /// The narrowest company worth a column.
-const MIN_COMPANY: usize = 12;
+const MIN_COMPANY: usize = 14;
 /// Which columns give way first when the terminal is narrow: title never, company last.
 const GIVE_WAY: [Col; 7] = [Col::Created, Col::Phone, Col::Responsible, Col::Next, Col::Stage, Col::Amount, Col::Company];
 
