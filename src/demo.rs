@@ -51,7 +51,7 @@ impl DemoReport {
                 ("companies", &self.companies.to_string()),
                 ("deals", &self.deals.to_string()),
                 ("activities", &self.activities.to_string()),
-                ("seconds", &format!("{:.2}", self.seconds)),
+                ("seconds", &crate::present::seconds(lang, self.seconds)),
             ],
         )
     }

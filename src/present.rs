@@ -1,6 +1,7 @@
 //! How values read to a person, shared by the CLI and the TUI so both say the same thing:
 //! local times, money, shown field values, timeline lines.
 
+use crate::domain::fields::{Entity, display_title};
 use crate::domain::money::{Currency, format_integer, format_money};
 use crate::domain::text;
 use crate::domain::timeline::TimelineKind;
@@ -29,11 +30,21 @@ pub fn short_time(lang: Lang, ms: UnixMs) -> String {
 
 /// Local date in the language's usual form.
 pub fn date(lang: Lang, ms: UnixMs) -> String {
-    let local = from_ms(ms).with_timezone(&chrono::Local);
+    day(lang, from_ms(ms).with_timezone(&chrono::Local).date_naive())
+}
+
+/// A day in the language's usual form: `2026-11-24` (English), `24/11/2026` (French); the
+/// same form as the dates of activities and of the record's bookkeeping.
+pub fn day(lang: Lang, d: chrono::NaiveDate) -> String {
     match lang {
-        Lang::En => local.format("%Y-%m-%d").to_string(),
-        Lang::Fr => local.format("%d/%m/%Y").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+        Lang::Fr => d.format("%d/%m/%Y").to_string(),
     }
+}
+
+/// A length of time in seconds, with two decimals in the language's number style (`0,25`).
+pub fn seconds(lang: Lang, seconds: f64) -> String {
+    format!("{seconds:.2}").replace('.', &lang.number_style().decimal_mark().to_string())
 }
 
 /// Money in the language's form; unknown currency codes fall back to EUR digits.
@@ -54,9 +65,34 @@ pub fn shown(lang: Lang, v: &Shown) -> String {
     match v {
         Shown::Money(m) => format_money(*m, lang.number_style()),
         Shown::Bool(b) => tr_in(lang, if *b { "label.yes" } else { "label.no" }, &[]),
+        Shown::Date(d) => day(lang, *d),
         Shown::Ref(r) => text::shown(&r.name).into_owned(),
         other => text::shown(&other.text()).into_owned(),
     }
+}
+
+/// Whether `title` is the name the store gives a record without a title (`Lead #12`,
+/// domain::fields::display_title), rather than one of its own.
+pub fn untitled(entity: Entity, id: i64, title: &str) -> bool {
+    title == display_title(entity, id, None)
+}
+
+/// A record's title in `lang`: its own, or its kind and number in `lang` (`Prospect #12`)
+/// when it has none. As stored: the caller makes it safe to print, as for any title.
+pub fn title(lang: Lang, entity: Entity, id: i64, title: &str) -> String {
+    if untitled(entity, id, title) { reference(lang, entity, id) } else { title.to_string() }
+}
+
+/// A record named by its kind and number in `lang`: `Prospect #12`, `Lead #12`.
+pub fn reference(lang: Lang, entity: Entity, id: i64) -> String {
+    format!("{} #{id}", tr_in(lang, &format!("entity.{}", entity.code()), &[]))
+}
+
+/// A record's heading in `lang`: `Prospect #12 · Salon`, or `Prospect #12` alone when it has
+/// no title (never `Prospect #12 · Lead #12`). As stored: the caller makes it safe to print.
+pub fn heading(lang: Lang, entity: Entity, id: i64, title: &str) -> String {
+    let r = reference(lang, entity, id);
+    if untitled(entity, id, title) { r } else { format!("{r} · {title}") }
 }
 
 /// A stored code (`manual`, `work`...) in words of `lang`; the code itself when unknown.
@@ -169,6 +205,18 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_and_untitled_records_read_in_each_language() {
+        let d = chrono::NaiveDate::from_ymd_opt(1980, 5, 12).unwrap();
+        assert_eq!(day(Lang::Fr, d), "12/05/1980");
+        assert_eq!(day(Lang::En, d), "1980-05-12");
+        assert_eq!(shown(Lang::Fr, &Shown::Date(d)), "12/05/1980");
+        assert_eq!(heading(Lang::Fr, Entity::Lead, 1, "Lead #1"), "Prospect #1");
+        assert_eq!(heading(Lang::Fr, Entity::Lead, 1, "Salon"), "Prospect #1 · Salon");
+        assert_eq!(title(Lang::Fr, Entity::Deal, 3, "Deal #3"), "Transaction #3");
+        assert_eq!(title(Lang::En, Entity::Deal, 3, "Deal #4"), "Deal #4");
+    }
 
     #[test]
     fn sizes_read_in_each_language() {

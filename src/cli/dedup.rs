@@ -5,7 +5,7 @@ use super::args::parse_id;
 use super::{Session, entity_word, output};
 use crate::domain::convert::Targets;
 use crate::domain::fields::Entity;
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_n};
 use crate::store::RecordRef;
 use crate::store::convert::ConversionPlan;
 use crate::store::duplicates::DuplicateMatch;
@@ -138,7 +138,8 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
         println!("{}", tr("msg.converted", &[("id", &a.id.to_string()), ("stage", &done.stage)]));
         for r in done.records() {
             let how = tr(if r.created { "tl.new" } else { "tl.existing" }, &[]);
-            println!("  {} #{} {} ({how})", entity_word(r.entity), r.id, output::safe(&r.title));
+            let title = crate::present::title(crate::i18n::lang(), r.entity, r.id, &r.title);
+            println!("  {} #{} {} ({how})", entity_word(r.entity), r.id, output::safe(&title));
             if !r.added.is_empty() {
                 let phones = r.added.phones.iter().map(|v| tr("msg.convert_added_phone", &[("value", v)]));
                 let emails = r.added.emails.iter().map(|v| tr("msg.convert_added_email", &[("value", v)]));
@@ -164,9 +165,10 @@ pub fn run_dedup(s: &mut Session, c: DedupCmd) -> anyhow::Result<()> {
     }
     for g in &groups {
         let by = crate::present::matched_by(crate::i18n::lang(), &g.matched_by);
-        println!("{} ({by})", tr("msg.duplicate_group", &[("count", &g.members.len().to_string())]));
+        println!("{} ({by})", tr_n("msg.duplicate_group", g.members.len() as u64, &[]));
         for (id, title) in &g.members {
-            println!("  #{id:<7} {}", output::safe(title));
+            let title = crate::present::title(crate::i18n::lang(), entity, *id, title);
+            println!("  #{id:<7} {}", output::safe(&title));
         }
     }
     Ok(())

@@ -104,7 +104,7 @@ pub fn summaries(entity: Entity, rows: &[RecordSummary]) {
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let mut cells = vec![r.id.to_string(), r.title.clone()];
+            let mut cells = vec![r.id.to_string(), present::title(i18n::lang(), entity, r.id, &r.title)];
             if staged {
                 cells.push(r.stage.clone().unwrap_or_default());
             }
@@ -135,8 +135,8 @@ fn shown(v: &Shown) -> String {
 pub fn record(r: &Record, timeline: &[TimelineEntry]) {
     let stage = r.get("stage").map(shown).filter(|s| !s.is_empty());
     match stage {
-        Some(s) => println!("{} #{}  {}  [{}]", entity_word(r.entity), r.id, safe(&r.title), safe(&s)),
-        None => println!("{} #{}  {}", entity_word(r.entity), r.id, safe(&r.title)),
+        Some(s) => println!("{}  [{}]", safe(&present::heading(i18n::lang(), r.entity, r.id, &r.title)), safe(&s)),
+        None => println!("{}", safe(&present::heading(i18n::lang(), r.entity, r.id, &r.title))),
     }
     let who = |u: &Option<String>| u.as_deref().map(|u| safe(u).into_owned()).unwrap_or_else(|| "-".into());
     println!(

@@ -543,7 +543,8 @@ pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<(
         println!("{}", tr("label.no_records", &[]));
     } else {
         for h in hits {
-            println!("{:<8} #{:<7} {}", entity_word(h.entity), h.id, output::safe(&h.title));
+            let title = crate::present::title(crate::i18n::lang(), h.entity, h.id, &h.title);
+            println!("{:<8} #{:<7} {}", entity_word(h.entity), h.id, output::safe(&title));
         }
     }
     Ok(())

@@ -5,7 +5,7 @@
 use super::{Session, output};
 use crate::domain::fields::Entity;
 use crate::domain::import::{self, DuplicateMode, MatchOn, Preset, Target};
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_n};
 use crate::io::csv as csvio;
 use crate::store::ListFilter;
 use crate::store::import::ImportOptions;
@@ -249,7 +249,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
             ("replaced", &report.replaced.to_string()),
             ("skipped", &report.skipped.to_string()),
             ("rejected", &report.rejected.to_string()),
-            ("seconds", &format!("{seconds:.2}")),
+            ("seconds", &crate::present::seconds(crate::i18n::lang(), seconds)),
         ],
     ));
     if let Some(p) = preset {
@@ -353,7 +353,7 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
     };
     drop(out);
     if let Some(path) = path {
-        eprintln!("{}", tr(key, &[("count", &count.to_string()), ("path", &path.display().to_string())]));
+        eprintln!("{}", tr_n(key, count as u64, &[("path", &path.display().to_string())]));
     }
     Ok(())
 }

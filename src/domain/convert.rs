@@ -85,18 +85,10 @@ impl Targets {
     /// client and nothing else (SPEC L5).
     pub fn check(self, is_repeat: bool) -> Result<(), FieldError> {
         if self.is_empty() {
-            return Err(FieldError::new("to", Problem::Rule { message: "choose at least one target".into() }));
+            return Err(FieldError::new("to", Problem::refused("no_target", &[])));
         }
         if is_repeat && self != Targets::DEAL {
-            return Err(FieldError::new(
-                "to",
-                Problem::Rule {
-                    message: format!(
-                        "a repeat lead can only become a deal for its existing client (asked: {}); use --to deal",
-                        self.code()
-                    ),
-                },
-            ));
+            return Err(FieldError::new("to", Problem::refused("repeat_deal_only", &[("asked", &self.code())])));
         }
         Ok(())
     }
@@ -171,15 +163,16 @@ pub fn lead_default_titles(lead: &Record) -> DefaultTitles {
 /// Checks what was given with the targets: an existing contact or company to link, or a
 /// deal pipeline, only with that target chosen.
 pub fn check_given(t: Targets, contact: bool, company: bool, pipeline: bool) -> Result<(), FieldError> {
-    let refuse = |field: &str, message: String| Err(FieldError::new(field, Problem::Rule { message }));
+    let targets = t.code();
+    let refuse = |field: &str, key| Err(FieldError::new(field, Problem::refused(key, &[("targets", &targets)])));
     if contact && !t.contact {
-        return refuse("contact", format!("a contact to link was given but the targets are {}", t.code()));
+        return refuse("contact", "contact_not_target");
     }
     if company && !t.company {
-        return refuse("company", format!("a company to link was given but the targets are {}", t.code()));
+        return refuse("company", "company_not_target");
     }
     if pipeline && !t.deal {
-        return refuse("pipeline", format!("a pipeline was given but the targets are {} (no deal)", t.code()));
+        return refuse("pipeline", "pipeline_not_target");
     }
     Ok(())
 }
@@ -247,15 +240,8 @@ pub fn contact_fields(lead: &Record, typed: &[(String, String)]) -> Result<Vec<(
     let fields = copied(lead, CONTACT_COPY, typed);
     for key in ["first_name", "last_name"] {
         if !has_text(&fields, key) {
-            let what = if key == "first_name" { "first name" } else { "last name" };
-            return Err(FieldError::new(
-                format!("contact.{key}"),
-                Problem::Rule {
-                    message: format!(
-                        "a contact needs a {what} and the lead has none: type one (\"unknown\" is accepted)"
-                    ),
-                },
-            ));
+            let said = if key == "first_name" { "contact_first_name" } else { "contact_last_name" };
+            return Err(FieldError::new(format!("contact.{key}"), Problem::refused(said, &[])));
         }
     }
     Ok(fields)

@@ -64,9 +64,23 @@ pub enum Problem {
     /// The field is not known for this kind of record.
     NoSuchField { accepted: Vec<String> },
     /// The field cannot be set this way (e.g. stage on edit: use move).
-    NotEditable { hint: String },
+    NotEditable {
+        /// For a stage: the kind of record (`lead`), whose `move` command changes it; none
+        /// for a field set once, at creation.
+        move_with: Option<&'static str>,
+    },
     /// A rule of the CRM refuses the change; the text says which.
     Rule { message: String },
+    /// A rule of the CRM refuses the change: `key` names its message in the catalogues'
+    /// `[refused]` table, said in the reader's language with `args` filled in.
+    Refused { key: &'static str, args: Vec<(&'static str, String)> },
+}
+
+impl Problem {
+    /// The refusal `key` of the catalogues' `[refused]` table, with its placeholders' values.
+    pub fn refused(key: &'static str, args: &[(&'static str, &str)]) -> Problem {
+        Problem::Refused { key, args: args.iter().map(|(k, v)| (*k, v.to_string())).collect() }
+    }
 }
 
 /// Why an amount was refused.

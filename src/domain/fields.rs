@@ -332,11 +332,8 @@ pub fn validate_input(
             )
         })?;
         if !ctx.creating && !spec.editable {
-            let hint = match spec.key {
-                "stage" => format!("use `prospect {} move ID STAGE`", entity.code()),
-                _ => "it is set once, when the record is created".to_string(),
-            };
-            return Err(FieldError::new(spec.key, Problem::NotEditable { hint }));
+            let move_with = (spec.key == "stage").then(|| entity.code());
+            return Err(FieldError::new(spec.key, Problem::NotEditable { move_with }));
         }
         let value = parse_value(spec, text, currency)?;
         if let Some(i) = out.iter().position(|(s, _)| s.key == spec.key) {

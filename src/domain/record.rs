@@ -86,8 +86,11 @@ pub struct RefShown {
 pub enum Shown {
     /// Empty.
     Null,
-    /// Text, date (`YYYY-MM-DD`), choice or currency code.
+    /// Text, choice or currency code.
     Text(String),
+    /// The day of a date field (birth date, a deal's dates): shown in the language's form,
+    /// typed and written as `YYYY-MM-DD`.
+    Date(chrono::NaiveDate),
     /// Whole number.
     Int(i64),
     /// Yes/no.
@@ -104,6 +107,7 @@ impl Shown {
         match self {
             Shown::Null => String::new(),
             Shown::Text(t) => t.clone(),
+            Shown::Date(d) => d.format("%Y-%m-%d").to_string(),
             Shown::Int(i) => i.to_string(),
             Shown::Bool(b) => if *b { "yes" } else { "no" }.into(),
             Shown::Money(m) => plain_amount(*m),
@@ -116,6 +120,7 @@ impl Shown {
         match self {
             Shown::Null => Json::Null,
             Shown::Text(t) => json!(t),
+            Shown::Date(d) => json!(d.format("%Y-%m-%d").to_string()),
             Shown::Int(i) => json!(i),
             Shown::Bool(b) => json!(b),
             Shown::Money(m) => json!(plain_amount(*m)),

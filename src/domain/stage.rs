@@ -149,12 +149,7 @@ pub fn plan_move(from: i64, to: StageAt<'_>, reason: Option<&str>) -> Result<Mov
     let reason = reason.map(super::text::clean_line);
     let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
     if reason.is_some() && to.semantics != StageSemantics::Failure {
-        return Err(FieldError::new(
-            "reason",
-            Problem::Rule {
-                message: format!("a reason is only recorded when moving to a failure stage; {} is not one", to.name),
-            },
-        ));
+        return Err(FieldError::new("reason", Problem::refused("reason_not_failure", &[("stage", to.name)])));
     }
     let unchanged = to.id == from;
     Ok(MovePlan { unchanged, reason, complete_activities: !unchanged && to.semantics.is_final() })
@@ -237,7 +232,10 @@ mod tests {
         for sem in [InProgress, Success] {
             let e = plan_move(1, at(2, sem), Some("late")).unwrap_err();
             assert_eq!(e.field, "reason");
-            assert!(matches!(&e.problem, Problem::Rule { message } if message.contains("Target")), "{e:?}");
+            assert!(
+                matches!(&e.problem, Problem::Refused { key: "reason_not_failure", args } if args[0].1 == "Target"),
+                "{e:?}"
+            );
             // Even on the same stage, and a blank reason is none.
             assert_eq!(plan_move(2, at(2, sem), Some("late")).unwrap_err().field, "reason");
             assert_eq!(plan_move(1, at(2, sem), Some(" \t ")).unwrap().reason, None);

@@ -23,7 +23,10 @@ pub fn rows<'a>(
     let n = table.headers.len();
     table.rows(from).map(move |(line, cells)| {
         let input = if cells.len() != n {
-            Err(format!("the row has {} cells, the header has {n}", cells.len()))
+            Err(crate::i18n::tr(
+                "refused.row_cells",
+                &[("cells", &cells.len().to_string()), ("header", &n.to_string())],
+            ))
         } else {
             import::row_input(entity, targets, &cells, region)
                 .map(|v| RecordInput {

@@ -3,7 +3,7 @@
 
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageOrderError;
-use crate::i18n::{Lang, tr_in};
+use crate::i18n::{self, Lang, tr_in};
 
 /// What only an administrator may do (the "can …" part of [`Rule::AdminOnly`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,12 +249,14 @@ impl Rule {
             Rule::StageNameTaken { pipeline, name } => t("stage_name_taken", &[("pipeline", pipeline), ("name", name)]),
             Rule::StageOrder(e) => match e {
                 StageOrderError::NoInProgress => t("stage_order_no_progress", &[]),
-                StageOrderError::SuccessCount(n) => t("stage_order_success", &[("count", &n.to_string())]),
+                StageOrderError::SuccessCount(n) => i18n::tr_count(lang, "rule.stage_order_success", *n as u64, &[]),
                 StageOrderError::OutOfOrder { code } => t("stage_order_out", &[("code", code)]),
             },
-            Rule::StageNotEmpty { stage, count, entity } => t(
-                "stage_not_empty",
-                &[("stage", stage), ("count", &count.to_string()), ("entity", &word(lang, *entity))],
+            Rule::StageNotEmpty { stage, count, entity } => i18n::tr_count(
+                lang,
+                "rule.stage_not_empty",
+                *count as u64,
+                &[("stage", stage), ("entity", &word(lang, *entity))],
             ),
             Rule::MoveToSameStage => t("move_to_same", &[]),
             Rule::SourceExists { name, code } => t("source_exists", &[("name", name), ("code", code)]),

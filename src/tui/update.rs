@@ -215,7 +215,12 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if let Some(message) = overlays::failed(app, message, field.as_deref()) {
                 error(app, message);
             }
-            if conflict && !importing { reload_screen(app) } else { vec![] }
+            // A move shown before its answer (board::Board::show_moved) is undone by a reload.
+            let shown_early = match app.screen {
+                Screen::Board(entity) => app.board_mut(entity).undo_shown_move(),
+                _ => false,
+            };
+            if (conflict || shown_early) && !importing { reload_screen(app) } else { vec![] }
         }
         StoreEvent::Changed(changed) => {
             let shown = changed.as_deref().is_none_or(|list| shows_any_of(app, list));

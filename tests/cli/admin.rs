@@ -143,6 +143,10 @@ fn db_path_check_and_backup() {
     let out = env.cmd().args(["db", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stdout).unwrap().contains("search index has 0 entries for 2 records"));
+    // In French too, with its counts in the singular where French says them so.
+    let out = env.cmd().args(["--lang", "fr", "db", "check"]).output().unwrap();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains("l’index de recherche a 0 entrée pour 2 fiches"), "{said}");
 }
 
 #[test]

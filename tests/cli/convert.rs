@@ -485,7 +485,7 @@ fn merging_three_contacts_can_take_the_third_ones_value() {
     let text = env.ok(&["contact", "merge", &keep, &second, &third, "--dry-run"]);
     assert!(text.contains(&format!("Jean Pierre (#{second}), JP (#{third})")), "{text}");
     let err = env.fails(1, &["contact", "merge", &keep, &second, &third]);
-    assert!(err.contains(&format!("#{third} has 'JP'")) && err.contains("first_name=#ID"), "{err}");
+    assert!(err.contains(&format!("#{third}: 'JP'")) && err.contains("first_name=#ID"), "{err}");
     env.ok(&["contact", "merge", &keep, &second, &third, "--prefer", &format!("first_name=#{third}")]);
     assert_eq!(show(&env, "contact", keep.parse().unwrap())["first_name"], "JP");
 }

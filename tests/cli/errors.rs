@@ -305,7 +305,7 @@ fn rule_and_not_found_errors_speak_french() {
     let err = fr("bob", &["stage", "add", "Qualifié"]);
     assert!(err.contains("seul un administrateur peut modifier les étapes ; bob n'en est pas un"), "{err}");
     let err = fr("alice", &["stage", "delete", "NEW"]);
-    assert!(err.contains("l'étape New contient 1 fiche(s) prospect"), "{err}");
+    assert!(err.contains("l'étape New contient 1 fiche prospect ; dites où la mettre"), "{err}");
     let err = fr("alice", &["db", "backup", env.db.to_str().unwrap()]);
     assert!(err.contains("existe déjà"), "{err}");
 }

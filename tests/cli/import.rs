@@ -1019,3 +1019,55 @@ fn an_import_stopped_by_a_full_disk_names_the_file_and_what_was_written() {
     assert!(message.starts_with(&format!("{}: the disk is full after 2 rows", db.display())), "{message}");
     assert!(!message.contains("nothing was written"), "{message}");
 }
+
+/// Counts take the singular in each language: French says `1 fiche écrite`, `0 fusionnée`
+/// (0 and 1 are singular in French), English `1 record written`, `0 skipped as duplicates`.
+#[test]
+fn counts_of_one_are_said_in_the_singular() {
+    let env = Env::new();
+    let csv = env.dir.path().join("one.csv");
+    std::fs::write(&csv, "Nom;Prénom;Téléphone\nCurie;Marie;+33 6 12 34 56 78\n").unwrap();
+    let out = env.cmd().args(["--lang", "fr", "import", csv.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains(": 1 ligne, 1 créée, 0 fusionnée, 0 remplacée, 0 ignorée comme doublon, 0 refusée, en "),
+        "{said}"
+    );
+    let file = env.dir.path().join("out.csv");
+    let out = env.cmd().args(["--lang", "fr", "export", "--out", file.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.starts_with("1 fiche écrite dans "), "{said}");
+    std::fs::remove_file(&file).unwrap();
+    let out = env.cmd().args(["export", "--out", file.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.starts_with("1 record written to "), "{said}");
+    let said = env.ok(&["import", csv.to_str().unwrap(), "--duplicates", "skip"]);
+    assert!(
+        said.contains(": 1 row, 0 created, 0 merged, 0 replaced, 1 skipped as a duplicate, 0 rejected, in "),
+        "{said}"
+    );
+}
+
+/// In French, the reasons of refused rows are French too, down to a short row's.
+#[test]
+fn refused_rows_are_explained_in_french() {
+    let env = Env::new();
+    let rejects = env.dir.path().join("bad.rejects.csv");
+    let out = env
+        .cmd()
+        .args([
+            "--lang",
+            "fr",
+            "import",
+            data("bad_rows.csv").to_str().unwrap(),
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert!(text.contains("6,\"la ligne a 2 cellules, l’en-tête en a 6\",Short row,Eve\n"), "{text}");
+    assert!(!text.contains("the row has"), "{text}");
+}

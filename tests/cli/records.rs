@@ -712,3 +712,40 @@ fn list_created_filter_takes_the_plan_forms_days() {
     let err = env.fails(1, &["lead", "list", "--created-from", "2026-11-30", "--created-to", "2026-11-01"]);
     assert!(err.contains("created-to: '2026-11-01' comes before '2026-11-30'"), "{err}");
 }
+
+/// In French, a date field reads as French dates do (`12/05/1980`, as activity dates) and a
+/// record without a title is named in French (`Prospect #1`, never `Prospect #1 · Lead #1`);
+/// English keeps ISO days, and JSON keeps ISO whatever the language.
+#[test]
+fn french_dates_and_untitled_records_read_in_french() {
+    let env = Env::new();
+    let id = env.json(&[
+        "contact",
+        "add",
+        "--first-name",
+        "Marie",
+        "--last-name",
+        "Curie",
+        "--birth-date",
+        "1980-05-12",
+    ])["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let out = env.cmd().args(["--lang", "fr", "contact", "show", &id]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("12/05/1980") && !text.contains("1980-05-12"), "{text}");
+    assert!(env.ok(&["contact", "show", &id]).contains("1980-05-12"));
+    let out = env.cmd().args(["--lang", "fr", "--json", "contact", "show", &id]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["birth_date"], "1980-05-12");
+
+    let lead = env.json(&["lead", "add", "--phone", "+33 6 12 34 56 78"])["id"].as_i64().unwrap().to_string();
+    let out = env.cmd().args(["--lang", "fr", "lead", "show", &lead]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let head = text.lines().next().unwrap_or("");
+    assert!(head.starts_with(&format!("Prospect #{lead}")) && !text.contains("Lead #"), "{text}");
+    let out = env.cmd().args(["--lang", "fr", "lead", "list"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!("Prospect #{lead}")) && !text.contains("Lead #"), "{text}");
+}

@@ -180,11 +180,7 @@ impl Activities for Store {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
     fn plan_activity(&mut self, mut a: NewActivity, more: &ActivityDetails) -> Result<i64> {
         if a.bindings.is_empty() {
-            return Err(FieldError::new(
-                "record",
-                Problem::Rule { message: "an activity belongs to a lead, deal, contact or company: give one".into() },
-            )
-            .into());
+            return Err(FieldError::new("record", Problem::refused("activity_record", &[])).into());
         }
         for r in &a.bindings {
             self.get(*r, &Sight::everything())?;

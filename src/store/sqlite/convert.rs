@@ -25,8 +25,8 @@ fn in_target(e: StoreError, target: Entity) -> StoreError {
     }
 }
 
-fn refuse(field: &str, message: String) -> StoreError {
-    StoreError::Field(FieldError::new(field, Problem::Rule { message }))
+fn refuse(field: &str, key: &'static str, args: &[(&'static str, &str)]) -> StoreError {
+    StoreError::Field(FieldError::new(field, Problem::refused(key, args)))
 }
 
 fn exists(tx: &Transaction, entity: Entity, id: i64, field: &str) -> Result<()> {
@@ -34,7 +34,7 @@ fn exists(tx: &Transaction, entity: Entity, id: i64, field: &str) -> Result<()> 
     if tx.prepare_cached(&sql)?.exists([id])? {
         Ok(())
     } else {
-        Err(refuse(field, format!("{} #{id} does not exist", entity.code())))
+        Err(refuse(field, "record_missing", &[("entity", entity.code()), ("id", &id.to_string())]))
     }
 }
 

@@ -155,7 +155,11 @@ impl Maintenance for Store {
             for p in refs::pipelines(c, entity)? {
                 let list = refs::stages(c, p.id)?;
                 if let Err(e) = stage::check_order(list.iter().map(|s| (s.code.as_str(), s.semantics))) {
-                    report.invariants.push(format!("{} pipeline {}: {e}", entity.code(), p.name));
+                    let problem = crate::store::rule::Rule::StageOrder(e).message(crate::i18n::lang());
+                    report.invariants.push(crate::i18n::tr(
+                        "store.pipeline_order",
+                        &[("entity", entity.code()), ("pipeline", &p.name), ("problem", &problem)],
+                    ));
                 }
             }
         }
@@ -164,7 +168,7 @@ impl Maintenance for Store {
             "SELECT 'lead #' || l.id FROM leads l JOIN stages s ON s.id = l.stage_id JOIN pipelines p ON p.id = s.pipeline_id WHERE p.entity <> 'lead' \
              UNION ALL SELECT 'deal #' || d.id FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.pipeline_id <> d.pipeline_id",
         )?;
-        report.invariants.extend(wrong.into_iter().map(|w| format!("{w} sits in a stage of another pipeline")));
+        report.invariants.extend(wrong.into_iter().map(|w| crate::i18n::tr("store.other_pipeline", &[("record", &w)])));
         let mut indexed_total = 0;
         for entity in Entity::ALL {
             let n: i64 = c.query_row(&format!("SELECT count(*) FROM {}", entity.table()), [], |r| r.get(0))?;
@@ -181,10 +185,9 @@ impl Maintenance for Store {
         };
         let off = truth.keys().chain(kept.keys()).filter(|k| !agree(k));
         let off: std::collections::BTreeSet<_> = off.collect();
-        report.invariants.extend(
-            off.into_iter()
-                .map(|(stage, currency)| format!("column totals of stage {stage} {currency} differ from its records")),
-        );
+        report.invariants.extend(off.into_iter().map(|(stage, currency)| {
+            crate::i18n::tr("store.totals_differ", &[("stage", &stage.to_string()), ("currency", currency)])
+        }));
         report.invariants.extend(mixed_histories(c)?);
         report.invariants.extend(activities_out_of_range(c)?);
         report.invariants.extend(amounts_not_whole(c)?);
@@ -194,23 +197,25 @@ impl Maintenance for Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         if entries > 0 {
-            report.notices.push(crate::i18n::tr(
+            report.notices.push(crate::i18n::tr_n(
                 "store.timeline_set_apart",
-                &[("count", &entries.to_string()), ("records", &records.to_string())],
+                entries as u64,
+                &[("records", &records.to_string())],
             ));
         }
         let fts: i64 = c.query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
         if fts != indexed_total {
-            report.invariants.push(format!("search index has {fts} entries for {indexed_total} records"));
+            report.invariants.push(crate::i18n::tr(
+                "store.search_count",
+                &[("entries", &fts.to_string()), ("records", &indexed_total.to_string())],
+            ));
         }
         let stale = super::search::stale_entries(c)?;
         if !stale.is_empty() {
             let first: Vec<String> = stale.iter().take(5).map(|r| r.to_string()).collect();
-            let more = if stale.len() > 5 { format!(" and {} more", stale.len() - 5) } else { String::new() };
-            report.invariants.push(format!(
-                "search entries of {}{more} differ from their records: search finds them by other words",
-                first.join(", ")
-            ));
+            let key = if stale.len() > 5 { "store.search_stale_more" } else { "store.search_stale" };
+            let more = stale.len().saturating_sub(5).to_string();
+            report.invariants.push(crate::i18n::tr(key, &[("records", &first.join(", ")), ("more", &more)]));
         }
         Ok(report)
     }

@@ -191,14 +191,18 @@ fn merge_in(
         let prefer = choices.fields.get(&c.field).copied().or(choices.fallback).ok_or_else(|| {
             StoreError::Field(FieldError::new(
                 c.field.clone(),
-                Problem::Rule {
-                    message: format!(
-                        "the records differ: kept #{keep} has '{}', {}; choose with --prefer {f}=keep, {f}=other or {f}=#ID (or --prefer keep|other for every field)",
-                        c.keep,
-                        c.values.iter().map(|(id, v)| format!("#{id} has '{v}'")).collect::<Vec<_>>().join(", "),
-                        f = c.field
-                    ),
-                },
+                Problem::refused(
+                    "merge_differs",
+                    &[
+                        ("keep", &keep.to_string()),
+                        ("kept", &c.keep),
+                        (
+                            "others",
+                            &c.values.iter().map(|(id, v)| format!("#{id}: '{v}'")).collect::<Vec<_>>().join(", "),
+                        ),
+                        ("field", &c.field),
+                    ],
+                ),
             ))
         })?;
         let Some(spec) = entity.field(&c.field) else { continue };

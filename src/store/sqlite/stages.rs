@@ -16,11 +16,7 @@ fn check_color(c: &str) -> Result<String> {
     let c = c.trim();
     let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|h| h.is_ascii_hexdigit());
     if !ok {
-        return Err(FieldError::new(
-            "color",
-            Problem::Rule { message: format!("'{c}' is not a colour: write #rrggbb, e.g. #39a8ef") },
-        )
-        .into());
+        return Err(FieldError::new("color", Problem::refused("colour", &[("value", c)])).into());
     }
     Ok(c.to_lowercase())
 }

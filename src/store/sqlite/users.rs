@@ -17,9 +17,7 @@ fn find_user_in(conn: &Connection, login: &str) -> Result<Option<CurrentUser>> {
 fn insert_user_in(tx: &Connection, user: &NewUser, now: i64) -> Result<i64> {
     let login = check_login(&user.login)?;
     if find_user_in(tx, &login)?.is_some() {
-        return Err(
-            FieldError::new("login", Problem::Rule { message: format!("user '{login}' already exists") }).into()
-        );
+        return Err(FieldError::new("login", Problem::refused("user_exists", &[("login", &login)])).into());
     }
     let display = user
         .display_name
@@ -51,13 +49,7 @@ fn check_login(login: &str) -> Result<String> {
         return Err(FieldError::new("login", Problem::Required).into());
     }
     if l.len() > 64 || !l.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
-        return Err(FieldError::new(
-            "login",
-            Problem::Rule {
-                message: format!("'{l}' is not a login: use letters, digits, '.', '_', '-' or '@' (64 at most)"),
-            },
-        )
-        .into());
+        return Err(FieldError::new("login", Problem::refused("login", &[("value", l)])).into());
     }
     Ok(l.to_string())
 }

@@ -1,6 +1,7 @@
 //! Kanban boards: navigation through windows of cards, moves, quick create, `x`.
 
 use super::*;
+use prospect::tui::effect::{Effect, StoreEvent};
 
 #[test]
 fn board_navigation_loads_only_a_window() {
@@ -163,4 +164,37 @@ fn x_completes_the_cards_next_activity() {
     assert!(
         matches!(&done[..], [prospect::tui::effect::StoreEvent::Failed { message, .. }] if message.contains("no open activity"))
     );
+}
+
+#[test]
+fn a_moved_card_is_drawn_in_its_new_column_before_the_store_answers() {
+    let mut h = Harness::new(100, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let before: Vec<i64> = h.app.lead_board.columns.iter().map(|c| c.head.as_ref().unwrap().count).collect();
+    // The Move effect is not run: what the screen shows comes from the key alone.
+    let effects = prospect::tui::update::update(&mut h.app, MoveNext);
+    assert!(matches!(effects.as_slice(), [Effect::Move { .. }]), "{effects:?}");
+    assert_eq!(focused_stage(&h), "IN_PROCESS");
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id), "the card is focused where it went");
+    let after: Vec<i64> = h.app.lead_board.columns.iter().map(|c| c.head.as_ref().unwrap().count).collect();
+    assert_eq!((after[0], after[1]), (before[0] - 1, before[1] + 1));
+    h.run(effects);
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(card.id), "the store's answer agrees");
+    assert_eq!(focused_stage(&h), "IN_PROCESS");
+}
+
+#[test]
+fn a_refused_move_shown_early_reloads_the_board() {
+    let mut h = Harness::new(100, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let _ = prospect::tui::update::update(&mut h.app, MoveNext);
+    // The store refuses (say the file went read-only): the board asks for its true state.
+    let effects = prospect::tui::update::on_store(
+        &mut h.app,
+        StoreEvent::Failed { message: "refused".into(), field: None, conflict: false },
+    );
+    assert!(effects.iter().any(|e| matches!(e, Effect::LoadBoard { .. })), "{effects:?}");
+    h.run(effects);
+    assert_eq!(focused_stage(&h), "NEW", "back where it is stored");
+    assert!(h.app.lead_board.columns[0].cards.iter().any(|c| c.id == card.id));
 }

@@ -242,7 +242,7 @@ fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
     h.act(Submit);
     h.act(Submit); // yes, both
     let (msg, _) = h.app.status.clone().unwrap();
-    assert!(msg.contains("1 record(s) done"), "one moved, one already there: {msg}");
+    assert!(msg.contains("1 record done."), "one moved, one already there: {msg}");
     assert_eq!(
         h.store.get(RecordRef::new(Entity::Lead, 2)).unwrap().get("stage").map(|s| s.text()),
         Some("In progress".into())
@@ -267,7 +267,7 @@ fn a_selection_holds_only_shown_rows_and_confirmations_name_them() {
     h.act(Down); // In progress: out of the filter
     h.act(Submit);
     let Overlay::Confirm(c) = &h.app.overlay else { panic!("a confirmation: {:?}", h.app.overlay) };
-    assert!(c.message.starts_with("Move 3 record(s) to In progress: "), "{}", c.message);
+    assert!(c.message.starts_with("Move 3 records to In progress: "), "{}", c.message);
     for id in &selected {
         let title = &rows.iter().find(|r| r.id == *id).unwrap().title;
         assert!(c.message.contains(&format!("#{id} {title}")), "names #{id}: {}", c.message);
@@ -284,7 +284,7 @@ fn a_selection_holds_only_shown_rows_and_confirmations_name_them() {
     h.act(Down);
     h.act(Submit);
     let Overlay::Confirm(c) = &h.app.overlay else { panic!("a confirmation: {:?}", h.app.overlay) };
-    assert!(c.message.starts_with("Assign 1 record(s) to "), "{}", c.message);
+    assert!(c.message.starts_with("Assign 1 record to "), "{}", c.message);
     assert!(c.message.contains(&format!("#{} {}", focused.id, focused.title)), "{}", c.message);
     assert!(selected.iter().all(|id| !c.message.contains(&format!("#{id} "))), "{}", c.message);
     h.act(Back);
@@ -293,7 +293,7 @@ fn a_selection_holds_only_shown_rows_and_confirmations_name_them() {
     h.acts(&[ToggleSelect, ToggleSelect, ToggleSelect, ToggleSelect, ToggleSelect]);
     h.act(BulkDelete);
     let Overlay::Confirm(c) = &h.app.overlay else { panic!("a confirmation: {:?}", h.app.overlay) };
-    assert!(c.message.starts_with("Delete 5 record(s): #"), "{}", c.message);
+    assert!(c.message.starts_with("Delete 5 records: #"), "{}", c.message);
     assert!(c.message.contains(" and 2 more?"), "{}", c.message);
 }
 

@@ -52,6 +52,10 @@ pub(crate) fn shown_of(conn: &Connection, spec: &FieldSpec, raw: &Sql, currency:
         }
         (Sql::Integer(i), FieldKind::Bool) => Shown::Bool(*i != 0),
         (Sql::Integer(i), _) => Shown::Int(*i),
+        (Sql::Text(t), FieldKind::Date) => match chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            Ok(day) => Shown::Date(day),
+            Err(_) => Shown::Text(t.clone()),
+        },
         (Sql::Text(t), _) => Shown::Text(t.clone()),
         (Sql::Real(r), _) => Shown::Text(r.to_string()),
         (Sql::Blob(_), _) => Shown::Null,

@@ -85,6 +85,9 @@ pub struct Board {
     /// A card just moved whose column is still reloading: (id, stage id). Moves typed
     /// meanwhile apply to it, so "L L" typed fast moves the card twice.
     pub pending_move: Option<(i64, i64)>,
+    /// A move shown before the store confirmed it (`show_moved`), as (card id, the stage
+    /// it came from): a refusal reloads the board and focuses the card where it stayed.
+    pub unconfirmed: Option<(i64, i64)>,
 }
 
 impl Board {
@@ -110,6 +113,64 @@ impl Board {
             Some((id, stage)) => self.column_of(stage).map(|c| (id, c)),
             None => self.focused().map(|c| (c.id, self.focus)),
         }
+    }
+}
+
+impl Board {
+    /// Shows card `id` moved from column `from` to column `to` before the store answers: the
+    /// write's syncs on a shared file take 10-25 ms, and the user should see the card go at
+    /// once. The reload that follows the answer corrects what this guessed (sums, order);
+    /// a refusal reloads the board (`unconfirmed`).
+    pub fn show_moved(&mut self, id: i64, from: usize, to: usize, per: usize) {
+        if from == to || to >= self.columns.len() {
+            return;
+        }
+        let Some(src) = self.columns.get_mut(from) else { return };
+        let Some(idx) = src.cards.iter().position(|c| c.id == id) else { return };
+        let Some(from_stage) = src.head.as_ref().map(|h| h.stage.id) else { return };
+        let mut card = src.cards.remove(idx);
+        if let Some(h) = src.head.as_mut() {
+            h.count = (h.count - 1).max(0);
+        }
+        src.cursor = src.cursor.min(src.count().saturating_sub(1));
+        fix_scroll(src, per);
+        let dst = &mut self.columns[to];
+        if let Some(h) = dst.head.as_ref() {
+            card.stage = Some(h.stage.name.clone());
+            card.stage_code = Some(h.stage.code.clone());
+        }
+        if let Some(h) = dst.head.as_mut() {
+            h.count += 1;
+        }
+        // Cards go newest (highest id) first: place it if its place is in the loaded window.
+        let place = dst.cards.iter().position(|c| c.id < id);
+        let loaded_to_end = dst.start + dst.cards.len() + 1 >= dst.count();
+        let at = match place {
+            Some(p) if p > 0 || dst.start == 0 => Some(p),
+            None if loaded_to_end => Some(dst.cards.len()),
+            _ => None,
+        };
+        if let Some(p) = at {
+            dst.cards.insert(p, card);
+            dst.cursor = dst.start + p;
+            fix_scroll(dst, per);
+        }
+        self.focus = to;
+        self.unconfirmed = Some((id, from_stage));
+    }
+}
+
+impl Board {
+    /// The store refused a move shown early: follow the card back to where it stayed. Whether
+    /// there was one (then the board must reload).
+    pub fn undo_shown_move(&mut self) -> bool {
+        let Some((id, stage)) = self.unconfirmed.take() else { return false };
+        self.pending_move = None;
+        self.follow = Some((stage, id));
+        if let Some(c) = self.column_of(stage) {
+            self.focus = c;
+        }
+        true
     }
 }
 
@@ -269,7 +330,15 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
             let seen = stages.get(column).map(|s| Seen { stage: s.id });
             let target = if action == Action::MoveNext { column + 1 } else { column.wrapping_sub(1) };
             match stages.get(target) {
-                Some(stage) => request_move(app, entity, vec![(id, seen)], stage),
+                Some(stage) => {
+                    let effects = request_move(app, entity, vec![(id, seen)], stage);
+                    if matches!(effects.as_slice(), [Effect::Move { .. }]) {
+                        let board = app.board_mut(entity);
+                        board.show_moved(id, column, target, per);
+                        board.pending_move = Some((id, stage.id));
+                    }
+                    effects
+                }
                 None => {
                     info(app, app.t("tui.no_further_stage"));
                     vec![]
@@ -364,6 +433,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             let mut old = std::mem::take(&mut board.columns);
             board.pipeline = Some(pipeline.clone());
             board.loaded = true;
+            board.unconfirmed = None;
             let mut effects = Vec::new();
             for head in heads {
                 let mut col = match old.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(head.stage.id))
