@@ -96,8 +96,15 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
 }
 
 /// Every context, in the order the palette offers their commands.
-pub const CONTEXTS: [Context; 7] =
-    [Context::Board, Context::List, Context::Agenda, Context::Calendar, Context::Triage, Context::Form, Context::Welcome];
+pub const CONTEXTS: [Context; 7] = [
+    Context::Board,
+    Context::List,
+    Context::Agenda,
+    Context::Calendar,
+    Context::Triage,
+    Context::Form,
+    Context::Welcome,
+];
 
 /// The keys of every screen: search, palette, help, back, the tabs, refresh, quit.
 pub fn global_bindings(ctx: Context) -> Vec<Binding> {
@@ -212,9 +219,8 @@ pub fn mouse_action(app: &App, ev: MouseEvent) -> Option<Action> {
             Some(Action::Wheel { column: 0, down })
         }
         Screen::Board(entity) => {
-            let (column, rect) = board::column_slots(app, *entity, body)
-                .into_iter()
-                .find(|(_, r)| x >= r.x && x < r.x + r.width + 1)?;
+            let (column, rect) =
+                board::column_slots(app, *entity, body).into_iter().find(|(_, r)| x >= r.x && x < r.x + r.width + 1)?;
             match down {
                 Some(down) => Some(Action::Wheel { column, down }),
                 None => {

@@ -42,7 +42,8 @@ enum PhoneRules {
 
 fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), crossterm::event::DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ =
+        execute!(io::stdout(), crossterm::event::DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
 }
 
 /// Restores the terminal when dropped, whatever the exit path.

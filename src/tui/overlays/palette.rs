@@ -3,8 +3,8 @@
 
 use crate::tui::action::{Action, Tab};
 use crate::tui::app::{App, Overlay, info};
-use crate::tui::keymap::{self, Binding, Context};
 use crate::tui::effect::Effect;
+use crate::tui::keymap::{self, Binding, Context};
 use crate::tui::widgets::input::{TextInput, edit_text, input_line, set_field_cursor};
 use crate::tui::widgets::{fit, frame_block, popup, step};
 use ratatui::Frame;
@@ -44,8 +44,21 @@ fn is_navigation(action: Action) -> bool {
     use Action::*;
     matches!(
         action,
-        Up | Down | Left | Right | Top | Bottom | PageUp | PageDown | Back | Palette | Submit | Input(_) | ChoiceNext
-            | ChoicePrev | FocusAt { .. } | Wheel { .. }
+        Up | Down
+            | Left
+            | Right
+            | Top
+            | Bottom
+            | PageUp
+            | PageDown
+            | Back
+            | Palette
+            | Submit
+            | Input(_)
+            | ChoiceNext
+            | ChoicePrev
+            | FocusAt { .. }
+            | Wheel { .. }
     )
 }
 

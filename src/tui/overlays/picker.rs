@@ -4,9 +4,9 @@ use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Board, Confirm, Overlay, Screen, Seen};
-use crate::tui::screens::list::named_targets;
 use crate::tui::effect::Effect;
 use crate::tui::screens::board::{request_move, stage_rows};
+use crate::tui::screens::list::named_targets;
 use crate::tui::widgets::{fit, frame_block, popup, step};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -119,7 +119,8 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
                 "tui.bulk_assign_confirm",
                 &[("count", &ids.len().to_string()), ("user", &user), ("list", &named_targets(app, entity, &ids))],
             );
-            app.overlay = Overlay::Confirm(Confirm { message, on_yes: Effect::BulkAssign { entity, ids, login: value } });
+            app.overlay =
+                Overlay::Confirm(Confirm { message, on_yes: Effect::BulkAssign { entity, ids, login: value } });
             vec![]
         }
         PickPurpose::Pipeline => {

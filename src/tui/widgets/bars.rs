@@ -57,7 +57,8 @@ pub fn tab_style(app: &App, width: usize) -> TabStyle {
         .into_iter()
         .find(|style| {
             let (brand, texts, gap) = tab_texts(app, *style);
-            let used = if brand { BRAND.width() } else { 0 } + texts.iter().map(|t| t.width() + gap.width()).sum::<usize>();
+            let used =
+                if brand { BRAND.width() } else { 0 } + texts.iter().map(|t| t.width() + gap.width()).sum::<usize>();
             used <= width
         })
         .unwrap_or(TabStyle::Numbers)

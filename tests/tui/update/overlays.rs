@@ -408,7 +408,8 @@ fn the_palette_reaches_every_command_from_any_screen() {
     let Overlay::Palette(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
     for ctx in CONTEXTS {
         for b in bindings(ctx) {
-            let moves = matches!(b.action, Up | Down | Left | Right | Top | Bottom | PageUp | PageDown | Back | Palette);
+            let moves =
+                matches!(b.action, Up | Down | Left | Right | Top | Bottom | PageUp | PageDown | Back | Palette);
             assert!(moves || p.commands.iter().any(|c| c.action == b.action), "{ctx:?}: {:?} missing", b.action);
         }
     }

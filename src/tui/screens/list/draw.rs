@@ -124,10 +124,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         })
         .collect();
     let table = Table::new(rows, widths)
-        .header(
-            Row::new(header)
-                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
-        )
+        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)))
         .column_spacing(1);
     f.render_widget(table, table_area);
     if list.loaded && list.rows.is_empty() && table_area.height > 2 {
@@ -204,7 +201,8 @@ const MIN_TITLE: usize = 24;
 /// The narrowest company worth a column.
 const MIN_COMPANY: usize = 14;
 /// Which columns give way first when the terminal is narrow: title never, company last.
-const GIVE_WAY: [Col; 7] = [Col::Created, Col::Phone, Col::Responsible, Col::Next, Col::Stage, Col::Amount, Col::Company];
+const GIVE_WAY: [Col; 7] =
+    [Col::Created, Col::Phone, Col::Responsible, Col::Next, Col::Stage, Col::Amount, Col::Company];
 
 /// The columns of the list of `entity` that fit `width` cells, with their widths, in drawing
 /// order. `id` and `amount` are the widths of the widest id and amount (header included):

@@ -343,10 +343,8 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                     cursor: 0,
                 }),
                 _ => Overlay::Confirm(Confirm {
-                    message: app.ta(
-                        "tui.confirm_delete",
-                        &[("count", &count), ("list", &named_targets(app, entity, &ids))],
-                    ),
+                    message: app
+                        .ta("tui.confirm_delete", &[("count", &count), ("list", &named_targets(app, entity, &ids))]),
                     on_yes: Effect::BulkDelete { entity, ids },
                 }),
             };
