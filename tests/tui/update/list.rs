@@ -297,6 +297,21 @@ fn a_selection_holds_only_shown_rows_and_confirmations_name_them() {
     assert!(c.message.contains(" and 2 more?"), "{}", c.message);
 }
 
+/// Planning on a selection names the selected records, not the focused row.
+#[test]
+fn planning_on_a_selection_names_it() {
+    let mut h = Harness::new(10, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.acts(&[ToggleSelect, ToggleSelect]);
+    let selected: Vec<i64> = h.app.lists[&Entity::Lead].selected.iter().copied().collect();
+    h.act(PlanActivity);
+    let Overlay::Plan(f) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!(f.targets.len(), 2);
+    for id in selected {
+        assert!(f.record_title.contains(&format!("#{id} ")), "{}", f.record_title);
+    }
+}
+
 /// The selection also loses records another user's change takes out of the list.
 #[test]
 fn a_reload_prunes_the_selection() {

@@ -280,8 +280,14 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
         }
         Action::PlanActivity => {
             let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
-            let title =
-                app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.title.clone()).unwrap_or_default();
+            // Planned on several records, the form names them all, not the focused row.
+            let title = match ids.len() {
+                1 => {
+                    app.lists.get(&entity).and_then(|l| l.rows.iter().find(|r| r.id == ids[0])).map(|r| r.title.clone())
+                }
+                _ => Some(named_targets(app, entity, &ids)),
+            }
+            .unwrap_or_default();
             if !ids.is_empty() {
                 open_plan(app, ids.into_iter().map(|id| RecordRef::new(entity, id)).collect(), title);
             }
