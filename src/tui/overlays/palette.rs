@@ -214,7 +214,11 @@ pub(crate) fn draw(app: &App, p: &Palette, f: &mut Frame, area: Rect) {
         }
         let right = format!("{} ", right.join(" · "));
         let left_w = w.saturating_sub(right.width() + 1);
-        let left = fit(&format!(" {}", app.t(c.label)), left_w);
+        // A key's short label (`import CSV`) reads as a command name too.
+        let name = app.t(c.label);
+        let mut chars = name.chars();
+        let name: String = chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default();
+        let left = fit(&format!(" {name}"), left_w);
         let pad = w.saturating_sub(left.width() + right.width());
         let text = fit(&format!("{left}{}{right}", " ".repeat(pad)), w);
         let style = if n == p.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
