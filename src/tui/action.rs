@@ -50,6 +50,20 @@ impl Tab {
             Tab::Calendar => "tui.tab_calendar",
         }
     }
+
+    /// Message key of the tab's short name, for a narrow header.
+    pub fn short_label_key(self) -> &'static str {
+        match self {
+            Tab::LeadBoard => "tui.tab_leads_short",
+            Tab::LeadList => "tui.tab_list_short",
+            Tab::DealBoard => "tui.tab_deals_short",
+            Tab::DealList => "tui.tab_deal_list_short",
+            Tab::Contacts => "tui.tab_contacts_short",
+            Tab::Companies => "tui.tab_companies_short",
+            Tab::Activities => "tui.tab_activities_short",
+            Tab::Calendar => "tui.tab_calendar_short",
+        }
+    }
 }
 
 /// A key typed into a text field.
@@ -69,6 +83,8 @@ pub enum InputKey {
     Home,
     /// Cursor to end.
     End,
+    /// Everything typed goes (Ctrl-u).
+    Clear,
 }
 
 /// A user intention.
@@ -215,6 +231,10 @@ pub enum Action {
     ImportDryRun,
     /// A key typed into a text field.
     Input(InputKey),
+    /// A click: focus the row (a list) or the card `row` of `column` (a board).
+    FocusAt { column: usize, row: usize },
+    /// The mouse wheel over a list or a board's `column`: one step down or up.
+    Wheel { column: usize, down: bool },
 }
 
 impl Action {

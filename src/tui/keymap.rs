@@ -3,7 +3,7 @@
 
 use super::action::{Action, Tab};
 use super::app::{App, Screen};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 /// One key or chord.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +82,6 @@ pub fn column_navigation() -> Vec<Binding> {
 /// the end.
 pub fn bindings(ctx: Context) -> Vec<Binding> {
     use super::screens::{agenda, board, calendar, form, list, triage, welcome};
-    use Action::*;
     let mut v = match ctx {
         Context::Board => board::bindings(),
         Context::List => list::bindings(),
@@ -92,7 +91,25 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Triage => triage::bindings(),
         Context::Welcome => welcome::bindings(),
     };
-    v.extend([
+    v.extend(global_bindings(ctx));
+    v
+}
+
+/// Every context, in the order the palette offers their commands.
+pub const CONTEXTS: [Context; 7] = [
+    Context::Board,
+    Context::List,
+    Context::Agenda,
+    Context::Calendar,
+    Context::Triage,
+    Context::Form,
+    Context::Welcome,
+];
+
+/// The keys of every screen: search, palette, help, back, the tabs, refresh, quit.
+pub fn global_bindings(ctx: Context) -> Vec<Binding> {
+    use Action::*;
+    vec![
         b(&[k('/')], Search, "tui.key_search", true),
         b(&[k(':')], Palette, "tui.key_palette", true),
         b(&[k('?')], Help, "tui.key_help", true),
@@ -108,8 +125,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         b(&[code(KeyCode::Tab)], NextTab, "tui.key_next_tab", false),
         b(&[ctrl('r')], Refresh, "tui.act_refresh", false),
         b(&[k('q')], Quit, "tui.key_quit", true),
-    ]);
-    v
+    ]
 }
 
 /// The context of what is on screen.
@@ -166,6 +182,56 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
         return action;
     }
     bindings(context(app)).into_iter().find(|bnd| bnd.keys.iter().any(|key| matches(key, &ev))).map(|bnd| bnd.action)
+}
+
+/// The action a mouse event means here, if any: the wheel scrolls a list or a board's
+/// column, a click focuses a tab, a row or a card. Where things are is worked out with the
+/// layout functions the views draw with, from `app.size`; an open popup takes no mouse.
+pub fn mouse_action(app: &App, ev: MouseEvent) -> Option<Action> {
+    use super::screens::{board, list};
+    let (width, height) = app.size;
+    if !matches!(app.overlay, super::app::Overlay::None) || super::views::too_small(width, height) {
+        return None;
+    }
+    let down = match ev.kind {
+        MouseEventKind::ScrollDown => Some(true),
+        MouseEventKind::ScrollUp => Some(false),
+        MouseEventKind::Down(MouseButton::Left) => None,
+        _ => return None,
+    };
+    let (x, y) = (ev.column, ev.row);
+    if y == 0 {
+        return match down {
+            None => super::widgets::bars::tab_at(app, width, x).map(Action::Show),
+            Some(_) => None,
+        };
+    }
+    let body = ratatui::layout::Rect { x: 0, y: 1, width, height: height.saturating_sub(3) };
+    if y >= body.y + body.height {
+        return None;
+    }
+    match &app.screen {
+        Screen::List(entity) => {
+            let Some(down) = down else {
+                let row = list::row_at(app.lists.get(entity)?, body, y)?;
+                return Some(Action::FocusAt { column: 0, row });
+            };
+            Some(Action::Wheel { column: 0, down })
+        }
+        Screen::Board(entity) => {
+            let (column, rect) =
+                board::column_slots(app, *entity, body).into_iter().find(|(_, r)| x >= r.x && x < r.x + r.width + 1)?;
+            match down {
+                Some(down) => Some(Action::Wheel { column, down }),
+                None => {
+                    let col = app.board(*entity).columns.get(column)?;
+                    let row = board::card_at(col, rect, y).unwrap_or(col.cursor);
+                    Some(Action::FocusAt { column, row })
+                }
+            }
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,8 @@ enum PhoneRules {
 
 fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ =
+        execute!(io::stdout(), crossterm::event::DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
 }
 
 /// Restores the terminal when dropped, whatever the exit path.
@@ -79,7 +80,8 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     // Cleared by a plain command: ratatui 0.30's `Terminal::clear` first asks the terminal
     // where its cursor is, a round trip (and a 2 s wait where nothing answers) before the
     // first frame.
-    execute!(io::stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+    // The mouse: the wheel scrolls, a click focuses a tab, a row or a card.
+    execute!(io::stdout(), EnterAlternateScreen, crossterm::event::EnableMouseCapture, Clear(ClearType::All))?;
     let mut terminal: Terminal<CrosstermBackend<Stdout>> = Terminal::new(CrosstermBackend::new(io::stdout()))?;
 
     let (to_loop, events) = event::channel_pair();
@@ -127,6 +129,11 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
                     if let Some(action) = keymap::action_for(&app, key)
                         && (!blind || action == action::Action::Quit)
                     {
+                        pending.extend(update::update(&mut app, action));
+                    }
+                }
+                LoopEvent::Terminal(Event::Mouse(mouse)) => {
+                    if let Some(action) = keymap::mouse_action(&app, mouse) {
                         pending.extend(update::update(&mut app, action));
                     }
                 }

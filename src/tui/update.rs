@@ -5,7 +5,7 @@
 //! two functions and the modules they call, without I/O, so it is tested without a terminal.
 
 use super::action::{Action, Tab};
-use super::app::{App, FormView, Overlay, Palette, Screen, SearchBox, TriageView, error, info};
+use super::app::{App, FormView, Overlay, Screen, SearchBox, TriageView, error, info};
 use super::effect::{Effect, StoreEvent};
 use super::overlays::{self, confirm, conflict, import, merge, palette, search, wizard};
 use super::screens::{agenda, board, calendar, form, list, triage};
@@ -44,9 +44,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Palette => {
-            let mut p = Palette::default();
-            palette::refilter_palette(app.lang, &mut p);
-            app.overlay = Overlay::Palette(p);
+            palette::open(app);
             vec![]
         }
         Action::Search => {
@@ -101,7 +99,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
+/// Shows a tab's screen and asks for what it shows.
+pub(crate) fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
     app.tab = tab;
     app.back.clear();
     app.form = None;

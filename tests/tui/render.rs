@@ -245,3 +245,68 @@ fn stored_control_characters_never_reach_the_terminal() {
         assert!(text.contains("Hello␛]0;PWNED␇"), "{name}: the escape is shown as a picture:\n{text}");
     }
 }
+
+/// The lead list and the tab bar at 80, 100 and 120 columns, in English and French: the
+/// list's columns give way by priority (title and company last, the id never cut, an amount
+/// cut only with `…`), and the tabs shorten their names before dropping them.
+#[test]
+fn lead_list_and_tabs_at_80_100_and_120_columns() {
+    for lang in [Lang::En, Lang::Fr] {
+        let code = if lang == Lang::En { "en" } else { "fr" };
+        let mut h = Harness::new(60, lang);
+        h.act(Action::Show(Tab::LeadList));
+        h.act(Action::ToggleSelect);
+        let app = &h.app;
+        let list = &app.lists[&prospect::domain::fields::Entity::Lead];
+        for w in [80u16, 100, 120] {
+            let text = render(app, w, 24);
+            let lines: Vec<&str> = text.lines().collect();
+            // Tabs: each has a name, full or short.
+            let tabs = lines[0];
+            for tab in Tab::ALL {
+                let full = prospect::i18n::tr_in(lang, tab.label_key(), &[]);
+                let short = prospect::i18n::tr_in(lang, tab.short_label_key(), &[]);
+                let named = tabs.contains(&full) || tabs.contains(&short);
+                assert!(named || w < 80, "{code} {w}: tab {tab:?} unnamed: {tabs}");
+            }
+            // Columns: title and company always, the whole id, amounts whole.
+            let header = lines[2];
+            for key in ["label.title", "label.company"] {
+                let label = prospect::i18n::tr_in(lang, key, &[]);
+                assert!(header.contains(&label), "{code} {w}: no {label}: {header}");
+            }
+            for (row, line) in list.rows.iter().zip(&lines[3..lines.len() - 2]) {
+                let from_id = line.trim_start_matches(['●', ' ']);
+                assert!(from_id.starts_with(&format!("{} ", row.id)), "{code} {w}: id {} cut: {line}", row.id);
+                if let Some(m) = row.amount_minor {
+                    let amount = prospect::present::money(lang, m, row.currency.as_deref());
+                    assert!(line.contains(&amount), "{code} {w}: amount {amount} cut: {line}");
+                }
+                let title_start: String = row.title.chars().take(12).collect();
+                assert!(line.contains(&title_start), "{code} {w}: title {} gone: {line}", row.title);
+            }
+            insta::assert_snapshot!(format!("lead_list_columns_{code}_{w}x24"), text);
+        }
+    }
+}
+
+/// An empty text field shows where typing goes: the terminal's cursor sits at the field's
+/// start, on the drawn block, in the prompt, the palette and the search box.
+#[test]
+fn an_empty_field_shows_its_cursor() {
+    let mut h = Harness::new(5, Lang::En);
+    h.act(Action::Show(Tab::LeadList));
+    for (open, prefix) in [(Action::FilterText, ">"), (Action::Palette, ":"), (Action::Search, "/")] {
+        h.act(open);
+        let mut app = h.app.clone();
+        app.size = (120, 35);
+        let mut t = Terminal::new(TestBackend::new(120, 35)).unwrap();
+        t.draw(|f| views::draw(&app, f)).unwrap();
+        assert!(t.backend().cursor_visible(), "{open:?}: the terminal cursor is hidden");
+        let at = t.backend().cursor_position();
+        let buf = t.backend().buffer();
+        assert_eq!(buf[(at.x - 2, at.y)].symbol(), prefix, "{open:?}: the cursor is at the field's start");
+        assert!(buf[(at.x, at.y)].modifier.contains(ratatui::style::Modifier::REVERSED), "{open:?}: drawn block");
+        h.act(Action::Back);
+    }
+}

@@ -3,9 +3,10 @@
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
 use crate::tui::action::Action;
-use crate::tui::app::{App, Board, Overlay, Screen, Seen};
+use crate::tui::app::{App, Board, Confirm, Overlay, Screen, Seen};
 use crate::tui::effect::Effect;
 use crate::tui::screens::board::{request_move, stage_rows};
+use crate::tui::screens::list::named_targets;
 use crate::tui::widgets::{fit, frame_block, popup, step};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -83,14 +84,45 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
             let stages = stage_rows(app.board(entity));
             match stages.iter().find(|s| s.code == value) {
                 Some(s) if s.semantics == StageSemantics::Failure => {
+                    let named = named_targets(app, entity, &ids);
                     let ids = ids.into_iter().map(|i| (i, None)).collect();
-                    request_move(app, entity, ids, &s.clone())
+                    let effects = request_move(app, entity, ids, &s.clone());
+                    // The reason's prompt is the confirmation: it names the records too.
+                    if let Overlay::Prompt(prompt) = &mut app.overlay {
+                        prompt.title = format!("{} · {named}", prompt.title);
+                    }
+                    effects
                 }
-                Some(_) => vec![Effect::BulkMove { entity, ids, stage_code: value, reason: None }],
+                Some(s) => {
+                    let message = app.ta(
+                        "tui.bulk_move_confirm",
+                        &[
+                            ("count", &ids.len().to_string()),
+                            ("stage", &s.name),
+                            ("list", &named_targets(app, entity, &ids)),
+                        ],
+                    );
+                    let on_yes = Effect::BulkMove { entity, ids, stage_code: value, reason: None };
+                    app.overlay = Overlay::Confirm(Confirm { message, on_yes });
+                    vec![]
+                }
                 None => vec![],
             }
         }
-        PickPurpose::BulkAssign { entity, ids } => vec![Effect::BulkAssign { entity, ids, login: value }],
+        // Triage assigns the one lead it shows: nothing to name.
+        PickPurpose::BulkAssign { entity, ids } if !matches!(app.screen, Screen::List(_)) => {
+            vec![Effect::BulkAssign { entity, ids, login: value }]
+        }
+        PickPurpose::BulkAssign { entity, ids } => {
+            let user = p.items.get(p.cursor).map(|(_, name)| name.clone()).unwrap_or_default();
+            let message = app.ta(
+                "tui.bulk_assign_confirm",
+                &[("count", &ids.len().to_string()), ("user", &user), ("list", &named_targets(app, entity, &ids))],
+            );
+            app.overlay =
+                Overlay::Confirm(Confirm { message, on_yes: Effect::BulkAssign { entity, ids, login: value } });
+            vec![]
+        }
         PickPurpose::Pipeline => {
             let id = value.parse().ok();
             app.deal_board = Board::default();

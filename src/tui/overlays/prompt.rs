@@ -5,7 +5,7 @@ use crate::domain::fields::Entity;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay, Seen};
 use crate::tui::effect::Effect;
-use crate::tui::widgets::input::{TextInput, edit_text, input_line};
+use crate::tui::widgets::input::{TextInput, edit_text, input_line, set_field_cursor};
 use crate::tui::widgets::{fit, frame_block, popup};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -144,4 +144,5 @@ pub(crate) fn draw(app: &App, p: &Prompt, f: &mut Frame, area: Rect) {
     }
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);
+    set_field_cursor(f, rect, "> ", &p.input);
 }

@@ -5,7 +5,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::screens::form::open_record;
-use crate::tui::widgets::input::{TextInput, edit_text, input_line};
+use crate::tui::widgets::input::{TextInput, edit_text, input_line, set_field_cursor};
 use crate::tui::widgets::{fit, frame_block, popup, step};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -108,4 +108,5 @@ pub(crate) fn draw(app: &App, s: &SearchBox, f: &mut Frame, area: Rect) {
         lines.into_iter().enumerate().filter(|(i, _)| *i < 2 || *i >= skip + 2).map(|(_, l)| l).collect();
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&app.t("tui.search_title"))), rect);
+    set_field_cursor(f, rect, "/ ", &s.input);
 }

@@ -10,26 +10,90 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+/// How the tabs are written: the first that fits the header's width is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TabStyle {
+    /// Full names, the brand, roomy (` 1 Leads `).
+    Roomy,
+    /// Full names, the brand, tight (`1 Leads`).
+    Full,
+    /// Short names (`tui.tab_*_short`), the brand.
+    Short,
+    /// Short names, no brand.
+    ShortNoBrand,
+    /// Numbers, and the current tab's short name.
+    Numbers,
+}
+
+const BRAND: &str = " Prospect ";
+
+/// The header's tabs in `style`: (brand or not, each tab's text, the gap before each).
+pub fn tab_texts(app: &App, style: TabStyle) -> (bool, Vec<String>, &'static str) {
+    let name = |t: Tab, short: bool| app.t(if short { t.short_label_key() } else { t.label_key() });
+    let texts = Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let n = i + 1;
+            match style {
+                TabStyle::Roomy => format!(" {n} {} ", name(*t, false)),
+                TabStyle::Full => format!("{n} {}", name(*t, false)),
+                TabStyle::Short | TabStyle::ShortNoBrand => format!("{n} {}", name(*t, true)),
+                TabStyle::Numbers if *t == app.tab => format!("{n} {}", name(*t, true)),
+                TabStyle::Numbers => n.to_string(),
+            }
+        })
+        .collect();
+    let brand = matches!(style, TabStyle::Roomy | TabStyle::Full | TabStyle::Short);
+    (brand, texts, " ")
+}
+
+/// How the tabs are written at `width` columns: names shorten before they go, and when they
+/// go, they all go but the current one's.
+pub fn tab_style(app: &App, width: usize) -> TabStyle {
+    use unicode_width::UnicodeWidthStr;
+    let styles = [TabStyle::Roomy, TabStyle::Full, TabStyle::Short, TabStyle::ShortNoBrand];
+    styles
+        .into_iter()
+        .find(|style| {
+            let (brand, texts, gap) = tab_texts(app, *style);
+            let used =
+                if brand { BRAND.width() } else { 0 } + texts.iter().map(|t| t.width() + gap.width()).sum::<usize>();
+            used <= width
+        })
+        .unwrap_or(TabStyle::Numbers)
+}
+
+/// The tab drawn at column `x` of a header `width` columns wide.
+pub fn tab_at(app: &App, width: u16, x: u16) -> Option<Tab> {
+    use unicode_width::UnicodeWidthStr;
+    let (brand, texts, gap) = tab_texts(app, tab_style(app, width as usize));
+    let mut at = if brand { BRAND.width() } else { 0 };
+    for (tab, text) in Tab::ALL.iter().zip(texts) {
+        at += gap.width();
+        let end = at + text.width();
+        if (at..end).contains(&(x as usize)) {
+            return Some(*tab);
+        }
+        at = end;
+    }
+    None
+}
+
 /// The header: the brand and the tabs.
 pub fn draw_header(app: &App, f: &mut Frame, area: Rect) {
-    use unicode_width::UnicodeWidthStr;
-    let brand = " Prospect ";
-    let full: Vec<String> =
-        Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {} {} ", i + 1, app.t(t.label_key()))).collect();
-    let needed = brand.width() + full.iter().map(|l| l.width() + 1).sum::<usize>();
-    // Too narrow for every name: numbers only, with the name of the current tab.
-    let compact = needed > area.width as usize;
-    let mut spans =
-        vec![Span::styled(brand, Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD))];
-    for (i, tab) in Tab::ALL.iter().enumerate() {
-        let current = *tab == app.tab;
-        let label = if compact && !current { format!(" {} ", i + 1) } else { full[i].clone() };
-        let style = if current {
+    let (brand, texts, gap) = tab_texts(app, tab_style(app, area.width as usize));
+    let mut spans = Vec::new();
+    if brand {
+        spans.push(Span::styled(BRAND, Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)));
+    }
+    for (tab, label) in Tab::ALL.iter().zip(texts) {
+        let style = if *tab == app.tab {
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
             Style::default().fg(Color::Gray)
         };
-        spans.push(Span::raw(" "));
+        spans.push(Span::raw(gap));
         spans.push(Span::styled(label, style));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);

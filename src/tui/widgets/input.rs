@@ -41,6 +41,10 @@ pub fn edit_text(input: &mut TextInput, key: InputKey) {
         InputKey::Right => input.cursor = (c + 1).min(chars.len()),
         InputKey::Home => input.cursor = 0,
         InputKey::End => input.cursor = chars.len(),
+        InputKey::Clear => {
+            chars.clear();
+            input.cursor = 0;
+        }
         _ => {}
     }
     input.text = chars.into_iter().collect();
@@ -60,6 +64,17 @@ pub fn input_line(prefix: &str, input: &TextInput, width: usize) -> Line<'static
         Span::styled(at, Style::default().add_modifier(Modifier::REVERSED)),
         Span::raw(after),
     ])
+}
+
+/// Puts the terminal's cursor in a one-line field drawn by `input_line` on the first line
+/// inside the popup `rect`, so it shows even on an empty field (the drawn block too).
+pub fn set_field_cursor(f: &mut ratatui::Frame, rect: ratatui::layout::Rect, prefix: &str, input: &TextInput) {
+    use unicode_width::UnicodeWidthStr;
+    let before: String = input.text.chars().take(input.cursor).collect();
+    let x = rect.x as usize + 1 + prefix.width() + before.width();
+    if x + 1 < (rect.x + rect.width) as usize && rect.height > 2 {
+        f.set_cursor_position((x as u16, rect.y + 1));
+    }
 }
 
 /// The field when focused, else its text or a grey placeholder.
@@ -89,6 +104,7 @@ pub fn text_key(ev: &KeyEvent) -> Option<Action> {
         KeyCode::Right => Action::Input(InputKey::Right),
         KeyCode::Home => Action::Input(InputKey::Home),
         KeyCode::End => Action::Input(InputKey::End),
+        KeyCode::Char('u') if ev.modifiers.contains(KeyModifiers::CONTROL) => Action::Input(InputKey::Clear),
         KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => Action::Input(InputKey::Char(c)),
         _ => return None,
     })

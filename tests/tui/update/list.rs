@@ -50,6 +50,7 @@ fn list_filters_sort_and_bulk_actions() {
     h.act(BulkMove);
     h.act(Down); // In progress
     h.act(Submit);
+    h.act(Submit); // yes, those three
     for id in &selected {
         let r = h.store.get(RecordRef::new(Entity::Lead, *id)).unwrap();
         assert_eq!(r.get("stage").map(|s| s.text()), Some("In progress".to_string()));
@@ -239,10 +240,99 @@ fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
     h.act(BulkMove);
     h.act(Down); // In progress
     h.act(Submit);
+    h.act(Submit); // yes, both
     let (msg, _) = h.app.status.clone().unwrap();
     assert!(msg.contains("1 record done."), "one moved, one already there: {msg}");
     assert_eq!(
         h.store.get(RecordRef::new(Entity::Lead, 2)).unwrap().get("stage").map(|s| s.text()),
         Some("In progress".into())
     );
+}
+
+/// Rows a bulk move takes out of the filter leave the selection with them: the header no
+/// longer counts them and the next bulk action cannot reach them. Every bulk confirmation
+/// names the records it applies to.
+#[test]
+fn a_selection_holds_only_shown_rows_and_confirmations_name_them() {
+    let mut h = Harness::new(300, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterStage);
+    h.act(Down); // New
+    h.act(Submit);
+    h.acts(&[ToggleSelect, ToggleSelect, ToggleSelect]);
+    let rows = h.app.lists[&Entity::Lead].rows.clone();
+    let selected: Vec<i64> = h.app.lists[&Entity::Lead].selected.iter().copied().collect();
+    assert_eq!(selected.len(), 3);
+    h.act(BulkMove);
+    h.act(Down); // In progress: out of the filter
+    h.act(Submit);
+    let Overlay::Confirm(c) = &h.app.overlay else { panic!("a confirmation: {:?}", h.app.overlay) };
+    assert!(c.message.starts_with("Move 3 records to In progress: "), "{}", c.message);
+    for id in &selected {
+        let title = &rows.iter().find(|r| r.id == *id).unwrap().title;
+        assert!(c.message.contains(&format!("#{id} {title}")), "names #{id}: {}", c.message);
+    }
+    h.act(Submit);
+    let list = &h.app.lists[&Entity::Lead];
+    assert!(list.rows.iter().all(|r| !selected.contains(&r.id)), "moved out of the filter");
+    assert!(list.selected.is_empty(), "hidden rows left the selection: {:?}", list.selected);
+    let header = views_text(&h.app);
+    assert!(!header.contains("selected"), "{header}");
+    // `A` now applies to the focused row alone, and says which.
+    let focused = list.rows[list.cursor].clone();
+    h.act(BulkAssign);
+    h.act(Down);
+    h.act(Submit);
+    let Overlay::Confirm(c) = &h.app.overlay else { panic!("a confirmation: {:?}", h.app.overlay) };
+    assert!(c.message.starts_with("Assign 1 record to "), "{}", c.message);
+    assert!(c.message.contains(&format!("#{} {}", focused.id, focused.title)), "{}", c.message);
+    assert!(selected.iter().all(|id| !c.message.contains(&format!("#{id} "))), "{}", c.message);
+    h.act(Back);
+    // Past three records, the rest are counted.
+    h.act(Top);
+    h.acts(&[ToggleSelect, ToggleSelect, ToggleSelect, ToggleSelect, ToggleSelect]);
+    h.act(BulkDelete);
+    let Overlay::Confirm(c) = &h.app.overlay else { panic!("a confirmation: {:?}", h.app.overlay) };
+    assert!(c.message.starts_with("Delete 5 records: #"), "{}", c.message);
+    assert!(c.message.contains(" and 2 more?"), "{}", c.message);
+}
+
+/// Planning on a selection names the selected records, not the focused row.
+#[test]
+fn planning_on_a_selection_names_it() {
+    let mut h = Harness::new(10, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.acts(&[ToggleSelect, ToggleSelect]);
+    let selected: Vec<i64> = h.app.lists[&Entity::Lead].selected.iter().copied().collect();
+    h.act(PlanActivity);
+    let Overlay::Plan(f) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!(f.targets.len(), 2);
+    for id in selected {
+        assert!(f.record_title.contains(&format!("#{id} ")), "{}", f.record_title);
+    }
+}
+
+/// The selection also loses records another user's change takes out of the list.
+#[test]
+fn a_reload_prunes_the_selection() {
+    let mut h = Harness::new(40, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterStage);
+    h.act(Down); // New
+    h.act(Submit);
+    h.acts(&[ToggleSelect, ToggleSelect]);
+    let selected: Vec<i64> = h.app.lists[&Entity::Lead].selected.iter().copied().collect();
+    h.other().move_stage(RecordRef::new(Entity::Lead, selected[0]), "In progress", None, None).unwrap();
+    h.act(Refresh);
+    let list = &h.app.lists[&Entity::Lead];
+    assert_eq!(list.selected.iter().copied().collect::<Vec<_>>(), [selected[1]]);
+    assert_eq!(list.targets(), [selected[1]]);
+}
+
+/// The list's first two lines as drawn at 120 columns.
+fn views_text(app: &prospect::tui::app::App) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 35)).unwrap();
+    t.draw(|f| prospect::tui::views::draw(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    (0..2).map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect()
 }

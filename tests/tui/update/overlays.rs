@@ -396,3 +396,65 @@ fn a_far_date_in_the_plan_form_is_refused_not_a_crash() {
         }
     }
 }
+
+/// The palette lists every command of the app with its key and its screen, wherever it is
+/// opened; running one from another screen goes to that screen and runs it there.
+#[test]
+fn the_palette_reaches_every_command_from_any_screen() {
+    use prospect::tui::keymap::{CONTEXTS, Context, bindings};
+    let mut h = Harness::new(20, Lang::En);
+    h.act(Show(Tab::Calendar));
+    h.act(Palette);
+    let Overlay::Palette(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    for ctx in CONTEXTS {
+        for b in bindings(ctx) {
+            let moves =
+                matches!(b.action, Up | Down | Left | Right | Top | Bottom | PageUp | PageDown | Back | Palette);
+            assert!(moves || p.commands.iter().any(|c| c.action == b.action), "{ctx:?}: {:?} missing", b.action);
+        }
+    }
+    let import = p.commands.iter().find(|c| c.action == Import).expect("import");
+    assert_eq!((import.key.as_deref(), import.context), (Some("I"), Some(Context::List)));
+    let week = p.commands.iter().find(|c| c.action == ToggleWeek).unwrap();
+    assert_eq!(week.context, Some(Context::Calendar), "the screen in view keeps its own commands");
+    // Typing a command's name finds it, and Enter runs it on its screen.
+    for (typed, screen) in [("import", Screen::List(Entity::Lead)), ("export", Screen::List(Entity::Lead))] {
+        h.act(Show(Tab::Calendar));
+        h.act(Palette);
+        h.type_text(typed);
+        h.act(Submit);
+        assert_eq!(h.app.screen, screen, "{typed}");
+        let Overlay::Prompt(prompt) = &h.app.overlay else { panic!("{typed}: {:?}", h.app.overlay) };
+        let expected = if typed == "import" { "prompt_import" } else { "prompt_export" };
+        let title = prospect::i18n::tr_in(Lang::En, &format!("tui.{expected}"), &[]);
+        assert_eq!(prompt.title, title, "{typed}");
+        h.act(Back);
+    }
+    h.act(Show(Tab::Calendar));
+    h.act(Palette);
+    h.type_text("triage");
+    h.act(Submit);
+    assert_eq!(h.app.screen, Screen::Triage);
+}
+
+/// Ctrl-u empties a text field, whatever was typed and wherever the cursor is.
+#[test]
+fn ctrl_u_clears_a_prompt() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut h = Harness::new(5, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterText);
+    h.type_text("dupont");
+    h.act(Input(InputKey::Left));
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    let action = prospect::tui::keymap::action_for(&h.app, ctrl_u).expect("Ctrl-u means something in a prompt");
+    h.act(action);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!((p.input.text.as_str(), p.input.cursor), ("", 0));
+    h.act(Back);
+    h.act(Palette);
+    h.type_text("zzz");
+    h.act(action);
+    let Overlay::Palette(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert!(p.input.text.is_empty() && p.matches.len() == p.commands.len(), "every command again");
+}

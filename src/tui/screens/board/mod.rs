@@ -210,6 +210,22 @@ pub(crate) fn request_move(
         .collect()
 }
 
+/// Focuses a column and the card `to(cursor)` of it (a click, the wheel).
+fn focus_card(app: &mut App, entity: Entity, column: usize, to: impl Fn(usize) -> usize) -> Vec<Effect> {
+    let per = app.cards_per_screen();
+    let pipeline_id = app.board(entity).pipeline.as_ref().map(|p| p.id);
+    let board = app.board_mut(entity);
+    if column >= board.columns.len() {
+        return vec![];
+    }
+    board.pending_move = None;
+    board.focus = column;
+    let col = &mut board.columns[column];
+    col.cursor = to(col.cursor);
+    fix_scroll(col, per);
+    ensure_window(entity, pipeline_id, col, per)
+}
+
 /// Keys of a board.
 pub fn bindings() -> Vec<Binding> {
     use Action::*;
@@ -302,6 +318,10 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
             }
             fix_scroll(col, per);
             ensure_window(entity, pipeline_id, col, per)
+        }
+        Action::FocusAt { column, row } => focus_card(app, entity, column, |_| row),
+        Action::Wheel { column, down } => {
+            focus_card(app, entity, column, |c| if down { c + 1 } else { c.saturating_sub(1) })
         }
         Action::MovePrev | Action::MoveNext => {
             let board = app.board(entity);
@@ -488,6 +508,43 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
 
 const MIN_COLUMN_WIDTH: u16 = 18;
 
+/// The columns' area of a board drawn in `area`: below the pipeline's name on a deal board.
+fn columns_area(app: &App, entity: Entity, area: Rect) -> Rect {
+    let titled = entity == Entity::Deal && app.board(entity).pipeline.is_some();
+    if !titled || area.height < 3 { area } else { Rect { y: area.y + 1, height: area.height - 1, ..area } }
+}
+
+/// Where each column shown is drawn, as (column index, its rectangle), for a board drawn in
+/// `area`: as many columns as fit, the focused one among them. The view draws with it and the
+/// mouse reads it.
+pub fn column_slots(app: &App, entity: Entity, area: Rect) -> Vec<(usize, Rect)> {
+    let board = app.board(entity);
+    let n = board.columns.len();
+    if !board.loaded || n == 0 || area.width == 0 {
+        return vec![];
+    }
+    let area = columns_area(app, entity, area);
+    let visible = ((area.width / MIN_COLUMN_WIDTH).max(1) as usize).min(n);
+    let first = board.focus.saturating_sub(visible - 1).min(n - visible);
+    let width = area.width / visible as u16;
+    (first..first + visible)
+        .enumerate()
+        .map(|(slot, idx)| {
+            let x = area.x + slot as u16 * width;
+            let w = if slot + 1 == visible { area.x + area.width - x } else { width };
+            (idx, Rect { x, y: area.y, width: w.saturating_sub(1).max(1), height: area.height })
+        })
+        .collect()
+}
+
+/// The card of a column drawn in `rect` at screen row `y`, if one is drawn there.
+pub fn card_at(col: &Column, rect: Rect, y: u16) -> Option<usize> {
+    let below = y.checked_sub(rect.y + 2)? as usize;
+    let index = col.scroll + below / CARD_HEIGHT;
+    (index < col.count() && below < (rect.height as usize).saturating_sub(2) / CARD_HEIGHT * CARD_HEIGHT)
+        .then_some(index)
+}
+
 /// Draws the board of `entity`.
 pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     let board = app.board(entity);
@@ -495,30 +552,18 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(app.t("tui.loading")), area);
         return;
     }
-    let n = board.columns.len();
-    if n == 0 || area.width == 0 {
-        return;
-    }
-    let title = match (&board.pipeline, entity) {
-        (Some(p), Entity::Deal) => format!(" {} · {}", app.t("tui.tab_deals"), p.name),
-        _ => String::new(),
-    };
-    let area = if title.is_empty() || area.height < 3 {
-        area
-    } else {
+    if let (Some(p), Entity::Deal) = (&board.pipeline, entity)
+        && area.height >= 3
+    {
         f.render_widget(
-            Paragraph::new(Span::styled(title, Style::default().add_modifier(Modifier::BOLD))),
+            Paragraph::new(Span::styled(
+                format!(" {} · {}", app.t("tui.tab_deals"), p.name),
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
             Rect { height: 1, ..area },
         );
-        Rect { y: area.y + 1, height: area.height - 1, ..area }
-    };
-    let visible = ((area.width / MIN_COLUMN_WIDTH).max(1) as usize).min(n);
-    let first = board.focus.saturating_sub(visible - 1).min(n - visible);
-    let width = area.width / visible as u16;
-    for (slot, idx) in (first..first + visible).enumerate() {
-        let x = area.x + slot as u16 * width;
-        let w = if slot + 1 == visible { area.x + area.width - x } else { width };
-        let rect = Rect { x, y: area.y, width: w.saturating_sub(1).max(1), height: area.height };
+    }
+    for (idx, rect) in column_slots(app, entity, area) {
         draw_column(app, &board.columns[idx], idx == board.focus, f, rect);
     }
 }

@@ -4,12 +4,13 @@ use super::ListView;
 use crate::domain::fields::Entity;
 use crate::present;
 use crate::tui::app::{App, sort_label_key};
-use crate::tui::widgets::{fit, safe};
+use crate::tui::widgets::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use unicode_width::UnicodeWidthStr;
 
 /// Draws the list of `entity`.
 pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
@@ -71,31 +72,15 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     );
     let table_area = Rect { y: area.y + 1, height: area.height - 1, ..area };
 
-    let staged = entity.has_stages();
-    let mut header = vec![String::new(), app.t("label.id"), app.t("label.title")];
-    let mut widths = vec![Constraint::Length(1), Constraint::Length(6), Constraint::Fill(3)];
-    if staged {
-        header.push(app.t("label.stage"));
-        widths.push(Constraint::Length(12));
-    }
-    if entity != Entity::Contact {
-        header.push(app.t("label.amount"));
-        widths.push(Constraint::Length(14));
-    }
-    header.extend([
-        app.t("label.responsible"),
-        app.t(if entity == Entity::Company { "label.type" } else { "label.company" }),
-        app.t("label.phone"),
-        app.t("label.next_activity"),
-        app.t("label.created"),
-    ]);
-    widths.extend([
-        Constraint::Length(11),
-        Constraint::Fill(2),
-        Constraint::Length(16),
-        Constraint::Length(11),
-        Constraint::Length(10),
-    ]);
+    let money = |r: &crate::store::RecordSummary| {
+        r.amount_minor.map(|m| present::money(app.lang, m, r.currency.as_deref())).unwrap_or_default()
+    };
+    let label = |col: Col| col.label_key(entity).map(|key| app.t(key)).unwrap_or_default();
+    let id_width = list.rows.iter().map(|r| r.id.to_string().len()).max().unwrap_or(0).max(label(Col::Id).width());
+    let amount_width = list.rows.iter().map(|r| money(r).width()).max().unwrap_or(0).max(label(Col::Amount).width());
+    let cols = columns(entity, table_area.width as usize, id_width, amount_width.min(MAX_AMOUNT));
+    let header: Vec<Cell> = cols.iter().map(|(col, w)| Cell::from(fit(&label(*col), *w))).collect();
+    let widths: Vec<Constraint> = cols.iter().map(|(_, w)| Constraint::Length(*w as u16)).collect();
 
     let visible = table_area.height.saturating_sub(1) as usize;
     let rows: Vec<Row> = list
@@ -105,28 +90,29 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         .skip(list.scroll)
         .take(visible)
         .map(|(i, r)| {
-            let mark = if list.selected.contains(&r.id) { "●" } else { " " };
-            let mut cells =
-                vec![Cell::from(mark), Cell::from(r.id.to_string()), Cell::from(safe(&r.title).into_owned())];
-            if staged {
-                cells.push(Cell::from(safe(r.stage.as_deref().unwrap_or_default()).into_owned()));
-            }
-            if entity != Entity::Contact {
-                cells.push(Cell::from(
-                    r.amount_minor.map(|m| present::money(app.lang, m, r.currency.as_deref())).unwrap_or_default(),
-                ));
-            }
-            cells.push(Cell::from(safe(r.responsible.as_deref().unwrap_or_default()).into_owned()));
-            cells.push(Cell::from(safe(&r.client).into_owned()));
-            cells.push(Cell::from(safe(r.phone.as_deref().unwrap_or_default()).into_owned()));
-            let next = r.next_activity.map(|d| present::short_time(app.lang, d)).unwrap_or_default();
-            let next_style = if r.next_activity.is_some_and(|d| d < app.now_ms) {
-                Style::default().fg(Color::Red)
-            } else {
-                Style::default()
-            };
-            cells.push(Cell::from(next).style(next_style));
-            cells.push(Cell::from(present::date(app.lang, r.created_at)));
+            let cells: Vec<Cell> = cols
+                .iter()
+                .map(|(col, w)| {
+                    let text = match col {
+                        Col::Mark => (if list.selected.contains(&r.id) { "●" } else { " " }).to_string(),
+                        Col::Id => r.id.to_string(),
+                        Col::Title => r.title.clone(),
+                        Col::Stage => r.stage.clone().unwrap_or_default(),
+                        Col::Amount => money(r),
+                        Col::Responsible => r.responsible.clone().unwrap_or_default(),
+                        Col::Company => r.client.clone(),
+                        Col::Phone => r.phone.clone().unwrap_or_default(),
+                        Col::Next => r.next_activity.map(|d| present::short_time(app.lang, d)).unwrap_or_default(),
+                        Col::Created => present::date(app.lang, r.created_at),
+                    };
+                    let cell = Cell::from(fit(&text, *w));
+                    if *col == Col::Next && r.next_activity.is_some_and(|d| d < app.now_ms) {
+                        cell.style(Style::default().fg(Color::Red))
+                    } else {
+                        cell
+                    }
+                })
+                .collect();
             let mut style = Style::default();
             if list.selected.contains(&r.id) {
                 style = style.fg(Color::Yellow);
@@ -138,10 +124,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         })
         .collect();
     let table = Table::new(rows, widths)
-        .header(
-            Row::new(header.into_iter().map(Cell::from))
-                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
-        )
+        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)))
         .column_spacing(1);
     f.render_widget(table, table_area);
     if list.loaded && list.rows.is_empty() && table_area.height > 2 {
@@ -150,4 +133,118 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
             Rect { y: table_area.y + 1, height: 1, ..table_area },
         );
     }
+}
+
+/// A column of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Col {
+    /// The selection mark.
+    Mark,
+    /// The record's number: never cut.
+    Id,
+    /// The title (a person's or company's name): the last to give way.
+    Title,
+    /// The stage.
+    Stage,
+    /// The amount: as wide as its widest value, up to `MAX_AMOUNT`.
+    Amount,
+    /// The responsible user.
+    Responsible,
+    /// The company (a company's type on the company list).
+    Company,
+    /// The first phone.
+    Phone,
+    /// The next activity.
+    Next,
+    /// The creation date.
+    Created,
+}
+
+impl Col {
+    /// Message key of the column's header (the mark has none).
+    pub fn label_key(self, entity: Entity) -> Option<&'static str> {
+        Some(match self {
+            Col::Mark => return None,
+            Col::Id => "label.id",
+            Col::Title => "label.title",
+            Col::Stage => "label.stage",
+            Col::Amount => "label.amount",
+            Col::Responsible => "label.responsible",
+            Col::Company if entity == Entity::Company => "label.type",
+            Col::Company => "label.company",
+            Col::Phone => "label.phone",
+            Col::Next => "label.next_activity",
+            Col::Created => "label.created",
+        })
+    }
+
+    /// Width of a column that does not stretch.
+    fn fixed(self, id: usize, amount: usize) -> usize {
+        match self {
+            Col::Mark => 1,
+            Col::Id => id,
+            Col::Stage => 12,
+            Col::Amount => amount,
+            Col::Responsible => 11,
+            Col::Phone => 16,
+            Col::Next => 11,
+            Col::Created => 10,
+            Col::Title | Col::Company => 0,
+        }
+    }
+}
+
+/// The widest an amount column gets; a longer amount ends with `…`.
+pub const MAX_AMOUNT: usize = 18;
+/// The narrowest title worth a column, before other columns give way.
+const MIN_TITLE: usize = 24;
+/// The narrowest company worth a column.
+const MIN_COMPANY: usize = 14;
+/// Which columns give way first when the terminal is narrow: title never, company last.
+const GIVE_WAY: [Col; 7] =
+    [Col::Created, Col::Phone, Col::Responsible, Col::Next, Col::Stage, Col::Amount, Col::Company];
+
+/// The columns of the list of `entity` that fit `width` cells, with their widths, in drawing
+/// order. `id` and `amount` are the widths of the widest id and amount (header included):
+/// the id column is never cut. Columns give way in `GIVE_WAY` order until the title and
+/// the company have room; what is left goes to them (three fifths to the title).
+pub fn columns(entity: Entity, width: usize, id: usize, amount: usize) -> Vec<(Col, usize)> {
+    let mut cols = vec![Col::Mark, Col::Id, Col::Title];
+    if entity.has_stages() {
+        cols.push(Col::Stage);
+    }
+    if entity != Entity::Contact {
+        cols.push(Col::Amount);
+    }
+    cols.extend([Col::Responsible, Col::Company, Col::Phone, Col::Next, Col::Created]);
+    let fixed = |cols: &[Col]| cols.iter().map(|c| c.fixed(id, amount)).sum::<usize>() + cols.len().saturating_sub(1);
+    let wanted = |cols: &[Col]| MIN_TITLE + if cols.contains(&Col::Company) { MIN_COMPANY } else { 0 };
+    for col in GIVE_WAY {
+        if fixed(&cols) + wanted(&cols) <= width {
+            break;
+        }
+        cols.retain(|c| *c != col);
+    }
+    let room = width.saturating_sub(fixed(&cols));
+    let (title, company) = if cols.contains(&Col::Company) {
+        let title = (room * 3 / 5).max(MIN_TITLE.min(room));
+        let company = room - title;
+        if company < MIN_COMPANY && room >= MIN_TITLE + MIN_COMPANY {
+            (room - MIN_COMPANY, MIN_COMPANY)
+        } else {
+            (title, company)
+        }
+    } else {
+        (room, 0)
+    };
+    cols.into_iter()
+        .map(|c| {
+            let w = match c {
+                Col::Title => title,
+                Col::Company => company,
+                c => c.fixed(id, amount),
+            };
+            (c, w)
+        })
+        .collect()
 }

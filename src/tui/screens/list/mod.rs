@@ -94,14 +94,59 @@ pub struct ListView {
 }
 
 impl ListView {
-    /// Ids a bulk action applies to: the selection, or the focused row.
+    /// Ids a bulk action applies to: the selection, or the focused row. Only rows on the
+    /// list count: a selected record the list no longer shows is never a target.
     pub fn targets(&self) -> Vec<i64> {
         if self.selected.is_empty() {
             self.rows.get(self.cursor).map(|r| vec![r.id]).unwrap_or_default()
         } else {
-            self.selected.iter().copied().collect()
+            self.rows.iter().map(|r| r.id).filter(|id| self.selected.contains(id)).collect()
         }
     }
+
+    /// Keeps in the selection only the records the list shows: run whenever its rows are
+    /// replaced (a reload, a filter, a change in the file).
+    pub fn prune_selection(&mut self) {
+        let shown: BTreeSet<i64> = self.rows.iter().map(|r| r.id).collect();
+        self.selected.retain(|id| shown.contains(id));
+        if self.visual_from.is_some_and(|from| from >= self.rows.len()) {
+            self.visual_from = None;
+        }
+    }
+}
+
+/// Rows one notch of the mouse wheel moves.
+pub const WHEEL_ROWS: usize = 3;
+
+/// The row of the list drawn in `area` at screen row `y`, if one is drawn there: the
+/// list's first line says its sort and filters, the second names the columns.
+pub fn row_at(list: &ListView, area: ratatui::layout::Rect, y: u16) -> Option<usize> {
+    let below = y.checked_sub(area.y + 2)? as usize;
+    let index = list.scroll + below;
+    (y < area.y + area.height && index < list.rows.len()).then_some(index)
+}
+
+/// How many records a confirmation names before "and N more".
+const NAMED: usize = 3;
+
+/// The records a bulk action applies to, named as the list shows them: `#12 Foo, #15 Bar,
+/// #18 Baz and 2 more`.
+pub(crate) fn named_targets(app: &App, entity: Entity, ids: &[i64]) -> String {
+    let rows = app.lists.get(&entity).map(|l| l.rows.as_slice()).unwrap_or_default();
+    let mut names: Vec<String> = ids
+        .iter()
+        .take(NAMED)
+        .map(|id| match rows.iter().find(|r| r.id == *id) {
+            Some(r) => format!("#{id} {}", crate::tui::widgets::fit(&r.title, 40)),
+            None => format!("#{id}"),
+        })
+        .collect();
+    if ids.len() > NAMED {
+        let more = app.ta("tui.and_more", &[("count", &(ids.len() - NAMED).to_string())]);
+        let last = names.pop().unwrap_or_default();
+        names.push(format!("{last} {more}"));
+    }
+    names.join(", ")
 }
 
 /// Keys of a list.
@@ -196,7 +241,14 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
 pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effect> {
     let per = app.rows_per_screen();
     match action {
-        Action::Up | Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown
+        | Action::FocusAt { .. }
+        | Action::Wheel { .. } => {
             let list = list_mut(app, entity);
             let last = list.rows.len().saturating_sub(1);
             list.cursor = match action {
@@ -205,6 +257,9 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 Action::Top => 0,
                 Action::Bottom => last,
                 Action::PageUp => list.cursor.saturating_sub(per),
+                Action::FocusAt { row, .. } => row.min(last),
+                Action::Wheel { down: true, .. } => (list.cursor + WHEEL_ROWS).min(last),
+                Action::Wheel { down: false, .. } => list.cursor.saturating_sub(WHEEL_ROWS),
                 _ => (list.cursor + per).min(last),
             };
             if list.cursor < list.scroll {
@@ -225,8 +280,14 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
         }
         Action::PlanActivity => {
             let ids = app.lists.get(&entity).map(ListView::targets).unwrap_or_default();
-            let title =
-                app.lists.get(&entity).and_then(|l| l.rows.get(l.cursor)).map(|r| r.title.clone()).unwrap_or_default();
+            // Planned on several records, the form names them all, not the focused row.
+            let title = match ids.len() {
+                1 => {
+                    app.lists.get(&entity).and_then(|l| l.rows.iter().find(|r| r.id == ids[0])).map(|r| r.title.clone())
+                }
+                _ => Some(named_targets(app, entity, &ids)),
+            }
+            .unwrap_or_default();
             if !ids.is_empty() {
                 open_plan(app, ids.into_iter().map(|id| RecordRef::new(entity, id)).collect(), title);
             }
@@ -288,7 +349,8 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                     cursor: 0,
                 }),
                 _ => Overlay::Confirm(Confirm {
-                    message: app.ta("tui.confirm_delete", &[("count", &count)]),
+                    message: app
+                        .ta("tui.confirm_delete", &[("count", &count), ("list", &named_targets(app, entity, &ids))]),
                     on_yes: Effect::BulkDelete { entity, ids },
                 }),
             };
@@ -517,7 +579,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 list.rows.extend(rows);
             } else {
                 list.rows = rows;
-                list.selected.retain(|_| true);
+                list.prune_selection();
             }
             list.cursor = list.cursor.min(list.rows.len().saturating_sub(1));
             vec![]
