@@ -91,6 +91,8 @@ pub enum Level {
     Info,
     /// Refused or failed.
     Error,
+    /// Done, but worth a second look (a time already past).
+    Warning,
 }
 
 /// The whole TUI state.
@@ -222,6 +224,12 @@ impl App {
 /// Says something done in the status bar.
 pub fn info(app: &mut App, msg: String) {
     app.status = Some((msg, Level::Info));
+}
+
+/// Says something done but worth a second look in the status bar. A write's own message
+/// (`Saved`) that comes after it keeps it, after its own words.
+pub fn warn(app: &mut App, msg: String) {
+    app.status = Some((msg, Level::Warning));
 }
 
 /// Says something refused or failed in the status bar.

@@ -189,7 +189,13 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Plan(_)) {
                 app.overlay = Overlay::None;
             }
-            info(app, message);
+            match app.status.take() {
+                // A warning given as the write was asked (a time already past) stays said.
+                Some((warning, super::app::Level::Warning)) => {
+                    super::app::warn(app, format!("{message} {warning}"))
+                }
+                _ => info(app, message),
+            }
             if let Some(stage) = moved_to {
                 app.board_mut(entity).follow = Some((stage, id));
             }

@@ -69,6 +69,7 @@ pub fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         let style = match level {
             Level::Info => Style::default().fg(Color::Green),
             Level::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Level::Warning => Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         };
         spans.push(Span::styled(format!(" {msg}"), style));
     }
