@@ -17,6 +17,7 @@ pub use super::overlays::palette::Palette;
 pub use super::overlays::picker::{PickPurpose, Picker};
 pub use super::overlays::plan::{PlanForm, WHEN_CHOICES};
 pub use super::overlays::prompt::{Prompt, PromptPurpose};
+pub use super::overlays::question::{Answer, Choice, Question};
 pub use super::overlays::search::SearchBox;
 pub use super::overlays::wizard::{ConvertWizard, WizardField, WizardStep};
 pub use super::screens::agenda::{AgendaBoard, AgendaColumn};
@@ -82,6 +83,8 @@ pub enum Overlay {
     Notice(String),
     /// The CSV import wizard.
     Import(Box<ImportWizard>),
+    /// A question with several answers (unsaved changes, possible duplicates).
+    Question(Question),
 }
 
 /// How a status message looks.

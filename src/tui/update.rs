@@ -7,7 +7,7 @@
 use super::action::{Action, Tab};
 use super::app::{App, FormView, Overlay, Palette, Screen, SearchBox, TriageView, error, info};
 use super::effect::{Effect, StoreEvent};
-use super::overlays::{self, confirm, conflict, import, merge, palette, search, wizard};
+use super::overlays::{self, conflict, import, merge, palette, search, wizard};
 use super::screens::{agenda, board, calendar, form, list, triage};
 use crate::domain::fields::Entity;
 use crate::store::RecordRef;
@@ -33,6 +33,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     }
     if !matches!(action, Action::Input(_)) {
         app.status = None;
+    }
+    // Leaving a form with unsaved changes (quit, back, another tab or screen) asks first.
+    if app.screen == Screen::Form
+        && app.form.as_ref().is_some_and(FormView::dirty)
+        && matches!(
+            action,
+            Action::Quit | Action::Back | Action::Show(_) | Action::NextTab | Action::Triage | Action::NewRecord
+        )
+    {
+        overlays::question::leave_form(app, action);
+        return vec![];
     }
     match action {
         Action::Quit => {
@@ -174,7 +185,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ StoreEvent::Conflict(_) => conflict::on_store(app, ev),
         ev @ StoreEvent::SearchResults { .. } => search::on_store(app, ev),
         ev @ (StoreEvent::Conversion { .. } | StoreEvent::Converted(_)) => wizard::on_store(app, ev),
-        ev @ StoreEvent::PossibleDuplicates { .. } => confirm::on_store(app, ev),
+        ev @ StoreEvent::PossibleDuplicates { .. } => overlays::question::on_store(app, ev),
         ev @ StoreEvent::MergePreview(_) => merge::on_store(app, ev),
         StoreEvent::Reference { users, pipelines, sources } => {
             app.users = users;
@@ -191,9 +202,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             match app.status.take() {
                 // A warning given as the write was asked (a time already past) stays said.
-                Some((warning, super::app::Level::Warning)) => {
-                    super::app::warn(app, format!("{message} {warning}"))
-                }
+                Some((warning, super::app::Level::Warning)) => super::app::warn(app, format!("{message} {warning}")),
                 _ => info(app, message),
             }
             if let Some(stage) = moved_to {

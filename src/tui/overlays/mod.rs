@@ -11,6 +11,7 @@ pub mod palette;
 pub mod picker;
 pub mod plan;
 pub mod prompt;
+pub mod question;
 pub mod search;
 pub mod wizard;
 
@@ -38,6 +39,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Overlay::Palette(p) => palette::update(app, p, action),
         Overlay::Search(s) => search::update(app, s, action),
         Overlay::Prompt(p) => prompt::update(app, p, action),
+        Overlay::Question(q) => question::update(app, q, action),
     }
 }
 
@@ -52,6 +54,7 @@ pub fn action_for(overlay: &Overlay, ev: &KeyEvent) -> Option<Option<Action>> {
         Overlay::Confirm(_) => confirm::key(ev),
         Overlay::Merge(_) | Overlay::Conflict(_) => merge::key(ev),
         Overlay::Import(_) => import::key(ev),
+        Overlay::Question(_) => question::key(ev),
         // Any key closes them.
         Overlay::Help | Overlay::Notice(_) => Some(Action::Back),
     })
@@ -89,5 +92,6 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Overlay::Conflict(c) => conflict::draw(app, c, f, area),
         Overlay::Import(w) => import::draw(app, w, f, area),
         Overlay::Notice(text) => help::draw_notice(app, text, f, area),
+        Overlay::Question(q) => question::draw(app, q, f, area),
     }
 }

@@ -62,6 +62,14 @@ pub struct FormView {
     pub loading: bool,
 }
 
+impl FormView {
+    /// A new record's form holding typed values not saved yet (an existing record's edits
+    /// are saved as each is typed).
+    pub fn dirty(&self) -> bool {
+        self.record.is_none() && (!self.draft.is_empty() || !self.draft_comms.is_empty())
+    }
+}
+
 /// Keys of a form.
 pub fn bindings() -> Vec<Binding> {
     use Action::*;

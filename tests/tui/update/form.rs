@@ -100,11 +100,98 @@ fn new_contact_matching_an_existing_one_asks_before_saving() {
         h.act(Submit);
     }
     h.act(Save);
-    let Overlay::Confirm(c) = &h.app.overlay else { panic!("asks first: {:?}", h.app.overlay) };
-    assert!(c.message.contains(&format!("#{}", existing.id)), "{}", c.message);
+    let Overlay::Question(q) = &h.app.overlay else { panic!("asks first: {:?}", h.app.overlay) };
+    assert!(q.message.contains(&format!("#{}", existing.id)), "{}", q.message);
     assert_eq!(h.store.count(Entity::Contact).unwrap(), count, "nothing saved yet");
     h.act(Submit);
     assert_eq!(h.store.count(Entity::Contact).unwrap(), count + 1);
+}
+
+/// A new contact typed like an existing one, saved: the question's choices.
+fn draft_like_existing(h: &mut Harness) -> i64 {
+    let existing = h.store.list(Entity::Contact, &ListFilter::default()).unwrap()[0].clone();
+    let record = h.store.get(RecordRef::new(Entity::Contact, existing.id)).unwrap();
+    h.act(Show(Tab::Contacts));
+    h.act(NewRecord);
+    for (key, value) in [
+        ("first_name", record.get("first_name").unwrap().text()),
+        ("last_name", record.get("last_name").unwrap().text()),
+    ] {
+        let rows = &h.app.form.as_ref().unwrap().rows;
+        h.app.form.as_mut().unwrap().cursor =
+            rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field(key)).unwrap();
+        h.act(Edit);
+        h.type_text(&value);
+        h.act(Submit);
+    }
+    h.act(Save);
+    existing.id
+}
+
+/// Issue 23: the duplicate question offers to open the existing record (nothing saved), to
+/// save anyway, or to go back to the form with the draft kept.
+#[test]
+fn the_duplicate_question_opens_the_existing_record_or_goes_back() {
+    let mut h = Harness::new(60, Lang::En);
+    let count = h.store.count(Entity::Contact).unwrap();
+    let existing = draft_like_existing(&mut h);
+    let Overlay::Question(q) = &h.app.overlay else { panic!("asks first: {:?}", h.app.overlay) };
+    assert!(q.choices.iter().any(|c| c.key == 'v' && c.label.contains(&format!("#{existing}"))), "{q:?}");
+    // Esc: back to the form, the draft kept.
+    h.act(Back);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert!(h.app.form.as_ref().unwrap().dirty(), "the draft is kept");
+    h.act(Save);
+    h.act(Input(InputKey::Char('v')));
+    assert_eq!(h.app.screen, Screen::Form);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.record.as_ref().map(|r| r.id), Some(existing), "the existing record is open");
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), count, "nothing saved");
+    h.act(Back);
+    assert_eq!(h.app.screen, Screen::List(Entity::Contact), "Esc from it goes back to the list, no question");
+}
+
+/// Issue 23: leaving a new record's form with typed values asks: save, discard or keep
+/// editing; `q` never quits from it.
+#[test]
+fn leaving_an_unsaved_form_asks_first() {
+    let mut h = Harness::new(5, Lang::En);
+    h.act(NewRecord);
+    // An empty draft leaves without a word.
+    h.act(Back);
+    assert_eq!(h.app.screen, Screen::Board(Entity::Lead));
+    h.act(NewRecord);
+    h.act(Edit);
+    h.type_text("Salon Lyon");
+    h.act(Submit);
+    for leave in [Quit, Back, Show(Tab::Contacts), NextTab, Triage, NewRecord] {
+        h.act(leave);
+        let Overlay::Question(q) = &h.app.overlay else { panic!("{leave:?} asks first: {:?}", h.app.overlay) };
+        assert!(q.message.contains("not saved"), "{}", q.message);
+        assert!(!h.app.quit);
+        // q and Esc: keep editing.
+        h.act(Back);
+        assert!(matches!(h.app.overlay, Overlay::None));
+        assert_eq!(h.app.screen, Screen::Form);
+        assert!(h.app.form.as_ref().unwrap().dirty());
+    }
+    // Discard, then the asked action (quit) is done.
+    h.act(Quit);
+    h.act(Input(InputKey::Char('d')));
+    assert!(h.app.quit, "discarded, then quit");
+    // Save: the draft is saved and opens as a record.
+    h.app.quit = false;
+    h.act(NewRecord);
+    h.act(Edit);
+    h.type_text("Salon Nantes");
+    h.act(Submit);
+    h.act(Back);
+    h.act(Input(InputKey::Char('s')));
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.record.as_ref().map(|r| r.title.as_str()), Some("Salon Nantes"));
+    h.act(Back);
+    assert!(matches!(h.app.overlay, Overlay::None), "saved: nothing to ask");
+    assert_eq!(h.app.screen, Screen::Board(Entity::Lead));
 }
 
 #[test]
