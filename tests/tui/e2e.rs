@@ -350,3 +350,34 @@ fn a_terminal_too_small_to_show_a_screen_obeys_only_quit() {
     assert_eq!(lead["stage"]["code"], "NEW", "no key but quit acts on a screen nobody sees");
     assert_eq!(lead["version"], 1);
 }
+
+/// Issue 23: a new lead typed in the form, then `q`: the question comes instead of quitting;
+/// Esc keeps editing, `s` saves, and the CLI sees the lead.
+#[test]
+fn an_unsaved_form_asks_before_quitting() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "E2E existing"]);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("E2E existing", LIMIT);
+    t.keys(&["N"]);
+    t.wait_for("New · Lead", LIMIT);
+    t.keys(&["e"]);
+    t.wait_for("Enter to confirm", LIMIT);
+    t.type_text("E2E unsaved lead");
+    t.keys(&["Enter"]);
+    t.wait_for("E2E unsaved lead", LIMIT);
+    t.keys(&["q"]);
+    t.wait_for("This new record is not saved", LIMIT);
+    assert!(t.running(), "q did not quit");
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!t.screen().contains("This new record is not saved"), "Esc closes the question:\n{}", t.screen());
+    assert!(t.screen().contains("E2E unsaved lead"), "the draft is still there:\n{}", t.screen());
+    t.keys(&["q"]);
+    t.wait_for("keep editing", LIMIT);
+    t.keys(&["s"]);
+    t.wait_for("Lead #2 ·", LIMIT);
+    t.quit();
+    let found = env.json(&["lead", "list", "--search", "E2E unsaved lead"]);
+    assert_eq!(found[0]["title"], "E2E unsaved lead");
+}
