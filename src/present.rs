@@ -160,7 +160,12 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
             line
         }
         TimelineKind::ActivityPlanned | TimelineKind::ActivityDone | TimelineKind::ActivityDeleted => {
-            format!("{}: {}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"))
+            let mut line = format!("{}: {}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"));
+            // When it is (was) due, in local time: "activity planned: Call Dupont (due …)".
+            if let Some(at) = p["deadline"].as_i64() {
+                line.push_str(&format!(" ({})", tr("tl.due", &[("at", &time(lang, at))])));
+            }
+            line
         }
         other => tr(&format!("tl.{}", other.code()), &[]),
     }

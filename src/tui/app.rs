@@ -11,6 +11,7 @@ use crate::store::refs::PipelineRow;
 
 pub use super::overlays::confirm::Confirm;
 pub use super::overlays::conflict::ConflictView;
+pub use super::overlays::editor::Editor;
 pub use super::overlays::import::{IMPORT_MATCHES, IMPORT_MODES, ImportWizard};
 pub use super::overlays::merge::MergeForm;
 pub use super::overlays::palette::Palette;
@@ -67,6 +68,8 @@ pub enum Overlay {
     Search(SearchBox),
     /// Text prompt.
     Prompt(Prompt),
+    /// Multi-line text (a record's comments).
+    Editor(Box<Editor>),
     /// Pick from a list.
     Picker(Picker),
     /// Yes/no.

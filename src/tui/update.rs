@@ -197,7 +197,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if app.screen == Screen::Triage {
                 triage::triage_saved(app);
             }
-            if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Plan(_)) {
+            if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Editor(_) | Overlay::Plan(_)) {
                 app.overlay = Overlay::None;
             }
             match app.status.take() {

@@ -82,7 +82,7 @@ pub fn frame_block(title: &str) -> Block<'_> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(Color::Cyan))
-        .title(Span::styled(format!(" {title} "), Style::default().add_modifier(Modifier::BOLD)))
+        .title(Span::styled(format!(" {} ", safe(title)), Style::default().add_modifier(Modifier::BOLD)))
 }
 
 /// The style of a row: reversed when focused.
