@@ -55,8 +55,14 @@ pub fn shown(lang: Lang, v: &Shown) -> String {
         Shown::Money(m) => format_money(*m, lang.number_style()),
         Shown::Bool(b) => tr_in(lang, if *b { "label.yes" } else { "label.no" }, &[]),
         Shown::Ref(r) => text::shown(&r.name).into_owned(),
-        other => text::shown(&other.text()).into_owned(),
+        other => text::shown(&one_kind_of_break(&other.text())).into_owned(),
     }
+}
+
+/// Line breaks of every kind (`\r\n` from spreadsheets and Windows, a lone `\r`) as `\n`,
+/// so that a value shown keeps its lines and no `\r` is left to show as `␍`.
+pub fn one_kind_of_break(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') { std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n")) } else { s.into() }
 }
 
 /// A stored code (`manual`, `work`...) in words of `lang`; the code itself when unknown.
@@ -76,6 +82,7 @@ pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
     // Comments, titles and names come from the file: their control characters are shown, not
     // sent to the terminal.
     let line = timeline_text(lang, t);
+    let line = one_kind_of_break(&line).into_owned();
     match text::shown(&line) {
         std::borrow::Cow::Borrowed(_) => line,
         std::borrow::Cow::Owned(s) => s,
