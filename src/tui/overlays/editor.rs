@@ -59,6 +59,11 @@ fn place(input: &mut TextInput, line: usize, col: usize) {
 pub(crate) fn update(app: &mut App, mut e: Box<Editor>, action: Action) -> Vec<Effect> {
     match action {
         Action::Back => return vec![],
+        // Home and End keep to the cursor's line.
+        Action::Input(k @ (InputKey::Home | InputKey::End)) => {
+            let (line, _) = position(&e.input);
+            place(&mut e.input, line, if k == InputKey::Home { 0 } else { usize::MAX });
+        }
         Action::Input(k) => {
             edit_text(&mut e.input, k);
             e.error = None;

@@ -210,3 +210,113 @@ fn a_refused_rule_reads_in_the_interface_language() {
     let status = &h.app.status.as_ref().unwrap().0;
     assert!(status.contains("déjà pris par alice"), "{status}");
 }
+
+/// Issue 23: the form lists the record's open activities (Enter reschedules, `x` marks done,
+/// `D` deletes), its timeline scrolls with `J`/`K`, and an activity entry says when it is due.
+#[test]
+fn the_form_lists_open_activities_and_scrolls_its_timeline() {
+    let mut h = Harness::new(0, Lang::En);
+    let input = RecordInput { fields: vec![("title".into(), "Bakery".into())], ..Default::default() };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    let mut store = h.other();
+    let plan = |store: &mut prospect::service::Service, subject: &str, deadline: i64| {
+        let new = prospect::store::activities::NewActivity {
+            kind: prospect::domain::activity::ActivityKind::Call,
+            subject: subject.into(),
+            deadline,
+            duration_minutes: None,
+            priority: prospect::domain::activity::Priority::Medium,
+            responsible_id: None,
+            completed: false,
+            bindings: vec![RecordRef::new(Entity::Lead, id)],
+        };
+        store.plan_activity(new, &Default::default()).unwrap()
+    };
+    let first = plan(&mut store, "Call one", common::tui::NOW + 3_600_000);
+    let second = plan(&mut store, "Call two", common::tui::NOW + 7_200_000);
+    let third = plan(&mut store, "Call three", common::tui::NOW + 10_800_000);
+    for i in 0..10 {
+        store.comment(RecordRef::new(Entity::Lead, id), &format!("note {i}")).unwrap();
+    }
+    h.act(Show(Tab::LeadBoard));
+    h.act(Open);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.activities.iter().map(|a| a.id).collect::<Vec<_>>(), vec![first, second, third]);
+    // The timeline entry of a planned activity says when it is due (local time, TZ=UTC).
+    let planned = form.timeline.iter().find(|t| t.kind == prospect::domain::timeline::TimelineKind::ActivityPlanned);
+    let line = prospect::present::timeline_line(Lang::En, planned.unwrap());
+    assert!(line.contains("(due 2026-11-23 1"), "{line}");
+    // J / K scroll the timeline.
+    let total = form.timeline.len();
+    assert!(total > 10);
+    h.act(PageDown);
+    assert_eq!(h.app.form.as_ref().unwrap().timeline_scroll, 3);
+    for _ in 0..20 {
+        h.act(PageDown);
+    }
+    assert_eq!(h.app.form.as_ref().unwrap().timeline_scroll, total - 1, "stops at the last entry");
+    h.act(PageUp);
+    assert_eq!(h.app.form.as_ref().unwrap().timeline_scroll, total - 4);
+    // The activity rows: x marks one done.
+    let row = |h: &Harness, i: usize| {
+        h.app.form.as_ref().unwrap().rows.iter().position(|r| *r == prospect::tui::app::FormRow::Activity(i)).unwrap()
+    };
+    h.app.form.as_mut().unwrap().cursor = row(&h, 0);
+    h.act(RemoveComm);
+    assert!(h.store.activity(first).unwrap().completed);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.activities.iter().map(|a| a.id).collect::<Vec<_>>(), vec![second, third], "reloaded");
+    assert_eq!(form.timeline_scroll, total - 4, "the timeline keeps its place on reload");
+    // D deletes, after a question.
+    h.app.form.as_mut().unwrap().cursor = row(&h, 1);
+    h.act(DeleteActivity);
+    assert!(matches!(h.app.overlay, Overlay::Confirm(_)));
+    h.act(Submit);
+    assert!(h.store.activity(third).is_err());
+    // Enter reschedules in the activity form.
+    h.app.form.as_mut().unwrap().cursor = row(&h, 0);
+    h.act(Edit);
+    match &h.app.overlay {
+        Overlay::Plan(f) => assert_eq!(f.editing, Some(second)),
+        other => panic!("{other:?}"),
+    }
+    h.act(Down);
+    h.act(Down);
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("tomorrow 15:00");
+    h.act(Submit);
+    assert_eq!(prospect::domain::when::rfc3339(h.store.activity(second).unwrap().deadline), "2026-11-24T15:00:00Z");
+    assert_eq!(h.app.screen, Screen::Form);
+    assert_eq!(h.app.form.as_ref().unwrap().activities[0].deadline, h.store.activity(second).unwrap().deadline);
+}
+
+/// Issue 23: a multi-line field (comments) is edited in the editor: Enter makes a new line,
+/// Submit (Ctrl-s) saves every line.
+#[test]
+fn comments_are_edited_on_several_lines() {
+    let mut h = Harness::new(0, Lang::En);
+    let input = RecordInput {
+        fields: vec![("title".into(), "Bakery".into()), ("comments".into(), "First\r\nSecond".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    h.act(Show(Tab::LeadBoard));
+    h.act(Open);
+    let rows = &h.app.form.as_ref().unwrap().rows;
+    let row = rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field("comments")).unwrap();
+    h.app.form.as_mut().unwrap().cursor = row;
+    h.act(Edit);
+    let Overlay::Editor(e) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!(e.input.text, "First\nSecond", "every line, to read and edit");
+    h.act(Input(InputKey::Char('\n')));
+    h.type_text("Third");
+    h.act(Up);
+    h.act(Input(InputKey::Home));
+    h.type_text("2: ");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let r = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert_eq!(r.get("comments").map(|v| v.text()), Some("First\n2: Second\nThird".into()));
+}
