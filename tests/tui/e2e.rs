@@ -381,3 +381,41 @@ fn an_unsaved_form_asks_before_quitting() {
     let found = env.json(&["lead", "list", "--search", "E2E unsaved lead"]);
     assert_eq!(found[0]["title"], "E2E unsaved lead");
 }
+
+/// Issue 23: a lead imported with a CRLF comment opens in the TUI without debris: its
+/// comments row shows the first line and a mark, the editor shows every line, and the board
+/// drawn after it holds nothing of it.
+#[test]
+fn a_multi_line_comment_reads_without_debris() {
+    let env = Env::new();
+    let csv = env.dir.path().join("fair.csv");
+    std::fs::write(
+        &csv,
+        "Title;Comments\r\nE2E fair lead;\"Met at the fair.\r\nWants 3 ovens.\r\nCall back in January.\"\r\n",
+    )
+    .unwrap();
+    env.ok(&["import", csv.to_str().unwrap()]);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("E2E fair lead", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Lead #1 ·", LIMIT);
+    t.wait_for("Met at the fair. ⏎…", LIMIT);
+    let screen = t.screen();
+    assert!(!screen.contains("Wants 3 ovens"), "one line in the form's row:\n{screen}");
+    // Every line of the screen keeps the form's two panes: no text ran over the border.
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("Comments")).collect();
+    assert_eq!(rows.len(), 1, "{screen}");
+    assert!(rows[0].contains('│'), "the comment stays left of the timeline border:\n{screen}");
+    // The comments are the row above the last ("Available to everyone"): the editor shows
+    // every line.
+    t.keys(&["G", "k", "Enter"]);
+    t.wait_for("Ctrl-s or Alt-Enter: done", LIMIT);
+    let screen = t.screen();
+    assert!(screen.contains("Wants 3 ovens.") && screen.contains("Call back in January."), "{screen}");
+    t.keys(&["Escape"]);
+    t.keys(&["Escape"]);
+    t.wait_for("New (1)", LIMIT);
+    let board = t.screen();
+    assert!(!board.contains("Wants 3 ovens") && !board.contains("January"), "debris left on the board:\n{board}");
+    t.quit();
+}
