@@ -165,7 +165,8 @@ fn the_activity_edit_form_refuses_with_a_message_and_warns_of_a_past_time() {
     for _ in 0..7 {
         h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
     }
-    // A bad reminder is refused with its message too.
+    // Yesterday, with a bad reminder: refused with the reminder's message.
+    h.type_text("2026-11-22 10:00");
     for _ in 0..5 {
         h.act(Down);
     }
@@ -178,11 +179,7 @@ fn the_activity_edit_form_refuses_with_a_message_and_warns_of_a_past_time() {
     for _ in 0..4 {
         h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
     }
-    for _ in 0..5 {
-        h.act(Up);
-    }
     // Yesterday: saved, with a warning.
-    h.type_text("2026-11-22 10:00");
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
     assert_eq!(prospect::domain::when::rfc3339(h.store.activity(id).unwrap().deadline), "2026-11-22T10:00:00Z");
