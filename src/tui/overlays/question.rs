@@ -19,7 +19,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
     /// Run this effect (save despite duplicates).
-    Run(Effect),
+    Run(Box<Effect>),
     /// Open this record (the existing one a new record looks like).
     Open(RecordRef),
     /// Save the form's draft.
@@ -65,7 +65,7 @@ pub(crate) fn update(app: &mut App, q: Question, action: Action) -> Vec<Effect> 
         return vec![];
     };
     match choice.answer {
-        Answer::Run(effect) => vec![effect],
+        Answer::Run(effect) => vec![*effect],
         Answer::Open(r) => {
             // The draft (if any) is left for the record it looked like.
             if let Some(form) = app.form.as_mut() {
@@ -110,7 +110,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     if matches.len() > 3 {
         text.push_str(&format!(" +{}", matches.len() - 3));
     }
-    let mut choices = vec![Choice { key: 'y', label: app.t("tui.duplicate_save_anyway"), answer: Answer::Run(*then) }];
+    let mut choices = vec![Choice { key: 'y', label: app.t("tui.duplicate_save_anyway"), answer: Answer::Run(then) }];
     if let Some(first) = matches.first() {
         let label = app.ta("tui.duplicate_open", &[("id", &first.id.to_string()), ("title", &first.title)]);
         choices.push(Choice { key: 'v', label, answer: Answer::Open(RecordRef::new(first.entity, first.id)) });
