@@ -42,7 +42,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Quit | Action::Back | Action::Show(_) | Action::NextTab | Action::Triage | Action::NewRecord
         )
     {
-        overlays::question::leave_form(app, action);
+        overlays::question::leave_form(app, overlays::question::Leave::Action(action));
         return vec![];
     }
     match action {

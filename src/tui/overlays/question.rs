@@ -25,7 +25,16 @@ pub enum Answer {
     /// Save the form's draft.
     SaveDraft,
     /// Throw the form's draft away, then do what was asked (leave, quit, another tab).
-    Discard(Action),
+    Discard(Leave),
+}
+
+/// How a form with unsaved changes was being left.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Leave {
+    /// By an action: quit, back, another tab or screen, a new record.
+    Action(Action),
+    /// By opening another record (a search result).
+    Open(RecordRef),
 }
 
 /// One choice: its key, what it says, what it does.
@@ -80,13 +89,16 @@ pub(crate) fn update(app: &mut App, q: Question, action: Action) -> Vec<Effect> 
                 form.draft.clear();
                 form.draft_comms.clear();
             }
-            crate::tui::update::update(app, then)
+            match then {
+                Leave::Action(action) => crate::tui::update::update(app, action),
+                Leave::Open(r) => crate::tui::screens::form::open_record(app, r.entity, r.id),
+            }
         }
     }
 }
 
 /// The question before leaving a form with unsaved changes by `then`.
-pub(crate) fn leave_form(app: &mut App, then: Action) {
+pub(crate) fn leave_form(app: &mut App, then: Leave) {
     app.overlay = Overlay::Question(Question {
         title: app.t("tui.unsaved_title"),
         message: app.t("tui.unsaved_question"),

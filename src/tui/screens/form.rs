@@ -108,6 +108,12 @@ pub fn bindings() -> Vec<Binding> {
 
 /// Opens the form of a record (it loads); Esc comes back here.
 pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect> {
+    // A search result opened over a new record's typed values asks first.
+    if app.screen == Screen::Form && app.form.as_ref().is_some_and(FormView::dirty) {
+        let leave = crate::tui::overlays::question::Leave::Open(RecordRef::new(entity, id));
+        crate::tui::overlays::question::leave_form(app, leave);
+        return vec![];
+    }
     if app.screen != Screen::Form {
         app.back.push(app.screen.clone());
     }

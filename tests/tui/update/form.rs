@@ -175,6 +175,14 @@ fn leaving_an_unsaved_form_asks_first() {
         assert_eq!(h.app.screen, Screen::Form);
         assert!(h.app.form.as_ref().unwrap().dirty());
     }
+    // A search result opened over the draft asks too; discarding opens it.
+    let other = h.store.list(Entity::Lead, &ListFilter::default()).unwrap()[0].title.clone();
+    h.act(Search);
+    h.type_text(other.split(' ').next().unwrap());
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::Question(_)), "{:?}", h.app.overlay);
+    h.act(Back);
+    assert!(h.app.form.as_ref().unwrap().dirty());
     // Discard, then the asked action (quit) is done.
     h.act(Quit);
     h.act(Input(InputKey::Char('d')));
