@@ -212,8 +212,16 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 if let Some(f) = &app.form
                     && f.record.is_none()
                 {
+                    let leave = f.leave_after.clone();
                     app.form = None;
                     app.screen = app.back.pop().unwrap_or(Screen::Board(entity));
+                    // Saved as the form was being left: it is left as asked.
+                    match leave {
+                        Some(overlays::question::Leave::Action(Action::Back)) => return reload_screen(app),
+                        Some(overlays::question::Leave::Action(action)) => return update(app, action),
+                        Some(overlays::question::Leave::Open(r)) => return form::open_record(app, r.entity, r.id),
+                        None => {}
+                    }
                 }
                 return form::open_record(app, entity, id);
             }
@@ -226,6 +234,10 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Failed { message, field, conflict } => {
             app.triage.pending = None;
+            if let Some(f) = app.form.as_mut() {
+                // A draft that could not be saved stays, and so does the user.
+                f.leave_after = None;
+            }
             // An import's failure is its own: nothing else reloads.
             let importing = matches!(app.overlay, Overlay::Import(_));
             if let Some(message) = overlays::failed(app, message, field.as_deref()) {

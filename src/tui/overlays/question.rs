@@ -22,8 +22,8 @@ pub enum Answer {
     Run(Box<Effect>),
     /// Open this record (the existing one a new record looks like).
     Open(RecordRef),
-    /// Save the form's draft.
-    SaveDraft,
+    /// Save the form's draft, then do what was asked.
+    SaveDraft(Leave),
     /// Throw the form's draft away, then do what was asked (leave, quit, another tab).
     Discard(Leave),
 }
@@ -83,7 +83,13 @@ pub(crate) fn update(app: &mut App, q: Question, action: Action) -> Vec<Effect> 
             }
             crate::tui::screens::form::open_record(app, r.entity, r.id)
         }
-        Answer::SaveDraft => crate::tui::screens::form::update(app, Action::Save),
+        Answer::SaveDraft(then) => {
+            let effects = crate::tui::screens::form::update(app, Action::Save);
+            if let Some(form) = app.form.as_mut() {
+                form.leave_after = Some(then);
+            }
+            effects
+        }
         Answer::Discard(then) => {
             if let Some(form) = app.form.as_mut() {
                 form.draft.clear();
@@ -103,7 +109,7 @@ pub(crate) fn leave_form(app: &mut App, then: Leave) {
         title: app.t("tui.unsaved_title"),
         message: app.t("tui.unsaved_question"),
         choices: vec![
-            Choice { key: 's', label: app.t("tui.unsaved_save"), answer: Answer::SaveDraft },
+            Choice { key: 's', label: app.t("tui.unsaved_save"), answer: Answer::SaveDraft(then.clone()) },
             Choice { key: 'd', label: app.t("tui.unsaved_discard"), answer: Answer::Discard(then) },
         ],
         back: app.t("tui.unsaved_keep"),

@@ -67,6 +67,9 @@ pub struct FormView {
     pub activities: Vec<crate::store::activities::ActivityRow>,
     /// Timeline entries scrolled past (`J`/`K`, PgDn/PgUp).
     pub timeline_scroll: usize,
+    /// What to do once the draft is saved, when "save" answered the question asked on
+    /// leaving it (quit, back, another tab...).
+    pub leave_after: Option<crate::tui::overlays::question::Leave>,
 }
 
 /// Timeline entries one `J` / PgDn scrolls.
@@ -130,6 +133,7 @@ pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect>
         loading: true,
         activities: vec![],
         timeline_scroll: 0,
+        leave_after: None,
     });
     vec![Effect::LoadRecord { entity, id }]
 }
@@ -153,6 +157,7 @@ pub(crate) fn open_draft(app: &mut App, entity: Entity) {
         loading: false,
         activities: vec![],
         timeline_scroll: 0,
+        leave_after: None,
     });
 }
 
@@ -332,6 +337,10 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Save => {
+            // Saved by hand: whatever an earlier question meant to do afterwards is dropped.
+            if let Some(f) = app.form.as_mut() {
+                f.leave_after = None;
+            }
             if form.record.is_some() {
                 info(app, app.t("tui.saved_already"));
                 return vec![];

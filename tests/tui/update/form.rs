@@ -187,7 +187,7 @@ fn leaving_an_unsaved_form_asks_first() {
     h.act(Quit);
     h.act(Input(InputKey::Char('d')));
     assert!(h.app.quit, "discarded, then quit");
-    // Save: the draft is saved and opens as a record.
+    // Save: the draft is saved, then left as asked (back to the board).
     h.app.quit = false;
     h.act(NewRecord);
     h.act(Edit);
@@ -195,11 +195,27 @@ fn leaving_an_unsaved_form_asks_first() {
     h.act(Submit);
     h.act(Back);
     h.act(Input(InputKey::Char('s')));
-    let form = h.app.form.as_ref().unwrap();
-    assert_eq!(form.record.as_ref().map(|r| r.title.as_str()), Some("Salon Nantes"));
-    h.act(Back);
-    assert!(matches!(h.app.overlay, Overlay::None), "saved: nothing to ask");
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
     assert_eq!(h.app.screen, Screen::Board(Entity::Lead));
+    assert!(h.app.form.is_none());
+    let found = h.store.list(Entity::Lead, &ListFilter { search: Some("Salon Nantes".into()), ..Default::default() });
+    assert_eq!(found.unwrap().len(), 1);
+    // A save refused (a contact's last name is required): the form stays.
+    h.act(Show(Tab::Contacts));
+    h.act(NewRecord);
+    let rows = &h.app.form.as_ref().unwrap().rows;
+    let first = rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field("first_name")).unwrap();
+    h.app.form.as_mut().unwrap().cursor = first;
+    h.act(Edit);
+    h.type_text("Jeanne");
+    h.act(Submit);
+    h.act(Quit);
+    h.act(Input(InputKey::Char('s')));
+    assert!(!h.app.quit, "not saved: not left");
+    assert_eq!(h.app.screen, Screen::Form);
+    assert!(h.app.form.as_ref().unwrap().leave_after.is_none());
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.contains("required"), "{msg}");
 }
 
 #[test]
