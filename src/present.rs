@@ -67,7 +67,7 @@ pub fn shown(lang: Lang, v: &Shown) -> String {
         Shown::Bool(b) => tr_in(lang, if *b { "label.yes" } else { "label.no" }, &[]),
         Shown::Date(d) => day(lang, *d),
         Shown::Ref(r) => text::shown(&r.name).into_owned(),
-        other => text::shown(&other.text()).into_owned(),
+        other => text::shown(&one_kind_of_break(&other.text())).into_owned(),
     }
 }
 
@@ -95,6 +95,12 @@ pub fn heading(lang: Lang, entity: Entity, id: i64, title: &str) -> String {
     if untitled(entity, id, title) { r } else { format!("{r} · {title}") }
 }
 
+/// Line breaks of every kind (`\r\n` from spreadsheets and Windows, a lone `\r`) as `\n`,
+/// so that a value shown keeps its lines and no `\r` is left to show as `␍`.
+pub fn one_kind_of_break(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') { std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n")) } else { s.into() }
+}
+
 /// A stored code (`manual`, `work`...) in words of `lang`; the code itself when unknown.
 pub fn word(lang: Lang, group: &str, code: &str) -> String {
     let key = format!("{group}.{code}");
@@ -112,6 +118,7 @@ pub fn timeline_line(lang: Lang, t: &TimelineEntry) -> String {
     // Comments, titles and names come from the file: their control characters are shown, not
     // sent to the terminal.
     let line = timeline_text(lang, t);
+    let line = one_kind_of_break(&line).into_owned();
     match text::shown(&line) {
         std::borrow::Cow::Borrowed(_) => line,
         std::borrow::Cow::Owned(s) => s,
@@ -196,7 +203,12 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
             line
         }
         TimelineKind::ActivityPlanned | TimelineKind::ActivityDone | TimelineKind::ActivityDeleted => {
-            format!("{}: {}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"))
+            let mut line = format!("{}: {}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"));
+            // When it is (was) due, in local time: "activity planned: Call Dupont (due …)".
+            if let Some(at) = p["deadline"].as_i64() {
+                line.push_str(&format!(" ({})", tr("tl.due", &[("at", &time(lang, at))])));
+            }
+            line
         }
         other => tr(&format!("tl.{}", other.code()), &[]),
     }

@@ -11,12 +11,14 @@ use crate::store::refs::PipelineRow;
 
 pub use super::overlays::confirm::Confirm;
 pub use super::overlays::conflict::ConflictView;
+pub use super::overlays::editor::Editor;
 pub use super::overlays::import::{IMPORT_MATCHES, IMPORT_MODES, ImportWizard};
 pub use super::overlays::merge::MergeForm;
 pub use super::overlays::palette::Palette;
 pub use super::overlays::picker::{PickPurpose, Picker};
 pub use super::overlays::plan::{PlanForm, WHEN_CHOICES};
 pub use super::overlays::prompt::{Prompt, PromptPurpose};
+pub use super::overlays::question::{Answer, Choice, Question};
 pub use super::overlays::search::SearchBox;
 pub use super::overlays::wizard::{ConvertWizard, WizardField, WizardStep};
 pub use super::screens::agenda::{AgendaBoard, AgendaColumn};
@@ -66,6 +68,8 @@ pub enum Overlay {
     Search(SearchBox),
     /// Text prompt.
     Prompt(Prompt),
+    /// Multi-line text (a record's comments).
+    Editor(Box<Editor>),
     /// Pick from a list.
     Picker(Picker),
     /// Yes/no.
@@ -82,6 +86,8 @@ pub enum Overlay {
     Notice(String),
     /// The CSV import wizard.
     Import(Box<ImportWizard>),
+    /// A question with several answers (unsaved changes, possible duplicates).
+    Question(Question),
 }
 
 /// How a status message looks.
@@ -91,6 +97,8 @@ pub enum Level {
     Info,
     /// Refused or failed.
     Error,
+    /// Done, but worth a second look (a time already past).
+    Warning,
 }
 
 /// The whole TUI state.
@@ -222,6 +230,12 @@ impl App {
 /// Says something done in the status bar.
 pub fn info(app: &mut App, msg: String) {
     app.status = Some((msg, Level::Info));
+}
+
+/// Says something done but worth a second look in the status bar. A write's own message
+/// (`Saved`) that comes after it keeps it, after its own words.
+pub fn warn(app: &mut App, msg: String) {
+    app.status = Some((msg, Level::Warning));
 }
 
 /// Says something refused or failed in the status bar.

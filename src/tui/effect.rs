@@ -162,8 +162,13 @@ pub enum StoreEvent {
     Cards { entity: Entity, stage_id: i64, anchor: Anchor, rows: Vec<RecordSummary>, position: Option<usize> },
     /// A page of a list.
     List { entity: Entity, rows: Vec<RecordSummary>, append: bool },
-    /// A record with its timeline and stages.
-    Record { record: Box<Record>, timeline: Vec<TimelineEntry>, stages: Vec<crate::store::refs::StageRow> },
+    /// A record with its timeline, stages and open activities (soonest first).
+    Record {
+        record: Box<Record>,
+        timeline: Vec<TimelineEntry>,
+        stages: Vec<crate::store::refs::StageRow>,
+        activities: Vec<crate::store::activities::ActivityRow>,
+    },
     /// Users (login, name) and deal pipelines.
     Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)> },
     /// A write succeeded; `message` says what happened.

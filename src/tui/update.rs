@@ -7,7 +7,7 @@
 use super::action::{Action, Tab};
 use super::app::{App, FormView, Overlay, Screen, SearchBox, TriageView, error, info};
 use super::effect::{Effect, StoreEvent};
-use super::overlays::{self, confirm, conflict, import, merge, palette, search, wizard};
+use super::overlays::{self, conflict, import, merge, palette, search, wizard};
 use super::screens::{agenda, board, calendar, form, list, triage};
 use crate::domain::fields::Entity;
 use crate::store::RecordRef;
@@ -33,6 +33,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     }
     if !matches!(action, Action::Input(_)) {
         app.status = None;
+    }
+    // Leaving a form with unsaved changes (quit, back, another tab or screen) asks first.
+    if app.screen == Screen::Form
+        && app.form.as_ref().is_some_and(FormView::dirty)
+        && matches!(
+            action,
+            Action::Quit | Action::Back | Action::Show(_) | Action::NextTab | Action::Triage | Action::NewRecord
+        )
+    {
+        overlays::question::leave_form(app, overlays::question::Leave::Action(action));
+        return vec![];
     }
     match action {
         Action::Quit => {
@@ -173,7 +184,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ StoreEvent::Conflict(_) => conflict::on_store(app, ev),
         ev @ StoreEvent::SearchResults { .. } => search::on_store(app, ev),
         ev @ (StoreEvent::Conversion { .. } | StoreEvent::Converted(_)) => wizard::on_store(app, ev),
-        ev @ StoreEvent::PossibleDuplicates { .. } => confirm::on_store(app, ev),
+        ev @ StoreEvent::PossibleDuplicates { .. } => overlays::question::on_store(app, ev),
         ev @ StoreEvent::MergePreview(_) => merge::on_store(app, ev),
         StoreEvent::Reference { users, pipelines, sources } => {
             app.users = users;
@@ -185,10 +196,14 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if app.screen == Screen::Triage {
                 triage::triage_saved(app);
             }
-            if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Plan(_)) {
+            if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Editor(_) | Overlay::Plan(_)) {
                 app.overlay = Overlay::None;
             }
-            info(app, message);
+            match app.status.take() {
+                // A warning given as the write was asked (a time already past) stays said.
+                Some((warning, super::app::Level::Warning)) => super::app::warn(app, format!("{message} {warning}")),
+                _ => info(app, message),
+            }
             if let Some(stage) = moved_to {
                 app.board_mut(entity).follow = Some((stage, id));
             }
@@ -196,8 +211,16 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 if let Some(f) = &app.form
                     && f.record.is_none()
                 {
+                    let leave = f.leave_after.clone();
                     app.form = None;
                     app.screen = app.back.pop().unwrap_or(Screen::Board(entity));
+                    // Saved as the form was being left: it is left as asked.
+                    match leave {
+                        Some(overlays::question::Leave::Action(Action::Back)) => return reload_screen(app),
+                        Some(overlays::question::Leave::Action(action)) => return update(app, action),
+                        Some(overlays::question::Leave::Open(r)) => return form::open_record(app, r.entity, r.id),
+                        None => {}
+                    }
                 }
                 return form::open_record(app, entity, id);
             }
@@ -210,6 +233,10 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Failed { message, field, conflict } => {
             app.triage.pending = None;
+            if let Some(f) = app.form.as_mut() {
+                // A draft that could not be saved stays, and so does the user.
+                f.leave_after = None;
+            }
             // An import's failure is its own: nothing else reloads.
             let importing = matches!(app.overlay, Overlay::Import(_));
             if let Some(message) = overlays::failed(app, message, field.as_deref()) {

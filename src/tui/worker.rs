@@ -555,7 +555,12 @@ fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effec
                 Some(crate::store::records::Shown::Ref(s)) => store.sibling_stages(s.id)?,
                 _ => vec![],
             };
-            vec![StoreEvent::Record { record: Box::new(record), timeline, stages }]
+            let activities = store.activities(&crate::store::activities::ActivityFilter {
+                record: Some(RecordRef::new(entity, id)),
+                limit: 100,
+                ..Default::default()
+            })?;
+            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities }]
         }
         Effect::LoadReference => {
             let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();

@@ -350,3 +350,76 @@ fn a_terminal_too_small_to_show_a_screen_obeys_only_quit() {
     assert_eq!(lead["stage"]["code"], "NEW", "no key but quit acts on a screen nobody sees");
     assert_eq!(lead["version"], 1);
 }
+
+/// Issue 23: a new lead typed in the form, then `q`: the question comes instead of quitting;
+/// Esc keeps editing, `s` saves, and the CLI sees the lead.
+#[test]
+fn an_unsaved_form_asks_before_quitting() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "E2E existing"]);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("E2E existing", LIMIT);
+    t.keys(&["N"]);
+    t.wait_for("New · Lead", LIMIT);
+    t.keys(&["e"]);
+    t.wait_for("Enter to confirm", LIMIT);
+    t.type_text("E2E unsaved lead");
+    t.keys(&["Enter"]);
+    t.wait_for("E2E unsaved lead", LIMIT);
+    t.keys(&["q"]);
+    t.wait_for("This new record is not saved", LIMIT);
+    assert!(t.running(), "q did not quit");
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!t.screen().contains("This new record is not saved"), "Esc closes the question:\n{}", t.screen());
+    assert!(t.screen().contains("E2E unsaved lead"), "the draft is still there:\n{}", t.screen());
+    t.keys(&["q"]);
+    t.wait_for("keep editing", LIMIT);
+    // Saved, then quit as asked.
+    t.keys(&["s"]);
+    let start = Instant::now();
+    while t.running() && !t.screen().trim().is_empty() && start.elapsed() < LIMIT {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!t.running() || t.screen().trim().is_empty(), "saved and quit:\n{}", t.screen());
+    let found = env.json(&["lead", "list", "--search", "E2E unsaved lead"]);
+    assert_eq!(found[0]["title"], "E2E unsaved lead");
+}
+
+/// Issue 23: a lead imported with a CRLF comment opens in the TUI without debris: its
+/// comments row shows the first line and a mark, the editor shows every line, and the board
+/// drawn after it holds nothing of it.
+#[test]
+fn a_multi_line_comment_reads_without_debris() {
+    let env = Env::new();
+    let csv = env.dir.path().join("fair.csv");
+    std::fs::write(
+        &csv,
+        "Title;Comments\r\nE2E fair lead;\"Met at the fair.\r\nWants 3 ovens.\r\nCall back in January.\"\r\n",
+    )
+    .unwrap();
+    env.ok(&["import", csv.to_str().unwrap()]);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("E2E fair lead", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Lead #1 ·", LIMIT);
+    t.wait_for("Met at the fair. ⏎…", LIMIT);
+    let screen = t.screen();
+    assert!(!screen.contains("Wants 3 ovens"), "one line in the form's row:\n{screen}");
+    // Every line of the screen keeps the form's two panes: no text ran over the border.
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("Comments")).collect();
+    assert_eq!(rows.len(), 1, "{screen}");
+    assert!(rows[0].contains('│'), "the comment stays left of the timeline border:\n{screen}");
+    // The comments are the row above the last ("Available to everyone"): the editor shows
+    // every line.
+    t.keys(&["G", "k", "Enter"]);
+    t.wait_for("Ctrl-s or Alt-Enter: done", LIMIT);
+    let screen = t.screen();
+    assert!(screen.contains("Wants 3 ovens.") && screen.contains("Call back in January."), "{screen}");
+    t.keys(&["Escape"]);
+    t.keys(&["Escape"]);
+    t.wait_for("New (1)", LIMIT);
+    let board = t.screen();
+    assert!(!board.contains("Wants 3 ovens") && !board.contains("January"), "debris left on the board:\n{board}");
+    t.quit();
+}

@@ -310,3 +310,67 @@ fn an_empty_field_shows_its_cursor() {
         h.act(Action::Back);
     }
 }
+
+/// Issue 23: values with line breaks (CRLF comments, as imports bring them; a title written
+/// by another program) are drawn one line each with a `⏎…` mark where a cell holds one line:
+/// no `\r` or `\n` reaches a cell, no text runs over a label or a box. Triage, list, form (and
+/// its editor with every line) and the import preview.
+#[test]
+fn multi_line_values_are_drawn_without_debris() {
+    let mut h = Harness::new(0, Lang::En);
+    let input = prospect::store::RecordInput {
+        fields: vec![("title".into(), "Plain".into()), ("company_title".into(), "Acme".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(prospect::domain::fields::Entity::Lead, &input).unwrap().id;
+    rusqlite::Connection::open(h.dir.path().join("crm.db"))
+        .unwrap()
+        .execute(
+            "UPDATE leads SET title = ?1, comments = ?2 WHERE id = ?3",
+            rusqlite::params!["Salon\r\nLyon", "Met at the fair.\r\nWants 3 ovens\r\nCall back in January", id],
+        )
+        .unwrap();
+    let mut screens = Vec::new();
+    h.act(Action::Triage);
+    screens.push(("multiline_triage", h.app.clone()));
+    h.act(Action::Show(Tab::LeadList));
+    screens.push(("multiline_list", h.app.clone()));
+    h.act(Action::Open);
+    screens.push(("multiline_form", h.app.clone()));
+    let row =
+        h.app.form.as_ref().unwrap().rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field("comments"));
+    h.app.form.as_mut().unwrap().cursor = row.unwrap();
+    h.act(Action::Edit);
+    assert!(matches!(h.app.overlay, prospect::tui::app::Overlay::Editor(_)), "{:?}", h.app.overlay);
+    screens.push(("multiline_editor", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Back);
+    let file = h.dir.path().join("import.csv");
+    std::fs::write(&file, "Title;Comments;Phone\r\nFair;\"Line one\r\nline two\";06 12 34 56 78\r\n").unwrap();
+    h.act(Action::Import);
+    h.type_text(file.to_str().unwrap());
+    h.act(Action::Submit);
+    if let prospect::tui::app::Overlay::Import(w) = &mut h.app.overlay {
+        w.path = std::path::PathBuf::from("/home/alice/import.csv");
+    }
+    screens.push(("multiline_import", h.app.clone()));
+    for (name, app) in screens {
+        let mut app = app;
+        app.size = (80, 24);
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| views::draw(&app, f)).unwrap();
+        let raw: Vec<String> = t
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .filter(|s| s.chars().any(|c| c.is_control()))
+            .map(|s| format!("{s:?}"))
+            .collect();
+        assert!(raw.is_empty(), "{name}: raw control characters drawn: {raw:?}");
+        let text = render(&app, 80, 24);
+        assert!(!text.contains('␍') && !text.contains('␊'), "{name}: breaks drawn as pictures:\n{text}");
+        insta::assert_snapshot!(name, text);
+    }
+}

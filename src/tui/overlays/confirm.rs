@@ -2,7 +2,7 @@
 
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay};
-use crate::tui::effect::{Effect, StoreEvent};
+use crate::tui::effect::Effect;
 use crate::tui::widgets::{frame_block, popup};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -29,29 +29,6 @@ pub(crate) fn update(app: &mut App, c: Confirm, action: Action) -> Vec<Effect> {
             app.overlay = Overlay::Confirm(c);
             vec![]
         }
-    }
-}
-
-/// A record about to be saved looks like others: ask first.
-pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
-    match ev {
-        StoreEvent::PossibleDuplicates { matches, then } => {
-            let list: Vec<String> = matches
-                .iter()
-                .take(3)
-                .map(|m| format!("#{} {} ({})", m.id, m.title, crate::present::matched_by(app.lang, &m.matched_by)))
-                .collect();
-            let mut text = list.join("; ");
-            if matches.len() > 3 {
-                text.push_str(&format!(" +{}", matches.len() - 3));
-            }
-            app.overlay = Overlay::Confirm(Confirm {
-                message: app.ta("tui.duplicate_question", &[("list", &text)]),
-                on_yes: *then,
-            });
-            vec![]
-        }
-        _ => vec![],
     }
 }
 

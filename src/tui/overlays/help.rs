@@ -50,7 +50,7 @@ pub(crate) fn draw_notice(app: &App, text: &str, f: &mut Frame, area: Rect) {
     let text_w = width.saturating_sub(2).max(1) as usize;
     let text_lines: usize = text.lines().map(|l| unicode_width::UnicodeWidthStr::width(l) / text_w + 1).sum::<usize>();
     let rect = popup(area, width, text_lines as u16 + 4);
-    let mut lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
+    let mut lines: Vec<Line> = crate::tui::widgets::text_lines(text).into_iter().map(Line::from).collect();
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(app.t("tui.notice_keys"), Style::default().fg(Color::Gray))));
     f.render_widget(Clear, rect);

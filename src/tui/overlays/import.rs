@@ -7,7 +7,7 @@ use crate::tui::app::{App, Overlay, info};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
 use crate::tui::update::reload_screen;
-use crate::tui::widgets::{fit, frame_block, popup, row_style};
+use crate::tui::widgets::{fit, frame_block, popup, row_style, safe, text_lines};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -173,13 +173,13 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     match (&w.preview, &w.result) {
         (_, Some(summary)) => {
-            lines.push(Line::from(summary.clone()));
+            lines.extend(text_lines(summary).into_iter().map(Line::from));
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled(fit(&app.t("tui.import_done_keys"), inner), gray)));
         }
         (None, None) => {
             let text = w.error.clone().unwrap_or_else(|| app.t("tui.import_reading"));
-            lines.push(Line::from(text));
+            lines.extend(text_lines(&text).into_iter().map(Line::from));
         }
         (Some(p), None) => {
             let mut read = app.ta(
@@ -201,8 +201,15 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
                     Target::Comm(k) => app.t(&format!("field.{}s", k.code())),
                     other => other.code(),
                 };
-                let samples: Vec<&str> =
-                    p.samples.iter().filter_map(|r| r.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+                // Each sample on one line (a cell of several lines shows its first and a mark).
+                let samples: Vec<String> = p
+                    .samples
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .map(|s| safe(s).into_owned())
+                    .collect();
                 let style = if *t == Target::Ignore { gray } else { Style::default() };
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {:<col_w$}", fit(h, col_w)), row_style(i == w.cursor)),

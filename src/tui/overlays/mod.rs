@@ -4,6 +4,7 @@
 
 pub mod confirm;
 pub mod conflict;
+pub mod editor;
 pub mod help;
 pub mod import;
 pub mod merge;
@@ -11,6 +12,7 @@ pub mod palette;
 pub mod picker;
 pub mod plan;
 pub mod prompt;
+pub mod question;
 pub mod search;
 pub mod wizard;
 
@@ -38,6 +40,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Overlay::Palette(p) => palette::update(app, p, action),
         Overlay::Search(s) => search::update(app, s, action),
         Overlay::Prompt(p) => prompt::update(app, p, action),
+        Overlay::Editor(e) => editor::update(app, e, action),
+        Overlay::Question(q) => question::update(app, q, action),
     }
 }
 
@@ -52,6 +56,8 @@ pub fn action_for(overlay: &Overlay, ev: &KeyEvent) -> Option<Option<Action>> {
         Overlay::Confirm(_) => confirm::key(ev),
         Overlay::Merge(_) | Overlay::Conflict(_) => merge::key(ev),
         Overlay::Import(_) => import::key(ev),
+        Overlay::Editor(_) => editor::key(ev),
+        Overlay::Question(_) => question::key(ev),
         // Any key closes them.
         Overlay::Help | Overlay::Notice(_) => Some(Action::Back),
     })
@@ -66,6 +72,7 @@ pub fn failed(app: &mut App, message: String, field: Option<&str>) -> Option<Str
             w.error = Some(message);
         }
         Overlay::Prompt(p) => p.error = Some(message),
+        Overlay::Editor(e) => e.error = Some(message),
         Overlay::Plan(f) => f.error = Some(message),
         Overlay::Convert(w) => wizard::failed(w, message, field),
         _ => return Some(message),
@@ -81,6 +88,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Overlay::Palette(p) => palette::draw(app, p, f, area),
         Overlay::Search(s) => search::draw(app, s, f, area),
         Overlay::Prompt(p) => prompt::draw(app, p, f, area),
+        Overlay::Editor(e) => editor::draw(app, e, f, area),
         Overlay::Picker(p) => picker::draw(app, p, f, area),
         Overlay::Plan(p) => plan::draw(app, p, f, area),
         Overlay::Confirm(c) => confirm::draw(app, c, f, area),
@@ -89,5 +97,6 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Overlay::Conflict(c) => conflict::draw(app, c, f, area),
         Overlay::Import(w) => import::draw(app, w, f, area),
         Overlay::Notice(text) => help::draw_notice(app, text, f, area),
+        Overlay::Question(q) => question::draw(app, q, f, area),
     }
 }

@@ -45,6 +45,9 @@ pub struct PlanForm {
     pub reminder: TextInput,
     /// Why the last save was refused.
     pub error: Option<String>,
+    /// The deadline of the activity being edited as it was (unix ms): the "already past"
+    /// warning is given only when it changes.
+    pub deadline_was: Option<i64>,
 }
 
 impl PlanForm {
@@ -90,6 +93,7 @@ pub(crate) fn open_plan(app: &mut App, targets: Vec<RecordRef>, record_title: St
         responsible: me,
         reminder: TextInput::default(),
         error: None,
+        deadline_was: None,
     }));
 }
 
@@ -103,7 +107,8 @@ pub(crate) fn open_edit_activity(app: &mut App, a: &crate::store::activities::Ac
         editing: Some(a.id),
         targets: a.bindings.iter().map(|b| RecordRef::new(b.0, b.1)).collect(),
         record_title: a.bindings.first().map(|b| b.2.clone()).unwrap_or_default(),
-        row: 2,
+        // The same first row as a new activity's form.
+        row: 0,
         kind,
         when: WHEN_CHOICES.len() - 1,
         date: TextInput::with(&crate::present::time(app.lang, a.deadline)),
@@ -113,6 +118,7 @@ pub(crate) fn open_edit_activity(app: &mut App, a: &crate::store::activities::Ac
         responsible,
         reminder: TextInput::with(&a.reminder_minutes.map(|m| format!("{m}m")).unwrap_or_default()),
         error: None,
+        deadline_was: Some(a.deadline),
     }));
 }
 
@@ -121,8 +127,9 @@ pub(crate) fn cycle(value: &mut usize, len: usize, forward: bool) {
     *value = if forward { (*value + 1) % len } else { (*value + len - 1) % len };
 }
 
-/// The effect a filled plan form asks for, or the message saying what is wrong.
-fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
+/// The effect a filled plan form asks for, with a warning when its time is already past
+/// (for an edit, only when the deadline changed), or the message saying what is wrong.
+fn plan_effect(app: &App, f: &PlanForm) -> Result<(Effect, Option<String>), String> {
     use crate::domain::agenda;
     let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
     let describe = |e: crate::domain::FieldError| crate::i18n::describe(&e.problem, &e.field, app.lang);
@@ -133,6 +140,12 @@ fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
         3 => agenda::parse_when("next monday 9:00", &now).unwrap_or_else(|| agenda::default_deadline(&now)),
         _ => agenda::read_when("date", &f.date.text, &now).map_err(describe)?,
     };
+    let ms = deadline.timestamp_millis();
+    let changed = f.deadline_was.is_none_or(|was| was.div_euclid(60_000) != ms.div_euclid(60_000));
+    let warning = (changed && agenda::is_past(&deadline, &now)).then(|| {
+        let label = app.t(PlanForm::ROWS[if f.when == WHEN_CHOICES.len() - 1 { 2 } else { 1 }].0);
+        app.ta("msg.past_time", &[("field", &label), ("at", &crate::present::time(app.lang, ms))])
+    });
     let minutes = |field: &str, t: &TextInput| -> Result<Option<i64>, String> {
         if t.text.trim().is_empty() {
             Ok(None)
@@ -141,16 +154,19 @@ fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
         }
     };
     if let Some(id) = f.editing {
-        return Ok(Effect::UpdateActivity {
+        // A bad reminder is refused here too, not passed over in silence.
+        minutes("reminder", &f.reminder)?;
+        let effect = Effect::UpdateActivity {
             id,
-            deadline: deadline.timestamp_millis(),
+            deadline: ms,
             subject: f.subject.text.trim().to_string(),
             priority: PRIORITIES[f.priority % PRIORITIES.len()],
             duration_minutes: minutes("duration", &f.duration)?,
             responsible: app.users.get(f.responsible).map(|u| u.0.clone()),
-        });
+        };
+        return Ok((effect, warning));
     }
-    Ok(Effect::PlanActivity {
+    let effect = Effect::PlanActivity {
         targets: f.targets.clone(),
         kind: KINDS[f.kind % KINDS.len()],
         subject: f.subject.text.trim().to_string(),
@@ -159,7 +175,8 @@ fn plan_effect(app: &App, f: &PlanForm) -> Result<Effect, String> {
         priority: PRIORITIES[f.priority % PRIORITIES.len()],
         responsible: app.users.get(f.responsible).map(|u| u.0.clone()),
         reminder_minutes: minutes("reminder", &f.reminder)?,
-    })
+    };
+    Ok((effect, warning))
 }
 
 /// An action in the plan form.
@@ -170,8 +187,11 @@ pub(crate) fn update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec
         Action::Up => f.row = (f.row + rows - 1) % rows,
         Action::Down => f.row = (f.row + 1) % rows,
         Action::Submit => match plan_effect(app, &f) {
-            Ok(effect) => {
+            Ok((effect, warning)) => {
                 app.overlay = Overlay::Plan(f);
+                if let Some(w) = warning {
+                    crate::tui::app::warn(app, w);
+                }
                 return vec![effect];
             }
             Err(msg) => f.error = Some(msg),

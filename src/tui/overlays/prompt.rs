@@ -81,10 +81,26 @@ pub(crate) enum Answered {
 
 /// Enter in a prompt: its text goes to the screen or overlay it is for, which answers.
 fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
+    let text = p.input.text.trim().to_string();
+    match answer(app, p.purpose.clone(), text) {
+        Answered::Close(effects) => effects,
+        Answered::Wait(effects) => {
+            app.overlay = Overlay::Prompt(p);
+            effects
+        }
+        Answered::Refused(message) => {
+            p.error = Some(message);
+            app.overlay = Overlay::Prompt(p);
+            vec![]
+        }
+    }
+}
+
+/// A prompt's (or the multi-line editor's) text handed to the screen or overlay it is for.
+pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Answered {
     use crate::tui::overlays::import;
     use crate::tui::screens::{board, form, list};
-    let text = p.input.text.trim().to_string();
-    let answered = match p.purpose.clone() {
+    match purpose {
         PromptPurpose::QuickCreate { entity, stage_code } => board::quick_create(entity, stage_code, text),
         PromptPurpose::FailureReason { entity, ids, stage_code } => {
             board::move_with_reason(entity, ids, stage_code, text)
@@ -99,18 +115,6 @@ fn submit_prompt(app: &mut App, mut p: Prompt) -> Vec<Effect> {
         PromptPurpose::AddComm { kind } => form::add_comm(app, kind, text),
         PromptPurpose::FilterCreated => list::filter_created(app, text),
         PromptPurpose::FilterText => list::filter_text(app, text),
-    };
-    match answered {
-        Answered::Close(effects) => effects,
-        Answered::Wait(effects) => {
-            app.overlay = Overlay::Prompt(p);
-            effects
-        }
-        Answered::Refused(message) => {
-            p.error = Some(message);
-            app.overlay = Overlay::Prompt(p);
-            vec![]
-        }
     }
 }
 

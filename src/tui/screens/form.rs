@@ -15,12 +15,12 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay, PickPurpose, Picker, Prompt, PromptPurpose, Screen, Seen, error, info};
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, ctrl, k};
-use crate::tui::overlays::plan::open_plan;
+use crate::tui::overlays::plan::{open_edit_activity, open_plan};
 use crate::tui::overlays::prompt::Answered;
 use crate::tui::overlays::wizard::open_conversion;
 use crate::tui::screens::board::request_move;
 use crate::tui::widgets::input::TextInput;
-use crate::tui::widgets::{color, fit};
+use crate::tui::widgets::{color, fit, has_more_lines, safe, text_lines};
 use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -37,6 +37,9 @@ pub enum FormRow {
     Comm(usize),
     /// A linked record, by index in the record's links: Enter opens it.
     Link(usize),
+    /// An open activity, by index in `FormView::activities`: Enter reschedules it, `x` marks
+    /// it done, `D` deletes it.
+    Activity(usize),
 }
 
 /// A record form: an existing record, or a draft of a new one.
@@ -60,6 +63,24 @@ pub struct FormView {
     pub draft_comms: Vec<(crate::domain::comm::CommKind, String)>,
     /// Waiting for the record to load.
     pub loading: bool,
+    /// The record's open activities, soonest first.
+    pub activities: Vec<crate::store::activities::ActivityRow>,
+    /// Timeline entries scrolled past (`J`/`K`, PgDn/PgUp).
+    pub timeline_scroll: usize,
+    /// What to do once the draft is saved, when "save" answered the question asked on
+    /// leaving it (quit, back, another tab...).
+    pub leave_after: Option<crate::tui::overlays::question::Leave>,
+}
+
+/// Timeline entries one `J` / PgDn scrolls.
+pub const TIMELINE_STEP: usize = 3;
+
+impl FormView {
+    /// A new record's form holding typed values not saved yet (an existing record's edits
+    /// are saved as each is typed).
+    pub fn dirty(&self) -> bool {
+        self.record.is_none() && (!self.draft.is_empty() || !self.draft_comms.is_empty())
+    }
 }
 
 /// Keys of a form.
@@ -78,7 +99,10 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('m')], PickStage, "tui.key_pick_stage", true),
         b(&[k('P')], AddPhone, "tui.key_add_phone", false),
         b(&[k('E')], AddEmail, "tui.key_add_email", false),
-        b(&[k('x')], RemoveComm, "tui.key_remove_comm", false),
+        b(&[k('x')], RemoveComm, "tui.key_form_x", false),
+        b(&[k('D')], DeleteActivity, "tui.key_delete_activity", false),
+        b(&[k('J'), code(KeyCode::PageDown)], PageDown, "tui.key_timeline_down", true),
+        b(&[k('K'), code(KeyCode::PageUp)], PageUp, "tui.key_timeline_up", false),
         b(&[k('C')], Convert, "tui.key_convert", false),
         b(&[k('t')], Take, "tui.key_take", false),
         b(&[ctrl('s')], Save, "tui.key_save", true),
@@ -87,6 +111,12 @@ pub fn bindings() -> Vec<Binding> {
 
 /// Opens the form of a record (it loads); Esc comes back here.
 pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect> {
+    // A search result opened over a new record's typed values asks first.
+    if app.screen == Screen::Form && app.form.as_ref().is_some_and(FormView::dirty) {
+        let leave = crate::tui::overlays::question::Leave::Open(RecordRef::new(entity, id));
+        crate::tui::overlays::question::leave_form(app, leave);
+        return vec![];
+    }
     if app.screen != Screen::Form {
         app.back.push(app.screen.clone());
     }
@@ -101,6 +131,9 @@ pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect>
         draft: vec![],
         draft_comms: vec![],
         loading: true,
+        activities: vec![],
+        timeline_scroll: 0,
+        leave_after: None,
     });
     vec![Effect::LoadRecord { entity, id }]
 }
@@ -122,13 +155,17 @@ pub(crate) fn open_draft(app: &mut App, entity: Entity) {
         draft: vec![],
         draft_comms: vec![],
         loading: false,
+        activities: vec![],
+        timeline_scroll: 0,
+        leave_after: None,
     });
 }
 
-fn form_rows(record: &crate::store::Record) -> Vec<FormRow> {
+fn form_rows(record: &crate::store::Record, activities: usize) -> Vec<FormRow> {
     let mut rows: Vec<FormRow> =
         record.values.iter().filter(|(s, _)| s.editable).map(|(s, _)| FormRow::Field(s.key)).collect();
     rows.extend((0..record.comms.len()).map(FormRow::Comm));
+    rows.extend((0..activities).map(FormRow::Activity));
     rows.extend((0..record.links.len()).map(FormRow::Link));
     rows
 }
@@ -145,7 +182,36 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         };
         return vec![];
     }
+    if let (Some(form), Action::PageUp | Action::PageDown) = (app.form.as_mut(), action) {
+        form.timeline_scroll = if action == Action::PageDown {
+            (form.timeline_scroll + TIMELINE_STEP).min(form.timeline.len().saturating_sub(1))
+        } else {
+            form.timeline_scroll.saturating_sub(TIMELINE_STEP)
+        };
+        return vec![];
+    }
     // A snapshot: the arms below read the form and then change other parts of the app.
+    let focused_activity = match form_row(app) {
+        Some(FormRow::Activity(i)) => app.form.as_ref().and_then(|f| f.activities.get(i)).cloned(),
+        _ => None,
+    };
+    if let Some(a) = focused_activity {
+        match action {
+            Action::Edit => {
+                open_edit_activity(app, &a);
+                return vec![];
+            }
+            Action::RemoveComm | Action::CompleteActivity => return vec![Effect::CompleteActivity { id: a.id }],
+            Action::DeleteActivity => {
+                app.overlay = Overlay::Confirm(crate::tui::app::Confirm {
+                    message: app.ta("tui.confirm_delete_activity", &[("subject", &a.subject)]),
+                    on_yes: Effect::DeleteActivity { id: a.id },
+                });
+                return vec![];
+            }
+            _ => {}
+        }
+    }
     let Some(form) = app.form.clone() else { return vec![] };
     let entity = form.entity;
     match action {
@@ -176,7 +242,8 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
                     )
                 }
-                (None, FormRow::Comm(_) | FormRow::Link(_)) => return vec![],
+                (None, FormRow::Comm(_) | FormRow::Link(_) | FormRow::Activity(_)) => return vec![],
+                (Some(_), FormRow::Activity(_)) => return vec![],
                 (Some(r), FormRow::Link(i)) => {
                     return match r.links.get(i) {
                         Some((e, link)) => open_record(app, *e, link.id),
@@ -184,8 +251,16 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     };
                 }
             };
-            app.overlay =
-                Overlay::Prompt(Prompt { purpose, title: label, input: TextInput::with(&current), error: None });
+            let multiline = match form.rows.get(form.cursor) {
+                Some(FormRow::Field(key)) => entity.field(key).is_some_and(|s| s.multiline()),
+                _ => false,
+            };
+            if multiline || has_more_lines(&current) {
+                crate::tui::overlays::editor::open(app, purpose, label, &current);
+            } else {
+                app.overlay =
+                    Overlay::Prompt(Prompt { purpose, title: label, input: TextInput::with(&current), error: None });
+            }
             vec![]
         }
         Action::PlanActivity => {
@@ -262,6 +337,10 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Save => {
+            // Saved by hand: whatever an earlier question meant to do afterwards is dropped.
+            if let Some(f) = app.form.as_mut() {
+                f.leave_after = None;
+            }
             if form.record.is_some() {
                 info(app, app.t("tui.saved_already"));
                 return vec![];
@@ -282,6 +361,11 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         _ => vec![],
     }
+}
+
+/// The focused row of the open form.
+fn form_row(app: &App) -> Option<FormRow> {
+    app.form.as_ref().and_then(|f| f.rows.get(f.cursor).cloned())
 }
 
 /// A comment typed on the open record: refused when empty.
@@ -353,12 +437,17 @@ pub(crate) fn add_comm(app: &mut App, kind: CommKind, text: String) -> Answered 
 /// The record, its timeline and stages.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::Record { record, timeline, stages } => {
+        StoreEvent::Record { record, timeline, stages, activities } => {
             let Some(form) = app.form.as_mut() else { return vec![] };
             if form.entity != record.entity {
                 return vec![];
             }
-            form.rows = form_rows(&record);
+            if form.record.as_ref().is_none_or(|r| r.id != record.id) {
+                form.timeline_scroll = 0;
+            }
+            form.rows = form_rows(&record, activities.len());
+            form.activities = activities;
+            form.timeline_scroll = form.timeline_scroll.min(timeline.len().saturating_sub(1));
             form.cursor = form.cursor.min(form.rows.len().saturating_sub(1));
             form.record = Some(record);
             form.timeline = timeline;
@@ -472,6 +561,23 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                     None => continue,
                 }
             }
+            FormRow::Activity(a) => {
+                if i == 0 || !matches!(form.rows[i - 1], FormRow::Activity(_)) {
+                    lines.push(Line::from(Span::styled(
+                        app.t("tui.section_activities"),
+                        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    )));
+                }
+                match form.activities.get(*a) {
+                    Some(act) => {
+                        let overdue = act.deadline < app.now_ms;
+                        let when = present::time(app.lang, act.deadline);
+                        let label = if overdue { format!("{when} !") } else { when };
+                        (label, format!("{} · {}", app.t(&format!("activity_kind.{}", act.kind.code())), act.subject))
+                    }
+                    None => continue,
+                }
+            }
             FormRow::Comm(c) => {
                 if last_section != Some(crate::domain::fields::Section::More)
                     || i == 0
@@ -495,21 +601,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             cursor_line = lines.len();
         }
         let style = if i == form.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
-        let first_line = value.lines().next().unwrap_or("").to_string();
+        // A value of several lines shows its first and a mark (`⏎…`); Enter opens all of it.
         lines.push(Line::from(vec![
             Span::styled(
                 format!(" {:<width$} ", fit(&label, label_w), width = label_w),
                 Style::default().fg(Color::Gray),
             ),
-            Span::styled(fit(&first_line, value_w), style),
+            Span::styled(fit(&value, value_w), style),
         ]));
     }
     if form.record.is_none() && !form.draft_comms.is_empty() {
         lines.push(Line::from(Span::styled(app.t("section.comms"), Style::default().fg(Color::Cyan))));
         for (kind, text) in &form.draft_comms {
             lines.push(Line::from(format!(
-                " {:<width$} {text}",
+                " {:<width$} {}",
                 app.t(&format!("field.{}s", kind.code())),
+                safe(text),
                 width = label_w
             )));
         }
@@ -518,18 +625,22 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let skip = cursor_line.saturating_sub(height.saturating_sub(2));
     f.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), left);
 
-    // Timeline.
+    // Timeline, scrolled by `J`/`K`: where it stands in the title.
+    let mut title = format!(" {} ", app.t("label.timeline"));
+    if form.timeline.len() > 1 {
+        title.push_str(&format!("{}/{} ", (form.timeline_scroll + 1).min(form.timeline.len()), form.timeline.len()));
+    }
     let block = Block::default()
         .borders(Borders::LEFT)
-        .title(Span::styled(format!(" {} ", app.t("label.timeline")), Style::default().add_modifier(Modifier::BOLD)));
+        .title(Span::styled(title, Style::default().add_modifier(Modifier::BOLD)));
     let inner_w = right.width.saturating_sub(2) as usize;
     let mut tl: Vec<Line> = Vec::new();
-    for t in &form.timeline {
+    for t in form.timeline.iter().skip(form.timeline_scroll) {
         tl.push(Line::from(Span::styled(
             fit(&format!("{} · {}", present::time(app.lang, t.at), t.user.clone().unwrap_or_default()), inner_w),
             Style::default().fg(Color::Gray),
         )));
-        tl.push(Line::from(present::timeline_line(app.lang, t)));
+        tl.extend(text_lines(&present::timeline_line(app.lang, t)).into_iter().map(Line::from));
     }
     f.render_widget(Paragraph::new(tl).block(block).wrap(Wrap { trim: true }), right);
 }

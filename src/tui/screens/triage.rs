@@ -15,7 +15,7 @@ use crate::tui::overlays::plan::open_plan;
 use crate::tui::overlays::wizard::open_conversion;
 use crate::tui::screens::board::{request_move, stage_rows};
 use crate::tui::screens::form::open_record;
-use crate::tui::widgets::fit;
+use crate::tui::widgets::{fit, text_lines};
 use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -260,7 +260,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         field(app.t(&format!("field.{}s", c.kind.code())), format!("{} ({})", c.value, c.label));
     }
     field(app.t("label.created"), present::time(app.lang, r.created_at));
-    field(app.t("field.comments"), text("comments").replace('\n', " "));
+    // One line, with a mark when the comments go on (`fit` draws every value on one line).
+    field(app.t("field.comments"), text("comments"));
     lines.push(Line::from(""));
     if r.is_repeat {
         lines.push(Line::from(Span::styled(
@@ -292,7 +293,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             fit(&format!("{} · {}", present::time(app.lang, e.at), e.user.clone().unwrap_or_default()), inner_w),
             Style::default().fg(Color::Gray),
         )));
-        tl.push(Line::from(present::timeline_line(app.lang, e)));
+        tl.extend(text_lines(&present::timeline_line(app.lang, e)).into_iter().map(Line::from));
     }
     f.render_widget(Paragraph::new(tl).block(block).wrap(Wrap { trim: true }), cols[1]);
 }

@@ -133,8 +133,10 @@ pub fn draw_status(app: &App, f: &mut Frame, area: Rect) {
         let style = match level {
             Level::Info => Style::default().fg(Color::Green),
             Level::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Level::Warning => Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         };
-        spans.push(Span::styled(format!(" {msg}"), style));
+        // A message naming a record's text stays on the status line, whatever breaks it holds.
+        spans.push(Span::styled(format!(" {}", super::text_lines(msg).join(" ")), style));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

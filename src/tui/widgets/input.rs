@@ -58,11 +58,13 @@ pub fn input_line(prefix: &str, input: &TextInput, width: usize) -> Line<'static
     let at: String = chars.get(c).map(|ch| ch.to_string()).unwrap_or_else(|| " ".into());
     let after: String = chars.get(c + 1..).map(|s| s.iter().collect()).unwrap_or_default();
     let _ = width;
+    // A break or control character shows as its picture, one cell for one character.
+    let shown = |s: String| crate::domain::text::shown_line(&s).into_owned();
     Line::from(vec![
         Span::raw(prefix.to_string()),
-        Span::raw(before),
-        Span::styled(at, Style::default().add_modifier(Modifier::REVERSED)),
-        Span::raw(after),
+        Span::raw(shown(before)),
+        Span::styled(shown(at), Style::default().add_modifier(Modifier::REVERSED)),
+        Span::raw(shown(after)),
     ])
 }
 
@@ -84,7 +86,7 @@ pub fn input_or_text(input: &TextInput, focused: bool, placeholder: &str) -> Lin
     } else if input.text.is_empty() {
         Line::from(Span::styled(placeholder.to_string(), Style::default().fg(Color::DarkGray)))
     } else {
-        Line::from(input.text.clone())
+        Line::from(super::safe(&input.text).into_owned())
     }
 }
 

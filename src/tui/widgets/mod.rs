@@ -12,10 +12,37 @@ use ratatui::widgets::{Block, Borders};
 pub mod colour;
 pub use colour::color;
 
-/// Text from the file, safe to draw (`text::shown_line`): a control character shows as its
-/// picture (`␛`) instead of reaching the terminal.
+/// The mark after the first line of a value that has more lines.
+pub const MORE_LINES: &str = " ⏎…";
+
+/// Text from the file, safe to draw on one line: its first line (blank lines before it
+/// skipped), followed by `MORE_LINES` when more text follows, and any other control character
+/// as its picture (`␛`, `text::shown_line`). No `\r` or `\n` ever reaches a cell or a line.
 pub fn safe(s: &str) -> std::borrow::Cow<'_, str> {
-    crate::domain::text::shown_line(s)
+    use std::borrow::Cow;
+    if !s.contains(['\r', '\n']) {
+        return crate::domain::text::shown_line(s);
+    }
+    let start = s.trim_start();
+    let end = start.find(['\r', '\n']).unwrap_or(start.len());
+    let (first, rest) = start.split_at(end);
+    let mut out = crate::domain::text::shown_line(first.trim_end()).into_owned();
+    if !rest.trim().is_empty() {
+        out.push_str(MORE_LINES);
+    }
+    Cow::Owned(out)
+}
+
+/// Whether a value holds more than one line of text (a multi-line comment).
+pub fn has_more_lines(s: &str) -> bool {
+    s.trim().contains(['\r', '\n'])
+}
+
+/// Text from the file as the lines it holds (`\r\n`, `\r` and `\n` all end a line), each
+/// safe to draw (`text::shown_line`): for wrapped paragraphs that show every line.
+pub fn text_lines(s: &str) -> Vec<String> {
+    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+    unified.trim_end_matches('\n').split('\n').map(|l| crate::domain::text::shown_line(l).into_owned()).collect()
 }
 
 /// Cuts `s` to `width` terminal cells, ending with `…` when cut. Control characters are shown
@@ -55,7 +82,7 @@ pub fn frame_block(title: &str) -> Block<'_> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(Color::Cyan))
-        .title(Span::styled(format!(" {title} "), Style::default().add_modifier(Modifier::BOLD)))
+        .title(Span::styled(format!(" {} ", safe(title)), Style::default().add_modifier(Modifier::BOLD)))
 }
 
 /// The style of a row: reversed when focused.

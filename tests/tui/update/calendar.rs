@@ -111,6 +111,8 @@ fn calendar_reschedules_and_deletes() {
     assert_eq!(h.app.calendar.day_activities().len(), 1);
     h.act(Edit);
     assert!(matches!(&h.app.overlay, Overlay::Plan(f) if f.editing == Some(id) && f.subject.text == "Ring"));
+    h.act(Down); // when
+    h.act(Down); // date
     for _ in 0..20 {
         h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
     }
@@ -129,4 +131,89 @@ fn calendar_reschedules_and_deletes() {
     h.act(DeleteActivity);
     h.act(Submit);
     assert!(h.store.activity(id).is_err());
+}
+
+/// Issue 23: the activity edit form starts on the same row as the new-activity form, says
+/// why Enter on a bad value is refused, and warns (still saving) when a changed deadline is
+/// already past; an unchanged past deadline says nothing.
+#[test]
+fn the_activity_edit_form_refuses_with_a_message_and_warns_of_a_past_time() {
+    let mut h = Harness::new(0, Lang::En);
+    let mut store = h.other();
+    let lead = calendar_lead(&mut store, "Cal");
+    h.act(Show(Tab::Calendar));
+    h.act(Open);
+    let id = plan_call(&mut store, lead, "Ring", common::tui::NOW + 3_600_000, 30);
+    h.act(Show(Tab::Calendar));
+    h.act(Edit);
+    let plan_row = |h: &Harness| match &h.app.overlay {
+        Overlay::Plan(f) => f.row,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(plan_row(&h), 0, "the same first row as a new activity's form");
+    h.act(Down);
+    h.act(Down);
+    for _ in 0..30 {
+        h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
+    }
+    h.type_text("someday");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Plan(f) => assert!(f.error.as_deref().unwrap_or("").contains("someday"), "{:?}", f.error),
+        other => panic!("the form stays, saying why: {other:?}"),
+    }
+    for _ in 0..7 {
+        h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
+    }
+    // Yesterday, with a bad reminder: refused with the reminder's message.
+    h.type_text("2026-11-22 10:00");
+    for _ in 0..5 {
+        h.act(Down);
+    }
+    h.type_text("soon");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Plan(f) => assert!(f.error.as_deref().unwrap_or("").contains("soon"), "{:?}", f.error),
+        other => panic!("the form stays, saying why: {other:?}"),
+    }
+    for _ in 0..4 {
+        h.act(prospect::tui::action::Action::Input(prospect::tui::action::InputKey::Backspace));
+    }
+    // Yesterday: saved, with a warning.
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert_eq!(prospect::domain::when::rfc3339(h.store.activity(id).unwrap().deadline), "2026-11-22T10:00:00Z");
+    let (msg, level) = h.app.status.clone().unwrap();
+    assert_eq!(level, prospect::tui::app::Level::Warning, "{msg}");
+    assert!(msg.contains("already past"), "{msg}");
+    // Its subject changed, its past deadline not: no warning.
+    h.act(Today);
+    h.act(Left);
+    h.act(Edit);
+    for _ in 0..3 {
+        h.act(Down);
+    }
+    h.type_text(" again");
+    h.act(Submit);
+    assert_eq!(h.store.activity(id).unwrap().subject, "Ring again");
+    let (msg, level) = h.app.status.clone().unwrap();
+    assert_eq!(level, prospect::tui::app::Level::Info, "{msg}");
+}
+
+/// Issue 23: planning at a time already past warns in the status bar and still plans.
+#[test]
+fn planning_in_the_past_warns_and_plans() {
+    let mut h = Harness::new(5, Lang::Fr);
+    h.act(Open);
+    h.act(PlanActivity);
+    h.act(Down);
+    h.act(Down);
+    h.type_text("hier 10h");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.timeline[0].kind, prospect::domain::timeline::TimelineKind::ActivityPlanned);
+    let (msg, level) = h.app.status.clone().unwrap();
+    assert_eq!(level, prospect::tui::app::Level::Warning, "{msg}");
+    assert!(msg.contains("déjà passé"), "{msg}");
 }

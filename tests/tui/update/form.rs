@@ -100,11 +100,122 @@ fn new_contact_matching_an_existing_one_asks_before_saving() {
         h.act(Submit);
     }
     h.act(Save);
-    let Overlay::Confirm(c) = &h.app.overlay else { panic!("asks first: {:?}", h.app.overlay) };
-    assert!(c.message.contains(&format!("#{}", existing.id)), "{}", c.message);
+    let Overlay::Question(q) = &h.app.overlay else { panic!("asks first: {:?}", h.app.overlay) };
+    assert!(q.message.contains(&format!("#{}", existing.id)), "{}", q.message);
     assert_eq!(h.store.count(Entity::Contact).unwrap(), count, "nothing saved yet");
     h.act(Submit);
     assert_eq!(h.store.count(Entity::Contact).unwrap(), count + 1);
+}
+
+/// A new contact typed like an existing one, saved: the question's choices.
+fn draft_like_existing(h: &mut Harness) -> i64 {
+    let existing = h.store.list(Entity::Contact, &ListFilter::default()).unwrap()[0].clone();
+    let record = h.store.get(RecordRef::new(Entity::Contact, existing.id)).unwrap();
+    h.act(Show(Tab::Contacts));
+    h.act(NewRecord);
+    for (key, value) in [
+        ("first_name", record.get("first_name").unwrap().text()),
+        ("last_name", record.get("last_name").unwrap().text()),
+    ] {
+        let rows = &h.app.form.as_ref().unwrap().rows;
+        h.app.form.as_mut().unwrap().cursor =
+            rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field(key)).unwrap();
+        h.act(Edit);
+        h.type_text(&value);
+        h.act(Submit);
+    }
+    h.act(Save);
+    existing.id
+}
+
+/// Issue 23: the duplicate question offers to open the existing record (nothing saved), to
+/// save anyway, or to go back to the form with the draft kept.
+#[test]
+fn the_duplicate_question_opens_the_existing_record_or_goes_back() {
+    let mut h = Harness::new(60, Lang::En);
+    let count = h.store.count(Entity::Contact).unwrap();
+    let existing = draft_like_existing(&mut h);
+    let Overlay::Question(q) = &h.app.overlay else { panic!("asks first: {:?}", h.app.overlay) };
+    assert!(q.choices.iter().any(|c| c.key == 'v' && c.label.contains(&format!("#{existing}"))), "{q:?}");
+    // Esc: back to the form, the draft kept.
+    h.act(Back);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert!(h.app.form.as_ref().unwrap().dirty(), "the draft is kept");
+    h.act(Save);
+    h.act(Input(InputKey::Char('v')));
+    assert_eq!(h.app.screen, Screen::Form);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.record.as_ref().map(|r| r.id), Some(existing), "the existing record is open");
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), count, "nothing saved");
+    h.act(Back);
+    assert_eq!(h.app.screen, Screen::List(Entity::Contact), "Esc from it goes back to the list, no question");
+}
+
+/// Issue 23: leaving a new record's form with typed values asks: save, discard or keep
+/// editing; `q` never quits from it.
+#[test]
+fn leaving_an_unsaved_form_asks_first() {
+    let mut h = Harness::new(5, Lang::En);
+    h.act(NewRecord);
+    // An empty draft leaves without a word.
+    h.act(Back);
+    assert_eq!(h.app.screen, Screen::Board(Entity::Lead));
+    h.act(NewRecord);
+    h.act(Edit);
+    h.type_text("Salon Lyon");
+    h.act(Submit);
+    for leave in [Quit, Back, Show(Tab::Contacts), NextTab, Triage, NewRecord] {
+        h.act(leave);
+        let Overlay::Question(q) = &h.app.overlay else { panic!("{leave:?} asks first: {:?}", h.app.overlay) };
+        assert!(q.message.contains("not saved"), "{}", q.message);
+        assert!(!h.app.quit);
+        // q and Esc: keep editing.
+        h.act(Back);
+        assert!(matches!(h.app.overlay, Overlay::None));
+        assert_eq!(h.app.screen, Screen::Form);
+        assert!(h.app.form.as_ref().unwrap().dirty());
+    }
+    // A search result opened over the draft asks too; discarding opens it.
+    let other = h.store.list(Entity::Lead, &ListFilter::default()).unwrap()[0].title.clone();
+    h.act(Search);
+    h.type_text(other.split(' ').next().unwrap());
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::Question(_)), "{:?}", h.app.overlay);
+    h.act(Back);
+    assert!(h.app.form.as_ref().unwrap().dirty());
+    // Discard, then the asked action (quit) is done.
+    h.act(Quit);
+    h.act(Input(InputKey::Char('d')));
+    assert!(h.app.quit, "discarded, then quit");
+    // Save: the draft is saved, then left as asked (back to the board).
+    h.app.quit = false;
+    h.act(NewRecord);
+    h.act(Edit);
+    h.type_text("Salon Nantes");
+    h.act(Submit);
+    h.act(Back);
+    h.act(Input(InputKey::Char('s')));
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert_eq!(h.app.screen, Screen::Board(Entity::Lead));
+    assert!(h.app.form.is_none());
+    let found = h.store.list(Entity::Lead, &ListFilter { search: Some("Salon Nantes".into()), ..Default::default() });
+    assert_eq!(found.unwrap().len(), 1);
+    // A save refused (a contact's last name is required): the form stays.
+    h.act(Show(Tab::Contacts));
+    h.act(NewRecord);
+    let rows = &h.app.form.as_ref().unwrap().rows;
+    let first = rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field("first_name")).unwrap();
+    h.app.form.as_mut().unwrap().cursor = first;
+    h.act(Edit);
+    h.type_text("Jeanne");
+    h.act(Submit);
+    h.act(Quit);
+    h.act(Input(InputKey::Char('s')));
+    assert!(!h.app.quit, "not saved: not left");
+    assert_eq!(h.app.screen, Screen::Form);
+    assert!(h.app.form.as_ref().unwrap().leave_after.is_none());
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.contains("required"), "{msg}");
 }
 
 #[test]
@@ -122,4 +233,114 @@ fn a_refused_rule_reads_in_the_interface_language() {
     h.act(Take);
     let status = &h.app.status.as_ref().unwrap().0;
     assert!(status.contains("déjà pris par alice"), "{status}");
+}
+
+/// Issue 23: the form lists the record's open activities (Enter reschedules, `x` marks done,
+/// `D` deletes), its timeline scrolls with `J`/`K`, and an activity entry says when it is due.
+#[test]
+fn the_form_lists_open_activities_and_scrolls_its_timeline() {
+    let mut h = Harness::new(0, Lang::En);
+    let input = RecordInput { fields: vec![("title".into(), "Bakery".into())], ..Default::default() };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    let mut store = h.other();
+    let plan = |store: &mut prospect::service::Service, subject: &str, deadline: i64| {
+        let new = prospect::store::activities::NewActivity {
+            kind: prospect::domain::activity::ActivityKind::Call,
+            subject: subject.into(),
+            deadline,
+            duration_minutes: None,
+            priority: prospect::domain::activity::Priority::Medium,
+            responsible_id: None,
+            completed: false,
+            bindings: vec![RecordRef::new(Entity::Lead, id)],
+        };
+        store.plan_activity(new, &Default::default()).unwrap()
+    };
+    let first = plan(&mut store, "Call one", common::tui::NOW + 3_600_000);
+    let second = plan(&mut store, "Call two", common::tui::NOW + 7_200_000);
+    let third = plan(&mut store, "Call three", common::tui::NOW + 10_800_000);
+    for i in 0..10 {
+        store.comment(RecordRef::new(Entity::Lead, id), &format!("note {i}")).unwrap();
+    }
+    h.act(Show(Tab::LeadBoard));
+    h.act(Open);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.activities.iter().map(|a| a.id).collect::<Vec<_>>(), vec![first, second, third]);
+    // The timeline entry of a planned activity says when it is due (local time, TZ=UTC).
+    let planned = form.timeline.iter().find(|t| t.kind == prospect::domain::timeline::TimelineKind::ActivityPlanned);
+    let line = prospect::present::timeline_line(Lang::En, planned.unwrap());
+    assert!(line.contains("(due 2026-11-23 1"), "{line}");
+    // J / K scroll the timeline.
+    let total = form.timeline.len();
+    assert!(total > 10);
+    h.act(PageDown);
+    assert_eq!(h.app.form.as_ref().unwrap().timeline_scroll, 3);
+    for _ in 0..20 {
+        h.act(PageDown);
+    }
+    assert_eq!(h.app.form.as_ref().unwrap().timeline_scroll, total - 1, "stops at the last entry");
+    h.act(PageUp);
+    assert_eq!(h.app.form.as_ref().unwrap().timeline_scroll, total - 4);
+    // The activity rows: x marks one done.
+    let row = |h: &Harness, i: usize| {
+        h.app.form.as_ref().unwrap().rows.iter().position(|r| *r == prospect::tui::app::FormRow::Activity(i)).unwrap()
+    };
+    h.app.form.as_mut().unwrap().cursor = row(&h, 0);
+    h.act(RemoveComm);
+    assert!(h.store.activity(first).unwrap().completed);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.activities.iter().map(|a| a.id).collect::<Vec<_>>(), vec![second, third], "reloaded");
+    assert_eq!(form.timeline_scroll, total - 4, "the timeline keeps its place on reload");
+    // D deletes, after a question.
+    h.app.form.as_mut().unwrap().cursor = row(&h, 1);
+    h.act(DeleteActivity);
+    assert!(matches!(h.app.overlay, Overlay::Confirm(_)));
+    h.act(Submit);
+    assert!(h.store.activity(third).is_err());
+    // Enter reschedules in the activity form.
+    h.app.form.as_mut().unwrap().cursor = row(&h, 0);
+    h.act(Edit);
+    match &h.app.overlay {
+        Overlay::Plan(f) => assert_eq!(f.editing, Some(second)),
+        other => panic!("{other:?}"),
+    }
+    h.act(Down);
+    h.act(Down);
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("tomorrow 15:00");
+    h.act(Submit);
+    assert_eq!(prospect::domain::when::rfc3339(h.store.activity(second).unwrap().deadline), "2026-11-24T15:00:00Z");
+    assert_eq!(h.app.screen, Screen::Form);
+    assert_eq!(h.app.form.as_ref().unwrap().activities[0].deadline, h.store.activity(second).unwrap().deadline);
+}
+
+/// Issue 23: a multi-line field (comments) is edited in the editor: Enter makes a new line,
+/// Submit (Ctrl-s) saves every line.
+#[test]
+fn comments_are_edited_on_several_lines() {
+    let mut h = Harness::new(0, Lang::En);
+    let input = RecordInput {
+        fields: vec![("title".into(), "Bakery".into()), ("comments".into(), "First\r\nSecond".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    h.act(Show(Tab::LeadBoard));
+    h.act(Open);
+    let rows = &h.app.form.as_ref().unwrap().rows;
+    let row = rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field("comments")).unwrap();
+    h.app.form.as_mut().unwrap().cursor = row;
+    h.act(Edit);
+    let Overlay::Editor(e) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!(e.input.text, "First\nSecond", "every line, to read and edit");
+    h.act(Input(InputKey::Char('\n')));
+    h.type_text("Third");
+    h.act(Up);
+    h.act(Input(InputKey::Home));
+    h.type_text("2: ");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let r = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert_eq!(r.get("comments").map(|v| v.text()), Some("First\n2: Second\nThird".into()));
 }
