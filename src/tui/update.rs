@@ -58,7 +58,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let i = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
             show_tab(app, Tab::ALL[(i + 1) % Tab::ALL.len()])
         }
-        Action::Refresh => reload_screen(app),
+        Action::Refresh => {
+            // Pipelines, users and sources may have been added meanwhile (by the CLI, say).
+            let mut effects = reload_screen(app);
+            effects.push(Effect::LoadReference);
+            effects
+        }
         Action::Back => {
             if let Some(prev) = app.back.pop() {
                 app.screen = prev;
@@ -144,7 +149,7 @@ fn shows_any_of(app: &App, changed: &[RecordRef]) -> bool {
 
 fn screen_effects(app: &mut App) -> Vec<Effect> {
     match app.screen.clone() {
-        Screen::Agenda => vec![Effect::LoadAgenda { bounds: agenda_bounds(app) }],
+        Screen::Agenda => vec![agenda::load(app)],
         Screen::Calendar => vec![calendar::calendar_effect(app)],
         Screen::Triage => vec![Effect::LoadTriage { exclude: app.triage.handled.clone(), first: None }],
         Screen::Welcome => vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }],
@@ -186,6 +191,9 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if app.screen == Screen::Triage {
                 triage::triage_saved(app);
             }
+            if app.screen == Screen::Agenda {
+                agenda::saved(app);
+            }
             if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Plan(_)) {
                 app.overlay = Overlay::None;
             }
@@ -211,6 +219,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Failed { message, field, conflict } => {
             app.triage.pending = None;
+            app.agenda.follow = None;
             // An import's failure is its own: nothing else reloads.
             let importing = matches!(app.overlay, Overlay::Import(_));
             if let Some(message) = overlays::failed(app, message, field.as_deref()) {
@@ -222,6 +231,8 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             let shown = changed.as_deref().is_none_or(|list| shows_any_of(app, list));
             let mut effects = if shown { screen_effects(app) } else { vec![] };
             effects.push(Effect::LoadCounters);
+            // A pipeline, user or source added elsewhere logs no record change.
+            effects.push(Effect::LoadReference);
             effects
         }
         StoreEvent::Waiting(w) => {
