@@ -236,6 +236,7 @@ mod tests {
             version: 1,
             title: "t".into(),
             is_repeat: false,
+            client: None,
             step: crate::tui::app::WizardStep::Targets,
             targets: 0,
             contact_matches: vec![],

@@ -376,7 +376,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 keep,
                 others: others.clone(),
                 preview: None,
-                take_other: vec![],
+                chosen: vec![],
                 row: 0,
             }));
             vec![Effect::LoadMergePreview { entity, keep, others }]
