@@ -350,3 +350,42 @@ fn a_terminal_too_small_to_show_a_screen_obeys_only_quit() {
     assert_eq!(lead["stage"]["code"], "NEW", "no key but quit acts on a screen nobody sees");
     assert_eq!(lead["version"], 1);
 }
+
+/// Issue 23: on the activities board, after `H` the cursor stayed in the source column on
+/// the next card, so `H H H` planned calls on three different leads. The cursor follows the
+/// card: three presses, three calls on the same lead. The board shows the user's own leads
+/// by default, and says so.
+#[test]
+fn the_activities_board_cursor_follows_the_card_it_plans() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "300"]);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("In progress (", LIMIT);
+    t.keys(&["7"]);
+    t.wait_for("Activities · my leads", LIMIT);
+    t.wait_for("Later (", LIMIT);
+    t.keys(&["l", "l", "l", "l"]); // Later
+    t.keys(&["H"]);
+    t.wait_for("planned: Call ", LIMIT);
+    let screen = t.screen();
+    let line = screen.lines().find(|l| l.contains("planned: Call ")).unwrap().to_string();
+    let (head, rest) = line.split_once(" planned: Call ").unwrap();
+    let first: i64 = head.rsplit('#').next().unwrap().trim().parse().unwrap_or_else(|_| panic!("{line}"));
+    let title = rest.split(", ").next().unwrap().to_string();
+    for n in 1..3 {
+        t.keys(&["H"]);
+        // The same lead's title, in the next activity's message: the card moved, not the one
+        // after it in the column it left.
+        t.wait_for(&format!("Activity #{} planned: Call {title}", first + n), LIMIT);
+    }
+    t.quit();
+    let listed = env.json(&["activity", "list", "--limit", "100000"]);
+    let subjects: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| (first..first + 3).contains(&a["id"].as_i64().unwrap()))
+        .map(|a| a["subject"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(subjects, vec![format!("Call {title}"); 3], "three calls on one lead");
+}
