@@ -80,6 +80,7 @@ fn undo_in_triage_says_what_it_undid_and_recounts() {
     let bruno =
         prospect::store::users::NewUser { login: "bruno".into(), display_name: None, department: None, admin: false };
     h.store.add_user(&bruno).unwrap();
+    h.run(vec![prospect::tui::effect::Effect::LoadReference]);
     h.act(Show(Tab::LeadBoard));
     h.act(Triage);
     let counted = |h: &Harness| {
