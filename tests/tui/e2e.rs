@@ -371,7 +371,8 @@ fn the_activities_board_cursor_follows_the_card_it_plans() {
     let line = screen.lines().find(|l| l.contains("planned: Call ")).unwrap().to_string();
     let (head, rest) = line.split_once(" planned: Call ").unwrap();
     let first: i64 = head.rsplit('#').next().unwrap().trim().parse().unwrap_or_else(|_| panic!("{line}"));
-    let title = rest.split(", ").next().unwrap().to_string();
+    // The status line may be cut at the screen's edge: what is shown of the title is enough.
+    let title = rest.split(", ").next().unwrap().trim_end_matches(',').to_string();
     for n in 1..3 {
         t.keys(&["H"]);
         // The same lead's title, in the next activity's message: the card moved, not the one
@@ -387,5 +388,6 @@ fn the_activities_board_cursor_follows_the_card_it_plans() {
         .filter(|a| (first..first + 3).contains(&a["id"].as_i64().unwrap()))
         .map(|a| a["subject"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(subjects, vec![format!("Call {title}"); 3], "three calls on one lead");
+    assert_eq!(subjects.len(), 3, "{subjects:?}");
+    assert!(subjects.iter().all(|s| *s == subjects[0] && s.starts_with(&format!("Call {title}"))), "{subjects:?}");
 }
