@@ -143,7 +143,13 @@ fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
         return None;
     }
     col.pending = true;
-    Some(Effect::LoadAgendaPage { bucket: col.bucket, range: bucket_range(col.bucket, bounds), responsible, offset, limit })
+    Some(Effect::LoadAgendaPage {
+        bucket: col.bucket,
+        range: bucket_range(col.bucket, bounds),
+        responsible,
+        offset,
+        limit,
+    })
 }
 
 /// An action on the activities board.
@@ -194,7 +200,9 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MovePrev | Action::MoveNext => {
             // The card planned last while its new column reloads, else the focused one.
             let (from, id, title) = match &app.agenda.follow {
-                Some(f) => (ActivityBucket::ALL.iter().position(|b| *b == f.bucket).unwrap_or(0), f.id, f.title.clone()),
+                Some(f) => {
+                    (ActivityBucket::ALL.iter().position(|b| *b == f.bucket).unwrap_or(0), f.id, f.title.clone())
+                }
                 None => {
                     let focus = app.agenda.focus;
                     let Some(card) = app.agenda.columns[focus].rows.get(app.agenda.columns[focus].cursor) else {
@@ -333,7 +341,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         area
     } else {
         f.render_widget(
-            Paragraph::new(Span::styled(fit(&header, area.width as usize), Style::default().add_modifier(Modifier::BOLD))),
+            Paragraph::new(Span::styled(
+                fit(&header, area.width as usize),
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
             Rect { height: 1, ..area },
         );
         Rect { y: area.y + 1, height: area.height - 1, ..area }

@@ -117,7 +117,8 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.ta("tui.triage_undone_move", &[("id", &lead), ("stage", &stage)])
             }
             TriageStep::Assigned { from: Some(login), .. } => {
-                let name = app.users.iter().find(|(l, _)| l == login).map(|(_, n)| n.clone()).unwrap_or_else(|| login.clone());
+                let name =
+                    app.users.iter().find(|(l, _)| l == login).map(|(_, n)| n.clone()).unwrap_or_else(|| login.clone());
                 app.ta("tui.triage_undone_assign", &[("id", &lead), ("user", &name)])
             }
             TriageStep::Assigned { from: None, .. } => app.ta("tui.triage_undone_unassign", &[("id", &lead)]),

@@ -124,7 +124,8 @@ fn activities_board_shows_my_leads_unless_asked_for_everyones() {
     let mut h = Harness::new(300, Lang::En);
     h.act(Show(Tab::Activities));
     let open = |responsible: Option<&str>| {
-        let filter = ListFilter { open_stages_only: true, responsible: responsible.map(String::from), ..Default::default() };
+        let filter =
+            ListFilter { open_stages_only: true, responsible: responsible.map(String::from), ..Default::default() };
         h.store.list_count(Entity::Lead, &filter).unwrap()
     };
     let (mine, everyone) = (open(Some("alice")), open(None));

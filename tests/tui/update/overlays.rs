@@ -409,8 +409,10 @@ fn drawn(app: &prospect::tui::app::App) -> String {
 
 fn with_comms(fields: &[(&str, &str)], comms: &[&str]) -> RecordInput {
     use prospect::domain::comm::{Comm, CommKind};
-    let mut input =
-        RecordInput { fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), ..Default::default() };
+    let mut input = RecordInput {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Default::default()
+    };
     input.comms.add = comms
         .iter()
         .map(|c| {
@@ -431,8 +433,10 @@ fn the_wizard_links_an_exact_company_and_says_what_a_linked_contact_received() {
     use prospect::tui::app::WizardStep;
     use prospect::tui::keymap::action_for;
     let mut h = Harness::new(0, Lang::En);
-    let fields = [("title", "Radium order"), ("first_name", "Pierre"), ("last_name", "Curie"), ("company_title", "Radium")];
-    let lead = h.store.create(Entity::Lead, &with_comms(&fields, &["06 11 22 33 44", "pierre@radium.example"])).unwrap();
+    let fields =
+        [("title", "Radium order"), ("first_name", "Pierre"), ("last_name", "Curie"), ("company_title", "Radium")];
+    let lead =
+        h.store.create(Entity::Lead, &with_comms(&fields, &["06 11 22 33 44", "pierre@radium.example"])).unwrap();
     // Made after the lead, so that it is no repeat lead.
     let fields = [("first_name", "Pierre"), ("last_name", "Curie")];
     let contact = h.store.create(Entity::Contact, &with_comms(&fields, &["+33 6 11 22 33 44"])).unwrap().id;
@@ -474,7 +478,8 @@ fn the_wizard_links_an_exact_company_and_says_what_a_linked_contact_received() {
     assert_eq!(h.store.count(Entity::Contact).unwrap(), 1, "no duplicate contact");
     let status = h.app.status.clone().unwrap().0;
     assert!(
-        status.contains(&format!("Contact #{contact} Pierre Curie (added from the lead: e-mail pierre@radium.example)")),
+        status
+            .contains(&format!("Contact #{contact} Pierre Curie (added from the lead: e-mail pierre@radium.example)")),
         "{status}"
     );
 }
@@ -506,7 +511,9 @@ fn the_summary_of_a_repeat_lead_names_its_client() {
 fn merging_three_contacts_offers_every_value() {
     let mut h = Harness::new(0, Lang::En);
     let mut ids = Vec::new();
-    for (first, phone) in [("Jean-Pierre", "06 10 00 00 01"), ("Jean Pierre", "06 10 00 00 02"), ("JP", "06 10 00 00 03")] {
+    for (first, phone) in
+        [("Jean-Pierre", "06 10 00 00 01"), ("Jean Pierre", "06 10 00 00 02"), ("JP", "06 10 00 00 03")]
+    {
         let fields = [("first_name", first), ("last_name", "Dupont")];
         ids.push(h.store.create(Entity::Contact, &with_comms(&fields, &[phone])).unwrap().id);
     }
