@@ -110,6 +110,8 @@ fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
     app.tab = tab;
     app.back.clear();
     app.form = None;
+    // A card the activities board was following is not followed into another screen.
+    app.agenda.follow = None;
     app.screen = match tab {
         Tab::LeadBoard => Screen::Board(Entity::Lead),
         Tab::LeadList => Screen::List(Entity::Lead),
