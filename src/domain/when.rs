@@ -531,12 +531,6 @@ pub fn read_day_range<Tz: chrono::TimeZone>(
     }
 }
 
-/// `read_day_range` seen from the system clock, for the TUI until it passes its own now
-/// (`read_day_range("created", text, &now)` then replaces this).
-pub fn parse_day_range<Tz: chrono::TimeZone>(text: &str, tz: &Tz) -> Option<(Option<UnixMs>, Option<UnixMs>)> {
-    read_day_range("created", text, &Utc::now().with_timezone(tz)).ok()
-}
-
 /// The forms `parse_date` accepts, for messages.
 pub const DATE_FORMS: &str = "YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY";
 

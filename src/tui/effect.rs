@@ -64,8 +64,9 @@ pub enum Effect {
     },
     /// The next lead to triage (`first`: this one, after an undo).
     LoadTriage { exclude: Vec<i64>, first: Option<i64> },
-    /// Undo a triage "plan a call": delete the newest open activity of the lead.
-    UndoPlanned { lead: i64 },
+    /// Take a triage decision back: the move, the assignment or the planned call (its newest
+    /// open activity deleted). Answers nothing on success: the screen says what was undone.
+    UndoTriage { step: crate::tui::screens::triage::TriageStep },
     /// Create a record, then open it or show it on the board.
     Create { entity: Entity, input: RecordInput, open: bool },
     /// Change a record.
@@ -104,12 +105,14 @@ pub enum Effect {
     LoadDemo { leads: usize },
     /// The current user's activity counters.
     LoadCounters,
-    /// Activities board counts (bounds: now, tomorrow, next week, week after).
-    LoadAgenda { bounds: [i64; 4] },
+    /// Activities board counts (bounds: now, tomorrow, next week, week after), of the leads
+    /// of `responsible` (a login) or, without one, of everyone's.
+    LoadAgenda { bounds: [i64; 4], responsible: Option<String> },
     /// A page of an activities-board column: `limit` rows from `offset`.
     LoadAgendaPage {
         bucket: crate::domain::agenda::ActivityBucket,
         range: crate::store::records::NextActivity,
+        responsible: Option<String>,
         offset: usize,
         limit: usize,
     },

@@ -3,6 +3,7 @@
 
 use super::action::{Action, Tab};
 use super::app::{App, Screen};
+use crate::domain::fields::Entity;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 /// One key or chord.
@@ -48,8 +49,8 @@ pub fn b(keys: &[Key], action: Action, label: &'static str, footer: bool) -> Bin
 /// The context whose bindings apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Context {
-    /// A Kanban board.
-    Board,
+    /// The Kanban board of leads or deals.
+    Board(Entity),
     /// A list.
     List,
     /// A record form.
@@ -83,7 +84,7 @@ pub fn column_navigation() -> Vec<Binding> {
 pub fn bindings(ctx: Context) -> Vec<Binding> {
     use super::screens::{agenda, board, calendar, form, list, triage, welcome};
     let mut v = match ctx {
-        Context::Board => board::bindings(),
+        Context::Board(entity) => board::bindings(entity),
         Context::List => list::bindings(),
         Context::Form => form::bindings(),
         Context::Agenda => agenda::bindings(),
@@ -96,8 +97,9 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
 }
 
 /// Every context, in the order the palette offers their commands.
-pub const CONTEXTS: [Context; 7] = [
-    Context::Board,
+pub const CONTEXTS: [Context; 8] = [
+    Context::Board(Entity::Lead),
+    Context::Board(Entity::Deal),
     Context::List,
     Context::Agenda,
     Context::Calendar,
@@ -132,7 +134,7 @@ pub fn global_bindings(ctx: Context) -> Vec<Binding> {
 pub fn context(app: &App) -> Context {
     match &app.screen {
         Screen::Welcome => Context::Welcome,
-        Screen::Board(_) => Context::Board,
+        Screen::Board(entity) => Context::Board(*entity),
         Screen::List(_) => Context::List,
         Screen::Form => Context::Form,
         Screen::Agenda => Context::Agenda,
@@ -241,7 +243,8 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
         for ctx in [
-            Context::Board,
+            Context::Board(Entity::Lead),
+            Context::Board(Entity::Deal),
             Context::List,
             Context::Form,
             Context::Welcome,
@@ -300,6 +303,7 @@ mod tests {
             version: 1,
             title: "t".into(),
             is_repeat: false,
+            client: None,
             step: crate::tui::app::WizardStep::Targets,
             targets: 0,
             contact_matches: vec![],

@@ -67,7 +67,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let i = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
             show_tab(app, Tab::ALL[(i + 1) % Tab::ALL.len()])
         }
-        Action::Refresh => reload_screen(app),
+        Action::Refresh => {
+            // Pipelines, users and sources may have been added meanwhile (by the CLI, say).
+            let mut effects = reload_screen(app);
+            effects.push(Effect::LoadReference);
+            effects
+        }
         Action::Back => {
             if let Some(prev) = app.back.pop() {
                 app.screen = prev;
@@ -115,6 +120,8 @@ pub(crate) fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
     app.tab = tab;
     app.back.clear();
     app.form = None;
+    // A card the activities board was following is not followed into another screen.
+    app.agenda.follow = None;
     app.screen = match tab {
         Tab::LeadBoard => Screen::Board(Entity::Lead),
         Tab::LeadList => Screen::List(Entity::Lead),
@@ -154,7 +161,7 @@ fn shows_any_of(app: &App, changed: &[RecordRef]) -> bool {
 
 fn screen_effects(app: &mut App) -> Vec<Effect> {
     match app.screen.clone() {
-        Screen::Agenda => vec![Effect::LoadAgenda { bounds: agenda_bounds(app) }],
+        Screen::Agenda => vec![agenda::load(app)],
         Screen::Calendar => vec![calendar::calendar_effect(app)],
         Screen::Triage => vec![Effect::LoadTriage { exclude: app.triage.handled.clone(), first: None }],
         Screen::Welcome => vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }],
@@ -195,6 +202,9 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         StoreEvent::Saved { entity, id, message, open, moved_to } => {
             if app.screen == Screen::Triage {
                 triage::triage_saved(app);
+            }
+            if app.screen == Screen::Agenda {
+                agenda::saved(app);
             }
             if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Editor(_) | Overlay::Plan(_)) {
                 app.overlay = Overlay::None;
@@ -237,6 +247,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 // A draft that could not be saved stays, and so does the user.
                 f.leave_after = None;
             }
+            app.agenda.follow = None;
             // An import's failure is its own: nothing else reloads.
             let importing = matches!(app.overlay, Overlay::Import(_));
             if let Some(message) = overlays::failed(app, message, field.as_deref()) {
@@ -253,6 +264,8 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             let shown = changed.as_deref().is_none_or(|list| shows_any_of(app, list));
             let mut effects = if shown { screen_effects(app) } else { vec![] };
             effects.push(Effect::LoadCounters);
+            // A pipeline, user or source added elsewhere logs no record change.
+            effects.push(Effect::LoadReference);
             effects
         }
         StoreEvent::Waiting(w) => {

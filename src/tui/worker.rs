@@ -286,13 +286,29 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
             let message = tr_in(lang, "msg.lead_taken", &[("id", &id.to_string())]);
             vec![StoreEvent::Saved { entity: Entity::Lead, id, message, open: false, moved_to: None }]
         }
-        Effect::UndoPlanned { lead } => {
-            let open = store.activities(&crate::store::activities::ActivityFilter {
-                record: Some(RecordRef::new(Entity::Lead, lead)),
-                ..Default::default()
-            })?;
-            if let Some(newest) = open.iter().max_by_key(|a| a.id) {
-                store.delete_activity(newest.id)?;
+        Effect::UndoTriage { step } => {
+            use crate::tui::screens::triage::TriageStep;
+            match step {
+                TriageStep::Moved { id, from } => {
+                    store.move_stage(RecordRef::new(Entity::Lead, id), &from, None, None)?;
+                }
+                TriageStep::Assigned { id, from } => {
+                    let input = RecordInput {
+                        fields: vec![("responsible".into(), from.unwrap_or_default())],
+                        ..Default::default()
+                    };
+                    store.update(RecordRef::new(Entity::Lead, id), None, &input)?;
+                }
+                TriageStep::Planned { id } => {
+                    let open = store.activities(&crate::store::activities::ActivityFilter {
+                        record: Some(RecordRef::new(Entity::Lead, id)),
+                        ..Default::default()
+                    })?;
+                    if let Some(newest) = open.iter().max_by_key(|a| a.id) {
+                        store.delete_activity(newest.id)?;
+                    }
+                }
+                TriageStep::Skipped { .. } => {}
             }
             vec![]
         }
@@ -575,13 +591,29 @@ fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effec
             let hits = if text.trim().is_empty() { vec![] } else { store.search(&text, 30)? };
             vec![StoreEvent::SearchResults { generation, hits }]
         }
-        Effect::LoadAgenda { bounds } => {
+        Effect::LoadAgenda { bounds, responsible: None } => {
             vec![StoreEvent::AgendaCounts(store.activity_board_counts(Entity::Lead, bounds)?)]
         }
-        Effect::LoadAgendaPage { bucket, range, offset, limit } => {
+        Effect::LoadAgenda { bounds, responsible: Some(login) } => {
+            // One user's leads: the same six ranges as the engine's counts, with the list's
+            // "mine" filter.
+            let mut counts = [0i64; 6];
+            for (n, bucket) in counts.iter_mut().zip(crate::domain::agenda::ActivityBucket::ALL) {
+                let filter = ListFilter {
+                    next_activity: Some(crate::tui::screens::agenda::bucket_range(bucket, bounds)),
+                    open_stages_only: true,
+                    responsible: Some(login.clone()),
+                    ..Default::default()
+                };
+                *n = store.list_count(Entity::Lead, &filter)?;
+            }
+            vec![StoreEvent::AgendaCounts(counts)]
+        }
+        Effect::LoadAgendaPage { bucket, range, responsible, offset, limit } => {
             let filter = ListFilter {
                 next_activity: Some(range),
                 open_stages_only: true,
+                responsible,
                 sort: Some(crate::store::records::ListSort {
                     key: crate::store::records::SortField::NextActivity,
                     reverse: false,

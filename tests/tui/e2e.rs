@@ -423,3 +423,44 @@ fn a_multi_line_comment_reads_without_debris() {
     assert!(!board.contains("Wants 3 ovens") && !board.contains("January"), "debris left on the board:\n{board}");
     t.quit();
 }
+
+/// Issue 23: on the activities board, after `H` the cursor stayed in the source column on
+/// the next card, so `H H H` planned calls on three different leads. The cursor follows the
+/// card: three presses, three calls on the same lead. The board shows the user's own leads
+/// by default, and says so.
+#[test]
+fn the_activities_board_cursor_follows_the_card_it_plans() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "300"]);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("In progress (", LIMIT);
+    t.keys(&["7"]);
+    t.wait_for("Activities · my leads", LIMIT);
+    t.wait_for("Later (", LIMIT);
+    t.keys(&["l", "l", "l", "l"]); // Later
+    t.keys(&["H"]);
+    t.wait_for("planned: Call ", LIMIT);
+    let screen = t.screen();
+    let line = screen.lines().find(|l| l.contains("planned: Call ")).unwrap().to_string();
+    let (head, rest) = line.split_once(" planned: Call ").unwrap();
+    let first: i64 = head.rsplit('#').next().unwrap().trim().parse().unwrap_or_else(|_| panic!("{line}"));
+    // The status line may be cut at the screen's edge: what is shown of the title is enough.
+    let title = rest.split(", ").next().unwrap().trim_end_matches(',').to_string();
+    for n in 1..3 {
+        t.keys(&["H"]);
+        // The same lead's title, in the next activity's message: the card moved, not the one
+        // after it in the column it left.
+        t.wait_for(&format!("Activity #{} planned: Call {title}", first + n), LIMIT);
+    }
+    t.quit();
+    let listed = env.json(&["activity", "list", "--limit", "100000"]);
+    let subjects: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| (first..first + 3).contains(&a["id"].as_i64().unwrap()))
+        .map(|a| a["subject"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(subjects.len(), 3, "{subjects:?}");
+    assert!(subjects.iter().all(|s| *s == subjects[0] && s.starts_with(&format!("Call {title}"))), "{subjects:?}");
+}

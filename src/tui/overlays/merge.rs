@@ -25,33 +25,69 @@ pub struct MergeForm {
     pub others: Vec<i64>,
     /// What will be filled and what differs (arrives from the store).
     pub preview: Option<crate::store::merge::MergePreview>,
-    /// Per conflict: take the other's value.
-    pub take_other: Vec<bool>,
-    /// Focused conflict.
+    /// Per row (`rows`: the conflicts, then the fills others would make differently): the
+    /// index of the chosen value among the row's `options`.
+    pub chosen: Vec<usize>,
+    /// Focused row.
     pub row: usize,
 }
 
-/// Space flips the focused field; Enter merges.
+/// A row of choices: its field, each value offered with the record holding it, and whether
+/// the kept record's own value comes first (a conflict) or not (a fill with alternatives).
+pub struct MergeRow<'a> {
+    /// Field key.
+    pub field: &'a str,
+    /// (record id, value as shown), in order.
+    pub options: Vec<(i64, &'a str)>,
+    /// The first option is the kept record's value (`Prefer::Keep`).
+    pub keeps: bool,
+}
+
+impl MergeForm {
+    /// The rows of choices: every record's value per field, the kept one's first for a
+    /// conflict (three records, three values: all offered).
+    pub fn rows(&self) -> Vec<MergeRow<'_>> {
+        let Some(p) = &self.preview else { return vec![] };
+        let conflicts = p.conflicts.iter().map(|c| {
+            let mut options = vec![(self.keep, c.keep.as_str())];
+            options.extend(c.values.iter().map(|(id, v)| (*id, v.as_str())));
+            MergeRow { field: &c.field, options, keeps: true }
+        });
+        let fills = p.alternatives.iter().map(|c| MergeRow {
+            field: &c.field,
+            options: c.values.iter().map(|(id, v)| (*id, v.as_str())).collect(),
+            keeps: false,
+        });
+        conflicts.chain(fills).collect()
+    }
+}
+
+/// Space (or `h`/`l`, the arrows) takes the focused field's next value; Enter merges.
 pub(crate) fn update(app: &mut App, mut m: Box<MergeForm>, action: Action) -> Vec<Effect> {
-    let n = m.take_other.len();
+    let n = m.chosen.len();
     match action {
         Action::Back => return vec![],
         Action::Up => m.row = m.row.saturating_sub(1),
         Action::Down => m.row = (m.row + 1).min(n.saturating_sub(1)),
         Action::ChoiceNext => {
-            if let Some(t) = m.take_other.get_mut(m.row) {
-                *t = !*t;
+            let options = m.rows().get(m.row).map_or(0, |r| r.options.len());
+            if let Some(c) = m.chosen.get_mut(m.row) {
+                *c = (*c + 1) % options.max(1);
             }
         }
         Action::Submit => {
-            let Some(preview) = &m.preview else {
+            if m.preview.is_none() {
                 app.overlay = Overlay::Merge(m);
                 return vec![];
-            };
+            }
             let mut choices = crate::store::merge::MergeChoices::default();
-            for (c, other) in preview.conflicts.iter().zip(&m.take_other) {
-                let side = if *other { Prefer::Other } else { Prefer::Keep };
-                choices.fields.insert(c.field.clone(), side);
+            for (row, chosen) in m.rows().iter().zip(&m.chosen) {
+                let prefer = match row.options.get(*chosen) {
+                    _ if row.keeps && *chosen == 0 => Prefer::Keep,
+                    Some((id, _)) => Prefer::Record(*id),
+                    None => continue,
+                };
+                choices.fields.insert(row.field.to_string(), prefer);
             }
             list_mut(app, m.entity).selected.clear();
             return vec![Effect::Merge { entity: m.entity, keep: m.keep, others: m.others.clone(), choices }];
@@ -67,7 +103,8 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
         StoreEvent::MergePreview(preview) => {
             if let Overlay::Merge(m) = &mut app.overlay {
-                m.take_other = vec![false; preview.conflicts.len()];
+                // The kept value of a conflict, the first value of a fill, until chosen.
+                m.chosen = vec![0; preview.conflicts.len() + preview.alternatives.len()];
                 m.preview = Some(preview);
             }
             vec![]
@@ -76,7 +113,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
-/// Merging duplicates: what gets filled, and a keep/other choice per differing field.
+/// Merging duplicates: what gets filled, and a choice among every value per differing field.
 pub(crate) fn draw(app: &App, m: &MergeForm, f: &mut Frame, area: Rect) {
     let gray = Style::default().fg(Color::Gray);
     let rect = popup(area, 76, 16);
@@ -87,31 +124,29 @@ pub(crate) fn draw(app: &App, m: &MergeForm, f: &mut Frame, area: Rect) {
     match &m.preview {
         None => lines.push(Line::from(app.t("tui.loading"))),
         Some(p) => {
-            for (field, value, from) in &p.fills {
+            // Fills the others agree on; those they do not are rows of choices below.
+            for (field, value, from) in p.fills.iter().filter(|(f, _, _)| !p.alternatives.iter().any(|a| a.field == *f))
+            {
                 let text = app.ta(
                     "tui.merge_fill",
                     &[("field", &app.t(&format!("field.{field}"))), ("value", value), ("id", &from.to_string())],
                 );
                 lines.push(Line::from(Span::styled(fit(&format!(" + {text}"), w), gray)));
             }
-            if p.conflicts.is_empty() {
+            if p.conflicts.is_empty() && p.alternatives.is_empty() {
                 lines.push(Line::from(fit(&app.ta("tui.merge_nothing_differs", &[("id", &m.keep.to_string())]), w)));
             }
-            for (i, c) in p.conflicts.iter().enumerate() {
-                let other = m.take_other.get(i).copied().unwrap_or(false);
-                let pick = |on: bool, text: &str, id: i64| {
-                    let mark = if on { "(•)" } else { "( )" };
-                    format!("{mark} {text} #{id}")
-                };
-                let label = format!(" {:<18}", fit(&app.t(&format!("field.{}", c.field)), 18));
-                let half = w.saturating_sub(20) / 2;
-                lines.push(Line::from(vec![
-                    Span::styled(label, row_style(i == m.row)),
-                    Span::raw(" "),
-                    Span::raw(fit(&pick(!other, &c.keep, m.keep), half)),
-                    Span::raw(" "),
-                    Span::raw(fit(&pick(other, &c.other, c.other_id), half)),
-                ]));
+            for (i, row) in m.rows().iter().enumerate() {
+                let chosen = m.chosen.get(i).copied().unwrap_or(0);
+                let label = format!(" {:<18}", fit(&app.t(&format!("field.{}", row.field)), 18));
+                let each = w.saturating_sub(20) / row.options.len().max(1);
+                let mut spans = vec![Span::styled(label, row_style(i == m.row))];
+                for (j, (id, value)) in row.options.iter().enumerate() {
+                    let mark = if j == chosen { "(•)" } else { "( )" };
+                    spans.push(Span::raw(" "));
+                    spans.push(Span::raw(fit(&format!("{mark} {value} #{id}"), each.saturating_sub(1))));
+                }
+                lines.push(Line::from(spans));
             }
         }
     }

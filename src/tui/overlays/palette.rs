@@ -1,6 +1,7 @@
 //! The command palette: every action by name, fuzzy-matched in the app's language and in
 //! English.
 
+use crate::domain::fields::Entity;
 use crate::tui::action::{Action, Tab};
 use crate::tui::app::{App, Overlay, info};
 use crate::tui::effect::Effect;
@@ -110,7 +111,7 @@ pub(crate) fn open(app: &mut App) {
 /// Message key of a screen's name, as the palette says where a command runs.
 fn screen_key(ctx: Context) -> &'static str {
     match ctx {
-        Context::Board => "tui.screen_board",
+        Context::Board(_) => "tui.screen_board",
         Context::List => "tui.screen_list",
         Context::Form => "tui.screen_form",
         Context::Welcome => "tui.screen_welcome",
@@ -132,8 +133,8 @@ fn run(app: &mut App, c: &Command) -> Vec<Effect> {
             return vec![];
         }
         Some(Context::Triage) => update(app, Action::Triage),
-        Some(Context::Board) if c.action == Action::SwitchPipeline => show_tab(app, Tab::DealBoard),
-        Some(Context::Board) => show_tab(app, Tab::LeadBoard),
+        Some(Context::Board(Entity::Deal)) => show_tab(app, Tab::DealBoard),
+        Some(Context::Board(_)) => show_tab(app, Tab::LeadBoard),
         Some(Context::List) => show_tab(app, Tab::LeadList),
         Some(Context::Agenda) => show_tab(app, Tab::Activities),
         Some(Context::Calendar) => show_tab(app, Tab::Calendar),

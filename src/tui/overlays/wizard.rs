@@ -54,6 +54,8 @@ pub struct ConvertWizard {
     pub title: String,
     /// Repeat lead: a deal for its existing client only.
     pub is_repeat: bool,
+    /// A repeat lead's client (kind, id, name), which the summary names.
+    pub client: Option<(Entity, i64, String)>,
     /// Current step.
     pub step: WizardStep,
     /// Index into `Targets::CHOICES`.
@@ -145,17 +147,26 @@ fn new_wizard(
     let choice = Targets::default_for(record.is_repeat);
     let targets = Targets::CHOICES.iter().position(|t| *t == choice).unwrap_or(0);
     let field = |key: &'static str, value: String| WizardField { key, input: TextInput::with(&value) };
+    // A company of exactly the lead's company name is linked unless the user says otherwise:
+    // Enter through the steps makes no duplicate.
+    let company_choice = companies.iter().position(is_exact_company).map_or(0, |i| i + 1);
+    let client = record
+        .links
+        .iter()
+        .find(|(e, _)| matches!(e, Entity::Contact | Entity::Company))
+        .map(|(e, r)| (*e, r.id, r.name.clone()));
     ConvertWizard {
         lead_id: record.id,
         version: record.version,
         title: record.title.clone(),
         is_repeat: record.is_repeat,
+        client: if record.is_repeat { client } else { None },
         step: WizardStep::Targets,
         targets,
         contact_matches: contacts,
         company_matches: companies,
         contact_choice: 0,
-        company_choice: 0,
+        company_choice,
         fields: vec![
             field("contact.first_name", text("first_name")),
             field("contact.last_name", text("last_name")),
@@ -167,6 +178,11 @@ fn new_wizard(
         row: if record.is_repeat { 0 } else { targets },
         error: None,
     }
+}
+
+/// A company matching the lead by its very name (not only by a phone or an e-mail).
+fn is_exact_company(m: &DuplicateMatch) -> bool {
+    m.matched_by.iter().any(|by| by == "company" || by == "name")
 }
 
 /// The plan the wizard's choices describe.
@@ -322,7 +338,17 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             let records: Vec<String> = done
                 .records()
-                .map(|r| format!("{} #{} {}", app.t(&format!("entity.{}", r.entity.code())), r.id, r.title))
+                .map(|r| {
+                    let mut text = format!("{} #{} {}", app.t(&format!("entity.{}", r.entity.code())), r.id, r.title);
+                    // A linked contact received the lead's phones and e-mails it lacked.
+                    if !r.added.is_empty() {
+                        let phones = r.added.phones.iter().map(|v| app.ta("msg.convert_added_phone", &[("value", v)]));
+                        let emails = r.added.emails.iter().map(|v| app.ta("msg.convert_added_email", &[("value", v)]));
+                        let comms: Vec<String> = phones.chain(emails).collect();
+                        text.push_str(&format!(" ({})", app.ta("msg.convert_added", &[("comms", &comms.join(", "))])));
+                    }
+                    text
+                })
                 .collect();
             info(app, app.ta("tui.converted", &[("id", &done.lead_id.to_string()), ("records", &records.join(", "))]));
             reload_screen(app)
@@ -449,7 +475,19 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
                 say(Entity::Contact, wz.contact_choice, &wz.contact_matches, name.trim().to_string());
             }
             if t.deal {
-                say(Entity::Deal, 0, &[], value("deal.title"));
+                match &wz.client {
+                    // A repeat lead's deal is its client's.
+                    Some((kind, id, name)) => {
+                        let client = format!("{} #{id} {name}", app.t(&format!("entity.{}", kind.code())));
+                        let entity = app.t("entity.deal");
+                        let text = app.ta(
+                            "tui.convert_will_create_for",
+                            &[("entity", &entity), ("title", &value("deal.title")), ("client", &client)],
+                        );
+                        lines.push(Line::from(fit(&format!(" • {text}"), w)));
+                    }
+                    None => say(Entity::Deal, 0, &[], value("deal.title")),
+                }
                 if let Some(p) = app.pipelines.get(wz.pipeline) {
                     lines.push(Line::from(Span::styled(
                         fit(&format!("   {}: {}", app.t("tui.convert_pipeline"), p.name), w),

@@ -47,6 +47,25 @@ pub struct AgendaBoard {
     pub focus: usize,
     /// Counts have arrived.
     pub loaded: bool,
+    /// Everyone's leads rather than the user's own (the default, as the status bar's
+    /// counters): the list's "mine" choice, `M`.
+    pub everyone: bool,
+    /// A card just planned into another column, until the reloaded rows hold it: the cursor
+    /// goes to it, and keys typed meanwhile act on it.
+    pub follow: Option<Follow>,
+}
+
+/// The card the activities board's cursor follows after `H`/`L`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Follow {
+    /// The column it was planned into.
+    pub bucket: ActivityBucket,
+    /// The lead.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Calls planned on it not saved yet: rows read before they are may show it elsewhere.
+    pub plans: usize,
 }
 
 /// Keys of the activities board.
@@ -58,7 +77,9 @@ pub fn bindings() -> Vec<Binding> {
             b(&[k('H')], MovePrev, "tui.key_drop_prev", true),
             b(&[k('L')], MoveNext, "tui.key_drop_next", true),
             b(&[k('a')], PlanActivity, "tui.key_plan", true),
+            b(&[k('x')], CompleteActivity, "tui.key_complete_next", false),
             b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
+            b(&[k('M')], FilterMine, "tui.key_agenda_scope", true),
         ],
     ]
     .concat()
@@ -80,7 +101,11 @@ pub fn agenda_bounds(app: &App) -> [i64; 4] {
     ]
 }
 
-fn bucket_range(bucket: crate::domain::agenda::ActivityBucket, b: [i64; 4]) -> crate::store::records::NextActivity {
+/// The leads of a bucket, by their nearest open activity, against `agenda_bounds`.
+pub(crate) fn bucket_range(
+    bucket: crate::domain::agenda::ActivityBucket,
+    b: [i64; 4],
+) -> crate::store::records::NextActivity {
     use crate::domain::agenda::ActivityBucket::*;
     use crate::store::records::NextActivity::*;
     match bucket {
@@ -97,8 +122,19 @@ fn bucket_range(bucket: crate::domain::agenda::ActivityBucket, b: [i64; 4]) -> c
 /// within before the next page is asked for. A first page is a screenful and twice this.
 pub(crate) const LOAD_AHEAD: usize = 20;
 
+/// Whose leads the board shows: the user's, or everyone's (`None`).
+fn responsible(app: &App) -> Option<String> {
+    (!app.agenda.everyone).then(|| app.user.clone())
+}
+
+/// The column counts of the board, for the leads it shows.
+pub(crate) fn load(app: &App) -> Effect {
+    Effect::LoadAgenda { bounds: agenda_bounds(app), responsible: responsible(app) }
+}
+
 fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
     let bounds = agenda_bounds(app);
+    let responsible = responsible(app);
     // A screen of cards and what the cursor reaches before the next page comes: six columns
     // of a full `PAGE` each were half of the board's time at 100k leads.
     let limit = (app.cards_per_screen() + 2 * LOAD_AHEAD).min(PAGE);
@@ -107,7 +143,13 @@ fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
         return None;
     }
     col.pending = true;
-    Some(Effect::LoadAgendaPage { bucket: col.bucket, range: bucket_range(col.bucket, bounds), offset, limit })
+    Some(Effect::LoadAgendaPage {
+        bucket: col.bucket,
+        range: bucket_range(col.bucket, bounds),
+        responsible,
+        offset,
+        limit,
+    })
 }
 
 /// An action on the activities board.
@@ -117,7 +159,21 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         return vec![];
     }
     let per = app.cards_per_screen();
+    if matches!(action, Action::Left | Action::Right | Action::Up | Action::Down | Action::Top | Action::Bottom) {
+        // Moving the cursor by hand ends following a planned card.
+        app.agenda.follow = None;
+    }
     match action {
+        Action::FilterMine => {
+            app.agenda.everyone = !app.agenda.everyone;
+            app.agenda.follow = None;
+            for col in &mut app.agenda.columns {
+                col.rows.clear();
+                col.cursor = 0;
+                col.scroll = 0;
+            }
+            return vec![load(app)];
+        }
         Action::Left => app.agenda.focus = app.agenda.focus.saturating_sub(1),
         Action::Right => app.agenda.focus = (app.agenda.focus + 1).min(app.agenda.columns.len() - 1),
         Action::Up | Action::Down | Action::Top | Action::Bottom => {
@@ -142,19 +198,32 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::MovePrev | Action::MoveNext => {
-            let focus = app.agenda.focus;
-            let Some(card) = app.agenda.columns[focus].rows.get(app.agenda.columns[focus].cursor).cloned() else {
-                return vec![];
+            // The card planned last while its new column reloads, else the focused one.
+            let (from, id, title) = match &app.agenda.follow {
+                Some(f) => {
+                    (ActivityBucket::ALL.iter().position(|b| *b == f.bucket).unwrap_or(0), f.id, f.title.clone())
+                }
+                None => {
+                    let focus = app.agenda.focus;
+                    let Some(card) = app.agenda.columns[focus].rows.get(app.agenda.columns[focus].cursor) else {
+                        return vec![];
+                    };
+                    (focus, card.id, card.title.clone())
+                }
             };
-            let target = if action == Action::MoveNext { focus + 1 } else { focus.wrapping_sub(1) };
+            let target = if action == Action::MoveNext { from + 1 } else { from.wrapping_sub(1) };
             let Some(bucket) = ActivityBucket::ALL.get(target).copied() else { return vec![] };
             if !bucket.accepts_drops() {
                 info(app, app.t("tui.no_drop"));
                 return vec![];
             }
             let Some(deadline) = agenda::drop_deadline(bucket, &local_now(app)) else { return vec![] };
+            // The cursor goes with the card, as on the Kanban: the next `H` moves it again.
+            app.agenda.focus = target;
+            let plans = app.agenda.follow.as_ref().filter(|f| f.id == id).map_or(0, |f| f.plans) + 1;
+            app.agenda.follow = Some(Follow { bucket, id, title, plans });
             return vec![Effect::PlanActivity {
-                targets: vec![RecordRef::new(Entity::Lead, card.id)],
+                targets: vec![RecordRef::new(Entity::Lead, id)],
                 kind: crate::domain::activity::ActivityKind::Call,
                 subject: String::new(),
                 deadline: deadline.timestamp_millis(),
@@ -164,24 +233,33 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 reminder_minutes: None,
             }];
         }
-        Action::CompleteActivity => {
-            let col = &app.agenda.columns[app.agenda.focus];
-            if let Some(card) = col.rows.get(col.cursor) {
-                return vec![Effect::CompleteNext { entity: Entity::Lead, id: card.id }];
-            }
-        }
-        Action::Open | Action::PlanActivity => {
-            let col = &app.agenda.columns[app.agenda.focus];
-            if let Some(card) = col.rows.get(col.cursor).cloned() {
-                if action == Action::Open {
-                    return open_record(app, Entity::Lead, card.id);
-                }
-                open_plan(app, vec![RecordRef::new(Entity::Lead, card.id)], card.title);
+        Action::CompleteActivity | Action::Open | Action::PlanActivity => {
+            let Some((id, title)) = target_card(app) else { return vec![] };
+            match action {
+                Action::CompleteActivity => return vec![Effect::CompleteNext { entity: Entity::Lead, id }],
+                Action::Open => return open_record(app, Entity::Lead, id),
+                _ => open_plan(app, vec![RecordRef::new(Entity::Lead, id)], title),
             }
         }
         _ => {}
     }
     vec![]
+}
+
+/// The card keys act on: the one followed after a drop, else the focused one.
+fn target_card(app: &App) -> Option<(i64, String)> {
+    if let Some(f) = &app.agenda.follow {
+        return Some((f.id, f.title.clone()));
+    }
+    let col = app.agenda.columns.get(app.agenda.focus)?;
+    col.rows.get(col.cursor).map(|c| (c.id, c.title.clone()))
+}
+
+/// A write was saved: a call planned on the followed card, if one is awaited.
+pub(crate) fn saved(app: &mut App) {
+    if let Some(f) = &mut app.agenda.follow {
+        f.plans = f.plans.saturating_sub(1);
+    }
 }
 
 /// Column counts and pages.
@@ -202,17 +280,37 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             (0..app.agenda.columns.len()).filter_map(|i| agenda_page(app, i, 0)).collect()
         }
         StoreEvent::AgendaPage { bucket, offset, rows } => {
-            if let Some(col) = app.agenda.columns.iter_mut().find(|c| c.bucket == bucket) {
-                col.pending = false;
-                if offset == 0 {
-                    col.rows = rows;
-                } else if offset == col.rows.len() {
-                    col.rows.extend(rows);
-                }
-                col.cursor = col.cursor.min(col.rows.len().saturating_sub(1));
-                col.scroll = col.scroll.min(col.cursor);
+            let per = app.cards_per_screen();
+            let Some(index) = app.agenda.columns.iter().position(|c| c.bucket == bucket) else { return vec![] };
+            let col = &mut app.agenda.columns[index];
+            col.pending = false;
+            if offset == 0 {
+                col.rows = rows;
+            } else if offset == col.rows.len() {
+                col.rows.extend(rows);
             }
-            vec![]
+            col.cursor = col.cursor.min(col.rows.len().saturating_sub(1));
+            col.scroll = col.scroll.min(col.cursor);
+            // The followed card, once every call planned on it is saved: wherever it now is
+            // (a later call leaves it where its nearest one keeps it).
+            let Some(follow) = app.agenda.follow.clone().filter(|f| f.plans == 0) else { return vec![] };
+            match col.rows.iter().position(|r| r.id == follow.id) {
+                Some(at) => {
+                    col.cursor = at;
+                    if col.cursor < col.scroll || col.cursor >= col.scroll + per {
+                        col.scroll = col.cursor.saturating_sub(per / 2);
+                    }
+                    app.agenda.focus = index;
+                    app.agenda.follow = None;
+                    vec![]
+                }
+                // Not among the rows of its new column loaded yet: the next page.
+                None if follow.bucket == bucket && (col.rows.len() as i64) < col.count && !col.rows.is_empty() => {
+                    let offset = col.rows.len();
+                    agenda_page(app, index, offset).into_iter().collect()
+                }
+                None => vec![],
+            }
         }
         _ => vec![],
     }
@@ -236,6 +334,21 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(app.t("tui.loading")), area);
         return;
     }
+    // Whose leads: the header says it, as the list's filter chips do.
+    let scope = app.t(if board.everyone { "tui.agenda_everyone" } else { "tui.agenda_mine" });
+    let header = format!(" {} · {scope}", app.t("tui.tab_activities"));
+    let area = if area.height < 3 {
+        area
+    } else {
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                fit(&header, area.width as usize),
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
+            Rect { height: 1, ..area },
+        );
+        Rect { y: area.y + 1, height: area.height - 1, ..area }
+    };
     let n = board.columns.len();
     let visible = ((area.width / 18).max(1) as usize).min(n);
     let first = board.focus.saturating_sub(visible - 1).min(n - visible);

@@ -105,22 +105,34 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         };
         let id = step.id();
         app.triage.handled.retain(|h| *h != id);
-        let mut effects = match &step {
+        let lead = id.to_string();
+        // What was taken back, in words: the status bar says it, not a generic count.
+        let message = match &step {
             TriageStep::Moved { from, .. } => {
-                vec![Effect::Move { entity: Entity::Lead, id, seen: None, stage_code: from.clone(), reason: None }]
+                let stage = stage_rows(app.board(Entity::Lead))
+                    .into_iter()
+                    .find(|s| s.code == *from)
+                    .map(|s| s.name)
+                    .unwrap_or_else(|| from.clone());
+                app.ta("tui.triage_undone_move", &[("id", &lead), ("stage", &stage)])
             }
-            TriageStep::Assigned { from, .. } => {
-                vec![Effect::BulkAssign {
-                    entity: Entity::Lead,
-                    ids: vec![id],
-                    login: from.clone().unwrap_or_default(),
-                }]
+            TriageStep::Assigned { from: Some(login), .. } => {
+                let name =
+                    app.users.iter().find(|(l, _)| l == login).map(|(_, n)| n.clone()).unwrap_or_else(|| login.clone());
+                app.ta("tui.triage_undone_assign", &[("id", &lead), ("user", &name)])
             }
-            TriageStep::Planned { .. } => vec![Effect::UndoPlanned { lead: id }],
-            TriageStep::Skipped { .. } => vec![],
+            TriageStep::Assigned { from: None, .. } => app.ta("tui.triage_undone_unassign", &[("id", &lead)]),
+            TriageStep::Planned { .. } => app.ta("tui.triage_undone_plan", &[("id", &lead)]),
+            TriageStep::Skipped { .. } => app.ta("tui.triage_undone", &[("id", &lead)]),
         };
-        info(app, app.ta("tui.triage_undone", &[("id", &id.to_string())]));
+        info(app, message);
+        let mut effects = match step {
+            TriageStep::Skipped { .. } => vec![],
+            step => vec![Effect::UndoTriage { step }],
+        };
         effects.push(Effect::LoadTriage { exclude: app.triage.handled.clone(), first: Some(id) });
+        // The status bar's counters count the call no more.
+        effects.push(Effect::LoadCounters);
         return effects;
     }
     let Some(item) = app.triage.item.as_ref() else { return vec![] };

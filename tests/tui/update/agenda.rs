@@ -8,6 +8,7 @@ use super::*;
 fn activities_board_columns_load_more_as_the_cursor_goes_down() {
     let mut h = Harness::new(1500, Lang::En);
     h.act(Show(Tab::Activities));
+    h.act(FilterMine); // everyone's leads
     let first_page = h.app.cards_per_screen() + 40;
     let (widest, _) = h.app.agenda.columns.iter().enumerate().max_by_key(|(_, c)| c.count).unwrap();
     assert!(h.app.agenda.columns[widest].count as usize > 2 * first_page, "a long column to scroll");
@@ -31,6 +32,7 @@ fn activities_board_buckets_and_drops() {
     let mut h = Harness::new(120, Lang::En);
     h.act(Show(Tab::Activities));
     assert_eq!(h.app.screen, Screen::Agenda);
+    h.act(FilterMine); // everyone's leads
     let cols = &h.app.agenda.columns;
     assert_eq!(cols.len(), 6);
     let open_leads: i64 = h
@@ -73,4 +75,71 @@ fn activities_board_buckets_and_drops() {
     h.act(MovePrev);
     assert!(h.app.status.as_ref().unwrap().0.contains("take no cards"));
     assert_eq!(h.store.activities(&Default::default()).unwrap().len(), before);
+}
+
+/// Issue 23: after `H`, the cursor stayed in the source column on the next card, so `H H H H`
+/// planned calls on four different leads. It follows the card, as on the Kanban, typed fast
+/// or not.
+#[test]
+fn activities_board_cursor_follows_the_card_it_plans() {
+    use prospect::domain::agenda::ActivityBucket;
+    let mut h = Harness::new(300, Lang::En);
+    h.act(Show(Tab::Activities));
+    h.act(FilterMine); // everyone's leads: more cards
+    let later = ActivityBucket::ALL.iter().position(|b| *b == ActivityBucket::Later).unwrap();
+    while h.app.agenda.focus < later {
+        h.act(Right);
+    }
+    assert!(h.app.agenda.columns[later].rows.len() > 3, "a few later leads");
+    h.acts(&[Down, Down]);
+    let card = h.app.agenda.columns[later].rows[2].clone();
+    let planned = |h: &Harness| h.other().activities(&of_lead(card.id)).unwrap().len();
+    let before = planned(&h);
+    let all_before = h.store.activities(&Default::default()).unwrap().len();
+    h.act(MovePrev);
+    let focused = |h: &Harness| {
+        let col = &h.app.agenda.columns[h.app.agenda.focus];
+        (col.bucket, col.rows.get(col.cursor).map(|r| r.id))
+    };
+    assert_eq!(focused(&h), (ActivityBucket::NextWeek, Some(card.id)), "the cursor went with the card");
+    h.act(MovePrev);
+    assert_eq!(focused(&h), (ActivityBucket::ThisWeek, Some(card.id)));
+    assert_eq!(planned(&h), before + 2, "both calls on the same lead");
+    // Typed faster than the board reloads: the second H still moves the same card.
+    let pending = h.act_partly(MovePrev);
+    let second = prospect::tui::update::update(&mut h.app, MoveNext);
+    h.run(pending);
+    h.run(second);
+    assert_eq!(planned(&h), before + 4);
+    assert_eq!(h.store.activities(&Default::default()).unwrap().len(), all_before + 4, "no other lead got a call");
+    let (_, id) = focused(&h);
+    assert_eq!(id, Some(card.id), "still on the card");
+}
+
+/// Issue 23: the board showed everyone's leads while the status bar counts the user's own.
+/// It shows the user's by default, says so in its header, and `M` switches, as in the list.
+#[test]
+fn activities_board_shows_my_leads_unless_asked_for_everyones() {
+    use prospect::store::ListFilter;
+    let mut h = Harness::new(300, Lang::En);
+    h.act(Show(Tab::Activities));
+    let open = |responsible: Option<&str>| {
+        let filter =
+            ListFilter { open_stages_only: true, responsible: responsible.map(String::from), ..Default::default() };
+        h.store.list_count(Entity::Lead, &filter).unwrap()
+    };
+    let (mine, everyone) = (open(Some("alice")), open(None));
+    assert!(0 < mine && mine < everyone, "{mine} of {everyone}");
+    let total = |h: &Harness| h.app.agenda.columns.iter().map(|c| c.count).sum::<i64>();
+    assert_eq!(total(&h), mine);
+    let owners: std::collections::BTreeSet<_> =
+        h.app.agenda.columns.iter().flat_map(|c| &c.rows).map(|r| r.responsible.clone()).collect();
+    assert_eq!(owners.len(), 1, "only alice's cards: {owners:?}");
+    let keys = prospect::tui::keymap::bindings(prospect::tui::keymap::context(&h.app));
+    assert!(keys.iter().any(|b| b.action == FilterMine && b.footer), "M is in the footer, help and palette");
+    h.act(FilterMine);
+    assert!(h.app.agenda.everyone);
+    assert_eq!(total(&h), everyone);
+    h.act(FilterMine);
+    assert_eq!(total(&h), mine);
 }

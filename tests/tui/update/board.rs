@@ -198,3 +198,80 @@ fn a_refused_move_shown_early_reloads_the_board() {
     assert_eq!(focused_stage(&h), "NEW", "back where it is stored");
     assert!(h.app.lead_board.columns[0].cards.iter().any(|c| c.id == card.id));
 }
+
+/// Issue 23: `x` (next activity done, per README) did nothing on the Kanban and the
+/// activities board: the key was bound on the lists only.
+#[test]
+fn x_is_next_activity_done_on_both_boards() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use prospect::tui::keymap::action_for;
+    let mut h = Harness::new(60, Lang::En);
+    let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+    // The lead board: a card with an open activity loses its nearest one.
+    let col = &h.app.lead_board.columns[0];
+    let idx = col.cards.iter().position(|c| c.next_activity.is_some()).expect("a card with an activity");
+    for _ in 0..idx {
+        h.act(Down);
+    }
+    let card = h.app.lead_board.focused().unwrap().clone();
+    let before = h.store.activities(&of_lead(card.id)).unwrap().len();
+    let action = action_for(&h.app, x).expect("x is bound on the board");
+    h.act(action);
+    assert_eq!(h.store.activities(&of_lead(card.id)).unwrap().len() + 1, before);
+    h.act(Show(Tab::DealBoard));
+    assert_eq!(action_for(&h.app, x), Some(CompleteActivity), "and on the deal board");
+    // The activities board: the focused card's nearest activity.
+    h.act(Show(Tab::Activities));
+    let col = h.app.agenda.columns.iter().position(|c| !c.rows.is_empty() && c.rows[0].next_activity.is_some());
+    let col = col.expect("a column of leads with activities");
+    while h.app.agenda.focus < col {
+        h.act(Right);
+    }
+    let card = h.app.agenda.columns[col].rows[0].clone();
+    let before = h.store.activities(&of_lead(card.id)).unwrap().len();
+    let action = action_for(&h.app, x).expect("x is bound on the activities board");
+    h.act(action);
+    assert_eq!(h.store.activities(&of_lead(card.id)).unwrap().len() + 1, before);
+}
+
+/// Issue 23: the deal board's help listed the lead-only keys (triage, take, convert), and
+/// the lead board the pipeline key it has no use for.
+#[test]
+fn each_board_lists_only_its_own_keys() {
+    use prospect::tui::keymap::{bindings, context};
+    let mut h = Harness::new(20, Lang::En);
+    let actions = |h: &Harness| bindings(context(&h.app)).into_iter().map(|b| b.action).collect::<Vec<_>>();
+    let leads = actions(&h);
+    for a in [Triage, Take, Convert, CompleteActivity] {
+        assert!(leads.contains(&a), "lead board: {a:?}");
+    }
+    assert!(!leads.contains(&SwitchPipeline));
+    h.act(Show(Tab::DealBoard));
+    let deals = actions(&h);
+    for a in [Triage, Take, Convert] {
+        assert!(!deals.contains(&a), "deal board: {a:?}");
+    }
+    assert!(deals.contains(&SwitchPipeline) && deals.contains(&CompleteActivity));
+}
+
+/// Issue 23: a pipeline added while the app is open (by the CLI, another process) never
+/// appeared in `p`, even after `Ctrl-r`. Both a refresh and the live refresh read it.
+#[test]
+fn a_pipeline_added_elsewhere_appears_in_the_picker() {
+    use prospect::tui::effect::StoreEvent;
+    let mut h = Harness::new(20, Lang::En);
+    h.act(Show(Tab::DealBoard));
+    let before = h.app.pipelines.len();
+    let mut other = h.other();
+    other.add_pipeline("Partners").unwrap();
+    // The live refresh: the worker noticed a change the log cannot name.
+    let effects = prospect::tui::update::on_store(&mut h.app, StoreEvent::Changed(None));
+    h.run(effects);
+    assert_eq!(h.app.pipelines.len(), before + 1);
+    other.add_pipeline("Resellers").unwrap();
+    h.act(Refresh);
+    assert_eq!(h.app.pipelines.len(), before + 2);
+    h.act(SwitchPipeline);
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert!(p.items.iter().any(|(_, name)| name == "Resellers"), "{:?}", p.items);
+}

@@ -336,3 +336,28 @@ fn views_text(app: &prospect::tui::app::App) -> String {
     let buf = t.backend().buffer();
     (0..2).map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect()
 }
+
+/// Issue 23: the list's date filter refused `01/11..30/11`, which the plan form accepts: it
+/// reads the one grammar of typed days, from the app's now, and a refusal says what was wrong
+/// with which date.
+#[test]
+fn the_created_filter_reads_days_as_the_plan_form_does() {
+    let mut h = Harness::new(200, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterCreated);
+    h.type_text("01/11..30/11");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "accepted: {:?}", h.app.overlay);
+    let rows = &h.app.lists[&Entity::Lead].rows;
+    let from = 1_793_491_200_000; // 2026-11-01T00:00Z (the tests' now is 2026-11-23)
+    let to = 1_796_083_200_000; // 2026-12-01T00:00Z
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.created_at >= from && r.created_at < to), "all rows in November");
+    // A day that does not exist: the message names it, not a generic "write a date".
+    h.act(FilterCreated);
+    h.type_text("31/02..28/03");
+    h.act(Submit);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("refused in the prompt: {:?}", h.app.overlay) };
+    let error = p.error.clone().unwrap_or_default();
+    assert!(!error.is_empty() && !error.starts_with("Write a date (2026-11-23"), "{error}");
+}

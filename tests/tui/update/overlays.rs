@@ -458,3 +458,148 @@ fn ctrl_u_clears_a_prompt() {
     let Overlay::Palette(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
     assert!(p.input.text.is_empty() && p.matches.len() == p.commands.len(), "every command again");
 }
+
+/// The screen drawn from the app as it is, as text.
+fn drawn(app: &prospect::tui::app::App) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut t = Terminal::new(TestBackend::new(120, 35)).unwrap();
+    t.draw(|f| prospect::tui::views::draw(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    (0..35).map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect()
+}
+
+fn with_comms(fields: &[(&str, &str)], comms: &[&str]) -> RecordInput {
+    use prospect::domain::comm::{Comm, CommKind};
+    let mut input = RecordInput {
+        fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Default::default()
+    };
+    input.comms.add = comms
+        .iter()
+        .map(|c| {
+            let kind = if c.contains('@') { CommKind::Email } else { CommKind::Phone };
+            Comm::new(kind, "", c, prospect::domain::dedup::PhoneRegion::FR).unwrap()
+        })
+        .collect();
+    input
+}
+
+/// Issue 23: with a company of exactly the lead's company name, the wizard still defaulted
+/// to "create new" (Enter x4 made a duplicate company); on step 3, `j`/`k` are text and the
+/// arrows or Tab move; linking an existing contact says which phones and e-mails it received.
+#[test]
+fn the_wizard_links_an_exact_company_and_says_what_a_linked_contact_received() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use prospect::tui::action::InputKey;
+    use prospect::tui::app::WizardStep;
+    use prospect::tui::keymap::action_for;
+    let mut h = Harness::new(0, Lang::En);
+    let fields =
+        [("title", "Radium order"), ("first_name", "Pierre"), ("last_name", "Curie"), ("company_title", "Radium")];
+    let lead =
+        h.store.create(Entity::Lead, &with_comms(&fields, &["06 11 22 33 44", "pierre@radium.example"])).unwrap();
+    // Made after the lead, so that it is no repeat lead.
+    let fields = [("first_name", "Pierre"), ("last_name", "Curie")];
+    let contact = h.store.create(Entity::Contact, &with_comms(&fields, &["+33 6 11 22 33 44"])).unwrap().id;
+    let company = h.store.create(Entity::Company, &with_comms(&[("title", "Radium")], &[])).unwrap().id;
+    h.act(Show(Tab::LeadBoard));
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(lead.id));
+    h.act(Convert);
+    h.act(Up); // Deal + Contact + Company
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!(w.step, WizardStep::Matches);
+    assert_eq!(w.company_choice, 1, "the company of that very name is linked by default");
+    assert_eq!(w.company_matches[0].id, company);
+    assert_eq!(w.contact_choice, 0, "a contact matched by phone only is offered, not chosen");
+    h.act(Input(InputKey::Right)); // link the contact too
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    assert_eq!((w.step, w.row), (WizardStep::Fields, 0), "the deal's title");
+    let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+    for c in [KeyCode::Char('j'), KeyCode::Char('k')] {
+        let a = action_for(&h.app, key(c)).unwrap();
+        assert_eq!(a, Input(InputKey::Char(if c == KeyCode::Char('j') { 'j' } else { 'k' })), "text in a text field");
+        h.act(a);
+    }
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    let title = w.fields.iter().find(|f| f.key == "deal.title").unwrap().input.text.clone();
+    assert!(title.ends_with("jk"), "{title}");
+    h.act(action_for(&h.app, key(KeyCode::Tab)).unwrap());
+    let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+    assert_eq!(w.row, 1, "Tab goes to the next row");
+    h.act(action_for(&h.app, key(KeyCode::BackTab)).unwrap());
+    for _ in 0..2 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.act(Submit);
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert_eq!(h.store.count(Entity::Company).unwrap(), 1, "no duplicate company");
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), 1, "no duplicate contact");
+    let status = h.app.status.clone().unwrap().0;
+    assert!(
+        status
+            .contains(&format!("Contact #{contact} Pierre Curie (added from the lead: e-mail pierre@radium.example)")),
+        "{status}"
+    );
+}
+
+/// Issue 23: the summary of a repeat lead's conversion did not name the client whose deal
+/// it makes.
+#[test]
+fn the_summary_of_a_repeat_lead_names_its_client() {
+    use prospect::tui::app::WizardStep;
+    let mut h = Harness::new(0, Lang::En);
+    let fields = [("first_name", "Marie"), ("last_name", "Curie")];
+    let client = h.store.create(Entity::Contact, &with_comms(&fields, &["06 98 76 54 32"])).unwrap().id;
+    let fields = [("title", "More radium"), ("first_name", "Marie"), ("last_name", "Curie")];
+    let lead = h.store.create(Entity::Lead, &with_comms(&fields, &["06 98 76 54 32"])).unwrap();
+    assert!(!lead.repeat_of.is_empty(), "a repeat lead");
+    h.act(Show(Tab::LeadBoard));
+    h.act(Convert);
+    h.act(Submit);
+    h.act(Submit);
+    let Overlay::Convert(w) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!(w.step, WizardStep::Summary);
+    let screen = drawn(&h.app);
+    assert!(screen.contains(&format!("for the client Contact #{client} Marie Curie")), "{screen}");
+}
+
+/// Issue 23: merging three contacts offered two values per field: the third's could never
+/// be chosen. Every record's value is offered.
+#[test]
+fn merging_three_contacts_offers_every_value() {
+    let mut h = Harness::new(0, Lang::En);
+    let mut ids = Vec::new();
+    for (first, phone) in
+        [("Jean-Pierre", "06 10 00 00 01"), ("Jean Pierre", "06 10 00 00 02"), ("JP", "06 10 00 00 03")]
+    {
+        let fields = [("first_name", first), ("last_name", "Dupont")];
+        ids.push(h.store.create(Entity::Contact, &with_comms(&fields, &[phone])).unwrap().id);
+    }
+    h.act(Show(Tab::Contacts));
+    // Newest first: JP, Jean Pierre, Jean-Pierre. Keep the oldest, merge the two others in.
+    h.acts(&[Top, ToggleSelect, ToggleSelect, ToggleSelect]); // the cursor ends on the oldest
+    h.act(Merge);
+    let Overlay::Merge(m) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!(m.keep, ids[0]);
+    let rows = m.rows();
+    let first = rows.iter().position(|r| r.field == "first_name").expect("the first names differ");
+    let offered: Vec<&str> = rows[first].options.iter().map(|(_, v)| *v).collect();
+    assert_eq!(offered.len(), 3, "{offered:?}");
+    assert!(offered.contains(&"JP"), "{offered:?}");
+    let jp = offered.iter().position(|v| *v == "JP").unwrap();
+    for _ in 0..first {
+        h.act(Down);
+    }
+    for _ in 0..jp {
+        h.act(ChoiceNext);
+    }
+    assert!(drawn(&h.app).contains("(•) JP #"), "the choice is drawn");
+    h.act(Submit);
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), 1);
+    let kept = h.store.get(RecordRef::new(Entity::Contact, ids[0])).unwrap();
+    assert_eq!(kept.get("first_name").unwrap().text(), "JP");
+}

@@ -65,3 +65,52 @@ fn triage_decides_in_one_to_three_keys_and_undoes() {
     }
     assert!(h.app.triage.item.is_none());
 }
+
+/// Issue 23: after undoing a planned call the status bar still counted it, and undoing an
+/// assignment said `1 record(s) done.`: the counters reload, and the message says what was
+/// undone.
+#[test]
+fn undo_in_triage_says_what_it_undid_and_recounts() {
+    let mut h = Harness::new(0, Lang::En);
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let input = RecordInput { fields: vec![("title".into(), format!("Inbound {i}"))], ..Default::default() };
+        ids.push(h.store.create(Entity::Lead, &input).unwrap().id);
+    }
+    let bruno =
+        prospect::store::users::NewUser { login: "bruno".into(), display_name: None, department: None, admin: false };
+    h.store.add_user(&bruno).unwrap();
+    h.run(vec![prospect::tui::effect::Effect::LoadReference]);
+    h.act(Show(Tab::LeadBoard));
+    h.act(Triage);
+    let counted = |h: &Harness| {
+        let c = h.app.counters;
+        c.overdue + c.today + c.incoming
+    };
+    let before = counted(&h);
+    h.act(PlanActivity);
+    h.act(Submit);
+    assert_eq!(counted(&h), before + 1, "the planned call is counted");
+    h.act(TriageUndo);
+    assert_eq!(counted(&h), before, "and no longer once undone");
+    let said = |h: &Harness| h.app.status.clone().unwrap().0;
+    assert_eq!(said(&h), format!("Undone: the activity planned on Lead #{} is deleted.", ids[0]));
+    // An assignment taken back names who has the lead again.
+    h.act(BulkAssign);
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    let to = p.items.iter().position(|(l, _)| l == "bruno").unwrap();
+    for _ in p.cursor..to {
+        h.act(Down);
+    }
+    h.act(Submit);
+    assert_eq!(stage_and_owner(&h, ids[0]).1, "bruno");
+    h.act(TriageUndo);
+    assert_eq!(stage_and_owner(&h, ids[0]).1, "alice");
+    let msg = said(&h);
+    assert!(msg.starts_with(&format!("Undone: Lead #{} is back with ", ids[0])) && !msg.contains("record(s)"), "{msg}");
+    // A move taken back names the stage.
+    h.act(TriageQualify);
+    h.act(TriageUndo);
+    assert_eq!(said(&h), format!("Undone: Lead #{} is back in New.", ids[0]));
+    assert_eq!(stage_and_owner(&h, ids[0]).0, "NEW");
+}

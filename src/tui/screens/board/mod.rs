@@ -226,10 +226,10 @@ fn focus_card(app: &mut App, entity: Entity, column: usize, to: impl Fn(usize) -
     ensure_window(entity, pipeline_id, col, per)
 }
 
-/// Keys of a board.
-pub fn bindings() -> Vec<Binding> {
+/// Keys of the board of `entity`: leads add triage, take and convert; deals, the pipeline.
+pub fn bindings(entity: Entity) -> Vec<Binding> {
     use Action::*;
-    [
+    let mut v = [
         column_navigation(),
         vec![
             b(&[k('H')], MovePrev, "tui.key_move_prev", true),
@@ -237,17 +237,24 @@ pub fn bindings() -> Vec<Binding> {
             b(&[k('m')], PickStage, "tui.key_pick_stage", true),
             b(&[k('n')], QuickCreate, "tui.key_quick_create", true),
             b(&[k('a')], PlanActivity, "tui.key_plan", true),
-            b(&[k('C')], Convert, "tui.key_convert", false),
+            b(&[k('x')], CompleteActivity, "tui.key_complete_next", false),
             b(&[k('N')], NewRecord, "tui.key_new", false),
             b(&[code(KeyCode::Enter)], Open, "tui.key_open", true),
             b(&[code(KeyCode::PageDown), ctrl('d')], PageDown, "tui.key_page_down", false),
             b(&[code(KeyCode::PageUp), ctrl('u')], PageUp, "tui.key_page_up", false),
-            b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false),
-            b(&[k('T')], Triage, "tui.key_triage", false),
-            b(&[k('t')], Take, "tui.key_take", false),
         ],
     ]
-    .concat()
+    .concat();
+    if entity == Entity::Lead {
+        v.extend([
+            b(&[k('C')], Convert, "tui.key_convert", false),
+            b(&[k('T')], Triage, "tui.key_triage", false),
+            b(&[k('t')], Take, "tui.key_take", false),
+        ]);
+    } else {
+        v.push(b(&[k('p')], SwitchPipeline, "tui.key_pipeline", false));
+    }
+    v
 }
 
 /// The title typed for a card made in the focused column: the store creates it there and

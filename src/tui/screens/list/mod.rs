@@ -438,7 +438,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 keep,
                 others: others.clone(),
                 preview: None,
-                take_other: vec![],
+                chosen: vec![],
                 row: 0,
             }));
             vec![Effect::LoadMergePreview { entity, keep, others }]
@@ -497,11 +497,6 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
     }
 }
 
-/// Reads `FROM..TO` in local time (`when::parse_day_range`).
-fn parse_range(text: &str) -> Option<(Option<i64>, Option<i64>)> {
-    crate::domain::when::parse_day_range(text, &chrono::Local)
-}
-
 /// The list whose filter a prompt or picker sets: the one on screen.
 fn shown_list(app: &App) -> Option<Entity> {
     match app.screen {
@@ -524,9 +519,12 @@ pub(crate) fn filter_created(app: &mut App, text: String) -> Answered {
     let range = if text.is_empty() {
         None
     } else {
-        match parse_range(&text) {
-            Some((from, to)) => Some((from, to, text.clone())),
-            None => return Answered::Refused(app.t("tui.bad_range")),
+        // The one grammar of typed days (`01/11..30/11` as the plan form reads it), from
+        // the app's "now" in local time.
+        let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
+        match crate::domain::when::read_day_range("created", &text, &now) {
+            Ok((from, to)) => Some((from, to, text.clone())),
+            Err(e) => return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang)),
         }
     };
     let list = list_mut(app, entity);
