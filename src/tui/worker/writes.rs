@@ -1,158 +1,13 @@
-//! The store worker: a thread that owns the open file, runs `Effect`s and answers with
-//! `StoreEvent`s, so the interface never blocks on a busy or slow file. It also polls
-//! `PRAGMA data_version` about once a second to notice other users' changes.
+//! Running one effect: the writes (and the few reads that answer a write), each turned
+//! into the `StoreEvent`s the screens take; the reads are in `loads`.
 
-use super::effect::{Anchor, EditConflict, Effect, StoreEvent};
-use super::event::LoopEvent;
-use crate::domain::fields::Entity;
-use crate::i18n::{Lang, tr_in};
-use crate::service::Service;
-use crate::store::{ListFilter, RecordInput, RecordRef, StoreError};
-use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
-use std::time::{Duration, Instant};
-
-/// Starts the worker on `store`; returns where to send effects. Its answers go to `to_loop`,
-/// the interface's one event channel.
-pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Sender<Effect> {
-    let (effects_tx, effects_rx) = channel::<Effect>();
-    let events_tx = Answers(to_loop);
-    let busy_tx = events_tx.clone();
-    store.on_busy(move |waiting| {
-        let _ = busy_tx.send(StoreEvent::Waiting(waiting));
-    });
-    std::thread::Builder::new()
-        .name("prospect-store".into())
-        .spawn(move || {
-            let mut last_version = store.data_version().unwrap_or(0);
-            let mut last_change = store.last_change().unwrap_or(0);
-            let mut last_poll = Instant::now();
-            let mut trace = effect_trace();
-            let born = Instant::now();
-            loop {
-                match effects_rx.recv_timeout(Duration::from_millis(250)) {
-                    Ok(effect) => {
-                        let limit = store.options().busy_limit;
-                        let tx = events_tx.clone();
-                        let started = Instant::now();
-                        let name = trace.is_some().then(|| effect_name(&effect));
-                        let events = run_waiting(&mut store, lang, effect, limit, |ev| {
-                            let _ = tx.send(ev);
-                        });
-                        if let (Some(out), Some(name)) = (trace.as_mut(), name) {
-                            use std::io::Write;
-                            let at = started.duration_since(born).as_secs_f64() * 1000.0;
-                            let took = started.elapsed().as_secs_f64() * 1000.0;
-                            let _ = writeln!(out, "at {at:>9.3} ms took {took:>9.3} ms  {name}");
-                        }
-                        for ev in events {
-                            if events_tx.send(ev).is_err() {
-                                return;
-                            }
-                        }
-                        // Our own writes change nothing for others' refresh.
-                        last_version = store.data_version().unwrap_or(last_version);
-                    }
-                    Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => return,
-                }
-                if last_poll.elapsed() >= Duration::from_millis(900) {
-                    last_poll = Instant::now();
-                    if let Ok(v) = store.data_version()
-                        && v != last_version
-                    {
-                        last_version = v;
-                        // Our own writes are in the log too; reloading for them is harmless.
-                        let changed = match store.changes_since(last_change, 500) {
-                            Ok((last, Some(list))) if !list.is_empty() => {
-                                last_change = last;
-                                Some(list)
-                            }
-                            Ok((last, _)) => {
-                                last_change = last;
-                                None
-                            }
-                            Err(_) => None,
-                        };
-                        if events_tx.send(StoreEvent::Changed(changed)).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        })
-        .expect("the store thread starts");
-    effects_tx
-}
-
-/// Where each effect's time is written when `PROSPECT_TRACE_EFFECTS` names a file: a
-/// developer's view of the store's share of a keystroke (docs/PERFORMANCE.md).
-fn effect_trace() -> Option<std::fs::File> {
-    let path = std::env::var_os("PROSPECT_TRACE_EFFECTS")?;
-    std::fs::OpenOptions::new().create(true).append(true).open(path).ok()
-}
-
-/// An effect's variant name, for the trace.
-fn effect_name(effect: &Effect) -> String {
-    let text = format!("{effect:?}");
-    text.split([' ', '(', '{']).next().unwrap_or_default().to_string()
-}
-
-/// The loop's channel, as the worker sends to it: store answers only.
-#[derive(Clone)]
-struct Answers(Sender<LoopEvent>);
-
-impl Answers {
-    fn send(&self, ev: StoreEvent) -> Result<(), std::sync::mpsc::SendError<LoopEvent>> {
-        self.0.send(LoopEvent::Store(ev))
-    }
-}
-
-fn failed(e: StoreError, lang: Lang) -> StoreEvent {
-    let (field, message) = match &e {
-        StoreError::Field(f) => {
-            (Some(f.field.clone()), format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, lang)))
-        }
-        other => (None, other.message(lang)),
-    };
-    StoreEvent::Failed { message, field, conflict: matches!(e, StoreError::Conflict { .. }) }
-}
-
-fn entity_word(lang: Lang, e: Entity) -> String {
-    tr_in(lang, &format!("entity.{}", e.code()), &[])
-}
-
-/// Runs one effect, waiting while another user holds the file: reads meet a busy file too,
-/// and must wait like writes do (SPEC S4) rather than fail. `notify` hears
-/// `Waiting(true)`/`Waiting(false)` around the wait, so the status bar can say so.
-pub fn run_waiting(
-    store: &mut Service,
-    lang: Lang,
-    effect: Effect,
-    limit: Duration,
-    mut notify: impl FnMut(StoreEvent),
-) -> Vec<StoreEvent> {
-    crate::store::wait::retry_while_busy(
-        store,
-        limit,
-        |store| run_inner(store, lang, effect.clone()),
-        |_, waiting| notify(StoreEvent::Waiting(waiting)),
-    )
-    .unwrap_or_else(|e| vec![failed(e, lang)])
-}
+use super::*;
 
 /// "Saved" for an activity change, reported on the record the activity belongs to, so that
 /// record's screen reloads.
 fn saved_on_record(row: &crate::store::activities::ActivityRow, message: String) -> StoreEvent {
     let RecordRef { entity, id } = row.record().unwrap_or(RecordRef::new(Entity::Lead, 0));
     StoreEvent::Saved { entity, id, message, open: false, moved_to: None }
-}
-
-/// Runs one effect against the store. Public so tests can drive the TUI synchronously.
-pub fn run(store: &mut Service, lang: Lang, effect: Effect) -> Vec<StoreEvent> {
-    match run_inner(store, lang, effect) {
-        Ok(events) => events,
-        Err(e) => vec![failed(e, lang)],
-    }
 }
 
 fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
@@ -162,7 +17,7 @@ fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
     }
 }
 
-fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
+pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
     // A screen's queries see one state of the file, which is locked for reading once: on a
     // network share every lock is a round trip to the server.
     let effect = match store.reading(|s| load(s, effect))? {
@@ -237,7 +92,7 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
                 .collect();
             let separator =
                 if table.separator == b'\t' { "tab".to_string() } else { (table.separator as char).to_string() };
-            vec![StoreEvent::ImportPreview(Box::new(super::effect::ImportPreview {
+            vec![StoreEvent::ImportPreview(Box::new(crate::tui::effect::ImportPreview {
                 encoding: table.encoding.to_string(),
                 separator,
                 preset: preset.map(|p| p.code().to_string()),
@@ -507,155 +362,6 @@ fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<Stor
         | Effect::LoadMergePreview { .. }
         | Effect::LoadCounters) => load(store, loaded)?.unwrap_or_default(),
     })
-}
-
-/// The signed-in user's activities (done ones too) in `[from, to)`, after `after` in time
-/// order, at most `limit`: what the calendar's day counts count.
-fn calendar_list(
-    store: &Service,
-    (from, to): (i64, i64),
-    after: Option<(i64, i64)>,
-    limit: usize,
-) -> Result<Vec<crate::store::activities::ActivityRow>, StoreError> {
-    store.activities(&crate::store::activities::ActivityFilter {
-        from: Some(from),
-        to: Some(to),
-        responsible_id: Some(store.user().map(|u| u.id).unwrap_or(0)),
-        include_done: true,
-        limit,
-        after,
-        ..Default::default()
-    })
-}
-
-/// The events of an effect that only reads, or the effect back when it writes.
-fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>, StoreError> {
-    Ok(Ok(match effect {
-        Effect::LoadBoard { entity, pipeline } => {
-            let name = pipeline.map(|p| p.to_string());
-            let name = if entity == Entity::Lead { None } else { name };
-            let (pipeline, heads) = store.board(entity, name.as_deref())?;
-            let empty_file = store.holds_no_records().unwrap_or(false);
-            vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
-        }
-        Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {
-            let mut filter = ListFilter {
-                stage: Some(stage_code.clone()),
-                pipeline: if entity == Entity::Deal { pipeline.map(|p| p.to_string()) } else { None },
-                limit: super::app::PAGE,
-                ..Default::default()
-            };
-            let mut position = None;
-            match anchor {
-                Anchor::Top => {}
-                Anchor::Bottom => filter.oldest_first = true,
-                Anchor::Before(id) => filter.before_id = Some(id),
-                Anchor::After(id) => filter.after_id = Some(id),
-                Anchor::At(id) => {
-                    let newer = store.list_count(entity, &ListFilter { after_id: Some(id), ..filter.clone() })?;
-                    position = Some(newer as usize);
-                    filter.before_id = Some(id + 1);
-                }
-            }
-            let rows = store.list(entity, &filter)?;
-            vec![StoreEvent::Cards { entity, stage_id, anchor, rows, position }]
-        }
-        Effect::LoadList { entity, filter, append } => {
-            let rows = store.list(entity, &filter)?;
-            vec![StoreEvent::List { entity, rows, append }]
-        }
-        Effect::LoadRecord { entity, id } => {
-            let record = store.get(RecordRef::new(entity, id))?;
-            let timeline = store.timeline(RecordRef::new(entity, id), 200)?;
-            let stages = match record.get("stage") {
-                Some(crate::store::records::Shown::Ref(s)) => store.sibling_stages(s.id)?,
-                _ => vec![],
-            };
-            let activities = store.activities(&crate::store::activities::ActivityFilter {
-                record: Some(RecordRef::new(entity, id)),
-                limit: 100,
-                ..Default::default()
-            })?;
-            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities }]
-        }
-        Effect::LoadReference => {
-            let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
-            let pipelines = store.pipelines(Entity::Deal)?;
-            let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
-            vec![StoreEvent::Reference { users, pipelines, sources }]
-        }
-        Effect::LoadTriage { exclude, first } => {
-            vec![StoreEvent::Triage(store.triage_next(&exclude, first)?.map(Box::new))]
-        }
-        Effect::Search { text, generation } => {
-            let hits = if text.trim().is_empty() { vec![] } else { store.search(&text, 30)? };
-            vec![StoreEvent::SearchResults { generation, hits }]
-        }
-        Effect::LoadAgenda { bounds, responsible: None } => {
-            vec![StoreEvent::AgendaCounts(store.activity_board_counts(Entity::Lead, bounds)?)]
-        }
-        Effect::LoadAgenda { bounds, responsible: Some(login) } => {
-            // One user's leads: the same six ranges as the engine's counts, with the list's
-            // "mine" filter.
-            let mut counts = [0i64; 6];
-            for (n, bucket) in counts.iter_mut().zip(crate::domain::agenda::ActivityBucket::ALL) {
-                let filter = ListFilter {
-                    next_activity: Some(crate::tui::screens::agenda::bucket_range(bucket, bounds)),
-                    open_stages_only: true,
-                    responsible: Some(login.clone()),
-                    ..Default::default()
-                };
-                *n = store.list_count(Entity::Lead, &filter)?;
-            }
-            vec![StoreEvent::AgendaCounts(counts)]
-        }
-        Effect::LoadAgendaPage { bucket, range, responsible, offset, limit } => {
-            let filter = ListFilter {
-                next_activity: Some(range),
-                open_stages_only: true,
-                responsible,
-                sort: Some(crate::store::records::ListSort {
-                    key: crate::store::records::SortField::NextActivity,
-                    reverse: false,
-                }),
-                offset,
-                limit,
-                ..Default::default()
-            };
-            vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
-        }
-        Effect::LoadCalendar { days, list_from, list_to, limit, hours } => {
-            // A salesperson's calendar: their own activities.
-            let me = store.user().map(|u| u.id).unwrap_or(0);
-            let counts = store.activity_day_counts(me, &days)?;
-            let activities = calendar_list(store, (list_from, list_to), None, limit)?;
-            let hours = store.activity_slots(me, &hours, store.now())?;
-            vec![StoreEvent::CalendarData { counts, activities, hours }]
-        }
-        Effect::LoadCalendarPage { list_from, list_to, after, limit } => {
-            let activities = calendar_list(store, (list_from, list_to), Some(after), limit)?;
-            vec![StoreEvent::CalendarPage { list_from, activities }]
-        }
-        Effect::LoadConversion { lead_id } => {
-            let record = store.get(RecordRef::new(Entity::Lead, lead_id))?;
-            let contacts = store.duplicates_of_record(RecordRef::new(Entity::Lead, lead_id), Entity::Contact)?;
-            let companies = store.duplicates_of_record(RecordRef::new(Entity::Lead, lead_id), Entity::Company)?;
-            vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies }]
-        }
-        Effect::LoadMergePreview { entity, keep, others } => {
-            vec![StoreEvent::MergePreview(store.merge_preview(entity, keep, &others)?)]
-        }
-        Effect::LoadCounters => {
-            let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
-            let b = crate::domain::agenda::bounds(&now);
-            let counters = match store.user() {
-                Some(u) => store.counters(u.id, b.now.timestamp_millis(), b.tomorrow.timestamp_millis())?,
-                None => Default::default(),
-            };
-            vec![StoreEvent::Counters(counters)]
-        }
-        other => return Ok(Err(other)),
-    }))
 }
 
 /// Applies `op` to each id, each in its own transaction; reports how many were done and

@@ -1,0 +1,153 @@
+//! The effects that only read: boards, cards, lists, records, search, agenda, calendar,
+//! conversion and merge previews, counters.
+
+use super::*;
+
+/// The signed-in user's activities (done ones too) in `[from, to)`, after `after` in time
+/// order, at most `limit`: what the calendar's day counts count.
+fn calendar_list(
+    store: &Service,
+    (from, to): (i64, i64),
+    after: Option<(i64, i64)>,
+    limit: usize,
+) -> Result<Vec<crate::store::activities::ActivityRow>, StoreError> {
+    store.activities(&crate::store::activities::ActivityFilter {
+        from: Some(from),
+        to: Some(to),
+        responsible_id: Some(store.user().map(|u| u.id).unwrap_or(0)),
+        include_done: true,
+        limit,
+        after,
+        ..Default::default()
+    })
+}
+
+/// The events of an effect that only reads, or the effect back when it writes.
+pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>, StoreError> {
+    Ok(Ok(match effect {
+        Effect::LoadBoard { entity, pipeline } => {
+            let name = pipeline.map(|p| p.to_string());
+            let name = if entity == Entity::Lead { None } else { name };
+            let (pipeline, heads) = store.board(entity, name.as_deref())?;
+            let empty_file = store.holds_no_records().unwrap_or(false);
+            vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
+        }
+        Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {
+            let mut filter = ListFilter {
+                stage: Some(stage_code.clone()),
+                pipeline: if entity == Entity::Deal { pipeline.map(|p| p.to_string()) } else { None },
+                limit: crate::tui::app::PAGE,
+                ..Default::default()
+            };
+            let mut position = None;
+            match anchor {
+                Anchor::Top => {}
+                Anchor::Bottom => filter.oldest_first = true,
+                Anchor::Before(id) => filter.before_id = Some(id),
+                Anchor::After(id) => filter.after_id = Some(id),
+                Anchor::At(id) => {
+                    let newer = store.list_count(entity, &ListFilter { after_id: Some(id), ..filter.clone() })?;
+                    position = Some(newer as usize);
+                    filter.before_id = Some(id + 1);
+                }
+            }
+            let rows = store.list(entity, &filter)?;
+            vec![StoreEvent::Cards { entity, stage_id, anchor, rows, position }]
+        }
+        Effect::LoadList { entity, filter, append } => {
+            let rows = store.list(entity, &filter)?;
+            vec![StoreEvent::List { entity, rows, append }]
+        }
+        Effect::LoadRecord { entity, id } => {
+            let record = store.get(RecordRef::new(entity, id))?;
+            let timeline = store.timeline(RecordRef::new(entity, id), 200)?;
+            let stages = match record.get("stage") {
+                Some(crate::store::records::Shown::Ref(s)) => store.sibling_stages(s.id)?,
+                _ => vec![],
+            };
+            let activities = store.activities(&crate::store::activities::ActivityFilter {
+                record: Some(RecordRef::new(entity, id)),
+                limit: 100,
+                ..Default::default()
+            })?;
+            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities }]
+        }
+        Effect::LoadReference => {
+            let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
+            let pipelines = store.pipelines(Entity::Deal)?;
+            let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
+            vec![StoreEvent::Reference { users, pipelines, sources }]
+        }
+        Effect::LoadTriage { exclude, first } => {
+            vec![StoreEvent::Triage(store.triage_next(&exclude, first)?.map(Box::new))]
+        }
+        Effect::Search { text, generation } => {
+            let hits = if text.trim().is_empty() { vec![] } else { store.search(&text, 30)? };
+            vec![StoreEvent::SearchResults { generation, hits }]
+        }
+        Effect::LoadAgenda { bounds, responsible: None } => {
+            vec![StoreEvent::AgendaCounts(store.activity_board_counts(Entity::Lead, bounds)?)]
+        }
+        Effect::LoadAgenda { bounds, responsible: Some(login) } => {
+            // One user's leads: the same six ranges as the engine's counts, with the list's
+            // "mine" filter.
+            let mut counts = [0i64; 6];
+            for (n, bucket) in counts.iter_mut().zip(crate::domain::agenda::ActivityBucket::ALL) {
+                let filter = ListFilter {
+                    next_activity: Some(crate::tui::screens::agenda::bucket_range(bucket, bounds)),
+                    open_stages_only: true,
+                    responsible: Some(login.clone()),
+                    ..Default::default()
+                };
+                *n = store.list_count(Entity::Lead, &filter)?;
+            }
+            vec![StoreEvent::AgendaCounts(counts)]
+        }
+        Effect::LoadAgendaPage { bucket, range, responsible, offset, limit } => {
+            let filter = ListFilter {
+                next_activity: Some(range),
+                open_stages_only: true,
+                responsible,
+                sort: Some(crate::store::records::ListSort {
+                    key: crate::store::records::SortField::NextActivity,
+                    reverse: false,
+                }),
+                offset,
+                limit,
+                ..Default::default()
+            };
+            vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
+        }
+        Effect::LoadCalendar { days, list_from, list_to, limit, hours } => {
+            // A salesperson's calendar: their own activities.
+            let me = store.user().map(|u| u.id).unwrap_or(0);
+            let counts = store.activity_day_counts(me, &days)?;
+            let activities = calendar_list(store, (list_from, list_to), None, limit)?;
+            let hours = store.activity_slots(me, &hours, store.now())?;
+            vec![StoreEvent::CalendarData { counts, activities, hours }]
+        }
+        Effect::LoadCalendarPage { list_from, list_to, after, limit } => {
+            let activities = calendar_list(store, (list_from, list_to), Some(after), limit)?;
+            vec![StoreEvent::CalendarPage { list_from, activities }]
+        }
+        Effect::LoadConversion { lead_id } => {
+            let record = store.get(RecordRef::new(Entity::Lead, lead_id))?;
+            let contacts = store.duplicates_of_record(RecordRef::new(Entity::Lead, lead_id), Entity::Contact)?;
+            let companies = store.duplicates_of_record(RecordRef::new(Entity::Lead, lead_id), Entity::Company)?;
+            vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies }]
+        }
+        Effect::LoadMergePreview { entity, keep, others } => {
+            vec![StoreEvent::MergePreview(store.merge_preview(entity, keep, &others)?)]
+        }
+        Effect::LoadCounters => {
+            let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
+            let b = crate::domain::agenda::bounds(&now);
+            let counters = match store.user() {
+                Some(u) => store.counters(u.id, b.now.timestamp_millis(), b.tomorrow.timestamp_millis())?,
+                None => Default::default(),
+            };
+            vec![StoreEvent::Counters(counters)]
+        }
+        other => return Ok(Err(other)),
+    }))
+}

@@ -1,0 +1,154 @@
+//! The store worker: a thread that owns the open file, runs `Effect`s and answers with
+//! `StoreEvent`s, so the interface never blocks on a busy or slow file. It also polls
+//! `PRAGMA data_version` about once a second to notice other users' changes.
+
+use super::event::LoopEvent;
+use crate::domain::fields::Entity;
+use crate::i18n::{Lang, tr_in};
+use crate::service::Service;
+use crate::store::{ListFilter, RecordInput, RecordRef, StoreError};
+use crate::tui::effect::{Anchor, EditConflict, Effect, StoreEvent};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
+
+mod loads;
+mod writes;
+use loads::load;
+use writes::run_inner;
+
+/// Starts the worker on `store`; returns where to send effects. Its answers go to `to_loop`,
+/// the interface's one event channel.
+pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Sender<Effect> {
+    let (effects_tx, effects_rx) = channel::<Effect>();
+    let events_tx = Answers(to_loop);
+    let busy_tx = events_tx.clone();
+    store.on_busy(move |waiting| {
+        let _ = busy_tx.send(StoreEvent::Waiting(waiting));
+    });
+    std::thread::Builder::new()
+        .name("prospect-store".into())
+        .spawn(move || {
+            let mut last_version = store.data_version().unwrap_or(0);
+            let mut last_change = store.last_change().unwrap_or(0);
+            let mut last_poll = Instant::now();
+            let mut trace = effect_trace();
+            let born = Instant::now();
+            loop {
+                match effects_rx.recv_timeout(Duration::from_millis(250)) {
+                    Ok(effect) => {
+                        let limit = store.options().busy_limit;
+                        let tx = events_tx.clone();
+                        let started = Instant::now();
+                        let name = trace.is_some().then(|| effect_name(&effect));
+                        let events = run_waiting(&mut store, lang, effect, limit, |ev| {
+                            let _ = tx.send(ev);
+                        });
+                        if let (Some(out), Some(name)) = (trace.as_mut(), name) {
+                            use std::io::Write;
+                            let at = started.duration_since(born).as_secs_f64() * 1000.0;
+                            let took = started.elapsed().as_secs_f64() * 1000.0;
+                            let _ = writeln!(out, "at {at:>9.3} ms took {took:>9.3} ms  {name}");
+                        }
+                        for ev in events {
+                            if events_tx.send(ev).is_err() {
+                                return;
+                            }
+                        }
+                        // Our own writes change nothing for others' refresh.
+                        last_version = store.data_version().unwrap_or(last_version);
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+                if last_poll.elapsed() >= Duration::from_millis(900) {
+                    last_poll = Instant::now();
+                    if let Ok(v) = store.data_version()
+                        && v != last_version
+                    {
+                        last_version = v;
+                        // Our own writes are in the log too; reloading for them is harmless.
+                        let changed = match store.changes_since(last_change, 500) {
+                            Ok((last, Some(list))) if !list.is_empty() => {
+                                last_change = last;
+                                Some(list)
+                            }
+                            Ok((last, _)) => {
+                                last_change = last;
+                                None
+                            }
+                            Err(_) => None,
+                        };
+                        if events_tx.send(StoreEvent::Changed(changed)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        })
+        .expect("the store thread starts");
+    effects_tx
+}
+
+/// Where each effect's time is written when `PROSPECT_TRACE_EFFECTS` names a file: a
+/// developer's view of the store's share of a keystroke (docs/PERFORMANCE.md).
+fn effect_trace() -> Option<std::fs::File> {
+    let path = std::env::var_os("PROSPECT_TRACE_EFFECTS")?;
+    std::fs::OpenOptions::new().create(true).append(true).open(path).ok()
+}
+
+/// An effect's variant name, for the trace.
+fn effect_name(effect: &Effect) -> String {
+    let text = format!("{effect:?}");
+    text.split([' ', '(', '{']).next().unwrap_or_default().to_string()
+}
+
+/// The loop's channel, as the worker sends to it: store answers only.
+#[derive(Clone)]
+struct Answers(Sender<LoopEvent>);
+
+impl Answers {
+    fn send(&self, ev: StoreEvent) -> Result<(), std::sync::mpsc::SendError<LoopEvent>> {
+        self.0.send(LoopEvent::Store(ev))
+    }
+}
+
+fn failed(e: StoreError, lang: Lang) -> StoreEvent {
+    let (field, message) = match &e {
+        StoreError::Field(f) => {
+            (Some(f.field.clone()), format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, lang)))
+        }
+        other => (None, other.message(lang)),
+    };
+    StoreEvent::Failed { message, field, conflict: matches!(e, StoreError::Conflict { .. }) }
+}
+
+fn entity_word(lang: Lang, e: Entity) -> String {
+    tr_in(lang, &format!("entity.{}", e.code()), &[])
+}
+
+/// Runs one effect, waiting while another user holds the file: reads meet a busy file too,
+/// and must wait like writes do (SPEC S4) rather than fail. `notify` hears
+/// `Waiting(true)`/`Waiting(false)` around the wait, so the status bar can say so.
+pub fn run_waiting(
+    store: &mut Service,
+    lang: Lang,
+    effect: Effect,
+    limit: Duration,
+    mut notify: impl FnMut(StoreEvent),
+) -> Vec<StoreEvent> {
+    crate::store::wait::retry_while_busy(
+        store,
+        limit,
+        |store| run_inner(store, lang, effect.clone()),
+        |_, waiting| notify(StoreEvent::Waiting(waiting)),
+    )
+    .unwrap_or_else(|e| vec![failed(e, lang)])
+}
+
+/// Runs one effect against the store. Public so tests can drive the TUI synchronously.
+pub fn run(store: &mut Service, lang: Lang, effect: Effect) -> Vec<StoreEvent> {
+    match run_inner(store, lang, effect) {
+        Ok(events) => events,
+        Err(e) => vec![failed(e, lang)],
+    }
+}
