@@ -40,8 +40,12 @@ pub fn draw(app: &App, f: &mut Frame) {
         Screen::Calendar => calendar::draw(app, f, body),
         Screen::Triage => triage::draw(app, f, body),
     }
-    bars::draw_status(app, f, status);
-    bars::draw_footer(app, f, footer);
+    if bars::status_takes_footer(app, status.width) {
+        bars::draw_status(app, f, status, Some(footer));
+    } else {
+        bars::draw_status(app, f, status, None);
+        bars::draw_footer(app, f, footer);
+    }
     overlays::draw(app, f, area);
     scrub(f.buffer_mut());
 }

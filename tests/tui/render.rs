@@ -374,3 +374,23 @@ fn multi_line_values_are_drawn_without_debris() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+/// Issue 23 (found walking through): at 80 columns the status line cut what was planned and
+/// its warning (`Activité n° 4002 pl`). A message comes before the counters, and one longer
+/// than the line takes the footer's line too: its first and last words are on screen.
+#[test]
+fn a_long_status_message_is_read_in_full() {
+    let mut h = Harness::new(5, Lang::En);
+    let msg = "Activity #4002 planned for Élodie Richard on 2026-12-05 13:00. Date and time: 2026-12-05 13:00 is already past; planned anyway.";
+    h.app.status = Some((msg.to_string(), prospect::tui::app::Level::Warning));
+    let text = render(&h.app, 80, 24);
+    let lines: Vec<&str> = text.lines().collect();
+    let bottom = format!("{}{}", lines[lines.len() - 2], lines[lines.len() - 1]);
+    assert!(bottom.contains("Activity #4002") && bottom.contains("planned anyway."), "{bottom}");
+    // A short message leaves the counters and the footer's keys in place.
+    h.app.status = Some(("Saved.".into(), prospect::tui::app::Level::Info));
+    let text = render(&h.app, 80, 24);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[lines.len() - 2].contains("Saved.") && lines[lines.len() - 2].contains("alice"), "{text}");
+    assert!(lines[lines.len() - 1].contains("help"), "{text}");
+}

@@ -1,6 +1,7 @@
 //! The bars around every screen: the header with its tabs, the status bar (user, file,
 //! counters, notices, the last message) and the footer (the context's main keys).
 
+use super::fit;
 use crate::tui::action::Tab;
 use crate::tui::app::{App, Level};
 use crate::tui::keymap::{self, bindings, key_name};
@@ -9,6 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 /// How the tabs are written: the first that fits the header's width is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,46 +101,97 @@ pub fn draw_header(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The status bar.
-pub fn draw_status(app: &App, f: &mut Frame, area: Rect) {
+/// The status bar's message, on one line, and its style.
+fn status_message(app: &App) -> Option<(String, Style)> {
+    let (msg, level) = app.status.as_ref()?;
+    let style = match level {
+        Level::Info => Style::default().fg(Color::Green),
+        Level::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        Level::Warning => Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+    };
+    // A message naming a record's text stays on the status line, whatever breaks it holds.
+    Some((format!(" {}", super::text_lines(msg).join(" ")), style))
+}
+
+/// Whether the status message needs the footer's line too (it is longer than one line): the
+/// user reads what was done and any warning in full, the keys come back with the next message.
+pub fn status_takes_footer(app: &App, width: u16) -> bool {
+    status_message(app).is_some_and(|(m, _)| UnicodeWidthStr::width(m.as_str()) > width as usize)
+}
+
+/// The status bar: who and which file, the counters, the risks and waits, and the last
+/// message. A message comes first when they do not all fit (the counters give way, the
+/// user and file first), and may take the footer's line (`status_takes_footer`).
+pub fn draw_status(app: &App, f: &mut Frame, area: Rect, footer: Option<Rect>) {
     let left = format!(" {} · {} ", app.user, app.file);
-    let mut spans = vec![Span::styled(left.clone(), Style::default().fg(Color::Black).bg(Color::Gray))];
+    let mut fixed = vec![Span::styled(left.clone(), Style::default().fg(Color::Black).bg(Color::Gray))];
     let c = app.counters;
     if c.overdue > 0 {
-        spans.push(Span::styled(
+        fixed.push(Span::styled(
             format!(" {} ", app.ta("tui.counter_overdue", &[("count", &c.overdue.to_string())])),
             Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
         ));
     }
-    spans.push(Span::styled(
+    fixed.push(Span::styled(
         format!(
             " {} ",
             app.ta("tui.counter_today", &[("count", &c.today.to_string()), ("coming", &c.incoming.to_string())])
         ),
         Style::default().fg(Color::Black).bg(Color::Cyan),
     ));
+    let mut alerts = Vec::new();
     if !app.risks.is_empty() {
-        spans.push(Span::styled(
+        alerts.push(Span::styled(
             format!(" {} ", app.t("tui.risky_mount")),
             Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
         ));
     }
     if app.waiting {
-        spans.push(Span::styled(
+        alerts.push(Span::styled(
             format!(" {} ", app.ta("tui.waiting", &[("file", &app.file)])),
             Style::default().fg(Color::Black).bg(Color::Yellow),
         ));
     }
-    if let Some((msg, level)) = &app.status {
-        let style = match level {
-            Level::Info => Style::default().fg(Color::Green),
-            Level::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
-            Level::Warning => Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-        };
-        // A message naming a record's text stays on the status line, whatever breaks it holds.
-        spans.push(Span::styled(format!(" {}", super::text_lines(msg).join(" ")), style));
+    let Some((msg, style)) = status_message(app) else {
+        fixed.extend(alerts);
+        f.render_widget(Paragraph::new(Line::from(fixed)), area);
+        return;
+    };
+    let width = area.width as usize;
+    let msg_w = UnicodeWidthStr::width(msg.as_str());
+    let span_w = |v: &[Span]| v.iter().map(|s| UnicodeWidthStr::width(s.content.as_ref())).sum::<usize>();
+    // Drop the user and file, then the counters, until the message fits beside them.
+    while !fixed.is_empty() && span_w(&fixed) + span_w(&alerts) + msg_w > width {
+        fixed.remove(0);
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    let mut spans = fixed;
+    spans.extend(alerts);
+    match footer {
+        Some(footer) if span_w(&spans) + msg_w > width => {
+            // Two lines: the message wraps onto the footer's.
+            let cells: Vec<char> = msg.chars().collect();
+            let mut first = String::new();
+            let mut used = span_w(&spans);
+            let mut rest_at = cells.len();
+            for (i, ch) in cells.iter().enumerate() {
+                let w = unicode_width::UnicodeWidthChar::width(*ch).unwrap_or(0);
+                if used + w > width {
+                    rest_at = i;
+                    break;
+                }
+                first.push(*ch);
+                used += w;
+            }
+            let rest: String = cells[rest_at..].iter().collect();
+            spans.push(Span::styled(first, style));
+            f.render_widget(Paragraph::new(Line::from(spans)), area);
+            f.render_widget(Paragraph::new(Span::styled(fit(&rest, footer.width as usize), style)), footer);
+        }
+        _ => {
+            spans.push(Span::styled(msg, style));
+            f.render_widget(Paragraph::new(Line::from(spans)), area);
+        }
+    }
 }
 
 /// The footer: the context's keys that fit, help and quit always.
