@@ -314,8 +314,17 @@ mod tests {
             pipeline: 0,
             row: 0,
             error: None,
+            editing: false,
         };
-        app.overlay = Overlay::Convert(Box::new(w));
+        app.overlay = Overlay::Convert(Box::new(w.clone()));
         assert_eq!(action_for(&app, key('j')), Some(Action::Down));
+        // Step 3: j moves too; letters are text only in a field being edited (after `e`).
+        let fields = crate::tui::app::ConvertWizard { step: crate::tui::app::WizardStep::Fields, ..w };
+        app.overlay = Overlay::Convert(Box::new(fields.clone()));
+        assert_eq!(action_for(&app, key('j')), Some(Action::Down));
+        assert_eq!(action_for(&app, key('e')), Some(Action::Edit));
+        assert_eq!(action_for(&app, key('x')), None);
+        app.overlay = Overlay::Convert(Box::new(crate::tui::app::ConvertWizard { editing: true, ..fields }));
+        assert_eq!(action_for(&app, key('j')), Some(Action::Input(crate::tui::action::InputKey::Char('j'))));
     }
 }

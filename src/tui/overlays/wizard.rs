@@ -76,6 +76,9 @@ pub struct ConvertWizard {
     pub row: usize,
     /// Why the last attempt was refused.
     pub error: Option<String>,
+    /// Step 3: the focused field takes typed text (after `e`); otherwise `j`/`k` move, so a
+    /// name never gets the letters of a navigation.
+    pub editing: bool,
 }
 
 impl ConvertWizard {
@@ -150,6 +153,9 @@ fn new_wizard(
     // A company of exactly the lead's company name is linked unless the user says otherwise:
     // Enter through the steps makes no duplicate.
     let company_choice = companies.iter().position(is_exact_company).map_or(0, |i| i + 1);
+    // So is a contact of the lead's very name reached at the same phone or e-mail: the same
+    // person (a lead moved back and converted again makes no second contact).
+    let contact_choice = contacts.iter().position(is_same_person).map_or(0, |i| i + 1);
     let client = record
         .links
         .iter()
@@ -165,7 +171,7 @@ fn new_wizard(
         targets,
         contact_matches: contacts,
         company_matches: companies,
-        contact_choice: 0,
+        contact_choice,
         company_choice,
         fields: vec![
             field("contact.first_name", text("first_name")),
@@ -177,12 +183,18 @@ fn new_wizard(
         // A repeat lead's step 1 has one row.
         row: if record.is_repeat { 0 } else { targets },
         error: None,
+        editing: false,
     }
 }
 
 /// A company matching the lead by its very name (not only by a phone or an e-mail).
 fn is_exact_company(m: &DuplicateMatch) -> bool {
     m.matched_by.iter().any(|by| by == "company" || by == "name")
+}
+
+/// A contact matching the lead by name and by a phone or an e-mail.
+fn is_same_person(m: &DuplicateMatch) -> bool {
+    m.matched_by.iter().any(|by| by == "name") && m.matched_by.iter().any(|by| by == "phone" || by == "email")
 }
 
 /// The plan the wizard's choices describe.
@@ -249,7 +261,23 @@ pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -
     .max(1);
     let text_step = w.step == WizardStep::Fields;
     let pipeline_row = text_step && w.chosen().deal && w.row == rows - 1;
+    if w.editing {
+        match action {
+            // Enter and Esc end the editing of the field; the arrows and Tab end it and move.
+            Action::Submit | Action::Back => {
+                w.editing = false;
+                app.overlay = Overlay::Convert(w);
+                return vec![];
+            }
+            Action::Up | Action::Down => w.editing = false,
+            _ => {}
+        }
+    }
     match action {
+        Action::Edit if text_step && !pipeline_row => {
+            w.editing = true;
+            w.error = None;
+        }
         Action::Back => match wizard_next(&w, false) {
             Some(step) => {
                 w.step = step;
@@ -306,6 +334,7 @@ pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -
                     cycle(&mut w.pipeline, app.pipelines.len().max(1), forward);
                 }
                 WizardStep::Fields if pipeline_row => {}
+                WizardStep::Fields if !w.editing => {}
                 WizardStep::Fields => {
                     if let Some(i) = w.field_rows().get(w.row).copied() {
                         edit_text(&mut w.fields[i].input, key);
@@ -438,7 +467,7 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
                 let label = format!("{} · {}", app.t(&format!("entity.{target}")), app.t(&format!("field.{key}")));
                 let mut spans = vec![Span::styled(format!(" {:<26}", fit(&label, 26)), row_style(i == wz.row))];
                 spans.push(Span::raw(" "));
-                spans.extend(input_or_text(&field.input, i == wz.row, "").spans);
+                spans.extend(input_or_text(&field.input, i == wz.row && wz.editing, "").spans);
                 lines.push(Line::from(spans));
             }
             if wz.chosen().deal {
@@ -510,6 +539,7 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
     let keys = match wz.step {
         WizardStep::Targets => "tui.convert_keys",
         WizardStep::Matches => "tui.convert_keys_matches",
+        WizardStep::Fields if wz.editing => "tui.convert_keys_editing",
         WizardStep::Fields => "tui.convert_keys_fields",
         WizardStep::Summary => "tui.convert_keys_summary",
     };
@@ -531,16 +561,23 @@ pub(crate) fn failed(w: &mut ConvertWizard, message: String, field: Option<&str>
     if field.is_some_and(|f| f.contains('.')) {
         w.step = WizardStep::Fields;
         w.row = 0;
+        w.editing = false;
     }
     w.error = Some(message)
 }
 
-/// What a key means in the wizard: as in a text prompt, except that outside the text fields
-/// (step 3) `j`/`k` move like everywhere else.
+/// What a key means in the wizard: `j`/`k` move on every step, as everywhere else; on step 3
+/// `e` edits the focused field, and only then are letters text (Enter or Esc ends it).
 pub(crate) fn key(w: &ConvertWizard, ev: &KeyEvent) -> Option<Action> {
+    if w.editing {
+        return text_key(ev);
+    }
     match ev.code {
-        KeyCode::Char('j') if w.step != WizardStep::Fields => Some(Action::Down),
-        KeyCode::Char('k') if w.step != WizardStep::Fields => Some(Action::Up),
+        KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Char('e') if w.step == WizardStep::Fields => Some(Action::Edit),
+        // Other letters outside a field being edited mean nothing (never half a name).
+        KeyCode::Char(c) if w.step == WizardStep::Fields && c != ' ' => None,
         _ => text_key(ev),
     }
 }

@@ -189,10 +189,12 @@ fn wizard_converts_a_lead_into_deal_contact_and_company() {
     assert_eq!(w.step, WizardStep::Fields);
     // The contact's last name is prefilled from the lead; the user changes it.
     h.act(Down);
+    h.act(Edit);
     for _ in 0..40 {
         h.act(Input(prospect::tui::action::InputKey::Backspace));
     }
     h.type_text("Renamed");
+    h.act(Submit); // ends the editing
     h.act(Submit);
     let Overlay::Convert(w) = &h.app.overlay else { panic!() };
     assert_eq!(w.step, WizardStep::Summary);
@@ -239,9 +241,11 @@ fn a_refused_field_sends_the_wizard_back_to_it_and_writes_nothing() {
     h.act(Convert);
     h.act(Submit); // deal + contact
     h.act(Submit); // create a new contact
+    h.act(Edit);
     for _ in 0..40 {
         h.act(Input(prospect::tui::action::InputKey::Backspace)); // first name emptied
     }
+    h.act(Submit); // ends the editing
     h.act(Submit);
     h.act(Submit);
     let Overlay::Convert(w) = &h.app.overlay else { panic!("the wizard stays open: {:?}", h.app.overlay) };
@@ -512,27 +516,41 @@ fn the_wizard_links_an_exact_company_and_says_what_a_linked_contact_received() {
     assert_eq!(w.step, WizardStep::Matches);
     assert_eq!(w.company_choice, 1, "the company of that very name is linked by default");
     assert_eq!(w.company_matches[0].id, company);
-    assert_eq!(w.contact_choice, 0, "a contact matched by phone only is offered, not chosen");
-    h.act(Input(InputKey::Right)); // link the contact too
+    assert_eq!(w.contact_choice, 1, "the contact of the lead's name and phone is linked by default");
     h.act(Submit);
     let Overlay::Convert(w) = &h.app.overlay else { panic!() };
     assert_eq!((w.step, w.row), (WizardStep::Fields, 0), "the deal's title");
     let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
-    for c in [KeyCode::Char('j'), KeyCode::Char('k')] {
-        let a = action_for(&h.app, key(c)).unwrap();
-        assert_eq!(a, Input(InputKey::Char(if c == KeyCode::Char('j') { 'j' } else { 'k' })), "text in a text field");
-        h.act(a);
+    let title = |h: &Harness| {
+        let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+        w.fields.iter().find(|f| f.key == "deal.title").unwrap().input.text.clone()
+    };
+    let before = title(&h);
+    // j/k move, as on every step: a name never gets the letters of a navigation.
+    for (c, row) in [(KeyCode::Char('j'), 1), (KeyCode::Char('k'), 0)] {
+        h.act(action_for(&h.app, key(c)).unwrap());
+        let Overlay::Convert(w) = &h.app.overlay else { panic!() };
+        assert_eq!(w.row, row, "{c:?} moves");
     }
+    assert_eq!(title(&h), before, "nothing typed into the title");
+    // `e` edits the field: then letters are text, Enter ends the editing.
+    h.act(action_for(&h.app, key(KeyCode::Char('e'))).unwrap());
+    for c in ['j', 'k'] {
+        h.act(action_for(&h.app, key(KeyCode::Char(c))).unwrap());
+    }
+    assert_eq!(title(&h), format!("{before}jk"));
+    h.act(action_for(&h.app, key(KeyCode::Enter)).unwrap());
     let Overlay::Convert(w) = &h.app.overlay else { panic!() };
-    let title = w.fields.iter().find(|f| f.key == "deal.title").unwrap().input.text.clone();
-    assert!(title.ends_with("jk"), "{title}");
+    assert_eq!((w.step, w.editing), (WizardStep::Fields, false), "Enter ended the editing, not the step");
     h.act(action_for(&h.app, key(KeyCode::Tab)).unwrap());
     let Overlay::Convert(w) = &h.app.overlay else { panic!() };
     assert_eq!(w.row, 1, "Tab goes to the next row");
     h.act(action_for(&h.app, key(KeyCode::BackTab)).unwrap());
+    h.act(Edit);
     for _ in 0..2 {
         h.act(Input(InputKey::Backspace));
     }
+    h.act(Submit);
     h.act(Submit);
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
@@ -602,4 +620,36 @@ fn merging_three_contacts_offers_every_value() {
     assert_eq!(h.store.count(Entity::Contact).unwrap(), 1);
     let kept = h.store.get(RecordRef::new(Entity::Contact, ids[0])).unwrap();
     assert_eq!(kept.get("first_name").unwrap().text(), "JP");
+}
+
+/// Found walking through issue 23: a lead moved back from Converted and converted again made
+/// a second "Marie Sklodowska": a contact of the lead's very name at the same phone is the
+/// same person, linked by default (one matched by phone only is still only offered).
+#[test]
+fn the_wizard_links_a_contact_of_the_same_name_and_phone() {
+    use prospect::tui::app::WizardStep;
+    let mut h = Harness::new(0, Lang::En);
+    let fields = [("title", "Polonium order"), ("first_name", "Marie"), ("last_name", "Sklodowska")];
+    let lead = h.store.create(Entity::Lead, &with_comms(&fields, &["06 11 22 33 55"])).unwrap();
+    let contact = h
+        .store
+        .create(
+            Entity::Contact,
+            &with_comms(&[("first_name", "Marie"), ("last_name", "Sklodowska")], &["+33611223355"]),
+        )
+        .unwrap()
+        .id;
+    h.act(Show(Tab::LeadBoard));
+    assert_eq!(h.app.lead_board.focused().map(|c| c.id), Some(lead.id));
+    h.act(Convert);
+    h.act(Submit); // Deal + Contact
+    let Overlay::Convert(w) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!(w.step, WizardStep::Matches);
+    assert_eq!(w.contact_matches.first().map(|m| m.id), Some(contact));
+    assert_eq!(w.contact_choice, 1, "the same person is linked by default");
+    for _ in 0..3 {
+        h.act(Submit);
+    }
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert_eq!(h.store.count(Entity::Contact).unwrap(), 1, "no second contact");
 }
