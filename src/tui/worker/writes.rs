@@ -210,20 +210,44 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 tr_in(lang, "msg.commented", &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())]);
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
-        Effect::BulkMove { entity, ids, stage_code, reason } => bulk(store, lang, entity, &ids, |store, id| {
-            // A record already in that stage is not counted as moved; a refusal (a rule, a
-            // deactivated user) is said, not swallowed.
-            store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None).map(|m| !m.unchanged)
-        }),
+        Effect::BulkMove { entity, ids, stage_code, reason } => {
+            // What the records moved to, by its name as the user knows it.
+            let stage = std::cell::RefCell::new(stage_code.clone());
+            bulk(
+                store,
+                lang,
+                entity,
+                &ids,
+                |store, id| {
+                    // A record already in that stage is not counted as moved; a refusal (a
+                    // rule, a deactivated user) is said, not swallowed.
+                    let m = store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None)?;
+                    *stage.borrow_mut() = m.to.name.clone();
+                    Ok(!m.unchanged)
+                },
+                |n| crate::i18n::tr_count(lang, "tui.bulk_moved", n as u64, &[("stage", &stage.borrow())]),
+            )
+        }
         Effect::BulkAssign { entity, ids, login } => {
+            let user = store.users()?.into_iter().find(|u| u.login == login).map_or(login.clone(), |u| u.display_name);
             let input = RecordInput { fields: vec![("responsible".into(), login)], ..Default::default() };
-            bulk(store, lang, entity, &ids, |store, id| {
-                store.update(RecordRef::new(entity, id), None, &input).map(|_| true)
-            })
+            bulk(
+                store,
+                lang,
+                entity,
+                &ids,
+                |store, id| store.update(RecordRef::new(entity, id), None, &input).map(|_| true),
+                |n| crate::i18n::tr_count(lang, "tui.bulk_assigned", n as u64, &[("user", &user)]),
+            )
         }
-        Effect::BulkDelete { entity, ids } => {
-            bulk(store, lang, entity, &ids, |store, id| store.delete(RecordRef::new(entity, id), None).map(|_| true))
-        }
+        Effect::BulkDelete { entity, ids } => bulk(
+            store,
+            lang,
+            entity,
+            &ids,
+            |store, id| store.delete(RecordRef::new(entity, id), None).map(|_| true),
+            |n| crate::i18n::tr_count(lang, "tui.bulk_deleted", n as u64, &[]),
+        ),
         Effect::LoadDemo { leads } => {
             let report = store.load_demo(crate::demo::DemoOptions { leads, seed: 42 })?;
             let message = report.summary(lang);
@@ -372,6 +396,7 @@ fn bulk(
     entity: Entity,
     ids: &[i64],
     mut op: impl FnMut(&mut Service, i64) -> Result<bool, StoreError>,
+    said: impl Fn(usize) -> String,
 ) -> Vec<StoreEvent> {
     let mut done = 0;
     let mut errors = Vec::new();
@@ -379,10 +404,10 @@ fn bulk(
         match op(store, *id) {
             Ok(true) => done += 1,
             Ok(false) => {}
-            Err(e) => errors.push(format!("#{id}: {e}")),
+            Err(e) => errors.push(format!("#{id}: {}", e.message(lang))),
         }
     }
-    let message = tr_in(lang, "tui.bulk_done", &[("count", &done.to_string()), ("entity", &entity_word(lang, entity))]);
+    let message = said(done);
     let mut events = vec![StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }];
     if !errors.is_empty() {
         events.push(StoreEvent::Failed { message: errors.join("; "), field: None, conflict: false });

@@ -242,7 +242,7 @@ fn a_bulk_move_counts_only_real_moves_and_says_each_refusal() {
     h.act(Submit);
     h.act(Submit); // yes, both
     let (msg, _) = h.app.status.clone().unwrap();
-    assert!(msg.contains("1 record done."), "one moved, one already there: {msg}");
+    assert!(msg.contains("1 record moved to In progress."), "one moved, one already there: {msg}");
     assert_eq!(
         h.store.get(RecordRef::new(Entity::Lead, 2)).unwrap().get("stage").map(|s| s.text()),
         Some("In progress".into())
@@ -287,7 +287,10 @@ fn a_selection_holds_only_shown_rows_and_confirmations_name_them() {
     assert!(c.message.starts_with("Assign 1 record to "), "{}", c.message);
     assert!(c.message.contains(&format!("#{} {}", focused.id, focused.title)), "{}", c.message);
     assert!(selected.iter().all(|id| !c.message.contains(&format!("#{id} "))), "{}", c.message);
-    h.act(Back);
+    // The result says what was done and to whom (not "1 record(s) done.").
+    h.act(Submit);
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.starts_with("1 record assigned to "), "{msg}");
     // Past three records, the rest are counted.
     h.act(Top);
     h.acts(&[ToggleSelect, ToggleSelect, ToggleSelect, ToggleSelect, ToggleSelect]);
