@@ -129,6 +129,8 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
     let p = &t.payload;
     let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
     let tr = |key: &str, args: &[(&str, &str)]| tr_in(lang, key, args);
+    // "label: text" as the language writes it (French puts a space before the colon).
+    let sep = tr("tl.sep", &[]);
     match t.kind {
         TimelineKind::Created => tr("tl.created", &[("origin", &word(lang, "origin", &s("origin")))]),
         TimelineKind::StageMoved => {
@@ -137,11 +139,11 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
                 &[("from", p["from"]["name"].as_str().unwrap_or("")), ("to", p["to"]["name"].as_str().unwrap_or(""))],
             );
             if let Some(reason) = p["reason"].as_str() {
-                line.push_str(&format!(" ({}: {reason})", tr("tl.reason", &[])));
+                line.push_str(&format!(" ({}{sep}{reason})", tr("tl.reason", &[])));
             }
             line
         }
-        TimelineKind::Comment => format!("{}: {}", tr("tl.comment", &[]), s("text")),
+        TimelineKind::Comment => format!("{}{sep}{}", tr("tl.comment", &[]), s("text")),
         TimelineKind::FieldsChanged => {
             let changes: Vec<String> = p["changes"]
                 .as_array()
@@ -150,7 +152,7 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
                         .map(|c| {
                             let field = c["field"].as_str().unwrap_or("");
                             format!(
-                                "{}: {} → {}",
+                                "{}{sep}{} → {}",
                                 tr(&format!("field.{field}"), &[]),
                                 c["old"].as_str().filter(|o| !o.is_empty()).unwrap_or("∅"),
                                 c["new"].as_str().filter(|n| !n.is_empty()).unwrap_or("∅")
@@ -194,7 +196,7 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
             format!("{} {}", tr(label, &[]), items.join(", "))
         }
         TimelineKind::ActivityChanged => {
-            let mut line = format!("{}: {}", tr("tl.activity_changed", &[]), s("subject"));
+            let mut line = format!("{}{sep}{}", tr("tl.activity_changed", &[]), s("subject"));
             if let (Some(old), Some(new)) = (p["old_deadline"].as_i64(), p["deadline"].as_i64())
                 && old != new
             {
@@ -203,7 +205,7 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
             line
         }
         TimelineKind::ActivityPlanned | TimelineKind::ActivityDone | TimelineKind::ActivityDeleted => {
-            let mut line = format!("{}: {}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"));
+            let mut line = format!("{}{sep}{}", tr(&format!("tl.{}", t.kind.code()), &[]), s("subject"));
             // When it is (was) due, in local time: "activity planned: Call Dupont (due …)".
             if let Some(at) = p["deadline"].as_i64() {
                 line.push_str(&format!(" ({})", tr("tl.due", &[("at", &time(lang, at))])));

@@ -152,20 +152,21 @@ fn matches(key: &Key, ev: &KeyEvent) -> bool {
 }
 
 /// Human form of a key for the footer and help: `h`, `Enter`, `Ctrl-s`.
-pub fn key_name(key: &Key) -> String {
+pub fn key_name(lang: crate::i18n::Lang, key: &Key) -> String {
+    let word = |k: &str| crate::i18n::tr_in(lang, &format!("key_name.{k}"), &[]);
     let base = match key.code {
-        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(' ') => word("space"),
         KeyCode::Char(c) => c.to_string(),
-        KeyCode::Enter => "Enter".into(),
-        KeyCode::Esc => "Esc".into(),
+        KeyCode::Enter => word("enter"),
+        KeyCode::Esc => word("esc"),
         KeyCode::Left => "←".into(),
         KeyCode::Right => "→".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
-        KeyCode::Home => "Home".into(),
-        KeyCode::End => "End".into(),
-        KeyCode::PageUp => "PgUp".into(),
-        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => word("home"),
+        KeyCode::End => word("end"),
+        KeyCode::PageUp => word("page_up"),
+        KeyCode::PageDown => word("page_down"),
         KeyCode::Tab => "Tab".into(),
         other => format!("{other:?}"),
     };
@@ -255,7 +256,7 @@ mod tests {
             let mut seen: Vec<Key> = Vec::new();
             for b in bindings(ctx) {
                 for key in b.keys {
-                    assert!(!seen.contains(&key), "{ctx:?}: {} bound twice", key_name(&key));
+                    assert!(!seen.contains(&key), "{ctx:?}: {} bound twice", key_name(crate::i18n::Lang::En, &key));
                     seen.push(key);
                 }
             }

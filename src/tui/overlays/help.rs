@@ -23,7 +23,7 @@ pub(crate) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let rect = popup(area, width, per_column as u16 + 2);
     let col_w = (rect.width.saturating_sub(2) as usize) / columns;
     let cell = |b: &keymap::Binding| {
-        let keys = b.keys.iter().map(key_name).collect::<Vec<_>>().join(" ");
+        let keys = b.keys.iter().map(|k| key_name(app.lang, k)).collect::<Vec<_>>().join(" ");
         vec![
             Span::styled(format!(" {:<13}", fit(&keys, 13)), Style::default().fg(Color::Yellow)),
             Span::raw(format!("{:<w$}", fit(&app.t(b.label), col_w.saturating_sub(15)), w = col_w.saturating_sub(14))),

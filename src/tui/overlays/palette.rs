@@ -85,7 +85,7 @@ pub fn commands(app: &App) -> Vec<Command> {
             out.push(Command { action, label: name(action, label), key, context });
         }
     };
-    let first_key = |b: &Binding| b.keys.first().map(keymap::key_name);
+    let first_key = |b: &Binding| b.keys.first().map(|k| keymap::key_name(app.lang, k));
     for b in keymap::global_bindings(here) {
         add(b.action, b.label, first_key(&b), None);
     }

@@ -7,7 +7,7 @@ use crate::store::RecordRef;
 use crate::tui::action::{Action, InputKey};
 use crate::tui::app::{App, Overlay};
 use crate::tui::effect::{Effect, StoreEvent};
-use crate::tui::widgets::{fit, frame_block, popup};
+use crate::tui::widgets::{frame_block, popup};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -154,24 +154,42 @@ pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
 
 /// Draws the question, one line per choice with its key, and what Esc does.
 pub(crate) fn draw(app: &App, q: &Question, f: &mut Frame, area: Rect) {
-    let width = 68u16;
+    use unicode_width::UnicodeWidthStr;
+    // As wide as the terminal allows, up to 100 columns: a choice naming a record is read whole.
+    let width = area.width.saturating_sub(4).clamp(20, 100);
     let text_w = width.saturating_sub(2).max(1) as usize;
     let message = crate::tui::widgets::text_lines(&q.message).join(" ");
-    let text_lines = (unicode_width::UnicodeWidthStr::width(message.as_str()) / text_w + 1) as u16;
-    let rect = popup(area, width, text_lines + q.choices.len() as u16 + 4);
+    let lines_of = |s: &str, w: usize| (UnicodeWidthStr::width(s) / w.max(1) + 1) as u16;
     let key_style = Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD);
-    let mut lines = vec![Line::from(message), Line::from("")];
-    for (i, c) in q.choices.iter().enumerate() {
-        let key = if i == 0 { format!("{} / {}", c.key, app.t("tui.key_enter")) } else { c.key.to_string() };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {key:<10}"), key_style),
-            Span::raw(fit(&c.label, text_w.saturating_sub(12))),
-        ]));
+    let keys: Vec<String> = q
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i == 0 { format!("{} / {}", c.key, app.t("tui.key_enter")) } else { c.key.to_string() })
+        .chain(std::iter::once(app.t("tui.key_esc")))
+        .collect();
+    let key_w = keys.iter().map(|k| UnicodeWidthStr::width(k.as_str())).max().unwrap_or(0) + 2;
+    let label_w = text_w.saturating_sub(key_w + 1);
+    let labels: Vec<String> = q
+        .choices
+        .iter()
+        .map(|c| crate::tui::widgets::safe(&c.label).into_owned())
+        .chain(std::iter::once(q.back.clone()))
+        .collect();
+    let mut lines = vec![Line::from(message.clone()), Line::from("")];
+    let mut height = lines_of(&message, text_w) + 1;
+    for (key, label) in keys.iter().zip(&labels) {
+        // A label longer than its room goes on over the next lines, under itself.
+        let chars: Vec<char> = label.chars().collect();
+        let mut first = true;
+        for chunk in chars.chunks(label_w.max(1)) {
+            let head = if first { format!(" {key:<w$}", w = key_w) } else { " ".repeat(key_w + 1) };
+            lines.push(Line::from(vec![Span::styled(head, key_style), Span::raw(chunk.iter().collect::<String>())]));
+            height += 1;
+            first = false;
+        }
     }
-    lines.push(Line::from(vec![
-        Span::styled(format!(" {:<10}", app.t("tui.key_esc")), key_style),
-        Span::raw(fit(&q.back, text_w.saturating_sub(12))),
-    ]));
+    let rect = popup(area, width, height + 3);
     f.render_widget(Clear, rect);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(frame_block(&q.title)), rect);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block(&q.title)), rect);
 }

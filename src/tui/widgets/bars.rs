@@ -199,7 +199,7 @@ pub fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
     use unicode_width::UnicodeWidthStr;
     let ctx = keymap::context(app);
     let item = |b: &keymap::Binding| {
-        let key = b.keys.iter().take(1).map(key_name).collect::<Vec<_>>().join("/");
+        let key = b.keys.iter().take(1).map(|k| key_name(app.lang, k)).collect::<Vec<_>>().join("/");
         (format!(" {key} "), format!(" {} ", app.t(b.label)))
     };
     let shown: Vec<_> = bindings(ctx).into_iter().filter(|b| b.footer).collect();
