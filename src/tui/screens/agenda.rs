@@ -384,7 +384,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             } else {
                 Style::default()
             };
-            lines.extend(card_lines(app, card, base, color, cw));
+            lines.extend(card_lines(app, Entity::Lead, card, base, color, cw));
             lines.push(Line::from(""));
         }
         f.render_widget(Paragraph::new(lines), rect);

@@ -321,7 +321,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let pos = stages.iter().position(|s| s.id == current).unwrap_or(0);
             let ids = vec![(r.id, Some(Seen { stage: current }))];
             if action == Action::PickStage {
-                let title = app.ta("tui.pick_stage_for", &[("title", &r.title)]);
+                let title = app.ta("tui.pick_stage_for", &[("title", &app.title_of(entity, r.id, &r.title))]);
                 app.overlay = Overlay::Picker(Picker {
                     purpose: PickPurpose::Move { entity, ids },
                     title,
