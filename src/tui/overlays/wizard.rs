@@ -369,7 +369,10 @@ fn targets_label(app: &App, t: Targets) -> String {
 
 fn match_label(app: &App, m: &crate::store::duplicates::DuplicateMatch) -> String {
     let by = crate::present::matched_by(app.lang, &m.matched_by);
-    app.ta("tui.convert_link", &[("id", &m.id.to_string()), ("title", &app.title_of(m.entity, m.id, &m.title)), ("by", &by)])
+    app.ta(
+        "tui.convert_link",
+        &[("id", &m.id.to_string()), ("title", &app.title_of(m.entity, m.id, &m.title)), ("by", &by)],
+    )
 }
 
 /// The conversion wizard: one step at a time, what is chosen so far always visible.

@@ -187,12 +187,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Left => app.agenda.focus = app.agenda.focus.saturating_sub(1),
         Action::Right => app.agenda.focus = (app.agenda.focus + 1).min(app.agenda.columns.len() - 1),
         // A click focuses a card, the wheel moves the cursor in the column under it.
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::FocusAt { .. }
-        | Action::Wheel { .. } => {
+        Action::Up | Action::Down | Action::Top | Action::Bottom | Action::FocusAt { .. } | Action::Wheel { .. } => {
             if let Action::FocusAt { column, .. } | Action::Wheel { column, .. } = action {
                 if column >= app.agenda.columns.len() {
                     return vec![];

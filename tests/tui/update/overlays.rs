@@ -639,7 +639,8 @@ fn esc_on_changed_text_in_the_editor_asks_first() {
         ..Default::default()
     };
     let id = h.store.create(Entity::Lead, &input).unwrap().id;
-    let comments = |h: &Harness| h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().get("comments").map(|v| v.text());
+    let comments =
+        |h: &Harness| h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().get("comments").map(|v| v.text());
     h.act(Show(Tab::LeadBoard));
     h.act(Open);
     let rows = &h.app.form.as_ref().unwrap().rows;

@@ -91,7 +91,10 @@ pub fn card_lines(
     let overdue = card.next_activity.is_some_and(|d| d < app.now_ms);
     let inner = width.saturating_sub(1);
     [
-        Line::from(vec![bar.clone(), Span::styled(fit(&app.title_of(entity, card.id, &card.title), inner), base.add_modifier(Modifier::BOLD))]),
+        Line::from(vec![
+            bar.clone(),
+            Span::styled(fit(&app.title_of(entity, card.id, &card.title), inner), base.add_modifier(Modifier::BOLD)),
+        ]),
         Line::from(vec![bar.clone(), Span::styled(fit(&second, inner), base)]),
         Line::from(vec![
             bar,
