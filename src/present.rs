@@ -83,6 +83,16 @@ pub fn title(lang: Lang, entity: Entity, id: i64, title: &str) -> String {
     if untitled(entity, id, title) { reference(lang, entity, id) } else { title.to_string() }
 }
 
+/// A field named as the form labels it in `lang` (`Last name`, `Nom`), from its key
+/// (`last_name`); a phone or e-mail problem's `phone` / `email` as its list (`Phones`); a key
+/// that names no field (`comment`, `reason`) as itself.
+pub fn field_label(lang: Lang, key: &str) -> String {
+    let comm = matches!(key, "phone" | "email" | "web" | "messenger");
+    let candidate = if comm { format!("field.{key}s") } else { format!("field.{key}") };
+    let label = tr_in(lang, &candidate, &[]);
+    if label == candidate { key.to_string() } else { label }
+}
+
 /// A record named by its kind and number in `lang`: `Prospect #12`, `Lead #12`.
 pub fn reference(lang: Lang, entity: Entity, id: i64) -> String {
     format!("{} #{id}", tr_in(lang, &format!("entity.{}", entity.code()), &[]))

@@ -154,6 +154,9 @@ pub struct App {
     pub region: crate::domain::dedup::PhoneRegion,
     /// Set when the app should exit.
     pub quit: bool,
+    /// A command the palette ran from another screen, with the screen it acts on: it waits
+    /// for that screen's data (a focused row or card) and runs when it arrives.
+    pub pending_command: Option<(Screen, crate::tui::action::Action)>,
 }
 
 impl App {
@@ -193,7 +196,14 @@ impl App {
             now_ms,
             region: crate::domain::dedup::PhoneRegion::FR,
             quit: false,
+            pending_command: None,
         }
+    }
+
+    /// A record's title as shown: its own, or its kind and number in the app's language
+    /// (`Prospect #12`) when it has none (the store names it `Lead #12`).
+    pub fn title_of(&self, entity: Entity, id: i64, title: &str) -> String {
+        crate::present::title(self.lang, entity, id, title)
     }
 
     /// Message in the app's language.

@@ -187,11 +187,11 @@ pub fn action_for(app: &App, ev: KeyEvent) -> Option<Action> {
     bindings(context(app)).into_iter().find(|bnd| bnd.keys.iter().any(|key| matches(key, &ev))).map(|bnd| bnd.action)
 }
 
-/// The action a mouse event means here, if any: the wheel scrolls a list or a board's
-/// column, a click focuses a tab, a row or a card. Where things are is worked out with the
+/// The action a mouse event means here, if any: the wheel scrolls a list, a board's or the
+/// activities board's column, or a form's timeline; a click focuses a tab, a row or a card. Where things are is worked out with the
 /// layout functions the views draw with, from `app.size`; an open popup takes no mouse.
 pub fn mouse_action(app: &App, ev: MouseEvent) -> Option<Action> {
-    use super::screens::{board, list};
+    use super::screens::{agenda, board, form, list};
     let (width, height) = app.size;
     if !matches!(app.overlay, super::app::Overlay::None) || super::views::too_small(width, height) {
         return None;
@@ -232,6 +232,32 @@ pub fn mouse_action(app: &App, ev: MouseEvent) -> Option<Action> {
                     Some(Action::FocusAt { column, row })
                 }
             }
+        }
+        Screen::Agenda => {
+            let (column, rect) =
+                agenda::column_slots(app, body).into_iter().find(|(_, r)| x >= r.x && x < r.x + r.width + 1)?;
+            match down {
+                Some(down) => Some(Action::Wheel { column, down }),
+                None => {
+                    let col = app.agenda.columns.get(column)?;
+                    let row = agenda::card_at(col, rect, y).unwrap_or(col.cursor);
+                    Some(Action::FocusAt { column, row })
+                }
+            }
+        }
+        // The wheel scrolls the timeline, or moves the cursor over the fields.
+        Screen::Form => {
+            let form_view = app.form.as_ref().filter(|f| !f.loading)?;
+            let down = down?;
+            let [_, _, left, right] = form::areas(body);
+            let column = if x >= right.x && y >= right.y && !form_view.timeline.is_empty() {
+                form::WHEEL_TIMELINE
+            } else if x < left.x + left.width && y >= left.y {
+                form::WHEEL_FIELDS
+            } else {
+                return None;
+            };
+            Some(Action::Wheel { column, down })
         }
         _ => None,
     }

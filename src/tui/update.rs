@@ -34,6 +34,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     if !matches!(action, Action::Input(_)) {
         app.status = None;
     }
+    // The user acts on the screen: a palette command still waiting for its data is dropped.
+    app.pending_command = None;
     // Leaving a form with unsaved changes (quit, back, another tab or screen) asks first.
     if app.screen == Screen::Form
         && app.form.as_ref().is_some_and(FormView::dirty)
@@ -176,8 +178,52 @@ fn screen_effects(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// Applies an answer of the store worker; returns follow-up I/O.
+/// Applies an answer of the store worker; returns follow-up I/O. A palette command run from
+/// another screen (`App::pending_command`) runs once that screen's data has arrived.
 pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
+    let data_of = screen_of_data(&ev);
+    let mut effects = answer(app, ev);
+    if let Some(screen) = data_of
+        && app.screen == screen
+        && app.pending_command.as_ref().is_some_and(|(s, _)| *s == screen)
+        && data_ready(app)
+        && let Some((_, action)) = app.pending_command.take()
+    {
+        effects.extend(update(app, action));
+    }
+    effects
+}
+
+/// The screen a store answer brings the data of, if it is a screen's own data.
+fn screen_of_data(ev: &StoreEvent) -> Option<Screen> {
+    match ev {
+        StoreEvent::Board { entity, .. } | StoreEvent::Cards { entity, .. } => Some(Screen::Board(*entity)),
+        StoreEvent::List { entity, .. } => Some(Screen::List(*entity)),
+        StoreEvent::AgendaCounts(_) | StoreEvent::AgendaPage { .. } => Some(Screen::Agenda),
+        StoreEvent::Triage(_) => Some(Screen::Triage),
+        StoreEvent::CalendarData { .. } => Some(Screen::Calendar),
+        _ => None,
+    }
+}
+
+/// Whether the screen in view holds what a command acts on: the focused column's cards,
+/// the list's rows, the lead in triage.
+fn data_ready(app: &App) -> bool {
+    match &app.screen {
+        Screen::Board(entity) => {
+            let board = app.board(*entity);
+            board.loaded && board.column().is_none_or(|c| !c.pending)
+        }
+        Screen::List(entity) => app.lists.get(entity).is_some_and(|l| l.loaded && !l.pending),
+        Screen::Agenda => app.agenda.loaded && app.agenda.columns.get(app.agenda.focus).is_none_or(|c| !c.pending),
+        Screen::Triage => !app.triage.loading,
+        Screen::Calendar => true,
+        Screen::Form | Screen::Welcome => false,
+    }
+}
+
+/// Hands a store answer to the screen or overlay it is for.
+fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
         ev @ (StoreEvent::Board { .. } | StoreEvent::Cards { .. } | StoreEvent::Moved { .. }) => {
             board::on_store(app, ev)
@@ -243,6 +289,7 @@ pub fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Failed { message, field, conflict } => {
             app.triage.pending = None;
+            app.pending_command = None;
             if let Some(f) = app.form.as_mut() {
                 // A draft that could not be saved stays, and so does the user.
                 f.leave_after = None;

@@ -394,3 +394,63 @@ fn a_long_status_message_is_read_in_full() {
     assert!(lines[lines.len() - 2].contains("Saved.") && lines[lines.len() - 2].contains("alice"), "{text}");
     assert!(lines[lines.len() - 1].contains("help"), "{text}");
 }
+
+/// Issue 23: a lead without a title is `Prospect #N` in French wherever the TUI names it
+/// (the store names it `Lead #N`): board card, list row, stage picker, plan form, search hit,
+/// triage, conversion wizard.
+#[test]
+fn an_untitled_lead_is_named_in_french() {
+    use prospect::domain::fields::Entity;
+    let mut h = Harness::new(0, Lang::Fr);
+    let input = prospect::store::RecordInput {
+        fields: vec![("company_title".into(), "Boulangerie Étoile".into()), ("last_name".into(), "Dupré".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    let english = format!("Lead #{id}");
+    let french = format!("Prospect #{id}");
+    assert_eq!(h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().title, english, "the store's name");
+    let mut screens = Vec::new();
+    h.act(Action::Show(Tab::LeadBoard));
+    screens.push(("untitled_board", h.app.clone()));
+    h.act(Action::PickStage);
+    screens.push(("untitled_stage_picker", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::PlanActivity);
+    screens.push(("untitled_plan", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Convert);
+    screens.push(("untitled_wizard", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadList));
+    screens.push(("untitled_list", h.app.clone()));
+    h.act(Action::Search);
+    h.type_text("Dupré");
+    screens.push(("untitled_search", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Triage);
+    screens.push(("untitled_triage", h.app.clone()));
+    for (name, app) in screens {
+        let text = render(&app, 100, 30);
+        assert!(text.contains(&french) && !text.contains(&english), "{name}:\n{text}");
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+/// Found walking through issue 23: at 80x24 the list's `?` dropped its last keys without a
+/// word. Every key is drawn, or the last line says how many are left out and where they are.
+#[test]
+fn help_on_a_low_screen_says_what_it_leaves_out() {
+    let mut h = Harness::new(5, Lang::En);
+    h.act(Action::Show(Tab::LeadList));
+    h.act(Action::Help);
+    let list = prospect::tui::keymap::bindings(prospect::tui::keymap::context(&h.app));
+    let last = h.app.t(list.last().unwrap().label);
+    // Tall enough: every key, the last one included, and no such line.
+    let tall = render(&h.app, 120, 35);
+    assert!(tall.contains(&last) && !tall.contains("more key"), "{tall}");
+    // Too low: the keys that fit, then how many are left out and where to find them.
+    let low = render(&h.app, 80, 24);
+    assert!(!low.contains(&last), "{low}");
+    assert!(low.contains("more keys: `:` lists every command"), "{low}");
+}

@@ -50,10 +50,12 @@ pub(crate) fn draw(app: &App, c: &Confirm, f: &mut Frame, area: Rect) {
     );
 }
 
-/// What a key means: Enter or `y` is yes, Esc, `n` or `q` no.
+/// What a key means: Enter, `y` or `o` (French "oui", as the French hint says) is yes; Esc,
+/// `n` or `q` no.
 pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
     match ev.code {
         KeyCode::Char('n') => Some(Action::Back),
+        KeyCode::Char('o') => Some(Action::Submit),
         _ => super::picker::key(ev),
     }
 }

@@ -1,5 +1,6 @@
 //! A multi-line text editor for long texts (a record's comments): Enter starts a new line,
-//! Ctrl-s or Alt-Enter is done, Esc cancels. Its text goes where a prompt's would
+//! Ctrl-s or Alt-Enter is done, Esc closes: at once when the text is as it was opened, else
+//! after asking save / discard / keep editing. Its text goes where a prompt's would
 //! (`prompt::answer`).
 
 use crate::tui::action::{Action, InputKey};
@@ -26,12 +27,15 @@ pub struct Editor {
     pub input: TextInput,
     /// Why the last submit was refused.
     pub error: Option<String>,
+    /// The text as it was opened: Esc on a changed text asks before dropping it.
+    pub original: String,
 }
 
 /// Opens the editor on `text` (line breaks of any kind become `\n`), cursor at the end.
 pub(crate) fn open(app: &mut App, purpose: PromptPurpose, title: String, text: &str) {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    app.overlay = Overlay::Editor(Box::new(Editor { purpose, title, input: TextInput::with(&text), error: None }));
+    let input = TextInput::with(&text);
+    app.overlay = Overlay::Editor(Box::new(Editor { purpose, title, input, error: None, original: text }));
 }
 
 /// (line, column) of the cursor.
@@ -55,10 +59,15 @@ fn place(input: &mut TextInput, line: usize, col: usize) {
     }
 }
 
-/// Typing edits, Up/Down go between lines, Ctrl-s answers, Esc closes.
+/// Typing edits, Up/Down go between lines, Ctrl-s answers, Esc closes (asking first when
+/// the text was changed).
 pub(crate) fn update(app: &mut App, mut e: Box<Editor>, action: Action) -> Vec<Effect> {
     match action {
-        Action::Back => return vec![],
+        Action::Back if e.input.text == e.original => return vec![],
+        Action::Back => {
+            crate::tui::overlays::question::leave_editor(app, e);
+            return vec![];
+        }
         // Home and End keep to the cursor's line.
         Action::Input(k @ (InputKey::Home | InputKey::End)) => {
             let (line, _) = position(&e.input);

@@ -121,7 +121,9 @@ fn screen_key(ctx: Context) -> &'static str {
     }
 }
 
-/// Runs a command: on its screen, which is shown first when another is in view.
+/// Runs a command: on its screen, which is shown first when another is in view. There it
+/// waits for the screen's data (`App::pending_command`, run by `update::on_store`): a command
+/// on the focused row or card would find none before they arrive.
 fn run(app: &mut App, c: &Command) -> Vec<Effect> {
     use crate::tui::update::{show_tab, update};
     let here = keymap::context(app);
@@ -139,9 +141,12 @@ fn run(app: &mut App, c: &Command) -> Vec<Effect> {
         Some(Context::Agenda) => show_tab(app, Tab::Activities),
         Some(Context::Calendar) => show_tab(app, Tab::Calendar),
     };
-    let mut effects = go;
-    effects.extend(update(app, c.action));
-    effects
+    if go.is_empty() {
+        // Nothing to wait for: the screen already holds its data.
+        return update(app, c.action);
+    }
+    app.pending_command = Some((app.screen.clone(), c.action));
+    go
 }
 
 /// Typing narrows the commands; Enter runs the focused one.

@@ -78,6 +78,11 @@ const PRIORITIES: [crate::domain::activity::Priority; 3] = [
 
 /// Opens the form to plan an activity on these records.
 pub(crate) fn open_plan(app: &mut App, targets: Vec<RecordRef>, record_title: String) {
+    // One record's title as shown in the app's language (`Prospect #12` when it has none).
+    let record_title = match targets.as_slice() {
+        [one] => app.title_of(one.entity, one.id, &record_title),
+        _ => record_title,
+    };
     let me = app.users.iter().position(|(l, _)| *l == app.user).unwrap_or(0);
     app.overlay = Overlay::Plan(Box::new(PlanForm {
         editing: None,

@@ -1,6 +1,7 @@
 //! A question with more than yes and no: each choice has its key, Enter takes the first
 //! and Esc goes back. Asked before leaving a form with unsaved changes (save / discard /
-//! keep editing) and before saving a record that looks like others (open the existing
+//! keep editing), before closing the editor on a changed text (the same three), and before
+//! saving a record that looks like others (open the existing
 //! record / save anyway / back to the form).
 
 use crate::store::RecordRef;
@@ -26,6 +27,10 @@ pub enum Answer {
     SaveDraft(Leave),
     /// Throw the form's draft away, then do what was asked (leave, quit, another tab).
     Discard(Leave),
+    /// Save the text of the editor the question was asked over (`Question::resume`).
+    SaveText,
+    /// Throw the text of that editor away and close it.
+    DiscardText,
 }
 
 /// How a form with unsaved changes was being left.
@@ -59,12 +64,19 @@ pub struct Question {
     pub choices: Vec<Choice>,
     /// What Esc does, worded (keep editing, back to the form).
     pub back: String,
+    /// The editor whose changed text the question is about: Esc goes back to it.
+    pub resume: Option<Box<crate::tui::overlays::editor::Editor>>,
 }
 
 /// A key takes its choice; Enter the first; Esc closes.
 pub(crate) fn update(app: &mut App, q: Question, action: Action) -> Vec<Effect> {
     let chosen = match action {
-        Action::Back => return vec![],
+        Action::Back => {
+            if let Some(e) = q.resume {
+                app.overlay = Overlay::Editor(e);
+            }
+            return vec![];
+        }
         Action::Submit => q.choices.first(),
         Action::Input(InputKey::Char(c)) => q.choices.iter().find(|ch| ch.key == c),
         _ => None,
@@ -75,6 +87,11 @@ pub(crate) fn update(app: &mut App, q: Question, action: Action) -> Vec<Effect> 
     };
     match choice.answer {
         Answer::Run(effect) => vec![*effect],
+        Answer::SaveText => match q.resume {
+            Some(e) => crate::tui::overlays::editor::update(app, e, Action::Submit),
+            None => vec![],
+        },
+        Answer::DiscardText => vec![],
         Answer::Open(r) => {
             // The draft (if any) is left for the record it looked like.
             if let Some(form) = app.form.as_mut() {
@@ -113,6 +130,22 @@ pub(crate) fn leave_form(app: &mut App, then: Leave) {
             Choice { key: 'd', label: app.t("tui.unsaved_discard"), answer: Answer::Discard(then) },
         ],
         back: app.t("tui.unsaved_keep"),
+        resume: None,
+    });
+}
+
+/// The question before closing the editor on a changed text: save it, discard it, or keep
+/// editing (Esc).
+pub(crate) fn leave_editor(app: &mut App, e: Box<crate::tui::overlays::editor::Editor>) {
+    app.overlay = Overlay::Question(Question {
+        title: app.t("tui.unsaved_title"),
+        message: app.t("tui.editor_unsaved_question"),
+        choices: vec![
+            Choice { key: 's', label: app.t("tui.editor_unsaved_save"), answer: Answer::SaveText },
+            Choice { key: 'd', label: app.t("tui.editor_unsaved_discard"), answer: Answer::DiscardText },
+        ],
+        back: app.t("tui.unsaved_keep"),
+        resume: Some(e),
     });
 }
 
@@ -122,7 +155,10 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     let list: Vec<String> = matches
         .iter()
         .take(3)
-        .map(|m| format!("#{} {} ({})", m.id, m.title, crate::present::matched_by(app.lang, &m.matched_by)))
+        .map(|m| {
+            let title = app.title_of(m.entity, m.id, &m.title);
+            format!("#{} {title} ({})", m.id, crate::present::matched_by(app.lang, &m.matched_by))
+        })
         .collect();
     let mut text = list.join("; ");
     if matches.len() > 3 {
@@ -130,7 +166,8 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     }
     let mut choices = vec![Choice { key: 'y', label: app.t("tui.duplicate_save_anyway"), answer: Answer::Run(then) }];
     if let Some(first) = matches.first() {
-        let label = app.ta("tui.duplicate_open", &[("id", &first.id.to_string()), ("title", &first.title)]);
+        let title = app.title_of(first.entity, first.id, &first.title);
+        let label = app.ta("tui.duplicate_open", &[("id", &first.id.to_string()), ("title", &title)]);
         choices.push(Choice { key: 'v', label, answer: Answer::Open(RecordRef::new(first.entity, first.id)) });
     }
     app.overlay = Overlay::Question(Question {
@@ -138,6 +175,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         message: app.ta("tui.duplicate_found", &[("list", &text)]),
         choices,
         back: app.t("tui.duplicate_back"),
+        resume: None,
     });
     vec![]
 }

@@ -91,7 +91,10 @@ pub(crate) fn draw(app: &App, s: &SearchBox, f: &mut Frame, area: Rect) {
             last = Some(hit.entity);
         }
         let style = if i == s.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
-        lines.push(Line::from(Span::styled(fit(&format!("  #{} {}", hit.id, hit.title), w), style)));
+        lines.push(Line::from(Span::styled(
+            fit(&format!("  #{} {}", hit.id, app.title_of(hit.entity, hit.id, &hit.title)), w),
+            style,
+        )));
     }
     if s.hits.is_empty() && !s.input.text.trim().is_empty() {
         lines.push(Line::from(Span::styled(app.t("label.no_records"), Style::default().fg(Color::Gray))));

@@ -398,7 +398,10 @@ fn targets_label(app: &App, t: Targets) -> String {
 
 fn match_label(app: &App, m: &crate::store::duplicates::DuplicateMatch) -> String {
     let by = crate::present::matched_by(app.lang, &m.matched_by);
-    app.ta("tui.convert_link", &[("id", &m.id.to_string()), ("title", &m.title), ("by", &by)])
+    app.ta(
+        "tui.convert_link",
+        &[("id", &m.id.to_string()), ("title", &app.title_of(m.entity, m.id, &m.title)), ("by", &by)],
+    )
 }
 
 /// The conversion wizard: one step at a time, what is chosen so far always visible.
@@ -548,7 +551,7 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(e.clone(), Style::default().fg(Color::Red))));
     }
     f.render_widget(Clear, rect);
-    let title = app.ta("tui.convert_title", &[("title", &wz.title)]);
+    let title = app.ta("tui.convert_title", &[("title", &app.title_of(Entity::Lead, wz.lead_id, &wz.title))]);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_block(&fit(&title, w.saturating_sub(4)))),
         rect,

@@ -159,7 +159,17 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         return vec![];
     }
     let per = app.cards_per_screen();
-    if matches!(action, Action::Left | Action::Right | Action::Up | Action::Down | Action::Top | Action::Bottom) {
+    if matches!(
+        action,
+        Action::Left
+            | Action::Right
+            | Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::FocusAt { .. }
+            | Action::Wheel { .. }
+    ) {
         // Moving the cursor by hand ends following a planned card.
         app.agenda.follow = None;
     }
@@ -176,13 +186,21 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Left => app.agenda.focus = app.agenda.focus.saturating_sub(1),
         Action::Right => app.agenda.focus = (app.agenda.focus + 1).min(app.agenda.columns.len() - 1),
-        Action::Up | Action::Down | Action::Top | Action::Bottom => {
+        // A click focuses a card, the wheel moves the cursor in the column under it.
+        Action::Up | Action::Down | Action::Top | Action::Bottom | Action::FocusAt { .. } | Action::Wheel { .. } => {
+            if let Action::FocusAt { column, .. } | Action::Wheel { column, .. } = action {
+                if column >= app.agenda.columns.len() {
+                    return vec![];
+                }
+                app.agenda.focus = column;
+            }
             let focus = app.agenda.focus;
             let col = &mut app.agenda.columns[focus];
             let last = col.rows.len().saturating_sub(1);
             col.cursor = match action {
-                Action::Up => col.cursor.saturating_sub(1),
-                Action::Down => (col.cursor + 1).min(last),
+                Action::Up | Action::Wheel { down: false, .. } => col.cursor.saturating_sub(1),
+                Action::Down | Action::Wheel { down: true, .. } => (col.cursor + 1).min(last),
+                Action::FocusAt { row, .. } => row.min(last),
                 Action::Top => 0,
                 _ => last,
             };
@@ -327,6 +345,37 @@ fn bucket_color(b: ActivityBucket) -> Color {
     }
 }
 
+/// Where each column shown is drawn, as (column index, its rectangle), for the board drawn
+/// in `area`: below its header line, as many columns as fit, the focused one among them. The
+/// view draws with it and the mouse reads it.
+pub fn column_slots(app: &App, area: Rect) -> Vec<(usize, Rect)> {
+    let board = &app.agenda;
+    let n = board.columns.len();
+    if !board.loaded || n == 0 || area.width == 0 {
+        return vec![];
+    }
+    let area = if area.height < 3 { area } else { Rect { y: area.y + 1, height: area.height - 1, ..area } };
+    let visible = ((area.width / 18).max(1) as usize).min(n);
+    let first = board.focus.saturating_sub(visible - 1).min(n - visible);
+    let width = area.width / visible as u16;
+    (first..first + visible)
+        .enumerate()
+        .map(|(slot, idx)| {
+            let x = area.x + slot as u16 * width;
+            let w = if slot + 1 == visible { area.x + area.width - x } else { width };
+            (idx, Rect { x, y: area.y, width: w.saturating_sub(1).max(1), height: area.height })
+        })
+        .collect()
+}
+
+/// The card of a column drawn in `rect` at screen row `y`, if one is drawn there.
+pub fn card_at(col: &AgendaColumn, rect: Rect, y: u16) -> Option<usize> {
+    let below = y.checked_sub(rect.y + 2)? as usize;
+    let index = col.scroll + below / CARD_HEIGHT;
+    (index < col.rows.len() && below < (rect.height as usize).saturating_sub(2) / CARD_HEIGHT * CARD_HEIGHT)
+        .then_some(index)
+}
+
 /// Draws the activities board.
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let board = &app.agenda;
@@ -337,9 +386,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     // Whose leads: the header says it, as the list's filter chips do.
     let scope = app.t(if board.everyone { "tui.agenda_everyone" } else { "tui.agenda_mine" });
     let header = format!(" {} · {scope}", app.t("tui.tab_activities"));
-    let area = if area.height < 3 {
-        area
-    } else {
+    if area.height >= 3 {
         f.render_widget(
             Paragraph::new(Span::styled(
                 fit(&header, area.width as usize),
@@ -347,17 +394,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             )),
             Rect { height: 1, ..area },
         );
-        Rect { y: area.y + 1, height: area.height - 1, ..area }
-    };
-    let n = board.columns.len();
-    let visible = ((area.width / 18).max(1) as usize).min(n);
-    let first = board.focus.saturating_sub(visible - 1).min(n - visible);
-    let width = area.width / visible as u16;
-    for (slot, idx) in (first..first + visible).enumerate() {
+    }
+    for (idx, rect) in column_slots(app, area) {
         let col = &board.columns[idx];
-        let x = area.x + slot as u16 * width;
-        let w = if slot + 1 == visible { area.x + area.width - x } else { width };
-        let rect = Rect { x, y: area.y, width: w.saturating_sub(1).max(1), height: area.height };
         let focused = idx == board.focus;
         let color = bucket_color(col.bucket);
         let cw = rect.width as usize;
@@ -384,7 +423,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             } else {
                 Style::default()
             };
-            lines.extend(card_lines(app, card, base, color, cw));
+            lines.extend(card_lines(app, Entity::Lead, card, base, color, cw));
             lines.push(Line::from(""));
         }
         f.render_widget(Paragraph::new(lines), rect);

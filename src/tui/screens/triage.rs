@@ -233,7 +233,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let rows = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).split(area);
     let head =
         app.ta("tui.triage_head", &[("count", &item.remaining.to_string()), ("decided", &t.history.len().to_string())]);
-    let title = format!(" #{} {}", r.id, r.title);
+    let title = format!(" #{} {}", r.id, app.title_of(Entity::Lead, r.id, &r.title));
     f.render_widget(
         Paragraph::new(vec![
             Line::from(Span::styled(fit(&head, area.width as usize), Style::default().fg(Color::Cyan))),
@@ -287,7 +287,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             fit(
                 &format!(
                     " {}",
-                    app.ta("tui.triage_duplicate", &[("id", &d.id.to_string()), ("title", &d.title), ("by", &by)])
+                    app.ta(
+                        "tui.triage_duplicate",
+                        &[("id", &d.id.to_string()), ("title", &app.title_of(d.entity, d.id, &d.title)), ("by", &by)],
+                    )
                 ),
                 w,
             ),

@@ -114,8 +114,11 @@ impl Answers {
 
 fn failed(e: StoreError, lang: Lang) -> StoreEvent {
     let (field, message) = match &e {
+        // Named as the form labels it (`Last name`), not by its key (`last_name`).
         StoreError::Field(f) => {
-            (Some(f.field.clone()), format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, lang)))
+            let sep = if lang == Lang::Fr { " : " } else { ": " };
+            let label = crate::present::field_label(lang, &f.field);
+            (Some(f.field.clone()), format!("{label}{sep}{}", crate::i18n::describe(&f.problem, &f.field, lang)))
         }
         other => (None, other.message(lang)),
     };

@@ -91,3 +91,64 @@ fn a_click_focuses_a_card_and_the_wheel_scrolls_its_column() {
     h.act(action);
     assert_eq!(h.app.lead_board.focus, other);
 }
+
+/// Issue 23: a click focuses a card of the activities board, the wheel moves the cursor in
+/// the column under it (its layout: the header line, then each column's two head lines).
+#[test]
+fn a_click_focuses_an_activities_card_and_the_wheel_scrolls_its_column() {
+    let mut h = Harness::new(120, Lang::En);
+    h.act(Show(Tab::Activities));
+    h.act(FilterMine); // everyone's leads
+    let (w, _) = h.app.size;
+    let n = h.app.agenda.columns.len();
+    let visible = (w as usize / 18).min(n);
+    let width = w as usize / visible;
+    let column = (1..visible).find(|c| h.app.agenda.columns[*c].rows.len() >= 3).expect("a column of three cards");
+    // Second card: below the header line, the column's two head lines and one card.
+    let (x, y) = ((column * width + 3) as u16, 1 + 1 + 2 + 4 + 1);
+    let action = mouse_action(&h.app, click(x, y));
+    assert_eq!(action, Some(FocusAt { column, row: 1 }));
+    h.act(action.unwrap());
+    assert_eq!((h.app.agenda.focus, h.app.agenda.columns[column].cursor), (column, 1));
+    let down = mouse_action(&h.app, wheel(x, 20, true)).unwrap();
+    assert_eq!(down, Wheel { column, down: true });
+    h.act(down);
+    assert_eq!(h.app.agenda.columns[column].cursor, 2);
+    h.act(mouse_action(&h.app, wheel(x, 20, false)).unwrap());
+    assert_eq!(h.app.agenda.columns[column].cursor, 1);
+    // The wheel over another column focuses and scrolls that one.
+    let action = mouse_action(&h.app, wheel(3, 20, true)).unwrap();
+    assert_eq!(action, Wheel { column: 0, down: true });
+    h.act(action);
+    assert_eq!(h.app.agenda.focus, 0);
+    // Enter opens the card the click focused.
+    h.act(mouse_action(&h.app, click(x, y)).unwrap());
+    let id = h.app.agenda.columns[column].rows[1].id;
+    h.act(Open);
+    assert_eq!(h.app.form.as_ref().and_then(|f| f.record.as_ref()).map(|r| r.id), Some(id));
+}
+
+/// Issue 23: the wheel over a form's timeline scrolls it, an entry a notch; over its fields
+/// it moves the cursor.
+#[test]
+fn the_wheel_scrolls_a_forms_timeline() {
+    let mut h = Harness::new(20, Lang::En);
+    let id = h.app.lead_board.focused().unwrap().id;
+    for text in ["one", "two", "three"] {
+        h.store.comment(prospect::store::RecordRef::new(Entity::Lead, id), text).unwrap();
+    }
+    h.act(Open);
+    let form = h.app.form.as_ref().unwrap();
+    assert!(form.timeline.len() >= 4, "{}", form.timeline.len());
+    assert_eq!((form.timeline_scroll, form.cursor), (0, 0));
+    // The timeline is the right part (45%) of a 120-column screen.
+    let down = mouse_action(&h.app, wheel(100, 10, true)).expect("the wheel over the timeline");
+    h.acts(&[down, down]);
+    assert_eq!(h.app.form.as_ref().unwrap().timeline_scroll, 2);
+    h.act(mouse_action(&h.app, wheel(100, 10, false)).unwrap());
+    assert_eq!(h.app.form.as_ref().unwrap().timeline_scroll, 1);
+    // Over the fields, the cursor moves; the timeline stays.
+    h.act(mouse_action(&h.app, wheel(10, 10, true)).expect("the wheel over the fields"));
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!((form.timeline_scroll, form.cursor), (1, 1));
+}

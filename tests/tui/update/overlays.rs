@@ -653,3 +653,111 @@ fn the_wizard_links_a_contact_of_the_same_name_and_phone() {
     assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
     assert_eq!(h.store.count(Entity::Contact).unwrap(), 1, "no second contact");
 }
+
+/// Issue 23: the French confirmation says "o / y / Entrée : oui": `o` is yes there (and
+/// harmlessly in English), `n` no.
+#[test]
+fn o_is_yes_in_a_confirmation() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    for lang in [Lang::Fr, Lang::En] {
+        let mut h = Harness::new(5, lang);
+        h.act(Show(Tab::LeadList));
+        h.act(ToggleSelect);
+        h.act(BulkDelete);
+        assert!(matches!(h.app.overlay, Overlay::Confirm(_)), "{:?}", h.app.overlay);
+        if lang == Lang::Fr {
+            let hint = prospect::i18n::tr_in(lang, "tui.confirm_keys", &[]);
+            assert!(hint.starts_with("o / "), "{hint}");
+        }
+        assert_eq!(prospect::tui::keymap::action_for(&h.app, key('n')), Some(Back));
+        let yes = prospect::tui::keymap::action_for(&h.app, key('o'));
+        assert_eq!(yes, Some(Submit), "{lang:?}");
+        h.act(yes.unwrap());
+        assert!(matches!(h.app.overlay, Overlay::None));
+        assert_eq!(h.store.list(Entity::Lead, &ListFilter::default()).unwrap().len(), 4, "{lang:?}: one deleted");
+    }
+}
+
+/// Issue 23: Esc in the multi-line editor closes it at once when nothing was changed; on a
+/// changed text it asks: keep editing (Esc), discard (`d`) or save (`s`).
+#[test]
+fn esc_on_changed_text_in_the_editor_asks_first() {
+    let mut h = Harness::new(0, Lang::En);
+    let input = RecordInput {
+        fields: vec![("title".into(), "Bakery".into()), ("comments".into(), "First\nSecond".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    let comments =
+        |h: &Harness| h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().get("comments").map(|v| v.text());
+    h.act(Show(Tab::LeadBoard));
+    h.act(Open);
+    let rows = &h.app.form.as_ref().unwrap().rows;
+    let row = rows.iter().position(|r| *r == prospect::tui::app::FormRow::Field("comments")).unwrap();
+    h.app.form.as_mut().unwrap().cursor = row;
+    // Unchanged: Esc closes at once.
+    h.act(Edit);
+    assert!(matches!(h.app.overlay, Overlay::Editor(_)));
+    h.act(Back);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    // Changed: Esc asks; Esc again is "keep editing", with the text as typed.
+    h.act(Edit);
+    h.type_text(" and third");
+    h.act(Back);
+    let Overlay::Question(q) = &h.app.overlay else { panic!("Esc on a changed text asks: {:?}", h.app.overlay) };
+    assert_eq!(q.choices.iter().map(|c| c.key).collect::<String>(), "sd");
+    h.act(Back);
+    let Overlay::Editor(e) = &h.app.overlay else { panic!("keep editing: {:?}", h.app.overlay) };
+    assert_eq!(e.input.text, "First\nSecond and third");
+    // Discard: the editor closes, nothing is written.
+    h.act(Back);
+    h.act(Input(InputKey::Char('d')));
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert_eq!(comments(&h), Some("First\nSecond".into()));
+    // Save: the text is written.
+    h.act(Edit);
+    h.type_text("!");
+    h.act(Back);
+    h.act(Input(InputKey::Char('s')));
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    assert_eq!(comments(&h), Some("First\nSecond!".into()));
+}
+
+/// Issue 23: a command of another screen run from the palette that acts on the focused row
+/// (here: select it) waits for that screen's rows, then runs.
+#[test]
+fn a_palette_command_of_another_screen_runs_once_its_rows_arrive() {
+    let mut h = Harness::new(20, Lang::En);
+    h.act(Palette);
+    h.type_text("select");
+    let Overlay::Palette(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    let first = &p.commands[p.matches[0]];
+    assert_eq!((first.action, first.context), (ToggleSelect, Some(prospect::tui::keymap::Context::List)));
+    h.act(Submit);
+    assert_eq!(h.app.screen, Screen::List(Entity::Lead));
+    let list = &h.app.lists[&Entity::Lead];
+    assert!(!list.rows.is_empty());
+    assert_eq!(list.selected.iter().copied().collect::<Vec<_>>(), vec![list.rows[0].id], "the focused row selected");
+    assert!(h.app.pending_command.is_none());
+}
+
+/// Issue 23: a save the store refuses names the field by its label in the user's language,
+/// not by its key (`last_name`).
+#[test]
+fn a_refused_save_names_the_field_by_its_label() {
+    for (lang, label) in [(Lang::En, "Last name: "), (Lang::Fr, "Nom : ")] {
+        let mut h = Harness::new(0, lang);
+        let input = RecordInput { fields: vec![("first_name".into(), "Marie".into())], ..Default::default() };
+        let events = prospect::tui::worker::run(
+            &mut h.store,
+            lang,
+            prospect::tui::effect::Effect::Create { entity: Entity::Contact, input, open: true },
+        );
+        let [prospect::tui::effect::StoreEvent::Failed { message, field, .. }] = events.as_slice() else {
+            panic!("{events:?}")
+        };
+        assert_eq!(field.as_deref(), Some("last_name"), "the key stays for the form");
+        assert!(message.starts_with(label) && !message.contains("last_name"), "{lang:?}: {message}");
+    }
+}

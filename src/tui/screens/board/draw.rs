@@ -62,7 +62,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         );
     }
     for (idx, rect) in column_slots(app, entity, area) {
-        draw_column(app, &board.columns[idx], idx == board.focus, f, rect);
+        draw_column(app, entity, &board.columns[idx], idx == board.focus, f, rect);
     }
 }
 
@@ -70,6 +70,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
 /// activity (red when overdue). Shared by the Kanban and the activities board.
 pub fn card_lines(
     app: &App,
+    entity: Entity,
     card: &crate::store::RecordSummary,
     base: Style,
     color: Color,
@@ -90,7 +91,10 @@ pub fn card_lines(
     let overdue = card.next_activity.is_some_and(|d| d < app.now_ms);
     let inner = width.saturating_sub(1);
     [
-        Line::from(vec![bar.clone(), Span::styled(fit(&card.title, inner), base.add_modifier(Modifier::BOLD))]),
+        Line::from(vec![
+            bar.clone(),
+            Span::styled(fit(&app.title_of(entity, card.id, &card.title), inner), base.add_modifier(Modifier::BOLD)),
+        ]),
         Line::from(vec![bar.clone(), Span::styled(fit(&second, inner), base)]),
         Line::from(vec![
             bar,
@@ -99,7 +103,7 @@ pub fn card_lines(
     ]
 }
 
-fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect) {
+fn draw_column(app: &App, entity: Entity, col: &Column, focused: bool, f: &mut Frame, area: Rect) {
     let Some(head) = &col.head else { return };
     let w = area.width as usize;
     let stage_color = color(&head.stage.color);
@@ -130,7 +134,7 @@ fn draw_column(app: &App, col: &Column, focused: bool, f: &mut Frame, area: Rect
         };
         let bar = Span::styled("▌", Style::default().fg(stage_color));
         match col.card(i) {
-            Some(card) => lines.extend(card_lines(app, card, base, stage_color, w)),
+            Some(card) => lines.extend(card_lines(app, entity, card, base, stage_color, w)),
             None => {
                 lines.push(Line::from(vec![bar, Span::styled("…", base)]));
                 lines.push(Line::from(""));

@@ -359,8 +359,11 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
             let Some((id, column)) = board.move_target() else {
                 return vec![];
             };
-            let title =
-                board.focused().filter(|c| c.id == id).map(|c| c.title.clone()).unwrap_or_else(|| format!("#{id}"));
+            let title = board
+                .focused()
+                .filter(|c| c.id == id)
+                .map(|c| app.title_of(entity, id, &c.title))
+                .unwrap_or_else(|| format!("#{id}"));
             let stages = stage_rows(board);
             let seen = stages.get(column).map(|s| Seen { stage: s.id });
             let items = stages.into_iter().map(|s| (s.code.clone(), s.name.clone())).collect();

@@ -17,6 +17,15 @@ fn section_name(app: &App, s: crate::domain::fields::Section) -> String {
     app.t(key)
 }
 
+/// The parts of a form drawn in `area`: its title line, its stage bar, its fields (left) and
+/// its timeline (right). The view draws with it and the mouse reads it.
+pub fn areas(area: Rect) -> [Rect; 4] {
+    let [title_area, bar_area, rest] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
+    [title_area, bar_area, left, right]
+}
+
 /// Draws the open form.
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let Some(form) = &app.form else { return };
@@ -36,8 +45,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         }
         None => format!(" {} · {}", app.t("tui.new_record"), entity_word),
     };
-    let [title_area, bar_area, rest] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let [title_area, bar_area, left, right] = areas(area);
     f.render_widget(
         Paragraph::new(Span::styled(fit(&title, area.width as usize), Style::default().add_modifier(Modifier::BOLD))),
         title_area,
@@ -63,8 +71,6 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         chips.push(Span::styled(app.t("tui.draft_hint"), Style::default().fg(Color::Gray)));
     }
     f.render_widget(Paragraph::new(Line::from(chips)), bar_area);
-
-    let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
 
     // Fields.
     let label_w = 22usize.min(left.width as usize / 2);

@@ -29,7 +29,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 mod draw;
-pub use draw::draw;
+pub use draw::{areas, draw};
 
 /// One line of a form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +77,12 @@ pub struct FormView {
 
 /// Timeline entries one `J` / PgDn scrolls.
 pub const TIMELINE_STEP: usize = 3;
+
+/// `Action::Wheel`'s column over a form: its fields (the cursor moves) or its timeline (it
+/// scrolls, an entry a notch).
+pub const WHEEL_FIELDS: usize = 0;
+/// See `WHEEL_FIELDS`.
+pub const WHEEL_TIMELINE: usize = 1;
 
 impl FormView {
     /// A new record's form holding typed values not saved yet (an existing record's edits
@@ -183,6 +189,19 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Top => 0,
             _ => last,
         };
+        return vec![];
+    }
+    if let (Some(form), Action::Wheel { column, down }) = (app.form.as_mut(), action) {
+        if column == WHEEL_TIMELINE {
+            form.timeline_scroll = if down {
+                (form.timeline_scroll + 1).min(form.timeline.len().saturating_sub(1))
+            } else {
+                form.timeline_scroll.saturating_sub(1)
+            };
+        } else {
+            let last = form.rows.len().saturating_sub(1);
+            form.cursor = if down { (form.cursor + 1).min(last) } else { form.cursor.saturating_sub(1) };
+        }
         return vec![];
     }
     if let (Some(form), Action::PageUp | Action::PageDown) = (app.form.as_mut(), action) {
@@ -321,7 +340,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let pos = stages.iter().position(|s| s.id == current).unwrap_or(0);
             let ids = vec![(r.id, Some(Seen { stage: current }))];
             if action == Action::PickStage {
-                let title = app.ta("tui.pick_stage_for", &[("title", &r.title)]);
+                let title = app.ta("tui.pick_stage_for", &[("title", &app.title_of(entity, r.id, &r.title))]);
                 app.overlay = Overlay::Picker(Picker {
                     purpose: PickPurpose::Move { entity, ids },
                     title,

@@ -96,7 +96,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
                     let text = match col {
                         Col::Mark => (if list.selected.contains(&r.id) { "●" } else { " " }).to_string(),
                         Col::Id => r.id.to_string(),
-                        Col::Title => r.title.clone(),
+                        Col::Title => app.title_of(entity, r.id, &r.title),
                         Col::Stage => r.stage.clone().unwrap_or_default(),
                         Col::Amount => money(r),
                         Col::Responsible => r.responsible.clone().unwrap_or_default(),

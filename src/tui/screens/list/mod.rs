@@ -137,7 +137,7 @@ pub(crate) fn named_targets(app: &App, entity: Entity, ids: &[i64]) -> String {
         .iter()
         .take(NAMED)
         .map(|id| match rows.iter().find(|r| r.id == *id) {
-            Some(r) => format!("#{id} {}", crate::tui::widgets::fit(&r.title, 40)),
+            Some(r) => format!("#{id} {}", crate::tui::widgets::fit(&app.title_of(entity, r.id, &r.title), 40)),
             None => format!("#{id}"),
         })
         .collect();
