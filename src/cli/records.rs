@@ -543,7 +543,10 @@ pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<(
         println!("{}", tr("label.no_records", &[]));
     } else {
         for h in hits {
-            let title = crate::present::title(crate::i18n::lang(), h.entity, h.id, &h.title);
+            let mut title = crate::present::title(crate::i18n::lang(), h.entity, h.id, &h.title);
+            if !h.client.is_empty() && !title.contains(&h.client) {
+                title = format!("{title} · {}", h.client);
+            }
             println!("{:<8} #{:<7} {}", entity_word(h.entity), h.id, output::safe(&title));
         }
     }

@@ -12,4 +12,8 @@ pub struct Hit {
     pub id: i64,
     /// Title shown.
     pub title: String,
+    /// Who a lead is about, when its title may not say: its person and company
+    /// (`Zoë Lindqvist · Acme`), so a hit found by a name shows that name. Empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub client: String,
 }

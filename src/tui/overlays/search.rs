@@ -91,10 +91,7 @@ pub(crate) fn draw(app: &App, s: &SearchBox, f: &mut Frame, area: Rect) {
             last = Some(hit.entity);
         }
         let style = if i == s.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
-        lines.push(Line::from(Span::styled(
-            fit(&format!("  #{} {}", hit.id, app.title_of(hit.entity, hit.id, &hit.title)), w),
-            style,
-        )));
+        lines.push(Line::from(Span::styled(fit(&hit_line(app, hit), w), style)));
     }
     if s.hits.is_empty() && !s.input.text.trim().is_empty() {
         lines.push(Line::from(Span::styled(app.t("label.no_records"), Style::default().fg(Color::Gray))));
@@ -112,4 +109,17 @@ pub(crate) fn draw(app: &App, s: &SearchBox, f: &mut Frame, area: Rect) {
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&app.t("tui.search_title"))), rect);
     set_field_cursor(f, rect, "/ ", &s.input);
+}
+
+/// A hit as listed: `#12 Salon — Acme · Zoë Lindqvist`; a lead's person and company follow
+/// its title unless the title already says them.
+fn hit_line(app: &App, hit: &crate::store::search::Hit) -> String {
+    let title = app.title_of(hit.entity, hit.id, &hit.title);
+    let said = |part: &str| title.to_lowercase().contains(&part.to_lowercase());
+    let client: Vec<&str> = hit.client.split(" · ").filter(|p| !p.is_empty() && !said(p)).collect();
+    if client.is_empty() {
+        format!("  #{} {title}", hit.id)
+    } else {
+        format!("  #{} {title} · {}", hit.id, client.join(" · "))
+    }
 }

@@ -761,3 +761,16 @@ fn a_refused_save_names_the_field_by_its_label() {
         assert!(message.starts_with(label) && !message.contains("last_name"), "{lang:?}: {message}");
     }
 }
+
+/// Found walking through issue 23: searching "Lindqvist" listed `#2001 Multi CRLF lead`, with
+/// no sign of Zoë Lindqvist. A lead's hit shows its person and company after its title.
+#[test]
+fn a_search_hit_shows_the_name_it_was_found_by() {
+    let mut h = Harness::new(0, Lang::En);
+    let fields = [("title", "Multi CRLF lead"), ("first_name", "Zoë"), ("last_name", "Lindqvist")];
+    h.store.create(Entity::Lead, &with_comms(&fields, &[])).unwrap();
+    h.act(Search);
+    h.type_text("Lindqvist");
+    let screen = drawn(&h.app);
+    assert!(screen.contains("Multi CRLF lead · Zoë Lindqvist"), "{screen}");
+}

@@ -51,6 +51,24 @@ fn text_columns(entity: Entity) -> &'static [&'static str] {
     }
 }
 
+/// A lead's person and company, as a search hit shows them (`Zoë Lindqvist · Acme`).
+fn lead_client(conn: &Connection, id: i64) -> Result<String> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), coalesce(company_title, '') \
+         FROM leads WHERE id = ?1",
+    )?;
+    let found: Option<(String, String)> =
+        stmt.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?))).map(Some).or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    Ok(found
+        .map(|(person, company)| {
+            [person, company].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · ")
+        })
+        .unwrap_or_default())
+}
+
 /// Characters people put between the digits of a phone number; search also indexes a phone
 /// without them.
 const PHONE_SEPARATORS: &[char] = &[' ', '.', '-', '(', ')', '+', '/'];
@@ -458,7 +476,8 @@ impl Store {
             }
             let title =
                 super::records::title_of(self.conn(), entity, id).unwrap_or_else(|_| display_title(entity, id, None));
-            hits.push(Hit { entity, id, title });
+            let client = if entity == Entity::Lead { lead_client(self.conn(), id)? } else { String::new() };
+            hits.push(Hit { entity, id, title, client });
             if hits.len() == limit {
                 break;
             }
