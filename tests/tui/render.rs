@@ -371,6 +371,12 @@ fn multi_line_values_are_drawn_without_debris() {
         assert!(raw.is_empty(), "{name}: raw control characters drawn: {raw:?}");
         let text = render(&app, 80, 24);
         assert!(!text.contains('␍') && !text.contains('␊'), "{name}: breaks drawn as pictures:\n{text}");
+        if name == "multiline_triage" {
+            // Triage has the room: every line of the comments is read there, under its label.
+            for line in ["Met at the fair.", "Wants 3 ovens", "Call back in January"] {
+                assert!(text.contains(line), "{name}: {line} not shown:\n{text}");
+            }
+        }
         insta::assert_snapshot!(name, text);
     }
 }

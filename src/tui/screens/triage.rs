@@ -269,11 +269,33 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         field(app.t(&format!("field.{key}")), text(key));
     }
     for c in &r.comms {
-        field(app.t(&format!("field.{}s", c.kind.code())), format!("{} ({})", c.value, c.label));
+        let kind = present::word(app.lang, "comm_label", &c.label);
+        field(app.t(&format!("field.{}s", c.kind.code())), format!("{} ({kind})", c.value));
     }
     field(app.t("label.created"), present::time(app.lang, r.created_at));
-    // One line, with a mark when the comments go on (`fit` draws every value on one line).
-    field(app.t("field.comments"), text("comments"));
+    // The comments, every line of them (up to what leaves room for the rest), under their label.
+    let comments = text("comments");
+    let value_w = w.saturating_sub(label_w + 2).max(1);
+    let mut comment_lines: Vec<String> = Vec::new();
+    for line in crate::tui::widgets::text_lines(&comments).into_iter().filter(|_| !comments.trim().is_empty()) {
+        let chars: Vec<char> = line.chars().collect();
+        for chunk in chars.chunks(value_w) {
+            comment_lines.push(chunk.iter().collect());
+        }
+    }
+    const MOST_COMMENT_LINES: usize = 8;
+    let more = comment_lines.len().saturating_sub(MOST_COMMENT_LINES);
+    for (i, line) in comment_lines.iter().take(MOST_COMMENT_LINES).enumerate() {
+        let label = if i == 0 { fit(&app.t("field.comments"), label_w) } else { String::new() };
+        let mut text = line.clone();
+        if more > 0 && i + 1 == MOST_COMMENT_LINES {
+            text = fit(&format!("{text} …"), value_w);
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {label:<label_w$}"), Style::default().fg(Color::Gray)),
+            Span::raw(format!(" {}", fit(&text, value_w))),
+        ]));
+    }
     lines.push(Line::from(""));
     if r.is_repeat {
         lines.push(Line::from(Span::styled(
