@@ -460,3 +460,24 @@ fn help_on_a_low_screen_says_what_it_leaves_out() {
     assert!(!low.contains(&last), "{low}");
     assert!(low.contains("more keys: `:` lists every command"), "{low}");
 }
+
+/// Found walking through issue 23: the plan form cut the refusal of `+1s` before it said how
+/// to write weeks, and never said what a typed time meant until it was planned. The refusal
+/// is read whole; a typed time is previewed, and marked when already past.
+#[test]
+fn the_plan_form_reads_a_refusal_whole_and_previews_the_time() {
+    let mut h = Harness::new(5, Lang::En);
+    h.act(Action::PlanActivity);
+    h.acts(&[Action::Down, Action::Down]);
+    h.type_text("+1s");
+    h.act(Action::Submit);
+    let text = render(&h.app, 80, 24).replace(['│', '\n'], " ");
+    let words: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("w or sem for weeks: +30min, +3h, +2d, +1w)"), "{}", render(&h.app, 80, 24));
+    for _ in 0..3 {
+        h.act(Action::Input(prospect::tui::action::InputKey::Backspace));
+    }
+    h.type_text("yesterday 10h");
+    let text = render(&h.app, 80, 24);
+    assert!(text.contains("already past"), "{text}");
+}

@@ -134,17 +134,42 @@ pub(crate) fn cycle(value: &mut usize, len: usize, forward: bool) {
 
 /// The effect a filled plan form asks for, with a warning when its time is already past
 /// (for an edit, only when the deadline changed), or the message saying what is wrong.
-fn plan_effect(app: &App, f: &PlanForm) -> Result<(Effect, Option<String>), String> {
+/// The deadline the form's choice (or typed date) means now, or why the typed date is refused.
+fn deadline_of(app: &App, f: &PlanForm) -> Result<chrono::DateTime<chrono::Local>, String> {
     use crate::domain::agenda;
     let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
     let describe = |e: crate::domain::FieldError| crate::i18n::describe(&e.problem, &e.field, app.lang);
-    let deadline = match f.when {
+    Ok(match f.when {
         0 => agenda::default_deadline(&now),
         1 => agenda::at_local(&chrono::Local, now.date_naive(), 17, 0),
         2 => agenda::at_local(&chrono::Local, now.date_naive() + chrono::Duration::days(1), 9, 0),
         3 => agenda::parse_when("next monday 9:00", &now).unwrap_or_else(|| agenda::default_deadline(&now)),
         _ => agenda::read_when("date", &f.date.text, &now).map_err(describe)?,
-    };
+    })
+}
+
+/// What the form will plan, said before it is planned: `→ Sat 05/12/2026 13:00`, marked when
+/// already past, or why a typed date is not understood.
+fn preview(app: &App, f: &PlanForm) -> Option<(String, bool)> {
+    if f.when == WHEN_CHOICES.len() - 1 && f.date.text.trim().is_empty() {
+        return None;
+    }
+    let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
+    Some(match deadline_of(app, f) {
+        Ok(at) => {
+            let when = crate::present::time(app.lang, at.timestamp_millis());
+            let past = crate::domain::agenda::is_past(&at, &now);
+            (app.ta(if past { "tui.plan_preview_past" } else { "tui.plan_preview" }, &[("at", &when)]), past)
+        }
+        Err(why) => (why, true),
+    })
+}
+
+fn plan_effect(app: &App, f: &PlanForm) -> Result<(Effect, Option<String>), String> {
+    use crate::domain::agenda;
+    let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
+    let describe = |e: crate::domain::FieldError| crate::i18n::describe(&e.problem, &e.field, app.lang);
+    let deadline = deadline_of(app, f)?;
     let ms = deadline.timestamp_millis();
     let changed = f.deadline_was.is_none_or(|was| was.div_euclid(60_000) != ms.div_euclid(60_000));
     let warning = (changed && agenda::is_past(&deadline, &now)).then(|| {
@@ -238,7 +263,10 @@ pub(crate) fn update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec
 
 /// Draws the form.
 pub(crate) fn draw(app: &App, p: &PlanForm, f: &mut Frame, area: Rect) {
-    let rect = popup(area, 66, PlanForm::ROWS.len() as u16 + if p.error.is_some() { 5 } else { 4 });
+    let inner_w = area.width.min(66).saturating_sub(2) as usize;
+    let error_lines = p.error.as_deref().map_or(0, |e| crate::tui::widgets::wrapped(e, inner_w).len());
+    let preview_lines = usize::from(preview(app, p).is_some());
+    let rect = popup(area, 66, PlanForm::ROWS.len() as u16 + 4 + (error_lines + preview_lines) as u16);
     let w = rect.width.saturating_sub(2) as usize;
     let kinds = ["call", "meeting", "task", "email"];
     let priorities = ["low", "medium", "high"];
@@ -265,9 +293,15 @@ pub(crate) fn draw(app: &App, p: &PlanForm, f: &mut Frame, area: Rect) {
         spans.extend(value.spans);
         lines.push(Line::from(spans));
     }
+    if let Some((said, warn)) = preview(app, p) {
+        let style = if warn { Style::default().fg(Color::Yellow) } else { Style::default().fg(Color::Green) };
+        lines.push(Line::from(Span::styled(fit(&format!(" {said}"), w), style)));
+    }
     lines.push(Line::from(Span::styled(fit(&app.t("tui.plan_keys"), w), Style::default().fg(Color::Gray))));
     if let Some(e) = &p.error {
-        lines.push(Line::from(Span::styled(fit(e, w), Style::default().fg(Color::Red))));
+        for part in crate::tui::widgets::wrapped(e, w) {
+            lines.push(Line::from(Span::styled(part, Style::default().fg(Color::Red))));
+        }
     }
     f.render_widget(Clear, rect);
     let key = if p.editing.is_some() { "tui.edit_activity_title" } else { "tui.plan_title" };

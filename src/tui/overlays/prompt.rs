@@ -6,7 +6,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay, Seen};
 use crate::tui::effect::Effect;
 use crate::tui::widgets::input::{TextInput, edit_text, input_line, set_field_cursor};
-use crate::tui::widgets::{fit, frame_block, popup};
+use crate::tui::widgets::{frame_block, popup};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -137,14 +137,19 @@ pub(crate) fn typed_path(text: &str) -> Option<std::path::PathBuf> {
 
 /// Draws the field, its hint and why the last answer was refused.
 pub(crate) fn draw(app: &App, p: &Prompt, f: &mut Frame, area: Rect) {
-    let rect = popup(area, 64, if p.error.is_some() { 6 } else { 5 });
+    let inner_w = area.width.min(64).saturating_sub(2) as usize;
+    let error_lines = p.error.as_deref().map_or(0, |e| crate::tui::widgets::wrapped(e, inner_w).len());
+    let rect = popup(area, 64, 5 + error_lines as u16);
     let w = rect.width.saturating_sub(2) as usize;
     let mut lines = vec![
         input_line("> ", &p.input, w),
         Line::from(Span::styled(app.t("tui.prompt_hint"), Style::default().fg(Color::Gray))),
     ];
     if let Some(e) = &p.error {
-        lines.push(Line::from(Span::styled(fit(e, w), Style::default().fg(Color::Red))));
+        // A refusal says what is accepted: read whole, over as many lines as it takes.
+        for part in crate::tui::widgets::wrapped(e, w) {
+            lines.push(Line::from(Span::styled(part, Style::default().fg(Color::Red))));
+        }
     }
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);

@@ -45,6 +45,34 @@ pub fn text_lines(s: &str) -> Vec<String> {
     unified.trim_end_matches('\n').split('\n').map(|l| crate::domain::text::shown_line(l).into_owned()).collect()
 }
 
+/// `s` on lines of at most `width` terminal cells, cut between words where it can (a long
+/// message, such as a refusal saying what is accepted, read whole). Safe to draw.
+pub fn wrapped(s: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for line in text_lines(s) {
+        let mut current = String::new();
+        for word in line.split(' ') {
+            let fits = UnicodeWidthStr::width(current.as_str()) + 1 + UnicodeWidthStr::width(word) <= width;
+            if !current.is_empty() && !fits {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+            while UnicodeWidthStr::width(current.as_str()) > width {
+                let head: String = current.chars().take(width).collect();
+                current = current.chars().skip(width).collect();
+                out.push(head);
+            }
+        }
+        out.push(current);
+    }
+    out
+}
+
 /// Cuts `s` to `width` terminal cells, ending with `…` when cut. Control characters are shown
 /// as pictures first (`safe`).
 pub fn fit(s: &str, width: usize) -> String {
