@@ -320,6 +320,13 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                     }
                     app.agenda.focus = index;
                     app.agenda.follow = None;
+                    if bucket != follow.bucket {
+                        // A nearer activity keeps the card where it is (SPEC V3): say so, or the
+                        // key seems to have done nothing.
+                        let name = |b: ActivityBucket| app.t(&format!("bucket.{}", b.code()));
+                        let said = app.ta("tui.drop_stays", &[("to", &name(follow.bucket)), ("column", &name(bucket))]);
+                        info(app, said);
+                    }
                     vec![]
                 }
                 // Not among the rows of its new column loaded yet: the next page.

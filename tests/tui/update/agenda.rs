@@ -143,3 +143,22 @@ fn activities_board_shows_my_leads_unless_asked_for_everyones() {
     h.act(FilterMine);
     assert_eq!(total(&h), mine);
 }
+
+/// Found walking through issue 23: `L` on an overdue card planned a call for today, and the
+/// card stayed in Overdue (its nearest activity keeps it there, SPEC V3) without a word, so
+/// the key seemed to do nothing. The status says where the call went and why the card stays.
+#[test]
+fn a_call_planned_on_a_card_that_stays_says_so() {
+    use prospect::domain::agenda::ActivityBucket;
+    let mut h = Harness::new(300, Lang::En);
+    h.act(Show(Tab::Activities));
+    h.act(FilterMine);
+    assert_eq!(h.app.agenda.columns[0].bucket, ActivityBucket::Overdue);
+    assert!(!h.app.agenda.columns[0].rows.is_empty(), "an overdue lead");
+    let card = h.app.agenda.columns[0].rows[0].id;
+    h.act(MoveNext);
+    let col = &h.app.agenda.columns[h.app.agenda.focus];
+    assert_eq!((col.bucket, col.rows.get(col.cursor).map(|r| r.id)), (ActivityBucket::Overdue, Some(card)));
+    let (msg, _) = h.app.status.clone().unwrap();
+    assert!(msg.contains("Call planned (Today); the lead stays in Overdue"), "{msg}");
+}
