@@ -277,11 +277,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let comments = text("comments");
     let value_w = w.saturating_sub(label_w + 2).max(1);
     let mut comment_lines: Vec<String> = Vec::new();
-    for line in crate::tui::widgets::text_lines(&comments).into_iter().filter(|_| !comments.trim().is_empty()) {
-        let chars: Vec<char> = line.chars().collect();
-        for chunk in chars.chunks(value_w) {
-            comment_lines.push(chunk.iter().collect());
-        }
+    if !comments.trim().is_empty() {
+        comment_lines = crate::tui::widgets::wrapped(&comments, value_w);
     }
     const MOST_COMMENT_LINES: usize = 8;
     let more = comment_lines.len().saturating_sub(MOST_COMMENT_LINES);
