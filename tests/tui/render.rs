@@ -481,3 +481,22 @@ fn the_plan_form_reads_a_refusal_whole_and_previews_the_time() {
     let text = render(&h.app, 80, 24);
     assert!(text.contains("already past"), "{text}");
 }
+
+/// Found walking through issue 23: the French activities board cut its column counts
+/// (`Semaine prochaine…`, `Aucune activité (…`) at 80 and 120 columns. The count is never cut;
+/// the column's name gives way first.
+#[test]
+fn activities_column_counts_are_never_cut() {
+    let mut h = Harness::new(60, Lang::Fr);
+    h.act(Action::Show(Tab::Activities));
+    h.act(Action::FilterMine);
+    for w in [80u16, 120] {
+        let text = render(&h.app, w, 24);
+        let heads = text.lines().nth(2).unwrap_or_default().to_string();
+        // Every column drawn shows its whole count.
+        let shown = heads.matches(')').count();
+        assert!(shown >= 4 && heads.matches('(').count() == shown && !heads.contains("(…"), "{w}: {heads}");
+        let counts: Vec<String> = h.app.agenda.columns.iter().map(|c| format!("({})", c.count)).collect();
+        assert_eq!(counts.iter().filter(|c| heads.contains(c.as_str())).count(), shown, "{w}: {heads}");
+    }
+}

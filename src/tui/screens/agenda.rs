@@ -415,7 +415,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         let count = crate::domain::money::format_integer(col.count, app.lang.number_style());
         let mut lines = vec![
             Line::from(Span::styled(
-                fit(&format!(" {} ({count})", app.t(&format!("bucket.{}", col.bucket.code()))), cw),
+                // The count is never cut: the name gives way first.
+                {
+                    let tail = format!(" ({count})");
+                    let room = cw.saturating_sub(unicode_width::UnicodeWidthStr::width(tail.as_str()) + 1);
+                    format!(" {}{tail}", fit(&app.t(&format!("bucket.{}", col.bucket.code())), room))
+                },
                 head_style,
             )),
             Line::from(Span::styled(
