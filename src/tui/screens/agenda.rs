@@ -357,30 +357,16 @@ fn bucket_color(b: ActivityBucket) -> Color {
 /// view draws with it and the mouse reads it.
 pub fn column_slots(app: &App, area: Rect) -> Vec<(usize, Rect)> {
     let board = &app.agenda;
-    let n = board.columns.len();
-    if !board.loaded || n == 0 || area.width == 0 {
+    if !board.loaded {
         return vec![];
     }
     let area = if area.height < 3 { area } else { Rect { y: area.y + 1, height: area.height - 1, ..area } };
-    let visible = ((area.width / 18).max(1) as usize).min(n);
-    let first = board.focus.saturating_sub(visible - 1).min(n - visible);
-    let width = area.width / visible as u16;
-    (first..first + visible)
-        .enumerate()
-        .map(|(slot, idx)| {
-            let x = area.x + slot as u16 * width;
-            let w = if slot + 1 == visible { area.x + area.width - x } else { width };
-            (idx, Rect { x, y: area.y, width: w.saturating_sub(1).max(1), height: area.height })
-        })
-        .collect()
+    crate::tui::widgets::board_slots(area, board.columns.len(), board.focus, 18)
 }
 
 /// The card of a column drawn in `rect` at screen row `y`, if one is drawn there.
 pub fn card_at(col: &AgendaColumn, rect: Rect, y: u16) -> Option<usize> {
-    let below = y.checked_sub(rect.y + 2)? as usize;
-    let index = col.scroll + below / CARD_HEIGHT;
-    (index < col.rows.len() && below < (rect.height as usize).saturating_sub(2) / CARD_HEIGHT * CARD_HEIGHT)
-        .then_some(index)
+    crate::tui::widgets::card_in_column(rect, y, col.scroll, col.rows.len(), CARD_HEIGHT)
 }
 
 /// Draws the activities board.

@@ -122,3 +122,43 @@ pub fn row_style(focused: bool) -> Style {
 pub fn step(cursor: usize, len: usize, down: bool) -> usize {
     if down { (cursor + 1).min(len.saturating_sub(1)) } else { cursor.saturating_sub(1) }
 }
+
+/// Where the columns of a board go in `area`: as many as fit at `min_width` cells each, the
+/// focused one among them, as (column index, its rectangle). Kanban and activities board
+/// alike; their views draw with it and the mouse reads it.
+pub fn board_slots(
+    area: ratatui::layout::Rect,
+    n: usize,
+    focus: usize,
+    min_width: u16,
+) -> Vec<(usize, ratatui::layout::Rect)> {
+    use ratatui::layout::Rect;
+    if n == 0 || area.width == 0 {
+        return vec![];
+    }
+    let visible = ((area.width / min_width.max(1)).max(1) as usize).min(n);
+    let first = focus.saturating_sub(visible - 1).min(n - visible);
+    let width = area.width / visible as u16;
+    (first..first + visible)
+        .enumerate()
+        .map(|(slot, idx)| {
+            let x = area.x + slot as u16 * width;
+            let w = if slot + 1 == visible { area.x + area.width - x } else { width };
+            (idx, Rect { x, y: area.y, width: w.saturating_sub(1).max(1), height: area.height })
+        })
+        .collect()
+}
+
+/// The card of a board column drawn in `rect` (a head of two lines, then cards of
+/// `card_height` lines from `scroll`) at screen row `y`, if one of its `count` is drawn there.
+pub fn card_in_column(
+    rect: ratatui::layout::Rect,
+    y: u16,
+    scroll: usize,
+    count: usize,
+    card_height: usize,
+) -> Option<usize> {
+    let below = y.checked_sub(rect.y + 2)? as usize;
+    let index = scroll + below / card_height;
+    (index < count && below < (rect.height as usize).saturating_sub(2) / card_height * card_height).then_some(index)
+}
