@@ -22,6 +22,27 @@ fn calendar_list(
     })
 }
 
+/// Whether an effect only reads (it may be dropped for the same read queued after it).
+pub(super) fn is_read(effect: &Effect) -> bool {
+    matches!(
+        effect,
+        Effect::LoadBoard { .. }
+            | Effect::LoadCards { .. }
+            | Effect::LoadList { .. }
+            | Effect::LoadRecord { .. }
+            | Effect::LoadReference
+            | Effect::LoadTriage { .. }
+            | Effect::Search { .. }
+            | Effect::LoadAgenda { .. }
+            | Effect::LoadAgendaPage { .. }
+            | Effect::LoadCalendar { .. }
+            | Effect::LoadCalendarPage { .. }
+            | Effect::LoadConversion { .. }
+            | Effect::LoadMergePreview { .. }
+            | Effect::LoadCounters
+    )
+}
+
 /// The events of an effect that only reads, or the effect back when it writes.
 pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>, StoreError> {
     Ok(Ok(match effect {

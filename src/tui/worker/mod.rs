@@ -33,32 +33,38 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
             let mut last_poll = Instant::now();
             let mut trace = effect_trace();
             let born = Instant::now();
+            let mut queue: std::collections::VecDeque<Effect> = std::collections::VecDeque::new();
             loop {
-                match effects_rx.recv_timeout(Duration::from_millis(250)) {
-                    Ok(effect) => {
-                        let limit = store.options().busy_limit;
-                        let tx = events_tx.clone();
-                        let started = Instant::now();
-                        let name = trace.is_some().then(|| effect_name(&effect));
-                        let events = run_waiting(&mut store, lang, effect, limit, |ev| {
-                            let _ = tx.send(ev);
-                        });
-                        if let (Some(out), Some(name)) = (trace.as_mut(), name) {
-                            use std::io::Write;
-                            let at = started.duration_since(born).as_secs_f64() * 1000.0;
-                            let took = started.elapsed().as_secs_f64() * 1000.0;
-                            let _ = writeln!(out, "at {at:>9.3} ms took {took:>9.3} ms  {name}");
-                        }
-                        for ev in events {
-                            if events_tx.send(ev).is_err() {
-                                return;
-                            }
-                        }
-                        // Our own writes change nothing for others' refresh.
-                        last_version = store.data_version().unwrap_or(last_version);
+                if queue.is_empty() {
+                    match effects_rx.recv_timeout(Duration::from_millis(250)) {
+                        Ok(effect) => queue.push_back(effect),
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => return,
                     }
-                    Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+                queue.extend(effects_rx.try_iter());
+                supersede(&mut queue);
+                if let Some(effect) = queue.pop_front() {
+                    let limit = store.options().busy_limit;
+                    let tx = events_tx.clone();
+                    let started = Instant::now();
+                    let name = trace.is_some().then(|| effect_name(&effect));
+                    let events = run_waiting(&mut store, lang, effect, limit, |ev| {
+                        let _ = tx.send(ev);
+                    });
+                    if let (Some(out), Some(name)) = (trace.as_mut(), name) {
+                        use std::io::Write;
+                        let at = started.duration_since(born).as_secs_f64() * 1000.0;
+                        let took = started.elapsed().as_secs_f64() * 1000.0;
+                        let _ = writeln!(out, "at {at:>9.3} ms took {took:>9.3} ms  {name}");
+                    }
+                    for ev in events {
+                        if events_tx.send(ev).is_err() {
+                            return;
+                        }
+                    }
+                    // Our own writes change nothing for others' refresh.
+                    last_version = store.data_version().unwrap_or(last_version);
                 }
                 if last_poll.elapsed() >= Duration::from_millis(900) {
                     last_poll = Instant::now();
@@ -87,6 +93,25 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
         })
         .expect("the store thread starts");
     effects_tx
+}
+
+/// Drops a read that the same read later in the queue will answer anyway: keys typed faster
+/// than the file answers (tab after tab) must not leave a backlog that the next key waits
+/// behind. Writes are never dropped nor reordered; a read kept is its last occurrence, so it
+/// sees every write queued before it.
+fn supersede(queue: &mut std::collections::VecDeque<Effect>) {
+    if queue.len() < 2 {
+        return;
+    }
+    let mut later = std::collections::HashSet::new();
+    let mut keep = vec![true; queue.len()];
+    for (i, effect) in queue.iter().enumerate().rev() {
+        if loads::is_read(effect) && !later.insert(format!("{effect:?}")) {
+            keep[i] = false;
+        }
+    }
+    let mut keep = keep.into_iter();
+    queue.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Where each effect's time is written when `PROSPECT_TRACE_EFFECTS` names a file: a
@@ -153,5 +178,36 @@ pub fn run(store: &mut Service, lang: Lang, effect: Effect) -> Vec<StoreEvent> {
     match run_inner(store, lang, effect) {
         Ok(events) => events,
         Err(e) => vec![failed(e, lang)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hundred tab switches queued a hundred reloads, and the next `Enter` waited 150 ms
+    /// behind them: a read the same read later in the queue answers is dropped; writes stay,
+    /// in order, and each read kept comes after the writes queued before its last occurrence.
+    #[test]
+    fn a_read_repeated_later_in_the_queue_is_dropped_and_writes_stay() {
+        let board = Effect::LoadBoard { entity: Entity::Lead, pipeline: None };
+        let record = |id| Effect::LoadRecord { entity: Entity::Lead, id };
+        let write = Effect::Move { entity: Entity::Lead, id: 7, seen: None, stage_code: "NEW".into(), reason: None };
+        let mut queue: std::collections::VecDeque<Effect> = [
+            board.clone(),
+            Effect::LoadCounters,
+            record(1),
+            Effect::LoadCounters,
+            board.clone(),
+            write.clone(),
+            record(2),
+            Effect::LoadCounters,
+        ]
+        .into();
+        supersede(&mut queue);
+        let names: Vec<String> = queue.iter().map(|e| format!("{e:?}")).collect();
+        let want: Vec<String> =
+            [record(1), board, write, record(2), Effect::LoadCounters].iter().map(|e| format!("{e:?}")).collect();
+        assert_eq!(names, want);
     }
 }
