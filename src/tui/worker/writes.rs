@@ -370,21 +370,8 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             );
             vec![StoreEvent::Saved { entity, id: keep, message, open: false, moved_to: None }]
         }
-        // Answered by `load` above; listed so that a new effect must be placed on one side.
-        loaded @ (Effect::LoadBoard { .. }
-        | Effect::LoadCards { .. }
-        | Effect::LoadList { .. }
-        | Effect::LoadRecord { .. }
-        | Effect::LoadReference
-        | Effect::LoadTriage { .. }
-        | Effect::Search { .. }
-        | Effect::LoadAgenda { .. }
-        | Effect::LoadAgendaPage { .. }
-        | Effect::LoadCalendar { .. }
-        | Effect::LoadCalendarPage { .. }
-        | Effect::LoadConversion { .. }
-        | Effect::LoadMergePreview { .. }
-        | Effect::LoadCounters) => load(store, loaded)?.unwrap_or_default(),
+        // The reads (`loads::is_read`, the one list of them) are answered by `load` above.
+        loaded => load(store, loaded)?.unwrap_or_default(),
     })
 }
 
