@@ -271,6 +271,19 @@ pub fn deal_fields(
     fields
 }
 
+/// Whether the wizard links an existing record by default rather than creating one, from
+/// what it matched the lead by (SPEC D1 keys: `name`, `company`, `phone`, `email`): a company
+/// of the lead's very company name; a contact of the lead's name reached at the same phone or
+/// e-mail (the same person). Enter through the wizard then makes no duplicate.
+pub fn links_by_default(target: Entity, matched_by: &[String]) -> bool {
+    let by = |key: &str| matched_by.iter().any(|m| m == key);
+    match target {
+        Entity::Company => by("company") || by("name"),
+        Entity::Contact => by("name") && (by("phone") || by("email")),
+        _ => false,
+    }
+}
+
 /// What an existing record linked by a conversion receives of the lead's phones, e-mails,
 /// websites and messengers: a contact gets the lead's phones and e-mails it lacks (compared
 /// by their normal forms, `dedup::phone_key` and `dedup::email_key`: the same number written
@@ -306,6 +319,18 @@ pub enum TargetChoice {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn links_by_default_only_the_same_company_or_the_same_person() {
+        let by = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        assert!(links_by_default(Entity::Company, &by(&["company"])));
+        assert!(!links_by_default(Entity::Company, &by(&["phone"])));
+        assert!(links_by_default(Entity::Contact, &by(&["phone", "name"])));
+        assert!(links_by_default(Entity::Contact, &by(&["name", "email"])));
+        assert!(!links_by_default(Entity::Contact, &by(&["phone"])), "a shared switchboard is no person");
+        assert!(!links_by_default(Entity::Contact, &by(&["name"])), "a namesake is no person");
+        assert!(!links_by_default(Entity::Deal, &by(&["name", "phone"])));
+    }
     use super::*;
 
     #[test]

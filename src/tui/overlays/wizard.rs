@@ -2,6 +2,7 @@
 //! to four steps (targets, matches, fields, summary).
 
 use crate::domain::convert::Targets;
+use crate::domain::convert::links_by_default;
 use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
 use crate::store::convert::ConversionPlan;
@@ -152,10 +153,12 @@ fn new_wizard(
     let field = |key: &'static str, value: String| WizardField { key, input: TextInput::with(&value) };
     // A company of exactly the lead's company name is linked unless the user says otherwise:
     // Enter through the steps makes no duplicate.
-    let company_choice = companies.iter().position(is_exact_company).map_or(0, |i| i + 1);
+    let company_choice =
+        companies.iter().position(|m| links_by_default(Entity::Company, &m.matched_by)).map_or(0, |i| i + 1);
     // So is a contact of the lead's very name reached at the same phone or e-mail: the same
     // person (a lead moved back and converted again makes no second contact).
-    let contact_choice = contacts.iter().position(is_same_person).map_or(0, |i| i + 1);
+    let contact_choice =
+        contacts.iter().position(|m| links_by_default(Entity::Contact, &m.matched_by)).map_or(0, |i| i + 1);
     let client = record
         .links
         .iter()
@@ -185,16 +188,6 @@ fn new_wizard(
         error: None,
         editing: false,
     }
-}
-
-/// A company matching the lead by its very name (not only by a phone or an e-mail).
-fn is_exact_company(m: &DuplicateMatch) -> bool {
-    m.matched_by.iter().any(|by| by == "company" || by == "name")
-}
-
-/// A contact matching the lead by name and by a phone or an e-mail.
-fn is_same_person(m: &DuplicateMatch) -> bool {
-    m.matched_by.iter().any(|by| by == "name") && m.matched_by.iter().any(|by| by == "phone" || by == "email")
 }
 
 /// The plan the wizard's choices describe.
