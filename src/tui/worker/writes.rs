@@ -2,6 +2,7 @@
 //! into the `StoreEvent`s the screens take; the reads are in `loads`.
 
 use super::*;
+use crate::i18n::tr_count;
 
 /// "Saved" for an activity change, reported on the record the activity belongs to, so that
 /// record's screen reloads.
@@ -212,42 +213,29 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
         }
         Effect::BulkMove { entity, ids, stage_code, reason } => {
             // What the records moved to, by its name as the user knows it.
-            let stage = std::cell::RefCell::new(stage_code.clone());
-            bulk(
-                store,
-                lang,
-                entity,
-                &ids,
-                |store, id| {
-                    // A record already in that stage is not counted as moved; a refusal (a
-                    // rule, a deactivated user) is said, not swallowed.
-                    let m = store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None)?;
-                    *stage.borrow_mut() = m.to.name.clone();
-                    Ok(!m.unchanged)
-                },
-                |n| crate::i18n::tr_count(lang, "tui.bulk_moved", n as u64, &[("stage", &stage.borrow())]),
-            )
+            let mut stage = stage_code.clone();
+            let done = bulk(store, lang, &ids, |store, id| {
+                // A record already in that stage is not counted as moved; a refusal (a rule,
+                // a deactivated user) is said, not swallowed.
+                let m = store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None)?;
+                stage = m.to.name;
+                Ok(!m.unchanged)
+            });
+            done.events(entity, |n| tr_count(lang, "tui.bulk_moved", n, &[("stage", &stage)]))
         }
         Effect::BulkAssign { entity, ids, login } => {
             let user = store.users()?.into_iter().find(|u| u.login == login).map_or(login.clone(), |u| u.display_name);
             let input = RecordInput { fields: vec![("responsible".into(), login)], ..Default::default() };
-            bulk(
-                store,
-                lang,
-                entity,
-                &ids,
-                |store, id| store.update(RecordRef::new(entity, id), None, &input).map(|_| true),
-                |n| crate::i18n::tr_count(lang, "tui.bulk_assigned", n as u64, &[("user", &user)]),
-            )
+            let done = bulk(store, lang, &ids, |store, id| {
+                store.update(RecordRef::new(entity, id), None, &input).map(|_| true)
+            });
+            done.events(entity, |n| tr_count(lang, "tui.bulk_assigned", n, &[("user", &user)]))
         }
-        Effect::BulkDelete { entity, ids } => bulk(
-            store,
-            lang,
-            entity,
-            &ids,
-            |store, id| store.delete(RecordRef::new(entity, id), None).map(|_| true),
-            |n| crate::i18n::tr_count(lang, "tui.bulk_deleted", n as u64, &[]),
-        ),
+        Effect::BulkDelete { entity, ids } => {
+            let done =
+                bulk(store, lang, &ids, |store, id| store.delete(RecordRef::new(entity, id), None).map(|_| true));
+            done.events(entity, |n| tr_count(lang, "tui.bulk_deleted", n, &[]))
+        }
         Effect::LoadDemo { leads } => {
             let report = store.load_demo(crate::demo::DemoOptions { leads, seed: 42 })?;
             let message = report.summary(lang);
@@ -375,31 +363,40 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
     })
 }
 
-/// Applies `op` to each id, each in its own transaction; reports how many were done and
-/// which failed, without stopping at the first failure.
+/// What a bulk action did: how many records it changed, and each refusal (`#id: why`).
+struct BulkDone {
+    done: u64,
+    refusals: Vec<String>,
+}
+
+impl BulkDone {
+    /// "Saved" with what was done (`said(count)`), then the refusals if any.
+    fn events(self, entity: Entity, said: impl FnOnce(u64) -> String) -> Vec<StoreEvent> {
+        let mut events =
+            vec![StoreEvent::Saved { entity, id: 0, message: said(self.done), open: false, moved_to: None }];
+        if !self.refusals.is_empty() {
+            events.push(StoreEvent::Failed { message: self.refusals.join("; "), field: None, conflict: false });
+        }
+        events
+    }
+}
+
+/// Runs `op` on each record of a bulk action; `op` says whether it changed the record.
 fn bulk(
     store: &mut Service,
     lang: Lang,
-    entity: Entity,
     ids: &[i64],
     mut op: impl FnMut(&mut Service, i64) -> Result<bool, StoreError>,
-    said: impl Fn(usize) -> String,
-) -> Vec<StoreEvent> {
-    let mut done = 0;
-    let mut errors = Vec::new();
+) -> BulkDone {
+    let mut done = BulkDone { done: 0, refusals: Vec::new() };
     for id in ids {
         match op(store, *id) {
-            Ok(true) => done += 1,
+            Ok(true) => done.done += 1,
             Ok(false) => {}
-            Err(e) => errors.push(format!("#{id}: {}", e.message(lang))),
+            Err(e) => done.refusals.push(format!("#{id}: {}", e.message(lang))),
         }
     }
-    let message = said(done);
-    let mut events = vec![StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }];
-    if !errors.is_empty() {
-        events.push(StoreEvent::Failed { message: errors.join("; "), field: None, conflict: false });
-    }
-    events
+    done
 }
 
 /// Reads a CSV file for the import wizard, every problem worded for the status line.
