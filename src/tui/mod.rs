@@ -31,15 +31,6 @@ use std::time::Duration;
 /// How often the screen is redrawn when nothing happens, so time-dependent marks stay true.
 const CLOCK_TICK: Duration = Duration::from_secs(1);
 
-/// When the phone rules are built: after the first frame drawn from a store answer.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PhoneRules {
-    /// Not yet; `true` once an answer has arrived (so after the next draw).
-    AfterFirstAnswer(bool),
-    /// Building or built.
-    Started,
-}
-
 fn restore() {
     let _ = disable_raw_mode();
     let _ =
@@ -96,7 +87,8 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     if let Some(a) = first {
         pending.extend(update::update(&mut app, a));
     }
-    let mut phone_rules = PhoneRules::AfterFirstAnswer(false);
+    // The phone rules are built once a frame drawn from a store answer is on screen.
+    let (mut answered, mut phone_rules_started) = (false, false);
     loop {
         for e in pending.drain(..) {
             if to_store.send(e).is_err() {
@@ -107,11 +99,11 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
         if app.quit {
             break;
         }
-        if phone_rules == PhoneRules::AfterFirstAnswer(true) {
+        if answered && !phone_rules_started {
             // Forms check phones on this thread: their rules are built meanwhile, elsewhere,
             // but only once data is on screen (building them competes with the first query).
             crate::domain::dedup::prepare_phone_rules_in_background();
-            phone_rules = PhoneRules::Started;
+            phone_rules_started = true;
         }
         // Sleep until something happens: a key, a store answer, or the clock's next tick
         // (overdue marks and today's column move with time). Then take everything already
@@ -140,9 +132,7 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
                 LoopEvent::Terminal(Event::Resize(w, h)) => app.size = (w, h),
                 LoopEvent::Terminal(_) => {}
                 LoopEvent::Store(ev) => {
-                    if phone_rules == PhoneRules::AfterFirstAnswer(false) {
-                        phone_rules = PhoneRules::AfterFirstAnswer(true);
-                    }
+                    answered = true;
                     pending.extend(update::on_store(&mut app, ev));
                 }
                 LoopEvent::TerminalLost(e) => anyhow::bail!("reading the terminal failed: {e}"),
