@@ -93,6 +93,16 @@ pub fn field_label(lang: Lang, key: &str) -> String {
     if label == candidate { key.to_string() } else { label }
 }
 
+/// What one value is, in `lang`: `E-mail`, `Phone` (one of them, where `field_label` names
+/// the list), `Created` for an import's creation time, else the field's label.
+pub fn value_label(lang: Lang, key: &str) -> String {
+    match key {
+        "phone" | "email" => tr_in(lang, &format!("label.{key}"), &[]),
+        "created_at" => tr_in(lang, "label.created", &[]),
+        other => field_label(lang, other),
+    }
+}
+
 /// A record named by its kind and number in `lang`: `Prospect #12`, `Lead #12`.
 pub fn reference(lang: Lang, entity: Entity, id: i64) -> String {
     format!("{} #{id}", tr_in(lang, &format!("entity.{}", entity.code()), &[]))
@@ -221,6 +231,21 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
                 line.push_str(&format!(" ({})", tr("tl.due", &[("at", &time(lang, at))])));
             }
             line
+        }
+        TimelineKind::Imported if p["not_accepted"].is_array() => {
+            let values: Vec<String> = p["not_accepted"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| {
+                            let field = value_label(lang, v["field"].as_str().unwrap_or(""));
+                            let value = v["value"].as_str().unwrap_or("");
+                            format!("{field} '{value}' ({})", v["reason"].as_str().unwrap_or(""))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("{}{sep}{}", tr("tl.not_accepted", &[]), values.join("; "))
         }
         other => tr(&format!("tl.{}", other.code()), &[]),
     }

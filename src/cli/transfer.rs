@@ -4,9 +4,11 @@
 
 use super::{Session, output};
 use crate::domain::fields::Entity;
+use crate::domain::import::values::{Resolution, Unknown, UnknownValue, ValueRule};
 use crate::domain::import::{self, DuplicateMode, MatchOn, Preset, Target};
 use crate::i18n::{tr, tr_n};
 use crate::io::csv as csvio;
+use crate::service::ImportSetup;
 use crate::store::ListFilter;
 use crate::store::import::ImportOptions;
 use anyhow::{Context, bail};
@@ -26,7 +28,10 @@ const FORMATS: &[(&str, &[&str])] =
 const DUPLICATES: &[(&str, &[&str])] =
     &[("skip", &[]), ("merge", &["fill"]), ("replace", &["overwrite"]), ("all", &["import", "create"])];
 /// `import --preset`'s.
-const PRESETS: &[(&str, &[&str])] = &[("bitrix24", &[]), ("hubspot", &[]), ("pipedrive", &[])];
+const PRESETS: &[(&str, &[&str])] =
+    &[("bitrix24", &[]), ("hubspot", &[]), ("pipedrive", &[]), ("google", &["google-contacts"]), ("outlook", &[])];
+/// `import --unknown`'s.
+const UNKNOWN: &[(&str, &[&str])] = &[("empty", &["keep"]), ("create", &[]), ("reject", &[])];
 
 /// `import` flags.
 #[derive(Args, Debug, Clone)]
@@ -55,13 +60,27 @@ pub struct ImportArgs {
     /// What makes a match, comma-separated: name, company, phone, email.
     #[arg(long = "match", default_value = "phone,email")]
     pub match_on: String,
-    /// Check every row and report what would happen; write nothing.
+    /// A value of a column and what it means here, repeatable: --value "Source:Salon=TRADE_SHOW"
+    /// (a code or name; "Source:Salon=" leaves the field empty; "Source:Salon=+" creates it).
+    #[arg(long = "value", value_name = "COLUMN:VALUE=TARGET")]
+    pub values: Vec<String>,
+    /// Values of stage, source, responsible, currency or type columns that name nothing here:
+    /// empty (leave the field empty, the text kept on the record's history), create (new
+    /// sources and stages; administrators), or reject (refuse the row).
+    #[arg(long, default_value = "empty", ignore_case = true, value_parser = super::help::one_of(UNKNOWN))]
+    pub unknown: String,
+    /// Refuse a row for its first bad value instead of leaving the value out.
+    #[arg(long)]
+    pub strict: bool,
+    /// Check every row and report what would happen, with the values that name nothing;
+    /// write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Where refused rows go, with their line and reason (default: FILE.rejects.csv; `-`:
+    /// Where the report goes: one line per row not created as it was (refused, skipped as a
+    /// duplicate, merged, values left out), with the reason (default: FILE.report.csv; `-`:
     /// standard output, the summary then going to standard error).
-    #[arg(long)]
-    pub rejects: Option<PathBuf>,
+    #[arg(long, alias = "rejects")]
+    pub report: Option<PathBuf>,
     /// Load as one transaction with indexes built at the end: about twice as fast, but the
     /// file stays locked for the whole import (the default from 20,000 rows).
     #[arg(long)]
@@ -114,8 +133,7 @@ fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Res
         })?),
         None => Preset::detect(headers),
     };
-    let mut targets: Vec<Target> =
-        headers.iter().map(|h| import::auto_target(entity, preset, h).unwrap_or(Target::Ignore)).collect();
+    let mut targets: Vec<Target> = import::mapping(entity, preset, headers);
     for m in &args.map {
         let Some((column, field)) = m.split_once('=') else {
             bail!("--map: '{m}' is not COLUMN=FIELD (for example --map \"Tél. portable=phone\")");
@@ -150,8 +168,14 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         .with_context(|| format!("--duplicates: '{}' is not one of: skip, merge, replace, all", args.duplicates))?;
     let match_on = MatchOn::parse(&args.match_on)
         .map_err(|e| anyhow::anyhow!("--match: {}", crate::i18n::describe(&e.problem, "match", crate::i18n::lang())))?;
-    let rejects_to_stdout = args.rejects.as_deref().is_some_and(is_stdout);
-    if rejects_to_stdout && s.json {
+    let unknown = Unknown::parse(&args.unknown)
+        .with_context(|| format!("--unknown: '{}' is not one of: empty, create, reject", args.unknown))?;
+    let rules =
+        args.values.iter().map(|v| ValueRule::parse(v)).collect::<Result<Vec<_>, _>>().map_err(|e| {
+            anyhow::anyhow!("--value: {}", crate::i18n::describe(&e.problem, "value", crate::i18n::lang()))
+        })?;
+    let report_to_stdout = args.report.as_deref().is_some_and(is_stdout);
+    if report_to_stdout && s.json {
         bail!("{}", tr("files.rejects_stdout_json", &[]));
     }
     let encoding = args
@@ -178,15 +202,14 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let table =
         csvio::parse_file(file, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let (targets, preset) = targets(entity, &table.headers, &args)?;
-    let region = s.store.options().region;
-    let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
     let total = table.len();
     // Large files go in as one transaction with indexes built once (see ImportOptions::bulk).
     let bulk = args.bulk || total >= crate::store::import::BULK_ROWS;
     let opts = ImportOptions { duplicates, match_on, dry_run: args.dry_run, bulk, ..Default::default() };
+    let setup = ImportSetup { entity, targets, preset, rules, unknown, strict: args.strict, opts };
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !s.json;
     let started = std::time::Instant::now();
-    let report = s.store.import(entity, rows, opts, |done| {
+    let done = s.store.import_table(&table, &setup, |done| {
         if tty && total > 1000 {
             eprint!("\r{done}/{total}");
         }
@@ -195,10 +218,13 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         eprintln!();
     }
     let seconds = started.elapsed().as_secs_f64();
-    let rejects = (report.rejected > 0)
-        .then(|| args.rejects.clone().unwrap_or_else(|| crate::io::import::rejects_file_for(&args.file)));
-    if let Some(path) = &rejects {
-        crate::io::import::write_rejects(path, s.store.path(), &table, &report)?;
+    let report = &done.report;
+    let listed = report.rows.listed().count();
+    // A dry run writes no file unless one is asked for.
+    let report_path = (listed > 0 && (!args.dry_run || args.report.is_some()))
+        .then(|| args.report.clone().unwrap_or_else(|| crate::io::import::report_file_for(&args.file)));
+    if let Some(path) = &report_path {
+        crate::io::import::write_report(path, s.store.path(), &table, report)?;
     }
     let sep = match table.separator {
         b'\t' => "tab".to_string(),
@@ -207,35 +233,55 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     let mapping: Vec<serde_json::Value> = table
         .headers
         .iter()
-        .zip(&targets)
+        .zip(&setup.targets)
         .map(|(h, t)| json!({"column": h, "field": (t != &Target::Ignore).then(|| t.code())}))
         .collect();
-    let left_out: Vec<&String> =
-        table.headers.iter().zip(&targets).filter(|(_, t)| **t == Target::Ignore).map(|(h, _)| h).collect();
+    let column_list = |wanted: &dyn Fn(&Target) -> bool| -> Vec<&str> {
+        table.headers.iter().zip(&setup.targets).filter(|(_, t)| wanted(t)).map(|(h, _)| h.as_str()).collect()
+    };
+    let left_out = column_list(&|t| *t == Target::Ignore);
+    let noted = column_list(&|t| *t == Target::Note);
     if s.json {
-        let rejected: Vec<serde_json::Value> =
-            report.rows.rejected().map(|(line, reason)| json!({"line": line, "reason": reason})).collect();
+        let rows: Vec<serde_json::Value> = report
+            .rows
+            .listed()
+            .map(|(line, outcome)| {
+                let mut row = serde_json::to_value(outcome).unwrap_or_default();
+                row["line"] = json!(line);
+                row["reason"] = json!(crate::io::import::outcome_words(outcome).1);
+                row
+            })
+            .collect();
+        let created_values: Vec<serde_json::Value> = done
+            .created_values
+            .iter()
+            .map(|(field, name, code)| json!({"field": field, "name": name, "code": code}))
+            .collect();
         output::json(&json!({
             "entity": entity.code(),
             "encoding": table.encoding,
             "separator": sep,
             "preset": preset.map(|p| p.code()),
             "mapping": mapping,
+            "kept_in_comments": noted,
             "rows": total,
             "created": report.created,
+            "created_with_values_left_out": report.partly,
             "merged": report.merged,
             "replaced": report.replaced,
             "skipped": report.skipped,
             "rejected": report.rejected,
-            "rejected_rows": rejected,
-            "rejects_file": rejects,
+            "report": rows,
+            "unknown_values": done.unknown_values,
+            "created_values": created_values,
+            "report_file": report_path,
             "dry_run": args.dry_run,
             "seconds": seconds,
         }));
         return Ok(());
     }
-    // With the rejected rows on standard output, the summary goes to standard error.
-    let say = |text: String| if rejects_to_stdout { eprintln!("{text}") } else { println!("{text}") };
+    // With the report on standard output, the summary goes to standard error.
+    let say = |text: String| if report_to_stdout { eprintln!("{text}") } else { println!("{text}") };
     let key = if args.dry_run { "msg.import_dry_run" } else { "msg.import_done" };
     say(tr(
         key,
@@ -255,14 +301,50 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     if let Some(p) = preset {
         say(tr("msg.import_preset", &[("preset", p.code())]));
     }
-    if !left_out.is_empty() {
-        let names: Vec<&str> = left_out.iter().map(|s| s.as_str()).collect();
-        say(tr("msg.import_left_out", &[("columns", &names.join(", "))]));
+    if report.partly > 0 {
+        say(tr_n("msg.import_partly", report.partly as u64, &[]));
     }
-    if let Some(p) = rejects.as_ref().filter(|_| !rejects_to_stdout) {
-        say(tr("msg.import_rejects", &[("path", &p.display().to_string())]));
+    if !noted.is_empty() {
+        say(tr("msg.import_noted", &[("columns", &noted.join(", "))]));
+    }
+    if !left_out.is_empty() {
+        say(tr("msg.import_left_out", &[("columns", &left_out.join(", "))]));
+    }
+    for (field, name, code) in &done.created_values {
+        say(tr(
+            "msg.import_value_created",
+            &[("field", &crate::present::field_label(crate::i18n::lang(), field)), ("name", name), ("code", code)],
+        ));
+    }
+    if !done.unknown_values.is_empty() {
+        say(tr("msg.import_unknown_values", &[]));
+        for u in &done.unknown_values {
+            say(unknown_value_line(u));
+        }
+    }
+    if let Some(p) = report_path.as_ref().filter(|_| !report_to_stdout) {
+        say(tr_n("msg.import_report", listed as u64, &[("path", &p.display().to_string())]));
     }
     Ok(())
+}
+
+/// `  Source 'Salon de Lyon' (3 rows): left empty, the text kept; maybe Trade show (TRADE_SHOW)`
+fn unknown_value_line(u: &UnknownValue) -> String {
+    let action = match &u.resolution {
+        Resolution::Code(code) => tr("import.value_mapped", &[("code", code)]),
+        Resolution::Create(_) => tr("import.value_create", &[]),
+        Resolution::Empty => tr("import.value_empty", &[]),
+        Resolution::Reject => tr("import.value_reject", &[]),
+    };
+    let mut line =
+        tr_n("import.value_line", u.rows as u64, &[("column", &u.header), ("value", &u.value), ("action", &action)]);
+    if let Some(c) = &u.suggestion {
+        line.push_str(&tr(
+            "import.value_suggestion",
+            &[("name", &c.name), ("code", &c.code), ("column", &u.header), ("value", &u.value)],
+        ));
+    }
+    line
 }
 
 /// Runs `prospect export`.

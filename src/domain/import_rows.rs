@@ -11,6 +11,29 @@ pub struct ImportRow {
     pub line: u64,
     /// The record's input, or the problem found while reading the row.
     pub input: std::result::Result<RecordInput, String>,
+    /// Values of the row no field took (kept on the record's timeline and in the report).
+    pub left_out: Vec<LeftOut>,
+    /// When the record was created in the system it comes from.
+    pub created_at: Option<crate::domain::when::UnixMs>,
+}
+
+impl ImportRow {
+    /// A row with its input (or why it has none) and nothing left out.
+    pub fn new(line: u64, input: std::result::Result<RecordInput, String>) -> ImportRow {
+        ImportRow { line, input, left_out: Vec::new(), created_at: None }
+    }
+}
+
+/// A value of a row that its field refused, kept so that nothing typed is lost: the record
+/// is created without it, and its timeline and the import's report say what it was.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LeftOut {
+    /// Field key (`email`, `amount`, `source`...).
+    pub field: String,
+    /// The text as the file had it.
+    pub value: String,
+    /// Why the field refused it, in the importer's language.
+    pub reason: String,
 }
 
 /// What became of a row.
@@ -21,21 +44,36 @@ pub enum RowOutcome {
     Created {
         /// Its id.
         id: i64,
+        /// Values of the row left out.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        left_out: Vec<LeftOut>,
     },
     /// An existing record's empty fields were filled.
     Merged {
         /// The existing record.
         id: i64,
+        /// What matched (`phone`, `email`, `name`, `company`).
+        matched_by: Vec<String>,
+        /// Values of the row left out.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        left_out: Vec<LeftOut>,
     },
     /// An existing record's fields were overwritten.
     Replaced {
         /// The existing record.
         id: i64,
+        /// What matched.
+        matched_by: Vec<String>,
+        /// Values of the row left out.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        left_out: Vec<LeftOut>,
     },
     /// Left out: it matches an existing record.
     Skipped {
         /// The existing record.
         id: i64,
+        /// What matched.
+        matched_by: Vec<String>,
     },
     /// Refused, with the reason (which field, what was wrong).
     Rejected {
@@ -57,10 +95,45 @@ pub struct ImportReport {
     pub skipped: usize,
     /// Rows refused.
     pub rejected: usize,
+    /// Records created with values of their row left out (among `created`).
+    pub partly: usize,
     /// (line, outcome) of every row, kept compact (`Outcomes`).
     pub rows: Outcomes,
     /// Nothing was written.
     pub dry_run: bool,
+}
+
+impl RowOutcome {
+    /// A new record with every value of its row.
+    pub fn created(id: i64) -> RowOutcome {
+        RowOutcome::Created { id, left_out: Vec::new() }
+    }
+
+    /// The record the row made or matched.
+    pub fn record(&self) -> Option<i64> {
+        match self {
+            RowOutcome::Created { id, .. }
+            | RowOutcome::Merged { id, .. }
+            | RowOutcome::Replaced { id, .. }
+            | RowOutcome::Skipped { id, .. } => Some(*id),
+            RowOutcome::Rejected { .. } => None,
+        }
+    }
+
+    /// The row's values that were left out.
+    pub fn left_out(&self) -> &[LeftOut] {
+        match self {
+            RowOutcome::Created { left_out, .. }
+            | RowOutcome::Merged { left_out, .. }
+            | RowOutcome::Replaced { left_out, .. } => left_out,
+            _ => &[],
+        }
+    }
+
+    /// Whether the row became a new record as it was: every row the report lists is not.
+    pub fn as_is(&self) -> bool {
+        matches!(self, RowOutcome::Created { left_out, .. } if left_out.is_empty())
+    }
 }
 
 impl ImportReport {
@@ -87,7 +160,10 @@ impl ImportReport {
 
     fn count(&mut self, outcome: &RowOutcome) {
         match outcome {
-            RowOutcome::Created { .. } => self.created += 1,
+            RowOutcome::Created { left_out, .. } => {
+                self.created += 1;
+                self.partly += usize::from(!left_out.is_empty());
+            }
             RowOutcome::Merged { .. } => self.merged += 1,
             RowOutcome::Replaced { .. } => self.replaced += 1,
             RowOutcome::Skipped { .. } => self.skipped += 1,
@@ -111,8 +187,12 @@ impl Outcomes {
     /// Keeps a row's outcome, after the others.
     pub fn push(&mut self, line: u64, outcome: RowOutcome) {
         self.len += 1;
-        if let (Some((first, RowOutcome::Created { id }, n)), RowOutcome::Created { id: next }) =
-            (self.runs.last_mut(), &outcome)
+        if let (
+            Some((first, RowOutcome::Created { id, left_out }, n)),
+            RowOutcome::Created { id: next, left_out: more },
+        ) = (self.runs.last_mut(), &outcome)
+            && left_out.is_empty()
+            && more.is_empty()
             && line == *first + *n
             && *next == *id + *n as i64
         {
@@ -136,7 +216,9 @@ impl Outcomes {
     pub fn iter(&self) -> impl Iterator<Item = (u64, RowOutcome)> + '_ {
         self.runs.iter().flat_map(|(line, outcome, n)| {
             (0..*n).map(move |i| match outcome {
-                RowOutcome::Created { id } => (line + i, RowOutcome::Created { id: id + i as i64 }),
+                RowOutcome::Created { id, left_out } => {
+                    (line + i, RowOutcome::Created { id: id + i as i64, left_out: left_out.clone() })
+                }
                 other => (*line, other.clone()),
             })
         })
@@ -148,6 +230,12 @@ impl Outcomes {
             RowOutcome::Rejected { reason } => Some((*line, reason.as_str())),
             _ => None,
         })
+    }
+
+    /// The rows that did not become a new record as they were (skipped, merged, replaced,
+    /// refused, or created with values left out): what the report lists.
+    pub fn listed(&self) -> impl Iterator<Item = (u64, &RowOutcome)> + '_ {
+        self.runs.iter().filter(|(_, o, _)| !o.as_is()).map(|(line, o, _)| (*line, o))
     }
 
     /// The line of the last row kept.
@@ -179,20 +267,29 @@ mod tests {
     #[test]
     fn created_rows_on_consecutive_lines_are_one_run() {
         let rows = vec![
-            (2, RowOutcome::Created { id: 10 }),
-            (3, RowOutcome::Created { id: 11 }),
-            (4, RowOutcome::Created { id: 12 }),
-            (5, RowOutcome::Skipped { id: 3 }),
-            (6, RowOutcome::Created { id: 13 }),
-            (8, RowOutcome::Created { id: 14 }),
+            (2, RowOutcome::created(10)),
+            (3, RowOutcome::created(11)),
+            (4, RowOutcome::created(12)),
+            (5, RowOutcome::Skipped { id: 3, matched_by: vec!["phone".into()] }),
+            (6, RowOutcome::created(13)),
+            (8, RowOutcome::created(14)),
             (9, RowOutcome::Rejected { reason: "no".into() }),
-            (10, RowOutcome::Created { id: 16 }),
+            (10, RowOutcome::created(16)),
+            (
+                11,
+                RowOutcome::Created {
+                    id: 17,
+                    left_out: vec![LeftOut { field: "email".into(), value: "x@@y".into(), reason: "bad".into() }],
+                },
+            ),
+            (12, RowOutcome::created(18)),
         ];
         let kept: Outcomes = rows.iter().cloned().collect();
         assert_eq!(kept.iter().collect::<Vec<_>>(), rows);
-        assert_eq!((kept.len(), kept.runs.len(), kept.last_line()), (8, 6, Some(10)));
+        assert_eq!((kept.len(), kept.runs.len(), kept.last_line()), (10, 8, Some(12)));
         assert_eq!(kept.rejected().collect::<Vec<_>>(), vec![(9, "no")]);
-        let many: Outcomes = (0..100_000).map(|i| (i + 2, RowOutcome::Created { id: i as i64 + 1 })).collect();
+        assert_eq!(kept.listed().map(|(l, _)| l).collect::<Vec<_>>(), vec![5, 9, 11]);
+        let many: Outcomes = (0..100_000).map(|i| (i + 2, RowOutcome::created(i as i64 + 1))).collect();
         assert_eq!((many.len(), many.runs.len(), many.last_line()), (100_000, 1, Some(100_001)));
     }
 }

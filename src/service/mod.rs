@@ -7,6 +7,7 @@
 mod activities;
 mod admin;
 mod convert;
+mod import;
 mod intake;
 mod records;
 
@@ -20,6 +21,8 @@ use crate::store::import::ImportOptions;
 use crate::store::records::{ListFilter, Record};
 use crate::store::{AdminTask, CurrentUser, Engine, OpenOptions, Result, Rule, StoreError, mount};
 use std::path::Path;
+
+pub use import::{ImportDone, ImportSetup};
 
 /// An open file or database, signed in or not, and the use cases run on it.
 pub struct Service {

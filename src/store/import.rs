@@ -2,7 +2,7 @@
 //! types (`domain::import_rows`), re-exported here.
 
 use crate::domain::import::{DuplicateMode, MatchOn};
-pub use crate::domain::import_rows::{ImportReport, ImportRow, Outcomes, RowOutcome};
+pub use crate::domain::import_rows::{ImportReport, ImportRow, LeftOut, Outcomes, RowOutcome};
 
 /// From this many rows an import is a bulk load (`ImportOptions::bulk`).
 pub const BULK_ROWS: usize = 20_000;

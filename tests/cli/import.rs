@@ -86,9 +86,10 @@ fn english_comma_file_with_quotes_and_currencies() {
 }
 
 /// A row is checked as a new record on the reading thread, but what that check found counts
-/// only if the row is created: a duplicate that is skipped is not refused for a bad field.
+/// only if the row is created: a duplicate that is skipped is not refused for a bad field. A
+/// bad value is left out of a new row (the lead is kept); `--strict` refuses the row for it.
 #[test]
-fn a_bad_field_refuses_a_new_row_but_not_a_skipped_duplicate() {
+fn a_bad_field_is_left_out_of_a_new_row_and_not_held_against_a_skipped_duplicate() {
     for extra in [&[][..], &["--bulk"][..]] {
         let env = Env::new();
         import(&env, "dup_base.csv", extra);
@@ -99,46 +100,71 @@ fn a_bad_field_refuses_a_new_row_but_not_a_skipped_duplicate() {
         )
         .unwrap();
         let path = file.to_str().unwrap();
-        let skip = env.json(&[&["import", path, "--rejects", "/dev/null"], extra].concat());
-        assert_eq!((skip["skipped"].as_u64(), skip["rejected"].as_u64()), (Some(1), Some(1)), "{extra:?}: {skip}");
-        let all = env.json(&[&["import", path, "--duplicates", "all", "--rejects", "/dev/null"], extra].concat());
+        let strict = env.json(&[&["import", path, "--strict", "--report", "/dev/null"], extra].concat());
+        assert_eq!(
+            (strict["skipped"].as_u64(), strict["rejected"].as_u64()),
+            (Some(1), Some(1)),
+            "{extra:?}: {strict}"
+        );
+        let all =
+            env.json(&[&["import", path, "--strict", "--duplicates", "all", "--report", "/dev/null"], extra].concat());
         assert_eq!((all["created"].as_u64(), all["rejected"].as_u64()), (Some(0), Some(2)), "{extra:?}: {all}");
         let reasons: Vec<&str> =
-            all["rejected_rows"].as_array().unwrap().iter().filter_map(|r| r["reason"].as_str()).collect();
+            all["report"].as_array().unwrap().iter().filter_map(|r| r["reason"].as_str()).collect();
         assert!(reasons.len() == 2 && reasons.iter().all(|r| r.starts_with("amount")), "{extra:?}: {all}");
+        // Without --strict: the duplicate is skipped, the new row created without its amount.
+        let kept = env.json(&[&["import", path, "--report", "/dev/null"], extra].concat());
+        assert_eq!(
+            (kept["skipped"].as_u64(), kept["created"].as_u64(), kept["created_with_values_left_out"].as_u64()),
+            (Some(1), Some(1), Some(1)),
+            "{extra:?}: {kept}"
+        );
+        let zoe = &kept["report"][1];
+        assert_eq!((zoe["outcome"].as_str(), zoe["left_out"][0]["value"].as_str()), (Some("created"), Some("lots")));
     }
 }
 
 #[test]
-fn bad_rows_are_rejected_one_by_one_with_a_rejects_file() {
+fn bad_values_are_left_out_and_every_row_is_accounted_for_in_the_report() {
     let env = Env::new();
-    let rejects = env.dir.path().join("bad.rejects.csv");
-    let r = import(&env, "bad_rows.csv", &["--rejects", rejects.to_str().unwrap()]);
+    let report = env.dir.path().join("bad.report.csv");
+    let r = import(&env, "bad_rows.csv", &["--report", report.to_str().unwrap()]);
+    assert_eq!(
+        (r["rows"].as_u64(), r["created"].as_u64(), r["created_with_values_left_out"].as_u64(), r["rejected"].as_u64()),
+        (Some(7), Some(6), Some(4), Some(1)),
+        "{r}"
+    );
+    let titles: Vec<String> = leads(&env).iter().map(|l| l["title"].as_str().unwrap().to_string()).collect();
+    assert_eq!(titles, ["Good row", "Bad e-mail", "Unknown stage", "Dan Fox", "Bad phone", "Another good"]);
+    let text = std::fs::read_to_string(&report).unwrap();
+    let long = "T".repeat(300);
+    let expected = format!(
+        "\u{feff}line,outcome,record,reason,Title,First name,Last name,Email,Stage,Phone\n\
+         3,\"created #2, values left out\",#2,E-mail 'ben-at-example' left out: 'ben-at-example' is not an e-mail address (expected name@example.com),Bad e-mail,Ben,Kay,ben-at-example,New,\n\
+         4,\"created #3, values left out\",#3,Stage 'Negotiation' left out: there is no stage 'Negotiation',Unknown stage,Cal,Ray,cal@example.com,Negotiation,\n\
+         5,\"created #4, values left out\",#4,Title '{long}' left out: is too long (255 characters at most),{long},Dan,Fox,dan@example.com,New,\n\
+         6,rejected,,\"the row has 2 cells, the header has 6\",Short row,Eve\n\
+         7,\"created #5, values left out\",#5,\"Phone '12' left out: '12' is not a valid phone number (write it as +33 6 12 34 56 78, or as a national number of region FR)\",Bad phone,Fay,Gil,fay@example.com,New,12\n"
+    );
+    assert_eq!(text, expected);
+    // The value left out is on the record's history.
+    let history = env.ok(&["lead", "show", "2"]);
+    assert!(history.contains("imported values not accepted: E-mail 'ben-at-example'"), "{history}");
+    // --strict refuses the rows as before.
+    let strict_env = Env::new();
+    let r = import(&strict_env, "bad_rows.csv", &["--strict", "--report", "/dev/null"]);
     assert_eq!(
         (r["rows"].as_u64(), r["created"].as_u64(), r["skipped"].as_u64(), r["rejected"].as_u64()),
         (Some(7), Some(2), Some(0), Some(5)),
         "{r}"
     );
-    let titles: Vec<String> = leads(&env).iter().map(|l| l["title"].as_str().unwrap().to_string()).collect();
-    assert_eq!(titles, ["Good row", "Another good"]);
-    let text = std::fs::read_to_string(&rejects).unwrap();
-    let long = "T".repeat(300);
-    let expected = format!(
-        "line,reason,Title,First name,Last name,Email,Stage,Phone\n\
-         3,email: 'ben-at-example' is not an e-mail address (expected name@example.com),Bad e-mail,Ben,Kay,ben-at-example,New,\n\
-         4,\"stage: there is no stage 'Negotiation' (known: New (NEW), In progress (IN_PROCESS), Processed (PROCESSED), Converted (CONVERTED), Junk (JUNK))\",Unknown stage,Cal,Ray,cal@example.com,Negotiation,\n\
-         5,title: is too long (255 characters at most),{long},Dan,Fox,dan@example.com,New,\n\
-         6,\"the row has 2 cells, the header has 6\",Short row,Eve\n\
-         7,\"phone: '12' is not a valid phone number (write it as +33 6 12 34 56 78, or as a national number of region FR)\",Bad phone,Fay,Gil,fay@example.com,New,12\n"
-    );
-    assert_eq!(text, expected);
-    // Without --rejects, the file goes next to the input... which is read-only data here, so
+    // Without --report, the file goes next to the input... which is read-only data here, so
     // the default is shown by a copy in the temp dir.
     let copy = env.dir.path().join("mine.csv");
     std::fs::copy(data("bad_rows.csv"), &copy).unwrap();
     let out = env.ok(&["import", copy.to_str().unwrap(), "--duplicates", "all"]);
-    assert!(out.contains("5 rejected") && out.contains("mine.rejects.csv"), "{out}");
-    assert!(env.dir.path().join("mine.rejects.csv").exists());
+    assert!(out.contains("1 rejected") && out.contains("mine.report.csv"), "{out}");
+    assert!(env.dir.path().join("mine.report.csv").exists());
 }
 
 #[test]
@@ -194,10 +220,12 @@ fn a_dry_run_reports_exactly_and_writes_nothing() {
     let r = import(&env, "dup_again.csv", &["--duplicates", "merge", "--dry-run"]);
     assert_eq!((r["created"].as_u64(), r["merged"].as_u64(), r["dry_run"].as_bool()), (Some(1), Some(2), Some(true)));
     assert_eq!(common::bytes(&env.db), before);
-    let out = env.ok(&["import", data("bad_rows.csv").to_str().unwrap(), "--dry-run", "--rejects", "/dev/null"]);
+    let out = env.ok(&["import", data("bad_rows.csv").to_str().unwrap(), "--dry-run", "--report", "/dev/null"]);
     // Ann of bad_rows.csv has the phone of Ann imported above: a duplicate.
-    assert!(out.starts_with("Dry run of") && out.contains("1 would be created") && out.contains("1 skipped"), "{out}");
-    assert!(out.contains("5 rejected"), "{out}");
+    assert!(out.starts_with("Dry run of") && out.contains("5 would be created") && out.contains("1 skipped"), "{out}");
+    assert!(out.contains("1 rejected"), "{out}");
+    // The values that name nothing are listed with their rows.
+    assert!(out.contains("  Stage 'Negotiation' (1 row): field left empty, the text kept"), "{out}");
     assert_eq!(common::bytes(&env.db), before);
 }
 
@@ -415,8 +443,8 @@ fn a_bulk_import_gives_the_same_records_and_keeps_every_index() {
         args.extend(extra.iter().copied());
         let r = import(env, "dup_again.csv", &args);
         assert_eq!((r["created"].as_u64(), r["merged"].as_u64()), (Some(1), Some(2)), "{r}");
-        let r = import(env, "bad_rows.csv", &[&["--rejects", "/dev/null"], &extra[..]].concat());
-        assert_eq!(r["rejected"], 5, "{r}");
+        let r = import(env, "bad_rows.csv", &[&["--report", "/dev/null"], &extra[..]].concat());
+        assert_eq!((r["rejected"].as_u64(), r["created_with_values_left_out"].as_u64()), (Some(1), Some(4)), "{r}");
     }
     let strip = |v: Vec<Value>| -> Vec<Value> {
         v.into_iter()
@@ -539,7 +567,8 @@ fn a_refused_merge_leaves_the_record_findable_in_a_bulk_load() {
                     "merge",
                     "--match",
                     "phone",
-                    "--rejects",
+                    "--strict",
+                    "--report",
                     "/dev/null",
                 ],
                 &extra[..],
@@ -600,8 +629,11 @@ fn a_row_refused_after_writing_its_company_leaves_nothing_behind() {
     for extra in [vec![], vec!["--bulk"]] {
         let env = Env::new();
         let r = env.json(
-            &[&["import", file.to_str().unwrap(), "--entity", "contact", "--rejects", "/dev/null"], &extra[..]]
-                .concat(),
+            &[
+                &["import", file.to_str().unwrap(), "--entity", "contact", "--strict", "--report", "/dev/null"],
+                &extra[..],
+            ]
+            .concat(),
         );
         assert_eq!((r["rejected"].as_u64(), r["created"].as_u64()), (Some(2), Some(2)), "{extra:?}: {r}");
         // Rows go in under a savepoint per handful: the refused row took its handful back,
@@ -651,7 +683,8 @@ fn a_batch_retried_after_a_busy_file_writes_its_own_rows_once() {
     let table = titles_table(7);
     let targets = vec![prospect::domain::import::auto_target(Entity::Lead, None, "title").unwrap()];
     let region = store.options().region;
-    let rows = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
+    let plan = Default::default();
+    let rows = |from| prospect::io::import::rows(row_context(&table, &targets, &plan, region), &table, from);
     let db = env.db.clone();
     let mut holder = None;
     // Once the first batch is in, a reader holds the file for a second: the second batch's
@@ -698,7 +731,8 @@ fn an_import_ends_with_its_last_rows() {
     let region = store.options().region;
     for (rows, bulk, expected) in [(3, true, vec![3]), (4, false, vec![2, 4]), (3, false, vec![2, 3])] {
         let table = titles_table(rows);
-        let make = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
+        let plan = Default::default();
+        let make = |from| prospect::io::import::rows(row_context(&table, &targets, &plan, region), &table, from);
         let mut reported = Vec::new();
         let opts = ImportOptions { batch: 2, bulk, ..Default::default() };
         let file = rusqlite::Connection::open(&env.db).unwrap();
@@ -736,7 +770,8 @@ fn a_store_finds_and_keeps_what_its_bulk_load_indexed_aside() {
     let table = titles_table(5);
     let targets = vec![prospect::domain::import::auto_target(Entity::Lead, None, "title").unwrap()];
     let region = store.options().region;
-    let rows = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
+    let plan = Default::default();
+    let rows = |from| prospect::io::import::rows(row_context(&table, &targets, &plan, region), &table, from);
     let opts = ImportOptions { bulk: true, ..Default::default() };
     assert_eq!(store.import(Entity::Lead, rows, opts, |_| {}).unwrap().created, 5);
     assert_eq!(store.search("row", 10).unwrap().len(), 5);
@@ -750,7 +785,8 @@ fn a_store_finds_and_keeps_what_its_bulk_load_indexed_aside() {
     assert_eq!(found, ["Another row", "Row 1", "Row 2", "Row 3", "Row 4", "Row 5"]);
     assert!(env.ok(&["db", "check"]).contains("integrity ok"));
     // Loaded again into a file that has entries now: the index takes the new ones in.
-    let rows = |from| prospect::io::import::rows(Entity::Lead, &table, &targets, region, from);
+    let plan = Default::default();
+    let rows = |from| prospect::io::import::rows(row_context(&table, &targets, &plan, region), &table, from);
     assert_eq!(store.import(Entity::Lead, rows, opts, |_| {}).unwrap().created, 5);
     assert_eq!(store.search("row", 20).unwrap().len(), 11);
     assert!(env.ok(&["db", "check"]).contains("integrity ok"));
@@ -796,16 +832,16 @@ fn a_dash_means_standard_output() {
     let out = env
         .cmd()
         .current_dir(env.dir.path())
-        .args(["import", bad.to_str().unwrap(), "--rejects", "-"])
+        .args(["import", bad.to_str().unwrap(), "--report", "-"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let rows = String::from_utf8_lossy(&out.stdout);
-    assert!(rows.starts_with("line,reason,"), "the rejected rows on standard output: {rows}");
+    assert!(rows.starts_with("\u{feff}line,outcome,record,reason,"), "the report on standard output: {rows}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("rejected"), "the summary on standard error");
     assert!(!env.dir.path().join("-").exists(), "a file named '-' was written");
-    let err = env.fails(1, &["--json", "import", bad.to_str().unwrap(), "--rejects", "-"]);
-    assert!(err.contains("--rejects -"), "{err}");
+    let err = env.fails(1, &["--json", "import", bad.to_str().unwrap(), "--report", "-"]);
+    assert!(err.contains("--report -"), "{err}");
 }
 
 fn uids(ics: &str) -> Vec<String> {
@@ -962,7 +998,8 @@ fn import_stopped(db: &std::path::Path, table: &prospect::io::csv::Table, betwee
     let targets: Vec<_> =
         table.headers.iter().map(|h| prospect::domain::import::auto_target(Entity::Lead, None, h).unwrap()).collect();
     let region = store.options().region;
-    let rows = |from| prospect::io::import::rows(Entity::Lead, table, &targets, region, from);
+    let plan = Default::default();
+    let rows = |from| prospect::io::import::rows(row_context(table, &targets, &plan, region), table, from);
     let mut between = Some(between);
     let opts = ImportOptions { batch: 2, ..Default::default() };
     let err = store
@@ -1053,21 +1090,39 @@ fn counts_of_one_are_said_in_the_singular() {
 #[test]
 fn refused_rows_are_explained_in_french() {
     let env = Env::new();
-    let rejects = env.dir.path().join("bad.rejects.csv");
+    let rejects = env.dir.path().join("bad.report.csv");
     let out = env
         .cmd()
-        .args([
-            "--lang",
-            "fr",
-            "import",
-            data("bad_rows.csv").to_str().unwrap(),
-            "--rejects",
-            rejects.to_str().unwrap(),
-        ])
+        .args(["--lang", "fr", "import", data("bad_rows.csv").to_str().unwrap(), "--report", rejects.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&rejects).unwrap();
-    assert!(text.contains("6,\"la ligne a 2 cellules, l’en-tête en a 6\",Short row,Eve\n"), "{text}");
+    assert!(text.contains("6,refusée,,\"la ligne a 2 cellules, l’en-tête en a 6\",Short row,Eve\n"), "{text}");
+    assert!(text.starts_with("\u{feff}ligne,résultat,fiche,raison,"), "{text}");
+    assert!(
+        text.contains("3,\"#2 créée, valeurs laissées de côté\",#2,E-mail « ben-at-example » laissé(e) de côté"),
+        "{text}"
+    );
     assert!(!text.contains("the row has"), "{text}");
+}
+
+/// How the tests that hand rows to `Service::import` read a table of leads: no reference
+/// values, the file's currency, times in UTC.
+fn row_context<'a>(
+    table: &'a prospect::io::csv::Table,
+    targets: &'a [prospect::domain::import::Target],
+    plan: &'a prospect::domain::import::values::ValuePlan,
+    region: prospect::domain::dedup::PhoneRegion,
+) -> prospect::domain::import::RowContext<'a> {
+    prospect::domain::import::RowContext {
+        entity: prospect::domain::fields::Entity::Lead,
+        headers: &table.headers,
+        targets,
+        region,
+        currency: prospect::domain::money::Currency::EUR,
+        values: plan,
+        strict: false,
+        local_instant: |t| Some(t.and_utc().timestamp_millis()),
+    }
 }

@@ -61,7 +61,7 @@ pub fn a_bulk_import_loads_every_row_searchable(mut eng: TestEngine) {
             let fields = [("first_name", format!("Person{i}")), ("last_name", "Bulkload".to_string())];
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let phone = format!("06 00 00 {:02} {:02}", i / 100, i % 100);
-            ImportRow { line: i + 2, input: Ok(input_with(&fields, &[&phone])) }
+            ImportRow::new(i + 2, Ok(input_with(&fields, &[&phone])))
         })
         .collect();
     let opts = ImportOptions { bulk: true, ..Default::default() };

@@ -9,7 +9,7 @@ use prospect::store::import::{ImportOptions, ImportReport, ImportRow, RowOutcome
 
 /// Rows from line 2 on (line 1 being a header).
 fn rows(inputs: Vec<Result<prospect::store::RecordInput, String>>) -> Vec<ImportRow> {
-    inputs.into_iter().enumerate().map(|(i, input)| ImportRow { line: i as u64 + 2, input }).collect()
+    inputs.into_iter().enumerate().map(|(i, input)| ImportRow::new(i as u64 + 2, input)).collect()
 }
 
 fn run(eng: &mut crate::TestEngine, entity: Entity, rows: &[ImportRow], opts: ImportOptions) -> ImportReport {
@@ -41,7 +41,10 @@ fn with_marie(eng: &mut TestEngine) -> (i64, Vec<ImportRow>) {
 pub fn skip_leaves_the_match_alone_and_is_idempotent(mut eng: TestEngine) {
     let (marie, rows) = with_marie(&mut eng);
     let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Skip));
-    assert_eq!(report.rows.iter().next().unwrap(), (2, RowOutcome::Skipped { id: marie }));
+    assert_eq!(
+        report.rows.iter().next().unwrap(),
+        (2, RowOutcome::Skipped { id: marie, matched_by: vec!["phone".into()] })
+    );
     assert!(matches!(report.rows.iter().nth(1).unwrap(), (3, RowOutcome::Created { .. })));
     assert_eq!((report.created, report.skipped), (1, 1));
     assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "");
@@ -55,7 +58,10 @@ pub fn skip_leaves_the_match_alone_and_is_idempotent(mut eng: TestEngine) {
 pub fn merge_fills_empty_fields_and_adds_comms(mut eng: TestEngine) {
     let (marie, rows) = with_marie(&mut eng);
     let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Merge));
-    assert_eq!(report.rows.iter().next().unwrap(), (2, RowOutcome::Merged { id: marie }));
+    assert_eq!(
+        report.rows.iter().next().unwrap(),
+        (2, RowOutcome::Merged { id: marie, matched_by: vec!["phone".into()], left_out: vec![] })
+    );
     assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "Physicist", "filled");
     assert_eq!(text_of(&eng, Entity::Contact, marie, "comments"), "from the fair", "kept");
     let comms = eng.get(RecordRef::new(Entity::Contact, marie)).unwrap().comms;
@@ -67,7 +73,10 @@ pub fn merge_fills_empty_fields_and_adds_comms(mut eng: TestEngine) {
 pub fn replace_overwrites_with_the_rows_values(mut eng: TestEngine) {
     let (marie, rows) = with_marie(&mut eng);
     let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::Replace));
-    assert_eq!(report.rows.iter().next().unwrap(), (2, RowOutcome::Replaced { id: marie }));
+    assert_eq!(
+        report.rows.iter().next().unwrap(),
+        (2, RowOutcome::Replaced { id: marie, matched_by: vec!["phone".into()], left_out: vec![] })
+    );
     assert_eq!(report.replaced, 1);
     assert_eq!(text_of(&eng, Entity::Contact, marie, "comments"), "from the file");
     assert_eq!(text_of(&eng, Entity::Contact, marie, "position"), "Physicist");
@@ -78,7 +87,7 @@ pub fn all_creates_every_row_even_a_match(mut eng: TestEngine) {
     let (marie, rows) = with_marie(&mut eng);
     let report = run(&mut eng, Entity::Contact, &rows, mode(DuplicateMode::All));
     assert_eq!(report.created, 2);
-    assert!(report.rows.iter().all(|(_, o)| matches!(o, RowOutcome::Created { id } if id != marie)));
+    assert!(report.rows.iter().all(|(_, o)| matches!(o, RowOutcome::Created { id, .. } if id != marie)));
     assert_eq!(eng.count(Entity::Contact).unwrap(), 3);
     assert_eq!(text_of(&eng, Entity::Contact, marie, "comments"), "from the fair");
 }

@@ -85,7 +85,7 @@ pub fn imported_and_emailed_leads_go_round_the_queue(mut eng: TestEngine) {
                 // Rows read from a file say so (`io::import`): they arrived by themselves.
                 let row =
                     RecordInput { origin: Some("import".into()), ..input(&[("title", &format!("Row {bulk} {i}"))]) };
-                ImportRow { line: i + 2, input: Ok(row) }
+                ImportRow::new(i + 2, Ok(row))
             })
             .collect();
         let opts = ImportOptions { bulk, ..Default::default() };

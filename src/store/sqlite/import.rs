@@ -205,9 +205,9 @@ fn write_rows(
             break;
         }
         for (line, outcome) in import_rows(tx, ctx, entity, handful, opts)? {
-            match outcome {
+            match &outcome {
                 RowOutcome::Created { .. } => created = true,
-                RowOutcome::Merged { id } | RowOutcome::Replaced { id } => changed.push(id),
+                RowOutcome::Merged { id, .. } | RowOutcome::Replaced { id, .. } => changed.push(*id),
                 RowOutcome::Skipped { .. } | RowOutcome::Rejected { .. } => {}
             }
             outcomes.push(line, outcome);
@@ -253,7 +253,7 @@ fn import_rows(
             }
         };
         let before = changes();
-        match write_row(tx, ctx, entity, input, checked, opts) {
+        match write_row(tx, ctx, entity, row, input, checked, opts) {
             Ok(outcome) => done.push((row.line, outcome)),
             Err(e) if is_refusal(&e) && changes() == before => {
                 done.push((row.line, RowOutcome::Rejected { reason: refusal_reason(&e) }));
@@ -332,7 +332,7 @@ fn import_row(
     tx.prepare_cached("SAVEPOINT import_row")?.execute([])?;
     let changes_before = tx.total_changes();
     let kept = Kept::mark(ctx);
-    match write_row(tx, ctx, entity, input, checked, opts) {
+    match write_row(tx, ctx, entity, row, input, checked, opts) {
         Ok(outcome) => {
             tx.prepare_cached("RELEASE import_row")?.execute([])?;
             Ok(outcome)
@@ -358,11 +358,13 @@ fn import_row(
 }
 
 /// Writes one row; `checked` is its input checked as a new record, if the reading thread did
-/// so (the row is checked here otherwise).
+/// so (the row is checked here otherwise). The row's values left out are written on the
+/// record's timeline, and its original creation time on the record.
 fn write_row(
     tx: &Transaction,
     ctx: &WriteCtx,
     entity: Entity,
+    row: &ImportRow,
     input: &RecordInput,
     checked: Option<Result<CheckedNew>>,
     opts: ImportOptions,
@@ -381,12 +383,16 @@ fn write_row(
         _ => {
             // The index is only read here: the borrow ends before the update below writes it.
             let index = ctx.matches().map(|m| m.borrow());
-            import_matches(tx, index.as_deref(), entity, &input, opts.match_on)?.first().map(|m| m.id)
+            import_matches(tx, index.as_deref(), entity, &input, opts.match_on)?
+                .into_iter()
+                .next()
+                .map(|m| (m.id, m.matched_by))
         }
     };
-    if let Some(id) = existing {
-        return match opts.duplicates {
-            DuplicateMode::Skip | DuplicateMode::All => Ok(RowOutcome::Skipped { id }),
+    let left_out = row.left_out.clone();
+    if let Some((id, matched_by)) = existing {
+        let outcome = match opts.duplicates {
+            DuplicateMode::Skip | DuplicateMode::All => return Ok(RowOutcome::Skipped { id, matched_by }),
             DuplicateMode::Merge => {
                 let current = get_in(tx, entity, id)?;
                 let fill: Vec<(String, String)> = input
@@ -405,7 +411,7 @@ fn write_row(
                     origin: None,
                 };
                 update_in(tx, ctx, entity, id, None, &change)?;
-                Ok(RowOutcome::Merged { id })
+                RowOutcome::Merged { id, matched_by, left_out }
             }
             DuplicateMode::Replace => {
                 let fields = input.fields.iter().filter(|(k, _)| editable(entity, k)).cloned().collect();
@@ -416,16 +422,39 @@ fn write_row(
                     origin: None,
                 };
                 update_in(tx, ctx, entity, id, None, &change)?;
-                Ok(RowOutcome::Replaced { id })
+                RowOutcome::Replaced { id, matched_by, left_out }
             }
         };
+        note_left_out(tx, ctx, entity, id, &row.left_out)?;
+        return Ok(outcome);
     }
     // The companies a contact's input names became ids above: the check does not read them.
     let saved = match checked {
         Some(checked) => create_checked(tx, ctx, &input, checked?)?,
         None => create_in(tx, ctx, entity, &input)?,
     };
-    Ok(RowOutcome::Created { id: saved.id })
+    if let Some(at) = row.created_at {
+        let sql = format!("UPDATE {} SET created_at = ?1 WHERE id = ?2", entity.table());
+        tx.prepare_cached(&sql)?.execute(rusqlite::params![at, saved.id])?;
+    }
+    note_left_out(tx, ctx, entity, saved.id, &row.left_out)?;
+    Ok(RowOutcome::Created { id: saved.id, left_out })
+}
+
+/// The values of an imported row that no field took, on the record's timeline: what the
+/// file said is never lost.
+fn note_left_out(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64, left_out: &[LeftOut]) -> Result<()> {
+    if left_out.is_empty() {
+        return Ok(());
+    }
+    super::timeline::add(
+        tx,
+        entity,
+        id,
+        crate::domain::timeline::TimelineKind::Imported,
+        ctx,
+        serde_json::json!({ "not_accepted": left_out }),
+    )
 }
 
 /// Fields an existing record takes from an import (a stage changes by a move, not here).

@@ -83,14 +83,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
         Effect::PreviewImport { entity, path } => {
             let table = read_table(&path)?;
             let preset = crate::domain::import::Preset::detect(&table.headers);
-            let targets = table
-                .headers
-                .iter()
-                .map(|h| {
-                    crate::domain::import::auto_target(entity, preset, h)
-                        .unwrap_or(crate::domain::import::Target::Ignore)
-                })
-                .collect();
+            let targets = crate::domain::import::mapping(entity, preset, &table.headers);
             let separator =
                 if table.separator == b'\t' { "tab".to_string() } else { (table.separator as char).to_string() };
             vec![StoreEvent::ImportPreview(Box::new(crate::tui::effect::ImportPreview {
@@ -105,13 +98,21 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
         }
         Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run } => {
             let table = read_table(&path)?;
-            let region = store.options().region;
-            let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
             let bulk = table.len() >= crate::store::import::BULK_ROWS;
             let opts =
                 crate::store::import::ImportOptions { duplicates, match_on, dry_run, bulk, ..Default::default() };
+            let preset = crate::domain::import::Preset::detect(&table.headers);
+            let setup = crate::service::ImportSetup {
+                entity,
+                targets,
+                preset,
+                rules: Vec::new(),
+                unknown: Default::default(),
+                strict: false,
+                opts,
+            };
             let started = Instant::now();
-            let report = store.import(entity, rows, opts, |_| {})?;
+            let report = store.import_table(&table, &setup, |_| {})?.report;
             let mut summary = tr_in(
                 lang,
                 if dry_run { "msg.import_dry_run" } else { "msg.import_done" },
@@ -128,12 +129,18 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                     ("seconds", &format!("{:.2}", started.elapsed().as_secs_f64())),
                 ],
             );
-            if report.rejected > 0 {
-                let rejects = crate::io::import::rejects_file_for(&path);
-                crate::io::import::write_rejects(&rejects, store.path(), &table, &report)
-                    .map_err(|e| StoreError::Io(rejects.clone(), std::io::Error::other(e.to_string())))?;
+            let listed = report.rows.listed().count();
+            if listed > 0 && !dry_run {
+                let file = crate::io::import::report_file_for(&path);
+                crate::io::import::write_report(&file, store.path(), &table, &report)
+                    .map_err(|e| StoreError::Io(file.clone(), std::io::Error::other(e.to_string())))?;
                 summary.push(' ');
-                summary.push_str(&tr_in(lang, "msg.import_rejects", &[("path", &rejects.display().to_string())]));
+                summary.push_str(&crate::i18n::tr_count(
+                    lang,
+                    "msg.import_report",
+                    listed as u64,
+                    &[("path", &file.display().to_string())],
+                ));
             }
             vec![StoreEvent::ImportDone { summary }]
         }

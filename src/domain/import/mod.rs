@@ -1,9 +1,16 @@
 //! Import rules (SPEC I2), without I/O: which field a column header means (English and
-//! French names, and the exports of Bitrix24, HubSpot and Pipedrive), how a row of cells
-//! becomes a record's input, and how duplicates are handled.
+//! French names, and the exports of other CRMs: `presets`), what a reference value (a stage,
+//! a source, a user) names (`values`), how a row of cells becomes a record's input, keeping
+//! the lead when one value is bad (`row`), and how duplicates are handled.
 
-use super::comm::{Comm, CommKind};
-use super::dedup::PhoneRegion;
+mod presets;
+mod row;
+pub mod values;
+
+pub use presets::Preset;
+pub use row::{RowContext, RowValues, row_input};
+
+use super::comm::CommKind;
 use super::error::{FieldError, Problem};
 use super::fields::Entity;
 
@@ -18,6 +25,16 @@ pub enum Target {
     FullName,
     /// A contact's company, by title or id (linked, created when missing).
     Company,
+    /// When the record was created in the system it comes from (its `created_at`).
+    CreatedAt,
+    /// A country: the phones of the row are read as numbers of that country; part of the
+    /// address too when `in_address`.
+    Country {
+        /// Also written in the address.
+        in_address: bool,
+    },
+    /// Kept in the record's comments as `Column: value`, not to lose what no field holds.
+    Note,
     /// Not imported.
     Ignore,
 }
@@ -30,121 +47,11 @@ impl Target {
             Target::Comm(k) => k.code().to_string(),
             Target::FullName => "full_name".into(),
             Target::Company => "company".into(),
+            Target::CreatedAt => "created_at".into(),
+            Target::Country { in_address: true } => "country".into(),
+            Target::Country { in_address: false } => "phone_country".into(),
+            Target::Note => "note".into(),
             Target::Ignore => "-".into(),
-        }
-    }
-}
-
-/// Export formats of other CRMs whose column names are known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Preset {
-    /// Bitrix24 CSV export (English or French interface).
-    Bitrix24,
-    /// HubSpot contacts/leads export.
-    HubSpot,
-    /// Pipedrive leads/people export (`Person - Name`...).
-    Pipedrive,
-}
-
-impl Preset {
-    /// Every preset.
-    pub const ALL: [Preset; 3] = [Preset::Bitrix24, Preset::HubSpot, Preset::Pipedrive];
-
-    /// Name in `--preset`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Preset::Bitrix24 => "bitrix24",
-            Preset::HubSpot => "hubspot",
-            Preset::Pipedrive => "pipedrive",
-        }
-    }
-
-    /// Parses `--preset`.
-    pub fn parse(s: &str) -> Option<Preset> {
-        Preset::ALL.into_iter().find(|p| p.code().eq_ignore_ascii_case(s.trim()))
-    }
-
-    /// The preset whose signature columns the header row has, if any.
-    pub fn detect(headers: &[String]) -> Option<Preset> {
-        let h: Vec<String> = headers.iter().map(|x| normalize_header(x)).collect();
-        let has = |name: &str| h.iter().any(|x| x == name);
-        if h.iter().any(|x| x.starts_with("person ") || x.starts_with("organization ") || x.starts_with("lead title")) {
-            Some(Preset::Pipedrive)
-        } else if has("record id") || has("lead status") && has("contact owner") {
-            Some(Preset::HubSpot)
-        } else if has("lead name") || has("nom du prospect") || has("work e mail") || has("e mail professionnel") {
-            Some(Preset::Bitrix24)
-        } else {
-            None
-        }
-    }
-
-    fn aliases(self) -> &'static [(&'static str, Target)] {
-        use Target::*;
-        match self {
-            Preset::Bitrix24 => &[
-                ("lead name", Field("title")),
-                ("nom du prospect", Field("title")),
-                ("status", Field("stage")),
-                ("statut", Field("stage")),
-                ("second name", Field("middle_name")),
-                ("deuxieme prenom", Field("middle_name")),
-                ("work phone", Comm(CommKind::Phone)),
-                ("mobile", Comm(CommKind::Phone)),
-                ("telephone professionnel", Comm(CommKind::Phone)),
-                ("telephone mobile", Comm(CommKind::Phone)),
-                ("work e mail", Comm(CommKind::Email)),
-                ("home e mail", Comm(CommKind::Email)),
-                ("e mail professionnel", Comm(CommKind::Email)),
-                ("e mail personnel", Comm(CommKind::Email)),
-                ("company name", Field("company_title")),
-                ("nom de l entreprise", Field("company_title")),
-                ("source information", Field("source_description")),
-                ("informations sur la source", Field("source_description")),
-                ("opportunity", Field("amount")),
-                ("opportunite", Field("amount")),
-                ("comment", Field("comments")),
-                ("commentaire", Field("comments")),
-                ("corporate website", Comm(CommKind::Web)),
-                ("site web de l entreprise", Comm(CommKind::Web)),
-                ("id", Ignore),
-                ("created", Ignore),
-                ("cree le", Ignore),
-            ],
-            Preset::HubSpot => &[
-                ("record id", Ignore),
-                ("phone number", Comm(CommKind::Phone)),
-                ("mobile phone number", Comm(CommKind::Phone)),
-                ("company name", Field("company_title")),
-                ("job title", Field("position")),
-                ("lead status", Field("stage")),
-                ("contact owner", Field("responsible")),
-                ("street address", Field("address")),
-                ("city", Field("address")),
-                ("postal code", Field("address")),
-                ("country region", Field("address")),
-                ("create date", Ignore),
-                ("original source", Field("source")),
-                ("website url", Comm(CommKind::Web)),
-            ],
-            Preset::Pipedrive => &[
-                ("lead title", Field("title")),
-                ("lead value", Field("amount")),
-                ("lead currency of value", Field("currency")),
-                ("lead owner", Field("responsible")),
-                ("lead source", Field("source")),
-                ("lead labels", Ignore),
-                ("person name", FullName),
-                ("person first name", Field("first_name")),
-                ("person last name", Field("last_name")),
-                ("person email", Comm(CommKind::Email)),
-                ("person phone", Comm(CommKind::Phone)),
-                ("person job title", Field("position")),
-                ("organization name", Field("company_title")),
-                ("organization address", Field("address")),
-                ("note content", Field("comments")),
-                ("lead id", Ignore),
-            ],
         }
     }
 }
@@ -251,6 +158,16 @@ const GENERIC: &[(&str, Target)] = &[
     ("messenger", Target::Comm(CommKind::Messenger)),
     ("messengers", Target::Comm(CommKind::Messenger)),
     ("messagerie", Target::Comm(CommKind::Messenger)),
+    ("country", Target::Country { in_address: true }),
+    ("pays", Target::Country { in_address: true }),
+    ("country region", Target::Country { in_address: true }),
+    ("created", Target::CreatedAt),
+    ("created at", Target::CreatedAt),
+    ("create date", Target::CreatedAt),
+    ("date created", Target::CreatedAt),
+    ("creation date", Target::CreatedAt),
+    ("date de creation", Target::CreatedAt),
+    ("cree le", Target::CreatedAt),
     ("full name", Target::FullName),
     ("nom complet", Target::FullName),
     ("contact name", Target::FullName),
@@ -312,7 +229,8 @@ pub fn auto_target(entity: Entity, preset: Option<Preset>, header: &str) -> Opti
         (Entity::Lead | Entity::Contact, "nom") => Some(Target::Field("last_name")),
         _ => None,
     };
-    let from_preset = preset.and_then(|p| p.aliases().iter().find(|(a, _)| *a == h).map(|(_, t)| t.clone()));
+    let company = if entity == Entity::Contact { Target::Company } else { Target::Field("company_title") };
+    let from_preset = preset.and_then(|p| p.target(&h, company));
     let found = from_preset
         .or(specific)
         .or_else(|| GENERIC.iter().find(|(a, _)| *a == h).map(|(_, t)| t.clone()))
@@ -323,6 +241,19 @@ pub fn auto_target(entity: Entity, preset: Option<Preset>, header: &str) -> Opti
         Some(Target::Company) if entity != Entity::Contact => None,
         other => other,
     }
+}
+
+/// Where each column goes by its name (`auto_target`); a named column no name matches is
+/// kept in the records' comments (`Note`) rather than dropped, an unnamed one is left out.
+pub fn mapping(entity: Entity, preset: Option<Preset>, headers: &[String]) -> Vec<Target> {
+    headers
+        .iter()
+        .map(|h| match auto_target(entity, preset, h) {
+            Some(t) => t,
+            None if normalize_header(h).is_empty() => Target::Ignore,
+            None => Target::Note,
+        })
+        .collect()
 }
 
 /// Parses the right side of `--map "Column=field"`: a field key, `phone`/`email`/`web`/
@@ -449,86 +380,9 @@ pub fn targets_for(entity: Entity) -> Vec<Target> {
     if entity == Entity::Contact {
         out.push(Target::Company);
     }
+    out.extend([Target::CreatedAt, Target::Country { in_address: true }, Target::Country { in_address: false }]);
+    out.push(Target::Note);
     out
-}
-
-/// How several columns mapped to one text field are joined.
-fn joiner(key: &str) -> &'static str {
-    match key {
-        "address" => ", ",
-        _ => "\n",
-    }
-}
-
-/// What one row gives: field values as typed, communications, a contact's companies.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RowValues {
-    /// (field key, text).
-    pub fields: Vec<(String, String)>,
-    /// Phones, e-mails, websites, messengers.
-    pub comms: Vec<Comm>,
-    /// Companies by title or `#id` (contacts).
-    pub companies: Vec<String>,
-}
-
-/// The values one row makes, or the first problem of the row (which field, what was wrong).
-pub fn row_input(
-    entity: Entity,
-    targets: &[Target],
-    cells: &[String],
-    region: PhoneRegion,
-) -> Result<RowValues, FieldError> {
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut comms: Vec<Comm> = Vec::new();
-    let mut companies: Vec<String> = Vec::new();
-    for (target, raw) in targets.iter().zip(cells) {
-        let cell = unneutralize(raw.trim()).trim();
-        if cell.is_empty() {
-            continue;
-        }
-        match target {
-            Target::Ignore => {}
-            Target::Field(key) => match fields.iter_mut().find(|(k, _)| k == key) {
-                Some((_, v)) => {
-                    v.push_str(joiner(key));
-                    v.push_str(cell);
-                }
-                None => fields.push((key.to_string(), cell.to_string())),
-            },
-            Target::Comm(kind) => {
-                for value in cell.split(['|', ';']).map(str::trim).filter(|v| !v.is_empty()) {
-                    let c = Comm::parse_typed(*kind, value, region)?;
-                    if !comms.iter().any(|x| x.kind == c.kind && x.normalized == c.normalized) {
-                        comms.push(c);
-                    }
-                }
-            }
-            Target::FullName => {
-                let (first, last) = split_full_name(cell);
-                for (key, v) in [("first_name", first), ("last_name", last)] {
-                    if !v.is_empty() && !fields.iter().any(|(k, _)| k == key) && entity.field(key).is_some() {
-                        fields.push((key.to_string(), v));
-                    }
-                }
-            }
-            Target::Company => companies.push(cell.to_string()),
-        }
-    }
-    // A lead without a title is named after its person or company, so lists and the board
-    // do not fill with "Lead #123".
-    if entity == Entity::Lead && !fields.iter().any(|(k, _)| k == "title") {
-        let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("");
-        let person = format!("{} {}", get("first_name"), get("last_name")).trim().to_string();
-        let title = match (person.is_empty(), get("company_title")) {
-            (false, "") => person,
-            (false, company) => format!("{person} — {company}"),
-            (true, company) => company.to_string(),
-        };
-        if !title.is_empty() {
-            fields.push(("title".into(), title.chars().take(255).collect()));
-        }
-    }
-    Ok(RowValues { fields, comms, companies })
 }
 
 #[cfg(test)]
@@ -566,49 +420,20 @@ mod tests {
     }
 
     #[test]
-    fn presets_are_detected_and_win() {
-        let hub: Vec<String> = ["Record ID", "First Name", "Lead Status", "Contact owner"].map(String::from).to_vec();
-        assert_eq!(Preset::detect(&hub), Some(Preset::HubSpot));
-        let pd: Vec<String> = ["Lead - Title", "Person - Name", "Organization - Name"].map(String::from).to_vec();
-        assert_eq!(Preset::detect(&pd), Some(Preset::Pipedrive));
-        let bx: Vec<String> = ["ID", "Nom du prospect", "Statut", "Téléphone mobile"].map(String::from).to_vec();
-        assert_eq!(Preset::detect(&bx), Some(Preset::Bitrix24));
-        assert_eq!(Preset::detect(&["Prénom".to_string()]), None);
+    fn presets_win_and_unknown_columns_are_kept_as_notes() {
         let p = Some(Preset::Pipedrive);
         assert_eq!(auto_target(Entity::Lead, p, "Person - Name"), Some(Target::FullName));
         assert_eq!(auto_target(Entity::Lead, Some(Preset::Bitrix24), "Mobile"), Some(Target::Comm(CommKind::Phone)));
         assert_eq!(auto_target(Entity::Lead, Some(Preset::Bitrix24), "ID"), Some(Target::Ignore));
-    }
-
-    #[test]
-    fn rows_join_columns_split_names_and_read_several_phones() {
-        let targets = vec![
-            Target::FullName,
-            Target::Comm(CommKind::Phone),
-            Target::Comm(CommKind::Phone),
-            Target::Field("address"),
-            Target::Field("address"),
-            Target::Ignore,
-        ];
-        let cells: Vec<String> =
-            ["Jean-Paul Martin", "06 12 34 56 78 | work: 01 44 55 66 77", "+33 6 12 34 56 78", "1 rue X", "Lyon", "x"]
-                .map(String::from)
-                .to_vec();
-        let RowValues { fields, comms, .. } = row_input(Entity::Lead, &targets, &cells, PhoneRegion::FR).unwrap();
         assert_eq!(
-            fields,
-            vec![
-                ("first_name".into(), "Jean-Paul".into()),
-                ("last_name".into(), "Martin".into()),
-                ("address".into(), "1 rue X, Lyon".into()),
-                ("title".into(), "Jean-Paul Martin".into())
-            ]
+            auto_target(Entity::Contact, Some(Preset::GoogleContacts), "Organization 1 - Name"),
+            Some(Target::Company)
         );
-        assert_eq!(comms.len(), 2, "the same number twice counts once: {comms:?}");
-        assert_eq!(comms[1].label, "work");
-        let bad =
-            row_input(Entity::Lead, &[Target::Comm(CommKind::Email)], &["not-an-address".into()], PhoneRegion::FR);
-        assert_eq!(bad.unwrap_err().field, "email");
+        let headers: Vec<String> = ["Prénom", "Favourite colour", ""].map(String::from).to_vec();
+        assert_eq!(
+            mapping(Entity::Lead, None, &headers),
+            vec![Target::Field("first_name"), Target::Note, Target::Ignore]
+        );
     }
 
     #[test]
