@@ -299,7 +299,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         ],
     ));
     if let Some(p) = preset {
-        say(tr("msg.import_preset", &[("preset", p.code())]));
+        say(tr("msg.import_preset", &[("preset", p.name())]));
     }
     if report.partly > 0 {
         say(tr_n("msg.import_partly", report.partly as u64, &[]));

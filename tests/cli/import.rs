@@ -15,6 +15,11 @@ fn import(env: &Env, file: &str, extra: &[&str]) -> Value {
     let path = data(file);
     let mut args = vec!["import", path.to_str().unwrap()];
     args.extend_from_slice(extra);
+    // The report goes to the test's own folder, never next to the data (the default).
+    let report = env.dir.path().join("import.report.csv");
+    if !extra.iter().any(|a| matches!(*a, "--report" | "--rejects")) {
+        args.extend(["--report", report.to_str().unwrap()]);
+    }
     env.json(&args)
 }
 

@@ -9,6 +9,7 @@ mod concurrency;
 mod convert;
 mod errors;
 mod import;
+mod import_corpus;
 mod intake;
 mod queue;
 mod records;

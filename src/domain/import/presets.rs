@@ -37,6 +37,17 @@ impl Preset {
         }
     }
 
+    /// The vendor's name as people write it: `HubSpot`, `Google Contacts`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Bitrix24 => "Bitrix24",
+            Preset::HubSpot => "HubSpot",
+            Preset::Pipedrive => "Pipedrive",
+            Preset::GoogleContacts => "Google Contacts",
+            Preset::Outlook => "Outlook",
+        }
+    }
+
     /// Parses `--preset`.
     pub fn parse(s: &str) -> Option<Preset> {
         let s = s.trim();

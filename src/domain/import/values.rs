@@ -36,7 +36,9 @@ pub fn is_listed(entity: Entity, key: &str) -> bool {
 /// A value as compared: lowercase, accents and punctuation aside (`Site-Web` is `site web`,
 /// `ORGANIC_SEARCH` is `organic search`).
 pub fn fold(text: &str) -> String {
-    normalize_header(text)
+    let folded = normalize_header(text);
+    // A symbol alone (`€`, `$`) is its own name.
+    if folded.is_empty() { text.trim().to_lowercase() } else { folded }
 }
 
 /// Names a default code is known by besides its catalogue names, in English and French.
@@ -146,12 +148,15 @@ impl FieldChoices {
     /// them different).
     pub fn suggest(&self, text: &str) -> Option<&Choice> {
         let t = fold(text);
-        if t.is_empty() {
+        if t.chars().count() < 2 {
             return None;
         }
         let words: Vec<&str> = t.split(' ').collect();
         let mut best: Option<(usize, usize)> = None; // (score, position)
         for (name, i) in &self.index {
+            if name.chars().count() < 2 {
+                continue;
+            }
             let score = if name.starts_with(&t) || t.starts_with(name.as_str()) {
                 1000 - name.len().abs_diff(t.len())
             } else if name.split(' ').any(|w| w.len() > 2 && words.contains(&w)) {
