@@ -86,6 +86,30 @@ impl Table {
     }
 }
 
+impl Table {
+    /// Calls `seen(column, cell)` for the cells of `columns` of every data row, in order: a
+    /// pass over the file that makes no string of the other cells (an import's reference
+    /// values are counted before its rows are made).
+    pub fn scan_columns(&self, columns: &[usize], mut seen: impl FnMut(usize, &str)) {
+        let Some(source) = self.source.as_ref().filter(|_| !self.starts.is_empty() && !columns.is_empty()) else {
+            return;
+        };
+        let rest = Read::chain(&b"\n"[..], source.from(self.starts[0].1));
+        let mut record = csv::ByteRecord::new();
+        let mut reader = reader(rest, self.separator);
+        while reader.read_byte_record(&mut record).unwrap_or(false) {
+            if blank(&record) {
+                continue;
+            }
+            for col in columns {
+                if let Some(cell) = record.get(*col).and_then(|c| std::str::from_utf8(c).ok()) {
+                    seen(*col, cell);
+                }
+            }
+        }
+    }
+}
+
 fn reader<R: std::io::Read>(text: R, separator: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .delimiter(separator)

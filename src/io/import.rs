@@ -55,13 +55,8 @@ pub fn scan_values(entity: crate::domain::fields::Entity, table: &Table, targets
     if columns.is_empty() {
         return counts;
     }
-    for (_, cells) in table.rows(0) {
-        for (col, _) in &columns {
-            if let Some(cell) = cells.get(*col) {
-                counts.add(*col, cell);
-            }
-        }
-    }
+    let columns: Vec<usize> = columns.iter().map(|(c, _)| *c).collect();
+    table.scan_columns(&columns, |col, cell| counts.add(col, cell));
     counts
 }
 

@@ -212,7 +212,14 @@ fn check_values(
     let fields = std::mem::take(&mut out.fields);
     for (key, text) in fields {
         let Some(spec) = ctx.entity.field(&key) else { continue };
-        if is_listed(ctx.entity, &key) && !matches!(spec.kind, FieldKind::Choice(_) | FieldKind::Currency) {
+        let sure = match spec.kind {
+            // Stages, sources and users are the plan's; a text no longer than its limit in
+            // bytes is no longer in characters (most cells: no second reading).
+            FieldKind::Ref(_) => true,
+            FieldKind::Text { max } => text.len() <= max,
+            _ => false,
+        };
+        if sure {
             out.fields.push((key, text));
             continue;
         }

@@ -331,7 +331,9 @@ pub struct UnknownValue {
 pub struct ValueCounts {
     /// (column, trimmed value) -> rows, in the order first seen.
     counts: Vec<((usize, String), usize)>,
-    at: HashMap<(usize, String), usize>,
+    /// Per column: value -> position in `counts` (looked up by `&str`: no string is made for
+    /// a value already seen).
+    at: HashMap<usize, HashMap<String, usize>>,
 }
 
 impl ValueCounts {
@@ -341,12 +343,12 @@ impl ValueCounts {
         if v.is_empty() {
             return;
         }
-        let key = (column, v.to_string());
-        match self.at.get(&key) {
+        let at = self.at.entry(column).or_default();
+        match at.get(v) {
             Some(i) => self.counts[*i].1 += 1,
             None => {
-                self.at.insert(key.clone(), self.counts.len());
-                self.counts.push((key, 1));
+                at.insert(v.to_string(), self.counts.len());
+                self.counts.push(((column, v.to_string()), 1));
             }
         }
     }
