@@ -235,7 +235,10 @@ pub fn auto_target(entity: Entity, preset: Option<Preset>, header: &str) -> Opti
         .or(specific)
         .or_else(|| GENERIC.iter().find(|(a, _)| *a == h).map(|(_, t)| t.clone()))
         // A key as Prospect writes it (`first_name`, `company_title`) maps to itself.
-        .or_else(|| entity.field(&h.replace(' ', "_")).map(|s| Target::Field(s.key)));
+        .or_else(|| entity.field(&h.replace(' ', "_")).map(|s| Target::Field(s.key)))
+        // A field's name as the interface shows it, in English or French (a spreadsheet
+        // export's headers).
+        .or_else(|| by_label(entity, &h));
     match found {
         Some(Target::Field(k)) if entity.field(k).is_none() => None,
         Some(Target::Company) if entity != Entity::Contact => None,
@@ -254,6 +257,26 @@ pub fn mapping(entity: Entity, preset: Option<Preset>, headers: &[String]) -> Ve
             None => Target::Note,
         })
         .collect()
+}
+
+/// The target whose label, in English or French, is the header `h` (normalised): a field's
+/// (`Nom de l'entreprise`), a list of phones or e-mails (`Téléphones`), the creation time.
+fn by_label(entity: Entity, h: &str) -> Option<Target> {
+    use crate::i18n::{Lang, tr_in};
+    let is = |key: &str| [Lang::En, Lang::Fr].into_iter().any(|lang| normalize_header(&tr_in(lang, key, &[])) == h);
+    if let Some(spec) = entity.fields().iter().find(|s| is(&format!("field.{}", s.key))) {
+        return Some(Target::Field(spec.key));
+    }
+    if let Some(kind) = [CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger]
+        .into_iter()
+        .find(|k| is(&format!("field.{}s", k.code())))
+    {
+        return Some(Target::Comm(kind));
+    }
+    if is("label.created") {
+        return Some(Target::CreatedAt);
+    }
+    (is("label.modified") || is("label.id")).then_some(Target::Ignore)
 }
 
 /// Parses the right side of `--map "Column=field"`: a field key, `phone`/`email`/`web`/
@@ -434,6 +457,19 @@ mod tests {
             mapping(Entity::Lead, None, &headers),
             vec![Target::Field("first_name"), Target::Note, Target::Ignore]
         );
+    }
+
+    #[test]
+    fn the_interfaces_own_labels_map_back_in_both_languages() {
+        assert_eq!(t(Entity::Lead, "Note d'étape"), Some(Target::Field("stage_description")));
+        assert_eq!(t(Entity::Lead, "Note sur la source"), Some(Target::Field("source_description")));
+        assert_eq!(t(Entity::Lead, "Accessible à tous"), Some(Target::Field("opened")));
+        assert_eq!(t(Entity::Company, "Chiffre d'affaires annuel"), Some(Target::Field("revenue")));
+        assert_eq!(t(Entity::Lead, "Sites web"), Some(Target::Comm(CommKind::Web)));
+        assert_eq!(t(Entity::Lead, "Messageries"), Some(Target::Comm(CommKind::Messenger)));
+        assert_eq!(t(Entity::Lead, "Créé le"), Some(Target::CreatedAt));
+        assert_eq!(t(Entity::Lead, "N°"), Some(Target::Ignore));
+        assert_eq!(t(Entity::Contact, "Type de contact"), Some(Target::Field("contact_type")));
     }
 
     #[test]
