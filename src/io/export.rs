@@ -1,5 +1,6 @@
 //! Records out (SPEC I3): CSV with every field (references by code, so an import reads them
-//! back), JSON, and vCard 4.0 (RFC 6350) for people.
+//! back), JSON, vCard 4.0 (RFC 6350) for people, and a table for a French spreadsheet
+//! (`write_excel`: BOM, `;`, decimal commas, headers in the user's language), not read back.
 
 use crate::domain::comm::CommKind;
 use crate::domain::fields::Entity;
