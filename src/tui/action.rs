@@ -166,6 +166,8 @@ pub enum Action {
     Merge,
     /// Export the list (its filter, or the selected rows) as CSV.
     Export,
+    /// Export the list (its filter, or the selected rows) for a spreadsheet (Excel).
+    ExportExcel,
     /// Import a CSV file into this list (the wizard).
     Import,
     /// Take an unassigned lead: you become responsible.

@@ -48,7 +48,7 @@ pub enum Effect {
     /// `version`: refuse if the record changed since; `None` for bulk moves of list rows.
     Move { entity: Entity, id: i64, seen: Option<Seen>, stage_code: String, reason: Option<String> },
     /// Write a CSV export of the records `filter` lets through (or of `ids`) to `path`.
-    Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf },
+    Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
     /// Take an unassigned lead.
     Take { id: i64 },
     /// Read a CSV file for the import wizard.

@@ -24,8 +24,8 @@ pub enum PromptPurpose {
     Comment { entity: Entity, id: i64 },
     /// New value of a field of a saved record.
     EditField { entity: Entity, id: i64, version: i64, key: String, base: Vec<(String, String)> },
-    /// Where to write a list's CSV export.
-    ExportPath { entity: Entity },
+    /// Where to write a list's export: CSV, or a table for a spreadsheet (`excel`).
+    ExportPath { entity: Entity, excel: bool },
     /// Which CSV file to import.
     ImportPath { entity: Entity },
     /// Value of a field of a draft.
@@ -110,7 +110,7 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
             form::edit_field(entity, id, version, key, base, text)
         }
         PromptPurpose::ImportPath { entity } => import::open(app, entity, &text),
-        PromptPurpose::ExportPath { entity } => list::export(app, entity, &text),
+        PromptPurpose::ExportPath { entity, excel } => list::export(app, entity, excel, &text),
         PromptPurpose::DraftField { key } => form::draft_field(app, key, text),
         PromptPurpose::AddComm { kind } => form::add_comm(app, kind, text),
         PromptPurpose::FilterCreated => list::filter_created(app, text),

@@ -64,15 +64,21 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) },
             ]
         }
-        Effect::Export { entity, filter, ids, path } => {
+        Effect::Export { entity, filter, ids, path, excel } => {
             // The file holds what the data file holds: it gets its permission bits.
             let file = crate::files::create(store.path(), &path).map_err(|e| StoreError::Io(path.clone(), e))?;
             let mut out = std::io::BufWriter::new(file);
-            let count = crate::io::export::write_csv(entity, &mut out, |page| {
+            let pages = |page: &mut dyn FnMut(&[crate::domain::record::Record]) -> anyhow::Result<()>| {
                 store.for_each_page(entity, &filter, ids.as_deref(), page)
-            })
-            .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
-            .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
+            };
+            let written = if excel {
+                crate::io::export::write_excel(entity, lang, &mut out, pages)
+            } else {
+                crate::io::export::write_csv(entity, &mut out, pages)
+            };
+            let count = written
+                .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
+                .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
             let message = tr_in(
                 lang,
                 "msg.records_exported",

@@ -166,6 +166,7 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('C')], Convert, "tui.key_convert", false),
         b(&[k('U')], Merge, "tui.key_merge", false),
         b(&[k('E')], Export, "tui.key_export", false),
+        b(&[k('X')], ExportExcel, "tui.key_export_excel", false),
         b(&[k('I')], Import, "tui.key_import", false),
         b(&[k('s')], SortNext, "tui.key_sort", true),
         b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
@@ -400,18 +401,21 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
             });
             vec![]
         }
-        Action::Export => {
+        Action::Export | Action::ExportExcel => {
+            let excel = action == Action::ExportExcel;
             let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
             let day = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local).format("%Y-%m-%d");
-            let default = format!("{home}/prospect-{}s-{day}.csv", entity.code());
+            let kind = if excel { "-excel" } else { "" };
+            let default = format!("{home}/prospect-{}s-{day}{kind}.csv", entity.code());
             let count = list_mut(app, entity).selected.len();
-            let title = if count > 0 {
-                app.ta("tui.prompt_export_selected", &[("count", &count.to_string())])
+            let (all, selected) = if excel {
+                ("tui.prompt_export_excel", "tui.prompt_export_excel_selected")
             } else {
-                app.t("tui.prompt_export")
+                ("tui.prompt_export", "tui.prompt_export_selected")
             };
+            let title = if count > 0 { app.ta(selected, &[("count", &count.to_string())]) } else { app.t(all) };
             app.overlay = Overlay::Prompt(Prompt {
-                purpose: PromptPurpose::ExportPath { entity },
+                purpose: PromptPurpose::ExportPath { entity, excel },
                 title,
                 input: TextInput::with(&default),
                 error: None,
@@ -557,12 +561,12 @@ pub(crate) fn filter_picked(app: &mut App, purpose: &PickPurpose, value: String)
 }
 
 /// The path typed for the export: the list's filter (or its selection) written there.
-pub(crate) fn export(app: &mut App, entity: Entity, text: &str) -> Answered {
+pub(crate) fn export(app: &mut App, entity: Entity, excel: bool, text: &str) -> Answered {
     let Some(path) = typed_path(text) else { return Answered::Refused(path_required(app)) };
     let Effect::LoadList { filter, .. } = list_effect(app, entity, false) else { return Answered::Close(vec![]) };
     let selected: Vec<i64> = list_mut(app, entity).selected.iter().copied().collect();
     let ids = (!selected.is_empty()).then_some(selected);
-    Answered::Wait(vec![Effect::Export { entity, filter, ids, path }])
+    Answered::Wait(vec![Effect::Export { entity, filter, ids, path, excel }])
 }
 
 /// A page of the list.
