@@ -231,6 +231,10 @@ pub enum Action {
     ImportMatch,
     /// Import wizard: a dry run (reports, writes nothing).
     ImportDryRun,
+    /// Import wizard: read the file in the next encoding (utf-8, windows-1252, utf-16).
+    ImportEncoding,
+    /// Import wizard: read the file with the next separator (`,` `;` tab).
+    ImportSeparator,
     /// A key typed into a text field.
     Input(InputKey),
     /// A click: focus the row (a list) or the card `row` of `column` (a board).

@@ -51,8 +51,8 @@ pub enum Effect {
     Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
     /// Take an unassigned lead.
     Take { id: i64 },
-    /// Read a CSV file for the import wizard.
-    PreviewImport { entity: Entity, path: std::path::PathBuf },
+    /// Read a CSV file for the import wizard (again, when its encoding or separator changed).
+    PreviewImport { entity: Entity, path: std::path::PathBuf, read_as: ReadAs },
     /// Import it with these column targets.
     RunImport {
         entity: Entity,
@@ -61,6 +61,8 @@ pub enum Effect {
         duplicates: crate::domain::import::DuplicateMode,
         match_on: crate::domain::import::MatchOn,
         dry_run: bool,
+        /// Read as the preview was.
+        read_as: ReadAs,
     },
     /// The next lead to triage (`first`: this one, after an undo).
     LoadTriage { exclude: Vec<i64>, first: Option<i64> },
@@ -300,9 +302,21 @@ impl EditConflict {
     }
 }
 
+/// How the import wizard reads its file: the encoding (a label `io::csv::encoding_for` reads)
+/// and the separator chosen in the wizard, `None` for what is detected.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadAs {
+    /// Encoding label (`utf-8`, `windows-1252`, `utf-16le`).
+    pub encoding: Option<String>,
+    /// Separator byte.
+    pub separator: Option<u8>,
+}
+
 /// A CSV file as the import wizard shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportPreview {
+    /// What the wizard asked for (the file was read so).
+    pub read_as: ReadAs,
     /// Encoding found.
     pub encoding: String,
     /// Separator found.

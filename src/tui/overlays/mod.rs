@@ -69,6 +69,7 @@ pub fn failed(app: &mut App, message: String, field: Option<&str>) -> Option<Str
     match &mut app.overlay {
         Overlay::Import(w) => {
             w.running = false;
+            w.reading = false;
             w.error = Some(message);
         }
         Overlay::Prompt(p) => p.error = Some(message),

@@ -86,8 +86,8 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             );
             vec![StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }]
         }
-        Effect::PreviewImport { entity, path } => {
-            let table = read_table(&path)?;
+        Effect::PreviewImport { entity, path, read_as } => {
+            let table = read_table(&path, &read_as)?;
             let preset = crate::domain::import::Preset::detect(&table.headers);
             let targets = table
                 .headers
@@ -100,6 +100,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             let separator =
                 if table.separator == b'\t' { "tab".to_string() } else { (table.separator as char).to_string() };
             vec![StoreEvent::ImportPreview(Box::new(crate::tui::effect::ImportPreview {
+                read_as,
                 encoding: table.encoding.to_string(),
                 separator,
                 preset: preset.map(|p| p.code().to_string()),
@@ -109,8 +110,8 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 rows: table.len(),
             }))]
         }
-        Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run } => {
-            let table = read_table(&path)?;
+        Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run, read_as } => {
+            let table = read_table(&path, &read_as)?;
             let region = store.options().region;
             let rows = |from| crate::io::import::rows(entity, &table, &targets, region, from);
             let bulk = table.len() >= crate::store::import::BULK_ROWS;
@@ -406,8 +407,12 @@ fn bulk(
 }
 
 /// Reads a CSV file for the import wizard, every problem worded for the status line.
-fn read_table(path: &std::path::Path) -> Result<crate::io::csv::Table, StoreError> {
+fn read_table(
+    path: &std::path::Path,
+    read_as: &crate::tui::effect::ReadAs,
+) -> Result<crate::io::csv::Table, StoreError> {
+    let failed = |e: crate::io::csv::CsvError| StoreError::Io(path.to_path_buf(), std::io::Error::other(e.to_string()));
+    let encoding = read_as.encoding.as_deref().map(crate::io::csv::encoding_for).transpose().map_err(failed)?;
     let file = std::fs::File::open(path).map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
-    crate::io::csv::parse_file(file, None, None)
-        .map_err(|e| StoreError::Io(path.to_path_buf(), std::io::Error::other(e.to_string())))
+    crate::io::csv::parse_file(file, encoding, read_as.separator).map_err(failed)
 }

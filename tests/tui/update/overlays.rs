@@ -774,3 +774,78 @@ fn a_search_hit_shows_the_name_it_was_found_by() {
     let screen = drawn(&h.app);
     assert!(screen.contains("Multi CRLF lead · Zoë Lindqvist"), "{screen}");
 }
+
+/// Issue 24: in the import wizard `e` reads the file in the next encoding and `s` with the
+/// next separator, at once (through the worker: the view never reads); the import reads it
+/// the same way, and a column that keeps its name keeps the field chosen for it.
+#[test]
+fn the_import_wizard_changes_encoding_and_separator() {
+    use prospect::domain::import::Target;
+    use prospect::tui::effect::Effect;
+    let mut h = Harness::new(0, Lang::En);
+    let file = h.dir.path().join("latin.csv");
+    // Windows-1252 with `;`, but mostly ASCII so that UTF-8 would not be refused outright:
+    // detection says windows-1252; the person cycles through encodings and separators.
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("Prénom;Nom;Société,Ville\nHélène;Dupré;Étoile,Lyon\n");
+    std::fs::write(&file, &bytes).unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(Import);
+    h.type_text(file.to_str().unwrap());
+    h.act(Submit);
+    let preview = |h: &Harness| match &h.app.overlay {
+        Overlay::Import(w) => w.preview.clone().expect("read"),
+        other => panic!("{other:?}"),
+    };
+    let p = preview(&h);
+    assert_eq!((p.encoding.as_str(), p.separator.as_str(), p.headers.len()), ("windows-1252", ";", 3));
+    assert_eq!(p.headers[0], "Prénom");
+    // The first column mapped by hand to the comments, to see it kept.
+    let choices = prospect::domain::import::targets_for(Entity::Lead);
+    let comments = choices.iter().position(|t| *t == Target::Field("comments")).unwrap();
+    let at = choices.iter().position(|t| *t == p.targets[0]).unwrap();
+    for _ in 0..(comments + choices.len() - at) % choices.len() {
+        h.act(ChoiceNext);
+    }
+    assert_eq!(preview(&h).targets[0], Target::Field("comments"));
+    // `s`: after `;` comes tab (one column), then `,` (two), then `;` again.
+    h.act(ImportSeparator);
+    assert!(
+        matches!(h.effects_run.last(), Some(Effect::PreviewImport { read_as, .. }) if read_as.separator == Some(b'\t')),
+        "{:?}",
+        h.effects_run.last()
+    );
+    let p = preview(&h);
+    assert_eq!((p.separator.as_str(), p.headers.len()), ("tab", 1));
+    h.act(ImportSeparator);
+    let p = preview(&h);
+    assert_eq!((p.separator.as_str(), p.headers.len()), (",", 2));
+    h.act(ImportSeparator);
+    let p = preview(&h);
+    assert_eq!((p.separator.as_str(), p.headers.len()), (";", 3));
+    assert_eq!(p.targets[0], Target::Field("comments"), "the column kept its field");
+    // `e`: after windows-1252 comes UTF-16, then UTF-8 (the é undecodable: U+FFFD), then back.
+    h.act(ImportEncoding);
+    assert!(preview(&h).encoding.starts_with("UTF-16"), "{}", preview(&h).encoding);
+    h.act(ImportEncoding);
+    let p = preview(&h);
+    assert_eq!(p.encoding, "UTF-8");
+    assert!(p.headers[0].contains('\u{FFFD}'), "{:?}", p.headers);
+    h.act(ImportEncoding);
+    let p = preview(&h);
+    assert_eq!((p.encoding.as_str(), p.headers[0].as_str()), ("windows-1252", "Prénom"));
+    // The keys: `e` and `s` in the wizard.
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for (c, action) in [('e', ImportEncoding), ('s', ImportSeparator)] {
+        let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(prospect::tui::keymap::action_for(&h.app, ev), Some(action));
+    }
+    // The import reads the file as the preview did.
+    h.act(ImportDryRun);
+    assert!(
+        matches!(h.effects_run.last(), Some(Effect::RunImport { read_as, .. }) if read_as.encoding.as_deref() == Some("windows-1252") && read_as.separator == Some(b';')),
+        "{:?}",
+        h.effects_run.last()
+    );
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert!(w.result.as_deref().unwrap_or("").contains("windows-1252"), "{:?}", w.result);
+}
