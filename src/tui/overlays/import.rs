@@ -7,7 +7,7 @@ use crate::tui::app::{App, Overlay, info};
 use crate::tui::effect::{Effect, ReadAs, StoreEvent};
 use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
 use crate::tui::update::reload_screen;
-use crate::tui::widgets::{fit, frame_block, popup, row_style, safe, text_lines};
+use crate::tui::widgets::{fit, fit_pad, frame_block, popup, row_style, safe, text_lines};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -267,9 +267,9 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
                     .collect();
                 let style = if *t == Target::Ignore { gray } else { Style::default() };
                 lines.push(Line::from(vec![
-                    Span::styled(format!(" {:<col_w$}", fit(h, col_w)), row_style(i == w.cursor)),
+                    Span::styled(format!(" {}", fit_pad(h, col_w)), row_style(i == w.cursor)),
                     Span::raw(" → "),
-                    Span::styled(format!("{:<field_w$}", fit(&field, field_w)), style.add_modifier(Modifier::BOLD)),
+                    Span::styled(fit_pad(&field, field_w), style.add_modifier(Modifier::BOLD)),
                     Span::styled(
                         fit(&format!("  {}", samples.join(" · ")), inner.saturating_sub(col_w + field_w + 4)),
                         gray,
