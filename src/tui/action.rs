@@ -235,6 +235,8 @@ pub enum Action {
     ImportEncoding,
     /// Import wizard: read the file with the next separator (`,` `;` tab).
     ImportSeparator,
+    /// A path prompt: complete the path typed (Tab).
+    CompletePath,
     /// A key typed into a text field.
     Input(InputKey),
     /// A click: focus the row (a list) or the card `row` of `column` (a board).

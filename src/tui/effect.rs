@@ -51,6 +51,11 @@ pub enum Effect {
     Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
     /// Take an unassigned lead.
     Take { id: i64 },
+    /// The files and folders a path typed so far may go on with (Tab in a path prompt).
+    CompletePath { typed: String },
+    /// Keep the recent files list at `to` (best effort: a list that cannot be written is
+    /// just not remembered).
+    SaveRecent { to: std::path::PathBuf, files: Vec<std::path::PathBuf> },
     /// Read a CSV file for the import wizard (again, when its encoding or separator changed).
     PreviewImport { entity: Entity, path: std::path::PathBuf, read_as: ReadAs },
     /// Import it with these column targets.
@@ -186,6 +191,10 @@ pub enum StoreEvent {
     ImportPreview(Box<ImportPreview>),
     /// The import ran: its summary.
     ImportDone { summary: String },
+    /// What `typed` may go on with: whole paths as typed (`~/` kept), folders ending with `/`.
+    PathCandidates { typed: String, candidates: Vec<String> },
+    /// A file was imported or exported: it goes first in the recent files.
+    FileUsed(std::path::PathBuf),
     /// The lead to triage, or none left.
     Triage(Option<Box<crate::store::triage::TriageItem>>),
     /// A save met another user's newer version: both, field by field, for the user to choose.

@@ -19,6 +19,10 @@ fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
 }
 
 pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
+    // Completing a path and keeping the recent files touch no data file: no lock is taken.
+    if let Some(events) = super::files::run(&effect) {
+        return Ok(events);
+    }
     // A screen's queries see one state of the file, which is locked for reading once: on a
     // network share every lock is a round trip to the server.
     let effect = match store.reading(|s| load(s, effect))? {
@@ -84,7 +88,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 "msg.records_exported",
                 &[("count", &count.to_string()), ("path", &path.display().to_string())],
             );
-            vec![StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }]
+            vec![StoreEvent::FileUsed(path), StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }]
         }
         Effect::PreviewImport { entity, path, read_as } => {
             let table = read_table(&path, &read_as)?;
@@ -142,7 +146,11 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 summary.push(' ');
                 summary.push_str(&tr_in(lang, "msg.import_rejects", &[("path", &rejects.display().to_string())]));
             }
-            vec![StoreEvent::ImportDone { summary }]
+            let mut events = vec![StoreEvent::ImportDone { summary }];
+            if !dry_run {
+                events.push(StoreEvent::FileUsed(path));
+            }
+            events
         }
         Effect::Take { id } => {
             store.take_lead(id)?;

@@ -13,7 +13,7 @@ use crate::tui::app::{
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, ctrl, k};
 use crate::tui::overlays::plan::open_plan;
-use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
+use crate::tui::overlays::prompt::{Answered, PathHelp, path_required, typed_path};
 use crate::tui::overlays::wizard::open_conversion;
 use crate::tui::screens::board::stage_rows;
 use crate::tui::screens::form::open_record;
@@ -398,6 +398,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 title: app.t("tui.prompt_import"),
                 input: TextInput::default(),
                 error: None,
+                files: PathHelp::new(true),
             });
             vec![]
         }
@@ -419,6 +420,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 title,
                 input: TextInput::with(&default),
                 error: None,
+                files: PathHelp::new(false),
             });
             vec![]
         }
@@ -484,6 +486,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 title: app.t("tui.prompt_created"),
                 input: TextInput::with(&current),
                 error: None,
+                files: None,
             });
             vec![]
         }
@@ -494,6 +497,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 title: app.t("tui.prompt_filter"),
                 input: TextInput::with(&current),
                 error: None,
+                files: None,
             });
             vec![]
         }
