@@ -555,3 +555,31 @@ fn the_import_preview_keeps_its_box_on_awkward_cells() {
         }
     }
 }
+
+/// Issue 24: the import's path prompt with its recent files (one picked), and with the
+/// candidates a second Tab listed, in English and French; long paths cut, never wrapped.
+#[test]
+fn the_import_prompt_shows_recent_files_and_candidates() {
+    use prospect::tui::app::Overlay;
+    for lang in [Lang::En, Lang::Fr] {
+        let code = if lang == Lang::En { "en" } else { "fr" };
+        let mut h = Harness::new(0, lang);
+        h.act(Action::Show(Tab::LeadList));
+        h.app.recent = vec![
+            "/home/alice/salon-2026.csv".into(),
+            format!("/home/alice/{}/hubspot-export.csv", "very-long-folder-name".repeat(5)).into(),
+            "/home/alice/contacts.csv".into(),
+        ];
+        h.act(Action::Import);
+        h.act(Action::Down);
+        h.act(Action::Down);
+        insta::assert_snapshot!(format!("import_prompt_recent_{code}"), render(&h.app, 80, 24));
+        if let Overlay::Prompt(p) = &mut h.app.overlay {
+            p.input = prospect::tui::app::TextInput::with("~/imports/salon-202");
+            let help = p.files.as_mut().unwrap();
+            help.listed = (0..11).map(|i| format!("~/imports/salon-20{i:02}.csv")).collect();
+            help.listed.push("~/imports/salon-archive/".into());
+        }
+        insta::assert_snapshot!(format!("import_prompt_listed_{code}"), render(&h.app, 80, 24));
+    }
+}
