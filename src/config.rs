@@ -52,6 +52,37 @@ pub fn default_config_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
+/// The files imported or exported last, beside the default config file (`recent-files`
+/// in the directory of `$PROSPECT_CONFIG` or the platform config dir): what the TUI's path
+/// prompt offers.
+pub fn recent_files_path() -> Option<PathBuf> {
+    default_config_path().and_then(|c| c.parent().map(|d| d.join("recent-files")))
+}
+
+/// How many recent files are remembered.
+pub const RECENT_FILES: usize = 8;
+
+/// The recent files, newest first: one path a line. A missing or unreadable list is empty.
+pub fn load_recent(path: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(path) else { return vec![] };
+    text.lines().filter(|l| !l.trim().is_empty()).take(RECENT_FILES).map(PathBuf::from).collect()
+}
+
+/// Writes the recent files (a path holding a line break is left out: it would read back as
+/// two), making the directory if needed.
+pub fn save_recent(path: &Path, files: &[PathBuf]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut text = String::new();
+    for f in files.iter().take(RECENT_FILES) {
+        let Some(line) = f.to_str().filter(|l| !l.contains(['\n', '\r'])) else { continue };
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(path, text)
+}
+
 /// Default data file: the platform data dir's `prospect.db`
 /// (`~/.local/share/prospect/prospect.db` on Linux).
 pub fn default_db_path() -> PathBuf {

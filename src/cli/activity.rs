@@ -369,6 +369,7 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             let args = super::transfer::ExportArgs {
                 entity: None,
                 format: "ics".into(),
+                excel: false,
                 out,
                 stage: None,
                 search: None,

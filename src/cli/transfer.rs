@@ -97,6 +97,10 @@ pub struct ExportArgs {
     /// csv (spreadsheet-safe, every field), json, vcard (people) or ics (activities).
     #[arg(long, default_value = "csv", ignore_case = true, value_parser = super::help::one_of(FORMATS))]
     pub format: String,
+    /// A table for a spreadsheet (French Excel) rather than the round-trip CSV: UTF-8 with
+    /// BOM, `;`, decimal commas, headers in your language, ids and local dates.
+    #[arg(long, conflicts_with = "format")]
+    pub excel: bool,
     /// File to write (default, or `-`: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -393,6 +397,11 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
                     ..Default::default()
                 };
                 let count = match format.as_str() {
+                    "csv" if args.excel => {
+                        crate::io::export::write_excel(entity, crate::i18n::lang(), &mut out, |page| {
+                            s.store.for_each_page(entity, &filter, None, page)
+                        })?
+                    }
                     "csv" => crate::io::export::write_csv(entity, &mut out, |page| {
                         s.store.for_each_page(entity, &filter, None, page)
                     })?,

@@ -1,9 +1,11 @@
 //! Records out (SPEC I3): CSV with every field (references by code, so an import reads them
-//! back), JSON, and vCard 4.0 (RFC 6350) for people.
+//! back), JSON, vCard 4.0 (RFC 6350) for people, and a table for a French spreadsheet
+//! (`write_excel`: BOM, `;`, decimal commas, headers in the user's language), not read back.
 
 use crate::domain::comm::CommKind;
 use crate::domain::fields::Entity;
 use crate::domain::record::{Record, Shown};
+use crate::i18n::Lang;
 
 /// Communication columns, in order, as `prospect import` maps them back.
 const COMM_COLUMNS: [(CommKind, &str); 4] = [
@@ -79,6 +81,117 @@ pub fn write_csv(
         out.write_all(&crate::io::csv::write_table(&headers, &rows)?)?;
     }
     Ok(count)
+}
+
+/// A spreadsheet cell of the Excel export: text neutralised against formulas, or a value
+/// this export wrote itself (a number, a date), which needs no neutralising.
+enum SheetCell {
+    Text(String),
+    Value(String),
+}
+
+/// An amount as a French spreadsheet reads a number: decimal comma, no grouping, no
+/// currency (`1234,50`), from the minor units (never through a float).
+fn decimal_comma(minor: i64, currency: crate::domain::money::Currency) -> String {
+    crate::domain::money::plain_amount(crate::domain::money::Money { minor, currency }).replace('.', ",")
+}
+
+/// An instant in local time as a spreadsheet reads a date and time: `2026-12-05 14:30`.
+fn sheet_time(ms: crate::domain::when::UnixMs) -> String {
+    crate::domain::when::from_ms(ms).with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A field as a person reads it in a spreadsheet: references by name, yes/no in `lang`,
+/// money with a decimal comma, days as `YYYY-MM-DD`.
+fn sheet_cell(lang: Lang, v: &Shown) -> SheetCell {
+    match v {
+        Shown::Money(m) => SheetCell::Value(decimal_comma(m.minor, m.currency)),
+        Shown::Int(i) => SheetCell::Value(i.to_string()),
+        Shown::Date(d) => SheetCell::Value(d.format("%Y-%m-%d").to_string()),
+        Shown::Bool(b) => SheetCell::Text(crate::i18n::tr_in(lang, if *b { "label.yes" } else { "label.no" }, &[])),
+        Shown::Ref(r) => SheetCell::Text(r.name.clone()),
+        other => SheetCell::Text(other.text()),
+    }
+}
+
+/// Header and rows of the spreadsheet export (`export --excel`): the id, every field under
+/// its label in `lang`, phones, e-mails, websites and messengers, a contact's companies, then
+/// when the record was created and last changed (local time).
+fn sheet_table(lang: Lang, entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<SheetCell>>) {
+    let keys: Vec<&'static str> = entity.fields().iter().map(|s| s.key).collect();
+    let mut headers = vec![crate::i18n::tr_in(lang, "label.id", &[])];
+    headers.extend(keys.iter().map(|k| crate::present::field_label(lang, k)));
+    headers.extend(COMM_COLUMNS.iter().map(|(_, h)| crate::i18n::tr_in(lang, &format!("field.{h}"), &[])));
+    if entity == Entity::Contact {
+        headers.push(crate::i18n::tr_in(lang, "field.companies", &[]));
+    }
+    headers.push(crate::i18n::tr_in(lang, "label.created", &[]));
+    headers.push(crate::i18n::tr_in(lang, "label.modified", &[]));
+    let rows = records
+        .iter()
+        .map(|r| {
+            let mut row = vec![SheetCell::Value(r.id.to_string())];
+            row.extend(keys.iter().map(|k| r.get(k).map_or(SheetCell::Value(String::new()), |v| sheet_cell(lang, v))));
+            for (kind, _) in COMM_COLUMNS {
+                let values: Vec<String> = r
+                    .comms
+                    .iter()
+                    .filter(|c| c.kind == kind)
+                    .map(|c| format!("{}: {}", crate::present::word(lang, "comm_label", &c.label), c.value))
+                    .collect();
+                row.push(SheetCell::Text(values.join(" | ")));
+            }
+            if entity == Entity::Contact {
+                let companies: Vec<String> =
+                    r.links.iter().filter(|(e, _)| *e == Entity::Company).map(|(_, l)| l.name.clone()).collect();
+                row.push(SheetCell::Text(companies.join(" | ")));
+            }
+            row.push(SheetCell::Value(sheet_time(r.created_at)));
+            row.push(SheetCell::Value(sheet_time(r.modified_at)));
+            row
+        })
+        .collect();
+    (headers, rows)
+}
+
+/// Writes pages of records as what a French spreadsheet (Excel) opens as it is: UTF-8 with a
+/// byte-order mark, `;` between cells, CRLF, headers in `lang`, amounts with a decimal comma,
+/// dates and times it reads as dates, every text cell neutralised against formulas as in the
+/// CSV export. Not read back by `import` (the CSV export is the round trip). Returns how many
+/// records were written.
+pub fn write_excel(
+    entity: Entity,
+    lang: Lang,
+    out: &mut dyn std::io::Write,
+    pages: impl FnOnce(&mut dyn FnMut(&[Record]) -> anyhow::Result<()>) -> anyhow::Result<usize>,
+) -> anyhow::Result<usize> {
+    let writer = || {
+        let mut b = csv::WriterBuilder::new();
+        b.delimiter(b';').terminator(csv::Terminator::CRLF).flexible(true);
+        b
+    };
+    let cells = |row: Vec<SheetCell>| -> Vec<String> {
+        row.into_iter()
+            .map(|c| match c {
+                SheetCell::Text(t) => crate::io::csv::neutralize(&t).into_owned(),
+                SheetCell::Value(v) => v,
+            })
+            .collect()
+    };
+    out.write_all("\u{FEFF}".as_bytes())?;
+    let (headers, _) = sheet_table(lang, entity, &[]);
+    let mut w = writer().from_writer(Vec::new());
+    w.write_record(headers.iter().map(|h| crate::io::csv::neutralize(h).into_owned()))?;
+    out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+    pages(&mut |records| {
+        let (_, rows) = sheet_table(lang, entity, records);
+        let mut w = writer().from_writer(Vec::new());
+        for row in rows {
+            w.write_record(cells(row))?;
+        }
+        out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+        Ok(())
+    })
 }
 
 // vCard (RFC 6350 §3.2, §3.4) escapes and folds text exactly as iCalendar does.

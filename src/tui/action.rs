@@ -166,6 +166,8 @@ pub enum Action {
     Merge,
     /// Export the list (its filter, or the selected rows) as CSV.
     Export,
+    /// Export the list (its filter, or the selected rows) for a spreadsheet (Excel).
+    ExportExcel,
     /// Import a CSV file into this list (the wizard).
     Import,
     /// Take an unassigned lead: you become responsible.
@@ -229,6 +231,12 @@ pub enum Action {
     ImportMatch,
     /// Import wizard: a dry run (reports, writes nothing).
     ImportDryRun,
+    /// Import wizard: read the file in the next encoding (utf-8, windows-1252, utf-16).
+    ImportEncoding,
+    /// Import wizard: read the file with the next separator (`,` `;` tab).
+    ImportSeparator,
+    /// A path prompt: complete the path typed (Tab).
+    CompletePath,
     /// A key typed into a text field.
     Input(InputKey),
     /// A click: focus the row (a list) or the card `row` of `column` (a board).

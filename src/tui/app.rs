@@ -157,6 +157,11 @@ pub struct App {
     /// A command the palette ran from another screen, with the screen it acts on: it waits
     /// for that screen's data (a focused row or card) and runs when it arrives.
     pub pending_command: Option<(Screen, crate::tui::action::Action)>,
+    /// Files imported or exported last, newest first (`config::load_recent`): the import
+    /// prompt offers them.
+    pub recent: Vec<std::path::PathBuf>,
+    /// Where `recent` is kept across runs; `None`: not kept (tests).
+    pub recent_store: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -197,6 +202,8 @@ impl App {
             region: crate::domain::dedup::PhoneRegion::FR,
             quit: false,
             pending_command: None,
+            recent: vec![],
+            recent_store: None,
         }
     }
 

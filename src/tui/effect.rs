@@ -48,11 +48,16 @@ pub enum Effect {
     /// `version`: refuse if the record changed since; `None` for bulk moves of list rows.
     Move { entity: Entity, id: i64, seen: Option<Seen>, stage_code: String, reason: Option<String> },
     /// Write a CSV export of the records `filter` lets through (or of `ids`) to `path`.
-    Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf },
+    Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
     /// Take an unassigned lead.
     Take { id: i64 },
-    /// Read a CSV file for the import wizard.
-    PreviewImport { entity: Entity, path: std::path::PathBuf },
+    /// The files and folders a path typed so far may go on with (Tab in a path prompt).
+    CompletePath { typed: String },
+    /// Keep the recent files list at `to` (best effort: a list that cannot be written is
+    /// just not remembered).
+    SaveRecent { to: std::path::PathBuf, files: Vec<std::path::PathBuf> },
+    /// Read a CSV file for the import wizard (again, when its encoding or separator changed).
+    PreviewImport { entity: Entity, path: std::path::PathBuf, read_as: ReadAs },
     /// Import it with these column targets.
     RunImport {
         entity: Entity,
@@ -61,6 +66,8 @@ pub enum Effect {
         duplicates: crate::domain::import::DuplicateMode,
         match_on: crate::domain::import::MatchOn,
         dry_run: bool,
+        /// Read as the preview was.
+        read_as: ReadAs,
     },
     /// The next lead to triage (`first`: this one, after an undo).
     LoadTriage { exclude: Vec<i64>, first: Option<i64> },
@@ -184,6 +191,10 @@ pub enum StoreEvent {
     ImportPreview(Box<ImportPreview>),
     /// The import ran: its summary.
     ImportDone { summary: String },
+    /// What `typed` may go on with: whole paths as typed (`~/` kept), folders ending with `/`.
+    PathCandidates { typed: String, candidates: Vec<String> },
+    /// A file was imported or exported: it goes first in the recent files.
+    FileUsed(std::path::PathBuf),
     /// The lead to triage, or none left.
     Triage(Option<Box<crate::store::triage::TriageItem>>),
     /// A save met another user's newer version: both, field by field, for the user to choose.
@@ -300,9 +311,21 @@ impl EditConflict {
     }
 }
 
+/// How the import wizard reads its file: the encoding (a label `io::csv::encoding_for` reads)
+/// and the separator chosen in the wizard, `None` for what is detected.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadAs {
+    /// Encoding label (`utf-8`, `windows-1252`, `utf-16le`).
+    pub encoding: Option<String>,
+    /// Separator byte.
+    pub separator: Option<u8>,
+}
+
 /// A CSV file as the import wizard shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportPreview {
+    /// What the wizard asked for (the file was read so).
+    pub read_as: ReadAs,
     /// Encoding found.
     pub encoding: String,
     /// Separator found.

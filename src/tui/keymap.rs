@@ -304,8 +304,13 @@ mod tests {
         assert_eq!(action_for(&app, key('n')), None);
         assert_eq!(action_for(&app, key('j')), Some(Action::Down));
         let input = Default::default();
-        app.overlay =
-            Overlay::Prompt(Prompt { purpose: PromptPurpose::FilterText, title: "f".into(), input, error: None });
+        app.overlay = Overlay::Prompt(Prompt {
+            purpose: PromptPurpose::FilterText,
+            title: "f".into(),
+            input,
+            error: None,
+            files: None,
+        });
         assert_eq!(action_for(&app, key('q')), Some(Action::Input(crate::tui::action::InputKey::Char('q'))));
         app.overlay = Overlay::Import(Box::new(ImportWizard {
             entity: crate::domain::fields::Entity::Lead,
@@ -316,6 +321,8 @@ mod tests {
             matching: 0,
             dry_run: false,
             running: false,
+            reading: false,
+            chosen: vec![],
             result: None,
             error: None,
         }));

@@ -83,6 +83,9 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     app.risks = risks;
+    // The recent files are read once, here: the loop's update and views never read a file.
+    app.recent_store = crate::config::recent_files_path();
+    app.recent = app.recent_store.as_deref().map(crate::config::load_recent).unwrap_or_default();
     let mut pending = update::start(&mut app);
     if let Some(a) = first {
         pending.extend(update::update(&mut app, a));

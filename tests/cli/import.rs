@@ -1132,3 +1132,57 @@ fn row_context<'a>(
         local_instant: |t| Some(t.and_utc().timestamp_millis()),
     }
 }
+
+/// Issue 24: `export --excel` is what a French Excel opens as it is: UTF-8 with BOM, `;`,
+/// headers in the user's language, the id and dates, amounts with a decimal comma (from the
+/// minor units), a cell holding `;` and a line break quoted, formulas neutralised. The
+/// default CSV stays the round-trip format.
+#[test]
+fn the_excel_export_is_read_by_a_french_spreadsheet() {
+    let env = Env::new();
+    env.ok(&[
+        "lead",
+        "add",
+        "--title",
+        "=cmd|' /C calc'!A0",
+        "--comments",
+        "Salon; stand 4\nRappeler lundi",
+        "--amount",
+        "1234.50",
+        "--phone",
+        "mobile:06 12 34 56 78",
+    ]);
+    env.ok(&["lead", "add", "--title", "Small", "--amount", "0.05"]);
+    let out = env.dir.path().join("x.csv");
+    env.ok(&["--lang", "fr", "export", "--excel", "--out", out.to_str().unwrap()]);
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM first: {:?}", &bytes[..8.min(bytes.len())]);
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(header.starts_with("N°;Titre;Étape;"), "{header}");
+    for label in ["Montant", "Responsable", "Téléphones", "Créé le", "Modifié le"] {
+        assert!(header.split(';').any(|h| h == label), "{label} in {header}");
+    }
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let first = rows.iter().find(|r| r[col("Montant")] == *"1234,50").expect("1234,50");
+    assert_eq!(&first[col("Titre")], "'=cmd|' /C calc'!A0", "neutralised");
+    assert_eq!(&first[col("Commentaires")], "Salon; stand 4\nRappeler lundi");
+    assert!(text.contains("\"Salon; stand 4\nRappeler lundi\""), "quoted whole: {text}");
+    assert_eq!(&first[col("Téléphones")], "mobile: 06 12 34 56 78");
+    assert!(first[col("N°")].parse::<i64>().is_ok(), "{first:?}");
+    let created = &first[col("Créé le")];
+    assert!(chrono::NaiveDateTime::parse_from_str(created, "%Y-%m-%d %H:%M").is_ok(), "{created}");
+    assert!(rows.iter().any(|r| r[col("Montant")] == *"0,05"), "{text}");
+    assert!(text.contains("\r\n"), "CRLF lines");
+    // In English, English headers; the plain CSV is unchanged (no BOM, commas, keys).
+    let en = env.ok(&["export", "--excel"]);
+    assert!(en.trim_start_matches('\u{feff}').starts_with("ID;Title;Stage;"), "{en}");
+    let plain = env.ok(&["export"]);
+    assert!(plain.starts_with("title,stage,"), "{plain}");
+    let err = env.fails(2, &["export", "--excel", "--format", "json"]);
+    assert!(err.contains("--excel") && err.contains("--format"), "{err}");
+}

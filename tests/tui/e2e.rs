@@ -307,7 +307,7 @@ fn import_a_csv_through_the_wizard_then_triage_the_new_leads() {
     t.wait_for("Import which CSV file?", LIMIT);
     t.type_text(file.to_str().unwrap());
     t.keys(&["Enter"]);
-    t.wait_for("UTF-8 · separator ; · 2 rows", LIMIT);
+    t.wait_for("UTF-8 (e) · separator ; (s) · 2 rows", LIMIT);
     t.wait_for("Couleur", LIMIT);
     t.keys(&["Enter"]);
     t.wait_for("2 created", LIMIT);
@@ -463,4 +463,52 @@ fn the_activities_board_cursor_follows_the_card_it_plans() {
         .collect();
     assert_eq!(subjects.len(), 3, "{subjects:?}");
     assert!(subjects.iter().all(|s| *s == subjects[0] && s.starts_with(&format!("Call {title}"))), "{subjects:?}");
+}
+
+/// Issue 24: the import's path prompt completes with Tab in a real terminal (`~` is the home
+/// folder, a folder gets its `/`, a second Tab lists), and the file imported is offered in
+/// the next session's recent files, picked with ↓.
+#[test]
+fn tab_completes_the_import_path_and_the_next_run_offers_it_again() {
+    let env = Env::new();
+    let dir = env.dir.path().join("imports");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("salon-2026.csv"), "Prénom;Nom;Téléphone\nJean;Valjean;06 15 25 35 45\n").unwrap();
+    std::fs::write(dir.join("salon-2025.csv"), "Prénom;Nom\nAnn;Lee\n").unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("Welcome", LIMIT);
+    t.keys(&["2", "I"]);
+    t.wait_for("Tab completes", LIMIT);
+    t.type_text("~/imp");
+    t.keys(&["Tab"]);
+    t.wait_for("> ~/imports/", LIMIT);
+    t.type_text("sa");
+    t.keys(&["Tab"]);
+    t.wait_for("> ~/imports/salon-202", LIMIT);
+    t.keys(&["Tab"]);
+    t.wait_for("salon-2025.csv", LIMIT);
+    t.wait_for("salon-2026.csv", LIMIT);
+    t.type_text("6");
+    t.keys(&["Tab"]);
+    t.wait_for("> ~/imports/salon-2026.csv", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("UTF-8 (e) · separator ; (s) · 1 row", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("1 created", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Valjean", LIMIT);
+    t.quit();
+    drop(t);
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("Valjean", LIMIT);
+    t.keys(&["2", "I"]);
+    t.wait_for("Recent files", LIMIT);
+    let path = dir.join("salon-2026.csv");
+    t.wait_for(&path.display().to_string(), LIMIT);
+    t.keys(&["Down"]);
+    t.wait_for(&format!("> {}", path.display()), LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("UTF-8 (e) · separator ; (s) · 1 row", LIMIT);
+    t.keys(&["Escape"]);
+    t.quit();
 }

@@ -500,3 +500,86 @@ fn activities_column_counts_are_never_cut() {
         assert_eq!(counts.iter().filter(|c| heads.contains(c.as_str())).count(), shown, "{w}: {heads}");
     }
 }
+
+/// Issue 24: the import preview keeps its box whatever the cells hold: line breaks (in a
+/// header too), tabs, a very long cell, wide (CJK) and combining characters. One line per
+/// column, cut with an ellipsis; every line of the box ends on its right border.
+#[test]
+fn the_import_preview_keeps_its_box_on_awkward_cells() {
+    for lang in [Lang::En, Lang::Fr] {
+        let mut h = Harness::new(0, lang);
+        h.act(Action::Show(Tab::LeadList));
+        let file = h.dir.path().join("import.csv");
+        let long = "x".repeat(300);
+        let csv = format!(
+            "Title;\"Comments\nsecond line\";Phone;会社名称会社名称会社名称会社名称;Cafe\u{301} noir\r\n\
+             \"Fair\tstand\t4\";\"Line one\r\nline two\n\nline four\";\"\t06 12 34 56 78\";東京都千代田区丸の内東京都千代田区丸の内東京都千代田区丸の内;{long}\r\n\
+             \"\n\nBlank start\";\"\t\";;ｱｲｳ;e\u{301}e\u{301}e\u{301}\r\n"
+        );
+        std::fs::write(&file, csv).unwrap();
+        h.act(Action::Import);
+        h.type_text(file.to_str().unwrap());
+        h.act(Action::Submit);
+        if let prospect::tui::app::Overlay::Import(w) = &mut h.app.overlay {
+            w.path = std::path::PathBuf::from("/home/alice/import.csv");
+        } else {
+            panic!("{:?}", h.app.overlay);
+        }
+        for (w, ht) in [(80u16, 24u16), (120, 30), (60, 20)] {
+            let text = render(&h.app, w, ht);
+            let mut app = h.app.clone();
+            app.size = (w, ht);
+            let mut t = Terminal::new(TestBackend::new(w, ht)).unwrap();
+            t.draw(|f| views::draw(&app, f)).unwrap();
+            let buf = t.backend().buffer().clone();
+            let at = |x: u16, y: u16| buf[(x, y)].symbol().to_string();
+            let find = |c: &str| (0..ht).flat_map(|y| (0..w).map(move |x| (x, y))).find(|(x, y)| at(*x, *y) == c);
+            let (left, top) = find("┌").expect("a box");
+            let (right, _) = find("┐").expect("its corner");
+            let (_, bottom) = find("└").expect("its bottom");
+            for y in top + 1..bottom {
+                assert_eq!((at(left, y), at(right, y)), ("│".into(), "│".into()), "{w}x{ht}: line {y} broken:\n{text}");
+            }
+            let lines: Vec<&str> = text.lines().collect();
+            let (top, bottom) = (top as usize, bottom as usize);
+            for name in ["Title", "Phone"] {
+                assert_eq!(lines[top..bottom].iter().filter(|l| l.contains(name)).count(), 1, "{name}:\n{text}");
+            }
+            assert!(text.contains('…'), "long cells cut with an ellipsis:\n{text}");
+            let keys = if lang == Lang::En { "j/k column" } else { "j/k colonne" };
+            assert!(text.contains(keys), "{w}x{ht}: the keys line is drawn:\n{text}");
+            if (w, ht) == (80, 24) {
+                let code = if lang == Lang::En { "en" } else { "fr" };
+                insta::assert_snapshot!(format!("import_awkward_cells_{code}"), text);
+            }
+        }
+    }
+}
+
+/// Issue 24: the import's path prompt with its recent files (one picked), and with the
+/// candidates a second Tab listed, in English and French; long paths cut, never wrapped.
+#[test]
+fn the_import_prompt_shows_recent_files_and_candidates() {
+    use prospect::tui::app::Overlay;
+    for lang in [Lang::En, Lang::Fr] {
+        let code = if lang == Lang::En { "en" } else { "fr" };
+        let mut h = Harness::new(0, lang);
+        h.act(Action::Show(Tab::LeadList));
+        h.app.recent = vec![
+            "/home/alice/salon-2026.csv".into(),
+            format!("/home/alice/{}/hubspot-export.csv", "very-long-folder-name".repeat(5)).into(),
+            "/home/alice/contacts.csv".into(),
+        ];
+        h.act(Action::Import);
+        h.act(Action::Down);
+        h.act(Action::Down);
+        insta::assert_snapshot!(format!("import_prompt_recent_{code}"), render(&h.app, 80, 24));
+        if let Overlay::Prompt(p) = &mut h.app.overlay {
+            p.input = prospect::tui::app::TextInput::with("~/imports/salon-202");
+            let help = p.files.as_mut().unwrap();
+            help.listed = (0..11).map(|i| format!("~/imports/salon-20{i:02}.csv")).collect();
+            help.listed.push("~/imports/salon-archive/".into());
+        }
+        insta::assert_snapshot!(format!("import_prompt_listed_{code}"), render(&h.app, 80, 24));
+    }
+}

@@ -4,10 +4,10 @@
 use crate::domain::fields::Entity;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay, info};
-use crate::tui::effect::{Effect, StoreEvent};
+use crate::tui::effect::{Effect, ReadAs, StoreEvent};
 use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
 use crate::tui::update::reload_screen;
-use crate::tui::widgets::{fit, frame_block, popup, row_style, safe, text_lines};
+use crate::tui::widgets::{fit, fit_pad, frame_block, popup, row_style, safe, text_lines};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -31,6 +31,13 @@ pub const IMPORT_MATCHES: [crate::domain::import::MatchOn; 4] = [
     crate::domain::import::MatchOn { name: true, company: true, phone: false, email: false },
 ];
 
+/// Encodings `e` cycles through: (label for `io::csv::encoding_for`, the name a read gives).
+pub const IMPORT_ENCODINGS: [(&str, &str); 3] =
+    [("utf-8", "UTF-8"), ("windows-1252", "windows-1252"), ("utf-16le", "UTF-16LE")];
+
+/// Separators `s` cycles through.
+pub const IMPORT_SEPARATORS: [u8; 3] = [b',', b';', b'\t'];
+
 /// The import wizard: the file as read, a field per column, the duplicate mode, the result.
 #[derive(Clone, Debug)]
 pub struct ImportWizard {
@@ -50,6 +57,11 @@ pub struct ImportWizard {
     pub dry_run: bool,
     /// Importing now.
     pub running: bool,
+    /// Reading the file again (another encoding or separator): the preview shown is the
+    /// last one until the new one comes.
+    pub reading: bool,
+    /// Fields chosen by hand, by column name: kept when the file is read again.
+    pub chosen: Vec<(String, crate::domain::import::Target)>,
     /// Summary once done.
     pub result: Option<String>,
     /// What went wrong.
@@ -68,10 +80,12 @@ pub(crate) fn open(app: &mut App, entity: Entity, text: &str) -> Answered {
         matching: 0,
         dry_run: false,
         running: false,
+        reading: false,
+        chosen: Vec::new(),
         result: None,
         error: None,
     }));
-    Answered::Close(vec![Effect::PreviewImport { entity, path }])
+    Answered::Close(vec![Effect::PreviewImport { entity, path, read_as: ReadAs::default() }])
 }
 
 /// The import wizard: a field per column (Space/l forward, h back through the choices), `d`
@@ -94,7 +108,7 @@ pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) ->
     if action == Action::Back {
         return vec![];
     }
-    if w.running {
+    if w.running || w.reading {
         app.overlay = Overlay::Import(w);
         return vec![];
     }
@@ -106,12 +120,27 @@ pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) ->
             Action::Down => w.cursor = (w.cursor + 1).min(n.saturating_sub(1)),
             Action::ImportMode => w.mode = (w.mode + 1) % IMPORT_MODES.len(),
             Action::ImportMatch => w.matching = (w.matching + 1) % IMPORT_MATCHES.len(),
+            Action::ImportEncoding | Action::ImportSeparator => {
+                let read_as = if action == Action::ImportEncoding {
+                    ReadAs { encoding: Some(next_encoding(&p.encoding).to_string()), ..p.read_as.clone() }
+                } else {
+                    ReadAs { separator: Some(next_separator(&p.separator)), ..p.read_as.clone() }
+                };
+                w.reading = true;
+                w.error = None;
+                let effect = Effect::PreviewImport { entity: w.entity, path: w.path.clone(), read_as };
+                app.overlay = Overlay::Import(w);
+                return vec![effect];
+            }
             Action::ChoiceNext | Action::ChoicePrev => {
                 if let Some(t) = p.targets.get_mut(w.cursor) {
                     let at = choices.iter().position(|x| x == t).unwrap_or(0);
                     let len = choices.len();
                     let next = if action == Action::ChoicePrev { (at + len - 1) % len } else { (at + 1) % len };
                     *t = choices[next].clone();
+                    let header = p.headers[w.cursor].clone();
+                    w.chosen.retain(|(h, _)| *h != header);
+                    w.chosen.push((header, t.clone()));
                 }
             }
             Action::Submit | Action::ImportDryRun => {
@@ -129,6 +158,7 @@ pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) ->
                         duplicates: IMPORT_MODES[w.mode],
                         match_on: IMPORT_MATCHES[w.matching],
                         dry_run: w.dry_run,
+                        read_as: p.read_as.clone(),
                     };
                     app.overlay = Overlay::Import(w);
                     return vec![effect];
@@ -141,12 +171,37 @@ pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) ->
     vec![]
 }
 
+/// The encoding after the one a file was read in, in `IMPORT_ENCODINGS`' order (UTF-16
+/// either way round counts as UTF-16).
+fn next_encoding(current: &str) -> &'static str {
+    let at = IMPORT_ENCODINGS.iter().position(|(_, name)| {
+        name.eq_ignore_ascii_case(current) || (name.starts_with("UTF-16") && current.starts_with("UTF-16"))
+    });
+    IMPORT_ENCODINGS[at.map_or(0, |i| (i + 1) % IMPORT_ENCODINGS.len())].0
+}
+
+/// The separator after the one shown (`,` `;` `tab`).
+fn next_separator(current: &str) -> u8 {
+    let now = crate::io::csv::separator_for(current).ok();
+    let at = IMPORT_SEPARATORS.iter().position(|s| Some(*s) == now);
+    IMPORT_SEPARATORS[at.map_or(0, |i| (i + 1) % IMPORT_SEPARATORS.len())]
+}
+
 /// The file read; the import done.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
         StoreEvent::ImportPreview(preview) => {
             if let Overlay::Import(w) = &mut app.overlay {
-                w.preview = Some(*preview);
+                let mut preview = *preview;
+                // Read again: a column of a name seen before keeps the field chosen for it.
+                for (h, t) in preview.headers.iter().zip(preview.targets.iter_mut()) {
+                    if let Some((_, chosen)) = w.chosen.iter().find(|(c, _)| c == h) {
+                        *t = chosen.clone();
+                    }
+                }
+                w.cursor = w.cursor.min(preview.headers.len().saturating_sub(1));
+                w.preview = Some(preview);
+                w.reading = false;
                 w.error = None;
             }
             vec![]
@@ -212,9 +267,9 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
                     .collect();
                 let style = if *t == Target::Ignore { gray } else { Style::default() };
                 lines.push(Line::from(vec![
-                    Span::styled(format!(" {:<col_w$}", fit(h, col_w)), row_style(i == w.cursor)),
+                    Span::styled(format!(" {}", fit_pad(h, col_w)), row_style(i == w.cursor)),
                     Span::raw(" → "),
-                    Span::styled(format!("{:<field_w$}", fit(&field, field_w)), style.add_modifier(Modifier::BOLD)),
+                    Span::styled(fit_pad(&field, field_w), style.add_modifier(Modifier::BOLD)),
                     Span::styled(
                         fit(&format!("  {}", samples.join(" · ")), inner.saturating_sub(col_w + field_w + 4)),
                         gray,
@@ -243,6 +298,9 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
             if w.running {
                 lines.push(Line::from(fit(&format!(" {}", app.t("tui.import_running")), inner)));
             }
+            if w.reading {
+                lines.push(Line::from(fit(&format!(" {}", app.t("tui.import_reading")), inner)));
+            }
             lines.push(Line::from(Span::styled(fit(&app.t("tui.import_keys"), inner), gray)));
         }
     }
@@ -256,7 +314,8 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
 }
 
 /// What a key means in the wizard: `j`/`k` through the columns, Space/`l` and `h` through a
-/// column's fields, `d` the duplicate mode, `m` the match rule, `r` a dry run, Enter imports.
+/// column's fields, `d` the duplicate mode, `m` the match rule, `e` the encoding and `s` the
+/// separator (the file read again), `r` a dry run, Enter imports.
 pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
     match ev.code {
         KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
@@ -268,6 +327,8 @@ pub(crate) fn key(ev: &KeyEvent) -> Option<Action> {
         KeyCode::Char('d') => Some(Action::ImportMode),
         KeyCode::Char('m') => Some(Action::ImportMatch),
         KeyCode::Char('r') => Some(Action::ImportDryRun),
+        KeyCode::Char('e') => Some(Action::ImportEncoding),
+        KeyCode::Char('s') => Some(Action::ImportSeparator),
         _ => None,
     }
 }

@@ -50,6 +50,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 pub fn action_for(overlay: &Overlay, ev: &KeyEvent) -> Option<Option<Action>> {
     Some(match overlay {
         Overlay::None => return None,
+        Overlay::Prompt(p) if p.files.is_some() => prompt::path_key(ev),
         Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) => text_key(ev),
         Overlay::Convert(w) => wizard::key(w, ev),
         Overlay::Picker(_) => picker::key(ev),
@@ -69,6 +70,7 @@ pub fn failed(app: &mut App, message: String, field: Option<&str>) -> Option<Str
     match &mut app.overlay {
         Overlay::Import(w) => {
             w.running = false;
+            w.reading = false;
             w.error = Some(message);
         }
         Overlay::Prompt(p) => p.error = Some(message),

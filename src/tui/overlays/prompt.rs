@@ -6,7 +6,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay, Seen};
 use crate::tui::effect::Effect;
 use crate::tui::widgets::input::{TextInput, edit_text, input_line, set_field_cursor};
-use crate::tui::widgets::{frame_block, popup};
+use crate::tui::widgets::{fit, frame_block, popup, row_style};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -24,8 +24,8 @@ pub enum PromptPurpose {
     Comment { entity: Entity, id: i64 },
     /// New value of a field of a saved record.
     EditField { entity: Entity, id: i64, version: i64, key: String, base: Vec<(String, String)> },
-    /// Where to write a list's CSV export.
-    ExportPath { entity: Entity },
+    /// Where to write a list's export: CSV, or a table for a spreadsheet (`excel`).
+    ExportPath { entity: Entity, excel: bool },
     /// Which CSV file to import.
     ImportPath { entity: Entity },
     /// Value of a field of a draft.
@@ -49,7 +49,33 @@ pub struct Prompt {
     pub input: TextInput,
     /// Why the last submit was refused.
     pub error: Option<String>,
+    /// A path prompt's help (Tab completion, recent files); `None` for other prompts.
+    pub files: Option<PathHelp>,
 }
+
+/// What a path prompt shows besides its field: the candidates a second Tab listed, or the
+/// recent files (the import's), one of them picked with the arrows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PathHelp {
+    /// Offer `App::recent` (the import prompt; an export would overwrite one).
+    pub recent: bool,
+    /// The recent file picked with ↑/↓.
+    pub picked: Option<usize>,
+    /// Candidates listed by a Tab that could not complete further.
+    pub listed: Vec<String>,
+    /// Tabs pressed in a row (any edit starts again).
+    pub tabs: u8,
+}
+
+impl PathHelp {
+    /// A path prompt's help; `recent`: offer the recent files.
+    pub fn new(recent: bool) -> Option<PathHelp> {
+        Some(PathHelp { recent, ..Default::default() })
+    }
+}
+
+/// Candidates listed at most under the field; the rest are counted.
+const LISTED: usize = 8;
 
 /// Typing edits the text; Enter answers; Esc closes.
 pub(crate) fn update(app: &mut App, mut p: Prompt, action: Action) -> Vec<Effect> {
@@ -58,6 +84,33 @@ pub(crate) fn update(app: &mut App, mut p: Prompt, action: Action) -> Vec<Effect
         Action::Input(k) => {
             edit_text(&mut p.input, k);
             p.error = None;
+            if let Some(help) = p.files.as_mut() {
+                *help = PathHelp::new(help.recent).unwrap_or_default();
+            }
+            app.overlay = Overlay::Prompt(p);
+            vec![]
+        }
+        Action::CompletePath if p.files.is_some() => {
+            let typed = p.input.text.clone();
+            if let Some(help) = p.files.as_mut() {
+                help.tabs = help.tabs.saturating_add(1);
+            }
+            app.overlay = Overlay::Prompt(p);
+            vec![Effect::CompletePath { typed }]
+        }
+        Action::Up | Action::Down if p.files.as_ref().is_some_and(|h| h.recent) && !app.recent.is_empty() => {
+            if let Some(help) = p.files.as_mut() {
+                let last = app.recent.len() - 1;
+                let at = match (help.picked, action) {
+                    (None, _) => 0,
+                    (Some(i), Action::Down) => (i + 1).min(last),
+                    (Some(i), _) => i.saturating_sub(1),
+                };
+                help.picked = Some(at);
+                help.listed.clear();
+                p.input = TextInput::with(&app.recent[at].to_string_lossy());
+                p.error = None;
+            }
             app.overlay = Overlay::Prompt(p);
             vec![]
         }
@@ -67,6 +120,70 @@ pub(crate) fn update(app: &mut App, mut p: Prompt, action: Action) -> Vec<Effect
             vec![]
         }
     }
+}
+
+/// Tab and the arrows in a path prompt: Tab completes, ↑/↓ pick a recent file; the other
+/// keys edit as in any prompt.
+pub(crate) fn path_key(ev: &crossterm::event::KeyEvent) -> Option<Action> {
+    match ev.code {
+        crossterm::event::KeyCode::Tab => Some(Action::CompletePath),
+        _ => crate::tui::widgets::input::text_key(ev),
+    }
+}
+
+/// The candidates of a Tab: one is taken whole; several complete to what they share, and a
+/// Tab that can go no further (the second) lists them. The recent files: a file imported or
+/// exported goes first, and the list is kept (through the worker) when it has a place.
+pub(crate) fn on_store(app: &mut App, ev: crate::tui::effect::StoreEvent) -> Vec<Effect> {
+    use crate::tui::effect::StoreEvent;
+    match ev {
+        StoreEvent::PathCandidates { typed, candidates } => {
+            let Overlay::Prompt(p) = &mut app.overlay else { return vec![] };
+            // Typed on meanwhile: this answer is for another text.
+            let (Some(help), true) = (p.files.as_mut(), p.input.text == typed) else { return vec![] };
+            let shared = shared_start(&candidates);
+            if candidates.is_empty() {
+                let message = crate::i18n::tr_in(app.lang, "tui.complete_none", &[("typed", &typed)]);
+                p.error = Some(message);
+            } else if shared.chars().count() > typed.chars().count() {
+                // Completed: the next Tab, if it can go no further, lists.
+                p.input = TextInput::with(&shared);
+                help.listed.clear();
+                help.tabs = 1;
+            } else if help.tabs >= 2 || candidates.len() == 1 {
+                help.listed = candidates;
+            }
+            vec![]
+        }
+        StoreEvent::FileUsed(path) => {
+            // Kept as a whole path, so it reads the same from any folder.
+            let path = std::path::absolute(&path).unwrap_or(path);
+            app.recent.retain(|p| *p != path);
+            app.recent.insert(0, path);
+            app.recent.truncate(crate::config::RECENT_FILES);
+            match &app.recent_store {
+                Some(to) => vec![Effect::SaveRecent { to: to.clone(), files: app.recent.clone() }],
+                None => vec![],
+            }
+        }
+        _ => vec![],
+    }
+}
+
+/// What every candidate starts with, cut at a character.
+fn shared_start(candidates: &[String]) -> String {
+    let Some(first) = candidates.first() else { return String::new() };
+    let mut end = first.len();
+    for c in &candidates[1..] {
+        end = first
+            .char_indices()
+            .zip(c.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8())
+            .min(end);
+    }
+    first[..end].to_string()
 }
 
 /// What answering a prompt did.
@@ -110,7 +227,7 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
             form::edit_field(entity, id, version, key, base, text)
         }
         PromptPurpose::ImportPath { entity } => import::open(app, entity, &text),
-        PromptPurpose::ExportPath { entity } => list::export(app, entity, &text),
+        PromptPurpose::ExportPath { entity, excel } => list::export(app, entity, excel, &text),
         PromptPurpose::DraftField { key } => form::draft_field(app, key, text),
         PromptPurpose::AddComm { kind } => form::add_comm(app, kind, text),
         PromptPurpose::FilterCreated => list::filter_created(app, text),
@@ -135,23 +252,57 @@ pub(crate) fn typed_path(text: &str) -> Option<std::path::PathBuf> {
     })
 }
 
-/// Draws the field, its hint and why the last answer was refused.
+/// Draws the field, its hint and why the last answer was refused; a path prompt, the
+/// candidates a Tab listed or the recent files.
 pub(crate) fn draw(app: &App, p: &Prompt, f: &mut Frame, area: Rect) {
-    let inner_w = area.width.min(64).saturating_sub(2) as usize;
+    let width = if p.files.is_some() { 84 } else { 64 };
+    let inner_w = area.width.min(width).saturating_sub(2) as usize;
     let error_lines = p.error.as_deref().map_or(0, |e| crate::tui::widgets::wrapped(e, inner_w).len());
-    let rect = popup(area, 64, 5 + error_lines as u16);
+    let extra = p.files.as_ref().map_or(vec![], |h| path_lines(app, h, inner_w));
+    let rect = popup(area, width, 5 + (error_lines + extra.len()) as u16);
     let w = rect.width.saturating_sub(2) as usize;
-    let mut lines = vec![
-        input_line("> ", &p.input, w),
-        Line::from(Span::styled(app.t("tui.prompt_hint"), Style::default().fg(Color::Gray))),
-    ];
+    let hint = match &p.files {
+        Some(h) if h.recent && !app.recent.is_empty() => app.t("tui.path_hint_recent"),
+        Some(_) => app.t("tui.path_hint"),
+        None => app.t("tui.prompt_hint"),
+    };
+    let mut lines =
+        vec![input_line("> ", &p.input, w), Line::from(Span::styled(fit(&hint, w), Style::default().fg(Color::Gray)))];
     if let Some(e) = &p.error {
         // A refusal says what is accepted: read whole, over as many lines as it takes.
         for part in crate::tui::widgets::wrapped(e, w) {
             lines.push(Line::from(Span::styled(part, Style::default().fg(Color::Red))));
         }
     }
+    lines.extend(extra);
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);
     set_field_cursor(f, rect, "> ", &p.input);
+}
+
+/// Under a path prompt's field: the candidates a Tab listed (their names), else the recent
+/// files with the one picked shown; each on one line.
+fn path_lines(app: &App, help: &PathHelp, width: usize) -> Vec<Line<'static>> {
+    let gray = Style::default().fg(Color::Gray);
+    let mut lines = Vec::new();
+    if !help.listed.is_empty() {
+        lines.push(Line::from(""));
+        for c in help.listed.iter().take(LISTED) {
+            // A candidate by its name (a folder keeps its `/`).
+            let name = c.trim_end_matches('/').rsplit('/').next().unwrap_or(c);
+            let slash = if c.ends_with('/') { "/" } else { "" };
+            lines.push(Line::from(fit(&format!("  {name}{slash}"), width)));
+        }
+        if help.listed.len() > LISTED {
+            let more = app.ta("tui.and_more", &[("count", &(help.listed.len() - LISTED).to_string())]);
+            lines.push(Line::from(Span::styled(format!("  {more}"), gray)));
+        }
+    } else if help.recent && !app.recent.is_empty() {
+        lines.push(Line::from(Span::styled(fit(&app.t("tui.recent_files"), width), gray)));
+        for (i, r) in app.recent.iter().enumerate() {
+            let text = fit(&format!("  {}", r.display()), width);
+            lines.push(Line::from(Span::styled(text, row_style(help.picked == Some(i)))));
+        }
+    }
+    lines
 }

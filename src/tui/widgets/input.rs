@@ -50,14 +50,32 @@ pub fn edit_text(input: &mut TextInput, key: InputKey) {
     input.text = chars.into_iter().collect();
 }
 
-/// The field, its cursor reversed, after `prefix`.
+/// How many characters at the start of a field are hidden so that its cursor shows within
+/// `width` cells after `prefix` (0: none; else the first shown is replaced by `…`). A
+/// `width` of 0 is no limit.
+fn hidden_start(prefix: &str, input: &TextInput, width: usize) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let chars: Vec<char> = input.text.chars().collect();
+    let c = input.cursor.min(chars.len());
+    let cells = |from: usize| -> usize { chars[from..c].iter().collect::<String>().width() };
+    let room = width.saturating_sub(prefix.width() + 1);
+    if width == 0 || cells(0) <= room {
+        return 0;
+    }
+    // `…` takes a cell: what stays after it fits in the rest.
+    (1..=c).find(|s| cells(*s) < room).unwrap_or(c)
+}
+
+/// The field, its cursor reversed, after `prefix`; a text longer than `width` cells scrolls
+/// so that the cursor shows, the hidden start marked `…`.
 pub fn input_line(prefix: &str, input: &TextInput, width: usize) -> Line<'static> {
     let chars: Vec<char> = input.text.chars().collect();
     let c = input.cursor.min(chars.len());
-    let before: String = chars[..c].iter().collect();
+    let skip = hidden_start(prefix, input, width);
+    let mut before: String = if skip > 0 { "…".into() } else { String::new() };
+    before.extend(&chars[skip.min(c)..c]);
     let at: String = chars.get(c).map(|ch| ch.to_string()).unwrap_or_else(|| " ".into());
     let after: String = chars.get(c + 1..).map(|s| s.iter().collect()).unwrap_or_default();
-    let _ = width;
     // A break or control character shows as its picture, one cell for one character.
     let shown = |s: String| crate::domain::text::shown_line(&s).into_owned();
     Line::from(vec![
@@ -69,10 +87,13 @@ pub fn input_line(prefix: &str, input: &TextInput, width: usize) -> Line<'static
 }
 
 /// Puts the terminal's cursor in a one-line field drawn by `input_line` on the first line
-/// inside the popup `rect`, so it shows even on an empty field (the drawn block too).
+/// inside the popup `rect` (as wide as the popup inside its borders), so it shows even on an
+/// empty field (the drawn block too).
 pub fn set_field_cursor(f: &mut ratatui::Frame, rect: ratatui::layout::Rect, prefix: &str, input: &TextInput) {
     use unicode_width::UnicodeWidthStr;
-    let before: String = input.text.chars().take(input.cursor).collect();
+    let skip = hidden_start(prefix, input, rect.width.saturating_sub(2) as usize);
+    let mut before: String = if skip > 0 { "…".into() } else { String::new() };
+    before.extend(input.text.chars().take(input.cursor).skip(skip));
     let x = rect.x as usize + 1 + prefix.width() + before.width();
     if x + 1 < (rect.x + rect.width) as usize && rect.height > 2 {
         f.set_cursor_position((x as u16, rect.y + 1));

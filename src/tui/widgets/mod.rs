@@ -98,6 +98,16 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// `fit`, then padded with spaces to exactly `width` terminal cells: a column of a table
+/// whose cells may hold wide (CJK) or combining characters, which `{:<width$}` (counting
+/// characters, not cells) would leave too wide or too narrow.
+pub fn fit_pad(s: &str, width: usize) -> String {
+    let mut out = fit(s, width);
+    let used = unicode_width::UnicodeWidthStr::width(out.as_str());
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
 /// A centred popup of at most `width` × `height` in `area`.
 pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

@@ -11,6 +11,7 @@ use crate::tui::effect::{Anchor, EditConflict, Effect, StoreEvent};
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
+mod files;
 mod loads;
 mod writes;
 use loads::load;

@@ -19,6 +19,10 @@ fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
 }
 
 pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
+    // Completing a path and keeping the recent files touch no data file: no lock is taken.
+    if let Some(events) = super::files::run(&effect) {
+        return Ok(events);
+    }
     // A screen's queries see one state of the file, which is locked for reading once: on a
     // network share every lock is a round trip to the server.
     let effect = match store.reading(|s| load(s, effect))? {
@@ -64,29 +68,36 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) },
             ]
         }
-        Effect::Export { entity, filter, ids, path } => {
+        Effect::Export { entity, filter, ids, path, excel } => {
             // The file holds what the data file holds: it gets its permission bits.
             let file = crate::files::create(store.path(), &path).map_err(|e| StoreError::Io(path.clone(), e))?;
             let mut out = std::io::BufWriter::new(file);
-            let count = crate::io::export::write_csv(entity, &mut out, |page| {
+            let pages = |page: &mut dyn FnMut(&[crate::domain::record::Record]) -> anyhow::Result<()>| {
                 store.for_each_page(entity, &filter, ids.as_deref(), page)
-            })
-            .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
-            .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
+            };
+            let written = if excel {
+                crate::io::export::write_excel(entity, lang, &mut out, pages)
+            } else {
+                crate::io::export::write_csv(entity, &mut out, pages)
+            };
+            let count = written
+                .and_then(|n| std::io::Write::flush(&mut out).map(|_| n).map_err(anyhow::Error::from))
+                .map_err(|e| StoreError::Io(path.clone(), std::io::Error::other(e.to_string())))?;
             let message = tr_in(
                 lang,
                 "msg.records_exported",
                 &[("count", &count.to_string()), ("path", &path.display().to_string())],
             );
-            vec![StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }]
+            vec![StoreEvent::FileUsed(path), StoreEvent::Saved { entity, id: 0, message, open: false, moved_to: None }]
         }
-        Effect::PreviewImport { entity, path } => {
-            let table = read_table(&path)?;
+        Effect::PreviewImport { entity, path, read_as } => {
+            let table = read_table(&path, &read_as)?;
             let preset = crate::domain::import::Preset::detect(&table.headers);
             let targets = crate::domain::import::mapping(entity, preset, &table.headers);
             let separator =
                 if table.separator == b'\t' { "tab".to_string() } else { (table.separator as char).to_string() };
             vec![StoreEvent::ImportPreview(Box::new(crate::tui::effect::ImportPreview {
+                read_as,
                 encoding: table.encoding.to_string(),
                 separator,
                 preset: preset.map(|p| p.code().to_string()),
@@ -96,8 +107,8 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 rows: table.len(),
             }))]
         }
-        Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run } => {
-            let table = read_table(&path)?;
+        Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run, read_as } => {
+            let table = read_table(&path, &read_as)?;
             let bulk = table.len() >= crate::store::import::BULK_ROWS;
             let opts =
                 crate::store::import::ImportOptions { duplicates, match_on, dry_run, bulk, ..Default::default() };
@@ -142,7 +153,11 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                     &[("path", &file.display().to_string())],
                 ));
             }
-            vec![StoreEvent::ImportDone { summary }]
+            let mut events = vec![StoreEvent::ImportDone { summary }];
+            if !dry_run {
+                events.push(StoreEvent::FileUsed(path));
+            }
+            events
         }
         Effect::Take { id } => {
             store.take_lead(id)?;
@@ -407,8 +422,12 @@ fn bulk(
 }
 
 /// Reads a CSV file for the import wizard, every problem worded for the status line.
-fn read_table(path: &std::path::Path) -> Result<crate::io::csv::Table, StoreError> {
+fn read_table(
+    path: &std::path::Path,
+    read_as: &crate::tui::effect::ReadAs,
+) -> Result<crate::io::csv::Table, StoreError> {
+    let failed = |e: crate::io::csv::CsvError| StoreError::Io(path.to_path_buf(), std::io::Error::other(e.to_string()));
+    let encoding = read_as.encoding.as_deref().map(crate::io::csv::encoding_for).transpose().map_err(failed)?;
     let file = std::fs::File::open(path).map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
-    crate::io::csv::parse_file(file, None, None)
-        .map_err(|e| StoreError::Io(path.to_path_buf(), std::io::Error::other(e.to_string())))
+    crate::io::csv::parse_file(file, encoding, read_as.separator).map_err(failed)
 }

@@ -364,3 +364,35 @@ fn the_created_filter_reads_days_as_the_plan_form_does() {
     let error = p.error.clone().unwrap_or_default();
     assert!(!error.is_empty() && !error.starts_with("Write a date (2026-11-23"), "{error}");
 }
+
+/// Issue 24: `X` exports the list (or its selection) for a spreadsheet: BOM, `;`, headers in
+/// the interface's language; its key is a binding of the list, so the footer's help and the
+/// palette name it.
+#[test]
+fn x_exports_the_list_for_a_spreadsheet() {
+    use prospect::tui::keymap::{Context, bindings};
+    assert!(bindings(Context::List).iter().any(|b| b.action == ExportExcel), "a key of the list");
+    let mut h = Harness::new(5, Lang::Fr);
+    h.act(Show(Tab::LeadList));
+    h.act(ToggleSelect);
+    h.act(Down);
+    h.act(ToggleSelect);
+    h.act(ExportExcel);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert!(p.title.contains("tableur") && p.input.text.ends_with(".csv"), "{} {}", p.title, p.input.text);
+    let path = h.dir.path().join("deux.csv");
+    if let Overlay::Prompt(p) = &mut h.app.overlay {
+        p.input = prospect::tui::app::TextInput::with(path.to_str().unwrap());
+    }
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM first");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.starts_with("N°;Titre;Étape;"), "{text}");
+    assert_eq!(text.lines().count(), 3, "the two selected rows and a header: {text}");
+    h.act(Palette);
+    let Overlay::Palette(p) = &h.app.overlay else { panic!() };
+    let cmd = p.commands.iter().find(|c| c.action == ExportExcel).expect("in the palette");
+    assert_eq!(cmd.key.as_deref(), Some("X"));
+}

@@ -774,3 +774,204 @@ fn a_search_hit_shows_the_name_it_was_found_by() {
     let screen = drawn(&h.app);
     assert!(screen.contains("Multi CRLF lead · Zoë Lindqvist"), "{screen}");
 }
+
+/// Issue 24: in the import wizard `e` reads the file in the next encoding and `s` with the
+/// next separator, at once (through the worker: the view never reads); the import reads it
+/// the same way, and a column that keeps its name keeps the field chosen for it.
+#[test]
+fn the_import_wizard_changes_encoding_and_separator() {
+    use prospect::domain::import::Target;
+    use prospect::tui::effect::Effect;
+    let mut h = Harness::new(0, Lang::En);
+    let file = h.dir.path().join("latin.csv");
+    // Windows-1252 with `;`, but mostly ASCII so that UTF-8 would not be refused outright:
+    // detection says windows-1252; the person cycles through encodings and separators.
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("Prénom;Nom;Société,Ville\nHélène;Dupré;Étoile,Lyon\n");
+    std::fs::write(&file, &bytes).unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(Import);
+    h.type_text(file.to_str().unwrap());
+    h.act(Submit);
+    let preview = |h: &Harness| match &h.app.overlay {
+        Overlay::Import(w) => w.preview.clone().expect("read"),
+        other => panic!("{other:?}"),
+    };
+    let p = preview(&h);
+    assert_eq!((p.encoding.as_str(), p.separator.as_str(), p.headers.len()), ("windows-1252", ";", 3));
+    assert_eq!(p.headers[0], "Prénom");
+    // The first column mapped by hand to the comments, to see it kept.
+    let choices = prospect::domain::import::targets_for(Entity::Lead);
+    let comments = choices.iter().position(|t| *t == Target::Field("comments")).unwrap();
+    let at = choices.iter().position(|t| *t == p.targets[0]).unwrap();
+    for _ in 0..(comments + choices.len() - at) % choices.len() {
+        h.act(ChoiceNext);
+    }
+    assert_eq!(preview(&h).targets[0], Target::Field("comments"));
+    // `s`: after `;` comes tab (one column), then `,` (two), then `;` again.
+    h.act(ImportSeparator);
+    assert!(
+        matches!(h.effects_run.last(), Some(Effect::PreviewImport { read_as, .. }) if read_as.separator == Some(b'\t')),
+        "{:?}",
+        h.effects_run.last()
+    );
+    let p = preview(&h);
+    assert_eq!((p.separator.as_str(), p.headers.len()), ("tab", 1));
+    h.act(ImportSeparator);
+    let p = preview(&h);
+    assert_eq!((p.separator.as_str(), p.headers.len()), (",", 2));
+    h.act(ImportSeparator);
+    let p = preview(&h);
+    assert_eq!((p.separator.as_str(), p.headers.len()), (";", 3));
+    assert_eq!(p.targets[0], Target::Field("comments"), "the column kept its field");
+    // `e`: after windows-1252 comes UTF-16, then UTF-8 (the é undecodable: U+FFFD), then back.
+    h.act(ImportEncoding);
+    assert!(preview(&h).encoding.starts_with("UTF-16"), "{}", preview(&h).encoding);
+    h.act(ImportEncoding);
+    let p = preview(&h);
+    assert_eq!(p.encoding, "UTF-8");
+    assert!(p.headers[0].contains('\u{FFFD}'), "{:?}", p.headers);
+    h.act(ImportEncoding);
+    let p = preview(&h);
+    assert_eq!((p.encoding.as_str(), p.headers[0].as_str()), ("windows-1252", "Prénom"));
+    // The keys: `e` and `s` in the wizard.
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for (c, action) in [('e', ImportEncoding), ('s', ImportSeparator)] {
+        let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(prospect::tui::keymap::action_for(&h.app, ev), Some(action));
+    }
+    // The import reads the file as the preview did.
+    h.act(ImportDryRun);
+    assert!(
+        matches!(h.effects_run.last(), Some(Effect::RunImport { read_as, .. }) if read_as.encoding.as_deref() == Some("windows-1252") && read_as.separator == Some(b';')),
+        "{:?}",
+        h.effects_run.last()
+    );
+    let Overlay::Import(w) = &h.app.overlay else { panic!() };
+    assert!(w.result.as_deref().unwrap_or("").contains("windows-1252"), "{:?}", w.result);
+}
+
+/// Issue 24: the import's path prompt completes with Tab (through the worker: update never
+/// reads the disk), a second Tab that cannot go further lists the candidates, and a name
+/// nothing starts with says so.
+#[test]
+fn the_import_path_completes_with_tab() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use prospect::tui::effect::Effect;
+    let mut h = Harness::new(0, Lang::En);
+    let dir = h.dir.path().join("in");
+    std::fs::create_dir_all(dir.join("archive")).unwrap();
+    for f in ["clients-2025.csv", "clients-2026.csv", "contacts.csv"] {
+        std::fs::write(dir.join(f), "Nom;Téléphone\nDupont;06 12 34 56 78\n").unwrap();
+    }
+    let base = format!("{}/", dir.display());
+    h.act(Show(Tab::LeadList));
+    h.act(Import);
+    let tab = KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(prospect::tui::keymap::action_for(&h.app, tab), Some(CompletePath), "Tab completes here");
+    let text = |h: &Harness| match &h.app.overlay {
+        Overlay::Prompt(p) => p.input.text.clone(),
+        other => panic!("{other:?}"),
+    };
+    let listed = |h: &Harness| match &h.app.overlay {
+        Overlay::Prompt(p) => p.files.as_ref().unwrap().listed.clone(),
+        other => panic!("{other:?}"),
+    };
+    h.type_text(&format!("{base}cl"));
+    h.act(CompletePath);
+    assert!(matches!(h.effects_run.last(), Some(Effect::CompletePath { .. })), "asked of the worker");
+    assert_eq!(text(&h), format!("{base}clients-202"), "completed to what both share");
+    assert!(listed(&h).is_empty());
+    h.act(CompletePath);
+    assert_eq!(
+        listed(&h),
+        [format!("{base}clients-2025.csv"), format!("{base}clients-2026.csv")],
+        "the second Tab lists"
+    );
+    let drawn = {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| prospect::tui::views::draw(&h.app, f)).unwrap();
+        format!("{:?}", t.backend().buffer())
+    };
+    assert!(drawn.contains("clients-2025.csv") && drawn.contains("clients-2026.csv"), "{drawn}");
+    h.type_text("6");
+    assert!(listed(&h).is_empty(), "typing clears the list");
+    h.act(CompletePath);
+    assert_eq!(text(&h), format!("{base}clients-2026.csv"), "one candidate: taken whole");
+    // A folder ends with `/`.
+    for _ in 0.."clients-2026.csv".len() {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("ar");
+    h.act(CompletePath);
+    assert_eq!(text(&h), format!("{base}archive/"));
+    h.type_text("zz");
+    h.act(CompletePath);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!() };
+    assert!(p.error.as_deref().unwrap_or("").contains("No file or folder starts with"), "{:?}", p.error);
+    // Other prompts keep Tab as it was (the next field).
+    h.act(Back);
+    h.act(FilterText);
+    assert_eq!(prospect::tui::keymap::action_for(&h.app, tab), Some(Down));
+}
+
+/// Issue 24: a file imported or exported goes first in the recent files, kept beside the
+/// config (through the worker); the import prompt lists them and ↑/↓ pick one. A missing or
+/// unreadable list is empty.
+#[test]
+fn recent_files_are_remembered_and_picked_with_the_arrows() {
+    use prospect::tui::effect::Effect;
+    let mut h = Harness::new(3, Lang::Fr);
+    let store = h.dir.path().join("config").join("recent-files");
+    assert!(prospect::config::load_recent(&store).is_empty(), "no list yet: empty");
+    h.app.recent_store = Some(store.clone());
+    let file = h.dir.path().join("in.csv");
+    std::fs::write(&file, "Nom;Téléphone\nDupont;06 12 34 56 78\n").unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(Import);
+    h.type_text(file.to_str().unwrap());
+    h.act(Submit);
+    // A dry run is not an import.
+    h.act(ImportDryRun);
+    assert!(h.app.recent.is_empty(), "{:?}", h.app.recent);
+    h.act(Submit);
+    h.act(Submit);
+    let Overlay::Import(w) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert!(w.result.is_some());
+    assert_eq!(h.app.recent, std::slice::from_ref(&file));
+    assert!(matches!(h.effects_run.last(), Some(Effect::SaveRecent { .. })));
+    h.act(Submit);
+    let out = h.dir.path().join("out.csv");
+    h.act(Export);
+    if let Overlay::Prompt(p) = &mut h.app.overlay {
+        p.input = prospect::tui::app::TextInput::with(out.to_str().unwrap());
+    }
+    h.act(Submit);
+    assert_eq!(h.app.recent, [out.clone(), file.clone()], "newest first");
+    assert_eq!(prospect::config::load_recent(&store), [out.clone(), file.clone()], "kept across runs");
+    // The import prompt offers them; ↓ picks the newest, ↓ the next, ↑ back.
+    h.act(Import);
+    let picked = |h: &Harness| match &h.app.overlay {
+        Overlay::Prompt(p) => p.input.text.clone(),
+        other => panic!("{other:?}"),
+    };
+    h.act(Down);
+    assert_eq!(picked(&h), out.to_str().unwrap());
+    h.act(Down);
+    assert_eq!(picked(&h), file.to_str().unwrap());
+    h.act(Down);
+    assert_eq!(picked(&h), file.to_str().unwrap(), "the last stays");
+    h.act(Up);
+    assert_eq!(picked(&h), out.to_str().unwrap());
+    let drawn = {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| prospect::tui::views::draw(&h.app, f)).unwrap();
+        format!("{:?}", t.backend().buffer())
+    };
+    assert!(drawn.contains("Fichiers récents") && drawn.contains("in.csv"), "{drawn}");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::Import(_)), "the picked file is read: {:?}", h.app.overlay);
+    // Garbage or a folder where the list should be: empty, no panic.
+    std::fs::write(&store, [0xff, 0xfe, 0x00, 0x80]).unwrap();
+    assert!(prospect::config::load_recent(&store).is_empty());
+    assert!(prospect::config::load_recent(h.dir.path()).is_empty());
+}

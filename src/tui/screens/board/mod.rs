@@ -194,6 +194,7 @@ pub(crate) fn request_move(
             title: app.ta("tui.prompt_reason", &[("stage", &stage.name)]),
             input: TextInput::default(),
             error: None,
+            files: None,
         });
         return vec![];
     }
@@ -397,6 +398,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 title: app.ta("tui.prompt_quick_create", &[("stage", &head.stage.name)]),
                 input: TextInput::default(),
                 error: None,
+                files: None,
             });
             vec![]
         }

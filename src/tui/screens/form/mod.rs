@@ -280,8 +280,13 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if multiline || has_more_lines(&current) {
                 crate::tui::overlays::editor::open(app, purpose, label, &current);
             } else {
-                app.overlay =
-                    Overlay::Prompt(Prompt { purpose, title: label, input: TextInput::with(&current), error: None });
+                app.overlay = Overlay::Prompt(Prompt {
+                    purpose,
+                    title: label,
+                    input: TextInput::with(&current),
+                    error: None,
+                    files: None,
+                });
             }
             vec![]
         }
@@ -306,6 +311,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 title: app.t("tui.prompt_comment"),
                 input: TextInput::default(),
                 error: None,
+                files: None,
             });
             vec![]
         }
@@ -316,6 +322,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 title: app.t(if kind == CommKind::Phone { "tui.prompt_phone" } else { "tui.prompt_email" }),
                 input: TextInput::default(),
                 error: None,
+                files: None,
             });
             vec![]
         }

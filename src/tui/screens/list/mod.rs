@@ -13,7 +13,7 @@ use crate::tui::app::{
 use crate::tui::effect::{Effect, StoreEvent};
 use crate::tui::keymap::{Binding, b, code, ctrl, k};
 use crate::tui::overlays::plan::open_plan;
-use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
+use crate::tui::overlays::prompt::{Answered, PathHelp, path_required, typed_path};
 use crate::tui::overlays::wizard::open_conversion;
 use crate::tui::screens::board::stage_rows;
 use crate::tui::screens::form::open_record;
@@ -166,6 +166,7 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('C')], Convert, "tui.key_convert", false),
         b(&[k('U')], Merge, "tui.key_merge", false),
         b(&[k('E')], Export, "tui.key_export", false),
+        b(&[k('X')], ExportExcel, "tui.key_export_excel", false),
         b(&[k('I')], Import, "tui.key_import", false),
         b(&[k('s')], SortNext, "tui.key_sort", true),
         b(&[k('S')], SortFlip, "tui.key_sort_flip", false),
@@ -397,24 +398,29 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 title: app.t("tui.prompt_import"),
                 input: TextInput::default(),
                 error: None,
+                files: PathHelp::new(true),
             });
             vec![]
         }
-        Action::Export => {
+        Action::Export | Action::ExportExcel => {
+            let excel = action == Action::ExportExcel;
             let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
             let day = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local).format("%Y-%m-%d");
-            let default = format!("{home}/prospect-{}s-{day}.csv", entity.code());
+            let kind = if excel { "-excel" } else { "" };
+            let default = format!("{home}/prospect-{}s-{day}{kind}.csv", entity.code());
             let count = list_mut(app, entity).selected.len();
-            let title = if count > 0 {
-                app.ta("tui.prompt_export_selected", &[("count", &count.to_string())])
+            let (all, selected) = if excel {
+                ("tui.prompt_export_excel", "tui.prompt_export_excel_selected")
             } else {
-                app.t("tui.prompt_export")
+                ("tui.prompt_export", "tui.prompt_export_selected")
             };
+            let title = if count > 0 { app.ta(selected, &[("count", &count.to_string())]) } else { app.t(all) };
             app.overlay = Overlay::Prompt(Prompt {
-                purpose: PromptPurpose::ExportPath { entity },
+                purpose: PromptPurpose::ExportPath { entity, excel },
                 title,
                 input: TextInput::with(&default),
                 error: None,
+                files: PathHelp::new(false),
             });
             vec![]
         }
@@ -480,6 +486,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 title: app.t("tui.prompt_created"),
                 input: TextInput::with(&current),
                 error: None,
+                files: None,
             });
             vec![]
         }
@@ -490,6 +497,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 title: app.t("tui.prompt_filter"),
                 input: TextInput::with(&current),
                 error: None,
+                files: None,
             });
             vec![]
         }
@@ -557,12 +565,12 @@ pub(crate) fn filter_picked(app: &mut App, purpose: &PickPurpose, value: String)
 }
 
 /// The path typed for the export: the list's filter (or its selection) written there.
-pub(crate) fn export(app: &mut App, entity: Entity, text: &str) -> Answered {
+pub(crate) fn export(app: &mut App, entity: Entity, excel: bool, text: &str) -> Answered {
     let Some(path) = typed_path(text) else { return Answered::Refused(path_required(app)) };
     let Effect::LoadList { filter, .. } = list_effect(app, entity, false) else { return Answered::Close(vec![]) };
     let selected: Vec<i64> = list_mut(app, entity).selected.iter().copied().collect();
     let ids = (!selected.is_empty()).then_some(selected);
-    Answered::Wait(vec![Effect::Export { entity, filter, ids, path }])
+    Answered::Wait(vec![Effect::Export { entity, filter, ids, path, excel }])
 }
 
 /// A page of the list.
