@@ -79,7 +79,7 @@ pub fn calendar(activities: &[ActivityRow], now: UnixMs, host: &str) -> String {
         let event = matches!(a.kind, ActivityKind::Call | ActivityKind::Meeting);
         let comp = if event { "VEVENT" } else { "VTODO" };
         line(format!("BEGIN:{comp}"));
-        line(format!("UID:activity-{}@{}", a.id, escape(host)));
+        line(format!("UID:{}", escape(&crate::domain::activity::uid_of(a.id, host))));
         line(format!("DTSTAMP:{}", stamp(now)));
         line(format!("SUMMARY:{}", escape(&a.subject)));
         if event {

@@ -214,7 +214,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     assert_eq!(v, 1);
     let now: i64 =
         rusqlite::Connection::open(&env.db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(now, 13);
+    assert_eq!(now, prospect::store::sqlite::SCHEMA_VERSION);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
     // The same schema as a new file's, the CHECKs rewritten included.
     let fresh = Env::new();
