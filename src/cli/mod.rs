@@ -7,6 +7,7 @@ mod args;
 mod db;
 mod dedup;
 mod help;
+mod import_cards;
 mod intake;
 mod output;
 mod records;
