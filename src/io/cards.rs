@@ -69,10 +69,10 @@ pub(crate) fn begin_lines(text: &str, names: &[&str]) -> Vec<u64> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| {
-            let l = l.trim_end().trim_start_matches('\u{feff}');
+            let l = l.trim_end().trim_start_matches('\u{feff}').as_bytes();
             l.len() > 6
-                && l[..6].eq_ignore_ascii_case("BEGIN:")
-                && names.iter().any(|n| l[6..].eq_ignore_ascii_case(n))
+                && l[..6].eq_ignore_ascii_case(b"BEGIN:")
+                && names.iter().any(|n| l[6..].eq_ignore_ascii_case(n.as_bytes()))
         })
         .map(|(i, _)| i as u64 + 1)
         .collect()
@@ -123,7 +123,7 @@ mod tests {
 
     #[test]
     fn components_begin_where_their_line_says() {
-        let text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\n BEGIN:VTODO\nEND:VEVENT\nbegin:vtodo\nEND:VTODO\n";
+        let text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\n BEGIN:VTODO\nEND:VEVENT\nbegin:vtodo\nEND:VTODO\nFN:Zoë\n";
         assert_eq!(begin_lines(text, &["VEVENT", "VTODO"]), vec![2, 6]);
     }
 }

@@ -57,6 +57,32 @@ pub(crate) fn fold(line: &str) -> String {
     out
 }
 
+/// How the export names a bound record at the end of an activity's DESCRIPTION
+/// (`lead #7: Acme`), so that a calendar app shows it.
+pub(crate) fn binding_line(entity: crate::domain::fields::Entity, id: i64, title: &str) -> String {
+    format!("{} #{id}: {title}", entity.code())
+}
+
+/// The description an export wrote, without the bound records' lines `binding_line` added
+/// at its end: what a calendar import of that export keeps (else every export and import
+/// would add them again).
+pub(crate) fn without_binding_lines(description: &str) -> &str {
+    let mut kept = description;
+    while let Some(last) = kept.lines().last() {
+        let bound = crate::domain::fields::Entity::ALL.iter().any(|e| {
+            last.strip_prefix(e.code())
+                .and_then(|r| r.strip_prefix(" #"))
+                .and_then(|r| r.split_once(": "))
+                .is_some_and(|(id, _)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if !bound {
+            break;
+        }
+        kept = kept[..kept.len() - last.len()].trim_end_matches(['\n', '\r']);
+    }
+    kept
+}
+
 fn stamp(ms: UnixMs) -> String {
     from_ms(ms).format("%Y%m%dT%H%M%SZ").to_string()
 }
@@ -107,7 +133,7 @@ pub fn calendar(activities: &[ActivityRow], now: UnixMs, host: &str) -> String {
             if !desc.is_empty() {
                 desc.push('\n');
             }
-            desc.push_str(&format!("{} #{id}: {title}", e.code()));
+            desc.push_str(&binding_line(*e, *id, title));
         }
         if !desc.is_empty() {
             line(format!("DESCRIPTION:{}", escape(&desc)));
@@ -143,6 +169,16 @@ mod tests {
             assert!(l.len() <= 75, "{} octets", l.len());
         }
         assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+    }
+
+    #[test]
+    fn the_bound_records_lines_come_off_an_exported_description() {
+        use crate::domain::fields::Entity;
+        let desc = format!("Bring the quote\nlead #3: x\n{}", binding_line(Entity::Contact, 12, "Jean: Dupont"));
+        assert_eq!(without_binding_lines(&desc), "Bring the quote");
+        assert_eq!(without_binding_lines("lead #3: x"), "");
+        assert_eq!(without_binding_lines("Call lead #3: soon"), "Call lead #3: soon");
+        assert_eq!(without_binding_lines("lead #x: y"), "lead #x: y");
     }
 
     #[test]

@@ -120,11 +120,21 @@ fn entry(
         .flat_map(|e| e.values.iter().filter_map(|v| v.as_text().map(str::to_string)))
         .collect();
     let subject = summary.clone().unwrap_or_default();
+    // The kind our own export wrote in CATEGORIES comes back as it was.
+    let said = |kind: ActivityKind| categories.iter().any(|c| c.trim().eq_ignore_ascii_case(kind.code()));
     let kind = match event {
-        true if calendar_in::says_call(&categories, &subject) => ActivityKind::Call,
+        true if said(ActivityKind::Meeting) => ActivityKind::Meeting,
+        true if said(ActivityKind::Call) || calendar_in::says_call(&categories, &subject) => ActivityKind::Call,
         true => ActivityKind::Meeting,
+        false if said(ActivityKind::Email) => ActivityKind::Email,
         false => ActivityKind::Task,
     };
+    let mut description = text_of(comp, ICalendarProperty::Description);
+    if uid_text.starts_with("activity-") && uid_text.ends_with(".prospect") {
+        description = description
+            .map(|d| super::ics::without_binding_lines(&d).trim_end().to_string())
+            .filter(|d| !d.is_empty());
+    }
     let priority = comp
         .property(&ICalendarProperty::Priority)
         .and_then(|e| e.values.first())
@@ -150,7 +160,7 @@ fn entry(
         uid: uid_text,
         kind,
         subject: subject.chars().take(255).collect(),
-        description: text_of(comp, ICalendarProperty::Description),
+        description,
         location: text_of(comp, ICalendarProperty::Location).map(|l| clean_line(&l).into_owned()),
         deadline,
         duration_minutes,

@@ -9,7 +9,8 @@ use crate::domain::comm::{Comm, CommKind};
 use crate::domain::fields::Entity;
 use crate::domain::record::{CommsChange, RecordInput, RecordRef};
 use crate::store::activities::{
-    ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, CalendarWrite, Counters, NewActivity,
+    ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, CalendarWrite, CalendarWritten, Counters,
+    NewActivity,
 };
 use std::collections::HashMap;
 
@@ -84,9 +85,10 @@ impl Service {
     /// one transaction. Each is bound to the records in `given` (checked first: a record that
     /// does not exist refuses the whole import) and to every contact and lead whose e-mail is
     /// one of its attendees' or its organiser's, found by the duplicate rules' e-mail match.
-    /// One bound to no record is not imported, and the report says why; so are the entries
-    /// io::ics_in could not read (`refused`). An entry whose UID an activity already holds
-    /// (or which this file's own export wrote) updates it. `dry_run`: nothing kept.
+    /// An entry whose UID an activity already holds (or which this file's own export wrote)
+    /// updates it, its bindings added; any other bound to no record is not imported, and the
+    /// report says why, as it does for the entries io::ics_in could not read. `dry_run`:
+    /// nothing kept.
     pub fn import_calendar(
         &mut self,
         entries: Vec<std::result::Result<CalendarEntry, CalendarRefusal>>,
@@ -141,15 +143,10 @@ impl Service {
                 records: bindings.iter().map(|r| r.to_string()).collect(),
                 reason: None,
             };
-            if bindings.is_empty() {
-                let emails = if e.emails.is_empty() { "-".to_string() } else { e.emails.join(", ") };
-                item.reason = Some(crate::i18n::tr("cards.no_record", &[("emails", &emails)]));
-                report.add(item);
-                continue;
-            }
             if e.recurring {
                 item.reason = Some(crate::i18n::tr("cards.recurring", &[]));
             }
+            let emails = if e.emails.is_empty() { "-".to_string() } else { e.emails.join(", ") };
             writes.push(CalendarWrite {
                 uid: e.uid.clone(),
                 own_id: crate::domain::activity::id_in_uid(&e.uid, &host),
@@ -165,12 +162,17 @@ impl Service {
                 },
                 details: ActivityDetails { description: e.description, location: e.location, ..Default::default() },
             });
-            written.push(item);
+            written.push((item, emails));
         }
         let done = self.engine.import_calendar(&writes, dry_run)?;
-        for (mut item, w) in written.into_iter().zip(done) {
-            item.outcome = if w.created { CalendarOutcome::Created } else { CalendarOutcome::Updated };
-            item.id = Some(w.id);
+        for ((mut item, emails), w) in written.into_iter().zip(done) {
+            match w {
+                CalendarWritten::Created(id) => (item.outcome, item.id) = (CalendarOutcome::Created, Some(id)),
+                CalendarWritten::Updated(id) => (item.outcome, item.id) = (CalendarOutcome::Updated, Some(id)),
+                CalendarWritten::NoRecord => {
+                    item.reason = Some(crate::i18n::tr("cards.no_record", &[("emails", &emails)]));
+                }
+            }
             report.add(item);
         }
         report.items.sort_by_key(|i| i.line);

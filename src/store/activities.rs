@@ -106,7 +106,8 @@ pub struct CalendarWrite {
     /// The activity this file's own iCalendar export named by that UID
     /// (`domain::activity::id_in_uid`), updated when no activity holds the UID yet.
     pub own_id: Option<i64>,
-    /// What to write (its bindings are added to those the activity already has).
+    /// What to write (its bindings are added to those the activity already has; a new
+    /// activity needs one at least).
     pub activity: NewActivity,
     /// Its description and location.
     pub details: ActivityDetails,
@@ -114,9 +115,11 @@ pub struct CalendarWrite {
 
 /// What a calendar import wrote for one entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CalendarWritten {
-    /// The activity.
-    pub id: i64,
-    /// A new one (else the one with the same UID was updated).
-    pub created: bool,
+pub enum CalendarWritten {
+    /// A new activity.
+    Created(i64),
+    /// The activity with the same UID (or the one `own_id` names), updated.
+    Updated(i64),
+    /// Nothing: no activity has the UID and the entry is bound to no record.
+    NoRecord,
 }

@@ -171,7 +171,9 @@ pub trait Activities {
     /// keeping its UID, or updates the activity that holds that UID (or, failing that, the
     /// one `own_id` names): kind, subject, description, location, times, priority (done
     /// stays done), its bindings added to the activity's, a timeline entry on each bound
-    /// record. `dry_run`: everything checked and nothing kept. All or nothing.
+    /// record. An entry that would make a new activity bound to no record is left out
+    /// (`CalendarWritten::NoRecord`). `dry_run`: everything checked and nothing kept. All or
+    /// nothing.
     fn import_calendar(&mut self, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>>;
 }
 

@@ -433,9 +433,6 @@ impl Activities for Store {
         let me = self.user().map(|u| u.id);
         let mut tidy = Vec::with_capacity(entries.len());
         for e in entries {
-            if e.activity.bindings.is_empty() {
-                return Err(FieldError::new("record", Problem::refused("activity_record", &[])).into());
-            }
             let mut a = e.activity.clone();
             a.subject = clean_line(&a.subject).trim().chars().take(255).collect();
             if a.responsible_id.is_none() {
@@ -452,8 +449,9 @@ impl Activities for Store {
             let mut out = Vec::with_capacity(tidy.len());
             for (e, a, more) in &tidy {
                 let mut a = a.clone();
-                if a.subject.is_empty() {
-                    let first = a.bindings[0];
+                if a.subject.is_empty()
+                    && let Some(&first) = a.bindings.first()
+                {
                     let title = super::records::title_of(tx, first.entity, first.id)?;
                     let word = crate::i18n::tr_in(lang, &format!("activity.{}", a.kind.code()), &[]);
                     a.subject = format!("{word} {title}").chars().take(255).collect();
@@ -475,14 +473,15 @@ impl Activities for Store {
                     (None, None) => None,
                 };
                 match found {
+                    None if a.bindings.is_empty() => out.push(CalendarWritten::NoRecord),
                     None => {
                         let id = insert_with(tx, ctx, &a, more)?;
                         tx.prepare_cached("UPDATE activities SET uid = ?1 WHERE id = ?2")?.execute(params![e.uid, id])?;
-                        out.push(CalendarWritten { id, created: true });
+                        out.push(CalendarWritten::Created(id));
                     }
                     Some(id) => {
-                        update_from_calendar(tx, ctx, id, &e.uid, &a, more)?;
-                        out.push(CalendarWritten { id, created: false });
+                        update_from_calendar(tx, ctx, id, &a, more)?;
+                        out.push(CalendarWritten::Updated(id));
                     }
                 }
             }
@@ -492,12 +491,12 @@ impl Activities for Store {
 }
 
 /// Updates activity `id` with what a calendar says of it (`Activities::import_calendar`):
-/// its bindings are added to the activity's, and every bound record's timeline says so.
+/// its bindings are added to the activity's, and every bound record's timeline says so. Its
+/// UID stays (one found by this file's export UID keeps the one it came with, if any).
 fn update_from_calendar(
     tx: &Connection,
     ctx: &WriteCtx,
     id: i64,
-    uid: &str,
     a: &NewActivity,
     more: &ActivityDetails,
 ) -> Result<()> {
@@ -509,14 +508,13 @@ fn update_from_calendar(
     };
     let old_deadline: UnixMs = tx.query_row("SELECT deadline FROM activities WHERE id = ?1", [id], |r| r.get(0))?;
     tx.prepare_cached(
-        "UPDATE activities SET uid = ?2, kind = ?3, subject = ?4, description = ?5, location = ?6, start_at = ?7, \
-         end_at = ?8, deadline = ?9, priority = ?10, completed = (completed OR ?11), \
-         completed_at = CASE WHEN completed THEN completed_at WHEN ?11 THEN ?12 END, \
-         modified_at = ?12, modified_by = ?13, version = version + 1 WHERE id = ?1",
+        "UPDATE activities SET kind = ?2, subject = ?3, description = ?4, location = ?5, start_at = ?6, end_at = ?7, \
+         deadline = ?8, priority = ?9, completed = (completed OR ?10), \
+         completed_at = CASE WHEN completed THEN completed_at WHEN ?10 THEN ?11 END, \
+         modified_at = ?11, modified_by = ?12, version = version + 1 WHERE id = ?1",
     )?
     .execute(params![
         id,
-        uid,
         a.kind.code(),
         a.subject,
         more.description,
