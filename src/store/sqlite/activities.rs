@@ -467,7 +467,7 @@ impl Activities for Store {
                 let found = match (found, e.own_id) {
                     (Some(id), _) => Some(id),
                     (None, Some(own)) => tx
-                        .prepare_cached("SELECT id FROM activities WHERE id = ?1 AND uid IS NULL")?
+                        .prepare_cached("SELECT id FROM activities WHERE id = ?1")?
                         .query_row([own], |r| r.get(0))
                         .optional()?,
                     (None, None) => None,
