@@ -38,10 +38,15 @@ pub struct CalendarArgs {
 impl CalendarArgs {
     /// The records named.
     fn records(&self) -> Vec<RecordRef> {
-        [(Entity::Lead, self.lead), (Entity::Contact, self.contact), (Entity::Deal, self.deal), (Entity::Company, self.company)]
-            .into_iter()
-            .filter_map(|(e, id)| id.map(|id| RecordRef::new(e, id)))
-            .collect()
+        [
+            (Entity::Lead, self.lead),
+            (Entity::Contact, self.contact),
+            (Entity::Deal, self.deal),
+            (Entity::Company, self.company),
+        ]
+        .into_iter()
+        .filter_map(|(e, id)| id.map(|id| RecordRef::new(e, id)))
+        .collect()
     }
 }
 
@@ -111,7 +116,8 @@ pub fn run_vcard(s: &mut Session, args: &ImportArgs) -> anyhow::Result<()> {
     let rows = crate::io::vcard_in::read(&text, region).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     drop(text);
     let bulk = args.bulk || rows.len() >= crate::store::import::BULK_ROWS;
-    let opts = crate::store::import::ImportOptions { duplicates, match_on, dry_run: args.dry_run, bulk, ..Default::default() };
+    let opts =
+        crate::store::import::ImportOptions { duplicates, match_on, dry_run: args.dry_run, bulk, ..Default::default() };
     let report = s.store.import(Entity::Contact, |from| rows[from.min(rows.len())..].to_vec(), opts, |_| {})?;
     vcard_report(s, args, rows.len(), &report);
     Ok(())
@@ -170,7 +176,9 @@ fn vcard_report(s: &Session, args: &ImportArgs, cards: usize, report: &ImportRep
     for (line, outcome) in report.rows.iter() {
         let line = line.to_string();
         match outcome {
-            RowOutcome::Rejected { reason } => println!("{}", tr("cards.card_rejected", &[("line", &line), ("reason", &reason)])),
+            RowOutcome::Rejected { reason } => {
+                println!("{}", tr("cards.card_rejected", &[("line", &line), ("reason", &reason)]))
+            }
             RowOutcome::Skipped { id } => {
                 let record = RecordRef::new(Entity::Contact, id).to_string();
                 println!("{}", tr("cards.card_skipped", &[("line", &line), ("record", &record)]))
@@ -227,13 +235,19 @@ fn ics_report(s: &Session, args: &ImportArgs, count: usize, report: &CalendarRep
     );
     for item in &report.items {
         let Some(reason) = &item.reason else { continue };
-        let key = if item.outcome == CalendarOutcome::NotImported { "cards.entry_not_imported" } else { "cards.entry_note" };
+        let key =
+            if item.outcome == CalendarOutcome::NotImported { "cards.entry_not_imported" } else { "cards.entry_note" };
         let shown = |t: &Option<String>| crate::domain::text::shown_line(t.as_deref().unwrap_or("-")).into_owned();
         println!(
             "{}",
             tr(
                 key,
-                &[("line", &item.line.to_string()), ("uid", &shown(&item.uid)), ("subject", &shown(&item.subject)), ("reason", reason)]
+                &[
+                    ("line", &item.line.to_string()),
+                    ("uid", &shown(&item.uid)),
+                    ("subject", &shown(&item.subject)),
+                    ("reason", reason)
+                ]
             )
         );
     }

@@ -78,6 +78,26 @@ pub(crate) fn begin_lines(text: &str, names: &[&str]) -> Vec<u64> {
         .collect()
 }
 
+/// The innermost component begun and never ended (`VCARD` of a file cut short in its last
+/// card), from the BEGIN and END lines: the parser takes a card cut short at the end of the
+/// file for a whole one.
+pub(crate) fn unclosed(text: &str) -> Option<String> {
+    let mut open: Vec<String> = Vec::new();
+    for l in text.lines() {
+        let l = l.trim_end().trim_start_matches('\u{feff}');
+        let b = l.as_bytes();
+        if b.len() > 6 && b[..6].eq_ignore_ascii_case(b"BEGIN:") {
+            open.push(l[6..].to_ascii_uppercase());
+        } else if b.len() > 4 && b[..4].eq_ignore_ascii_case(b"END:") {
+            let name = l[4..].to_ascii_uppercase();
+            if let Some(at) = open.iter().rposition(|o| *o == name) {
+                open.truncate(at);
+            }
+        }
+    }
+    open.pop()
+}
+
 /// The line of the first place `needle` appears (1 when it cannot be found).
 fn line_of(text: &str, needle: &str) -> u64 {
     let at = if needle.is_empty() { None } else { text.find(needle) };
@@ -117,13 +137,23 @@ mod tests {
         assert_eq!(detect(b"\n\nBEGIN:VCARD"), Format::VCard);
         assert_eq!(detect(b"first name,BEGIN:VCARD\n"), Format::Csv);
         assert_eq!(detect(b""), Format::Csv);
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("BEGIN:VCARD\r\n".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("BEGIN:VCARD\r\n".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(detect(&utf16), Format::VCard);
     }
 
     #[test]
+    fn a_component_cut_short_is_found() {
+        assert_eq!(unclosed("BEGIN:VCARD\nFN:x\nEND:VCARD\nBEGIN:VCARD\nFN:y\n").as_deref(), Some("VCARD"));
+        assert_eq!(unclosed("BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\nBEGIN:VTODO\n").as_deref(), Some("VTODO"));
+        assert_eq!(unclosed("begin:vcard\r\nend:VCARD\r\n"), None);
+        assert_eq!(unclosed("BEGIN:VCARDé\nEND:VCARDé\nBEGIN:\nEND:\n"), None);
+    }
+
+    #[test]
     fn components_begin_where_their_line_says() {
-        let text = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\n BEGIN:VTODO\nEND:VEVENT\nbegin:vtodo\nEND:VTODO\nFN:Zoë\n";
+        let text =
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\n BEGIN:VTODO\nEND:VEVENT\nbegin:vtodo\nEND:VTODO\nFN:Zoë\n";
         assert_eq!(begin_lines(text, &["VEVENT", "VTODO"]), vec![2, 6]);
     }
 }

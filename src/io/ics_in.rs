@@ -2,7 +2,7 @@
 //! its categories or summary say so), each VTODO a task, read by the `calcard` crate into
 //! `domain::calendar_in::CalendarEntry`. The service binds them to records and writes them.
 
-use super::cards::{MAX_PROPERTIES, begin_lines, fault};
+use super::cards::{MAX_PROPERTIES, begin_lines, fault, unclosed};
 use crate::domain::activity::{ActivityKind, Priority};
 use crate::domain::calendar_in::{self, CalendarEntry, CalendarRefusal};
 use crate::domain::text::{clean_line, clean_multiline};
@@ -21,6 +21,9 @@ use chrono::{Local, NaiveDate, TimeZone};
 /// whole file refused (localised) when it is not a well-formed calendar: text outside it,
 /// a component begun and never ended, anything but a calendar in it.
 pub fn read(text: &str) -> Result<Vec<Result<CalendarEntry, CalendarRefusal>>, String> {
+    if let Some(component) = unclosed(text) {
+        return Err(tr("cards.unterminated", &[("component", &component)]));
+    }
     let mut calendars: Vec<ICalendar> = Vec::new();
     let mut parser = Parser::new(text);
     loop {
@@ -131,9 +134,8 @@ fn entry(
     };
     let mut description = text_of(comp, ICalendarProperty::Description);
     if uid_text.starts_with("activity-") && uid_text.ends_with(".prospect") {
-        description = description
-            .map(|d| super::ics::without_binding_lines(&d).trim_end().to_string())
-            .filter(|d| !d.is_empty());
+        description =
+            description.map(|d| super::ics::without_binding_lines(&d).trim_end().to_string()).filter(|d| !d.is_empty());
     }
     let priority = comp
         .property(&ICalendarProperty::Priority)

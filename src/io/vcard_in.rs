@@ -3,7 +3,7 @@
 //! becomes, so `Service::import` writes them (duplicate modes, dry run, report) unchanged.
 //! `card_input` is the one place a card becomes a record's input.
 
-use super::cards::{MAX_PROPERTIES, begin_lines, fault};
+use super::cards::{MAX_PROPERTIES, begin_lines, fault, unclosed};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::error::FieldError;
@@ -11,13 +11,18 @@ use crate::domain::import::split_full_name;
 use crate::domain::import_rows::ImportRow;
 use crate::domain::record::{CommsChange, RecordInput};
 use crate::i18n::tr;
-use calcard::vcard::{VCard, VCardEntry, VCardParameterName, VCardParameterValue, VCardProperty, VCardType, VCardValue};
+use calcard::vcard::{
+    VCard, VCardEntry, VCardParameterName, VCardParameterValue, VCardProperty, VCardType, VCardValue,
+};
 use calcard::{Entry, Parser};
 
 /// Every card of a vCard file as a row to import (its line, its input or why it cannot be
 /// one), or why the whole file is refused (localised): text outside any card, a card begun
 /// and never ended (a file cut short), a calendar in it, no card at all.
 pub fn read(text: &str, region: PhoneRegion) -> Result<Vec<ImportRow>, String> {
+    if let Some(component) = unclosed(text) {
+        return Err(tr("cards.unterminated", &[("component", &component)]));
+    }
     let mut lines = begin_lines(text, &["VCARD"]).into_iter();
     let mut rows = Vec::new();
     let mut parser = Parser::new(text);
@@ -41,7 +46,9 @@ pub fn read(text: &str, region: PhoneRegion) -> Result<Vec<ImportRow>, String> {
 fn text(v: &VCardValue) -> String {
     match v {
         VCardValue::Text(t) => t.trim().to_string(),
-        VCardValue::Component(parts) => parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "),
+        VCardValue::Component(parts) => {
+            parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+        }
         _ => String::new(),
     }
 }

@@ -2,12 +2,12 @@
 
 use super::Service;
 use crate::domain::activity::ActivityRow;
-use crate::domain::when::UnixMs;
-use crate::store::Result;
 use crate::domain::calendar_in::{CalendarEntry, CalendarItem, CalendarOutcome, CalendarRefusal, CalendarReport};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::fields::Entity;
 use crate::domain::record::{CommsChange, RecordInput, RecordRef};
+use crate::domain::when::UnixMs;
+use crate::store::Result;
 use crate::store::activities::{
     ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, CalendarWrite, CalendarWritten, Counters,
     NewActivity,

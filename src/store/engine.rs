@@ -10,7 +10,8 @@ use crate::domain::intake::Message;
 use crate::domain::queue::QueueMode;
 use crate::domain::when::UnixMs;
 use crate::store::activities::{
-    ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, CalendarWrite, CalendarWritten, Counters, NewActivity,
+    ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, CalendarWrite, CalendarWritten, Counters,
+    NewActivity,
 };
 use crate::store::bulk::{BulkLoaded, BulkUser, RecordMaker};
 use crate::store::convert::{ConversionPlan, Converted};

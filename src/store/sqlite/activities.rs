@@ -462,8 +462,10 @@ impl Activities for Store {
                         return Err(StoreError::NotFound { entity: r.entity, id: r.id });
                     }
                 }
-                let found: Option<i64> =
-                    tx.prepare_cached("SELECT id FROM activities WHERE uid = ?1")?.query_row([&e.uid], |r| r.get(0)).optional()?;
+                let found: Option<i64> = tx
+                    .prepare_cached("SELECT id FROM activities WHERE uid = ?1")?
+                    .query_row([&e.uid], |r| r.get(0))
+                    .optional()?;
                 let found = match (found, e.own_id) {
                     (Some(id), _) => Some(id),
                     (None, Some(own)) => tx
@@ -476,7 +478,8 @@ impl Activities for Store {
                     None if a.bindings.is_empty() => out.push(CalendarWritten::NoRecord),
                     None => {
                         let id = insert_with(tx, ctx, &a, more)?;
-                        tx.prepare_cached("UPDATE activities SET uid = ?1 WHERE id = ?2")?.execute(params![e.uid, id])?;
+                        tx.prepare_cached("UPDATE activities SET uid = ?1 WHERE id = ?2")?
+                            .execute(params![e.uid, id])?;
                         out.push(CalendarWritten::Created(id));
                     }
                     Some(id) => {
