@@ -210,3 +210,76 @@ fn instant(pdt: &PartialDateTime, tzid: Option<&str>, zones: &TzResolver<&str>) 
     })
     .map(|at| (at, false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A property line of an event or to-do, with values that are often not what they should be.
+    fn property() -> impl Strategy<Value = String> {
+        let name = prop_oneof![
+            Just("SUMMARY"),
+            Just("DESCRIPTION"),
+            Just("DTSTART"),
+            Just("DTSTART;TZID=Europe/Paris"),
+            Just("DTSTART;TZID=Nowhere/Else"),
+            Just("DTSTART;VALUE=DATE"),
+            Just("DTEND"),
+            Just("DUE"),
+            Just("DURATION"),
+            Just("PRIORITY"),
+            Just("CATEGORIES"),
+            Just("ATTENDEE"),
+            Just("ORGANIZER"),
+            Just("RRULE"),
+            Just("RECURRENCE-ID"),
+            Just("STATUS"),
+            Just("UID"),
+        ];
+        let value = prop_oneof![
+            "[^\\p{C}]{0,30}",
+            "[0-9]{8}(T[0-9]{6}Z?)?",
+            "[0-9]{1,9}",
+            "-?P[0-9]{0,9}[WDTHMS][0-9]{0,9}[HMS]?",
+            "mailto:[a-z]{1,5}@[a-z]{1,5}\\.[a-z]{2}",
+        ];
+        (name, value).prop_map(|(n, v)| format!("{n}:{v}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..800), head in any::<bool>()) {
+            let (text, _) = crate::io::csv::decode(&bytes, None);
+            let text = if head { format!("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{text}") } else { text };
+            let _ = read(&text);
+        }
+
+        #[test]
+        fn an_event_or_to_do_of_any_properties_is_read_or_refused_with_a_reason(
+            props in proptest::collection::vec(property(), 0..16),
+            todo in any::<bool>(),
+        ) {
+            let comp = if todo { "VTODO" } else { "VEVENT" };
+            let text = format!("BEGIN:VCALENDAR\r\nBEGIN:{comp}\r\n{}\r\nEND:{comp}\r\nEND:VCALENDAR\r\n", props.join("\r\n"));
+            let entries = read(&text);
+            prop_assert!(entries.is_ok(), "{text}: {entries:?}");
+            let entries = entries.unwrap_or_default();
+            prop_assert_eq!(entries.len(), 1);
+            match &entries[0] {
+                Ok(e) => {
+                    prop_assert!(instant_in_range(e.deadline));
+                    prop_assert!(!e.uid.is_empty());
+                    prop_assert_eq!(e.line, 2);
+                    if let Some(m) = e.duration_minutes {
+                        prop_assert!((1..=calendar_in::LONGEST_MINUTES).contains(&m), "{m}");
+                    }
+                    prop_assert_eq!(e.kind == ActivityKind::Task || e.kind == ActivityKind::Email, todo);
+                }
+                Err(r) => prop_assert!(!r.reason.is_empty() && r.line == 2),
+            }
+        }
+    }
+}

@@ -271,3 +271,59 @@ fn social(
         add(comms, CommKind::Messenger, label, &handle)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fields::Entity;
+    use proptest::prelude::*;
+
+    /// A property line: a known or odd name, maybe a TYPE, and any printable value.
+    fn property() -> impl Strategy<Value = String> {
+        let name = prop_oneof![
+            Just("N"),
+            Just("FN"),
+            Just("ORG"),
+            Just("TITLE"),
+            Just("TEL"),
+            Just("EMAIL"),
+            Just("URL"),
+            Just("IMPP"),
+            Just("X-SOCIALPROFILE"),
+            Just("ADR"),
+            Just("BDAY"),
+            Just("NOTE"),
+            Just("PHOTO"),
+            Just("item1.X-ABLabel"),
+        ];
+        let params = prop_oneof![Just(""), Just(";TYPE=cell"), Just(";TYPE=\"work,voice\""), Just(";VALUE=uri"), Just(";TYPE=twitter")];
+        (name, params, "[^\\p{C}]{0,40}").prop_map(|(n, p, v)| format!("{n}{p}:{v}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..800), head in any::<bool>()) {
+            let (text, _) = crate::io::csv::decode(&bytes, None);
+            let text = if head { format!("BEGIN:VCARD\r\n{text}") } else { text };
+            let _ = read(&text, PhoneRegion::FR);
+        }
+
+        #[test]
+        fn a_card_of_any_properties_is_a_row_with_a_contact_s_fields(props in proptest::collection::vec(property(), 0..24)) {
+            let text = format!("BEGIN:VCARD\r\nVERSION:4.0\r\n{}\r\nEND:VCARD\r\n", props.join("\r\n"));
+            let rows = read(&text, PhoneRegion::FR);
+            prop_assert!(rows.is_ok(), "{text}: {rows:?}");
+            let rows = rows.unwrap_or_default();
+            prop_assert_eq!(rows.len(), 1);
+            prop_assert_eq!(rows[0].line, 1);
+            if let Ok(input) = &rows[0].input {
+                for (key, value) in &input.fields {
+                    prop_assert!(Entity::Contact.field(key).is_some(), "{key}");
+                    prop_assert!(!value.trim().is_empty(), "{key}");
+                }
+            }
+        }
+    }
+}
