@@ -296,7 +296,13 @@ mod tests {
             Just("PHOTO"),
             Just("item1.X-ABLabel"),
         ];
-        let params = prop_oneof![Just(""), Just(";TYPE=cell"), Just(";TYPE=\"work,voice\""), Just(";VALUE=uri"), Just(";TYPE=twitter")];
+        let params = prop_oneof![
+            Just(""),
+            Just(";TYPE=cell"),
+            Just(";TYPE=\"work,voice\""),
+            Just(";VALUE=uri"),
+            Just(";TYPE=twitter")
+        ];
         (name, params, "[^\\p{C}]{0,40}").prop_map(|(n, p, v)| format!("{n}{p}:{v}"))
     }
 

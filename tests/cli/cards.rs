@@ -171,7 +171,10 @@ fn people() -> Env {
 }
 
 /// (line, uid, outcome, id, records) of each item of a calendar import's report, and its reason.
-fn calendar_items(report: &Value) -> Vec<(i64, String, String, Option<i64>, Vec<String>, Option<String>)> {
+/// An entry of a calendar import's report: line, UID, outcome, activity, records, reason.
+type CalendarItem = (i64, String, String, Option<i64>, Vec<String>, Option<String>);
+
+fn calendar_items(report: &Value) -> Vec<CalendarItem> {
     report["items"]
         .as_array()
         .unwrap()
@@ -190,7 +193,10 @@ fn calendar_items(report: &Value) -> Vec<(i64, String, String, Option<i64>, Vec<
 }
 
 /// Every activity, done ones included, as (id, kind, subject, deadline, end, priority, done, bindings).
-fn activities(env: &Env) -> Vec<(i64, String, String, String, Value, String, bool, Vec<String>)> {
+/// An activity as listed: id, kind, subject, deadline, end, priority, done, bindings.
+type Activity = (i64, String, String, String, Value, String, bool, Vec<String>);
+
+fn activities(env: &Env) -> Vec<Activity> {
     let mut all: Vec<_> = env
         .json(&["activity", "list", "--all"])
         .as_array()

@@ -202,9 +202,12 @@ fn entry(uid: &str, subject: &str, deadline: i64, emails: &[&str]) -> prospect::
 
 pub fn a_calendar_import_binds_by_email_and_updates_by_uid(mut eng: TestEngine) {
     use prospect::domain::calendar_in::CalendarOutcome::{Created, NotImported, Updated};
-    let contact = create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Dupont")], &["jean@acme.fr"]).id;
+    let contact =
+        create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Dupont")], &["jean@acme.fr"]).id;
     let lead = create(&mut eng, Entity::Lead, &[("title", "Acme")], &["Jean@Acme.fr"]).id;
-    let planned = eng.plan_activity(call(RecordRef::new(Entity::Lead, lead), "Planned here", NOW), &ActivityDetails::default()).unwrap();
+    let planned = eng
+        .plan_activity(call(RecordRef::new(Entity::Lead, lead), "Planned here", NOW), &ActivityDetails::default())
+        .unwrap();
     let outcomes = |r: &prospect::domain::calendar_in::CalendarReport| -> Vec<_> {
         r.items.iter().map(|i| (i.outcome.clone(), i.id, i.records.clone())).collect()
     };
