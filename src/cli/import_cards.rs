@@ -84,17 +84,13 @@ fn no_csv_flags(args: &ImportArgs, format: &str) -> anyhow::Result<()> {
 
 /// The file's text, decoded in `--encoding` when given.
 fn text_of(args: &ImportArgs) -> anyhow::Result<String> {
-    let text = match &args.encoding {
-        None => cards::read_text(&args.file),
-        Some(e) => {
-            let encoding = crate::io::csv::encoding_for(e).map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
-            cards::read_text(&args.file).and_then(|_| {
-                let bytes = std::fs::read(&args.file).map_err(|e| e.to_string())?;
-                Ok(crate::io::csv::decode_owned(bytes, Some(encoding)).0)
-            })
-        }
-    };
-    text.map_err(|e| anyhow::anyhow!("{e}"))
+    let encoding = args
+        .encoding
+        .as_deref()
+        .map(crate::io::csv::encoding_for)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
+    cards::read_text(&args.file, encoding).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// `prospect import FILE.vcf`: every card a contact, its ORG its company.

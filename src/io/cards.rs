@@ -48,9 +48,10 @@ pub fn detect_file(path: &Path) -> std::io::Result<Format> {
     Ok(detect(&head))
 }
 
-/// The whole text of a card or calendar file (decoded as the CSV import decodes: UTF-8,
-/// UTF-16 with its mark, else Windows-1252), or why it cannot be read, localised.
-pub fn read_text(path: &Path) -> Result<String, String> {
+/// The whole text of a card or calendar file, decoded in `encoding` when given, else as the
+/// CSV import decodes (UTF-8, UTF-16 with its mark, else Windows-1252), or why it cannot be
+/// read, localised.
+pub fn read_text(path: &Path, encoding: Option<&'static encoding_rs::Encoding>) -> Result<String, String> {
     let shown = path.display().to_string();
     let cannot = |e: std::io::Error| tr("cards.cannot_read", &[("path", &shown), ("error", &e.to_string())]);
     let size = std::fs::metadata(path).map_err(cannot)?.len();
@@ -59,7 +60,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         return Err(tr("cards.too_big", &[("path", &shown), ("size", &mb(size)), ("max", &mb(MAX_BYTES))]));
     }
     let bytes = std::fs::read(path).map_err(cannot)?;
-    Ok(crate::io::csv::decode_owned(bytes, None).0)
+    Ok(crate::io::csv::decode_owned(bytes, encoding).0)
 }
 
 /// The lines (1 = first) where each `BEGIN:<name>` of `names` starts a component, in the

@@ -137,7 +137,7 @@ impl Service {
             let mut item = CalendarItem {
                 line: e.line,
                 uid: Some(e.uid.clone()),
-                subject: Some(e.subject.clone()),
+                subject: (!e.subject.is_empty()).then(|| e.subject.clone()),
                 outcome: CalendarOutcome::NotImported,
                 id: None,
                 records: bindings.iter().map(|r| r.to_string()).collect(),
