@@ -110,6 +110,14 @@ fn google_vcards_become_contacts_with_their_companies() {
     let again = import(&env, &file, &[]);
     assert_eq!(counts(&again, &["created", "skipped", "rejected"]), vec![0, 4, 2]);
     assert_eq!(env.json(&["contact", "list"]).as_array().unwrap().len(), 3);
+    // The duplicate modes are the CSV import's: merge fills the empty fields of the match.
+    let merged = import(&env, &file, &["--duplicates", "merge"]);
+    assert_eq!(counts(&merged, &["created", "merged", "skipped", "rejected"]), vec![0, 4, 0, 2]);
+    assert_eq!(
+        env.json(&["contact", "show", "1"])["comments"],
+        "Rencontré au salon de Lyon",
+        "filled, not overwritten"
+    );
     assert_eq!(env.json(&["db", "check"])["ok"], true);
 }
 
