@@ -89,6 +89,9 @@ pub struct ActivityRow {
     pub bindings: Vec<(Entity, i64, String)>,
     /// Version.
     pub version: i64,
+    /// The UID of the calendar entry it was imported from (`prospect import FILE.ics`), which
+    /// the iCalendar export writes back; none for an activity planned here.
+    pub uid: Option<String>,
 }
 
 /// Whether an activity's times all fall in the accepted years (`when::instant_in_range`):

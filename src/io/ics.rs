@@ -4,6 +4,9 @@
 use crate::domain::activity::{ActivityKind, ActivityRow};
 use crate::domain::when::{UnixMs, from_ms};
 
+/// What the export names itself in PRODID: a calendar import knows its own files by it.
+pub(crate) const PRODID: &str = "-//Prospect//Prospect CRM//EN";
+
 /// Escapes a TEXT value (RFC 5545 3.3.11).
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -93,19 +96,23 @@ pub fn writable(activity: &ActivityRow) -> bool {
     crate::domain::activity::times_in_range(activity.deadline, activity.start_at, activity.end_at)
 }
 
-/// Renders activities as one VCALENDAR. `now` stamps DTSTAMP; `host` makes UIDs unique per file.
+/// Renders activities as one VCALENDAR. `now` stamps DTSTAMP; `host` makes UIDs unique per
+/// file (an activity imported from a calendar keeps the UID it came with).
 pub fn calendar(activities: &[ActivityRow], now: UnixMs, host: &str) -> String {
     let mut out = String::new();
     let mut line = |s: String| out.push_str(&fold(&s));
     line("BEGIN:VCALENDAR".into());
     line("VERSION:2.0".into());
-    line("PRODID:-//Prospect//Prospect CRM//EN".into());
+    line(format!("PRODID:{PRODID}"));
     line("CALSCALE:GREGORIAN".into());
     for a in activities {
         let event = matches!(a.kind, ActivityKind::Call | ActivityKind::Meeting);
         let comp = if event { "VEVENT" } else { "VTODO" };
         line(format!("BEGIN:{comp}"));
-        line(format!("UID:{}", escape(&crate::domain::activity::uid_of(a.id, host))));
+        // An activity imported from a calendar keeps that calendar's UID, so the calendar it
+        // goes back to updates its event rather than adding a second one.
+        let uid = a.uid.clone().unwrap_or_else(|| crate::domain::activity::uid_of(a.id, host));
+        line(format!("UID:{}", escape(&uid)));
         line(format!("DTSTAMP:{}", stamp(now)));
         line(format!("SUMMARY:{}", escape(&a.subject)));
         if event {

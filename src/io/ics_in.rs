@@ -40,6 +40,14 @@ pub fn read(text: &str) -> Result<Vec<Result<CalendarEntry, CalendarRefusal>>, S
     let mut out = Vec::new();
     for cal in &calendars {
         let zones = cal.build_tz_resolver();
+        // Prospect's own export: the bound records' lines it adds to descriptions come off.
+        let ours = cal
+            .components
+            .first()
+            .and_then(|c| c.property(&ICalendarProperty::Prodid))
+            .and_then(|p| p.values.first())
+            .and_then(|v| v.as_text())
+            .is_some_and(|p| p == super::ics::PRODID);
         for comp in &cal.components {
             let event = match comp.component_type {
                 ICalendarComponentType::VEvent => true,
@@ -47,7 +55,7 @@ pub fn read(text: &str) -> Result<Vec<Result<CalendarEntry, CalendarRefusal>>, S
                 _ => continue,
             };
             let line = lines.next().unwrap_or(0);
-            out.push(entry(comp, event, line, &zones));
+            out.push(entry(comp, event, line, &zones, ours));
         }
     }
     Ok(out)
@@ -66,6 +74,7 @@ fn entry(
     event: bool,
     line: u64,
     zones: &TzResolver<&str>,
+    ours: bool,
 ) -> Result<CalendarEntry, CalendarRefusal> {
     let uid = comp.uid().map(|u| clean_line(u).trim().to_string()).filter(|u| !u.is_empty());
     let summary = text_of(comp, ICalendarProperty::Summary).map(|s| clean_line(&s).into_owned());
@@ -133,7 +142,7 @@ fn entry(
         false => ActivityKind::Task,
     };
     let mut description = text_of(comp, ICalendarProperty::Description);
-    if uid_text.starts_with("activity-") && uid_text.ends_with(".prospect") {
+    if ours {
         description =
             description.map(|d| super::ics::without_binding_lines(&d).trim_end().to_string()).filter(|d| !d.is_empty());
     }

@@ -352,12 +352,17 @@ fn a_calendar_becomes_activities_bound_by_attendee_emails_and_updates_when_impor
     let timeline = env.json(&["contact", "show", "1"]).to_string();
     assert!(timeline.contains("Présentation produit v2"), "the bound contact's timeline says so: {timeline}");
 
-    // Our own export, imported into the same file, updates its activities, never duplicates.
+    // Our own export, imported into the same file, updates its activities, never duplicates:
+    // those imported keep their calendar's UID, one planned here is named by its id.
+    env.json(&["activity", "add", "--contact", "2", "--kind", "task", "--subject", "Planned here", "--at", "+2d"]);
     let exported = env.dir.path().join("out.ics");
     env.cmd().args(["export", "--format", "ics", "--out", exported.to_str().unwrap()]).assert().success();
+    let text = std::fs::read_to_string(&exported).unwrap();
+    assert!(text.contains("UID:meeting-1@agenda.example\r\n") && text.contains("UID:activity-7@"), "{text}");
     let before = activities(&env);
+    assert_eq!(before.len(), 7);
     let back = import(&env, &exported, &[]);
-    assert_eq!(counts(&back, &["entries", "created", "updated", "not_imported"]), vec![6, 0, 6, 0]);
+    assert_eq!(counts(&back, &["entries", "created", "updated", "not_imported"]), vec![7, 0, 7, 0]);
     assert_eq!(activities(&env), before);
     let meeting =
         env.json(&["activity", "list", "--all"]).as_array().unwrap().iter().find(|a| a["id"] == 1).cloned().unwrap();
@@ -368,7 +373,7 @@ fn a_calendar_becomes_activities_bound_by_attendee_emails_and_updates_when_impor
     // ... and the original calendar still finds them by their UIDs.
     let original = import(&env, &file, &[]);
     assert_eq!(counts(&original, &["created", "updated"]), vec![0, 6]);
-    assert_eq!(activities(&env).len(), 6);
+    assert_eq!(activities(&env).len(), 7);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
 }
 

@@ -134,6 +134,7 @@ fn rows(conn: &Connection, sql: &str, params: &[Sql]) -> Result<Vec<ActivityRow>
                 location: r.get(12)?,
                 bindings: vec![],
                 version: r.get(13)?,
+                uid: r.get(14)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -174,7 +175,8 @@ fn rows(conn: &Connection, sql: &str, params: &[Sql]) -> Result<Vec<ActivityRow>
 }
 
 const SELECT: &str = "SELECT a.id, a.kind, a.subject, a.description, a.deadline, a.start_at, a.end_at, a.priority, a.direction, \
-     (SELECT login FROM users WHERE id = a.responsible_id), a.completed, a.reminder_minutes, a.location, a.version FROM activities a";
+     (SELECT login FROM users WHERE id = a.responsible_id), a.completed, a.reminder_minutes, a.location, a.version, a.uid \
+     FROM activities a";
 
 impl Activities for Store {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
