@@ -99,9 +99,17 @@ pub(crate) fn unclosed(text: &str) -> Option<String> {
     open.pop()
 }
 
-/// The line of the first place `needle` appears (1 when it cannot be found).
+/// The line of the first line that starts with `needle`, else of the first place it appears
+/// (1 when it cannot be found).
 fn line_of(text: &str, needle: &str) -> u64 {
-    let at = if needle.is_empty() { None } else { text.find(needle) };
+    if needle.is_empty() {
+        return 1;
+    }
+    let at = if text.starts_with(needle) {
+        Some(0)
+    } else {
+        text.find(&format!("\n{needle}")).map(|at| at + 1).or_else(|| text.find(needle))
+    };
     at.map(|at| text[..at].matches('\n').count() as u64 + 1).unwrap_or(1)
 }
 
@@ -149,6 +157,13 @@ mod tests {
         assert_eq!(unclosed("BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\nBEGIN:VTODO\n").as_deref(), Some("VTODO"));
         assert_eq!(unclosed("begin:vcard\r\nend:VCARD\r\n"), None);
         assert_eq!(unclosed("BEGIN:VCARDé\nEND:VCARDé\nBEGIN:\nEND:\n"), None);
+    }
+
+    #[test]
+    fn a_stray_line_is_found_where_it_starts_a_line() {
+        assert_eq!(line_of("NOTE:junk here\nEND:VCARD\njunk\n", "junk"), 3);
+        assert_eq!(line_of("junk\n", "junk"), 1);
+        assert_eq!(line_of("a\nb", "zz"), 1);
     }
 
     #[test]
