@@ -36,6 +36,8 @@ pub struct CalendarEntry {
     pub emails: Vec<String>,
     /// It repeats (RRULE, RDATE): only its first occurrence is imported.
     pub recurring: bool,
+    /// Its first alarm, in minutes before it (a VALARM's TRIGGER relative to its start).
+    pub reminder_minutes: Option<i64>,
 }
 
 /// An event or to-do that could not be read as an activity (no date, no UID...).
@@ -110,6 +112,16 @@ impl CalendarReport {
     }
 }
 
+/// Most minutes ahead a reminder may ring: four weeks.
+pub const LONGEST_REMINDER: i64 = 4 * 7 * 24 * 60;
+
+/// A VALARM's TRIGGER (seconds from the start, negative before it) as a reminder in minutes
+/// before: none for a trigger after the start or more than four weeks ahead.
+pub fn reminder_minutes(trigger_seconds: i64) -> Option<i64> {
+    let before = trigger_seconds.checked_neg()? / 60;
+    (0..=LONGEST_REMINDER).contains(&before).then_some(before)
+}
+
 /// A calendar's PRIORITY (RFC 5545: 1 highest, 9 lowest, 0 undefined) as ours.
 pub fn priority_of(value: i64) -> Priority {
     match value {
@@ -156,5 +168,10 @@ mod tests {
         assert_eq!(duration_minutes(0, Some(3 * 24 * 3_600_000)), LONGEST_MINUTES);
         assert_eq!(duration_minutes(10, Some(5)), 30);
         assert_eq!(duration_minutes(0, None), 30);
+        assert_eq!(reminder_minutes(-15 * 60), Some(15));
+        assert_eq!(reminder_minutes(0), Some(0));
+        assert_eq!(reminder_minutes(60), None);
+        assert_eq!(reminder_minutes(i64::MIN), None);
+        assert_eq!(reminder_minutes(-60 * 24 * 3600), None);
     }
 }

@@ -48,14 +48,22 @@ pub fn read(text: &str) -> Result<Vec<Result<CalendarEntry, CalendarRefusal>>, S
             .and_then(|p| p.values.first())
             .and_then(|v| v.as_text())
             .is_some_and(|p| p == super::ics::PRODID);
-        for comp in &cal.components {
+        for (id, comp) in cal.components.iter().enumerate() {
             let event = match comp.component_type {
                 ICalendarComponentType::VEvent => true,
                 ICalendarComponentType::VTodo => false,
                 _ => continue,
             };
             let line = lines.next().unwrap_or(0);
-            out.push(entry(comp, event, line, &zones, ours));
+            let reminder = u32::try_from(id).ok().and_then(|id| {
+                cal.alarms_for_id(id).find_map(|alarm| {
+                    match alarm.property(&ICalendarProperty::Trigger)?.values.first()? {
+                        ICalendarValue::Duration(d) => calendar_in::reminder_minutes(d.as_seconds()),
+                        _ => None,
+                    }
+                })
+            });
+            out.push(entry(comp, event, line, &zones, ours).map(|e| CalendarEntry { reminder_minutes: reminder, ..e }));
         }
     }
     Ok(out)
@@ -179,6 +187,7 @@ fn entry(
         completed,
         emails,
         recurring,
+        reminder_minutes: None,
     })
 }
 

@@ -160,7 +160,12 @@ impl Service {
                     completed: e.completed,
                     bindings,
                 },
-                details: ActivityDetails { description: e.description, location: e.location, ..Default::default() },
+                details: ActivityDetails {
+                    description: e.description,
+                    location: e.location,
+                    reminder_minutes: e.reminder_minutes,
+                    ..Default::default()
+                },
             });
             written.push((item, emails));
         }

@@ -170,7 +170,8 @@ pub trait Activities {
 
     /// Writes a calendar's entries in one transaction, in order: each creates an activity
     /// keeping its UID, or updates the activity that holds that UID (or, failing that, the
-    /// one `own_id` names): kind, subject, description, location, times, priority (done
+    /// one `own_id` names): kind, subject, description, location, times, priority, reminder
+    /// (when given; done
     /// stays done), its bindings added to the activity's, a timeline entry on each bound
     /// record. An entry that would make a new activity bound to no record is left out
     /// (`CalendarWritten::NoRecord`). `dry_run`: everything checked and nothing kept. All or

@@ -243,10 +243,10 @@ fn a_calendar_becomes_activities_bound_by_attendee_emails_and_updates_when_impor
     let repeating = Some("a repeating event: imported once, at its first date".to_string());
     let expected = vec![
         (22, "meeting-1@agenda.example".into(), "created".into(), Some(1), c(&["contact #1", "contact #2"]), None),
-        (34, "call-2@agenda.example".into(), "created".into(), Some(2), c(&["contact #4"]), None),
-        (43, "weekly-3@agenda.example".into(), "created".into(), Some(3), c(&["lead #1"]), repeating.clone()),
+        (39, "call-2@agenda.example".into(), "created".into(), Some(2), c(&["contact #4"]), None),
+        (48, "weekly-3@agenda.example".into(), "created".into(), Some(3), c(&["lead #1"]), repeating.clone()),
         (
-            52,
+            57,
             "weekly-3@agenda.example".into(),
             "not_imported".into(),
             None,
@@ -256,9 +256,9 @@ fn a_calendar_becomes_activities_bound_by_attendee_emails_and_updates_when_impor
                     .into(),
             ),
         ),
-        (61, "allday-4@agenda.example".into(), "created".into(), Some(4), c(&["contact #5"]), None),
+        (66, "allday-4@agenda.example".into(), "created".into(), Some(4), c(&["contact #5"]), None),
         (
-            69,
+            74,
             "nobody-5@agenda.example".into(),
             "not_imported".into(),
             None,
@@ -269,9 +269,9 @@ fn a_calendar_becomes_activities_bound_by_attendee_emails_and_updates_when_impor
                     .into(),
             ),
         ),
-        (77, "todo-6@agenda.example".into(), "created".into(), Some(5), c(&["contact #1"]), None),
-        (85, "todo-7@agenda.example".into(), "created".into(), Some(6), c(&["contact #3"]), None),
-        (95, "todo-8@agenda.example".into(), "not_imported".into(), None, c(&[]), Some("no DUE: an activity needs a date".into())),
+        (82, "todo-6@agenda.example".into(), "created".into(), Some(5), c(&["contact #1"]), None),
+        (90, "todo-7@agenda.example".into(), "created".into(), Some(6), c(&["contact #3"]), None),
+        (100, "todo-8@agenda.example".into(), "not_imported".into(), None, c(&[]), Some("no DUE: an activity needs a date".into())),
     ];
     assert_eq!(calendar_items(&report), expected);
     let s = |t: &str| t.to_string();
@@ -333,6 +333,7 @@ fn a_calendar_becomes_activities_bound_by_attendee_emails_and_updates_when_impor
         env.json(&["activity", "list", "--all"]).as_array().unwrap().iter().find(|a| a["id"] == 1).cloned().unwrap();
     assert_eq!(meeting["description"], "Démonstration de la version 3, puis questions.");
     assert_eq!(meeting["location"], "Acme, salle Curie");
+    assert_eq!(meeting["reminder_minutes"], 15, "its VALARM");
 
     // The same file again: the same activities, updated, none added.
     let again = import(&env, &file, &[]);

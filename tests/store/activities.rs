@@ -197,6 +197,7 @@ fn entry(uid: &str, subject: &str, deadline: i64, emails: &[&str]) -> prospect::
         completed: false,
         emails: emails.iter().map(|e| e.to_string()).collect(),
         recurring: false,
+        reminder_minutes: None,
     }
 }
 

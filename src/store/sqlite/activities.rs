@@ -516,7 +516,8 @@ fn update_from_calendar(
         "UPDATE activities SET kind = ?2, subject = ?3, description = ?4, location = ?5, start_at = ?6, end_at = ?7, \
          deadline = ?8, priority = ?9, completed = (completed OR ?10), \
          completed_at = CASE WHEN completed THEN completed_at WHEN ?10 THEN ?11 END, \
-         modified_at = ?11, modified_by = ?12, version = version + 1 WHERE id = ?1",
+         reminder_minutes = coalesce(?13, reminder_minutes), modified_at = ?11, modified_by = ?12, \
+         version = version + 1 WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -530,7 +531,8 @@ fn update_from_calendar(
         a.priority.code(),
         a.completed,
         ctx.now,
-        ctx.user_id
+        ctx.user_id,
+        more.reminder_minutes
     ])?;
     let mut bind = tx.prepare_cached(
         "INSERT OR IGNORE INTO activity_bindings (activity_id, entity, entity_id) VALUES (?1, ?2, ?3)",
