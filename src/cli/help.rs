@@ -100,7 +100,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("db vacuum", "prospect db vacuum"),
     (
         "import",
-        "prospect import leads.csv --dry-run\n  prospect import contacts.csv --entity contact --map \"Tél. portable=phone\"",
+        "prospect import leads.csv --dry-run\n  prospect import contacts.csv --entity contact --map \"Tél. portable=phone\"\n  prospect import google-contacts.vcf\n  prospect import agenda.ics --lead 12",
     ),
     (
         "export",

@@ -7,6 +7,7 @@ mod args;
 mod db;
 mod dedup;
 mod help;
+mod import_cards;
 mod intake;
 mod output;
 mod records;
@@ -98,7 +99,8 @@ pub enum Command {
     /// The data file: where it is, check it, back it up.
     #[command(subcommand)]
     Db(db::DbCmd),
-    /// Import leads, contacts or companies from a CSV file (any encoding and separator).
+    /// Import leads, contacts or companies from a CSV file (any encoding and separator),
+    /// contacts from a vCard file, activities from an iCalendar file.
     Import(transfer::ImportArgs),
     /// Export records as CSV, JSON or vCard, or activities as iCalendar.
     Export(transfer::ExportArgs),

@@ -36,7 +36,8 @@ const UNKNOWN: &[(&str, &[&str])] = &[("empty", &["keep"]), ("create", &[]), ("r
 /// `import` flags.
 #[derive(Args, Debug, Clone)]
 pub struct ImportArgs {
-    /// CSV file to import (`-` reads standard input).
+    /// CSV, vCard (.vcf: contacts) or iCalendar (.ics: activities) file to import, told
+    /// apart by content (`-` reads a CSV from standard input).
     pub file: PathBuf,
     /// What each row is.
     #[arg(long, default_value = "lead", ignore_case = true, value_parser = super::help::one_of(IMPORTABLE))]
@@ -85,6 +86,9 @@ pub struct ImportArgs {
     /// file stays locked for the whole import (the default from 20,000 rows).
     #[arg(long)]
     pub bulk: bool,
+    /// The records a calendar's events are bound to.
+    #[command(flatten)]
+    pub calendar: super::import_cards::CalendarArgs,
 }
 
 /// `export` flags.
@@ -167,6 +171,12 @@ fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Res
 
 /// Runs `prospect import`.
 pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
+    // A vCard or a calendar, by its content whatever its name, goes its own way.
+    match super::import_cards::format_of(&args) {
+        crate::io::cards::Format::VCard => return super::import_cards::run_vcard(s, &args),
+        crate::io::cards::Format::ICalendar => return super::import_cards::run_ics(s, &args),
+        crate::io::cards::Format::Csv => super::import_cards::csv_only(&args)?,
+    }
     let entity = importable(&args.entity)?;
     let duplicates = DuplicateMode::parse(&args.duplicates)
         .with_context(|| format!("--duplicates: '{}' is not one of: skip, merge, replace, all", args.duplicates))?;

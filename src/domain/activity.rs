@@ -89,6 +89,9 @@ pub struct ActivityRow {
     pub bindings: Vec<(Entity, i64, String)>,
     /// Version.
     pub version: i64,
+    /// The UID of the calendar entry it was imported from (`prospect import FILE.ics`), which
+    /// the iCalendar export writes back; none for an activity planned here.
+    pub uid: Option<String>,
 }
 
 /// Whether an activity's times all fall in the accepted years (`when::instant_in_range`):
@@ -116,5 +119,37 @@ impl ActivityRow {
                 .collect::<Vec<_>>()
         );
         v
+    }
+}
+
+/// The iCalendar UID an export gives activity `id` of the file whose UIDs end in `host`
+/// (`<file id>.prospect`): the one form io::ics writes and a calendar import reads back.
+pub fn uid_of(id: i64, host: &str) -> String {
+    format!("activity-{id}@{host}")
+}
+
+/// The activity a UID names when this file's export wrote it (`uid_of`), so that a calendar
+/// exported and imported again into the same file updates its activities.
+pub fn id_in_uid(uid: &str, host: &str) -> Option<i64> {
+    let id = uid.strip_prefix("activity-")?.strip_suffix(host)?.strip_suffix('@')?;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok().filter(|id: &i64| *id > 0)
+}
+
+#[cfg(test)]
+mod uid_tests {
+    use super::*;
+
+    #[test]
+    fn an_exported_uid_names_its_activity_in_its_own_file_only() {
+        let uid = uid_of(42, "abc.prospect");
+        assert_eq!(id_in_uid(&uid, "abc.prospect"), Some(42));
+        assert_eq!(id_in_uid(&uid, "def.prospect"), None);
+        assert_eq!(id_in_uid("activity-x@abc.prospect", "abc.prospect"), None);
+        assert_eq!(id_in_uid("activity-0@abc.prospect", "abc.prospect"), None);
+        assert_eq!(id_in_uid("other-42@abc.prospect", "abc.prospect"), None);
+        assert_eq!(id_in_uid("activity-+42@abc.prospect", "abc.prospect"), None);
     }
 }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod activity;
 pub mod agenda;
+pub mod calendar_in;
 pub mod comm;
 pub mod convert;
 pub mod dedup;

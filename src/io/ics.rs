@@ -4,6 +4,9 @@
 use crate::domain::activity::{ActivityKind, ActivityRow};
 use crate::domain::when::{UnixMs, from_ms};
 
+/// What the export names itself in PRODID: a calendar import knows its own files by it.
+pub(crate) const PRODID: &str = "-//Prospect//Prospect CRM//EN";
+
 /// Escapes a TEXT value (RFC 5545 3.3.11).
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -57,6 +60,32 @@ pub(crate) fn fold(line: &str) -> String {
     out
 }
 
+/// How the export names a bound record at the end of an activity's DESCRIPTION
+/// (`lead #7: Acme`), so that a calendar app shows it.
+pub(crate) fn binding_line(entity: crate::domain::fields::Entity, id: i64, title: &str) -> String {
+    format!("{} #{id}: {title}", entity.code())
+}
+
+/// The description an export wrote, without the bound records' lines `binding_line` added
+/// at its end: what a calendar import of that export keeps (else every export and import
+/// would add them again).
+pub(crate) fn without_binding_lines(description: &str) -> &str {
+    let mut kept = description;
+    while let Some(last) = kept.lines().last() {
+        let bound = crate::domain::fields::Entity::ALL.iter().any(|e| {
+            last.strip_prefix(e.code())
+                .and_then(|r| r.strip_prefix(" #"))
+                .and_then(|r| r.split_once(": "))
+                .is_some_and(|(id, _)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if !bound {
+            break;
+        }
+        kept = kept[..kept.len() - last.len()].trim_end_matches(['\n', '\r']);
+    }
+    kept
+}
+
 fn stamp(ms: UnixMs) -> String {
     from_ms(ms).format("%Y%m%dT%H%M%SZ").to_string()
 }
@@ -67,19 +96,23 @@ pub fn writable(activity: &ActivityRow) -> bool {
     crate::domain::activity::times_in_range(activity.deadline, activity.start_at, activity.end_at)
 }
 
-/// Renders activities as one VCALENDAR. `now` stamps DTSTAMP; `host` makes UIDs unique per file.
+/// Renders activities as one VCALENDAR. `now` stamps DTSTAMP; `host` makes UIDs unique per
+/// file (an activity imported from a calendar keeps the UID it came with).
 pub fn calendar(activities: &[ActivityRow], now: UnixMs, host: &str) -> String {
     let mut out = String::new();
     let mut line = |s: String| out.push_str(&fold(&s));
     line("BEGIN:VCALENDAR".into());
     line("VERSION:2.0".into());
-    line("PRODID:-//Prospect//Prospect CRM//EN".into());
+    line(format!("PRODID:{PRODID}"));
     line("CALSCALE:GREGORIAN".into());
     for a in activities {
         let event = matches!(a.kind, ActivityKind::Call | ActivityKind::Meeting);
         let comp = if event { "VEVENT" } else { "VTODO" };
         line(format!("BEGIN:{comp}"));
-        line(format!("UID:activity-{}@{}", a.id, escape(host)));
+        // An activity imported from a calendar keeps that calendar's UID, so the calendar it
+        // goes back to updates its event rather than adding a second one.
+        let uid = a.uid.clone().unwrap_or_else(|| crate::domain::activity::uid_of(a.id, host));
+        line(format!("UID:{}", escape(&uid)));
         line(format!("DTSTAMP:{}", stamp(now)));
         line(format!("SUMMARY:{}", escape(&a.subject)));
         if event {
@@ -107,7 +140,7 @@ pub fn calendar(activities: &[ActivityRow], now: UnixMs, host: &str) -> String {
             if !desc.is_empty() {
                 desc.push('\n');
             }
-            desc.push_str(&format!("{} #{id}: {title}", e.code()));
+            desc.push_str(&binding_line(*e, *id, title));
         }
         if !desc.is_empty() {
             line(format!("DESCRIPTION:{}", escape(&desc)));
@@ -143,6 +176,16 @@ mod tests {
             assert!(l.len() <= 75, "{} octets", l.len());
         }
         assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
+    }
+
+    #[test]
+    fn the_bound_records_lines_come_off_an_exported_description() {
+        use crate::domain::fields::Entity;
+        let desc = format!("Bring the quote\nlead #3: x\n{}", binding_line(Entity::Contact, 12, "Jean: Dupont"));
+        assert_eq!(without_binding_lines(&desc), "Bring the quote");
+        assert_eq!(without_binding_lines("lead #3: x"), "");
+        assert_eq!(without_binding_lines("Call lead #3: soon"), "Call lead #3: soon");
+        assert_eq!(without_binding_lines("lead #x: y"), "lead #x: y");
     }
 
     #[test]

@@ -2,9 +2,17 @@
 
 use super::Service;
 use crate::domain::activity::ActivityRow;
+use crate::domain::calendar_in::{CalendarEntry, CalendarItem, CalendarOutcome, CalendarRefusal, CalendarReport};
+use crate::domain::comm::{Comm, CommKind};
+use crate::domain::fields::Entity;
+use crate::domain::record::{CommsChange, RecordInput, RecordRef};
 use crate::domain::when::UnixMs;
 use crate::store::Result;
-use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
+use crate::store::activities::{
+    ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, CalendarWrite, CalendarWritten, Counters,
+    NewActivity,
+};
+use std::collections::HashMap;
 
 impl Service {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
@@ -71,5 +79,125 @@ impl Service {
     /// A user id by login or name.
     pub fn user_id_of(&self, text: &str) -> Result<i64> {
         self.engine.user_id_of(text)
+    }
+
+    /// Imports a calendar's events and to-dos (`prospect import FILE.ics`) as activities, in
+    /// one transaction. Each is bound to the records in `given` (checked first: a record that
+    /// does not exist refuses the whole import) and to every contact and lead whose e-mail is
+    /// one of its attendees' or its organiser's, found by the duplicate rules' e-mail match.
+    /// An entry whose UID an activity already holds (or which this file's own export wrote)
+    /// updates it, its bindings added; any other bound to no record is not imported, and the
+    /// report says why, as it does for the entries io::ics_in could not read. `dry_run`:
+    /// nothing kept.
+    pub fn import_calendar(
+        &mut self,
+        entries: Vec<std::result::Result<CalendarEntry, CalendarRefusal>>,
+        given: &[RecordRef],
+        dry_run: bool,
+    ) -> Result<CalendarReport> {
+        let sight = self.sight();
+        for r in given {
+            self.require_visible(*r)?;
+            self.engine.get(*r, &sight)?;
+        }
+        let host = format!("{}.prospect", self.engine.file_id()?);
+        let region = self.engine.options().region;
+        let mut by_email: HashMap<String, Vec<RecordRef>> = HashMap::new();
+        let mut report = CalendarReport { dry_run, ..Default::default() };
+        let mut writes = Vec::new();
+        let mut written = Vec::new();
+        for entry in entries {
+            let e = match entry {
+                Ok(e) => e,
+                Err(r) => {
+                    report.add(CalendarItem {
+                        line: r.line,
+                        uid: r.uid,
+                        subject: r.subject,
+                        outcome: CalendarOutcome::NotImported,
+                        id: None,
+                        records: vec![],
+                        reason: Some(r.reason),
+                    });
+                    continue;
+                }
+            };
+            let mut bindings: Vec<RecordRef> = given.to_vec();
+            for email in &e.emails {
+                if !by_email.contains_key(email) {
+                    let found = self.records_by_email(email, region)?;
+                    by_email.insert(email.clone(), found);
+                }
+                for r in &by_email[email] {
+                    if !bindings.contains(r) {
+                        bindings.push(*r);
+                    }
+                }
+            }
+            let mut item = CalendarItem {
+                line: e.line,
+                uid: Some(e.uid.clone()),
+                subject: (!e.subject.is_empty()).then(|| e.subject.clone()),
+                outcome: CalendarOutcome::NotImported,
+                id: None,
+                records: bindings.iter().map(|r| r.to_string()).collect(),
+                reason: None,
+            };
+            if e.recurring {
+                item.reason = Some(crate::i18n::tr("cards.recurring", &[]));
+            }
+            let emails = if e.emails.is_empty() { "-".to_string() } else { e.emails.join(", ") };
+            writes.push(CalendarWrite {
+                uid: e.uid.clone(),
+                own_id: crate::domain::activity::id_in_uid(&e.uid, &host),
+                activity: NewActivity {
+                    kind: e.kind,
+                    subject: e.subject.clone(),
+                    deadline: e.deadline,
+                    duration_minutes: e.duration_minutes,
+                    priority: e.priority,
+                    responsible_id: None,
+                    completed: e.completed,
+                    bindings,
+                },
+                details: ActivityDetails {
+                    description: e.description,
+                    location: e.location,
+                    reminder_minutes: e.reminder_minutes,
+                    ..Default::default()
+                },
+            });
+            written.push((item, emails));
+        }
+        let done = self.engine.import_calendar(&writes, dry_run)?;
+        for ((mut item, emails), w) in written.into_iter().zip(done) {
+            match w {
+                CalendarWritten::Created(id) => (item.outcome, item.id) = (CalendarOutcome::Created, Some(id)),
+                CalendarWritten::Updated(id) => (item.outcome, item.id) = (CalendarOutcome::Updated, Some(id)),
+                CalendarWritten::NoRecord => {
+                    item.reason = Some(crate::i18n::tr("cards.no_record", &[("emails", &emails)]));
+                }
+            }
+            report.add(item);
+        }
+        report.items.sort_by_key(|i| i.line);
+        Ok(report)
+    }
+
+    /// The contacts and leads the user sees whose e-mail is `email` (the duplicate rules'
+    /// match by e-mail).
+    fn records_by_email(&self, email: &str, region: crate::domain::dedup::PhoneRegion) -> Result<Vec<RecordRef>> {
+        let Ok(comm) = Comm::new(CommKind::Email, "", email, region) else { return Ok(vec![]) };
+        let input = RecordInput { comms: CommsChange { add: vec![comm], ..Default::default() }, ..Default::default() };
+        let sight = self.sight();
+        let mut out = Vec::new();
+        for entity in [Entity::Contact, Entity::Lead] {
+            for m in self.engine.duplicates_of_input(entity, None, &input, &sight)? {
+                if m.matched_by.iter().any(|b| b == "email") {
+                    out.push(RecordRef::new(m.entity, m.id));
+                }
+            }
+        }
+        Ok(out)
     }
 }

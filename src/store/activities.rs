@@ -96,3 +96,30 @@ pub struct Counters {
     /// Open, due after today.
     pub incoming: i64,
 }
+
+/// An activity a calendar import writes (`Activities::import_calendar`): created, or the
+/// activity holding the same UID updated.
+#[derive(Clone, Debug)]
+pub struct CalendarWrite {
+    /// The calendar's UID, kept on the activity.
+    pub uid: String,
+    /// The activity this file's own iCalendar export named by that UID
+    /// (`domain::activity::id_in_uid`), updated when no activity holds the UID yet.
+    pub own_id: Option<i64>,
+    /// What to write (its bindings are added to those the activity already has; a new
+    /// activity needs one at least).
+    pub activity: NewActivity,
+    /// Its description and location.
+    pub details: ActivityDetails,
+}
+
+/// What a calendar import wrote for one entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalendarWritten {
+    /// A new activity.
+    Created(i64),
+    /// The activity with the same UID (or the one `own_id` names), updated.
+    Updated(i64),
+    /// Nothing: no activity has the UID and the entry is bound to no record.
+    NoRecord,
+}

@@ -9,7 +9,10 @@ use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::intake::Message;
 use crate::domain::queue::QueueMode;
 use crate::domain::when::UnixMs;
-use crate::store::activities::{ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, Counters, NewActivity};
+use crate::store::activities::{
+    ActivityChange, ActivityDetails, ActivityFilter, ActivitySlot, CalendarWrite, CalendarWritten, Counters,
+    NewActivity,
+};
 use crate::store::bulk::{BulkLoaded, BulkUser, RecordMaker};
 use crate::store::convert::{ConversionPlan, Converted};
 use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
@@ -164,6 +167,16 @@ pub trait Activities {
 
     /// A user id by login or name.
     fn user_id_of(&self, text: &str) -> Result<i64>;
+
+    /// Writes a calendar's entries in one transaction, in order: each creates an activity
+    /// keeping its UID, or updates the activity that holds that UID (or, failing that, the
+    /// one `own_id` names): kind, subject, description, location, times, priority, reminder
+    /// (when given; done
+    /// stays done), its bindings added to the activity's, a timeline entry on each bound
+    /// record. An entry that would make a new activity bound to no record is left out
+    /// (`CalendarWritten::NoRecord`). `dry_run`: everything checked and nothing kept. All or
+    /// nothing.
+    fn import_calendar(&mut self, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>>;
 }
 
 /// A lead converted into a deal, a contact and a company (SPEC L6), all or nothing.

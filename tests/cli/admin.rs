@@ -200,6 +200,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
          DROP TABLE search;
          CREATE VIRTUAL TABLE search USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
          INSERT INTO search (rowid, body) SELECT id * 4, title FROM leads;
+         DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid;
          PRAGMA user_version = 1;",
     )
     .unwrap();
@@ -214,7 +215,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     assert_eq!(v, 1);
     let now: i64 =
         rusqlite::Connection::open(&env.db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(now, 13);
+    assert_eq!(now, prospect::store::sqlite::SCHEMA_VERSION);
     assert_eq!(env.json(&["db", "check"])["ok"], true);
     // The same schema as a new file's, the CHECKs rewritten included.
     let fresh = Env::new();
@@ -356,6 +357,7 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
          CREATE TABLE stage_totals (stage_id INTEGER NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL,
              amount_minor INTEGER NOT NULL, PRIMARY KEY (stage_id, currency)) WITHOUT ROWID;
          INSERT INTO stage_totals VALUES ({stage}, '', 2, 1.0e19);
+         DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid;
          PRAGMA user_version = 11;"
     ))
     .unwrap();
@@ -472,7 +474,10 @@ fn copies_of_the_file_get_its_permissions() {
     env.ok(&["db", "backup", copy.to_str().unwrap()]);
     assert_eq!(mode(&copy), 0o600, "the backup of a 0600 file");
     // An upgrade from version 11 copies the file first (file_id is added in place).
-    rusqlite::Connection::open(&env.db).unwrap().execute_batch("PRAGMA user_version = 11").unwrap();
+    rusqlite::Connection::open(&env.db)
+        .unwrap()
+        .execute_batch("DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 11")
+        .unwrap();
     env.json(&["lead", "list"]);
     let upgrade_copy = env.db.with_extension("v11.backup.db");
     assert_eq!(mode(&upgrade_copy), 0o600, "the upgrade's copy of a 0600 file");

@@ -153,7 +153,11 @@ fn newer_schema_is_refused_with_both_versions() {
     let env = seeded();
     rusqlite::Connection::open(&env.db).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
     let err = env.fails(1, &["lead", "list"]);
-    assert!(err.contains("made by a newer Prospect (schema version 99; this version knows up to 13)"), "{err}");
+    let known = format!(
+        "made by a newer Prospect (schema version 99; this version knows up to {})",
+        prospect::store::sqlite::SCHEMA_VERSION
+    );
+    assert!(err.contains(&known), "{err}");
     let out = env.cmd().args(["--json", "lead", "list"]).output().unwrap();
     let j: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(j["error"], "newer_schema");

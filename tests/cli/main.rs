@@ -5,6 +5,7 @@ mod common;
 
 mod activities;
 mod admin;
+mod cards;
 mod concurrency;
 mod convert;
 mod errors;

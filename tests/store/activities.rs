@@ -182,3 +182,75 @@ pub fn a_refused_move_to_a_final_stage_leaves_the_activities_open(mut eng: TestE
     assert!(eng.activity(call).unwrap().completed);
     assert_eq!(counters(&eng), Counters::default());
 }
+
+fn entry(uid: &str, subject: &str, deadline: i64, emails: &[&str]) -> prospect::domain::calendar_in::CalendarEntry {
+    prospect::domain::calendar_in::CalendarEntry {
+        line: 2,
+        uid: uid.into(),
+        kind: ActivityKind::Meeting,
+        subject: subject.into(),
+        description: Some("Agenda".into()),
+        location: None,
+        deadline,
+        duration_minutes: Some(45),
+        priority: Priority::Medium,
+        completed: false,
+        emails: emails.iter().map(|e| e.to_string()).collect(),
+        recurring: false,
+        reminder_minutes: None,
+    }
+}
+
+pub fn a_calendar_import_binds_by_email_and_updates_by_uid(mut eng: TestEngine) {
+    use prospect::domain::calendar_in::CalendarOutcome::{Created, NotImported, Updated};
+    let contact =
+        create(&mut eng, Entity::Contact, &[("first_name", "Jean"), ("last_name", "Dupont")], &["jean@acme.fr"]).id;
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Acme")], &["Jean@Acme.fr"]).id;
+    let planned = eng
+        .plan_activity(call(RecordRef::new(Entity::Lead, lead), "Planned here", NOW), &ActivityDetails::default())
+        .unwrap();
+    let outcomes = |r: &prospect::domain::calendar_in::CalendarReport| -> Vec<_> {
+        r.items.iter().map(|i| (i.outcome.clone(), i.id, i.records.clone())).collect()
+    };
+    let entries = || {
+        vec![
+            Ok(entry("a@cal", "Demo", NOW + HOUR, &["jean@acme.fr"])),
+            Ok(entry("b@cal", "Nobody", NOW + HOUR, &["who@else.org"])),
+        ]
+    };
+    // A dry run says what would happen and keeps nothing.
+    let dry = eng.import_calendar(entries(), &[], true).unwrap();
+    assert_eq!((dry.created, dry.updated, dry.not_imported), (1, 0, 1));
+    assert_eq!(eng.activities(&ActivityFilter { include_done: true, ..Default::default() }).unwrap().len(), 1);
+
+    let first = eng.import_calendar(entries(), &[], false).unwrap();
+    let both = vec![format!("contact #{contact}"), format!("lead #{lead}")];
+    let made = first.items[0].id.unwrap();
+    assert_eq!(outcomes(&first), vec![(Created, Some(made), both.clone()), (NotImported, None, vec![])]);
+    let row = eng.activity(made).unwrap();
+    assert_eq!((row.subject.as_str(), row.deadline, row.end_at), ("Demo", NOW + HOUR, Some(NOW + HOUR + 45 * 60_000)));
+    assert_eq!(row.bindings.len(), 2);
+
+    // The same UID again updates it; a record named by the caller binds the other one.
+    let mut again = entries();
+    again[0] = Ok(entry("a@cal", "Demo, moved", NOW + 2 * HOUR, &["jean@acme.fr"]));
+    let company = create(&mut eng, Entity::Company, &[("title", "Acme")], &[]).id;
+    let second = eng.import_calendar(again, &[RecordRef::new(Entity::Company, company)], false).unwrap();
+    assert_eq!((second.created, second.updated, second.not_imported), (1, 1, 0));
+    assert_eq!(second.items[0].id, Some(made));
+    let row = eng.activity(made).unwrap();
+    assert_eq!((row.subject.as_str(), row.deadline), ("Demo, moved", NOW + 2 * HOUR));
+    assert_eq!(row.bindings.len(), 3, "the company is added to the records it had");
+
+    // The file's own export names an activity by its id: it is updated, not doubled.
+    let own = prospect::domain::activity::uid_of(planned, &format!("{}.prospect", eng.file_id().unwrap()));
+    let third = eng.import_calendar(vec![Ok(entry(&own, "Planned, renamed", NOW, &[]))], &[], false).unwrap();
+    assert_eq!(outcomes(&third), vec![(Updated, Some(planned), vec![])]);
+    assert_eq!(eng.activity(planned).unwrap().subject, "Planned, renamed");
+    assert_eq!(eng.activities(&ActivityFilter { include_done: true, ..Default::default() }).unwrap().len(), 3);
+
+    // A record that does not exist refuses the whole import.
+    let missing = eng.import_calendar(entries(), &[RecordRef::new(Entity::Deal, 999)], false);
+    assert!(missing.is_err());
+    assert_eq!(eng.activity(made).unwrap().subject, "Demo, moved");
+}

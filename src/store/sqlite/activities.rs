@@ -134,6 +134,7 @@ fn rows(conn: &Connection, sql: &str, params: &[Sql]) -> Result<Vec<ActivityRow>
                 location: r.get(12)?,
                 bindings: vec![],
                 version: r.get(13)?,
+                uid: r.get(14)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -174,7 +175,8 @@ fn rows(conn: &Connection, sql: &str, params: &[Sql]) -> Result<Vec<ActivityRow>
 }
 
 const SELECT: &str = "SELECT a.id, a.kind, a.subject, a.description, a.deadline, a.start_at, a.end_at, a.priority, a.direction, \
-     (SELECT login FROM users WHERE id = a.responsible_id), a.completed, a.reminder_minutes, a.location, a.version FROM activities a";
+     (SELECT login FROM users WHERE id = a.responsible_id), a.completed, a.reminder_minutes, a.location, a.version, a.uid \
+     FROM activities a";
 
 impl Activities for Store {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
@@ -426,4 +428,129 @@ impl Activities for Store {
     fn user_id_of(&self, text: &str) -> Result<i64> {
         Ok(refs::resolve_user(self.conn(), text)?.0)
     }
+
+    /// Writes a calendar's entries in one transaction (see the trait).
+    fn import_calendar(&mut self, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>> {
+        let lang = self.options().lang;
+        let me = self.user().map(|u| u.id);
+        let mut tidy = Vec::with_capacity(entries.len());
+        for e in entries {
+            let mut a = e.activity.clone();
+            a.subject = clean_line(&a.subject).trim().chars().take(255).collect();
+            if a.responsible_id.is_none() {
+                a.responsible_id = me;
+            }
+            let more = ActivityDetails {
+                description: e.details.description.as_deref().map(|d| clean_multiline(d).into_owned()),
+                location: e.details.location.as_deref().map(|l| clean_line(l).into_owned()),
+                ..e.details.clone()
+            };
+            tidy.push((e, a, more));
+        }
+        self.write_or_try(!dry_run, |tx, ctx| {
+            let mut out = Vec::with_capacity(tidy.len());
+            for (e, a, more) in &tidy {
+                let mut a = a.clone();
+                if a.subject.is_empty()
+                    && let Some(&first) = a.bindings.first()
+                {
+                    let title = super::records::title_of(tx, first.entity, first.id)?;
+                    let word = crate::i18n::tr_in(lang, &format!("activity.{}", a.kind.code()), &[]);
+                    a.subject = format!("{word} {title}").chars().take(255).collect();
+                }
+                for r in &a.bindings {
+                    let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", r.entity.table());
+                    if !tx.prepare_cached(&sql)?.query_row([r.id], |row| row.get::<_, bool>(0))? {
+                        return Err(StoreError::NotFound { entity: r.entity, id: r.id });
+                    }
+                }
+                let found: Option<i64> = tx
+                    .prepare_cached("SELECT id FROM activities WHERE uid = ?1")?
+                    .query_row([&e.uid], |r| r.get(0))
+                    .optional()?;
+                let found = match (found, e.own_id) {
+                    (Some(id), _) => Some(id),
+                    (None, Some(own)) => tx
+                        .prepare_cached("SELECT id FROM activities WHERE id = ?1")?
+                        .query_row([own], |r| r.get(0))
+                        .optional()?,
+                    (None, None) => None,
+                };
+                match found {
+                    None if a.bindings.is_empty() => out.push(CalendarWritten::NoRecord),
+                    None => {
+                        let id = insert_with(tx, ctx, &a, more)?;
+                        tx.prepare_cached("UPDATE activities SET uid = ?1 WHERE id = ?2")?
+                            .execute(params![e.uid, id])?;
+                        out.push(CalendarWritten::Created(id));
+                    }
+                    Some(id) => {
+                        update_from_calendar(tx, ctx, id, &a, more)?;
+                        out.push(CalendarWritten::Updated(id));
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// Updates activity `id` with what a calendar says of it (`Activities::import_calendar`):
+/// its bindings are added to the activity's, and every bound record's timeline says so. Its
+/// UID stays (one found by this file's export UID keeps the one it came with, if any).
+fn update_from_calendar(
+    tx: &Connection,
+    ctx: &WriteCtx,
+    id: i64,
+    a: &NewActivity,
+    more: &ActivityDetails,
+) -> Result<()> {
+    let timed = matches!(a.kind, ActivityKind::Call | ActivityKind::Meeting);
+    let (start, end) = if timed {
+        (Some(a.deadline), Some(a.deadline + a.duration_minutes.unwrap_or(30) * 60_000))
+    } else {
+        (None, None)
+    };
+    let old_deadline: UnixMs = tx.query_row("SELECT deadline FROM activities WHERE id = ?1", [id], |r| r.get(0))?;
+    tx.prepare_cached(
+        "UPDATE activities SET kind = ?2, subject = ?3, description = ?4, location = ?5, start_at = ?6, end_at = ?7, \
+         deadline = ?8, priority = ?9, completed = (completed OR ?10), \
+         completed_at = CASE WHEN completed THEN completed_at WHEN ?10 THEN ?11 END, \
+         reminder_minutes = coalesce(?13, reminder_minutes), modified_at = ?11, modified_by = ?12, \
+         version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        a.kind.code(),
+        a.subject,
+        more.description,
+        more.location,
+        start,
+        end,
+        a.deadline,
+        a.priority.code(),
+        a.completed,
+        ctx.now,
+        ctx.user_id,
+        more.reminder_minutes
+    ])?;
+    let mut bind = tx.prepare_cached(
+        "INSERT OR IGNORE INTO activity_bindings (activity_id, entity, entity_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for r in &a.bindings {
+        bind.execute(params![id, r.entity.code(), r.id])?;
+    }
+    let bound: Vec<(String, i64)> = tx
+        .prepare_cached("SELECT entity, entity_id FROM activity_bindings WHERE activity_id = ?1")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (code, rid) in bound {
+        let Some(entity) = Entity::parse(&code) else { continue };
+        let payload =
+            json!({"activity": id, "subject": a.subject, "old_deadline": old_deadline, "deadline": a.deadline});
+        timeline::add(tx, entity, rid, TimelineKind::ActivityChanged, ctx, payload)?;
+        refresh_next(tx, entity, rid)?;
+        log_change(tx, ctx, entity, rid)?;
+    }
+    Ok(())
 }

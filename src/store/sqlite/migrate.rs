@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("migrations/0011_comms_owner_by_id.sql")),
     (12, include_str!("migrations/0012_ids_never_reused.sql")),
     (13, include_str!("migrations/0013_file_id.sql")),
+    (14, include_str!("migrations/0014_activity_uid.sql")),
 ];
 
 /// Highest schema version this build knows.
