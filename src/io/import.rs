@@ -72,14 +72,20 @@ pub fn report_file_for(file: &Path) -> PathBuf {
 /// A report line's outcome and reason, in the user's language: what the report file, the
 /// CLI and the wizard's result screen say of a row.
 pub fn outcome_words(outcome: &RowOutcome) -> (String, String) {
-    use crate::i18n::tr;
+    outcome_words_in(crate::i18n::lang(), outcome)
+}
+
+/// A report line's outcome and reason in `lang` (the TUI's language, which tests set apart
+/// from the process's).
+pub fn outcome_words_in(lang: crate::i18n::Lang, outcome: &RowOutcome) -> (String, String) {
+    let tr = |key: &str, args: &[(&str, &str)]| crate::i18n::tr_in(lang, key, args);
     let left = |l: &[crate::domain::import_rows::LeftOut]| {
         l.iter()
             .map(|x| {
                 tr(
                     "import.left_out_value",
                     &[
-                        ("field", &crate::present::value_label(crate::i18n::lang(), &x.field)),
+                        ("field", &crate::present::value_label(lang, &x.field)),
                         ("value", &x.value),
                         ("reason", &x.reason),
                     ],
@@ -88,7 +94,7 @@ pub fn outcome_words(outcome: &RowOutcome) -> (String, String) {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let by = |m: &[String]| crate::present::matched_by(crate::i18n::lang(), m);
+    let by = |m: &[String]| crate::present::matched_by(lang, m);
     match outcome {
         RowOutcome::Created { id, left_out } => {
             (tr("import.outcome_partly", &[("id", &id.to_string())]), left(left_out))

@@ -58,7 +58,15 @@ pub enum Effect {
     SaveRecent { to: std::path::PathBuf, files: Vec<std::path::PathBuf> },
     /// Read a CSV file for the import wizard (again, when its encoding or separator changed).
     PreviewImport { entity: Entity, path: std::path::PathBuf, read_as: ReadAs },
-    /// Import it with these column targets.
+    /// The values of the reference columns of `targets` that name nothing in the data file
+    /// (answered by `ImportValues`): the wizard's values step, before the import.
+    ImportValues {
+        entity: Entity,
+        path: std::path::PathBuf,
+        read_as: ReadAs,
+        targets: Vec<crate::domain::import::Target>,
+    },
+    /// Import it with these column targets, and these answers for unknown values.
     RunImport {
         entity: Entity,
         path: std::path::PathBuf,
@@ -68,7 +76,11 @@ pub enum Effect {
         dry_run: bool,
         /// Read as the preview was.
         read_as: ReadAs,
+        /// The values step's answers (`ValueRule::to`: a code, `""` empty, `+` create).
+        rules: Vec<crate::domain::import::values::ValueRule>,
     },
+    /// Import a vCard (contacts) or iCalendar (activities) file.
+    ImportCards { path: std::path::PathBuf, format: CardFormat, dry_run: bool },
     /// The next lead to triage (`first`: this one, after an undo).
     LoadTriage { exclude: Vec<i64>, first: Option<i64> },
     /// Take a triage decision back: the move, the assignment or the planned call (its newest
@@ -189,8 +201,16 @@ pub enum StoreEvent {
     Failed { message: String, field: Option<String>, conflict: bool },
     /// A CSV file read for the import wizard.
     ImportPreview(Box<ImportPreview>),
-    /// The import ran: its summary.
-    ImportDone { summary: String },
+    /// The unknown values of a file's reference columns, and every value each of their
+    /// fields may take (empty: the import runs at once).
+    ImportValues {
+        unknown: Vec<crate::domain::import::values::UnknownValue>,
+        choices: Vec<crate::domain::import::values::FieldChoices>,
+    },
+    /// A vCard or iCalendar file read for the import wizard: what it holds.
+    CardsPreview { format: CardFormat, count: usize },
+    /// The import ran: its summary, and a line per row not created as it was.
+    ImportDone { summary: String, rows: Vec<ReportRow> },
     /// What `typed` may go on with: whole paths as typed (`~/` kept), folders ending with `/`.
     PathCandidates { typed: String, candidates: Vec<String> },
     /// A file was imported or exported: it goes first in the recent files.
@@ -340,4 +360,26 @@ pub struct ImportPreview {
     pub samples: Vec<Vec<String>>,
     /// Data rows in the file.
     pub rows: usize,
+}
+
+/// What a card file holds, for the import wizard (a CSV file is previewed as a table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardFormat {
+    /// vCard: contacts, with their companies.
+    VCard,
+    /// iCalendar: activities.
+    ICalendar,
+}
+
+/// One line of an import's report as the result screen shows it, worded by the worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportRow {
+    /// Line of the file.
+    pub line: u64,
+    /// What became of it (`skipped: duplicate of #12`).
+    pub outcome: String,
+    /// Why.
+    pub reason: String,
+    /// The record it names, which Enter opens.
+    pub record: Option<RecordRef>,
 }

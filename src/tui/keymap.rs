@@ -143,6 +143,23 @@ pub fn context(app: &App) -> Context {
     }
 }
 
+/// The action of the first of `list` that `ev` triggers: an overlay's bindings as data.
+pub fn binding_for(list: &[Binding], ev: &KeyEvent) -> Option<Action> {
+    list.iter().find(|bnd| bnd.keys.iter().any(|key| matches(key, ev))).map(|bnd| bnd.action)
+}
+
+/// The footer line of `list`: each binding the footer shows, by its first key.
+pub fn footer_line(lang: crate::i18n::Lang, list: &[Binding]) -> String {
+    list.iter()
+        .filter(|bnd| bnd.footer)
+        .map(|bnd| {
+            let keys = bnd.keys.iter().map(|key| key_name(lang, key)).collect::<Vec<_>>().join("/");
+            format!("{keys} {}", crate::i18n::tr_in(lang, bnd.label, &[]))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn matches(key: &Key, ev: &KeyEvent) -> bool {
     let mods = ev.modifiers - KeyModifiers::SHIFT;
     match (key.code, ev.code) {
@@ -325,6 +342,11 @@ mod tests {
             chosen: vec![],
             result: None,
             error: None,
+            values: None,
+            answered: vec![],
+            cards: None,
+            rows: vec![],
+            row_cursor: 0,
         }));
         assert_eq!(action_for(&app, key('h')), Some(Action::ChoicePrev));
         assert_eq!(action_for(&app, key('r')), Some(Action::ImportDryRun));

@@ -233,7 +233,10 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ StoreEvent::Triage(_) => triage::on_store(app, ev),
         ev @ (StoreEvent::AgendaCounts(_) | StoreEvent::AgendaPage { .. }) => agenda::on_store(app, ev),
         ev @ (StoreEvent::CalendarData { .. } | StoreEvent::CalendarPage { .. }) => calendar::on_store(app, ev),
-        ev @ (StoreEvent::ImportPreview(_) | StoreEvent::ImportDone { .. }) => import::on_store(app, ev),
+        ev @ (StoreEvent::ImportPreview(_)
+        | StoreEvent::ImportDone { .. }
+        | StoreEvent::ImportValues { .. }
+        | StoreEvent::CardsPreview { .. }) => import::on_store(app, ev),
         ev @ (StoreEvent::PathCandidates { .. } | StoreEvent::FileUsed(_)) => overlays::prompt::on_store(app, ev),
         ev @ StoreEvent::Conflict(_) => conflict::on_store(app, ev),
         ev @ StoreEvent::SearchResults { .. } => search::on_store(app, ev),

@@ -56,7 +56,7 @@ pub fn action_for(overlay: &Overlay, ev: &KeyEvent) -> Option<Option<Action>> {
         Overlay::Picker(_) => picker::key(ev),
         Overlay::Confirm(_) => confirm::key(ev),
         Overlay::Merge(_) | Overlay::Conflict(_) => merge::key(ev),
-        Overlay::Import(_) => import::key(ev),
+        Overlay::Import(w) => import::key(w, ev),
         Overlay::Editor(_) => editor::key(ev),
         Overlay::Question(_) => question::key(ev),
         // Any key closes them.
