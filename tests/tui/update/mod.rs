@@ -14,6 +14,7 @@ mod agenda;
 mod board;
 mod calendar;
 mod form;
+mod import;
 mod list;
 mod mouse;
 mod overlays;
