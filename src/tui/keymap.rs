@@ -153,8 +153,8 @@ pub fn footer_line(lang: crate::i18n::Lang, list: &[Binding]) -> String {
     list.iter()
         .filter(|bnd| bnd.footer)
         .map(|bnd| {
-            let keys = bnd.keys.iter().map(|key| key_name(lang, key)).collect::<Vec<_>>().join("/");
-            format!("{keys} {}", crate::i18n::tr_in(lang, bnd.label, &[]))
+            let key = bnd.keys.first().map(|key| key_name(lang, key)).unwrap_or_default();
+            format!("{key} {}", crate::i18n::tr_in(lang, bnd.label, &[]))
         })
         .collect::<Vec<_>>()
         .join(" · ")

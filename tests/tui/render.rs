@@ -583,3 +583,61 @@ fn the_import_prompt_shows_recent_files_and_candidates() {
         insta::assert_snapshot!(format!("import_prompt_listed_{code}"), render(&h.app, 80, 24));
     }
 }
+
+/// Issue 24: the import wizard's values step (an answer chosen: the suggestion, one to
+/// create, one left empty) and its result screen (a dry run's rows: a duplicate, a refusal,
+/// values left out, cut with an ellipsis), in English and French.
+#[test]
+fn the_import_values_step_and_result_screen() {
+    use prospect::tui::app::Overlay;
+    for lang in [Lang::En, Lang::Fr] {
+        let code = if lang == Lang::En { "en" } else { "fr" };
+        let mut h = Harness::new(0, lang);
+        h.act(Action::Show(Tab::LeadList));
+        let first = h.dir.path().join("first.csv");
+        std::fs::write(&first, "Nom;Téléphone\nRoux;06 11 22 33 44\n").unwrap();
+        h.act(Action::Import);
+        h.type_text(first.to_str().unwrap());
+        h.act(Action::Submit);
+        h.act(Action::Submit);
+        h.act(Action::Back);
+        let file = h.dir.path().join("salon.csv");
+        std::fs::write(
+            &file,
+            "Nom;Téléphone;E-mail;Source;Étape\n\
+             Roux;06 11 22 33 44;;Foire de Lyon;Nouveau\n\
+             ;;pas-un-email;LinkedIn;\n\
+             Vidal;06 33 44 55 66;vidal@@exemple-de-domaine-tres-long-pour-couper-la-ligne.example;LinkedIn;Relance\n\
+             Blanc;06 44 55 66 77;;Bouche à oreille;Relance\n",
+        )
+        .unwrap();
+        h.act(Action::Import);
+        h.type_text(file.to_str().unwrap());
+        h.act(Action::Submit);
+        h.act(Action::ImportDryRun);
+        h.act(Action::ChoiceNext);
+        h.act(Action::Down);
+        h.act(Action::ChoicePrev);
+        h.act(Action::Down);
+        let stable = |app: &App| {
+            let mut app = app.clone();
+            app.status = None;
+            if let Overlay::Import(w) = &mut app.overlay {
+                w.path = std::path::PathBuf::from("/home/alice/salon.csv");
+                w.result = w.result.as_ref().map(|r| r.replace(file.to_str().unwrap(), "/home/alice/salon.csv"));
+            } else {
+                panic!("{:?}", app.overlay);
+            }
+            app
+        };
+        let values = stable(&h.app);
+        h.act(Action::Submit);
+        h.act(Action::Down);
+        let result = stable(&h.app);
+        for (name, app) in [("import_values", values), ("import_result", result)] {
+            for (w, ht) in [(80, 24), (120, 35)] {
+                insta::assert_snapshot!(format!("{name}_{code}_{w}x{ht}"), render(&app, w, ht));
+            }
+        }
+    }
+}

@@ -490,7 +490,7 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
                 CardFormat::ICalendar => "tui.import_cards_ics",
             };
             let text = crate::i18n::tr_count(app.lang, key, count as u64, &[]);
-            lines.extend(text_lines(&format!(" {text}")).into_iter().map(Line::from));
+            lines.extend(text_lines(&text).into_iter().map(Line::from));
             lines.push(Line::from(""));
             if let Some(e) = &w.error {
                 lines.push(Line::from(Span::styled(fit(&format!(" {e}"), inner), Style::default().fg(Color::Red))));
@@ -503,7 +503,7 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
         (_, None) if w.values.is_some() => {
             let v = w.values.as_ref().expect("checked");
             let intro = crate::i18n::tr_count(app.lang, "tui.import_values_intro", v.unknown.len() as u64, &[]);
-            lines.extend(text_lines(&format!(" {intro}")).into_iter().map(Line::from));
+            lines.extend(text_lines(&intro).into_iter().map(Line::from));
             lines.push(Line::from(""));
             let col_w = 18.min(inner / 5);
             let value_w = 24.min(inner / 4);
@@ -512,9 +512,8 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
             let start = v.cursor.saturating_sub(visible.saturating_sub(1));
             for (i, u) in v.unknown.iter().enumerate().skip(start).take(visible) {
                 let answer = match v.options.get(i).and_then(|l| l.get(v.answers.get(i).copied().unwrap_or(0))) {
-                    Some(ValueAnswer::Code { name, code, suggested }) => {
-                        let to = if name == code { name.clone() } else { format!("{name} ({code})") };
-                        if *suggested { app.ta("tui.import_value_suggested", &[("value", &to)]) } else { to }
+                    Some(ValueAnswer::Code { name, suggested, .. }) => {
+                        if *suggested { app.ta("tui.import_value_suggested", &[("value", name)]) } else { name.clone() }
                     }
                     Some(ValueAnswer::Create) => app.t("tui.import_value_create"),
                     Some(ValueAnswer::Empty) | None => app.t("tui.import_value_empty"),
