@@ -512,3 +512,47 @@ fn tab_completes_the_import_path_and_the_next_run_offers_it_again() {
     t.keys(&["Escape"]);
     t.quit();
 }
+
+/// Issue 24: a French office's file (windows-1252, `;`) imported through the wizard's values
+/// step on a file created in English: 'Foire de Lyon' mapped to the trade show source (its
+/// suggestion), LinkedIn left empty with its text kept; the result lists the rows created
+/// with values left out, Enter opens one, and the CLI sees the records.
+#[test]
+fn import_a_french_office_file_through_the_values_step() {
+    let env = Env::new();
+    let file = env.dir.path().join("bureau_fr.csv");
+    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import/bureau_fr.csv"), &file)
+        .unwrap();
+    let t = Tmux::start(&env, (120, 35));
+    t.wait_for("Welcome", LIMIT);
+    t.keys(&["2", "I"]);
+    t.wait_for("Import which CSV file?", LIMIT);
+    t.type_text(file.to_str().unwrap());
+    t.keys(&["Enter"]);
+    t.wait_for("windows-1252 (e) · separator ; (s) · 8 rows", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("2 values name nothing in this file", LIMIT);
+    t.wait_for("Foire de Lyon", LIMIT);
+    t.wait_for("LinkedIn", LIMIT);
+    t.keys(&["Space"]);
+    t.wait_for("Trade show (suggested)", LIMIT);
+    t.keys(&["Enter"]);
+    t.wait_for("8 created", LIMIT);
+    t.wait_for("values left out", LIMIT);
+    // Enter on the first row opens its record.
+    let screen = t.screen();
+    let first = screen.lines().find(|l| l.contains("line ") && l.contains("values left out")).unwrap_or("").to_string();
+    assert!(first.contains("created #"), "{first}\n{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("Timeline", LIMIT);
+    t.keys(&["Escape"]);
+    t.wait_for("Paul Blanc", LIMIT);
+    t.quit();
+    drop(t);
+    let leads = env.json(&["lead", "list"]);
+    assert_eq!(leads.as_array().map(|l| l.len()), Some(8), "{leads}");
+    let blanc = env.json(&["lead", "list", "--search", "Imprimerie"]);
+    assert_eq!(blanc[0]["source"]["code"], "TRADE_SHOW", "{blanc}");
+    let dupuis = env.json(&["lead", "list", "--search", "Dupuis"]);
+    assert!(dupuis[0]["source"].is_null() || dupuis[0]["source"]["code"].is_null(), "LinkedIn left empty: {dupuis}");
+}
