@@ -513,7 +513,11 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
             for (i, u) in v.unknown.iter().enumerate().skip(start).take(visible) {
                 let answer = match v.options.get(i).and_then(|l| l.get(v.answers.get(i).copied().unwrap_or(0))) {
                     Some(ValueAnswer::Code { name, suggested, .. }) => {
-                        if *suggested { app.ta("tui.import_value_suggested", &[("value", name)]) } else { name.clone() }
+                        if *suggested {
+                            app.ta("tui.import_value_suggested", &[("value", name)])
+                        } else {
+                            name.clone()
+                        }
                     }
                     Some(ValueAnswer::Create) => app.t("tui.import_value_create"),
                     Some(ValueAnswer::Empty) | None => app.t("tui.import_value_empty"),

@@ -96,9 +96,9 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             if let Some(format) = card_format(&path) {
                 let text = card_text(&path)?;
                 let count = match format {
-                    CardFormat::VCard => {
-                        crate::io::vcard_in::read(&text, store.options().region).map_err(|e| cards_failed(&path, e))?.len()
-                    }
+                    CardFormat::VCard => crate::io::vcard_in::read(&text, store.options().region)
+                        .map_err(|e| cards_failed(&path, e))?
+                        .len(),
                     CardFormat::ICalendar => crate::io::ics_in::read(&text).map_err(|e| cards_failed(&path, e))?.len(),
                 };
                 return Ok(vec![StoreEvent::CardsPreview { format, count }]);

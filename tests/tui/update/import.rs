@@ -115,12 +115,8 @@ fn the_values_step_comes_only_with_unknown_values_and_its_answers_go_to_the_impo
 #[test]
 fn creating_a_value_without_being_an_administrator_is_refused_in_the_wizard() {
     let mut h = Harness::new(0, Lang::En);
-    let bob = prospect::store::users::NewUser {
-        login: "bob".into(),
-        display_name: None,
-        department: None,
-        admin: false,
-    };
+    let bob =
+        prospect::store::users::NewUser { login: "bob".into(), display_name: None, department: None, admin: false };
     h.store.add_user(&bob).unwrap();
     h.store.sign_in("bob").unwrap();
     let file = h.dir.path().join("salon.csv");
@@ -154,7 +150,8 @@ fn the_result_screen_lists_the_rows_and_opens_their_records() {
     let roux = h.store.list(Entity::Lead, &ListFilter { search: Some("Roux".into()), ..Default::default() }).unwrap();
     let roux = roux[0].id;
     let file = h.dir.path().join("again.csv");
-    let mut text = String::from("Nom;Téléphone;E-mail\nRoux;06 11 22 33 44;\n;;pas-un-email\nVidal;06 33 44 55 66;vidal@@x\n");
+    let mut text =
+        String::from("Nom;Téléphone;E-mail\nRoux;06 11 22 33 44;\n;;pas-un-email\nVidal;06 33 44 55 66;vidal@@x\n");
     for i in 0..30 {
         text.push_str(&format!("Nouveau{i};06 40 00 00 {i:02};\n"));
     }
