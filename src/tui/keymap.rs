@@ -347,10 +347,28 @@ mod tests {
             cards: None,
             rows: vec![],
             row_cursor: 0,
+            help: false,
         }));
         assert_eq!(action_for(&app, key('h')), Some(Action::ChoicePrev));
         assert_eq!(action_for(&app, key('r')), Some(Action::ImportDryRun));
         assert_eq!(action_for(&app, key('d')), Some(Action::ImportMode));
+        // Its values step and result screen: their own keys (issue 24), `?` their help.
+        if let Overlay::Import(w) = &mut app.overlay {
+            w.values = Some(crate::tui::overlays::import::ValuesStep::new(vec![], &[], &[]));
+        }
+        assert_eq!(action_for(&app, key(' ')), Some(Action::ChoiceNext));
+        assert_eq!(action_for(&app, key('d')), None, "no duplicate mode in the values step");
+        assert_eq!(action_for(&app, key('?')), Some(Action::Help));
+        if let Overlay::Import(w) = &mut app.overlay {
+            w.result = Some("done".into());
+        }
+        let page_down = KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE);
+        assert_eq!(action_for(&app, page_down), Some(Action::PageDown));
+        assert_eq!(action_for(&app, key(' ')), None);
+        if let Overlay::Import(w) = &mut app.overlay {
+            w.help = true;
+        }
+        assert_eq!(action_for(&app, key('x')), Some(Action::Back), "any key leaves the help");
         app.overlay = Overlay::Help;
         assert_eq!(action_for(&app, key('x')), Some(Action::Back));
         // The wizard: j moves on a step without text fields.

@@ -5,7 +5,7 @@ use crate::domain::fields::Entity;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay, info};
 use crate::tui::effect::{CardFormat, Effect, ReadAs, ReportRow, StoreEvent};
-use crate::tui::keymap::{Binding, b, binding_for, code, footer_line, k};
+use crate::tui::keymap::{Binding, b, binding_for, code, footer_line, k, key_name};
 use crate::tui::overlays::prompt::{Answered, path_required, typed_path};
 use crate::tui::update::reload_screen;
 use crate::tui::widgets::{fit, fit_pad, frame_block, popup, row_style, safe, text_lines};
@@ -79,6 +79,8 @@ pub struct ImportWizard {
     pub rows: Vec<ReportRow>,
     /// The row in focus on the result screen.
     pub row_cursor: usize,
+    /// `?`: the keys of the step in view, drawn from its bindings (any key closes them).
+    pub help: bool,
 }
 
 /// What an unknown value may become in the values step, in the order Space goes through.
@@ -186,6 +188,7 @@ pub(crate) fn open(app: &mut App, entity: Entity, text: &str) -> Answered {
         cards: None,
         rows: Vec::new(),
         row_cursor: 0,
+        help: false,
     }));
     Answered::Close(vec![Effect::PreviewImport { entity, path, read_as: ReadAs::default() }])
 }
@@ -194,6 +197,12 @@ pub(crate) fn open(app: &mut App, entity: Entity, text: &str) -> Answered {
 /// for the duplicate mode, Enter imports (through the values step when some values name
 /// nothing); once done, the result's rows, Enter on one opens its record, Esc leaves.
 pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) -> Vec<Effect> {
+    if w.help || action == Action::Help {
+        // `?` shows the step's keys; any key goes back to the step.
+        w.help = !w.help;
+        app.overlay = Overlay::Import(w);
+        return vec![];
+    }
     if w.result.is_some() {
         return result_update(app, w, action);
     }
@@ -457,6 +466,15 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     let keys_line = |w: &ImportWizard| Line::from(Span::styled(fit(&footer_line(app.lang, &bindings(w)), inner), gray));
     match (&w.preview, &w.result) {
+        _ if w.help => {
+            for bnd in bindings(w) {
+                let keys = bnd.keys.iter().map(|key| key_name(app.lang, key)).collect::<Vec<_>>().join(" ");
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {} ", fit_pad(&keys, 14)), Style::default().fg(Color::Yellow)),
+                    Span::raw(fit(&app.t(bnd.label), inner.saturating_sub(16))),
+                ]));
+            }
+        }
         (_, Some(summary)) => {
             lines.extend(text_lines(summary).into_iter().map(Line::from));
             if !w.rows.is_empty() {
@@ -638,6 +656,13 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
 /// answers, Enter, Esc back to the mapping; result: `j`/`k`, PgUp/PgDn, Enter opens the row's
 /// record, Esc; a card file: Enter, `r`, Esc.
 pub fn bindings(w: &ImportWizard) -> Vec<Binding> {
+    let mut list = step_bindings(w);
+    list.push(b(&[k('?')], Action::Help, "tui.key_help", false));
+    list
+}
+
+/// The keys of the step in view, `?` aside.
+fn step_bindings(w: &ImportWizard) -> Vec<Binding> {
     use crossterm::event::KeyCode as C;
     let down = b(&[k('j'), code(C::Down)], Action::Down, "tui.key_down", false);
     let up = b(&[k('k'), code(C::Up)], Action::Up, "tui.key_up", false);
@@ -693,5 +718,8 @@ pub fn bindings(w: &ImportWizard) -> Vec<Binding> {
 
 /// What a key means in the wizard's step in view (`bindings`).
 pub(crate) fn key(w: &ImportWizard, ev: &KeyEvent) -> Option<Action> {
+    if w.help {
+        return Some(Action::Back);
+    }
     binding_for(&bindings(w), ev)
 }

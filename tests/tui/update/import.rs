@@ -96,6 +96,11 @@ fn the_values_step_comes_only_with_unknown_values_and_its_answers_go_to_the_impo
     h.act(Down);
     h.act(ChoicePrev);
     assert_eq!(answer(&h, 1), ValueAnswer::Create);
+    // ?: the step's keys; any key goes back to it, unchanged.
+    h.act(Help);
+    assert!(wizard(&h).help);
+    h.act(Down);
+    assert!(!wizard(&h).help && wizard(&h).values.as_ref().unwrap().cursor == 1);
     // Esc: back to the mapping; the answers are offered again.
     h.act(Back);
     assert!(wizard(&h).values.is_none() && wizard(&h).preview.is_some());
