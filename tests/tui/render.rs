@@ -634,7 +634,20 @@ fn the_import_values_step_and_result_screen() {
         h.act(Action::Submit);
         h.act(Action::Down);
         let result = stable(&h.app);
-        for (name, app) in [("import_values", values), ("import_result", result)] {
+        // A vCard file: what it holds, no mapping.
+        h.act(Action::Back);
+        h.act(Action::Back);
+        let cards = h.dir.path().join("contacts.vcf");
+        std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import/google.vcf"), &cards)
+            .unwrap();
+        h.act(Action::Import);
+        h.type_text(cards.to_str().unwrap());
+        h.act(Action::Submit);
+        let mut vcard = h.app.clone();
+        if let Overlay::Import(w) = &mut vcard.overlay {
+            w.path = std::path::PathBuf::from("/home/alice/contacts.vcf");
+        }
+        for (name, app) in [("import_values", values), ("import_result", result), ("import_vcard", vcard)] {
             for (w, ht) in [(80, 24), (120, 35)] {
                 insta::assert_snapshot!(format!("{name}_{code}_{w}x{ht}"), render(&app, w, ht));
             }

@@ -636,7 +636,9 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
             lines.push(Line::from(Span::styled(fit(&app.t("tui.import_keys"), inner), gray)));
         }
     }
-    let height = (lines.len() as u16 + 4).min(area.height);
+    // A summary wraps: the box is as high as its wrapped lines, so the keys line shows.
+    let wrapped: usize = lines.iter().map(|l| l.width().div_ceil(inner.max(1)).max(1)).sum();
+    let height = ((lines.len() + 4).max(wrapped + 3) as u16).min(area.height);
     let rect = popup(area, width, height);
     let entity = app.t(&format!("entity.{}", w.entity.code()));
     let file = w.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
