@@ -568,7 +568,12 @@ fn import_cards(
                     };
                     let outcome = tr_in(lang, key, &[("uid", &shown(&item.uid)), ("subject", &shown(&item.subject))]);
                     let reason = item.reason.clone().unwrap_or_default();
-                    crate::tui::effect::ReportRow { line: item.line, outcome, reason, record: None }
+                    // The record its activity is bound to (after a dry run, only an activity
+                    // that exists: one the entry would update).
+                    let real = !dry_run || item.outcome == CalendarOutcome::Updated;
+                    let record =
+                        item.id.filter(|_| real).and_then(|id| store.activity(id).ok()).and_then(|a| a.record());
+                    crate::tui::effect::ReportRow { line: item.line, outcome, reason, record }
                 })
                 .collect();
             (summary, rows)

@@ -235,4 +235,19 @@ fn vcard_and_icalendar_files_skip_the_mapping() {
     let summary = w.result.clone().unwrap_or_default();
     assert!(summary.contains("9 entries") || summary.contains("(iCalendar)"), "{summary}");
     assert!(!w.rows.is_empty() && w.rows.iter().all(|r| !r.outcome.is_empty()), "{:?}", w.rows);
+    // The same file again updates its activities: each row names the record its activity is
+    // bound to (the contacts the vCards made), and Enter opens it.
+    h.act(Back);
+    open_wizard(&mut h, &calendar);
+    h.act(Submit);
+    let rows = wizard(&h).rows.clone();
+    let at = rows.iter().position(|r| r.outcome.contains("updated")).unwrap_or_else(|| panic!("{rows:?}"));
+    let record = rows[at].record.unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(record.entity, Entity::Contact);
+    for _ in 0..at {
+        h.act(Down);
+    }
+    h.act(Submit);
+    assert_eq!(h.app.screen, Screen::Form);
+    assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().map(|r| r.id), Some(record.id));
 }
