@@ -677,6 +677,9 @@ fn step_bindings(w: &ImportWizard) -> Vec<Binding> {
             (true, true) => "tui.key_back",
             (false, _) => "tui.key_import_close",
         };
+        if w.rows.is_empty() {
+            return vec![b(&[code(C::Esc), code(C::Enter), k('q')], Action::Back, back, true)];
+        }
         return vec![
             b(&[k('j'), code(C::Down)], Action::Down, "tui.key_import_next_row", true),
             up,
