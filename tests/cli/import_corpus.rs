@@ -323,3 +323,63 @@ fn the_demos_spreadsheet_exports_come_back_field_by_field() {
         }
     }
 }
+
+/// The demo's contacts exported as vCards and read back into an empty file: every contact,
+/// with every field a card carries (names, honorific, position, birth date, address,
+/// comments, phones, e-mails, websites, messengers with their types, the company by its ORG).
+/// The CRM's own fields (responsible, type, source) are not a card's: the CSV and
+/// spreadsheet exports carry them.
+#[test]
+fn the_demos_vcards_come_back_with_every_field_a_card_carries() {
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "120"]);
+    let cards = env.dir.path().join("contacts.vcf");
+    env.ok(&["export", "--entity", "contact", "--format", "vcard", "--out", cards.to_str().unwrap()]);
+    let other = Env::new();
+    let r = other.json(&["import", cards.to_str().unwrap(), "--duplicates", "all"]);
+    let ids = |e: &Env| -> Vec<i64> {
+        let mut ids: Vec<i64> = e
+            .json(&["contact", "list", "--limit", "1000"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let (mine, theirs) = (ids(&env), ids(&other));
+    assert!(mine.len() > 5, "{mine:?}");
+    assert_eq!((r["created"].as_u64(), r["rejected"].as_u64()), (Some(mine.len() as u64), Some(0)), "{r}");
+    let keys = ["honorific", "first_name", "middle_name", "last_name", "position", "birth_date", "address", "comments"];
+    for (a, b) in mine.iter().zip(&theirs) {
+        let (x, y) = (show(&env, "contact", *a), show(&other, "contact", *b));
+        for k in keys {
+            assert_eq!(x[k], y[k], "contact #{a}: {k}");
+        }
+        for list in ["emails", "webs", "messengers"] {
+            assert_eq!(x[list], y[list], "contact #{a}: {list}");
+        }
+        // A card writes a phone as a `tel:` URI, its number in E.164: the number and its
+        // type come back, not the spacing it was typed with.
+        let phones = |c: &Value| -> Vec<(String, String)> {
+            c["phones"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| (p["normalized"].as_str().unwrap().into(), p["type"].as_str().unwrap().into()))
+                .collect()
+        };
+        assert_eq!(phones(&x), phones(&y), "contact #{a}: phones");
+        let companies = |c: &Value| -> Vec<String> {
+            c["links"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["entity"] == "company")
+                .map(|l| l["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(companies(&x), companies(&y), "contact #{a}: companies");
+    }
+}
