@@ -40,11 +40,13 @@ impl CommKind {
     pub fn label_named(self, word: &str) -> Option<&'static str> {
         use crate::i18n::{Lang, tr_in};
         let word = word.trim().to_lowercase();
-        self.labels().iter().copied().find(|l| {
-            *l == word
-                || [Lang::En, Lang::Fr]
+        // Codes first: what our own files and scripts write, without a catalogue lookup.
+        self.labels().iter().copied().find(|l| *l == word).or_else(|| {
+            self.labels().iter().copied().find(|l| {
+                [Lang::En, Lang::Fr]
                     .into_iter()
                     .any(|lang| tr_in(lang, &format!("comm_label.{l}"), &[]).to_lowercase() == word)
+            })
         })
     }
 
