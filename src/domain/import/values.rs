@@ -550,7 +550,7 @@ impl ValuePlan {
     pub fn created(&mut self, field: &str, name: &str, code: &str) {
         let seen = self.seen.get_mut().unwrap_or_else(|e| e.into_inner());
         for (col, values) in seen.answered.iter_mut() {
-            if !self.columns.get(col).is_some_and(|p| p.choices.field == field) {
+            if self.columns.get(col).is_none_or(|p| p.choices.field != field) {
                 continue;
             }
             for r in values.values_mut() {
