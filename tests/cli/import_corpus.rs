@@ -2,7 +2,7 @@
 //! knows, a French office's own file, bad values in every kind of field. Each import's counts
 //! and report are asserted exactly, and the records spot-checked field by field.
 
-use crate::common::Env;
+use crate::common::{self, Env};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -382,4 +382,49 @@ fn the_demos_vcards_come_back_with_every_field_a_card_carries() {
         };
         assert_eq!(companies(&x), companies(&y), "contact #{a}: companies");
     }
+}
+
+/// Files no spreadsheet should make: 10,000 columns, a byte-order mark in the middle, a file
+/// cut short inside a quoted value, a cell of several megabytes. Each gets a clear answer,
+/// nothing partial is written for a refused file, and nothing panics.
+#[test]
+fn odd_files_get_a_clear_answer_and_never_a_partial_import() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let wide = dir.join("wide.csv");
+    let headers: Vec<String> = (0..10_000).map(|i| format!("col{i}")).collect();
+    let cells = vec!["x"; 10_000].join(",");
+    std::fs::write(&wide, format!("Title,{}\nWide,{cells}\n", headers.join(","))).unwrap();
+    let out = env.ok(&["import", wide.to_str().unwrap(), "--report", "/dev/null"]);
+    assert!(out.contains("col29 and 9970 more"), "the list of columns is cut: {out}");
+    assert!(out.lines().all(|l| l.len() < 1000), "{out}");
+    let lead = show(&env, "lead", 1);
+    assert_eq!(lead["title"], "Wide");
+    assert!(lead["comments"].as_str().unwrap().starts_with("col0: x\ncol1: x"), "{lead}");
+
+    let bom = dir.join("bom.csv");
+    std::fs::write(&bom, b"Title,Phone\nOne,0612345678\n\xef\xbb\xbfTwo,0698765432\n").unwrap();
+    let r = env.json(&["import", bom.to_str().unwrap(), "--report", "/dev/null"]);
+    assert_eq!(r["created"], 2, "{r}");
+    assert_eq!(show(&env, "lead", 3)["title"], "Two", "the mark in the middle is dropped");
+
+    let cut = dir.join("cut.csv");
+    std::fs::write(&cut, "Title,Comments\nOne,plain\nTwo,\"an unclosed\nquote runs to the end").unwrap();
+    let before = common::bytes(&env.db);
+    let err = env.fails(1, &["import", cut.to_str().unwrap()]);
+    assert!(err.contains("line 3") && err.contains("cut short"), "{err}");
+    let err = env.fails(1, &["--lang", "fr", "import", cut.to_str().unwrap()]);
+    assert!(err.contains("ligne 3") && err.contains("tronqué"), "{err}");
+    assert_eq!(common::bytes(&env.db), before, "nothing written");
+    // A lone quote inside a value on one line is no cut.
+    let inch = dir.join("inch.csv");
+    std::fs::write(&inch, "Title\n5\" screen\n").unwrap();
+    assert_eq!(env.json(&["import", inch.to_str().unwrap(), "--report", "/dev/null"])["created"], 1);
+
+    let big = dir.join("big.csv");
+    std::fs::write(&big, format!("Title,Comments\nBig,{}\n", "a".repeat(3_000_000))).unwrap();
+    let r = env.json(&["import", big.to_str().unwrap(), "--report", "/dev/null"]);
+    assert_eq!((r["created"].as_u64(), r["created_with_values_left_out"].as_u64()), (Some(1), Some(1)), "{r}");
+    let kept = r["report"][0]["left_out"][0]["value"].as_str().unwrap();
+    assert_eq!(kept.chars().count(), 1001, "the first 1000 characters and an ellipsis");
 }
