@@ -319,10 +319,10 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         say(tr_n("msg.import_partly", report.partly as u64, &[]));
     }
     if !noted.is_empty() {
-        say(tr("msg.import_noted", &[("columns", &noted.join(", "))]));
+        say(tr("msg.import_noted", &[("columns", &some_of(&noted))]));
     }
     if !left_out.is_empty() {
-        say(tr("msg.import_left_out", &[("columns", &left_out.join(", "))]));
+        say(tr("msg.import_left_out", &[("columns", &some_of(&left_out))]));
     }
     for (field, name, code) in &done.created_values {
         say(tr(
@@ -340,6 +340,17 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
         say(tr_n("msg.import_report", listed as u64, &[("path", &p.display().to_string())]));
     }
     Ok(())
+}
+
+/// The first 30 names of a list, then how many more (a file of 10,000 columns says so in a
+/// line, not a page).
+fn some_of(names: &[&str]) -> String {
+    const SHOWN: usize = 30;
+    let mut text = names.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&tr_n("msg.and_more", (names.len() - SHOWN) as u64, &[]));
+    }
+    text
 }
 
 /// `  Source 'Salon de Lyon' (3 rows): left empty, the text kept; maybe Trade show (TRADE_SHOW)`

@@ -35,6 +35,21 @@ impl CommKind {
         [Self::Phone, Self::Email, Self::Web, Self::Messenger].into_iter().find(|k| k.code() == s)
     }
 
+    /// The type a word names: its code (`mobile`) or its name in English or French
+    /// (`travail`, `domicile`), as a spreadsheet export writes it.
+    pub fn label_named(self, word: &str) -> Option<&'static str> {
+        use crate::i18n::{Lang, tr_in};
+        let word = word.trim().to_lowercase();
+        // Codes first: what our own files and scripts write, without a catalogue lookup.
+        self.labels().iter().copied().find(|l| *l == word).or_else(|| {
+            self.labels().iter().copied().find(|l| {
+                [Lang::En, Lang::Fr]
+                    .into_iter()
+                    .any(|lang| tr_in(lang, &format!("comm_label.{l}"), &[]).to_lowercase() == word)
+            })
+        })
+    }
+
     /// The labels this kind accepts; the first is the default.
     pub fn labels(self) -> &'static [&'static str] {
         match self {
@@ -111,8 +126,8 @@ impl Comm {
     pub fn parse_typed(kind: CommKind, text: &str, region: PhoneRegion) -> Result<Comm, FieldError> {
         if let Some((prefix, rest)) = text.split_once(':') {
             let p = prefix.trim().to_lowercase();
-            if kind.labels().contains(&p.as_str()) {
-                return Comm::new(kind, &p, rest, region);
+            if let Some(label) = kind.label_named(&p) {
+                return Comm::new(kind, label, rest, region);
             }
             // `pager:0612...` names a type we do not know; a URL scheme is not a type.
             let word = !p.is_empty() && p.chars().all(|c| c.is_ascii_alphabetic());

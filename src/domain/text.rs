@@ -20,7 +20,8 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Whether `c` never belongs in stored text: C0 controls (tab and newline aside, which the
 /// callers decide about), DEL, C1 controls and bidi controls.
 fn is_unwanted(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    // A byte-order mark inside a value (files joined together) is never meant.
+    c.is_control() || is_bidi_control(c) || c == '\u{feff}'
 }
 
 /// A single-line value (a title, a name, a phone): tabs and line breaks become a space, other

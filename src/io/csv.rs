@@ -124,29 +124,54 @@ fn blank(r: &csv::ByteRecord) -> bool {
     r.iter().all(|c| std::str::from_utf8(c).is_ok_and(|c| c.trim().is_empty()))
 }
 
-/// Why a file could not be read as a table.
-#[derive(Debug, thiserror::Error)]
+/// Why a file could not be read as a table; said in the user's language (`[csv]`).
+#[derive(Debug)]
 pub enum CsvError {
     /// `--encoding` names no known encoding.
-    #[error("encoding '{0}' is not known; use utf-8, utf-16, windows-1252 or iso-8859-1")]
     UnknownEncoding(String),
     /// `--separator` is not one character.
-    #[error("separator '{0}' is not one of: ',' ';' tab (write \\t or tab)")]
     BadSeparator(String),
     /// The file has no header row.
-    #[error("the file is empty: a header row naming the columns is needed")]
     Empty,
     /// The file could not be read.
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+    /// The file ends inside a quoted value: it was cut short.
+    Truncated {
+        /// Line where the last row starts.
+        line: u64,
+    },
     /// The text could not be split into fields.
-    #[error("line {line}: {message}")]
     Malformed {
         /// Line of the problem.
         line: u64,
         /// What the parser said.
         message: String,
     },
+}
+
+impl std::fmt::Display for CsvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::i18n::tr;
+        let text = match self {
+            CsvError::UnknownEncoding(e) => tr("csv.unknown_encoding", &[("value", e)]),
+            CsvError::BadSeparator(s) => tr("csv.bad_separator", &[("value", s)]),
+            CsvError::Empty => tr("csv.empty", &[]),
+            CsvError::Io(e) => e.to_string(),
+            CsvError::Truncated { line } => tr("csv.truncated", &[("line", &line.to_string())]),
+            CsvError::Malformed { line, message } => {
+                tr("csv.malformed", &[("line", &line.to_string()), ("message", message)])
+            }
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for CsvError {}
+
+impl From<std::io::Error> for CsvError {
+    fn from(e: std::io::Error) -> Self {
+        CsvError::Io(e)
+    }
 }
 
 /// Reads `--encoding` (any WHATWG label: utf-8, utf-16le, windows-1252, latin1, iso-8859-1...).
@@ -351,7 +376,33 @@ fn table_of(source: Source, separator: Option<u8>) -> Result<Table, CsvError> {
         }
     }
     drop(reader);
+    if let Some((line, at)) = starts.last()
+        && cut_in_a_quote(source.from(*at))
+    {
+        return Err(CsvError::Truncated { line: *line });
+    }
     Ok(Table { headers, source: Some(source), starts, encoding: "", separator: sep })
+}
+
+/// Whether the last row (its text to the end of the file) opens a quote it never closes
+/// and runs over several lines: a file cut short inside a quoted value, which the parser
+/// would take as one last value holding the rest of the file. (A lone `"` in an unquoted
+/// value on one line, `5" screen`, is not.)
+fn cut_in_a_quote(text: impl Read) -> bool {
+    let mut quotes = 0u64;
+    let mut breaks = 0u64;
+    let mut last_break = false;
+    for b in std::io::BufReader::new(text).bytes().map_while(Result::ok) {
+        match b {
+            b'"' => quotes += 1,
+            b'\n' => breaks += 1,
+            _ => {}
+        }
+        last_break = b == b'\n' || (b == b'\r' && last_break);
+    }
+    // The row's own line end does not count.
+    let inner = breaks.saturating_sub(u64::from(last_break));
+    quotes % 2 == 1 && inner > 0
 }
 
 fn malformed(e: &csv::Error) -> CsvError {

@@ -23,7 +23,9 @@ pub fn rows<'a>(ctx: RowContext<'a>, table: &'a Table, from: usize) -> impl Iter
             );
             return ImportRow { line, input: Err(reason), left_out: Vec::new(), created_at: None };
         }
-        match import::row_input(&ctx, &cells) {
+        let made = import::row_input(&ctx, line, &cells);
+        ctx.values.row_done(line);
+        match made {
             Ok(v) => ImportRow {
                 line,
                 input: Ok(RecordInput {

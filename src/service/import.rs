@@ -108,13 +108,20 @@ impl Service {
         setup: &ImportSetup,
         progress: impl FnMut(usize),
     ) -> Result<ImportDone> {
-        let (mut plan, unknown_values) = self.import_values(table, setup)?;
+        let choices = self.import_choices(setup.entity, &setup.targets, setup.preset)?;
+        let mut plan = ValuePlan::new(&table.headers, &setup.targets, &choices, &setup.rules, setup.unknown)
+            .map_err(StoreError::Field)?;
         let mut created_values = Vec::new();
-        if !setup.opts.dry_run {
-            for (field, name) in plan.to_create(&setup.targets) {
-                let code = self.create_value(setup.entity, field, &name)?;
-                plan.created(&setup.targets, field, &name, &code);
-                created_values.push((field.to_string(), name, code));
+        // Values answered as the rows are read, unless some are to be made first: then every
+        // value of the file is answered now (one more pass over its reference columns).
+        if plan.may_create() {
+            plan.scan(&crate::io::import::scan_values(setup.entity, table, &setup.targets));
+            if !setup.opts.dry_run {
+                for (field, name) in plan.to_create() {
+                    let code = self.create_value(setup.entity, &field, &name)?;
+                    plan.created(&field, &name, &code);
+                    created_values.push((field, name, code));
+                }
             }
         }
         let ctx = RowContext {
@@ -129,7 +136,7 @@ impl Service {
         };
         let rows = |from| crate::io::import::rows(ctx, table, from);
         let report = self.import(setup.entity, rows, setup.opts, progress)?;
-        Ok(ImportDone { report, unknown_values, created_values })
+        Ok(ImportDone { report, unknown_values: plan.unknown_values(), created_values })
     }
 
     /// Makes a value an import asked for: a source, or a lead stage (in progress, last of its

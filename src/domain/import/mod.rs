@@ -264,8 +264,20 @@ pub fn mapping(entity: Entity, preset: Option<Preset>, headers: &[String]) -> Ve
 fn by_label(entity: Entity, h: &str) -> Option<Target> {
     use crate::i18n::{Lang, tr_in};
     let is = |key: &str| [Lang::En, Lang::Fr].into_iter().any(|lang| normalize_header(&tr_in(lang, key, &[])) == h);
-    if let Some(spec) = entity.fields().iter().find(|s| is(&format!("field.{}", s.key))) {
+    // A record's source lead and a deal's pipeline are set by Prospect, never imported.
+    if let Some(spec) = entity
+        .fields()
+        .iter()
+        .filter(|s| !matches!(s.key, "lead" | "pipeline"))
+        .find(|s| is(&format!("field.{}", s.key)))
+    {
         return Some(Target::Field(spec.key));
+    }
+    if is("field.lead") {
+        return Some(Target::Ignore);
+    }
+    if entity == Entity::Contact && is("field.companies") {
+        return Some(Target::Company);
     }
     if let Some(kind) = [CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger]
         .into_iter()

@@ -59,12 +59,15 @@ fn joiner(key: &str) -> &'static str {
     }
 }
 
+/// Characters of a value left out kept on the record's history and in the report.
+const LEFT_OUT_MAX: usize = 1000;
+
 /// Longest comments kept: the field's own limit.
 const COMMENTS_MAX: usize = 10_000;
 
 /// The values one row makes. `Err` only in strict mode (the first bad value) or when nothing
 /// usable remains (which field, what was wrong).
-pub fn row_input(ctx: &RowContext, cells: &[String]) -> Result<RowValues, FieldError> {
+pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowValues, FieldError> {
     let entity = ctx.entity;
     let mut out = RowValues::default();
     let mut notes: Vec<String> = Vec::new();
@@ -76,7 +79,12 @@ pub fn row_input(ctx: &RowContext, cells: &[String]) -> Result<RowValues, FieldE
             return Err(e);
         }
         let reason = crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang());
-        out.left_out.push(LeftOut { field: e.field, value: value.to_string(), reason });
+        // What is kept of a value: enough to know it again, not a 200 MB cell in the history.
+        let mut kept: String = value.chars().take(LEFT_OUT_MAX).collect();
+        if kept.len() < value.len() {
+            kept.push('…');
+        }
+        out.left_out.push(LeftOut { field: e.field, value: kept, reason });
         Ok(())
     };
     for (col, (target, raw)) in ctx.targets.iter().zip(cells).enumerate() {
@@ -86,8 +94,10 @@ pub fn row_input(ctx: &RowContext, cells: &[String]) -> Result<RowValues, FieldE
         }
         match target {
             Target::Ignore => {}
-            Target::Field(key) if is_listed(entity, key) => match ctx.values.get(col, cell) {
-                Some(Resolution::Code(code)) => set_once(&mut out.fields, key, code),
+            // A reference column's value is what the plan answers (the plan knows which
+            // columns are references: other columns do not look their field up).
+            Target::Field(key) => match ctx.values.get(line, col, cell) {
+                Some(Resolution::Code(code)) => set_once(&mut out.fields, key, &code),
                 Some(Resolution::Empty | Resolution::Create(_)) => {
                     let e = FieldError::new(*key, Problem::Unknown { what: key, value: cell.into(), known: vec![] });
                     leave(&mut out, e, cell)?
@@ -98,14 +108,14 @@ pub fn row_input(ctx: &RowContext, cells: &[String]) -> Result<RowValues, FieldE
                         Problem::Unknown { what: key, value: cell.into(), known: vec![] },
                     ));
                 }
-                None => set_once(&mut out.fields, key, cell),
-            },
-            Target::Field(key) => match out.fields.iter_mut().find(|(k, _)| k == key) {
-                Some((_, v)) => {
-                    v.push_str(joiner(key));
-                    v.push_str(cell);
-                }
-                None => out.fields.push((key.to_string(), cell.to_string())),
+                None if is_listed(entity, key) => set_once(&mut out.fields, key, cell),
+                None => match out.fields.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, v)) => {
+                        v.push_str(joiner(key));
+                        v.push_str(cell);
+                    }
+                    None => out.fields.push((key.to_string(), cell.to_string())),
+                },
             },
             Target::Comm(CommKind::Phone) => phones.push(cell),
             Target::Comm(kind) => {
@@ -356,7 +366,7 @@ mod tests {
             "Lyon",
             "x",
         ]);
-        let RowValues { fields, comms, .. } = row_input(&ctx(&headers, &targets, &plan), &row).unwrap();
+        let RowValues { fields, comms, .. } = row_input(&ctx(&headers, &targets, &plan), 2, &row).unwrap();
         assert_eq!(
             fields,
             vec![
@@ -385,7 +395,7 @@ mod tests {
         counts.add(4, "Salon de Lyon");
         let (values, _) = plan(&headers, &targets, &counts, &[choices], &[], Unknown::Empty).unwrap();
         let row = cells(&["Martin", "jean@@x", "abc", "31/02/1990", "Salon de Lyon"]);
-        let got = row_input(&ctx(&headers, &targets, &values), &row).unwrap();
+        let got = row_input(&ctx(&headers, &targets, &values), 2, &row).unwrap();
         assert_eq!(got.fields, vec![("last_name".into(), "Martin".into()), ("title".into(), "Martin".into())]);
         let left: Vec<(&str, &str)> = got.left_out.iter().map(|l| (l.field.as_str(), l.value.as_str())).collect();
         assert_eq!(
@@ -394,10 +404,10 @@ mod tests {
         );
         // Strict: the first bad value refuses the row.
         let strict = RowContext { strict: true, ..ctx(&headers, &targets, &values) };
-        assert_eq!(row_input(&strict, &row).unwrap_err().field, "email");
+        assert_eq!(row_input(&strict, 2, &row).unwrap_err().field, "email");
         // Nothing usable: refused, naming the row.
         let nothing = cells(&["", "jean@@x", "12", "", ""]);
-        assert_eq!(row_input(&ctx(&headers, &targets, &values), &nothing).unwrap_err().field, "row");
+        assert_eq!(row_input(&ctx(&headers, &targets, &values), 2, &nothing).unwrap_err().field, "row");
     }
 
     #[test]
@@ -412,7 +422,7 @@ mod tests {
         let headers = cells(&["Last", "Phone", "Country", "Lifecycle Stage", "Create Date"]);
         let plan = ValuePlan::default();
         let row = cells(&["Doe", "(212) 555-0199", "United States", "lead", "2024-01-15 09:30"]);
-        let got = row_input(&ctx(&headers, &targets, &plan), &row).unwrap();
+        let got = row_input(&ctx(&headers, &targets, &plan), 2, &row).unwrap();
         assert_eq!(got.comms[0].normalized, "+12125550199");
         assert!(got.fields.contains(&("address".into(), "United States".into())));
         assert!(got.fields.contains(&("comments".into(), "Lifecycle Stage: lead".into())));

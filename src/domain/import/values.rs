@@ -366,30 +366,179 @@ pub fn listed_columns(entity: Entity, targets: &[Target]) -> Vec<(usize, &'stati
         .collect()
 }
 
-/// What each value of each reference column becomes. A value is found among its field's
-/// choices; else the user's rule for it applies; else `unknown`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What each value of each reference column becomes: found among its field's choices, else
+/// the user's rule for it, else `unknown`. Values are answered as the rows are read (each
+/// distinct one once, then remembered), and those that named nothing are counted on the way;
+/// `scan` answers every value of the file up front instead (to show them before importing,
+/// or to create the new ones first).
+#[derive(Debug, Default)]
 pub struct ValuePlan {
-    columns: HashMap<usize, HashMap<String, Resolution>>,
+    columns: HashMap<usize, ColumnPlan>,
+    seen: std::sync::Mutex<Seen>,
+}
+
+/// One reference column: its field's choices, the user's answers, the default for the rest.
+#[derive(Debug)]
+struct ColumnPlan {
+    header: String,
+    choices: FieldChoices,
+    /// Folded value -> answer (`--value` rules, values created for the import).
+    answers: HashMap<String, Resolution>,
+    otherwise: Resolution,
+}
+
+/// What the rows read so far gave.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Column -> value -> its answer (each distinct value answered once).
+    answered: HashMap<usize, HashMap<String, Resolution>>,
+    /// The values that named nothing, in the order first met, with their rows.
+    unknown: Vec<UnknownValue>,
+    /// Every value was answered by `scan`: rows are not counted again.
+    scanned: bool,
+    /// The last line counted (a batch read again after a busy file is not counted twice).
+    counted_to: u64,
 }
 
 impl ValuePlan {
-    /// What the value `cell` of column `column` becomes; `None`: not a reference column (or a
-    /// value the plan never saw, written as it is).
-    pub fn get(&self, column: usize, cell: &str) -> Option<&Resolution> {
-        self.columns.get(&column)?.get(cell)
+    /// The plan of `targets`' reference columns: `choices` (one per listed field), the user's
+    /// `rules`, and `unknown` for every other value that names nothing. A rule naming a column
+    /// the file lacks or a value that names nothing is refused.
+    pub fn new(
+        headers: &[String],
+        targets: &[Target],
+        choices: &[FieldChoices],
+        rules: &[ValueRule],
+        unknown: Unknown,
+    ) -> Result<ValuePlan, FieldError> {
+        let field_of = |col: usize| match targets.get(col) {
+            Some(Target::Field(k)) => choices.iter().find(|c| c.field == *k),
+            _ => None,
+        };
+        let mut columns: HashMap<usize, ColumnPlan> = HashMap::new();
+        for col in 0..targets.len() {
+            let Some(fc) = field_of(col) else { continue };
+            let otherwise = match unknown {
+                Unknown::Create if can_create(&fc.field) => Resolution::Create(String::new()),
+                Unknown::Reject => Resolution::Reject,
+                _ => Resolution::Empty,
+            };
+            let header = headers.get(col).cloned().unwrap_or_default();
+            columns.insert(col, ColumnPlan { header, choices: fc.clone(), answers: HashMap::new(), otherwise });
+        }
+        for rule in rules {
+            let wanted = fold(&rule.column);
+            let col = headers
+                .iter()
+                .position(|h| fold(h) == wanted)
+                .or_else(|| targets.iter().position(|t| matches!(t, Target::Field(k) if fold(k) == wanted)))
+                .filter(|c| columns.contains_key(c))
+                .ok_or_else(|| {
+                    let mut listed: Vec<(usize, String)> =
+                        columns.iter().map(|(c, p)| (*c, p.header.clone())).collect();
+                    listed.sort();
+                    let known = listed.into_iter().map(|(_, h)| h).collect();
+                    FieldError::new("value", Problem::Unknown { what: "column", value: rule.column.clone(), known })
+                })?;
+            let column = columns.get_mut(&col).expect("checked above");
+            let mut r = rule.resolve(&column.choices)?;
+            if matches!(r, Resolution::Create(_)) && !can_create(&column.choices.field) {
+                r = Resolution::Empty;
+            }
+            column.answers.insert(fold(&rule.value), r);
+        }
+        Ok(ValuePlan { columns, seen: Default::default() })
     }
 
-    /// The values to create before the rows are written: (field, name).
-    pub fn to_create(&self, targets: &[Target]) -> Vec<(&'static str, String)> {
-        let mut out: Vec<(&'static str, String)> = Vec::new();
-        for (col, values) in &self.columns {
-            let Some(Target::Field(field)) = targets.get(*col) else { continue };
+    fn answer(column: &ColumnPlan, value: &str) -> (Resolution, bool) {
+        if let Some(c) = column.choices.find(value) {
+            return (Resolution::Code(c.code.clone()), true);
+        }
+        let r = column.answers.get(&fold(value)).cloned().unwrap_or_else(|| match &column.otherwise {
+            Resolution::Create(_) => Resolution::Create(value.to_string()),
+            other => other.clone(),
+        });
+        (r, false)
+    }
+
+    /// What the value `cell` of column `column` on `line` becomes; `None`: not a reference
+    /// column. A value that names nothing is counted (once per line).
+    pub fn get(&self, line: u64, column: usize, cell: &str) -> Option<Resolution> {
+        let plan = self.columns.get(&column)?;
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let count = !seen.scanned && line > seen.counted_to;
+        let found = seen.answered.get(&column).and_then(|v| v.get(cell)).cloned();
+        let r = match found {
+            Some(r) => r,
+            None => {
+                let (r, known) = Self::answer(plan, cell);
+                if !known && !seen.scanned {
+                    seen.unknown.push(UnknownValue {
+                        column,
+                        header: plan.header.clone(),
+                        field: plan.choices.field.clone(),
+                        value: cell.to_string(),
+                        rows: 0,
+                        suggestion: plan.choices.suggest(cell).cloned(),
+                        resolution: r.clone(),
+                    });
+                }
+                seen.answered.entry(column).or_default().insert(cell.to_string(), r.clone());
+                r
+            }
+        };
+        if count && let Some(u) = seen.unknown.iter_mut().find(|u| u.column == column && u.value == cell) {
+            u.rows += 1;
+        }
+        Some(r)
+    }
+
+    /// The row on `line` is read: its values are counted, and a batch read again from an
+    /// earlier line is not counted twice.
+    pub fn row_done(&self, line: u64) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.counted_to = seen.counted_to.max(line);
+    }
+
+    /// Answers every value of the file (`counts`: each distinct value with its rows) now:
+    /// the values that name nothing, with their rows, are then known before any row is read.
+    pub fn scan(&mut self, counts: &ValueCounts) {
+        let mut seen = Seen { scanned: true, ..Default::default() };
+        for ((col, value), rows) in &counts.counts {
+            let Some(plan) = self.columns.get(col) else { continue };
+            let (r, known) = Self::answer(plan, value);
+            if !known {
+                seen.unknown.push(UnknownValue {
+                    column: *col,
+                    header: plan.header.clone(),
+                    field: plan.choices.field.clone(),
+                    value: value.clone(),
+                    rows: *rows,
+                    suggestion: plan.choices.suggest(value).cloned(),
+                    resolution: r.clone(),
+                });
+            }
+            seen.answered.entry(*col).or_default().insert(value.clone(), r);
+        }
+        self.seen = std::sync::Mutex::new(seen);
+    }
+
+    /// The values met so far that named nothing (all of them after `scan` or the import).
+    pub fn unknown_values(&self) -> Vec<UnknownValue> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).unknown.clone()
+    }
+
+    /// The values to create before the rows are written: (field, name). Known after `scan`.
+    pub fn to_create(&self) -> Vec<(String, String)> {
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (col, values) in &seen.answered {
+            let Some(plan) = self.columns.get(col) else { continue };
             for r in values.values() {
                 if let Resolution::Create(name) = r
-                    && !out.iter().any(|(f, n)| f == field && fold(n) == fold(name))
+                    && !out.iter().any(|(f, n)| *f == plan.choices.field && fold(n) == fold(name))
                 {
-                    out.push((field, name.clone()));
+                    out.push((plan.choices.field.clone(), name.clone()));
                 }
             }
         }
@@ -398,9 +547,10 @@ impl ValuePlan {
     }
 
     /// A value made for `(field, name)` has `code`: the values that asked for it now name it.
-    pub fn created(&mut self, targets: &[Target], field: &str, name: &str, code: &str) {
-        for (col, values) in self.columns.iter_mut() {
-            if !matches!(targets.get(*col), Some(Target::Field(f)) if *f == field) {
+    pub fn created(&mut self, field: &str, name: &str, code: &str) {
+        let seen = self.seen.get_mut().unwrap_or_else(|e| e.into_inner());
+        for (col, values) in seen.answered.iter_mut() {
+            if self.columns.get(col).is_none_or(|p| p.choices.field != field) {
                 continue;
             }
             for r in values.values_mut() {
@@ -410,13 +560,19 @@ impl ValuePlan {
             }
         }
     }
+
+    /// Whether the plan may create values (then every value must be answered by `scan`
+    /// before the rows are written).
+    pub fn may_create(&self) -> bool {
+        self.columns.values().any(|p| {
+            matches!(p.otherwise, Resolution::Create(_))
+                || p.answers.values().any(|r| matches!(r, Resolution::Create(_)))
+        })
+    }
 }
 
-/// Makes the plan of an import's values: every distinct value of `counts`, found among the
-/// choices of its field (`choices`, one per listed field), else answered by a `rules` entry,
-/// else by `unknown` (`Create` where a value can be made, `Empty` where not). Also returns
-/// the values that were not found, with their counts and a suggestion, for the user to see.
-/// A rule naming a column the file lacks or a value that names nothing is refused.
+/// The plan of an import's values, every value answered now (`ValuePlan::new`, then `scan`),
+/// and the values that named nothing, with their rows, a suggestion and their answer.
 pub fn plan(
     headers: &[String],
     targets: &[Target],
@@ -425,62 +581,10 @@ pub fn plan(
     rules: &[ValueRule],
     unknown: Unknown,
 ) -> Result<(ValuePlan, Vec<UnknownValue>), FieldError> {
-    let field_of = |col: usize| match targets.get(col) {
-        Some(Target::Field(k)) => Some(*k),
-        _ => None,
-    };
-    let choices_of = |field: &str| choices.iter().find(|c| c.field == field);
-    // Each rule's column, resolution checked up front.
-    let mut answered: Vec<(usize, String, Resolution)> = Vec::new();
-    for rule in rules {
-        let wanted = fold(&rule.column);
-        let col = headers
-            .iter()
-            .position(|h| fold(h) == wanted)
-            .or_else(|| targets.iter().position(|t| matches!(t, Target::Field(k) if fold(k) == wanted)))
-            .filter(|c| field_of(*c).is_some_and(|f| choices_of(f).is_some()))
-            .ok_or_else(|| {
-                let listed: Vec<String> = (0..headers.len())
-                    .filter(|c| field_of(*c).is_some_and(|f| choices_of(f).is_some()))
-                    .map(|c| headers[c].clone())
-                    .collect();
-                FieldError::new("value", Problem::Unknown { what: "column", value: rule.column.clone(), known: listed })
-            })?;
-        let Some(fc) = field_of(col).and_then(choices_of) else { continue };
-        let mut r = rule.resolve(fc)?;
-        if matches!(r, Resolution::Create(_)) && !can_create(&fc.field) {
-            r = Resolution::Empty;
-        }
-        answered.push((col, fold(&rule.value), r));
-    }
-    let mut out = ValuePlan::default();
-    let mut not_found = Vec::new();
-    for ((col, value), rows) in &counts.counts {
-        let Some(fc) = field_of(*col).and_then(choices_of) else { continue };
-        let resolution = match fc.find(value) {
-            Some(c) => Resolution::Code(c.code.clone()),
-            None => {
-                let given = answered.iter().find(|(c, v, _)| c == col && *v == fold(value)).map(|(_, _, r)| r.clone());
-                let r = given.unwrap_or(match unknown {
-                    Unknown::Create if can_create(&fc.field) => Resolution::Create(value.clone()),
-                    Unknown::Reject => Resolution::Reject,
-                    _ => Resolution::Empty,
-                });
-                not_found.push(UnknownValue {
-                    column: *col,
-                    header: headers.get(*col).cloned().unwrap_or_default(),
-                    field: fc.field.clone(),
-                    value: value.clone(),
-                    rows: *rows,
-                    suggestion: fc.suggest(value).cloned(),
-                    resolution: r.clone(),
-                });
-                r
-            }
-        };
-        out.columns.entry(*col).or_default().insert(value.clone(), resolution);
-    }
-    Ok((out, not_found))
+    let mut plan = ValuePlan::new(headers, targets, choices, rules, unknown)?;
+    plan.scan(counts);
+    let unknown = plan.unknown_values();
+    Ok((plan, unknown))
 }
 
 #[cfg(test)]
@@ -532,15 +636,27 @@ mod tests {
         let rules =
             vec![ValueRule::parse("Source:Radio=+").unwrap(), ValueRule::parse("source:Kermesse=CALL").unwrap()];
         let (plan, unknown) = plan(&headers, &targets, &counts, &[sources()], &rules, Unknown::Empty).unwrap();
-        assert_eq!(plan.get(1, "Salon"), Some(&Resolution::Code("TRADE_SHOW".into())));
-        assert_eq!(plan.get(1, "LinkedIn"), Some(&Resolution::Empty));
-        assert_eq!(plan.get(1, "Kermesse"), Some(&Resolution::Code("CALL".into())));
-        assert_eq!(plan.to_create(&targets), vec![("source", "Radio".to_string())]);
+        assert_eq!(plan.get(2, 1, "Salon"), Some(Resolution::Code("TRADE_SHOW".into())));
+        assert_eq!(plan.get(2, 1, "LinkedIn"), Some(Resolution::Empty));
+        assert_eq!(plan.get(2, 1, "Kermesse"), Some(Resolution::Code("CALL".into())));
+        assert_eq!(plan.get(2, 0, "Salon"), None, "not a reference column");
+        assert_eq!(plan.to_create(), vec![("source".to_string(), "Radio".to_string())]);
         let listed: Vec<(&str, usize)> = unknown.iter().map(|u| (u.value.as_str(), u.rows)).collect();
         assert_eq!(listed, vec![("LinkedIn", 1), ("linkedin", 1), ("Kermesse", 1), ("Radio", 2)]);
         let mut plan = plan;
-        plan.created(&targets, "source", "radio", "RADIO");
-        assert_eq!(plan.get(1, "Radio"), Some(&Resolution::Code("RADIO".into())));
+        plan.created("source", "radio", "RADIO");
+        assert_eq!(plan.get(3, 1, "Radio"), Some(Resolution::Code("RADIO".into())));
+        // Answered as the rows come, the same values counted the same.
+        let lazy = ValuePlan::new(&headers, &targets, &[sources()], &rules, Unknown::Empty).unwrap();
+        for (line, v) in ["Salon", "LinkedIn", "linkedin", "Kermesse", "Radio", "Radio"].into_iter().enumerate() {
+            lazy.get(line as u64 + 2, 1, v);
+            lazy.row_done(line as u64 + 2);
+        }
+        // A batch read again from line 3 counts nothing twice.
+        lazy.get(3, 1, "LinkedIn");
+        let counted: Vec<(String, usize)> = lazy.unknown_values().into_iter().map(|u| (u.value, u.rows)).collect();
+        let scanned: Vec<(String, usize)> = unknown.iter().map(|u| (u.value.clone(), u.rows)).collect();
+        assert_eq!(counted, scanned);
         let e = super::plan(
             &headers,
             &targets,
