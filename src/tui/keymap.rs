@@ -284,6 +284,10 @@ pub fn mouse_action(app: &App, ev: MouseEvent) -> Option<Action> {
 mod tests {
     use super::*;
 
+    fn code_key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
         for ctx in [
@@ -362,8 +366,14 @@ mod tests {
         if let Overlay::Import(w) = &mut app.overlay {
             w.result = Some("done".into());
         }
-        let page_down = KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE);
-        assert_eq!(action_for(&app, page_down), Some(Action::PageDown));
+        assert_eq!(action_for(&app, code_key(KeyCode::Enter)), Some(Action::Back), "no rows: Enter leaves");
+        if let Overlay::Import(w) = &mut app.overlay {
+            let row =
+                crate::tui::effect::ReportRow { line: 2, outcome: "x".into(), reason: String::new(), record: None };
+            w.rows = vec![row];
+        }
+        assert_eq!(action_for(&app, code_key(KeyCode::Enter)), Some(Action::Submit));
+        assert_eq!(action_for(&app, code_key(KeyCode::PageDown)), Some(Action::PageDown));
         assert_eq!(action_for(&app, key(' ')), None);
         if let Overlay::Import(w) = &mut app.overlay {
             w.help = true;
