@@ -235,6 +235,8 @@ pub enum Action {
     ImportEncoding,
     /// Import wizard: read the file with the next separator (`,` `;` tab).
     ImportSeparator,
+    /// Import wizard: read the file as the next other CRM's export (or none).
+    ImportPreset,
     /// A path prompt: complete the path typed (Tab).
     CompletePath,
     /// A key typed into a text field.

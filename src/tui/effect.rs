@@ -65,6 +65,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         read_as: ReadAs,
         targets: Vec<crate::domain::import::Target>,
+        /// The other CRM the file is read as (its values known), if any.
+        preset: Option<crate::domain::import::Preset>,
     },
     /// Import it with these column targets, and these answers for unknown values.
     RunImport {
@@ -78,6 +80,8 @@ pub enum Effect {
         read_as: ReadAs,
         /// The values step's answers (`ValueRule::to`: a code, `""` empty, `+` create).
         rules: Vec<crate::domain::import::values::ValueRule>,
+        /// The other CRM the file is read as, if any.
+        preset: Option<crate::domain::import::Preset>,
     },
     /// Import a vCard (contacts) or iCalendar (activities) file.
     ImportCards { path: std::path::PathBuf, format: CardFormat, dry_run: bool },

@@ -245,6 +245,11 @@ pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) ->
             Action::Down => w.cursor = (w.cursor + 1).min(n.saturating_sub(1)),
             Action::ImportMode => w.mode = (w.mode + 1) % IMPORT_MODES.len(),
             Action::ImportMatch => w.matching = (w.matching + 1) % IMPORT_MATCHES.len(),
+            Action::ImportPreset => {
+                next_preset(&mut w);
+                app.overlay = Overlay::Import(w);
+                return vec![];
+            }
             Action::ImportEncoding | Action::ImportSeparator => {
                 let read_as = if action == Action::ImportEncoding {
                     ReadAs { encoding: Some(next_encoding(&p.encoding).to_string()), ..p.read_as.clone() }
@@ -283,6 +288,7 @@ pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) ->
                         path: w.path.clone(),
                         read_as: p.read_as.clone(),
                         targets: p.targets.clone(),
+                        preset: read_as_preset(p),
                     };
                     app.overlay = Overlay::Import(w);
                     return vec![effect];
@@ -307,7 +313,31 @@ fn run_effect(w: &ImportWizard, rules: Vec<crate::domain::import::values::ValueR
         dry_run: w.dry_run,
         read_as: p.read_as.clone(),
         rules,
+        preset: read_as_preset(p),
     })
+}
+
+/// The other CRM the preview is read as.
+fn read_as_preset(p: &crate::tui::effect::ImportPreview) -> Option<crate::domain::import::Preset> {
+    p.preset.as_deref().and_then(crate::domain::import::Preset::parse)
+}
+
+/// Reads the file as the next other CRM's export (none, then each preset): a wrong guess
+/// corrected. The columns are mapped again by that CRM's names; a field chosen by hand stays.
+fn next_preset(w: &mut ImportWizard) {
+    use crate::domain::import::Preset;
+    let Some(p) = w.preview.as_mut() else { return };
+    let order: Vec<Option<Preset>> = std::iter::once(None).chain(Preset::ALL.map(Some)).collect();
+    let now = read_as_preset(p);
+    let at = order.iter().position(|x| *x == now).unwrap_or(0);
+    let next = order[(at + 1) % order.len()];
+    p.preset = next.map(|x| x.code().to_string());
+    p.targets = crate::domain::import::mapping(w.entity, next, &p.headers);
+    for (h, t) in p.headers.iter().zip(p.targets.iter_mut()) {
+        if let Some((_, chosen)) = w.chosen.iter().find(|(c, _)| c == h) {
+            *t = chosen.clone();
+        }
+    }
 }
 
 /// The values step: `j`/`k` through the values, Space/`l` and `h` through a value's answers,
@@ -573,9 +603,9 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
                 "tui.import_read",
                 &[("encoding", &p.encoding), ("separator", &p.separator), ("rows", &p.rows.to_string())],
             );
-            if let Some(preset) = &p.preset {
-                read = format!("{read} · {}", app.ta("tui.import_preset", &[("preset", preset)]));
-            }
+            // The other CRM the columns and values are read as (p changes it).
+            let preset = read_as_preset(p).map_or_else(|| app.t("tui.import_no_preset"), |x| x.name().to_string());
+            read = format!("{read} · {}", app.ta("tui.import_preset", &[("preset", &preset)]));
             lines.push(Line::from(Span::styled(fit(&format!(" {read}"), inner), gray)));
             let col_w = 22.min(inner / 4);
             let field_w = 20.min(inner / 4);
@@ -586,7 +616,7 @@ pub(crate) fn draw(app: &App, w: &ImportWizard, f: &mut Frame, area: Rect) {
                     Target::Ignore => app.t("tui.import_left_out"),
                     Target::Field(k) => app.t(&format!("field.{k}")),
                     Target::Comm(k) => app.t(&format!("field.{}s", k.code())),
-                    other => other.code(),
+                    other => app.t(&format!("tui.import_target_{}", other.code())),
                 };
                 // Each sample on one line (a cell of several lines shows its first and a mark).
                 let samples: Vec<String> = p
@@ -716,6 +746,7 @@ fn step_bindings(w: &ImportWizard) -> Vec<Binding> {
         b(&[k('r')], Action::ImportDryRun, "tui.key_import_dry_run", true),
         b(&[k('e')], Action::ImportEncoding, "tui.key_import_encoding", false),
         b(&[k('s')], Action::ImportSeparator, "tui.key_import_separator", false),
+        b(&[k('p')], Action::ImportPreset, "tui.key_import_preset", false),
         b(&[code(C::Enter)], Action::Submit, "tui.key_import_run", true),
         b(&[code(C::Esc), k('q')], Action::Back, "tui.key_import_cancel", true),
     ]

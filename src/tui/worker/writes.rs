@@ -119,9 +119,8 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 rows: table.len(),
             }))]
         }
-        Effect::ImportValues { entity, path, read_as, targets } => {
+        Effect::ImportValues { entity, path, read_as, targets, preset } => {
             let table = read_table(&path, &read_as)?;
-            let preset = crate::domain::import::Preset::detect(&table.headers);
             let setup = crate::service::ImportSetup {
                 entity,
                 targets,
@@ -137,12 +136,11 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             vec![StoreEvent::ImportValues { unknown, choices }]
         }
         Effect::ImportCards { path, format, dry_run } => import_cards(store, lang, &path, format, dry_run)?,
-        Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run, read_as, rules } => {
+        Effect::RunImport { entity, path, targets, duplicates, match_on, dry_run, read_as, rules, preset } => {
             let table = read_table(&path, &read_as)?;
             let bulk = table.len() >= crate::store::import::BULK_ROWS;
             let opts =
                 crate::store::import::ImportOptions { duplicates, match_on, dry_run, bulk, ..Default::default() };
-            let preset = crate::domain::import::Preset::detect(&table.headers);
             let setup = crate::service::ImportSetup {
                 entity,
                 targets,

@@ -251,3 +251,48 @@ fn vcard_and_icalendar_files_skip_the_mapping() {
     assert_eq!(h.app.screen, Screen::Form);
     assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().map(|r| r.id), Some(record.id));
 }
+
+/// A wrong guess of the other CRM is corrected in the wizard: `p` reads the file as the next
+/// one (or none), mapping its columns again by that CRM's names, and the import reads its
+/// values as that CRM's; a field chosen by hand stays.
+#[test]
+fn p_reads_the_file_as_another_crms_export() {
+    use prospect::domain::import::{Preset, Target};
+    let mut h = Harness::new(0, Lang::En);
+    let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/import/hubspot_export.csv");
+    open_wizard(&mut h, &file);
+    let p = wizard(&h).preview.clone().expect("read");
+    assert_eq!(p.preset.as_deref(), Some("hubspot"));
+    let status = p.headers.iter().position(|x| x == "Lead Status").unwrap();
+    assert_eq!(p.targets[status], Target::Field("stage"));
+    // By hand: the Job Title column left out.
+    let job = p.headers.iter().position(|x| x == "Job Title").unwrap();
+    for _ in 0..job {
+        h.act(Down);
+    }
+    h.act(ChoiceNext);
+    let chosen = wizard(&h).preview.as_ref().unwrap().targets[job].clone();
+    // p: Pipedrive, Google, Outlook, none, Bitrix24, and HubSpot again.
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        h.act(ImportPreset);
+        let p = wizard(&h).preview.clone().unwrap();
+        seen.push(p.preset.clone());
+        assert_eq!(p.targets[job], chosen, "a field chosen by hand stays");
+        if p.preset.is_none() {
+            assert_eq!(p.targets[status], Target::Note, "no other CRM: HubSpot's column is not ours");
+        }
+    }
+    let codes: Vec<Option<&str>> = seen.iter().map(|x| x.as_deref()).collect();
+    assert_eq!(codes, [Some("pipedrive"), Some("google"), Some("outlook"), None, Some("bitrix24"), Some("hubspot")]);
+    h.act(ImportPreset);
+    h.act(ImportPreset);
+    h.act(ImportPreset);
+    h.act(ImportPreset);
+    h.act(ImportDryRun);
+    let sent = h.effects_run.iter().rev().find_map(|e| match e {
+        Effect::ImportValues { preset, .. } => Some(*preset),
+        _ => None,
+    });
+    assert_eq!(sent, Some(None::<Preset>), "read as no other CRM's export");
+}

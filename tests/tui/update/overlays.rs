@@ -336,11 +336,13 @@ fn the_import_wizard_reads_maps_and_imports() {
     let Overlay::Import(w) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
     let p = w.preview.as_ref().expect("the file was read");
     assert_eq!((p.encoding.as_str(), p.separator.as_str(), p.rows), ("UTF-8", ";", 2));
-    assert_eq!(p.targets[3], Target::Ignore, "an unknown column is left out");
-    // Map "Couleur" to the comments by hand: Space cycles forward, h back.
+    assert_eq!(p.targets[3], Target::Note, "an unknown column is kept in the comments");
+    // Map "Couleur" to the comments by hand: Space cycles forward (from the last choice,
+    // kept in the comments, to the first, left out), h back.
     for _ in 0..3 {
         h.act(Down);
     }
+    h.act(ChoiceNext);
     let choices = prospect::domain::import::targets_for(Entity::Lead);
     let comments = choices.iter().position(|t| *t == Target::Field("comments")).unwrap();
     for _ in 0..comments {
