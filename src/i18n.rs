@@ -205,6 +205,14 @@ pub fn tr(key: &str, args: &[(&str, &str)]) -> String {
     tr_in(lang(), key, args)
 }
 
+/// What an unknown value was meant to name, in `lang`: a field's label in lower case
+/// (`responsable`, `étape`), else the word as it is (`user`, `column`).
+fn thing_named(lang: Lang, what: &str) -> String {
+    let key = format!("field.{what}");
+    let label = tr_in(lang, &key, &[]);
+    if label == key { what.to_string() } else { label.to_lowercase() }
+}
+
 /// Says what is wrong with a value, in `lang`.
 pub fn describe(problem: &Problem, field: &str, lang: Lang) -> String {
     let t = |key: &str, args: &[(&str, &str)]| tr_in(lang, key, args);
@@ -250,14 +258,14 @@ pub fn describe(problem: &Problem, field: &str, lang: Lang) -> String {
             t("problem.choice", &[("value", value), ("accepted", &accepted.join(", "))])
         }
         Problem::Unknown { what, value, known } if known.is_empty() => {
-            t("problem.unknown_none", &[("what", what), ("value", value)])
+            t("problem.unknown_none", &[("what", &thing_named(lang, what)), ("value", value)])
         }
         Problem::Unknown { what, value, known } => {
             let mut list = known.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
             if known.len() > 20 {
                 list.push_str(", …");
             }
-            t("problem.unknown", &[("what", what), ("value", value), ("known", &list)])
+            t("problem.unknown", &[("what", &thing_named(lang, what)), ("value", value), ("known", &list)])
         }
         Problem::TooLong { max } => t("problem.too_long", &[("max", &max.to_string())]),
         Problem::NoSuchField { accepted } => t("problem.no_such_field", &[("accepted", &accepted.join(", "))]),
