@@ -148,7 +148,7 @@ pub fn bucket_of<Tz: TimeZone>(deadline: Option<&DateTime<Tz>>, b: &BucketBounds
 }
 
 /// The deadline a card dropped into a dated column gets: today 17:00 (or in an hour if that
-/// has passed), this week's next working day 09:00 (Friday 09:00 on Friday), next Monday
+/// has passed, 23:59 at the latest), this week's next working day 09:00 (Friday 09:00 on Friday), next Monday
 /// 09:00, or the Monday after 09:00.
 pub fn drop_deadline<Tz: TimeZone>(bucket: ActivityBucket, now: &DateTime<Tz>) -> Option<DateTime<Tz>> {
     let b = bounds(now);
@@ -157,7 +157,12 @@ pub fn drop_deadline<Tz: TimeZone>(bucket: ActivityBucket, now: &DateTime<Tz>) -
     match bucket {
         ActivityBucket::Today => {
             let five = at(now.date_naive(), 17);
-            Some(if five > *now { five } else { round_up_to_hour(&(now.clone() + Duration::hours(1))) })
+            if five > *now {
+                return Some(five);
+            }
+            // In an hour, but still today: from 22:00 the hour would be tomorrow's.
+            let last = at_local(&tz, now.date_naive(), 23, 59);
+            Some(round_up_to_hour(&(now.clone() + Duration::hours(1))).min(last.max(now.clone())))
         }
         ActivityBucket::ThisWeek => {
             let tomorrow = now.date_naive() + Duration::days(1);
@@ -585,5 +590,11 @@ mod tests {
         assert_eq!(bucket_of(Some(&d), &bounds(&sunday)), Today);
         let late = paris(2026, 11, 25, 18, 30);
         assert_eq!(drop_deadline(Today, &late).unwrap(), paris(2026, 11, 25, 20, 0));
+        // Late in the evening, "today" is still today, not tomorrow's midnight.
+        for (h, m) in [(22, 16), (23, 30)] {
+            let night = paris(2026, 11, 25, h, m);
+            let d = drop_deadline(Today, &night).unwrap();
+            assert_eq!((d.clone(), bucket_of(Some(&d), &bounds(&night))), (paris(2026, 11, 25, 23, 59), Today));
+        }
     }
 }

@@ -11,6 +11,13 @@ struct Tmux {
 
 impl Tmux {
     fn start(env: &Env, size: (u16, u16)) -> Tmux {
+        Tmux::start_at(env, size, None)
+    }
+
+    /// `start`, the app's clock fixed at `now` (RFC 3339) when given: a test whose screens
+    /// depend on the day and hour (the activities board's columns) reads the same whenever it
+    /// runs.
+    fn start_at(env: &Env, size: (u16, u16), now: Option<&str>) -> Tmux {
         assert!(
             Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false),
             "tmux is needed for the end-to-end tests (apt-get install tmux)"
@@ -19,7 +26,8 @@ impl Tmux {
             format!("prospect-e2e-{}-{}", std::process::id(), env.dir.path().file_name().unwrap().to_string_lossy());
         let bin = assert_cmd::cargo::cargo_bin("prospect");
         let cmd = format!(
-            "env -i HOME={home} TERM=xterm-256color LANG=C TZ=UTC PROSPECT_CONFIG={home}/none.toml {bin} --db {db} --user alice",
+            "env -i HOME={home} TERM=xterm-256color LANG=C TZ=UTC PROSPECT_CONFIG={home}/none.toml {clock}{bin} --db {db} --user alice",
+            clock = now.map(|t| format!("PROSPECT_NOW={t} ")).unwrap_or_default(),
             home = env.dir.path().display(),
             bin = bin.display(),
             db = env.db.display()
@@ -430,9 +438,13 @@ fn a_multi_line_comment_reads_without_debris() {
 /// by default, and says so.
 #[test]
 fn the_activities_board_cursor_follows_the_card_it_plans() {
+    // A Wednesday morning: each drop lands in the column it is dropped on (on a Sunday "this
+    // week" is today's evening, and late at night "today" is nearly over).
+    const NOW: &str = "2026-11-25T10:00:00Z";
     let env = Env::new();
-    env.ok(&["demo", "--leads", "300"]);
-    let t = Tmux::start(&env, (120, 35));
+    let demo = env.cmd().env("PROSPECT_NOW", NOW).args(["demo", "--leads", "300"]).output().unwrap();
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let t = Tmux::start_at(&env, (120, 35), Some(NOW));
     t.wait_for("In progress (", LIMIT);
     t.keys(&["7"]);
     t.wait_for("Activities · my leads", LIMIT);
