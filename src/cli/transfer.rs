@@ -332,8 +332,12 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     }
     if !done.unknown_values.is_empty() {
         say(tr("msg.import_unknown_values", &[]));
-        for u in &done.unknown_values {
+        // The first 30, then how many more (`--json` has them all).
+        for u in done.unknown_values.iter().take(30) {
             say(unknown_value_line(u));
+        }
+        if done.unknown_values.len() > 30 {
+            say(format!("  …{}", tr_n("msg.and_more", (done.unknown_values.len() - 30) as u64, &[])));
         }
     }
     if let Some(p) = report_path.as_ref().filter(|_| !report_to_stdout) {

@@ -249,14 +249,31 @@ pub fn auto_target(entity: Entity, preset: Option<Preset>, header: &str) -> Opti
 /// Where each column goes by its name (`auto_target`); a named column no name matches is
 /// kept in the records' comments (`Note`) rather than dropped, an unnamed one is left out.
 pub fn mapping(entity: Entity, preset: Option<Preset>, headers: &[String]) -> Vec<Target> {
+    // An import's own report read back (its rows fixed): the four columns it puts before a
+    // row's cells are not the row's.
+    let report = report_columns(headers);
     headers
         .iter()
-        .map(|h| match auto_target(entity, preset, h) {
+        .enumerate()
+        .map(|(i, h)| match auto_target(entity, preset, h) {
+            _ if i < report => Target::Ignore,
             Some(t) => t,
             None if normalize_header(h).is_empty() => Target::Ignore,
             None => Target::Note,
         })
         .collect()
+}
+
+/// How many of the first columns are an import report's own (line, outcome, record, reason,
+/// in English or French): 4 or 0.
+fn report_columns(headers: &[String]) -> usize {
+    use crate::i18n::{Lang, tr_in};
+    let keys = ["import.col_line", "import.col_outcome", "import.col_record", "import.col_reason"];
+    let is_report = [Lang::En, Lang::Fr].into_iter().any(|lang| {
+        headers.len() >= keys.len()
+            && keys.iter().zip(headers).all(|(k, h)| normalize_header(&tr_in(lang, k, &[])) == normalize_header(h))
+    });
+    if is_report { keys.len() } else { 0 }
 }
 
 /// The target whose label, in English or French, is the header `h` (normalised): a field's
@@ -469,6 +486,10 @@ mod tests {
             mapping(Entity::Lead, None, &headers),
             vec![Target::Field("first_name"), Target::Note, Target::Ignore]
         );
+        // A report read back: its own four columns are left out, the row's are read.
+        let report: Vec<String> = ["ligne", "résultat", "fiche", "raison", "Prénom"].map(String::from).to_vec();
+        let m = mapping(Entity::Lead, None, &report);
+        assert_eq!((m[..4].to_vec(), m[4].clone()), (vec![Target::Ignore; 4], Target::Field("first_name")));
     }
 
     #[test]

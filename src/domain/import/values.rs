@@ -158,7 +158,7 @@ impl FieldChoices {
                 continue;
             }
             let score = if name.starts_with(&t) || t.starts_with(name.as_str()) {
-                1000 - name.len().abs_diff(t.len())
+                1000usize.saturating_sub(name.len().abs_diff(t.len()))
             } else if name.split(' ').any(|w| w.len() > 2 && words.contains(&w)) {
                 500
             } else {
@@ -166,7 +166,7 @@ impl FieldChoices {
                 if d * 3 > t.chars().count().max(3) {
                     continue;
                 }
-                400 - d
+                400usize.saturating_sub(d)
             };
             if best.is_none_or(|(s, at)| score > s || score == s && *i < at) {
                 best = Some((score, *i));
@@ -390,14 +390,54 @@ struct ColumnPlan {
 /// What the rows read so far gave.
 #[derive(Debug, Default)]
 struct Seen {
-    /// Column -> value -> its answer (each distinct value answered once).
-    answered: HashMap<usize, HashMap<String, Resolution>>,
-    /// The values that named nothing, in the order first met, with their rows.
+    /// Column -> value as written -> its answer, and its place in `unknown` when it names
+    /// nothing (each distinct value answered once).
+    answered: HashMap<usize, HashMap<String, (Resolution, Option<usize>)>>,
+    /// The values that named nothing, in the order first met, with their rows; spellings
+    /// that differ only in case or accents are one value (one answer applies to them).
     unknown: Vec<UnknownValue>,
+    /// (column, folded value) -> place in `unknown`.
+    unknown_at: HashMap<(usize, String), usize>,
     /// Every value was answered by `scan`: rows are not counted again.
     scanned: bool,
     /// The last line counted (a batch read again after a busy file is not counted twice).
     counted_to: u64,
+}
+
+/// Unknown values offered a suggestion: past these, a file of thousands of distinct
+/// values (campaign tags) is not compared with every name a thousand times over.
+const SUGGESTED: usize = 500;
+
+/// Longest value a suggestion is looked for.
+const SUGGESTED_LEN: usize = 120;
+
+impl Seen {
+    /// The answer of `value` in `column` (met for the first time), and its place among the
+    /// unknown values when it names nothing.
+    fn answer(&mut self, column: usize, plan: &ColumnPlan, value: &str) -> (Resolution, Option<usize>) {
+        let (r, known) = ValuePlan::answer(plan, value);
+        if known {
+            return (r, None);
+        }
+        let key = (column, fold(value));
+        if let Some(at) = self.unknown_at.get(&key) {
+            return (self.unknown[*at].resolution.clone(), Some(*at));
+        }
+        let suggestion = (self.unknown.len() < SUGGESTED && value.chars().count() <= SUGGESTED_LEN)
+            .then(|| plan.choices.suggest(value).cloned())
+            .flatten();
+        self.unknown.push(UnknownValue {
+            column,
+            header: plan.header.clone(),
+            field: plan.choices.field.clone(),
+            value: value.to_string(),
+            rows: 0,
+            suggestion,
+            resolution: r.clone(),
+        });
+        self.unknown_at.insert(key, self.unknown.len() - 1);
+        (r, Some(self.unknown.len() - 1))
+    }
 }
 
 impl ValuePlan {
@@ -450,14 +490,20 @@ impl ValuePlan {
         Ok(ValuePlan { columns, seen: Default::default() })
     }
 
+    /// What `value` becomes and whether the file knows it: the user's answer first (a rule
+    /// for a value the file knows too overrides it), then the file's value, then `otherwise`.
     fn answer(column: &ColumnPlan, value: &str) -> (Resolution, bool) {
-        if let Some(c) = column.choices.find(value) {
+        let known = column.choices.find(value);
+        if let Some(r) = column.answers.get(&fold(value)) {
+            return (r.clone(), known.is_some());
+        }
+        if let Some(c) = known {
             return (Resolution::Code(c.code.clone()), true);
         }
-        let r = column.answers.get(&fold(value)).cloned().unwrap_or_else(|| match &column.otherwise {
+        let r = match &column.otherwise {
             Resolution::Create(_) => Resolution::Create(value.to_string()),
             other => other.clone(),
-        });
+        };
         (r, false)
     }
 
@@ -468,27 +514,16 @@ impl ValuePlan {
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         let count = !seen.scanned && line > seen.counted_to;
         let found = seen.answered.get(&column).and_then(|v| v.get(cell)).cloned();
-        let r = match found {
-            Some(r) => r,
+        let (r, at) = match found {
+            Some(found) => found,
             None => {
-                let (r, known) = Self::answer(plan, cell);
-                if !known && !seen.scanned {
-                    seen.unknown.push(UnknownValue {
-                        column,
-                        header: plan.header.clone(),
-                        field: plan.choices.field.clone(),
-                        value: cell.to_string(),
-                        rows: 0,
-                        suggestion: plan.choices.suggest(cell).cloned(),
-                        resolution: r.clone(),
-                    });
-                }
-                seen.answered.entry(column).or_default().insert(cell.to_string(), r.clone());
-                r
+                let found = seen.answer(column, plan, cell);
+                seen.answered.entry(column).or_default().insert(cell.to_string(), found.clone());
+                found
             }
         };
-        if count && let Some(u) = seen.unknown.iter_mut().find(|u| u.column == column && u.value == cell) {
-            u.rows += 1;
+        if count && let Some(at) = at {
+            seen.unknown[at].rows += 1;
         }
         Some(r)
     }
@@ -506,19 +541,11 @@ impl ValuePlan {
         let mut seen = Seen { scanned: true, ..Default::default() };
         for ((col, value), rows) in &counts.counts {
             let Some(plan) = self.columns.get(col) else { continue };
-            let (r, known) = Self::answer(plan, value);
-            if !known {
-                seen.unknown.push(UnknownValue {
-                    column: *col,
-                    header: plan.header.clone(),
-                    field: plan.choices.field.clone(),
-                    value: value.clone(),
-                    rows: *rows,
-                    suggestion: plan.choices.suggest(value).cloned(),
-                    resolution: r.clone(),
-                });
+            let (r, at) = seen.answer(*col, plan, value);
+            if let Some(at) = at {
+                seen.unknown[at].rows += rows;
             }
-            seen.answered.entry(*col).or_default().insert(value.clone(), r);
+            seen.answered.entry(*col).or_default().insert(value.clone(), (r, at));
         }
         self.seen = std::sync::Mutex::new(seen);
     }
@@ -534,7 +561,7 @@ impl ValuePlan {
         let mut out: Vec<(String, String)> = Vec::new();
         for (col, values) in &seen.answered {
             let Some(plan) = self.columns.get(col) else { continue };
-            for r in values.values() {
+            for (r, _) in values.values() {
                 if let Resolution::Create(name) = r
                     && !out.iter().any(|(f, n)| *f == plan.choices.field && fold(n) == fold(name))
                 {
@@ -553,7 +580,7 @@ impl ValuePlan {
             if self.columns.get(col).is_none_or(|p| p.choices.field != field) {
                 continue;
             }
-            for r in values.values_mut() {
+            for (r, _) in values.values_mut() {
                 if matches!(r, Resolution::Create(n) if fold(n) == fold(name)) {
                     *r = Resolution::Code(code.to_string());
                 }
@@ -615,6 +642,24 @@ mod tests {
     }
 
     #[test]
+    fn a_long_value_never_overflows_the_suggestion() {
+        let s = sources();
+        let long = format!("web {}", "x".repeat(5000));
+        assert_eq!(s.suggest(&long).map(|c| c.code.as_str()), Some("WEB"));
+        assert_eq!(s.suggest(&"q".repeat(3000)), None);
+    }
+
+    #[test]
+    fn a_users_answer_overrides_the_files_value() {
+        let headers: Vec<String> = ["Name", "Source"].map(String::from).to_vec();
+        let targets = vec![Target::Field("title"), Target::Field("source")];
+        let rules = vec![ValueRule::parse("Source:Website=OTHER").unwrap()];
+        let plan = ValuePlan::new(&headers, &targets, &[sources()], &rules, Unknown::Empty).unwrap();
+        assert_eq!(plan.get(2, 1, "Website"), Some(Resolution::Code("OTHER".into())));
+        assert!(plan.unknown_values().is_empty(), "the value is known: not listed");
+    }
+
+    #[test]
     fn vendor_values_map_to_ours() {
         let list = [("WEB", "Website"), ("ADVERTISING", "Advertising"), ("OTHER", "Other")];
         let choices = list.iter().map(|(c, n)| Choice { code: c.to_string(), name: n.to_string() }).collect();
@@ -642,7 +687,8 @@ mod tests {
         assert_eq!(plan.get(2, 0, "Salon"), None, "not a reference column");
         assert_eq!(plan.to_create(), vec![("source".to_string(), "Radio".to_string())]);
         let listed: Vec<(&str, usize)> = unknown.iter().map(|u| (u.value.as_str(), u.rows)).collect();
-        assert_eq!(listed, vec![("LinkedIn", 1), ("linkedin", 1), ("Kermesse", 1), ("Radio", 2)]);
+        // Spellings that differ only in case are one value.
+        assert_eq!(listed, vec![("LinkedIn", 2), ("Kermesse", 1), ("Radio", 2)]);
         let mut plan = plan;
         plan.created("source", "radio", "RADIO");
         assert_eq!(plan.get(3, 1, "Radio"), Some(Resolution::Code("RADIO".into())));
