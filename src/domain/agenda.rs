@@ -594,7 +594,7 @@ mod tests {
         for (h, m) in [(22, 16), (23, 30)] {
             let night = paris(2026, 11, 25, h, m);
             let d = drop_deadline(Today, &night).unwrap();
-            assert_eq!((d.clone(), bucket_of(Some(&d), &bounds(&night))), (paris(2026, 11, 25, 23, 59), Today));
+            assert_eq!((d, bucket_of(Some(&d), &bounds(&night))), (paris(2026, 11, 25, 23, 59), Today));
         }
     }
 }
