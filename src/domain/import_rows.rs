@@ -24,6 +24,20 @@ impl ImportRow {
     }
 }
 
+impl LeftOut {
+    /// Characters of a value kept: enough to know it again, not a 200 MB cell in a history.
+    pub const KEPT: usize = 1000;
+
+    /// A value `field` refused for `reason`, its text kept up to `KEPT` characters (then `…`).
+    pub fn new(field: impl Into<String>, value: &str, reason: String) -> LeftOut {
+        let mut kept: String = value.chars().take(Self::KEPT).collect();
+        if kept.len() < value.len() {
+            kept.push('…');
+        }
+        LeftOut { field: field.into(), value: kept, reason }
+    }
+}
+
 /// A value of a row that its field refused, kept so that nothing typed is lost: the record
 /// is created without it, and its timeline and the import's report say what it was.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]

@@ -150,7 +150,7 @@ pub fn write_report(path: &Path, data_file: &Path, table: &Table, report: &Impor
     }
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(crate::io::csv::write_table(&headers, &rows)?);
-    let cannot = || format!("{}: cannot write the import report", path.display());
+    let cannot = || tr("import.cannot_write", &[("path", &path.display().to_string())]);
     if path.as_os_str() == "-" {
         std::io::stdout().lock().write_all(&bytes).with_context(cannot)?;
         return Ok(rows.len());

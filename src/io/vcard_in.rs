@@ -161,11 +161,10 @@ pub fn card_input(card: &VCard, region: PhoneRegion) -> (Result<RecordInput, Str
         match Comm::new(kind, label, value, region) {
             Ok(c) if !comms.iter().any(|x| x.kind == c.kind && x.normalized == c.normalized) => comms.push(c),
             Ok(_) => {}
-            Err(e) => left_out.push(LeftOut {
-                reason: crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang()),
-                field: e.field,
-                value: value.to_string(),
-            }),
+            Err(e) => {
+                let reason = crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang());
+                left_out.push(LeftOut::new(e.field, value, reason));
+            }
         }
     };
     let mut companies: Vec<String> = Vec::new();

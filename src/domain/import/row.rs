@@ -59,9 +59,6 @@ fn joiner(key: &str) -> &'static str {
     }
 }
 
-/// Characters of a value left out kept on the record's history and in the report.
-const LEFT_OUT_MAX: usize = 1000;
-
 /// Longest comments kept: the field's own limit.
 const COMMENTS_MAX: usize = 10_000;
 
@@ -79,12 +76,7 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
             return Err(e);
         }
         let reason = crate::i18n::describe(&e.problem, &e.field, crate::i18n::lang());
-        // What is kept of a value: enough to know it again, not a 200 MB cell in the history.
-        let mut kept: String = value.chars().take(LEFT_OUT_MAX).collect();
-        if kept.len() < value.len() {
-            kept.push('…');
-        }
-        out.left_out.push(LeftOut { field: e.field, value: kept, reason });
+        out.left_out.push(LeftOut::new(e.field, value, reason));
         Ok(())
     };
     for (col, (target, raw)) in ctx.targets.iter().zip(cells).enumerate() {
