@@ -333,26 +333,7 @@ mod tests {
             files: None,
         });
         assert_eq!(action_for(&app, key('q')), Some(Action::Input(crate::tui::action::InputKey::Char('q'))));
-        app.overlay = Overlay::Import(Box::new(ImportWizard {
-            entity: crate::domain::fields::Entity::Lead,
-            path: "a.csv".into(),
-            preview: None,
-            cursor: 0,
-            mode: 0,
-            matching: 0,
-            dry_run: false,
-            running: false,
-            reading: false,
-            chosen: vec![],
-            result: None,
-            error: None,
-            values: None,
-            answered: vec![],
-            cards: None,
-            rows: vec![],
-            row_cursor: 0,
-            help: false,
-        }));
+        app.overlay = Overlay::Import(Box::new(ImportWizard::new(crate::domain::fields::Entity::Lead, "a.csv".into())));
         assert_eq!(action_for(&app, key('h')), Some(Action::ChoicePrev));
         assert_eq!(action_for(&app, key('r')), Some(Action::ImportDryRun));
         assert_eq!(action_for(&app, key('d')), Some(Action::ImportMode));

@@ -92,29 +92,36 @@ pub struct ImportWizard {
     pub help: bool,
 }
 
+impl ImportWizard {
+    /// The wizard of an import of `path` into `entity`, before the file is read.
+    pub fn new(entity: Entity, path: std::path::PathBuf) -> ImportWizard {
+        ImportWizard {
+            entity,
+            path,
+            preview: None,
+            cursor: 0,
+            mode: 0,
+            matching: 0,
+            dry_run: false,
+            running: false,
+            reading: false,
+            chosen: Vec::new(),
+            result: None,
+            error: None,
+            values: None,
+            answered: Vec::new(),
+            cards: None,
+            rows: Vec::new(),
+            row_cursor: 0,
+            help: false,
+        }
+    }
+}
+
 /// The path typed for an import: the wizard opens on it while the file is read.
 pub(crate) fn open(app: &mut App, entity: Entity, text: &str) -> Answered {
     let Some(path) = typed_path(text) else { return Answered::Refused(path_required(app)) };
-    app.overlay = Overlay::Import(Box::new(ImportWizard {
-        entity,
-        path: path.clone(),
-        preview: None,
-        cursor: 0,
-        mode: 0,
-        matching: 0,
-        dry_run: false,
-        running: false,
-        reading: false,
-        chosen: Vec::new(),
-        result: None,
-        error: None,
-        values: None,
-        answered: Vec::new(),
-        cards: None,
-        rows: Vec::new(),
-        row_cursor: 0,
-        help: false,
-    }));
+    app.overlay = Overlay::Import(Box::new(ImportWizard::new(entity, path.clone())));
     Answered::Close(vec![Effect::PreviewImport { entity, path, read_as: ReadAs::default() }])
 }
 
