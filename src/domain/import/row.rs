@@ -89,7 +89,19 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
             // A reference column's value is what the plan answers (the plan knows which
             // columns are references: other columns do not look their field up).
             Target::Field(key) => match ctx.values.get(line, col, cell) {
-                Some(Resolution::Code(code)) => set_once(&mut out.fields, key, &code),
+                Some(Resolution::Code(code)) => {
+                    // A second column of the same reference field: its value is kept aside,
+                    // not dropped, when it says something else.
+                    match out.fields.iter().find(|(k, _)| k == key) {
+                        Some((_, first)) if *first != code => {
+                            let first = first.clone();
+                            let e = FieldError::new(*key, Problem::refused("second_value", &[("first", &first)]));
+                            leave(&mut out, e, cell)?
+                        }
+                        Some(_) => {}
+                        None => out.fields.push((key.to_string(), code)),
+                    }
+                }
                 Some(Resolution::Empty | Resolution::Create(_)) => {
                     let e = FieldError::new(*key, Problem::Unknown { what: key, value: cell.into(), known: vec![] });
                     leave(&mut out, e, cell)?
@@ -165,7 +177,12 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
             }
             text.push_str(&n);
         }
-        let text: String = text.chars().take(COMMENTS_MAX).collect();
+        // Past the field's limit, what does not fit is kept aside, not cut off unsaid.
+        if let Some((cut, _)) = text.char_indices().nth(COMMENTS_MAX) {
+            let rest = text.split_off(cut);
+            let e = FieldError::new("comments", Problem::TooLong { max: COMMENTS_MAX });
+            leave(&mut out, e, &rest)?;
+        }
         out.fields.retain(|(k, _)| k != "comments");
         out.fields.push(("comments".into(), text));
     }
@@ -420,6 +437,33 @@ mod tests {
         assert!(got.fields.contains(&("comments".into(), "Lifecycle Stage: lead".into())));
         assert_eq!(got.created_at, Some(1_705_311_000_000));
         assert!(got.left_out.is_empty(), "{:?}", got.left_out);
+    }
+
+    #[test]
+    fn a_second_value_and_notes_past_the_limit_are_kept_aside() {
+        let targets = vec![Target::Field("last_name"), Target::Field("source"), Target::Field("source"), Target::Note];
+        let headers = cells(&["Nom", "Source", "Origine", "Notes"]);
+        let choices = FieldChoices::new(
+            "source",
+            vec![
+                Choice { code: "CALL".into(), name: "Call".into() },
+                Choice { code: "WEB".into(), name: "Website".into() },
+            ],
+            None,
+        );
+        let values = ValuePlan::new(&headers, &targets, &[choices], &[], Unknown::Empty).unwrap();
+        let long = "n".repeat(COMMENTS_MAX + 50);
+        let row = cells(&["Martin", "Call", "Website", &long]);
+        let got = row_input(&ctx(&headers, &targets, &values), 2, &row).unwrap();
+        assert!(got.fields.contains(&("source".into(), "CALL".into())), "{:?}", got.fields);
+        let comments = got.fields.iter().find(|(k, _)| k == "comments").unwrap();
+        assert_eq!(comments.1.chars().count(), COMMENTS_MAX);
+        let left: Vec<(&str, usize)> =
+            got.left_out.iter().map(|l| (l.field.as_str(), l.value.chars().count())).collect();
+        assert_eq!(left, vec![("source", 7), ("comments", "Notes: ".len() + 50)]);
+        // The same value twice is no second value.
+        let same = cells(&["Martin", "Call", "call", ""]);
+        assert!(row_input(&ctx(&headers, &targets, &values), 3, &same).unwrap().left_out.is_empty());
     }
 
     #[test]
