@@ -12,6 +12,7 @@ use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 mod files;
+mod imports;
 mod loads;
 mod writes;
 use loads::load;
