@@ -144,7 +144,7 @@ fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Res
     let mut targets: Vec<Target> = import::mapping(entity, preset, headers);
     for m in &args.map {
         let Some((column, field)) = m.split_once('=') else {
-            bail!("--map: '{m}' is not COLUMN=FIELD (for example --map \"Tél. portable=phone\")");
+            bail!("{}", tr("import.map_form", &[("given", m)]));
         };
         let target = import::parse_target(entity, field).map_err(|e| {
             anyhow::anyhow!("--map {m}: {}", crate::i18n::describe(&e.problem, field.trim(), crate::i18n::lang()))
@@ -155,16 +155,16 @@ fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Res
             .position(|h| h.trim() == column.trim())
             .or_else(|| headers.iter().position(|h| import::normalize_header(h) == wanted))
         else {
-            bail!("--map: the file has no column '{}'; its columns are: {}", column.trim(), headers.join(", "));
+            let columns = headers.iter().map(String::as_str).collect::<Vec<_>>();
+            bail!("{}", tr("import.map_no_column", &[("column", column.trim()), ("columns", &some_of(&columns))]));
         };
         targets[i] = target;
     }
-    if targets.iter().all(|t| *t == Target::Ignore) {
-        bail!(
-            "no column maps to a field of a {}: name them with --map \"COLUMN=FIELD\" (columns: {})",
-            entity.code(),
-            headers.join(", ")
-        );
+    // Columns only kept in the comments make no record: say so rather than refuse every row.
+    if targets.iter().all(|t| matches!(t, Target::Ignore | Target::Note)) {
+        let what = tr(&format!("entity.{}", entity.code()), &[]).to_lowercase();
+        let columns = headers.iter().map(String::as_str).collect::<Vec<_>>();
+        bail!("{}", tr("import.nothing_mapped", &[("entity", &what), ("columns", &some_of(&columns))]));
     }
     Ok((targets, preset))
 }

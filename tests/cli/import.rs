@@ -287,6 +287,13 @@ fn manual_mapping_and_bad_arguments_are_explained_and_write_nothing() {
     assert!(err.contains("'deal' for '--entity") && err.contains("[possible values: lead, contact, company]"), "{err}");
     let err = env.fails(1, &["import", f, "--map", "Nom complet=", "--map", "Tél. portable=", "--map", "Couleur="]);
     assert!(err.contains("no column maps to a field of a lead"), "{err}");
+    // Columns that would all go to the comments make no record either: said, in French too.
+    let odd = env.dir.path().join("nothing_known.csv");
+    std::fs::write(&odd, "Foo,Bar\n1,2\n").unwrap();
+    let err = env.fails(1, &["--lang", "fr", "import", odd.to_str().unwrap()]);
+    assert!(err.contains("aucune colonne ne correspond à un champ de fiche prospect"), "{err}");
+    let err = env.fails(1, &["--lang", "fr", "import", f, "--map", "Colour=title"]);
+    assert!(err.contains("--map : le fichier n’a pas de colonne « Colour »"), "{err}");
     let r = env.json(&["import", f, "--map", "Tél. portable=phone", "--map", "couleur=comments"]);
     assert_eq!(r["created"], 1, "{r}");
     let all = leads(&env);

@@ -207,7 +207,7 @@ pub(crate) fn update(app: &mut App, mut w: Box<ImportWizard>, action: Action) ->
             }
             Action::Submit | Action::ImportDryRun => {
                 use crate::domain::import::Target;
-                if p.targets.iter().all(|t| *t == Target::Ignore) {
+                if p.targets.iter().all(|t| matches!(t, Target::Ignore | Target::Note)) {
                     w.error = Some(app.t("tui.import_nothing_mapped"));
                 } else {
                     // The values that name nothing first: the values step, or the import at
