@@ -21,6 +21,9 @@ pub enum Target {
     Field(&'static str),
     /// A phone, e-mail, website or messenger (several values split by `|` or `;`).
     Comm(CommKind),
+    /// The type of the phone, e-mail or website in the next column of that kind (`Mobile`,
+    /// `* Work`: an address book's label column).
+    CommType(CommKind),
     /// A full name, split into first and last name at the last space.
     FullName,
     /// A contact's company, by title or id (linked, created when missing).
@@ -45,6 +48,7 @@ impl Target {
         match self {
             Target::Field(k) => k.to_string(),
             Target::Comm(k) => k.code().to_string(),
+            Target::CommType(k) => format!("{}_type", k.code()),
             Target::FullName => "full_name".into(),
             Target::Company => "company".into(),
             Target::CreatedAt => "created_at".into(),

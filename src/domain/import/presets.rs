@@ -220,13 +220,10 @@ impl Preset {
                 "website value" => web,
                 "address formatted" => Field("address"),
                 "address country" => Country { in_address: false },
-                "e mail type"
-                | "e mail label"
-                | "phone type"
-                | "phone label"
-                | "website type"
-                | "website label"
-                | "address type"
+                "e mail type" | "e mail label" => CommType(CommKind::Email),
+                "phone type" | "phone label" => CommType(CommKind::Phone),
+                "website type" | "website label" => CommType(CommKind::Web),
+                "address type"
                 | "address label"
                 | "address street"
                 | "address city"
@@ -402,7 +399,7 @@ mod tests {
         let company = Target::Field("company_title");
         let t = |p: Preset, h: &str| p.target(&normalize_header(h), company.clone());
         assert_eq!(t(Preset::GoogleContacts, "E-mail 2 - Value"), Some(Target::Comm(CommKind::Email)));
-        assert_eq!(t(Preset::GoogleContacts, "Phone 1 - Label"), Some(Target::Ignore));
+        assert_eq!(t(Preset::GoogleContacts, "Phone 1 - Label"), Some(Target::CommType(CommKind::Phone)));
         assert_eq!(t(Preset::Outlook, "E-mail 2 Address"), Some(Target::Comm(CommKind::Email)));
         assert_eq!(t(Preset::Outlook, "Title"), Some(Target::Field("honorific")));
         assert_eq!(t(Preset::Pipedrive, "Person - Email - Work"), Some(Target::Comm(CommKind::Email)));

@@ -68,7 +68,9 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
     let entity = ctx.entity;
     let mut out = RowValues::default();
     let mut notes: Vec<String> = Vec::new();
-    let mut phones: Vec<&str> = Vec::new();
+    let mut phones: Vec<(&str, Option<&'static str>)> = Vec::new();
+    // Types given by label columns, waiting for their value's column.
+    let mut typed: Vec<(CommKind, &'static str)> = Vec::new();
     let mut region = ctx.region;
     // Set aside a bad value, or refuse the row in strict mode.
     let mut leave = |out: &mut RowValues, e: FieldError, value: &str| -> Result<(), FieldError> {
@@ -121,10 +123,22 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
                     None => out.fields.push((key.to_string(), cell.to_string())),
                 },
             },
-            Target::Comm(CommKind::Phone) => phones.push(cell),
+            Target::CommType(kind) => {
+                // An address book's label (`* Work`, `Mobile`) for the next value of its kind;
+                // one we have no type for leaves the default.
+                typed.retain(|(k, _)| k != kind);
+                if let Some(label) = kind.label_named(cell.trim_start_matches('*').trim()) {
+                    typed.push((*kind, label));
+                }
+            }
             Target::Comm(kind) => {
+                let label = typed.iter().position(|(k, _)| k == kind).map(|i| typed.remove(i).1);
+                if *kind == CommKind::Phone {
+                    phones.push((cell, label));
+                    continue;
+                }
                 for value in cell.split(['|', ';']).map(str::trim).filter(|v| !v.is_empty()) {
-                    match Comm::parse_typed(*kind, value, region) {
+                    match comm_of(*kind, value, label, region) {
                         Ok(c) => add_comm(&mut out.comms, c),
                         Err(e) => leave(&mut out, e, value)?,
                     }
@@ -161,9 +175,9 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
         }
     }
     // Phones last: a country column anywhere in the row says where they are.
-    for cell in phones {
+    for (cell, label) in phones {
         for value in cell.split(['|', ';']).map(str::trim).filter(|v| !v.is_empty()) {
-            match Comm::parse_typed(CommKind::Phone, value, region) {
+            match comm_of(CommKind::Phone, value, label, region) {
                 Ok(c) => add_comm(&mut out.comms, c),
                 Err(e) => leave(&mut out, e, value)?,
             }
@@ -253,6 +267,15 @@ fn check_values(
 fn set_once(fields: &mut Vec<(String, String)>, key: &str, value: &str) {
     if !fields.iter().any(|(k, _)| k == key) {
         fields.push((key.to_string(), value.to_string()));
+    }
+}
+
+/// A value as typed (`mobile: 06…` keeps its own type), else with the type a label column
+/// gave it.
+fn comm_of(kind: CommKind, value: &str, label: Option<&str>, region: PhoneRegion) -> Result<Comm, FieldError> {
+    match label {
+        Some(label) if !value.contains(':') || kind == CommKind::Web => Comm::new(kind, label, value, region),
+        _ => Comm::parse_typed(kind, value, region),
     }
 }
 
