@@ -240,10 +240,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     if let Some(path) = &report_path {
         crate::io::import::write_report(path, s.store.path(), &table, report)?;
     }
-    let sep = match table.separator {
-        b'\t' => "tab".to_string(),
-        b => (b as char).to_string(),
-    };
+    let sep = crate::io::import::separator_name(table.separator);
     let mapping: Vec<serde_json::Value> = table
         .headers
         .iter()
@@ -296,22 +293,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     }
     // With the report on standard output, the summary goes to standard error.
     let say = |text: String| if report_to_stdout { eprintln!("{text}") } else { println!("{text}") };
-    let key = if args.dry_run { "msg.import_dry_run" } else { "msg.import_done" };
-    say(tr(
-        key,
-        &[
-            ("file", &args.file.display().to_string()),
-            ("encoding", table.encoding),
-            ("separator", &sep),
-            ("rows", &total.to_string()),
-            ("created", &report.created.to_string()),
-            ("merged", &report.merged.to_string()),
-            ("replaced", &report.replaced.to_string()),
-            ("skipped", &report.skipped.to_string()),
-            ("rejected", &report.rejected.to_string()),
-            ("seconds", &crate::present::seconds(crate::i18n::lang(), seconds)),
-        ],
-    ));
+    say(crate::io::import::summary(crate::i18n::lang(), &args.file, &table, report, seconds));
     if let Some(p) = preset {
         say(tr("msg.import_preset", &[("preset", p.name())]));
     }

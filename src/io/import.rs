@@ -62,6 +62,36 @@ pub fn scan_values(entity: crate::domain::fields::Entity, table: &Table, targets
     counts
 }
 
+/// How a separator is named to the user: `,` `;` or `tab`.
+pub fn separator_name(separator: u8) -> String {
+    match separator {
+        b'\t' => "tab".to_string(),
+        b => (b as char).to_string(),
+    }
+}
+
+/// The first line of an import's result in `lang`: the file, how it was read, the counts and
+/// the time (a dry run says nothing was written). The CLI and the wizard say the same.
+pub fn summary(lang: crate::i18n::Lang, file: &Path, table: &Table, report: &ImportReport, seconds: f64) -> String {
+    let key = if report.dry_run { "msg.import_dry_run" } else { "msg.import_done" };
+    crate::i18n::tr_in(
+        lang,
+        key,
+        &[
+            ("file", &file.display().to_string()),
+            ("encoding", table.encoding),
+            ("separator", &separator_name(table.separator)),
+            ("rows", &table.len().to_string()),
+            ("created", &report.created.to_string()),
+            ("merged", &report.merged.to_string()),
+            ("replaced", &report.replaced.to_string()),
+            ("skipped", &report.skipped.to_string()),
+            ("rejected", &report.rejected.to_string()),
+            ("seconds", &crate::present::seconds(lang, seconds)),
+        ],
+    )
+}
+
 /// Where the report goes by default: `NAME.report.csv` next to the file.
 pub fn report_file_for(file: &Path) -> PathBuf {
     if file.as_os_str() == "-" {

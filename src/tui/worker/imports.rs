@@ -33,8 +33,7 @@ pub(super) fn run(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec
             let table = read_table(&path, &read_as)?;
             let preset = crate::domain::import::Preset::detect(&table.headers);
             let targets = crate::domain::import::mapping(entity, preset, &table.headers);
-            let separator =
-                if table.separator == b'\t' { "tab".to_string() } else { (table.separator as char).to_string() };
+            let separator = crate::io::import::separator_name(table.separator);
             vec![StoreEvent::ImportPreview(Box::new(crate::tui::effect::ImportPreview {
                 read_as,
                 encoding: table.encoding.to_string(),
@@ -79,22 +78,7 @@ pub(super) fn run(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec
             };
             let started = Instant::now();
             let report = store.import_table(&table, &setup, |_| {})?.report;
-            let mut summary = tr_in(
-                lang,
-                if dry_run { "msg.import_dry_run" } else { "msg.import_done" },
-                &[
-                    ("file", &path.display().to_string()),
-                    ("encoding", table.encoding),
-                    ("separator", &(table.separator as char).to_string()),
-                    ("rows", &table.len().to_string()),
-                    ("created", &report.created.to_string()),
-                    ("merged", &report.merged.to_string()),
-                    ("replaced", &report.replaced.to_string()),
-                    ("skipped", &report.skipped.to_string()),
-                    ("rejected", &report.rejected.to_string()),
-                    ("seconds", &format!("{:.2}", started.elapsed().as_secs_f64())),
-                ],
-            );
+            let mut summary = crate::io::import::summary(lang, &path, &table, &report, started.elapsed().as_secs_f64());
             let listed = report.rows.listed().count();
             if listed > 0 && !dry_run {
                 let file = crate::io::import::report_file_for(&path);
