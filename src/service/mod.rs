@@ -31,8 +31,12 @@ pub struct Service {
 
 impl Service {
     /// Opens (or creates) the SQLite file at `path`, upgrading its schema in place
-    /// (`store::sqlite::Store::open`).
+    /// (`store::sqlite::Store::open`); a `postgres://` URL opens that PostgreSQL database
+    /// instead (`store::postgres::Store::open`), making Prospect's tables in an empty one.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Service> {
+        if let Some(url) = path.to_str().filter(|p| crate::store::postgres::is_url(p)) {
+            return Ok(Service::over(Box::new(crate::store::postgres::Store::open(url, opts)?)));
+        }
         Ok(Service::over(Box::new(crate::store::sqlite::Store::open(path, opts)?)))
     }
 

@@ -87,6 +87,8 @@ pub enum StoreError {
     Corrupt(PathBuf, String),
     /// Any other failure of the engine, as the engine said it.
     Engine(PathBuf, String),
+    /// The database server cannot be reached (down, restarting, network): nothing was written.
+    Unreachable(PathBuf, String),
     /// File system failure outside SQLite (backups).
     Io(PathBuf, std::io::Error),
     /// A file to write is a symbolic link (dangling or not): it could point anywhere.
@@ -180,6 +182,7 @@ impl StoreError {
             StoreError::DiskFull(p) => t("disk_full", &[("file", &file(p))]),
             StoreError::Corrupt(p, why) => t("corrupt", &[("file", &file(p)), ("why", why)]),
             StoreError::Engine(p, why) => t("engine", &[("file", &file(p)), ("why", why)]),
+            StoreError::Unreachable(p, why) => t("unreachable", &[("file", &file(p)), ("why", why)]),
             StoreError::TargetIsSymlink(p) => i18n::tr_in(lang, "files.target_symlink", &[("path", &file(p))]),
             StoreError::TargetExists(p) => i18n::tr_in(lang, "files.target_exists", &[("path", &file(p))]),
             StoreError::PartlyImported { path, rows, line, cause } => partly_imported(lang, path, *rows, *line, cause),
@@ -200,6 +203,7 @@ impl StoreError {
             StoreError::DiskFull(p) => StoreError::DiskFull(fill(p)),
             StoreError::Corrupt(p, why) => StoreError::Corrupt(fill(p), why),
             StoreError::Engine(p, why) => StoreError::Engine(fill(p), why),
+            StoreError::Unreachable(p, why) => StoreError::Unreachable(fill(p), why),
             StoreError::Io(p, e) => StoreError::Io(fill(p), e),
             StoreError::PartlyImported { path: p, rows, line, cause } => {
                 StoreError::PartlyImported { path: fill(p), rows, line, cause: Box::new(cause.with_path(path)) }

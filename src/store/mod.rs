@@ -15,6 +15,7 @@ pub mod maintenance;
 pub mod merge;
 pub mod mount;
 mod options;
+pub mod postgres;
 pub mod queue;
 pub mod records;
 pub mod refs;

@@ -27,6 +27,7 @@ use prospect::domain::dedup::PhoneRegion;
 use prospect::domain::fields::Entity;
 use prospect::i18n::Lang;
 use prospect::service::Service;
+use prospect::store::postgres::scratch::ScratchDb;
 use prospect::store::users::NewUser;
 use prospect::store::{Clock, OpenOptions, RecordInput, RecordRef, Saved};
 use std::ops::{Deref, DerefMut};
@@ -42,11 +43,13 @@ pub const HOUR: i64 = 3_600_000;
 pub struct TestEngine {
     store: Service,
     /// Where the engine keeps its data: the SQLite file, in a temp dir that lives as long
-    /// as the first handle.
+    /// as the first handle, or the PostgreSQL database's URL.
     path: PathBuf,
     _dir: Option<tempfile::TempDir>,
+    /// The scratch PostgreSQL database, dropped with the first handle.
+    _db: Option<std::sync::Arc<ScratchDb>>,
     /// The factory that made it, for cases that compare two fresh engines (`twin`).
-    factory: fn() -> TestEngine,
+    factory: fn() -> Option<TestEngine>,
 }
 
 /// Makes, for each case listed, a `#[test]` that runs it on a handle from `$factory`.
@@ -120,24 +123,47 @@ macro_rules! contract_suite {
         $(
             #[test]
             fn $case() {
-                crate::$module::$case($factory());
+                // None: no PostgreSQL server for this run (said once by the factory).
+                if let Some(eng) = $factory() {
+                    crate::$module::$case(eng);
+                }
             }
         )*
     };
 }
 
-/// The contract on SQLite (a PostgreSQL module will sit beside it).
+/// The contract on SQLite.
 mod sqlite {
     contract_suite!(crate::engine);
 }
 
-/// The factory of today's engine: a fresh SQLite file in a temp dir, empty, signed in as
-/// `alice`.
-pub fn engine() -> TestEngine {
+/// The same contract on PostgreSQL (`PROSPECT_TEST_PG`, a fresh database per case).
+mod postgres {
+    contract_suite!(crate::pg_engine);
+}
+
+/// The factory of the embedded engine: a fresh SQLite file in a temp dir, empty, signed in
+/// as `alice`.
+pub fn engine() -> Option<TestEngine> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crm.db");
     let store = open(&path, "alice");
-    TestEngine { store, path, _dir: Some(dir), factory: engine }
+    Some(TestEngine { store, path, _dir: Some(dir), _db: None, factory: engine })
+}
+
+/// The factory of the server engine: a fresh database on the server `PROSPECT_TEST_PG`
+/// names, empty, signed in as `alice`, dropped after the case. `None` (said once) when no
+/// server is set up and `PROSPECT_REQUIRE_PG` does not ask for one.
+pub fn pg_engine() -> Option<TestEngine> {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let Some(server) = prospect::store::postgres::scratch::server() else {
+        SAID.call_once(|| eprintln!("{}", prospect::store::postgres::scratch::unavailable()));
+        return None;
+    };
+    let db = ScratchDb::create(&server).expect("a scratch database on PROSPECT_TEST_PG");
+    let path = PathBuf::from(&db.url);
+    let store = open(&path, "alice");
+    Some(TestEngine { store, path, _dir: None, _db: Some(std::sync::Arc::new(db)), factory: pg_engine })
 }
 
 fn open(path: &std::path::Path, login: &str) -> Service {
@@ -154,13 +180,19 @@ impl TestEngine {
         if !self.store.users().unwrap().iter().any(|u| u.login == login) {
             self.store.add_user(&NewUser { login: login.into(), ..Default::default() }).unwrap();
         }
-        TestEngine { store: open(&self.path, login), path: self.path.clone(), _dir: None, factory: self.factory }
+        TestEngine {
+            store: open(&self.path, login),
+            path: self.path.clone(),
+            _dir: None,
+            _db: self._db.clone(),
+            factory: self.factory,
+        }
     }
 
     /// Another fresh, empty engine of the same kind (its own data, signed in as `alice`), to
     /// compare two ways of doing the same thing from the same start.
     pub fn twin(&self) -> TestEngine {
-        (self.factory)()
+        (self.factory)().expect("a second engine of the same kind")
     }
 
     /// Adds users (by login) to the team, as the administrator.

@@ -1,0 +1,109 @@
+//! Numbered schema migrations of a PostgreSQL database, applied in one transaction under an
+//! advisory lock that re-reads the version: two clients upgrading one database at once
+//! cannot both apply a step. A database from a newer Prospect, or another program's, is
+//! refused as a file would be.
+
+use super::{Result, Store, StoreError};
+use crate::domain::stage::{self, StageDef};
+use crate::i18n::Lang;
+use crate::store::engine::*;
+use postgres::GenericClient;
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+
+/// Highest schema version this build knows.
+pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// The advisory lock key of schema changes ("PRSP" and 1).
+const SCHEMA_LOCK: i64 = 0x5052_5350_0000_0001;
+
+/// Brings the database to `LATEST`, refusing databases of a newer version or of another program.
+pub fn run(store: &mut Store) -> Result<()> {
+    let path = store.path().to_path_buf();
+    let lang = store.options().lang;
+    let read_only = store.read_only();
+    let mut client = store.client();
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
+    // Read under the lock: another client may have upgraded while we waited for it.
+    let (version, tables) = version_of(&mut tx)?;
+    if version > LATEST {
+        return Err(StoreError::NewerSchema { path, found: version, known: LATEST });
+    }
+    if version == LATEST {
+        tx.commit()?;
+        return Ok(());
+    }
+    if version == 0 && tables > 0 {
+        return Err(StoreError::Foreign(path));
+    }
+    if read_only {
+        return Err(StoreError::ReadOnly(path));
+    }
+    if version == 0 {
+        tx.batch_execute("CREATE TABLE prospect_schema (version BIGINT NOT NULL)")?;
+        tx.execute("INSERT INTO prospect_schema (version) VALUES (0)", &[])?;
+    }
+    for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > version) {
+        tx.batch_execute(sql)?;
+        if *v == 1 {
+            seed(&mut tx, lang)?;
+        }
+        tx.execute("UPDATE prospect_schema SET version = $1", &[v])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn version_of(c: &mut impl GenericClient) -> Result<(i64, i64)> {
+    let exists: bool = c.query_one("SELECT to_regclass('prospect_schema') IS NOT NULL", &[])?.get(0);
+    let tables: i64 = c.query_one("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", &[])?.get(0);
+    if !exists {
+        return Ok((0, tables));
+    }
+    let v: i64 = c.query_one("SELECT coalesce(max(version), 0) FROM prospect_schema", &[])?.get(0);
+    Ok((v, tables))
+}
+
+/// A default name in the language of the database's creator (English when not translated).
+fn local_name(lang: Lang, group: &str, code: &str, english: &str) -> String {
+    let key = format!("{group}.{code}");
+    let name = crate::i18n::tr_in(lang, &key, &[]);
+    if name == key { english.to_string() } else { name }
+}
+
+fn localised(lang: Lang, stages: Vec<StageDef>) -> Vec<StageDef> {
+    stages.into_iter().map(|s| StageDef { name: local_name(lang, "stage_name", &s.code, &s.name), ..s }).collect()
+}
+
+/// Default pipelines, stages and sources of a new database, named in its creator's language.
+fn seed(tx: &mut impl GenericClient, lang: Lang) -> Result<()> {
+    let leads: i64 = tx
+        .query_one("INSERT INTO pipelines (entity, name, sort) VALUES ('lead', 'Leads', 0) RETURNING id", &[])?
+        .get(0);
+    insert_stages(tx, leads, &localised(lang, stage::default_lead_stages()))?;
+    let general = local_name(lang, "pipeline_name", "default", "General");
+    let deals: i64 = tx
+        .query_one("INSERT INTO pipelines (entity, name, sort) VALUES ('deal', $1, 0) RETURNING id", &[&general])?
+        .get(0);
+    insert_stages(tx, deals, &localised(lang, stage::default_deal_stages()))?;
+    for (i, (code, name)) in stage::default_sources().into_iter().enumerate() {
+        tx.execute(
+            "INSERT INTO sources (code, name, sort) VALUES ($1, $2, $3)",
+            &[&code, &local_name(lang, "source_name", code, name), &(i as i64)],
+        )?;
+    }
+    tx.execute("INSERT INTO settings (key, value) VALUES ('crm_mode', 'classic')", &[])?;
+    Ok(())
+}
+
+/// Inserts stages in order; used by seeding and by new pipelines.
+pub fn insert_stages(tx: &mut impl GenericClient, pipeline_id: i64, stages: &[StageDef]) -> Result<()> {
+    let stmt = tx.prepare(
+        "INSERT INTO stages (pipeline_id, code, name, color, semantics, sort) VALUES ($1, $2, $3, $4, $5, $6)",
+    )?;
+    for (i, s) in stages.iter().enumerate() {
+        tx.execute(&stmt, &[&pipeline_id, &s.code, &s.name, &s.color, &s.semantics.code(), &(i as i64 * 10)])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,335 @@
+//! The PostgreSQL engine, for a team that outgrows a shared file: the same aggregates as
+//! `sqlite`, through the `postgres` client (synchronous, which fits the store worker's
+//! thread). Every write is one `SERIALIZABLE` transaction, retried while the server reports
+//! a serialization failure or a deadlock, so each use case sees what a file's exclusive
+//! writer would; reads inside `reading` share one `REPEATABLE READ` snapshot. A dropped
+//! connection is made again before the next statement; a write that met one is retried on
+//! the new connection while the busy limit lasts ("waiting for the server").
+
+mod error;
+mod feed;
+mod migrate;
+pub mod refs;
+pub mod scratch;
+mod settings;
+mod stubs;
+mod target;
+mod users;
+
+use crate::domain::access::Sight;
+use crate::domain::dedup::PhoneRegion;
+use crate::domain::fields::Entity;
+use crate::domain::money::Currency;
+use crate::domain::when::UnixMs;
+use crate::store::engine::*;
+use crate::store::options::{CurrentUser, OpenOptions, WaitNotice};
+use crate::store::records::Record;
+use crate::store::{Result, StoreError, mount, rule, wait};
+use postgres::{Client, GenericClient, IsolationLevel, Transaction};
+use std::cell::{Cell, RefCell, RefMut};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub use target::{is_url, redacted};
+
+/// Schema version this build writes; databases with a higher one are refused.
+pub const SCHEMA_VERSION: i64 = migrate::LATEST;
+
+/// The channel every committed change is announced on (the `changes` table's trigger).
+const CHANNEL: &str = "prospect_changes";
+
+/// An open Prospect database on a PostgreSQL server. One per process (the TUI keeps it on
+/// its store worker).
+pub struct Store {
+    client: RefCell<Client>,
+    config: postgres::Config,
+    /// The URL without its password: what messages name.
+    shown: PathBuf,
+    opts: OpenOptions,
+    user: Option<CurrentUser>,
+    busy_hook: Option<Box<dyn FnMut(bool) + Send>>,
+    fs: mount::FileSystem,
+    /// Changes other connections announced (`LISTEN`), counted: the change feed's
+    /// `data_version`.
+    heard: Cell<i64>,
+    /// This connection's server process, whose own announcements are not news.
+    own_pid: Cell<i32>,
+    /// Whether a `reading` transaction is open on the connection.
+    in_read: Cell<bool>,
+}
+
+impl Store {
+    /// Connects to the database `url` names (libpq's variables and `~/.pgpass` fill what it
+    /// leaves out), creating Prospect's tables in an empty database and upgrading older
+    /// ones. Waits for a server that does not answer yet up to the busy limit.
+    pub fn open(url: &str, opts: OpenOptions) -> Result<Store> {
+        let config = target::config_of(url)?;
+        let shown = PathBuf::from(target::redacted_config(&config));
+        let fs = mount::FileSystem { fs_type: Some("postgresql".into()), network: true, warnings: Vec::new() };
+        let started = Instant::now();
+        let mut told = false;
+        let client = loop {
+            match target::connect(&config, &shown) {
+                Ok(c) => break c,
+                Err(StoreError::Unreachable(..)) if started.elapsed() < opts.busy_limit && opts.create => {
+                    if !told && opts.say_when_waiting != WaitNotice::Quiet {
+                        told = true;
+                        let file = shown.display().to_string();
+                        if opts.say_when_waiting == WaitNotice::Json {
+                            eprintln!("{}", serde_json::json!({ "waiting": file }));
+                        } else {
+                            eprintln!("prospect: {}", crate::i18n::tr_in(opts.lang, "tui.waiting", &[("file", &file)]));
+                        }
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let mut store = Store {
+            client: RefCell::new(client),
+            config,
+            shown,
+            opts,
+            user: None,
+            busy_hook: None,
+            fs,
+            heard: Cell::new(0),
+            own_pid: Cell::new(0),
+            in_read: Cell::new(false),
+        };
+        store.listen()?;
+        migrate::run(&mut store).map_err(|e| store.fill_path(e))?;
+        Ok(store)
+    }
+
+    /// Listens for other clients' changes on this connection and notes its server process.
+    fn listen(&self) -> Result<()> {
+        let mut c = self.client.borrow_mut();
+        c.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(|e| self.pg_err(e))?;
+        let pid: i32 = c.query_one("SELECT pg_backend_pid()", &[]).map_err(|e| self.pg_err(e))?.get(0);
+        self.own_pid.set(pid);
+        Ok(())
+    }
+
+    /// The connection, made again first when the server dropped it (a restart): the next
+    /// statement then runs on a live connection, or says the server cannot be reached.
+    pub(crate) fn client(&self) -> RefMut<'_, Client> {
+        {
+            let closed = self.client.borrow().is_closed();
+            if closed
+                && !self.in_read.get()
+                && let Ok(c) = target::connect(&self.config, &self.shown)
+            {
+                *self.client.borrow_mut() = c;
+                let _ = self.listen();
+            }
+        }
+        self.client.borrow_mut()
+    }
+
+    /// A PostgreSQL error as a store error naming this database.
+    pub(crate) fn pg_err(&self, e: postgres::Error) -> StoreError {
+        StoreError::from(e).with_path(&self.shown)
+    }
+
+    /// The same error naming this database where it names none.
+    pub(crate) fn fill_path(&self, e: StoreError) -> StoreError {
+        e.with_path(&self.shown)
+    }
+
+    fn user_id(&self) -> Option<i64> {
+        self.user.as_ref().map(|u| u.id)
+    }
+
+    /// Announcements of other clients' commits heard so far (never decreasing).
+    pub(crate) fn heard(&self) -> i64 {
+        let own = self.own_pid.get();
+        let mut c = self.client();
+        let mut n = self.heard.get();
+        let mut notes = c.notifications();
+        let mut it = notes.iter();
+        while let Ok(Some(note)) = postgres::fallible_iterator::FallibleIterator::next(&mut it) {
+            if note.process_id() != own {
+                n += 1;
+            }
+        }
+        self.heard.set(n);
+        n
+    }
+
+    /// Runs `f`'s queries in one read-only `REPEATABLE READ` transaction: one state of the
+    /// data for a screen's several reads. Nested calls run inside the outer one.
+    pub fn reading<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        if self.in_read.get() {
+            return f(self).map_err(|e| self.fill_path(e));
+        }
+        self.client().batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(|e| self.pg_err(e))?;
+        self.in_read.set(true);
+        let result = f(self).map_err(|e| self.fill_path(e));
+        self.in_read.set(false);
+        let ended = self.client.borrow_mut().batch_execute(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let value = result?;
+        ended.map_err(|e| self.pg_err(e))?;
+        Ok(value)
+    }
+
+    /// Runs `f` in one `SERIALIZABLE` transaction, retried (from the start) while the
+    /// server reports a conflict with another writer or the connection was lost, up to the
+    /// busy limit. Either all of `f` is written or none.
+    pub fn write<T>(&mut self, f: impl FnMut(&mut Transaction<'_>, &WriteCtx) -> Result<T>) -> Result<T> {
+        self.write_or_try(true, f)
+    }
+
+    /// Like `write`, but `commit: false` rolls everything back at the end: a dry run that
+    /// met every rule a real run would meet.
+    pub(crate) fn write_or_try<T>(
+        &mut self,
+        commit: bool,
+        mut f: impl FnMut(&mut Transaction<'_>, &WriteCtx) -> Result<T>,
+    ) -> Result<T> {
+        let limit = self.opts.busy_limit;
+        let result = wait::retry_while_busy(
+            self,
+            limit,
+            |store| match store.attempt_write(commit, &mut f) {
+                // A lost connection is waited for like a busy file: made again, then retried.
+                Err(StoreError::Unreachable(..)) if !store.in_read.get() => Err(StoreError::Busy(PathBuf::new())),
+                other => other,
+            },
+            |store, waiting| {
+                if let Some(h) = store.busy_hook.as_mut() {
+                    h(waiting);
+                }
+            },
+        );
+        result.map_err(|e| match e {
+            // Still unreachable at the limit: say so, not "busy".
+            StoreError::Busy(_) if self.client.borrow().is_closed() => {
+                StoreError::Unreachable(self.shown.clone(), "connection closed".into())
+            }
+            e => self.fill_path(e),
+        })
+    }
+
+    fn attempt_write<T>(
+        &self,
+        commit: bool,
+        f: &mut impl FnMut(&mut Transaction<'_>, &WriteCtx) -> Result<T>,
+    ) -> Result<T> {
+        let ctx = WriteCtx {
+            now: self.now(),
+            user_id: self.user_id(),
+            region: self.opts.region,
+            currency: self.opts.currency,
+        };
+        let mut client = self.client();
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::Serializable)
+            .start()
+            .map_err(StoreError::from)?;
+        // Read inside the write: an administrator may have deactivated this user since they
+        // signed in (a screen open all day).
+        if let Some(user) = self.user.as_ref() {
+            let active: Option<bool> =
+                tx.query_opt("SELECT active FROM users WHERE id = $1", &[&user.id])?.map(|r| r.get(0));
+            if active == Some(false) {
+                return Err(StoreError::Rule(rule::Rule::InactiveUser { login: user.login.clone() }));
+            }
+        }
+        let value = f(&mut tx, &ctx)?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok(value)
+    }
+}
+
+/// What a write needs besides the transaction: who, when, and input defaults.
+#[derive(Clone, Copy, Debug)]
+pub struct WriteCtx {
+    /// Instant written to `*_at` columns and the timeline.
+    pub now: UnixMs,
+    /// User written to `*_by` columns and the timeline.
+    pub user_id: Option<i64>,
+    /// Region for phone numbers.
+    pub region: PhoneRegion,
+    /// Default currency.
+    pub currency: Currency,
+}
+
+/// The advisory lock of the change log ("PRSP" and 2): held from a write's first logged
+/// change to its commit, so entries are numbered in commit order and a reader of the log
+/// never sees a lower id appear after a higher one.
+#[allow(dead_code)] // until the records' writes log changes
+const FEED_LOCK: i64 = 0x5052_5350_0000_0002;
+
+/// Logs a change so other clients reload just that record (the log's trigger announces it
+/// on `prospect_changes`), and keeps the log short.
+#[allow(dead_code)] // until the records' writes log changes
+pub(crate) fn log_change(tx: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
+    let last: i64 = tx
+        .query_one(
+            "INSERT INTO changes (entity, entity_id, at) VALUES ($1, $2, $3) RETURNING id",
+            &[&entity.code(), &id, &ctx.now],
+        )?
+        .get(0);
+    if last % 1000 == 0 {
+        tx.execute("DELETE FROM changes WHERE id <= $1", &[&(last - 10_000)])?;
+    }
+    Ok(())
+}
+
+/// Ends a bulk load in the change log with one entry that names no record ("everything").
+#[allow(dead_code)] // until the bulk loads are written
+pub(crate) fn log_bulk_change(tx: &mut impl GenericClient, now: UnixMs) -> Result<()> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
+    tx.execute("INSERT INTO changes (entity, entity_id, at) VALUES ('*', 0, $1)", &[&now])?;
+    Ok(())
+}
+
+/// The PostgreSQL engine implements every aggregate (the `impl`s sit with their SQL).
+impl Engine for Store {}
+
+impl Backend for Store {
+    fn reading(&self, f: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        Store::reading(self, |_| f())
+    }
+
+    fn on_busy(&mut self, hook: Box<dyn FnMut(bool) + Send>) {
+        self.busy_hook = Some(hook);
+    }
+
+    fn records(&self, entity: Entity, ids: &[i64], sight: &Sight) -> Result<Vec<Record>> {
+        self.reading(|s| ids.iter().map(|id| s.get(crate::store::RecordRef::new(entity, *id), sight)).collect())
+    }
+
+    /// The database this store works on, as its URL without a password.
+    fn path(&self) -> &Path {
+        &self.shown
+    }
+
+    fn file_system(&self) -> &mount::FileSystem {
+        &self.fs
+    }
+
+    fn read_only(&self) -> bool {
+        false
+    }
+
+    fn options(&self) -> &OpenOptions {
+        &self.opts
+    }
+
+    fn now(&self) -> UnixMs {
+        self.opts.clock.now_ms()
+    }
+
+    fn user(&self) -> Option<&CurrentUser> {
+        self.user.as_ref()
+    }
+}

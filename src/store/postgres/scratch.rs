@@ -1,0 +1,84 @@
+//! Scratch databases for tests and benches: a fresh, empty database on the server that
+//! `PROSPECT_TEST_PG` names (a URL of a role allowed to create databases), dropped when
+//! its guard goes. The whole suite runs on PostgreSQL through these; without the variable
+//! the PostgreSQL tests say how to get a server in one line (`unavailable`), and fail when
+//! `PROSPECT_REQUIRE_PG=1` (CI).
+
+use postgres::{Client, NoTls};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A database made for one test, dropped (with its connections) when this goes.
+pub struct ScratchDb {
+    admin: String,
+    name: String,
+    /// The URL of the new database.
+    pub url: String,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The server the PostgreSQL tests use, or `None` (with the reason said once on stderr)
+/// when none is set up: the suite then leaves its PostgreSQL cases out, unless
+/// `PROSPECT_REQUIRE_PG=1` asks it to fail.
+pub fn server() -> Option<String> {
+    match std::env::var("PROSPECT_TEST_PG").ok().filter(|v| !v.is_empty()) {
+        Some(url) => Some(url),
+        None if std::env::var("PROSPECT_REQUIRE_PG").is_ok_and(|v| v == "1") => {
+            panic!("PROSPECT_REQUIRE_PG=1 but PROSPECT_TEST_PG is not set: {}", unavailable())
+        }
+        None => None,
+    }
+}
+
+/// One line saying why PostgreSQL cases were left out and how to run them.
+pub fn unavailable() -> &'static str {
+    "no PostgreSQL server for the tests: set PROSPECT_TEST_PG=postgres://USER:PASSWORD@localhost/postgres \
+     (a role that may create databases), or run .ci/run, which starts one"
+}
+
+impl ScratchDb {
+    /// A new empty database on the server of `admin_url`.
+    pub fn create(admin_url: &str) -> Result<ScratchDb, postgres::Error> {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let name = format!("prospect_test_{}_{n}_{nanos}", std::process::id());
+        let mut admin = Client::connect(admin_url, NoTls)?;
+        admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"))?;
+        Ok(ScratchDb { admin: admin_url.to_string(), url: with_dbname(admin_url, &name), name })
+    }
+}
+
+impl Drop for ScratchDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = Client::connect(&self.admin, NoTls) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// `url` naming database `name` instead of its own (its query string kept).
+pub fn with_dbname(url: &str, name: &str) -> String {
+    let (base, query) = match url.find('?') {
+        Some(q) => (&url[..q], &url[q..]),
+        None => (url, ""),
+    };
+    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let root = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    format!("{root}/{name}{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_database_name_is_replaced_and_the_options_kept() {
+        assert_eq!(
+            super::with_dbname("postgres://a:b@h:5/postgres?sslmode=disable", "x"),
+            "postgres://a:b@h:5/x?sslmode=disable"
+        );
+        assert_eq!(super::with_dbname("postgres://h", "x"), "postgres://h/x");
+    }
+}
