@@ -6,14 +6,19 @@
 //! connection is made again before the next statement; a write that met one is retried on
 //! the new connection while the busy limit lasts ("waiting for the server").
 
+mod duplicates;
 mod error;
 mod feed;
 mod migrate;
+mod queue;
+pub mod records;
 pub mod refs;
 pub mod scratch;
+mod search;
 mod settings;
 mod stubs;
 mod target;
+mod timeline;
 mod users;
 
 use crate::domain::access::Sight;

@@ -35,7 +35,7 @@ use crate::store::users::{NewUser, UserRow};
 use crate::store::{Result, StoreError};
 use std::path::Path;
 
-fn not_yet(what: &str) -> StoreError {
+pub(crate) fn not_yet(what: &str) -> StoreError {
     StoreError::Engine(std::path::PathBuf::new(), format!("{what}: not yet on PostgreSQL"))
 }
 
@@ -296,16 +296,6 @@ impl Pipelines for Store {
 
     fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
         Err(not_yet("add_source"))
-    }
-}
-
-impl Timeline for Store {
-    fn timeline(&self, record: RecordRef, limit: usize) -> Result<Vec<TimelineEntry>> {
-        Err(not_yet("timeline"))
-    }
-
-    fn comment(&mut self, record: RecordRef, text: &str) -> Result<()> {
-        Err(not_yet("comment"))
     }
 }
 
