@@ -6,6 +6,7 @@
 //! connection is made again before the next statement; a write that met one is retried on
 //! the new connection while the busy limit lasts ("waiting for the server").
 
+mod copy;
 mod duplicates;
 mod error;
 mod feed;
