@@ -158,26 +158,6 @@ impl Conversion for Store {
     }
 }
 
-impl Duplicates for Store {
-    fn duplicates_of_input(
-        &self,
-        entity: Entity,
-        id: Option<i64>,
-        input: &RecordInput,
-        sight: &Sight,
-    ) -> Result<Vec<DuplicateMatch>> {
-        Err(not_yet("duplicates_of_input"))
-    }
-
-    fn duplicates_of_record(&self, record: RecordRef, target: Entity, sight: &Sight) -> Result<Vec<DuplicateMatch>> {
-        Err(not_yet("duplicates_of_record"))
-    }
-
-    fn duplicate_groups(&self, entity: Entity, limit: usize, sight: &Sight) -> Result<Vec<DuplicateGroup>> {
-        Err(not_yet("duplicate_groups"))
-    }
-}
-
 impl Merging for Store {
     fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
         Err(not_yet("merge_preview"))
