@@ -253,12 +253,6 @@ impl Triage for Store {
     }
 }
 
-impl Search for Store {
-    fn search(&self, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>> {
-        Err(not_yet("search"))
-    }
-}
-
 impl BulkSink for Store {
     fn import(
         &mut self,
