@@ -76,6 +76,44 @@ fn a_file_goes_to_postgresql_and_back_unchanged() {
 }
 
 #[test]
+fn a_database_is_checked_repaired_vacuumed_and_backed_up_to_a_file() {
+    let Some(server) = server() else { return };
+    let db = ScratchDb::create(&server).unwrap();
+    let env = Env::new();
+    env.ok(&["demo", "--leads", "50"]);
+    migrate(&env, &env.db, &db.url);
+    let url = PathBuf::from(&db.url);
+    let fresh = env.cmd_db(&url).args(["db", "check"]).output().unwrap();
+    assert!(fresh.status.success(), "a copy is whole: {}", String::from_utf8_lossy(&fresh.stdout));
+    let check = env.cmd_db(&url).args(["--json", "db", "check", "--repair"]).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let check: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(check["ok"], true, "{check}");
+    let vacuum = env.cmd_db(&url).args(["--json", "db", "vacuum"]).output().unwrap();
+    assert!(vacuum.status.success(), "{}", String::from_utf8_lossy(&vacuum.stderr));
+
+    let copy = env.dir.path().join("backup.db");
+    let out = env.cmd_db(&url).args(["db", "backup"]).arg(&copy).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(seen(&env, &copy), seen(&env, &env.db));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o077, 0, "owner only: {mode:o}");
+    }
+    // Never over an existing file, nor through a link.
+    let out = env.cmd_db(&url).args(["db", "backup"]).arg(&copy).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    let link = env.dir.path().join("link.db");
+    std::os::unix::fs::symlink(env.dir.path().join("nowhere.db"), &link).unwrap();
+    let out = env.cmd_db(&url).args(["db", "backup"]).arg(&link).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
+}
+
+#[test]
 fn a_target_holding_data_is_refused_and_left_alone() {
     let env = Env::new();
     env.json(&["lead", "add", "--title", "Mine"]);

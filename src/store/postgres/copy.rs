@@ -3,7 +3,6 @@
 //! what a backup of the server to a file reads.
 
 use super::{Result, Store, StoreError, search};
-use crate::domain::fields::Entity;
 use crate::store::copy::CopyValue;
 use crate::store::engine::{TableCopy, TableFill, TableSink};
 use postgres::fallible_iterator::FallibleIterator;
@@ -130,21 +129,6 @@ impl TableSink for Sink<'_, '_> {
     }
 }
 
-/// Every record's search entry made again (a copy brings none).
-fn reindex_records(tx: &mut Transaction<'_>) -> Result<()> {
-    for entity in Entity::ALL {
-        let ids: Vec<i64> = tx
-            .query(&format!("SELECT id FROM {} ORDER BY id", entity.table()), &[])?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        for id in ids {
-            search::reindex(tx, entity, id)?;
-        }
-    }
-    Ok(())
-}
-
 impl TableCopy for Store {
     fn table_columns(&self, table: &str) -> Result<Vec<String>> {
         let mut c = self.client();
@@ -242,7 +226,7 @@ impl TableCopy for Store {
                     &[&table, &next.max(1), &(next > 0)],
                 )?;
             }
-            reindex_records(tx)
+            search::reindex_all(tx)
         })
     }
 }

@@ -10,6 +10,7 @@ mod copy;
 mod duplicates;
 mod error;
 mod feed;
+mod maintenance;
 mod migrate;
 mod queue;
 pub mod records;

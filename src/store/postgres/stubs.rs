@@ -129,28 +129,6 @@ impl Intake for Store {
     }
 }
 
-impl Maintenance for Store {
-    fn free_bytes(&self) -> Result<u64> {
-        Err(not_yet("free_bytes"))
-    }
-
-    fn vacuum(&mut self) -> Result<Vacuumed> {
-        Err(not_yet("vacuum"))
-    }
-
-    fn repair(&mut self) -> Result<()> {
-        Err(not_yet("repair"))
-    }
-
-    fn check(&self) -> Result<CheckReport> {
-        Err(not_yet("check"))
-    }
-
-    fn backup_to(&self, dest: &Path) -> Result<()> {
-        Err(not_yet("backup_to"))
-    }
-}
-
 impl Queue for Store {
     fn queue(&self) -> Result<QueueConfig> {
         Err(not_yet("queue"))
