@@ -6,9 +6,13 @@
 //! connection is made again before the next statement; a write that met one is retried on
 //! the new connection while the busy limit lasts ("waiting for the server").
 
+mod activities;
+mod calendar;
+mod convert;
 mod duplicates;
 mod error;
 mod feed;
+mod intake;
 mod migrate;
 mod queue;
 pub mod records;
@@ -19,6 +23,7 @@ mod settings;
 mod stubs;
 mod target;
 mod timeline;
+mod triage;
 mod users;
 
 use crate::domain::access::Sight;
