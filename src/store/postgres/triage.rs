@@ -77,14 +77,50 @@ impl Triage for Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::triage::{LeadState, is_unprocessed};
+    use crate::store::postgres::scratch::{ScratchDb, server};
 
     #[test]
-    fn the_query_is_the_domain_rule_in_postgres_terms() {
-        let (sql, params) = unprocessed_sql(&unprocessed(1, Some(7)));
+    fn the_query_is_the_domain_rule() {
+        let (sql, _) = unprocessed_sql(&unprocessed(1, None));
         assert_eq!(
             sql,
             "stage_id = $1 AND next_activity_at IS NULL AND (responsible_id = $2 OR responsible_id IS NULL)"
         );
-        assert_eq!(params.len(), 2);
+        let Some(admin) = server() else { return };
+        let db = ScratchDb::create(&admin).unwrap();
+        let mut c = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+        c.batch_execute(
+            "CREATE TABLE leads (id BIGINT PRIMARY KEY, stage_id BIGINT, next_activity_at BIGINT, responsible_id BIGINT)",
+        )
+        .unwrap();
+        let mut leads = Vec::new();
+        for stage in [1, 2] {
+            for next in [None, Some(5_000)] {
+                for responsible in [None, Some(7), Some(8)] {
+                    leads.push(LeadState { stage, next_activity_at: next, responsible });
+                }
+            }
+        }
+        for (i, l) in leads.iter().enumerate() {
+            c.execute(
+                "INSERT INTO leads VALUES ($1, $2, $3, $4)",
+                &[&(i as i64 + 1), &l.stage, &l.next_activity_at, &l.responsible],
+            )
+            .unwrap();
+        }
+        for me in [Some(7), None] {
+            let (cond, params) = unprocessed_sql(&unprocessed(1, me));
+            let found: Vec<i64> = c
+                .query(&format!("SELECT id FROM leads WHERE {cond} ORDER BY id"), &args(&params))
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let expected: Vec<i64> =
+                (1..=leads.len() as i64).filter(|i| is_unprocessed(&leads[*i as usize - 1], 1, me)).collect();
+            assert!(!expected.is_empty());
+            assert_eq!(found, expected, "me = {me:?}");
+        }
     }
 }
