@@ -274,12 +274,10 @@ pub struct WriteCtx {
 /// The advisory lock of the change log ("PRSP" and 2): held from a write's first logged
 /// change to its commit, so entries are numbered in commit order and a reader of the log
 /// never sees a lower id appear after a higher one.
-#[allow(dead_code)] // until the records' writes log changes
 const FEED_LOCK: i64 = 0x5052_5350_0000_0002;
 
 /// Logs a change so other clients reload just that record (the log's trigger announces it
 /// on `prospect_changes`), and keeps the log short.
-#[allow(dead_code)] // until the records' writes log changes
 pub(crate) fn log_change(tx: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
     let last: i64 = tx

@@ -39,58 +39,6 @@ pub(crate) fn not_yet(what: &str) -> StoreError {
     StoreError::Engine(std::path::PathBuf::new(), format!("{what}: not yet on PostgreSQL"))
 }
 
-impl Records for Store {
-    fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4], sight: &Sight) -> Result<[i64; 6]> {
-        Err(not_yet("activity_board_counts"))
-    }
-
-    fn create(&mut self, entity: Entity, input: &RecordInput) -> Result<Saved> {
-        Err(not_yet("create"))
-    }
-
-    fn update(&mut self, record: RecordRef, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
-        Err(not_yet("update"))
-    }
-
-    fn move_stage(
-        &mut self,
-        record: RecordRef,
-        stage: &str,
-        reason: Option<&str>,
-        expected_version: Option<i64>,
-    ) -> Result<Moved> {
-        Err(not_yet("move_stage"))
-    }
-
-    fn move_seen(&mut self, record: RecordRef, seen_stage: i64, stage: &str, reason: Option<&str>) -> Result<Moved> {
-        Err(not_yet("move_seen"))
-    }
-
-    fn delete(&mut self, record: RecordRef, expected_version: Option<i64>) -> Result<()> {
-        Err(not_yet("delete"))
-    }
-
-    fn get(&self, record: RecordRef, sight: &Sight) -> Result<Record> {
-        Err(not_yet("get"))
-    }
-
-    fn list(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<Vec<RecordSummary>> {
-        Err(not_yet("list"))
-    }
-
-    fn list_count(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<i64> {
-        Err(not_yet("list_count"))
-    }
-
-    fn holds_no_records(&self) -> Result<bool> {
-        Err(not_yet("holds_no_records"))
-    }
-
-    fn count(&self, entity: Entity, sight: &Sight) -> Result<i64> {
-        Err(not_yet("count"))
-    }
-}
-
 impl Board for Store {
     fn board(&self, entity: Entity, pipeline: Option<&str>, sight: &Sight) -> Result<(PipelineRow, Vec<ColumnHead>)> {
         Err(not_yet("board"))
@@ -229,12 +177,6 @@ impl Pipelines for Store {
 
     fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
         Err(not_yet("add_source"))
-    }
-}
-
-impl Search for Store {
-    fn search(&self, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>> {
-        Err(not_yet("search"))
     }
 }
 
