@@ -151,20 +151,6 @@ impl Maintenance for Store {
     }
 }
 
-impl Queue for Store {
-    fn queue(&self) -> Result<QueueConfig> {
-        Err(not_yet("queue"))
-    }
-
-    fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig> {
-        Err(not_yet("set_queue"))
-    }
-
-    fn take_lead(&mut self, id: i64) -> Result<()> {
-        Err(not_yet("take_lead"))
-    }
-}
-
 impl Pipelines for Store {
     fn stages(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<StageCount>)> {
         Err(not_yet("stages"))
