@@ -75,7 +75,7 @@ fn quoted(word: &str) -> String {
     format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
 }
 
-/// Turns what a person typed into a `tsquery` (cast from text, `$n::tsquery`): every word
+/// Turns what a person typed into a `tsquery` (cast from text, `$n::text::tsquery`): every word
 /// must match as a prefix; a phone-like query becomes one run of digits. `None` when nothing
 /// searchable is left. The rule of `sqlite::search::fts_query`.
 pub(crate) fn ts_query(text: &str) -> Option<String> {
@@ -100,7 +100,7 @@ fn whole_query(words: &[String]) -> Option<String> {
 pub(crate) fn list_condition(entity: Entity, text: &str, param: usize) -> Option<(String, String)> {
     let q = ts_query(text)?;
     let sql = format!(
-        "t.id IN (SELECT s.entity_id FROM search s WHERE s.entity = '{}' AND s.words @@ ${param}::tsquery)",
+        "t.id IN (SELECT s.entity_id FROM search s WHERE s.entity = '{}' AND s.words @@ ${param}::text::tsquery)",
         entity.code()
     );
     Some((sql, q))
@@ -207,7 +207,7 @@ const ROWID: &str =
 
 /// Rowids (`ROWID`) of the entries matching `q`, newest first.
 fn newest_matches(c: &mut impl GenericClient, q: &str, limit: usize) -> Result<Vec<i64>> {
-    let sql = format!("SELECT {ROWID} AS r FROM search s WHERE s.words @@ $1::tsquery ORDER BY r DESC LIMIT $2");
+    let sql = format!("SELECT {ROWID} AS r FROM search s WHERE s.words @@ $1::text::tsquery ORDER BY r DESC LIMIT $2");
     Ok(c.query(&sql, &[&q, &(limit as i64)])?
         .iter()
         .map(|r| r.try_get(0))
@@ -218,7 +218,7 @@ fn newest_matches(c: &mut impl GenericClient, q: &str, limit: usize) -> Result<V
 fn newest_per_kind(c: &mut impl GenericClient, q: &str, per_kind: usize) -> Result<Vec<i64>> {
     let sql = format!(
         "SELECT r FROM (SELECT {ROWID} AS r, row_number() OVER (PARTITION BY s.entity ORDER BY s.entity_id DESC) \
-         AS n FROM search s WHERE s.words @@ $1::tsquery) m WHERE n <= $2"
+         AS n FROM search s WHERE s.words @@ $1::text::tsquery) m WHERE n <= $2"
     );
     Ok(c.query(&sql, &[&q, &(per_kind as i64)])?
         .iter()

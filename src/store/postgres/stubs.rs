@@ -45,26 +45,6 @@ impl Board for Store {
     }
 }
 
-impl Duplicates for Store {
-    fn duplicates_of_input(
-        &self,
-        entity: Entity,
-        id: Option<i64>,
-        input: &RecordInput,
-        sight: &Sight,
-    ) -> Result<Vec<DuplicateMatch>> {
-        Err(not_yet("duplicates_of_input"))
-    }
-
-    fn duplicates_of_record(&self, record: RecordRef, target: Entity, sight: &Sight) -> Result<Vec<DuplicateMatch>> {
-        Err(not_yet("duplicates_of_record"))
-    }
-
-    fn duplicate_groups(&self, entity: Entity, limit: usize, sight: &Sight) -> Result<Vec<DuplicateGroup>> {
-        Err(not_yet("duplicate_groups"))
-    }
-}
-
 impl Merging for Store {
     fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
         Err(not_yet("merge_preview"))
@@ -101,20 +81,6 @@ impl Maintenance for Store {
 
     fn backup_to(&self, dest: &Path) -> Result<()> {
         Err(not_yet("backup_to"))
-    }
-}
-
-impl Queue for Store {
-    fn queue(&self) -> Result<QueueConfig> {
-        Err(not_yet("queue"))
-    }
-
-    fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig> {
-        Err(not_yet("set_queue"))
-    }
-
-    fn take_lead(&mut self, id: i64) -> Result<()> {
-        Err(not_yet("take_lead"))
     }
 }
 

@@ -15,7 +15,12 @@ pub(crate) fn list_in(
 }
 
 /// How many records `filter` matches.
-pub(crate) fn list_count_in(c: &mut impl GenericClient, entity: Entity, vis: &Visibility, filter: &ListFilter) -> Result<i64> {
+pub(crate) fn list_count_in(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    vis: &Visibility,
+    filter: &ListFilter,
+) -> Result<i64> {
     let _ = (c, entity, vis, filter);
     Err(super::super::stubs::not_yet("list_count"))
 }
