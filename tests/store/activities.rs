@@ -261,7 +261,7 @@ pub fn the_calendar_counts_a_users_activities_per_day_and_hour(mut eng: TestEngi
     use prospect::store::activities::ActivitySlot;
     let lead = RecordRef::new(Entity::Lead, create(&mut eng, Entity::Lead, &[("title", "Planned")], &[]).id);
     let none = ActivityDetails::default();
-    let mut plan = |eng: &mut TestEngine, subject: &str, at: i64, done: bool, who: Option<i64>| {
+    let plan = |eng: &mut TestEngine, subject: &str, at: i64, done: bool, who: Option<i64>| {
         let a = NewActivity { completed: done, responsible_id: who, ..call(lead, subject, at) };
         eng.plan_activity(a, &none).unwrap()
     };
