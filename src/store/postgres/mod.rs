@@ -6,10 +6,14 @@
 //! connection is made again before the next statement; a write that met one is retried on
 //! the new connection while the busy limit lasts ("waiting for the server").
 
+mod activities;
+mod calendar;
+mod convert;
 mod copy;
 mod duplicates;
 mod error;
 mod feed;
+mod intake;
 mod maintenance;
 mod migrate;
 mod queue;
@@ -21,6 +25,7 @@ mod settings;
 mod stubs;
 mod target;
 mod timeline;
+mod triage;
 mod users;
 
 use crate::domain::access::Sight;

@@ -45,67 +45,6 @@ impl Board for Store {
     }
 }
 
-impl Activities for Store {
-    fn plan_activity(&mut self, a: NewActivity, more: &ActivityDetails) -> Result<i64> {
-        Err(not_yet("plan_activity"))
-    }
-
-    fn activity(&self, id: i64) -> Result<ActivityRow> {
-        Err(not_yet("activity"))
-    }
-
-    fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
-        Err(not_yet("activities"))
-    }
-
-    fn complete_activity(&mut self, id: i64) -> Result<()> {
-        Err(not_yet("complete_activity"))
-    }
-
-    fn update_activity(&mut self, id: i64, change: &ActivityChange) -> Result<()> {
-        Err(not_yet("update_activity"))
-    }
-
-    fn delete_activity(&mut self, id: i64) -> Result<()> {
-        Err(not_yet("delete_activity"))
-    }
-
-    fn counters(&self, user_id: i64, now: UnixMs, tomorrow: UnixMs) -> Result<Counters> {
-        Err(not_yet("counters"))
-    }
-
-    fn activity_day_counts(
-        &self,
-        responsible_id: i64,
-        days: &[(chrono::NaiveDate, UnixMs, UnixMs)],
-    ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
-        Err(not_yet("activity_day_counts"))
-    }
-
-    fn activity_slots(
-        &self,
-        responsible_id: i64,
-        slots: &[(UnixMs, UnixMs)],
-        now: UnixMs,
-    ) -> Result<Vec<ActivitySlot>> {
-        Err(not_yet("activity_slots"))
-    }
-
-    fn user_id_of(&self, text: &str) -> Result<i64> {
-        Err(not_yet("user_id_of"))
-    }
-
-    fn import_calendar(&mut self, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>> {
-        Err(not_yet("import_calendar"))
-    }
-}
-
-impl Conversion for Store {
-    fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
-        Err(not_yet("convert_lead"))
-    }
-}
-
 impl Merging for Store {
     fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
         Err(not_yet("merge_preview"))
@@ -120,26 +59,6 @@ impl Merging for Store {
         expected_version: Option<i64>,
     ) -> Result<Merged> {
         Err(not_yet("merge"))
-    }
-}
-
-impl Intake for Store {
-    fn intake_email(&mut self, msg: &Message, always_new: bool) -> Result<IntakeOutcome> {
-        Err(not_yet("intake_email"))
-    }
-}
-
-impl Queue for Store {
-    fn queue(&self) -> Result<QueueConfig> {
-        Err(not_yet("queue"))
-    }
-
-    fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig> {
-        Err(not_yet("set_queue"))
-    }
-
-    fn take_lead(&mut self, id: i64) -> Result<()> {
-        Err(not_yet("take_lead"))
     }
 }
 
@@ -202,12 +121,6 @@ impl Pipelines for Store {
 
     fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
         Err(not_yet("add_source"))
-    }
-}
-
-impl Triage for Store {
-    fn triage_next(&self, exclude: &[i64], first: Option<i64>, sight: &Sight) -> Result<Option<TriageItem>> {
-        Err(not_yet("triage_next"))
     }
 }
 
