@@ -123,19 +123,3 @@ impl Pipelines for Store {
         Err(not_yet("add_source"))
     }
 }
-
-impl BulkSink for Store {
-    fn import(
-        &mut self,
-        entity: Entity,
-        rows: &RowSource<'_>,
-        opts: ImportOptions,
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<ImportReport> {
-        Err(not_yet("import"))
-    }
-
-    fn load_records(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded> {
-        Err(not_yet("load_records"))
-    }
-}
