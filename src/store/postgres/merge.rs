@@ -72,7 +72,12 @@ fn preview_in(conn: &mut impl GenericClient, entity: Entity, keep: i64, others: 
 }
 
 /// Fills and differing fields between rows already read.
-fn preview_of(conn: &mut impl GenericClient, entity: Entity, keep_row: &Row, rows: &[(i64, Row)]) -> Result<MergePreview> {
+fn preview_of(
+    conn: &mut impl GenericClient,
+    entity: Entity,
+    keep_row: &Row,
+    rows: &[(i64, Row)],
+) -> Result<MergePreview> {
     let mut out = MergePreview::default();
     for spec in compared(entity) {
         let mine = keep_row.get(spec.column).cloned().unwrap_or(Val::Null);

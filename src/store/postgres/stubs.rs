@@ -100,26 +100,6 @@ impl Conversion for Store {
     }
 }
 
-impl Duplicates for Store {
-    fn duplicates_of_input(
-        &self,
-        entity: Entity,
-        id: Option<i64>,
-        input: &RecordInput,
-        sight: &Sight,
-    ) -> Result<Vec<DuplicateMatch>> {
-        Err(not_yet("duplicates_of_input"))
-    }
-
-    fn duplicates_of_record(&self, record: RecordRef, target: Entity, sight: &Sight) -> Result<Vec<DuplicateMatch>> {
-        Err(not_yet("duplicates_of_record"))
-    }
-
-    fn duplicate_groups(&self, entity: Entity, limit: usize, sight: &Sight) -> Result<Vec<DuplicateGroup>> {
-        Err(not_yet("duplicate_groups"))
-    }
-}
-
 impl Intake for Store {
     fn intake_email(&mut self, msg: &Message, always_new: bool) -> Result<IntakeOutcome> {
         Err(not_yet("intake_email"))
@@ -145,20 +125,6 @@ impl Maintenance for Store {
 
     fn backup_to(&self, dest: &Path) -> Result<()> {
         Err(not_yet("backup_to"))
-    }
-}
-
-impl Queue for Store {
-    fn queue(&self) -> Result<QueueConfig> {
-        Err(not_yet("queue"))
-    }
-
-    fn set_queue(&mut self, mode: QueueMode, users: &[String]) -> Result<QueueConfig> {
-        Err(not_yet("set_queue"))
-    }
-
-    fn take_lead(&mut self, id: i64) -> Result<()> {
-        Err(not_yet("take_lead"))
     }
 }
 

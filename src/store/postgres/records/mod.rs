@@ -108,11 +108,18 @@ fn val_of(v: &FieldValue) -> Val {
 }
 
 /// A stored value as a form shows it.
-pub(crate) fn shown_of(c: &mut impl GenericClient, spec: &FieldSpec, raw: &Val, currency: Option<Currency>) -> Result<Shown> {
+pub(crate) fn shown_of(
+    c: &mut impl GenericClient,
+    spec: &FieldSpec,
+    raw: &Val,
+    currency: Option<Currency>,
+) -> Result<Shown> {
     Ok(match (raw, spec.kind) {
         (Val::Null, _) => Shown::Null,
         (Val::Int(i), FieldKind::Ref(kind)) => Shown::Ref(refs::describe(c, kind, *i)?),
-        (Val::Int(i), FieldKind::Amount) => Shown::Money(Money { minor: *i, currency: currency.unwrap_or(Currency::EUR) }),
+        (Val::Int(i), FieldKind::Amount) => {
+            Shown::Money(Money { minor: *i, currency: currency.unwrap_or(Currency::EUR) })
+        }
         (Val::Int(i), FieldKind::Bool) => Shown::Bool(*i != 0),
         (Val::Int(i), _) => Shown::Int(*i),
         (Val::Bool(b), _) => Shown::Bool(*b),
@@ -136,7 +143,11 @@ fn pipeline_of(c: &mut impl GenericClient, entity: Entity, id: Option<i64>) -> R
 }
 
 /// Raw column values of a record, by column name, plus version.
-pub(crate) fn raw_row(c: &mut impl GenericClient, entity: Entity, id: i64) -> Result<(i64, BTreeMap<&'static str, Val>)> {
+pub(crate) fn raw_row(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    id: i64,
+) -> Result<(i64, BTreeMap<&'static str, Val>)> {
     let cols: Vec<&str> = entity.fields().iter().map(|f| f.column).collect();
     let sql = format!("SELECT version, {} FROM {} WHERE id = $1", cols.join(", "), entity.table());
     let row = c.query_opt(&sql, &[&id])?.ok_or(StoreError::NotFound { entity, id })?;
@@ -206,7 +217,12 @@ pub(crate) fn refresh_derived(c: &mut impl GenericClient, entity: Entity, id: i6
     search::reindex(c, entity, id)
 }
 
-fn resolve_value(c: &mut impl GenericClient, spec: &FieldSpec, value: &FieldValue, pipeline_id: Option<i64>) -> Result<Val> {
+fn resolve_value(
+    c: &mut impl GenericClient,
+    spec: &FieldSpec,
+    value: &FieldValue,
+    pipeline_id: Option<i64>,
+) -> Result<Val> {
     match value {
         FieldValue::Ref(kind, text) => {
             let id = refs::resolve(c, *kind, text, pipeline_id).map_err(|e| rename_field(e, spec.key))?;

@@ -33,7 +33,11 @@ pub(crate) fn get_in(c: &mut impl GenericClient, entity: Entity, id: i64) -> Res
     let sql = format!(
         "SELECT created_at, (SELECT login::text FROM users WHERE id = t.created_by), modified_at, \
          (SELECT login::text FROM users WHERE id = t.modified_by), {}, next_activity_at, {} FROM {} t WHERE id = $1",
-        if staged { "moved_at, (SELECT login::text FROM users WHERE id = t.moved_by)" } else { "NULL::bigint, NULL::text" },
+        if staged {
+            "moved_at, (SELECT login::text FROM users WHERE id = t.moved_by)"
+        } else {
+            "NULL::bigint, NULL::text"
+        },
         if entity == Entity::Lead { "is_repeat" } else { "FALSE" },
         entity.table()
     );
