@@ -6,10 +6,14 @@
 //! connection is made again before the next statement; a write that met one is retried on
 //! the new connection while the busy limit lasts ("waiting for the server").
 
+mod activities;
+mod calendar;
+mod convert;
 mod duplicates;
 mod error;
 mod feed;
 mod merge;
+mod intake;
 mod migrate;
 mod queue;
 pub mod records;
@@ -22,6 +26,7 @@ mod stubs;
 mod target;
 mod timeline;
 mod totals;
+mod triage;
 mod users;
 
 use crate::domain::access::Sight;

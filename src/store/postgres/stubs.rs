@@ -39,73 +39,6 @@ pub(crate) fn not_yet(what: &str) -> StoreError {
     StoreError::Engine(std::path::PathBuf::new(), format!("{what}: not yet on PostgreSQL"))
 }
 
-impl Activities for Store {
-    fn plan_activity(&mut self, a: NewActivity, more: &ActivityDetails) -> Result<i64> {
-        Err(not_yet("plan_activity"))
-    }
-
-    fn activity(&self, id: i64) -> Result<ActivityRow> {
-        Err(not_yet("activity"))
-    }
-
-    fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
-        Err(not_yet("activities"))
-    }
-
-    fn complete_activity(&mut self, id: i64) -> Result<()> {
-        Err(not_yet("complete_activity"))
-    }
-
-    fn update_activity(&mut self, id: i64, change: &ActivityChange) -> Result<()> {
-        Err(not_yet("update_activity"))
-    }
-
-    fn delete_activity(&mut self, id: i64) -> Result<()> {
-        Err(not_yet("delete_activity"))
-    }
-
-    fn counters(&self, user_id: i64, now: UnixMs, tomorrow: UnixMs) -> Result<Counters> {
-        Err(not_yet("counters"))
-    }
-
-    fn activity_day_counts(
-        &self,
-        responsible_id: i64,
-        days: &[(chrono::NaiveDate, UnixMs, UnixMs)],
-    ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
-        Err(not_yet("activity_day_counts"))
-    }
-
-    fn activity_slots(
-        &self,
-        responsible_id: i64,
-        slots: &[(UnixMs, UnixMs)],
-        now: UnixMs,
-    ) -> Result<Vec<ActivitySlot>> {
-        Err(not_yet("activity_slots"))
-    }
-
-    fn user_id_of(&self, text: &str) -> Result<i64> {
-        Err(not_yet("user_id_of"))
-    }
-
-    fn import_calendar(&mut self, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>> {
-        Err(not_yet("import_calendar"))
-    }
-}
-
-impl Conversion for Store {
-    fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
-        Err(not_yet("convert_lead"))
-    }
-}
-
-impl Intake for Store {
-    fn intake_email(&mut self, msg: &Message, always_new: bool) -> Result<IntakeOutcome> {
-        Err(not_yet("intake_email"))
-    }
-}
-
 impl Maintenance for Store {
     fn free_bytes(&self) -> Result<u64> {
         Err(not_yet("free_bytes"))
@@ -125,12 +58,6 @@ impl Maintenance for Store {
 
     fn backup_to(&self, dest: &Path) -> Result<()> {
         Err(not_yet("backup_to"))
-    }
-}
-
-impl Triage for Store {
-    fn triage_next(&self, exclude: &[i64], first: Option<i64>, sight: &Sight) -> Result<Option<TriageItem>> {
-        Err(not_yet("triage_next"))
     }
 }
 
