@@ -16,9 +16,11 @@ pub mod refs;
 pub mod scratch;
 mod search;
 mod settings;
+mod stages;
 mod stubs;
 mod target;
 mod timeline;
+mod totals;
 mod users;
 
 use crate::domain::access::Sight;
@@ -152,6 +154,12 @@ impl Store {
         let own = self.own_pid.get();
         let mut c = self.client();
         let mut n = self.heard.get();
+        // A round trip first: a commit that returned to its client has queued its
+        // announcement, which the server sends before this answer (waiting on the socket
+        // alone would race the other server process's delivery).
+        if !self.in_read.get() && c.notifications().is_empty() {
+            let _ = c.batch_execute("");
+        }
         let mut notes = c.notifications();
         let mut it = notes.iter();
         while let Ok(Some(note)) = postgres::fallible_iterator::FallibleIterator::next(&mut it) {
