@@ -9,6 +9,7 @@
 mod duplicates;
 mod error;
 mod feed;
+mod merge;
 mod migrate;
 mod queue;
 pub mod records;

@@ -156,7 +156,10 @@ impl Pipelines for Store {
             let s = refs::resolve_stage(tx, p.id, stage)?;
             let clash = refs::stages(tx, p.id)?.into_iter().any(|o| o.id != s.id && o.name.eq_ignore_ascii_case(&name));
             if clash {
-                return Err(StoreError::Rule(Rule::StageNameTaken { pipeline: p.name.clone(), name: name.to_string() }));
+                return Err(StoreError::Rule(Rule::StageNameTaken {
+                    pipeline: p.name.clone(),
+                    name: name.to_string(),
+                }));
             }
             tx.execute("UPDATE stages SET name = $1 WHERE id = $2", &[&name, &s.id])?;
             refs::stage_by_id(tx, s.id)

@@ -100,23 +100,6 @@ impl Conversion for Store {
     }
 }
 
-impl Merging for Store {
-    fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
-        Err(not_yet("merge_preview"))
-    }
-
-    fn merge(
-        &mut self,
-        entity: Entity,
-        keep: i64,
-        others: &[i64],
-        choices: &MergeChoices,
-        expected_version: Option<i64>,
-    ) -> Result<Merged> {
-        Err(not_yet("merge"))
-    }
-}
-
 impl Intake for Store {
     fn intake_email(&mut self, msg: &Message, always_new: bool) -> Result<IntakeOutcome> {
         Err(not_yet("intake_email"))

@@ -16,10 +16,9 @@ use postgres::GenericClient;
 fn sum_of(text: Option<String>) -> Result<Option<i128>> {
     match text {
         None => Ok(None),
-        Some(t) => t
-            .parse::<i128>()
-            .map(Some)
-            .map_err(|_| StoreError::Engine(std::path::PathBuf::new(), format!("a sum that is not a whole number: {t}"))),
+        Some(t) => t.parse::<i128>().map(Some).map_err(|_| {
+            StoreError::Engine(std::path::PathBuf::new(), format!("a sum that is not a whole number: {t}"))
+        }),
     }
 }
 

@@ -27,11 +27,8 @@ fn list_where(
 ) -> Result<Option<(String, Params)>> {
     let (vis_sql, mut params) = visibility_sql(vis, "t", 1);
     let mut wheres = vec![vis_sql];
-    let pipeline = if entity.has_stages() {
-        Some(refs::resolve_pipeline(c, entity, filter.pipeline.as_deref())?)
-    } else {
-        None
-    };
+    let pipeline =
+        if entity.has_stages() { Some(refs::resolve_pipeline(c, entity, filter.pipeline.as_deref())?) } else { None };
     if entity == Entity::Deal
         && let Some(p) = &pipeline
     {
