@@ -1,18 +1,23 @@
 //! The demo's bulk load on PostgreSQL (`BulkSink::load_records`): the users first, then the
 //! records a second thread makes (`RecordMaker`), each written through the records' own
 //! create (`records::create_in`) in one transaction, the positions the maker names (a
-//! contact's company, a deal's company and lead) made the ids they were given; every
-//! record's next activity set in one pass at the end, one change logged for the whole load.
+//! contact's company, a deal's company and lead) made the ids they were given; the leads'
+//! activities written a handful per statement (`Planned`), every record's next activity set
+//! in one pass at the end, one change logged for the whole load.
 
 use super::activities;
 use super::records::create_in;
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, refs};
+use crate::domain::activity::ActivityKind;
 use crate::domain::fields::Entity;
+use crate::domain::timeline::TimelineKind;
 use crate::store::RecordRef;
+use crate::store::activities::NewActivity;
 use crate::store::bulk::{BulkLoaded, BulkRecord, BulkSetting, BulkUser, RecordMaker, Stamp};
 use crate::store::rule::Rule;
 use crate::store::sqlite::bulk::Positions;
 use postgres::GenericClient;
+use serde_json::json;
 
 /// Records handed from the maker's thread to the writer at a time.
 const HANDFUL: usize = 256;
@@ -32,6 +37,93 @@ fn ensure_users(c: &mut impl GenericClient, users: &[BulkUser], now: i64) -> Res
     Ok(ids)
 }
 
+/// Activities planned on the demo's leads, kept until a handful is written in a few
+/// statements (`flush`): one at a time, with its binding and timeline entry, they were
+/// six round trips each to the server, two per lead.
+#[derive(Default)]
+struct Planned {
+    waiting: Vec<(NewActivity, WriteCtx)>,
+}
+
+impl Planned {
+    fn push(&mut self, c: &mut impl GenericClient, a: NewActivity, ctx: WriteCtx) -> Result<()> {
+        self.waiting.push((a, ctx));
+        if self.waiting.len() >= HANDFUL { self.flush(c) } else { Ok(()) }
+    }
+
+    /// Writes the activities waiting, their bindings and the timeline entry of each bound
+    /// record (`activities::insert_with`'s rows, next activities left to the end).
+    fn flush(&mut self, c: &mut impl GenericClient) -> Result<()> {
+        if self.waiting.is_empty() {
+            return Ok(());
+        }
+        let count = self.waiting.len() as i64;
+        let mut ids: Vec<i64> = c
+            .query(
+                "SELECT nextval(pg_get_serial_sequence('activities', 'id')) FROM generate_series(1, $1::bigint)",
+                &[&count],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        ids.sort_unstable();
+        let n = self.waiting.len();
+        let (mut kind, mut subject, mut start, mut end) =
+            (Vec::with_capacity(n), Vec::with_capacity(n), vec![], vec![]);
+        let (mut deadline, mut priority, mut responsible) = (Vec::with_capacity(n), Vec::with_capacity(n), vec![]);
+        let (mut completed, mut completed_at, mut at, mut by) = (Vec::with_capacity(n), vec![], vec![], vec![]);
+        let (mut bound_id, mut bound_entity, mut bound_record) = (vec![], vec![], vec![]);
+        let (mut entry_kind, mut entry_at, mut entry_by, mut payloads) = (vec![], vec![], vec![], vec![]);
+        for (id, (a, ctx)) in ids.iter().zip(&self.waiting) {
+            let timed = matches!(a.kind, ActivityKind::Call | ActivityKind::Meeting);
+            kind.push(a.kind.code());
+            subject.push(a.subject.as_str());
+            start.push(timed.then_some(a.deadline));
+            end.push(timed.then_some(a.deadline + a.duration_minutes.unwrap_or(30) * 60_000));
+            deadline.push(a.deadline);
+            priority.push(a.priority.code());
+            responsible.push(a.responsible_id);
+            completed.push(a.completed);
+            completed_at.push(a.completed.then_some(ctx.now));
+            at.push(ctx.now);
+            by.push(ctx.user_id);
+            let tk = if a.completed { TimelineKind::ActivityDone } else { TimelineKind::ActivityPlanned };
+            let payload = json!({"activity": id, "deadline": a.deadline, "kind": a.kind.code(), "subject": a.subject});
+            for r in &a.bindings {
+                bound_id.push(*id);
+                bound_entity.push(r.entity.code());
+                bound_record.push(r.id);
+                entry_kind.push(tk.code());
+                entry_at.push(ctx.now);
+                entry_by.push(ctx.user_id);
+                payloads.push(payload.to_string());
+            }
+        }
+        c.execute(
+            "INSERT INTO activities (id, kind, subject, start_at, end_at, deadline, priority, responsible_id, completed, \
+             completed_at, created_at, created_by, modified_at, modified_by) \
+             SELECT u.id, u.kind, u.subject, u.s, u.e, u.d, u.p, u.r, u.c, u.ca, u.at, u.by, u.at, u.by \
+             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], \
+                         $8::bigint[], $9::bool[], $10::bigint[], $11::bigint[], $12::bigint[]) \
+                  AS u(id, kind, subject, s, e, d, p, r, c, ca, at, by) ORDER BY u.id",
+            &[&ids, &kind, &subject, &start, &end, &deadline, &priority, &responsible, &completed, &completed_at, &at, &by],
+        )?;
+        c.execute(
+            "INSERT INTO activity_bindings (activity_id, entity, entity_id) \
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])",
+            &[&bound_id, &bound_entity, &bound_record],
+        )?;
+        c.execute(
+            "INSERT INTO timeline (entity, entity_id, kind, at, user_id, payload) \
+             SELECT u.e, u.i, u.k, u.a, u.u, u.p FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], \
+                    $5::bigint[], $6::text[]) WITH ORDINALITY AS u(e, i, k, a, u, p, n) ORDER BY u.n",
+            &[&bound_entity, &bound_record, &entry_kind, &entry_at, &entry_by, &payloads],
+        )?;
+        self.waiting.clear();
+        Ok(())
+    }
+}
+
 /// A position the maker never made: a reference to nothing.
 fn missing(parent: &str, n: usize) -> StoreError {
     StoreError::Rule(Rule::BrokenReference { table: "bulk".into(), rowid: n as i64, parent: parent.into() })
@@ -48,6 +140,7 @@ impl Store {
             let mut loaded = BulkLoaded::default();
             let mut companies = Positions::default();
             let mut leads = Positions::default();
+            let mut later = Planned::default();
             std::thread::scope(|scope| {
                 let (send, made) = std::sync::mpsc::sync_channel::<Vec<Result<BulkRecord>>>(8);
                 let setting = &setting;
@@ -86,7 +179,7 @@ impl Store {
                             for mut a in planned {
                                 a.responsible_id = ctx.user_id;
                                 a.bindings.push(RecordRef::new(Entity::Lead, id));
-                                activities::insert_with(tx, &ctx, &a, &Default::default(), false)?;
+                                later.push(tx, a, ctx)?;
                                 loaded.activities += 1;
                             }
                         }
@@ -100,7 +193,7 @@ impl Store {
                     }
                     loaded.records += 1;
                 }
-                Ok::<_, StoreError>(())
+                later.flush(tx)
             })?;
             activities::refresh_all_next(tx)?;
             log_bulk_change(tx, ctx.now)?;
