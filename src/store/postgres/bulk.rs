@@ -2,12 +2,12 @@
 //! records a second thread makes (`RecordMaker`), each written through the records' own
 //! create (`records::create_in`) in one transaction, the positions the maker names (a
 //! contact's company, a deal's company and lead) made the ids they were given; the leads'
-//! activities written a handful per statement (`Planned`), every record's next activity set
-//! in one pass at the end, one change logged for the whole load.
+//! activities written a handful per statement (`Planned`), the Kanban's totals and every
+//! record's next activity counted in one pass at the end, one change logged for the load.
 
 use super::activities;
 use super::records::create_in;
-use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, refs};
+use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, maintenance, refs};
 use crate::domain::activity::ActivityKind;
 use crate::domain::fields::Entity;
 use crate::domain::timeline::TimelineKind;
@@ -134,6 +134,7 @@ impl Store {
     /// makes in one transaction.
     pub(crate) fn load_records_now(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded> {
         self.write(|tx, ctx| {
+            maintenance::totals_triggers(tx, false)?;
             let user_ids = ensure_users(tx, users, ctx.now)?;
             let sources = refs::sources(tx)?.into_iter().map(|s| s.code).collect();
             let setting = BulkSetting { now: ctx.now, region: ctx.region, currency: ctx.currency, sources };
@@ -196,6 +197,8 @@ impl Store {
                 later.flush(tx)
             })?;
             activities::refresh_all_next(tx)?;
+            maintenance::recount_stage_totals(tx)?;
+            maintenance::totals_triggers(tx, true)?;
             log_bulk_change(tx, ctx.now)?;
             Ok(loaded)
         })

@@ -2,7 +2,7 @@
 //! migrate-to` reads from a server or writes into an empty database (through `COPY`), and
 //! what a backup of the server to a file reads.
 
-use super::{Result, Store, StoreError, search};
+use super::{Result, Store, StoreError, maintenance, search};
 use crate::store::copy::CopyValue;
 use crate::store::engine::{TableCopy, TableFill, TableSink};
 use postgres::fallible_iterator::FallibleIterator;
@@ -212,9 +212,14 @@ impl TableCopy for Store {
             tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")?;
             let list: Vec<String> = tables.iter().map(|t| quoted(t)).collect();
             tx.batch_execute(&format!("TRUNCATE {}", list.join(", ")))?;
+            // The totals are copied with the rest: their triggers wait meanwhile.
+            maintenance::totals_triggers(tx, false)?;
             let mut sink = Sink { tx: &mut *tx, copy: String::new(), buf: Vec::new() };
             let marks = fill(&mut sink)?;
             sink.flush()?;
+            // The references checked now: a table with checks pending cannot be altered.
+            tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")?;
+            maintenance::totals_triggers(tx, true)?;
             for table in identity_tables(tx)? {
                 let given = marks.iter().filter(|(t, _)| *t == table).map(|(_, m)| *m).max().unwrap_or(0);
                 let highest: i64 =

@@ -7,7 +7,7 @@
 
 use super::duplicates::{find_for_writer, import_matches};
 use super::records::{create_in, get_in, update_in};
-use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, refs, timeline};
+use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, maintenance, refs, timeline};
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
 use crate::domain::import::DuplicateMode;
@@ -40,7 +40,11 @@ impl Store {
         let mut done: usize = 0;
         loop {
             let outcome = self.write_or_try(!opts.dry_run, |tx, ctx| {
-                std::thread::scope(|scope| {
+                // A bulk import counts the Kanban's totals once, at its end.
+                if opts.bulk {
+                    maintenance::totals_triggers(tx, false)?;
+                }
+                let outcomes = std::thread::scope(|scope| {
                     let (send, made) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(8);
                     scope.spawn(move || {
                         let mut rows = rows(done).take(batch);
@@ -65,8 +69,13 @@ impl Store {
                     if wrote {
                         log_bulk_change(tx, ctx.now)?;
                     }
-                    Ok(outcomes)
-                })
+                    Ok::<_, StoreError>(outcomes)
+                })?;
+                if opts.bulk {
+                    maintenance::recount_stage_totals(tx)?;
+                    maintenance::totals_triggers(tx, true)?;
+                }
+                Ok(outcomes)
             });
             match outcome {
                 // The rows ran out at the end of the batch before: this one wrote nothing.

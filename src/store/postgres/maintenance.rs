@@ -53,6 +53,20 @@ pub(crate) fn recount_stage_totals(c: &mut impl GenericClient) -> Result<()> {
     Ok(())
 }
 
+/// Sets the triggers that keep the Kanban's totals aside (`on: false`) or back, inside the
+/// caller's transaction: a load that writes many leads or deals counts the totals once at
+/// its end instead (`recount_stage_totals`). Updating the same few total rows for every
+/// record left a chain of row versions to walk in one transaction: a 100k-lead copy spent
+/// most of its time there. The table lock this takes holds other writers of leads and deals
+/// until the load commits, as a file's bulk load does.
+pub(crate) fn totals_triggers(c: &mut impl GenericClient, on: bool) -> Result<()> {
+    let verb = if on { "ENABLE" } else { "DISABLE" };
+    c.batch_execute(&format!(
+        "ALTER TABLE leads {verb} TRIGGER leads_totals; ALTER TABLE deals {verb} TRIGGER deals_totals"
+    ))?;
+    Ok(())
+}
+
 /// Stage order and records sitting in a stage of another pipeline.
 fn pipelines_wrong(c: &mut impl GenericClient, out: &mut Vec<String>) -> Result<()> {
     for entity in [Entity::Lead, Entity::Deal] {
