@@ -115,6 +115,7 @@ macro_rules! contract_suite {
             search::edits_and_deletions_keep_the_search_up_to_date,
             search::every_kind_is_found_by_name_phone_digits_and_email_until_deleted,
             search::exact_and_prefix_matches_of_names_come_first,
+            search::whatever_is_typed_is_searched_without_error,
             timeline::every_change_leaves_an_entry_newest_first,
             timeline::a_deleted_records_id_and_history_are_never_reused,
             timeline::every_kind_has_a_history_of_its_creation_edits_moves_and_comments,

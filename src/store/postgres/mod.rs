@@ -13,6 +13,7 @@ mod duplicates;
 mod error;
 mod feed;
 mod intake;
+mod merge;
 mod migrate;
 mod queue;
 pub mod records;
@@ -20,9 +21,11 @@ pub mod refs;
 pub mod scratch;
 mod search;
 mod settings;
+mod stages;
 mod stubs;
 mod target;
 mod timeline;
+mod totals;
 mod triage;
 mod users;
 
@@ -157,6 +160,12 @@ impl Store {
         let own = self.own_pid.get();
         let mut c = self.client();
         let mut n = self.heard.get();
+        // A round trip first: a commit that returned to its client has queued its
+        // announcement, which the server sends before this answer (waiting on the socket
+        // alone would race the other server process's delivery).
+        if !self.in_read.get() && c.notifications().is_empty() {
+            let _ = c.batch_execute("");
+        }
         let mut notes = c.notifications();
         let mut it = notes.iter();
         while let Ok(Some(note)) = postgres::fallible_iterator::FallibleIterator::next(&mut it) {

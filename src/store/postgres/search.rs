@@ -14,6 +14,7 @@ use super::{Result, Store};
 use crate::domain::access::{Sight, Visibility};
 use crate::domain::comm::CommKind;
 use crate::domain::fields::{Entity, display_title};
+use crate::domain::record::RecordRef;
 use crate::domain::search::{NameMatch, name_match, words};
 use crate::store::engine::*;
 use crate::store::search::Hit;
@@ -200,6 +201,31 @@ pub(crate) fn reindex_all(c: &mut impl GenericClient) -> Result<()> {
     Ok(())
 }
 
+/// Records whose search entry is not what their fields and comms give (`entry_text` and its
+/// words), that have none, or that have one and no longer exist, for `db check`.
+pub(crate) fn stale_entries(c: &mut impl GenericClient) -> Result<Vec<RecordRef>> {
+    let mut stale = Vec::new();
+    for entity in Entity::ALL {
+        let entries = entries_of(c, entity, None)?;
+        let ids: Vec<i64> = entries.iter().map(|(id, _)| *id).collect();
+        let bodies: Vec<&str> = entries.iter().map(|(_, body)| body.as_str()).collect();
+        let words: Vec<String> = entries.iter().map(|(_, body)| lexemes(body)).collect();
+        let sql = format!(
+            "SELECT u.id FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, body, words) \
+             LEFT JOIN search s ON s.entity_id = u.id AND s.entity = $1 \
+             WHERE s.entity_id IS NULL OR s.body <> u.body \
+             OR s.words <> array_to_tsvector(string_to_array(u.words, ' ')) \
+             UNION SELECT s.entity_id FROM search s WHERE s.entity = $1 \
+             AND NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = s.entity_id) ORDER BY 1",
+            entity.table()
+        );
+        for r in c.query(&sql, &[&entity.code(), &ids, &bodies, &words])? {
+            stale.push(RecordRef::new(entity, r.try_get(0)?));
+        }
+    }
+    Ok(stale)
+}
+
 /// A search row's place in the order of a file's search index (`id * 4 + tag`): newest
 /// first is highest first.
 const ROWID: &str =
@@ -374,6 +400,49 @@ impl Search for Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A repair rebuilds every entry; `db check` names the records whose entry differs from
+    /// what they hold, is missing, or outlived them. (On the server `PROSPECT_TEST_PG` names.)
+    #[test]
+    fn check_names_stale_entries_and_a_repair_rebuilds_them() {
+        use crate::domain::comm::Comm;
+        use crate::domain::dedup::PhoneRegion;
+        let Some(server) = super::super::scratch::server() else { return };
+        let db = super::super::scratch::ScratchDb::create(&server).unwrap();
+        let mut store = Store::open(&db.url, Default::default()).unwrap();
+        let mut input = crate::store::records::RecordInput {
+            fields: vec![("title".into(), "Zoë Conseil".into())],
+            ..Default::default()
+        };
+        input.comms.add = vec![Comm::new(CommKind::Phone, "", "06 12 34 56 78", PhoneRegion::FR).unwrap()];
+        let a = store.create(Entity::Company, &input).unwrap().id;
+        let b = store.create(Entity::Lead, &input).unwrap().id;
+        let c = store.create(Entity::Deal, &input).unwrap().id;
+        let mut client = store.client();
+        assert_eq!(stale_entries(&mut *client).unwrap(), vec![]);
+        let body: String = client
+            .query_one("SELECT body FROM search WHERE entity = 'company' AND entity_id = $1", &[&a])
+            .unwrap()
+            .get(0);
+        assert_eq!(body, "Zoë Conseil 0612345678 33612345678");
+        client.execute("UPDATE search SET words = to_tsvector('simple', body) WHERE entity = 'company'", &[]).unwrap();
+        client.execute("DELETE FROM search WHERE entity = 'lead'", &[]).unwrap();
+        client.execute("DELETE FROM deals WHERE id = $1", &[&c]).unwrap();
+        let stale = stale_entries(&mut *client).unwrap();
+        let mut expected =
+            vec![RecordRef::new(Entity::Lead, b), RecordRef::new(Entity::Company, a), RecordRef::new(Entity::Deal, c)];
+        expected.sort();
+        let mut stale_sorted = stale.clone();
+        stale_sorted.sort();
+        assert_eq!(stale_sorted, expected, "{stale:?}");
+        reindex_all(&mut *client).unwrap();
+        assert_eq!(stale_entries(&mut *client).unwrap(), vec![]);
+        drop(client);
+        let hits = store.search("zoe cons", 10, &Sight::everything()).unwrap();
+        let mut found: Vec<(Entity, i64)> = hits.iter().map(|h| (h.entity, h.id)).collect();
+        found.sort();
+        assert_eq!(found, vec![(Entity::Lead, b), (Entity::Company, a)]);
+    }
 
     #[test]
     fn typed_text_becomes_a_quoted_prefix_query() {

@@ -39,29 +39,6 @@ pub(crate) fn not_yet(what: &str) -> StoreError {
     StoreError::Engine(std::path::PathBuf::new(), format!("{what}: not yet on PostgreSQL"))
 }
 
-impl Board for Store {
-    fn board(&self, entity: Entity, pipeline: Option<&str>, sight: &Sight) -> Result<(PipelineRow, Vec<ColumnHead>)> {
-        Err(not_yet("board"))
-    }
-}
-
-impl Merging for Store {
-    fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
-        Err(not_yet("merge_preview"))
-    }
-
-    fn merge(
-        &mut self,
-        entity: Entity,
-        keep: i64,
-        others: &[i64],
-        choices: &MergeChoices,
-        expected_version: Option<i64>,
-    ) -> Result<Merged> {
-        Err(not_yet("merge"))
-    }
-}
-
 impl Maintenance for Store {
     fn free_bytes(&self) -> Result<u64> {
         Err(not_yet("free_bytes"))
@@ -81,68 +58,6 @@ impl Maintenance for Store {
 
     fn backup_to(&self, dest: &Path) -> Result<()> {
         Err(not_yet("backup_to"))
-    }
-}
-
-impl Pipelines for Store {
-    fn stages(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<StageCount>)> {
-        Err(not_yet("stages"))
-    }
-
-    fn sibling_stages(&self, stage_id: i64) -> Result<Vec<StageRow>> {
-        Err(not_yet("sibling_stages"))
-    }
-
-    fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow> {
-        Err(not_yet("pipeline"))
-    }
-
-    fn pipelines(&self, entity: Entity) -> Result<Vec<PipelineRow>> {
-        Err(not_yet("pipelines"))
-    }
-
-    fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow> {
-        Err(not_yet("add_pipeline"))
-    }
-
-    fn add_stage(&mut self, entity: Entity, pipeline: Option<&str>, new: &NewStage) -> Result<StageRow> {
-        Err(not_yet("add_stage"))
-    }
-
-    fn rename_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, name: &str) -> Result<StageRow> {
-        Err(not_yet("rename_stage"))
-    }
-
-    fn recolor_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, color: &str) -> Result<StageRow> {
-        Err(not_yet("recolor_stage"))
-    }
-
-    fn reorder_stage(
-        &mut self,
-        entity: Entity,
-        pipeline: Option<&str>,
-        stage: &str,
-        position: usize,
-    ) -> Result<Vec<StageRow>> {
-        Err(not_yet("reorder_stage"))
-    }
-
-    fn delete_stage(
-        &mut self,
-        entity: Entity,
-        pipeline: Option<&str>,
-        stage: &str,
-        move_to: Option<&str>,
-    ) -> Result<i64> {
-        Err(not_yet("delete_stage"))
-    }
-
-    fn sources(&self) -> Result<Vec<SourceRow>> {
-        Err(not_yet("sources"))
-    }
-
-    fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
-        Err(not_yet("add_source"))
     }
 }
 

@@ -351,7 +351,7 @@ CREATE INDEX leads_name_key ON leads(name_key);
 CREATE INDEX leads_company_key ON leads(company_key);
 CREATE INDEX leads_contact ON leads(contact_id) WHERE contact_id IS NOT NULL;
 CREATE INDEX leads_company ON leads(company_id) WHERE company_id IS NOT NULL;
-CREATE INDEX leads_title_order ON leads(lower(coalesce(title, '')));
+CREATE INDEX leads_title_order ON leads((lower(coalesce(title, '')) COLLATE "C"));
 CREATE INDEX leads_amount_order ON leads(coalesce(amount_minor, -1));
 CREATE INDEX leads_stage_next_activity ON leads(stage_id, next_activity_at, responsible_id, created_at);
 CREATE INDEX deals_stage ON deals(stage_id, id);
