@@ -4,7 +4,6 @@
 
 use super::records::{Params, refs as args};
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
-use crate::domain::access::Sight;
 use crate::domain::activity::ActivityKind;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
@@ -238,12 +237,11 @@ fn default_subject(c: &mut impl GenericClient, lang: crate::i18n::Lang, a: &NewA
 
 impl Activities for Store {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
+    /// The records are checked and named inside the write: one that another user deletes
+    /// meanwhile cannot end up with an activity bound to nothing.
     fn plan_activity(&mut self, mut a: NewActivity, more: &ActivityDetails) -> Result<i64> {
         if a.bindings.is_empty() {
             return Err(FieldError::new("record", Problem::refused("activity_record", &[])).into());
-        }
-        for r in &a.bindings {
-            self.get(*r, &Sight::everything())?;
         }
         a.subject = clean_line(&a.subject).trim().to_string();
         let more = &ActivityDetails {
@@ -252,19 +250,27 @@ impl Activities for Store {
             reminder_minutes: more.reminder_minutes,
             location: more.location.as_deref().map(|l| clean_line(l).into_owned()),
         };
-        if a.subject.trim().is_empty() {
-            let lang = self.options().lang;
-            let subject = default_subject(&mut *self.client(), lang, &a).map_err(|e| self.fill_path(e))?;
-            a.subject = subject.unwrap_or_default();
-        }
-        if a.subject.chars().count() > 255 {
-            return Err(FieldError::new("subject", Problem::TooLong { max: 255 }).into());
-        }
-        check_duration(a.duration_minutes)?;
         if a.responsible_id.is_none() {
             a.responsible_id = self.user().map(|u| u.id);
         }
-        self.write(|tx, ctx| insert_with(tx, ctx, &a, more, true))
+        let lang = self.options().lang;
+        self.write(|tx, ctx| {
+            for r in &a.bindings {
+                let sql = format!("SELECT 1 FROM {} WHERE id = $1", r.entity.table());
+                if tx.query_opt(&sql, &[&r.id])?.is_none() {
+                    return Err(StoreError::NotFound { entity: r.entity, id: r.id });
+                }
+            }
+            let mut a = a.clone();
+            if a.subject.is_empty() {
+                a.subject = default_subject(tx, lang, &a)?.unwrap_or_default();
+            }
+            if a.subject.chars().count() > 255 {
+                return Err(FieldError::new("subject", Problem::TooLong { max: 255 }).into());
+            }
+            check_duration(a.duration_minutes)?;
+            insert_with(tx, ctx, &a, more, true)
+        })
     }
 
     /// One activity.
@@ -305,13 +311,14 @@ impl Activities for Store {
         rows(&mut *self.client(), &sql, &params).map_err(|e| self.fill_path(e))
     }
 
-    /// Marks an activity done, with an entry on each bound record's timeline.
+    /// Marks an activity done, with an entry on each bound record's timeline. The activity
+    /// and its bindings are read inside the write, so every record bound by then is told.
     fn complete_activity(&mut self, id: i64) -> Result<()> {
-        let a = self.activity(id)?;
-        if a.completed {
-            return Err(StoreError::Rule(Rule::ActivityDone { id }));
-        }
         self.write(|tx, ctx| {
+            let a = activity_in(tx, id)?;
+            if a.completed {
+                return Err(StoreError::Rule(Rule::ActivityDone { id }));
+            }
             let n = tx.execute(
                 "UPDATE activities SET completed = TRUE, completed_at = $1, modified_at = $1, modified_by = $2, \
                  version = version + 1 WHERE id = $3 AND version = $4",
@@ -325,27 +332,31 @@ impl Activities for Store {
         })
     }
 
-    /// Reschedules or edits an activity, with an entry on each bound record's timeline.
+    /// Reschedules or edits an activity, with an entry on each bound record's timeline (the
+    /// activity read inside the write, as it is when the change lands).
     fn update_activity(&mut self, id: i64, change: &ActivityChange) -> Result<()> {
-        let a = self.activity(id)?;
         if let Some(s) = &change.subject
             && clean_line(s).trim().is_empty()
         {
             return Err(FieldError::new("subject", Problem::Required).into());
         }
         check_duration(change.duration_minutes)?;
-        let deadline = change.deadline.unwrap_or(a.deadline);
-        let length =
-            change.duration_minutes.map(|m| m * 60_000).or_else(|| a.start_at.zip(a.end_at).map(|(s, e)| e - s));
-        let (start, end) = match a.start_at {
-            Some(_) => (Some(deadline), length.map(|l| deadline + l)),
-            None => (None, None),
-        };
-        let subject =
-            change.subject.as_deref().map(|s| clean_line(s).trim().to_string()).unwrap_or_else(|| a.subject.clone());
-        let priority = change.priority.map(|p| p.code().to_string()).unwrap_or_else(|| a.priority.clone());
         self.write(|tx, ctx| {
-            // The responsible stays unless the change names one (the row's own, not a login).
+            let a = activity_in(tx, id)?;
+            let deadline = change.deadline.unwrap_or(a.deadline);
+            let length =
+                change.duration_minutes.map(|m| m * 60_000).or_else(|| a.start_at.zip(a.end_at).map(|(s, e)| e - s));
+            let (start, end) = match a.start_at {
+                Some(_) => (Some(deadline), length.map(|l| deadline + l)),
+                None => (None, None),
+            };
+            let subject = change
+                .subject
+                .as_deref()
+                .map(|s| clean_line(s).trim().to_string())
+                .unwrap_or_else(|| a.subject.clone());
+            let priority = change.priority.map(|p| p.code().to_string()).unwrap_or_else(|| a.priority.clone());
+            // The responsible stays unless the change names one.
             let n = tx.execute(
                 "UPDATE activities SET deadline = $1, start_at = $2, end_at = $3, subject = $4, priority = $5, \
                  modified_at = $6, modified_by = $7, responsible_id = coalesce($10, responsible_id), version = version + 1 \
@@ -362,8 +373,8 @@ impl Activities for Store {
 
     /// Deletes an activity; the timelines of its records keep a note of it.
     fn delete_activity(&mut self, id: i64) -> Result<()> {
-        let a = self.activity(id)?;
         self.write(|tx, ctx| {
+            let a = activity_in(tx, id)?;
             tx.execute("DELETE FROM activities WHERE id = $1", &[&id])?;
             let payload = json!({"activity": id, "subject": a.subject});
             touch_bound(tx, ctx, &a.bindings, TimelineKind::ActivityDeleted, &payload)
