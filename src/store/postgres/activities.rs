@@ -38,15 +38,16 @@ pub(crate) fn refresh_next(c: &mut impl GenericClient, entity: Entity, id: i64) 
     Ok(())
 }
 
-/// Recomputes `next_activity_at` of every record in one grouped pass over the bindings: the
-/// end of a bulk load, which plans activities without refreshing each record.
+/// Recomputes `next_activity_at` of every record in one grouped pass over the bindings (hash
+/// joins, not a lookup per record): the end of a bulk load, which plans activities without
+/// refreshing each record. Rows whose value stays are not written.
 #[allow(dead_code)] // for the bulk loads, written apart
 pub(crate) fn refresh_all_next(c: &mut impl GenericClient) -> Result<()> {
     for entity in Entity::ALL {
         c.batch_execute(&format!(
-            "UPDATE {t} SET next_activity_at = m.at FROM (SELECT r.id, (SELECT min(a.deadline) \
-             FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
-             WHERE b.entity = '{code}' AND b.entity_id = r.id AND NOT a.completed) AS at FROM {t} r) AS m \
+            "UPDATE {t} SET next_activity_at = m.at FROM (SELECT r.id, g.at FROM {t} r LEFT JOIN \
+             (SELECT b.entity_id AS id, min(a.deadline) AS at FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
+             WHERE b.entity = '{code}' AND NOT a.completed GROUP BY b.entity_id) g ON g.id = r.id) AS m \
              WHERE {t}.id = m.id AND {t}.next_activity_at IS DISTINCT FROM m.at",
             t = entity.table(),
             code = entity.code()
@@ -64,14 +65,9 @@ fn times_of(a: &NewActivity) -> (Option<UnixMs>, Option<UnixMs>) {
     }
 }
 
-/// Inserts an activity with its bindings and a timeline entry on each bound record.
-#[allow(dead_code)] // for the bulk loads (the demo's activities), written apart
-pub(crate) fn insert(c: &mut impl GenericClient, ctx: &WriteCtx, a: &NewActivity) -> Result<i64> {
-    insert_with(c, ctx, a, &ActivityDetails::default(), true)
-}
-
-/// `insert` with a person's details; `refresh` false leaves each record's
-/// `next_activity_at` and change log to the caller (a bulk load does all at the end).
+/// Inserts an activity with its bindings and a timeline entry on each bound record;
+/// `refresh` false leaves each record's `next_activity_at` and change log to the caller (a
+/// bulk load does all at the end, `refresh_all_next`).
 pub(crate) fn insert_with(
     c: &mut impl GenericClient,
     ctx: &WriteCtx,
@@ -466,5 +462,56 @@ impl Activities for Store {
     /// Writes a calendar's entries in one transaction (see the trait).
     fn import_calendar(&mut self, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>> {
         super::calendar::import(self, entries, dry_run)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::activity::Priority;
+    use crate::store::postgres::scratch::{ScratchDb, server};
+    use crate::store::{OpenOptions, RecordInput};
+
+    /// The bulk loads' grouped pass gives every record what the per-record refresh gives.
+    #[test]
+    fn the_grouped_refresh_is_the_per_record_one() {
+        let Some(admin) = server() else { return };
+        let db = ScratchDb::create(&admin).unwrap();
+        let mut store = Store::open(&db.url, OpenOptions::default()).unwrap();
+        store.sign_in("alice").unwrap();
+        let lead = |store: &mut Store, title: &str| {
+            let input = RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
+            RecordRef::new(Entity::Lead, store.create(Entity::Lead, &input).unwrap().id)
+        };
+        let (a, b, c) = (lead(&mut store, "A"), lead(&mut store, "B"), lead(&mut store, "C"));
+        let plan = |store: &mut Store, on: Vec<RecordRef>, at: i64, done: bool| {
+            let a = NewActivity {
+                kind: ActivityKind::Task,
+                subject: "x".into(),
+                deadline: at,
+                duration_minutes: None,
+                priority: Priority::Medium,
+                responsible_id: None,
+                completed: done,
+                bindings: on,
+            };
+            store.plan_activity(a, &ActivityDetails::default()).unwrap()
+        };
+        plan(&mut store, vec![a, b], 5_000, false);
+        plan(&mut store, vec![a], 3_000, true);
+        plan(&mut store, vec![b], 4_000, false);
+        plan(&mut store, vec![c], 1_000, true);
+        let next = |store: &Store| -> Vec<Option<i64>> {
+            let rows = store.client().query("SELECT next_activity_at FROM leads ORDER BY id", &[]).unwrap();
+            rows.iter().map(|r| r.get(0)).collect()
+        };
+        let per_record = next(&store);
+        assert_eq!(per_record, vec![Some(5_000), Some(4_000), None]);
+        store
+            .client()
+            .batch_execute("UPDATE leads SET next_activity_at = CASE id % 2 WHEN 0 THEN NULL ELSE 7 END")
+            .unwrap();
+        refresh_all_next(&mut *store.client()).unwrap();
+        assert_eq!(next(&store), per_record);
     }
 }
