@@ -111,6 +111,8 @@ macro_rules! contract_suite {
             records::every_kind_refuses_a_stale_edit_move_or_delete_and_writes_nothing,
             records::a_deal_moved_by_another_user_is_not_moved_from_a_stale_screen,
             records::a_deletion_unlinks_the_record_and_drops_the_activities_bound_only_to_it,
+            records::lists_sort_filter_and_page_the_same_way,
+            records::stages_pipelines_and_sources_are_administered_in_order,
             search::names_phones_and_emails_are_found_across_kinds,
             search::edits_and_deletions_keep_the_search_up_to_date,
             search::every_kind_is_found_by_name_phone_digits_and_email_until_deleted,
