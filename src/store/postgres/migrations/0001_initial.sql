@@ -273,7 +273,9 @@ CREATE TABLE intake_messages (
 );
 
 -- What a record is found by: `body` is the entry text of a file's search index (the same
--- function makes it), `words` its words without accents for prefix queries.
+-- function makes it), `words` its words as search folds them (case and accents aside, split
+-- at every mark as a file's tokenizer splits them), made by the program and written with
+-- `array_to_tsvector`, for prefix queries (postgres::search).
 CREATE TABLE search (
     entity    TEXT NOT NULL,
     entity_id BIGINT NOT NULL,
