@@ -7,12 +7,16 @@
 //! the new connection while the busy limit lasts ("waiting for the server").
 
 mod activities;
+mod bulk;
 mod calendar;
 mod convert;
+mod copy;
 mod duplicates;
 mod error;
 mod feed;
+mod import;
 mod intake;
+mod maintenance;
 mod merge;
 mod migrate;
 mod queue;
@@ -302,7 +306,6 @@ pub(crate) fn log_change(tx: &mut impl GenericClient, ctx: &WriteCtx, entity: En
 }
 
 /// Ends a bulk load in the change log with one entry that names no record ("everything").
-#[allow(dead_code)] // until the bulk loads are written
 pub(crate) fn log_bulk_change(tx: &mut impl GenericClient, now: UnixMs) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
     tx.execute("INSERT INTO changes (entity, entity_id, at) VALUES ('*', 0, $1)", &[&now])?;

@@ -149,8 +149,10 @@ CREATE TABLE contacts (
     next_activity_at   BIGINT
 );
 
-ALTER TABLE leads ADD FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE SET NULL;
-ALTER TABLE leads ADD FOREIGN KEY (company_id) REFERENCES companies(id) ON DELETE SET NULL;
+-- Deferrable (checked at once all the same): `db migrate-to` copies leads before the
+-- contacts and companies they name, and checks these at its commit.
+ALTER TABLE leads ADD FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE SET NULL DEFERRABLE;
+ALTER TABLE leads ADD FOREIGN KEY (company_id) REFERENCES companies(id) ON DELETE SET NULL DEFERRABLE;
 
 CREATE TABLE contact_companies (
     contact_id BIGINT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
