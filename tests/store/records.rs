@@ -297,3 +297,125 @@ pub fn a_deletion_unlinks_the_record_and_drops_the_activities_bound_only_to_it(m
     assert_eq!(overdue(&eng), Counters::default());
     assert_eq!(counts(&eng), [0, 0, 0, 0]);
 }
+
+pub fn lists_sort_filter_and_page_the_same_way(mut eng: TestEngine) {
+    use prospect::store::records::{ListFilter, ListSort, SortField};
+    eng.add_users(&["bob"]);
+    let leads: [(&str, &str, &str); 5] = [
+        ("banana", "30", "bob"),
+        ("Apple", "", "alice"),
+        ("cherry", "10", "alice"),
+        ("apple pie", "30", "bob"),
+        ("Éclair", "20", "alice"),
+    ];
+    for (title, amount, who) in leads {
+        let mut fields = vec![("title", title), ("responsible", who)];
+        if !amount.is_empty() {
+            fields.push(("amount", amount));
+        }
+        create(&mut eng, Entity::Lead, &fields, &[]);
+    }
+    // Lead 3 has nobody responsible; lead 2 is in progress, lead 4 junk.
+    eng.update(RecordRef::new(Entity::Lead, 3), None, &input(&[("responsible", "")])).unwrap();
+    eng.move_stage(RecordRef::new(Entity::Lead, 2), "IN_PROCESS", None, None).unwrap();
+    eng.move_stage(RecordRef::new(Entity::Lead, 4), "JUNK", None, None).unwrap();
+
+    let ids = |eng: &TestEngine, f: ListFilter| -> Vec<i64> {
+        eng.list(Entity::Lead, &f).unwrap().iter().map(|r| r.id).collect()
+    };
+    let sorted =
+        |key: SortField, reverse: bool| ListFilter { sort: Some(ListSort { key, reverse }), ..Default::default() };
+    assert_eq!(ids(&eng, Default::default()), [5, 4, 3, 2, 1], "newest first");
+    assert_eq!(ids(&eng, ListFilter { oldest_first: true, ..Default::default() }), [1, 2, 3, 4, 5]);
+    assert_eq!(ids(&eng, ListFilter { before_id: Some(4), ..Default::default() }), [3, 2, 1]);
+    assert_eq!(ids(&eng, ListFilter { after_id: Some(2), ..Default::default() }), [3, 4, 5]);
+    // Titles without case, by code point (an accented capital after every ASCII letter).
+    assert_eq!(ids(&eng, sorted(SortField::Title, false)), [2, 4, 1, 3, 5]);
+    assert_eq!(ids(&eng, sorted(SortField::Title, true)), [5, 3, 1, 4, 2]);
+    // No amount first; equal amounts by id, the way the sort goes.
+    assert_eq!(ids(&eng, sorted(SortField::Amount, false)), [2, 3, 5, 1, 4]);
+    assert_eq!(ids(&eng, sorted(SortField::Amount, true)), [4, 1, 5, 3, 2]);
+    // Stages in pipeline order; nobody responsible first, then by login.
+    assert_eq!(ids(&eng, sorted(SortField::Stage, false)), [1, 3, 5, 2, 4]);
+    assert_eq!(ids(&eng, sorted(SortField::Stage, true)), [4, 2, 5, 3, 1]);
+    assert_eq!(ids(&eng, sorted(SortField::Responsible, false)), [3, 2, 5, 1, 4]);
+    assert_eq!(ids(&eng, sorted(SortField::Responsible, true)), [4, 1, 5, 2, 3]);
+    let page = ListFilter { offset: 1, limit: 2, ..sorted(SortField::Title, false) };
+    assert_eq!(ids(&eng, page.clone()), [4, 1], "a sorted page skips by offset");
+    assert_eq!(eng.list_count(Entity::Lead, &page).unwrap(), 5, "a count ignores the page");
+
+    let count = |eng: &TestEngine, f: ListFilter| eng.list_count(Entity::Lead, &f).unwrap();
+    assert_eq!(count(&eng, ListFilter { responsible: Some("bob".into()), ..Default::default() }), 2);
+    assert_eq!(count(&eng, ListFilter { hide_failed: true, ..Default::default() }), 4);
+    assert_eq!(count(&eng, ListFilter { open_stages_only: true, ..Default::default() }), 4);
+    assert_eq!(count(&eng, ListFilter { repeat: Some(false), ..Default::default() }), 5);
+    assert_eq!(count(&eng, ListFilter { stage: Some("new".into()), ..Default::default() }), 3);
+
+    // The board's heads: the same records, amounts summed per stage.
+    let (_, heads) = eng.board(Entity::Lead, None).unwrap();
+    let new = heads.iter().find(|h| h.stage.code == "NEW").unwrap();
+    assert_eq!((new.count, new.sums.clone()), (3, vec![("EUR".to_string(), 6_000)]));
+    let junk = heads.iter().find(|h| h.stage.code == "JUNK").unwrap();
+    assert_eq!((junk.count, junk.sums.clone()), (1, vec![("EUR".to_string(), 3_000)]));
+}
+
+pub fn stages_pipelines_and_sources_are_administered_in_order(mut eng: TestEngine) {
+    use prospect::domain::stage::StageSemantics;
+    use prospect::store::rule::Rule;
+    use prospect::store::stages::NewStage;
+    let codes = |eng: &TestEngine| -> Vec<String> {
+        eng.stages(Entity::Lead, None).unwrap().1.into_iter().map(|s| s.stage.code).collect()
+    };
+    let new =
+        |name: &str, semantics| NewStage { name: name.into(), code: None, semantics, color: None, position: None };
+    // A new in-progress stage goes after the other in-progress ones.
+    let qualified = eng.add_stage(Entity::Lead, None, &new("Qualified", StageSemantics::InProgress)).unwrap();
+    assert_eq!(qualified.code, "QUALIFIED");
+    assert_eq!(codes(&eng), ["NEW", "IN_PROCESS", "PROCESSED", "QUALIFIED", "CONVERTED", "JUNK"]);
+    let e = eng.add_stage(Entity::Lead, None, &new("qualified", StageSemantics::InProgress)).unwrap_err();
+    assert!(matches!(e, StoreError::Rule(Rule::StageExists { .. })), "{e:?}");
+    // Renamed and recoloured, its code stays; moved first; a success stage cannot go first.
+    let renamed = eng.rename_stage(Entity::Lead, None, "qualified", "Qualified lead").unwrap();
+    assert_eq!((renamed.code.as_str(), renamed.name.as_str()), ("QUALIFIED", "Qualified lead"));
+    assert_eq!(eng.recolor_stage(Entity::Lead, None, "QUALIFIED", "#ABCDEF").unwrap().color, "#abcdef");
+    eng.reorder_stage(Entity::Lead, None, "QUALIFIED", 1).unwrap();
+    assert_eq!(codes(&eng)[..2], ["QUALIFIED", "NEW"]);
+    assert!(matches!(
+        eng.reorder_stage(Entity::Lead, None, "CONVERTED", 1),
+        Err(StoreError::Rule(Rule::StageOrder(_)))
+    ));
+    assert_eq!(codes(&eng)[..2], ["QUALIFIED", "NEW"], "a refused order writes nothing");
+
+    // A stage holding records is deleted only by moving them, each move in its history.
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Waiting"), ("stage", "QUALIFIED")], &[]).id;
+    let e = eng.delete_stage(Entity::Lead, None, "QUALIFIED", None).unwrap_err();
+    assert!(matches!(e, StoreError::Rule(Rule::StageNotEmpty { count: 1, .. })), "{e:?}");
+    assert_eq!(eng.delete_stage(Entity::Lead, None, "QUALIFIED", Some("IN_PROCESS")).unwrap(), 1);
+    assert_eq!(stage_of(&eng, Entity::Lead, lead), "IN_PROCESS");
+    assert_eq!(codes(&eng), ["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED", "JUNK"]);
+    let counts: Vec<i64> = eng.stages(Entity::Lead, None).unwrap().1.iter().map(|s| s.count).collect();
+    assert_eq!(counts, [0, 1, 0, 0, 0]);
+    let (_, heads) = eng.board(Entity::Lead, None).unwrap();
+    assert_eq!(heads.iter().map(|h| h.count).collect::<Vec<_>>(), [0, 1, 0, 0, 0], "the board follows");
+
+    // A deal pipeline gets the default deal stages; its name is taken once, whatever the case.
+    let p = eng.add_pipeline("Partners").unwrap();
+    assert_eq!(eng.pipelines(Entity::Deal).unwrap().len(), 2);
+    assert_eq!(eng.pipeline(Entity::Deal, Some("partners")).unwrap().id, p.id);
+    assert!(eng.add_pipeline("PARTNERS").is_err());
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Via partner"), ("pipeline", "Partners")], &[]).id;
+    let stage = match eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().get("stage") {
+        Some(prospect::store::records::Shown::Ref(r)) => r.id,
+        other => panic!("{other:?}"),
+    };
+    let siblings = eng.sibling_stages(stage).unwrap();
+    assert!(siblings.iter().all(|s| s.pipeline_id == p.id) && siblings[0].code == "NEW", "{siblings:?}");
+
+    let before = eng.sources().unwrap().len();
+    let s = eng.add_source("Trade fair", None).unwrap();
+    assert_eq!(s.code, "TRADE_FAIR");
+    assert!(eng.add_source("trade fair", None).is_err());
+    assert_eq!(eng.sources().unwrap().len(), before + 1);
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Met"), ("source", "trade_fair")], &[]).id;
+    assert_eq!(text_of(&eng, Entity::Lead, lead, "source"), "Trade fair");
+}

@@ -129,3 +129,52 @@ pub fn exact_and_prefix_matches_of_names_come_first(mut eng: TestEngine) {
     expected.sort();
     assert_eq!(named, expected);
 }
+
+/// Whatever a person types, search and a list's search answer (maybe nothing) and never fail:
+/// quotes, backslashes, the query languages' operators, SQL, control characters, other
+/// scripts, very long words and many words.
+pub fn whatever_is_typed_is_searched_without_error(mut eng: TestEngine) {
+    let lead =
+        create(&mut eng, Entity::Lead, &[("title", "O'Brien & Søn"), ("last_name", "İnce")], &["o'brien@example.ie"])
+            .id;
+    let long_word = "x".repeat(5000);
+    let many_words = "ab ".repeat(300);
+    let typed = [
+        "'",
+        "''",
+        "\\",
+        "\\'",
+        "a'b",
+        "a & b | !c",
+        "(x",
+        "x)",
+        ":*",
+        "'x':*",
+        "zo:* | x",
+        "\"quoted\"",
+        "' OR 1=1 --",
+        "$1",
+        "%_%",
+        "NEAR(a b)",
+        "a AND b OR NOT c",
+        "-x",
+        "x*",
+        "\0\u{1}\u{7f} ab",
+        "😀 😀",
+        "日本語",
+        "İnce",
+        "+33 (0) 6",
+        "06-",
+        "((12))",
+        &long_word,
+        &many_words,
+    ];
+    for text in typed {
+        eng.search(text, 20).unwrap_or_else(|e| panic!("search {text:?}: {e}"));
+        let filter = ListFilter { search: Some(text.to_string()), ..Default::default() };
+        eng.list_count(Entity::Lead, &filter).unwrap_or_else(|e| panic!("list {text:?}: {e}"));
+    }
+    for text in ["o'brien", "O'BRIEN & SØN", "søn", "o'brien@example.ie"] {
+        assert_eq!(found(&eng, text), vec![RecordRef::new(Entity::Lead, lead)], "{text}");
+    }
+}

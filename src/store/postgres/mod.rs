@@ -6,9 +6,18 @@
 //! connection is made again before the next statement; a write that met one is retried on
 //! the new connection while the busy limit lasts ("waiting for the server").
 
+mod activities;
+mod bulk;
+mod calendar;
+mod convert;
+mod copy;
 mod duplicates;
 mod error;
 mod feed;
+mod import;
+mod intake;
+mod maintenance;
+mod merge;
 mod migrate;
 mod queue;
 pub mod records;
@@ -16,9 +25,12 @@ pub mod refs;
 pub mod scratch;
 mod search;
 mod settings;
+mod stages;
 mod stubs;
 mod target;
 mod timeline;
+mod totals;
+mod triage;
 mod users;
 
 use crate::domain::access::Sight;
@@ -155,6 +167,12 @@ impl Store {
         let own = self.own_pid.get();
         let mut c = self.client();
         let mut n = self.heard.get();
+        // A round trip first: a commit that returned to its client has queued its
+        // announcement, which the server sends before this answer (waiting on the socket
+        // alone would race the other server process's delivery).
+        if !self.in_read.get() && c.notifications().is_empty() {
+            let _ = c.batch_execute("");
+        }
         let mut notes = c.notifications();
         let mut it = notes.iter();
         while let Ok(Some(note)) = postgres::fallible_iterator::FallibleIterator::next(&mut it) {
@@ -264,12 +282,10 @@ pub struct WriteCtx {
 /// The advisory lock of the change log ("PRSP" and 2): held from a write's first logged
 /// change to its commit, so entries are numbered in commit order and a reader of the log
 /// never sees a lower id appear after a higher one.
-#[allow(dead_code)] // until the records' writes log changes
 const FEED_LOCK: i64 = 0x5052_5350_0000_0002;
 
 /// Logs a change so other clients reload just that record (the log's trigger announces it
 /// on `prospect_changes`), and keeps the log short.
-#[allow(dead_code)] // until the records' writes log changes
 pub(crate) fn log_change(tx: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
     let last: i64 = tx
@@ -285,7 +301,6 @@ pub(crate) fn log_change(tx: &mut impl GenericClient, ctx: &WriteCtx, entity: En
 }
 
 /// Ends a bulk load in the change log with one entry that names no record ("everything").
-#[allow(dead_code)] // until the bulk loads are written
 pub(crate) fn log_bulk_change(tx: &mut impl GenericClient, now: UnixMs) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
     tx.execute("INSERT INTO changes (entity, entity_id, at) VALUES ('*', 0, $1)", &[&now])?;

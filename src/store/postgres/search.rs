@@ -1,17 +1,529 @@
-//! Full-text search on PostgreSQL. OWNED BY THE SEARCH WORK: the records' writes call
-//! `reindex` and `remove`; keep their signatures.
-#![allow(dead_code, unused_variables)]
+//! Full-text search on PostgreSQL: the same entries and ranking as a file's. A record's entry
+//! is its `entry_text` (`body`, the one definition both engines share) and `words`, the words
+//! of that text as `domain::search::words` folds them (case and accents aside), made a
+//! `tsvector` by `array_to_tsvector`: PostgreSQL's own parser would keep an e-mail or a host
+//! whole where a file's tokenizer splits it at every mark, and fold accents its own way. A
+//! query is every typed word as a prefix (`'word':*`, joined by `&`), folded by the same
+//! function and quoted, so that nothing typed can break it; a phone-like query is one run of
+//! digits. Matches are ranked by `domain::search::name_match` as a file's are.
 
-use super::Result;
-use crate::domain::fields::Entity;
+#![allow(dead_code)] // until the records' writes, lists and repair call them
+
+use super::records::{title_of, visibility_sql};
+use super::{Result, Store};
+use crate::domain::access::{Sight, Visibility};
+use crate::domain::comm::CommKind;
+use crate::domain::fields::{Entity, display_title};
+use crate::domain::record::RecordRef;
+use crate::domain::search::{NameMatch, name_match, words};
+use crate::store::engine::*;
+use crate::store::search::Hit;
+use crate::store::sqlite::search::{
+    RANKED_PER_KIND, WHOLE_PER_KIND, entity_of_tag, entry_text, phone_like, tag, text_columns,
+};
 use postgres::GenericClient;
+use std::collections::HashMap;
+
+/// Longest word an entry or a query keeps, in bytes (a lexeme may not pass 2 KB): a longer
+/// one is cut at the same place on both sides, so it still finds itself.
+const MAX_LEXEME: usize = 255;
+
+/// Most bytes of words one entry keeps (a `tsvector` may not pass 1 MB).
+const MAX_ENTRY: usize = 256 * 1024;
+
+/// Most words of a query (what a person types is a few).
+const MAX_QUERY_WORDS: usize = 32;
+
+/// Entries written per statement.
+const CHUNK: usize = 5_000;
+
+/// `word` cut to `MAX_LEXEME` bytes at a character's boundary.
+fn clip(word: &str) -> &str {
+    if word.len() <= MAX_LEXEME {
+        return word;
+    }
+    let mut end = MAX_LEXEME;
+    while !word.is_char_boundary(end) {
+        end -= 1;
+    }
+    &word[..end]
+}
+
+/// The words of `text` as an entry or a query holds them: folded (`domain::search::words`),
+/// without spaces, cut to `MAX_LEXEME`.
+fn folded_words(text: &str) -> impl Iterator<Item = String> {
+    words(text).into_iter().flat_map(|w| w.split_whitespace().map(|p| clip(p).to_string()).collect::<Vec<_>>())
+}
+
+/// The words an entry with this `body` is found by, separated by spaces (what
+/// `array_to_tsvector(string_to_array(.., ' '))` makes the `words` column of).
+pub(crate) fn lexemes(body: &str) -> String {
+    let mut out = String::new();
+    for w in folded_words(body) {
+        if out.len() + w.len() + 1 > MAX_ENTRY {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w);
+    }
+    out
+}
+
+/// A word quoted for a `tsquery` (whatever it holds, it stays one word).
+fn quoted(word: &str) -> String {
+    format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// Turns what a person typed into a `tsquery` (cast from text, `$n::text::tsquery`): every word
+/// must match as a prefix; a phone-like query becomes one run of digits. `None` when nothing
+/// searchable is left. The rule of `sqlite::search::fts_query`.
+pub(crate) fn ts_query(text: &str) -> Option<String> {
+    let t = text.trim();
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    if phone_like(t) && digits.len() >= 2 {
+        return Some(format!("{}:*", quoted(clip(&digits))));
+    }
+    let parts: Vec<String> = folded_words(t).take(MAX_QUERY_WORDS).map(|w| format!("{}:*", quoted(&w))).collect();
+    (!parts.is_empty()).then(|| parts.join(" & "))
+}
+
+/// A `tsquery` holding every word of `words` whole.
+fn whole_query(words: &[String]) -> Option<String> {
+    let parts: Vec<String> =
+        words.iter().flat_map(|w| w.split_whitespace()).take(MAX_QUERY_WORDS).map(|w| quoted(clip(w))).collect();
+    (!parts.is_empty()).then(|| parts.join(" & "))
+}
+
+/// The condition a list's search filter adds on records of `entity` (alias `t`), and its
+/// parameter (`$param`, text): `None` when nothing searchable was typed (the list is empty).
+pub(crate) fn list_condition(entity: Entity, text: &str, param: usize) -> Option<(String, String)> {
+    let q = ts_query(text)?;
+    let sql = format!(
+        "t.id IN (SELECT s.entity_id FROM search s WHERE s.entity = '{}' AND s.words @@ ${param}::text::tsquery)",
+        entity.code()
+    );
+    Some((sql, q))
+}
+
+/// The search entries (id, `entry_text`) of the records of `entity` among `ids` (every one
+/// when `None`), read from what is stored.
+pub(crate) fn entries_of(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    ids: Option<&[i64]>,
+) -> Result<Vec<(i64, String)>> {
+    let cols = text_columns(entity);
+    let sql = format!(
+        "SELECT t.id, {}, c.kind, c.value, c.normalized FROM {table} t LEFT JOIN comms c ON c.entity = $1 \
+         AND c.entity_id = t.id {filter} ORDER BY t.id, c.id",
+        cols.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", "),
+        table = entity.table(),
+        filter = if ids.is_some() { "WHERE t.id = ANY($2)" } else { "" },
+    );
+    let rows = match ids {
+        Some(ids) => c.query(&sql, &[&entity.code(), &ids])?,
+        None => c.query(&sql, &[&entity.code()])?,
+    };
+    // (id, its text columns, its comms), one row per comm.
+    type Stored = (i64, Vec<Option<String>>, Vec<(CommKind, String, String)>);
+    let mut records: Vec<Stored> = Vec::new();
+    for r in rows {
+        let id: i64 = r.try_get(0)?;
+        if records.last().is_none_or(|(last, ..)| *last != id) {
+            let text = (1..=cols.len())
+                .map(|i| r.try_get::<_, Option<String>>(i))
+                .collect::<std::result::Result<_, postgres::Error>>()?;
+            records.push((id, text, Vec::new()));
+        }
+        let kind: Option<String> = r.try_get(cols.len() + 1)?;
+        if let Some(kind) = kind.as_deref().and_then(CommKind::parse) {
+            let (value, normalized): (String, String) = (r.try_get(cols.len() + 2)?, r.try_get(cols.len() + 3)?);
+            if let Some((.., comms)) = records.last_mut() {
+                comms.push((kind, value, normalized));
+            }
+        }
+    }
+    Ok(records
+        .into_iter()
+        .map(|(id, text, comms)| {
+            let body = entry_text(
+                text.iter().map(Option::as_deref),
+                comms.iter().map(|(k, v, n)| (*k, v.as_str(), n.as_str())),
+            );
+            (id, body)
+        })
+        .collect())
+}
+
+/// Writes (or replaces) the search entries of records of `entity`: (id, `entry_text`), each
+/// id once. A bulk load hands over the entries of the records it created, a chunk per
+/// statement.
+pub(crate) fn write_entries(c: &mut impl GenericClient, entity: Entity, entries: &[(i64, String)]) -> Result<()> {
+    for chunk in entries.chunks(CHUNK) {
+        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+        let bodies: Vec<&str> = chunk.iter().map(|(_, body)| body.as_str()).collect();
+        let words: Vec<String> = chunk.iter().map(|(_, body)| lexemes(body)).collect();
+        c.execute(
+            "INSERT INTO search (entity, entity_id, body, words) \
+             SELECT $1, u.id, u.body, array_to_tsvector(string_to_array(u.words, ' ')) \
+             FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, body, words) \
+             ON CONFLICT (entity_id, entity) DO UPDATE SET body = excluded.body, words = excluded.words",
+            &[&entity.code(), &ids, &bodies, &words],
+        )?;
+    }
+    Ok(())
+}
 
 /// Writes (or rewrites) the search entry of a record from what is stored now.
 pub(crate) fn reindex(c: &mut impl GenericClient, entity: Entity, id: i64) -> Result<()> {
-    Ok(())
+    let entries = entries_of(c, entity, Some(&[id]))?;
+    if entries.is_empty() {
+        return remove(c, entity, id);
+    }
+    write_entries(c, entity, &entries)
 }
 
 /// Removes a deleted record's entry.
 pub(crate) fn remove(c: &mut impl GenericClient, entity: Entity, id: i64) -> Result<()> {
+    c.execute("DELETE FROM search WHERE entity_id = $1 AND entity = $2", &[&id, &entity.code()])?;
     Ok(())
+}
+
+/// Rebuilds the search entries of every record (`db repair`, after a copy).
+pub(crate) fn reindex_all(c: &mut impl GenericClient) -> Result<()> {
+    c.execute("DELETE FROM search", &[])?;
+    for entity in Entity::ALL {
+        let entries = entries_of(c, entity, None)?;
+        write_entries(c, entity, &entries)?;
+    }
+    Ok(())
+}
+
+/// Records whose search entry is not what their fields and comms give (`entry_text` and its
+/// words), that have none, or that have one and no longer exist, for `db check`.
+pub(crate) fn stale_entries(c: &mut impl GenericClient) -> Result<Vec<RecordRef>> {
+    let mut stale = Vec::new();
+    for entity in Entity::ALL {
+        let entries = entries_of(c, entity, None)?;
+        let ids: Vec<i64> = entries.iter().map(|(id, _)| *id).collect();
+        let bodies: Vec<&str> = entries.iter().map(|(_, body)| body.as_str()).collect();
+        let words: Vec<String> = entries.iter().map(|(_, body)| lexemes(body)).collect();
+        let sql = format!(
+            "SELECT u.id FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, body, words) \
+             LEFT JOIN search s ON s.entity_id = u.id AND s.entity = $1 \
+             WHERE s.entity_id IS NULL OR s.body <> u.body \
+             OR s.words <> array_to_tsvector(string_to_array(u.words, ' ')) \
+             UNION SELECT s.entity_id FROM search s WHERE s.entity = $1 \
+             AND NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = s.entity_id) ORDER BY 1",
+            entity.table()
+        );
+        for r in c.query(&sql, &[&entity.code(), &ids, &bodies, &words])? {
+            stale.push(RecordRef::new(entity, r.try_get(0)?));
+        }
+    }
+    Ok(stale)
+}
+
+/// A search row's place in the order of a file's search index (`id * 4 + tag`): newest
+/// first is highest first.
+const ROWID: &str =
+    "s.entity_id * 4 + CASE s.entity WHEN 'lead' THEN 0 WHEN 'contact' THEN 1 WHEN 'company' THEN 2 ELSE 3 END";
+
+/// How many of the newest entries (of a kind, or of all) a query looks through first for its
+/// `n` newest matches: a prefix such as `06` matches nearly every record, and the server
+/// cannot tell (each phone is a word of its own), so the index would hand over every match
+/// to be sorted (60 ms for 100k records); the newest few thousand entries hold enough of
+/// them. Otherwise the index is asked.
+fn window(n: usize) -> i64 {
+    n.saturating_mul(10).clamp(1_000, 10_000) as i64
+}
+
+/// Rowids (`ROWID`) of the newest `n` entries matching `q`, of kind `kind` or of any: looked
+/// for among the newest entries first (`window`), then through the index when those do not
+/// hold `n` matches. Exactly the newest either way (of the same id, kinds in the order of
+/// their codes).
+fn newest(c: &mut impl GenericClient, q: &str, kind: Option<Entity>, n: usize) -> Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let (cond, order) = match kind {
+        Some(e) => (format!("s.entity = '{}'", e.code()), "s.entity_id DESC"),
+        None => ("TRUE".to_string(), "s.entity_id DESC, s.entity DESC"),
+    };
+    let ids = |rows: Vec<postgres::Row>| {
+        rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<Vec<i64>, postgres::Error>>()
+    };
+    let recent = format!(
+        "SELECT {ROWID} FROM (SELECT s.entity_id, s.entity, s.words FROM search s WHERE {cond} ORDER BY {order} \
+         LIMIT $3) s WHERE s.words @@ $1::text::tsquery ORDER BY {order} LIMIT $2"
+    );
+    let found = ids(c.query(&recent, &[&q, &(n as i64), &window(n)])?)?;
+    if found.len() >= n {
+        return Ok(found);
+    }
+    let all =
+        format!("SELECT {ROWID} FROM search s WHERE {cond} AND s.words @@ $1::text::tsquery ORDER BY {order} LIMIT $2");
+    Ok(ids(c.query(&all, &[&q, &(n as i64)])?)?)
+}
+
+/// Rowids of the newest `limit` entries matching `q`, newest first.
+fn newest_matches(c: &mut impl GenericClient, q: &str, limit: usize) -> Result<Vec<i64>> {
+    let mut found = newest(c, q, None, limit)?;
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(found)
+}
+
+/// Rowids of the entries matching `q`: the newest `per_kind` of each kind of record.
+fn newest_per_kind(c: &mut impl GenericClient, q: &str, per_kind: usize) -> Result<Vec<i64>> {
+    let mut found = Vec::new();
+    for entity in Entity::ALL {
+        found.extend(newest(c, q, Some(entity), per_kind)?);
+    }
+    Ok(found)
+}
+
+/// The names (`domain::search::name_match`) of the records of a kind among a list of ids: a
+/// person's first, middle and last names (together one name), then the titles.
+fn names_sql(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Lead => {
+            "SELECT id, first_name, middle_name, last_name, title, company_title FROM leads WHERE id = ANY($1)"
+        }
+        Entity::Contact => "SELECT id, first_name, middle_name, last_name FROM contacts WHERE id = ANY($1)",
+        Entity::Company => "SELECT id, NULL::text, NULL::text, NULL::text, title FROM companies WHERE id = ANY($1)",
+        Entity::Deal => "SELECT id, NULL::text, NULL::text, NULL::text, title FROM deals WHERE id = ANY($1)",
+    }
+}
+
+/// How each of `rowids` matches `words` by its names, one statement per kind of record.
+fn name_matches(c: &mut impl GenericClient, rowids: &[i64], words: &[String]) -> Result<HashMap<i64, NameMatch>> {
+    let mut out = HashMap::with_capacity(rowids.len());
+    for entity in Entity::ALL {
+        let ids: Vec<i64> = rowids.iter().filter(|r| *r % 4 == tag(entity)).map(|r| r / 4).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        for r in c.query(names_sql(entity), &[&ids])? {
+            let id: i64 = r.try_get(0)?;
+            let mut text = Vec::with_capacity(5);
+            for i in 1..r.len() {
+                text.push(r.try_get::<_, Option<String>>(i)?);
+            }
+            let person: String = text.iter().take(3).flatten().fold(String::new(), |mut p, part| {
+                p.push(' ');
+                p.push_str(part);
+                p
+            });
+            let titles = text.iter().skip(3).map(Option::as_deref);
+            let found = name_match(words, std::iter::once(Some(person.as_str())).chain(titles));
+            out.insert(id * 4 + tag(entity), found);
+        }
+    }
+    Ok(out)
+}
+
+/// Rowids matching `q` (made of `text`), names first, newest first within each rank: the
+/// rule and the bounds of `sqlite::search::by_names` (the names of the newest records holding
+/// every word whole are read first, then the others' a handful at a time until `enough` match
+/// by name).
+fn by_names(
+    c: &mut impl GenericClient,
+    text: &str,
+    q: &str,
+    short: bool,
+    wanted: usize,
+    enough: usize,
+) -> Result<Vec<i64>> {
+    let words = words(text);
+    let newest = |c: &mut _, q: &str, per_kind: usize| {
+        if short { newest_matches(c, q, wanted) } else { newest_per_kind(c, q, per_kind.max(wanted)) }
+    };
+    let mut rank = match whole_query(&words) {
+        Some(whole) => {
+            let rowids = newest(c, &whole, WHOLE_PER_KIND)?;
+            name_matches(c, &rowids, &words)?
+        }
+        None => HashMap::new(),
+    };
+    let mut found = rank.values().filter(|m| **m != NameMatch::Other).count();
+    let mut unread: Vec<i64> = newest(c, q, RANKED_PER_KIND)?.into_iter().filter(|r| !rank.contains_key(r)).collect();
+    unread.sort_unstable_by(|a, b| b.cmp(a));
+    let mut read = 0;
+    while found < enough && read < unread.len() {
+        let batch = &unread[read..unread.len().min(read + enough.max(8))];
+        let more = name_matches(c, batch, &words)?;
+        found += more.values().filter(|m| **m != NameMatch::Other).count();
+        rank.extend(more);
+        read += batch.len();
+    }
+    let mut ranked: Vec<i64> = rank.keys().copied().collect();
+    ranked.sort_unstable_by_key(|r| (rank[r], std::cmp::Reverse(*r)));
+    ranked.extend_from_slice(&unread[read..]);
+    Ok(ranked)
+}
+
+/// Whether `vis` lets the record through.
+fn visible(c: &mut impl GenericClient, vis: &Visibility, entity: Entity, id: i64) -> Result<bool> {
+    let (cond, params) = visibility_sql(vis, "t", 2);
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {} t WHERE t.id = $1 AND {cond})", entity.table());
+    let mut args: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&id];
+    args.extend(super::records::refs(&params));
+    Ok(c.query_one(&sql, &args)?.try_get(0)?)
+}
+
+/// A lead's person and company, as a search hit shows them (`Zoë Lindqvist · Acme`).
+fn lead_client(c: &mut impl GenericClient, id: i64) -> Result<String> {
+    let row = c.query_opt(
+        "SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), coalesce(company_title, '') \
+         FROM leads WHERE id = $1",
+        &[&id],
+    )?;
+    let Some(row) = row else { return Ok(String::new()) };
+    let (person, company): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    Ok([person, company].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · "))
+}
+
+/// Search on one snapshot: the hits, best first, among the records `sight` lets through.
+fn search_in(c: &mut impl GenericClient, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>> {
+    // One character matches nearly everything: wait for a second one.
+    if text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return Ok(vec![]);
+    }
+    let Some(q) = ts_query(text) else { return Ok(vec![]) };
+    let wanted = limit.saturating_mul(4);
+    let rowids = if phone_like(text) {
+        // A phone is one word of no name: newest first.
+        newest_matches(c, &q, wanted)?
+    } else {
+        let short = text.split_whitespace().all(|w| w.chars().count() < 3);
+        let seen_all = Entity::ALL.into_iter().all(|e| *sight.of(e) == Visibility::All);
+        by_names(c, text, &q, short, wanted, if seen_all { limit } else { wanted })?
+    };
+    let mut hits = Vec::new();
+    for rowid in rowids {
+        if hits.len() >= limit {
+            break;
+        }
+        let (entity, id) = (entity_of_tag(rowid % 4), rowid / 4);
+        let vis = sight.of(entity);
+        if *vis != Visibility::All && !visible(c, vis, entity, id)? {
+            continue;
+        }
+        let title = title_of(c, entity, id).unwrap_or_else(|_| display_title(entity, id, None));
+        let client = if entity == Entity::Lead { lead_client(c, id)? } else { String::new() };
+        hits.push(Hit { entity, id, title, client });
+    }
+    Ok(hits)
+}
+
+impl Search for Store {
+    /// Searches every record type, best matches first, only among records the user may see.
+    fn search(&self, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>> {
+        // The hits, their visibility and titles come from one snapshot.
+        self.reading(|s| {
+            let mut c = s.client();
+            search_in(&mut *c, text, limit, sight)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The newest matches are the same whether the newest entries hold enough of them or
+    /// the index is asked. (On the server `PROSPECT_TEST_PG` names.)
+    #[test]
+    fn the_newest_matches_are_found_among_the_newest_entries_or_through_the_index() {
+        let Some(server) = super::super::scratch::server() else { return };
+        let db = super::super::scratch::ScratchDb::create(&server).unwrap();
+        let store = Store::open(&db.url, Default::default()).unwrap();
+        let mut c = store.client();
+        // 3,000 leads and 30 deals, every one holding "0612…"; one lead in ten "rare".
+        let leads: Vec<(i64, String)> =
+            (1..=3000).map(|i| (i, format!("Lead {} 0612{i}", if i % 10 == 0 { "rare" } else { "common" }))).collect();
+        write_entries(&mut *c, Entity::Lead, &leads).unwrap();
+        let deals: Vec<(i64, String)> = (1..=30).map(|i| (i * 7, format!("Deal 0612{i}"))).collect();
+        write_entries(&mut *c, Entity::Deal, &deals).unwrap();
+        let q = |text: &str| ts_query(text).unwrap();
+        let expect_leads = |every: i64, n: usize| -> Vec<i64> {
+            (1..=3000).rev().filter(|i| i % every == 0).take(n).map(|i| i * 4 + tag(Entity::Lead)).collect()
+        };
+        // Found among the newest entries.
+        assert_eq!(newest(&mut *c, &q("0612"), Some(Entity::Lead), 80).unwrap(), expect_leads(1, 80));
+        // Too few there: through the index.
+        assert_eq!(newest(&mut *c, &q("rare"), Some(Entity::Lead), 500).unwrap(), expect_leads(10, 500));
+        assert_eq!(newest(&mut *c, &q("rare"), Some(Entity::Lead), 80).unwrap(), expect_leads(10, 80));
+        let deals_found = newest(&mut *c, &q("0612"), Some(Entity::Deal), 500).unwrap();
+        assert_eq!(deals_found, (1..=30).rev().map(|i| i * 7 * 4 + tag(Entity::Deal)).collect::<Vec<_>>());
+        // Of every kind, newest first.
+        let all = newest_matches(&mut *c, &q("0612"), 20).unwrap();
+        assert_eq!(all, expect_leads(1, 20));
+        assert_eq!(newest(&mut *c, &q("nothing"), None, 20).unwrap(), Vec::<i64>::new());
+    }
+
+    /// A repair rebuilds every entry; `db check` names the records whose entry differs from
+    /// what they hold, is missing, or outlived them. (On the server `PROSPECT_TEST_PG` names.)
+    #[test]
+    fn check_names_stale_entries_and_a_repair_rebuilds_them() {
+        use crate::domain::comm::Comm;
+        use crate::domain::dedup::PhoneRegion;
+        let Some(server) = super::super::scratch::server() else { return };
+        let db = super::super::scratch::ScratchDb::create(&server).unwrap();
+        let mut store = Store::open(&db.url, Default::default()).unwrap();
+        let mut input = crate::store::records::RecordInput {
+            fields: vec![("title".into(), "Zoë Conseil".into())],
+            ..Default::default()
+        };
+        input.comms.add = vec![Comm::new(CommKind::Phone, "", "06 12 34 56 78", PhoneRegion::FR).unwrap()];
+        let a = store.create(Entity::Company, &input).unwrap().id;
+        let b = store.create(Entity::Lead, &input).unwrap().id;
+        let c = store.create(Entity::Deal, &input).unwrap().id;
+        let mut client = store.client();
+        assert_eq!(stale_entries(&mut *client).unwrap(), vec![]);
+        let body: String = client
+            .query_one("SELECT body FROM search WHERE entity = 'company' AND entity_id = $1", &[&a])
+            .unwrap()
+            .get(0);
+        assert_eq!(body, "Zoë Conseil 0612345678 33612345678");
+        client.execute("UPDATE search SET words = to_tsvector('simple', body) WHERE entity = 'company'", &[]).unwrap();
+        client.execute("DELETE FROM search WHERE entity = 'lead'", &[]).unwrap();
+        client.execute("DELETE FROM deals WHERE id = $1", &[&c]).unwrap();
+        let stale = stale_entries(&mut *client).unwrap();
+        let mut expected =
+            vec![RecordRef::new(Entity::Lead, b), RecordRef::new(Entity::Company, a), RecordRef::new(Entity::Deal, c)];
+        expected.sort();
+        let mut stale_sorted = stale.clone();
+        stale_sorted.sort();
+        assert_eq!(stale_sorted, expected, "{stale:?}");
+        reindex_all(&mut *client).unwrap();
+        assert_eq!(stale_entries(&mut *client).unwrap(), vec![]);
+        drop(client);
+        let hits = store.search("zoe cons", 10, &Sight::everything()).unwrap();
+        let mut found: Vec<(Entity, i64)> = hits.iter().map(|h| (h.entity, h.id)).collect();
+        found.sort();
+        assert_eq!(found, vec![(Entity::Lead, b), (Entity::Company, a)]);
+    }
+
+    #[test]
+    fn typed_text_becomes_a_quoted_prefix_query() {
+        assert_eq!(ts_query("Zoë  Cur").as_deref(), Some("'zoe':* & 'cur':*"));
+        assert_eq!(ts_query("+33 6.12").as_deref(), Some("'33612':*"));
+        assert_eq!(ts_query("hello@bright.example").as_deref(), Some("'hello':* & 'bright':* & 'example':*"));
+        assert_eq!(ts_query(" -- ' \\ "), None);
+        assert_eq!(ts_query("o'brien & !x | (y)").as_deref(), Some("'o':* & 'brien':* & 'x':* & 'y':*"));
+        assert_eq!(quoted("it's a \\"), "'it''s a \\\\'");
+    }
+
+    #[test]
+    fn long_words_are_cut_alike_in_entries_and_queries() {
+        let long = "é".repeat(400);
+        let entry = lexemes(&format!("Zoë {long}"));
+        let cut = entry.split(' ').nth(1).unwrap_or_default();
+        assert!(cut.len() <= MAX_LEXEME && cut.chars().all(|c| c == 'e'), "{cut}");
+        assert_eq!(ts_query(&long), Some(format!("'{cut}':*")));
+        assert!(lexemes(&"word ".repeat(200_000)).len() <= MAX_ENTRY);
+    }
 }

@@ -15,7 +15,7 @@ use rusqlite::{Transaction, params};
 use serde_json::json;
 
 /// Names a field error after the target it belongs to (`contact.last_name`).
-fn in_target(e: StoreError, target: Entity) -> StoreError {
+pub(crate) fn in_target(e: StoreError, target: Entity) -> StoreError {
     match e {
         StoreError::Field(mut f) if !f.field.contains('.') => {
             f.field = format!("{}.{}", target.code(), f.field);

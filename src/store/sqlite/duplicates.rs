@@ -106,12 +106,28 @@ fn find_in_index(
 }
 
 /// Most records one key value brings in (lowest ids first).
-const PER_KEY: usize = 50;
+pub(crate) const PER_KEY: usize = 50;
 
-/// The duplicate rule: which keys of `target` are compared, how each match is labelled and
-/// how matches are ordered. `lookup(key, value)` gives the ids having that value, ascending.
+/// The duplicate rule (`ranked_matches`), with the titles of the matches kept.
 fn matches_by(
     conn: &Connection,
+    target: Entity,
+    keys: &MatchKeys,
+    exclude: Option<i64>,
+    lookup: impl FnMut(MatchKey, &str) -> Result<Vec<i64>>,
+) -> Result<Vec<DuplicateMatch>> {
+    let mut out = ranked_matches(target, keys, exclude, lookup)?;
+    // Titles for the matches kept only.
+    for m in &mut out {
+        m.title = title_of(conn, target, m.id)?;
+    }
+    Ok(out)
+}
+
+/// The duplicate rule, whatever keeps the records: which keys of `target` are compared, how
+/// each match is labelled and how matches are ordered (titles left empty). `lookup(key,
+/// value)` gives the ids having that value, ascending (at most `PER_KEY`).
+pub(crate) fn ranked_matches(
     target: Entity,
     keys: &MatchKeys,
     exclude: Option<i64>,
@@ -148,10 +164,6 @@ fn matches_by(
         .collect();
     out.sort_by_key(|m| (!m.by_comm(), m.id));
     out.truncate(MAX_MATCHES);
-    // Titles for the matches kept only.
-    for m in &mut out {
-        m.title = title_of(conn, target, m.id)?;
-    }
     Ok(out)
 }
 
@@ -173,7 +185,7 @@ impl MatchKey {
     pub(crate) const ALL: [MatchKey; 4] = [MatchKey::Phone, MatchKey::Email, MatchKey::Name, MatchKey::Company];
 
     /// How a match by this key is labelled (`matched_by`); for comms, also their kind code.
-    fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             MatchKey::Phone => "phone",
             MatchKey::Email => "email",
@@ -183,7 +195,7 @@ impl MatchKey {
     }
 
     /// The column of `entity` holding this key, for the name and company keys.
-    pub(super) fn column(self, entity: Entity) -> Option<&'static str> {
+    pub(crate) fn column(self, entity: Entity) -> Option<&'static str> {
         match self {
             MatchKey::Name => name_column(entity),
             MatchKey::Company => company_column(entity),
@@ -261,7 +273,12 @@ fn keys_of(conn: &Connection, entity: Entity, id: Option<i64>, input: &RecordInp
 }
 
 /// Match keys of a record whose name fields are `values` and comms `comms`, after `input`.
-fn keys_after(entity: Entity, mut values: BTreeMap<&str, String>, comms: &[Comm], input: &RecordInput) -> MatchKeys {
+pub(crate) fn keys_after(
+    entity: Entity,
+    mut values: BTreeMap<&str, String>,
+    comms: &[Comm],
+    input: &RecordInput,
+) -> MatchKeys {
     let name_fields = derived_sources(entity);
     if name_fields.is_empty() {
         return MatchKeys::default();

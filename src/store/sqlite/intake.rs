@@ -17,9 +17,10 @@ pub(crate) use crate::store::intake::*;
 use rusqlite::OptionalExtension;
 
 /// Longest text a lead's comments field takes.
-const MAX_TEXT: usize = 10_000;
+pub(crate) const MAX_TEXT: usize = 10_000;
 
-fn clip(text: &str, max: usize) -> String {
+/// `text` cut to `max` characters, an ellipsis saying so (the engines clip alike).
+pub(crate) fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

@@ -180,7 +180,7 @@ pub(crate) fn derived_sources(entity: Entity) -> &'static [&'static str] {
 
 /// The derived match-key columns of a record from its field values (`get(key)`): one rule
 /// for inserts (from the input, in the INSERT itself) and updates (from the row).
-fn derived_columns(entity: Entity, get: impl Fn(&str) -> String) -> Vec<(&'static str, Option<String>)> {
+pub(crate) fn derived_columns(entity: Entity, get: impl Fn(&str) -> String) -> Vec<(&'static str, Option<String>)> {
     match entity {
         Entity::Lead => vec![
             ("name_key", dedup::name_key([get("first_name").as_str(), &get("middle_name"), &get("last_name")])),

@@ -31,7 +31,7 @@ pub fn tag(entity: Entity) -> i64 {
     }
 }
 
-fn entity_of_tag(tag: i64) -> Entity {
+pub(crate) fn entity_of_tag(tag: i64) -> Entity {
     match tag {
         0 => Entity::Lead,
         1 => Entity::Contact,
@@ -42,7 +42,7 @@ fn entity_of_tag(tag: i64) -> Entity {
 
 /// Columns of a record's own text that search reads (its phones, e-mails, webs and
 /// messengers come from `comms`).
-fn text_columns(entity: Entity) -> &'static [&'static str] {
+pub(crate) fn text_columns(entity: Entity) -> &'static [&'static str] {
     match entity {
         Entity::Lead => &["title", "first_name", "middle_name", "last_name", "company_title"],
         Entity::Contact => &["first_name", "middle_name", "last_name", "position"],
@@ -327,7 +327,7 @@ pub fn fts_query(text: &str) -> Option<String> {
 }
 
 /// Only digits and what people type between them in a phone number (`+33 6.12-34`).
-fn phone_like(text: &str) -> bool {
+pub(crate) fn phone_like(text: &str) -> bool {
     text.trim().chars().all(|c| c.is_ascii_digit() || " +.-()/".contains(c))
 }
 

@@ -1,0 +1,245 @@
+//! The list query: a filter, a sort and a page of records as SQL (keyset or offset), limited
+//! to what the user may see. The rows and their order are `sqlite::records::list`'s; the
+//! file's index hints and group-by-group pages are its own tricks, which PostgreSQL's planner
+//! does not need.
+
+use super::*;
+use crate::store::records::{ListSort, NextActivity, SortField};
+
+/// SQL (over alias `t`) of the deadline of a record's nearest open activity.
+fn next_activity_sql() -> &'static str {
+    "t.next_activity_at"
+}
+
+/// Adds condition `cond` whose one `?` is `v`.
+fn add(wheres: &mut Vec<String>, cond: &str, v: Box<dyn ToSql + Sync>, params: &mut Params) {
+    params.push(v);
+    wheres.push(cond.replace('?', &format!("${}", params.len())));
+}
+
+/// The WHERE clause and parameters of a list filter (visibility included); `None` when the
+/// filter can match nothing (an empty search). Shared by listing and counting.
+fn list_where(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    vis: &Visibility,
+    filter: &ListFilter,
+) -> Result<Option<(String, Params)>> {
+    let (vis_sql, mut params) = visibility_sql(vis, "t", 1);
+    let mut wheres = vec![vis_sql];
+    let pipeline =
+        if entity.has_stages() { Some(refs::resolve_pipeline(c, entity, filter.pipeline.as_deref())?) } else { None };
+    if entity == Entity::Deal
+        && let Some(p) = &pipeline
+    {
+        add(&mut wheres, "t.pipeline_id = ?", Box::new(p.id), &mut params);
+    }
+    if let Some(stage) = &filter.stage {
+        let p = pipeline.as_ref().ok_or(StoreError::Rule(Rule::NoStages { entity }))?;
+        let s = refs::resolve_stage(c, p.id, stage)?;
+        add(&mut wheres, "t.stage_id = ?", Box::new(s.id), &mut params);
+    }
+    if let Some(u) = &filter.responsible {
+        let (id, _) = refs::resolve_user(c, u).map_err(|e| rename_field(e, "responsible"))?;
+        add(&mut wheres, "t.responsible_id = ?", Box::new(id), &mut params);
+    }
+    if let Some(s) = &filter.source {
+        let src = refs::resolve_source(c, s)?;
+        add(&mut wheres, "t.source_id = ?", Box::new(src.id), &mut params);
+    }
+    if let Some(r) = filter.repeat {
+        if entity != Entity::Lead {
+            return Err(StoreError::Rule(Rule::OnlyLeadsRepeat));
+        }
+        add(&mut wheres, "t.is_repeat = ?", Box::new(r), &mut params);
+    }
+    if let Some(from) = filter.created_from {
+        add(&mut wheres, "t.created_at >= ?", Box::new(from), &mut params);
+    }
+    if let Some(to) = filter.created_to {
+        add(&mut wheres, "t.created_at < ?", Box::new(to), &mut params);
+    }
+    if let Some(text) = &filter.search {
+        match search::list_condition(entity, text, params.len() + 1) {
+            Some((cond, q)) => {
+                params.push(Box::new(q));
+                wheres.push(cond);
+            }
+            None => return Ok(None),
+        }
+    }
+    if let Some(before) = filter.before_id {
+        add(&mut wheres, "t.id < ?", Box::new(before), &mut params);
+    }
+    if let Some(after) = filter.after_id {
+        add(&mut wheres, "t.id > ?", Box::new(after), &mut params);
+    }
+    let next = next_activity_sql();
+    match filter.next_activity {
+        Some(NextActivity::Nothing) => wheres.push(format!("{next} IS NULL")),
+        Some(NextActivity::Between(from, to)) => {
+            wheres.push(format!("{next} IS NOT NULL"));
+            if let Some(f) = from {
+                add(&mut wheres, &format!("{next} >= ?"), Box::new(f), &mut params);
+            }
+            if let Some(t) = to {
+                add(&mut wheres, &format!("{next} < ?"), Box::new(t), &mut params);
+            }
+        }
+        None => {}
+    }
+    if filter.open_stages_only && entity.has_stages() {
+        wheres.push("t.stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')".into());
+    }
+    if filter.hide_failed && entity.has_stages() {
+        wheres.push("t.stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'failure')".into());
+    }
+    Ok(Some((wheres.join(" AND "), params)))
+}
+
+/// ORDER BY of a list page (over alias `t`): the order `sqlite::records::list` gives, ties
+/// by id the way the sort goes. Text compares by code point (`COLLATE "C"`), as in a file.
+fn order_sql(entity: Entity, title: &str, filter: &ListFilter) -> String {
+    let Some(ListSort { key, reverse }) = filter.sort else {
+        return if filter.after_id.is_some() || filter.oldest_first { "t.id ASC" } else { "t.id DESC" }.into();
+    };
+    let amount_col = if entity == Entity::Company { "t.revenue_minor" } else { "t.amount_minor" };
+    let next = next_activity_sql();
+    let dir = if reverse { "DESC" } else { "ASC" };
+    let exprs: Vec<String> = match key {
+        SortField::Title => vec![format!("lower(coalesce({title}, '')) COLLATE \"C\"")],
+        SortField::Amount if entity != Entity::Contact => vec![format!("coalesce({amount_col}, -1)")],
+        // Stage order of the list's pipeline, newest… or oldest first within a stage.
+        SortField::Stage if entity.has_stages() => {
+            vec!["(SELECT sort FROM stages WHERE id = t.stage_id)".into(), "t.stage_id".into()]
+        }
+        // Nobody first, then by login (without case).
+        SortField::Responsible => vec![
+            "(t.responsible_id IS NOT NULL)".into(),
+            "(SELECT lower(login::text) COLLATE \"C\" FROM users WHERE id = t.responsible_id)".into(),
+            "t.responsible_id".into(),
+        ],
+        SortField::NextActivity if matches!(filter.next_activity, Some(NextActivity::Between(..))) => {
+            vec![next.to_string()]
+        }
+        // Nothing planned: all equal, so newest first.
+        SortField::NextActivity if filter.next_activity == Some(NextActivity::Nothing) => {
+            return "t.id DESC".into();
+        }
+        SortField::NextActivity => vec![format!("coalesce({next}, 9223372036854775807)")],
+        _ => vec![],
+    };
+    if exprs.is_empty() {
+        // Newest, or an order the entity lacks (a contact's amount): by id.
+        let ascending = (key != SortField::Newest) != reverse;
+        return format!("t.id {}", if ascending { "ASC" } else { "DESC" });
+    }
+    let mut parts: Vec<String> = exprs.into_iter().map(|e| format!("{e} {dir}")).collect();
+    parts.push(format!("t.id {dir}"));
+    parts.join(", ")
+}
+
+/// A page of records matching `filter`.
+pub(crate) fn list_in(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    vis: &Visibility,
+    filter: &ListFilter,
+) -> Result<Vec<RecordSummary>> {
+    let code = entity.code();
+    let first_comm = |kind: &str| {
+        format!(
+            "(SELECT value FROM comms c WHERE c.entity = '{code}' AND c.entity_id = t.id AND c.kind = '{kind}' ORDER BY c.sort, c.id LIMIT 1)"
+        )
+    };
+    let (title, stage_join, stage_cols, amount, client, repeat) = match entity {
+        Entity::Lead => (
+            "t.title",
+            "JOIN stages s ON s.id = t.stage_id",
+            "s.name, s.code::text",
+            "t.amount_minor, t.currency",
+            "coalesce(nullif(t.company_title, ''), trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, '')))",
+            "t.is_repeat",
+        ),
+        Entity::Deal => (
+            "t.title",
+            "JOIN stages s ON s.id = t.stage_id",
+            "s.name, s.code::text",
+            "t.amount_minor, t.currency",
+            "coalesce((SELECT title FROM companies WHERE id = t.company_id), (SELECT trim(first_name || ' ' || last_name) FROM contacts WHERE id = t.contact_id), '')",
+            "FALSE",
+        ),
+        Entity::Contact => (
+            "trim(t.first_name || ' ' || t.last_name)",
+            "",
+            "NULL::text, NULL::text",
+            "NULL::bigint, NULL::text",
+            "coalesce((SELECT co.title FROM contact_companies cc JOIN companies co ON co.id = cc.company_id WHERE cc.contact_id = t.id ORDER BY co.id LIMIT 1), '')",
+            "FALSE",
+        ),
+        Entity::Company => (
+            "t.title",
+            "",
+            "NULL::text, NULL::text",
+            "t.revenue_minor, t.currency",
+            "coalesce(t.industry, '')",
+            "FALSE",
+        ),
+    };
+    let Some((wheres, params)) = list_where(c, entity, vis, filter)? else {
+        return Ok(vec![]);
+    };
+    let offset = if filter.sort.is_some() { filter.offset } else { 0 };
+    let limit = if filter.limit == 0 { 50 } else { filter.limit };
+    let order = order_sql(entity, title, filter);
+    // The page's ids first, then its columns: the per-row subqueries (phone, e-mail, client,
+    // responsible) run for the rows shown, not for every row the sort looks at.
+    let sql = format!(
+        "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login::text FROM users WHERE id = t.responsible_id), {client}, \
+         {phone}, {email}, {repeat}, t.created_at, t.version, {next} \
+         FROM (SELECT t.id AS page_id FROM {table} t WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
+         JOIN {table} t ON t.id = page.page_id {stage_join} ORDER BY {order}",
+        phone = first_comm("phone"),
+        email = first_comm("email"),
+        next = next_activity_sql(),
+        table = entity.table(),
+    );
+    let rows = c.query(&sql, &refs(&params))?;
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get(0)?;
+            let title: Option<String> = r.try_get(1)?;
+            Ok(RecordSummary {
+                id,
+                title: display_title(entity, id, title.as_deref()),
+                stage: r.try_get(2)?,
+                stage_code: r.try_get(3)?,
+                amount_minor: r.try_get(4)?,
+                currency: r.try_get(5)?,
+                responsible: r.try_get(6)?,
+                client: r.try_get::<_, Option<String>>(7)?.unwrap_or_default(),
+                phone: r.try_get(8)?,
+                email: r.try_get(9)?,
+                is_repeat: r.try_get(10)?,
+                created_at: r.try_get(11)?,
+                version: r.try_get(12)?,
+                next_activity: r.try_get(13)?,
+            })
+        })
+        .collect()
+}
+
+/// How many records `filter` matches (ignoring its limit and pages).
+pub(crate) fn list_count_in(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    vis: &Visibility,
+    filter: &ListFilter,
+) -> Result<i64> {
+    // Counting uses the same WHERE builder as listing, so the two cannot disagree.
+    let Some((wheres, params)) = list_where(c, entity, vis, filter)? else {
+        return Ok(0);
+    };
+    let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
+    Ok(c.query_one(&sql, &refs(&params))?.try_get(0)?)
+}

@@ -1,0 +1,377 @@
+//! Writing a record: a new one checked and created, an update with its version check, a
+//! stage move as `domain::stage::plan_move` plans it, a deletion; the same rules and the
+//! same timeline entries as `sqlite::records::write`.
+
+use super::*;
+use crate::domain::dedup::{self, MatchKeys};
+use crate::domain::new_record::{NewPipeline, new_defaults};
+use crate::domain::stage::{StageAt, plan_move};
+use crate::domain::when;
+
+/// Finds the existing client a new lead repeats: contacts and companies matching it by the
+/// duplicate rules (SPEC L5, D1). Phone/e-mail matches win over names.
+fn repeat_match(c: &mut impl GenericClient, keys: &MatchKeys) -> Result<Vec<RepeatLink>> {
+    let mut found: Vec<RepeatLink> = Vec::new();
+    let push = |found: &mut Vec<RepeatLink>, entity: Entity, id: i64, by: &str| {
+        if !found.iter().any(|f| f.entity == entity) {
+            found.push(RepeatLink { entity, id, matched_by: by.to_string() });
+        }
+    };
+    if keys.is_empty() {
+        return Ok(found);
+    }
+    for target in [Entity::Contact, Entity::Company] {
+        let hits = super::super::duplicates::find_for_writer(c, target, keys)?;
+        if let Some(m) = hits.first() {
+            push(&mut found, target, m.id, m.matched_by.first().map(String::as_str).unwrap_or("name"));
+        }
+    }
+    // A matched contact brings its company as the client when none matched directly.
+    if let Some(contact) = found.iter().find(|f| f.entity == Entity::Contact).map(|f| f.id)
+        && !found.iter().any(|f| f.entity == Entity::Company)
+    {
+        let company: Option<i64> = c
+            .query_opt(
+                "SELECT company_id FROM contact_companies WHERE contact_id = $1 ORDER BY company_id LIMIT 1",
+                &[&contact],
+            )?
+            .map(|r| r.get(0));
+        if let Some(id) = company {
+            push(&mut found, Entity::Company, id, "contact");
+        }
+    }
+    Ok(found)
+}
+
+/// `INSERT INTO table (a, b) VALUES ($1, $2) RETURNING id`.
+fn insert_sql(table: &str, cols: &[&str]) -> String {
+    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+    format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING id", cols.join(", "), marks.join(", "))
+}
+
+/// Creates a record inside the caller's transaction (checks, defaults, comms, repeat-lead
+/// match, queue, search entry, timeline, change log).
+pub(crate) fn create_in(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    input: &RecordInput,
+) -> Result<Saved> {
+    let values = validate_input(entity, &input.fields, InputContext { currency: ctx.currency, creating: true })?;
+    // The match keys go in with the row, computed from the input as `refresh_derived` would
+    // from the stored values.
+    let typed = |key: &str| {
+        input
+            .fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| crate::domain::text::clean_line(v).trim().to_string())
+            .unwrap_or_default()
+    };
+    let derived = derived_columns(entity, typed);
+    let comms = apply_comms(&[], &input.comms);
+    let keys = match entity {
+        Entity::Lead => crate::store::sqlite::duplicates::keys_of_new(entity, input),
+        _ => dedup::MatchKeys::default(),
+    };
+    let today = when::from_ms(ctx.now).date_naive();
+    let defaults = new_defaults(entity, &values, input.origin.as_deref(), today, ctx.currency);
+    let pipeline_id = match defaults.pipeline {
+        NewPipeline::Chosen(named) => {
+            Some(refs::resolve_pipeline(c, entity, named).map_err(|e| rename_field(e, "pipeline"))?.id)
+        }
+        NewPipeline::OnlyOne => Some(refs::resolve_pipeline(c, entity, None)?.id),
+        NewPipeline::None => None,
+    };
+    let mut cols: Vec<&str> = Vec::new();
+    let mut vals: Vec<Val> = Vec::new();
+    for (spec, value) in &values {
+        // On a new record an empty value means the field's default (the first stage, you as
+        // responsible, not opened…), as if it had not been given.
+        if spec.key == "pipeline" || *value == FieldValue::Null {
+            continue;
+        }
+        cols.push(spec.column);
+        vals.push(resolve_value(c, spec, value, pipeline_id)?);
+    }
+    if let Some(currency) = defaults.currency {
+        cols.push("currency");
+        vals.push(Val::Text(currency.code().into()));
+    }
+    if let Some(p) = pipeline_id {
+        if entity == Entity::Deal {
+            cols.push("pipeline_id");
+            vals.push(Val::Int(p));
+        }
+        if defaults.first_stage {
+            cols.push("stage_id");
+            vals.push(Val::Int(refs::first_stage(c, p)?.id));
+        }
+        cols.extend(["moved_at", "moved_by"]);
+        vals.extend([Val::Int(ctx.now), ctx.user_id.map_or(Val::Null, Val::Int)]);
+    }
+    if defaults.responsible_is_creator
+        && let Some(u) = ctx.user_id
+    {
+        cols.push("responsible_id");
+        vals.push(Val::Int(u));
+    }
+    for (col, day) in [("begin_date", defaults.begin_date), ("close_date", defaults.close_date)] {
+        if let Some(day) = day {
+            cols.push(col);
+            vals.push(Val::Text(day.format("%Y-%m-%d").to_string()));
+        }
+    }
+    for (col, v) in &derived {
+        cols.push(col);
+        vals.push(Val::text(v.clone()));
+    }
+    cols.retain(|c| !c.is_empty());
+    cols.extend(["created_at", "created_by", "modified_at", "modified_by"]);
+    let by = ctx.user_id.map_or(Val::Null, Val::Int);
+    vals.extend([Val::Int(ctx.now), by.clone(), Val::Int(ctx.now), by]);
+    let params: Vec<&(dyn ToSql + Sync)> = vals.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+    let id: i64 = c.query_one(&insert_sql(entity.table(), &cols), &params)?.try_get(0)?;
+    insert_comms(c, entity, id, &comms)?;
+    if entity == Entity::Contact {
+        link_companies(c, id, &input.companies)?;
+    }
+    let mut repeat_of = Vec::new();
+    if entity == Entity::Lead {
+        repeat_of = repeat_match(c, &keys)?;
+        if !repeat_of.is_empty() {
+            let contact = repeat_of.iter().find(|r| r.entity == Entity::Contact).map(|r| r.id);
+            let company = repeat_of.iter().find(|r| r.entity == Entity::Company).map(|r| r.id);
+            c.execute(
+                "UPDATE leads SET is_repeat = TRUE, contact_id = $1, company_id = $2 WHERE id = $3",
+                &[&contact, &company, &id],
+            )?;
+        }
+    }
+    let origin = input.origin.clone().unwrap_or_else(|| "manual".into());
+    timeline::add(c, entity, id, TimelineKind::Created, ctx, json!({ "origin": origin }))?;
+    if !repeat_of.is_empty() {
+        timeline::add(c, entity, id, TimelineKind::Linked, ctx, json!({"repeat_of": repeat_of}))?;
+    }
+    // A lead that arrived by itself goes to whoever the distribution queue says (SPEC I6).
+    if defaults.by_queue {
+        super::super::queue::assign_new(c, id)?;
+    }
+    search::reindex(c, entity, id)?;
+    log_change(c, ctx, entity, id)?;
+    Ok(Saved { id, version: 1, changed: values.iter().map(|(s, _)| s.key.to_string()).collect(), repeat_of })
+}
+
+/// Updates fields and comms inside the caller's transaction; `expected` is the version the
+/// caller read (a different one is `StoreError::Conflict`).
+pub(crate) fn update_in(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    id: i64,
+    expected: Option<i64>,
+    input: &RecordInput,
+) -> Result<Saved> {
+    let (version, old) = raw_row(c, entity, id)?;
+    if let Some(exp) = expected
+        && exp != version
+    {
+        return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
+    }
+    let old_currency = match old.get("currency") {
+        Some(Val::Text(cur)) => Currency::parse(cur),
+        _ => None,
+    };
+    let values = validate_input(
+        entity,
+        &input.fields,
+        InputContext { currency: old_currency.unwrap_or(ctx.currency), creating: false },
+    )?;
+    let pipeline_id = pipeline_of(c, entity, Some(id))?;
+    let mut sets: Vec<(&str, Val)> = Vec::new();
+    let mut changes: Vec<Json> = Vec::new();
+    let mut new_currency = old_currency;
+    for (spec, value) in &values {
+        if spec.kind == FieldKind::Currency
+            && let FieldValue::Text(cur) = value
+        {
+            new_currency = Currency::parse(cur);
+        }
+    }
+    for (spec, value) in &values {
+        if spec.kind == FieldKind::Bool && *value == FieldValue::Null {
+            // A yes/no field cannot be cleared: say what is accepted instead of failing in SQL.
+            return Err(FieldError::new(spec.key, Problem::Bool { value: String::new() }).into());
+        }
+        let new = resolve_value(c, spec, value, pipeline_id)?;
+        let before = old.get(spec.column).cloned().unwrap_or(Val::Null);
+        if new == before {
+            continue;
+        }
+        let old_shown = shown_of(c, spec, &before, old_currency)?.text();
+        let new_shown = shown_of(c, spec, &new, new_currency)?.text();
+        changes.push(json!({"field": spec.key, "old": old_shown, "new": new_shown}));
+        sets.push((spec.column, new));
+    }
+    let amount_set = sets.iter().any(|(col, v)| *col == "amount_minor" && *v != Val::Null);
+    if amount_set && old_currency.is_none() && !sets.iter().any(|(col, _)| *col == "currency") {
+        sets.push(("currency", Val::Text(ctx.currency.code().into())));
+    }
+    let current_comms = comms_of(c, entity, id)?;
+    if !input.comms.is_empty() {
+        let next = apply_comms(&current_comms, &input.comms);
+        if next != current_comms {
+            for kind in [CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger] {
+                let list = |cs: &[Comm]| {
+                    cs.iter().filter(|m| m.kind == kind).map(|m| m.value.clone()).collect::<Vec<_>>().join(", ")
+                };
+                let (a, b) = (list(&current_comms), list(&next));
+                if a != b {
+                    changes.push(json!({"field": format!("{}s", kind.code()), "old": a, "new": b}));
+                }
+            }
+            write_comms(c, entity, id, &next)?;
+        }
+    }
+    if entity == Entity::Contact && !input.companies.is_empty() {
+        link_companies(c, id, &input.companies)?;
+        changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
+    }
+    if changes.is_empty() {
+        return Ok(Saved { id, version, changed: vec![], repeat_of: vec![] });
+    }
+    let mut sql = format!("UPDATE {} SET ", entity.table());
+    let mut params: Vec<Val> = Vec::new();
+    for (i, (col, v)) in sets.iter().enumerate() {
+        sql.push_str(&format!("{col} = ${}, ", i + 1));
+        params.push(v.clone());
+    }
+    let n = params.len();
+    sql.push_str(&format!(
+        "modified_at = ${}, modified_by = ${}, version = version + 1 WHERE id = ${} AND version = ${}",
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    ));
+    params.extend([Val::Int(ctx.now), ctx.user_id.map_or(Val::Null, Val::Int), Val::Int(id), Val::Int(version)]);
+    let bound: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+    let updated = c.execute(&sql, &bound)?;
+    if updated == 0 {
+        let (actual, _) = raw_row(c, entity, id)?;
+        return Err(StoreError::Conflict { entity, id, expected: version, actual });
+    }
+    refresh_derived(c, entity, id)?;
+    let changed: Vec<String> = changes.iter().filter_map(|ch| ch["field"].as_str().map(str::to_string)).collect();
+    timeline::add(c, entity, id, TimelineKind::FieldsChanged, ctx, json!({"changes": changes}))?;
+    log_change(c, ctx, entity, id)?;
+    Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
+}
+
+/// Moves a lead or deal to a stage inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn move_in(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    id: i64,
+    stage: &str,
+    reason: Option<&str>,
+    expected: Option<i64>,
+) -> Result<Moved> {
+    if !entity.has_stages() {
+        return Err(StoreError::Rule(Rule::NoStages { entity }));
+    }
+    let sql = format!("SELECT version, stage_id FROM {} WHERE id = $1", entity.table());
+    let row = c.query_opt(&sql, &[&id])?.ok_or(StoreError::NotFound { entity, id })?;
+    let (version, from_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    if let Some(exp) = expected
+        && exp != version
+    {
+        return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
+    }
+    let from = refs::stage_by_id(c, from_id)?;
+    let to = refs::resolve_stage(c, from.pipeline_id, stage)?;
+    let plan = plan_move(from.id, StageAt { id: to.id, name: &to.name, semantics: to.semantics }, reason)?;
+    if plan.unchanged {
+        // Six scripts moving one lead to one stage all get what they asked for: a success
+        // that writes nothing (no timeline entry, no new version).
+        return Ok(Moved { id, from, to, version, completed_activities: 0, unchanged: true });
+    }
+    let reason = plan.reason.as_deref();
+    let sql = format!(
+        "UPDATE {} SET stage_id = $1, stage_description = coalesce($2, stage_description), moved_at = $3, moved_by = $4, \
+         modified_at = $3, modified_by = $4, version = version + 1 WHERE id = $5 AND version = $6",
+        entity.table()
+    );
+    c.execute(&sql, &[&to.id, &reason, &ctx.now, &ctx.user_id, &id, &version])?;
+    let mut completed = 0;
+    if plan.complete_activities {
+        completed = c.execute(
+            "UPDATE activities SET completed = TRUE, completed_at = $1, modified_at = $1, modified_by = $2, version = version + 1 \
+             WHERE NOT completed AND id IN (SELECT activity_id FROM activity_bindings WHERE entity = $3 AND entity_id = $4)",
+            &[&ctx.now, &ctx.user_id, &entity.code(), &id],
+        )? as usize;
+        refresh_next_activity(c, &[RecordRef::new(entity, id)])?;
+    }
+    timeline::add(
+        c,
+        entity,
+        id,
+        TimelineKind::StageMoved,
+        ctx,
+        json!({
+            "from": {"code": from.code, "name": from.name},
+            "to": {"code": to.code, "name": to.name, "semantics": to.semantics.code()},
+            "reason": reason,
+            "completed_activities": completed,
+        }),
+    )?;
+    log_change(c, ctx, entity, id)?;
+    Ok(Moved { id, from, to, version: version + 1, completed_activities: completed, unchanged: false })
+}
+
+/// Deletes a record, its comms, custom values and the activities bound only to it; its
+/// timeline stays, with a `deleted` entry.
+pub(crate) fn delete_in(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    id: i64,
+    expected: Option<i64>,
+) -> Result<()> {
+    let (version, _) = raw_row(c, entity, id)?;
+    if let Some(exp) = expected
+        && exp != version
+    {
+        return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
+    }
+    let title = title_of(c, entity, id)?;
+    let code = entity.code();
+    c.execute("DELETE FROM comms WHERE entity = $1 AND entity_id = $2", &[&code, &id])?;
+    // Activities that belonged only to this record go with it.
+    c.execute(
+        "DELETE FROM activities WHERE id IN (SELECT activity_id FROM activity_bindings WHERE entity = $1 AND entity_id = $2) \
+         AND NOT EXISTS (SELECT 1 FROM activity_bindings b WHERE b.activity_id = activities.id AND NOT (b.entity = $1 AND b.entity_id = $2))",
+        &[&code, &id],
+    )?;
+    c.execute("DELETE FROM activity_bindings WHERE entity = $1 AND entity_id = $2", &[&code, &id])?;
+    c.execute(
+        "DELETE FROM custom_values WHERE entity_id = $2 AND field_id IN (SELECT id FROM custom_fields WHERE entity = $1)",
+        &[&code, &id],
+    )?;
+    search::remove(c, entity, id)?;
+    c.execute(&format!("DELETE FROM {} WHERE id = $1", entity.table()), &[&id])?;
+    timeline::add(c, entity, id, TimelineKind::Deleted, ctx, json!({"title": title}))?;
+    log_change(c, ctx, entity, id)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_insert_numbers_every_value_and_returns_the_id() {
+        assert_eq!(super::insert_sql("t", &["a", "b"]), "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id");
+    }
+}

@@ -1,0 +1,288 @@
+//! Stage and source administration (SPEC L2, L3) on PostgreSQL: add, rename, reorder,
+//! delete, always keeping the order rule of `domain::stage` (as `sqlite::stages`).
+
+use super::refs::{self, PipelineRow, SourceRow, StageRow};
+use super::{Result, Store, StoreError, log_change, timeline};
+use crate::domain::error::{FieldError, Problem};
+use crate::domain::fields::Entity;
+use crate::domain::stage::{self, StageSemantics};
+use crate::domain::timeline::TimelineKind;
+use crate::store::engine::*;
+use crate::store::rule::Rule;
+pub(crate) use crate::store::stages::*;
+use postgres::GenericClient;
+
+fn check_color(c: &str) -> Result<String> {
+    let c = c.trim();
+    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|h| h.is_ascii_hexdigit());
+    if !ok {
+        return Err(FieldError::new("color", Problem::refused("colour", &[("value", c)])).into());
+    }
+    Ok(c.to_lowercase())
+}
+
+fn check_order(list: &[StageRow]) -> Result<()> {
+    stage::check_order(list.iter().map(|s| (s.code.as_str(), s.semantics)))
+        .map_err(|e| StoreError::Rule(Rule::StageOrder(e)))
+}
+
+fn renumber(c: &mut impl GenericClient, list: &[StageRow]) -> Result<()> {
+    for (i, s) in list.iter().enumerate() {
+        c.execute("UPDATE stages SET sort = $1 WHERE id = $2", &[&(i as i64 * 10), &s.id])?;
+    }
+    Ok(())
+}
+
+fn required_name(name: &str) -> Result<String> {
+    let name = crate::domain::text::clean_line(name).trim().to_string();
+    if name.is_empty() {
+        return Err(FieldError::new("name", Problem::Required).into());
+    }
+    Ok(name)
+}
+
+impl Pipelines for Store {
+    /// Stages of a lead pipeline or deal pipeline with their record counts.
+    fn stages(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<StageCount>)> {
+        let p = self.pipeline(entity, pipeline)?;
+        let mut c = self.client();
+        let mut out = Vec::new();
+        for s in refs::stages(&mut *c, p.id).map_err(|e| self.fill_path(e))? {
+            let count = refs::count_in_stage(&mut *c, entity, s.id).map_err(|e| self.fill_path(e))?;
+            out.push(StageCount { stage: s, count });
+        }
+        Ok((p, out))
+    }
+
+    /// The stages of the pipeline a stage belongs to, in order (the form's stage bar).
+    fn sibling_stages(&self, stage_id: i64) -> Result<Vec<StageRow>> {
+        let mut c = self.client();
+        let stage = refs::stage_by_id(&mut *c, stage_id).map_err(|e| self.fill_path(e))?;
+        refs::stages(&mut *c, stage.pipeline_id).map_err(|e| self.fill_path(e))
+    }
+
+    /// A pipeline of `entity` by name (leads have one).
+    fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow> {
+        if !entity.has_stages() {
+            return Err(StoreError::Rule(Rule::NoStages { entity }));
+        }
+        if entity == Entity::Lead && name.is_some() {
+            return Err(StoreError::Rule(Rule::LeadsHaveOnePipeline));
+        }
+        refs::resolve_pipeline(&mut *self.client(), entity, name).map_err(|e| self.fill_path(e))
+    }
+
+    /// Every pipeline of `entity`.
+    fn pipelines(&self, entity: Entity) -> Result<Vec<PipelineRow>> {
+        refs::pipelines(&mut *self.client(), entity).map_err(|e| self.fill_path(e))
+    }
+
+    /// Adds a deal pipeline with the default deal stages (the service asks for an administrator).
+    fn add_pipeline(&mut self, name: &str) -> Result<PipelineRow> {
+        let name = required_name(name)?;
+        self.write(|tx, _| {
+            if refs::resolve_pipeline(tx, Entity::Deal, Some(&name)).is_ok() {
+                return Err(StoreError::Rule(Rule::PipelineExists { name: name.to_string() }));
+            }
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO pipelines (entity, name, sort) VALUES ('deal', $1::text::citext, \
+                     (SELECT coalesce(max(sort), 0) + 1 FROM pipelines)) RETURNING id",
+                    &[&name],
+                )?
+                .try_get(0)?;
+            super::migrate::insert_stages(tx, id, &stage::default_deal_stages())?;
+            Ok(PipelineRow { id, entity: Entity::Deal, name: name.clone() })
+        })
+    }
+
+    /// Adds a stage, keeping in-progress / success / failure order.
+    fn add_stage(&mut self, entity: Entity, pipeline: Option<&str>, new: &NewStage) -> Result<StageRow> {
+        let p = self.pipeline(entity, pipeline)?;
+        let name = required_name(&new.name)?;
+        let code = new.code.clone().map(|c| stage::code_from_name(&c)).unwrap_or_else(|| stage::code_from_name(&name));
+        if code.is_empty() {
+            return Err(FieldError::new("code", Problem::Required).into());
+        }
+        let color = match &new.color {
+            Some(c) => check_color(c)?,
+            None => match new.semantics {
+                StageSemantics::InProgress => "#2fc6f6".into(),
+                StageSemantics::Success => "#7bd500".into(),
+                StageSemantics::Failure => "#ff5752".into(),
+            },
+        };
+        self.write(|tx, _| {
+            let mut list = refs::stages(tx, p.id)?;
+            if list.iter().any(|s| s.code.eq_ignore_ascii_case(&code) || s.name.eq_ignore_ascii_case(&name)) {
+                return Err(StoreError::Rule(Rule::StageExists {
+                    pipeline: p.name.clone(),
+                    name: name.to_string(),
+                    code: code.to_string(),
+                }));
+            }
+            let sems: Vec<StageSemantics> = list.iter().map(|s| s.semantics).collect();
+            let pos = match new.position {
+                Some(n) if n >= 1 => (n - 1).min(list.len()),
+                Some(_) => {
+                    return Err(FieldError::new(
+                        "position",
+                        Problem::Integer { value: "0".into(), min: 1, max: list.len() as i64 + 1 },
+                    )
+                    .into());
+                }
+                None => stage::default_insert_position(&sems, new.semantics),
+            };
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO stages (pipeline_id, code, name, color, semantics, sort) \
+                     VALUES ($1, $2::text::citext, $3, $4, $5, 0) RETURNING id",
+                    &[&p.id, &code, &name, &color, &new.semantics.code()],
+                )?
+                .try_get(0)?;
+            let row = refs::stage_by_id(tx, id)?;
+            list.insert(pos, row.clone());
+            check_order(&list)?;
+            renumber(tx, &list)?;
+            refs::stage_by_id(tx, row.id)
+        })
+    }
+
+    /// Renames a stage (its code stays, so scripts keep working).
+    fn rename_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, name: &str) -> Result<StageRow> {
+        let p = self.pipeline(entity, pipeline)?;
+        let name = required_name(name)?;
+        self.write(|tx, _| {
+            let s = refs::resolve_stage(tx, p.id, stage)?;
+            let clash = refs::stages(tx, p.id)?.into_iter().any(|o| o.id != s.id && o.name.eq_ignore_ascii_case(&name));
+            if clash {
+                return Err(StoreError::Rule(Rule::StageNameTaken {
+                    pipeline: p.name.clone(),
+                    name: name.to_string(),
+                }));
+            }
+            tx.execute("UPDATE stages SET name = $1 WHERE id = $2", &[&name, &s.id])?;
+            refs::stage_by_id(tx, s.id)
+        })
+    }
+
+    /// Changes a stage's colour.
+    fn recolor_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, color: &str) -> Result<StageRow> {
+        let p = self.pipeline(entity, pipeline)?;
+        let color = check_color(color)?;
+        self.write(|tx, _| {
+            let s = refs::resolve_stage(tx, p.id, stage)?;
+            tx.execute("UPDATE stages SET color = $1 WHERE id = $2", &[&color, &s.id])?;
+            refs::stage_by_id(tx, s.id)
+        })
+    }
+
+    /// Moves a stage to a 1-based position, refusing orders that break the semantics rule.
+    fn reorder_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        position: usize,
+    ) -> Result<Vec<StageRow>> {
+        let p = self.pipeline(entity, pipeline)?;
+        self.write(|tx, _| {
+            let mut list = refs::stages(tx, p.id)?;
+            let s = refs::resolve_stage(tx, p.id, stage)?;
+            if position == 0 || position > list.len() {
+                return Err(FieldError::new(
+                    "position",
+                    Problem::Integer { value: position.to_string(), min: 1, max: list.len() as i64 },
+                )
+                .into());
+            }
+            list.retain(|o| o.id != s.id);
+            list.insert(position - 1, s.clone());
+            check_order(&list)?;
+            renumber(tx, &list)?;
+            refs::stages(tx, p.id)
+        })
+    }
+
+    /// Deletes a stage. Records in it must be moved to `move_to` (each move is written to
+    /// their timeline); without it, a non-empty stage is refused with the count.
+    fn delete_stage(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        move_to: Option<&str>,
+    ) -> Result<i64> {
+        let p = self.pipeline(entity, pipeline)?;
+        self.write(|tx, ctx| {
+            let s = refs::resolve_stage(tx, p.id, stage)?;
+            let mut list = refs::stages(tx, p.id)?;
+            list.retain(|o| o.id != s.id);
+            check_order(&list)?;
+            let count = refs::count_in_stage(tx, entity, s.id)?;
+            if count > 0 {
+                let Some(target) = move_to else {
+                    return Err(StoreError::Rule(Rule::StageNotEmpty { stage: s.name.clone(), count, entity }));
+                };
+                let to = refs::resolve_stage(tx, p.id, target)?;
+                if to.id == s.id {
+                    return Err(StoreError::Rule(Rule::MoveToSameStage));
+                }
+                let ids: Vec<i64> = tx
+                    .query(&format!("SELECT id FROM {} WHERE stage_id = $1 ORDER BY id", entity.table()), &[&s.id])?
+                    .iter()
+                    .map(|r| r.try_get(0))
+                    .collect::<std::result::Result<_, _>>()?;
+                tx.execute(
+                    &format!(
+                        "UPDATE {} SET stage_id = $1, moved_at = $2, moved_by = $3, modified_at = $2, modified_by = $3, \
+                         version = version + 1 WHERE stage_id = $4",
+                        entity.table()
+                    ),
+                    &[&to.id, &ctx.now, &ctx.user_id, &s.id],
+                )?;
+                for id in ids {
+                    timeline::add(
+                        tx,
+                        entity,
+                        id,
+                        TimelineKind::StageMoved,
+                        ctx,
+                        serde_json::json!({"from": {"code": s.code, "name": s.name}, "to": {"code": to.code, "name": to.name}, "reason": "stage deleted"}),
+                    )?;
+                    log_change(tx, ctx, entity, id)?;
+                }
+            }
+            tx.execute("DELETE FROM stages WHERE id = $1", &[&s.id])?;
+            renumber(tx, &list)?;
+            Ok(count)
+        })
+    }
+
+    /// Every source.
+    fn sources(&self) -> Result<Vec<SourceRow>> {
+        refs::sources(&mut *self.client()).map_err(|e| self.fill_path(e))
+    }
+
+    /// Adds a source (the service asks for an administrator).
+    fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
+        let name = required_name(name)?;
+        let code = stage::code_from_name(code.unwrap_or(&name));
+        self.write(|tx, _| {
+            let clash = refs::sources(tx)?
+                .into_iter()
+                .any(|s| s.code.eq_ignore_ascii_case(&code) || s.name.eq_ignore_ascii_case(&name));
+            if clash {
+                return Err(StoreError::Rule(Rule::SourceExists { name: name.to_string(), code: code.to_string() }));
+            }
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO sources (code, name, sort) VALUES ($1::text::citext, $2, \
+                     (SELECT coalesce(max(sort), 0) + 1 FROM sources)) RETURNING id",
+                    &[&code, &name],
+                )?
+                .try_get(0)?;
+            Ok(SourceRow { id, code: code.clone(), name: name.clone() })
+        })
+    }
+}
