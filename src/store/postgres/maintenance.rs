@@ -148,8 +148,8 @@ fn dangling(c: &mut impl GenericClient, out: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// The search entries against the records: how many, and those whose text differs from
-/// what the records give now (`search::entries_of`).
+/// The search entries against the records: how many, and those that differ from what the
+/// records give now (`search::stale_entries`).
 fn search_wrong(c: &mut impl GenericClient, records: i64, out: &mut Vec<String>) -> Result<()> {
     let entries: i64 = c.query_one("SELECT count(*) FROM search", &[])?.get(0);
     if entries != records {
@@ -158,19 +158,7 @@ fn search_wrong(c: &mut impl GenericClient, records: i64, out: &mut Vec<String>)
             &[("entries", &entries.to_string()), ("records", &records.to_string())],
         ));
     }
-    let mut stale = Vec::new();
-    for entity in Entity::ALL {
-        let stored: BTreeMap<i64, String> = c
-            .query("SELECT entity_id, body FROM search WHERE entity = $1", &[&entity.code()])?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        for (id, body) in search::entries_of(c, entity, None)? {
-            if stored.get(&id) != Some(&body) {
-                stale.push(format!("{} #{id}", entity.code()));
-            }
-        }
-    }
+    let stale: Vec<String> = search::stale_entries(c)?.iter().map(|r| r.to_string()).collect();
     if !stale.is_empty() {
         let first: Vec<&str> = stale.iter().take(5).map(String::as_str).collect();
         let key = if stale.len() > 5 { "store.search_stale_more" } else { "store.search_stale" };
