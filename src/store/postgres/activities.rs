@@ -41,7 +41,6 @@ pub(crate) fn refresh_next(c: &mut impl GenericClient, entity: Entity, id: i64) 
 /// Recomputes `next_activity_at` of every record in one grouped pass over the bindings (hash
 /// joins, not a lookup per record): the end of a bulk load, which plans activities without
 /// refreshing each record. Rows whose value stays are not written.
-#[allow(dead_code)] // for the bulk loads, written apart
 pub(crate) fn refresh_all_next(c: &mut impl GenericClient) -> Result<()> {
     for entity in Entity::ALL {
         c.batch_execute(&format!(

@@ -7,8 +7,6 @@
 //! function and quoted, so that nothing typed can break it; a phone-like query is one run of
 //! digits. Matches are ranked by `domain::search::name_match` as a file's are.
 
-#![allow(dead_code)] // until the records' writes, lists and repair call them
-
 use super::records::{title_of, visibility_sql};
 use super::{Result, Store};
 use crate::domain::access::{Sight, Visibility};
@@ -203,6 +201,7 @@ pub(crate) fn reindex_all(c: &mut impl GenericClient) -> Result<()> {
 
 /// Records whose search entry is not what their fields and comms give (`entry_text` and its
 /// words), that have none, or that have one and no longer exist, for `db check`.
+#[allow(dead_code)] // `maintenance::search_wrong` compares bodies only; this compares the words too
 pub(crate) fn stale_entries(c: &mut impl GenericClient) -> Result<Vec<RecordRef>> {
     let mut stale = Vec::new();
     for entity in Entity::ALL {

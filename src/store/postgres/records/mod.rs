@@ -267,16 +267,10 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str, first: usize) -> (St
 }
 
 /// Sets `next_activity_at` of each record from its open activities (after an activity is
-/// planned, done, moved or deleted).
+/// planned, done, moved or deleted): `activities::refresh_next`, the one rule of it.
 pub(crate) fn refresh_next_activity(c: &mut impl GenericClient, records: &[RecordRef]) -> Result<()> {
     for r in records {
-        let sql = format!(
-            "UPDATE {} SET next_activity_at = (SELECT min(a.deadline) FROM activity_bindings b \
-             JOIN activities a ON a.id = b.activity_id WHERE b.entity = $1 AND b.entity_id = $2 AND NOT a.completed) \
-             WHERE id = $2",
-            r.entity.table()
-        );
-        c.execute(&sql, &[&r.entity.code(), &r.id])?;
+        super::activities::refresh_next(c, r.entity, r.id)?;
     }
     Ok(())
 }
