@@ -71,11 +71,12 @@ fn a_qualified_lead_converts_into_a_deal_a_contact_and_a_company() {
         "5000",
     ]);
     let id = lead["id"].to_string();
-    let converted = env.json(&["lead", "convert", &id, "--to", "deal,contact,company"]);
+    env.json(&["lead", "convert", &id, "--to", "deal,contact,company"]);
+    let shown = env.json(&["lead", "show", &id]);
     let entities: Vec<&str> =
-        converted["links"].as_array().unwrap().iter().map(|l| l["entity"].as_str().unwrap()).collect();
+        shown["links"].as_array().unwrap().iter().map(|l| l["entity"].as_str().unwrap()).collect();
     for e in ["deal", "contact", "company"] {
-        assert!(entities.contains(&e), "{converted}");
+        assert!(entities.contains(&e), "{shown}");
         assert_eq!(env.json(&[e, "list"]).as_array().unwrap().len(), 1, "{e}");
     }
     let deal = env.json(&["deal", "list"])[0]["id"].to_string();
