@@ -151,7 +151,7 @@ fn writer(env: &Env, w: usize, writers: usize, shared: i64, own: i64, seed: u64)
                         "--title",
                         &title,
                         "--phone",
-                        &format!("06 1{w} {:02} {:02} 00", n / 100, n % 100),
+                        &format!("06 {:02} {:02} {:02} 00", 10 + w, n / 100, n % 100),
                     ],
                 ) {
                     let id = v["id"].as_i64().expect("an id");
