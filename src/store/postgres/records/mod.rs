@@ -310,18 +310,22 @@ impl Records for Store {
             (Some(bounds[2]), Some(bounds[3])),
             (Some(bounds[3]), None),
         ];
-        let mut out = [0i64; 6];
-        for (i, (from, to)) in ranges.into_iter().enumerate() {
-            let f = ListFilter {
-                next_activity: Some(NextActivity::Between(from, to)),
-                open_stages_only: true,
-                ..Default::default()
-            };
-            out[i] = self.list_count(entity, &f, sight)?;
-        }
-        let f = ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
-        out[5] = self.list_count(entity, &f, sight)?;
-        Ok(out)
+        // Six counts of one state of the data, so the columns add up.
+        self.reading(|s| {
+            let mut out = [0i64; 6];
+            for (i, (from, to)) in ranges.into_iter().enumerate() {
+                let f = ListFilter {
+                    next_activity: Some(NextActivity::Between(from, to)),
+                    open_stages_only: true,
+                    ..Default::default()
+                };
+                out[i] = s.list_count(entity, &f, sight)?;
+            }
+            let f =
+                ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
+            out[5] = s.list_count(entity, &f, sight)?;
+            Ok(out)
+        })
     }
 
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
