@@ -135,7 +135,10 @@ fn pipeline_of(c: &mut impl GenericClient, entity: Entity, id: Option<i64>) -> R
     match entity {
         Entity::Lead => Ok(Some(refs::resolve_pipeline(c, Entity::Lead, None)?.id)),
         Entity::Deal => match id {
-            Some(id) => Ok(c.query_opt("SELECT pipeline_id FROM deals WHERE id = $1", &[&id])?.map(|r| r.get(0))),
+            Some(id) => match c.query_opt("SELECT pipeline_id FROM deals WHERE id = $1", &[&id])? {
+                Some(r) => Ok(Some(r.try_get(0)?)),
+                None => Ok(None),
+            },
             None => Ok(None),
         },
         _ => Ok(None),
@@ -267,16 +270,11 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str, first: usize) -> (St
 }
 
 /// Sets `next_activity_at` of each record from its open activities (after an activity is
-/// planned, done, moved or deleted).
+/// planned, done, moved or deleted): `activities::refresh_next`, which writes a row only when
+/// the value changes.
 pub(crate) fn refresh_next_activity(c: &mut impl GenericClient, records: &[RecordRef]) -> Result<()> {
     for r in records {
-        let sql = format!(
-            "UPDATE {} SET next_activity_at = (SELECT min(a.deadline) FROM activity_bindings b \
-             JOIN activities a ON a.id = b.activity_id WHERE b.entity = $1 AND b.entity_id = $2 AND NOT a.completed) \
-             WHERE id = $2",
-            r.entity.table()
-        );
-        c.execute(&sql, &[&r.entity.code(), &r.id])?;
+        super::activities::refresh_next(c, r.entity, r.id)?;
     }
     Ok(())
 }
@@ -408,8 +406,11 @@ impl Records for Store {
     /// welcomes a new user).
     fn holds_no_records(&self) -> Result<bool> {
         let sql = Entity::ALL.iter().map(|e| format!("EXISTS (SELECT 1 FROM {})", e.table())).collect::<Vec<_>>();
-        let any: bool =
-            self.client().query_one(&format!("SELECT {}", sql.join(" OR ")), &[]).map_err(|e| self.pg_err(e))?.get(0);
+        let any: bool = self
+            .client()
+            .query_one(&format!("SELECT {}", sql.join(" OR ")), &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.pg_err(e))?;
         Ok(!any)
     }
 
