@@ -1,8 +1,9 @@
-//! `prospect db path|check|backup|vacuum` and `prospect demo`.
+//! `prospect db path|check|backup|vacuum|migrate-to` and `prospect demo`.
 
 use super::{Session, output};
 use crate::demo::DemoOptions;
 use crate::i18n::tr;
+use crate::service::Service;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -29,6 +30,13 @@ pub enum DbCmd {
     /// Give back the file's empty pages (left by deletions or an upgrade) by rewriting it;
     /// others wait while it runs.
     Vacuum,
+    /// Copy all the data into an empty PostgreSQL database (`postgres://user@host/db`) or a
+    /// new SQLite file, in one transaction, then check every table's rows and checksum on
+    /// both sides (exit 1 if any differs). A target holding users or records is refused.
+    MigrateTo {
+        /// The target: a `postgres://` URL or the path of a new file.
+        target: PathBuf,
+    },
 }
 
 /// `demo` flags.
@@ -44,10 +52,15 @@ pub struct DemoArgs {
 
 /// Prints where the data file is.
 pub fn print_path(path: &Path, json: bool) -> anyhow::Result<()> {
+    let shown = Service::shown_target(path);
     if json {
-        output::json(&json!({"path": path, "exists": path.exists()}));
+        if Service::names_server(path) {
+            output::json(&json!({"path": shown, "engine": "postgresql"}));
+        } else {
+            output::json(&json!({"path": path, "exists": path.exists(), "engine": "sqlite"}));
+        }
     } else {
-        println!("{}", path.display());
+        println!("{shown}");
     }
     Ok(())
 }
@@ -113,6 +126,7 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        DbCmd::MigrateTo { target } => migrate_to(s, &target),
         DbCmd::Backup { file } => {
             if file.as_os_str() == "-" {
                 bail!("{}", tr("files.backup_to_stdout", &[]));
@@ -126,6 +140,41 @@ pub fn run_db(s: &mut Session, c: DbCmd) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Runs `db migrate-to`: the copy, then its table of checks.
+fn migrate_to(s: &mut Session, target: &Path) -> anyhow::Result<()> {
+    let done = s.store.migrate_to(target)?;
+    let from = s.store.path().display().to_string();
+    let to = done.target.display().to_string();
+    if s.json {
+        output::json(&json!({"source": from, "target": to, "ok": done.ok(), "tables": done.tables}));
+    } else {
+        let head = ["copy_table", "copy_rows", "copy_checksum", "copy_ok"].map(|k| tr(&format!("msg.{k}"), &[]));
+        let rows: Vec<Vec<String>> = done
+            .tables
+            .iter()
+            .map(|t| {
+                let both = |a: String, b: String| if a == b { a } else { format!("{a} ≠ {b}") };
+                vec![
+                    t.table.clone(),
+                    both(t.rows.to_string(), t.target_rows.to_string()),
+                    both(t.checksum.clone(), t.target_checksum.clone()),
+                    if t.ok { "ok".into() } else { "✗".into() },
+                ]
+            })
+            .collect();
+        output::table(&head, &rows);
+        if done.ok() {
+            let tables = done.tables.len().to_string();
+            println!("{}", tr("msg.migrate_done", &[("from", &from), ("to", &to), ("tables", &tables)]));
+        }
+    }
+    if !done.ok() {
+        let off: Vec<&str> = done.tables.iter().filter(|t| !t.ok).map(|t| t.table.as_str()).collect();
+        bail!("{}", tr("msg.migrate_differs", &[("from", &from), ("to", &to), ("tables", &off.join(", "))]));
+    }
+    Ok(())
 }
 
 /// Runs `demo`.

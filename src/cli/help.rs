@@ -99,6 +99,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("db backup", "prospect db backup ~/backups/prospect-2026-12-05.db"),
     ("db vacuum", "prospect db vacuum"),
     (
+        "db migrate-to",
+        "prospect --db ~/prospect.db db migrate-to postgres://alice@server/prospect\n  prospect --db postgres://alice@server/prospect db migrate-to copy.db",
+    ),
+    (
         "import",
         "prospect import leads.csv --dry-run\n  prospect import contacts.csv --entity contact --map \"Tél. portable=phone\"\n  prospect import google-contacts.vcf\n  prospect import agenda.ics --lead 12",
     ),

@@ -4,11 +4,12 @@
 use super::Service;
 use crate::domain::fields::Entity;
 use crate::store::AdminTask;
-use crate::store::Result;
+use crate::store::copy::{self, Migrated};
 use crate::store::maintenance::{CheckReport, Vacuumed};
 use crate::store::refs::{PipelineRow, SourceRow, StageRow};
 use crate::store::stages::{NewStage, StageCount};
 use crate::store::users::{NewUser, UserRow};
+use crate::store::{OpenOptions, Result, StoreError};
 use std::path::Path;
 
 impl Service {
@@ -46,6 +47,36 @@ impl Service {
     /// failure (a full disk) leaves nothing behind; it gets the data file's permission bits.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         self.engine.backup_to(dest)
+    }
+
+    /// Copies the whole data into `target` (`db migrate-to`): a `postgres://` URL names an
+    /// empty PostgreSQL database, a path a new SQLite file. The target is opened as any data
+    /// is (its tables made), refused when it holds users or records (nothing written), then
+    /// filled in one transaction with the same rows and ids (`store::copy`) and read back:
+    /// each table's count and checksum on both sides. A new file that could not be filled
+    /// is removed.
+    pub fn migrate_to(&self, target: &Path) -> Result<Migrated> {
+        let is_file = !target.to_str().is_some_and(crate::store::postgres::is_url);
+        let existed = is_file && std::fs::symlink_metadata(target).is_ok();
+        if is_file && std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(StoreError::TargetIsSymlink(target.to_path_buf()));
+        }
+        let opts = OpenOptions { create: true, ..self.options().clone() };
+        let copied = Service::open(target, opts).and_then(|mut to| {
+            if to.engine.holds_rows(copy::IN_USE)? {
+                return Err(StoreError::TargetNotEmpty(to.path().to_path_buf()));
+            }
+            let tables = copy::copy_all(&*self.engine, &mut *to.engine)?;
+            Ok(Migrated { target: to.path().to_path_buf(), tables })
+        });
+        if copied.is_err() && is_file && !existed {
+            for end in ["", "-journal", "-wal", "-shm"] {
+                let mut name = target.as_os_str().to_owned();
+                name.push(end);
+                let _ = std::fs::remove_file(name);
+            }
+        }
+        copied
     }
 
     /// The file's own random id (migration 13): the same in every copy of the file, unlike

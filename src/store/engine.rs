@@ -15,6 +15,7 @@ use crate::store::activities::{
 };
 use crate::store::bulk::{BulkLoaded, BulkUser, RecordMaker};
 use crate::store::convert::{ConversionPlan, Converted};
+use crate::store::copy::CopyValue;
 use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
 use crate::store::import::ImportOptions;
 use crate::store::intake::IntakeOutcome;
@@ -53,6 +54,7 @@ pub trait Engine:
     + Users
     + Search
     + BulkSink
+    + TableCopy
     + Send
 {
 }
@@ -110,6 +112,13 @@ pub trait Records {
 pub trait Changes {
     /// `PRAGMA data_version`: changes when another connection commits to the file.
     fn data_version(&self) -> Result<i64>;
+
+    /// How often a screen asks `data_version`: about once a second on a file (each ask
+    /// takes the file's lock, a round trip on a share); a server's notices are read from
+    /// the connection without a query, so they can be looked at four times a second.
+    fn poll_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(900)
+    }
 
     /// The newest entry of the change log (0 when empty): where `changes_since` starts.
     fn last_change(&self) -> Result<i64>;
@@ -427,4 +436,48 @@ pub trait BulkSink {
     /// the same sequence as a bulk import (indexes set aside, search entries kept aside and
     /// written at the end, references checked once). `make` runs on a thread of its own.
     fn load_records(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded>;
+}
+
+/// Whole tables under their own names, in engine-neutral values: what moves a database from
+/// one engine to the other (`store::copy`, `db migrate-to`, a server's backup to a file).
+/// Nothing else uses it: the aggregates above keep the rules.
+pub trait TableCopy: Backend {
+    /// The columns of `table` as this engine keeps it, in order.
+    fn table_columns(&self, table: &str) -> Result<Vec<String>>;
+
+    /// Hands every row of `table` (the cells of `columns`, in that order) to `row`, in the
+    /// order of the table's key. Inside `reading`, every table is read on one state.
+    fn read_table(
+        &self,
+        table: &str,
+        columns: &[String],
+        row: &mut dyn FnMut(&[CopyValue]) -> Result<()>,
+    ) -> Result<()>;
+
+    /// The highest id each table has handed out, a deleted newest row's included: a copy
+    /// sets its own ids past these, so that no id is ever given twice.
+    fn id_marks(&self) -> Result<Vec<(String, i64)>>;
+
+    /// Whether any table of `tables` holds a row.
+    fn holds_rows(&self, tables: &[&str]) -> Result<bool>;
+
+    /// In one transaction: empties `tables` (the rows a new database was seeded with), lets
+    /// `fill` write every table through the sink, sets the ids given next past both the rows
+    /// and the marks `fill` returns, and makes the search index from the records. All or
+    /// nothing; `fill` runs again from the start when the transaction is retried.
+    fn replace_tables(&mut self, tables: &[&str], fill: &mut TableFill<'_>) -> Result<()>;
+}
+
+/// What fills a `TableCopy::replace_tables`: writes every table through the sink and
+/// returns the source's id marks (`TableCopy::id_marks`).
+pub type TableFill<'a> = dyn FnMut(&mut dyn TableSink) -> Result<Vec<(String, i64)>> + 'a;
+
+/// Where `TableCopy::replace_tables` takes rows: one table after the other.
+pub trait TableSink {
+    /// Begins `table` (emptied first: rows its triggers made from the tables before it go,
+    /// such as the Kanban's totals) and says its columns, which the rows then give in order.
+    fn start(&mut self, table: &str) -> Result<Vec<String>>;
+
+    /// One row of the table begun last.
+    fn row(&mut self, row: &[CopyValue]) -> Result<()>;
 }

@@ -95,6 +95,9 @@ pub enum StoreError {
     TargetIsSymlink(PathBuf),
     /// A file to write already exists; it is never replaced.
     TargetExists(PathBuf),
+    /// A database or file to copy into already holds users or records (`db migrate-to`):
+    /// nothing was written.
+    TargetNotEmpty(PathBuf),
     /// A batched import stopped by a failure of the file after some of its transactions were
     /// committed: those rows stay, and the message says how to add the rest.
     PartlyImported {
@@ -187,6 +190,7 @@ impl StoreError {
             StoreError::TargetExists(p) => i18n::tr_in(lang, "files.target_exists", &[("path", &file(p))]),
             StoreError::PartlyImported { path, rows, line, cause } => partly_imported(lang, path, *rows, *line, cause),
             StoreError::Io(p, e) => t("io", &[("file", &file(p)), ("why", &e.to_string())]),
+            StoreError::TargetNotEmpty(p) => t("target_not_empty", &[("file", &file(p))]),
         }
     }
 

@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod bulk;
 pub mod convert;
+pub mod copy;
 pub mod duplicates;
 pub mod engine;
 mod error;

@@ -12,6 +12,8 @@ mod errors;
 mod import;
 mod import_corpus;
 mod intake;
+mod migrate;
+mod postgres;
 mod queue;
 mod records;
 mod shared;

@@ -254,3 +254,59 @@ pub fn a_calendar_import_binds_by_email_and_updates_by_uid(mut eng: TestEngine) 
     assert!(missing.is_err());
     assert_eq!(eng.activity(made).unwrap().subject, "Demo, moved");
 }
+
+/// The calendar's month (activities per day) and week grid (per hour: how many, one
+/// overdue, the only one's time and subject) count a user's activities, done ones included.
+pub fn the_calendar_counts_a_users_activities_per_day_and_hour(mut eng: TestEngine) {
+    use prospect::store::activities::ActivitySlot;
+    let lead = RecordRef::new(Entity::Lead, create(&mut eng, Entity::Lead, &[("title", "Planned")], &[]).id);
+    let none = ActivityDetails::default();
+    let plan = |eng: &mut TestEngine, subject: &str, at: i64, done: bool, who: Option<i64>| {
+        let a = NewActivity { completed: done, responsible_id: who, ..call(lead, subject, at) };
+        eng.plan_activity(a, &none).unwrap()
+    };
+    plan(&mut eng, "Done early", NOW - 3 * HOUR + 5 * 60_000, true, None);
+    plan(&mut eng, "Late", NOW - 2 * HOUR + 10 * 60_000, false, None);
+    let finished = plan(&mut eng, "Finished", NOW - 2 * HOUR + 20 * 60_000, false, None);
+    eng.complete_activity(finished).unwrap();
+    plan(&mut eng, "Soon", NOW + 30 * 60_000, false, None);
+    plan(&mut eng, "Tomorrow", NOW + 20 * HOUR, false, None);
+    eng.session("bob");
+    let bob = eng.user_id_of("bob").unwrap();
+    plan(&mut eng, "Bob's", NOW + HOUR + 60_000, false, Some(bob));
+    let me = eng.user().unwrap().id;
+
+    let hours = [
+        (NOW - 3 * HOUR, NOW - 2 * HOUR),
+        (NOW - 2 * HOUR, NOW - HOUR),
+        (NOW - HOUR, NOW + HOUR),
+        (NOW + HOUR, NOW + 2 * HOUR),
+    ];
+    let slot = |count, overdue, only: Option<(i64, &str)>| ActivitySlot {
+        count,
+        overdue,
+        only: only.map(|(at, s)| (at, s.to_string())),
+    };
+    assert_eq!(
+        eng.activity_slots(me, &hours, NOW).unwrap(),
+        vec![
+            slot(1, false, Some((NOW - 3 * HOUR + 5 * 60_000, "Done early"))),
+            slot(2, true, None),
+            slot(1, false, Some((NOW + 30 * 60_000, "Soon"))),
+            slot(0, false, None),
+        ]
+    );
+    assert_eq!(
+        eng.activity_slots(bob, &hours[3..], NOW).unwrap(),
+        vec![slot(1, false, Some((NOW + HOUR + 60_000, "Bob's")))]
+    );
+
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let days = [
+        (day(1), NOW - 48 * HOUR, NOW - 3 * HOUR),
+        (day(2), NOW - 3 * HOUR, NOW + 2 * HOUR),
+        (day(3), NOW + 2 * HOUR, NOW + 24 * HOUR),
+    ];
+    assert_eq!(eng.activity_day_counts(me, &days).unwrap(), vec![(day(2), 4), (day(3), 1)], "empty days left out");
+    assert_eq!(eng.activity_day_counts(bob, &days).unwrap(), vec![(day(2), 1)]);
+}

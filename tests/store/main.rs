@@ -62,6 +62,7 @@ macro_rules! contract_suite {
             activities::the_activities_board_counts_each_record_by_its_nearest_open_activity,
             activities::a_refused_move_to_a_final_stage_leaves_the_activities_open,
             activities::a_calendar_import_binds_by_email_and_updates_by_uid,
+            activities::the_calendar_counts_a_users_activities_per_day_and_hour,
             admin::a_user_who_is_not_an_administrator_is_refused_every_administration_task,
             bulk::a_demo_load_is_counted_listed_and_searchable,
             bulk::a_bulk_import_loads_every_row_searchable,

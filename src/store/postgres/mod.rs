@@ -7,12 +7,16 @@
 //! the new connection while the busy limit lasts ("waiting for the server").
 
 mod activities;
+mod bulk;
 mod calendar;
 mod convert;
+mod copy;
 mod duplicates;
 mod error;
 mod feed;
+mod import;
 mod intake;
+mod maintenance;
 mod merge;
 mod migrate;
 mod queue;
@@ -91,7 +95,10 @@ impl Store {
                         if opts.say_when_waiting == WaitNotice::Json {
                             eprintln!("{}", serde_json::json!({ "waiting": file }));
                         } else {
-                            eprintln!("prospect: {}", crate::i18n::tr_in(opts.lang, "tui.waiting", &[("file", &file)]));
+                            eprintln!(
+                                "prospect: {}",
+                                crate::i18n::tr_in(opts.lang, "tui.waiting_server", &[("file", &file)])
+                            );
                         }
                     }
                     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -211,24 +218,16 @@ impl Store {
         let result = wait::retry_while_busy(
             self,
             limit,
-            |store| match store.attempt_write(commit, &mut f) {
-                // A lost connection is waited for like a busy file: made again, then retried.
-                Err(StoreError::Unreachable(..)) if !store.in_read.get() => Err(StoreError::Busy(PathBuf::new())),
-                other => other,
-            },
+            // A lost connection is waited for like a busy file (`wait` retries both): made
+            // again by `client()` at the next attempt.
+            |store| store.attempt_write(commit, &mut f),
             |store, waiting| {
                 if let Some(h) = store.busy_hook.as_mut() {
                     h(waiting);
                 }
             },
         );
-        result.map_err(|e| match e {
-            // Still unreachable at the limit: say so, not "busy".
-            StoreError::Busy(_) if self.client.borrow().is_closed() => {
-                StoreError::Unreachable(self.shown.clone(), "connection closed".into())
-            }
-            e => self.fill_path(e),
-        })
+        result.map_err(|e| self.fill_path(e))
     }
 
     fn attempt_write<T>(
@@ -302,7 +301,6 @@ pub(crate) fn log_change(tx: &mut impl GenericClient, ctx: &WriteCtx, entity: En
 }
 
 /// Ends a bulk load in the change log with one entry that names no record ("everything").
-#[allow(dead_code)] // until the bulk loads are written
 pub(crate) fn log_bulk_change(tx: &mut impl GenericClient, now: UnixMs) -> Result<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
     tx.execute("INSERT INTO changes (entity, entity_id, at) VALUES ('*', 0, $1)", &[&now])?;

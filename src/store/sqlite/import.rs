@@ -302,12 +302,12 @@ impl Kept {
 }
 
 /// Errors that refuse a row (its values, a rule, a reference to nothing), not the import.
-fn is_refusal(e: &StoreError) -> bool {
+pub(crate) fn is_refusal(e: &StoreError) -> bool {
     matches!(e, StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })
 }
 
 /// Why a row was refused, as its report says.
-fn refusal_reason(e: &StoreError) -> String {
+pub(crate) fn refusal_reason(e: &StoreError) -> String {
     match e {
         StoreError::Field(f) => {
             format!("{}: {}", f.field, crate::i18n::describe(&f.problem, &f.field, crate::i18n::lang()))
@@ -458,7 +458,7 @@ fn note_left_out(tx: &Transaction, ctx: &WriteCtx, entity: Entity, id: i64, left
 }
 
 /// Fields an existing record takes from an import (a stage changes by a move, not here).
-fn editable(entity: Entity, key: &str) -> bool {
+pub(crate) fn editable(entity: Entity, key: &str) -> bool {
     entity.field(key).is_some_and(|s| s.editable)
 }
 

@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod bulk;
 pub mod convert;
+mod copy;
 pub mod duplicates;
 mod error;
 pub mod import;

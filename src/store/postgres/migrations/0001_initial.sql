@@ -149,8 +149,10 @@ CREATE TABLE contacts (
     next_activity_at   BIGINT
 );
 
-ALTER TABLE leads ADD FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE SET NULL;
-ALTER TABLE leads ADD FOREIGN KEY (company_id) REFERENCES companies(id) ON DELETE SET NULL;
+-- Deferrable (checked at once all the same): `db migrate-to` copies leads before the
+-- contacts and companies they name, and checks these at its commit.
+ALTER TABLE leads ADD FOREIGN KEY (contact_id) REFERENCES contacts(id) ON DELETE SET NULL DEFERRABLE;
+ALTER TABLE leads ADD FOREIGN KEY (company_id) REFERENCES companies(id) ON DELETE SET NULL DEFERRABLE;
 
 CREATE TABLE contact_companies (
     contact_id BIGINT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
@@ -273,7 +275,9 @@ CREATE TABLE intake_messages (
 );
 
 -- What a record is found by: `body` is the entry text of a file's search index (the same
--- function makes it), `words` its words without accents for prefix queries.
+-- function makes it), `words` its words as search folds them (case and accents aside, split
+-- at every mark as a file's tokenizer splits them), made by the program and written with
+-- `array_to_tsvector`, for prefix queries (postgres::search).
 CREATE TABLE search (
     entity    TEXT NOT NULL,
     entity_id BIGINT NOT NULL,
@@ -282,6 +286,8 @@ CREATE TABLE search (
     PRIMARY KEY (entity_id, entity)
 );
 CREATE INDEX search_words ON search USING GIN (words);
+-- The newest entries of a kind, which a search looks through first.
+CREATE INDEX search_kind ON search (entity, entity_id);
 
 -- Each Kanban column's count and sums per currency, kept by triggers (as in a file): a sum
 -- that no longer fits in 64 bits is kept as NULL ("count the records").

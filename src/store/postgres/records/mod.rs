@@ -270,8 +270,7 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str, first: usize) -> (St
 }
 
 /// Sets `next_activity_at` of each record from its open activities (after an activity is
-/// planned, done, moved or deleted): `activities::refresh_next`, which writes a row only when
-/// the value changes.
+/// planned, done, moved or deleted): `activities::refresh_next`, the one rule of it.
 pub(crate) fn refresh_next_activity(c: &mut impl GenericClient, records: &[RecordRef]) -> Result<()> {
     for r in records {
         super::activities::refresh_next(c, r.entity, r.id)?;
