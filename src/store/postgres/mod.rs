@@ -26,7 +26,6 @@ pub mod scratch;
 mod search;
 mod settings;
 mod stages;
-mod stubs;
 mod target;
 mod timeline;
 mod totals;
