@@ -46,6 +46,8 @@ fn the_app_uses_no_view_and_record_commands_are_not_used_by_dedup_ones() {
 fn the_interfaces_open_the_service_never_an_engine() {
     for dir in ["cli", "tui"] {
         assert_eq!(naming(dir, "store::sqlite"), Vec::<String>::new(), "{dir}");
+        assert_eq!(naming(dir, "store::postgres"), Vec::<String>::new(), "{dir}");
+        assert_eq!(naming(dir, "postgres::"), Vec::<String>::new(), "{dir}");
         assert_eq!(naming(dir, "rusqlite"), Vec::<String>::new(), "{dir}");
     }
     assert_eq!(naming("service", "crate::cli"), Vec::<String>::new());

@@ -3,6 +3,7 @@
 use super::{Session, output};
 use crate::demo::DemoOptions;
 use crate::i18n::tr;
+use crate::service::Service;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -51,10 +52,15 @@ pub struct DemoArgs {
 
 /// Prints where the data file is.
 pub fn print_path(path: &Path, json: bool) -> anyhow::Result<()> {
+    let shown = Service::shown_target(path);
     if json {
-        output::json(&json!({"path": path, "exists": path.exists()}));
+        if Service::names_server(path) {
+            output::json(&json!({"path": shown, "engine": "postgresql"}));
+        } else {
+            output::json(&json!({"path": path, "exists": path.exists(), "engine": "sqlite"}));
+        }
     } else {
-        println!("{}", path.display());
+        println!("{shown}");
     }
     Ok(())
 }

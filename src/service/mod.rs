@@ -40,6 +40,19 @@ impl Service {
         Ok(Service::over(Box::new(crate::store::sqlite::Store::open(path, opts)?)))
     }
 
+    /// Whether `--db` names a database on a server (a `postgres://` URL) rather than a file.
+    pub fn names_server(path: &Path) -> bool {
+        path.to_str().is_some_and(crate::store::postgres::is_url)
+    }
+
+    /// `--db` as messages show it: a file's path, or a server URL without its password.
+    pub fn shown_target(path: &Path) -> String {
+        match path.to_str().filter(|p| crate::store::postgres::is_url(p)) {
+            Some(url) => crate::store::postgres::redacted(url),
+            None => path.display().to_string(),
+        }
+    }
+
     /// The service over an engine already open.
     pub fn over(engine: Box<dyn Engine>) -> Service {
         Service { engine }

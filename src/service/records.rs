@@ -96,6 +96,11 @@ impl Service {
         self.engine.data_version()
     }
 
+    /// How often a screen should look at `data_version` (the engine's `poll_interval`).
+    pub fn poll_interval(&self) -> std::time::Duration {
+        self.engine.poll_interval()
+    }
+
     /// The newest entry of the change log (0 when empty): where `changes_since` starts.
     pub fn last_change(&self) -> Result<i64> {
         self.engine.last_change()

@@ -113,6 +113,13 @@ pub trait Changes {
     /// `PRAGMA data_version`: changes when another connection commits to the file.
     fn data_version(&self) -> Result<i64>;
 
+    /// How often a screen asks `data_version`: about once a second on a file (each ask
+    /// takes the file's lock, a round trip on a share); a server's notices are read from
+    /// the connection without a query, so they can be looked at four times a second.
+    fn poll_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(900)
+    }
+
     /// The newest entry of the change log (0 when empty): where `changes_since` starts.
     fn last_change(&self) -> Result<i64>;
 

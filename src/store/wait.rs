@@ -32,8 +32,9 @@ impl Backoff {
     }
 }
 
-/// Runs `attempt` on `state` again while it answers `StoreError::Busy` and less than `limit`
-/// has passed since the first try, pausing by `Backoff`. `waiting(state, true)` is called
+/// Runs `attempt` on `state` again while it answers `StoreError::Busy` (or `Unreachable`: a
+/// database server restarting, a dropped connection made again at the next try) and less
+/// than `limit` has passed since the first try, pausing by `Backoff`. `waiting(state, true)` is called
 /// once when the first busy answer comes, and `waiting(state, false)` once after the last
 /// try of a wait, whatever its result (a busy answer past the limit included). `state` is
 /// handed to both so that each may change it (a store's busy hook, its connection).
@@ -48,7 +49,7 @@ pub fn retry_while_busy<S: ?Sized, T>(
     let mut waited = false;
     loop {
         match attempt(state) {
-            Err(StoreError::Busy(_)) if started.elapsed() < limit => {
+            Err(StoreError::Busy(_) | StoreError::Unreachable(..)) if started.elapsed() < limit => {
                 if !waited {
                     waited = true;
                     waiting(state, true);

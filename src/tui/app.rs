@@ -108,8 +108,10 @@ pub struct App {
     pub lang: Lang,
     /// Signed-in login.
     pub user: String,
-    /// File name shown in the status bar.
+    /// File name shown in the status bar (a server database's URL).
     pub file: String,
+    /// The data is on a database server: waiting is for the server, not another user.
+    pub on_server: bool,
     /// Current tab.
     pub tab: Tab,
     /// What the body shows.
@@ -171,6 +173,7 @@ impl App {
             lang,
             user: user.to_string(),
             file: file.to_string(),
+            on_server: false,
             tab: Tab::LeadBoard,
             screen: Screen::Board(Entity::Lead),
             back: vec![],

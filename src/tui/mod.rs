@@ -54,7 +54,13 @@ pub fn run(store: Service, lang: Lang) -> anyhow::Result<()> {
 /// Runs the interface, starting with `first` (e.g. triage for `prospect triage`).
 pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyhow::Result<()> {
     let user = store.user().map(|u| u.login.clone()).unwrap_or_default();
-    let file = store.path().file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    // A file by its name; a server database by its URL (without a password).
+    let on_server = Service::names_server(store.path());
+    let file = if on_server {
+        Service::shown_target(store.path())
+    } else {
+        store.path().file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+    };
     let now = store.now();
     let region = store.options().region;
     let clock = store.options().clock;
@@ -79,6 +85,7 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     let to_store = worker::spawn(store, lang, to_loop.clone());
     event::spawn_input(to_loop);
     let mut app = app::App::new(lang, &user, &file, now);
+    app.on_server = on_server;
     app.region = region;
     let size = terminal.size()?;
     app.size = (size.width, size.height);

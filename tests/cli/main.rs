@@ -13,6 +13,7 @@ mod import;
 mod import_corpus;
 mod intake;
 mod migrate;
+mod postgres;
 mod queue;
 mod records;
 mod shared;

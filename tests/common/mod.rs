@@ -8,17 +8,33 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-/// A temp dir with a data file path in it.
+/// A temp dir with a data file path in it, or the URL of a scratch PostgreSQL database.
 pub struct Env {
     pub dir: TempDir,
     pub db: PathBuf,
+    /// The scratch database `db` names, dropped with the Env.
+    pub pg: Option<prospect::store::postgres::scratch::ScratchDb>,
 }
 
 impl Env {
     pub fn new() -> Env {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("crm.db");
-        Env { dir, db }
+        Env { dir, db, pg: None }
+    }
+
+    /// An Env on a fresh PostgreSQL database (`--db postgres://…`), or `None`, said once,
+    /// when no test server is set up (`prospect::store::postgres::scratch::server`).
+    pub fn postgres() -> Option<Env> {
+        use prospect::store::postgres::scratch;
+        static SAID: std::sync::Once = std::sync::Once::new();
+        let Some(server) = scratch::server() else {
+            SAID.call_once(|| eprintln!("{}", scratch::unavailable()));
+            return None;
+        };
+        let db = scratch::ScratchDb::create(&server).expect("a scratch database on the test server");
+        let dir = tempfile::tempdir().unwrap();
+        Some(Env { dir, db: PathBuf::from(&db.url), pg: Some(db) })
     }
 
     /// `prospect --db <file> --user alice` with a clean environment (no user config, English).

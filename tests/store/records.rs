@@ -342,6 +342,10 @@ pub fn lists_sort_filter_and_page_the_same_way(mut eng: TestEngine) {
     assert_eq!(ids(&eng, sorted(SortField::Responsible, true)), [4, 1, 5, 2, 3]);
     let page = ListFilter { offset: 1, limit: 2, ..sorted(SortField::Title, false) };
     assert_eq!(ids(&eng, page.clone()), [4, 1], "a sorted page skips by offset");
+    let page_of = |key, reverse, offset, limit| ListFilter { offset, limit, ..sorted(key, reverse) };
+    assert_eq!(ids(&eng, page_of(SortField::Stage, false, 2, 2)), [5, 2], "a page across two stages");
+    assert_eq!(ids(&eng, page_of(SortField::Responsible, true, 1, 3)), [1, 5, 2], "across two users");
+    assert_eq!(ids(&eng, page_of(SortField::Responsible, false, 4, 5)), [4], "the last page");
     assert_eq!(eng.list_count(Entity::Lead, &page).unwrap(), 5, "a count ignores the page");
 
     let count = |eng: &TestEngine, f: ListFilter| eng.list_count(Entity::Lead, &f).unwrap();

@@ -58,6 +58,8 @@ struct Acked {
     conflicts: usize,
     /// Reads done.
     reads: usize,
+    /// Titles of leads added as JSON input, which the queue hands out.
+    queued: Vec<String>,
     /// Anything that failed, with stderr.
     failures: Vec<String>,
     /// Every stderr line, to look for "locked".
@@ -121,7 +123,7 @@ fn increment(env: &Env, user: &str, id: i64, acked: &mut Acked) -> bool {
     false
 }
 
-fn writer(env: &Env, w: usize, shared: i64, own: i64, seed: u64) -> Acked {
+fn writer(env: &Env, w: usize, writers: usize, shared: i64, own: i64, seed: u64) -> Acked {
     let user = format!("w{w}");
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut a = Acked::default();
@@ -149,7 +151,7 @@ fn writer(env: &Env, w: usize, shared: i64, own: i64, seed: u64) -> Acked {
                         "--title",
                         &title,
                         "--phone",
-                        &format!("06 1{w} {:02} {:02} 00", n / 100, n % 100),
+                        &format!("06 {:02} {:02} {:02} 00", 10 + w, n / 100, n % 100),
                     ],
                 ) {
                     let id = v["id"].as_i64().expect("an id");
@@ -206,6 +208,15 @@ fn writer(env: &Env, w: usize, shared: i64, own: i64, seed: u64) -> Acked {
                     a.activities.push(subject);
                 }
             }
+            (8, _) if env.pg.is_some() && n % 20 == 8 => {
+                // A lead that arrives by itself (a web form's JSON): the queue gives it out.
+                let title = format!("queued-w{w}-n{n}");
+                let file = env.dir.path().join(format!("{title}.json"));
+                std::fs::write(&file, format!("{{\"title\": \"{title}\"}}")).unwrap();
+                if run(&mut a, &["lead", "add", "--json", file.to_str().unwrap()]).is_some() {
+                    a.queued.push(title);
+                }
+            }
             (8, _) => {
                 if run(&mut a, &["lead", "list", "--limit", "20"]).is_some() {
                     a.reads += 1;
@@ -213,7 +224,7 @@ fn writer(env: &Env, w: usize, shared: i64, own: i64, seed: u64) -> Acked {
             }
             (_, Some(id)) => {
                 let ok = if n % 20 == 9 {
-                    run(&mut a, &["search", &format!("w{}", (w + 1) % WRITERS)])
+                    run(&mut a, &["search", &format!("w{}", (w + 1) % writers)])
                 } else {
                     run(&mut a, &["lead", "show", &id.to_string()])
                 };
@@ -226,85 +237,194 @@ fn writer(env: &Env, w: usize, shared: i64, own: i64, seed: u64) -> Acked {
     a
 }
 
-fn count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> i64 {
-    conn.query_row(sql, p, |r| r.get(0)).unwrap()
+/// A value bound in a check's query.
+#[derive(Clone)]
+enum Param {
+    Int(i64),
+    Text(String),
 }
 
-#[test]
-fn six_writers_at_once_lose_nothing() {
-    let env = Env::new();
-    for w in 0..WRITERS {
+/// The data under test, read by plain SQL for the checks: the file, or the PostgreSQL
+/// database. The queries are written with `$1, $2` placeholders, which both engines take.
+enum Data {
+    File(Connection),
+    Server(postgres::Client),
+}
+
+impl Data {
+    fn open(env: &Env) -> Data {
+        match &env.pg {
+            Some(db) => Data::Server(postgres::Client::connect(&db.url, postgres::NoTls).unwrap()),
+            None => Data::File(Connection::open(&env.db).unwrap()),
+        }
+    }
+
+    fn count(&mut self, sql: &str, params: &[Param]) -> i64 {
+        match self {
+            Data::File(conn) => {
+                let values: Vec<rusqlite::types::Value> = params
+                    .iter()
+                    .map(|p| match p {
+                        Param::Int(i) => (*i).into(),
+                        Param::Text(t) => t.clone().into(),
+                    })
+                    .collect();
+                conn.query_row(sql, rusqlite::params_from_iter(values), |r| r.get(0)).unwrap()
+            }
+            Data::Server(client) => {
+                let boxed: Vec<Box<dyn postgres::types::ToSql + Sync>> = params
+                    .iter()
+                    .map(|p| -> Box<dyn postgres::types::ToSql + Sync> {
+                        match p {
+                            Param::Int(i) => Box::new(*i),
+                            Param::Text(t) => Box::new(t.clone()),
+                        }
+                    })
+                    .collect();
+                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+                let sql = sql.replace("count(*)", "count(*)::bigint");
+                client.query_one(&sql, &refs).unwrap().get(0)
+            }
+        }
+    }
+}
+
+use Param::{Int, Text};
+
+/// Adds the writers and the counters: the shared lead and one per writer.
+fn set_up(env: &Env, writers: usize) -> (i64, Vec<i64>) {
+    for w in 0..writers {
         env.json(&["user", "add", &format!("w{w}")]);
     }
     let shared = env.json(&["lead", "add", "--title", "shared counter", "--amount", "0"])["id"].as_i64().unwrap();
-    let owns: Vec<i64> = (0..WRITERS)
+    let owns: Vec<i64> = (0..writers)
         .map(|w| {
             env.json(&["lead", "add", "--title", &format!("counter w{w}"), "--amount", "0"])["id"].as_i64().unwrap()
         })
         .collect();
+    (shared, owns)
+}
+
+/// Runs `writers` writer processes' loops at once and returns what each saw acknowledged.
+fn run_writers(env: Env, writers: usize, shared: i64, owns: &[i64]) -> (Arc<Env>, Vec<Acked>, u64) {
     let seed = std::env::var("STRESS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| fastrand::u64(..));
     let env = Arc::new(env);
-    let handles: Vec<_> = (0..WRITERS)
+    let handles: Vec<_> = (0..writers)
         .map(|w| {
             let env = Arc::clone(&env);
             let own = owns[w];
-            std::thread::spawn(move || writer(&env, w, shared, own, seed ^ w as u64))
+            std::thread::spawn(move || writer(&env, w, writers, shared, own, seed ^ w as u64))
         })
         .collect();
     let results: Vec<Acked> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-
     for (w, a) in results.iter().enumerate() {
         assert!(a.failures.is_empty(), "writer {w} (STRESS_SEED={seed}): {:#?}", a.failures);
         assert!(!a.stderr.to_lowercase().contains("locked"), "writer {w} saw a lock error: {}", a.stderr);
     }
-    let conn = Connection::open(&env.db).unwrap();
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(check, "ok");
-    assert_eq!(count(&conn, "SELECT count(*) FROM pragma_foreign_key_check", []), 0);
+    (env, results, seed)
+}
 
-    // No lost update: the shared counter equals every acknowledged increment, as does each
-    // writer's own counter.
+/// Every acknowledged write is in the data, no increment was lost, the column totals and
+/// the queue's round are exact.
+fn check_acknowledged(data: &mut Data, results: &[Acked], shared: i64, owns: &[i64]) {
+    let amount = "SELECT amount_minor FROM leads WHERE id = $1";
     let total: i64 = results.iter().map(|a| a.shared_increments).sum();
-    assert_eq!(count(&conn, "SELECT amount_minor FROM leads WHERE id = ?1", [shared]), total * 100);
+    assert_eq!(data.count(amount, &[Int(shared)]), total * 100);
     for (w, a) in results.iter().enumerate() {
-        assert_eq!(count(&conn, "SELECT amount_minor FROM leads WHERE id = ?1", [owns[w]]), a.own_increments * 100);
+        assert_eq!(data.count(amount, &[Int(owns[w])]), a.own_increments * 100);
         assert!(a.own_increments > 0 && a.shared_increments > 0, "writer {w} incremented nothing");
     }
-    // Every acknowledged write is there.
-    for a in &results {
+    for a in results {
         for (id, title) in &a.created {
-            assert_eq!(count(&conn, "SELECT count(*) FROM leads WHERE id = ?1 AND title = ?2", (id, title)), 1);
+            let sql = "SELECT count(*) FROM leads WHERE id = $1 AND title = $2";
+            assert_eq!(data.count(sql, &[Int(*id), Text(title.clone())]), 1);
         }
         for (id, text) in &a.last_edit {
-            assert_eq!(count(&conn, "SELECT count(*) FROM leads WHERE id = ?1 AND comments = ?2", (id, text)), 1);
+            let sql = "SELECT count(*) FROM leads WHERE id = $1 AND comments = $2";
+            assert_eq!(data.count(sql, &[Int(*id), Text(text.clone())]), 1);
         }
         for (id, stage) in &a.stage {
-            let sql =
-                "SELECT count(*) FROM leads JOIN stages s ON s.id = leads.stage_id WHERE leads.id = ?1 AND s.code = ?2";
-            assert_eq!(count(&conn, sql, (id, stage)), 1, "lead {id} not in {stage}");
+            let sql = "SELECT count(*) FROM leads JOIN stages s ON s.id = leads.stage_id \
+                       WHERE leads.id = $1 AND s.code = $2";
+            assert_eq!(data.count(sql, &[Int(*id), Text(stage.to_string())]), 1, "lead {id} not in {stage}");
         }
         for (id, n) in &a.comments {
-            let sql = "SELECT count(*) FROM timeline WHERE entity = 'lead' AND entity_id = ?1 AND kind = 'comment'";
-            assert_eq!(count(&conn, sql, [id]), *n as i64, "comments of lead {id}");
+            let sql = "SELECT count(*) FROM timeline WHERE entity = 'lead' AND entity_id = $1 AND kind = 'comment'";
+            assert_eq!(data.count(sql, &[Int(*id)]), *n as i64, "comments of lead {id}");
         }
         for subject in &a.activities {
-            assert_eq!(count(&conn, "SELECT count(*) FROM activities WHERE subject = ?1", [subject]), 1);
+            let sql = "SELECT count(*) FROM activities WHERE subject = $1";
+            assert_eq!(data.count(sql, &[Text(subject.clone())]), 1);
         }
     }
-    let created: usize = results.iter().map(|a| a.created.len()).sum();
-    assert_eq!(count(&conn, "SELECT count(*) FROM leads", []), (created + 1 + WRITERS) as i64);
+    let created: usize = results.iter().map(|a| a.created.len() + a.queued.len()).sum();
+    assert_eq!(data.count("SELECT count(*) FROM leads", &[]), (created + 1 + owns.len()) as i64);
+    // The Kanban's column totals, kept by triggers under concurrent writers, are exact.
+    let off = "SELECT count(*) FROM stages s WHERE (SELECT coalesce(sum(t.records), 0) FROM stage_totals t \
+               WHERE t.stage_id = s.id) <> (SELECT count(*) FROM leads l WHERE l.stage_id = s.id) \
+               + (SELECT count(*) FROM deals d WHERE d.stage_id = s.id)";
+    assert_eq!(data.count(off, &[]), 0, "a column total differs from its records");
+    // The queue went round evenly: each writer got the same number of queued leads, give or
+    // take one.
+    let queued: usize = results.iter().map(|a| a.queued.len()).sum();
+    if queued > 0 {
+        let per: Vec<i64> = (0..owns.len())
+            .map(|w| {
+                let sql = "SELECT count(*) FROM leads l JOIN users u ON u.id = l.responsible_id \
+                           WHERE l.title LIKE 'queued-%' AND u.login = $1";
+                data.count(sql, &[Text(format!("w{w}"))])
+            })
+            .collect();
+        let (lo, hi) = (per.iter().min().unwrap(), per.iter().max().unwrap());
+        assert!(hi - lo <= 1, "the queue's round is uneven: {per:?} for {queued} leads");
+        assert_eq!(per.iter().sum::<i64>(), queued as i64);
+    }
     let conflicts: usize = results.iter().map(|a| a.conflicts).sum();
     let reads: usize = results.iter().map(|a| a.reads).sum();
     eprintln!(
-        "{WRITERS}×{OPS} operations: {created} leads, {total} shared increments ({conflicts} conflicts retried), {reads} reads"
+        "{}×{OPS} operations: {created} leads ({queued} by the queue), {total} shared increments ({conflicts} conflicts retried), {reads} reads",
+        owns.len()
     );
-    drop(conn);
+}
+
+fn db_check_passes(env: &Env) {
     let report = Command::new(assert_cmd::cargo::cargo_bin("prospect"))
         .env("PROSPECT_CONFIG", env.dir.path().join("no-config.toml"))
         .args(["--db", env.db.to_str().unwrap(), "--json", "db", "check"])
         .output()
         .unwrap();
     assert_eq!(json_of(&report)["ok"], true, "{}", String::from_utf8_lossy(&report.stdout));
+}
+
+#[test]
+fn six_writers_at_once_lose_nothing() {
+    let env = Env::new();
+    let (shared, owns) = set_up(&env, WRITERS);
+    let (env, results, _) = run_writers(env, WRITERS, shared, &owns);
+    let mut data = Data::open(&env);
+    if let Data::File(conn) = &data {
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok");
+        let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 0);
+    }
+    check_acknowledged(&mut data, &results, shared, &owns);
+    drop(data);
+    db_check_passes(&env);
+}
+
+/// The same load on PostgreSQL with 16 writer processes, the distribution queue handing
+/// out the leads that arrive by themselves (JSON input) in an even round.
+#[test]
+fn sixteen_writers_on_postgres_lose_nothing_and_the_queue_stays_even() {
+    let Some(env) = Env::postgres() else { return };
+    let writers = 16;
+    let (shared, owns) = set_up(&env, writers);
+    let logins: Vec<String> = (0..writers).map(|w| format!("w{w}")).collect();
+    env.json(&["queue", "set", "--mode", "even", "--users", &logins.join(",")]);
+    let (env, results, _) = run_writers(env, writers, shared, &owns);
+    check_acknowledged(&mut Data::open(&env), &results, shared, &owns);
+    db_check_passes(&env);
 }
 
 /// Runs `lead add` after `lead add` until told to stop, recording each acknowledged title and
@@ -383,12 +503,14 @@ fn writers_killed_mid_write_leave_an_intact_file_with_every_acknowledged_write()
             all_acked.extend(w.join().unwrap());
         }
         // The next opener rolls back whatever a killed writer left half done.
-        let conn = Connection::open(&env.db).unwrap();
-        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-        assert_eq!(check, "ok", "round {round} (STRESS_SEED={seed})");
+        let mut data = Data::open(&env);
+        if let Data::File(conn) = &data {
+            let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+            assert_eq!(check, "ok", "round {round} (STRESS_SEED={seed})");
+        }
         for title in &all_acked {
             assert_eq!(
-                count(&conn, "SELECT count(*) FROM leads WHERE title = ?1", [title]),
+                data.count("SELECT count(*) FROM leads WHERE title = $1", &[Text(title.clone())]),
                 1,
                 "acknowledged {title} missing after round {round} (STRESS_SEED={seed})"
             );

@@ -116,7 +116,18 @@ const LIMIT: Duration = Duration::from_secs(10);
 
 #[test]
 fn move_twice_open_comment_quit_and_the_cli_sees_it() {
-    let env = Env::new();
+    move_twice_open_comment_quit_and_the_cli_sees_it_on(Env::new());
+}
+
+/// The same on a PostgreSQL database (left out, said once, without a test server).
+#[test]
+fn move_twice_open_comment_quit_and_the_cli_sees_it_on_postgres() {
+    if let Some(env) = Env::postgres() {
+        move_twice_open_comment_quit_and_the_cli_sees_it_on(env);
+    }
+}
+
+fn move_twice_open_comment_quit_and_the_cli_sees_it_on(env: Env) {
     env.ok(&["demo", "--leads", "300"]);
     let first = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
     let id = first[0]["id"].as_i64().unwrap();
@@ -147,7 +158,18 @@ fn move_twice_open_comment_quit_and_the_cli_sees_it() {
 
 #[test]
 fn another_process_change_appears_without_a_keypress() {
-    let env = Env::new();
+    another_process_change_appears_without_a_keypress_on(Env::new());
+}
+
+/// The same on a PostgreSQL database (left out, said once, without a test server).
+#[test]
+fn another_process_change_appears_without_a_keypress_on_postgres() {
+    if let Some(env) = Env::postgres() {
+        another_process_change_appears_without_a_keypress_on(env);
+    }
+}
+
+fn another_process_change_appears_without_a_keypress_on(env: Env) {
     env.ok(&["demo", "--leads", "100"]);
     let stages = env.json(&["stage", "list"]);
     let junk = stages["stages"][4]["count"].as_i64().unwrap();
@@ -214,7 +236,18 @@ fn plan_a_call_for_tomorrow_and_find_it_on_the_board_and_in_the_calendar() {
 
 #[test]
 fn convert_a_demo_lead_through_the_wizard_then_open_its_company() {
-    let env = Env::new();
+    convert_a_demo_lead_through_the_wizard_then_open_its_company_on(Env::new());
+}
+
+/// The same on a PostgreSQL database (left out, said once, without a test server).
+#[test]
+fn convert_a_demo_lead_through_the_wizard_then_open_its_company_on_postgres() {
+    if let Some(env) = Env::postgres() {
+        convert_a_demo_lead_through_the_wizard_then_open_its_company_on(env);
+    }
+}
+
+fn convert_a_demo_lead_through_the_wizard_then_open_its_company_on(env: Env) {
     env.ok(&["demo", "--leads", "300"]);
     let column = env.json(&["lead", "list", "--stage", "NEW", "--limit", "20"]);
     let rows = column.as_array().unwrap();

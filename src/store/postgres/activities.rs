@@ -4,7 +4,6 @@
 
 use super::records::{Params, refs as args};
 use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
-use crate::domain::access::Sight;
 use crate::domain::activity::ActivityKind;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
@@ -39,15 +38,15 @@ pub(crate) fn refresh_next(c: &mut impl GenericClient, entity: Entity, id: i64) 
     Ok(())
 }
 
-/// Recomputes `next_activity_at` of every record in one grouped pass over the bindings: the
-/// end of a bulk load, which plans activities without refreshing each record.
-#[allow(dead_code)] // for the bulk loads, written apart
+/// Recomputes `next_activity_at` of every record in one grouped pass over the bindings (hash
+/// joins, not a lookup per record): the end of a bulk load, which plans activities without
+/// refreshing each record. Rows whose value stays are not written.
 pub(crate) fn refresh_all_next(c: &mut impl GenericClient) -> Result<()> {
     for entity in Entity::ALL {
         c.batch_execute(&format!(
-            "UPDATE {t} SET next_activity_at = m.at FROM (SELECT r.id, (SELECT min(a.deadline) \
-             FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
-             WHERE b.entity = '{code}' AND b.entity_id = r.id AND NOT a.completed) AS at FROM {t} r) AS m \
+            "UPDATE {t} SET next_activity_at = m.at FROM (SELECT r.id, g.at FROM {t} r LEFT JOIN \
+             (SELECT b.entity_id AS id, min(a.deadline) AS at FROM activity_bindings b JOIN activities a ON a.id = b.activity_id \
+             WHERE b.entity = '{code}' AND NOT a.completed GROUP BY b.entity_id) g ON g.id = r.id) AS m \
              WHERE {t}.id = m.id AND {t}.next_activity_at IS DISTINCT FROM m.at",
             t = entity.table(),
             code = entity.code()
@@ -65,14 +64,9 @@ fn times_of(a: &NewActivity) -> (Option<UnixMs>, Option<UnixMs>) {
     }
 }
 
-/// Inserts an activity with its bindings and a timeline entry on each bound record.
-#[allow(dead_code)] // for the bulk loads (the demo's activities), written apart
-pub(crate) fn insert(c: &mut impl GenericClient, ctx: &WriteCtx, a: &NewActivity) -> Result<i64> {
-    insert_with(c, ctx, a, &ActivityDetails::default(), true)
-}
-
-/// `insert` with a person's details; `refresh` false leaves each record's
-/// `next_activity_at` and change log to the caller (a bulk load does all at the end).
+/// Inserts an activity with its bindings and a timeline entry on each bound record;
+/// `refresh` false leaves each record's `next_activity_at` and change log to the caller (a
+/// bulk load does all at the end, `refresh_all_next`).
 pub(crate) fn insert_with(
     c: &mut impl GenericClient,
     ctx: &WriteCtx,
@@ -238,12 +232,11 @@ fn default_subject(c: &mut impl GenericClient, lang: crate::i18n::Lang, a: &NewA
 
 impl Activities for Store {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
+    /// The records are checked and named inside the write: one that another user deletes
+    /// meanwhile cannot end up with an activity bound to nothing.
     fn plan_activity(&mut self, mut a: NewActivity, more: &ActivityDetails) -> Result<i64> {
         if a.bindings.is_empty() {
             return Err(FieldError::new("record", Problem::refused("activity_record", &[])).into());
-        }
-        for r in &a.bindings {
-            self.get(*r, &Sight::everything())?;
         }
         a.subject = clean_line(&a.subject).trim().to_string();
         let more = &ActivityDetails {
@@ -252,19 +245,27 @@ impl Activities for Store {
             reminder_minutes: more.reminder_minutes,
             location: more.location.as_deref().map(|l| clean_line(l).into_owned()),
         };
-        if a.subject.trim().is_empty() {
-            let lang = self.options().lang;
-            let subject = default_subject(&mut *self.client(), lang, &a).map_err(|e| self.fill_path(e))?;
-            a.subject = subject.unwrap_or_default();
-        }
-        if a.subject.chars().count() > 255 {
-            return Err(FieldError::new("subject", Problem::TooLong { max: 255 }).into());
-        }
-        check_duration(a.duration_minutes)?;
         if a.responsible_id.is_none() {
             a.responsible_id = self.user().map(|u| u.id);
         }
-        self.write(|tx, ctx| insert_with(tx, ctx, &a, more, true))
+        let lang = self.options().lang;
+        self.write(|tx, ctx| {
+            for r in &a.bindings {
+                let sql = format!("SELECT 1 FROM {} WHERE id = $1", r.entity.table());
+                if tx.query_opt(&sql, &[&r.id])?.is_none() {
+                    return Err(StoreError::NotFound { entity: r.entity, id: r.id });
+                }
+            }
+            let mut a = a.clone();
+            if a.subject.is_empty() {
+                a.subject = default_subject(tx, lang, &a)?.unwrap_or_default();
+            }
+            if a.subject.chars().count() > 255 {
+                return Err(FieldError::new("subject", Problem::TooLong { max: 255 }).into());
+            }
+            check_duration(a.duration_minutes)?;
+            insert_with(tx, ctx, &a, more, true)
+        })
     }
 
     /// One activity.
@@ -305,13 +306,14 @@ impl Activities for Store {
         rows(&mut *self.client(), &sql, &params).map_err(|e| self.fill_path(e))
     }
 
-    /// Marks an activity done, with an entry on each bound record's timeline.
+    /// Marks an activity done, with an entry on each bound record's timeline. The activity
+    /// and its bindings are read inside the write, so every record bound by then is told.
     fn complete_activity(&mut self, id: i64) -> Result<()> {
-        let a = self.activity(id)?;
-        if a.completed {
-            return Err(StoreError::Rule(Rule::ActivityDone { id }));
-        }
         self.write(|tx, ctx| {
+            let a = activity_in(tx, id)?;
+            if a.completed {
+                return Err(StoreError::Rule(Rule::ActivityDone { id }));
+            }
             let n = tx.execute(
                 "UPDATE activities SET completed = TRUE, completed_at = $1, modified_at = $1, modified_by = $2, \
                  version = version + 1 WHERE id = $3 AND version = $4",
@@ -325,27 +327,31 @@ impl Activities for Store {
         })
     }
 
-    /// Reschedules or edits an activity, with an entry on each bound record's timeline.
+    /// Reschedules or edits an activity, with an entry on each bound record's timeline (the
+    /// activity read inside the write, as it is when the change lands).
     fn update_activity(&mut self, id: i64, change: &ActivityChange) -> Result<()> {
-        let a = self.activity(id)?;
         if let Some(s) = &change.subject
             && clean_line(s).trim().is_empty()
         {
             return Err(FieldError::new("subject", Problem::Required).into());
         }
         check_duration(change.duration_minutes)?;
-        let deadline = change.deadline.unwrap_or(a.deadline);
-        let length =
-            change.duration_minutes.map(|m| m * 60_000).or_else(|| a.start_at.zip(a.end_at).map(|(s, e)| e - s));
-        let (start, end) = match a.start_at {
-            Some(_) => (Some(deadline), length.map(|l| deadline + l)),
-            None => (None, None),
-        };
-        let subject =
-            change.subject.as_deref().map(|s| clean_line(s).trim().to_string()).unwrap_or_else(|| a.subject.clone());
-        let priority = change.priority.map(|p| p.code().to_string()).unwrap_or_else(|| a.priority.clone());
         self.write(|tx, ctx| {
-            // The responsible stays unless the change names one (the row's own, not a login).
+            let a = activity_in(tx, id)?;
+            let deadline = change.deadline.unwrap_or(a.deadline);
+            let length =
+                change.duration_minutes.map(|m| m * 60_000).or_else(|| a.start_at.zip(a.end_at).map(|(s, e)| e - s));
+            let (start, end) = match a.start_at {
+                Some(_) => (Some(deadline), length.map(|l| deadline + l)),
+                None => (None, None),
+            };
+            let subject = change
+                .subject
+                .as_deref()
+                .map(|s| clean_line(s).trim().to_string())
+                .unwrap_or_else(|| a.subject.clone());
+            let priority = change.priority.map(|p| p.code().to_string()).unwrap_or_else(|| a.priority.clone());
+            // The responsible stays unless the change names one.
             let n = tx.execute(
                 "UPDATE activities SET deadline = $1, start_at = $2, end_at = $3, subject = $4, priority = $5, \
                  modified_at = $6, modified_by = $7, responsible_id = coalesce($10, responsible_id), version = version + 1 \
@@ -362,8 +368,8 @@ impl Activities for Store {
 
     /// Deletes an activity; the timelines of its records keep a note of it.
     fn delete_activity(&mut self, id: i64) -> Result<()> {
-        let a = self.activity(id)?;
         self.write(|tx, ctx| {
+            let a = activity_in(tx, id)?;
             tx.execute("DELETE FROM activities WHERE id = $1", &[&id])?;
             let payload = json!({"activity": id, "subject": a.subject});
             touch_bound(tx, ctx, &a.bindings, TimelineKind::ActivityDeleted, &payload)
@@ -455,5 +461,56 @@ impl Activities for Store {
     /// Writes a calendar's entries in one transaction (see the trait).
     fn import_calendar(&mut self, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>> {
         super::calendar::import(self, entries, dry_run)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::activity::Priority;
+    use crate::store::postgres::scratch::{ScratchDb, server};
+    use crate::store::{OpenOptions, RecordInput};
+
+    /// The bulk loads' grouped pass gives every record what the per-record refresh gives.
+    #[test]
+    fn the_grouped_refresh_is_the_per_record_one() {
+        let Some(admin) = server() else { return };
+        let db = ScratchDb::create(&admin).unwrap();
+        let mut store = Store::open(&db.url, OpenOptions::default()).unwrap();
+        store.sign_in("alice").unwrap();
+        let lead = |store: &mut Store, title: &str| {
+            let input = RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
+            RecordRef::new(Entity::Lead, store.create(Entity::Lead, &input).unwrap().id)
+        };
+        let (a, b, c) = (lead(&mut store, "A"), lead(&mut store, "B"), lead(&mut store, "C"));
+        let plan = |store: &mut Store, on: Vec<RecordRef>, at: i64, done: bool| {
+            let a = NewActivity {
+                kind: ActivityKind::Task,
+                subject: "x".into(),
+                deadline: at,
+                duration_minutes: None,
+                priority: Priority::Medium,
+                responsible_id: None,
+                completed: done,
+                bindings: on,
+            };
+            store.plan_activity(a, &ActivityDetails::default()).unwrap()
+        };
+        plan(&mut store, vec![a, b], 5_000, false);
+        plan(&mut store, vec![a], 3_000, true);
+        plan(&mut store, vec![b], 4_000, false);
+        plan(&mut store, vec![c], 1_000, true);
+        let next = |store: &Store| -> Vec<Option<i64>> {
+            let rows = store.client().query("SELECT next_activity_at FROM leads ORDER BY id", &[]).unwrap();
+            rows.iter().map(|r| r.get(0)).collect()
+        };
+        let per_record = next(&store);
+        assert_eq!(per_record, vec![Some(5_000), Some(4_000), None]);
+        store
+            .client()
+            .batch_execute("UPDATE leads SET next_activity_at = CASE id % 2 WHEN 0 THEN NULL ELSE 7 END")
+            .unwrap();
+        refresh_all_next(&mut *store.client()).unwrap();
+        assert_eq!(next(&store), per_record);
     }
 }

@@ -67,7 +67,6 @@ pub(crate) fn find_in(
 }
 
 /// Records of `target` matching `keys`, whoever may see them (repeat leads, imports).
-#[allow(dead_code)] // until the records' create and the imports call it
 pub(crate) fn find_for_writer(
     c: &mut impl GenericClient,
     target: Entity,
@@ -79,7 +78,6 @@ pub(crate) fn find_for_writer(
 /// Existing records an imported row matches, on the chosen keys only (SPEC I2: "by chosen
 /// criteria"); for companies, `name` and `company` both mean the title. The rule of
 /// `sqlite::duplicates::import_matches`.
-#[allow(dead_code)] // until the imports call it
 pub(crate) fn import_matches(
     c: &mut impl GenericClient,
     entity: Entity,

@@ -13,6 +13,11 @@ impl Changes for Store {
         Ok(self.heard())
     }
 
+    /// Notices already arrived on the connection: reading them costs no round trip.
+    fn poll_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(200)
+    }
+
     fn last_change(&self) -> Result<i64> {
         let r = self.client().query_one("SELECT coalesce(max(id), 0) FROM changes", &[]);
         Ok(r.map_err(|e| self.pg_err(e))?.get(0))

@@ -26,7 +26,6 @@ pub mod scratch;
 mod search;
 mod settings;
 mod stages;
-mod stubs;
 mod target;
 mod timeline;
 mod totals;
@@ -95,7 +94,10 @@ impl Store {
                         if opts.say_when_waiting == WaitNotice::Json {
                             eprintln!("{}", serde_json::json!({ "waiting": file }));
                         } else {
-                            eprintln!("prospect: {}", crate::i18n::tr_in(opts.lang, "tui.waiting", &[("file", &file)]));
+                            eprintln!(
+                                "prospect: {}",
+                                crate::i18n::tr_in(opts.lang, "tui.waiting_server", &[("file", &file)])
+                            );
                         }
                     }
                     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -215,24 +217,16 @@ impl Store {
         let result = wait::retry_while_busy(
             self,
             limit,
-            |store| match store.attempt_write(commit, &mut f) {
-                // A lost connection is waited for like a busy file: made again, then retried.
-                Err(StoreError::Unreachable(..)) if !store.in_read.get() => Err(StoreError::Busy(PathBuf::new())),
-                other => other,
-            },
+            // A lost connection is waited for like a busy file (`wait` retries both): made
+            // again by `client()` at the next attempt.
+            |store| store.attempt_write(commit, &mut f),
             |store, waiting| {
                 if let Some(h) = store.busy_hook.as_mut() {
                     h(waiting);
                 }
             },
         );
-        result.map_err(|e| match e {
-            // Still unreachable at the limit: say so, not "busy".
-            StoreError::Busy(_) if self.client.borrow().is_closed() => {
-                StoreError::Unreachable(self.shown.clone(), "connection closed".into())
-            }
-            e => self.fill_path(e),
-        })
+        result.map_err(|e| self.fill_path(e))
     }
 
     fn attempt_write<T>(

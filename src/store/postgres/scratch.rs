@@ -17,23 +17,31 @@ pub struct ScratchDb {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// The server the PostgreSQL tests use, or `None` (with the reason said once on stderr)
-/// when none is set up: the suite then leaves its PostgreSQL cases out, unless
-/// `PROSPECT_REQUIRE_PG=1` asks it to fail.
+/// The role `.ci/postgres` makes on the local server: tried when `PROSPECT_TEST_PG` is unset.
+pub const LOCAL_TEST_SERVER: &str = "postgres://prospect_test:prospect_test@localhost:5432/postgres";
+
+/// The server the PostgreSQL tests use: `PROSPECT_TEST_PG`, else the local test role when it
+/// answers. `None` when there is none (the caller says `unavailable()` once): the suite then
+/// leaves its PostgreSQL cases out, unless `PROSPECT_REQUIRE_PG=1` asks it to fail.
 pub fn server() -> Option<String> {
-    match std::env::var("PROSPECT_TEST_PG").ok().filter(|v| !v.is_empty()) {
-        Some(url) => Some(url),
-        None if std::env::var("PROSPECT_REQUIRE_PG").is_ok_and(|v| v == "1") => {
-            panic!("PROSPECT_REQUIRE_PG=1 but PROSPECT_TEST_PG is not set: {}", unavailable())
-        }
-        None => None,
+    static FOUND: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        std::env::var("PROSPECT_TEST_PG").ok().filter(|v| !v.is_empty()).or_else(|| {
+            let mut config: postgres::Config = LOCAL_TEST_SERVER.parse().ok()?;
+            config.connect_timeout(std::time::Duration::from_secs(2));
+            config.connect(NoTls).ok().map(|_| LOCAL_TEST_SERVER.to_string())
+        })
+    });
+    if found.is_none() && std::env::var("PROSPECT_REQUIRE_PG").is_ok_and(|v| v == "1") {
+        panic!("PROSPECT_REQUIRE_PG=1: {}", unavailable());
     }
+    found.clone()
 }
 
 /// One line saying why PostgreSQL cases were left out and how to run them.
 pub fn unavailable() -> &'static str {
-    "no PostgreSQL server for the tests: set PROSPECT_TEST_PG=postgres://USER:PASSWORD@localhost/postgres \
-     (a role that may create databases), or run .ci/run, which starts one"
+    "PostgreSQL cases left out: no server for the tests (run `.ci/postgres`, which starts the local one and makes \
+     its test role, or set PROSPECT_TEST_PG=postgres://USER:PASSWORD@HOST/postgres for a role that may create databases)"
 }
 
 impl ScratchDb {

@@ -7,8 +7,6 @@
 //! function and quoted, so that nothing typed can break it; a phone-like query is one run of
 //! digits. Matches are ranked by `domain::search::name_match` as a file's are.
 
-#![allow(dead_code)] // until the records' writes, lists and repair call them
-
 use super::records::{title_of, visibility_sql};
 use super::{Result, Store};
 use crate::domain::access::{Sight, Visibility};
@@ -203,6 +201,7 @@ pub(crate) fn reindex_all(c: &mut impl GenericClient) -> Result<()> {
 
 /// Records whose search entry is not what their fields and comms give (`entry_text` and its
 /// words), that have none, or that have one and no longer exist, for `db check`.
+#[allow(dead_code)] // `maintenance::search_wrong` compares bodies only; this compares the words too
 pub(crate) fn stale_entries(c: &mut impl GenericClient) -> Result<Vec<RecordRef>> {
     let mut stale = Vec::new();
     for entity in Entity::ALL {
@@ -231,25 +230,57 @@ pub(crate) fn stale_entries(c: &mut impl GenericClient) -> Result<Vec<RecordRef>
 const ROWID: &str =
     "s.entity_id * 4 + CASE s.entity WHEN 'lead' THEN 0 WHEN 'contact' THEN 1 WHEN 'company' THEN 2 ELSE 3 END";
 
-/// Rowids (`ROWID`) of the entries matching `q`, newest first.
+/// How many of the newest entries (of a kind, or of all) a query looks through first for its
+/// `n` newest matches: a prefix such as `06` matches nearly every record, and the server
+/// cannot tell (each phone is a word of its own), so the index would hand over every match
+/// to be sorted (60 ms for 100k records); the newest few thousand entries hold enough of
+/// them. Otherwise the index is asked.
+fn window(n: usize) -> i64 {
+    n.saturating_mul(10).clamp(1_000, 10_000) as i64
+}
+
+/// Rowids (`ROWID`) of the newest `n` entries matching `q`, of kind `kind` or of any: looked
+/// for among the newest entries first (`window`), then through the index when those do not
+/// hold `n` matches. Exactly the newest either way (of the same id, kinds in the order of
+/// their codes).
+fn newest(c: &mut impl GenericClient, q: &str, kind: Option<Entity>, n: usize) -> Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let (cond, order) = match kind {
+        Some(e) => (format!("s.entity = '{}'", e.code()), "s.entity_id DESC"),
+        None => ("TRUE".to_string(), "s.entity_id DESC, s.entity DESC"),
+    };
+    let ids = |rows: Vec<postgres::Row>| {
+        rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<Vec<i64>, postgres::Error>>()
+    };
+    let recent = format!(
+        "SELECT {ROWID} FROM (SELECT s.entity_id, s.entity, s.words FROM search s WHERE {cond} ORDER BY {order} \
+         LIMIT $3) s WHERE s.words @@ $1::text::tsquery ORDER BY {order} LIMIT $2"
+    );
+    let found = ids(c.query(&recent, &[&q, &(n as i64), &window(n)])?)?;
+    if found.len() >= n {
+        return Ok(found);
+    }
+    let all =
+        format!("SELECT {ROWID} FROM search s WHERE {cond} AND s.words @@ $1::text::tsquery ORDER BY {order} LIMIT $2");
+    Ok(ids(c.query(&all, &[&q, &(n as i64)])?)?)
+}
+
+/// Rowids of the newest `limit` entries matching `q`, newest first.
 fn newest_matches(c: &mut impl GenericClient, q: &str, limit: usize) -> Result<Vec<i64>> {
-    let sql = format!("SELECT {ROWID} AS r FROM search s WHERE s.words @@ $1::text::tsquery ORDER BY r DESC LIMIT $2");
-    Ok(c.query(&sql, &[&q, &(limit as i64)])?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<std::result::Result<_, postgres::Error>>()?)
+    let mut found = newest(c, q, None, limit)?;
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(found)
 }
 
 /// Rowids of the entries matching `q`: the newest `per_kind` of each kind of record.
 fn newest_per_kind(c: &mut impl GenericClient, q: &str, per_kind: usize) -> Result<Vec<i64>> {
-    let sql = format!(
-        "SELECT r FROM (SELECT {ROWID} AS r, row_number() OVER (PARTITION BY s.entity ORDER BY s.entity_id DESC) \
-         AS n FROM search s WHERE s.words @@ $1::text::tsquery) m WHERE n <= $2"
-    );
-    Ok(c.query(&sql, &[&q, &(per_kind as i64)])?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<std::result::Result<_, postgres::Error>>()?)
+    let mut found = Vec::new();
+    for entity in Entity::ALL {
+        found.extend(newest(c, q, Some(entity), per_kind)?);
+    }
+    Ok(found)
 }
 
 /// The names (`domain::search::name_match`) of the records of a kind among a list of ids: a
@@ -400,6 +431,37 @@ impl Search for Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The newest matches are the same whether the newest entries hold enough of them or
+    /// the index is asked. (On the server `PROSPECT_TEST_PG` names.)
+    #[test]
+    fn the_newest_matches_are_found_among_the_newest_entries_or_through_the_index() {
+        let Some(server) = super::super::scratch::server() else { return };
+        let db = super::super::scratch::ScratchDb::create(&server).unwrap();
+        let store = Store::open(&db.url, Default::default()).unwrap();
+        let mut c = store.client();
+        // 3,000 leads and 30 deals, every one holding "0612…"; one lead in ten "rare".
+        let leads: Vec<(i64, String)> =
+            (1..=3000).map(|i| (i, format!("Lead {} 0612{i}", if i % 10 == 0 { "rare" } else { "common" }))).collect();
+        write_entries(&mut *c, Entity::Lead, &leads).unwrap();
+        let deals: Vec<(i64, String)> = (1..=30).map(|i| (i * 7, format!("Deal 0612{i}"))).collect();
+        write_entries(&mut *c, Entity::Deal, &deals).unwrap();
+        let q = |text: &str| ts_query(text).unwrap();
+        let expect_leads = |every: i64, n: usize| -> Vec<i64> {
+            (1..=3000).rev().filter(|i| i % every == 0).take(n).map(|i| i * 4 + tag(Entity::Lead)).collect()
+        };
+        // Found among the newest entries.
+        assert_eq!(newest(&mut *c, &q("0612"), Some(Entity::Lead), 80).unwrap(), expect_leads(1, 80));
+        // Too few there: through the index.
+        assert_eq!(newest(&mut *c, &q("rare"), Some(Entity::Lead), 500).unwrap(), expect_leads(10, 500));
+        assert_eq!(newest(&mut *c, &q("rare"), Some(Entity::Lead), 80).unwrap(), expect_leads(10, 80));
+        let deals_found = newest(&mut *c, &q("0612"), Some(Entity::Deal), 500).unwrap();
+        assert_eq!(deals_found, (1..=30).rev().map(|i| i * 7 * 4 + tag(Entity::Deal)).collect::<Vec<_>>());
+        // Of every kind, newest first.
+        let all = newest_matches(&mut *c, &q("0612"), 20).unwrap();
+        assert_eq!(all, expect_leads(1, 20));
+        assert_eq!(newest(&mut *c, &q("nothing"), None, 20).unwrap(), Vec::<i64>::new());
+    }
 
     /// A repair rebuilds every entry; `db check` names the records whose entry differs from
     /// what they hold, is missing, or outlived them. (On the server `PROSPECT_TEST_PG` names.)

@@ -148,7 +148,10 @@ pub fn draw_status(app: &App, f: &mut Frame, area: Rect, footer: Option<Rect>) {
     }
     if app.waiting {
         alerts.push(Span::styled(
-            format!(" {} ", app.ta("tui.waiting", &[("file", &app.file)])),
+            format!(
+                " {} ",
+                app.ta(if app.on_server { "tui.waiting_server" } else { "tui.waiting" }, &[("file", &app.file)])
+            ),
             Style::default().fg(Color::Black).bg(Color::Yellow),
         ));
     }

@@ -1,6 +1,7 @@
 //! The store worker: a thread that owns the open file, runs `Effect`s and answers with
-//! `StoreEvent`s, so the interface never blocks on a busy or slow file. It also polls
-//! `PRAGMA data_version` about once a second to notice other users' changes.
+//! `StoreEvent`s, so the interface never blocks on a busy or slow file. It also looks at the
+//! engine's `data_version` to notice other users' changes: about once a second on a file,
+//! five times a second on a server (`poll_interval`: its notices cost no query).
 
 use super::event::LoopEvent;
 use crate::domain::fields::Entity;
@@ -33,12 +34,13 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
             let mut last_version = store.data_version().unwrap_or(0);
             let mut last_change = store.last_change().unwrap_or(0);
             let mut last_poll = Instant::now();
+            let poll_every = store.poll_interval();
             let mut trace = effect_trace();
             let born = Instant::now();
             let mut queue: std::collections::VecDeque<Effect> = std::collections::VecDeque::new();
             loop {
                 if queue.is_empty() {
-                    match effects_rx.recv_timeout(Duration::from_millis(250)) {
+                    match effects_rx.recv_timeout(poll_every.min(Duration::from_millis(250))) {
                         Ok(effect) => queue.push_back(effect),
                         Err(RecvTimeoutError::Timeout) => {}
                         Err(RecvTimeoutError::Disconnected) => return,
@@ -68,7 +70,7 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
                     // Our own writes change nothing for others' refresh.
                     last_version = store.data_version().unwrap_or(last_version);
                 }
-                if last_poll.elapsed() >= Duration::from_millis(900) {
+                if last_poll.elapsed() >= poll_every {
                     last_poll = Instant::now();
                     if let Ok(v) = store.data_version()
                         && v != last_version

@@ -286,6 +286,8 @@ CREATE TABLE search (
     PRIMARY KEY (entity_id, entity)
 );
 CREATE INDEX search_words ON search USING GIN (words);
+-- The newest entries of a kind, which a search looks through first.
+CREATE INDEX search_kind ON search (entity, entity_id);
 
 -- Each Kanban column's count and sums per currency, kept by triggers (as in a file): a sum
 -- that no longer fits in 64 bits is kept as NULL ("count the records").

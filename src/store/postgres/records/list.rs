@@ -97,8 +97,9 @@ fn list_where(
     Ok(Some((wheres.join(" AND "), params)))
 }
 
-/// ORDER BY of a list page (over alias `t`): the order `sqlite::records::list` gives, ties
-/// by id the way the sort goes. Text compares by code point (`COLLATE "C"`), as in a file.
+/// ORDER BY of a list page (over alias `t`) for the orders `group_page` does not take: the
+/// order `sqlite::records::list` gives, ties by id the way the sort goes. Text compares by
+/// code point (`COLLATE "C"`), as in a file.
 fn order_sql(entity: Entity, title: &str, filter: &ListFilter) -> String {
     let Some(ListSort { key, reverse }) = filter.sort else {
         return if filter.after_id.is_some() || filter.oldest_first { "t.id ASC" } else { "t.id DESC" }.into();
@@ -109,16 +110,6 @@ fn order_sql(entity: Entity, title: &str, filter: &ListFilter) -> String {
     let exprs: Vec<String> = match key {
         SortField::Title => vec![format!("lower(coalesce({title}, '')) COLLATE \"C\"")],
         SortField::Amount if entity != Entity::Contact => vec![format!("coalesce({amount_col}, -1)")],
-        // Stage order of the list's pipeline, newest… or oldest first within a stage.
-        SortField::Stage if entity.has_stages() => {
-            vec!["(SELECT sort FROM stages WHERE id = t.stage_id)".into(), "t.stage_id".into()]
-        }
-        // Nobody first, then by login (without case).
-        SortField::Responsible => vec![
-            "(t.responsible_id IS NOT NULL)".into(),
-            "(SELECT lower(login::text) COLLATE \"C\" FROM users WHERE id = t.responsible_id)".into(),
-            "t.responsible_id".into(),
-        ],
         SortField::NextActivity if matches!(filter.next_activity, Some(NextActivity::Between(..))) => {
             vec![next.to_string()]
         }
@@ -137,6 +128,75 @@ fn order_sql(entity: Entity, title: &str, filter: &ListFilter) -> String {
     let mut parts: Vec<String> = exprs.into_iter().map(|e| format!("{e} {dir}")).collect();
     parts.push(format!("t.id {dir}"));
     parts.join(", ")
+}
+
+/// The ids of a page of a list sorted by stage or by responsible, in order; `None` for the
+/// other sorts. Such a sort has a few groups (stages, users) of many records each: rather
+/// than sorting every record by its group, the groups are taken in order, each read through
+/// its index (`leads_stage`, `leads_responsible`…) newest… or oldest first, the way the sort
+/// goes; groups before the page are only counted (the same rows and order as `order_sql`).
+fn group_page(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    filter: &ListFilter,
+    sort: ListSort,
+    (wheres, params): (&str, &Params),
+    limit: usize,
+    offset: usize,
+) -> Result<Option<Vec<i64>>> {
+    let (column, mut groups): (&str, Vec<Option<i64>>) = match sort.key {
+        SortField::Stage if entity.has_stages() => {
+            let pipeline = refs::resolve_pipeline(c, entity, filter.pipeline.as_deref())?;
+            ("t.stage_id", refs::stages(c, pipeline.id)?.into_iter().map(|s| Some(s.id)).collect())
+        }
+        SortField::Responsible => {
+            // Nobody first, then by login (without case, as a file compares logins).
+            let mut ids = vec![None];
+            for r in c.query("SELECT id FROM users ORDER BY lower(login::text) COLLATE \"C\", id", &[])? {
+                ids.push(Some(r.try_get(0)?));
+            }
+            ("t.responsible_id", ids)
+        }
+        _ => return Ok(None),
+    };
+    if sort.reverse {
+        groups.reverse();
+    }
+    let dir = if sort.reverse { "DESC" } else { "ASC" };
+    let table = entity.table();
+    let n = params.len() + 1;
+    let mut ids = Vec::with_capacity(limit);
+    let mut skip = offset;
+    for group in groups {
+        if ids.len() >= limit {
+            break;
+        }
+        let mut args = refs(params);
+        let cond = match &group {
+            Some(g) => {
+                args.push(g);
+                format!("{column} = ${n}")
+            }
+            None => format!("{column} IS NULL"),
+        };
+        if skip > 0 {
+            let sql = format!("SELECT count(*) FROM {table} t WHERE {wheres} AND {cond}");
+            let in_group: i64 = c.query_one(&sql, &args)?.try_get(0)?;
+            if in_group as usize <= skip {
+                skip -= in_group as usize;
+                continue;
+            }
+        }
+        let sql = format!(
+            "SELECT t.id FROM {table} t WHERE {wheres} AND {cond} ORDER BY t.id {dir} LIMIT {} OFFSET {skip}",
+            limit - ids.len()
+        );
+        skip = 0;
+        for r in c.query(&sql, &args)? {
+            ids.push(r.try_get::<_, i64>(0)?);
+        }
+    }
+    Ok(Some(ids))
 }
 
 /// A page of records matching `filter`.
@@ -191,18 +251,36 @@ pub(crate) fn list_in(
     };
     let offset = if filter.sort.is_some() { filter.offset } else { 0 };
     let limit = if filter.limit == 0 { 50 } else { filter.limit };
-    let order = order_sql(entity, title, filter);
+    let table = entity.table();
+    // Sorted by stage or responsible, the page is picked group by group (`group_page`), then
+    // read in that order; otherwise by one ORDER BY.
+    let grouped = match filter.sort {
+        Some(sort) => group_page(c, entity, filter, sort, (&wheres, &params), limit, offset)?,
+        None => None,
+    };
+    let (page, order, params): (String, String, Params) = match grouped {
+        Some(ids) => (
+            "SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS p(page_id, page_at)".into(),
+            "page.page_at".into(),
+            vec![Box::new(ids)],
+        ),
+        None => {
+            let order = order_sql(entity, title, filter);
+            let page = format!(
+                "SELECT t.id AS page_id FROM {table} t WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            );
+            (page, order, params)
+        }
+    };
     // The page's ids first, then its columns: the per-row subqueries (phone, e-mail, client,
     // responsible) run for the rows shown, not for every row the sort looks at.
     let sql = format!(
         "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login::text FROM users WHERE id = t.responsible_id), {client}, \
          {phone}, {email}, {repeat}, t.created_at, t.version, {next} \
-         FROM (SELECT t.id AS page_id FROM {table} t WHERE {wheres} ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
-         JOIN {table} t ON t.id = page.page_id {stage_join} ORDER BY {order}",
+         FROM ({page}) page JOIN {table} t ON t.id = page.page_id {stage_join} ORDER BY {order}",
         phone = first_comm("phone"),
         email = first_comm("email"),
         next = next_activity_sql(),
-        table = entity.table(),
     );
     let rows = c.query(&sql, &refs(&params))?;
     rows.iter()

@@ -135,7 +135,10 @@ fn pipeline_of(c: &mut impl GenericClient, entity: Entity, id: Option<i64>) -> R
     match entity {
         Entity::Lead => Ok(Some(refs::resolve_pipeline(c, Entity::Lead, None)?.id)),
         Entity::Deal => match id {
-            Some(id) => Ok(c.query_opt("SELECT pipeline_id FROM deals WHERE id = $1", &[&id])?.map(|r| r.get(0))),
+            Some(id) => match c.query_opt("SELECT pipeline_id FROM deals WHERE id = $1", &[&id])? {
+                Some(r) => Ok(Some(r.try_get(0)?)),
+                None => Ok(None),
+            },
             None => Ok(None),
         },
         _ => Ok(None),
@@ -267,16 +270,10 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str, first: usize) -> (St
 }
 
 /// Sets `next_activity_at` of each record from its open activities (after an activity is
-/// planned, done, moved or deleted).
+/// planned, done, moved or deleted): `activities::refresh_next`, the one rule of it.
 pub(crate) fn refresh_next_activity(c: &mut impl GenericClient, records: &[RecordRef]) -> Result<()> {
     for r in records {
-        let sql = format!(
-            "UPDATE {} SET next_activity_at = (SELECT min(a.deadline) FROM activity_bindings b \
-             JOIN activities a ON a.id = b.activity_id WHERE b.entity = $1 AND b.entity_id = $2 AND NOT a.completed) \
-             WHERE id = $2",
-            r.entity.table()
-        );
-        c.execute(&sql, &[&r.entity.code(), &r.id])?;
+        super::activities::refresh_next(c, r.entity, r.id)?;
     }
     Ok(())
 }
@@ -310,18 +307,22 @@ impl Records for Store {
             (Some(bounds[2]), Some(bounds[3])),
             (Some(bounds[3]), None),
         ];
-        let mut out = [0i64; 6];
-        for (i, (from, to)) in ranges.into_iter().enumerate() {
-            let f = ListFilter {
-                next_activity: Some(NextActivity::Between(from, to)),
-                open_stages_only: true,
-                ..Default::default()
-            };
-            out[i] = self.list_count(entity, &f, sight)?;
-        }
-        let f = ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
-        out[5] = self.list_count(entity, &f, sight)?;
-        Ok(out)
+        // Six counts of one state of the data, so the columns add up.
+        self.reading(|s| {
+            let mut out = [0i64; 6];
+            for (i, (from, to)) in ranges.into_iter().enumerate() {
+                let f = ListFilter {
+                    next_activity: Some(NextActivity::Between(from, to)),
+                    open_stages_only: true,
+                    ..Default::default()
+                };
+                out[i] = s.list_count(entity, &f, sight)?;
+            }
+            let f =
+                ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
+            out[5] = s.list_count(entity, &f, sight)?;
+            Ok(out)
+        })
     }
 
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
@@ -404,8 +405,11 @@ impl Records for Store {
     /// welcomes a new user).
     fn holds_no_records(&self) -> Result<bool> {
         let sql = Entity::ALL.iter().map(|e| format!("EXISTS (SELECT 1 FROM {})", e.table())).collect::<Vec<_>>();
-        let any: bool =
-            self.client().query_one(&format!("SELECT {}", sql.join(" OR ")), &[]).map_err(|e| self.pg_err(e))?.get(0);
+        let any: bool = self
+            .client()
+            .query_one(&format!("SELECT {}", sql.join(" OR ")), &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.pg_err(e))?;
         Ok(!any)
     }
 

@@ -9,8 +9,10 @@ pub(crate) fn title_of(c: &mut impl GenericClient, entity: Entity, id: i64) -> R
         Entity::Contact => RefKind::Contact,
         Entity::Company => RefKind::Company,
         Entity::Deal => {
-            let t: Option<String> =
-                c.query_opt("SELECT title FROM deals WHERE id = $1", &[&id])?.and_then(|r| r.get(0));
+            let t: Option<String> = match c.query_opt("SELECT title FROM deals WHERE id = $1", &[&id])? {
+                Some(r) => r.try_get(0)?,
+                None => None,
+            };
             return Ok(display_title(entity, id, t.as_deref()));
         }
     };

@@ -30,12 +30,13 @@ fn repeat_match(c: &mut impl GenericClient, keys: &MatchKeys) -> Result<Vec<Repe
     if let Some(contact) = found.iter().find(|f| f.entity == Entity::Contact).map(|f| f.id)
         && !found.iter().any(|f| f.entity == Entity::Company)
     {
-        let company: Option<i64> = c
-            .query_opt(
-                "SELECT company_id FROM contact_companies WHERE contact_id = $1 ORDER BY company_id LIMIT 1",
-                &[&contact],
-            )?
-            .map(|r| r.get(0));
+        let company: Option<i64> = match c.query_opt(
+            "SELECT company_id FROM contact_companies WHERE contact_id = $1 ORDER BY company_id LIMIT 1",
+            &[&contact],
+        )? {
+            Some(r) => Some(r.try_get(0)?),
+            None => None,
+        };
         if let Some(id) = company {
             push(&mut found, Entity::Company, id, "contact");
         }
