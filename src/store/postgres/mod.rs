@@ -117,18 +117,40 @@ impl Store {
             own_pid: Cell::new(0),
             in_read: Cell::new(false),
         };
-        store.listen()?;
-        migrate::run(&mut store).map_err(|e| store.fill_path(e))?;
+        // A database already at this build's version (every open but the first) is told in
+        // the round trip that starts listening; the others go through the locked migration.
+        let current = match store.listen_reading_version() {
+            Ok(v) => v == Some(SCHEMA_VERSION),
+            Err(_) => {
+                store.listen()?;
+                false
+            }
+        };
+        if !current {
+            migrate::run(&mut store).map_err(|e| store.fill_path(e))?;
+        }
         Ok(store)
     }
 
-    /// Listens for other clients' changes on this connection and notes its server process.
+    /// Listens for other clients' changes on this connection and notes its server process,
+    /// in one round trip.
     fn listen(&self) -> Result<()> {
-        let mut c = self.client.borrow_mut();
-        c.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(|e| self.pg_err(e))?;
-        let pid: i32 = c.query_one("SELECT pg_backend_pid()", &[]).map_err(|e| self.pg_err(e))?.get(0);
-        self.own_pid.set(pid);
+        let sql = format!("LISTEN {CHANNEL}; SELECT pg_backend_pid()::text");
+        let pid = first_value(&self.client.borrow_mut().simple_query(&sql).map_err(|e| self.pg_err(e))?, 0);
+        self.own_pid.set(pid.and_then(|p| p.parse().ok()).unwrap_or(0));
         Ok(())
+    }
+
+    /// `listen`, reading the schema version in the same round trip: an error when the
+    /// database has no version table (nothing was listened to then).
+    fn listen_reading_version(&self) -> Result<Option<i64>> {
+        let sql = format!(
+            "LISTEN {CHANNEL}; SELECT pg_backend_pid()::text, \
+             (SELECT coalesce(max(version), 0) FROM prospect_schema)::text"
+        );
+        let msgs = self.client.borrow_mut().simple_query(&sql).map_err(|e| self.pg_err(e))?;
+        self.own_pid.set(first_value(&msgs, 0).and_then(|p| p.parse().ok()).unwrap_or(0));
+        Ok(first_value(&msgs, 1).and_then(|v| v.parse().ok()))
     }
 
     /// The connection, made again first when the server dropped it (a restart): the next
@@ -263,6 +285,14 @@ impl Store {
         }
         Ok(value)
     }
+}
+
+/// Column `i` of the first row a simple query returned.
+fn first_value(msgs: &[postgres::SimpleQueryMessage], i: usize) -> Option<String> {
+    msgs.iter().find_map(|m| match m {
+        postgres::SimpleQueryMessage::Row(r) => Some(r.get(i).map(str::to_string)),
+        _ => None,
+    })?
 }
 
 /// What a write needs besides the transaction: who, when, and input defaults.

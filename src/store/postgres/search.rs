@@ -363,25 +363,52 @@ fn by_names(
     Ok(ranked)
 }
 
-/// Whether `vis` lets the record through.
-fn visible(c: &mut impl GenericClient, vis: &Visibility, entity: Entity, id: i64) -> Result<bool> {
-    let (cond, params) = visibility_sql(vis, "t", 2);
-    let sql = format!("SELECT EXISTS (SELECT 1 FROM {} t WHERE t.id = $1 AND {cond})", entity.table());
-    let mut args: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&id];
-    args.extend(super::records::refs(&params));
-    Ok(c.query_one(&sql, &args)?.try_get(0)?)
+/// What a hit shows of a record, and whether the user may see it.
+struct Shown {
+    visible: bool,
+    title: String,
+    client: String,
 }
 
-/// A lead's person and company, as a search hit shows them (`Zoë Lindqvist · Acme`).
-fn lead_client(c: &mut impl GenericClient, id: i64) -> Result<String> {
-    let row = c.query_opt(
-        "SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), coalesce(company_title, '') \
-         FROM leads WHERE id = $1",
-        &[&id],
-    )?;
-    let Some(row) = row else { return Ok(String::new()) };
-    let (person, company): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-    Ok([person, company].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · "))
+/// What each of `rowids` shows (`title_of`, a lead's person and company) and whether `sight`
+/// lets it through, in one statement for every kind: a record per statement was a round
+/// trip each, three per hit. A rowid whose record is gone is left out.
+fn shown(c: &mut impl GenericClient, rowids: &[i64], sight: &Sight) -> Result<HashMap<i64, Shown>> {
+    let mut params: super::records::Params = Vec::new();
+    let mut parts = Vec::with_capacity(4);
+    for entity in Entity::ALL {
+        let ids: Vec<i64> = rowids.iter().filter(|r| *r % 4 == tag(entity)).map(|r| r / 4).collect();
+        params.push(Box::new(ids));
+        let ids_param = params.len();
+        let (cond, vparams) = visibility_sql(sight.of(entity), "t", ids_param + 1);
+        params.extend(vparams);
+        let (title, client) = match entity {
+            Entity::Lead => (
+                "t.title",
+                "trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, '')), coalesce(t.company_title, '')",
+            ),
+            Entity::Contact => ("trim(coalesce(t.first_name,'') || ' ' || coalesce(t.last_name,''))", "'', ''"),
+            Entity::Company | Entity::Deal => ("t.title", "'', ''"),
+        };
+        parts.push(format!(
+            "SELECT t.id * 4 + {tag}, ({cond}), {title}, {client} FROM {table} t WHERE t.id = ANY(${ids_param})",
+            tag = tag(entity),
+            table = entity.table(),
+        ));
+    }
+    let mut out = HashMap::with_capacity(rowids.len());
+    for r in c.query(&parts.join(" UNION ALL "), &super::records::refs(&params))? {
+        let rowid: i64 = r.try_get(0)?;
+        let entity = entity_of_tag(rowid % 4);
+        let title: Option<String> = r.try_get(2)?;
+        let (person, company): (String, String) = (r.try_get(3)?, r.try_get(4)?);
+        let client = [person, company].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · ");
+        out.insert(
+            rowid,
+            Shown { visible: r.try_get(1)?, title: display_title(entity, rowid / 4, title.as_deref()), client },
+        );
+    }
+    Ok(out)
 }
 
 /// Search on one snapshot: the hits, best first, among the records `sight` lets through.
@@ -392,27 +419,41 @@ fn search_in(c: &mut impl GenericClient, text: &str, limit: usize, sight: &Sight
     }
     let Some(q) = ts_query(text) else { return Ok(vec![]) };
     let wanted = limit.saturating_mul(4);
+    let seen_all = Entity::ALL.into_iter().all(|e| *sight.of(e) == Visibility::All);
     let rowids = if phone_like(text) {
         // A phone is one word of no name: newest first.
         newest_matches(c, &q, wanted)?
     } else {
         let short = text.split_whitespace().all(|w| w.chars().count() < 3);
-        let seen_all = Entity::ALL.into_iter().all(|e| *sight.of(e) == Visibility::All);
         by_names(c, text, &q, short, wanted, if seen_all { limit } else { wanted })?
     };
     let mut hits = Vec::new();
-    for rowid in rowids {
-        if hits.len() >= limit {
-            break;
+    let mut at = 0;
+    while hits.len() < limit && at < rowids.len() {
+        // Every record shows when the user sees all; otherwise some are passed over.
+        let missing = limit - hits.len();
+        let take = if seen_all { missing } else { missing.saturating_mul(2).max(32) };
+        let batch = &rowids[at..rowids.len().min(at + take)];
+        at += batch.len();
+        let mut found = shown(c, batch, sight)?;
+        for rowid in batch {
+            if hits.len() >= limit {
+                break;
+            }
+            let (entity, id) = (entity_of_tag(rowid % 4), rowid / 4);
+            let hit = match found.remove(rowid) {
+                Some(s) if s.visible => Hit { entity, id, title: s.title, client: s.client },
+                Some(_) => continue,
+                // An entry that outlived its record: shown as a file's search shows it, to a
+                // user who sees every record of its kind.
+                None if *sight.of(entity) == Visibility::All => {
+                    let title = title_of(c, entity, id).unwrap_or_else(|_| display_title(entity, id, None));
+                    Hit { entity, id, title, client: String::new() }
+                }
+                None => continue,
+            };
+            hits.push(hit);
         }
-        let (entity, id) = (entity_of_tag(rowid % 4), rowid / 4);
-        let vis = sight.of(entity);
-        if *vis != Visibility::All && !visible(c, vis, entity, id)? {
-            continue;
-        }
-        let title = title_of(c, entity, id).unwrap_or_else(|_| display_title(entity, id, None));
-        let client = if entity == Entity::Lead { lead_client(c, id)? } else { String::new() };
-        hits.push(Hit { entity, id, title, client });
     }
     Ok(hits)
 }
