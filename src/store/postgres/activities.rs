@@ -398,15 +398,14 @@ impl Activities for Store {
     ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
         let from: Vec<i64> = days.iter().map(|d| d.1).collect();
         let to: Vec<i64> = days.iter().map(|d| d.2).collect();
-        let found = self
-            .client()
-            .query(
-                "SELECT s.i, (SELECT count(*) FROM activities a WHERE a.responsible_id = $3 \
-                 AND a.deadline >= s.f AND a.deadline < s.t) FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s(f, t, i) \
-                 ORDER BY s.i",
-                &[&from, &to, &responsible_id],
-            )
-            .map_err(|e| self.pg_err(e))?;
+        let mut c = self.client();
+        let st = self.prepared(
+            &mut c,
+            "SELECT s.i, (SELECT count(*) FROM activities a WHERE a.responsible_id = $3 \
+             AND a.deadline >= s.f AND a.deadline < s.t) FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s(f, t, i) \
+             ORDER BY s.i",
+        )?;
+        let found = c.query(&st, &[&from, &to, &responsible_id]).map_err(|e| self.pg_err(e))?;
         let mut out = Vec::with_capacity(days.len());
         for r in found {
             let (i, n): (i64, i64) = (r.get(0), r.get(1));
@@ -430,16 +429,19 @@ impl Activities for Store {
     ) -> Result<Vec<ActivitySlot>> {
         let from: Vec<i64> = slots.iter().map(|s| s.0).collect();
         let to: Vec<i64> = slots.iter().map(|s| s.1).collect();
-        let found = self
-            .client()
-            .query(
-                "SELECT s.i, count(a.id), coalesce(bool_or(NOT a.completed AND a.deadline < $4), FALSE), \
-                 min(a.deadline), min(a.subject) FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s(f, t, i) \
-                 LEFT JOIN activities a ON a.responsible_id = $3 AND a.deadline >= s.f AND a.deadline < s.t \
-                 GROUP BY s.i ORDER BY s.i",
-                &[&from, &to, &responsible_id, &now],
-            )
-            .map_err(|e| self.pg_err(e))?;
+        // Per slot, an index-only scan (`activities_responsible_deadline` includes
+        // `completed`); the subject is read only for a slot holding one activity.
+        let mut c = self.client();
+        let st = self.prepared(
+            &mut c,
+            "SELECT s.i, x.n, x.overdue, x.first, CASE WHEN x.n = 1 THEN (SELECT a.subject FROM activities a \
+             WHERE a.responsible_id = $3 AND a.deadline >= s.f AND a.deadline < s.t LIMIT 1) END \
+             FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s(f, t, i) CROSS JOIN LATERAL \
+             (SELECT count(*) AS n, coalesce(bool_or(NOT a.completed AND a.deadline < $4), FALSE) AS overdue, \
+             min(a.deadline) AS first FROM activities a \
+             WHERE a.responsible_id = $3 AND a.deadline >= s.f AND a.deadline < s.t) x ORDER BY s.i",
+        )?;
+        let found = c.query(&st, &[&from, &to, &responsible_id, &now]).map_err(|e| self.pg_err(e))?;
         Ok(found
             .iter()
             .map(|r| {

@@ -330,7 +330,6 @@ impl WriteCtx<'_> {
 
 impl Store {
     /// `sql` prepared once on this store's connection `c` (`prepared`), for reads.
-    #[allow(dead_code)]
     pub(crate) fn prepared(&self, c: &mut Client, sql: &str) -> Result<Statement> {
         prepared(c, &self.stmts, sql)
     }

@@ -6,7 +6,7 @@
 //! their signatures.
 
 use super::refs::{self, RefShown};
-use super::{Result, Store, StoreError, WriteCtx, log_change, search, timeline};
+use super::{Result, StatementCache, Store, StoreError, WriteCtx, log_change, prepared, search, timeline};
 use crate::domain::access::{Sight, Visibility};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::error::{FieldError, Problem};
@@ -393,12 +393,12 @@ impl Records for Store {
 
     /// Lists records newest first, filtered and limited to what the current user may see.
     fn list(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<Vec<RecordSummary>> {
-        list_in(&mut *self.client(), entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
+        list_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
     }
 
     /// How many records a list filter matches (ignoring its limit and pages).
     fn list_count(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<i64> {
-        list_count_in(&mut *self.client(), entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
+        list_count_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
     }
 
     /// Whether the database holds no lead, contact, company or deal at all (the TUI then
