@@ -112,7 +112,7 @@ fn list_where(
 fn first_pipeline(c: &mut impl GenericClient, stmts: &StatementCache, entity: Entity) -> Result<refs::PipelineRow> {
     let st = prepared(c, stmts, "SELECT id, name::text FROM pipelines WHERE entity = $1 ORDER BY sort, id LIMIT 1")?;
     c.query_opt(&st, &[&entity.code()])?
-        .map(|r| Ok(refs::PipelineRow { id: r.try_get(0)?, entity, name: r.try_get(1)? }))
+        .map(|r| Ok::<_, StoreError>(refs::PipelineRow { id: r.try_get(0)?, entity, name: r.try_get(1)? }))
         .transpose()?
         .ok_or(StoreError::Rule(Rule::NoPipeline { entity }))
 }
