@@ -343,10 +343,14 @@ const FEED_LOCK: i64 = 0x5052_5350_0000_0002;
 /// Logs a change so other clients reload just that record (the log's trigger announces it
 /// on `prospect_changes`), and keeps the log short.
 pub(crate) fn log_change(tx: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
-    let lock = ctx.prepared(tx, "SELECT pg_advisory_xact_lock($1)")?;
-    tx.execute(&lock, &[&FEED_LOCK])?;
-    let insert = ctx.prepared(tx, "INSERT INTO changes (entity, entity_id, at) VALUES ($1, $2, $3) RETURNING id")?;
-    let last: i64 = tx.query_one(&insert, &[&entity.code(), &id, &ctx.now])?.get(0);
+    // The lock, then the entry, in one round trip: the materialized CTE's row (the lock
+    // taken) comes before the row inserted, whose id is drawn then.
+    let st = ctx.prepared(
+        tx,
+        "WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock($1) AS done) \
+         INSERT INTO changes (entity, entity_id, at) SELECT $2::text, $3::bigint, $4::bigint FROM held RETURNING id",
+    )?;
+    let last: i64 = tx.query_one(&st, &[&FEED_LOCK, &entity.code(), &id, &ctx.now])?.try_get(0)?;
     if last % 1000 == 0 {
         tx.execute("DELETE FROM changes WHERE id <= $1", &[&(last - 10_000)])?;
     }

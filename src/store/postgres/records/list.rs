@@ -345,3 +345,45 @@ pub(crate) fn list_count_in(
     let st = prepared(c, stmts, &sql)?;
     Ok(c.query_one(&st, &refs(&params))?.try_get(0)?)
 }
+
+/// The activities board's six counts of open records (`Engine::activity_board_counts`): by
+/// next activity before `bounds[0]`, between each two bounds, after the last, and none. One
+/// statement: one snapshot, one pass over the open stages' index, one round trip.
+pub(crate) fn board_counts_in(
+    c: &mut impl GenericClient,
+    stmts: &StatementCache,
+    entity: Entity,
+    vis: &Visibility,
+    bounds: [UnixMs; 4],
+) -> Result<[i64; 6]> {
+    let filter = ListFilter { open_stages_only: true, ..Default::default() };
+    let Some((wheres, mut params)) = list_where(c, stmts, entity, vis, &filter)? else {
+        return Ok([0; 6]);
+    };
+    let first = params.len() + 1;
+    let b: Vec<String> = (first..first + bounds.len()).map(|n| format!("${n}")).collect();
+    for v in bounds {
+        params.push(Box::new(v));
+    }
+    let next = next_activity_sql();
+    let sql = format!(
+        "SELECT count(*) FILTER (WHERE {next} < {b0}), \
+         count(*) FILTER (WHERE {next} >= {b0} AND {next} < {b1}), \
+         count(*) FILTER (WHERE {next} >= {b1} AND {next} < {b2}), \
+         count(*) FILTER (WHERE {next} >= {b2} AND {next} < {b3}), \
+         count(*) FILTER (WHERE {next} >= {b3}), count(*) FILTER (WHERE {next} IS NULL) \
+         FROM {table} t WHERE {wheres}",
+        b0 = b[0],
+        b1 = b[1],
+        b2 = b[2],
+        b3 = b[3],
+        table = entity.table(),
+    );
+    let st = prepared(c, stmts, &sql)?;
+    let r = c.query_one(&st, &refs(&params))?;
+    let mut out = [0i64; 6];
+    for (i, n) in out.iter_mut().enumerate() {
+        *n = r.try_get(i)?;
+    }
+    Ok(out)
+}

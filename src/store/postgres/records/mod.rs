@@ -300,29 +300,9 @@ impl Records for Store {
     /// Records per activities-board column (SPEC V3): by nearest open activity, against the
     /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
     fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4], sight: &Sight) -> Result<[i64; 6]> {
-        let ranges = [
-            (None, Some(bounds[0])),
-            (Some(bounds[0]), Some(bounds[1])),
-            (Some(bounds[1]), Some(bounds[2])),
-            (Some(bounds[2]), Some(bounds[3])),
-            (Some(bounds[3]), None),
-        ];
-        // Six counts of one state of the data, so the columns add up.
-        self.reading(|s| {
-            let mut out = [0i64; 6];
-            for (i, (from, to)) in ranges.into_iter().enumerate() {
-                let f = ListFilter {
-                    next_activity: Some(NextActivity::Between(from, to)),
-                    open_stages_only: true,
-                    ..Default::default()
-                };
-                out[i] = s.list_count(entity, &f, sight)?;
-            }
-            let f =
-                ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
-            out[5] = s.list_count(entity, &f, sight)?;
-            Ok(out)
-        })
+        // The six counts in one statement: one state of the data, so the columns add up.
+        board_counts_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), bounds)
+            .map_err(|e| self.fill_path(e))
     }
 
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
