@@ -3,7 +3,7 @@
 //! its `next_activity_at` (derived data: no new version of the record).
 
 use super::records::{Params, refs as args};
-use super::{Result, Store, StoreError, WriteCtx, log_change, refs, timeline};
+use super::{Result, StatementCache, Store, StoreError, WriteCtx, log_change, prepared, refs, timeline};
 use crate::domain::activity::ActivityKind;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
@@ -127,9 +127,10 @@ const SELECT: &str = "SELECT a.id, a.kind, a.subject, a.description, a.deadline,
      FROM activities a";
 
 /// The activities `sql` (a `SELECT` selecting `SELECT`'s columns) gives, with their bindings.
-fn rows(c: &mut impl GenericClient, sql: &str, params: &Params) -> Result<Vec<ActivityRow>> {
+fn rows(c: &mut impl GenericClient, stmts: &StatementCache, sql: &str, params: &Params) -> Result<Vec<ActivityRow>> {
+    let st = prepared(c, stmts, sql)?;
     let mut out: Vec<ActivityRow> = c
-        .query(sql, &args(params))?
+        .query(&st, &args(params))?
         .iter()
         .map(|r| {
             let kind: String = r.get(1);
@@ -175,7 +176,8 @@ fn rows(c: &mut impl GenericClient, sql: &str, params: &Params) -> Result<Vec<Ac
     );
     let ids: Vec<i64> = out.iter().map(|r| r.id).collect();
     let mut by_activity: std::collections::HashMap<i64, Vec<(Entity, i64, String)>> = std::collections::HashMap::new();
-    for r in c.query(&sql, &[&ids])? {
+    let st = prepared(c, stmts, &sql)?;
+    for r in c.query(&st, &[&ids])? {
         let (activity, code, id, title): (i64, String, i64, Option<String>) = (r.get(0), r.get(1), r.get(2), r.get(3));
         if let Some(entity) = Entity::parse(&code) {
             let title = crate::domain::fields::display_title(entity, id, title.as_deref());
@@ -189,9 +191,9 @@ fn rows(c: &mut impl GenericClient, sql: &str, params: &Params) -> Result<Vec<Ac
 }
 
 /// One activity, inside a transaction or not.
-pub(crate) fn activity_in(c: &mut impl GenericClient, id: i64) -> Result<ActivityRow> {
+pub(crate) fn activity_in(c: &mut impl GenericClient, stmts: &StatementCache, id: i64) -> Result<ActivityRow> {
     let params: Params = vec![Box::new(id)];
-    rows(c, &format!("{SELECT} WHERE a.id = $1"), &params)?
+    rows(c, stmts, &format!("{SELECT} WHERE a.id = $1"), &params)?
         .into_iter()
         .next()
         .ok_or(StoreError::Rule(Rule::NoActivity { id }))
@@ -270,7 +272,7 @@ impl Activities for Store {
 
     /// One activity.
     fn activity(&self, id: i64) -> Result<ActivityRow> {
-        activity_in(&mut *self.client(), id).map_err(|e| self.fill_path(e))
+        activity_in(&mut *self.client(), &self.stmts, id).map_err(|e| self.fill_path(e))
     }
 
     /// Activities by deadline, soonest first.
@@ -303,14 +305,14 @@ impl Activities for Store {
         }
         let limit = if f.limit == 0 { 500 } else { f.limit };
         let sql = format!("{SELECT} WHERE {} ORDER BY a.deadline, a.id LIMIT {limit}", wheres.join(" AND "));
-        rows(&mut *self.client(), &sql, &params).map_err(|e| self.fill_path(e))
+        rows(&mut *self.client(), &self.stmts, &sql, &params).map_err(|e| self.fill_path(e))
     }
 
     /// Marks an activity done, with an entry on each bound record's timeline. The activity
     /// and its bindings are read inside the write, so every record bound by then is told.
     fn complete_activity(&mut self, id: i64) -> Result<()> {
         self.write(|tx, ctx| {
-            let a = activity_in(tx, id)?;
+            let a = activity_in(tx, ctx.stmts, id)?;
             if a.completed {
                 return Err(StoreError::Rule(Rule::ActivityDone { id }));
             }
@@ -337,7 +339,7 @@ impl Activities for Store {
         }
         check_duration(change.duration_minutes)?;
         self.write(|tx, ctx| {
-            let a = activity_in(tx, id)?;
+            let a = activity_in(tx, ctx.stmts, id)?;
             let deadline = change.deadline.unwrap_or(a.deadline);
             let length =
                 change.duration_minutes.map(|m| m * 60_000).or_else(|| a.start_at.zip(a.end_at).map(|(s, e)| e - s));
@@ -369,7 +371,7 @@ impl Activities for Store {
     /// Deletes an activity; the timelines of its records keep a note of it.
     fn delete_activity(&mut self, id: i64) -> Result<()> {
         self.write(|tx, ctx| {
-            let a = activity_in(tx, id)?;
+            let a = activity_in(tx, ctx.stmts, id)?;
             tx.execute("DELETE FROM activities WHERE id = $1", &[&id])?;
             let payload = json!({"activity": id, "subject": a.subject});
             touch_bound(tx, ctx, &a.bindings, TimelineKind::ActivityDeleted, &payload)
@@ -398,15 +400,14 @@ impl Activities for Store {
     ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
         let from: Vec<i64> = days.iter().map(|d| d.1).collect();
         let to: Vec<i64> = days.iter().map(|d| d.2).collect();
-        let found = self
-            .client()
-            .query(
-                "SELECT s.i, (SELECT count(*) FROM activities a WHERE a.responsible_id = $3 \
-                 AND a.deadline >= s.f AND a.deadline < s.t) FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s(f, t, i) \
-                 ORDER BY s.i",
-                &[&from, &to, &responsible_id],
-            )
-            .map_err(|e| self.pg_err(e))?;
+        let mut c = self.client();
+        let st = self.prepared(
+            &mut c,
+            "SELECT s.i, (SELECT count(*) FROM activities a WHERE a.responsible_id = $3 \
+             AND a.deadline >= s.f AND a.deadline < s.t) FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s(f, t, i) \
+             ORDER BY s.i",
+        )?;
+        let found = c.query(&st, &[&from, &to, &responsible_id]).map_err(|e| self.pg_err(e))?;
         let mut out = Vec::with_capacity(days.len());
         for r in found {
             let (i, n): (i64, i64) = (r.get(0), r.get(1));
@@ -430,16 +431,19 @@ impl Activities for Store {
     ) -> Result<Vec<ActivitySlot>> {
         let from: Vec<i64> = slots.iter().map(|s| s.0).collect();
         let to: Vec<i64> = slots.iter().map(|s| s.1).collect();
-        let found = self
-            .client()
-            .query(
-                "SELECT s.i, count(a.id), coalesce(bool_or(NOT a.completed AND a.deadline < $4), FALSE), \
-                 min(a.deadline), min(a.subject) FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s(f, t, i) \
-                 LEFT JOIN activities a ON a.responsible_id = $3 AND a.deadline >= s.f AND a.deadline < s.t \
-                 GROUP BY s.i ORDER BY s.i",
-                &[&from, &to, &responsible_id, &now],
-            )
-            .map_err(|e| self.pg_err(e))?;
+        // Per slot, an index-only scan (`activities_responsible_deadline` includes
+        // `completed`); the subject is read only for a slot holding one activity.
+        let mut c = self.client();
+        let st = self.prepared(
+            &mut c,
+            "SELECT s.i, x.n, x.overdue, x.first, CASE WHEN x.n = 1 THEN (SELECT a.subject FROM activities a \
+             WHERE a.responsible_id = $3 AND a.deadline >= s.f AND a.deadline < s.t LIMIT 1) END \
+             FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS s(f, t, i) CROSS JOIN LATERAL \
+             (SELECT count(*) AS n, coalesce(bool_or(NOT a.completed AND a.deadline < $4), FALSE) AS overdue, \
+             min(a.deadline) AS first FROM activities a \
+             WHERE a.responsible_id = $3 AND a.deadline >= s.f AND a.deadline < s.t) x ORDER BY s.i",
+        )?;
+        let found = c.query(&st, &[&from, &to, &responsible_id, &now]).map_err(|e| self.pg_err(e))?;
         Ok(found
             .iter()
             .map(|r| {

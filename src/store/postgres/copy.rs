@@ -232,6 +232,11 @@ impl TableCopy for Store {
                 )?;
             }
             search::reindex_all(tx)
-        })
+        })?;
+        // Fresh statistics and visibility map now, not at autovacuum's next pass (which an
+        // open snapshot elsewhere can make useless): the plans and index-only scans of the
+        // first screens depend on them.
+        let list: Vec<String> = tables.iter().map(|t| quoted(t)).chain(["search".to_string()]).collect();
+        self.client().batch_execute(&format!("VACUUM (ANALYZE) {}", list.join(", "))).map_err(|e| self.pg_err(e))
     }
 }

@@ -41,8 +41,9 @@ use crate::store::engine::*;
 use crate::store::options::{CurrentUser, OpenOptions, WaitNotice};
 use crate::store::records::Record;
 use crate::store::{Result, StoreError, mount, rule, wait};
-use postgres::{Client, GenericClient, IsolationLevel, Transaction};
+use postgres::{Client, GenericClient, IsolationLevel, Statement, Transaction};
 use std::cell::{Cell, RefCell, RefMut};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -72,6 +73,41 @@ pub struct Store {
     own_pid: Cell<i32>,
     /// Whether a `reading` transaction is open on the connection.
     in_read: Cell<bool>,
+    /// Statements prepared on this connection (cleared when it is made again).
+    pub(crate) stmts: StatementCache,
+}
+
+/// Statements prepared on one connection, by SQL text: a statement run again is then one
+/// round trip (bind and execute) instead of two (parse, then bind and execute). Prepared
+/// statements outlive the transactions they were made in, so one cache serves reads and
+/// writes alike.
+#[derive(Default)]
+pub(crate) struct StatementCache(RefCell<HashMap<String, Statement>>);
+
+/// Distinct statements kept at most: texts built at run time (filters) could otherwise
+/// grow the server's and the client's memory without end.
+const CACHED_STATEMENTS: usize = 512;
+
+impl StatementCache {
+    fn clear(&self) {
+        self.0.borrow_mut().clear();
+    }
+}
+
+/// `sql` prepared on `c`'s connection, once: later calls with the same text reuse the
+/// statement. `c` may be the client or one of its transactions; `cache` must be the one of
+/// the same connection (`Store::stmts`, `WriteCtx::stmts`).
+pub(crate) fn prepared(c: &mut impl GenericClient, cache: &StatementCache, sql: &str) -> Result<Statement> {
+    if let Some(st) = cache.0.borrow().get(sql) {
+        return Ok(st.clone());
+    }
+    let st = c.prepare(sql)?;
+    let mut map = cache.0.borrow_mut();
+    if map.len() >= CACHED_STATEMENTS {
+        map.clear();
+    }
+    map.insert(sql.to_owned(), st.clone());
+    Ok(st)
 }
 
 impl Store {
@@ -116,19 +152,42 @@ impl Store {
             heard: Cell::new(0),
             own_pid: Cell::new(0),
             in_read: Cell::new(false),
+            stmts: StatementCache::default(),
         };
-        store.listen()?;
-        migrate::run(&mut store).map_err(|e| store.fill_path(e))?;
+        // A database already at this build's version (every open but the first) is told in
+        // the round trip that starts listening; the others go through the locked migration.
+        let current = match store.listen_reading_version() {
+            Ok(v) => v == Some(SCHEMA_VERSION),
+            Err(_) => {
+                store.listen()?;
+                false
+            }
+        };
+        if !current {
+            migrate::run(&mut store).map_err(|e| store.fill_path(e))?;
+        }
         Ok(store)
     }
 
-    /// Listens for other clients' changes on this connection and notes its server process.
+    /// Listens for other clients' changes on this connection and notes its server process,
+    /// in one round trip.
     fn listen(&self) -> Result<()> {
-        let mut c = self.client.borrow_mut();
-        c.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(|e| self.pg_err(e))?;
-        let pid: i32 = c.query_one("SELECT pg_backend_pid()", &[]).map_err(|e| self.pg_err(e))?.get(0);
-        self.own_pid.set(pid);
+        let sql = format!("LISTEN {CHANNEL}; SELECT pg_backend_pid()::text");
+        let pid = first_value(&self.client.borrow_mut().simple_query(&sql).map_err(|e| self.pg_err(e))?, 0);
+        self.own_pid.set(pid.and_then(|p| p.parse().ok()).unwrap_or(0));
         Ok(())
+    }
+
+    /// `listen`, reading the schema version in the same round trip: an error when the
+    /// database has no version table (nothing was listened to then).
+    fn listen_reading_version(&self) -> Result<Option<i64>> {
+        let sql = format!(
+            "LISTEN {CHANNEL}; SELECT pg_backend_pid()::text, \
+             (SELECT coalesce(max(version), 0) FROM prospect_schema)::text"
+        );
+        let msgs = self.client.borrow_mut().simple_query(&sql).map_err(|e| self.pg_err(e))?;
+        self.own_pid.set(first_value(&msgs, 0).and_then(|p| p.parse().ok()).unwrap_or(0));
+        Ok(first_value(&msgs, 1).and_then(|v| v.parse().ok()))
     }
 
     /// The connection, made again first when the server dropped it (a restart): the next
@@ -140,6 +199,8 @@ impl Store {
                 && !self.in_read.get()
                 && let Ok(c) = target::connect(&self.config, &self.shown)
             {
+                // The old connection's statements died with it.
+                self.stmts.clear();
                 *self.client.borrow_mut() = c;
                 let _ = self.listen();
             }
@@ -239,6 +300,7 @@ impl Store {
             user_id: self.user_id(),
             region: self.opts.region,
             currency: self.opts.currency,
+            stmts: &self.stmts,
         };
         let mut client = self.client();
         let mut tx = client
@@ -249,8 +311,8 @@ impl Store {
         // Read inside the write: an administrator may have deactivated this user since they
         // signed in (a screen open all day).
         if let Some(user) = self.user.as_ref() {
-            let active: Option<bool> =
-                tx.query_opt("SELECT active FROM users WHERE id = $1", &[&user.id])?.map(|r| r.get(0));
+            let st = prepared(&mut tx, &self.stmts, "SELECT active FROM users WHERE id = $1")?;
+            let active: Option<bool> = tx.query_opt(&st, &[&user.id])?.map(|r| r.get(0));
             if active == Some(false) {
                 return Err(StoreError::Rule(rule::Rule::InactiveUser { login: user.login.clone() }));
             }
@@ -265,9 +327,18 @@ impl Store {
     }
 }
 
-/// What a write needs besides the transaction: who, when, and input defaults.
-#[derive(Clone, Copy, Debug)]
-pub struct WriteCtx {
+/// Column `i` of the first row a simple query returned.
+fn first_value(msgs: &[postgres::SimpleQueryMessage], i: usize) -> Option<String> {
+    msgs.iter().find_map(|m| match m {
+        postgres::SimpleQueryMessage::Row(r) => Some(r.get(i).map(str::to_string)),
+        _ => None,
+    })?
+}
+
+/// What a write needs besides the transaction: who, when, input defaults, and the
+/// connection's prepared statements.
+#[derive(Clone, Copy)]
+pub struct WriteCtx<'a> {
     /// Instant written to `*_at` columns and the timeline.
     pub now: UnixMs,
     /// User written to `*_by` columns and the timeline.
@@ -276,6 +347,22 @@ pub struct WriteCtx {
     pub region: PhoneRegion,
     /// Default currency.
     pub currency: Currency,
+    /// The transaction's connection's statements (`prepared`).
+    pub(crate) stmts: &'a StatementCache,
+}
+
+impl WriteCtx<'_> {
+    /// `sql` prepared once on the write's connection (`prepared`).
+    pub(crate) fn prepared(&self, tx: &mut impl GenericClient, sql: &str) -> Result<Statement> {
+        prepared(tx, self.stmts, sql)
+    }
+}
+
+impl Store {
+    /// `sql` prepared once on this store's connection `c` (`prepared`), for reads.
+    pub(crate) fn prepared(&self, c: &mut Client, sql: &str) -> Result<Statement> {
+        prepared(c, &self.stmts, sql)
+    }
 }
 
 /// The advisory lock of the change log ("PRSP" and 2): held from a write's first logged
@@ -286,13 +373,14 @@ const FEED_LOCK: i64 = 0x5052_5350_0000_0002;
 /// Logs a change so other clients reload just that record (the log's trigger announces it
 /// on `prospect_changes`), and keeps the log short.
 pub(crate) fn log_change(tx: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, id: i64) -> Result<()> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
-    let last: i64 = tx
-        .query_one(
-            "INSERT INTO changes (entity, entity_id, at) VALUES ($1, $2, $3) RETURNING id",
-            &[&entity.code(), &id, &ctx.now],
-        )?
-        .get(0);
+    // The lock, then the entry, in one round trip: the materialized CTE's row (the lock
+    // taken) comes before the row inserted, whose id is drawn then.
+    let st = ctx.prepared(
+        tx,
+        "WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock($1) AS done) \
+         INSERT INTO changes (entity, entity_id, at) SELECT $2::text, $3::bigint, $4::bigint FROM held RETURNING id",
+    )?;
+    let last: i64 = tx.query_one(&st, &[&FEED_LOCK, &entity.code(), &id, &ctx.now])?.try_get(0)?;
     if last % 1000 == 0 {
         tx.execute("DELETE FROM changes WHERE id <= $1", &[&(last - 10_000)])?;
     }

@@ -21,6 +21,20 @@ pub fn stages(c: &mut impl GenericClient, pipeline_id: i64) -> Result<Vec<StageR
     Ok(c.query(&sql, &[&pipeline_id])?.iter().map(stage_row).collect())
 }
 
+/// A stage read from `STAGE_COLUMNS`' seven columns starting at `at` in a wider row.
+pub(crate) fn stage_at(r: &Row, at: usize) -> Result<StageRow> {
+    let sem: String = r.try_get(at + 5)?;
+    Ok(StageRow {
+        id: r.try_get(at)?,
+        pipeline_id: r.try_get(at + 1)?,
+        code: r.try_get(at + 2)?,
+        name: r.try_get(at + 3)?,
+        color: r.try_get(at + 4)?,
+        semantics: StageSemantics::parse(&sem).unwrap_or(StageSemantics::InProgress),
+        sort: r.try_get(at + 6)?,
+    })
+}
+
 fn stage_row(r: &Row) -> StageRow {
     let sem: String = r.get(5);
     StageRow {

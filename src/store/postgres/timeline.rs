@@ -24,10 +24,11 @@ pub fn add(
 ) -> Result<()> {
     let payload = serde_json::to_string(&payload)
         .map_err(|e| StoreError::Rule(Rule::TimelineEntry { kind: kind.code().to_string(), detail: e.to_string() }))?;
-    c.execute(
+    let st = ctx.prepared(
+        c,
         "INSERT INTO timeline (entity, entity_id, kind, at, user_id, payload) VALUES ($1, $2, $3, $4, $5, $6)",
-        &[&entity.code(), &id, &kind.code(), &ctx.now, &ctx.user_id, &payload],
     )?;
+    c.execute(&st, &[&entity.code(), &id, &kind.code(), &ctx.now, &ctx.user_id, &payload])?;
     Ok(())
 }
 

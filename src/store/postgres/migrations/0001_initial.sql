@@ -372,7 +372,8 @@ CREATE INDEX comms_match ON comms(normalized, kind);
 CREATE INDEX comms_owner ON comms(entity_id, entity);
 CREATE INDEX activities_open ON activities(completed, responsible_id, deadline);
 CREATE INDEX activities_deadline ON activities(deadline);
-CREATE INDEX activities_responsible_deadline ON activities(responsible_id, deadline);
+-- `completed` included: the calendar's counts and week slots read the index alone.
+CREATE INDEX activities_responsible_deadline ON activities(responsible_id, deadline) INCLUDE (completed);
 CREATE UNIQUE INDEX activities_uid ON activities(uid) WHERE uid IS NOT NULL;
 CREATE INDEX activity_bindings_owner ON activity_bindings(entity_id, entity);
 CREATE INDEX timeline_owner ON timeline(entity_id, entity, id);

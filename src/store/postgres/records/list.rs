@@ -21,14 +21,24 @@ fn add(wheres: &mut Vec<String>, cond: &str, v: Box<dyn ToSql + Sync>, params: &
 /// filter can match nothing (an empty search). Shared by listing and counting.
 fn list_where(
     c: &mut impl GenericClient,
+    stmts: &StatementCache,
     entity: Entity,
     vis: &Visibility,
     filter: &ListFilter,
 ) -> Result<Option<(String, Params)>> {
     let (vis_sql, mut params) = visibility_sql(vis, "t", 1);
     let mut wheres = vec![vis_sql];
-    let pipeline =
-        if entity.has_stages() { Some(refs::resolve_pipeline(c, entity, filter.pipeline.as_deref())?) } else { None };
+    // The pipeline matters to deals, to a stage's code and to a named pipeline: a lead list
+    // without them does not ask for it (one round trip less).
+    let wanted = entity == Entity::Deal || filter.stage.is_some() || filter.pipeline.is_some();
+    let pipeline = if entity.has_stages() && wanted {
+        Some(match filter.pipeline.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(_) => refs::resolve_pipeline(c, entity, filter.pipeline.as_deref())?,
+            None => first_pipeline(c, stmts, entity)?,
+        })
+    } else {
+        None
+    };
     if entity == Entity::Deal
         && let Some(p) = &pipeline
     {
@@ -95,6 +105,16 @@ fn list_where(
         wheres.push("t.stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'failure')".into());
     }
     Ok(Some((wheres.join(" AND "), params)))
+}
+
+/// The entity's first pipeline (`refs::resolve_pipeline` without a name), by a prepared
+/// statement.
+fn first_pipeline(c: &mut impl GenericClient, stmts: &StatementCache, entity: Entity) -> Result<refs::PipelineRow> {
+    let st = prepared(c, stmts, "SELECT id, name::text FROM pipelines WHERE entity = $1 ORDER BY sort, id LIMIT 1")?;
+    c.query_opt(&st, &[&entity.code()])?
+        .map(|r| Ok::<_, StoreError>(refs::PipelineRow { id: r.try_get(0)?, entity, name: r.try_get(1)? }))
+        .transpose()?
+        .ok_or(StoreError::Rule(Rule::NoPipeline { entity }))
 }
 
 /// ORDER BY of a list page (over alias `t`) for the orders `group_page` does not take: the
@@ -202,6 +222,7 @@ fn group_page(
 /// A page of records matching `filter`.
 pub(crate) fn list_in(
     c: &mut impl GenericClient,
+    stmts: &StatementCache,
     entity: Entity,
     vis: &Visibility,
     filter: &ListFilter,
@@ -246,7 +267,7 @@ pub(crate) fn list_in(
             "FALSE",
         ),
     };
-    let Some((wheres, params)) = list_where(c, entity, vis, filter)? else {
+    let Some((wheres, params)) = list_where(c, stmts, entity, vis, filter)? else {
         return Ok(vec![]);
     };
     let offset = if filter.sort.is_some() { filter.offset } else { 0 };
@@ -282,7 +303,8 @@ pub(crate) fn list_in(
         email = first_comm("email"),
         next = next_activity_sql(),
     );
-    let rows = c.query(&sql, &refs(&params))?;
+    let st = prepared(c, stmts, &sql)?;
+    let rows = c.query(&st, &refs(&params))?;
     rows.iter()
         .map(|r| {
             let id: i64 = r.try_get(0)?;
@@ -310,14 +332,58 @@ pub(crate) fn list_in(
 /// How many records `filter` matches (ignoring its limit and pages).
 pub(crate) fn list_count_in(
     c: &mut impl GenericClient,
+    stmts: &StatementCache,
     entity: Entity,
     vis: &Visibility,
     filter: &ListFilter,
 ) -> Result<i64> {
     // Counting uses the same WHERE builder as listing, so the two cannot disagree.
-    let Some((wheres, params)) = list_where(c, entity, vis, filter)? else {
+    let Some((wheres, params)) = list_where(c, stmts, entity, vis, filter)? else {
         return Ok(0);
     };
     let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
-    Ok(c.query_one(&sql, &refs(&params))?.try_get(0)?)
+    let st = prepared(c, stmts, &sql)?;
+    Ok(c.query_one(&st, &refs(&params))?.try_get(0)?)
+}
+
+/// The activities board's six counts of open records (`Engine::activity_board_counts`): by
+/// next activity before `bounds[0]`, between each two bounds, after the last, and none. One
+/// statement: one snapshot, one pass over the open stages' index, one round trip.
+pub(crate) fn board_counts_in(
+    c: &mut impl GenericClient,
+    stmts: &StatementCache,
+    entity: Entity,
+    vis: &Visibility,
+    bounds: [UnixMs; 4],
+) -> Result<[i64; 6]> {
+    let filter = ListFilter { open_stages_only: true, ..Default::default() };
+    let Some((wheres, mut params)) = list_where(c, stmts, entity, vis, &filter)? else {
+        return Ok([0; 6]);
+    };
+    let first = params.len() + 1;
+    let b: Vec<String> = (first..first + bounds.len()).map(|n| format!("${n}")).collect();
+    for v in bounds {
+        params.push(Box::new(v));
+    }
+    let next = next_activity_sql();
+    let sql = format!(
+        "SELECT count(*) FILTER (WHERE {next} < {b0}), \
+         count(*) FILTER (WHERE {next} >= {b0} AND {next} < {b1}), \
+         count(*) FILTER (WHERE {next} >= {b1} AND {next} < {b2}), \
+         count(*) FILTER (WHERE {next} >= {b2} AND {next} < {b3}), \
+         count(*) FILTER (WHERE {next} >= {b3}), count(*) FILTER (WHERE {next} IS NULL) \
+         FROM {table} t WHERE {wheres}",
+        b0 = b[0],
+        b1 = b[1],
+        b2 = b[2],
+        b3 = b[3],
+        table = entity.table(),
+    );
+    let st = prepared(c, stmts, &sql)?;
+    let r = c.query_one(&st, &refs(&params))?;
+    let mut out = [0i64; 6];
+    for (i, n) in out.iter_mut().enumerate() {
+        *n = r.try_get(i)?;
+    }
+    Ok(out)
 }

@@ -6,7 +6,7 @@
 //! their signatures.
 
 use super::refs::{self, RefShown};
-use super::{Result, Store, StoreError, WriteCtx, log_change, search, timeline};
+use super::{Result, StatementCache, Store, StoreError, WriteCtx, log_change, prepared, search, timeline};
 use crate::domain::access::{Sight, Visibility};
 use crate::domain::comm::{Comm, CommKind};
 use crate::domain::error::{FieldError, Problem};
@@ -300,29 +300,9 @@ impl Records for Store {
     /// Records per activities-board column (SPEC V3): by nearest open activity, against the
     /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
     fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4], sight: &Sight) -> Result<[i64; 6]> {
-        let ranges = [
-            (None, Some(bounds[0])),
-            (Some(bounds[0]), Some(bounds[1])),
-            (Some(bounds[1]), Some(bounds[2])),
-            (Some(bounds[2]), Some(bounds[3])),
-            (Some(bounds[3]), None),
-        ];
-        // Six counts of one state of the data, so the columns add up.
-        self.reading(|s| {
-            let mut out = [0i64; 6];
-            for (i, (from, to)) in ranges.into_iter().enumerate() {
-                let f = ListFilter {
-                    next_activity: Some(NextActivity::Between(from, to)),
-                    open_stages_only: true,
-                    ..Default::default()
-                };
-                out[i] = s.list_count(entity, &f, sight)?;
-            }
-            let f =
-                ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
-            out[5] = s.list_count(entity, &f, sight)?;
-            Ok(out)
-        })
+        // The six counts in one statement: one state of the data, so the columns add up.
+        board_counts_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), bounds)
+            .map_err(|e| self.fill_path(e))
     }
 
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
@@ -393,12 +373,12 @@ impl Records for Store {
 
     /// Lists records newest first, filtered and limited to what the current user may see.
     fn list(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<Vec<RecordSummary>> {
-        list_in(&mut *self.client(), entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
+        list_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
     }
 
     /// How many records a list filter matches (ignoring its limit and pages).
     fn list_count(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<i64> {
-        list_count_in(&mut *self.client(), entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
+        list_count_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
     }
 
     /// Whether the database holds no lead, contact, company or deal at all (the TUI then

@@ -270,6 +270,10 @@ pub(crate) fn update_in(
     Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
 }
 
+/// The stage a record leaves (`f`) and the one it goes to (`n`), as `refs::stage_at` reads.
+const FROM_COLUMNS: &str = "f.id, f.pipeline_id, f.code::text, f.name, f.color, f.semantics, f.sort";
+const TO_COLUMNS: &str = "n.id, n.pipeline_id, n.code::text, n.name, n.color, n.semantics, n.sort";
+
 /// Moves a lead or deal to a stage inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn move_in(
@@ -284,16 +288,26 @@ pub(crate) fn move_in(
     if !entity.has_stages() {
         return Err(StoreError::Rule(Rule::NoStages { entity }));
     }
-    let sql = format!("SELECT version, stage_id FROM {} WHERE id = $1", entity.table());
-    let row = c.query_opt(&sql, &[&id])?.ok_or(StoreError::NotFound { entity, id })?;
-    let (version, from_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    // The version, the stage it leaves and the stage named by its code: one round trip.
+    let sql = format!(
+        "SELECT t.version, {FROM_COLUMNS}, {TO_COLUMNS} FROM {} t JOIN stages f ON f.id = t.stage_id \
+         LEFT JOIN stages n ON n.pipeline_id = f.pipeline_id AND n.code = $2::text::citext WHERE t.id = $1",
+        entity.table()
+    );
+    let st = ctx.prepared(c, &sql)?;
+    let row = c.query_opt(&st, &[&id, &stage.trim()])?.ok_or(StoreError::NotFound { entity, id })?;
+    let version: i64 = row.try_get(0)?;
     if let Some(exp) = expected
         && exp != version
     {
         return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
     }
-    let from = refs::stage_by_id(c, from_id)?;
-    let to = refs::resolve_stage(c, from.pipeline_id, stage)?;
+    let from = refs::stage_at(&row, 1)?;
+    let to = match row.try_get::<_, Option<i64>>(8)? {
+        Some(_) => refs::stage_at(&row, 8)?,
+        // Not a code: a name, or an error listing the pipeline's stages.
+        None => refs::resolve_stage(c, from.pipeline_id, stage)?,
+    };
     let plan = plan_move(from.id, StageAt { id: to.id, name: &to.name, semantics: to.semantics }, reason)?;
     if plan.unchanged {
         // Six scripts moving one lead to one stage all get what they asked for: a success
@@ -306,7 +320,8 @@ pub(crate) fn move_in(
          modified_at = $3, modified_by = $4, version = version + 1 WHERE id = $5 AND version = $6",
         entity.table()
     );
-    c.execute(&sql, &[&to.id, &reason, &ctx.now, &ctx.user_id, &id, &version])?;
+    let st = ctx.prepared(c, &sql)?;
+    c.execute(&st, &[&to.id, &reason, &ctx.now, &ctx.user_id, &id, &version])?;
     let mut completed = 0;
     if plan.complete_activities {
         completed = c.execute(
