@@ -41,12 +41,12 @@ fn ensure_users(c: &mut impl GenericClient, users: &[BulkUser], now: i64) -> Res
 /// statements (`flush`): one at a time, with its binding and timeline entry, they were
 /// six round trips each to the server, two per lead.
 #[derive(Default)]
-struct Planned {
-    waiting: Vec<(NewActivity, WriteCtx)>,
+struct Planned<'a> {
+    waiting: Vec<(NewActivity, WriteCtx<'a>)>,
 }
 
-impl Planned {
-    fn push(&mut self, c: &mut impl GenericClient, a: NewActivity, ctx: WriteCtx) -> Result<()> {
+impl<'a> Planned<'a> {
+    fn push(&mut self, c: &mut impl GenericClient, a: NewActivity, ctx: WriteCtx<'a>) -> Result<()> {
         self.waiting.push((a, ctx));
         if self.waiting.len() >= HANDFUL { self.flush(c) } else { Ok(()) }
     }
