@@ -24,10 +24,12 @@ pub mod records;
 pub mod refs;
 pub mod scratch;
 mod search;
+mod service_file;
 mod settings;
 mod stages;
 mod target;
 mod timeline;
+mod tls;
 mod totals;
 mod triage;
 mod users;
@@ -59,7 +61,7 @@ const CHANNEL: &str = "prospect_changes";
 /// its store worker).
 pub struct Store {
     client: RefCell<Client>,
-    config: postgres::Config,
+    target: target::Target,
     /// The URL without its password: what messages name.
     shown: PathBuf,
     opts: OpenOptions,
@@ -115,13 +117,13 @@ impl Store {
     /// leaves out), creating Prospect's tables in an empty database and upgrading older
     /// ones. Waits for a server that does not answer yet up to the busy limit.
     pub fn open(url: &str, opts: OpenOptions) -> Result<Store> {
-        let config = target::config_of(url)?;
-        let shown = PathBuf::from(target::redacted_config(&config));
+        let target = target::config_of(url)?;
+        let shown = PathBuf::from(target::redacted_config(&target.config));
         let fs = mount::FileSystem { fs_type: Some("postgresql".into()), network: true, warnings: Vec::new() };
         let started = Instant::now();
         let mut told = false;
         let client = loop {
-            match target::connect(&config, &shown) {
+            match target::connect(&target, &shown) {
                 Ok(c) => break c,
                 Err(StoreError::Unreachable(..)) if started.elapsed() < opts.busy_limit && opts.create => {
                     if !told && opts.say_when_waiting != WaitNotice::Quiet {
@@ -143,7 +145,7 @@ impl Store {
         };
         let mut store = Store {
             client: RefCell::new(client),
-            config,
+            target,
             shown,
             opts,
             user: None,
@@ -197,7 +199,7 @@ impl Store {
             let closed = self.client.borrow().is_closed();
             if closed
                 && !self.in_read.get()
-                && let Ok(c) = target::connect(&self.config, &self.shown)
+                && let Ok(c) = target::connect(&self.target, &self.shown)
             {
                 // The old connection's statements died with it.
                 self.stmts.clear();
