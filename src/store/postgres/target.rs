@@ -252,10 +252,14 @@ pub(crate) fn connect(t: &Target, shown: &Path) -> Result<Client> {
     result.map_err(|e| {
         if let Some(d) = e.as_db_error() {
             refused(d.message().to_string())
-        } else if std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) {
+        } else if std::error::Error::source(&e)
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .is_some_and(|io| !io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()))
+        {
             StoreError::Unreachable(shown.to_path_buf(), super::error::cause(&e))
         } else {
-            // TLS: a certificate not trusted, a server without TLS under `require`.
+            // TLS (rustls' errors come wrapped in an I/O error): a certificate not trusted,
+            // a server without TLS under `require`.
             let hint = match t.tls.mode {
                 tls::SslMode::VerifyCa | tls::SslMode::VerifyFull => {
                     "; the server's certificate must be signed by a root of sslrootcert (or of this machine) \
@@ -335,7 +339,8 @@ mod tests {
         std::fs::write(&other, OTHER_ROOT).unwrap();
         let err = with(&format!("sslmode=verify-ca&sslrootcert={}", other.display())).unwrap_err();
         assert!(matches!(err, StoreError::Engine(..)), "{err:?}");
-        assert!(err.to_string().contains("sslmode=verify-ca") && err.to_string().contains("certificate"), "{err}");
+        let said = err.to_string();
+        assert!(said.contains("sslmode=verify-ca") && said.contains("certificate"), "{said}");
     }
 
     /// A self-signed certificate that signs nothing on this machine.
