@@ -9,7 +9,8 @@ use crate::i18n::Lang;
 use crate::store::engine::*;
 use postgres::GenericClient;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("migrations/0001_initial.sql")), (2, include_str!("migrations/0002_search_by_kind.sql"))];
 
 /// Highest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -106,4 +107,53 @@ pub fn insert_stages(tx: &mut impl GenericClient, pipeline_id: i64, stages: &[St
         tx.execute(&stmt, &[&pipeline_id, &s.code, &s.name, &s.color, &s.semantics.code(), &(i as i64 * 10)])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::postgres::scratch::{ScratchDb, server};
+
+    fn indexes(c: &mut impl GenericClient) -> Vec<String> {
+        let rows =
+            c.query("SELECT indexname::text FROM pg_indexes WHERE tablename = 'search' ORDER BY 1", &[]).unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
+    }
+
+    /// A database of schema 1 is upgraded in place on open: its records stay, the search
+    /// gets an index per kind of record, and the version says so.
+    #[test]
+    fn a_schema_1_database_is_upgraded_in_place() {
+        let Some(admin) = server() else { return };
+        let db = ScratchDb::create(&admin).unwrap();
+        {
+            let store = Store::open(&db.url, Default::default()).unwrap();
+            let mut c = store.client();
+            // Back to schema 1 as that build left it, with one search entry.
+            c.batch_execute(
+                "DROP INDEX search_words_lead, search_words_deal, search_words_contact, search_words_company;
+                 CREATE INDEX search_words ON search USING GIN (words);
+                 INSERT INTO search (entity, entity_id, body, words) VALUES ('lead', 7, 'kept', 'kept');
+                 UPDATE prospect_schema SET version = 1;",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&db.url, Default::default()).unwrap();
+        let mut c = store.client();
+        let version: i64 = c.query_one("SELECT version FROM prospect_schema", &[]).unwrap().get(0);
+        assert_eq!(version, LATEST);
+        assert_eq!(
+            indexes(&mut *c),
+            [
+                "search_kind",
+                "search_pkey",
+                "search_words_company",
+                "search_words_contact",
+                "search_words_deal",
+                "search_words_lead"
+            ]
+        );
+        let kept: i64 = c.query_one("SELECT count(*) FROM search WHERE entity_id = 7", &[]).unwrap().get(0);
+        assert_eq!(kept, 1);
+    }
 }
