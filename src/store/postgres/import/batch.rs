@@ -21,7 +21,8 @@ use crate::store::records::{RecordInput, RepeatLink};
 use crate::store::sqlite::duplicates::{PER_KEY, ranked_matches};
 use crate::store::sqlite::import::{is_refusal, refusal_reason};
 use postgres::types::ToSql;
-use postgres::Transaction;
+use crate::store::sqlite::search::entry_text_of_new;
+use postgres::{GenericClient, Transaction};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -30,6 +31,31 @@ pub(super) struct Batch {
     pub(super) entity: Entity,
     pub(super) opts: ImportOptions,
     pub(super) known: Known,
+    /// The match keys of every record the import created, by (key, value), while its kind
+    /// held no record before it and none was changed a row at a time: rows are then matched
+    /// here, without a query (a first import). `None`: matched in the database.
+    pub(super) created: Option<Keys>,
+    /// Whether any contact or company exists, which a new lead may repeat (an import of
+    /// leads makes neither).
+    pub(super) clients: bool,
+}
+
+/// Ids by (key, value).
+pub(super) type Keys = HashMap<(MatchKey, String), Vec<i64>>;
+
+impl Batch {
+    /// The import of `entity` about to start in `c`'s transaction.
+    pub(super) fn new(c: &mut impl GenericClient, entity: Entity, opts: ImportOptions) -> Result<Batch> {
+        let row = c.query_one(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM {}), EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)",
+                entity.table()
+            ),
+            &[],
+        )?;
+        let (filled, clients): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
+        Ok(Batch { entity, opts, known: Known::new(entity), created: (!filled).then(Keys::new), clients })
+    }
 }
 
 /// Why a handful stopped: the database refused something of one of its rows (a value, a
@@ -72,6 +98,8 @@ pub(super) fn write_rows(
         Err(Fail::Row(_)) => {
             sp.rollback()?;
             b.known.undo();
+            // It may hold records taken back: the database answers from now on.
+            b.created = None;
         }
         // Dropping the savepoint rolls it back; the transaction ends with the error.
         Err(Fail::Store(e)) => return Err(e),
@@ -104,6 +132,8 @@ const BASE: i64 = i64::MAX / 2;
 struct New<'r> {
     /// Its row's place in the handful.
     at: usize,
+    /// What the rows after it match it by.
+    keys: &'r MatchKeys,
     row: NewRow,
     /// The ids of a contact's companies.
     companies: Vec<i64>,
@@ -135,7 +165,10 @@ fn write_handful(
             _ => MatchKeys::default(),
         })
         .collect();
-    let mut found = Found::look_up(c, ctx.stmts, entity, &keys)?;
+    let mut found = match b.created {
+        Some(_) => Found::default(),
+        None => Found::look_up(c, ctx.stmts, entity, &keys)?,
+    };
     let mut h = Handful { outcomes: vec![None; rows.len()], new: Vec::new(), waiting: HashMap::new() };
     for (at, row) in rows.iter().enumerate() {
         let input = match &row.input {
@@ -152,15 +185,17 @@ fn write_handful(
             h.outcomes[at] = Some(rejected(e)?);
             continue;
         }
-        if let Some((id, matched_by)) = first_match(entity, &keys[at], &found, &h.waiting) {
+        if let Some((id, matched_by)) = first_match(entity, &keys[at], &found, b.created.as_ref(), &h.waiting) {
             if opts.duplicates == DuplicateMode::Skip {
                 companies_of(c, ctx, b, input)?;
                 h.outcomes[at] = Some(RowOutcome::Skipped { id, matched_by });
                 continue;
             }
-            // Merged into or replacing a record: row by row, on the data as it is now.
+            // Merged into or replacing a record: row by row, on the data as it is now, which
+            // answers the rows after it (the keys in memory may no longer be the record's).
             flush(c, ctx, b, &mut h)?;
             h.outcomes[at] = Some(import_row(c, ctx, entity, row, opts)?);
+            b.created = None;
             found = Found::look_up(c, ctx.stmts, entity, &keys[at + 1..])?;
             continue;
         }
@@ -178,6 +213,7 @@ fn write_handful(
         }
         h.new.push(New {
             at,
+            keys: &keys[at],
             row: made,
             companies,
             origin: input.origin.as_deref().unwrap_or("manual"),
@@ -224,19 +260,25 @@ fn key_values(keys: &MatchKeys) -> impl Iterator<Item = (MatchKey, &str)> {
 }
 
 /// The record a row matches, by the duplicate rule (`ranked_matches`): among those `found`
-/// in the database and those of the handful waiting to be written (`BASE + place`).
+/// in the database or `created` by the import, and those of the handful waiting to be
+/// written (`BASE + place`).
 fn first_match(
     entity: Entity,
     keys: &MatchKeys,
     found: &Found,
+    created: Option<&Keys>,
     waiting: &HashMap<(MatchKey, String), Vec<usize>>,
 ) -> Option<(i64, Vec<String>)> {
     if keys.is_empty() {
         return None;
     }
     let matches = ranked_matches(entity, keys, None, |key, value| {
+        let key_value = (key, value.to_string());
         let mut ids = found.ids(key, value).to_vec();
-        if let Some(places) = waiting.get(&(key, value.to_string())) {
+        if let Some(made) = created.and_then(|k| k.get(&key_value)) {
+            ids.extend(made);
+        }
+        if let Some(places) = waiting.get(&key_value) {
             ids.extend(places.iter().map(|p| BASE + *p as i64));
         }
         ids.truncate(PER_KEY);
@@ -259,7 +301,9 @@ fn flush(
     let entity = b.entity;
     let mut links: Vec<Vec<RepeatLink>> = vec![Vec::new(); h.new.len()];
     if entity == Entity::Lead {
-        links = repeats(c, ctx, &h.new)?;
+        if b.clients {
+            links = repeats(c, ctx, &h.new)?;
+        }
         let mut picker = None;
         for (new, links) in h.new.iter_mut().zip(&links) {
             if !links.is_empty() {
@@ -307,10 +351,27 @@ fn flush(
         }
     }
     insert_entries(c, ctx, entity, &h.new, &ids, &links)?;
-    let entries = search::entries_of(c, entity, Some(&ids))?;
+    // Their search entries from the values written (`entries_of` would read them back).
+    let entries: Vec<(i64, String)> = h
+        .new
+        .iter()
+        .zip(&ids)
+        .map(|(n, id)| {
+            let value_of = |col: &str| match n.row.columns.iter().find(|(c, _)| *c == col) {
+                Some((_, Val::Text(t))) => Some(t.as_str()),
+                _ => None,
+            };
+            (*id, entry_text_of_new(entity, value_of, &n.row.comms))
+        })
+        .collect();
     search::write_entries(c, entity, &entries)?;
     for (new, id) in h.new.iter().zip(&ids) {
         h.outcomes[new.at] = Some(RowOutcome::Created { id: *id, left_out: new.left_out.to_vec() });
+        if let Some(created) = b.created.as_mut() {
+            for (key, value) in key_values(new.keys) {
+                created.entry((key, value.to_string())).or_default().push(*id);
+            }
+        }
     }
     for outcome in h.outcomes.iter_mut().flatten() {
         if let RowOutcome::Skipped { id, .. } = outcome

@@ -63,7 +63,7 @@ impl Store {
                     });
                     let mut outcomes = Outcomes::default();
                     let mut wrote = false;
-                    let mut b = batch::Batch { entity, opts, known: memo::Known::new(entity) };
+                    let mut b = batch::Batch::new(tx, entity, opts)?;
                     for handful in made {
                         let before = outcomes.len();
                         for (row, outcome) in handful.iter().zip(batch::write_rows(tx, ctx, &mut b, &handful)?) {
