@@ -20,8 +20,8 @@ use crate::store::import::{ImportOptions, ImportRow, LeftOut, RowOutcome};
 use crate::store::records::{RecordInput, RepeatLink};
 use crate::store::sqlite::duplicates::{PER_KEY, ranked_matches};
 use crate::store::sqlite::import::{is_refusal, refusal_reason};
-use postgres::types::ToSql;
 use crate::store::sqlite::search::entry_text_of_new;
+use postgres::types::ToSql;
 use postgres::{GenericClient, Transaction};
 use serde_json::json;
 use std::collections::HashMap;
@@ -289,12 +289,7 @@ fn first_match(
 
 /// Writes the records waiting (`Handful::new`) in a few statements, in row order so their ids
 /// follow the file's, and gives their rows (and the rows that matched them) their ids.
-fn flush(
-    c: &mut Transaction<'_>,
-    ctx: &WriteCtx,
-    b: &mut Batch,
-    h: &mut Handful<'_>,
-) -> std::result::Result<(), Fail> {
+fn flush(c: &mut Transaction<'_>, ctx: &WriteCtx, b: &mut Batch, h: &mut Handful<'_>) -> std::result::Result<(), Fail> {
     if h.new.is_empty() {
         return Ok(());
     }
@@ -441,13 +436,10 @@ fn insert_rows(c: &mut Transaction<'_>, entity: Entity, new: &[New<'_>]) -> std:
             .collect();
         rows.push(format!("({})", cells.join(", ")));
     }
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES {} RETURNING id",
-        entity.table(),
-        columns.join(", "),
-        rows.join(", ")
-    );
-    let mut ids: Vec<i64> = c.query(&sql, &params)?.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
+    let sql =
+        format!("INSERT INTO {} ({}) VALUES {} RETURNING id", entity.table(), columns.join(", "), rows.join(", "));
+    let mut ids: Vec<i64> =
+        c.query(&sql, &params)?.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
     // Rows take their ids in the order they are written (identity values drawn row by row).
     ids.sort_unstable();
     if ids.len() != new.len() {

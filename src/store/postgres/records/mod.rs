@@ -220,7 +220,12 @@ pub(crate) fn refresh_derived(c: &mut impl GenericClient, entity: Entity, id: i6
     search::reindex(c, entity, id)
 }
 
-fn resolve_value(look: &mut impl Lookup, spec: &FieldSpec, value: &FieldValue, pipeline_id: Option<i64>) -> Result<Val> {
+fn resolve_value(
+    look: &mut impl Lookup,
+    spec: &FieldSpec,
+    value: &FieldValue,
+    pipeline_id: Option<i64>,
+) -> Result<Val> {
     match value {
         FieldValue::Ref(kind, text) => {
             let id = look.reference(*kind, text, pipeline_id).map_err(|e| rename_field(e, spec.key))?;
