@@ -517,3 +517,54 @@ fn insert_entries(
     c.execute(&st, &[&entity.code(), &owner, &kind, &ctx.now, &ctx.user_id, &payload])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::Store;
+    use crate::domain::fields::Entity;
+    use crate::store::engine::*;
+    use crate::store::import::{ImportOptions, ImportRow, RowOutcome};
+    use crate::store::records::RecordInput;
+    use crate::store::users::NewUser;
+
+    /// A row the database refuses although its values pass every rule (here a constraint
+    /// added for the test) is rejected alone, with the server's reason: its handful is
+    /// written again a row at a time. On the server `PROSPECT_TEST_PG` names.
+    #[test]
+    fn a_row_the_database_refuses_is_rejected_alone() {
+        let Some(server) = super::super::super::scratch::server() else { return };
+        let db = super::super::super::scratch::ScratchDb::create(&server).unwrap();
+        let mut store = Store::open(&db.url, Default::default()).unwrap();
+        store.add_user(&NewUser { login: "alice".into(), ..Default::default() }).unwrap();
+        store.sign_in("alice").unwrap();
+        store.client().batch_execute("ALTER TABLE leads ADD CONSTRAINT no_refused CHECK (title <> 'refused')").unwrap();
+        let rows: Vec<ImportRow> = (0..20)
+            .map(|i| {
+                let title = if i == 7 { "refused".to_string() } else { format!("Lead {i}") };
+                let input = RecordInput { fields: vec![("title".into(), title)], ..Default::default() };
+                ImportRow::new(i + 2, Ok(input))
+            })
+            .collect();
+        let source = |from: usize| -> Box<dyn Iterator<Item = ImportRow> + Send> {
+            Box::new(rows[from.min(rows.len())..].iter().cloned())
+        };
+        for bulk in [true, false] {
+            let opts = ImportOptions { bulk, ..Default::default() };
+            let report = store.import_now(Entity::Lead, &source, opts, &mut |_| {}).unwrap();
+            assert_eq!((report.created, report.rejected), (19, 1), "bulk={bulk}");
+            let (line, reason) = report.rows.rejected().next().unwrap();
+            assert_eq!(line, 9);
+            assert!(reason.contains("no_refused"), "the server's reason: {reason}");
+            let created: Vec<i64> = report
+                .rows
+                .iter()
+                .filter_map(|(_, o)| match o {
+                    RowOutcome::Created { id, .. } => Some(id),
+                    _ => None,
+                })
+                .collect();
+            assert!(created.windows(2).all(|w| w[0] < w[1]), "in file order: {created:?}");
+        }
+        assert_eq!(store.count(Entity::Lead, &crate::domain::access::Sight::everything()).unwrap(), 38);
+    }
+}
