@@ -1,7 +1,7 @@
 //! Imports through the store's import API (SPEC I2): what a row matching an existing record
 //! becomes in each duplicate mode (skip, merge, replace, all), rejected rows, dry runs.
 
-use crate::{TestEngine, counts, create, input, input_with, text_of};
+use crate::{TestEngine, comm, counts, create, input, input_with, text_of};
 use prospect::domain::fields::Entity;
 use prospect::domain::import::DuplicateMode;
 use prospect::store::RecordRef;
@@ -174,5 +174,126 @@ pub fn batches_and_a_bulk_load_give_the_same_result_in_every_mode(eng: TestEngin
             tallies.iter().all(|t| *t == tallies[0]),
             "{duplicates:?}: a dry run tells what a run does: {tallies:?}"
         );
+    }
+}
+
+/// `n` leads from line 2 on, each with its own title and phone; `edit(i, row)` changes row `i`.
+fn leads(n: usize, edit: impl Fn(usize, &mut ImportRow)) -> Vec<ImportRow> {
+    (0..n)
+        .map(|i| {
+            let title = format!("Lead {i}");
+            let phone =
+                format!("06 {:02} {:02} {:02} {:02}", i / 1_000_000 % 100, i / 10_000 % 100, i / 100 % 100, i % 100);
+            let mut row = ImportRow::new(i as u64 + 2, Ok(input_with(&[("title", &title)], &[&phone])));
+            edit(i, &mut row);
+            row
+        })
+        .collect()
+}
+
+/// The id a row's outcome names.
+fn id_of(report: &ImportReport, line: u64) -> i64 {
+    match report.rows.iter().find(|(l, _)| *l == line).map(|(_, o)| o) {
+        Some(
+            RowOutcome::Created { id, .. }
+            | RowOutcome::Merged { id, .. }
+            | RowOutcome::Replaced { id, .. }
+            | RowOutcome::Skipped { id, .. },
+        ) => id,
+        other => panic!("line {line}: {other:?}"),
+    }
+}
+
+/// Rows that repeat rows before them in the same file (the next row, and one several hundred
+/// rows on, by phone or e-mail) are skipped or merged into the record the earlier row made,
+/// in one bulk import as row by row.
+pub fn rows_repeating_earlier_rows_of_a_bulk_import_match_their_records(eng: TestEngine) {
+    for duplicates in [DuplicateMode::Skip, DuplicateMode::Merge] {
+        let mut e = eng.twin();
+        let list = leads(1200, |i, row| {
+            let input = row.input.as_mut().unwrap();
+            match i {
+                // Row 4 repeats row 3 by phone, with a position row 3 lacks.
+                4 => *input = input_with(&[("title", "Lead 3 again"), ("position", "Buyer")], &["06 00 00 00 03"]),
+                // Row 10 has an e-mail that row 900 repeats.
+                10 => input.comms.add.push(comm("ten@example.com")),
+                900 => *input = input_with(&[("title", "Lead 10 again"), ("comments", "late")], &["TEN@example.com"]),
+                _ => {}
+            }
+        });
+        let opts = ImportOptions { duplicates, bulk: true, ..Default::default() };
+        let report = run(&mut e, Entity::Lead, &list, opts);
+        let changed = if duplicates == DuplicateMode::Skip { report.skipped } else { report.merged };
+        assert_eq!((report.created, changed, report.rejected), (1198, 2, 0), "{duplicates:?}");
+        let (three, ten) = (id_of(&report, 5), id_of(&report, 12));
+        let outcome = |line: u64| report.rows.iter().find(|(l, _)| *l == line).unwrap().1;
+        match duplicates {
+            DuplicateMode::Skip => {
+                assert_eq!(outcome(6), RowOutcome::Skipped { id: three, matched_by: vec!["phone".into()] });
+                assert_eq!(outcome(902), RowOutcome::Skipped { id: ten, matched_by: vec!["email".into()] });
+                assert_eq!(text_of(&e, Entity::Lead, three, "position"), "");
+            }
+            _ => {
+                assert_eq!(
+                    outcome(6),
+                    RowOutcome::Merged { id: three, matched_by: vec!["phone".into()], left_out: vec![] }
+                );
+                assert_eq!(
+                    outcome(902),
+                    RowOutcome::Merged { id: ten, matched_by: vec!["email".into()], left_out: vec![] }
+                );
+                assert_eq!(text_of(&e, Entity::Lead, three, "position"), "Buyer", "filled");
+                assert_eq!(text_of(&e, Entity::Lead, ten, "comments"), "late", "filled");
+                assert_eq!(text_of(&e, Entity::Lead, three, "title"), "Lead 3", "kept");
+            }
+        }
+        assert_eq!(e.count(Entity::Lead).unwrap(), 1198);
+        // Running it again matches every row.
+        let again = run(&mut e, Entity::Lead, &list, opts);
+        assert_eq!(again.created, 0, "{duplicates:?}");
+    }
+}
+
+/// A row refused among many in a bulk import is rejected alone: the rows around it, in the
+/// same handful, are created.
+pub fn a_bad_row_among_many_in_a_bulk_import_is_rejected_alone(mut eng: TestEngine) {
+    let list = leads(1000, |i, row| match i {
+        500 => row.input.as_mut().unwrap().fields.push(("amount".into(), "lots".into())),
+        501 => row.input = Err("an unclosed quote".into()),
+        502 => row.input.as_mut().unwrap().fields.push(("responsible".into(), "nobody-here".into())),
+        _ => {}
+    });
+    let report = run(&mut eng, Entity::Lead, &list, ImportOptions { bulk: true, ..Default::default() });
+    assert_eq!((report.created, report.rejected), (997, 3));
+    let rejected: Vec<(u64, String)> = report.rows.rejected().map(|(l, r)| (l, r.to_string())).collect();
+    assert_eq!(rejected.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [502, 503, 504]);
+    assert!(rejected[0].1.contains("amount"), "names the field: {rejected:?}");
+    assert!(rejected[2].1.contains("responsible"), "names the field: {rejected:?}");
+    assert_eq!(eng.count(Entity::Lead).unwrap(), 997);
+    assert_eq!(eng.search("lead 499", 5).unwrap().len(), 1, "{:?}", eng.search("lead 499", 5).unwrap());
+    assert_eq!(eng.search("06 00 00 05 03", 5).unwrap().len(), 1, "the row after them is searchable by phone");
+}
+
+/// New records take ids in the order of the file's rows, and keep the creation time a row
+/// gives (the import's own time otherwise).
+pub fn ids_follow_the_file_and_creation_times_are_kept(eng: TestEngine) {
+    const DAY: i64 = 86_400_000;
+    let list = leads(700, |i, row| {
+        if i % 3 == 0 {
+            row.created_at = Some(crate::NOW - (i as i64 + 1) * DAY);
+        }
+    });
+    for bulk in [true, false] {
+        let mut e = eng.twin();
+        let report = run(&mut e, Entity::Lead, &list, ImportOptions { bulk, ..Default::default() });
+        assert_eq!(report.created, 700);
+        let ids: Vec<i64> = list.iter().map(|r| id_of(&report, r.line)).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "bulk={bulk}: ids in file order");
+        for i in [0, 1, 299, 300, 699] {
+            let record = e.get(RecordRef::new(Entity::Lead, ids[i])).unwrap();
+            assert_eq!(record.input_text("title"), format!("Lead {i}"), "bulk={bulk}");
+            let when = if i % 3 == 0 { crate::NOW - (i as i64 + 1) * DAY } else { crate::NOW };
+            assert_eq!(record.created_at, when, "bulk={bulk}: row {i}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! (`sqlite::duplicates::ranked_matches`); only the lookups are SQL of their own.
 
 use super::records::{Params, comms_of, refs, title_of, visibility_sql};
-use super::{Result, Store, StoreError};
+use super::{Result, StatementCache, Store, StoreError};
 use crate::domain::access::{Sight, Visibility};
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
@@ -16,7 +16,7 @@ use crate::store::sqlite::duplicates::{PER_KEY, keys_after, ranked_matches};
 use crate::store::sqlite::records::derived_sources;
 use postgres::GenericClient;
 use postgres::types::ToSql;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The parameters `first` then `vis`'s, as `query` takes them.
 fn with_vis<'a>(first: &[&'a (dyn ToSql + Sync)], vis: &'a Params) -> Vec<&'a (dyn ToSql + Sync)> {
@@ -84,7 +84,16 @@ pub(crate) fn import_matches(
     input: &RecordInput,
     on: crate::domain::import::MatchOn,
 ) -> Result<Vec<DuplicateMatch>> {
-    let mut keys = keys_of(c, entity, None, input)?;
+    let keys = import_keys(entity, input, on);
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    find_for_writer(c, entity, &keys)
+}
+
+/// What an imported row is matched by: its keys as a new record, the chosen ones only.
+pub(crate) fn import_keys(entity: Entity, input: &RecordInput, on: crate::domain::import::MatchOn) -> MatchKeys {
+    let mut keys = keys_after(entity, BTreeMap::new(), &[], input);
     let title = entity == Entity::Company && (on.name || on.company);
     if !on.name && !title {
         keys.name = None;
@@ -98,10 +107,93 @@ pub(crate) fn import_matches(
     if !on.email {
         keys.emails.clear();
     }
-    if keys.is_empty() {
-        return Ok(vec![]);
+    keys
+}
+
+/// The records of one kind having each key value of many rows, looked up in one statement
+/// (an import's handful): per (key, value), the ids in ascending order, at most `PER_KEY`,
+/// as `find_in`'s lookups give them one value at a time.
+#[derive(Default)]
+pub(crate) struct Found(HashMap<(MatchKey, String), Vec<i64>>);
+
+impl Found {
+    /// Looks up every value of `keys` among the records of `target`.
+    pub(crate) fn look_up<'k>(
+        c: &mut impl GenericClient,
+        stmts: &StatementCache,
+        target: Entity,
+        keys: impl IntoIterator<Item = &'k MatchKeys>,
+    ) -> Result<Found> {
+        let mut asked: [Vec<&str>; 4] = Default::default();
+        for k in keys {
+            asked[0].extend(k.phones.iter().map(String::as_str));
+            asked[1].extend(k.emails.iter().map(String::as_str));
+            asked[2].extend(k.name.as_deref().filter(|_| MatchKey::Name.column(target).is_some()));
+            asked[3].extend(k.company.as_deref().filter(|_| MatchKey::Company.column(target).is_some()));
+        }
+        for list in &mut asked {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut found = Found::default();
+        if asked.iter().all(Vec::is_empty) {
+            return Ok(found);
+        }
+        let st = super::prepared(c, stmts, &found_sql(target))?;
+        let code = target.code();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&code, &asked[0], &asked[1]];
+        if MatchKey::Name.column(target).is_some() {
+            params.push(&asked[2]);
+        }
+        if MatchKey::Company.column(target).is_some() {
+            params.push(&asked[3]);
+        }
+        for r in c.query(&st, &params)? {
+            let (label, value, id): (String, String, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            if let Some(key) = MatchKey::ALL.into_iter().find(|k| k.label() == label) {
+                found.0.entry((key, value)).or_default().push(id);
+            }
+        }
+        for ids in found.0.values_mut() {
+            ids.sort_unstable();
+        }
+        Ok(found)
     }
-    find_for_writer(c, entity, &keys)
+
+    /// The ids having `value` as `key`, lowest first.
+    pub(crate) fn ids(&self, key: MatchKey, value: &str) -> &[i64] {
+        // The map is keyed by owned strings; lookups are few per row.
+        self.0.get(&(key, value.to_string())).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// `Found`'s statement for `target`: (label, value, id) of each phone, e-mail, name and
+/// company key asked, `PER_KEY` ids at most per value. Parameters: the entity's code, then
+/// arrays of phones, e-mails and (when `target` has the column) names and companies.
+fn found_sql(target: Entity) -> String {
+    let table = target.table();
+    let comm = |label: &str, n: usize| {
+        format!(
+            "SELECT DISTINCT c.kind AS k, c.normalized AS v, c.entity_id AS id FROM comms c JOIN {table} t ON t.id = c.entity_id \
+             WHERE c.normalized = ANY(${n}::text[]) AND c.kind = '{label}' AND c.entity = $1::text"
+        )
+    };
+    let mut parts = vec![comm("phone", 2), comm("email", 3)];
+    let mut n = 4;
+    for key in [MatchKey::Name, MatchKey::Company] {
+        if let Some(column) = key.column(target) {
+            parts.push(format!(
+                "SELECT '{}', t.{column}, t.id FROM {table} t WHERE t.{column} = ANY(${n}::text[])",
+                key.label()
+            ));
+            n += 1;
+        }
+    }
+    format!(
+        "SELECT k, v, id FROM (SELECT k, v, id, row_number() OVER (PARTITION BY k, v ORDER BY id) AS n FROM ({}) h) x \
+         WHERE n <= {PER_KEY}",
+        parts.join(" UNION ALL ")
+    )
 }
 
 /// Match keys of a stored record.

@@ -25,34 +25,71 @@ fn config_in(c: &mut impl GenericClient) -> Result<QueueConfig> {
 /// Gives a lead that just arrived by itself (`domain::queue::hands_out`) its responsible per
 /// the queue, inside the create's transaction: the pick is `domain::queue::next_pick`'s.
 pub(crate) fn assign_new(c: &mut impl GenericClient, id: i64) -> Result<()> {
-    let cfg = config_in(c)?;
-    if cfg.mode == QueueMode::Off {
-        return Ok(());
+    let mut picker = Picker::load(c)?;
+    if let Some(responsible) = picker.next() {
+        c.execute("UPDATE leads SET responsible_id = $1 WHERE id = $2", &[&responsible, &id])?;
     }
-    let mut users = Vec::with_capacity(cfg.users.len());
-    for login in &cfg.users {
-        let active: Option<bool> = c
-            .query_opt("SELECT active FROM users WHERE login = $1::text::citext", &[login])?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-        users.push((login.clone(), active.unwrap_or(false)));
-    }
-    match next_pick(cfg.mode, &users, cfg.last.as_deref()) {
-        Pick::Runner => {}
-        Pick::Unassigned => {
-            c.execute("UPDATE leads SET responsible_id = NULL WHERE id = $1", &[&id])?;
+    picker.save(c)
+}
+
+/// The queue's picks for new leads, its settings and users read once: one lead's
+/// (`assign_new`) or a handful's, in order (an import), with the last pick written once.
+pub(crate) struct Picker {
+    mode: QueueMode,
+    /// (login, active) in queue order.
+    users: Vec<(String, bool)>,
+    /// Their ids (none for a login no user has).
+    ids: Vec<Option<i64>>,
+    last: Option<String>,
+    /// A pick to remember was made.
+    picked: bool,
+}
+
+impl Picker {
+    /// The queue as the database holds it now.
+    pub(crate) fn load(c: &mut impl GenericClient) -> Result<Picker> {
+        let cfg = config_in(c)?;
+        let mut users = Vec::with_capacity(cfg.users.len());
+        let mut ids = Vec::with_capacity(cfg.users.len());
+        if cfg.mode != QueueMode::Off {
+            for login in &cfg.users {
+                let row = c.query_opt("SELECT active, id FROM users WHERE login = $1::text::citext", &[login])?;
+                let (active, id) = match row {
+                    Some(r) => (r.try_get(0)?, Some(r.try_get(1)?)),
+                    None => (false, None),
+                };
+                users.push((login.clone(), active));
+                ids.push(id);
+            }
         }
-        Pick::User(login) => {
-            c.execute(
-                "UPDATE leads SET responsible_id = (SELECT id FROM users WHERE login = $1::text::citext) WHERE id = $2",
-                &[&login, &id],
-            )?;
-            if cfg.mode.remembers_last() {
-                put_in(c, "queue.last", &login)?;
+        Ok(Picker { mode: cfg.mode, users, ids, last: cfg.last, picked: false })
+    }
+
+    /// The next lead's responsible: `None` when whoever runs the intake keeps it (no queue,
+    /// nobody active), `Some(None)` when it goes to nobody (to all).
+    pub(crate) fn next(&mut self) -> Option<Option<i64>> {
+        match next_pick(self.mode, &self.users, self.last.as_deref()) {
+            Pick::Runner => None,
+            Pick::Unassigned => Some(None),
+            Pick::User(login) => {
+                let at = self.users.iter().position(|(l, _)| l.eq_ignore_ascii_case(&login));
+                let id = at.and_then(|i| self.ids[i]);
+                if self.mode.remembers_last() {
+                    self.last = Some(login);
+                    self.picked = true;
+                }
+                Some(id)
             }
         }
     }
-    Ok(())
+
+    /// Remembers the last pick, if one was made.
+    pub(crate) fn save(&self, c: &mut impl GenericClient) -> Result<()> {
+        match (&self.last, self.picked) {
+            (Some(last), true) => put_in(c, "queue.last", last),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Queue for Store {

@@ -221,14 +221,14 @@ pub(crate) fn refresh_derived(c: &mut impl GenericClient, entity: Entity, id: i6
 }
 
 fn resolve_value(
-    c: &mut impl GenericClient,
+    look: &mut impl Lookup,
     spec: &FieldSpec,
     value: &FieldValue,
     pipeline_id: Option<i64>,
 ) -> Result<Val> {
     match value {
         FieldValue::Ref(kind, text) => {
-            let id = refs::resolve(c, *kind, text, pipeline_id).map_err(|e| rename_field(e, spec.key))?;
+            let id = look.reference(*kind, text, pipeline_id).map_err(|e| rename_field(e, spec.key))?;
             Ok(Val::Int(id))
         }
         other => Ok(val_of(other)),

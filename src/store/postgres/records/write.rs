@@ -11,18 +11,28 @@ use crate::domain::when;
 /// Finds the existing client a new lead repeats: contacts and companies matching it by the
 /// duplicate rules (SPEC L5, D1). Phone/e-mail matches win over names.
 fn repeat_match(c: &mut impl GenericClient, keys: &MatchKeys) -> Result<Vec<RepeatLink>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    repeat_links(c, |c, target| Ok(super::super::duplicates::find_for_writer(c, target, keys)?.into_iter().next()))
+}
+
+/// The repeat-lead rule over the best match of each target (`first(c, target)`, contacts
+/// then companies): the contact and the company a new lead repeats, a matched contact
+/// bringing its company when no company matched directly. An import hands over the matches
+/// it looked up for a handful of leads at once.
+pub(crate) fn repeat_links<C: GenericClient>(
+    c: &mut C,
+    mut first: impl FnMut(&mut C, Entity) -> Result<Option<crate::store::duplicates::DuplicateMatch>>,
+) -> Result<Vec<RepeatLink>> {
     let mut found: Vec<RepeatLink> = Vec::new();
     let push = |found: &mut Vec<RepeatLink>, entity: Entity, id: i64, by: &str| {
         if !found.iter().any(|f| f.entity == entity) {
             found.push(RepeatLink { entity, id, matched_by: by.to_string() });
         }
     };
-    if keys.is_empty() {
-        return Ok(found);
-    }
     for target in [Entity::Contact, Entity::Company] {
-        let hits = super::super::duplicates::find_for_writer(c, target, keys)?;
-        if let Some(m) = hits.first() {
+        if let Some(m) = first(c, target)? {
             push(&mut found, target, m.id, m.matched_by.first().map(String::as_str).unwrap_or("name"));
         }
     }
@@ -50,14 +60,55 @@ fn insert_sql(table: &str, cols: &[&str]) -> String {
     format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING id", cols.join(", "), marks.join(", "))
 }
 
-/// Creates a record inside the caller's transaction (checks, defaults, comms, repeat-lead
-/// match, queue, search entry, timeline, change log).
-pub(crate) fn create_in(
-    c: &mut impl GenericClient,
-    ctx: &WriteCtx,
-    entity: Entity,
-    input: &RecordInput,
-) -> Result<Saved> {
+/// Where a new record's references (pipelines, stages, sources, users, records) are looked
+/// up: the database each time for a create (`Direct`), a memo for an import that names the
+/// same few thousands of times (`postgres::import`).
+pub(crate) trait Lookup {
+    /// The pipeline `named` of `entity`, or its first when `None`.
+    fn pipeline(&mut self, entity: Entity, named: Option<&str>) -> Result<i64>;
+    /// The first stage of a pipeline.
+    fn first_stage(&mut self, pipeline_id: i64) -> Result<i64>;
+    /// What `text` names as a `kind` reference (`refs::resolve`).
+    fn reference(&mut self, kind: RefKind, text: &str, pipeline_id: Option<i64>) -> Result<i64>;
+}
+
+/// References looked up in the database, every time.
+pub(crate) struct Direct<'c, C>(pub(crate) &'c mut C);
+
+impl<C: GenericClient> Lookup for Direct<'_, C> {
+    fn pipeline(&mut self, entity: Entity, named: Option<&str>) -> Result<i64> {
+        Ok(refs::resolve_pipeline(self.0, entity, named)?.id)
+    }
+
+    fn first_stage(&mut self, pipeline_id: i64) -> Result<i64> {
+        Ok(refs::first_stage(self.0, pipeline_id)?.id)
+    }
+
+    fn reference(&mut self, kind: RefKind, text: &str, pipeline_id: Option<i64>) -> Result<i64> {
+        refs::resolve(self.0, kind, text, pipeline_id)
+    }
+}
+
+/// A new record as `create_in` writes it, made before anything is written: its checked
+/// columns with every default, its comms, what a new lead is matched by for the repeat-lead
+/// rule, whether the queue hands it out. The one rule of a new record's row, which a create
+/// writes at once and an import a handful of rows at a time.
+pub(crate) struct NewRow {
+    /// Column names and values, each column once.
+    pub(crate) columns: Vec<(&'static str, Val)>,
+    /// Its phones, e-mails, websites and messengers, in order.
+    pub(crate) comms: Vec<Comm>,
+    /// Its match keys (leads only: contacts and companies it repeats are looked up by them).
+    pub(crate) keys: MatchKeys,
+    /// A lead that arrived by itself with no responsible: the distribution queue picks one.
+    pub(crate) by_queue: bool,
+    /// The fields the input gave.
+    pub(crate) changed: Vec<String>,
+}
+
+/// Checks `input` as a new record of `entity` and makes its row (`NewRow`), references
+/// resolved through `look`: refused with the same errors as a create.
+pub(crate) fn new_row(look: &mut impl Lookup, ctx: &WriteCtx, entity: Entity, input: &RecordInput) -> Result<NewRow> {
     let values = validate_input(entity, &input.fields, InputContext { currency: ctx.currency, creating: true })?;
     // The match keys go in with the row, computed from the input as `refresh_derived` would
     // from the stored values.
@@ -79,68 +130,81 @@ pub(crate) fn create_in(
     let today = when::from_ms(ctx.now).date_naive();
     let defaults = new_defaults(entity, &values, input.origin.as_deref(), today, ctx.currency);
     let pipeline_id = match defaults.pipeline {
-        NewPipeline::Chosen(named) => {
-            Some(refs::resolve_pipeline(c, entity, named).map_err(|e| rename_field(e, "pipeline"))?.id)
-        }
-        NewPipeline::OnlyOne => Some(refs::resolve_pipeline(c, entity, None)?.id),
+        NewPipeline::Chosen(named) => Some(look.pipeline(entity, named).map_err(|e| rename_field(e, "pipeline"))?),
+        NewPipeline::OnlyOne => Some(look.pipeline(entity, None)?),
         NewPipeline::None => None,
     };
-    let mut cols: Vec<&str> = Vec::new();
-    let mut vals: Vec<Val> = Vec::new();
+    let mut columns: Vec<(&'static str, Val)> = Vec::with_capacity(values.len() + 12);
     for (spec, value) in &values {
         // On a new record an empty value means the field's default (the first stage, you as
         // responsible, not opened…), as if it had not been given.
         if spec.key == "pipeline" || *value == FieldValue::Null {
             continue;
         }
-        cols.push(spec.column);
-        vals.push(resolve_value(c, spec, value, pipeline_id)?);
+        columns.push((spec.column, resolve_value(look, spec, value, pipeline_id)?));
     }
     if let Some(currency) = defaults.currency {
-        cols.push("currency");
-        vals.push(Val::Text(currency.code().into()));
+        columns.push(("currency", Val::Text(currency.code().into())));
     }
     if let Some(p) = pipeline_id {
         if entity == Entity::Deal {
-            cols.push("pipeline_id");
-            vals.push(Val::Int(p));
+            columns.push(("pipeline_id", Val::Int(p)));
         }
         if defaults.first_stage {
-            cols.push("stage_id");
-            vals.push(Val::Int(refs::first_stage(c, p)?.id));
+            columns.push(("stage_id", Val::Int(look.first_stage(p)?)));
         }
-        cols.extend(["moved_at", "moved_by"]);
-        vals.extend([Val::Int(ctx.now), ctx.user_id.map_or(Val::Null, Val::Int)]);
+        columns.push(("moved_at", Val::Int(ctx.now)));
+        columns.push(("moved_by", ctx.user_id.map_or(Val::Null, Val::Int)));
     }
     if defaults.responsible_is_creator
         && let Some(u) = ctx.user_id
     {
-        cols.push("responsible_id");
-        vals.push(Val::Int(u));
+        columns.push(("responsible_id", Val::Int(u)));
     }
     for (col, day) in [("begin_date", defaults.begin_date), ("close_date", defaults.close_date)] {
         if let Some(day) = day {
-            cols.push(col);
-            vals.push(Val::Text(day.format("%Y-%m-%d").to_string()));
+            columns.push((col, Val::Text(day.format("%Y-%m-%d").to_string())));
         }
     }
-    for (col, v) in &derived {
-        cols.push(col);
-        vals.push(Val::text(v.clone()));
+    for (col, v) in derived {
+        columns.push((col, Val::text(v)));
     }
-    cols.retain(|c| !c.is_empty());
-    cols.extend(["created_at", "created_by", "modified_at", "modified_by"]);
+    columns.retain(|(c, _)| !c.is_empty());
     let by = ctx.user_id.map_or(Val::Null, Val::Int);
-    vals.extend([Val::Int(ctx.now), by.clone(), Val::Int(ctx.now), by]);
-    let params: Vec<&(dyn ToSql + Sync)> = vals.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+    columns.extend([
+        ("created_at", Val::Int(ctx.now)),
+        ("created_by", by.clone()),
+        ("modified_at", Val::Int(ctx.now)),
+        ("modified_by", by),
+    ]);
+    Ok(NewRow {
+        columns,
+        comms,
+        keys,
+        by_queue: defaults.by_queue,
+        changed: values.iter().map(|(s, _)| s.key.to_string()).collect(),
+    })
+}
+
+/// Creates a record inside the caller's transaction (checks, defaults, comms, repeat-lead
+/// match, queue, search entry, timeline, change log).
+pub(crate) fn create_in(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    input: &RecordInput,
+) -> Result<Saved> {
+    let row = new_row(&mut Direct(&mut *c), ctx, entity, input)?;
+    let cols: Vec<&str> = row.columns.iter().map(|(c, _)| *c).collect();
+    let params: Vec<&(dyn ToSql + Sync)> = row.columns.iter().map(|(_, v)| v as &(dyn ToSql + Sync)).collect();
     let id: i64 = c.query_one(&insert_sql(entity.table(), &cols), &params)?.try_get(0)?;
-    insert_comms(c, entity, id, &comms)?;
+    insert_comms(c, entity, id, &row.comms)?;
     if entity == Entity::Contact {
         link_companies(c, id, &input.companies)?;
     }
     let mut repeat_of = Vec::new();
     if entity == Entity::Lead {
-        repeat_of = repeat_match(c, &keys)?;
+        repeat_of = repeat_match(c, &row.keys)?;
         if !repeat_of.is_empty() {
             let contact = repeat_of.iter().find(|r| r.entity == Entity::Contact).map(|r| r.id);
             let company = repeat_of.iter().find(|r| r.entity == Entity::Company).map(|r| r.id);
@@ -156,12 +220,12 @@ pub(crate) fn create_in(
         timeline::add(c, entity, id, TimelineKind::Linked, ctx, json!({"repeat_of": repeat_of}))?;
     }
     // A lead that arrived by itself goes to whoever the distribution queue says (SPEC I6).
-    if defaults.by_queue {
+    if row.by_queue {
         super::super::queue::assign_new(c, id)?;
     }
     search::reindex(c, entity, id)?;
     log_change(c, ctx, entity, id)?;
-    Ok(Saved { id, version: 1, changed: values.iter().map(|(s, _)| s.key.to_string()).collect(), repeat_of })
+    Ok(Saved { id, version: 1, changed: row.changed, repeat_of })
 }
 
 /// Updates fields and comms inside the caller's transaction; `expected` is the version the
@@ -205,7 +269,7 @@ pub(crate) fn update_in(
             // A yes/no field cannot be cleared: say what is accepted instead of failing in SQL.
             return Err(FieldError::new(spec.key, Problem::Bool { value: String::new() }).into());
         }
-        let new = resolve_value(c, spec, value, pipeline_id)?;
+        let new = resolve_value(&mut Direct(&mut *c), spec, value, pipeline_id)?;
         let before = old.get(spec.column).cloned().unwrap_or(Val::Null);
         if new == before {
             continue;

@@ -1,9 +1,14 @@
 //! Importing many records (SPEC I2) on PostgreSQL, with a file's semantics
-//! (`sqlite::import`): each row whole or not at all (a savepoint per row), in transactions
-//! of a few hundred rows (or one for a bulk import) so an interrupted import leaves whole
-//! rows only, with the duplicate handling the user chose; a dry run meets every rule and
-//! keeps nothing. Re-running an import with `skip` or `merge` is idempotent, because rows
-//! already imported are found as duplicates.
+//! (`sqlite::import`): each row whole or not at all, in transactions of a few hundred rows
+//! (or one for a bulk import) so an interrupted import leaves whole rows only, with the
+//! duplicate handling the user chose; a dry run meets every rule and keeps nothing.
+//! Re-running an import with `skip` or `merge` is idempotent, because rows already imported
+//! are found as duplicates. Rows are written a handful at a time (`batch`); a row merged
+//! into or replacing a record, and every row of a handful the database refused, a row at a
+//! time under its own savepoint (`import_row`).
+
+mod batch;
+mod memo;
 
 use super::duplicates::{find_for_writer, import_matches};
 use super::records::{create_in, get_in, update_in};
@@ -19,8 +24,8 @@ use crate::store::sqlite::import::{editable, is_refusal, refusal_reason};
 use postgres::{GenericClient, Transaction};
 use std::borrow::Cow;
 
-/// Rows handed from the reading thread to the writer at a time.
-const HANDFUL: usize = 256;
+/// Rows handed from the reading thread to the writer at a time, and written together.
+const HANDFUL: usize = 500;
 
 impl Store {
     /// Imports rows of one kind, calling `progress` with the number of rows done. Errors
@@ -58,11 +63,14 @@ impl Store {
                     });
                     let mut outcomes = Outcomes::default();
                     let mut wrote = false;
-                    for row in made.into_iter().flatten() {
-                        let outcome = import_row(tx, ctx, entity, &row, opts)?;
-                        wrote |= !matches!(outcome, RowOutcome::Skipped { .. } | RowOutcome::Rejected { .. });
-                        outcomes.push(row.line, outcome);
-                        if outcomes.len() % 5000 == 0 {
+                    let mut b = batch::Batch::new(tx, entity, opts)?;
+                    for handful in made {
+                        let before = outcomes.len();
+                        for (row, outcome) in handful.iter().zip(batch::write_rows(tx, ctx, &mut b, &handful)?) {
+                            wrote |= !matches!(outcome, RowOutcome::Skipped { .. } | RowOutcome::Rejected { .. });
+                            outcomes.push(row.line, outcome);
+                        }
+                        if outcomes.len() / 5000 > before / 5000 {
                             progress(done + outcomes.len());
                         }
                     }
