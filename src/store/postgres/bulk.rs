@@ -180,7 +180,7 @@ struct Written<'a> {
 impl<'a> Written<'a> {
     /// Writes the records waiting, then plans each lead's activities on it.
     fn flush(&mut self, tx: &mut Transaction<'_>, ctx: &WriteCtx, w: &mut Waiting<'a>) -> Result<()> {
-        let ids = write_new(tx, ctx, w.entity, &mut w.new, true)?;
+        let (ids, _) = write_new(tx, ctx, w.entity, &mut w.new, true)?;
         self.loaded.records += ids.len();
         match w.entity {
             Entity::Company => ids.iter().for_each(|id| self.companies.push(*id)),

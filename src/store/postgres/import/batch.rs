@@ -261,7 +261,7 @@ fn flush(c: &mut Transaction<'_>, ctx: &WriteCtx, b: &mut Batch, h: &mut Handful
     if h.new.is_empty() {
         return Ok(());
     }
-    let ids = write_new(c, ctx, b.entity, &mut h.new, b.clients)?;
+    let (ids, _) = write_new(c, ctx, b.entity, &mut h.new, b.clients)?;
     for ((new, (at, keys)), id) in h.new.iter().zip(&h.places).zip(&ids) {
         h.outcomes[*at] = Some(RowOutcome::Created { id: *id, left_out: new.left_out.to_vec() });
         if let Some(created) = b.created.as_mut() {

@@ -2,7 +2,8 @@
 //! contact's companies, timeline entries and search entries, and for leads the clients they
 //! repeat and the queue's picks. One record at a time (`create_in`) is about ten round trips
 //! to the server; the import (`import::batch`) and the demo's load (`bulk`) write hundreds
-//! of records this way, each made by the rule of a create (`new_row`).
+//! of records this way, each made by the rule of a create (`new_row`), and a create
+//! (`create_in`) its one record: one rule of what a new record writes.
 
 use super::super::duplicates::Found;
 use super::super::{Result, StoreError, WriteCtx, queue, search};
@@ -66,18 +67,19 @@ pub(crate) struct NewRecord<'r> {
     pub(crate) left_out: &'r [LeftOut],
 }
 
-/// Writes `new`, records of `entity`, in order, so their ids follow it: their ids, ascending.
-/// A new lead repeats the contacts and companies it matches (looked up only when `clients`
-/// may exist) and goes to whoever the queue picks when it arrived by itself.
+/// Writes `new`, records of `entity`, in order, so their ids follow it: their ids, ascending,
+/// and the clients each repeats. A new lead repeats the contacts and companies it matches
+/// (looked up only when `clients` may exist) and goes to whoever the queue picks when it
+/// arrived by itself.
 pub(crate) fn write_new(
     c: &mut impl GenericClient,
     ctx: &WriteCtx,
     entity: Entity,
     new: &mut [NewRecord<'_>],
     clients: bool,
-) -> std::result::Result<Vec<i64>, Fail> {
+) -> std::result::Result<(Vec<i64>, Vec<Vec<RepeatLink>>), Fail> {
     if new.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let mut links: Vec<Vec<RepeatLink>> = vec![Vec::new(); new.len()];
     if entity == Entity::Lead {
@@ -139,7 +141,7 @@ pub(crate) fn write_new(
         })
         .collect();
     search::write_entries(c, entity, &entries)?;
-    Ok(ids)
+    Ok((ids, links))
 }
 
 /// Sets a column of a new row, added when the row has none.
