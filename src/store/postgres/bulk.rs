@@ -23,7 +23,8 @@ use crate::store::sqlite::bulk::Positions;
 use postgres::{GenericClient, Transaction};
 use serde_json::json;
 
-/// Records handed from the maker's thread to the writer at a time.
+/// Records handed from the maker's thread to the writer at a time, and written together
+/// (at most; a handful holds records of one kind).
 const HANDFUL: usize = 256;
 
 /// Makes the users (and their departments) the database lacks; their ids, in order.
