@@ -218,6 +218,7 @@ impl Store {
             let sources = refs::sources(tx)?.into_iter().map(|s| s.code).collect();
             let setting = BulkSetting { now: ctx.now, region: ctx.region, currency: ctx.currency, sources };
             let mut done = Written::default();
+            // Stages, sources and users asked once; records are named by id only (`Made`).
             let mut known = Known::new(Entity::Lead);
             let mut waiting = Waiting { entity: Entity::Company, new: Vec::new(), activities: Vec::new() };
             std::thread::scope(|scope| {
