@@ -22,18 +22,9 @@ fn config_in(c: &mut impl GenericClient) -> Result<QueueConfig> {
     Ok(QueueConfig { mode, users, last: get_in(c, "queue.last")? })
 }
 
-/// Gives a lead that just arrived by itself (`domain::queue::hands_out`) its responsible per
-/// the queue, inside the create's transaction: the pick is `domain::queue::next_pick`'s.
-pub(crate) fn assign_new(c: &mut impl GenericClient, id: i64) -> Result<()> {
-    let mut picker = Picker::load(c)?;
-    if let Some(responsible) = picker.next() {
-        c.execute("UPDATE leads SET responsible_id = $1 WHERE id = $2", &[&responsible, &id])?;
-    }
-    picker.save(c)
-}
-
 /// The queue's picks for new leads, its settings and users read once: one lead's
-/// (`assign_new`) or a handful's, in order (an import), with the last pick written once.
+/// (a create) or a handful's, in order (`records::many::write_new`), with the last pick
+/// written once.
 pub(crate) struct Picker {
     mode: QueueMode,
     /// (login, active) in queue order.

@@ -266,6 +266,11 @@ impl Positions {
         self.len += 1;
     }
 
+    /// Whether `id` is one of the records'.
+    pub(crate) fn holds(&self, id: i64) -> bool {
+        self.runs.iter().any(|&(_, first, n)| id >= first && id - first < n as i64)
+    }
+
     /// The id of the `n`-th record.
     pub(crate) fn get(&self, n: usize) -> Option<i64> {
         let i = self.runs.partition_point(|(start, ..)| *start <= n).checked_sub(1)?;

@@ -1,29 +1,25 @@
 //! Import rows written a handful at a time: checked in Rust by the rule of a create
 //! (`records::new_row`, references through the import's memo), matched against the database
 //! in one statement per handful (`duplicates::Found`) and against the rows before them in
-//! the handful, and the new records written in a few statements: their rows, comms,
-//! companies, timeline entries and search entries. Row by row, a record was about ten round
+//! the handful, and the new records written in a few statements (`records::many`, which the
+//! demo's load shares). Row by row, a record was about ten round
 //! trips to the server (125 rows a second); a row that matches a record to merge into or
 //! replace still goes the row's own way (`import_row`), as matches are few in a first import.
 
 use super::super::duplicates::{Found, MatchKey, import_keys};
-use super::super::records::{NewRow, Val, new_row, repeat_links};
-use super::super::{Result, StoreError, WriteCtx, queue, search};
+use super::super::records::many::{Fail, NewRecord, set, write_new};
+use super::super::records::{Val, new_row};
+use super::super::{Result, StoreError, WriteCtx};
 use super::import_row;
 use super::memo::Known;
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
 use crate::domain::import::DuplicateMode;
-use crate::domain::timeline::TimelineKind;
-use crate::store::duplicates::DuplicateMatch;
-use crate::store::import::{ImportOptions, ImportRow, LeftOut, RowOutcome};
-use crate::store::records::{RecordInput, RepeatLink};
+use crate::store::import::{ImportOptions, ImportRow, RowOutcome};
+use crate::store::records::RecordInput;
 use crate::store::sqlite::duplicates::{PER_KEY, ranked_matches};
 use crate::store::sqlite::import::{is_refusal, refusal_reason};
-use crate::store::sqlite::search::entry_text_of_new;
-use postgres::types::ToSql;
 use postgres::{GenericClient, Transaction};
-use serde_json::json;
 use std::collections::HashMap;
 
 /// What one import writes with (one attempt of its transaction): its kind, options and memo.
@@ -55,27 +51,6 @@ impl Batch {
         )?;
         let (filled, clients): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
         Ok(Batch { entity, opts, known: Known::new(entity), created: (!filled).then(Keys::new), clients })
-    }
-}
-
-/// Why a handful stopped: the database refused something of one of its rows (a value, a
-/// constraint), or anything else, which stops the import.
-enum Fail {
-    Row(postgres::Error),
-    Store(StoreError),
-}
-
-impl From<StoreError> for Fail {
-    fn from(e: StoreError) -> Self {
-        Fail::Store(e)
-    }
-}
-
-impl From<postgres::Error> for Fail {
-    fn from(e: postgres::Error) -> Self {
-        // Data exceptions (22), constraint violations (23), a value past a limit (54).
-        let class = e.code().map(|c| &c.code()[..2]);
-        if matches!(class, Some("22" | "23" | "54")) { Fail::Row(e) } else { Fail::Store(e.into()) }
     }
 }
 
@@ -128,24 +103,13 @@ pub(super) fn write_rows(
 /// (after every id in the database): `BASE + place among the new records`.
 const BASE: i64 = i64::MAX / 2;
 
-/// A record the handful creates, waiting to be written with the others (`flush`).
-struct New<'r> {
-    /// Its row's place in the handful.
-    at: usize,
-    /// What the rows after it match it by.
-    keys: &'r MatchKeys,
-    row: NewRow,
-    /// The ids of a contact's companies.
-    companies: Vec<i64>,
-    origin: &'r str,
-    created_at: Option<i64>,
-    left_out: &'r [LeftOut],
-}
-
 /// The rows of one handful: the records it creates, waiting, and what matches them.
 struct Handful<'r> {
     outcomes: Vec<Option<RowOutcome>>,
-    new: Vec<New<'r>>,
+    /// The records it creates, waiting to be written together (`flush`).
+    new: Vec<NewRecord<'r>>,
+    /// The place of each one's row in the handful, and what the rows after it match it by.
+    places: Vec<(usize, &'r MatchKeys)>,
     /// Key values of the records waiting, and their places in `new`.
     waiting: HashMap<(MatchKey, String), Vec<usize>>,
 }
@@ -169,7 +133,8 @@ fn write_handful(
         Some(_) => Found::default(),
         None => Found::look_up(c, ctx.stmts, entity, &keys)?,
     };
-    let mut h = Handful { outcomes: vec![None; rows.len()], new: Vec::new(), waiting: HashMap::new() };
+    let mut h =
+        Handful { outcomes: vec![None; rows.len()], new: Vec::new(), places: Vec::new(), waiting: HashMap::new() };
     for (at, row) in rows.iter().enumerate() {
         let input = match &row.input {
             Ok(input) => input,
@@ -199,7 +164,7 @@ fn write_handful(
             found = Found::look_up(c, ctx.stmts, entity, &keys[at + 1..])?;
             continue;
         }
-        let made = match new_row(&mut b.known.on(c), ctx, entity, input) {
+        let mut made = match new_row(&mut b.known.on(c), ctx, entity, input) {
             Ok(made) => made,
             Err(e) => {
                 h.outcomes[at] = Some(rejected(e)?);
@@ -211,13 +176,16 @@ fn write_handful(
         for (key, value) in key_values(&keys[at]) {
             h.waiting.entry((key, value.to_string())).or_default().push(place);
         }
-        h.new.push(New {
-            at,
-            keys: &keys[at],
+        if let Some(at) = row.created_at {
+            set(&mut made.columns, "created_at", Val::Int(at));
+        }
+        h.places.push((at, &keys[at]));
+        h.new.push(NewRecord {
             row: made,
             companies,
-            origin: input.origin.as_deref().unwrap_or("manual"),
-            created_at: row.created_at,
+            origin: input.origin.clone().unwrap_or_else(|| "manual".into()),
+            at: ctx.now,
+            by: ctx.user_id,
             left_out: &row.left_out,
         });
     }
@@ -293,77 +261,11 @@ fn flush(c: &mut Transaction<'_>, ctx: &WriteCtx, b: &mut Batch, h: &mut Handful
     if h.new.is_empty() {
         return Ok(());
     }
-    let entity = b.entity;
-    let mut links: Vec<Vec<RepeatLink>> = vec![Vec::new(); h.new.len()];
-    if entity == Entity::Lead {
-        if b.clients {
-            links = repeats(c, ctx, &h.new)?;
-        }
-        let mut picker = None;
-        for (new, links) in h.new.iter_mut().zip(&links) {
-            if !links.is_empty() {
-                let contact = links.iter().find(|r| r.entity == Entity::Contact).map(|r| r.id);
-                let company = links.iter().find(|r| r.entity == Entity::Company).map(|r| r.id);
-                set(&mut new.row.columns, "is_repeat", Val::Bool(true));
-                set(&mut new.row.columns, "contact_id", contact.map_or(Val::Null, Val::Int));
-                set(&mut new.row.columns, "company_id", company.map_or(Val::Null, Val::Int));
-            }
-            if new.row.by_queue {
-                if picker.is_none() {
-                    picker = Some(queue::Picker::load(c)?);
-                }
-                if let Some(responsible) = picker.as_mut().and_then(|p| p.next()) {
-                    set(&mut new.row.columns, "responsible_id", responsible.map_or(Val::Null, Val::Int));
-                }
-            }
-        }
-        if let Some(p) = picker {
-            p.save(c)?;
-        }
-    }
-    for new in &mut h.new {
-        if let Some(at) = new.created_at {
-            set(&mut new.row.columns, "created_at", Val::Int(at));
-        }
-    }
-    let ids = insert_rows(c, entity, &h.new)?;
-    insert_comms(c, ctx, entity, &h.new, &ids)?;
-    if entity == Entity::Contact {
-        let (mut contact, mut company) = (Vec::new(), Vec::new());
-        for (new, id) in h.new.iter().zip(&ids) {
-            for co in &new.companies {
-                contact.push(*id);
-                company.push(*co);
-            }
-        }
-        if !contact.is_empty() {
-            let st = ctx.prepared(
-                c,
-                "INSERT INTO contact_companies (contact_id, company_id) \
-                 SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
-            )?;
-            c.execute(&st, &[&contact, &company])?;
-        }
-    }
-    insert_entries(c, ctx, entity, &h.new, &ids, &links)?;
-    // Their search entries from the values written (`entries_of` would read them back).
-    let entries: Vec<(i64, String)> = h
-        .new
-        .iter()
-        .zip(&ids)
-        .map(|(n, id)| {
-            let value_of = |col: &str| match n.row.columns.iter().find(|(c, _)| *c == col) {
-                Some((_, Val::Text(t))) => Some(t.as_str()),
-                _ => None,
-            };
-            (*id, entry_text_of_new(entity, value_of, &n.row.comms))
-        })
-        .collect();
-    search::write_entries(c, entity, &entries)?;
-    for (new, id) in h.new.iter().zip(&ids) {
-        h.outcomes[new.at] = Some(RowOutcome::Created { id: *id, left_out: new.left_out.to_vec() });
+    let (ids, _) = write_new(c, ctx, b.entity, &mut h.new, b.clients)?;
+    for ((new, (at, keys)), id) in h.new.iter().zip(&h.places).zip(&ids) {
+        h.outcomes[*at] = Some(RowOutcome::Created { id: *id, left_out: new.left_out.to_vec() });
         if let Some(created) = b.created.as_mut() {
-            for (key, value) in key_values(new.keys) {
+            for (key, value) in key_values(keys) {
                 created.entry((key, value.to_string())).or_default().push(*id);
             }
         }
@@ -376,145 +278,8 @@ fn flush(c: &mut Transaction<'_>, ctx: &WriteCtx, b: &mut Batch, h: &mut Handful
         }
     }
     h.new.clear();
+    h.places.clear();
     h.waiting.clear();
-    Ok(())
-}
-
-/// Sets a column of a new row, added when the row has none.
-fn set(columns: &mut Vec<(&'static str, Val)>, column: &'static str, value: Val) {
-    match columns.iter_mut().find(|(c, _)| *c == column) {
-        Some((_, v)) => *v = value,
-        None => columns.push((column, value)),
-    }
-}
-
-/// The contacts and companies each new lead repeats (`records::repeat_links`), looked up for
-/// the whole handful in one statement per kind.
-fn repeats(c: &mut Transaction<'_>, ctx: &WriteCtx, new: &[New<'_>]) -> Result<Vec<Vec<RepeatLink>>> {
-    let keys: Vec<&MatchKeys> = new.iter().map(|n| &n.row.keys).collect();
-    let contacts = Found::look_up(c, ctx.stmts, Entity::Contact, keys.iter().copied())?;
-    let companies = Found::look_up(c, ctx.stmts, Entity::Company, keys.iter().copied())?;
-    let mut out = Vec::with_capacity(new.len());
-    for keys in keys {
-        if keys.is_empty() {
-            out.push(Vec::new());
-            continue;
-        }
-        out.push(repeat_links(c, |_, target| {
-            let found = if target == Entity::Contact { &contacts } else { &companies };
-            let best: Vec<DuplicateMatch> =
-                ranked_matches(target, keys, None, |key, value| Ok(found.ids(key, value).to_vec()))?;
-            Ok(best.into_iter().next())
-        })?);
-    }
-    Ok(out)
-}
-
-/// The new records' rows in one `INSERT`, in order; their ids, ascending as the rows.
-fn insert_rows(c: &mut Transaction<'_>, entity: Entity, new: &[New<'_>]) -> std::result::Result<Vec<i64>, Fail> {
-    // Every column any row has, in the order first met; a row without one takes its default.
-    let mut columns: Vec<&'static str> = Vec::new();
-    for n in new {
-        for (col, _) in &n.row.columns {
-            if !columns.contains(col) {
-                columns.push(col);
-            }
-        }
-    }
-    let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-    let mut rows: Vec<String> = Vec::with_capacity(new.len());
-    for n in new {
-        let cells: Vec<String> = columns
-            .iter()
-            .map(|col| match n.row.columns.iter().find(|(c, _)| c == col) {
-                Some((_, v)) => {
-                    params.push(v as &(dyn ToSql + Sync));
-                    format!("${}", params.len())
-                }
-                None => "DEFAULT".to_string(),
-            })
-            .collect();
-        rows.push(format!("({})", cells.join(", ")));
-    }
-    let sql =
-        format!("INSERT INTO {} ({}) VALUES {} RETURNING id", entity.table(), columns.join(", "), rows.join(", "));
-    let mut ids: Vec<i64> =
-        c.query(&sql, &params)?.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
-    // Rows take their ids in the order they are written (identity values drawn row by row).
-    ids.sort_unstable();
-    if ids.len() != new.len() {
-        return Err(Fail::Store(StoreError::Engine(Default::default(), "an insert returned too few ids".into())));
-    }
-    Ok(ids)
-}
-
-/// The new records' phones, e-mails… in one statement.
-fn insert_comms(
-    c: &mut Transaction<'_>,
-    ctx: &WriteCtx,
-    entity: Entity,
-    new: &[New<'_>],
-    ids: &[i64],
-) -> std::result::Result<(), Fail> {
-    let (mut owner, mut kind, mut label, mut value, mut normal, mut sort) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (n, id) in new.iter().zip(ids) {
-        for (i, m) in n.row.comms.iter().enumerate() {
-            owner.push(*id);
-            kind.push(m.kind.code());
-            label.push(m.label.as_str());
-            value.push(m.value.as_str());
-            normal.push(m.normalized.as_str());
-            sort.push(i as i64);
-        }
-    }
-    if owner.is_empty() {
-        return Ok(());
-    }
-    let st = ctx.prepared(
-        c,
-        "INSERT INTO comms (entity, entity_id, kind, label, value, normalized, sort) \
-         SELECT $1::text, u.i, u.k, u.l, u.v, u.n, u.s FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], \
-                $6::text[], $7::bigint[]) WITH ORDINALITY AS u(i, k, l, v, n, s, o) ORDER BY u.o",
-    )?;
-    c.execute(&st, &[&entity.code(), &owner, &kind, &label, &value, &normal, &sort])?;
-    Ok(())
-}
-
-/// The new records' timeline entries in one statement, each record's in the order a create
-/// and an import write them: `created` (origin), `linked` (a repeat lead), `imported` (values
-/// left out).
-fn insert_entries(
-    c: &mut Transaction<'_>,
-    ctx: &WriteCtx,
-    entity: Entity,
-    new: &[New<'_>],
-    ids: &[i64],
-    links: &[Vec<RepeatLink>],
-) -> std::result::Result<(), Fail> {
-    let (mut owner, mut kind, mut payload) = (Vec::new(), Vec::new(), Vec::new());
-    for ((n, id), links) in new.iter().zip(ids).zip(links) {
-        owner.push(*id);
-        kind.push(TimelineKind::Created.code());
-        payload.push(json!({ "origin": n.origin }).to_string());
-        if !links.is_empty() {
-            owner.push(*id);
-            kind.push(TimelineKind::Linked.code());
-            payload.push(json!({ "repeat_of": links }).to_string());
-        }
-        if !n.left_out.is_empty() {
-            owner.push(*id);
-            kind.push(TimelineKind::Imported.code());
-            payload.push(json!({ "not_accepted": n.left_out }).to_string());
-        }
-    }
-    let st = ctx.prepared(
-        c,
-        "INSERT INTO timeline (entity, entity_id, kind, at, user_id, payload) \
-         SELECT $1::text, u.i, u.k, $4::bigint, $5::bigint, u.p \
-         FROM unnest($2::bigint[], $3::text[], $6::text[]) WITH ORDINALITY AS u(i, k, p, o) ORDER BY u.o",
-    )?;
-    c.execute(&st, &[&entity.code(), &owner, &kind, &ctx.now, &ctx.user_id, &payload])?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
-//! What an import looks up once instead of once per row: the references its rows name (a
-//! pipeline, its first stage, sources, users…) and the companies its contacts name by title.
-//! Row after row names the same few values; a query each was a round trip each.
+//! What an import (and the demo's load) looks up once instead of once per row: the
+//! references its rows name (a pipeline, its first stage, sources, users…) and the companies
+//! its contacts name by title. Row after row names the same few values; a query each was a
+//! round trip each.
 
 use super::super::duplicates::find_for_writer;
 use super::super::records::{Lookup, create_in};
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 /// References resolved so far in one import (one attempt of its transaction). Only what
 /// resolved is kept: a value refused is looked up again, and refused again, on its next row.
 #[derive(Default)]
-pub(super) struct Known {
+pub(crate) struct Known {
     pipelines: HashMap<(Entity, Option<String>), i64>,
     first_stages: HashMap<i64, i64>,
     refs: HashMap<(RefKind, String, Option<i64>), i64>,
@@ -29,7 +30,7 @@ pub(super) struct Known {
 
 impl Known {
     /// A memo for an import of `entity`.
-    pub(super) fn new(entity: Entity) -> Known {
+    pub(crate) fn new(entity: Entity) -> Known {
         Known { titles_stay: matches!(entity, Entity::Lead | Entity::Deal), ..Default::default() }
     }
 
@@ -46,13 +47,13 @@ impl Known {
     }
 
     /// This memo over the handful's connection `c`, as `records::new_row` takes it.
-    pub(super) fn on<'a, C: GenericClient>(&'a mut self, c: &'a mut C) -> Memo<'a, C> {
+    pub(crate) fn on<'a, C: GenericClient>(&'a mut self, c: &'a mut C) -> Memo<'a, C> {
         Memo { c, known: self }
     }
 }
 
 /// `Known` over a connection: what it lacks is looked up there, then kept.
-pub(super) struct Memo<'a, C> {
+pub(crate) struct Memo<'a, C> {
     c: &'a mut C,
     known: &'a mut Known,
 }

@@ -8,7 +8,7 @@
 //! time under its own savepoint (`import_row`).
 
 mod batch;
-mod memo;
+pub(super) mod memo;
 
 use super::duplicates::{find_for_writer, import_matches};
 use super::records::{create_in, get_in, update_in};

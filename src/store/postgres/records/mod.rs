@@ -28,6 +28,7 @@ use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
 mod list;
+pub(crate) mod many;
 mod read;
 mod write;
 

@@ -2,25 +2,17 @@
 //! stage move as `domain::stage::plan_move` plans it, a deletion; the same rules and the
 //! same timeline entries as `sqlite::records::write`.
 
+use super::many::{NewRecord, write_new};
 use super::*;
 use crate::domain::dedup::{self, MatchKeys};
 use crate::domain::new_record::{NewPipeline, new_defaults};
 use crate::domain::stage::{StageAt, plan_move};
 use crate::domain::when;
 
-/// Finds the existing client a new lead repeats: contacts and companies matching it by the
-/// duplicate rules (SPEC L5, D1). Phone/e-mail matches win over names.
-fn repeat_match(c: &mut impl GenericClient, keys: &MatchKeys) -> Result<Vec<RepeatLink>> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    repeat_links(c, |c, target| Ok(super::super::duplicates::find_for_writer(c, target, keys)?.into_iter().next()))
-}
-
 /// The repeat-lead rule over the best match of each target (`first(c, target)`, contacts
 /// then companies): the contact and the company a new lead repeats, a matched contact
-/// bringing its company when no company matched directly. An import hands over the matches
-/// it looked up for a handful of leads at once.
+/// bringing its company when no company matched directly. `many::write_new` hands over the
+/// matches it looked up for a handful of leads at once.
 pub(crate) fn repeat_links<C: GenericClient>(
     c: &mut C,
     mut first: impl FnMut(&mut C, Entity) -> Result<Option<crate::store::duplicates::DuplicateMatch>>,
@@ -52,12 +44,6 @@ pub(crate) fn repeat_links<C: GenericClient>(
         }
     }
     Ok(found)
-}
-
-/// `INSERT INTO table (a, b) VALUES ($1, $2) RETURNING id`.
-fn insert_sql(table: &str, cols: &[&str]) -> String {
-    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-    format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING id", cols.join(", "), marks.join(", "))
 }
 
 /// Where a new record's references (pipelines, stages, sources, users, records) are looked
@@ -187,7 +173,8 @@ pub(crate) fn new_row(look: &mut impl Lookup, ctx: &WriteCtx, entity: Entity, in
 }
 
 /// Creates a record inside the caller's transaction (checks, defaults, comms, repeat-lead
-/// match, queue, search entry, timeline, change log).
+/// match, queue, search entry, timeline, change log): its row made by `new_row` and written
+/// by `many::write_new`, as an import or the demo writes a handful.
 pub(crate) fn create_in(
     c: &mut impl GenericClient,
     ctx: &WriteCtx,
@@ -195,37 +182,19 @@ pub(crate) fn create_in(
     input: &RecordInput,
 ) -> Result<Saved> {
     let row = new_row(&mut Direct(&mut *c), ctx, entity, input)?;
-    let cols: Vec<&str> = row.columns.iter().map(|(c, _)| *c).collect();
-    let params: Vec<&(dyn ToSql + Sync)> = row.columns.iter().map(|(_, v)| v as &(dyn ToSql + Sync)).collect();
-    let id: i64 = c.query_one(&insert_sql(entity.table(), &cols), &params)?.try_get(0)?;
-    insert_comms(c, entity, id, &row.comms)?;
+    let mut companies = Vec::new();
     if entity == Entity::Contact {
-        link_companies(c, id, &input.companies)?;
-    }
-    let mut repeat_of = Vec::new();
-    if entity == Entity::Lead {
-        repeat_of = repeat_match(c, &row.keys)?;
-        if !repeat_of.is_empty() {
-            let contact = repeat_of.iter().find(|r| r.entity == Entity::Contact).map(|r| r.id);
-            let company = repeat_of.iter().find(|r| r.entity == Entity::Company).map(|r| r.id);
-            c.execute(
-                "UPDATE leads SET is_repeat = TRUE, contact_id = $1, company_id = $2 WHERE id = $3",
-                &[&contact, &company, &id],
-            )?;
+        for name in &input.companies {
+            companies.push(refs::resolve_record(c, Entity::Company, name).map_err(|e| rename_field(e, "company"))?);
         }
     }
+    let changed = row.changed.clone();
     let origin = input.origin.clone().unwrap_or_else(|| "manual".into());
-    timeline::add(c, entity, id, TimelineKind::Created, ctx, json!({ "origin": origin }))?;
-    if !repeat_of.is_empty() {
-        timeline::add(c, entity, id, TimelineKind::Linked, ctx, json!({"repeat_of": repeat_of}))?;
-    }
-    // A lead that arrived by itself goes to whoever the distribution queue says (SPEC I6).
-    if row.by_queue {
-        super::super::queue::assign_new(c, id)?;
-    }
-    search::reindex(c, entity, id)?;
+    let mut one = [NewRecord { row, companies, origin, at: ctx.now, by: ctx.user_id, left_out: &[] }];
+    let (ids, mut links) = write_new(c, ctx, entity, &mut one, true)?;
+    let id = ids[0];
     log_change(c, ctx, entity, id)?;
-    Ok(Saved { id, version: 1, changed: row.changed, repeat_of })
+    Ok(Saved { id, version: 1, changed, repeat_of: links.pop().unwrap_or_default() })
 }
 
 /// Updates fields and comms inside the caller's transaction; `expected` is the version the
@@ -446,12 +415,4 @@ pub(crate) fn delete_in(
     timeline::add(c, entity, id, TimelineKind::Deleted, ctx, json!({"title": title}))?;
     log_change(c, ctx, entity, id)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn an_insert_numbers_every_value_and_returns_the_id() {
-        assert_eq!(super::insert_sql("t", &["a", "b"]), "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id");
-    }
 }
