@@ -7,6 +7,7 @@ use super::{service_file, tls};
 use crate::store::{Result, StoreError};
 use postgres::config::Host;
 use postgres::config::SslMode;
+use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -73,17 +74,28 @@ pub(crate) fn config_of(url: &str) -> Result<Target> {
     };
     let from_service = |k: &str| service.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     let chosen = |k: &str, var: &str| setting(k).or_else(|| from_service(k)).or_else(|| env(var));
+    let root_cert = chosen("sslrootcert", "PGSSLROOTCERT");
+    // As libpq: the machine's roots are asked for with `sslrootcert=system`, which makes
+    // `verify-full` the default and refuses a mode that would not check the host's name.
+    let system_roots = root_cert.as_deref() == Some("system");
     let tls = tls::TlsChoice {
         mode: match chosen("sslmode", "PGSSLMODE") {
             Some(m) => tls::SslMode::parse(&m).ok_or_else(|| {
                 bad(format!("sslmode={m} is not a mode: disable, allow, prefer, require, verify-ca or verify-full"))
             })?,
+            None if system_roots => tls::SslMode::VerifyFull,
             None => tls::SslMode::Prefer,
         },
-        root_cert: chosen("sslrootcert", "PGSSLROOTCERT"),
+        root_cert,
         cert: chosen("sslcert", "PGSSLCERT"),
         key: chosen("sslkey", "PGSSLKEY"),
     };
+    if system_roots && tls.mode != tls::SslMode::VerifyFull {
+        return Err(bad(format!(
+            "sslrootcert=system (this machine's roots) goes with sslmode=verify-full only, not {}",
+            tls.mode.name()
+        )));
+    }
     if c.get_hosts().is_empty() {
         match from_service("host").or_else(|| env("PGHOST")) {
             Some(h) if h.starts_with('/') => {
@@ -170,10 +182,19 @@ fn percent_decoded(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `url` as typed, without what may be a password: the user information before `@` and a
+/// `password=` parameter.
 fn redacted_raw(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let url = match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}{}", &url[..s + 3], &url[at + 1..]),
         _ => url.to_string(),
+    };
+    match url.split_once('?') {
+        Some((base, query)) => {
+            let kept: Vec<&str> = query.split('&').filter(|p| !p.starts_with("password=")).collect();
+            if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) }
+        }
+        None => url,
     }
 }
 
@@ -224,7 +245,10 @@ fn split_pgpass(line: &str) -> Vec<String> {
 pub(crate) fn connect(t: &Target, shown: &Path) -> Result<Client> {
     let refused = |why: String| StoreError::Engine(shown.to_path_buf(), why);
     let mut c = t.config.clone();
-    let result = match t.tls.mode {
+    // As libpq: no TLS over a Unix socket, whatever the mode (the server offers none there).
+    let socket = c.get_hosts().iter().all(|h| matches!(h, Host::Unix(_)));
+    let mode = if socket { tls::SslMode::Disable } else { t.tls.mode };
+    let result = match mode {
         tls::SslMode::Disable => {
             c.ssl_mode(SslMode::Disable);
             c.connect(NoTls)
@@ -240,9 +264,16 @@ pub(crate) fn connect(t: &Target, shown: &Path) -> Result<Client> {
                 other => other,
             }
         }
+        // With encryption when the server offers it; without when the handshake fails.
         tls::SslMode::Prefer => {
             c.ssl_mode(SslMode::Prefer);
-            c.connect(t.tls.connector().map_err(refused)?)
+            match c.connect(t.tls.connector().map_err(refused)?) {
+                Err(e) if is_tls(&e) => {
+                    c.ssl_mode(SslMode::Disable);
+                    c.connect(NoTls)
+                }
+                other => other,
+            }
         }
         tls::SslMode::Require | tls::SslMode::VerifyCa | tls::SslMode::VerifyFull => {
             c.ssl_mode(SslMode::Require);
@@ -251,25 +282,38 @@ pub(crate) fn connect(t: &Target, shown: &Path) -> Result<Client> {
     };
     result.map_err(|e| {
         if let Some(d) = e.as_db_error() {
+            // Starting up, shutting down, too many clients: worth waiting for.
+            let code = d.code();
+            if *code == SqlState::CANNOT_CONNECT_NOW || *code == SqlState::TOO_MANY_CONNECTIONS {
+                return StoreError::Unreachable(shown.to_path_buf(), d.message().to_string());
+            }
             refused(d.message().to_string())
-        } else if std::error::Error::source(&e)
-            .and_then(|s| s.downcast_ref::<std::io::Error>())
-            .is_some_and(|io| !io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()))
-        {
-            StoreError::Unreachable(shown.to_path_buf(), super::error::cause(&e))
-        } else {
-            // TLS (rustls' errors come wrapped in an I/O error): a certificate not trusted,
-            // a server without TLS under `require`.
-            let hint = match t.tls.mode {
+        } else if is_tls(&e) {
+            let hint = match mode {
                 tls::SslMode::VerifyCa | tls::SslMode::VerifyFull => {
-                    "; the server's certificate must be signed by a root of sslrootcert (or of this machine) \
+                    "; the server's certificate must be signed by a root of sslrootcert \
                      and, for verify-full, name the host"
                 }
                 _ => "",
             };
-            refused(format!("sslmode={}: {}{hint}", t.tls.mode.name(), super::error::cause(&e)))
+            refused(format!("sslmode={}: {}{hint}", mode.name(), super::error::cause(&e)))
+        } else if e.is_closed() || std::error::Error::source(&e).is_none_or(|s| s.is::<std::io::Error>()) {
+            // Refused, down, timed out, or closed before it answered.
+            StoreError::Unreachable(shown.to_path_buf(), super::error::cause(&e))
+        } else {
+            // The configuration (a password missing…).
+            refused(super::error::cause(&e))
         }
     })
+}
+
+/// Whether the connection failed in its TLS handshake: rustls' errors come wrapped in an
+/// I/O error; the client's own (a server without TLS under `require`) name TLS.
+fn is_tls(e: &postgres::Error) -> bool {
+    let io_rustls = std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()));
+    io_rustls || e.to_string().contains("TLS")
 }
 
 #[cfg(test)]
@@ -285,6 +329,11 @@ mod tests {
         let shown = redacted("postgres://alice:secret@db.office:5433/crm");
         assert_eq!(shown, "postgres://alice@db.office:5433/crm");
         assert!(!redacted("postgres://alice:secret@[bad/crm").contains("secret"));
+        let said = config_of("postgres://h/crm?password=s3cret&sslmode=verify_full").unwrap_err().to_string();
+        assert!(said.contains("verify_full") && !said.contains("s3cret"), "{said}");
+        let said = config_of("postgres://h/crm?sslrootcert=system&sslmode=require").unwrap_err().to_string();
+        assert!(said.contains("sslrootcert=system"), "{said}");
+        assert_eq!(config_of("postgres://h/crm?sslrootcert=system").unwrap().tls.mode, tls::SslMode::VerifyFull);
     }
 
     #[test]
@@ -341,6 +390,17 @@ mod tests {
         assert!(matches!(err, StoreError::Engine(..)), "{err:?}");
         let said = err.to_string();
         assert!(said.contains("sslmode=verify-ca") && said.contains("certificate"), "{said}");
+        // A check with no root chosen is refused, as in libpq.
+        if directories::BaseDirs::new().is_none_or(|d| !d.home_dir().join(".postgresql/root.crt").exists()) {
+            let said = with("sslmode=verify-ca").unwrap_err().to_string();
+            assert!(said.contains("sslrootcert=FILE"), "{said}");
+        }
+        // The server's own certificate as the root: checked and accepted.
+        let cert: String =
+            Client::connect(&db.url, NoTls).unwrap().query_one("SHOW ssl_cert_file", &[]).unwrap().get(0);
+        if std::fs::read(&cert).is_ok() {
+            assert!(with(&format!("sslmode=verify-ca&sslrootcert={cert}")).unwrap());
+        }
     }
 
     /// A self-signed certificate that signs nothing on this machine.

@@ -1,8 +1,8 @@
 //! Encryption of the connection as libpq's `sslmode` means it: `prefer` (the default) and
 //! `require` encrypt without checking who answers, `verify-ca` checks the server's
 //! certificate against the trusted roots, `verify-full` also that it names the host. The
-//! roots are `sslrootcert` (a file, or `system` for the machine's), else
-//! `~/.postgresql/root.crt` where it exists, else the machine's. `sslcert`/`sslkey` give a
+//! roots are `sslrootcert`'s file, else `~/.postgresql/root.crt`; `sslrootcert=system` (the
+//! machine's roots) goes with `verify-full` only, as in libpq. `sslcert`/`sslkey` give a
 //! client certificate (PEM). Through `rustls` (with `ring`): no system library to build
 //! against, and no certificate store loaded when nothing is checked (OpenSSL loaded the
 //! machine's bundle twice, 65 ms, on every connection).
@@ -82,14 +82,17 @@ impl TlsChoice {
         // OpenSSL 3.0 servers offer none either.
         #[allow(deprecated)]
         let provider = Arc::new(rustls::crypto::ring::default_provider());
+        // As libpq: `require` checks the chain when a root file is there (given or
+        // `~/.postgresql/root.crt`), as `verify-ca` does.
+        let root_file = self.root_file();
         let verify = matches!(self.mode, SslMode::VerifyCa | SslMode::VerifyFull)
-            || (self.mode == SslMode::Require && self.root_cert.is_some());
+            || (self.mode == SslMode::Require && root_file.is_some());
         let verifier: Arc<dyn ServerCertVerifier> = if verify {
-            let roots = Arc::new(self.roots()?);
-            let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
+            let (roots, pinned) = self.roots(root_file)?;
+            let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .build()
                 .map_err(|e| format!("sslrootcert: {e}"))?;
-            if self.mode == SslMode::VerifyFull { webpki } else { Arc::new(ChainOnly(webpki)) }
+            if self.mode == SslMode::VerifyFull { webpki } else { Arc::new(ChainOnly { webpki, pinned }) }
         } else {
             Arc::new(Unchecked(provider.clone()))
         };
@@ -116,32 +119,46 @@ impl TlsChoice {
         Ok(MakeRustlsConnect::new(config))
     }
 
-    /// The trusted roots: `sslrootcert`'s file unless it says `system`, else
-    /// `~/.postgresql/root.crt` where it exists, else the machine's.
-    fn roots(&self) -> Result<RootCertStore, String> {
-        let file = match self.root_cert.as_deref() {
+    /// The file of trusted roots: `sslrootcert` unless it says `system`, else
+    /// `~/.postgresql/root.crt` where it exists.
+    fn root_file(&self) -> Option<PathBuf> {
+        match self.root_cert.as_deref() {
             Some("system") => None,
             Some(file) => Some(PathBuf::from(file)),
             None => {
                 directories::BaseDirs::new().map(|d| d.home_dir().join(".postgresql/root.crt")).filter(|f| f.is_file())
             }
-        };
+        }
+    }
+
+    /// The trusted roots (`root_file`'s, or this machine's for `sslrootcert=system`) and the
+    /// file's certificates as they are, so that a server's self-signed certificate given as
+    /// its own root passes `verify-ca`. As libpq, a check without either is refused rather
+    /// than made against roots nobody chose.
+    fn roots(&self, file: Option<PathBuf>) -> Result<(RootCertStore, Vec<CertificateDer<'static>>), String> {
         let mut roots = RootCertStore::empty();
         match file {
             Some(file) => {
-                for cert in certificates(&file, "sslrootcert")? {
-                    roots.add(cert).map_err(|e| format!("sslrootcert {}: {e}", file.display()))?;
+                let certs = certificates(&file, "sslrootcert")?;
+                for cert in &certs {
+                    roots.add(cert.clone()).map_err(|e| format!("sslrootcert {}: {e}", file.display()))?;
                 }
+                Ok((roots, certs))
             }
-            None => {
-                let found = rustls_native_certs::load_native_certs();
-                roots.add_parsable_certificates(found.certs);
+            None if self.root_cert.as_deref() == Some("system") => {
+                roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
                 if roots.is_empty() {
-                    return Err("this machine has no trusted roots: give the server's with sslrootcert=FILE".into());
+                    return Err("sslrootcert=system: this machine has no trusted roots".into());
                 }
+                Ok((roots, Vec::new()))
             }
+            None => Err(format!(
+                "sslmode={} checks the server's certificate against a root certificate: give it with \
+                 sslrootcert=FILE or put it in ~/.postgresql/root.crt (sslrootcert=system trusts this \
+                 machine's roots, with verify-full)",
+                self.mode.name()
+            )),
         }
-        Ok(roots)
     }
 }
 
@@ -197,10 +214,14 @@ impl ServerCertVerifier for Unchecked {
     }
 }
 
-/// `verify-ca`: the certificate must chain to a trusted root; the name it gives may differ
+/// `verify-ca`: the certificate must chain to a trusted root, or be one of the root file's
+/// certificates itself (a self-signed server certificate); the name it gives may differ
 /// from the host's.
 #[derive(Debug)]
-struct ChainOnly(Arc<WebPkiServerVerifier>);
+struct ChainOnly {
+    webpki: Arc<WebPkiServerVerifier>,
+    pinned: Vec<CertificateDer<'static>>,
+}
 
 impl ServerCertVerifier for ChainOnly {
     fn verify_server_cert(
@@ -211,10 +232,13 @@ impl ServerCertVerifier for ChainOnly {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+        match self.webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
+            Err(_) if self.pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) => {
+                Ok(ServerCertVerified::assertion())
+            }
             other => other,
         }
     }
@@ -225,7 +249,7 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        self.webpki.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -234,11 +258,11 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        self.webpki.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.webpki.supported_verify_schemes()
     }
 }
 
