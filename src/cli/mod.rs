@@ -76,6 +76,11 @@ pub enum Command {
     #[command(subcommand)]
     Source(admin::SourceCmd),
     /// Users of the file.
+    ///
+    /// On a SQLite file, `--user` (or the OS login) is a claim, not a proof: anyone who can read
+    /// the file can read all of it with other tools. The boundary on a file is its permissions.
+    /// On PostgreSQL each person can have a role and password of their own, which decides who
+    /// gets in at all. This version does not yet keep users apart inside the data.
     #[command(subcommand)]
     User(admin::UserCmd),
     /// Calls, meetings, tasks and e-mails planned on records.
