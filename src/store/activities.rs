@@ -113,6 +113,32 @@ pub struct CalendarWrite {
     pub details: ActivityDetails,
 }
 
+impl CalendarWrite {
+    /// The entry as both engines write it: subject and details on one clean line each (the
+    /// subject cut to 255 characters), `me` responsible where the calendar named nobody.
+    pub fn tidied(&self, me: Option<i64>) -> (NewActivity, ActivityDetails) {
+        use crate::domain::text::{clean_line, clean_multiline};
+        let mut a = self.activity.clone();
+        a.subject = clean_line(&a.subject).trim().chars().take(255).collect();
+        if a.responsible_id.is_none() {
+            a.responsible_id = me;
+        }
+        let details = ActivityDetails {
+            description: self.details.description.as_deref().map(|d| clean_multiline(d).into_owned()),
+            location: self.details.location.as_deref().map(|l| clean_line(l).into_owned()),
+            ..self.details.clone()
+        };
+        (a, details)
+    }
+}
+
+/// The subject of an activity planned without one: its kind's word and the title of the
+/// first record it is bound to ("Call Acme boilers"), on both engines.
+pub fn default_subject(lang: crate::i18n::Lang, kind: ActivityKind, title: &str) -> String {
+    let word = crate::i18n::tr_in(lang, &format!("activity.{}", kind.code()), &[]);
+    format!("{word} {title}")
+}
+
 /// What a calendar import wrote for one entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CalendarWritten {

@@ -225,11 +225,10 @@ fn check_duration(minutes: Option<i64>) -> Result<()> {
 }
 
 /// "<Kind> <record>": the subject of an activity planned without one.
-fn default_subject(c: &mut impl GenericClient, lang: crate::i18n::Lang, a: &NewActivity) -> Result<Option<String>> {
+fn subject_of_first(c: &mut impl GenericClient, lang: crate::i18n::Lang, a: &NewActivity) -> Result<Option<String>> {
     let Some(&first) = a.bindings.first() else { return Ok(None) };
     let title = super::records::title_of(c, first.entity, first.id)?;
-    let word = crate::i18n::tr_in(lang, &format!("activity.{}", a.kind.code()), &[]);
-    Ok(Some(format!("{word} {title}")))
+    Ok(Some(crate::store::activities::default_subject(lang, a.kind, &title)))
 }
 
 impl Activities for Store {
@@ -260,7 +259,7 @@ impl Activities for Store {
             }
             let mut a = a.clone();
             if a.subject.is_empty() {
-                a.subject = default_subject(tx, lang, &a)?.unwrap_or_default();
+                a.subject = subject_of_first(tx, lang, &a)?.unwrap_or_default();
             }
             if a.subject.chars().count() > 255 {
                 return Err(FieldError::new("subject", Problem::TooLong { max: 255 }).into());

@@ -5,10 +5,9 @@ use super::activities::{insert_with, refresh_next};
 use super::{Result, Store, StoreError, WriteCtx, log_change, timeline};
 use crate::domain::activity::ActivityKind;
 use crate::domain::fields::Entity;
-use crate::domain::text::{clean_line, clean_multiline};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
-use crate::store::activities::{ActivityDetails, CalendarWrite, CalendarWritten, NewActivity};
+use crate::store::activities::{ActivityDetails, CalendarWrite, CalendarWritten, NewActivity, default_subject};
 use crate::store::engine::*;
 use postgres::GenericClient;
 use serde_json::json;
@@ -17,30 +16,16 @@ use serde_json::json;
 pub(crate) fn import(store: &mut Store, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>> {
     let lang = store.options().lang;
     let me = store.user().map(|u| u.id);
-    let mut tidy = Vec::with_capacity(entries.len());
-    for e in entries {
-        let mut a = e.activity.clone();
-        a.subject = clean_line(&a.subject).trim().chars().take(255).collect();
-        if a.responsible_id.is_none() {
-            a.responsible_id = me;
-        }
-        let more = ActivityDetails {
-            description: e.details.description.as_deref().map(|d| clean_multiline(d).into_owned()),
-            location: e.details.location.as_deref().map(|l| clean_line(l).into_owned()),
-            ..e.details.clone()
-        };
-        tidy.push((e, a, more));
-    }
+    let tidy: Vec<_> = entries.iter().map(|e| (e, e.tidied(me))).collect();
     store.write_or_try(!dry_run, |tx, ctx| {
         let mut out = Vec::with_capacity(tidy.len());
-        for (e, a, more) in &tidy {
+        for (e, (a, more)) in &tidy {
             let mut a = a.clone();
             if a.subject.is_empty()
                 && let Some(&first) = a.bindings.first()
             {
                 let title = super::records::title_of(tx, first.entity, first.id)?;
-                let word = crate::i18n::tr_in(lang, &format!("activity.{}", a.kind.code()), &[]);
-                a.subject = format!("{word} {title}").chars().take(255).collect();
+                a.subject = default_subject(lang, a.kind, &title).chars().take(255).collect();
             }
             for r in &a.bindings {
                 let sql = format!("SELECT 1 FROM {} WHERE id = $1", r.entity.table());

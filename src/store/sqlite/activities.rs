@@ -11,6 +11,7 @@ use crate::domain::record::RecordRef;
 use crate::domain::text::{clean_line, clean_multiline};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
+use crate::store::activities::default_subject;
 pub(crate) use crate::store::activities::*;
 use crate::store::engine::*;
 use rusqlite::types::Value as Sql;
@@ -197,8 +198,7 @@ impl Activities for Store {
         if a.subject.trim().is_empty() {
             let first = a.bindings[0];
             let title = super::records::title_of(self.conn(), first.entity, first.id)?;
-            let word = crate::i18n::tr_in(self.options().lang, &format!("activity.{}", a.kind.code()), &[]);
-            a.subject = format!("{word} {title}");
+            a.subject = default_subject(self.options().lang, a.kind, &title);
         }
         if a.subject.chars().count() > 255 {
             return Err(FieldError::new("subject", Problem::TooLong { max: 255 }).into());
@@ -433,30 +433,16 @@ impl Activities for Store {
     fn import_calendar(&mut self, entries: &[CalendarWrite], dry_run: bool) -> Result<Vec<CalendarWritten>> {
         let lang = self.options().lang;
         let me = self.user().map(|u| u.id);
-        let mut tidy = Vec::with_capacity(entries.len());
-        for e in entries {
-            let mut a = e.activity.clone();
-            a.subject = clean_line(&a.subject).trim().chars().take(255).collect();
-            if a.responsible_id.is_none() {
-                a.responsible_id = me;
-            }
-            let more = ActivityDetails {
-                description: e.details.description.as_deref().map(|d| clean_multiline(d).into_owned()),
-                location: e.details.location.as_deref().map(|l| clean_line(l).into_owned()),
-                ..e.details.clone()
-            };
-            tidy.push((e, a, more));
-        }
+        let tidy: Vec<_> = entries.iter().map(|e| (e, e.tidied(me))).collect();
         self.write_or_try(!dry_run, |tx, ctx| {
             let mut out = Vec::with_capacity(tidy.len());
-            for (e, a, more) in &tidy {
+            for (e, (a, more)) in &tidy {
                 let mut a = a.clone();
                 if a.subject.is_empty()
                     && let Some(&first) = a.bindings.first()
                 {
                     let title = super::records::title_of(tx, first.entity, first.id)?;
-                    let word = crate::i18n::tr_in(lang, &format!("activity.{}", a.kind.code()), &[]);
-                    a.subject = format!("{word} {title}").chars().take(255).collect();
+                    a.subject = default_subject(lang, a.kind, &title).chars().take(255).collect();
                 }
                 for r in &a.bindings {
                     let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", r.entity.table());
