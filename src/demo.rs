@@ -71,12 +71,14 @@ struct Names {
     activity_subjects: Vec<String>,
 }
 
-const DEMO_USERS: &[(&str, &str, &str)] = &[
-    ("alice", "Alice Martin", "Ventes Paris"),
-    ("bruno", "Bruno Leroy", "Ventes Paris"),
-    ("chloe", "Chloé Dubois", "Ventes Lyon"),
-    ("david", "David Smith", "Sales London"),
-    ("emma", "Emma Johnson", "Sales London"),
+/// The demo's team: login, name, department and role (one of each preset but the
+/// administrator, who is whoever made the file).
+const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
+    ("alice", "Alice Martin", "Ventes Paris", "Head"),
+    ("bruno", "Bruno Leroy", "Ventes Paris", "Manager"),
+    ("chloe", "Chloé Dubois", "Ventes Lyon", "Manager"),
+    ("david", "David Smith", "Sales London", "Head"),
+    ("emma", "Emma Johnson", "Sales London", "Observer"),
 ];
 
 struct Gen {
@@ -205,10 +207,11 @@ pub fn generate(sink: &mut (impl BulkSink + ?Sized), opts: DemoOptions) -> Resul
     };
     let users: Vec<BulkUser> = DEMO_USERS
         .iter()
-        .map(|(login, name, dept)| BulkUser {
+        .map(|(login, name, dept, role)| BulkUser {
             login: login.to_string(),
             name: name.to_string(),
             department: dept.to_string(),
+            role: role.to_string(),
         })
         .collect();
     // A new generator for every attempt: a retried transaction writes the same data.

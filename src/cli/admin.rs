@@ -5,8 +5,6 @@ use crate::domain::fields::Entity;
 use crate::domain::stage::StageSemantics;
 use crate::i18n::tr;
 use crate::store::stages::NewStage;
-use crate::store::users::NewUser;
-use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
@@ -179,42 +177,7 @@ const QUEUE_MODES: &[(&str, &[&str])] = &[
     ("all", &["to-all", "everyone"]),
 ];
 
-/// `user add`.
-#[derive(Args, Debug, Clone)]
-pub struct UserAddArgs {
-    /// Login (letters, digits, . _ - @).
-    pub login: String,
-    /// Name shown (default: the login).
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Department (created if new).
-    #[arg(long)]
-    pub department: Option<String>,
-    /// Make the user an administrator.
-    #[arg(long)]
-    pub admin: bool,
-}
-
-/// User commands.
-#[derive(Subcommand, Debug)]
-pub enum UserCmd {
-    /// Add a user (administrators only).
-    Add(UserAddArgs),
-    /// List users.
-    List,
-    /// Mark a user inactive (administrators): they keep their records, queues skip them.
-    Deactivate {
-        /// Login.
-        login: String,
-    },
-    /// Mark a user active again (administrators).
-    Activate {
-        /// Login.
-        login: String,
-    },
-}
-
-fn label(k: &str) -> String {
+pub(super) fn label(k: &str) -> String {
     tr(&format!("label.{k}"), &[])
 }
 
@@ -312,43 +275,6 @@ pub fn run_source(s: &mut Session, c: SourceCmd) -> anyhow::Result<()> {
             &[label("code"), label("name")],
             &list.iter().map(|p| vec![p.code.clone(), p.name.clone()]).collect::<Vec<_>>(),
         );
-    }
-    Ok(())
-}
-
-/// Runs a user command.
-pub fn run_user(s: &mut Session, c: UserCmd) -> anyhow::Result<()> {
-    if let UserCmd::Add(a) = &c {
-        if a.login.trim().is_empty() {
-            bail!("login: is required");
-        }
-        s.store.add_user(&NewUser {
-            login: a.login.clone(),
-            display_name: a.name.clone(),
-            department: a.department.clone(),
-            admin: a.admin,
-        })?;
-    }
-    if let UserCmd::Deactivate { login } | UserCmd::Activate { login } = &c {
-        s.store.set_user_active(login, matches!(c, UserCmd::Activate { .. }))?;
-    }
-    let users = s.store.users()?;
-    if s.json {
-        output::json(&json!(users));
-    } else {
-        let rows: Vec<Vec<String>> = users
-            .iter()
-            .map(|u| {
-                vec![
-                    u.login.clone(),
-                    u.display_name.clone(),
-                    u.department.clone().unwrap_or_default(),
-                    if u.is_admin { label("yes") } else { String::new() },
-                    if u.active { label("yes") } else { label("no") },
-                ]
-            })
-            .collect();
-        output::table(&[label("login"), label("name"), label("department"), label("admin"), label("active")], &rows);
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod import_cards;
 mod intake;
 mod output;
 mod records;
+mod team;
 mod transfer;
 
 use crate::config::{self, Config};
@@ -80,9 +81,17 @@ pub enum Command {
     /// On a SQLite file, `--user` (or the OS login) is a claim, not a proof: anyone who can read
     /// the file can read all of it with other tools. The boundary on a file is its permissions.
     /// On PostgreSQL each person can have a role and password of their own, which decides who
-    /// gets in at all. This version does not yet keep users apart inside the data.
+    /// gets in at all. Inside the data, each user sees and changes what their roles allow
+    /// (`prospect role show ROLE`); on a file that is Prospect's rule, not the file's.
     #[command(subcommand)]
-    User(admin::UserCmd),
+    User(team::UserCmd),
+    /// Roles and their levels: who may read, add, change, delete, export and import which
+    /// records (own, department, sub-departments, all).
+    #[command(subcommand)]
+    Role(team::RoleCmd),
+    /// Departments: a tree; a user belongs to one.
+    #[command(subcommand)]
+    Department(team::DepartmentCmd),
     /// Calls, meetings, tasks and e-mails planned on records.
     #[command(subcommand)]
     Activity(activity::ActivityCmd),
@@ -215,7 +224,9 @@ fn writes(c: &Command) -> bool {
         Command::Stage(s) => !matches!(s, admin::StageCmd::List(_)),
         Command::Pipeline(p) => matches!(p, admin::PipelineCmd::Add { .. }),
         Command::Source(s) => matches!(s, admin::SourceCmd::Add { .. }),
-        Command::User(u) => !matches!(u, admin::UserCmd::List),
+        Command::User(u) => team::writes_user(u),
+        Command::Role(r) => team::writes_role(r),
+        Command::Department(d) => matches!(d, team::DepartmentCmd::Add { .. }),
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
@@ -302,7 +313,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stage(c) => admin::run_stage(&mut session, c),
         Command::Pipeline(c) => admin::run_pipeline(&mut session, c),
         Command::Source(c) => admin::run_source(&mut session, c),
-        Command::User(c) => admin::run_user(&mut session, c),
+        Command::User(c) => team::run_user(&mut session, c),
+        Command::Role(c) => team::run_role(&mut session, c),
+        Command::Department(c) => team::run_department(&mut session, c),
         Command::Activity(c) => activity::run(&mut session, c),
         Command::Status => activity::status(&mut session),
         Command::Search { text, limit } => records::run_search(&mut session, &text.join(" "), limit),

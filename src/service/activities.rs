@@ -1,6 +1,7 @@
 //! Activities: plan, list, complete, reschedule and delete calls, meetings and tasks.
 
 use super::Service;
+use crate::domain::access::{Action, Level, Rights, Subject};
 use crate::domain::activity::ActivityRow;
 use crate::domain::calendar_in::{CalendarEntry, CalendarItem, CalendarOutcome, CalendarRefusal, CalendarReport};
 use crate::domain::comm::{Comm, CommKind};
@@ -18,38 +19,125 @@ impl Service {
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
     pub fn plan_activity(&mut self, a: NewActivity, more: &ActivityDetails) -> Result<i64> {
         for r in &a.bindings {
-            self.require_visible(*r)?;
+            self.require(Action::Update, *r)?;
         }
         self.engine.plan_activity(a, more)
     }
 
     /// One activity.
     pub fn activity(&self, id: i64) -> Result<ActivityRow> {
-        self.engine.activity(id)
+        let row = self.engine.activity(id)?;
+        self.require_activity(Action::Read, &row)?;
+        Ok(row)
     }
 
     /// Activities by deadline, soonest first.
     pub fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
-        self.engine.activities(f)
+        let rows = self.engine.activities(f)?;
+        let Some(rights) = self.rights()? else { return Ok(rows) };
+        if rights.level(Subject::Activity, Action::Read) == Level::All {
+            return Ok(rows);
+        }
+        // A record's activities are seen with the record (own: its responsible's too);
+        // otherwise each by its own responsible.
+        if let Some(r) = f.record {
+            self.require_visible(r)?;
+            return Ok(rows);
+        }
+        let mut seen = Vec::with_capacity(rows.len());
+        for row in rows {
+            if self.activity_allowed(&rights, Action::Read, &row, false)? {
+                seen.push(row);
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Whether `rights` allow `action` on an activity: its responsible's level, or (with
+    /// `bindings`) the level of one of its records' responsibles, whichever is lower ("own":
+    /// the activity's or its record's).
+    fn activity_allowed(&self, rights: &Rights, action: Action, row: &ActivityRow, bindings: bool) -> Result<bool> {
+        let mut needed = Level::All;
+        if let Some(login) = &row.responsible {
+            needed = needed.min(rights.needed(Some(self.engine.user_id_of(login)?)));
+        } else {
+            needed = Level::Own;
+        }
+        if bindings && needed > Level::Own {
+            for (entity, id, _) in &row.bindings {
+                let record =
+                    self.engine.get(RecordRef::new(*entity, *id), &crate::domain::access::Sight::everything())?;
+                needed = needed.min(rights.needed(super::rights::responsible_of(&record)));
+            }
+        }
+        let level = rights.level(Subject::Activity, action);
+        Ok(level != Level::None && level >= needed)
+    }
+
+    /// Refuses `action` on an activity the user's level does not reach (not found when they
+    /// may not even read it).
+    fn require_activity(&self, action: Action, row: &ActivityRow) -> Result<()> {
+        if action != Action::Read {
+            self.require_writer()?;
+        }
+        let (Some(rights), Some(user)) = (self.rights()?, self.engine.user()) else { return Ok(()) };
+        if rights.level(Subject::Activity, Action::Read) == Level::All
+            && rights.level(Subject::Activity, action) == Level::All
+        {
+            return Ok(());
+        }
+        if !self.activity_allowed(&rights, Action::Read, row, true)? {
+            return Err(crate::store::StoreError::Rule(crate::store::Rule::NoActivity { id: row.id }));
+        }
+        if self.activity_allowed(&rights, action, row, true)? {
+            return Ok(());
+        }
+        Err(crate::store::StoreError::Rule(crate::store::Rule::NotAllowed {
+            action,
+            subject: Subject::Activity,
+            needed: Level::All,
+            granted: rights.level(Subject::Activity, action),
+            login: user.login.clone(),
+        }))
+    }
+
+    /// Refuses reading user `user_id`'s activities (counters, calendar) unless the user's
+    /// level for activities reaches them.
+    fn require_activities_of(&self, user_id: i64) -> Result<()> {
+        let Some(rights) = self.rights()? else { return Ok(()) };
+        if rights.allows(Subject::Activity, Action::Read, Some(user_id)) {
+            return Ok(());
+        }
+        Err(crate::store::StoreError::Rule(crate::store::Rule::NotAllowed {
+            action: Action::Read,
+            subject: Subject::Activity,
+            needed: rights.needed(Some(user_id)),
+            granted: rights.level(Subject::Activity, Action::Read),
+            login: self.engine.user().map(|u| u.login.clone()).unwrap_or_default(),
+        }))
     }
 
     /// Marks an activity done, with an entry on each bound record's timeline.
     pub fn complete_activity(&mut self, id: i64) -> Result<()> {
+        self.require_activity(Action::Update, &self.engine.activity(id)?)?;
         self.engine.complete_activity(id)
     }
 
     /// Reschedules or edits an activity, with an entry on each bound record's timeline.
     pub fn update_activity(&mut self, id: i64, change: &ActivityChange) -> Result<()> {
+        self.require_activity(Action::Update, &self.engine.activity(id)?)?;
         self.engine.update_activity(id, change)
     }
 
     /// Deletes an activity; the timelines of its records keep a note of it.
     pub fn delete_activity(&mut self, id: i64) -> Result<()> {
+        self.require_activity(Action::Delete, &self.engine.activity(id)?)?;
         self.engine.delete_activity(id)
     }
 
     /// Overdue / today / incoming counts of a user's open activities.
     pub fn counters(&self, user_id: i64, now: UnixMs, tomorrow: UnixMs) -> Result<Counters> {
+        self.require_activities_of(user_id)?;
         self.engine.counters(user_id, now, tomorrow)
     }
 
@@ -60,6 +148,7 @@ impl Service {
         responsible_id: i64,
         days: &[(chrono::NaiveDate, UnixMs, UnixMs)],
     ) -> Result<Vec<(chrono::NaiveDate, i64)>> {
+        self.require_activities_of(responsible_id)?;
         self.engine.activity_day_counts(responsible_id, days)
     }
 
@@ -73,6 +162,7 @@ impl Service {
         slots: &[(UnixMs, UnixMs)],
         now: UnixMs,
     ) -> Result<Vec<ActivitySlot>> {
+        self.require_activities_of(responsible_id)?;
         self.engine.activity_slots(responsible_id, slots, now)
     }
 
@@ -95,7 +185,7 @@ impl Service {
         given: &[RecordRef],
         dry_run: bool,
     ) -> Result<CalendarReport> {
-        let sight = self.sight();
+        let sight = self.sight()?;
         for r in given {
             self.require_visible(*r)?;
             self.engine.get(*r, &sight)?;
@@ -189,7 +279,7 @@ impl Service {
     fn records_by_email(&self, email: &str, region: crate::domain::dedup::PhoneRegion) -> Result<Vec<RecordRef>> {
         let Ok(comm) = Comm::new(CommKind::Email, "", email, region) else { return Ok(vec![]) };
         let input = RecordInput { comms: CommsChange { add: vec![comm], ..Default::default() }, ..Default::default() };
-        let sight = self.sight();
+        let sight = self.sight()?;
         let mut out = Vec::new();
         for entity in [Entity::Contact, Entity::Lead] {
             for m in self.engine.duplicates_of_input(entity, None, &input, &sight)? {

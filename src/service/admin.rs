@@ -182,7 +182,9 @@ impl Service {
     /// and is skipped by distribution queues.
     pub fn set_user_active(&mut self, login: &str, active: bool) -> Result<()> {
         self.require_admin(AdminTask::ChangeUsers)?;
-        self.engine.set_user_active(login, active)
+        let done = self.engine.set_user_active(login, active);
+        self.forget_rights();
+        done
     }
 
     /// Adds a user (administrators only).

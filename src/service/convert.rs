@@ -2,6 +2,7 @@
 //! conversion is checked here (`domain::convert::check_given`) before anything is read.
 
 use super::Service;
+use crate::domain::access::Action;
 use crate::domain::fields::Entity;
 use crate::domain::record::RecordRef;
 use crate::store::Result;
@@ -13,7 +14,17 @@ impl Service {
     pub fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {
         // What may be given with the chosen targets is the input's own rule: refused before
         // anything is read.
-        self.require_visible(RecordRef::new(Entity::Lead, lead_id))?;
+        self.require(Action::Update, RecordRef::new(Entity::Lead, lead_id))?;
+        let me = self.engine.user().map(|u| u.id);
+        for (made, entity) in [
+            (plan.targets.contact && plan.contact.is_none(), Entity::Contact),
+            (plan.targets.company && plan.company.is_none(), Entity::Company),
+            (plan.targets.deal, Entity::Deal),
+        ] {
+            if made {
+                self.require_on(Action::Add, entity, me)?;
+            }
+        }
         crate::domain::convert::check_given(
             plan.targets,
             plan.contact.is_some(),
@@ -38,7 +49,8 @@ impl Service {
         choices: &MergeChoices,
         expected_version: Option<i64>,
     ) -> Result<Merged> {
-        self.require_visible_all(entity, keep, others)?;
+        self.require(Action::Update, RecordRef::new(entity, keep))?;
+        others.iter().try_for_each(|id| self.require(Action::Delete, RecordRef::new(entity, *id)))?;
         self.engine.merge(entity, keep, others, choices, expected_version)
     }
 

@@ -6,11 +6,10 @@ use crate::domain::fields::Entity;
 use crate::domain::intake::Message;
 use crate::domain::queue::QueueMode;
 use crate::domain::record::RecordRef;
-use crate::store::AdminTask;
-use crate::store::Result;
 use crate::store::intake::IntakeOutcome;
 use crate::store::queue::QueueConfig;
 use crate::store::triage::TriageItem;
+use crate::store::{AdminTask, Result, Rule, StoreError};
 
 impl Service {
     /// Takes one message in. `always_new` makes a lead even when the sender already has one.
@@ -21,7 +20,7 @@ impl Service {
     /// The next lead to triage (`first` when it is given and still exists: an undone
     /// decision shows its lead again), or `None` when the inbox is clear.
     pub fn triage_next(&self, exclude: &[i64], first: Option<i64>) -> Result<Option<TriageItem>> {
-        self.engine.triage_next(exclude, first, &self.sight())
+        self.engine.triage_next(exclude, first, &self.sight()?)
     }
 
     /// The queue's configuration.
@@ -40,7 +39,17 @@ impl Service {
     /// unless someone took it first. The change goes through the normal update (version,
     /// timeline, change log).
     pub fn take_lead(&mut self, id: i64) -> Result<()> {
-        self.require_visible(RecordRef::new(Entity::Lead, id))?;
-        self.engine.take_lead(id)
+        // Taking is changing a lead nobody is responsible for: the level "own" reaches it.
+        self.require_on(crate::domain::access::Action::Update, Entity::Lead, None)?;
+        match self.engine.take_lead(id) {
+            // Taken by someone whose leads this user may not see: who is not theirs to know.
+            Err(StoreError::Rule(Rule::AlreadyTaken { id, .. }))
+                if self.require_visible(RecordRef::new(Entity::Lead, id)).is_err() =>
+            {
+                let owner = crate::i18n::tr("access.someone", &[]);
+                Err(StoreError::Rule(Rule::AlreadyTaken { id, owner }))
+            }
+            other => other,
+        }
     }
 }

@@ -10,12 +10,13 @@ mod convert;
 mod import;
 mod intake;
 mod records;
+mod rights;
+mod team;
 
 use crate::demo::{DemoOptions, DemoReport};
-use crate::domain::access::{self, Sight, Viewer, Visibility};
+use crate::domain::access::{self, Action, Subject, Viewer};
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
-use crate::domain::record::RecordRef;
 use crate::domain::when::UnixMs;
 use crate::store::import::ImportOptions;
 use crate::store::records::{ListFilter, Record};
@@ -27,6 +28,7 @@ pub use import::{ImportDone, ImportSetup};
 /// An open file or database, signed in or not, and the use cases run on it.
 pub struct Service {
     engine: Box<dyn Engine>,
+    rights: rights::RightsCache,
 }
 
 impl Service {
@@ -55,34 +57,13 @@ impl Service {
 
     /// The service over an engine already open.
     pub fn over(engine: Box<dyn Engine>) -> Service {
-        Service { engine }
+        Service { engine, rights: rights::RightsCache::default() }
     }
 
     /// Who is asking, for access decisions; nobody before sign-in (administration of the
     /// file itself: `db check`, a read-only file).
     pub fn viewer(&self) -> Option<Viewer> {
         self.engine.user().map(|u| Viewer { user_id: u.id, is_admin: u.is_admin })
-    }
-
-    /// What the current user may see of each kind of record: the one access decision for
-    /// reads (`domain::access::sight`), handed to every read of the engine, which applies it
-    /// and decides nothing. Without a signed-in user (file maintenance), everything.
-    pub fn sight(&self) -> Sight {
-        match self.viewer() {
-            Some(v) => access::sight(&v),
-            None => Sight::everything(),
-        }
-    }
-
-    /// Refuses, as not found, a record the current user may not see: a write to it must fail
-    /// as a read of it would. Free while the user sees every record of its kind (today, every
-    /// user); otherwise one read through the engine's access filter.
-    pub fn require_visible(&self, record: RecordRef) -> Result<()> {
-        let sight = self.sight();
-        if *sight.of(record.entity) == Visibility::All {
-            return Ok(());
-        }
-        self.engine.get(record, &sight).map(|_| ())
     }
 
     /// Refuses unless the signed-in user may administer (`domain::access::may_administer`).
@@ -92,12 +73,15 @@ impl Service {
             (Some(v), Some(u)) if !access::may_administer(&v) => {
                 Err(StoreError::Rule(Rule::AdminOnly { what, login: u.login.clone() }))
             }
+            (Some(_), _) => self.require_writer(),
             _ => Ok(()),
         }
     }
 
-    /// Signs in as `login`; the first user of a new file becomes its administrator.
+    /// Signs in as `login`; the first user of a new file becomes its administrator. A
+    /// deactivated user signs in to read; every write of theirs is refused.
     pub fn sign_in(&mut self, login: &str) -> Result<CurrentUser> {
+        self.forget_rights();
         self.engine.sign_in(login)
     }
 
@@ -126,10 +110,11 @@ impl Service {
         ids: Option<&[i64]>,
         mut f: impl FnMut(&[Record]) -> std::result::Result<(), E>,
     ) -> std::result::Result<usize, E> {
+        self.require_any(Action::Export, Subject::from(entity))?;
         let mut count = 0;
         if let Some(ids) = ids {
             for chunk in ids.chunks(500) {
-                let records = self.engine.records(entity, chunk, &self.sight())?;
+                let records = self.engine.records(entity, chunk, &self.sight_to(Action::Export)?)?;
                 count += records.len();
                 f(&records)?;
             }
@@ -139,10 +124,11 @@ impl Service {
         loop {
             let page_filter =
                 ListFilter { after_id: after, oldest_first: true, limit: 500, sort: None, offset: 0, ..filter.clone() };
-            let page: Vec<i64> = self.list(entity, &page_filter)?.iter().map(|r| r.id).collect();
+            let sight = self.sight_to(Action::Export)?;
+            let page: Vec<i64> = self.engine.list(entity, &page_filter, &sight)?.iter().map(|r| r.id).collect();
             let Some(last) = page.last() else { break };
             after = Some(*last);
-            let records = self.engine.records(entity, &page, &self.sight())?;
+            let records = self.engine.records(entity, &page, &sight)?;
             count += records.len();
             f(&records)?;
         }
@@ -162,6 +148,7 @@ impl Service {
         I: IntoIterator<Item = ImportRow>,
         I::IntoIter: Send,
     {
+        self.require_any(Action::Import, Subject::from(entity))?;
         let boxed = |from: usize| -> Box<dyn Iterator<Item = ImportRow> + Send> { Box::new(rows(from).into_iter()) };
         self.engine.import(entity, &boxed, opts, &mut progress)
     }

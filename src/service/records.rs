@@ -2,6 +2,7 @@
 //! duplicates. What a user may see is decided here (`Service::sight`, `require_visible`).
 
 use super::Service;
+use crate::domain::access::Action;
 use crate::domain::fields::Entity;
 use crate::domain::when::UnixMs;
 use crate::store::Result;
@@ -16,18 +17,27 @@ impl Service {
     /// Records per activities-board column (SPEC V3): by nearest open activity, against the
     /// bucket bounds `[now, tomorrow, next week, week after]`, in-progress stages only.
     pub fn activity_board_counts(&self, entity: Entity, bounds: [UnixMs; 4]) -> Result<[i64; 6]> {
-        self.engine.activity_board_counts(entity, bounds, &self.sight())
+        self.engine.activity_board_counts(entity, bounds, &self.sight()?)
     }
 
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
     pub fn create(&mut self, entity: Entity, input: &RecordInput) -> Result<Saved> {
+        let responsible = match input.fields.iter().find(|(k, _)| k == "responsible").map(|(_, v)| v.trim()) {
+            // A user who does not exist is the engine's refusal to make, naming the field.
+            Some(v) if !v.is_empty() => match self.engine.user_id_of(v) {
+                Ok(id) => Some(id),
+                Err(_) => return self.engine.create(entity, input),
+            },
+            _ => self.engine.user().map(|u| u.id),
+        };
+        self.require_on(Action::Add, entity, responsible)?;
         self.engine.create(entity, input)
     }
 
     /// Updates fields and communications. With `expected_version`, a record changed since
     /// that version is refused with `StoreError::Conflict` and nothing is written.
     pub fn update(&mut self, record: RecordRef, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
-        self.require_visible(record)?;
+        self.require(Action::Update, record)?;
         self.engine.update(record, expected_version, input)
     }
 
@@ -40,7 +50,7 @@ impl Service {
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Moved> {
-        self.require_visible(record)?;
+        self.require(Action::Update, record)?;
         self.engine.move_stage(record, stage, reason, expected_version)
     }
 
@@ -54,29 +64,29 @@ impl Service {
         stage: &str,
         reason: Option<&str>,
     ) -> Result<Moved> {
-        self.require_visible(record)?;
+        self.require(Action::Update, record)?;
         self.engine.move_seen(record, seen_stage, stage, reason)
     }
 
     /// Deletes a record, its communications and its own activities; its timeline stays.
     pub fn delete(&mut self, record: RecordRef, expected_version: Option<i64>) -> Result<()> {
-        self.require_visible(record)?;
+        self.require(Action::Delete, record)?;
         self.engine.delete(record, expected_version)
     }
 
     /// Reads one record, if the current user may see it.
     pub fn get(&self, record: RecordRef) -> Result<Record> {
-        self.engine.get(record, &self.sight())
+        self.engine.get(record, &self.sight()?)
     }
 
     /// Lists records newest first, filtered and limited to what the current user may see.
     pub fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
-        self.engine.list(entity, filter, &self.sight())
+        self.engine.list(entity, filter, &self.sight()?)
     }
 
     /// How many records a list filter matches (ignoring its limit and pages).
     pub fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64> {
-        self.engine.list_count(entity, filter, &self.sight())
+        self.engine.list_count(entity, filter, &self.sight()?)
     }
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
@@ -88,7 +98,7 @@ impl Service {
 
     /// Counts records of `entity` the current user may see.
     pub fn count(&self, entity: Entity) -> Result<i64> {
-        self.engine.count(entity, &self.sight())
+        self.engine.count(entity, &self.sight()?)
     }
 
     /// `PRAGMA data_version`: changes when another connection commits to the file.
@@ -116,7 +126,7 @@ impl Service {
     /// Column heads of a Kanban board: every stage of the pipeline with count and sums, by
     /// SQL aggregate (no card is loaded).
     pub fn board(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<ColumnHead>)> {
-        self.engine.board(entity, pipeline, &self.sight())
+        self.engine.board(entity, pipeline, &self.sight()?)
     }
 
     /// Timeline of a record, newest first.
@@ -128,13 +138,13 @@ impl Service {
     /// Adds a comment to a record's timeline. Comments do not change the record's version, so
     /// they never conflict with someone editing its fields.
     pub fn comment(&mut self, record: RecordRef, text: &str) -> Result<()> {
-        self.require_visible(record)?;
+        self.require(Action::Update, record)?;
         self.engine.comment(record, text)
     }
 
     /// Searches every record type, best matches first, only among records the user may see.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
-        self.engine.search(text, limit, &self.sight())
+        self.engine.search(text, limit, &self.sight()?)
     }
 
     /// Records of the same kind that `input` would duplicate, for the "possible duplicate"
@@ -145,18 +155,18 @@ impl Service {
         id: Option<i64>,
         input: &RecordInput,
     ) -> Result<Vec<DuplicateMatch>> {
-        self.engine.duplicates_of_input(entity, id, input, &self.sight())
+        self.engine.duplicates_of_input(entity, id, input, &self.sight()?)
     }
 
     /// Records of `target` matching the stored `record` (the conversion wizard's
     /// existing contacts and companies for a lead).
     pub fn duplicates_of_record(&self, record: RecordRef, target: Entity) -> Result<Vec<DuplicateMatch>> {
-        self.engine.duplicates_of_record(record, target, &self.sight())
+        self.engine.duplicates_of_record(record, target, &self.sight()?)
     }
 
     /// Groups of records of one kind sharing a name, company, phone or e-mail, lowest ids
     /// first, at most `limit` groups (`dedup scan`).
     pub fn duplicate_groups(&self, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>> {
-        self.engine.duplicate_groups(entity, limit, &self.sight())
+        self.engine.duplicate_groups(entity, limit, &self.sight()?)
     }
 }

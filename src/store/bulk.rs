@@ -19,6 +19,8 @@ pub struct BulkUser {
     pub name: String,
     /// Department.
     pub department: String,
+    /// The role a new user gets (a user already in the file keeps theirs).
+    pub role: String,
 }
 
 /// What the maker of the records is told by the engine when the load begins.

@@ -44,6 +44,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "roles",
     "user_roles",
+    "role_grants",
     "pipelines",
     "stages",
     "sources",

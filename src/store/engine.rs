@@ -3,6 +3,7 @@
 //! implements the same traits and runs the same contract suite (tests/store).
 
 use crate::domain::access::Sight;
+use crate::domain::access::{Action, Level, Subject};
 use crate::domain::activity::ActivityRow;
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
@@ -29,7 +30,7 @@ use crate::store::stages::{NewStage, StageCount};
 use crate::store::timeline::TimelineEntry;
 use crate::store::totals::ColumnHead;
 use crate::store::triage::TriageItem;
-use crate::store::users::{NewUser, UserRow};
+use crate::store::users::{DepartmentRow, NewUser, RightsFacts, RoleRow, UserChange, UserRow};
 use crate::store::{CurrentUser, OpenOptions, Result, mount};
 use std::path::Path;
 
@@ -48,6 +49,7 @@ pub trait Engine:
     + Maintenance
     + Queue
     + Settings
+    + Roles
     + Pipelines
     + Timeline
     + Triage
@@ -378,6 +380,36 @@ pub trait Users {
 
     /// Every user, by login.
     fn users(&self) -> Result<Vec<UserRow>>;
+
+    /// Changes a user's roles, department or name (the service asks for an administrator).
+    /// Holding the Administrator role is being an administrator; taking it from the last
+    /// active one is refused (`Rule::LastAdmin`).
+    fn edit_user(&mut self, login: &str, change: &UserChange) -> Result<()>;
+}
+
+/// Roles, their levels and departments (SPEC R1): the facts `domain::access::Rights` is made
+/// from. The service decides who may change them.
+pub trait Roles {
+    /// What the rights of user `user_id` are made of, read on one state of the data.
+    fn rights_facts(&self, user_id: i64) -> Result<RightsFacts>;
+
+    /// Every role, presets first, with its levels and users.
+    fn roles(&self) -> Result<Vec<RoleRow>>;
+
+    /// Adds a role with the levels of `like` (a role's name), or none at all.
+    fn add_role(&mut self, name: &str, like: Option<&str>) -> Result<RoleRow>;
+
+    /// Deletes a role nobody holds (a preset too).
+    fn delete_role(&mut self, name: &str) -> Result<()>;
+
+    /// Sets one level of a role.
+    fn set_level(&mut self, role: &str, subject: Subject, action: Action, level: Level) -> Result<RoleRow>;
+
+    /// Every department with its parent and users, by name.
+    fn departments(&self) -> Result<Vec<DepartmentRow>>;
+
+    /// Adds a department under `parent` (a department's name).
+    fn add_department(&mut self, name: &str, parent: Option<&str>) -> Result<DepartmentRow>;
 }
 
 /// Full-text search over every record.

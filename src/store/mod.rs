@@ -20,6 +20,7 @@ pub mod postgres;
 pub mod queue;
 pub mod records;
 pub mod refs;
+pub mod roles;
 pub mod rule;
 pub mod search;
 pub mod sqlite;

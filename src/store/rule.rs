@@ -22,6 +22,8 @@ pub enum AdminTask {
     ChangeUsers,
     /// `user add`.
     AddUsers,
+    /// `role add/set/delete`, `department add`.
+    ChangeRoles,
     /// `db vacuum`.
     Compact,
     /// `db check --repair`.
@@ -38,6 +40,7 @@ impl AdminTask {
             AdminTask::ChangeSources => "change_sources",
             AdminTask::ChangeUsers => "change_users",
             AdminTask::AddUsers => "add_users",
+            AdminTask::ChangeRoles => "change_roles",
             AdminTask::Compact => "compact",
             AdminTask::Repair => "repair",
         }
@@ -51,6 +54,19 @@ pub enum Rule {
     AdminOnly {
         /// What was asked.
         what: AdminTask,
+        /// Who asked.
+        login: String,
+    },
+    /// The user's roles do not reach the record for this action (SPEC R2).
+    NotAllowed {
+        /// What was asked.
+        action: crate::domain::access::Action,
+        /// On what.
+        subject: crate::domain::access::Subject,
+        /// The level the record needs.
+        needed: crate::domain::access::Level,
+        /// The level the user's roles give.
+        granted: crate::domain::access::Level,
         /// Who asked.
         login: String,
     },
@@ -234,6 +250,22 @@ impl Rule {
             Rule::AdminOnly { what, login } => {
                 let what = tr_in(lang, &format!("rule.admin_task.{}", what.code()), &[]);
                 t("admin_only", &[("what", &what), ("login", login)])
+            }
+            Rule::NotAllowed { action, subject, needed, granted, login } => {
+                let action = tr_in(lang, &format!("access.action.{}", action.code()), &[]);
+                let subject = tr_in(lang, &format!("access.subjects.{}", subject.code()), &[]);
+                let needed = tr_in(lang, &format!("access.level.{}", needed.code()), &[]);
+                let granted = tr_in(lang, &format!("access.level.{}", granted.code()), &[]);
+                t(
+                    "not_allowed",
+                    &[
+                        ("action", &action),
+                        ("subject", &subject),
+                        ("needed", &needed),
+                        ("granted", &granted),
+                        ("login", login),
+                    ],
+                )
             }
             Rule::InactiveUser { login } => t("inactive_user", &[("login", login)]),
             Rule::LastAdmin { login } => t("last_admin", &[("login", login)]),

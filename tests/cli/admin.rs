@@ -200,6 +200,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
          DROP TABLE search;
          CREATE VIRTUAL TABLE search USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
          INSERT INTO search (rowid, body) SELECT id * 4, title FROM leads;
+         DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid;
          PRAGMA user_version = 1;",
     )
@@ -357,6 +358,7 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
          CREATE TABLE stage_totals (stage_id INTEGER NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL,
              amount_minor INTEGER NOT NULL, PRIMARY KEY (stage_id, currency)) WITHOUT ROWID;
          INSERT INTO stage_totals VALUES ({stage}, '', 2, 1.0e19);
+         DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid;
          PRAGMA user_version = 11;"
     ))
@@ -476,7 +478,10 @@ fn copies_of_the_file_get_its_permissions() {
     // An upgrade from version 11 copies the file first (file_id is added in place).
     rusqlite::Connection::open(&env.db)
         .unwrap()
-        .execute_batch("DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 11")
+        .execute_batch(
+            "DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
+         DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 11",
+        )
         .unwrap();
     env.json(&["lead", "list"]);
     let upgrade_copy = env.db.with_extension("v11.backup.db");

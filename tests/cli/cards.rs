@@ -509,8 +509,11 @@ fn a_file_of_version_13_gets_the_uid_column_in_place() {
     let lead = env.json(&["lead", "add", "--title", "Old", "--email", "jean.dupont@acme.fr"]);
     env.json(&["activity", "add", "--lead", &lead["id"].to_string(), "--at", "+2d"]);
     let c = rusqlite::Connection::open(&env.db).unwrap();
-    c.execute_batch("DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 13;")
-        .unwrap();
+    c.execute_batch(
+        "DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
+         DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 13;",
+    )
+    .unwrap();
     drop(c);
     let report = import(&env, &data("agenda.ics"), &[]);
     assert_eq!(counts(&report, &["created", "updated"]), vec![2, 0], "meeting-1 and todo-6 have Jean's e-mail");

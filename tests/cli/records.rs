@@ -578,7 +578,8 @@ fn amounts_are_bounded_and_column_totals_never_overflow() {
 fn a_deactivated_user_cannot_write() {
     let env = Env::new();
     env.json(&["lead", "add", "--title", "by alice"]);
-    env.json(&["user", "add", "bob"]);
+    // A manager who also observes: reads every lead, adds their own.
+    env.json(&["user", "add", "bob", "--role", "Manager", "--role", "Observateur"]);
     env.ok(&["user", "deactivate", "bob"]);
     let out = env.cmd_as("bob").args(["lead", "add", "--title", "by bob"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);

@@ -19,6 +19,7 @@ mod intake;
 mod merge;
 mod queue;
 mod records;
+mod rights;
 mod search;
 mod timeline;
 
@@ -64,6 +65,10 @@ macro_rules! contract_suite {
             activities::a_calendar_import_binds_by_email_and_updates_by_uid,
             activities::the_calendar_counts_a_users_activities_per_day_and_hour,
             admin::a_user_who_is_not_an_administrator_is_refused_every_administration_task,
+            rights::each_preset_sees_exactly_what_its_levels_reach_on_every_read_path,
+            rights::writes_are_refused_beyond_the_level_and_nothing_is_written,
+            rights::levels_change_by_english_or_french_names_and_the_highest_role_wins,
+            rights::a_deactivated_user_reads_and_writes_nothing_and_activities_follow_their_records,
             bulk::a_demo_load_is_counted_listed_and_searchable,
             bulk::a_bulk_import_loads_every_row_searchable,
             convert::every_choice_of_targets_creates_those_records_and_links_them,
@@ -182,10 +187,22 @@ fn open(path: &std::path::Path, login: &str) -> Service {
 
 impl TestEngine {
     /// A second session on the same data as another user (added first if new): what another
-    /// member of the team sees and does.
+    /// member of the team sees and does. A new user is a colleague who sees and changes every
+    /// record (the role `Colleague`, every level `all`) without administering the file; the
+    /// rights cases make users of the preset roles with `session_as`.
     pub fn session(&mut self, login: &str) -> TestEngine {
+        if !self.store.roles().unwrap().iter().any(|r| r.name == "Colleague") {
+            self.store.add_role("Colleague", Some("Administrator")).unwrap();
+        }
+        self.session_as(login, &["Colleague"], None)
+    }
+
+    /// A session as `login`, added first if new with `roles` in `department`.
+    pub fn session_as(&mut self, login: &str, roles: &[&str], department: Option<&str>) -> TestEngine {
         if !self.store.users().unwrap().iter().any(|u| u.login == login) {
-            self.store.add_user(&NewUser { login: login.into(), ..Default::default() }).unwrap();
+            let roles = roles.iter().map(|r| r.to_string()).collect();
+            let department = department.map(str::to_string);
+            self.store.add_user(&NewUser { login: login.into(), roles, department, ..Default::default() }).unwrap();
         }
         TestEngine {
             store: open(&self.path, login),

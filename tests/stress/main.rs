@@ -293,8 +293,10 @@ use Param::{Int, Text};
 
 /// Adds the writers and the counters: the shared lead and one per writer.
 fn set_up(env: &Env, writers: usize) -> (i64, Vec<i64>) {
+    // Colleagues who see and change every lead (the shared counter is alice's).
+    env.json(&["role", "add", "Colleague", "--like", "Administrator"]);
     for w in 0..writers {
-        env.json(&["user", "add", &format!("w{w}")]);
+        env.json(&["user", "add", &format!("w{w}"), "--role", "Colleague"]);
     }
     let shared = env.json(&["lead", "add", "--title", "shared counter", "--amount", "0"])["id"].as_i64().unwrap();
     let owns: Vec<i64> = (0..writers)

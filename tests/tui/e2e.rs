@@ -294,7 +294,8 @@ fn convert_a_demo_lead_through_the_wizard_then_open_its_company_on(env: Env) {
 fn a_colleague_saving_the_record_being_edited_brings_up_both_versions() {
     let env = Env::new();
     env.ok(&["demo", "--leads", "50"]);
-    env.ok(&["user", "add", "bob"]);
+    env.ok(&["user", "add", "bob", "--role", "Head", "--role", "Observer"]);
+    env.ok(&["role", "set", "Head", "--entity", "lead", "--action", "update", "--level", "all"]);
     let lead = env.json(&["lead", "list", "--stage", "NEW", "--limit", "1"]);
     let id = lead[0]["id"].as_i64().unwrap();
     let title = lead[0]["title"].as_str().unwrap().to_string();

@@ -37,7 +37,13 @@ fn ensure_users(c: &mut impl GenericClient, users: &[BulkUser], now: i64) -> Res
              VALUES ($1::text, $2, (SELECT id FROM departments WHERE name = $3::text::citext), $4) ON CONFLICT DO NOTHING",
             &[&u.login, &u.name, &u.department, &now],
         )?;
-        ids.push(c.query_one("SELECT id FROM users WHERE login = $1::text::citext", &[&u.login])?.get(0));
+        let id: i64 = c.query_one("SELECT id FROM users WHERE login = $1::text::citext", &[&u.login])?.get(0);
+        c.execute(
+            "INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = $2 \
+             AND NOT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1) ON CONFLICT DO NOTHING",
+            &[&id, &u.role],
+        )?;
+        ids.push(id);
     }
     Ok(ids)
 }

@@ -9,8 +9,11 @@ use crate::i18n::Lang;
 use crate::store::engine::*;
 use postgres::GenericClient;
 
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("migrations/0001_initial.sql")), (2, include_str!("migrations/0002_search_by_kind.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (2, include_str!("migrations/0002_search_by_kind.sql")),
+    (3, include_str!("migrations/0003_role_levels.sql")),
+];
 
 /// Highest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -49,6 +52,9 @@ pub fn run(store: &mut Store) -> Result<()> {
         tx.batch_execute(sql)?;
         if *v == 1 {
             seed(&mut tx, lang)?;
+        }
+        if *v == 3 {
+            super::roles::seed_presets(&mut tx)?;
         }
         tx.execute("UPDATE prospect_schema SET version = $1", &[v])?;
     }
@@ -134,6 +140,8 @@ mod tests {
                 "DROP INDEX search_words_lead, search_words_deal, search_words_contact, search_words_company;
                  CREATE INDEX search_words ON search USING GIN (words);
                  INSERT INTO search (entity, entity_id, body, words) VALUES ('lead', 7, 'kept', 'kept');
+                 DROP TABLE role_grants;
+                 DROP INDEX leads_responsible_stage, deals_responsible_stage;
                  UPDATE prospect_schema SET version = 1;",
             )
             .unwrap();
@@ -155,5 +163,8 @@ mod tests {
         );
         let kept: i64 = c.query_one("SELECT count(*) FROM search WHERE entity_id = 7", &[]).unwrap().get(0);
         assert_eq!(kept, 1);
+        // Version 3: each preset role has its 30 levels.
+        let levels: i64 = c.query_one("SELECT count(*) FROM role_grants", &[]).unwrap().get(0);
+        assert_eq!(levels, 4 * 30);
     }
 }

@@ -22,6 +22,7 @@ mod migrate;
 mod queue;
 pub mod records;
 pub mod refs;
+mod roles;
 pub mod scratch;
 mod search;
 mod service_file;

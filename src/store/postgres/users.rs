@@ -24,12 +24,10 @@ fn insert_user_in(tx: &mut impl GenericClient, user: &NewUser, now: i64) -> Resu
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| login.clone());
     let dept: Option<i64> = match user.department.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(name) => {
-            tx.execute("INSERT INTO departments (name) VALUES ($1::text::citext) ON CONFLICT DO NOTHING", &[&name])?;
-            Some(tx.query_one("SELECT id FROM departments WHERE name = $1::text::citext", &[&name])?.get(0))
-        }
+        Some(name) => Some(super::roles::department_id(tx, name)?),
         None => None,
     };
+    let roles = roles_named(tx, &user.roles, user.admin)?;
     let id: i64 = tx
         .query_one(
             "INSERT INTO users (login, display_name, department_id, is_admin, created_at) \
@@ -37,9 +35,26 @@ fn insert_user_in(tx: &mut impl GenericClient, user: &NewUser, now: i64) -> Resu
             &[&login, &display.trim(), &dept, &user.admin, &now],
         )?
         .get(0);
-    let role = if user.admin { "Administrator" } else { "Manager" };
-    tx.execute("INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = $2", &[&id, &role])?;
+    super::roles::set_roles(tx, id, &roles)?;
     Ok(id)
+}
+
+/// The roles `names` name (Manager, or Administrator with `admin`, when none is given).
+fn roles_named(tx: &mut impl GenericClient, names: &[String], admin: bool) -> Result<Vec<(i64, String)>> {
+    let mut names: Vec<String> = names.to_vec();
+    if names.is_empty() {
+        names.push(if admin { "Administrator" } else { "Manager" }.to_string());
+    } else if admin {
+        names.push("Administrator".to_string());
+    }
+    let mut roles = Vec::new();
+    for n in &names {
+        let role = super::roles::resolve_role(tx, n)?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
 }
 
 fn check_login(login: &str) -> Result<String> {
@@ -99,6 +114,39 @@ impl Users for Store {
     fn add_user(&mut self, user: &NewUser) -> Result<i64> {
         check_login(&user.login)?;
         self.write(|tx, ctx| insert_user_in(tx, user, ctx.now))
+    }
+
+    fn edit_user(&mut self, login: &str, change: &UserChange) -> Result<()> {
+        self.write(|tx, _| {
+            let (id, login) = refs::resolve_user(tx, login)?;
+            if let Some(names) = &change.roles {
+                let roles = roles_named(tx, names, false)?;
+                let keeps_admin = roles.iter().any(|(_, n)| n == crate::store::roles::RoleName::ADMINISTRATOR);
+                let other_admins: i64 =
+                    tx.query_one("SELECT count(*) FROM users WHERE is_admin AND active AND id <> $1", &[&id])?.get(0);
+                let was_admin: bool =
+                    tx.query_one("SELECT is_admin AND active FROM users WHERE id = $1", &[&id])?.get(0);
+                if was_admin && !keeps_admin && other_admins == 0 {
+                    return Err(StoreError::Rule(Rule::LastAdmin { login: login.clone() }));
+                }
+                super::roles::set_roles(tx, id, &roles)?;
+            }
+            if let Some(dept) = &change.department {
+                let dept = match dept.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                    Some(name) => Some(super::roles::department_id(tx, name)?),
+                    None => None,
+                };
+                tx.execute("UPDATE users SET department_id = $1 WHERE id = $2", &[&dept, &id])?;
+            }
+            if let Some(name) = &change.display_name {
+                let name = crate::domain::text::clean_line(name).trim().to_string();
+                if name.is_empty() {
+                    return Err(FieldError::new("display_name", Problem::Required).into());
+                }
+                tx.execute("UPDATE users SET display_name = $1 WHERE id = $2", &[&name, &id])?;
+            }
+            Ok(())
+        })
     }
 
     fn users(&self) -> Result<Vec<UserRow>> {

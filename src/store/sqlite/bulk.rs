@@ -289,7 +289,13 @@ fn ensure_users(tx: &Connection, users: &[BulkUser], now: i64) -> Result<Vec<i64
              VALUES (?1, ?2, (SELECT id FROM departments WHERE name = ?3), ?4)",
             rusqlite::params![u.login, u.name, u.department, now],
         )?;
-        ids.push(tx.query_row("SELECT id FROM users WHERE login = ?1", [&u.login], |r| r.get::<_, i64>(0))?);
+        let id = tx.query_row("SELECT id FROM users WHERE login = ?1", [&u.login], |r| r.get::<_, i64>(0))?;
+        tx.execute(
+            "INSERT OR IGNORE INTO user_roles (user_id, role_id) SELECT ?1, id FROM roles WHERE name = ?2 \
+             AND NOT EXISTS (SELECT 1 FROM user_roles WHERE user_id = ?1)",
+            rusqlite::params![id, u.role],
+        )?;
+        ids.push(id);
     }
     Ok(ids)
 }
@@ -490,7 +496,10 @@ mod tests {
             i
         };
         let stamp = Stamp { created: 1_700_000_000_000, user: 0 };
-        let users = [BulkUser { login: "zoe".into(), name: "Zoé".into(), department: "Ventes".into() }];
+        let users =
+            [BulkUser {
+                login: "zoe".into(), name: "Zoé".into(), department: "Ventes".into(), role: "Manager".into()
+            }];
         let make = |_: &BulkSetting, send: &mut dyn FnMut(Result<BulkRecord>) -> bool| {
             let records = [
                 BulkRecord::Company { stamp, input: input(&[("title", "Atelier Nord")], "01 40 00 00 01") },

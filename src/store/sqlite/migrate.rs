@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("migrations/0012_ids_never_reused.sql")),
     (13, include_str!("migrations/0013_file_id.sql")),
     (14, include_str!("migrations/0014_activity_uid.sql")),
+    (15, include_str!("migrations/0015_role_levels.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -97,6 +98,9 @@ fn apply_locked(conn: &rusqlite::Connection, path: &std::path::Path, lang: Lang)
             if *v == 12 {
                 never_reuse_ids(&tx)?;
                 super::totals::recount_stage_totals(&tx).map_err(store_to_sqlite)?;
+            }
+            if *v == 15 {
+                super::roles::seed_presets(&tx)?;
             }
             tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
         }

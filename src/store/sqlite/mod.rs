@@ -17,6 +17,7 @@ mod migrate;
 pub mod queue;
 pub mod records;
 pub mod refs;
+mod roles;
 pub mod search;
 pub mod settings;
 pub mod stages;

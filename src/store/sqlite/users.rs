@@ -26,21 +26,35 @@ fn insert_user_in(tx: &Connection, user: &NewUser, now: i64) -> Result<i64> {
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| login.clone());
     let dept: Option<i64> = match user.department.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(name) => {
-            tx.prepare_cached("INSERT OR IGNORE INTO departments (name) VALUES (?1)")?.execute([name])?;
-            Some(tx.prepare_cached("SELECT id FROM departments WHERE name = ?1")?.query_row([name], |r| r.get(0))?)
-        }
+        Some(name) => Some(super::roles::department_id(tx, name)?),
         None => None,
     };
+    let roles = roles_named(tx, &user.roles, user.admin)?;
     tx.prepare_cached(
         "INSERT INTO users (login, display_name, department_id, is_admin, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![login, display.trim(), dept, user.admin, now])?;
     let id = tx.last_insert_rowid();
-    let role = if user.admin { "Administrator" } else { "Manager" };
-    tx.prepare_cached("INSERT INTO user_roles (user_id, role_id) SELECT ?1, id FROM roles WHERE name = ?2")?
-        .execute(params![id, role])?;
+    super::roles::set_roles(tx, id, &roles)?;
     Ok(id)
+}
+
+/// The roles `names` name (Manager, or Administrator with `admin`, when none is given).
+fn roles_named(tx: &Connection, names: &[String], admin: bool) -> Result<Vec<(i64, String)>> {
+    let mut names: Vec<String> = names.to_vec();
+    if names.is_empty() {
+        names.push(if admin { "Administrator" } else { "Manager" }.to_string());
+    } else if admin {
+        names.push("Administrator".to_string());
+    }
+    let mut roles = Vec::new();
+    for n in &names {
+        let role = super::roles::resolve_role(tx, n)?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
 }
 
 fn check_login(login: &str) -> Result<String> {
@@ -115,6 +129,41 @@ impl Users for Store {
     /// Adds a user (the service asks for an administrator).
     fn add_user(&mut self, user: &NewUser) -> Result<i64> {
         self.insert_user(user)
+    }
+
+    fn edit_user(&mut self, login: &str, change: &UserChange) -> Result<()> {
+        self.write(|tx, _| {
+            let (id, login) = crate::store::sqlite::refs::resolve_user(tx, login)?;
+            if let Some(names) = &change.roles {
+                let roles = roles_named(tx, names, false)?;
+                let keeps_admin = roles.iter().any(|(_, n)| n == crate::store::roles::RoleName::ADMINISTRATOR);
+                let other_admins: i64 = tx
+                    .prepare_cached("SELECT count(*) FROM users WHERE is_admin = 1 AND active = 1 AND id <> ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                let was_admin: bool = tx
+                    .prepare_cached("SELECT is_admin AND active FROM users WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                if was_admin && !keeps_admin && other_admins == 0 {
+                    return Err(StoreError::Rule(Rule::LastAdmin { login: login.clone() }));
+                }
+                super::roles::set_roles(tx, id, &roles)?;
+            }
+            if let Some(dept) = &change.department {
+                let dept = match dept.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                    Some(name) => Some(super::roles::department_id(tx, name)?),
+                    None => None,
+                };
+                tx.prepare_cached("UPDATE users SET department_id = ?1 WHERE id = ?2")?.execute(params![dept, id])?;
+            }
+            if let Some(name) = &change.display_name {
+                let name = crate::domain::text::clean_line(name).trim().to_string();
+                if name.is_empty() {
+                    return Err(FieldError::new("display_name", Problem::Required).into());
+                }
+                tx.prepare_cached("UPDATE users SET display_name = ?1 WHERE id = ?2")?.execute(params![name, id])?;
+            }
+            Ok(())
+        })
     }
 
     /// Every user, by login.

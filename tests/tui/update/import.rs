@@ -120,8 +120,13 @@ fn the_values_step_comes_only_with_unknown_values_and_its_answers_go_to_the_impo
 #[test]
 fn creating_a_value_without_being_an_administrator_is_refused_in_the_wizard() {
     let mut h = Harness::new(0, Lang::En);
-    let bob =
-        prospect::store::users::NewUser { login: "bob".into(), display_name: None, department: None, admin: false };
+    let bob = prospect::store::users::NewUser {
+        login: "bob".into(),
+        display_name: None,
+        department: None,
+        admin: false,
+        roles: vec![],
+    };
     h.store.add_user(&bob).unwrap();
     h.store.sign_in("bob").unwrap();
     let file = h.dir.path().join("salon.csv");

@@ -43,8 +43,13 @@ fn triage_decides_in_one_to_three_keys_and_undoes() {
     assert_eq!(shown(&h).map(|s| s.0), Some(ids[1]));
     assert_eq!(stage_and_owner(&h, ids[1]).0, "NEW");
     // a, pick, Enter: assigned to bruno... who must exist.
-    let bruno =
-        prospect::store::users::NewUser { login: "bruno".into(), display_name: None, department: None, admin: false };
+    let bruno = prospect::store::users::NewUser {
+        login: "bruno".into(),
+        display_name: None,
+        department: None,
+        admin: false,
+        roles: vec![],
+    };
     h.store.add_user(&bruno).unwrap();
     h.run(vec![prospect::tui::effect::Effect::LoadReference]);
     h.act(BulkAssign);
@@ -77,8 +82,13 @@ fn undo_in_triage_says_what_it_undid_and_recounts() {
         let input = RecordInput { fields: vec![("title".into(), format!("Inbound {i}"))], ..Default::default() };
         ids.push(h.store.create(Entity::Lead, &input).unwrap().id);
     }
-    let bruno =
-        prospect::store::users::NewUser { login: "bruno".into(), display_name: None, department: None, admin: false };
+    let bruno = prospect::store::users::NewUser {
+        login: "bruno".into(),
+        display_name: None,
+        department: None,
+        admin: false,
+        roles: vec![],
+    };
     h.store.add_user(&bruno).unwrap();
     h.run(vec![prospect::tui::effect::Effect::LoadReference]);
     h.act(Show(Tab::LeadBoard));

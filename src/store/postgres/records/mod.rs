@@ -265,7 +265,8 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str, first: usize) -> (St
         Visibility::All => ("TRUE".into(), Vec::new()),
         Visibility::None => ("FALSE".into(), Vec::new()),
         Visibility::ResponsibleIn(ids) => {
-            (format!("{alias}.responsible_id = ANY(${first})"), vec![Box::new(ids.clone()) as Box<dyn ToSql + Sync>])
+            let cond = format!("({alias}.responsible_id = ANY(${first}) OR {alias}.responsible_id IS NULL)");
+            (cond, vec![Box::new(ids.clone()) as Box<dyn ToSql + Sync>])
         }
     }
 }

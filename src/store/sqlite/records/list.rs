@@ -11,7 +11,10 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str) -> (String, Vec<Sql>
         Visibility::None => ("0".into(), vec![]),
         Visibility::ResponsibleIn(ids) => {
             let marks = vec!["?"; ids.len()].join(", ");
-            (format!("{alias}.responsible_id IN ({marks})"), ids.iter().map(|i| Sql::Integer(*i)).collect())
+            (
+                format!("({alias}.responsible_id IN ({marks}) OR {alias}.responsible_id IS NULL)"),
+                ids.iter().map(|i| Sql::Integer(*i)).collect(),
+            )
         }
     }
 }
