@@ -63,8 +63,13 @@ pub fn file_with_new_column_of(cards: i64) -> PathBuf {
 
 /// The file, signed in as alice (a salesperson of the demo).
 pub fn open(path: &std::path::Path) -> Service {
+    open_as(path, "alice")
+}
+
+/// The file, signed in as `login`.
+pub fn open_as(path: &std::path::Path, login: &str) -> Service {
     let mut store = Service::open(path, OpenOptions { lang: Lang::En, ..Default::default() }).unwrap();
-    store.sign_in("alice").unwrap();
+    store.sign_in(login).unwrap();
     store
 }
 

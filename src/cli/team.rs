@@ -30,6 +30,10 @@ pub struct UserAddArgs {
     /// Make the user an administrator (the Administrator role).
     #[arg(long)]
     pub admin: bool,
+    /// On PostgreSQL: read the password of the user's own database role from the first line
+    /// of standard input (without it the server's authentication rules decide).
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 /// `user edit`.
@@ -151,6 +155,7 @@ pub fn run_user(s: &mut Session, c: UserCmd) -> anyhow::Result<()> {
                 department: a.department.clone(),
                 admin: a.admin,
                 roles: a.roles.clone(),
+                password: if a.password_stdin { Some(password_line()?) } else { None },
             })?;
         }
         UserCmd::Edit(a) => {
@@ -190,6 +195,17 @@ pub fn run_user(s: &mut Session, c: UserCmd) -> anyhow::Result<()> {
         &rows,
     );
     Ok(())
+}
+
+/// The first line of standard input, without its end.
+fn password_line() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']).to_string();
+    if line.is_empty() {
+        bail!("--password-stdin: standard input gave no password");
+    }
+    Ok(line)
 }
 
 fn parsed<T>(what: &str, text: &str, parse: impl Fn(&str) -> Option<T>, accepted: &str) -> anyhow::Result<T> {

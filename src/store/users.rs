@@ -20,6 +20,9 @@ pub struct UserRow {
     pub active: bool,
     /// Role names.
     pub roles: Vec<String>,
+    /// On PostgreSQL, the database role the user connects as (row-level security then
+    /// applies their levels in the server itself); none on a file.
+    pub db_role: Option<String>,
 }
 
 /// A new user.
@@ -36,6 +39,9 @@ pub struct NewUser {
     /// Roles by name (English or French preset names too); none given: Manager, or
     /// Administrator with `admin`.
     pub roles: Vec<String>,
+    /// On PostgreSQL, the password of the database role made for the user (none: the
+    /// server's authentication rules decide, or an administrator sets one later).
+    pub password: Option<String>,
 }
 
 /// A role as listed: its name, whether it is a preset, and its level for every right.

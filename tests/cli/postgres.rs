@@ -116,3 +116,66 @@ fn a_csv_import_and_the_demo_load_and_export() {
     assert!(exported.as_array().unwrap().len() >= 202, "{}", exported.as_array().unwrap().len());
     assert_eq!(env.json(&["db", "check"])["ok"], true);
 }
+
+/// Issue 26: each person connects as their own database role, and the server itself refuses
+/// what their levels refuse. bert (a Manager) connected with raw SQL, as `psql` would, finds
+/// only his lead and nobody's, none of alice's history, phones, search entry or column
+/// totals, and cannot change, delete or forge a lead outside his level; the app connected as
+/// bert is bert, whatever `--user` says.
+#[test]
+fn a_restricted_role_sees_and_changes_only_its_own_rows_in_raw_sql() {
+    use prospect::store::postgres::scratch::with_user;
+    let Some(env) = Env::postgres() else { return };
+    let url = env.db.to_str().unwrap().to_string();
+    let out = env
+        .cmd()
+        .args(["--json", "user", "add", "bert", "--role", "Manager", "--password-stdin"])
+        .write_stdin("bert-secret\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let users: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bert_row = users.as_array().unwrap().iter().find(|u| u["login"] == "bert").unwrap().clone();
+    assert_eq!(bert_row["db_role"], "bert", "{users}");
+    let alices = env.json(&["lead", "add", "--title", "Alice secret", "--phone", "06 11 22 33 44", "--amount", "500"]);
+    let alices = alices["id"].as_i64().unwrap();
+    env.ok(&["lead", "comment", &alices.to_string(), "price agreed at 9000"]);
+    let bobs = env.json(&["lead", "add", "--title", "Bert own", "--responsible", "bert"])["id"].as_i64().unwrap();
+
+    let mut bob = postgres::Client::connect(&with_user(&url, "bert", "bert-secret"), postgres::NoTls).unwrap();
+    let ids: Vec<i64> = bob.query("SELECT id FROM leads ORDER BY id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(ids, [bobs]);
+    let count = |c: &mut postgres::Client, sql: &str| -> i64 { c.query_one(sql, &[]).unwrap().get(0) };
+    let of_alices =
+        |table: &str| format!("SELECT count(*) FROM {table} WHERE entity = 'lead' AND entity_id = {alices}");
+    assert_eq!(count(&mut bob, &of_alices("timeline")), 0, "her history");
+    assert_eq!(count(&mut bob, &of_alices("comms")), 0, "her phones");
+    assert_eq!(count(&mut bob, &of_alices("search")), 0, "her search entry");
+    assert_eq!(count(&mut bob, "SELECT count(*) FROM stage_totals"), 0, "the totals of every record");
+    assert_eq!(count(&mut bob, "SELECT count(*) FROM search WHERE body ILIKE '%alice%'"), 0);
+    let changed = bob.execute("UPDATE leads SET title = 'mine now' WHERE id = $1", &[&alices]).unwrap();
+    assert_eq!(changed, 0, "her lead cannot be changed");
+    assert_eq!(bob.execute("DELETE FROM leads WHERE id = $1", &[&alices]).unwrap(), 0, "nor deleted");
+    let alice_id: i64 = bob.query_one("SELECT id FROM users WHERE login = 'alice'", &[]).unwrap().get(0);
+    let forged = bob.execute(
+        "INSERT INTO leads (title, stage_id, responsible_id, created_at, modified_at, moved_at) \
+         SELECT 'forged', stage_id, $1, 0, 0, 0 FROM leads WHERE id = $2",
+        &[&alice_id, &bobs],
+    );
+    let e = forged.unwrap_err();
+    let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
+    assert!(why.contains("row-level security"), "{e:?}");
+    assert_eq!(bob.execute("UPDATE leads SET title = 'Bert own, renamed' WHERE id = $1", &[&bobs]).unwrap(), 1);
+    drop(bob);
+
+    // The app connected as bert's role is bob, whatever --user claims.
+    let as_bob = with_user(&url, "bert", "bert-secret");
+    let out =
+        env.cmd_db(std::path::Path::new(&as_bob)).args(["--user", "alice", "--json", "lead", "list"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed: Vec<i64> = listed.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(listed, [bobs]);
+    // alice's lead is as it was.
+    assert_eq!(env.json(&["lead", "show", &alices.to_string()])["title"], "Alice secret");
+}

@@ -39,6 +39,9 @@ pub const NOW: i64 = 1_795_424_400_000;
 /// One hour in milliseconds.
 pub const HOUR: i64 = 3_600_000;
 
+/// The password of the database roles the PostgreSQL cases make for their users.
+pub const ROLE_PASSWORD: &str = "prospect-role";
+
 /// A handle on one engine holding a fresh, empty CRM, signed in as `alice` (its first user,
 /// so its administrator). Cases use it as a `Service` (it derefs to one).
 pub struct TestEngine {
@@ -197,15 +200,38 @@ impl TestEngine {
         self.session_as(login, &["Colleague"], None)
     }
 
-    /// A session as `login`, added first if new with `roles` in `department`.
+    /// A session as `login`, added first if new with `roles` in `department`. On
+    /// PostgreSQL the user gets a database role of their own and the session connects as it:
+    /// row-level security then applies their levels too (migration 4).
     pub fn session_as(&mut self, login: &str, roles: &[&str], department: Option<&str>) -> TestEngine {
         if !self.store.users().unwrap().iter().any(|u| u.login == login) {
             let roles = roles.iter().map(|r| r.to_string()).collect();
             let department = department.map(str::to_string);
-            self.store.add_user(&NewUser { login: login.into(), roles, department, ..Default::default() }).unwrap();
+            let password = Some(ROLE_PASSWORD.to_string());
+            let new = NewUser { login: login.into(), roles, department, password, ..Default::default() };
+            self.store.add_user(&new).unwrap();
         }
+        let own_role = self.store.users().unwrap().into_iter().find(|u| u.login == login).and_then(|u| u.db_role);
+        let path = match (own_role, self.path.to_str()) {
+            (Some(role), Some(url)) => {
+                // Roles are the server's, shared by every scratch database: one another test
+                // made first keeps its password unless it is set here.
+                let server = prospect::store::postgres::scratch::server().expect("the test server");
+                let mut admin = ::postgres::Client::connect(&server, ::postgres::NoTls).unwrap();
+                let sql: String = admin
+                    .query_one(
+                        "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+                        &[&role.as_str(), &ROLE_PASSWORD],
+                    )
+                    .unwrap()
+                    .get(0);
+                admin.batch_execute(&sql).unwrap();
+                PathBuf::from(prospect::store::postgres::scratch::with_user(url, &role, ROLE_PASSWORD))
+            }
+            _ => self.path.clone(),
+        };
         TestEngine {
-            store: open(&self.path, login),
+            store: open(&path, login),
             path: self.path.clone(),
             _dir: None,
             _db: self._db.clone(),

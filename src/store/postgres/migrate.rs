@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_initial.sql")),
     (2, include_str!("migrations/0002_search_by_kind.sql")),
     (3, include_str!("migrations/0003_role_levels.sql")),
+    (4, include_str!("migrations/0004_row_security.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -142,6 +143,13 @@ mod tests {
                  INSERT INTO search (entity, entity_id, body, words) VALUES ('lead', 7, 'kept', 'kept');
                  DROP TABLE role_grants;
                  DROP INDEX leads_responsible_stage, deals_responsible_stage;
+                 DO $$ DECLARE r record; BEGIN
+                     FOR r IN SELECT policyname, tablename FROM pg_policies WHERE schemaname = current_schema() LOOP
+                         EXECUTE format('DROP POLICY %I ON %I', r.policyname, r.tablename);
+                     END LOOP;
+                 END $$;
+                 DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank;
+                 ALTER TABLE users DROP COLUMN db_role;
                  UPDATE prospect_schema SET version = 1;",
             )
             .unwrap();

@@ -11,6 +11,7 @@ mod bulk;
 mod calendar;
 mod convert;
 mod copy;
+mod db_roles;
 mod duplicates;
 mod error;
 mod feed;

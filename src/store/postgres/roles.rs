@@ -103,6 +103,11 @@ pub(super) fn set_roles(tx: &mut impl GenericClient, user_id: i64, roles: &[(i64
     }
     let admin = roles.iter().any(|(_, n)| n == RoleName::ADMINISTRATOR);
     tx.execute("UPDATE users SET is_admin = $1 WHERE id = $2", &[&admin, &user_id])?;
+    // Their own database role's privileges follow (an administrator's are all).
+    let own: Option<String> = tx.query_one("SELECT db_role FROM users WHERE id = $1", &[&user_id])?.get(0);
+    if let Some(role) = own {
+        super::db_roles::grant(tx, &role, admin)?;
+    }
     Ok(())
 }
 

@@ -36,6 +36,7 @@ fn insert_user_in(tx: &mut impl GenericClient, user: &NewUser, now: i64) -> Resu
         )?
         .get(0);
     super::roles::set_roles(tx, id, &roles)?;
+    super::db_roles::give_role(tx, id, &login, user.password.as_deref())?;
     Ok(id)
 }
 
@@ -73,7 +74,9 @@ impl Users for Store {
     /// check and the first insert share one serializable transaction, so two clients
     /// opening a new database at once cannot both become its first user.
     fn sign_in(&mut self, login: &str) -> Result<CurrentUser> {
-        let login = check_login(login)?;
+        // A connection as a user's own database role is that user, whatever `--user` says.
+        let bound = super::db_roles::bound_login(&mut *self.client()).map_err(|e| self.fill_path(e))?;
+        let login = check_login(bound.as_deref().unwrap_or(login))?;
         let found = find_user_in(&mut *self.client(), &login).map_err(|e| self.fill_path(e))?;
         let user = match found {
             Some(u) => u,
@@ -155,7 +158,7 @@ impl Users for Store {
             .query(
                 "SELECT u.id, u.login::text, u.display_name, d.name::text, u.is_admin, u.active, \
                  (SELECT string_agg(r.name, ',' ORDER BY r.id) FROM user_roles ur JOIN roles r ON r.id = ur.role_id \
-                  WHERE ur.user_id = u.id) \
+                  WHERE ur.user_id = u.id), u.db_role \
                  FROM users u LEFT JOIN departments d ON d.id = u.department_id ORDER BY u.login",
                 &[],
             )
@@ -172,6 +175,7 @@ impl Users for Store {
                     is_admin: r.get(4),
                     active: r.get(5),
                     roles: roles.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                    db_role: r.get(7),
                 }
             })
             .collect())

@@ -95,7 +95,12 @@ impl TableCopy for Store {
         row: &mut dyn FnMut(&[CopyValue]) -> Result<()>,
     ) -> Result<()> {
         let c = self.conn();
-        let (_, key) = columns_of(c, table)?;
+        let (known, key) = columns_of(c, table)?;
+        // SQLite reads a quoted name that is no column as a string: a column the target has
+        // and this file lacks would be copied as its own name in every row.
+        if let Some(missing) = columns.iter().find(|c| !known.contains(c)) {
+            return Err(StoreError::Engine(self.path.clone(), format!("no column {table}.{missing} to copy")));
+        }
         let order = if key.is_empty() {
             "rowid".to_string()
         } else {

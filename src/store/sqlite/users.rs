@@ -183,6 +183,7 @@ impl Users for Store {
                 is_admin: r.get(4)?,
                 active: r.get(5)?,
                 roles: roles.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                db_role: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -126,6 +126,7 @@ fn creating_a_value_without_being_an_administrator_is_refused_in_the_wizard() {
         department: None,
         admin: false,
         roles: vec![],
+        password: None,
     };
     h.store.add_user(&bob).unwrap();
     h.store.sign_in("bob").unwrap();

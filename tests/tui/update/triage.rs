@@ -49,6 +49,7 @@ fn triage_decides_in_one_to_three_keys_and_undoes() {
         department: None,
         admin: false,
         roles: vec![],
+        password: None,
     };
     h.store.add_user(&bruno).unwrap();
     h.run(vec![prospect::tui::effect::Effect::LoadReference]);
@@ -88,6 +89,7 @@ fn undo_in_triage_says_what_it_undid_and_recounts() {
         department: None,
         admin: false,
         roles: vec![],
+        password: None,
     };
     h.store.add_user(&bruno).unwrap();
     h.run(vec![prospect::tui::effect::Effect::LoadReference]);

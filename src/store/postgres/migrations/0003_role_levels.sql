@@ -9,6 +9,7 @@ CREATE TABLE role_grants (
     PRIMARY KEY (role_id, subject, action)
 );
 
--- A restricted user's board and lists count the records of a few responsibles.
-CREATE INDEX leads_responsible_stage ON leads(responsible_id, stage_id, currency, amount_minor);
-CREATE INDEX deals_responsible_stage ON deals(responsible_id, stage_id, currency, amount_minor);
+-- A restricted user's boards count the records of a few responsibles: by responsible, then
+-- stage, then nearest activity (the activities board's buckets), with what a column sums.
+CREATE INDEX leads_responsible_stage ON leads(responsible_id, stage_id, next_activity_at, currency, amount_minor);
+CREATE INDEX deals_responsible_stage ON deals(responsible_id, stage_id, next_activity_at, currency, amount_minor);

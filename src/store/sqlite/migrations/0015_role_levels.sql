@@ -9,7 +9,11 @@ CREATE TABLE role_grants (
     PRIMARY KEY (role_id, subject, action)
 ) WITHOUT ROWID;
 
--- A restricted user's board and lists count the records of a few responsibles: by
--- responsible, then stage, with what the column sums.
-CREATE INDEX leads_responsible_stage ON leads(responsible_id, stage_id, currency, amount_minor);
-CREATE INDEX deals_responsible_stage ON deals(responsible_id, stage_id, currency, amount_minor);
+-- The PostgreSQL role a user connects as (PostgreSQL's migration 4): never set in a file,
+-- where there are no roles, but kept so that a copy between the engines has the same columns.
+ALTER TABLE users ADD COLUMN db_role TEXT;
+
+-- A restricted user's boards count the records of a few responsibles: by responsible, then
+-- stage, then nearest activity (the activities board's buckets), with what a column sums.
+CREATE INDEX leads_responsible_stage ON leads(responsible_id, stage_id, next_activity_at, currency, amount_minor);
+CREATE INDEX deals_responsible_stage ON deals(responsible_id, stage_id, next_activity_at, currency, amount_minor);
