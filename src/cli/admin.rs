@@ -135,6 +135,22 @@ pub enum PipelineCmd {
         /// Name.
         name: String,
     },
+    /// Rename a deal pipeline.
+    Rename {
+        /// Deal pipeline, by name or id.
+        pipeline: String,
+        /// New name: one line, not another deal pipeline's (case aside).
+        name: String,
+    },
+    /// Delete a deal pipeline and its stages; its deals must go to --to (each to the first
+    /// stage there of the same kind: in progress, success, failure; else its first stage).
+    Delete {
+        /// Deal pipeline, by name or id.
+        pipeline: String,
+        /// Deal pipeline that receives the deleted one's deals.
+        #[arg(long, value_name = "PIPELINE")]
+        to: Option<String>,
+    },
 }
 
 /// Source commands.
@@ -149,6 +165,29 @@ pub enum SourceCmd {
         /// Code for scripts (default: from the name).
         #[arg(long)]
         code: Option<String>,
+    },
+    /// Rename a source (its code stays, so scripts keep working).
+    Rename {
+        /// Source, by code or name.
+        source: String,
+        /// New name: one line, not another source's (case aside).
+        name: String,
+    },
+    /// Move a source to a 1-based position in the list.
+    Reorder {
+        /// Source, by code or name.
+        source: String,
+        /// New position, 1 = first.
+        #[arg(value_parser = super::args::whole::<usize>("position", 1, 100_000))]
+        position: usize,
+    },
+    /// Delete a source; the leads, contacts, companies and deals using it must go to --to.
+    Delete {
+        /// Source, by code or name.
+        source: String,
+        /// Source that the records of the deleted one receive.
+        #[arg(long, value_name = "SOURCE")]
+        to: Option<String>,
     },
 }
 
@@ -245,10 +284,20 @@ pub fn run_stage(s: &mut Session, c: StageCmd) -> anyhow::Result<()> {
     }
 }
 
-/// Runs a pipeline command.
+/// Runs a pipeline command; prints the deal pipelines after a change, as `pipeline list`.
 pub fn run_pipeline(s: &mut Session, c: PipelineCmd) -> anyhow::Result<()> {
-    if let PipelineCmd::Add { name } = &c {
-        s.store.add_pipeline(name)?;
+    match &c {
+        PipelineCmd::List => {}
+        PipelineCmd::Add { name } => {
+            s.store.add_pipeline(name)?;
+        }
+        PipelineCmd::Rename { pipeline, name } => {
+            s.store.rename_pipeline(pipeline, name)?;
+        }
+        PipelineCmd::Delete { pipeline, to } => {
+            let moved = s.store.delete_pipeline(pipeline, to.as_deref())?;
+            deleted(s, "pipeline", pipeline, to.as_deref(), moved);
+        }
     }
     let list = s.store.pipelines(Entity::Deal)?;
     if s.json {
@@ -262,10 +311,43 @@ pub fn run_pipeline(s: &mut Session, c: PipelineCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs a source command.
+/// Says, in text mode, what a deletion did: `msg.{what}_deleted`, or with the records moved
+/// `msg.{what}_deleted_moved` (under `--json`, the list that follows says it).
+fn deleted(s: &Session, what: &str, name: &str, to: Option<&str>, moved: i64) {
+    if s.json {
+        return;
+    }
+    let name = output::safe(name);
+    match to.filter(|_| moved > 0) {
+        Some(to) => println!(
+            "{}",
+            crate::i18n::tr_n(
+                &format!("msg.{what}_deleted_moved"),
+                moved as u64,
+                &[("name", &name), ("to", &output::safe(to))]
+            )
+        ),
+        None => println!("{}", tr(&format!("msg.{what}_deleted"), &[("name", &name)])),
+    }
+}
+
+/// Runs a source command; prints the sources after a change, as `source list`.
 pub fn run_source(s: &mut Session, c: SourceCmd) -> anyhow::Result<()> {
-    if let SourceCmd::Add { name, code } = &c {
-        s.store.add_source(name, code.as_deref())?;
+    match &c {
+        SourceCmd::List => {}
+        SourceCmd::Add { name, code } => {
+            s.store.add_source(name, code.as_deref())?;
+        }
+        SourceCmd::Rename { source, name } => {
+            s.store.rename_source(source, name)?;
+        }
+        SourceCmd::Reorder { source, position } => {
+            s.store.reorder_source(source, *position)?;
+        }
+        SourceCmd::Delete { source, to } => {
+            let moved = s.store.delete_source(source, to.as_deref())?;
+            deleted(s, "source", source, to.as_deref(), moved);
+        }
     }
     let list = s.store.sources()?;
     if s.json {

@@ -75,8 +75,13 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("stage delete", "prospect stage delete PROCESSED --move-to IN_PROCESS"),
     ("pipeline list", "prospect pipeline list"),
     ("pipeline add", "prospect pipeline add \"Partners\""),
+    ("pipeline rename", "prospect pipeline rename Partners \"Partner sales\""),
+    ("pipeline delete", "prospect pipeline delete \"Partner sales\" --to General"),
     ("source list", "prospect source list"),
     ("source add", "prospect source add \"Trade fair 2026\" --code FAIR26"),
+    ("source rename", "prospect source rename FAIR26 \"Trade fair (spring 2026)\""),
+    ("source reorder", "prospect source reorder FAIR26 1"),
+    ("source delete", "prospect source delete FAIR26 --to TRADE_SHOW"),
     (
         "user add",
         "prospect user add bob --name \"Bob Martin\" --department Sales --role Manager\n  prospect user add carol --admin",

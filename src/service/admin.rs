@@ -178,6 +178,44 @@ impl Service {
         self.engine.add_source(name, code)
     }
 
+    /// Renames a source, by code or name (administrators only): its code stays, so scripts
+    /// and imports naming it keep working.
+    pub fn rename_source(&mut self, source: &str, name: &str) -> Result<SourceRow> {
+        self.require_admin(AdminTask::ChangeSources)?;
+        self.engine.rename_source(source, name)
+    }
+
+    /// Moves a source to a 1-based position (administrators only): the order lists and
+    /// pickers offer them in.
+    pub fn reorder_source(&mut self, source: &str, position: usize) -> Result<Vec<SourceRow>> {
+        self.require_admin(AdminTask::ChangeSources)?;
+        self.engine.reorder_source(source, position)
+    }
+
+    /// Deletes a source (administrators only). The leads, contacts, companies and deals using
+    /// it move to `move_to` in the same transaction, each move in their history; a source in
+    /// use without `move_to` is refused with the count, so no record silently loses its
+    /// source. The number of records moved.
+    pub fn delete_source(&mut self, source: &str, move_to: Option<&str>) -> Result<i64> {
+        self.require_admin(AdminTask::ChangeSources)?;
+        self.engine.delete_source(source, move_to)
+    }
+
+    /// Renames a deal pipeline (administrators only).
+    pub fn rename_pipeline(&mut self, pipeline: &str, name: &str) -> Result<PipelineRow> {
+        self.require_admin(AdminTask::ChangePipelines)?;
+        self.engine.rename_pipeline(pipeline, name)
+    }
+
+    /// Deletes a deal pipeline (administrators only). Its deals move to `move_to`, each to
+    /// the first stage of the same semantics there (else its first stage), each move in
+    /// their history; one holding deals without `move_to`, and the last deal pipeline, are
+    /// refused. The number of deals moved.
+    pub fn delete_pipeline(&mut self, pipeline: &str, move_to: Option<&str>) -> Result<i64> {
+        self.require_admin(AdminTask::ChangePipelines)?;
+        self.engine.delete_pipeline(pipeline, move_to)
+    }
+
     /// Marks a user active or not (administrators only): an inactive user keeps their records
     /// and is skipped by distribution queues.
     pub fn set_user_active(&mut self, login: &str, active: bool) -> Result<()> {

@@ -345,6 +345,27 @@ pub trait Pipelines {
 
     /// Adds a source (the service asks for an administrator).
     fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow>;
+
+    /// Renames a source found by code or name (its code stays, so scripts keep working); the
+    /// name follows `store::ref_admin::new_name` (the service asks for an administrator).
+    fn rename_source(&mut self, source: &str, name: &str) -> Result<SourceRow>;
+
+    /// Moves a source to a 1-based position among the sources; the new order.
+    fn reorder_source(&mut self, source: &str, position: usize) -> Result<Vec<SourceRow>>;
+
+    /// Deletes a source. The records using it (`ref_admin::WITH_SOURCE`) move to `move_to` in
+    /// the same transaction, each with a timeline entry and a change logged; without it, a
+    /// source in use is refused with the count. The number of records moved.
+    fn delete_source(&mut self, source: &str, move_to: Option<&str>) -> Result<i64>;
+
+    /// Renames a deal pipeline (by name or id), its name following `ref_admin::new_name`.
+    fn rename_pipeline(&mut self, pipeline: &str, name: &str) -> Result<PipelineRow>;
+
+    /// Deletes a deal pipeline and its stages. Its deals move to `move_to`, each to the stage
+    /// `ref_admin::stage_for` says, with a timeline entry (the column totals follow through
+    /// their triggers); without it, a pipeline holding deals is refused with the count, and
+    /// the last deal pipeline always is. The number of deals moved.
+    fn delete_pipeline(&mut self, pipeline: &str, move_to: Option<&str>) -> Result<i64>;
 }
 
 /// Each record's history and comments.

@@ -19,6 +19,7 @@ mod options;
 pub mod postgres;
 pub mod queue;
 pub mod records;
+pub mod ref_admin;
 pub mod refs;
 pub mod roles;
 pub mod rule;

@@ -14,6 +14,8 @@ pub enum AdminTask {
     ConfigureQueue,
     /// `pipeline add`.
     AddPipelines,
+    /// `pipeline rename/delete`.
+    ChangePipelines,
     /// `stage add/rename/move/delete`.
     ChangeStages,
     /// `source add`.
@@ -36,6 +38,7 @@ impl AdminTask {
             AdminTask::LoadDemo => "load_demo",
             AdminTask::ConfigureQueue => "configure_queue",
             AdminTask::AddPipelines => "add_pipelines",
+            AdminTask::ChangePipelines => "change_pipelines",
             AdminTask::ChangeStages => "change_stages",
             AdminTask::ChangeSources => "change_sources",
             AdminTask::ChangeUsers => "change_users",
@@ -43,6 +46,26 @@ impl AdminTask {
             AdminTask::ChangeRoles => "change_roles",
             AdminTask::Compact => "compact",
             AdminTask::Repair => "repair",
+        }
+    }
+}
+
+/// What an administrator names, reorders and deletes besides stages: a source or a deal
+/// pipeline (the messages of [`Rule::NameTaken`] and [`Rule::ToItself`] name which).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    /// A lead, contact, company or deal source.
+    Source,
+    /// A deal pipeline.
+    Pipeline,
+}
+
+impl Named {
+    /// The catalogues' key part (`source`, `pipeline`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Named::Source => "source",
+            Named::Pipeline => "pipeline",
         }
     }
 }
@@ -141,6 +164,39 @@ pub enum Rule {
         name: String,
         /// Its code.
         code: String,
+    },
+    /// `source rename` or `pipeline rename` to a name another one has (case aside).
+    NameTaken {
+        /// A source or a pipeline.
+        what: Named,
+        /// The name asked for.
+        name: String,
+        /// The one holding it, as shown (`Website (WEB)`, `Partners`).
+        holder: String,
+    },
+    /// `--to` named the source or pipeline being deleted.
+    ToItself {
+        /// A source or a pipeline.
+        what: Named,
+    },
+    /// `source delete` of a source records still use, without `--to`.
+    SourceInUse {
+        /// The source, as shown.
+        source: String,
+        /// How many records use it (leads, contacts, companies and deals).
+        count: i64,
+    },
+    /// `pipeline delete` of a pipeline that still holds deals, without `--to`.
+    PipelineNotEmpty {
+        /// The pipeline's name.
+        pipeline: String,
+        /// How many deals it holds.
+        count: i64,
+    },
+    /// `pipeline delete` of the only deal pipeline: deals need one.
+    LastPipeline {
+        /// The pipeline's name.
+        pipeline: String,
     },
     /// Merges are for leads, contacts and companies.
     NotMergeable {
@@ -292,6 +348,17 @@ impl Rule {
             ),
             Rule::MoveToSameStage => t("move_to_same", &[]),
             Rule::SourceExists { name, code } => t("source_exists", &[("name", name), ("code", code)]),
+            Rule::NameTaken { what, name, holder } => {
+                t(&format!("{}_name_taken", what.code()), &[("name", name), ("holder", holder)])
+            }
+            Rule::ToItself { what } => t(&format!("{}_to_itself", what.code()), &[]),
+            Rule::SourceInUse { source, count } => {
+                i18n::tr_count(lang, "rule.source_in_use", *count as u64, &[("source", source)])
+            }
+            Rule::PipelineNotEmpty { pipeline, count } => {
+                i18n::tr_count(lang, "rule.pipeline_not_empty", *count as u64, &[("pipeline", pipeline)])
+            }
+            Rule::LastPipeline { pipeline } => t("last_pipeline", &[("pipeline", pipeline)]),
             Rule::NotMergeable { entity } => t("not_mergeable", &[("entity", &word(lang, *entity))]),
             Rule::NothingToMerge => t("nothing_to_merge", &[]),
             Rule::MergeIntoItself { entity, id } => {

@@ -4,6 +4,8 @@ use crate::common;
 use crate::common::Env;
 use serde_json::Value;
 
+mod refs;
+
 fn codes(v: &Value) -> Vec<String> {
     v["stages"].as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap().to_string()).collect()
 }

@@ -68,6 +68,8 @@ macro_rules! contract_suite {
             activities::a_calendar_import_binds_by_email_and_updates_by_uid,
             activities::the_calendar_counts_a_users_activities_per_day_and_hour,
             admin::a_user_who_is_not_an_administrator_is_refused_every_administration_task,
+            admin::sources_are_renamed_reordered_and_deleted_moving_their_records,
+            admin::deal_pipelines_are_renamed_and_deleted_moving_their_deals,
             rights::each_preset_sees_exactly_what_its_levels_reach_on_every_read_path,
             rights::writes_are_refused_beyond_the_level_and_nothing_is_written,
             rights::levels_change_by_english_or_french_names_and_the_highest_role_wins,

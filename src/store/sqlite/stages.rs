@@ -9,6 +9,8 @@ use crate::domain::fields::Entity;
 use crate::domain::stage::{self, StageSemantics};
 use crate::domain::timeline::TimelineKind;
 use crate::store::engine::*;
+use crate::store::ref_admin::{self, WITH_SOURCE};
+use crate::store::rule::Named;
 pub(crate) use crate::store::stages::*;
 use rusqlite::{Connection, params};
 
@@ -272,4 +274,138 @@ impl Pipelines for Store {
             Ok(SourceRow { id: tx.last_insert_rowid(), code: code.clone(), name: name.clone() })
         })
     }
+
+    /// Renames a source found by code or name (its code stays, so scripts keep working).
+    fn rename_source(&mut self, source: &str, name: &str) -> Result<SourceRow> {
+        self.write(|tx, _| {
+            let s = refs::resolve_source(tx, source)?;
+            let all = refs::sources(tx)?;
+            let others = all.iter().filter(|o| o.id != s.id).map(|o| (o.name.as_str(), ref_admin::shown_source(o)));
+            let name = ref_admin::new_name(Named::Source, name, others)?;
+            tx.prepare_cached("UPDATE sources SET name = ?1 WHERE id = ?2")?.execute(params![name, s.id])?;
+            Ok(SourceRow { name, ..s })
+        })
+    }
+
+    /// Moves a source to a 1-based position among the sources; the new order.
+    fn reorder_source(&mut self, source: &str, position: usize) -> Result<Vec<SourceRow>> {
+        self.write(|tx, _| {
+            let s = refs::resolve_source(tx, source)?;
+            let list = ref_admin::reordered(refs::sources(tx)?, s.id, position)?;
+            let mut stmt = tx.prepare_cached("UPDATE sources SET sort = ?1 WHERE id = ?2")?;
+            for (i, o) in list.iter().enumerate() {
+                stmt.execute(params![i as i64 + 1, o.id])?;
+            }
+            refs::sources(tx)
+        })
+    }
+
+    /// Deletes a source, its records moved to `move_to` (refused without it when in use).
+    fn delete_source(&mut self, source: &str, move_to: Option<&str>) -> Result<i64> {
+        self.write(|tx, ctx| {
+            let s = refs::resolve_source(tx, source)?;
+            let to = match move_to {
+                Some(t) => Some(refs::resolve_source(tx, t)?),
+                None => None,
+            };
+            if to.as_ref().is_some_and(|t| t.id == s.id) {
+                return Err(StoreError::Rule(Rule::ToItself { what: Named::Source }));
+            }
+            let mut using = Vec::new();
+            for entity in WITH_SOURCE {
+                let ids: Vec<i64> = tx
+                    .prepare_cached(&format!("SELECT id FROM {} WHERE source_id = ?1 ORDER BY id", entity.table()))?
+                    .query_map([s.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                using.push((entity, ids));
+            }
+            let count = using.iter().map(|(_, ids)| ids.len() as i64).sum();
+            if count > 0 {
+                let Some(to) = to else {
+                    return Err(StoreError::Rule(Rule::SourceInUse { source: ref_admin::shown_source(&s), count }));
+                };
+                let entry = ref_admin::source_moved(&s, &to);
+                for (entity, ids) in using {
+                    tx.prepare_cached(&format!(
+                        "UPDATE {} SET source_id = ?1, modified_at = ?2, modified_by = ?3, version = version + 1 WHERE source_id = ?4",
+                        entity.table()
+                    ))?
+                    .execute(params![to.id, ctx.now, ctx.user_id, s.id])?;
+                    for id in ids {
+                        timeline::add(tx, entity, id, TimelineKind::FieldsChanged, ctx, entry.clone())?;
+                        log_change(tx, ctx, entity, id)?;
+                    }
+                }
+            }
+            tx.prepare_cached("DELETE FROM sources WHERE id = ?1")?.execute([s.id])?;
+            Ok(count)
+        })
+    }
+
+    /// Renames a deal pipeline (by name or id).
+    fn rename_pipeline(&mut self, pipeline: &str, name: &str) -> Result<PipelineRow> {
+        self.write(|tx, _| {
+            let p = deal_pipeline(tx, pipeline)?;
+            let all = refs::pipelines(tx, Entity::Deal)?;
+            let others = all.iter().filter(|o| o.id != p.id).map(|o| (o.name.as_str(), o.name.clone()));
+            let name = ref_admin::new_name(Named::Pipeline, name, others)?;
+            tx.prepare_cached("UPDATE pipelines SET name = ?1 WHERE id = ?2")?.execute(params![name, p.id])?;
+            Ok(PipelineRow { name, ..p })
+        })
+    }
+
+    /// Deletes a deal pipeline and its stages, its deals moved to `move_to`.
+    fn delete_pipeline(&mut self, pipeline: &str, move_to: Option<&str>) -> Result<i64> {
+        self.write(|tx, ctx| {
+            let p = deal_pipeline(tx, pipeline)?;
+            let to = match move_to {
+                Some(t) => Some(deal_pipeline(tx, t)?),
+                None => None,
+            };
+            if to.as_ref().is_some_and(|t| t.id == p.id) {
+                return Err(StoreError::Rule(Rule::ToItself { what: Named::Pipeline }));
+            }
+            if refs::pipelines(tx, Entity::Deal)?.len() < 2 {
+                return Err(StoreError::Rule(Rule::LastPipeline { pipeline: p.name.clone() }));
+            }
+            let count: i64 =
+                tx.prepare_cached("SELECT count(*) FROM deals WHERE pipeline_id = ?1")?.query_row([p.id], |r| r.get(0))?;
+            if count > 0 {
+                let Some(to) = to else {
+                    return Err(StoreError::Rule(Rule::PipelineNotEmpty { pipeline: p.name.clone(), count }));
+                };
+                let targets = refs::stages(tx, to.id)?;
+                for from in refs::stages(tx, p.id)? {
+                    let stage = ref_admin::stage_for(&from, &targets).ok_or(Rule::PipelineEmpty { id: to.id })?;
+                    let ids: Vec<i64> = tx
+                        .prepare_cached("SELECT id FROM deals WHERE pipeline_id = ?1 AND stage_id = ?2 ORDER BY id")?
+                        .query_map([p.id, from.id], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    tx.prepare_cached(
+                        "UPDATE deals SET pipeline_id = ?1, stage_id = ?2, moved_at = ?3, moved_by = ?4, modified_at = ?3, \
+                         modified_by = ?4, version = version + 1 WHERE pipeline_id = ?5 AND stage_id = ?6",
+                    )?
+                    .execute(params![to.id, stage.id, ctx.now, ctx.user_id, p.id, from.id])?;
+                    let entry = ref_admin::pipeline_moved(&from, &p.name, stage, &to.name);
+                    for id in ids {
+                        timeline::add(tx, Entity::Deal, id, TimelineKind::StageMoved, ctx, entry.clone())?;
+                        log_change(tx, ctx, Entity::Deal, id)?;
+                    }
+                }
+            }
+            // Its stages go with it (ON DELETE CASCADE); a deal left in a stage of another
+            // pipeline (a damaged file) keeps the delete from happening.
+            tx.prepare_cached("DELETE FROM pipelines WHERE id = ?1")?.execute([p.id])?;
+            Ok(count)
+        })
+    }
+}
+
+/// A deal pipeline named by what a person typed: an empty name is refused here rather than
+/// taken as "the first pipeline", which `refs::resolve_pipeline` gives for none.
+fn deal_pipeline(conn: &Connection, text: &str) -> Result<PipelineRow> {
+    if text.trim().is_empty() {
+        return Err(FieldError::new("pipeline", Problem::Required).into());
+    }
+    refs::resolve_pipeline(conn, Entity::Deal, Some(text))
 }
