@@ -79,6 +79,16 @@ pub fn with_dbname(url: &str, name: &str) -> String {
     format!("{root}/{name}{query}")
 }
 
+/// `url` connecting as `user` with `password` instead of its own credentials (a restricted
+/// user's own role, in the rights cases).
+pub fn with_user(url: &str, user: &str, password: &str) -> String {
+    let Some(rest) = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://")) else {
+        return url.to_string();
+    };
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    format!("postgres://{user}:{password}@{host}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -89,14 +99,4 @@ mod tests {
         );
         assert_eq!(super::with_dbname("postgres://h", "x"), "postgres://h/x");
     }
-}
-
-/// `url` connecting as `user` with `password` instead of its own credentials (a restricted
-/// user's own role, in the rights cases).
-pub fn with_user(url: &str, user: &str, password: &str) -> String {
-    let Some(rest) = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://")) else {
-        return url.to_string();
-    };
-    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
-    format!("postgres://{user}:{password}@{host}")
 }
