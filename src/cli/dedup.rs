@@ -268,6 +268,14 @@ pub fn warn_duplicates(matches: &[DuplicateMatch]) {
     let mut err = std::io::stderr().lock();
     for m in matches {
         let by = crate::present::matched_by(crate::i18n::lang(), &m.matched_by);
+        if m.hidden {
+            let _ = writeln!(
+                err,
+                "{}",
+                tr("msg.possible_duplicate_hidden", &[("entity", &entity_word(m.entity)), ("by", &by)])
+            );
+            continue;
+        }
         let _ = writeln!(
             err,
             "{}",

@@ -2,7 +2,7 @@
 //! duplicates. What a user may see is decided here (`Service::sight`, `require_visible`).
 
 use super::Service;
-use crate::domain::access::Action;
+use crate::domain::access::{Action, Sight, Visibility};
 use crate::domain::fields::Entity;
 use crate::domain::when::UnixMs;
 use crate::store::Result;
@@ -155,13 +155,28 @@ impl Service {
         id: Option<i64>,
         input: &RecordInput,
     ) -> Result<Vec<DuplicateMatch>> {
-        self.engine.duplicates_of_input(entity, id, input, &self.sight()?)
+        let sight = self.sight()?;
+        let seen = self.engine.duplicates_of_input(entity, id, input, &sight)?;
+        if *sight.of(entity) == Visibility::All {
+            return Ok(seen);
+        }
+        // The matches the user may not see are said, without their data: a salesperson must
+        // know a colleague already has this client, not who it is.
+        let all = self.engine.duplicates_of_input(entity, id, input, &Sight::everything())?;
+        Ok(with_hidden(seen, all))
     }
 
     /// Records of `target` matching the stored `record` (the conversion wizard's
     /// existing contacts and companies for a lead).
     pub fn duplicates_of_record(&self, record: RecordRef, target: Entity) -> Result<Vec<DuplicateMatch>> {
-        self.engine.duplicates_of_record(record, target, &self.sight()?)
+        self.require_visible(record)?;
+        let sight = self.sight()?;
+        let seen = self.engine.duplicates_of_record(record, target, &sight)?;
+        if *sight.of(target) == Visibility::All {
+            return Ok(seen);
+        }
+        let all = self.engine.duplicates_of_record(record, target, &Sight::everything())?;
+        Ok(with_hidden(seen, all))
     }
 
     /// Groups of records of one kind sharing a name, company, phone or e-mail, lowest ids
@@ -169,4 +184,15 @@ impl Service {
     pub fn duplicate_groups(&self, entity: Entity, limit: usize) -> Result<Vec<DuplicateGroup>> {
         self.engine.duplicate_groups(entity, limit, &self.sight()?)
     }
+}
+
+/// The matches seen, then one hidden match (`DuplicateMatch::hidden`) for each of `all` that
+/// is not among them.
+fn with_hidden(seen: Vec<DuplicateMatch>, all: Vec<DuplicateMatch>) -> Vec<DuplicateMatch> {
+    let hidden: Vec<DuplicateMatch> = all
+        .into_iter()
+        .filter(|m| !seen.iter().any(|s| s.entity == m.entity && s.id == m.id))
+        .map(|m| DuplicateMatch::hidden(m.entity, m.matched_by))
+        .collect();
+    seen.into_iter().chain(hidden).collect()
 }

@@ -14,9 +14,18 @@ pub struct DuplicateMatch {
     pub title: String,
     /// What matched: `phone`, `email`, `name`, `company`.
     pub matched_by: Vec<String>,
+    /// A record the user may not see (SPEC R2): said to exist, with what matched, but
+    /// neither its id nor its title (both empty).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 impl DuplicateMatch {
+    /// A match the user may not see, without its data.
+    pub fn hidden(entity: Entity, matched_by: Vec<String>) -> DuplicateMatch {
+        DuplicateMatch { entity, id: 0, title: String::new(), matched_by, hidden: true }
+    }
+
     /// Matched by a phone or e-mail, which says more than a shared name.
     pub fn by_comm(&self) -> bool {
         self.matched_by.iter().any(|m| m == "phone" || m == "email")

@@ -190,7 +190,9 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     // Turn the file back into what version 1 wrote.
     let c = rusqlite::Connection::open(&env.db).unwrap();
     c.execute_batch(
-        "DROP INDEX leads_title_order; DROP INDEX leads_amount_order; DROP INDEX activities_deadline;
+        "DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
+         ALTER TABLE users DROP COLUMN db_role;
+         DROP INDEX leads_title_order; DROP INDEX leads_amount_order; DROP INDEX activities_deadline;
          DROP INDEX leads_stage_next_activity; DROP INDEX deals_stage_next_activity; DROP INDEX activities_responsible_deadline;
          DROP INDEX leads_contact; DROP INDEX leads_company; DROP INDEX deals_lead;
          DROP INDEX contacts_lead; DROP INDEX companies_lead; DROP TABLE intake_messages;
@@ -202,7 +204,6 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
          DROP TABLE search;
          CREATE VIRTUAL TABLE search USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
          INSERT INTO search (rowid, body) SELECT id * 4, title FROM leads;
-         DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid;
          PRAGMA user_version = 1;",
     )
@@ -361,6 +362,7 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
              amount_minor INTEGER NOT NULL, PRIMARY KEY (stage_id, currency)) WITHOUT ROWID;
          INSERT INTO stage_totals VALUES ({stage}, '', 2, 1.0e19);
          DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
+         ALTER TABLE users DROP COLUMN db_role;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid;
          PRAGMA user_version = 11;"
     ))
@@ -482,6 +484,7 @@ fn copies_of_the_file_get_its_permissions() {
         .unwrap()
         .execute_batch(
             "DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
+         ALTER TABLE users DROP COLUMN db_role;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 11",
         )
         .unwrap();

@@ -74,6 +74,7 @@ macro_rules! contract_suite {
             rights::writes_are_refused_beyond_the_level_and_nothing_is_written,
             rights::levels_change_by_english_or_french_names_and_the_highest_role_wins,
             rights::a_deactivated_user_reads_and_writes_nothing_and_activities_follow_their_records,
+            rights::a_duplicate_the_user_cannot_see_is_said_without_its_data,
             bulk::a_demo_load_is_counted_listed_and_searchable,
             bulk::a_bulk_import_loads_every_row_searchable,
             convert::every_choice_of_targets_creates_those_records_and_links_them,

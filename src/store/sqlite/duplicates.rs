@@ -160,7 +160,7 @@ pub(crate) fn ranked_matches(
     }
     let mut out: Vec<DuplicateMatch> = hits
         .into_iter()
-        .map(|(id, matched_by)| DuplicateMatch { entity: target, id, title: String::new(), matched_by })
+        .map(|(id, matched_by)| DuplicateMatch { entity: target, id, title: String::new(), matched_by, hidden: false })
         .collect();
     out.sort_by_key(|m| (!m.by_comm(), m.id));
     out.truncate(MAX_MATCHES);

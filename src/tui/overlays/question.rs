@@ -156,8 +156,12 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         .iter()
         .take(3)
         .map(|m| {
+            let by = crate::present::matched_by(app.lang, &m.matched_by);
+            if m.hidden {
+                return format!("{} ({by})", app.t("access.hidden_record"));
+            }
             let title = app.title_of(m.entity, m.id, &m.title);
-            format!("#{} {title} ({})", m.id, crate::present::matched_by(app.lang, &m.matched_by))
+            format!("#{} {title} ({by})", m.id)
         })
         .collect();
     let mut text = list.join("; ");
@@ -165,7 +169,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         text.push_str(&format!(" +{}", matches.len() - 3));
     }
     let mut choices = vec![Choice { key: 'y', label: app.t("tui.duplicate_save_anyway"), answer: Answer::Run(then) }];
-    if let Some(first) = matches.first() {
+    if let Some(first) = matches.iter().find(|m| !m.hidden) {
         let title = app.title_of(first.entity, first.id, &first.title);
         let label = app.ta("tui.duplicate_open", &[("id", &first.id.to_string()), ("title", &title)]);
         choices.push(Choice { key: 'v', label, answer: Answer::Open(RecordRef::new(first.entity, first.id)) });

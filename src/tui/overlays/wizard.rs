@@ -65,6 +65,8 @@ pub struct ConvertWizard {
     pub contact_matches: Vec<crate::store::duplicates::DuplicateMatch>,
     /// Existing companies matching the lead.
     pub company_matches: Vec<crate::store::duplicates::DuplicateMatch>,
+    /// Matches the user may not see (SPEC R2): said, never offered for linking.
+    pub hidden_matches: Vec<crate::store::duplicates::DuplicateMatch>,
     /// 0 = create a new contact, n = link `contact_matches[n - 1]`.
     pub contact_choice: usize,
     /// 0 = create a new company, n = link `company_matches[n - 1]`.
@@ -151,6 +153,9 @@ fn new_wizard(
     let choice = Targets::default_for(record.is_repeat);
     let targets = Targets::CHOICES.iter().position(|t| *t == choice).unwrap_or(0);
     let field = |key: &'static str, value: String| WizardField { key, input: TextInput::with(&value) };
+    let (contacts, mut hidden): (Vec<_>, Vec<_>) = contacts.into_iter().partition(|m| !m.hidden);
+    let (companies, hidden_companies): (Vec<_>, Vec<_>) = companies.into_iter().partition(|m| !m.hidden);
+    hidden.extend(hidden_companies);
     // A company of exactly the lead's company name is linked unless the user says otherwise:
     // Enter through the steps makes no duplicate.
     let company_choice =
@@ -174,6 +179,7 @@ fn new_wizard(
         targets,
         contact_matches: contacts,
         company_matches: companies,
+        hidden_matches: hidden,
         contact_choice,
         company_choice,
         fields: vec![
@@ -452,6 +458,11 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
                     for m in matches.iter().take(3) {
                         lines.push(Line::from(Span::styled(fit(&format!("   · {}", match_label(app, m)), w), gray)));
                     }
+                }
+                for m in wz.hidden_matches.iter().filter(|m| m.entity == e) {
+                    let by = crate::present::matched_by(app.lang, &m.matched_by);
+                    let text = format!("   · {} ({by})", app.t("access.hidden_record"));
+                    lines.push(Line::from(Span::styled(fit(&text, w), gray)));
                 }
             }
         }
