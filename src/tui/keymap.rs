@@ -373,6 +373,7 @@ mod tests {
             targets: 0,
             contact_matches: vec![],
             company_matches: vec![],
+            hidden_matches: vec![],
             contact_choice: 0,
             company_choice: 0,
             fields: vec![],
