@@ -79,7 +79,7 @@ fn the_store_knows_no_service_and_makes_no_demo() {
 /// engine applies the `Sight` it is handed and decides nothing.
 #[test]
 fn the_engine_decides_no_access() {
-    for rule in ["access::visibility", "access::sight", "may_administer", "require_admin"] {
+    for rule in ["Rights::new", ".allows(", ".reach(", "may_administer", "require_admin"] {
         assert_eq!(naming("store", rule), Vec::<String>::new(), "{rule}");
     }
 }
