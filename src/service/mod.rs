@@ -149,6 +149,22 @@ impl Service {
         I::IntoIter: Send,
     {
         self.require_any(Action::Import, Subject::from(entity))?;
+        // Merging or replacing writes into whichever existing record a row matches, anyone's:
+        // only for a user who may change every record of the kind.
+        if matches!(
+            opts.duplicates,
+            crate::domain::import::DuplicateMode::Merge | crate::domain::import::DuplicateMode::Replace
+        ) && let (Some(rights), Some(user)) = (self.rights()?, self.engine.user())
+            && rights.level(Subject::from(entity), Action::Update) != access::Level::All
+        {
+            return Err(StoreError::Rule(Rule::NotAllowed {
+                action: Action::Update,
+                subject: Subject::from(entity),
+                needed: access::Level::All,
+                granted: rights.level(Subject::from(entity), Action::Update),
+                login: user.login.clone(),
+            }));
+        }
         let boxed = |from: usize| -> Box<dyn Iterator<Item = ImportRow> + Send> { Box::new(rows(from).into_iter()) };
         self.engine.import(entity, &boxed, opts, &mut progress)
     }

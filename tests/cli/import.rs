@@ -1193,3 +1193,27 @@ fn the_excel_export_is_read_by_a_french_spreadsheet() {
     let err = env.fails(2, &["export", "--excel", "--format", "json"]);
     assert!(err.contains("--excel") && err.contains("--format"), "{err}");
 }
+
+/// Issue 26: a Manager may import new leads (they become theirs), but not merge rows into
+/// whichever existing leads they match (anyone's): refused naming the level, nothing written.
+#[test]
+fn a_manager_imports_but_does_not_merge_into_others_records() {
+    let env = Env::new();
+    env.json(&["lead", "add", "--title", "Alice's", "--email", "jean@acme.fr"]);
+    env.json(&["user", "add", "bob", "--role", "Manager"]);
+    let csv = env.dir.path().join("salon.csv");
+    std::fs::write(&csv, "Title,E-mail\nFrom the fair,jean@acme.fr\nNew one,new@acme.fr\n").unwrap();
+    let path = csv.to_str().unwrap();
+    let before = std::fs::read(&env.db).unwrap();
+    let out = env.cmd_as("bob").args(["import", path, "--duplicates", "merge"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("bob may not change this record (leads)") && err.contains("'all'"), "{err}");
+    assert_eq!(std::fs::read(&env.db).unwrap(), before, "nothing written");
+    let out = env.cmd_as("bob").args(["--json", "import", path]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let theirs = env.cmd_as("bob").args(["--json", "lead", "list"]).output().unwrap();
+    let theirs: Value = serde_json::from_slice(&theirs.stdout).unwrap();
+    let titles: Vec<&str> = theirs.as_array().unwrap().iter().map(|l| l["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["New one"], "the new row is his; the matching one was skipped");
+}
