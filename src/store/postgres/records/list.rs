@@ -341,9 +341,24 @@ pub(crate) fn list_count_in(
     let Some((wheres, params)) = list_where(c, stmts, entity, vis, filter)? else {
         return Ok(0);
     };
-    let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
+    let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", counted_rows(entity, vis));
     let st = prepared(c, stmts, &sql)?;
     Ok(c.query_one(&st, &refs(&params))?.try_get(0)?)
+}
+
+/// What a count reads: the table, or for a user who sees some responsibles' records (`$1`,
+/// as `list_where` numbers it) their records and nobody's as two index-only scans of
+/// `(responsible_id, stage_id, next_activity_at, …)`. Written as one condition with OR, the
+/// server read every matching row from the table (14 ms for a tenth of 100k leads, against
+/// 4.5 ms).
+fn counted_rows(entity: Entity, vis: &Visibility) -> String {
+    let table = entity.table();
+    match vis {
+        Visibility::ResponsibleIn(_) => format!(
+            "(SELECT * FROM {table} WHERE responsible_id = ANY($1) UNION ALL SELECT * FROM {table} WHERE responsible_id IS NULL)"
+        ),
+        _ => table.to_string(),
+    }
 }
 
 /// The activities board's six counts of open records (`Engine::activity_board_counts`): by
@@ -377,7 +392,7 @@ pub(crate) fn board_counts_in(
         b1 = b[1],
         b2 = b[2],
         b3 = b[3],
-        table = entity.table(),
+        table = counted_rows(entity, vis),
     );
     let st = prepared(c, stmts, &sql)?;
     let r = c.query_one(&st, &refs(&params))?;
