@@ -40,6 +40,7 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadConversion { .. }
             | Effect::LoadMergePreview { .. }
             | Effect::LoadCounters
+            | Effect::LoadTeam { .. }
     )
 }
 
@@ -168,6 +169,9 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 None => Default::default(),
             };
             vec![StoreEvent::Counters(counters)]
+        }
+        Effect::LoadTeam { deal_pipeline } => {
+            vec![StoreEvent::Team(Box::new(super::admin::load_team(store, deal_pipeline.as_deref())?))]
         }
         other => return Ok(Err(other)),
     }))

@@ -33,6 +33,9 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
         Ok(events) => return Ok(events),
         Err(not_a_load) => not_a_load,
     };
+    if let Effect::Admin(op) = effect {
+        return super::admin::write(store, lang, op);
+    }
     Ok(match effect {
         Effect::Move { entity, id, seen, stage_code, reason } => {
             let moved = match seen {
