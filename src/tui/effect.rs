@@ -201,8 +201,9 @@ pub enum StoreEvent {
         stages: Vec<crate::store::refs::StageRow>,
         activities: Vec<crate::store::activities::ActivityRow>,
     },
-    /// Users (login, name) and deal pipelines.
-    Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)> },
+    /// Users (login, name), deal pipelines, sources, and whether the signed-in user
+    /// administers the file.
+    Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)>, admin: bool },
     /// A write succeeded; `message` says what happened.
     Saved { entity: Entity, id: i64, message: String, open: bool, moved_to: Option<i64> },
     /// A card was moved: it is now in stage `stage_id` (sent before `Saved`).

@@ -135,7 +135,7 @@ pub fn global_bindings(ctx: Context) -> Vec<Binding> {
         b(&[k('6')], Show(Tab::Companies), "tui.act_show_companies", false),
         b(&[k('7')], Show(Tab::Activities), "tui.act_show_activities", false),
         b(&[k('8')], Show(Tab::Calendar), "tui.act_show_calendar", false),
-        b(&[k('9')], Team, "team.act_show", false),
+        b(&[k('9')], Team, "team.key_show", false),
         b(&[code(KeyCode::Tab)], NextTab, "tui.key_next_tab", false),
         b(&[ctrl('r')], Refresh, "tui.act_refresh", false),
         b(&[k('q')], Quit, "tui.key_quit", true),

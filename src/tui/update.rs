@@ -41,7 +41,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         && app.form.as_ref().is_some_and(FormView::dirty)
         && matches!(
             action,
-            Action::Quit | Action::Back | Action::Show(_) | Action::NextTab | Action::Triage | Action::NewRecord
+            Action::Quit
+                | Action::Back
+                | Action::Show(_)
+                | Action::NextTab
+                | Action::Triage
+                | Action::Team
+                | Action::NewRecord
         )
     {
         overlays::question::leave_form(app, overlays::question::Leave::Action(action));
@@ -251,7 +257,8 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ StoreEvent::PossibleDuplicates { .. } => overlays::question::on_store(app, ev),
         ev @ StoreEvent::MergePreview(_) => merge::on_store(app, ev),
         ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
-        StoreEvent::Reference { users, pipelines, sources } => {
+        StoreEvent::Reference { users, pipelines, sources, admin } => {
+            app.admin = admin;
             app.users = users;
             app.pipelines = pipelines;
             app.sources = sources;

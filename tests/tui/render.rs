@@ -158,6 +158,32 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
         w.path = std::path::PathBuf::from("/home/alice/import.csv");
     }
     out.push(("import_wizard", wizard));
+    // The administration screens, with a department tree and a second user.
+    h.app.overlay = prospect::tui::app::Overlay::None;
+    h.store.add_department("Sales", None).unwrap();
+    h.store.add_department("East", Some("Sales")).unwrap();
+    let zoe = prospect::store::users::NewUser {
+        login: "zoe".into(),
+        display_name: Some("Zoé Lefèvre".into()),
+        department: Some("East".into()),
+        admin: false,
+        roles: vec!["Head".into()],
+    };
+    h.store.add_user(&zoe).unwrap();
+    h.act(Action::Team);
+    h.act(Action::Down);
+    out.push(("team_users", h.app.clone()));
+    h.act(Action::NextPane);
+    h.act(Action::ItemDown);
+    h.act(Action::ItemDown);
+    h.act(Action::Down);
+    h.act(Action::Right);
+    h.act(Action::Right);
+    out.push(("team_roles", h.app.clone()));
+    h.act(Action::NextPane);
+    out.push(("team_departments", h.app.clone()));
+    h.act(Action::NextPane);
+    out.push(("team_stages", h.app.clone()));
     out
 }
 

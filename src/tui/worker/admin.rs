@@ -4,11 +4,16 @@
 use super::*;
 use crate::tui::screens::team::{AdminOp, TeamData};
 
+/// Whether the signed-in user administers the file (`domain::access::may_administer`).
+pub(super) fn administers(store: &Service) -> bool {
+    store.viewer().is_some_and(|v| crate::domain::access::may_administer(&v))
+}
+
 /// Everything the administration panes show: a few dozen rows.
 pub(super) fn load_team(store: &Service, deal_pipeline: Option<&str>) -> Result<TeamData, StoreError> {
     let entity = if deal_pipeline.is_some() { Entity::Deal } else { Entity::Lead };
     Ok(TeamData {
-        admin: store.viewer().is_some_and(|v| crate::domain::access::may_administer(&v)),
+        admin: administers(store),
         users: store.users()?,
         roles: store.roles()?,
         departments: store.departments()?,

@@ -22,19 +22,22 @@ use ratatui::widgets::Paragraph;
 /// Keys of the pane.
 pub(super) fn bindings(admin: bool) -> Vec<Binding> {
     use Action::*;
-    let mut v = vec![
-        b(&[k('h'), code(KeyCode::Left)], Left, "team.key_prev_right", false),
-        b(&[k('l'), code(KeyCode::Right)], Right, "team.key_next_right", false),
-        b(&[k('J')], ItemDown, "team.key_next_role", true),
-        b(&[k('K')], ItemUp, "team.key_prev_role", true),
-    ];
-    if admin {
-        v.extend([
+    // The writing keys first: the footer shows what fits, in this order.
+    let mut v = if admin {
+        vec![
             b(&[k(' '), code(KeyCode::Enter)], CycleLevel, "team.key_cycle_level", true),
             b(&[k('a')], AdminAdd, "team.key_add_role", true),
             b(&[k('D')], AdminDelete, "team.key_delete_role", true),
-        ]);
-    }
+        ]
+    } else {
+        vec![]
+    };
+    v.extend([
+        b(&[k('J')], ItemDown, "team.key_next_role", true),
+        b(&[k('K')], ItemUp, "team.key_prev_role", true),
+        b(&[k('h'), code(KeyCode::Left)], Left, "team.key_prev_right", false),
+        b(&[k('l'), code(KeyCode::Right)], Right, "team.key_next_right", false),
+    ]);
     v
 }
 
@@ -108,7 +111,9 @@ fn level_color(level: Level) -> Color {
 pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let roles = &app.team.data.roles;
     // The roles, with who holds them.
-    let list_w: u16 = if area.width >= 70 { 24 } else { 0 };
+    // The list of roles where the grid keeps room for its six columns; the line above the
+    // grid names the role anyway.
+    let list_w: u16 = if area.width >= 110 { 24 } else { 0 };
     if list_w > 0 {
         let mut lines = vec![Line::from(Span::styled(
             fit_pad(&format!(" {}", app.t("team.pane_roles")), list_w as usize),
@@ -133,7 +138,16 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let holders = if role.users.is_empty() { app.t("team.nobody") } else { role.users.join(", ") };
     let mut lines = vec![
         Line::from(Span::styled(
-            fit(&format!(" {} · {}", role_shown(app, &role.name), app.ta("team.held_by", &[("users", &holders)])), w),
+            fit(
+                &format!(
+                    " {} ({}/{}) · {}",
+                    role_shown(app, &role.name),
+                    app.team.role + 1,
+                    roles.len(),
+                    app.ta("team.held_by", &[("users", &holders)])
+                ),
+                w,
+            ),
             Style::default().add_modifier(Modifier::BOLD),
         )),
         Line::from(""),
@@ -144,7 +158,9 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     for (i, a) in Right::ALL.iter().enumerate() {
         let style = Style::default().add_modifier(Modifier::BOLD);
         let style = if i == app.team.column { style.fg(Color::Cyan) } else { style };
-        head.push(Span::styled(fit_pad(&app.t(&format!("access.action.{}", a.code())), cell_w), style));
+        let name = app.t(&format!("access.action.{}", a.code()));
+        head.push(Span::styled(fit_pad(&name, cell_w.saturating_sub(1)), style));
+        head.push(Span::raw(" "));
     }
     lines.push(Line::from(head));
     for (row, s) in Subject::ALL.iter().enumerate() {

@@ -150,11 +150,13 @@ pub(super) fn picked(app: &mut App, picked: TeamPick, value: String) -> Vec<Effe
 
 pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let w = area.width as usize;
+    // Narrow terminals: names and departments give way to the roles.
+    let (login, name, department) = if w < 100 { (10, 16, 13) } else { (12, 20, 16) };
     let header = vec![
-        (app.t("team.col_login"), 12),
-        (app.t("team.col_name"), 20),
-        (app.t("team.col_department"), 16),
-        (app.t("team.col_roles"), w.saturating_sub(12 + 20 + 16 + 8 + 8 + 6).clamp(10, 40)),
+        (app.t("team.col_login"), login),
+        (app.t("team.col_name"), name),
+        (app.t("team.col_department"), department),
+        (app.t("team.col_roles"), w.saturating_sub(login + name + department + 8 + 8 + 6).clamp(10, 40)),
         (app.t("team.col_admin"), 8),
         (app.t("team.col_active"), 8),
     ];
