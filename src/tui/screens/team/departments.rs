@@ -1,5 +1,6 @@
 //! The Departments pane: the departments as a tree (each under its parent, indented), each
-//! with its users. `a` adds one: its name, then the department it goes under.
+//! with its users. `a` adds one: its name, then the department it goes under (the top
+//! level first).
 
 use super::{AdminOp, NONE, TeamAsk, TeamPick, ask, pick, table};
 use crate::store::users::DepartmentRow;
@@ -57,9 +58,9 @@ pub(super) fn prompted(app: &mut App, name: String) -> Answered {
         let label = format!("{}{}", "  ".repeat(depth), d.name);
         (d.name.clone(), label)
     }));
-    let at = app.team.cursor() + 1;
+    // The top level first: Enter alone nests nothing.
     let title = app.ta("team.pick_parent", &[("department", &name)]);
-    pick(app, TeamPick::DepartmentParent { name }, title, items, at);
+    pick(app, TeamPick::DepartmentParent { name }, title, items, 0);
     Answered::Close(vec![])
 }
 
