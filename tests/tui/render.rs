@@ -680,3 +680,35 @@ fn the_import_values_step_and_result_screen() {
         }
     }
 }
+
+/// The administration's last panes (sources, queue, with a queue set) and a reader's view
+/// draw at any size without panic; the reader is told the screens are read only.
+#[test]
+fn the_administration_panes_draw_at_any_size() {
+    let mut h = Harness::new(0, Lang::En);
+    let bob = prospect::store::users::NewUser { login: "bob".into(), ..Default::default() };
+    h.store.add_user(&bob).unwrap();
+    h.store.set_queue(prospect::domain::queue::QueueMode::Even, &["bob".to_string()]).unwrap();
+    h.act(Action::Team);
+    let mut apps = Vec::new();
+    for _ in 0..6 {
+        apps.push(h.app.clone());
+        h.act(Action::NextPane);
+    }
+    h.store.sign_in("bob").unwrap();
+    h.act(Action::Refresh);
+    assert!(!h.app.admin);
+    let reader = render(&h.app, 100, 24);
+    assert!(reader.contains("Read only"), "{reader}");
+    apps.push(h.app.clone());
+    for app in &apps {
+        for w in (1..=130u16).step_by(3) {
+            for ht in 1..=40u16 {
+                let mut t = Terminal::new(TestBackend::new(w, ht)).unwrap();
+                t.draw(|f| views::draw(app, f)).unwrap();
+            }
+        }
+    }
+    let queue = render(&apps[5], 100, 24);
+    assert!(queue.contains("round robin to: bob") && queue.contains("Mode: round robin"), "{queue}");
+}

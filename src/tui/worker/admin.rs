@@ -109,8 +109,14 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
             t("stage_moved", &[("stage", &name), ("position", &position.to_string())])
         }
         AdminOp::DeleteStage { entity, pipeline, stage, move_to } => {
+            // Named as the pane showed it, not by its code.
+            let name = store
+                .stages(entity, pipeline.as_deref())
+                .ok()
+                .and_then(|(_, all)| all.into_iter().find(|s| s.stage.code == stage).map(|s| s.stage.name))
+                .unwrap_or_else(|| stage.clone());
             let moved = store.delete_stage(entity, pipeline.as_deref(), &stage, move_to.as_deref())?;
-            crate::i18n::tr_count(lang, "team.done_stage_deleted", moved.max(0) as u64, &[("stage", &stage)])
+            crate::i18n::tr_count(lang, "team.done_stage_deleted", moved.max(0) as u64, &[("stage", &name)])
         }
         AdminOp::AddPipeline { name } => {
             let row = store.add_pipeline(&name)?;

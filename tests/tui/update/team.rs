@@ -242,6 +242,8 @@ fn stages_are_added_moved_and_deleted_with_their_records_moved() {
     let Overlay::Picker(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
     assert!(p.title.contains(&format!("{} records", first.count)), "{}", p.title);
     pick_value(&mut h, "TRADE_SHOW");
+    let said = h.app.status.clone().unwrap().0;
+    assert_eq!(said, format!("Stage {} deleted; {} records moved.", first.stage.name, first.count));
     let stages = h.other().stages(Entity::Lead, None).unwrap().1;
     assert!(stages.iter().all(|s| s.stage.code != first.stage.code));
     assert_eq!(stages.iter().find(|s| s.stage.code == "TRADE_SHOW").unwrap().count, first.count);
