@@ -174,6 +174,38 @@ pub enum Action {
     Take,
     /// Triage: the oldest unprocessed lead, one at a time (SPEC V6).
     Triage,
+    /// The administration screens: users, roles, departments, stages, sources, queue.
+    Team,
+    /// Administration: the next pane.
+    NextPane,
+    /// Administration: the previous pane.
+    PrevPane,
+    /// Administration: add a user, role, department, stage or source (the pane's).
+    AdminAdd,
+    /// Administration: delete the role or stage.
+    AdminDelete,
+    /// Administration: deactivate or reactivate the user.
+    ToggleActive,
+    /// Administration: the user's department.
+    ChangeDepartment,
+    /// Administration: add or remove one of the user's roles.
+    ChangeRoles,
+    /// Administration: the focused right to its next level.
+    CycleLevel,
+    /// Administration: the previous role; the stage one place up.
+    ItemUp,
+    /// Administration: the next role; the stage one place down.
+    ItemDown,
+    /// Administration: rename the stage.
+    Rename,
+    /// Administration: the stage's colour.
+    Recolor,
+    /// Administration: add a deal pipeline.
+    AddPipeline,
+    /// Administration: the distribution queue's next mode.
+    NextQueueMode,
+    /// Administration: add or remove a user of the queue.
+    QueueUsers,
     /// Triage: move the lead to the next stage.
     TriageQualify,
     /// Triage: junk the lead (with a reason).
@@ -298,6 +330,7 @@ impl Action {
             (ClearFilters, "tui.act_filter_clear"),
             (Refresh, "tui.act_refresh"),
             (Triage, "tui.act_triage"),
+            (Team, "team.act_show"),
             (LoadDemo, "tui.act_demo"),
             (Help, "tui.act_help"),
             (Quit, "tui.act_quit"),

@@ -26,6 +26,7 @@ pub use super::screens::board::{Board, Column, WINDOW};
 pub use super::screens::calendar::Calendar;
 pub use super::screens::form::{FormRow, FormView};
 pub use super::screens::list::{ListFilters, ListView, SortKey, next_sort, sort_label_key};
+pub use super::screens::team::{TeamPane, TeamView};
 pub use super::screens::triage::{TriageStep, TriageView};
 pub use super::widgets::input::TextInput;
 
@@ -52,6 +53,9 @@ pub enum Screen {
     Calendar,
     /// One unprocessed lead at a time (state in `App::triage`).
     Triage,
+    /// Administration: users, roles, departments, stages, sources, queue (state in
+    /// `App::team`).
+    Team,
 }
 
 /// What floats above the screen.
@@ -132,6 +136,12 @@ pub struct App {
     pub calendar: Calendar,
     /// Triage.
     pub triage: TriageView,
+    /// The administration screens.
+    pub team: TeamView,
+    /// The signed-in user administers the file (`domain::access::may_administer`): the
+    /// administration screens offer their writing keys. Told at start and by every load of
+    /// those screens; the service decides anyway.
+    pub admin: bool,
     /// Overlay.
     pub overlay: Overlay,
     /// Status message.
@@ -192,6 +202,8 @@ impl App {
                 pending: false,
             },
             triage: TriageView::default(),
+            team: TeamView::default(),
+            admin: false,
             overlay: Overlay::None,
             status: None,
             waiting: false,

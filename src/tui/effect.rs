@@ -177,6 +177,12 @@ pub enum Effect {
     LoadMergePreview { entity: Entity, keep: i64, others: Vec<i64> },
     /// Merge duplicates.
     Merge { entity: Entity, keep: i64, others: Vec<i64>, choices: crate::store::merge::MergeChoices },
+    /// What the administration screens show (answered by `Team`): users, roles,
+    /// departments, pipelines, the stages of `deal_pipeline` (none: the leads'), sources and
+    /// the queue.
+    LoadTeam { deal_pipeline: Option<String> },
+    /// An administrator's change (answered by `AdminDone`, or `Failed` with the refusal).
+    Admin(crate::tui::screens::team::AdminOp),
 }
 
 /// What the worker answers.
@@ -195,8 +201,9 @@ pub enum StoreEvent {
         stages: Vec<crate::store::refs::StageRow>,
         activities: Vec<crate::store::activities::ActivityRow>,
     },
-    /// Users (login, name) and deal pipelines.
-    Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)> },
+    /// Users (login, name), deal pipelines, sources, and whether the signed-in user
+    /// administers the file.
+    Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)>, admin: bool },
     /// A write succeeded; `message` says what happened.
     Saved { entity: Entity, id: i64, message: String, open: bool, moved_to: Option<i64> },
     /// A card was moved: it is now in stage `stage_id` (sent before `Saved`).
@@ -257,6 +264,10 @@ pub enum StoreEvent {
     PossibleDuplicates { matches: Vec<crate::store::duplicates::DuplicateMatch>, then: Box<Effect> },
     /// Merge preview.
     MergePreview(crate::store::merge::MergePreview),
+    /// The administration screens' data.
+    Team(Box<crate::tui::screens::team::TeamData>),
+    /// An administrator's change was made: `message` says which.
+    AdminDone { message: String },
 }
 
 /// An edit that met another user's save (SPEC S1): what the user saw, typed, and what is in

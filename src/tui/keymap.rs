@@ -3,6 +3,7 @@
 
 use super::action::{Action, Tab};
 use super::app::{App, Screen};
+use super::screens::team::TeamPane;
 use crate::domain::fields::Entity;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
@@ -63,6 +64,9 @@ pub enum Context {
     Calendar,
     /// Triage.
     Triage,
+    /// The administration screens: the pane, and whether the user administers (the keys
+    /// that write are theirs only).
+    Team(super::screens::team::TeamPane, bool),
 }
 
 /// `h`/`l` between columns, `j`/`k` within one, `g`/`G` to its ends: the Kanban boards and
@@ -82,7 +86,7 @@ pub fn column_navigation() -> Vec<Binding> {
 /// Bindings of a context, most useful first (each screen's, from its module); global ones at
 /// the end.
 pub fn bindings(ctx: Context) -> Vec<Binding> {
-    use super::screens::{agenda, board, calendar, form, list, triage, welcome};
+    use super::screens::{agenda, board, calendar, form, list, team, triage, welcome};
     let mut v = match ctx {
         Context::Board(entity) => board::bindings(entity),
         Context::List => list::bindings(),
@@ -91,13 +95,14 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Calendar => calendar::bindings(),
         Context::Triage => triage::bindings(),
         Context::Welcome => welcome::bindings(),
+        Context::Team(pane, admin) => team::bindings(pane, admin),
     };
     v.extend(global_bindings(ctx));
     v
 }
 
 /// Every context, in the order the palette offers their commands.
-pub const CONTEXTS: [Context; 8] = [
+pub const CONTEXTS: [Context; 14] = [
     Context::Board(Entity::Lead),
     Context::Board(Entity::Deal),
     Context::List,
@@ -106,6 +111,12 @@ pub const CONTEXTS: [Context; 8] = [
     Context::Triage,
     Context::Form,
     Context::Welcome,
+    Context::Team(TeamPane::Users, true),
+    Context::Team(TeamPane::Roles, true),
+    Context::Team(TeamPane::Departments, true),
+    Context::Team(TeamPane::Stages, true),
+    Context::Team(TeamPane::Sources, true),
+    Context::Team(TeamPane::Queue, true),
 ];
 
 /// The keys of every screen: search, palette, help, back, the tabs, refresh, quit.
@@ -124,6 +135,7 @@ pub fn global_bindings(ctx: Context) -> Vec<Binding> {
         b(&[k('6')], Show(Tab::Companies), "tui.act_show_companies", false),
         b(&[k('7')], Show(Tab::Activities), "tui.act_show_activities", false),
         b(&[k('8')], Show(Tab::Calendar), "tui.act_show_calendar", false),
+        b(&[k('9')], Team, "team.key_show", false),
         b(&[code(KeyCode::Tab)], NextTab, "tui.key_next_tab", false),
         b(&[ctrl('r')], Refresh, "tui.act_refresh", false),
         b(&[k('q')], Quit, "tui.key_quit", true),
@@ -140,6 +152,7 @@ pub fn context(app: &App) -> Context {
         Screen::Agenda => Context::Agenda,
         Screen::Calendar => Context::Calendar,
         Screen::Triage => Context::Triage,
+        Screen::Team => Context::Team(app.team.pane, app.admin),
     }
 }
 
@@ -290,7 +303,8 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for ctx in [
+        let team = TeamPane::ALL.into_iter().flat_map(|p| [Context::Team(p, true), Context::Team(p, false)]);
+        for ctx in team.chain([
             Context::Board(Entity::Lead),
             Context::Board(Entity::Deal),
             Context::List,
@@ -299,7 +313,7 @@ mod tests {
             Context::Agenda,
             Context::Calendar,
             Context::Triage,
-        ] {
+        ]) {
             let mut seen: Vec<Key> = Vec::new();
             for b in bindings(ctx) {
                 for key in b.keys {

@@ -54,6 +54,7 @@ pub fn run(store: Service, lang: Lang) -> anyhow::Result<()> {
 /// Runs the interface, starting with `first` (e.g. triage for `prospect triage`).
 pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyhow::Result<()> {
     let user = store.user().map(|u| u.login.clone()).unwrap_or_default();
+    let admin = store.viewer().is_some_and(|v| crate::domain::access::may_administer(&v));
     // A file by its name; a server database by its URL (without a password).
     let on_server = Service::names_server(store.path());
     let file = if on_server {
@@ -86,6 +87,7 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
     event::spawn_input(to_loop);
     let mut app = app::App::new(lang, &user, &file, now);
     app.on_server = on_server;
+    app.admin = admin;
     app.region = region;
     let size = terminal.size()?;
     app.size = (size.width, size.height);

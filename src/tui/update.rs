@@ -8,7 +8,7 @@ use super::action::{Action, Tab};
 use super::app::{App, FormView, Overlay, Screen, SearchBox, TriageView, error, info};
 use super::effect::{Effect, StoreEvent};
 use super::overlays::{self, conflict, import, merge, palette, search, wizard};
-use super::screens::{agenda, board, calendar, form, list, triage};
+use super::screens::{agenda, board, calendar, form, list, team, triage};
 use crate::domain::fields::Entity;
 use crate::store::RecordRef;
 
@@ -41,7 +41,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         && app.form.as_ref().is_some_and(FormView::dirty)
         && matches!(
             action,
-            Action::Quit | Action::Back | Action::Show(_) | Action::NextTab | Action::Triage | Action::NewRecord
+            Action::Quit
+                | Action::Back
+                | Action::Show(_)
+                | Action::NextTab
+                | Action::Triage
+                | Action::Team
+                | Action::NewRecord
         )
     {
         overlays::question::leave_form(app, overlays::question::Leave::Action(action));
@@ -92,6 +98,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.triage = TriageView { loading: true, ..Default::default() };
             vec![Effect::LoadTriage { exclude: vec![], first: None }]
         }
+        Action::Team => team::open(app, None),
         Action::LoadDemo => {
             info(app, app.t("tui.demo_loading"));
             vec![Effect::LoadDemo { leads: 500 }]
@@ -100,7 +107,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let entity = match &app.screen {
                 Screen::Board(e) | Screen::List(e) => *e,
                 Screen::Form => app.form.as_ref().map(|f| f.entity).unwrap_or(Entity::Lead),
-                Screen::Welcome | Screen::Agenda | Screen::Calendar | Screen::Triage => Entity::Lead,
+                Screen::Welcome | Screen::Agenda | Screen::Calendar | Screen::Triage | Screen::Team => Entity::Lead,
             };
             form::open_draft(app, entity);
             vec![]
@@ -112,6 +119,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Screen::Agenda => agenda::update(app, other),
             Screen::Calendar => calendar::update(app, other),
             Screen::Triage => triage::update(app, other),
+            Screen::Team => team::update(app, other),
             Screen::Welcome => vec![],
         },
     }
@@ -158,6 +166,8 @@ fn shows_any_of(app: &App, changed: &[RecordRef]) -> bool {
         // Activities belong to records of every kind.
         Screen::Agenda | Screen::Calendar | Screen::Welcome => !changed.is_empty(),
         Screen::Triage => changed.iter().any(|c| c.entity == Entity::Lead),
+        // Records do not change what it shows; settings (`None`) do.
+        Screen::Team => false,
     }
 }
 
@@ -166,6 +176,7 @@ fn screen_effects(app: &mut App) -> Vec<Effect> {
         Screen::Agenda => vec![agenda::load(app)],
         Screen::Calendar => vec![calendar::calendar_effect(app)],
         Screen::Triage => vec![Effect::LoadTriage { exclude: app.triage.handled.clone(), first: None }],
+        Screen::Team => vec![team::load(app)],
         Screen::Welcome => vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }],
         Screen::Board(entity) => {
             vec![Effect::LoadBoard { entity, pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id) }]
@@ -202,6 +213,7 @@ fn screen_of_data(ev: &StoreEvent) -> Option<Screen> {
         StoreEvent::AgendaCounts(_) | StoreEvent::AgendaPage { .. } => Some(Screen::Agenda),
         StoreEvent::Triage(_) => Some(Screen::Triage),
         StoreEvent::CalendarData { .. } => Some(Screen::Calendar),
+        StoreEvent::Team(_) => Some(Screen::Team),
         _ => None,
     }
 }
@@ -218,6 +230,7 @@ fn data_ready(app: &App) -> bool {
         Screen::Agenda => app.agenda.loaded && app.agenda.columns.get(app.agenda.focus).is_none_or(|c| !c.pending),
         Screen::Triage => !app.triage.loading,
         Screen::Calendar => true,
+        Screen::Team => app.team.loaded,
         Screen::Form | Screen::Welcome => false,
     }
 }
@@ -243,7 +256,9 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ (StoreEvent::Conversion { .. } | StoreEvent::Converted(_)) => wizard::on_store(app, ev),
         ev @ StoreEvent::PossibleDuplicates { .. } => overlays::question::on_store(app, ev),
         ev @ StoreEvent::MergePreview(_) => merge::on_store(app, ev),
-        StoreEvent::Reference { users, pipelines, sources } => {
+        ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
+        StoreEvent::Reference { users, pipelines, sources, admin } => {
+            app.admin = admin;
             app.users = users;
             app.pipelines = pipelines;
             app.sources = sources;

@@ -5,7 +5,7 @@
 
 use super::app::{App, Screen};
 use super::overlays;
-use super::screens::{agenda, board, calendar, form, list, triage, welcome};
+use super::screens::{agenda, board, calendar, form, list, team, triage, welcome};
 use super::widgets::bars;
 pub use super::widgets::{color, fit, safe};
 use ratatui::Frame;
@@ -39,6 +39,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         Screen::Agenda => agenda::draw(app, f, body),
         Screen::Calendar => calendar::draw(app, f, body),
         Screen::Triage => triage::draw(app, f, body),
+        Screen::Team => team::draw(app, f, body),
     }
     if bars::status_takes_footer(app, status.width) {
         bars::draw_status(app, f, status, Some(footer));

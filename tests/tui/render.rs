@@ -158,6 +158,32 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
         w.path = std::path::PathBuf::from("/home/alice/import.csv");
     }
     out.push(("import_wizard", wizard));
+    // The administration screens, with a department tree and a second user.
+    h.app.overlay = prospect::tui::app::Overlay::None;
+    h.store.add_department("Sales", None).unwrap();
+    h.store.add_department("East", Some("Sales")).unwrap();
+    let zoe = prospect::store::users::NewUser {
+        login: "zoe".into(),
+        display_name: Some("Zoé Lefèvre".into()),
+        department: Some("East".into()),
+        admin: false,
+        roles: vec!["Head".into()],
+    };
+    h.store.add_user(&zoe).unwrap();
+    h.act(Action::Team);
+    h.act(Action::Down);
+    out.push(("team_users", h.app.clone()));
+    h.act(Action::NextPane);
+    h.act(Action::ItemDown);
+    h.act(Action::ItemDown);
+    h.act(Action::Down);
+    h.act(Action::Right);
+    h.act(Action::Right);
+    out.push(("team_roles", h.app.clone()));
+    h.act(Action::NextPane);
+    out.push(("team_departments", h.app.clone()));
+    h.act(Action::NextPane);
+    out.push(("team_stages", h.app.clone()));
     out
 }
 
@@ -653,4 +679,36 @@ fn the_import_values_step_and_result_screen() {
             }
         }
     }
+}
+
+/// The administration's last panes (sources, queue, with a queue set) and a reader's view
+/// draw at any size without panic; the reader is told the screens are read only.
+#[test]
+fn the_administration_panes_draw_at_any_size() {
+    let mut h = Harness::new(0, Lang::En);
+    let bob = prospect::store::users::NewUser { login: "bob".into(), ..Default::default() };
+    h.store.add_user(&bob).unwrap();
+    h.store.set_queue(prospect::domain::queue::QueueMode::Even, &["bob".to_string()]).unwrap();
+    h.act(Action::Team);
+    let mut apps = Vec::new();
+    for _ in 0..6 {
+        apps.push(h.app.clone());
+        h.act(Action::NextPane);
+    }
+    h.store.sign_in("bob").unwrap();
+    h.act(Action::Refresh);
+    assert!(!h.app.admin);
+    let reader = render(&h.app, 100, 24);
+    assert!(reader.contains("Read only"), "{reader}");
+    apps.push(h.app.clone());
+    for app in &apps {
+        for w in (1..=130u16).step_by(3) {
+            for ht in 1..=40u16 {
+                let mut t = Terminal::new(TestBackend::new(w, ht)).unwrap();
+                t.draw(|f| views::draw(app, f)).unwrap();
+            }
+        }
+    }
+    let queue = render(&apps[5], 100, 24);
+    assert!(queue.contains("round robin to: bob") && queue.contains("Mode: round robin"), "{queue}");
 }

@@ -90,7 +90,8 @@ pub fn commands(app: &App) -> Vec<Command> {
         add(b.action, b.label, first_key(&b), None);
     }
     let contexts = std::iter::once(here).chain(keymap::CONTEXTS.into_iter().filter(|c| *c != here));
-    for ctx in contexts {
+    // The administration's writing keys are offered to administrators only.
+    for ctx in contexts.filter(|c| app.admin || !matches!(c, Context::Team(_, true))) {
         for b in keymap::bindings(ctx) {
             add(b.action, b.label, first_key(&b), Some(ctx));
         }
@@ -118,6 +119,7 @@ fn screen_key(ctx: Context) -> &'static str {
         Context::Agenda => "tui.tab_activities",
         Context::Calendar => "tui.tab_calendar",
         Context::Triage => "tui.screen_triage",
+        Context::Team(..) => "team.title",
     }
 }
 
@@ -140,6 +142,7 @@ fn run(app: &mut App, c: &Command) -> Vec<Effect> {
         Some(Context::List) => show_tab(app, Tab::LeadList),
         Some(Context::Agenda) => show_tab(app, Tab::Activities),
         Some(Context::Calendar) => show_tab(app, Tab::Calendar),
+        Some(Context::Team(pane, _)) => crate::tui::screens::team::open(app, Some(pane)),
     };
     if go.is_empty() {
         // Nothing to wait for: the screen already holds its data.

@@ -32,6 +32,8 @@ pub enum PickPurpose {
     FilterResponsible,
     /// Filter the list by source.
     FilterSource,
+    /// A choice of the administration screens.
+    Team(crate::tui::screens::team::TeamPick),
 }
 
 /// A list to pick from.
@@ -128,6 +130,7 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
             app.deal_board = Board::default();
             vec![Effect::LoadBoard { entity: Entity::Deal, pipeline: id }]
         }
+        PickPurpose::Team(pick) => crate::tui::screens::team::picked(app, pick, value),
         PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
             crate::tui::screens::list::filter_picked(app, &p.purpose, value)
         }

@@ -36,6 +36,8 @@ pub enum PromptPurpose {
     FilterText,
     /// Creation date range of the list: `FROM..TO`, either side optional.
     FilterCreated,
+    /// A name (login, role, department, stage...) the administration screens ask for.
+    Team(crate::tui::screens::team::TeamAsk),
 }
 
 /// A text prompt.
@@ -232,6 +234,7 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
         PromptPurpose::AddComm { kind } => form::add_comm(app, kind, text),
         PromptPurpose::FilterCreated => list::filter_created(app, text),
         PromptPurpose::FilterText => list::filter_text(app, text),
+        PromptPurpose::Team(ask) => crate::tui::screens::team::prompted(app, ask, text),
     }
 }
 

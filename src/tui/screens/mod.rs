@@ -11,5 +11,6 @@ pub mod board;
 pub mod calendar;
 pub mod form;
 pub mod list;
+pub mod team;
 pub mod triage;
 pub mod welcome;

@@ -40,6 +40,7 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadConversion { .. }
             | Effect::LoadMergePreview { .. }
             | Effect::LoadCounters
+            | Effect::LoadTeam { .. }
     )
 }
 
@@ -97,7 +98,7 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
             let pipelines = store.pipelines(Entity::Deal)?;
             let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
-            vec![StoreEvent::Reference { users, pipelines, sources }]
+            vec![StoreEvent::Reference { users, pipelines, sources, admin: super::admin::administers(store) }]
         }
         Effect::LoadTriage { exclude, first } => {
             vec![StoreEvent::Triage(store.triage_next(&exclude, first)?.map(Box::new))]
@@ -168,6 +169,9 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 None => Default::default(),
             };
             vec![StoreEvent::Counters(counters)]
+        }
+        Effect::LoadTeam { deal_pipeline } => {
+            vec![StoreEvent::Team(Box::new(super::admin::load_team(store, deal_pipeline.as_deref())?))]
         }
         other => return Ok(Err(other)),
     }))

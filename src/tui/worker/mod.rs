@@ -12,6 +12,7 @@ use crate::tui::effect::{Anchor, EditConflict, Effect, StoreEvent};
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
+mod admin;
 mod files;
 mod imports;
 mod loads;

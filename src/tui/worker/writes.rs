@@ -33,6 +33,9 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
         Ok(events) => return Ok(events),
         Err(not_a_load) => not_a_load,
     };
+    if let Effect::Admin(op) = effect {
+        return super::admin::write(store, lang, op);
+    }
     Ok(match effect {
         Effect::Move { entity, id, seen, stage_code, reason } => {
             let moved = match seen {
@@ -201,6 +204,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                     users: store.users()?.into_iter().map(|u| (u.login, u.display_name)).collect(),
                     pipelines: store.pipelines(Entity::Deal)?,
                     sources: store.sources()?.into_iter().map(|s| (s.code, s.name)).collect(),
+                    admin: super::admin::administers(store),
                 },
                 StoreEvent::Saved { entity: Entity::Lead, id: 0, message, open: false, moved_to: None },
             ]

@@ -18,6 +18,7 @@ mod import;
 mod list;
 mod mouse;
 mod overlays;
+mod team;
 mod triage;
 
 pub(super) fn focused_stage(h: &Harness) -> String {

@@ -1,0 +1,136 @@
+//! The administration screens' effects: their data read at once, and each change run
+//! through the service (which refuses non-administrators), answered with what was done.
+
+use super::*;
+use crate::tui::screens::team::{AdminOp, TeamData};
+
+/// Whether the signed-in user administers the file (`domain::access::may_administer`).
+pub(super) fn administers(store: &Service) -> bool {
+    store.viewer().is_some_and(|v| crate::domain::access::may_administer(&v))
+}
+
+/// Everything the administration panes show: a few dozen rows.
+pub(super) fn load_team(store: &Service, deal_pipeline: Option<&str>) -> Result<TeamData, StoreError> {
+    let entity = if deal_pipeline.is_some() { Entity::Deal } else { Entity::Lead };
+    Ok(TeamData {
+        admin: administers(store),
+        users: store.users()?,
+        roles: store.roles()?,
+        departments: store.departments()?,
+        pipelines: store.pipelines(Entity::Deal)?,
+        // A deal pipeline deleted meanwhile: the lead pipeline's stages rather than nothing.
+        stages: Some(match store.stages(entity, deal_pipeline) {
+            Ok(s) => s,
+            Err(_) if deal_pipeline.is_some() => store.stages(Entity::Lead, None)?,
+            Err(e) => return Err(e),
+        }),
+        sources: store.sources()?,
+        queue: Some(store.queue()?),
+    })
+}
+
+fn role(lang: Lang, name: &str) -> String {
+    crate::store::roles::RoleName::shown(name, lang)
+}
+
+/// Runs one change; its message says what was done.
+pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<StoreEvent>, StoreError> {
+    let t = |key: &str, args: &[(&str, &str)]| tr_in(lang, &format!("team.done_{key}"), args);
+    let message = match op {
+        AdminOp::AddUser { login, name, department, roles } => {
+            let new = crate::store::users::NewUser {
+                login: login.clone(),
+                display_name: name,
+                department,
+                admin: roles.iter().any(|r| r == crate::store::roles::RoleName::ADMINISTRATOR),
+                roles,
+            };
+            store.add_user(&new)?;
+            t("user_added", &[("user", &login)])
+        }
+        AdminOp::SetActive { login, active } => {
+            store.set_user_active(&login, active)?;
+            t(if active { "user_activated" } else { "user_deactivated" }, &[("user", &login)])
+        }
+        AdminOp::SetDepartment { login, department } => {
+            let change = crate::store::users::UserChange { department: Some(department.clone()), ..Default::default() };
+            store.edit_user(&login, &change)?;
+            match department {
+                Some(d) => t("user_department", &[("user", &login), ("department", &d)]),
+                None => t("user_no_department", &[("user", &login)]),
+            }
+        }
+        AdminOp::SetRoles { login, roles } => {
+            let change = crate::store::users::UserChange { roles: Some(roles.clone()), ..Default::default() };
+            store.edit_user(&login, &change)?;
+            let shown: Vec<String> = roles.iter().map(|r| role(lang, r)).collect();
+            t("user_roles", &[("user", &login), ("roles", &shown.join(", "))])
+        }
+        AdminOp::SetLevel { role: name, subject, action, level } => {
+            store.set_level(&name, subject, action, level)?;
+            t(
+                "level",
+                &[
+                    ("role", &role(lang, &name)),
+                    ("subject", &tr_in(lang, &format!("access.subjects.{}", subject.code()), &[])),
+                    ("action", &tr_in(lang, &format!("access.action.{}", action.code()), &[])),
+                    ("level", &tr_in(lang, &format!("access.level.{}", level.code()), &[])),
+                ],
+            )
+        }
+        AdminOp::AddRole { name, like } => {
+            let row = store.add_role(&name, like.as_deref())?;
+            t("role_added", &[("role", &row.name)])
+        }
+        AdminOp::DeleteRole { name } => {
+            store.delete_role(&name)?;
+            t("role_deleted", &[("role", &role(lang, &name))])
+        }
+        AdminOp::AddDepartment { name, parent } => {
+            let row = store.add_department(&name, parent.as_deref())?;
+            t("department_added", &[("department", &row.name)])
+        }
+        AdminOp::AddStage { entity, pipeline, name, semantics } => {
+            let new = crate::store::stages::NewStage { name, code: None, semantics, color: None, position: None };
+            let row = store.add_stage(entity, pipeline.as_deref(), &new)?;
+            t("stage_added", &[("stage", &row.name)])
+        }
+        AdminOp::RenameStage { entity, pipeline, stage, name } => {
+            let row = store.rename_stage(entity, pipeline.as_deref(), &stage, &name)?;
+            t("stage_renamed", &[("stage", &row.name)])
+        }
+        AdminOp::RecolorStage { entity, pipeline, stage, color } => {
+            let row = store.recolor_stage(entity, pipeline.as_deref(), &stage, &color)?;
+            t("stage_recolored", &[("stage", &row.name), ("color", &row.color)])
+        }
+        AdminOp::ReorderStage { entity, pipeline, stage, position } => {
+            let rows = store.reorder_stage(entity, pipeline.as_deref(), &stage, position)?;
+            let name = rows.iter().find(|r| r.code == stage).map_or(stage.clone(), |r| r.name.clone());
+            t("stage_moved", &[("stage", &name), ("position", &position.to_string())])
+        }
+        AdminOp::DeleteStage { entity, pipeline, stage, move_to } => {
+            // Named as the pane showed it, not by its code.
+            let name = store
+                .stages(entity, pipeline.as_deref())
+                .ok()
+                .and_then(|(_, all)| all.into_iter().find(|s| s.stage.code == stage).map(|s| s.stage.name))
+                .unwrap_or_else(|| stage.clone());
+            let moved = store.delete_stage(entity, pipeline.as_deref(), &stage, move_to.as_deref())?;
+            crate::i18n::tr_count(lang, "team.done_stage_deleted", moved.max(0) as u64, &[("stage", &name)])
+        }
+        AdminOp::AddPipeline { name } => {
+            let row = store.add_pipeline(&name)?;
+            t("pipeline_added", &[("pipeline", &row.name)])
+        }
+        AdminOp::AddSource { name } => {
+            let row = store.add_source(&name, None)?;
+            t("source_added", &[("source", &row.name)])
+        }
+        AdminOp::SetQueue { mode, users } => {
+            let cfg = store.set_queue(mode, &users)?;
+            let mode = tr_in(lang, &format!("team.queue.{}", cfg.mode.code()), &[]);
+            t("queue", &[("mode", &mode), ("users", &cfg.users.join(", "))])
+        }
+    };
+    Ok(vec![StoreEvent::AdminDone { message }])
+}

@@ -1,0 +1,273 @@
+//! The administration screens (issue 26): every change goes through the service, is read
+//! back from another connection, and a non-administrator is offered no writing key and is
+//! refused anyway.
+
+use super::*;
+use prospect::domain::access::{Action as Doing, Level, Subject};
+use prospect::tui::app::{Level as Said, TeamPane};
+use prospect::tui::keymap::{bindings, context, footer_line};
+
+fn open_pane(h: &mut Harness, pane: TeamPane) {
+    h.act(Team);
+    assert_eq!(h.app.screen, Screen::Team);
+    while h.app.team.pane != pane {
+        h.act(NextPane);
+    }
+}
+
+/// Focuses the picker's item whose value is `value`, then picks it.
+fn pick_value(h: &mut Harness, value: &str) {
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("no picker: {:?}", h.app.overlay) };
+    let at = p.items.iter().position(|(v, _)| v == value).unwrap_or_else(|| panic!("{value} in {:?}", p.items));
+    let from = p.cursor;
+    for _ in at..from {
+        h.act(Up);
+    }
+    for _ in from..at {
+        h.act(Down);
+    }
+    h.act(Submit);
+}
+
+fn select_role(h: &mut Harness, name: &str) {
+    let at = h.app.team.data.roles.iter().position(|r| r.name == name).unwrap();
+    for _ in 0..10 {
+        h.act(ItemUp);
+    }
+    for _ in 0..at {
+        h.act(ItemDown);
+    }
+    assert_eq!(h.app.team.data.roles[h.app.team.role].name, name);
+}
+
+fn add_bob(h: &mut Harness) {
+    let bob = prospect::store::users::NewUser { login: "bob".into(), ..Default::default() };
+    h.store.add_user(&bob).unwrap();
+}
+
+#[test]
+fn cycling_a_level_writes_it_and_the_administrator_role_stays_whole() {
+    let mut h = Harness::new(0, Lang::En);
+    open_pane(&mut h, TeamPane::Roles);
+    assert!(h.app.admin, "alice, the file's first user, administers it");
+    select_role(&mut h, "Manager");
+    // Deals (row 1), update (column 2).
+    h.act(Down);
+    h.act(Right);
+    h.act(Right);
+    let level = |h: &Harness, role: &str| h.other().role(role).unwrap().table().level(Subject::Deal, Doing::Update);
+    let before = level(&h, "Manager");
+    let mut seen = vec![before];
+    for _ in 0..5 {
+        h.act(CycleLevel);
+        seen.push(level(&h, "Manager"));
+        let (msg, said) = h.app.status.clone().unwrap();
+        assert_eq!(said, Said::Info, "{msg}");
+        assert!(msg.starts_with("Manager: deals · change ="), "{msg}");
+    }
+    // Five steps go round every level once, back to where it was.
+    assert_eq!(seen.first(), seen.last());
+    let mut all: Vec<Level> = seen[..5].to_vec();
+    all.sort();
+    assert_eq!(all, Level::ALL);
+    // The grid shows what the file holds.
+    let shown = h.app.team.data.roles.iter().find(|r| r.name == "Manager").unwrap().table();
+    assert_eq!(shown.level(Subject::Deal, Doing::Update), before);
+    // The Administrator role: refused by the service, said on the status line, unchanged.
+    select_role(&mut h, "Administrator");
+    h.act(CycleLevel);
+    let (msg, said) = h.app.status.clone().unwrap();
+    assert_eq!(said, Said::Error, "{msg}");
+    assert!(!msg.is_empty() && !msg.contains('\n'), "one line: {msg}");
+    assert_eq!(level(&h, "Administrator"), Level::All);
+}
+
+#[test]
+fn a_non_administrator_sees_no_writing_key_and_a_write_is_refused() {
+    let mut h = Harness::new(0, Lang::En);
+    add_bob(&mut h);
+    h.store.sign_in("bob").unwrap();
+    open_pane(&mut h, TeamPane::Users);
+    assert!(!h.app.admin);
+    let offered: Vec<_> = TeamPane::ALL
+        .into_iter()
+        .flat_map(|pane| {
+            h.app.team.pane = pane;
+            bindings(context(&h.app))
+        })
+        .map(|b| b.action)
+        .collect();
+    for write in [AdminAdd, AdminDelete, ToggleActive, ChangeDepartment, ChangeRoles, CycleLevel, Rename, Recolor] {
+        assert!(!offered.contains(&write), "{write:?} offered to a reader");
+    }
+    h.app.team.pane = TeamPane::Users;
+    let footer = footer_line(Lang::En, &bindings(context(&h.app)));
+    assert!(!footer.contains("add user") && footer.contains("next pane"), "{footer}");
+    // The palette offers no writing command either.
+    h.act(Palette);
+    let Overlay::Palette(p) = &h.app.overlay else { panic!() };
+    assert!(!p.commands.iter().any(|c| c.action == AdminAdd), "{:?}", p.commands);
+    h.act(Back);
+    // A write that reaches the service anyway (the rights changed meanwhile) is refused, and
+    // the refusal is the status line.
+    h.app.team.pane = TeamPane::Roles;
+    h.act(CycleLevel);
+    let (msg, said) = h.app.status.clone().unwrap();
+    assert_eq!(said, Said::Error);
+    assert!(msg.contains("administrator"), "{msg}");
+    h.app.team.pane = TeamPane::Users;
+    h.act(AdminAdd);
+    h.type_text("carol");
+    h.act(Submit);
+    h.act(Submit);
+    h.act(Submit);
+    h.act(Submit);
+    let (msg, said) = h.app.status.clone().unwrap();
+    assert_eq!(said, Said::Error, "{msg}");
+    assert!(h.other().users().unwrap().iter().all(|u| u.login != "carol"));
+}
+
+#[test]
+fn adding_departments_and_a_user_then_changing_them() {
+    let mut h = Harness::new(0, Lang::En);
+    open_pane(&mut h, TeamPane::Departments);
+    h.act(AdminAdd);
+    h.type_text("Sales");
+    h.act(Submit);
+    pick_value(&mut h, "");
+    h.act(AdminAdd);
+    h.type_text("East");
+    h.act(Submit);
+    pick_value(&mut h, "Sales");
+    let departments = h.other().departments().unwrap();
+    let east = departments.iter().find(|d| d.name == "East").unwrap();
+    assert_eq!(east.parent.as_deref(), Some("Sales"));
+    assert_eq!(h.app.status.clone().unwrap().0, "Department East added.");
+    // The tree: East under Sales.
+    let names: Vec<_> = h.app.team.data.departments.iter().map(|d| d.name.clone()).collect();
+    assert!(names.contains(&"East".to_string()), "the pane reloaded: {names:?}");
+
+    // A user: login, name, department, role.
+    h.act(NextPane); // Stages...
+    open_pane(&mut h, TeamPane::Users);
+    h.act(AdminAdd);
+    h.type_text("bruno");
+    h.act(Submit);
+    h.type_text("Bruno Martin");
+    h.act(Submit);
+    pick_value(&mut h, "East");
+    pick_value(&mut h, "Head");
+    let users = h.other().users().unwrap();
+    let bruno = users.iter().find(|u| u.login == "bruno").expect("bruno added");
+    assert_eq!(bruno.display_name, "Bruno Martin");
+    assert_eq!(bruno.department.as_deref(), Some("East"));
+    assert_eq!(bruno.roles, ["Head"]);
+    assert!(bruno.active && !bruno.is_admin);
+    // The same login again is refused in the prompt, before anything is written.
+    h.act(AdminAdd);
+    h.type_text("Bruno");
+    h.act(Submit);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert!(p.error.as_deref().unwrap().contains("already a user"));
+    h.act(Back);
+
+    // Focus bruno; his department: a new one typed.
+    let at = h.app.team.data.users.iter().position(|u| u.login == "bruno").unwrap();
+    h.act(Top);
+    for _ in 0..at {
+        h.act(Down);
+    }
+    h.act(ChangeDepartment);
+    pick_value(&mut h, "+");
+    h.type_text("West");
+    h.act(Submit);
+    let bruno = |h: &Harness| h.other().users().unwrap().into_iter().find(|u| u.login == "bruno").unwrap();
+    assert_eq!(bruno(&h).department.as_deref(), Some("West"));
+    // A role given, then the first taken back.
+    h.act(ChangeRoles);
+    pick_value(&mut h, "Manager");
+    assert_eq!(bruno(&h).roles.len(), 2);
+    h.act(ChangeRoles);
+    pick_value(&mut h, "Head");
+    assert_eq!(bruno(&h).roles, ["Manager"]);
+    // Deactivated after a yes; a no changes nothing.
+    h.act(ToggleActive);
+    h.act(Back);
+    assert!(bruno(&h).active);
+    h.act(ToggleActive);
+    assert!(matches!(h.app.overlay, Overlay::Confirm(_)));
+    h.act(Submit);
+    assert!(!bruno(&h).active);
+    assert_eq!(h.app.status.clone().unwrap().0, "bruno is deactivated.");
+}
+
+#[test]
+fn stages_are_added_moved_and_deleted_with_their_records_moved() {
+    let mut h = Harness::new(20, Lang::En);
+    open_pane(&mut h, TeamPane::Stages);
+    let codes = |h: &Harness| -> Vec<String> {
+        h.other().stages(Entity::Lead, None).unwrap().1.into_iter().map(|s| s.stage.code).collect()
+    };
+    let before = codes(&h);
+    h.act(AdminAdd);
+    h.type_text("Trade show");
+    h.act(Submit);
+    pick_value(&mut h, "in_progress");
+    let after = codes(&h);
+    assert_eq!(after.len(), before.len() + 1);
+    let at = after.iter().position(|c| c == "TRADE_SHOW").unwrap();
+    // Focus it, move it up one place.
+    h.act(Top);
+    for _ in 0..at {
+        h.act(Down);
+    }
+    h.act(ItemUp);
+    assert_eq!(codes(&h).iter().position(|c| c == "TRADE_SHOW"), Some(at - 1));
+    assert_eq!(h.app.team.cursor(), at - 1, "the cursor goes with the stage");
+    // Renamed.
+    h.act(Rename);
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Fair");
+    h.act(Submit);
+    let names: Vec<String> =
+        h.other().stages(Entity::Lead, None).unwrap().1.into_iter().map(|s| s.stage.name).collect();
+    assert!(names.contains(&"Fair".to_string()), "{names:?}");
+    // The first stage holds records: deleting it asks where they go.
+    h.act(Top);
+    let first = h.app.team.data.stages.as_ref().unwrap().1[0].clone();
+    assert!(first.count > 0);
+    h.act(AdminDelete);
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert!(p.title.contains(&format!("{} records", first.count)), "{}", p.title);
+    pick_value(&mut h, "TRADE_SHOW");
+    let said = h.app.status.clone().unwrap().0;
+    assert_eq!(said, format!("Stage {} deleted; {} records moved.", first.stage.name, first.count));
+    let stages = h.other().stages(Entity::Lead, None).unwrap().1;
+    assert!(stages.iter().all(|s| s.stage.code != first.stage.code));
+    assert_eq!(stages.iter().find(|s| s.stage.code == "TRADE_SHOW").unwrap().count, first.count);
+}
+
+#[test]
+fn sources_and_the_queue() {
+    let mut h = Harness::new(0, Lang::En);
+    add_bob(&mut h);
+    open_pane(&mut h, TeamPane::Sources);
+    h.act(AdminAdd);
+    h.type_text("Trade fair");
+    h.act(Submit);
+    assert!(h.other().sources().unwrap().iter().any(|s| s.name == "Trade fair"));
+    h.act(NextPane);
+    assert_eq!(h.app.team.pane, TeamPane::Queue);
+    // bob (second by login) into the queue, then round robin.
+    let at = h.app.team.data.users.iter().position(|u| u.login == "bob").unwrap();
+    for _ in 0..at {
+        h.act(Down);
+    }
+    h.act(QueueUsers);
+    h.act(NextQueueMode);
+    let q = h.other().queue().unwrap();
+    assert_eq!(q.users, ["bob"]);
+    assert_eq!(q.mode, prospect::domain::queue::QueueMode::Even);
+}
