@@ -44,6 +44,9 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
                 department,
                 admin: roles.iter().any(|r| r == crate::store::roles::RoleName::ADMINISTRATOR),
                 roles,
+                // On PostgreSQL the user's own role is made without a password: the server's
+                // authentication rules decide, or `user add --password-stdin` from a shell.
+                password: None,
             };
             store.add_user(&new)?;
             t("user_added", &[("user", &login)])
