@@ -168,6 +168,7 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
         department: Some("East".into()),
         admin: false,
         roles: vec!["Head".into()],
+        password: None,
     };
     h.store.add_user(&zoe).unwrap();
     h.act(Action::Team);
