@@ -50,6 +50,26 @@ pub fn resolve(text: &str, known: &[(i64, String)]) -> Result<(i64, String)> {
         })
 }
 
+/// The roles a user is given from the names asked (`known`: every role's id and stored
+/// name): Manager, or Administrator with `admin`, when none is asked; the Administrator
+/// role added with `admin`; each once.
+pub fn roles_named(names: &[String], admin: bool, known: &[(i64, String)]) -> Result<Vec<(i64, String)>> {
+    let mut names: Vec<String> = names.to_vec();
+    if names.is_empty() {
+        names.push(if admin { RoleName::ADMINISTRATOR } else { "Manager" }.to_string());
+    } else if admin {
+        names.push(RoleName::ADMINISTRATOR.to_string());
+    }
+    let mut roles = Vec::new();
+    for n in &names {
+        let role = resolve(n, known)?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
+}
+
 /// A new role's or department's name: one line, not empty, 64 characters at most.
 fn name_of(field: &'static str, text: &str) -> Result<String> {
     let name = crate::domain::text::clean_line(text).trim().to_string();

@@ -29,7 +29,7 @@ pub(super) fn seed_presets(tx: &mut impl GenericClient) -> Result<()> {
     Ok(())
 }
 
-fn role_names(c: &mut impl GenericClient) -> Result<Vec<(i64, String)>> {
+pub(super) fn role_names(c: &mut impl GenericClient) -> Result<Vec<(i64, String)>> {
     Ok(c.query("SELECT id, name FROM roles ORDER BY id", &[])?.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 

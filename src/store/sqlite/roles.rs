@@ -31,7 +31,7 @@ pub(super) fn seed_presets(tx: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn role_names(conn: &Connection) -> Result<Vec<(i64, String)>> {
+pub(super) fn role_names(conn: &Connection) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare_cached("SELECT id, name FROM roles ORDER BY id")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -39,22 +39,10 @@ fn insert_user_in(tx: &Connection, user: &NewUser, now: i64) -> Result<i64> {
     Ok(id)
 }
 
-/// The roles `names` name (Manager, or Administrator with `admin`, when none is given).
+/// The roles `names` name (`store::roles::roles_named`, the rule of it).
 fn roles_named(tx: &Connection, names: &[String], admin: bool) -> Result<Vec<(i64, String)>> {
-    let mut names: Vec<String> = names.to_vec();
-    if names.is_empty() {
-        names.push(if admin { "Administrator" } else { "Manager" }.to_string());
-    } else if admin {
-        names.push("Administrator".to_string());
-    }
-    let mut roles = Vec::new();
-    for n in &names {
-        let role = super::roles::resolve_role(tx, n)?;
-        if !roles.contains(&role) {
-            roles.push(role);
-        }
-    }
-    Ok(roles)
+    let known = super::roles::role_names(tx)?;
+    crate::store::roles::roles_named(names, admin, &known)
 }
 
 fn check_login(login: &str) -> Result<String> {
