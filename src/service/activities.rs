@@ -185,10 +185,23 @@ impl Service {
         given: &[RecordRef],
         dry_run: bool,
     ) -> Result<CalendarReport> {
+        if !dry_run {
+            self.require_writer()?;
+        }
         let sight = self.sight()?;
         for r in given {
-            self.require_visible(*r)?;
+            if dry_run {
+                self.require_visible(*r)?;
+            } else {
+                self.require(Action::Update, *r)?;
+            }
             self.engine.get(*r, &sight)?;
+        }
+        // An entry whose UID an activity holds updates it, whoever's it is: only for a user
+        // who may change every activity (others' imports make new activities only after the
+        // next issue; until then they are refused).
+        if !dry_run {
+            self.require_all(Action::Update, Subject::Activity)?;
         }
         let host = format!("{}.prospect", self.engine.file_id()?);
         let region = self.engine.options().region;

@@ -15,6 +15,13 @@ impl Service {
         // What may be given with the chosen targets is the input's own rule: refused before
         // anything is read.
         self.require(Action::Update, RecordRef::new(Entity::Lead, lead_id))?;
+        // An existing contact or company linked receives the lead's phones and e-mails.
+        if let Some(id) = plan.contact {
+            self.require(Action::Update, RecordRef::new(Entity::Contact, id))?;
+        }
+        if let Some(id) = plan.company {
+            self.require(Action::Update, RecordRef::new(Entity::Company, id))?;
+        }
         let me = self.engine.user().map(|u| u.id);
         for (made, entity) in [
             (plan.targets.contact && plan.contact.is_none(), Entity::Contact),

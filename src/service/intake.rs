@@ -14,6 +14,11 @@ use crate::store::{AdminTask, Result, Rule, StoreError};
 impl Service {
     /// Takes one message in. `always_new` makes a lead even when the sender already has one.
     pub fn intake_email(&mut self, msg: &Message, always_new: bool) -> Result<IntakeOutcome> {
+        // Intake makes leads and comments on the sender's: a writer who may add leads and
+        // change every lead (the mailbox's account, typically an administrator).
+        use crate::domain::access::{Action, Subject};
+        self.require_any(Action::Add, Subject::Lead)?;
+        self.require_all(Action::Update, Subject::Lead)?;
         self.engine.intake_email(msg, always_new)
     }
 

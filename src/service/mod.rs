@@ -63,7 +63,14 @@ impl Service {
     /// Who is asking, for access decisions; nobody before sign-in (administration of the
     /// file itself: `db check`, a read-only file).
     pub fn viewer(&self) -> Option<Viewer> {
-        self.engine.user().map(|u| Viewer { user_id: u.id, is_admin: u.is_admin })
+        let user = self.engine.user()?;
+        // Whether they administer is read again with their rights (kept a second): an
+        // administrator demoted meanwhile is one no longer.
+        let is_admin = match self.rights() {
+            Ok(Some(r)) => r.is_admin,
+            _ => user.is_admin,
+        };
+        Some(Viewer { user_id: user.id, is_admin })
     }
 
     /// Refuses unless the signed-in user may administer (`domain::access::may_administer`).
@@ -151,19 +158,9 @@ impl Service {
         self.require_any(Action::Import, Subject::from(entity))?;
         // Merging or replacing writes into whichever existing record a row matches, anyone's:
         // only for a user who may change every record of the kind.
-        if matches!(
-            opts.duplicates,
-            crate::domain::import::DuplicateMode::Merge | crate::domain::import::DuplicateMode::Replace
-        ) && let (Some(rights), Some(user)) = (self.rights()?, self.engine.user())
-            && rights.level(Subject::from(entity), Action::Update) != access::Level::All
-        {
-            return Err(StoreError::Rule(Rule::NotAllowed {
-                action: Action::Update,
-                subject: Subject::from(entity),
-                needed: access::Level::All,
-                granted: rights.level(Subject::from(entity), Action::Update),
-                login: user.login.clone(),
-            }));
+        use crate::domain::import::DuplicateMode;
+        if matches!(opts.duplicates, DuplicateMode::Merge | DuplicateMode::Replace) {
+            self.require_all(Action::Update, Subject::from(entity))?;
         }
         let boxed = |from: usize| -> Box<dyn Iterator<Item = ImportRow> + Send> { Box::new(rows(from).into_iter()) };
         self.engine.import(entity, &boxed, opts, &mut progress)

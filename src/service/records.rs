@@ -22,13 +22,20 @@ impl Service {
 
     /// Creates a record; a new lead is checked for repeat-lead matches (SPEC L5).
     pub fn create(&mut self, entity: Entity, input: &RecordInput) -> Result<Saved> {
-        let responsible = match input.fields.iter().find(|(k, _)| k == "responsible").map(|(_, v)| v.trim()) {
-            // A user who does not exist is the engine's refusal to make, naming the field.
-            Some(v) if !v.is_empty() => match self.engine.user_id_of(v) {
+        // The responsible as the engine will read it: the last one given, cleaned as typed text is.
+        let asked = input.fields.iter().rev().find(|(k, _)| k.trim() == "responsible").map(|(_, v)| v);
+        let asked = asked.map(|v| crate::domain::text::clean_line(v).trim().to_string()).filter(|v| !v.is_empty());
+        let responsible = match asked {
+            Some(v) => match self.engine.user_id_of(&v) {
                 Ok(id) => Some(id),
-                Err(_) => return self.engine.create(entity, input),
+                // A user who does not exist is the engine's refusal to make, naming the field;
+                // the user must still be one who may add.
+                Err(_) => {
+                    self.require_any(Action::Add, entity.into())?;
+                    return self.engine.create(entity, input);
+                }
             },
-            _ => self.engine.user().map(|u| u.id),
+            None => self.engine.user().map(|u| u.id),
         };
         self.require_on(Action::Add, entity, responsible)?;
         self.engine.create(entity, input)

@@ -133,6 +133,25 @@ impl Service {
         }))
     }
 
+    /// Refuses `action` on `subject` unless the user's level for it is `All`: for what may
+    /// touch anyone's records (intake, an import merging into matches, a calendar import
+    /// updating activities by UID).
+    pub fn require_all(&self, action: Action, subject: Subject) -> Result<()> {
+        self.require_writer_for(action)?;
+        let (Some(rights), Some(user)) = (self.rights()?, self.engine.user()) else { return Ok(()) };
+        let granted = rights.level(subject, action);
+        if granted == Level::All {
+            return Ok(());
+        }
+        Err(StoreError::Rule(Rule::NotAllowed {
+            action,
+            subject,
+            needed: Level::All,
+            granted,
+            login: user.login.clone(),
+        }))
+    }
+
     fn require_writer_for(&self, action: Action) -> Result<()> {
         if matches!(action, Action::Read | Action::Export) { Ok(()) } else { self.require_writer() }
     }

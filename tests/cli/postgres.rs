@@ -176,6 +176,10 @@ fn a_restricted_role_sees_and_changes_only_its_own_rows_in_raw_sql() {
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
     let listed: Vec<i64> = listed.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!(listed, [bobs]);
-    // alice's lead is as it was.
-    assert_eq!(env.json(&["lead", "show", &alices.to_string()])["title"], "Alice secret");
+    // alice's lead is as it was, with its history, phone and search entry.
+    let shown = env.json(&["lead", "show", &alices.to_string()]);
+    assert_eq!(shown["title"], "Alice secret");
+    assert!(shown["timeline"].as_array().unwrap().len() >= 2, "{shown}");
+    assert_eq!(shown["phones"].as_array().map(|p| p.len()), Some(1), "{shown}");
+    assert_eq!(self::ids(&env.json(&["search", "alice secret"])), [alices]);
 }

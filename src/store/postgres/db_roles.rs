@@ -77,7 +77,7 @@ pub(super) fn give_role(tx: &mut impl GenericClient, user_id: i64, login: &str, 
     grant(tx, login, admin)
 }
 
-/// Gives role `role` what Prospect needs: an administrator's every privilege on its tables
+/// Gives role `role` what Prospect needs: an administrator's reads and writes of every table
 /// (they change pipelines, users and settings; row-level security lets them see all), anyone
 /// else's the reads and writes of `READ_ONLY` and `READ_WRITE`, whatever they had before. Only
 /// the tables' owner can grant: another administrator's grants are warnings that change
@@ -92,7 +92,8 @@ pub(super) fn grant(tx: &mut impl GenericClient, role: &str, admin: bool) -> Res
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA %1$I TO %2$I".to_string(),
     ];
     if admin {
-        templates.push("GRANT ALL ON ALL TABLES IN SCHEMA %1$I TO %2$I".to_string());
+        // Rows only: no TRIGGER, TRUNCATE or REFERENCES, which would reach the owner's rights.
+        templates.push("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %1$I TO %2$I".to_string());
     } else {
         templates.push(on("SELECT", READ_ONLY));
         templates.push(on("SELECT, INSERT, UPDATE, DELETE", READ_WRITE));

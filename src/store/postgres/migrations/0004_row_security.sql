@@ -92,7 +92,8 @@ LANGUAGE sql STABLE AS $$
     END
 $$;
 
--- What belongs to a record is seen with it. Written entries (a history line after a
+-- What belongs to a record is seen, changed and deleted with it (the app deletes a record's
+-- phones and search entry before the record). Written entries (a history line after a
 -- deletion, a search entry) are accepted: the record's own policies decided the write.
 DO $$
 DECLARE
@@ -102,15 +103,19 @@ BEGIN
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY prospect_read ON %I FOR SELECT USING (prospect_sees(entity, entity_id))', t);
         EXECUTE format('CREATE POLICY prospect_write ON %I FOR INSERT WITH CHECK (true)', t);
-        EXECUTE format('CREATE POLICY prospect_change ON %I FOR UPDATE USING (true) WITH CHECK (true)', t);
-        EXECUTE format('CREATE POLICY prospect_delete ON %I FOR DELETE USING (true)', t);
+        EXECUTE format('CREATE POLICY prospect_change ON %I FOR UPDATE USING (prospect_sees(entity, entity_id)) WITH CHECK (true)', t);
+        EXECUTE format('CREATE POLICY prospect_delete ON %I FOR DELETE USING (prospect_sees(entity, entity_id))', t);
     END LOOP;
 END $$;
 
 ALTER TABLE contact_companies ENABLE ROW LEVEL SECURITY;
 CREATE POLICY prospect_read ON contact_companies FOR SELECT
     USING (prospect_sees('contact', contact_id) OR prospect_sees('company', company_id));
-CREATE POLICY prospect_write ON contact_companies FOR ALL USING (true) WITH CHECK (true);
+CREATE POLICY prospect_write ON contact_companies FOR INSERT WITH CHECK (true);
+CREATE POLICY prospect_change ON contact_companies FOR UPDATE
+    USING (prospect_sees('contact', contact_id) OR prospect_sees('company', company_id)) WITH CHECK (true);
+CREATE POLICY prospect_delete ON contact_companies FOR DELETE
+    USING (prospect_sees('contact', contact_id) OR prospect_sees('company', company_id));
 
 -- An activity is seen by the level of its responsible, or with one of its records.
 ALTER TABLE activities ENABLE ROW LEVEL SECURITY;
@@ -121,13 +126,45 @@ CREATE POLICY prospect_read ON activities FOR SELECT USING (
     OR EXISTS (SELECT 1 FROM activity_bindings b WHERE b.activity_id = activities.id
                AND prospect_sees(b.entity, b.entity_id)));
 CREATE POLICY prospect_write ON activities FOR INSERT WITH CHECK (true);
-CREATE POLICY prospect_change ON activities FOR UPDATE USING (true) WITH CHECK (true);
-CREATE POLICY prospect_delete ON activities FOR DELETE USING (true);
+CREATE POLICY prospect_change ON activities FOR UPDATE USING (
+    (SELECT prospect_level('activity', 'update')) = 4
+    OR ((SELECT prospect_level('activity', 'update')) > 0
+        AND (responsible_id IS NULL OR responsible_id = ANY ((SELECT prospect_reach('activity', 'update'))::bigint[])))
+    OR EXISTS (SELECT 1 FROM activity_bindings b WHERE b.activity_id = activities.id
+               AND prospect_sees(b.entity, b.entity_id))) WITH CHECK (true);
+CREATE POLICY prospect_delete ON activities FOR DELETE USING (
+    (SELECT prospect_level('activity', 'delete')) = 4
+    OR ((SELECT prospect_level('activity', 'delete')) > 0
+        AND (responsible_id IS NULL OR responsible_id = ANY ((SELECT prospect_reach('activity', 'delete'))::bigint[])))
+    OR EXISTS (SELECT 1 FROM activity_bindings b WHERE b.activity_id = activities.id
+               AND prospect_sees(b.entity, b.entity_id)));
 ALTER TABLE activity_bindings ENABLE ROW LEVEL SECURITY;
 CREATE POLICY prospect_read ON activity_bindings FOR SELECT USING (prospect_sees(entity, entity_id));
-CREATE POLICY prospect_write ON activity_bindings FOR ALL USING (true) WITH CHECK (true);
+CREATE POLICY prospect_write ON activity_bindings FOR INSERT WITH CHECK (true);
+CREATE POLICY prospect_change ON activity_bindings FOR UPDATE USING (prospect_sees(entity, entity_id)) WITH CHECK (true);
+CREATE POLICY prospect_delete ON activity_bindings FOR DELETE USING (prospect_sees(entity, entity_id));
 
 -- The columns' kept totals count every record: only who reads every lead and deal reads them.
 ALTER TABLE stage_totals ENABLE ROW LEVEL SECURITY;
 CREATE POLICY prospect_read ON stage_totals FOR SELECT
     USING ((SELECT prospect_level('lead', 'read')) = 4 AND (SELECT prospect_level('deal', 'read')) = 4);
+
+-- The functions that decide run with this schema first and the session's temporary schema
+-- last: a temporary table named `users` or `leads` cannot stand in for Prospect's. The totals'
+-- helper is the triggers' alone.
+DO $$
+DECLARE
+    f TEXT;
+BEGIN
+    FOR f IN VALUES ('prospect_level(text, text)'), ('prospect_reach(text, text)'), ('prospect_sees(text, bigint)'),
+                    ('prospect_add_to_total(bigint, text, bigint, integer)'), ('prospect_totals()') LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_catalog, pg_temp', f, current_schema());
+    END LOOP;
+END $$;
+REVOKE EXECUTE ON FUNCTION prospect_add_to_total(BIGINT, TEXT, BIGINT, INTEGER) FROM PUBLIC;
+
+-- custom_values (custom fields, not used yet) follow their record.
+ALTER TABLE custom_values ENABLE ROW LEVEL SECURITY;
+CREATE POLICY prospect_read ON custom_values FOR ALL USING (
+    EXISTS (SELECT 1 FROM custom_fields f WHERE f.id = field_id AND prospect_sees(f.entity, entity_id)))
+    WITH CHECK (true);
