@@ -21,6 +21,9 @@ impl Service {
         for r in &a.bindings {
             self.require(Action::Update, *r)?;
         }
+        // The activity's responsible (the planner by default) must be within the add level.
+        let responsible = a.responsible_id.or_else(|| self.engine.user().map(|u| u.id));
+        self.require_subject(Action::Add, Subject::Activity, responsible)?;
         self.engine.plan_activity(a, more)
     }
 

@@ -137,6 +137,11 @@ fn a_restricted_role_sees_and_changes_only_its_own_rows_in_raw_sql() {
     let users: Value = serde_json::from_slice(&out.stdout).unwrap();
     let bert_row = users.as_array().unwrap().iter().find(|u| u["login"] == "bert").unwrap().clone();
     assert_eq!(bert_row["db_role"], "bert", "{users}");
+    // The connection's own role (the tables' owner) is never taken as a user's: row-level
+    // security would not hold it.
+    let users = env.json(&["user", "add", "prospect_test"]);
+    let owner = users.as_array().unwrap().iter().find(|u| u["login"] == "prospect_test").unwrap();
+    assert!(owner["db_role"].is_null(), "{users}");
     let alices = env.json(&["lead", "add", "--title", "Alice secret", "--phone", "06 11 22 33 44", "--amount", "500"]);
     let alices = alices["id"].as_i64().unwrap();
     env.ok(&["lead", "comment", &alices.to_string(), "price agreed at 9000"]);

@@ -218,6 +218,10 @@ pub fn a_deactivated_user_reads_and_writes_nothing_and_activities_follow_their_r
     let mine = t.bob.plan_activity(call(bobs), &ActivityDetails::default()).unwrap();
     assert!(matches!(t.bob.plan_activity(call(alices), &ActivityDetails::default()), Err(StoreError::NotFound { .. })));
     let alices_call = eng.plan_activity(call(alices), &ActivityDetails::default()).unwrap();
+    // Nor may he plan a call on his lead for alice (adding activities reaches his own).
+    let alice_id = eng.user().unwrap().id;
+    let for_alice = NewActivity { responsible_id: Some(alice_id), ..call(bobs) };
+    refused_by_level(t.bob.plan_activity(for_alice, &ActivityDetails::default()).unwrap_err(), Level::All, Level::Own);
     // bob's activities list holds his call, not alice's; alice's call is refused to him.
     let listed: Vec<i64> = t.bob.activities(&ActivityFilter::default()).unwrap().iter().map(|a| a.id).collect();
     assert_eq!(listed, vec![mine]);
@@ -227,7 +231,6 @@ pub fn a_deactivated_user_reads_and_writes_nothing_and_activities_follow_their_r
     assert!(!eng.activity(alices_call).unwrap().completed);
     t.bob.complete_activity(mine).unwrap();
     // The counters of another user's activities are theirs to read (or their head's).
-    let alice_id = eng.user().unwrap().id;
     assert!(t.bob.counters(alice_id, NOW, NOW + 24 * HOUR).is_err());
     // Deactivated, bob reads and writes nothing.
     eng.set_user_active("bob", false).unwrap();

@@ -55,8 +55,17 @@ pub(super) fn give_role(tx: &mut impl GenericClient, user_id: i64, login: &str, 
     if !may {
         return Ok(());
     }
-    let exists = tx.query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&login])?.is_some();
-    if !exists {
+    // An existing role is adopted as it is, unless row-level security would not hold it (a
+    // superuser, a role that bypasses it) or it is the connection's own (the owner's).
+    let existing = tx.query_opt(
+        "SELECT rolsuper OR rolbypassrls OR rolname = current_user OR pg_has_role(rolname, current_user, 'MEMBER') \
+         FROM pg_roles WHERE rolname = $1",
+        &[&login],
+    )?;
+    if existing.as_ref().is_some_and(|r| r.get::<_, bool>(0)) {
+        return Ok(());
+    }
+    if existing.is_none() {
         let sql: String = match password {
             Some(p) => {
                 tx.query_one("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', $1::text, $2::text)", &[&login, &p])?
