@@ -10,14 +10,11 @@
 #[allow(dead_code)]
 mod common;
 
-use common::{data_file, draw, open, ready_app, settle};
+use common::{data_file, draw, open, ready_app, summary, timed};
 use prospect::domain::fields::Entity;
-use prospect::service::Service;
 use prospect::store::RecordRef;
 use prospect::store::postgres::scratch;
 use prospect::tui::action::{Action, InputKey, Tab};
-use prospect::tui::app::App;
-use prospect::tui::update;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
@@ -45,44 +42,6 @@ fn pg_data(server: &str) -> PathBuf {
     PathBuf::from(url)
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// Median and p99 of `times`, in ms.
-fn summary(mut times: Vec<Duration>) -> (f64, f64) {
-    times.sort();
-    let at = |q: f64| ms(times[((times.len() as f64 - 1.0) * q).round() as usize]);
-    (at(0.5), at(0.99))
-}
-
-fn key(app: &mut App, store: &mut Service, term: &mut Terminal<TestBackend>, actions: &[Action]) {
-    for a in actions {
-        let e = update::update(app, *a);
-        settle(app, store, e);
-    }
-    draw(app, term);
-}
-
-/// One screen step timed `STEPS` times on an open store: `setup` first, then `step` timed
-/// and `undo` untimed, in turn.
-fn timed(path: &std::path::Path, setup: &[Action], step: &[Action], undo: &[Action]) -> Vec<Duration> {
-    let mut store = open(path);
-    let mut app = ready_app(&mut store);
-    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    key(&mut app, &mut store, &mut term, setup);
-    let mut out = Vec::with_capacity(STEPS);
-    for i in 0..STEPS + 10 {
-        let t = Instant::now();
-        key(&mut app, &mut store, &mut term, step);
-        if i >= 10 {
-            out.push(t.elapsed());
-        }
-        key(&mut app, &mut store, &mut term, undo);
-    }
-    out
-}
-
 /// The measures of one engine, by row of the table.
 fn measure(path: &std::path::Path) -> Vec<(&'static str, Vec<Duration>)> {
     use Action::*;
@@ -97,19 +56,25 @@ fn measure(path: &std::path::Path) -> Vec<(&'static str, Vec<Duration>)> {
         })
         .collect();
     rows.push(("first Kanban frame (open + board)", first));
-    rows.push(("Kanban: next card", timed(path, &[], &[Down], &[Up])));
-    rows.push(("list: first page", timed(path, &[], &[Show(Tab::LeadList)], &[Show(Tab::LeadBoard)])));
-    rows.push(("list: next row", timed(path, &[Show(Tab::LeadList)], &[Down], &[Up])));
-    rows.push(("open a card", timed(path, &[], &[Open], &[Back])));
+    rows.push(("Kanban: next card", timed(path, "alice", STEPS, [&[], &[Down], &[Up]])));
+    rows.push((
+        "list: first page",
+        timed(path, "alice", STEPS, [&[], &[Show(Tab::LeadList)], &[Show(Tab::LeadBoard)]]),
+    ));
+    rows.push(("list: next row", timed(path, "alice", STEPS, [&[Show(Tab::LeadList)], &[Down], &[Up]])));
+    rows.push(("open a card", timed(path, "alice", STEPS, [&[], &[Open], &[Back]])));
     let typed: Vec<Action> = "dupo".chars().map(|c| Input(InputKey::Char(c))).collect();
     let mut search_open = vec![Search];
     search_open.extend(&typed[..3]);
     rows.push((
         "search: a keystroke (4th letter)",
-        timed(path, &search_open, &typed[3..], &[Input(InputKey::Backspace)]),
+        timed(path, "alice", STEPS, [&search_open, &typed[3..], &[Input(InputKey::Backspace)]]),
     ));
-    rows.push(("activities board", timed(path, &[], &[Show(Tab::Activities)], &[Show(Tab::LeadBoard)])));
-    rows.push(("calendar month", timed(path, &[], &[Show(Tab::Calendar)], &[Show(Tab::LeadBoard)])));
+    rows.push((
+        "activities board",
+        timed(path, "alice", STEPS, [&[], &[Show(Tab::Activities)], &[Show(Tab::LeadBoard)]]),
+    ));
+    rows.push(("calendar month", timed(path, "alice", STEPS, [&[], &[Show(Tab::Calendar)], &[Show(Tab::LeadBoard)]])));
     // A committed stage move, back and forth, through the service (what the worker runs).
     let mut store = open(path);
     let filter = prospect::store::ListFilter { stage: Some("NEW".into()), limit: 1, ..Default::default() };

@@ -9,14 +9,10 @@
 #[allow(dead_code)]
 mod common;
 
-use common::{data_file, draw, open, open_as, settle};
-use prospect::i18n::Lang;
-use prospect::service::Service;
+use common::{data_file, draw, open, open_as, ready_app_as, summary, timed};
 use prospect::store::postgres::scratch;
 use prospect::store::users::NewUser;
 use prospect::tui::action::{Action, InputKey, Tab};
-use prospect::tui::app::App;
-use prospect::tui::update;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
@@ -69,39 +65,6 @@ fn pg_data(server: &str, file: &std::path::Path) -> PathBuf {
     PathBuf::from(url)
 }
 
-fn ready_app(store: &mut Service) -> App {
-    let mut app = App::new(Lang::En, WHO, "demo.db", store.now());
-    app.size = (160, 48);
-    let start = update::start(&mut app);
-    settle(&mut app, store, start);
-    app
-}
-
-fn key(app: &mut App, store: &mut Service, term: &mut Terminal<TestBackend>, actions: &[Action]) {
-    for a in actions {
-        let e = update::update(app, *a);
-        settle(app, store, e);
-    }
-    draw(app, term);
-}
-
-fn timed(path: &std::path::Path, setup: &[Action], step: &[Action], undo: &[Action]) -> Vec<Duration> {
-    let mut store = open_as(path, WHO);
-    let mut app = ready_app(&mut store);
-    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    key(&mut app, &mut store, &mut term, setup);
-    let mut out = Vec::with_capacity(STEPS);
-    for i in 0..STEPS + 10 {
-        let t = Instant::now();
-        key(&mut app, &mut store, &mut term, step);
-        if i >= 10 {
-            out.push(t.elapsed());
-        }
-        key(&mut app, &mut store, &mut term, undo);
-    }
-    out
-}
-
 fn measure(path: &std::path::Path) -> Vec<(&'static str, Vec<Duration>)> {
     use Action::*;
     let mut rows = Vec::new();
@@ -115,31 +78,25 @@ fn measure(path: &std::path::Path) -> Vec<(&'static str, Vec<Duration>)> {
         .map(|_| {
             let t = Instant::now();
             let mut store = open_as(path, WHO);
-            let app = ready_app(&mut store);
+            let app = ready_app_as(&mut store, WHO);
             draw(&app, &mut Terminal::new(TestBackend::new(160, 48)).unwrap());
             t.elapsed()
         })
         .collect();
     rows.push(("first Kanban frame (open + board)", first));
-    rows.push(("Kanban: next card", timed(path, &[], &[Down], &[Up])));
-    rows.push(("list: first page", timed(path, &[], &[Show(Tab::LeadList)], &[Show(Tab::LeadBoard)])));
-    rows.push(("list: next row", timed(path, &[Show(Tab::LeadList)], &[Down], &[Up])));
-    rows.push(("open a card", timed(path, &[], &[Open], &[Back])));
+    rows.push(("Kanban: next card", timed(path, WHO, STEPS, [&[], &[Down], &[Up]])));
+    rows.push(("list: first page", timed(path, WHO, STEPS, [&[], &[Show(Tab::LeadList)], &[Show(Tab::LeadBoard)]])));
+    rows.push(("list: next row", timed(path, WHO, STEPS, [&[Show(Tab::LeadList)], &[Down], &[Up]])));
+    rows.push(("open a card", timed(path, WHO, STEPS, [&[], &[Open], &[Back]])));
     let typed: Vec<Action> = "dupo".chars().map(|c| Input(InputKey::Char(c))).collect();
     let mut search_open = vec![Search];
     search_open.extend(&typed[..3]);
     rows.push((
         "search: a keystroke (4th letter)",
-        timed(path, &search_open, &typed[3..], &[Input(InputKey::Backspace)]),
+        timed(path, WHO, STEPS, [&search_open, &typed[3..], &[Input(InputKey::Backspace)]]),
     ));
-    rows.push(("activities board", timed(path, &[], &[Show(Tab::Activities)], &[Show(Tab::LeadBoard)])));
+    rows.push(("activities board", timed(path, WHO, STEPS, [&[], &[Show(Tab::Activities)], &[Show(Tab::LeadBoard)]])));
     rows
-}
-
-fn summary(mut times: Vec<Duration>) -> (f64, f64) {
-    times.sort();
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
-    (at(0.5), at(0.99))
 }
 
 fn main() {

@@ -3,6 +3,7 @@
 //! first Kanban frame, a navigation keystroke, a committed stage move, search per keystroke,
 //! the activities board and the calendar month. Figures and method: docs/PERFORMANCE.md.
 
+#[allow(dead_code)]
 mod common;
 
 use common::{SIZES, data_file, draw, file_with_new_column_of, open, ready_app, settle};

@@ -6,13 +6,11 @@
 //! or `cargo bench --bench tail -- board 100000` for the steps named with "board", at 100k.
 //! Figures and method: docs/PERFORMANCE.md.
 
+#[allow(dead_code)]
 mod common;
 
-use common::{SIZES, data_file, draw, file_with_new_column_of, open, ready_app, settle};
-use prospect::service::Service;
+use common::{SIZES, data_file, file_with_new_column_of, key, open, ready_app};
 use prospect::tui::action::{Action, InputKey, Tab};
-use prospect::tui::app::App;
-use prospect::tui::update;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
@@ -20,15 +18,6 @@ use std::time::{Duration, Instant};
 /// Timed steps of each scenario (after `WARM_UP` untimed ones).
 const STEPS: usize = 600;
 const WARM_UP: usize = 30;
-
-/// Runs `actions` through the app as one keystroke: update, effects, frame.
-fn key(app: &mut App, store: &mut Service, term: &mut Terminal<TestBackend>, actions: &[Action]) {
-    for a in actions {
-        let e = update::update(app, *a);
-        settle(app, store, e);
-    }
-    draw(app, term);
-}
 
 /// A budget of issue 8: navigation and search by their median, anything else on screen by
 /// its p99.

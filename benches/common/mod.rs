@@ -4,6 +4,7 @@
 use prospect::i18n::Lang;
 use prospect::service::Service;
 use prospect::store::OpenOptions;
+use prospect::tui::action::Action;
 use prospect::tui::app::App;
 use prospect::tui::effect::Effect;
 use prospect::tui::{update, views, worker};
@@ -89,9 +90,54 @@ pub fn draw(app: &App, term: &mut Terminal<TestBackend>) {
 
 /// The app after its start: the Kanban loaded.
 pub fn ready_app(store: &mut Service) -> App {
-    let mut app = App::new(Lang::En, "alice", "demo.db", store.now());
+    ready_app_as(store, "alice")
+}
+
+/// The app after its start for `login`: the Kanban loaded.
+pub fn ready_app_as(store: &mut Service, login: &str) -> App {
+    let mut app = App::new(Lang::En, login, "demo.db", store.now());
     app.size = (160, 48);
     let start = update::start(&mut app);
     settle(&mut app, store, start);
     app
+}
+
+/// Runs `actions` through the app as one keystroke: update, effects, frame.
+pub fn key(app: &mut App, store: &mut Service, term: &mut Terminal<TestBackend>, actions: &[Action]) {
+    for a in actions {
+        let e = update::update(app, *a);
+        settle(app, store, e);
+    }
+    draw(app, term);
+}
+
+/// One screen step timed `steps` times on an open store signed in as `login`: `setup`
+/// first, then `step` timed and `undo` untimed, in turn (after ten untimed rounds).
+pub fn timed(
+    path: &std::path::Path,
+    login: &str,
+    steps: usize,
+    [setup, step, undo]: [&[Action]; 3],
+) -> Vec<std::time::Duration> {
+    let mut store = open_as(path, login);
+    let mut app = ready_app_as(&mut store, login);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    key(&mut app, &mut store, &mut term, setup);
+    let mut out = Vec::with_capacity(steps);
+    for i in 0..steps + 10 {
+        let t = std::time::Instant::now();
+        key(&mut app, &mut store, &mut term, step);
+        if i >= 10 {
+            out.push(t.elapsed());
+        }
+        key(&mut app, &mut store, &mut term, undo);
+    }
+    out
+}
+
+/// Median and p99 of `times`, in ms.
+pub fn summary(mut times: Vec<std::time::Duration>) -> (f64, f64) {
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
+    (at(0.5), at(0.99))
 }

@@ -83,7 +83,7 @@ impl Service {
         if action != Action::Read {
             self.require_writer()?;
         }
-        let (Some(rights), Some(user)) = (self.rights()?, self.engine.user()) else { return Ok(()) };
+        let Some(rights) = self.rights()? else { return Ok(()) };
         if rights.level(Subject::Activity, Action::Read) == Level::All
             && rights.level(Subject::Activity, action) == Level::All
         {
@@ -95,29 +95,13 @@ impl Service {
         if self.activity_allowed(&rights, action, row, true)? {
             return Ok(());
         }
-        Err(crate::store::StoreError::Rule(crate::store::Rule::NotAllowed {
-            action,
-            subject: Subject::Activity,
-            needed: Level::All,
-            granted: rights.level(Subject::Activity, action),
-            login: user.login.clone(),
-        }))
+        Err(self.refusal(action, Subject::Activity, Level::All, rights.level(Subject::Activity, action)))
     }
 
     /// Refuses reading user `user_id`'s activities (counters, calendar) unless the user's
     /// level for activities reaches them.
     fn require_activities_of(&self, user_id: i64) -> Result<()> {
-        let Some(rights) = self.rights()? else { return Ok(()) };
-        if rights.allows(Subject::Activity, Action::Read, Some(user_id)) {
-            return Ok(());
-        }
-        Err(crate::store::StoreError::Rule(crate::store::Rule::NotAllowed {
-            action: Action::Read,
-            subject: Subject::Activity,
-            needed: rights.needed(Some(user_id)),
-            granted: rights.level(Subject::Activity, Action::Read),
-            login: self.engine.user().map(|u| u.login.clone()).unwrap_or_default(),
-        }))
+        self.require_subject(Action::Read, Subject::Activity, Some(user_id))
     }
 
     /// Marks an activity done, with an entry on each bound record's timeline.

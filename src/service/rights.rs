@@ -103,53 +103,39 @@ impl Service {
 
     /// `require_on` for any subject (activities too).
     pub fn require_subject(&self, action: Action, subject: Subject, responsible: Option<i64>) -> Result<()> {
-        self.require_writer()?;
-        let (Some(rights), Some(user)) = (self.rights()?, self.engine.user()) else { return Ok(()) };
-        if rights.allows(subject, action, responsible) {
-            return Ok(());
-        }
-        Err(StoreError::Rule(Rule::NotAllowed {
-            action,
-            subject,
-            needed: rights.needed(responsible),
-            granted: rights.level(subject, action),
-            login: user.login.clone(),
-        }))
+        self.require_reaching(action, subject, |r| r.needed(responsible))
     }
 
     /// Refuses `action` (import, export) on `subject` to a user whose level for it is none.
     pub fn require_any(&self, action: Action, subject: Subject) -> Result<()> {
-        self.require_writer_for(action)?;
-        let (Some(rights), Some(user)) = (self.rights()?, self.engine.user()) else { return Ok(()) };
-        if rights.level(subject, action) != Level::None {
-            return Ok(());
-        }
-        Err(StoreError::Rule(Rule::NotAllowed {
-            action,
-            subject,
-            needed: Level::Own,
-            granted: Level::None,
-            login: user.login.clone(),
-        }))
+        self.require_reaching(action, subject, |_| Level::Own)
     }
 
     /// Refuses `action` on `subject` unless the user's level for it is `All`: for what may
     /// touch anyone's records (intake, an import merging into matches, a calendar import
     /// updating activities by UID).
     pub fn require_all(&self, action: Action, subject: Subject) -> Result<()> {
+        self.require_reaching(action, subject, |_| Level::All)
+    }
+
+    /// The one check behind the `require_*` above: a writer for a write, then the user's
+    /// level for `action` on `subject` at least `needed` (and not none), else a refusal
+    /// naming both levels.
+    fn require_reaching(&self, action: Action, subject: Subject, needed: impl FnOnce(&Rights) -> Level) -> Result<()> {
         self.require_writer_for(action)?;
-        let (Some(rights), Some(user)) = (self.rights()?, self.engine.user()) else { return Ok(()) };
+        let Some(rights) = self.rights()? else { return Ok(()) };
+        let needed = needed(&rights);
         let granted = rights.level(subject, action);
-        if granted == Level::All {
+        if granted != Level::None && granted >= needed {
             return Ok(());
         }
-        Err(StoreError::Rule(Rule::NotAllowed {
-            action,
-            subject,
-            needed: Level::All,
-            granted,
-            login: user.login.clone(),
-        }))
+        Err(self.refusal(action, subject, needed, granted))
+    }
+
+    /// `Rule::NotAllowed` for the signed-in user.
+    pub(super) fn refusal(&self, action: Action, subject: Subject, needed: Level, granted: Level) -> StoreError {
+        let login = self.engine.user().map(|u| u.login.clone()).unwrap_or_default();
+        StoreError::Rule(Rule::NotAllowed { action, subject, needed, granted, login })
     }
 
     fn require_writer_for(&self, action: Action) -> Result<()> {
