@@ -411,6 +411,14 @@ pub fn json_input(
             }
             continue;
         }
+        if key == "contacts" && entity == Entity::Deal {
+            // The deal's contacts as shown (objects with an id) or typed (ids, names): they
+            // replace its other contacts; the primary one, listed too, stays the `contact` field.
+            let Json::Array(items) = v else { bail!("contacts: expected a list") };
+            let texts = items.iter().map(|item| json_text(item).unwrap_or_default()).collect();
+            input.contacts.replace = Some(texts);
+            continue;
+        }
         if key == "companies" && entity == Entity::Contact {
             let Json::Array(items) = v else { bail!("companies: expected a list") };
             for item in items {

@@ -8,7 +8,7 @@ use super::{Session, entity_word, output};
 use crate::domain::fields::Entity;
 use crate::domain::record::RefShown;
 use crate::i18n::tr;
-use crate::store::{Record, RecordInput, RecordRef, StoreError};
+use crate::store::{LinksChange, Record, RecordInput, RecordRef, StoreError};
 use anyhow::bail;
 use clap::{Args, FromArgMatches, Subcommand};
 use serde_json::{Value as Json, json};
@@ -186,17 +186,48 @@ pub enum CompanyCmd {
     Merge(super::dedup::MergeArgs),
 }
 
+/// A deal's other contacts, besides its primary `--contact` (SPEC E3).
+#[derive(Args, Debug, Clone, Default)]
+pub struct DealContactArgs {
+    /// Also link this contact to the deal, by id or exact name (repeatable).
+    #[arg(long = "link-contact", value_name = "CONTACT")]
+    pub link: Vec<String>,
+    /// Unlink this contact, by id or exact name (repeatable).
+    #[arg(long = "unlink-contact", value_name = "CONTACT")]
+    pub unlink: Vec<String>,
+}
+
+impl DealContactArgs {
+    fn change(self) -> LinksChange {
+        LinksChange { replace: None, add: self.link, remove: self.unlink }
+    }
+}
+
 /// Deal commands.
 #[derive(Subcommand, Debug)]
 pub enum DealCmd {
     /// Create a deal.
-    Add(AddArgs<DealFields>),
+    Add {
+        /// Fields and communications.
+        #[command(flatten)]
+        add: AddArgs<DealFields>,
+        /// Other contacts.
+        #[command(flatten)]
+        contacts: DealContactArgs,
+    },
     /// List deals of a pipeline.
     List(ListArgs),
     /// Show one deal.
     Show(ShowArgs),
     /// Change fields of a deal.
-    Edit(EditArgs<DealFields>),
+    Edit {
+        /// Fields and communications.
+        #[command(flatten)]
+        edit: EditArgs<DealFields>,
+        /// Other contacts.
+        #[command(flatten)]
+        contacts: DealContactArgs,
+    },
     /// Move a deal to another stage of its pipeline.
     Move(MoveArgs),
     /// Add a comment.
@@ -212,6 +243,7 @@ enum Op {
         comms: CommArgs,
         input: Option<String>,
         companies: Vec<String>,
+        contacts: LinksChange,
         if_unique: bool,
     },
     List(ListArgs),
@@ -224,6 +256,7 @@ enum Op {
         if_version: Option<i64>,
         input: Option<String>,
         companies: Vec<String>,
+        contacts: LinksChange,
     },
     Move(MoveArgs),
     Comment(CommentArgs),
@@ -234,14 +267,16 @@ fn add_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
     a: AddArgs<F>,
     pairs: Vec<(String, String)>,
     companies: Vec<String>,
+    contacts: LinksChange,
 ) -> Op {
-    Op::Add { pairs, comms: a.comms, input: a.input, companies, if_unique: a.if_unique }
+    Op::Add { pairs, comms: a.comms, input: a.input, companies, contacts, if_unique: a.if_unique }
 }
 
 fn edit_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
     e: EditArgs<F>,
     pairs: Vec<(String, String)>,
     companies: Vec<String>,
+    contacts: LinksChange,
 ) -> Op {
     Op::Edit {
         id: e.id,
@@ -251,6 +286,7 @@ fn edit_op<F: Args + FromArgMatches + Debug + Clone + Send + Sync>(
         if_version: e.if_version,
         input: e.input,
         companies,
+        contacts,
     }
 }
 
@@ -259,13 +295,13 @@ pub fn run_lead(s: &mut Session, c: LeadCmd) -> anyhow::Result<()> {
     let op = match c {
         LeadCmd::Add(a) => {
             let p = a.fields.pairs()?;
-            add_op(a, p, vec![])
+            add_op(a, p, vec![], LinksChange::default())
         }
         LeadCmd::List(l) => Op::List(l),
         LeadCmd::Show(a) => Op::Show(a),
         LeadCmd::Edit(e) => {
             let p = e.fields.pairs()?;
-            edit_op(e, p, vec![])
+            edit_op(e, p, vec![], LinksChange::default())
         }
         LeadCmd::Move(m) => Op::Move(m),
         LeadCmd::Comment(c) => Op::Comment(c),
@@ -290,13 +326,13 @@ pub fn run_contact(s: &mut Session, c: ContactCmd) -> anyhow::Result<()> {
     let op = match c {
         ContactCmd::Add { add, companies } => {
             let p = add.fields.pairs()?;
-            add_op(add, p, companies)
+            add_op(add, p, companies, LinksChange::default())
         }
         ContactCmd::List(l) => Op::List(l),
         ContactCmd::Show(a) => Op::Show(a),
         ContactCmd::Edit { edit, companies } => {
             let p = edit.fields.pairs()?;
-            edit_op(edit, p, companies)
+            edit_op(edit, p, companies, LinksChange::default())
         }
         ContactCmd::Comment(c) => Op::Comment(c),
         ContactCmd::Delete(d) => Op::Delete(d),
@@ -310,13 +346,13 @@ pub fn run_company(s: &mut Session, c: CompanyCmd) -> anyhow::Result<()> {
     let op = match c {
         CompanyCmd::Add(a) => {
             let p = a.fields.pairs()?;
-            add_op(a, p, vec![])
+            add_op(a, p, vec![], LinksChange::default())
         }
         CompanyCmd::List(l) => Op::List(l),
         CompanyCmd::Show(a) => Op::Show(a),
         CompanyCmd::Edit(e) => {
             let p = e.fields.pairs()?;
-            edit_op(e, p, vec![])
+            edit_op(e, p, vec![], LinksChange::default())
         }
         CompanyCmd::Comment(c) => Op::Comment(c),
         CompanyCmd::Delete(d) => Op::Delete(d),
@@ -328,15 +364,15 @@ pub fn run_company(s: &mut Session, c: CompanyCmd) -> anyhow::Result<()> {
 /// Runs a deal command.
 pub fn run_deal(s: &mut Session, c: DealCmd) -> anyhow::Result<()> {
     let op = match c {
-        DealCmd::Add(a) => {
-            let p = a.fields.pairs()?;
-            add_op(a, p, vec![])
+        DealCmd::Add { add, contacts } => {
+            let p = add.fields.pairs()?;
+            add_op(add, p, vec![], contacts.change())
         }
         DealCmd::List(l) => Op::List(l),
         DealCmd::Show(a) => Op::Show(a),
-        DealCmd::Edit(e) => {
-            let p = e.fields.pairs()?;
-            edit_op(e, p, vec![])
+        DealCmd::Edit { edit, contacts } => {
+            let p = edit.fields.pairs()?;
+            edit_op(edit, p, vec![], contacts.change())
         }
         DealCmd::Move(m) => Op::Move(m),
         DealCmd::Comment(c) => Op::Comment(c),
@@ -358,7 +394,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
     let region = s.store.options().region;
     let currency = s.store.options().currency;
     match op {
-        Op::Add { pairs, comms, input, companies, if_unique } => {
+        Op::Add { pairs, comms, input, companies, contacts, if_unique } => {
             let mut rec = match &input {
                 Some(src) => json_input(entity, src, region, currency)?,
                 None => RecordInput { origin: Some("manual".into()), ..Default::default() },
@@ -366,6 +402,8 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             rec.fields.extend(pairs);
             rec.comms.add.extend(comms.for_add(region)?.add);
             rec.companies.extend(companies);
+            rec.contacts.add.extend(contacts.add);
+            rec.contacts.remove.extend(contacts.remove);
             let duplicates = s.store.duplicates_of_input(entity, None, &rec)?;
             if if_unique && !duplicates.is_empty() {
                 super::dedup::warn_duplicates(&duplicates);
@@ -423,7 +461,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 output::record(&record, &timeline);
             }
         }
-        Op::Edit { id, pairs, comms, comm_edit, if_version, input, companies } => {
+        Op::Edit { id, pairs, comms, comm_edit, if_version, input, companies, contacts } => {
             let mut rec = match &input {
                 Some(src) => {
                     let mut r = json_input(entity, src, region, currency)?;
@@ -456,12 +494,9 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             rec.comms.add.extend(change.add);
             rec.comms.remove.extend(change.remove);
             rec.companies.extend(companies);
-            if rec.fields.is_empty()
-                && rec.comms.replace.is_empty()
-                && rec.comms.add.is_empty()
-                && rec.comms.remove.is_empty()
-                && rec.companies.is_empty()
-            {
+            rec.contacts.add.extend(contacts.add);
+            rec.contacts.remove.extend(contacts.remove);
+            if rec.fields.is_empty() && rec.comms.is_empty() && rec.companies.is_empty() && rec.contacts.is_empty() {
                 bail!("nothing to change: give at least one field flag (see `prospect {} edit --help`)", entity.code());
             }
             let saved = s.store.update(RecordRef::new(entity, id), if_version, &rec)?;

@@ -48,8 +48,42 @@ pub struct RecordInput {
     pub comms: CommsChange,
     /// Companies to link a contact to (id or exact title).
     pub companies: Vec<String>,
+    /// Changes to a deal's other contacts (its primary contact is the `contact` field).
+    pub contacts: LinksChange,
     /// How the record came in, for the timeline (`manual`, `json`, `demo`, `import`...).
     pub origin: Option<String>,
+}
+
+/// Changes to a list of linked records, each named by id or exact name: a deal's other
+/// contacts (SPEC E3).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinksChange {
+    /// The whole list, replacing the current one (JSON input: a shown record fed back).
+    pub replace: Option<Vec<String>>,
+    /// Linked besides the current ones.
+    pub add: Vec<String>,
+    /// Unlinked.
+    pub remove: Vec<String>,
+}
+
+impl LinksChange {
+    /// Nothing to change.
+    pub fn is_empty(&self) -> bool {
+        self.replace.is_none() && self.add.is_empty() && self.remove.is_empty()
+    }
+
+    /// The list after the change, the ids already resolved (`replace`, `add`, `remove` in
+    /// this order): current order kept, new ones after, each once, and never `primary`,
+    /// which is linked by its own field.
+    pub fn apply(current: &[i64], primary: Option<i64>, replace: Option<&[i64]>, add: &[i64], remove: &[i64]) -> Vec<i64> {
+        let mut next: Vec<i64> = Vec::new();
+        for id in replace.unwrap_or(current).iter().chain(add) {
+            if !next.contains(id) && !remove.contains(id) && Some(*id) != primary {
+                next.push(*id);
+            }
+        }
+        next
+    }
 }
 
 /// Changes to a record's communications.
@@ -231,6 +265,21 @@ impl Record {
             .map(|(e, r)| json!({"entity": e.code(), "id": r.id, "code": null, "name": r.name}))
             .collect();
         m.insert("links".into(), Json::Array(links));
+        if self.entity == Entity::Deal {
+            // Every contact of the deal, the primary first (SPEC E3); fed back, the list
+            // replaces the others (`contacts` input).
+            let primary = match self.get("contact") {
+                Some(Shown::Ref(r)) => Some(r.id),
+                _ => None,
+            };
+            let contacts: Vec<Json> = self
+                .links
+                .iter()
+                .filter(|(e, _)| *e == Entity::Contact)
+                .map(|(_, r)| json!({"id": r.id, "code": null, "name": r.name, "primary": Some(r.id) == primary}))
+                .collect();
+            m.insert("contacts".into(), Json::Array(contacts));
+        }
         m.insert("created_at".into(), json!(when::rfc3339(self.created_at)));
         m.insert("created_by".into(), json!(self.created_by));
         m.insert("modified_at".into(), json!(when::rfc3339(self.modified_at)));
@@ -247,6 +296,17 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deals_other_contacts_never_repeat_nor_hold_the_primary() {
+        // Added after the current ones, each once; the primary is its own field.
+        assert_eq!(LinksChange::apply(&[3, 5], Some(9), None, &[5, 7, 9, 7], &[]), [3, 5, 7]);
+        // A contact made primary leaves the others.
+        assert_eq!(LinksChange::apply(&[3, 5], Some(3), None, &[], &[]), [5]);
+        // Replaced, then trimmed.
+        assert_eq!(LinksChange::apply(&[3, 5], None, Some(&[8, 3]), &[4], &[3]), [8, 4]);
+        assert!(LinksChange::default().is_empty());
+    }
 
     #[test]
     fn record_ref_json_and_text_keep_the_pair_shapes() {

@@ -26,13 +26,16 @@ fn cell(v: &Shown) -> String {
 
 /// Header and rows of a CSV export: every field of the entity except the ones set by Prospect
 /// itself (a lead's conversion link), then phones, e-mails, websites and messengers (several
-/// values as `label: value | label: value`), and a contact's companies.
+/// values as `label: value | label: value`), a contact's companies and a deal's other contacts.
 pub fn csv_table(entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<String>>) {
     let keys: Vec<&'static str> = entity.fields().iter().filter(|s| s.key != "lead").map(|s| s.key).collect();
     let mut headers: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
     headers.extend(COMM_COLUMNS.iter().map(|(_, h)| h.to_string()));
     if entity == Entity::Contact {
         headers.push("company".into());
+    }
+    if entity == Entity::Deal {
+        headers.push("contacts".into());
     }
     let rows = records
         .iter()
@@ -47,6 +50,18 @@ pub fn csv_table(entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<St
                 let companies: Vec<String> =
                     r.links.iter().filter(|(e, _)| *e == Entity::Company).map(|(_, l)| l.name.clone()).collect();
                 row.push(companies.join(" | "));
+            }
+            if entity == Entity::Deal {
+                // The other contacts by id (names need not be unique); the primary one is
+                // the `contact` column.
+                let primary = r.get("contact").map(cell).unwrap_or_default();
+                let others: Vec<String> = r
+                    .links
+                    .iter()
+                    .filter(|(e, l)| *e == Entity::Contact && l.id.to_string() != primary)
+                    .map(|(_, l)| l.id.to_string())
+                    .collect();
+                row.push(others.join(" | "));
             }
             row
         })
@@ -125,6 +140,9 @@ fn sheet_table(lang: Lang, entity: Entity, records: &[Record]) -> (Vec<String>, 
     if entity == Entity::Contact {
         headers.push(crate::i18n::tr_in(lang, "field.companies", &[]));
     }
+    if entity == Entity::Deal {
+        headers.push(crate::i18n::tr_in(lang, "field.contacts", &[]));
+    }
     headers.push(crate::i18n::tr_in(lang, "label.created", &[]));
     headers.push(crate::i18n::tr_in(lang, "label.modified", &[]));
     let rows = records
@@ -145,6 +163,12 @@ fn sheet_table(lang: Lang, entity: Entity, records: &[Record]) -> (Vec<String>, 
                 let companies: Vec<String> =
                     r.links.iter().filter(|(e, _)| *e == Entity::Company).map(|(_, l)| l.name.clone()).collect();
                 row.push(SheetCell::Text(companies.join(" | ")));
+            }
+            if entity == Entity::Deal {
+                // Every contact of the deal by name, the primary first.
+                let contacts: Vec<String> =
+                    r.links.iter().filter(|(e, _)| *e == Entity::Contact).map(|(_, l)| l.name.clone()).collect();
+                row.push(SheetCell::Text(contacts.join(" | ")));
             }
             row.push(SheetCell::Value(sheet_time(r.created_at)));
             row.push(SheetCell::Value(sheet_time(r.modified_at)));

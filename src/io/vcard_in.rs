@@ -254,6 +254,7 @@ pub fn card_input(card: &VCard, region: PhoneRegion) -> (Result<RecordInput, Str
         comms: CommsChange { add: comms, ..Default::default() },
         companies,
         origin: Some("import".into()),
+        ..Default::default()
     };
     (Ok(input), left_out)
 }

@@ -38,13 +38,25 @@ impl Service {
             None => self.engine.user().map(|u| u.id),
         };
         self.require_on(Action::Add, entity, responsible)?;
+        self.require_linkable(input)?;
         self.engine.create(entity, input)
+    }
+
+    /// Refuses linking a deal to a contact the user may not see, named by id (one named by
+    /// its exact name is found among all contacts by the engine).
+    fn require_linkable(&self, input: &RecordInput) -> Result<()> {
+        let named = input.contacts.replace.iter().flatten().chain(&input.contacts.add);
+        for id in named.filter_map(|t| t.trim().trim_start_matches('#').parse::<i64>().ok()) {
+            self.require_visible(RecordRef::new(Entity::Contact, id))?;
+        }
+        Ok(())
     }
 
     /// Updates fields and communications. With `expected_version`, a record changed since
     /// that version is refused with `StoreError::Conflict` and nothing is written.
     pub fn update(&mut self, record: RecordRef, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
         self.require(Action::Update, record)?;
+        self.require_linkable(input)?;
         self.engine.update(record, expected_version, input)
     }
 

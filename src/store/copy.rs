@@ -53,6 +53,7 @@ pub const TABLES: &[&str] = &[
     "contacts",
     "contact_companies",
     "deals",
+    "deal_contacts",
     "comms",
     "activities",
     "activity_bindings",

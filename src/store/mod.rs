@@ -37,6 +37,6 @@ pub use error::StoreError;
 pub use maintenance::CheckReport;
 pub use mount::{FileSystem, MountWarning};
 pub use options::{Clock, CurrentUser, Journal, OpenOptions, Result, WaitNotice};
-pub use records::{CommsChange, ListFilter, Record, RecordInput, RecordRef, RecordSummary, Saved};
+pub use records::{CommsChange, LinksChange, ListFilter, Record, RecordInput, RecordRef, RecordSummary, Saved};
 pub use rule::{AdminTask, Rule};
 pub use totals::ColumnHead;

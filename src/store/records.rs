@@ -2,7 +2,7 @@
 //! its filter and sort, a stage move's outcome, the next activity of a card.
 
 use crate::domain::fields::Entity;
-pub use crate::domain::record::{CommsChange, Record, RecordInput, RecordRef, Shown};
+pub use crate::domain::record::{CommsChange, LinksChange, Record, RecordInput, RecordRef, Shown};
 use crate::domain::when::UnixMs;
 use crate::store::refs::StageRow;
 use serde::Serialize;

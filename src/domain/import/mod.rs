@@ -28,6 +28,8 @@ pub enum Target {
     FullName,
     /// A contact's company, by title or id (linked, created when missing).
     Company,
+    /// A deal's other contacts, by id or exact name (several split by `|` or `;`).
+    Contacts,
     /// When the record was created in the system it comes from (its `created_at`).
     CreatedAt,
     /// A country: the phones of the row are read as numbers of that country; part of the
@@ -51,6 +53,7 @@ impl Target {
             Target::CommType(k) => format!("{}_type", k.code()),
             Target::FullName => "full_name".into(),
             Target::Company => "company".into(),
+            Target::Contacts => "contacts".into(),
             Target::CreatedAt => "created_at".into(),
             Target::Country { in_address: true } => "country".into(),
             Target::Country { in_address: false } => "phone_country".into(),
@@ -246,6 +249,7 @@ pub fn auto_target(entity: Entity, preset: Option<Preset>, header: &str) -> Opti
     match found {
         Some(Target::Field(k)) if entity.field(k).is_none() => None,
         Some(Target::Company) if entity != Entity::Contact => None,
+        Some(Target::Contacts) if entity != Entity::Deal => None,
         other => other,
     }
 }
@@ -299,6 +303,9 @@ fn by_label(entity: Entity, h: &str) -> Option<Target> {
     }
     if entity == Entity::Contact && is("field.companies") {
         return Some(Target::Company);
+    }
+    if entity == Entity::Deal && is("field.contacts") {
+        return Some(Target::Contacts);
     }
     if let Some(kind) = [CommKind::Phone, CommKind::Email, CommKind::Web, CommKind::Messenger]
         .into_iter()
@@ -435,6 +442,9 @@ pub fn targets_for(entity: Entity) -> Vec<Target> {
     }
     if entity == Entity::Contact {
         out.push(Target::Company);
+    }
+    if entity == Entity::Deal {
+        out.push(Target::Contacts);
     }
     out.extend([Target::CreatedAt, Target::Country { in_address: true }, Target::Country { in_address: false }]);
     out.push(Target::Note);

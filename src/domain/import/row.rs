@@ -45,6 +45,8 @@ pub struct RowValues {
     pub comms: Vec<Comm>,
     /// Companies by title or `#id` (contacts).
     pub companies: Vec<String>,
+    /// Other contacts by id or exact name (deals).
+    pub contacts: Vec<String>,
     /// Values no field took, with why.
     pub left_out: Vec<LeftOut>,
     /// When the record was created where it comes from.
@@ -153,6 +155,9 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
                 }
             }
             Target::Company => out.companies.push(cell.to_string()),
+            Target::Contacts => {
+                out.contacts.extend(cell.split(['|', ';']).map(str::trim).filter(|v| !v.is_empty()).map(String::from))
+            }
             Target::CreatedAt => match read_instant(cell, ctx.local_instant) {
                 Some(at) => out.created_at = Some(at),
                 None => leave(&mut out, FieldError::new("created_at", Problem::Date { value: cell.into() }), cell)?,

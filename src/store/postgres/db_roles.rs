@@ -31,6 +31,7 @@ const READ_WRITE: &[&str] = &[
     "contacts",
     "companies",
     "contact_companies",
+    "deal_contacts",
     "comms",
     "activities",
     "activity_bindings",

@@ -160,6 +160,17 @@ fn absorb(c: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, keep: i64,
             )?;
             repoint(c, "leads", "contact_id", keep, other)?;
             repoint(c, "deals", "contact_id", keep, other)?;
+            // A deal's other contacts, as SQLite's merge.
+            c.execute(
+                "INSERT INTO deal_contacts (deal_id, contact_id) \
+                 SELECT deal_id, $1 FROM deal_contacts WHERE contact_id = $2 ON CONFLICT DO NOTHING",
+                &[&keep, &other],
+            )?;
+            c.execute(
+                "DELETE FROM deal_contacts WHERE contact_id = $1 \
+                 AND deal_id IN (SELECT id FROM deals WHERE contact_id = $1)",
+                &[&keep],
+            )?;
         }
         Entity::Company => {
             c.execute(
@@ -181,7 +192,20 @@ fn absorb(c: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, keep: i64,
             repoint(c, "contacts", "lead_id", keep, other)?;
             repoint(c, "companies", "lead_id", keep, other)?;
         }
-        Entity::Deal => {}
+        Entity::Deal => {
+            c.execute(
+                "INSERT INTO deal_contacts (deal_id, contact_id) \
+                 SELECT $1, contact_id FROM deal_contacts WHERE deal_id = $2 \
+                 UNION SELECT $1, contact_id FROM deals WHERE id = $2 AND contact_id IS NOT NULL \
+                 ON CONFLICT DO NOTHING",
+                &[&keep, &other],
+            )?;
+            c.execute(
+                "DELETE FROM deal_contacts WHERE deal_id = $1 \
+                 AND contact_id = (SELECT contact_id FROM deals WHERE id = $1)",
+                &[&keep],
+            )?;
+        }
     }
     // Bindings and values the kept record already has stay as they are (the file's
     // `UPDATE OR IGNORE`); the others' leftovers go.

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_search_by_kind.sql")),
     (3, include_str!("migrations/0003_role_levels.sql")),
     (4, include_str!("migrations/0004_row_security.sql")),
+    (5, include_str!("migrations/0005_deal_contacts.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -141,7 +142,7 @@ mod tests {
                 "DROP INDEX search_words_lead, search_words_deal, search_words_contact, search_words_company;
                  CREATE INDEX search_words ON search USING GIN (words);
                  INSERT INTO search (entity, entity_id, body, words) VALUES ('lead', 7, 'kept', 'kept');
-                 DROP TABLE role_grants;
+                 DROP TABLE role_grants, deal_contacts;
                  DROP INDEX leads_responsible_stage, deals_responsible_stage;
                  DO $$ DECLARE r record; BEGIN
                      FOR r IN SELECT policyname, tablename FROM pg_policies WHERE schemaname = current_schema() LOOP

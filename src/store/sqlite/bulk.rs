@@ -64,6 +64,7 @@ const FILLED_TABLES: &[&str] = &[
     "activity_bindings",
     "timeline",
     "contact_companies",
+    "deal_contacts",
 ];
 
 /// `'a', 'b'`: names (of this file, never typed by anyone) as an SQL list.

@@ -406,9 +406,8 @@ fn write_row(
                     .collect();
                 let change = RecordInput {
                     fields: fill,
-                    comms: input.comms.clone(),
-                    companies: input.companies.clone(),
                     origin: None,
+                    ..input.clone().into_owned()
                 };
                 update_in(tx, ctx, entity, id, None, &change)?;
                 RowOutcome::Merged { id, matched_by, left_out }
@@ -417,9 +416,8 @@ fn write_row(
                 let fields = input.fields.iter().filter(|(k, _)| editable(entity, k)).cloned().collect();
                 let change = RecordInput {
                     fields,
-                    comms: input.comms.clone(),
-                    companies: input.companies.clone(),
                     origin: None,
+                    ..input.clone().into_owned()
                 };
                 update_in(tx, ctx, entity, id, None, &change)?;
                 RowOutcome::Replaced { id, matched_by, left_out }

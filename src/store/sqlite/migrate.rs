@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("migrations/0013_file_id.sql")),
     (14, include_str!("migrations/0014_activity_uid.sql")),
     (15, include_str!("migrations/0015_role_levels.sql")),
+    (16, include_str!("migrations/0016_deal_contacts.sql")),
 ];
 
 /// Highest schema version this build knows.

@@ -164,6 +164,14 @@ fn write_handful(
             found = Found::look_up(c, ctx.stmts, entity, &keys[at + 1..])?;
             continue;
         }
+        // A deal naming other contacts: row by row, which links them (`create_in`).
+        if entity == Entity::Deal && !input.contacts.is_empty() {
+            flush(c, ctx, b, &mut h)?;
+            h.outcomes[at] = Some(import_row(c, ctx, entity, row, opts)?);
+            b.created = None;
+            found = Found::look_up(c, ctx.stmts, entity, &keys[at + 1..])?;
+            continue;
+        }
         let mut made = match new_row(&mut b.known.on(c), ctx, entity, input) {
             Ok(made) => made,
             Err(e) => {

@@ -258,6 +258,53 @@ fn link_companies(c: &mut impl GenericClient, contact_id: i64, companies: &[Stri
     Ok(())
 }
 
+/// Applies a change to a deal's other contacts (SPEC E3) against its primary contact as it
+/// will be, returning the timeline change (`contacts`, names before and after) when the list
+/// changed; as SQLite's `link_contacts`.
+fn link_contacts(
+    c: &mut impl GenericClient,
+    deal_id: i64,
+    primary: Option<i64>,
+    change: &LinksChange,
+) -> Result<Option<Json>> {
+    let resolve = |c: &mut _, texts: &[String]| -> Result<Vec<i64>> {
+        texts
+            .iter()
+            .map(|t| refs::resolve_record(c, Entity::Contact, t).map_err(|e| rename_field(e, "contacts")))
+            .collect()
+    };
+    let current: Vec<i64> = c
+        .query("SELECT contact_id FROM deal_contacts WHERE deal_id = $1 ORDER BY contact_id", &[&deal_id])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let replace = match &change.replace {
+        Some(texts) => Some(resolve(&mut *c, texts)?),
+        None => None,
+    };
+    let (add, remove) = (resolve(&mut *c, &change.add)?, resolve(&mut *c, &change.remove)?);
+    let mut next = LinksChange::apply(&current, primary, replace.as_deref(), &add, &remove);
+    // Kept in id order, as read back.
+    next.sort_unstable();
+    if next == current {
+        return Ok(None);
+    }
+    c.execute("DELETE FROM deal_contacts WHERE deal_id = $1", &[&deal_id])?;
+    c.execute(
+        "INSERT INTO deal_contacts (deal_id, contact_id) SELECT $1, unnest($2::bigint[])",
+        &[&deal_id, &next],
+    )?;
+    let mut names = |ids: &[i64]| -> Result<String> {
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(refs::describe(&mut *c, RefKind::Contact, *id)?.name);
+        }
+        Ok(out.join(", "))
+    };
+    let (old, new) = (names(&current)?, names(&next)?);
+    Ok(Some(json!({"field": "contacts", "old": old, "new": new})))
+}
+
 /// The SQL condition (on table alias `alias`) of what `vis` lets a user see, with its
 /// parameters numbered from `$first`.
 pub(crate) fn visibility_sql(vis: &Visibility, alias: &str, first: usize) -> (String, Params) {

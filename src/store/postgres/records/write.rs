@@ -193,6 +193,10 @@ pub(crate) fn create_in(
     let mut one = [NewRecord { row, companies, origin, at: ctx.now, by: ctx.user_id, left_out: &[] }];
     let (ids, mut links) = write_new(c, ctx, entity, &mut one, true)?;
     let id = ids[0];
+    if entity == Entity::Deal && !input.contacts.is_empty() {
+        let primary: Option<i64> = c.query_one("SELECT contact_id FROM deals WHERE id = $1", &[&id])?.get(0);
+        link_contacts(c, id, primary, &input.contacts)?;
+    }
     log_change(c, ctx, entity, id)?;
     Ok(Saved { id, version: 1, changed, repeat_of: links.pop().unwrap_or_default() })
 }
@@ -271,6 +275,14 @@ pub(crate) fn update_in(
     if entity == Entity::Contact && !input.companies.is_empty() {
         link_companies(c, id, &input.companies)?;
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
+    }
+    let new_primary = sets.iter().find(|(col, _)| *col == "contact_id").map(|(_, v)| v);
+    if entity == Entity::Deal && (!input.contacts.is_empty() || new_primary.is_some()) {
+        let primary = match new_primary.or(old.get("contact_id")) {
+            Some(Val::Int(contact)) => Some(*contact),
+            _ => None,
+        };
+        changes.extend(link_contacts(c, id, primary, &input.contacts)?);
     }
     if changes.is_empty() {
         return Ok(Saved { id, version, changed: vec![], repeat_of: vec![] });

@@ -75,7 +75,8 @@ pub(crate) fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Recor
 pub(super) const MAX_LINKS: i64 = 50;
 
 /// Records linked to a record, both ways: a lead's client and the deal it became; a contact's
-/// companies, deals and leads; a company's contacts, deals and leads; a deal's client and lead.
+/// companies, deals and leads; a company's contacts, deals and leads; a deal's client (its
+/// primary contact first, then the others) and lead.
 pub(super) fn links_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<(Entity, RefShown)>> {
     let queries: &[(Entity, &str)] = match entity {
         Entity::Lead => &[
@@ -88,7 +89,12 @@ pub(super) fn links_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec
                 Entity::Company,
                 "SELECT company_id FROM contact_companies WHERE contact_id = ?1 ORDER BY company_id LIMIT ?2",
             ),
-            (Entity::Deal, "SELECT id FROM deals WHERE contact_id = ?1 ORDER BY id DESC LIMIT ?2"),
+            // As primary contact or as another one.
+            (
+                Entity::Deal,
+                "SELECT id FROM deals WHERE contact_id = ?1 \
+                 UNION SELECT deal_id FROM deal_contacts WHERE contact_id = ?1 ORDER BY 1 DESC LIMIT ?2",
+            ),
             (Entity::Lead, "SELECT id FROM leads WHERE contact_id = ?1 ORDER BY id DESC LIMIT ?2"),
         ],
         Entity::Company => &[
@@ -100,7 +106,9 @@ pub(super) fn links_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec
             (Entity::Lead, "SELECT id FROM leads WHERE company_id = ?1 ORDER BY id DESC LIMIT ?2"),
         ],
         Entity::Deal => &[
+            // The primary contact first, then the others (SPEC E3).
             (Entity::Contact, "SELECT contact_id FROM deals WHERE id = ?1 AND contact_id IS NOT NULL"),
+            (Entity::Contact, "SELECT contact_id FROM deal_contacts WHERE deal_id = ?1 ORDER BY contact_id LIMIT ?2"),
             (Entity::Company, "SELECT company_id FROM deals WHERE id = ?1 AND company_id IS NOT NULL"),
             (Entity::Lead, "SELECT lead_id FROM deals WHERE id = ?1 AND lead_id IS NOT NULL"),
         ],

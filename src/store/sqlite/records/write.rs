@@ -138,6 +138,11 @@ pub(crate) fn create_checked(
     if entity == Entity::Contact {
         link_companies(tx, id, &input.companies)?;
     }
+    if entity == Entity::Deal && !input.contacts.is_empty() {
+        let primary: Option<i64> =
+            tx.prepare_cached("SELECT contact_id FROM deals WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
+        link_contacts(tx, id, primary, &input.contacts)?;
+    }
     match ctx.search_later {
         Some(later) => later.add(entity, id, search_text),
         None if !ctx.bulk => search::write_new(tx, entity, id, search_text)?,
@@ -241,6 +246,14 @@ pub(crate) fn update_in(
     if entity == Entity::Contact && !input.companies.is_empty() {
         link_companies(tx, id, &input.companies)?;
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
+    }
+    let new_primary = sets.iter().find(|(c, _)| *c == "contact_id").map(|(_, v)| v);
+    if entity == Entity::Deal && (!input.contacts.is_empty() || new_primary.is_some()) {
+        let primary = match new_primary.or(old.get("contact_id")) {
+            Some(Sql::Integer(c)) => Some(*c),
+            _ => None,
+        };
+        changes.extend(link_contacts(tx, id, primary, &input.contacts)?);
     }
     if changes.is_empty() {
         if let Some(m) = ctx.matches() {
