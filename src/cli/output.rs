@@ -183,7 +183,9 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
         println!("{}", tr("section.links", &[]));
     }
     for (e, link) in &r.links {
-        println!("  {:<24} #{} {}", entity_word(*e), link.id, safe(&link.name));
+        let primary =
+            if r.is_primary_link(*e, link.id) { format!(" ({})", tr("label.primary", &[])) } else { String::new() };
+        println!("  {:<24} #{} {}{primary}", entity_word(*e), link.id, safe(&link.name));
     }
     if !timeline.is_empty() {
         println!("{}", label("timeline"));

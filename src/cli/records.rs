@@ -189,10 +189,10 @@ pub enum CompanyCmd {
 /// A deal's other contacts, besides its primary `--contact` (SPEC E3).
 #[derive(Args, Debug, Clone, Default)]
 pub struct DealContactArgs {
-    /// Also link this contact to the deal, by id or exact name (repeatable).
+    /// Also link this contact to the deal, by id (repeatable).
     #[arg(long = "link-contact", value_name = "CONTACT")]
     pub link: Vec<String>,
-    /// Unlink this contact, by id or exact name (repeatable).
+    /// Unlink this contact, by id (repeatable).
     #[arg(long = "unlink-contact", value_name = "CONTACT")]
     pub unlink: Vec<String>,
 }

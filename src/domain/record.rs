@@ -54,8 +54,7 @@ pub struct RecordInput {
     pub origin: Option<String>,
 }
 
-/// Changes to a list of linked records, each named by id or exact name: a deal's other
-/// contacts (SPEC E3).
+/// Changes to a list of linked records, each named by id: a deal's other contacts (SPEC E3).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LinksChange {
     /// The whole list, replacing the current one (JSON input: a shown record fed back).
@@ -74,10 +73,20 @@ impl LinksChange {
 
     /// The list after the change, the ids already resolved (`replace`, `add`, `remove` in
     /// this order): current order kept, new ones after, each once, and never `primary`,
-    /// which is linked by its own field.
-    pub fn apply(current: &[i64], primary: Option<i64>, replace: Option<&[i64]>, add: &[i64], remove: &[i64]) -> Vec<i64> {
+    /// which is linked by its own field. One of the others made primary swaps places with
+    /// the primary before it (`was_primary` stays linked); a new primary replaces it.
+    pub fn apply(
+        current: &[i64],
+        was_primary: Option<i64>,
+        primary: Option<i64>,
+        replace: Option<&[i64]>,
+        add: &[i64],
+        remove: &[i64],
+    ) -> Vec<i64> {
+        let promoted = primary.is_some_and(|p| current.contains(&p)) && primary != was_primary;
+        let swapped = was_primary.filter(|_| promoted);
         let mut next: Vec<i64> = Vec::new();
-        for id in replace.unwrap_or(current).iter().chain(add) {
+        for id in replace.unwrap_or(current).iter().chain(&swapped).chain(add) {
             if !next.contains(id) && !remove.contains(id) && Some(*id) != primary {
                 next.push(*id);
             }
@@ -213,6 +222,16 @@ impl Record {
         self.get(key).map(Shown::text).unwrap_or_default()
     }
 
+    /// Whether a linked record is a deal's primary contact while it has others (SPEC E3):
+    /// the one marked so on forms and cards.
+    pub fn is_primary_link(&self, entity: Entity, id: i64) -> bool {
+        let several = self.links.iter().filter(|(e, _)| *e == Entity::Contact).count() > 1;
+        several
+            && self.entity == Entity::Deal
+            && entity == Entity::Contact
+            && matches!(self.get("contact"), Some(Shown::Ref(r)) if r.id == id)
+    }
+
     /// Every editable field as (key, `input_text`): the snapshot an edit was based on.
     pub fn input_texts(&self) -> Vec<(String, String)> {
         self.values.iter().filter(|(s, _)| s.editable).map(|(s, v)| (s.key.to_string(), v.text())).collect()
@@ -300,11 +319,14 @@ mod tests {
     #[test]
     fn a_deals_other_contacts_never_repeat_nor_hold_the_primary() {
         // Added after the current ones, each once; the primary is its own field.
-        assert_eq!(LinksChange::apply(&[3, 5], Some(9), None, &[5, 7, 9, 7], &[]), [3, 5, 7]);
-        // A contact made primary leaves the others.
-        assert_eq!(LinksChange::apply(&[3, 5], Some(3), None, &[], &[]), [5]);
+        assert_eq!(LinksChange::apply(&[3, 5], Some(9), Some(9), None, &[5, 7, 9, 7], &[]), [3, 5, 7]);
+        // One of the others made primary swaps places with the primary.
+        assert_eq!(LinksChange::apply(&[3, 5], Some(9), Some(3), None, &[], &[]), [5, 9]);
+        // A new primary replaces the old one.
+        assert_eq!(LinksChange::apply(&[3, 5], Some(9), Some(4), None, &[], &[]), [3, 5]);
+        assert_eq!(LinksChange::apply(&[3, 5], Some(9), None, None, &[], &[]), [3, 5]);
         // Replaced, then trimmed.
-        assert_eq!(LinksChange::apply(&[3, 5], None, Some(&[8, 3]), &[4], &[3]), [8, 4]);
+        assert_eq!(LinksChange::apply(&[3, 5], None, None, Some(&[8, 3]), &[4], &[3]), [8, 4]);
         assert!(LinksChange::default().is_empty());
     }
 

@@ -32,7 +32,7 @@ pub fn rows<'a>(ctx: RowContext<'a>, table: &'a Table, from: usize) -> impl Iter
                     fields: v.fields,
                     comms: CommsChange { add: v.comms, ..Default::default() },
                     companies: v.companies,
-                    contacts: crate::store::LinksChange { add: v.contacts, ..Default::default() },
+                    contacts: crate::domain::record::LinksChange { add: v.contacts, ..Default::default() },
                     origin: Some("import".into()),
                 }),
                 left_out: v.left_out,

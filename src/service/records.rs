@@ -42,8 +42,7 @@ impl Service {
         self.engine.create(entity, input)
     }
 
-    /// Refuses linking a deal to a contact the user may not see, named by id (one named by
-    /// its exact name is found among all contacts by the engine).
+    /// Refuses linking a deal to a contact the user may not see (contacts are named by id).
     fn require_linkable(&self, input: &RecordInput) -> Result<()> {
         let named = input.contacts.replace.iter().flatten().chain(&input.contacts.add);
         for id in named.filter_map(|t| t.trim().trim_start_matches('#').parse::<i64>().ok()) {

@@ -182,3 +182,57 @@ pub enum NextActivity {
     /// No open activity.
     Nothing,
 }
+
+/// Hides what a record shows of records its reader may not see (SPEC R2): a linked record's
+/// or a reference field's name becomes "a record you cannot see" in `lang`; its id stays, so
+/// a form fed back keeps the link. `seen` answers which of some ids of one kind the reader
+/// sees (each engine's query, under the same `sight`). Free when the reader sees everything.
+pub(crate) fn hide_unseen(
+    record: &mut Record,
+    sight: &crate::domain::access::Sight,
+    lang: crate::i18n::Lang,
+    mut seen: impl FnMut(Entity, &[i64]) -> crate::store::Result<Vec<i64>>,
+) -> crate::store::Result<()> {
+    use crate::domain::access::Visibility;
+    use crate::domain::fields::{FieldKind, RefKind};
+    let kind_of = |k: &FieldKind| match k {
+        FieldKind::Ref(RefKind::Contact) => Some(Entity::Contact),
+        FieldKind::Ref(RefKind::Company) => Some(Entity::Company),
+        FieldKind::Ref(RefKind::Lead) => Some(Entity::Lead),
+        _ => None,
+    };
+    for entity in [Entity::Lead, Entity::Contact, Entity::Company, Entity::Deal] {
+        if *sight.of(entity) == Visibility::All {
+            continue;
+        }
+        let mut ids: Vec<i64> = record.links.iter().filter(|(e, _)| *e == entity).map(|(_, l)| l.id).collect();
+        for (spec, v) in &record.values {
+            if let (Some(e), Shown::Ref(r)) = (kind_of(&spec.kind), v)
+                && e == entity
+            {
+                ids.push(r.id);
+            }
+        }
+        if ids.is_empty() {
+            continue;
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let visible = seen(entity, &ids)?;
+        let hidden = crate::i18n::tr_in(lang, "access.hidden_record", &[]);
+        let hide = |r: &mut crate::domain::record::RefShown| {
+            if !visible.contains(&r.id) {
+                r.name = hidden.clone();
+            }
+        };
+        record.links.iter_mut().filter(|(e, _)| *e == entity).for_each(|(_, l)| hide(l));
+        for (spec, v) in record.values.iter_mut() {
+            if let (Some(e), Shown::Ref(r)) = (kind_of(&spec.kind), v)
+                && e == entity
+            {
+                hide(r);
+            }
+        }
+    }
+    Ok(())
+}

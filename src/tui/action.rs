@@ -156,8 +156,10 @@ pub enum Action {
     AddPhone,
     /// Add an e-mail address.
     AddEmail,
-    /// Remove the focused phone / e-mail.
+    /// Remove the focused phone / e-mail (or a deal's other contact).
     RemoveComm,
+    /// Link another contact to the open deal (SPEC E3).
+    LinkContact,
     /// Save the new record.
     Save,
     /// Convert the lead into a deal, contact and/or company (the wizard).
@@ -312,6 +314,7 @@ impl Action {
             (AddPhone, "tui.act_add_phone"),
             (AddEmail, "tui.act_add_email"),
             (RemoveComm, "tui.act_remove_comm"),
+            (LinkContact, "tui.act_link_contact"),
             (ToggleSelect, "tui.act_select"),
             (Visual, "tui.act_visual"),
             (BulkMove, "tui.act_bulk_move"),

@@ -750,3 +750,64 @@ fn french_dates_and_untitled_records_read_in_french() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains(&format!("Prospect #{lead}")) && !text.contains("Lead #"), "{text}");
 }
+
+/// A deal's other contacts (SPEC E3) by flags and by JSON: shown primary first, fed back
+/// unchanged, replaced by a JSON list, exported, refused by a clear line when unknown.
+#[test]
+fn a_deal_links_several_contacts_by_flags_and_json() {
+    let env = Env::new();
+    let ids: Vec<String> = ["Anne", "Marc", "Lea"]
+        .iter()
+        .map(|n| env.json(&["contact", "add", "--first-name", n, "--last-name", "Roux"])["id"].to_string())
+        .collect();
+    let (anne, marc, lea) = (&ids[0], &ids[1], &ids[2]);
+    let deal = env.json(&[
+        "deal",
+        "add",
+        "--title",
+        "Kiosks",
+        "--contact",
+        anne,
+        "--link-contact",
+        marc,
+        "--link-contact",
+        lea,
+    ]);
+    let shown = |d: &serde_json::Value| -> Vec<(String, bool)> {
+        d["contacts"].as_array().unwrap().iter().map(|c| (c["id"].to_string(), c["primary"] == true)).collect()
+    };
+    assert_eq!(shown(&deal), [(anne.clone(), true), (marc.clone(), false), (lea.clone(), false)]);
+    let id = deal["id"].to_string();
+    let text = env.ok(&["deal", "show", &id]);
+    assert!(text.contains(&format!("#{anne} Anne Roux (primary)")), "{text}");
+    assert!(env.ok(&["--lang", "fr", "deal", "show", &id]).contains("Anne Roux (principal)"));
+
+    // Fed back as shown: nothing changes.
+    let out = env.cmd().args(["--json", "deal", "edit", &id, "--json", "-"]).write_stdin(deal.to_string()).output();
+    let out = out.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(fed["changed"], json!([]), "{fed}");
+    // A JSON list replaces the others.
+    let only_lea = json!({"contacts": [{"id": anne.parse::<i64>().unwrap()}, lea]}).to_string();
+    let out = env.cmd().args(["--json", "deal", "edit", &id, "--json", "-"]).write_stdin(only_lea).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(shown(&env.json(&["deal", "show", &id])), [(anne.clone(), true), (lea.clone(), false)]);
+
+    // Unlinked by flag; the contact's form no longer lists the deal.
+    env.ok(&["deal", "edit", &id, "--unlink-contact", lea]);
+    let lea_card = env.json(&["contact", "show", lea]);
+    assert_eq!(lea_card["links"], json!([]), "{lea_card}");
+    env.ok(&["deal", "edit", &id, "--link-contact", marc]);
+    // The CSV export names the others by id after the primary's column.
+    let csv = env.ok(&["export", "--entity", "deal"]);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == "contacts").expect("a contacts column");
+    assert_eq!(row[at], marc.as_str(), "{csv}");
+
+    // An unknown contact: one line naming the field, nothing written.
+    let err = env.fails(1, &["deal", "edit", &id, "--link-contact", "999"]);
+    assert!(err.contains("contacts: there is no contact '999'"), "{err}");
+}

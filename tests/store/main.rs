@@ -12,6 +12,7 @@ mod activities;
 mod admin;
 mod bulk;
 mod convert;
+mod deal_contacts;
 mod duplicates;
 mod feed;
 mod import;
@@ -77,6 +78,10 @@ macro_rules! contract_suite {
             rights::a_duplicate_the_user_cannot_see_is_said_without_its_data,
             bulk::a_demo_load_is_counted_listed_and_searchable,
             bulk::a_bulk_import_loads_every_row_searchable,
+            deal_contacts::a_deal_links_several_contacts_the_primary_first,
+            deal_contacts::merging_contacts_moves_them_on_their_deals,
+            deal_contacts::an_import_links_a_deals_other_contacts_and_refuses_a_missing_one_alone,
+            deal_contacts::a_deal_links_only_contacts_its_user_may_see,
             convert::every_choice_of_targets_creates_those_records_and_links_them,
             convert::existing_records_can_be_linked_instead_of_created,
             convert::a_linked_contact_gets_the_phones_and_emails_it_lacks,

@@ -28,7 +28,7 @@ pub enum Target {
     FullName,
     /// A contact's company, by title or id (linked, created when missing).
     Company,
-    /// A deal's other contacts, by id or exact name (several split by `|` or `;`).
+    /// A deal's other contacts, by id (several split by `|` or `;`).
     Contacts,
     /// When the record was created in the system it comes from (its `created_at`).
     CreatedAt,

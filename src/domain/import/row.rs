@@ -45,7 +45,7 @@ pub struct RowValues {
     pub comms: Vec<Comm>,
     /// Companies by title or `#id` (contacts).
     pub companies: Vec<String>,
-    /// Other contacts by id or exact name (deals).
+    /// Other contacts by id (deals).
     pub contacts: Vec<String>,
     /// Values no field took, with why.
     pub left_out: Vec<LeftOut>,

@@ -192,20 +192,8 @@ fn absorb(c: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, keep: i64,
             repoint(c, "contacts", "lead_id", keep, other)?;
             repoint(c, "companies", "lead_id", keep, other)?;
         }
-        Entity::Deal => {
-            c.execute(
-                "INSERT INTO deal_contacts (deal_id, contact_id) \
-                 SELECT $1, contact_id FROM deal_contacts WHERE deal_id = $2 \
-                 UNION SELECT $1, contact_id FROM deals WHERE id = $2 AND contact_id IS NOT NULL \
-                 ON CONFLICT DO NOTHING",
-                &[&keep, &other],
-            )?;
-            c.execute(
-                "DELETE FROM deal_contacts WHERE deal_id = $1 \
-                 AND contact_id = (SELECT contact_id FROM deals WHERE id = $1)",
-                &[&keep],
-            )?;
-        }
+        // Deals are not merged (refused before).
+        Entity::Deal => {}
     }
     // Bindings and values the kept record already has stay as they are (the file's
     // `UPDATE OR IGNORE`); the others' leftovers go.

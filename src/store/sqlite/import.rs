@@ -404,21 +404,13 @@ fn write_row(
                     })
                     .cloned()
                     .collect();
-                let change = RecordInput {
-                    fields: fill,
-                    origin: None,
-                    ..input.clone().into_owned()
-                };
+                let change = RecordInput { fields: fill, origin: None, ..input.clone().into_owned() };
                 update_in(tx, ctx, entity, id, None, &change)?;
                 RowOutcome::Merged { id, matched_by, left_out }
             }
             DuplicateMode::Replace => {
                 let fields = input.fields.iter().filter(|(k, _)| editable(entity, k)).cloned().collect();
-                let change = RecordInput {
-                    fields,
-                    origin: None,
-                    ..input.clone().into_owned()
-                };
+                let change = RecordInput { fields, origin: None, ..input.clone().into_owned() };
                 update_in(tx, ctx, entity, id, None, &change)?;
                 RowOutcome::Replaced { id, matched_by, left_out }
             }

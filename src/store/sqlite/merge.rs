@@ -275,21 +275,8 @@ fn merge_in(
                 repoint(tx, "contacts", "lead_id", keep, other)?;
                 repoint(tx, "companies", "lead_id", keep, other)?;
             }
-            Entity::Deal => {
-                // The other deal's contacts, its primary one included, become the kept
-                // deal's other contacts (but for the kept deal's own primary).
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO deal_contacts (deal_id, contact_id) \
-                     SELECT ?1, contact_id FROM deal_contacts WHERE deal_id = ?2 \
-                     UNION SELECT ?1, contact_id FROM deals WHERE id = ?2 AND contact_id IS NOT NULL",
-                )?
-                .execute(params![keep, other])?;
-                tx.prepare_cached(
-                    "DELETE FROM deal_contacts WHERE deal_id = ?1 \
-                     AND contact_id = (SELECT contact_id FROM deals WHERE id = ?1)",
-                )?
-                .execute(params![keep])?;
-            }
+            // Deals are not merged (refused before).
+            Entity::Deal => {}
         }
         tx.prepare_cached(
             "UPDATE OR IGNORE activity_bindings SET entity_id = ?1 WHERE entity = ?3 AND entity_id = ?2",

@@ -32,6 +32,8 @@ pub enum PromptPurpose {
     DraftField { key: String },
     /// A phone or e-mail to add.
     AddComm { kind: crate::domain::comm::CommKind },
+    /// Another contact of a deal, by id.
+    LinkContact { id: i64, version: i64 },
     /// Text filter of the list.
     FilterText,
     /// Creation date range of the list: `FROM..TO`, either side optional.
@@ -232,6 +234,7 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
         PromptPurpose::ExportPath { entity, excel } => list::export(app, entity, excel, &text),
         PromptPurpose::DraftField { key } => form::draft_field(app, key, text),
         PromptPurpose::AddComm { kind } => form::add_comm(app, kind, text),
+        PromptPurpose::LinkContact { id, version } => form::link_contact(app, id, version, text),
         PromptPurpose::FilterCreated => list::filter_created(app, text),
         PromptPurpose::FilterText => list::filter_text(app, text),
         PromptPurpose::Team(ask) => crate::tui::screens::team::prompted(app, ask, text),

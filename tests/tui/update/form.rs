@@ -344,3 +344,58 @@ fn comments_are_edited_on_several_lines() {
     let r = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!(r.get("comments").map(|v| v.text()), Some("First\n2: Second\nThird".into()));
 }
+
+/// SPEC E3 in the TUI: `o` links another contact to the open deal by its number (anything
+/// else is refused in the prompt), the form lists it after the primary one, `x` on it
+/// unlinks it, and `x` on the primary one says where to change it.
+#[test]
+fn a_deal_form_links_and_unlinks_other_contacts() {
+    let mut h = Harness::new(0, Lang::En);
+    let person = |h: &mut Harness, name: &str| {
+        let fields = vec![("first_name".into(), name.into()), ("last_name".into(), "Roux".into())];
+        let input = RecordInput { fields, ..Default::default() };
+        h.store.create(Entity::Contact, &input).unwrap().id
+    };
+    let (anne, marc) = (person(&mut h, "Anne"), person(&mut h, "Marc"));
+    let input = RecordInput {
+        fields: vec![("title".into(), "Kiosks".into()), ("contact".into(), anne.to_string())],
+        ..Default::default()
+    };
+    let deal = h.store.create(Entity::Deal, &input).unwrap().id;
+    h.act(Show(Tab::DealBoard));
+    h.act(Open);
+    assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().unwrap().id, deal);
+    h.act(LinkContact);
+    h.type_text("Marc");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Prompt(p) => {
+            assert!(p.error.as_deref().unwrap_or("").contains("not a contact number"), "{:?}", p.error)
+        }
+        other => panic!("prompt expected, got {other:?}"),
+    }
+    for _ in 0..4 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text(&format!("#{marc}"));
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let linked = |h: &Harness| -> Vec<i64> {
+        let r = h.app.form.as_ref().unwrap().record.as_ref().unwrap();
+        r.links.iter().filter(|(e, _)| *e == Entity::Contact).map(|(_, l)| l.id).collect()
+    };
+    assert_eq!(linked(&h), [anne, marc]);
+    let link_row = |h: &Harness, at: usize| {
+        h.app.form.as_ref().unwrap().rows.iter().position(|r| *r == prospect::tui::app::FormRow::Link(at)).unwrap()
+    };
+    // The primary one stays: x says where it changes.
+    h.app.form.as_mut().unwrap().cursor = link_row(&h, 0);
+    h.act(RemoveComm);
+    assert!(h.app.status.as_ref().unwrap().0.contains("primary one in its Contact field"), "{:?}", h.app.status);
+    assert_eq!(linked(&h), [anne, marc]);
+    h.app.form.as_mut().unwrap().cursor = link_row(&h, 1);
+    h.act(RemoveComm);
+    assert_eq!(linked(&h), [anne]);
+    let stored = h.store.get(RecordRef::new(Entity::Deal, deal)).unwrap();
+    assert_eq!(stored.links.iter().filter(|(e, _)| *e == Entity::Contact).count(), 1);
+}

@@ -183,8 +183,7 @@ fn write_row(
             }
             DuplicateMode::Replace => input.fields.iter().filter(|(k, _)| editable(entity, k)).cloned().collect(),
         };
-        let change =
-RecordInput { fields, origin: None, ..input.clone().into_owned() };
+        let change = RecordInput { fields, origin: None, ..input.clone().into_owned() };
         update_in(c, ctx, entity, id, None, &change)?;
         note_left_out(c, ctx, entity, id, &row.left_out)?;
         return Ok(if opts.duplicates == DuplicateMode::Merge {

@@ -259,12 +259,12 @@ fn link_companies(c: &mut impl GenericClient, contact_id: i64, companies: &[Stri
 }
 
 /// Applies a change to a deal's other contacts (SPEC E3) against its primary contact as it
-/// will be, returning the timeline change (`contacts`, names before and after) when the list
+/// was and as it will be, returning the timeline change (`contacts`, names before and after) when the list
 /// changed; as SQLite's `link_contacts`.
 fn link_contacts(
     c: &mut impl GenericClient,
     deal_id: i64,
-    primary: Option<i64>,
+    (was_primary, primary): (Option<i64>, Option<i64>),
     change: &LinksChange,
 ) -> Result<Option<Json>> {
     let resolve = |c: &mut _, texts: &[String]| -> Result<Vec<i64>> {
@@ -283,17 +283,14 @@ fn link_contacts(
         None => None,
     };
     let (add, remove) = (resolve(&mut *c, &change.add)?, resolve(&mut *c, &change.remove)?);
-    let mut next = LinksChange::apply(&current, primary, replace.as_deref(), &add, &remove);
+    let mut next = LinksChange::apply(&current, was_primary, primary, replace.as_deref(), &add, &remove);
     // Kept in id order, as read back.
     next.sort_unstable();
     if next == current {
         return Ok(None);
     }
     c.execute("DELETE FROM deal_contacts WHERE deal_id = $1", &[&deal_id])?;
-    c.execute(
-        "INSERT INTO deal_contacts (deal_id, contact_id) SELECT $1, unnest($2::bigint[])",
-        &[&deal_id, &next],
-    )?;
+    c.execute("INSERT INTO deal_contacts (deal_id, contact_id) SELECT $1, unnest($2::bigint[])", &[&deal_id, &next])?;
     let mut names = |ids: &[i64]| -> Result<String> {
         let mut out = Vec::new();
         for id in ids {
@@ -341,7 +338,15 @@ impl Store {
                 return Err(self.fill_path(StoreError::NotFound { entity, id }));
             }
         }
-        get_in(&mut *c, entity, id).map_err(|e| self.fill_path(e))
+        let mut record = get_in(&mut *c, entity, id).map_err(|e| self.fill_path(e))?;
+        crate::store::records::hide_unseen(&mut record, sight, self.options().lang, |e, ids| {
+            let (cond, params) = visibility_sql(sight.of(e), "t", 2);
+            let sql = format!("SELECT t.id FROM {} t WHERE t.id = ANY($1) AND {cond}", e.table());
+            let mut all: Params = vec![Box::new(ids.to_vec())];
+            all.extend(params);
+            Ok(c.query(&sql, &refs(&all)).map_err(|e| self.pg_err(e))?.iter().map(|r| r.get(0)).collect())
+        })?;
+        Ok(record)
     }
 }
 

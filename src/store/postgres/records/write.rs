@@ -195,7 +195,7 @@ pub(crate) fn create_in(
     let id = ids[0];
     if entity == Entity::Deal && !input.contacts.is_empty() {
         let primary: Option<i64> = c.query_one("SELECT contact_id FROM deals WHERE id = $1", &[&id])?.get(0);
-        link_contacts(c, id, primary, &input.contacts)?;
+        link_contacts(c, id, (primary, primary), &input.contacts)?;
     }
     log_change(c, ctx, entity, id)?;
     Ok(Saved { id, version: 1, changed, repeat_of: links.pop().unwrap_or_default() })
@@ -278,10 +278,12 @@ pub(crate) fn update_in(
     }
     let new_primary = sets.iter().find(|(col, _)| *col == "contact_id").map(|(_, v)| v);
     if entity == Entity::Deal && (!input.contacts.is_empty() || new_primary.is_some()) {
-        let primary = match new_primary.or(old.get("contact_id")) {
+        let id_of = |v: Option<&Val>| match v {
             Some(Val::Int(contact)) => Some(*contact),
             _ => None,
         };
+        let was = id_of(old.get("contact_id"));
+        let primary = (was, id_of(new_primary.or(old.get("contact_id"))));
         changes.extend(link_contacts(c, id, primary, &input.contacts)?);
     }
     if changes.is_empty() {

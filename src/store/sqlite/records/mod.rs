@@ -271,9 +271,14 @@ fn link_companies(tx: &Transaction, contact_id: i64, companies: &[String]) -> Re
 }
 
 /// Applies a change to a deal's other contacts (SPEC E3) against its primary contact as it
-/// will be, returning the timeline change (`contacts`, names before and after) when the list
+/// was and as it will be, returning the timeline change (`contacts`, names before and after) when the list
 /// changed. A name or id matching no contact is refused, naming the field.
-fn link_contacts(tx: &Transaction, deal_id: i64, primary: Option<i64>, change: &LinksChange) -> Result<Option<Json>> {
+fn link_contacts(
+    tx: &Transaction,
+    deal_id: i64,
+    (was_primary, primary): (Option<i64>, Option<i64>),
+    change: &LinksChange,
+) -> Result<Option<Json>> {
     let resolve = |texts: &[String]| -> Result<Vec<i64>> {
         texts
             .iter()
@@ -285,8 +290,14 @@ fn link_contacts(tx: &Transaction, deal_id: i64, primary: Option<i64>, change: &
         .query_map([deal_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let replace = change.replace.as_deref().map(resolve).transpose()?;
-    let mut next =
-        LinksChange::apply(&current, primary, replace.as_deref(), &resolve(&change.add)?, &resolve(&change.remove)?);
+    let mut next = LinksChange::apply(
+        &current,
+        was_primary,
+        primary,
+        replace.as_deref(),
+        &resolve(&change.add)?,
+        &resolve(&change.remove)?,
+    );
     // Kept in id order, as read back.
     next.sort_unstable();
     if next == current {
@@ -298,7 +309,11 @@ fn link_contacts(tx: &Transaction, deal_id: i64, primary: Option<i64>, change: &
             .execute(params![deal_id, c])?;
     }
     let names = |ids: &[i64]| -> Result<String> {
-        Ok(ids.iter().map(|c| refs::describe(tx, RefKind::Contact, *c).map(|r| r.name)).collect::<Result<Vec<_>>>()?.join(", "))
+        Ok(ids
+            .iter()
+            .map(|c| refs::describe(tx, RefKind::Contact, *c).map(|r| r.name))
+            .collect::<Result<Vec<_>>>()?
+            .join(", "))
     };
     Ok(Some(json!({"field": "contacts", "old": names(&current)?, "new": names(&next)?})))
 }
@@ -321,7 +336,18 @@ impl Store {
                 return Err(StoreError::NotFound { entity, id });
             }
         }
-        get_in(self.conn(), entity, id).map_err(|e| self.fill_path(e))
+        let mut record = get_in(self.conn(), entity, id).map_err(|e| self.fill_path(e))?;
+        crate::store::records::hide_unseen(&mut record, sight, self.options().lang, |e, ids| {
+            let (cond, params) = visibility_sql(sight.of(e), "t");
+            let marks = vec!["?"; ids.len()].join(", ");
+            let sql = format!("SELECT t.id FROM {} t WHERE t.id IN ({marks}) AND {cond}", e.table());
+            let mut all: Vec<Sql> = ids.iter().map(|i| Sql::Integer(*i)).collect();
+            all.extend(params);
+            let mut stmt = self.conn().prepare(&sql)?;
+            let seen = stmt.query_map(params_from_iter(all.iter()), |r| r.get(0))?;
+            Ok(seen.collect::<rusqlite::Result<Vec<i64>>>()?)
+        })?;
+        Ok(record)
     }
 
     pub(crate) fn fill_path(&self, e: StoreError) -> StoreError {

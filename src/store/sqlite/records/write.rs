@@ -141,7 +141,7 @@ pub(crate) fn create_checked(
     if entity == Entity::Deal && !input.contacts.is_empty() {
         let primary: Option<i64> =
             tx.prepare_cached("SELECT contact_id FROM deals WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
-        link_contacts(tx, id, primary, &input.contacts)?;
+        link_contacts(tx, id, (primary, primary), &input.contacts)?;
     }
     match ctx.search_later {
         Some(later) => later.add(entity, id, search_text),
@@ -249,10 +249,12 @@ pub(crate) fn update_in(
     }
     let new_primary = sets.iter().find(|(c, _)| *c == "contact_id").map(|(_, v)| v);
     if entity == Entity::Deal && (!input.contacts.is_empty() || new_primary.is_some()) {
-        let primary = match new_primary.or(old.get("contact_id")) {
-            Some(Sql::Integer(c)) => Some(*c),
+        let id_of = |v: Option<&Sql>| match v {
+            Some(Sql::Integer(contact)) => Some(*contact),
             _ => None,
         };
+        let was = id_of(old.get("contact_id"));
+        let primary = (was, id_of(new_primary.or(old.get("contact_id"))));
         changes.extend(link_contacts(tx, id, primary, &input.contacts)?);
     }
     if changes.is_empty() {

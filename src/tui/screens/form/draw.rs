@@ -106,7 +106,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 }
                 match form.record.as_ref().and_then(|r| r.links.get(*l)) {
                     Some((e, link)) => {
-                        (app.t(&format!("entity.{}", e.code())), format!("#{} {} ›", link.id, link.name))
+                        let record = form.record.as_deref();
+                        let primary = if record.is_some_and(|r| r.is_primary_link(*e, link.id)) {
+                            format!(" ({})", app.t("label.primary"))
+                        } else {
+                            String::new()
+                        };
+                        (app.t(&format!("entity.{}", e.code())), format!("#{} {}{primary} ›", link.id, link.name))
                     }
                     None => continue,
                 }

@@ -10,7 +10,7 @@ use crate::store::records::Record;
 use crate::store::records::Shown;
 use crate::store::refs::StageRow;
 use crate::store::timeline::TimelineEntry;
-use crate::store::{CommsChange, RecordInput, RecordRef};
+use crate::store::{CommsChange, LinksChange, RecordInput, RecordRef};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay, PickPurpose, Picker, Prompt, PromptPurpose, Screen, Seen, error, info};
 use crate::tui::effect::{Effect, StoreEvent};
@@ -109,6 +109,7 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('P')], AddPhone, "tui.key_add_phone", false),
         b(&[k('E')], AddEmail, "tui.key_add_email", false),
         b(&[k('x')], RemoveComm, "tui.key_form_x", false),
+        b(&[k('o')], LinkContact, "tui.key_link_contact", false),
         b(&[k('D')], DeleteActivity, "tui.key_delete_activity", false),
         b(&[k('J'), code(KeyCode::PageDown)], PageDown, "tui.key_timeline_down", true),
         b(&[k('K'), code(KeyCode::PageUp)], PageUp, "tui.key_timeline_up", false),
@@ -326,6 +327,48 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        Action::LinkContact => {
+            match &form.record {
+                Some(r) if entity == Entity::Deal => {
+                    app.overlay = Overlay::Prompt(Prompt {
+                        purpose: PromptPurpose::LinkContact { id: r.id, version: r.version },
+                        title: app.t("tui.prompt_link_contact"),
+                        input: TextInput::default(),
+                        error: None,
+                        files: None,
+                    });
+                }
+                _ => info(app, app.t("tui.link_contact_deals_only")),
+            }
+            vec![]
+        }
+        Action::RemoveComm if matches!(form.rows.get(form.cursor), Some(FormRow::Link(_))) => {
+            let (Some(r), Some(FormRow::Link(i))) = (&form.record, form.rows.get(form.cursor).cloned()) else {
+                return vec![];
+            };
+            // A deal's other contact is unlinked; its primary one is the `contact` field.
+            match r.links.get(i) {
+                Some((Entity::Contact, link))
+                    if entity == Entity::Deal
+                        && !matches!(r.get("contact"), Some(Shown::Ref(p)) if p.id == link.id) =>
+                {
+                    let contacts = LinksChange { remove: vec![link.id.to_string()], ..Default::default() };
+                    let input = RecordInput { contacts, ..Default::default() };
+                    vec![Effect::Update {
+                        entity,
+                        id: r.id,
+                        version: r.version,
+                        input,
+                        field: Some("contacts".into()),
+                        base: vec![],
+                    }]
+                }
+                _ => {
+                    info(app, app.t("tui.unlink_other_contacts_only"));
+                    vec![]
+                }
+            }
+        }
         Action::RemoveComm => {
             let (Some(r), Some(FormRow::Comm(i))) = (&form.record, form.rows.get(form.cursor).cloned()) else {
                 return vec![];
@@ -461,6 +504,20 @@ pub(crate) fn add_comm(app: &mut App, kind: CommKind, text: String) -> Answered 
             Answered::Close(vec![])
         }
     }
+}
+
+/// A contact id typed to link to the open deal: refused unless it is a number; the store
+/// says when there is no such contact.
+pub(crate) fn link_contact(app: &App, id: i64, version: i64, text: String) -> Answered {
+    let typed = text.trim().trim_start_matches('#');
+    if typed.parse::<i64>().is_err() {
+        return Answered::Refused(app.ta("tui.link_contact_needs_id", &[("value", text.trim())]));
+    }
+    let contacts = LinksChange { add: vec![typed.to_string()], ..Default::default() };
+    let input = RecordInput { contacts, ..Default::default() };
+    let update =
+        Effect::Update { entity: Entity::Deal, id, version, input, field: Some("contacts".into()), base: vec![] };
+    Answered::Wait(vec![update])
 }
 
 /// The record, its timeline and stages.
