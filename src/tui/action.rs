@@ -198,12 +198,16 @@ pub enum Action {
     ItemUp,
     /// Administration: the next role; the stage one place down.
     ItemDown,
-    /// Administration: rename the stage.
+    /// Administration: rename the stage or source.
     Rename,
     /// Administration: the stage's colour.
     Recolor,
     /// Administration: add a deal pipeline.
     AddPipeline,
+    /// Administration: rename the deal pipeline shown.
+    RenamePipeline,
+    /// Administration: delete the deal pipeline shown, its deals moved to another.
+    DeletePipeline,
     /// Administration: the distribution queue's next mode.
     NextQueueMode,
     /// Administration: add or remove a user of the queue.

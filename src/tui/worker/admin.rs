@@ -125,9 +125,35 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
             let row = store.add_pipeline(&name)?;
             t("pipeline_added", &[("pipeline", &row.name)])
         }
+        AdminOp::RenamePipeline { pipeline, name } => {
+            let row = store.rename_pipeline(&pipeline, &name)?;
+            t("pipeline_renamed", &[("old", &pipeline), ("pipeline", &row.name)])
+        }
+        AdminOp::DeletePipeline { pipeline, move_to } => {
+            let moved = store.delete_pipeline(&pipeline, move_to.as_deref())?;
+            crate::i18n::tr_count(lang, "team.done_pipeline_deleted", moved.max(0) as u64, &[("pipeline", &pipeline)])
+        }
         AdminOp::AddSource { name } => {
             let row = store.add_source(&name, None)?;
             t("source_added", &[("source", &row.name)])
+        }
+        AdminOp::RenameSource { source, name } => {
+            let row = store.rename_source(&source, &name)?;
+            t("source_renamed", &[("source", &row.name), ("code", &row.code)])
+        }
+        AdminOp::ReorderSource { source, position } => {
+            let rows = store.reorder_source(&source, position)?;
+            let name = rows.iter().find(|r| r.code == source).map_or(source.clone(), |r| r.name.clone());
+            t("source_moved", &[("source", &name), ("position", &position.to_string())])
+        }
+        AdminOp::DeleteSource { source, move_to } => {
+            let name = store
+                .sources()
+                .ok()
+                .and_then(|all| all.into_iter().find(|s| s.code == source).map(|s| s.name))
+                .unwrap_or_else(|| source.clone());
+            let moved = store.delete_source(&source, move_to.as_deref())?;
+            crate::i18n::tr_count(lang, "team.done_source_deleted", moved.max(0) as u64, &[("source", &name)])
         }
         AdminOp::SetQueue { mode, users } => {
             let cfg = store.set_queue(mode, &users)?;

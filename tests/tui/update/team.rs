@@ -6,6 +6,7 @@ use super::*;
 use prospect::domain::access::{Action as Doing, Level, Subject};
 use prospect::tui::app::{Level as Said, TeamPane};
 use prospect::tui::keymap::{bindings, context, footer_line};
+use prospect::store::records::Shown;
 
 fn open_pane(h: &mut Harness, pane: TeamPane) {
     h.act(Team);
@@ -270,4 +271,90 @@ fn sources_and_the_queue() {
     let q = h.other().queue().unwrap();
     assert_eq!(q.users, ["bob"]);
     assert_eq!(q.mode, prospect::domain::queue::QueueMode::Even);
+}
+
+/// Sources are renamed (the code stays), moved and deleted with their records moved; one in
+/// use is not deleted "nowhere": the refusal says how many records use it.
+#[test]
+fn sources_are_renamed_moved_and_deleted_with_their_records_moved() {
+    let mut h = Harness::new(0, Lang::En);
+    let lead = RecordInput {
+        fields: vec![("title".into(), "From the fair".into()), ("source".into(), "WEB".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(Entity::Lead, &lead).unwrap().id;
+    open_pane(&mut h, TeamPane::Sources);
+    let codes = |h: &Harness| -> Vec<String> { h.other().sources().unwrap().into_iter().map(|s| s.code).collect() };
+    let web = codes(&h).iter().position(|c| c == "WEB").unwrap();
+    h.act(Top);
+    for _ in 0..web {
+        h.act(Down);
+    }
+    h.act(Rename);
+    for _ in 0..30 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Website form");
+    h.act(Submit);
+    let renamed = h.other().sources().unwrap().into_iter().find(|s| s.code == "WEB").unwrap();
+    assert_eq!(renamed.name, "Website form");
+    assert_eq!(h.app.status.clone().unwrap().0, "Source WEB renamed Website form.");
+    if web > 0 {
+        h.act(ItemUp);
+        assert_eq!(codes(&h).iter().position(|c| c == "WEB"), Some(web - 1));
+        assert_eq!(h.app.team.cursor(), web - 1, "the cursor goes with the source");
+    }
+    // In use: "nowhere" is refused with the count, nothing deleted.
+    h.act(AdminDelete);
+    pick_value(&mut h, "");
+    let (said, level) = h.app.status.clone().unwrap();
+    assert_eq!(level, Said::Error, "{said}");
+    assert!(said.contains('1'), "{said}");
+    assert!(codes(&h).contains(&"WEB".to_string()));
+    // Moved to another source, then deleted.
+    let other = codes(&h).into_iter().find(|c| c != "WEB").unwrap();
+    h.act(AdminDelete);
+    pick_value(&mut h, &other);
+    assert_eq!(h.app.status.clone().unwrap().0, "Source Website form deleted; 1 record moved.");
+    assert!(!codes(&h).contains(&"WEB".to_string()));
+    let source = h.other().get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert!(matches!(source.get("source"), Some(Shown::Ref(r)) if r.code == other), "{source:?}");
+}
+
+/// A deal pipeline is renamed and deleted with its deals moved, from the Stages pane; the
+/// lead pipeline stays.
+#[test]
+fn deal_pipelines_are_renamed_and_deleted_with_their_deals_moved() {
+    let mut h = Harness::new(0, Lang::En);
+    h.store.add_pipeline("Partners").unwrap();
+    let deal = RecordInput {
+        fields: vec![("title".into(), "Reseller".into()), ("pipeline".into(), "Partners".into())],
+        ..Default::default()
+    };
+    let id = h.store.create(Entity::Deal, &deal).unwrap().id;
+    open_pane(&mut h, TeamPane::Stages);
+    h.act(RenamePipeline);
+    assert!(h.app.status.clone().unwrap().0.contains("lead pipeline"), "{:?}", h.app.status);
+    h.act(SwitchPipeline);
+    pick_value(&mut h, "Partners");
+    h.act(RenamePipeline);
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Resellers");
+    h.act(Submit);
+    let names = |h: &Harness| -> Vec<String> {
+        h.other().pipelines(Entity::Deal).unwrap().into_iter().map(|p| p.name).collect()
+    };
+    assert!(names(&h).contains(&"Resellers".to_string()), "{:?}", names(&h));
+    assert_eq!(h.app.team.deal_pipeline.as_deref(), Some("Resellers"), "the pane follows it");
+    h.act(DeletePipeline);
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert!(p.title.contains("1 deals"), "{}", p.title);
+    let target = p.items[0].0.clone();
+    pick_value(&mut h, &target);
+    assert_eq!(h.app.status.clone().unwrap().0, "Deal pipeline Resellers deleted; 1 deal moved.");
+    assert!(!names(&h).contains(&"Resellers".to_string()));
+    let moved = h.other().get(RecordRef::new(Entity::Deal, id)).unwrap();
+    assert!(matches!(moved.get("pipeline"), Some(Shown::Ref(r)) if r.name == target), "{moved:?}");
 }

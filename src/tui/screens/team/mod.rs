@@ -186,8 +186,18 @@ pub enum AdminOp {
     DeleteStage { entity: Entity, pipeline: Option<String>, stage: String, move_to: Option<String> },
     /// Add a deal pipeline.
     AddPipeline { name: String },
+    /// Rename a deal pipeline.
+    RenamePipeline { pipeline: String, name: String },
+    /// Delete a deal pipeline, moving its deals to `move_to`.
+    DeletePipeline { pipeline: String, move_to: Option<String> },
     /// Add a source.
     AddSource { name: String },
+    /// Rename a source (by code): the code stays.
+    RenameSource { source: String, name: String },
+    /// Move a source to a 1-based position.
+    ReorderSource { source: String, position: usize },
+    /// Delete a source, moving its records to `move_to`.
+    DeleteSource { source: String, move_to: Option<String> },
     /// The queue's mode and users.
     SetQueue { mode: crate::domain::queue::QueueMode, users: Vec<String> },
 }
@@ -213,8 +223,12 @@ pub enum TeamAsk {
     StageColor { stage: String },
     /// A new deal pipeline's name.
     PipelineName,
+    /// A deal pipeline's new name.
+    PipelineRename { pipeline: String },
     /// A new source's name.
     SourceName,
+    /// A source's new name.
+    SourceRename { source: String },
 }
 
 /// What a picker of the administration screens picks.
@@ -236,6 +250,10 @@ pub enum TeamPick {
     StageSemantics { name: String },
     /// Where a deleted stage's records go.
     StageMoveTo { stage: String },
+    /// Where a deleted deal pipeline's deals go.
+    PipelineMoveTo { pipeline: String },
+    /// Where a deleted source's records go (`NONE`: nowhere, refused when one uses it).
+    SourceMoveTo { source: String },
 }
 
 /// The value a picker item carries for "none".
@@ -366,10 +384,12 @@ pub(crate) fn prompted(app: &mut App, ask: TeamAsk, text: String) -> Answered {
         TeamAsk::UserLogin | TeamAsk::UserName | TeamAsk::NewDepartment { .. } => users::prompted(app, ask, text),
         TeamAsk::RoleName => roles::prompted(app, text),
         TeamAsk::DepartmentName => departments::prompted(app, text),
-        TeamAsk::StageName | TeamAsk::StageRename { .. } | TeamAsk::StageColor { .. } | TeamAsk::PipelineName => {
-            stages::prompted(app, ask, text)
-        }
-        TeamAsk::SourceName => tail::prompted(app, text),
+        TeamAsk::StageName
+        | TeamAsk::StageRename { .. }
+        | TeamAsk::StageColor { .. }
+        | TeamAsk::PipelineName
+        | TeamAsk::PipelineRename { .. } => stages::prompted(app, ask, text),
+        TeamAsk::SourceName | TeamAsk::SourceRename { .. } => tail::prompted(ask, text),
     }
 }
 
@@ -381,9 +401,11 @@ pub(crate) fn picked(app: &mut App, pick: TeamPick, value: String) -> Vec<Effect
         }
         TeamPick::RoleLike { name } => roles::picked(name, value),
         TeamPick::DepartmentParent { name } => departments::picked(name, value),
-        TeamPick::StagePipeline | TeamPick::StageSemantics { .. } | TeamPick::StageMoveTo { .. } => {
-            stages::picked(app, pick, value)
-        }
+        TeamPick::StagePipeline
+        | TeamPick::StageSemantics { .. }
+        | TeamPick::StageMoveTo { .. }
+        | TeamPick::PipelineMoveTo { .. } => stages::picked(app, pick, value),
+        TeamPick::SourceMoveTo { source } => tail::picked(source, value),
     }
 }
 

@@ -1,12 +1,13 @@
 //! The Stages pane: the stages of the lead pipeline or of a deal pipeline (`p` chooses),
 //! in order, with their kind, colour and record count. `a` adds a stage (name, then kind),
 //! `e` renames, `c` recolours, `K`/`J` move it up or down, `D` deletes it (its records moved
-//! to a stage picked first), `P` adds a deal pipeline.
+//! to a stage picked first), `P` adds a deal pipeline, `r` renames the one shown, `X`
+//! deletes it (its deals moved to a pipeline picked first).
 
 use super::{AdminOp, NONE, TeamAsk, TeamPick, ask, pick, table};
 use crate::domain::stage::StageSemantics;
 use crate::tui::action::Action;
-use crate::tui::app::{App, Confirm, Overlay};
+use crate::tui::app::{App, Confirm, Overlay, info};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{Binding, b, k};
 use crate::tui::overlays::prompt::Answered;
@@ -30,6 +31,8 @@ pub(super) fn bindings(admin: bool) -> Vec<Binding> {
             b(&[k('J')], ItemDown, "team.key_stage_down", true),
             b(&[k('D')], AdminDelete, "team.key_delete_stage", true),
             b(&[k('P')], AddPipeline, "team.key_add_pipeline", false),
+            b(&[k('r')], RenamePipeline, "team.key_rename_pipeline", false),
+            b(&[k('X')], DeletePipeline, "team.key_delete_pipeline", false),
         ]);
     }
     v
@@ -59,6 +62,35 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::AdminAdd => ask(app, TeamAsk::StageName, app.t("team.ask_stage"), ""),
         Action::AddPipeline => ask(app, TeamAsk::PipelineName, app.t("team.ask_pipeline"), ""),
+        Action::RenamePipeline | Action::DeletePipeline => {
+            let Some(shown) = app.team.deal_pipeline.clone() else {
+                info(app, app.t("team.lead_pipeline_stays"));
+                return vec![];
+            };
+            if action == Action::RenamePipeline {
+                let title = app.ta("team.ask_rename_pipeline", &[("pipeline", &shown)]);
+                ask(app, TeamAsk::PipelineRename { pipeline: shown.clone() }, title, &shown);
+                return vec![];
+            }
+            let deals: i64 = app.team.data.stages.iter().flat_map(|(_, s)| s.iter()).map(|s| s.count).sum();
+            let others: Vec<(String, String)> = app
+                .team
+                .data
+                .pipelines
+                .iter()
+                .filter(|p| p.name != shown)
+                .map(|p| (p.name.clone(), p.name.clone()))
+                .collect();
+            if deals == 0 {
+                let message = app.ta("team.confirm_delete_pipeline", &[("pipeline", &shown)]);
+                let op = AdminOp::DeletePipeline { pipeline: shown, move_to: None };
+                app.overlay = Overlay::Confirm(Confirm { message, on_yes: Effect::Admin(op) });
+            } else {
+                let title =
+                    app.ta("team.pick_pipeline_move_to", &[("pipeline", &shown), ("count", &deals.to_string())]);
+                pick(app, TeamPick::PipelineMoveTo { pipeline: shown }, title, others, 0);
+            }
+        }
         Action::Rename => {
             let Some(s) = stage else { return vec![] };
             let title = app.ta("team.ask_rename", &[("stage", &s.stage.name)]);
@@ -116,6 +148,11 @@ pub(super) fn prompted(app: &mut App, asked: TeamAsk, text: String) -> Answered 
         TeamAsk::StageRename { stage } => AdminOp::RenameStage { entity, pipeline, stage, name: text },
         TeamAsk::StageColor { stage } => AdminOp::RecolorStage { entity, pipeline, stage, color: text },
         TeamAsk::PipelineName => AdminOp::AddPipeline { name: text },
+        TeamAsk::PipelineRename { pipeline } => {
+            // The pane follows the pipeline under its new name.
+            app.team.deal_pipeline = Some(text.clone());
+            AdminOp::RenamePipeline { pipeline, name: text }
+        }
         _ => return Answered::Close(vec![]),
     };
     Answered::Close(vec![Effect::Admin(op)])
@@ -135,6 +172,12 @@ pub(super) fn picked(app: &mut App, picked: TeamPick, value: String) -> Vec<Effe
         }
         TeamPick::StageMoveTo { stage } => {
             vec![Effect::Admin(AdminOp::DeleteStage { entity, pipeline, stage, move_to: Some(value) })]
+        }
+        TeamPick::PipelineMoveTo { pipeline } => {
+            // The pane shows where the deals went.
+            app.team.deal_pipeline = Some(value.clone());
+            app.team.cursors[3] = 0;
+            vec![Effect::Admin(AdminOp::DeletePipeline { pipeline, move_to: Some(value) })]
         }
         _ => vec![],
     }

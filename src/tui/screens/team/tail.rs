@@ -1,8 +1,10 @@
-//! The last two panes. Sources: their codes and names; `a` adds one. Queue: how leads that
+//! The last two panes. Sources: their codes and names; `a` adds one, `e` renames (the code
+//! stays), `K`/`J` move it up or down, `D` deletes it (its records moved to a source picked
+//! first). Queue: how leads that
 //! arrive (import, e-mail, JSON) are given out, and the users it gives them to in order;
 //! `m` the next mode, Space puts the focused user in the queue or takes them out.
 
-use super::{AdminOp, TeamAsk, TeamPane, ask, table, yes_no};
+use super::{AdminOp, NONE, TeamAsk, TeamPane, TeamPick, ask, pick, table, yes_no};
 use crate::domain::queue::QueueMode;
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -26,7 +28,13 @@ pub(super) fn bindings(pane: TeamPane, admin: bool) -> Vec<Binding> {
             b(&[k('m')], NextQueueMode, "team.key_queue_mode", true),
             b(&[k(' '), code(KeyCode::Enter)], QueueUsers, "team.key_queue_user", true),
         ],
-        (_, true) => vec![b(&[k('a')], AdminAdd, "team.key_add_source", true)],
+        (_, true) => vec![
+            b(&[k('a')], AdminAdd, "team.key_add_source", true),
+            b(&[k('e')], Rename, "team.key_rename_source", true),
+            b(&[k('K')], ItemUp, "team.key_source_up", true),
+            b(&[k('J')], ItemDown, "team.key_source_down", false),
+            b(&[k('D')], AdminDelete, "team.key_delete_source", true),
+        ],
     }
 }
 
@@ -38,6 +46,32 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
     });
     match (app.team.pane, action) {
         (TeamPane::Sources, Action::AdminAdd) => ask(app, TeamAsk::SourceName, app.t("team.ask_source"), ""),
+        (TeamPane::Sources, Action::Rename) => {
+            let Some(s) = app.team.data.sources.get(app.team.cursor()).cloned() else { return vec![] };
+            let title = app.ta("team.ask_rename_source", &[("source", &s.name)]);
+            ask(app, TeamAsk::SourceRename { source: s.code }, title, &s.name);
+        }
+        (TeamPane::Sources, Action::ItemUp | Action::ItemDown) => {
+            let at = app.team.cursor();
+            let Some(s) = app.team.data.sources.get(at).cloned() else { return vec![] };
+            let count = app.team.data.sources.len();
+            let to = if action == Action::ItemUp { at.checked_sub(1) } else { Some(at + 1).filter(|t| *t < count) };
+            let Some(to) = to else { return vec![] };
+            // The cursor goes with the source.
+            app.team.cursors[4] = to;
+            return vec![Effect::Admin(AdminOp::ReorderSource { source: s.code, position: to + 1 })];
+        }
+        (TeamPane::Sources, Action::AdminDelete) => {
+            let Some(s) = app.team.data.sources.get(app.team.cursor()).cloned() else { return vec![] };
+            // First: delete it only if no record uses it (the service refuses it otherwise,
+            // with the count); then each other source to move its records to.
+            let mut items = vec![(NONE.to_string(), app.t("team.source_unused"))];
+            items.extend(
+                app.team.data.sources.iter().filter(|o| o.code != s.code).map(|o| (o.code.clone(), o.name.clone())),
+            );
+            let title = app.ta("team.pick_source_move_to", &[("source", &s.name)]);
+            pick(app, TeamPick::SourceMoveTo { source: s.code }, title, items, 0);
+        }
         (TeamPane::Queue, Action::NextQueueMode) => {
             let at = QueueMode::ALL.iter().position(|m| *m == queue.mode).unwrap_or(0);
             let mode = QueueMode::ALL[(at + 1) % QueueMode::ALL.len()];
@@ -59,9 +93,19 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// A new source's name.
-pub(super) fn prompted(_app: &mut App, name: String) -> Answered {
-    Answered::Close(vec![Effect::Admin(AdminOp::AddSource { name })])
+/// A new source's name, or a source's new one.
+pub(super) fn prompted(asked: TeamAsk, name: String) -> Answered {
+    let op = match asked {
+        TeamAsk::SourceRename { source } => AdminOp::RenameSource { source, name },
+        _ => AdminOp::AddSource { name },
+    };
+    Answered::Close(vec![Effect::Admin(op)])
+}
+
+/// Where a deleted source's records go (`NONE`: it must be unused).
+pub(super) fn picked(source: String, value: String) -> Vec<Effect> {
+    let move_to = (value != NONE).then_some(value);
+    vec![Effect::Admin(AdminOp::DeleteSource { source, move_to })]
 }
 
 pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
