@@ -47,13 +47,25 @@ impl Service {
             self.require_visible(r)?;
             return Ok(rows);
         }
+        // The page is filled with activities the user may read: the rows after the last
+        // one read, page after page, until it is full or the rows run out.
+        let limit = if f.limit == 0 { 500 } else { f.limit };
         let mut seen = Vec::with_capacity(rows.len());
-        for row in rows {
-            if self.activity_allowed(&rights, Action::Read, &row, false)? {
-                seen.push(row);
+        let mut rows = rows;
+        loop {
+            let full = rows.len() >= limit;
+            let last = rows.last().map(|r| (r.deadline, r.id));
+            for row in rows {
+                if self.activity_allowed(&rights, Action::Read, &row, false)? {
+                    seen.push(row);
+                    if seen.len() == limit {
+                        return Ok(seen);
+                    }
+                }
             }
+            let (true, Some(after)) = (full, last) else { return Ok(seen) };
+            rows = self.engine.activities(&ActivityFilter { after: Some(after), limit, ..f.clone() })?;
         }
-        Ok(seen)
     }
 
     /// Whether `rights` allow `action` on an activity: its responsible's level, or (with

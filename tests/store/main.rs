@@ -76,6 +76,7 @@ macro_rules! contract_suite {
             rights::levels_change_by_english_or_french_names_and_the_highest_role_wins,
             rights::a_deactivated_user_reads_and_writes_nothing_and_activities_follow_their_records,
             rights::a_duplicate_the_user_cannot_see_is_said_without_its_data,
+            rights::a_restricted_users_page_of_activities_is_full_of_theirs,
             bulk::a_demo_load_is_counted_listed_and_searchable,
             bulk::a_bulk_import_loads_every_row_searchable,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,

@@ -276,3 +276,38 @@ pub fn a_duplicate_the_user_cannot_see_is_said_without_its_data(mut eng: TestEng
 fn debug_has_id(m: &prospect::store::duplicates::DuplicateMatch, id: i64) -> bool {
     format!("{m:?}").contains(&format!("id: {id},"))
 }
+
+/// A page of activities is filled with those the user may read: alice's earlier ones do not
+/// crowd bob's out of his first page (they were read, then left out, before).
+pub fn a_restricted_users_page_of_activities_is_full_of_theirs(mut eng: TestEngine) {
+    use prospect::domain::activity::{ActivityKind, Priority};
+    use prospect::store::activities::{ActivityDetails, ActivityFilter, NewActivity};
+    let t = team(&mut eng);
+    let plan = |eng: &mut TestEngine, whose: &str, n: i64| {
+        let lead = RecordRef::new(Entity::Lead, ids_of(&t.leads, &[whose]).into_iter().next().unwrap());
+        let responsible_id = Some(eng.user_id_of(whose).unwrap());
+        let a = NewActivity {
+            kind: ActivityKind::Call,
+            subject: format!("{whose} {n}"),
+            deadline: NOW + n * HOUR,
+            duration_minutes: None,
+            priority: Priority::Medium,
+            responsible_id,
+            completed: false,
+            bindings: vec![lead],
+        };
+        eng.plan_activity(a, &ActivityDetails::default()).unwrap()
+    };
+    for n in 1..=4 {
+        plan(&mut eng, "alice", n);
+    }
+    for n in 5..=7 {
+        plan(&mut eng, "bob", n);
+    }
+    let page = t.bob.activities(&ActivityFilter { limit: 2, ..Default::default() }).unwrap();
+    let subjects: Vec<&str> = page.iter().map(|a| a.subject.as_str()).collect();
+    assert_eq!(subjects, ["bob 5", "bob 6"]);
+    let after = page.last().map(|a| (a.deadline, a.id));
+    let next = t.bob.activities(&ActivityFilter { limit: 2, after, ..Default::default() }).unwrap();
+    assert_eq!(next.iter().map(|a| a.subject.as_str()).collect::<Vec<_>>(), ["bob 7"]);
+}
