@@ -31,11 +31,48 @@ impl Service {
     pub fn activity(&self, id: i64) -> Result<ActivityRow> {
         let row = self.engine.activity(id)?;
         self.require_activity(Action::Read, &row)?;
+        let mut rows = [row];
+        self.hide_unseen_bindings(&mut rows)?;
+        let [row] = rows;
         Ok(row)
     }
 
-    /// Activities by deadline, soonest first.
+    /// Activities by deadline, soonest first; the records the user may not see named "a
+    /// record you cannot see".
     pub fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
+        let mut rows = self.readable_activities(f)?;
+        self.hide_unseen_bindings(&mut rows)?;
+        Ok(rows)
+    }
+
+    /// An activity's records the user may not see keep their id, not their title (SPEC R2):
+    /// a Head's call bound to a lead of another department, a contact beside their deal's.
+    fn hide_unseen_bindings(&self, rows: &mut [ActivityRow]) -> Result<()> {
+        let sight = self.sight()?;
+        let hidden = crate::i18n::tr_in(self.engine.options().lang, "access.hidden_record", &[]);
+        for entity in [Entity::Lead, Entity::Contact, Entity::Company, Entity::Deal] {
+            if *sight.of(entity) == crate::domain::access::Visibility::All {
+                continue;
+            }
+            let mut ids: Vec<i64> =
+                rows.iter().flat_map(|r| &r.bindings).filter(|b| b.0 == entity).map(|b| b.1).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.is_empty() {
+                continue;
+            }
+            let seen = self.engine.seen_among(entity, &ids, &sight)?;
+            for binding in rows.iter_mut().flat_map(|r| r.bindings.iter_mut()) {
+                if binding.0 == entity && !seen.contains(&binding.1) {
+                    binding.2 = hidden.clone();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Activities by deadline the user may read, pages read on past the ones left out.
+    fn readable_activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
         let rows = self.engine.activities(f)?;
         let Some(rights) = self.rights()? else { return Ok(rows) };
         if rights.level(Subject::Activity, Action::Read) == Level::All {

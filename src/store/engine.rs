@@ -95,6 +95,10 @@ pub trait Records {
     /// Reads one record, if the current user may see it.
     fn get(&self, record: RecordRef, sight: &Sight) -> Result<Record>;
 
+    /// Which of these ids of `entity` the sight reaches: what a reader may be told of
+    /// records named elsewhere (an activity's records, a record's links).
+    fn seen_among(&self, entity: Entity, ids: &[i64], sight: &Sight) -> Result<Vec<i64>>;
+
     /// Lists records newest first, filtered and limited to what the current user may see.
     fn list(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<Vec<RecordSummary>>;
 

@@ -310,4 +310,25 @@ pub fn a_restricted_users_page_of_activities_is_full_of_theirs(mut eng: TestEngi
     let after = page.last().map(|a| (a.deadline, a.id));
     let next = t.bob.activities(&ActivityFilter { limit: 2, after, ..Default::default() }).unwrap();
     assert_eq!(next.iter().map(|a| a.subject.as_str()).collect::<Vec<_>>(), ["bob 7"]);
+
+    // His call bound to alice's lead too: he reads his lead's title, not hers.
+    let lead_of = |whose: &str| RecordRef::new(Entity::Lead, ids_of(&t.leads, &[whose]).into_iter().next().unwrap());
+    let both = NewActivity {
+        kind: ActivityKind::Call,
+        subject: "bob 8".into(),
+        deadline: NOW + 8 * HOUR,
+        duration_minutes: None,
+        priority: Priority::Medium,
+        responsible_id: Some(eng.user_id_of("bob").unwrap()),
+        completed: false,
+        bindings: vec![lead_of("bob"), lead_of("alice")],
+    };
+    let his = eng.plan_activity(both, &ActivityDetails::default()).unwrap();
+    let row = t.bob.activity(his).unwrap();
+    let titles: Vec<&str> = row.bindings.iter().map(|b| b.2.as_str()).collect();
+    // (Named "a record you cannot see" in a file; on PostgreSQL the server does not even
+    // show him that binding.)
+    assert!(titles.contains(&"Zephyr bob") && !titles.contains(&"Zephyr alice"), "{titles:?}");
+    let listed = t.bob.activities(&ActivityFilter::default()).unwrap();
+    assert!(!format!("{listed:?}").contains("Zephyr alice"), "{listed:?}");
 }

@@ -4,9 +4,9 @@
 
 use super::*;
 use prospect::domain::access::{Action as Doing, Level, Subject};
+use prospect::store::records::Shown;
 use prospect::tui::app::{Level as Said, TeamPane};
 use prospect::tui::keymap::{bindings, context, footer_line};
-use prospect::store::records::Shown;
 
 fn open_pane(h: &mut Harness, pane: TeamPane) {
     h.act(Team);

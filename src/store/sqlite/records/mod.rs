@@ -337,17 +337,25 @@ impl Store {
             }
         }
         let mut record = get_in(self.conn(), entity, id).map_err(|e| self.fill_path(e))?;
-        crate::store::records::hide_unseen(&mut record, sight, self.options().lang, |e, ids| {
-            let (cond, params) = visibility_sql(sight.of(e), "t");
-            let marks = vec!["?"; ids.len()].join(", ");
-            let sql = format!("SELECT t.id FROM {} t WHERE t.id IN ({marks}) AND {cond}", e.table());
-            let mut all: Vec<Sql> = ids.iter().map(|i| Sql::Integer(*i)).collect();
-            all.extend(params);
-            let mut stmt = self.conn().prepare(&sql)?;
-            let seen = stmt.query_map(params_from_iter(all.iter()), |r| r.get(0))?;
-            Ok(seen.collect::<rusqlite::Result<Vec<i64>>>()?)
-        })?;
+        let lang = self.options().lang;
+        crate::store::records::hide_unseen(&mut record, sight, lang, |e, ids| self.seen_now(e, ids, sight))?;
         Ok(record)
+    }
+
+    /// Which of `ids` the sight reaches, in one statement.
+    pub(crate) fn seen_now(&self, entity: Entity, ids: &[i64], sight: &Sight) -> Result<Vec<i64>> {
+        let vis = sight.of(entity);
+        if *vis == Visibility::All || ids.is_empty() {
+            return Ok(if *vis == Visibility::All { ids.to_vec() } else { vec![] });
+        }
+        let (cond, params) = visibility_sql(vis, "t");
+        let marks = vec!["?"; ids.len()].join(", ");
+        let sql = format!("SELECT t.id FROM {} t WHERE t.id IN ({marks}) AND {cond}", entity.table());
+        let mut all: Vec<Sql> = ids.iter().map(|i| Sql::Integer(*i)).collect();
+        all.extend(params);
+        let mut stmt = self.conn().prepare(&sql)?;
+        let seen = stmt.query_map(params_from_iter(all.iter()), |r| r.get(0))?;
+        Ok(seen.collect::<rusqlite::Result<Vec<i64>>>()?)
     }
 
     pub(crate) fn fill_path(&self, e: StoreError) -> StoreError {
@@ -477,6 +485,10 @@ impl Records for Store {
     fn get(&self, record: RecordRef, sight: &Sight) -> Result<Record> {
         // Its fields, phones, links and stage come from one state of the file.
         self.reading(|s| s.get_now(record.entity, record.id, sight))
+    }
+
+    fn seen_among(&self, entity: Entity, ids: &[i64], sight: &Sight) -> Result<Vec<i64>> {
+        self.seen_now(entity, ids, sight)
     }
 
     /// Lists records newest first, filtered and limited to what the current user may see.
