@@ -97,9 +97,31 @@ impl Service {
         self.engine.get(record, &self.sight()?)
     }
 
-    /// Lists records newest first, filtered and limited to what the current user may see.
+    /// Lists records newest first, filtered and limited to what the current user may see; a
+    /// client they may not see is "a record you cannot see".
     pub fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
-        self.engine.list(entity, filter, &self.sight()?)
+        let sight = self.sight()?;
+        let mut rows = self.engine.list(entity, filter, &sight)?;
+        let hidden = crate::i18n::tr_in(self.engine.options().lang, "access.hidden_record", &[]);
+        for kind in [Entity::Contact, Entity::Company] {
+            if *sight.of(kind) == Visibility::All {
+                continue;
+            }
+            let mut ids: Vec<i64> =
+                rows.iter().filter_map(|r| r.client_ref).filter(|c| c.entity == kind).map(|c| c.id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.is_empty() {
+                continue;
+            }
+            let seen = self.engine.seen_among(kind, &ids, &sight)?;
+            for row in rows.iter_mut() {
+                if row.client_ref.is_some_and(|c| c.entity == kind && !seen.contains(&c.id)) {
+                    row.client.clone_from(&hidden);
+                }
+            }
+        }
+        Ok(rows)
     }
 
     /// How many records a list filter matches (ignoring its limit and pages).

@@ -53,6 +53,10 @@ pub struct RecordSummary {
     pub responsible: Option<String>,
     /// Client: company or person.
     pub client: String,
+    /// The record the client is (a deal's company, else its contact; a contact's first
+    /// company): what says whether its reader may see its name.
+    #[serde(skip)]
+    pub client_ref: Option<RecordRef>,
     /// First phone.
     pub phone: Option<String>,
     /// First e-mail.
@@ -181,6 +185,26 @@ pub enum NextActivity {
     Between(Option<UnixMs>, Option<UnixMs>),
     /// No open activity.
     Nothing,
+}
+
+/// SQL (over alias `t`) of the kind and id of the record a list row's client is, as two
+/// columns: a deal's company, else its contact; a contact's first company.
+pub(crate) fn client_ref_sql(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Deal => {
+            "CASE WHEN t.company_id IS NOT NULL THEN 'company' WHEN t.contact_id IS NOT NULL THEN 'contact' END, \
+             coalesce(t.company_id, t.contact_id)"
+        }
+        Entity::Contact => {
+            "'company', (SELECT min(cc.company_id) FROM contact_companies cc WHERE cc.contact_id = t.id)"
+        }
+        Entity::Lead | Entity::Company => "CAST(NULL AS TEXT), CAST(NULL AS BIGINT)",
+    }
+}
+
+/// The client record of a list row, from `client_ref_sql`'s columns.
+pub(crate) fn client_ref_of(kind: Option<String>, id: Option<i64>) -> Option<RecordRef> {
+    Some(RecordRef::new(Entity::parse(&kind?)?, id?))
 }
 
 /// Hides what a record shows of records its reader may not see (SPEC R2): a linked record's

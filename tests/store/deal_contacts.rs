@@ -140,6 +140,11 @@ pub fn a_deal_links_only_contacts_its_user_may_see(mut eng: TestEngine) {
     assert_eq!(his_deal.input_text("contact"), "a record you cannot see");
     let json = his_deal.to_json().to_string();
     assert!(!json.contains("Alice's") && json.contains("a record you cannot see"), "{json}");
+    // Nor in his list of deals (the client column).
+    let listed = bob.list(Entity::Deal, &Default::default()).unwrap();
+    let row = listed.iter().find(|r| r.id == deal).unwrap();
+    assert_eq!(row.client, "a record you cannot see", "{row:?}");
+    assert_eq!(eng.list(Entity::Deal, &Default::default()).unwrap()[0].client, "Alice's Client");
     // Nor from the other side: alice's deal with bob's contact shows on his contact hidden.
     let mut hers = input(&[("title", "Alice's big deal"), ("contact", &hidden.to_string())]);
     hers.contacts.add = vec![his.to_string()];

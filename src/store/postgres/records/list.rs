@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::store::records::{ListSort, NextActivity, SortField};
+use crate::store::records::{client_ref_of, client_ref_sql};
 
 /// SQL (over alias `t`) of the deadline of a record's nearest open activity.
 fn next_activity_sql() -> &'static str {
@@ -297,10 +298,11 @@ pub(crate) fn list_in(
     // responsible) run for the rows shown, not for every row the sort looks at.
     let sql = format!(
         "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login::text FROM users WHERE id = t.responsible_id), {client}, \
-         {phone}, {email}, {repeat}, t.created_at, t.version, {next} \
+         {phone}, {email}, {repeat}, t.created_at, t.version, {next}, {client_ref} \
          FROM ({page}) page JOIN {table} t ON t.id = page.page_id {stage_join} ORDER BY {order}",
         phone = first_comm("phone"),
         email = first_comm("email"),
+        client_ref = client_ref_sql(entity),
         next = next_activity_sql(),
     );
     let st = prepared(c, stmts, &sql)?;
@@ -324,6 +326,7 @@ pub(crate) fn list_in(
                 created_at: r.try_get(11)?,
                 version: r.try_get(12)?,
                 next_activity: r.try_get(13)?,
+                client_ref: client_ref_of(r.try_get::<_, Option<String>>(14)?, r.try_get(15)?),
             })
         })
         .collect()

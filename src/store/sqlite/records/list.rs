@@ -3,6 +3,7 @@
 //! what the user may see.
 
 use super::*;
+use crate::store::records::{client_ref_of, client_ref_sql};
 
 /// SQL condition (and its parameters) limiting `alias` to what `vis` allows.
 pub(crate) fn visibility_sql(vis: &Visibility, alias: &str) -> (String, Vec<Sql>) {
@@ -378,11 +379,12 @@ pub(super) fn list_in(
     // table through a stage index, a lookup per record (a sort by title took 131 ms at 100k).
     let sql = format!(
         "SELECT t.id, {title}, {stage_cols}, {amount}, (SELECT login FROM users WHERE id = t.responsible_id), {client}, \
-         {phone}, {email}, {repeat}, t.created_at, t.version, {next} \
+         {phone}, {email}, {repeat}, t.created_at, t.version, {next}, {client_ref} \
          FROM ({page}) page \
          JOIN {table} t ON t.id = page.page_id {stage_join} ORDER BY {order}",
         phone = first_comm("phone"),
         email = first_comm("email"),
+        client_ref = client_ref_sql(entity),
         table = entity.table(),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -406,6 +408,7 @@ pub(super) fn list_in(
             created_at: r.get(11)?,
             version: r.get(12)?,
             next_activity: r.get(13)?,
+            client_ref: client_ref_of(r.get::<_, Option<String>>(14)?, r.get(15)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
