@@ -174,7 +174,10 @@ fn vcard_report(s: &Session, args: &ImportArgs, cards: usize, report: &ImportRep
                 println!("{}", tr("cards.card_rejected", &[("line", &line), ("reason", reason)]))
             }
             RowOutcome::Skipped { id, .. } => {
-                let record = RecordRef::new(Entity::Contact, *id).to_string();
+                let record = match id {
+                    0 => tr("access.hidden_record", &[]),
+                    id => RecordRef::new(Entity::Contact, *id).to_string(),
+                };
                 println!("{}", tr("cards.card_skipped", &[("line", &line), ("record", &record)]))
             }
             other => {

@@ -198,6 +198,28 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
+    /// Forgets which record a skipped row matched when its reader may not see it (`seen`
+    /// says no): its id becomes 0, "a record you cannot see" (SPEC R2).
+    pub fn hide_skipped(&mut self, seen: impl Fn(i64) -> bool) {
+        for (_, outcome, _) in self.runs.iter_mut() {
+            if let RowOutcome::Skipped { id, .. } = outcome
+                && *id != 0
+                && !seen(*id)
+            {
+                *id = 0;
+            }
+        }
+    }
+
+    /// The records skipped rows matched.
+    pub fn skipped_ids(&self) -> Vec<i64> {
+        let ids = self.runs.iter().filter_map(|(_, o, _)| match o {
+            RowOutcome::Skipped { id, .. } => Some(*id),
+            _ => None,
+        });
+        ids.collect()
+    }
+
     /// Keeps a row's outcome, after the others.
     pub fn push(&mut self, line: u64, outcome: RowOutcome) {
         self.len += 1;

@@ -146,6 +146,9 @@ pub fn outcome_words_in(lang: crate::i18n::Lang, outcome: &RowOutcome) -> (Strin
             }
             (tr("import.outcome_replaced", &[("id", &id.to_string())]), why)
         }
+        RowOutcome::Skipped { id: 0, matched_by } => {
+            (tr("import.outcome_skipped_hidden", &[]), tr("import.matched_by", &[("by", &by(matched_by))]))
+        }
         RowOutcome::Skipped { id, matched_by } => (
             tr("import.outcome_skipped", &[("id", &id.to_string())]),
             tr("import.matched_by", &[("by", &by(matched_by))]),

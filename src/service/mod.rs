@@ -31,6 +31,28 @@ pub struct Service {
     rights: rights::RightsCache,
 }
 
+/// The users an import may not make responsible, each with the refusal its rows get.
+#[derive(Debug, Default)]
+struct ResponsiblesGiven {
+    /// (login, name, both lowercase; the refusal).
+    refused: Vec<(String, String, String)>,
+}
+
+impl ResponsiblesGiven {
+    /// The row, refused alone when it names a responsible beyond the importer's add level.
+    fn check(&self, mut row: ImportRow) -> ImportRow {
+        let Ok(input) = &row.input else { return row };
+        let named = input.fields.iter().rev().find(|(k, _)| k.trim() == "responsible").map(|(_, v)| v);
+        let Some(named) = named.map(|v| crate::domain::text::clean_line(v).trim().to_lowercase()) else {
+            return row;
+        };
+        if let Some((_, _, reason)) = self.refused.iter().find(|(login, name, _)| *login == named || *name == named) {
+            row.input = Err(reason.clone());
+        }
+        row
+    }
+}
+
 impl Service {
     /// Opens (or creates) the SQLite file at `path`, upgrading its schema in place
     /// (`store::sqlite::Store::open`); a `postgres://` URL opens that PostgreSQL database
@@ -162,8 +184,45 @@ impl Service {
         if matches!(opts.duplicates, DuplicateMode::Merge | DuplicateMode::Replace) {
             self.require_all(Action::Update, Subject::from(entity))?;
         }
-        let boxed = |from: usize| -> Box<dyn Iterator<Item = ImportRow> + Send> { Box::new(rows(from).into_iter()) };
-        self.engine.import(entity, &boxed, opts, &mut progress)
+        let given = std::sync::Arc::new(self.responsibles_given(entity)?);
+        let boxed = |from: usize| -> Box<dyn Iterator<Item = ImportRow> + Send> {
+            let given = given.clone();
+            Box::new(rows(from).into_iter().map(move |row| given.check(row)))
+        };
+        let mut report = self.engine.import(entity, &boxed, opts, &mut progress)?;
+        // A row matching a record the user may not see is skipped without naming it.
+        let sight = self.sight()?;
+        if *sight.of(entity) != access::Visibility::All {
+            let mut matched = report.rows.skipped_ids();
+            matched.sort_unstable();
+            matched.dedup();
+            let seen = self.engine.seen_among(entity, &matched, &sight)?;
+            report.rows.hide_skipped(|id| seen.contains(&id));
+        }
+        Ok(report)
+    }
+
+    /// What an import may give its records: a responsible within the user's add level (a
+    /// Manager imports leads for themselves, not for alice). Nothing to check for a user
+    /// who adds for anyone.
+    fn responsibles_given(&self, entity: Entity) -> Result<ResponsiblesGiven> {
+        let subject = Subject::from(entity);
+        let Some(rights) = self.rights()? else { return Ok(ResponsiblesGiven::default()) };
+        let granted = rights.level(subject, Action::Add);
+        if granted == access::Level::All {
+            return Ok(ResponsiblesGiven::default());
+        }
+        let refused = self
+            .engine
+            .users()?
+            .into_iter()
+            .filter(|u| granted < rights.needed(Some(u.id)))
+            .map(|u| {
+                let reason = self.refusal(Action::Add, subject, rights.needed(Some(u.id)), granted).to_string();
+                (u.login.to_lowercase(), u.display_name.to_lowercase(), reason)
+            })
+            .collect();
+        Ok(ResponsiblesGiven { refused })
     }
 
     /// Generates demo data (administrators only) through the engine's bulk path.

@@ -1217,3 +1217,37 @@ fn a_manager_imports_but_does_not_merge_into_others_records() {
     let titles: Vec<&str> = theirs.as_array().unwrap().iter().map(|l| l["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["New one"], "the new row is his; the matching one was skipped");
 }
+
+/// Issue 26: a Manager's import gives records to no one beyond their add level (a row naming
+/// alice as responsible is refused alone, saying why), and a row skipped as a duplicate of a
+/// record they may not see does not name it.
+#[test]
+fn a_managers_import_gives_no_record_to_others_and_names_no_hidden_match() {
+    let env = Env::new();
+    let alices = env.json(&["lead", "add", "--title", "Alice's", "--email", "jean@acme.fr"])["id"].to_string();
+    env.json(&["user", "add", "bob", "--role", "Manager"]);
+    let csv = env.dir.path().join("salon.csv");
+    std::fs::write(
+        &csv,
+        "Title,E-mail,Responsible\nFrom the fair,jean@acme.fr,bob\nFor alice,a@x.fr,alice\nMine,b@x.fr,bob\n",
+    )
+    .unwrap();
+    let report = env.dir.path().join("report.csv");
+    let out = env
+        .cmd_as("bob")
+        .args(["--json", "import", csv.to_str().unwrap(), "--report", report.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((r["created"].as_u64(), r["skipped"].as_u64(), r["rejected"].as_u64()), (Some(1), Some(1), Some(1)));
+    let written = std::fs::read_to_string(&report).unwrap();
+    assert!(written.contains("bob may not add this record (leads)"), "{written}");
+    assert!(written.contains("duplicate of a record you cannot see"), "{written}");
+    assert!(!written.contains(&format!("#{alices}")) && !r.to_string().contains("Alice's"), "{written}\n{r}");
+    // alice (who adds for anyone) gives a lead to bob.
+    let mine = env.dir.path().join("mine.csv");
+    std::fs::write(&mine, "Title,Responsible\nFor bob,bob\n").unwrap();
+    let report = report.to_str().unwrap();
+    assert_eq!(env.json(&["import", mine.to_str().unwrap(), "--report", report])["created"], 1);
+}
