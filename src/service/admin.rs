@@ -88,7 +88,16 @@ impl Service {
 
     /// Stages of a lead pipeline or deal pipeline with their record counts.
     pub fn stages(&self, entity: Entity, pipeline: Option<&str>) -> Result<(PipelineRow, Vec<StageCount>)> {
-        self.engine.stages(entity, pipeline)
+        let (row, mut stages) = self.engine.stages(entity, pipeline)?;
+        let sight = self.sight()?;
+        if *sight.of(entity) != crate::domain::access::Visibility::All {
+            // Counted as the board counts them for this user: hidden records are not told.
+            let (_, heads) = self.engine.board(entity, pipeline, &sight)?;
+            for s in stages.iter_mut() {
+                s.count = heads.iter().find(|h| h.stage.id == s.stage.id).map_or(0, |h| h.count);
+            }
+        }
+        Ok((row, stages))
     }
 
     /// The stages of the pipeline a stage belongs to, in order (the form's stage bar).

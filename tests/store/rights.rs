@@ -63,6 +63,9 @@ fn sees_exactly(eng: &TestEngine, t: &Team, whose: &[&str], who: &str) {
         let (_, columns) = eng.board(entity, None).unwrap();
         let on_board: i64 = columns.iter().map(|c| c.count).sum();
         assert_eq!(on_board, expected.len() as i64, "{who}: {entity:?} board counts");
+        let (_, stages) = eng.stages(entity, None).unwrap();
+        let counted: i64 = stages.iter().map(|s| s.count).sum();
+        assert_eq!(counted, expected.len() as i64, "{who}: {entity:?} stage counts (administration)");
         let summed: i128 = columns.iter().flat_map(|c| c.sums.iter().map(|(_, s)| *s)).sum();
         let amounts: i128 = all
             .iter()
