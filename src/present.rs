@@ -71,6 +71,34 @@ pub fn shown(lang: Lang, v: &Shown) -> String {
     }
 }
 
+/// A custom field's stored value as the interface shows it in `lang`: money and numbers
+/// formatted, days and times local, yes/no and a link's kind translated.
+pub fn custom(lang: Lang, field: &crate::domain::custom_field::CustomField, stored: &str) -> String {
+    use crate::domain::custom_field::{FieldType, stored_money};
+    match field.kind {
+        FieldType::Money => match stored_money(stored) {
+            Some((minor, currency)) => money(lang, minor, Some(currency.code())),
+            None => stored.to_string(),
+        },
+        FieldType::Number if lang == Lang::Fr => stored.replace('.', ","),
+        FieldType::Bool => tr_in(lang, if stored == "1" { "label.yes" } else { "label.no" }, &[]),
+        FieldType::Date => {
+            chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d").map_or(stored.to_string(), |d| day(lang, d))
+        }
+        FieldType::DateTime => stored.parse::<i64>().map_or(stored.to_string(), |ms| time(lang, ms)),
+        FieldType::MultiList => stored.replace('|', ", "),
+        FieldType::Link(entity) => format!("{} #{stored}", tr_in(lang, &format!("entity.{}", entity.code()), &[])),
+        _ => text::shown(&one_kind_of_break(stored)).into_owned(),
+    }
+}
+
+/// A custom section's name as shown: a built-in one's label (`more` → `More`), else as typed.
+pub fn section_label(lang: Lang, section: &str) -> String {
+    let key = format!("section.{section}");
+    let label = tr_in(lang, &key, &[]);
+    if label == key { section.to_string() } else { label }
+}
+
 /// Whether `title` is the name the store gives a record without a title (`Lead #12`,
 /// domain::fields::display_title), rather than one of its own.
 pub fn untitled(entity: Entity, id: i64, title: &str) -> bool {
@@ -171,9 +199,14 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
                     a.iter()
                         .map(|c| {
                             let field = c["field"].as_str().unwrap_or("");
+                            // A custom field's label as it was written (in French if given).
+                            let own = match lang {
+                                Lang::Fr => c["label_fr"].as_str().or(c["label"].as_str()),
+                                Lang::En => c["label"].as_str(),
+                            };
                             format!(
                                 "{}{sep}{} → {}",
-                                tr(&format!("field.{field}"), &[]),
+                                own.map_or_else(|| tr(&format!("field.{field}"), &[]), str::to_string),
                                 c["old"].as_str().filter(|o| !o.is_empty()).unwrap_or("∅"),
                                 c["new"].as_str().filter(|n| !n.is_empty()).unwrap_or("∅")
                             )

@@ -411,6 +411,19 @@ pub fn json_input(
             }
             continue;
         }
+        if key == "fields" {
+            // Custom fields by code (SPEC F1), as `show --json` gives them; a list's several
+            // options as a JSON list or `a|b`.
+            let Json::Object(values) = v else { bail!("fields: expected an object of CODE: value") };
+            for (code, value) in values {
+                let text = match value {
+                    Json::Array(items) => items.iter().filter_map(json_text).collect::<Vec<_>>().join("|"),
+                    other => json_text(other).unwrap_or_default(),
+                };
+                input.fields.push((code.clone(), text));
+            }
+            continue;
+        }
         if key == "contacts" && entity == Entity::Deal {
             // The deal's contacts as shown (objects with an id) or typed (ids, names): they
             // replace its other contacts; the primary one, listed too, stays the `contact` field.

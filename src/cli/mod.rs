@@ -6,6 +6,7 @@ mod admin;
 mod args;
 mod db;
 mod dedup;
+mod fields;
 mod help;
 mod import_cards;
 mod intake;
@@ -92,6 +93,10 @@ pub enum Command {
     /// Departments: a tree; a user belongs to one.
     #[command(subcommand)]
     Department(team::DepartmentCmd),
+    /// Fields of your own on leads, deals, contacts and companies: records take their
+    /// values with `--set CODE=VALUE`, JSON with `"fields": {"CODE": …}`.
+    #[command(subcommand)]
+    Field(fields::FieldCmd),
     /// Calls, meetings, tasks and e-mails planned on records.
     #[command(subcommand)]
     Activity(activity::ActivityCmd),
@@ -227,6 +232,7 @@ fn writes(c: &Command) -> bool {
         Command::User(u) => team::writes_user(u),
         Command::Role(r) => team::writes_role(r),
         Command::Department(d) => matches!(d, team::DepartmentCmd::Add { .. }),
+        Command::Field(f) => fields::writes(f),
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
@@ -316,6 +322,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(c) => team::run_user(&mut session, c),
         Command::Role(c) => team::run_role(&mut session, c),
         Command::Department(c) => team::run_department(&mut session, c),
+        Command::Field(c) => fields::run(&mut session, c),
         Command::Activity(c) => activity::run(&mut session, c),
         Command::Status => activity::status(&mut session),
         Command::Search { text, limit } => records::run_search(&mut session, &text.join(" "), limit),

@@ -148,13 +148,22 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
     if r.is_repeat {
         println!("  {}: {}", label("repeat"), label("yes"));
     }
+    let lang = i18n::lang();
+    let custom_in = |section: &str| -> Vec<(String, String)> {
+        let filled = r.custom.iter().filter(|(f, v)| f.section == section && v.is_some());
+        filled
+            .map(|(f, v)| (f.label_in(lang).to_string(), present::custom(lang, f, v.as_deref().unwrap_or(""))))
+            .collect()
+    };
     for section in [Section::Main, Section::Person, Section::Organisation, Section::More] {
-        let items: Vec<(String, String)> = r
+        let code = serde_json::to_value(section).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let mut items: Vec<(String, String)> = r
             .values
             .iter()
             .filter(|(s, v)| s.section == section && *v != Shown::Null && s.key != "currency")
             .map(|(s, v)| (tr(&format!("field.{}", s.key), &[]), shown(v)))
             .collect();
+        items.extend(custom_in(&code));
         if items.is_empty() {
             continue;
         }
@@ -170,6 +179,24 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
         );
         for (k, v) in items {
             println!("  {:<24} {}", k, v.replace('\n', "\n                           "));
+        }
+    }
+    // Sections of the team's own, in the order their first field comes.
+    let mut own: Vec<&str> = Vec::new();
+    for (f, _) in &r.custom {
+        if !["main", "person", "organisation", "more"].contains(&f.section.as_str())
+            && !own.contains(&f.section.as_str())
+        {
+            own.push(&f.section);
+        }
+    }
+    for section in own {
+        let items = custom_in(section);
+        if !items.is_empty() {
+            println!("{}", safe(&present::section_label(lang, section)));
+            for (k, v) in items {
+                println!("  {:<24} {}", safe(&k), v.replace('\n', "\n                           "));
+            }
         }
     }
     if !r.comms.is_empty() {

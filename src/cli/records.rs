@@ -81,6 +81,9 @@ pub struct MoveArgs {
     /// Refuse (exit 3) if the record is no longer at this version.
     #[arg(long, value_name = "VERSION")]
     pub if_version: Option<i64>,
+    /// Fill a field first, as `edit --set` does: what the stage requires (repeatable).
+    #[arg(long = "set", value_name = "CODE=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// `delete ID`.
@@ -522,8 +525,15 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             }
         }
         Op::Move(m) => {
-            let moved =
-                s.store.move_stage(RecordRef::new(entity, m.id), &m.stage, m.reason.as_deref(), m.if_version)?;
+            let mut fill = Vec::new();
+            for pair in &m.set {
+                let Some((k, v)) = pair.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
+                    bail!("--set: '{pair}' is not CODE=VALUE (for example --set budget=1500)");
+                };
+                fill.push((k.trim().to_string(), v.to_string()));
+            }
+            let record = RecordRef::new(entity, m.id);
+            let moved = s.store.move_filling(record, &m.stage, m.reason.as_deref(), m.if_version, fill)?;
             if s.json {
                 // The record as it is now, and the stages it went from and to.
                 let mut j = s.store.get(RecordRef::new(entity, m.id))?.to_json();

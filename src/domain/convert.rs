@@ -367,6 +367,7 @@ mod tests {
             stage_semantics: None,
             is_repeat: false,
             links: vec![],
+            custom: vec![],
             created_at: 0,
             created_by: None,
             modified_at: 0,

@@ -7,6 +7,7 @@ pub mod agenda;
 pub mod calendar_in;
 pub mod comm;
 pub mod convert;
+pub mod custom_field;
 pub mod dedup;
 pub mod error;
 pub mod fields;

@@ -194,6 +194,9 @@ pub struct Record {
     /// Linked records, both ways: a lead's client and deal; a contact's companies, deals and
     /// leads; a company's contacts, deals and leads; a deal's client and lead.
     pub links: Vec<(Entity, RefShown)>,
+    /// The entity's custom fields in order, each with the record's value (stored form;
+    /// `None`: empty) (SPEC F1).
+    pub custom: Vec<(crate::domain::custom_field::CustomField, Option<String>)>,
     /// When and by whom created, modified and last moved.
     pub created_at: UnixMs,
     /// Creator.
@@ -230,6 +233,12 @@ impl Record {
             && self.entity == Entity::Deal
             && entity == Entity::Contact
             && matches!(self.get("contact"), Some(Shown::Ref(r)) if r.id == id)
+    }
+
+    /// A custom field's value as input takes it back (empty when none).
+    pub fn custom_text(&self, code: &str) -> String {
+        let found = self.custom.iter().find(|(f, _)| f.code == code);
+        found.and_then(|(f, v)| v.as_deref().map(|v| f.plain(v))).unwrap_or_default()
     }
 
     /// Every editable field as (key, `input_text`): the snapshot an edit was based on.
@@ -284,6 +293,13 @@ impl Record {
             .map(|(e, r)| json!({"entity": e.code(), "id": r.id, "code": null, "name": r.name}))
             .collect();
         m.insert("links".into(), Json::Array(links));
+        // Custom fields under their codes, as input takes them back (`fields.CODE`).
+        let custom: serde_json::Map<String, Json> = self
+            .custom
+            .iter()
+            .map(|(f, v)| (f.code.clone(), v.as_deref().map_or(Json::Null, |v| json!(f.plain(v)))))
+            .collect();
+        m.insert("fields".into(), Json::Object(custom));
         if self.entity == Entity::Deal {
             // Every contact of the deal, the primary first (SPEC E3); fed back, the list
             // replaces the others (`contacts` input).

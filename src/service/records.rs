@@ -72,6 +72,25 @@ impl Service {
         self.engine.move_stage(record, stage, reason, expected_version)
     }
 
+    /// Fills fields (`fill`, as an edit takes them), then moves: what a stage requires
+    /// (SPEC F2) given with the move. The edit is written first; a move refused after it
+    /// leaves the values filled.
+    pub fn move_filling(
+        &mut self,
+        record: RecordRef,
+        stage: &str,
+        reason: Option<&str>,
+        expected_version: Option<i64>,
+        fill: Vec<(String, String)>,
+    ) -> Result<Moved> {
+        if fill.is_empty() {
+            return self.move_stage(record, stage, reason, expected_version);
+        }
+        let input = RecordInput { fields: fill, ..Default::default() };
+        self.update(record, expected_version, &input)?;
+        self.move_stage(record, stage, reason, None)
+    }
+
     /// Moves a record the user saw in stage `seen_stage` (SPEC S1): another user's edit of
     /// other fields does not stop it, another user's move does (`StoreError::MovedMeanwhile`,
     /// nothing written). Check and move are one transaction.

@@ -5,6 +5,7 @@
 use crate::domain::access::Sight;
 use crate::domain::access::{Action, Level, Subject};
 use crate::domain::activity::ActivityRow;
+use crate::domain::custom_field::CustomField;
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::intake::Message;
@@ -50,6 +51,7 @@ pub trait Engine:
     + Queue
     + Settings
     + Roles
+    + CustomFields
     + Pipelines
     + Timeline
     + Triage
@@ -435,6 +437,24 @@ pub trait Roles {
 
     /// Adds a department under `parent` (a department's name).
     fn add_department(&mut self, name: &str, parent: Option<&str>) -> Result<DepartmentRow>;
+}
+
+/// Fields of the team's own (SPEC F1): their definitions. Their values are written with the
+/// record (`RecordInput::fields`, by code) and read with it (`Record::custom`).
+pub trait CustomFields {
+    /// The custom fields of `entity` (every entity: `None`), by entity then position.
+    fn custom_fields(&self, entity: Option<Entity>) -> Result<Vec<CustomField>>;
+
+    /// Adds a field (its `id` and, when 0, its `position` are the engine's); a code already
+    /// taken on the entity is refused.
+    fn add_custom_field(&mut self, field: &CustomField) -> Result<CustomField>;
+
+    /// Replaces what a field is made of (found by entity and code; the code and type stay).
+    fn edit_custom_field(&mut self, field: &CustomField) -> Result<CustomField>;
+
+    /// Deletes a field; one records hold values of is refused unless `force`. How many
+    /// values went with it.
+    fn delete_custom_field(&mut self, entity: Entity, code: &str, force: bool) -> Result<i64>;
 }
 
 /// Full-text search over every record.

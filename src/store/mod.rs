@@ -7,6 +7,7 @@ pub mod activities;
 pub mod bulk;
 pub mod convert;
 pub mod copy;
+pub mod custom_fields;
 pub mod duplicates;
 pub mod engine;
 mod error;

@@ -20,6 +20,8 @@ pub enum AdminTask {
     ChangeStages,
     /// `source add`.
     ChangeSources,
+    /// `field add/edit/delete`.
+    ChangeFields,
     /// `user activate/deactivate/...`.
     ChangeUsers,
     /// `user add`.
@@ -41,6 +43,7 @@ impl AdminTask {
             AdminTask::ChangePipelines => "change_pipelines",
             AdminTask::ChangeStages => "change_stages",
             AdminTask::ChangeSources => "change_sources",
+            AdminTask::ChangeFields => "change_fields",
             AdminTask::ChangeUsers => "change_users",
             AdminTask::AddUsers => "add_users",
             AdminTask::ChangeRoles => "change_roles",
@@ -185,6 +188,27 @@ pub enum Rule {
         source: String,
         /// How many records use it (leads, contacts, companies and deals).
         count: i64,
+    },
+    /// `field delete` of a field records hold values of, without `--force`.
+    FieldHoldsValues {
+        /// The field's code.
+        code: String,
+        /// How many records hold a value of it.
+        count: i64,
+    },
+    /// A custom field code that names no field of this kind of record.
+    NoSuchCustomField {
+        /// The code given.
+        code: String,
+        /// The kind of record.
+        entity: Entity,
+    },
+    /// A move to a stage from which fields are required, with some of them empty (SPEC F2).
+    MissingFields {
+        /// The stage, as shown.
+        stage: String,
+        /// The empty required fields.
+        fields: Vec<crate::domain::custom_field::CustomField>,
     },
     /// `pipeline delete` of a pipeline that still holds deals, without `--to`.
     PipelineNotEmpty {
@@ -352,6 +376,17 @@ impl Rule {
                 t(&format!("{}_name_taken", what.code()), &[("name", name), ("holder", holder)])
             }
             Rule::ToItself { what } => t(&format!("{}_to_itself", what.code()), &[]),
+            Rule::FieldHoldsValues { code, count } => {
+                i18n::tr_count(lang, "rule.field_holds_values", *count as u64, &[("code", code)])
+            }
+            Rule::NoSuchCustomField { code, entity } => {
+                t("no_such_custom_field", &[("code", code), ("entity", &word(lang, *entity))])
+            }
+            Rule::MissingFields { stage, fields } => {
+                let named: Vec<String> =
+                    fields.iter().map(|f| format!("{} (--set {}=…)", f.label_in(lang), f.code)).collect();
+                t("missing_fields", &[("stage", stage), ("fields", &named.join(", "))])
+            }
             Rule::SourceInUse { source, count } => {
                 i18n::tr_count(lang, "rule.source_in_use", *count as u64, &[("source", source)])
             }

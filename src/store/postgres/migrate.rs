@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/0003_role_levels.sql")),
     (4, include_str!("migrations/0004_row_security.sql")),
     (5, include_str!("migrations/0005_deal_contacts.sql")),
+    (6, include_str!("migrations/0006_custom_fields.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -143,6 +144,9 @@ mod tests {
                  CREATE INDEX search_words ON search USING GIN (words);
                  INSERT INTO search (entity, entity_id, body, words) VALUES ('lead', 7, 'kept', 'kept');
                  DROP TABLE role_grants, deal_contacts;
+                 DROP INDEX custom_values_value;
+                 ALTER TABLE custom_fields DROP COLUMN label_fr, DROP COLUMN link_to, DROP COLUMN default_value,
+                     DROP COLUMN in_list, DROP COLUMN required_from;
                  DROP INDEX leads_responsible_stage, deals_responsible_stage;
                  DO $$ DECLARE r record; BEGIN
                      FOR r IN SELECT policyname, tablename FROM pg_policies WHERE schemaname = current_schema() LOOP

@@ -11,6 +11,7 @@ mod bulk;
 mod calendar;
 mod convert;
 mod copy;
+pub(crate) mod custom_fields;
 mod db_roles;
 mod duplicates;
 mod error;

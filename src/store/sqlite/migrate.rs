@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("migrations/0014_activity_uid.sql")),
     (15, include_str!("migrations/0015_role_levels.sql")),
     (16, include_str!("migrations/0016_deal_contacts.sql")),
+    (17, include_str!("migrations/0017_custom_fields.sql")),
 ];
 
 /// Highest schema version this build knows.

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod bulk;
 pub mod convert;
 mod copy;
+pub(crate) mod custom_fields;
 pub mod duplicates;
 mod error;
 pub mod import;

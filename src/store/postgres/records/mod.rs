@@ -9,6 +9,7 @@ use super::refs::{self, RefShown};
 use super::{Result, StatementCache, Store, StoreError, WriteCtx, log_change, prepared, search, timeline};
 use crate::domain::access::{Sight, Visibility};
 use crate::domain::comm::{Comm, CommKind};
+use crate::domain::custom_field::{CustomField, FieldType, ParseContext};
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{
     Entity, FieldKind, FieldSpec, FieldValue, InputContext, RefKind, display_title, validate_input,
@@ -16,6 +17,7 @@ use crate::domain::fields::{
 use crate::domain::money::{Currency, Money};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
+use crate::store::custom_fields::{local_instant, names_custom, split_input};
 use crate::store::engine::*;
 pub(crate) use crate::store::records::*;
 use crate::store::rule::Rule;

@@ -49,6 +49,7 @@ pub(crate) fn get_in(c: &mut impl GenericClient, entity: Entity, id: i64) -> Res
         _ => None,
     };
     let links = links_of(c, entity, id)?;
+    let custom = custom_of(c, entity, id)?;
     Ok(Record {
         entity,
         id,
@@ -59,6 +60,7 @@ pub(crate) fn get_in(c: &mut impl GenericClient, entity: Entity, id: i64) -> Res
         stage_semantics,
         is_repeat: meta.try_get(7)?,
         links,
+        custom,
         created_at: meta.try_get(0)?,
         created_by: meta.try_get(1)?,
         modified_at: meta.try_get(2)?,
@@ -71,6 +73,26 @@ pub(crate) fn get_in(c: &mut impl GenericClient, entity: Entity, id: i64) -> Res
 
 /// Most linked records of one kind listed on a form.
 pub(super) const MAX_LINKS: i64 = 50;
+
+/// The entity's custom fields with the record's values (SPEC F1).
+pub(crate) fn custom_of(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    id: i64,
+) -> Result<Vec<(CustomField, Option<String>)>> {
+    let fields = crate::store::postgres::custom_fields::fields_of(c, Some(entity))?;
+    if fields.is_empty() {
+        return Ok(vec![]);
+    }
+    let values = crate::store::postgres::custom_fields::values_of(c, entity, id)?;
+    Ok(fields
+        .into_iter()
+        .map(|f| {
+            let v = values.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
+            (f, v)
+        })
+        .collect())
+}
 
 /// Records linked to a record, both ways: a lead's client and the deal it became; a contact's
 /// companies, deals and leads; a company's contacts, deals and leads; a deal's client (its

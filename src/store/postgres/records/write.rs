@@ -181,6 +181,81 @@ pub(crate) fn create_in(
     entity: Entity,
     input: &RecordInput,
 ) -> Result<Saved> {
+    let fields = crate::store::postgres::custom_fields::fields_of(c, Some(entity))?;
+    if fields.is_empty() {
+        return create_plain(c, ctx, entity, input);
+    }
+    let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, None))?;
+    let builtin = RecordInput { fields: split.builtin, ..input.clone() };
+    let saved = create_plain(c, ctx, entity, &builtin)?;
+    // A field not typed gets its default.
+    let mut values = split.custom;
+    for f in &fields {
+        if let (Some(default), false) = (&f.default, values.iter().any(|(g, _)| g.id == f.id)) {
+            values.push((f, Some(default.clone())));
+        }
+    }
+    write_custom(c, saved.id, &values)?;
+    Ok(saved)
+}
+
+/// The custom fields a record must fill before it moves to stage `to` (SPEC F2).
+pub(crate) fn missing_for_move(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    id: i64,
+    pipeline_id: i64,
+    to: i64,
+) -> Result<Vec<CustomField>> {
+    let fields: Vec<CustomField> = crate::store::postgres::custom_fields::fields_of(c, Some(entity))?
+        .into_iter()
+        .filter(|f| !f.required_from.is_empty())
+        .collect();
+    if fields.is_empty() {
+        return Ok(vec![]);
+    }
+    let pipeline: Vec<(i64, bool)> = refs::stages(c, pipeline_id)?
+        .into_iter()
+        .map(|s| (s.id, s.semantics == crate::domain::stage::StageSemantics::Failure))
+        .collect();
+    let values = crate::store::postgres::custom_fields::values_of(c, entity, id)?;
+    Ok(crate::domain::custom_field::missing_at(&fields, &values, to, &pipeline))
+}
+
+/// What custom values are read with on this write.
+pub(crate) fn parse_context(ctx: &WriteCtx, currency: Option<Currency>) -> ParseContext {
+    ParseContext { currency: currency.unwrap_or(ctx.currency), region: ctx.region, local_instant }
+}
+
+/// Writes custom values (a link's record must exist); returns the timeline changes.
+fn write_custom(c: &mut impl GenericClient, id: i64, values: &[(&CustomField, Option<String>)]) -> Result<Vec<Json>> {
+    let mut changes = Vec::new();
+    let Some((first, _)) = values.first() else { return Ok(changes) };
+    let old = crate::store::postgres::custom_fields::values_of(c, first.entity, id)?;
+    for (f, v) in values {
+        if let (FieldType::Link(target), Some(linked)) = (f.kind, v) {
+            refs::resolve_record(c, target, linked).map_err(|e| rename_field(e, &f.code))?;
+        }
+        let before = old.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
+        if before == *v {
+            continue;
+        }
+        crate::store::postgres::custom_fields::write_value(c, f.id, id, v.as_deref())?;
+        let shown = |v: &Option<String>| v.as_deref().map(|v| f.plain(v)).unwrap_or_default();
+        // Its labels go with it: the history reads after the field is renamed or deleted.
+        changes.push(json!({
+            "field": f.code,
+            "label": f.label,
+            "label_fr": f.label_fr,
+            "old": shown(&before),
+            "new": shown(v),
+        }));
+    }
+    Ok(changes)
+}
+
+/// `create_in` of built-in fields only.
+fn create_plain(c: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, input: &RecordInput) -> Result<Saved> {
     let row = new_row(&mut Direct(&mut *c), ctx, entity, input)?;
     let mut companies = Vec::new();
     if entity == Entity::Contact {
@@ -221,6 +296,14 @@ pub(crate) fn update_in(
         Some(Val::Text(cur)) => Currency::parse(cur),
         _ => None,
     };
+    let fields = if names_custom(entity, &input.fields) {
+        crate::store::postgres::custom_fields::fields_of(c, Some(entity))?
+    } else {
+        vec![]
+    };
+    let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, old_currency))?;
+    let custom = split.custom;
+    let input = &RecordInput { fields: split.builtin, ..input.clone() };
     let values = validate_input(
         entity,
         &input.fields,
@@ -276,6 +359,7 @@ pub(crate) fn update_in(
         link_companies(c, id, &input.companies)?;
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
     }
+    changes.extend(write_custom(c, id, &custom)?);
     let new_primary = sets.iter().find(|(col, _)| *col == "contact_id").map(|(_, v)| v);
     if entity == Entity::Deal && (!input.contacts.is_empty() || new_primary.is_some()) {
         let id_of = |v: Option<&Val>| match v {
@@ -360,6 +444,10 @@ pub(crate) fn move_in(
         // Six scripts moving one lead to one stage all get what they asked for: a success
         // that writes nothing (no timeline entry, no new version).
         return Ok(Moved { id, from, to, version, completed_activities: 0, unchanged: true });
+    }
+    let missing = missing_for_move(c, entity, id, from.pipeline_id, to.id)?;
+    if !missing.is_empty() {
+        return Err(StoreError::Rule(Rule::MissingFields { stage: to.name.clone(), fields: missing }));
     }
     let reason = plan.reason.as_deref();
     let sql = format!(

@@ -8,6 +8,7 @@ use super::rule::Rule;
 use super::{Result, Store, StoreError, WriteCtx, log_change, search, timeline};
 use crate::domain::access::{Sight, Visibility};
 use crate::domain::comm::{Comm, CommKind};
+use crate::domain::custom_field::{CustomField, FieldType, ParseContext};
 use crate::domain::dedup;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{
@@ -18,6 +19,7 @@ use crate::domain::new_record::{NewPipeline, new_defaults};
 use crate::domain::stage::{StageAt, plan_move};
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::{self, UnixMs};
+use crate::store::custom_fields::{local_instant, names_custom, split_input};
 use crate::store::engine::*;
 pub(crate) use crate::store::records::*;
 use rusqlite::types::Value as Sql;

@@ -51,6 +51,7 @@ pub(crate) fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Recor
         is_repeat = conn.prepare_cached("SELECT is_repeat FROM leads WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
     }
     let links = links_of(conn, entity, id)?;
+    let custom = custom_of(conn, entity, id)?;
     Ok(Record {
         entity,
         id,
@@ -61,6 +62,7 @@ pub(crate) fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Recor
         stage_semantics,
         is_repeat,
         links,
+        custom,
         created_at: meta.0,
         created_by: meta.1,
         modified_at: meta.2,
@@ -69,6 +71,22 @@ pub(crate) fn get_in(conn: &Connection, entity: Entity, id: i64) -> Result<Recor
         moved_by: meta.5,
         next_activity_at: meta.6,
     })
+}
+
+/// The entity's custom fields with the record's values (SPEC F1).
+pub(crate) fn custom_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<(CustomField, Option<String>)>> {
+    let fields = crate::store::sqlite::custom_fields::fields_of(conn, Some(entity))?;
+    if fields.is_empty() {
+        return Ok(vec![]);
+    }
+    let values = crate::store::sqlite::custom_fields::values_of(conn, entity, id)?;
+    Ok(fields
+        .into_iter()
+        .map(|f| {
+            let v = values.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
+            (f, v)
+        })
+        .collect())
 }
 
 /// Most linked records of one kind listed on a form.

@@ -1,0 +1,129 @@
+//! Custom field definitions as both engines keep them (SPEC F1): one row of `custom_fields`
+//! each, its options and required stages as JSON lists. The rules of what a field takes
+//! live in `domain::custom_field`.
+
+use crate::domain::custom_field::{CustomField, FieldType};
+use crate::domain::fields::Entity;
+use crate::store::{Result, Rule, StoreError};
+
+/// A definition's columns as read: entity, code, label, kind, section, sort, options (JSON),
+/// label_fr, link_to, default_value, in_list, required_from (JSON).
+pub(crate) struct FieldRow {
+    pub id: i64,
+    pub entity: String,
+    pub code: String,
+    pub label: String,
+    pub kind: String,
+    pub section: String,
+    pub position: i64,
+    pub options: String,
+    pub label_fr: Option<String>,
+    pub link_to: Option<String>,
+    pub default: Option<String>,
+    pub in_list: bool,
+    pub required_from: String,
+}
+
+/// The columns `FieldRow` reads, in its order.
+pub(crate) const COLUMNS: &str = "id, entity, code, label, kind, section, sort, options, label_fr, link_to, \
+     default_value, in_list, required_from";
+
+impl FieldRow {
+    /// The definition; a row another program wrote badly is left out (`None`).
+    pub(crate) fn field(self) -> Option<CustomField> {
+        let entity = Entity::parse(&self.entity)?;
+        let link_to = self.link_to.as_deref().and_then(Entity::parse);
+        let kind = FieldType::parse(&self.kind, link_to).ok()?;
+        Some(CustomField {
+            id: self.id,
+            entity,
+            code: self.code,
+            kind,
+            label: self.label,
+            label_fr: self.label_fr,
+            section: self.section,
+            position: self.position,
+            default: self.default,
+            in_list: self.in_list,
+            options: serde_json::from_str(&self.options).unwrap_or_default(),
+            required_from: serde_json::from_str(&self.required_from).unwrap_or_default(),
+        })
+    }
+}
+
+/// The JSON of a field's options and required stages, as stored.
+pub(crate) fn json_lists(f: &CustomField) -> (String, String) {
+    (serde_json::json!(f.options).to_string(), serde_json::json!(f.required_from).to_string())
+}
+
+/// The kind of record a link field points at, as stored.
+pub(crate) fn link_to(f: &CustomField) -> Option<&'static str> {
+    match f.kind {
+        FieldType::Link(e) => Some(e.code()),
+        _ => None,
+    }
+}
+
+/// `field` among `fields` by code, or the refusal naming it.
+pub(crate) fn named<'a>(fields: &'a [CustomField], entity: Entity, code: &str) -> Result<&'a CustomField> {
+    let code = code.trim().to_lowercase().replace('-', "_");
+    fields
+        .iter()
+        .find(|f| f.entity == entity && f.code == code)
+        .ok_or(StoreError::Rule(Rule::NoSuchCustomField { code, entity }))
+}
+
+/// A date and time typed without a zone, read in this machine's local time.
+pub(crate) fn local_instant(t: chrono::NaiveDateTime) -> Option<crate::domain::when::UnixMs> {
+    use chrono::TimeZone;
+    chrono::Local.from_local_datetime(&t).earliest().map(|d| d.timestamp_millis())
+}
+
+/// A typed key as a custom field's code (`fields.budget`, `Budget`, `product-interest`).
+fn code_of(key: &str) -> String {
+    let k = key.trim();
+    k.strip_prefix("fields.").unwrap_or(k).to_lowercase().replace('-', "_")
+}
+
+/// Typed pairs split into the built-in fields' (for `validate_input`, which refuses a key
+/// neither knows) and the custom fields' values, parsed (`None` clears); the last value
+/// typed for a field wins.
+pub(crate) fn split_input<'a>(
+    entity: Entity,
+    pairs: &[(String, String)],
+    fields: &'a [CustomField],
+    ctx: &crate::domain::custom_field::ParseContext,
+) -> std::result::Result<CustomSplit<'a>, crate::domain::FieldError> {
+    let mut split = CustomSplit::default();
+    for (key, text) in pairs {
+        let custom = if entity.field(key).is_some() {
+            None
+        } else {
+            let code = code_of(key);
+            fields.iter().find(|f| f.entity == entity && f.code == code)
+        };
+        match custom {
+            Some(f) => {
+                let value = f.parse(text, ctx)?;
+                split.custom.retain(|(g, _)| g.id != f.id);
+                split.custom.push((f, value));
+            }
+            None => split.builtin.push((key.clone(), text.clone())),
+        }
+    }
+    Ok(split)
+}
+
+/// `split_input`'s answer.
+#[derive(Default)]
+pub(crate) struct CustomSplit<'a> {
+    /// Pairs for the built-in fields (and unknown keys, refused by `validate_input`).
+    pub builtin: Vec<(String, String)>,
+    /// Custom fields and their parsed values.
+    pub custom: Vec<(&'a CustomField, Option<String>)>,
+}
+
+/// Whether `pairs` name anything but built-in fields: only then are the custom fields read.
+pub(crate) fn names_custom(entity: Entity, pairs: &[(String, String)]) -> bool {
+    pairs.iter().any(|(k, _)| entity.field(k).is_none())
+}

@@ -1,0 +1,141 @@
+//! Custom field definitions and values on PostgreSQL (SPEC F1), as `sqlite::custom_fields`.
+
+use super::{Result, Store};
+use crate::domain::custom_field::{CustomField, check_code};
+use crate::domain::fields::Entity;
+use crate::store::custom_fields::{COLUMNS, FieldRow, json_lists, link_to, named};
+use crate::store::engine::*;
+use crate::store::{Rule, StoreError};
+use postgres::GenericClient;
+
+/// The custom fields of `entity` (all: `None`), by entity then position.
+pub(crate) fn fields_of(c: &mut impl GenericClient, entity: Option<Entity>) -> Result<Vec<CustomField>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM custom_fields WHERE $1::text IS NULL OR entity = $1 ORDER BY entity, sort, id");
+    let rows = c.query(&sql, &[&entity.map(Entity::code)])?;
+    let rows = rows.iter().map(|r| FieldRow {
+        id: r.get(0),
+        entity: r.get(1),
+        code: r.get(2),
+        label: r.get(3),
+        kind: r.get(4),
+        section: r.get(5),
+        position: r.get(6),
+        options: r.get(7),
+        label_fr: r.get(8),
+        link_to: r.get(9),
+        default: r.get(10),
+        in_list: r.get(11),
+        required_from: r.get(12),
+    });
+    Ok(rows.filter_map(FieldRow::field).collect())
+}
+
+/// A record's custom values: (field id, stored value).
+pub(crate) fn values_of(c: &mut impl GenericClient, entity: Entity, id: i64) -> Result<Vec<(i64, String)>> {
+    let rows = c.query(
+        "SELECT v.field_id, v.value FROM custom_values v JOIN custom_fields f ON f.id = v.field_id \
+         WHERE f.entity = $1 AND v.entity_id = $2 AND v.value IS NOT NULL",
+        &[&entity.code(), &id],
+    )?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Writes one value (`None`: clears it).
+pub(crate) fn write_value(c: &mut impl GenericClient, field_id: i64, id: i64, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => c.execute(
+            "INSERT INTO custom_values (field_id, entity_id, value) VALUES ($1, $2, $3) \
+             ON CONFLICT (field_id, entity_id) DO UPDATE SET value = excluded.value",
+            &[&field_id, &id, &v],
+        )?,
+        None => c.execute("DELETE FROM custom_values WHERE field_id = $1 AND entity_id = $2", &[&field_id, &id])?,
+    };
+    Ok(())
+}
+
+impl CustomFields for Store {
+    fn custom_fields(&self, entity: Option<Entity>) -> Result<Vec<CustomField>> {
+        fields_of(&mut *self.client(), entity).map_err(|e| self.fill_path(e))
+    }
+
+    fn add_custom_field(&mut self, field: &CustomField) -> Result<CustomField> {
+        let code = check_code(field.entity, &field.code)?;
+        self.write(|tx, _| {
+            let known = fields_of(tx, Some(field.entity))?;
+            if known.iter().any(|f| f.code == code) {
+                let taken = crate::domain::Problem::refused("field_code_taken", &[("value", &code)]);
+                return Err(crate::domain::FieldError::new("code", taken).into());
+            }
+            let position = if field.position > 0 {
+                field.position
+            } else {
+                known.iter().map(|f| f.position).max().unwrap_or(0) + 1
+            };
+            let (options, required) = json_lists(field);
+            tx.execute(
+                "INSERT INTO custom_fields (entity, code, label, kind, section, sort, options, label_fr, link_to, \
+                 default_value, in_list, required_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[
+                    &field.entity.code(),
+                    &code,
+                    &field.label,
+                    &field.kind.code(),
+                    &field.section,
+                    &position,
+                    &options,
+                    &field.label_fr,
+                    &link_to(field),
+                    &field.default,
+                    &field.in_list,
+                    &required,
+                ],
+            )?;
+            let all = fields_of(tx, Some(field.entity))?;
+            named(&all, field.entity, &code).cloned()
+        })
+    }
+
+    fn edit_custom_field(&mut self, field: &CustomField) -> Result<CustomField> {
+        self.write(|tx, _| {
+            let all = fields_of(tx, Some(field.entity))?;
+            let id = named(&all, field.entity, &field.code)?.id;
+            let (options, required) = json_lists(field);
+            tx.execute(
+                "UPDATE custom_fields SET label = $2, label_fr = $3, section = $4, sort = $5, options = $6, \
+                 default_value = $7, in_list = $8, required_from = $9 WHERE id = $1",
+                &[
+                    &id,
+                    &field.label,
+                    &field.label_fr,
+                    &field.section,
+                    &field.position,
+                    &options,
+                    &field.default,
+                    &field.in_list,
+                    &required,
+                ],
+            )?;
+            let all = fields_of(tx, Some(field.entity))?;
+            named(&all, field.entity, &field.code).cloned()
+        })
+    }
+
+    fn delete_custom_field(&mut self, entity: Entity, code: &str, force: bool) -> Result<i64> {
+        self.write(|tx, _| {
+            let all = fields_of(tx, Some(entity))?;
+            let field = named(&all, entity, code)?;
+            let count: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM custom_values WHERE field_id = $1 AND value IS NOT NULL",
+                    &[&field.id],
+                )?
+                .get(0);
+            if count > 0 && !force {
+                return Err(StoreError::Rule(Rule::FieldHoldsValues { code: field.code.clone(), count }));
+            }
+            tx.execute("DELETE FROM custom_fields WHERE id = $1", &[&field.id])?;
+            Ok(count)
+        })
+    }
+}

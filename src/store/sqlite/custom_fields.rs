@@ -1,0 +1,143 @@
+//! Custom field definitions and values in a file (SPEC F1): the rows `store::custom_fields`
+//! reads and writes, and a record's values.
+
+use super::{Result, Store};
+use crate::domain::custom_field::{CustomField, check_code};
+use crate::domain::fields::Entity;
+use crate::store::custom_fields::{COLUMNS, FieldRow, json_lists, link_to, named};
+use crate::store::engine::*;
+use crate::store::{Rule, StoreError};
+use rusqlite::{Connection, params};
+
+/// The custom fields of `entity` (all: `None`), by entity then position.
+pub(crate) fn fields_of(conn: &Connection, entity: Option<Entity>) -> Result<Vec<CustomField>> {
+    let sql = format!("SELECT {COLUMNS} FROM custom_fields WHERE ?1 IS NULL OR entity = ?1 ORDER BY entity, sort, id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([entity.map(Entity::code)], |r| {
+        Ok(FieldRow {
+            id: r.get(0)?,
+            entity: r.get(1)?,
+            code: r.get(2)?,
+            label: r.get(3)?,
+            kind: r.get(4)?,
+            section: r.get(5)?,
+            position: r.get(6)?,
+            options: r.get(7)?,
+            label_fr: r.get(8)?,
+            link_to: r.get(9)?,
+            default: r.get(10)?,
+            in_list: r.get(11)?,
+            required_from: r.get(12)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.into_iter().filter_map(FieldRow::field).collect())
+}
+
+/// A record's custom values: (field id, stored value).
+pub(crate) fn values_of(conn: &Connection, entity: Entity, id: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.field_id, v.value FROM custom_values v JOIN custom_fields f ON f.id = v.field_id \
+         WHERE f.entity = ?1 AND v.entity_id = ?2 AND v.value IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(params![entity.code(), id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Writes one value (`None`: clears it).
+pub(crate) fn write_value(conn: &Connection, field_id: i64, id: i64, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => conn
+            .prepare_cached(
+                "INSERT INTO custom_values (field_id, entity_id, value) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (field_id, entity_id) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![field_id, id, v])?,
+        None => conn
+            .prepare_cached("DELETE FROM custom_values WHERE field_id = ?1 AND entity_id = ?2")?
+            .execute(params![field_id, id])?,
+    };
+    Ok(())
+}
+
+impl CustomFields for Store {
+    fn custom_fields(&self, entity: Option<Entity>) -> Result<Vec<CustomField>> {
+        fields_of(self.conn(), entity)
+    }
+
+    fn add_custom_field(&mut self, field: &CustomField) -> Result<CustomField> {
+        let code = check_code(field.entity, &field.code)?;
+        self.write(|tx, _| {
+            let known = fields_of(tx, Some(field.entity))?;
+            if known.iter().any(|f| f.code == code) {
+                let taken = crate::domain::Problem::refused("field_code_taken", &[("value", &code)]);
+                return Err(crate::domain::FieldError::new("code", taken).into());
+            }
+            let position = if field.position > 0 {
+                field.position
+            } else {
+                known.iter().map(|f| f.position).max().unwrap_or(0) + 1
+            };
+            let (options, required) = json_lists(field);
+            tx.prepare_cached(
+                "INSERT INTO custom_fields (entity, code, label, kind, section, sort, options, label_fr, link_to, \
+                 default_value, in_list, required_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                field.entity.code(),
+                code,
+                field.label,
+                field.kind.code(),
+                field.section,
+                position,
+                options,
+                field.label_fr,
+                link_to(field),
+                field.default,
+                field.in_list,
+                required
+            ])?;
+            let all = fields_of(tx, Some(field.entity))?;
+            named(&all, field.entity, &code).cloned()
+        })
+    }
+
+    fn edit_custom_field(&mut self, field: &CustomField) -> Result<CustomField> {
+        self.write(|tx, _| {
+            let all = fields_of(tx, Some(field.entity))?;
+            let id = named(&all, field.entity, &field.code)?.id;
+            let (options, required) = json_lists(field);
+            tx.prepare_cached(
+                "UPDATE custom_fields SET label = ?2, label_fr = ?3, section = ?4, sort = ?5, options = ?6, \
+                 default_value = ?7, in_list = ?8, required_from = ?9 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                field.label,
+                field.label_fr,
+                field.section,
+                field.position,
+                options,
+                field.default,
+                field.in_list,
+                required
+            ])?;
+            let all = fields_of(tx, Some(field.entity))?;
+            named(&all, field.entity, &field.code).cloned()
+        })
+    }
+
+    fn delete_custom_field(&mut self, entity: Entity, code: &str, force: bool) -> Result<i64> {
+        self.write(|tx, _| {
+            let all = fields_of(tx, Some(entity))?;
+            let field = named(&all, entity, code)?;
+            let count: i64 = tx
+                .prepare_cached("SELECT count(*) FROM custom_values WHERE field_id = ?1 AND value IS NOT NULL")?
+                .query_row([field.id], |r| r.get(0))?;
+            if count > 0 && !force {
+                return Err(StoreError::Rule(Rule::FieldHoldsValues { code: field.code.clone(), count }));
+            }
+            tx.prepare_cached("DELETE FROM custom_fields WHERE id = ?1")?.execute([field.id])?;
+            Ok(count)
+        })
+    }
+}
