@@ -811,3 +811,61 @@ fn a_deal_links_several_contacts_by_flags_and_json() {
     let err = env.fails(1, &["deal", "edit", &id, "--link-contact", "999"]);
     assert!(err.contains("contacts: there is no contact '999'"), "{err}");
 }
+
+/// Issue 27: a field of the team's own through the CLI: added with French labels and a
+/// required stage, set with --set and JSON, shown, refused with the field named, required on
+/// a move (the refusal names the flag), deleted only with --force.
+#[test]
+fn a_custom_field_is_added_set_required_and_deleted() {
+    let env = Env::new();
+    let field = env.json(&[
+        "field",
+        "add",
+        "--entity",
+        "lead",
+        "interest",
+        "--type",
+        "list",
+        "--label",
+        "Product of interest",
+        "--label-fr",
+        "Produit souhaité",
+        "--options",
+        "CRM, ERP",
+        "--required-from",
+        "In progress",
+    ]);
+    assert_eq!(field["code"], "interest");
+    assert_eq!(field["options"], json!(["CRM", "ERP"]));
+    let listed = env.ok(&["--lang", "fr", "field", "list"]);
+    assert!(listed.contains("Produit souhaité") && listed.contains("In progress"), "{listed}");
+    env.json(&["field", "add", "--entity", "lead", "budget", "--type", "money"]);
+
+    let lead = env.json(&["lead", "add", "--title", "Kiosk", "--set", "budget=1 500"]);
+    let id = lead["id"].to_string();
+    assert_eq!(lead["fields"], json!({"budget": "1500.00 EUR", "interest": null}));
+    let err = env.fails(1, &["lead", "edit", &id, "--set", "interest=Billing"]);
+    assert!(err.contains("interest: 'Billing' is not accepted (accepted: CRM, ERP)"), "{err}");
+    let err = env.fails(1, &["--lang", "fr", "lead", "move", &id, "IN_PROCESS"]);
+    assert!(err.contains("Produit souhaité (--set interest=…)"), "{err}");
+    let moved = env.json(&["lead", "move", &id, "IN_PROCESS", "--set", "interest=erp"]);
+    assert_eq!(moved["fields"]["interest"], "ERP");
+    // JSON input under `fields`; the shown record fed back changes nothing.
+    let out = env
+        .cmd()
+        .args(["--json", "lead", "edit", &id, "-"])
+        .write_stdin(json!({"fields": {"budget": "2000 EUR"}}).to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = env.json(&["lead", "show", &id]);
+    assert_eq!(shown["fields"]["budget"], "2000.00 EUR");
+    let text = env.ok(&["--lang", "fr", "lead", "show", &id]);
+    assert!(text.contains("Produit souhaité") && text.contains("000,00\u{a0}€"), "{text}");
+
+    let err = env.fails(1, &["field", "delete", "--entity", "lead", "budget"]);
+    assert!(err.contains("1 record holds a value of the field budget") && err.contains("--force"), "{err}");
+    env.ok(&["field", "delete", "--entity", "lead", "budget", "--force"]);
+    let history = env.ok(&["lead", "show", &id]);
+    assert!(history.contains("budget: 1500.00 EUR → 2000.00 EUR"), "the history keeps it: {history}");
+}

@@ -12,6 +12,7 @@ mod activities;
 mod admin;
 mod bulk;
 mod convert;
+mod custom_fields;
 mod deal_contacts;
 mod duplicates;
 mod feed;
@@ -79,6 +80,10 @@ macro_rules! contract_suite {
             rights::a_restricted_users_page_of_activities_is_full_of_theirs,
             bulk::a_demo_load_is_counted_listed_and_searchable,
             bulk::a_bulk_import_loads_every_row_searchable,
+            custom_fields::every_type_is_set_refused_with_its_name_read_back_and_cleared,
+            custom_fields::defaults_fill_new_records_and_codes_are_checked,
+            custom_fields::a_field_required_from_a_stage_stops_every_move_there_until_filled,
+            custom_fields::a_field_holding_values_is_deleted_only_when_forced_and_its_history_stays,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,
             deal_contacts::an_import_links_a_deals_other_contacts_and_refuses_a_missing_one_alone,

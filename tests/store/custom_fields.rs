@@ -1,0 +1,146 @@
+//! Fields of the team's own (SPEC F1, F2): every type set, refused with the field named,
+//! read back, cleared; defaults; required from a stage on, on every move; deleted only when
+//! asked twice, its values kept in the history.
+
+use crate::{TestEngine, create, input};
+use prospect::domain::custom_field::{CustomField, FieldType};
+use prospect::domain::fields::Entity;
+use prospect::store::{RecordRef, Rule, StoreError};
+
+fn field(entity: Entity, code: &str, kind: FieldType) -> CustomField {
+    CustomField {
+        id: 0,
+        entity,
+        code: code.into(),
+        kind,
+        label: code.replace('_', " "),
+        label_fr: None,
+        section: "more".into(),
+        position: 0,
+        default: None,
+        in_list: false,
+        options: vec![],
+        required_from: vec![],
+    }
+}
+
+fn lead(id: i64) -> RecordRef {
+    RecordRef::new(Entity::Lead, id)
+}
+
+pub fn every_type_is_set_refused_with_its_name_read_back_and_cleared(mut eng: TestEngine) {
+    let contact = create(&mut eng, Entity::Contact, &[("first_name", "Anne"), ("last_name", "Roux")], &[]).id;
+    let cases: Vec<(FieldType, &str, &str, &str)> = vec![
+        (FieldType::Text, "Kiosks", "Kiosks", ""),
+        (FieldType::Multiline, "two\nlines", "two\nlines", ""),
+        (FieldType::Number, "1 500,5", "1500.5", "12abc"),
+        (FieldType::Money, "2 000", "2000.00 EUR", "12 XYZ"),
+        (FieldType::Date, "24/11/2026", "2026-11-24", "31/02/2026"),
+        (FieldType::DateTime, "2026-11-24T14:30:00Z", "2026-11-24T14:30:00Z", "soon"),
+        (FieldType::Bool, "oui", "yes", "maybe"),
+        (FieldType::List, "erp", "ERP", "Billing"),
+        (FieldType::MultiList, "support|crm", "CRM|Support", "CRM|Billing"),
+        (FieldType::Link(Entity::Contact), &*Box::leak(contact.to_string().into_boxed_str()), "", "999999"),
+        (FieldType::Url, "acme.example", "acme.example", "not a url"),
+        (FieldType::Email, "Jean@Acme.example", "jean@acme.example", "nope"),
+        (FieldType::Phone, "06 12 34 56 78", "+33612345678", "12"),
+    ];
+    for (i, (kind, _, _, _)) in cases.iter().enumerate() {
+        let mut f = field(Entity::Lead, &format!("f{i}"), *kind);
+        if kind.has_options() {
+            f.options = vec!["CRM".into(), "ERP".into(), "Support".into()];
+        }
+        eng.add_custom_field(&f).unwrap();
+    }
+    let id = create(&mut eng, Entity::Lead, &[("title", "Custom")], &[]).id;
+    for (i, (kind, typed, kept, bad)) in cases.iter().enumerate() {
+        let code = format!("f{i}");
+        eng.update(lead(id), None, &input(&[(&code, typed)])).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let shown = eng.get(lead(id)).unwrap().custom_text(&code);
+        let kept = if kept.is_empty() { typed.to_string() } else { kept.to_string() };
+        assert_eq!(shown, kept, "{kind:?}");
+        if !bad.is_empty() {
+            let version = eng.get(lead(id)).unwrap().version;
+            match eng.update(lead(id), None, &input(&[(&code, bad)])) {
+                Err(StoreError::Field(e)) => assert_eq!(e.field, code, "{kind:?}: {bad}"),
+                other => panic!("{kind:?}: {bad} should be refused, got {other:?}"),
+            }
+            assert_eq!(eng.get(lead(id)).unwrap().version, version, "{kind:?}: nothing written");
+        }
+    }
+    // JSON carries them under `fields`, as input takes them back.
+    let json = eng.get(lead(id)).unwrap().to_json();
+    assert_eq!(json["fields"]["f3"], "2000.00 EUR");
+    // Cleared by an empty value; a code no field has is refused.
+    eng.update(lead(id), None, &input(&[("f0", "")])).unwrap();
+    assert_eq!(eng.get(lead(id)).unwrap().custom_text("f0"), "");
+    assert!(matches!(eng.update(lead(id), None, &input(&[("nothing_here", "1")])), Err(StoreError::Field(_))));
+    // The history names the change with the field's label.
+    let history = eng.timeline(lead(id), 1).unwrap();
+    assert_eq!(history[0].payload["changes"][0]["label"], "f0", "{:?}", history[0].payload);
+}
+
+pub fn defaults_fill_new_records_and_codes_are_checked(mut eng: TestEngine) {
+    let mut region = field(Entity::Deal, "region", FieldType::List);
+    region.options = vec!["North".into(), "South".into()];
+    region.default = Some("North".into());
+    eng.add_custom_field(&region).unwrap();
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Defaults")], &[]).id;
+    assert_eq!(eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().custom_text("region"), "North");
+    let typed = create(&mut eng, Entity::Deal, &[("title", "Typed"), ("region", "south")], &[]).id;
+    assert_eq!(eng.get(RecordRef::new(Entity::Deal, typed)).unwrap().custom_text("region"), "South");
+    // A code taken, a built-in key, a bad shape: refused.
+    assert!(eng.add_custom_field(&region).is_err());
+    assert!(eng.add_custom_field(&field(Entity::Deal, "title", FieldType::Text)).is_err());
+    assert!(eng.add_custom_field(&field(Entity::Deal, "2x", FieldType::Text)).is_err());
+    // Only an administrator adds one.
+    let mut bob = eng.session_as("bob", &["Manager"], None);
+    let e = bob.add_custom_field(&field(Entity::Deal, "mine", FieldType::Text)).unwrap_err();
+    assert!(matches!(e, StoreError::Rule(Rule::AdminOnly { .. })), "{e:?}");
+}
+
+pub fn a_field_required_from_a_stage_stops_every_move_there_until_filled(mut eng: TestEngine) {
+    let (_, stages) = eng.stages(Entity::Lead, None).unwrap();
+    let in_process = stages.iter().find(|s| s.stage.code == "IN_PROCESS").unwrap().stage.id;
+    let mut interest = field(Entity::Lead, "interest", FieldType::List);
+    interest.options = vec!["CRM".into(), "ERP".into()];
+    interest.required_from = vec![in_process];
+    eng.add_custom_field(&interest).unwrap();
+    let id = create(&mut eng, Entity::Lead, &[("title", "Needs it")], &[]).id;
+    let refused = |e: StoreError| match e {
+        StoreError::Rule(Rule::MissingFields { fields, .. }) => {
+            assert_eq!(fields.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["interest"])
+        }
+        other => panic!("expected the missing fields, got {other:?}"),
+    };
+    refused(eng.move_stage(lead(id), "IN_PROCESS", None, None).unwrap_err());
+    // A later stage too, and a move from a stale screen; not a failure stage.
+    let later = stages.iter().filter(|s| s.stage.semantics.code() == "in_progress").last().unwrap().stage.code.clone();
+    refused(eng.move_stage(lead(id), &later, None, None).unwrap_err());
+    let new_stage = stages[0].stage.id;
+    refused(eng.move_seen(lead(id), new_stage, "IN_PROCESS", None).unwrap_err());
+    assert_eq!(crate::stage_of(&eng, Entity::Lead, id), "NEW", "nothing moved");
+    eng.move_stage(lead(id), "JUNK", Some("no budget"), None).unwrap();
+    eng.move_stage(lead(id), "NEW", None, None).unwrap();
+    // Filled with the move: it goes.
+    eng.move_filling(lead(id), "IN_PROCESS", None, None, vec![("interest".into(), "crm".into())]).unwrap();
+    assert_eq!(crate::stage_of(&eng, Entity::Lead, id), "IN_PROCESS");
+}
+
+pub fn a_field_holding_values_is_deleted_only_when_forced_and_its_history_stays(mut eng: TestEngine) {
+    eng.add_custom_field(&field(Entity::Contact, "hobby", FieldType::Text)).unwrap();
+    let id =
+        create(&mut eng, Entity::Contact, &[("first_name", "Anne"), ("last_name", "Roux"), ("hobby", "Chess")], &[]).id;
+    match eng.delete_custom_field(Entity::Contact, "hobby", false) {
+        Err(StoreError::Rule(Rule::FieldHoldsValues { count: 1, .. })) => {}
+        other => panic!("expected a refusal naming 1 value, got {other:?}"),
+    }
+    assert_eq!(eng.custom_fields(Some(Entity::Contact)).unwrap().len(), 1);
+    eng.update(RecordRef::new(Entity::Contact, id), None, &input(&[("hobby", "Go")])).unwrap();
+    assert_eq!(eng.delete_custom_field(Entity::Contact, "hobby", true).unwrap(), 1);
+    assert!(eng.custom_fields(Some(Entity::Contact)).unwrap().is_empty());
+    let card = eng.get(RecordRef::new(Entity::Contact, id)).unwrap();
+    assert!(card.custom.is_empty());
+    let history = eng.timeline(RecordRef::new(Entity::Contact, id), 5).unwrap();
+    assert!(format!("{history:?}").contains("Chess"), "the old value stays readable: {history:?}");
+}
