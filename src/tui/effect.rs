@@ -47,6 +47,8 @@ pub enum Effect {
     /// Move a record to a stage.
     /// `version`: refuse if the record changed since; `None` for bulk moves of list rows.
     Move { entity: Entity, id: i64, seen: Option<Seen>, stage_code: String, reason: Option<String> },
+    /// Fill fields (code, text), then move: what the stage requires (SPEC F2).
+    MoveFilling { entity: Entity, id: i64, stage_code: String, reason: Option<String>, fill: Vec<(String, String)> },
     /// Write a CSV export of the records `filter` lets through (or of `ids`) to `path`.
     Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
     /// Take an unassigned lead.
@@ -208,6 +210,8 @@ pub enum StoreEvent {
     Saved { entity: Entity, id: i64, message: String, open: bool, moved_to: Option<i64> },
     /// A card was moved: it is now in stage `stage_id` (sent before `Saved`).
     Moved { entity: Entity, id: i64, stage_id: i64 },
+    /// A move refused for empty fields its stage requires: they are asked for.
+    FieldsNeeded(Box<crate::tui::overlays::fill::FillForMove>),
     /// A write failed; `field` names the field at fault, if any.
     Failed { message: String, field: Option<String>, conflict: bool },
     /// A CSV file read for the import wizard.

@@ -256,6 +256,7 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ (StoreEvent::Conversion { .. } | StoreEvent::Converted(_)) => wizard::on_store(app, ev),
         ev @ StoreEvent::PossibleDuplicates { .. } => overlays::question::on_store(app, ev),
         ev @ StoreEvent::MergePreview(_) => merge::on_store(app, ev),
+        StoreEvent::FieldsNeeded(fill) => crate::tui::overlays::fill::ask(app, *fill),
         ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
         StoreEvent::Reference { users, pipelines, sources, admin } => {
             app.admin = admin;

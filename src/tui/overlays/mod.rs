@@ -5,6 +5,7 @@
 pub mod confirm;
 pub mod conflict;
 pub mod editor;
+pub mod fill;
 pub mod help;
 pub mod import;
 pub mod merge;

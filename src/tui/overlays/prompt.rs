@@ -34,6 +34,8 @@ pub enum PromptPurpose {
     AddComm { kind: crate::domain::comm::CommKind },
     /// Another contact of a deal, by id.
     LinkContact { id: i64, version: i64 },
+    /// A field the stage a record is moving to requires (SPEC F2).
+    FillForMove(Box<crate::tui::overlays::fill::FillForMove>),
     /// Text filter of the list.
     FilterText,
     /// Creation date range of the list: `FROM..TO`, either side optional.
@@ -235,6 +237,7 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
         PromptPurpose::DraftField { key } => form::draft_field(app, key, text),
         PromptPurpose::AddComm { kind } => form::add_comm(app, kind, text),
         PromptPurpose::LinkContact { id, version } => form::link_contact(app, id, version, text),
+        PromptPurpose::FillForMove(fill) => crate::tui::overlays::fill::answered(app, *fill, text),
         PromptPurpose::FilterCreated => list::filter_created(app, text),
         PromptPurpose::FilterText => list::filter_text(app, text),
         PromptPurpose::Team(ask) => crate::tui::screens::team::prompted(app, ask, text),

@@ -37,12 +37,36 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
         return super::admin::write(store, lang, op);
     }
     Ok(match effect {
-        Effect::Move { entity, id, seen, stage_code, reason } => {
-            let moved = match seen {
-                Some(s) => store.move_seen(RecordRef::new(entity, id), s.stage, &stage_code, reason.as_deref()),
-                None => store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None),
+        Effect::Move { .. } | Effect::MoveFilling { .. } => {
+            let (entity, id, stage_code, reason) = match &effect {
+                Effect::Move { entity, id, stage_code, reason, .. }
+                | Effect::MoveFilling { entity, id, stage_code, reason, .. } => {
+                    (*entity, *id, stage_code.clone(), reason.clone())
+                }
+                _ => unreachable!("matched above"),
+            };
+            let moved = match effect {
+                Effect::Move { seen: Some(s), .. } => {
+                    store.move_seen(RecordRef::new(entity, id), s.stage, &stage_code, reason.as_deref())
+                }
+                Effect::MoveFilling { fill, .. } => {
+                    store.move_filling(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None, fill)
+                }
+                _ => store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None),
             };
             let moved = match moved {
+                Err(StoreError::Rule(crate::store::Rule::MissingFields { stage, fields })) => {
+                    let fill = crate::tui::overlays::fill::FillForMove {
+                        entity,
+                        id,
+                        stage_code,
+                        stage,
+                        reason,
+                        fields,
+                        filled: vec![],
+                    };
+                    return Ok(vec![StoreEvent::FieldsNeeded(Box::new(fill))]);
+                }
                 Err(StoreError::MovedMeanwhile { stage, by, at, .. }) => {
                     // Someone else moved it: say so, and move nothing.
                     let message = tr_in(

@@ -399,3 +399,63 @@ fn a_deal_form_links_and_unlinks_other_contacts() {
     let stored = h.store.get(RecordRef::new(Entity::Deal, deal)).unwrap();
     assert_eq!(stored.links.iter().filter(|(e, _)| *e == Entity::Contact).count(), 1);
 }
+
+/// Issue 27 in the TUI: a field of the team's own shows on the form in its section and is
+/// edited there; moving a lead to a stage that requires it asks for it (a value the field
+/// does not take is refused in the prompt), then moves.
+#[test]
+fn a_required_custom_field_is_asked_for_on_a_move_and_edited_on_the_form() {
+    use prospect::domain::custom_field::{CustomField, FieldType};
+    let mut h = Harness::new(0, Lang::Fr);
+    let (_, stages) = h.store.stages(Entity::Lead, None).unwrap();
+    let in_process = stages.iter().find(|s| s.stage.code == "IN_PROCESS").unwrap().stage.id;
+    let interest = CustomField {
+        id: 0,
+        entity: Entity::Lead,
+        code: "interest".into(),
+        kind: FieldType::List,
+        label: "Product of interest".into(),
+        label_fr: Some("Produit souhaité".into()),
+        section: "Qualification".into(),
+        position: 0,
+        default: None,
+        in_list: false,
+        options: vec!["CRM".into(), "ERP".into()],
+        required_from: vec![in_process],
+    };
+    h.store.add_custom_field(&interest).unwrap();
+    let input = RecordInput { fields: vec![("title".into(), "Kiosque".into())], ..Default::default() };
+    let id = h.store.create(Entity::Lead, &input).unwrap().id;
+    h.act(Show(Tab::LeadBoard));
+    h.act(MoveNext);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("a prompt for the field: {:?}", h.app.overlay) };
+    assert!(p.title.contains("Produit souhaité") && p.title.contains("CRM, ERP"), "{}", p.title);
+    h.type_text("Facturation");
+    h.act(Submit);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert!(p.error.as_deref().unwrap_or("").contains("Facturation"), "{:?}", p.error);
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("erp");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let lead = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert_eq!(lead.custom_text("interest"), "ERP");
+    assert!(matches!(lead.get("stage"), Some(prospect::store::records::Shown::Ref(s)) if s.code == "IN_PROCESS"));
+
+    // On the form: its row, edited like any field.
+    h.act(Open);
+    let form = h.app.form.as_ref().unwrap();
+    let row = form.rows.iter().position(|r| *r == prospect::tui::app::FormRow::Custom(0)).unwrap();
+    h.app.form.as_mut().unwrap().cursor = row;
+    h.act(Edit);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
+    assert_eq!((p.title.as_str(), p.input.text.as_str()), ("Produit souhaité", "ERP"));
+    for _ in 0..5 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("crm");
+    h.act(Submit);
+    assert_eq!(h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().custom_text("interest"), "CRM");
+}

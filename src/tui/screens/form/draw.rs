@@ -97,6 +97,25 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 };
                 (app.t(&format!("field.{key}")), value)
             }
+            FormRow::Custom(c) => {
+                let Some((field, value)) = form.record.as_ref().and_then(|r| r.custom.get(*c)) else { continue };
+                // A section of the team's own gets its heading; a built-in one's fields join it.
+                let prev = i.checked_sub(1).and_then(|p| form.rows.get(p));
+                let prev_section = match prev {
+                    Some(FormRow::Custom(p)) => {
+                        form.record.as_ref().and_then(|r| r.custom.get(*p)).map(|(f, _)| f.section.as_str())
+                    }
+                    _ => None,
+                };
+                if prev_section != Some(field.section.as_str()) {
+                    lines.push(Line::from(Span::styled(
+                        present::section_label(app.lang, &field.section),
+                        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    )));
+                }
+                let shown = value.as_deref().map(|v| present::custom(app.lang, field, v)).unwrap_or_default();
+                (field.label_in(app.lang).to_string(), shown)
+            }
             FormRow::Link(l) => {
                 if i == 0 || !matches!(form.rows[i - 1], FormRow::Link(_)) {
                     lines.push(Line::from(Span::styled(

@@ -36,6 +36,8 @@ pub use draw::{areas, draw};
 pub enum FormRow {
     /// A field, by key.
     Field(&'static str),
+    /// A field of the team's own, by index in the record's `custom` (SPEC F1).
+    Custom(usize),
     /// A communication, by index in the record's list.
     Comm(usize),
     /// A linked record, by index in the record's links: Enter opens it.
@@ -174,6 +176,7 @@ pub(crate) fn open_draft(app: &mut App, entity: Entity) {
 fn form_rows(record: &crate::store::Record, activities: usize) -> Vec<FormRow> {
     let mut rows: Vec<FormRow> =
         record.values.iter().filter(|(s, _)| s.editable).map(|(s, _)| FormRow::Field(s.key)).collect();
+    rows.extend((0..record.custom.len()).map(FormRow::Custom));
     rows.extend((0..record.comms.len()).map(FormRow::Comm));
     rows.extend((0..activities).map(FormRow::Activity));
     rows.extend((0..record.links.len()).map(FormRow::Link));
@@ -265,7 +268,17 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
                     )
                 }
-                (None, FormRow::Comm(_) | FormRow::Link(_) | FormRow::Activity(_)) => return vec![],
+                (Some(r), FormRow::Custom(i)) => {
+                    let Some((field, _)) = r.custom.get(i) else { return vec![] };
+                    let key = field.code.clone();
+                    let current = r.custom_text(&key);
+                    let base = r.input_texts();
+                    let label = field.label_in(app.lang).to_string();
+                    (PromptPurpose::EditField { entity, id: r.id, version: r.version, key, base }, current, label)
+                }
+                (None, FormRow::Comm(_) | FormRow::Link(_) | FormRow::Activity(_) | FormRow::Custom(_)) => {
+                    return vec![];
+                }
                 (Some(_), FormRow::Activity(_)) => return vec![],
                 (Some(r), FormRow::Link(i)) => {
                     return match r.links.get(i) {
@@ -276,6 +289,11 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             let multiline = match form.rows.get(form.cursor) {
                 Some(FormRow::Field(key)) => entity.field(key).is_some_and(|s| s.multiline()),
+                Some(FormRow::Custom(i)) => form
+                    .record
+                    .as_ref()
+                    .and_then(|r| r.custom.get(*i))
+                    .is_some_and(|(f, _)| f.kind == crate::domain::custom_field::FieldType::Multiline),
                 _ => false,
             };
             if multiline || has_more_lines(&current) {
