@@ -115,7 +115,7 @@ pub fn a_field_required_from_a_stage_stops_every_move_there_until_filled(mut eng
     };
     refused(eng.move_stage(lead(id), "IN_PROCESS", None, None).unwrap_err());
     // A later stage too, and a move from a stale screen; not a failure stage.
-    let later = stages.iter().filter(|s| s.stage.semantics.code() == "in_progress").last().unwrap().stage.code.clone();
+    let later = stages.iter().rfind(|s| s.stage.semantics.code() == "in_progress").unwrap().stage.code.clone();
     refused(eng.move_stage(lead(id), &later, None, None).unwrap_err());
     let new_stage = stages[0].stage.id;
     refused(eng.move_seen(lead(id), new_stage, "IN_PROCESS", None).unwrap_err());
