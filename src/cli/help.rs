@@ -97,6 +97,13 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("role delete", "prospect role delete Interns"),
     ("department list", "prospect department list"),
     ("department add", "prospect department add \"Sales East\" --parent Sales"),
+    ("field list", "prospect field list --entity lead"),
+    (
+        "field add",
+        "prospect field add --entity lead interest --type list --label \"Product of interest\" --label-fr \"Produit souhaité\" --options \"CRM,ERP\" --required-from \"In progress\"\n  prospect field add --entity deal budget --type money --in-list",
+    ),
+    ("field edit", "prospect field edit --entity lead interest --options \"CRM,ERP,Support\" --section Qualification"),
+    ("field delete", "prospect field delete --entity lead interest --force"),
     (
         "activity add",
         "prospect activity add --lead 12 --kind call --at \"tomorrow 9h\" --subject \"Follow up\"\n  prospect activity add --deal 4 --kind meeting --at \"2026-11-24 14:30\" --duration 1h",

@@ -317,6 +317,19 @@ pub enum TargetChoice {
     Existing(i64),
 }
 
+/// The lead's values of its fields of its own that the target has too, same code and type
+/// (SPEC L6): (code, value as input takes it), to come before what the user typed.
+pub fn custom_copies(lead: &Record, target: &[crate::domain::custom_field::CustomField]) -> Vec<(String, String)> {
+    lead.custom
+        .iter()
+        .filter_map(|(f, v)| {
+            let v = v.as_deref()?;
+            let same = target.iter().any(|t| t.code == f.code && t.kind.code() == f.kind.code() && t.kind == f.kind);
+            same.then(|| (f.code.clone(), f.plain(v)))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
 

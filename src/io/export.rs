@@ -37,6 +37,10 @@ pub fn csv_table(entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<St
     if entity == Entity::Deal {
         headers.push("contacts".into());
     }
+    // Fields of the team's own under their codes, as `--set CODE=…` takes them back.
+    let custom: Vec<String> =
+        records.first().map(|r| r.custom.iter().map(|(f, _)| f.code.clone()).collect()).unwrap_or_default();
+    headers.extend(custom.iter().cloned());
     let rows = records
         .iter()
         .map(|r| {
@@ -63,6 +67,7 @@ pub fn csv_table(entity: Entity, records: &[Record]) -> (Vec<String>, Vec<Vec<St
                     .collect();
                 row.push(others.join(" | "));
             }
+            row.extend(custom.iter().map(|code| r.custom_text(code)));
             row
         })
         .collect();
@@ -143,6 +148,9 @@ fn sheet_table(lang: Lang, entity: Entity, records: &[Record]) -> (Vec<String>, 
     if entity == Entity::Deal {
         headers.push(crate::i18n::tr_in(lang, "field.contacts", &[]));
     }
+    let custom: Vec<&crate::domain::custom_field::CustomField> =
+        records.first().map(|r| r.custom.iter().map(|(f, _)| f).collect()).unwrap_or_default();
+    headers.extend(custom.iter().map(|f| f.label_in(lang).to_string()));
     headers.push(crate::i18n::tr_in(lang, "label.created", &[]));
     headers.push(crate::i18n::tr_in(lang, "label.modified", &[]));
     let rows = records
@@ -169,6 +177,10 @@ fn sheet_table(lang: Lang, entity: Entity, records: &[Record]) -> (Vec<String>, 
                 let contacts: Vec<String> =
                     r.links.iter().filter(|(e, _)| *e == Entity::Contact).map(|(_, l)| l.name.clone()).collect();
                 row.push(SheetCell::Text(contacts.join(" | ")));
+            }
+            for f in &custom {
+                let stored = r.custom.iter().find(|(g, _)| g.id == f.id).and_then(|(_, v)| v.as_deref());
+                row.push(SheetCell::Text(stored.map(|v| crate::present::custom(lang, f, v)).unwrap_or_default()));
             }
             row.push(SheetCell::Value(sheet_time(r.created_at)));
             row.push(SheetCell::Value(sheet_time(r.modified_at)));

@@ -863,6 +863,10 @@ fn a_custom_field_is_added_set_required_and_deleted() {
     let text = env.ok(&["--lang", "fr", "lead", "show", &id]);
     assert!(text.contains("Produit souhaité") && text.contains("000,00\u{a0}€"), "{text}");
 
+    // Exported under their codes.
+    let csv = env.ok(&["export", "--entity", "lead"]);
+    let (head, row) = (csv.lines().next().unwrap(), csv.lines().nth(1).unwrap());
+    assert!(head.ends_with(",interest,budget") && row.ends_with(",ERP,2000.00 EUR"), "{csv}");
     let err = env.fails(1, &["field", "delete", "--entity", "lead", "budget"]);
     assert!(err.contains("1 record holds a value of the field budget") && err.contains("--force"), "{err}");
     env.ok(&["field", "delete", "--entity", "lead", "budget", "--force"]);

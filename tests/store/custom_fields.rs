@@ -144,3 +144,27 @@ pub fn a_field_holding_values_is_deleted_only_when_forced_and_its_history_stays(
     let history = eng.timeline(RecordRef::new(Entity::Contact, id), 5).unwrap();
     assert!(format!("{history:?}").contains("Chess"), "the old value stays readable: {history:?}");
 }
+
+/// A conversion copies the lead's own fields to the records it makes when they have a field
+/// of the same code and type (SPEC L6); a field of another type is left alone.
+pub fn a_conversion_copies_fields_of_the_same_code_and_type(mut eng: TestEngine) {
+    use prospect::domain::convert::Targets;
+    use prospect::store::convert::ConversionPlan;
+    for (entity, kind) in
+        [(Entity::Lead, FieldType::Money), (Entity::Deal, FieldType::Money), (Entity::Contact, FieldType::Text)]
+    {
+        eng.add_custom_field(&field(entity, "budget", kind)).unwrap();
+    }
+    let id = create(
+        &mut eng,
+        Entity::Lead,
+        &[("title", "Kiosks"), ("first_name", "Anne"), ("last_name", "Roux"), ("budget", "1500")],
+        &[],
+    )
+    .id;
+    let done = eng.convert_lead(id, &ConversionPlan::new(Targets::DEFAULT)).unwrap();
+    let deal = eng.get(RecordRef::new(Entity::Deal, done.deal.unwrap().id)).unwrap();
+    assert_eq!(deal.custom_text("budget"), "1500.00 EUR");
+    let contact = eng.get(RecordRef::new(Entity::Contact, done.contact.unwrap().id)).unwrap();
+    assert_eq!(contact.custom_text("budget"), "", "another type: not copied");
+}

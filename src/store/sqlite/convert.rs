@@ -67,13 +67,17 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
         Ok(ConvertedRecord { added: AddedComms::of(&add), ..record(entity, id, false)? })
     };
     // What is copied where is domain's (`domain::convert`); this writes it.
-    let new_input = |target: Entity, fields: Vec<(String, String)>| {
+    let new_input = |target: Entity, typed: Vec<(String, String)>| -> Result<RecordInput> {
+        // The lead's own fields the target has too, then what was typed.
+        let target_fields = crate::store::sqlite::custom_fields::fields_of(tx, Some(target))?;
+        let mut fields = convert::custom_copies(&lead, &target_fields);
+        fields.extend(typed);
         let mut input = RecordInput { fields, origin: Some(convert::ORIGIN.into()), ..Default::default() };
         input.fields.push(("lead".into(), lead_id.to_string()));
         if convert::receives_comms(target) {
             input.comms.add = comms.clone();
         }
-        input
+        Ok(input)
     };
 
     // A repeat lead's deal goes to the client it is already linked to.
@@ -84,7 +88,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
             Some(id) => Some(link(Entity::Company, id)?),
             None => {
                 let fields = convert::company_fields(&lead, &plan.company_fields);
-                let saved = create_in(tx, ctx, Entity::Company, &new_input(Entity::Company, fields))
+                let saved = create_in(tx, ctx, Entity::Company, &new_input(Entity::Company, fields)?)
                     .map_err(|e| in_target(e, Entity::Company))?;
                 Some(record(Entity::Company, saved.id, true)?)
             }
@@ -109,7 +113,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
             }
             None => {
                 let fields = convert::contact_fields(&lead, &plan.contact_fields)?;
-                let mut input = new_input(Entity::Contact, fields);
+                let mut input = new_input(Entity::Contact, fields)?;
                 if let Some(c) = &company {
                     input.companies.push(c.id.to_string());
                 }
@@ -131,7 +135,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
             contact.as_ref().map(|c| c.id),
             company.as_ref().map(|c| c.id),
         );
-        let input = new_input(Entity::Deal, fields);
+        let input = new_input(Entity::Deal, fields)?;
         let saved = create_in(tx, ctx, Entity::Deal, &input).map_err(|e| in_target(e, Entity::Deal))?;
         Some(record(Entity::Deal, saved.id, true)?)
     } else {
