@@ -220,10 +220,6 @@ fn shaped(s: &Session, field: &mut CustomField, shape: FieldShape) -> anyhow::Re
     if let Some(options) = shape.options {
         field.options = options.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
     }
-    if field.kind.has_options() && field.options.is_empty() {
-        let e = crate::domain::FieldError::new("options", crate::domain::Problem::Required);
-        return Err(crate::store::StoreError::Field(e).into());
-    }
     if let Some(position) = shape.position {
         field.position = position;
     }

@@ -152,7 +152,7 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
     let custom_in = |section: &str| -> Vec<(String, String)> {
         let filled = r.custom.iter().filter(|(f, v)| f.section == section && v.is_some());
         filled
-            .map(|(f, v)| (f.label_in(lang).to_string(), present::custom(lang, f, v.as_deref().unwrap_or(""))))
+            .map(|(f, v)| (safe(f.label_in(lang)).into_owned(), present::custom(lang, f, v.as_deref().unwrap_or(""))))
             .collect()
     };
     for section in [Section::Main, Section::Person, Section::Organisation, Section::More] {

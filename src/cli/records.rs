@@ -533,7 +533,14 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 fill.push((k.trim().to_string(), v.to_string()));
             }
             let record = RecordRef::new(entity, m.id);
-            let moved = s.store.move_filling(record, &m.stage, m.reason.as_deref(), m.if_version, fill)?;
+            let moved = if fill.is_empty() {
+                s.store.move_stage(record, &m.stage, m.reason.as_deref(), m.if_version)?
+            } else {
+                if let Some(v) = m.if_version {
+                    s.store.update(record, Some(v), &crate::store::RecordInput::default())?;
+                }
+                s.store.move_filling(record, &m.stage, m.reason.as_deref(), None, fill)?
+            };
             if s.json {
                 // The record as it is now, and the stages it went from and to.
                 let mut j = s.store.get(RecordRef::new(entity, m.id))?.to_json();

@@ -319,13 +319,18 @@ pub enum TargetChoice {
 
 /// The lead's values of its fields of its own that the target has too, same code and type
 /// (SPEC L6): (code, value as input takes it), to come before what the user typed.
-pub fn custom_copies(lead: &Record, target: &[crate::domain::custom_field::CustomField]) -> Vec<(String, String)> {
+/// A value the target's field does not take (a list option it lacks) is not copied.
+pub fn custom_copies(
+    lead: &Record,
+    target: &[crate::domain::custom_field::CustomField],
+    ctx: &crate::domain::custom_field::ParseContext,
+) -> Vec<(String, String)> {
     lead.custom
         .iter()
         .filter_map(|(f, v)| {
-            let v = v.as_deref()?;
-            let same = target.iter().any(|t| t.code == f.code && t.kind.code() == f.kind.code() && t.kind == f.kind);
-            same.then(|| (f.code.clone(), f.plain(v)))
+            let plain = f.plain(v.as_deref()?);
+            let takes = target.iter().any(|t| t.code == f.code && t.kind == f.kind && t.parse(&plain, ctx).is_ok());
+            takes.then(|| (f.code.clone(), plain))
         })
         .collect()
 }

@@ -206,8 +206,11 @@ impl CustomField {
                 for part in t.split(['|', ',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
                     picked.push(self.option(part).ok_or_else(|| err(self.choice_problem(part)))?);
                 }
-                // In the options' order, each once.
+                // In the options' order, each once; none picked clears.
                 let kept: Vec<&str> = self.options.iter().map(String::as_str).filter(|o| picked.contains(o)).collect();
+                if kept.is_empty() {
+                    return Ok(None);
+                }
                 kept.join("|")
             }
             FieldType::Link(entity) => {
@@ -252,6 +255,14 @@ impl CustomField {
 
 /// A decimal number in canonical form (`-1500.25`): spaces and a French decimal comma read.
 fn parse_number(t: &str) -> Option<String> {
+    // `1,500` or `1.500`: thousands or decimals? Refused rather than guessed (as money is).
+    let marks: Vec<char> = t.chars().filter(|c| *c == ',' || *c == '.').collect();
+    if let [_] = marks.as_slice() {
+        let after = t.rsplit([',', '.']).next().unwrap_or("");
+        if after.len() == 3 && after.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
     let compact: String = t.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}').collect();
     let compact = compact.replace(',', ".");
     let (sign, digits) = match compact.strip_prefix('-') {
@@ -392,6 +403,8 @@ mod tests {
         let ok =
             |kind, typed: &str, kept: &str| assert_eq!(parse(kind, &["Small", "Large"], typed).unwrap().unwrap(), kept);
         ok(FieldType::Number, "1 500,50", "1500.5");
+        ok(FieldType::Number, "1500,5", "1500.5");
+        assert!(parse(FieldType::Number, &[], "1,500").is_err(), "thousands or decimals: refused");
         ok(FieldType::Number, "-007", "-7");
         ok(FieldType::Money, "1 500,00", "150000 EUR");
         ok(FieldType::Money, "20 USD", "2000 USD");
@@ -400,6 +413,7 @@ mod tests {
         ok(FieldType::Bool, "oui", "1");
         ok(FieldType::List, "large", "Large");
         ok(FieldType::MultiList, "large | small", "Small|Large");
+        assert_eq!(parse(FieldType::MultiList, &["Small"], " , ").unwrap(), None, "nothing picked clears");
         ok(FieldType::Link(Entity::Contact), "#12", "12");
         ok(FieldType::Email, "Jean@Example.COM", "jean@example.com");
         ok(FieldType::Phone, "06 12 34 56 78", "+33612345678");

@@ -11,10 +11,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Kinds of CRM record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     /// A potential client, not yet qualified.
+    #[default]
     Lead,
     /// A person.
     Contact,

@@ -222,7 +222,10 @@ impl Record {
     /// A field's value as an edit accepts it back (references by name, yes/no): what an
     /// edit prompt starts from and what a conflict compares.
     pub fn input_text(&self, key: &str) -> String {
-        self.get(key).map(Shown::text).unwrap_or_default()
+        match self.get(key) {
+            Some(v) => v.text(),
+            None => self.custom_text(key),
+        }
     }
 
     /// Whether a linked record is a deal's primary contact while it has others (SPEC E3):
@@ -243,7 +246,10 @@ impl Record {
 
     /// Every editable field as (key, `input_text`): the snapshot an edit was based on.
     pub fn input_texts(&self) -> Vec<(String, String)> {
-        self.values.iter().filter(|(s, _)| s.editable).map(|(s, v)| (s.key.to_string(), v.text())).collect()
+        let builtin = self.values.iter().filter(|(s, _)| s.editable).map(|(s, v)| (s.key.to_string(), v.text()));
+        let custom =
+            self.custom.iter().map(|(f, v)| (f.code.clone(), v.as_deref().map(|v| f.plain(v)).unwrap_or_default()));
+        builtin.chain(custom).collect()
     }
 
     /// JSON with every field; the same keys are accepted back by `add --json -`. The one

@@ -16,6 +16,7 @@ impl Service {
     /// Adds a custom field (administrators only); its code must be free on the entity.
     pub fn add_custom_field(&mut self, field: &CustomField) -> Result<CustomField> {
         self.require_admin(AdminTask::ChangeFields)?;
+        needs_options(field)?;
         self.engine.add_custom_field(field)
     }
 
@@ -23,6 +24,7 @@ impl Service {
     /// required stages (administrators only); its code and type stay.
     pub fn edit_custom_field(&mut self, field: &CustomField) -> Result<CustomField> {
         self.require_admin(AdminTask::ChangeFields)?;
+        needs_options(field)?;
         self.engine.edit_custom_field(field)
     }
 
@@ -88,4 +90,12 @@ impl Service {
         self.require_admin(AdminTask::ChangeFields)?;
         self.engine.delete_custom_field(entity, code, force)
     }
+}
+
+/// A list (single or multiple choice) without options takes nothing: refused.
+fn needs_options(field: &CustomField) -> Result<()> {
+    if field.kind.has_options() && field.options.is_empty() {
+        return Err(FieldError::new("options", Problem::Required).into());
+    }
+    Ok(())
 }

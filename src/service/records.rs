@@ -73,22 +73,25 @@ impl Service {
     }
 
     /// Fills fields (`fill`, as an edit takes them), then moves: what a stage requires
-    /// (SPEC F2) given with the move. The edit is written first; a move refused after it
-    /// leaves the values filled.
+    /// (SPEC F2) given with the move. With `seen_stage` (a move from a screen), another
+    /// user's move meanwhile stops it as `move_seen` does. The edit is written first; a move
+    /// refused after it leaves the values filled.
     pub fn move_filling(
         &mut self,
         record: RecordRef,
         stage: &str,
         reason: Option<&str>,
-        expected_version: Option<i64>,
+        seen_stage: Option<i64>,
         fill: Vec<(String, String)>,
     ) -> Result<Moved> {
-        if fill.is_empty() {
-            return self.move_stage(record, stage, reason, expected_version);
+        if !fill.is_empty() {
+            let input = RecordInput { fields: fill, ..Default::default() };
+            self.update(record, None, &input)?;
         }
-        let input = RecordInput { fields: fill, ..Default::default() };
-        self.update(record, expected_version, &input)?;
-        self.move_stage(record, stage, reason, None)
+        match seen_stage {
+            Some(seen) => self.move_seen(record, seen, stage, reason),
+            None => self.move_stage(record, stage, reason, None),
+        }
     }
 
     /// Moves a record the user saw in stage `seen_stage` (SPEC S1): another user's edit of

@@ -383,8 +383,7 @@ impl Rule {
                 t("no_such_custom_field", &[("code", code), ("entity", &word(lang, *entity))])
             }
             Rule::MissingFields { stage, fields } => {
-                let named: Vec<String> =
-                    fields.iter().map(|f| format!("{} (--set {}=…)", f.label_in(lang), f.code)).collect();
+                let named: Vec<String> = fields.iter().map(|f| format!("{} [{}]", f.label_in(lang), f.code)).collect();
                 t("missing_fields", &[("stage", stage), ("fields", &named.join(", "))])
             }
             Rule::SourceInUse { source, count } => {

@@ -204,6 +204,8 @@ pub enum Action {
     Recolor,
     /// Administration: add a deal pipeline.
     AddPipeline,
+    /// Administration: the stage a field is required from.
+    RequiredFrom,
     /// Administration: rename the deal pipeline shown.
     RenamePipeline,
     /// Administration: delete the deal pipeline shown, its deals moved to another.

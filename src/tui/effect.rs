@@ -48,7 +48,14 @@ pub enum Effect {
     /// `version`: refuse if the record changed since; `None` for bulk moves of list rows.
     Move { entity: Entity, id: i64, seen: Option<Seen>, stage_code: String, reason: Option<String> },
     /// Fill fields (code, text), then move: what the stage requires (SPEC F2).
-    MoveFilling { entity: Entity, id: i64, stage_code: String, reason: Option<String>, fill: Vec<(String, String)> },
+    MoveFilling {
+        entity: Entity,
+        id: i64,
+        stage_code: String,
+        reason: Option<String>,
+        fill: Vec<(String, String)>,
+        seen: Option<i64>,
+    },
     /// Write a CSV export of the records `filter` lets through (or of `ids`) to `path`.
     Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
     /// Take an unassigned lead.

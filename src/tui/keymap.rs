@@ -102,7 +102,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
 }
 
 /// Every context, in the order the palette offers their commands.
-pub const CONTEXTS: [Context; 14] = [
+pub const CONTEXTS: [Context; 15] = [
     Context::Board(Entity::Lead),
     Context::Board(Entity::Deal),
     Context::List,
@@ -117,6 +117,7 @@ pub const CONTEXTS: [Context; 14] = [
     Context::Team(TeamPane::Stages, true),
     Context::Team(TeamPane::Sources, true),
     Context::Team(TeamPane::Queue, true),
+    Context::Team(TeamPane::Fields, true),
 ];
 
 /// The keys of every screen: search, palette, help, back, the tabs, refresh, quit.

@@ -190,7 +190,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
     // Turn the file back into what version 1 wrote.
     let c = rusqlite::Connection::open(&env.db).unwrap();
     c.execute_batch(
-        "DROP INDEX custom_values_value; ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
+        "ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
          DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          ALTER TABLE users DROP COLUMN db_role;
          DROP INDEX leads_title_order; DROP INDEX leads_amount_order; DROP INDEX activities_deadline;
@@ -362,7 +362,7 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
          CREATE TABLE stage_totals (stage_id INTEGER NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL,
              amount_minor INTEGER NOT NULL, PRIMARY KEY (stage_id, currency)) WITHOUT ROWID;
          INSERT INTO stage_totals VALUES ({stage}, '', 2, 1.0e19);
-         DROP INDEX custom_values_value; ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
+         ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
          DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          ALTER TABLE users DROP COLUMN db_role;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid;
@@ -485,7 +485,7 @@ fn copies_of_the_file_get_its_permissions() {
     rusqlite::Connection::open(&env.db)
         .unwrap()
         .execute_batch(
-            "DROP INDEX custom_values_value; ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
+            "ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
          DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          ALTER TABLE users DROP COLUMN db_role;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 11",

@@ -125,6 +125,28 @@ pub fn a_field_required_from_a_stage_stops_every_move_there_until_filled(mut eng
     // Filled with the move: it goes.
     eng.move_filling(lead(id), "IN_PROCESS", None, None, vec![("interest".into(), "crm".into())]).unwrap();
     assert_eq!(crate::stage_of(&eng, Entity::Lead, id), "IN_PROCESS");
+    // Created straight into that stage: the same rule, nothing written without it.
+    let before = eng.count(Entity::Lead).unwrap();
+    let e = eng.create(Entity::Lead, &input(&[("title", "Straight in"), ("stage", "IN_PROCESS")])).unwrap_err();
+    refused(e);
+    assert_eq!(eng.count(Entity::Lead).unwrap(), before);
+    create(&mut eng, Entity::Lead, &[("title", "Straight in"), ("stage", "IN_PROCESS"), ("interest", "ERP")], &[]);
+}
+
+/// A link field names a record by id: the link goes when that record is deleted, and
+/// follows it when it is merged into another.
+pub fn a_link_field_follows_a_merge_and_goes_with_a_deletion(mut eng: TestEngine) {
+    eng.add_custom_field(&field(Entity::Deal, "referrer", FieldType::Link(Entity::Contact))).unwrap();
+    let person = |eng: &mut TestEngine, phone: &str| {
+        create(eng, Entity::Contact, &[("first_name", "Anne"), ("last_name", "Roux")], &[phone]).id
+    };
+    let (keep, other) = (person(&mut eng, "06 11 11 11 11"), person(&mut eng, "06 22 22 22 22"));
+    let deal = create(&mut eng, Entity::Deal, &[("title", "Referred"), ("referrer", &other.to_string())], &[]).id;
+    let referrer = |eng: &TestEngine| eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().custom_text("referrer");
+    eng.merge(Entity::Contact, keep, &[other], &Default::default(), None).unwrap();
+    assert_eq!(referrer(&eng), keep.to_string());
+    eng.delete(RecordRef::new(Entity::Contact, keep), None).unwrap();
+    assert_eq!(referrer(&eng), "");
 }
 
 pub fn a_field_holding_values_is_deleted_only_when_forced_and_its_history_stays(mut eng: TestEngine) {

@@ -85,6 +85,7 @@ macro_rules! contract_suite {
             custom_fields::a_field_required_from_a_stage_stops_every_move_there_until_filled,
             custom_fields::a_field_holding_values_is_deleted_only_when_forced_and_its_history_stays,
             custom_fields::a_conversion_copies_fields_of_the_same_code_and_type,
+            custom_fields::a_link_field_follows_a_merge_and_goes_with_a_deletion,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,
             deal_contacts::an_import_links_a_deals_other_contacts_and_refuses_a_missing_one_alone,

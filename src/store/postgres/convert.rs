@@ -68,12 +68,13 @@ fn new_input(lead_id: i64, lead_comms: &[Comm], target: Entity, fields: Vec<(Str
 /// The lead's own fields the target has too (same code and type), then what was typed.
 fn copies_then(
     c: &mut impl GenericClient,
+    ctx: &WriteCtx,
     lead: &crate::store::records::Record,
     target: Entity,
     typed: Vec<(String, String)>,
 ) -> Result<Vec<(String, String)>> {
     let target_fields = crate::store::postgres::custom_fields::fields_of(c, Some(target))?;
-    let mut fields = convert::custom_copies(lead, &target_fields);
+    let mut fields = convert::custom_copies(lead, &target_fields, &super::records::parse_context(ctx, None));
     fields.extend(typed);
     Ok(fields)
 }
@@ -117,7 +118,7 @@ pub(crate) fn convert_in(
             Some(id) => link(tx, ctx, &comms, Entity::Company, id)?,
             None => {
                 let fields =
-                    copies_then(tx, &lead, Entity::Company, convert::company_fields(&lead, &plan.company_fields))?;
+                    copies_then(tx, ctx, &lead, Entity::Company, convert::company_fields(&lead, &plan.company_fields))?;
                 create_target(tx, ctx, Entity::Company, &new_input(lead_id, &comms, Entity::Company, fields))?
             }
         })
@@ -140,8 +141,13 @@ pub(crate) fn convert_in(
                 existing
             }
             None => {
-                let fields =
-                    copies_then(tx, &lead, Entity::Contact, convert::contact_fields(&lead, &plan.contact_fields)?)?;
+                let fields = copies_then(
+                    tx,
+                    ctx,
+                    &lead,
+                    Entity::Contact,
+                    convert::contact_fields(&lead, &plan.contact_fields)?,
+                )?;
                 let mut input = new_input(lead_id, &comms, Entity::Contact, fields);
                 if let Some(c) = &company {
                     input.companies.push(c.id.to_string());
@@ -163,7 +169,7 @@ pub(crate) fn convert_in(
             contact.as_ref().map(|c| c.id),
             company.as_ref().map(|c| c.id),
         );
-        let fields = copies_then(tx, &lead, Entity::Deal, fields)?;
+        let fields = copies_then(tx, ctx, &lead, Entity::Deal, fields)?;
         Some(create_target(tx, ctx, Entity::Deal, &new_input(lead_id, &comms, Entity::Deal, fields))?)
     } else {
         None

@@ -144,7 +144,6 @@ mod tests {
                  CREATE INDEX search_words ON search USING GIN (words);
                  INSERT INTO search (entity, entity_id, body, words) VALUES ('lead', 7, 'kept', 'kept');
                  DROP TABLE role_grants, deal_contacts;
-                 DROP INDEX custom_values_value;
                  ALTER TABLE custom_fields DROP COLUMN label_fr, DROP COLUMN link_to, DROP COLUMN default_value,
                      DROP COLUMN in_list, DROP COLUMN required_from;
                  DROP INDEX leads_responsible_stage, deals_responsible_stage;

@@ -70,7 +70,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     let new_input = |target: Entity, typed: Vec<(String, String)>| -> Result<RecordInput> {
         // The lead's own fields the target has too, then what was typed.
         let target_fields = crate::store::sqlite::custom_fields::fields_of(tx, Some(target))?;
-        let mut fields = convert::custom_copies(&lead, &target_fields);
+        let mut fields = convert::custom_copies(&lead, &target_fields, &super::records::parse_context(ctx, None));
         fields.extend(typed);
         let mut input = RecordInput { fields, origin: Some(convert::ORIGIN.into()), ..Default::default() };
         input.fields.push(("lead".into(), lead_id.to_string()));

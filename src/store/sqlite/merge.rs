@@ -293,6 +293,12 @@ fn merge_in(
             "DELETE FROM custom_values WHERE entity_id = ?1 AND field_id IN (SELECT id FROM custom_fields WHERE entity = ?2)",
         )?
         .execute(params![other, entity.code()])?;
+        // Links to it from fields of the team's own now name the kept record.
+        tx.prepare_cached(
+            "UPDATE custom_values SET value = ?1 WHERE value = ?2 \
+             AND field_id IN (SELECT id FROM custom_fields WHERE link_to = ?3)",
+        )?
+        .execute(params![keep.to_string(), other.to_string(), entity.code()])?;
         // History follows the record it is now part of.
         tx.prepare_cached("UPDATE timeline SET entity_id = ?1 WHERE entity = ?3 AND entity_id = ?2")?
             .execute(params![keep, other, entity.code()])?;

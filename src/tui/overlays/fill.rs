@@ -23,6 +23,9 @@ pub struct FillForMove {
     pub stage: String,
     /// Why (failure stages).
     pub reason: Option<String>,
+    /// The stage the user saw it in (a move from a board): another user's move meanwhile
+    /// still stops it.
+    pub seen: Option<i64>,
     /// The fields still to ask, the one asked first.
     pub fields: Vec<CustomField>,
     /// What was typed so far: (code, text).
@@ -32,8 +35,8 @@ pub struct FillForMove {
 /// Asks for the first field of `fill` (the move goes once none is left).
 pub(crate) fn ask(app: &mut App, fill: FillForMove) -> Vec<Effect> {
     let Some(field) = fill.fields.first() else {
-        let FillForMove { entity, id, stage_code, reason, filled, .. } = fill;
-        return vec![Effect::MoveFilling { entity, id, stage_code, reason, fill: filled }];
+        let FillForMove { entity, id, stage_code, reason, filled, seen, .. } = fill;
+        return vec![Effect::MoveFilling { entity, id, stage_code, reason, fill: filled, seen }];
     };
     let mut title = app.ta("tui.fill_for_move", &[("stage", &fill.stage), ("field", field.label_in(app.lang))]);
     if field.kind.has_options() {

@@ -26,6 +26,11 @@ pub(super) fn load_team(store: &Service, deal_pipeline: Option<&str>) -> Result<
         }),
         sources: store.sources()?,
         queue: Some(store.queue()?),
+        fields: store.custom_fields(None)?,
+        field_stages: [Entity::Lead, Entity::Deal]
+            .into_iter()
+            .map(|e| Ok((e, store.stages(e, None)?.1.into_iter().map(|s| s.stage).collect())))
+            .collect::<Result<_, StoreError>>()?,
     })
 }
 
@@ -132,6 +137,18 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
         AdminOp::DeletePipeline { pipeline, move_to } => {
             let moved = store.delete_pipeline(&pipeline, move_to.as_deref())?;
             crate::i18n::tr_count(lang, "team.done_pipeline_deleted", moved.max(0) as u64, &[("pipeline", &pipeline)])
+        }
+        AdminOp::AddField { field } => {
+            let made = store.add_custom_field(&field)?;
+            t("field_added", &[("field", made.label_in(lang))])
+        }
+        AdminOp::EditField { field } => {
+            let changed = store.edit_custom_field(&field)?;
+            t("field_changed", &[("field", changed.label_in(lang))])
+        }
+        AdminOp::DeleteField { entity, code } => {
+            let values = store.delete_custom_field(entity, &code, true)?;
+            crate::i18n::tr_count(lang, "team.done_field_deleted", values.max(0) as u64, &[("field", &code)])
         }
         AdminOp::AddSource { name } => {
             let row = store.add_source(&name, None)?;

@@ -45,12 +45,18 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 }
                 _ => unreachable!("matched above"),
             };
+            let seen_stage = match &effect {
+                Effect::Move { seen, .. } => seen.map(|s| s.stage),
+                Effect::MoveFilling { seen, .. } => *seen,
+                _ => None,
+            };
             let moved = match effect {
                 Effect::Move { seen: Some(s), .. } => {
                     store.move_seen(RecordRef::new(entity, id), s.stage, &stage_code, reason.as_deref())
                 }
-                Effect::MoveFilling { fill, .. } => {
-                    store.move_filling(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None, fill)
+                Effect::MoveFilling { fill, seen, .. } => {
+                    let record = RecordRef::new(entity, id);
+                    store.move_filling(record, &stage_code, reason.as_deref(), seen, fill)
                 }
                 _ => store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None),
             };
@@ -62,6 +68,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                         stage_code,
                         stage,
                         reason,
+                        seen: seen_stage,
                         fields,
                         filled: vec![],
                     };

@@ -358,3 +358,48 @@ fn deal_pipelines_are_renamed_and_deleted_with_their_deals_moved() {
     let moved = h.other().get(RecordRef::new(Entity::Deal, id)).unwrap();
     assert!(matches!(moved.get("pipeline"), Some(Shown::Ref(r)) if r.name == target), "{moved:?}");
 }
+
+/// Issue 27: the Fields pane adds a list field with French labels, makes it required from
+/// "In progress" and deletes it, each through the service (read back from another
+/// connection).
+#[test]
+fn a_field_is_added_with_french_labels_made_required_and_deleted() {
+    let mut h = Harness::new(0, Lang::Fr);
+    open_pane(&mut h, TeamPane::Fields);
+    h.act(AdminAdd);
+    h.type_text("2bad");
+    h.act(Submit);
+    assert!(matches!(&h.app.overlay, Overlay::Prompt(p) if p.error.is_some()), "a bad code is refused");
+    for _ in 0..4 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("interest");
+    h.act(Submit);
+    pick_value(&mut h, "list");
+    for _ in 0..10 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Product of interest");
+    h.act(Submit);
+    for _ in 0..30 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Produit souhaité");
+    h.act(Submit);
+    h.type_text("CRM, ERP, Support");
+    h.act(Submit);
+    let fields = h.other().custom_fields(Some(Entity::Lead)).unwrap();
+    assert_eq!(fields.len(), 1, "{fields:?}");
+    assert_eq!(fields[0].label_fr.as_deref(), Some("Produit souhaité"));
+    assert_eq!(fields[0].options, ["CRM", "ERP", "Support"]);
+    assert_eq!(h.app.status.clone().unwrap().0, "Champ Produit souhaité ajouté.");
+    h.act(RequiredFrom);
+    pick_value(&mut h, "IN_PROCESS");
+    let (_, stages) = h.other().stages(Entity::Lead, None).unwrap();
+    let in_process = stages.iter().find(|s| s.stage.code == "IN_PROCESS").unwrap().stage.id;
+    assert_eq!(h.other().custom_fields(Some(Entity::Lead)).unwrap()[0].required_from, [in_process]);
+    h.act(AdminDelete);
+    assert!(matches!(h.app.overlay, Overlay::Confirm(_)));
+    h.act(Submit);
+    assert!(h.other().custom_fields(Some(Entity::Lead)).unwrap().is_empty());
+}

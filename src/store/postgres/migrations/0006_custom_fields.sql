@@ -4,4 +4,3 @@ ALTER TABLE custom_fields ADD COLUMN link_to TEXT;
 ALTER TABLE custom_fields ADD COLUMN default_value TEXT;
 ALTER TABLE custom_fields ADD COLUMN in_list BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE custom_fields ADD COLUMN required_from TEXT NOT NULL DEFAULT '[]';
-CREATE INDEX custom_values_value ON custom_values(field_id, value);

@@ -185,7 +185,9 @@ pub(crate) fn create_in(
     if fields.is_empty() {
         return create_plain(c, ctx, entity, input);
     }
-    let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, None))?;
+    let typed_currency =
+        input.fields.iter().rev().find(|(k, _)| k.trim() == "currency").and_then(|(_, v)| Currency::parse(v.trim()));
+    let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, typed_currency))?;
     let builtin = RecordInput { fields: split.builtin, ..input.clone() };
     let saved = create_plain(c, ctx, entity, &builtin)?;
     // A field not typed gets its default.
@@ -196,6 +198,20 @@ pub(crate) fn create_in(
         }
     }
     write_custom(c, saved.id, &values)?;
+    // Created straight into a stage: what that stage requires, as a move there would.
+    if entity.has_stages() {
+        let sql = format!(
+            "SELECT t.stage_id, s.pipeline_id FROM {} t JOIN stages s ON s.id = t.stage_id WHERE t.id = $1",
+            entity.table()
+        );
+        let row = c.query_one(&sql, &[&saved.id])?;
+        let (stage, pipeline): (i64, i64) = (row.get(0), row.get(1));
+        let missing = missing_for_move(c, entity, saved.id, pipeline, stage)?;
+        if !missing.is_empty() {
+            let stage = refs::stage_by_id(c, stage)?.name;
+            return Err(StoreError::Rule(Rule::MissingFields { stage, fields: missing }));
+        }
+    }
     Ok(saved)
 }
 
@@ -233,12 +249,12 @@ fn write_custom(c: &mut impl GenericClient, id: i64, values: &[(&CustomField, Op
     let Some((first, _)) = values.first() else { return Ok(changes) };
     let old = crate::store::postgres::custom_fields::values_of(c, first.entity, id)?;
     for (f, v) in values {
-        if let (FieldType::Link(target), Some(linked)) = (f.kind, v) {
-            refs::resolve_record(c, target, linked).map_err(|e| rename_field(e, &f.code))?;
-        }
         let before = old.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
         if before == *v {
             continue;
+        }
+        if let (FieldType::Link(target), Some(linked)) = (f.kind, v) {
+            refs::resolve_record(c, target, linked).map_err(|e| rename_field(e, &f.code))?;
         }
         crate::store::postgres::custom_fields::write_value(c, f.id, id, v.as_deref())?;
         let shown = |v: &Option<String>| v.as_deref().map(|v| f.plain(v)).unwrap_or_default();
@@ -511,6 +527,11 @@ pub(crate) fn delete_in(
     c.execute(
         "DELETE FROM custom_values WHERE entity_id = $2 AND field_id IN (SELECT id FROM custom_fields WHERE entity = $1)",
         &[&code, &id],
+    )?;
+    // Links to it from fields of the team's own go too (its id names nothing now).
+    c.execute(
+        "DELETE FROM custom_values WHERE value = $2 AND field_id IN (SELECT id FROM custom_fields WHERE link_to = $1)",
+        &[&code, &id.to_string()],
     )?;
     search::remove(c, entity, id)?;
     c.execute(&format!("DELETE FROM {} WHERE id = $1", entity.table()), &[&id])?;

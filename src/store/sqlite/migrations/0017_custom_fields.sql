@@ -6,5 +6,3 @@ ALTER TABLE custom_fields ADD COLUMN link_to TEXT;
 ALTER TABLE custom_fields ADD COLUMN default_value TEXT;
 ALTER TABLE custom_fields ADD COLUMN in_list INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE custom_fields ADD COLUMN required_from TEXT NOT NULL DEFAULT '[]';
--- Lists filter and sort by a field's values.
-CREATE INDEX custom_values_value ON custom_values(field_id, value);

@@ -62,7 +62,7 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     if fields.is_empty() {
         return create_checked(tx, ctx, input, CheckedNew::check(entity, input, ctx.currency)?);
     }
-    let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, None))?;
+    let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, typed_currency(&input.fields)))?;
     let builtin = RecordInput { fields: split.builtin, ..input.clone() };
     let saved = create_checked(tx, ctx, &builtin, CheckedNew::check(entity, &builtin, ctx.currency)?)?;
     // A field not typed gets its default.
@@ -73,7 +73,27 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
         }
     }
     write_custom(tx, saved.id, &values)?;
+    // Created straight into a stage (a quick create in a column, an import's stage column):
+    // what that stage requires, as a move there would.
+    if entity.has_stages() {
+        let sql = format!(
+            "SELECT t.stage_id, s.pipeline_id FROM {} t JOIN stages s ON s.id = t.stage_id WHERE t.id = ?1",
+            entity.table()
+        );
+        let (stage, pipeline): (i64, i64) =
+            tx.prepare_cached(&sql)?.query_row([saved.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let missing = missing_for_move(tx, entity, saved.id, pipeline, stage)?;
+        if !missing.is_empty() {
+            let stage = refs::stage_by_id(tx, stage)?.name;
+            return Err(StoreError::Rule(Rule::MissingFields { stage, fields: missing }));
+        }
+    }
     Ok(saved)
+}
+
+/// The currency typed with a record's fields, if any: what its money is in.
+fn typed_currency(pairs: &[(String, String)]) -> Option<Currency> {
+    pairs.iter().rev().find(|(k, _)| k.trim() == "currency").and_then(|(_, v)| Currency::parse(v.trim()))
 }
 
 /// The custom fields a record must fill before it moves to stage `to` (SPEC F2).
@@ -111,12 +131,12 @@ fn write_custom(tx: &Transaction, id: i64, values: &[(&CustomField, Option<Strin
     let Some((first, _)) = values.first() else { return Ok(changes) };
     let old = crate::store::sqlite::custom_fields::values_of(tx, first.entity, id)?;
     for (f, v) in values {
-        if let (FieldType::Link(target), Some(linked)) = (f.kind, v) {
-            refs::resolve_record(tx, target, linked).map_err(|e| rename_field(e, &f.code))?;
-        }
         let before = old.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
         if before == *v {
             continue;
+        }
+        if let (FieldType::Link(target), Some(linked)) = (f.kind, v) {
+            refs::resolve_record(tx, target, linked).map_err(|e| rename_field(e, &f.code))?;
         }
         crate::store::sqlite::custom_fields::write_value(tx, f.id, id, v.as_deref())?;
         let shown = |v: &Option<String>| v.as_deref().map(|v| f.plain(v)).unwrap_or_default();
@@ -472,6 +492,11 @@ pub(super) fn delete_in(
         .execute(params![entity.code(), id])?;
     tx.prepare_cached("DELETE FROM custom_values WHERE entity_id = ?2 AND field_id IN (SELECT id FROM custom_fields WHERE entity = ?1)")?
         .execute(params![entity.code(), id])?;
+    // Links to it from fields of the team's own go too (its id names nothing now).
+    tx.prepare_cached(
+        "DELETE FROM custom_values WHERE value = ?2 AND field_id IN (SELECT id FROM custom_fields WHERE link_to = ?1)",
+    )?
+    .execute(params![entity.code(), id.to_string()])?;
     search::remove(tx, entity, id)?;
     tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", entity.table()))?.execute([id])?;
     timeline::add(tx, entity, id, TimelineKind::Deleted, ctx, json!({"title": title}))?;

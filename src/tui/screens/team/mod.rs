@@ -25,6 +25,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 mod departments;
+mod fields;
 mod roles;
 mod stages;
 mod tail;
@@ -46,12 +47,21 @@ pub enum TeamPane {
     Sources,
     /// The distribution queue.
     Queue,
+    /// Fields of the team's own (SPEC F1).
+    Fields,
 }
 
 impl TeamPane {
     /// Every pane, in the order `]` goes through them.
-    pub const ALL: [TeamPane; 6] =
-        [TeamPane::Users, TeamPane::Roles, TeamPane::Departments, TeamPane::Stages, TeamPane::Sources, TeamPane::Queue];
+    pub const ALL: [TeamPane; 7] = [
+        TeamPane::Users,
+        TeamPane::Roles,
+        TeamPane::Departments,
+        TeamPane::Stages,
+        TeamPane::Sources,
+        TeamPane::Queue,
+        TeamPane::Fields,
+    ];
 
     /// Message key of its name.
     pub fn label_key(self) -> &'static str {
@@ -62,10 +72,11 @@ impl TeamPane {
             TeamPane::Stages => "team.pane_stages",
             TeamPane::Sources => "team.pane_sources",
             TeamPane::Queue => "team.pane_queue",
+            TeamPane::Fields => "team.pane_fields",
         }
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         TeamPane::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
 }
@@ -89,6 +100,11 @@ pub struct TeamData {
     pub sources: Vec<SourceRow>,
     /// The queue.
     pub queue: Option<QueueConfig>,
+    /// Every custom field.
+    pub fields: Vec<crate::domain::custom_field::CustomField>,
+    /// The stages a field may be required from: the lead pipeline's, the first deal
+    /// pipeline's.
+    pub field_stages: Vec<(Entity, Vec<crate::store::refs::StageRow>)>,
 }
 
 /// A user being added: asked one answer at a time.
@@ -112,7 +128,7 @@ pub struct TeamView {
     /// The data has arrived.
     pub loaded: bool,
     /// The focused row of each pane (the Roles pane: the grid's subject).
-    pub cursors: [usize; 6],
+    pub cursors: [usize; 7],
     /// Roles pane: the role shown.
     pub role: usize,
     /// Roles pane: the grid's focused action (column).
@@ -121,6 +137,8 @@ pub struct TeamView {
     pub deal_pipeline: Option<String>,
     /// A user being added.
     pub draft: Option<UserDraft>,
+    /// Fields pane: the kind of record whose fields are shown.
+    pub field_entity: Entity,
 }
 
 impl TeamView {
@@ -138,6 +156,7 @@ impl TeamView {
             TeamPane::Stages => d.stages.as_ref().map_or(0, |(_, s)| s.len()),
             TeamPane::Sources => d.sources.len(),
             TeamPane::Queue => d.users.len(),
+            TeamPane::Fields => fields::shown_count(self),
         }
     }
 
@@ -190,6 +209,12 @@ pub enum AdminOp {
     RenamePipeline { pipeline: String, name: String },
     /// Delete a deal pipeline, moving its deals to `move_to`.
     DeletePipeline { pipeline: String, move_to: Option<String> },
+    /// Add a custom field.
+    AddField { field: Box<crate::domain::custom_field::CustomField> },
+    /// Change a custom field (found by entity and code).
+    EditField { field: Box<crate::domain::custom_field::CustomField> },
+    /// Delete a custom field and its values.
+    DeleteField { entity: Entity, code: String },
     /// Add a source.
     AddSource { name: String },
     /// Rename a source (by code): the code stays.
@@ -225,6 +250,18 @@ pub enum TeamAsk {
     PipelineName,
     /// A deal pipeline's new name.
     PipelineRename { pipeline: String },
+    /// A new field's code.
+    FieldCode,
+    /// A new field's English label.
+    FieldLabelEn { draft: fields::FieldDraft },
+    /// A new field's French label.
+    FieldLabelFr { draft: fields::FieldDraft },
+    /// A new list field's options.
+    FieldOptions { draft: fields::FieldDraft, label_fr: String },
+    /// A field's new English label.
+    FieldLabel { code: String },
+    /// A field's new French label (the field as it will be).
+    FieldLabelFrEdit { field: Box<crate::domain::custom_field::CustomField> },
     /// A new source's name.
     SourceName,
     /// A source's new name.
@@ -254,6 +291,12 @@ pub enum TeamPick {
     PipelineMoveTo { pipeline: String },
     /// Where a deleted source's records go (`NONE`: nowhere, refused when one uses it).
     SourceMoveTo { source: String },
+    /// A new field's type.
+    FieldType { code: String },
+    /// The kind of record a new link field points at.
+    FieldLinkTo { draft: fields::FieldDraft, label_fr: String },
+    /// The stage a field is required from (`NONE`: never).
+    FieldRequiredFrom { code: String },
 }
 
 /// The value a picker item carries for "none".
@@ -278,6 +321,7 @@ pub fn bindings(pane: TeamPane, admin: bool) -> Vec<Binding> {
         TeamPane::Departments => departments::bindings(admin),
         TeamPane::Stages => stages::bindings(admin),
         TeamPane::Sources | TeamPane::Queue => tail::bindings(pane, admin),
+        TeamPane::Fields => fields::bindings(admin),
     });
     v
 }
@@ -324,6 +368,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         TeamPane::Departments => departments::update(app, action),
         TeamPane::Stages => stages::update(app, action),
         TeamPane::Sources | TeamPane::Queue => tail::update(app, action),
+        TeamPane::Fields => fields::update(app, action),
     }
 }
 
@@ -390,6 +435,12 @@ pub(crate) fn prompted(app: &mut App, ask: TeamAsk, text: String) -> Answered {
         | TeamAsk::PipelineName
         | TeamAsk::PipelineRename { .. } => stages::prompted(app, ask, text),
         TeamAsk::SourceName | TeamAsk::SourceRename { .. } => tail::prompted(ask, text),
+        TeamAsk::FieldCode
+        | TeamAsk::FieldLabelEn { .. }
+        | TeamAsk::FieldLabelFr { .. }
+        | TeamAsk::FieldOptions { .. }
+        | TeamAsk::FieldLabel { .. }
+        | TeamAsk::FieldLabelFrEdit { .. } => fields::prompted(app, ask, text),
     }
 }
 
@@ -406,6 +457,9 @@ pub(crate) fn picked(app: &mut App, pick: TeamPick, value: String) -> Vec<Effect
         | TeamPick::StageMoveTo { .. }
         | TeamPick::PipelineMoveTo { .. } => stages::picked(app, pick, value),
         TeamPick::SourceMoveTo { source } => tail::picked(source, value),
+        TeamPick::FieldType { .. } | TeamPick::FieldLinkTo { .. } | TeamPick::FieldRequiredFrom { .. } => {
+            fields::picked(app, pick, value)
+        }
     }
 }
 
@@ -449,6 +503,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         TeamPane::Departments => departments::draw(app, f, body),
         TeamPane::Stages => stages::draw(app, f, body),
         TeamPane::Sources | TeamPane::Queue => tail::draw(app, f, body),
+        TeamPane::Fields => fields::draw(app, f, body),
     }
 }
 
