@@ -256,7 +256,17 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ (StoreEvent::Conversion { .. } | StoreEvent::Converted(_)) => wizard::on_store(app, ev),
         ev @ StoreEvent::PossibleDuplicates { .. } => overlays::question::on_store(app, ev),
         ev @ StoreEvent::MergePreview(_) => merge::on_store(app, ev),
-        StoreEvent::FieldsNeeded(fill) => crate::tui::overlays::fill::ask(app, *fill),
+        StoreEvent::FieldsNeeded(fill) => {
+            // The card a board showed moved before the answer goes back until the fields
+            // are given (or the prompt is left).
+            let shown_early = match app.screen {
+                Screen::Board(entity) => app.board_mut(entity).undo_shown_move(),
+                _ => false,
+            };
+            let mut effects = if shown_early { reload_screen(app) } else { vec![] };
+            effects.extend(crate::tui::overlays::fill::ask(app, *fill));
+            effects
+        }
         ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
         StoreEvent::Reference { users, pipelines, sources, admin } => {
             app.admin = admin;

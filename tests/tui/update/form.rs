@@ -427,9 +427,11 @@ fn a_required_custom_field_is_asked_for_on_a_move_and_edited_on_the_form() {
     let input = RecordInput { fields: vec![("title".into(), "Kiosque".into())], ..Default::default() };
     let id = h.store.create(Entity::Lead, &input).unwrap().id;
     h.act(Show(Tab::LeadBoard));
+    let in_new = h.app.lead_board.columns[0].count();
     h.act(MoveNext);
     let Overlay::Prompt(p) = &h.app.overlay else { panic!("a prompt for the field: {:?}", h.app.overlay) };
     assert!(p.title.contains("Produit souhaité") && p.title.contains("CRM, ERP"), "{}", p.title);
+    assert_eq!(h.app.lead_board.columns[0].count(), in_new, "the card is back until the field is given");
     h.type_text("Facturation");
     h.act(Submit);
     let Overlay::Prompt(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };

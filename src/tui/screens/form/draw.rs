@@ -99,15 +99,19 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             }
             FormRow::Custom(c) => {
                 let Some((field, value)) = form.record.as_ref().and_then(|r| r.custom.get(*c)) else { continue };
-                // A section of the team's own gets its heading; a built-in one's fields join it.
+                // A heading where the section changes: a custom field in a built-in section
+                // right after that section's fields joins them.
                 let prev = i.checked_sub(1).and_then(|p| form.rows.get(p));
                 let prev_section = match prev {
                     Some(FormRow::Custom(p)) => {
-                        form.record.as_ref().and_then(|r| r.custom.get(*p)).map(|(f, _)| f.section.as_str())
+                        form.record.as_ref().and_then(|r| r.custom.get(*p)).map(|(f, _)| f.section.clone())
                     }
+                    Some(FormRow::Field(k)) => section_of(form.entity, k)
+                        .and_then(|s| serde_json::to_value(s).ok())
+                        .and_then(|v| v.as_str().map(str::to_string)),
                     _ => None,
                 };
-                if prev_section != Some(field.section.as_str()) {
+                if prev_section.as_deref() != Some(field.section.as_str()) {
                     lines.push(Line::from(Span::styled(
                         present::section_label(app.lang, &field.section),
                         Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
