@@ -134,7 +134,12 @@ fn importable(text: &str) -> anyhow::Result<Entity> {
 
 /// How each column is mapped: `--map` first (by exact or normalised name), then the preset
 /// and the English/French names.
-fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Result<(Vec<Target>, Option<Preset>)> {
+fn targets(
+    entity: Entity,
+    headers: &[String],
+    args: &ImportArgs,
+    custom: &[crate::domain::custom_field::CustomField],
+) -> anyhow::Result<(Vec<Target>, Option<Preset>)> {
     let preset = match &args.preset {
         Some(p) => Some(Preset::parse(p).with_context(|| {
             format!("--preset: '{p}' is not known; use {}", Preset::ALL.map(|p| p.code()).join(", "))
@@ -142,11 +147,14 @@ fn targets(entity: Entity, headers: &[String], args: &ImportArgs) -> anyhow::Res
         None => Preset::detect(headers),
     };
     let mut targets: Vec<Target> = import::mapping(entity, preset, headers);
+    import::with_custom(&mut targets, headers, custom);
     for m in &args.map {
         let Some((column, field)) = m.split_once('=') else {
             bail!("{}", tr("import.map_form", &[("given", m)]));
         };
-        let target = import::parse_target(entity, field).map_err(|e| {
+        // A field of the team's own by its code, else a built-in one.
+        let own = custom.iter().find(|f| f.code == field.trim().to_lowercase()).map(|f| Target::Custom(f.code.clone()));
+        let target = own.map_or_else(|| import::parse_target(entity, field), Ok).map_err(|e| {
             anyhow::anyhow!("--map {m}: {}", crate::i18n::describe(&e.problem, field.trim(), crate::i18n::lang()))
         })?;
         let wanted = import::normalize_header(column);
@@ -215,7 +223,8 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     };
     let table =
         csvio::parse_file(file, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let (targets, preset) = targets(entity, &table.headers, &args)?;
+    let custom = s.store.custom_fields(Some(entity))?;
+    let (targets, preset) = targets(entity, &table.headers, &args, &custom)?;
     let total = table.len();
     // Large files go in as one transaction with indexes built once (see ImportOptions::bulk).
     let bulk = args.bulk || total >= crate::store::import::BULK_ROWS;

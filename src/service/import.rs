@@ -124,7 +124,9 @@ impl Service {
                 }
             }
         }
+        let custom = self.custom_fields(Some(setup.entity))?;
         let ctx = RowContext {
+            custom: &custom,
             entity: setup.entity,
             headers: &table.headers,
             targets: &setup.targets,

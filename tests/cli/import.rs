@@ -1137,6 +1137,7 @@ fn row_context<'a>(
         values: plan,
         strict: false,
         local_instant: |t| Some(t.and_utc().timestamp_millis()),
+        custom: &[],
     }
 }
 
@@ -1250,4 +1251,50 @@ fn a_managers_import_gives_no_record_to_others_and_names_no_hidden_match() {
     std::fs::write(&mine, "Title,Responsible\nFor bob,bob\n").unwrap();
     let report = report.to_str().unwrap();
     assert_eq!(env.json(&["import", mine.to_str().unwrap(), "--report", report])["created"], 1);
+}
+
+/// Issue 27: a column named by a field of the team's own (its code, or its label in English
+/// or French) fills it; a value it does not take is set aside, the lead still made; an
+/// export reads back.
+#[test]
+fn custom_fields_are_imported_by_label_and_read_back_from_an_export() {
+    let env = Env::new();
+    env.json(&[
+        "field",
+        "add",
+        "--entity",
+        "lead",
+        "interest",
+        "--type",
+        "list",
+        "--label",
+        "Product of interest",
+        "--label-fr",
+        "Produit souhaité",
+        "--options",
+        "CRM,ERP",
+    ]);
+    env.json(&["field", "add", "--entity", "lead", "budget", "--type", "money"]);
+    let csv = env.dir.path().join("salon.csv");
+    std::fs::write(&csv, "Titre,Produit souhaité,budget\nKiosque,erp,1500\nStand,Facturation,200\n").unwrap();
+    let report = env.dir.path().join("report.csv");
+    let r = env.json(&["import", csv.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert_eq!((r["created"].as_u64(), r["rejected"].as_u64()), (Some(2), Some(0)), "{r}");
+    let leads = leads(&env);
+    assert_eq!(leads[0]["fields"], serde_json::json!({"interest": "ERP", "budget": "1500.00 EUR"}));
+    assert_eq!(leads[1]["fields"]["interest"], Value::Null, "set aside: {}", leads[1]);
+    assert_eq!(leads[1]["fields"]["budget"], "200.00 EUR");
+    // Exported, then imported into a file with the same fields: the same values.
+    let out = env.dir.path().join("out.csv");
+    env.ok(&["export", "--entity", "lead", "--out", out.to_str().unwrap()]);
+    let other = Env::new();
+    other.json(&["field", "add", "--entity", "lead", "interest", "--type", "list", "--options", "CRM,ERP"]);
+    other.json(&["field", "add", "--entity", "lead", "budget", "--type", "money"]);
+    let back = other.json(&["import", out.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert_eq!(back["created"], 2, "{back}");
+    assert_eq!(leads_of(&other)[0]["fields"], serde_json::json!({"interest": "ERP", "budget": "1500.00 EUR"}));
+}
+
+fn leads_of(env: &Env) -> Vec<Value> {
+    leads(env)
 }

@@ -190,3 +190,31 @@ pub fn a_conversion_copies_fields_of_the_same_code_and_type(mut eng: TestEngine)
     let contact = eng.get(RecordRef::new(Entity::Contact, done.contact.unwrap().id)).unwrap();
     assert_eq!(contact.custom_text("budget"), "", "another type: not copied");
 }
+
+/// An import writes fields of the team's own as a create does, on both engines (rows naming
+/// them go one by one on PostgreSQL).
+pub fn an_import_writes_custom_values(mut eng: TestEngine) {
+    use prospect::store::import::{ImportOptions, ImportRow, RowOutcome};
+    let mut interest = field(Entity::Lead, "interest", FieldType::List);
+    interest.options = vec!["CRM".into(), "ERP".into()];
+    eng.add_custom_field(&interest).unwrap();
+    let rows: Vec<ImportRow> = [("Kiosk", "erp"), ("Stand", "Billing"), ("Plain", "")]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (title, v))| {
+            let mut fields = vec![("title".to_string(), title.to_string())];
+            if !v.is_empty() {
+                fields.push(("interest".into(), v.into()));
+            }
+            ImportRow::new(i as u64 + 2, Ok(prospect::store::RecordInput { fields, ..Default::default() }))
+        })
+        .collect();
+    let report = eng
+        .import(Entity::Lead, |from| rows[from.min(rows.len())..].to_vec(), ImportOptions::default(), |_| {})
+        .unwrap();
+    let outcomes: Vec<RowOutcome> = report.rows.iter().map(|(_, o)| o).collect();
+    let RowOutcome::Created { id, .. } = outcomes[0].clone() else { panic!("{outcomes:?}") };
+    assert_eq!(eng.get(lead(id)).unwrap().custom_text("interest"), "ERP");
+    assert!(matches!(&outcomes[1], RowOutcome::Rejected { reason } if reason.contains("interest")), "{outcomes:?}");
+    assert!(matches!(outcomes[2], RowOutcome::Created { .. }), "{outcomes:?}");
+}

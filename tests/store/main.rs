@@ -86,6 +86,7 @@ macro_rules! contract_suite {
             custom_fields::a_field_holding_values_is_deleted_only_when_forced_and_its_history_stays,
             custom_fields::a_conversion_copies_fields_of_the_same_code_and_type,
             custom_fields::a_link_field_follows_a_merge_and_goes_with_a_deletion,
+            custom_fields::an_import_writes_custom_values,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,
             deal_contacts::an_import_links_a_deals_other_contacts_and_refuses_a_missing_one_alone,

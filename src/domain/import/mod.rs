@@ -38,6 +38,8 @@ pub enum Target {
         /// Also written in the address.
         in_address: bool,
     },
+    /// A field of the team's own, by code (SPEC F1).
+    Custom(String),
     /// Kept in the record's comments as `Column: value`, not to lose what no field holds.
     Note,
     /// Not imported.
@@ -57,6 +59,7 @@ impl Target {
             Target::CreatedAt => "created_at".into(),
             Target::Country { in_address: true } => "country".into(),
             Target::Country { in_address: false } => "phone_country".into(),
+            Target::Custom(code) => code.clone(),
             Target::Note => "note".into(),
             Target::Ignore => "-".into(),
         }
@@ -334,6 +337,32 @@ pub fn parse_target(entity: Entity, text: &str) -> Result<Target, FieldError> {
             let mut accepted: Vec<String> = all.iter().skip(1).map(Target::code).collect();
             accepted.push("- (leave out)".into());
             Err(FieldError::new("map", Problem::NoSuchField { accepted }))
+        }
+    }
+}
+
+/// Columns that name a field of the team's own: by its code (which no built-in field has,
+/// so it wins over a column name's usual meaning: a `budget` field takes the `budget`
+/// column), or, for a column no built-in field took, by its English or French label. Export
+/// writes them under their codes, so an export reads back.
+pub fn with_custom(targets: &mut [Target], headers: &[String], fields: &[crate::domain::custom_field::CustomField]) {
+    for (target, header) in targets.iter_mut().zip(headers) {
+        if *target == Target::Ignore {
+            continue;
+        }
+        let h = normalize_header(header);
+        let by_code = |f: &&crate::domain::custom_field::CustomField| {
+            normalize_header(&f.code) == h || normalize_header(&f.code.replace('_', " ")) == h
+        };
+        let by_label = |f: &&crate::domain::custom_field::CustomField| {
+            [Some(f.label.as_str()), f.label_fr.as_deref()].into_iter().flatten().any(|l| normalize_header(l) == h)
+        };
+        let found = match target {
+            Target::Note => fields.iter().find(|f| by_code(f) || by_label(f)),
+            _ => fields.iter().find(by_code),
+        };
+        if let Some(f) = found {
+            *target = Target::Custom(f.code.clone());
         }
     }
 }

@@ -33,6 +33,9 @@ pub struct RowContext<'a> {
     pub strict: bool,
     /// A date and time without a zone as an instant (the importer's local time).
     pub local_instant: fn(chrono::NaiveDateTime) -> Option<UnixMs>,
+    /// The entity's fields of the team's own: a `Custom` column's value is read by its
+    /// field, and set aside like any other bad value.
+    pub custom: &'a [crate::domain::custom_field::CustomField],
 }
 
 /// What one row gives: field values as typed, communications, a contact's companies, the
@@ -176,6 +179,24 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
                     }
                 }
             }
+            Target::Custom(code) => {
+                let parse = crate::domain::custom_field::ParseContext {
+                    currency: ctx.currency,
+                    region,
+                    local_instant: ctx.local_instant,
+                };
+                let checked = match ctx.custom.iter().find(|f| f.code == *code) {
+                    Some(f) => f.parse(cell, &parse).map(|_| ()),
+                    None => Ok(()),
+                };
+                match checked {
+                    Ok(()) if !out.fields.iter().any(|(k, _)| k == code) => {
+                        out.fields.push((code.clone(), cell.to_string()))
+                    }
+                    Ok(()) => {}
+                    Err(e) => leave(&mut out, e, cell)?,
+                }
+            }
             Target::Note => notes.push(format!("{}: {cell}", ctx.headers.get(col).map_or("", |h| h.trim()))),
         }
     }
@@ -249,7 +270,11 @@ fn check_values(
         out.fields.iter().find(|(k, _)| k == "currency").and_then(|(_, v)| Currency::parse(v)).unwrap_or(ctx.currency);
     let fields = std::mem::take(&mut out.fields);
     for (key, text) in fields {
-        let Some(spec) = ctx.entity.field(&key) else { continue };
+        // A field of the team's own: checked when its column was read.
+        let Some(spec) = ctx.entity.field(&key) else {
+            out.fields.push((key, text));
+            continue;
+        };
         let sure = match spec.kind {
             // Stages, sources and users are the plan's; a text no longer than its limit in
             // bytes is no longer in characters (most cells: no second reading).
@@ -376,6 +401,7 @@ mod tests {
             values,
             strict: false,
             local_instant: utc,
+            custom: &[],
         }
     }
 

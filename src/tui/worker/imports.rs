@@ -32,7 +32,8 @@ pub(super) fn run(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec
             }
             let table = read_table(&path, &read_as)?;
             let preset = crate::domain::import::Preset::detect(&table.headers);
-            let targets = crate::domain::import::mapping(entity, preset, &table.headers);
+            let mut targets = crate::domain::import::mapping(entity, preset, &table.headers);
+            crate::domain::import::with_custom(&mut targets, &table.headers, &store.custom_fields(Some(entity))?);
             let separator = crate::io::import::separator_name(table.separator);
             vec![StoreEvent::ImportPreview(Box::new(crate::tui::effect::ImportPreview {
                 read_as,

@@ -164,8 +164,11 @@ fn write_handful(
             found = Found::look_up(c, ctx.stmts, entity, &keys[at + 1..])?;
             continue;
         }
-        // A deal naming other contacts: row by row, which links them (`create_in`).
-        if entity == Entity::Deal && !input.contacts.is_empty() {
+        // A deal naming other contacts, a row naming fields of the team's own: row by row,
+        // which links and writes them (`create_in`).
+        if (entity == Entity::Deal && !input.contacts.is_empty())
+            || crate::store::custom_fields::names_custom(entity, &input.fields)
+        {
             flush(c, ctx, b, &mut h)?;
             h.outcomes[at] = Some(import_row(c, ctx, entity, row, opts)?);
             b.created = None;
