@@ -127,3 +127,55 @@ pub(crate) struct CustomSplit<'a> {
 pub(crate) fn names_custom(entity: Entity, pairs: &[(String, String)]) -> bool {
     pairs.iter().any(|(k, _)| entity.field(k).is_none())
 }
+
+/// What a write of custom values changes: each value that differs from the record's
+/// (`old`: field id, stored), with its timeline change (labels included: the history reads
+/// after the field is renamed or deleted). Unchanged values are left out, so a value the
+/// field would now refuse (an option since removed, a link to a record since gone) is not
+/// checked again when it was not touched.
+pub(crate) fn changed<'a>(
+    old: &[(i64, String)],
+    values: &'a [(&'a CustomField, Option<String>)],
+) -> Vec<(&'a CustomField, Option<&'a str>, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (f, v) in values {
+        let before = old.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.as_str());
+        if before == v.as_deref() {
+            continue;
+        }
+        let shown = |v: Option<&str>| v.map(|v| f.plain(v)).unwrap_or_default();
+        let change = serde_json::json!({
+            "field": f.code,
+            "label": f.label,
+            "label_fr": f.label_fr,
+            "old": shown(before),
+            "new": shown(v.as_deref()),
+        });
+        out.push((*f, v.as_deref(), change));
+    }
+    out
+}
+
+/// The values typed, and each other field's default: what a new record gets.
+pub(crate) fn with_defaults<'a>(
+    fields: &'a [CustomField],
+    mut typed: Vec<(&'a CustomField, Option<String>)>,
+) -> Vec<(&'a CustomField, Option<String>)> {
+    for f in fields {
+        if let (Some(default), false) = (&f.default, typed.iter().any(|(g, _)| g.id == f.id)) {
+            typed.push((f, Some(default.clone())));
+        }
+    }
+    typed
+}
+
+/// The entity's fields, each with the record's value (`values`: field id, stored).
+pub(crate) fn paired(fields: Vec<CustomField>, values: &[(i64, String)]) -> Vec<(CustomField, Option<String>)> {
+    fields
+        .into_iter()
+        .map(|f| {
+            let v = values.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
+            (f, v)
+        })
+        .collect()
+}

@@ -519,7 +519,10 @@ fn writers_killed_mid_write_leave_an_intact_file_with_every_acknowledged_write()
         }
     }
     assert!(kills >= 30, "only {kills} kills");
-    assert!(all_acked.len() > 30, "too few writes acknowledged: {}", all_acked.len());
+    // Some writes must have been acknowledged for the check above to mean anything; how many
+    // depends on the machine's load (30 rounds gave 26 on a CI box busy building, 60+ when
+    // quiet), so the floor is low: what matters is that every one of them is there.
+    assert!(all_acked.len() >= 10, "too few writes acknowledged: {}", all_acked.len());
     eprintln!("{kills} SIGKILLs, {} acknowledged writes, all present", all_acked.len());
     let out = prospect(&env, "alice", &["db", "check"]).output().unwrap();
     assert_eq!(json_of(&out)["ok"], true, "{}", String::from_utf8_lossy(&out.stdout));

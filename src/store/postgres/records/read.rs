@@ -85,13 +85,7 @@ pub(crate) fn custom_of(
         return Ok(vec![]);
     }
     let values = crate::store::postgres::custom_fields::values_of(c, entity, id)?;
-    Ok(fields
-        .into_iter()
-        .map(|f| {
-            let v = values.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
-            (f, v)
-        })
-        .collect())
+    Ok(crate::store::custom_fields::paired(fields, &values))
 }
 
 /// Records linked to a record, both ways: a lead's client and the deal it became; a contact's

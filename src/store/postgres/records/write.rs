@@ -191,12 +191,7 @@ pub(crate) fn create_in(
     let builtin = RecordInput { fields: split.builtin, ..input.clone() };
     let saved = create_plain(c, ctx, entity, &builtin)?;
     // A field not typed gets its default.
-    let mut values = split.custom;
-    for f in &fields {
-        if let (Some(default), false) = (&f.default, values.iter().any(|(g, _)| g.id == f.id)) {
-            values.push((f, Some(default.clone())));
-        }
-    }
+    let values = crate::store::custom_fields::with_defaults(&fields, split.custom);
     write_custom(c, saved.id, &values)?;
     // Created straight into a stage: what that stage requires, as a move there would.
     if entity.has_stages() {
@@ -245,27 +240,15 @@ pub(crate) fn parse_context(ctx: &WriteCtx, currency: Option<Currency>) -> Parse
 
 /// Writes custom values (a link's record must exist); returns the timeline changes.
 fn write_custom(c: &mut impl GenericClient, id: i64, values: &[(&CustomField, Option<String>)]) -> Result<Vec<Json>> {
-    let mut changes = Vec::new();
-    let Some((first, _)) = values.first() else { return Ok(changes) };
+    let Some((first, _)) = values.first() else { return Ok(vec![]) };
     let old = crate::store::postgres::custom_fields::values_of(c, first.entity, id)?;
-    for (f, v) in values {
-        let before = old.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
-        if before == *v {
-            continue;
-        }
+    let mut changes = Vec::new();
+    for (f, v, change) in crate::store::custom_fields::changed(&old, values) {
         if let (FieldType::Link(target), Some(linked)) = (f.kind, v) {
             refs::resolve_record(c, target, linked).map_err(|e| rename_field(e, &f.code))?;
         }
-        crate::store::postgres::custom_fields::write_value(c, f.id, id, v.as_deref())?;
-        let shown = |v: &Option<String>| v.as_deref().map(|v| f.plain(v)).unwrap_or_default();
-        // Its labels go with it: the history reads after the field is renamed or deleted.
-        changes.push(json!({
-            "field": f.code,
-            "label": f.label,
-            "label_fr": f.label_fr,
-            "old": shown(&before),
-            "new": shown(v),
-        }));
+        crate::store::postgres::custom_fields::write_value(c, f.id, id, v)?;
+        changes.push(change);
     }
     Ok(changes)
 }

@@ -80,13 +80,7 @@ pub(crate) fn custom_of(conn: &Connection, entity: Entity, id: i64) -> Result<Ve
         return Ok(vec![]);
     }
     let values = crate::store::sqlite::custom_fields::values_of(conn, entity, id)?;
-    Ok(fields
-        .into_iter()
-        .map(|f| {
-            let v = values.iter().find(|(fid, _)| *fid == f.id).map(|(_, v)| v.clone());
-            (f, v)
-        })
-        .collect())
+    Ok(crate::store::custom_fields::paired(fields, &values))
 }
 
 /// Most linked records of one kind listed on a form.
