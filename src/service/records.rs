@@ -42,11 +42,25 @@ impl Service {
         self.engine.create(entity, input)
     }
 
-    /// Refuses linking a deal to a contact the user may not see (contacts are named by id).
+    /// Refuses linking a record to one the user may not see, named by id: a deal's other
+    /// contacts, a `contact`, `company` or `lead` field (a company named by its exact title
+    /// is found by the engine among all).
     fn require_linkable(&self, input: &RecordInput) -> Result<()> {
+        let id_of = |t: &str| t.trim().trim_start_matches('#').parse::<i64>().ok();
         let named = input.contacts.replace.iter().flatten().chain(&input.contacts.add);
-        for id in named.filter_map(|t| t.trim().trim_start_matches('#').parse::<i64>().ok()) {
+        for id in named.filter_map(|t| id_of(t)) {
             self.require_visible(RecordRef::new(Entity::Contact, id))?;
+        }
+        for (key, text) in &input.fields {
+            let target = match key.trim() {
+                "contact" => Entity::Contact,
+                "company" => Entity::Company,
+                "lead" => Entity::Lead,
+                _ => continue,
+            };
+            if let Some(id) = id_of(text) {
+                self.require_visible(RecordRef::new(target, id))?;
+            }
         }
         Ok(())
     }

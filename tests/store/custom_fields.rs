@@ -125,6 +125,10 @@ pub fn a_field_required_from_a_stage_stops_every_move_there_until_filled(mut eng
     // Filled with the move: it goes.
     eng.move_filling(lead(id), "IN_PROCESS", None, None, vec![("interest".into(), "crm".into())]).unwrap();
     assert_eq!(crate::stage_of(&eng, Entity::Lead, id), "IN_PROCESS");
+    // Not emptied there; changed, and other fields edited, as ever.
+    refused(eng.update(lead(id), None, &input(&[("interest", "")])).unwrap_err());
+    assert_eq!(eng.get(lead(id)).unwrap().custom_text("interest"), "CRM", "nothing written");
+    eng.update(lead(id), None, &input(&[("interest", "ERP"), ("title", "Still needs it")])).unwrap();
     // Created straight into that stage: the same rule, nothing written without it.
     let before = eng.count(Entity::Lead).unwrap();
     let e = eng.create(Entity::Lead, &input(&[("title", "Straight in"), ("stage", "IN_PROCESS")])).unwrap_err();

@@ -127,6 +127,9 @@ pub fn a_deal_links_only_contacts_its_user_may_see(mut eng: TestEngine) {
     assert!(matches!(bob.create(Entity::Deal, &new), Err(StoreError::NotFound { .. })));
     assert_eq!(contacts_of(&eng, deal), [his]);
     assert_eq!(eng.count(Entity::Deal).unwrap(), 1, "nothing written");
+    // Nor as its primary contact (its name would be in the deal's history).
+    let e = bob.update(deal_ref(deal), None, &input(&[("contact", &hidden.to_string())])).unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { entity: Entity::Contact, .. }), "{e:?}");
 
     // alice (who sees everything) links her contact to bob's deal, as its primary contact
     // and as another: bob opens his deal and reads neither its name nor its phone, only

@@ -359,6 +359,18 @@ pub(crate) fn update_in(
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
     }
     changes.extend(write_custom(c, id, &custom)?);
+    // A field the record's stage requires is not emptied there (SPEC F2).
+    let cleared: Vec<i64> = custom.iter().filter(|(_, v)| v.is_none()).map(|(f, _)| f.id).collect();
+    if let (false, Some(Val::Int(stage))) = (cleared.is_empty(), old.get("stage_id")) {
+        let at = refs::stage_by_id(c, *stage)?;
+        let missing: Vec<CustomField> = missing_for_move(c, entity, id, at.pipeline_id, at.id)?
+            .into_iter()
+            .filter(|f| cleared.contains(&f.id))
+            .collect();
+        if !missing.is_empty() {
+            return Err(StoreError::Rule(Rule::MissingFields { stage: at.name, fields: missing }));
+        }
+    }
     let new_primary = sets.iter().find(|(col, _)| *col == "contact_id").map(|(_, v)| v);
     if entity == Entity::Deal && (!input.contacts.is_empty() || new_primary.is_some()) {
         let id_of = |v: Option<&Val>| match v {
