@@ -153,20 +153,7 @@ pub fn run(s: &mut Session, c: FieldCmd) -> anyhow::Result<()> {
         FieldCmd::Add { entity, code, kind, link_to, shape } => {
             let entity = Entity::from(entity);
             let kind = FieldType::parse(&kind, link_to.map(Entity::from))?;
-            let mut field = CustomField {
-                id: 0,
-                entity,
-                code,
-                kind,
-                label: String::new(),
-                label_fr: None,
-                section: "more".into(),
-                position: 0,
-                default: None,
-                in_list: false,
-                options: vec![],
-                required_from: vec![],
-            };
+            let mut field = CustomField::new(entity, &code, kind);
             shaped(s, &mut field, shape)?;
             if field.label.trim().is_empty() {
                 field.label = field.code.clone();
@@ -213,9 +200,10 @@ fn shaped(s: &Session, field: &mut CustomField, shape: FieldShape) -> anyhow::Re
     }
     if let Some(section) = shape.section {
         // A built-in section by its code in any case; one of the team's own as typed.
-        let lower = section.trim().to_lowercase();
-        let builtin = ["main", "person", "organisation", "more"].contains(&lower.as_str());
-        field.section = if builtin { lower } else { section.trim().to_string() };
+        field.section = match crate::domain::fields::Section::parse(&section) {
+            Some(builtin) => builtin.code().to_string(),
+            None => section.trim().to_string(),
+        };
     }
     if let Some(options) = shape.options {
         field.options = options.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();

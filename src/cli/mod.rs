@@ -11,6 +11,7 @@ mod help;
 mod import_cards;
 mod intake;
 mod output;
+mod record_cmds;
 mod records;
 mod team;
 mod transfer;

@@ -155,28 +155,19 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
             .map(|(f, v)| (safe(f.label_in(lang)).into_owned(), present::custom(lang, f, v.as_deref().unwrap_or(""))))
             .collect()
     };
-    for section in [Section::Main, Section::Person, Section::Organisation, Section::More] {
-        let code = serde_json::to_value(section).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    for section in Section::ALL {
+        let code = section.code();
         let mut items: Vec<(String, String)> = r
             .values
             .iter()
             .filter(|(s, v)| s.section == section && *v != Shown::Null && s.key != "currency")
             .map(|(s, v)| (tr(&format!("field.{}", s.key), &[]), shown(v)))
             .collect();
-        items.extend(custom_in(&code));
+        items.extend(custom_in(code));
         if items.is_empty() {
             continue;
         }
-        println!(
-            "{}",
-            tr(
-                &format!(
-                    "section.{}",
-                    serde_json::to_value(section).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-                ),
-                &[]
-            )
-        );
+        println!("{}", tr(&format!("section.{code}"), &[]));
         for (k, v) in items {
             println!("  {:<24} {}", k, v.replace('\n', "\n                           "));
         }
@@ -184,9 +175,7 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
     // Sections of the team's own, in the order their first field comes.
     let mut own: Vec<&str> = Vec::new();
     for (f, _) in &r.custom {
-        if !["main", "person", "organisation", "more"].contains(&f.section.as_str())
-            && !own.contains(&f.section.as_str())
-        {
+        if Section::parse(&f.section).is_none() && !own.contains(&f.section.as_str()) {
             own.push(&f.section);
         }
     }

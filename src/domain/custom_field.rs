@@ -159,6 +159,26 @@ pub struct ParseContext {
 }
 
 impl CustomField {
+    /// A new field as added before anything else is said of it: labelled by its code, in
+    /// section More, last, no default, options or required stage (the engine gives its id
+    /// and position).
+    pub fn new(entity: Entity, code: &str, kind: FieldType) -> CustomField {
+        CustomField {
+            id: 0,
+            entity,
+            code: code.to_string(),
+            kind,
+            label: code.to_string(),
+            label_fr: None,
+            section: "more".into(),
+            position: 0,
+            default: None,
+            in_list: false,
+            options: vec![],
+            required_from: vec![],
+        }
+    }
+
     /// Its label in `lang`.
     pub fn label_in(&self, lang: Lang) -> &str {
         match (lang, &self.label_fr) {
@@ -372,17 +392,10 @@ mod tests {
     fn field(kind: FieldType, options: &[&str]) -> CustomField {
         CustomField {
             id: 1,
-            entity: Entity::Lead,
-            code: "budget".into(),
-            kind,
             label: "Budget".into(),
-            label_fr: None,
-            section: "more".into(),
             position: 1,
-            default: None,
-            in_list: false,
             options: options.iter().map(|o| o.to_string()).collect(),
-            required_from: vec![],
+            ..CustomField::new(Entity::Lead, "budget", kind)
         }
     }
 

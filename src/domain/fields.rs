@@ -156,6 +156,26 @@ pub enum Section {
     More,
 }
 
+impl Section {
+    /// The built-in sections, in form order.
+    pub const ALL: [Section; 4] = [Section::Main, Section::Person, Section::Organisation, Section::More];
+
+    /// The built-in section a code names (any case), if any.
+    pub fn parse(code: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.code().eq_ignore_ascii_case(code.trim()))
+    }
+
+    /// Its code: what a custom field's `section` names to join it (`main`, `more`...).
+    pub fn code(self) -> &'static str {
+        match self {
+            Section::Main => "main",
+            Section::Person => "person",
+            Section::Organisation => "organisation",
+            Section::More => "more",
+        }
+    }
+}
+
 /// One field of an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldSpec {

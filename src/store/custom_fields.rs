@@ -123,6 +123,12 @@ pub(crate) struct CustomSplit<'a> {
     pub custom: Vec<(&'a CustomField, Option<String>)>,
 }
 
+/// The currency typed with a record's fields, if any: what its money fields are in.
+pub(crate) fn typed_currency(pairs: &[(String, String)]) -> Option<crate::domain::money::Currency> {
+    let typed = pairs.iter().rev().find(|(k, _)| k.trim() == "currency");
+    typed.and_then(|(_, v)| crate::domain::money::Currency::parse(v.trim()))
+}
+
 /// Whether `pairs` name anything but built-in fields: only then are the custom fields read.
 pub(crate) fn names_custom(entity: Entity, pairs: &[(String, String)]) -> bool {
     pairs.iter().any(|(k, _)| entity.field(k).is_none())

@@ -8,20 +8,7 @@ use prospect::domain::fields::Entity;
 use prospect::store::{RecordRef, Rule, StoreError};
 
 fn field(entity: Entity, code: &str, kind: FieldType) -> CustomField {
-    CustomField {
-        id: 0,
-        entity,
-        code: code.into(),
-        kind,
-        label: code.replace('_', " "),
-        label_fr: None,
-        section: "more".into(),
-        position: 0,
-        default: None,
-        in_list: false,
-        options: vec![],
-        required_from: vec![],
-    }
+    CustomField { label: code.replace('_', " "), ..CustomField::new(entity, code, kind) }
 }
 
 fn lead(id: i64) -> RecordRef {

@@ -682,17 +682,25 @@ fn the_import_values_step_and_result_screen() {
     }
 }
 
-/// The administration's last panes (sources, queue, with a queue set) and a reader's view
-/// draw at any size without panic; the reader is told the screens are read only.
+/// Every administration pane (sources, queue with a queue set, fields with a list field)
+/// and a reader's view draw at any size without panic; the reader is told the screens are
+/// read only.
 #[test]
 fn the_administration_panes_draw_at_any_size() {
+    use prospect::domain::custom_field::{CustomField, FieldType};
     let mut h = Harness::new(0, Lang::En);
     let bob = prospect::store::users::NewUser { login: "bob".into(), ..Default::default() };
     h.store.add_user(&bob).unwrap();
     h.store.set_queue(prospect::domain::queue::QueueMode::Even, &["bob".to_string()]).unwrap();
+    let interest = CustomField {
+        label_fr: Some("Produit souhaité".into()),
+        options: vec!["CRM".into(), "ERP".into()],
+        ..CustomField::new(prospect::domain::fields::Entity::Lead, "interest", FieldType::List)
+    };
+    h.store.add_custom_field(&interest).unwrap();
     h.act(Action::Team);
     let mut apps = Vec::new();
-    for _ in 0..6 {
+    for _ in 0..prospect::tui::app::TeamPane::ALL.len() {
         apps.push(h.app.clone());
         h.act(Action::NextPane);
     }

@@ -185,8 +185,7 @@ pub(crate) fn create_in(
     if fields.is_empty() {
         return create_plain(c, ctx, entity, input);
     }
-    let typed_currency =
-        input.fields.iter().rev().find(|(k, _)| k.trim() == "currency").and_then(|(_, v)| Currency::parse(v.trim()));
+    let typed_currency = crate::store::custom_fields::typed_currency(&input.fields);
     let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, typed_currency))?;
     let builtin = RecordInput { fields: split.builtin, ..input.clone() };
     let saved = create_plain(c, ctx, entity, &builtin)?;

@@ -62,7 +62,12 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     if fields.is_empty() {
         return create_checked(tx, ctx, input, CheckedNew::check(entity, input, ctx.currency)?);
     }
-    let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, typed_currency(&input.fields)))?;
+    let split = split_input(
+        entity,
+        &input.fields,
+        &fields,
+        &parse_context(ctx, crate::store::custom_fields::typed_currency(&input.fields)),
+    )?;
     let builtin = RecordInput { fields: split.builtin, ..input.clone() };
     let saved = create_checked(tx, ctx, &builtin, CheckedNew::check(entity, &builtin, ctx.currency)?)?;
     // A field not typed gets its default.
@@ -84,11 +89,6 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
         }
     }
     Ok(saved)
-}
-
-/// The currency typed with a record's fields, if any: what its money is in.
-fn typed_currency(pairs: &[(String, String)]) -> Option<Currency> {
-    pairs.iter().rev().find(|(k, _)| k.trim() == "currency").and_then(|(_, v)| Currency::parse(v.trim()))
 }
 
 /// The custom fields a record must fill before it moves to stage `to` (SPEC F2).

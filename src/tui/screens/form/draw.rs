@@ -106,9 +106,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                     Some(FormRow::Custom(p)) => {
                         form.record.as_ref().and_then(|r| r.custom.get(*p)).map(|(f, _)| f.section.clone())
                     }
-                    Some(FormRow::Field(k)) => section_of(form.entity, k)
-                        .and_then(|s| serde_json::to_value(s).ok())
-                        .and_then(|v| v.as_str().map(str::to_string)),
+                    Some(FormRow::Field(k)) => section_of(form.entity, k).map(|s| s.code().to_string()),
                     _ => None,
                 };
                 if prev_section.as_deref() != Some(field.section.as_str()) {

@@ -164,18 +164,10 @@ fn add(app: &App, draft: FieldDraft, label_fr: String, options: Vec<String>, lin
         Err(_) => return vec![],
     };
     let field = CustomField {
-        id: 0,
-        entity: app.team.field_entity,
-        code: draft.code,
-        kind,
         label: draft.label,
         label_fr: Some(label_fr).filter(|l| !l.trim().is_empty()),
-        section: "more".into(),
-        position: 0,
-        default: None,
-        in_list: false,
         options,
-        required_from: vec![],
+        ..CustomField::new(app.team.field_entity, &draft.code, kind)
     };
     vec![Effect::Admin(AdminOp::AddField { field: Box::new(field) })]
 }
