@@ -4,8 +4,8 @@ use crate::domain::comm::{Comm, CommKind};
 use crate::domain::dedup::PhoneRegion;
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::Entity;
+use crate::domain::list_view::ViewSpec;
 use crate::domain::money::{Currency, Money, plain_amount};
-use crate::store::records::{ListSort, SortField};
 use crate::store::{CommsChange, ListFilter, RecordInput};
 use anyhow::{Context, bail};
 use serde_json::Value as Json;
@@ -207,12 +207,19 @@ impl CommArgs {
     }
 }
 
-/// `--sort`'s values: the orders' own names (`SortField::code`), checked by clap, which
-/// lists them when one is mistyped.
-fn sort_parser() -> impl clap::builder::TypedValueParser<Value = SortField> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(SortField::ALL.map(SortField::code))
-        .map(|code| SortField::ALL.into_iter().find(|s| s.code() == code).unwrap_or_default())
+impl ListArgs {
+    /// What the flags say a view does (the sort, conditions, columns, "overdue"): put over
+    /// a saved view's, then made a filter by `Service::apply_view`.
+    pub fn spec(&self) -> ViewSpec {
+        ViewSpec {
+            overdue: self.overdue,
+            wheres: self.wheres.clone(),
+            sort: self.sort.clone(),
+            reverse: self.reverse,
+            columns: self.columns.clone(),
+            ..ViewSpec::default()
+        }
+    }
 }
 
 /// Filters of `list`.
@@ -253,16 +260,36 @@ pub struct ListArgs {
     /// Next page: only ids below this one (the last id of the previous page).
     #[arg(long, value_name = "ID", conflicts_with = "sort", value_parser = parse_id)]
     pub before: Option<i64>,
-    /// Order of the rows, as the TUI list's `s` key sorts (default: newest first).
-    /// Responsible puts leads of nobody first; next-activity puts those without one last.
-    #[arg(long, value_parser = sort_parser())]
-    pub sort: Option<SortField>,
-    /// With --sort: the other way round (Z to A, largest first…).
-    #[arg(long, requires = "sort")]
+    /// Order of the rows: newest (the default), title, amount, stage, responsible,
+    /// next-activity (as the TUI list's `s` key sorts), or a field's code (records without a
+    /// value last). Responsible puts leads of nobody first; next-activity puts those without
+    /// one last.
+    #[arg(long, value_name = "ORDER")]
+    pub sort: Option<String>,
+    /// With a sort: the other way round (Z to A, largest first…).
+    #[arg(long)]
     pub reverse: bool,
-    /// With --sort: rows to skip (the next page starts at --offset + --limit).
-    #[arg(long, requires = "sort", default_value_t = 0, value_parser = whole::<usize>("offset", 0, MAX_ROWS))]
+    /// With a sort: rows to skip (the next page starts at --offset + --limit).
+    #[arg(long, default_value_t = 0, value_parser = whole::<usize>("offset", 0, MAX_ROWS))]
     pub offset: usize,
+    /// Only records whose field passes: CODE=VALUE, CODE!=VALUE, CODE>=N, CODE<=N, CODE>N,
+    /// CODE<N, CODE=A..B (numbers, amounts, days), CODE=a|b (any of these options), CODE~text
+    /// (contains), CODE= (empty), CODE!= (filled). Repeat for several (all must pass).
+    #[arg(long = "where", value_name = "COND")]
+    pub wheres: Vec<String>,
+    /// Fields of the team's own shown as columns, by code, in order, comma-separated (default:
+    /// those marked --in-list).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// Start from a saved view (`prospect view list`); the other flags go over it.
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
+    /// Only records whose next activity is past due.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Also print how many records match in all and the sum of their amounts.
+    #[arg(long)]
+    pub total: bool,
     /// Only mine (responsible = me), junk left out unless --with-failed or --stage.
     #[arg(long, conflicts_with = "responsible")]
     pub mine: bool,
@@ -326,7 +353,6 @@ impl ListArgs {
             created_to,
             before_id: self.before,
             limit: self.limit,
-            sort: self.sort.map(|key| ListSort { key, reverse: self.reverse }),
             offset: self.offset,
             ..Default::default()
         })

@@ -15,6 +15,7 @@ mod record_cmds;
 mod records;
 mod team;
 mod transfer;
+mod views;
 
 use crate::config::{self, Config};
 use crate::domain::fields::Entity;
@@ -98,6 +99,10 @@ pub enum Command {
     /// values with `--set CODE=VALUE`, JSON with `"fields": {"CODE": …}`.
     #[command(subcommand)]
     Field(fields::FieldCmd),
+    /// Saved views of lists: a name for what a list filters, sorts and shows, yours or
+    /// shared; `lead list --view NAME` opens one.
+    #[command(subcommand)]
+    View(views::ViewCmd),
     /// Calls, meetings, tasks and e-mails planned on records.
     #[command(subcommand)]
     Activity(activity::ActivityCmd),
@@ -234,6 +239,7 @@ fn writes(c: &Command) -> bool {
         Command::Role(r) => team::writes_role(r),
         Command::Department(d) => matches!(d, team::DepartmentCmd::Add { .. }),
         Command::Field(f) => fields::writes(f),
+        Command::View(v) => views::writes(v),
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
@@ -324,6 +330,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Role(c) => team::run_role(&mut session, c),
         Command::Department(c) => team::run_department(&mut session, c),
         Command::Field(c) => fields::run(&mut session, c),
+        Command::View(c) => views::run(&mut session, c),
         Command::Activity(c) => activity::run(&mut session, c),
         Command::Status => activity::status(&mut session),
         Command::Search { text, limit } => records::run_search(&mut session, &text.join(" "), limit),

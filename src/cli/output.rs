@@ -77,14 +77,16 @@ fn label(key: &str) -> String {
     tr(&format!("label.{key}"), &[])
 }
 
-/// Prints a list of records as a table.
-pub fn summaries(entity: Entity, rows: &[RecordSummary]) {
+/// Prints a list of records as a table, with a column for each of `columns` (fields of the
+/// team's own) after the title.
+pub fn summaries(entity: Entity, rows: &[RecordSummary], columns: &[crate::domain::custom_field::CustomField]) {
     if rows.is_empty() {
         println!("{}", label("no_records"));
         return;
     }
     let staged = entity.has_stages();
     let mut headers = vec![label("id"), label("title")];
+    headers.extend(columns.iter().map(|f| f.label_in(i18n::lang()).to_string()));
     if staged {
         headers.push(label("stage"));
     }
@@ -105,6 +107,9 @@ pub fn summaries(entity: Entity, rows: &[RecordSummary]) {
         .iter()
         .map(|r| {
             let mut cells = vec![r.id.to_string(), present::title(i18n::lang(), entity, r.id, &r.title)];
+            for f in columns {
+                cells.push(r.fields.get(&f.code).map(|v| present::custom(i18n::lang(), f, v)).unwrap_or_default());
+            }
             if staged {
                 cells.push(r.stage.clone().unwrap_or_default());
             }
@@ -125,6 +130,17 @@ pub fn summaries(entity: Entity, rows: &[RecordSummary]) {
         })
         .collect();
     table(&headers, &body);
+}
+
+/// Prints what a list's filter matches in all: records and the sum of their amounts.
+pub fn list_totals(entity: Entity, totals: &crate::store::records::ListTotals) {
+    let sums: Vec<String> = totals.sums.iter().map(|(c, sum)| present::money(i18n::lang(), *sum, Some(c))).collect();
+    let count = i18n::tr_count(i18n::lang(), &format!("counted.{}", entity.table()), totals.count as u64, &[]);
+    if sums.is_empty() {
+        println!("{count}");
+    } else {
+        println!("{count} · {}", sums.join(" + "));
+    }
 }
 
 fn shown(v: &Shown) -> String {

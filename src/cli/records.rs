@@ -212,18 +212,34 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 filter.responsible = Some(s.store.user().map(|u| u.login.clone()).unwrap_or_default());
                 filter.hide_failed = !l.with_failed && l.stage.is_none();
             }
+            let spec = match &l.view {
+                Some(name) => s.store.view_named(entity, name)?.spec.overlaid(&l.spec()),
+                None => l.spec(),
+            };
+            let columns = s.store.apply_view(entity, &mut filter, &spec)?;
             if s.json {
                 // Whole records, as `show` gives them (one shape), read as of one moment.
-                let records = s.store.reading(|st| {
-                    st.list(entity, &filter)?
+                let (records, totals) = s.store.reading(|st| {
+                    let records = st
+                        .list(entity, &filter)?
                         .iter()
                         .map(|r| st.get(RecordRef::new(entity, r.id)))
-                        .collect::<Result<Vec<_>, _>>()
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let totals = if l.total { Some(st.list_totals(entity, &filter)?) } else { None };
+                    Ok((records, totals))
                 })?;
-                output::json(&Json::Array(records.iter().map(Record::to_json).collect()));
+                let records = Json::Array(records.iter().map(Record::to_json).collect());
+                match totals {
+                    Some(t) => output::json(&json!({ "records": records, "count": t.count, "sums": t.sums.iter()
+                        .map(|(c, sum)| json!({ "currency": c, "minor": sum.to_string() })).collect::<Vec<_>>() })),
+                    None => output::json(&records),
+                }
             } else {
                 let rows = s.store.list(entity, &filter)?;
-                output::summaries(entity, &rows);
+                output::summaries(entity, &rows, &columns);
+                if l.total {
+                    output::list_totals(entity, &s.store.list_totals(entity, &filter)?);
+                }
             }
         }
         Op::Show(a) => {

@@ -10,10 +10,12 @@ pub mod convert;
 pub mod custom_field;
 pub mod dedup;
 pub mod error;
+pub mod field_filter;
 pub mod fields;
 pub mod import;
 pub mod import_rows;
 pub mod intake;
+pub mod list_view;
 pub mod money;
 pub mod new_record;
 #[cfg(test)]

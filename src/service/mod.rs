@@ -13,6 +13,7 @@ mod intake;
 mod records;
 mod rights;
 mod team;
+mod views;
 
 use crate::demo::{DemoOptions, DemoReport};
 use crate::domain::access::{self, Action, Subject, Viewer};

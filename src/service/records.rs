@@ -160,6 +160,11 @@ impl Service {
         Ok(rows)
     }
 
+    /// How many records a list filter matches and the sum of their amounts: a list's header.
+    pub fn list_totals(&self, entity: Entity, filter: &ListFilter) -> Result<crate::store::records::ListTotals> {
+        self.engine.list_totals(entity, filter, &self.sight()?)
+    }
+
     /// How many records a list filter matches (ignoring its limit and pages).
     pub fn list_count(&self, entity: Entity, filter: &ListFilter) -> Result<i64> {
         self.engine.list_count(entity, filter, &self.sight()?)

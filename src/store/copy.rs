@@ -61,6 +61,7 @@ pub const TABLES: &[&str] = &[
     "changes",
     "custom_fields",
     "custom_values",
+    "list_views",
     "intake_messages",
     // After leads and deals, whose inserts made the target's own totals: these replace them.
     "stage_totals",

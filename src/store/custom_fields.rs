@@ -185,3 +185,82 @@ pub(crate) fn paired(fields: Vec<CustomField>, values: &[(i64, String)]) -> Vec<
         })
         .collect()
 }
+
+/// A parameter of a field condition's SQL (`condition_sql`).
+pub(crate) enum CondParam {
+    /// A field's id.
+    Id(i64),
+    /// A key, option or text.
+    Text(String),
+}
+
+/// Which engine's SQL `condition_sql` writes (they differ in the name of one function).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// SQL (over alias `t`, the listed record) of a condition on a field of the team's own:
+/// the records holding a value that passes, read from the field's order index
+/// (`field_filter::sort_key`). `param` keeps each parameter and answers its placeholder.
+pub(crate) fn condition_sql(
+    c: &crate::domain::field_filter::FieldCondition,
+    dialect: Dialect,
+    param: &mut dyn FnMut(CondParam) -> String,
+) -> String {
+    use crate::domain::field_filter::FieldTest;
+    let field = param(CondParam::Id(c.field_id));
+    let holding = |test: &str, not: bool| {
+        let not = if not { "NOT " } else { "" };
+        format!("t.id {not}IN (SELECT v.entity_id FROM custom_values v WHERE v.field_id = {field}{test})")
+    };
+    let find = if dialect == Dialect::Sqlite { "instr" } else { "strpos" };
+    let mut keys = |keys: &[String]| keys.iter().map(|k| param(CondParam::Text(k.clone()))).collect::<Vec<_>>();
+    match &c.test {
+        FieldTest::Empty => holding("", true),
+        FieldTest::NotEmpty => holding("", false),
+        FieldTest::In(k) | FieldTest::NotIn(k) if k.is_empty() => {
+            (if matches!(c.test, FieldTest::In(_)) { "1 = 0" } else { "1 = 1" }).to_string()
+        }
+        FieldTest::In(k) => holding(&format!(" AND v.sort_key IN ({})", keys(k).join(", ")), false),
+        FieldTest::NotIn(k) => holding(&format!(" AND v.sort_key IN ({})", keys(k).join(", ")), true),
+        FieldTest::HasOption(o) | FieldTest::HasNoOption(o) => {
+            let marked: Vec<String> = o.iter().map(|o| format!("|{o}|")).collect();
+            let any: Vec<String> =
+                keys(&marked).into_iter().map(|p| format!("{find}('|' || v.value || '|', {p}) > 0")).collect();
+            let any = if any.is_empty() { "1 = 0".to_string() } else { any.join(" OR ") };
+            holding(&format!(" AND ({any})"), matches!(c.test, FieldTest::HasNoOption(_)))
+        }
+        FieldTest::Range { from, to } => {
+            let mut test = String::new();
+            for (bound, op_in, op_out) in [(from, ">=", ">"), (to, "<=", "<")] {
+                if let Some((key, included)) = bound {
+                    let p = keys(std::slice::from_ref(key)).remove(0);
+                    test.push_str(&format!(" AND v.sort_key {} {p}", if *included { op_in } else { op_out }));
+                }
+            }
+            holding(&test, false)
+        }
+        FieldTest::Contains(text) => {
+            let p = keys(std::slice::from_ref(text)).remove(0);
+            holding(&format!(" AND {find}(v.sort_key, {p}) > 0"), false)
+        }
+    }
+}
+
+/// Puts the values of `page` rows' fields asked for (`values`: field id, record id, stored)
+/// on the rows, by code, as stored (`present::custom` shows them).
+pub(crate) fn fill_columns(
+    rows: &mut [crate::store::records::RecordSummary],
+    fields: &[CustomField],
+    values: Vec<(i64, i64, String)>,
+) {
+    for (field_id, id, value) in values {
+        let (Some(f), Some(row)) = (fields.iter().find(|f| f.id == field_id), rows.iter_mut().find(|r| r.id == id))
+        else {
+            continue;
+        };
+        row.fields.insert(f.code.clone(), value);
+    }
+}

@@ -9,6 +9,7 @@ use crate::domain::custom_field::CustomField;
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::intake::Message;
+use crate::domain::list_view::SavedView;
 use crate::domain::queue::QueueMode;
 use crate::domain::when::UnixMs;
 use crate::store::activities::{
@@ -24,7 +25,9 @@ use crate::store::intake::IntakeOutcome;
 use crate::store::maintenance::{CheckReport, Vacuumed};
 use crate::store::merge::{MergeChoices, MergePreview, Merged};
 use crate::store::queue::QueueConfig;
-use crate::store::records::{ChangedRecords, ListFilter, Moved, Record, RecordInput, RecordRef, RecordSummary, Saved};
+use crate::store::records::{
+    ChangedRecords, ListFilter, ListTotals, Moved, Record, RecordInput, RecordRef, RecordSummary, Saved,
+};
 use crate::store::refs::{PipelineRow, SourceRow, StageRow};
 use crate::store::search::Hit;
 use crate::store::stages::{NewStage, StageCount};
@@ -52,6 +55,7 @@ pub trait Engine:
     + Settings
     + Roles
     + CustomFields
+    + ListViews
     + Pipelines
     + Timeline
     + Triage
@@ -106,6 +110,10 @@ pub trait Records {
 
     /// How many records a list filter matches (ignoring its limit and pages).
     fn list_count(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<i64>;
+
+    /// How many records a list filter matches and the sum of their amounts per currency
+    /// (a company's revenue; none for contacts): the list's header (SPEC V2).
+    fn list_totals(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<ListTotals>;
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
@@ -455,6 +463,19 @@ pub trait CustomFields {
     /// Deletes a field; one records hold values of is refused unless `force`. How many
     /// values went with it.
     fn delete_custom_field(&mut self, entity: Entity, code: &str, force: bool) -> Result<i64>;
+}
+
+/// Saved list views (SPEC V2). The service decides who may replace or delete one.
+pub trait ListViews {
+    /// The views of `entity` (every entity: `None`) user `reader` sees: the shared ones, the
+    /// file's own and the reader's; by entity, then name.
+    fn list_views(&self, entity: Option<Entity>, reader: i64) -> Result<Vec<SavedView>>;
+
+    /// Saves a view, replacing the one of the same entity, owner and name (without case).
+    fn save_list_view(&mut self, view: &SavedView, owner: Option<i64>) -> Result<SavedView>;
+
+    /// Deletes a view by id.
+    fn delete_list_view(&mut self, id: i64) -> Result<()>;
 }
 
 /// Full-text search over every record.

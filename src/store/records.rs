@@ -69,6 +69,20 @@ pub struct RecordSummary {
     pub version: i64,
     /// Deadline of the nearest open activity (unix ms), for the card marker.
     pub next_activity: Option<UnixMs>,
+    /// Values of the fields of the team's own the list asked for (`ListFilter::columns`),
+    /// by code, as stored (`present::custom` shows them); a field without a value is left
+    /// out.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// What a list filter matches in all: its header (SPEC V2).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ListTotals {
+    /// Records.
+    pub count: i64,
+    /// Sum of their amounts per currency, largest first, in 128 bits.
+    pub sums: Vec<(String, i128)>,
 }
 
 /// Columns a list can be sorted by.
@@ -87,6 +101,9 @@ pub enum SortField {
     Responsible,
     /// Nearest open activity, soonest first.
     NextActivity,
+    /// A field of the team's own (its id), by its values' order (`field_filter::sort_key`);
+    /// records without a value last.
+    Field(i64),
 }
 
 impl SortField {
@@ -109,6 +126,7 @@ impl SortField {
             SortField::Stage => "stage",
             SortField::Responsible => "responsible",
             SortField::NextActivity => "next-activity",
+            SortField::Field(_) => "field",
         }
     }
 }
@@ -157,6 +175,10 @@ pub struct ListFilter {
     pub open_stages_only: bool,
     /// Leave out records in failure stages (junk leads): "my leads" does by default.
     pub hide_failed: bool,
+    /// Conditions on fields of the team's own, all to hold (`field_filter::read_condition`).
+    pub fields: Vec<crate::domain::field_filter::FieldCondition>,
+    /// Fields of the team's own (ids) whose values each row carries (`RecordSummary::fields`).
+    pub columns: Vec<i64>,
     /// Most rows returned (0 = 50).
     pub limit: usize,
 }

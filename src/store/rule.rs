@@ -196,6 +196,16 @@ pub enum Rule {
         /// How many records hold a value of it.
         count: i64,
     },
+    /// A saved list view's name that names none the user sees.
+    NoSuchView {
+        /// The name given.
+        name: String,
+    },
+    /// A shared view someone else saved, replaced or deleted by one who is not an administrator.
+    NotYourView {
+        /// Its name.
+        name: String,
+    },
     /// A custom field code that names no field of this kind of record.
     NoSuchCustomField {
         /// The code given.
@@ -379,6 +389,8 @@ impl Rule {
             Rule::FieldHoldsValues { code, count } => {
                 i18n::tr_count(lang, "rule.field_holds_values", *count as u64, &[("code", code)])
             }
+            Rule::NoSuchView { name } => t("no_such_view", &[("name", name)]),
+            Rule::NotYourView { name } => t("not_your_view", &[("name", name)]),
             Rule::NoSuchCustomField { code, entity } => {
                 t("no_such_custom_field", &[("code", code), ("entity", &word(lang, *entity))])
             }

@@ -18,6 +18,7 @@ mod duplicates;
 mod feed;
 mod import;
 mod intake;
+mod list_views;
 mod merge;
 mod queue;
 mod records;
@@ -87,6 +88,8 @@ macro_rules! contract_suite {
             custom_fields::a_conversion_copies_fields_of_the_same_code_and_type,
             custom_fields::a_link_field_follows_a_merge_and_goes_with_a_deletion,
             custom_fields::an_import_writes_custom_values,
+            list_views::lists_are_filtered_and_sorted_by_every_kind_of_field,
+            list_views::views_are_saved_shared_opened_and_deleted_by_whom_they_belong_to,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,
             deal_contacts::an_import_links_a_deals_other_contacts_and_refuses_a_missing_one_alone,

@@ -2,6 +2,7 @@
 
 use super::{Result, Store};
 use crate::domain::custom_field::{CustomField, check_code};
+use crate::domain::field_filter::sort_key;
 use crate::domain::fields::Entity;
 use crate::store::custom_fields::{COLUMNS, FieldRow, json_lists, link_to, named};
 use crate::store::engine::*;
@@ -41,16 +42,38 @@ pub(crate) fn values_of(c: &mut impl GenericClient, entity: Entity, id: i64) -> 
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-/// Writes one value (`None`: clears it).
-pub(crate) fn write_value(c: &mut impl GenericClient, field_id: i64, id: i64, value: Option<&str>) -> Result<()> {
+/// Writes one value (`None`: clears it), with its order key (`field_filter::sort_key`).
+pub(crate) fn write_value(c: &mut impl GenericClient, field: &CustomField, id: i64, value: Option<&str>) -> Result<()> {
     match value {
         Some(v) => c.execute(
-            "INSERT INTO custom_values (field_id, entity_id, value) VALUES ($1, $2, $3) \
-             ON CONFLICT (field_id, entity_id) DO UPDATE SET value = excluded.value",
-            &[&field_id, &id, &v],
+            "INSERT INTO custom_values (field_id, entity_id, value, sort_key) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (field_id, entity_id) DO UPDATE SET value = excluded.value, sort_key = excluded.sort_key",
+            &[&field.id, &id, &v, &sort_key(field, v)],
         )?,
-        None => c.execute("DELETE FROM custom_values WHERE field_id = $1 AND entity_id = $2", &[&field_id, &id])?,
+        None => c.execute("DELETE FROM custom_values WHERE field_id = $1 AND entity_id = $2", &[&field.id, &id])?,
     };
+    Ok(())
+}
+
+/// Makes the order keys of `fields`' values again (all fields: `None`): after the upgrade that
+/// added them, and when a list's options change order.
+pub(crate) fn refresh_sort_keys(c: &mut impl GenericClient, only: Option<&CustomField>) -> Result<()> {
+    let fields = match only {
+        Some(f) => vec![f.clone()],
+        None => fields_of(c, None)?,
+    };
+    for field in &fields {
+        let rows = c.query("SELECT entity_id, value FROM custom_values WHERE field_id = $1", &[&field.id])?;
+        let (ids, keys): (Vec<i64>, Vec<Option<String>>) = rows
+            .iter()
+            .map(|r| (r.get::<_, i64>(0), r.get::<_, Option<String>>(1).map(|v| sort_key(field, &v))))
+            .unzip();
+        c.execute(
+            "UPDATE custom_values v SET sort_key = k.key FROM unnest($2::bigint[], $3::text[]) AS k(id, key) \
+             WHERE v.field_id = $1 AND v.entity_id = k.id",
+            &[&field.id, &ids, &keys],
+        )?;
+    }
     Ok(())
 }
 
@@ -99,7 +122,8 @@ impl CustomFields for Store {
     fn edit_custom_field(&mut self, field: &CustomField) -> Result<CustomField> {
         self.write(|tx, _| {
             let all = fields_of(tx, Some(field.entity))?;
-            let id = named(&all, field.entity, &field.code)?.id;
+            let before = named(&all, field.entity, &field.code)?.clone();
+            let id = before.id;
             let (options, required) = json_lists(field);
             tx.execute(
                 "UPDATE custom_fields SET label = $2, label_fr = $3, section = $4, sort = $5, options = $6, \
@@ -117,7 +141,12 @@ impl CustomFields for Store {
                 ],
             )?;
             let all = fields_of(tx, Some(field.entity))?;
-            named(&all, field.entity, &field.code).cloned()
+            let edited = named(&all, field.entity, &field.code)?.clone();
+            // A list's options in another order: its values sort another way.
+            if edited.kind.has_options() && edited.options != before.options {
+                refresh_sort_keys(tx, Some(&edited))?;
+            }
+            Ok(edited)
         })
     }
 

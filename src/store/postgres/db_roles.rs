@@ -38,6 +38,7 @@ const READ_WRITE: &[&str] = &[
     "timeline",
     "changes",
     "custom_values",
+    "list_views",
     "intake_messages",
     "search",
 ];

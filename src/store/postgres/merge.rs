@@ -215,8 +215,9 @@ fn absorb(c: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, keep: i64,
     )?;
     // Links to it from fields of the team's own now name the kept record.
     c.execute(
-        "UPDATE custom_values SET value = $1 WHERE value = $2 AND field_id IN (SELECT id FROM custom_fields WHERE link_to = $3)",
-        &[&keep.to_string(), &other.to_string(), &code],
+        "UPDATE custom_values SET value = $1, sort_key = $4 WHERE value = $2 \
+         AND field_id IN (SELECT id FROM custom_fields WHERE link_to = $3)",
+        &[&keep.to_string(), &other.to_string(), &code, &crate::domain::field_filter::link_key(keep)],
     )?;
     // History follows the record it is now part of.
     c.execute("UPDATE timeline SET entity_id = $1 WHERE entity = $3 AND entity_id = $2", &[&keep, &other, &code])?;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/0004_row_security.sql")),
     (5, include_str!("migrations/0005_deal_contacts.sql")),
     (6, include_str!("migrations/0006_custom_fields.sql")),
+    (7, include_str!("migrations/0007_list_views.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -58,6 +59,10 @@ pub fn run(store: &mut Store) -> Result<()> {
         }
         if *v == 3 {
             super::roles::seed_presets(&mut tx)?;
+        }
+        if *v == 7 {
+            super::custom_fields::refresh_sort_keys(&mut tx, None)?;
+            super::views::seed_views(&mut tx, lang)?;
         }
         tx.execute("UPDATE prospect_schema SET version = $1", &[v])?;
     }

@@ -36,6 +36,7 @@ mod tls;
 mod totals;
 mod triage;
 mod users;
+mod views;
 
 use crate::domain::access::Sight;
 use crate::domain::dedup::PhoneRegion;

@@ -3,6 +3,7 @@
 
 use super::{Result, Store};
 use crate::domain::custom_field::{CustomField, check_code};
+use crate::domain::field_filter::sort_key;
 use crate::domain::fields::Entity;
 use crate::store::custom_fields::{COLUMNS, FieldRow, json_lists, link_to, named};
 use crate::store::engine::*;
@@ -43,19 +44,39 @@ pub(crate) fn values_of(conn: &Connection, entity: Entity, id: i64) -> Result<Ve
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Writes one value (`None`: clears it).
-pub(crate) fn write_value(conn: &Connection, field_id: i64, id: i64, value: Option<&str>) -> Result<()> {
+/// Writes one value (`None`: clears it), with its order key (`field_filter::sort_key`).
+pub(crate) fn write_value(conn: &Connection, field: &CustomField, id: i64, value: Option<&str>) -> Result<()> {
     match value {
         Some(v) => conn
             .prepare_cached(
-                "INSERT INTO custom_values (field_id, entity_id, value) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (field_id, entity_id) DO UPDATE SET value = excluded.value",
+                "INSERT INTO custom_values (field_id, entity_id, value, sort_key) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (field_id, entity_id) DO UPDATE SET value = excluded.value, sort_key = excluded.sort_key",
             )?
-            .execute(params![field_id, id, v])?,
+            .execute(params![field.id, id, v, sort_key(field, v)])?,
         None => conn
             .prepare_cached("DELETE FROM custom_values WHERE field_id = ?1 AND entity_id = ?2")?
-            .execute(params![field_id, id])?,
+            .execute(params![field.id, id])?,
     };
+    Ok(())
+}
+
+/// Makes the order keys of `fields`' values again (all fields: `None`): after the upgrade that
+/// added them, and when a list's options change order.
+pub(crate) fn refresh_sort_keys(conn: &Connection, only: Option<&CustomField>) -> Result<()> {
+    let fields = match only {
+        Some(f) => vec![f.clone()],
+        None => fields_of(conn, None)?,
+    };
+    let mut update =
+        conn.prepare_cached("UPDATE custom_values SET sort_key = ?3 WHERE field_id = ?1 AND entity_id = ?2")?;
+    for field in &fields {
+        let mut stmt = conn.prepare_cached("SELECT entity_id, value FROM custom_values WHERE field_id = ?1")?;
+        let rows = stmt.query_map([field.id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        for row in rows {
+            let (id, value) = row?;
+            update.execute(params![field.id, id, value.map(|v| sort_key(field, &v))])?;
+        }
+    }
     Ok(())
 }
 
@@ -104,7 +125,8 @@ impl CustomFields for Store {
     fn edit_custom_field(&mut self, field: &CustomField) -> Result<CustomField> {
         self.write(|tx, _| {
             let all = fields_of(tx, Some(field.entity))?;
-            let id = named(&all, field.entity, &field.code)?.id;
+            let before = named(&all, field.entity, &field.code)?.clone();
+            let id = before.id;
             let (options, required) = json_lists(field);
             tx.prepare_cached(
                 "UPDATE custom_fields SET label = ?2, label_fr = ?3, section = ?4, sort = ?5, options = ?6, \
@@ -122,7 +144,12 @@ impl CustomFields for Store {
                 required
             ])?;
             let all = fields_of(tx, Some(field.entity))?;
-            named(&all, field.entity, &field.code).cloned()
+            let edited = named(&all, field.entity, &field.code)?.clone();
+            // A list's options in another order: its values sort another way.
+            if edited.kind.has_options() && edited.options != before.options {
+                refresh_sort_keys(tx, Some(&edited))?;
+            }
+            Ok(edited)
         })
     }
 

@@ -295,10 +295,15 @@ fn merge_in(
         .execute(params![other, entity.code()])?;
         // Links to it from fields of the team's own now name the kept record.
         tx.prepare_cached(
-            "UPDATE custom_values SET value = ?1 WHERE value = ?2 \
+            "UPDATE custom_values SET value = ?1, sort_key = ?4 WHERE value = ?2 \
              AND field_id IN (SELECT id FROM custom_fields WHERE link_to = ?3)",
         )?
-        .execute(params![keep.to_string(), other.to_string(), entity.code()])?;
+        .execute(params![
+            keep.to_string(),
+            other.to_string(),
+            entity.code(),
+            crate::domain::field_filter::link_key(keep)
+        ])?;
         // History follows the record it is now part of.
         tx.prepare_cached("UPDATE timeline SET entity_id = ?1 WHERE entity = ?3 AND entity_id = ?2")?
             .execute(params![keep, other, entity.code()])?;

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("migrations/0015_role_levels.sql")),
     (16, include_str!("migrations/0016_deal_contacts.sql")),
     (17, include_str!("migrations/0017_custom_fields.sql")),
+    (18, include_str!("migrations/0018_list_views.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -103,6 +104,10 @@ fn apply_locked(conn: &rusqlite::Connection, path: &std::path::Path, lang: Lang)
             }
             if *v == 15 {
                 super::roles::seed_presets(&tx)?;
+            }
+            if *v == 18 {
+                super::custom_fields::refresh_sort_keys(&tx, None).map_err(store_to_sqlite)?;
+                super::views::seed_views(&tx, lang).map_err(store_to_sqlite)?;
             }
             tx.execute_batch(&format!("PRAGMA user_version = {v}"))?;
         }

@@ -26,6 +26,7 @@ pub mod timeline;
 pub mod totals;
 pub mod triage;
 pub mod users;
+mod views;
 
 use crate::domain::access::Sight;
 use crate::store::engine::*;

@@ -69,13 +69,13 @@ pub(crate) fn recount_stage_totals(tx: &Connection) -> Result<()> {
 /// `SUM(column)` without overflow: SQLite's `sum` fails past 64 bits, so the amounts are summed
 /// as millions and remainders (each sum far from the limit), put together in 128 bits.
 /// `split_sum_sql("t.amount_minor")` gives the two SQL columns; `split_sum` joins them.
-fn split_sum_sql(column: &str) -> String {
+pub(crate) fn split_sum_sql(column: &str) -> String {
     // Only whole numbers are summed: another tool's 12.5 would make the sums REAL.
     let whole = format!("(CASE WHEN typeof({column}) = 'integer' THEN {column} END)");
     format!("sum({whole} / 1000000), sum({whole} % 1000000)")
 }
 
-fn split_sum(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<i128>> {
+pub(crate) fn split_sum(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<i128>> {
     let high: Option<i64> = r.get(first)?;
     let low: Option<i64> = r.get(first + 1)?;
     Ok(high.map(|h| i128::from(h) * 1_000_000 + i128::from(low.unwrap_or(0))))

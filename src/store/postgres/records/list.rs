@@ -4,6 +4,7 @@
 //! does not need.
 
 use super::*;
+use crate::store::custom_fields::{CondParam, Dialect, condition_sql, fill_columns};
 use crate::store::records::{ListSort, NextActivity, SortField};
 use crate::store::records::{client_ref_of, client_ref_sql};
 
@@ -104,6 +105,16 @@ fn list_where(
     }
     if filter.hide_failed && entity.has_stages() {
         wheres.push("t.stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'failure')".into());
+    }
+    for cond in &filter.fields {
+        let mut param = |p: CondParam| {
+            params.push(match p {
+                CondParam::Id(id) => Box::new(id),
+                CondParam::Text(t) => Box::new(t),
+            });
+            format!("${}", params.len())
+        };
+        wheres.push(condition_sql(cond, Dialect::Postgres, &mut param));
     }
     Ok(Some((wheres.join(" AND "), params)))
 }
@@ -220,6 +231,51 @@ fn group_page(
     Ok(Some(ids))
 }
 
+/// The ids of a page of a list sorted by a field of the team's own; `None` for the other
+/// sorts: `sqlite::records::list::field_page`'s rows and order (records holding a value by
+/// its key, from `custom_values_order`; the others after them, newest first).
+fn field_page(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    sort: ListSort,
+    (wheres, params): (&str, &Params),
+    limit: usize,
+    offset: usize,
+) -> Result<Option<Vec<i64>>> {
+    let SortField::Field(field) = sort.key else { return Ok(None) };
+    let dir = if sort.reverse { "DESC" } else { "ASC" };
+    let table = entity.table();
+    let n = params.len() + 1;
+    let mut args = refs(params);
+    args.push(&field);
+    let holding =
+        format!("FROM custom_values v JOIN {table} t ON t.id = v.entity_id WHERE v.field_id = ${n} AND {wheres}");
+    let sql = format!(
+        "SELECT v.entity_id {holding} ORDER BY v.sort_key {dir}, v.entity_id {dir} LIMIT {limit} OFFSET {offset}"
+    );
+    let mut ids: Vec<i64> =
+        c.query(&sql, &args)?.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
+    if ids.len() >= limit {
+        return Ok(Some(ids));
+    }
+    let holders = if ids.is_empty() {
+        let n: i64 = c.query_one(&format!("SELECT count(*) {holding}"), &args)?.try_get(0)?;
+        n as usize
+    } else {
+        offset + ids.len()
+    };
+    let skip = offset.saturating_sub(holders);
+    let sql = format!(
+        "SELECT t.id FROM {table} t WHERE {wheres} AND t.id NOT IN (SELECT entity_id FROM custom_values WHERE field_id = ${n}) \
+         ORDER BY t.id DESC LIMIT {} OFFSET {skip}",
+        limit - ids.len()
+    );
+    for r in c.query(&sql, &args)? {
+        ids.push(r.try_get::<_, i64>(0)?);
+    }
+    Ok(Some(ids))
+}
+
 /// A page of records matching `filter`.
 pub(crate) fn list_in(
     c: &mut impl GenericClient,
@@ -277,7 +333,10 @@ pub(crate) fn list_in(
     // Sorted by stage or responsible, the page is picked group by group (`group_page`), then
     // read in that order; otherwise by one ORDER BY.
     let grouped = match filter.sort {
-        Some(sort) => group_page(c, entity, filter, sort, (&wheres, &params), limit, offset)?,
+        Some(sort) => match group_page(c, entity, filter, sort, (&wheres, &params), limit, offset)? {
+            Some(ids) => Some(ids),
+            None => field_page(c, entity, sort, (&wheres, &params), limit, offset)?,
+        },
         None => None,
     };
     let (page, order, params): (String, String, Params) = match grouped {
@@ -307,7 +366,8 @@ pub(crate) fn list_in(
     );
     let st = prepared(c, stmts, &sql)?;
     let rows = c.query(&st, &refs(&params))?;
-    rows.iter()
+    let mut rows = rows
+        .iter()
         .map(|r| {
             let id: i64 = r.try_get(0)?;
             let title: Option<String> = r.try_get(1)?;
@@ -327,9 +387,63 @@ pub(crate) fn list_in(
                 version: r.try_get(12)?,
                 next_activity: r.try_get(13)?,
                 client_ref: client_ref_of(r.try_get::<_, Option<String>>(14)?, r.try_get(15)?),
+                fields: Default::default(),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    if !filter.columns.is_empty() && !rows.is_empty() {
+        let fields: Vec<_> = crate::store::postgres::custom_fields::fields_of(c, Some(entity))?
+            .into_iter()
+            .filter(|f| filter.columns.contains(&f.id))
+            .collect();
+        let field_ids: Vec<i64> = fields.iter().map(|f| f.id).collect();
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let values = c
+            .query(
+                "SELECT field_id, entity_id, value FROM custom_values \
+                 WHERE field_id = ANY($1) AND entity_id = ANY($2) AND value IS NOT NULL",
+                &[&field_ids, &ids],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        fill_columns(&mut rows, &fields, values);
+    }
+    Ok(rows)
+}
+
+/// What `filter` matches in all: its count and the sum of its amounts per currency.
+pub(crate) fn list_totals_in(
+    c: &mut impl GenericClient,
+    stmts: &StatementCache,
+    entity: Entity,
+    vis: &Visibility,
+    filter: &ListFilter,
+) -> Result<ListTotals> {
+    let whole = ListFilter { before_id: None, after_id: None, ..filter.clone() };
+    let Some((wheres, params)) = list_where(c, stmts, entity, vis, &whole)? else {
+        return Ok(ListTotals::default());
+    };
+    let table = entity.table();
+    let sql = match entity {
+        Entity::Contact => format!("SELECT NULL::text, count(*), NULL::text FROM {table} t WHERE {wheres}"),
+        Entity::Company => format!(
+            "SELECT t.currency, count(*), sum(t.revenue_minor::numeric)::text FROM {table} t WHERE {wheres} GROUP BY t.currency"
+        ),
+        Entity::Lead | Entity::Deal => format!(
+            "SELECT t.currency, count(*), sum(t.amount_minor::numeric)::text FROM {table} t WHERE {wheres} GROUP BY t.currency"
+        ),
+    };
+    let mut totals = ListTotals::default();
+    for r in c.query(&sql, &refs(&params))? {
+        totals.count += r.try_get::<_, i64>(1)?;
+        let sum = r.try_get::<_, Option<String>>(2)?.and_then(|t| t.parse::<i128>().ok());
+        if let (Some(currency), Some(sum)) = (r.try_get::<_, Option<String>>(0)?, sum.filter(|s| *s != 0)) {
+            totals.sums.push((currency, sum));
+        }
+    }
+    totals.sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(totals)
 }
 
 /// How many records `filter` matches (ignoring its limit and pages).

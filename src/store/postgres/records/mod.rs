@@ -450,6 +450,11 @@ impl Records for Store {
         list_count_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
     }
 
+    fn list_totals(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<ListTotals> {
+        list_totals_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter)
+            .map_err(|e| self.fill_path(e))
+    }
+
     /// Whether the database holds no lead, contact, company or deal at all (the TUI then
     /// welcomes a new user).
     fn holds_no_records(&self) -> Result<bool> {

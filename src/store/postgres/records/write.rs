@@ -246,7 +246,7 @@ fn write_custom(c: &mut impl GenericClient, id: i64, values: &[(&CustomField, Op
         if let (FieldType::Link(target), Some(linked)) = (f.kind, v) {
             refs::resolve_record(c, target, linked).map_err(|e| rename_field(e, &f.code))?;
         }
-        crate::store::postgres::custom_fields::write_value(c, f.id, id, v)?;
+        crate::store::postgres::custom_fields::write_value(c, f, id, v)?;
         changes.push(change);
     }
     Ok(changes)

@@ -3,6 +3,7 @@
 //! what the user may see.
 
 use super::*;
+use crate::store::custom_fields::{CondParam, Dialect, condition_sql, fill_columns};
 use crate::store::records::{client_ref_of, client_ref_sql};
 
 /// SQL condition (and its parameters) limiting `alias` to what `vis` allows.
@@ -114,6 +115,16 @@ pub(super) fn list_where(
         None => {}
     }
     wheres.extend(plain);
+    for c in &filter.fields {
+        let mut param = |p: CondParam| {
+            params.push(match p {
+                CondParam::Id(id) => Sql::Integer(id),
+                CondParam::Text(t) => Sql::Text(t),
+            });
+            format!("?{}", params.len())
+        };
+        wheres.push(condition_sql(c, Dialect::Sqlite, &mut param));
+    }
     Ok(Some((wheres.join(" AND "), params)))
 }
 
@@ -294,6 +305,88 @@ pub(super) fn group_page(q: &PageQuery) -> Result<Option<Vec<i64>>> {
     Ok(Some(ids))
 }
 
+/// The ids of a page of a list sorted by a field of the team's own; `None` for the other
+/// sorts. The records holding a value come first, in the order of their keys read from the
+/// field's order index (`custom_values_order`); those without one after them, newest first
+/// (whichever way the sort goes: an empty value is never the answer sought).
+pub(super) fn field_page(q: &PageQuery) -> Result<Option<Vec<i64>>> {
+    let PageQuery { conn, entity, sort, wheres, params, limit, offset, .. } = *q;
+    let SortField::Field(field) = sort.key else { return Ok(None) };
+    let dir = if sort.reverse { "DESC" } else { "ASC" };
+    let table = entity.table();
+    let n = params.len();
+    let holding =
+        format!("FROM custom_values v JOIN {table} t ON t.id = v.entity_id WHERE v.field_id = ?{} AND {wheres}", n + 1);
+    let page_sql = format!(
+        "SELECT v.entity_id {holding} ORDER BY v.sort_key {dir}, v.entity_id {dir} LIMIT ?{} OFFSET ?{}",
+        n + 2,
+        n + 3
+    );
+    let mut args = params.to_vec();
+    args.extend([Sql::Integer(field), Sql::Integer(limit as i64), Sql::Integer(offset as i64)]);
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(&page_sql)?
+        .query_map(params_from_iter(args.iter()), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if ids.len() >= limit {
+        return Ok(Some(ids));
+    }
+    // The records holding a value end on this page: the page goes on with the others.
+    let holders = if ids.is_empty() {
+        let count_sql = format!("SELECT count(*) {holding}");
+        let n: i64 =
+            conn.prepare_cached(&count_sql)?.query_row(params_from_iter(args[..n + 1].iter()), |r| r.get(0))?;
+        n as usize
+    } else {
+        offset + ids.len()
+    };
+    let skip = offset.saturating_sub(holders);
+    let rest_sql = format!(
+        "SELECT t.id FROM {table} t WHERE {wheres} AND t.id NOT IN (SELECT entity_id FROM custom_values WHERE field_id = ?{}) \
+         ORDER BY t.id DESC LIMIT ?{} OFFSET ?{}",
+        n + 1,
+        n + 2,
+        n + 3
+    );
+    let mut args = params.to_vec();
+    args.extend([Sql::Integer(field), Sql::Integer((limit - ids.len()) as i64), Sql::Integer(skip as i64)]);
+    let mut stmt = conn.prepare_cached(&rest_sql)?;
+    for id in stmt.query_map(params_from_iter(args.iter()), |r| r.get::<_, i64>(0))? {
+        ids.push(id?);
+    }
+    Ok(Some(ids))
+}
+
+/// The values of the fields a list shows as columns (`ListFilter::columns`), put on its rows.
+fn fill_field_columns(
+    conn: &Connection,
+    entity: Entity,
+    filter: &ListFilter,
+    rows: &mut [RecordSummary],
+) -> Result<()> {
+    if filter.columns.is_empty() || rows.is_empty() {
+        return Ok(());
+    }
+    let fields: Vec<_> = crate::store::sqlite::custom_fields::fields_of(conn, Some(entity))?
+        .into_iter()
+        .filter(|f| filter.columns.contains(&f.id))
+        .collect();
+    let json = |ids: Vec<i64>| serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.field_id, v.entity_id, v.value FROM custom_values v \
+         WHERE v.field_id IN (SELECT value FROM json_each(?1)) AND v.entity_id IN (SELECT value FROM json_each(?2)) \
+         AND v.value IS NOT NULL",
+    )?;
+    let values = stmt
+        .query_map(
+            params![json(fields.iter().map(|f| f.id).collect()), json(rows.iter().map(|r| r.id).collect())],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    fill_columns(rows, &fields, values);
+    Ok(())
+}
+
 pub(super) fn list_in(
     conn: &Connection,
     entity: Entity,
@@ -349,7 +442,10 @@ pub(super) fn list_in(
             let q = PageQuery { conn, entity, filter, sort, wheres: &wheres, params: &params, limit, offset };
             match group_page(&q)? {
                 Some(ids) => Some(ids),
-                None => merged_page(&q)?,
+                None => match merged_page(&q)? {
+                    Some(ids) => Some(ids),
+                    None => field_page(&q)?,
+                },
             }
         }
         None => None,
@@ -409,7 +505,10 @@ pub(super) fn list_in(
             version: r.get(12)?,
             next_activity: r.get(13)?,
             client_ref: client_ref_of(r.get::<_, Option<String>>(14)?, r.get(15)?),
+            fields: Default::default(),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    fill_field_columns(conn, entity, filter, &mut rows)?;
+    Ok(rows)
 }

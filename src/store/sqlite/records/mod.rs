@@ -508,6 +508,42 @@ impl Records for Store {
         Ok(self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?)
     }
 
+    fn list_totals(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<ListTotals> {
+        let whole = ListFilter { before_id: None, after_id: None, ..filter.clone() };
+        let Some((wheres, params)) = list_where(self.conn(), entity, sight.of(entity), &whole)? else {
+            return Ok(ListTotals::default());
+        };
+        let amount = match entity {
+            Entity::Contact => None,
+            Entity::Company => Some("t.revenue_minor"),
+            Entity::Lead | Entity::Deal => Some("t.amount_minor"),
+        };
+        let Some(amount) = amount else {
+            let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
+            let count = self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+            return Ok(ListTotals { count, sums: vec![] });
+        };
+        let sql = format!(
+            "SELECT t.currency, count(*), {} FROM {} t WHERE {wheres} GROUP BY t.currency",
+            super::totals::split_sum_sql(amount),
+            entity.table()
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?, super::totals::split_sum(r, 2)?))
+        })?;
+        let mut totals = ListTotals::default();
+        for row in rows {
+            let (currency, count, sum) = row?;
+            totals.count += count;
+            if let (Some(c), Some(sum)) = (currency, sum.filter(|s| *s != 0)) {
+                totals.sums.push((c, sum));
+            }
+        }
+        totals.sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(totals)
+    }
+
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
     /// every board reload.

@@ -129,7 +129,7 @@ fn write_custom(tx: &Transaction, id: i64, values: &[(&CustomField, Option<Strin
         if let (FieldType::Link(target), Some(linked)) = (f.kind, v) {
             refs::resolve_record(tx, target, linked).map_err(|e| rename_field(e, &f.code))?;
         }
-        crate::store::sqlite::custom_fields::write_value(tx, f.id, id, v)?;
+        crate::store::sqlite::custom_fields::write_value(tx, f, id, v)?;
         changes.push(change);
     }
     Ok(changes)

@@ -42,6 +42,7 @@ pub fn sort_label_key(key: SortKey) -> &'static str {
         SortKey::Stage => "label.stage",
         SortKey::Responsible => "label.responsible",
         SortKey::NextActivity => "label.next_activity",
+        SortKey::Field(_) => "tui.sort_field",
     }
 }
 

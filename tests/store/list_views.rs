@@ -1,0 +1,164 @@
+//! Lists built from fields (SPEC V2): filtered by any type of field of the team's own, sorted
+//! by one (records without a value last, pages across that edge), its values as columns, the
+//! header's total and sums; saved views, personal or shared, opened by their name.
+
+use crate::{TestEngine, create};
+use prospect::domain::custom_field::{CustomField, FieldType};
+use prospect::domain::fields::Entity;
+use prospect::domain::list_view::ViewSpec;
+use prospect::store::records::ListFilter;
+use prospect::store::{Rule, StoreError};
+
+fn field(code: &str, kind: FieldType, options: &[&str]) -> CustomField {
+    CustomField {
+        label: code.to_string(),
+        options: options.iter().map(|o| o.to_string()).collect(),
+        ..CustomField::new(Entity::Lead, code, kind)
+    }
+}
+
+/// The ids a view of the lead list shows (up to `limit`, from `offset`).
+fn ids(eng: &TestEngine, spec: &ViewSpec, offset: usize, limit: usize) -> Vec<i64> {
+    let mut filter = ListFilter { limit, offset, ..Default::default() };
+    eng.apply_view(Entity::Lead, &mut filter, spec).unwrap();
+    eng.list(Entity::Lead, &filter).unwrap().iter().map(|r| r.id).collect()
+}
+
+fn wheres(conds: &[&str]) -> ViewSpec {
+    ViewSpec { wheres: conds.iter().map(|c| c.to_string()).collect(), ..Default::default() }
+}
+
+pub fn lists_are_filtered_and_sorted_by_every_kind_of_field(mut eng: TestEngine) {
+    for f in [
+        field("budget", FieldType::Money, &[]),
+        field("temp", FieldType::List, &["Hot", "Warm", "Cold"]),
+        field("callback", FieldType::Date, &[]),
+        field("note", FieldType::Text, &[]),
+        field("tags", FieldType::MultiList, &["CRM", "ERP", "Web"]),
+        field("seats", FieldType::Number, &[]),
+    ] {
+        eng.add_custom_field(&f).unwrap();
+    }
+    let rows: [&[(&str, &str)]; 6] = [
+        &[("budget", "1 500"), ("temp", "cold"), ("callback", "2026-12-10"), ("note", "Call Éric"), ("seats", "12")],
+        &[("budget", "300"), ("temp", "hot"), ("tags", "crm|web"), ("seats", "-3")],
+        &[("budget", "20 000"), ("temp", "warm"), ("callback", "2026-12-01"), ("seats", "2.5")],
+        &[("note", "éric again"), ("tags", "erp")],
+        &[],
+        &[("budget", "300"), ("seats", "100")],
+    ];
+    let mut made = Vec::new();
+    for (i, values) in rows.iter().enumerate() {
+        let title = format!("Lead {i}");
+        let mut all = vec![("title", title.as_str())];
+        all.extend_from_slice(values);
+        made.push(create(&mut eng, Entity::Lead, &all, &[]).id);
+    }
+    let id = |i: usize| made[i];
+    let sorted = |mut v: Vec<i64>| {
+        v.sort();
+        v
+    };
+    let matching = |conds: &[&str]| sorted(ids(&eng, &wheres(conds), 0, 50));
+    assert_eq!(matching(&["budget>=1000"]), [id(0), id(2)]);
+    assert_eq!(matching(&["budget<1 500"]), [id(1), id(5)]);
+    assert_eq!(matching(&["budget=300..1500"]), [id(0), id(1), id(5)]);
+    assert_eq!(matching(&["seats<=2.5", "seats>-10"]), [id(1), id(2)], "decimals and negatives by size");
+    assert_eq!(matching(&["temp=HOT|warm"]), [id(1), id(2)]);
+    assert_eq!(matching(&["temp!=cold"]), [id(1), id(2), id(3), id(4), id(5)], "no value is not cold");
+    assert_eq!(matching(&["callback=01/12/2026..2026-12-05"]), [id(2)]);
+    assert_eq!(matching(&["callback="]), [id(1), id(3), id(4), id(5)]);
+    assert_eq!(matching(&["callback!="]), [id(0), id(2)]);
+    assert_eq!(matching(&["note~ÉRIC"]), [id(0), id(3)], "contains, without case, accents kept");
+    assert_eq!(matching(&["tags=web|erp"]), [id(1), id(3)]);
+    assert_eq!(matching(&["tags!=crm"]), [id(0), id(2), id(3), id(4), id(5)]);
+    // A bad value names its field and writes nothing; an unknown field names `where`.
+    let mut filter = ListFilter::default();
+    match eng.apply_view(Entity::Lead, &mut filter, &wheres(&["budget>=lots"])) {
+        Err(StoreError::Field(e)) => assert_eq!(e.field, "budget"),
+        other => panic!("refused, got {other:?}"),
+    }
+    match eng.apply_view(Entity::Lead, &mut filter, &wheres(&["nothing=1"])) {
+        Err(StoreError::Field(e)) => assert_eq!(e.field, "where"),
+        other => panic!("refused, got {other:?}"),
+    }
+
+    // Sorted by a field: by value (ties by id), records without one last, newest first.
+    let by = |code: &str, reverse: bool| ViewSpec { sort: Some(code.into()), reverse, ..Default::default() };
+    assert_eq!(ids(&eng, &by("budget", false), 0, 50), [id(1), id(5), id(0), id(2), id(4), id(3)]);
+    assert_eq!(ids(&eng, &by("budget", true), 0, 50), [id(2), id(0), id(5), id(1), id(4), id(3)]);
+    assert_eq!(ids(&eng, &by("temp", false), 0, 50)[..3], [id(1), id(2), id(0)], "in the options' order");
+    assert_eq!(ids(&eng, &by("seats", false), 0, 50)[..4], [id(1), id(2), id(0), id(5)]);
+    // Pages meet across the edge between records with a value and without.
+    let whole = ids(&eng, &by("budget", false), 0, 50);
+    for size in 1..=4 {
+        let mut paged = Vec::new();
+        let mut offset = 0;
+        while offset < whole.len() {
+            paged.extend(ids(&eng, &by("budget", false), offset, size));
+            offset += size;
+        }
+        assert_eq!(paged, whole, "pages of {size}");
+    }
+    // Filtered and sorted at once; options reordered sort the other way.
+    let spec = ViewSpec { wheres: vec!["budget!=".into()], ..by("temp", true) };
+    assert_eq!(ids(&eng, &spec, 0, 50), [id(0), id(2), id(1), id(5)]);
+    let mut temp = eng.custom_fields(Some(Entity::Lead)).unwrap().into_iter().find(|f| f.code == "temp").unwrap();
+    temp.options = vec!["Cold".into(), "Warm".into(), "Hot".into()];
+    eng.edit_custom_field(&temp).unwrap();
+    assert_eq!(ids(&eng, &by("temp", false), 0, 50)[..3], [id(0), id(2), id(1)]);
+
+    // Columns carry the values asked for; the header counts and sums what matches.
+    let mut filter = ListFilter::default();
+    let spec = ViewSpec { columns: vec!["temp".into(), "budget".into()], ..wheres(&["budget!="]) };
+    let shown = eng.apply_view(Entity::Lead, &mut filter, &spec).unwrap();
+    assert_eq!(shown.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["temp", "budget"]);
+    let rows = eng.list(Entity::Lead, &filter).unwrap();
+    let first = rows.iter().find(|r| r.id == id(2)).unwrap();
+    assert_eq!(first.fields.get("budget").map(String::as_str), Some("2000000 EUR"));
+    assert_eq!(first.fields.get("temp").map(String::as_str), Some("Warm"));
+    assert!(rows.iter().find(|r| r.id == id(5)).unwrap().fields.get("temp").is_none());
+    eng.update(prospect::store::RecordRef::new(Entity::Lead, id(0)), None, &crate::input(&[("amount", "250")]))
+        .unwrap();
+    eng.update(prospect::store::RecordRef::new(Entity::Lead, id(2)), None, &crate::input(&[("amount", "100")]))
+        .unwrap();
+    let totals = eng.list_totals(Entity::Lead, &filter).unwrap();
+    assert_eq!(totals.count, 4);
+    assert_eq!(totals.sums, [("EUR".to_string(), 35_000)]);
+}
+
+pub fn views_are_saved_shared_opened_and_deleted_by_whom_they_belong_to(mut eng: TestEngine) {
+    eng.add_custom_field(&field("budget", FieldType::Money, &[])).unwrap();
+    let big = create(&mut eng, Entity::Lead, &[("title", "Big"), ("budget", "9000")], &[]).id;
+    create(&mut eng, Entity::Lead, &[("title", "Small"), ("budget", "10")], &[]);
+    // The file's own views come with it.
+    let names: Vec<String> = eng.list_views(Some(Entity::Lead)).unwrap().into_iter().map(|v| v.name).collect();
+    assert!(names.contains(&"My leads".to_string()) && names.contains(&"Overdue".to_string()), "{names:?}");
+    // A view is checked as a list reads it before it is kept.
+    let bad = ViewSpec { wheres: vec!["budget>=lots".into()], ..Default::default() };
+    assert!(matches!(eng.save_view(Entity::Lead, "Bad", false, bad), Err(StoreError::Field(_))));
+    let spec = ViewSpec { wheres: vec!["budget>=1000".into()], sort: Some("budget".into()), ..Default::default() };
+    eng.save_view(Entity::Lead, "Big ones", true, spec.clone()).unwrap();
+    eng.save_view(Entity::Lead, "Mine only", false, ViewSpec { mine: true, ..Default::default() }).unwrap();
+    let opened = eng.view_named(Entity::Lead, "big ONES").unwrap();
+    assert_eq!(opened.spec, spec);
+    assert_eq!(ids(&eng, &opened.spec, 0, 50), [big]);
+    // A colleague sees the shared view, not the personal one, and may not delete it.
+    let mut bob = eng.session("bob");
+    assert!(bob.view_named(Entity::Lead, "Big ones").is_ok());
+    assert!(matches!(bob.view_named(Entity::Lead, "Mine only"), Err(StoreError::Rule(Rule::NoSuchView { .. }))));
+    assert!(matches!(bob.delete_view(Entity::Lead, "Big ones"), Err(StoreError::Rule(Rule::NotYourView { .. }))));
+    assert!(matches!(
+        bob.save_view(Entity::Lead, "Big ones", true, ViewSpec::default()),
+        Err(StoreError::Rule(Rule::NotYourView { .. }))
+    ));
+    // Their own of the same name is theirs alone.
+    bob.save_view(Entity::Lead, "Mine only", false, ViewSpec::default()).unwrap();
+    assert_eq!(bob.view_named(Entity::Lead, "Mine only").unwrap().owner.as_deref(), Some("bob"));
+    assert!(eng.view_named(Entity::Lead, "Mine only").unwrap().spec.mine, "alice's stays hers");
+    // Saved again under its name, a view is replaced; its owner deletes it.
+    eng.save_view(Entity::Lead, "BIG ones", true, ViewSpec::default()).unwrap();
+    assert_eq!(eng.view_named(Entity::Lead, "Big ones").unwrap().spec, ViewSpec::default());
+    eng.delete_view(Entity::Lead, "Big ones").unwrap();
+    assert!(bob.view_named(Entity::Lead, "Big ones").is_err());
+}
