@@ -33,7 +33,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "lead list",
-        "prospect lead list --stage NEW --mine --limit 20\n  prospect lead list --sort amount --reverse --json",
+        "prospect lead list --stage NEW --mine --limit 20\n  prospect lead list --sort amount --reverse --json\n  prospect lead list --where \"budget>=10000\" --where \"interest=CRM|ERP\" --sort budget --columns budget --total\n  prospect lead list --view \"My leads\"",
     ),
     ("lead show", "prospect lead show 12 --timeline 50"),
     ("lead edit", "prospect lead edit 12 --amount \"1 234,50\" --add-phone \"mobile:06 98 76 54 32\""),
@@ -104,6 +104,12 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("field edit", "prospect field edit --entity lead interest --options \"CRM,ERP,Support\" --section Qualification"),
     ("field delete", "prospect field delete --entity lead interest --force"),
+    (
+        "view save",
+        "prospect view save --entity lead \"Big budgets\" --shared --where \"budget>=10000\" --sort budget --reverse --columns budget,interest",
+    ),
+    ("view list", "prospect view list --entity lead"),
+    ("view delete", "prospect view delete --entity lead \"Big budgets\""),
     (
         "activity add",
         "prospect activity add --lead 12 --kind call --at \"tomorrow 9h\" --subject \"Follow up\"\n  prospect activity add --deal 4 --kind meeting --at \"2026-11-24 14:30\" --duration 1h",

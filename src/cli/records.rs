@@ -217,6 +217,10 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 None => l.spec(),
             };
             let columns = s.store.apply_view(entity, &mut filter, &spec)?;
+            if l.offset > 0 && filter.sort.is_none() {
+                let needs = crate::domain::Problem::refused("offset_needs_sort", &[]);
+                return Err(crate::store::StoreError::from(crate::domain::FieldError::new("offset", needs)).into());
+            }
             if s.json {
                 // Whole records, as `show` gives them (one shape), read as of one moment.
                 let (records, totals) = s.store.reading(|st| {

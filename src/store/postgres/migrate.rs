@@ -148,7 +148,8 @@ mod tests {
                 "DROP INDEX search_words_lead, search_words_deal, search_words_contact, search_words_company;
                  CREATE INDEX search_words ON search USING GIN (words);
                  INSERT INTO search (entity, entity_id, body, words) VALUES ('lead', 7, 'kept', 'kept');
-                 DROP TABLE role_grants, deal_contacts;
+                 DROP TABLE role_grants, deal_contacts, list_views;
+                 DROP INDEX custom_values_order; ALTER TABLE custom_values DROP COLUMN sort_key;
                  ALTER TABLE custom_fields DROP COLUMN label_fr, DROP COLUMN link_to, DROP COLUMN default_value,
                      DROP COLUMN in_list, DROP COLUMN required_from;
                  DROP INDEX leads_responsible_stage, deals_responsible_stage;
