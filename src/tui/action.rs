@@ -252,6 +252,8 @@ pub enum Action {
     FilterSource,
     /// Filter by creation dates.
     FilterCreated,
+    /// Open a saved view of the list.
+    PickView,
     /// Remove every filter.
     ClearFilters,
     /// Load demo data into an empty file.
@@ -336,6 +338,7 @@ impl Action {
             (FilterResponsible, "tui.act_filter_responsible"),
             (FilterSource, "tui.act_filter_source"),
             (FilterCreated, "tui.act_filter_created"),
+            (PickView, "tui.act_pick_view"),
             (ClearFilters, "tui.act_filter_clear"),
             (Refresh, "tui.act_refresh"),
             (Triage, "tui.act_triage"),

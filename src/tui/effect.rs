@@ -39,7 +39,11 @@ pub enum Effect {
     /// One page of a column.
     LoadCards { entity: Entity, pipeline: Option<i64>, stage_id: i64, stage_code: String, anchor: Anchor },
     /// A page of a list.
-    LoadList { entity: Entity, filter: ListFilter, append: bool },
+    LoadList { entity: Entity, filter: ListFilter, view: crate::domain::list_view::ViewSpec, append: bool },
+    /// What a list's filter matches in all (its header), once its first page is shown.
+    LoadListTotals { entity: Entity, filter: ListFilter },
+    /// The saved views of a list, to pick one.
+    LoadViews { entity: Entity },
     /// A record, its timeline and its pipeline's stages.
     LoadRecord { entity: Entity, id: i64 },
     /// Users (for assign) and deal pipelines.
@@ -202,7 +206,19 @@ pub enum StoreEvent {
     /// A page of cards; `position` is the column index of the first row.
     Cards { entity: Entity, stage_id: i64, anchor: Anchor, rows: Vec<RecordSummary>, position: Option<usize> },
     /// A page of a list.
-    List { entity: Entity, rows: Vec<RecordSummary>, append: bool },
+    List {
+        entity: Entity,
+        rows: Vec<RecordSummary>,
+        append: bool,
+        /// Fields of the team's own shown as columns.
+        columns: Vec<crate::domain::custom_field::CustomField>,
+        /// The filter the page was read with, fields' conditions made (for the totals).
+        filter: Box<ListFilter>,
+    },
+    /// What a list's filter matches in all.
+    ListTotals { entity: Entity, totals: crate::store::records::ListTotals },
+    /// The saved views of a list.
+    Views { entity: Entity, views: Vec<crate::domain::list_view::SavedView> },
     /// A record with its timeline, stages and open activities (soonest first).
     Record {
         record: Box<Record>,

@@ -32,6 +32,8 @@ pub enum PickPurpose {
     FilterResponsible,
     /// Filter the list by source.
     FilterSource,
+    /// Open a saved view of the list (by id; empty: none).
+    View,
     /// A choice of the administration screens.
     Team(crate::tui::screens::team::TeamPick),
 }
@@ -131,6 +133,7 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
             vec![Effect::LoadBoard { entity: Entity::Deal, pipeline: id }]
         }
         PickPurpose::Team(pick) => crate::tui::screens::team::picked(app, pick, value),
+        PickPurpose::View => crate::tui::screens::list::view_picked(app, value),
         PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
             crate::tui::screens::list::filter_picked(app, &p.purpose, value)
         }

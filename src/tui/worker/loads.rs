@@ -29,6 +29,8 @@ pub(super) fn is_read(effect: &Effect) -> bool {
         Effect::LoadBoard { .. }
             | Effect::LoadCards { .. }
             | Effect::LoadList { .. }
+            | Effect::LoadListTotals { .. }
+            | Effect::LoadViews { .. }
             | Effect::LoadRecord { .. }
             | Effect::LoadReference
             | Effect::LoadTriage { .. }
@@ -76,10 +78,15 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let rows = store.list(entity, &filter)?;
             vec![StoreEvent::Cards { entity, stage_id, anchor, rows, position }]
         }
-        Effect::LoadList { entity, filter, append } => {
+        Effect::LoadList { entity, mut filter, view, append } => {
+            let columns = store.apply_view(entity, &mut filter, &view)?;
             let rows = store.list(entity, &filter)?;
-            vec![StoreEvent::List { entity, rows, append }]
+            vec![StoreEvent::List { entity, rows, append, columns, filter: Box::new(filter) }]
         }
+        Effect::LoadListTotals { entity, filter } => {
+            vec![StoreEvent::ListTotals { entity, totals: store.list_totals(entity, &filter)? }]
+        }
+        Effect::LoadViews { entity } => vec![StoreEvent::Views { entity, views: store.list_views(Some(entity))? }],
         Effect::LoadRecord { entity, id } => {
             let record = store.get(RecordRef::new(entity, id))?;
             let timeline = store.timeline(RecordRef::new(entity, id), 200)?;

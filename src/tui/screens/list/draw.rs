@@ -48,15 +48,33 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     // Newest first reads as descending; the other keys start ascending.
     let descending = (list.sort == crate::store::records::SortField::Newest) != list.sort_desc;
     let arrow = if descending { "▼" } else { "▲" };
-    let mut info = format!(
-        " {} · {}: {} {arrow}",
-        app.ta(
+    // The real total and the sum of amounts once counted; until then the rows loaded.
+    let count = match &list.totals {
+        Some(t) => {
+            let mut said = crate::i18n::tr_count(app.lang, &format!("counted.{}", entity.table()), t.count as u64, &[]);
+            for (currency, sum) in t.sums.iter().take(2) {
+                said.push_str(&format!(" · {}", present::money(app.lang, *sum, Some(currency))));
+            }
+            said
+        }
+        None => app.ta(
             "tui.rows_loaded",
-            &[("count", &list.rows.len().to_string()), ("more", if list.exhausted { "" } else { "+" })]
+            &[("count", &list.rows.len().to_string()), ("more", if list.exhausted { "" } else { "+" })],
         ),
-        app.t("tui.sort"),
-        app.t(sort_label_key(list.sort))
-    );
+    };
+    let view_sorts = list
+        .view
+        .as_ref()
+        .and_then(|v| v.spec.sort.clone())
+        .filter(|_| list.sort == crate::store::records::SortField::Newest && !list.sort_desc);
+    let sort_name = match view_sorts {
+        Some(code) => {
+            list.columns.iter().find(|f| f.code == code).map_or(code.clone(), |f| f.label_in(app.lang).to_string())
+        }
+        None => app.t(sort_label_key(list.sort)),
+    };
+    let view = list.view.as_ref().map(|v| format!(" [{}]", v.name)).unwrap_or_default();
+    let mut info = format!(" {count}{view} · {}: {sort_name} {arrow}", app.t("tui.sort"));
     if !chips.is_empty() {
         info.push_str(&format!(" · {}: {}", app.t("tui.filters"), chips.join(", ")));
     }
@@ -78,8 +96,12 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     let label = |col: Col| col.label_key(entity).map(|key| app.t(key)).unwrap_or_default();
     let id_width = list.rows.iter().map(|r| r.id.to_string().len()).max().unwrap_or(0).max(label(Col::Id).width());
     let amount_width = list.rows.iter().map(|r| money(r).width()).max().unwrap_or(0).max(label(Col::Amount).width());
-    let cols = columns(entity, table_area.width as usize, id_width, amount_width.min(MAX_AMOUNT));
-    let header: Vec<Cell> = cols.iter().map(|(col, w)| Cell::from(fit(&label(*col), *w))).collect();
+    let cols = columns(entity, table_area.width as usize, id_width, amount_width.min(MAX_AMOUNT), list.columns.len());
+    let head = |col: Col| match col {
+        Col::Field(i) => list.columns.get(i).map(|f| f.label_in(app.lang).to_string()).unwrap_or_default(),
+        col => label(col),
+    };
+    let header: Vec<Cell> = cols.iter().map(|(col, w)| Cell::from(fit(&head(*col), *w))).collect();
     let widths: Vec<Constraint> = cols.iter().map(|(_, w)| Constraint::Length(*w as u16)).collect();
 
     let visible = table_area.height.saturating_sub(1) as usize;
@@ -104,6 +126,11 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
                         Col::Phone => r.phone.clone().unwrap_or_default(),
                         Col::Next => r.next_activity.map(|d| present::short_time(app.lang, d)).unwrap_or_default(),
                         Col::Created => present::date(app.lang, r.created_at),
+                        Col::Field(i) => list
+                            .columns
+                            .get(*i)
+                            .and_then(|f| r.fields.get(&f.code).map(|v| present::custom(app.lang, f, v)))
+                            .unwrap_or_default(),
                     };
                     let cell = Cell::from(fit(&text, *w));
                     if *col == Col::Next && r.next_activity.is_some_and(|d| d < app.now_ms) {
@@ -158,13 +185,15 @@ pub enum Col {
     Next,
     /// The creation date.
     Created,
+    /// A field of the team's own (its place among the list's): gives way after the date and phone.
+    Field(usize),
 }
 
 impl Col {
     /// Message key of the column's header (the mark has none).
     pub fn label_key(self, entity: Entity) -> Option<&'static str> {
         Some(match self {
-            Col::Mark => return None,
+            Col::Mark | Col::Field(_) => return None,
             Col::Id => "label.id",
             Col::Title => "label.title",
             Col::Stage => "label.stage",
@@ -189,11 +218,14 @@ impl Col {
             Col::Phone => 16,
             Col::Next => 11,
             Col::Created => 10,
+            Col::Field(_) => FIELD_WIDTH,
             Col::Title | Col::Company => 0,
         }
     }
 }
 
+/// The width of a column of a field of the team's own.
+pub const FIELD_WIDTH: usize = 14;
 /// The widest an amount column gets; a longer amount ends with `…`.
 pub const MAX_AMOUNT: usize = 18;
 /// The narrowest title worth a column, before other columns give way.
@@ -206,10 +238,14 @@ const GIVE_WAY: [Col; 7] =
 
 /// The columns of the list of `entity` that fit `width` cells, with their widths, in drawing
 /// order. `id` and `amount` are the widths of the widest id and amount (header included):
-/// the id column is never cut. Columns give way in `GIVE_WAY` order until the title and
-/// the company have room; what is left goes to them (three fifths to the title).
-pub fn columns(entity: Entity, width: usize, id: usize, amount: usize) -> Vec<(Col, usize)> {
+/// the id column is never cut. `fields` columns of fields of the team's own follow the
+/// title. Columns give way (the creation date and phone, the fields last one first, then the
+/// rest of `GIVE_WAY`)
+/// until the title and the company have room; what is left goes to them (three fifths to
+/// the title).
+pub fn columns(entity: Entity, width: usize, id: usize, amount: usize, fields: usize) -> Vec<(Col, usize)> {
     let mut cols = vec![Col::Mark, Col::Id, Col::Title];
+    cols.extend((0..fields).map(Col::Field));
     if entity.has_stages() {
         cols.push(Col::Stage);
     }
@@ -219,7 +255,10 @@ pub fn columns(entity: Entity, width: usize, id: usize, amount: usize) -> Vec<(C
     cols.extend([Col::Responsible, Col::Company, Col::Phone, Col::Next, Col::Created]);
     let fixed = |cols: &[Col]| cols.iter().map(|c| c.fixed(id, amount)).sum::<usize>() + cols.len().saturating_sub(1);
     let wanted = |cols: &[Col]| MIN_TITLE + if cols.contains(&Col::Company) { MIN_COMPANY } else { 0 };
-    for col in GIVE_WAY {
+    // The creation date and the phone go first; then the fields (last first), chosen to be seen.
+    let give_way =
+        GIVE_WAY[..2].iter().copied().chain((0..fields).rev().map(Col::Field)).chain(GIVE_WAY[2..].iter().copied());
+    for col in give_way {
         if fixed(&cols) + wanted(&cols) <= width {
             break;
         }

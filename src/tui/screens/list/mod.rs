@@ -92,6 +92,16 @@ pub struct ListView {
     pub pending: bool,
     /// First page has arrived.
     pub loaded: bool,
+    /// The saved view opened (`V`), whose filters, sort and columns go under the keys'.
+    pub view: Option<crate::domain::list_view::SavedView>,
+    /// The list's saved views, as last read (for `V`).
+    pub views: Vec<crate::domain::list_view::SavedView>,
+    /// Fields of the team's own shown as columns (the view's, else those marked "show in list").
+    pub columns: Vec<crate::domain::custom_field::CustomField>,
+    /// What the filter matches in all: the header's count and sums.
+    pub totals: Option<crate::store::records::ListTotals>,
+    /// The filter of the rows shown, as the store read it (the export writes the same rows).
+    pub shown_filter: Option<ListFilter>,
 }
 
 impl ListView {
@@ -180,6 +190,7 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('T')], FilterNewToday, "tui.key_filter_today", false),
         b(&[k('R')], FilterRepeat, "tui.key_filter_repeat", false),
         b(&[k('F')], ClearFilters, "tui.key_filter_clear", false),
+        b(&[k('V')], PickView, "tui.key_pick_view", true),
         b(&[k('N')], NewRecord, "tui.key_new", false),
         b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
         b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
@@ -223,7 +234,14 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
         limit: PAGE,
         ..Default::default()
     };
+    // A view's own order holds until `s` or `S` picks another.
+    let mut view = list.view.as_ref().map(|v| v.spec.clone()).unwrap_or_default();
+    let view_sorts = view.sort.is_some() && list.sort == SortKey::Newest && !list.sort_desc;
+    if !view_sorts {
+        view.sort = None;
+    }
     match list.sort {
+        _ if view_sorts => filter.offset = if append { list.rows.len() } else { 0 },
         SortKey::Newest if !list.sort_desc => {
             filter.before_id = if append { list.rows.last().map(|r| r.id) } else { None };
         }
@@ -236,7 +254,19 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
     if !append {
         list.exhausted = false;
     }
-    Effect::LoadList { entity, filter, append }
+    Effect::LoadList { entity, filter, view, append }
+}
+
+/// A saved view picked (its id; empty: none): the list shows it from the top.
+pub(crate) fn view_picked(app: &mut App, value: String) -> Vec<Effect> {
+    let Some(entity) = shown_list(app) else { return vec![] };
+    let list = list_mut(app, entity);
+    list.view = list.views.iter().find(|v| v.id.to_string() == value).cloned();
+    list.filters = ListFilters::default();
+    list.sort = SortKey::Newest;
+    list.sort_desc = false;
+    list.selected.clear();
+    refiltered(app, entity)
 }
 
 /// An action on the list of `entity`.
@@ -376,7 +406,10 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
                 Action::FilterMine => list.filters.mine = !list.filters.mine,
                 Action::FilterNewToday => list.filters.today = !list.filters.today,
                 Action::FilterRepeat => list.filters.repeat = !list.filters.repeat,
-                _ => list.filters = ListFilters::default(),
+                _ => {
+                    list.filters = ListFilters::default();
+                    list.view = None;
+                }
             }
             if action == Action::FilterRepeat && entity != Entity::Lead {
                 list.filters.repeat = false;
@@ -491,6 +524,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
             });
             vec![]
         }
+        Action::PickView => vec![Effect::LoadViews { entity }],
         Action::FilterText => {
             let current = app.lists.get(&entity).and_then(|l| l.filters.text.clone()).unwrap_or_default();
             app.overlay = Overlay::Prompt(Prompt {
@@ -568,7 +602,13 @@ pub(crate) fn filter_picked(app: &mut App, purpose: &PickPurpose, value: String)
 /// The path typed for the export: the list's filter (or its selection) written there.
 pub(crate) fn export(app: &mut App, entity: Entity, excel: bool, text: &str) -> Answered {
     let Some(path) = typed_path(text) else { return Answered::Refused(path_required(app)) };
-    let Effect::LoadList { filter, .. } = list_effect(app, entity, false) else { return Answered::Close(vec![]) };
+    let filter = match list_mut(app, entity).shown_filter.clone() {
+        Some(shown) => ListFilter { limit: PAGE, offset: 0, before_id: None, ..shown },
+        None => match list_effect(app, entity, false) {
+            Effect::LoadList { filter, .. } => filter,
+            _ => return Answered::Close(vec![]),
+        },
+    };
     let selected: Vec<i64> = list_mut(app, entity).selected.iter().copied().collect();
     let ids = (!selected.is_empty()).then_some(selected);
     Answered::Wait(vec![Effect::Export { entity, filter, ids, path, excel }])
@@ -577,8 +617,11 @@ pub(crate) fn export(app: &mut App, entity: Entity, excel: bool, text: &str) -> 
 /// A page of the list.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::List { entity, rows, append } => {
+        StoreEvent::List { entity, rows, append, columns, filter } => {
             let list = list_mut(app, entity);
+            list.columns = columns;
+            let totals = (!append).then(|| Effect::LoadListTotals { entity, filter: (*filter).clone() });
+            list.shown_filter = Some(*filter);
             list.pending = false;
             list.loaded = true;
             list.exhausted = rows.len() < PAGE;
@@ -589,6 +632,26 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 list.prune_selection();
             }
             list.cursor = list.cursor.min(list.rows.len().saturating_sub(1));
+            totals.into_iter().collect()
+        }
+        StoreEvent::ListTotals { entity, totals } => {
+            list_mut(app, entity).totals = Some(totals);
+            vec![]
+        }
+        StoreEvent::Views { entity, views } => {
+            let list = list_mut(app, entity);
+            list.views = views;
+            let current = list.view.as_ref().map(|v| v.id);
+            let mut items = vec![(String::new(), app.t("tui.no_view"))];
+            let list = list_mut(app, entity);
+            items.extend(list.views.iter().map(|v| (v.id.to_string(), v.name.clone())));
+            let cursor = items.iter().position(|(id, _)| current.is_some_and(|c| c.to_string() == *id)).unwrap_or(0);
+            app.overlay = Overlay::Picker(Picker {
+                purpose: PickPurpose::View,
+                title: app.t("tui.act_pick_view"),
+                items,
+                cursor,
+            });
             vec![]
         }
         _ => vec![],
