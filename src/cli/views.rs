@@ -67,6 +67,7 @@ impl ViewFlags {
 
 /// View commands.
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum ViewCmd {
     /// The saved views you see: yours, the shared ones and the file's own.
     List {

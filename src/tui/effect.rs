@@ -39,7 +39,7 @@ pub enum Effect {
     /// One page of a column.
     LoadCards { entity: Entity, pipeline: Option<i64>, stage_id: i64, stage_code: String, anchor: Anchor },
     /// A page of a list.
-    LoadList { entity: Entity, filter: ListFilter, view: crate::domain::list_view::ViewSpec, append: bool },
+    LoadList { entity: Entity, filter: ListFilter, view: Box<crate::domain::list_view::ViewSpec>, append: bool },
     /// What a list's filter matches in all (its header), once its first page is shown.
     LoadListTotals { entity: Entity, filter: ListFilter },
     /// The saved views of a list, to pick one.

@@ -254,7 +254,7 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
     if !append {
         list.exhausted = false;
     }
-    Effect::LoadList { entity, filter, view, append }
+    Effect::LoadList { entity, filter, view: Box::new(view), append }
 }
 
 /// A saved view picked (its id; empty: none): the list shows it from the top.
