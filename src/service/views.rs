@@ -9,7 +9,8 @@ use crate::domain::access;
 use crate::domain::custom_field::CustomField;
 use crate::domain::field_filter::read_condition;
 use crate::domain::fields::Entity;
-use crate::domain::list_view::{SavedView, ViewSpec, check_name};
+use crate::domain::list_view::{SavedView, ViewSpec, check_name, starter_views};
+use crate::i18n::Lang;
 use crate::store::records::{ListFilter, ListSort, NextActivity, SortField};
 use crate::store::{Result, Rule, StoreError};
 
@@ -83,7 +84,18 @@ impl Service {
         let me = self.user().map(|u| u.login.clone());
         let named = |v: &&SavedView| v.name.to_lowercase() == name.trim().to_lowercase();
         let mine = views.iter().filter(named).find(|v| v.owner == me);
+        // The file's own views are named in the language it was made in: their name in the
+        // other language finds them too ("Mes prospects" on an English file).
+        let starter = || {
+            let [en, fr] = [Lang::En, Lang::Fr].map(starter_views);
+            let at = en.iter().zip(&fr).position(|((e, a, _), (_, b, _))| {
+                *e == entity && [a, b].iter().any(|n| n.to_lowercase() == name.trim().to_lowercase())
+            })?;
+            let names = [&en[at].1, &fr[at].1];
+            views.iter().find(|v| v.owner.is_none() && names.contains(&&v.name))
+        };
         mine.or_else(|| views.iter().find(named))
+            .or_else(starter)
             .cloned()
             .ok_or_else(|| StoreError::Rule(Rule::NoSuchView { name: name.trim().to_string() }))
     }

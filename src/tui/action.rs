@@ -254,6 +254,10 @@ pub enum Action {
     FilterCreated,
     /// Open a saved view of the list.
     PickView,
+    /// Save what the list shows as a view.
+    SaveView,
+    /// Filter the list by a field of the team's own.
+    FilterWhere,
     /// Remove every filter.
     ClearFilters,
     /// Load demo data into an empty file.
@@ -339,6 +343,8 @@ impl Action {
             (FilterSource, "tui.act_filter_source"),
             (FilterCreated, "tui.act_filter_created"),
             (PickView, "tui.act_pick_view"),
+            (SaveView, "tui.act_save_view"),
+            (FilterWhere, "tui.act_filter_where"),
             (ClearFilters, "tui.act_filter_clear"),
             (Refresh, "tui.act_refresh"),
             (Triage, "tui.act_triage"),

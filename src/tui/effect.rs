@@ -44,6 +44,8 @@ pub enum Effect {
     LoadListTotals { entity: Entity, filter: ListFilter },
     /// The saved views of a list, to pick one.
     LoadViews { entity: Entity },
+    /// Save a view of a list.
+    SaveView { entity: Entity, name: String, shared: bool, spec: Box<crate::domain::list_view::ViewSpec> },
     /// A record, its timeline and its pipeline's stages.
     LoadRecord { entity: Entity, id: i64 },
     /// Users (for assign) and deal pipelines.
@@ -212,6 +214,8 @@ pub enum StoreEvent {
         append: bool,
         /// Fields of the team's own shown as columns.
         columns: Vec<crate::domain::custom_field::CustomField>,
+        /// Every field of the team's own of the entity.
+        fields: Vec<crate::domain::custom_field::CustomField>,
         /// The filter the page was read with, fields' conditions made (for the totals).
         filter: Box<ListFilter>,
     },
@@ -219,6 +223,8 @@ pub enum StoreEvent {
     ListTotals { entity: Entity, totals: crate::store::records::ListTotals },
     /// The saved views of a list.
     Views { entity: Entity, views: Vec<crate::domain::list_view::SavedView> },
+    /// A view saved: the list shows it.
+    ViewSaved { entity: Entity, view: Box<crate::domain::list_view::SavedView> },
     /// A record with its timeline, stages and open activities (soonest first).
     Record {
         record: Box<Record>,

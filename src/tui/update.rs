@@ -241,9 +241,10 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ (StoreEvent::Board { .. } | StoreEvent::Cards { .. } | StoreEvent::Moved { .. }) => {
             board::on_store(app, ev)
         }
-        ev @ (StoreEvent::List { .. } | StoreEvent::ListTotals { .. } | StoreEvent::Views { .. }) => {
-            list::on_store(app, ev)
-        }
+        ev @ (StoreEvent::List { .. }
+        | StoreEvent::ListTotals { .. }
+        | StoreEvent::Views { .. }
+        | StoreEvent::ViewSaved { .. }) => list::on_store(app, ev),
         ev @ StoreEvent::Record { .. } => form::on_store(app, ev),
         ev @ StoreEvent::Triage(_) => triage::on_store(app, ev),
         ev @ (StoreEvent::AgendaCounts(_) | StoreEvent::AgendaPage { .. }) => agenda::on_store(app, ev),

@@ -134,6 +134,8 @@ pub fn views_are_saved_shared_opened_and_deleted_by_whom_they_belong_to(mut eng:
     // The file's own views come with it.
     let names: Vec<String> = eng.list_views(Some(Entity::Lead)).unwrap().into_iter().map(|v| v.name).collect();
     assert!(names.contains(&"My leads".to_string()) && names.contains(&"Overdue".to_string()), "{names:?}");
+    // Named in the other language too.
+    assert_eq!(eng.view_named(Entity::Lead, "mes prospects").unwrap().name, "My leads");
     // A view is checked as a list reads it before it is kept.
     let bad = ViewSpec { wheres: vec!["budget>=lots".into()], ..Default::default() };
     assert!(matches!(eng.save_view(Entity::Lead, "Bad", false, bad), Err(StoreError::Field(_))));

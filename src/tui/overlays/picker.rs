@@ -34,6 +34,8 @@ pub enum PickPurpose {
     FilterSource,
     /// Open a saved view of the list (by id; empty: none).
     View,
+    /// Who sees the view about to be saved under `name`.
+    ViewShared { entity: Entity, name: String },
     /// A choice of the administration screens.
     Team(crate::tui::screens::team::TeamPick),
 }
@@ -134,6 +136,7 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
         }
         PickPurpose::Team(pick) => crate::tui::screens::team::picked(app, pick, value),
         PickPurpose::View => crate::tui::screens::list::view_picked(app, value),
+        PickPurpose::ViewShared { entity, name } => crate::tui::screens::list::view_shared(app, entity, name, value),
         PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
             crate::tui::screens::list::filter_picked(app, &p.purpose, value)
         }

@@ -38,6 +38,10 @@ pub enum PromptPurpose {
     FillForMove(Box<crate::tui::overlays::fill::FillForMove>),
     /// Text filter of the list.
     FilterText,
+    /// A condition on a field of the list (`budget>=1000`).
+    FilterWhere,
+    /// The name a list's view is saved under.
+    ViewName { entity: Entity },
     /// Creation date range of the list: `FROM..TO`, either side optional.
     FilterCreated,
     /// A name (login, role, department, stage...) the administration screens ask for.
@@ -240,6 +244,8 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
         PromptPurpose::FillForMove(fill) => crate::tui::overlays::fill::answered(app, *fill, text),
         PromptPurpose::FilterCreated => list::filter_created(app, text),
         PromptPurpose::FilterText => list::filter_text(app, text),
+        PromptPurpose::FilterWhere => list::filter_where(app, text),
+        PromptPurpose::ViewName { entity } => list::view_named(app, entity, text),
         PromptPurpose::Team(ask) => crate::tui::screens::team::prompted(app, ask, text),
     }
 }

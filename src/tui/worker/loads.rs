@@ -81,7 +81,8 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
         Effect::LoadList { entity, mut filter, view, append } => {
             let columns = store.apply_view(entity, &mut filter, &view)?;
             let rows = store.list(entity, &filter)?;
-            vec![StoreEvent::List { entity, rows, append, columns, filter: Box::new(filter) }]
+            let fields = store.custom_fields(Some(entity))?;
+            vec![StoreEvent::List { entity, rows, append, columns, fields, filter: Box::new(filter) }]
         }
         Effect::LoadListTotals { entity, filter } => {
             vec![StoreEvent::ListTotals { entity, totals: store.list_totals(entity, &filter)? }]

@@ -222,6 +222,10 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             });
             done.events(entity, |n| tr_count(lang, "tui.bulk_assigned", n, &[("user", &user)]))
         }
+        Effect::SaveView { entity, name, shared, spec } => {
+            let view = store.save_view(entity, &name, shared, *spec)?;
+            vec![StoreEvent::ViewSaved { entity, view: Box::new(view) }]
+        }
         Effect::BulkDelete { entity, ids } => {
             let done =
                 bulk(store, lang, &ids, |store, id| store.delete(RecordRef::new(entity, id), None).map(|_| true));

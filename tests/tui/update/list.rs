@@ -396,3 +396,67 @@ fn x_exports_the_list_for_a_spreadsheet() {
     let cmd = p.commands.iter().find(|c| c.action == ExportExcel).expect("in the palette");
     assert_eq!(cmd.key.as_deref(), Some("X"));
 }
+
+/// Lists built from fields (SPEC V2): a field marked "show in list" is a column, `w` filters
+/// by it (a bad condition said in the prompt), `s` sorts by it, `W` saves what the list
+/// shows as a view and `V` opens it again; the header counts what matches.
+#[test]
+fn a_list_filters_sorts_and_saves_views_by_fields() {
+    use prospect::domain::custom_field::{CustomField, FieldType};
+    let mut h = Harness::new(300, Lang::En);
+    let budget = CustomField {
+        in_list: true,
+        label: "Budget".into(),
+        ..CustomField::new(Entity::Lead, "budget", FieldType::Money)
+    };
+    h.store.add_custom_field(&budget).unwrap();
+    for (id, amount) in [(10, "5000"), (20, "700"), (30, "12000"), (40, "1500")] {
+        let input =
+            prospect::store::RecordInput { fields: vec![("budget".into(), amount.into())], ..Default::default() };
+        h.store.update(RecordRef::new(Entity::Lead, id), None, &input).unwrap();
+    }
+    h.act(Show(Tab::LeadList));
+    let list = &h.app.lists[&Entity::Lead];
+    assert_eq!(list.columns.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["budget"]);
+    assert_eq!(list.totals.as_ref().map(|t| t.count), Some(300), "the header counts every lead");
+    // A bad condition stays in the prompt, said; a good one filters.
+    h.act(FilterWhere);
+    h.type_text("budget>=lots");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Prompt(p) => assert!(p.error.as_deref().unwrap_or("").contains("lots"), "{:?}", p.error),
+        other => panic!("the prompt stays: {other:?}"),
+    }
+    h.act(Back);
+    h.act(FilterWhere);
+    h.type_text("budget>=1000");
+    h.act(Submit);
+    let ids = |h: &Harness| h.app.lists[&Entity::Lead].rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(&h), [40, 30, 10], "newest first");
+    assert_eq!(h.app.lists[&Entity::Lead].totals.as_ref().map(|t| t.count), Some(3));
+    // `s` goes through the built-in orders, then the fields shown.
+    h.acts(&[SortNext, SortNext, SortNext, SortNext, SortNext, SortNext]);
+    assert_eq!(ids(&h), [40, 10, 30], "by budget");
+    // Saved for everyone, then opened again from a cleared list.
+    h.act(SaveView);
+    h.type_text("Big budgets");
+    h.act(Submit);
+    h.act(Down);
+    h.act(Submit);
+    let view = h.store.view_named(Entity::Lead, "big budgets").unwrap();
+    assert!(view.shared);
+    assert_eq!(view.spec.wheres, ["budget>=1000"]);
+    assert_eq!(view.spec.sort.as_deref(), Some("budget"));
+    h.act(ClearFilters);
+    assert_eq!(h.app.lists[&Entity::Lead].rows.len(), 100);
+    h.act(PickView);
+    let at = match &h.app.overlay {
+        Overlay::Picker(p) => p.items.iter().position(|(_, name)| name == "Big budgets").unwrap(),
+        other => panic!("views to pick: {other:?}"),
+    };
+    for _ in 0..at {
+        h.act(Down);
+    }
+    h.act(Submit);
+    assert_eq!(ids(&h), [40, 10, 30], "the view's filter and order");
+}

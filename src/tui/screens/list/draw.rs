@@ -3,7 +3,7 @@
 use super::ListView;
 use crate::domain::fields::Entity;
 use crate::present;
-use crate::tui::app::{App, sort_label_key};
+use crate::tui::app::App;
 use crate::tui::widgets::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -45,6 +45,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     if let Some((_, _, typed)) = &list.filters.created {
         chips.push(format!("{}: {typed}", app.t("label.created")));
     }
+    chips.extend(list.filters.wheres.iter().cloned());
     // Newest first reads as descending; the other keys start ascending.
     let descending = (list.sort == crate::store::records::SortField::Newest) != list.sort_desc;
     let arrow = if descending { "▼" } else { "▲" };
@@ -62,17 +63,7 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
             &[("count", &list.rows.len().to_string()), ("more", if list.exhausted { "" } else { "+" })],
         ),
     };
-    let view_sorts = list
-        .view
-        .as_ref()
-        .and_then(|v| v.spec.sort.clone())
-        .filter(|_| list.sort == crate::store::records::SortField::Newest && !list.sort_desc);
-    let sort_name = match view_sorts {
-        Some(code) => {
-            list.columns.iter().find(|f| f.code == code).map_or(code.clone(), |f| f.label_in(app.lang).to_string())
-        }
-        None => app.t(sort_label_key(list.sort)),
-    };
+    let sort_name = super::sort_name(app, list);
     let view = list.view.as_ref().map(|v| format!(" [{}]", v.name)).unwrap_or_default();
     let mut info = format!(" {count}{view} · {}: {sort_name} {arrow}", app.t("tui.sort"));
     if !chips.is_empty() {

@@ -24,14 +24,11 @@ use std::collections::BTreeSet;
 pub use crate::store::records::SortField as SortKey;
 
 mod draw;
+mod views;
 pub use draw::draw;
+pub(crate) use views::{filter_where, view_named, view_picked, view_shared};
 
-/// Next sort key when cycling with `s`: the order of `SortField::ALL`, which the CLI's
-/// `--sort` lists too.
-pub fn next_sort(key: SortKey) -> SortKey {
-    let at = SortKey::ALL.iter().position(|k| *k == key).unwrap_or(0);
-    SortKey::ALL[(at + 1) % SortKey::ALL.len()]
-}
+pub use views::{next_sort, sort_name};
 
 /// Message key of a sort key's name.
 pub fn sort_label_key(key: SortKey) -> &'static str {
@@ -65,6 +62,8 @@ pub struct ListFilters {
     pub source: Option<String>,
     /// Created from / to (unix ms, to exclusive) and how it was typed.
     pub created: Option<(Option<i64>, Option<i64>, String)>,
+    /// Conditions on fields of the team's own (`w`), as typed.
+    pub wheres: Vec<String>,
 }
 
 /// A list of records.
@@ -98,6 +97,8 @@ pub struct ListView {
     pub views: Vec<crate::domain::list_view::SavedView>,
     /// Fields of the team's own shown as columns (the view's, else those marked "show in list").
     pub columns: Vec<crate::domain::custom_field::CustomField>,
+    /// Every field of the team's own of the list's records (what `w` filters by).
+    pub fields: Vec<crate::domain::custom_field::CustomField>,
     /// What the filter matches in all: the header's count and sums.
     pub totals: Option<crate::store::records::ListTotals>,
     /// The filter of the rows shown, as the store read it (the export writes the same rows).
@@ -191,6 +192,8 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('R')], FilterRepeat, "tui.key_filter_repeat", false),
         b(&[k('F')], ClearFilters, "tui.key_filter_clear", false),
         b(&[k('V')], PickView, "tui.key_pick_view", true),
+        b(&[k('W')], SaveView, "tui.key_save_view", false),
+        b(&[k('w')], FilterWhere, "tui.key_filter_where", false),
         b(&[k('N')], NewRecord, "tui.key_new", false),
         b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
         b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
@@ -236,6 +239,7 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
     };
     // A view's own order holds until `s` or `S` picks another.
     let mut view = list.view.as_ref().map(|v| v.spec.clone()).unwrap_or_default();
+    view.wheres.extend(f.wheres.iter().cloned());
     let view_sorts = view.sort.is_some() && list.sort == SortKey::Newest && !list.sort_desc;
     if !view_sorts {
         view.sort = None;
@@ -255,18 +259,6 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
         list.exhausted = false;
     }
     Effect::LoadList { entity, filter, view: Box::new(view), append }
-}
-
-/// A saved view picked (its id; empty: none): the list shows it from the top.
-pub(crate) fn view_picked(app: &mut App, value: String) -> Vec<Effect> {
-    let Some(entity) = shown_list(app) else { return vec![] };
-    let list = list_mut(app, entity);
-    list.view = list.views.iter().find(|v| v.id.to_string() == value).cloned();
-    list.filters = ListFilters::default();
-    list.sort = SortKey::Newest;
-    list.sort_desc = false;
-    list.selected.clear();
-    refiltered(app, entity)
 }
 
 /// An action on the list of `entity`.
@@ -391,7 +383,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
         Action::SortNext | Action::SortFlip => {
             let list = list_mut(app, entity);
             if action == Action::SortNext {
-                list.sort = next_sort(list.sort);
+                list.sort = next_sort(list);
                 list.sort_desc = false;
             } else {
                 list.sort_desc = !list.sort_desc;
@@ -525,6 +517,8 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
             vec![]
         }
         Action::PickView => vec![Effect::LoadViews { entity }],
+        Action::FilterWhere => views::ask_where(app, entity),
+        Action::SaveView => views::ask_view_name(app, entity),
         Action::FilterText => {
             let current = app.lists.get(&entity).and_then(|l| l.filters.text.clone()).unwrap_or_default();
             app.overlay = Overlay::Prompt(Prompt {
@@ -617,9 +611,10 @@ pub(crate) fn export(app: &mut App, entity: Entity, excel: bool, text: &str) -> 
 /// A page of the list.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::List { entity, rows, append, columns, filter } => {
+        StoreEvent::List { entity, rows, append, columns, fields, filter } => {
             let list = list_mut(app, entity);
             list.columns = columns;
+            list.fields = fields;
             let totals = (!append).then(|| Effect::LoadListTotals { entity, filter: (*filter).clone() });
             list.shown_filter = Some(*filter);
             list.pending = false;
@@ -638,22 +633,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             list_mut(app, entity).totals = Some(totals);
             vec![]
         }
-        StoreEvent::Views { entity, views } => {
-            let list = list_mut(app, entity);
-            list.views = views;
-            let current = list.view.as_ref().map(|v| v.id);
-            let mut items = vec![(String::new(), app.t("tui.no_view"))];
-            let list = list_mut(app, entity);
-            items.extend(list.views.iter().map(|v| (v.id.to_string(), v.name.clone())));
-            let cursor = items.iter().position(|(id, _)| current.is_some_and(|c| c.to_string() == *id)).unwrap_or(0);
-            app.overlay = Overlay::Picker(Picker {
-                purpose: PickPurpose::View,
-                title: app.t("tui.act_pick_view"),
-                items,
-                cursor,
-            });
-            vec![]
-        }
+        ev @ (StoreEvent::Views { .. } | StoreEvent::ViewSaved { .. }) => views::on_store(app, ev),
         _ => vec![],
     }
 }
