@@ -188,9 +188,56 @@ fn agenda(c: &mut Criterion) {
     g.finish();
 }
 
+/// A lead list built from fields at 100k leads with ten fields (issue 27): three shown as
+/// columns, filtered by one and sorted by one, as the list's worker reads it (the view made
+/// a filter, the page, its column values) and its header's total.
+fn list_by_fields(c: &mut Criterion) {
+    use prospect::domain::list_view::ViewSpec;
+    let mut g = c.benchmark_group("list_by_fields");
+    let store = open(&common::file_with_custom_fields());
+    let spec = |wheres: &[&str], sort: &str, reverse: bool| ViewSpec {
+        wheres: wheres.iter().map(|w| w.to_string()).collect(),
+        sort: (!sort.is_empty()).then(|| sort.to_string()),
+        reverse,
+        ..Default::default()
+    };
+    let cases = [
+        ("columns_newest", spec(&[], "", false)),
+        ("sorted_by_budget", spec(&[], "budget", false)),
+        ("sorted_by_budget_largest", spec(&[], "budget", true)),
+        ("budget_over_4m_by_budget", spec(&["budget>=4000000"], "budget", false)),
+        ("hot_by_callback", spec(&["temperature=hot"], "callback", false)),
+        ("hot_in_new_by_budget", spec(&["temperature=hot"], "budget", true)),
+        ("note_contains_by_title", spec(&["note~99"], "title", false)),
+    ];
+    for (name, view) in cases {
+        let base = if name == "hot_in_new_by_budget" {
+            prospect::store::ListFilter { stage: Some("NEW".into()), ..Default::default() }
+        } else {
+            prospect::store::ListFilter::default()
+        };
+        g.bench_function(BenchmarkId::new(name, 100_000), |b| {
+            b.iter(|| {
+                let mut filter = prospect::store::ListFilter { limit: prospect::tui::app::PAGE, ..base.clone() };
+                store.apply_view(Entity::Lead, &mut filter, &view).unwrap();
+                store.list(Entity::Lead, &filter).unwrap()
+            })
+        });
+    }
+    let mut filter = prospect::store::ListFilter::default();
+    store.apply_view(Entity::Lead, &mut filter, &spec(&["budget>=4000000"], "", false)).unwrap();
+    g.bench_function(BenchmarkId::new("totals_budget_over_4m", 100_000), |b| {
+        b.iter(|| store.list_totals(Entity::Lead, &filter).unwrap())
+    });
+    g.bench_function(BenchmarkId::new("totals_all", 100_000), |b| {
+        b.iter(|| store.list_totals(Entity::Lead, &prospect::store::ListFilter::default()).unwrap())
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = first_frame, keystroke, stage_move, search, sorted_list, triage, agenda
+    targets = first_frame, keystroke, stage_move, search, sorted_list, triage, agenda, list_by_fields
 }
 criterion_main!(benches);

@@ -264,3 +264,41 @@ pub(crate) fn fill_columns(
         row.fields.insert(f.code.clone(), value);
     }
 }
+
+/// Whether search finds a field's values: free text, e-mail addresses and web addresses.
+pub(crate) fn searched(f: &CustomField) -> bool {
+    matches!(f.kind, FieldType::Text | FieldType::Multiline | FieldType::Email | FieldType::Url)
+}
+
+/// The text of a record's searched custom values (`searched`), in the fields' order: what its
+/// search entry ends with (`with_searched`).
+pub(crate) fn searched_text<'a>(values: impl IntoIterator<Item = (&'a CustomField, &'a str)>) -> String {
+    let mut kept: Vec<(&CustomField, &str)> =
+        values.into_iter().filter(|(f, v)| searched(f) && !v.is_empty()).collect();
+    kept.sort_by_key(|(f, _)| (f.position, f.id));
+    kept.iter().map(|(_, v)| *v).collect::<Vec<_>>().join(" ")
+}
+
+/// SQL (over alias `t`) of the text of a record's searched custom values, as `searched_text`
+/// joins them.
+pub(crate) fn searched_sql(entity: Entity, dialect: Dialect) -> String {
+    let agg = match dialect {
+        Dialect::Sqlite => "group_concat(v.value, ' ' ORDER BY f.sort, f.id)",
+        Dialect::Postgres => "string_agg(v.value, ' ' ORDER BY f.sort, f.id)",
+    };
+    format!(
+        "(SELECT {agg} FROM custom_values v JOIN custom_fields f ON f.id = v.field_id \
+         WHERE f.entity = '{}' AND f.kind IN ('text', 'multiline', 'email', 'url') AND v.entity_id = t.id \
+         AND v.value <> '')",
+        entity.code()
+    )
+}
+
+/// A search entry's text with the record's searched custom values after it.
+pub(crate) fn with_searched(body: String, custom: Option<&str>) -> String {
+    match custom.filter(|c| !c.is_empty()) {
+        Some(c) if body.is_empty() => c.to_string(),
+        Some(c) => format!("{body} {c}"),
+        None => body,
+    }
+}

@@ -164,3 +164,39 @@ pub fn views_are_saved_shared_opened_and_deleted_by_whom_they_belong_to(mut eng:
     eng.delete_view(Entity::Lead, "Big ones").unwrap();
     assert!(bob.view_named(Entity::Lead, "Big ones").is_err());
 }
+
+pub fn search_finds_records_by_their_text_fields(mut eng: TestEngine) {
+    let note = CustomField { label: "Note".into(), ..CustomField::new(Entity::Lead, "note", FieldType::Text) };
+    eng.add_custom_field(&note).unwrap();
+    eng.add_custom_field(&field("seats", FieldType::Number, &[])).unwrap();
+    let found = |eng: &TestEngine, text: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = eng.search(text, 10).unwrap().iter().map(|h| h.id).collect();
+        let listed = eng.list(Entity::Lead, &ListFilter { search: Some(text.into()), ..Default::default() }).unwrap();
+        assert_eq!(listed.len(), ids.len(), "the list's search and search agree on {text}");
+        ids.sort();
+        ids
+    };
+    // Created with it, or given it later; a number is not text to find.
+    let a = create(
+        &mut eng,
+        Entity::Lead,
+        &[("title", "First"), ("note", "Wants the Zanzibar plan"), ("seats", "4242")],
+        &[],
+    )
+    .id;
+    let b = create(&mut eng, Entity::Lead, &[("title", "Second")], &[]).id;
+    eng.update(prospect::store::RecordRef::new(Entity::Lead, b), None, &crate::input(&[("note", "zanzibar too")]))
+        .unwrap();
+    assert_eq!(found(&eng, "zanzibar"), [a, b]);
+    assert!(found(&eng, "4242").is_empty());
+    // A value changed is found by its new text only; the check finds every entry right.
+    eng.update(prospect::store::RecordRef::new(Entity::Lead, b), None, &crate::input(&[("note", "Madagascar")]))
+        .unwrap();
+    assert_eq!(found(&eng, "zanzibar"), [a]);
+    assert_eq!(found(&eng, "madagascar"), [b]);
+    assert!(eng.check().unwrap().is_ok(), "{:?}", eng.check().unwrap());
+    // The field deleted: nothing is found by its text any more.
+    eng.delete_custom_field(Entity::Lead, "note", true).unwrap();
+    assert!(found(&eng, "zanzibar").is_empty());
+    assert!(eng.check().unwrap().is_ok(), "{:?}", eng.check().unwrap());
+}

@@ -163,7 +163,19 @@ impl CustomFields for Store {
             if count > 0 && !force {
                 return Err(StoreError::Rule(Rule::FieldHoldsValues { code: field.code.clone(), count }));
             }
+            // Search no longer finds records by a deleted field's text.
+            let held: Vec<i64> = if crate::store::custom_fields::searched(field) && count > 0 {
+                tx.query("SELECT entity_id FROM custom_values WHERE field_id = $1", &[&field.id])?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect()
+            } else {
+                vec![]
+            };
             tx.execute("DELETE FROM custom_fields WHERE id = $1", &[&field.id])?;
+            for id in held {
+                super::search::reindex(tx, entity, id)?;
+            }
             Ok(count)
         })
     }

@@ -163,7 +163,17 @@ impl CustomFields for Store {
             if count > 0 && !force {
                 return Err(StoreError::Rule(Rule::FieldHoldsValues { code: field.code.clone(), count }));
             }
+            // Search no longer finds records by a deleted field's text.
+            let held: Vec<i64> = if crate::store::custom_fields::searched(field) && count > 0 {
+                let mut stmt = tx.prepare_cached("SELECT entity_id FROM custom_values WHERE field_id = ?1")?;
+                stmt.query_map([field.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            } else {
+                vec![]
+            };
             tx.prepare_cached("DELETE FROM custom_fields WHERE id = ?1")?.execute([field.id])?;
+            for id in held {
+                super::search::reindex(tx, entity, id)?;
+            }
             Ok(count)
         })
     }

@@ -192,6 +192,10 @@ pub(crate) fn create_in(
     // A field not typed gets its default.
     let values = crate::store::custom_fields::with_defaults(&fields, split.custom);
     write_custom(c, saved.id, &values)?;
+    // Search finds the new record by its text fields too.
+    if values.iter().any(|(f, v)| v.is_some() && crate::store::custom_fields::searched(f)) {
+        search::reindex(c, entity, saved.id)?;
+    }
     // Created straight into a stage: what that stage requires, as a move there would.
     if entity.has_stages() {
         let sql = format!(
@@ -357,7 +361,11 @@ pub(crate) fn update_in(
         link_companies(c, id, &input.companies)?;
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
     }
-    changes.extend(write_custom(c, id, &custom)?);
+    let custom_changes = write_custom(c, id, &custom)?;
+    if !custom_changes.is_empty() && custom.iter().any(|(f, _)| crate::store::custom_fields::searched(f)) {
+        search::reindex(c, entity, id)?;
+    }
+    changes.extend(custom_changes);
     // A field the record's stage requires is not emptied there (SPEC F2).
     let cleared: Vec<i64> = custom.iter().filter(|(_, v)| v.is_none()).map(|(f, _)| f.id).collect();
     if let (false, Some(Val::Int(stage))) = (cleared.is_empty(), old.get("stage_id")) {

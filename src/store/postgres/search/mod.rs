@@ -115,9 +115,10 @@ pub(crate) fn entries_of(
 ) -> Result<Vec<(i64, String)>> {
     let cols = text_columns(entity);
     let sql = format!(
-        "SELECT t.id, {}, c.kind, c.value, c.normalized FROM {table} t LEFT JOIN comms c ON c.entity = $1 \
+        "SELECT t.id, {}, {custom}, c.kind, c.value, c.normalized FROM {table} t LEFT JOIN comms c ON c.entity = $1 \
          AND c.entity_id = t.id {filter} ORDER BY t.id, c.id",
         cols.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", "),
+        custom = crate::store::custom_fields::searched_sql(entity, crate::store::custom_fields::Dialect::Postgres),
         table = entity.table(),
         filter = if ids.is_some() { "WHERE t.id = ANY($2)" } else { "" },
     );
@@ -128,17 +129,18 @@ pub(crate) fn entries_of(
     // (id, its text columns, its comms), one row per comm.
     type Stored = (i64, Vec<Option<String>>, Vec<(CommKind, String, String)>);
     let mut records: Vec<Stored> = Vec::new();
+    let n = cols.len() + 1;
     for r in rows {
         let id: i64 = r.try_get(0)?;
         if records.last().is_none_or(|(last, ..)| *last != id) {
-            let text = (1..=cols.len())
+            let text = (1..=n)
                 .map(|i| r.try_get::<_, Option<String>>(i))
                 .collect::<std::result::Result<_, postgres::Error>>()?;
             records.push((id, text, Vec::new()));
         }
-        let kind: Option<String> = r.try_get(cols.len() + 1)?;
+        let kind: Option<String> = r.try_get(n + 1)?;
         if let Some(kind) = kind.as_deref().and_then(CommKind::parse) {
-            let (value, normalized): (String, String) = (r.try_get(cols.len() + 2)?, r.try_get(cols.len() + 3)?);
+            let (value, normalized): (String, String) = (r.try_get(n + 2)?, r.try_get(n + 3)?);
             if let Some((.., comms)) = records.last_mut() {
                 comms.push((kind, value, normalized));
             }
@@ -146,12 +148,13 @@ pub(crate) fn entries_of(
     }
     Ok(records
         .into_iter()
-        .map(|(id, text, comms)| {
+        .map(|(id, mut text, comms)| {
+            let custom = text.pop().flatten();
             let body = entry_text(
                 text.iter().map(Option::as_deref),
                 comms.iter().map(|(k, v, n)| (*k, v.as_str(), n.as_str())),
             );
-            (id, body)
+            (id, crate::store::custom_fields::with_searched(body, custom.as_deref()))
         })
         .collect())
 }

@@ -69,9 +69,14 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
         &parse_context(ctx, crate::store::custom_fields::typed_currency(&input.fields)),
     )?;
     let builtin = RecordInput { fields: split.builtin, ..input.clone() };
-    let saved = create_checked(tx, ctx, &builtin, CheckedNew::check(entity, &builtin, ctx.currency)?)?;
     // A field not typed gets its default.
     let values = crate::store::custom_fields::with_defaults(&fields, split.custom);
+    let mut checked = CheckedNew::check(entity, &builtin, ctx.currency)?;
+    // Search finds the new record by its text fields too, wherever its entry is written.
+    let searched =
+        crate::store::custom_fields::searched_text(values.iter().filter_map(|(f, v)| Some((*f, v.as_deref()?))));
+    checked.search_text = crate::store::custom_fields::with_searched(checked.search_text, Some(&searched));
+    let saved = create_checked(tx, ctx, &builtin, checked)?;
     write_custom(tx, saved.id, &values)?;
     // Created straight into a stage (a quick create in a column, an import's stage column):
     // what that stage requires, as a move there would.
@@ -329,7 +334,12 @@ pub(crate) fn update_in(
         link_companies(tx, id, &input.companies)?;
         changes.push(json!({"field": "companies", "old": "", "new": input.companies.join(", ")}));
     }
-    changes.extend(write_custom(tx, id, &custom)?);
+    let custom_changes = write_custom(tx, id, &custom)?;
+    // Search finds the record by its text fields (the other changes reindex it below).
+    if !ctx.bulk && !custom_changes.is_empty() && custom.iter().any(|(f, _)| crate::store::custom_fields::searched(f)) {
+        search::reindex(tx, entity, id)?;
+    }
+    changes.extend(custom_changes);
     // A field the record's stage requires is not emptied there (SPEC F2).
     let cleared: Vec<i64> = custom.iter().filter(|(_, v)| v.is_none()).map(|(f, _)| f.id).collect();
     if let (false, Some(Sql::Integer(stage))) = (cleared.is_empty(), old.get("stage_id")) {

@@ -122,26 +122,28 @@ pub(crate) fn entry_text_of_new<'a>(
 fn entries_in_file(conn: &Connection, entity: Entity, filter: &str, params: &[&dyn ToSql]) -> Result<Vec<Value>> {
     let cols = text_columns(entity);
     let sql = format!(
-        "SELECT t.id, {}, c.kind, c.value, c.normalized FROM {table} t LEFT JOIN comms c ON c.entity = '{code}' \
+        "SELECT t.id, {}, {custom}, c.kind, c.value, c.normalized FROM {table} t LEFT JOIN comms c ON c.entity = '{code}' \
          AND c.entity_id = t.id {filter} ORDER BY t.id, c.id",
         cols.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", "),
+        custom = crate::store::custom_fields::searched_sql(entity, crate::store::custom_fields::Dialect::Sqlite),
         table = entity.table(),
         code = entity.code()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params)?;
-    // (id, its text columns, its comms), one row per comm.
+    // (id, its text columns then its searched custom values, its comms), one row per comm.
     type Record = (i64, Vec<Option<String>>, Vec<(CommKind, String, String)>);
     let mut records: Vec<Record> = Vec::new();
+    let n = cols.len() + 1;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         if records.last().is_none_or(|(last, ..)| *last != id) {
-            let text = (1..=cols.len()).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>()?;
+            let text = (1..=n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>()?;
             records.push((id, text, Vec::new()));
         }
-        let kind: Option<String> = r.get(cols.len() + 1)?;
+        let kind: Option<String> = r.get(n + 1)?;
         if let Some(kind) = kind.as_deref().and_then(CommKind::parse) {
-            let (value, normalized): (String, String) = (r.get(cols.len() + 2)?, r.get(cols.len() + 3)?);
+            let (value, normalized): (String, String) = (r.get(n + 2)?, r.get(n + 3)?);
             if let Some((.., comms)) = records.last_mut() {
                 comms.push((kind, value, normalized));
             }
@@ -149,11 +151,13 @@ fn entries_in_file(conn: &Connection, entity: Entity, filter: &str, params: &[&d
     }
     Ok(records
         .into_iter()
-        .map(|(id, text, comms)| {
+        .map(|(id, mut text, comms)| {
+            let custom = text.pop().flatten();
             let text = entry_text(
                 text.iter().map(Option::as_deref),
                 comms.iter().map(|(k, v, n)| (*k, v.as_str(), n.as_str())),
             );
+            let text = crate::store::custom_fields::with_searched(text, custom.as_deref());
             packed_entry(id * 4 + tag(entity), &text)
         })
         .collect())
