@@ -13,6 +13,7 @@ mod intake;
 mod output;
 mod record_cmds;
 mod records;
+mod sections;
 mod team;
 mod transfer;
 mod views;
@@ -103,6 +104,10 @@ pub enum Command {
     /// shared; `lead list --view NAME` opens one.
     #[command(subcommand)]
     View(views::ViewCmd),
+    /// The sections of a form: add, rename, reorder and delete them, move fields (built-in
+    /// ones too) between them, hide a field (administrators only).
+    #[command(subcommand)]
+    Section(sections::SectionCmd),
     /// Calls, meetings, tasks and e-mails planned on records.
     #[command(subcommand)]
     Activity(activity::ActivityCmd),
@@ -240,6 +245,7 @@ fn writes(c: &Command) -> bool {
         Command::Department(d) => matches!(d, team::DepartmentCmd::Add { .. }),
         Command::Field(f) => fields::writes(f),
         Command::View(v) => views::writes(v),
+        Command::Section(c) => sections::writes(c),
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
@@ -331,6 +337,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Department(c) => team::run_department(&mut session, c),
         Command::Field(c) => fields::run(&mut session, c),
         Command::View(c) => views::run(&mut session, c),
+        Command::Section(c) => sections::run(&mut session, c),
         Command::Activity(c) => activity::run(&mut session, c),
         Command::Status => activity::status(&mut session),
         Command::Search { text, limit } => records::run_search(&mut session, &text.join(" "), limit),

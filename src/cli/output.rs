@@ -2,7 +2,8 @@
 //! language's format.
 
 use super::entity_word;
-use crate::domain::fields::{Entity, Section};
+use crate::domain::fields::Entity;
+use crate::domain::layout::Placed;
 use crate::domain::when::UnixMs;
 use crate::i18n::{self, tr};
 use crate::present;
@@ -148,7 +149,7 @@ fn shown(v: &Shown) -> String {
 }
 
 /// Prints one record: header, fields by section, communications, links, timeline.
-pub fn record(r: &Record, timeline: &[TimelineEntry]) {
+pub fn record(r: &Record, layout: &crate::domain::layout::Layout, timeline: &[TimelineEntry]) {
     let stage = r.get("stage").map(shown).filter(|s| !s.is_empty());
     match stage {
         Some(s) => println!("{}  [{}]", safe(&present::heading(i18n::lang(), r.entity, r.id, &r.title)), safe(&s)),
@@ -165,43 +166,28 @@ pub fn record(r: &Record, timeline: &[TimelineEntry]) {
         println!("  {}: {}", label("repeat"), label("yes"));
     }
     let lang = i18n::lang();
-    let custom_in = |section: &str| -> Vec<(String, String)> {
-        let filled = r.custom.iter().filter(|(f, v)| f.section == section && v.is_some());
-        filled
-            .map(|(f, v)| (safe(f.label_in(lang)).into_owned(), present::custom(lang, f, v.as_deref().unwrap_or(""))))
-            .collect()
-    };
-    for section in Section::ALL {
-        let code = section.code();
-        let mut items: Vec<(String, String)> = r
-            .values
+    // The form's sections in the layout's order, hidden fields left out (SPEC F3).
+    for (section, placed) in layout.arrange(r, false) {
+        let items: Vec<(String, String)> = placed
             .iter()
-            .filter(|(s, v)| s.section == section && *v != Shown::Null && s.key != "currency")
-            .map(|(s, v)| (tr(&format!("field.{}", s.key), &[]), shown(v)))
+            .filter_map(|p| match p {
+                Placed::Field(key) => {
+                    let v = r.get(key).filter(|v| **v != Shown::Null && *key != "currency")?;
+                    Some((tr(&format!("field.{key}"), &[]), shown(v)))
+                }
+                Placed::Custom(i) => {
+                    let (f, v) = r.custom.get(*i)?;
+                    let v = v.as_deref()?;
+                    Some((safe(f.label_in(lang)).into_owned(), present::custom(lang, f, v)))
+                }
+            })
             .collect();
-        items.extend(custom_in(code));
         if items.is_empty() {
             continue;
         }
-        println!("{}", tr(&format!("section.{code}"), &[]));
+        println!("{}", safe(&layout.label(&section, lang)));
         for (k, v) in items {
             println!("  {:<24} {}", k, v.replace('\n', "\n                           "));
-        }
-    }
-    // Sections of the team's own, in the order their first field comes.
-    let mut own: Vec<&str> = Vec::new();
-    for (f, _) in &r.custom {
-        if Section::parse(&f.section).is_none() && !own.contains(&f.section.as_str()) {
-            own.push(&f.section);
-        }
-    }
-    for section in own {
-        let items = custom_in(section);
-        if !items.is_empty() {
-            println!("{}", safe(&present::section_label(lang, section)));
-            for (k, v) in items {
-                println!("  {:<24} {}", safe(&k), v.replace('\n', "\n                           "));
-            }
         }
     }
     if !r.comms.is_empty() {

@@ -256,7 +256,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 j["timeline"] = json!(timeline);
                 output::json(&j);
             } else {
-                output::record(&record, &timeline);
+                output::record(&record, &s.store.layout(entity)?, &timeline);
             }
         }
         Op::Edit { id, pairs, comms, comm_edit, if_version, input, companies, contacts } => {

@@ -15,6 +15,7 @@ pub mod fields;
 pub mod import;
 pub mod import_rows;
 pub mod intake;
+pub mod layout;
 pub mod list_view;
 pub mod money;
 pub mod new_record;

@@ -10,6 +10,7 @@ mod convert;
 mod fields;
 mod import;
 mod intake;
+mod layout;
 mod records;
 mod rights;
 mod team;

@@ -231,6 +231,8 @@ pub enum StoreEvent {
         timeline: Vec<TimelineEntry>,
         stages: Vec<crate::store::refs::StageRow>,
         activities: Vec<crate::store::activities::ActivityRow>,
+        /// How the form is laid out.
+        layout: Box<crate::domain::layout::Layout>,
     },
     /// Users (login, name), deal pipelines, sources, and whether the signed-in user
     /// administers the file.

@@ -200,3 +200,34 @@ pub fn search_finds_records_by_their_text_fields(mut eng: TestEngine) {
     assert!(found(&eng, "zanzibar").is_empty());
     assert!(eng.check().unwrap().is_ok(), "{:?}", eng.check().unwrap());
 }
+
+pub fn sections_are_added_ordered_and_deleted_and_fields_moved_or_hidden(mut eng: TestEngine) {
+    use prospect::domain::layout::Placed;
+    eng.add_custom_field(&field("budget", FieldType::Money, &[])).unwrap();
+    let id = create(&mut eng, Entity::Lead, &[("title", "Laid out"), ("budget", "10"), ("source", "web")], &[]).id;
+    eng.change_layout(Entity::Lead, |l| l.add_section("qualification", Some("Qualification".into()), None)).unwrap();
+    eng.move_field(Entity::Lead, "source", "qualification").unwrap();
+    eng.move_field(Entity::Lead, "budget", "Qualification").unwrap();
+    eng.hide_field(Entity::Lead, "birth_date", true).unwrap();
+    eng.change_layout(Entity::Lead, |l| l.reorder_sections(&["qualification".into()])).unwrap();
+    // A field that is none, a section that is none: refused, naming what there is.
+    assert!(matches!(eng.move_field(Entity::Lead, "nothing", "more"), Err(StoreError::Field(_))));
+    assert!(matches!(eng.move_field(Entity::Lead, "source", "nowhere"), Err(StoreError::Field(_))));
+    // Every reader sees the same layout; a colleague may not change it.
+    let mut bob = eng.session("bob");
+    let layout = bob.layout(Entity::Lead).unwrap();
+    let record = bob.get(prospect::store::RecordRef::new(Entity::Lead, id)).unwrap();
+    let arranged = layout.arrange(&record, true);
+    assert_eq!(arranged[0].0, "qualification");
+    let budget = record.custom.iter().position(|(f, _)| f.code == "budget").unwrap();
+    assert_eq!(arranged[0].1, [Placed::Field("source"), Placed::Custom(budget)]);
+    assert!(arranged.iter().all(|(_, rows)| !rows.contains(&Placed::Field("birth_date"))), "hidden");
+    assert!(bob.hide_field(Entity::Lead, "title", true).is_err());
+    // Deleted: its fields go where asked; a built-in section stays.
+    eng.delete_section(Entity::Lead, "qualification", "main").unwrap();
+    let layout = eng.layout(Entity::Lead).unwrap();
+    assert_eq!(layout.section_of(Entity::Lead, "source"), "main");
+    let budget = eng.custom_fields(Some(Entity::Lead)).unwrap().into_iter().find(|f| f.code == "budget").unwrap();
+    assert_eq!(budget.section, "main");
+    assert!(eng.delete_section(Entity::Lead, "person", "more").is_err());
+}

@@ -100,7 +100,8 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 limit: 100,
                 ..Default::default()
             })?;
-            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities }]
+            let layout = Box::new(store.layout(entity)?);
+            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities, layout }]
         }
         Effect::LoadReference => {
             let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();

@@ -3,18 +3,9 @@
 
 use super::*;
 
-fn section_of(entity: Entity, key: &str) -> Option<crate::domain::fields::Section> {
-    entity.field(key).map(|s| s.section)
-}
-
-fn section_name(app: &App, s: crate::domain::fields::Section) -> String {
-    let key = match s {
-        crate::domain::fields::Section::Main => "section.main",
-        crate::domain::fields::Section::Person => "section.person",
-        crate::domain::fields::Section::Organisation => "section.organisation",
-        crate::domain::fields::Section::More => "section.more",
-    };
-    app.t(key)
+/// A heading line of a form's section.
+fn heading(text: String) -> Line<'static> {
+    Line::from(Span::styled(text, Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)))
 }
 
 /// The parts of a form drawn in `area`: its title line, its stage bar, its fields (left) and
@@ -77,19 +68,14 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let value_w = (left.width as usize).saturating_sub(label_w + 3);
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor_line = 0;
-    let mut last_section = None;
+    let mut last_section: Option<String> = None;
     for (i, row) in form.rows.iter().enumerate() {
         let (label, value) = match row {
             FormRow::Field(key) => {
-                let sec = section_of(form.entity, key);
-                if sec != last_section {
-                    if let Some(s) = sec {
-                        lines.push(Line::from(Span::styled(
-                            section_name(app, s),
-                            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                        )));
-                    }
-                    last_section = sec;
+                let code = form.layout.section_of(form.entity, key);
+                if last_section.as_deref() != Some(code.as_str()) {
+                    lines.push(heading(form.layout.label(&code, app.lang)));
+                    last_section = Some(code);
                 }
                 let value = match &form.record {
                     Some(r) => r.get(key).map(|v| present::shown(app.lang, v)).unwrap_or_default(),
@@ -99,21 +85,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             }
             FormRow::Custom(c) => {
                 let Some((field, value)) = form.record.as_ref().and_then(|r| r.custom.get(*c)) else { continue };
-                // A heading where the section changes: a custom field in a built-in section
-                // right after that section's fields joins them.
-                let prev = i.checked_sub(1).and_then(|p| form.rows.get(p));
-                let prev_section = match prev {
-                    Some(FormRow::Custom(p)) => {
-                        form.record.as_ref().and_then(|r| r.custom.get(*p)).map(|(f, _)| f.section.clone())
-                    }
-                    Some(FormRow::Field(k)) => section_of(form.entity, k).map(|s| s.code().to_string()),
-                    _ => None,
-                };
-                if prev_section.as_deref() != Some(field.section.as_str()) {
-                    lines.push(Line::from(Span::styled(
-                        present::section_label(app.lang, &field.section),
-                        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                    )));
+                if last_section.as_deref() != Some(field.section.as_str()) {
+                    lines.push(heading(form.layout.label(&field.section, app.lang)));
+                    last_section = Some(field.section.clone());
                 }
                 let shown = value.as_deref().map(|v| present::custom(app.lang, field, v)).unwrap_or_default();
                 (field.label_in(app.lang).to_string(), shown)
@@ -156,10 +130,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 }
             }
             FormRow::Comm(c) => {
-                if last_section != Some(crate::domain::fields::Section::More)
-                    || i == 0
-                    || !matches!(form.rows[i - 1], FormRow::Comm(_))
-                {
+                if i == 0 || !matches!(form.rows[i - 1], FormRow::Comm(_)) {
                     lines.push(Line::from(Span::styled(
                         app.t("section.comms"),
                         Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),

@@ -75,6 +75,8 @@ pub struct FormView {
     /// What to do once the draft is saved, when "save" answered the question asked on
     /// leaving it (quit, back, another tab...).
     pub leave_after: Option<crate::tui::overlays::question::Leave>,
+    /// How the form is laid out: its sections, where each field shows, the hidden ones.
+    pub layout: crate::domain::layout::Layout,
 }
 
 /// Timeline entries one `J` / PgDn scrolls.
@@ -146,6 +148,7 @@ pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect>
         activities: vec![],
         timeline_scroll: 0,
         leave_after: None,
+        layout: Default::default(),
     });
     vec![Effect::LoadRecord { entity, id }]
 }
@@ -170,13 +173,23 @@ pub(crate) fn open_draft(app: &mut App, entity: Entity) {
         activities: vec![],
         timeline_scroll: 0,
         leave_after: None,
+        layout: Default::default(),
     });
 }
 
-fn form_rows(record: &crate::store::Record, activities: usize) -> Vec<FormRow> {
-    let mut rows: Vec<FormRow> =
-        record.values.iter().filter(|(s, _)| s.editable).map(|(s, _)| FormRow::Field(s.key)).collect();
-    rows.extend((0..record.custom.len()).map(FormRow::Custom));
+/// The form's lines: its fields by section in the layout's order (hidden ones left out),
+/// then its comms, activities and links.
+fn form_rows(record: &crate::store::Record, layout: &crate::domain::layout::Layout, activities: usize) -> Vec<FormRow> {
+    use crate::domain::layout::Placed;
+    let mut rows: Vec<FormRow> = layout
+        .arrange(record, true)
+        .into_iter()
+        .flat_map(|(_, placed)| placed)
+        .map(|p| match p {
+            Placed::Field(key) => FormRow::Field(key),
+            Placed::Custom(i) => FormRow::Custom(i),
+        })
+        .collect();
     rows.extend((0..record.comms.len()).map(FormRow::Comm));
     rows.extend((0..activities).map(FormRow::Activity));
     rows.extend((0..record.links.len()).map(FormRow::Link));
@@ -541,7 +554,7 @@ pub(crate) fn link_contact(app: &App, id: i64, version: i64, text: String) -> An
 /// The record, its timeline and stages.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::Record { record, timeline, stages, activities } => {
+        StoreEvent::Record { record, timeline, stages, activities, layout } => {
             let Some(form) = app.form.as_mut() else { return vec![] };
             if form.entity != record.entity {
                 return vec![];
@@ -549,7 +562,8 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if form.record.as_ref().is_none_or(|r| r.id != record.id) {
                 form.timeline_scroll = 0;
             }
-            form.rows = form_rows(&record, activities.len());
+            form.rows = form_rows(&record, &layout, activities.len());
+            form.layout = *layout;
             form.activities = activities;
             form.timeline_scroll = form.timeline_scroll.min(timeline.len().saturating_sub(1));
             form.cursor = form.cursor.min(form.rows.len().saturating_sub(1));
