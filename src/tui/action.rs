@@ -206,6 +206,12 @@ pub enum Action {
     AddPipeline,
     /// Administration: the stage a field is required from.
     RequiredFrom,
+    /// Administration: the section a field shows in.
+    MoveToSection,
+    /// Administration: hide a field (or show it again).
+    HideField,
+    /// Administration: the order of a form's sections.
+    OrderSections,
     /// Administration: rename the deal pipeline shown.
     RenamePipeline,
     /// Administration: delete the deal pipeline shown, its deals moved to another.

@@ -27,6 +27,10 @@ pub(super) fn load_team(store: &Service, deal_pipeline: Option<&str>) -> Result<
         sources: store.sources()?,
         queue: Some(store.queue()?),
         fields: store.custom_fields(None)?,
+        layouts: [Entity::Lead, Entity::Deal, Entity::Contact, Entity::Company]
+            .into_iter()
+            .map(|e| Ok((e, store.layout(e)?)))
+            .collect::<Result<_, StoreError>>()?,
         field_stages: [Entity::Lead, Entity::Deal]
             .into_iter()
             .map(|e| Ok((e, store.stages(e, None)?.1.into_iter().map(|s| s.stage).collect())))
@@ -145,6 +149,28 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
         AdminOp::EditField { field } => {
             let changed = store.edit_custom_field(&field)?;
             t("field_changed", &[("field", changed.label_in(lang))])
+        }
+        AdminOp::MoveField { entity, field, section } => {
+            let layout = store.move_field(entity, &field, &section)?;
+            let section = layout.code_of(&section).map(|c| layout.label(&c, lang)).unwrap_or(section);
+            t("field_moved", &[("field", &field), ("section", &section)])
+        }
+        AdminOp::HideField { entity, field, hidden } => {
+            store.hide_field(entity, &field, hidden)?;
+            t(if hidden { "field_hidden" } else { "field_shown" }, &[("field", &field)])
+        }
+        AdminOp::AddSection { entity, code, label, label_fr, then_move } => {
+            let (label, label_fr) = (Some(label).filter(|l| !l.trim().is_empty()), Some(label_fr));
+            let layout = store.change_layout(entity, |l| l.add_section(&code, label, label_fr))?;
+            let code = layout.sections.last().map(|s| s.code.clone()).unwrap_or(code);
+            if let Some(field) = then_move {
+                store.move_field(entity, &field, &code)?;
+            }
+            t("section_added", &[("section", &layout.label(&code, lang))])
+        }
+        AdminOp::ReorderSections { entity, codes } => {
+            store.change_layout(entity, |l| l.reorder_sections(&codes))?;
+            t("sections_reordered", &[])
         }
         AdminOp::DeleteField { entity, code } => {
             let values = store.delete_custom_field(entity, &code, true)?;

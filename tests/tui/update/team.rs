@@ -403,3 +403,51 @@ fn a_field_is_added_with_french_labels_made_required_and_deleted() {
     h.act(Submit);
     assert!(h.other().custom_fields(Some(Entity::Lead)).unwrap().is_empty());
 }
+
+/// Issue 27 (SPEC F3): the Fields pane lists the built-in fields after the team's own; `m`
+/// moves one to a new section (code, English and French names asked), `h` hides it, `O`
+/// orders the sections; each read back from another connection.
+#[test]
+fn a_built_in_field_moves_to_a_new_section_is_hidden_and_sections_are_ordered() {
+    let mut h = Harness::new(0, Lang::En);
+    open_pane(&mut h, TeamPane::Fields);
+    let keys: Vec<&str> =
+        Entity::Lead.fields().iter().filter(|f| f.editable && f.key != "currency").map(|f| f.key).collect();
+    let source = keys.iter().position(|k| *k == "source").unwrap();
+    for _ in 0..source {
+        h.act(Down);
+    }
+    h.act(MoveToSection);
+    pick_value(&mut h, "");
+    h.type_text("Bad code!");
+    h.act(Submit);
+    assert!(matches!(&h.app.overlay, Overlay::Prompt(p) if p.error.is_some()), "a bad code is refused");
+    for _ in 0..9 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("qualification");
+    h.act(Submit);
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Qualification");
+    h.act(Submit);
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Qualification FR");
+    h.act(Submit);
+    let layout = h.other().layout(Entity::Lead).unwrap();
+    assert_eq!(layout.section_of(Entity::Lead, "source"), "qualification");
+    assert_eq!(layout.label("qualification", Lang::Fr), "Qualification FR");
+    h.act(HideField);
+    assert!(h.other().layout(Entity::Lead).unwrap().is_hidden("source"));
+    h.act(OrderSections);
+    for _ in 0..60 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("qualification, main");
+    h.act(Submit);
+    let codes: Vec<String> = h.other().layout(Entity::Lead).unwrap().sections.into_iter().map(|s| s.code).collect();
+    assert_eq!(codes[..2], ["qualification", "main"]);
+}

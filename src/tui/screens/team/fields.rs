@@ -2,7 +2,9 @@
 //! the next kind), with their type, section, options and the stage they are required from.
 //! `a` adds one (code, type, label in English then French, then a list's options or a
 //! link's kind of record), `e` its labels, `R` the stage it is required from, `D` deletes
-//! it (asked first: its values go, the history keeps them). Through the CLI's service calls.
+//! it (asked first: its values go, the history keeps them). The built-in fields follow: `m`
+//! moves any field to a section (or a new one), `h` hides or shows it, `O` orders the
+//! sections (SPEC F3). Through the CLI's service calls.
 
 use super::{AdminOp, NONE, TeamAsk, TeamPick, ask, pick, table};
 use crate::domain::custom_field::{CustomField, FieldType};
@@ -30,14 +32,38 @@ pub(super) fn bindings(admin: bool) -> Vec<Binding> {
             b(&[k('e')], Rename, "team.key_field_labels", true),
             b(&[k('R')], RequiredFrom, "team.key_required_from", true),
             b(&[k('D')], AdminDelete, "team.key_delete_field", true),
+            b(&[k('m')], MoveToSection, "team.key_field_section", true),
+            b(&[k('h')], HideField, "team.key_hide_field", false),
+            b(&[k('O')], OrderSections, "team.key_order_sections", false),
         ]);
     }
     v
 }
 
-/// How many fields the pane shows.
+/// How many fields the pane shows: the team's own, then the built-in ones.
 pub(super) fn shown_count(team: &super::TeamView) -> usize {
-    team.data.fields.iter().filter(|f| f.entity == team.field_entity).count()
+    team.data.fields.iter().filter(|f| f.entity == team.field_entity).count() + builtin(team.field_entity).len()
+}
+
+/// The built-in fields of `entity` a form shows (and a layout places).
+fn builtin(entity: Entity) -> Vec<&'static str> {
+    entity.fields().iter().filter(|f| f.editable && f.key != "currency").map(|f| f.key).collect()
+}
+
+/// The layout of the kind of record shown.
+fn layout(app: &App) -> crate::domain::layout::Layout {
+    let entity = app.team.field_entity;
+    app.team.data.layouts.iter().find(|(e, _)| *e == entity).map(|(_, l)| l.clone()).unwrap_or_default()
+}
+
+/// The focused row's field: a custom code or a built-in key.
+fn focused_key(app: &App) -> Option<String> {
+    let custom = shown(app);
+    let at = app.team.cursor();
+    match custom.get(at) {
+        Some(f) => Some(f.code.clone()),
+        None => builtin(app.team.field_entity).get(at - custom.len()).map(|k| k.to_string()),
+    }
 }
 
 /// The fields shown: those of the kind of record chosen.
@@ -75,6 +101,24 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let at = stages.iter().position(|s| f.required_from.contains(&s.id)).map_or(0, |i| i + 1);
             let title = app.ta("team.pick_required_from", &[("field", f.label_in(app.lang))]);
             pick(app, TeamPick::FieldRequiredFrom { code: f.code }, title, items, at);
+        }
+        Action::MoveToSection => {
+            let Some(field) = focused_key(app) else { return vec![] };
+            let l = layout(app);
+            let mut items: Vec<(String, String)> =
+                l.sections.iter().map(|s| (s.code.clone(), l.label(&s.code, app.lang))).collect();
+            items.push((NONE.to_string(), app.t("team.new_section")));
+            let title = app.ta("team.pick_field_section", &[("field", &field)]);
+            pick(app, TeamPick::FieldSection { field }, title, items, 0);
+        }
+        Action::HideField => {
+            let Some(field) = focused_key(app) else { return vec![] };
+            let hidden = !layout(app).is_hidden(&field);
+            return vec![Effect::Admin(AdminOp::HideField { entity: app.team.field_entity, field, hidden })];
+        }
+        Action::OrderSections => {
+            let codes: Vec<String> = layout(app).sections.iter().map(|s| s.code.clone()).collect();
+            ask(app, TeamAsk::SectionOrder, app.t("team.ask_section_order"), &codes.join(","));
         }
         Action::AdminDelete => {
             let Some(f) = focused(app) else { return vec![] };
@@ -153,6 +197,32 @@ pub(super) fn prompted(app: &mut App, asked: TeamAsk, text: String) -> Answered 
             f.label_fr = Some(text).filter(|t| !t.trim().is_empty());
             Answered::Close(vec![Effect::Admin(AdminOp::EditField { field: Box::new(f) })])
         }
+        TeamAsk::SectionCode { then_move } => {
+            // Checked as the layout will check it, said in the prompt.
+            if let Err(e) = layout(app).add_section(&text, None, None) {
+                return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang));
+            }
+            let title = app.ta("team.ask_section_label", &[("section", &text)]);
+            ask(app, TeamAsk::SectionLabel { code: text.clone(), then_move }, title, &text);
+            Answered::Close(vec![])
+        }
+        TeamAsk::SectionLabel { code, then_move } => {
+            let title = app.ta("team.ask_section_label_fr", &[("section", &code)]);
+            let start = text.clone();
+            ask(app, TeamAsk::SectionLabelFr { code, label: text, then_move }, title, &start);
+            Answered::Close(vec![])
+        }
+        TeamAsk::SectionLabelFr { code, label, then_move } => {
+            let op = AdminOp::AddSection { entity, code, label, label_fr: text, then_move };
+            Answered::Close(vec![Effect::Admin(op)])
+        }
+        TeamAsk::SectionOrder => {
+            let codes: Vec<String> = text.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+            if let Err(e) = layout(app).reorder_sections(&codes) {
+                return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang));
+            }
+            Answered::Close(vec![Effect::Admin(AdminOp::ReorderSections { entity, codes })])
+        }
         _ => Answered::Close(vec![]),
     }
 }
@@ -181,6 +251,13 @@ pub(super) fn picked(app: &mut App, picked: TeamPick, value: String) -> Vec<Effe
             vec![]
         }
         TeamPick::FieldLinkTo { draft, label_fr } => add(app, draft, label_fr, vec![], Entity::parse(&value)),
+        TeamPick::FieldSection { field } if value == NONE => {
+            ask(app, TeamAsk::SectionCode { then_move: Some(field) }, app.t("team.ask_section_code"), "");
+            vec![]
+        }
+        TeamPick::FieldSection { field } => {
+            vec![Effect::Admin(AdminOp::MoveField { entity: app.team.field_entity, field, section: value })]
+        }
         TeamPick::FieldRequiredFrom { code } => {
             let entity = app.team.field_entity;
             let Some(mut f) = app.team.data.fields.iter().find(|f| f.entity == entity && f.code == code).cloned()
@@ -211,10 +288,8 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(title), Rect { height: 1.min(area.height), ..area });
     let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
     let fields = shown(app);
-    if fields.is_empty() {
-        f.render_widget(Paragraph::new(format!(" {}", app.t("team.no_fields"))), body);
-        return;
-    }
+    let l = layout(app);
+    let hidden = |code: &str| if l.is_hidden(code) { format!(" ({})", app.t("team.hidden")) } else { String::new() };
     let stage_name =
         |id: &i64| app.team.data.field_stages.iter().flat_map(|(_, s)| s).find(|s| s.id == *id).map(|s| s.name.clone());
     let rows = fields
@@ -222,13 +297,23 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
         .map(|fd| {
             vec![
                 fd.code.clone(),
-                fd.label_in(app.lang).to_string(),
+                format!("{}{}", fd.label_in(app.lang), hidden(&fd.code)),
                 app.t(&format!("team.field_type.{}", fd.kind.code())),
-                crate::present::section_label(app.lang, &fd.section),
+                l.label(&fd.section, app.lang),
                 fd.options.join(", "),
                 fd.required_from.iter().filter_map(stage_name).collect::<Vec<_>>().join(", "),
             ]
         })
+        .chain(builtin(app.team.field_entity).into_iter().map(|key| {
+            vec![
+                key.to_string(),
+                format!("{}{}", app.t(&format!("field.{key}")), hidden(key)),
+                app.t("team.builtin_field"),
+                l.label(&l.section_of(app.team.field_entity, key), app.lang),
+                String::new(),
+                String::new(),
+            ]
+        }))
         .collect();
     let header = vec![
         (app.t("fields.col_code"), 16),

@@ -105,6 +105,8 @@ pub struct TeamData {
     /// The stages a field may be required from: the lead pipeline's, the first deal
     /// pipeline's.
     pub field_stages: Vec<(Entity, Vec<crate::store::refs::StageRow>)>,
+    /// How each kind of record's form is laid out (sections, placed and hidden fields).
+    pub layouts: Vec<(Entity, crate::domain::layout::Layout)>,
 }
 
 /// A user being added: asked one answer at a time.
@@ -215,6 +217,14 @@ pub enum AdminOp {
     EditField { field: Box<crate::domain::custom_field::CustomField> },
     /// Delete a custom field and its values.
     DeleteField { entity: Entity, code: String },
+    /// Move a field (built-in key or custom code) into a section.
+    MoveField { entity: Entity, field: String, section: String },
+    /// Hide a field (or show it again).
+    HideField { entity: Entity, field: String, hidden: bool },
+    /// Add a section, then move `then_move` there.
+    AddSection { entity: Entity, code: String, label: String, label_fr: String, then_move: Option<String> },
+    /// Put the sections in this order.
+    ReorderSections { entity: Entity, codes: Vec<String> },
     /// Add a source.
     AddSource { name: String },
     /// Rename a source (by code): the code stays.
@@ -262,6 +272,14 @@ pub enum TeamAsk {
     FieldLabel { code: String },
     /// A field's new French label (the field as it will be).
     FieldLabelFrEdit { field: Box<crate::domain::custom_field::CustomField> },
+    /// A new section's code (then the field `then_move` goes there).
+    SectionCode { then_move: Option<String> },
+    /// A new section's English name.
+    SectionLabel { code: String, then_move: Option<String> },
+    /// A new section's French name.
+    SectionLabelFr { code: String, label: String, then_move: Option<String> },
+    /// The sections' order, typed as codes.
+    SectionOrder,
     /// A new source's name.
     SourceName,
     /// A source's new name.
@@ -297,6 +315,8 @@ pub enum TeamPick {
     FieldLinkTo { draft: fields::FieldDraft, label_fr: String },
     /// The stage a field is required from (`NONE`: never).
     FieldRequiredFrom { code: String },
+    /// The section a field (built-in key or custom code) moves to (`NONE`: a new one).
+    FieldSection { field: String },
 }
 
 /// The value a picker item carries for "none".
@@ -440,7 +460,11 @@ pub(crate) fn prompted(app: &mut App, ask: TeamAsk, text: String) -> Answered {
         | TeamAsk::FieldLabelFr { .. }
         | TeamAsk::FieldOptions { .. }
         | TeamAsk::FieldLabel { .. }
-        | TeamAsk::FieldLabelFrEdit { .. } => fields::prompted(app, ask, text),
+        | TeamAsk::FieldLabelFrEdit { .. }
+        | TeamAsk::SectionCode { .. }
+        | TeamAsk::SectionLabel { .. }
+        | TeamAsk::SectionLabelFr { .. }
+        | TeamAsk::SectionOrder => fields::prompted(app, ask, text),
     }
 }
 
@@ -457,9 +481,10 @@ pub(crate) fn picked(app: &mut App, pick: TeamPick, value: String) -> Vec<Effect
         | TeamPick::StageMoveTo { .. }
         | TeamPick::PipelineMoveTo { .. } => stages::picked(app, pick, value),
         TeamPick::SourceMoveTo { source } => tail::picked(source, value),
-        TeamPick::FieldType { .. } | TeamPick::FieldLinkTo { .. } | TeamPick::FieldRequiredFrom { .. } => {
-            fields::picked(app, pick, value)
-        }
+        TeamPick::FieldType { .. }
+        | TeamPick::FieldLinkTo { .. }
+        | TeamPick::FieldRequiredFrom { .. }
+        | TeamPick::FieldSection { .. } => fields::picked(app, pick, value),
     }
 }
 
