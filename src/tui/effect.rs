@@ -132,7 +132,14 @@ pub enum Effect {
         reminder_minutes: Option<i64>,
     },
     /// Bulk actions on list rows.
-    BulkMove { entity: Entity, ids: Vec<i64>, stage_code: String, reason: Option<String> },
+    BulkMove {
+        entity: Entity,
+        ids: Vec<i64>,
+        stage_code: String,
+        reason: Option<String>,
+        /// Values (code, text) for the fields the stage requires that a record lacks.
+        fill: Vec<(String, String)>,
+    },
     /// Assign rows to a user.
     BulkAssign { entity: Entity, ids: Vec<i64>, login: String },
     /// Delete rows.

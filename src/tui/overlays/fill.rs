@@ -30,15 +30,26 @@ pub struct FillForMove {
     pub fields: Vec<CustomField>,
     /// What was typed so far: (code, text).
     pub filled: Vec<(String, String)>,
+    /// The other records of a bulk move that lack these fields: the values typed go to each
+    /// (only where it lacks them).
+    pub more: Vec<i64>,
 }
 
 /// Asks for the first field of `fill` (the move goes once none is left).
 pub(crate) fn ask(app: &mut App, fill: FillForMove) -> Vec<Effect> {
     let Some(field) = fill.fields.first() else {
-        let FillForMove { entity, id, stage_code, reason, filled, seen, .. } = fill;
+        let FillForMove { entity, id, stage_code, reason, filled, seen, more, .. } = fill;
+        if !more.is_empty() {
+            let ids = std::iter::once(id).chain(more).collect();
+            return vec![Effect::BulkMove { entity, ids, stage_code, reason, fill: filled }];
+        }
         return vec![Effect::MoveFilling { entity, id, stage_code, reason, fill: filled, seen }];
     };
     let mut title = app.ta("tui.fill_for_move", &[("stage", &fill.stage), ("field", field.label_in(app.lang))]);
+    if !fill.more.is_empty() {
+        title =
+            format!("{title} · {}", app.ta("tui.fill_for_records", &[("count", &(fill.more.len() + 1).to_string())]));
+    }
     if field.kind.has_options() {
         title = format!("{title} ({})", field.options.join(", "));
     }

@@ -108,7 +108,7 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
                             ("list", &named_targets(app, entity, &ids)),
                         ],
                     );
-                    let on_yes = Effect::BulkMove { entity, ids, stage_code: value, reason: None };
+                    let on_yes = Effect::BulkMove { entity, ids, stage_code: value, reason: None, fill: vec![] };
                     app.overlay = Overlay::Confirm(Confirm { message, on_yes });
                     vec![]
                 }

@@ -71,6 +71,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                         seen: seen_stage,
                         fields,
                         filled: vec![],
+                        more: vec![],
                     };
                     return Ok(vec![StoreEvent::FieldsNeeded(Box::new(fill))]);
                 }
@@ -202,17 +203,59 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 tr_in(lang, "msg.commented", &[("entity", &entity_word(lang, entity)), ("id", &id.to_string())]);
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
         }
-        Effect::BulkMove { entity, ids, stage_code, reason } => {
+        Effect::BulkMove { entity, ids, stage_code, reason, fill } => {
             // What the records moved to, by its name as the user knows it.
             let mut stage = stage_code.clone();
+            // Records lacking fields the stage requires, and those fields: asked once for all.
+            let mut lacking: Vec<i64> = Vec::new();
+            let mut needed: Vec<crate::domain::custom_field::CustomField> = Vec::new();
             let done = bulk(store, lang, &ids, |store, id| {
                 // A record already in that stage is not counted as moved; a refusal (a rule,
                 // a deactivated user) is said, not swallowed.
-                let m = store.move_stage(RecordRef::new(entity, id), &stage_code, reason.as_deref(), None)?;
+                let record = RecordRef::new(entity, id);
+                let m = match store.move_stage(record, &stage_code, reason.as_deref(), None) {
+                    Err(StoreError::Rule(crate::store::Rule::MissingFields { stage: name, fields })) => {
+                        let given =
+                            |f: &crate::domain::custom_field::CustomField| fill.iter().any(|(c, _)| *c == f.code);
+                        if !fields.iter().all(given) {
+                            stage = name;
+                            lacking.push(id);
+                            needed.extend(fields.into_iter().filter(|f| !given(f)));
+                            return Ok(false);
+                        }
+                        let own: Vec<(String, String)> =
+                            fill.iter().filter(|(c, _)| fields.iter().any(|f| f.code == *c)).cloned().collect();
+                        store.move_filling(record, &stage_code, reason.as_deref(), None, own)?
+                    }
+                    other => other?,
+                };
                 stage = m.to.name;
                 Ok(!m.unchanged)
             });
-            done.events(entity, |n| tr_count(lang, "tui.bulk_moved", n, &[("stage", &stage)]))
+            // Nothing moved and nothing refused: only the question is worth saying.
+            let only_asked = done.done == 0 && done.refusals.is_empty() && !lacking.is_empty();
+            let mut events = if only_asked {
+                vec![]
+            } else {
+                done.events(entity, |n| tr_count(lang, "tui.bulk_moved", n, &[("stage", &stage)]))
+            };
+            if let Some((&first, more)) = lacking.split_first() {
+                needed.sort_by_key(|f| (f.position, f.id));
+                needed.dedup_by_key(|f| f.id);
+                let fill = crate::tui::overlays::fill::FillForMove {
+                    entity,
+                    id: first,
+                    stage_code,
+                    stage,
+                    reason,
+                    seen: None,
+                    fields: needed,
+                    filled: fill,
+                    more: more.to_vec(),
+                };
+                events.push(StoreEvent::FieldsNeeded(Box::new(fill)));
+            }
+            events
         }
         Effect::BulkAssign { entity, ids, login } => {
             let user = store.users()?.into_iter().find(|u| u.login == login).map_or(login.clone(), |u| u.display_name);

@@ -460,3 +460,43 @@ fn a_list_filters_sorts_and_saves_views_by_fields() {
     h.act(Submit);
     assert_eq!(ids(&h), [40, 10, 30], "the view's filter and order");
 }
+
+/// SPEC F2: a list's bulk move to a stage that requires a field the records lack asks for it
+/// once, then moves them all, each keeping a value it had.
+#[test]
+fn a_bulk_move_asks_once_for_the_fields_its_stage_requires() {
+    use prospect::domain::custom_field::{CustomField, FieldType};
+    let mut h = Harness::new(300, Lang::En);
+    let (_, stages) = h.store.stages(Entity::Lead, None).unwrap();
+    let in_process = stages.iter().find(|s| s.stage.code == "IN_PROCESS").unwrap().stage.id;
+    let budget = CustomField {
+        label: "Budget".into(),
+        required_from: vec![in_process],
+        ..CustomField::new(Entity::Lead, "budget", FieldType::Money)
+    };
+    h.store.add_custom_field(&budget).unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(FilterStage);
+    h.act(Down); // New
+    h.act(Submit);
+    let ids: Vec<i64> = h.app.lists[&Entity::Lead].rows.iter().take(3).map(|r| r.id).collect();
+    let input = prospect::store::RecordInput { fields: vec![("budget".into(), "99".into())], ..Default::default() };
+    h.store.update(RecordRef::new(Entity::Lead, ids[2]), None, &input).unwrap();
+    h.act(Top);
+    h.acts(&[ToggleSelect, ToggleSelect, ToggleSelect]);
+    h.act(BulkMove);
+    h.act(Down); // In progress
+    h.act(Submit);
+    h.act(Submit); // yes, those three
+    match &h.app.overlay {
+        Overlay::Prompt(p) => assert!(p.title.contains("Budget") && p.title.contains("2"), "{}", p.title),
+        other => panic!("the budget asked: {other:?}"),
+    }
+    h.type_text("1 500");
+    h.act(Submit);
+    for (id, kept) in [(ids[0], "1500.00 EUR"), (ids[1], "1500.00 EUR"), (ids[2], "99.00 EUR")] {
+        let r = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
+        assert_eq!(r.get("stage").map(|s| s.text()), Some("In progress".to_string()), "#{id}");
+        assert_eq!(r.custom_text("budget"), kept, "#{id}");
+    }
+}

@@ -282,7 +282,7 @@ pub(crate) fn move_with_reason(
     // Rows of a list carry no version: one bulk move, which skips rows already there.
     if ids.iter().all(|(_, v)| v.is_none()) {
         let ids = ids.into_iter().map(|(id, _)| id).collect();
-        return Answered::Close(vec![Effect::BulkMove { entity, ids, stage_code, reason }]);
+        return Answered::Close(vec![Effect::BulkMove { entity, ids, stage_code, reason, fill: vec![] }]);
     }
     Answered::Close(
         ids.into_iter()
