@@ -49,6 +49,10 @@ pub struct ConvertArgs {
     /// Refuse (exit 3) if the lead is no longer at this version.
     #[arg(long, value_name = "VERSION")]
     pub if_version: Option<i64>,
+    /// A field of your own the lead or a new record requires, as CODE=VALUE (repeatable): it
+    /// goes to the lead and to each new record that has a field of that code.
+    #[arg(long = "set", value_name = "CODE=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// Kinds `dedup scan` and `merge` work on.
@@ -119,6 +123,12 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
     plan.company = a.company;
     plan.pipeline = a.pipeline;
     plan.expected_version = a.if_version;
+    for pair in &a.set {
+        let Some((code, value)) = pair.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
+            anyhow::bail!("--set: '{pair}' is not CODE=VALUE (for example --set budget=1500)");
+        };
+        plan.fill.push((code.trim().to_lowercase(), value.to_string()));
+    }
     if let Some(t) = a.deal_title {
         plan.deal_fields.push(("title".into(), t));
     }

@@ -25,6 +25,10 @@ pub struct ConversionPlan {
     pub deal_fields: Vec<(String, String)>,
     /// Refuse if the lead changed since this version.
     pub expected_version: Option<i64>,
+    /// Values (code, as typed) for fields of the team's own the lead or a new record requires
+    /// (SPEC F2, L6): each goes to the lead and to every new record whose kind has a field of
+    /// that code.
+    pub fill: Vec<(String, String)>,
 }
 
 impl ConversionPlan {
@@ -39,8 +43,18 @@ impl ConversionPlan {
             company_fields: vec![],
             deal_fields: vec![],
             expected_version: None,
+            fill: vec![],
         }
     }
+}
+
+/// The values of `fill` (code, typed) whose code is one of `fields`': what one record of a
+/// conversion receives of the values the user gave.
+pub(crate) fn fill_for(
+    fill: &[(String, String)],
+    fields: &[crate::domain::custom_field::CustomField],
+) -> Vec<(String, String)> {
+    fill.iter().filter(|(code, _)| fields.iter().any(|f| f.code == *code)).cloned().collect()
 }
 
 /// One record a conversion produced or linked.

@@ -182,6 +182,42 @@ pub fn a_conversion_copies_fields_of_the_same_code_and_type(mut eng: TestEngine)
     assert_eq!(contact.custom_text("budget"), "", "another type: not copied");
 }
 
+/// SPEC F2, L6: a conversion whose lead (moving to its success stage) or new deal (in its
+/// first stage) lacks a required field is refused naming it, nothing written; given the
+/// values, each goes to the records that have that field.
+pub fn a_conversion_is_given_the_fields_its_records_require(mut eng: TestEngine) {
+    use prospect::domain::convert::Targets;
+    use prospect::store::convert::ConversionPlan;
+    let stage_id = |eng: &TestEngine, entity: Entity, code: &str| {
+        eng.stages(entity, None).unwrap().1.into_iter().find(|s| s.stage.code == code).unwrap().stage.id
+    };
+    let mut budget = field(Entity::Lead, "budget", FieldType::Money);
+    budget.required_from = vec![stage_id(&eng, Entity::Lead, "IN_PROCESS")];
+    eng.add_custom_field(&budget).unwrap();
+    let mut step = field(Entity::Deal, "next_step", FieldType::Text);
+    step.required_from = vec![stage_id(&eng, Entity::Deal, "NEW")];
+    eng.add_custom_field(&step).unwrap();
+    let id =
+        create(&mut eng, Entity::Lead, &[("title", "Kiosks"), ("first_name", "Anne"), ("last_name", "Roux")], &[]).id;
+    let plan = ConversionPlan::new(Targets::DEFAULT);
+    match eng.convert_lead(id, &plan) {
+        Err(StoreError::Rule(Rule::MissingFields { fields, .. })) => {
+            assert!(fields.iter().any(|f| f.code == "budget" || f.code == "next_step"), "{fields:?}")
+        }
+        other => panic!("refused for the fields, got {other:?}"),
+    }
+    assert_eq!(eng.count(Entity::Deal).unwrap(), 0, "nothing written");
+    let plan = ConversionPlan {
+        fill: vec![("budget".into(), "2 000".into()), ("next_step".into(), "Call Anne".into())],
+        ..ConversionPlan::new(Targets::DEFAULT)
+    };
+    let done = eng.convert_lead(id, &plan).unwrap();
+    assert_eq!(eng.get(lead(id)).unwrap().custom_text("budget"), "2000.00 EUR");
+    let deal = eng.get(RecordRef::new(Entity::Deal, done.deal.unwrap().id)).unwrap();
+    assert_eq!(deal.custom_text("next_step"), "Call Anne");
+    assert_eq!(deal.custom_text("budget"), "", "the deal has no such field");
+}
+
 /// An import writes fields of the team's own as a create does, on both engines (rows naming
 /// them go one by one on PostgreSQL).
 pub fn an_import_writes_custom_values(mut eng: TestEngine) {

@@ -86,6 +86,7 @@ macro_rules! contract_suite {
             custom_fields::a_field_required_from_a_stage_stops_every_move_there_until_filled,
             custom_fields::a_field_holding_values_is_deleted_only_when_forced_and_its_history_stays,
             custom_fields::a_conversion_copies_fields_of_the_same_code_and_type,
+            custom_fields::a_conversion_is_given_the_fields_its_records_require,
             custom_fields::a_link_field_follows_a_merge_and_goes_with_a_deletion,
             custom_fields::an_import_writes_custom_values,
             list_views::lists_are_filtered_and_sorted_by_every_kind_of_field,

@@ -69,13 +69,14 @@ fn new_input(lead_id: i64, lead_comms: &[Comm], target: Entity, fields: Vec<(Str
 fn copies_then(
     c: &mut impl GenericClient,
     ctx: &WriteCtx,
-    lead: &crate::store::records::Record,
+    (lead, fill): (&crate::store::records::Record, &[(String, String)]),
     target: Entity,
     typed: Vec<(String, String)>,
 ) -> Result<Vec<(String, String)>> {
     let target_fields = crate::store::postgres::custom_fields::fields_of(c, Some(target))?;
     let mut fields = convert::custom_copies(lead, &target_fields, &super::records::parse_context(ctx, None));
     fields.extend(typed);
+    fields.extend(crate::store::convert::fill_for(fill, &target_fields));
     Ok(fields)
 }
 
@@ -117,8 +118,13 @@ pub(crate) fn convert_in(
         Some(match plan.company {
             Some(id) => link(tx, ctx, &comms, Entity::Company, id)?,
             None => {
-                let fields =
-                    copies_then(tx, ctx, &lead, Entity::Company, convert::company_fields(&lead, &plan.company_fields))?;
+                let fields = copies_then(
+                    tx,
+                    ctx,
+                    (&lead, &plan.fill),
+                    Entity::Company,
+                    convert::company_fields(&lead, &plan.company_fields),
+                )?;
                 create_target(tx, ctx, Entity::Company, &new_input(lead_id, &comms, Entity::Company, fields))?
             }
         })
@@ -144,7 +150,7 @@ pub(crate) fn convert_in(
                 let fields = copies_then(
                     tx,
                     ctx,
-                    &lead,
+                    (&lead, &plan.fill),
                     Entity::Contact,
                     convert::contact_fields(&lead, &plan.contact_fields)?,
                 )?;
@@ -169,7 +175,7 @@ pub(crate) fn convert_in(
             contact.as_ref().map(|c| c.id),
             company.as_ref().map(|c| c.id),
         );
-        let fields = copies_then(tx, ctx, &lead, Entity::Deal, fields)?;
+        let fields = copies_then(tx, ctx, (&lead, &plan.fill), Entity::Deal, fields)?;
         Some(create_target(tx, ctx, Entity::Deal, &new_input(lead_id, &comms, Entity::Deal, fields))?)
     } else {
         None
@@ -185,6 +191,12 @@ pub(crate) fn convert_in(
         .into_iter()
         .find(|s| s.semantics == StageSemantics::Success)
         .ok_or(StoreError::Rule(Rule::NoSuccessStage))?;
+    // The lead's own fields given for the conversion, then its move.
+    let lead_fill =
+        crate::store::convert::fill_for(&plan.fill, &lead.custom.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
+    if !lead_fill.is_empty() {
+        update_in(tx, ctx, Entity::Lead, lead_id, None, &RecordInput { fields: lead_fill, ..Default::default() })?;
+    }
     let moved = move_in(tx, ctx, Entity::Lead, lead_id, &success.code, None, None)?;
 
     let records: Vec<&ConvertedRecord> = [&company, &contact, &deal].into_iter().flatten().collect();

@@ -72,6 +72,7 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
         let target_fields = crate::store::sqlite::custom_fields::fields_of(tx, Some(target))?;
         let mut fields = convert::custom_copies(&lead, &target_fields, &super::records::parse_context(ctx, None));
         fields.extend(typed);
+        fields.extend(crate::store::convert::fill_for(&plan.fill, &target_fields));
         let mut input = RecordInput { fields, origin: Some(convert::ORIGIN.into()), ..Default::default() };
         input.fields.push(("lead".into(), lead_id.to_string()));
         if convert::receives_comms(target) {
@@ -152,6 +153,12 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
         .into_iter()
         .find(|s| s.semantics == StageSemantics::Success)
         .ok_or(StoreError::Rule(Rule::NoSuccessStage))?;
+    // The lead's own fields given for the conversion, then its move.
+    let lead_fill =
+        crate::store::convert::fill_for(&plan.fill, &lead.custom.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
+    if !lead_fill.is_empty() {
+        update_in(tx, ctx, Entity::Lead, lead_id, None, &RecordInput { fields: lead_fill, ..Default::default() })?;
+    }
     let moved = move_in(tx, ctx, Entity::Lead, lead_id, &success.code, None, None)?;
 
     let records: Vec<&ConvertedRecord> = [&company, &contact, &deal].into_iter().flatten().collect();

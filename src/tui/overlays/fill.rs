@@ -33,12 +33,19 @@ pub struct FillForMove {
     /// The other records of a bulk move that lack these fields: the values typed go to each
     /// (only where it lacks them).
     pub more: Vec<i64>,
+    /// A conversion of lead `id` waiting for these fields (SPEC L6): made again with them.
+    pub convert: Option<Box<crate::store::convert::ConversionPlan>>,
 }
 
 /// Asks for the first field of `fill` (the move goes once none is left).
 pub(crate) fn ask(app: &mut App, fill: FillForMove) -> Vec<Effect> {
     let Some(field) = fill.fields.first() else {
-        let FillForMove { entity, id, stage_code, reason, filled, seen, more, .. } = fill;
+        let FillForMove { entity, id, stage_code, reason, filled, seen, more, convert, .. } = fill;
+        if let Some(plan) = convert {
+            let mut plan = *plan;
+            plan.fill.extend(filled);
+            return vec![Effect::Convert { lead_id: id, plan }];
+        }
         if !more.is_empty() {
             let ids = std::iter::once(id).chain(more).collect();
             return vec![Effect::BulkMove { entity, ids, stage_code, reason, fill: filled }];

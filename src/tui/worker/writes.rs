@@ -72,6 +72,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                         fields,
                         filled: vec![],
                         more: vec![],
+                        convert: None,
                     };
                     return Ok(vec![StoreEvent::FieldsNeeded(Box::new(fill))]);
                 }
@@ -252,6 +253,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                     fields: needed,
                     filled: fill,
                     more: more.to_vec(),
+                    convert: None,
                 };
                 events.push(StoreEvent::FieldsNeeded(Box::new(fill)));
             }
@@ -371,10 +373,25 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             let message = tr_in(lang, "msg.activity_done", &[("id", &id.to_string())]);
             vec![saved_on_record(&row, message)]
         }
-        Effect::Convert { lead_id, plan } => {
-            let done = store.convert_lead(lead_id, &plan)?;
-            vec![StoreEvent::Converted(Box::new(done))]
-        }
+        Effect::Convert { lead_id, plan } => match store.convert_lead(lead_id, &plan) {
+            // Fields the lead or a new record requires: asked, then the conversion again.
+            Err(StoreError::Rule(crate::store::Rule::MissingFields { stage, fields })) => {
+                let fill = crate::tui::overlays::fill::FillForMove {
+                    entity: Entity::Lead,
+                    id: lead_id,
+                    stage_code: String::new(),
+                    stage,
+                    reason: None,
+                    seen: None,
+                    fields,
+                    filled: vec![],
+                    more: vec![],
+                    convert: Some(Box::new(plan)),
+                };
+                vec![StoreEvent::FieldsNeeded(Box::new(fill))]
+            }
+            done => vec![StoreEvent::Converted(Box::new(done?))],
+        },
         Effect::CheckDuplicates { entity, id, input, then } => {
             let mut matches = store.duplicates_of_input(entity, id, &input)?;
             if id.is_some() {

@@ -977,3 +977,38 @@ fn recent_files_are_remembered_and_picked_with_the_arrows() {
     assert!(prospect::config::load_recent(&store).is_empty());
     assert!(prospect::config::load_recent(h.dir.path()).is_empty());
 }
+
+/// SPEC L6, F2: a conversion whose new deal requires a field asks for it (the wizard's
+/// answer refused, the value asked in a prompt), then converts with it.
+#[test]
+fn the_wizard_asks_for_the_fields_the_new_deal_requires() {
+    use prospect::domain::custom_field::{CustomField, FieldType};
+    let mut h = Harness::new(60, Lang::En);
+    let (_, stages) = h.store.stages(Entity::Deal, None).unwrap();
+    let first = stages[0].stage.id;
+    let step = CustomField {
+        label: "Next step".into(),
+        required_from: vec![first],
+        ..CustomField::new(Entity::Deal, "next_step", FieldType::Text)
+    };
+    h.store.add_custom_field(&step).unwrap();
+    let id = focus_first_time_lead(&mut h);
+    h.act(Convert);
+    for _ in 0..4 {
+        if !matches!(h.app.overlay, Overlay::Convert(_)) {
+            break;
+        }
+        h.act(Submit);
+    }
+    match &h.app.overlay {
+        Overlay::Prompt(p) => assert!(p.title.contains("Next step"), "{}", p.title),
+        other => panic!("the field asked: {other:?}"),
+    }
+    h.type_text("Call back Monday");
+    h.act(Submit);
+    let lead = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
+    assert_eq!(lead.stage_semantics, Some(prospect::domain::stage::StageSemantics::Success));
+    let deal = lead.links.iter().find(|(e, _)| *e == Entity::Deal).unwrap().1.id;
+    let deal = h.store.get(RecordRef::new(Entity::Deal, deal)).unwrap();
+    assert_eq!(deal.custom_text("next_step"), "Call back Monday");
+}

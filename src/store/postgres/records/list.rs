@@ -248,8 +248,10 @@ fn field_page(
     let n = params.len() + 1;
     let mut args = refs(params);
     args.push(&field);
-    let holding =
-        format!("FROM custom_values v JOIN {table} t ON t.id = v.entity_id WHERE v.field_id = ${n} AND {wheres}");
+    // The records the filter keeps, as a set the field's values are checked against.
+    let holding = format!(
+        "FROM custom_values v WHERE v.field_id = ${n} AND v.entity_id IN (SELECT t.id FROM {table} t WHERE {wheres})"
+    );
     let sql = format!(
         "SELECT v.entity_id {holding} ORDER BY v.sort_key {dir}, v.entity_id {dir} LIMIT {limit} OFFSET {offset}"
     );
