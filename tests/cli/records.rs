@@ -881,3 +881,39 @@ fn a_custom_field_is_added_set_required_and_deleted() {
     let history = env.ok(&["lead", "show", &id]);
     assert!(history.contains("budget: 1500.00 EUR → 2000.00 EUR"), "the history keeps it: {history}");
 }
+
+/// Issue 27 (SPEC V2, F3): a list filtered and sorted by fields with their columns and
+/// total, a saved view opened by name, sections moved and hidden; refusals name the field.
+#[test]
+fn lists_by_fields_views_and_sections_from_the_command_line() {
+    let env = Env::new();
+    env.json(&["field", "add", "--entity", "lead", "budget", "--type", "money", "--label", "Budget", "--in-list"]);
+    for (title, budget) in [("Small", "300"), ("Big", "9 000"), ("Middle", "1 500"), ("None", "")] {
+        env.json(&["lead", "add", "--title", title, "--amount", "10", "--set", &format!("budget={budget}")]);
+    }
+    let listed = env.ok(&["lead", "list", "--where", "budget>=1000", "--sort", "budget", "--reverse", "--total"]);
+    let big = listed.find("Big").unwrap();
+    assert!(listed.contains("Budget") && big < listed.find("Middle").unwrap(), "{listed}");
+    assert!(!listed.contains("Small") && listed.contains("2 leads · €20.00"), "{listed}");
+    let out = env.json(&["lead", "list", "--where", "budget=", "--total"]);
+    assert_eq!(out["count"], 1);
+    assert_eq!(out["records"][0]["title"], "None");
+    let said = env.fails(1, &["lead", "list", "--where", "budget>=lots"]);
+    assert!(said.contains("budget") && said.contains("lots"), "{said}");
+    let said = env.fails(1, &["--lang", "fr", "lead", "list", "--sort", "colour"]);
+    assert!(said.contains("colour") && said.contains("budget"), "{said}");
+    // A view saved, then opened by its name; its sort and filter hold.
+    env.ok(&["view", "save", "--entity", "lead", "Big ones", "--where", "budget>=1000", "--sort", "budget"]);
+    let viewed = env.ok(&["lead", "list", "--view", "big ones"]);
+    assert!(viewed.find("Middle").unwrap() < viewed.find("Big").unwrap() && !viewed.contains("Small"), "{viewed}");
+    assert!(env.ok(&["view", "list"]).contains("Big ones"));
+    // Sections: a field moved and one hidden, as `show` prints them.
+    env.ok(&["section", "add", "--entity", "lead", "qualification", "--label", "Qualification"]);
+    env.ok(&["section", "move", "--entity", "lead", "budget", "qualification"]);
+    env.ok(&["section", "hide", "--entity", "lead", "amount"]);
+    let shown = env.ok(&["lead", "show", "2"]);
+    assert!(shown.contains("Qualification\n  Budget"), "{shown}");
+    assert!(!shown.contains("Amount"), "hidden: {shown}");
+    let json = env.json(&["lead", "show", "2"]);
+    assert_eq!(json["amount"], "10.00", "the data stays");
+}

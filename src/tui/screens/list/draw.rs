@@ -46,8 +46,14 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
         chips.push(format!("{}: {typed}", app.t("label.created")));
     }
     chips.extend(list.filters.wheres.iter().cloned());
-    // Newest first reads as descending; the other keys start ascending.
-    let descending = (list.sort == crate::store::records::SortField::Newest) != list.sort_desc;
+    // Newest first reads as descending; the other keys start ascending; a view's own order
+    // goes its own way until `s` or `S` picks another.
+    let newest = list.sort == crate::store::records::SortField::Newest;
+    let view_order = list.view.as_ref().filter(|v| newest && !list.sort_desc && v.spec.sort.is_some());
+    let descending = match view_order {
+        Some(v) => v.spec.reverse,
+        None => newest != list.sort_desc,
+    };
     let arrow = if descending { "▼" } else { "▲" };
     // The real total and the sum of amounts once counted; until then the rows loaded.
     let count = match &list.totals {
