@@ -125,6 +125,9 @@ pub fn lists_are_filtered_and_sorted_by_every_kind_of_field(mut eng: TestEngine)
     let totals = eng.list_totals(Entity::Lead, &filter).unwrap();
     assert_eq!(totals.count, 4);
     assert_eq!(totals.sums, [("EUR".to_string(), 35_000)]);
+    // The whole list (a file reads its kept column totals): the same rule.
+    let all = eng.list_totals(Entity::Lead, &ListFilter::default()).unwrap();
+    assert_eq!((all.count, all.sums), (6, vec![("EUR".to_string(), 35_000)]));
 }
 
 pub fn views_are_saved_shared_opened_and_deleted_by_whom_they_belong_to(mut eng: TestEngine) {

@@ -518,6 +518,36 @@ impl Records for Store {
             Entity::Company => Some("t.revenue_minor"),
             Entity::Lead | Entity::Deal => Some("t.amount_minor"),
         };
+        // The whole lead list of a user who sees every lead: the Kanban's kept column
+        // totals say it in a few rows (counting 100k leads took 27 ms). A column whose sum
+        // the file could not keep (NULL: past 64 bits) is counted from the leads.
+        if entity == Entity::Lead && wheres == "1" {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT st.currency, st.records, st.amount_minor FROM stage_totals st \
+                 JOIN stages s ON s.id = st.stage_id JOIN pipelines p ON p.id = s.pipeline_id \
+                 WHERE p.entity = 'lead' AND st.records <> 0",
+            )?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get_ref(2)?.as_i64_or_null().unwrap_or(None)))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            if rows.iter().all(|(_, _, sum)| sum.is_some()) {
+                let mut totals = ListTotals::default();
+                for (currency, count, sum) in rows {
+                    totals.count += count;
+                    let sum = i128::from(sum.unwrap_or(0));
+                    match totals.sums.iter_mut().find(|(c, _)| *c == currency) {
+                        Some((_, s)) => *s += sum,
+                        None if !currency.is_empty() => totals.sums.push((currency, sum)),
+                        None => {}
+                    }
+                }
+                totals.sums.retain(|(_, s)| *s != 0);
+                totals.sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                return Ok(totals);
+            }
+        }
         let Some(amount) = amount else {
             let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
             let count = self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?;
