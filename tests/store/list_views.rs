@@ -234,3 +234,34 @@ pub fn sections_are_added_ordered_and_deleted_and_fields_moved_or_hidden(mut eng
     assert_eq!(budget.section, "main");
     assert!(eng.delete_section(Entity::Lead, "person", "more").is_err());
 }
+
+/// A list sorted by a field shows a restricted user what their levels reach, and nothing
+/// else, page after page (the page query once numbered its parameters after the filter's:
+/// another user's records showed, or the query failed, by the page's size).
+pub fn a_list_sorted_by_a_field_keeps_to_what_its_reader_sees(mut eng: TestEngine) {
+    eng.add_custom_field(&field("budget", FieldType::Money, &[])).unwrap();
+    let mut dan = eng.session_as("dan", &["Commercial"], None);
+    let mine = create(&mut dan, Entity::Lead, &[("title", "Dan's"), ("budget", "500")], &[]).id;
+    let nobody = create(&mut eng, Entity::Lead, &[("title", "Nobody's"), ("budget", "700")], &[]).id;
+    eng.update(prospect::store::RecordRef::new(Entity::Lead, nobody), None, &crate::input(&[("responsible", "")]))
+        .unwrap();
+    for i in 0..3 {
+        create(&mut eng, Entity::Lead, &[("title", &format!("Alice's {i}")), ("budget", "900")], &[]);
+    }
+    let by_budget = ViewSpec { sort: Some("budget".into()), reverse: true, ..Default::default() };
+    for limit in 1..=4 {
+        let mut seen = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = ids(&dan, &by_budget, offset, limit);
+            if page.is_empty() {
+                break;
+            }
+            seen.extend(page);
+            offset += limit;
+        }
+        assert_eq!(seen, [nobody, mine], "pages of {limit}");
+    }
+    let filtered = ViewSpec { wheres: vec!["budget>=100".into()], ..by_budget };
+    assert_eq!(ids(&dan, &filtered, 0, 10), [nobody, mine]);
+}

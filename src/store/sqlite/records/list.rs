@@ -21,6 +21,21 @@ pub(crate) fn visibility_sql(vis: &Visibility, alias: &str) -> (String, Vec<Sql>
     }
 }
 
+/// `sql` with each bare `?` numbered, the first `?{first}`.
+fn numbered(sql: &str, first: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = first;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '?' && !chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            out.push_str(&next.to_string());
+            next += 1;
+        }
+    }
+    out
+}
+
 /// SQL (over alias `t`) of the deadline of a record's nearest open activity: a column kept
 /// up to date by `activities::refresh_next` (schema version 2).
 pub(super) fn next_activity_sql(_entity: Entity) -> String {
@@ -37,7 +52,9 @@ pub(super) fn list_where(
 ) -> Result<Option<(String, Vec<Sql>)>> {
     let tag = search::tag(entity);
     let (vis_sql, mut params) = visibility_sql(vis, "t");
-    let mut wheres = vec![vis_sql];
+    // Numbered, as every parameter of the clause is: a page query puts the clause after
+    // parameters of its own (a sort by a field), where a bare `?` would take their numbers.
+    let mut wheres = vec![numbered(&vis_sql, 1)];
     let mut add = |cond: String, v: Sql, params: &mut Vec<Sql>| {
         params.push(v);
         wheres.push(cond.replace("?", &format!("?{}", params.len())));
