@@ -48,8 +48,17 @@ impl Service {
     /// Hides a field (or shows it again): its data stays, shown in the timeline and exports.
     pub fn hide_field(&mut self, entity: Entity, field: &str, hidden: bool) -> Result<Layout> {
         let field = field.trim().to_lowercase();
-        if entity.field(&field).is_none() {
-            self.custom_field_named(entity, &field)?;
+        match entity.field(&field) {
+            // What a record cannot be without (a lead's title, a contact's last name) or is
+            // moved by stays on the form.
+            Some(spec) if hidden && (spec.required || !spec.editable || spec.key == "title") => {
+                let refused = crate::domain::Problem::refused("field_not_hideable", &[("value", spec.key)]);
+                return Err(FieldError::new("field", refused).into());
+            }
+            Some(_) => {}
+            None => {
+                self.custom_field_named(entity, &field)?;
+            }
         }
         self.change_layout(entity, |l| {
             if hidden {

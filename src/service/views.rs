@@ -110,12 +110,13 @@ impl Service {
         let user = self.user().cloned();
         let others = self.list_views(Some(entity))?;
         let login = user.as_ref().map(|u| u.login.clone());
-        let taken =
-            others.iter().find(|v| v.name.to_lowercase() == name.to_lowercase() && v.owner != login && v.shared);
+        let taken = others.iter().find(|v| {
+            v.name.to_lowercase() == name.to_lowercase() && v.owner != login && (v.shared || v.owner.is_none())
+        });
         if let Some(v) = taken
             && !self.is_administrator()
         {
-            return Err(StoreError::Rule(Rule::NotYourView { name: v.name.clone() }));
+            return Err(StoreError::Rule(Rule::NotYourView { name: v.name.clone(), builtin: v.owner.is_none() }));
         }
         let view = SavedView { id: 0, entity, name, owner: login, shared, spec };
         self.require_writer()?;
@@ -128,7 +129,8 @@ impl Service {
         let view = self.view_named(entity, name)?;
         let me = self.user().map(|u| u.login.clone());
         if view.owner != me && !self.is_administrator() {
-            return Err(StoreError::Rule(Rule::NotYourView { name: view.name }));
+            let builtin = view.owner.is_none();
+            return Err(StoreError::Rule(Rule::NotYourView { name: view.name, builtin }));
         }
         self.require_writer()?;
         self.engine.delete_list_view(view.id)?;

@@ -205,6 +205,8 @@ pub enum Rule {
     NotYourView {
         /// Its name.
         name: String,
+        /// One of the views the file was made with.
+        builtin: bool,
     },
     /// A custom field code that names no field of this kind of record.
     NoSuchCustomField {
@@ -390,7 +392,8 @@ impl Rule {
                 i18n::tr_count(lang, "rule.field_holds_values", *count as u64, &[("code", code)])
             }
             Rule::NoSuchView { name } => t("no_such_view", &[("name", name)]),
-            Rule::NotYourView { name } => t("not_your_view", &[("name", name)]),
+            Rule::NotYourView { name, builtin: false } => t("not_your_view", &[("name", name)]),
+            Rule::NotYourView { name, builtin: true } => t("builtin_view", &[("name", name)]),
             Rule::NoSuchCustomField { code, entity } => {
                 t("no_such_custom_field", &[("code", code), ("entity", &word(lang, *entity))])
             }

@@ -102,11 +102,19 @@ pub(crate) fn view_named(app: &mut App, entity: Entity, text: String) -> Answere
         Ok(name) => name,
         Err(e) => return Answered::Refused(crate::i18n::describe(&e.problem, "name", app.lang)),
     };
+    // One's own view of that name is replaced: its sharing is offered first.
+    let me = app.user.clone();
+    let list = list_mut(app, entity);
+    let shared = list
+        .views
+        .iter()
+        .chain(list.view.as_ref())
+        .any(|v| v.shared && v.owner.as_deref() == Some(&me) && v.name.to_lowercase() == name.to_lowercase());
     app.overlay = Overlay::Picker(Picker {
         purpose: PickPurpose::ViewShared { entity, name },
         title: app.t("tui.view_who"),
         items: vec![(String::new(), app.t("tui.view_only_me")), ("shared".into(), app.t("tui.view_everyone"))],
-        cursor: 0,
+        cursor: usize::from(shared),
     });
     Answered::Close(vec![])
 }
