@@ -93,7 +93,17 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     let label = |col: Col| col.label_key(entity).map(|key| app.t(key)).unwrap_or_default();
     let id_width = list.rows.iter().map(|r| r.id.to_string().len()).max().unwrap_or(0).max(label(Col::Id).width());
     let amount_width = list.rows.iter().map(|r| money(r).width()).max().unwrap_or(0).max(label(Col::Amount).width());
-    let cols = columns(entity, table_area.width as usize, id_width, amount_width.min(MAX_AMOUNT), list.columns.len());
+    // A field's column is as wide as its label or widest value shown, up to `MAX_FIELD`.
+    let field_widths: Vec<usize> = list
+        .columns
+        .iter()
+        .map(|f| {
+            let values =
+                list.rows.iter().filter_map(|r| r.fields.get(&f.code)).map(|v| present::custom(app.lang, f, v).width());
+            values.max().unwrap_or(0).max(f.label_in(app.lang).width()).clamp(4, MAX_FIELD)
+        })
+        .collect();
+    let cols = columns(entity, table_area.width as usize, id_width, amount_width.min(MAX_AMOUNT), &field_widths);
     let head = |col: Col| match col {
         Col::Field(i) => list.columns.get(i).map(|f| f.label_in(app.lang).to_string()).unwrap_or_default(),
         col => label(col),
@@ -205,7 +215,7 @@ impl Col {
     }
 
     /// Width of a column that does not stretch.
-    fn fixed(self, id: usize, amount: usize) -> usize {
+    fn fixed(self, id: usize, amount: usize, fields: &[usize]) -> usize {
         match self {
             Col::Mark => 1,
             Col::Id => id,
@@ -215,14 +225,14 @@ impl Col {
             Col::Phone => 16,
             Col::Next => 11,
             Col::Created => 10,
-            Col::Field(_) => FIELD_WIDTH,
+            Col::Field(i) => fields.get(i).copied().unwrap_or(MAX_FIELD),
             Col::Title | Col::Company => 0,
         }
     }
 }
 
-/// The width of a column of a field of the team's own.
-pub const FIELD_WIDTH: usize = 14;
+/// The widest a column of a field of the team's own gets; a longer value ends with `…`.
+pub const MAX_FIELD: usize = 18;
 /// The widest an amount column gets; a longer amount ends with `…`.
 pub const MAX_AMOUNT: usize = 18;
 /// The narrowest title worth a column, before other columns give way.
@@ -235,14 +245,14 @@ const GIVE_WAY: [Col; 7] =
 
 /// The columns of the list of `entity` that fit `width` cells, with their widths, in drawing
 /// order. `id` and `amount` are the widths of the widest id and amount (header included):
-/// the id column is never cut. `fields` columns of fields of the team's own follow the
-/// title. Columns give way (the creation date and phone, the fields last one first, then the
+/// the id column is never cut. Columns of fields of the team's own (`fields`: their widths)
+/// follow the title. Columns give way (the creation date and phone, the fields last one first, then the
 /// rest of `GIVE_WAY`)
 /// until the title and the company have room; what is left goes to them (three fifths to
 /// the title).
-pub fn columns(entity: Entity, width: usize, id: usize, amount: usize, fields: usize) -> Vec<(Col, usize)> {
+pub fn columns(entity: Entity, width: usize, id: usize, amount: usize, fields: &[usize]) -> Vec<(Col, usize)> {
     let mut cols = vec![Col::Mark, Col::Id, Col::Title];
-    cols.extend((0..fields).map(Col::Field));
+    cols.extend((0..fields.len()).map(Col::Field));
     if entity.has_stages() {
         cols.push(Col::Stage);
     }
@@ -250,11 +260,15 @@ pub fn columns(entity: Entity, width: usize, id: usize, amount: usize, fields: u
         cols.push(Col::Amount);
     }
     cols.extend([Col::Responsible, Col::Company, Col::Phone, Col::Next, Col::Created]);
-    let fixed = |cols: &[Col]| cols.iter().map(|c| c.fixed(id, amount)).sum::<usize>() + cols.len().saturating_sub(1);
+    let fixed =
+        |cols: &[Col]| cols.iter().map(|c| c.fixed(id, amount, fields)).sum::<usize>() + cols.len().saturating_sub(1);
     let wanted = |cols: &[Col]| MIN_TITLE + if cols.contains(&Col::Company) { MIN_COMPANY } else { 0 };
     // The creation date and the phone go first; then the fields (last first), chosen to be seen.
-    let give_way =
-        GIVE_WAY[..2].iter().copied().chain((0..fields).rev().map(Col::Field)).chain(GIVE_WAY[2..].iter().copied());
+    let give_way = GIVE_WAY[..2]
+        .iter()
+        .copied()
+        .chain((0..fields.len()).rev().map(Col::Field))
+        .chain(GIVE_WAY[2..].iter().copied());
     for col in give_way {
         if fixed(&cols) + wanted(&cols) <= width {
             break;
@@ -278,7 +292,7 @@ pub fn columns(entity: Entity, width: usize, id: usize, amount: usize, fields: u
             let w = match c {
                 Col::Title => title,
                 Col::Company => company,
-                c => c.fixed(id, amount),
+                c => c.fixed(id, amount, fields),
             };
             (c, w)
         })
