@@ -153,6 +153,12 @@ pub fn read_condition(typed: &str, fields: &[CustomField], ctx: &ParseContext) -
             let (a, b) = value.split_once("..").unwrap_or((value, ""));
             let from = (!a.trim().is_empty()).then(|| bound(field, a, Side::From, ctx)).transpose()?;
             let to = (!b.trim().is_empty()).then(|| bound(field, b, Side::To, ctx)).transpose()?;
+            if let (Some((low, _)), Some((high, _))) = (&from, &to)
+                && low > high
+            {
+                // `5..1` would match nothing: most likely the two ends typed the other way.
+                return Err(FieldError::new(field.code.clone(), Problem::refused("where_range", &[("value", value)])));
+            }
             FieldTest::Range { from, to }
         }
         "=" | "!=" if field.kind == FieldType::DateTime && is_day(value) => {
@@ -295,6 +301,7 @@ mod tests {
         assert_eq!(read("temp>Hot").unwrap_err().field, "temp");
         assert_eq!(read("nope=1").unwrap_err().field, "where");
         assert_eq!(read("budget").unwrap_err().field, "where");
+        assert_eq!(read("budget=20..10").unwrap_err().field, "budget", "the ends the other way");
     }
 
     #[test]

@@ -108,6 +108,13 @@ pub(crate) fn split_input<'a>(
                 split.custom.retain(|(g, _)| g.id != f.id);
                 split.custom.push((f, value));
             }
+            None if entity.field(key).is_none() => {
+                // Neither a built-in key nor a field of the team's own: say both.
+                let mut accepted: Vec<String> = entity.fields().iter().map(|f| f.key.to_string()).collect();
+                accepted.extend(fields.iter().filter(|f| f.entity == entity).map(|f| f.code.clone()));
+                let no_such = crate::domain::Problem::NoSuchField { accepted };
+                return Err(crate::domain::FieldError::new(key.clone(), no_such));
+            }
             None => split.builtin.push((key.clone(), text.clone())),
         }
     }
@@ -117,7 +124,7 @@ pub(crate) fn split_input<'a>(
 /// `split_input`'s answer.
 #[derive(Default)]
 pub(crate) struct CustomSplit<'a> {
-    /// Pairs for the built-in fields (and unknown keys, refused by `validate_input`).
+    /// Pairs for the built-in fields.
     pub builtin: Vec<(String, String)>,
     /// Custom fields and their parsed values.
     pub custom: Vec<(&'a CustomField, Option<String>)>,
