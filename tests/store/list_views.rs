@@ -265,3 +265,73 @@ pub fn a_list_sorted_by_a_field_keeps_to_what_its_reader_sees(mut eng: TestEngin
     let filtered = ViewSpec { wheres: vec!["budget>=100".into()], ..by_budget };
     assert_eq!(ids(&dan, &filtered, 0, 10), [nobody, mine]);
 }
+
+/// The other types filter and sort as their values read: a day and time (a whole day typed
+/// as a day), yes/no, a link (by the record's number), a web address, an e-mail, a phone (as
+/// typed in any form), several lines of text.
+pub fn the_remaining_types_filter_and_sort_by_their_values(mut eng: TestEngine) {
+    let contact = create(&mut eng, Entity::Contact, &[("first_name", "Anne"), ("last_name", "Roux")], &[]).id;
+    let other = create(&mut eng, Entity::Contact, &[("first_name", "Paul"), ("last_name", "Blanc")], &[]).id;
+    for f in [
+        field("call_at", FieldType::DateTime, &[]),
+        field("signed", FieldType::Bool, &[]),
+        field("referrer", FieldType::Link(Entity::Contact), &[]),
+        field("site", FieldType::Url, &[]),
+        field("billing", FieldType::Email, &[]),
+        field("desk", FieldType::Phone, &[]),
+        field("story", FieldType::Multiline, &[]),
+    ] {
+        eng.add_custom_field(&f).unwrap();
+    }
+    let (c1, c2) = (contact.to_string(), other.to_string());
+    let rows: [Vec<(&str, &str)>; 3] = [
+        vec![
+            ("call_at", "2026-12-01T12:00:00Z"),
+            ("signed", "yes"),
+            ("referrer", &c2),
+            ("site", "acme.example"),
+            ("billing", "Pay@Acme.example"),
+            ("desk", "01 23 45 67 89"),
+            ("story", "First line\nsecond Zebra line"),
+        ],
+        vec![("call_at", "2026-12-03T12:00:00Z"), ("signed", "no"), ("referrer", &c1), ("desk", "+33 6 12 34 56 78")],
+        vec![("call_at", "2026-11-30T12:00:00Z"), ("site", "beta.example")],
+    ];
+    let mut made = Vec::new();
+    for (i, values) in rows.iter().enumerate() {
+        let title = format!("Typed {i}");
+        let mut all = vec![("title", title.as_str())];
+        all.extend_from_slice(values);
+        made.push(create(&mut eng, Entity::Lead, &all, &[]).id);
+    }
+    let id = |i: usize| made[i];
+    let matching = |conds: &[&str]| {
+        let mut v = ids(&eng, &wheres(conds), 0, 50);
+        v.sort();
+        v
+    };
+    assert_eq!(
+        matching(&["call_at=2026-12-01"]),
+        [id(0)],
+        "that whole day (noon UTC is that day in every zone near it)"
+    );
+    assert_eq!(matching(&["call_at>=2026-12-01T06:00:00Z"]), [id(0), id(1)]);
+    assert_eq!(matching(&["call_at<2026-12-01"]), [id(2)]);
+    assert_eq!(matching(&["signed=oui"]), [id(0)]);
+    assert_eq!(matching(&["signed=no"]), [id(1)]);
+    assert_eq!(matching(&["signed="]), [id(2)]);
+    assert_eq!(matching(&[&format!("referrer=#{contact}")]), [id(1)]);
+    assert_eq!(matching(&["site~beta"]), [id(2)]);
+    assert_eq!(matching(&["billing=pay@acme.EXAMPLE"]), [id(0)]);
+    assert_eq!(matching(&["desk=0612345678"]), [id(1)], "a phone as typed in another form");
+    assert_eq!(matching(&["story~zebra"]), [id(0)], "any line, without case");
+    assert!(matches!(
+        eng.apply_view(Entity::Lead, &mut ListFilter::default(), &wheres(&["signed>yes"])),
+        Err(StoreError::Field(_))
+    ));
+    let by = |code: &str| ViewSpec { sort: Some(code.into()), ..Default::default() };
+    assert_eq!(ids(&eng, &by("call_at"), 0, 50), [id(2), id(0), id(1)], "by time");
+    assert_eq!(ids(&eng, &by("signed"), 0, 50), [id(1), id(0), id(2)], "no, yes, then none");
+    let (low, high) = if contact < other { (id(1), id(0)) } else { (id(0), id(1)) };
+    assert_eq!(ids(&eng, &by("referrer"), 0, 50)[..2], [low, high], "by the record's number");
+}

@@ -93,6 +93,7 @@ macro_rules! contract_suite {
             list_views::views_are_saved_shared_opened_and_deleted_by_whom_they_belong_to,
             list_views::search_finds_records_by_their_text_fields,
             list_views::a_list_sorted_by_a_field_keeps_to_what_its_reader_sees,
+            list_views::the_remaining_types_filter_and_sort_by_their_values,
             list_views::sections_are_added_ordered_and_deleted_and_fields_moved_or_hidden,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,
