@@ -335,6 +335,25 @@ pub fn custom_copies(
         .collect()
 }
 
+/// The fields of its own a new deal would lack in its first stage (SPEC F2, L6): required
+/// there (`required_at`; `pipeline`: the deal pipeline's stages in order, each `(id,
+/// is_failure)`), without a default, and neither copied from the lead (`copied`) nor given
+/// (`given`: codes). Asked with the lead's own before anything is written.
+pub fn deal_lacks(
+    deal_fields: &[crate::domain::custom_field::CustomField],
+    first_stage: i64,
+    pipeline: &[(i64, bool)],
+    copied: &[(String, String)],
+    given: &[String],
+) -> Vec<crate::domain::custom_field::CustomField> {
+    deal_fields
+        .iter()
+        .filter(|f| crate::domain::custom_field::required_at(f, first_stage, pipeline))
+        .filter(|f| f.default.is_none() && !given.contains(&f.code) && !copied.iter().any(|(c, _)| *c == f.code))
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
 

@@ -202,7 +202,8 @@ pub fn a_conversion_is_given_the_fields_its_records_require(mut eng: TestEngine)
     let plan = ConversionPlan::new(Targets::DEFAULT);
     match eng.convert_lead(id, &plan) {
         Err(StoreError::Rule(Rule::MissingFields { fields, .. })) => {
-            assert!(fields.iter().any(|f| f.code == "budget" || f.code == "next_step"), "{fields:?}")
+            let codes: Vec<&str> = fields.iter().map(|f| f.code.as_str()).collect();
+            assert_eq!(codes, ["budget", "next_step"], "the lead's and the deal's, said at once");
         }
         other => panic!("refused for the fields, got {other:?}"),
     }
