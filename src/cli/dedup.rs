@@ -127,7 +127,7 @@ pub fn run_convert(s: &mut Session, a: ConvertArgs) -> anyhow::Result<()> {
         let Some((code, value)) = pair.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
             anyhow::bail!("--set: '{pair}' is not CODE=VALUE (for example --set budget=1500)");
         };
-        plan.fill.push((code.trim().to_lowercase(), value.to_string()));
+        plan.fill.push((code.trim().to_lowercase().replace('-', "_"), value.to_string()));
     }
     if let Some(t) = a.deal_title {
         plan.deal_fields.push(("title".into(), t));

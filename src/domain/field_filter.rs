@@ -172,7 +172,12 @@ pub fn read_condition(typed: &str, fields: &[CustomField], ctx: &ParseContext) -
             let mut keys = Vec::new();
             for part in parts {
                 let stored = field.parse(part, ctx)?.unwrap_or_default();
-                keys.push(if field.kind == FieldType::MultiList { stored } else { sort_key(field, &stored) });
+                if field.kind == FieldType::MultiList {
+                    // `a,b` reads as two options, as `a|b` does: any of them.
+                    keys.extend(stored.split('|').filter(|o| !o.is_empty()).map(str::to_string));
+                } else {
+                    keys.push(sort_key(field, &stored));
+                }
             }
             match (op, field.kind) {
                 ("=", FieldType::MultiList) => FieldTest::HasOption(keys),
@@ -302,6 +307,9 @@ mod tests {
         assert_eq!(read("nope=1").unwrap_err().field, "where");
         assert_eq!(read("budget").unwrap_err().field, "where");
         assert_eq!(read("budget=20..10").unwrap_err().field, "budget", "the ends the other way");
+        let tags = [CustomField { options: vec!["Hot".into(), "Cold".into()], ..field("tags", FieldType::MultiList) }];
+        let any = read_condition("tags=hot,cold", &tags, &ctx()).unwrap().test;
+        assert_eq!(any, FieldTest::HasOption(vec!["Hot".into(), "Cold".into()]), "commas as bars");
     }
 
     #[test]

@@ -120,6 +120,11 @@ impl Service {
         }
         let view = SavedView { id: 0, entity, name, owner: login, shared, spec };
         self.require_writer()?;
+        // An administrator saving over someone else's shared view (or the file's own)
+        // replaces it, rather than adding a second of that name.
+        if let Some(v) = taken {
+            self.engine.delete_list_view(v.id)?;
+        }
         self.engine.save_list_view(&view, user.map(|u| u.id))
     }
 

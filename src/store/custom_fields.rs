@@ -217,6 +217,14 @@ pub(crate) fn condition_sql(
     param: &mut dyn FnMut(CondParam) -> String,
 ) -> String {
     use crate::domain::field_filter::FieldTest;
+    // An empty list binds nothing (a parameter bound and not used is an error on both engines).
+    match &c.test {
+        FieldTest::In(k) if k.is_empty() => return "1 = 0".to_string(),
+        FieldTest::NotIn(k) if k.is_empty() => return "1 = 1".to_string(),
+        FieldTest::HasOption(o) if o.is_empty() => return "1 = 0".to_string(),
+        FieldTest::HasNoOption(o) if o.is_empty() => return "1 = 1".to_string(),
+        _ => {}
+    }
     let field = param(CondParam::Id(c.field_id));
     let holding = |test: &str, not: bool| {
         let not = if not { "NOT " } else { "" };
@@ -227,9 +235,6 @@ pub(crate) fn condition_sql(
     match &c.test {
         FieldTest::Empty => holding("", true),
         FieldTest::NotEmpty => holding("", false),
-        FieldTest::In(k) | FieldTest::NotIn(k) if k.is_empty() => {
-            (if matches!(c.test, FieldTest::In(_)) { "1 = 0" } else { "1 = 1" }).to_string()
-        }
         FieldTest::In(k) => holding(&format!(" AND v.sort_key IN ({})", keys(k).join(", ")), false),
         FieldTest::NotIn(k) => holding(&format!(" AND v.sort_key IN ({})", keys(k).join(", ")), true),
         FieldTest::HasOption(o) | FieldTest::HasNoOption(o) => {
@@ -277,12 +282,13 @@ pub(crate) fn searched(f: &CustomField) -> bool {
     matches!(f.kind, FieldType::Text | FieldType::Multiline | FieldType::Email | FieldType::Url)
 }
 
-/// The text of a record's searched custom values (`searched`), in the fields' order: what its
-/// search entry ends with (`with_searched`).
+/// The text of a record's searched custom values (`searched`), by field id: what its search
+/// entry ends with (`with_searched`).
 pub(crate) fn searched_text<'a>(values: impl IntoIterator<Item = (&'a CustomField, &'a str)>) -> String {
     let mut kept: Vec<(&CustomField, &str)> =
         values.into_iter().filter(|(f, v)| searched(f) && !v.is_empty()).collect();
-    kept.sort_by_key(|(f, _)| (f.position, f.id));
+    // By id, not position: moving a field must not change what the entries say.
+    kept.sort_by_key(|(f, _)| f.id);
     kept.iter().map(|(_, v)| *v).collect::<Vec<_>>().join(" ")
 }
 
@@ -290,8 +296,8 @@ pub(crate) fn searched_text<'a>(values: impl IntoIterator<Item = (&'a CustomFiel
 /// joins them.
 pub(crate) fn searched_sql(entity: Entity, dialect: Dialect) -> String {
     let agg = match dialect {
-        Dialect::Sqlite => "group_concat(v.value, ' ' ORDER BY f.sort, f.id)",
-        Dialect::Postgres => "string_agg(v.value, ' ' ORDER BY f.sort, f.id)",
+        Dialect::Sqlite => "group_concat(v.value, ' ' ORDER BY f.id)",
+        Dialect::Postgres => "string_agg(v.value, ' ' ORDER BY f.id)",
     };
     format!(
         "(SELECT {agg} FROM custom_values v JOIN custom_fields f ON f.id = v.field_id \

@@ -72,6 +72,10 @@ pub fn lists_are_filtered_and_sorted_by_every_kind_of_field(mut eng: TestEngine)
     assert_eq!(matching(&["note~ÉRIC"]), [id(0), id(3)], "contains, without case, accents kept");
     assert_eq!(matching(&["tags=web|erp"]), [id(1), id(3)]);
     assert_eq!(matching(&["tags!=crm"]), [id(0), id(2), id(3), id(4), id(5)]);
+    assert_eq!(matching(&["tags=web,erp"]), [id(1), id(3)], "commas as bars");
+    // No option named: nothing, or everything.
+    assert!(matching(&["temp=|", "budget!="]).is_empty());
+    assert_eq!(matching(&["temp!=|"]).len(), 6);
     // A bad value names its field and writes nothing; an unknown field names `where`.
     let mut filter = ListFilter::default();
     match eng.apply_view(Entity::Lead, &mut filter, &wheres(&["budget>=lots"])) {
@@ -166,6 +170,17 @@ pub fn views_are_saved_shared_opened_and_deleted_by_whom_they_belong_to(mut eng:
     assert_eq!(eng.view_named(Entity::Lead, "Big ones").unwrap().spec, ViewSpec::default());
     eng.delete_view(Entity::Lead, "Big ones").unwrap();
     assert!(bob.view_named(Entity::Lead, "Big ones").is_err());
+    // An administrator saving over a colleague's shared view replaces it: one of that name.
+    bob.save_view(Entity::Lead, "Team", true, ViewSpec::default()).unwrap();
+    eng.save_view(Entity::Lead, "team", true, ViewSpec { mine: true, ..Default::default() }).unwrap();
+    let named: Vec<_> = bob
+        .list_views(Some(Entity::Lead))
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.name.eq_ignore_ascii_case("team"))
+        .collect();
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(named[0].spec.mine);
 }
 
 pub fn search_finds_records_by_their_text_fields(mut eng: TestEngine) {

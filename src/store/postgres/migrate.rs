@@ -63,6 +63,18 @@ pub fn run(store: &mut Store) -> Result<()> {
         if *v == 7 {
             super::custom_fields::refresh_sort_keys(&mut tx, None)?;
             super::views::seed_views(&mut tx, lang)?;
+            // Users' own database roles get the new table as their other rights say.
+            let roles: Vec<(String, bool)> = tx
+                .query(
+                    "SELECT db_role, is_admin FROM users WHERE db_role IN (SELECT rolname::text FROM pg_roles)",
+                    &[],
+                )?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            for (role, admin) in roles {
+                super::db_roles::grant(&mut tx, &role, admin)?;
+            }
         }
         tx.execute("UPDATE prospect_schema SET version = $1", &[v])?;
     }
