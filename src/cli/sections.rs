@@ -6,8 +6,24 @@ use super::{Session, output};
 use crate::domain::fields::Entity;
 use crate::domain::layout::Layout;
 use crate::i18n::{lang, tr};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use serde_json::json;
+
+/// A section and its names, as `add` and `rename` take them.
+#[derive(Args, Debug)]
+pub struct SectionNames {
+    /// Kind of record.
+    #[arg(long, value_enum)]
+    entity: FieldEntity,
+    /// Its code: lowercase letters, digits and _.
+    code: String,
+    /// Its name in English.
+    #[arg(long)]
+    label: Option<String>,
+    /// Its name in French.
+    #[arg(long = "label-fr")]
+    label_fr: Option<String>,
+}
 
 /// Section commands (changes: administrators only).
 #[derive(Subcommand, Debug)]
@@ -19,33 +35,9 @@ pub enum SectionCmd {
         entity: FieldEntity,
     },
     /// Add a section after the others.
-    Add {
-        /// Kind of record.
-        #[arg(long, value_enum)]
-        entity: FieldEntity,
-        /// Its code: lowercase letters, digits and _.
-        code: String,
-        /// Its name in English.
-        #[arg(long)]
-        label: Option<String>,
-        /// Its name in French.
-        #[arg(long = "label-fr")]
-        label_fr: Option<String>,
-    },
+    Add(SectionNames),
     /// Name a section again (built-in ones too).
-    Rename {
-        /// Kind of record.
-        #[arg(long, value_enum)]
-        entity: FieldEntity,
-        /// Its code.
-        code: String,
-        /// Its name in English.
-        #[arg(long)]
-        label: Option<String>,
-        /// Its name in French.
-        #[arg(long = "label-fr")]
-        label_fr: Option<String>,
-    },
+    Rename(SectionNames),
     /// Put sections in this order (comma-separated codes; the others follow).
     Reorder {
         /// Kind of record.
@@ -103,10 +95,10 @@ pub fn writes(c: &SectionCmd) -> bool {
 pub fn run(s: &mut Session, c: SectionCmd) -> anyhow::Result<()> {
     let (entity, layout) = match c {
         SectionCmd::List { entity } => (entity.into(), s.store.layout(entity.into())?),
-        SectionCmd::Add { entity, code, label, label_fr } => {
+        SectionCmd::Add(SectionNames { entity, code, label, label_fr }) => {
             (entity.into(), s.store.change_layout(entity.into(), |l| l.add_section(&code, label, label_fr))?)
         }
-        SectionCmd::Rename { entity, code, label, label_fr } => {
+        SectionCmd::Rename(SectionNames { entity, code, label, label_fr }) => {
             (entity.into(), s.store.change_layout(entity.into(), |l| l.rename_section(&code, label, label_fr))?)
         }
         SectionCmd::Reorder { entity, codes } => {

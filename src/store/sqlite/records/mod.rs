@@ -27,6 +27,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
+mod by_field;
 mod list;
 mod read;
 mod write;
@@ -509,69 +510,7 @@ impl Records for Store {
     }
 
     fn list_totals(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<ListTotals> {
-        let whole = ListFilter { before_id: None, after_id: None, ..filter.clone() };
-        let Some((wheres, params)) = list_where(self.conn(), entity, sight.of(entity), &whole)? else {
-            return Ok(ListTotals::default());
-        };
-        let amount = match entity {
-            Entity::Contact => None,
-            Entity::Company => Some("t.revenue_minor"),
-            Entity::Lead | Entity::Deal => Some("t.amount_minor"),
-        };
-        // The whole lead list of a user who sees every lead: the Kanban's kept column
-        // totals say it in a few rows (counting 100k leads took 27 ms). A column whose sum
-        // the file could not keep (NULL: past 64 bits) is counted from the leads.
-        if entity == Entity::Lead && wheres == "1" {
-            let mut stmt = self.conn().prepare_cached(
-                "SELECT st.currency, st.records, st.amount_minor FROM stage_totals st \
-                 JOIN stages s ON s.id = st.stage_id JOIN pipelines p ON p.id = s.pipeline_id \
-                 WHERE p.entity = 'lead' AND st.records <> 0",
-            )?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get_ref(2)?.as_i64_or_null().unwrap_or(None)))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            if rows.iter().all(|(_, _, sum)| sum.is_some()) {
-                let mut totals = ListTotals::default();
-                for (currency, count, sum) in rows {
-                    totals.count += count;
-                    let sum = i128::from(sum.unwrap_or(0));
-                    match totals.sums.iter_mut().find(|(c, _)| *c == currency) {
-                        Some((_, s)) => *s += sum,
-                        None if !currency.is_empty() => totals.sums.push((currency, sum)),
-                        None => {}
-                    }
-                }
-                totals.sums.retain(|(_, s)| *s != 0);
-                totals.sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                return Ok(totals);
-            }
-        }
-        let Some(amount) = amount else {
-            let sql = format!("SELECT count(*) FROM {} t WHERE {wheres}", entity.table());
-            let count = self.conn().prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?;
-            return Ok(ListTotals { count, sums: vec![] });
-        };
-        let sql = format!(
-            "SELECT t.currency, count(*), {} FROM {} t WHERE {wheres} GROUP BY t.currency",
-            super::totals::split_sum_sql(amount),
-            entity.table()
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?, super::totals::split_sum(r, 2)?))
-        })?;
-        let mut totals = ListTotals::default();
-        for row in rows {
-            let (currency, count, sum) = row?;
-            totals.count += count;
-            if let (Some(c), Some(sum)) = (currency, sum.filter(|s| *s != 0)) {
-                totals.sums.push((c, sum));
-            }
-        }
-        totals.sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        Ok(totals)
+        list_totals_in(self.conn(), entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
     }
 
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
