@@ -6,6 +6,7 @@
 
 use crate::domain::custom_field::{CustomField, FieldType, ParseContext, stored_money};
 use crate::domain::error::{FieldError, Problem};
+use crate::domain::fields::Entity;
 use crate::domain::when;
 
 /// The longest text key kept (characters): PostgreSQL caps an index entry near 2,700 bytes.
@@ -43,6 +44,11 @@ fn text_key(text: &str) -> String {
     text.chars().flat_map(char::to_lowercase).take(TEXT_KEY).collect()
 }
 
+/// The whole number a key of `int_key` (a date-time's instant, a link's id) stands for.
+pub fn key_int(key: &str) -> Option<i64> {
+    u64::from_str_radix(key, 16).ok().filter(|_| key.len() == 16).map(|n| (n ^ (1 << 63)) as i64)
+}
+
 /// A whole number as 16 hex digits in order (the sign bit flipped).
 fn int_key(n: i64) -> String {
     format!("{:016x}", (n as u64) ^ (1 << 63))
@@ -76,17 +82,46 @@ pub enum FieldTest {
     Contains(String),
 }
 
-/// A condition on one custom field, ready for the engines.
+/// A condition on one field, built-in or of the team's own, ready for the engines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldCondition {
-    /// The field's id.
-    pub field_id: i64,
+    /// The field tested.
+    pub on: ConditionOn,
     /// What its value must be.
     pub test: FieldTest,
 }
 
+/// The field a condition tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConditionOn {
+    /// A field of the team's own, by id: its values' order keys (`sort_key`) are tested.
+    Custom(i64),
+    /// A built-in field, by its column: the column's own values are tested.
+    Column {
+        /// The SQL column (a constant of `fields::FieldSpec`, never typed).
+        column: &'static str,
+        /// How its values compare.
+        kind: ColumnKind,
+    },
+}
+
+/// How a built-in column's values compare in a condition (the keys `FieldTest` holds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Free text, compared without case; keys are the typed text.
+    Text,
+    /// Whole numbers and amounts in minor units; keys are decimal numbers.
+    Int,
+    /// Days as `YYYY-MM-DD`.
+    Date,
+    /// Yes/no; keys are `1` and `0`.
+    Bool,
+    /// Fixed codes (a choice, a currency); keys are the codes.
+    Code,
+}
+
 /// The operators a condition takes, longest first (so `>=` is not read as `>`).
-const OPERATORS: [&str; 7] = ["!=", ">=", "<=", "=", ">", "<", "~"];
+pub(crate) const OPERATORS: [&str; 7] = ["!=", ">=", "<=", "=", ">", "<", "~"];
 
 /// Whether a field's values have a size or a time (ranges and `<`, `>` apply).
 fn ranged(kind: FieldType) -> bool {
@@ -109,32 +144,47 @@ fn operators_of(kind: FieldType) -> &'static str {
     }
 }
 
-/// Reads `CODE OP VALUE` against `fields` (the list's entity): `budget>=1000`,
-/// `budget=1000..5000`, `region=North|South` (any of), `region!=North`, `name~dup`,
-/// `callback=` (empty), `callback!=` (not empty). The value is read as the field reads
-/// input (`CustomField::parse`: `1 500,50`, `24/11/2026`, an option in any case), so a bad
-/// one is refused naming the field and what it takes.
-pub fn read_condition(typed: &str, fields: &[CustomField], ctx: &ParseContext) -> Result<FieldCondition, FieldError> {
+/// Reads `CODE OP VALUE` against the entity's built-in fields and `fields` (its fields of the
+/// team's own): `budget>=1000`, `budget=1000..5000`, `region=North|South` (any of),
+/// `region!=North`, `name~dup`, `callback=` (empty), `callback!=` (not empty),
+/// `close_date=2026-12-01..2026-12-31`. The value is read as the field reads input
+/// (`CustomField::parse`, `fields::parse_value`: `1 500,50`, `24/11/2026`, an option in any
+/// case), so a bad one is refused naming the field and what it takes.
+pub fn read_condition(
+    typed: &str,
+    entity: Entity,
+    fields: &[CustomField],
+    ctx: &ParseContext,
+) -> Result<FieldCondition, FieldError> {
     let typed = typed.trim();
     let shape = || FieldError::new("where", Problem::refused("where_shape", &[("value", typed)]));
     let at = typed.find(['!', '>', '<', '=', '~']).ok_or_else(shape)?;
-    let code = typed[..at].trim().to_lowercase();
+    let code = typed[..at].trim().to_lowercase().replace('-', "_");
     let rest = &typed[at..];
     let op = OPERATORS.into_iter().find(|o| rest.starts_with(o)).ok_or_else(shape)?;
     let value = rest[op.len()..].trim();
     if code.is_empty() {
         return Err(shape());
     }
-    let field = fields.iter().find(|f| f.code == code || f.label.to_lowercase() == code).ok_or_else(|| {
-        FieldError::new(
-            "where",
-            Problem::Unknown {
-                what: "field",
-                value: code.clone(),
-                known: fields.iter().map(|f| f.code.clone()).collect(),
-            },
-        )
-    })?;
+    if let Some(field) = fields.iter().find(|f| f.code == code || f.label.to_lowercase() == code) {
+        return custom_condition(field, op, value, ctx, shape);
+    }
+    if let Some(spec) = entity.field(&code) {
+        return crate::domain::column_filter::column_condition(spec, op, value, ctx.currency, shape);
+    }
+    let mut known: Vec<String> = entity.fields().iter().map(|f| f.key.to_string()).collect();
+    known.extend(fields.iter().map(|f| f.code.clone()));
+    Err(FieldError::new("where", Problem::Unknown { what: "field", value: code, known }))
+}
+
+/// A condition on a field of the team's own (`read_condition` found it).
+fn custom_condition(
+    field: &CustomField,
+    op: &str,
+    value: &str,
+    ctx: &ParseContext,
+    shape: impl Fn() -> FieldError,
+) -> Result<FieldCondition, FieldError> {
     let wrong_op = || {
         FieldError::new(
             field.code.clone(),
@@ -210,7 +260,7 @@ pub fn read_condition(typed: &str, fields: &[CustomField], ctx: &ParseContext) -
         }
         _ => return Err(wrong_op()),
     };
-    Ok(FieldCondition { field_id: field.id, test })
+    Ok(FieldCondition { on: ConditionOn::Custom(field.id), test })
 }
 
 /// Which end of a range a bound is.
@@ -243,7 +293,6 @@ fn bound(field: &CustomField, typed: &str, side: Side, ctx: &ParseContext) -> Re
 mod tests {
     use super::*;
     use crate::domain::dedup::PhoneRegion;
-    use crate::domain::fields::Entity;
     use crate::domain::money::Currency;
 
     fn ctx() -> ParseContext {
@@ -282,7 +331,7 @@ mod tests {
     fn conditions_are_read_with_the_fields_own_input_rules() {
         let fields =
             [field("budget", FieldType::Money), field("temp", FieldType::List), field("note", FieldType::Text)];
-        let read = |t: &str| read_condition(t, &fields, &ctx());
+        let read = |t: &str| read_condition(t, Entity::Lead, &fields, &ctx());
         let key = |s: &str| sort_key(&fields[0], s);
         assert_eq!(
             read("budget >= 1 500").unwrap().test,
@@ -308,20 +357,20 @@ mod tests {
         assert_eq!(read("budget").unwrap_err().field, "where");
         assert_eq!(read("budget=20..10").unwrap_err().field, "budget", "the ends the other way");
         let tags = [CustomField { options: vec!["Hot".into(), "Cold".into()], ..field("tags", FieldType::MultiList) }];
-        let any = read_condition("tags=hot,cold", &tags, &ctx()).unwrap().test;
+        let any = read_condition("tags=hot,cold", Entity::Lead, &tags, &ctx()).unwrap().test;
         assert_eq!(any, FieldTest::HasOption(vec!["Hot".into(), "Cold".into()]), "commas as bars");
     }
 
     #[test]
     fn a_day_of_a_date_time_field_is_the_whole_day() {
         let f = [field("call", FieldType::DateTime)];
-        let c = read_condition("call=2026-12-01", &f, &ctx()).unwrap();
+        let c = read_condition("call=2026-12-01", Entity::Lead, &f, &ctx()).unwrap();
         let day = 1_796_083_200_000; // 2026-12-01T00:00Z
         assert_eq!(
             c.test,
             FieldTest::Range { from: Some((int_key(day), true)), to: Some((int_key(day + 86_400_000), false)) }
         );
-        let after = read_condition("call>2026-12-01", &f, &ctx()).unwrap();
+        let after = read_condition("call>2026-12-01", Entity::Lead, &f, &ctx()).unwrap();
         assert_eq!(after.test, FieldTest::Range { from: Some((int_key(day + 86_400_000), true)), to: None });
     }
 }

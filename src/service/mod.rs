@@ -7,6 +7,7 @@
 mod activities;
 mod admin;
 mod convert;
+mod dated;
 mod fields;
 mod import;
 mod intake;

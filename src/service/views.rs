@@ -23,7 +23,7 @@ impl Service {
         let fields = self.engine.custom_fields(Some(entity))?;
         let ctx = self.parse_context();
         for typed in &spec.wheres {
-            filter.fields.push(read_condition(typed, &fields, &ctx)?);
+            filter.fields.push(read_condition(typed, entity, &fields, &ctx)?);
         }
         if let Some(code) = spec.sort.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             let key = match SortField::ALL.into_iter().find(|s| s.code() == code) {

@@ -195,8 +195,8 @@ pub(crate) fn paired(fields: Vec<CustomField>, values: &[(i64, String)]) -> Vec<
 
 /// A parameter of a field condition's SQL (`condition_sql`).
 pub(crate) enum CondParam {
-    /// A field's id.
-    Id(i64),
+    /// A field's id, a number.
+    Int(i64),
     /// A key, option or text.
     Text(String),
 }
@@ -208,15 +208,20 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
-/// SQL (over alias `t`, the listed record) of a condition on a field of the team's own:
-/// the records holding a value that passes, read from the field's order index
-/// (`field_filter::sort_key`). `param` keeps each parameter and answers its placeholder.
+/// SQL (over alias `t`, the listed record) of a condition on a field: for a field of the
+/// team's own, the records holding a value that passes, read from the field's order index
+/// (`field_filter::sort_key`); for a built-in field, a test of its column. `param` keeps
+/// each parameter and answers its placeholder.
 pub(crate) fn condition_sql(
     c: &crate::domain::field_filter::FieldCondition,
     dialect: Dialect,
     param: &mut dyn FnMut(CondParam) -> String,
 ) -> String {
-    use crate::domain::field_filter::FieldTest;
+    use crate::domain::field_filter::{ConditionOn, FieldTest};
+    let field_id = match c.on {
+        ConditionOn::Custom(id) => id,
+        ConditionOn::Column { column, kind } => return column_sql(column, kind, &c.test, dialect, param),
+    };
     // An empty list binds nothing (a parameter bound and not used is an error on both engines).
     match &c.test {
         FieldTest::In(k) if k.is_empty() => return "1 = 0".to_string(),
@@ -225,7 +230,7 @@ pub(crate) fn condition_sql(
         FieldTest::HasNoOption(o) if o.is_empty() => return "1 = 1".to_string(),
         _ => {}
     }
-    let field = param(CondParam::Id(c.field_id));
+    let field = param(CondParam::Int(field_id));
     let holding = |test: &str, not: bool| {
         let not = if not { "NOT " } else { "" };
         format!("t.id {not}IN (SELECT v.entity_id FROM custom_values v WHERE v.field_id = {field}{test})")
@@ -258,6 +263,82 @@ pub(crate) fn condition_sql(
             let p = keys(std::slice::from_ref(text)).remove(0);
             holding(&format!(" AND {find}(v.sort_key, {p}) > 0"), false)
         }
+    }
+}
+
+/// SQL (over alias `t`) of the key of a record's value of field `on`, as text: the column's
+/// value, or the value's order key (`field_filter::sort_key`). The field's id is a number the
+/// store read, written into the SQL as one.
+pub(crate) fn value_key_sql(on: crate::domain::field_filter::ConditionOn) -> String {
+    use crate::domain::field_filter::ConditionOn;
+    match on {
+        ConditionOn::Column { column, .. } => format!("CAST(t.{column} AS TEXT)"),
+        ConditionOn::Custom(id) => {
+            format!("(SELECT v.sort_key FROM custom_values v WHERE v.field_id = {id} AND v.entity_id = t.id)")
+        }
+    }
+}
+
+/// SQL (over alias `t`) of a condition on built-in column `column`, compared as `kind`
+/// says (`domain::column_filter`). Text compares without case (each engine's `lower` on
+/// both sides); no value (`NULL`, or empty text) passes `!=` and `Empty` only.
+fn column_sql(
+    column: &str,
+    kind: crate::domain::field_filter::ColumnKind,
+    test: &crate::domain::field_filter::FieldTest,
+    dialect: Dialect,
+    param: &mut dyn FnMut(CondParam) -> String,
+) -> String {
+    use crate::domain::field_filter::{ColumnKind, FieldTest};
+    let col = format!("t.{column}");
+    let mut one = |key: &str| match kind {
+        ColumnKind::Int => param(CondParam::Int(key.parse().unwrap_or_default())),
+        ColumnKind::Text => format!("lower({})", param(CondParam::Text(key.to_string()))),
+        _ => param(CondParam::Text(key.to_string())),
+    };
+    // What is compared: the column, without case for text, as true/false for yes/no.
+    let value = match kind {
+        ColumnKind::Text => format!("lower({col})"),
+        _ => col.clone(),
+    };
+    let filled = match kind {
+        ColumnKind::Text | ColumnKind::Date | ColumnKind::Code => format!("coalesce({col}, '') <> ''"),
+        _ => format!("{col} IS NOT NULL"),
+    };
+    let find = if dialect == Dialect::Sqlite { "instr" } else { "strpos" };
+    match test {
+        FieldTest::Empty => format!("NOT ({filled})"),
+        FieldTest::NotEmpty => filled,
+        FieldTest::In(keys) | FieldTest::NotIn(keys) if kind == ColumnKind::Bool => {
+            let holds = |k: &String| if k == "1" { format!("{col} = TRUE") } else { format!("{col} = FALSE") };
+            let any = keys.iter().map(holds).collect::<Vec<_>>();
+            let any = if any.is_empty() { "1 = 0".to_string() } else { format!("({})", any.join(" OR ")) };
+            if matches!(test, FieldTest::In(_)) { any } else { format!("NOT coalesce({any}, FALSE)") }
+        }
+        FieldTest::In(keys) if keys.is_empty() => "1 = 0".into(),
+        FieldTest::NotIn(keys) if keys.is_empty() => "1 = 1".into(),
+        FieldTest::In(keys) => {
+            let ps: Vec<String> = keys.iter().map(|k| one(k)).collect();
+            format!("{value} IN ({})", ps.join(", "))
+        }
+        FieldTest::NotIn(keys) => {
+            let ps: Vec<String> = keys.iter().map(|k| one(k)).collect();
+            format!("({col} IS NULL OR {value} NOT IN ({}))", ps.join(", "))
+        }
+        FieldTest::Range { from, to } => {
+            let mut parts = vec![filled];
+            for (bound, op_in, op_out) in [(from, ">=", ">"), (to, "<=", "<")] {
+                if let Some((key, included)) = bound {
+                    parts.push(format!("{value} {} {}", if *included { op_in } else { op_out }, one(key)));
+                }
+            }
+            parts.join(" AND ")
+        }
+        FieldTest::Contains(text) => {
+            let p = one(text);
+            format!("{find}(lower(coalesce({col}, '')), {p}) > 0")
+        }
+        FieldTest::HasOption(_) | FieldTest::HasNoOption(_) => "1 = 0".into(),
     }
 }
 

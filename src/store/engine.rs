@@ -115,6 +115,17 @@ pub trait Records {
     /// (a company's revenue; none for contacts): the list's header (SPEC V2).
     fn list_totals(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<ListTotals>;
 
+    /// How many records a list filter matches per value of field `on` (a date field's days:
+    /// the calendar by a date field, SPEC V4), as (the value's key, count) in key order;
+    /// records without a value are left out.
+    fn count_by_value(
+        &self,
+        entity: Entity,
+        filter: &ListFilter,
+        on: crate::domain::field_filter::ConditionOn,
+        sight: &Sight,
+    ) -> Result<Vec<(String, i64)>>;
+
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
     /// every board reload.

@@ -13,6 +13,7 @@ mod admin;
 mod bulk;
 mod convert;
 mod custom_fields;
+mod dated;
 mod deal_contacts;
 mod duplicates;
 mod feed;
@@ -90,6 +91,8 @@ macro_rules! contract_suite {
             custom_fields::a_link_field_follows_a_merge_and_goes_with_a_deletion,
             custom_fields::an_import_writes_custom_values,
             list_views::lists_are_filtered_and_sorted_by_every_kind_of_field,
+            dated::lists_are_filtered_by_built_in_fields,
+            dated::the_calendar_counts_and_lists_records_by_a_date_field,
             list_views::views_are_saved_shared_opened_and_deleted_by_whom_they_belong_to,
             list_views::search_finds_records_by_their_text_fields,
             list_views::a_list_sorted_by_a_field_keeps_to_what_its_reader_sees,

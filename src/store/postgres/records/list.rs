@@ -109,7 +109,7 @@ fn list_where(
     for cond in &filter.fields {
         let mut param = |p: CondParam| {
             params.push(match p {
-                CondParam::Id(id) => Box::new(id),
+                CondParam::Int(id) => Box::new(id),
                 CondParam::Text(t) => Box::new(t),
             });
             format!("${}", params.len())
@@ -446,6 +446,29 @@ pub(crate) fn list_totals_in(
     }
     totals.sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok(totals)
+}
+
+/// How many records `filter` matches per value of field `on` (`Records::count_by_value`).
+pub(crate) fn count_by_value_in(
+    c: &mut impl GenericClient,
+    stmts: &StatementCache,
+    entity: Entity,
+    vis: &Visibility,
+    filter: &ListFilter,
+    on: crate::domain::field_filter::ConditionOn,
+) -> Result<Vec<(String, i64)>> {
+    let whole = ListFilter { before_id: None, after_id: None, ..filter.clone() };
+    let Some((wheres, params)) = list_where(c, stmts, entity, vis, &whole)? else {
+        return Ok(vec![]);
+    };
+    let key = crate::store::custom_fields::value_key_sql(on);
+    let sql = format!(
+        "SELECT k, count(*) FROM (SELECT {key} AS k FROM {} t WHERE {wheres}) kept WHERE k IS NOT NULL \
+         GROUP BY k ORDER BY k",
+        entity.table()
+    );
+    let rows = c.query(&sql, &refs(&params))?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// How many records `filter` matches (ignoring its limit and pages).

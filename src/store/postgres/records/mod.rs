@@ -455,6 +455,17 @@ impl Records for Store {
             .map_err(|e| self.fill_path(e))
     }
 
+    fn count_by_value(
+        &self,
+        entity: Entity,
+        filter: &ListFilter,
+        on: crate::domain::field_filter::ConditionOn,
+        sight: &Sight,
+    ) -> Result<Vec<(String, i64)>> {
+        count_by_value_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter, on)
+            .map_err(|e| self.fill_path(e))
+    }
+
     /// Whether the database holds no lead, contact, company or deal at all (the TUI then
     /// welcomes a new user).
     fn holds_no_records(&self) -> Result<bool> {

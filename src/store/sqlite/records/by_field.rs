@@ -19,7 +19,8 @@ pub(super) fn field_page(q: &PageQuery) -> Result<Option<Vec<i64>>> {
     // in the filter too).
     let mut bounds = String::new();
     let mut bound_args: Vec<Sql> = Vec::new();
-    for c in filter.fields.iter().filter(|c| c.field_id == field) {
+    let on_field = crate::domain::field_filter::ConditionOn::Custom(field);
+    for c in filter.fields.iter().filter(|c| c.on == on_field) {
         if let crate::domain::field_filter::FieldTest::Range { from, to } = &c.test {
             for (bound, op_in, op_out) in [(from, ">=", ">"), (to, "<=", "<")] {
                 if let Some((key, included)) = bound {

@@ -136,7 +136,7 @@ pub(super) fn list_where(
     for c in &filter.fields {
         let mut param = |p: CondParam| {
             params.push(match p {
-                CondParam::Id(id) => Sql::Integer(id),
+                CondParam::Int(id) => Sql::Integer(id),
                 CondParam::Text(t) => Sql::Text(t),
             });
             format!("?{}", params.len())

@@ -513,6 +513,28 @@ impl Records for Store {
         list_totals_in(self.conn(), entity, sight.of(entity), filter).map_err(|e| self.fill_path(e))
     }
 
+    fn count_by_value(
+        &self,
+        entity: Entity,
+        filter: &ListFilter,
+        on: crate::domain::field_filter::ConditionOn,
+        sight: &Sight,
+    ) -> Result<Vec<(String, i64)>> {
+        let whole = ListFilter { before_id: None, after_id: None, ..filter.clone() };
+        let Some((wheres, params)) = list_where(self.conn(), entity, sight.of(entity), &whole)? else {
+            return Ok(vec![]);
+        };
+        let key = crate::store::custom_fields::value_key_sql(on);
+        let sql = format!(
+            "SELECT k, count(*) FROM (SELECT {key} AS k FROM {} t WHERE {wheres}) WHERE k IS NOT NULL \
+             GROUP BY k ORDER BY k",
+            entity.table()
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Whether the file holds no lead, contact, company or deal at all (the TUI then welcomes a
     /// new user). One row looked up per table: counting them took 1-2 ms at 100k leads, paid at
     /// every board reload.

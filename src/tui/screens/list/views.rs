@@ -74,7 +74,7 @@ pub(crate) fn filter_where(app: &mut App, text: String) -> Answered {
         region,
         local_instant: crate::store::custom_fields::local_instant,
     };
-    if let Err(e) = read_condition(&text, &list.fields, &ctx) {
+    if let Err(e) = read_condition(&text, entity, &list.fields, &ctx) {
         return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang));
     }
     list.filters.wheres.push(text.trim().to_string());
