@@ -4,6 +4,7 @@
 mod activity;
 mod admin;
 mod args;
+mod calendar;
 mod db;
 mod dedup;
 mod fields;
@@ -113,6 +114,9 @@ pub enum Command {
     Activity(activity::ActivityCmd),
     /// Your counters: overdue, today's and coming activities.
     Status,
+    /// A month's days: your activities, and records by a date field with --by (deals by
+    /// close date, leads by a field of your own).
+    Calendar(calendar::CalendarArgs),
     /// Search every record (names, phones, e-mails, companies, titles).
     Search {
         /// What to look for.
@@ -340,6 +344,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Section(c) => sections::run(&mut session, c),
         Command::Activity(c) => activity::run(&mut session, c),
         Command::Status => activity::status(&mut session),
+        Command::Calendar(a) => calendar::run(&mut session, a),
         Command::Search { text, limit } => records::run_search(&mut session, &text.join(" "), limit),
         Command::Demo(a) => db::run_demo(&mut session, a),
         Command::Db(c) => db::run_db(&mut session, c),

@@ -144,6 +144,8 @@ pub enum Action {
     Today,
     /// Calendar: month or week grid.
     ToggleWeek,
+    /// Calendar: show records by a date field beside activities (SPEC V4).
+    CalendarBy,
     /// Mark the selected activity done.
     CompleteActivity,
     /// Delete the selected activity.
@@ -314,6 +316,7 @@ impl Action {
             (Show(Tab::Calendar), "tui.act_show_calendar"),
             (Today, "tui.act_today"),
             (ToggleWeek, "tui.act_week"),
+            (CalendarBy, "tui.act_calendar_by"),
             (CompleteActivity, "tui.act_complete"),
             (DeleteActivity, "tui.act_delete_activity"),
             (Search, "tui.act_search"),

@@ -170,7 +170,13 @@ pub enum Effect {
         list_to: i64,
         limit: usize,
         hours: Vec<(i64, i64)>,
+        /// Records by this date field too: counted per day shown, and the selected day's.
+        by: Option<crate::domain::dated::DateField>,
+        /// The selected day.
+        day: chrono::NaiveDate,
     },
+    /// The date fields the calendar can show records by (the `f` choice).
+    LoadDateFields,
     /// The next page of the selected day's activities, after (deadline, id) `after`.
     LoadCalendarPage { list_from: i64, list_to: i64, after: (i64, i64), limit: usize },
     /// Mark an activity done.
@@ -289,7 +295,13 @@ pub enum StoreEvent {
         counts: Vec<(chrono::NaiveDate, i64)>,
         activities: Vec<crate::store::activities::ActivityRow>,
         hours: Vec<crate::store::activities::ActivitySlot>,
+        /// Records per day by the chosen date field.
+        dated_counts: Vec<(chrono::NaiveDate, i64)>,
+        /// The selected day's records by it.
+        dated: Vec<crate::store::records::RecordSummary>,
     },
+    /// The date fields of every entity, for the calendar's choice.
+    DateFields(Vec<crate::domain::dated::DateField>),
     /// More of the selected day's activities (`list_from` says which day).
     CalendarPage { list_from: i64, activities: Vec<crate::store::activities::ActivityRow> },
     /// The file is busy (true) or free again (false).

@@ -248,7 +248,9 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ StoreEvent::Record { .. } => form::on_store(app, ev),
         ev @ StoreEvent::Triage(_) => triage::on_store(app, ev),
         ev @ (StoreEvent::AgendaCounts(_) | StoreEvent::AgendaPage { .. }) => agenda::on_store(app, ev),
-        ev @ (StoreEvent::CalendarData { .. } | StoreEvent::CalendarPage { .. }) => calendar::on_store(app, ev),
+        ev @ (StoreEvent::CalendarData { .. } | StoreEvent::CalendarPage { .. } | StoreEvent::DateFields(_)) => {
+            calendar::on_store(app, ev)
+        }
         ev @ (StoreEvent::ImportPreview(_)
         | StoreEvent::ImportDone { .. }
         | StoreEvent::ImportValues { .. }

@@ -5,6 +5,7 @@ mod common;
 
 mod activities;
 mod admin;
+mod calendar;
 mod cards;
 mod concurrency;
 mod convert;

@@ -63,6 +63,18 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     out.push(("calendar_month", h.app.clone()));
     h.act(Action::ToggleWeek);
     out.push(("calendar_week", h.app.clone()));
+    // Deals by close date beside the activities (SPEC V4).
+    h.act(Action::ToggleWeek);
+    h.act(Action::CalendarBy);
+    let close = match &h.app.overlay {
+        prospect::tui::app::Overlay::Picker(p) => p.items.iter().position(|(v, _)| v == "deal:close_date").unwrap(),
+        other => panic!("date fields to pick: {other:?}"),
+    };
+    for _ in 0..close {
+        h.act(Action::Down);
+    }
+    h.act(Action::Submit);
+    out.push(("calendar_by_close_date", h.app.clone()));
     h.act(Action::Show(Tab::LeadBoard));
     h.act(Action::PlanActivity);
     out.push(("plan_activity", h.app.clone()));

@@ -38,6 +38,8 @@ pub enum PickPurpose {
     ViewShared { entity: Entity, name: String },
     /// A choice of the administration screens.
     Team(crate::tui::screens::team::TeamPick),
+    /// The date field the calendar shows records by (`entity:code`; empty: none).
+    CalendarBy,
 }
 
 /// A list to pick from.
@@ -136,6 +138,7 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
         }
         PickPurpose::Team(pick) => crate::tui::screens::team::picked(app, pick, value),
         PickPurpose::View => crate::tui::screens::list::view_picked(app, value),
+        PickPurpose::CalendarBy => crate::tui::screens::calendar::by_picked(app, value),
         PickPurpose::ViewShared { entity, name } => crate::tui::screens::list::view_shared(app, entity, name, value),
         PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
             crate::tui::screens::list::filter_picked(app, &p.purpose, value)

@@ -1,6 +1,8 @@
 //! The calendar (SPEC V4): a month or week grid of activity counts and the selected day's
-//! activities beside it; its state, keys, store answers and drawing.
+//! activities beside it, and records by a date field chosen with `f` (deals by close date,
+//! leads by a "callback" field of the team's own); its state, keys, store answers and drawing.
 
+use crate::domain::dated::DateField;
 use crate::domain::when::from_ms;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Confirm, Overlay};
@@ -26,6 +28,11 @@ impl Calendar {
             .filter(|a| crate::domain::when::from_ms(a.deadline).with_timezone(&chrono::Local).date_naive() == self.day)
             .collect()
     }
+
+    /// What the day's agenda lists: its activities, then its records by the date field.
+    fn items(&self) -> usize {
+        self.day_activities().len() + self.dated.len()
+    }
 }
 
 /// The calendar (SPEC V4).
@@ -46,6 +53,14 @@ pub struct Calendar {
     pub cursor: usize,
     /// A next page of the day's list is on its way.
     pub pending: bool,
+    /// The date field records are shown by beside the activities, if one is chosen.
+    pub by: Option<DateField>,
+    /// The date fields there are to choose from (read when `f` is pressed).
+    pub choices: Vec<DateField>,
+    /// Records per day of the shown range by that field.
+    pub dated_counts: std::collections::BTreeMap<chrono::NaiveDate, i64>,
+    /// The selected day's records by that field, after its activities in the agenda.
+    pub dated: Vec<crate::store::records::RecordSummary>,
 }
 
 /// Keys of the calendar.
@@ -60,6 +75,7 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k(']')], NextMonth, "tui.key_next_month", true),
         b(&[k('t')], Today, "tui.key_today", true),
         b(&[k('w')], ToggleWeek, "tui.key_week", true),
+        b(&[k('f')], CalendarBy, "tui.key_calendar_by", true),
         b(&[k('J')], PageDown, "tui.key_agenda_down", false),
         b(&[k('K')], PageUp, "tui.key_agenda_up", false),
         b(&[k('x')], CompleteActivity, "tui.key_complete", false),
@@ -98,7 +114,8 @@ pub(crate) fn calendar_effect(app: &App) -> Effect {
     // 4,900 activities of one user); the selected day's list takes a page, and more as the
     // cursor goes down.
     let hours = if app.calendar.week { crate::domain::agenda::week_grid_slots(&chrono::Local, from) } else { vec![] };
-    Effect::LoadCalendar { days, list_from, list_to, limit: calendar_page(app), hours }
+    let by = app.calendar.by.clone();
+    Effect::LoadCalendar { days, list_from, list_to, limit: calendar_page(app), hours, by, day: app.calendar.day }
 }
 
 /// `[start, end)` of a local day, in unix ms.
@@ -145,15 +162,23 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Today => cal.day = today,
         Action::ToggleWeek => cal.week = !cal.week,
         Action::PageDown => {
-            cal.cursor = (cal.cursor + 1).min(cal.day_activities().len().saturating_sub(1));
+            cal.cursor = (cal.cursor + 1).min(cal.items().saturating_sub(1));
             return calendar_more(app);
         }
+        Action::CalendarBy => return vec![Effect::LoadDateFields],
         Action::PageUp => {
             cal.cursor = cal.cursor.saturating_sub(1);
             return vec![];
         }
         Action::Open => {
-            let target = cal.day_activities().get(cal.cursor).and_then(|a| a.record());
+            let activities = cal.day_activities();
+            let target = match activities.get(cal.cursor) {
+                Some(a) => a.record(),
+                None => {
+                    let record = cal.dated.get(cal.cursor - activities.len());
+                    record.zip(cal.by.as_ref()).map(|(r, by)| crate::store::RecordRef::new(by.entity, r.id))
+                }
+            };
             return match target {
                 Some(r) => open_record(app, r.entity, r.id),
                 None => vec![],
@@ -188,13 +213,30 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
 /// The range's counts, the day's activities and pages of them.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::CalendarData { counts, activities, hours } => {
+        StoreEvent::CalendarData { counts, activities, hours, dated_counts, dated } => {
             let cal = &mut app.calendar;
             cal.counts = counts.into_iter().collect();
             cal.activities = activities;
             cal.hours = hours;
+            cal.dated_counts = dated_counts.into_iter().collect();
+            cal.dated = dated;
             cal.pending = false;
-            cal.cursor = cal.cursor.min(cal.day_activities().len().saturating_sub(1));
+            cal.cursor = cal.cursor.min(cal.items().saturating_sub(1));
+            vec![]
+        }
+        StoreEvent::DateFields(fields) => {
+            let current = app.calendar.by.as_ref().map(DateField::name).unwrap_or_default();
+            let mut items = vec![(String::new(), app.t("tui.calendar_by_none"))];
+            items.extend(fields.iter().map(|f| (f.name(), date_field_label(app, f))));
+            let cursor = items.iter().position(|(name, _)| *name == current).unwrap_or(0);
+            app.calendar.choices = fields;
+            let title = app.t("tui.act_calendar_by");
+            app.overlay = Overlay::Picker(crate::tui::overlays::picker::Picker {
+                purpose: crate::tui::overlays::picker::PickPurpose::CalendarBy,
+                title,
+                items,
+                cursor,
+            });
             vec![]
         }
         StoreEvent::CalendarPage { list_from, activities } => {
@@ -209,6 +251,24 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         _ => vec![],
     }
+}
+
+/// A date field picked (`entity:code`; empty: activities only): the calendar loads again.
+pub(crate) fn by_picked(app: &mut App, value: String) -> Vec<Effect> {
+    app.calendar.by = app.calendar.choices.iter().find(|f| f.name() == value).cloned();
+    app.calendar.dated.clear();
+    app.calendar.dated_counts.clear();
+    app.calendar.cursor = 0;
+    vec![calendar_effect(app)]
+}
+
+/// A date field as the calendar names it: "Deal · Close date".
+fn date_field_label(app: &App, f: &DateField) -> String {
+    let label = match f.custom_label(app.lang) {
+        Some(l) => l.to_string(),
+        None => app.t(&format!("field.{}", f.code)),
+    };
+    format!("{} · {label}", app.t(&format!("entity.{}", f.entity.code())))
 }
 
 const DAY_KEYS: [&str; 7] = ["tui.mon", "tui.tue", "tui.wed", "tui.thu", "tui.fri", "tui.sat", "tui.sun"];
@@ -272,13 +332,18 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                     style = style.add_modifier(Modifier::REVERSED);
                 }
                 let count = cal.counts.get(&day).copied().unwrap_or(0);
+                let dated = cal.dated_counts.get(&day).copied().unwrap_or(0);
                 let mut lines =
                     vec![Line::from(Span::styled(fit(&format!("{:>2}", day.day()), rect.width as usize), style))];
+                let mut marks = Vec::new();
                 if count > 0 {
-                    lines.push(Line::from(Span::styled(
-                        fit(&format!("•{count}"), rect.width as usize),
-                        Style::default().fg(Color::Yellow),
-                    )));
+                    marks.push(Span::styled(format!("•{count} "), Style::default().fg(Color::Yellow)));
+                }
+                if dated > 0 {
+                    marks.push(Span::styled(format!("◆{dated}"), Style::default().fg(Color::Magenta)));
+                }
+                if !marks.is_empty() {
+                    lines.push(Line::from(marks));
                 }
                 f.render_widget(Paragraph::new(lines), rect);
             }
@@ -295,8 +360,12 @@ fn draw_week(app: &App, f: &mut Frame, body: Rect, monday: chrono::NaiveDate, ce
         let day = monday + Duration::days(d);
         let style = if day == cal.day { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
         let n = cal.counts.get(&day).copied().unwrap_or(0);
+        let dated = match cal.dated_counts.get(&day) {
+            Some(m) => format!(" ◆{m}"),
+            None => String::new(),
+        };
         head.push(Span::styled(
-            format!("{:<w$}", fit(&format!("{:02} ({n})", day.day()), cell_w as usize), w = cell_w as usize),
+            format!("{:<w$}", fit(&format!("{:02} ({n}){dated}", day.day()), cell_w as usize), w = cell_w as usize),
             style,
         ));
     }
@@ -341,13 +410,14 @@ fn draw_agenda(app: &App, f: &mut Frame, area: Rect) {
     let w = area.width.saturating_sub(2) as usize;
     let items = cal.day_activities();
     let mut lines = Vec::new();
+    // The line of the focused item, so the list starts where it stays in view.
+    let mut focus_line = 0;
     if items.is_empty() {
         lines.push(Line::from(Span::styled(app.t("tui.no_activity_day"), Style::default().fg(Color::Gray))));
     }
-    // Two lines an activity: the list starts where the cursor stays in view.
-    let room = (area.height as usize / 2).max(1);
-    let first = cal.cursor.saturating_sub(room - 1);
-    for (i, a) in items.iter().enumerate().skip(first) {
+    let focused =
+        |i: usize| if i == cal.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+    for (i, a) in items.iter().enumerate() {
         let t = from_ms(a.deadline).with_timezone(&Local);
         let mark = if a.completed {
             "✓"
@@ -356,11 +426,13 @@ fn draw_agenda(app: &App, f: &mut Frame, area: Rect) {
         } else {
             " "
         };
-        let style = if i == cal.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+        if i == cal.cursor {
+            focus_line = lines.len();
+        }
         let kind = app.t(&format!("activity_kind.{}", a.kind.code()));
         lines.push(Line::from(Span::styled(
             fit(&format!("{mark}{:02}:{:02} {kind} · {}", t.hour(), t.minute(), a.subject), w),
-            style,
+            focused(i),
         )));
         if let Some((e, id, title)) = a.bindings.first() {
             let who = app.t(&format!("entity.{}", e.code()));
@@ -370,5 +442,48 @@ fn draw_agenda(app: &App, f: &mut Frame, area: Rect) {
             )));
         }
     }
+    if let Some(by) = &cal.by {
+        draw_dated(app, by, items.len(), &mut lines, &mut focus_line, w);
+    }
+    let room = area.height.saturating_sub(1) as usize;
+    let first = (focus_line + 2).saturating_sub(room);
+    let lines: Vec<Line> = lines.into_iter().skip(first).collect();
     f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The day's records by the date field chosen, under its activities: a heading naming the
+/// field and how many fall on the day, then one line each (`first`: the first one's index
+/// among the agenda's items).
+fn draw_dated(app: &App, by: &DateField, first: usize, lines: &mut Vec<Line>, focus_line: &mut usize, w: usize) {
+    let cal = &app.calendar;
+    let count = cal.dated_counts.get(&cal.day).copied().unwrap_or(0);
+    lines.push(Line::from(""));
+    let heading = app.ta("tui.calendar_dated", &[("field", &date_field_label(app, by)), ("count", &count.to_string())]);
+    lines.push(Line::from(Span::styled(
+        fit(&heading, w),
+        Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+    )));
+    for (i, r) in cal.dated.iter().enumerate() {
+        let at = if by.with_time {
+            let stored = r.fields.get(&by.code).and_then(|v| v.parse::<i64>().ok());
+            stored.map(|ms| from_ms(ms).with_timezone(&Local).format("%H:%M ").to_string()).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let amount = match (r.amount_minor, r.currency.as_deref()) {
+            (Some(minor), cur @ Some(_)) if minor != 0 => format!(" · {}", crate::present::money(app.lang, minor, cur)),
+            _ => String::new(),
+        };
+        if first + i == cal.cursor {
+            *focus_line = lines.len();
+        }
+        let style =
+            if first + i == cal.cursor { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
+        lines.push(Line::from(Span::styled(fit(&format!("◆ {at}#{} {}{amount}", r.id, r.title), w), style)));
+    }
+    let more = count - cal.dated.len() as i64;
+    if more > 0 {
+        let text = app.ta("tui.calendar_dated_more", &[("count", &more.to_string())]);
+        lines.push(Line::from(Span::styled(fit(&text, w), Style::default().fg(Color::Gray))));
+    }
 }

@@ -39,12 +39,17 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadAgendaPage { .. }
             | Effect::LoadCalendar { .. }
             | Effect::LoadCalendarPage { .. }
+            | Effect::LoadDateFields
             | Effect::LoadConversion { .. }
             | Effect::LoadMergePreview { .. }
             | Effect::LoadCounters
             | Effect::LoadTeam { .. }
     )
 }
+
+/// The records of a day the calendar lists by a date field (the day's count says how many
+/// there are in all).
+const DATED_PAGE: usize = 200;
 
 /// The events of an effect that only reads, or the effect back when it writes.
 pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEvent>, Effect>, StoreError> {
@@ -149,13 +154,28 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             };
             vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
         }
-        Effect::LoadCalendar { days, list_from, list_to, limit, hours } => {
-            // A salesperson's calendar: their own activities.
+        Effect::LoadCalendar { days, list_from, list_to, limit, hours, by, day } => {
+            // A salesperson's calendar: their own activities, and the records they may see
+            // by the date field chosen.
             let me = store.user().map(|u| u.id).unwrap_or(0);
             let counts = store.activity_day_counts(me, &days)?;
             let activities = calendar_list(store, (list_from, list_to), None, limit)?;
             let hours = store.activity_slots(me, &hours, store.now())?;
-            vec![StoreEvent::CalendarData { counts, activities, hours }]
+            let (dated_counts, dated) = match (&by, days.first(), days.last()) {
+                (Some(by), Some(first), Some(last)) => {
+                    let end = last.0 + chrono::Duration::days(1);
+                    (store.count_by_day(by, first.0, end)?, store.records_on(by, day, DATED_PAGE)?)
+                }
+                _ => (vec![], vec![]),
+            };
+            vec![StoreEvent::CalendarData { counts, activities, hours, dated_counts, dated }]
+        }
+        Effect::LoadDateFields => {
+            let mut fields = Vec::new();
+            for entity in [Entity::Lead, Entity::Deal, Entity::Contact, Entity::Company] {
+                fields.extend(store.date_fields(entity)?);
+            }
+            vec![StoreEvent::DateFields(fields)]
         }
         Effect::LoadCalendarPage { list_from, list_to, after, limit } => {
             let activities = calendar_list(store, (list_from, list_to), Some(after), limit)?;

@@ -217,3 +217,54 @@ fn planning_in_the_past_warns_and_plans() {
     assert_eq!(level, prospect::tui::app::Level::Warning, "{msg}");
     assert!(msg.contains("déjà passé"), "{msg}");
 }
+
+/// SPEC V4: `f` picks a date field; the grid counts the records falling on each day by it,
+/// the day's agenda lists them after its activities, and Enter opens one.
+#[test]
+fn the_calendar_shows_records_by_a_date_field_picked_with_f() {
+    let mut h = Harness::new(0, Lang::En);
+    let mut store = h.other();
+    let today = prospect::domain::when::from_ms(common::tui::NOW).with_timezone(&chrono::Local).date_naive();
+    let deal = |store: &mut prospect::service::Service, title: &str, close: chrono::NaiveDate| {
+        let fields = vec![("title".into(), title.into()), ("close_date".into(), close.to_string())];
+        store.create(Entity::Deal, &RecordInput { fields, ..Default::default() }).unwrap().id
+    };
+    let zeta = deal(&mut store, "Zeta renewal", today);
+    let alpha = deal(&mut store, "Alpha upsell", today);
+    deal(&mut store, "Tomorrow's", today + chrono::Duration::days(1));
+    let lead = calendar_lead(&mut store, "Called");
+    plan_call(&mut store, lead, "Morning call", common::tui::NOW + 60_000, 15);
+    h.act(Show(Tab::Calendar));
+    assert!(h.app.calendar.dated.is_empty(), "activities only at first");
+    h.act(CalendarBy);
+    let at = match &h.app.overlay {
+        Overlay::Picker(p) => p.items.iter().position(|(_, label)| label == "Deal · Close date").unwrap(),
+        other => panic!("date fields to pick: {other:?}"),
+    };
+    for _ in 0..at {
+        h.act(Down);
+    }
+    h.act(Submit);
+    let cal = &h.app.calendar;
+    assert_eq!(cal.by.as_ref().map(|b| b.name()).as_deref(), Some("deal:close_date"));
+    assert_eq!(cal.dated_counts.get(&today), Some(&2));
+    assert_eq!(cal.dated_counts.get(&(today + chrono::Duration::days(1))), Some(&1));
+    let titles: Vec<&str> = cal.dated.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(titles, ["Alpha upsell", "Zeta renewal"], "by title, after the day's activity");
+    // The cursor goes past the day's activity to the records; Enter opens the deal.
+    assert_eq!(cal.day_activities().len(), 1);
+    h.act(PageDown);
+    h.act(Open);
+    assert_eq!(h.app.screen, Screen::Form);
+    let opened = h.app.form.as_ref().and_then(|f| f.record.as_ref().map(|r| (f.entity, r.id)));
+    assert_eq!(opened, Some((Entity::Deal, alpha)));
+    let _ = zeta;
+    // Back to activities only (the picker starts on the field shown): the records go.
+    h.act(Show(Tab::Calendar));
+    h.act(CalendarBy);
+    for _ in 0..at {
+        h.act(Up);
+    }
+    h.act(Submit);
+    assert!(h.app.calendar.by.is_none() && h.app.calendar.dated_counts.is_empty());
+}
