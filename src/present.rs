@@ -19,6 +19,18 @@ pub fn time(lang: Lang, ms: UnixMs) -> String {
     }
 }
 
+/// A value of a timeline's change as shown: an instant (a date-time field's, kept in UTC
+/// as `2026-12-07T13:30:00Z`) in local time, nothing as `∅`, the rest as written.
+fn changed_value(lang: Lang, v: Option<&str>) -> String {
+    match v.filter(|v| !v.is_empty()) {
+        None => "∅".to_string(),
+        Some(v) if v.len() == 20 && v.ends_with('Z') && v.as_bytes().get(10) == Some(&b'T') => {
+            chrono::DateTime::parse_from_rfc3339(v).map_or_else(|_| v.to_string(), |t| time(lang, t.timestamp_millis()))
+        }
+        Some(v) => v.to_string(),
+    }
+}
+
 /// Short local day and time for markers: `24/11 14:30` (French) or `11-24 14:30`.
 pub fn short_time(lang: Lang, ms: UnixMs) -> String {
     let local = from_ms(ms).with_timezone(&chrono::Local);
@@ -207,8 +219,8 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
                             format!(
                                 "{}{sep}{} → {}",
                                 own.map_or_else(|| tr(&format!("field.{field}"), &[]), str::to_string),
-                                c["old"].as_str().filter(|o| !o.is_empty()).unwrap_or("∅"),
-                                c["new"].as_str().filter(|n| !n.is_empty()).unwrap_or("∅")
+                                changed_value(lang, c["old"].as_str()),
+                                changed_value(lang, c["new"].as_str())
                             )
                         })
                         .collect()
@@ -298,6 +310,15 @@ mod tests {
         assert_eq!(heading(Lang::Fr, Entity::Lead, 1, "Salon"), "Prospect #1 · Salon");
         assert_eq!(title(Lang::Fr, Entity::Deal, 3, "Deal #3"), "Transaction #3");
         assert_eq!(title(Lang::En, Entity::Deal, 3, "Deal #4"), "Deal #4");
+    }
+
+    #[test]
+    fn a_changed_instant_reads_in_local_time_and_the_rest_as_written() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T13:30:00Z").unwrap().timestamp_millis();
+        assert_eq!(changed_value(Lang::Fr, Some("2026-12-07T13:30:00Z")), time(Lang::Fr, at));
+        assert!(!changed_value(Lang::En, Some("2026-12-07T13:30:00Z")).contains('T'));
+        assert_eq!(changed_value(Lang::En, Some("")), "∅");
+        assert_eq!(changed_value(Lang::En, Some("Zoo at 2026-12-07T13:30")), "Zoo at 2026-12-07T13:30");
     }
 
     #[test]

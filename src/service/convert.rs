@@ -41,6 +41,56 @@ impl Service {
         self.engine.convert_lead(lead_id, plan)
     }
 
+    /// The fields of the team's own a conversion by `plan` would lack (SPEC F2, L6): the
+    /// lead's, required at its success stage, and the new deal's, required at its first stage
+    /// and neither copied from the lead nor given in `plan.fill`; each with the stage that
+    /// requires it. Read before the wizard's fields step, which asks for them; the conversion
+    /// itself checks again, in its transaction.
+    pub fn conversion_lacks(
+        &self,
+        lead_id: i64,
+        plan: &ConversionPlan,
+    ) -> Result<Vec<(Entity, crate::domain::custom_field::CustomField, String)>> {
+        use crate::domain::stage::StageSemantics;
+        let lead = self.get(RecordRef::new(Entity::Lead, lead_id))?;
+        let given: Vec<String> = plan.fill.iter().map(|(c, _)| c.clone()).collect();
+        let order = |stages: &[crate::store::stages::StageCount]| -> Vec<(i64, bool)> {
+            stages.iter().map(|s| (s.stage.id, s.stage.semantics == StageSemantics::Failure)).collect()
+        };
+        let mut lacking = Vec::new();
+        let (_, stages) = self.engine.stages(Entity::Lead, None)?;
+        if let Some(success) = stages.iter().find(|s| s.stage.semantics == StageSemantics::Success) {
+            let fields = self.engine.custom_fields(Some(Entity::Lead))?;
+            let values: Vec<(i64, String)> = lead.custom.iter().filter_map(|(f, v)| Some((f.id, v.clone()?))).collect();
+            let missing = crate::domain::custom_field::missing_at(&fields, &values, success.stage.id, &order(&stages));
+            lacking.extend(
+                missing
+                    .into_iter()
+                    .filter(|f| !given.contains(&f.code))
+                    .map(|f| (Entity::Lead, f, success.stage.name.clone())),
+            );
+        }
+        if plan.targets.deal {
+            let (_, stages) = self.engine.stages(Entity::Deal, plan.pipeline.as_deref())?;
+            if let Some(first) = stages.first() {
+                let fields = self.engine.custom_fields(Some(Entity::Deal))?;
+                let copied = crate::domain::convert::custom_copies(&lead, &fields, &self.parse_context());
+                let missing =
+                    crate::domain::convert::deal_lacks(&fields, first.stage.id, &order(&stages), &copied, &given);
+                // A field the lead lacks too is asked once: the value goes to both.
+                for f in missing {
+                    if !lacking
+                        .iter()
+                        .any(|(_, g, _): &(Entity, crate::domain::custom_field::CustomField, String)| g.code == f.code)
+                    {
+                        lacking.push((Entity::Deal, f, first.stage.name.clone()));
+                    }
+                }
+            }
+        }
+        Ok(lacking)
+    }
+
     /// What merging `others` into `keep` would fill and which differing fields need a choice.
     pub fn merge_preview(&self, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
         self.require_visible_all(entity, keep, others)?;

@@ -214,6 +214,10 @@ pub enum Action {
     HideField,
     /// Administration: the order of a form's sections.
     OrderSections,
+    /// Administration: rename a form's section.
+    RenameSection,
+    /// Administration: delete a form's section, its fields going to another.
+    DeleteSection,
     /// Administration: rename the deal pipeline shown.
     RenamePipeline,
     /// Administration: delete the deal pipeline shown, its deals moved to another.

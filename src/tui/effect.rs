@@ -196,6 +196,9 @@ pub enum Effect {
     DeleteActivity { id: i64 },
     /// Read a lead and its matching contacts/companies, then open the conversion wizard.
     LoadConversion { lead_id: i64 },
+    /// The fields of the team's own a conversion as planned would lack (the wizard asks
+    /// for them in its fields step).
+    LoadConversionNeeds { lead_id: i64, plan: Box<crate::store::convert::ConversionPlan> },
     /// Convert a lead.
     Convert { lead_id: i64, plan: crate::store::convert::ConversionPlan },
     /// Look for duplicates of a new record (`id: None`) or an edit; if there are none run
@@ -300,6 +303,8 @@ pub enum StoreEvent {
         /// The selected day's records by it.
         dated: Vec<crate::store::records::RecordSummary>,
     },
+    /// What a conversion would lack: (whose field, the field, the stage requiring it).
+    ConversionNeeds { lead_id: i64, needs: Vec<(Entity, crate::domain::custom_field::CustomField, String)> },
     /// The date fields of every entity, for the calendar's choice.
     DateFields(Vec<crate::domain::dated::DateField>),
     /// More of the selected day's activities (`list_from` says which day).

@@ -258,7 +258,9 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ (StoreEvent::PathCandidates { .. } | StoreEvent::FileUsed(_)) => overlays::prompt::on_store(app, ev),
         ev @ StoreEvent::Conflict(_) => conflict::on_store(app, ev),
         ev @ StoreEvent::SearchResults { .. } => search::on_store(app, ev),
-        ev @ (StoreEvent::Conversion { .. } | StoreEvent::Converted(_)) => wizard::on_store(app, ev),
+        ev @ (StoreEvent::Conversion { .. } | StoreEvent::Converted(_) | StoreEvent::ConversionNeeds { .. }) => {
+            wizard::on_store(app, ev)
+        }
         ev @ StoreEvent::PossibleDuplicates { .. } => overlays::question::on_store(app, ev),
         ev @ StoreEvent::MergePreview(_) => merge::on_store(app, ev),
         StoreEvent::FieldsNeeded(fill) => {

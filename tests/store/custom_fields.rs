@@ -200,6 +200,15 @@ pub fn a_conversion_is_given_the_fields_its_records_require(mut eng: TestEngine)
     let id =
         create(&mut eng, Entity::Lead, &[("title", "Kiosks"), ("first_name", "Anne"), ("last_name", "Roux")], &[]).id;
     let plan = ConversionPlan::new(Targets::DEFAULT);
+    // Read before: what the wizard's fields step asks, with the stage requiring each.
+    let needs = eng.conversion_lacks(id, &plan).unwrap();
+    let said: Vec<(Entity, &str, &str)> = needs.iter().map(|(e, f, s)| (*e, f.code.as_str(), s.as_str())).collect();
+    assert_eq!(said, [(Entity::Lead, "budget", "Converted"), (Entity::Deal, "next_step", "New")]);
+    let given =
+        ConversionPlan { fill: vec![("next_step".into(), "x".into())], ..ConversionPlan::new(Targets::DEFAULT) };
+    assert_eq!(eng.conversion_lacks(id, &given).unwrap().len(), 1, "what is given is not asked");
+    let no_deal = ConversionPlan::new(Targets { deal: false, contact: true, company: false });
+    assert_eq!(eng.conversion_lacks(id, &no_deal).unwrap().len(), 1, "no deal, no deal field");
     match eng.convert_lead(id, &plan) {
         Err(StoreError::Rule(Rule::MissingFields { fields, .. })) => {
             let codes: Vec<&str> = fields.iter().map(|f| f.code.as_str()).collect();

@@ -38,10 +38,15 @@ pub enum WizardStep {
 /// A text field of the wizard's third step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WizardField {
-    /// Target and field, as the store names them (`contact.last_name`).
-    pub key: &'static str,
+    /// Target and field, as the store names them (`contact.last_name`); `fill.CODE` for a
+    /// field of the team's own the conversion requires (its value goes to each record
+    /// having that field).
+    pub key: String,
     /// The value, prefilled from the lead.
     pub input: TextInput,
+    /// A required field of the team's own: the field, whose record it is for, and the
+    /// stage that requires it (SPEC F2, L6).
+    pub required: Option<(crate::domain::custom_field::CustomField, Entity, String)>,
 }
 
 /// The conversion wizard: a lead becomes a deal, a contact and/or a company.
@@ -129,6 +134,7 @@ impl ConvertWizard {
                 Some("contact") => self.new_contact(),
                 Some("company") => self.new_company(),
                 Some("deal") => self.chosen().deal,
+                Some("fill") => f.required.as_ref().is_some_and(|(_, e, _)| *e == Entity::Lead || self.chosen().deal),
                 _ => false,
             })
             .map(|(i, _)| i)
@@ -152,7 +158,8 @@ fn new_wizard(
     let titles = crate::store::convert::lead_default_titles(record);
     let choice = Targets::default_for(record.is_repeat);
     let targets = Targets::CHOICES.iter().position(|t| *t == choice).unwrap_or(0);
-    let field = |key: &'static str, value: String| WizardField { key, input: TextInput::with(&value) };
+    let field =
+        |key: &str, value: String| WizardField { key: key.to_string(), input: TextInput::with(&value), required: None };
     let (contacts, mut hidden): (Vec<_>, Vec<_>) = contacts.into_iter().partition(|m| !m.hidden);
     let (companies, hidden_companies): (Vec<_>, Vec<_>) = companies.into_iter().partition(|m| !m.hidden);
     hidden.extend(hidden_companies);
@@ -212,11 +219,13 @@ fn wizard_plan(app: &App, w: &ConvertWizard) -> ConversionPlan {
     }
     for i in w.field_rows() {
         let f = &w.fields[i];
-        let (target, key) = f.key.split_once('.').unwrap_or(("", f.key));
+        let (target, key) = f.key.split_once('.').unwrap_or(("", &f.key));
         let pair = (key.to_string(), f.input.text.trim().to_string());
         match target {
             "contact" => plan.contact_fields.push(pair),
             "company" => plan.company_fields.push(pair),
+            "fill" if pair.1.is_empty() => {}
+            "fill" => plan.fill.push(pair),
             _ => plan.deal_fields.push(pair),
         }
     }
@@ -296,11 +305,23 @@ pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -
             if w.step == WizardStep::Targets && !w.is_repeat {
                 w.targets = w.row.min(crate::domain::convert::Targets::CHOICES.len() - 1);
             }
+            if w.step == WizardStep::Fields
+                && let Some(error) = unfilled(app, &w)
+            {
+                w.error = Some(error);
+                app.overlay = Overlay::Convert(w);
+                return vec![];
+            }
             match wizard_next(&w, true) {
                 Some(step) => {
                     w.step = step;
                     w.row = 0;
                     w.error = None;
+                    if step == WizardStep::Fields {
+                        let needs = needs_effect(app, &w);
+                        app.overlay = Overlay::Convert(w);
+                        return vec![needs];
+                    }
                 }
                 None => {
                     let plan = wizard_plan(app, &w);
@@ -331,6 +352,10 @@ pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -
                 }
                 WizardStep::Fields if pipeline_row && cycle_key => {
                     cycle(&mut w.pipeline, app.pipelines.len().max(1), forward);
+                    // Another pipeline's first stage may require other fields.
+                    let needs = needs_effect(app, &w);
+                    app.overlay = Overlay::Convert(w);
+                    return vec![needs];
                 }
                 WizardStep::Fields if pipeline_row => {}
                 WizardStep::Fields if !w.editing => {}
@@ -348,6 +373,53 @@ pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -
     vec![]
 }
 
+/// What the conversion as chosen would lack: asked in the fields step.
+fn needs_effect(app: &App, w: &ConvertWizard) -> Effect {
+    let mut plan = wizard_plan(app, w);
+    plan.fill.clear();
+    Effect::LoadConversionNeeds { lead_id: w.lead_id, plan: Box::new(plan) }
+}
+
+/// The first required field of the fields step left empty or refusing its value, said
+/// (the step is not left then).
+fn unfilled(app: &App, w: &ConvertWizard) -> Option<String> {
+    let ctx = crate::domain::custom_field::ParseContext {
+        currency: crate::domain::money::Currency::EUR,
+        region: app.region,
+        local_instant: crate::store::custom_fields::local_instant,
+    };
+    for i in w.field_rows() {
+        let Some((field, entity, stage)) = &w.fields[i].required else { continue };
+        let name = format!("{} · {}", app.t(&format!("entity.{}", entity.code())), field.label_in(app.lang));
+        match field.parse(&w.fields[i].input.text, &ctx) {
+            Ok(Some(_)) => {}
+            Ok(None) => return Some(app.ta("tui.convert_field_required", &[("field", &name), ("stage", stage)])),
+            Err(e) => return Some(format!("{name}: {}", crate::i18n::describe(&e.problem, &e.field, app.lang))),
+        }
+    }
+    None
+}
+
+/// The required fields read for the lead being converted: they replace the step's own
+/// (what was typed for a field still asked stays).
+fn needs_arrived(app: &mut App, lead_id: i64, needs: Vec<(Entity, crate::domain::custom_field::CustomField, String)>) {
+    let Overlay::Convert(w) = &mut app.overlay else { return };
+    if w.lead_id != lead_id {
+        return;
+    }
+    let typed: Vec<(String, TextInput)> =
+        w.fields.iter().filter(|f| f.required.is_some()).map(|f| (f.key.clone(), f.input.clone())).collect();
+    w.fields.retain(|f| f.required.is_none());
+    for (entity, field, stage) in needs {
+        let key = format!("fill.{}", field.code);
+        let input = typed.iter().find(|(k, _)| *k == key).map(|(_, i)| i.clone()).unwrap_or_default();
+        w.fields.push(WizardField { key, input, required: Some((field, entity, stage)) });
+    }
+    // The pipeline row stays last: the cursor stays on a row there is.
+    let rows = w.field_rows().len() + usize::from(w.chosen().deal);
+    w.row = w.row.min(rows.saturating_sub(1));
+}
+
 /// The lead and its matches (opens the wizard); the conversion done.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
@@ -358,6 +430,10 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             let w = new_wizard(&record, contacts, companies);
             app.overlay = Overlay::Convert(Box::new(w));
+            vec![]
+        }
+        StoreEvent::ConversionNeeds { lead_id, needs } => {
+            needs_arrived(app, lead_id, needs);
             vec![]
         }
         StoreEvent::Converted(done) => {
@@ -402,6 +478,9 @@ fn match_label(app: &App, m: &crate::store::duplicates::DuplicateMatch) -> Strin
         &[("id", &m.id.to_string()), ("title", &app.title_of(m.entity, m.id, &m.title)), ("by", &by)],
     )
 }
+
+/// Width of the fields step's labels (`Transaction · Prochaine étape *` fits).
+const LABEL_WIDTH: usize = 32;
 
 /// The conversion wizard: one step at a time, what is chosen so far always visible.
 pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
@@ -470,9 +549,18 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
             let rows = wz.field_rows();
             for (i, fi) in rows.iter().enumerate() {
                 let field = &wz.fields[*fi];
-                let (target, key) = field.key.split_once('.').unwrap_or(("", field.key));
-                let label = format!("{} · {}", app.t(&format!("entity.{target}")), app.t(&format!("field.{key}")));
-                let mut spans = vec![Span::styled(format!(" {:<26}", fit(&label, 26)), row_style(i == wz.row))];
+                let (target, key) = field.key.split_once('.').unwrap_or(("", &field.key));
+                // A required field's mark stays when its label is cut.
+                let label = match &field.required {
+                    Some((f, entity, _)) => {
+                        let name =
+                            format!("{} · {}", app.t(&format!("entity.{}", entity.code())), f.label_in(app.lang));
+                        format!("{} *", fit(&name, LABEL_WIDTH - 2))
+                    }
+                    None => format!("{} · {}", app.t(&format!("entity.{target}")), app.t(&format!("field.{key}"))),
+                };
+                let mut spans =
+                    vec![Span::styled(format!(" {:<32}", fit(&label, LABEL_WIDTH)), row_style(i == wz.row))];
                 spans.push(Span::raw(" "));
                 spans.extend(input_or_text(&field.input, i == wz.row && wz.editing, "").spans);
                 lines.push(Line::from(spans));
@@ -481,9 +569,23 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
                 let focused = wz.row == rows.len();
                 let name = app.pipelines.get(wz.pipeline).map(|p| p.name.clone()).unwrap_or_default();
                 lines.push(Line::from(vec![
-                    Span::styled(format!(" {:<26}", fit(&app.t("tui.convert_pipeline"), 26)), row_style(focused)),
+                    Span::styled(
+                        format!(" {:<32}", fit(&app.t("tui.convert_pipeline"), LABEL_WIDTH)),
+                        row_style(focused),
+                    ),
                     Span::raw(format!(" ‹ {name} ›")),
                 ]));
+            }
+            // Which stage asks for the fields marked *.
+            let mut stages: Vec<&str> = Vec::new();
+            for (_, _, stage) in rows.iter().filter_map(|i| wz.fields[*i].required.as_ref()) {
+                if !stages.contains(&stage.as_str()) {
+                    stages.push(stage);
+                }
+            }
+            if !stages.is_empty() {
+                let text = app.ta("tui.convert_required", &[("stages", &stages.join(", "))]);
+                lines.push(Line::from(Span::styled(fit(&text, w), gray)));
             }
         }
         WizardStep::Summary => {

@@ -172,6 +172,16 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
             store.change_layout(entity, |l| l.reorder_sections(&codes))?;
             t("sections_reordered", &[])
         }
+        AdminOp::RenameSection { entity, code, label, label_fr } => {
+            let given = |l: String| Some(l).filter(|l| !l.trim().is_empty());
+            let layout = store.change_layout(entity, |l| l.rename_section(&code, given(label), given(label_fr)))?;
+            t("section_renamed", &[("section", &layout.label(&code, lang))])
+        }
+        AdminOp::DeleteSection { entity, code, to } => {
+            let before = store.layout(entity)?.label(&code, lang);
+            let layout = store.delete_section(entity, &code, &to)?;
+            t("section_deleted", &[("section", &before), ("to", &layout.label(&to, lang))])
+        }
         AdminOp::DeleteField { entity, code } => {
             let values = store.delete_custom_field(entity, &code, true)?;
             crate::i18n::tr_count(lang, "team.done_field_deleted", values.max(0) as u64, &[("field", &code)])

@@ -40,6 +40,7 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadCalendar { .. }
             | Effect::LoadCalendarPage { .. }
             | Effect::LoadDateFields
+            | Effect::LoadConversionNeeds { .. }
             | Effect::LoadConversion { .. }
             | Effect::LoadMergePreview { .. }
             | Effect::LoadCounters
@@ -169,6 +170,9 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 _ => (vec![], vec![]),
             };
             vec![StoreEvent::CalendarData { counts, activities, hours, dated_counts, dated }]
+        }
+        Effect::LoadConversionNeeds { lead_id, plan } => {
+            vec![StoreEvent::ConversionNeeds { lead_id, needs: store.conversion_lacks(lead_id, &plan)? }]
         }
         Effect::LoadDateFields => {
             let mut fields = Vec::new();

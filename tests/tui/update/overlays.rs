@@ -978,36 +978,92 @@ fn recent_files_are_remembered_and_picked_with_the_arrows() {
     assert!(prospect::config::load_recent(h.dir.path()).is_empty());
 }
 
-/// SPEC L6, F2: a conversion whose new deal requires a field asks for it (the wizard's
-/// answer refused, the value asked in a prompt), then converts with it.
+/// SPEC L6, F2: the wizard's fields step asks for what the conversion requires (the new
+/// deal's field at its first stage, the lead's at its converted stage), marked *, and is
+/// not left until each holds a value the field takes; the conversion then carries them.
 #[test]
-fn the_wizard_asks_for_the_fields_the_new_deal_requires() {
+fn the_wizard_asks_for_the_fields_the_conversion_requires_in_its_fields_step() {
     use prospect::domain::custom_field::{CustomField, FieldType};
     let mut h = Harness::new(60, Lang::En);
     let (_, stages) = h.store.stages(Entity::Deal, None).unwrap();
-    let first = stages[0].stage.id;
     let step = CustomField {
         label: "Next step".into(),
-        required_from: vec![first],
+        required_from: vec![stages[0].stage.id],
         ..CustomField::new(Entity::Deal, "next_step", FieldType::Text)
     };
     h.store.add_custom_field(&step).unwrap();
+    let (_, lead_stages) = h.store.stages(Entity::Lead, None).unwrap();
+    let converted = lead_stages.iter().find(|s| s.stage.code == "CONVERTED").unwrap().stage.id;
+    let region = CustomField {
+        label: "Region".into(),
+        options: vec!["North".into(), "South".into()],
+        required_from: vec![converted],
+        ..CustomField::new(Entity::Lead, "region", FieldType::List)
+    };
+    h.store.add_custom_field(&region).unwrap();
     let id = focus_first_time_lead(&mut h);
     h.act(Convert);
-    for _ in 0..4 {
-        if !matches!(h.app.overlay, Overlay::Convert(_)) {
+    for _ in 0..3 {
+        if matches!(&h.app.overlay, Overlay::Convert(w) if w.step == prospect::tui::app::WizardStep::Fields) {
             break;
         }
         h.act(Submit);
     }
+    let asked = |h: &Harness| -> Vec<String> {
+        match &h.app.overlay {
+            Overlay::Convert(w) => {
+                w.field_rows().iter().filter_map(|i| w.fields[*i].required.as_ref().map(|r| r.0.code.clone())).collect()
+            }
+            other => panic!("the wizard: {other:?}"),
+        }
+    };
+    assert_eq!(asked(&h), ["region", "next_step"]);
+    // Empty: the step is not left, and says which field and which stage.
+    h.act(Submit);
     match &h.app.overlay {
-        Overlay::Prompt(p) => assert!(p.title.contains("Next step"), "{}", p.title),
-        other => panic!("the field asked: {other:?}"),
+        Overlay::Convert(w) => {
+            assert_eq!(w.step, prospect::tui::app::WizardStep::Fields);
+            let said = w.error.clone().unwrap_or_default();
+            assert!(said.contains("Region") && said.contains("Converted"), "{said}");
+        }
+        other => panic!("the wizard: {other:?}"),
     }
-    h.type_text("Call back Monday");
+    let rows = match &h.app.overlay {
+        Overlay::Convert(w) => w.field_rows(),
+        _ => unreachable!(),
+    };
+    let fill = |h: &mut Harness, code: &str, text: &str| {
+        let at = match &h.app.overlay {
+            Overlay::Convert(w) => rows.iter().position(|i| w.fields[*i].key == format!("fill.{code}")).unwrap(),
+            _ => unreachable!(),
+        };
+        while !matches!(&h.app.overlay, Overlay::Convert(w) if w.row == at) {
+            h.act(Down);
+        }
+        h.act(Edit);
+        h.type_text(text);
+        h.act(Submit);
+    };
+    fill(&mut h, "region", "East");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Convert(w) => assert!(w.error.clone().unwrap_or_default().contains("East"), "{:?}", w.error),
+        other => panic!("the wizard: {other:?}"),
+    }
+    match &mut h.app.overlay {
+        Overlay::Convert(w) => {
+            let i = rows.iter().copied().find(|i| w.fields[*i].key == "fill.region").unwrap();
+            w.fields[i].input = prospect::tui::widgets::input::TextInput::with("south");
+        }
+        _ => unreachable!(),
+    }
+    fill(&mut h, "next_step", "Call back Monday");
+    h.act(Submit);
+    assert!(matches!(&h.app.overlay, Overlay::Convert(w) if w.step == prospect::tui::app::WizardStep::Summary));
     h.act(Submit);
     let lead = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!(lead.stage_semantics, Some(prospect::domain::stage::StageSemantics::Success));
+    assert_eq!(lead.custom_text("region"), "South");
     let deal = lead.links.iter().find(|(e, _)| *e == Entity::Deal).unwrap().1.id;
     let deal = h.store.get(RecordRef::new(Entity::Deal, deal)).unwrap();
     assert_eq!(deal.custom_text("next_step"), "Call back Monday");

@@ -450,4 +450,36 @@ fn a_built_in_field_moves_to_a_new_section_is_hidden_and_sections_are_ordered() 
     h.act(Submit);
     let codes: Vec<String> = h.other().layout(Entity::Lead).unwrap().sections.into_iter().map(|s| s.code).collect();
     assert_eq!(codes[..2], ["qualification", "main"]);
+    // Renamed in both languages, then deleted: its fields go to the section picked.
+    h.act(RenameSection);
+    pick_value(&mut h, "qualification");
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Scoring");
+    h.act(Submit);
+    for _ in 0..20 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("Notation");
+    h.act(Submit);
+    let layout = h.other().layout(Entity::Lead).unwrap();
+    assert_eq!(
+        (layout.label("qualification", Lang::En), layout.label("qualification", Lang::Fr)),
+        ("Scoring".into(), "Notation".into())
+    );
+    h.act(DeleteSection);
+    match &h.app.overlay {
+        Overlay::Picker(p) => assert!(
+            p.items.iter().all(|(code, _)| code == "qualification"),
+            "only sections of one's own: {:?}",
+            p.items
+        ),
+        other => panic!("sections to delete: {other:?}"),
+    }
+    pick_value(&mut h, "qualification");
+    pick_value(&mut h, "more");
+    let layout = h.other().layout(Entity::Lead).unwrap();
+    assert!(layout.sections.iter().all(|s| s.code != "qualification"));
+    assert_eq!(layout.section_of(Entity::Lead, "source"), "more", "its field went where asked");
 }

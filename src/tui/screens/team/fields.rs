@@ -4,7 +4,8 @@
 //! link's kind of record), `e` its labels, `R` the stage it is required from, `D` deletes
 //! it (asked first: its values go, the history keeps them). The built-in fields follow: `m`
 //! moves any field to a section (or a new one), `h` hides or shows it, `O` orders the
-//! sections (SPEC F3). Through the CLI's service calls.
+//! sections, `N` renames one, `X` deletes one (its fields go to another) (SPEC F3). Through
+//! the CLI's service calls.
 
 use super::{AdminOp, NONE, TeamAsk, TeamPick, ask, pick, table};
 use crate::domain::custom_field::{CustomField, FieldType};
@@ -35,6 +36,8 @@ pub(super) fn bindings(admin: bool) -> Vec<Binding> {
             b(&[k('m')], MoveToSection, "team.key_field_section", true),
             b(&[k('h')], HideField, "team.key_hide_field", false),
             b(&[k('O')], OrderSections, "team.key_order_sections", false),
+            b(&[k('N')], RenameSection, "team.key_rename_section", false),
+            b(&[k('X')], DeleteSection, "team.key_delete_section", false),
         ]);
     }
     v
@@ -115,6 +118,26 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let Some(field) = focused_key(app) else { return vec![] };
             let hidden = !layout(app).is_hidden(&field);
             return vec![Effect::Admin(AdminOp::HideField { entity: app.team.field_entity, field, hidden })];
+        }
+        Action::RenameSection | Action::DeleteSection => {
+            let l = layout(app);
+            let deletable = |code: &str| crate::domain::fields::Section::parse(code).is_none();
+            let items: Vec<(String, String)> = l
+                .sections
+                .iter()
+                .filter(|s| action == Action::RenameSection || deletable(&s.code))
+                .map(|s| (s.code.clone(), l.label(&s.code, app.lang)))
+                .collect();
+            if items.is_empty() {
+                crate::tui::app::info(app, app.t("team.no_section_to_delete"));
+                return vec![];
+            }
+            let (purpose, title) = if action == Action::RenameSection {
+                (TeamPick::SectionToRename, app.t("team.pick_section_rename"))
+            } else {
+                (TeamPick::SectionToDelete, app.t("team.pick_section_delete"))
+            };
+            pick(app, purpose, title, items, 0);
         }
         Action::OrderSections => {
             let codes: Vec<String> = layout(app).sections.iter().map(|s| s.code.clone()).collect();
@@ -216,6 +239,17 @@ pub(super) fn prompted(app: &mut App, asked: TeamAsk, text: String) -> Answered 
             let op = AdminOp::AddSection { entity, code, label, label_fr: text, then_move };
             Answered::Close(vec![Effect::Admin(op)])
         }
+        TeamAsk::SectionRename { code } => {
+            let title = app.ta("team.ask_section_label_fr", &[("section", &code)]);
+            let l = layout(app);
+            let start = l.sections.iter().find(|s| s.code == code).and_then(|s| s.label_fr.clone()).unwrap_or_default();
+            ask(app, TeamAsk::SectionRenameFr { code, label: text }, title, &start);
+            Answered::Close(vec![])
+        }
+        TeamAsk::SectionRenameFr { code, label } => {
+            let op = AdminOp::RenameSection { entity, code, label, label_fr: text };
+            Answered::Close(vec![Effect::Admin(op)])
+        }
         TeamAsk::SectionOrder => {
             let codes: Vec<String> = text.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
             if let Err(e) = layout(app).reorder_sections(&codes) {
@@ -257,6 +291,28 @@ pub(super) fn picked(app: &mut App, picked: TeamPick, value: String) -> Vec<Effe
         }
         TeamPick::FieldSection { field } => {
             vec![Effect::Admin(AdminOp::MoveField { entity: app.team.field_entity, field, section: value })]
+        }
+        TeamPick::SectionToRename => {
+            let l = layout(app);
+            let start = l.label(&value, crate::i18n::Lang::En);
+            let title = app.ta("team.ask_section_label", &[("section", &value)]);
+            ask(app, TeamAsk::SectionRename { code: value }, title, &start);
+            vec![]
+        }
+        TeamPick::SectionToDelete => {
+            let l = layout(app);
+            let items: Vec<(String, String)> = l
+                .sections
+                .iter()
+                .filter(|s| s.code != value)
+                .map(|s| (s.code.clone(), l.label(&s.code, app.lang)))
+                .collect();
+            let title = app.ta("team.pick_section_move_to", &[("section", &l.label(&value, app.lang))]);
+            pick(app, TeamPick::SectionMoveTo { code: value }, title, items, 0);
+            vec![]
+        }
+        TeamPick::SectionMoveTo { code } => {
+            vec![Effect::Admin(AdminOp::DeleteSection { entity: app.team.field_entity, code, to: value })]
         }
         TeamPick::FieldRequiredFrom { code } => {
             let entity = app.team.field_entity;

@@ -225,6 +225,10 @@ pub enum AdminOp {
     AddSection { entity: Entity, code: String, label: String, label_fr: String, then_move: Option<String> },
     /// Put the sections in this order.
     ReorderSections { entity: Entity, codes: Vec<String> },
+    /// Rename a section (by code; the code stays).
+    RenameSection { entity: Entity, code: String, label: String, label_fr: String },
+    /// Delete a section, its fields going to `to`.
+    DeleteSection { entity: Entity, code: String, to: String },
     /// Add a source.
     AddSource { name: String },
     /// Rename a source (by code): the code stays.
@@ -280,6 +284,10 @@ pub enum TeamAsk {
     SectionLabelFr { code: String, label: String, then_move: Option<String> },
     /// The sections' order, typed as codes.
     SectionOrder,
+    /// A section's new English name.
+    SectionRename { code: String },
+    /// A section's new French name.
+    SectionRenameFr { code: String, label: String },
     /// A new source's name.
     SourceName,
     /// A source's new name.
@@ -317,6 +325,12 @@ pub enum TeamPick {
     FieldRequiredFrom { code: String },
     /// The section a field (built-in key or custom code) moves to (`NONE`: a new one).
     FieldSection { field: String },
+    /// The section to rename.
+    SectionToRename,
+    /// The section to delete.
+    SectionToDelete,
+    /// Where the fields of a deleted section go.
+    SectionMoveTo { code: String },
 }
 
 /// The value a picker item carries for "none".
@@ -464,7 +478,9 @@ pub(crate) fn prompted(app: &mut App, ask: TeamAsk, text: String) -> Answered {
         | TeamAsk::SectionCode { .. }
         | TeamAsk::SectionLabel { .. }
         | TeamAsk::SectionLabelFr { .. }
-        | TeamAsk::SectionOrder => fields::prompted(app, ask, text),
+        | TeamAsk::SectionOrder
+        | TeamAsk::SectionRename { .. }
+        | TeamAsk::SectionRenameFr { .. } => fields::prompted(app, ask, text),
     }
 }
 
@@ -484,7 +500,10 @@ pub(crate) fn picked(app: &mut App, pick: TeamPick, value: String) -> Vec<Effect
         TeamPick::FieldType { .. }
         | TeamPick::FieldLinkTo { .. }
         | TeamPick::FieldRequiredFrom { .. }
-        | TeamPick::FieldSection { .. } => fields::picked(app, pick, value),
+        | TeamPick::FieldSection { .. }
+        | TeamPick::SectionToRename
+        | TeamPick::SectionToDelete
+        | TeamPick::SectionMoveTo { .. } => fields::picked(app, pick, value),
     }
 }
 
