@@ -211,14 +211,14 @@ fn list_by_fields(c: &mut Criterion) {
         ("note_contains_by_title", spec(&["note~99"], "title", false)),
     ];
     // The calendar by a date field (SPEC V4): a month grid's six weeks counted per day by the
-    // leads' "callback" date (about 250 a day), and one day's records listed.
+    // leads' "callback" date (about 1,200 on the days holding any), and the first 200 of one such day.
     let by = store.date_field(Entity::Lead, "callback").unwrap();
     let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 6, d).unwrap();
     g.bench_function(BenchmarkId::new("calendar_callback_six_weeks", 100_000), |b| {
         b.iter(|| store.count_by_day(&by, day(1), day(1) + chrono::Duration::days(42)).unwrap())
     });
     g.bench_function(BenchmarkId::new("calendar_callback_day", 100_000), |b| {
-        b.iter(|| store.records_on(&by, day(15), 200).unwrap())
+        b.iter(|| store.records_on(&by, day(2), 200).unwrap())
     });
     for (name, view) in cases {
         let base = if name == "hot_in_new_by_budget" {

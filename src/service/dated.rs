@@ -35,12 +35,9 @@ impl Service {
     /// `[from, to)` by it; days without one are left out.
     pub fn count_by_day(&self, by: &DateField, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, i64)>> {
         let Some(last) = to.pred_opt().filter(|last| *last >= from) else { return Ok(vec![]) };
-        let mut filter = ListFilter::default();
-        let condition = self.dated_condition(by, &format!("{from}..{last}"))?;
-        let on = condition.on;
-        filter.fields.push(condition);
+        let within = self.dated_condition(by, &format!("{from}..{last}"))?;
         let mut days: Vec<(NaiveDate, i64)> = Vec::new();
-        for (key, count) in self.engine.count_by_value(by.entity, &filter, on, &self.sight()?)? {
+        for (key, count) in self.engine.count_by_value(by.entity, &ListFilter::default(), &within, &self.sight()?)? {
             let Some(day) = day_of_key(by, &key, &chrono::Local) else { continue };
             match days.iter_mut().find(|(d, _)| *d == day) {
                 Some((_, n)) => *n += count,

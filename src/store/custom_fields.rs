@@ -266,15 +266,48 @@ pub(crate) fn condition_sql(
     }
 }
 
-/// SQL (over alias `t`) of the key of a record's value of field `on`, as text: the column's
-/// value, or the value's order key (`field_filter::sort_key`). The field's id is a number the
-/// store read, written into the SQL as one.
-pub(crate) fn value_key_sql(on: crate::domain::field_filter::ConditionOn) -> String {
-    use crate::domain::field_filter::ConditionOn;
-    match on {
-        ConditionOn::Column { column, .. } => format!("CAST(t.{column} AS TEXT)"),
-        ConditionOn::Custom(id) => {
-            format!("(SELECT v.sort_key FROM custom_values v WHERE v.field_id = {id} AND v.entity_id = t.id)")
+/// SQL of `Records::count_by_value` over `table`, whose records `wheres` keeps (over alias
+/// `t`; `"1"`: all), and its parameters after `wheres`': a field of the team's own counted
+/// from its order index (`custom_values_order`, a range of keys read in order; each value's
+/// record checked against `wheres` only when it keeps less than all), a column grouped.
+pub(crate) fn count_by_value_sql(
+    table: &str,
+    wheres: &str,
+    within: &crate::domain::field_filter::FieldCondition,
+    dialect: Dialect,
+    param: &mut dyn FnMut(CondParam) -> String,
+) -> String {
+    use crate::domain::field_filter::{ConditionOn, FieldTest};
+    match (within.on, &within.test) {
+        (ConditionOn::Custom(id), FieldTest::Range { from, to }) => {
+            let mut sql = format!(
+                "SELECT v.sort_key, count(*) FROM custom_values v WHERE v.field_id = {}",
+                param(CondParam::Int(id))
+            );
+            for (bound, op_in, op_out) in [(from, ">=", ">"), (to, "<=", "<")] {
+                if let Some((key, included)) = bound {
+                    let p = param(CondParam::Text(key.clone()));
+                    sql.push_str(&format!(" AND v.sort_key {} {p}", if *included { op_in } else { op_out }));
+                }
+            }
+            if wheres != "1" {
+                sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM {table} t WHERE t.id = v.entity_id AND {wheres})"));
+            }
+            sql + " GROUP BY v.sort_key ORDER BY v.sort_key"
+        }
+        _ => {
+            let key = match within.on {
+                ConditionOn::Column { column, .. } => format!("CAST(t.{column} AS TEXT)"),
+                ConditionOn::Custom(id) => format!(
+                    "(SELECT v.sort_key FROM custom_values v WHERE v.field_id = {} AND v.entity_id = t.id)",
+                    param(CondParam::Int(id))
+                ),
+            };
+            let test = condition_sql(within, dialect, param);
+            format!(
+                "SELECT k, count(*) FROM (SELECT {key} AS k FROM {table} t WHERE {wheres} AND {test}) kept \
+                 WHERE k IS NOT NULL GROUP BY k ORDER BY k"
+            )
         }
     }
 }

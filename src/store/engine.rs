@@ -115,14 +115,14 @@ pub trait Records {
     /// (a company's revenue; none for contacts): the list's header (SPEC V2).
     fn list_totals(&self, entity: Entity, filter: &ListFilter, sight: &Sight) -> Result<ListTotals>;
 
-    /// How many records a list filter matches per value of field `on` (a date field's days:
-    /// the calendar by a date field, SPEC V4), as (the value's key, count) in key order;
-    /// records without a value are left out.
+    /// How many records a list filter and `within` (a condition on the field counted, a
+    /// range of days for the calendar by a date field, SPEC V4) match per value of that
+    /// field, as (the value's key, count) in key order; records without one are left out.
     fn count_by_value(
         &self,
         entity: Entity,
         filter: &ListFilter,
-        on: crate::domain::field_filter::ConditionOn,
+        within: &crate::domain::field_filter::FieldCondition,
         sight: &Sight,
     ) -> Result<Vec<(String, i64)>>;
 

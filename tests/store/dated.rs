@@ -121,6 +121,11 @@ pub fn the_calendar_counts_and_lists_records_by_a_date_field(mut eng: TestEngine
     assert_eq!(calls.iter().map(|r| r.id).collect::<Vec<_>>(), [early, late], "by time");
     assert!(calls[0].fields.contains_key("callback"), "the value comes with the record");
     assert_eq!(eng.records_on(&by, day("2026-12-02"), 1).unwrap().len(), 1, "up to the limit");
+    // Counted from the field's index, the reader's rights still hold.
+    let his = lead(&mut dan, "Dan's call", "2026-12-02 12:00");
+    assert_eq!(dan.count_by_day(&by, day("2026-12-01"), day("2026-12-08")).unwrap(), [(day("2026-12-02"), 1)]);
+    assert_eq!(dan.records_on(&by, day("2026-12-02"), 10).unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), [his]);
+    assert_eq!(eng.count_by_day(&by, day("2026-12-02"), day("2026-12-03")).unwrap(), [(day("2026-12-02"), 3)]);
 
     // Only date fields: naming another says which there are.
     match eng.date_field(Entity::Deal, "amount") {

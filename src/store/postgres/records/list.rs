@@ -448,25 +448,29 @@ pub(crate) fn list_totals_in(
     Ok(totals)
 }
 
-/// How many records `filter` matches per value of field `on` (`Records::count_by_value`).
+/// How many records `filter` and `within` match per value of its field
+/// (`Records::count_by_value`).
 pub(crate) fn count_by_value_in(
     c: &mut impl GenericClient,
     stmts: &StatementCache,
     entity: Entity,
     vis: &Visibility,
     filter: &ListFilter,
-    on: crate::domain::field_filter::ConditionOn,
+    within: &crate::domain::field_filter::FieldCondition,
 ) -> Result<Vec<(String, i64)>> {
     let whole = ListFilter { before_id: None, after_id: None, ..filter.clone() };
-    let Some((wheres, params)) = list_where(c, stmts, entity, vis, &whole)? else {
+    let Some((wheres, mut params)) = list_where(c, stmts, entity, vis, &whole)? else {
         return Ok(vec![]);
     };
-    let key = crate::store::custom_fields::value_key_sql(on);
-    let sql = format!(
-        "SELECT k, count(*) FROM (SELECT {key} AS k FROM {} t WHERE {wheres}) kept WHERE k IS NOT NULL \
-         GROUP BY k ORDER BY k",
-        entity.table()
-    );
+    let mut param = |p: CondParam| {
+        params.push(match p {
+            CondParam::Int(n) => Box::new(n),
+            CondParam::Text(t) => Box::new(t),
+        });
+        format!("${}", params.len())
+    };
+    let sql =
+        crate::store::custom_fields::count_by_value_sql(entity.table(), &wheres, within, Dialect::Postgres, &mut param);
     let rows = c.query(&sql, &refs(&params))?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }

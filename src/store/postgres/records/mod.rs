@@ -459,10 +459,10 @@ impl Records for Store {
         &self,
         entity: Entity,
         filter: &ListFilter,
-        on: crate::domain::field_filter::ConditionOn,
+        within: &crate::domain::field_filter::FieldCondition,
         sight: &Sight,
     ) -> Result<Vec<(String, i64)>> {
-        count_by_value_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter, on)
+        count_by_value_in(&mut *self.client(), &self.stmts, entity, sight.of(entity), filter, within)
             .map_err(|e| self.fill_path(e))
     }
 

@@ -517,19 +517,23 @@ impl Records for Store {
         &self,
         entity: Entity,
         filter: &ListFilter,
-        on: crate::domain::field_filter::ConditionOn,
+        within: &crate::domain::field_filter::FieldCondition,
         sight: &Sight,
     ) -> Result<Vec<(String, i64)>> {
+        use crate::store::custom_fields::{CondParam, Dialect, count_by_value_sql};
         let whole = ListFilter { before_id: None, after_id: None, ..filter.clone() };
-        let Some((wheres, params)) = list_where(self.conn(), entity, sight.of(entity), &whole)? else {
+        let Some((wheres, mut params)) = list_where(self.conn(), entity, sight.of(entity), &whole)? else {
             return Ok(vec![]);
         };
-        let key = crate::store::custom_fields::value_key_sql(on);
-        let sql = format!(
-            "SELECT k, count(*) FROM (SELECT {key} AS k FROM {} t WHERE {wheres}) WHERE k IS NOT NULL \
-             GROUP BY k ORDER BY k",
-            entity.table()
-        );
+        // `wheres` numbers its parameters: these follow them.
+        let mut param = |p: CondParam| {
+            params.push(match p {
+                CondParam::Int(n) => Sql::Integer(n),
+                CondParam::Text(t) => Sql::Text(t),
+            });
+            format!("?{}", params.len())
+        };
+        let sql = count_by_value_sql(entity.table(), &wheres, within, Dialect::Sqlite, &mut param);
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
