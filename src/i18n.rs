@@ -174,11 +174,22 @@ fn fill(lang: Lang, template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// Whether `word` (a kind of record as the language names it) is feminine in `lang`.
+fn is_feminine(lang: Lang, word: &str) -> bool {
+    let Some(Entry::Text(list)) = entry(lang, "grammar.feminine") else { return false };
+    let word = word.to_lowercase();
+    list.split('|').any(|w| w == word)
+}
+
 /// Looks `key` up in `lang` and fills `{name}` placeholders. A missing key shows itself, so a
 /// gap is visible instead of a crash. A plural entry takes the form for the `count` argument
 /// (the `other` form without one); `tr_count` says the count with its type.
 pub fn tr_in(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let Some(e) = entry(lang, key) else { return key.to_string() };
+    // A message about a kind of record agrees with its gender where the language has one:
+    // `msg.created_f` for "Transaction n° 3 créée" (`grammar.feminine` lists the words).
+    let feminine = args.iter().any(|(n, v)| *n == "entity" && is_feminine(lang, v));
+    let agreed = if feminine { entry(lang, &format!("{key}_f")) } else { None };
+    let Some(e) = agreed.or_else(|| entry(lang, key)) else { return key.to_string() };
     let count = args.iter().find(|(n, _)| *n == "count").and_then(|(_, v)| count_of(v));
     fill(lang, e.form(lang, count), args)
 }
@@ -293,9 +304,14 @@ mod tests {
     #[test]
     fn catalogues_have_the_same_keys() {
         let en: std::collections::BTreeSet<_> = catalogue(Lang::En).keys().collect();
-        let fr: std::collections::BTreeSet<_> = catalogue(Lang::Fr).keys().collect();
+        // A language's grammar (French feminine agreements, `msg.created_f`) is its own.
+        let own = |k: &&String| k.ends_with("_f") || k.starts_with("grammar.");
+        let fr: std::collections::BTreeSet<_> = catalogue(Lang::Fr).keys().filter(|k| !own(k)).collect();
         assert!(en.len() > 40, "catalogue failed to parse");
         assert_eq!(en, fr);
+        for k in catalogue(Lang::Fr).keys().filter(|k| k.ends_with("_f")) {
+            assert!(en.contains(&&k[..k.len() - 2].to_string()), "{k} agrees with a key both languages have");
+        }
         // Both languages fill the same placeholders: a value given is never lost in one.
         let names = |e: &Entry| -> std::collections::BTreeSet<String> {
             let forms: Vec<&str> = match e {
@@ -444,6 +460,14 @@ mod tests {
         assert!(describe(&p, "email", Lang::Fr).starts_with("« x@ » n'est pas"));
         assert_eq!(tr_in(Lang::Fr, "label.stage", &[]), "Étape");
         assert_eq!(tr_in(Lang::En, "no.such.key", &[]), "no.such.key");
+    }
+
+    #[test]
+    fn a_message_about_a_record_agrees_with_its_gender_in_french() {
+        let said = |entity: &str| tr_in(Lang::Fr, "msg.created", &[("entity", entity), ("id", "3")]);
+        assert_eq!(said("Transaction"), "Transaction n° 3 créée.");
+        assert_eq!(said("Prospect"), "Prospect n° 3 créé.");
+        assert_eq!(tr_in(Lang::En, "msg.created", &[("entity", "Deal"), ("id", "3")]), "Deal #3 created.");
     }
 
     #[test]

@@ -226,7 +226,7 @@ fn print_stages(s: &Session, entity: Entity, pipeline: Option<&str>) -> anyhow::
         output::json(&json!({"pipeline": p, "stages": stages}));
         return Ok(());
     }
-    println!("{}: {}", label("pipeline"), output::safe(&p.name));
+    println!("{}{}{}", label("pipeline"), tr("tl.sep", &[]), output::safe(&p.name));
     let rows: Vec<Vec<String>> = stages
         .iter()
         .enumerate()

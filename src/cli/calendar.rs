@@ -87,7 +87,13 @@ pub fn run(s: &mut Session, args: CalendarArgs) -> anyhow::Result<()> {
         let days: Vec<_> = out
             .iter()
             .map(|(d, acts, recs, listed)| {
-                let listed: Vec<_> = listed.iter().map(|r| json!({"id": r.id, "title": r.title})).collect();
+                // A date and time's instant comes with each record (RFC 3339, UTC).
+                let at = |r: &crate::store::records::RecordSummary| {
+                    let by = by.as_ref().filter(|b| b.with_time)?;
+                    r.fields.get(&by.code)?.parse::<i64>().ok().map(crate::domain::when::rfc3339)
+                };
+                let listed: Vec<_> =
+                    listed.iter().map(|r| json!({"id": r.id, "title": r.title, "at": at(r)})).collect();
                 json!({"day": d.to_string(), "activities": acts, "records": recs, "listed": listed})
             })
             .collect();
@@ -119,7 +125,10 @@ pub fn run(s: &mut Session, args: CalendarArgs) -> anyhow::Result<()> {
         }
         println!("{line}");
         for r in &listed {
-            println!("    #{} {}", r.id, crate::domain::text::shown(&r.title));
+            let at = by.as_ref().filter(|b| b.with_time).and_then(|b| r.fields.get(&b.code)?.parse::<i64>().ok());
+            let at =
+                at.map(|ms| format!("{} ", crate::domain::when::from_ms(ms).with_timezone(&Local).format("%H:%M")));
+            println!("    {}#{} {}", at.unwrap_or_default(), r.id, crate::domain::text::shown(&r.title));
         }
         if recs > listed.len() as i64 && !listed.is_empty() {
             println!("    {}", tr("calendar.more", &[("count", &(recs - listed.len() as i64).to_string())]));

@@ -139,7 +139,7 @@ pub fn run(s: &mut Session, c: FieldCmd) -> anyhow::Result<()> {
                         f.entity.code().to_string(),
                         f.code.clone(),
                         f.label_in(lang).to_string(),
-                        f.kind.code().to_string(),
+                        crate::i18n::tr_in(lang, &format!("team.field_type.{}", f.kind.code()), &[]),
                         f.section.clone(),
                         f.options.join(", "),
                         required_names(s, f),

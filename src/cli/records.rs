@@ -297,6 +297,13 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             if rec.fields.is_empty() && rec.comms.is_empty() && rec.companies.is_empty() && rec.contacts.is_empty() {
                 bail!("nothing to change: give at least one field flag (see `prospect {} edit --help`)", entity.code());
             }
+            // The matches it had before: an edit warns of those it brings (as the TUI asks).
+            // (A record that is not there, or not the user's to see, is said by the update.)
+            let before = if s.json {
+                vec![]
+            } else {
+                s.store.duplicates_of_input(entity, Some(id), &RecordInput::default()).unwrap_or_default()
+            };
             let saved = s.store.update(RecordRef::new(entity, id), if_version, &rec)?;
             let duplicates = if saved.changed.is_empty() {
                 vec![]
@@ -310,7 +317,8 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 output::json(&j);
                 return Ok(());
             }
-            super::dedup::warn_duplicates(&duplicates);
+            let brought: Vec<_> = duplicates.into_iter().filter(|m| !before.iter().any(|b| b.id == m.id)).collect();
+            super::dedup::warn_duplicates(&brought);
             if saved.changed.is_empty() {
                 println!("{}", tr("msg.unchanged", &[("entity", &entity_word(entity)), ("id", &id.to_string())]));
             } else {

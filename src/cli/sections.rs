@@ -5,7 +5,7 @@ use super::fields::FieldEntity;
 use super::{Session, output};
 use crate::domain::fields::Entity;
 use crate::domain::layout::Layout;
-use crate::i18n::{lang, tr};
+use crate::i18n::lang;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
@@ -141,8 +141,11 @@ fn print(s: &Session, entity: Entity, layout: &Layout) -> anyhow::Result<()> {
     if s.json {
         output::json(&json!({ "entity": entity.code(), "sections": sections }));
     } else {
-        let head = ["sections.code", "sections.label", "sections.fields"].map(|k| tr(k, &[]));
-        output::table(&head, &rows);
+        // A section per paragraph: its fields in full (a table cell cut them at 32 characters).
+        for row in &rows {
+            println!("{} · {}", output::safe(&row[0]), output::safe(&row[1]));
+            println!("    {}", output::safe(&row[2]));
+        }
     }
     Ok(())
 }

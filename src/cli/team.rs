@@ -218,7 +218,8 @@ fn print_role(s: &Session, role: &RoleRow) {
         return;
     }
     let lang = crate::i18n::lang();
-    println!("{}: {}", label("role"), output::safe(&RoleName::shown(&role.name, lang)));
+    let sep = crate::i18n::tr_in(lang, "tl.sep", &[]);
+    println!("{}{sep}{}", label("role"), output::safe(&RoleName::shown(&role.name, lang)));
     let mut head = vec![String::new()];
     head.extend(Action::ALL.iter().map(|a| tr(&format!("access.action.{}", a.code()), &[])));
     let rows: Vec<Vec<String>> = Subject::ALL
@@ -235,7 +236,7 @@ fn print_role(s: &Session, role: &RoleRow) {
         .collect();
     output::table(&head, &rows);
     if !role.users.is_empty() {
-        println!("{}: {}", label("users"), role.users.join(", "));
+        println!("{}{sep}{}", label("users"), role.users.join(", "));
     }
 }
 

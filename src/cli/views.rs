@@ -122,12 +122,13 @@ fn describe(spec: &ViewSpec) -> String {
         ("search", &spec.search),
     ] {
         if let Some(v) = v {
-            parts.push(format!("{}: {v}", crate::present::field_label(lang, key)));
+            parts.push(format!("{}{}{v}", crate::present::field_label(lang, key), tr_in(lang, "tl.sep", &[])));
         }
     }
     parts.extend(spec.wheres.iter().cloned());
     if let Some(s) = &spec.sort {
-        parts.push(format!("{}: {s}{}", tr_in(lang, "tui.sort", &[]), if spec.reverse { " ▼" } else { "" }));
+        let sep = tr_in(lang, "tl.sep", &[]);
+        parts.push(format!("{}{sep}{s}{}", tr_in(lang, "tui.sort", &[]), if spec.reverse { " ▼" } else { "" }));
     }
     if !spec.columns.is_empty() {
         parts.push(format!("[{}]", spec.columns.join(", ")));

@@ -121,6 +121,7 @@ mod tests {
             currency: Currency::EUR,
             region: PhoneRegion::FR,
             local_instant: |d| Some(d.and_utc().timestamp_millis()),
+            now: None,
         };
         read_condition(typed, entity, &[], &ctx)
     }

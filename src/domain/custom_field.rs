@@ -156,6 +156,9 @@ pub struct ParseContext {
     pub region: PhoneRegion,
     /// A day and time typed without a zone, as an instant (the user's local time).
     pub local_instant: fn(chrono::NaiveDateTime) -> Option<UnixMs>,
+    /// Now, for a date and time typed as activities take it (`tomorrow 9h`, `lundi 14h`,
+    /// `+2d`): `None` where only a written-out day and time make sense (an import's cells).
+    pub now: Option<UnixMs>,
 }
 
 impl CustomField {
@@ -321,12 +324,20 @@ fn read_date_time(t: &str, ctx: &ParseContext) -> Option<String> {
         let ms = at.timestamp_millis();
         return when::instant_in_range(ms).then(|| ms.to_string());
     }
-    let (day, time) = t.rsplit_once([' ', 'T'])?;
-    let day = when::parse_date(day)?;
-    let time = time.replace('h', ":");
-    let time = if time.ends_with(':') { format!("{time}00") } else { time };
-    let time = chrono::NaiveTime::parse_from_str(&time, "%H:%M").ok()?;
-    let ms = (ctx.local_instant)(day.and_time(time))?;
+    let written = || {
+        let (day, time) = t.rsplit_once([' ', 'T'])?;
+        let day = when::parse_date(day)?;
+        let time = time.replace('h', ":");
+        let time = if time.ends_with(':') { format!("{time}00") } else { time };
+        let time = chrono::NaiveTime::parse_from_str(&time, "%H:%M").ok()?;
+        (ctx.local_instant)(day.and_time(time))
+    };
+    // Else as an activity's time is typed, in the user's local time (`tomorrow 9h`).
+    let said = || {
+        let now = when::from_ms(ctx.now?).with_timezone(&chrono::Local);
+        crate::domain::agenda::parse_when(t, &now).map(|at| at.timestamp_millis())
+    };
+    let ms = written().or_else(said)?;
     when::instant_in_range(ms).then(|| ms.to_string())
 }
 
@@ -404,7 +415,30 @@ mod tests {
             currency: Currency::EUR,
             region: PhoneRegion::FR,
             local_instant: |d| Some(d.and_utc().timestamp_millis()),
+            now: None,
         }
+    }
+
+    #[test]
+    fn a_date_and_time_takes_what_an_activity_takes_when_now_is_known() {
+        let f = field(FieldType::DateTime, &[]);
+        // 2026-11-23 09:00 UTC, a Monday.
+        let now = ParseContext { now: Some(1_795_424_400_000), ..ctx() };
+        let local = |text: &str| {
+            let at = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+            chrono::Local.from_local_datetime(&at).earliest().unwrap().timestamp_millis().to_string()
+        };
+        use chrono::TimeZone;
+        for (typed, at) in [
+            ("tomorrow 9h", "2026-11-24 09:00"),
+            ("demain 14h30", "2026-11-24 14:30"),
+            ("lundi 9h", "2026-11-30 09:00"),
+            ("2026-12-15", "2026-12-15 09:00"),
+        ] {
+            assert_eq!(f.parse(typed, &now).unwrap().as_deref(), Some(local(at).as_str()), "{typed}");
+        }
+        assert!(f.parse("tomorrow 9h", &ctx()).is_err(), "without now (an import's cell), written out only");
+        assert!(f.parse("soon", &now).is_err());
     }
 
     fn parse(kind: FieldType, options: &[&str], typed: &str) -> Result<Option<String>, FieldError> {

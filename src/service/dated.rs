@@ -20,8 +20,19 @@ impl Service {
     /// Date field `code` of `entity`, or the refusal naming the date fields there are.
     pub fn date_field(&self, entity: Entity, code: &str) -> Result<DateField> {
         let fields = self.date_fields(entity)?;
-        let code = code.trim().to_lowercase().replace('-', "_");
-        fields.iter().find(|f| f.code == code).cloned().ok_or_else(|| {
+        let code = code.trim().to_lowercase().replace(['-', ' '], "_");
+        // By code, or by its label in either language (`start_date` for `begin_date`).
+        let named = |f: &DateField, lang: crate::i18n::Lang| {
+            let label = match f.custom_label(lang) {
+                Some(l) => l.to_string(),
+                None => crate::i18n::tr_in(lang, &format!("field.{}", f.code), &[]),
+            };
+            label.trim().to_lowercase().replace(['-', ' '], "_") == code
+        };
+        let found = fields.iter().find(|f| f.code == code);
+        let found = found
+            .or_else(|| fields.iter().find(|f| named(f, crate::i18n::Lang::En) || named(f, crate::i18n::Lang::Fr)));
+        found.cloned().ok_or_else(|| {
             let known = fields.iter().map(DateField::name).collect();
             FieldError::new(
                 "by",

@@ -42,6 +42,7 @@ impl Service {
             currency: o.currency,
             region: o.region,
             local_instant: crate::store::custom_fields::local_instant,
+            now: Some(self.now()),
         }
     }
 

@@ -21,7 +21,12 @@ fn the_calendar_shows_records_by_a_date_field_and_lists_filter_on_built_in_field
     assert_eq!((days[0]["day"].as_str(), days[0]["records"].as_i64()), (Some("2026-12-01"), Some(2)));
     assert_eq!(days[0]["listed"][0]["title"], "Renewal", "by title");
     let text = env.ok(&["--lang", "fr", "calendar", "--month", "12/2026", "--by", "lead:Callback"]);
-    assert!(text.contains("décembre 2026") && text.contains("03/12/2026") && text.contains("Call back"), "{text}");
+    assert!(
+        text.contains("décembre 2026") && text.contains("03/12/2026") && text.contains("10:00 #1 Call back"),
+        "{text}"
+    );
+    let out = env.json(&["calendar", "--month", "2026-12", "--by", "lead:callback"]);
+    assert!(out["days"][0]["listed"][0]["at"].as_str().is_some_and(|at| at.starts_with("2026-12-03T")), "{out}");
 
     // The same days as a list condition on the built-in field, with its total.
     let listed = env.json(&["deal", "list", "--where", "close_date=2026-12-01..2026-12-31", "--where", "amount>1000"]);

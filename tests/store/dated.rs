@@ -96,6 +96,9 @@ pub fn the_calendar_counts_and_lists_records_by_a_date_field(mut eng: TestEngine
     let dans = deal(&mut dan, "Dan's", "2026-12-20");
 
     let by = eng.date_field(Entity::Deal, "close_date").unwrap();
+    // Named by its label too, in either language.
+    assert_eq!(eng.date_field(Entity::Deal, "Start date").unwrap().code, "begin_date");
+    assert_eq!(eng.date_field(Entity::Deal, "date de clôture").unwrap().code, "close_date");
     let counts = eng.count_by_day(&by, day("2026-11-30"), day("2027-01-04")).unwrap();
     assert_eq!(counts, [(day("2026-12-01"), 2), (day("2026-12-20"), 2)], "the end day is left out");
     let on_first: Vec<i64> = eng.records_on(&by, day("2026-12-01"), 10).unwrap().iter().map(|r| r.id).collect();
@@ -113,7 +116,7 @@ pub fn the_calendar_counts_and_lists_records_by_a_date_field(mut eng: TestEngine
     let early = lead(&mut eng, "Early call", "2026-12-02 08:30");
     lead(&mut eng, "Other day", "2026-12-03 12:00");
     lead(&mut eng, "No call", "");
-    let by = eng.date_field(Entity::Lead, "Callback").unwrap();
+    let by = eng.date_field(Entity::Lead, "Rappel").unwrap();
     assert!(by.with_time);
     let counts = eng.count_by_day(&by, day("2026-12-01"), day("2026-12-08")).unwrap();
     assert_eq!(counts, [(day("2026-12-02"), 2), (day("2026-12-03"), 1)]);

@@ -184,6 +184,7 @@ pub fn row_input(ctx: &RowContext, line: u64, cells: &[String]) -> Result<RowVal
                     currency: ctx.currency,
                     region,
                     local_instant: ctx.local_instant,
+                    now: None,
                 };
                 let checked = match ctx.custom.iter().find(|f| f.code == *code) {
                     Some(f) => f.parse(cell, &parse).map(|_| ()),

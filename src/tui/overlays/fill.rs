@@ -79,13 +79,21 @@ pub(crate) fn answered(app: &mut App, mut fill: FillForMove, text: String) -> An
         currency: Currency::EUR,
         region: app.region,
         local_instant: crate::store::custom_fields::local_instant,
+        now: Some(app.now_ms),
+    };
+    // Said with the field's name: "Budget : est obligatoire".
+    let said = |problem: &crate::domain::Problem| {
+        format!(
+            "{}{}{}",
+            field.label_in(app.lang),
+            app.t("tl.sep"),
+            crate::i18n::describe(problem, &field.code, app.lang)
+        )
     };
     match field.parse(&text, &ctx) {
         Ok(Some(_)) => {}
-        Ok(None) => {
-            return Answered::Refused(crate::i18n::describe(&crate::domain::Problem::Required, &field.code, app.lang));
-        }
-        Err(e) => return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang)),
+        Ok(None) => return Answered::Refused(said(&crate::domain::Problem::Required)),
+        Err(e) => return Answered::Refused(said(&e.problem)),
     }
     fill.fields.remove(0);
     fill.filled.push((field.code, text));

@@ -306,8 +306,10 @@ pub(crate) fn update(app: &mut App, mut w: Box<ConvertWizard>, action: Action) -
                 w.targets = w.row.min(crate::domain::convert::Targets::CHOICES.len() - 1);
             }
             if w.step == WizardStep::Fields
-                && let Some(error) = unfilled(app, &w)
+                && let Some((row, error)) = unfilled(app, &w)
             {
+                // The cursor goes to the field to fill.
+                w.row = row;
                 w.error = Some(error);
                 app.overlay = Overlay::Convert(w);
                 return vec![];
@@ -380,21 +382,27 @@ fn needs_effect(app: &App, w: &ConvertWizard) -> Effect {
     Effect::LoadConversionNeeds { lead_id: w.lead_id, plan: Box::new(plan) }
 }
 
-/// The first required field of the fields step left empty or refusing its value, said
-/// (the step is not left then).
-fn unfilled(app: &App, w: &ConvertWizard) -> Option<String> {
+/// The first required field of the fields step left empty or refusing its value: its row,
+/// and what to say (the step is not left then).
+fn unfilled(app: &App, w: &ConvertWizard) -> Option<(usize, String)> {
     let ctx = crate::domain::custom_field::ParseContext {
         currency: crate::domain::money::Currency::EUR,
         region: app.region,
         local_instant: crate::store::custom_fields::local_instant,
+        now: Some(app.now_ms),
     };
-    for i in w.field_rows() {
+    for (row, i) in w.field_rows().into_iter().enumerate() {
         let Some((field, entity, stage)) = &w.fields[i].required else { continue };
         let name = format!("{} · {}", app.t(&format!("entity.{}", entity.code())), field.label_in(app.lang));
         match field.parse(&w.fields[i].input.text, &ctx) {
             Ok(Some(_)) => {}
-            Ok(None) => return Some(app.ta("tui.convert_field_required", &[("field", &name), ("stage", stage)])),
-            Err(e) => return Some(format!("{name}: {}", crate::i18n::describe(&e.problem, &e.field, app.lang))),
+            Ok(None) => {
+                return Some((row, app.ta("tui.convert_field_required", &[("field", &name), ("stage", stage)])));
+            }
+            Err(e) => {
+                let why = crate::i18n::describe(&e.problem, &e.field, app.lang);
+                return Some((row, format!("{name}{}{why}", app.t("tl.sep"))));
+            }
         }
     }
     None

@@ -1025,6 +1025,8 @@ fn the_wizard_asks_for_the_fields_the_conversion_requires_in_its_fields_step() {
             assert_eq!(w.step, prospect::tui::app::WizardStep::Fields);
             let said = w.error.clone().unwrap_or_default();
             assert!(said.contains("Region") && said.contains("Converted"), "{said}");
+            let focused = w.field_rows()[w.row];
+            assert_eq!(w.fields[focused].key, "fill.region", "the cursor on the field to fill");
         }
         other => panic!("the wizard: {other:?}"),
     }

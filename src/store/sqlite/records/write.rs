@@ -121,7 +121,7 @@ pub(crate) fn missing_for_move(
 
 /// What custom values are read with on this write.
 pub(crate) fn parse_context(ctx: &WriteCtx, currency: Option<Currency>) -> ParseContext {
-    ParseContext { currency: currency.unwrap_or(ctx.currency), region: ctx.region, local_instant }
+    ParseContext { currency: currency.unwrap_or(ctx.currency), region: ctx.region, local_instant, now: Some(ctx.now) }
 }
 
 /// Writes custom values (a link's record must exist); returns the timeline changes against

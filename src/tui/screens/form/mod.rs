@@ -282,9 +282,19 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     )
                 }
                 (Some(r), FormRow::Custom(i)) => {
-                    let Some((field, _)) = r.custom.get(i) else { return vec![] };
+                    let Some((field, value)) = r.custom.get(i) else { return vec![] };
                     let key = field.code.clone();
-                    let current = r.custom_text(&key);
+                    // A day and time as the user types it, in local time (stored in UTC).
+                    let instant = value.as_deref().and_then(|v| v.parse::<i64>().ok());
+                    let current = match (field.kind, instant) {
+                        (crate::domain::custom_field::FieldType::DateTime, Some(ms)) => {
+                            crate::domain::when::from_ms(ms)
+                                .with_timezone(&chrono::Local)
+                                .format("%Y-%m-%d %H:%M")
+                                .to_string()
+                        }
+                        _ => r.custom_text(&key),
+                    };
                     let base = r.input_texts();
                     let label = field.label_in(app.lang).to_string();
                     (PromptPurpose::EditField { entity, id: r.id, version: r.version, key, base }, current, label)

@@ -30,20 +30,26 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     if list.filters.repeat {
         chips.push(app.t("tui.filter_repeat"));
     }
+    // "Stage: New", "Étape : New": each language's own colon.
+    let sep = app.t("tl.sep");
     if let Some(s) = &list.filters.stage {
-        chips.push(format!("{}: {s}", app.t("label.stage")));
+        // The stage by its name, as the board shows it (its code when the board has not
+        // been read).
+        let stages = crate::tui::screens::board::stage_rows(app.board(entity));
+        let name = stages.iter().find(|st| st.code == *s).map_or(s.as_str(), |st| st.name.as_str());
+        chips.push(format!("{}{sep}{name}", app.t("label.stage")));
     }
     if let Some(t) = &list.filters.text {
         chips.push(format!("\"{t}\""));
     }
     if let Some(r) = &list.filters.responsible {
-        chips.push(format!("{}: {r}", app.t("label.responsible")));
+        chips.push(format!("{}{sep}{r}", app.t("label.responsible")));
     }
     if let Some(s) = &list.filters.source {
-        chips.push(format!("{}: {s}", app.t("label.source")));
+        chips.push(format!("{}{sep}{s}", app.t("label.source")));
     }
     if let Some((_, _, typed)) = &list.filters.created {
-        chips.push(format!("{}: {typed}", app.t("label.created")));
+        chips.push(format!("{}{sep}{typed}", app.t("label.created")));
     }
     chips.extend(list.filters.wheres.iter().cloned());
     // Newest first reads as descending; the other keys start ascending; a view's own order

@@ -62,7 +62,7 @@ pub(crate) fn ask_where(app: &mut App, entity: Entity) -> Vec<Effect> {
 /// naming the field and what it takes), then added to the list's filters; empty clears them.
 pub(crate) fn filter_where(app: &mut App, text: String) -> Answered {
     let Some(entity) = shown_list(app) else { return Answered::Close(vec![]) };
-    let region = app.region;
+    let (region, now) = (app.region, app.now_ms);
     let list = list_mut(app, entity);
     if text.trim().is_empty() {
         list.filters.wheres.clear();
@@ -73,6 +73,7 @@ pub(crate) fn filter_where(app: &mut App, text: String) -> Answered {
         currency: crate::domain::money::Currency::EUR,
         region,
         local_instant: crate::store::custom_fields::local_instant,
+        now: Some(now),
     };
     if let Err(e) = read_condition(&text, entity, &list.fields, &ctx) {
         return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang));
