@@ -254,4 +254,25 @@ pub fn an_import_writes_custom_values(mut eng: TestEngine) {
     assert_eq!(eng.get(lead(id)).unwrap().custom_text("interest"), "ERP");
     assert!(matches!(&outcomes[1], RowOutcome::Rejected { reason } if reason.contains("interest")), "{outcomes:?}");
     assert!(matches!(outcomes[2], RowOutcome::Created { .. }), "{outcomes:?}");
+
+    // A field with a default: every new record of the import gets it, in one transaction as
+    // in batches, a row naming no field of the team's own too.
+    let mut region = field(Entity::Lead, "region", FieldType::Text);
+    region.default = Some("North".into());
+    eng.add_custom_field(&region).unwrap();
+    for bulk in [false, true] {
+        let opts =
+            ImportOptions { bulk, duplicates: prospect::domain::import::DuplicateMode::All, ..Default::default() };
+        let rows: Vec<ImportRow> = (0..3)
+            .map(|i| {
+                let fields = vec![("title".to_string(), format!("Defaulted {bulk} {i}"))];
+                ImportRow::new(i + 2, Ok(prospect::store::RecordInput { fields, ..Default::default() }))
+            })
+            .collect();
+        let report = eng.import(Entity::Lead, |from| rows[from.min(rows.len())..].to_vec(), opts, |_| {}).unwrap();
+        for (_, o) in report.rows.iter() {
+            let RowOutcome::Created { id, .. } = o.clone() else { panic!("{o:?}") };
+            assert_eq!(eng.get(lead(id)).unwrap().custom_text("region"), "North", "bulk: {bulk}");
+        }
+    }
 }

@@ -61,7 +61,8 @@ impl Store {
                 std::thread::scope(|scope| {
                     // Dropped with `write_rows`, which stops the reading thread if it is still
                     // going (an error).
-                    let made = read_ahead(scope, &rows, 0, usize::MAX, entity, ctx.currency);
+                    let defaults = takes_defaults(tx, entity)?;
+                    let made = read_ahead(scope, &rows, (0, usize::MAX), entity, ctx.currency, defaults);
                     let (outcomes, changed, created) = write_rows(tx, ctx, entity, made, opts, &mut progress)?;
                     let wrote = created || !changed.is_empty();
                     Ok(bulk::Written { value: outcomes, changed: Some((entity, changed)), wrote })
@@ -81,7 +82,8 @@ impl Store {
                 std::thread::scope(|scope| {
                     // Dropped with `write_batch`, which stops the reading thread if it is still
                     // going (an error).
-                    let made = read_ahead(scope, &rows, done, batch, entity, base.currency);
+                    let defaults = takes_defaults(tx, entity)?;
+                    let made = read_ahead(scope, &rows, (done, batch), entity, base.currency, defaults);
                     write_batch(tx, base, entity, made, opts, |n| progress(done + n))
                 })
             });
@@ -126,16 +128,22 @@ impl Store {
 /// could be read (`CheckedNew`; a row that turns out to match an existing record does not use it).
 type ReadRow = (ImportRow, Option<Result<CheckedNew>>);
 
-/// The rows from the `from`-th on, at most `batch` of them, made and checked as new records of
-/// `entity` on a thread of `scope` while the caller writes. They go over in handfuls: one
-/// hand-over per row cost a wake-up each.
+/// Whether a field of the team's own has a default for `entity`: new records then go through
+/// `create_in`, which gives them the defaults (a row checked ahead would skip them).
+fn takes_defaults(tx: &rusqlite::Connection, entity: Entity) -> Result<bool> {
+    Ok(crate::store::sqlite::custom_fields::fields_of(tx, Some(entity))?.iter().any(|f| f.default.is_some()))
+}
+
+/// The rows from the `from`-th on, at most `batch` of them (`span`), made and checked as new
+/// records of `entity` on a thread of `scope` while the caller writes (not when `defaults`:
+/// `takes_defaults`). They go over in handfuls: one hand-over per row cost a wake-up each.
 fn read_ahead<'scope, 'env, R, I>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     rows: &'env R,
-    from: usize,
-    batch: usize,
+    (from, batch): (usize, usize),
     entity: Entity,
     currency: crate::domain::money::Currency,
+    defaults: bool,
 ) -> std::iter::Flatten<std::sync::mpsc::IntoIter<Vec<ReadRow>>>
 where
     R: Fn(usize) -> I + Sync,
@@ -147,7 +155,8 @@ where
         let mut rows = rows(from).into_iter().take(batch).map(|row| {
             // A row naming fields of the team's own is checked in the write (`create_in`,
             // which knows them).
-            let plain = |input: &&RecordInput| !crate::store::custom_fields::names_custom(entity, &input.fields);
+            let plain =
+                |input: &&RecordInput| !defaults && !crate::store::custom_fields::names_custom(entity, &input.fields);
             let checked = row.input.as_ref().ok().filter(plain).map(|input| CheckedNew::check(entity, input, currency));
             (row, checked)
         });

@@ -34,6 +34,9 @@ pub(super) struct Batch {
     /// Whether any contact or company exists, which a new lead may repeat (an import of
     /// leads makes neither).
     pub(super) clients: bool,
+    /// Whether a field of the team's own has a default for this kind of record: every row is
+    /// then written a row at a time (`create_in`), which gives new records the defaults.
+    pub(super) defaults: bool,
 }
 
 /// Ids by (key, value).
@@ -50,7 +53,9 @@ impl Batch {
             &[],
         )?;
         let (filled, clients): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
-        Ok(Batch { entity, opts, known: Known::new(entity), created: (!filled).then(Keys::new), clients })
+        let defaults =
+            crate::store::postgres::custom_fields::fields_of(c, Some(entity))?.iter().any(|f| f.default.is_some());
+        Ok(Batch { entity, opts, known: Known::new(entity), created: (!filled).then(Keys::new), clients, defaults })
     }
 }
 
@@ -164,9 +169,10 @@ fn write_handful(
             found = Found::look_up(c, ctx.stmts, entity, &keys[at + 1..])?;
             continue;
         }
-        // A deal naming other contacts, a row naming fields of the team's own: row by row,
-        // which links and writes them (`create_in`).
+        // A deal naming other contacts, a row naming fields of the team's own or taking their
+        // defaults: row by row, which links and writes them (`create_in`).
         if (entity == Entity::Deal && !input.contacts.is_empty())
+            || b.defaults
             || crate::store::custom_fields::names_custom(entity, &input.fields)
         {
             flush(c, ctx, b, &mut h)?;
