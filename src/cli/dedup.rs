@@ -219,11 +219,15 @@ pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Resul
             output::json(&json!(preview));
         } else {
             for (field, value, from) in &preview.fills {
-                println!("{}: ∅ ← {} (#{from})", tr(&format!("field.{field}"), &[]), output::safe(value));
+                println!(
+                    "{}: ∅ ← {} (#{from})",
+                    crate::present::field_label(crate::i18n::lang(), field),
+                    output::safe(value)
+                );
             }
             for c in preview.conflicts.iter().chain(&preview.alternatives) {
                 let keep = if c.keep.is_empty() { "∅".to_string() } else { output::safe(&c.keep).to_string() };
-                println!("{}: {keep} ≠ {}", tr(&format!("field.{}", c.field), &[]), values_of(c));
+                println!("{}: {keep} ≠ {}", crate::present::field_label(crate::i18n::lang(), &c.field), values_of(c));
             }
         }
         return Ok(());
@@ -242,7 +246,7 @@ pub fn run_merge(s: &mut Session, entity: Entity, a: MergeArgs) -> anyhow::Resul
                     c.values.iter().skip(1).map(|(id, v)| format!(" / [#{id}] {}", output::safe(v))).collect();
                 print!(
                     "{}: [k] {} (#{}) / [o] {} (#{}){more}? ",
-                    tr(&format!("field.{}", c.field), &[]),
+                    crate::present::field_label(crate::i18n::lang(), &c.field),
                     output::safe(&c.keep),
                     a.keep,
                     output::safe(&c.other),

@@ -276,3 +276,36 @@ pub fn an_import_writes_custom_values(mut eng: TestEngine) {
         }
     }
 }
+
+/// A merge offers the differing values of the fields of the team's own as it does the
+/// built-in ones (SPEC D2): one the kept record lacks is filled, one it holds that another
+/// differs from is chosen, or the merge is refused naming it; nothing is lost unsaid.
+pub fn a_merge_offers_the_differing_values_of_fields_of_its_own(mut eng: TestEngine) {
+    use prospect::store::merge::{MergeChoices, Prefer};
+    eng.add_custom_field(&field(Entity::Lead, "budget", FieldType::Money)).unwrap();
+    eng.add_custom_field(&field(Entity::Lead, "region", FieldType::Text)).unwrap();
+    let a = create(&mut eng, Entity::Lead, &[("title", "Kept"), ("budget", "1 000")], &[]).id;
+    let b = create(&mut eng, Entity::Lead, &[("title", "Other"), ("budget", "5 000"), ("region", "North")], &[]).id;
+    let c = create(&mut eng, Entity::Lead, &[("title", "Third"), ("budget", "7 000")], &[]).id;
+    let preview = eng.merge_preview(Entity::Lead, a, &[b, c]).unwrap();
+    assert!(preview.fills.contains(&("region".into(), "North".into(), b)), "{preview:?}");
+    let budget = preview.conflicts.iter().find(|c| c.field == "budget").expect("the budgets differ");
+    assert_eq!(budget.keep, "1000.00 EUR");
+    assert_eq!(budget.values, [(b, "5000.00 EUR".to_string()), (c, "7000.00 EUR".to_string())]);
+    // Unchosen: refused naming the field, nothing written.
+    let titles = MergeChoices { fields: [("title".to_string(), Prefer::Keep)].into(), fallback: None };
+    match eng.merge(Entity::Lead, a, &[b, c], &titles, None) {
+        Err(StoreError::Field(e)) => assert_eq!(e.field, "budget"),
+        other => panic!("refused for the budget, got {other:?}"),
+    }
+    assert!(eng.get(lead(b)).is_ok(), "nothing merged");
+    let choices = MergeChoices {
+        fields: [("title".to_string(), Prefer::Keep), ("budget".to_string(), Prefer::Record(c))].into(),
+        fallback: None,
+    };
+    eng.merge(Entity::Lead, a, &[b, c], &choices, None).unwrap();
+    let kept = eng.get(lead(a)).unwrap();
+    assert_eq!((kept.custom_text("budget"), kept.custom_text("region")), ("7000.00 EUR".into(), "North".into()));
+    let history: String = eng.timeline(lead(a), 20).unwrap().iter().map(|t| t.payload.to_string()).collect();
+    assert!(history.contains("7000.00 EUR"), "the change is in the history: {history}");
+}

@@ -90,6 +90,7 @@ macro_rules! contract_suite {
             custom_fields::a_conversion_is_given_the_fields_its_records_require,
             custom_fields::a_link_field_follows_a_merge_and_goes_with_a_deletion,
             custom_fields::an_import_writes_custom_values,
+            custom_fields::a_merge_offers_the_differing_values_of_fields_of_its_own,
             list_views::lists_are_filtered_and_sorted_by_every_kind_of_field,
             dated::lists_are_filtered_by_built_in_fields,
             dated::the_calendar_counts_and_lists_records_by_a_date_field,

@@ -12,6 +12,7 @@ use crate::domain::fields::{Entity, FieldKind, FieldSpec};
 use crate::domain::money::Currency;
 use crate::domain::timeline::TimelineKind;
 use crate::store::engine::*;
+use crate::store::merge::CustomSides;
 pub(crate) use crate::store::merge::*;
 use crate::store::rule::Rule;
 use postgres::GenericClient;
@@ -68,7 +69,26 @@ fn check_ids(conn: &mut impl GenericClient, entity: Entity, keep: i64, others: &
 
 fn preview_in(conn: &mut impl GenericClient, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
     let (_, keep_row, rows) = check_ids(conn, entity, keep, others)?;
-    preview_of(conn, entity, &keep_row, &rows)
+    let mut preview = preview_of(conn, entity, &keep_row, &rows)?;
+    let (fields, keep_values, others) = custom_values(conn, entity, keep, &rows)?;
+    CustomSides { fields: &fields, keep: keep_values, others }.preview(&mut preview);
+    Ok(preview)
+}
+
+/// The fields of the team's own of `entity`, the kept record's values and each other's.
+type CustomValues = (Vec<crate::domain::custom_field::CustomField>, Vec<(i64, String)>, Vec<(i64, Vec<(i64, String)>)>);
+
+fn custom_values(c: &mut impl GenericClient, entity: Entity, keep: i64, rows: &[(i64, Row)]) -> Result<CustomValues> {
+    use crate::store::postgres::custom_fields::{fields_of, values_of};
+    let fields = fields_of(c, Some(entity))?;
+    if fields.is_empty() {
+        return Ok((fields, vec![], vec![]));
+    }
+    let mut others = Vec::new();
+    for (id, _) in rows {
+        others.push((*id, values_of(c, entity, *id)?));
+    }
+    Ok((fields, values_of(c, entity, keep)?, others))
 }
 
 /// Fills and differing fields between rows already read.
@@ -228,14 +248,17 @@ fn absorb(c: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, keep: i64,
     Ok(())
 }
 
-/// The field a merge's choice names must be one it compares.
-fn check_choices(entity: Entity, choices: &MergeChoices) -> Result<()> {
+/// The field a merge's choice names must be one it compares (built-in, or of the team's own).
+fn check_choices(
+    entity: Entity,
+    choices: &MergeChoices,
+    fields: &[crate::domain::custom_field::CustomField],
+) -> Result<()> {
     for key in choices.fields.keys() {
-        if !compared(entity).any(|s| s.key == key) {
-            return Err(StoreError::Field(FieldError::new(
-                key.clone(),
-                Problem::NoSuchField { accepted: compared(entity).map(|s| s.key.to_string()).collect() },
-            )));
+        if !compared(entity).any(|s| s.key == key) && !fields.iter().any(|f| f.code == *key) {
+            let mut accepted: Vec<String> = compared(entity).map(|s| s.key.to_string()).collect();
+            accepted.extend(fields.iter().map(|f| f.code.clone()));
+            return Err(StoreError::Field(FieldError::new(key.clone(), Problem::NoSuchField { accepted })));
         }
     }
     Ok(())
@@ -273,8 +296,11 @@ fn merge_in(
     {
         return Err(StoreError::Conflict { entity, id: keep, expected: exp, actual: version });
     }
-    check_choices(entity, choices)?;
-    let preview = preview_of(tx, entity, &keep_row, &rows)?;
+    let (fields, keep_values, other_values) = custom_values(tx, entity, keep, &rows)?;
+    check_choices(entity, choices, &fields)?;
+    let sides = CustomSides { fields: &fields, keep: keep_values, others: other_values };
+    let mut preview = preview_of(tx, entity, &keep_row, &rows)?;
+    sides.preview(&mut preview);
     let mut sets: Vec<(&'static str, Val)> = Vec::new();
     let mut changes = Vec::new();
     let take = |sets: &mut Vec<(&'static str, Val)>, spec: &FieldSpec, from: i64| {
@@ -312,6 +338,11 @@ fn merge_in(
             changes.push(json!({"field": c.field, "old": c.keep, "new": shown_in(tx, &rows, spec, from)?}));
         }
     }
+
+    // Fields of the team's own as chosen (before the others' values move to the kept record,
+    // which then keeps its own).
+    let custom = sides.chosen(keep, choices)?;
+    changes.extend(super::records::write_custom(tx, keep, &custom)?);
 
     // Communications: the union, the kept record's first.
     let mut comms = comms_of(tx, entity, keep)?;

@@ -10,6 +10,7 @@ use crate::domain::fields::{Entity, FieldKind, FieldSpec};
 use crate::domain::money::Currency;
 use crate::domain::timeline::TimelineKind;
 use crate::store::engine::*;
+use crate::store::merge::CustomSides;
 pub(crate) use crate::store::merge::*;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, Transaction, params, params_from_iter};
@@ -65,7 +66,23 @@ fn check_ids(conn: &Connection, entity: Entity, keep: i64, others: &[i64]) -> Re
 
 fn preview_in(conn: &Connection, entity: Entity, keep: i64, others: &[i64]) -> Result<MergePreview> {
     let (_, keep_row, rows) = check_ids(conn, entity, keep, others)?;
-    preview_of(conn, entity, &keep_row, &rows)
+    let mut preview = preview_of(conn, entity, &keep_row, &rows)?;
+    let (fields, keep_values, others) = custom_values(conn, entity, keep, &rows)?;
+    CustomSides { fields: &fields, keep: keep_values, others }.preview(&mut preview);
+    Ok(preview)
+}
+
+/// The fields of the team's own of `entity`, the kept record's values and each other's.
+type CustomValues = (Vec<crate::domain::custom_field::CustomField>, Vec<(i64, String)>, Vec<(i64, Vec<(i64, String)>)>);
+
+fn custom_values(conn: &Connection, entity: Entity, keep: i64, rows: &[(i64, Row)]) -> Result<CustomValues> {
+    use crate::store::sqlite::custom_fields::{fields_of, values_of};
+    let fields = fields_of(conn, Some(entity))?;
+    if fields.is_empty() {
+        return Ok((fields, vec![], vec![]));
+    }
+    let others = rows.iter().map(|(id, _)| Ok((*id, values_of(conn, entity, *id)?))).collect::<Result<_>>()?;
+    Ok((fields, values_of(conn, entity, keep)?, others))
 }
 
 /// Fills and differing fields between rows already read.
@@ -148,15 +165,17 @@ fn merge_in(
     {
         return Err(StoreError::Conflict { entity, id: keep, expected: exp, actual: version });
     }
+    let (fields, keep_values, other_values) = custom_values(tx, entity, keep, &rows)?;
     for key in choices.fields.keys() {
-        if !compared(entity).any(|s| s.key == key) {
-            return Err(StoreError::Field(FieldError::new(
-                key.clone(),
-                Problem::NoSuchField { accepted: compared(entity).map(|s| s.key.to_string()).collect() },
-            )));
+        if !compared(entity).any(|s| s.key == key) && !fields.iter().any(|f| f.code == *key) {
+            let mut accepted: Vec<String> = compared(entity).map(|s| s.key.to_string()).collect();
+            accepted.extend(fields.iter().map(|f| f.code.clone()));
+            return Err(StoreError::Field(FieldError::new(key.clone(), Problem::NoSuchField { accepted })));
         }
     }
-    let preview = preview_of(tx, entity, &keep_row, &rows)?;
+    let sides = CustomSides { fields: &fields, keep: keep_values, others: other_values };
+    let mut preview = preview_of(tx, entity, &keep_row, &rows)?;
+    sides.preview(&mut preview);
     let mut sets: Vec<(&'static str, Sql)> = Vec::new();
     let mut changes = Vec::new();
     let take = |sets: &mut Vec<(&'static str, Sql)>, spec: &FieldSpec, from: i64| {
@@ -216,6 +235,11 @@ fn merge_in(
             changes.push(json!({"field": c.field, "old": c.keep, "new": shown_in(spec, from)?}));
         }
     }
+
+    // Fields of the team's own as chosen (before the others' values move to the kept record,
+    // which then keeps its own).
+    let custom = sides.chosen(keep, choices)?;
+    changes.extend(super::records::write_custom(tx, keep, &custom)?);
 
     // Communications: the union, the kept record's first.
     let mut comms = comms_of(tx, entity, keep)?;

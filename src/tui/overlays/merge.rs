@@ -129,7 +129,11 @@ pub(crate) fn draw(app: &App, m: &MergeForm, f: &mut Frame, area: Rect) {
             {
                 let text = app.ta(
                     "tui.merge_fill",
-                    &[("field", &app.t(&format!("field.{field}"))), ("value", value), ("id", &from.to_string())],
+                    &[
+                        ("field", &crate::present::field_label(app.lang, field)),
+                        ("value", value),
+                        ("id", &from.to_string()),
+                    ],
                 );
                 lines.push(Line::from(Span::styled(fit(&format!(" + {text}"), w), gray)));
             }
@@ -138,7 +142,7 @@ pub(crate) fn draw(app: &App, m: &MergeForm, f: &mut Frame, area: Rect) {
             }
             for (i, row) in m.rows().iter().enumerate() {
                 let chosen = m.chosen.get(i).copied().unwrap_or(0);
-                let label = format!(" {:<18}", fit(&app.t(&format!("field.{}", row.field)), 18));
+                let label = format!(" {:<18}", fit(&crate::present::field_label(app.lang, row.field), 18));
                 let each = w.saturating_sub(20) / row.options.len().max(1);
                 let mut spans = vec![Span::styled(label, row_style(i == m.row))];
                 for (j, (id, value)) in row.options.iter().enumerate() {

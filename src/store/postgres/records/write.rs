@@ -242,7 +242,11 @@ pub(crate) fn parse_context(ctx: &WriteCtx, currency: Option<Currency>) -> Parse
 }
 
 /// Writes custom values (a link's record must exist); returns the timeline changes.
-fn write_custom(c: &mut impl GenericClient, id: i64, values: &[(&CustomField, Option<String>)]) -> Result<Vec<Json>> {
+pub(crate) fn write_custom(
+    c: &mut impl GenericClient,
+    id: i64,
+    values: &[(&CustomField, Option<String>)],
+) -> Result<Vec<Json>> {
     let Some((first, _)) = values.first() else { return Ok(vec![]) };
     let old = crate::store::postgres::custom_fields::values_of(c, first.entity, id)?;
     let mut changes = Vec::new();

@@ -126,7 +126,7 @@ pub(crate) fn parse_context(ctx: &WriteCtx, currency: Option<Currency>) -> Parse
 
 /// Writes custom values (a link's record must exist); returns the timeline changes against
 /// `old` (the values before).
-fn write_custom(tx: &Transaction, id: i64, values: &[(&CustomField, Option<String>)]) -> Result<Vec<Json>> {
+pub(crate) fn write_custom(tx: &Transaction, id: i64, values: &[(&CustomField, Option<String>)]) -> Result<Vec<Json>> {
     let Some((first, _)) = values.first() else { return Ok(vec![]) };
     let old = crate::store::sqlite::custom_fields::values_of(tx, first.entity, id)?;
     let mut changes = Vec::new();
