@@ -128,6 +128,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("activity delete", "prospect activity delete 31"),
     ("activity export", "prospect activity export --ics --out agenda.ics"),
     ("status", "prospect status --json"),
+    ("calendar", "prospect calendar --month 2026-12 --by deal:close_date"),
     ("search", "prospect search acme\n  prospect search 06 12 34 56 78 --limit 5"),
     ("demo", "prospect --db demo.db demo --leads 10000"),
     ("dedup scan", "prospect dedup scan --entity contact"),

@@ -146,6 +146,11 @@ fn a_restricted_role_sees_and_changes_only_its_own_rows_in_raw_sql() {
     let alices = alices["id"].as_i64().unwrap();
     env.ok(&["lead", "comment", &alices.to_string(), "price agreed at 9000"]);
     let bobs = env.json(&["lead", "add", "--title", "Bert own", "--responsible", "bert"])["id"].as_i64().unwrap();
+    // Her own field's value, her personal view and a view she shares.
+    env.json(&["field", "add", "--entity", "lead", "budget", "--type", "money"]);
+    env.json(&["lead", "edit", &alices.to_string(), "--set", "budget=9000"]);
+    env.json(&["view", "save", "--entity", "lead", "Alice private", "--where", "budget>=5000"]);
+    env.json(&["view", "save", "--entity", "lead", "Team", "--shared", "--sort", "title"]);
 
     let mut bob = postgres::Client::connect(&with_user(&url, "bert", "bert-secret"), postgres::NoTls).unwrap();
     let ids: Vec<i64> = bob.query("SELECT id FROM leads ORDER BY id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
@@ -171,6 +176,11 @@ fn a_restricted_role_sees_and_changes_only_its_own_rows_in_raw_sql() {
     let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
     assert!(why.contains("row-level security"), "{e:?}");
     assert_eq!(bob.execute("UPDATE leads SET title = 'Bert own, renamed' WHERE id = $1", &[&bobs]).unwrap(), 1);
+    assert_eq!(count(&mut bob, "SELECT count(*) FROM custom_values"), 0, "her lead's budget");
+    assert_eq!(count(&mut bob, "SELECT count(*) FROM list_views WHERE name = 'Alice private'"), 0, "her view");
+    assert_eq!(count(&mut bob, "SELECT count(*) FROM list_views WHERE name = 'Team'"), 1, "a shared one shows");
+    assert_eq!(bob.execute("DELETE FROM list_views WHERE name = 'Team'", &[]).unwrap(), 0, "and stays hers");
+    assert_eq!(bob.execute("UPDATE list_views SET shared = FALSE", &[]).unwrap(), 0);
     drop(bob);
 
     // The app connected as bert's role is bob, whatever --user claims.
@@ -181,6 +191,13 @@ fn a_restricted_role_sees_and_changes_only_its_own_rows_in_raw_sql() {
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
     let listed: Vec<i64> = listed.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!(listed, [bobs]);
+    // bert saves a view of his own through the app, on his role.
+    let out = env
+        .cmd_db(std::path::Path::new(&as_bob))
+        .args(["--json", "view", "save", "--entity", "lead", "Mine", "--sort", "title"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // alice's lead is as it was, with its history, phone and search entry.
     let shown = env.json(&["lead", "show", &alices.to_string()]);
     assert_eq!(shown["title"], "Alice secret");

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/0005_deal_contacts.sql")),
     (6, include_str!("migrations/0006_custom_fields.sql")),
     (7, include_str!("migrations/0007_list_views.sql")),
+    (8, include_str!("migrations/0008_views_row_security.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -170,7 +171,8 @@ mod tests {
                          EXECUTE format('DROP POLICY %I ON %I', r.policyname, r.tablename);
                      END LOOP;
                  END $$;
-                 DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank;
+                 DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank,
+                     prospect_user_id, prospect_is_admin;
                  ALTER TABLE users DROP COLUMN db_role;
                  UPDATE prospect_schema SET version = 1;",
             )
