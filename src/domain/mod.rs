@@ -18,6 +18,7 @@ pub mod import;
 pub mod import_rows;
 pub mod intake;
 pub mod layout;
+pub mod lines;
 pub mod list_view;
 pub mod money;
 pub mod new_record;
