@@ -316,6 +316,8 @@ pub enum StoreEvent {
         record: Box<Record>,
         contacts: Vec<crate::store::duplicates::DuplicateMatch>,
         companies: Vec<crate::store::duplicates::DuplicateMatch>,
+        /// The lead's open activities, which its conversion marks done.
+        open_activities: usize,
     },
     /// A lead was converted.
     Converted(Box<crate::store::convert::Converted>),

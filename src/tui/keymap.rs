@@ -396,6 +396,7 @@ mod tests {
             row: 0,
             error: None,
             editing: false,
+            open_activities: 0,
         };
         app.overlay = Overlay::Convert(Box::new(w.clone()));
         assert_eq!(action_for(&app, key('j')), Some(Action::Down));

@@ -87,6 +87,8 @@ pub struct ConvertWizard {
     /// Step 3: the focused field takes typed text (after `e`); otherwise `j`/`k` move, so a
     /// name never gets the letters of a navigation.
     pub editing: bool,
+    /// The lead's open activities: its conversion marks them done, which the summary says.
+    pub open_activities: usize,
 }
 
 impl ConvertWizard {
@@ -200,6 +202,7 @@ fn new_wizard(
         row: if record.is_repeat { 0 } else { targets },
         error: None,
         editing: false,
+        open_activities: 0,
     }
 }
 
@@ -431,12 +434,12 @@ fn needs_arrived(app: &mut App, lead_id: i64, needs: Vec<(Entity, crate::domain:
 /// The lead and its matches (opens the wizard); the conversion done.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::Conversion { record, contacts, companies } => {
+        StoreEvent::Conversion { record, contacts, companies, open_activities } => {
             if record.stage_semantics == Some(StageSemantics::Success) {
                 info(app, app.t("tui.already_converted"));
                 return vec![];
             }
-            let w = new_wizard(&record, contacts, companies);
+            let w = ConvertWizard { open_activities, ..new_wizard(&record, contacts, companies) };
             app.overlay = Overlay::Convert(Box::new(w));
             vec![]
         }
@@ -650,6 +653,13 @@ pub(crate) fn draw(app: &App, wz: &ConvertWizard, f: &mut Frame, area: Rect) {
                 .map(|h| h.stage.name.clone())
                 .unwrap_or_else(|| app.t("stage_name.CONVERTED"));
             lines.push(Line::from(fit(&format!(" • {}", app.ta("tui.convert_will_move", &[("stage", &stage)])), w)));
+            if wz.open_activities > 0 {
+                let count = wz.open_activities.to_string();
+                lines.push(Line::from(fit(
+                    &format!(" • {}", app.ta("tui.convert_will_close", &[("count", &count)])),
+                    w,
+                )));
+            }
         }
     }
     lines.push(Line::from(""));

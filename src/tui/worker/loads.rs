@@ -189,7 +189,16 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let record = store.get(RecordRef::new(Entity::Lead, lead_id))?;
             let contacts = store.duplicates_of_record(RecordRef::new(Entity::Lead, lead_id), Entity::Contact)?;
             let companies = store.duplicates_of_record(RecordRef::new(Entity::Lead, lead_id), Entity::Company)?;
-            vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies }]
+            let open_activities = store
+                .activities(&crate::store::activities::ActivityFilter {
+                    record: Some(RecordRef::new(Entity::Lead, lead_id)),
+                    limit: 1_000,
+                    ..Default::default()
+                })?
+                .iter()
+                .filter(|a| !a.completed)
+                .count();
+            vec![StoreEvent::Conversion { record: Box::new(record), contacts, companies, open_activities }]
         }
         Effect::LoadMergePreview { entity, keep, others } => {
             vec![StoreEvent::MergePreview(store.merge_preview(entity, keep, &others)?)]

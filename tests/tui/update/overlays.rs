@@ -1002,6 +1002,17 @@ fn the_wizard_asks_for_the_fields_the_conversion_requires_in_its_fields_step() {
     };
     h.store.add_custom_field(&region).unwrap();
     let id = focus_first_time_lead(&mut h);
+    let call = prospect::store::activities::NewActivity {
+        kind: prospect::domain::activity::ActivityKind::Call,
+        subject: "Before converting".into(),
+        deadline: crate::common::tui::NOW + 3_600_000,
+        duration_minutes: Some(15),
+        priority: prospect::domain::activity::Priority::Medium,
+        responsible_id: None,
+        completed: false,
+        bindings: vec![RecordRef::new(Entity::Lead, id)],
+    };
+    h.store.plan_activity(call, &Default::default()).unwrap();
     h.act(Convert);
     for _ in 0..3 {
         if matches!(&h.app.overlay, Overlay::Convert(w) if w.step == prospect::tui::app::WizardStep::Fields) {
@@ -1062,6 +1073,14 @@ fn the_wizard_asks_for_the_fields_the_conversion_requires_in_its_fields_step() {
     fill(&mut h, "next_step", "Call back Monday");
     h.act(Submit);
     assert!(matches!(&h.app.overlay, Overlay::Convert(w) if w.step == prospect::tui::app::WizardStep::Summary));
+    // The summary says the lead's open activities get marked done.
+    let filter = prospect::store::activities::ActivityFilter {
+        record: Some(RecordRef::new(Entity::Lead, id)),
+        limit: 1_000,
+        ..Default::default()
+    };
+    let open = h.store.activities(&filter).unwrap().iter().filter(|a| !a.completed).count();
+    assert!(open > 0 && matches!(&h.app.overlay, Overlay::Convert(w) if w.open_activities == open), "{open} open");
     h.act(Submit);
     let lead = h.store.get(RecordRef::new(Entity::Lead, id)).unwrap();
     assert_eq!(lead.stage_semantics, Some(prospect::domain::stage::StageSemantics::Success));
