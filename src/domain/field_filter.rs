@@ -172,7 +172,10 @@ pub fn read_condition(
     if let Some(spec) = entity.field(&code) {
         return crate::domain::column_filter::column_condition(spec, op, value, ctx.currency, shape);
     }
-    let mut known: Vec<String> = entity.fields().iter().map(|f| f.key.to_string()).collect();
+    // The fields a condition takes (a stage, a user, a source have their flags).
+    let conditioned =
+        |f: &&crate::domain::fields::FieldSpec| !matches!(f.kind, crate::domain::fields::FieldKind::Ref(_));
+    let mut known: Vec<String> = entity.fields().iter().filter(conditioned).map(|f| f.key.to_string()).collect();
     known.extend(fields.iter().map(|f| f.code.clone()));
     Err(FieldError::new("where", Problem::Unknown { what: "field", value: code, known }))
 }

@@ -223,7 +223,10 @@ impl Layout {
         let c = code.trim().to_lowercase();
         self.sections
             .iter()
-            .position(|s| s.code == c || s.label.as_deref().is_some_and(|l| l.to_lowercase() == c))
+            .position(|s| {
+                let named = |l: &Option<String>| l.as_deref().is_some_and(|l| l.to_lowercase() == c);
+                s.code == c || named(&s.label) || named(&s.label_fr)
+            })
             .ok_or_else(|| {
                 FieldError::new(
                     "section",

@@ -153,10 +153,12 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
         AdminOp::MoveField { entity, field, section } => {
             let layout = store.move_field(entity, &field, &section)?;
             let section = layout.code_of(&section).map(|c| layout.label(&c, lang)).unwrap_or(section);
+            let field = field_named(store, entity, &field, lang)?;
             t("field_moved", &[("field", &field), ("section", &section)])
         }
         AdminOp::HideField { entity, field, hidden } => {
             store.hide_field(entity, &field, hidden)?;
+            let field = field_named(store, entity, &field, lang)?;
             t(if hidden { "field_hidden" } else { "field_shown" }, &[("field", &field)])
         }
         AdminOp::AddSection { entity, code, label, label_fr, then_move } => {
@@ -215,4 +217,13 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
         }
     };
     Ok(vec![StoreEvent::AdminDone { message }])
+}
+
+/// A field (built-in key or custom code) as the form labels it in `lang`.
+fn field_named(store: &Service, entity: Entity, key: &str, lang: crate::i18n::Lang) -> Result<String, StoreError> {
+    let custom = store.custom_fields(Some(entity))?;
+    Ok(match custom.iter().find(|f| f.code == key) {
+        Some(f) => f.label_in(lang).to_string(),
+        None => crate::present::field_label(lang, key),
+    })
 }

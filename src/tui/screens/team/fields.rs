@@ -251,7 +251,10 @@ pub(super) fn prompted(app: &mut App, asked: TeamAsk, text: String) -> Answered 
             Answered::Close(vec![Effect::Admin(op)])
         }
         TeamAsk::SectionOrder => {
-            let codes: Vec<String> = text.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+            // Sections by code or by name, in either language.
+            let l = layout(app);
+            let typed = text.split(',').map(str::trim).filter(|c| !c.is_empty());
+            let codes: Vec<String> = typed.map(|c| l.code_of(c).unwrap_or_else(|_| c.to_string())).collect();
             if let Err(e) = layout(app).reorder_sections(&codes) {
                 return Answered::Refused(crate::i18n::describe(&e.problem, &e.field, app.lang));
             }
