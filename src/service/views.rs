@@ -28,7 +28,10 @@ impl Service {
         if let Some(code) = spec.sort.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             let key = match SortField::ALL.into_iter().find(|s| s.code() == code) {
                 Some(key) => key,
-                None => SortField::Field(field_named(&fields, code, "sort")?.id),
+                None => match column_sort(entity, code) {
+                    Some(key) => key,
+                    None => SortField::Field(field_named(&fields, code, "sort")?.id),
+                },
             };
             filter.sort = Some(ListSort { key, reverse: spec.reverse });
             filter.before_id = None;
@@ -162,4 +165,16 @@ fn field_named<'a>(fields: &'a [CustomField], code: &str, flag: &str) -> Result<
         known.extend(fields.iter().map(|f| f.code.clone()));
         StoreError::from(FieldError::new(flag, Problem::Unknown { what: "field", value: code.trim().into(), known }))
     })
+}
+
+/// The sort by built-in field `code` by its column (a date, a number, a choice, text), if
+/// the entity has such a field and it is not a reference (a stage, a user: their own sorts).
+fn column_sort(entity: Entity, code: &str) -> Option<SortField> {
+    use crate::domain::fields::FieldKind;
+    let spec = entity.field(&code.trim().to_lowercase().replace('-', "_"))?;
+    match spec.kind {
+        FieldKind::Ref(_) => None,
+        FieldKind::Text { .. } => Some(SortField::Column { column: spec.column, text: true }),
+        _ => Some(SortField::Column { column: spec.column, text: false }),
+    }
 }

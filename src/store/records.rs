@@ -104,6 +104,14 @@ pub enum SortField {
     /// A field of the team's own (its id), by its values' order (`field_filter::sort_key`);
     /// records without a value last.
     Field(i64),
+    /// Another built-in field, by its column (a constant of `fields::FieldSpec`): text
+    /// without case; records without a value last.
+    Column {
+        /// The SQL column.
+        column: &'static str,
+        /// Free text (compared without case).
+        text: bool,
+    },
 }
 
 impl SortField {
@@ -127,6 +135,7 @@ impl SortField {
             SortField::Responsible => "responsible",
             SortField::NextActivity => "next-activity",
             SortField::Field(_) => "field",
+            SortField::Column { column, .. } => column,
         }
     }
 }

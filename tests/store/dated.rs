@@ -52,6 +52,15 @@ pub fn lists_are_filtered_by_built_in_fields(mut eng: TestEngine) {
     assert_eq!(matching(&eng, Entity::Deal, &["close_date>2026-12-01"]), [d2]);
     assert_eq!(matching(&eng, Entity::Deal, &["close_date<=31/12/2026"]), [d1, d2]);
     assert_eq!(matching(&eng, Entity::Deal, &["close_date="]), [d3]);
+    // Sorted by a built-in field, either way: records without a value last.
+    let sorted = |reverse: bool| {
+        let mut filter = ListFilter { limit: 50, ..Default::default() };
+        let spec = ViewSpec { sort: Some("close_date".into()), reverse, ..Default::default() };
+        eng.apply_view(Entity::Deal, &mut filter, &spec).unwrap();
+        eng.list(Entity::Deal, &filter).unwrap().iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    assert_eq!(sorted(false), [d1, d2, d3]);
+    assert_eq!(sorted(true), [d2, d1, d3]);
     let contact = create(&mut eng, Entity::Contact, &[("first_name", "Anne"), ("last_name", "Roux")], &[]).id;
     let typed = create(
         &mut eng,

@@ -150,6 +150,12 @@ fn order_sql(entity: Entity, title: &str, filter: &ListFilter) -> String {
             return "t.id DESC".into();
         }
         SortField::NextActivity => vec![format!("coalesce({next}, 9223372036854775807)")],
+        // Records without a value last, whichever way the sort goes.
+        SortField::Column { column, text } => {
+            let value = if text { format!("lower(t.{column}::text) COLLATE \"C\"") } else { format!("t.{column}") };
+            let empty = if reverse { "IS NOT NULL" } else { "IS NULL" };
+            vec![format!("(t.{column} {empty})"), value]
+        }
         _ => vec![],
     };
     if exprs.is_empty() {

@@ -206,6 +206,12 @@ pub(super) fn order_sql(entity: Entity, title: &str, filter: &ListFilter) -> Str
             return "t.id DESC".into();
         }
         SortField::NextActivity => format!("coalesce({}, 9223372036854775807)", next_activity_sql(entity)),
+        // Records without a value last, whichever way the sort goes (the first term is
+        // always ascending).
+        SortField::Column { column, text } => {
+            let value = if text { format!("lower(t.{column})") } else { format!("t.{column}") };
+            format!("(t.{column} IS NULL), {value}")
+        }
         // Newest; stage and responsible pages come from `group_page`, and an order the
         // entity lacks (a contact's amount) is newest too.
         _ => "t.id".to_string(),

@@ -40,7 +40,7 @@ pub fn sort_label_key(key: SortKey) -> &'static str {
         SortKey::Stage => "label.stage",
         SortKey::Responsible => "label.responsible",
         SortKey::NextActivity => "label.next_activity",
-        SortKey::Field(_) => "tui.sort_field",
+        SortKey::Field(_) | SortKey::Column { .. } => "tui.sort_field",
     }
 }
 
