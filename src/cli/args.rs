@@ -261,8 +261,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "ID", conflicts_with = "sort", value_parser = parse_id)]
     pub before: Option<i64>,
     /// Order of the rows: newest (the default), title, amount, stage, responsible,
-    /// next-activity (as the TUI list's `s` key sorts), or a field's code (records without a
-    /// value last). Responsible puts leads of nobody first; next-activity puts those without
+    /// next-activity (as the TUI list's `s` key sorts), or any other field's code, built-in
+    /// (close_date) or your own (records without a value last). Responsible puts leads of nobody first; next-activity puts those without
     /// one last.
     #[arg(long, value_name = "ORDER")]
     pub sort: Option<String>,
@@ -272,9 +272,10 @@ pub struct ListArgs {
     /// With a sort: rows to skip (the next page starts at --offset + --limit).
     #[arg(long, default_value_t = 0, value_parser = whole::<usize>("offset", 0, MAX_ROWS))]
     pub offset: usize,
-    /// Only records whose field passes: CODE=VALUE, CODE!=VALUE, CODE>=N, CODE<=N, CODE>N,
-    /// CODE<N, CODE=A..B (numbers, amounts, days), CODE=a|b (any of these options), CODE~text
-    /// (contains), CODE= (empty), CODE!= (filled). Repeat for several (all must pass).
+    /// Only records whose field (built-in or your own) passes: CODE=VALUE, CODE!=VALUE,
+    /// CODE>=N, CODE<=N, CODE>N, CODE<N, CODE=A..B (numbers, amounts, days), CODE=a|b (any of
+    /// these options), CODE~text (contains), CODE= (empty), CODE!= (filled). Repeat for
+    /// several (all must pass). A stage, a user or a source: --stage, --responsible, --source.
     #[arg(long = "where", value_name = "COND")]
     pub wheres: Vec<String>,
     /// Fields of the team's own shown as columns, by code, in order, comma-separated (default:

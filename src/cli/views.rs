@@ -35,7 +35,7 @@ pub struct ViewFlags {
     /// Conditions on fields, as `list --where` takes them (repeatable).
     #[arg(long = "where", value_name = "COND")]
     pub wheres: Vec<String>,
-    /// Order: a built-in one (title, amount, stage, responsible, next-activity) or a field's code.
+    /// Order: title, amount, stage, responsible, next-activity, or any other field's code.
     #[arg(long, value_name = "ORDER")]
     pub sort: Option<String>,
     /// The sort the other way round.
