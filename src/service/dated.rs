@@ -48,7 +48,9 @@ impl Service {
         let Some(last) = to.pred_opt().filter(|last| *last >= from) else { return Ok(vec![]) };
         let within = self.dated_condition(by, &format!("{from}..{last}"))?;
         let mut days: Vec<(NaiveDate, i64)> = Vec::new();
-        for (key, count) in self.engine.count_by_value(by.entity, &ListFilter::default(), &within, &self.sight()?)? {
+        // Deals of every pipeline: a calendar is about days, not pipelines.
+        let every = ListFilter { all_pipelines: true, ..Default::default() };
+        for (key, count) in self.engine.count_by_value(by.entity, &every, &within, &self.sight()?)? {
             let Some(day) = day_of_key(by, &key, &chrono::Local) else { continue };
             match days.iter_mut().find(|(d, _)| *d == day) {
                 Some((_, n)) => *n += count,
@@ -79,6 +81,7 @@ impl Service {
             _ => vec![],
         };
         let filter = ListFilter {
+            all_pipelines: true,
             fields: vec![condition],
             columns,
             sort: Some(ListSort { key, reverse: false }),

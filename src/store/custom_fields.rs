@@ -324,14 +324,16 @@ fn column_sql(
 ) -> String {
     use crate::domain::field_filter::{ColumnKind, FieldTest};
     let col = format!("t.{column}");
+    // Without case in every script on both engines (SQLite's `lower` folds ASCII only).
+    let fold = if dialect == Dialect::Sqlite { "prospect_fold" } else { "lower" };
     let mut one = |key: &str| match kind {
         ColumnKind::Int => param(CondParam::Int(key.parse().unwrap_or_default())),
-        ColumnKind::Text => format!("lower({})", param(CondParam::Text(key.to_string()))),
+        ColumnKind::Text => format!("{fold}({})", param(CondParam::Text(key.to_string()))),
         _ => param(CondParam::Text(key.to_string())),
     };
     // What is compared: the column, without case for text, as true/false for yes/no.
     let value = match kind {
-        ColumnKind::Text => format!("lower({col})"),
+        ColumnKind::Text => format!("{fold}({col})"),
         _ => col.clone(),
     };
     let filled = match kind {
@@ -369,7 +371,7 @@ fn column_sql(
         }
         FieldTest::Contains(text) => {
             let p = one(text);
-            format!("{find}(lower(coalesce({col}, '')), {p}) > 0")
+            format!("{find}({fold}(coalesce({col}, '')), {p}) > 0")
         }
         FieldTest::HasOption(_) | FieldTest::HasNoOption(_) => "1 = 0".into(),
     }

@@ -156,6 +156,9 @@ pub struct ListFilter {
     pub stage: Option<String>,
     /// Deal pipeline name (default: the first).
     pub pipeline: Option<String>,
+    /// Deals of every pipeline at once (the calendar by a deal's date): `pipeline` then
+    /// only names where `stage` is looked up.
+    pub all_pipelines: bool,
     /// User login or name.
     pub responsible: Option<String>,
     /// Source code or name.

@@ -29,15 +29,18 @@ pub fn lists_are_filtered_by_built_in_fields(mut eng: TestEngine) {
     let a = lead(&mut eng, &[("title", "Acme renewal"), ("amount", "1 500"), ("comments", "Call Éric")]);
     let b = lead(&mut eng, &[("title", "Globex"), ("amount", "90"), ("opened", "no")]);
     let c = lead(&mut eng, &[("title", "ACME France")]);
+    let e = lead(&mut eng, &[("title", "École Nord")]);
     assert_eq!(matching(&eng, Entity::Lead, &["amount>=100"]), [a]);
     assert_eq!(matching(&eng, Entity::Lead, &["amount=90..1500"]), [a, b], "ranges by size, in minor units");
     assert_eq!(matching(&eng, Entity::Lead, &["amount<1 500"]), [b]);
-    assert_eq!(matching(&eng, Entity::Lead, &["amount="]), [c]);
+    assert_eq!(matching(&eng, Entity::Lead, &["amount="]), [c, e]);
     assert_eq!(matching(&eng, Entity::Lead, &["title~acme"]), [a, c], "contains, without case");
+    assert_eq!(matching(&eng, Entity::Lead, &["title=école NORD"]), [e], "without case beyond ASCII");
+    assert_eq!(matching(&eng, Entity::Lead, &["comments~ÉRIC"]), [a]);
     assert_eq!(matching(&eng, Entity::Lead, &["title=globex|nobody"]), [b]);
-    assert_eq!(matching(&eng, Entity::Lead, &["title!=globex"]), [a, c]);
+    assert_eq!(matching(&eng, Entity::Lead, &["title!=globex"]), [a, c, e]);
     assert_eq!(matching(&eng, Entity::Lead, &["opened=non"]), [b], "yes/no in French");
-    assert_eq!(matching(&eng, Entity::Lead, &["opened!=no"]), [a, c]);
+    assert_eq!(matching(&eng, Entity::Lead, &["opened!=no"]), [a, c, e]);
     assert_eq!(matching(&eng, Entity::Lead, &["comments!=", "amount>10"]), [a]);
     let deal = |eng: &mut TestEngine, title: &str, close: &str| {
         create(eng, Entity::Deal, &[("title", title), ("close_date", close)], &[]).id
@@ -103,13 +106,24 @@ pub fn the_calendar_counts_and_lists_records_by_a_date_field(mut eng: TestEngine
     deal(&mut eng, "Next year", "2027-01-04");
     deal(&mut eng, "Last year", "2025-12-01");
     let dans = deal(&mut dan, "Dan's", "2026-12-20");
+    // A deal of another pipeline is on the calendar too.
+    eng.add_pipeline("Wholesale").unwrap();
+    let wholesale = create(
+        &mut eng,
+        Entity::Deal,
+        &[("title", "Wholesale"), ("close_date", "2026-12-20"), ("pipeline", "Wholesale")],
+        &[],
+    )
+    .id;
 
     let by = eng.date_field(Entity::Deal, "close_date").unwrap();
     // Named by its label too, in either language.
     assert_eq!(eng.date_field(Entity::Deal, "Start date").unwrap().code, "begin_date");
     assert_eq!(eng.date_field(Entity::Deal, "date de clôture").unwrap().code, "close_date");
     let counts = eng.count_by_day(&by, day("2026-11-30"), day("2027-01-04")).unwrap();
-    assert_eq!(counts, [(day("2026-12-01"), 2), (day("2026-12-20"), 2)], "the end day is left out");
+    assert_eq!(counts, [(day("2026-12-01"), 2), (day("2026-12-20"), 3)], "the end day is left out");
+    let on_20th: Vec<i64> = eng.records_on(&by, day("2026-12-20"), 10).unwrap().iter().map(|r| r.id).collect();
+    assert!(on_20th.contains(&wholesale), "every pipeline's deals");
     let on_first: Vec<i64> = eng.records_on(&by, day("2026-12-01"), 10).unwrap().iter().map(|r| r.id).collect();
     assert_eq!(on_first, [second, first], "by title");
     // Dan sees his own deal only.

@@ -63,6 +63,21 @@ pub struct Store {
 pub const SCREEN_CACHE_KIB: i64 = 8_192;
 
 /// A connection to `path`, read-only or not, creating the file if `create`.
+/// `prospect_fold(text)`: text without case in every script (`Émile` -> `émile`), as Rust
+/// lowercases it; SQLite's own `lower` folds ASCII only. Conditions and sorts on built-in
+/// text fields compare with it, so that both engines find the same records.
+mod fold {
+    use rusqlite::Connection;
+    use rusqlite::functions::FunctionFlags;
+
+    pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
+        let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+        conn.create_scalar_function("prospect_fold", 1, flags, |ctx| {
+            Ok(ctx.get::<Option<String>>(0)?.map(|t| t.to_lowercase()))
+        })
+    }
+}
+
 fn connect(path: &Path, read_only: bool, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if read_only {
@@ -160,6 +175,7 @@ impl Store {
         self.conn.set_prepared_statement_cache_capacity(256);
         // Lists of values bound as one parameter (`rarray`): the search entries of a bulk load.
         rusqlite::vtab::array::load_module(&self.conn).map_err(|e| self.err(e))?;
+        fold::register(&self.conn).map_err(|e| self.err(e))?;
         // Plans must not depend on bound values: otherwise SQLite re-prepares a statement
         // whenever a value it planned with changes (LIMIT ?, terms compared with partial
         // index conditions), which was a fifth of the demo generator's time.

@@ -42,6 +42,7 @@ fn list_where(
         None
     };
     if entity == Entity::Deal
+        && !filter.all_pipelines
         && let Some(p) = &pipeline
     {
         add(&mut wheres, "t.pipeline_id = ?", Box::new(p.id), &mut params);

@@ -66,6 +66,7 @@ pub(super) fn list_where(
         None
     };
     if entity == Entity::Deal
+        && !filter.all_pipelines
         && let Some(p) = &pipeline
     {
         add("t.pipeline_id = ?".into(), Sql::Integer(p.id), &mut params);
@@ -209,7 +210,7 @@ pub(super) fn order_sql(entity: Entity, title: &str, filter: &ListFilter) -> Str
         // Records without a value last, whichever way the sort goes (the first term is
         // always ascending).
         SortField::Column { column, text } => {
-            let value = if text { format!("lower(t.{column})") } else { format!("t.{column}") };
+            let value = if text { format!("prospect_fold(t.{column})") } else { format!("t.{column}") };
             format!("(t.{column} IS NULL), {value}")
         }
         // Newest; stage and responsible pages come from `group_page`, and an order the
