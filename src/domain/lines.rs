@@ -21,6 +21,9 @@ use crate::domain::money::Currency;
 pub const QTY_SCALE: i64 = 1_000;
 /// Hundredths of a percent in 100 %.
 pub const PERCENT_SCALE: i64 = 10_000;
+/// The largest line, in minor units (a trillion euros): sums of many lines stay far from
+/// the limits of 64 bits.
+pub const MAX_LINE: i64 = 100_000_000_000_000;
 
 /// A line's discount.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,19 +85,22 @@ fn refused(field: &str, key: &'static str, value: &str) -> FieldError {
 }
 
 impl LineMoney {
-    /// The line's base: quantity times unit price, rounded to the minor unit.
+    /// The line's base: quantity times unit price, rounded to the minor unit (`check`
+    /// refuses a line whose base is beyond `MAX_LINE`).
     pub fn base(&self) -> i64 {
-        div_round(i128::from(self.qty) * i128::from(self.unit_price), i128::from(QTY_SCALE)) as i64
+        let base = div_round(i128::from(self.qty) * i128::from(self.unit_price), i128::from(QTY_SCALE));
+        base.clamp(-i128::from(MAX_LINE), i128::from(MAX_LINE)) as i64
     }
 
-    /// The amount its discount takes off.
+    /// The amount its discount takes off, of the base's sign (a credit line's discount
+    /// makes the credit smaller, as a sale's makes the sale smaller).
     pub fn discount_amount(&self) -> i64 {
         match self.discount {
             Discount::None => 0,
             Discount::Percent(p) => {
                 div_round(i128::from(self.base()) * i128::from(p), i128::from(PERCENT_SCALE)) as i64
             }
-            Discount::Amount(a) => a,
+            Discount::Amount(a) => a * self.base().signum(),
         }
     }
 
@@ -112,6 +118,10 @@ impl LineMoney {
         }
         if self.unit_price < 0 {
             return Err(refused("price", "line_price", &self.unit_price.to_string()));
+        }
+        let exact = div_round(i128::from(self.qty) * i128::from(self.unit_price), i128::from(QTY_SCALE));
+        if exact.abs() > i128::from(MAX_LINE) {
+            return Err(refused("price", "line_too_large", &self.unit_price.to_string()));
         }
         match self.discount {
             Discount::Percent(p) if !(0..=PERCENT_SCALE).contains(&p) => {
@@ -173,6 +183,11 @@ fn scaled(text: &str, scale: i64) -> Option<i64> {
     if frac.len() > digits || !frac.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
+    // `1,000` or `1.500`: a thousand, or one and a half? Refused rather than guessed, as
+    // amounts are (`0,250` is a quarter).
+    if frac.len() == 3 && whole.chars().any(|c| c != '0') {
+        return None;
+    }
     let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
     let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<digits$}").parse().ok()? };
     let n = whole.checked_mul(scale)?.checked_add(frac)?;
@@ -231,8 +246,11 @@ mod tests {
         // 12.5 % of 0.25 (0.03125) -> 0.03.
         assert_eq!(line(1_000, 25, Discount::Percent(1_250), 0).discount_amount(), 3);
         assert_eq!(line(2_000, 1_000, Discount::Amount(500), 0).net(), 1_500);
-        // A credit line: -2 at 10.00 is -20.00; half away from zero both ways.
+        // A credit line: -2 at 10.00 is -20.00; a discount makes the credit smaller.
         assert_eq!(line(-2_000, 1_000, Discount::None, 2_000).net(), -2_000);
+        assert_eq!(line(-2_000, 1_000, Discount::Amount(500), 2_000).net(), -1_500);
+        assert_eq!(line(-2_000, 1_000, Discount::Percent(1_000), 2_000).net(), -1_800);
+        assert!(line(1_000_000_000, 1_000_000_000_000, Discount::None, 0).check(false).is_err(), "too large");
         assert_eq!(div_round(-5, 10), -1);
         assert_eq!(div_round(5, 10), 1);
         assert_eq!(div_round(4, 10), 0);
@@ -270,6 +288,8 @@ mod tests {
         assert_eq!(read_quantity("0.25").unwrap(), 250);
         assert_eq!(read_quantity("-2").unwrap(), -2_000);
         assert!(read_quantity("1.0001").is_err() && read_quantity("two").is_err());
+        assert!(read_quantity("1,000").is_err(), "a thousand or one: not guessed");
+        assert_eq!(read_quantity("0,250").unwrap(), 250);
         assert_eq!(read_rate("5,5").unwrap(), 550);
         assert_eq!(read_rate("20 %").unwrap(), 2_000);
         assert!(read_rate("120").is_err());

@@ -144,11 +144,11 @@ impl CustomSides<'_> {
         }
     }
 
-    /// The values the merge writes on the kept record itself, as `choices` settle them: a
-    /// fill from another record than the first, a difference settled for another record's
-    /// value. (The other fills come with the values the merge moves to the kept record.) A
-    /// difference left unchosen is refused by the caller's check of the preview; a record
-    /// named that holds no value of its own for the field, here, naming the field.
+    /// The values the merge writes on the kept record itself, each with its history, as
+    /// `choices` settle them: every fill (the first other's value, or the one named), and a
+    /// difference settled for another record's value. A difference left unchosen is refused
+    /// by the caller's check of the preview; a record named that holds no value of its own
+    /// for the field, here, naming the field.
     pub(crate) fn chosen(
         &self,
         keep: i64,
@@ -159,9 +159,11 @@ impl CustomSides<'_> {
             let values = self.differing(f.id);
             let Some((first_id, _)) = values.first().copied() else { continue };
             let mine = Self::value_of(&self.keep, f.id);
+            // A fill takes the first other's value unless another is named; a difference
+            // what is chosen (unchosen ones are refused by the caller).
             let prefer = match choices.fields.get(&f.code).copied() {
                 Some(p) => p,
-                None if mine.is_none() => continue,
+                None if mine.is_none() => Prefer::Other,
                 None => match choices.fallback {
                     Some(p) => p,
                     None => continue,
@@ -173,9 +175,6 @@ impl CustomSides<'_> {
                 Prefer::Record(id) if id == keep => continue,
                 Prefer::Record(id) => id,
             };
-            if mine.is_none() && from == first_id {
-                continue;
-            }
             let theirs = self.others.iter().find(|(id, _)| *id == from).and_then(|(_, v)| Self::value_of(v, f.id));
             let Some(value) = theirs else {
                 let holding: Vec<String> = std::iter::once((keep, mine))

@@ -308,4 +308,5 @@ pub fn a_merge_offers_the_differing_values_of_fields_of_its_own(mut eng: TestEng
     assert_eq!((kept.custom_text("budget"), kept.custom_text("region")), ("7000.00 EUR".into(), "North".into()));
     let history: String = eng.timeline(lead(a), 20).unwrap().iter().map(|t| t.payload.to_string()).collect();
     assert!(history.contains("7000.00 EUR"), "the change is in the history: {history}");
+    assert!(history.contains("North"), "so is the fill: {history}");
 }

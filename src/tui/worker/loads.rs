@@ -163,9 +163,11 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let activities = calendar_list(store, (list_from, list_to), None, limit)?;
             let hours = store.activity_slots(me, &hours, store.now())?;
             let (dated_counts, dated) = match (&by, days.first(), days.last()) {
+                // A field deleted meanwhile shows no record: the activities still load.
                 (Some(by), Some(first), Some(last)) => {
                     let end = last.0 + chrono::Duration::days(1);
-                    (store.count_by_day(by, first.0, end)?, store.records_on(by, day, DATED_PAGE)?)
+                    let counts = store.count_by_day(by, first.0, end).unwrap_or_default();
+                    (counts, store.records_on(by, day, DATED_PAGE).unwrap_or_default())
                 }
                 _ => (vec![], vec![]),
             };

@@ -21,6 +21,7 @@ CREATE POLICY prospect_read ON list_views FOR SELECT
 CREATE POLICY prospect_write ON list_views FOR INSERT
     WITH CHECK (owner_id = (SELECT prospect_user_id()) OR (SELECT prospect_is_admin()));
 CREATE POLICY prospect_change ON list_views FOR UPDATE
-    USING (owner_id = (SELECT prospect_user_id()) OR (SELECT prospect_is_admin())) WITH CHECK (true);
+    USING (owner_id = (SELECT prospect_user_id()) OR (SELECT prospect_is_admin()))
+    WITH CHECK (owner_id = (SELECT prospect_user_id()) OR (SELECT prospect_is_admin()));
 CREATE POLICY prospect_delete ON list_views FOR DELETE
     USING (owner_id = (SELECT prospect_user_id()) OR (SELECT prospect_is_admin()));
