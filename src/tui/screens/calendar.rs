@@ -162,7 +162,12 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Today => cal.day = today,
         Action::ToggleWeek => cal.week = !cal.week,
         Action::PageDown => {
-            cal.cursor = (cal.cursor + 1).min(cal.items().saturating_sub(1));
+            // The day's records follow its activities once all of them are loaded: a page
+            // arriving later would slide the records under the cursor.
+            let loaded = cal.day_activities().len();
+            let all_in = loaded as i64 >= cal.counts.get(&cal.day).copied().unwrap_or(0);
+            let last = if all_in { cal.items() } else { loaded }.saturating_sub(1);
+            cal.cursor = (cal.cursor + 1).min(last);
             return calendar_more(app);
         }
         Action::CalendarBy => return vec![Effect::LoadDateFields],
