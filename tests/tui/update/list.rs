@@ -500,3 +500,22 @@ fn a_bulk_move_asks_once_for_the_fields_its_stage_requires() {
         assert_eq!(r.custom_text("budget"), kept, "#{id}");
     }
 }
+
+/// SPEC V2: `w` filters by a built-in field too, on a file without fields of its own.
+#[test]
+fn a_condition_on_a_built_in_field_filters_the_list() {
+    let mut h = Harness::new(60, Lang::En);
+    h.act(Show(Tab::LeadList));
+    h.act(FilterWhere);
+    match &h.app.overlay {
+        Overlay::Prompt(p) => assert!(p.title.contains("amount"), "{}", p.title),
+        other => panic!("the condition asked: {other:?}"),
+    }
+    h.type_text("amount>=30000");
+    h.act(Submit);
+    let list = &h.app.lists[&Entity::Lead];
+    assert!(!list.rows.is_empty());
+    assert!(list.rows.iter().all(|r| r.amount_minor.is_some_and(|a| a >= 3_000_000)), "only big amounts");
+    let all = h.store.list_count(Entity::Lead, &Default::default()).unwrap();
+    assert!(list.totals.as_ref().is_some_and(|t| t.count < all), "fewer than all {all}");
+}

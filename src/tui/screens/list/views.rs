@@ -41,13 +41,12 @@ pub fn sort_name(app: &App, list: &ListView) -> String {
     }
 }
 
-/// `w`: a condition on a field of the list, typed as `--where` takes it.
+/// `w`: a condition on a field of the list (built-in or of the team's own), typed as
+/// `--where` takes it; the title names the fields of the team's own first.
 pub(crate) fn ask_where(app: &mut App, entity: Entity) -> Vec<Effect> {
-    let codes: Vec<String> = list_mut(app, entity).fields.iter().map(|f| f.code.clone()).collect();
-    if codes.is_empty() {
-        info(app, app.t("tui.no_fields_here"));
-        return vec![];
-    }
+    let mut codes: Vec<String> = list_mut(app, entity).fields.iter().map(|f| f.code.clone()).collect();
+    let conditioned = entity.fields().iter().filter(|f| !matches!(f.kind, crate::domain::fields::FieldKind::Ref(_)));
+    codes.extend(conditioned.map(|f| f.key.to_string()));
     app.overlay = Overlay::Prompt(Prompt {
         purpose: PromptPurpose::FilterWhere,
         title: app.ta("tui.prompt_where", &[("codes", &codes.join(", "))]),
