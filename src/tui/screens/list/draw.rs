@@ -77,9 +77,9 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     };
     let sort_name = super::sort_name(app, list);
     let view = list.view.as_ref().map(|v| format!(" [{}]", v.name)).unwrap_or_default();
-    let mut info = format!(" {count}{view} · {}: {sort_name} {arrow}", app.t("tui.sort"));
+    let mut info = format!(" {count}{view} · {}{sep}{sort_name} {arrow}", app.t("tui.sort"));
     if !chips.is_empty() {
-        info.push_str(&format!(" · {}: {}", app.t("tui.filters"), chips.join(", ")));
+        info.push_str(&format!(" · {}{sep}{}", app.t("tui.filters"), chips.join(", ")));
     }
     if !list.selected.is_empty() {
         info.push_str(&format!(" · {}", app.ta("tui.selected", &[("count", &list.selected.len().to_string())])));
