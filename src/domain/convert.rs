@@ -339,7 +339,7 @@ pub fn custom_copies(
 /// there (`required_at`; `pipeline`: the deal pipeline's stages in order, each `(id,
 /// is_failure)`), without a default, and neither copied from the lead (`copied`) nor given
 /// (`given`: codes). Asked with the lead's own before anything is written.
-pub fn deal_lacks(
+fn deal_lacks(
     deal_fields: &[crate::domain::custom_field::CustomField],
     first_stage: i64,
     pipeline: &[(i64, bool)],
@@ -352,6 +352,49 @@ pub fn deal_lacks(
         .filter(|f| f.default.is_none() && !given.contains(&f.code) && !copied.iter().any(|(c, _)| *c == f.code))
         .cloned()
         .collect()
+}
+
+/// A stage that requires fields of the team's own: its id and name, its pipeline's stages in
+/// order (each `(id, is_failure)`), and the fields of its kind of record.
+pub struct RequiringStage<'a> {
+    /// The stage's id.
+    pub id: i64,
+    /// Its name, as a refusal says it.
+    pub name: &'a str,
+    /// Its pipeline's stages in order.
+    pub order: &'a [(i64, bool)],
+    /// The fields of its kind of record.
+    pub fields: &'a [crate::domain::custom_field::CustomField],
+}
+
+/// The fields a conversion would lack (SPEC F2, L6), each with the stage requiring it: the
+/// lead's own at its success stage (`converted`) without a value, then the new deal's at its
+/// first stage (`deal`, when a deal is made) neither copied from the lead nor defaulted;
+/// none that `given` (codes) gives, and a code the lead lacks too only once (the value goes
+/// to both). The one rule the wizard asks by and the engines refuse by.
+pub fn conversion_lacks(
+    lead: &Record,
+    converted: Option<RequiringStage>,
+    deal: Option<RequiringStage>,
+    ctx: &crate::domain::custom_field::ParseContext,
+    given: &[String],
+) -> Vec<(Entity, crate::domain::custom_field::CustomField, String)> {
+    let mut lacking: Vec<(Entity, crate::domain::custom_field::CustomField, String)> = Vec::new();
+    if let Some(s) = converted {
+        let values: Vec<(i64, String)> = lead.custom.iter().filter_map(|(f, v)| Some((f.id, v.clone()?))).collect();
+        let missing = crate::domain::custom_field::missing_at(s.fields, &values, s.id, s.order);
+        lacking
+            .extend(missing.into_iter().filter(|f| !given.contains(&f.code)).map(|f| (Entity::Lead, f, s.name.into())));
+    }
+    if let Some(s) = deal {
+        let copied = custom_copies(lead, s.fields, ctx);
+        for f in deal_lacks(s.fields, s.id, s.order, &copied, given) {
+            if !lacking.iter().any(|(_, g, _)| g.code == f.code) {
+                lacking.push((Entity::Deal, f, s.name.into()));
+            }
+        }
+    }
+    lacking
 }
 
 #[cfg(test)]

@@ -51,43 +51,32 @@ impl Service {
         lead_id: i64,
         plan: &ConversionPlan,
     ) -> Result<Vec<(Entity, crate::domain::custom_field::CustomField, String)>> {
+        use crate::domain::convert::RequiringStage;
         use crate::domain::stage::StageSemantics;
         let lead = self.get(RecordRef::new(Entity::Lead, lead_id))?;
         let given: Vec<String> = plan.fill.iter().map(|(c, _)| c.clone()).collect();
         let order = |stages: &[crate::store::stages::StageCount]| -> Vec<(i64, bool)> {
             stages.iter().map(|s| (s.stage.id, s.stage.semantics == StageSemantics::Failure)).collect()
         };
-        let mut lacking = Vec::new();
-        let (_, stages) = self.engine.stages(Entity::Lead, None)?;
-        if let Some(success) = stages.iter().find(|s| s.stage.semantics == StageSemantics::Success) {
-            let fields = self.engine.custom_fields(Some(Entity::Lead))?;
-            let values: Vec<(i64, String)> = lead.custom.iter().filter_map(|(f, v)| Some((f.id, v.clone()?))).collect();
-            let missing = crate::domain::custom_field::missing_at(&fields, &values, success.stage.id, &order(&stages));
-            lacking.extend(
-                missing
-                    .into_iter()
-                    .filter(|f| !given.contains(&f.code))
-                    .map(|f| (Entity::Lead, f, success.stage.name.clone())),
-            );
-        }
-        if plan.targets.deal {
-            let (_, stages) = self.engine.stages(Entity::Deal, plan.pipeline.as_deref())?;
-            if let Some(first) = stages.first() {
-                let fields = self.engine.custom_fields(Some(Entity::Deal))?;
-                let copied = crate::domain::convert::custom_copies(&lead, &fields, &self.parse_context());
-                let missing =
-                    crate::domain::convert::deal_lacks(&fields, first.stage.id, &order(&stages), &copied, &given);
-                // A field the lead lacks too is asked once: the value goes to both.
-                for f in missing {
-                    if !lacking
-                        .iter()
-                        .any(|(_, g, _): &(Entity, crate::domain::custom_field::CustomField, String)| g.code == f.code)
-                    {
-                        lacking.push((Entity::Deal, f, first.stage.name.clone()));
-                    }
-                }
-            }
-        }
+        let (_, lead_stages) = self.engine.stages(Entity::Lead, None)?;
+        let (lead_order, lead_fields) = (order(&lead_stages), self.engine.custom_fields(Some(Entity::Lead))?);
+        let success = lead_stages.iter().find(|s| s.stage.semantics == StageSemantics::Success);
+        let converted = success.map(|s| RequiringStage {
+            id: s.stage.id,
+            name: &s.stage.name,
+            order: &lead_order,
+            fields: &lead_fields,
+        });
+        let deal_stages =
+            if plan.targets.deal { self.engine.stages(Entity::Deal, plan.pipeline.as_deref())?.1 } else { vec![] };
+        let (deal_order, deal_fields) = (order(&deal_stages), self.engine.custom_fields(Some(Entity::Deal))?);
+        let deal = deal_stages.first().map(|s| RequiringStage {
+            id: s.stage.id,
+            name: &s.stage.name,
+            order: &deal_order,
+            fields: &deal_fields,
+        });
+        let lacking = crate::domain::convert::conversion_lacks(&lead, converted, deal, &self.parse_context(), &given);
         Ok(lacking)
     }
 

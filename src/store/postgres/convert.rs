@@ -109,7 +109,7 @@ pub(crate) fn convert_in(
     }
     let t = plan.targets;
     t.check(lead.is_repeat)?;
-    lacks_nothing(tx, ctx, &lead, lead_id, plan)?;
+    lacks_nothing(tx, ctx, &lead, plan)?;
     let comms = comms_of(tx, Entity::Lead, lead_id)?;
     let lead_ref = json!({"entity": "lead", "id": lead_id, "title": lead.title});
     // A repeat lead's deal goes to the client it is already linked to.
@@ -230,41 +230,45 @@ fn lacks_nothing(
     tx: &mut impl GenericClient,
     ctx: &WriteCtx,
     lead: &crate::store::records::Record,
-    lead_id: i64,
     plan: &ConversionPlan,
 ) -> Result<()> {
+    use crate::domain::convert::RequiringStage;
     let given: Vec<String> = plan.fill.iter().map(|(c, _)| c.clone()).collect();
-    let pipeline = refs::resolve_pipeline(tx, Entity::Lead, None)?;
-    let stages = refs::stages(tx, pipeline.id)?;
-    let mut lacking = Vec::new();
-    let mut at: Vec<String> = Vec::new();
-    if let Some(success) = stages.iter().find(|s| s.semantics == StageSemantics::Success) {
-        let lead_lacks: Vec<_> = super::records::missing_for_move(tx, Entity::Lead, lead_id, pipeline.id, success.id)?
-            .into_iter()
-            .filter(|f| !given.contains(&f.code))
-            .collect();
-        if !lead_lacks.is_empty() {
-            at.push(success.name.clone());
-            lacking.extend(lead_lacks);
-        }
-    }
-    if plan.targets.deal {
-        let pipeline = refs::resolve_pipeline(tx, Entity::Deal, plan.pipeline.as_deref())?;
-        let stages = refs::stages(tx, pipeline.id)?;
-        if let Some(first) = stages.first() {
-            let order: Vec<(i64, bool)> =
-                stages.iter().map(|s| (s.id, s.semantics == StageSemantics::Failure)).collect();
-            let deal_fields = crate::store::postgres::custom_fields::fields_of(tx, Some(Entity::Deal))?;
-            let copied = convert::custom_copies(lead, &deal_fields, &super::records::parse_context(ctx, None));
-            let deal_lacks = convert::deal_lacks(&deal_fields, first.id, &order, &copied, &given);
-            if !deal_lacks.is_empty() {
-                at.push(first.name.clone());
-                lacking.extend(deal_lacks);
-            }
-        }
-    }
+    let order = |stages: &[crate::store::refs::StageRow]| -> Vec<(i64, bool)> {
+        stages.iter().map(|s| (s.id, s.semantics == StageSemantics::Failure)).collect()
+    };
+    let lead_pipeline = refs::resolve_pipeline(tx, Entity::Lead, None)?.id;
+    let lead_stages = refs::stages(tx, lead_pipeline)?;
+    let (lead_order, lead_fields) =
+        (order(&lead_stages), crate::store::postgres::custom_fields::fields_of(tx, Some(Entity::Lead))?);
+    let success = lead_stages.iter().find(|s| s.semantics == StageSemantics::Success);
+    let converted =
+        success.map(|s| RequiringStage { id: s.id, name: &s.name, order: &lead_order, fields: &lead_fields });
+    let deal_stages = if plan.targets.deal {
+        let deal_pipeline = refs::resolve_pipeline(tx, Entity::Deal, plan.pipeline.as_deref())?.id;
+        refs::stages(tx, deal_pipeline)?
+    } else {
+        vec![]
+    };
+    let (deal_order, deal_fields) =
+        (order(&deal_stages), crate::store::postgres::custom_fields::fields_of(tx, Some(Entity::Deal))?);
+    let deal = deal_stages.first().map(|s| RequiringStage {
+        id: s.id,
+        name: &s.name,
+        order: &deal_order,
+        fields: &deal_fields,
+    });
+    let parse = super::records::parse_context(ctx, None);
+    let lacking = convert::conversion_lacks(lead, converted, deal, &parse, &given);
     if lacking.is_empty() {
         return Ok(());
     }
-    Err(StoreError::Rule(Rule::MissingFields { stage: at.join(", "), fields: lacking }))
+    let mut at: Vec<String> = Vec::new();
+    for (_, _, stage) in &lacking {
+        if !at.contains(stage) {
+            at.push(stage.clone());
+        }
+    }
+    let fields = lacking.into_iter().map(|(_, f, _)| f).collect();
+    Err(StoreError::Rule(Rule::MissingFields { stage: at.join(", "), fields }))
 }
