@@ -48,6 +48,25 @@ impl ConversionPlan {
     }
 }
 
+/// A conversion refused, before anything is written, for the fields it lacks
+/// (`domain::convert::conversion_lacks`): every one said at once, with the stages requiring
+/// them; none lacking, none refused.
+pub(crate) fn refuse_lacking(
+    lacking: Vec<(Entity, crate::domain::custom_field::CustomField, String)>,
+) -> crate::store::Result<()> {
+    if lacking.is_empty() {
+        return Ok(());
+    }
+    let mut at: Vec<String> = Vec::new();
+    for (_, _, stage) in &lacking {
+        if !at.contains(stage) {
+            at.push(stage.clone());
+        }
+    }
+    let fields = lacking.into_iter().map(|(_, f, _)| f).collect();
+    Err(crate::store::StoreError::Rule(crate::store::Rule::MissingFields { stage: at.join(", "), fields }))
+}
+
 /// The values of `fill` (code, typed) whose code is one of `fields`': what one record of a
 /// conversion receives of the values the user gave.
 pub(crate) fn fill_for(

@@ -220,15 +220,5 @@ fn lacks_nothing(
     });
     let parse = super::records::parse_context(ctx, None);
     let lacking = convert::conversion_lacks(lead, converted, deal, &parse, &given);
-    if lacking.is_empty() {
-        return Ok(());
-    }
-    let mut at: Vec<String> = Vec::new();
-    for (_, _, stage) in &lacking {
-        if !at.contains(stage) {
-            at.push(stage.clone());
-        }
-    }
-    let fields = lacking.into_iter().map(|(_, f, _)| f).collect();
-    Err(StoreError::Rule(Rule::MissingFields { stage: at.join(", "), fields }))
+    crate::store::convert::refuse_lacking(lacking)
 }
