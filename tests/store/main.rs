@@ -254,7 +254,12 @@ impl TestEngine {
                     )
                     .unwrap()
                     .get(0);
-                admin.batch_execute(&sql).unwrap();
+                // Two tests setting one role's password at once fail with "tuple concurrently
+                // updated" (PostgreSQL's catalog rule): they take turns on a server-wide lock.
+                let mut tx = admin.transaction().unwrap();
+                tx.execute("SELECT pg_advisory_xact_lock(505245350)", &[]).unwrap();
+                tx.batch_execute(&sql).unwrap();
+                tx.commit().unwrap();
                 PathBuf::from(prospect::store::postgres::scratch::with_user(url, &role, ROLE_PASSWORD))
             }
             _ => self.path.clone(),
