@@ -24,6 +24,7 @@ pub mod money;
 pub mod new_record;
 #[cfg(test)]
 mod parsers_prop;
+pub mod product;
 pub mod queue;
 pub mod record;
 pub mod search;

@@ -12,6 +12,7 @@ mod fields;
 mod import;
 mod intake;
 mod layout;
+mod products;
 mod records;
 mod rights;
 mod team;

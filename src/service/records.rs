@@ -70,6 +70,7 @@ impl Service {
     pub fn update(&mut self, record: RecordRef, expected_version: Option<i64>, input: &RecordInput) -> Result<Saved> {
         self.require(Action::Update, record)?;
         self.require_linkable(input)?;
+        self.require_amount_free(record, input)?;
         self.engine.update(record, expected_version, input)
     }
 

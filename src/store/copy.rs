@@ -62,6 +62,8 @@ pub const TABLES: &[&str] = &[
     "custom_fields",
     "custom_values",
     "list_views",
+    "products",
+    "line_items",
     "intake_messages",
     // After leads and deals, whose inserts made the target's own totals: these replace them.
     "stage_totals",

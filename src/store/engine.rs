@@ -10,6 +10,8 @@ use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::intake::Message;
 use crate::domain::list_view::SavedView;
+use crate::domain::money::Currency;
+use crate::domain::product::Product;
 use crate::domain::queue::QueueMode;
 use crate::domain::when::UnixMs;
 use crate::store::activities::{
@@ -22,6 +24,7 @@ use crate::store::copy::CopyValue;
 use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
 use crate::store::import::ImportOptions;
 use crate::store::intake::IntakeOutcome;
+use crate::store::lines::{LineChange, RecordLines};
 use crate::store::maintenance::{CheckReport, Vacuumed};
 use crate::store::merge::{MergeChoices, MergePreview, Merged};
 use crate::store::queue::QueueConfig;
@@ -56,6 +59,8 @@ pub trait Engine:
     + Roles
     + CustomFields
     + ListViews
+    + Products
+    + LineItems
     + Pipelines
     + Timeline
     + Triage
@@ -65,6 +70,34 @@ pub trait Engine:
     + TableCopy
     + Send
 {
+}
+
+/// The product catalogue (SPEC E4): read by everyone, changed by administrators (the
+/// service checks).
+pub trait Products {
+    /// The catalogue by name (the inactive products too with `all`).
+    fn products(&self, all: bool) -> Result<Vec<Product>>;
+
+    /// One product by id (`12`, `#12`) or code (case aside): `Rule::NoSuchProduct` otherwise.
+    fn product(&self, key: &str) -> Result<Product>;
+
+    /// Adds (`id` 0) or replaces a product; a code another product holds is
+    /// `Rule::ProductCodeTaken`.
+    fn save_product(&mut self, product: &Product) -> Result<Product>;
+
+    /// Deletes a product; the lines that sold it keep their copy of it. How many lines did.
+    fn delete_product(&mut self, id: i64) -> Result<i64>;
+}
+
+/// Line items of leads and deals (SPEC E4): a change and the record's amount recomputed from
+/// its lines are one transaction.
+pub trait LineItems {
+    /// A record's lines in order, totalled in its currency (the file's when it has none).
+    fn lines(&self, record: RecordRef) -> Result<RecordLines>;
+
+    /// Changes one line (`store::lines::plan`), in `currency` (refused when the record holds
+    /// another), and gives the record the gross total of its lines as amount.
+    fn change_lines(&mut self, record: RecordRef, currency: Currency, change: &LineChange) -> Result<RecordLines>;
 }
 
 /// Leads, contacts, companies and deals: create, edit, move, delete, read and list.

@@ -13,6 +13,7 @@ pub mod engine;
 mod error;
 pub mod import;
 pub mod intake;
+pub mod lines;
 pub mod maintenance;
 pub mod merge;
 pub mod mount;

@@ -28,6 +28,8 @@ pub enum AdminTask {
     AddUsers,
     /// `role add/set/delete`, `department add`.
     ChangeRoles,
+    /// `product add/edit/delete`.
+    ChangeProducts,
     /// `db vacuum`.
     Compact,
     /// `db check --repair`.
@@ -47,6 +49,7 @@ impl AdminTask {
             AdminTask::ChangeUsers => "change_users",
             AdminTask::AddUsers => "add_users",
             AdminTask::ChangeRoles => "change_roles",
+            AdminTask::ChangeProducts => "change_products",
             AdminTask::Compact => "compact",
             AdminTask::Repair => "repair",
         }
@@ -195,6 +198,32 @@ pub enum Rule {
         code: String,
         /// How many records hold a value of it.
         count: i64,
+    },
+    /// A product code or id that names none of the catalogue.
+    NoSuchProduct {
+        /// The code or id given.
+        key: String,
+    },
+    /// A product code another product holds (case aside).
+    ProductCodeTaken {
+        /// The code.
+        code: String,
+    },
+    /// A line number that names none of the record's lines.
+    NoSuchLine {
+        /// The record.
+        entity: Entity,
+        /// Its id.
+        id: i64,
+        /// The line given.
+        line: i64,
+    },
+    /// An amount or currency typed on a record whose lines make it (SPEC E4).
+    AmountFromLines {
+        /// The record.
+        entity: Entity,
+        /// Its id.
+        id: i64,
     },
     /// A saved list view's name that names none the user sees.
     NoSuchView {
@@ -392,6 +421,15 @@ impl Rule {
                 i18n::tr_count(lang, "rule.field_holds_values", *count as u64, &[("code", code)])
             }
             Rule::NoSuchView { name } => t("no_such_view", &[("name", name)]),
+            Rule::NoSuchProduct { key } => t("no_such_product", &[("key", key)]),
+            Rule::ProductCodeTaken { code } => t("product_code_taken", &[("code", code)]),
+            Rule::NoSuchLine { entity, id, line } => t(
+                "no_such_line",
+                &[("entity", &word(lang, *entity)), ("id", &id.to_string()), ("line", &line.to_string())],
+            ),
+            Rule::AmountFromLines { entity, id } => {
+                t("amount_from_lines", &[("entity", &word(lang, *entity)), ("id", &id.to_string())])
+            }
             Rule::NotYourView { name, builtin: false } => t("not_your_view", &[("name", name)]),
             Rule::NotYourView { name, builtin: true } => t("builtin_view", &[("name", name)]),
             Rule::NoSuchCustomField { code, entity } => {

@@ -19,6 +19,7 @@ mod duplicates;
 mod feed;
 mod import;
 mod intake;
+mod lines;
 mod list_views;
 mod merge;
 mod queue;
@@ -98,6 +99,11 @@ macro_rules! contract_suite {
             list_views::search_finds_records_by_their_text_fields,
             list_views::a_list_sorted_by_a_field_keeps_to_what_its_reader_sees,
             list_views::the_remaining_types_filter_and_sort_by_their_values,
+            lines::products_are_added_listed_edited_and_deleted,
+            lines::lines_make_the_records_amount_and_its_history,
+            lines::a_bad_line_is_refused_and_nothing_is_written,
+            lines::a_conversion_copies_the_leads_lines_to_its_deal,
+            lines::lines_keep_to_what_their_user_may_see,
             list_views::sections_are_added_ordered_and_deleted_and_fields_moved_or_hidden,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,

@@ -177,7 +177,14 @@ pub(crate) fn convert_in(
             company.as_ref().map(|c| c.id),
         );
         let fields = copies_then(tx, ctx, (&lead, &plan.fill), Entity::Deal, fields)?;
-        Some(create_target(tx, ctx, Entity::Deal, &new_input(lead_id, &comms, Entity::Deal, fields))?)
+        let deal = create_target(tx, ctx, Entity::Deal, &new_input(lead_id, &comms, Entity::Deal, fields))?;
+        // The lead's products go to the deal (SPEC L6); its amount was copied with them.
+        super::lines::copy_lines(
+            tx,
+            crate::store::RecordRef::new(Entity::Lead, lead_id),
+            crate::store::RecordRef::new(Entity::Deal, deal.id),
+        )?;
+        Some(deal)
     } else {
         None
     };

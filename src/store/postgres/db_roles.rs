@@ -19,6 +19,7 @@ const READ_ONLY: &[&str] = &[
     "sources",
     "custom_fields",
     "stage_totals",
+    "products",
 ];
 
 /// Tables a user's role reads and writes, under row-level security where they hold records
@@ -39,6 +40,7 @@ const READ_WRITE: &[&str] = &[
     "changes",
     "custom_values",
     "list_views",
+    "line_items",
     "intake_messages",
     "search",
 ];

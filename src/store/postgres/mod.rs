@@ -18,6 +18,7 @@ mod error;
 mod feed;
 mod import;
 mod intake;
+mod lines;
 mod maintenance;
 mod merge;
 mod migrate;

@@ -139,6 +139,12 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
         );
         let input = new_input(Entity::Deal, fields)?;
         let saved = create_in(tx, ctx, Entity::Deal, &input).map_err(|e| in_target(e, Entity::Deal))?;
+        // The lead's products go to the deal (SPEC L6); its amount was copied with them.
+        super::lines::copy_lines(
+            tx,
+            crate::store::RecordRef::new(Entity::Lead, lead_id),
+            crate::store::RecordRef::new(Entity::Deal, saved.id),
+        )?;
         Some(record(Entity::Deal, saved.id, true)?)
     } else {
         None

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("migrations/0016_deal_contacts.sql")),
     (17, include_str!("migrations/0017_custom_fields.sql")),
     (18, include_str!("migrations/0018_list_views.sql")),
+    (19, include_str!("migrations/0019_products_and_lines.sql")),
 ];
 
 /// Highest schema version this build knows.

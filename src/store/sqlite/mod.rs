@@ -11,6 +11,7 @@ pub mod duplicates;
 mod error;
 pub mod import;
 pub mod intake;
+mod lines;
 mod maintenance;
 mod match_index;
 pub mod merge;

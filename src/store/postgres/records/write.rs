@@ -539,6 +539,7 @@ pub(crate) fn delete_in(
         "DELETE FROM custom_values WHERE value = $2 AND field_id IN (SELECT id FROM custom_fields WHERE link_to = $1)",
         &[&code, &id.to_string()],
     )?;
+    super::super::lines::drop_lines(c, RecordRef::new(entity, id))?;
     search::remove(c, entity, id)?;
     c.execute(&format!("DELETE FROM {} WHERE id = $1", entity.table()), &[&id])?;
     timeline::add(c, entity, id, TimelineKind::Deleted, ctx, json!({"title": title}))?;

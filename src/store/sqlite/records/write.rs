@@ -502,6 +502,7 @@ pub(super) fn delete_in(
         "DELETE FROM custom_values WHERE value = ?2 AND field_id IN (SELECT id FROM custom_fields WHERE link_to = ?1)",
     )?
     .execute(params![entity.code(), id.to_string()])?;
+    super::super::lines::drop_lines(tx, RecordRef::new(entity, id))?;
     search::remove(tx, entity, id)?;
     tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", entity.table()))?.execute([id])?;
     timeline::add(tx, entity, id, TimelineKind::Deleted, ctx, json!({"title": title}))?;
