@@ -65,6 +65,11 @@ pub fn money(lang: Lang, minor: impl Into<i128>, currency: Option<&str>) -> Stri
     crate::domain::money::format_minor(minor.into(), currency, lang.number_style())
 }
 
+/// A number written out with `.` (`1.5`, `5.5`), in the language's decimal mark (`1,5`).
+pub fn decimal(lang: Lang, text: &str) -> String {
+    text.replace('.', &lang.number_style().decimal_mark().to_string())
+}
+
 /// A size in megabytes with one decimal, in the language's number style (`1 234,5`).
 pub fn megabytes(lang: Lang, bytes: u64) -> String {
     let tenths = (bytes + (1 << 20) / 20) * 10 / (1 << 20);

@@ -320,6 +320,12 @@ pub(crate) fn whole<T: TryFrom<i64> + Clone + Send + Sync + 'static>(
     }
 }
 
+/// A yes/no flag (`yes`, `no`, `oui`, `non`, `true`, `0`...), refused naming what it takes.
+pub(crate) fn yes_no(text: &str) -> Result<bool, FieldError> {
+    crate::domain::fields::parse_bool(text)
+        .ok_or_else(|| FieldError::new("active", Problem::Bool { value: text.to_string() }))
+}
+
 /// A filter flag's value, `None` when empty: an empty reference flag (`--stage=`) means its
 /// default, here no filter, as on `add` it means the field's default.
 pub(crate) fn given(flag: &Option<String>) -> Option<String> {

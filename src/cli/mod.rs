@@ -11,7 +11,9 @@ mod fields;
 mod help;
 mod import_cards;
 mod intake;
+mod lines;
 mod output;
+mod products;
 mod record_cmds;
 mod records;
 mod sections;
@@ -109,6 +111,10 @@ pub enum Command {
     /// ones too) between them, hide a field (administrators only).
     #[command(subcommand)]
     Section(sections::SectionCmd),
+    /// The product catalogue: what lines on leads and deals sell (`deal line add ID
+    /// --product CODE`); changed by administrators.
+    #[command(subcommand)]
+    Product(products::ProductCmd),
     /// Calls, meetings, tasks and e-mails planned on records.
     #[command(subcommand)]
     Activity(activity::ActivityCmd),
@@ -237,6 +243,7 @@ fn clock_from_env() -> anyhow::Result<Clock> {
 /// Whether a command writes (and so may create a missing file).
 fn writes(c: &Command) -> bool {
     match c {
+        Command::Lead(records::LeadCmd::Line(c)) | Command::Deal(records::DealCmd::Line(c)) => lines::writes(c),
         Command::Lead(l) => !matches!(l, records::LeadCmd::List(_) | records::LeadCmd::Show(_)),
         Command::Contact(l) => !matches!(l, records::ContactCmd::List(_) | records::ContactCmd::Show(_)),
         Command::Company(l) => !matches!(l, records::CompanyCmd::List(_) | records::CompanyCmd::Show(_)),
@@ -250,6 +257,7 @@ fn writes(c: &Command) -> bool {
         Command::Field(f) => fields::writes(f),
         Command::View(v) => views::writes(v),
         Command::Section(c) => sections::writes(c),
+        Command::Product(c) => products::writes(c),
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
@@ -342,6 +350,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Field(c) => fields::run(&mut session, c),
         Command::View(c) => views::run(&mut session, c),
         Command::Section(c) => sections::run(&mut session, c),
+        Command::Product(c) => products::run(&mut session, c),
         Command::Activity(c) => activity::run(&mut session, c),
         Command::Status => activity::status(&mut session),
         Command::Calendar(a) => calendar::run(&mut session, a),

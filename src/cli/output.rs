@@ -149,7 +149,12 @@ fn shown(v: &Shown) -> String {
 }
 
 /// Prints one record: header, fields by section, communications, links, timeline.
-pub fn record(r: &Record, layout: &crate::domain::layout::Layout, timeline: &[TimelineEntry]) {
+pub fn record(
+    r: &Record,
+    layout: &crate::domain::layout::Layout,
+    lines: Option<&crate::store::lines::RecordLines>,
+    timeline: &[TimelineEntry],
+) {
     let stage = r.get("stage").map(shown).filter(|s| !s.is_empty());
     match stage {
         Some(s) => println!("{}  [{}]", safe(&present::heading(i18n::lang(), r.entity, r.id, &r.title)), safe(&s)),
@@ -204,6 +209,10 @@ pub fn record(r: &Record, layout: &crate::domain::layout::Layout, timeline: &[Ti
         let primary =
             if r.is_primary_link(*e, link.id) { format!(" ({})", tr("label.primary", &[])) } else { String::new() };
         println!("  {:<24} #{} {}{primary}", entity_word(*e), link.id, safe(&link.name));
+    }
+    if let Some(l) = lines.filter(|l| !l.lines.is_empty()) {
+        println!("{}", tr("field.lines", &[]));
+        super::lines::print_lines(l);
     }
     if !timeline.is_empty() {
         println!("{}", label("timeline"));

@@ -121,6 +121,9 @@ pub enum LeadCmd {
     Convert(super::dedup::ConvertArgs),
     /// Merge duplicate leads into one.
     Merge(super::dedup::MergeArgs),
+    /// The lead's line items: products or services it is about; its amount is their total.
+    #[command(subcommand)]
+    Line(super::lines::LineCmd),
     /// Take an unassigned lead (queue "all"): you become responsible, unless someone was first.
     Take {
         /// Lead id.
@@ -229,4 +232,7 @@ pub enum DealCmd {
     Comment(CommentArgs),
     /// Delete a deal.
     Delete(DeleteArgs),
+    /// The deal's line items: what it sells; its amount is their total.
+    #[command(subcommand)]
+    Line(super::lines::LineCmd),
 }

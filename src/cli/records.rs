@@ -8,6 +8,7 @@ use super::{Session, entity_word, output};
 use crate::domain::fields::Entity;
 use crate::domain::record::RefShown;
 use crate::i18n::tr;
+use crate::store::lines::holds_lines;
 use crate::store::{LinksChange, Record, RecordInput, RecordRef, StoreError};
 use anyhow::bail;
 use clap::{Args, FromArgMatches};
@@ -86,6 +87,7 @@ pub fn run_lead(s: &mut Session, c: LeadCmd) -> anyhow::Result<()> {
         LeadCmd::Delete(d) => Op::Delete(d),
         LeadCmd::Convert(a) => return super::dedup::run_convert(s, a),
         LeadCmd::Merge(a) => return super::dedup::run_merge(s, Entity::Lead, a),
+        LeadCmd::Line(c) => return super::lines::run(s, Entity::Lead, c),
         LeadCmd::Take { id } => {
             s.store.take_lead(id)?;
             if s.json {
@@ -155,6 +157,7 @@ pub fn run_deal(s: &mut Session, c: DealCmd) -> anyhow::Result<()> {
         DealCmd::Move(m) => Op::Move(m),
         DealCmd::Comment(c) => Op::Comment(c),
         DealCmd::Delete(d) => Op::Delete(d),
+        DealCmd::Line(c) => return super::lines::run(s, Entity::Deal, c),
     };
     run_op(s, Entity::Deal, op)
 }
@@ -248,15 +251,20 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
         }
         Op::Show(a) => {
             // The record and its timeline as of one moment.
-            let (record, timeline) = s.store.reading(|st| {
-                Ok((st.get(RecordRef::new(entity, a.id))?, st.timeline(RecordRef::new(entity, a.id), a.timeline)?))
+            let at = RecordRef::new(entity, a.id);
+            let (record, timeline, lines) = s.store.reading(|st| {
+                let lines = if holds_lines(entity) { Some(st.lines(at)?) } else { None };
+                Ok((st.get(at)?, st.timeline(at, a.timeline)?, lines))
             })?;
             if s.json {
                 let mut j = record.to_json();
+                if let Some(l) = &lines {
+                    j["lines"] = l.to_json();
+                }
                 j["timeline"] = json!(timeline);
                 output::json(&j);
             } else {
-                output::record(&record, &s.store.layout(entity)?, &timeline);
+                output::record(&record, &s.store.layout(entity)?, lines.as_ref(), &timeline);
             }
         }
         Op::Edit { id, pairs, comms, comm_edit, if_version, input, companies, contacts } => {

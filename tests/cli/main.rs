@@ -15,6 +15,7 @@ mod import_corpus;
 mod intake;
 mod migrate;
 mod postgres;
+mod products;
 mod queue;
 mod records;
 mod shared;
