@@ -216,10 +216,11 @@ pub fn read_discount(text: &str, currency: Currency) -> Result<Discount, FieldEr
         return Ok(Discount::None);
     }
     if let Some(p) = t.strip_suffix('%') {
-        return scaled(p, 100)
-            .filter(|p| (0..=PERCENT_SCALE).contains(p))
-            .map(Discount::Percent)
-            .ok_or_else(|| refused("discount", "line_discount_shape", t));
+        let p = scaled(p, 100).ok_or_else(|| refused("discount", "line_discount_shape", t))?;
+        if !(0..=PERCENT_SCALE).contains(&p) {
+            return Err(refused("discount", "line_discount_percent", t));
+        }
+        return Ok(Discount::Percent(p));
     }
     crate::domain::money::parse_amount(t, currency)
         .ok()

@@ -177,8 +177,8 @@ impl Line {
         }
     }
 
-    /// What the history keeps of the line, in one language-neutral text:
-    /// `2 h × Consulting @ 600.00 EUR -10% (tax 20)`.
+    /// What the history keeps of the line, in one text without words of a language:
+    /// `2 h × Consulting @ 600.00 EUR -10% · 20 %` (the last is the tax rate).
     pub fn summary(&self, currency: Currency) -> String {
         let unit = self.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
         let mut out = format!(
@@ -192,7 +192,7 @@ impl Line {
         if !discount.is_empty() {
             out.push_str(&format!(" -{discount}"));
         }
-        out.push_str(&format!(" (tax {})", self.rate_text()));
+        out.push_str(&format!(" · {} %", self.rate_text()));
         out
     }
 }
@@ -345,7 +345,7 @@ mod tests {
             LineMoney { qty: 1_500, unit_price: 60_000, discount: Discount::Percent(1_000), tax_rate: 2_000 }
         );
         assert_eq!(line.money.net(), 81_000);
-        assert_eq!(line.summary(eur()), "1.5 h × Conseil @ 600.00 EUR -10% (tax 20)");
+        assert_eq!(line.summary(eur()), "1.5 h × Conseil @ 600.00 EUR -10% · 20 %");
         let usd = Currency::parse("USD").unwrap();
         assert_eq!(LineInput::default().apply(None, Some(&p), usd).unwrap_err().field, "product");
     }

@@ -152,6 +152,8 @@ pub enum Action {
     DeleteActivity,
     /// Plan a call, meeting, task or e-mail on the record.
     PlanActivity,
+    /// Add a line item (a product or free text) to the lead or deal.
+    AddLine,
     /// Edit the focused field.
     Edit,
     /// Add a phone number.
@@ -333,6 +335,7 @@ impl Action {
             (SwitchPipeline, "tui.act_pipeline"),
             (Comment, "tui.act_comment"),
             (PlanActivity, "tui.act_plan"),
+            (AddLine, "tui.act_add_line"),
             (Convert, "tui.act_convert"),
             (Merge, "tui.act_merge"),
             (Edit, "tui.act_edit"),

@@ -92,6 +92,8 @@ pub enum Overlay {
     Import(Box<ImportWizard>),
     /// A question with several answers (unsaved changes, possible duplicates).
     Question(Question),
+    /// A few fields saved at once: a line item, a product.
+    Entry(Box<crate::tui::overlays::entry::EntryForm>),
 }
 
 /// How a status message looks.

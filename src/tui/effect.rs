@@ -48,6 +48,12 @@ pub enum Effect {
     SaveView { entity: Entity, name: String, shared: bool, spec: Box<crate::domain::list_view::ViewSpec> },
     /// A record, its timeline and its pipeline's stages.
     LoadRecord { entity: Entity, id: i64 },
+    /// The products offered for a new line (SPEC E4).
+    LoadProducts,
+    /// Add a line to a record (`place` none) or change the line at `place`.
+    SaveLine { record: crate::store::RecordRef, place: Option<i64>, input: Box<crate::domain::product::LineInput> },
+    /// Delete the line at `place` of a record.
+    DeleteLine { record: crate::store::RecordRef, place: i64 },
     /// Users (for assign) and deal pipelines.
     LoadReference,
     /// Move a record to a stage.
@@ -249,7 +255,11 @@ pub enum StoreEvent {
         activities: Vec<crate::store::activities::ActivityRow>,
         /// How the form is laid out.
         layout: Box<crate::domain::layout::Layout>,
+        /// Its line items, for a lead or deal.
+        lines: Option<Box<crate::store::lines::RecordLines>>,
     },
+    /// The products offered for a new line.
+    Products(Vec<crate::domain::product::Product>),
     /// Users (login, name), deal pipelines, sources, and whether the signed-in user
     /// administers the file.
     Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)>, admin: bool },

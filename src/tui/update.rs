@@ -245,7 +245,7 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         | StoreEvent::ListTotals { .. }
         | StoreEvent::Views { .. }
         | StoreEvent::ViewSaved { .. }) => list::on_store(app, ev),
-        ev @ StoreEvent::Record { .. } => form::on_store(app, ev),
+        ev @ (StoreEvent::Record { .. } | StoreEvent::Products(_)) => form::on_store(app, ev),
         ev @ StoreEvent::Triage(_) => triage::on_store(app, ev),
         ev @ (StoreEvent::AgendaCounts(_) | StoreEvent::AgendaPage { .. }) => agenda::on_store(app, ev),
         ev @ (StoreEvent::CalendarData { .. } | StoreEvent::CalendarPage { .. } | StoreEvent::DateFields(_)) => {
@@ -289,7 +289,7 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if app.screen == Screen::Agenda {
                 agenda::saved(app);
             }
-            if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Editor(_) | Overlay::Plan(_)) {
+            if matches!(app.overlay, Overlay::Prompt(_) | Overlay::Editor(_) | Overlay::Plan(_) | Overlay::Entry(_)) {
                 app.overlay = Overlay::None;
             }
             match app.status.take() {

@@ -123,9 +123,9 @@ pub fn lines_make_the_records_amount_and_its_history(mut eng: TestEngine) {
         .filter(|c| c["field"] == "lines")
         .map(|c| format!("{} -> {}", c["old"].as_str().unwrap(), c["new"].as_str().unwrap()))
         .collect();
-    assert!(history.iter().any(|h| h == " -> 1.5 × Conseil @ 600.00 EUR -10% (tax 20)"), "{history:?}");
+    assert!(history.iter().any(|h| h == " -> 1.5 × Conseil @ 600.00 EUR -10% · 20 %"), "{history:?}");
     assert!(
-        history.iter().any(|h| h == "1.5 × Conseil @ 600.00 EUR -10% (tax 20) -> 2 × Conseil @ 600.00 EUR (tax 20)"),
+        history.iter().any(|h| h == "1.5 × Conseil @ 600.00 EUR -10% · 20 % -> 2 × Conseil @ 600.00 EUR · 20 %"),
         "{history:?}"
     );
     assert_eq!(history.len(), 7, "{history:?}");

@@ -452,9 +452,9 @@ fn a_multi_line_comment_reads_without_debris() {
     let rows: Vec<&str> = screen.lines().filter(|l| l.contains("Comments")).collect();
     assert_eq!(rows.len(), 1, "{screen}");
     assert!(rows[0].contains('│'), "the comment stays left of the timeline border:\n{screen}");
-    // The comments are the row above the last ("Available to everyone"): the editor shows
-    // every line.
-    t.keys(&["G", "k", "Enter"]);
+    // The comments are two rows above the last ("Available to everyone", then the lead's
+    // products): the editor shows every line.
+    t.keys(&["G", "k", "k", "Enter"]);
     t.wait_for("Ctrl-s or Alt-Enter: done", LIMIT);
     let screen = t.screen();
     assert!(screen.contains("Wants 3 ovens.") && screen.contains("Call back in January."), "{screen}");

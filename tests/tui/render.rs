@@ -183,6 +183,20 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
         password: None,
     };
     h.store.add_user(&zoe).unwrap();
+    // The catalogue, and a lead's lines with the form of a new one (SPEC E4).
+    for (name, code, price, tax, unit) in
+        [("Conseil", "CONS", "600", "20", "h"), ("Livre « Vendre »", "BOOK", "29,90", "5,5", "")]
+    {
+        let p = prospect::domain::product::ProductInput {
+            name: Some(name.into()),
+            code: Some(code.into()),
+            price: Some(price.into()),
+            tax: Some(tax.into()),
+            unit: Some(unit.into()),
+            ..Default::default()
+        };
+        h.store.add_product(&p).unwrap();
+    }
     h.act(Action::Team);
     h.act(Action::Down);
     out.push(("team_users", h.app.clone()));
@@ -197,6 +211,26 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     out.push(("team_departments", h.app.clone()));
     h.act(Action::NextPane);
     out.push(("team_stages", h.app.clone()));
+    while h.app.team.pane != prospect::tui::screens::team::TeamPane::Products {
+        h.act(Action::NextPane);
+    }
+    out.push(("team_products", h.app.clone()));
+    h.act(Action::Back);
+    h.act(Action::Show(Tab::LeadBoard));
+    let lead = RecordRef::new(prospect::domain::fields::Entity::Lead, h.app.lead_board.focused().unwrap().id);
+    let sell = |product: &str, qty: &str, discount: &str| prospect::domain::product::LineInput {
+        product: Some(product.into()),
+        qty: Some(qty.into()),
+        discount: Some(discount.into()),
+        ..Default::default()
+    };
+    h.store.add_line(lead, &sell("CONS", "1,5", "10%")).unwrap();
+    h.store.add_line(lead, &sell("BOOK", "3", "")).unwrap();
+    h.act(Action::Open);
+    h.act(Action::AddLine);
+    h.act(Action::Submit);
+    h.type_text("2");
+    out.push(("line_form", h.app.clone()));
     out
 }
 

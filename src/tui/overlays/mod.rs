@@ -5,6 +5,7 @@
 pub mod confirm;
 pub mod conflict;
 pub mod editor;
+pub mod entry;
 pub mod fill;
 pub mod help;
 pub mod import;
@@ -43,6 +44,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Overlay::Prompt(p) => prompt::update(app, p, action),
         Overlay::Editor(e) => editor::update(app, e, action),
         Overlay::Question(q) => question::update(app, q, action),
+        Overlay::Entry(e) => entry::update(app, e, action),
     }
 }
 
@@ -52,7 +54,9 @@ pub fn action_for(overlay: &Overlay, ev: &KeyEvent) -> Option<Option<Action>> {
     Some(match overlay {
         Overlay::None => return None,
         Overlay::Prompt(p) if p.files.is_some() => prompt::path_key(ev),
-        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) => text_key(ev),
+        Overlay::Prompt(_) | Overlay::Palette(_) | Overlay::Search(_) | Overlay::Plan(_) | Overlay::Entry(_) => {
+            text_key(ev)
+        }
         Overlay::Convert(w) => wizard::key(w, ev),
         Overlay::Picker(_) => picker::key(ev),
         Overlay::Confirm(_) => confirm::key(ev),
@@ -77,6 +81,7 @@ pub fn failed(app: &mut App, message: String, field: Option<&str>) -> Option<Str
         Overlay::Prompt(p) => p.error = Some(message),
         Overlay::Editor(e) => e.error = Some(message),
         Overlay::Plan(f) => f.error = Some(message),
+        Overlay::Entry(e) => entry::failed(e, message, field),
         Overlay::Convert(w) => wizard::failed(w, message, field),
         _ => return Some(message),
     }
@@ -101,5 +106,6 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         Overlay::Import(w) => import::draw(app, w, f, area),
         Overlay::Notice(text) => help::draw_notice(app, text, f, area),
         Overlay::Question(q) => question::draw(app, q, f, area),
+        Overlay::Entry(e) => entry::draw(app, e, f, area),
     }
 }

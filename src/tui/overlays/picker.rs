@@ -40,6 +40,8 @@ pub enum PickPurpose {
     Team(crate::tui::screens::team::TeamPick),
     /// The date field the calendar shows records by (`entity:code`; empty: none).
     CalendarBy,
+    /// What a new line of this record sells: a product's id (empty: free text).
+    LineProduct { record: crate::store::RecordRef },
 }
 
 /// A list to pick from.
@@ -139,6 +141,7 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
         PickPurpose::Team(pick) => crate::tui::screens::team::picked(app, pick, value),
         PickPurpose::View => crate::tui::screens::list::view_picked(app, value),
         PickPurpose::CalendarBy => crate::tui::screens::calendar::by_picked(app, value),
+        PickPurpose::LineProduct { record } => crate::tui::screens::form::lines::product_picked(app, record, value),
         PickPurpose::ViewShared { entity, name } => crate::tui::screens::list::view_shared(app, entity, name, value),
         PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
             crate::tui::screens::list::filter_picked(app, &p.purpose, value)

@@ -27,6 +27,7 @@ pub(super) fn load_team(store: &Service, deal_pipeline: Option<&str>) -> Result<
         sources: store.sources()?,
         queue: Some(store.queue()?),
         fields: store.custom_fields(None)?,
+        products: store.products(true)?,
         layouts: [Entity::Lead, Entity::Deal, Entity::Contact, Entity::Company]
             .into_iter()
             .map(|e| Ok((e, store.layout(e)?)))
@@ -209,6 +210,18 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
                 .unwrap_or_else(|| source.clone());
             let moved = store.delete_source(&source, move_to.as_deref())?;
             crate::i18n::tr_count(lang, "team.done_source_deleted", moved.max(0) as u64, &[("source", &name)])
+        }
+        AdminOp::SaveProduct { id: None, input } => {
+            let p = store.add_product(&input)?;
+            t("product_added", &[("name", &p.name)])
+        }
+        AdminOp::SaveProduct { id: Some(id), input } => {
+            let p = store.edit_product(&id.to_string(), &input)?;
+            t("product_changed", &[("name", &p.name)])
+        }
+        AdminOp::DeleteProduct { id } => {
+            let (p, used) = store.delete_product(&id.to_string())?;
+            crate::i18n::tr_count(lang, "team.done_product_deleted", used.max(0) as u64, &[("name", &p.name)])
         }
         AdminOp::SetQueue { mode, users } => {
             let cfg = store.set_queue(mode, &users)?;

@@ -32,6 +32,7 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadListTotals { .. }
             | Effect::LoadViews { .. }
             | Effect::LoadRecord { .. }
+            | Effect::LoadProducts
             | Effect::LoadReference
             | Effect::LoadTriage { .. }
             | Effect::Search { .. }
@@ -107,8 +108,11 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 ..Default::default()
             })?;
             let layout = Box::new(store.layout(entity)?);
-            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities, layout }]
+            let at = RecordRef::new(entity, id);
+            let lines = if crate::store::lines::holds_lines(entity) { Some(Box::new(store.lines(at)?)) } else { None };
+            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities, layout, lines }]
         }
+        Effect::LoadProducts => vec![StoreEvent::Products(store.products(false)?)],
         Effect::LoadReference => {
             let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
             let pipelines = store.pipelines(Entity::Deal)?;

@@ -11,6 +11,28 @@ fn saved_on_record(row: &crate::store::activities::ActivityRow, message: String)
     StoreEvent::Saved { entity, id, message, open: false, moved_to: None }
 }
 
+/// "Saved" for a change of a record's lines: which line, and the amount they make now.
+fn line_saved(
+    lang: Lang,
+    record: RecordRef,
+    lines: &crate::store::lines::RecordLines,
+    key: &str,
+    line: i64,
+) -> StoreEvent {
+    let amount = crate::present::money(lang, lines.totals.gross, Some(lines.currency.code()));
+    let message = tr_in(
+        lang,
+        key,
+        &[
+            ("entity", &tr_in(lang, &format!("entity.{}", record.entity.code()), &[])),
+            ("id", &record.id.to_string()),
+            ("line", &line.to_string()),
+            ("amount", &amount),
+        ],
+    );
+    StoreEvent::Saved { entity: record.entity, id: record.id, message, open: false, moved_to: None }
+}
+
 fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
     match store.get(RecordRef::new(entity, id)).ok()?.get("stage") {
         Some(crate::store::records::Shown::Ref(r)) => Some(r.id),
@@ -197,6 +219,21 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 )
             };
             vec![StoreEvent::Saved { entity, id, message, open: false, moved_to: None }]
+        }
+        Effect::SaveLine { record, place, input } => {
+            let (lines, key, line) = match place {
+                None => {
+                    let l = store.add_line(record, &input)?;
+                    let n = l.lines.len() as i64;
+                    (l, "product.line_added", n)
+                }
+                Some(p) => (store.edit_line(record, p, &input)?, "product.line_changed", p),
+            };
+            vec![line_saved(lang, record, &lines, key, line)]
+        }
+        Effect::DeleteLine { record, place } => {
+            let lines = store.delete_line(record, place)?;
+            vec![line_saved(lang, record, &lines, "product.line_deleted", place)]
         }
         Effect::Comment { entity, id, text } => {
             store.comment(RecordRef::new(entity, id), &text)?;

@@ -15,6 +15,7 @@ mod board;
 mod calendar;
 mod form;
 mod import;
+mod lines;
 mod list;
 mod mouse;
 mod overlays;

@@ -129,6 +129,14 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                     None => continue,
                 }
             }
+            FormRow::Lines | FormRow::Line(_) => {
+                let Some(l) = &form.lines else { continue };
+                if *row == FormRow::Lines {
+                    lines.push(heading(app.t("field.lines")));
+                }
+                let Some(text) = super::lines::row_text(app, l, row) else { continue };
+                text
+            }
             FormRow::Comm(c) => {
                 if i == 0 || !matches!(form.rows[i - 1], FormRow::Comm(_)) {
                     lines.push(Line::from(Span::styled(

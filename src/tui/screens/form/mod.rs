@@ -29,6 +29,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 mod draw;
+pub(crate) mod lines;
 pub use draw::{areas, draw};
 
 /// One line of a form.
@@ -45,6 +46,10 @@ pub enum FormRow {
     /// An open activity, by index in `FormView::activities`: Enter reschedules it, `x` marks
     /// it done, `D` deletes it.
     Activity(usize),
+    /// A lead's or deal's line items in all (SPEC E4): Enter adds one.
+    Lines,
+    /// A line item, by index in `FormView::lines`: Enter changes it, `x` deletes it.
+    Line(usize),
 }
 
 /// A record form: an existing record, or a draft of a new one.
@@ -77,6 +82,10 @@ pub struct FormView {
     pub leave_after: Option<crate::tui::overlays::question::Leave>,
     /// How the form is laid out: its sections, where each field shows, the hidden ones.
     pub layout: crate::domain::layout::Layout,
+    /// A lead's or deal's line items and totals.
+    pub lines: Option<crate::store::lines::RecordLines>,
+    /// The catalogue as last loaded for a new line.
+    pub products: Vec<crate::domain::product::Product>,
 }
 
 /// Timeline entries one `J` / PgDn scrolls.
@@ -115,6 +124,7 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('x')], RemoveComm, "tui.key_form_x", false),
         b(&[k('o')], LinkContact, "tui.key_link_contact", false),
         b(&[k('D')], DeleteActivity, "tui.key_delete_activity", false),
+        b(&[k('i')], AddLine, "tui.key_add_line", true),
         b(&[k('J'), code(KeyCode::PageDown)], PageDown, "tui.key_timeline_down", true),
         b(&[k('K'), code(KeyCode::PageUp)], PageUp, "tui.key_timeline_up", false),
         b(&[k('C')], Convert, "tui.key_convert", false),
@@ -149,6 +159,8 @@ pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect>
         timeline_scroll: 0,
         leave_after: None,
         layout: Default::default(),
+        lines: None,
+        products: vec![],
     });
     vec![Effect::LoadRecord { entity, id }]
 }
@@ -174,12 +186,19 @@ pub(crate) fn open_draft(app: &mut App, entity: Entity) {
         timeline_scroll: 0,
         leave_after: None,
         layout: Default::default(),
+        lines: None,
+        products: vec![],
     });
 }
 
 /// The form's lines: its fields by section in the layout's order (hidden ones left out),
 /// then its comms, activities and links.
-fn form_rows(record: &crate::store::Record, layout: &crate::domain::layout::Layout, activities: usize) -> Vec<FormRow> {
+fn form_rows(
+    record: &crate::store::Record,
+    layout: &crate::domain::layout::Layout,
+    activities: usize,
+    lines: Option<&crate::store::lines::RecordLines>,
+) -> Vec<FormRow> {
     use crate::domain::layout::Placed;
     let mut rows: Vec<FormRow> = layout
         .arrange(record, true)
@@ -190,6 +209,10 @@ fn form_rows(record: &crate::store::Record, layout: &crate::domain::layout::Layo
             Placed::Custom(i) => FormRow::Custom(i),
         })
         .collect();
+    if let Some(l) = lines {
+        rows.push(FormRow::Lines);
+        rows.extend((0..l.lines.len()).map(FormRow::Line));
+    }
     rows.extend((0..record.comms.len()).map(FormRow::Comm));
     rows.extend((0..activities).map(FormRow::Activity));
     rows.extend((0..record.links.len()).map(FormRow::Link));
@@ -251,6 +274,12 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             _ => {}
         }
     }
+    match (form_row(app), action) {
+        (Some(row @ (FormRow::Line(_) | FormRow::Lines)), Action::Edit) => return lines::edit(app, &row),
+        (Some(FormRow::Line(i)), Action::RemoveComm) => return lines::delete(app, i),
+        (_, Action::AddLine) => return lines::add(app),
+        _ => {}
+    }
     let Some(form) = app.form.clone() else { return vec![] };
     let entity = form.entity;
     match action {
@@ -299,10 +328,18 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     let label = field.label_in(app.lang).to_string();
                     (PromptPurpose::EditField { entity, id: r.id, version: r.version, key, base }, current, label)
                 }
-                (None, FormRow::Comm(_) | FormRow::Link(_) | FormRow::Activity(_) | FormRow::Custom(_)) => {
+                (
+                    None,
+                    FormRow::Comm(_)
+                    | FormRow::Link(_)
+                    | FormRow::Activity(_)
+                    | FormRow::Custom(_)
+                    | FormRow::Lines
+                    | FormRow::Line(_),
+                ) => {
                     return vec![];
                 }
-                (Some(_), FormRow::Activity(_)) => return vec![],
+                (Some(_), FormRow::Activity(_) | FormRow::Lines | FormRow::Line(_)) => return vec![],
                 (Some(r), FormRow::Link(i)) => {
                     return match r.links.get(i) {
                         Some((e, link)) => open_record(app, *e, link.id),
@@ -564,7 +601,8 @@ pub(crate) fn link_contact(app: &App, id: i64, version: i64, text: String) -> An
 /// The record, its timeline and stages.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::Record { record, timeline, stages, activities, layout } => {
+        StoreEvent::Products(products) => lines::products_loaded(app, products),
+        StoreEvent::Record { record, timeline, stages, activities, layout, lines } => {
             let Some(form) = app.form.as_mut() else { return vec![] };
             if form.entity != record.entity {
                 return vec![];
@@ -572,7 +610,8 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if form.record.as_ref().is_none_or(|r| r.id != record.id) {
                 form.timeline_scroll = 0;
             }
-            form.rows = form_rows(&record, &layout, activities.len());
+            form.rows = form_rows(&record, &layout, activities.len(), lines.as_deref());
+            form.lines = lines.map(|l| *l);
             form.layout = *layout;
             form.activities = activities;
             form.timeline_scroll = form.timeline_scroll.min(timeline.len().saturating_sub(1));

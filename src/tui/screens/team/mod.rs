@@ -26,6 +26,7 @@ use ratatui::widgets::Paragraph;
 
 mod departments;
 mod fields;
+mod products;
 mod roles;
 mod stages;
 mod tail;
@@ -49,11 +50,13 @@ pub enum TeamPane {
     Queue,
     /// Fields of the team's own (SPEC F1).
     Fields,
+    /// The product catalogue (SPEC E4).
+    Products,
 }
 
 impl TeamPane {
     /// Every pane, in the order `]` goes through them.
-    pub const ALL: [TeamPane; 7] = [
+    pub const ALL: [TeamPane; 8] = [
         TeamPane::Users,
         TeamPane::Roles,
         TeamPane::Departments,
@@ -61,6 +64,7 @@ impl TeamPane {
         TeamPane::Sources,
         TeamPane::Queue,
         TeamPane::Fields,
+        TeamPane::Products,
     ];
 
     /// Message key of its name.
@@ -73,6 +77,7 @@ impl TeamPane {
             TeamPane::Sources => "team.pane_sources",
             TeamPane::Queue => "team.pane_queue",
             TeamPane::Fields => "team.pane_fields",
+            TeamPane::Products => "team.pane_products",
         }
     }
 
@@ -107,6 +112,8 @@ pub struct TeamData {
     pub field_stages: Vec<(Entity, Vec<crate::store::refs::StageRow>)>,
     /// How each kind of record's form is laid out (sections, placed and hidden fields).
     pub layouts: Vec<(Entity, crate::domain::layout::Layout)>,
+    /// The product catalogue, inactive products too.
+    pub products: Vec<crate::domain::product::Product>,
 }
 
 /// A user being added: asked one answer at a time.
@@ -130,7 +137,7 @@ pub struct TeamView {
     /// The data has arrived.
     pub loaded: bool,
     /// The focused row of each pane (the Roles pane: the grid's subject).
-    pub cursors: [usize; 7],
+    pub cursors: [usize; 8],
     /// Roles pane: the role shown.
     pub role: usize,
     /// Roles pane: the grid's focused action (column).
@@ -159,6 +166,7 @@ impl TeamView {
             TeamPane::Sources => d.sources.len(),
             TeamPane::Queue => d.users.len(),
             TeamPane::Fields => fields::shown_count(self),
+            TeamPane::Products => d.products.len(),
         }
     }
 
@@ -239,6 +247,10 @@ pub enum AdminOp {
     DeleteSource { source: String, move_to: Option<String> },
     /// The queue's mode and users.
     SetQueue { mode: crate::domain::queue::QueueMode, users: Vec<String> },
+    /// Add a product (`id` none) or change product `id`.
+    SaveProduct { id: Option<i64>, input: Box<crate::domain::product::ProductInput> },
+    /// Delete a product.
+    DeleteProduct { id: i64 },
 }
 
 /// What a prompt of the administration screens asks.
@@ -356,6 +368,7 @@ pub fn bindings(pane: TeamPane, admin: bool) -> Vec<Binding> {
         TeamPane::Stages => stages::bindings(admin),
         TeamPane::Sources | TeamPane::Queue => tail::bindings(pane, admin),
         TeamPane::Fields => fields::bindings(admin),
+        TeamPane::Products => products::bindings(admin),
     });
     v
 }
@@ -403,6 +416,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         TeamPane::Stages => stages::update(app, action),
         TeamPane::Sources | TeamPane::Queue => tail::update(app, action),
         TeamPane::Fields => fields::update(app, action),
+        TeamPane::Products => products::update(app, action),
     }
 }
 
@@ -425,6 +439,10 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::AdminDone { message } => {
+            // A product's form closes once saved.
+            if matches!(app.overlay, Overlay::Entry(_)) {
+                app.overlay = Overlay::None;
+            }
             info(app, message);
             // Users, pipelines and sources are the other screens' reference lists too.
             if app.screen == Screen::Team {
@@ -548,6 +566,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         TeamPane::Stages => stages::draw(app, f, body),
         TeamPane::Sources | TeamPane::Queue => tail::draw(app, f, body),
         TeamPane::Fields => fields::draw(app, f, body),
+        TeamPane::Products => products::draw(app, f, body),
     }
 }
 
