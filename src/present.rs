@@ -297,6 +297,21 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
                 .unwrap_or_default();
             format!("{}{sep}{}", tr("tl.not_accepted", &[]), values.join("; "))
         }
+        TimelineKind::Document => {
+            // "quote D-2026-00003 sent (1 316,63 €)".
+            let kind = tr(&format!("rule.doc_{}", s("kind")), &[]);
+            let name = p["number"].as_str().map(str::to_string).unwrap_or_else(|| format!("#{}", p["document"]));
+            let event = match s("event").as_str() {
+                "status" => tr(&format!("rule.doc_status_{}", s("status")), &[]),
+                e => tr(&format!("tl.doc_{e}"), &[]),
+            };
+            let gross = p["gross"].as_str().and_then(|g| {
+                let c = crate::domain::money::Currency::parse(p["currency"].as_str().unwrap_or("EUR"))?;
+                crate::domain::money::parse_amount(g, c).ok().map(|m| money(lang, m, Some(c.code())))
+            });
+            let amount = gross.map(|g| format!(" ({g})")).unwrap_or_default();
+            format!("{kind} {name}{sep}{event}{amount}")
+        }
         other => tr(&format!("tl.{}", other.code()), &[]),
     }
 }

@@ -11,6 +11,7 @@ pub mod convert;
 pub mod custom_field;
 pub mod dated;
 pub mod dedup;
+pub mod document;
 pub mod error;
 pub mod field_filter;
 pub mod fields;

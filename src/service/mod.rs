@@ -8,6 +8,7 @@ mod activities;
 mod admin;
 mod convert;
 mod dated;
+mod documents;
 mod fields;
 mod import;
 mod intake;
@@ -28,6 +29,7 @@ use crate::store::records::{ListFilter, Record};
 use crate::store::{AdminTask, CurrentUser, Engine, OpenOptions, Result, Rule, StoreError, mount};
 use std::path::Path;
 
+pub use documents::InvoiceFrom;
 pub use import::{ImportDone, ImportSetup};
 
 /// An open file or database, signed in or not, and the use cases run on it.

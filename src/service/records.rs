@@ -126,6 +126,7 @@ impl Service {
     /// Deletes a record, its communications and its own activities; its timeline stays.
     pub fn delete(&mut self, record: RecordRef, expected_version: Option<i64>) -> Result<()> {
         self.require(Action::Delete, record)?;
+        self.require_no_documents(record)?;
         self.engine.delete(record, expected_version)
     }
 

@@ -64,6 +64,8 @@ pub const TABLES: &[&str] = &[
     "list_views",
     "products",
     "line_items",
+    "documents",
+    "document_counters",
     "intake_messages",
     // After leads and deals, whose inserts made the target's own totals: these replace them.
     "stage_totals",

@@ -6,6 +6,7 @@ use crate::domain::access::Sight;
 use crate::domain::access::{Action, Level, Subject};
 use crate::domain::activity::ActivityRow;
 use crate::domain::custom_field::CustomField;
+use crate::domain::document::{DocKind, DocStatus};
 use crate::domain::fields::Entity;
 use crate::domain::import_rows::{ImportReport, ImportRow};
 use crate::domain::intake::Message;
@@ -21,6 +22,7 @@ use crate::store::activities::{
 use crate::store::bulk::{BulkLoaded, BulkUser, RecordMaker};
 use crate::store::convert::{ConversionPlan, Converted};
 use crate::store::copy::CopyValue;
+use crate::store::documents::{DocEdit, Document, Issue, NewDocument, NumberAt};
 use crate::store::duplicates::{DuplicateGroup, DuplicateMatch};
 use crate::store::import::ImportOptions;
 use crate::store::intake::IntakeOutcome;
@@ -61,6 +63,7 @@ pub trait Engine:
     + ListViews
     + Products
     + LineItems
+    + Documents
     + Pipelines
     + Timeline
     + Triage
@@ -98,6 +101,35 @@ pub trait LineItems {
     /// Changes one line (`store::lines::plan`), in `currency` (refused when the record holds
     /// another), and gives the record the gross total of its lines as amount.
     fn change_lines(&mut self, record: RecordRef, currency: Currency, change: &LineChange) -> Result<RecordLines>;
+}
+
+/// Quotes, invoices and credit notes (SPEC E5): each change, with the number it gives, is
+/// one transaction; numbers are unique and without gaps per kind and year.
+pub trait Documents {
+    /// Makes a document (numbered now when `new.number` says so), with its lines.
+    fn create_document(&mut self, new: &NewDocument) -> Result<Document>;
+
+    /// One document with its lines.
+    fn document(&self, id: i64) -> Result<Document>;
+
+    /// Documents, newest first: of one deal, of one kind.
+    fn documents(&self, deal: Option<i64>, kind: Option<DocKind>) -> Result<Vec<Document>>;
+
+    /// Sets a status by hand (`domain::document::check_status`); a quote leaving its draft
+    /// takes its number (`number`) then.
+    fn set_document_status(&mut self, id: i64, status: DocStatus, number: &NumberAt) -> Result<Document>;
+
+    /// Changes a draft's notes or dates.
+    fn edit_document(&mut self, id: i64, edit: &DocEdit) -> Result<Document>;
+
+    /// Issues a draft invoice: its next number, its dates.
+    fn issue_invoice(&mut self, id: i64, issue: &Issue) -> Result<Document>;
+
+    /// Cancels an issued invoice by a credit note (numbered as `credit` says): both.
+    fn cancel_invoice(&mut self, id: i64, credit: &Issue) -> Result<(Document, Document)>;
+
+    /// Deletes a draft.
+    fn delete_document(&mut self, id: i64) -> Result<()>;
 }
 
 /// Leads, contacts, companies and deals: create, edit, move, delete, read and list.

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod convert;
 pub mod copy;
 pub mod custom_fields;
+pub mod documents;
 pub mod duplicates;
 pub mod engine;
 mod error;

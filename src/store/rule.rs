@@ -30,6 +30,8 @@ pub enum AdminTask {
     ChangeRoles,
     /// `product add/edit/delete`.
     ChangeProducts,
+    /// `company-details set`, numbering patterns.
+    ChangeCompanyDetails,
     /// `db vacuum`.
     Compact,
     /// `db check --repair`.
@@ -50,6 +52,7 @@ impl AdminTask {
             AdminTask::AddUsers => "add_users",
             AdminTask::ChangeRoles => "change_roles",
             AdminTask::ChangeProducts => "change_products",
+            AdminTask::ChangeCompanyDetails => "change_company_details",
             AdminTask::Compact => "compact",
             AdminTask::Repair => "repair",
         }
@@ -224,6 +227,32 @@ pub enum Rule {
         entity: Entity,
         /// Its id.
         id: i64,
+    },
+    /// A document id that names none (of the kind the command works on).
+    NoSuchDocument {
+        /// The id given.
+        id: i64,
+        /// The kind the command works on.
+        kind: crate::domain::document::DocKind,
+    },
+    /// A change or deletion of a document that is no longer a draft.
+    DocumentNotDraft {
+        /// Its number or `#id`.
+        name: String,
+        /// Its status.
+        status: crate::domain::document::DocStatus,
+    },
+    /// A document asked of a deal without lines.
+    NothingToBill {
+        /// The deal.
+        id: i64,
+    },
+    /// A deal deleted while documents were made from it.
+    DealHasDocuments {
+        /// The deal.
+        id: i64,
+        /// How many.
+        count: i64,
     },
     /// A saved list view's name that names none the user sees.
     NoSuchView {
@@ -422,6 +451,17 @@ impl Rule {
             }
             Rule::NoSuchView { name } => t("no_such_view", &[("name", name)]),
             Rule::NoSuchProduct { key } => t("no_such_product", &[("key", key)]),
+            Rule::NoSuchDocument { id, kind } => {
+                t("no_such_document", &[("id", &id.to_string()), ("kind", &t(&format!("doc_{}", kind.code()), &[]))])
+            }
+            Rule::DocumentNotDraft { name, status } => t(
+                "document_not_draft",
+                &[("name", name), ("status", &t(&format!("doc_status_{}", status.code()), &[]))],
+            ),
+            Rule::NothingToBill { id } => t("nothing_to_bill", &[("id", &id.to_string())]),
+            Rule::DealHasDocuments { id, count } => {
+                i18n::tr_count(lang, "rule.deal_has_documents", *count as u64, &[("id", &id.to_string())])
+            }
             Rule::ProductCodeTaken { code } => t("product_code_taken", &[("code", code)]),
             Rule::NoSuchLine { entity, id, line } => t(
                 "no_such_line",

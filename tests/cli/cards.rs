@@ -511,7 +511,7 @@ fn a_file_of_version_13_gets_the_uid_column_in_place() {
     let c = rusqlite::Connection::open(&env.db).unwrap();
     c.execute_batch(
         "ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
-         DROP TABLE line_items; DROP TABLE products; DROP TABLE list_views; DROP INDEX custom_values_order; ALTER TABLE custom_values DROP COLUMN sort_key; DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
+         DROP TABLE document_counters; DROP TABLE documents; DROP TABLE line_items; DROP TABLE products; DROP TABLE list_views; DROP INDEX custom_values_order; ALTER TABLE custom_values DROP COLUMN sort_key; DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          ALTER TABLE users DROP COLUMN db_role;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 13;",
     )

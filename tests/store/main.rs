@@ -15,6 +15,7 @@ mod convert;
 mod custom_fields;
 mod dated;
 mod deal_contacts;
+mod documents;
 mod duplicates;
 mod feed;
 mod import;
@@ -104,6 +105,9 @@ macro_rules! contract_suite {
             lines::a_bad_line_is_refused_and_nothing_is_written,
             lines::a_conversion_copies_the_leads_lines_to_its_deal,
             lines::lines_keep_to_what_their_user_may_see,
+            documents::a_deal_goes_from_quote_to_invoice_to_credit_note,
+            documents::numbers_stay_continuous_when_many_issue_at_once,
+            documents::documents_keep_to_their_deals_readers_and_refuse_bad_input,
             list_views::sections_are_added_ordered_and_deleted_and_fields_moved_or_hidden,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,

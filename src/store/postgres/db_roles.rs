@@ -41,6 +41,8 @@ const READ_WRITE: &[&str] = &[
     "custom_values",
     "list_views",
     "line_items",
+    "documents",
+    "document_counters",
     "intake_messages",
     "search",
 ];

@@ -62,12 +62,22 @@ fn line_of(r: &postgres::Row) -> Line {
 
 /// A record's lines in order.
 pub(crate) fn lines_in(c: &mut impl GenericClient, record: RecordRef) -> Result<Vec<Line>> {
+    lines_of(c, record.entity.code(), record.id)
+}
+
+/// The lines of an owner (a record's kind, or a document's) in order.
+pub(crate) fn lines_of(c: &mut impl GenericClient, owner: &str, owner_id: i64) -> Result<Vec<Line>> {
     let sql = format!("SELECT {LINE_COLUMNS} FROM line_items WHERE owner = $1 AND owner_id = $2 ORDER BY position, id");
-    Ok(c.query(&sql, &[&record.entity.code(), &record.id])?.iter().map(line_of).collect())
+    Ok(c.query(&sql, &[&owner, &owner_id])?.iter().map(line_of).collect())
 }
 
 /// Writes `line` for `record` (a new row when its id is 0).
 fn put_line(c: &mut impl GenericClient, record: RecordRef, line: &Line) -> Result<()> {
+    put_owned(c, record.entity.code(), record.id, line)
+}
+
+/// Writes `line` of an owner (a record's kind, or a document's; a new row when its id is 0).
+pub(crate) fn put_owned(c: &mut impl GenericClient, owner: &str, owner_id: i64, line: &Line) -> Result<()> {
     let (kind, discount) = discount_columns(line.money.discount);
     let m = &line.money;
     if line.id == 0 {
@@ -75,8 +85,8 @@ fn put_line(c: &mut impl GenericClient, record: RecordRef, line: &Line) -> Resul
             "INSERT INTO line_items (owner, owner_id, position, product_id, name, unit, qty, unit_price, \
              discount_kind, discount, tax_rate) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             &[
-                &record.entity.code(),
-                &record.id,
+                &owner,
+                &owner_id,
                 &line.position,
                 &line.product_id,
                 &line.name,

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("migrations/0007_list_views.sql")),
     (8, include_str!("migrations/0008_views_row_security.sql")),
     (9, include_str!("migrations/0009_products_and_lines.sql")),
+    (10, include_str!("migrations/0010_documents.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -162,7 +163,7 @@ mod tests {
                 "DROP INDEX search_words_lead, search_words_deal, search_words_contact, search_words_company;
                  CREATE INDEX search_words ON search USING GIN (words);
                  INSERT INTO search (entity, entity_id, body, words) VALUES ('lead', 7, 'kept', 'kept');
-                 DROP TABLE role_grants, deal_contacts, list_views, line_items, products;
+                 DROP TABLE role_grants, deal_contacts, list_views, line_items, products, documents, document_counters;
                  DROP INDEX custom_values_order; ALTER TABLE custom_values DROP COLUMN sort_key;
                  ALTER TABLE custom_fields DROP COLUMN label_fr, DROP COLUMN link_to, DROP COLUMN default_value,
                      DROP COLUMN in_list, DROP COLUMN required_from;

@@ -13,6 +13,7 @@ mod convert;
 mod copy;
 pub(crate) mod custom_fields;
 mod db_roles;
+mod documents;
 mod duplicates;
 mod error;
 mod feed;

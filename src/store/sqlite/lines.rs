@@ -66,14 +66,24 @@ fn line_of(r: &rusqlite::Row) -> rusqlite::Result<Line> {
 
 /// A record's lines in order.
 pub(crate) fn lines_in(conn: &Connection, record: RecordRef) -> Result<Vec<Line>> {
+    lines_of(conn, record.entity.code(), record.id)
+}
+
+/// The lines of an owner (a record's kind, or a document's) in order.
+pub(crate) fn lines_of(conn: &Connection, owner: &str, owner_id: i64) -> Result<Vec<Line>> {
     let sql = format!("SELECT {LINE_COLUMNS} FROM line_items WHERE owner = ?1 AND owner_id = ?2 ORDER BY position, id");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![record.entity.code(), record.id], line_of)?;
+    let rows = stmt.query_map(params![owner, owner_id], line_of)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Writes `line` for `record` (a new row when its id is 0).
 fn put_line(tx: &Transaction, record: RecordRef, line: &Line) -> Result<()> {
+    put_owned(tx, record.entity.code(), record.id, line)
+}
+
+/// Writes `line` of an owner (a record's kind, or a document's; a new row when its id is 0).
+pub(crate) fn put_owned(tx: &Transaction, owner: &str, owner_id: i64, line: &Line) -> Result<()> {
     let (kind, discount) = discount_columns(line.money.discount);
     if line.id == 0 {
         tx.prepare_cached(
@@ -81,8 +91,8 @@ fn put_line(tx: &Transaction, record: RecordRef, line: &Line) -> Result<()> {
              discount_kind, discount, tax_rate) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
-            record.entity.code(),
-            record.id,
+            owner,
+            owner_id,
             line.position,
             line.product_id,
             line.name,

@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("migrations/0017_custom_fields.sql")),
     (18, include_str!("migrations/0018_list_views.sql")),
     (19, include_str!("migrations/0019_products_and_lines.sql")),
+    (20, include_str!("migrations/0020_documents.sql")),
 ];
 
 /// Highest schema version this build knows.

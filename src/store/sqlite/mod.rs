@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod convert;
 mod copy;
 pub(crate) mod custom_fields;
+mod documents;
 pub mod duplicates;
 mod error;
 pub mod import;

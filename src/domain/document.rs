@@ -1,0 +1,320 @@
+//! Quotes, invoices and credit notes (SPEC E5, issue 28): their kinds and statuses, which
+//! status may follow which, how a number is written from its pattern, and the details of the
+//! two parties a document names. The money is `domain::lines`; the numbering itself (next
+//! number, inside the issuing transaction) is the engines'.
+
+use crate::domain::error::{FieldError, Problem};
+use serde::{Deserialize, Serialize};
+
+/// A kind of document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// A quote, made from a deal.
+    Quote,
+    /// An invoice, made from a quote or a deal.
+    Invoice,
+    /// A credit note: an issued invoice cancelled (its lines with negative quantities).
+    CreditNote,
+}
+
+impl DocKind {
+    /// Every kind.
+    pub const ALL: [DocKind; 3] = [DocKind::Quote, DocKind::Invoice, DocKind::CreditNote];
+
+    /// Stored form.
+    pub fn code(self) -> &'static str {
+        match self {
+            DocKind::Quote => "quote",
+            DocKind::Invoice => "invoice",
+            DocKind::CreditNote => "credit_note",
+        }
+    }
+
+    /// From its stored form.
+    pub fn parse(code: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The pattern its numbers follow unless the settings say otherwise.
+    pub fn default_pattern(self) -> &'static str {
+        match self {
+            DocKind::Quote => "D-{year}-{seq:05}",
+            DocKind::Invoice => "F-{year}-{seq:05}",
+            DocKind::CreditNote => "AV-{year}-{seq:05}",
+        }
+    }
+
+    /// The settings key of its numbering pattern.
+    pub fn pattern_key(self) -> String {
+        format!("numbering.{}", self.code())
+    }
+
+    /// The status a new one starts in: a quote and an invoice as drafts; a credit note is
+    /// issued as it is made.
+    pub fn first_status(self) -> DocStatus {
+        match self {
+            DocKind::CreditNote => DocStatus::Issued,
+            _ => DocStatus::Draft,
+        }
+    }
+
+    /// Whether it takes its number when made (a credit note, never a draft) rather than
+    /// when it leaves its draft (a quote sent, an invoice issued: a draft deleted leaves no
+    /// gap in the numbers).
+    pub fn numbered_when_made(self) -> bool {
+        matches!(self, DocKind::CreditNote)
+    }
+}
+
+/// Where a document stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    /// Being written: changed freely (an invoice has no number yet).
+    Draft,
+    /// Sent to the client.
+    Sent,
+    /// A quote the client accepted.
+    Approved,
+    /// A quote the client refused.
+    Declined,
+    /// An invoice given its number: no longer changed or deleted.
+    Issued,
+    /// An invoice paid.
+    Paid,
+    /// An invoice cancelled by a credit note.
+    Cancelled,
+}
+
+impl DocStatus {
+    /// Every status.
+    pub const ALL: [DocStatus; 7] = [
+        DocStatus::Draft,
+        DocStatus::Sent,
+        DocStatus::Approved,
+        DocStatus::Declined,
+        DocStatus::Issued,
+        DocStatus::Paid,
+        DocStatus::Cancelled,
+    ];
+
+    /// Stored form.
+    pub fn code(self) -> &'static str {
+        match self {
+            DocStatus::Draft => "draft",
+            DocStatus::Sent => "sent",
+            DocStatus::Approved => "approved",
+            DocStatus::Declined => "declined",
+            DocStatus::Issued => "issued",
+            DocStatus::Paid => "paid",
+            DocStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// From its stored form (also as typed, case aside).
+    pub fn parse(code: &str) -> Option<DocStatus> {
+        let c = code.trim().to_lowercase();
+        DocStatus::ALL.into_iter().find(|s| s.code() == c)
+    }
+}
+
+/// The statuses a document of `kind` may be set to by hand from `from` (issuing and
+/// cancelling an invoice are their own commands): a quote goes draft -> sent -> approved or
+/// declined (and back to sent); an invoice issued -> sent -> paid.
+pub fn next_statuses(kind: DocKind, from: DocStatus) -> &'static [DocStatus] {
+    use DocStatus::*;
+    match (kind, from) {
+        (DocKind::Quote, Draft) => &[Sent, Approved, Declined],
+        (DocKind::Quote, Sent) => &[Approved, Declined, Draft],
+        (DocKind::Quote, Approved | Declined) => &[Sent],
+        (DocKind::Invoice, Issued) => &[Sent, Paid],
+        (DocKind::Invoice, Sent) => &[Paid],
+        _ => &[],
+    }
+}
+
+/// Refuses a status change the rules do not take, naming the ones that are.
+pub fn check_status(kind: DocKind, from: DocStatus, to: DocStatus) -> Result<(), FieldError> {
+    let next = next_statuses(kind, from);
+    if next.contains(&to) {
+        return Ok(());
+    }
+    let accepted: Vec<String> = next.iter().map(|s| s.code().to_string()).collect();
+    let args = [("kind", kind.code()), ("from", from.code()), ("to", to.code()), ("accepted", &accepted.join(", "))];
+    Err(FieldError::new("status", Problem::refused("document_status", &args)))
+}
+
+/// Whether a document may still be changed or deleted: a draft only (an issued invoice is
+/// cancelled by a credit note; a sent quote is set back to draft first).
+pub fn editable(status: DocStatus) -> bool {
+    status == DocStatus::Draft
+}
+
+/// A number written from `pattern`: `{year}` is the year, `{seq}` the number in that year,
+/// `{seq:05}` padded with zeros to five digits.
+pub fn format_number(pattern: &str, year: i32, seq: i64) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let token = &rest[open + 1..open + close];
+        match token.split_once(':') {
+            _ if token == "year" => out.push_str(&year.to_string()),
+            _ if token == "seq" => out.push_str(&seq.to_string()),
+            Some(("seq", width)) => {
+                let w: usize = width.trim_start_matches('0').parse().unwrap_or(0).min(12);
+                out.push_str(&format!("{seq:0w$}"));
+            }
+            _ => out.push_str(&rest[open..open + close + 1]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Refuses a numbering pattern without `{seq}` (numbers would repeat) or with a token it
+/// does not know.
+pub fn check_pattern(pattern: &str) -> Result<(), FieldError> {
+    // The tokens are arguments: a message's braces name its placeholders.
+    let args = [("value", pattern), ("seq", "{seq}"), ("seq5", "{seq:05}"), ("year", "{year}")];
+    let refused = || FieldError::new("pattern", Problem::refused("numbering_pattern", &args));
+    if !pattern.contains("{seq") {
+        return Err(refused());
+    }
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').ok_or_else(refused)?;
+        let token = &rest[open + 1..open + close];
+        let ok = token == "year"
+            || token == "seq"
+            || token.strip_prefix("seq:").is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()));
+        if !ok {
+            return Err(refused());
+        }
+        rest = &rest[open + close + 1..];
+    }
+    Ok(())
+}
+
+/// One party of a document: our company (the settings) or the client (copied from the deal
+/// when the document is made, so a later change of the company's record leaves it as sent).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// Name (a company's, or a person's).
+    #[serde(default)]
+    pub name: String,
+    /// Legal form (SAS, SARL...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_form: Option<String>,
+    /// Postal address, possibly on several lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// SIREN (9 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub siren: Option<String>,
+    /// SIRET (14 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub siret: Option<String>,
+    /// Intra-community VAT number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat: Option<String>,
+    /// E-mail the documents go to (the client's) or come from (ours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A person to the attention of (the client's contact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+/// Our company's details (settings `company`), which documents carry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyDetails {
+    /// Name, legal form, address, SIREN, SIRET, VAT number, e-mail.
+    #[serde(flatten)]
+    pub party: Party,
+    /// IBAN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    /// BIC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    /// Days from issue to due date (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_days: Option<u32>,
+    /// The late-payment penalties' text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_payment: Option<String>,
+    /// A logo's path (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+}
+
+impl CompanyDetails {
+    /// Days from issue to due date.
+    pub fn payment_days(&self) -> u32 {
+        self.payment_days.unwrap_or(30)
+    }
+}
+
+/// Refuses a SIREN that is not 9 digits or a SIRET that is not 14 (spaces aside), naming it.
+pub fn check_ids(p: &Party) -> Result<(), FieldError> {
+    let digits = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    for (field, value, len) in [("siren", &p.siren, 9), ("siret", &p.siret, 14)] {
+        if let Some(v) = value {
+            let d = digits(v);
+            if d.len() != len || !d.chars().all(|c| c.is_ascii_digit()) {
+                let n = len.to_string();
+                return Err(FieldError::new(
+                    field,
+                    Problem::refused("company_id_digits", &[("value", v), ("digits", &n)]),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_their_pattern() {
+        assert_eq!(format_number("F-{year}-{seq:05}", 2026, 42), "F-2026-00042");
+        assert_eq!(format_number("{seq}", 2026, 7), "7");
+        assert_eq!(format_number("INV{year}{seq:3}", 2027, 5), "INV2027005");
+        assert_eq!(format_number("A-{other}-{seq}", 2026, 1), "A-{other}-1");
+        assert!(check_pattern("F-{year}-{seq:05}").is_ok());
+        assert_eq!(check_pattern("F-{year}").unwrap_err().field, "pattern");
+        assert!(check_pattern("F-{month}-{seq}").is_err());
+        assert!(check_pattern("F-{seq:x}").is_err());
+    }
+
+    #[test]
+    fn statuses_follow_one_another_in_order() {
+        assert!(check_status(DocKind::Quote, DocStatus::Draft, DocStatus::Sent).is_ok());
+        assert!(check_status(DocKind::Quote, DocStatus::Sent, DocStatus::Approved).is_ok());
+        assert!(check_status(DocKind::Invoice, DocStatus::Issued, DocStatus::Paid).is_ok());
+        // An invoice is issued and cancelled by their own commands, never set so.
+        assert!(check_status(DocKind::Invoice, DocStatus::Draft, DocStatus::Issued).is_err());
+        assert!(check_status(DocKind::Invoice, DocStatus::Paid, DocStatus::Cancelled).is_err());
+        let e = check_status(DocKind::Quote, DocStatus::Approved, DocStatus::Paid).unwrap_err();
+        assert!(
+            matches!(&e.problem, Problem::Refused { args, .. } if args.iter().any(|(k, v)| *k == "accepted" && v == "sent"))
+        );
+    }
+
+    #[test]
+    fn siren_and_siret_are_counted_in_digits() {
+        let p = |siren: &str| Party { siren: Some(siren.into()), ..Default::default() };
+        assert!(check_ids(&p("123 456 789")).is_ok());
+        assert_eq!(check_ids(&p("12345")).unwrap_err().field, "siren");
+        assert_eq!(check_ids(&Party { siret: Some("1234".into()), ..Default::default() }).unwrap_err().field, "siret");
+    }
+}
