@@ -7,6 +7,7 @@ mod args;
 mod calendar;
 mod db;
 mod dedup;
+mod documents;
 mod fields;
 mod help;
 mod import_cards;
@@ -115,6 +116,16 @@ pub enum Command {
     /// --product CODE`); changed by administrators.
     #[command(subcommand)]
     Product(products::ProductCmd),
+    /// Quotes made from a deal: its lines and client copied; numbered when sent.
+    #[command(subcommand)]
+    Quote(documents::QuoteCmd),
+    /// Invoices made from a quote or a deal, numbered without gaps when issued, cancelled by
+    /// a credit note.
+    #[command(subcommand)]
+    Invoice(documents::InvoiceCmd),
+    /// Our company's details printed on documents, and their numbering (administrators).
+    #[command(subcommand, name = "company-details")]
+    CompanyDetails(documents::CompanyCmd),
     /// Calls, meetings, tasks and e-mails planned on records.
     #[command(subcommand)]
     Activity(activity::ActivityCmd),
@@ -258,6 +269,9 @@ fn writes(c: &Command) -> bool {
         Command::View(v) => views::writes(v),
         Command::Section(c) => sections::writes(c),
         Command::Product(c) => products::writes(c),
+        Command::Quote(c) => documents::quote_writes(c),
+        Command::Invoice(c) => documents::invoice_writes(c),
+        Command::CompanyDetails(c) => documents::company_writes(c),
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
@@ -351,6 +365,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::View(c) => views::run(&mut session, c),
         Command::Section(c) => sections::run(&mut session, c),
         Command::Product(c) => products::run(&mut session, c),
+        Command::Quote(c) => documents::run_quote(&mut session, c),
+        Command::Invoice(c) => documents::run_invoice(&mut session, c),
+        Command::CompanyDetails(c) => documents::run_company(&mut session, c),
         Command::Activity(c) => activity::run(&mut session, c),
         Command::Status => activity::status(&mut session),
         Command::Calendar(a) => calendar::run(&mut session, a),

@@ -252,19 +252,27 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
         Op::Show(a) => {
             // The record and its timeline as of one moment.
             let at = RecordRef::new(entity, a.id);
-            let (record, timeline, lines) = s.store.reading(|st| {
+            let (record, timeline, lines, documents) = s.store.reading(|st| {
                 let lines = if holds_lines(entity) { Some(st.lines(at)?) } else { None };
-                Ok((st.get(at)?, st.timeline(at, a.timeline)?, lines))
+                let documents = if entity == Entity::Deal { st.documents(Some(a.id), None)? } else { vec![] };
+                Ok((st.get(at)?, st.timeline(at, a.timeline)?, lines, documents))
             })?;
             if s.json {
                 let mut j = record.to_json();
                 if let Some(l) = &lines {
                     j["lines"] = l.to_json();
                 }
+                if entity == Entity::Deal {
+                    j["documents"] = documents.iter().map(|d| d.to_json()).collect();
+                }
                 j["timeline"] = json!(timeline);
                 output::json(&j);
             } else {
                 output::record(&record, &s.store.layout(entity)?, lines.as_ref(), &timeline);
+                if !documents.is_empty() {
+                    println!("{}", tr("document.section", &[]));
+                    super::documents::print_list(&documents);
+                }
             }
         }
         Op::Edit { id, pairs, comms, comm_edit, if_version, input, companies, contacts } => {

@@ -9,6 +9,7 @@ mod calendar;
 mod cards;
 mod concurrency;
 mod convert;
+mod documents;
 mod errors;
 mod import;
 mod import_corpus;

@@ -236,7 +236,9 @@ impl Documents for Store {
         self.write(|tx, ctx| {
             lock(tx, id)?;
             let mut invoice = document_in(tx, id, Some(DocKind::Invoice))?;
-            if invoice.kind != DocKind::Invoice || !matches!(invoice.status, DocStatus::Issued | DocStatus::Sent) {
+            if invoice.kind != DocKind::Invoice
+                || !matches!(invoice.status, DocStatus::Issued | DocStatus::Sent | DocStatus::Paid)
+            {
                 return Err(StoreError::Rule(Rule::DocumentNotDraft { name: invoice.name(), status: invoice.status }));
             }
             let new = NewDocument {

@@ -250,7 +250,9 @@ impl Documents for Store {
     fn cancel_invoice(&mut self, id: i64, credit: &Issue) -> Result<(Document, Document)> {
         self.write(|tx, ctx| {
             let mut invoice = document_in(tx, id, Some(DocKind::Invoice))?;
-            if invoice.kind != DocKind::Invoice || !matches!(invoice.status, DocStatus::Issued | DocStatus::Sent) {
+            if invoice.kind != DocKind::Invoice
+                || !matches!(invoice.status, DocStatus::Issued | DocStatus::Sent | DocStatus::Paid)
+            {
                 return Err(StoreError::Rule(Rule::DocumentNotDraft { name: invoice.name(), status: invoice.status }));
             }
             let new = NewDocument {

@@ -1,0 +1,129 @@
+//! Issue 28 (SPEC E5): a deal taken through quote, invoice and credit note through the
+//! binary, and invoices issued by several processes at once (numbers unique and without
+//! gaps), on a file and on PostgreSQL.
+
+use crate::common::Env;
+use std::process::Stdio;
+
+/// A deal with two lines, for a company; its id.
+fn deal_with_lines(env: &Env) -> String {
+    env.json(&["company", "add", "--title", "Boulangerie Étoile", "--address", "3 rue Haute, Lyon"]);
+    let deal = env.json(&["deal", "add", "--title", "Fours", "--company", "1"]);
+    let id = deal["id"].as_i64().unwrap().to_string();
+    env.json(&["deal", "line", "add", &id, "--text", "Four à sole", "--price", "4000", "--qty", "2", "--tax", "20"]);
+    env.json(&["deal", "line", "add", &id, "--text", "Livraison", "--price", "150", "--tax", "5,5"]);
+    id
+}
+
+fn quote_to_credit_note(env: &Env) {
+    let deal = deal_with_lines(env);
+    let quote = env.json(&["quote", "add", "--deal", &deal]);
+    assert_eq!((quote["status"].as_str(), quote["number"].as_str()), (Some("draft"), None));
+    assert_eq!(quote["client"]["name"], "Boulangerie Étoile");
+    assert_eq!(quote["totals"]["gross"], "9758.25");
+    let q = quote["id"].as_i64().unwrap().to_string();
+    env.json(&["quote", "edit", &q, "--notes", "Livraison en janvier", "--valid-until", "31/01/2027"]);
+    let sent = env.json(&["quote", "status", &q, "sent"]);
+    assert!(sent["number"].as_str().unwrap().starts_with("D-") && sent["number"].as_str().unwrap().ends_with("-00001"));
+    assert_eq!(sent["valid_until"], "2027-01-31");
+    let said = env.fails(1, &["quote", "status", &q, "paid"]);
+    assert!(said.contains("status") && said.contains("approved"), "{said}");
+    env.json(&["quote", "status", &q, "approved"]);
+
+    env.ok(&["company-details", "set", "--name", "Prospect SAS", "--siren", "123 456 789", "--payment-days", "45"]);
+    let said = env.fails(1, &["company-details", "set", "--siret", "123"]);
+    assert!(said.contains("siret") && said.contains("14"), "{said}");
+    let invoice = env.json(&["invoice", "add", "--quote", &q]);
+    let i = invoice["id"].as_i64().unwrap().to_string();
+    assert_eq!((invoice["source"].as_i64(), invoice["number"].as_str()), (quote["id"].as_i64(), None));
+    let issued = env.json(&["invoice", "issue", &i]);
+    assert_eq!(issued["status"], "issued");
+    let number = issued["number"].as_str().unwrap().to_string();
+    assert!(number.starts_with("F-") && number.ends_with("-00001"), "{number}");
+    let said = env.fails(1, &["invoice", "edit", &i, "--notes", "x"]);
+    assert!(said.contains(&number) && said.contains("credit note"), "{said}");
+    env.fails(1, &["invoice", "delete", &i]);
+    env.json(&["invoice", "status", &i, "paid"]);
+    let both = env.json(&["invoice", "cancel", &i]);
+    assert_eq!(both["invoice"]["status"], "cancelled");
+    assert_eq!(both["credit_note"]["totals"]["gross"], "-9758.25");
+    assert!(both["credit_note"]["number"].as_str().unwrap().starts_with("AV-"));
+
+    // The deal gives them; the French history says each step.
+    let shown = env.json(&["deal", "show", &deal]);
+    assert_eq!(shown["documents"].as_array().unwrap().len(), 3, "{shown}");
+    let text = env.ok(&["--lang", "fr", "deal", "show", &deal]);
+    assert!(text.contains(&format!("facture {number} : émise")) && text.contains("Devis et factures"), "{text}");
+    let listed = env.json(&["invoice", "list", "--status", "cancelled"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let said = env.fails(1, &["deal", "delete", &deal]);
+    assert!(said.contains("3 quotes or invoices"), "{said}");
+}
+
+#[test]
+fn a_deal_goes_from_quote_to_paid_invoice_to_credit_note() {
+    quote_to_credit_note(&Env::new());
+}
+
+#[test]
+fn a_deal_goes_from_quote_to_paid_invoice_to_credit_note_on_postgres() {
+    let Some(env) = Env::postgres() else { return };
+    quote_to_credit_note(&env);
+}
+
+/// Six processes each issue two of twelve drafts at the same moment.
+fn issuing_at_once(env: &Env) {
+    let deal = deal_with_lines(env);
+    let ids: Vec<String> =
+        (0..12).map(|_| env.json(&["invoice", "add", "--deal", &deal])["id"].as_i64().unwrap().to_string()).collect();
+    let children: Vec<_> = ids
+        .chunks(2)
+        .map(|pair| {
+            let mut c = env.cmd();
+            let script = format!(
+                "{bin} \"$@\" invoice issue {a} >/dev/null && {bin} \"$@\" invoice issue {b} >/dev/null",
+                bin = assert_cmd::cargo::cargo_bin("prospect").display(),
+                a = pair[0],
+                b = pair[1]
+            );
+            let args: Vec<String> = c.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+            let envs: Vec<(String, String)> = c
+                .get_envs()
+                .filter_map(|(k, v)| Some((k.to_string_lossy().into_owned(), v?.to_string_lossy().into_owned())))
+                .collect();
+            let _ = &mut c;
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .arg("sh")
+                .args(args)
+                .env_clear()
+                .envs(envs)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "an issue failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let listed = env.json(&["invoice", "list"]);
+    let mut numbers: Vec<String> =
+        listed.as_array().unwrap().iter().map(|d| d["number"].as_str().unwrap().to_string()).collect();
+    numbers.sort();
+    let year = &numbers[0][2..6];
+    let expected: Vec<String> = (1..=12).map(|n| format!("F-{year}-{n:05}")).collect();
+    assert_eq!(numbers, expected, "unique and without gaps");
+}
+
+#[test]
+fn invoices_issued_by_several_processes_at_once_are_numbered_without_gaps() {
+    issuing_at_once(&Env::new());
+}
+
+#[test]
+fn invoices_issued_by_several_processes_at_once_are_numbered_without_gaps_on_postgres() {
+    let Some(env) = Env::postgres() else { return };
+    issuing_at_once(&env);
+}
