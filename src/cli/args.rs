@@ -375,6 +375,9 @@ const READ_ONLY_KEYS: &[&str] = &[
     "is_repeat",
     "stage_semantics",
     "links",
+    // Attachments of `show`: lines change through `line`, documents through theirs.
+    "lines",
+    "documents",
     "created_at",
     "created_by",
     "modified_at",

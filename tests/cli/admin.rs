@@ -554,7 +554,7 @@ fn a_backup_on_a_full_disk_leaves_nothing_and_the_retry_works() {
 /// On a full disk, the message names the data file (it read `prospect: : the disk is full`).
 #[test]
 fn a_full_disk_is_reported_with_the_files_name() {
-    let Some(small) = common::Tmpfs::mount("400k") else { return };
+    let Some(small) = common::Tmpfs::mount("640k") else { return };
     let env = Env::new();
     let db = small.path().join("crm.db");
     let run = |args: &[&str]| env.cmd_db(&db).arg("--user").arg("alice").args(args).output().unwrap();
