@@ -8,6 +8,7 @@ use crate::domain::document::{DocKind, DocStatus};
 use crate::i18n::tr;
 use crate::service::InvoiceFrom;
 use crate::store::documents::{DocEdit, Document};
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde_json::{Value as Json, json};
 
@@ -23,6 +24,20 @@ pub struct DocEditFlags {
     /// An invoice's due date (empty clears it).
     #[arg(long = "due-date")]
     pub due_date: Option<String>,
+}
+
+/// Where and how `render` writes a document.
+#[derive(Args, Debug, Clone)]
+pub struct RenderFlags {
+    /// Document id.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+    /// pdf, html or md (default: from the --out file's extension, else pdf).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// The file written (default: the document's number and the format's extension, here).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// `list` filters.
@@ -76,6 +91,8 @@ pub enum QuoteCmd {
         #[arg(value_parser = parse_id)]
         id: i64,
     },
+    /// Write it as PDF, HTML or Markdown from its template (--lang fr for French).
+    Render(RenderFlags),
 }
 
 /// Invoice commands (credit notes are listed and shown with them).
@@ -134,6 +151,8 @@ pub enum InvoiceCmd {
         #[arg(value_parser = parse_id)]
         id: i64,
     },
+    /// Write it (or a credit note) as PDF, HTML or Markdown from its template.
+    Render(RenderFlags),
 }
 
 /// Our company's details on documents (administrators change them).
@@ -332,6 +351,7 @@ pub fn run_quote(s: &mut Session, c: QuoteCmd) -> anyhow::Result<()> {
         QuoteCmd::Status { id, status } => {
             (s.store.set_document_status(id, k, status_of(&status)?)?, Some("document.status_set"))
         }
+        QuoteCmd::Render(f) => return render(s, k, f),
         QuoteCmd::Delete { id } => {
             let d = s.store.document_of(id, k)?;
             s.store.delete_document(id, k)?;
@@ -340,6 +360,39 @@ pub fn run_quote(s: &mut Session, c: QuoteCmd) -> anyhow::Result<()> {
     };
     let said = key.and_then(|key| said(key, &d));
     answer(s, &d, said);
+    Ok(())
+}
+
+/// `render`: the document written where `--out` says, in the format asked or its extension's.
+fn render(s: &mut Session, kind: DocKind, f: RenderFlags) -> anyhow::Result<()> {
+    use crate::io::documents::Format;
+    let format = match (&f.format, &f.out) {
+        (Some(text), _) => Format::parse(text).ok_or_else(|| {
+            let accepted = ["pdf", "html", "md"].map(String::from).to_vec();
+            crate::domain::FieldError::new("format", crate::domain::Problem::Choice { value: text.clone(), accepted })
+        })?,
+        (None, Some(out)) => out.extension().and_then(|e| Format::parse(&e.to_string_lossy())).unwrap_or(Format::Pdf),
+        (None, None) => Format::Pdf,
+    };
+    let (bytes, doc) = s.store.render_document(f.id, kind, format, crate::i18n::lang())?;
+    let out = f.out.unwrap_or_else(|| {
+        let name: String = doc.name().chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        std::path::PathBuf::from(format!("{name}.{}", format.extension()))
+    });
+    let mut file =
+        crate::files::create(s.store.path(), &out).with_context(|| format!("{}: cannot write", out.display()))?;
+    std::io::Write::write_all(&mut file, &bytes).with_context(|| format!("{}: cannot write", out.display()))?;
+    if s.json {
+        output::json(
+            &json!({"document": doc.id, "number": doc.number, "format": format.extension(), "out": out, "bytes": bytes.len()}),
+        );
+    } else {
+        let said = tr(
+            "document.rendered",
+            &[("kind", &kind_word(doc.kind)), ("name", &doc.name()), ("out", &out.display().to_string())],
+        );
+        println!("{}", capital(&said));
+    }
     Ok(())
 }
 
@@ -381,6 +434,7 @@ pub fn run_invoice(s: &mut Session, c: InvoiceCmd) -> anyhow::Result<()> {
             answer(s, &note, Some(said));
             return Ok(());
         }
+        InvoiceCmd::Render(f) => return render(s, k, f),
         InvoiceCmd::Delete { id } => {
             let d = s.store.document_of(id, k)?;
             s.store.delete_document(id, k)?;

@@ -140,6 +140,11 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("quote edit", "prospect quote edit 3 --notes \"Delivery in January\" --valid-until 31/01/2027"),
     ("quote status", "prospect quote status 3 sent\n  prospect quote status 3 approved"),
     ("quote delete", "prospect quote delete 3"),
+    (
+        "quote render",
+        "prospect quote render 3 --format pdf --out devis.pdf --lang fr\n  prospect quote render 3 --out quote.html",
+    ),
+    ("invoice render", "prospect invoice render 4 --out F-2026-00042.pdf"),
     ("invoice add", "prospect invoice add --quote 3\n  prospect invoice add --deal 7"),
     ("invoice list", "prospect invoice list --status issued --json"),
     ("invoice show", "prospect invoice show 4"),

@@ -4,7 +4,11 @@
 //! number, inside the issuing transaction) is the engines'.
 
 use crate::domain::error::{FieldError, Problem};
+use crate::domain::lines::{self, Totals};
+use crate::domain::money::{Currency, Money, plain_amount};
+use crate::domain::product::{Line, percent_text, scaled_text};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value as Json, json};
 
 /// A kind of document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -278,6 +282,100 @@ pub fn check_ids(p: &Party) -> Result<(), FieldError> {
         }
     }
     Ok(())
+}
+
+/// A document with its lines and totals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Document {
+    /// Its id (one series for every kind; never given again).
+    pub id: i64,
+    /// Quote, invoice or credit note.
+    pub kind: DocKind,
+    /// Its number (none: an invoice not issued yet).
+    pub number: Option<String>,
+    /// Where it stands.
+    pub status: DocStatus,
+    /// The deal it was made from.
+    pub deal_id: i64,
+    /// The quote an invoice was made from, the invoice a credit note cancels.
+    pub source_id: Option<i64>,
+    /// The client, as it was when the document was made.
+    pub client: Party,
+    /// Its currency (one per document).
+    pub currency: Currency,
+    /// Issue date (`YYYY-MM-DD`; an invoice's when issued).
+    pub issue_date: Option<String>,
+    /// A quote's validity.
+    pub valid_until: Option<String>,
+    /// An invoice's due date.
+    pub due_date: Option<String>,
+    /// Notes printed on it.
+    pub notes: Option<String>,
+    /// Its lines in order.
+    pub lines: Vec<Line>,
+    /// Net, tax and gross totals, per rate.
+    pub totals: Totals,
+    /// Changes so far (a stale screen's change is refused).
+    pub version: i64,
+    /// When it was made.
+    pub created_at: i64,
+}
+
+impl Document {
+    /// How it is named: its number, or `#id` before it has one.
+    pub fn name(&self) -> String {
+        self.number.clone().unwrap_or_else(|| format!("#{}", self.id))
+    }
+
+    /// As `--json` gives it: amounts as decimal text in its currency, totals per rate.
+    pub fn to_json(&self) -> Json {
+        let money = |minor: i64| plain_amount(Money { minor, currency: self.currency });
+        let lines: Vec<Json> = self
+            .lines
+            .iter()
+            .map(|l| {
+                json!({
+                    "line": l.position,
+                    "product_id": l.product_id,
+                    "name": l.name,
+                    "unit": l.unit,
+                    "qty": scaled_text(l.money.qty, lines::QTY_SCALE),
+                    "unit_price": money(l.money.unit_price),
+                    "discount": l.discount_text(self.currency),
+                    "tax_rate": percent_text(l.money.tax_rate),
+                    "net": money(l.money.net()),
+                })
+            })
+            .collect();
+        let rates: Vec<Json> = self
+            .totals
+            .rates
+            .iter()
+            .map(|r| json!({"rate": percent_text(r.rate), "net": money(r.net), "tax": money(r.tax)}))
+            .collect();
+        json!({
+            "id": self.id,
+            "kind": self.kind.code(),
+            "number": self.number,
+            "status": self.status.code(),
+            "deal": self.deal_id,
+            "source": self.source_id,
+            "client": self.client,
+            "currency": self.currency.code(),
+            "issue_date": self.issue_date,
+            "valid_until": self.valid_until,
+            "due_date": self.due_date,
+            "notes": self.notes,
+            "lines": lines,
+            "totals": {
+                "net": money(self.totals.net),
+                "tax": money(self.totals.tax),
+                "gross": money(self.totals.gross),
+                "rates": rates,
+            },
+            "version": self.version,
+        })
+    }
 }
 
 #[cfg(test)]

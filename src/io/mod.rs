@@ -3,6 +3,7 @@
 
 pub mod cards;
 pub mod csv;
+pub mod documents;
 pub mod email;
 pub mod export;
 pub mod ics;

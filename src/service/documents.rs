@@ -249,6 +249,33 @@ impl Service {
         self.engine.delete_document(id)
     }
 
+    /// A document written out in `format` and `lang` (its deal's history says so): the bytes,
+    /// and the document.
+    pub fn render_document(
+        &mut self,
+        id: i64,
+        kind: DocKind,
+        format: crate::io::documents::Format,
+        lang: crate::i18n::Lang,
+    ) -> Result<(Vec<u8>, Document)> {
+        let doc = self.document_of(id, kind)?;
+        let source_number = match doc.source_id {
+            Some(s) => self.engine.document(s)?.number,
+            None => None,
+        };
+        let company = self.company_details()?;
+        let ctx = crate::io::documents::RenderContext {
+            lang,
+            company: &company,
+            source_number,
+            today: self.today().to_string(),
+            own_templates: crate::io::documents::own_templates_dir(),
+        };
+        let bytes = crate::io::documents::render(&doc, format, &ctx)?;
+        self.engine.document_event(id, "rendered")?;
+        Ok((bytes, doc))
+    }
+
     /// Refuses deleting a deal documents were made from (an issued invoice is the
     /// accountant's; a draft is deleted first).
     pub(super) fn require_no_documents(&self, record: RecordRef) -> Result<()> {

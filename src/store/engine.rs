@@ -130,6 +130,9 @@ pub trait Documents {
 
     /// Deletes a draft.
     fn delete_document(&mut self, id: i64) -> Result<()>;
+
+    /// Says on its deal's history that the document was `event` (rendered, sent).
+    fn document_event(&mut self, id: i64, event: &str) -> Result<()>;
 }
 
 /// Leads, contacts, companies and deals: create, edit, move, delete, read and list.

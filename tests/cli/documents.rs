@@ -127,3 +127,106 @@ fn invoices_issued_by_several_processes_at_once_are_numbered_without_gaps_on_pos
     let Some(env) = Env::postgres() else { return };
     issuing_at_once(&env);
 }
+
+/// Runs `prospect` at a fixed instant (2026-11-23 09:00 UTC) in `lang`, expecting success.
+fn at_noon(env: &Env, args: &[&str]) -> String {
+    let out = env.cmd().env("PROSPECT_NOW", "2026-11-23T09:00:00Z").env("TZ", "UTC").args(args).output().unwrap();
+    assert!(out.status.success(), "prospect {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// An issued invoice of our company to Boulangerie Étoile, at a fixed instant: its id.
+fn issued_invoice(env: &Env) -> String {
+    at_noon(env, &["company-details", "set", "--name", "Prospect SAS", "--legal-form", "SAS au capital de 10 000 €"]);
+    at_noon(
+        env,
+        &[
+            "company-details",
+            "set",
+            "--address",
+            "10 rue de la Paix\\n75002 Paris",
+            "--iban",
+            "FR76 3000 6000 0112 3456 7890 189",
+        ],
+    );
+    let deal = deal_with_lines(env);
+    let quote = env.json(&["quote", "add", "--deal", &deal])["id"].as_i64().unwrap().to_string();
+    at_noon(env, &["quote", "status", &quote, "sent"]);
+    let invoice = env.json(&["invoice", "add", "--quote", &quote])["id"].as_i64().unwrap().to_string();
+    at_noon(env, &["invoice", "issue", &invoice]);
+    invoice
+}
+
+#[test]
+fn an_invoice_renders_as_pdf_html_and_markdown_with_what_the_law_asks() {
+    let env = Env::new();
+    let invoice = issued_invoice(&env);
+    // The SIREN and VAT number an invoice must carry are asked for by name; nothing written.
+    let pdf = env.dir.path().join("facture.pdf");
+    let out = env
+        .cmd()
+        .args(["--lang", "fr", "invoice", "render", &invoice, "--out", pdf.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("SIREN") && said.contains("--siren"), "{said}");
+    assert!(!pdf.exists());
+    at_noon(&env, &["company-details", "set", "--siren", "123 456 789", "--vat", "FR12123456789"]);
+
+    // The PDF, read back: client, every line, totals per rate, number, the mentions.
+    at_noon(&env, &["--lang", "fr", "invoice", "render", &invoice, "--out", pdf.to_str().unwrap()]);
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    for expected in [
+        "Facture F-2026-00001",
+        "Boulangerie Étoile",
+        "Four à sole",
+        "Livraison",
+        "8 000,00 €",
+        "TVA 20 % sur 8 000,00 €",
+        "TVA 5,5 % sur 150,00 €",
+        "9 758,25 €",
+        "SIREN 123 456 789",
+        "Indemnité forfaitaire pour frais de recouvrement",
+        "Selon devis D-2026-00001",
+    ] {
+        let found = text.replace(['\u{a0}', '\u{202f}'], " ");
+        assert!(found.contains(expected), "{expected} missing from the PDF:\n{text}");
+    }
+    let fonts = std::process::Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(
+        fonts.contains("DejaVuSans") && fonts.lines().skip(2).all(|l| l.contains(" yes yes ")),
+        "embedded:\n{fonts}"
+    );
+
+    // Markdown and HTML, as the templates write them.
+    let md = env.dir.path().join("facture.md");
+    at_noon(&env, &["--lang", "fr", "invoice", "render", &invoice, "--out", md.to_str().unwrap()]);
+    insta::assert_snapshot!("invoice_fr_md", std::fs::read_to_string(&md).unwrap());
+    let html = env.dir.path().join("invoice.html");
+    at_noon(&env, &["invoice", "render", &invoice, "--out", html.to_str().unwrap()]);
+    insta::assert_snapshot!("invoice_en_html", std::fs::read_to_string(&html).unwrap());
+    // Each rendering is on the deal's history.
+    let shown = env.json(&["deal", "show", "1"]);
+    let rendered = shown["timeline"].as_array().unwrap().iter().filter(|t| t["payload"]["event"] == "rendered").count();
+    assert_eq!(rendered, 3, "{shown}");
+}
+
+#[test]
+fn a_template_of_the_users_own_is_used_and_its_errors_say_their_line() {
+    let env = Env::new();
+    let invoice = issued_invoice(&env);
+    at_noon(&env, &["company-details", "set", "--siren", "123 456 789", "--vat", "FR12123456789"]);
+    let own = env.dir.path().join("templates").join("en");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(own.join("invoice.md"), "Invoice {{ number }} for {{ client.name }}: {{ totals.gross }}\n").unwrap();
+    let out = env.dir.path().join("mine.md");
+    at_noon(&env, &["invoice", "render", &invoice, "--out", out.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "Invoice F-2026-00001 for Boulangerie Étoile: €9,758.25");
+    std::fs::write(own.join("invoice.md"), "Invoice {{ number }}\n{% for l in lines %}\n{{ l.name }\n{% endfor %}\n")
+        .unwrap();
+    let said = env.fails(1, &["invoice", "render", &invoice, "--out", out.to_str().unwrap()]);
+    assert!(said.contains("en/invoice.md") && said.contains("line 3"), "{said}");
+}

@@ -263,6 +263,13 @@ impl Documents for Store {
         })
     }
 
+    fn document_event(&mut self, id: i64, event: &str) -> Result<()> {
+        self.write(|tx, ctx| {
+            let doc = document_in(tx, id, None)?;
+            on_deal(tx, ctx, &doc, event)
+        })
+    }
+
     fn delete_document(&mut self, id: i64) -> Result<()> {
         self.write(|tx, ctx| {
             lock(tx, id)?;
