@@ -162,7 +162,10 @@ pub fn a_bad_line_is_refused_and_nothing_is_written(mut eng: TestEngine) {
     assert!(matches!(eng.add_line(d, &sell("NOPE", "1")), Err(StoreError::Rule(Rule::NoSuchProduct { .. }))));
     assert!(matches!(eng.edit_line(d, 2, &sell("CONS", "1")), Err(StoreError::Rule(Rule::NoSuchLine { line: 2, .. }))));
     assert!(matches!(eng.delete_line(d, 0), Err(StoreError::Rule(Rule::NoSuchLine { line: 0, .. }))));
-    let contact = RecordRef::new(Entity::Contact, create(&mut eng, Entity::Contact, &[("last_name", "Roux")], &[]).id);
+    let contact = RecordRef::new(
+        Entity::Contact,
+        create(&mut eng, Entity::Contact, &[("first_name", "Anne"), ("last_name", "Roux")], &[]).id,
+    );
     assert_eq!(field_of(eng.add_line(contact, &sell("CONS", "1")).unwrap_err()), "record");
     assert!(matches!(
         eng.add_line(RecordRef::new(Entity::Deal, 999), &sell("CONS", "1")),
