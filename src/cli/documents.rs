@@ -40,6 +40,20 @@ pub struct RenderFlags {
     pub out: Option<std::path::PathBuf>,
 }
 
+/// Where `send` writes the e-mail.
+#[derive(Args, Debug, Clone)]
+pub struct SendFlags {
+    /// Document id.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+    /// The .eml file written (open it in a mail client, or `sendmail -t < FILE`).
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// The address it goes to (default: the client's e-mail on the document).
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
 /// `list` filters.
 #[derive(Args, Debug, Clone, Default)]
 pub struct DocListFlags {
@@ -93,6 +107,8 @@ pub enum QuoteCmd {
     },
     /// Write it as PDF, HTML or Markdown from its template (--lang fr for French).
     Render(RenderFlags),
+    /// Write the e-mail sending it (its PDF attached) and mark it sent: numbered if a draft.
+    Send(SendFlags),
 }
 
 /// Invoice commands (credit notes are listed and shown with them).
@@ -153,6 +169,8 @@ pub enum InvoiceCmd {
     },
     /// Write it (or a credit note) as PDF, HTML or Markdown from its template.
     Render(RenderFlags),
+    /// Write the e-mail sending an issued invoice (its PDF attached) and mark it sent.
+    Send(SendFlags),
 }
 
 /// Our company's details on documents (administrators change them).
@@ -352,6 +370,7 @@ pub fn run_quote(s: &mut Session, c: QuoteCmd) -> anyhow::Result<()> {
             (s.store.set_document_status(id, k, status_of(&status)?)?, Some("document.status_set"))
         }
         QuoteCmd::Render(f) => return render(s, k, f),
+        QuoteCmd::Send(f) => return send(s, k, f),
         QuoteCmd::Delete { id } => {
             let d = s.store.document_of(id, k)?;
             s.store.delete_document(id, k)?;
@@ -376,8 +395,7 @@ fn render(s: &mut Session, kind: DocKind, f: RenderFlags) -> anyhow::Result<()> 
     };
     let (bytes, doc) = s.store.render_document(f.id, kind, format, crate::i18n::lang())?;
     let out = f.out.unwrap_or_else(|| {
-        let name: String = doc.name().chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
-        std::path::PathBuf::from(format!("{name}.{}", format.extension()))
+        std::path::PathBuf::from(format!("{}.{}", crate::io::documents::file_stem(&doc), format.extension()))
     });
     let mut file =
         crate::files::create(s.store.path(), &out).with_context(|| format!("{}: cannot write", out.display()))?;
@@ -390,6 +408,25 @@ fn render(s: &mut Session, kind: DocKind, f: RenderFlags) -> anyhow::Result<()> 
         let said = tr(
             "document.rendered",
             &[("kind", &kind_word(doc.kind)), ("name", &doc.name()), ("out", &out.display().to_string())],
+        );
+        println!("{}", capital(&said));
+    }
+    Ok(())
+}
+
+/// `send`: the e-mail written to `--out`, the document marked sent.
+fn send(s: &mut Session, kind: DocKind, f: SendFlags) -> anyhow::Result<()> {
+    let (eml, doc) = s.store.send_document(f.id, kind, f.to.as_deref(), crate::i18n::lang())?;
+    let mut file =
+        crate::files::create(s.store.path(), &f.out).with_context(|| format!("{}: cannot write", f.out.display()))?;
+    std::io::Write::write_all(&mut file, eml.as_bytes())
+        .with_context(|| format!("{}: cannot write", f.out.display()))?;
+    if s.json {
+        output::json(&json!({"document": doc.to_json(), "out": f.out}));
+    } else {
+        let said = tr(
+            "document.sent",
+            &[("kind", &kind_word(doc.kind)), ("name", &doc.name()), ("out", &f.out.display().to_string())],
         );
         println!("{}", capital(&said));
     }
@@ -435,6 +472,7 @@ pub fn run_invoice(s: &mut Session, c: InvoiceCmd) -> anyhow::Result<()> {
             return Ok(());
         }
         InvoiceCmd::Render(f) => return render(s, k, f),
+        InvoiceCmd::Send(f) => return send(s, k, f),
         InvoiceCmd::Delete { id } => {
             let d = s.store.document_of(id, k)?;
             s.store.delete_document(id, k)?;

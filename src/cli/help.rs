@@ -145,6 +145,11 @@ const EXAMPLES: &[(&str, &str)] = &[
         "prospect quote render 3 --format pdf --out devis.pdf --lang fr\n  prospect quote render 3 --out quote.html",
     ),
     ("invoice render", "prospect invoice render 4 --out F-2026-00042.pdf"),
+    (
+        "quote send",
+        "prospect quote send 3 --out devis.eml\n  prospect quote send 3 --out quote.eml --to buyer@example.com && sendmail -t < quote.eml",
+    ),
+    ("invoice send", "prospect invoice send 4 --out facture.eml --lang fr"),
     ("invoice add", "prospect invoice add --quote 3\n  prospect invoice add --deal 7"),
     ("invoice list", "prospect invoice list --status issued --json"),
     ("invoice show", "prospect invoice show 4"),

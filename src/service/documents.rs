@@ -7,6 +7,8 @@ use crate::domain::access::Action;
 use crate::domain::comm::CommKind;
 use crate::domain::document::{CompanyDetails, DocKind, DocStatus, Party, check_ids, check_pattern};
 use crate::domain::fields::Entity;
+use crate::domain::{FieldError, Problem};
+use crate::io::documents::{Format, RenderContext};
 use crate::store::documents::{DocEdit, Document, Issue, NewDocument, NumberAt};
 use crate::store::records::{Record, RecordRef, Shown};
 use crate::store::{AdminTask, Result, Rule, StoreError};
@@ -249,31 +251,82 @@ impl Service {
         self.engine.delete_document(id)
     }
 
+    /// What rendering `doc` in `lang` needs: our details, the number of the document it
+    /// comes from, today, the user's own templates.
+    fn render_context(&self, doc: &Document, lang: crate::i18n::Lang) -> Result<RenderContext> {
+        let source_number = match doc.source_id {
+            Some(s) => self.engine.document(s)?.number,
+            None => None,
+        };
+        Ok(RenderContext {
+            lang,
+            company: self.company_details()?,
+            source_number,
+            today: self.today().to_string(),
+            own_templates: crate::io::documents::own_templates_dir(),
+        })
+    }
+
     /// A document written out in `format` and `lang` (its deal's history says so): the bytes,
     /// and the document.
     pub fn render_document(
         &mut self,
         id: i64,
         kind: DocKind,
-        format: crate::io::documents::Format,
+        format: Format,
         lang: crate::i18n::Lang,
     ) -> Result<(Vec<u8>, Document)> {
         let doc = self.document_of(id, kind)?;
-        let source_number = match doc.source_id {
-            Some(s) => self.engine.document(s)?.number,
-            None => None,
-        };
-        let company = self.company_details()?;
-        let ctx = crate::io::documents::RenderContext {
-            lang,
-            company: &company,
-            source_number,
-            today: self.today().to_string(),
-            own_templates: crate::io::documents::own_templates_dir(),
-        };
+        let ctx = self.render_context(&doc, lang)?;
         let bytes = crate::io::documents::render(&doc, format, &ctx)?;
         self.engine.document_event(id, "rendered")?;
         Ok((bytes, doc))
+    }
+
+    /// The e-mail sending a document (RFC 5322, its PDF attached) to `to` or the client's
+    /// e-mail, and the document marked sent: a draft quote is sent (and numbered); an issued
+    /// invoice is sent; a draft invoice is refused (issue it first).
+    pub fn send_document(
+        &mut self,
+        id: i64,
+        kind: DocKind,
+        to: Option<&str>,
+        lang: crate::i18n::Lang,
+    ) -> Result<(String, Document)> {
+        let doc = self.document_of(id, kind)?;
+        self.require(Action::Update, deal_ref(doc.deal_id))?;
+        if doc.kind == DocKind::Invoice && doc.status == DocStatus::Draft {
+            return Err(FieldError::new(
+                "status",
+                Problem::refused("send_draft_invoice", &[("id", &doc.id.to_string())]),
+            )
+            .into());
+        }
+        let to = match to.map(str::trim).filter(|t| !t.is_empty()).or(doc.client.email.as_deref()) {
+            Some(t) if email_address::EmailAddress::is_valid(t) => t.to_string(),
+            Some(t) => return Err(FieldError::new("to", Problem::Email { value: t.to_string() }).into()),
+            None => {
+                return Err(FieldError::new(
+                    "to",
+                    Problem::refused("document_no_email", &[("client", &doc.client.name)]),
+                )
+                .into());
+            }
+        };
+        // Sent first: a quote takes its number, which the e-mail and its PDF carry.
+        let number = self.numbering(doc.kind, self.today())?;
+        let doc = match (doc.kind, doc.status) {
+            (DocKind::Quote, DocStatus::Draft) | (DocKind::Invoice, DocStatus::Issued) => {
+                self.engine.set_document_status(id, DocStatus::Sent, &number)?
+            }
+            _ => doc,
+        };
+        let ctx = self.render_context(&doc, lang)?;
+        let pdf = crate::io::documents::render(&doc, Format::Pdf, &ctx)?;
+        let file_name = format!("{}.pdf", crate::io::documents::file_stem(&doc));
+        let eml = crate::io::documents::mail(&doc, &ctx, &to, &pdf, &file_name)?;
+        self.engine.document_event(id, "sent")?;
+        Ok((eml, doc))
     }
 
     /// Refuses deleting a deal documents were made from (an issued invoice is the

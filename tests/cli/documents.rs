@@ -230,3 +230,43 @@ fn a_template_of_the_users_own_is_used_and_its_errors_say_their_line() {
     let said = env.fails(1, &["invoice", "render", &invoice, "--out", out.to_str().unwrap()]);
     assert!(said.contains("en/invoice.md") && said.contains("line 3"), "{said}");
 }
+
+#[test]
+fn sending_writes_an_email_with_the_pdf_and_marks_the_document_sent() {
+    let env = Env::new();
+    at_noon(&env, &["company-details", "set", "--name", "Prospect SAS", "--email", "ventes@prospect.example"]);
+    at_noon(&env, &["company-details", "set", "--siren", "123 456 789", "--vat", "FR12123456789"]);
+    let deal = deal_with_lines(&env);
+    let quote = env.json(&["quote", "add", "--deal", &deal])["id"].as_i64().unwrap().to_string();
+    // The company has no e-mail: said, nothing sent or numbered.
+    let eml = env.dir.path().join("devis.eml");
+    let said = env.fails(1, &["quote", "send", &quote, "--out", eml.to_str().unwrap()]);
+    assert!(said.contains("--to") && said.contains("Boulangerie Étoile"), "{said}");
+    assert_eq!(env.json(&["quote", "show", &quote])["status"], "draft");
+    let said = env.fails(1, &["quote", "send", &quote, "--out", eml.to_str().unwrap(), "--to", "nope@"]);
+    assert!(said.contains("nope@"), "{said}");
+    at_noon(
+        &env,
+        &["--lang", "fr", "quote", "send", &quote, "--out", eml.to_str().unwrap(), "--to", "achats@etoile.fr"],
+    );
+    let raw = std::fs::read(&eml).unwrap();
+    let message = mail_parser::MessageParser::default().parse(&raw).expect("an RFC 5322 message");
+    let sent = env.json(&["quote", "show", &quote]);
+    let number = sent["number"].as_str().unwrap().to_string();
+    assert_eq!(sent["status"], "sent");
+    assert_eq!(message.subject(), Some(format!("Devis {number} de Prospect SAS").as_str()));
+    assert_eq!(message.to().and_then(|a| a.first()).and_then(|a| a.address()), Some("achats@etoile.fr"));
+    assert_eq!(message.from().and_then(|a| a.first()).and_then(|a| a.address()), Some("ventes@prospect.example"));
+    assert!(message.body_text(0).unwrap().contains(&number));
+    use mail_parser::MimeHeaders;
+    let pdf = message.attachment(0).expect("the PDF attached");
+    assert_eq!(pdf.attachment_name(), Some(format!("{number}.pdf").as_str()));
+    assert!(pdf.contents().starts_with(b"%PDF-"));
+    // A draft invoice is not sent: it is issued first.
+    let invoice = env.json(&["invoice", "add", "--quote", &quote])["id"].as_i64().unwrap().to_string();
+    let said = env.fails(1, &["invoice", "send", &invoice, "--out", eml.to_str().unwrap(), "--to", "a@b.fr"]);
+    assert!(said.contains("prospect invoice issue"), "{said}");
+    at_noon(&env, &["invoice", "issue", &invoice]);
+    at_noon(&env, &["invoice", "send", &invoice, "--out", eml.to_str().unwrap(), "--to", "a@b.fr"]);
+    assert_eq!(env.json(&["invoice", "show", &invoice])["status"], "sent");
+}

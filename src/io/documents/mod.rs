@@ -139,11 +139,11 @@ struct View {
 
 /// What a rendering needs besides the document: the language, our details, the number of
 /// the document it comes from, today.
-pub struct RenderContext<'a> {
+pub struct RenderContext {
     /// The language written in.
     pub lang: Lang,
     /// Our company.
-    pub company: &'a CompanyDetails,
+    pub company: CompanyDetails,
     /// The number of the quote an invoice comes from, of the invoice a credit note cancels.
     pub source_number: Option<String>,
     /// Today (`YYYY-MM-DD`), for a draft without issue date.
@@ -236,6 +236,8 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("fr/quote.html", include_str!("../../../assets/templates/fr/quote.html")),
     ("fr/invoice.html", include_str!("../../../assets/templates/fr/invoice.html")),
     ("fr/credit_note.html", include_str!("../../../assets/templates/fr/credit_note.html")),
+    ("en/mail.txt", include_str!("../../../assets/templates/en/mail.txt")),
+    ("fr/mail.txt", include_str!("../../../assets/templates/fr/mail.txt")),
 ];
 
 /// A template's text: the user's copy (`own/fr/invoice.md`) when there is one, else the
@@ -274,7 +276,31 @@ pub fn render(doc: &Document, format: Format, ctx: &RenderContext) -> Result<Vec
 /// The template of `doc`'s kind in `ext` rendered.
 fn render_text(doc: &Document, ext: &str, ctx: &RenderContext) -> Result<String, FieldError> {
     let lang = if ctx.lang == Lang::Fr { "fr" } else { "en" };
-    let name = format!("{lang}/{}.{ext}", doc.kind.code());
+    render_named(doc, &format!("{lang}/{}.{ext}", doc.kind.code()), ctx)
+}
+
+/// The e-mail sending `doc` (`lang/mail.txt`: its first line the subject, the rest the
+/// body), the PDF attached as `file_name`: an RFC 5322 message.
+pub fn mail(doc: &Document, ctx: &RenderContext, to: &str, pdf: &[u8], file_name: &str) -> Result<String, FieldError> {
+    let lang = if ctx.lang == Lang::Fr { "fr" } else { "en" };
+    let text = render_named(doc, &format!("{lang}/mail.txt"), ctx)?;
+    let (subject, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+    let seller = &ctx.company.party;
+    let mut message = mail_builder::MessageBuilder::new()
+        .to((doc.client.name.as_str(), to))
+        .subject(subject.trim())
+        .text_body(body.trim_start_matches('\n').to_string())
+        .attachment("application/pdf", file_name, pdf);
+    if let Some(from) = seller.email.as_deref() {
+        message = message.from((seller.name.as_str(), from));
+    }
+    message
+        .write_to_string()
+        .map_err(|e| FieldError::new("out", Problem::refused("mail_failed", &[("detail", &e.to_string())])))
+}
+
+/// A template by name rendered with `doc`.
+fn render_named(doc: &Document, name: &str, ctx: &RenderContext) -> Result<String, FieldError> {
     let mut env = minijinja::Environment::new();
     let own = ctx.own_templates.clone();
     env.set_loader(move |n| Ok(template_text(own.as_deref(), n)));
@@ -284,7 +310,7 @@ fn render_text(doc: &Document, ext: &str, ctx: &RenderContext) -> Result<String,
             None => Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("{MISSING}{what}"))),
         }
     });
-    let template = env.get_template(&name).map_err(|e| template_error(&e, ctx.lang))?;
+    let template = env.get_template(name).map_err(|e| template_error(&e, ctx.lang))?;
     template.render(view(doc, ctx)).map_err(|e| template_error(&e, ctx.lang))
 }
 
@@ -313,6 +339,12 @@ fn template_error(e: &minijinja::Error, lang: Lang) -> FieldError {
         "template",
         Problem::refused("template_error", &[("name", &name), ("line", &line), ("detail", &detail)]),
     )
+}
+
+/// A file name for a document: its number (or `draft-ID`), safe on every file system.
+pub fn file_stem(doc: &Document) -> String {
+    let name = doc.number.clone().unwrap_or_else(|| format!("draft-{}", doc.id));
+    name.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
 /// Where the user's own templates are looked for: `templates/` beside the config file.
