@@ -147,7 +147,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("invoice render", "prospect invoice render 4 --out F-2026-00042.pdf"),
     (
         "quote send",
-        "prospect quote send 3 --out devis.eml\n  prospect quote send 3 --out quote.eml --to buyer@example.com && sendmail -t < quote.eml",
+        "prospect quote send 3 --out devis.eml\n  prospect quote send 3 --out quote.eml --to buyer@example.com",
     ),
     ("invoice send", "prospect invoice send 4 --out facture.eml --lang fr"),
     ("invoice add", "prospect invoice add --quote 3\n  prospect invoice add --deal 7"),
