@@ -70,6 +70,20 @@ pub fn decimal(lang: Lang, text: &str) -> String {
     text.replace('.', &lang.number_style().decimal_mark().to_string())
 }
 
+/// A kind of document as the language names it (`devis`, `facture`, `avoir`).
+pub fn doc_kind(lang: Lang, kind: crate::domain::document::DocKind) -> String {
+    tr_in(lang, &format!("rule.doc_{}", kind.code()), &[])
+}
+
+/// A document's status, agreeing with its kind where the language has genders (`envoyée`).
+pub fn doc_status(
+    lang: Lang,
+    kind: crate::domain::document::DocKind,
+    status: crate::domain::document::DocStatus,
+) -> String {
+    tr_in(lang, &format!("rule.doc_status_{}", status.code()), &[("entity", &doc_kind(lang, kind))])
+}
+
 /// A size in megabytes with one decimal, in the language's number style (`1 234,5`).
 pub fn megabytes(lang: Lang, bytes: u64) -> String {
     let tenths = (bytes + (1 << 20) / 20) * 10 / (1 << 20);
@@ -302,7 +316,7 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
             let kind = tr(&format!("rule.doc_{}", s("kind")), &[]);
             let name = p["number"].as_str().map(str::to_string).unwrap_or_else(|| format!("#{}", p["document"]));
             let event = match s("event").as_str() {
-                "status" => tr(&format!("rule.doc_status_{}", s("status")), &[]),
+                "status" => tr(&format!("rule.doc_status_{}", s("status")), &[("entity", &kind)]),
                 e => tr(&format!("tl.doc_{e}"), &[]),
             };
             let gross = p["gross"].as_str().and_then(|g| {

@@ -254,8 +254,8 @@ fn capital(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
-fn status_word(status: DocStatus) -> String {
-    tr(&format!("rule.doc_status_{}", status.code()), &[])
+fn status_word(kind: DocKind, status: DocStatus) -> String {
+    crate::present::doc_status(crate::i18n::lang(), kind, status)
 }
 
 fn status_of(text: &str) -> anyhow::Result<DocStatus> {
@@ -271,7 +271,7 @@ fn status_of(text: &str) -> anyhow::Result<DocStatus> {
 
 /// Prints a document: its head, client, lines and totals.
 fn print(d: &Document) {
-    println!("{} {} [{}]", capital(&kind_word(d.kind)), d.name(), status_word(d.status));
+    println!("{} {} [{}]", capital(&kind_word(d.kind)), d.name(), status_word(d.kind, d.status));
     let client = match &d.client.contact {
         Some(c) => format!("{} ({c})", d.client.name),
         None => d.client.name.clone(),
@@ -312,7 +312,7 @@ pub(super) fn print_list(docs: &[Document]) {
                 d.id.to_string(),
                 kind_word(d.kind),
                 d.number.clone().unwrap_or_default(),
-                status_word(d.status),
+                status_word(d.kind, d.status),
                 format!("#{}", d.deal_id),
                 d.client.name.clone(),
                 output::money(d.totals.gross, Some(d.currency.code())),

@@ -54,6 +54,15 @@ pub enum Effect {
     SaveLine { record: crate::store::RecordRef, place: Option<i64>, input: Box<crate::domain::product::LineInput> },
     /// Delete the line at `place` of a record.
     DeleteLine { record: crate::store::RecordRef, place: i64 },
+    /// Make a document of a deal's lines.
+    NewDocument { deal: i64, kind: crate::domain::document::DocKind },
+    /// Do something with a document (write its PDF to `path`).
+    DocumentAction {
+        id: i64,
+        kind: crate::domain::document::DocKind,
+        action: crate::tui::screens::form::documents::DocAction,
+        path: Option<std::path::PathBuf>,
+    },
     /// Users (for assign) and deal pipelines.
     LoadReference,
     /// Move a record to a stage.
@@ -222,6 +231,16 @@ pub enum Effect {
     Admin(crate::tui::screens::team::AdminOp),
 }
 
+/// What a record's form shows besides the record: a lead's or deal's line items, a deal's
+/// documents (newest first).
+#[derive(Clone, Debug, Default)]
+pub struct Attached {
+    /// Line items (leads and deals).
+    pub lines: Option<crate::store::lines::RecordLines>,
+    /// Quotes, invoices and credit notes (deals).
+    pub documents: Vec<crate::domain::document::Document>,
+}
+
 /// What the worker answers.
 #[derive(Clone, Debug)]
 pub enum StoreEvent {
@@ -255,8 +274,8 @@ pub enum StoreEvent {
         activities: Vec<crate::store::activities::ActivityRow>,
         /// How the form is laid out.
         layout: Box<crate::domain::layout::Layout>,
-        /// Its line items, for a lead or deal.
-        lines: Option<Box<crate::store::lines::RecordLines>>,
+        /// Its line items and documents.
+        attached: Box<Attached>,
     },
     /// The products offered for a new line.
     Products(Vec<crate::domain::product::Product>),

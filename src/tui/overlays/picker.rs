@@ -42,6 +42,10 @@ pub enum PickPurpose {
     CalendarBy,
     /// What a new line of this record sells: a product's id (empty: free text).
     LineProduct { record: crate::store::RecordRef },
+    /// Which document to make of a deal's lines.
+    NewDocument { deal: i64 },
+    /// What to do with a document.
+    DocumentAction { id: i64, kind: crate::domain::document::DocKind },
 }
 
 /// A list to pick from.
@@ -142,6 +146,10 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
         PickPurpose::View => crate::tui::screens::list::view_picked(app, value),
         PickPurpose::CalendarBy => crate::tui::screens::calendar::by_picked(app, value),
         PickPurpose::LineProduct { record } => crate::tui::screens::form::lines::product_picked(app, record, value),
+        PickPurpose::NewDocument { deal } => crate::tui::screens::form::documents::new_picked(deal, value),
+        PickPurpose::DocumentAction { id, kind } => {
+            crate::tui::screens::form::documents::action_picked(app, id, kind, value)
+        }
         PickPurpose::ViewShared { entity, name } => crate::tui::screens::list::view_shared(app, entity, name, value),
         PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
             crate::tui::screens::list::filter_picked(app, &p.purpose, value)

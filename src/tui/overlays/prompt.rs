@@ -46,6 +46,8 @@ pub enum PromptPurpose {
     FilterCreated,
     /// A name (login, role, department, stage...) the administration screens ask for.
     Team(crate::tui::screens::team::TeamAsk),
+    /// Where a document's PDF is written.
+    DocumentPath { id: i64, kind: crate::domain::document::DocKind },
 }
 
 /// A text prompt.
@@ -247,6 +249,7 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
         PromptPurpose::FilterWhere => list::filter_where(app, text),
         PromptPurpose::ViewName { entity } => list::view_named(app, entity, text),
         PromptPurpose::Team(ask) => crate::tui::screens::team::prompted(app, ask, text),
+        PromptPurpose::DocumentPath { id, kind } => form::documents::path_typed(app, id, kind, text),
     }
 }
 

@@ -109,8 +109,10 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             })?;
             let layout = Box::new(store.layout(entity)?);
             let at = RecordRef::new(entity, id);
-            let lines = if crate::store::lines::holds_lines(entity) { Some(Box::new(store.lines(at)?)) } else { None };
-            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities, layout, lines }]
+            let lines = if crate::store::lines::holds_lines(entity) { Some(store.lines(at)?) } else { None };
+            let documents = if entity == Entity::Deal { store.documents(Some(id), None)? } else { vec![] };
+            let attached = Box::new(crate::tui::effect::Attached { lines, documents });
+            vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities, layout, attached }]
         }
         Effect::LoadProducts => vec![StoreEvent::Products(store.products(false)?)],
         Effect::LoadReference => {

@@ -33,6 +33,17 @@ fn line_saved(
     StoreEvent::Saved { entity: record.entity, id: record.id, message, open: false, moved_to: None }
 }
 
+/// "Saved" for a document, reported on its deal (whose form reloads); `out` is the file a
+/// rendering wrote.
+fn document_saved(lang: Lang, doc: &crate::domain::document::Document, key: &str, out: &str) -> StoreEvent {
+    let kind = tr_in(lang, &format!("rule.doc_{}", doc.kind.code()), &[]);
+    let said =
+        tr_in(lang, key, &[("kind", &kind), ("name", &doc.name()), ("deal", &doc.deal_id.to_string()), ("out", out)]);
+    let mut c = said.chars();
+    let message = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
+    StoreEvent::Saved { entity: Entity::Deal, id: doc.deal_id, message, open: false, moved_to: None }
+}
+
 fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
     match store.get(RecordRef::new(entity, id)).ok()?.get("stage") {
         Some(crate::store::records::Shown::Ref(r)) => Some(r.id),
@@ -230,6 +241,39 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 Some(p) => (store.edit_line(record, p, &input)?, "product.line_changed", p),
             };
             vec![line_saved(lang, record, &lines, key, line)]
+        }
+        Effect::NewDocument { deal, kind } => {
+            let doc = match kind {
+                crate::domain::document::DocKind::Invoice => {
+                    store.add_invoice(crate::service::InvoiceFrom::Deal(deal))?
+                }
+                _ => store.add_quote(deal)?,
+            };
+            vec![document_saved(lang, &doc, "document.added", "")]
+        }
+        Effect::DocumentAction { id, kind, action, path } => {
+            use crate::tui::screens::form::documents::DocAction;
+            let (doc, key) = match action {
+                DocAction::Status(s) => (store.set_document_status(id, kind, s)?, "document.status_set"),
+                DocAction::Issue => (store.issue_invoice(id)?, "document.issued"),
+                DocAction::Cancel => (store.cancel_invoice(id)?.1, "document.added"),
+                DocAction::Invoice => (store.add_invoice(crate::service::InvoiceFrom::Quote(id))?, "document.added"),
+                DocAction::Delete => {
+                    let doc = store.document_of(id, kind)?;
+                    store.delete_document(id, kind)?;
+                    (doc, "document.deleted")
+                }
+                DocAction::Render => {
+                    let path = path.unwrap_or_default();
+                    let (bytes, doc) = store.render_document(id, kind, crate::io::documents::Format::Pdf, lang)?;
+                    crate::files::create(store.path(), &path)
+                        .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+                        .map_err(|e| StoreError::Io(path.clone(), e))?;
+                    let out = path.display().to_string();
+                    return Ok(vec![StoreEvent::FileUsed(path), document_saved(lang, &doc, "document.rendered", &out)]);
+                }
+            };
+            vec![document_saved(lang, &doc, key, "")]
         }
         Effect::DeleteLine { record, place } => {
             let lines = store.delete_line(record, place)?;

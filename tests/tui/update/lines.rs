@@ -125,3 +125,68 @@ fn products_are_administered_in_their_pane() {
     h.act(Submit);
     assert!(h.store.products(true).unwrap().is_empty());
 }
+
+#[test]
+fn a_deals_form_makes_sends_and_issues_its_documents() {
+    let mut h = Harness::new(0, Lang::Fr);
+    let deal = h
+        .store
+        .create(Entity::Deal, &RecordInput { fields: vec![("title".into(), "Fours".into())], ..Default::default() })
+        .unwrap()
+        .id;
+    let line = prospect::domain::product::LineInput {
+        text: Some("Four à sole".into()),
+        price: Some("4000".into()),
+        tax: Some("20".into()),
+        ..Default::default()
+    };
+    h.store.add_line(RecordRef::new(Entity::Deal, deal), &line).unwrap();
+    h.act(Show(Tab::DealList));
+    h.act(Open);
+    // D: a quote or an invoice of the deal's lines.
+    h.act(DeleteActivity);
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("document kinds expected: {:?}", h.app.overlay) };
+    assert_eq!(p.items.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>(), ["quote", "invoice"]);
+    h.act(Submit);
+    let form = h.app.form.as_ref().unwrap();
+    assert_eq!(form.documents.len(), 1, "{:?}", h.app.status);
+    assert!(h.app.status.as_ref().unwrap().0.contains("Brouillon de devis"), "{:?}", h.app.status);
+    // Enter on it: what a draft quote may become; sent, it takes its number.
+    let at = form.rows.iter().position(|r| *r == FormRow::Document(0)).unwrap();
+    h.act(Top);
+    for _ in 0..at {
+        h.act(Down);
+    }
+    h.act(Edit);
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("actions expected: {:?}", h.app.overlay) };
+    assert_eq!(p.items[0].0, "status:sent", "{:?}", p.items);
+    h.act(Submit);
+    let doc = &h.app.form.as_ref().unwrap().documents[0];
+    assert_eq!((doc.status.code(), doc.number.as_deref()), ("sent", Some("D-2026-00001")));
+    // Its PDF written where asked.
+    h.act(Edit);
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("actions expected") };
+    let render = p.items.iter().position(|(v, _)| v == "render").unwrap();
+    for _ in 0..render {
+        h.act(Down);
+    }
+    h.act(Submit);
+    let pdf = h.dir.path().join("devis.pdf");
+    h.act(Input(InputKey::Clear));
+    h.type_text(pdf.to_str().unwrap());
+    h.act(Submit);
+    // Without our company's name, the template says what it needs; the prompt stays.
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("the path prompt stays: {:?}", h.app.overlay) };
+    assert!(p.error.as_deref().unwrap_or("").contains("--name"), "{:?}", p.error);
+    let mut details = prospect::domain::document::CompanyDetails::default();
+    details.party.name = "Prospect SAS".into();
+    h.store.set_company_details(&details).unwrap();
+    h.act(Submit);
+    assert!(
+        std::fs::read(&pdf).map(|b| b.starts_with(b"%PDF-")).unwrap_or(false),
+        "{:?} {:?}",
+        h.app.status,
+        h.app.overlay
+    );
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+}

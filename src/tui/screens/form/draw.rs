@@ -137,6 +137,13 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 let Some(text) = super::lines::row_text(app, l, row) else { continue };
                 text
             }
+            FormRow::Document(i) => {
+                let Some(doc) = form.documents.get(*i) else { continue };
+                if *i == 0 {
+                    lines.push(heading(app.t("document.section")));
+                }
+                super::documents::row_text(app, doc)
+            }
             FormRow::Comm(c) => {
                 if i == 0 || !matches!(form.rows[i - 1], FormRow::Comm(_)) {
                     lines.push(Line::from(Span::styled(

@@ -115,7 +115,7 @@ pub(crate) fn row_text(app: &App, lines: &RecordLines, row: &FormRow) -> Option<
                     ("gross", &money(t.gross)),
                 ],
             );
-            Some((app.ta("tui.lines_count", &[("count", &lines.lines.len().to_string())]), said))
+            Some((crate::i18n::tr_count(app.lang, "tui.lines_count", lines.lines.len() as u64, &[]), said))
         }
         FormRow::Line(i) => {
             let l = lines.lines.get(*i)?;

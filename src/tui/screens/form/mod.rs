@@ -28,6 +28,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+pub(crate) mod documents;
 mod draw;
 pub(crate) mod lines;
 pub use draw::{areas, draw};
@@ -50,6 +51,9 @@ pub enum FormRow {
     Lines,
     /// A line item, by index in `FormView::lines`: Enter changes it, `x` deletes it.
     Line(usize),
+    /// A deal's quote, invoice or credit note, by index in `FormView::documents`: Enter
+    /// offers what may be done with it.
+    Document(usize),
 }
 
 /// A record form: an existing record, or a draft of a new one.
@@ -86,6 +90,8 @@ pub struct FormView {
     pub lines: Option<crate::store::lines::RecordLines>,
     /// The catalogue as last loaded for a new line.
     pub products: Vec<crate::domain::product::Product>,
+    /// A deal's documents, newest first.
+    pub documents: Vec<crate::domain::document::Document>,
 }
 
 /// Timeline entries one `J` / PgDn scrolls.
@@ -123,8 +129,8 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('E')], AddEmail, "tui.key_add_email", false),
         b(&[k('x')], RemoveComm, "tui.key_form_x", false),
         b(&[k('o')], LinkContact, "tui.key_link_contact", false),
-        b(&[k('D')], DeleteActivity, "tui.key_delete_activity", false),
-        b(&[k('i')], AddLine, "tui.key_add_line", true),
+        b(&[k('D')], DeleteActivity, "tui.key_document", true),
+        b(&[k('i')], AddLine, "tui.key_add_line", false),
         b(&[k('J'), code(KeyCode::PageDown)], PageDown, "tui.key_timeline_down", true),
         b(&[k('K'), code(KeyCode::PageUp)], PageUp, "tui.key_timeline_up", false),
         b(&[k('C')], Convert, "tui.key_convert", false),
@@ -161,6 +167,7 @@ pub(crate) fn open_record(app: &mut App, entity: Entity, id: i64) -> Vec<Effect>
         layout: Default::default(),
         lines: None,
         products: vec![],
+        documents: vec![],
     });
     vec![Effect::LoadRecord { entity, id }]
 }
@@ -188,6 +195,7 @@ pub(crate) fn open_draft(app: &mut App, entity: Entity) {
         layout: Default::default(),
         lines: None,
         products: vec![],
+        documents: vec![],
     });
 }
 
@@ -198,6 +206,7 @@ fn form_rows(
     layout: &crate::domain::layout::Layout,
     activities: usize,
     lines: Option<&crate::store::lines::RecordLines>,
+    documents: usize,
 ) -> Vec<FormRow> {
     use crate::domain::layout::Placed;
     let mut rows: Vec<FormRow> = layout
@@ -213,6 +222,7 @@ fn form_rows(
         rows.push(FormRow::Lines);
         rows.extend((0..l.lines.len()).map(FormRow::Line));
     }
+    rows.extend((0..documents).map(FormRow::Document));
     rows.extend((0..record.comms.len()).map(FormRow::Comm));
     rows.extend((0..activities).map(FormRow::Activity));
     rows.extend((0..record.links.len()).map(FormRow::Link));
@@ -278,6 +288,10 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         (Some(row @ (FormRow::Line(_) | FormRow::Lines)), Action::Edit) => return lines::edit(app, &row),
         (Some(FormRow::Line(i)), Action::RemoveComm) => return lines::delete(app, i),
         (_, Action::AddLine) => return lines::add(app),
+        (Some(FormRow::Document(i)), Action::Edit) => return documents::open(app, i),
+        (row, Action::DeleteActivity) if !matches!(row, Some(FormRow::Activity(_))) => {
+            return documents::new_document(app);
+        }
         _ => {}
     }
     let Some(form) = app.form.clone() else { return vec![] };
@@ -335,11 +349,14 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     | FormRow::Activity(_)
                     | FormRow::Custom(_)
                     | FormRow::Lines
-                    | FormRow::Line(_),
+                    | FormRow::Line(_)
+                    | FormRow::Document(_),
                 ) => {
                     return vec![];
                 }
-                (Some(_), FormRow::Activity(_) | FormRow::Lines | FormRow::Line(_)) => return vec![],
+                (Some(_), FormRow::Activity(_) | FormRow::Lines | FormRow::Line(_) | FormRow::Document(_)) => {
+                    return vec![];
+                }
                 (Some(r), FormRow::Link(i)) => {
                     return match r.links.get(i) {
                         Some((e, link)) => open_record(app, *e, link.id),
@@ -602,7 +619,8 @@ pub(crate) fn link_contact(app: &App, id: i64, version: i64, text: String) -> An
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
         StoreEvent::Products(products) => lines::products_loaded(app, products),
-        StoreEvent::Record { record, timeline, stages, activities, layout, lines } => {
+        StoreEvent::Record { record, timeline, stages, activities, layout, attached } => {
+            let crate::tui::effect::Attached { lines, documents } = *attached;
             let Some(form) = app.form.as_mut() else { return vec![] };
             if form.entity != record.entity {
                 return vec![];
@@ -610,8 +628,9 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if form.record.as_ref().is_none_or(|r| r.id != record.id) {
                 form.timeline_scroll = 0;
             }
-            form.rows = form_rows(&record, &layout, activities.len(), lines.as_deref());
-            form.lines = lines.map(|l| *l);
+            form.rows = form_rows(&record, &layout, activities.len(), lines.as_ref(), documents.len());
+            form.documents = documents;
+            form.lines = lines;
             form.layout = *layout;
             form.activities = activities;
             form.timeline_scroll = form.timeline_scroll.min(timeline.len().saturating_sub(1));
