@@ -4,9 +4,9 @@
 //! number, inside the issuing transaction) is the engines'.
 
 use crate::domain::error::{FieldError, Problem};
-use crate::domain::lines::{self, Totals};
-use crate::domain::money::{Currency, Money, plain_amount};
-use crate::domain::product::{Line, percent_text, scaled_text};
+use crate::domain::lines::Totals;
+use crate::domain::money::Currency;
+use crate::domain::product::Line;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json, json};
 
@@ -329,30 +329,7 @@ impl Document {
 
     /// As `--json` gives it: amounts as decimal text in its currency, totals per rate.
     pub fn to_json(&self) -> Json {
-        let money = |minor: i64| plain_amount(Money { minor, currency: self.currency });
-        let lines: Vec<Json> = self
-            .lines
-            .iter()
-            .map(|l| {
-                json!({
-                    "line": l.position,
-                    "product_id": l.product_id,
-                    "name": l.name,
-                    "unit": l.unit,
-                    "qty": scaled_text(l.money.qty, lines::QTY_SCALE),
-                    "unit_price": money(l.money.unit_price),
-                    "discount": l.discount_text(self.currency),
-                    "tax_rate": percent_text(l.money.tax_rate),
-                    "net": money(l.money.net()),
-                })
-            })
-            .collect();
-        let rates: Vec<Json> = self
-            .totals
-            .rates
-            .iter()
-            .map(|r| json!({"rate": percent_text(r.rate), "net": money(r.net), "tax": money(r.tax)}))
-            .collect();
+        let (lines, totals) = crate::domain::product::lines_json(&self.lines, &self.totals, self.currency);
         json!({
             "id": self.id,
             "kind": self.kind.code(),
@@ -367,12 +344,7 @@ impl Document {
             "due_date": self.due_date,
             "notes": self.notes,
             "lines": lines,
-            "totals": {
-                "net": money(self.totals.net),
-                "tax": money(self.totals.tax),
-                "gross": money(self.totals.gross),
-                "rates": rates,
-            },
+            "totals": totals,
             "version": self.version,
         })
     }

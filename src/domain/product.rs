@@ -288,6 +288,45 @@ impl LineInput {
     }
 }
 
+/// Lines and their totals as `--json` gives them (a record's, a document's): amounts as
+/// decimal text in `currency`, quantities and rates written out, totals per rate.
+pub fn lines_json(
+    items: &[Line],
+    totals: &lines::Totals,
+    currency: Currency,
+) -> (serde_json::Value, serde_json::Value) {
+    use serde_json::json;
+    let money = |minor: i64| plain_amount(Money { minor, currency });
+    let listed: Vec<serde_json::Value> = items
+        .iter()
+        .map(|l| {
+            json!({
+                "line": l.position,
+                "product_id": l.product_id,
+                "name": l.name,
+                "unit": l.unit,
+                "qty": scaled_text(l.money.qty, QTY_SCALE),
+                "unit_price": money(l.money.unit_price),
+                "discount": l.discount_text(currency),
+                "tax_rate": percent_text(l.money.tax_rate),
+                "net": money(l.money.net()),
+            })
+        })
+        .collect();
+    let rates: Vec<serde_json::Value> = totals
+        .rates
+        .iter()
+        .map(|r| json!({"rate": percent_text(r.rate), "net": money(r.net), "tax": money(r.tax)}))
+        .collect();
+    let totals = json!({
+        "net": money(totals.net),
+        "tax": money(totals.tax),
+        "gross": money(totals.gross),
+        "rates": rates,
+    });
+    (serde_json::Value::Array(listed), totals)
+}
+
 /// The money of a record's lines, for the totals.
 pub fn money_of(lines: &[Line]) -> Vec<LineMoney> {
     lines.iter().map(|l| l.money).collect()

@@ -155,40 +155,7 @@ impl RecordLines {
     /// The lines as `--json` gives them: amounts as decimal text in the currency (as records
     /// give theirs), quantities and rates as numbers written out, totals per rate.
     pub fn to_json(&self) -> Json {
-        use crate::domain::product::{percent_text, scaled_text};
-        let money = |minor: i64| plain_amount(Money { minor, currency: self.currency });
-        let lines: Vec<Json> = self
-            .lines
-            .iter()
-            .map(|l| {
-                json!({
-                    "line": l.position,
-                    "product_id": l.product_id,
-                    "name": l.name,
-                    "unit": l.unit,
-                    "qty": scaled_text(l.money.qty, lines::QTY_SCALE),
-                    "unit_price": money(l.money.unit_price),
-                    "discount": l.discount_text(self.currency),
-                    "tax_rate": percent_text(l.money.tax_rate),
-                    "net": money(l.money.net()),
-                })
-            })
-            .collect();
-        let rates: Vec<Json> = self
-            .totals
-            .rates
-            .iter()
-            .map(|r| json!({"rate": percent_text(r.rate), "net": money(r.net), "tax": money(r.tax)}))
-            .collect();
-        json!({
-            "currency": self.currency.code(),
-            "lines": lines,
-            "totals": {
-                "net": money(self.totals.net),
-                "tax": money(self.totals.tax),
-                "gross": money(self.totals.gross),
-                "rates": rates,
-            },
-        })
+        let (lines, totals) = crate::domain::product::lines_json(&self.lines, &self.totals, self.currency);
+        json!({"currency": self.currency.code(), "lines": lines, "totals": totals})
     }
 }

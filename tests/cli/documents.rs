@@ -53,7 +53,7 @@ fn quote_to_credit_note(env: &Env) {
     let shown = env.json(&["deal", "show", &deal]);
     assert_eq!(shown["documents"].as_array().unwrap().len(), 3, "{shown}");
     let text = env.ok(&["--lang", "fr", "deal", "show", &deal]);
-    assert!(text.contains(&format!("facture {number} : émise")) && text.contains("Devis et factures"), "{text}");
+    assert!(text.contains(&format!("facture {number} : émission")) && text.contains("Devis et factures"), "{text}");
     let listed = env.json(&["invoice", "list", "--status", "cancelled"]);
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let said = env.fails(1, &["deal", "delete", &deal]);
