@@ -213,7 +213,7 @@ pub struct CompanyFlags {
     #[arg(long)]
     pub bic: Option<String>,
     /// Days from issue to due date (default 30).
-    #[arg(long = "payment-days", value_parser = super::args::whole::<u32>("payment-days", 0, 365))]
+    #[arg(long = "payment-days", allow_hyphen_values = true, value_parser = super::args::whole::<u32>("payment-days", 0, 365))]
     pub payment_days: Option<u32>,
     /// The late-payment penalties' text printed on invoices.
     #[arg(long = "late-payment")]
@@ -276,15 +276,15 @@ fn print(d: &Document) {
         Some(c) => format!("{} ({c})", d.client.name),
         None => d.client.name.clone(),
     };
-    println!("  {:<16} {}", tr("document.client", &[]), output::safe(&client));
-    println!("  {:<16} #{}", tr("entity.deal", &[]), d.deal_id);
+    println!("  {:<18} {}", tr("document.client", &[]), output::safe(&client));
+    println!("  {:<18} #{}", tr("entity.deal", &[]), d.deal_id);
     for (key, value) in [("issue_date", &d.issue_date), ("valid_until", &d.valid_until), ("due_date", &d.due_date)] {
         if let Some(day) = value.as_deref().and_then(crate::domain::when::parse_date) {
-            println!("  {:<16} {}", tr(&format!("document.{key}"), &[]), crate::present::day(crate::i18n::lang(), day));
+            println!("  {:<18} {}", tr(&format!("document.{key}"), &[]), crate::present::day(crate::i18n::lang(), day));
         }
     }
     if let Some(n) = &d.notes {
-        println!("  {:<16} {}", tr("document.notes", &[]), output::safe(n));
+        println!("  {:<18} {}", tr("document.notes", &[]), output::safe(n));
     }
     let lines = crate::store::lines::RecordLines {
         entity: crate::domain::fields::Entity::Deal,
@@ -351,7 +351,8 @@ fn listed(s: &Session, docs: Vec<Document>, status: Option<String>) -> anyhow::R
 }
 
 fn said(key: &str, d: &Document) -> Option<String> {
-    Some(tr(key, &[("kind", &kind_word(d.kind)), ("name", &d.name()), ("deal", &d.deal_id.to_string())]))
+    let kind = kind_word(d.kind);
+    Some(tr(key, &[("kind", &kind), ("entity", &kind), ("name", &d.name()), ("deal", &d.deal_id.to_string())]))
 }
 
 fn edit_of(f: DocEditFlags) -> DocEdit {
@@ -424,10 +425,9 @@ fn send(s: &mut Session, kind: DocKind, f: SendFlags) -> anyhow::Result<()> {
     if s.json {
         output::json(&json!({"document": doc.to_json(), "out": f.out}));
     } else {
-        let said = tr(
-            "document.sent",
-            &[("kind", &kind_word(doc.kind)), ("name", &doc.name()), ("out", &f.out.display().to_string())],
-        );
+        let kind = kind_word(doc.kind);
+        let out = f.out.display().to_string();
+        let said = tr("document.sent", &[("kind", &kind), ("entity", &kind), ("name", &doc.name()), ("out", &out)]);
         println!("{}", capital(&said));
     }
     Ok(())
@@ -549,11 +549,11 @@ pub fn run_company(s: &mut Session, c: CompanyCmd) -> anyhow::Result<()> {
         ("late_payment", d.late_payment.clone()),
     ];
     for (key, value) in rows {
-        let v = value.unwrap_or_else(|| "-".into()).replace('\n', "\n                     ");
-        println!("  {:<18} {}", tr(&format!("document.company_{key}"), &[]), crate::domain::text::shown(&v));
+        let v = value.unwrap_or_else(|| "-".into()).replace('\n', "\n                       ");
+        println!("  {:<20} {}", tr(&format!("document.company_{key}"), &[]), crate::domain::text::shown(&v));
     }
     for (k, pattern) in patterns {
-        println!("  {:<18} {pattern}", tr("document.numbering", &[("kind", &kind_word(k))]));
+        println!("  {:<20} {pattern}", tr("document.numbering", &[("kind", &kind_word(k))]));
     }
     Ok(())
 }

@@ -116,9 +116,20 @@ impl DocStatus {
         }
     }
 
-    /// From its stored form (also as typed, case aside).
+    /// From its stored form, as typed (case aside), or its French name.
     pub fn parse(code: &str) -> Option<DocStatus> {
         let c = code.trim().to_lowercase();
+        let c = match c.trim_end_matches('e') {
+            "brouillon" => "draft",
+            "envoyé" => "sent",
+            "accepté" => "approved",
+            "refusé" => "declined",
+            "émis" => "issued",
+            "payé" => "paid",
+            "annulé" => "cancelled",
+            _ => c.as_str(),
+        }
+        .to_string();
         DocStatus::ALL.into_iter().find(|s| s.code() == c)
     }
 }
@@ -146,7 +157,9 @@ pub fn check_status(kind: DocKind, from: DocStatus, to: DocStatus) -> Result<(),
     }
     let accepted: Vec<String> = next.iter().map(|s| s.code().to_string()).collect();
     let args = [("kind", kind.code()), ("from", from.code()), ("to", to.code()), ("accepted", &accepted.join(", "))];
-    Err(FieldError::new("status", Problem::refused("document_status", &args)))
+    // A draft invoice is issued, an issued one cancelled, by their own commands.
+    let key = if accepted.is_empty() { "document_status_none" } else { "document_status" };
+    Err(FieldError::new("status", Problem::refused(key, &args)))
 }
 
 /// Whether a document may still be changed or deleted: a draft only (an issued invoice is

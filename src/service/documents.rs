@@ -140,6 +140,15 @@ impl Service {
             InvoiceFrom::Quote(id) => {
                 let quote = self.document_of(id, DocKind::Quote)?;
                 self.require(Action::Update, deal_ref(quote.deal_id))?;
+                // One invoice per quote, unless the one made was cancelled.
+                let made = self.engine.documents(Some(quote.deal_id), Some(DocKind::Invoice))?;
+                if let Some(invoice) = made.iter().find(|d| d.source_id == Some(id) && d.status != DocStatus::Cancelled)
+                {
+                    return Err(StoreError::Rule(Rule::AlreadyInvoiced {
+                        quote: quote.name(),
+                        invoice: invoice.name(),
+                    }));
+                }
                 NewDocument {
                     kind: DocKind::Invoice,
                     deal_id: quote.deal_id,
@@ -295,6 +304,9 @@ impl Service {
     ) -> Result<(String, Document)> {
         let doc = self.document_of(id, kind)?;
         self.require(Action::Update, deal_ref(doc.deal_id))?;
+        if doc.status == DocStatus::Cancelled {
+            return Err(StoreError::Rule(Rule::DocumentCancelled { name: doc.name() }));
+        }
         if doc.kind == DocKind::Invoice && doc.status == DocStatus::Draft {
             return Err(FieldError::new(
                 "status",

@@ -242,6 +242,25 @@ pub enum Rule {
         /// Its status.
         status: crate::domain::document::DocStatus,
     },
+    /// A draft another document was made from (a quote with its invoice).
+    DocumentHasFollowers {
+        /// Its number or `#id`.
+        name: String,
+        /// The one made from it, by number or `#id`.
+        follower: String,
+    },
+    /// An invoice asked of a quote that has one not cancelled.
+    AlreadyInvoiced {
+        /// The quote.
+        quote: String,
+        /// Its invoice.
+        invoice: String,
+    },
+    /// A cancelled invoice asked to be sent.
+    DocumentCancelled {
+        /// Its number.
+        name: String,
+    },
     /// A document asked of a deal without lines.
     NothingToBill {
         /// The deal.
@@ -459,6 +478,13 @@ impl Rule {
                 &[("name", name), ("status", &t(&format!("doc_status_{}", status.code()), &[]))],
             ),
             Rule::NothingToBill { id } => t("nothing_to_bill", &[("id", &id.to_string())]),
+            Rule::DocumentHasFollowers { name, follower } => {
+                t("document_has_followers", &[("name", name), ("follower", follower)])
+            }
+            Rule::AlreadyInvoiced { quote, invoice } => {
+                t("already_invoiced", &[("quote", quote), ("invoice", invoice)])
+            }
+            Rule::DocumentCancelled { name } => t("document_cancelled", &[("name", name)]),
             Rule::DealHasDocuments { id, count } => {
                 i18n::tr_count(lang, "rule.deal_has_documents", *count as u64, &[("id", &id.to_string())])
             }
@@ -467,9 +493,10 @@ impl Rule {
                 "no_such_line",
                 &[("entity", &word(lang, *entity)), ("id", &id.to_string()), ("line", &line.to_string())],
             ),
-            Rule::AmountFromLines { entity, id } => {
-                t("amount_from_lines", &[("entity", &word(lang, *entity)), ("id", &id.to_string())])
-            }
+            Rule::AmountFromLines { entity, id } => t(
+                "amount_from_lines",
+                &[("entity", &word(lang, *entity)), ("id", &id.to_string()), ("code", entity.code())],
+            ),
             Rule::NotYourView { name, builtin: false } => t("not_your_view", &[("name", name)]),
             Rule::NotYourView { name, builtin: true } => t("builtin_view", &[("name", name)]),
             Rule::NoSuchCustomField { code, entity } => {

@@ -269,4 +269,8 @@ fn sending_writes_an_email_with_the_pdf_and_marks_the_document_sent() {
     at_noon(&env, &["invoice", "issue", &invoice]);
     at_noon(&env, &["invoice", "send", &invoice, "--out", eml.to_str().unwrap(), "--to", "a@b.fr"]);
     assert_eq!(env.json(&["invoice", "show", &invoice])["status"], "sent");
+    // Cancelled, it is not sent again.
+    env.json(&["invoice", "cancel", &invoice]);
+    let said = env.fails(1, &["invoice", "send", &invoice, "--out", eml.to_str().unwrap(), "--to", "a@b.fr"]);
+    assert!(said.contains("cancelled"), "{said}");
 }

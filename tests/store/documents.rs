@@ -177,5 +177,17 @@ pub fn documents_keep_to_their_deals_readers_and_refuse_bad_input(mut eng: TestE
     assert!(matches!(e, Err(StoreError::Field(ref f)) if f.field == "valid-until"), "{e:?}");
     let invoice = eng.add_invoice(InvoiceFrom::Deal(deal)).unwrap();
     assert_eq!(eng.issue_invoice(invoice.id).unwrap().number.as_deref(), Some("INV2026-0001"));
+    // One invoice per quote; a draft an invoice was made from stays while it does.
+    let sent = eng.add_quote(deal).unwrap();
+    eng.set_document_status(sent.id, DocKind::Quote, DocStatus::Sent).unwrap();
+    let from_quote = eng.add_invoice(InvoiceFrom::Quote(sent.id)).unwrap();
+    assert!(matches!(eng.add_invoice(InvoiceFrom::Quote(sent.id)).map_err(rule), Err(Rule::AlreadyInvoiced { .. })));
+    eng.set_document_status(sent.id, DocKind::Quote, DocStatus::Draft).unwrap();
+    assert!(matches!(
+        eng.delete_document(sent.id, DocKind::Quote).map_err(rule),
+        Err(Rule::DocumentHasFollowers { .. })
+    ));
+    eng.delete_document(from_quote.id, DocKind::Invoice).unwrap();
+    eng.delete_document(sent.id, DocKind::Quote).unwrap();
     assert_eq!(eng.company_details().unwrap(), CompanyDetails::default());
 }

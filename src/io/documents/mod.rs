@@ -70,7 +70,8 @@ impl PartyView {
         let address_lines = p
             .address
             .as_deref()
-            .map(|a| a.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
+            // A line break typed as `\n` on the command line counts as one.
+            .map(|a| a.replace("\\n", "\n").lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
             .unwrap_or_default();
         PartyView {
             name: p.name.clone(),

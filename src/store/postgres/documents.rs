@@ -275,6 +275,12 @@ impl Documents for Store {
             lock(tx, id)?;
             let doc = document_in(tx, id, None)?;
             draft(&doc)?;
+            if let Some(r) =
+                tx.query_opt("SELECT id, number FROM documents WHERE source_id = $1 ORDER BY id LIMIT 1", &[&id])?
+            {
+                let follower = r.get::<_, Option<String>>(1).unwrap_or_else(|| format!("#{}", r.get::<_, i64>(0)));
+                return Err(StoreError::Rule(Rule::DocumentHasFollowers { name: doc.name(), follower }));
+            }
             tx.execute("DELETE FROM line_items WHERE owner = $1 AND owner_id = $2", &[&doc.kind.code(), &id])?;
             tx.execute("DELETE FROM documents WHERE id = $1", &[&id])?;
             on_deal(tx, ctx, &doc, "deleted")?;

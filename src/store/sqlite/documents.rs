@@ -288,6 +288,14 @@ impl Documents for Store {
         self.write(|tx, ctx| {
             let doc = document_in(tx, id, None)?;
             draft(&doc)?;
+            let follower: Option<(i64, Option<String>)> = tx
+                .prepare_cached("SELECT id, number FROM documents WHERE source_id = ?1 ORDER BY id LIMIT 1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((fid, number)) = follower {
+                let follower = number.unwrap_or_else(|| format!("#{fid}"));
+                return Err(StoreError::Rule(Rule::DocumentHasFollowers { name: doc.name(), follower }));
+            }
             tx.prepare_cached("DELETE FROM line_items WHERE owner = ?1 AND owner_id = ?2")?
                 .execute(params![doc.kind.code(), id])?;
             tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?.execute([id])?;

@@ -37,8 +37,14 @@ fn line_saved(
 /// rendering wrote.
 fn document_saved(lang: Lang, doc: &crate::domain::document::Document, key: &str, out: &str) -> StoreEvent {
     let kind = tr_in(lang, &format!("rule.doc_{}", doc.kind.code()), &[]);
-    let said =
-        tr_in(lang, key, &[("kind", &kind), ("name", &doc.name()), ("deal", &doc.deal_id.to_string()), ("out", out)]);
+    let args = [
+        ("kind", kind.as_str()),
+        ("entity", kind.as_str()),
+        ("name", &doc.name()),
+        ("deal", &doc.deal_id.to_string()),
+        ("out", out),
+    ];
+    let said = tr_in(lang, key, &args);
     let mut c = said.chars();
     let message = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
     StoreEvent::Saved { entity: Entity::Deal, id: doc.deal_id, message, open: false, moved_to: None }
@@ -256,7 +262,18 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             let (doc, key) = match action {
                 DocAction::Status(s) => (store.set_document_status(id, kind, s)?, "document.status_set"),
                 DocAction::Issue => (store.issue_invoice(id)?, "document.issued"),
-                DocAction::Cancel => (store.cancel_invoice(id)?.1, "document.added"),
+                DocAction::Cancel => {
+                    let (invoice, note) = store.cancel_invoice(id)?;
+                    let message =
+                        tr_in(lang, "document.cancelled", &[("name", &invoice.name()), ("note", &note.name())]);
+                    return Ok(vec![StoreEvent::Saved {
+                        entity: Entity::Deal,
+                        id: invoice.deal_id,
+                        message,
+                        open: false,
+                        moved_to: None,
+                    }]);
+                }
                 DocAction::Invoice => (store.add_invoice(crate::service::InvoiceFrom::Quote(id))?, "document.added"),
                 DocAction::Delete => {
                     let doc = store.document_of(id, kind)?;

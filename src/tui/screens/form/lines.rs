@@ -28,11 +28,14 @@ pub(crate) fn add(app: &mut App) -> Vec<Effect> {
 
 /// The catalogue arrived: pick what the new line sells.
 pub(crate) fn products_loaded(app: &mut App, products: Vec<Product>) -> Vec<Effect> {
-    let Some(form) = app.form.as_mut() else { return vec![] };
+    let Some(form) = app.form.as_ref() else { return vec![] };
     let Some(r) = &form.record else { return vec![] };
     let record = RecordRef::new(form.entity, r.id);
+    // A record with lines sells in their currency only: the others are not offered.
+    let held = form.lines.as_ref().filter(|l| !l.lines.is_empty()).map(|l| l.currency);
     let title = app_title(app, record);
     let lang = app.lang;
+    let products: Vec<Product> = products.into_iter().filter(|p| held.is_none_or(|c| c == p.currency)).collect();
     let mut items: Vec<(String, String)> = products
         .iter()
         .map(|p| {
