@@ -286,14 +286,7 @@ fn print(d: &Document) {
     if let Some(n) = &d.notes {
         println!("  {:<18} {}", tr("document.notes", &[]), output::safe(n));
     }
-    let lines = crate::store::lines::RecordLines {
-        entity: crate::domain::fields::Entity::Deal,
-        id: d.deal_id,
-        currency: d.currency,
-        lines: d.lines.clone(),
-        totals: d.totals.clone(),
-    };
-    super::lines::print_lines(&lines);
+    super::lines::print_items(&d.lines, &d.totals, d.currency);
 }
 
 /// Prints documents one a line.

@@ -100,14 +100,22 @@ pub fn writes(c: &LineCmd) -> bool {
 
 /// Prints a record's lines and totals (also under `show`).
 pub fn print_lines(l: &RecordLines) {
-    let money = |minor: i64| output::money(minor, Some(l.currency.code()));
+    print_items(&l.lines, &l.totals, l.currency);
+}
+
+/// Prints lines and their totals in `currency`: a record's or a document's.
+pub fn print_items(
+    items: &[crate::domain::product::Line],
+    totals: &crate::domain::lines::Totals,
+    currency: crate::domain::money::Currency,
+) {
+    let money = |minor: i64| output::money(minor, Some(currency.code()));
     let lang = crate::i18n::lang();
     let decimal = |text: String| crate::present::decimal(lang, &text);
     let headers: Vec<String> = ["line", "name", "qty", "price", "discount", "tax", "net"]
         .map(|k| tr(&format!("product.line_{k}"), &[]))
         .into();
-    let rows: Vec<Vec<String>> = l
-        .lines
+    let rows: Vec<Vec<String>> = items
         .iter()
         .map(|line| {
             let qty = match &line.unit {
@@ -131,12 +139,12 @@ pub fn print_lines(l: &RecordLines) {
         })
         .collect();
     output::table(&headers, &rows);
-    println!("  {:<28} {}", tr("product.total_net", &[]), money(l.totals.net));
-    for r in &l.totals.rates {
+    println!("  {:<28} {}", tr("product.total_net", &[]), money(totals.net));
+    for r in &totals.rates {
         let label = tr("product.total_rate", &[("rate", &decimal(percent_text(r.rate))), ("net", &money(r.net))]);
         println!("  {label:<28} {}", money(r.tax));
     }
-    println!("  {:<28} {}", tr("product.total_gross", &[]), money(l.totals.gross));
+    println!("  {:<28} {}", tr("product.total_gross", &[]), money(totals.gross));
 }
 
 /// Runs a line command on a lead or deal.

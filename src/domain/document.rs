@@ -62,13 +62,6 @@ impl DocKind {
             _ => DocStatus::Draft,
         }
     }
-
-    /// Whether it takes its number when made (a credit note, never a draft) rather than
-    /// when it leaves its draft (a quote sent, an invoice issued: a draft deleted leaves no
-    /// gap in the numbers).
-    pub fn numbered_when_made(self) -> bool {
-        matches!(self, DocKind::CreditNote)
-    }
 }
 
 /// Where a document stands.
