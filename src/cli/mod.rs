@@ -255,10 +255,18 @@ fn clock_from_env() -> anyhow::Result<Clock> {
 fn writes(c: &Command) -> bool {
     match c {
         Command::Lead(records::LeadCmd::Line(c)) | Command::Deal(records::DealCmd::Line(c)) => lines::writes(c),
-        Command::Lead(l) => !matches!(l, records::LeadCmd::List(_) | records::LeadCmd::Show(_)),
-        Command::Contact(l) => !matches!(l, records::ContactCmd::List(_) | records::ContactCmd::Show(_)),
-        Command::Company(l) => !matches!(l, records::CompanyCmd::List(_) | records::CompanyCmd::Show(_)),
-        Command::Deal(l) => !matches!(l, records::DealCmd::List(_) | records::DealCmd::Show(_)),
+        Command::Lead(l) => {
+            !matches!(l, records::LeadCmd::List(_) | records::LeadCmd::Show(_) | records::LeadCmd::Open(_))
+        }
+        Command::Contact(l) => {
+            !matches!(l, records::ContactCmd::List(_) | records::ContactCmd::Show(_) | records::ContactCmd::Open(_))
+        }
+        Command::Company(l) => {
+            !matches!(l, records::CompanyCmd::List(_) | records::CompanyCmd::Show(_) | records::CompanyCmd::Open(_))
+        }
+        Command::Deal(l) => {
+            !matches!(l, records::DealCmd::List(_) | records::DealCmd::Show(_) | records::DealCmd::Open(_))
+        }
         Command::Stage(s) => !matches!(s, admin::StageCmd::List(_)),
         Command::Pipeline(p) => !matches!(p, admin::PipelineCmd::List),
         Command::Source(s) => !matches!(s, admin::SourceCmd::List),

@@ -100,6 +100,24 @@ pub struct CommentArgs {
     pub text: Vec<String>,
 }
 
+/// `open ID [phone|email|web]`: the system's handler calls, writes or browses (SPEC V5).
+#[derive(Args, Debug, Clone)]
+pub struct OpenArgs {
+    /// Record id.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+    /// What to open: phone (`tel:`), email (`mailto:`) or web; without it the first the
+    /// record has, in that order.
+    #[arg(value_parser = ["phone", "email", "web"])]
+    pub kind: Option<String>,
+    /// Which one when the record has several (1 is the first), as `show` lists them.
+    #[arg(long, default_value_t = 1, value_parser = super::args::whole::<usize>("nth", 1, 1000))]
+    pub nth: usize,
+    /// Print the address and open nothing (to pipe it to another program).
+    #[arg(long)]
+    pub print: bool,
+}
+
 /// Lead commands.
 #[derive(Subcommand, Debug)]
 pub enum LeadCmd {
@@ -114,6 +132,8 @@ pub enum LeadCmd {
     /// Move a lead to another stage.
     Move(MoveArgs),
     /// Add a comment to a lead's timeline.
+    /// Open the record's phone, e-mail or website with the system's handler.
+    Open(OpenArgs),
     Comment(CommentArgs),
     /// Delete a lead (its timeline is kept).
     Delete(DeleteArgs),
@@ -158,6 +178,8 @@ pub enum ContactCmd {
         companies: Vec<String>,
     },
     /// Add a comment.
+    /// Open the record's phone, e-mail or website with the system's handler.
+    Open(OpenArgs),
     Comment(CommentArgs),
     /// Delete a contact.
     Delete(DeleteArgs),
@@ -177,6 +199,8 @@ pub enum CompanyCmd {
     /// Change fields of a company.
     Edit(EditArgs<CompanyFields>),
     /// Add a comment.
+    /// Open the record's phone, e-mail or website with the system's handler.
+    Open(OpenArgs),
     Comment(CommentArgs),
     /// Delete a company.
     Delete(DeleteArgs),
@@ -229,6 +253,8 @@ pub enum DealCmd {
     /// Move a deal to another stage of its pipeline.
     Move(MoveArgs),
     /// Add a comment.
+    /// Open the record's phone, e-mail or website with the system's handler.
+    Open(OpenArgs),
     Comment(CommentArgs),
     /// Delete a deal.
     Delete(DeleteArgs),

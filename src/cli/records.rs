@@ -39,6 +39,7 @@ enum Op {
     },
     Move(MoveArgs),
     Comment(CommentArgs),
+    Open(OpenArgs),
     Delete(DeleteArgs),
 }
 
@@ -84,6 +85,7 @@ pub fn run_lead(s: &mut Session, c: LeadCmd) -> anyhow::Result<()> {
         }
         LeadCmd::Move(m) => Op::Move(m),
         LeadCmd::Comment(c) => Op::Comment(c),
+        LeadCmd::Open(o) => Op::Open(o),
         LeadCmd::Delete(d) => Op::Delete(d),
         LeadCmd::Convert(a) => return super::dedup::run_convert(s, a),
         LeadCmd::Merge(a) => return super::dedup::run_merge(s, Entity::Lead, a),
@@ -115,6 +117,7 @@ pub fn run_contact(s: &mut Session, c: ContactCmd) -> anyhow::Result<()> {
             edit_op(edit, p, companies, LinksChange::default())
         }
         ContactCmd::Comment(c) => Op::Comment(c),
+        ContactCmd::Open(o) => Op::Open(o),
         ContactCmd::Delete(d) => Op::Delete(d),
         ContactCmd::Merge(a) => return super::dedup::run_merge(s, Entity::Contact, a),
     };
@@ -135,6 +138,7 @@ pub fn run_company(s: &mut Session, c: CompanyCmd) -> anyhow::Result<()> {
             edit_op(e, p, vec![], LinksChange::default())
         }
         CompanyCmd::Comment(c) => Op::Comment(c),
+        CompanyCmd::Open(o) => Op::Open(o),
         CompanyCmd::Delete(d) => Op::Delete(d),
         CompanyCmd::Merge(a) => return super::dedup::run_merge(s, Entity::Company, a),
     };
@@ -156,6 +160,7 @@ pub fn run_deal(s: &mut Session, c: DealCmd) -> anyhow::Result<()> {
         }
         DealCmd::Move(m) => Op::Move(m),
         DealCmd::Comment(c) => Op::Comment(c),
+        DealCmd::Open(o) => Op::Open(o),
         DealCmd::Delete(d) => Op::Delete(d),
         DealCmd::Line(c) => return super::lines::run(s, Entity::Deal, c),
     };
@@ -386,6 +391,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 say("msg.commented", &entity_args(entity, c.id));
             }
         }
+        Op::Open(o) => open_comm(s, entity, o)?,
         Op::Delete(d) => {
             s.store.delete(RecordRef::new(entity, d.id), d.if_version)?;
             if s.json {
@@ -420,6 +426,45 @@ pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<(
             }
             println!("{:<8} #{:<7} {}", entity_word(h.entity), h.id, output::safe(&title));
         }
+    }
+    Ok(())
+}
+
+/// `open`: the record's phone, e-mail or website to the system's handler.
+fn open_comm(s: &mut Session, entity: Entity, o: OpenArgs) -> anyhow::Result<()> {
+    use crate::domain::comm::CommKind;
+    let record = s.store.get(RecordRef::new(entity, o.id))?;
+    let kinds = match o.kind.as_deref() {
+        Some("phone") => vec![CommKind::Phone],
+        Some("email") => vec![CommKind::Email],
+        Some("web") => vec![CommKind::Web],
+        _ => vec![CommKind::Phone, CommKind::Email, CommKind::Web],
+    };
+    let found = kinds.iter().find_map(|k| record.comms.iter().filter(|c| c.kind == *k).nth(o.nth - 1));
+    let Some(uri) = found.and_then(|c| c.uri()) else {
+        let kind = match o.kind.as_deref() {
+            Some("web") => "url",
+            Some(k) => k,
+            None => "phone",
+        };
+        let kind = tr(&format!("team.field_type.{kind}"), &[]);
+        let (e, id) = (entity_word(entity), o.id.to_string());
+        bail!(tr("open.none", &[("entity", &e), ("id", &id), ("kind", &kind)]));
+    };
+    if o.print {
+        if s.json {
+            output::json(&json!({"entity": entity.code(), "id": o.id, "uri": uri, "opened": false}));
+        } else {
+            println!("{uri}");
+        }
+        return Ok(());
+    }
+    let lang = crate::i18n::lang();
+    let program = crate::io::open::open_waiting(&uri).map_err(|e| anyhow::anyhow!(e.message(lang, &uri)))?;
+    if s.json {
+        output::json(&json!({"entity": entity.code(), "id": o.id, "uri": uri, "opened": true, "program": program}));
+    } else {
+        println!("{}", crate::io::open::opening(lang, &uri, &program));
     }
     Ok(())
 }

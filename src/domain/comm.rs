@@ -122,6 +122,35 @@ impl Comm {
         (self.kind == CommKind::Phone).then(|| dedup::phone_parts(&self.value).extension).flatten()
     }
 
+    /// The address a system handler opens for it (SPEC V5): `tel:+33612345678;ext=12` (RFC
+    /// 3966), `mailto:ann@x.org`, a website as typed with `https://` when it has no scheme.
+    /// A messenger handle has none.
+    pub fn uri(&self) -> Option<String> {
+        match self.kind {
+            CommKind::Phone => {
+                let number = if self.normalized.starts_with('+') {
+                    self.normalized.clone()
+                } else {
+                    let typed = dedup::phone_parts(&self.value).number;
+                    typed.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
+                };
+                let ext: String = self.extension().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
+                Some(if ext.is_empty() { format!("tel:{number}") } else { format!("tel:{number};ext={ext}") })
+            }
+            CommKind::Email => Some(format!("mailto:{}", self.value.trim())),
+            CommKind::Web => {
+                let v = self.value.trim();
+                let lower = v.to_ascii_lowercase();
+                Some(if lower.starts_with("http://") || lower.starts_with("https://") {
+                    v.to_string()
+                } else {
+                    format!("https://{v}")
+                })
+            }
+            CommKind::Messenger => None,
+        }
+    }
+
     /// Parses the CLI form `[TYPE:]VALUE` (`mobile:06 12 34 56 78`, `https://x.fr` stays whole).
     pub fn parse_typed(kind: CommKind, text: &str, region: PhoneRegion) -> Result<Comm, FieldError> {
         if let Some((prefix, rest)) = text.split_once(':') {
@@ -152,6 +181,22 @@ mod tests {
         assert_eq!((w.label.as_str(), w.normalized.as_str()), ("work", "acme.fr"));
         let e = Comm::parse_typed(CommKind::Email, "home:Ann@X.org", r).unwrap();
         assert_eq!((e.label.as_str(), e.normalized.as_str()), ("home", "ann@x.org"));
+    }
+
+    #[test]
+    fn each_kind_opens_as_its_uri() {
+        let r = PhoneRegion::FR;
+        let uri = |kind, typed: &str| Comm::parse_typed(kind, typed, r).unwrap().uri();
+        assert_eq!(uri(CommKind::Phone, "06 12 34 56 78").as_deref(), Some("tel:+33612345678"));
+        assert_eq!(uri(CommKind::Phone, "01 23 45 67 89 poste 12").as_deref(), Some("tel:+33123456789;ext=12"));
+        assert_eq!(uri(CommKind::Email, "home:Ann@X.org").as_deref(), Some("mailto:Ann@X.org"));
+        assert_eq!(uri(CommKind::Web, "www.acme.fr").as_deref(), Some("https://www.acme.fr"));
+        assert_eq!(uri(CommKind::Web, "HTTP://acme.fr/a").as_deref(), Some("HTTP://acme.fr/a"));
+        assert_eq!(uri(CommKind::Messenger, "telegram:@ann"), None);
+        // A phone stored before numbers were normalised still dials what was typed.
+        let old =
+            Comm { kind: CommKind::Phone, label: "work".into(), value: "01 23 45".into(), normalized: String::new() };
+        assert_eq!(old.uri().as_deref(), Some("tel:012345"));
     }
 
     #[test]

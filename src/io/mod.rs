@@ -9,4 +9,5 @@ pub mod export;
 pub mod ics;
 pub mod ics_in;
 pub mod import;
+pub mod open;
 pub mod vcard_in;

@@ -81,6 +81,8 @@ pub enum Effect {
     Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
     /// Take an unassigned lead.
     Take { id: i64 },
+    /// Hand an address (`tel:`, `mailto:`, `https:`) to the system's handler.
+    OpenUri { uri: String },
     /// The files and folders a path typed so far may go on with (Tab in a path prompt).
     CompletePath { typed: String },
     /// Keep the recent files list at `to` (best effort: a list that cannot be written is
@@ -358,6 +360,8 @@ pub enum StoreEvent {
     Team(Box<crate::tui::screens::team::TeamData>),
     /// An administrator's change was made: `message` says which.
     AdminDone { message: String },
+    /// An address was handed to the system's handler (`failed`: it could not be).
+    Opened { message: String, failed: bool },
 }
 
 /// An edit that met another user's save (SPEC S1): what the user saw, typed, and what is in

@@ -275,6 +275,14 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             effects
         }
         ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
+        StoreEvent::Opened { message, failed } => {
+            if failed {
+                error(app, message);
+            } else {
+                info(app, message);
+            }
+            vec![]
+        }
         StoreEvent::Reference { users, pipelines, sources, admin } => {
             app.admin = admin;
             app.users = users;

@@ -921,3 +921,57 @@ fn lists_by_fields_views_and_sections_from_the_command_line() {
     let json = env.json(&["lead", "show", "2"]);
     assert_eq!(json["amount"], "10.00", "the data stays");
 }
+
+/// `open` hands the record's phone, e-mail or website to the system's handler, as Enter on
+/// the form does (SPEC V5); a record without one, or no handler, is a clear refusal.
+#[test]
+fn open_hands_the_address_to_the_handler() {
+    let env = Env::new();
+    let id = env.json(&[
+        "contact",
+        "add",
+        "--first-name",
+        "Zoé",
+        "--last-name",
+        "Curie",
+        "--phone",
+        "mobile:06 12 34 56 78",
+        "--phone",
+        "01 23 45 67 89 poste 12",
+        "--email",
+        "zoe@acme.fr",
+        "--json",
+    ])["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let seen = env.dir.path().join("opened.txt");
+    let script = env.dir.path().join("opener.sh");
+    std::fs::write(&script, format!("#!/bin/sh\necho \"$1\" >> '{}'\n", seen.display())).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let open = |args: &[&str]| {
+        let out = env.cmd().env("PROSPECT_OPENER", &script).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(open(&["contact", "open", &id]).contains("Opening tel:+33612345678 with"));
+    open(&["contact", "open", &id, "phone", "--nth", "2"]);
+    open(&["contact", "open", &id, "email"]);
+    let lines = std::fs::read_to_string(&seen).unwrap();
+    assert_eq!(lines, "tel:+33612345678\ntel:+33123456789;ext=12\nmailto:zoe@acme.fr\n");
+    // --print opens nothing.
+    assert_eq!(env.ok(&["contact", "open", &id, "email", "--print"]).trim(), "mailto:zoe@acme.fr");
+    let j = env.json(&["contact", "open", &id, "--print", "--json"]);
+    assert_eq!((j["uri"].as_str(), j["opened"].as_bool()), (Some("tel:+33612345678"), Some(false)));
+    assert_eq!(std::fs::read_to_string(&seen).unwrap().lines().count(), 3);
+    // Nothing of that kind: named.
+    let err = env.fails(1, &["contact", "open", &id, "web"]);
+    assert!(err.contains(&format!("#{id} has no web address to open")), "{err}");
+    // No handler (the test's environment has no PATH): said, with what to do.
+    let err = env.fails(1, &["contact", "open", &id]);
+    assert!(err.contains("no program xdg-open") && err.contains("PROSPECT_OPENER"), "{err}");
+}

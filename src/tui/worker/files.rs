@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const MOST: usize = 1000;
 
 /// The events of a file-system effect; `None` for any other effect.
-pub(super) fn run(effect: &Effect) -> Option<Vec<StoreEvent>> {
+pub(super) fn run(effect: &Effect, lang: crate::i18n::Lang) -> Option<Vec<StoreEvent>> {
     match effect {
         Effect::CompletePath { typed } => {
             let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -20,6 +20,13 @@ pub(super) fn run(effect: &Effect) -> Option<Vec<StoreEvent>> {
             // Not remembered is all a failure means: nothing to say.
             let _ = crate::config::save_recent(to, files);
             Some(vec![])
+        }
+        Effect::OpenUri { uri } => {
+            let (message, failed) = match crate::io::open::open_detached(uri) {
+                Ok(program) => (crate::io::open::opening(lang, uri, &program), false),
+                Err(e) => (e.message(lang, uri), true),
+            };
+            Some(vec![StoreEvent::Opened { message, failed }])
         }
         _ => None,
     }

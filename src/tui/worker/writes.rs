@@ -59,7 +59,7 @@ fn stage_of(store: &Service, entity: Entity, id: i64) -> Option<i64> {
 
 pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Result<Vec<StoreEvent>, StoreError> {
     // Completing a path and keeping the recent files touch no data file: no lock is taken.
-    if let Some(events) = super::files::run(&effect) {
+    if let Some(events) = super::files::run(&effect, lang) {
         return Ok(events);
     }
     // An import reads its file and writes through the service's import.

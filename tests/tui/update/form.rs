@@ -461,3 +461,46 @@ fn a_required_custom_field_is_asked_for_on_a_move_and_edited_on_the_form() {
     h.act(Submit);
     assert_eq!(h.store.get(RecordRef::new(Entity::Lead, id)).unwrap().custom_text("interest"), "CRM");
 }
+
+/// Enter on a phone, e-mail or website of the form hands it to the system's handler (SPEC
+/// V5); with none here the status line says what to install.
+#[test]
+fn enter_on_a_phone_opens_it() {
+    let mut h = Harness::new(0, Lang::En);
+    let region = h.store.options().region;
+    let comms = prospect::store::CommsChange {
+        add: vec![
+            prospect::domain::comm::Comm::new(
+                prospect::domain::comm::CommKind::Phone,
+                "mobile",
+                "06 12 34 56 78",
+                region,
+            )
+            .unwrap(),
+            prospect::domain::comm::Comm::new(prospect::domain::comm::CommKind::Email, "", "zoe@acme.fr", region)
+                .unwrap(),
+        ],
+        ..Default::default()
+    };
+    let fields = vec![("first_name".into(), "Zoé".into()), ("last_name".into(), "Roux".into())];
+    let id = h.store.create(Entity::Contact, &RecordInput { fields, comms, ..Default::default() }).unwrap().id;
+    h.act(Show(Tab::Contacts));
+    h.act(Open);
+    assert_eq!(h.app.form.as_ref().unwrap().record.as_ref().unwrap().id, id);
+    let form = h.app.form.as_ref().unwrap();
+    let at = |i| form.rows.iter().position(|r| *r == prospect::tui::app::FormRow::Comm(i)).unwrap();
+    let (phone, email) = (at(0), at(1));
+    h.app.form.as_mut().unwrap().cursor = phone;
+    let effects = prospect::tui::update::update(&mut h.app, Edit);
+    assert_eq!(format!("{effects:?}"), r#"[OpenUri { uri: "tel:+33612345678" }]"#);
+    h.app.form.as_mut().unwrap().cursor = email;
+    let effects = prospect::tui::update::update(&mut h.app, Edit);
+    assert_eq!(format!("{effects:?}"), r#"[OpenUri { uri: "mailto:zoe@acme.fr" }]"#);
+    // A program that is not there: said, nothing else happens.
+    // SAFETY: tests of this binary do not read PROSPECT_OPENER elsewhere.
+    unsafe { std::env::set_var("PROSPECT_OPENER", "/nonexistent/opener") };
+    h.run(effects);
+    let status = h.app.status.as_ref().unwrap().0.clone();
+    assert!(status.contains("Could not open mailto:zoe@acme.fr: no program /nonexistent/opener"), "{status}");
+    assert_eq!(h.app.screen, Screen::Form);
+}

@@ -119,7 +119,7 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('k'), code(KeyCode::Up)], Up, "tui.key_up", false),
         b(&[k('g'), code(KeyCode::Home)], Top, "tui.key_top", false),
         b(&[k('G'), code(KeyCode::End)], Bottom, "tui.key_bottom", false),
-        b(&[k('e'), code(KeyCode::Enter)], Edit, "tui.key_edit", true),
+        b(&[k('e'), code(KeyCode::Enter)], Edit, "tui.key_form_enter", true),
         b(&[k('c')], Comment, "tui.key_comment", true),
         b(&[k('a')], PlanActivity, "tui.key_plan", true),
         b(&[k('H')], MovePrev, "tui.key_move_prev", false),
@@ -311,9 +311,15 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         crate::i18n::tr_in(app.lang, &format!("field.{key}"), &[]),
                     )
                 }
-                (Some(_), FormRow::Comm(_)) => {
-                    info(app, app.t("tui.comm_edit_hint"));
-                    return vec![];
+                (Some(r), FormRow::Comm(i)) => {
+                    // Enter calls, writes or browses (SPEC V5); changing one is x then P/E.
+                    return match r.comms.get(i).and_then(|c| c.uri()) {
+                        Some(uri) => vec![Effect::OpenUri { uri }],
+                        None => {
+                            info(app, app.t("tui.comm_edit_hint"));
+                            vec![]
+                        }
+                    };
                 }
                 (None, FormRow::Field(key)) => {
                     let current =
