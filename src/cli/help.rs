@@ -197,11 +197,11 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "import",
-        "prospect import leads.csv --dry-run\n  prospect import contacts.csv --entity contact --map \"Tél. portable=phone\"\n  prospect import google-contacts.vcf\n  prospect import agenda.ics --lead 12",
+        "prospect import leads.csv --dry-run\n  prospect import contacts.csv --entity contact --map \"Tél. portable=phone\"\n  prospect import google-contacts.vcf\n  prospect import agenda.ics --lead 12\n  prospect import catalogue.csv --entity product",
     ),
     (
         "export",
-        "prospect export --format csv --out leads.csv\n  prospect export --entity contact --format vcard --out contacts.vcf",
+        "prospect export --format csv --out leads.csv\n  prospect export --entity contact --format vcard --out contacts.vcf\n  prospect export --entity invoice --out invoices.csv\n  prospect export --entity product --format json",
     ),
     ("triage", "prospect triage"),
     ("queue show", "prospect queue show"),

@@ -5,6 +5,7 @@ mod activity;
 mod admin;
 mod args;
 mod calendar;
+mod commerce;
 mod db;
 mod dedup;
 mod documents;

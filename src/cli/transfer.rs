@@ -17,10 +17,21 @@ use serde_json::json;
 use std::path::PathBuf;
 
 /// `import --entity`'s closed list (with hidden aliases).
-const IMPORTABLE: &[(&str, &[&str])] = &[("lead", &[]), ("contact", &[]), ("company", &[])];
+const IMPORTABLE: &[(&str, &[&str])] =
+    &[("lead", &[]), ("contact", &[]), ("company", &[]), ("product", &["products", "produit", "produits"])];
 /// `export --entity`'s.
-const EXPORTABLE: &[(&str, &[&str])] =
-    &[("lead", &[]), ("contact", &[]), ("company", &[]), ("deal", &[]), ("activity", &["activities"])];
+const EXPORTABLE: &[(&str, &[&str])] = &[
+    ("lead", &[]),
+    ("contact", &[]),
+    ("company", &[]),
+    ("deal", &[]),
+    ("activity", &["activities"]),
+    ("product", &["products"]),
+    ("quote", &["quotes"]),
+    ("invoice", &["invoices"]),
+    ("credit-note", &["credit-notes", "credit_note"]),
+    ("document", &["documents"]),
+];
 /// `export --format`'s.
 const FORMATS: &[(&str, &[&str])] =
     &[("csv", &[]), ("json", &[]), ("vcard", &["vcf"]), ("ics", &["ical", "icalendar"])];
@@ -39,7 +50,8 @@ pub struct ImportArgs {
     /// CSV, vCard (.vcf: contacts) or iCalendar (.ics: activities) file to import, told
     /// apart by content (`-` reads a CSV from standard input).
     pub file: PathBuf,
-    /// What each row is.
+    /// What each row is: lead, contact, company, or product (a catalogue: name, code,
+    /// price, tax… in English or French; a code already there updates its product).
     #[arg(long, default_value = "lead", ignore_case = true, value_parser = super::help::one_of(IMPORTABLE))]
     pub entity: String,
     /// Encoding of the file (default: detected): utf-8, utf-16, windows-1252, iso-8859-1...
@@ -95,7 +107,8 @@ pub struct ImportArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
     /// Records to export: lead, contact, company or deal (default: lead). With `--format
-    /// ics`, the activities of these records only.
+    /// ics`, the activities of these records only. Or the catalogue (product) or documents
+    /// (quote, invoice, credit-note, document: all), as csv or json.
     #[arg(long, ignore_case = true, value_parser = super::help::one_of(EXPORTABLE))]
     pub entity: Option<String>,
     /// csv (spreadsheet-safe, every field), json, vcard (people) or ics (activities).
@@ -179,6 +192,9 @@ fn targets(
 
 /// Runs `prospect import`.
 pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
+    if args.entity == "product" {
+        return super::commerce::import_products(s, &args);
+    }
     // A vCard or a calendar, by its content whatever its name, goes its own way.
     match super::import_cards::format_of(&args) {
         crate::io::cards::Format::VCard => return super::import_cards::run_vcard(s, &args),
@@ -374,6 +390,9 @@ pub fn run_export(s: &mut Session, args: ExportArgs) -> anyhow::Result<()> {
     // Arguments are checked before the output file is created.
     if !matches!(format.as_str(), "ics" | "ical" | "icalendar" | "csv" | "json" | "vcard" | "vcf") {
         bail!("--format: '{format}' is not one of: csv, json, vcard, ics");
+    }
+    if let Some(what) = args.entity.as_deref().and_then(super::commerce::Exported::named) {
+        return super::commerce::export(s, &args, what, &format);
     }
     let ics = matches!(format.as_str(), "ics" | "ical" | "icalendar");
     // `--entity activity` with iCalendar: every activity, as without `--entity`.

@@ -10,4 +10,5 @@ pub mod ics;
 pub mod ics_in;
 pub mod import;
 pub mod open;
+pub mod products;
 pub mod vcard_in;

@@ -31,6 +31,7 @@ use std::path::Path;
 
 pub use documents::InvoiceFrom;
 pub use import::{ImportDone, ImportSetup};
+pub use products::ProductImport;
 
 /// An open file or database, signed in or not, and the use cases run on it.
 pub struct Service {

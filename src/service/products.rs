@@ -47,6 +47,64 @@ impl Service {
         Ok((product, used))
     }
 
+    /// Imports a catalogue, row by row (administrators only): a row whose code is already
+    /// in the catalogue (case aside) updates that product, any other adds one. A refused
+    /// row is reported with its line and the rest still go in; with `dry_run` nothing is
+    /// written and the same report is made.
+    pub fn import_products(
+        &mut self,
+        rows: impl IntoIterator<Item = (u64, std::result::Result<ProductInput, FieldError>)>,
+        dry_run: bool,
+    ) -> Result<ProductImport> {
+        self.require_admin(AdminTask::ChangeProducts)?;
+        let currency = self.options().currency;
+        let key = |code: &str| code.trim().to_lowercase();
+        let mut by_code: std::collections::HashMap<String, Product> =
+            self.engine.products(true)?.into_iter().filter_map(|p| Some((key(p.code.as_deref()?), p))).collect();
+        let mut report = ProductImport { dry_run, ..Default::default() };
+        for (line, row) in rows {
+            let input = match row {
+                Ok(input) => input,
+                Err(e) => {
+                    report.refused.push((line, StoreError::Field(e)));
+                    continue;
+                }
+            };
+            let current = input.code.as_deref().and_then(|c| by_code.get(&key(c)));
+            let updating = current.is_some();
+            // `cons` names CONS: the catalogue keeps its spelling of the code.
+            let input = if updating { ProductInput { code: None, ..input } } else { input };
+            let product = match input.apply(current, currency) {
+                Ok(p) => p,
+                Err(e) => {
+                    report.refused.push((line, StoreError::Field(e)));
+                    continue;
+                }
+            };
+            let saved = if dry_run {
+                product
+            } else {
+                match self.engine.save_product(&product) {
+                    Ok(saved) => saved,
+                    Err(e @ (StoreError::Field(_) | StoreError::Rule(_))) => {
+                        report.refused.push((line, e));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            };
+            if updating {
+                report.updated += 1;
+            } else {
+                report.added += 1;
+            }
+            if let Some(code) = saved.code.as_deref() {
+                by_code.insert(key(code), saved.clone());
+            }
+        }
+        Ok(report)
+    }
+
     /// A record's lines and totals.
     pub fn lines(&self, record: RecordRef) -> Result<RecordLines> {
         require_holder(record.entity)?;
@@ -124,4 +182,17 @@ impl Service {
         }
         Err(StoreError::Rule(Rule::AmountFromLines { entity: record.entity, id: record.id }))
     }
+}
+
+/// What a catalogue import did (or, dry, would do).
+#[derive(Debug, Default)]
+pub struct ProductImport {
+    /// Products added.
+    pub added: usize,
+    /// Products updated (their code was in the catalogue).
+    pub updated: usize,
+    /// Rows refused: (line of the file, why).
+    pub refused: Vec<(u64, StoreError)>,
+    /// Nothing was written.
+    pub dry_run: bool,
 }

@@ -58,6 +58,26 @@ fn quote_to_credit_note(env: &Env) {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let said = env.fails(1, &["deal", "delete", &deal]);
     assert!(said.contains("3 quotes or invoices"), "{said}");
+    // Exports: the invoices as a table for the accountant (the credit note has its own), every
+    // document as JSON with its lines.
+    let csv = env.ok(&["export", "--entity", "invoice"]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "id,kind,number,status,deal,source,client,issue_date,valid_until,due_date,currency,net,tax,gross"
+    );
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(rows[1].contains(&format!(",invoice,{number},cancelled,{deal},")), "{csv}");
+    assert!(rows[1].ends_with(",EUR,8150.00,1608.25,9758.25"), "{csv}");
+    let credit = env.ok(&["export", "--entity", "credit-note"]);
+    assert!(credit.lines().nth(1).unwrap().ends_with(",-8150.00,-1608.25,-9758.25"), "{credit}");
+    let all = env.json(&["export", "--entity", "documents", "--format", "json"]);
+    let kinds: Vec<&str> = all.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.len(), 3);
+    assert!(kinds.contains(&"quote") && kinds.contains(&"credit_note"), "{kinds:?}");
+    assert_eq!(all[0]["lines"].as_array().unwrap().len(), 2);
+    let said = env.fails(1, &["export", "--entity", "invoice", "--format", "vcard"]);
+    assert!(said.contains("csv or json"), "{said}");
 }
 
 #[test]

@@ -90,3 +90,76 @@ fn products_sell_on_lines_that_make_a_deals_amount_on_postgres() {
     let Some(env) = Env::postgres() else { return };
     products_and_lines(&env);
 }
+
+/// A catalogue from a French spreadsheet (`;`, Windows-1252, French headers): a dry run
+/// first, then the import, a bad row named with its line while the others go in; a code
+/// already in the catalogue updates it; the export goes back in unchanged.
+fn catalogue_in_and_out(env: &Env) {
+    env.json(&["product", "add", "--name", "Conseil", "--code", "CONS", "--price", "600", "--tax", "20"]);
+    let text = "Référence;Désignation;Prix unitaire HT;TVA;Unité;Catégorie;Remarque\n\
+                cons;Conseil senior;750,00;20 %;h;Services;x\n\
+                BOOK;Livre « Vendre »;29,90;5,5;;Édition;\n\
+                BAD;Sans prix;douze;20;;;\n\
+                ;;;;;;\n\
+                KIT;Kit d'accueil;1 200,50;;pièce;;\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    let file = env.dir.path().join("catalogue.csv");
+    std::fs::write(&file, &bytes).unwrap();
+    let path = file.to_str().unwrap();
+    let dry = env.json(&["import", "--entity", "product", path, "--dry-run"]);
+    assert_eq!((dry["added"].as_u64(), dry["updated"].as_u64()), (Some(2), Some(1)), "{dry}");
+    assert_eq!(dry["left_out"], serde_json::json!(["Remarque"]));
+    assert_eq!(env.json(&["product", "list"]).as_array().unwrap().len(), 1, "a dry run writes nothing");
+    let said = env.ok(&["--lang", "fr", "import", "--entity", "produits", path]);
+    assert!(said.contains("Produits ajoutés : 2, mis à jour : 1 ; lignes refusées : 1."), "{said}");
+    assert!(said.contains("ligne 4 :") && said.contains("douze"), "the refused row is named: {said}");
+    let listed = env.json(&["product", "list"]);
+    let rows: Vec<(String, String, String, String)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
+            (s("code"), s("name"), s("price"), s("tax_rate"))
+        })
+        .collect();
+    let want = [
+        ("CONS", "Conseil senior", "750.00", "20"),
+        ("KIT", "Kit d'accueil", "1200.50", "0"),
+        ("BOOK", "Livre « Vendre »", "29.90", "5.5"),
+    ];
+    let mut want: Vec<(String, String, String, String)> =
+        want.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
+    want.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(rows, want);
+    // Out and in again: nothing added, every product updated to itself.
+    let out = env.dir.path().join("out.csv");
+    env.ok(&["export", "--entity", "product", "--out", out.to_str().unwrap()]);
+    let exported = std::fs::read_to_string(&out).unwrap();
+    assert!(exported.starts_with("code,name,description,unit,price,currency,tax,active,category\n"), "{exported}");
+    let again = env.json(&["import", "--entity", "product", out.to_str().unwrap()]);
+    assert_eq!((again["added"].as_u64(), again["updated"].as_u64()), (Some(0), Some(3)), "{again}");
+    assert_eq!(env.json(&["product", "list"]), listed);
+    let j = env.json(&["export", "--entity", "products", "--format", "json"]);
+    assert_eq!(j, listed);
+    // A file without a column of names, and someone who is not an administrator: refused.
+    let nameless = env.dir.path().join("nameless.csv");
+    std::fs::write(&nameless, "code,price\nX,1\n").unwrap();
+    let said = env.fails(1, &["import", "--entity", "product", nameless.to_str().unwrap()]);
+    assert!(said.contains("no column of product names") && said.contains("code, price"), "{said}");
+    env.json(&["user", "add", "bob"]);
+    let out = env.cmd_as("bob").args(["import", "--entity", "product", path]).output().unwrap();
+    assert!(!out.status.success());
+    assert_eq!(env.json(&["product", "list"]), listed);
+}
+
+#[test]
+fn a_catalogue_goes_in_and_out_as_csv() {
+    catalogue_in_and_out(&Env::new());
+}
+
+#[test]
+fn a_catalogue_goes_in_and_out_as_csv_on_postgres() {
+    let Some(env) = Env::postgres() else { return };
+    catalogue_in_and_out(&env);
+}

@@ -5,6 +5,7 @@
 //! which; a template that does not read says its line.
 
 pub mod pdf;
+pub mod table;
 
 use crate::domain::document::{CompanyDetails, Document, Party};
 use crate::domain::money::{Currency, Money, format_money};

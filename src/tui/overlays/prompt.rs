@@ -48,6 +48,8 @@ pub enum PromptPurpose {
     Team(crate::tui::screens::team::TeamAsk),
     /// Where a document's PDF is written.
     DocumentPath { id: i64, kind: crate::domain::document::DocKind },
+    /// A product catalogue (CSV) to import.
+    ProductsPath,
 }
 
 /// A text prompt.
@@ -250,6 +252,7 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
         PromptPurpose::ViewName { entity } => list::view_named(app, entity, text),
         PromptPurpose::Team(ask) => crate::tui::screens::team::prompted(app, ask, text),
         PromptPurpose::DocumentPath { id, kind } => form::documents::path_typed(app, id, kind, text),
+        PromptPurpose::ProductsPath => crate::tui::screens::team::products::path_typed(app, text),
     }
 }
 

@@ -219,6 +219,33 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
             let p = store.edit_product(&id.to_string(), &input)?;
             t("product_changed", &[("name", &p.name)])
         }
+        AdminOp::ImportProducts { path } => {
+            let read = std::fs::File::open(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|file| crate::io::products::read(file, None, None, lang));
+            let read = match read {
+                Ok(read) => read,
+                Err(why) => {
+                    let message = format!("{}: {why}", path.display());
+                    return Ok(vec![StoreEvent::Failed { message, field: None, conflict: false }]);
+                }
+            };
+            let done = store.import_products(read.rows, false)?;
+            let (added, updated, refused) =
+                (done.added.to_string(), done.updated.to_string(), done.refused.len().to_string());
+            let mut message =
+                tr_in(lang, "import.products_done", &[("added", &added), ("updated", &updated), ("refused", &refused)]);
+            // The first refused row says why; the command line's dry run lists them all.
+            if let Some((line, e)) = done.refused.first() {
+                let row = tr_in(
+                    lang,
+                    "import.products_refused_row",
+                    &[("line", &line.to_string()), ("reason", &e.message(lang))],
+                );
+                message = format!("{message} {}", row.trim());
+            }
+            message
+        }
         AdminOp::DeleteProduct { id } => {
             let (p, used) = store.delete_product(&id.to_string())?;
             crate::i18n::tr_count(lang, "team.done_product_deleted", used.max(0) as u64, &[("name", &p.name)])

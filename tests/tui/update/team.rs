@@ -483,3 +483,27 @@ fn a_built_in_field_moves_to_a_new_section_is_hidden_and_sections_are_ordered() 
     assert!(layout.sections.iter().all(|s| s.code != "qualification"));
     assert_eq!(layout.section_of(Entity::Lead, "source"), "more", "its field went where asked");
 }
+
+/// `I` in the Products pane imports a catalogue file: the pane shows what it added and the
+/// status line names the row it refused.
+#[test]
+fn a_catalogue_is_imported_from_the_products_pane() {
+    let mut h = Harness::new(0, Lang::Fr);
+    open_pane(&mut h, TeamPane::Products);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("catalogue.csv");
+    std::fs::write(&file, "nom;prix;tva\nConseil;600;20\nLivre;douze;5,5\nKit;99,90;\n").unwrap();
+    h.act(Import);
+    assert!(matches!(h.app.overlay, Overlay::Prompt(_)), "{:?}", h.app.overlay);
+    h.type_text(file.to_str().unwrap());
+    h.act(Submit);
+    let names: Vec<&str> = h.app.team.data.products.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Conseil", "Kit"]);
+    let (said, level) = h.app.status.clone().unwrap();
+    assert!(
+        said.contains("Produits ajoutés : 2, mis à jour : 0 ; lignes refusées : 1.") && said.contains("ligne 3"),
+        "{said}"
+    );
+    assert!(said.contains("douze"), "{said}");
+    assert_eq!(level, Said::Info);
+}

@@ -26,7 +26,7 @@ use ratatui::widgets::Paragraph;
 
 mod departments;
 mod fields;
-mod products;
+pub(crate) mod products;
 mod roles;
 mod stages;
 mod tail;
@@ -182,6 +182,8 @@ impl TeamView {
 /// A change an administrator asks for; the worker runs it through the service.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AdminOp {
+    /// Import a product catalogue from a CSV file.
+    ImportProducts { path: std::path::PathBuf },
     /// Add a user.
     AddUser { login: String, name: Option<String>, department: Option<String>, roles: Vec<String> },
     /// Deactivate or reactivate a user.

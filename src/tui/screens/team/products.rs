@@ -1,5 +1,6 @@
 //! The Products pane (SPEC E4): the catalogue, inactive products too. An administrator adds
-//! (`a`), changes (`e`, Enter) and deletes (`D`) products, each change in one small form.
+//! (`a`), changes (`e`, Enter) and deletes (`D`) products, each change in one small form,
+//! and imports a catalogue from CSV (`I`, as `prospect import --entity product` does).
 
 use super::{AdminOp, table};
 use crate::domain::product::percent_text;
@@ -9,6 +10,8 @@ use crate::tui::app::{App, Confirm, Overlay};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{Binding, b, code, k};
 use crate::tui::overlays::entry::open_product;
+use crate::tui::overlays::prompt::{Answered, PathHelp, Prompt, PromptPurpose, path_required, typed_path};
+use crate::tui::widgets::input::TextInput;
 use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,6 +27,7 @@ pub(super) fn bindings(admin: bool) -> Vec<Binding> {
         b(&[k('a')], AdminAdd, "team.key_add_product", true),
         b(&[k('e'), code(KeyCode::Enter)], Edit, "team.key_edit_product", true),
         b(&[k('D')], AdminDelete, "team.key_delete_product", true),
+        b(&[k('I')], Import, "team.key_import_products", true),
     ]
 }
 
@@ -37,9 +41,26 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.overlay =
                 Overlay::Confirm(Confirm { message, on_yes: Effect::Admin(AdminOp::DeleteProduct { id: p.id }) });
         }
+        (Action::Import, _) => {
+            app.overlay = Overlay::Prompt(Prompt {
+                purpose: PromptPurpose::ProductsPath,
+                title: app.t("team.prompt_import_products"),
+                input: TextInput::default(),
+                error: None,
+                files: PathHelp::new(true),
+            });
+        }
         _ => {}
     }
     vec![]
+}
+
+/// The catalogue file typed: imported (the pane reloads with what it added).
+pub(crate) fn path_typed(app: &App, text: String) -> Answered {
+    match typed_path(&text) {
+        Some(path) => Answered::Wait(vec![Effect::Admin(AdminOp::ImportProducts { path })]),
+        None => Answered::Refused(path_required(app)),
+    }
 }
 
 pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
