@@ -415,7 +415,15 @@ pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<(
         let records = s
             .store
             .reading(|st| hits.iter().map(|h| st.get(RecordRef::new(h.entity, h.id))).collect::<Result<Vec<_>, _>>())?;
-        output::json(&Json::Array(records.iter().map(Record::to_json).collect()));
+        // A deal found by a document's number says which document.
+        let json = records.iter().zip(&hits).map(|(r, h)| {
+            let mut j = r.to_json();
+            if let Some(number) = &h.document {
+                j["document"] = json!(number);
+            }
+            j
+        });
+        output::json(&Json::Array(json.collect()));
     } else if hits.is_empty() {
         println!("{}", tr("label.no_records", &[]));
     } else {
@@ -423,6 +431,9 @@ pub fn run_search(s: &mut Session, text: &str, limit: usize) -> anyhow::Result<(
             let mut title = crate::present::title(crate::i18n::lang(), h.entity, h.id, &h.title);
             if !h.client.is_empty() && !title.contains(&h.client) {
                 title = format!("{title} · {}", h.client);
+            }
+            if let Some(number) = &h.document {
+                title = format!("{number} · {title}");
             }
             println!("{:<8} #{:<7} {}", entity_word(h.entity), h.id, output::safe(&title));
         }

@@ -227,7 +227,29 @@ impl Service {
 
     /// Searches every record type, best matches first, only among records the user may see.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
-        self.engine.search(text, limit, &self.sight()?)
+        let sight = self.sight()?;
+        let mut hits = self.documents_found(text.trim(), limit, &sight)?;
+        let records = self.engine.search(text, limit.saturating_sub(hits.len()), &sight)?;
+        hits.extend(records);
+        Ok(hits)
+    }
+
+    /// The deals of the documents whose number holds `text` (SPEC E5: an accountant's
+    /// `F-2026-00042`), those the user may see, first: a number typed is meant. Only text
+    /// with a digit in it is looked for (names are the records' search).
+    fn documents_found(&self, text: &str, limit: usize, sight: &Sight) -> Result<Vec<Hit>> {
+        if text.chars().count() < 3 || !text.chars().any(|c| c.is_ascii_digit()) || limit == 0 {
+            return Ok(vec![]);
+        }
+        let found = self.engine.documents_numbered(text, limit)?;
+        let deals: Vec<i64> = found.iter().map(|(d, _, _)| *d).collect();
+        let seen = self.engine.seen_among(Entity::Deal, &deals, sight)?;
+        let mut hits = Vec::new();
+        for (deal, _, number) in found.into_iter().filter(|(d, _, _)| seen.contains(d)) {
+            let title = self.engine.get(RecordRef::new(Entity::Deal, deal), sight)?.title;
+            hits.push(Hit { entity: Entity::Deal, id: deal, title, client: String::new(), document: Some(number) });
+        }
+        Ok(hits)
     }
 
     /// Records of the same kind that `input` would duplicate, for the "possible duplicate"

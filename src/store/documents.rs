@@ -101,3 +101,15 @@ pub fn deal_event(doc: &Document, event: &str) -> Json {
         "currency": doc.currency.code(),
     })
 }
+
+/// `text` for a `LIKE` pattern, its `%`, `_` and `\` taken literally (escape `\`).
+pub fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -114,6 +114,9 @@ pub trait Documents {
 
     /// Documents, newest first: of one deal, of one kind.
     fn documents(&self, deal: Option<i64>, kind: Option<DocKind>) -> Result<Vec<Document>>;
+    /// The numbered documents whose number contains `text` (case aside), newest first: (its
+    /// deal, its kind, its number). What search finds by a number typed (`F-2026-0004`).
+    fn documents_numbered(&self, text: &str, limit: usize) -> Result<Vec<(i64, DocKind, String)>>;
 
     /// Sets a status by hand (`domain::document::check_status`); a quote leaving its draft
     /// takes its number (`number`) then.

@@ -16,4 +16,7 @@ pub struct Hit {
     /// (`Zoë Lindqvist · Acme`), so a hit found by a name shows that name. Empty otherwise.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub client: String,
+    /// The quote, invoice or credit note of a deal found by its number (`F-2026-00042`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }

@@ -58,6 +58,9 @@ fn quote_to_credit_note(env: &Env) {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let said = env.fails(1, &["deal", "delete", &deal]);
     assert!(said.contains("3 quotes or invoices"), "{said}");
+    let found = env.ok(&["search", &number]);
+    assert!(found.contains(&format!("{number} · Fours")), "{found}");
+    assert_eq!(env.json(&["search", &number])[0]["document"], number.as_str());
     // Exports: the invoices as a table for the accountant (the credit note has its own), every
     // document as JSON with its lines.
     let csv = env.ok(&["export", "--entity", "invoice"]);

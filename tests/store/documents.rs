@@ -177,6 +177,16 @@ pub fn documents_keep_to_their_deals_readers_and_refuse_bad_input(mut eng: TestE
     assert!(matches!(e, Err(StoreError::Field(ref f)) if f.field == "valid-until"), "{e:?}");
     let invoice = eng.add_invoice(InvoiceFrom::Deal(deal)).unwrap();
     assert_eq!(eng.issue_invoice(invoice.id).unwrap().number.as_deref(), Some("INV2026-0001"));
+    // Search finds the deal by its invoice's number (case aside, `_` and `%` taken as typed),
+    // for those who may see the deal only.
+    let hits = eng.search("inv2026-00", 10).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| (h.entity, h.id, h.document.as_deref())).collect::<Vec<_>>(),
+        [(Entity::Deal, deal, Some("INV2026-0001"))]
+    );
+    assert!(eng.search("INV2026_0001", 10).unwrap().is_empty());
+    assert!(eng.search("%20%", 10).unwrap().iter().all(|h| h.document.is_none()));
+    assert!(bob.search("INV2026-0001", 10).unwrap().is_empty());
     // One invoice per quote; a draft an invoice was made from stays while it does.
     let sent = eng.add_quote(deal).unwrap();
     eng.set_document_status(sent.id, DocKind::Quote, DocStatus::Sent).unwrap();

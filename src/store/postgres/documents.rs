@@ -9,7 +9,9 @@ use crate::domain::document::{DocKind, DocStatus, Party, check_status, editable}
 use crate::domain::fields::Entity;
 use crate::domain::money::Currency;
 use crate::domain::timeline::TimelineKind;
-use crate::store::documents::{DocEdit, Document, Issue, NewDocument, NumberAt, credit_lines, deal_event, totals_of};
+use crate::store::documents::{
+    DocEdit, Document, Issue, NewDocument, NumberAt, credit_lines, deal_event, like_escaped, totals_of,
+};
 use crate::store::engine::*;
 use crate::store::{Rule, StoreError};
 use postgres::GenericClient;
@@ -167,6 +169,21 @@ impl Documents for Store {
             );
             let rows = c.query(&sql, &[&deal, &kind.map(DocKind::code)])?;
             rows.iter().map(|r| read(&mut *c, r)).collect()
+        })
+    }
+
+    fn documents_numbered(&self, text: &str, limit: usize) -> Result<Vec<(i64, DocKind, String)>> {
+        let pattern = format!("%{}%", like_escaped(text));
+        self.reading(|s| {
+            let rows = s.client().query(
+                "SELECT deal_id, kind, number FROM documents \
+                 WHERE number ILIKE $1 ORDER BY id DESC LIMIT $2",
+                &[&pattern, &(limit as i64)],
+            )?;
+            Ok(rows
+                .iter()
+                .filter_map(|r| DocKind::parse(r.get::<_, &str>(1)).map(|k| (r.get(0), k, r.get(2))))
+                .collect())
         })
     }
 

@@ -8,7 +8,9 @@ use crate::domain::document::{DocKind, DocStatus, Party, check_status, editable}
 use crate::domain::fields::Entity;
 use crate::domain::money::Currency;
 use crate::domain::timeline::TimelineKind;
-use crate::store::documents::{DocEdit, Document, Issue, NewDocument, NumberAt, credit_lines, deal_event, totals_of};
+use crate::store::documents::{
+    DocEdit, Document, Issue, NewDocument, NumberAt, credit_lines, deal_event, like_escaped, totals_of,
+};
 use crate::store::engine::*;
 use crate::store::{Rule, StoreError};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -176,6 +178,25 @@ impl Documents for Store {
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
                 out.push(read(conn, r)?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn documents_numbered(&self, text: &str, limit: usize) -> Result<Vec<(i64, DocKind, String)>> {
+        let pattern = format!("%{}%", like_escaped(&text.to_uppercase()));
+        self.reading(|s| {
+            let mut stmt = s.conn().prepare_cached(
+                "SELECT deal_id, kind, number FROM documents \
+                 WHERE number IS NOT NULL AND upper(number) LIKE ?1 ESCAPE '\\' ORDER BY id DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![pattern, limit as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (deal, kind, number) = row?;
+                out.extend(DocKind::parse(&kind).map(|k| (deal, k, number)));
             }
             Ok(out)
         })

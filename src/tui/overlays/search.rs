@@ -114,7 +114,11 @@ pub(crate) fn draw(app: &App, s: &SearchBox, f: &mut Frame, area: Rect) {
 /// A hit as listed: `#12 Salon — Acme · Zoë Lindqvist`; a lead's person and company follow
 /// its title unless the title already says them.
 fn hit_line(app: &App, hit: &crate::store::search::Hit) -> String {
-    let title = app.title_of(hit.entity, hit.id, &hit.title);
+    let mut title = app.title_of(hit.entity, hit.id, &hit.title);
+    if let Some(number) = &hit.document {
+        // Found by a quote's or invoice's number: the number first.
+        title = format!("{number} · {title}");
+    }
     let said = |part: &str| title.to_lowercase().contains(&part.to_lowercase());
     let client: Vec<&str> = hit.client.split(" · ").filter(|p| !p.is_empty() && !said(p)).collect();
     if client.is_empty() {

@@ -501,13 +501,13 @@ fn search_in(
             }
             let (entity, id) = (entity_of_tag(rowid % 4), rowid / 4);
             let hit = match found.remove(rowid) {
-                Some(s) if s.visible => Hit { entity, id, title: s.title, client: s.client },
+                Some(s) if s.visible => Hit { entity, id, title: s.title, client: s.client, document: None },
                 Some(_) => continue,
                 // An entry that outlived its record: shown as a file's search shows it, to a
                 // user who sees every record of its kind.
                 None if *sight.of(entity) == Visibility::All => {
                     let title = title_of(c, entity, id).unwrap_or_else(|_| display_title(entity, id, None));
-                    Hit { entity, id, title, client: String::new() }
+                    Hit { entity, id, title, client: String::new(), document: None }
                 }
                 None => continue,
             };

@@ -481,7 +481,7 @@ impl Store {
             let title =
                 super::records::title_of(self.conn(), entity, id).unwrap_or_else(|_| display_title(entity, id, None));
             let client = if entity == Entity::Lead { lead_client(self.conn(), id)? } else { String::new() };
-            hits.push(Hit { entity, id, title, client });
+            hits.push(Hit { entity, id, title, client, document: None });
             if hits.len() == limit {
                 break;
             }
