@@ -54,6 +54,17 @@ impl DocKind {
         format!("numbering.{}", self.code())
     }
 
+    /// Its statuses in the order a document goes through them: the columns of the Kanban
+    /// of documents (a credit note is issued as it is made: it shows with the invoices).
+    pub fn statuses(self) -> &'static [DocStatus] {
+        use DocStatus::*;
+        match self {
+            DocKind::Quote => &[Draft, Sent, Approved, Declined],
+            DocKind::Invoice => &[Draft, Issued, Sent, Paid, Cancelled],
+            DocKind::CreditNote => &[Issued, Sent],
+        }
+    }
+
     /// The status a new one starts in: a quote and an invoice as drafts; a credit note is
     /// issued as it is made.
     pub fn first_status(self) -> DocStatus {

@@ -182,6 +182,14 @@ pub enum Action {
     Triage,
     /// The administration screens: users, roles, departments, stages, sources, queue.
     Team,
+    /// Quotes and invoices of every deal.
+    Documents,
+    /// Documents: quotes or invoices.
+    NextKind,
+    /// Documents: a list or a Kanban by status.
+    ToggleBoard,
+    /// Documents: open the focused one's deal.
+    OpenDeal,
     /// Administration: the next pane.
     NextPane,
     /// Administration: the previous pane.

@@ -56,6 +56,8 @@ pub enum Screen {
     /// Administration: users, roles, departments, stages, sources, queue (state in
     /// `App::team`).
     Team,
+    /// Quotes and invoices of every deal (state in `App::documents`).
+    Documents,
 }
 
 /// What floats above the screen.
@@ -140,6 +142,8 @@ pub struct App {
     pub triage: TriageView,
     /// The administration screens.
     pub team: TeamView,
+    /// Quotes and invoices of every deal.
+    pub documents: super::screens::documents::DocumentsView,
     /// The signed-in user administers the file (`domain::access::may_administer`): the
     /// administration screens offer their writing keys. Told at start and by every load of
     /// those screens; the service decides anyway.
@@ -209,6 +213,7 @@ impl App {
             },
             triage: TriageView::default(),
             team: TeamView::default(),
+            documents: Default::default(),
             admin: false,
             overlay: Overlay::None,
             status: None,

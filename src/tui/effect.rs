@@ -50,6 +50,8 @@ pub enum Effect {
     LoadRecord { entity: Entity, id: i64 },
     /// The products offered for a new line (SPEC E4).
     LoadProducts,
+    /// Quotes, or invoices with their credit notes, of every deal the user may see.
+    LoadDocuments { kind: crate::domain::document::DocKind },
     /// Add a line to a record (`place` none) or change the line at `place`.
     SaveLine { record: crate::store::RecordRef, place: Option<i64>, input: Box<crate::domain::product::LineInput> },
     /// Delete the line at `place` of a record.
@@ -358,6 +360,8 @@ pub enum StoreEvent {
     MergePreview(crate::store::merge::MergePreview),
     /// The administration screens' data.
     Team(Box<crate::tui::screens::team::TeamData>),
+    /// The documents screen's documents.
+    Documents { kind: crate::domain::document::DocKind, docs: Vec<crate::domain::document::Document> },
     /// An administrator's change was made: `message` says which.
     AdminDone { message: String },
     /// An address was handed to the system's handler (`failed`: it could not be).

@@ -67,6 +67,8 @@ pub enum Context {
     /// The administration screens: the pane, and whether the user administers (the keys
     /// that write are theirs only).
     Team(super::screens::team::TeamPane, bool),
+    /// Quotes and invoices.
+    Documents,
 }
 
 /// `h`/`l` between columns, `j`/`k` within one, `g`/`G` to its ends: the Kanban boards and
@@ -86,7 +88,7 @@ pub fn column_navigation() -> Vec<Binding> {
 /// Bindings of a context, most useful first (each screen's, from its module); global ones at
 /// the end.
 pub fn bindings(ctx: Context) -> Vec<Binding> {
-    use super::screens::{agenda, board, calendar, form, list, team, triage, welcome};
+    use super::screens::{agenda, board, calendar, documents, form, list, team, triage, welcome};
     let mut v = match ctx {
         Context::Board(entity) => board::bindings(entity),
         Context::List => list::bindings(),
@@ -96,13 +98,14 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Triage => triage::bindings(),
         Context::Welcome => welcome::bindings(),
         Context::Team(pane, admin) => team::bindings(pane, admin),
+        Context::Documents => documents::bindings(),
     };
     v.extend(global_bindings(ctx));
     v
 }
 
 /// Every context, in the order the palette offers their commands.
-pub const CONTEXTS: [Context; 15] = [
+pub const CONTEXTS: [Context; 16] = [
     Context::Board(Entity::Lead),
     Context::Board(Entity::Deal),
     Context::List,
@@ -110,6 +113,7 @@ pub const CONTEXTS: [Context; 15] = [
     Context::Calendar,
     Context::Triage,
     Context::Form,
+    Context::Documents,
     Context::Welcome,
     Context::Team(TeamPane::Users, true),
     Context::Team(TeamPane::Roles, true),
@@ -137,6 +141,7 @@ pub fn global_bindings(ctx: Context) -> Vec<Binding> {
         b(&[k('7')], Show(Tab::Activities), "tui.act_show_activities", false),
         b(&[k('8')], Show(Tab::Calendar), "tui.act_show_calendar", false),
         b(&[k('9')], Team, "team.key_show", false),
+        b(&[k('0')], Documents, "tui.act_show_documents", false),
         b(&[code(KeyCode::Tab)], NextTab, "tui.key_next_tab", false),
         b(&[ctrl('r')], Refresh, "tui.act_refresh", false),
         b(&[k('q')], Quit, "tui.key_quit", true),
@@ -154,6 +159,7 @@ pub fn context(app: &App) -> Context {
         Screen::Calendar => Context::Calendar,
         Screen::Triage => Context::Triage,
         Screen::Team => Context::Team(app.team.pane, app.admin),
+        Screen::Documents => Context::Documents,
     }
 }
 

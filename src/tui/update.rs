@@ -99,6 +99,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![Effect::LoadTriage { exclude: vec![], first: None }]
         }
         Action::Team => team::open(app, None),
+        Action::Documents => super::screens::documents::open(app),
         Action::LoadDemo => {
             info(app, app.t("tui.demo_loading"));
             vec![Effect::LoadDemo { leads: 500 }]
@@ -108,6 +109,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Screen::Board(e) | Screen::List(e) => *e,
                 Screen::Form => app.form.as_ref().map(|f| f.entity).unwrap_or(Entity::Lead),
                 Screen::Welcome | Screen::Agenda | Screen::Calendar | Screen::Triage | Screen::Team => Entity::Lead,
+                Screen::Documents => Entity::Deal,
             };
             form::open_draft(app, entity);
             vec![]
@@ -120,6 +122,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Screen::Calendar => calendar::update(app, other),
             Screen::Triage => triage::update(app, other),
             Screen::Team => team::update(app, other),
+            Screen::Documents => super::screens::documents::update(app, other),
             Screen::Welcome => vec![],
         },
     }
@@ -168,6 +171,8 @@ fn shows_any_of(app: &App, changed: &[RecordRef]) -> bool {
         Screen::Triage => changed.iter().any(|c| c.entity == Entity::Lead),
         // Records do not change what it shows; settings (`None`) do.
         Screen::Team => false,
+        // A deal changed may have had a document made, sent, issued or cancelled.
+        Screen::Documents => changed.iter().any(|c| c.entity == Entity::Deal),
     }
 }
 
@@ -177,6 +182,7 @@ fn screen_effects(app: &mut App) -> Vec<Effect> {
         Screen::Calendar => vec![calendar::calendar_effect(app)],
         Screen::Triage => vec![Effect::LoadTriage { exclude: app.triage.handled.clone(), first: None }],
         Screen::Team => vec![team::load(app)],
+        Screen::Documents => vec![super::screens::documents::load(app)],
         Screen::Welcome => vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }],
         Screen::Board(entity) => {
             vec![Effect::LoadBoard { entity, pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id) }]
@@ -214,6 +220,7 @@ fn screen_of_data(ev: &StoreEvent) -> Option<Screen> {
         StoreEvent::Triage(_) => Some(Screen::Triage),
         StoreEvent::CalendarData { .. } => Some(Screen::Calendar),
         StoreEvent::Team(_) => Some(Screen::Team),
+        StoreEvent::Documents { .. } => Some(Screen::Documents),
         _ => None,
     }
 }
@@ -231,6 +238,7 @@ fn data_ready(app: &App) -> bool {
         Screen::Triage => !app.triage.loading,
         Screen::Calendar => true,
         Screen::Team => app.team.loaded,
+        Screen::Documents => app.documents.loaded,
         Screen::Form | Screen::Welcome => false,
     }
 }
@@ -275,6 +283,7 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             effects
         }
         ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
+        ev @ StoreEvent::Documents { .. } => super::screens::documents::on_store(app, ev),
         StoreEvent::Opened { message, failed } => {
             if failed {
                 error(app, message);

@@ -231,6 +231,26 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     h.act(Action::Submit);
     h.type_text("2");
     out.push(("line_form", h.app.clone()));
+    // Quotes and invoices: a deal quoted, its quote invoiced and issued, another quoted.
+    h.act(Action::Back);
+    h.act(Action::Back);
+    for (title, qty) in [("Fours", "2"), ("Vitrines réfrigérées", "1")] {
+        let input = prospect::store::RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
+        let deal = h.store.create(prospect::domain::fields::Entity::Deal, &input).unwrap().id;
+        h.store.add_line(RecordRef::new(prospect::domain::fields::Entity::Deal, deal), &sell("CONS", qty, "")).unwrap();
+        let quote = h.store.add_quote(deal).unwrap();
+        if qty == "2" {
+            use prospect::domain::document::{DocKind, DocStatus};
+            h.store.set_document_status(quote.id, DocKind::Quote, DocStatus::Sent).unwrap();
+            let invoice = h.store.add_invoice(prospect::service::InvoiceFrom::Quote(quote.id)).unwrap();
+            h.store.issue_invoice(invoice.id).unwrap();
+        }
+    }
+    h.act(Action::Documents);
+    out.push(("documents_list", h.app.clone()));
+    h.act(Action::NextKind);
+    h.act(Action::ToggleBoard);
+    out.push(("documents_board", h.app.clone()));
     out
 }
 

@@ -120,6 +120,7 @@ fn screen_key(ctx: Context) -> &'static str {
         Context::Calendar => "tui.tab_calendar",
         Context::Triage => "tui.screen_triage",
         Context::Team(..) => "team.title",
+        Context::Documents => "tui.screen_documents",
     }
 }
 
@@ -143,6 +144,7 @@ fn run(app: &mut App, c: &Command) -> Vec<Effect> {
         Some(Context::Agenda) => show_tab(app, Tab::Activities),
         Some(Context::Calendar) => show_tab(app, Tab::Calendar),
         Some(Context::Team(pane, _)) => crate::tui::screens::team::open(app, Some(pane)),
+        Some(Context::Documents) => crate::tui::screens::documents::open(app),
     };
     if go.is_empty() {
         // Nothing to wait for: the screen already holds its data.

@@ -9,6 +9,7 @@
 pub mod agenda;
 pub mod board;
 pub mod calendar;
+pub mod documents;
 pub mod form;
 pub mod list;
 pub mod team;

@@ -33,6 +33,7 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadViews { .. }
             | Effect::LoadRecord { .. }
             | Effect::LoadProducts
+            | Effect::LoadDocuments { .. }
             | Effect::LoadReference
             | Effect::LoadTriage { .. }
             | Effect::Search { .. }
@@ -115,6 +116,9 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities, layout, attached }]
         }
         Effect::LoadProducts => vec![StoreEvent::Products(store.products(false)?)],
+        Effect::LoadDocuments { kind } => {
+            vec![StoreEvent::Documents { kind, docs: store.documents(None, Some(kind))? }]
+        }
         Effect::LoadReference => {
             let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
             let pipelines = store.pipelines(Entity::Deal)?;

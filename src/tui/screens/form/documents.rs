@@ -104,10 +104,15 @@ pub(crate) fn new_picked(deal: i64, value: String) -> Vec<Effect> {
     }
 }
 
-/// Enter on a document: what may be done with it.
+/// Enter on a document of the form: what may be done with it.
 pub(crate) fn open(app: &mut App, i: usize) -> Vec<Effect> {
     let Some(doc) = app.form.as_ref().and_then(|f| f.documents.get(i)).cloned() else { return vec![] };
-    let items = actions(&doc).iter().map(|a| (a.code(), action_label(app, doc.kind, a))).collect();
+    offer(app, &doc)
+}
+
+/// What may be done with `doc` now, offered (its form's row, the documents screen).
+pub(crate) fn offer(app: &mut App, doc: &Document) -> Vec<Effect> {
+    let items = actions(doc).iter().map(|a| (a.code(), action_label(app, doc.kind, a))).collect();
     let title = format!("{} {}", kind_word(app, doc.kind), doc.name());
     app.overlay = Overlay::Picker(Picker {
         purpose: PickPurpose::DocumentAction { id: doc.id, kind: doc.kind },
@@ -125,6 +130,7 @@ pub(crate) fn action_picked(app: &mut App, id: i64, kind: DocKind, value: String
         .form
         .as_ref()
         .and_then(|f| f.documents.iter().find(|d| d.id == id))
+        .or_else(|| app.documents.docs.iter().find(|d| d.id == id))
         .map(|d| d.name())
         .unwrap_or_else(|| format!("#{id}"));
     let effect = Effect::DocumentAction { id, kind, action: action.clone(), path: None };
