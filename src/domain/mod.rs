@@ -27,6 +27,7 @@ pub mod new_record;
 mod parsers_prop;
 pub mod product;
 pub mod queue;
+pub mod report;
 pub mod record;
 pub mod search;
 pub mod stage;

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("migrations/0008_views_row_security.sql")),
     (9, include_str!("migrations/0009_products_and_lines.sql")),
     (10, include_str!("migrations/0010_documents.sql")),
+    (11, include_str!("migrations/0011_report_facts.sql")),
 ];
 
 /// Highest schema version this build knows.

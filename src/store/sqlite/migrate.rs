@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (18, include_str!("migrations/0018_list_views.sql")),
     (19, include_str!("migrations/0019_products_and_lines.sql")),
     (20, include_str!("migrations/0020_documents.sql")),
+    (21, include_str!("migrations/0021_report_facts.sql")),
 ];
 
 /// Highest schema version this build knows.

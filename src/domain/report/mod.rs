@@ -1,0 +1,231 @@
+//! The sales head's figures (SPEC V8, issue 29), each computed here once from the facts an
+//! engine reads (the same on SQLite and PostgreSQL, in the TUI and the CLI). Definitions:
+//!
+//! - **A stage's probability**: its own when set; otherwise 100 % for the success stage, 0 %
+//!   for failure stages, and for the k-th of n in-progress stages `round(100 k / (n + 1))`
+//!   (New 20 %, … with four stages).
+//! - **Forecast**: the open deals (in an in-progress stage), by the month of their expected
+//!   close date (none: "no date"), per currency: count, amount, and amount weighted by the
+//!   deal's own probability or else its stage's, each deal's weight rounded half away from
+//!   zero to the minor unit before summing.
+//! - **Won and lost**: the deals that reached a success or failure stage in the period (by
+//!   when they reached it, `closed_at`), counts and amounts per currency, the win rate
+//!   won / (won + lost), and the failure reasons ranked by count (an empty one is "none").
+
+pub mod period;
+
+use crate::domain::stage::StageSemantics;
+use crate::domain::when::UnixMs;
+use chrono::NaiveDate;
+use period::Bounds;
+use std::collections::BTreeMap;
+
+/// What a report needs of a deal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DealFact {
+    /// Id.
+    pub id: i64,
+    /// Stage it is in.
+    pub stage_id: i64,
+    /// Amount, minor units.
+    pub amount_minor: Option<i64>,
+    /// Its currency code.
+    pub currency: Option<String>,
+    /// Its own probability (percent).
+    pub probability: Option<i64>,
+    /// Expected close date.
+    pub close_date: Option<NaiveDate>,
+    /// When it reached a final stage.
+    pub closed_at: Option<UnixMs>,
+    /// Responsible's login.
+    pub responsible: Option<String>,
+    /// Source code.
+    pub source: Option<String>,
+    /// Why it failed (a failure stage's reason).
+    pub reason: Option<String>,
+}
+
+/// What a report needs of a stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageFact {
+    /// Id.
+    pub id: i64,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Its semantics.
+    pub semantics: StageSemantics,
+    /// Its probability (percent): its own or the default of its place.
+    pub probability: i64,
+}
+
+/// The probability of each of a pipeline's stages (in order; `own` as set, `None` for the
+/// default of its place).
+pub fn stage_probabilities(stages: &[(StageSemantics, Option<i64>)]) -> Vec<i64> {
+    let n = stages.iter().filter(|(s, _)| *s == StageSemantics::InProgress).count() as i64;
+    let mut k = 0;
+    stages
+        .iter()
+        .map(|(semantics, own)| {
+            if *semantics == StageSemantics::InProgress {
+                k += 1;
+            }
+            own.unwrap_or(match semantics {
+                StageSemantics::Success => 100,
+                StageSemantics::Failure => 0,
+                StageSemantics::InProgress => (200 * k + n + 1) / (2 * (n + 1)),
+            })
+        })
+        .collect()
+}
+
+/// Money per currency code, in minor units.
+pub type Sums = BTreeMap<String, i64>;
+
+fn add(sums: &mut Sums, d: &DealFact, minor: i64) {
+    *sums.entry(d.currency.clone().unwrap_or_default()).or_default() += minor;
+}
+
+/// `amount × percent / 100`, rounded half away from zero.
+pub fn weighted(amount: i64, percent: i64) -> i64 {
+    crate::domain::lines::div_round(amount as i128 * percent as i128, 100) as i64
+}
+
+/// One month of the forecast, in one currency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForecastRow {
+    /// `2026-12`, or `None` for deals without a close date.
+    pub month: Option<String>,
+    /// Currency code.
+    pub currency: String,
+    /// Open deals.
+    pub count: i64,
+    /// Their amount.
+    pub amount: i64,
+    /// Their amount weighted by probability.
+    pub weighted: i64,
+}
+
+/// The forecast of `deals` (see the module's definitions); months in order, no date last.
+pub fn forecast(deals: &[DealFact], stages: &[StageFact]) -> Vec<ForecastRow> {
+    let mut rows: BTreeMap<(Option<String>, String), ForecastRow> = BTreeMap::new();
+    for d in deals {
+        let Some(stage) = stages.iter().find(|s| s.id == d.stage_id) else { continue };
+        if stage.semantics != StageSemantics::InProgress {
+            continue;
+        }
+        let month = d.close_date.map(|c| c.format("%Y-%m").to_string());
+        let currency = d.currency.clone().unwrap_or_default();
+        let amount = d.amount_minor.unwrap_or(0);
+        let row = rows.entry((month.clone(), currency.clone())).or_insert(ForecastRow {
+            month,
+            currency,
+            count: 0,
+            amount: 0,
+            weighted: 0,
+        });
+        row.count += 1;
+        row.amount += amount;
+        row.weighted += weighted(amount, d.probability.unwrap_or(stage.probability));
+    }
+    let mut out: Vec<ForecastRow> = rows.into_values().collect();
+    out.sort_by(|a, b| (a.month.is_none(), &a.month, &a.currency).cmp(&(b.month.is_none(), &b.month, &b.currency)));
+    out
+}
+
+/// Deals won and lost in a period.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WonLost {
+    /// Deals won.
+    pub won: i64,
+    /// Deals lost.
+    pub lost: i64,
+    /// Amounts won per currency.
+    pub won_amount: Sums,
+    /// Amounts lost per currency.
+    pub lost_amount: Sums,
+    /// Failure reasons, most frequent first (`None`: no reason given).
+    pub reasons: Vec<(Option<String>, i64)>,
+}
+
+impl WonLost {
+    /// Won / (won + lost), in tenths of a percent (`667` is 66.7 %); none without any.
+    pub fn win_rate_tenths(&self) -> Option<i64> {
+        let all = self.won + self.lost;
+        (all > 0).then(|| crate::domain::lines::div_round(self.won as i128 * 1000, all as i128) as i64)
+    }
+}
+
+/// Deals of `deals` that reached a final stage within `period`.
+pub fn won_lost(deals: &[DealFact], stages: &[StageFact], period: &Bounds) -> WonLost {
+    let mut out = WonLost::default();
+    let mut reasons: BTreeMap<Option<String>, i64> = BTreeMap::new();
+    for d in deals {
+        if !d.closed_at.is_some_and(|t| period.holds(t)) {
+            continue;
+        }
+        let Some(stage) = stages.iter().find(|s| s.id == d.stage_id) else { continue };
+        let amount = d.amount_minor.unwrap_or(0);
+        match stage.semantics {
+            StageSemantics::Success => {
+                out.won += 1;
+                add(&mut out.won_amount, d, amount);
+            }
+            StageSemantics::Failure => {
+                out.lost += 1;
+                add(&mut out.lost_amount, d, amount);
+                let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+                *reasons.entry(reason).or_default() += 1;
+            }
+            StageSemantics::InProgress => {}
+        }
+    }
+    out.reasons = reasons.into_iter().collect();
+    out.reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.is_none().cmp(&b.0.is_none())).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// How a report's figures are split.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    /// By responsible user.
+    Responsible,
+    /// By source.
+    Source,
+}
+
+impl GroupBy {
+    /// `responsible` or `source` (French `responsable`).
+    pub fn parse(text: &str) -> Option<GroupBy> {
+        match text.trim().to_lowercase().as_str() {
+            "responsible" | "responsable" => Some(GroupBy::Responsible),
+            "source" => Some(GroupBy::Source),
+            _ => None,
+        }
+    }
+
+    /// Its code.
+    pub fn code(self) -> &'static str {
+        match self {
+            GroupBy::Responsible => "responsible",
+            GroupBy::Source => "source",
+        }
+    }
+}
+
+/// `deals` split by `by` (`None`: nobody's, no source), keys in order, none last.
+pub fn group(deals: &[DealFact], by: GroupBy) -> Vec<(Option<String>, Vec<DealFact>)> {
+    let mut groups: BTreeMap<(bool, Option<String>), Vec<DealFact>> = BTreeMap::new();
+    for d in deals {
+        let key = match by {
+            GroupBy::Responsible => d.responsible.clone(),
+            GroupBy::Source => d.source.clone(),
+        };
+        groups.entry((key.is_none(), key)).or_default().push(d.clone());
+    }
+    groups.into_iter().map(|((_, k), v)| (k, v)).collect()
+}
+
+#[cfg(test)]
+mod tests;
