@@ -134,7 +134,17 @@ mod tests {
 
     fn stage(id: i64, semantics: StageSemantics) -> StageRow {
         let code = format!("S{id}");
-        StageRow { id, pipeline_id: 1, code: code.clone(), name: code, color: String::new(), semantics, sort: id }
+        StageRow {
+            id,
+            pipeline_id: 1,
+            code: code.clone(),
+            name: code,
+            color: String::new(),
+            semantics,
+            sort: id,
+            probability: None,
+            rot_days: None,
+        }
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub struct StageRow {
     pub semantics: StageSemantics,
     /// Position (ascending).
     pub sort: i64,
+    /// Its probability in percent, as set (`None`: the default of its place,
+    /// `domain::report::stage_probabilities`).
+    pub probability: Option<i64>,
+    /// Days without activity or change after which a record in it rots (`None`: never).
+    pub rot_days: Option<i64>,
 }
 
 /// A pipeline of lead or deal stages.

@@ -13,7 +13,7 @@ fn unknown(what: &'static str, value: &str, known: Vec<String>) -> StoreError {
     StoreError::Field(FieldError::new(what, Problem::Unknown { what, value: value.to_string(), known }))
 }
 
-const STAGE_COLUMNS: &str = "id, pipeline_id, code::text, name, color, semantics, sort";
+const STAGE_COLUMNS: &str = "id, pipeline_id, code::text, name, color, semantics, sort, probability, rot_days";
 
 /// Stages of a pipeline, in order.
 pub fn stages(c: &mut impl GenericClient, pipeline_id: i64) -> Result<Vec<StageRow>> {
@@ -21,7 +21,7 @@ pub fn stages(c: &mut impl GenericClient, pipeline_id: i64) -> Result<Vec<StageR
     Ok(c.query(&sql, &[&pipeline_id])?.iter().map(stage_row).collect())
 }
 
-/// A stage read from `STAGE_COLUMNS`' seven columns starting at `at` in a wider row.
+/// A stage read from `STAGE_COLUMNS`' nine columns starting at `at` in a wider row.
 pub(crate) fn stage_at(r: &Row, at: usize) -> Result<StageRow> {
     let sem: String = r.try_get(at + 5)?;
     Ok(StageRow {
@@ -32,6 +32,8 @@ pub(crate) fn stage_at(r: &Row, at: usize) -> Result<StageRow> {
         color: r.try_get(at + 4)?,
         semantics: StageSemantics::parse(&sem).unwrap_or(StageSemantics::InProgress),
         sort: r.try_get(at + 6)?,
+        probability: r.try_get(at + 7)?,
+        rot_days: r.try_get(at + 8)?,
     })
 }
 
@@ -45,6 +47,8 @@ fn stage_row(r: &Row) -> StageRow {
         color: r.get(4),
         semantics: StageSemantics::parse(&sem).unwrap_or(StageSemantics::InProgress),
         sort: r.get(6),
+        probability: r.get(7),
+        rot_days: r.get(8),
     }
 }
 

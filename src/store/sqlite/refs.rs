@@ -16,7 +16,7 @@ fn unknown(what: &'static str, value: &str, known: Vec<String>) -> StoreError {
 /// Stages of a pipeline, in order.
 pub fn stages(conn: &Connection, pipeline_id: i64) -> Result<Vec<StageRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, pipeline_id, code, name, color, semantics, sort FROM stages WHERE pipeline_id = ?1 ORDER BY sort, id",
+        "SELECT id, pipeline_id, code, name, color, semantics, sort, probability, rot_days FROM stages WHERE pipeline_id = ?1 ORDER BY sort, id",
     )?;
     let rows = stmt.query_map([pipeline_id], stage_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -32,12 +32,14 @@ fn stage_row(r: &rusqlite::Row) -> rusqlite::Result<StageRow> {
         color: r.get(4)?,
         semantics: StageSemantics::parse(&sem).unwrap_or(StageSemantics::InProgress),
         sort: r.get(6)?,
+        probability: r.get(7)?,
+        rot_days: r.get(8)?,
     })
 }
 
 /// A stage by id.
 pub fn stage_by_id(conn: &Connection, id: i64) -> Result<StageRow> {
-    conn.prepare_cached("SELECT id, pipeline_id, code, name, color, semantics, sort FROM stages WHERE id = ?1")?
+    conn.prepare_cached("SELECT id, pipeline_id, code, name, color, semantics, sort, probability, rot_days FROM stages WHERE id = ?1")?
         .query_row([id], stage_row)
         .optional()?
         .ok_or(StoreError::Rule(Rule::StageMissing { id }))
@@ -49,7 +51,7 @@ pub fn resolve_stage(conn: &Connection, pipeline_id: i64, text: &str) -> Result<
     // By code first, in one indexed row: what scripts, imports and the demo pass.
     let by_code = conn
         .prepare_cached(
-            "SELECT id, pipeline_id, code, name, color, semantics, sort FROM stages \
+            "SELECT id, pipeline_id, code, name, color, semantics, sort, probability, rot_days FROM stages \
              WHERE pipeline_id = ?1 AND code = ?2 COLLATE NOCASE",
         )?
         .query_row(rusqlite::params![pipeline_id, t], stage_row)

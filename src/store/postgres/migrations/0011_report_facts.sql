@@ -1,8 +1,8 @@
 -- Version 11: what the sales head's reports read (SPEC V8, issue 29), as SQLite's migration
 -- 21: a stage's probability and rotting limit, and when a lead or deal reached a final stage
 -- (`closed_at`), kept by a trigger on every path that writes a record.
-ALTER TABLE stages ADD COLUMN probability INTEGER CHECK (probability BETWEEN 0 AND 100);
-ALTER TABLE stages ADD COLUMN rot_days INTEGER CHECK (rot_days > 0);
+ALTER TABLE stages ADD COLUMN probability BIGINT CHECK (probability BETWEEN 0 AND 100);
+ALTER TABLE stages ADD COLUMN rot_days BIGINT CHECK (rot_days > 0);
 ALTER TABLE leads ADD COLUMN closed_at BIGINT;
 ALTER TABLE deals ADD COLUMN closed_at BIGINT;
 

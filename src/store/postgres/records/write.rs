@@ -424,8 +424,10 @@ pub(crate) fn update_in(
 }
 
 /// The stage a record leaves (`f`) and the one it goes to (`n`), as `refs::stage_at` reads.
-const FROM_COLUMNS: &str = "f.id, f.pipeline_id, f.code::text, f.name, f.color, f.semantics, f.sort";
-const TO_COLUMNS: &str = "n.id, n.pipeline_id, n.code::text, n.name, n.color, n.semantics, n.sort";
+const FROM_COLUMNS: &str =
+    "f.id, f.pipeline_id, f.code::text, f.name, f.color, f.semantics, f.sort, f.probability, f.rot_days";
+const TO_COLUMNS: &str =
+    "n.id, n.pipeline_id, n.code::text, n.name, n.color, n.semantics, n.sort, n.probability, n.rot_days";
 
 /// Moves a lead or deal to a stage inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
@@ -456,8 +458,8 @@ pub(crate) fn move_in(
         return Err(StoreError::Conflict { entity, id, expected: exp, actual: version });
     }
     let from = refs::stage_at(&row, 1)?;
-    let to = match row.try_get::<_, Option<i64>>(8)? {
-        Some(_) => refs::stage_at(&row, 8)?,
+    let to = match row.try_get::<_, Option<i64>>(10)? {
+        Some(_) => refs::stage_at(&row, 10)?,
         // Not a code: a name, or an error listing the pipeline's stages.
         None => refs::resolve_stage(c, from.pipeline_id, stage)?,
     };
