@@ -110,8 +110,11 @@ pub fn import_products(s: &mut Session, args: &ImportArgs) -> anyhow::Result<()>
     let left_out = read.left_out;
     let done = s.store.import_products(read.rows, args.dry_run)?;
     if s.json {
-        let refused: Vec<Json> =
-            done.refused.iter().map(|(line, e)| json!({"line": line, "reason": e.message(lang)})).collect();
+        let refused: Vec<Json> = done
+            .refused
+            .iter()
+            .map(|(line, e)| json!({"line": line, "reason": crate::service::refused_row(e, lang)}))
+            .collect();
         output::json(&json!({
             "entity": "product",
             "added": done.added,
@@ -129,7 +132,13 @@ pub fn import_products(s: &mut Session, args: &ImportArgs) -> anyhow::Result<()>
         println!("{}", tr("import.products_left_out", &[("columns", &left_out.join(", "))]));
     }
     for (line, e) in &done.refused {
-        println!("{}", tr("import.products_refused_row", &[("line", &line.to_string()), ("reason", &e.message(lang))]));
+        println!(
+            "{}",
+            tr(
+                "import.products_refused_row",
+                &[("line", &line.to_string()), ("reason", &crate::service::refused_row(e, lang))]
+            )
+        );
     }
     Ok(())
 }

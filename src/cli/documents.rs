@@ -115,9 +115,10 @@ pub enum QuoteCmd {
 #[derive(Subcommand, Debug)]
 pub enum InvoiceCmd {
     /// Make a draft invoice of a quote or of a deal (lines and client copied).
+    #[command(group(clap::ArgGroup::new("from").required(true).args(["quote", "deal"])))]
     Add {
         /// From this quote.
-        #[arg(long, value_parser = parse_id, conflicts_with = "deal", required_unless_present = "deal")]
+        #[arg(long, value_parser = parse_id)]
         quote: Option<i64>,
         /// From this deal.
         #[arg(long, value_parser = parse_id)]
@@ -258,9 +259,10 @@ fn status_word(kind: DocKind, status: DocStatus) -> String {
     crate::present::doc_status(crate::i18n::lang(), kind, status)
 }
 
-fn status_of(text: &str) -> anyhow::Result<DocStatus> {
+fn status_of(text: &str, kind: DocKind) -> anyhow::Result<DocStatus> {
     DocStatus::parse(text).ok_or_else(|| {
-        let accepted = DocStatus::ALL.iter().map(|s| s.code().to_string()).collect();
+        // The words of this kind's statuses only (a quote is never "paid").
+        let accepted = kind.statuses().iter().map(|s| s.code().to_string()).collect();
         crate::domain::FieldError::new(
             "status",
             crate::domain::Problem::Choice { value: text.trim().to_string(), accepted },
@@ -332,8 +334,8 @@ fn answer(s: &Session, d: &Document, said: Option<String>) {
     print(d);
 }
 
-fn listed(s: &Session, docs: Vec<Document>, status: Option<String>) -> anyhow::Result<()> {
-    let status = status.as_deref().map(status_of).transpose()?;
+fn listed(s: &Session, docs: Vec<Document>, status: Option<String>, kind: DocKind) -> anyhow::Result<()> {
+    let status = status.as_deref().map(|t| status_of(t, kind)).transpose()?;
     let docs: Vec<Document> = docs.into_iter().filter(|d| status.is_none_or(|st| d.status == st)).collect();
     if s.json {
         output::json(&Json::Array(docs.iter().map(Document::to_json).collect()));
@@ -356,12 +358,12 @@ fn edit_of(f: DocEditFlags) -> DocEdit {
 pub fn run_quote(s: &mut Session, c: QuoteCmd) -> anyhow::Result<()> {
     let k = DocKind::Quote;
     let (d, key) = match c {
-        QuoteCmd::List(f) => return listed(s, s.store.documents(f.deal, Some(k))?, f.status),
+        QuoteCmd::List(f) => return listed(s, s.store.documents(f.deal, Some(k))?, f.status, k),
         QuoteCmd::Show { id } => (s.store.document_of(id, k)?, None),
         QuoteCmd::Add { deal } => (s.store.add_quote(deal)?, Some("document.added")),
         QuoteCmd::Edit { id, flags } => (s.store.edit_document(id, k, &edit_of(flags))?, Some("document.changed")),
         QuoteCmd::Status { id, status } => {
-            (s.store.set_document_status(id, k, status_of(&status)?)?, Some("document.status_set"))
+            (s.store.set_document_status(id, k, status_of(&status, k)?)?, Some("document.status_set"))
         }
         QuoteCmd::Render(f) => return render(s, k, f),
         QuoteCmd::Send(f) => return send(s, k, f),
@@ -439,7 +441,7 @@ fn deleted(s: &Session, d: &Document) -> anyhow::Result<()> {
 pub fn run_invoice(s: &mut Session, c: InvoiceCmd) -> anyhow::Result<()> {
     let k = DocKind::Invoice;
     let (d, key) = match c {
-        InvoiceCmd::List(f) => return listed(s, s.store.documents(f.deal, Some(k))?, f.status),
+        InvoiceCmd::List(f) => return listed(s, s.store.documents(f.deal, Some(k))?, f.status, k),
         InvoiceCmd::Show { id } => (s.store.document_of(id, k)?, None),
         InvoiceCmd::Add { quote, deal } => {
             let from = match (quote, deal) {
@@ -452,7 +454,7 @@ pub fn run_invoice(s: &mut Session, c: InvoiceCmd) -> anyhow::Result<()> {
         InvoiceCmd::Edit { id, flags } => (s.store.edit_document(id, k, &edit_of(flags))?, Some("document.changed")),
         InvoiceCmd::Issue { id } => (s.store.issue_invoice(id)?, Some("document.issued")),
         InvoiceCmd::Status { id, status } => {
-            (s.store.set_document_status(id, k, status_of(&status)?)?, Some("document.status_set"))
+            (s.store.set_document_status(id, k, status_of(&status, k)?)?, Some("document.status_set"))
         }
         InvoiceCmd::Cancel { id } => {
             let (invoice, note) = s.store.cancel_invoice(id)?;

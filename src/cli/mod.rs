@@ -202,7 +202,10 @@ fn code_of(err: &anyhow::Error) -> (u8, &'static str) {
     }
     match err.downcast_ref::<StoreError>() {
         Some(StoreError::Conflict { .. } | StoreError::MovedMeanwhile { .. }) => (exit::CONFLICT, "conflict"),
-        Some(StoreError::NotFound { .. }) => (exit::NOT_FOUND, "not_found"),
+        Some(StoreError::NotFound { .. })
+        | Some(StoreError::Rule(
+            crate::store::Rule::NoSuchDocument { .. } | crate::store::Rule::NoSuchProduct { .. },
+        )) => (exit::NOT_FOUND, "not_found"),
         Some(StoreError::Busy(_)) => (exit::BUSY, "busy"),
         Some(StoreError::Field(_)) => (exit::ERROR, "invalid_input"),
         Some(StoreError::NewerSchema { .. }) => (exit::ERROR, "newer_schema"),

@@ -109,13 +109,16 @@ pub fn product_json(p: &Product) -> Json {
 }
 
 fn print_table(products: &[Product]) {
-    let headers: Vec<String> = ["code", "name", "price", "tax", "unit", "category", "active"]
-        .map(|k| tr(&format!("product.col_{k}"), &[]))
-        .into();
+    // The id first: a product without a code is named by it (`product edit 7`).
+    let mut headers: Vec<String> = vec!["#".into()];
+    headers.extend(
+        ["code", "name", "price", "tax", "unit", "category", "active"].map(|k| tr(&format!("product.col_{k}"), &[])),
+    );
     let rows: Vec<Vec<String>> = products
         .iter()
         .map(|p| {
             vec![
+                p.id.to_string(),
                 p.code.clone().unwrap_or_default(),
                 p.name.clone(),
                 output::money(p.price, Some(p.currency.code())),

@@ -131,9 +131,9 @@ pub enum LeadCmd {
     Edit(EditArgs<LeadFields>),
     /// Move a lead to another stage.
     Move(MoveArgs),
-    /// Add a comment to a lead's timeline.
     /// Open the record's phone, e-mail or website with the system's handler.
     Open(OpenArgs),
+    /// Add a comment to a lead's timeline.
     Comment(CommentArgs),
     /// Delete a lead (its timeline is kept).
     Delete(DeleteArgs),
@@ -177,9 +177,9 @@ pub enum ContactCmd {
         #[arg(long = "company", value_name = "COMPANY")]
         companies: Vec<String>,
     },
-    /// Add a comment.
     /// Open the record's phone, e-mail or website with the system's handler.
     Open(OpenArgs),
+    /// Add a comment.
     Comment(CommentArgs),
     /// Delete a contact.
     Delete(DeleteArgs),
@@ -198,9 +198,9 @@ pub enum CompanyCmd {
     Show(ShowArgs),
     /// Change fields of a company.
     Edit(EditArgs<CompanyFields>),
-    /// Add a comment.
     /// Open the record's phone, e-mail or website with the system's handler.
     Open(OpenArgs),
+    /// Add a comment.
     Comment(CommentArgs),
     /// Delete a company.
     Delete(DeleteArgs),
@@ -252,9 +252,9 @@ pub enum DealCmd {
     },
     /// Move a deal to another stage of its pipeline.
     Move(MoveArgs),
-    /// Add a comment.
     /// Open the record's phone, e-mail or website with the system's handler.
     Open(OpenArgs),
+    /// Add a comment.
     Comment(CommentArgs),
     /// Delete a deal.
     Delete(DeleteArgs),

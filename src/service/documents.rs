@@ -170,7 +170,13 @@ impl Service {
     /// A document of `kind` (an invoice's commands read credit notes too), if its deal is
     /// one the user sees.
     pub fn document_of(&self, id: i64, kind: DocKind) -> Result<Document> {
-        let doc = self.engine.document(id)?;
+        // Not found is said of the kind the command works on.
+        let doc = self.engine.document(id).map_err(|e| match e {
+            StoreError::Rule(Rule::NoSuchDocument { .. }) | StoreError::NotFound { .. } => {
+                StoreError::Rule(Rule::NoSuchDocument { id, kind })
+            }
+            e => e,
+        })?;
         let fits = doc.kind == kind || (kind == DocKind::Invoice && doc.kind == DocKind::CreditNote);
         if !fits {
             return Err(StoreError::Rule(Rule::NoSuchDocument { id, kind }));
@@ -230,6 +236,12 @@ impl Service {
     pub fn issue_invoice(&mut self, id: i64) -> Result<Document> {
         let doc = self.document_of(id, DocKind::Invoice)?;
         self.require(Action::Update, deal_ref(doc.deal_id))?;
+        // An invoice names its buyer (French law): a deal without a client is not invoiced.
+        let deal = self.get(deal_ref(doc.deal_id))?;
+        let linked = |key: &str| matches!(deal.get(key), Some(crate::store::records::Shown::Ref(_)));
+        if doc.status == DocStatus::Draft && !linked("company") && !linked("contact") {
+            return Err(StoreError::Rule(Rule::NoClient { deal: doc.deal_id }));
+        }
         let today = self.today();
         let days = self.company_details()?.payment_days();
         let issue = Issue {
@@ -244,6 +256,15 @@ impl Service {
     pub fn cancel_invoice(&mut self, id: i64) -> Result<(Document, Document)> {
         let doc = self.document_of(id, DocKind::Invoice)?;
         self.require(Action::Update, deal_ref(doc.deal_id))?;
+        let why = match (doc.kind, doc.status) {
+            (DocKind::CreditNote, _) => Some("credit_note"),
+            (_, DocStatus::Draft) => Some("draft"),
+            (_, DocStatus::Cancelled) => Some("cancelled"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            return Err(StoreError::Rule(Rule::NotCancellable { name: doc.name(), why }));
+        }
         let today = self.today();
         let credit = Issue {
             date: today.to_string(),
@@ -257,6 +278,9 @@ impl Service {
     pub fn delete_document(&mut self, id: i64, kind: DocKind) -> Result<()> {
         let doc = self.document_of(id, kind)?;
         self.require(Action::Update, deal_ref(doc.deal_id))?;
+        if let (DocKind::Quote, Some(number)) = (doc.kind, &doc.number) {
+            return Err(StoreError::Rule(Rule::NumberedQuote { name: number.clone() }));
+        }
         self.engine.delete_document(id)
     }
 

@@ -31,7 +31,7 @@ use std::path::Path;
 
 pub use documents::InvoiceFrom;
 pub use import::{ImportDone, ImportSetup};
-pub use products::ProductImport;
+pub use products::{ProductImport, refused_row};
 
 /// An open file or database, signed in or not, and the use cases run on it.
 pub struct Service {

@@ -59,8 +59,10 @@ impl Service {
         self.require_admin(AdminTask::ChangeProducts)?;
         let currency = self.options().currency;
         let key = |code: &str| code.trim().to_lowercase();
+        let all = self.engine.products(true)?;
+        let mut uncoded: Vec<Product> = all.iter().filter(|p| p.code.is_none()).cloned().collect();
         let mut by_code: std::collections::HashMap<String, Product> =
-            self.engine.products(true)?.into_iter().filter_map(|p| Some((key(p.code.as_deref()?), p))).collect();
+            all.into_iter().filter_map(|p| Some((key(p.code.as_deref()?), p))).collect();
         let mut report = ProductImport { dry_run, ..Default::default() };
         for (line, row) in rows {
             let input = match row {
@@ -70,7 +72,19 @@ impl Service {
                     continue;
                 }
             };
-            let current = input.code.as_deref().and_then(|c| by_code.get(&key(c)));
+            // A row without a code is the product of its name that has none (an export of
+            // the catalogue goes back in without doubling them).
+            let nameless: Option<&Product> = match (&input.code, &input.name) {
+                (None, Some(name)) => {
+                    let mut same = uncoded.iter().filter(|p| p.name.to_lowercase() == name.trim().to_lowercase());
+                    match (same.next(), same.next()) {
+                        (Some(p), None) => Some(p),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let current = input.code.as_deref().and_then(|c| by_code.get(&key(c))).or(nameless);
             let updating = current.is_some();
             // `cons` names CONS: the catalogue keeps its spelling of the code.
             let input = if updating { ProductInput { code: None, ..input } } else { input };
@@ -98,8 +112,12 @@ impl Service {
             } else {
                 report.added += 1;
             }
-            if let Some(code) = saved.code.as_deref() {
-                by_code.insert(key(code), saved.clone());
+            match saved.code.as_deref() {
+                Some(code) => {
+                    by_code.insert(key(code), saved.clone());
+                }
+                None if !updating => uncoded.push(saved.clone()),
+                None => {}
             }
         }
         Ok(report)
@@ -195,4 +213,15 @@ pub struct ProductImport {
     pub refused: Vec<(u64, StoreError)>,
     /// Nothing was written.
     pub dry_run: bool,
+}
+
+/// Why a catalogue row was refused, in `lang`, its field named as the catalogue's columns
+/// are (`Prix unitaire : « douze » n'est pas un montant`), not by its key.
+pub fn refused_row(e: &StoreError, lang: crate::i18n::Lang) -> String {
+    let StoreError::Field(f) = e else { return e.message(lang) };
+    let key = format!("product.col_{}", f.field);
+    let label = crate::i18n::tr_in(lang, &key, &[]);
+    let label = if label == key { f.field.clone() } else { label };
+    let sep = if lang == crate::i18n::Lang::Fr { " : " } else { ": " };
+    format!("{label}{sep}{}", crate::i18n::describe(&f.problem, &f.field, lang))
 }

@@ -235,6 +235,24 @@ pub enum Rule {
         /// The kind the command works on.
         kind: crate::domain::document::DocKind,
     },
+    /// An invoice that cannot be cancelled by a credit note: a draft (deleted instead), one
+    /// already cancelled, or a credit note itself.
+    NotCancellable {
+        /// Its number or `#id`.
+        name: String,
+        /// `draft`, `cancelled` or `credit_note`.
+        why: &'static str,
+    },
+    /// An invoice issued without a client: the deal has neither company nor contact.
+    NoClient {
+        /// The deal.
+        deal: i64,
+    },
+    /// A numbered quote deleted: its number would be lost.
+    NumberedQuote {
+        /// Its number.
+        name: String,
+    },
     /// A change or deletion of a document that is no longer a draft.
     DocumentNotDraft {
         /// Its number or `#id`.
@@ -477,6 +495,9 @@ impl Rule {
                 "document_not_draft",
                 &[("name", name), ("status", &t(&format!("doc_status_{}", status.code()), &[]))],
             ),
+            Rule::NotCancellable { name, why } => t(&format!("not_cancellable_{why}"), &[("name", name)]),
+            Rule::NoClient { deal } => t("no_client", &[("deal", &deal.to_string())]),
+            Rule::NumberedQuote { name } => t("numbered_quote", &[("name", name)]),
             Rule::NothingToBill { id } => t("nothing_to_bill", &[("id", &id.to_string())]),
             Rule::DocumentHasFollowers { name, follower } => {
                 t("document_has_followers", &[("name", name), ("follower", follower)])

@@ -101,17 +101,18 @@ fn catalogue_in_and_out(env: &Env) {
                 BOOK;Livre « Vendre »;29,90;5,5;;Édition;\n\
                 BAD;Sans prix;douze;20;;;\n\
                 ;;;;;;\n\
-                KIT;Kit d'accueil;1 200,50;;pièce;;\n";
+                KIT;Kit d'accueil;1 200,50;;pièce;;\n\
+                ;Sans code;10;;;;\n";
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
     let file = env.dir.path().join("catalogue.csv");
     std::fs::write(&file, &bytes).unwrap();
     let path = file.to_str().unwrap();
     let dry = env.json(&["import", "--entity", "product", path, "--dry-run"]);
-    assert_eq!((dry["added"].as_u64(), dry["updated"].as_u64()), (Some(2), Some(1)), "{dry}");
+    assert_eq!((dry["added"].as_u64(), dry["updated"].as_u64()), (Some(3), Some(1)), "{dry}");
     assert_eq!(dry["left_out"], serde_json::json!(["Remarque"]));
     assert_eq!(env.json(&["product", "list"]).as_array().unwrap().len(), 1, "a dry run writes nothing");
     let said = env.ok(&["--lang", "fr", "import", "--entity", "produits", path]);
-    assert!(said.contains("Produits ajoutés : 2, mis à jour : 1 ; lignes refusées : 1."), "{said}");
+    assert!(said.contains("Produits ajoutés : 3, mis à jour : 1 ; lignes refusées : 1."), "{said}");
     assert!(said.contains("ligne 4 :") && said.contains("douze"), "the refused row is named: {said}");
     let listed = env.json(&["product", "list"]);
     let rows: Vec<(String, String, String, String)> = listed
@@ -127,18 +128,20 @@ fn catalogue_in_and_out(env: &Env) {
         ("CONS", "Conseil senior", "750.00", "20"),
         ("KIT", "Kit d'accueil", "1200.50", "0"),
         ("BOOK", "Livre « Vendre »", "29.90", "5.5"),
+        ("", "Sans code", "10.00", "0"),
     ];
     let mut want: Vec<(String, String, String, String)> =
         want.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
     want.sort_by(|a, b| a.1.cmp(&b.1));
     assert_eq!(rows, want);
-    // Out and in again: nothing added, every product updated to itself.
+    // Out and in again: nothing added (one without a code neither), every product updated to
+    // itself.
     let out = env.dir.path().join("out.csv");
     env.ok(&["export", "--entity", "product", "--out", out.to_str().unwrap()]);
     let exported = std::fs::read_to_string(&out).unwrap();
     assert!(exported.starts_with("code,name,description,unit,price,currency,tax,active,category\n"), "{exported}");
     let again = env.json(&["import", "--entity", "product", out.to_str().unwrap()]);
-    assert_eq!((again["added"].as_u64(), again["updated"].as_u64()), (Some(0), Some(3)), "{again}");
+    assert_eq!((again["added"].as_u64(), again["updated"].as_u64()), (Some(0), Some(4)), "{again}");
     assert_eq!(env.json(&["product", "list"]), listed);
     let j = env.json(&["export", "--entity", "products", "--format", "json"]);
     assert_eq!(j, listed);

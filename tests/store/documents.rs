@@ -193,11 +193,20 @@ pub fn documents_keep_to_their_deals_readers_and_refuse_bad_input(mut eng: TestE
     let from_quote = eng.add_invoice(InvoiceFrom::Quote(sent.id)).unwrap();
     assert!(matches!(eng.add_invoice(InvoiceFrom::Quote(sent.id)).map_err(rule), Err(Rule::AlreadyInvoiced { .. })));
     eng.set_document_status(sent.id, DocKind::Quote, DocStatus::Draft).unwrap();
-    assert!(matches!(
-        eng.delete_document(sent.id, DocKind::Quote).map_err(rule),
-        Err(Rule::DocumentHasFollowers { .. })
-    ));
+    // A quote that has its number keeps it: not deleted, even back in draft.
+    assert!(matches!(eng.delete_document(sent.id, DocKind::Quote).map_err(rule), Err(Rule::NumberedQuote { .. })));
     eng.delete_document(from_quote.id, DocKind::Invoice).unwrap();
-    eng.delete_document(sent.id, DocKind::Quote).unwrap();
+    assert!(matches!(eng.delete_document(sent.id, DocKind::Quote).map_err(rule), Err(Rule::NumberedQuote { .. })));
+    // Not found is said of the kind asked for; an invoice without a client is not issued.
+    assert!(matches!(
+        eng.document_of(9_999, DocKind::Invoice).map_err(rule),
+        Err(Rule::NoSuchDocument { id: 9_999, kind: DocKind::Invoice })
+    ));
+    let lonely = create(&mut eng, Entity::Deal, &[("title", "Sans client")], &[]).id;
+    let free = LineInput { text: Some("X".into()), price: Some("10".into()), ..Default::default() };
+    eng.add_line(RecordRef::new(Entity::Deal, lonely), &free).unwrap();
+    let draft = eng.add_invoice(InvoiceFrom::Deal(lonely)).unwrap();
+    assert!(matches!(eng.issue_invoice(draft.id).map_err(rule), Err(Rule::NoClient { .. })));
+    assert!(matches!(eng.cancel_invoice(draft.id).map_err(rule), Err(Rule::NotCancellable { why: "draft", .. })));
     assert_eq!(eng.company_details().unwrap(), CompanyDetails::default());
 }

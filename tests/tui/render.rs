@@ -234,8 +234,14 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     // Quotes and invoices: a deal quoted, its quote invoiced and issued, another quoted.
     h.act(Action::Back);
     h.act(Action::Back);
+    let company = prospect::store::RecordInput {
+        fields: vec![("title".into(), "Boulangerie Étoile".into())],
+        ..Default::default()
+    };
+    let company = h.store.create(prospect::domain::fields::Entity::Company, &company).unwrap().id.to_string();
     for (title, qty) in [("Fours", "2"), ("Vitrines réfrigérées", "1")] {
-        let input = prospect::store::RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
+        let fields = vec![("title".into(), title.into()), ("company".into(), company.clone())];
+        let input = prospect::store::RecordInput { fields, ..Default::default() };
         let deal = h.store.create(prospect::domain::fields::Entity::Deal, &input).unwrap().id;
         h.store.add_line(RecordRef::new(prospect::domain::fields::Entity::Deal, deal), &sell("CONS", qty, "")).unwrap();
         let quote = h.store.add_quote(deal).unwrap();

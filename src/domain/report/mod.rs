@@ -182,7 +182,8 @@ pub fn won_lost(deals: &[DealFact], stages: &[StageFact], period: &Bounds) -> Wo
         }
     }
     out.reasons = reasons.into_iter().collect();
-    out.reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.is_none().cmp(&b.0.is_none())).then_with(|| a.0.cmp(&b.0)));
+    out.reasons
+        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.is_none().cmp(&b.0.is_none())).then_with(|| a.0.cmp(&b.0)));
     out
 }
 

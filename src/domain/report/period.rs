@@ -117,7 +117,8 @@ impl PeriodSpec {
         };
         let at = |d: NaiveDate| start_of(&zone, d);
         let current = Bounds { from: at(first), to: at(after), first_day: first, last_day: after - Duration::days(1) };
-        let previous = Bounds { from: at(prev_first), to: at(first), first_day: prev_first, last_day: first - Duration::days(1) };
+        let previous =
+            Bounds { from: at(prev_first), to: at(first), first_day: prev_first, last_day: first - Duration::days(1) };
         (current, previous)
     }
 }

@@ -2,7 +2,8 @@ use super::*;
 use crate::domain::stage::StageSemantics::*;
 
 fn stages() -> Vec<StageFact> {
-    let defs = [("NEW", InProgress, None), ("OFFER", InProgress, Some(60)), ("WON", Success, None), ("LOSE", Failure, None)];
+    let defs =
+        [("NEW", InProgress, None), ("OFFER", InProgress, Some(60)), ("WON", Success, None), ("LOSE", Failure, None)];
     let probs = stage_probabilities(&defs.iter().map(|(_, s, p)| (*s, *p)).collect::<Vec<_>>());
     defs.iter()
         .zip(probs)
@@ -34,7 +35,13 @@ fn deal(id: i64, stage: i64, amount: i64, close: Option<&str>) -> DealFact {
 
 #[test]
 fn default_probabilities_spread_over_the_stages_in_progress() {
-    let p = stage_probabilities(&[(InProgress, None), (InProgress, None), (InProgress, None), (Success, None), (Failure, None)]);
+    let p = stage_probabilities(&[
+        (InProgress, None),
+        (InProgress, None),
+        (InProgress, None),
+        (Success, None),
+        (Failure, None),
+    ]);
     assert_eq!(p, [25, 50, 75, 100, 0]);
     let p = stage_probabilities(&[(InProgress, None), (InProgress, Some(5)), (Success, Some(90))]);
     assert_eq!(p, [33, 5, 90]);
@@ -72,12 +79,7 @@ fn the_forecast_weighs_each_open_deal_by_its_probability() {
 
 #[test]
 fn won_and_lost_count_what_closed_in_the_period_with_reasons_ranked() {
-    let period = Bounds {
-        from: 1_000,
-        to: 2_000,
-        first_day: NaiveDate::MIN,
-        last_day: NaiveDate::MIN,
-    };
+    let period = Bounds { from: 1_000, to: 2_000, first_day: NaiveDate::MIN, last_day: NaiveDate::MIN };
     let closed = |id, stage, amount, at, reason: Option<&str>| DealFact {
         closed_at: Some(at),
         reason: reason.map(str::to_string),
@@ -90,7 +92,7 @@ fn won_and_lost_count_what_closed_in_the_period_with_reasons_ranked() {
         closed(4, 4, 1_000, 1_600, Some(" Price ")),
         closed(5, 4, 2_000, 1_700, Some("Timing")),
         closed(6, 4, 3_000, 1_800, Some("")),
-        closed(7, 3, 99_000, 2_000, None), // the next period's
+        closed(7, 3, 99_000, 2_000, None),        // the next period's
         closed(8, 4, 99_000, 999, Some("Price")), // the last one's
         deal(9, 1, 1, None),
     ];

@@ -39,10 +39,12 @@ fn stage_row(r: &rusqlite::Row) -> rusqlite::Result<StageRow> {
 
 /// A stage by id.
 pub fn stage_by_id(conn: &Connection, id: i64) -> Result<StageRow> {
-    conn.prepare_cached("SELECT id, pipeline_id, code, name, color, semantics, sort, probability, rot_days FROM stages WHERE id = ?1")?
-        .query_row([id], stage_row)
-        .optional()?
-        .ok_or(StoreError::Rule(Rule::StageMissing { id }))
+    conn.prepare_cached(
+        "SELECT id, pipeline_id, code, name, color, semantics, sort, probability, rot_days FROM stages WHERE id = ?1",
+    )?
+    .query_row([id], stage_row)
+    .optional()?
+    .ok_or(StoreError::Rule(Rule::StageMissing { id }))
 }
 
 /// Finds a stage of `pipeline_id` by code or name (case-insensitive).

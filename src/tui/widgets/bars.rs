@@ -90,7 +90,9 @@ pub fn draw_header(app: &App, f: &mut Frame, area: Rect) {
         spans.push(Span::styled(BRAND, Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)));
     }
     for (tab, label) in Tab::ALL.iter().zip(texts) {
-        let style = if *tab == app.tab {
+        // The administration and the documents screens are no tab: none is lit there.
+        let here = !matches!(app.screen, crate::tui::app::Screen::Team | crate::tui::app::Screen::Documents);
+        let style = if here && *tab == app.tab {
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
             Style::default().fg(Color::Gray)

@@ -240,7 +240,7 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
                 let row = tr_in(
                     lang,
                     "import.products_refused_row",
-                    &[("line", &line.to_string()), ("reason", &e.message(lang))],
+                    &[("line", &line.to_string()), ("reason", &crate::service::refused_row(e, lang))],
                 );
                 message = format!("{message} {}", row.trim());
             }

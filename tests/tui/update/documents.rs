@@ -8,8 +8,11 @@ use prospect::service::InvoiceFrom;
 /// Two deals with a line each; the first has a quote sent and an invoice issued, the
 /// second a draft quote.
 fn billed(h: &mut Harness) -> (i64, i64) {
+    let company = RecordInput { fields: vec![("title".into(), "Boulangerie Étoile".into())], ..Default::default() };
+    let company = h.store.create(Entity::Company, &company).unwrap().id.to_string();
     let mut deal = |title: &str, price: &str| {
-        let input = RecordInput { fields: vec![("title".into(), title.into())], ..Default::default() };
+        let fields = vec![("title".into(), title.into()), ("company".into(), company.clone())];
+        let input = RecordInput { fields, ..Default::default() };
         let id = h.store.create(Entity::Deal, &input).unwrap().id;
         let line = prospect::domain::product::LineInput {
             text: Some("Four".into()),

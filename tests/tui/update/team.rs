@@ -497,6 +497,7 @@ fn a_catalogue_is_imported_from_the_products_pane() {
     assert!(matches!(h.app.overlay, Overlay::Prompt(_)), "{:?}", h.app.overlay);
     h.type_text(file.to_str().unwrap());
     h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "the prompt closes once imported: {:?}", h.app.overlay);
     let names: Vec<&str> = h.app.team.data.products.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["Conseil", "Kit"]);
     let (said, level) = h.app.status.clone().unwrap();

@@ -20,12 +20,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     } else {
         "tui.docs_invoices"
     });
-    let total: i64 = view.docs.iter().filter(|d| d.kind == view.kind).map(|d| d.totals.gross).sum();
-    let currency = view.docs.first().map(|d| d.currency.code());
-    let mut heading = format!(" {kind} · {}", app.ta("tui.docs_count", &[("count", &view.docs.len().to_string())]));
-    if currency.is_some() && view.docs.iter().all(|d| Some(d.currency.code()) == currency) {
-        heading.push_str(&format!(" · {}", present::money(app.lang, total, currency)));
-    }
+    // Counts only: a sum over drafts, cancelled invoices and credit notes would mislead (the
+    // Kanban's columns sum each status).
+    let heading = format!(" {kind} · {}", app.ta("tui.docs_count", &[("count", &view.docs.len().to_string())]));
     f.render_widget(
         Paragraph::new(Span::styled(fit(&heading, area.width as usize), Style::default().add_modifier(Modifier::BOLD))),
         title,
@@ -63,14 +60,16 @@ fn draw_list(app: &App, view: &DocumentsView, f: &mut Frame, area: Rect) {
     let col = |key: &str| app.t(&format!("tui.docs_col_{key}"));
     // The total before the client: on 80 columns it is what is read.
     // The client takes what the others leave, 12 to 30 columns.
-    let client = (area.width as usize).saturating_sub(14 + 11 + 14 + 10 + 10 + 6).clamp(12, 30);
+    let client = (area.width as usize).saturating_sub(16 + 11 + 14 + 10 + 10 + 6).clamp(12, 30);
+    // A quote is valid until a day; an invoice is due on one.
+    let until = if view.kind == crate::domain::document::DocKind::Quote { col("valid") } else { col("due") };
     let header: Vec<(String, usize)> = vec![
-        (col("number"), 14),
+        (col("number"), 16),
         (col("status"), 11),
         (col("total"), 14),
         (col("client"), client),
         (col("issued"), 10),
-        (col("due"), 10),
+        (until, 10),
     ];
     let rows: Vec<Vec<String>> = view
         .docs

@@ -119,6 +119,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             // The focus stays on the same document.
             let id = if board { view.focused_in_board() } else { view.docs.get(view.cursor).map(|d| d.id) };
             view.focus(id);
+            view.focus_a_card();
         }
         Action::Down if board => bump(&mut view.rows, view.column, 1),
         Action::Up if board => bump(&mut view.rows, view.column, -1),
@@ -145,6 +146,17 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 impl DocumentsView {
+    /// On the Kanban with the focus in an empty column: the first column with cards.
+    fn focus_a_card(&mut self) {
+        let columns = self.columns();
+        if !self.board || columns.get(self.column).is_some_and(|(_, d)| !d.is_empty()) {
+            return;
+        }
+        if let Some(c) = columns.iter().position(|(_, d)| !d.is_empty()) {
+            self.column = c;
+        }
+    }
+
     fn focused_in_board(&self) -> Option<i64> {
         let columns = self.columns();
         let (_, docs) = columns.get(self.column)?;
@@ -188,6 +200,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         view.loaded = true;
         view.clamp();
         view.focus(id);
+        view.focus_a_card();
     }
     vec![]
 }

@@ -367,8 +367,10 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::AdminDone { message } => {
-            // A product's form closes once saved.
-            if matches!(app.overlay, Overlay::Entry(_)) {
+            // A product's form closes once saved, and a catalogue's path prompt once imported
+            // (a second Enter would import it again).
+            let importing = matches!(&app.overlay, Overlay::Prompt(p) if p.purpose == PromptPurpose::ProductsPath);
+            if matches!(app.overlay, Overlay::Entry(_)) || importing {
                 app.overlay = Overlay::None;
             }
             info(app, message);

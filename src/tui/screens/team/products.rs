@@ -26,8 +26,8 @@ pub(super) fn bindings(admin: bool) -> Vec<Binding> {
     vec![
         b(&[k('a')], AdminAdd, "team.key_add_product", true),
         b(&[k('e'), code(KeyCode::Enter)], Edit, "team.key_edit_product", true),
-        b(&[k('D')], AdminDelete, "team.key_delete_product", true),
         b(&[k('I')], Import, "team.key_import_products", true),
+        b(&[k('D')], AdminDelete, "team.key_delete_product", true),
     ]
 }
 
