@@ -91,6 +91,22 @@ pub enum StageCmd {
         /// New name.
         name: String,
     },
+    /// Set a deal stage's probability (percent, or `default`) and how many days without
+    /// activity or change make a record in it stale (`never`): what the forecast weighs by
+    /// and the stale report marks.
+    Terms {
+        /// Which pipeline.
+        #[command(flatten)]
+        scope: Scope,
+        /// Stage, by code or name.
+        stage: String,
+        /// Probability: 0 to 100, or `default` (100 for won, 0 for lost, spread over the others).
+        #[arg(long)]
+        probability: Option<String>,
+        /// Days before a record in it rots: 1 to 3650, or `never`.
+        #[arg(long)]
+        rotting: Option<String>,
+    },
     /// Change a stage's colour.
     Recolor {
         /// Which pipeline.
@@ -222,8 +238,17 @@ pub(super) fn label(k: &str) -> String {
 
 fn print_stages(s: &Session, entity: Entity, pipeline: Option<&str>) -> anyhow::Result<()> {
     let (p, stages) = s.store.stages(entity, pipeline)?;
+    // The probability each stage weighs by: its own, or the default of its place.
+    let own: Vec<_> = stages.iter().map(|st| (st.stage.semantics, st.stage.probability)).collect();
+    let weighs = crate::domain::report::stage_probabilities(&own);
     if s.json {
-        output::json(&json!({"pipeline": p, "stages": stages}));
+        let mut j = json!({"pipeline": p, "stages": stages});
+        if let Some(list) = j["stages"].as_array_mut() {
+            for (st, w) in list.iter_mut().zip(&weighs) {
+                st["probability_used"] = json!(w);
+            }
+        }
+        output::json(&j);
         return Ok(());
     }
     println!("{}{}{}", label("pipeline"), tr("tl.sep", &[]), output::safe(&p.name));
@@ -238,11 +263,22 @@ fn print_stages(s: &Session, entity: Entity, pipeline: Option<&str>) -> anyhow::
                 st.stage.semantics.code().to_string(),
                 st.stage.color.clone(),
                 st.count.to_string(),
+                format!("{} %", weighs[i]),
+                st.stage.rot_days.map(|d| tr("stage_terms.days", &[("days", &d.to_string())])).unwrap_or_default(),
             ]
         })
         .collect();
     output::table(
-        &["#".into(), label("code"), label("name"), label("semantics"), label("color"), label("count")],
+        &[
+            "#".into(),
+            label("code"),
+            label("name"),
+            label("semantics"),
+            label("color"),
+            label("count"),
+            label("probability"),
+            label("rotting"),
+        ],
         &rows,
     );
     Ok(())
@@ -268,6 +304,14 @@ pub fn run_stage(s: &mut Session, c: StageCmd) -> anyhow::Result<()> {
         StageCmd::Rename { scope, stage, name } => {
             s.store.rename_stage(scope.entity.into(), scope.pipeline(), &stage, &name)?;
             print_stages(s, scope.entity.into(), scope.pipeline())
+        }
+        StageCmd::Terms { scope, stage, probability, rotting } => {
+            if probability.is_none() && rotting.is_none() {
+                anyhow::bail!("{}", tr("stage_terms.nothing", &[]));
+            }
+            let entity = scope.entity.into();
+            s.store.set_stage_terms(entity, scope.pipeline(), &stage, probability.as_deref(), rotting.as_deref())?;
+            print_stages(s, entity, scope.pipeline())
         }
         StageCmd::Recolor { scope, stage, color } => {
             s.store.recolor_stage(scope.entity.into(), scope.pipeline(), &stage, &color)?;

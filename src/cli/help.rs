@@ -71,9 +71,21 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("deal open", "prospect deal open 4 email"),
     ("deal comment", "prospect deal comment 4 \"Signed by the CFO\""),
     ("deal delete", "prospect deal delete 4"),
+    (
+        "report forecast",
+        "prospect report forecast\n  prospect report forecast --pipeline General --by responsible --csv",
+    ),
+    (
+        "report won-lost",
+        "prospect report won-lost --period quarter\n  prospect report won-lost --from 01/10/2026 --to 31/12/2026 --by source --format md",
+    ),
     ("stage list", "prospect stage list\n  prospect stage list --entity deal --pipeline General"),
     ("stage add", "prospect stage add \"Quote sent\" --position 3\n  prospect stage add Lost --semantics failure"),
     ("stage rename", "prospect stage rename IN_PROCESS \"Being handled\""),
+    (
+        "stage terms",
+        "prospect stage terms PREPARATION --entity deal --probability 60 --rotting 14\n  prospect stage terms NEW --entity deal --probability default --rotting never",
+    ),
     ("stage recolor", "prospect stage recolor NEW \"#39a8ef\""),
     ("stage reorder", "prospect stage reorder PROCESSED 2"),
     ("stage delete", "prospect stage delete PROCESSED --move-to IN_PROCESS"),

@@ -18,6 +18,7 @@ mod output;
 mod products;
 mod record_cmds;
 mod records;
+mod reports;
 mod sections;
 mod team;
 mod transfer;
@@ -117,6 +118,9 @@ pub enum Command {
     /// --product CODE`); changed by administrators.
     #[command(subcommand)]
     Product(products::ProductCmd),
+    /// The sales head's reports: forecast, won and lost (text, --json, --csv, --format md).
+    #[command(subcommand)]
+    Report(reports::ReportCmd),
     /// Quotes made from a deal: its lines and client copied; numbered when sent.
     #[command(subcommand)]
     Quote(documents::QuoteCmd),
@@ -377,6 +381,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::View(c) => views::run(&mut session, c),
         Command::Section(c) => sections::run(&mut session, c),
         Command::Product(c) => products::run(&mut session, c),
+        Command::Report(c) => reports::run(&mut session, c),
         Command::Quote(c) => documents::run_quote(&mut session, c),
         Command::Invoice(c) => documents::run_invoice(&mut session, c),
         Command::CompanyDetails(c) => documents::run_company(&mut session, c),

@@ -139,7 +139,23 @@ impl Service {
         self.engine.rename_stage(entity, pipeline, stage, name)
     }
 
-    /// Changes a stage's colour.
+    /// Sets a stage's probability (`40`, `default`) and rotting limit (`14`, `never`) as
+    /// typed (administrators only; `None`: unchanged).
+    pub fn set_stage_terms(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        probability: Option<&str>,
+        rot_days: Option<&str>,
+    ) -> Result<StageRow> {
+        self.require_admin(AdminTask::ChangeStages)?;
+        let probability = probability.map(crate::domain::report::read_probability).transpose()?;
+        let rot_days = rot_days.map(crate::domain::report::read_rot_days).transpose()?;
+        self.engine.set_stage_terms(entity, pipeline, stage, probability, rot_days)
+    }
+
+    /// Changes a stage's colour (administrators only).
     pub fn recolor_stage(
         &mut self,
         entity: Entity,

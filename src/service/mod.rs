@@ -15,6 +15,7 @@ mod intake;
 mod layout;
 mod products;
 mod records;
+mod reports;
 mod rights;
 mod team;
 mod views;
@@ -32,6 +33,7 @@ use std::path::Path;
 pub use documents::InvoiceFrom;
 pub use import::{ImportDone, ImportSetup};
 pub use products::{ProductImport, refused_row};
+pub use reports::{ForecastReport, ReportScope, WonLostReport};
 
 /// An open file or database, signed in or not, and the use cases run on it.
 pub struct Service {

@@ -19,4 +19,5 @@ mod postgres;
 mod products;
 mod queue;
 mod records;
+mod reports;
 mod shared;

@@ -25,6 +25,7 @@ mod list_views;
 mod merge;
 mod queue;
 mod records;
+mod reports;
 mod rights;
 mod search;
 mod timeline;
@@ -108,6 +109,7 @@ macro_rules! contract_suite {
             documents::a_deal_goes_from_quote_to_invoice_to_credit_note,
             documents::numbers_stay_continuous_when_many_issue_at_once,
             documents::documents_keep_to_their_deals_readers_and_refuse_bad_input,
+            reports::won_lost_and_forecast_count_by_when_and_whom,
             list_views::sections_are_added_ordered_and_deleted_and_fields_moved_or_hidden,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,
@@ -221,7 +223,11 @@ pub fn pg_engine() -> Option<TestEngine> {
 }
 
 fn open(path: &std::path::Path, login: &str) -> Service {
-    let opts = OpenOptions { clock: Clock::Fixed(NOW), lang: Lang::En, ..Default::default() };
+    open_at(path, login, NOW)
+}
+
+fn open_at(path: &std::path::Path, login: &str, now: i64) -> Service {
+    let opts = OpenOptions { clock: Clock::Fixed(now), lang: Lang::En, ..Default::default() };
     let mut store = Service::open(path, opts).unwrap();
     store.sign_in(login).unwrap();
     store
@@ -276,6 +282,18 @@ impl TestEngine {
         };
         TestEngine {
             store: open(&path, login),
+            path: self.path.clone(),
+            _dir: None,
+            _db: self._db.clone(),
+            factory: self.factory,
+        }
+    }
+
+    /// The same data as `alice` at another instant (unix ms): what she does then is stamped
+    /// then (moves, closings), for the cases that count by time.
+    pub fn at(&self, now: i64) -> TestEngine {
+        TestEngine {
+            store: open_at(&self.path, "alice", now),
             path: self.path.clone(),
             _dir: None,
             _db: self._db.clone(),

@@ -80,6 +80,36 @@ pub fn stage_probabilities(stages: &[(StageSemantics, Option<i64>)]) -> Vec<i64>
         .collect()
 }
 
+/// A stage's probability as typed: `40`, `40 %`, or `default` / `défaut` (the default of its
+/// place: `None`).
+pub fn read_probability(text: &str) -> Result<Option<i64>, crate::domain::FieldError> {
+    let t = text.trim().trim_end_matches('%').trim().to_lowercase();
+    if matches!(t.as_str(), "default" | "défaut" | "defaut") {
+        return Ok(None);
+    }
+    t.parse::<i64>().ok().filter(|p| (0..=100).contains(p)).map(Some).ok_or_else(|| {
+        crate::domain::FieldError::new(
+            "probability",
+            crate::domain::Problem::Integer { value: text.trim().to_string(), min: 0, max: 100 },
+        )
+    })
+}
+
+/// A stage's rotting limit as typed: days (`14`), or `never` / `jamais` (`None`).
+pub fn read_rot_days(text: &str) -> Result<Option<i64>, crate::domain::FieldError> {
+    let t = text.trim().to_lowercase();
+    if matches!(t.as_str(), "never" | "jamais" | "none" | "aucun") {
+        return Ok(None);
+    }
+    let t = t.trim_end_matches(['d', 'j']).trim();
+    t.parse::<i64>().ok().filter(|d| (1..=3650).contains(d)).map(Some).ok_or_else(|| {
+        crate::domain::FieldError::new(
+            "rotting",
+            crate::domain::Problem::Integer { value: text.trim().to_string(), min: 1, max: 3650 },
+        )
+    })
+}
+
 /// Money per currency code, in minor units.
 pub type Sums = BTreeMap<String, i64>;
 

@@ -106,6 +106,16 @@ fn won_and_lost_count_what_closed_in_the_period_with_reasons_ranked() {
 }
 
 #[test]
+fn probabilities_and_rotting_limits_are_read_as_typed() {
+    assert_eq!(read_probability("40 %").unwrap(), Some(40));
+    assert_eq!(read_probability("défaut").unwrap(), None);
+    assert_eq!(read_probability("101").unwrap_err().field, "probability");
+    assert_eq!(read_rot_days("14j").unwrap(), Some(14));
+    assert_eq!(read_rot_days("jamais").unwrap(), None);
+    assert!(read_rot_days("0").is_err());
+}
+
+#[test]
 fn groups_come_in_order_with_nobody_last() {
     let mut a = deal(1, 1, 1, None);
     a.responsible = Some("bob".into());

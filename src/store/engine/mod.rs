@@ -3,7 +3,9 @@
 //! implements the same traits and runs the same contract suite (tests/store).
 
 mod commerce;
+mod reports;
 pub use commerce::{Documents, LineItems, Products};
+pub use reports::{DealQuery, Reports};
 
 use crate::domain::access::Sight;
 use crate::domain::access::{Action, Level, Subject};
@@ -62,6 +64,7 @@ pub trait Engine:
     + Products
     + LineItems
     + Documents
+    + Reports
     + Pipelines
     + Timeline
     + Triage
@@ -348,6 +351,17 @@ pub trait Pipelines {
 
     /// Renames a stage (its code stays, so scripts keep working).
     fn rename_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, name: &str) -> Result<StageRow>;
+
+    /// Sets a stage's probability and rotting limit (`Some(None)`: back to the default /
+    /// never; `None`: unchanged), values already checked by `domain::report`.
+    fn set_stage_terms(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        probability: Option<Option<i64>>,
+        rot_days: Option<Option<i64>>,
+    ) -> Result<StageRow>;
 
     /// Changes a stage's colour.
     fn recolor_stage(&mut self, entity: Entity, pipeline: Option<&str>, stage: &str, color: &str) -> Result<StageRow>;

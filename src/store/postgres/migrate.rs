@@ -177,6 +177,11 @@ mod tests {
                  DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank,
                      prospect_user_id, prospect_is_admin;
                  ALTER TABLE users DROP COLUMN db_role;
+                 DROP TRIGGER leads_closed_insert ON leads; DROP TRIGGER leads_closed_move ON leads;
+                 DROP TRIGGER deals_closed_insert ON deals; DROP TRIGGER deals_closed_move ON deals;
+                 DROP FUNCTION prospect_closed_at;
+                 ALTER TABLE leads DROP COLUMN closed_at; ALTER TABLE deals DROP COLUMN closed_at;
+                 ALTER TABLE stages DROP COLUMN probability, DROP COLUMN rot_days;
                  UPDATE prospect_schema SET version = 1;",
             )
             .unwrap();

@@ -26,6 +26,7 @@ mod migrate;
 mod queue;
 pub mod records;
 pub mod refs;
+mod reports;
 mod roles;
 pub mod scratch;
 mod search;

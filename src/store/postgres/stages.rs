@@ -178,6 +178,27 @@ impl Pipelines for Store {
         })
     }
 
+    fn set_stage_terms(
+        &mut self,
+        entity: Entity,
+        pipeline: Option<&str>,
+        stage: &str,
+        probability: Option<Option<i64>>,
+        rot_days: Option<Option<i64>>,
+    ) -> Result<StageRow> {
+        let p = self.pipeline(entity, pipeline)?;
+        self.write(|tx, _| {
+            let s = refs::resolve_stage(tx, p.id, stage)?;
+            let probability = probability.unwrap_or(s.probability);
+            let rot_days = rot_days.unwrap_or(s.rot_days);
+            tx.execute(
+                "UPDATE stages SET probability = $1, rot_days = $2 WHERE id = $3",
+                &[&probability, &rot_days, &s.id],
+            )?;
+            refs::stage_by_id(tx, s.id)
+        })
+    }
+
     /// Moves a stage to a 1-based position, refusing orders that break the semantics rule.
     fn reorder_stage(
         &mut self,

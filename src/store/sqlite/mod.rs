@@ -20,6 +20,7 @@ mod migrate;
 pub mod queue;
 pub mod records;
 pub mod refs;
+mod reports;
 mod roles;
 pub mod search;
 pub mod settings;

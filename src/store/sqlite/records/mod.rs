@@ -28,7 +28,7 @@ use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
 mod by_field;
-mod list;
+pub(crate) mod list;
 mod read;
 mod write;
 

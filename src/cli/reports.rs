@@ -1,0 +1,318 @@
+//! `prospect report forecast|won-lost` (SPEC V8, issue 29): the service's figures as a table,
+//! JSON (`--json`), CSV (`--csv`) or a Markdown summary for an e-mail (`--format md`).
+
+use super::{Session, output};
+use crate::domain::money::{Currency, Money, plain_amount};
+use crate::domain::report::period::{Bounds, PeriodSpec};
+use crate::domain::report::{ForecastRow, GroupBy, Sums, WonLost};
+use crate::i18n::tr;
+use crate::service::ReportScope;
+use anyhow::bail;
+use clap::{Args, Subcommand};
+use serde_json::{Value as Json, json};
+
+/// Report commands.
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// Open deals by expected close month: amount, and amount weighted by probability (the
+    /// deal's own, or its stage's: `prospect stage terms`).
+    Forecast(ReportArgs),
+    /// Deals won and lost in a period, compared with the one before: counts, amounts, win
+    /// rate, lost reasons ranked.
+    WonLost(ReportArgs),
+}
+
+/// What every report takes.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// One deal pipeline (default: every one).
+    #[arg(long)]
+    pub pipeline: Option<String>,
+    /// Split by responsible or source.
+    #[arg(long, value_name = "responsible|source")]
+    pub by: Option<String>,
+    /// One responsible's deals only (login or name).
+    #[arg(long)]
+    pub responsible: Option<String>,
+    /// The period: week, month, quarter, year, last-30-days (default: month).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// First day of a period of your own (with --to).
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// Last day of it, included.
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+    /// CSV, a row per figure.
+    #[arg(long, conflicts_with = "format")]
+    pub csv: bool,
+    /// `md`: a Markdown summary to paste in an e-mail.
+    #[arg(long, value_parser = ["md", "markdown"])]
+    pub format: Option<String>,
+}
+
+fn scope(a: &ReportArgs) -> anyhow::Result<ReportScope> {
+    let by = match a.by.as_deref() {
+        None => None,
+        Some(t) => Some(GroupBy::parse(t).ok_or_else(|| {
+            crate::domain::FieldError::new(
+                "by",
+                crate::domain::Problem::Choice {
+                    value: t.into(),
+                    accepted: vec!["responsible".into(), "source".into()],
+                },
+            )
+        })?),
+    };
+    Ok(ReportScope { pipeline: a.pipeline.clone(), by, responsible: a.responsible.clone() })
+}
+
+/// The period asked for, in the local zone, and the one before it.
+fn period(s: &Session, a: &ReportArgs) -> anyhow::Result<(Bounds, Bounds)> {
+    let now = crate::domain::when::from_ms(s.store.now()).with_timezone(&chrono::Local);
+    let spec = match (&a.period, &a.from, &a.to) {
+        (Some(p), _, _) => PeriodSpec::parse(p)?,
+        (None, Some(from), Some(to)) => {
+            use crate::domain::when::{Lean, read_day};
+            let today = now.date_naive();
+            let first = read_day("from", from, today, Lean::Back)?;
+            let last = read_day("to", to, today, Lean::Back)?;
+            if last < first {
+                bail!(crate::domain::FieldError::new(
+                    "to",
+                    crate::domain::Problem::DayOrder { from: from.clone(), to: to.clone() }
+                ));
+            }
+            PeriodSpec::Days(first, last)
+        }
+        _ => PeriodSpec::Month,
+    };
+    Ok(spec.bounds(&now))
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    output::money(minor, Some(currency))
+}
+
+fn plain(minor: i64, currency: &str) -> String {
+    let currency = Currency::parse(currency).unwrap_or(Currency::EUR);
+    plain_amount(Money { minor, currency })
+}
+
+fn group_name(key: &Option<String>) -> String {
+    key.clone().unwrap_or_else(|| tr("report.nobody", &[]))
+}
+
+/// Runs a report command.
+pub fn run(s: &mut Session, c: ReportCmd) -> anyhow::Result<()> {
+    match c {
+        ReportCmd::Forecast(a) => forecast(s, &a),
+        ReportCmd::WonLost(a) => won_lost(s, &a),
+    }
+}
+
+fn forecast(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
+    let r = s.store.report_forecast(&scope(a)?)?;
+    let month = |row: &ForecastRow| row.month.clone().unwrap_or_else(|| tr("report.no_date", &[]));
+    if s.json {
+        let groups: Vec<Json> = r
+            .groups
+            .iter()
+            .map(|(k, rows)| {
+                let months: Vec<Json> = rows
+                    .iter()
+                    .map(|row| {
+                        json!({"month": row.month, "currency": row.currency, "count": row.count,
+                            "amount_minor": row.amount, "weighted_minor": row.weighted,
+                            "amount": plain(row.amount, &row.currency), "weighted": plain(row.weighted, &row.currency)})
+                    })
+                    .collect();
+                json!({"key": k, "months": months})
+            })
+            .collect();
+        let stages: Vec<Json> = r
+            .stages
+            .iter()
+            .map(|st| json!({"code": st.code, "name": st.name, "probability": st.probability}))
+            .collect();
+        output::json(
+            &json!({"report": "forecast", "pipeline": r.pipeline.map(|p| p.name), "by": a.by, "stages": stages, "groups": groups}),
+        );
+        return Ok(());
+    }
+    let split = a.by.is_some();
+    let mut rows = Vec::new();
+    for (k, months) in &r.groups {
+        for row in months {
+            let mut cells = if split { vec![group_name(k)] } else { vec![] };
+            if a.csv {
+                cells.extend([
+                    month(row),
+                    row.currency.clone(),
+                    row.count.to_string(),
+                    plain(row.amount, &row.currency),
+                    plain(row.weighted, &row.currency),
+                ]);
+            } else {
+                cells.extend([
+                    month(row),
+                    row.count.to_string(),
+                    money(row.amount, &row.currency),
+                    money(row.weighted, &row.currency),
+                ]);
+            }
+            rows.push(cells);
+        }
+    }
+    let mut headers: Vec<String> = match (split, a.csv) {
+        (false, _) => vec![],
+        // CSV headers are codes, the same in every language, for the scripts that read them.
+        (true, true) => vec![by_code(a).to_string()],
+        (true, false) => vec![tr(&format!("report.by_{}", by_code(a)), &[])],
+    };
+    if a.csv {
+        headers.extend(["month", "currency", "count", "amount", "weighted"].map(String::from));
+        print!("{}", String::from_utf8_lossy(&crate::io::csv::write_table(&headers, &rows)?));
+        return Ok(());
+    }
+    headers.extend(["month", "count", "amount", "weighted"].map(|k| tr(&format!("report.col_{k}"), &[])));
+    if a.format.is_some() {
+        println!("## {}\n", tr("report.forecast_title", &[]));
+        markdown_table(&headers, &rows);
+        return Ok(());
+    }
+    println!("{}", tr("report.forecast_title", &[]));
+    if rows.is_empty() {
+        println!("{}", tr("report.nothing", &[]));
+    } else {
+        output::table(&headers, &rows);
+    }
+    Ok(())
+}
+
+fn by_code(a: &ReportArgs) -> &'static str {
+    a.by.as_deref().and_then(GroupBy::parse).map_or("responsible", GroupBy::code)
+}
+
+fn markdown_table(headers: &[String], rows: &[Vec<String>]) {
+    let line = |cells: &[String]| {
+        format!("| {} |", cells.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "))
+    };
+    println!("{}", line(headers));
+    println!("|{}", " --- |".repeat(headers.len()));
+    for r in rows {
+        println!("{}", line(r));
+    }
+}
+
+fn sums_text(sums: &Sums) -> String {
+    if sums.is_empty() {
+        return money(0, "EUR");
+    }
+    sums.iter().map(|(c, m)| money(*m, c)).collect::<Vec<_>>().join(" + ")
+}
+
+fn rate_text(w: &WonLost) -> String {
+    match w.win_rate_tenths() {
+        Some(t) => format!("{} %", crate::present::decimal(crate::i18n::lang(), &format!("{}.{}", t / 10, t % 10))),
+        None => "—".into(),
+    }
+}
+
+fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
+    let (period, previous) = period(s, a)?;
+    let r = s.store.report_won_lost(&scope(a)?, period, previous)?;
+    let sums_json = |sums: &Sums| -> Json {
+        sums.iter().map(|(c, m)| json!({"currency": c, "amount_minor": m, "amount": plain(*m, c)})).collect()
+    };
+    let figures = |w: &WonLost| -> Json {
+        let reasons: Vec<Json> = w.reasons.iter().map(|(r, n)| json!({"reason": r, "count": n})).collect();
+        json!({"won": w.won, "lost": w.lost, "won_amount": sums_json(&w.won_amount), "lost_amount": sums_json(&w.lost_amount),
+            "win_rate": w.win_rate_tenths().map(|t| format!("{}.{}", t / 10, t % 10)), "lost_reasons": reasons})
+    };
+    let days = |b: &Bounds| json!({"from": b.first_day.to_string(), "to": b.last_day.to_string()});
+    if s.json {
+        let groups: Vec<Json> = r
+            .groups
+            .iter()
+            .map(|(k, now, before)| json!({"key": k, "period": figures(now), "previous": figures(before)}))
+            .collect();
+        output::json(&json!({"report": "won-lost", "pipeline": r.pipeline.map(|p| p.name), "by": a.by,
+            "period": days(&r.period), "previous": days(&r.previous), "groups": groups}));
+        return Ok(());
+    }
+    let split = a.by.is_some();
+    let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
+    let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);
+    let before = tr("report.span", &[("from", &day(r.previous.first_day)), ("to", &day(r.previous.last_day))]);
+    if a.csv {
+        let mut headers: Vec<String> = if split { vec![by_code(a).to_string()] } else { vec![] };
+        headers
+            .extend(["period", "won", "lost", "currency", "won_amount", "lost_amount", "win_rate"].map(String::from));
+        let mut rows = Vec::new();
+        for (k, now, prev) in &r.groups {
+            for (label, w, b) in [("current", now, &r.period), ("previous", prev, &r.previous)] {
+                let _ = b;
+                let currencies: std::collections::BTreeSet<&String> =
+                    w.won_amount.keys().chain(w.lost_amount.keys()).collect();
+                let currencies: Vec<String> =
+                    if currencies.is_empty() { vec![String::new()] } else { currencies.into_iter().cloned().collect() };
+                for c in currencies {
+                    let mut cells = if split { vec![k.clone().unwrap_or_default()] } else { vec![] };
+                    let amount = |sums: &Sums| sums.get(&c).map(|m| plain(*m, &c)).unwrap_or_else(|| "0".into());
+                    cells.extend([
+                        label.to_string(),
+                        w.won.to_string(),
+                        w.lost.to_string(),
+                        c.clone(),
+                        amount(&w.won_amount),
+                        amount(&w.lost_amount),
+                        w.win_rate_tenths().map(|t| format!("{}.{}", t / 10, t % 10)).unwrap_or_default(),
+                    ]);
+                    rows.push(cells);
+                }
+            }
+        }
+        print!("{}", String::from_utf8_lossy(&crate::io::csv::write_table(&headers, &rows)?));
+        return Ok(());
+    }
+    let md = a.format.is_some();
+    let title = tr("report.won_lost_title", &[("span", &span)]);
+    println!("{}", if md { format!("## {title}\n") } else { title });
+    for (k, now, prev) in &r.groups {
+        if split {
+            println!("{}", if md { format!("\n### {}\n", group_name(k)) } else { format!("\n{}", group_name(k)) });
+        }
+        let headers: Vec<String> = vec![String::new(), span.clone(), before.clone()];
+        let rows = vec![
+            vec![
+                tr("report.won", &[]),
+                format!("{} · {}", now.won, sums_text(&now.won_amount)),
+                format!("{} · {}", prev.won, sums_text(&prev.won_amount)),
+            ],
+            vec![
+                tr("report.lost", &[]),
+                format!("{} · {}", now.lost, sums_text(&now.lost_amount)),
+                format!("{} · {}", prev.lost, sums_text(&prev.lost_amount)),
+            ],
+            vec![tr("report.win_rate", &[]), rate_text(now), rate_text(prev)],
+        ];
+        if md {
+            markdown_table(&headers, &rows)
+        } else {
+            output::table(&headers, &rows)
+        }
+        if !now.reasons.is_empty() {
+            println!(
+                "{}",
+                if md { format!("\n**{}**\n", tr("report.lost_reasons", &[])) } else { tr("report.lost_reasons", &[]) }
+            );
+            for (reason, n) in &now.reasons {
+                let reason = reason.clone().unwrap_or_else(|| tr("report.no_reason", &[]));
+                let line = tr("report.reason_line", &[("reason", &reason), ("count", &n.to_string())]);
+                println!("{}{line}", if md { "- " } else { "  " });
+            }
+        }
+    }
+    Ok(())
+}

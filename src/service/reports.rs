@@ -1,0 +1,118 @@
+//! The sales head's reports (SPEC V8, issue 29): the facts read by the engine within the
+//! user's sight, the figures made by `domain::report` (one definition for the TUI, the CLI
+//! and both engines).
+
+use super::Service;
+use crate::domain::fields::Entity;
+use crate::domain::report::period::Bounds;
+use crate::domain::report::{self, DealFact, ForecastRow, GroupBy, StageFact, WonLost};
+use crate::store::Result;
+use crate::store::engine::DealQuery;
+use crate::store::refs::PipelineRow;
+
+/// Which deals a report is about.
+#[derive(Clone, Debug, Default)]
+pub struct ReportScope {
+    /// One deal pipeline by name (`None`: every one).
+    pub pipeline: Option<String>,
+    /// Split by responsible or source.
+    pub by: Option<GroupBy>,
+    /// One responsible's deals only (login).
+    pub responsible: Option<String>,
+}
+
+/// The forecast, in groups (one, keyed `None`, when not split).
+#[derive(Clone, Debug)]
+pub struct ForecastReport {
+    /// The pipeline (`None`: every one).
+    pub pipeline: Option<PipelineRow>,
+    /// The stages it weighs by.
+    pub stages: Vec<StageFact>,
+    /// Each group's months.
+    pub groups: Vec<(Option<String>, Vec<ForecastRow>)>,
+}
+
+/// Won and lost in a period and the one before, in groups.
+#[derive(Clone, Debug)]
+pub struct WonLostReport {
+    /// The pipeline (`None`: every one).
+    pub pipeline: Option<PipelineRow>,
+    /// The period.
+    pub period: Bounds,
+    /// The period before it.
+    pub previous: Bounds,
+    /// Each group: this period's figures and the previous one's.
+    pub groups: Vec<(Option<String>, WonLost, WonLost)>,
+}
+
+impl Service {
+    /// Every deal stage of the scope's pipeline(s), with its probability.
+    fn stage_facts(&self, pipeline: Option<&PipelineRow>) -> Result<Vec<StageFact>> {
+        let pipelines = match pipeline {
+            Some(p) => vec![p.clone()],
+            None => self.engine.pipelines(Entity::Deal)?,
+        };
+        let mut out = Vec::new();
+        for p in pipelines {
+            let (_, stages) = self.engine.stages(Entity::Deal, Some(&p.name))?;
+            let own: Vec<_> = stages.iter().map(|s| (s.stage.semantics, s.stage.probability)).collect();
+            for (s, probability) in stages.iter().zip(report::stage_probabilities(&own)) {
+                let s = &s.stage;
+                out.push(StageFact {
+                    id: s.id,
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    semantics: s.semantics,
+                    probability,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The deals of the scope that `query` names and the user may see.
+    fn deal_facts(&self, scope: &ReportScope, query: DealQuery) -> Result<(Option<PipelineRow>, Vec<DealFact>)> {
+        let pipeline = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
+        let query = DealQuery { pipeline: pipeline.as_ref().map(|p| p.id), ..query };
+        let mut deals = self.engine.deal_facts(&query, &self.sight()?)?;
+        if let Some(login) = &scope.responsible {
+            // By login or name, as every responsible flag takes it.
+            let id = self.engine.user_id_of(login)?;
+            let login = self.engine.users()?.into_iter().find(|u| u.id == id).map(|u| u.login).unwrap_or_default();
+            deals.retain(|d| d.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
+        }
+        Ok((pipeline, deals))
+    }
+
+    fn groups(deals: Vec<DealFact>, by: Option<GroupBy>) -> Vec<(Option<String>, Vec<DealFact>)> {
+        match by {
+            Some(by) => report::group(&deals, by),
+            None => vec![(None, deals)],
+        }
+    }
+
+    /// Open deals by expected close month, raw and weighted (`domain::report::forecast`).
+    pub fn report_forecast(&self, scope: &ReportScope) -> Result<ForecastReport> {
+        let (pipeline, deals) = self.deal_facts(scope, DealQuery { open: true, ..Default::default() })?;
+        let stages = self.stage_facts(pipeline.as_ref())?;
+        let groups =
+            Self::groups(deals, scope.by).into_iter().map(|(k, d)| (k, report::forecast(&d, &stages))).collect();
+        Ok(ForecastReport { pipeline, stages, groups })
+    }
+
+    /// Deals won and lost in `period` and in `previous` (`domain::report::won_lost`).
+    pub fn report_won_lost(&self, scope: &ReportScope, period: Bounds, previous: Bounds) -> Result<WonLostReport> {
+        let closed = Some((previous.from.min(period.from), period.to.max(previous.to)));
+        let (pipeline, deals) = self.deal_facts(scope, DealQuery { closed, ..Default::default() })?;
+        let stages = self.stage_facts(pipeline.as_ref())?;
+        let groups = Self::groups(deals, scope.by)
+            .into_iter()
+            .map(|(k, d)| {
+                let now = report::won_lost(&d, &stages, &period);
+                let before = report::won_lost(&d, &stages, &previous);
+                (k, now, before)
+            })
+            .collect();
+        Ok(WonLostReport { pipeline, period, previous, groups })
+    }
+}

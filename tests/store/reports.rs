@@ -1,0 +1,90 @@
+//! The sales head's figures (SPEC V8, issue 29) on both engines, with a fixed clock per step
+//! and hand-computed expectations: a deal closed at 00:30 on 1 March in Paris is March's
+//! (23:30 UTC the day before), one at 00:30 on 1 April is not; a deal lost then won counts as
+//! won when it was won; a deal reopened is open again; a restricted user counts only what
+//! they may see.
+
+use crate::{TestEngine, create};
+use chrono::TimeZone;
+use chrono_tz::Europe::Paris;
+use prospect::domain::fields::Entity;
+use prospect::domain::report::period::PeriodSpec;
+use prospect::service::ReportScope;
+use prospect::store::RecordRef;
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
+    Paris.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().timestamp_millis()
+}
+
+fn deal(eng: &mut TestEngine, title: &str, amount: &str, more: &[(&str, &str)]) -> i64 {
+    let mut fields = vec![("title", title), ("amount", amount)];
+    fields.extend_from_slice(more);
+    create(eng, Entity::Deal, &fields, &[]).id
+}
+
+fn move_at(eng: &TestEngine, when: i64, id: i64, stage: &str, reason: Option<&str>) {
+    eng.at(when).move_stage(RecordRef::new(Entity::Deal, id), stage, reason, None).unwrap();
+}
+
+pub fn won_lost_and_forecast_count_by_when_and_whom(mut eng: TestEngine) {
+    let bob = eng.session_as("bob", &["Manager"], None);
+    let d1 = deal(&mut eng, "Fours", "10000", &[]);
+    let d2 = deal(&mut eng, "Vitrines", "5000", &[]);
+    let d3 = deal(&mut eng, "Caisse", "7000", &[]);
+    let d4 = deal(&mut eng, "Pétrin", "3000", &[]);
+    let d5 = deal(&mut eng, "Balance", "2000", &[]);
+    let d6 = deal(&mut eng, "Four mixte", "6000", &[("close_date", "2026-04-15")]);
+    let d7 = deal(&mut eng, "Chambre froide", "1000", &[("responsible", "bob")]);
+    let d8 = deal(&mut eng, "Laminoir", "4000", &[]);
+    deal(&mut eng, "Trancheuse", "10000", &[("close_date", "2026-04-20"), ("stage", "PREPARATION")]);
+    deal(&mut eng, "Batteur", "1000", &[("close_date", "2026-05-01"), ("probability", "90")]);
+    move_at(&eng, at(2026, 3, 1, 0, 30), d1, "WON", None); // 28 Feb 23:30 UTC: March in Paris
+    move_at(&eng, at(2026, 3, 31, 23, 30), d2, "WON", None);
+    move_at(&eng, at(2026, 4, 1, 0, 30), d3, "LOSE", Some("Price")); // April's
+    move_at(&eng, at(2026, 3, 10, 9, 0), d4, "LOSE", Some("Price"));
+    move_at(&eng, at(2026, 2, 10, 9, 0), d5, "LOSE", Some("Timing"));
+    move_at(&eng, at(2026, 3, 5, 9, 0), d6, "LOSE", Some("Budget"));
+    move_at(&eng, at(2026, 3, 6, 9, 0), d6, "NEW", None); // reopened: open again
+    move_at(&eng, at(2026, 3, 12, 9, 0), d7, "WON", None);
+    move_at(&eng, at(2026, 3, 2, 9, 0), d8, "LOSE", Some("Price"));
+    move_at(&eng, at(2026, 3, 20, 9, 0), d8, "WON", None); // lost, then won: won on the 20th
+    eng.set_stage_terms(Entity::Deal, None, "PREPARATION", Some("60"), Some("14")).unwrap();
+    let (march, february) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
+
+    let r = eng.report_won_lost(&ReportScope::default(), march, february).unwrap();
+    let (_, now, before) = &r.groups[0];
+    assert_eq!((now.won, now.lost), (4, 1), "{now:?}");
+    assert_eq!(now.won_amount.get("EUR"), Some(&2_000_000));
+    assert_eq!(now.lost_amount.get("EUR"), Some(&300_000));
+    assert_eq!(now.win_rate_tenths(), Some(800));
+    assert_eq!(now.reasons, [(Some("Price".to_string()), 1)]);
+    assert_eq!((before.won, before.lost, before.win_rate_tenths()), (0, 1, Some(0)));
+    assert_eq!(before.reasons, [(Some("Timing".to_string()), 1)]);
+
+    // By responsible: alice's and bob's apart.
+    let by = ReportScope { by: Some(prospect::domain::report::GroupBy::Responsible), ..Default::default() };
+    let r = eng.report_won_lost(&by, march, february).unwrap();
+    let won: Vec<(Option<&str>, i64)> = r.groups.iter().map(|(k, w, _)| (k.as_deref(), w.won)).collect();
+    assert_eq!(won, [(Some("alice"), 3), (Some("bob"), 1)]);
+
+    // Bob sees his deal only.
+    let r = bob.report_won_lost(&ReportScope::default(), march, february).unwrap();
+    let (_, now, before) = &r.groups[0];
+    assert_eq!((now.won, now.lost, now.won_amount.get("EUR")), (1, 0, Some(&100_000)));
+    assert_eq!((before.won, before.lost), (0, 0));
+
+    // The forecast: open deals by close month, weighted by the deal's own probability or its
+    // stage's (Preparation set to 60 %; New 17 %, the first of five stages in progress).
+    let f = eng.report_forecast(&ReportScope::default()).unwrap();
+    let rows: Vec<(Option<&str>, i64, i64, i64)> =
+        f.groups[0].1.iter().map(|r| (r.month.as_deref(), r.count, r.amount, r.weighted)).collect();
+    assert_eq!(rows, [(Some("2026-04"), 2, 1_600_000, 702_000), (Some("2026-05"), 1, 100_000, 90_000)]);
+    let forecast_stages: Vec<(&str, i64)> = f.stages.iter().map(|s| (s.code.as_str(), s.probability)).take(2).collect();
+    assert_eq!(forecast_stages, [("NEW", 17), ("PREPARATION", 60)]);
+    assert!(bob.report_forecast(&ReportScope::default()).unwrap().groups[0].1.is_empty());
+    // One responsible, by name or login; a pipeline that does not exist is named.
+    let alice_only = ReportScope { responsible: Some("alice".into()), ..Default::default() };
+    assert_eq!(eng.report_won_lost(&alice_only, march, february).unwrap().groups[0].1.won, 3);
+    let nowhere = ReportScope { pipeline: Some("Nowhere".into()), ..Default::default() };
+    assert!(eng.report_forecast(&nowhere).is_err());
+}
