@@ -22,11 +22,13 @@ pub enum Tab {
     Activities,
     /// Month and week grids of activities.
     Calendar,
+    /// The sales head's reports.
+    Reports,
 }
 
 impl Tab {
-    /// Tabs in header order (keys 1-8).
-    pub const ALL: [Tab; 8] = [
+    /// Tabs in header order (keys 1-9).
+    pub const ALL: [Tab; 9] = [
         Tab::LeadBoard,
         Tab::LeadList,
         Tab::DealBoard,
@@ -35,6 +37,7 @@ impl Tab {
         Tab::Companies,
         Tab::Activities,
         Tab::Calendar,
+        Tab::Reports,
     ];
 
     /// Message key of the tab's name.
@@ -48,6 +51,7 @@ impl Tab {
             Tab::Companies => "tui.tab_companies",
             Tab::Activities => "tui.tab_activities",
             Tab::Calendar => "tui.tab_calendar",
+            Tab::Reports => "tui.tab_reports",
         }
     }
 
@@ -62,6 +66,7 @@ impl Tab {
             Tab::Companies => "tui.tab_companies_short",
             Tab::Activities => "tui.tab_activities_short",
             Tab::Calendar => "tui.tab_calendar_short",
+            Tab::Reports => "tui.tab_reports_short",
         }
     }
 }
@@ -190,6 +195,8 @@ pub enum Action {
     ToggleBoard,
     /// Documents: open the focused one's deal.
     OpenDeal,
+    /// Reports: the next period (week, month, quarter, year, last 30 days).
+    NextPeriod,
     /// Administration: the next pane.
     NextPane,
     /// Administration: the previous pane.

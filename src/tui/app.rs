@@ -58,6 +58,8 @@ pub enum Screen {
     Team,
     /// Quotes and invoices of every deal (state in `App::documents`).
     Documents,
+    /// The sales head's reports (state in `App::reports`).
+    Reports,
 }
 
 /// What floats above the screen.
@@ -144,6 +146,8 @@ pub struct App {
     pub team: TeamView,
     /// Quotes and invoices of every deal.
     pub documents: super::screens::documents::DocumentsView,
+    /// The sales head's reports.
+    pub reports: super::screens::reports::ReportsView,
     /// The signed-in user administers the file (`domain::access::may_administer`): the
     /// administration screens offer their writing keys. Told at start and by every load of
     /// those screens; the service decides anyway.
@@ -214,6 +218,7 @@ impl App {
             triage: TriageView::default(),
             team: TeamView::default(),
             documents: Default::default(),
+            reports: Default::default(),
             admin: false,
             overlay: Overlay::None,
             status: None,

@@ -50,6 +50,8 @@ pub enum Effect {
     LoadRecord { entity: Entity, id: i64 },
     /// The products offered for a new line (SPEC E4).
     LoadProducts,
+    /// The reports screen's figures for a period around now.
+    LoadReports { period: crate::domain::report::period::PeriodSpec },
     /// Quotes, or invoices with their credit notes, of every deal the user may see.
     LoadDocuments { kind: crate::domain::document::DocKind },
     /// Add a line to a record (`place` none) or change the line at `place`.
@@ -360,6 +362,8 @@ pub enum StoreEvent {
     MergePreview(crate::store::merge::MergePreview),
     /// The administration screens' data.
     Team(Box<crate::tui::screens::team::TeamData>),
+    /// The reports screen's figures.
+    Reports { period: crate::domain::report::period::PeriodSpec, data: Box<crate::tui::screens::reports::ReportsData> },
     /// The documents screen's documents.
     Documents { kind: crate::domain::document::DocKind, docs: Vec<crate::domain::document::Document> },
     /// An administrator's change was made: `message` says which.

@@ -69,6 +69,8 @@ pub enum Context {
     Team(super::screens::team::TeamPane, bool),
     /// Quotes and invoices.
     Documents,
+    /// The sales head's reports.
+    Reports,
 }
 
 /// `h`/`l` between columns, `j`/`k` within one, `g`/`G` to its ends: the Kanban boards and
@@ -88,7 +90,7 @@ pub fn column_navigation() -> Vec<Binding> {
 /// Bindings of a context, most useful first (each screen's, from its module); global ones at
 /// the end.
 pub fn bindings(ctx: Context) -> Vec<Binding> {
-    use super::screens::{agenda, board, calendar, documents, form, list, team, triage, welcome};
+    use super::screens::{agenda, board, calendar, documents, form, list, reports, team, triage, welcome};
     let mut v = match ctx {
         Context::Board(entity) => board::bindings(entity),
         Context::List => list::bindings(),
@@ -99,13 +101,14 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Welcome => welcome::bindings(),
         Context::Team(pane, admin) => team::bindings(pane, admin),
         Context::Documents => documents::bindings(),
+        Context::Reports => reports::bindings(),
     };
     v.extend(global_bindings(ctx));
     v
 }
 
 /// Every context, in the order the palette offers their commands.
-pub const CONTEXTS: [Context; 16] = [
+pub const CONTEXTS: [Context; 17] = [
     Context::Board(Entity::Lead),
     Context::Board(Entity::Deal),
     Context::List,
@@ -114,6 +117,7 @@ pub const CONTEXTS: [Context; 16] = [
     Context::Triage,
     Context::Form,
     Context::Documents,
+    Context::Reports,
     Context::Welcome,
     Context::Team(TeamPane::Users, true),
     Context::Team(TeamPane::Roles, true),
@@ -140,7 +144,8 @@ pub fn global_bindings(ctx: Context) -> Vec<Binding> {
         b(&[k('6')], Show(Tab::Companies), "tui.act_show_companies", false),
         b(&[k('7')], Show(Tab::Activities), "tui.act_show_activities", false),
         b(&[k('8')], Show(Tab::Calendar), "tui.act_show_calendar", false),
-        b(&[k('9')], Team, "team.key_show", false),
+        b(&[k('9')], Show(Tab::Reports), "tui.act_show_reports", false),
+        b(&[k(',')], Team, "team.key_show", false),
         b(&[k('0')], Documents, "tui.act_show_documents", false),
         b(&[code(KeyCode::Tab)], NextTab, "tui.key_next_tab", false),
         b(&[ctrl('r')], Refresh, "tui.act_refresh", false),
@@ -160,6 +165,7 @@ pub fn context(app: &App) -> Context {
         Screen::Triage => Context::Triage,
         Screen::Team => Context::Team(app.team.pane, app.admin),
         Screen::Documents => Context::Documents,
+        Screen::Reports => Context::Reports,
     }
 }
 

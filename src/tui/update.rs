@@ -109,7 +109,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Screen::Board(e) | Screen::List(e) => *e,
                 Screen::Form => app.form.as_ref().map(|f| f.entity).unwrap_or(Entity::Lead),
                 Screen::Welcome | Screen::Agenda | Screen::Calendar | Screen::Triage | Screen::Team => Entity::Lead,
-                Screen::Documents => Entity::Deal,
+                Screen::Documents | Screen::Reports => Entity::Deal,
             };
             form::open_draft(app, entity);
             vec![]
@@ -123,6 +123,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Screen::Triage => triage::update(app, other),
             Screen::Team => team::update(app, other),
             Screen::Documents => super::screens::documents::update(app, other),
+            Screen::Reports => super::screens::reports::update(app, other),
             Screen::Welcome => vec![],
         },
     }
@@ -144,6 +145,7 @@ pub(crate) fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
         Tab::Companies => Screen::List(Entity::Company),
         Tab::Activities => Screen::Agenda,
         Tab::Calendar => Screen::Calendar,
+        Tab::Reports => Screen::Reports,
     };
     reload_screen(app)
 }
@@ -172,7 +174,7 @@ fn shows_any_of(app: &App, changed: &[RecordRef]) -> bool {
         // Records do not change what it shows; settings (`None`) do.
         Screen::Team => false,
         // A deal changed may have had a document made, sent, issued or cancelled.
-        Screen::Documents => changed.iter().any(|c| c.entity == Entity::Deal),
+        Screen::Documents | Screen::Reports => changed.iter().any(|c| c.entity == Entity::Deal),
     }
 }
 
@@ -183,6 +185,7 @@ fn screen_effects(app: &mut App) -> Vec<Effect> {
         Screen::Triage => vec![Effect::LoadTriage { exclude: app.triage.handled.clone(), first: None }],
         Screen::Team => vec![team::load(app)],
         Screen::Documents => vec![super::screens::documents::load(app)],
+        Screen::Reports => vec![super::screens::reports::load(app)],
         Screen::Welcome => vec![Effect::LoadBoard { entity: Entity::Lead, pipeline: None }],
         Screen::Board(entity) => {
             vec![Effect::LoadBoard { entity, pipeline: app.board(entity).pipeline.as_ref().map(|p| p.id) }]
@@ -221,6 +224,7 @@ fn screen_of_data(ev: &StoreEvent) -> Option<Screen> {
         StoreEvent::CalendarData { .. } => Some(Screen::Calendar),
         StoreEvent::Team(_) => Some(Screen::Team),
         StoreEvent::Documents { .. } => Some(Screen::Documents),
+        StoreEvent::Reports { .. } => Some(Screen::Reports),
         _ => None,
     }
 }
@@ -239,6 +243,7 @@ fn data_ready(app: &App) -> bool {
         Screen::Calendar => true,
         Screen::Team => app.team.loaded,
         Screen::Documents => app.documents.loaded,
+        Screen::Reports => app.reports.data.is_some(),
         Screen::Form | Screen::Welcome => false,
     }
 }
@@ -284,6 +289,7 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
         ev @ StoreEvent::Documents { .. } => super::screens::documents::on_store(app, ev),
+        ev @ StoreEvent::Reports { .. } => super::screens::reports::on_store(app, ev),
         StoreEvent::Opened { message, failed } => {
             if failed {
                 error(app, message);

@@ -41,6 +41,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         Screen::Triage => triage::draw(app, f, body),
         Screen::Team => team::draw(app, f, body),
         Screen::Documents => super::screens::documents::draw(app, f, body),
+        Screen::Reports => super::screens::reports::draw(app, f, body),
     }
     if bars::status_takes_footer(app, status.width) {
         bars::draw_status(app, f, status, Some(footer));

@@ -252,6 +252,8 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
             h.store.issue_invoice(invoice.id).unwrap();
         }
     }
+    h.act(Action::Show(Tab::Reports));
+    out.push(("reports", h.app.clone()));
     h.act(Action::Documents);
     out.push(("documents_list", h.app.clone()));
     h.act(Action::NextKind);

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod documents;
 pub mod form;
 pub mod list;
+pub mod reports;
 pub mod team;
 pub mod triage;
 pub mod welcome;

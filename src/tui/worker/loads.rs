@@ -34,6 +34,7 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadRecord { .. }
             | Effect::LoadProducts
             | Effect::LoadDocuments { .. }
+            | Effect::LoadReports { .. }
             | Effect::LoadReference
             | Effect::LoadTriage { .. }
             | Effect::Search { .. }
@@ -116,6 +117,16 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             vec![StoreEvent::Record { record: Box::new(record), timeline, stages, activities, layout, attached }]
         }
         Effect::LoadProducts => vec![StoreEvent::Products(store.products(false)?)],
+        Effect::LoadReports { period } => {
+            let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
+            let (current, previous) = period.bounds(&now);
+            let scope = crate::service::ReportScope::default();
+            let data = crate::tui::screens::reports::ReportsData {
+                forecast: store.report_forecast(&scope)?,
+                won_lost: store.report_won_lost(&scope, current, previous)?,
+            };
+            vec![StoreEvent::Reports { period, data: Box::new(data) }]
+        }
         Effect::LoadDocuments { kind } => {
             vec![StoreEvent::Documents { kind, docs: store.documents(None, Some(kind))? }]
         }

@@ -20,6 +20,7 @@ mod lines;
 mod list;
 mod mouse;
 mod overlays;
+mod reports;
 mod team;
 mod triage;
 

@@ -1,0 +1,218 @@
+//! Drawing the reports screen: won and lost with the period before, lost reasons, and the
+//! forecast by month, charts beside tables.
+
+use super::ReportsData;
+use crate::domain::report::period::PeriodSpec;
+use crate::domain::report::{Sums, WonLost};
+use crate::present;
+use crate::tui::app::App;
+use crate::tui::widgets::{fit, fit_pad};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
+
+/// Draws the screen into `area`.
+pub fn draw(app: &App, f: &mut Frame, area: Rect) {
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let Some(data) = app.reports.data.as_deref() else {
+        f.render_widget(Paragraph::new(format!(" {}", app.t("tui.loading"))), head);
+        return;
+    };
+    let wl = &data.won_lost;
+    let day = |d| present::day(app.lang, d);
+    let period = app.t(&format!("tui.report_period_{}", period_code(app.reports.period)));
+    let heading = app.ta(
+        "tui.report_heading",
+        &[
+            ("period", &period),
+            ("from", &day(wl.period.first_day)),
+            ("to", &day(wl.period.last_day)),
+            ("before_from", &day(wl.previous.first_day)),
+            ("before_to", &day(wl.previous.last_day)),
+        ],
+    );
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    f.render_widget(Paragraph::new(Span::styled(fit(&format!(" {heading}"), area.width as usize), bold)), head);
+    let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Min(0)]).areas(body);
+    let [won_area, forecast_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(top);
+    let [reasons_area, table_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(bottom);
+    let (now, before) = wl.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default();
+    draw_won_lost(app, f, won_area, &now, &before);
+    draw_reasons(app, f, reasons_area, &now);
+    draw_forecast(app, data, f, forecast_area, table_area);
+}
+
+fn period_code(p: PeriodSpec) -> &'static str {
+    match p {
+        PeriodSpec::Week => "week",
+        PeriodSpec::Month => "month",
+        PeriodSpec::Quarter => "quarter",
+        PeriodSpec::Year => "year",
+        PeriodSpec::LastDays(_) | PeriodSpec::Days(..) => "days",
+    }
+}
+
+fn sums(app: &App, s: &Sums) -> String {
+    if s.is_empty() {
+        return present::money(app.lang, 0, None);
+    }
+    s.iter().map(|(c, m)| present::money(app.lang, *m, Some(c))).collect::<Vec<_>>().join(" + ")
+}
+
+fn rate(app: &App, w: &WonLost) -> String {
+    w.win_rate_tenths()
+        .map(|t| format!("{} %", present::decimal(app.lang, &format!("{}.{}", t / 10, t % 10))))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn draw_won_lost(app: &App, f: &mut Frame, area: Rect, now: &WonLost, before: &WonLost) {
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t("tui.report_won_lost")));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let [text, chart] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(inner);
+    let w = text.width as usize;
+    let labels = [app.t("report.won"), app.t("report.lost"), app.t("report.win_rate")];
+    let pad = labels.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
+    let line = |label: String, a: String, b: String| {
+        Line::from(fit(&format!("{} {a}  ({} {b})", fit_pad(&label, pad), app.t("tui.report_before")), w))
+    };
+    let lines = vec![
+        line(
+            app.t("report.won"),
+            format!("{} · {}", now.won, sums(app, &now.won_amount)),
+            format!("{} · {}", before.won, sums(app, &before.won_amount)),
+        ),
+        line(
+            app.t("report.lost"),
+            format!("{} · {}", now.lost, sums(app, &now.lost_amount)),
+            format!("{} · {}", before.lost, sums(app, &before.lost_amount)),
+        ),
+        line(app.t("report.win_rate"), rate(app, now), rate(app, before)),
+    ];
+    f.render_widget(Paragraph::new(lines), text);
+    if chart.height < 3 {
+        return;
+    }
+    let this = app.t("tui.report_this");
+    let prev = app.t("tui.report_before");
+    let group = |label: String, a: i64, b: i64, color: Color| {
+        BarGroup::default().label(Line::from(label)).bars(&[
+            Bar::default().value(a.max(0) as u64).label(Line::from(this.clone())).style(Style::default().fg(color)),
+            Bar::default()
+                .value(b.max(0) as u64)
+                .label(Line::from(prev.clone()))
+                .style(Style::default().fg(Color::DarkGray)),
+        ])
+    };
+    let chart_widget = BarChart::default()
+        .data(group(app.t("report.won"), now.won, before.won, Color::Green))
+        .data(group(app.t("report.lost"), now.lost, before.lost, Color::Red))
+        .bar_width(6)
+        .bar_gap(1)
+        .group_gap(3);
+    f.render_widget(chart_widget, chart);
+}
+
+fn draw_reasons(app: &App, f: &mut Frame, area: Rect, now: &WonLost) {
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t("report.lost_reasons")));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = inner.width as usize;
+    let total: i64 = now.reasons.iter().map(|(_, n)| n).sum();
+    let lines: Vec<Line> = if now.reasons.is_empty() {
+        vec![Line::from(fit(&app.t("report.nothing"), w))]
+    } else {
+        now.reasons
+            .iter()
+            .take(inner.height as usize)
+            .map(|(reason, n)| {
+                let reason = reason.clone().unwrap_or_else(|| app.t("report.no_reason"));
+                let bar = "█".repeat(((*n * 12) / total.max(1)) as usize);
+                Line::from(vec![
+                    Span::raw(fit_pad(&reason, w.saturating_sub(18).max(4))),
+                    Span::raw(format!(" {n:>3} ")),
+                    Span::styled(bar, Style::default().fg(Color::Red)),
+                ])
+            })
+            .collect()
+    };
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect, table_area: Rect) {
+    let rows = data.forecast.groups.first().map(|(_, r)| r.clone()).unwrap_or_default();
+    // The chart shows the first currency's months (the file's usual one); the table all.
+    let currency = rows.first().map(|r| r.currency.clone());
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t("tui.report_forecast")));
+    let inner = block.inner(chart_area);
+    f.render_widget(block, chart_area);
+    // Months already past hold deals whose close date went by: one bar, "late", first.
+    let this_month = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local).format("%Y-%m").to_string();
+    let mut late = 0;
+    let mut coming: Vec<(String, i64)> = Vec::new();
+    for r in rows.iter().filter(|r| Some(&r.currency) == currency.as_ref()) {
+        match r.month.as_deref() {
+            Some(m) if m < this_month.as_str() => late += r.weighted,
+            Some(m) => coming.push((format!("{}/{}", &m[5..7], &m[2..4]), r.weighted)),
+            None => {}
+        }
+    }
+    let room = (inner.width as usize / 8).max(1);
+    let mut bars: Vec<Bar> = Vec::new();
+    let bar = |label: String, weighted: i64, color: Color| {
+        Bar::default()
+            .value((weighted / 100).max(0) as u64)
+            .label(Line::from(label))
+            .text_value(compact(weighted))
+            .style(Style::default().fg(color))
+    };
+    if late > 0 {
+        bars.push(bar(app.t("tui.report_late"), late, Color::Red));
+    }
+    bars.extend(coming.into_iter().map(|(label, w)| bar(label, w, Color::Cyan)));
+    bars.truncate(room);
+    if bars.is_empty() {
+        f.render_widget(Paragraph::new(fit(&app.t("report.nothing"), inner.width as usize)), inner);
+    } else {
+        f.render_widget(BarChart::default().data(BarGroup::default().bars(&bars)).bar_width(7).bar_gap(1), inner);
+    }
+    let col = |k: &str| app.t(&format!("report.col_{k}"));
+    let header = vec![(col("month"), 15), (col("count"), 12), (col("amount"), 16), (col("weighted"), 16)];
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.month.clone().unwrap_or_else(|| app.t("report.no_date")),
+                r.count.to_string(),
+                present::money(app.lang, r.amount, Some(&r.currency)),
+                present::money(app.lang, r.weighted, Some(&r.currency)),
+            ]
+        })
+        .collect();
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t("tui.report_forecast_table")));
+    let inner = block.inner(table_area);
+    f.render_widget(block, table_area);
+    let w = inner.width as usize;
+    let row = |cells: Vec<String>| {
+        let text: String = cells.iter().zip(&header).map(|(c, (_, n))| format!(" {}", fit_pad(c, *n))).collect();
+        fit(&text, w)
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        row(header.iter().map(|(h, _)| h.clone()).collect()),
+        Style::default().add_modifier(Modifier::BOLD),
+    ))];
+    lines.extend(cells.into_iter().take(inner.height.saturating_sub(1) as usize).map(|c| Line::from(row(c))));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// An amount in minor units, short: `12k`, `1.2M`.
+fn compact(minor: i64) -> String {
+    let units = minor / 100;
+    match units.abs() {
+        0..=9_999 => units.to_string(),
+        10_000..=999_999 => format!("{}k", units / 1_000),
+        _ => format!("{}.{}M", units / 1_000_000, (units % 1_000_000) / 100_000),
+    }
+}

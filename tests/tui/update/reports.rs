@@ -1,0 +1,33 @@
+//! The reports tab (SPEC V8): won and lost in the period beside the one before, the lost
+//! reasons and the forecast, from the service's figures; `p` changes the period.
+
+use super::*;
+use prospect::domain::report::period::PeriodSpec;
+
+#[test]
+fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
+    let mut h = Harness::new(0, Lang::En);
+    let mut deal = |title: &str, amount: &str, close: &str| {
+        let fields =
+            vec![("title".into(), title.into()), ("amount".into(), amount.into()), ("close_date".into(), close.into())];
+        h.store.create(Entity::Deal, &RecordInput { fields, ..Default::default() }).unwrap().id
+    };
+    let won = deal("Fours", "10000", "2026-12-15");
+    let lost = deal("Caisse", "7000", "2026-12-20");
+    deal("Pétrin", "3000", "2026-12-31");
+    h.store.move_stage(RecordRef::new(Entity::Deal, won), "WON", None, None).unwrap();
+    h.store.move_stage(RecordRef::new(Entity::Deal, lost), "LOSE", Some("Price"), None).unwrap();
+    h.act(Show(Tab::Reports));
+    assert_eq!(h.app.screen, Screen::Reports);
+    let data = h.app.reports.data.as_ref().expect("the figures");
+    let (_, now, _) = &data.won_lost.groups[0];
+    assert_eq!((now.won, now.lost, now.win_rate_tenths()), (1, 1, Some(500)));
+    assert_eq!(now.reasons, [(Some("Price".to_string()), 1)]);
+    let rows = &data.forecast.groups[0].1;
+    assert_eq!((rows[0].month.as_deref(), rows[0].amount, rows[0].weighted), (Some("2026-12"), 300_000, 51_000));
+    // November 23rd (the tests' clock): this month is November, the deals closed today.
+    assert_eq!(data.won_lost.period.first_day.to_string(), "2026-11-01");
+    h.act(NextPeriod);
+    assert_eq!(h.app.reports.period, PeriodSpec::Quarter);
+    assert_eq!(h.app.reports.data.as_ref().unwrap().won_lost.period.first_day.to_string(), "2026-10-01");
+}
