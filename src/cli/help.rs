@@ -75,6 +75,7 @@ const EXAMPLES: &[(&str, &str)] = &[
         "report forecast",
         "prospect report forecast\n  prospect report forecast --pipeline General --by responsible --csv",
     ),
+    ("report stale", "prospect report stale\n  prospect report stale --entity lead --csv"),
     (
         "report won-lost",
         "prospect report won-lost --period quarter\n  prospect report won-lost --from 01/10/2026 --to 31/12/2026 --by source --format md",

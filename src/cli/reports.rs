@@ -20,6 +20,23 @@ pub enum ReportCmd {
     /// Deals won and lost in a period, compared with the one before: counts, amounts, win
     /// rate, lost reasons ranked.
     WonLost(ReportArgs),
+    /// Leads or deals left alone (no change, no activity planned or done) longer than their
+    /// stage's rotting limit (`prospect stage terms STAGE --rotting 14`), longest first.
+    Stale(StaleArgs),
+}
+
+/// `report stale`.
+#[derive(Args, Debug, Clone)]
+pub struct StaleArgs {
+    /// lead or deal (default: deal).
+    #[arg(long, default_value = "deal", value_parser = ["lead", "deal"])]
+    pub entity: String,
+    /// CSV, a row per record.
+    #[arg(long, conflicts_with = "format")]
+    pub csv: bool,
+    /// `md`: a Markdown list to paste in an e-mail.
+    #[arg(long, value_parser = ["md", "markdown"])]
+    pub format: Option<String>,
 }
 
 /// What every report takes.
@@ -108,6 +125,7 @@ pub fn run(s: &mut Session, c: ReportCmd) -> anyhow::Result<()> {
     match c {
         ReportCmd::Forecast(a) => forecast(s, &a),
         ReportCmd::WonLost(a) => won_lost(s, &a),
+        ReportCmd::Stale(a) => stale(s, &a),
     }
 }
 
@@ -312,6 +330,76 @@ fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
                 let line = tr("report.reason_line", &[("reason", &reason), ("count", &n.to_string())]);
                 println!("{}{line}", if md { "- " } else { "  " });
             }
+        }
+    }
+    Ok(())
+}
+
+fn stale(s: &mut Session, a: &StaleArgs) -> anyhow::Result<()> {
+    let entity = crate::domain::fields::Entity::parse(&a.entity).unwrap_or(crate::domain::fields::Entity::Deal);
+    let r = s.store.report_stale(entity)?;
+    let stage = |id: i64| r.stages.iter().find(|(s, _, _)| *s == id);
+    let days = |t| crate::domain::report::days_idle(r.now, t);
+    if s.json {
+        let rows: Vec<Json> = r
+            .rows
+            .iter()
+            .map(|x| {
+                let st = stage(x.stage_id);
+                json!({"id": x.id, "title": x.title, "stage": st.map(|s| s.1.clone()), "rotting_days": st.and_then(|s| s.2),
+                    "idle_days": days(x.last_touch), "last_touch": crate::domain::when::from_ms(x.last_touch).to_rfc3339(),
+                    "responsible": x.responsible, "amount_minor": x.amount_minor, "currency": x.currency})
+            })
+            .collect();
+        output::json(&json!({"report": "stale", "entity": entity.code(), "records": rows}));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = r
+        .rows
+        .iter()
+        .map(|x| {
+            let amount = x.amount_minor.map(|m| {
+                if a.csv {
+                    plain(m, x.currency.as_deref().unwrap_or("EUR"))
+                } else {
+                    money(m, x.currency.as_deref().unwrap_or("EUR"))
+                }
+            });
+            vec![
+                x.id.to_string(),
+                crate::present::title(crate::i18n::lang(), entity, x.id, &x.title),
+                stage(x.stage_id).map(|s| s.1.clone()).unwrap_or_default(),
+                days(x.last_touch).to_string(),
+                x.responsible.clone().unwrap_or_default(),
+                amount.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    if a.csv {
+        let headers = ["id", "title", "stage", "idle_days", "responsible", "amount"].map(String::from);
+        print!("{}", String::from_utf8_lossy(&crate::io::csv::write_table(&headers, &rows)?));
+        return Ok(());
+    }
+    let headers: Vec<String> = ["#", "title", "stage", "idle", "responsible", "amount"]
+        .iter()
+        .map(|k| {
+            if *k == "#" {
+                "#".into()
+            } else {
+                tr(&format!("report.stale_{}", if *k == "title" { "title_col" } else { k }), &[])
+            }
+        })
+        .collect();
+    let title = tr("report.stale_title", &[("entity", &super::entity_word(entity))]);
+    if a.format.is_some() {
+        println!("## {title}\n");
+        markdown_table(&headers, &rows);
+    } else {
+        println!("{title}");
+        if rows.is_empty() {
+            println!("{}", tr("report.stale_none", &[]));
+        } else {
+            output::table(&headers, &rows);
         }
     }
     Ok(())

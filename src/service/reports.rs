@@ -45,6 +45,19 @@ pub struct WonLostReport {
     pub groups: Vec<(Option<String>, WonLost, WonLost)>,
 }
 
+/// Records left alone too long.
+#[derive(Clone, Debug)]
+pub struct StaleReport {
+    /// Leads or deals.
+    pub entity: Entity,
+    /// When it was read.
+    pub now: crate::domain::when::UnixMs,
+    /// Each stage: id, name, rotting limit in days.
+    pub stages: Vec<(i64, String, Option<i64>)>,
+    /// The stale records, longest left alone first.
+    pub rows: Vec<crate::domain::report::StaleFact>,
+}
+
 impl Service {
     /// Every deal stage of the scope's pipeline(s), with its probability.
     fn stage_facts(&self, pipeline: Option<&PipelineRow>) -> Result<Vec<StageFact>> {
@@ -98,6 +111,27 @@ impl Service {
         let groups =
             Self::groups(deals, scope.by).into_iter().map(|(k, d)| (k, report::forecast(&d, &stages))).collect();
         Ok(ForecastReport { pipeline, stages, groups })
+    }
+
+    /// The leads or deals left alone past their stage's rotting limit, longest first, with
+    /// the stages (id, name) they are in.
+    pub fn report_stale(&self, entity: Entity) -> Result<StaleReport> {
+        let rows = self.engine.stale(entity, self.now(), &self.sight()?)?;
+        let mut stages = Vec::new();
+        if !rows.is_empty() {
+            for p in self.engine.pipelines(entity)? {
+                let name = (entity == Entity::Deal).then_some(p.name.as_str());
+                for s in self.engine.stages(entity, name)?.1 {
+                    stages.push((s.stage.id, s.stage.name.clone(), s.stage.rot_days));
+                }
+            }
+        }
+        Ok(StaleReport { entity, now: self.now(), stages, rows })
+    }
+
+    /// Ids of the stale leads or deals the user may see: what the Kanban marks.
+    pub fn stale_ids(&self, entity: Entity) -> Result<Vec<i64>> {
+        Ok(self.engine.stale(entity, self.now(), &self.sight()?)?.into_iter().map(|s| s.id).collect())
     }
 
     /// Deals won and lost in `period` and in `previous` (`domain::report::won_lost`).

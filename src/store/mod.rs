@@ -24,6 +24,7 @@ pub mod queue;
 pub mod records;
 pub mod ref_admin;
 pub mod refs;
+pub mod reports;
 pub mod roles;
 pub mod rule;
 pub mod search;

@@ -251,7 +251,14 @@ pub struct Attached {
 #[derive(Clone, Debug)]
 pub enum StoreEvent {
     /// Board heads.
-    Board { entity: Entity, pipeline: PipelineRow, heads: Vec<ColumnHead>, empty_file: bool },
+    Board {
+        entity: Entity,
+        pipeline: PipelineRow,
+        heads: Vec<ColumnHead>,
+        empty_file: bool,
+        /// Records stale past their stage's rotting limit (marked on their cards).
+        stale: Vec<i64>,
+    },
     /// A page of cards; `position` is the column index of the first row.
     Cards { entity: Entity, stage_id: i64, anchor: Anchor, rows: Vec<RecordSummary>, position: Option<usize> },
     /// A page of a list.

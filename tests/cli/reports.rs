@@ -54,6 +54,15 @@ fn reports(env: &Env) {
     );
     let text = at(env, "2026-04-02T10:00:00Z", &["report", "forecast"]);
     assert!(text.contains("2026-04") && text.contains("€1,020.00"), "{text}");
+    // Stale: nothing until New has a limit; then the open deal left alone is.
+    let none = at(env, "2030-06-01T00:00:00Z", &["report", "stale"]);
+    assert!(none.contains("Nothing stale") && none.contains("--rotting"), "{none}");
+    env.ok(&["stage", "terms", "NEW", "--entity", "deal", "--rotting", "14"]);
+    let stale: serde_json::Value =
+        serde_json::from_str(&at(env, "2030-06-01T00:00:00Z", &["--json", "report", "stale"])).unwrap();
+    let titles: Vec<&str> = stale["records"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Four mixte"], "{stale}");
+    assert_eq!(stale["records"][0]["rotting_days"], 14);
     // Refusals name what is wrong.
     let said = env.fails(1, &["report", "won-lost", "--period", "fortnight"]);
     assert!(said.contains("period") && said.contains("quarter"), "{said}");

@@ -29,7 +29,12 @@ pub fn open(path: &Path) -> Service {
 
 /// Opens (creating it in `lang` if new) with the fixed clock, signed in as alice.
 pub fn open_in(path: &Path, lang: Lang) -> Service {
-    let opts = OpenOptions { clock: Clock::Fixed(NOW), lang, ..Default::default() };
+    open_at(path, lang, NOW)
+}
+
+/// As `open_in`, its clock at `now` (unix ms).
+pub fn open_at(path: &Path, lang: Lang, now: i64) -> Service {
+    let opts = OpenOptions { clock: Clock::Fixed(now), lang, ..Default::default() };
     let mut store = Service::open(path, opts).unwrap();
     store.sign_in("alice").unwrap();
     store

@@ -88,3 +88,56 @@ pub fn won_lost_and_forecast_count_by_when_and_whom(mut eng: TestEngine) {
     let nowhere = ReportScope { pipeline: Some("Nowhere".into()), ..Default::default() };
     assert!(eng.report_forecast(&nowhere).is_err());
 }
+
+/// A deal left alone past its stage's limit is stale; a change or an activity (planned,
+/// moved, done) since keeps it fresh; a closed deal never rots; a restricted user sees theirs.
+pub fn records_left_alone_past_their_stages_limit_are_stale(mut eng: TestEngine) {
+    use prospect::domain::activity::{ActivityKind, Priority};
+    use prospect::store::activities::{ActivityDetails, NewActivity};
+    const DAY: i64 = 86_400_000;
+    let t0 = at(2026, 3, 1, 9, 0);
+    let bob = eng.session_as("bob", &["Manager"], None);
+    let mut early = eng.at(t0);
+    let alone = deal(&mut early, "Seul", "1000", &[]);
+    let called = deal(&mut early, "Appelé", "2000", &[]);
+    let edited = deal(&mut early, "Modifié", "3000", &[]);
+    let won = deal(&mut early, "Gagné", "4000", &[]);
+    let bobs = deal(&mut early, "De Bob", "5000", &[("responsible", "bob")]);
+    drop(early);
+    assert!(eng.at(t0 + 30 * DAY).report_stale(Entity::Deal).unwrap().rows.is_empty(), "no limit: nothing rots");
+    eng.set_stage_terms(Entity::Deal, None, "NEW", None, Some("14")).unwrap();
+    let call = NewActivity {
+        kind: ActivityKind::Call,
+        subject: "Relance".into(),
+        deadline: t0 + 20 * DAY,
+        duration_minutes: Some(30),
+        priority: Priority::Medium,
+        responsible_id: None,
+        completed: false,
+        bindings: vec![RecordRef::new(Entity::Deal, called)],
+    };
+    eng.at(t0 + 10 * DAY).plan_activity(call, &ActivityDetails::default()).unwrap();
+    eng.at(t0 + 10 * DAY)
+        .update(RecordRef::new(Entity::Deal, edited), None, &crate::input(&[("comments", "Rappeler")]))
+        .unwrap();
+    move_at(&eng, t0 + DAY, won, "WON", None);
+    // Fifteen days on: the untouched deals are stale, the oldest first; not the won one.
+    let r = eng.at(t0 + 15 * DAY).report_stale(Entity::Deal).unwrap();
+    let ids: Vec<i64> = r.rows.iter().map(|s| s.id).collect();
+    assert_eq!(ids, [alone, bobs]);
+    assert_eq!(prospect::domain::report::days_idle(r.now, r.rows[0].last_touch), 15);
+    assert_eq!(r.rows[0].title, "Seul");
+    // Twenty-five days on, the call and the edit are fifteen days old too.
+    let ids: Vec<i64> = eng.at(t0 + 25 * DAY).report_stale(Entity::Deal).unwrap().rows.iter().map(|s| s.id).collect();
+    assert_eq!(ids, [alone, bobs, called, edited], "the longest left alone first");
+    // Bob's own only, on his board too.
+    let bob_later = bob.stale_ids(Entity::Deal).unwrap();
+    assert!(bob_later.iter().all(|id| *id == bobs), "{bob_later:?}");
+    // A lead without a title is named by its person.
+    eng.set_stage_terms(Entity::Lead, None, "NEW", None, Some("1")).unwrap();
+    let mut early = eng.at(t0);
+    create(&mut early, Entity::Lead, &[("first_name", "Zoé"), ("last_name", "Roux")], &[]);
+    drop(early);
+    let leads = eng.at(t0 + 3 * DAY).report_stale(Entity::Lead).unwrap();
+    assert_eq!(leads.rows.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Zoé Roux"]);
+}

@@ -45,6 +45,32 @@ pub struct DealFact {
     pub reason: Option<String>,
 }
 
+/// A lead or deal left alone longer than its stage's rotting limit (SPEC V8, Pipedrive's
+/// rotting): no change to it and no activity of it planned, changed or done since
+/// `last_touch`, and its stage (in progress) has a limit that has passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleFact {
+    /// Id.
+    pub id: i64,
+    /// Its title (for a lead without one, its person's name or company).
+    pub title: String,
+    /// Stage it is in.
+    pub stage_id: i64,
+    /// The last change to it or to one of its activities.
+    pub last_touch: UnixMs,
+    /// Responsible's login.
+    pub responsible: Option<String>,
+    /// Amount, minor units.
+    pub amount_minor: Option<i64>,
+    /// Its currency code.
+    pub currency: Option<String>,
+}
+
+/// Whole days from `since` to `now` (what "stale for 23 days" counts).
+pub fn days_idle(now: UnixMs, since: UnixMs) -> i64 {
+    (now - since).max(0) / 86_400_000
+}
+
 /// What a report needs of a stage.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StageFact {

@@ -3,7 +3,8 @@
 
 use super::Result;
 use crate::domain::access::Sight;
-use crate::domain::report::DealFact;
+use crate::domain::fields::Entity;
+use crate::domain::report::{DealFact, StaleFact};
 use crate::domain::when::UnixMs;
 
 /// Which deals a report reads.
@@ -21,4 +22,8 @@ pub struct DealQuery {
 pub trait Reports {
     /// The deals `query` names that `sight` lets the user see, by id.
     fn deal_facts(&self, query: &DealQuery, sight: &Sight) -> Result<Vec<DealFact>>;
+
+    /// The leads or deals `sight` lets the user see that are stale at `now` (see
+    /// `domain::report::StaleFact`), the longest left alone first.
+    fn stale(&self, entity: Entity, now: UnixMs, sight: &Sight) -> Result<Vec<StaleFact>>;
 }

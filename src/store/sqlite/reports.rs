@@ -4,7 +4,8 @@ use super::records::list::visibility_sql;
 use super::{Result, Store};
 use crate::domain::access::Sight;
 use crate::domain::fields::Entity;
-use crate::domain::report::DealFact;
+use crate::domain::report::{DealFact, StaleFact};
+use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
@@ -43,6 +44,41 @@ impl Reports for Store {
                     responsible: r.get(7)?,
                     source: r.get(8)?,
                     reason: r.get(9)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn stale(&self, entity: Entity, now: UnixMs, sight: &Sight) -> Result<Vec<StaleFact>> {
+        if !entity.has_stages() {
+            return Ok(vec![]);
+        }
+        let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
+        let sql = format!(
+            "SELECT id, title, stage_id, touched, login, amount_minor, currency FROM ( \
+               SELECT t.id, {title} AS title, t.stage_id, t.amount_minor, t.currency, u.login, s.rot_days, \
+                      max(t.modified_at, coalesce((SELECT max(a.modified_at) FROM activity_bindings b \
+                          JOIN activities a ON a.id = b.activity_id WHERE b.entity_id = t.id AND b.entity = ?2), 0)) AS touched \
+               FROM {table} t JOIN stages s ON s.id = t.stage_id LEFT JOIN users u ON u.id = t.responsible_id \
+               WHERE s.rot_days IS NOT NULL AND s.semantics = 'in_progress' AND {vis}) x \
+             WHERE touched < ?1 - rot_days * 86400000 ORDER BY touched, id",
+            title = crate::store::reports::title_sql(entity),
+            table = entity.table(),
+        );
+        let mut params: Vec<Sql> = vec![Sql::Integer(now), Sql::Text(entity.code().into())];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let mut stmt = s.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                Ok(StaleFact {
+                    id: r.get(0)?,
+                    title: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    stage_id: r.get(2)?,
+                    last_touch: r.get(3)?,
+                    responsible: r.get(4)?,
+                    amount_minor: r.get(5)?,
+                    currency: r.get(6)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -63,7 +63,9 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let name = if entity == Entity::Lead { None } else { name };
             let (pipeline, heads) = store.board(entity, name.as_deref())?;
             let empty_file = store.holds_no_records().unwrap_or(false);
-            vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
+            // Cards left alone past their stage's rotting limit are marked.
+            let stale = store.stale_ids(entity)?;
+            vec![StoreEvent::Board { entity, pipeline, heads, empty_file, stale }]
         }
         Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {
             let mut filter = ListFilter {

@@ -31,3 +31,20 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     assert_eq!(h.app.reports.period, PeriodSpec::Quarter);
     assert_eq!(h.app.reports.data.as_ref().unwrap().won_lost.period.first_day.to_string(), "2026-10-01");
 }
+
+/// A card left alone past its stage's rotting limit is marked on the Kanban.
+#[test]
+fn stale_cards_are_marked_on_the_kanban() {
+    let mut h = Harness::new(0, Lang::En);
+    let fields = vec![("title".into(), "Fours".into())];
+    let id = h.store.create(Entity::Deal, &RecordInput { fields, ..Default::default() }).unwrap().id;
+    h.act(Show(Tab::DealBoard));
+    assert!(h.app.deal_board.stale.is_empty());
+    // The tests' clock stands still: a limit of one day is passed by a record changed a
+    // day and more ago only. Its stage's limit set, the record's last change put back.
+    h.store.set_stage_terms(Entity::Deal, None, "NEW", None, Some("1")).unwrap();
+    let later = common::tui::open_at(&h.dir.path().join("crm.db"), Lang::En, common::tui::NOW + 2 * 86_400_000);
+    h.store = later;
+    h.act(Refresh);
+    assert!(h.app.deal_board.stale.contains(&id), "{:?}", h.app.deal_board.stale);
+}

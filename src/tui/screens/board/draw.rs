@@ -71,6 +71,11 @@ pub fn card_lines(
     };
     let repeat = if card.is_repeat { format!(" ↻ {}", app.t("label.repeat")) } else { String::new() };
     let mut third = format!("{}{repeat}", card.responsible.clone().unwrap_or_default());
+    // Left alone past its stage's rotting limit (`prospect stage terms --rotting`).
+    let stale = app.board(entity).stale.contains(&card.id);
+    if stale {
+        third.push_str(&format!(" ⌛{}", app.t("tui.stale")));
+    }
     if let Some(d) = card.next_activity {
         third.push_str(&format!(" ⏰{}", present::short_time(app.lang, d)));
     }
@@ -84,7 +89,7 @@ pub fn card_lines(
         Line::from(vec![bar.clone(), Span::styled(fit(&second, inner), base)]),
         Line::from(vec![
             bar,
-            Span::styled(fit(&third, inner), if overdue { base.fg(Color::Red) } else { base.fg(Color::Gray) }),
+            Span::styled(fit(&third, inner), if overdue || stale { base.fg(Color::Red) } else { base.fg(Color::Gray) }),
         ]),
     ]
 }

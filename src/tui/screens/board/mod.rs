@@ -74,6 +74,8 @@ impl Column {
 /// A Kanban board of leads or deals.
 #[derive(Clone, Debug, Default)]
 pub struct Board {
+    /// Ids of its records left alone past their stage's rotting limit.
+    pub stale: std::collections::HashSet<i64>,
     /// Pipeline shown.
     pub pipeline: Option<PipelineRow>,
     /// Columns, one per stage.
@@ -436,7 +438,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     let per = app.cards_per_screen();
     match ev {
-        StoreEvent::Board { entity, pipeline, heads, empty_file } => {
+        StoreEvent::Board { entity, pipeline, heads, empty_file, stale } => {
             if empty_file && entity == Entity::Lead && matches!(app.screen, Screen::Board(Entity::Lead)) {
                 app.screen = Screen::Welcome;
             } else if !empty_file && app.screen == Screen::Welcome {
@@ -447,6 +449,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             let mut old = std::mem::take(&mut board.columns);
             board.pipeline = Some(pipeline.clone());
             board.loaded = true;
+            board.stale = stale.into_iter().collect();
             board.unconfirmed = None;
             let mut effects = Vec::new();
             for head in heads {
