@@ -75,6 +75,10 @@ const EXAMPLES: &[(&str, &str)] = &[
         "report forecast",
         "prospect report forecast\n  prospect report forecast --pipeline General --by responsible --csv",
     ),
+    (
+        "report conversion",
+        "prospect report conversion --period quarter --by source\n  prospect report conversion --from 01/11/2026 --to 30/11/2026 --json",
+    ),
     ("report stale", "prospect report stale\n  prospect report stale --entity lead --csv"),
     (
         "report won-lost",

@@ -20,6 +20,9 @@ pub enum ReportCmd {
     /// Deals won and lost in a period, compared with the one before: counts, amounts, win
     /// rate, lost reasons ranked.
     WonLost(ReportArgs),
+    /// What became of the leads that came in in a period (converted, junked, still open),
+    /// the conversion rate and the median time to convert, compared with the period before.
+    Conversion(ReportArgs),
     /// Leads or deals left alone (no change, no activity planned or done) longer than their
     /// stage's rotting limit (`prospect stage terms STAGE --rotting 14`), longest first.
     Stale(StaleArgs),
@@ -126,6 +129,7 @@ pub fn run(s: &mut Session, c: ReportCmd) -> anyhow::Result<()> {
         ReportCmd::Forecast(a) => forecast(s, &a),
         ReportCmd::WonLost(a) => won_lost(s, &a),
         ReportCmd::Stale(a) => stale(s, &a),
+        ReportCmd::Conversion(a) => conversion(s, &a),
     }
 }
 
@@ -401,6 +405,88 @@ fn stale(s: &mut Session, a: &StaleArgs) -> anyhow::Result<()> {
         } else {
             output::table(&headers, &rows);
         }
+    }
+    Ok(())
+}
+
+/// A duration in days with one decimal (`2.5`), as the language writes it.
+fn days_text(ms: Option<i64>, json: bool) -> String {
+    let Some(ms) = ms else { return if json { String::new() } else { "—".into() } };
+    let tenths = crate::domain::lines::div_round(ms as i128, 8_640_000) as i64;
+    let text = format!("{}.{}", tenths / 10, tenths % 10);
+    if json { text } else { tr("report.days", &[("days", &crate::present::decimal(crate::i18n::lang(), &text))]) }
+}
+
+fn conversion(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
+    if a.pipeline.is_some() {
+        bail!("{}", tr("report.leads_one_pipeline", &[]));
+    }
+    let (period, previous) = period(s, a)?;
+    let r = s.store.report_conversion(&scope(a)?, period, previous)?;
+    let rate = |c: &crate::domain::report::Conversion| c.rate_tenths().map(|t| format!("{}.{}", t / 10, t % 10));
+    if s.json {
+        let figures = |c: &crate::domain::report::Conversion| {
+            json!({"created": c.created, "converted": c.converted, "junked": c.junked, "open": c.open,
+                "conversion_rate": rate(c), "median_days_to_convert": c.median_ms.map(|m| days_text(Some(m), true)),
+                "median_ms_to_convert": c.median_ms})
+        };
+        let days = |b: &Bounds| json!({"from": b.first_day.to_string(), "to": b.last_day.to_string()});
+        let groups: Vec<Json> = r
+            .groups
+            .iter()
+            .map(|(k, now, before)| json!({"key": k, "period": figures(now), "previous": figures(before)}))
+            .collect();
+        output::json(
+            &json!({"report": "conversion", "by": a.by, "period": days(&r.period), "previous": days(&r.previous), "groups": groups}),
+        );
+        return Ok(());
+    }
+    let split = a.by.is_some();
+    let mut rows = Vec::new();
+    for (k, now, before) in &r.groups {
+        for (label, c) in [("current", now), ("previous", before)] {
+            let mut cells =
+                if split { vec![if a.csv { k.clone().unwrap_or_default() } else { group_name(k) }] } else { vec![] };
+            let period_word = if a.csv { label.to_string() } else { tr(&format!("report.{label}"), &[]) };
+            let rate_text = match rate(c) {
+                Some(t) if a.csv => t,
+                Some(t) => format!("{} %", crate::present::decimal(crate::i18n::lang(), &t)),
+                None if a.csv => String::new(),
+                None => "—".into(),
+            };
+            cells.extend([
+                period_word,
+                c.created.to_string(),
+                c.converted.to_string(),
+                c.junked.to_string(),
+                c.open.to_string(),
+                rate_text,
+                days_text(c.median_ms, a.csv),
+            ]);
+            rows.push(cells);
+        }
+    }
+    let keys = ["period", "created", "converted", "junked", "open", "conversion_rate", "median_days"];
+    let mut headers: Vec<String> = match (split, a.csv) {
+        (false, _) => vec![],
+        (true, true) => vec![by_code(a).to_string()],
+        (true, false) => vec![tr(&format!("report.by_{}", by_code(a)), &[])],
+    };
+    if a.csv {
+        headers.extend(keys.map(String::from));
+        print!("{}", String::from_utf8_lossy(&crate::io::csv::write_table(&headers, &rows)?));
+        return Ok(());
+    }
+    headers.extend(keys.map(|k| tr(&format!("report.conv_{k}"), &[])));
+    let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
+    let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);
+    let title = tr("report.conversion_title", &[("span", &span)]);
+    if a.format.is_some() {
+        println!("## {title}\n");
+        markdown_table(&headers, &rows);
+    } else {
+        println!("{title}");
+        output::table(&headers, &rows);
     }
     Ok(())
 }

@@ -45,6 +45,17 @@ pub struct WonLostReport {
     pub groups: Vec<(Option<String>, WonLost, WonLost)>,
 }
 
+/// What became of the leads that came in, in a period and the one before, in groups.
+#[derive(Clone, Debug)]
+pub struct ConversionReport {
+    /// The period.
+    pub period: Bounds,
+    /// The period before it.
+    pub previous: Bounds,
+    /// Each group: this period's figures and the previous one's.
+    pub groups: Vec<(Option<String>, report::Conversion, report::Conversion)>,
+}
+
 /// Records left alone too long.
 #[derive(Clone, Debug)]
 pub struct StaleReport {
@@ -59,15 +70,16 @@ pub struct StaleReport {
 }
 
 impl Service {
-    /// Every deal stage of the scope's pipeline(s), with its probability.
-    fn stage_facts(&self, pipeline: Option<&PipelineRow>) -> Result<Vec<StageFact>> {
+    /// Every stage of the scope's pipeline(s) of `entity`, with its probability.
+    fn stage_facts_of(&self, entity: Entity, pipeline: Option<&PipelineRow>) -> Result<Vec<StageFact>> {
         let pipelines = match pipeline {
             Some(p) => vec![p.clone()],
-            None => self.engine.pipelines(Entity::Deal)?,
+            None => self.engine.pipelines(entity)?,
         };
         let mut out = Vec::new();
         for p in pipelines {
-            let (_, stages) = self.engine.stages(Entity::Deal, Some(&p.name))?;
+            let name = (entity == Entity::Deal).then_some(p.name.as_str());
+            let (_, stages) = self.engine.stages(entity, name)?;
             let own: Vec<_> = stages.iter().map(|s| (s.stage.semantics, s.stage.probability)).collect();
             for (s, probability) in stages.iter().zip(report::stage_probabilities(&own)) {
                 let s = &s.stage;
@@ -81,6 +93,45 @@ impl Service {
             }
         }
         Ok(out)
+    }
+
+    fn stage_facts(&self, pipeline: Option<&PipelineRow>) -> Result<Vec<StageFact>> {
+        self.stage_facts_of(Entity::Deal, pipeline)
+    }
+
+    /// What became of the leads that came in in `period` and in `previous`
+    /// (`domain::report::conversion`), split as the scope asks.
+    pub fn report_conversion(&self, scope: &ReportScope, period: Bounds, previous: Bounds) -> Result<ConversionReport> {
+        let sight = self.sight()?;
+        let stages = self.stage_facts_of(Entity::Lead, None)?;
+        let mut now = self.engine.lead_facts((period.from, period.to), &sight)?;
+        let mut before = self.engine.lead_facts((previous.from, previous.to), &sight)?;
+        if let Some(login) = &scope.responsible {
+            let id = self.engine.user_id_of(login)?;
+            let login = self.engine.users()?.into_iter().find(|u| u.id == id).map(|u| u.login).unwrap_or_default();
+            for leads in [&mut now, &mut before] {
+                leads.retain(|l| l.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
+            }
+        }
+        let split = |leads: &[report::LeadFact]| match scope.by {
+            Some(by) => report::group_leads(leads, by),
+            None => vec![(None, leads.to_vec())],
+        };
+        let before_groups = split(&before);
+        let mut groups: Vec<(Option<String>, report::Conversion, report::Conversion)> = split(&now)
+            .into_iter()
+            .map(|(k, leads)| {
+                let prev = before_groups.iter().find(|(b, _)| *b == k).map(|(_, l)| report::conversion(l, &stages));
+                (k, report::conversion(&leads, &stages), prev.unwrap_or_default())
+            })
+            .collect();
+        // A group only the previous period had still shows, at zero now.
+        for (k, leads) in &before_groups {
+            if !groups.iter().any(|(g, _, _)| g == k) {
+                groups.push((k.clone(), report::Conversion::default(), report::conversion(leads, &stages)));
+            }
+        }
+        Ok(ConversionReport { period, previous, groups })
     }
 
     /// The deals of the scope that `query` names and the user may see.

@@ -63,6 +63,27 @@ fn reports(env: &Env) {
     let titles: Vec<&str> = stale["records"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Four mixte"], "{stale}");
     assert_eq!(stale["records"][0]["rotting_days"], 14);
+    // Conversion: leads that came in in March (Paris), one converted 10 hours later.
+    let id = |v: &str| serde_json::from_str::<serde_json::Value>(v).unwrap()["id"].as_i64().unwrap().to_string();
+    let lead = id(&at(env, "2026-02-28T23:30:00Z", &["--json", "lead", "add", "--title", "Salon"]));
+    at(env, "2026-03-05T09:00:00Z", &["lead", "add", "--title", "Site"]);
+    at(env, "2026-03-01T09:30:00Z", &["lead", "move", &lead, "CONVERTED"]);
+    let conv = ["report", "conversion", "--from", "2026-03-01", "--to", "2026-03-31"];
+    let c: serde_json::Value =
+        serde_json::from_str(&at(env, "2026-04-02T10:00:00Z", &[&["--json"][..], &conv[..]].concat())).unwrap();
+    let p = &c["groups"][0]["period"];
+    assert_eq!(
+        (p["created"].as_i64(), p["converted"].as_i64(), p["open"].as_i64()),
+        (Some(2), Some(1), Some(1)),
+        "{c}"
+    );
+    assert_eq!(
+        (p["conversion_rate"].as_str(), p["median_days_to_convert"].as_str()),
+        (Some("50.0"), Some("0.4")),
+        "{c}"
+    );
+    let text = at(env, "2026-04-02T10:00:00Z", &[&["--lang", "fr"][..], &conv[..]].concat());
+    assert!(text.contains("50,0 %") && text.contains("0,4 j"), "{text}");
     // Refusals name what is wrong.
     let said = env.fails(1, &["report", "won-lost", "--period", "fortnight"]);
     assert!(said.contains("period") && said.contains("quarter"), "{said}");

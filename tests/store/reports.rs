@@ -141,3 +141,40 @@ pub fn records_left_alone_past_their_stages_limit_are_stale(mut eng: TestEngine)
     let leads = eng.at(t0 + 3 * DAY).report_stale(Entity::Lead).unwrap();
     assert_eq!(leads.rows.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Zoé Roux"]);
 }
+
+/// The leads that came in in a period (in Paris), what became of them, and the median time
+/// to convert; a restricted user counts theirs.
+pub fn conversion_counts_the_leads_that_came_in_and_what_became_of_them(mut eng: TestEngine) {
+    const H: i64 = 3_600_000;
+    let bob = eng.session_as("bob", &["Manager"], None);
+    let lead = |eng: &mut TestEngine, when: i64, name: &str, more: &[(&str, &str)]| {
+        let mut later = eng.at(when);
+        let mut fields = vec![("title", name)];
+        fields.extend_from_slice(more);
+        create(&mut later, Entity::Lead, &fields, &[]).id
+    };
+    let first = at(2026, 3, 1, 0, 30); // 28 February 23:30 UTC: March's in Paris
+    let a = lead(&mut eng, first, "A", &[]);
+    let b = lead(&mut eng, at(2026, 3, 10, 9, 0), "B", &[]);
+    let c = lead(&mut eng, at(2026, 3, 11, 9, 0), "C", &[("responsible", "bob")]);
+    let d = lead(&mut eng, at(2026, 3, 12, 9, 0), "D", &[]);
+    lead(&mut eng, at(2026, 4, 1, 0, 30), "April's", &[]);
+    lead(&mut eng, at(2026, 2, 27, 9, 0), "February's", &[]);
+    let move_lead = |when: i64, id: i64, stage: &str| {
+        eng.at(when).move_stage(RecordRef::new(Entity::Lead, id), stage, None, None).unwrap();
+    };
+    move_lead(first + 10 * H, a, "CONVERTED");
+    move_lead(at(2026, 3, 10, 9, 0) + 30 * H, b, "CONVERTED");
+    move_lead(at(2026, 3, 11, 9, 0) + 2 * H, c, "CONVERTED");
+    move_lead(at(2026, 3, 13, 9, 0), d, "JUNK");
+    let (march, february) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
+    let r = eng.report_conversion(&ReportScope::default(), march, february).unwrap();
+    let (_, now, before) = &r.groups[0];
+    assert_eq!((now.created, now.converted, now.junked, now.open), (4, 3, 1, 0), "{now:?}");
+    assert_eq!(now.median_ms, Some(10 * H), "2 h, 10 h, 30 h");
+    assert_eq!(now.rate_tenths(), Some(750));
+    assert_eq!((before.created, before.open), (1, 1));
+    let r = bob.report_conversion(&ReportScope::default(), march, february).unwrap();
+    let (_, now, _) = &r.groups[0];
+    assert_eq!((now.created, now.converted, now.median_ms), (1, 1, Some(2 * H)));
+}

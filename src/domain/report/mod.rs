@@ -243,6 +243,86 @@ pub fn won_lost(deals: &[DealFact], stages: &[StageFact], period: &Bounds) -> Wo
     out
 }
 
+/// What the conversion report needs of a lead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeadFact {
+    /// Id.
+    pub id: i64,
+    /// Stage it is in.
+    pub stage_id: i64,
+    /// When it came in.
+    pub created_at: UnixMs,
+    /// When it reached a final stage (converted or junked).
+    pub closed_at: Option<UnixMs>,
+    /// Responsible's login.
+    pub responsible: Option<String>,
+    /// Source code.
+    pub source: Option<String>,
+}
+
+/// What became of the leads that came in in a period.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Conversion {
+    /// Leads that came in.
+    pub created: i64,
+    /// Of them, converted (in the success stage now).
+    pub converted: i64,
+    /// Junked (in a failure stage now).
+    pub junked: i64,
+    /// Still open.
+    pub open: i64,
+    /// The median time from coming in to being converted, of those converted.
+    pub median_ms: Option<i64>,
+}
+
+impl Conversion {
+    /// Converted / came in, in tenths of a percent.
+    pub fn rate_tenths(&self) -> Option<i64> {
+        (self.created > 0)
+            .then(|| crate::domain::lines::div_round(self.converted as i128 * 1000, self.created as i128) as i64)
+    }
+}
+
+/// What became of `leads` (those that came in in the period): by their stage now; the
+/// median of an even count is the mean of the two middle times, rounded down.
+pub fn conversion(leads: &[LeadFact], stages: &[StageFact]) -> Conversion {
+    let mut out = Conversion::default();
+    let mut times = Vec::new();
+    for l in leads {
+        let Some(stage) = stages.iter().find(|s| s.id == l.stage_id) else { continue };
+        out.created += 1;
+        match stage.semantics {
+            StageSemantics::Success => {
+                out.converted += 1;
+                times.extend(l.closed_at.map(|c| (c - l.created_at).max(0)));
+            }
+            StageSemantics::Failure => out.junked += 1,
+            StageSemantics::InProgress => out.open += 1,
+        }
+    }
+    times.sort_unstable();
+    let n = times.len();
+    out.median_ms = match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(times[n / 2]),
+        _ => Some((times[n / 2 - 1] + times[n / 2]) / 2),
+    };
+    out
+}
+
+/// `leads` split by `by`, as `group` splits deals.
+pub fn group_leads(leads: &[LeadFact], by: GroupBy) -> Vec<(Option<String>, Vec<LeadFact>)> {
+    let mut groups: BTreeMap<(bool, Option<String>), Vec<LeadFact>> = BTreeMap::new();
+    for l in leads {
+        let key = match by {
+            GroupBy::Responsible => l.responsible.clone(),
+            GroupBy::Source => l.source.clone(),
+        };
+        groups.entry((key.is_none(), key)).or_default().push(l.clone());
+    }
+    groups.into_iter().map(|((_, k), v)| (k, v)).collect()
+}
+
 /// How a report's figures are split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupBy {

@@ -116,6 +116,34 @@ fn probabilities_and_rotting_limits_are_read_as_typed() {
 }
 
 #[test]
+fn conversion_counts_what_became_of_the_leads_and_the_median_time() {
+    const H: i64 = 3_600_000;
+    let lead = |id, stage, created, closed: Option<i64>| LeadFact {
+        id,
+        stage_id: stage,
+        created_at: created,
+        closed_at: closed,
+        responsible: None,
+        source: None,
+    };
+    let leads = [
+        lead(1, 3, 0, Some(10 * H)),
+        lead(2, 3, 5 * H, Some(9 * H)),
+        lead(3, 3, 0, Some(30 * H)),
+        lead(4, 3, 0, Some(2 * H)),
+        lead(5, 4, 0, Some(H)),
+        lead(6, 1, 0, None),
+    ];
+    let c = conversion(&leads, &stages());
+    assert_eq!((c.created, c.converted, c.junked, c.open), (6, 4, 1, 1));
+    // 2 h, 4 h, 10 h, 30 h: the median is 7 h.
+    assert_eq!(c.median_ms, Some(7 * H));
+    assert_eq!(c.rate_tenths(), Some(667));
+    assert_eq!(conversion(&leads[..3], &stages()).median_ms, Some(10 * H));
+    assert_eq!(Conversion::default().rate_tenths(), None);
+}
+
+#[test]
 fn groups_come_in_order_with_nobody_last() {
     let mut a = deal(1, 1, 1, None);
     a.responsible = Some("bob".into());

@@ -4,7 +4,7 @@
 use super::Result;
 use crate::domain::access::Sight;
 use crate::domain::fields::Entity;
-use crate::domain::report::{DealFact, StaleFact};
+use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 
 /// Which deals a report reads.
@@ -22,6 +22,9 @@ pub struct DealQuery {
 pub trait Reports {
     /// The deals `query` names that `sight` lets the user see, by id.
     fn deal_facts(&self, query: &DealQuery, sight: &Sight) -> Result<Vec<DealFact>>;
+
+    /// The leads created in `[from, to)` that `sight` lets the user see, by id.
+    fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight) -> Result<Vec<LeadFact>>;
 
     /// The leads or deals `sight` lets the user see that are stale at `now` (see
     /// `domain::report::StaleFact`), the longest left alone first.

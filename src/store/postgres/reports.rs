@@ -4,7 +4,7 @@ use super::records::{Params, refs, visibility_sql};
 use super::{Result, Store};
 use crate::domain::access::Sight;
 use crate::domain::fields::Entity;
-use crate::domain::report::{DealFact, StaleFact};
+use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 
@@ -40,6 +40,31 @@ impl Reports for Store {
                         source: r.get(8),
                         reason: r.get(9),
                     }
+                })
+                .collect())
+        })
+    }
+
+    fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight) -> Result<Vec<LeadFact>> {
+        let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t", 3);
+        let sql = format!(
+            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login::text, src.code::text FROM leads t \
+             LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
+             WHERE t.created_at >= $1 AND t.created_at < $2 AND {vis} ORDER BY t.id"
+        );
+        let mut params: Params = vec![Box::new(created.0), Box::new(created.1)];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;
+            Ok(rows
+                .iter()
+                .map(|r| LeadFact {
+                    id: r.get(0),
+                    stage_id: r.get(1),
+                    created_at: r.get(2),
+                    closed_at: r.get(3),
+                    responsible: r.get(4),
+                    source: r.get(5),
                 })
                 .collect())
         })

@@ -4,7 +4,7 @@ use super::records::list::visibility_sql;
 use super::{Result, Store};
 use crate::domain::access::Sight;
 use crate::domain::fields::Entity;
-use crate::domain::report::{DealFact, StaleFact};
+use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use rusqlite::params_from_iter;
@@ -44,6 +44,31 @@ impl Reports for Store {
                     responsible: r.get(7)?,
                     source: r.get(8)?,
                     reason: r.get(9)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight) -> Result<Vec<LeadFact>> {
+        let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t");
+        let sql = format!(
+            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code FROM leads t \
+             LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
+             WHERE t.created_at >= ?1 AND t.created_at < ?2 AND {vis} ORDER BY t.id"
+        );
+        let mut params: Vec<Sql> = vec![Sql::Integer(created.0), Sql::Integer(created.1)];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let mut stmt = s.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                Ok(LeadFact {
+                    id: r.get(0)?,
+                    stage_id: r.get(1)?,
+                    created_at: r.get(2)?,
+                    closed_at: r.get(3)?,
+                    responsible: r.get(4)?,
+                    source: r.get(5)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

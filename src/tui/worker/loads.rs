@@ -126,6 +126,7 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let data = crate::tui::screens::reports::ReportsData {
                 forecast: store.report_forecast(&scope)?,
                 won_lost: store.report_won_lost(&scope, current, previous)?,
+                conversion: store.report_conversion(&scope, current, previous)?,
             };
             vec![StoreEvent::Reports { period, data: Box::new(data) }]
         }

@@ -3,7 +3,7 @@
 
 use super::ReportsData;
 use crate::domain::report::period::PeriodSpec;
-use crate::domain::report::{Sums, WonLost};
+use crate::domain::report::{Conversion, Sums, WonLost};
 use crate::present;
 use crate::tui::app::App;
 use crate::tui::widgets::{fit, fit_pad};
@@ -39,7 +39,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let [won_area, forecast_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(top);
     let [reasons_area, table_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(bottom);
     let (now, before) = wl.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default();
-    draw_won_lost(app, f, won_area, &now, &before);
+    let (leads, leads_before) =
+        data.conversion.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default();
+    draw_won_lost(app, f, won_area, &now, &before, (&leads, &leads_before));
     draw_reasons(app, f, reasons_area, &now);
     draw_forecast(app, data, f, forecast_area, table_area);
 }
@@ -61,19 +63,38 @@ fn sums(app: &App, s: &Sums) -> String {
     s.iter().map(|(c, m)| present::money(app.lang, *m, Some(c))).collect::<Vec<_>>().join(" + ")
 }
 
+/// "300 in · 23 converted (7.7 %)".
+fn converted(app: &App, c: &Conversion) -> String {
+    let rate = c
+        .rate_tenths()
+        .map(|t| format!(" ({} %)", present::decimal(app.lang, &format!("{}.{}", t / 10, t % 10))))
+        .unwrap_or_default();
+    app.ta(
+        "tui.report_converted",
+        &[("created", &c.created.to_string()), ("converted", &c.converted.to_string()), ("rate", &rate)],
+    )
+}
+
 fn rate(app: &App, w: &WonLost) -> String {
     w.win_rate_tenths()
         .map(|t| format!("{} %", present::decimal(app.lang, &format!("{}.{}", t / 10, t % 10))))
         .unwrap_or_else(|| "—".into())
 }
 
-fn draw_won_lost(app: &App, f: &mut Frame, area: Rect, now: &WonLost, before: &WonLost) {
+fn draw_won_lost(
+    app: &App,
+    f: &mut Frame,
+    area: Rect,
+    now: &WonLost,
+    before: &WonLost,
+    (leads, leads_before): (&Conversion, &Conversion),
+) {
     let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t("tui.report_won_lost")));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let [text, chart] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(inner);
+    let [text, chart] = Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(inner);
     let w = text.width as usize;
-    let labels = [app.t("report.won"), app.t("report.lost"), app.t("report.win_rate")];
+    let labels = [app.t("report.won"), app.t("report.lost"), app.t("report.win_rate"), app.t("tui.report_leads")];
     let pad = labels.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
     let line = |label: String, a: String, b: String| {
         Line::from(fit(&format!("{} {a}  ({} {b})", fit_pad(&label, pad), app.t("tui.report_before")), w))
@@ -90,6 +111,7 @@ fn draw_won_lost(app: &App, f: &mut Frame, area: Rect, now: &WonLost, before: &W
             format!("{} · {}", before.lost, sums(app, &before.lost_amount)),
         ),
         line(app.t("report.win_rate"), rate(app, now), rate(app, before)),
+        line(app.t("tui.report_leads"), converted(app, leads), converted(app, leads_before)),
     ];
     f.render_widget(Paragraph::new(lines), text);
     if chart.height < 3 {

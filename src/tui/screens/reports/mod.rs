@@ -8,7 +8,7 @@ mod draw;
 pub use draw::draw;
 
 use crate::domain::report::period::PeriodSpec;
-use crate::service::{ForecastReport, WonLostReport};
+use crate::service::{ConversionReport, ForecastReport, WonLostReport};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::effect::{Effect, StoreEvent};
@@ -21,6 +21,8 @@ pub struct ReportsData {
     pub forecast: ForecastReport,
     /// Won and lost in the period and the one before.
     pub won_lost: WonLostReport,
+    /// What became of the leads that came in.
+    pub conversion: ConversionReport,
 }
 
 /// The reports screen's state.
