@@ -301,6 +301,67 @@ pub fn check_ids(p: &Party) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// Our company's details checked as a bank and a tax office read them: SIREN and SIRET
+/// (`check_ids`), the e-mail, the VAT number (two letters and 2 to 13 letters or digits; a
+/// French one `FR`, a two-character key and the nine digits of a SIREN), the IBAN (its
+/// length and its check digits, ISO 13616) and the BIC (8 or 11 letters and digits).
+pub fn check_company(d: &CompanyDetails) -> Result<(), FieldError> {
+    check_ids(&d.party)?;
+    let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let refused = |field: &str, key: &'static str, value: &str| {
+        Err(FieldError::new(field, Problem::refused(key, &[("value", value.trim())])))
+    };
+    if let Some(e) = &d.party.email
+        && !crate::domain::dedup::is_valid_email(e)
+    {
+        return Err(FieldError::new("email", Problem::Email { value: e.trim().to_string() }));
+    }
+    if let Some(v) = &d.party.vat {
+        let c = compact(v);
+        let (country, rest) = c.split_at(c.len().min(2));
+        let shaped = country.len() == 2
+            && country.chars().all(|ch| ch.is_ascii_alphabetic())
+            && (2..=13).contains(&rest.len())
+            && rest.chars().all(|ch| ch.is_ascii_alphanumeric());
+        let french = country != "FR" || (rest.len() == 11 && rest[2..].chars().all(|ch| ch.is_ascii_digit()));
+        if !shaped || !french {
+            return refused("vat", "vat_number", v);
+        }
+    }
+    if let Some(i) = &d.iban
+        && !iban_ok(&compact(i))
+    {
+        return refused("iban", "iban", i);
+    }
+    if let Some(b) = &d.bic {
+        let c = compact(b);
+        if !matches!(c.len(), 8 | 11) || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+            return refused("bic", "bic", b);
+        }
+    }
+    Ok(())
+}
+
+/// An IBAN's shape and check digits: the country and check digits moved to the end, letters
+/// as 10-35, the number modulo 97 is 1.
+fn iban_ok(iban: &str) -> bool {
+    if !(15..=34).contains(&iban.len()) || !iban.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let (head, tail) = iban.split_at(4);
+    if !head[..2].chars().all(|c| c.is_ascii_alphabetic()) || !head[2..].chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut rest = 0u32;
+    for c in tail.chars().chain(head.chars()) {
+        let digits = c.to_digit(36).unwrap_or(0);
+        for d in if digits >= 10 { vec![digits / 10, digits % 10] } else { vec![digits] } {
+            rest = (rest * 10 + d) % 97;
+        }
+    }
+    rest == 1
+}
+
 /// A document with its lines and totals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Document {
@@ -401,6 +462,32 @@ mod tests {
     fn siren_and_siret_are_counted_in_digits() {
         let p = |siren: &str| Party { siren: Some(siren.into()), ..Default::default() };
         assert!(check_ids(&p("123 456 789")).is_ok());
+        let company = |iban: Option<&str>, vat: Option<&str>, bic: Option<&str>, email: Option<&str>| CompanyDetails {
+            party: Party { vat: vat.map(String::from), email: email.map(String::from), ..Default::default() },
+            iban: iban.map(String::from),
+            bic: bic.map(String::from),
+            ..Default::default()
+        };
+        let field = |c: CompanyDetails| check_company(&c).err().map(|e| e.field);
+        assert_eq!(
+            field(company(
+                Some("FR76 3000 6000 0112 3456 7890 189"),
+                Some("FR12 123456789"),
+                Some("AGRIFRPP"),
+                Some("a@b.fr")
+            )),
+            None
+        );
+        assert_eq!(
+            field(company(Some("FR76 3000 6000 0112 3456 7890 188"), None, None, None)).as_deref(),
+            Some("iban")
+        );
+        assert_eq!(field(company(Some("FR76"), None, None, None)).as_deref(), Some("iban"));
+        assert_eq!(field(company(None, Some("XX"), None, None)).as_deref(), Some("vat"));
+        assert_eq!(field(company(None, Some("FR12 12345"), None, None)).as_deref(), Some("vat"));
+        assert_eq!(field(company(None, Some("DE123456789"), None, None)), None);
+        assert_eq!(field(company(None, None, Some("AGRI"), None)).as_deref(), Some("bic"));
+        assert_eq!(field(company(None, None, None, Some("notanemail"))).as_deref(), Some("email"));
         assert_eq!(check_ids(&p("12345")).unwrap_err().field, "siren");
         assert_eq!(check_ids(&Party { siret: Some("1234".into()), ..Default::default() }).unwrap_err().field, "siret");
     }

@@ -5,7 +5,7 @@
 use super::Service;
 use crate::domain::access::Action;
 use crate::domain::comm::CommKind;
-use crate::domain::document::{CompanyDetails, DocKind, DocStatus, Party, check_ids, check_pattern};
+use crate::domain::document::{CompanyDetails, DocKind, DocStatus, Party, check_company, check_pattern};
 use crate::domain::fields::Entity;
 use crate::domain::{FieldError, Problem};
 use crate::io::documents::{Format, RenderContext};
@@ -56,7 +56,7 @@ impl Service {
     /// length is refused, naming it.
     pub fn set_company_details(&mut self, details: &CompanyDetails) -> Result<()> {
         self.require_admin(AdminTask::ChangeCompanyDetails)?;
-        check_ids(&details.party)?;
+        check_company(details)?;
         let json = serde_json::to_string(details).unwrap_or_default();
         self.engine.set_setting(COMPANY, &json)
     }
