@@ -84,26 +84,7 @@ pub fn export(s: &mut Session, args: &ExportArgs, what: Exported, format: &str) 
 /// `import --entity product FILE.csv`: each row adds a product, or updates the one with its
 /// code; a refused row is named with its line and why, and the others go in.
 pub fn import_products(s: &mut Session, args: &ImportArgs) -> anyhow::Result<()> {
-    use crate::io::csv as csvio;
-    let encoding = args
-        .encoding
-        .as_deref()
-        .map(csvio::encoding_for)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
-    let separator = args
-        .separator
-        .as_deref()
-        .map(csvio::separator_for)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--separator: {e}"))?;
-    let file = if args.file.as_os_str() == "-" {
-        let mut file = tempfile::tempfile().context("cannot read standard input")?;
-        std::io::copy(&mut std::io::stdin().lock(), &mut file).context("cannot read standard input")?;
-        file
-    } else {
-        std::fs::File::open(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
-    };
+    let (file, encoding, separator) = super::transfer::csv_input(args)?;
     let lang = crate::i18n::lang();
     let read = crate::io::products::read(file, encoding, separator, lang)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;

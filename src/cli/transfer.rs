@@ -133,6 +133,34 @@ pub struct ExportArgs {
     pub responsible: Option<String>,
 }
 
+/// The CSV file of an import (standard input, `-`, copied to an unnamed temporary file
+/// first: the rows are read as they are taken, never held whole) with the encoding and
+/// separator given, if any.
+pub fn csv_input(
+    args: &ImportArgs,
+) -> anyhow::Result<(std::fs::File, Option<&'static encoding_rs::Encoding>, Option<u8>)> {
+    let encoding = args
+        .encoding
+        .as_deref()
+        .map(csvio::encoding_for)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
+    let separator = args
+        .separator
+        .as_deref()
+        .map(csvio::separator_for)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--separator: {e}"))?;
+    let file = if args.file.as_os_str() == "-" {
+        let mut file = tempfile::tempfile().context("cannot read standard input")?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file).context("cannot read standard input")?;
+        file
+    } else {
+        std::fs::File::open(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
+    };
+    Ok((file, encoding, separator))
+}
+
 /// Whether a path given for output means standard output (`-`, as in every Unix tool).
 fn is_stdout(path: &std::path::Path) -> bool {
     path.as_os_str() == "-"
@@ -216,27 +244,7 @@ pub fn run_import(s: &mut Session, args: ImportArgs) -> anyhow::Result<()> {
     if report_to_stdout && s.json {
         bail!("{}", tr("files.rejects_stdout_json", &[]));
     }
-    let encoding = args
-        .encoding
-        .as_deref()
-        .map(csvio::encoding_for)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
-    let separator = args
-        .separator
-        .as_deref()
-        .map(csvio::separator_for)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--separator: {e}"))?;
-    // The file is read as the rows are taken, never held whole (standard input is copied to
-    // an unnamed temporary file first).
-    let file = if args.file.as_os_str() == "-" {
-        let mut file = tempfile::tempfile().context("cannot read standard input")?;
-        std::io::copy(&mut std::io::stdin().lock(), &mut file).context("cannot read standard input")?;
-        file
-    } else {
-        std::fs::File::open(&args.file).with_context(|| format!("{}: cannot read", args.file.display()))?
-    };
+    let (file, encoding, separator) = csv_input(&args)?;
     let table =
         csvio::parse_file(file, encoding, separator).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let custom = s.store.custom_fields(Some(entity))?;

@@ -95,6 +95,14 @@ impl Service {
         Ok(out)
     }
 
+    /// The login of the scope's one responsible, named by login or name as every responsible
+    /// flag takes it.
+    fn login_of(&self, scope: &ReportScope) -> Result<Option<String>> {
+        let Some(text) = &scope.responsible else { return Ok(None) };
+        let id = self.engine.user_id_of(text)?;
+        Ok(self.engine.users()?.into_iter().find(|u| u.id == id).map(|u| u.login))
+    }
+
     fn stage_facts(&self, pipeline: Option<&PipelineRow>) -> Result<Vec<StageFact>> {
         self.stage_facts_of(Entity::Deal, pipeline)
     }
@@ -106,9 +114,7 @@ impl Service {
         let stages = self.stage_facts_of(Entity::Lead, None)?;
         let mut now = self.engine.lead_facts((period.from, period.to), &sight)?;
         let mut before = self.engine.lead_facts((previous.from, previous.to), &sight)?;
-        if let Some(login) = &scope.responsible {
-            let id = self.engine.user_id_of(login)?;
-            let login = self.engine.users()?.into_iter().find(|u| u.id == id).map(|u| u.login).unwrap_or_default();
+        if let Some(login) = self.login_of(scope)? {
             for leads in [&mut now, &mut before] {
                 leads.retain(|l| l.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
             }
@@ -139,10 +145,7 @@ impl Service {
         let pipeline = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
         let query = DealQuery { pipeline: pipeline.as_ref().map(|p| p.id), ..query };
         let mut deals = self.engine.deal_facts(&query, &self.sight()?)?;
-        if let Some(login) = &scope.responsible {
-            // By login or name, as every responsible flag takes it.
-            let id = self.engine.user_id_of(login)?;
-            let login = self.engine.users()?.into_iter().find(|u| u.id == id).map(|u| u.login).unwrap_or_default();
+        if let Some(login) = self.login_of(scope)? {
             deals.retain(|d| d.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
         }
         Ok((pipeline, deals))

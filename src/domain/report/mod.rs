@@ -312,13 +312,18 @@ pub fn conversion(leads: &[LeadFact], stages: &[StageFact]) -> Conversion {
 
 /// `leads` split by `by`, as `group` splits deals.
 pub fn group_leads(leads: &[LeadFact], by: GroupBy) -> Vec<(Option<String>, Vec<LeadFact>)> {
-    let mut groups: BTreeMap<(bool, Option<String>), Vec<LeadFact>> = BTreeMap::new();
-    for l in leads {
-        let key = match by {
-            GroupBy::Responsible => l.responsible.clone(),
-            GroupBy::Source => l.source.clone(),
-        };
-        groups.entry((key.is_none(), key)).or_default().push(l.clone());
+    split(leads, |l| match by {
+        GroupBy::Responsible => l.responsible.clone(),
+        GroupBy::Source => l.source.clone(),
+    })
+}
+
+/// `items` split by `key`, keys in order, none last.
+fn split<T: Clone>(items: &[T], key: impl Fn(&T) -> Option<String>) -> Vec<(Option<String>, Vec<T>)> {
+    let mut groups: BTreeMap<(bool, Option<String>), Vec<T>> = BTreeMap::new();
+    for item in items {
+        let k = key(item);
+        groups.entry((k.is_none(), k)).or_default().push(item.clone());
     }
     groups.into_iter().map(|((_, k), v)| (k, v)).collect()
 }
@@ -353,15 +358,10 @@ impl GroupBy {
 
 /// `deals` split by `by` (`None`: nobody's, no source), keys in order, none last.
 pub fn group(deals: &[DealFact], by: GroupBy) -> Vec<(Option<String>, Vec<DealFact>)> {
-    let mut groups: BTreeMap<(bool, Option<String>), Vec<DealFact>> = BTreeMap::new();
-    for d in deals {
-        let key = match by {
-            GroupBy::Responsible => d.responsible.clone(),
-            GroupBy::Source => d.source.clone(),
-        };
-        groups.entry((key.is_none(), key)).or_default().push(d.clone());
-    }
-    groups.into_iter().map(|((_, k), v)| (k, v)).collect()
+    split(deals, |d| match by {
+        GroupBy::Responsible => d.responsible.clone(),
+        GroupBy::Source => d.source.clone(),
+    })
 }
 
 #[cfg(test)]
