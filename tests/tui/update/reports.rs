@@ -19,7 +19,8 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     h.store.move_stage(RecordRef::new(Entity::Deal, lost), "LOSE", Some("Price"), None).unwrap();
     h.act(Show(Tab::Reports));
     assert_eq!(h.app.screen, Screen::Reports);
-    let data = h.app.reports.data.as_ref().expect("the figures");
+    let (shown, data) = h.app.reports.data.as_ref().expect("the figures");
+    assert_eq!(*shown, PeriodSpec::Month);
     let (_, now, _) = &data.won_lost.groups[0];
     assert_eq!((now.won, now.lost, now.win_rate_tenths()), (1, 1, Some(500)));
     assert_eq!(now.reasons, [(Some("Price".to_string()), 1)]);
@@ -29,7 +30,12 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     assert_eq!(data.won_lost.period.first_day.to_string(), "2026-11-01");
     h.act(NextPeriod);
     assert_eq!(h.app.reports.period, PeriodSpec::Quarter);
-    assert_eq!(h.app.reports.data.as_ref().unwrap().won_lost.period.first_day.to_string(), "2026-10-01");
+    let (shown, data) = h.app.reports.data.as_ref().unwrap();
+    assert_eq!((*shown, data.won_lost.period.first_day.to_string().as_str()), (PeriodSpec::Quarter, "2026-10-01"));
+    // Asked for but not answered yet: the figures drawn say which period they are of.
+    let pending = prospect::tui::update::update(&mut h.app, NextPeriod);
+    assert_eq!(pending.len(), 1);
+    assert_eq!(h.app.reports.data.as_ref().unwrap().0, PeriodSpec::Quarter);
 }
 
 /// A card left alone past its stage's rotting limit is marked on the Kanban.

@@ -16,13 +16,17 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 /// Draws the screen into `area`.
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let Some(data) = app.reports.data.as_deref() else {
+    let Some((shown, data)) = app.reports.data.as_ref() else {
         f.render_widget(Paragraph::new(format!(" {}", app.t("tui.loading"))), head);
         return;
     };
     let wl = &data.won_lost;
     let day = |d| present::day(app.lang, d);
-    let period = app.t(&format!("tui.report_period_{}", period_code(app.reports.period)));
+    // The period of the figures drawn; the one asked for is said loading meanwhile.
+    let mut period = app.t(&format!("tui.report_period_{}", period_code(*shown)));
+    if *shown != app.reports.period {
+        period = format!("{period} ({})", app.t("tui.loading"));
+    }
     let heading = app.ta(
         "tui.report_heading",
         &[

@@ -30,8 +30,9 @@ pub struct ReportsData {
 pub struct ReportsView {
     /// The period shown.
     pub period: PeriodSpec,
-    /// The figures (none before the first answer).
-    pub data: Option<Box<ReportsData>>,
+    /// The figures (none before the first answer), and the period they are of (the one
+    /// asked for may still be loading).
+    pub data: Option<(PeriodSpec, Box<ReportsData>)>,
 }
 
 impl Default for ReportsView {
@@ -68,10 +69,8 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// The worker's answer.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
-    if let StoreEvent::Reports { period, data } = ev
-        && period == app.reports.period
-    {
-        app.reports.data = Some(data);
+    if let StoreEvent::Reports { period, data } = ev {
+        app.reports.data = Some((period, data));
     }
     vec![]
 }
