@@ -118,7 +118,8 @@ pub enum Command {
     /// --product CODE`); changed by administrators.
     #[command(subcommand)]
     Product(products::ProductCmd),
-    /// The sales head's reports: forecast, won and lost (text, --json, --csv, --format md).
+    /// The sales head's reports: forecast, won and lost, conversion, stale records (text,
+    /// --json, --csv, --format md).
     #[command(subcommand)]
     Report(reports::ReportCmd),
     /// Quotes made from a deal: its lines and client copied; numbered when sent.
@@ -155,10 +156,11 @@ pub enum Command {
     /// The data file: where it is, check it, back it up.
     #[command(subcommand)]
     Db(db::DbCmd),
-    /// Import leads, contacts or companies from a CSV file (any encoding and separator),
-    /// contacts from a vCard file, activities from an iCalendar file.
+    /// Import leads, contacts, companies or the product catalogue from a CSV file (any
+    /// encoding and separator), contacts from a vCard file, activities from an iCalendar file.
     Import(transfer::ImportArgs),
-    /// Export records as CSV, JSON or vCard, or activities as iCalendar.
+    /// Export records as CSV, JSON or vCard, activities as iCalendar, the catalogue and the
+    /// quotes and invoices as CSV or JSON.
     Export(transfer::ExportArgs),
     /// Triage new leads one at a time, full screen (the interface, on its triage view).
     Triage,

@@ -119,8 +119,9 @@ fn plain(minor: i64, currency: &str) -> String {
     plain_amount(Money { minor, currency })
 }
 
-fn group_name(key: &Option<String>) -> String {
-    key.clone().unwrap_or_else(|| tr("report.nobody", &[]))
+fn group_name(key: &Option<String>, by: Option<&str>) -> String {
+    let none = if by.and_then(GroupBy::parse) == Some(GroupBy::Source) { "report.no_source" } else { "report.nobody" };
+    key.clone().unwrap_or_else(|| tr(none, &[]))
 }
 
 /// Runs a report command.
@@ -134,8 +135,15 @@ pub fn run(s: &mut Session, c: ReportCmd) -> anyhow::Result<()> {
 }
 
 fn forecast(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
+    if a.period.is_some() || a.from.is_some() {
+        bail!("{}", tr("report.forecast_no_period", &[]));
+    }
     let r = s.store.report_forecast(&scope(a)?)?;
-    let month = |row: &ForecastRow| row.month.clone().unwrap_or_else(|| tr("report.no_date", &[]));
+    let month = |row: &ForecastRow| match (&row.month, row.late) {
+        (_, true) => tr("report.late", &[]),
+        (Some(m), _) => m.clone(),
+        (None, _) => tr("report.no_date", &[]),
+    };
     if s.json {
         let groups: Vec<Json> = r
             .groups
@@ -144,7 +152,7 @@ fn forecast(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
                 let months: Vec<Json> = rows
                     .iter()
                     .map(|row| {
-                        json!({"month": row.month, "currency": row.currency, "count": row.count,
+                        json!({"month": row.month, "late": row.late, "currency": row.currency, "count": row.count,
                             "amount_minor": row.amount, "weighted_minor": row.weighted,
                             "amount": plain(row.amount, &row.currency), "weighted": plain(row.weighted, &row.currency)})
                     })
@@ -166,7 +174,7 @@ fn forecast(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for (k, months) in &r.groups {
         for row in months {
-            let mut cells = if split { vec![group_name(k)] } else { vec![] };
+            let mut cells = if split { vec![group_name(k, a.by.as_deref())] } else { vec![] };
             if a.csv {
                 cells.extend([
                     month(row),
@@ -281,15 +289,20 @@ fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
                     if currencies.is_empty() { vec![String::new()] } else { currencies.into_iter().cloned().collect() };
                 for c in currencies {
                     let mut cells = if split { vec![k.clone().unwrap_or_default()] } else { vec![] };
-                    let amount = |sums: &Sums| sums.get(&c).map(|m| plain(*m, &c)).unwrap_or_else(|| "0".into());
+                    let amount = |sums: &Sums| sums.get(&c).map(|m| plain(*m, &c)).unwrap_or_else(|| plain(0, &c));
+                    // Counts of this currency's deals: rows add up in a spreadsheet.
+                    let (won, lost) =
+                        (w.won_count.get(&c).copied().unwrap_or(0), w.lost_count.get(&c).copied().unwrap_or(0));
+                    let rate = (won + lost > 0)
+                        .then(|| crate::domain::lines::div_round(won as i128 * 1000, (won + lost) as i128) as i64);
                     cells.extend([
                         label.to_string(),
-                        w.won.to_string(),
-                        w.lost.to_string(),
+                        won.to_string(),
+                        lost.to_string(),
                         c.clone(),
                         amount(&w.won_amount),
                         amount(&w.lost_amount),
-                        w.win_rate_tenths().map(|t| format!("{}.{}", t / 10, t % 10)).unwrap_or_default(),
+                        rate.map(|t| format!("{}.{}", t / 10, t % 10)).unwrap_or_default(),
                     ]);
                     rows.push(cells);
                 }
@@ -303,7 +316,14 @@ fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
     println!("{}", if md { format!("## {title}\n") } else { title });
     for (k, now, prev) in &r.groups {
         if split {
-            println!("{}", if md { format!("\n### {}\n", group_name(k)) } else { format!("\n{}", group_name(k)) });
+            println!(
+                "{}",
+                if md {
+                    format!("\n### {}\n", group_name(k, a.by.as_deref()))
+                } else {
+                    format!("\n{}", group_name(k, a.by.as_deref()))
+                }
+            );
         }
         let headers: Vec<String> = vec![String::new(), span.clone(), before.clone()];
         let rows = vec![
@@ -401,7 +421,9 @@ fn stale(s: &mut Session, a: &StaleArgs) -> anyhow::Result<()> {
     } else {
         println!("{title}");
         if rows.is_empty() {
-            println!("{}", tr("report.stale_none", &[]));
+            // The hint to set limits only where no stage has one.
+            let limited = r.stages.iter().any(|(_, _, d)| d.is_some());
+            println!("{}", tr(if limited { "report.stale_nothing" } else { "report.stale_none" }, &[]));
         } else {
             output::table(&headers, &rows);
         }
@@ -445,8 +467,11 @@ fn conversion(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for (k, now, before) in &r.groups {
         for (label, c) in [("current", now), ("previous", before)] {
-            let mut cells =
-                if split { vec![if a.csv { k.clone().unwrap_or_default() } else { group_name(k) }] } else { vec![] };
+            let mut cells = if split {
+                vec![if a.csv { k.clone().unwrap_or_default() } else { group_name(k, a.by.as_deref()) }]
+            } else {
+                vec![]
+            };
             let period_word = if a.csv { label.to_string() } else { tr(&format!("report.{label}"), &[]) };
             let rate_text = match rate(c) {
                 Some(t) if a.csv => t,

@@ -162,8 +162,13 @@ impl Service {
     pub fn report_forecast(&self, scope: &ReportScope) -> Result<ForecastReport> {
         let (pipeline, deals) = self.deal_facts(scope, DealQuery { open: true, ..Default::default() })?;
         let stages = self.stage_facts(pipeline.as_ref())?;
-        let groups =
-            Self::groups(deals, scope.by).into_iter().map(|(k, d)| (k, report::forecast(&d, &stages))).collect();
+        // Months are the user's: a deal due on 31 December is late on 1 January in Paris.
+        let this_month =
+            crate::domain::when::from_ms(self.now()).with_timezone(&chrono::Local).format("%Y-%m").to_string();
+        let groups = Self::groups(deals, scope.by)
+            .into_iter()
+            .map(|(k, d)| (k, report::forecast(&d, &stages, &this_month)))
+            .collect();
         Ok(ForecastReport { pipeline, stages, groups })
     }
 
@@ -172,12 +177,10 @@ impl Service {
     pub fn report_stale(&self, entity: Entity) -> Result<StaleReport> {
         let rows = self.engine.stale(entity, self.now(), &self.sight()?)?;
         let mut stages = Vec::new();
-        if !rows.is_empty() {
-            for p in self.engine.pipelines(entity)? {
-                let name = (entity == Entity::Deal).then_some(p.name.as_str());
-                for s in self.engine.stages(entity, name)?.1 {
-                    stages.push((s.stage.id, s.stage.name.clone(), s.stage.rot_days));
-                }
+        for p in self.engine.pipelines(entity)? {
+            let name = (entity == Entity::Deal).then_some(p.name.as_str());
+            for s in self.engine.stages(entity, name)?.1 {
+                stages.push((s.stage.id, s.stage.name.clone(), s.stage.rot_days));
             }
         }
         Ok(StaleReport { entity, now: self.now(), stages, rows })

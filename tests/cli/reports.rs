@@ -32,7 +32,7 @@ fn reports(env: &Env) {
     );
     assert_eq!(g["won_amount"][0]["amount"], "10000.00");
     assert_eq!(g["lost_reasons"][0]["reason"], "Prix");
-    assert_eq!(j["previous"]["from"], "2026-01-29", "the 31 days before: {j}");
+    assert_eq!(j["previous"]["from"], "2026-02-01", "a whole month compares with the month before: {j}");
     let csv = at(env, "2026-04-02T10:00:00Z", &[&march[..], &["--csv"][..]].concat());
     assert_eq!(csv.lines().next(), Some("period,won,lost,currency,won_amount,lost_amount,win_rate"));
     assert!(csv.contains("current,1,1,EUR,10000.00,7000.00,50.0"), "{csv}");

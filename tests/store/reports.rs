@@ -33,11 +33,11 @@ pub fn won_lost_and_forecast_count_by_when_and_whom(mut eng: TestEngine) {
     let d3 = deal(&mut eng, "Caisse", "7000", &[]);
     let d4 = deal(&mut eng, "Pétrin", "3000", &[]);
     let d5 = deal(&mut eng, "Balance", "2000", &[]);
-    let d6 = deal(&mut eng, "Four mixte", "6000", &[("close_date", "2026-04-15")]);
+    let d6 = deal(&mut eng, "Four mixte", "6000", &[("close_date", "2027-04-15")]);
     let d7 = deal(&mut eng, "Chambre froide", "1000", &[("responsible", "bob")]);
     let d8 = deal(&mut eng, "Laminoir", "4000", &[]);
-    deal(&mut eng, "Trancheuse", "10000", &[("close_date", "2026-04-20"), ("stage", "PREPARATION")]);
-    deal(&mut eng, "Batteur", "1000", &[("close_date", "2026-05-01"), ("probability", "90")]);
+    deal(&mut eng, "Trancheuse", "10000", &[("close_date", "2027-04-20"), ("stage", "PREPARATION")]);
+    deal(&mut eng, "Batteur", "1000", &[("close_date", "2027-05-01"), ("probability", "90")]);
     move_at(&eng, at(2026, 3, 1, 0, 30), d1, "WON", None); // 28 Feb 23:30 UTC: March in Paris
     move_at(&eng, at(2026, 3, 31, 23, 30), d2, "WON", None);
     move_at(&eng, at(2026, 4, 1, 0, 30), d3, "LOSE", Some("Price")); // April's
@@ -78,7 +78,7 @@ pub fn won_lost_and_forecast_count_by_when_and_whom(mut eng: TestEngine) {
     let f = eng.report_forecast(&ReportScope::default()).unwrap();
     let rows: Vec<(Option<&str>, i64, i64, i64)> =
         f.groups[0].1.iter().map(|r| (r.month.as_deref(), r.count, r.amount, r.weighted)).collect();
-    assert_eq!(rows, [(Some("2026-04"), 2, 1_600_000, 702_000), (Some("2026-05"), 1, 100_000, 90_000)]);
+    assert_eq!(rows, [(Some("2027-04"), 2, 1_600_000, 702_000), (Some("2027-05"), 1, 100_000, 90_000)]);
     let forecast_stages: Vec<(&str, i64)> = f.stages.iter().map(|s| (s.code.as_str(), s.probability)).take(2).collect();
     assert_eq!(forecast_stages, [("NEW", 17), ("PREPARATION", 60)]);
     assert!(bob.report_forecast(&ReportScope::default()).unwrap().groups[0].1.is_empty());

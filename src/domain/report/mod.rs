@@ -151,8 +151,10 @@ pub fn weighted(amount: i64, percent: i64) -> i64 {
 /// One month of the forecast, in one currency.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForecastRow {
-    /// `2026-12`, or `None` for deals without a close date.
+    /// `2026-12`, or `None` for deals without a close date (and for the late ones).
     pub month: Option<String>,
+    /// The open deals whose close date is before this month, together.
+    pub late: bool,
     /// Currency code.
     pub currency: String,
     /// Open deals.
@@ -163,19 +165,23 @@ pub struct ForecastRow {
     pub weighted: i64,
 }
 
-/// The forecast of `deals` (see the module's definitions); months in order, no date last.
-pub fn forecast(deals: &[DealFact], stages: &[StageFact]) -> Vec<ForecastRow> {
-    let mut rows: BTreeMap<(Option<String>, String), ForecastRow> = BTreeMap::new();
+/// The forecast of `deals` (see the module's definitions): the late ones first (a close date
+/// before `this_month`, `2026-12`), then month by month, no date last.
+pub fn forecast(deals: &[DealFact], stages: &[StageFact], this_month: &str) -> Vec<ForecastRow> {
+    let mut rows: BTreeMap<(bool, Option<String>, String), ForecastRow> = BTreeMap::new();
     for d in deals {
         let Some(stage) = stages.iter().find(|s| s.id == d.stage_id) else { continue };
         if stage.semantics != StageSemantics::InProgress {
             continue;
         }
         let month = d.close_date.map(|c| c.format("%Y-%m").to_string());
+        let late = month.as_deref().is_some_and(|m| m < this_month);
+        let month = if late { None } else { month };
         let currency = d.currency.clone().unwrap_or_default();
         let amount = d.amount_minor.unwrap_or(0);
-        let row = rows.entry((month.clone(), currency.clone())).or_insert(ForecastRow {
+        let row = rows.entry((late, month.clone(), currency.clone())).or_insert(ForecastRow {
             month,
+            late,
             currency,
             count: 0,
             amount: 0,
@@ -186,7 +192,8 @@ pub fn forecast(deals: &[DealFact], stages: &[StageFact]) -> Vec<ForecastRow> {
         row.weighted += weighted(amount, d.probability.unwrap_or(stage.probability));
     }
     let mut out: Vec<ForecastRow> = rows.into_values().collect();
-    out.sort_by(|a, b| (a.month.is_none(), &a.month, &a.currency).cmp(&(b.month.is_none(), &b.month, &b.currency)));
+    let order = |r: &ForecastRow| (!r.late, r.month.is_none(), r.month.clone(), r.currency.clone());
+    out.sort_by_key(order);
     out
 }
 
@@ -201,6 +208,10 @@ pub struct WonLost {
     pub won_amount: Sums,
     /// Amounts lost per currency.
     pub lost_amount: Sums,
+    /// Deals won per currency.
+    pub won_count: Sums,
+    /// Deals lost per currency.
+    pub lost_count: Sums,
     /// Failure reasons, most frequent first (`None`: no reason given).
     pub reasons: Vec<(Option<String>, i64)>,
 }
@@ -216,7 +227,8 @@ impl WonLost {
 /// Deals of `deals` that reached a final stage within `period`.
 pub fn won_lost(deals: &[DealFact], stages: &[StageFact], period: &Bounds) -> WonLost {
     let mut out = WonLost::default();
-    let mut reasons: BTreeMap<Option<String>, i64> = BTreeMap::new();
+    // Reasons counted case and spaces aside, under the first spelling met.
+    let mut reasons: BTreeMap<Option<String>, (String, i64)> = BTreeMap::new();
     for d in deals {
         if !d.closed_at.is_some_and(|t| period.holds(t)) {
             continue;
@@ -227,17 +239,20 @@ pub fn won_lost(deals: &[DealFact], stages: &[StageFact], period: &Bounds) -> Wo
             StageSemantics::Success => {
                 out.won += 1;
                 add(&mut out.won_amount, d, amount);
+                add(&mut out.won_count, d, 1);
             }
             StageSemantics::Failure => {
                 out.lost += 1;
                 add(&mut out.lost_amount, d, amount);
-                let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
-                *reasons.entry(reason).or_default() += 1;
+                add(&mut out.lost_count, d, 1);
+                let said = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+                let key = said.map(|r| r.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase());
+                reasons.entry(key).or_insert_with(|| (said.unwrap_or_default().to_string(), 0)).1 += 1;
             }
             StageSemantics::InProgress => {}
         }
     }
-    out.reasons = reasons.into_iter().collect();
+    out.reasons = reasons.into_iter().map(|(k, (said, n))| (k.map(|_| said), n)).collect();
     out.reasons
         .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.is_none().cmp(&b.0.is_none())).then_with(|| a.0.cmp(&b.0)));
     out

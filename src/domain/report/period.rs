@@ -111,8 +111,15 @@ impl PeriodSpec {
             }
             PeriodSpec::Days(a, b) => {
                 let after = b + Duration::days(1);
-                let len = (after - a).num_days();
-                (a, after, a - Duration::days(len))
+                // Whole months (1 March to 31 March) compare with as many months before,
+                // as `month` does; other ranges with as many days before.
+                let months = (after.year() * 12 + after.month0() as i32) - (a.year() * 12 + a.month0() as i32);
+                if a.day() == 1 && after.day() == 1 && months > 0 {
+                    (a, after, add_months(a, -months))
+                } else {
+                    let len = (after - a).num_days();
+                    (a, after, a - Duration::days(len))
+                }
             }
         };
         let at = |d: NaiveDate| start_of(&zone, d);
@@ -188,6 +195,15 @@ mod tests {
         assert_eq!(prev.last_day, NaiveDate::from_ymd_opt(2026, 11, 6).unwrap());
         let a = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
         let b = NaiveDate::from_ymd_opt(2026, 1, 19).unwrap();
+        let march = PeriodSpec::Days(
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        );
+        let (m, before) = march.bounds(&now);
+        assert_eq!(
+            (m.first_day.day(), before.first_day, before.last_day.day()),
+            (1, NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(), 28)
+        );
         let (range, prev) = PeriodSpec::Days(a, b).bounds(&now);
         assert_eq!((range.first_day, range.last_day), (a, b));
         assert_eq!((prev.first_day, prev.last_day.day()), (NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(), 9));

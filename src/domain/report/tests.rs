@@ -63,18 +63,22 @@ fn the_forecast_weighs_each_open_deal_by_its_probability() {
         deal(6, 1, 999, None),                   // no date: 329.67 -> 330
         deal(7, 3, 70_000, Some("2026-12-01")),  // won: not forecast
     ];
-    let rows = forecast(&deals, &stages());
-    let got: Vec<(Option<&str>, &str, i64, i64, i64)> =
-        rows.iter().map(|r| (r.month.as_deref(), r.currency.as_str(), r.count, r.amount, r.weighted)).collect();
+    let rows = forecast(&deals, &stages(), "2026-12");
+    type Row<'a> = (Option<&'a str>, bool, &'a str, i64, i64, i64);
+    let got: Vec<Row> =
+        rows.iter().map(|r| (r.month.as_deref(), r.late, r.currency.as_str(), r.count, r.amount, r.weighted)).collect();
     assert_eq!(
         got,
         [
-            (Some("2026-12"), "EUR", 3, 151_001, 63_501),
-            (Some("2026-12"), "USD", 1, 300, 180),
-            (Some("2027-01"), "EUR", 1, 20_000, 12_000),
-            (None, "EUR", 1, 999, 330),
+            (Some("2026-12"), false, "EUR", 3, 151_001, 63_501),
+            (Some("2026-12"), false, "USD", 1, 300, 180),
+            (Some("2027-01"), false, "EUR", 1, 20_000, 12_000),
+            (None, false, "EUR", 1, 999, 330),
         ]
     );
+    // Seen from January, December's are late: one row, first.
+    let rows = forecast(&deals, &stages(), "2027-01");
+    assert_eq!((rows[0].late, rows[0].month.as_deref(), rows[0].count, rows[0].weighted), (true, None, 3, 63_501));
 }
 
 #[test]
@@ -89,7 +93,7 @@ fn won_and_lost_count_what_closed_in_the_period_with_reasons_ranked() {
         closed(1, 3, 10_000, 1_000, None),
         closed(2, 3, 5_000, 1_999, None),
         closed(3, 4, 7_000, 1_500, Some("Price")),
-        closed(4, 4, 1_000, 1_600, Some(" Price ")),
+        closed(4, 4, 1_000, 1_600, Some(" price ")),
         closed(5, 4, 2_000, 1_700, Some("Timing")),
         closed(6, 4, 3_000, 1_800, Some("")),
         closed(7, 3, 99_000, 2_000, None),        // the next period's
@@ -99,6 +103,7 @@ fn won_and_lost_count_what_closed_in_the_period_with_reasons_ranked() {
     let wl = won_lost(&deals, &stages(), &period);
     assert_eq!((wl.won, wl.lost), (2, 4));
     assert_eq!(wl.won_amount.get("EUR"), Some(&15_000));
+    assert_eq!((wl.won_count.get("EUR"), wl.lost_count.get("EUR")), (Some(&2), Some(&4)));
     assert_eq!(wl.lost_amount.get("EUR"), Some(&13_000));
     assert_eq!(wl.win_rate_tenths(), Some(333));
     assert_eq!(wl.reasons, [(Some("Price".into()), 2), (Some("Timing".into()), 1), (None, 1)]);

@@ -96,14 +96,18 @@ fn draw_won_lost(
     let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t("tui.report_won_lost")));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let [text, chart] = Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(inner);
+    let [text, chart] = Layout::vertical([Constraint::Length(6), Constraint::Min(0)]).areas(inner);
     let w = text.width as usize;
     let labels = [app.t("report.won"), app.t("report.lost"), app.t("report.win_rate"), app.t("tui.report_leads")];
     let pad = labels.iter().map(|l| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
+    // Two columns, this period and the one before, each cut at its own end.
+    let half = w.saturating_sub(pad + 2) / 2;
     let line = |label: String, a: String, b: String| {
-        Line::from(fit(&format!("{} {a}  ({} {b})", fit_pad(&label, pad), app.t("tui.report_before")), w))
+        Line::from(fit(&format!("{} {} {}", fit_pad(&label, pad), fit_pad(&a, half), fit(&b, half)), w))
     };
+    let heads = line(String::new(), app.t("tui.report_this"), app.t("tui.report_before"));
     let lines = vec![
+        heads,
         line(
             app.t("report.won"),
             format!("{} · {}", now.won, sums(app, &now.won_amount)),
@@ -121,7 +125,7 @@ fn draw_won_lost(
     if chart.height < 3 {
         return;
     }
-    let this = app.t("tui.report_this");
+    let this = app.t("tui.report_bar_this");
     let prev = app.t("tui.report_before");
     let group = |label: String, a: i64, b: i64, color: Color| {
         BarGroup::default().label(Line::from(label)).bars(&[
@@ -171,18 +175,21 @@ fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect,
     let rows = data.forecast.groups.first().map(|(_, r)| r.clone()).unwrap_or_default();
     // The chart shows the first currency's months (the file's usual one); the table all.
     let currency = rows.first().map(|r| r.currency.clone());
-    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t("tui.report_forecast")));
+    let title = match &currency {
+        Some(c) => format!(" {} ({c}) ", app.t("tui.report_forecast")),
+        None => format!(" {} ", app.t("tui.report_forecast")),
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(chart_area);
     f.render_widget(block, chart_area);
-    // Months already past hold deals whose close date went by: one bar, "late", first.
-    let this_month = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local).format("%Y-%m").to_string();
+    // Deals whose close date went by are one bar, "late", first (the domain's late row).
     let mut late = 0;
     let mut coming: Vec<(String, i64)> = Vec::new();
     for r in rows.iter().filter(|r| Some(&r.currency) == currency.as_ref()) {
-        match r.month.as_deref() {
-            Some(m) if m < this_month.as_str() => late += r.weighted,
-            Some(m) => coming.push((format!("{}/{}", &m[5..7], &m[2..4]), r.weighted)),
-            None => {}
+        match (r.late, r.month.as_deref()) {
+            (true, _) => late += r.weighted,
+            (false, Some(m)) => coming.push((format!("{}/{}", &m[5..7], &m[2..4]), r.weighted)),
+            (false, None) => {}
         }
     }
     let room = (inner.width as usize / 8).max(1);
@@ -205,12 +212,16 @@ fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect,
         f.render_widget(BarChart::default().data(BarGroup::default().bars(&bars)).bar_width(7).bar_gap(1), inner);
     }
     let col = |k: &str| app.t(&format!("report.col_{k}"));
-    let header = vec![(col("month"), 15), (col("count"), 12), (col("amount"), 16), (col("weighted"), 16)];
+    let header = vec![(col("month"), 15), (col("count"), 7), (col("amount"), 16), (col("weighted"), 16)];
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             vec![
-                r.month.clone().unwrap_or_else(|| app.t("report.no_date")),
+                match (&r.month, r.late) {
+                    (_, true) => app.t("report.late"),
+                    (Some(m), _) => m.clone(),
+                    (None, _) => app.t("report.no_date"),
+                },
                 r.count.to_string(),
                 present::money(app.lang, r.amount, Some(&r.currency)),
                 present::money(app.lang, r.weighted, Some(&r.currency)),
