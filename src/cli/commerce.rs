@@ -49,7 +49,7 @@ pub fn export(s: &mut Session, args: &ExportArgs, what: Exported, format: &str) 
             )
         }
         Exported::Documents(kind) => {
-            let mut docs = s.store.documents(None, kind)?;
+            let mut docs = s.store.export_documents(kind)?;
             if kind == Some(DocKind::Invoice) {
                 // `invoice list` shows credit notes with the invoices; their own export is theirs.
                 docs.retain(|d| d.kind == DocKind::Invoice);

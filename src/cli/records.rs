@@ -451,14 +451,14 @@ fn open_comm(s: &mut Session, entity: Entity, o: OpenArgs) -> anyhow::Result<()>
         Some("web") => vec![CommKind::Web],
         _ => vec![CommKind::Phone, CommKind::Email, CommKind::Web],
     };
-    let found = kinds.iter().find_map(|k| record.comms.iter().filter(|c| c.kind == *k).nth(o.nth - 1));
+    // Without a kind, the N-th of them all: phones first, then e-mails, then websites.
+    let found = kinds.iter().flat_map(|k| record.comms.iter().filter(move |c| c.kind == *k)).nth(o.nth - 1);
     let Some(uri) = found.and_then(|c| c.uri()) else {
         let kind = match o.kind.as_deref() {
-            Some("web") => "url",
-            Some(k) => k,
-            None => "phone",
+            Some("web") => tr("team.field_type.url", &[]),
+            Some(k) => tr(&format!("team.field_type.{k}"), &[]),
+            None => tr("open.any", &[]),
         };
-        let kind = tr(&format!("team.field_type.{kind}"), &[]);
         let (e, id) = (entity_word(entity), o.id.to_string());
         bail!(tr("open.none", &[("entity", &e), ("id", &id), ("kind", &kind)]));
     };

@@ -96,7 +96,8 @@ fn period(s: &Session, a: &ReportArgs) -> anyhow::Result<(Bounds, Bounds)> {
             use crate::domain::when::{Lean, read_day};
             let today = now.date_naive();
             let first = read_day("from", from, today, Lean::Back)?;
-            let last = read_day("to", to, today, Lean::Back)?;
+            // A day without a year after the first day (`--from 15/12 --to 15/01`).
+            let last = read_day("to", to, today, Lean::From(first))?;
             if last < first {
                 bail!(crate::domain::FieldError::new(
                     "to",
@@ -139,9 +140,13 @@ fn forecast(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
         bail!("{}", tr("report.forecast_no_period", &[]));
     }
     let r = s.store.report_forecast(&scope(a)?)?;
+    // Words for people; for a CSV, `late` and an empty cell, as scripts read them.
+    let csv = a.csv;
     let month = |row: &ForecastRow| match (&row.month, row.late) {
+        (_, true) if csv => "late".to_string(),
         (_, true) => tr("report.late", &[]),
         (Some(m), _) => m.clone(),
+        (None, _) if csv => String::new(),
         (None, _) => tr("report.no_date", &[]),
     };
     if s.json {

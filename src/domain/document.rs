@@ -318,6 +318,10 @@ pub fn check_company(d: &CompanyDetails) -> Result<(), FieldError> {
     }
     if let Some(v) = &d.party.vat {
         let c = compact(v);
+        // Letters and digits of ASCII only: anything else is refused before it is cut.
+        if !c.is_ascii() {
+            return refused("vat", "vat_number", v);
+        }
         let (country, rest) = c.split_at(c.len().min(2));
         let shaped = country.len() == 2
             && country.chars().all(|ch| ch.is_ascii_alphabetic())
@@ -487,6 +491,8 @@ mod tests {
         assert_eq!(field(company(None, Some("FR12 12345"), None, None)).as_deref(), Some("vat"));
         assert_eq!(field(company(None, Some("DE123456789"), None, None)), None);
         assert_eq!(field(company(None, None, Some("AGRI"), None)).as_deref(), Some("bic"));
+        assert_eq!(field(company(None, Some("€12345"), None, None)).as_deref(), Some("vat"));
+        assert_eq!(field(company(None, Some("FR1é34567890"), None, None)).as_deref(), Some("vat"));
         assert_eq!(field(company(None, None, None, Some("notanemail"))).as_deref(), Some("email"));
         assert_eq!(check_ids(&p("12345")).unwrap_err().field, "siren");
         assert_eq!(check_ids(&Party { siret: Some("1234".into()), ..Default::default() }).unwrap_err().field, "siret");

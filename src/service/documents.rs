@@ -203,6 +203,17 @@ impl Service {
         Ok(docs)
     }
 
+    /// Documents to export (`export --entity invoice…`): as `documents`, for a user who may
+    /// export deals, limited to the deals they may export.
+    pub fn export_documents(&self, kind: Option<DocKind>) -> Result<Vec<Document>> {
+        self.require_any(Action::Export, crate::domain::access::Subject::from(Entity::Deal))?;
+        let mut docs = self.documents(None, kind)?;
+        let deals: Vec<i64> = docs.iter().map(|d| d.deal_id).collect();
+        let exportable = self.engine.seen_among(Entity::Deal, &deals, &self.sight_to(Action::Export)?)?;
+        docs.retain(|d| exportable.contains(&d.deal_id));
+        Ok(docs)
+    }
+
     /// Sets a document's status by hand (quote: sent, approved, declined, draft; invoice:
     /// sent, paid); a quote sent takes its number.
     pub fn set_document_status(&mut self, id: i64, kind: DocKind, status: DocStatus) -> Result<Document> {

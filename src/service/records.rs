@@ -229,8 +229,13 @@ impl Service {
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>> {
         let sight = self.sight()?;
         let mut hits = self.documents_found(text.trim(), limit, &sight)?;
-        let records = self.engine.search(text, limit.saturating_sub(hits.len()), &sight)?;
-        hits.extend(records);
+        let left = limit.saturating_sub(hits.len());
+        if left > 0 {
+            let records = self.engine.search(text, left, &sight)?;
+            // A deal found by its document's number is not listed twice.
+            let by_number: Vec<i64> = hits.iter().map(|h| h.id).collect();
+            hits.extend(records.into_iter().filter(|r| !(r.entity == Entity::Deal && by_number.contains(&r.id))));
+        }
         Ok(hits)
     }
 
@@ -241,13 +246,25 @@ impl Service {
         if text.chars().count() < 3 || !text.chars().any(|c| c.is_ascii_digit()) || limit == 0 {
             return Ok(vec![]);
         }
-        let found = self.engine.documents_numbered(text, limit)?;
+        // Read past what the user may not see (the engine limits before the rights do), then
+        // one hit per deal, the newest document's number, at most `limit`.
+        let found = self.engine.documents_numbered(text, limit.saturating_mul(5).max(50))?;
         let deals: Vec<i64> = found.iter().map(|(d, _, _)| *d).collect();
         let seen = self.engine.seen_among(Entity::Deal, &deals, sight)?;
-        let mut hits = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
         for (deal, _, number) in found.into_iter().filter(|(d, _, _)| seen.contains(d)) {
-            let title = self.engine.get(RecordRef::new(Entity::Deal, deal), sight)?.title;
-            hits.push(Hit { entity: Entity::Deal, id: deal, title, client: String::new(), document: Some(number) });
+            if hits.len() >= limit || hits.iter().any(|h| h.id == deal) {
+                continue;
+            }
+            // A deal deleted meanwhile is simply not found.
+            let Ok(record) = self.engine.get(RecordRef::new(Entity::Deal, deal), sight) else { continue };
+            hits.push(Hit {
+                entity: Entity::Deal,
+                id: deal,
+                title: record.title,
+                client: String::new(),
+                document: Some(number),
+            });
         }
         Ok(hits)
     }

@@ -174,7 +174,9 @@ fn shows_any_of(app: &App, changed: &[RecordRef]) -> bool {
         // Records do not change what it shows; settings (`None`) do.
         Screen::Team => false,
         // A deal changed may have had a document made, sent, issued or cancelled.
-        Screen::Documents | Screen::Reports => changed.iter().any(|c| c.entity == Entity::Deal),
+        Screen::Documents => changed.iter().any(|c| c.entity == Entity::Deal),
+        // The conversion line counts leads.
+        Screen::Reports => changed.iter().any(|c| matches!(c.entity, Entity::Deal | Entity::Lead)),
     }
 }
 

@@ -87,6 +87,11 @@ pub fn won_lost_and_forecast_count_by_when_and_whom(mut eng: TestEngine) {
     assert_eq!(eng.report_won_lost(&alice_only, march, february).unwrap().groups[0].1.won, 3);
     let nowhere = ReportScope { pipeline: Some("Nowhere".into()), ..Default::default() };
     assert!(eng.report_forecast(&nowhere).is_err());
+    // Lost again without a reason, the reopened deal does not count its old "Budget".
+    move_at(&eng, at(2026, 3, 25, 9, 0), d6, "LOSE", None);
+    let r = eng.report_won_lost(&ReportScope::default(), march, february).unwrap();
+    let (_, now, _) = &r.groups[0];
+    assert_eq!(now.reasons, [(Some("Price".to_string()), 1), (None, 1)]);
 }
 
 /// A deal left alone past its stage's limit is stale; a change or an activity (planned,

@@ -64,7 +64,8 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let (pipeline, heads) = store.board(entity, name.as_deref())?;
             let empty_file = store.holds_no_records().unwrap_or(false);
             // Cards left alone past their stage's rotting limit are marked.
-            let stale = store.stale_ids(entity)?;
+            // Marks are a help: without them (an error reading them) the board still shows.
+            let stale = store.stale_ids(entity).unwrap_or_default();
             vec![StoreEvent::Board { entity, pipeline, heads, empty_file, stale }]
         }
         Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {

@@ -42,3 +42,9 @@ CREATE TRIGGER deals_closed_insert BEFORE INSERT ON deals
     FOR EACH ROW EXECUTE FUNCTION prospect_closed_at();
 CREATE TRIGGER deals_closed_move BEFORE UPDATE OF stage_id ON deals
     FOR EACH ROW WHEN (NEW.stage_id IS DISTINCT FROM OLD.stage_id) EXECUTE FUNCTION prospect_closed_at();
+
+-- As migration 4's functions: the tables it reads are Prospect's, whatever the client's path.
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION prospect_closed_at() SET search_path = %I, pg_catalog, pg_temp', current_schema());
+END $$;

@@ -475,12 +475,16 @@ pub(crate) fn move_in(
     }
     let reason = plan.reason.as_deref();
     let sql = format!(
-        "UPDATE {} SET stage_id = $1, stage_description = coalesce($2, stage_description), moved_at = $3, moved_by = $4, \
+        "UPDATE {} SET stage_id = $1, \
+         stage_description = CASE WHEN $7 THEN $2 ELSE coalesce($2, stage_description) END, moved_at = $3, moved_by = $4, \
          modified_at = $3, modified_by = $4, version = version + 1 WHERE id = $5 AND version = $6",
         entity.table()
     );
     let st = ctx.prepared(c, &sql)?;
-    c.execute(&st, &[&to.id, &reason, &ctx.now, &ctx.user_id, &id, &version])?;
+    // A failure stage's description is the reason of this loss (none given: none), never an
+    // older note: the lost reasons report counts it.
+    let failure = to.semantics == crate::domain::stage::StageSemantics::Failure;
+    c.execute(&st, &[&to.id, &reason, &ctx.now, &ctx.user_id, &id, &version, &failure])?;
     let mut completed = 0;
     if plan.complete_activities {
         completed = c.execute(

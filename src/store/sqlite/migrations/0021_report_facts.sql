@@ -23,6 +23,11 @@ WHEN NEW.closed_at IS NULL AND (SELECT semantics FROM stages WHERE id = NEW.stag
 BEGIN
     UPDATE leads SET closed_at = NEW.moved_at WHERE id = NEW.id;
 END;
+CREATE TRIGGER leads_open_insert AFTER INSERT ON leads
+WHEN NEW.closed_at IS NOT NULL AND (SELECT semantics FROM stages WHERE id = NEW.stage_id) = 'in_progress'
+BEGIN
+    UPDATE leads SET closed_at = NULL WHERE id = NEW.id;
+END;
 CREATE TRIGGER leads_closed_move AFTER UPDATE OF stage_id ON leads
 WHEN NEW.stage_id IS NOT OLD.stage_id
 BEGIN
@@ -37,6 +42,11 @@ CREATE TRIGGER deals_closed_insert AFTER INSERT ON deals
 WHEN NEW.closed_at IS NULL AND (SELECT semantics FROM stages WHERE id = NEW.stage_id) <> 'in_progress'
 BEGIN
     UPDATE deals SET closed_at = NEW.moved_at WHERE id = NEW.id;
+END;
+CREATE TRIGGER deals_open_insert AFTER INSERT ON deals
+WHEN NEW.closed_at IS NOT NULL AND (SELECT semantics FROM stages WHERE id = NEW.stage_id) = 'in_progress'
+BEGIN
+    UPDATE deals SET closed_at = NULL WHERE id = NEW.id;
 END;
 CREATE TRIGGER deals_closed_move AFTER UPDATE OF stage_id ON deals
 WHEN NEW.stage_id IS NOT OLD.stage_id

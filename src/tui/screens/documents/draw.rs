@@ -102,7 +102,12 @@ fn draw_board(app: &App, view: &DocumentsView, f: &mut Frame, area: Rect) {
     for (c, ((status, docs), rect)) in columns.iter().zip(areas.iter()).enumerate() {
         let focused_column = c == view.column;
         let name = status_word(app, view.kind, *status);
-        let sum: i64 = docs.iter().map(|d| d.totals.gross).sum();
+        // Invoices only: a credit note is not money owed.
+        let sum: i64 = docs
+            .iter()
+            .filter(|d| d.kind != crate::domain::document::DocKind::CreditNote)
+            .map(|d| d.totals.gross)
+            .sum();
         let currency = docs.first().map(|d| d.currency.code());
         let mut title = format!(" {name} ({}) ", docs.len());
         let with_sum = format!(" {name} ({}) {} ", docs.len(), present::money(app.lang, sum, currency));

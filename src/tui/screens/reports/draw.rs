@@ -174,7 +174,7 @@ fn draw_reasons(app: &App, f: &mut Frame, area: Rect, now: &WonLost) {
 fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect, table_area: Rect) {
     let rows = data.forecast.groups.first().map(|(_, r)| r.clone()).unwrap_or_default();
     // The chart shows the first currency's months (the file's usual one); the table all.
-    let currency = rows.first().map(|r| r.currency.clone());
+    let currency = rows.iter().find(|r| !r.late).or(rows.first()).map(|r| r.currency.clone());
     let title = match &currency {
         Some(c) => format!(" {} ({c}) ", app.t("tui.report_forecast")),
         None => format!(" {} ", app.t("tui.report_forecast")),
