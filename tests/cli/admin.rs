@@ -193,6 +193,7 @@ fn a_version_1_file_is_upgraded_in_place_with_a_backup_first() {
         "ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
          DROP TABLE document_counters; DROP TABLE documents; DROP TABLE line_items; DROP TABLE products; DROP TABLE list_views; DROP INDEX custom_values_order; ALTER TABLE custom_values DROP COLUMN sort_key; DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          ALTER TABLE users DROP COLUMN db_role;
+         DROP TRIGGER leads_closed_insert; DROP TRIGGER leads_open_insert; DROP TRIGGER leads_closed_move; DROP TRIGGER deals_closed_insert; DROP TRIGGER deals_open_insert; DROP TRIGGER deals_closed_move; DROP INDEX deals_closed; DROP INDEX leads_closed; ALTER TABLE leads DROP COLUMN closed_at; ALTER TABLE deals DROP COLUMN closed_at; ALTER TABLE stages DROP COLUMN probability; ALTER TABLE stages DROP COLUMN rot_days;
          DROP INDEX leads_title_order; DROP INDEX leads_amount_order; DROP INDEX activities_deadline;
          DROP INDEX leads_stage_next_activity; DROP INDEX deals_stage_next_activity; DROP INDEX activities_responsible_deadline;
          DROP INDEX leads_contact; DROP INDEX leads_company; DROP INDEX deals_lead;
@@ -365,6 +366,7 @@ fn a_version_11_file_with_reused_ids_and_an_overflowed_total_is_upgraded() {
          ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
          DROP TABLE document_counters; DROP TABLE documents; DROP TABLE line_items; DROP TABLE products; DROP TABLE list_views; DROP INDEX custom_values_order; ALTER TABLE custom_values DROP COLUMN sort_key; DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          ALTER TABLE users DROP COLUMN db_role;
+         DROP TRIGGER leads_closed_insert; DROP TRIGGER leads_open_insert; DROP TRIGGER leads_closed_move; DROP TRIGGER deals_closed_insert; DROP TRIGGER deals_open_insert; DROP TRIGGER deals_closed_move; DROP INDEX deals_closed; DROP INDEX leads_closed; ALTER TABLE leads DROP COLUMN closed_at; ALTER TABLE deals DROP COLUMN closed_at; ALTER TABLE stages DROP COLUMN probability; ALTER TABLE stages DROP COLUMN rot_days;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid;
          PRAGMA user_version = 11;"
     ))
@@ -488,6 +490,7 @@ fn copies_of_the_file_get_its_permissions() {
             "ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
          DROP TABLE document_counters; DROP TABLE documents; DROP TABLE line_items; DROP TABLE products; DROP TABLE list_views; DROP INDEX custom_values_order; ALTER TABLE custom_values DROP COLUMN sort_key; DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          ALTER TABLE users DROP COLUMN db_role;
+         DROP TRIGGER leads_closed_insert; DROP TRIGGER leads_open_insert; DROP TRIGGER leads_closed_move; DROP TRIGGER deals_closed_insert; DROP TRIGGER deals_open_insert; DROP TRIGGER deals_closed_move; DROP INDEX deals_closed; DROP INDEX leads_closed; ALTER TABLE leads DROP COLUMN closed_at; ALTER TABLE deals DROP COLUMN closed_at; ALTER TABLE stages DROP COLUMN probability; ALTER TABLE stages DROP COLUMN rot_days;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 11",
         )
         .unwrap();

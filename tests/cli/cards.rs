@@ -513,6 +513,7 @@ fn a_file_of_version_13_gets_the_uid_column_in_place() {
         "ALTER TABLE custom_fields DROP COLUMN label_fr; ALTER TABLE custom_fields DROP COLUMN link_to; ALTER TABLE custom_fields DROP COLUMN default_value; ALTER TABLE custom_fields DROP COLUMN in_list; ALTER TABLE custom_fields DROP COLUMN required_from;
          DROP TABLE document_counters; DROP TABLE documents; DROP TABLE line_items; DROP TABLE products; DROP TABLE list_views; DROP INDEX custom_values_order; ALTER TABLE custom_values DROP COLUMN sort_key; DROP TABLE deal_contacts; DROP TABLE role_grants; DROP INDEX leads_responsible_stage; DROP INDEX deals_responsible_stage;
          ALTER TABLE users DROP COLUMN db_role;
+         DROP TRIGGER leads_closed_insert; DROP TRIGGER leads_open_insert; DROP TRIGGER leads_closed_move; DROP TRIGGER deals_closed_insert; DROP TRIGGER deals_open_insert; DROP TRIGGER deals_closed_move; DROP INDEX deals_closed; DROP INDEX leads_closed; ALTER TABLE leads DROP COLUMN closed_at; ALTER TABLE deals DROP COLUMN closed_at; ALTER TABLE stages DROP COLUMN probability; ALTER TABLE stages DROP COLUMN rot_days;
          DROP INDEX activities_uid; ALTER TABLE activities DROP COLUMN uid; PRAGMA user_version = 13;",
     )
     .unwrap();

@@ -284,7 +284,10 @@ fn manual_mapping_and_bad_arguments_are_explained_and_write_nothing() {
     let err = env.fails(1, &["import", f, "--encoding", "klingon"]);
     assert!(err.contains("--encoding: encoding 'klingon' is not known"), "{err}");
     let err = env.fails(2, &["import", f, "--entity", "deal"]);
-    assert!(err.contains("'deal' for '--entity") && err.contains("[possible values: lead, contact, company]"), "{err}");
+    assert!(
+        err.contains("'deal' for '--entity") && err.contains("[possible values: lead, contact, company, product]"),
+        "{err}"
+    );
     let err = env.fails(1, &["import", f, "--map", "Nom complet=", "--map", "Tél. portable=", "--map", "Couleur="]);
     assert!(err.contains("no column maps to a field of a lead"), "{err}");
     // Columns that would all go to the comments make no record either: said, in French too.
