@@ -286,8 +286,7 @@ fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
             .extend(["period", "won", "lost", "currency", "won_amount", "lost_amount", "win_rate"].map(String::from));
         let mut rows = Vec::new();
         for (k, now, prev) in &r.groups {
-            for (label, w, b) in [("current", now, &r.period), ("previous", prev, &r.previous)] {
-                let _ = b;
+            for (label, w) in [("current", now), ("previous", prev)] {
                 let currencies: std::collections::BTreeSet<&String> =
                     w.won_amount.keys().chain(w.lost_amount.keys()).collect();
                 let currencies: Vec<String> =

@@ -152,23 +152,6 @@ impl Service {
         self.require_admin(AdminTask::ChangeStages)?;
         let probability = probability.map(crate::domain::report::read_probability).transpose()?;
         let rot_days = rot_days.map(crate::domain::report::read_rot_days).transpose()?;
-        // A won stage is 100 %, a lost one 0 %, and a closed record does not rot.
-        let (_, stages) = self.engine.stages(entity, pipeline)?;
-        let t = stage.trim();
-        let found = stages
-            .iter()
-            .map(|s| &s.stage)
-            .find(|s| s.code.eq_ignore_ascii_case(t) || s.name.to_lowercase() == t.to_lowercase());
-        if let Some(s) = found.filter(|s| s.semantics != crate::domain::stage::StageSemantics::InProgress) {
-            let field = if probability.flatten().is_some() { "probability" } else { "rotting" };
-            if probability.flatten().is_some() || rot_days.flatten().is_some() {
-                return Err(crate::domain::FieldError::new(
-                    field,
-                    crate::domain::Problem::refused("final_stage_terms", &[("stage", &s.name)]),
-                )
-                .into());
-            }
-        }
         self.engine.set_stage_terms(entity, pipeline, stage, probability, rot_days)
     }
 

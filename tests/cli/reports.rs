@@ -84,6 +84,8 @@ fn reports(env: &Env) {
     );
     let text = at(env, "2026-04-02T10:00:00Z", &[&["--lang", "fr"][..], &conv[..]].concat());
     assert!(text.contains("50,0 %") && text.contains("0,4 j"), "{text}");
+    let said = env.fails(1, &["stage", "terms", "WON", "--entity", "deal", "--probability", "50"]);
+    assert!(said.contains("Won") && said.contains("100 %"), "{said}");
     // Refusals name what is wrong.
     let said = env.fails(1, &["report", "won-lost", "--period", "fortnight"]);
     assert!(said.contains("period") && said.contains("quarter"), "{said}");

@@ -136,6 +136,28 @@ pub fn read_rot_days(text: &str) -> Result<Option<i64>, crate::domain::FieldErro
     })
 }
 
+/// Refuses a probability or a rotting limit given to a final stage: a won stage weighs
+/// 100 %, a lost one 0 %, and a closed record does not rot. Giving them back (`None`) is taken.
+pub fn check_terms(
+    semantics: StageSemantics,
+    stage: &str,
+    probability: Option<Option<i64>>,
+    rot_days: Option<Option<i64>>,
+) -> Result<(), crate::domain::FieldError> {
+    if semantics == StageSemantics::InProgress {
+        return Ok(());
+    }
+    let field = match (probability.flatten(), rot_days.flatten()) {
+        (Some(_), _) => "probability",
+        (None, Some(_)) => "rotting",
+        (None, None) => return Ok(()),
+    };
+    Err(crate::domain::FieldError::new(
+        field,
+        crate::domain::Problem::refused("final_stage_terms", &[("stage", stage)]),
+    ))
+}
+
 /// Money per currency code, in minor units.
 pub type Sums = BTreeMap<String, i64>;
 

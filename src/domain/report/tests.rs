@@ -149,6 +149,14 @@ fn conversion_counts_what_became_of_the_leads_and_the_median_time() {
 }
 
 #[test]
+fn a_final_stage_takes_no_probability_nor_rotting_limit() {
+    assert!(check_terms(InProgress, "New", Some(Some(40)), Some(Some(14))).is_ok());
+    assert_eq!(check_terms(Success, "Won", Some(Some(50)), None).unwrap_err().field, "probability");
+    assert_eq!(check_terms(Failure, "Lost", None, Some(Some(5))).unwrap_err().field, "rotting");
+    assert!(check_terms(Success, "Won", Some(None), Some(None)).is_ok(), "back to the defaults is taken");
+}
+
+#[test]
 fn groups_come_in_order_with_nobody_last() {
     let mut a = deal(1, 1, 1, None);
     a.responsible = Some("bob".into());

@@ -189,6 +189,7 @@ impl Pipelines for Store {
         let p = self.pipeline(entity, pipeline)?;
         self.write(|tx, _| {
             let s = refs::resolve_stage(tx, p.id, stage)?;
+            crate::domain::report::check_terms(s.semantics, &s.name, probability, rot_days)?;
             let probability = probability.unwrap_or(s.probability);
             let rot_days = rot_days.unwrap_or(s.rot_days);
             tx.execute(
