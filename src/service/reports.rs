@@ -7,7 +7,9 @@ use crate::domain::fields::Entity;
 use crate::domain::report::period::Bounds;
 use crate::domain::report::{self, DealFact, ForecastRow, GroupBy, StageFact, WonLost};
 use crate::store::Result;
-use crate::store::engine::DealQuery;
+use crate::domain::report::activity::{ActivityRow, activity_report};
+use crate::domain::report::funnel::{Funnel, FunnelFact, funnel};
+use crate::store::engine::{DealQuery, FunnelQuery};
 use crate::store::refs::PipelineRow;
 
 /// Which deals a report is about.
@@ -67,6 +69,47 @@ pub struct StaleReport {
     pub stages: Vec<(i64, String, Option<i64>)>,
     /// The stale records, longest left alone first.
     pub rows: Vec<crate::domain::report::StaleFact>,
+}
+
+/// One pipeline's funnel, this period and the one before.
+#[derive(Clone, Debug)]
+pub struct FunnelSection {
+    /// Leads or deals.
+    pub entity: Entity,
+    /// The pipeline.
+    pub pipeline: PipelineRow,
+    /// Its records are the deals made from the period's leads (the leads-to-deals funnel).
+    pub from_leads: bool,
+    /// What its shares are of: the records that came in (the leads, for `from_leads`).
+    pub base: i64,
+    /// The period's funnel.
+    pub funnel: Funnel,
+    /// The previous period's `base`.
+    pub previous_base: i64,
+    /// The previous period's funnel.
+    pub previous: Funnel,
+}
+
+/// The funnel report: each group's pipelines.
+#[derive(Clone, Debug)]
+pub struct FunnelReport {
+    /// Leads (then the deals made from them) or deals.
+    pub entity: Entity,
+    /// The period.
+    pub period: Bounds,
+    /// The period before it.
+    pub previous: Bounds,
+    /// Each group's sections.
+    pub groups: Vec<(Option<String>, Vec<FunnelSection>)>,
+}
+
+/// The activity report of a period.
+#[derive(Clone, Debug)]
+pub struct ActivityReport {
+    /// The period.
+    pub period: Bounds,
+    /// Rows per person (or department) and kind.
+    pub rows: Vec<ActivityRow>,
 }
 
 impl Service {
@@ -205,5 +248,102 @@ impl Service {
             })
             .collect();
         Ok(WonLostReport { pipeline, period, previous, groups })
+    }
+
+    /// The funnel of the leads (then of the deals made from them) or of the deals that came
+    /// in in `period` and in `previous` (`domain::report::funnel`), split as the scope asks.
+    pub fn report_funnel(
+        &self,
+        scope: &ReportScope,
+        entity: Entity,
+        period: Bounds,
+        previous: Bounds,
+    ) -> Result<FunnelReport> {
+        let sight = self.sight()?;
+        let login = self.login_of(scope)?;
+        let chosen = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
+        let deal_pipelines = match &chosen {
+            Some(p) => vec![p.clone()],
+            None => self.engine.pipelines(Entity::Deal)?,
+        };
+        // Each followed set: (entity, pipeline, from_leads, this period's, the previous one's).
+        let mut sets: Vec<(Entity, PipelineRow, bool, Vec<FunnelFact>, Vec<FunnelFact>)> = Vec::new();
+        let read = |entity: Entity, pipeline: Option<i64>, from_leads: bool, b: &Bounds| -> Result<Vec<FunnelFact>> {
+            let query = FunnelQuery { entity, pipeline, created: (b.from, b.to), from_leads, end: b.to };
+            let mut facts = self.engine.funnel_facts(&query, &sight)?;
+            if let Some(login) = &login {
+                facts.retain(|f| f.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(login)));
+            }
+            Ok(facts)
+        };
+        if entity == Entity::Lead {
+            let p = self.engine.pipeline(Entity::Lead, None)?;
+            sets.push((Entity::Lead, p, false, read(Entity::Lead, None, false, &period)?, read(Entity::Lead, None, false, &previous)?));
+        }
+        for (i, p) in deal_pipelines.into_iter().enumerate() {
+            let from_leads = entity == Entity::Lead;
+            let now = read(Entity::Deal, Some(p.id), from_leads, &period)?;
+            let before = read(Entity::Deal, Some(p.id), from_leads, &previous)?;
+            // Every pipeline's deals; from leads, those the leads went to (the first always).
+            if !from_leads || i == 0 || chosen.is_some() || !now.is_empty() || !before.is_empty() {
+                sets.push((Entity::Deal, p, from_leads, now, before));
+            }
+        }
+        let key = |f: &FunnelFact| match scope.by {
+            Some(GroupBy::Responsible) => f.responsible.clone(),
+            Some(GroupBy::Source) => f.source.clone(),
+            Some(GroupBy::Department) => f.department.clone(),
+            None => None,
+        };
+        let all: Vec<FunnelFact> = sets.iter().flat_map(|s| s.3.iter().chain(&s.4)).cloned().collect();
+        let keys: Vec<Option<String>> = report::split(&all, key).into_iter().map(|(k, _)| k).collect();
+        let keys = if keys.is_empty() || scope.by.is_none() { vec![None] } else { keys };
+        let mut groups = Vec::new();
+        for k in keys {
+            let mine = |facts: &[FunnelFact]| -> Vec<FunnelFact> {
+                facts.iter().filter(|f| scope.by.is_none() || key(f) == k).cloned().collect()
+            };
+            let mut sections = Vec::new();
+            let (mut base, mut previous_base) = (0, 0);
+            for (entity, pipeline, from_leads, now, before) in &sets {
+                let stages = self.stage_facts_of(*entity, Some(pipeline))?;
+                let (now, before) = (funnel(&mine(now), &stages), funnel(&mine(before), &stages));
+                if !from_leads {
+                    (base, previous_base) = (now.records, before.records);
+                }
+                sections.push(FunnelSection {
+                    entity: *entity,
+                    pipeline: pipeline.clone(),
+                    from_leads: *from_leads,
+                    base,
+                    funnel: now,
+                    previous_base,
+                    previous: before,
+                });
+            }
+            groups.push((k, sections));
+        }
+        Ok(FunnelReport { entity, period, previous, groups })
+    }
+
+    /// The activities planned, done and overdue of `period` per person (or, `by`
+    /// department, per department) and kind (`domain::report::activity`), those the user may
+    /// read.
+    pub fn report_activity(&self, scope: &ReportScope, period: Bounds) -> Result<ActivityReport> {
+        use crate::domain::access::{Action, Subject, Visibility};
+        let reach = match self.rights()? {
+            Some(rights) => rights.reach(Subject::Activity, Action::Read),
+            None => Visibility::All,
+        };
+        let now = self.now();
+        let mut facts = self.engine.activity_facts((period.from, period.to), now, &reach)?;
+        if let Some(login) = self.login_of(scope)? {
+            facts.retain(|f| f.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
+        }
+        let rows = activity_report(&facts, (period.from, period.to), now, |a| match scope.by {
+            Some(GroupBy::Department) => a.department.clone(),
+            _ => a.responsible.clone(),
+        });
+        Ok(ActivityReport { period, rows })
     }
 }

@@ -69,6 +69,7 @@ pub const TABLES: &[&str] = &[
     "intake_messages",
     // After leads and deals, whose inserts made the target's own totals: these replace them.
     "stage_totals",
+    "stage_moves",
 ];
 
 /// Tables whose rows mean the data is in use: a target holding any is refused.

@@ -1,6 +1,7 @@
 //! What both engines' report queries share: the SQL of a record's title for a report.
 
 use crate::domain::fields::Entity;
+use crate::domain::report::funnel::FunnelFact;
 
 /// SQL (over alias `t`) of a record's title in a report: a lead without one is named by its
 /// person, or its company. The same text runs on SQLite and PostgreSQL.
@@ -12,4 +13,16 @@ pub fn title_sql(entity: Entity) -> &'static str {
         }
         _ => "coalesce(t.title, '')",
     }
+}
+
+/// A funnel's record as both engines read it: `at_end` the stage it was in at the period's
+/// end (its stage now when no move is kept from before), `visited` the ids of the stages it
+/// had been in, comma-separated.
+pub fn funnel_fact(id: i64, at_end: i64, visited: Option<&str>, rest: FunnelFact) -> FunnelFact {
+    let mut stages: Vec<i64> = visited.unwrap_or("").split(',').filter_map(|s| s.trim().parse().ok()).collect();
+    if !stages.contains(&at_end) {
+        stages.push(at_end);
+    }
+    stages.sort_unstable();
+    FunnelFact { id, stage_id: at_end, visited: stages, ..rest }
 }

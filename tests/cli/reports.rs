@@ -105,3 +105,92 @@ fn reports_say_what_was_won_lost_and_forecast_on_postgres() {
     let Some(env) = Env::postgres() else { return };
     reports(&env);
 }
+
+/// March's leads in Paris: one moved forward then back, one junked after "In progress";
+/// what each stage held and what reached it, as JSON, CSV and French Markdown.
+fn funnel(env: &Env) {
+    let id = |v: &str| serde_json::from_str::<serde_json::Value>(v).unwrap()["id"].as_i64().unwrap().to_string();
+    let a = id(&at(env, "2026-02-28T23:30:00Z", &["--json", "lead", "add", "--title", "Salon", "--amount", "1000"]));
+    let b = id(&at(env, "2026-03-05T09:00:00Z", &["--json", "lead", "add", "--title", "Site", "--amount", "2000"]));
+    at(env, "2026-03-02T09:00:00Z", &["lead", "move", &a, "PROCESSED"]);
+    at(env, "2026-03-03T09:00:00Z", &["lead", "move", &a, "NEW"]);
+    at(env, "2026-03-06T09:00:00Z", &["lead", "move", &b, "IN_PROCESS"]);
+    at(env, "2026-03-07T09:00:00Z", &["lead", "move", &b, "JUNK", "--reason", "Doublon"]);
+    let march = ["report", "funnel", "--from", "2026-03-01", "--to", "2026-03-31"];
+    let j: serde_json::Value =
+        serde_json::from_str(&at(env, "2026-04-02T10:00:00Z", &[&["--json"][..], &march[..]].concat())).unwrap();
+    let leads = &j["groups"][0]["pipelines"][0];
+    assert_eq!((leads["entity"].as_str(), leads["records"].as_i64()), (Some("lead"), Some(2)), "{j}");
+    let stages: Vec<(&str, i64, i64, i64)> = leads["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let n = |k: &str| s[k].as_i64().unwrap();
+            (s["code"].as_str().unwrap(), n("count"), n("amount_minor"), n("reached"))
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        [("NEW", 1, 100_000, 2), ("IN_PROCESS", 0, 0, 2), ("PROCESSED", 0, 0, 1), ("CONVERTED", 0, 0, 0), ("JUNK", 1, 200_000, 1)],
+        "{j}"
+    );
+    assert_eq!(leads["stages"][2]["reached_share"], "50.0");
+    assert_eq!(j["groups"][0]["pipelines"][1]["from_leads"], true, "the deals made from them follow: {j}");
+    let csv = at(env, "2026-04-02T10:00:00Z", &[&march[..], &["--csv"][..]].concat());
+    assert!(csv.starts_with("entity,pipeline,from_leads,stage,count,currency,amount,reached,reached_share,previous_reached"));
+    assert!(csv.contains("lead,Leads,false,PROCESSED,0,EUR,0.00,1,50.0,0"), "{csv}");
+    let md = at(env, "2026-04-02T10:00:00Z", &[&["--lang", "fr"][..], &march[..], &["--format", "md"][..]].concat());
+    assert!(md.starts_with("## Entonnoir de ce qui est arrivé, du 01/03/2026 au 31/03/2026"), "{md}");
+    assert!(md.contains("| Traité | 0 |  | 1 | 50,0 % | 0 |") || md.contains("| 1 | 50,0 % |"), "{md}");
+    // Activities: one call planned in March on the lead, done late.
+    let call = id(&at(env, "2026-03-01T09:00:00Z", &["--json", "activity", "add", "--lead", &a, "--at", "2026-03-10 10:00"]));
+    at(env, "2026-03-12T09:00:00Z", &["activity", "done", &call]);
+    let act = ["report", "activity", "--from", "2026-03-01", "--to", "2026-03-31"];
+    let j: serde_json::Value =
+        serde_json::from_str(&at(env, "2026-04-02T10:00:00Z", &[&["--json"][..], &act[..]].concat())).unwrap();
+    let row = &j["rows"][0];
+    assert_eq!(
+        (row["key"].as_str(), row["kind"].as_str(), row["planned"].as_i64(), row["done_late"].as_i64()),
+        (Some("alice"), Some("call"), Some(1), Some(1)),
+        "{j}"
+    );
+    let fr = at(env, "2026-04-02T10:00:00Z", &[&["--lang", "fr"][..], &act[..]].concat());
+    assert!(fr.contains("Appels") && fr.contains("Faites en retard"), "{fr}");
+    let said = env.fails(1, &["report", "activity", "--by", "source"]);
+    assert!(said.contains("department"), "{said}");
+}
+
+#[test]
+fn the_funnel_and_the_activity_report_through_the_binary() {
+    funnel(&Env::new());
+}
+
+#[test]
+fn the_funnel_and_the_activity_report_through_the_binary_on_postgres() {
+    let Some(env) = Env::postgres() else { return };
+    funnel(&env);
+}
+
+/// A file of version 21 kept no stage moves: the upgrade reads them from the timeline, so
+/// the funnel of the months before counts what reached each stage then.
+#[test]
+fn a_version_21_file_gets_its_stage_moves_from_the_timeline() {
+    let env = Env::new();
+    let id = |v: &str| serde_json::from_str::<serde_json::Value>(v).unwrap()["id"].as_i64().unwrap().to_string();
+    let a = id(&at(&env, "2026-03-02T09:00:00Z", &["--json", "lead", "add", "--title", "Salon"]));
+    at(&env, "2026-03-03T09:00:00Z", &["lead", "move", &a, "PROCESSED"]);
+    at(&env, "2026-03-04T09:00:00Z", &["lead", "move", &a, "JUNK"]);
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER leads_stage_moves_insert; DROP TRIGGER leads_stage_moves_move; DROP TRIGGER deals_stage_moves_insert;
+         DROP TRIGGER deals_stage_moves_move; DROP TABLE stage_moves; PRAGMA user_version = 21;",
+    )
+    .unwrap();
+    drop(c);
+    let march = ["--json", "report", "funnel", "--from", "2026-03-01", "--to", "2026-03-31"];
+    let j: serde_json::Value = serde_json::from_str(&at(&env, "2026-04-02T10:00:00Z", &march)).unwrap();
+    let reached: Vec<i64> =
+        j["groups"][0]["pipelines"][0]["stages"].as_array().unwrap().iter().map(|s| s["reached"].as_i64().unwrap()).collect();
+    assert_eq!(reached, [1, 1, 1, 0, 1], "New, In progress (passed), Processed, Converted, Junk: {j}");
+}

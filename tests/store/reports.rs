@@ -183,3 +183,141 @@ pub fn conversion_counts_the_leads_that_came_in_and_what_became_of_them(mut eng:
     let (_, now, _) = &r.groups[0];
     assert_eq!((now.created, now.converted, now.median_ms), (1, 1, Some(2 * H)));
 }
+
+/// The funnel of March's leads in Paris, then of the deals made from them: a lead that went
+/// back keeps the stage it reached, one junked keeps "In progress", one converted straight
+/// from New passed through the stages between, and a move after the period's end does not
+/// count; a restricted user follows theirs.
+pub fn the_funnel_counts_what_each_stage_held_and_what_reached_it(mut eng: TestEngine) {
+    use prospect::domain::convert::Targets;
+    use prospect::store::convert::ConversionPlan;
+    const DAY: i64 = 86_400_000;
+    let bob = eng.session_as("bob", &["Manager"], None);
+    let lead = |eng: &mut TestEngine, when: i64, name: &str, amount: &str, more: &[(&str, &str)]| {
+        let mut later = eng.at(when);
+        let mut fields = vec![("title", name), ("amount", amount)];
+        fields.extend_from_slice(more);
+        create(&mut later, Entity::Lead, &fields, &[]).id
+    };
+    let move_lead = |eng: &TestEngine, when: i64, id: i64, stage: &str| {
+        eng.at(when).move_stage(RecordRef::new(Entity::Lead, id), stage, None, None).unwrap();
+    };
+    let a = lead(&mut eng, at(2026, 3, 1, 0, 30), "A", "1000", &[]); // 28 Feb 23:30 UTC: March's
+    let b = lead(&mut eng, at(2026, 3, 10, 9, 0), "B", "2000", &[]);
+    let c = lead(&mut eng, at(2026, 3, 11, 9, 0), "C", "3000", &[("responsible", "bob")]);
+    let d = lead(&mut eng, at(2026, 3, 12, 9, 0), "D", "4000", &[]);
+    let e = lead(&mut eng, at(2026, 3, 20, 9, 0), "E", "500", &[]);
+    lead(&mut eng, at(2026, 4, 1, 0, 30), "April's", "100", &[]);
+    let g = lead(&mut eng, at(2026, 2, 27, 9, 0), "February's", "100", &[]);
+    move_lead(&eng, at(2026, 3, 2, 9, 0), a, "IN_PROCESS");
+    move_lead(&eng, at(2026, 3, 3, 9, 0), a, "PROCESSED");
+    move_lead(&eng, at(2026, 3, 4, 9, 0), a, "IN_PROCESS"); // backwards
+    move_lead(&eng, at(2026, 3, 11, 9, 0), b, "IN_PROCESS");
+    move_lead(&eng, at(2026, 3, 12, 9, 0), b, "JUNK");
+    let converted = eng
+        .at(at(2026, 3, 12, 10, 0))
+        .convert_lead(c, &ConversionPlan::new(Targets { deal: true, contact: false, company: false }))
+        .unwrap();
+    let deal = converted.deal.unwrap().id;
+    eng.at(at(2026, 3, 13, 9, 0)).move_stage(RecordRef::new(Entity::Deal, deal), "PREPARATION", None, None).unwrap();
+    move_lead(&eng, at(2026, 3, 14, 9, 0), d, "CONVERTED"); // straight from New
+    move_lead(&eng, at(2026, 4, 2, 9, 0), e, "IN_PROCESS"); // after March
+    move_lead(&eng, at(2026, 3, 5, 9, 0), g, "IN_PROCESS"); // after February
+    let (march, february) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
+    let later = eng.at(at(2026, 4, 10, 9, 0));
+
+    let r = later.report_funnel(&ReportScope::default(), Entity::Lead, march, february).unwrap();
+    let sections = &r.groups[0].1;
+    let leads = &sections[0];
+    assert_eq!((leads.entity, leads.funnel.records, leads.base), (Entity::Lead, 5, 5));
+    let rows: Vec<(&str, i64, i64, i64)> = leads
+        .funnel
+        .rows
+        .iter()
+        .map(|r| (r.stage.code.as_str(), r.count, r.amounts.values().sum::<i64>(), r.reached))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("NEW", 1, 50_000, 5),
+            ("IN_PROCESS", 1, 100_000, 4),
+            ("PROCESSED", 0, 0, 3),
+            ("CONVERTED", 2, 700_000, 2),
+            ("JUNK", 1, 200_000, 1)
+        ]
+    );
+    // February's one lead was still new at the end of February.
+    let before: Vec<i64> = leads.previous.rows.iter().map(|r| r.reached).collect();
+    assert_eq!((leads.previous.records, before), (1, vec![1, 0, 0, 0, 0]));
+    // The deal made from C, in Preparation; its shares are of the leads that came in.
+    let deals = &sections[1];
+    assert!(deals.from_leads && deals.base == 5);
+    let held: Vec<(&str, i64, i64)> =
+        deals.funnel.rows.iter().take(2).map(|r| (r.stage.code.as_str(), r.count, r.reached)).collect();
+    assert_eq!(held, [("NEW", 0, 1), ("PREPARATION", 1, 1)]);
+    // The deals that came in in March: that one.
+    let r = later.report_funnel(&ReportScope::default(), Entity::Deal, march, february).unwrap();
+    assert_eq!(r.groups[0].1[0].funnel.records, 1);
+    // By responsible: alice's four, bob's one.
+    let by = ReportScope { by: Some(prospect::domain::report::GroupBy::Responsible), ..Default::default() };
+    let r = later.report_funnel(&by, Entity::Lead, march, february).unwrap();
+    let split: Vec<(Option<&str>, i64)> = r.groups.iter().map(|(k, s)| (k.as_deref(), s[0].funnel.records)).collect();
+    assert_eq!(split, [(Some("alice"), 4), (Some("bob"), 1)]);
+    // Bob follows his lead only.
+    let r = bob.report_funnel(&ReportScope::default(), Entity::Lead, march, february).unwrap();
+    let mine = &r.groups[0].1[0];
+    assert_eq!((mine.funnel.records, mine.funnel.rows[3].count), (1, 1));
+    let _ = DAY;
+}
+
+/// Activities planned, done (late) and overdue per person and kind, in Paris's March at a
+/// fixed now; a restricted user counts theirs.
+pub fn the_activity_report_counts_planned_done_and_overdue(mut eng: TestEngine) {
+    use prospect::domain::activity::{ActivityKind, Priority};
+    use prospect::store::activities::{ActivityDetails, NewActivity};
+    let bob = eng.session_as("bob", &["Manager"], None);
+    let bob_id = eng.user_id_of("bob").unwrap();
+    let hers = deal(&mut eng, "Fours", "1000", &[]);
+    let his = deal(&mut eng, "Vitrines", "1000", &[("responsible", "bob")]);
+    let plan = |eng: &mut TestEngine, kind, deadline: i64, responsible_id: Option<i64>| {
+        let on = if responsible_id.is_some() { his } else { hers };
+        let a = NewActivity {
+            kind,
+            subject: "Suivi".into(),
+            deadline,
+            duration_minutes: Some(30),
+            priority: Priority::Medium,
+            responsible_id,
+            completed: false,
+            bindings: vec![RecordRef::new(Entity::Deal, on)],
+        };
+        eng.at(at(2026, 2, 1, 9, 0)).plan_activity(a, &ActivityDetails::default()).unwrap()
+    };
+    let a1 = plan(&mut eng, ActivityKind::Call, at(2026, 3, 10, 9, 0), None);
+    plan(&mut eng, ActivityKind::Call, at(2026, 3, 20, 9, 0), None);
+    plan(&mut eng, ActivityKind::Task, at(2026, 2, 25, 9, 0), None);
+    let a4 = plan(&mut eng, ActivityKind::Meeting, at(2026, 2, 20, 9, 0), None);
+    plan(&mut eng, ActivityKind::Call, at(2026, 3, 5, 9, 0), Some(bob_id));
+    plan(&mut eng, ActivityKind::Email, at(2026, 4, 1, 0, 30), None); // April's in Paris
+    eng.at(at(2026, 3, 12, 9, 0)).complete_activity(a1).unwrap();
+    eng.at(at(2026, 3, 2, 9, 0)).complete_activity(a4).unwrap();
+    let (march, _) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
+    let now = at(2026, 3, 15, 12, 0);
+    let r = eng.at(now).report_activity(&ReportScope::default(), march).unwrap();
+    let rows: Vec<(Option<&str>, &str, i64, i64, i64, i64)> = r
+        .rows
+        .iter()
+        .map(|x| (x.who.as_deref(), x.kind.as_str(), x.planned, x.done, x.done_late, x.overdue))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (Some("alice"), "call", 2, 1, 1, 0),
+            (Some("alice"), "meeting", 0, 1, 1, 0),
+            (Some("alice"), "task", 0, 0, 0, 1),
+            (Some("bob"), "call", 1, 0, 0, 1),
+        ]
+    );
+    let theirs = bob.report_activity(&ReportScope::default(), march).unwrap();
+    assert!(theirs.rows.iter().all(|x| x.who.as_deref() == Some("bob")) && theirs.rows.len() == 1, "{:?}", theirs.rows);
+}

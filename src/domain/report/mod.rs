@@ -12,6 +12,8 @@
 //!   when they reached it, `closed_at`), counts and amounts per currency, the win rate
 //!   won / (won + lost), and the failure reasons ranked by count (an empty one is "none").
 
+pub mod activity;
+pub mod funnel;
 pub mod period;
 
 use crate::domain::stage::StageSemantics;
@@ -41,6 +43,8 @@ pub struct DealFact {
     pub responsible: Option<String>,
     /// Source code.
     pub source: Option<String>,
+    /// Responsible's department.
+    pub department: Option<String>,
     /// Why it failed (a failure stage's reason).
     pub reason: Option<String>,
 }
@@ -295,6 +299,8 @@ pub struct LeadFact {
     pub responsible: Option<String>,
     /// Source code.
     pub source: Option<String>,
+    /// Responsible's department.
+    pub department: Option<String>,
 }
 
 /// What became of the leads that came in in a period.
@@ -352,11 +358,12 @@ pub fn group_leads(leads: &[LeadFact], by: GroupBy) -> Vec<(Option<String>, Vec<
     split(leads, |l| match by {
         GroupBy::Responsible => l.responsible.clone(),
         GroupBy::Source => l.source.clone(),
+        GroupBy::Department => l.department.clone(),
     })
 }
 
-/// `items` split by `key`, keys in order, none last.
-fn split<T: Clone>(items: &[T], key: impl Fn(&T) -> Option<String>) -> Vec<(Option<String>, Vec<T>)> {
+/// `items` split by `key`, keys in order, none last (every report's groups).
+pub fn split<T: Clone>(items: &[T], key: impl Fn(&T) -> Option<String>) -> Vec<(Option<String>, Vec<T>)> {
     let mut groups: BTreeMap<(bool, Option<String>), Vec<T>> = BTreeMap::new();
     for item in items {
         let k = key(item);
@@ -372,6 +379,8 @@ pub enum GroupBy {
     Responsible,
     /// By source.
     Source,
+    /// By the responsible's department.
+    Department,
 }
 
 impl GroupBy {
@@ -380,6 +389,7 @@ impl GroupBy {
         match text.trim().to_lowercase().as_str() {
             "responsible" | "responsable" => Some(GroupBy::Responsible),
             "source" => Some(GroupBy::Source),
+            "department" | "departement" | "département" => Some(GroupBy::Department),
             _ => None,
         }
     }
@@ -389,6 +399,7 @@ impl GroupBy {
         match self {
             GroupBy::Responsible => "responsible",
             GroupBy::Source => "source",
+            GroupBy::Department => "department",
         }
     }
 }
@@ -398,6 +409,7 @@ pub fn group(deals: &[DealFact], by: GroupBy) -> Vec<(Option<String>, Vec<DealFa
     split(deals, |d| match by {
         GroupBy::Responsible => d.responsible.clone(),
         GroupBy::Source => d.source.clone(),
+        GroupBy::Department => d.department.clone(),
     })
 }
 

@@ -29,6 +29,7 @@ fn deal(id: i64, stage: i64, amount: i64, close: Option<&str>) -> DealFact {
         closed_at: None,
         responsible: None,
         source: None,
+        department: None,
         reason: None,
     }
 }
@@ -130,6 +131,7 @@ fn conversion_counts_what_became_of_the_leads_and_the_median_time() {
         closed_at: closed,
         responsible: None,
         source: None,
+        department: None,
     };
     let leads = [
         lead(1, 3, 0, Some(10 * H)),

@@ -7,7 +7,7 @@ mod pipelines;
 mod reports;
 pub use commerce::{Documents, LineItems, Products};
 pub use pipelines::Pipelines;
-pub use reports::{DealQuery, Reports};
+pub use reports::{DealQuery, FunnelQuery, Reports};
 
 use crate::domain::access::Sight;
 use crate::domain::access::{Action, Level, Subject};

@@ -2,8 +2,10 @@
 //! report counts, limited to what the user may see; `domain::report` makes the figures.
 
 use super::Result;
-use crate::domain::access::Sight;
+use crate::domain::access::{Sight, Visibility};
 use crate::domain::fields::Entity;
+use crate::domain::report::activity::ActivityFact;
+use crate::domain::report::funnel::FunnelFact;
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 
@@ -18,6 +20,23 @@ pub struct DealQuery {
     pub closed: Option<(UnixMs, UnixMs)>,
 }
 
+/// Which leads or deals a funnel follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FunnelQuery {
+    /// Leads, or deals.
+    pub entity: Entity,
+    /// One deal pipeline (`None`: every one).
+    pub pipeline: Option<i64>,
+    /// Those that came in in `[from, to)`; for deals with `from_leads`, those made from the
+    /// leads that came in then.
+    pub created: (UnixMs, UnixMs),
+    /// Deals made from the period's leads (the leads-to-deals funnel).
+    pub from_leads: bool,
+    /// The moment the funnel is read at (the period's end): the stage each record was in
+    /// then, and the stages it had been in.
+    pub end: UnixMs,
+}
+
 /// Reads for reports.
 pub trait Reports {
     /// The deals `query` names that `sight` lets the user see, by id.
@@ -25,6 +44,13 @@ pub trait Reports {
 
     /// The leads created in `[from, to)` that `sight` lets the user see, by id.
     fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight) -> Result<Vec<LeadFact>>;
+
+    /// The records `query` follows that `sight` lets the user see, by id.
+    fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>>;
+
+    /// The activities with a deadline or a completion in `[from, to)`, or open with a
+    /// deadline before `now`, that `reach` (by their responsible) lets the user read.
+    fn activity_facts(&self, period: (UnixMs, UnixMs), now: UnixMs, reach: &Visibility) -> Result<Vec<ActivityFact>>;
 
     /// The leads or deals `sight` lets the user see that are stale at `now` (see
     /// `domain::report::StaleFact`), the longest left alone first.

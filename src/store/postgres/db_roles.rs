@@ -37,6 +37,7 @@ const READ_WRITE: &[&str] = &[
     "activities",
     "activity_bindings",
     "timeline",
+    "stage_moves",
     "changes",
     "custom_values",
     "list_views",

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("migrations/0009_products_and_lines.sql")),
     (10, include_str!("migrations/0010_documents.sql")),
     (11, include_str!("migrations/0011_report_facts.sql")),
+    (12, include_str!("migrations/0012_stage_moves.sql")),
 ];
 
 /// Highest schema version this build knows.
@@ -177,6 +178,7 @@ mod tests {
                  DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank,
                      prospect_user_id, prospect_is_admin;
                  ALTER TABLE users DROP COLUMN db_role;
+                 DROP TABLE stage_moves; DROP FUNCTION prospect_stage_moves CASCADE;
                  DROP TRIGGER leads_closed_insert ON leads; DROP TRIGGER leads_closed_move ON leads;
                  DROP TRIGGER deals_closed_insert ON deals; DROP TRIGGER deals_closed_move ON deals;
                  DROP FUNCTION prospect_closed_at;

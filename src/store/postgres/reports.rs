@@ -2,7 +2,9 @@
 
 use super::records::{Params, refs, visibility_sql};
 use super::{Result, Store};
-use crate::domain::access::Sight;
+use crate::domain::access::{Sight, Visibility};
+use crate::domain::report::activity::ActivityFact;
+use crate::domain::report::funnel::FunnelFact;
 use crate::domain::fields::Entity;
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
@@ -14,8 +16,9 @@ impl Reports for Store {
         let (from, to) = query.closed.unwrap_or((0, 0));
         let sql = format!(
             "SELECT d.id, d.stage_id, d.amount_minor, d.currency, d.probability::bigint, d.close_date, d.closed_at, \
-                    u.login::text, src.code::text, d.stage_description \
+                    u.login::text, src.code::text, d.stage_description, dep.name::text \
              FROM deals d LEFT JOIN users u ON u.id = d.responsible_id LEFT JOIN sources src ON src.id = d.source_id \
+             LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE ($1::bigint IS NULL OR d.pipeline_id = $1) \
                AND (($2 AND d.closed_at IS NULL) OR (d.closed_at >= $3 AND d.closed_at < $4)) AND {vis} \
              ORDER BY d.id"
@@ -39,6 +42,7 @@ impl Reports for Store {
                         responsible: r.get(7),
                         source: r.get(8),
                         reason: r.get(9),
+                        department: r.get(10),
                     }
                 })
                 .collect())
@@ -48,8 +52,9 @@ impl Reports for Store {
     fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight) -> Result<Vec<LeadFact>> {
         let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t", 3);
         let sql = format!(
-            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login::text, src.code::text FROM leads t \
+            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login::text, src.code::text, dep.name::text FROM leads t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
+             LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE t.created_at >= $1 AND t.created_at < $2 AND {vis} ORDER BY t.id"
         );
         let mut params: Params = vec![Box::new(created.0), Box::new(created.1)];
@@ -65,6 +70,90 @@ impl Reports for Store {
                     closed_at: r.get(3),
                     responsible: r.get(4),
                     source: r.get(5),
+                    department: r.get(6),
+                })
+                .collect())
+        })
+    }
+
+    fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
+        let entity = query.entity;
+        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 6);
+        let cohort = if query.from_leads {
+            "t.lead_id IN (SELECT id FROM leads WHERE created_at >= $2 AND created_at < $3)"
+        } else {
+            "t.created_at >= $2 AND t.created_at < $3"
+        };
+        let pipeline =
+            if entity == Entity::Deal { "($5::bigint IS NULL OR t.pipeline_id = $5)" } else { "$5::bigint IS NULL" };
+        let sql = format!(
+            "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login::text, src.code::text, dep.name::text, \
+                (SELECT m.stage_id FROM stage_moves m WHERE m.entity = $1 AND m.record_id = t.id AND m.at < $4 \
+                  ORDER BY m.at DESC, m.id DESC LIMIT 1), \
+                (SELECT string_agg(DISTINCT m.stage_id::text, ',') FROM stage_moves m \
+                  WHERE m.entity = $1 AND m.record_id = t.id AND m.at < $4) \
+             FROM {table} t LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
+             LEFT JOIN departments dep ON dep.id = u.department_id \
+             WHERE {cohort} AND {pipeline} AND {vis} ORDER BY t.id",
+            table = entity.table(),
+        );
+        let mut params: Params = vec![
+            Box::new(entity.code().to_string()),
+            Box::new(query.created.0),
+            Box::new(query.created.1),
+            Box::new(query.end),
+            Box::new(query.pipeline),
+        ];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    let now: i64 = r.get(1);
+                    let visited: Option<String> = r.get(8);
+                    crate::store::reports::funnel_fact(
+                        r.get(0),
+                        r.get::<_, Option<i64>>(7).unwrap_or(now),
+                        visited.as_deref(),
+                        FunnelFact {
+                            id: 0,
+                            stage_id: 0,
+                            visited: vec![],
+                            amount_minor: r.get(2),
+                            currency: r.get(3),
+                            responsible: r.get(4),
+                            source: r.get(5),
+                            department: r.get(6),
+                        },
+                    )
+                })
+                .collect())
+        })
+    }
+
+    fn activity_facts(&self, period: (UnixMs, UnixMs), now: UnixMs, reach: &Visibility) -> Result<Vec<ActivityFact>> {
+        let (vis, vis_params) = visibility_sql(reach, "a", 4);
+        let sql = format!(
+            "SELECT a.id, a.kind, u.login::text, dep.name::text, a.deadline, a.completed_at, a.completed FROM activities a \
+             LEFT JOIN users u ON u.id = a.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
+             WHERE ((a.deadline >= $1 AND a.deadline < $2) OR (a.completed_at >= $1 AND a.completed_at < $2) \
+                    OR (NOT a.completed AND a.deadline < $3)) AND {vis} ORDER BY a.id"
+        );
+        let mut params: Params = vec![Box::new(period.0), Box::new(period.1), Box::new(now)];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;
+            Ok(rows
+                .iter()
+                .map(|r| ActivityFact {
+                    id: r.get(0),
+                    kind: r.get(1),
+                    responsible: r.get(2),
+                    department: r.get(3),
+                    deadline: r.get(4),
+                    completed_at: r.get(5),
+                    completed: r.get(6),
                 })
                 .collect())
         })

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (19, include_str!("migrations/0019_products_and_lines.sql")),
     (20, include_str!("migrations/0020_documents.sql")),
     (21, include_str!("migrations/0021_report_facts.sql")),
+    (22, include_str!("migrations/0022_stage_moves.sql")),
 ];
 
 /// Highest schema version this build knows.

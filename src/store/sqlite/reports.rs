@@ -2,7 +2,9 @@
 
 use super::records::list::visibility_sql;
 use super::{Result, Store};
-use crate::domain::access::Sight;
+use crate::domain::access::{Sight, Visibility};
+use crate::domain::report::activity::ActivityFact;
+use crate::domain::report::funnel::FunnelFact;
 use crate::domain::fields::Entity;
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
@@ -16,8 +18,9 @@ impl Reports for Store {
         let (from, to) = query.closed.unwrap_or((0, 0));
         let sql = format!(
             "SELECT d.id, d.stage_id, d.amount_minor, d.currency, d.probability, d.close_date, d.closed_at, \
-                    u.login, src.code, d.stage_description \
+                    u.login, src.code, d.stage_description, dep.name \
              FROM deals d LEFT JOIN users u ON u.id = d.responsible_id LEFT JOIN sources src ON src.id = d.source_id \
+             LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE (?1 IS NULL OR d.pipeline_id = ?1) \
                AND ((?2 AND d.closed_at IS NULL) OR (d.closed_at >= ?3 AND d.closed_at < ?4)) AND {vis} \
              ORDER BY d.id"
@@ -44,6 +47,7 @@ impl Reports for Store {
                     responsible: r.get(7)?,
                     source: r.get(8)?,
                     reason: r.get(9)?,
+                    department: r.get(10)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -53,8 +57,9 @@ impl Reports for Store {
     fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight) -> Result<Vec<LeadFact>> {
         let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t");
         let sql = format!(
-            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code FROM leads t \
+            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code, dep.name FROM leads t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
+             LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE t.created_at >= ?1 AND t.created_at < ?2 AND {vis} ORDER BY t.id"
         );
         let mut params: Vec<Sql> = vec![Sql::Integer(created.0), Sql::Integer(created.1)];
@@ -69,6 +74,87 @@ impl Reports for Store {
                     closed_at: r.get(3)?,
                     responsible: r.get(4)?,
                     source: r.get(5)?,
+                    department: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
+        let entity = query.entity;
+        let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
+        let cohort = if query.from_leads {
+            "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)"
+        } else {
+            "t.created_at >= ?2 AND t.created_at < ?3"
+        };
+        let pipeline = if entity == Entity::Deal { "(?5 IS NULL OR t.pipeline_id = ?5)" } else { "?5 IS NULL" };
+        let sql = format!(
+            "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login, src.code, dep.name, \
+                (SELECT m.stage_id FROM stage_moves m WHERE m.entity = ?1 AND m.record_id = t.id AND m.at < ?4 \
+                  ORDER BY m.at DESC, m.id DESC LIMIT 1), \
+                (SELECT group_concat(DISTINCT m.stage_id) FROM stage_moves m \
+                  WHERE m.entity = ?1 AND m.record_id = t.id AND m.at < ?4) \
+             FROM {table} t LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
+             LEFT JOIN departments dep ON dep.id = u.department_id \
+             WHERE {cohort} AND {pipeline} AND {vis} ORDER BY t.id",
+            table = entity.table(),
+        );
+        let mut params: Vec<Sql> = vec![
+            Sql::Text(entity.code().into()),
+            Sql::Integer(query.created.0),
+            Sql::Integer(query.created.1),
+            Sql::Integer(query.end),
+            query.pipeline.map_or(Sql::Null, Sql::Integer),
+        ];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let mut stmt = s.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                let now: i64 = r.get(1)?;
+                let visited: Option<String> = r.get(8)?;
+                Ok(crate::store::reports::funnel_fact(
+                    r.get(0)?,
+                    r.get::<_, Option<i64>>(7)?.unwrap_or(now),
+                    visited.as_deref(),
+                    FunnelFact {
+                        id: 0,
+                        stage_id: 0,
+                        visited: vec![],
+                        amount_minor: r.get(2)?,
+                        currency: r.get(3)?,
+                        responsible: r.get(4)?,
+                        source: r.get(5)?,
+                        department: r.get(6)?,
+                    },
+                ))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn activity_facts(&self, period: (UnixMs, UnixMs), now: UnixMs, reach: &Visibility) -> Result<Vec<ActivityFact>> {
+        let (vis, vis_params) = visibility_sql(reach, "a");
+        let sql = format!(
+            "SELECT a.id, a.kind, u.login, dep.name, a.deadline, a.completed_at, a.completed FROM activities a \
+             LEFT JOIN users u ON u.id = a.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
+             WHERE ((a.deadline >= ?1 AND a.deadline < ?2) OR (a.completed_at >= ?1 AND a.completed_at < ?2) \
+                    OR (a.completed = 0 AND a.deadline < ?3)) AND {vis} ORDER BY a.id"
+        );
+        let mut params: Vec<Sql> = vec![Sql::Integer(period.0), Sql::Integer(period.1), Sql::Integer(now)];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let mut stmt = s.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                Ok(ActivityFact {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    responsible: r.get(2)?,
+                    department: r.get(3)?,
+                    deadline: r.get(4)?,
+                    completed_at: r.get(5)?,
+                    completed: r.get(6)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
