@@ -34,7 +34,8 @@ pub use documents::InvoiceFrom;
 pub use import::{ImportDone, ImportSetup};
 pub use products::{ProductImport, refused_row};
 pub use reports::{
-    ActivityReport, ConversionReport, ForecastReport, FunnelReport, FunnelSection, ReportScope, StaleReport, WonLostReport,
+    ActivityReport, ConversionReport, ForecastReport, FunnelReport, FunnelSection, ReportScope, StaleReport,
+    WonLostReport,
 };
 
 /// An open file or database, signed in or not, and the use cases run on it.

@@ -4,11 +4,11 @@
 
 use super::Service;
 use crate::domain::fields::Entity;
+use crate::domain::report::activity::{ActivityRow, activity_report};
+use crate::domain::report::funnel::{Funnel, FunnelFact, funnel};
 use crate::domain::report::period::Bounds;
 use crate::domain::report::{self, DealFact, ForecastRow, GroupBy, StageFact, WonLost};
 use crate::store::Result;
-use crate::domain::report::activity::{ActivityRow, activity_report};
-use crate::domain::report::funnel::{Funnel, FunnelFact, funnel};
 use crate::store::engine::{DealQuery, FunnelQuery};
 use crate::store::refs::PipelineRow;
 
@@ -70,6 +70,10 @@ pub struct StaleReport {
     /// The stale records, longest left alone first.
     pub rows: Vec<crate::domain::report::StaleFact>,
 }
+
+/// Records a funnel follows: (entity, pipeline, made from the period's leads, this period's,
+/// the previous one's).
+type FollowedSet = (Entity, PipelineRow, bool, Vec<FunnelFact>, Vec<FunnelFact>);
 
 /// One pipeline's funnel, this period and the one before.
 #[derive(Clone, Debug)]
@@ -267,7 +271,7 @@ impl Service {
             None => self.engine.pipelines(Entity::Deal)?,
         };
         // Each followed set: (entity, pipeline, from_leads, this period's, the previous one's).
-        let mut sets: Vec<(Entity, PipelineRow, bool, Vec<FunnelFact>, Vec<FunnelFact>)> = Vec::new();
+        let mut sets: Vec<FollowedSet> = Vec::new();
         let read = |entity: Entity, pipeline: Option<i64>, from_leads: bool, b: &Bounds| -> Result<Vec<FunnelFact>> {
             let query = FunnelQuery { entity, pipeline, created: (b.from, b.to), from_leads, end: b.to };
             let mut facts = self.engine.funnel_facts(&query, &sight)?;
@@ -278,7 +282,13 @@ impl Service {
         };
         if entity == Entity::Lead {
             let p = self.engine.pipeline(Entity::Lead, None)?;
-            sets.push((Entity::Lead, p, false, read(Entity::Lead, None, false, &period)?, read(Entity::Lead, None, false, &previous)?));
+            sets.push((
+                Entity::Lead,
+                p,
+                false,
+                read(Entity::Lead, None, false, &period)?,
+                read(Entity::Lead, None, false, &previous)?,
+            ));
         }
         for (i, p) in deal_pipelines.into_iter().enumerate() {
             let from_leads = entity == Entity::Lead;

@@ -197,6 +197,8 @@ pub enum Action {
     OpenDeal,
     /// Reports: the next period (week, month, quarter, year, last 30 days).
     NextPeriod,
+    /// Reports: the next report (overview, funnel, activities).
+    NextReport,
     /// Administration: the next pane.
     NextPane,
     /// Administration: the previous pane.

@@ -52,6 +52,10 @@ pub enum Effect {
     LoadProducts,
     /// The reports screen's figures for a period around now.
     LoadReports { period: crate::domain::report::period::PeriodSpec },
+    /// The funnel of the period's leads (then of the deals made from them).
+    LoadReportFunnel { period: crate::domain::report::period::PeriodSpec },
+    /// The activity report of the period.
+    LoadReportActivity { period: crate::domain::report::period::PeriodSpec },
     /// Quotes, or invoices with their credit notes, of every deal the user may see.
     LoadDocuments { kind: crate::domain::document::DocKind },
     /// Add a line to a record (`place` none) or change the line at `place`.
@@ -371,6 +375,10 @@ pub enum StoreEvent {
     Team(Box<crate::tui::screens::team::TeamData>),
     /// The reports screen's figures.
     Reports { period: crate::domain::report::period::PeriodSpec, data: Box<crate::tui::screens::reports::ReportsData> },
+    /// The funnel of a period.
+    ReportFunnel { period: crate::domain::report::period::PeriodSpec, report: Box<crate::service::FunnelReport> },
+    /// The activity report of a period.
+    ReportActivity { period: crate::domain::report::period::PeriodSpec, report: Box<crate::service::ActivityReport> },
     /// The documents screen's documents.
     Documents { kind: crate::domain::document::DocKind, docs: Vec<crate::domain::document::Document> },
     /// An administrator's change was made: `message` says which.

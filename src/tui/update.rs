@@ -226,7 +226,9 @@ fn screen_of_data(ev: &StoreEvent) -> Option<Screen> {
         StoreEvent::CalendarData { .. } => Some(Screen::Calendar),
         StoreEvent::Team(_) => Some(Screen::Team),
         StoreEvent::Documents { .. } => Some(Screen::Documents),
-        StoreEvent::Reports { .. } => Some(Screen::Reports),
+        StoreEvent::Reports { .. } | StoreEvent::ReportFunnel { .. } | StoreEvent::ReportActivity { .. } => {
+            Some(Screen::Reports)
+        }
         _ => None,
     }
 }
@@ -245,7 +247,7 @@ fn data_ready(app: &App) -> bool {
         Screen::Calendar => true,
         Screen::Team => app.team.loaded,
         Screen::Documents => app.documents.loaded,
-        Screen::Reports => app.reports.data.is_some(),
+        Screen::Reports => super::screens::reports::loaded(app),
         Screen::Form | Screen::Welcome => false,
     }
 }
@@ -291,7 +293,9 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
         ev @ StoreEvent::Documents { .. } => super::screens::documents::on_store(app, ev),
-        ev @ StoreEvent::Reports { .. } => super::screens::reports::on_store(app, ev),
+        ev @ (StoreEvent::Reports { .. } | StoreEvent::ReportFunnel { .. } | StoreEvent::ReportActivity { .. }) => {
+            super::screens::reports::on_store(app, ev)
+        }
         StoreEvent::Opened { message, failed } => {
             if failed {
                 error(app, message);

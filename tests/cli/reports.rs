@@ -132,19 +132,30 @@ fn funnel(env: &Env) {
         .collect();
     assert_eq!(
         stages,
-        [("NEW", 1, 100_000, 2), ("IN_PROCESS", 0, 0, 2), ("PROCESSED", 0, 0, 1), ("CONVERTED", 0, 0, 0), ("JUNK", 1, 200_000, 1)],
+        [
+            ("NEW", 1, 100_000, 2),
+            ("IN_PROCESS", 0, 0, 2),
+            ("PROCESSED", 0, 0, 1),
+            ("CONVERTED", 0, 0, 0),
+            ("JUNK", 1, 200_000, 1)
+        ],
         "{j}"
     );
     assert_eq!(leads["stages"][2]["reached_share"], "50.0");
     assert_eq!(j["groups"][0]["pipelines"][1]["from_leads"], true, "the deals made from them follow: {j}");
     let csv = at(env, "2026-04-02T10:00:00Z", &[&march[..], &["--csv"][..]].concat());
-    assert!(csv.starts_with("entity,pipeline,from_leads,stage,count,currency,amount,reached,reached_share,previous_reached"));
+    assert!(
+        csv.starts_with(
+            "entity,pipeline,from_leads,stage,count,currency,amount,reached,reached_share,previous_reached"
+        )
+    );
     assert!(csv.contains("lead,Leads,false,PROCESSED,0,EUR,0.00,1,50.0,0"), "{csv}");
     let md = at(env, "2026-04-02T10:00:00Z", &[&["--lang", "fr"][..], &march[..], &["--format", "md"][..]].concat());
     assert!(md.starts_with("## Entonnoir de ce qui est arrivé, du 01/03/2026 au 31/03/2026"), "{md}");
     assert!(md.contains("| Traité | 0 |  | 1 | 50,0 % | 0 |") || md.contains("| 1 | 50,0 % |"), "{md}");
     // Activities: one call planned in March on the lead, done late.
-    let call = id(&at(env, "2026-03-01T09:00:00Z", &["--json", "activity", "add", "--lead", &a, "--at", "2026-03-10 10:00"]));
+    let call =
+        id(&at(env, "2026-03-01T09:00:00Z", &["--json", "activity", "add", "--lead", &a, "--at", "2026-03-10 10:00"]));
     at(env, "2026-03-12T09:00:00Z", &["activity", "done", &call]);
     let act = ["report", "activity", "--from", "2026-03-01", "--to", "2026-03-31"];
     let j: serde_json::Value =
@@ -190,7 +201,11 @@ fn a_version_21_file_gets_its_stage_moves_from_the_timeline() {
     drop(c);
     let march = ["--json", "report", "funnel", "--from", "2026-03-01", "--to", "2026-03-31"];
     let j: serde_json::Value = serde_json::from_str(&at(&env, "2026-04-02T10:00:00Z", &march)).unwrap();
-    let reached: Vec<i64> =
-        j["groups"][0]["pipelines"][0]["stages"].as_array().unwrap().iter().map(|s| s["reached"].as_i64().unwrap()).collect();
+    let reached: Vec<i64> = j["groups"][0]["pipelines"][0]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reached"].as_i64().unwrap())
+        .collect();
     assert_eq!(reached, [1, 1, 1, 0, 1], "New, In progress (passed), Processed, Converted, Junk: {j}");
 }

@@ -304,11 +304,9 @@ pub fn the_activity_report_counts_planned_done_and_overdue(mut eng: TestEngine) 
     let (march, _) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
     let now = at(2026, 3, 15, 12, 0);
     let r = eng.at(now).report_activity(&ReportScope::default(), march).unwrap();
-    let rows: Vec<(Option<&str>, &str, i64, i64, i64, i64)> = r
-        .rows
-        .iter()
-        .map(|x| (x.who.as_deref(), x.kind.as_str(), x.planned, x.done, x.done_late, x.overdue))
-        .collect();
+    type Row<'a> = (Option<&'a str>, &'a str, i64, i64, i64, i64);
+    let rows: Vec<Row> =
+        r.rows.iter().map(|x| (x.who.as_deref(), x.kind.as_str(), x.planned, x.done, x.done_late, x.overdue)).collect();
     assert_eq!(
         rows,
         [

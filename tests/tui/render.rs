@@ -254,6 +254,11 @@ fn views_of(lang: Lang) -> Vec<(&'static str, App)> {
     }
     h.act(Action::Show(Tab::Reports));
     out.push(("reports", h.app.clone()));
+    h.act(Action::NextReport);
+    out.push(("report_funnel", h.app.clone()));
+    h.act(Action::NextReport);
+    out.push(("report_activity", h.app.clone()));
+    h.act(Action::NextReport);
     h.act(Action::Documents);
     out.push(("documents_list", h.app.clone()));
     h.act(Action::NextKind);

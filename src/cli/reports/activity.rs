@@ -56,13 +56,16 @@ pub(super) fn activity(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
         .collect();
     let keys = ["planned", "done", "done_late", "overdue"];
     if a.csv {
-        let mut headers = vec![if by_department { "department" } else { "responsible" }.to_string(), "kind".to_string()];
+        let mut headers =
+            vec![if by_department { "department" } else { "responsible" }.to_string(), "kind".to_string()];
         headers.extend(keys.map(String::from));
         print!("{}", String::from_utf8_lossy(&crate::io::csv::write_table(&headers, &rows)?));
         return Ok(());
     }
-    let mut headers =
-        vec![tr(if by_department { "report.by_department" } else { "report.by_responsible" }, &[]), tr("report.act_kind", &[])];
+    let mut headers = vec![
+        tr(if by_department { "report.by_department" } else { "report.by_responsible" }, &[]),
+        tr("report.act_kind", &[]),
+    ];
     headers.extend(keys.map(|k| tr(&format!("report.act_{k}"), &[])));
     let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
     let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);

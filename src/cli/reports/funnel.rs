@@ -115,9 +115,12 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
                     csv_rows.push(cells);
                     continue;
                 }
-                let amounts: Sums = row.amounts.iter().filter(|(_, m)| **m != 0).map(|(c, m)| (c.clone(), *m)).collect();
+                let amounts: Sums =
+                    row.amounts.iter().filter(|(_, m)| **m != 0).map(|(c, m)| (c.clone(), *m)).collect();
                 let share_text = match tenths {
-                    Some(t) => format!("{} %", crate::present::decimal(crate::i18n::lang(), &format!("{}.{}", t / 10, t % 10))),
+                    Some(t) => {
+                        format!("{} %", crate::present::decimal(crate::i18n::lang(), &format!("{}.{}", t / 10, t % 10)))
+                    }
                     None => "—".into(),
                 };
                 let mut cells = vec![
@@ -136,7 +139,8 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
             if csv {
                 continue;
             }
-            let records = tr("report.funnel_records", &[("count", &sec.funnel.records.to_string())]);
+            let came_key = if sec.from_leads { "report.funnel_made" } else { "report.funnel_records" };
+            let records = tr(came_key, &[("count", &sec.funnel.records.to_string())]);
             let title = format!("{} · {records}", section_title(sec));
             println!("{}", if md { format!("\n**{title}**\n") } else { format!("\n{title}") });
             let mut headers: Vec<String> = ["stage", "count", "amount", "reached", "share", "previous"]
@@ -154,8 +158,19 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
     if csv {
         let mut headers: Vec<String> = if split { vec![by_code(r_args).to_string()] } else { vec![] };
         headers.extend(
-            ["entity", "pipeline", "from_leads", "stage", "count", "currency", "amount", "reached", "reached_share", "previous_reached"]
-                .map(String::from),
+            [
+                "entity",
+                "pipeline",
+                "from_leads",
+                "stage",
+                "count",
+                "currency",
+                "amount",
+                "reached",
+                "reached_share",
+                "previous_reached",
+            ]
+            .map(String::from),
         );
         print!("{}", String::from_utf8_lossy(&crate::io::csv::write_table(&headers, &csv_rows)?));
     }

@@ -95,10 +95,8 @@ pub fn funnel(records: &[FunnelFact], stages: &[StageFact]) -> Funnel {
         }
         None
     };
-    let mut rows: Vec<FunnelRow> = stages
-        .iter()
-        .map(|s| FunnelRow { stage: s.clone(), count: 0, amounts: Sums::new(), reached: 0 })
-        .collect();
+    let mut rows: Vec<FunnelRow> =
+        stages.iter().map(|s| FunnelRow { stage: s.clone(), count: 0, amounts: Sums::new(), reached: 0 }).collect();
     for r in records {
         if let Some(row) = rows.iter_mut().find(|row| row.stage.id == r.stage_id) {
             row.count += 1;

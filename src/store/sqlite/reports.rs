@@ -3,9 +3,9 @@
 use super::records::list::visibility_sql;
 use super::{Result, Store};
 use crate::domain::access::{Sight, Visibility};
+use crate::domain::fields::Entity;
 use crate::domain::report::activity::ActivityFact;
 use crate::domain::report::funnel::FunnelFact;
-use crate::domain::fields::Entity;
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;

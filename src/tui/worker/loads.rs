@@ -35,6 +35,8 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadProducts
             | Effect::LoadDocuments { .. }
             | Effect::LoadReports { .. }
+            | Effect::LoadReportFunnel { .. }
+            | Effect::LoadReportActivity { .. }
             | Effect::LoadReference
             | Effect::LoadTriage { .. }
             | Effect::Search { .. }
@@ -130,6 +132,19 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 conversion: store.report_conversion(&scope, current, previous)?,
             };
             vec![StoreEvent::Reports { period, data: Box::new(data) }]
+        }
+        Effect::LoadReportFunnel { period } => {
+            let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
+            let (current, previous) = period.bounds(&now);
+            let scope = crate::service::ReportScope::default();
+            let report = store.report_funnel(&scope, Entity::Lead, current, previous)?;
+            vec![StoreEvent::ReportFunnel { period, report: Box::new(report) }]
+        }
+        Effect::LoadReportActivity { period } => {
+            let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
+            let (current, _) = period.bounds(&now);
+            let report = store.report_activity(&crate::service::ReportScope::default(), current)?;
+            vec![StoreEvent::ReportActivity { period, report: Box::new(report) }]
         }
         Effect::LoadDocuments { kind } => {
             vec![StoreEvent::Documents { kind, docs: store.documents(None, Some(kind))? }]

@@ -54,3 +54,34 @@ fn stale_cards_are_marked_on_the_kanban() {
     h.act(Refresh);
     assert!(h.app.deal_board.stale.contains(&id), "{:?}", h.app.deal_board.stale);
 }
+
+/// `v` goes to the funnel of the month's leads; `j` then `Enter` on "In progress" lists the
+/// month's leads standing in it; `v` again shows the activities.
+#[test]
+fn the_funnel_and_activities_are_reports_of_the_tab_and_enter_lists_a_stage() {
+    let mut h = Harness::new(0, Lang::En);
+    let mut lead = |title: &str| {
+        let fields = vec![("title".into(), title.into())];
+        h.store.create(Entity::Lead, &RecordInput { fields, ..Default::default() }).unwrap().id
+    };
+    let a = lead("Salon");
+    lead("Site");
+    h.store.move_stage(RecordRef::new(Entity::Lead, a), "IN_PROCESS", None, None).unwrap();
+    h.act(Show(Tab::Reports));
+    h.act(NextReport);
+    let (_, report) = h.app.reports.funnel.as_ref().expect("the funnel");
+    let leads = &report.groups[0].1[0];
+    let rows: Vec<(&str, i64, i64)> =
+        leads.funnel.rows.iter().map(|r| (r.stage.code.as_str(), r.count, r.reached)).take(2).collect();
+    assert_eq!(rows, [("NEW", 1, 2), ("IN_PROCESS", 1, 1)]);
+    h.act(Down);
+    h.act(Open);
+    assert_eq!(h.app.screen, Screen::List(Entity::Lead));
+    let list = &h.app.lists[&Entity::Lead];
+    assert_eq!(list.filters.stage.as_deref(), Some("IN_PROCESS"));
+    assert_eq!(list.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [a]);
+    h.act(Back);
+    assert_eq!(h.app.screen, Screen::Reports);
+    h.act(NextReport);
+    assert!(h.app.reports.activity.is_some(), "the activities of the month");
+}

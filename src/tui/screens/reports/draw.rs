@@ -1,7 +1,7 @@
 //! Drawing the reports screen: won and lost with the period before, lost reasons, and the
 //! forecast by month, charts beside tables.
 
-use super::ReportsData;
+use super::{ReportPage, ReportsData};
 use crate::domain::report::period::PeriodSpec;
 use crate::domain::report::{Conversion, Sums, WonLost};
 use crate::present;
@@ -16,29 +16,58 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 /// Draws the screen into `area`.
 pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let Some((shown, data)) = app.reports.data.as_ref() else {
+    let page = app.reports.page;
+    // The period of the figures drawn, and its bounds with the period before.
+    let figures = match page {
+        ReportPage::Overview => app.reports.data.as_ref().map(|(p, d)| (*p, d.won_lost.period, d.won_lost.previous)),
+        ReportPage::Funnel => app.reports.funnel.as_ref().map(|(p, r)| (*p, r.period, r.previous)),
+        ReportPage::Activity => app.reports.activity.as_ref().map(|(p, r)| (*p, r.period, r.period)),
+    };
+    let Some((shown, period_bounds, previous_bounds)) = figures else {
         f.render_widget(Paragraph::new(format!(" {}", app.t("tui.loading"))), head);
         return;
     };
-    let wl = &data.won_lost;
     let day = |d| present::day(app.lang, d);
     // The period of the figures drawn; the one asked for is said loading meanwhile.
-    let mut period = app.t(&format!("tui.report_period_{}", period_code(*shown)));
-    if *shown != app.reports.period {
+    let mut period = app.t(&format!("tui.report_period_{}", period_code(shown)));
+    if shown != app.reports.period {
         period = format!("{period} ({})", app.t("tui.loading"));
     }
     let heading = app.ta(
         "tui.report_heading",
         &[
             ("period", &period),
-            ("from", &day(wl.period.first_day)),
-            ("to", &day(wl.period.last_day)),
-            ("before_from", &day(wl.previous.first_day)),
-            ("before_to", &day(wl.previous.last_day)),
+            ("from", &day(period_bounds.first_day)),
+            ("to", &day(period_bounds.last_day)),
+            ("before_from", &day(previous_bounds.first_day)),
+            ("before_to", &day(previous_bounds.last_day)),
         ],
     );
+    let page_name = app.t(match page {
+        ReportPage::Overview => "tui.report_overview",
+        ReportPage::Funnel => "tui.report_funnel",
+        ReportPage::Activity => "tui.report_activity",
+    });
+    let heading = if page == ReportPage::Activity {
+        app.ta(
+            "tui.report_heading_one",
+            &[("period", &period), ("from", &day(period_bounds.first_day)), ("to", &day(period_bounds.last_day))],
+        )
+    } else {
+        heading
+    };
     let bold = Style::default().add_modifier(Modifier::BOLD);
-    f.render_widget(Paragraph::new(Span::styled(fit(&format!(" {heading}"), area.width as usize), bold)), head);
+    let text = format!(" {page_name} · {heading}");
+    f.render_widget(Paragraph::new(Span::styled(fit(&text, area.width as usize), bold)), head);
+    let data = match page {
+        ReportPage::Funnel => return super::pages::draw_funnel(app, f, body),
+        ReportPage::Activity => return super::pages::draw_activity(app, f, body),
+        ReportPage::Overview => match app.reports.data.as_ref() {
+            Some((_, data)) => data,
+            None => return,
+        },
+    };
+    let wl = &data.won_lost;
     let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Min(0)]).areas(body);
     let [won_area, forecast_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(top);
     let [reasons_area, table_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(bottom);

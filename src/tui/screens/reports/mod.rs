@@ -1,14 +1,17 @@
-//! The sales head's screen (SPEC V8, issue 29), tab 9: deals won and lost in a period beside
-//! the one before, the lost reasons ranked, and the forecast of open deals by close month
-//! (raw and weighted), as bar charts and tables. `p` changes the period. The figures are the
-//! service's, as `prospect report` gives them.
+//! The sales head's screen (SPEC V8, issue 29), tab 9, three reports `v` goes through: the
+//! overview (deals won and lost in a period beside the one before, the lost reasons ranked,
+//! the forecast of open deals by close month, raw and weighted), the funnel of the period's
+//! leads then of the deals made from them (`Enter` on a stage lists its leads), and the
+//! activities per person and kind. `p` changes the period. The figures are the service's, as
+//! `prospect report` gives them.
 
 mod draw;
+mod pages;
 
 pub use draw::draw;
 
 use crate::domain::report::period::PeriodSpec;
-use crate::service::{ConversionReport, ForecastReport, WonLostReport};
+use crate::service::{ActivityReport, ConversionReport, ForecastReport, FunnelReport, WonLostReport};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::effect::{Effect, StoreEvent};
@@ -25,19 +28,55 @@ pub struct ReportsData {
     pub conversion: ConversionReport,
 }
 
+/// Which report the screen shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReportPage {
+    /// Won and lost, lost reasons, forecast.
+    #[default]
+    Overview,
+    /// The funnel of the period's leads, then of the deals made from them.
+    Funnel,
+    /// Activities per person and kind.
+    Activity,
+}
+
 /// The reports screen's state.
 #[derive(Clone, Debug)]
 pub struct ReportsView {
     /// The period shown.
     pub period: PeriodSpec,
-    /// The figures (none before the first answer), and the period they are of (the one
-    /// asked for may still be loading).
+    /// The report shown.
+    pub page: ReportPage,
+    /// The overview's figures (none before the first answer), and the period they are of
+    /// (the one asked for may still be loading).
     pub data: Option<(PeriodSpec, Box<ReportsData>)>,
+    /// The funnel, and its period.
+    pub funnel: Option<(PeriodSpec, Box<FunnelReport>)>,
+    /// The activity report, and its period.
+    pub activity: Option<(PeriodSpec, Box<ActivityReport>)>,
+    /// The funnel's stage under the cursor (over every section's stages).
+    pub cursor: usize,
 }
 
 impl Default for ReportsView {
     fn default() -> Self {
-        ReportsView { period: PeriodSpec::Month, data: None }
+        ReportsView {
+            period: PeriodSpec::Month,
+            page: ReportPage::Overview,
+            data: None,
+            funnel: None,
+            activity: None,
+            cursor: 0,
+        }
+    }
+}
+
+/// Whether the report shown has its figures.
+pub(crate) fn loaded(app: &App) -> bool {
+    match app.reports.page {
+        ReportPage::Overview => app.reports.data.is_some(),
+        ReportPage::Funnel => app.reports.funnel.is_some(),
+        ReportPage::Activity => app.reports.activity.is_some(),
     }
 }
 
@@ -47,12 +86,25 @@ const PERIODS: [PeriodSpec; 5] =
 
 /// Keys of the screen.
 pub fn bindings() -> Vec<Binding> {
-    vec![b(&[k('p')], Action::NextPeriod, "tui.key_report_period", true)]
+    use crate::tui::keymap::code;
+    use crossterm::event::KeyCode;
+    vec![
+        b(&[k('v')], Action::NextReport, "tui.key_report_next", true),
+        b(&[k('p')], Action::NextPeriod, "tui.key_report_period", true),
+        b(&[code(KeyCode::Enter)], Action::Open, "tui.key_report_open", false),
+        b(&[k('j'), code(KeyCode::Down)], Action::Down, "tui.key_down", false),
+        b(&[k('k'), code(KeyCode::Up)], Action::Up, "tui.key_up", false),
+    ]
 }
 
 /// What the screen asks for.
 pub(crate) fn load(app: &App) -> Effect {
-    Effect::LoadReports { period: app.reports.period }
+    let period = app.reports.period;
+    match app.reports.page {
+        ReportPage::Overview => Effect::LoadReports { period },
+        ReportPage::Funnel => Effect::LoadReportFunnel { period },
+        ReportPage::Activity => Effect::LoadReportActivity { period },
+    }
 }
 
 /// An action on the screen.
@@ -63,14 +115,35 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.reports.period = PERIODS[(at + 1) % PERIODS.len()];
             vec![load(app)]
         }
+        Action::NextReport => {
+            app.reports.page = match app.reports.page {
+                ReportPage::Overview => ReportPage::Funnel,
+                ReportPage::Funnel => ReportPage::Activity,
+                ReportPage::Activity => ReportPage::Overview,
+            };
+            vec![load(app)]
+        }
+        Action::Down | Action::Up if app.reports.page == ReportPage::Funnel => {
+            let rows = pages::funnel_rows(app).len();
+            let c = &mut app.reports.cursor;
+            *c = if action == Action::Down { (*c + 1).min(rows.saturating_sub(1)) } else { c.saturating_sub(1) };
+            vec![]
+        }
+        Action::Open if app.reports.page == ReportPage::Funnel => pages::open_stage(app),
         _ => vec![],
     }
 }
 
 /// The worker's answer.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
-    if let StoreEvent::Reports { period, data } = ev {
-        app.reports.data = Some((period, data));
+    match ev {
+        StoreEvent::Reports { period, data } => app.reports.data = Some((period, data)),
+        StoreEvent::ReportFunnel { period, report } => {
+            app.reports.funnel = Some((period, report));
+            app.reports.cursor = app.reports.cursor.min(pages::funnel_rows(app).len().saturating_sub(1));
+        }
+        StoreEvent::ReportActivity { period, report } => app.reports.activity = Some((period, report)),
+        _ => {}
     }
     vec![]
 }
