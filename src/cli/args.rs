@@ -237,6 +237,10 @@ pub struct ListArgs {
     /// Only this source (code or name).
     #[arg(long)]
     pub source: Option<String>,
+    /// Only records lost for this reason (a lost reason of the list, in English or French,
+    /// or the words given).
+    #[arg(long)]
+    pub reason: Option<String>,
     /// Only records matching this text (names, phones, e-mails, companies).
     #[arg(long)]
     pub search: Option<String>,
@@ -348,6 +352,7 @@ impl ListArgs {
             pipeline: given(&self.pipeline),
             responsible: given(&self.responsible),
             source: given(&self.source),
+            reason: given(&self.reason),
             search: given(&self.search),
             repeat: if self.repeat {
                 Some(true)

@@ -122,6 +122,9 @@ pub enum Command {
     /// --json, --csv, --format md).
     #[command(subcommand)]
     Report(reports::ReportCmd),
+    /// The reasons a failure stage offers, in English and French (administrators change them).
+    #[command(subcommand)]
+    LostReason(reports::LostReasonCmd),
     /// Quotes made from a deal: its lines and client copied; numbered when sent.
     #[command(subcommand)]
     Quote(documents::QuoteCmd),
@@ -291,6 +294,7 @@ fn writes(c: &Command) -> bool {
         Command::Invoice(c) => documents::invoice_writes(c),
         Command::CompanyDetails(c) => documents::company_writes(c),
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
+        Command::LostReason(r) => !matches!(r, reports::LostReasonCmd::List),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
         _ => false,
@@ -384,6 +388,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Section(c) => sections::run(&mut session, c),
         Command::Product(c) => products::run(&mut session, c),
         Command::Report(c) => reports::run(&mut session, c),
+        Command::LostReason(c) => reports::run_lost_reason(&mut session, c),
         Command::Quote(c) => documents::run_quote(&mut session, c),
         Command::Invoice(c) => documents::run_invoice(&mut session, c),
         Command::CompanyDetails(c) => documents::run_company(&mut session, c),

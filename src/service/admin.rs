@@ -197,6 +197,27 @@ impl Service {
         self.engine.sources()
     }
 
+    /// The lost reasons a failure stage offers.
+    pub fn lost_reasons(&self) -> Result<Vec<crate::domain::report::reasons::LostReason>> {
+        self.engine.lost_reasons()
+    }
+
+    /// Adds a lost reason, in English and French (an administrator's, as stages are).
+    pub fn add_lost_reason(
+        &mut self,
+        name: &str,
+        name_fr: Option<&str>,
+    ) -> Result<crate::domain::report::reasons::LostReason> {
+        self.require_admin(AdminTask::ChangeStages)?;
+        self.engine.add_lost_reason(name, name_fr)
+    }
+
+    /// Takes a lost reason off the list (losses keep their text).
+    pub fn remove_lost_reason(&mut self, name: &str) -> Result<crate::domain::report::reasons::LostReason> {
+        self.require_admin(AdminTask::ChangeStages)?;
+        self.engine.remove_lost_reason(name)
+    }
+
     /// Adds a source (administrators only).
     pub fn add_source(&mut self, name: &str, code: Option<&str>) -> Result<SourceRow> {
         self.require_admin(AdminTask::ChangeSources)?;

@@ -84,7 +84,17 @@ impl Service {
         expected_version: Option<i64>,
     ) -> Result<Moved> {
         self.require(Action::Update, record)?;
-        self.engine.move_stage(record, stage, reason, expected_version)
+        let reason = self.kept_reason(reason)?;
+        self.engine.move_stage(record, stage, reason.as_deref(), expected_version)
+    }
+
+    /// A loss's reason as kept: the lost reasons list's name when it names an entry
+    /// (`domain::report::reasons::kept`), else the words given.
+    fn kept_reason(&self, reason: Option<&str>) -> Result<Option<String>> {
+        match reason {
+            None => Ok(None),
+            Some(r) => Ok(crate::domain::report::reasons::kept(&self.engine.lost_reasons()?, Some(r))),
+        }
     }
 
     /// Fills fields (`fill`, as an edit takes them), then moves: what a stage requires
@@ -120,7 +130,8 @@ impl Service {
         reason: Option<&str>,
     ) -> Result<Moved> {
         self.require(Action::Update, record)?;
-        self.engine.move_seen(record, seen_stage, stage, reason)
+        let reason = self.kept_reason(reason)?;
+        self.engine.move_seen(record, seen_stage, stage, reason.as_deref())
     }
 
     /// Deletes a record, its communications and its own activities; its timeline stays.
@@ -139,6 +150,15 @@ impl Service {
     /// client they may not see is "a record you cannot see".
     pub fn list(&self, entity: Entity, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
         let sight = self.sight()?;
+        // A reason named in French finds the losses kept under the list's English name.
+        let kept;
+        let filter = match &filter.reason {
+            Some(r) => {
+                kept = ListFilter { reason: self.kept_reason(Some(r))?, ..filter.clone() };
+                &kept
+            }
+            None => filter,
+        };
         let mut rows = self.engine.list(entity, filter, &sight)?;
         let hidden = crate::i18n::tr_in(self.engine.options().lang, "access.hidden_record", &[]);
         for kind in [Entity::Contact, Entity::Company] {

@@ -48,6 +48,7 @@ pub const TABLES: &[&str] = &[
     "pipelines",
     "stages",
     "sources",
+    "lost_reasons",
     "leads",
     "companies",
     "contacts",

@@ -187,6 +187,9 @@ pub struct ListFilter {
     pub open_stages_only: bool,
     /// Leave out records in failure stages (junk leads): "my leads" does by default.
     pub hide_failed: bool,
+    /// Only records in a failure stage lost for this reason (as kept: the lost reasons
+    /// list's English name, case aside).
+    pub reason: Option<String>,
     /// Conditions on fields of the team's own, all to hold (`field_filter::read_condition`).
     pub fields: Vec<crate::domain::field_filter::FieldCondition>,
     /// Fields of the team's own (ids) whose values each row carries (`RecordSummary::fields`).

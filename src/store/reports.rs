@@ -26,3 +26,20 @@ pub fn funnel_fact(id: i64, at_end: i64, visited: Option<&str>, rest: FunnelFact
     stages.sort_unstable();
     FunnelFact { id, stage_id: at_end, visited: stages, ..rest }
 }
+
+/// The list's reason `name` names (either language), or an error listing the list.
+pub fn reason_named(
+    list: &[crate::domain::report::reasons::LostReason],
+    name: &str,
+) -> crate::store::Result<crate::domain::report::reasons::LostReason> {
+    list.iter().find(|r| r.is_named(name)).cloned().ok_or_else(|| {
+        crate::domain::FieldError::new(
+            "reason",
+            crate::domain::Problem::Choice {
+                value: name.trim().to_string(),
+                accepted: list.iter().map(|r| r.name.clone()).collect(),
+            },
+        )
+        .into()
+    })
+}

@@ -168,6 +168,8 @@ pub struct App {
     pub pipelines: Vec<PipelineRow>,
     /// Sources (code, name).
     pub sources: Vec<(String, String)>,
+    /// The lost reasons a failure stage offers (`1`…`n` in its prompt).
+    pub lost_reasons: Vec<crate::domain::report::reasons::LostReason>,
     /// Terminal size (columns, rows), for paging.
     pub size: (u16, u16),
     /// Time "now" for filters, unix ms (set by the caller; fixed in tests).
@@ -228,6 +230,7 @@ impl App {
             users: vec![],
             pipelines: vec![],
             sources: vec![],
+            lost_reasons: vec![],
             size: (80, 24),
             now_ms,
             region: crate::domain::dedup::PhoneRegion::FR,

@@ -298,7 +298,14 @@ pub enum StoreEvent {
     Products(Vec<crate::domain::product::Product>),
     /// Users (login, name), deal pipelines, sources, and whether the signed-in user
     /// administers the file.
-    Reference { users: Vec<(String, String)>, pipelines: Vec<PipelineRow>, sources: Vec<(String, String)>, admin: bool },
+    Reference {
+        users: Vec<(String, String)>,
+        pipelines: Vec<PipelineRow>,
+        sources: Vec<(String, String)>,
+        /// The lost reasons a failure stage offers.
+        lost_reasons: Vec<crate::domain::report::reasons::LostReason>,
+        admin: bool,
+    },
     /// A write succeeded; `message` says what happened.
     Saved { entity: Entity, id: i64, message: String, open: bool, moved_to: Option<i64> },
     /// A card was moved: it is now in stage `stage_id` (sent before `Saved`).

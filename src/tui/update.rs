@@ -304,8 +304,9 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        StoreEvent::Reference { users, pipelines, sources, admin } => {
+        StoreEvent::Reference { users, pipelines, sources, lost_reasons, admin } => {
             app.admin = admin;
+            app.lost_reasons = lost_reasons;
             app.users = users;
             app.pipelines = pipelines;
             app.sources = sources;

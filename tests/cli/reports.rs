@@ -195,7 +195,7 @@ fn a_version_21_file_gets_its_stage_moves_from_the_timeline() {
     let c = rusqlite::Connection::open(&env.db).unwrap();
     c.execute_batch(
         "DROP TRIGGER leads_stage_moves_insert; DROP TRIGGER leads_stage_moves_move; DROP TRIGGER deals_stage_moves_insert;
-         DROP TRIGGER deals_stage_moves_move; DROP TABLE stage_moves; PRAGMA user_version = 21;",
+         DROP TRIGGER deals_stage_moves_move; DROP TABLE stage_moves; DROP TABLE lost_reasons; PRAGMA user_version = 21;",
     )
     .unwrap();
     drop(c);

@@ -319,3 +319,42 @@ pub fn the_activity_report_counts_planned_done_and_overdue(mut eng: TestEngine) 
     let theirs = bob.report_activity(&ReportScope::default(), march).unwrap();
     assert!(theirs.rows.iter().all(|x| x.who.as_deref() == Some("bob")) && theirs.rows.len() == 1, "{:?}", theirs.rows);
 }
+
+/// The lost reasons' list: a loss named in French keeps the list's English name (reports
+/// count one reason), free words stay as typed, lists find losses by reason in either
+/// language; an administrator adds and removes reasons, a name is listed once.
+pub fn lost_reasons_are_a_list_in_two_languages_and_lists_filter_on_them(mut eng: TestEngine) {
+    use prospect::store::ListFilter;
+    let bob = eng.session_as("bob", &["Manager"], None);
+    let names: Vec<String> = eng.lost_reasons().unwrap().into_iter().map(|r| r.name).collect();
+    assert_eq!(names[0], "Price", "the list starts with defaults: {names:?}");
+    let added = eng.add_lost_reason(" Went  silent ", Some("Plus de nouvelles")).unwrap();
+    assert_eq!(added.name, "Went silent");
+    assert!(eng.add_lost_reason("PRIX", None).is_err(), "named once, in either language");
+    let mut bob = bob;
+    assert!(bob.add_lost_reason("Other", None).is_err(), "an administrator's list");
+    let a = deal(&mut eng, "Fours", "1000", &[]);
+    let b = deal(&mut eng, "Vitrines", "1000", &[]);
+    let c = deal(&mut eng, "Caisse", "1000", &[]);
+    move_at(&eng, at(2026, 3, 2, 9, 0), a, "LOSE", Some(" prix "));
+    move_at(&eng, at(2026, 3, 3, 9, 0), b, "LOSE", Some("plus de nouvelles"));
+    move_at(&eng, at(2026, 3, 4, 9, 0), c, "LOSE", Some("Délai trop court"));
+    let (march, february) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
+    let r = eng.report_won_lost(&ReportScope::default(), march, february).unwrap();
+    let mut reasons: Vec<(String, i64)> =
+        r.groups[0].1.reasons.iter().map(|(r, n)| (r.clone().unwrap_or_default(), *n)).collect();
+    reasons.sort();
+    assert_eq!(reasons, [("Délai trop court".into(), 1), ("Price".into(), 1), ("Went silent".into(), 1)]);
+    let lost_for = |eng: &TestEngine, reason: &str| -> Vec<i64> {
+        let filter = ListFilter { reason: Some(reason.into()), limit: 50, ..Default::default() };
+        eng.list(Entity::Deal, &filter).unwrap().iter().map(|r| r.id).collect()
+    };
+    assert_eq!(lost_for(&eng, "Prix"), [a]);
+    assert_eq!(lost_for(&eng, "price"), [a]);
+    assert_eq!(lost_for(&eng, "délai trop court"), [c]);
+    // Taken off the list, a reason stays on the losses that kept it.
+    eng.remove_lost_reason("Plus de nouvelles").unwrap();
+    assert!(!eng.lost_reasons().unwrap().iter().any(|r| r.name == "Went silent"));
+    assert_eq!(lost_for(&eng, "Went silent"), [b]);
+    assert!(eng.remove_lost_reason("Nowhere").is_err());
+}

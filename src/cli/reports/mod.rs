@@ -13,6 +13,9 @@ use clap::{Args, Subcommand};
 mod activity;
 mod funnel;
 mod leads;
+mod reasons;
+
+pub use reasons::{LostReasonCmd, run as run_lost_reason};
 use serde_json::{Value as Json, json};
 
 /// Report commands.
@@ -283,11 +286,20 @@ fn rate_text(w: &WonLost) -> String {
 fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
     let (period, previous) = period(s, a)?;
     let r = s.store.report_won_lost(&scope(a)?, period, previous)?;
+    let r_list = s.store.lost_reasons()?;
     let sums_json = |sums: &Sums| -> Json {
         sums.iter().map(|(c, m)| json!({"currency": c, "amount_minor": m, "amount": plain(*m, c)})).collect()
     };
     let figures = |w: &WonLost| -> Json {
-        let reasons: Vec<Json> = w.reasons.iter().map(|(r, n)| json!({"reason": r, "count": n})).collect();
+        let reasons: Vec<Json> = w
+            .reasons
+            .iter()
+            .map(|(r, n)| {
+                let label =
+                    r.as_deref().map(|r| crate::domain::report::reasons::shown(&r_list, r, crate::i18n::lang()));
+                json!({"reason": r, "label": label, "count": n})
+            })
+            .collect();
         json!({"won": w.won, "lost": w.lost, "won_amount": sums_json(&w.won_amount), "lost_amount": sums_json(&w.lost_amount),
             "win_rate": w.win_rate_tenths().map(|t| format!("{}.{}", t / 10, t % 10)), "lost_reasons": reasons})
     };
@@ -380,7 +392,10 @@ fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
                 if md { format!("\n**{}**\n", tr("report.lost_reasons", &[])) } else { tr("report.lost_reasons", &[]) }
             );
             for (reason, n) in &now.reasons {
-                let reason = reason.clone().unwrap_or_else(|| tr("report.no_reason", &[]));
+                let reason = match reason {
+                    Some(r) => crate::domain::report::reasons::shown(&r_list, r, crate::i18n::lang()),
+                    None => tr("report.no_reason", &[]),
+                };
                 let line = tr("report.reason_line", &[("reason", &reason), ("count", &n.to_string())]);
                 println!("{}{line}", if md { "- " } else { "  " });
             }

@@ -15,6 +15,7 @@
 pub mod activity;
 pub mod funnel;
 pub mod period;
+pub mod reasons;
 
 use crate::domain::stage::StageSemantics;
 use crate::domain::when::UnixMs;

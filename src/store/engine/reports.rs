@@ -6,6 +6,7 @@ use crate::domain::access::{Sight, Visibility};
 use crate::domain::fields::Entity;
 use crate::domain::report::activity::ActivityFact;
 use crate::domain::report::funnel::FunnelFact;
+use crate::domain::report::reasons::LostReason;
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 
@@ -55,4 +56,15 @@ pub trait Reports {
     /// The leads or deals `sight` lets the user see that are stale at `now` (see
     /// `domain::report::StaleFact`), the longest left alone first.
     fn stale(&self, entity: Entity, now: UnixMs, sight: &Sight) -> Result<Vec<StaleFact>>;
+
+    /// The lost reasons' list, in its order.
+    fn lost_reasons(&self) -> Result<Vec<LostReason>>;
+
+    /// Adds a reason at the end of the list (`domain::report::reasons::check_new`; the
+    /// service asks for an administrator).
+    fn add_lost_reason(&mut self, name: &str, name_fr: Option<&str>) -> Result<LostReason>;
+
+    /// Takes a reason (named in either language) off the list; the losses that kept it keep
+    /// their text.
+    fn remove_lost_reason(&mut self, name: &str) -> Result<LostReason>;
 }

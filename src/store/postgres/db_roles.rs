@@ -17,6 +17,7 @@ const READ_ONLY: &[&str] = &[
     "pipelines",
     "stages",
     "sources",
+    "lost_reasons",
     "custom_fields",
     "stage_totals",
     "products",

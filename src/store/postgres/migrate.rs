@@ -178,7 +178,7 @@ mod tests {
                  DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank,
                      prospect_user_id, prospect_is_admin;
                  ALTER TABLE users DROP COLUMN db_role;
-                 DROP TABLE stage_moves; DROP FUNCTION prospect_stage_moves CASCADE;
+                 DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
                  DROP TRIGGER leads_closed_insert ON leads; DROP TRIGGER leads_closed_move ON leads;
                  DROP TRIGGER deals_closed_insert ON deals; DROP TRIGGER deals_closed_move ON deals;
                  DROP FUNCTION prospect_closed_at;

@@ -6,9 +6,16 @@ use crate::domain::access::{Sight, Visibility};
 use crate::domain::fields::Entity;
 use crate::domain::report::activity::ActivityFact;
 use crate::domain::report::funnel::FunnelFact;
+use crate::domain::report::reasons::{self, LostReason};
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
+
+/// The lost reasons, in order.
+fn reasons_in(c: &mut impl postgres::GenericClient) -> Result<Vec<LostReason>> {
+    let rows = c.query("SELECT id, name::text, name_fr FROM lost_reasons ORDER BY sort, id", &[])?;
+    Ok(rows.iter().map(|r| LostReason { id: r.get(0), name: r.get(1), name_fr: r.get(2) }).collect())
+}
 
 impl Reports for Store {
     fn deal_facts(&self, query: &DealQuery, sight: &Sight) -> Result<Vec<DealFact>> {
@@ -191,6 +198,33 @@ impl Reports for Store {
                     currency: r.get(6),
                 })
                 .collect())
+        })
+    }
+
+    fn lost_reasons(&self) -> Result<Vec<LostReason>> {
+        reasons_in(&mut *self.client()).map_err(|e| self.fill_path(e))
+    }
+
+    fn add_lost_reason(&mut self, name: &str, name_fr: Option<&str>) -> Result<LostReason> {
+        self.write(|tx, _| {
+            let (name, name_fr) = reasons::check_new(&reasons_in(tx)?, name, name_fr)?;
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO lost_reasons (name, name_fr, sort) VALUES ($1::text::citext, $2, \
+                     (SELECT coalesce(max(sort), 0) + 1 FROM lost_reasons)) RETURNING id",
+                    &[&name, &name_fr],
+                )?
+                .try_get(0)?;
+            Ok(LostReason { id, name, name_fr })
+        })
+    }
+
+    fn remove_lost_reason(&mut self, name: &str) -> Result<LostReason> {
+        self.write(|tx, _| {
+            let list = reasons_in(tx)?;
+            let found = crate::store::reports::reason_named(&list, name)?;
+            tx.execute("DELETE FROM lost_reasons WHERE id = $1", &[&found.id])?;
+            Ok(found)
         })
     }
 }

@@ -6,11 +6,19 @@ use crate::domain::access::{Sight, Visibility};
 use crate::domain::fields::Entity;
 use crate::domain::report::activity::ActivityFact;
 use crate::domain::report::funnel::FunnelFact;
+use crate::domain::report::reasons::{self, LostReason};
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
+
+/// The lost reasons, in order, as a transaction or a connection reads them.
+fn reasons_in(c: &rusqlite::Connection) -> Result<Vec<LostReason>> {
+    let mut stmt = c.prepare_cached("SELECT id, name, name_fr FROM lost_reasons ORDER BY sort, id")?;
+    let rows = stmt.query_map([], |r| Ok(LostReason { id: r.get(0)?, name: r.get(1)?, name_fr: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
 
 impl Reports for Store {
     fn deal_facts(&self, query: &DealQuery, sight: &Sight) -> Result<Vec<DealFact>> {
@@ -193,6 +201,30 @@ impl Reports for Store {
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn lost_reasons(&self) -> Result<Vec<LostReason>> {
+        self.reading(|s| reasons_in(s.conn()))
+    }
+
+    fn add_lost_reason(&mut self, name: &str, name_fr: Option<&str>) -> Result<LostReason> {
+        self.write(|tx, _| {
+            let (name, name_fr) = reasons::check_new(&reasons_in(tx)?, name, name_fr)?;
+            tx.prepare_cached(
+                "INSERT INTO lost_reasons (name, name_fr, sort) VALUES (?1, ?2, (SELECT coalesce(max(sort), 0) + 1 FROM lost_reasons))",
+            )?
+            .execute(rusqlite::params![name, name_fr])?;
+            Ok(LostReason { id: tx.last_insert_rowid(), name, name_fr })
+        })
+    }
+
+    fn remove_lost_reason(&mut self, name: &str) -> Result<LostReason> {
+        self.write(|tx, _| {
+            let list = reasons_in(tx)?;
+            let found = crate::store::reports::reason_named(&list, name)?;
+            tx.prepare_cached("DELETE FROM lost_reasons WHERE id = ?1")?.execute([found.id])?;
+            Ok(found)
         })
     }
 }

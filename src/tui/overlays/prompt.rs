@@ -234,6 +234,8 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
     match purpose {
         PromptPurpose::QuickCreate { entity, stage_code } => board::quick_create(entity, stage_code, text),
         PromptPurpose::FailureReason { entity, ids, stage_code } => {
+            // `2` is the list's second reason, in the user's language.
+            let text = crate::domain::report::reasons::answer(&app.lost_reasons, &text, app.lang);
             board::move_with_reason(entity, ids, stage_code, text)
         }
         PromptPurpose::Comment { entity, id } => form::comment(app, entity, id, text),
@@ -279,7 +281,10 @@ pub(crate) fn draw(app: &App, p: &Prompt, f: &mut Frame, area: Rect) {
     let width = if p.files.is_some() { 84 } else { 64 };
     let inner_w = area.width.min(width).saturating_sub(2) as usize;
     let error_lines = p.error.as_deref().map_or(0, |e| crate::tui::widgets::wrapped(e, inner_w).len());
-    let extra = p.files.as_ref().map_or(vec![], |h| path_lines(app, h, inner_w));
+    let mut extra = p.files.as_ref().map_or(vec![], |h| path_lines(app, h, inner_w));
+    if matches!(p.purpose, PromptPurpose::FailureReason { .. }) {
+        extra.extend(reason_lines(app, inner_w));
+    }
     let rect = popup(area, width, 5 + (error_lines + extra.len()) as u16);
     let w = rect.width.saturating_sub(2) as usize;
     let hint = match &p.files {
@@ -299,6 +304,26 @@ pub(crate) fn draw(app: &App, p: &Prompt, f: &mut Frame, area: Rect) {
     f.render_widget(Clear, rect);
     f.render_widget(Paragraph::new(lines).block(frame_block(&p.title)), rect);
     set_field_cursor(f, rect, "> ", &p.input);
+}
+
+/// Under the failure reason's field: the list's reasons, numbered, as many on a line as fit.
+fn reason_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for (i, r) in app.lost_reasons.iter().enumerate() {
+        let item = format!("{} {}", i + 1, r.label(app.lang));
+        if !line.is_empty() && unicode_width::UnicodeWidthStr::width(format!("{line}   {item}").as_str()) > width {
+            lines.push(Line::from(Span::styled(std::mem::take(&mut line), Style::default().fg(Color::Cyan))));
+        }
+        if !line.is_empty() {
+            line.push_str("   ");
+        }
+        line.push_str(&item);
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(Span::styled(line, Style::default().fg(Color::Cyan))));
+    }
+    lines
 }
 
 /// Under a path prompt's field: the candidates a Tab listed (their names), else the recent

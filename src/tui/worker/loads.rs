@@ -153,7 +153,14 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let users = store.users()?.into_iter().filter(|u| u.active).map(|u| (u.login, u.display_name)).collect();
             let pipelines = store.pipelines(Entity::Deal)?;
             let sources = store.sources()?.into_iter().map(|s| (s.code, s.name)).collect();
-            vec![StoreEvent::Reference { users, pipelines, sources, admin: super::admin::administers(store) }]
+            let lost_reasons = store.lost_reasons()?;
+            vec![StoreEvent::Reference {
+                users,
+                pipelines,
+                sources,
+                lost_reasons,
+                admin: super::admin::administers(store),
+            }]
         }
         Effect::LoadTriage { exclude, first } => {
             vec![StoreEvent::Triage(store.triage_next(&exclude, first)?.map(Box::new))]

@@ -382,6 +382,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                     users: store.users()?.into_iter().map(|u| (u.login, u.display_name)).collect(),
                     pipelines: store.pipelines(Entity::Deal)?,
                     sources: store.sources()?.into_iter().map(|s| (s.code, s.name)).collect(),
+                    lost_reasons: store.lost_reasons()?,
                     admin: super::admin::administers(store),
                 },
                 StoreEvent::Saved { entity: Entity::Lead, id: 0, message, open: false, moved_to: None },

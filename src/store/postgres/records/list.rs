@@ -60,6 +60,14 @@ fn list_where(
         let src = refs::resolve_source(c, s)?;
         add(&mut wheres, "t.source_id = ?", Box::new(src.id), &mut params);
     }
+    if let Some(reason) = filter.reason.as_ref().filter(|_| entity.has_stages()) {
+        add(
+            &mut wheres,
+            "lower(t.stage_description) = lower(?) AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'failure')",
+            Box::new(reason.clone()),
+            &mut params,
+        );
+    }
     if let Some(r) = filter.repeat {
         if entity != Entity::Lead {
             return Err(StoreError::Rule(Rule::OnlyLeadsRepeat));

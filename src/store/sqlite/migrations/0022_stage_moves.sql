@@ -61,3 +61,20 @@ WHEN NEW.stage_id IS NOT OLD.stage_id
 BEGIN
     INSERT INTO stage_moves (entity, record_id, stage_id, at) VALUES ('deal', NEW.id, NEW.stage_id, NEW.moved_at);
 END;
+
+-- The reasons a failure stage offers (issue 29), an administrator's list in English and
+-- French; a loss's reason is still text (`stage_description`), the list's English name when
+-- one was picked, so reports count "Price" and "Prix" as one. Free text stays allowed.
+CREATE TABLE lost_reasons (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name_fr TEXT,
+    sort    INTEGER NOT NULL
+);
+INSERT INTO lost_reasons (name, name_fr, sort) VALUES
+    ('Price', 'Prix', 1),
+    ('Competitor chosen', 'Concurrent choisi', 2),
+    ('No budget', 'Pas de budget', 3),
+    ('Bad timing', 'Mauvais moment', 4),
+    ('No answer', 'Sans réponse', 5),
+    ('Need gone', 'Besoin disparu', 6);

@@ -106,6 +106,14 @@ pub(super) fn list_where(
             None => return Ok(None),
         }
     }
+    if let Some(reason) = filter.reason.as_ref().filter(|_| entity.has_stages()) {
+        add(
+            "lower(t.stage_description) = lower(?) AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'failure')"
+                .into(),
+            Sql::Text(reason.clone()),
+            &mut params,
+        );
+    }
     if let Some(before) = filter.before_id {
         add("t.id < ?".into(), Sql::Integer(before), &mut params);
     }

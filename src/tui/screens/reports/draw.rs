@@ -187,7 +187,10 @@ fn draw_reasons(app: &App, f: &mut Frame, area: Rect, now: &WonLost) {
             .iter()
             .take(inner.height as usize)
             .map(|(reason, n)| {
-                let reason = reason.clone().unwrap_or_else(|| app.t("report.no_reason"));
+                let reason = match reason {
+                    Some(r) => crate::domain::report::reasons::shown(&app.lost_reasons, r, app.lang),
+                    None => app.t("report.no_reason"),
+                };
                 let bar = "█".repeat(((*n * 12) / total.max(1)) as usize);
                 Line::from(vec![
                     Span::raw(fit_pad(&reason, w.saturating_sub(18).max(4))),
