@@ -81,6 +81,17 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("report stale", "prospect report stale\n  prospect report stale --entity lead --csv"),
     (
+        "report funnel",
+        "prospect report funnel --period quarter\n  prospect report funnel --entity deal --pipeline General --by department --json",
+    ),
+    (
+        "report activity",
+        "prospect report activity --period week\n  prospect report activity --from 01/11/2026 --to 30/11/2026 --by department --csv",
+    ),
+    ("lost-reason list", "prospect lost-reason list"),
+    ("lost-reason add", "prospect lost-reason add \"Went silent\" --fr \"Plus de nouvelles\""),
+    ("lost-reason remove", "prospect lost-reason remove \"Went silent\""),
+    (
         "report won-lost",
         "prospect report won-lost --period quarter\n  prospect report won-lost --from 01/10/2026 --to 31/12/2026 --by source --format md",
     ),

@@ -31,7 +31,8 @@ fn reports(env: &Env) {
         "{j}"
     );
     assert_eq!(g["won_amount"][0]["amount"], "10000.00");
-    assert_eq!(g["lost_reasons"][0]["reason"], "Prix");
+    // "Prix" names the list's "Price": kept so, shown in the user's language.
+    assert_eq!(g["lost_reasons"][0]["reason"], "Price");
     assert_eq!(j["previous"]["from"], "2026-02-01", "a whole month compares with the month before: {j}");
     let csv = at(env, "2026-04-02T10:00:00Z", &[&march[..], &["--csv"][..]].concat());
     assert_eq!(csv.lines().next(), Some("period,won,lost,currency,won_amount,lost_amount,win_rate"));
@@ -208,4 +209,33 @@ fn a_version_21_file_gets_its_stage_moves_from_the_timeline() {
         .map(|s| s["reached"].as_i64().unwrap())
         .collect();
     assert_eq!(reached, [1, 1, 1, 0, 1], "New, In progress (passed), Processed, Converted, Junk: {j}");
+}
+
+/// `prospect lost-reason` keeps the list; a loss named in French is listed by `--reason` in
+/// English and shown in French by the won-lost report.
+fn lost_reasons(env: &Env) {
+    let j = env.json(&["lost-reason", "add", "Went silent", "--fr", "Plus de nouvelles"]);
+    assert!(j["reasons"].as_array().unwrap().iter().any(|r| r["name"] == "Went silent"), "{j}");
+    let said = env.fails(1, &["lost-reason", "add", "prix"]);
+    assert!(said.contains("Price"), "{said}");
+    let id = env.json(&["deal", "add", "--title", "Fours", "--amount", "100"])["id"].to_string();
+    at(env, "2026-03-10T09:00:00Z", &["--lang", "fr", "deal", "move", &id, "LOSE", "--reason", "plus de nouvelles"]);
+    let rows = env.json(&["deal", "list", "--reason", "Went silent"]);
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    let fr = at(env, "2026-04-02T10:00:00Z", &["--lang", "fr", "report", "won-lost", "--period", "last-60-days"]);
+    assert!(fr.contains("Plus de nouvelles : 1"), "{fr}");
+    env.json(&["lost-reason", "remove", "Plus de nouvelles"]);
+    let list = at(env, "2026-04-02T10:00:00Z", &["lost-reason", "list"]);
+    assert!(list.contains("Price") && !list.contains("Went silent"), "{list}");
+}
+
+#[test]
+fn lost_reasons_are_kept_as_a_list() {
+    lost_reasons(&Env::new());
+}
+
+#[test]
+fn lost_reasons_are_kept_as_a_list_on_postgres() {
+    let Some(env) = Env::postgres() else { return };
+    lost_reasons(&env);
 }
