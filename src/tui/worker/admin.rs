@@ -25,6 +25,7 @@ pub(super) fn load_team(store: &Service, deal_pipeline: Option<&str>) -> Result<
             Err(e) => return Err(e),
         }),
         sources: store.sources()?,
+        lost_reasons: store.lost_reasons()?,
         queue: Some(store.queue()?),
         fields: store.custom_fields(None)?,
         products: store.products(true)?,
@@ -188,6 +189,14 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
         AdminOp::DeleteField { entity, code } => {
             let values = store.delete_custom_field(entity, &code, true)?;
             crate::i18n::tr_count(lang, "team.done_field_deleted", values.max(0) as u64, &[("field", &code)])
+        }
+        AdminOp::AddLostReason { name, name_fr } => {
+            let r = store.add_lost_reason(&name, name_fr.as_deref())?;
+            crate::i18n::tr_in(lang, "report.reason_added", &[("name", &r.name)])
+        }
+        AdminOp::RemoveLostReason { name } => {
+            let r = store.remove_lost_reason(&name)?;
+            crate::i18n::tr_in(lang, "report.reason_removed", &[("name", &r.name)])
         }
         AdminOp::AddSource { name } => {
             let row = store.add_source(&name, None)?;

@@ -508,3 +508,26 @@ fn a_catalogue_is_imported_from_the_products_pane() {
     assert!(said.contains("douze"), "{said}");
     assert_eq!(level, Said::Info);
 }
+
+/// The Lost reasons pane: `a` asks the English then the French name, `D` takes the focused
+/// reason off; the board's reason prompt offers the list as it is then.
+#[test]
+fn lost_reasons_are_administered_in_their_pane() {
+    let mut h = Harness::new(0, Lang::En);
+    h.act(Team);
+    while h.app.team.pane != TeamPane::LostReasons {
+        h.act(NextPane);
+    }
+    let before = h.app.team.data.lost_reasons.len();
+    h.act(AdminAdd);
+    h.type_text("Went silent");
+    h.act(Submit);
+    h.type_text("Plus de nouvelles");
+    h.act(Submit);
+    let last = h.app.team.data.lost_reasons.last().cloned().expect("the list");
+    assert_eq!((last.name.as_str(), last.name_fr.as_deref()), ("Went silent", Some("Plus de nouvelles")));
+    assert_eq!(h.app.lost_reasons.len(), before + 1, "the prompt's list follows");
+    h.act(Bottom);
+    h.act(AdminDelete);
+    assert_eq!(h.app.team.data.lost_reasons.len(), before);
+}

@@ -29,6 +29,7 @@ mod fields;
 mod ops;
 pub(crate) mod products;
 pub use ops::AdminOp;
+mod reasons;
 mod roles;
 mod stages;
 mod tail;
@@ -54,11 +55,13 @@ pub enum TeamPane {
     Fields,
     /// The product catalogue (SPEC E4).
     Products,
+    /// The reasons a failure stage offers (issue 29).
+    LostReasons,
 }
 
 impl TeamPane {
     /// Every pane, in the order `]` goes through them.
-    pub const ALL: [TeamPane; 8] = [
+    pub const ALL: [TeamPane; 9] = [
         TeamPane::Users,
         TeamPane::Roles,
         TeamPane::Departments,
@@ -67,6 +70,7 @@ impl TeamPane {
         TeamPane::Queue,
         TeamPane::Fields,
         TeamPane::Products,
+        TeamPane::LostReasons,
     ];
 
     /// Message key of its name.
@@ -80,6 +84,7 @@ impl TeamPane {
             TeamPane::Queue => "team.pane_queue",
             TeamPane::Fields => "team.pane_fields",
             TeamPane::Products => "team.pane_products",
+            TeamPane::LostReasons => "team.pane_reasons",
         }
     }
 
@@ -116,6 +121,8 @@ pub struct TeamData {
     pub layouts: Vec<(Entity, crate::domain::layout::Layout)>,
     /// The product catalogue, inactive products too.
     pub products: Vec<crate::domain::product::Product>,
+    /// The lost reasons' list.
+    pub lost_reasons: Vec<crate::domain::report::reasons::LostReason>,
 }
 
 /// A user being added: asked one answer at a time.
@@ -139,7 +146,7 @@ pub struct TeamView {
     /// The data has arrived.
     pub loaded: bool,
     /// The focused row of each pane (the Roles pane: the grid's subject).
-    pub cursors: [usize; 8],
+    pub cursors: [usize; 9],
     /// Roles pane: the role shown.
     pub role: usize,
     /// Roles pane: the grid's focused action (column).
@@ -169,6 +176,7 @@ impl TeamView {
             TeamPane::Queue => d.users.len(),
             TeamPane::Fields => fields::shown_count(self),
             TeamPane::Products => d.products.len(),
+            TeamPane::LostReasons => d.lost_reasons.len(),
         }
     }
 
@@ -232,6 +240,10 @@ pub enum TeamAsk {
     SourceName,
     /// A source's new name.
     SourceRename { source: String },
+    /// A new lost reason's English name.
+    ReasonName,
+    /// Its French name.
+    ReasonFr { name: String },
 }
 
 /// What a picker of the administration screens picks.
@@ -297,6 +309,7 @@ pub fn bindings(pane: TeamPane, admin: bool) -> Vec<Binding> {
         TeamPane::Sources | TeamPane::Queue => tail::bindings(pane, admin),
         TeamPane::Fields => fields::bindings(admin),
         TeamPane::Products => products::bindings(admin),
+        TeamPane::LostReasons => reasons::bindings(admin),
     });
     v
 }
@@ -345,6 +358,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         TeamPane::Sources | TeamPane::Queue => tail::update(app, action),
         TeamPane::Fields => fields::update(app, action),
         TeamPane::Products => products::update(app, action),
+        TeamPane::LostReasons => reasons::update(app, action),
     }
 }
 
@@ -417,6 +431,7 @@ pub(crate) fn prompted(app: &mut App, ask: TeamAsk, text: String) -> Answered {
         | TeamAsk::PipelineName
         | TeamAsk::PipelineRename { .. } => stages::prompted(app, ask, text),
         TeamAsk::SourceName | TeamAsk::SourceRename { .. } => tail::prompted(ask, text),
+        TeamAsk::ReasonName | TeamAsk::ReasonFr { .. } => reasons::prompted(app, ask, text),
         TeamAsk::FieldCode
         | TeamAsk::FieldLabelEn { .. }
         | TeamAsk::FieldLabelFr { .. }
@@ -497,6 +512,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         TeamPane::Sources | TeamPane::Queue => tail::draw(app, f, body),
         TeamPane::Fields => fields::draw(app, f, body),
         TeamPane::Products => products::draw(app, f, body),
+        TeamPane::LostReasons => reasons::draw(app, f, body),
     }
 }
 

@@ -5,6 +5,10 @@ use crate::domain::fields::Entity;
 /// A change an administrator asks for; the worker runs it through the service.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AdminOp {
+    /// Add a lost reason.
+    AddLostReason { name: String, name_fr: Option<String> },
+    /// Take a lost reason off the list.
+    RemoveLostReason { name: String },
     /// Import a product catalogue from a CSV file.
     ImportProducts { path: std::path::PathBuf },
     /// Add a user.
