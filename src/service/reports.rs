@@ -241,7 +241,12 @@ impl Service {
     /// Deals won and lost in `period` and in `previous` (`domain::report::won_lost`).
     pub fn report_won_lost(&self, scope: &ReportScope, period: Bounds, previous: Bounds) -> Result<WonLostReport> {
         let closed = Some((previous.from.min(period.from), period.to.max(previous.to)));
-        let (pipeline, deals) = self.deal_facts(scope, DealQuery { closed, ..Default::default() })?;
+        let (pipeline, mut deals) = self.deal_facts(scope, DealQuery { closed, ..Default::default() })?;
+        // Reasons typed before the list named them ("prix") count with the list's ("Price").
+        let list = self.engine.lost_reasons()?;
+        for d in &mut deals {
+            d.reason = crate::domain::report::reasons::kept(&list, d.reason.as_deref());
+        }
         let stages = self.stage_facts(pipeline.as_ref())?;
         let groups = Self::groups(deals, scope.by)
             .into_iter()
@@ -265,6 +270,7 @@ impl Service {
     ) -> Result<FunnelReport> {
         let sight = self.sight()?;
         let login = self.login_of(scope)?;
+        let now = self.now();
         let chosen = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
         let deal_pipelines = match &chosen {
             Some(p) => vec![p.clone()],
@@ -273,7 +279,9 @@ impl Service {
         // Each followed set: (entity, pipeline, from_leads, this period's, the previous one's).
         let mut sets: Vec<FollowedSet> = Vec::new();
         let read = |entity: Entity, pipeline: Option<i64>, from_leads: bool, b: &Bounds| -> Result<Vec<FunnelFact>> {
-            let query = FunnelQuery { entity, pipeline, created: (b.from, b.to), from_leads, end: b.to };
+            // A period not ended yet is read as it stands now.
+            let end = (b.to <= now).then_some(b.to);
+            let query = FunnelQuery { entity, pipeline, created: (b.from, b.to), from_leads, end };
             let mut facts = self.engine.funnel_facts(&query, &sight)?;
             if let Some(login) = &login {
                 facts.retain(|f| f.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(login)));

@@ -52,6 +52,8 @@ pub enum Effect {
     LoadProducts,
     /// The reports screen's figures for a period around now.
     LoadReports { period: crate::domain::report::period::PeriodSpec },
+    /// What became of the period's leads (the overview's line, read after the rest).
+    LoadReportConversion { period: crate::domain::report::period::PeriodSpec },
     /// The funnel of the period's leads (then of the deals made from them).
     LoadReportFunnel { period: crate::domain::report::period::PeriodSpec },
     /// The activity report of the period.
@@ -382,6 +384,11 @@ pub enum StoreEvent {
     Team(Box<crate::tui::screens::team::TeamData>),
     /// The reports screen's figures.
     Reports { period: crate::domain::report::period::PeriodSpec, data: Box<crate::tui::screens::reports::ReportsData> },
+    /// What became of a period's leads.
+    ReportConversion {
+        period: crate::domain::report::period::PeriodSpec,
+        report: Box<crate::service::ConversionReport>,
+    },
     /// The funnel of a period.
     ReportFunnel { period: crate::domain::report::period::PeriodSpec, report: Box<crate::service::FunnelReport> },
     /// The activity report of a period.

@@ -226,9 +226,10 @@ fn screen_of_data(ev: &StoreEvent) -> Option<Screen> {
         StoreEvent::CalendarData { .. } => Some(Screen::Calendar),
         StoreEvent::Team(_) => Some(Screen::Team),
         StoreEvent::Documents { .. } => Some(Screen::Documents),
-        StoreEvent::Reports { .. } | StoreEvent::ReportFunnel { .. } | StoreEvent::ReportActivity { .. } => {
-            Some(Screen::Reports)
-        }
+        StoreEvent::Reports { .. }
+        | StoreEvent::ReportConversion { .. }
+        | StoreEvent::ReportFunnel { .. }
+        | StoreEvent::ReportActivity { .. } => Some(Screen::Reports),
         _ => None,
     }
 }
@@ -293,9 +294,10 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         ev @ (StoreEvent::Team(_) | StoreEvent::AdminDone { .. }) => team::on_store(app, ev),
         ev @ StoreEvent::Documents { .. } => super::screens::documents::on_store(app, ev),
-        ev @ (StoreEvent::Reports { .. } | StoreEvent::ReportFunnel { .. } | StoreEvent::ReportActivity { .. }) => {
-            super::screens::reports::on_store(app, ev)
-        }
+        ev @ (StoreEvent::Reports { .. }
+        | StoreEvent::ReportConversion { .. }
+        | StoreEvent::ReportFunnel { .. }
+        | StoreEvent::ReportActivity { .. }) => super::screens::reports::on_store(app, ev),
         StoreEvent::Opened { message, failed } => {
             if failed {
                 error(app, message);

@@ -223,6 +223,8 @@ pub fn the_funnel_counts_what_each_stage_held_and_what_reached_it(mut eng: TestE
     move_lead(&eng, at(2026, 3, 14, 9, 0), d, "CONVERTED"); // straight from New
     move_lead(&eng, at(2026, 4, 2, 9, 0), e, "IN_PROCESS"); // after March
     move_lead(&eng, at(2026, 3, 5, 9, 0), g, "IN_PROCESS"); // after February
+    // February's lead converted in March: its deal was not there at February's end.
+    eng.at(at(2026, 3, 20, 9, 0)).convert_lead(g, &ConversionPlan::new(Targets::DEAL)).unwrap();
     let (march, february) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
     let later = eng.at(at(2026, 4, 10, 9, 0));
 
@@ -246,18 +248,26 @@ pub fn the_funnel_counts_what_each_stage_held_and_what_reached_it(mut eng: TestE
             ("JUNK", 1, 200_000, 1)
         ]
     );
+    // Read before March is over, the funnel is the records as they stand: E, which the test
+    // moved with a clock of 2 April, already counts in progress (no real move is later than
+    // the moment a report is read).
+    let during = eng.at(at(2026, 3, 31, 12, 0)).report_funnel(&ReportScope::default(), Entity::Lead, march, february);
+    let during: Vec<(i64, i64)> =
+        during.unwrap().groups[0].1[0].funnel.rows.iter().map(|r| (r.count, r.reached)).collect();
+    assert_eq!(during, [(0, 5), (2, 5), (0, 3), (2, 2), (1, 1)], "E stands in progress now");
     // February's one lead was still new at the end of February.
     let before: Vec<i64> = leads.previous.rows.iter().map(|r| r.reached).collect();
     assert_eq!((leads.previous.records, before), (1, vec![1, 0, 0, 0, 0]));
     // The deal made from C, in Preparation; its shares are of the leads that came in.
     let deals = &sections[1];
     assert!(deals.from_leads && deals.base == 5);
+    assert_eq!(deals.previous.records, 0, "made after February: not in February's funnel");
     let held: Vec<(&str, i64, i64)> =
         deals.funnel.rows.iter().take(2).map(|r| (r.stage.code.as_str(), r.count, r.reached)).collect();
     assert_eq!(held, [("NEW", 0, 1), ("PREPARATION", 1, 1)]);
-    // The deals that came in in March: that one.
+    // The deals that came in in March: C's and February's lead's.
     let r = later.report_funnel(&ReportScope::default(), Entity::Deal, march, february).unwrap();
-    assert_eq!(r.groups[0].1[0].funnel.records, 1);
+    assert_eq!(r.groups[0].1[0].funnel.records, 2);
     // By responsible: alice's four, bob's one.
     let by = ReportScope { by: Some(prospect::domain::report::GroupBy::Responsible), ..Default::default() };
     let r = later.report_funnel(&by, Entity::Lead, march, february).unwrap();
@@ -352,6 +362,13 @@ pub fn lost_reasons_are_a_list_in_two_languages_and_lists_filter_on_them(mut eng
     assert_eq!(lost_for(&eng, "Prix"), [a]);
     assert_eq!(lost_for(&eng, "price"), [a]);
     assert_eq!(lost_for(&eng, "délai trop court"), [c]);
+    // A reason typed while the list did not name it counts with the list's name once it does.
+    eng.remove_lost_reason("Price").unwrap();
+    let d = deal(&mut eng, "Balance", "1000", &[]);
+    move_at(&eng, at(2026, 3, 5, 9, 0), d, "LOSE", Some("prix"));
+    eng.add_lost_reason("Price", Some("Prix")).unwrap();
+    let r = eng.report_won_lost(&ReportScope::default(), march, february).unwrap();
+    assert!(r.groups[0].1.reasons.contains(&(Some("Price".to_string()), 2)), "{:?}", r.groups[0].1.reasons);
     // Taken off the list, a reason stays on the losses that kept it.
     eng.remove_lost_reason("Plus de nouvelles").unwrap();
     assert!(!eng.lost_reasons().unwrap().iter().any(|r| r.name == "Went silent"));

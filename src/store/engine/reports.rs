@@ -34,8 +34,9 @@ pub struct FunnelQuery {
     /// Deals made from the period's leads (the leads-to-deals funnel).
     pub from_leads: bool,
     /// The moment the funnel is read at (the period's end): the stage each record was in
-    /// then, and the stages it had been in.
-    pub end: UnixMs,
+    /// then, and the stages it had been in; `None` for a period not ended yet (the stage it
+    /// is in, every stage it has been in: one lookup less per record).
+    pub end: Option<UnixMs>,
 }
 
 /// Reads for reports.

@@ -21,6 +21,7 @@ const READ_ONLY: &[&str] = &[
     "custom_fields",
     "stage_totals",
     "products",
+    "stage_moves",
 ];
 
 /// Tables a user's role reads and writes, under row-level security where they hold records
@@ -38,7 +39,6 @@ const READ_WRITE: &[&str] = &[
     "activities",
     "activity_bindings",
     "timeline",
-    "stage_moves",
     "changes",
     "custom_values",
     "list_views",

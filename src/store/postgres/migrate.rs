@@ -68,20 +68,19 @@ pub fn run(store: &mut Store) -> Result<()> {
         if *v == 7 {
             super::custom_fields::refresh_sort_keys(&mut tx, None)?;
             super::views::seed_views(&mut tx, lang)?;
-            // Users' own database roles get the new table as their other rights say.
-            let roles: Vec<(String, bool)> = tx
-                .query(
-                    "SELECT db_role, is_admin FROM users WHERE db_role IN (SELECT rolname::text FROM pg_roles)",
-                    &[],
-                )?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect();
-            for (role, admin) in roles {
-                super::db_roles::grant(&mut tx, &role, admin)?;
-            }
         }
         tx.execute("UPDATE prospect_schema SET version = $1", &[v])?;
+    }
+    // Users' own database roles get the tables a migration made as their other rights say
+    // (a grant names the tables that exist when it runs): without it, a role made before
+    // version 12 could not write a lead, whose trigger reads `stage_moves`.
+    let roles: Vec<(String, bool)> = tx
+        .query("SELECT db_role, is_admin FROM users WHERE db_role IN (SELECT rolname::text FROM pg_roles)", &[])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for (role, admin) in roles {
+        super::db_roles::grant(&mut tx, &role, admin)?;
     }
     tx.commit()?;
     Ok(())
@@ -149,6 +148,54 @@ mod tests {
         let rows =
             c.query("SELECT indexname::text FROM pg_indexes WHERE tablename = 'search' ORDER BY 1", &[]).unwrap();
         rows.iter().map(|r| r.get(0)).collect()
+    }
+
+    /// A user's own database role made before a migration added tables gets them too: a
+    /// role made at version 11 writes a lead after the upgrade to 12, whose trigger writes
+    /// `stage_moves`, and reads the lost reasons.
+    #[test]
+    fn roles_made_before_an_upgrade_get_its_tables() {
+        use crate::store::engine::*;
+        let Some(admin) = server() else { return };
+        let db = ScratchDb::create(&admin).unwrap();
+        let login = "prospect_regrant_test";
+        let password = "regrant-pw-1";
+        {
+            let mut store = Store::open(&db.url, Default::default()).unwrap();
+            let new = crate::store::users::NewUser {
+                login: login.into(),
+                password: Some(password.into()),
+                roles: vec!["Manager".into()],
+                ..Default::default()
+            };
+            store.add_user(&new).unwrap();
+            let mut c = store.client();
+            // The role may be another test run's: its password set, turn about.
+            let mut tx = c.transaction().unwrap();
+            tx.execute("SELECT pg_advisory_xact_lock(505245350)", &[]).unwrap();
+            let sql: String = tx
+                .query_one("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", &[&login, &password])
+                .unwrap()
+                .get(0);
+            tx.batch_execute(&sql).unwrap();
+            tx.commit().unwrap();
+            // Back to version 11: the tables of 12 gone, the role granted what 11 had.
+            c.batch_execute(
+                "DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
+                 UPDATE prospect_schema SET version = 11;",
+            )
+            .unwrap();
+        }
+        drop(Store::open(&db.url, Default::default()).unwrap());
+        let url = crate::store::postgres::scratch::with_user(&db.url, login, password);
+        let mut own = Store::open(&url, Default::default()).unwrap();
+        let input = crate::store::RecordInput {
+            fields: vec![("title".into(), "After the upgrade".into())],
+            ..Default::default()
+        };
+        own.create(crate::domain::fields::Entity::Lead, &input)
+            .expect("a lead written by a role made before the upgrade");
+        assert!(!own.lost_reasons().unwrap().is_empty());
     }
 
     /// A database of schema 1 is upgraded in place on open: its records stay, the search

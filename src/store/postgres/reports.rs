@@ -86,6 +86,7 @@ impl Reports for Store {
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
         let entity = query.entity;
         let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 6);
+        // A deal made after the period's end was not there then (made from one of its leads).
         let cohort = if query.from_leads {
             "t.lead_id IN (SELECT id FROM leads WHERE created_at >= $2 AND created_at < $3)"
         } else {
@@ -95,13 +96,13 @@ impl Reports for Store {
             if entity == Entity::Deal { "($5::bigint IS NULL OR t.pipeline_id = $5)" } else { "$5::bigint IS NULL" };
         let sql = format!(
             "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login::text, src.code::text, dep.name::text, \
-                (SELECT m.stage_id FROM stage_moves m WHERE m.entity = $1 AND m.record_id = t.id AND m.at < $4 \
-                  ORDER BY m.at DESC, m.id DESC LIMIT 1), \
+                CASE WHEN $4::bigint IS NULL THEN t.stage_id ELSE (SELECT m.stage_id FROM stage_moves m \
+                  WHERE m.entity = $1 AND m.record_id = t.id AND m.at < $4 ORDER BY m.at DESC, m.id DESC LIMIT 1) END, \
                 (SELECT string_agg(DISTINCT m.stage_id::text, ',') FROM stage_moves m \
-                  WHERE m.entity = $1 AND m.record_id = t.id AND m.at < $4) \
+                  WHERE m.entity = $1 AND m.record_id = t.id AND ($4::bigint IS NULL OR m.at < $4)) \
              FROM {table} t LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
              LEFT JOIN departments dep ON dep.id = u.department_id \
-             WHERE {cohort} AND {pipeline} AND {vis} ORDER BY t.id",
+             WHERE {cohort} AND {pipeline} AND ($4::bigint IS NULL OR t.created_at < $4) AND {vis} ORDER BY t.id",
             table = entity.table(),
         );
         let mut params: Params = vec![

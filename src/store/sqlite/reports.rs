@@ -92,6 +92,7 @@ impl Reports for Store {
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
         let entity = query.entity;
         let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
+        // A deal made after the period's end was not there then (made from one of its leads).
         let cohort = if query.from_leads {
             "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)"
         } else {
@@ -100,20 +101,20 @@ impl Reports for Store {
         let pipeline = if entity == Entity::Deal { "(?5 IS NULL OR t.pipeline_id = ?5)" } else { "?5 IS NULL" };
         let sql = format!(
             "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login, src.code, dep.name, \
-                (SELECT m.stage_id FROM stage_moves m WHERE m.entity = ?1 AND m.record_id = t.id AND m.at < ?4 \
-                  ORDER BY m.at DESC, m.id DESC LIMIT 1), \
+                CASE WHEN ?4 IS NULL THEN t.stage_id ELSE (SELECT m.stage_id FROM stage_moves m \
+                  WHERE m.entity = ?1 AND m.record_id = t.id AND m.at < ?4 ORDER BY m.at DESC, m.id DESC LIMIT 1) END, \
                 (SELECT group_concat(DISTINCT m.stage_id) FROM stage_moves m \
-                  WHERE m.entity = ?1 AND m.record_id = t.id AND m.at < ?4) \
+                  WHERE m.entity = ?1 AND m.record_id = t.id AND (?4 IS NULL OR m.at < ?4)) \
              FROM {table} t LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
              LEFT JOIN departments dep ON dep.id = u.department_id \
-             WHERE {cohort} AND {pipeline} AND {vis} ORDER BY t.id",
+             WHERE {cohort} AND {pipeline} AND (?4 IS NULL OR t.created_at < ?4) AND {vis} ORDER BY t.id",
             table = entity.table(),
         );
         let mut params: Vec<Sql> = vec![
             Sql::Text(entity.code().into()),
             Sql::Integer(query.created.0),
             Sql::Integer(query.created.1),
-            Sql::Integer(query.end),
+            query.end.map_or(Sql::Null, Sql::Integer),
             query.pipeline.map_or(Sql::Null, Sql::Integer),
         ];
         params.extend(vis_params);

@@ -36,6 +36,7 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadDocuments { .. }
             | Effect::LoadReports { .. }
             | Effect::LoadReportFunnel { .. }
+            | Effect::LoadReportConversion { .. }
             | Effect::LoadReportActivity { .. }
             | Effect::LoadReference
             | Effect::LoadTriage { .. }
@@ -129,9 +130,15 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let data = crate::tui::screens::reports::ReportsData {
                 forecast: store.report_forecast(&scope)?,
                 won_lost: store.report_won_lost(&scope, current, previous)?,
-                conversion: store.report_conversion(&scope, current, previous)?,
+                conversion: None,
             };
             vec![StoreEvent::Reports { period, data: Box::new(data) }]
+        }
+        Effect::LoadReportConversion { period } => {
+            let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
+            let (current, previous) = period.bounds(&now);
+            let report = store.report_conversion(&crate::service::ReportScope::default(), current, previous)?;
+            vec![StoreEvent::ReportConversion { period, report: Box::new(report) }]
         }
         Effect::LoadReportFunnel { period } => {
             let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);

@@ -66,7 +66,7 @@ END;
 -- French; a loss's reason is still text (`stage_description`), the list's English name when
 -- one was picked, so reports count "Price" and "Prix" as one. Free text stays allowed.
 CREATE TABLE lost_reasons (
-    id      INTEGER PRIMARY KEY,
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
     name    TEXT NOT NULL UNIQUE COLLATE NOCASE,
     name_fr TEXT,
     sort    INTEGER NOT NULL

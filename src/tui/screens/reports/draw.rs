@@ -72,9 +72,9 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let [won_area, forecast_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(top);
     let [reasons_area, table_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(bottom);
     let (now, before) = wl.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default();
-    let (leads, leads_before) =
-        data.conversion.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default();
-    draw_won_lost(app, f, won_area, &now, &before, (&leads, &leads_before));
+    let leads =
+        data.conversion.as_ref().map(|c| c.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default());
+    draw_won_lost(app, f, won_area, &now, &before, leads.as_ref().map(|(n, b)| (n, b)));
     draw_reasons(app, f, reasons_area, &now);
     draw_forecast(app, data, f, forecast_area, table_area);
 }
@@ -120,7 +120,7 @@ fn draw_won_lost(
     area: Rect,
     now: &WonLost,
     before: &WonLost,
-    (leads, leads_before): (&Conversion, &Conversion),
+    leads: Option<(&Conversion, &Conversion)>,
 ) {
     let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t("tui.report_won_lost")));
     let inner = block.inner(area);
@@ -148,7 +148,12 @@ fn draw_won_lost(
             format!("{} · {}", before.lost, sums(app, &before.lost_amount)),
         ),
         line(app.t("report.win_rate"), rate(app, now), rate(app, before)),
-        line(app.t("tui.report_leads"), converted(app, leads), converted(app, leads_before)),
+        match leads {
+            Some((leads, leads_before)) => {
+                line(app.t("tui.report_leads"), converted(app, leads), converted(app, leads_before))
+            }
+            None => line(app.t("tui.report_leads"), app.t("tui.loading"), String::new()),
+        },
     ];
     f.render_widget(Paragraph::new(lines), text);
     if chart.height < 3 {

@@ -24,8 +24,9 @@ pub struct ReportsData {
     pub forecast: ForecastReport,
     /// Won and lost in the period and the one before.
     pub won_lost: WonLostReport,
-    /// What became of the leads that came in.
-    pub conversion: ConversionReport,
+    /// What became of the leads that came in: read after the rest (on a large file it takes
+    /// longest), `None` until then.
+    pub conversion: Option<ConversionReport>,
 }
 
 /// Which report the screen shows.
@@ -137,7 +138,21 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
 /// The worker's answer.
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::Reports { period, data } => app.reports.data = Some((period, data)),
+        StoreEvent::Reports { period, data } => {
+            // The leads' figures follow the deals': asked for once these are drawn.
+            let follow = data.conversion.is_none();
+            app.reports.data = Some((period, data));
+            if follow {
+                return vec![Effect::LoadReportConversion { period }];
+            }
+        }
+        StoreEvent::ReportConversion { period, report } => {
+            if let Some((shown, data)) = app.reports.data.as_mut()
+                && *shown == period
+            {
+                data.conversion = Some(*report);
+            }
+        }
         StoreEvent::ReportFunnel { period, report } => {
             app.reports.funnel = Some((period, report));
             app.reports.cursor = app.reports.cursor.min(pages::funnel_rows(app).len().saturating_sub(1));
