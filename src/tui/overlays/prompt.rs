@@ -235,6 +235,11 @@ pub(crate) fn answer(app: &mut App, purpose: PromptPurpose, text: String) -> Ans
         PromptPurpose::QuickCreate { entity, stage_code } => board::quick_create(entity, stage_code, text),
         PromptPurpose::FailureReason { entity, ids, stage_code } => {
             // `2` is the list's second reason, in the user's language.
+            let n = app.lost_reasons.len();
+            if text.trim().parse::<usize>().is_ok_and(|k| k == 0 || k > n) {
+                let max = n.to_string();
+                return Answered::Refused(app.ta("tui.reason_number", &[("max", &max)]));
+            }
             let text = crate::domain::report::reasons::answer(&app.lost_reasons, &text, app.lang);
             board::move_with_reason(entity, ids, stage_code, text)
         }

@@ -67,7 +67,12 @@ fn moving_a_card_follows_it_and_asks_a_reason_for_failure() {
     h.acts(&[Down, Down]);
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::Prompt(_)), "a reason is asked for Junk");
-    // The list's reasons are offered by number: the third is "No budget".
+    // The list's reasons are offered by number: the third is "No budget"; none is 99th.
+    h.type_text("99");
+    h.act(Submit);
+    let Overlay::Prompt(p) = &h.app.overlay else { panic!("the prompt stays: {:?}", h.app.overlay) };
+    assert!(p.error.as_deref().is_some_and(|e| e.contains("type 1 to 6")), "{:?}", p.error);
+    h.act(Input(prospect::tui::action::InputKey::Clear));
     h.type_text("3");
     h.act(Submit);
     assert!(matches!(h.app.overlay, Overlay::None));

@@ -83,6 +83,15 @@ fn the_funnel_and_activities_are_reports_of_the_tab_and_enter_lists_a_stage() {
     assert_eq!(list.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [a]);
     h.act(Back);
     assert_eq!(h.app.screen, Screen::Reports);
+    assert_eq!(h.app.lists[&Entity::Lead].filters.stage, None, "the list's own filters come back");
+    // The deals made from the leads: no list can keep to them, so none is opened.
+    let rows = h.app.reports.funnel.as_ref().unwrap().1.groups[0].1[0].funnel.rows.len();
+    for _ in 0..rows {
+        h.act(Down);
+    }
+    h.act(Open);
+    assert_eq!(h.app.screen, Screen::Reports);
+    assert!(h.app.status.as_ref().unwrap().0.contains("No list"), "{:?}", h.app.status);
     h.act(NextReport);
     assert!(h.app.reports.activity.is_some(), "the activities of the month");
 }

@@ -48,7 +48,8 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
         ReportPage::Funnel => "tui.report_funnel",
         ReportPage::Activity => "tui.report_activity",
     });
-    let heading = if page == ReportPage::Activity {
+    // The funnel's previous period is the CLI's (`Reached before`): the screen shows one.
+    let heading = if page != ReportPage::Overview {
         app.ta(
             "tui.report_heading_one",
             &[("period", &period), ("from", &day(period_bounds.first_day)), ("to", &day(period_bounds.last_day))],

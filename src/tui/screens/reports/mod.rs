@@ -57,6 +57,9 @@ pub struct ReportsView {
     pub activity: Option<(PeriodSpec, Box<ActivityReport>)>,
     /// The funnel's stage under the cursor (over every section's stages).
     pub cursor: usize,
+    /// A list opened from the funnel (`Enter`) and its own filters, given back when the
+    /// reports show again.
+    pub drill: Option<(crate::domain::fields::Entity, crate::tui::screens::list::ListFilters)>,
 }
 
 impl Default for ReportsView {
@@ -68,6 +71,7 @@ impl Default for ReportsView {
             funnel: None,
             activity: None,
             cursor: 0,
+            drill: None,
         }
     }
 }
@@ -98,8 +102,12 @@ pub fn bindings() -> Vec<Binding> {
     ]
 }
 
-/// What the screen asks for.
-pub(crate) fn load(app: &App) -> Effect {
+/// What the screen asks for (shown again: a list opened from the funnel gets its own
+/// filters back).
+pub(crate) fn load(app: &mut App) -> Effect {
+    if let Some((entity, filters)) = app.reports.drill.take() {
+        crate::tui::screens::list::list_mut(app, entity).filters = filters;
+    }
     let period = app.reports.period;
     match app.reports.page {
         ReportPage::Overview => Effect::LoadReports { period },

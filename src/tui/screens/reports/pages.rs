@@ -27,12 +27,17 @@ pub(super) fn funnel_rows(app: &App) -> Vec<(usize, usize)> {
 
 /// `Enter` on a stage: the list of the records of the period in it, filtered by stage and
 /// creation days (a deal made from the period's leads is not found by its own creation day:
-/// the list of the stage's deals then).
+/// none then: the list cannot say so).
 pub(super) fn open_stage(app: &mut App) -> Vec<Effect> {
     let Some(&(s, r)) = funnel_rows(app).get(app.reports.cursor) else { return vec![] };
     let Some((_, report)) = app.reports.funnel.as_ref() else { return vec![] };
     let sec = &sections(app)[s];
     let (entity, code, from_leads) = (sec.entity, sec.funnel.rows[r].stage.code.clone(), sec.from_leads);
+    // The list cannot say "made from the period's leads": rather nothing than other deals.
+    if from_leads {
+        crate::tui::app::info(app, app.t("tui.report_no_list_from_leads"));
+        return vec![];
+    }
     let pipeline = sec.pipeline.clone();
     let period = report.period;
     let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
@@ -41,12 +46,13 @@ pub(super) fn open_stage(app: &mut App) -> Vec<Effect> {
         app.deal_board.pipeline = Some(pipeline);
     }
     let list = crate::tui::screens::list::list_mut(app, entity);
-    list.filters = Default::default();
+    // The list's own filters come back when the reports do (`super::load`).
+    let kept = std::mem::take(&mut list.filters);
     list.filters.stage = Some(code);
-    if !from_leads {
-        let typed = format!("{}..{}", day(period.first_day), day(period.last_day));
-        list.filters.created = Some((Some(period.from), Some(period.to), typed));
-    }
+    let typed = format!("{}..{}", day(period.first_day), day(period.last_day));
+    list.filters.created = Some((Some(period.from), Some(period.to), typed));
+    app.reports.drill = Some((entity, kept));
+    let list = crate::tui::screens::list::list_mut(app, entity);
     list.cursor = 0;
     list.scroll = 0;
     app.screen = Screen::List(entity);
@@ -147,7 +153,7 @@ pub(super) fn draw_activity(app: &App, f: &mut Frame, area: Rect) {
     let Some((_, report)) = app.reports.activity.as_ref() else { return };
     let cols = ["planned", "done", "done_late", "overdue"].map(|k| app.t(&format!("report.act_{k}")));
     // Four figures in what the names leave, 16 wide at most.
-    let cw = (w.saturating_sub(34) / 4).saturating_sub(1).clamp(6, 16);
+    let cw = (w.saturating_sub(34) / 4).saturating_sub(1).clamp(6, 20);
     let head = format!(
         " {} {} {}",
         fit_pad(&app.t("report.by_responsible"), 16),
