@@ -208,13 +208,13 @@ impl Service {
         name: &str,
         name_fr: Option<&str>,
     ) -> Result<crate::domain::report::reasons::LostReason> {
-        self.require_admin(AdminTask::ChangeStages)?;
+        self.require_admin(AdminTask::ChangeLostReasons)?;
         self.engine.add_lost_reason(name, name_fr)
     }
 
     /// Takes a lost reason off the list (losses keep their text).
     pub fn remove_lost_reason(&mut self, name: &str) -> Result<crate::domain::report::reasons::LostReason> {
-        self.require_admin(AdminTask::ChangeStages)?;
+        self.require_admin(AdminTask::ChangeLostReasons)?;
         self.engine.remove_lost_reason(name)
     }
 

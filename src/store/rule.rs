@@ -20,6 +20,8 @@ pub enum AdminTask {
     ChangeStages,
     /// `source add`.
     ChangeSources,
+    /// `lost-reason add/remove`.
+    ChangeLostReasons,
     /// `field add/edit/delete`.
     ChangeFields,
     /// `user activate/deactivate/...`.
@@ -47,6 +49,7 @@ impl AdminTask {
             AdminTask::ChangePipelines => "change_pipelines",
             AdminTask::ChangeStages => "change_stages",
             AdminTask::ChangeSources => "change_sources",
+            AdminTask::ChangeLostReasons => "change_lost_reasons",
             AdminTask::ChangeFields => "change_fields",
             AdminTask::ChangeUsers => "change_users",
             AdminTask::AddUsers => "add_users",

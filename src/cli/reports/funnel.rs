@@ -83,7 +83,7 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
     let mut csv_rows = Vec::new();
     let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);
     if !csv {
-        let title = tr("report.funnel_title", &[("span", &span)]);
+        let title = titled(tr("report.funnel_title", &[("span", &span)]), r_args);
         println!("{}", if md { format!("## {title}") } else { title });
     }
     for (k, sections) in &r.groups {

@@ -149,7 +149,7 @@ pub(super) fn conversion(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> 
     headers.extend(keys.map(|k| tr(&format!("report.conv_{k}"), &[])));
     let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
     let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);
-    let title = tr("report.conversion_title", &[("span", &span)]);
+    let title = titled(tr("report.conversion_title", &[("span", &span)]), a);
     if a.format.is_some() {
         println!("## {title}\n");
         markdown_table(&headers, &rows);

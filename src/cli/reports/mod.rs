@@ -74,7 +74,7 @@ pub struct ReportArgs {
     /// Split by responsible, department or source.
     #[arg(long, value_name = "responsible|department|source")]
     pub by: Option<String>,
-    /// One responsible's deals only (login or name).
+    /// One responsible's records only (login or name).
     #[arg(long)]
     pub responsible: Option<String>,
     /// The period: week, month, quarter, year, last-30-days (default: month).
@@ -132,6 +132,15 @@ fn period(s: &Session, a: &ReportArgs) -> anyhow::Result<(Bounds, Bounds)> {
         _ => PeriodSpec::Month,
     };
     Ok(spec.bounds(&now))
+}
+
+/// A title with the one responsible it keeps to, if any: a summary pasted in an e-mail says
+/// whose figures they are.
+fn titled(title: String, a: &ReportArgs) -> String {
+    match &a.responsible {
+        Some(who) => format!("{title} · {}", tr("report.of_responsible", &[("who", who)])),
+        None => title,
+    }
 }
 
 fn money(minor: i64, currency: &str) -> String {
@@ -241,11 +250,11 @@ fn forecast(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
     }
     headers.extend(["month", "count", "amount", "weighted"].map(|k| tr(&format!("report.col_{k}"), &[])));
     if a.format.is_some() {
-        println!("## {}\n", tr("report.forecast_title", &[]));
+        println!("## {}\n", titled(tr("report.forecast_title", &[]), a));
         markdown_table(&headers, &rows);
         return Ok(());
     }
-    println!("{}", tr("report.forecast_title", &[]));
+    println!("{}", titled(tr("report.forecast_title", &[]), a));
     if rows.is_empty() {
         println!("{}", tr("report.nothing", &[]));
     } else {
@@ -354,7 +363,7 @@ fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let md = a.format.is_some();
-    let title = tr("report.won_lost_title", &[("span", &span)]);
+    let title = titled(tr("report.won_lost_title", &[("span", &span)]), a);
     println!("{}", if md { format!("## {title}\n") } else { title });
     for (k, now, prev) in &r.groups {
         if split {

@@ -121,7 +121,7 @@ fn screen_key(ctx: Context) -> &'static str {
         Context::Triage => "tui.screen_triage",
         Context::Team(..) => "team.title",
         Context::Documents => "tui.screen_documents",
-        Context::Reports => "tui.tab_reports",
+        Context::Reports(_) => "tui.tab_reports",
     }
 }
 
@@ -146,7 +146,7 @@ fn run(app: &mut App, c: &Command) -> Vec<Effect> {
         Some(Context::Calendar) => show_tab(app, Tab::Calendar),
         Some(Context::Team(pane, _)) => crate::tui::screens::team::open(app, Some(pane)),
         Some(Context::Documents) => crate::tui::screens::documents::open(app),
-        Some(Context::Reports) => show_tab(app, Tab::Reports),
+        Some(Context::Reports(_)) => show_tab(app, Tab::Reports),
     };
     if go.is_empty() {
         // Nothing to wait for: the screen already holds its data.

@@ -89,17 +89,23 @@ pub(crate) fn loaded(app: &App) -> bool {
 const PERIODS: [PeriodSpec; 5] =
     [PeriodSpec::Week, PeriodSpec::Month, PeriodSpec::Quarter, PeriodSpec::Year, PeriodSpec::LastDays(30)];
 
-/// Keys of the screen.
-pub fn bindings() -> Vec<Binding> {
+/// Keys of the screen (with the funnel's when it shows).
+pub fn bindings(funnel: bool) -> Vec<Binding> {
     use crate::tui::keymap::code;
     use crossterm::event::KeyCode;
-    vec![
+    let mut v = vec![
         b(&[k('v')], Action::NextReport, "tui.key_report_next", true),
         b(&[k('p')], Action::NextPeriod, "tui.key_report_period", true),
-        b(&[code(KeyCode::Enter)], Action::Open, "tui.key_report_open", false),
-        b(&[k('j'), code(KeyCode::Down)], Action::Down, "tui.key_down", false),
-        b(&[k('k'), code(KeyCode::Up)], Action::Up, "tui.key_up", false),
-    ]
+    ];
+    // The funnel's stages: a cursor, and Enter lists one's records.
+    if funnel {
+        v.extend([
+            b(&[code(KeyCode::Enter)], Action::Open, "tui.key_report_open", true),
+            b(&[k('j'), code(KeyCode::Down)], Action::Down, "tui.key_down", false),
+            b(&[k('k'), code(KeyCode::Up)], Action::Up, "tui.key_up", false),
+        ]);
+    }
+    v
 }
 
 /// What the screen asks for (shown again: a list opened from the funnel gets its own
