@@ -67,19 +67,7 @@ pub(super) fn activity(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
         tr("report.act_kind", &[]),
     ];
     headers.extend(keys.map(|k| tr(&format!("report.act_{k}"), &[])));
-    let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
-    let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);
-    let title = titled(tr("report.activity_title", &[("span", &span)]), a);
-    if a.format.is_some() {
-        println!("## {title}\n");
-        markdown_table(&headers, &rows);
-    } else {
-        println!("{title}");
-        if rows.is_empty() {
-            println!("{}", tr("report.nothing", &[]));
-        } else {
-            output::table(&headers, &rows);
-        }
-    }
+    let title = titled(tr("report.activity_title", &[("span", &span_of(&r.period))]), a);
+    print_report(&title, &headers, &rows, a.format.is_some());
     Ok(())
 }

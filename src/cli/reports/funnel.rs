@@ -45,7 +45,6 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
     let r_args = &a.report;
     let (period, previous) = period(s, r_args)?;
     let r = s.store.report_funnel(&scope(r_args)?, entity, period, previous)?;
-    let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
     if s.json {
         let days = |b: &Bounds| json!({"from": b.first_day.to_string(), "to": b.last_day.to_string()});
         let groups: Vec<Json> = r
@@ -81,7 +80,7 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
     let csv = r_args.csv;
     let md = r_args.format.is_some();
     let mut csv_rows = Vec::new();
-    let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);
+    let span = span_of(&r.period);
     if !csv {
         let title = titled(tr("report.funnel_title", &[("span", &span)]), r_args);
         println!("{}", if md { format!("## {title}") } else { title });

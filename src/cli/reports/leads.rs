@@ -147,15 +147,7 @@ pub(super) fn conversion(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> 
         return Ok(());
     }
     headers.extend(keys.map(|k| tr(&format!("report.conv_{k}"), &[])));
-    let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
-    let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);
-    let title = titled(tr("report.conversion_title", &[("span", &span)]), a);
-    if a.format.is_some() {
-        println!("## {title}\n");
-        markdown_table(&headers, &rows);
-    } else {
-        println!("{title}");
-        output::table(&headers, &rows);
-    }
+    let title = titled(tr("report.conversion_title", &[("span", &span_of(&r.period))]), a);
+    print_report(&title, &headers, &rows, a.format.is_some());
     Ok(())
 }

@@ -143,6 +143,28 @@ fn titled(title: String, a: &ReportArgs) -> String {
     }
 }
 
+/// "1 December 2026 to 31 December 2026" as the language writes a period's days.
+fn span_of(b: &Bounds) -> String {
+    let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
+    tr("report.span", &[("from", &day(b.first_day)), ("to", &day(b.last_day))])
+}
+
+/// A report's title, then its table: Markdown for an e-mail (`--format md`), else text
+/// ("Nothing to report." for no rows).
+fn print_report(title: &str, headers: &[String], rows: &[Vec<String>], md: bool) {
+    if md {
+        println!("## {title}\n");
+        markdown_table(headers, rows);
+        return;
+    }
+    println!("{title}");
+    if rows.is_empty() {
+        println!("{}", tr("report.nothing", &[]));
+    } else {
+        output::table(headers, rows);
+    }
+}
+
 fn money(minor: i64, currency: &str) -> String {
     output::money(minor, Some(currency))
 }
@@ -324,9 +346,7 @@ fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let split = a.by.is_some();
-    let day = |d: chrono::NaiveDate| crate::present::day(crate::i18n::lang(), d);
-    let span = tr("report.span", &[("from", &day(r.period.first_day)), ("to", &day(r.period.last_day))]);
-    let before = tr("report.span", &[("from", &day(r.previous.first_day)), ("to", &day(r.previous.last_day))]);
+    let (span, before) = (span_of(&r.period), span_of(&r.previous));
     if a.csv {
         let mut headers: Vec<String> = if split { vec![by_code(a).to_string()] } else { vec![] };
         headers
