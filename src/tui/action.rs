@@ -281,6 +281,8 @@ pub enum Action {
     FilterResponsible,
     /// Filter by source.
     FilterSource,
+    /// Filter by lost reason.
+    FilterReason,
     /// Filter by creation dates.
     FilterCreated,
     /// Open a saved view of the list.
@@ -374,6 +376,7 @@ impl Action {
             (FilterText, "tui.act_filter_text"),
             (FilterResponsible, "tui.act_filter_responsible"),
             (FilterSource, "tui.act_filter_source"),
+            (FilterReason, "tui.act_filter_reason"),
             (FilterCreated, "tui.act_filter_created"),
             (PickView, "tui.act_pick_view"),
             (SaveView, "tui.act_save_view"),

@@ -32,6 +32,8 @@ pub enum PickPurpose {
     FilterResponsible,
     /// Filter the list by source.
     FilterSource,
+    /// A lost reason to filter the list by.
+    FilterReason,
     /// Open a saved view of the list (by id; empty: none).
     View,
     /// Who sees the view about to be saved under `name`.
@@ -151,9 +153,10 @@ pub(crate) fn picked(app: &mut App, p: Picker) -> Vec<Effect> {
             crate::tui::screens::form::documents::action_picked(app, id, kind, value)
         }
         PickPurpose::ViewShared { entity, name } => crate::tui::screens::list::view_shared(app, entity, name, value),
-        PickPurpose::FilterStage | PickPurpose::FilterResponsible | PickPurpose::FilterSource => {
-            crate::tui::screens::list::filter_picked(app, &p.purpose, value)
-        }
+        PickPurpose::FilterStage
+        | PickPurpose::FilterResponsible
+        | PickPurpose::FilterSource
+        | PickPurpose::FilterReason => crate::tui::screens::list::filter_picked(app, &p.purpose, value),
     }
 }
 

@@ -101,6 +101,34 @@ fn list_filters_by_responsible_source_and_dates() {
     assert!(rows.iter().all(|r| r.created_at >= from && r.created_at < to), "all rows in the range");
 }
 
+/// `L` filters the list by lost reason, picked from the list in the user's language: the
+/// leads junked for it, whatever language the reason was given in.
+#[test]
+fn list_filters_by_lost_reason() {
+    let mut h = Harness::new(20, Lang::Fr);
+    let ids: Vec<i64> = h
+        .store
+        .list(Entity::Lead, &ListFilter { limit: 3, ..Default::default() })
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    h.store.move_stage(RecordRef::new(Entity::Lead, ids[0]), "JUNK", Some("Prix"), None).unwrap();
+    h.store.move_stage(RecordRef::new(Entity::Lead, ids[1]), "JUNK", Some("price"), None).unwrap();
+    h.store.move_stage(RecordRef::new(Entity::Lead, ids[2]), "JUNK", Some("Pas de budget"), None).unwrap();
+    h.act(Show(Tab::LeadList));
+    h.act(FilterReason);
+    let Overlay::Picker(p) = &h.app.overlay else { panic!("a picker: {:?}", h.app.overlay) };
+    assert_eq!(p.items[1].1, "Prix", "the reasons in French");
+    h.act(Down);
+    h.act(Submit);
+    let mut got: Vec<i64> = h.app.lists[&Entity::Lead].rows.iter().map(|r| r.id).collect();
+    got.sort_unstable();
+    let mut want = vec![ids[0], ids[1]];
+    want.sort_unstable();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn bulk_move_to_a_failure_stage_records_the_reason_and_skips_rows_already_there() {
     let mut h = Harness::new(40, Lang::En);

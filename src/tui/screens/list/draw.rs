@@ -48,6 +48,10 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     if let Some(s) = &list.filters.source {
         chips.push(format!("{}{sep}{s}", app.t("label.source")));
     }
+    if let Some(r) = &list.filters.reason {
+        let shown = crate::domain::report::reasons::shown(&app.lost_reasons, r, app.lang);
+        chips.push(format!("{}{sep}{shown}", app.t("tui.lost_reason")));
+    }
     if let Some((_, _, typed)) = &list.filters.created {
         chips.push(format!("{}{sep}{typed}", app.t("label.created")));
     }

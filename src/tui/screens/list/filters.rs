@@ -1,5 +1,5 @@
 //! The list's filters set by a prompt or a picker: text, creation days, stage, responsible,
-//! source.
+//! source, lost reason.
 
 use super::{list_effect, list_mut};
 use crate::domain::fields::Entity;
@@ -61,6 +61,7 @@ pub(crate) fn filter_picked(app: &mut App, purpose: &PickPurpose, value: String)
             list.filters.mine = false;
             list.filters.responsible = chosen;
         }
+        PickPurpose::FilterReason => list.filters.reason = chosen,
         _ => list.filters.source = chosen,
     }
     refiltered(app, entity)

@@ -61,6 +61,8 @@ pub struct ListFilters {
     pub responsible: Option<String>,
     /// Source code.
     pub source: Option<String>,
+    /// Lost reason (as kept: the list's English name, or free words).
+    pub reason: Option<String>,
     /// Created from / to (unix ms, to exclusive) and how it was typed.
     pub created: Option<(Option<i64>, Option<i64>, String)>,
     /// Conditions on fields of the team's own (`w`), as typed.
@@ -187,6 +189,7 @@ pub fn bindings() -> Vec<Binding> {
         b(&[k('t')], FilterStage, "tui.key_filter_stage", false),
         b(&[k('r')], FilterResponsible, "tui.key_filter_responsible", false),
         b(&[k('o')], FilterSource, "tui.key_filter_source", false),
+        b(&[k('L')], FilterReason, "tui.key_filter_reason", false),
         b(&[k('c')], FilterCreated, "tui.key_filter_created", false),
         b(&[k('M')], FilterMine, "tui.key_filter_mine", false),
         b(&[k('T')], FilterNewToday, "tui.key_filter_today", false),
@@ -231,6 +234,7 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
         // "My leads" are the ones still to work on: junk stays out unless asked for by stage.
         hide_failed: f.mine && f.stage.is_none(),
         source: f.source.clone(),
+        reason: f.reason.clone(),
         search: f.text.clone(),
         repeat: f.repeat.then_some(true),
         created_from: if f.today { Some(today_start) } else { f.created.as_ref().and_then(|c| c.0) },
@@ -486,6 +490,21 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
             app.overlay = Overlay::Picker(Picker {
                 purpose: PickPurpose::FilterStage,
                 title: app.t("label.stage"),
+                items,
+                cursor: 0,
+            });
+            vec![]
+        }
+        Action::FilterReason => {
+            if !entity.has_stages() {
+                info(app, app.t("tui.no_stages_here"));
+                return vec![];
+            }
+            let mut items = vec![(String::new(), app.t("tui.all"))];
+            items.extend(app.lost_reasons.iter().map(|r| (r.name.clone(), r.label(app.lang).to_string())));
+            app.overlay = Overlay::Picker(Picker {
+                purpose: PickPurpose::FilterReason,
+                title: app.t("tui.lost_reason"),
                 items,
                 cursor: 0,
             });

@@ -26,8 +26,7 @@ pub(super) fn funnel_rows(app: &App) -> Vec<(usize, usize)> {
 }
 
 /// `Enter` on a stage: the list of the records of the period in it, filtered by stage and
-/// creation days (a deal made from the period's leads is not found by its own creation day:
-/// none then: the list cannot say so).
+/// creation days (none for the deals made from the period's leads: no list keeps to them).
 pub(super) fn open_stage(app: &mut App) -> Vec<Effect> {
     let Some(&(s, r)) = funnel_rows(app).get(app.reports.cursor) else { return vec![] };
     let Some((_, report)) = app.reports.funnel.as_ref() else { return vec![] };
