@@ -15,6 +15,16 @@ pub fn title_sql(entity: Entity) -> &'static str {
     }
 }
 
+/// SQL joining a record (alias `alias`) to its responsible (`u`), their department (`dep`)
+/// and its source (`src`): what every report's facts name a record's people by, the same
+/// text on SQLite and PostgreSQL.
+pub fn people_joins(alias: &str) -> String {
+    format!(
+        "LEFT JOIN users u ON u.id = {alias}.responsible_id LEFT JOIN sources src ON src.id = {alias}.source_id \
+         LEFT JOIN departments dep ON dep.id = u.department_id"
+    )
+}
+
 /// A funnel's record as both engines read it: `at_end` the stage it was in at the period's
 /// end (its stage now when no move is kept from before), `visited` the ids of the stages it
 /// had been in, comma-separated.

@@ -24,11 +24,11 @@ impl Reports for Store {
         let sql = format!(
             "SELECT d.id, d.stage_id, d.amount_minor, d.currency, d.probability::bigint, d.close_date, d.closed_at, \
                     u.login::text, src.code::text, d.stage_description, dep.name::text \
-             FROM deals d LEFT JOIN users u ON u.id = d.responsible_id LEFT JOIN sources src ON src.id = d.source_id \
-             LEFT JOIN departments dep ON dep.id = u.department_id \
+             FROM deals d {people} \
              WHERE ($1::bigint IS NULL OR d.pipeline_id = $1) \
                AND (($2 AND d.closed_at IS NULL) OR (d.closed_at >= $3 AND d.closed_at < $4)) AND {vis} \
-             ORDER BY d.id"
+             ORDER BY d.id",
+            people = crate::store::reports::people_joins("d"),
         );
         let mut params: Params = vec![Box::new(query.pipeline), Box::new(query.open), Box::new(from), Box::new(to)];
         params.extend(vis_params);
@@ -60,9 +60,9 @@ impl Reports for Store {
         let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t", 3);
         let sql = format!(
             "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login::text, src.code::text, dep.name::text FROM leads t \
-             LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
-             LEFT JOIN departments dep ON dep.id = u.department_id \
-             WHERE t.created_at >= $1 AND t.created_at < $2 AND {vis} ORDER BY t.id"
+             {people} \
+             WHERE t.created_at >= $1 AND t.created_at < $2 AND {vis} ORDER BY t.id",
+            people = crate::store::reports::people_joins("t"),
         );
         let mut params: Params = vec![Box::new(created.0), Box::new(created.1)];
         params.extend(vis_params);
@@ -100,10 +100,10 @@ impl Reports for Store {
                   WHERE m.entity = $1 AND m.record_id = t.id AND m.at < $4 ORDER BY m.at DESC, m.id DESC LIMIT 1) END, \
                 (SELECT string_agg(DISTINCT m.stage_id::text, ',') FROM stage_moves m \
                   WHERE m.entity = $1 AND m.record_id = t.id AND ($4::bigint IS NULL OR m.at < $4)) \
-             FROM {table} t LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
-             LEFT JOIN departments dep ON dep.id = u.department_id \
+             FROM {table} t {people} \
              WHERE {cohort} AND {pipeline} AND ($4::bigint IS NULL OR t.created_at < $4) AND {vis} ORDER BY t.id",
             table = entity.table(),
+            people = crate::store::reports::people_joins("t"),
         );
         let mut params: Params = vec![
             Box::new(entity.code().to_string()),

@@ -27,11 +27,11 @@ impl Reports for Store {
         let sql = format!(
             "SELECT d.id, d.stage_id, d.amount_minor, d.currency, d.probability, d.close_date, d.closed_at, \
                     u.login, src.code, d.stage_description, dep.name \
-             FROM deals d LEFT JOIN users u ON u.id = d.responsible_id LEFT JOIN sources src ON src.id = d.source_id \
-             LEFT JOIN departments dep ON dep.id = u.department_id \
+             FROM deals d {people} \
              WHERE (?1 IS NULL OR d.pipeline_id = ?1) \
                AND ((?2 AND d.closed_at IS NULL) OR (d.closed_at >= ?3 AND d.closed_at < ?4)) AND {vis} \
-             ORDER BY d.id"
+             ORDER BY d.id",
+            people = crate::store::reports::people_joins("d"),
         );
         let mut params: Vec<Sql> = vec![
             query.pipeline.map_or(Sql::Null, Sql::Integer),
@@ -66,9 +66,9 @@ impl Reports for Store {
         let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t");
         let sql = format!(
             "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code, dep.name FROM leads t \
-             LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
-             LEFT JOIN departments dep ON dep.id = u.department_id \
-             WHERE t.created_at >= ?1 AND t.created_at < ?2 AND {vis} ORDER BY t.id"
+             {people} \
+             WHERE t.created_at >= ?1 AND t.created_at < ?2 AND {vis} ORDER BY t.id",
+            people = crate::store::reports::people_joins("t"),
         );
         let mut params: Vec<Sql> = vec![Sql::Integer(created.0), Sql::Integer(created.1)];
         params.extend(vis_params);
@@ -105,10 +105,10 @@ impl Reports for Store {
                   WHERE m.entity = ?1 AND m.record_id = t.id AND m.at < ?4 ORDER BY m.at DESC, m.id DESC LIMIT 1) END, \
                 (SELECT group_concat(DISTINCT m.stage_id) FROM stage_moves m \
                   WHERE m.entity = ?1 AND m.record_id = t.id AND (?4 IS NULL OR m.at < ?4)) \
-             FROM {table} t LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN sources src ON src.id = t.source_id \
-             LEFT JOIN departments dep ON dep.id = u.department_id \
+             FROM {table} t {people} \
              WHERE {cohort} AND {pipeline} AND (?4 IS NULL OR t.created_at < ?4) AND {vis} ORDER BY t.id",
             table = entity.table(),
+            people = crate::store::reports::people_joins("t"),
         );
         let mut params: Vec<Sql> = vec![
             Sql::Text(entity.code().into()),
