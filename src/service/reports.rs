@@ -159,8 +159,8 @@ impl Service {
     pub fn report_conversion(&self, scope: &ReportScope, period: Bounds, previous: Bounds) -> Result<ConversionReport> {
         let sight = self.sight()?;
         let stages = self.stage_facts_of(Entity::Lead, None)?;
-        let mut now = self.engine.lead_facts((period.from, period.to), &sight)?;
-        let mut before = self.engine.lead_facts((previous.from, previous.to), &sight)?;
+        let mut now = self.engine.lead_facts((period.from, period.to), &sight, true)?;
+        let mut before = self.engine.lead_facts((previous.from, previous.to), &sight, true)?;
         if let Some(login) = self.login_of(scope)? {
             for leads in [&mut now, &mut before] {
                 leads.retain(|l| l.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
@@ -281,7 +281,7 @@ impl Service {
         let read = |entity: Entity, pipeline: Option<i64>, from_leads: bool, b: &Bounds| -> Result<Vec<FunnelFact>> {
             // A period not ended yet is read as it stands now.
             let end = (b.to <= now).then_some(b.to);
-            let query = FunnelQuery { entity, pipeline, created: (b.from, b.to), from_leads, end };
+            let query = FunnelQuery { entity, pipeline, created: (b.from, b.to), from_leads, end, tallied: true };
             let mut facts = self.engine.funnel_facts(&query, &sight)?;
             if let Some(login) = &login {
                 facts.retain(|f| f.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(login)));
@@ -354,11 +354,11 @@ impl Service {
             None => Visibility::All,
         };
         let now = self.now();
-        let mut facts = self.engine.activity_facts((period.from, period.to), now, &reach)?;
+        let mut tallies = self.engine.activity_tallies((period.from, period.to), now, &reach, true)?;
         if let Some(login) = self.login_of(scope)? {
-            facts.retain(|f| f.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
+            tallies.retain(|f| f.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
         }
-        let rows = activity_report(&facts, (period.from, period.to), now, |a| match scope.by {
+        let rows = activity_report(&tallies, |a| match scope.by {
             Some(GroupBy::Department) => a.department.clone(),
             _ => a.responsible.clone(),
         });

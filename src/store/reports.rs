@@ -1,4 +1,5 @@
-//! What both engines' report queries share: the SQL of a record's title for a report.
+//! What both engines' report queries share: the SQL of a record's title for a report, the
+//! hours the tallies count by.
 
 use crate::domain::fields::Entity;
 use crate::domain::report::funnel::FunnelFact;
@@ -52,4 +53,28 @@ pub fn reason_named(
         )
         .into()
     })
+}
+
+/// The tallies' unit of time (`hour` columns: ms / `HOUR`).
+pub const HOUR: i64 = 3_600_000;
+
+/// `[from, to)` in the tallies' hours when both ends fall on an hour (a local midnight in a
+/// whole-hour time zone), none otherwise (the records are then read one by one).
+pub fn whole_hours((from, to): (i64, i64)) -> Option<(i64, i64)> {
+    (from.rem_euclid(HOUR) == 0 && to.rem_euclid(HOUR) == 0).then(|| (from / HOUR, to / HOUR))
+}
+
+/// A tally's stages-visited text (`1,4,7`) as ids.
+pub fn visited_ids(text: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = text.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// A record's facts counted the other way: a past period's funnel takes back what a record
+/// moved since counts for now, then adds what it counted for at the period's end.
+pub fn taken_back(mut fact: FunnelFact) -> FunnelFact {
+    fact.records = -fact.records;
+    fact.amount_minor = fact.amount_minor.map(|a| -a);
+    fact
 }

@@ -57,7 +57,7 @@ fn a_file_goes_to_postgresql_and_back_unchanged() {
     env.json(&["lead", "delete", &gone.to_string()]);
 
     let there = migrate(&env, &env.db, &db.url);
-    assert_eq!(there["tables"].as_array().unwrap().len(), 31);
+    assert_eq!(there["tables"].as_array().unwrap().len(), 33);
     assert_eq!(rows_of(&there, "leads"), 200);
     assert!(!there["target"].as_str().unwrap().contains(":prospect@"), "no password shown: {there}");
 

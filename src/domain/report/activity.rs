@@ -25,6 +25,45 @@ pub struct ActivityFact {
     pub completed: bool,
 }
 
+/// What the report counts of activities alike (one kind, one responsible): an activity's
+/// own share (`ActivityTally::of`), or the sum an engine keeps for many.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActivityTally {
+    /// `call`, `meeting`, `task`, `email`.
+    pub kind: String,
+    /// Responsible's login.
+    pub responsible: Option<String>,
+    /// Responsible's department.
+    pub department: Option<String>,
+    /// Deadline in the period.
+    pub planned: i64,
+    /// Completed in the period.
+    pub done: i64,
+    /// Of those done, done after their deadline.
+    pub done_late: i64,
+    /// Open with the deadline passed, now.
+    pub overdue: i64,
+}
+
+impl ActivityTally {
+    /// What `a` counts for in the period `[from, to)` at `now` (the definitions of the
+    /// module), none when nothing.
+    pub fn of(a: &ActivityFact, (from, to): (UnixMs, UnixMs), now: UnixMs) -> Option<ActivityTally> {
+        let planned = from <= a.deadline && a.deadline < to;
+        let done = a.completed_at.is_some_and(|t| from <= t && t < to);
+        let overdue = !a.completed && a.deadline < now;
+        (planned || done || overdue).then(|| ActivityTally {
+            kind: a.kind.clone(),
+            responsible: a.responsible.clone(),
+            department: a.department.clone(),
+            planned: planned as i64,
+            done: done as i64,
+            done_late: (done && a.completed_at.is_some_and(|t| t > a.deadline)) as i64,
+            overdue: overdue as i64,
+        })
+    }
+}
+
 /// One person's (or department's) activities of one kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ActivityRow {
@@ -42,32 +81,21 @@ pub struct ActivityRow {
     pub overdue: i64,
 }
 
-/// The report of `facts` for the period `[from, to)` at `now`, keyed by `who` (each row's
-/// person or department), in order of key (nobody's last) then kind.
-pub fn activity_report(
-    facts: &[ActivityFact],
-    (from, to): (UnixMs, UnixMs),
-    now: UnixMs,
-    who: impl Fn(&ActivityFact) -> Option<String>,
-) -> Vec<ActivityRow> {
+/// The report of `tallies` keyed by `who` (each row's person or department), in order of key
+/// (nobody's last) then kind; a row that counts nothing is left out.
+pub fn activity_report(tallies: &[ActivityTally], who: impl Fn(&ActivityTally) -> Option<String>) -> Vec<ActivityRow> {
     let mut rows: BTreeMap<(bool, Option<String>, String), ActivityRow> = BTreeMap::new();
-    for a in facts {
-        let planned = from <= a.deadline && a.deadline < to;
-        let done = a.completed_at.is_some_and(|t| from <= t && t < to);
-        let overdue = !a.completed && a.deadline < now;
-        if !(planned || done || overdue) {
-            continue;
-        }
+    for a in tallies {
         let key = who(a);
         let row = rows.entry((key.is_none(), key.clone(), a.kind.clone())).or_insert_with(|| ActivityRow {
             who: key,
             kind: a.kind.clone(),
             ..Default::default()
         });
-        row.planned += planned as i64;
-        row.done += done as i64;
-        row.done_late += (done && a.completed_at.is_some_and(|t| t > a.deadline)) as i64;
-        row.overdue += overdue as i64;
+        row.planned += a.planned;
+        row.done += a.done;
+        row.done_late += a.done_late;
+        row.overdue += a.overdue;
     }
-    rows.into_values().collect()
+    rows.into_values().filter(|r| r.planned != 0 || r.done != 0 || r.overdue != 0).collect()
 }

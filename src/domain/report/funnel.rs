@@ -24,7 +24,7 @@ pub struct FunnelFact {
     pub stage_id: i64,
     /// Every stage it had been in by then (the one it came in in included).
     pub visited: Vec<i64>,
-    /// Amount, minor units.
+    /// Amount, minor units (of a tally, the sum of its records').
     pub amount_minor: Option<i64>,
     /// Its currency code.
     pub currency: Option<String>,
@@ -34,6 +34,9 @@ pub struct FunnelFact {
     pub source: Option<String>,
     /// Responsible's department.
     pub department: Option<String>,
+    /// How many records this stands for: 1 for one record, more for a tally of records alike
+    /// (`-1` takes one back: a past period's record moved since).
+    pub records: i64,
 }
 
 /// One stage of a funnel.
@@ -99,7 +102,7 @@ pub fn funnel(records: &[FunnelFact], stages: &[StageFact]) -> Funnel {
         stages.iter().map(|s| FunnelRow { stage: s.clone(), count: 0, amounts: Sums::new(), reached: 0 }).collect();
     for r in records {
         if let Some(row) = rows.iter_mut().find(|row| row.stage.id == r.stage_id) {
-            row.count += 1;
+            row.count += r.records;
             *row.amounts.entry(r.currency.clone().unwrap_or_default()).or_default() += r.amount_minor.unwrap_or(0);
         }
         let furthest = r.visited.iter().chain([&r.stage_id]).filter_map(|id| place(*id)).max();
@@ -112,8 +115,8 @@ pub fn funnel(records: &[FunnelFact], stages: &[StageFact]) -> Funnel {
                 }
                 _ => r.visited.contains(&row.stage.id) || r.stage_id == row.stage.id,
             };
-            row.reached += reached as i64;
+            row.reached += reached as i64 * r.records;
         }
     }
-    Funnel { records: records.len() as i64, rows }
+    Funnel { records: records.iter().map(|r| r.records).sum(), rows }
 }

@@ -302,6 +302,9 @@ pub struct LeadFact {
     pub source: Option<String>,
     /// Responsible's department.
     pub department: Option<String>,
+    /// How many leads this stands for: 1 for one lead, more for a tally of leads alike (no
+    /// times then: the converted ones are read one by one for the median).
+    pub records: i64,
 }
 
 /// What became of the leads that came in in a period.
@@ -334,14 +337,14 @@ pub fn conversion(leads: &[LeadFact], stages: &[StageFact]) -> Conversion {
     let mut times = Vec::new();
     for l in leads {
         let Some(stage) = stages.iter().find(|s| s.id == l.stage_id) else { continue };
-        out.created += 1;
+        out.created += l.records;
         match stage.semantics {
             StageSemantics::Success => {
-                out.converted += 1;
+                out.converted += l.records;
                 times.extend(l.closed_at.map(|c| (c - l.created_at).max(0)));
             }
-            StageSemantics::Failure => out.junked += 1,
-            StageSemantics::InProgress => out.open += 1,
+            StageSemantics::Failure => out.junked += l.records,
+            StageSemantics::InProgress => out.open += l.records,
         }
     }
     times.sort_unstable();

@@ -132,6 +132,7 @@ fn conversion_counts_what_became_of_the_leads_and_the_median_time() {
         responsible: None,
         source: None,
         department: None,
+        records: 1,
     };
     let leads = [
         lead(1, 3, 0, Some(10 * H)),

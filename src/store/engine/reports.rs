@@ -4,7 +4,7 @@
 use super::Result;
 use crate::domain::access::{Sight, Visibility};
 use crate::domain::fields::Entity;
-use crate::domain::report::activity::ActivityFact;
+use crate::domain::report::activity::ActivityTally;
 use crate::domain::report::funnel::FunnelFact;
 use crate::domain::report::reasons::LostReason;
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
@@ -37,6 +37,9 @@ pub struct FunnelQuery {
     /// then, and the stages it had been in; `None` for a period not ended yet (the stage it
     /// is in, every stage it has been in: one lookup less per record).
     pub end: Option<UnixMs>,
+    /// Read from the tallies the engine keeps where they serve (a period of whole hours),
+    /// else record by record: the same figures (a contract test compares both).
+    pub tallied: bool,
 }
 
 /// Reads for reports.
@@ -44,15 +47,26 @@ pub trait Reports {
     /// The deals `query` names that `sight` lets the user see, by id.
     fn deal_facts(&self, query: &DealQuery, sight: &Sight) -> Result<Vec<DealFact>>;
 
-    /// The leads created in `[from, to)` that `sight` lets the user see, by id.
-    fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight) -> Result<Vec<LeadFact>>;
+    /// The leads created in `[from, to)` that `sight` lets the user see: with `tallied`, over
+    /// whole hours, the tallies of the leads not converted and the converted ones one by one;
+    /// else each lead, by id.
+    fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight, tallied: bool) -> Result<Vec<LeadFact>>;
 
-    /// The records `query` follows that `sight` lets the user see, by id.
+    /// The records `query` follows that `sight` lets the user see (tallies of records alike,
+    /// or each record: `FunnelQuery::tallied`).
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>>;
 
-    /// The activities with a deadline or a completion in `[from, to)`, or open with a
-    /// deadline before `now`, that `reach` (by their responsible) lets the user read.
-    fn activity_facts(&self, period: (UnixMs, UnixMs), now: UnixMs, reach: &Visibility) -> Result<Vec<ActivityFact>>;
+    /// What the activities with a deadline or a completion in `[from, to)`, or open with a
+    /// deadline before `now`, count for (`ActivityTally::of`), those `reach` (by their
+    /// responsible) lets the user read: with `tallied`, over whole hours, from the tallies the
+    /// engine keeps; else activity by activity.
+    fn activity_tallies(
+        &self,
+        period: (UnixMs, UnixMs),
+        now: UnixMs,
+        reach: &Visibility,
+        tallied: bool,
+    ) -> Result<Vec<ActivityTally>>;
 
     /// The leads or deals `sight` lets the user see that are stale at `now` (see
     /// `domain::report::StaleFact`), the longest left alone first.

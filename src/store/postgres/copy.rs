@@ -220,6 +220,8 @@ impl TableCopy for Store {
             // The references checked now: a table with checks pending cannot be altered.
             tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")?;
             maintenance::totals_triggers(tx, true)?;
+            // The report tallies are the records', made again now their stage moves are in.
+            tx.batch_execute(include_str!("migrations/tallies_rebuild.sql"))?;
             for table in identity_tables(tx)? {
                 let given = marks.iter().filter(|(t, _)| *t == table).map(|(_, m)| *m).max().unwrap_or(0);
                 let highest: i64 =

@@ -22,6 +22,8 @@ const READ_ONLY: &[&str] = &[
     "stage_totals",
     "products",
     "stage_moves",
+    "record_tallies",
+    "activity_tallies",
 ];
 
 /// Tables a user's role reads and writes, under row-level security where they hold records

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("migrations/0010_documents.sql")),
     (11, include_str!("migrations/0011_report_facts.sql")),
     (12, include_str!("migrations/0012_stage_moves.sql")),
+    (13, concat!(include_str!("migrations/0013_report_tallies.sql"), include_str!("migrations/tallies_rebuild.sql"))),
 ];
 
 /// Highest schema version this build knows.
@@ -181,7 +182,7 @@ mod tests {
             tx.commit().unwrap();
             // Back to version 11: the tables of 12 gone, the role granted what 11 had.
             c.batch_execute(
-                "DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
+                "DROP TABLE record_tallies, activity_tallies; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
                  UPDATE prospect_schema SET version = 11;",
             )
             .unwrap();
@@ -225,7 +226,7 @@ mod tests {
                  DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank,
                      prospect_user_id, prospect_is_admin;
                  ALTER TABLE users DROP COLUMN db_role;
-                 DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
+                 DROP TABLE record_tallies, activity_tallies; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
                  DROP TRIGGER leads_closed_insert ON leads; DROP TRIGGER leads_closed_move ON leads;
                  DROP TRIGGER deals_closed_insert ON deals; DROP TRIGGER deals_closed_move ON deals;
                  DROP FUNCTION prospect_closed_at;

@@ -173,6 +173,8 @@ impl TableCopy for Store {
                     rusqlite::params![table, highest.max(mark)],
                 )?;
             }
+            // The report tallies are the records', made again now their stage moves are in.
+            tx.execute_batch(include_str!("migrations/tallies_rebuild.sql"))?;
             super::search::reindex_all(tx)
         })
     }

@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("migrations/0020_documents.sql")),
     (21, include_str!("migrations/0021_report_facts.sql")),
     (22, include_str!("migrations/0022_stage_moves.sql")),
+    (23, concat!(include_str!("migrations/0023_report_tallies.sql"), include_str!("migrations/tallies_rebuild.sql"))),
 ];
 
 /// Highest schema version this build knows.

@@ -4,12 +4,13 @@ use super::records::list::visibility_sql;
 use super::{Result, Store};
 use crate::domain::access::{Sight, Visibility};
 use crate::domain::fields::Entity;
-use crate::domain::report::activity::ActivityFact;
+use crate::domain::report::activity::{ActivityFact, ActivityTally};
 use crate::domain::report::funnel::FunnelFact;
 use crate::domain::report::reasons::{self, LostReason};
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
+use crate::store::reports::{HOUR, taken_back, visited_ids, whole_hours};
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
 
@@ -62,108 +63,181 @@ impl Reports for Store {
         })
     }
 
-    fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight) -> Result<Vec<LeadFact>> {
+    fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight, tallied: bool) -> Result<Vec<LeadFact>> {
         let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t");
+        let hours = whole_hours(created).filter(|_| tallied);
+        // Over whole hours the converted leads alone are read one by one (their times).
+        let converted =
+            if hours.is_some() { "AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'success')" } else { "" };
         let sql = format!(
-            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code, dep.name FROM leads t \
+            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code, dep.name, 1 FROM leads t \
              {people} \
-             WHERE t.created_at >= ?1 AND t.created_at < ?2 AND {vis} ORDER BY t.id",
+             WHERE t.created_at >= ?1 AND t.created_at < ?2 {converted} AND {vis} ORDER BY t.id",
             people = crate::store::reports::people_joins("t"),
         );
         let mut params: Vec<Sql> = vec![Sql::Integer(created.0), Sql::Integer(created.1)];
-        params.extend(vis_params);
+        params.extend(vis_params.iter().cloned());
+        let tallies = hours.map(|(from, to)| {
+            let sql = format!(
+                "SELECT 0, t.stage_id, 0, NULL, u.login, src.code, dep.name, t.records FROM ( \
+                   SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
+                          sum(records) AS records FROM record_tallies \
+                    WHERE entity = 'lead' AND hour >= ?1 AND hour < ?2 \
+                      AND stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
+                    GROUP BY stage_id, responsible_id, source_id HAVING sum(records) <> 0) t {people} WHERE {vis}",
+                people = crate::store::reports::people_joins("t"),
+            );
+            let mut params: Vec<Sql> = vec![Sql::Integer(from), Sql::Integer(to)];
+            params.extend(vis_params.iter().cloned());
+            (sql, params)
+        });
         self.reading(|s| {
-            let mut stmt = s.conn().prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-                Ok(LeadFact {
-                    id: r.get(0)?,
-                    stage_id: r.get(1)?,
-                    created_at: r.get(2)?,
-                    closed_at: r.get(3)?,
-                    responsible: r.get(4)?,
-                    source: r.get(5)?,
-                    department: r.get(6)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            let read = |sql: &str, params: &[Sql]| -> Result<Vec<LeadFact>> {
+                let mut stmt = s.conn().prepare_cached(sql)?;
+                let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                    Ok(LeadFact {
+                        id: r.get(0)?,
+                        stage_id: r.get(1)?,
+                        created_at: r.get(2)?,
+                        closed_at: r.get(3)?,
+                        responsible: r.get(4)?,
+                        source: r.get(5)?,
+                        department: r.get(6)?,
+                        records: r.get(7)?,
+                    })
+                })?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            };
+            let mut out = read(&sql, &params)?;
+            if let Some((sql, params)) = &tallies {
+                out.extend(read(sql, params)?);
+            }
+            Ok(out)
         })
     }
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
+        let Some((from, to)) = whole_hours(query.created).filter(|_| query.tallied) else {
+            return self.reading(|s| funnel_records(s, query, sight, None));
+        };
         let entity = query.entity;
         let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
-        // A deal made after the period's end was not there then (made from one of its leads).
-        let cohort = if query.from_leads {
-            "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)"
-        } else {
-            "t.created_at >= ?2 AND t.created_at < ?3"
-        };
-        let pipeline = if entity == Entity::Deal { "(?5 IS NULL OR t.pipeline_id = ?5)" } else { "?5 IS NULL" };
+        let hour = if query.from_leads { "lead_hour" } else { "hour" };
         let sql = format!(
-            "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login, src.code, dep.name, \
-                CASE WHEN ?4 IS NULL THEN t.stage_id ELSE (SELECT m.stage_id FROM stage_moves m \
-                  WHERE m.entity = ?1 AND m.record_id = t.id AND m.at < ?4 ORDER BY m.at DESC, m.id DESC LIMIT 1) END, \
-                (SELECT group_concat(DISTINCT m.stage_id) FROM stage_moves m \
-                  WHERE m.entity = ?1 AND m.record_id = t.id AND (?4 IS NULL OR m.at < ?4)) \
-             FROM {table} t {people} \
-             WHERE {cohort} AND {pipeline} AND (?4 IS NULL OR t.created_at < ?4) AND {vis} ORDER BY t.id",
-            table = entity.table(),
+            "SELECT t.stage_id, t.visited, t.records, t.amount_minor, t.currency, u.login, src.code, dep.name FROM ( \
+               SELECT stage_id, visited, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
+                      nullif(currency, '') AS currency, sum(records) AS records, sum(amount_minor) AS amount_minor \
+                 FROM record_tallies WHERE entity = ?1 AND {hour} >= ?2 AND {hour} < ?3 AND (?4 IS NULL OR pipeline_id = ?4) \
+                GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
+             {people} WHERE {vis}",
             people = crate::store::reports::people_joins("t"),
         );
         let mut params: Vec<Sql> = vec![
             Sql::Text(entity.code().into()),
-            Sql::Integer(query.created.0),
-            Sql::Integer(query.created.1),
-            query.end.map_or(Sql::Null, Sql::Integer),
-            query.pipeline.map_or(Sql::Null, Sql::Integer),
+            Sql::Integer(from),
+            Sql::Integer(to),
+            query.pipeline.filter(|_| entity == Entity::Deal).map_or(Sql::Null, Sql::Integer),
         ];
         params.extend(vis_params);
         self.reading(|s| {
             let mut stmt = s.conn().prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-                let now: i64 = r.get(1)?;
-                let visited: Option<String> = r.get(8)?;
-                Ok(crate::store::reports::funnel_fact(
-                    r.get(0)?,
-                    r.get::<_, Option<i64>>(7)?.unwrap_or(now),
-                    visited.as_deref(),
-                    FunnelFact {
-                        id: 0,
-                        stage_id: 0,
-                        visited: vec![],
-                        amount_minor: r.get(2)?,
-                        currency: r.get(3)?,
-                        responsible: r.get(4)?,
-                        source: r.get(5)?,
-                        department: r.get(6)?,
-                    },
-                ))
+                let visited: String = r.get(1)?;
+                Ok(FunnelFact {
+                    id: 0,
+                    stage_id: r.get(0)?,
+                    visited: visited_ids(&visited),
+                    records: r.get(2)?,
+                    amount_minor: r.get(3)?,
+                    currency: r.get(4)?,
+                    responsible: r.get(5)?,
+                    source: r.get(6)?,
+                    department: r.get(7)?,
+                })
             })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            // The tallies count each record as it is now; a past period's records moved since
+            // its end count as they were then.
+            if let Some(end) = query.end {
+                let now = FunnelQuery { end: None, ..*query };
+                out.extend(funnel_records(s, &now, sight, Some(end))?.into_iter().map(taken_back));
+                out.extend(funnel_records(s, query, sight, Some(end))?);
+            }
+            Ok(out)
         })
     }
 
-    fn activity_facts(&self, period: (UnixMs, UnixMs), now: UnixMs, reach: &Visibility) -> Result<Vec<ActivityFact>> {
-        let (vis, vis_params) = visibility_sql(reach, "a");
+    fn activity_tallies(
+        &self,
+        period: (UnixMs, UnixMs),
+        now: UnixMs,
+        reach: &Visibility,
+        tallied: bool,
+    ) -> Result<Vec<ActivityTally>> {
+        let (vis, vis_params) = visibility_sql(reach, "t");
+        let Some((from, to)) = whole_hours(period).filter(|_| tallied) else {
+            let sql = format!(
+                "SELECT t.id, t.kind, u.login, dep.name, t.deadline, t.completed_at, t.completed FROM activities t \
+                 LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
+                 WHERE ((t.deadline >= ?1 AND t.deadline < ?2) OR (t.completed_at >= ?1 AND t.completed_at < ?2) \
+                        OR (t.completed = 0 AND t.deadline < ?3)) AND {vis} ORDER BY t.id"
+            );
+            let mut params: Vec<Sql> = vec![Sql::Integer(period.0), Sql::Integer(period.1), Sql::Integer(now)];
+            params.extend(vis_params);
+            return self.reading(|s| {
+                let mut stmt = s.conn().prepare_cached(&sql)?;
+                let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                    Ok(ActivityFact {
+                        id: r.get(0)?,
+                        kind: r.get(1)?,
+                        responsible: r.get(2)?,
+                        department: r.get(3)?,
+                        deadline: r.get(4)?,
+                        completed_at: r.get(5)?,
+                        completed: r.get(6)?,
+                    })
+                })?;
+                let facts = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(facts.iter().filter_map(|a| ActivityTally::of(a, period, now)).collect())
+            });
+        };
+        // The period's whole hours and the hours before this one from the tallies; the open
+        // activities due earlier in this hour one by one.
         let sql = format!(
-            "SELECT a.id, a.kind, u.login, dep.name, a.deadline, a.completed_at, a.completed FROM activities a \
-             LEFT JOIN users u ON u.id = a.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
-             WHERE ((a.deadline >= ?1 AND a.deadline < ?2) OR (a.completed_at >= ?1 AND a.completed_at < ?2) \
-                    OR (a.completed = 0 AND a.deadline < ?3)) AND {vis} ORDER BY a.id"
+            "SELECT t.kind, u.login, dep.name, sum(t.planned), sum(t.done), sum(t.late), sum(t.overdue) FROM ( \
+               SELECT kind, nullif(responsible_id, 0) AS responsible_id, planned, done, late, overdue FROM ( \
+                 SELECT kind, responsible_id, CASE WHEN what IN ('due_open', 'due_done') THEN n ELSE 0 END AS planned, \
+                        CASE WHEN what IN ('done', 'late') THEN n ELSE 0 END AS done, \
+                        CASE WHEN what = 'late' THEN n ELSE 0 END AS late, 0 AS overdue \
+                   FROM activity_tallies WHERE what IN ('due_open', 'due_done', 'done', 'late') AND hour >= ?1 AND hour < ?2 \
+                 UNION ALL \
+                 SELECT kind, responsible_id, 0, 0, 0, n FROM activity_tallies WHERE what = 'due_open' AND hour < ?3 \
+                 UNION ALL \
+                 SELECT kind, coalesce(responsible_id, 0), 0, 0, 0, 1 FROM activities \
+                  WHERE completed = 0 AND deadline >= ?4 AND deadline < ?5)) t \
+             LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
+             WHERE {vis} GROUP BY t.kind, t.responsible_id"
         );
-        let mut params: Vec<Sql> = vec![Sql::Integer(period.0), Sql::Integer(period.1), Sql::Integer(now)];
+        let this_hour = now.div_euclid(HOUR);
+        let mut params: Vec<Sql> = vec![
+            Sql::Integer(from),
+            Sql::Integer(to),
+            Sql::Integer(this_hour),
+            Sql::Integer(this_hour * HOUR),
+            Sql::Integer(now),
+        ];
         params.extend(vis_params);
         self.reading(|s| {
             let mut stmt = s.conn().prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-                Ok(ActivityFact {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    responsible: r.get(2)?,
-                    department: r.get(3)?,
-                    deadline: r.get(4)?,
-                    completed_at: r.get(5)?,
-                    completed: r.get(6)?,
+                Ok(ActivityTally {
+                    kind: r.get(0)?,
+                    responsible: r.get(1)?,
+                    department: r.get(2)?,
+                    planned: r.get(3)?,
+                    done: r.get(4)?,
+                    done_late: r.get(5)?,
+                    overdue: r.get(6)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -228,4 +302,70 @@ impl Reports for Store {
             Ok(found)
         })
     }
+}
+
+/// The funnel's records one by one (`FunnelQuery` without tallies); with `moved_since`, only
+/// those with a stage move at or after it.
+fn funnel_records(
+    s: &Store,
+    query: &FunnelQuery,
+    sight: &Sight,
+    moved_since: Option<UnixMs>,
+) -> Result<Vec<FunnelFact>> {
+    let entity = query.entity;
+    let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
+    // A deal made after the period's end was not there then (made from one of its leads).
+    let cohort = if query.from_leads {
+        "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)"
+    } else {
+        "t.created_at >= ?2 AND t.created_at < ?3"
+    };
+    let pipeline = if entity == Entity::Deal { "(?5 IS NULL OR t.pipeline_id = ?5)" } else { "?5 IS NULL" };
+    let moved = if moved_since.is_some() {
+        "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6)"
+    } else {
+        "AND ?6 IS NULL"
+    };
+    let sql = format!(
+        "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login, src.code, dep.name, \
+            CASE WHEN ?4 IS NULL THEN t.stage_id ELSE (SELECT m.stage_id FROM stage_moves m \
+              WHERE m.entity = ?1 AND m.record_id = t.id AND m.at < ?4 ORDER BY m.at DESC, m.id DESC LIMIT 1) END, \
+            (SELECT group_concat(DISTINCT m.stage_id) FROM stage_moves m \
+              WHERE m.entity = ?1 AND m.record_id = t.id AND (?4 IS NULL OR m.at < ?4)) \
+         FROM {table} t {people} \
+         WHERE {cohort} AND {pipeline} AND (?4 IS NULL OR t.created_at < ?4) {moved} AND {vis} ORDER BY t.id",
+        table = entity.table(),
+        people = crate::store::reports::people_joins("t"),
+    );
+    let mut params: Vec<Sql> = vec![
+        Sql::Text(entity.code().into()),
+        Sql::Integer(query.created.0),
+        Sql::Integer(query.created.1),
+        query.end.map_or(Sql::Null, Sql::Integer),
+        query.pipeline.map_or(Sql::Null, Sql::Integer),
+        moved_since.map_or(Sql::Null, Sql::Integer),
+    ];
+    params.extend(vis_params);
+    let mut stmt = s.conn().prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+        let now: i64 = r.get(1)?;
+        let visited: Option<String> = r.get(8)?;
+        Ok(crate::store::reports::funnel_fact(
+            r.get(0)?,
+            r.get::<_, Option<i64>>(7)?.unwrap_or(now),
+            visited.as_deref(),
+            FunnelFact {
+                id: 0,
+                stage_id: 0,
+                visited: vec![],
+                amount_minor: r.get(2)?,
+                currency: r.get(3)?,
+                responsible: r.get(4)?,
+                source: r.get(5)?,
+                department: r.get(6)?,
+                records: 1,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
