@@ -115,6 +115,7 @@ macro_rules! contract_suite {
             reports::the_funnel_counts_what_each_stage_held_and_what_reached_it,
             reports::the_activity_report_counts_planned_done_and_overdue,
             reports::lost_reasons_are_a_list_in_two_languages_and_lists_filter_on_them,
+            reports::report_tallies_agree_with_the_records,
             list_views::sections_are_added_ordered_and_deleted_and_fields_moved_or_hidden,
             deal_contacts::a_deal_links_several_contacts_the_primary_first,
             deal_contacts::merging_contacts_moves_them_on_their_deals,

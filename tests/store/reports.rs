@@ -4,7 +4,7 @@
 //! won when it was won; a deal reopened is open again; a restricted user counts only what
 //! they may see.
 
-use crate::{TestEngine, create};
+use crate::{TestEngine, create, input};
 use chrono::TimeZone;
 use chrono_tz::Europe::Paris;
 use prospect::domain::fields::Entity;
@@ -374,4 +374,172 @@ pub fn lost_reasons_are_a_list_in_two_languages_and_lists_filter_on_them(mut eng
     assert!(!eng.lost_reasons().unwrap().iter().any(|r| r.name == "Went silent"));
     assert_eq!(lost_for(&eng, "Went silent"), [b]);
     assert!(eng.remove_lost_reason("Nowhere").is_err());
+}
+
+/// The tallies the engine keeps give the figures reading each record gives: after creations,
+/// moves there and back, conversions, reassignments, amount changes, deletions and activities
+/// planned, done, moved and deleted, the reports over March and February in Paris (whole
+/// hours: the tallies) equal the same reports over bounds a millisecond earlier (not on an
+/// hour: record by record), for everyone and for a restricted user, by responsible.
+pub fn report_tallies_agree_with_the_records(mut eng: TestEngine) {
+    use prospect::domain::activity::{ActivityKind, Priority};
+    use prospect::domain::convert::Targets;
+    use prospect::domain::report::GroupBy;
+    use prospect::domain::report::period::Bounds;
+    use prospect::store::activities::{ActivityChange, ActivityDetails, NewActivity};
+    use prospect::store::convert::ConversionPlan;
+    const MIN: i64 = 60_000;
+    let bob = eng.session_as("bob", &["Manager"], None);
+    let bob_id = eng.user_id_of("bob").unwrap();
+    let mut seed: u64 = 0x5eed;
+    let mut roll = move |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let start = at(2026, 2, 1, 8, 0);
+    let now = at(2026, 3, 15, 12, 20);
+    // A moment `k` minutes (and a few seconds) after the first: never on an hour's edge.
+    let when = |k: u64| start + k as i64 * MIN + 7_000;
+    let span = ((now - start) / MIN) as u64;
+    let lead_stages = ["NEW", "IN_PROCESS", "PROCESSED", "QUALIFIED", "JUNK"];
+    let deal_stages = ["NEW", "PREPARATION", "EXECUTING", "WON", "LOSE"];
+    let mut leads = Vec::new();
+    for i in 0..36 {
+        let t = roll(span - 600);
+        let who = ["alice", "bob"][roll(2) as usize];
+        let amount = (100 * (1 + roll(50))).to_string();
+        let mut fields = vec![("title", "Piste"), ("responsible", who), ("amount", amount.as_str())];
+        if i % 3 == 0 {
+            fields.push(("source", "WEB"));
+        }
+        let id = create(&mut eng.at(when(t)), Entity::Lead, &fields, &[]).id;
+        leads.push((id, t));
+    }
+    let mut deals = Vec::new();
+    for (n, &(id, t0)) in leads.iter().enumerate() {
+        let mut t = t0;
+        for _ in 0..roll(4) {
+            t += 1 + roll(3000);
+            if t >= span {
+                break;
+            }
+            let stage = lead_stages[roll(lead_stages.len() as u64) as usize];
+            let _ = eng.at(when(t)).move_stage(RecordRef::new(Entity::Lead, id), stage, None, None);
+        }
+        match n % 9 {
+            0 if t + 10 < span => {
+                let plan = ConversionPlan::new(Targets::DEAL);
+                if let Ok(done) = eng.at(when(t + 5)).convert_lead(id, &plan) {
+                    deals.extend(done.records().filter(|r| r.entity == Entity::Deal).map(|r| (r.id, t + 5)));
+                }
+            }
+            1 => {
+                let change = input(&[("responsible", "alice"), ("amount", "999")]);
+                eng.at(when(t + 1)).update(RecordRef::new(Entity::Lead, id), None, &change).unwrap();
+            }
+            2 => {
+                let change = input(&[("source", "TRADE_SHOW")]);
+                eng.at(when(t + 1)).update(RecordRef::new(Entity::Lead, id), None, &change).unwrap();
+            }
+            3 if n > 20 => eng.at(when(t + 1)).delete(RecordRef::new(Entity::Lead, id), None).unwrap(),
+            _ => {}
+        }
+    }
+    for _ in 0..12 {
+        let t = roll(span - 600);
+        let who = ["alice", "bob"][roll(2) as usize];
+        let id = create(
+            &mut eng.at(when(t)),
+            Entity::Deal,
+            &[("title", "Affaire"), ("responsible", who), ("amount", "500")],
+            &[],
+        )
+        .id;
+        deals.push((id, t));
+    }
+    for &(id, t0) in &deals {
+        let mut t = t0;
+        for _ in 0..roll(4) {
+            t += 1 + roll(3000);
+            if t >= span {
+                break;
+            }
+            let stage = deal_stages[roll(deal_stages.len() as u64) as usize];
+            let reason = (stage == "LOSE").then_some("Price");
+            let _ = eng.at(when(t)).move_stage(RecordRef::new(Entity::Deal, id), stage, reason, None);
+        }
+        if roll(4) == 0 {
+            let change = input(&[("responsible", "bob"), ("amount", "1234")]);
+            eng.at(when(t + 1)).update(RecordRef::new(Entity::Deal, id), None, &change).unwrap();
+        }
+    }
+    let mut planned = Vec::new();
+    for i in 0..40 {
+        let deadline = when(roll(span + 3000));
+        let kind = [ActivityKind::Call, ActivityKind::Meeting, ActivityKind::Task, ActivityKind::Email][i % 4];
+        let on = deals[roll(deals.len() as u64) as usize].0;
+        let a = NewActivity {
+            kind,
+            subject: "Suivi".into(),
+            deadline,
+            duration_minutes: Some(30),
+            priority: Priority::Medium,
+            responsible_id: (roll(3) == 0).then_some(bob_id),
+            completed: false,
+            bindings: vec![RecordRef::new(Entity::Deal, on)],
+        };
+        planned.push(eng.at(start).plan_activity(a, &ActivityDetails::default()).unwrap());
+    }
+    for &a in &planned {
+        let t = when(roll(span));
+        match roll(6) {
+            0 | 1 => eng.at(t).complete_activity(a).unwrap(),
+            2 => {
+                let change = ActivityChange { deadline: Some(when(roll(span))), ..Default::default() };
+                eng.at(t).update_activity(a, &change).unwrap();
+            }
+            3 => {
+                let change = ActivityChange { responsible_id: Some(bob_id), ..Default::default() };
+                eng.at(t).update_activity(a, &change).unwrap();
+            }
+            4 if roll(3) == 0 => eng.at(t).delete_activity(a).unwrap(),
+            _ => {}
+        }
+    }
+
+    let (march, february) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
+    let early = |b: Bounds| Bounds { from: b.from - 1, to: b.to - 1, ..b };
+    let scopes = [ReportScope::default(), ReportScope { by: Some(GroupBy::Responsible), ..Default::default() }];
+    let mut counted = 0;
+    for (who, user) in [("alice", eng.at(now)), ("bob", bob)] {
+        for scope in &scopes {
+            for entity in [Entity::Lead, Entity::Deal] {
+                let tallied = user.report_funnel(scope, entity, march, february).unwrap();
+                let records = user.report_funnel(scope, entity, early(march), early(february)).unwrap();
+                let figures = |r: &prospect::service::FunnelReport| -> Vec<String> {
+                    r.groups
+                        .iter()
+                        .flat_map(|(k, s)| {
+                            s.iter().map(move |s| format!("{k:?} {:?} {:?} {:?}", s.base, s.funnel, s.previous))
+                        })
+                        .collect()
+                };
+                assert_eq!(figures(&tallied), figures(&records), "{who}'s {entity:?} funnel, {scope:?}");
+                counted += tallied
+                    .groups
+                    .iter()
+                    .flat_map(|(_, s)| s)
+                    .map(|s| s.funnel.records + s.previous.records)
+                    .sum::<i64>();
+            }
+            let tallied = user.report_conversion(scope, march, february).unwrap();
+            let records = user.report_conversion(scope, early(march), early(february)).unwrap();
+            assert_eq!(tallied.groups, records.groups, "{who}'s conversion, {scope:?}");
+            let tallied = user.report_activity(scope, march).unwrap();
+            let records = user.report_activity(scope, early(march)).unwrap();
+            assert_eq!(tallied.rows, records.rows, "{who}'s activities, {scope:?}");
+            counted += tallied.rows.iter().map(|r| r.planned + r.done + r.overdue).sum::<i64>();
+        }
+    }
+    assert!(counted > 100, "the scenario counts something: {counted}");
 }

@@ -14,6 +14,7 @@
 
 use super::{StageFact, Sums};
 use crate::domain::stage::StageSemantics;
+use std::collections::BTreeMap;
 
 /// What the funnel needs of a lead or deal that came in in the period.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,10 +101,15 @@ pub fn funnel(records: &[FunnelFact], stages: &[StageFact]) -> Funnel {
     };
     let mut rows: Vec<FunnelRow> =
         stages.iter().map(|s| FunnelRow { stage: s.clone(), count: 0, amounts: Sums::new(), reached: 0 }).collect();
+    // Records per stage and currency: a currency whose records were all taken back is no
+    // currency of the stage's.
+    let mut held: BTreeMap<(i64, String), i64> = BTreeMap::new();
     for r in records {
         if let Some(row) = rows.iter_mut().find(|row| row.stage.id == r.stage_id) {
             row.count += r.records;
-            *row.amounts.entry(r.currency.clone().unwrap_or_default()).or_default() += r.amount_minor.unwrap_or(0);
+            let currency = r.currency.clone().unwrap_or_default();
+            *held.entry((row.stage.id, currency.clone())).or_default() += r.records;
+            *row.amounts.entry(currency).or_default() += r.amount_minor.unwrap_or(0);
         }
         let furthest = r.visited.iter().chain([&r.stage_id]).filter_map(|id| place(*id)).max();
         let mut k = 0;
@@ -117,6 +123,9 @@ pub fn funnel(records: &[FunnelFact], stages: &[StageFact]) -> Funnel {
             };
             row.reached += reached as i64 * r.records;
         }
+    }
+    for row in rows.iter_mut() {
+        row.amounts.retain(|c, _| held.get(&(row.stage.id, c.clone())).is_some_and(|n| *n != 0));
     }
     Funnel { records: records.iter().map(|r| r.records).sum(), rows }
 }

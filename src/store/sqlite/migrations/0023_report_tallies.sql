@@ -30,7 +30,7 @@ CREATE INDEX record_tallies_lead_hour ON record_tallies(entity, lead_hour);
 -- the hour of their deadline (open or done), `done` / `late` by the hour they were done (on
 -- time or after their deadline).
 CREATE TABLE activity_tallies (
-    what           TEXT NOT NULL CHECK (what IN ('due_open', 'due_done', 'done', 'late')),
+    what           TEXT NOT NULL CHECK (what = 'due_open' OR what = 'due_done' OR what = 'done' OR what = 'late'),
     hour           INTEGER NOT NULL,
     responsible_id INTEGER NOT NULL,
     kind           TEXT NOT NULL,
