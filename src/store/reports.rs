@@ -1,5 +1,5 @@
 //! What both engines' report queries share: the SQL of a record's title for a report, the
-//! hours the tallies count by.
+//! hours and days the tallies count by.
 
 use crate::domain::fields::Entity;
 use crate::domain::report::funnel::FunnelFact;
@@ -55,13 +55,71 @@ pub fn reason_named(
     })
 }
 
-/// The tallies' unit of time (`hour` columns: ms / `HOUR`).
+/// The tallies' units of time (`unit` columns; `bucket` is ms / unit): hours, and UTC days.
 pub const HOUR: i64 = 3_600_000;
+/// See `HOUR`.
+pub const DAY: i64 = 86_400_000;
 
-/// `[from, to)` in the tallies' hours when both ends fall on an hour (a local midnight in a
-/// whole-hour time zone), none otherwise (the records are then read one by one).
-pub fn whole_hours((from, to): (i64, i64)) -> Option<(i64, i64)> {
-    (from.rem_euclid(HOUR) == 0 && to.rem_euclid(HOUR) == 0).then(|| (from / HOUR, to / HOUR))
+/// A span of time in the tallies' buckets: three `(unit, first, end)` pieces, the hours up
+/// to the first UTC midnight, the whole days, the hours after the last midnight (an empty
+/// piece has `first == end`).
+pub type Spans = [(i64, i64, i64); 3];
+
+/// `[from, to)` in the tallies' buckets when both ends fall on an hour (a local midnight in
+/// a whole-hour time zone), none otherwise (the records are then read one by one).
+pub fn spans((from, to): (i64, i64)) -> Option<Spans> {
+    if from.rem_euclid(HOUR) != 0 || to.rem_euclid(HOUR) != 0 {
+        return None;
+    }
+    let (first_day, end_day) = ((from + DAY - 1).div_euclid(DAY), to.div_euclid(DAY));
+    Some(if first_day < end_day {
+        [(HOUR, from / HOUR, first_day * 24), (DAY, first_day, end_day), (HOUR, end_day * 24, to / HOUR)]
+    } else {
+        [(HOUR, from / HOUR, (to / HOUR).max(from / HOUR)), (DAY, 0, 0), (HOUR, 0, 0)]
+    })
+}
+
+/// Everything before `to` (on an hour) in the tallies' buckets.
+pub fn spans_before(to: i64) -> Spans {
+    let end_day = to.div_euclid(DAY);
+    [(DAY, i64::MIN, end_day), (HOUR, end_day * 24, to.div_euclid(HOUR)), (HOUR, 0, 0)]
+}
+
+/// SQL keeping a tally's rows in `spans`, its nine parameters named by `mark` from `first`
+/// (`?N` on SQLite, `$N` on PostgreSQL); `spans_params` gives their values in order.
+pub fn spans_sql(column: &str, first: usize, mark: impl Fn(usize) -> String) -> String {
+    let piece = |k: usize| {
+        let (u, a, b) = (mark(first + 3 * k), mark(first + 3 * k + 1), mark(first + 3 * k + 2));
+        format!("(unit = {u} AND {column} >= {a} AND {column} < {b})")
+    };
+    format!("({} OR {} OR {})", piece(0), piece(1), piece(2))
+}
+
+/// The values of `spans_sql`'s parameters.
+pub fn spans_params(spans: &Spans) -> Vec<i64> {
+    spans.iter().flat_map(|(u, a, b)| [*u, *a, *b]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_is_its_whole_days_and_the_hours_at_its_ends() {
+        // Paris, March 2026: 28 Feb 23:00 UTC to 31 Mar 22:00 UTC.
+        let (from, to) = (1_772_319_600_000, 1_774_994_400_000);
+        let s = spans((from, to)).unwrap();
+        assert_eq!(s[0], (HOUR, from / HOUR, from / HOUR + 1), "the hour before the first UTC midnight");
+        assert_eq!((s[1].0, s[1].2 - s[1].1), (DAY, 30), "1 to 30 March, whole UTC days");
+        assert_eq!((s[2].0, s[2].2 - s[2].1), (HOUR, 22), "31 March until 22:00 UTC");
+        let hours: i64 = s.iter().map(|(u, a, b)| (b - a) * u / HOUR).sum();
+        assert_eq!(hours * HOUR, to - from);
+        // Within one day: hours alone; not on an hour: none.
+        assert_eq!(spans((from, from + 5 * HOUR)).unwrap()[0], (HOUR, from / HOUR, from / HOUR + 5));
+        assert_eq!(spans((from + 1, to)), None);
+        let before = spans_before(from);
+        assert_eq!((before[0].2, before[1]), (from / DAY, (HOUR, from / DAY * 24, from / HOUR)));
+    }
 }
 
 /// A tally's stages-visited text (`1,4,7`) as ids.

@@ -10,7 +10,7 @@ use crate::domain::report::reasons::{self, LostReason};
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
-use crate::store::reports::{HOUR, taken_back, visited_ids, whole_hours};
+use crate::store::reports::{HOUR, spans, spans_before, spans_params, spans_sql, taken_back, visited_ids};
 
 /// The lost reasons, in order.
 fn reasons_in(c: &mut impl postgres::GenericClient) -> Result<Vec<LostReason>> {
@@ -59,10 +59,10 @@ impl Reports for Store {
 
     fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight, tallied: bool) -> Result<Vec<LeadFact>> {
         let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t", 3);
-        let hours = whole_hours(created).filter(|_| tallied);
+        let spans = spans(created).filter(|_| tallied);
         // Over whole hours the converted leads alone are read one by one (their times).
         let converted =
-            if hours.is_some() { "AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'success')" } else { "" };
+            if spans.is_some() { "AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'success')" } else { "" };
         let sql = format!(
             "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login::text, src.code::text, dep.name::text, 1::bigint \
              FROM leads t {people} \
@@ -71,18 +71,22 @@ impl Reports for Store {
         );
         let mut params: Params = vec![Box::new(created.0), Box::new(created.1)];
         params.extend(vis_params);
-        let tallies = hours.map(|(from, to)| {
-            let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t", 3);
+        let tallies = spans.map(|spans| {
+            let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t", 10);
             let sql = format!(
                 "SELECT 0::bigint, t.stage_id, 0::bigint, NULL::bigint, u.login::text, src.code::text, dep.name::text, t.records \
                  FROM (SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                               sum(records)::bigint AS records FROM record_tallies \
-                        WHERE entity = 'lead' AND hour >= $1 AND hour < $2 \
+                        WHERE entity = 'lead' AND {within} \
                           AND stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
                         GROUP BY stage_id, responsible_id, source_id HAVING sum(records) <> 0) t {people} WHERE {vis}",
+                within = spans_sql("bucket", 1, |i| format!("${i}")),
                 people = crate::store::reports::people_joins("t"),
             );
-            let mut params: Params = vec![Box::new(from), Box::new(to)];
+            let mut params: Params = Vec::new();
+            for v in spans_params(&spans) {
+                params.push(Box::new(v));
+            }
             params.extend(vis_params);
             (sql, params)
         });
@@ -112,29 +116,29 @@ impl Reports for Store {
     }
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
-        let Some((from, to)) = whole_hours(query.created).filter(|_| query.tallied) else {
+        let Some(spans) = spans(query.created).filter(|_| query.tallied) else {
             return self.reading(|s| funnel_records(s, query, sight, None));
         };
         let entity = query.entity;
-        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 5);
-        let hour = if query.from_leads { "lead_hour" } else { "hour" };
+        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 12);
+        let bucket = if query.from_leads { "lead_bucket" } else { "bucket" };
         let sql = format!(
             "SELECT t.stage_id, t.visited, t.records, t.amount_minor, t.currency, u.login::text, src.code::text, dep.name::text \
              FROM (SELECT stage_id, visited, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                           nullif(currency, '') AS currency, sum(records)::bigint AS records, \
                           sum(amount_minor)::bigint AS amount_minor \
                      FROM record_tallies \
-                    WHERE entity = $1 AND {hour} >= $2 AND {hour} < $3 AND ($4::bigint IS NULL OR pipeline_id = $4) \
+                    WHERE entity = $1 AND {within} AND ($11::bigint IS NULL OR pipeline_id = $11) \
                     GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
              {people} WHERE {vis}",
+            within = spans_sql(bucket, 2, |i| format!("${i}")),
             people = crate::store::reports::people_joins("t"),
         );
-        let mut params: Params = vec![
-            Box::new(entity.code().to_string()),
-            Box::new(from),
-            Box::new(to),
-            Box::new(query.pipeline.filter(|_| entity == Entity::Deal)),
-        ];
+        let mut params: Params = vec![Box::new(entity.code().to_string())];
+        for v in spans_params(&spans) {
+            params.push(Box::new(v));
+        }
+        params.push(Box::new(query.pipeline.filter(|_| entity == Entity::Deal)));
         params.extend(vis_params);
         self.reading(|s| {
             let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;
@@ -170,7 +174,7 @@ impl Reports for Store {
         reach: &Visibility,
         tallied: bool,
     ) -> Result<Vec<ActivityTally>> {
-        let Some((from, to)) = whole_hours(period).filter(|_| tallied) else {
+        let Some(spans) = spans(period).filter(|_| tallied) else {
             let (vis, vis_params) = visibility_sql(reach, "t", 4);
             let sql = format!(
                 "SELECT t.id, t.kind, u.login::text, dep.name::text, t.deadline, t.completed_at, t.completed \
@@ -200,7 +204,7 @@ impl Reports for Store {
         };
         // The period's whole hours and the hours before this one from the tallies; the open
         // activities due earlier in this hour one by one.
-        let (vis, vis_params) = visibility_sql(reach, "t", 6);
+        let (vis, vis_params) = visibility_sql(reach, "t", 21);
         let sql = format!(
             "SELECT t.kind, u.login::text, dep.name::text, sum(t.planned)::bigint, sum(t.done)::bigint, \
                     sum(t.late)::bigint, sum(t.overdue)::bigint \
@@ -209,18 +213,23 @@ impl Reports for Store {
                             CASE WHEN what IN ('done', 'late') THEN n ELSE 0 END AS done, \
                             CASE WHEN what = 'late' THEN n ELSE 0 END AS late, 0::bigint AS overdue \
                        FROM activity_tallies \
-                      WHERE what IN ('due_open', 'due_done', 'done', 'late') AND hour >= $1 AND hour < $2 \
+                      WHERE what IN ('due_open', 'due_done', 'done', 'late') AND {within} \
                      UNION ALL \
-                     SELECT kind, responsible_id, 0, 0, 0, n FROM activity_tallies WHERE what = 'due_open' AND hour < $3 \
+                     SELECT kind, responsible_id, 0, 0, 0, n FROM activity_tallies WHERE what = 'due_open' AND {before} \
                      UNION ALL \
                      SELECT kind, coalesce(responsible_id, 0), 0, 0, 0, 1 FROM activities \
-                      WHERE NOT completed AND deadline >= $4 AND deadline < $5) x) t \
+                      WHERE NOT completed AND deadline >= $19 AND deadline < $20) x) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
-             WHERE {vis} GROUP BY t.kind, t.responsible_id, u.login, dep.name"
+             WHERE {vis} GROUP BY t.kind, t.responsible_id, u.login, dep.name",
+            within = spans_sql("bucket", 1, |i| format!("${i}")),
+            before = spans_sql("bucket", 10, |i| format!("${i}")),
         );
-        let this_hour = now.div_euclid(HOUR);
-        let mut params: Params =
-            vec![Box::new(from), Box::new(to), Box::new(this_hour), Box::new(this_hour * HOUR), Box::new(now)];
+        let this_hour = now.div_euclid(HOUR) * HOUR;
+        let mut params: Params = Vec::new();
+        for v in spans_params(&spans).into_iter().chain(spans_params(&spans_before(this_hour))).chain([this_hour, now])
+        {
+            params.push(Box::new(v));
+        }
         params.extend(vis_params);
         self.reading(|s| {
             let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;
@@ -320,10 +329,15 @@ fn funnel_records(
     };
     let pipeline =
         if entity == Entity::Deal { "($5::bigint IS NULL OR t.pipeline_id = $5)" } else { "$5::bigint IS NULL" };
-    let moved = if moved_since.is_some() {
-        "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = $1 AND at >= $6)"
-    } else {
-        "AND $6::bigint IS NULL"
+    // Moved since (a move after the first), or for deals made from the period's leads, made
+    // since: what the tallies count otherwise than the period's end saw.
+    let moved = match (moved_since.is_some(), query.from_leads) {
+        (true, false) => "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = $1 AND at >= $6 AND first = 0)",
+        (true, true) => {
+            "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = $1 AND at >= $6 AND first = 0 \
+                          UNION ALL SELECT id FROM deals WHERE created_at >= $6)"
+        }
+        (false, _) => "AND $6::bigint IS NULL",
     };
     let sql = format!(
         "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login::text, src.code::text, dep.name::text, \

@@ -10,7 +10,7 @@ use crate::domain::report::reasons::{self, LostReason};
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
-use crate::store::reports::{HOUR, taken_back, visited_ids, whole_hours};
+use crate::store::reports::{HOUR, spans, spans_before, spans_params, spans_sql, taken_back, visited_ids};
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
 
@@ -65,29 +65,31 @@ impl Reports for Store {
 
     fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight, tallied: bool) -> Result<Vec<LeadFact>> {
         let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t");
-        let hours = whole_hours(created).filter(|_| tallied);
+        let spans = spans(created).filter(|_| tallied);
         // Over whole hours the converted leads alone are read one by one (their times).
         let converted =
-            if hours.is_some() { "AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'success')" } else { "" };
+            if spans.is_some() { "AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'success')" } else { "" };
         let sql = format!(
             "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code, dep.name, 1 FROM leads t \
              {people} \
              WHERE t.created_at >= ?1 AND t.created_at < ?2 {converted} AND {vis} ORDER BY t.id",
             people = crate::store::reports::people_joins("t"),
+            vis = unindexed(&vis),
         );
         let mut params: Vec<Sql> = vec![Sql::Integer(created.0), Sql::Integer(created.1)];
         params.extend(vis_params.iter().cloned());
-        let tallies = hours.map(|(from, to)| {
+        let tallies = spans.map(|spans| {
             let sql = format!(
                 "SELECT 0, t.stage_id, 0, NULL, u.login, src.code, dep.name, t.records FROM ( \
                    SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                           sum(records) AS records FROM record_tallies \
-                    WHERE entity = 'lead' AND hour >= ?1 AND hour < ?2 \
+                    WHERE entity = 'lead' AND {within} \
                       AND stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
                     GROUP BY stage_id, responsible_id, source_id HAVING sum(records) <> 0) t {people} WHERE {vis}",
+                within = spans_sql("bucket", 1, |i| format!("?{i}")),
                 people = crate::store::reports::people_joins("t"),
             );
-            let mut params: Vec<Sql> = vec![Sql::Integer(from), Sql::Integer(to)];
+            let mut params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
             params.extend(vis_params.iter().cloned());
             (sql, params)
         });
@@ -117,27 +119,25 @@ impl Reports for Store {
     }
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
-        let Some((from, to)) = whole_hours(query.created).filter(|_| query.tallied) else {
+        let Some(spans) = spans(query.created).filter(|_| query.tallied) else {
             return self.reading(|s| funnel_records(s, query, sight, None));
         };
         let entity = query.entity;
         let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
-        let hour = if query.from_leads { "lead_hour" } else { "hour" };
+        let bucket = if query.from_leads { "lead_bucket" } else { "bucket" };
         let sql = format!(
             "SELECT t.stage_id, t.visited, t.records, t.amount_minor, t.currency, u.login, src.code, dep.name FROM ( \
                SELECT stage_id, visited, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                       nullif(currency, '') AS currency, sum(records) AS records, sum(amount_minor) AS amount_minor \
-                 FROM record_tallies WHERE entity = ?1 AND {hour} >= ?2 AND {hour} < ?3 AND (?4 IS NULL OR pipeline_id = ?4) \
+                 FROM record_tallies WHERE entity = ?1 AND {within} AND (?11 IS NULL OR pipeline_id = ?11) \
                 GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
              {people} WHERE {vis}",
+            within = spans_sql(bucket, 2, |i| format!("?{i}")),
             people = crate::store::reports::people_joins("t"),
         );
-        let mut params: Vec<Sql> = vec![
-            Sql::Text(entity.code().into()),
-            Sql::Integer(from),
-            Sql::Integer(to),
-            query.pipeline.filter(|_| entity == Entity::Deal).map_or(Sql::Null, Sql::Integer),
-        ];
+        let mut params: Vec<Sql> = vec![Sql::Text(entity.code().into())];
+        params.extend(spans_params(&spans).into_iter().map(Sql::Integer));
+        params.push(query.pipeline.filter(|_| entity == Entity::Deal).map_or(Sql::Null, Sql::Integer));
         params.extend(vis_params);
         self.reading(|s| {
             let mut stmt = s.conn().prepare_cached(&sql)?;
@@ -175,7 +175,7 @@ impl Reports for Store {
         tallied: bool,
     ) -> Result<Vec<ActivityTally>> {
         let (vis, vis_params) = visibility_sql(reach, "t");
-        let Some((from, to)) = whole_hours(period).filter(|_| tallied) else {
+        let Some(spans) = spans(period).filter(|_| tallied) else {
             let sql = format!(
                 "SELECT t.id, t.kind, u.login, dep.name, t.deadline, t.completed_at, t.completed FROM activities t \
                  LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
@@ -209,23 +209,21 @@ impl Reports for Store {
                  SELECT kind, responsible_id, CASE WHEN what IN ('due_open', 'due_done') THEN n ELSE 0 END AS planned, \
                         CASE WHEN what IN ('done', 'late') THEN n ELSE 0 END AS done, \
                         CASE WHEN what = 'late' THEN n ELSE 0 END AS late, 0 AS overdue \
-                   FROM activity_tallies WHERE what IN ('due_open', 'due_done', 'done', 'late') AND hour >= ?1 AND hour < ?2 \
+                   FROM activity_tallies WHERE what IN ('due_open', 'due_done', 'done', 'late') AND {within} \
                  UNION ALL \
-                 SELECT kind, responsible_id, 0, 0, 0, n FROM activity_tallies WHERE what = 'due_open' AND hour < ?3 \
+                 SELECT kind, responsible_id, 0, 0, 0, n FROM activity_tallies WHERE what = 'due_open' AND {before} \
                  UNION ALL \
                  SELECT kind, coalesce(responsible_id, 0), 0, 0, 0, 1 FROM activities \
-                  WHERE completed = 0 AND deadline >= ?4 AND deadline < ?5)) t \
+                  WHERE completed = 0 AND deadline >= ?19 AND deadline < ?20)) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
-             WHERE {vis} GROUP BY t.kind, t.responsible_id"
+             WHERE {vis} GROUP BY t.kind, t.responsible_id",
+            within = spans_sql("bucket", 1, |i| format!("?{i}")),
+            before = spans_sql("bucket", 10, |i| format!("?{i}")),
         );
-        let this_hour = now.div_euclid(HOUR);
-        let mut params: Vec<Sql> = vec![
-            Sql::Integer(from),
-            Sql::Integer(to),
-            Sql::Integer(this_hour),
-            Sql::Integer(this_hour * HOUR),
-            Sql::Integer(now),
-        ];
+        let this_hour = now.div_euclid(HOUR) * HOUR;
+        let mut params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
+        params.extend(spans_params(&spans_before(this_hour)).into_iter().map(Sql::Integer));
+        params.extend([Sql::Integer(this_hour), Sql::Integer(now)]);
         params.extend(vis_params);
         self.reading(|s| {
             let mut stmt = s.conn().prepare_cached(&sql)?;
@@ -315,16 +313,24 @@ fn funnel_records(
     let entity = query.entity;
     let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
     // A deal made after the period's end was not there then (made from one of its leads).
-    let cohort = if query.from_leads {
-        "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)"
-    } else {
-        "t.created_at >= ?2 AND t.created_at < ?3"
+    let cohort = match (query.from_leads, moved_since.is_some()) {
+        // The records moved since: a few, each one's lead looked up.
+        (true, true) => {
+            "EXISTS (SELECT 1 FROM leads l WHERE l.id = t.lead_id AND l.created_at >= ?2 AND l.created_at < ?3)"
+        }
+        (true, false) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)",
+        (false, _) => "t.created_at >= ?2 AND t.created_at < ?3",
     };
     let pipeline = if entity == Entity::Deal { "(?5 IS NULL OR t.pipeline_id = ?5)" } else { "?5 IS NULL" };
-    let moved = if moved_since.is_some() {
-        "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6)"
-    } else {
-        "AND ?6 IS NULL"
+    // Moved since (a move after the first), or for deals made from the period's leads, made
+    // since: what the tallies count otherwise than the period's end saw.
+    let moved = match (moved_since.is_some(), query.from_leads) {
+        (true, false) => "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6 AND first = 0)",
+        (true, true) => {
+            "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6 AND first = 0 \
+                          UNION ALL SELECT id FROM deals WHERE created_at >= ?6)"
+        }
+        (false, _) => "AND ?6 IS NULL",
     };
     let sql = format!(
         "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login, src.code, dep.name, \
@@ -336,6 +342,7 @@ fn funnel_records(
          WHERE {cohort} AND {pipeline} AND (?4 IS NULL OR t.created_at < ?4) {moved} AND {vis} ORDER BY t.id",
         table = entity.table(),
         people = crate::store::reports::people_joins("t"),
+        vis = unindexed(&vis),
     );
     let mut params: Vec<Sql> = vec![
         Sql::Text(entity.code().into()),
@@ -368,4 +375,11 @@ fn funnel_records(
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A visibility condition the planner does not answer from the responsible's indexes: a
+/// report's records are found by when they came in or moved, and SQLite would otherwise
+/// read every record of the people the user sees.
+fn unindexed(vis: &str) -> String {
+    vis.replace("t.responsible_id", "+t.responsible_id")
 }

@@ -1,10 +1,14 @@
 -- Version 13: the counts the sales head's reports add up, as SQLite's migration 23 (issue 29:
 -- each report within 150 ms at a million leads). Kept by triggers that run as the schema's
 -- owner; a user's own role reads the rows of the responsibles its level reaches.
+CREATE TABLE tally_units (unit BIGINT PRIMARY KEY);
+INSERT INTO tally_units VALUES (3600000), (86400000);
+
 CREATE TABLE record_tallies (
     entity         TEXT NOT NULL,
-    hour           BIGINT NOT NULL,
-    lead_hour      BIGINT NOT NULL,
+    unit           BIGINT NOT NULL,
+    bucket         BIGINT NOT NULL,
+    lead_bucket    BIGINT NOT NULL,
     pipeline_id    BIGINT NOT NULL,
     responsible_id BIGINT NOT NULL,
     source_id      BIGINT NOT NULL,
@@ -13,20 +17,39 @@ CREATE TABLE record_tallies (
     currency       TEXT NOT NULL,
     records        BIGINT NOT NULL,
     amount_minor   BIGINT NOT NULL,
-    PRIMARY KEY (entity, hour, lead_hour, pipeline_id, responsible_id, source_id, stage_id, visited, currency)
+    PRIMARY KEY (entity, unit, bucket, lead_bucket, pipeline_id, responsible_id, source_id, stage_id, visited, currency)
 );
-CREATE INDEX record_tallies_lead_hour ON record_tallies(entity, lead_hour);
+CREATE INDEX record_tallies_lead_bucket ON record_tallies(entity, unit, lead_bucket);
 
 CREATE TABLE activity_tallies (
     what           TEXT NOT NULL CHECK (what IN ('due_open', 'due_done', 'done', 'late')),
-    hour           BIGINT NOT NULL,
+    unit           BIGINT NOT NULL,
+    bucket         BIGINT NOT NULL,
     responsible_id BIGINT NOT NULL,
     kind           TEXT NOT NULL,
     n              BIGINT NOT NULL,
-    PRIMARY KEY (what, hour, responsible_id, kind)
+    PRIMARY KEY (what, unit, bucket, responsible_id, kind)
 );
 
-CREATE INDEX stage_moves_at ON stage_moves(entity, at);
+-- A record's first stage (when it came in) is told from its moves: a past period's funnel
+-- corrects only the records moved since its end, found by this index.
+ALTER TABLE stage_moves ADD COLUMN first BIGINT NOT NULL DEFAULT 0;
+UPDATE stage_moves SET first = 1 WHERE id IN (SELECT min(id) FROM stage_moves GROUP BY entity, record_id);
+CREATE INDEX stage_moves_since ON stage_moves(entity, at, record_id) WHERE first = 0;
+
+CREATE OR REPLACE FUNCTION prospect_stage_moves() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    kind TEXT := CASE TG_TABLE_NAME WHEN 'leads' THEN 'lead' ELSE 'deal' END;
+BEGIN
+    IF TG_LEVEL = 'STATEMENT' THEN
+        INSERT INTO stage_moves (entity, record_id, stage_id, at, first)
+        SELECT kind, n.id, n.stage_id, n.moved_at, 1 FROM new_rows n ORDER BY n.id;
+    ELSE
+        INSERT INTO stage_moves (entity, record_id, stage_id, at) VALUES (kind, NEW.id, NEW.stage_id, NEW.moved_at);
+    END IF;
+    RETURN NULL;
+END $$;
 
 ALTER TABLE record_tallies ENABLE ROW LEVEL SECURITY;
 CREATE POLICY prospect_read ON record_tallies FOR SELECT USING (
@@ -47,16 +70,17 @@ LANGUAGE sql STABLE SECURITY DEFINER AS $$
       FROM (SELECT stage_id AS s FROM stage_moves WHERE entity = p_entity AND record_id = p_id UNION SELECT p_stage) x
 $$;
 
--- One record added to (sign 1) or taken from (-1) its key's row.
+-- One record added to (sign 1) or taken from (-1) its key's rows (by hour and by day).
 CREATE FUNCTION prospect_tally_record(p_entity TEXT, p_created BIGINT, p_lead BIGINT, p_pipeline BIGINT,
     p_responsible BIGINT, p_source BIGINT, p_stage BIGINT, p_visited TEXT, p_currency TEXT, p_amount BIGINT,
     p_sign INTEGER) RETURNS void
 LANGUAGE sql SECURITY DEFINER AS $$
     INSERT INTO record_tallies
-    VALUES (p_entity, p_created / 3600000, coalesce((SELECT created_at / 3600000 FROM leads WHERE id = p_lead), -1),
-            coalesce(p_pipeline, 0), coalesce(p_responsible, 0), coalesce(p_source, 0), p_stage, p_visited,
-            coalesce(p_currency, ''), p_sign, p_sign * coalesce(p_amount, 0))
-    ON CONFLICT (entity, hour, lead_hour, pipeline_id, responsible_id, source_id, stage_id, visited, currency)
+    SELECT p_entity, u.unit, p_created / u.unit, coalesce((SELECT created_at / u.unit FROM leads WHERE id = p_lead), -1),
+           coalesce(p_pipeline, 0), coalesce(p_responsible, 0), coalesce(p_source, 0), p_stage, p_visited,
+           coalesce(p_currency, ''), p_sign, p_sign * coalesce(p_amount, 0)
+      FROM tally_units u ORDER BY u.unit
+    ON CONFLICT (entity, unit, bucket, lead_bucket, pipeline_id, responsible_id, source_id, stage_id, visited, currency)
     DO UPDATE SET records = record_tallies.records + excluded.records,
                   amount_minor = record_tallies.amount_minor + excluded.amount_minor
 $$;
@@ -72,20 +96,20 @@ BEGIN
     IF TG_LEVEL = 'STATEMENT' THEN
         IF kind = 'lead' THEN
             INSERT INTO record_tallies
-            SELECT 'lead', n.created_at / 3600000, -1, 0, coalesce(n.responsible_id, 0), coalesce(n.source_id, 0),
+            SELECT 'lead', u.unit, n.created_at / u.unit, -1, 0, coalesce(n.responsible_id, 0), coalesce(n.source_id, 0),
                    n.stage_id, n.stage_id::text, coalesce(n.currency, ''), count(*), sum(coalesce(n.amount_minor, 0))
-              FROM new_rows n GROUP BY 2, 5, 6, 7, 8, 9 ORDER BY 2, 5, 6, 7, 8, 9
-            ON CONFLICT (entity, hour, lead_hour, pipeline_id, responsible_id, source_id, stage_id, visited, currency)
+              FROM new_rows n, tally_units u GROUP BY 2, 3, 6, 7, 8, 9, 10 ORDER BY 2, 3, 6, 7, 8, 9, 10
+            ON CONFLICT (entity, unit, bucket, lead_bucket, pipeline_id, responsible_id, source_id, stage_id, visited, currency)
             DO UPDATE SET records = record_tallies.records + excluded.records,
                           amount_minor = record_tallies.amount_minor + excluded.amount_minor;
         ELSE
             INSERT INTO record_tallies
-            SELECT 'deal', n.created_at / 3600000, coalesce(l.created_at / 3600000, -1), n.pipeline_id,
+            SELECT 'deal', u.unit, n.created_at / u.unit, coalesce(l.created_at / u.unit, -1), n.pipeline_id,
                    coalesce(n.responsible_id, 0), coalesce(n.source_id, 0), n.stage_id, n.stage_id::text,
                    coalesce(n.currency, ''), count(*), sum(coalesce(n.amount_minor, 0))
-              FROM new_rows n LEFT JOIN leads l ON l.id = n.lead_id
-             GROUP BY 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 2, 3, 4, 5, 6, 7, 8, 9
-            ON CONFLICT (entity, hour, lead_hour, pipeline_id, responsible_id, source_id, stage_id, visited, currency)
+              FROM new_rows n LEFT JOIN leads l ON l.id = n.lead_id CROSS JOIN tally_units u
+             GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10 ORDER BY 2, 3, 4, 5, 6, 7, 8, 9, 10
+            ON CONFLICT (entity, unit, bucket, lead_bucket, pipeline_id, responsible_id, source_id, stage_id, visited, currency)
             DO UPDATE SET records = record_tallies.records + excluded.records,
                           amount_minor = record_tallies.amount_minor + excluded.amount_minor;
         END IF;
@@ -139,33 +163,34 @@ LANGUAGE plpgsql SECURITY DEFINER AS $$
 BEGIN
     IF TG_LEVEL = 'STATEMENT' THEN
         INSERT INTO activity_tallies
-        SELECT what, hour, responsible_id, kind, count(*)
-          FROM (SELECT CASE WHEN n.completed THEN 'due_done' ELSE 'due_open' END AS what, n.deadline / 3600000 AS hour,
+        SELECT x.what, u.unit, x.at / u.unit, x.responsible_id, x.kind, count(*)
+          FROM (SELECT CASE WHEN n.completed THEN 'due_done' ELSE 'due_open' END AS what, n.deadline AS at,
                        coalesce(n.responsible_id, 0) AS responsible_id, n.kind
                   FROM new_rows n
                 UNION ALL
-                SELECT CASE WHEN n.completed_at > n.deadline THEN 'late' ELSE 'done' END, n.completed_at / 3600000,
+                SELECT CASE WHEN n.completed_at > n.deadline THEN 'late' ELSE 'done' END, n.completed_at,
                        coalesce(n.responsible_id, 0), n.kind
-                  FROM new_rows n WHERE n.completed_at IS NOT NULL) x
-         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (what, hour, responsible_id, kind) DO UPDATE SET n = activity_tallies.n + excluded.n;
+                  FROM new_rows n WHERE n.completed_at IS NOT NULL) x CROSS JOIN tally_units u
+         GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (what, unit, bucket, responsible_id, kind) DO UPDATE SET n = activity_tallies.n + excluded.n;
         RETURN NULL;
     END IF;
     INSERT INTO activity_tallies
-    SELECT what, hour, responsible_id, kind, sum(n)
-      FROM (SELECT CASE WHEN OLD.completed THEN 'due_done' ELSE 'due_open' END AS what, OLD.deadline / 3600000 AS hour,
+    SELECT x.what, u.unit, x.at / u.unit, x.responsible_id, x.kind, sum(x.n)
+      FROM (SELECT CASE WHEN OLD.completed THEN 'due_done' ELSE 'due_open' END AS what, OLD.deadline AS at,
                    coalesce(OLD.responsible_id, 0) AS responsible_id, OLD.kind AS kind, -1 AS n
             UNION ALL
-            SELECT CASE WHEN OLD.completed_at > OLD.deadline THEN 'late' ELSE 'done' END, OLD.completed_at / 3600000,
+            SELECT CASE WHEN OLD.completed_at > OLD.deadline THEN 'late' ELSE 'done' END, OLD.completed_at,
                    coalesce(OLD.responsible_id, 0), OLD.kind, -1 WHERE OLD.completed_at IS NOT NULL
             UNION ALL
-            SELECT CASE WHEN NEW.completed THEN 'due_done' ELSE 'due_open' END, NEW.deadline / 3600000,
+            SELECT CASE WHEN NEW.completed THEN 'due_done' ELSE 'due_open' END, NEW.deadline,
                    coalesce(NEW.responsible_id, 0), NEW.kind, 1 WHERE TG_OP = 'UPDATE'
             UNION ALL
-            SELECT CASE WHEN NEW.completed_at > NEW.deadline THEN 'late' ELSE 'done' END, NEW.completed_at / 3600000,
+            SELECT CASE WHEN NEW.completed_at > NEW.deadline THEN 'late' ELSE 'done' END, NEW.completed_at,
                    coalesce(NEW.responsible_id, 0), NEW.kind, 1 WHERE TG_OP = 'UPDATE' AND NEW.completed_at IS NOT NULL) x
-     GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (what, hour, responsible_id, kind) DO UPDATE SET n = activity_tallies.n + excluded.n;
+      CROSS JOIN tally_units u
+     GROUP BY 1, 2, 3, 4, 5 HAVING sum(x.n) <> 0 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (what, unit, bucket, responsible_id, kind) DO UPDATE SET n = activity_tallies.n + excluded.n;
     RETURN NULL;
 END $$;
 
@@ -184,7 +209,7 @@ DO $$
 DECLARE
     f TEXT;
 BEGIN
-    FOR f IN VALUES ('prospect_visited(text, bigint, bigint)'),
+    FOR f IN VALUES ('prospect_visited(text, bigint, bigint)'), ('prospect_stage_moves()'),
                     ('prospect_tally_record(text, bigint, bigint, bigint, bigint, bigint, bigint, text, text, bigint, integer)'),
                     ('prospect_record_tallies()'), ('prospect_activity_tallies()') LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_catalog, pg_temp', f, current_schema());
