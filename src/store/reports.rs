@@ -79,23 +79,38 @@ pub fn spans((from, to): (i64, i64)) -> Option<Spans> {
     })
 }
 
+/// What a funnel reads of the tallies for its query: the period's spans, and the hour its
+/// records must have come in before (deals made from a past period's leads: one made after
+/// the period's end was not there then, so they are read by the hour, where that is exact).
+pub fn funnel_spans(query: &crate::store::engine::FunnelQuery) -> Option<(Spans, Option<i64>)> {
+    let spans = spans(query.created).filter(|_| query.tallied)?;
+    Some(match query.end {
+        Some(end) if query.from_leads => {
+            ([(HOUR, query.created.0 / HOUR, query.created.1 / HOUR), (DAY, 0, 0), (HOUR, 0, 0)], Some(end / HOUR))
+        }
+        _ => (spans, None),
+    })
+}
+
 /// Everything before `to` (on an hour) in the tallies' buckets.
 pub fn spans_before(to: i64) -> Spans {
     let end_day = to.div_euclid(DAY);
     [(DAY, i64::MIN, end_day), (HOUR, end_day * 24, to.div_euclid(HOUR)), (HOUR, 0, 0)]
 }
 
-/// SQL keeping a tally's rows in `spans`, its nine parameters named by `mark` from `first`
-/// (`?N` on SQLite, `$N` on PostgreSQL); `spans_params` gives their values in order.
-pub fn spans_sql(column: &str, first: usize, mark: impl Fn(usize) -> String) -> String {
+/// SQL of a tally table's rows in `spans` that `filter` keeps, as three index ranges read one
+/// after the other (a planner without statistics reads the whole table for an OR of them);
+/// the nine parameters are named by `mark` from `first` (`?N` on SQLite, `$N` on PostgreSQL)
+/// and `spans_params` gives their values in order.
+pub fn spans_rows(table: &str, filter: &str, column: &str, first: usize, mark: impl Fn(usize) -> String) -> String {
     let piece = |k: usize| {
         let (u, a, b) = (mark(first + 3 * k), mark(first + 3 * k + 1), mark(first + 3 * k + 2));
-        format!("(unit = {u} AND {column} >= {a} AND {column} < {b})")
+        format!("SELECT * FROM {table} WHERE {filter} AND unit = {u} AND {column} >= {a} AND {column} < {b}")
     };
-    format!("({} OR {} OR {})", piece(0), piece(1), piece(2))
+    format!("({} UNION ALL {} UNION ALL {})", piece(0), piece(1), piece(2))
 }
 
-/// The values of `spans_sql`'s parameters.
+/// The values of `spans_rows`'s parameters.
 pub fn spans_params(spans: &Spans) -> Vec<i64> {
     spans.iter().flat_map(|(u, a, b)| [*u, *a, *b]).collect()
 }

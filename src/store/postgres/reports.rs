@@ -10,7 +10,9 @@ use crate::domain::report::reasons::{self, LostReason};
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
-use crate::store::reports::{HOUR, spans, spans_before, spans_params, spans_sql, taken_back, visited_ids};
+use crate::store::reports::{
+    HOUR, funnel_spans, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
+};
 
 /// The lost reasons, in order.
 fn reasons_in(c: &mut impl postgres::GenericClient) -> Result<Vec<LostReason>> {
@@ -76,11 +78,10 @@ impl Reports for Store {
             let sql = format!(
                 "SELECT 0::bigint, t.stage_id, 0::bigint, NULL::bigint, u.login::text, src.code::text, dep.name::text, t.records \
                  FROM (SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
-                              sum(records)::bigint AS records FROM record_tallies \
-                        WHERE entity = 'lead' AND {within} \
-                          AND stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
+                              sum(records)::bigint AS records FROM {within} r \
+                        WHERE stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
                         GROUP BY stage_id, responsible_id, source_id HAVING sum(records) <> 0) t {people} WHERE {vis}",
-                within = spans_sql("bucket", 1, |i| format!("${i}")),
+                within = spans_rows("record_tallies", "entity = 'lead'", "bucket", 1, |i| format!("${i}")),
                 people = crate::store::reports::people_joins("t"),
             );
             let mut params: Params = Vec::new();
@@ -116,22 +117,22 @@ impl Reports for Store {
     }
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
-        let Some(spans) = spans(query.created).filter(|_| query.tallied) else {
+        let Some((spans, made_before)) = funnel_spans(query) else {
             return self.reading(|s| funnel_records(s, query, sight, None));
         };
         let entity = query.entity;
-        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 12);
+        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 13);
         let bucket = if query.from_leads { "lead_bucket" } else { "bucket" };
         let sql = format!(
             "SELECT t.stage_id, t.visited, t.records, t.amount_minor, t.currency, u.login::text, src.code::text, dep.name::text \
              FROM (SELECT stage_id, visited, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                           nullif(currency, '') AS currency, sum(records)::bigint AS records, \
                           sum(amount_minor)::bigint AS amount_minor \
-                     FROM record_tallies \
-                    WHERE entity = $1 AND {within} AND ($11::bigint IS NULL OR pipeline_id = $11) \
+                     FROM {within} r WHERE ($11::bigint IS NULL OR pipeline_id = $11) \
+                      AND ($12::bigint IS NULL OR bucket < $12) \
                     GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
              {people} WHERE {vis}",
-            within = spans_sql(bucket, 2, |i| format!("${i}")),
+            within = spans_rows("record_tallies", "entity = $1", bucket, 2, |i| format!("${i}")),
             people = crate::store::reports::people_joins("t"),
         );
         let mut params: Params = vec![Box::new(entity.code().to_string())];
@@ -139,6 +140,7 @@ impl Reports for Store {
             params.push(Box::new(v));
         }
         params.push(Box::new(query.pipeline.filter(|_| entity == Entity::Deal)));
+        params.push(Box::new(made_before));
         params.extend(vis_params);
         self.reading(|s| {
             let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;
@@ -212,17 +214,22 @@ impl Reports for Store {
                      SELECT kind, responsible_id, CASE WHEN what IN ('due_open', 'due_done') THEN n ELSE 0 END AS planned, \
                             CASE WHEN what IN ('done', 'late') THEN n ELSE 0 END AS done, \
                             CASE WHEN what = 'late' THEN n ELSE 0 END AS late, 0::bigint AS overdue \
-                       FROM activity_tallies \
-                      WHERE what IN ('due_open', 'due_done', 'done', 'late') AND {within} \
+                       FROM {within} r \
                      UNION ALL \
-                     SELECT kind, responsible_id, 0, 0, 0, n FROM activity_tallies WHERE what = 'due_open' AND {before} \
+                     SELECT kind, responsible_id, 0, 0, 0, n FROM {before} b \
                      UNION ALL \
                      SELECT kind, coalesce(responsible_id, 0), 0, 0, 0, 1 FROM activities \
                       WHERE NOT completed AND deadline >= $19 AND deadline < $20) x) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE {vis} GROUP BY t.kind, t.responsible_id, u.login, dep.name",
-            within = spans_sql("bucket", 1, |i| format!("${i}")),
-            before = spans_sql("bucket", 10, |i| format!("${i}")),
+            within = spans_rows(
+                "activity_tallies",
+                "what IN ('due_open', 'due_done', 'done', 'late')",
+                "bucket",
+                1,
+                |i| format!("${i}"),
+            ),
+            before = spans_rows("activity_tallies", "what = 'due_open'", "bucket", 10, |i| format!("${i}")),
         );
         let this_hour = now.div_euclid(HOUR) * HOUR;
         let mut params: Params = Vec::new();
@@ -329,13 +336,13 @@ fn funnel_records(
     };
     let pipeline =
         if entity == Entity::Deal { "($5::bigint IS NULL OR t.pipeline_id = $5)" } else { "$5::bigint IS NULL" };
-    // Moved since (a move after the first), or for deals made from the period's leads, made
-    // since: what the tallies count otherwise than the period's end saw.
+    // Moved since (a move after the first): what the tallies count otherwise than the period's
+    // end saw (deals made since from the period's leads are left out of the tallies read).
     let moved = match (moved_since.is_some(), query.from_leads) {
         (true, false) => "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = $1 AND at >= $6 AND first = 0)",
         (true, true) => {
-            "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = $1 AND at >= $6 AND first = 0 \
-                          UNION ALL SELECT id FROM deals WHERE created_at >= $6)"
+            "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = $1 AND at >= $6 AND first = 0) \
+             AND t.created_at < $6"
         }
         (false, _) => "AND $6::bigint IS NULL",
     };

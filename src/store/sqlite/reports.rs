@@ -10,7 +10,9 @@ use crate::domain::report::reasons::{self, LostReason};
 use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
-use crate::store::reports::{HOUR, spans, spans_before, spans_params, spans_sql, taken_back, visited_ids};
+use crate::store::reports::{
+    HOUR, funnel_spans, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
+};
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
 
@@ -82,11 +84,10 @@ impl Reports for Store {
             let sql = format!(
                 "SELECT 0, t.stage_id, 0, NULL, u.login, src.code, dep.name, t.records FROM ( \
                    SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
-                          sum(records) AS records FROM record_tallies \
-                    WHERE entity = 'lead' AND {within} \
-                      AND stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
+                          sum(records) AS records FROM {within} r \
+                    WHERE stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
                     GROUP BY stage_id, responsible_id, source_id HAVING sum(records) <> 0) t {people} WHERE {vis}",
-                within = spans_sql("bucket", 1, |i| format!("?{i}")),
+                within = spans_rows("record_tallies", "entity = 'lead'", "bucket", 1, |i| format!("?{i}")),
                 people = crate::store::reports::people_joins("t"),
             );
             let mut params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
@@ -119,7 +120,7 @@ impl Reports for Store {
     }
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
-        let Some(spans) = spans(query.created).filter(|_| query.tallied) else {
+        let Some((spans, made_before)) = funnel_spans(query) else {
             return self.reading(|s| funnel_records(s, query, sight, None));
         };
         let entity = query.entity;
@@ -129,15 +130,16 @@ impl Reports for Store {
             "SELECT t.stage_id, t.visited, t.records, t.amount_minor, t.currency, u.login, src.code, dep.name FROM ( \
                SELECT stage_id, visited, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                       nullif(currency, '') AS currency, sum(records) AS records, sum(amount_minor) AS amount_minor \
-                 FROM record_tallies WHERE entity = ?1 AND {within} AND (?11 IS NULL OR pipeline_id = ?11) \
+                 FROM {within} r WHERE (?11 IS NULL OR pipeline_id = ?11) AND (?12 IS NULL OR bucket < ?12) \
                 GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
              {people} WHERE {vis}",
-            within = spans_sql(bucket, 2, |i| format!("?{i}")),
+            within = spans_rows("record_tallies", "entity = ?1", bucket, 2, |i| format!("?{i}")),
             people = crate::store::reports::people_joins("t"),
         );
         let mut params: Vec<Sql> = vec![Sql::Text(entity.code().into())];
         params.extend(spans_params(&spans).into_iter().map(Sql::Integer));
         params.push(query.pipeline.filter(|_| entity == Entity::Deal).map_or(Sql::Null, Sql::Integer));
+        params.push(made_before.map_or(Sql::Null, Sql::Integer));
         params.extend(vis_params);
         self.reading(|s| {
             let mut stmt = s.conn().prepare_cached(&sql)?;
@@ -209,16 +211,16 @@ impl Reports for Store {
                  SELECT kind, responsible_id, CASE WHEN what IN ('due_open', 'due_done') THEN n ELSE 0 END AS planned, \
                         CASE WHEN what IN ('done', 'late') THEN n ELSE 0 END AS done, \
                         CASE WHEN what = 'late' THEN n ELSE 0 END AS late, 0 AS overdue \
-                   FROM activity_tallies WHERE what IN ('due_open', 'due_done', 'done', 'late') AND {within} \
+                   FROM {within} r \
                  UNION ALL \
-                 SELECT kind, responsible_id, 0, 0, 0, n FROM activity_tallies WHERE what = 'due_open' AND {before} \
+                 SELECT kind, responsible_id, 0, 0, 0, n FROM {before} b \
                  UNION ALL \
                  SELECT kind, coalesce(responsible_id, 0), 0, 0, 0, 1 FROM activities \
                   WHERE completed = 0 AND deadline >= ?19 AND deadline < ?20)) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE {vis} GROUP BY t.kind, t.responsible_id",
-            within = spans_sql("bucket", 1, |i| format!("?{i}")),
-            before = spans_sql("bucket", 10, |i| format!("?{i}")),
+            within = spans_rows("activity_tallies", KINDS_OF_TALLY, "bucket", 1, |i| format!("?{i}")),
+            before = spans_rows("activity_tallies", "what = 'due_open'", "bucket", 10, |i| format!("?{i}")),
         );
         let this_hour = now.div_euclid(HOUR) * HOUR;
         let mut params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
@@ -322,13 +324,13 @@ fn funnel_records(
         (false, _) => "t.created_at >= ?2 AND t.created_at < ?3",
     };
     let pipeline = if entity == Entity::Deal { "(?5 IS NULL OR t.pipeline_id = ?5)" } else { "?5 IS NULL" };
-    // Moved since (a move after the first), or for deals made from the period's leads, made
-    // since: what the tallies count otherwise than the period's end saw.
+    // Moved since (a move after the first): what the tallies count otherwise than the period's
+    // end saw (deals made since from the period's leads are left out of the tallies read).
     let moved = match (moved_since.is_some(), query.from_leads) {
         (true, false) => "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6 AND first = 0)",
         (true, true) => {
-            "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6 AND first = 0 \
-                          UNION ALL SELECT id FROM deals WHERE created_at >= ?6)"
+            "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6 AND first = 0) \
+             AND t.created_at < ?6"
         }
         (false, _) => "AND ?6 IS NULL",
     };
@@ -376,6 +378,9 @@ fn funnel_records(
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
+
+/// Every row of `activity_tallies` (its key begins with `what`).
+const KINDS_OF_TALLY: &str = "what IN ('due_open', 'due_done', 'done', 'late')";
 
 /// A visibility condition the planner does not answer from the responsible's indexes: a
 /// report's records are found by when they came in or moved, and SQLite would otherwise
