@@ -68,7 +68,7 @@ impl Reports for Store {
         let sql = format!(
             "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login::text, src.code::text, dep.name::text, 1::bigint \
              FROM leads t {people} \
-             WHERE t.created_at >= $1 AND t.created_at < $2 {converted} AND {vis} ORDER BY t.id",
+             WHERE t.created_at >= $1 AND t.created_at < $2 {converted} AND {vis}",
             people = crate::store::reports::people_joins("t"),
         );
         let mut params: Params = vec![Box::new(created.0), Box::new(created.1)];

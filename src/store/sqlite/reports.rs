@@ -74,7 +74,7 @@ impl Reports for Store {
         let sql = format!(
             "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code, dep.name, 1 FROM leads t \
              {people} \
-             WHERE t.created_at >= ?1 AND t.created_at < ?2 {converted} AND {vis} ORDER BY t.id",
+             WHERE t.created_at >= ?1 AND t.created_at < ?2 {converted} AND {vis}",
             people = crate::store::reports::people_joins("t"),
             vis = unindexed(&vis),
         );

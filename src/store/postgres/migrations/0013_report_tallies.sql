@@ -215,4 +215,4 @@ BEGIN
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_catalog, pg_temp', f, current_schema());
     END LOOP;
 END $$;
-CREATE INDEX leads_stage_created ON leads(stage_id, created_at);
+CREATE INDEX leads_stage_created ON leads(stage_id, created_at) INCLUDE (closed_at, responsible_id, source_id);
