@@ -115,6 +115,21 @@ pub fn spans_params(spans: &Spans) -> Vec<i64> {
     spans.iter().flat_map(|(u, a, b)| [*u, *a, *b]).collect()
 }
 
+/// A tally's stages-visited text (`1,4,7`) as ids.
+pub fn visited_ids(text: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = text.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// A record's facts counted the other way: a past period's funnel takes back what a record
+/// moved since counts for now, then adds what it counted for at the period's end.
+pub fn taken_back(mut fact: FunnelFact) -> FunnelFact {
+    fact.records = -fact.records;
+    fact.amount_minor = fact.amount_minor.map(|a| -a);
+    fact
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,19 +150,4 @@ mod tests {
         let before = spans_before(from);
         assert_eq!((before[0].2, before[1]), (from / DAY, (HOUR, from / DAY * 24, from / HOUR)));
     }
-}
-
-/// A tally's stages-visited text (`1,4,7`) as ids.
-pub fn visited_ids(text: &str) -> Vec<i64> {
-    let mut ids: Vec<i64> = text.split(',').filter_map(|s| s.trim().parse().ok()).collect();
-    ids.sort_unstable();
-    ids
-}
-
-/// A record's facts counted the other way: a past period's funnel takes back what a record
-/// moved since counts for now, then adds what it counted for at the period's end.
-pub fn taken_back(mut fact: FunnelFact) -> FunnelFact {
-    fact.records = -fact.records;
-    fact.amount_minor = fact.amount_minor.map(|a| -a);
-    fact
 }
