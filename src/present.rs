@@ -65,6 +65,11 @@ pub fn money(lang: Lang, minor: impl Into<i128>, currency: Option<&str>) -> Stri
     crate::domain::money::format_minor(minor.into(), currency, lang.number_style())
 }
 
+/// A count with the language's digit groups (`13,328`, `13 328`).
+pub fn count(lang: Lang, n: i64) -> String {
+    crate::domain::money::format_integer(n, lang.number_style())
+}
+
 /// A number written out with `.` (`1.5`, `5.5`), in the language's decimal mark (`1,5`).
 pub fn decimal(lang: Lang, text: &str) -> String {
     text.replace('.', &lang.number_style().decimal_mark().to_string())

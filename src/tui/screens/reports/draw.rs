@@ -105,7 +105,11 @@ fn converted(app: &App, c: &Conversion) -> String {
         .unwrap_or_default();
     app.ta(
         "tui.report_converted",
-        &[("created", &c.created.to_string()), ("converted", &c.converted.to_string()), ("rate", &rate)],
+        &[
+            ("created", &present::count(app.lang, c.created)),
+            ("converted", &present::count(app.lang, c.converted)),
+            ("rate", &rate),
+        ],
     )
 }
 
@@ -260,7 +264,7 @@ fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect,
                     (Some(m), _) => m.clone(),
                     (None, _) => app.t("report.no_date"),
                 },
-                r.count.to_string(),
+                present::count(app.lang, r.count),
                 present::money(app.lang, r.amount, Some(&r.currency)),
                 present::money(app.lang, r.weighted, Some(&r.currency)),
             ]

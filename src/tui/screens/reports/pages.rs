@@ -85,7 +85,7 @@ pub(super) fn draw_funnel(app: &App, f: &mut Frame, area: Rect) {
         };
         let title = app.ta(key, &[("pipeline", &sec.pipeline.name)]);
         let came_key = if sec.from_leads { "report.funnel_made" } else { "report.funnel_records" };
-        let came = app.ta(came_key, &[("count", &sec.funnel.records.to_string())]);
+        let came = app.ta(came_key, &[("count", &present::count(app.lang, sec.funnel.records))]);
         lines.push(Line::from(Span::styled(fit(&format!("{title} · {came}"), w), bold)));
         let head = format!(
             "  {} {:>9} {:>16} {:>8} {:>8}",
@@ -117,9 +117,9 @@ pub(super) fn draw_funnel(app: &App, f: &mut Frame, area: Rect) {
                 "{} {} {:>9} {:>16} {:>8} {:>8} ",
                 if here { "▶" } else { " " },
                 fit_pad(&row.stage.name, name_w),
-                row.count,
+                present::count(app.lang, row.count),
                 fit(&amount, 16),
-                row.reached,
+                present::count(app.lang, row.reached),
                 share_text(app, tenths),
             );
             let style = if here { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
@@ -162,7 +162,9 @@ pub(super) fn draw_activity(app: &App, f: &mut Frame, area: Rect) {
     let mut lines = vec![Line::from(Span::styled(fit(&head, w), Style::default().add_modifier(Modifier::BOLD)))];
     for x in report.rows.iter().take(inner.height.saturating_sub(1) as usize) {
         let who = x.who.clone().unwrap_or_else(|| app.t("report.nobody"));
-        let figures = [x.planned, x.done, x.done_late, x.overdue].map(|n| format!("{n:>cw$}")).join(" ");
+        let figures = [x.planned, x.done, x.done_late, x.overdue]
+            .map(|n| format!("{:>cw$}", present::count(app.lang, n)))
+            .join(" ");
         let text =
             format!(" {} {} {figures}", fit_pad(&who, 16), fit_pad(&app.t(&format!("report.kind_{}", x.kind)), 14));
         let style = if x.overdue > 0 { Style::default().fg(Color::Red) } else { Style::default() };
