@@ -125,11 +125,9 @@ impl Service {
         };
         let mut out = Vec::new();
         for p in pipelines {
-            let name = (entity == Entity::Deal).then_some(p.name.as_str());
-            let (_, stages) = self.engine.stages(entity, name)?;
-            let own: Vec<_> = stages.iter().map(|s| (s.stage.semantics, s.stage.probability)).collect();
+            let stages = self.engine.stages_of(p.id)?;
+            let own: Vec<_> = stages.iter().map(|s| (s.semantics, s.probability)).collect();
             for (s, probability) in stages.iter().zip(report::stage_probabilities(&own)) {
-                let s = &s.stage;
                 out.push(StageFact {
                     id: s.id,
                     code: s.code.clone(),
@@ -225,9 +223,8 @@ impl Service {
         let rows = self.engine.stale(entity, self.now(), &self.sight()?)?;
         let mut stages = Vec::new();
         for p in self.engine.pipelines(entity)? {
-            let name = (entity == Entity::Deal).then_some(p.name.as_str());
-            for s in self.engine.stages(entity, name)?.1 {
-                stages.push((s.stage.id, s.stage.name.clone(), s.stage.rot_days));
+            for s in self.engine.stages_of(p.id)? {
+                stages.push((s.id, s.name.clone(), s.rot_days));
             }
         }
         Ok(StaleReport { entity, now: self.now(), stages, rows })

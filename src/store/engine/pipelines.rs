@@ -11,6 +11,9 @@ pub trait Pipelines {
     /// The stages of the pipeline a stage belongs to, in order (the form's stage bar).
     fn sibling_stages(&self, stage_id: i64) -> Result<Vec<StageRow>>;
 
+    /// A pipeline's stages, in order, without counting their records (what a report needs).
+    fn stages_of(&self, pipeline_id: i64) -> Result<Vec<StageRow>>;
+
     /// A pipeline of `entity` by name (leads have one).
     fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow>;
 

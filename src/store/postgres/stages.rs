@@ -62,6 +62,10 @@ impl Pipelines for Store {
         refs::stages(&mut *c, stage.pipeline_id).map_err(|e| self.fill_path(e))
     }
 
+    fn stages_of(&self, pipeline_id: i64) -> Result<Vec<StageRow>> {
+        refs::stages(&mut *self.client(), pipeline_id).map_err(|e| self.fill_path(e))
+    }
+
     /// A pipeline of `entity` by name (leads have one).
     fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow> {
         if !entity.has_stages() {

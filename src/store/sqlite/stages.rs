@@ -54,6 +54,10 @@ impl Pipelines for Store {
         refs::stages(self.conn(), stage.pipeline_id)
     }
 
+    fn stages_of(&self, pipeline_id: i64) -> Result<Vec<StageRow>> {
+        refs::stages(self.conn(), pipeline_id)
+    }
+
     /// A pipeline of `entity` by name (leads have one).
     fn pipeline(&self, entity: Entity, name: Option<&str>) -> Result<PipelineRow> {
         if !entity.has_stages() {
