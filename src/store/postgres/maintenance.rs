@@ -247,6 +247,8 @@ impl Maintenance for Store {
     fn repair(&mut self) -> Result<()> {
         self.write(|tx, _| {
             recount_stage_totals(tx)?;
+            // The reports' tallies, counted again from the records.
+            tx.batch_execute(include_str!("migrations/tallies_rebuild.sql"))?;
             search::reindex_all(tx)
         })
     }

@@ -139,6 +139,8 @@ impl Maintenance for Store {
     fn repair(&mut self) -> Result<()> {
         self.write(|tx, _| {
             super::totals::recount_stage_totals(tx)?;
+            // The reports' tallies, counted again from the records.
+            tx.execute_batch(include_str!("migrations/tallies_rebuild.sql"))?;
             super::search::reindex_all(tx)
         })
     }

@@ -157,6 +157,17 @@ CREATE TRIGGER deals_reports_tally_change
 CREATE TRIGGER deals_reports_tally_delete AFTER DELETE ON deals
     FOR EACH ROW EXECUTE FUNCTION prospect_record_tallies();
 
+-- A deleted lead's deals let go of it first: their tallies move from the lead's period while
+-- the lead is there to say when it came in (the reference's own SET NULL comes too late).
+CREATE FUNCTION prospect_release_lead() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+BEGIN
+    UPDATE deals SET lead_id = NULL WHERE lead_id = OLD.id;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER leads_reports_release BEFORE DELETE ON leads
+    FOR EACH ROW EXECUTE FUNCTION prospect_release_lead();
+
 -- An activity's two rows: by its deadline (open or done), by when it was done (on time or late).
 CREATE FUNCTION prospect_activity_tallies() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER AS $$
@@ -211,9 +222,15 @@ DECLARE
 BEGIN
     FOR f IN VALUES ('prospect_visited(text, bigint, bigint)'), ('prospect_stage_moves()'),
                     ('prospect_tally_record(text, bigint, bigint, bigint, bigint, bigint, bigint, text, text, bigint, integer)'),
-                    ('prospect_record_tallies()'), ('prospect_activity_tallies()') LOOP
+                    ('prospect_record_tallies()'), ('prospect_activity_tallies()'), ('prospect_release_lead()') LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_catalog, pg_temp', f, current_schema());
     END LOOP;
 END $$;
+
+-- The helpers are the triggers' alone (as the totals', migration 4): a user's role neither
+-- writes a tally nor reads the stages of a record it does not see through them.
+REVOKE EXECUTE ON FUNCTION prospect_visited(TEXT, BIGINT, BIGINT) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION prospect_tally_record(TEXT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, TEXT, TEXT, BIGINT, INTEGER) FROM PUBLIC;
+
 -- The conversion report's median reads the converted leads of a period one by one, from the index alone.
 CREATE INDEX leads_stage_created ON leads(stage_id, created_at) INCLUDE (closed_at, responsible_id, source_id, id);

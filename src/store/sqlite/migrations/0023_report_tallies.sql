@@ -101,6 +101,13 @@ BEGIN
     ON CONFLICT DO UPDATE SET records = records + excluded.records, amount_minor = amount_minor + excluded.amount_minor;
 END;
 
+-- A deleted lead's deals let go of it first: their tallies move from the lead's period while
+-- the lead is there to say when it came in (the reference's own SET NULL comes too late).
+CREATE TRIGGER leads_tally_release BEFORE DELETE ON leads
+BEGIN
+    UPDATE deals SET lead_id = NULL WHERE lead_id = OLD.id;
+END;
+
 CREATE TRIGGER deals_tally_insert AFTER INSERT ON deals
 BEGIN
     INSERT INTO stage_moves (entity, record_id, stage_id, at, first) VALUES ('deal', NEW.id, NEW.stage_id, NEW.moved_at, 1);
