@@ -54,6 +54,8 @@ pub enum Effect {
     LoadReports { period: crate::domain::report::period::PeriodSpec },
     /// What became of the period's leads (the overview's line, read after the rest).
     LoadReportConversion { period: crate::domain::report::period::PeriodSpec },
+    /// The open deals by close month (the overview's right side, read after the rest).
+    LoadReportForecast { period: crate::domain::report::period::PeriodSpec },
     /// The funnel of the period's leads (then of the deals made from them).
     LoadReportFunnel { period: crate::domain::report::period::PeriodSpec },
     /// The activity report of the period.
@@ -389,6 +391,8 @@ pub enum StoreEvent {
         period: crate::domain::report::period::PeriodSpec,
         report: Box<crate::service::ConversionReport>,
     },
+    /// The open deals by close month, for the overview of a period.
+    ReportForecast { period: crate::domain::report::period::PeriodSpec, report: Box<crate::service::ForecastReport> },
     /// The funnel of a period.
     ReportFunnel { period: crate::domain::report::period::PeriodSpec, report: Box<crate::service::FunnelReport> },
     /// The activity report of a period.

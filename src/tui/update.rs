@@ -228,6 +228,7 @@ fn screen_of_data(ev: &StoreEvent) -> Option<Screen> {
         StoreEvent::Documents { .. } => Some(Screen::Documents),
         StoreEvent::Reports { .. }
         | StoreEvent::ReportConversion { .. }
+        | StoreEvent::ReportForecast { .. }
         | StoreEvent::ReportFunnel { .. }
         | StoreEvent::ReportActivity { .. } => Some(Screen::Reports),
         _ => None,
@@ -296,6 +297,7 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         ev @ StoreEvent::Documents { .. } => super::screens::documents::on_store(app, ev),
         ev @ (StoreEvent::Reports { .. }
         | StoreEvent::ReportConversion { .. }
+        | StoreEvent::ReportForecast { .. }
         | StoreEvent::ReportFunnel { .. }
         | StoreEvent::ReportActivity { .. }) => super::screens::reports::on_store(app, ev),
         StoreEvent::Opened { message, failed } => {

@@ -37,6 +37,7 @@ pub(super) fn is_read(effect: &Effect) -> bool {
             | Effect::LoadReports { .. }
             | Effect::LoadReportFunnel { .. }
             | Effect::LoadReportConversion { .. }
+            | Effect::LoadReportForecast { .. }
             | Effect::LoadReportActivity { .. }
             | Effect::LoadReference
             | Effect::LoadTriage { .. }
@@ -128,8 +129,8 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let (current, previous) = period.bounds(&now);
             let scope = crate::service::ReportScope::default();
             let data = crate::tui::screens::reports::ReportsData {
-                forecast: store.report_forecast(&scope)?,
                 won_lost: store.report_won_lost(&scope, current, previous)?,
+                forecast: None,
                 conversion: None,
             };
             vec![StoreEvent::Reports { period, data: Box::new(data) }]
@@ -139,6 +140,10 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let (current, previous) = period.bounds(&now);
             let report = store.report_conversion(&crate::service::ReportScope::default(), current, previous)?;
             vec![StoreEvent::ReportConversion { period, report: Box::new(report) }]
+        }
+        Effect::LoadReportForecast { period } => {
+            let report = store.report_forecast(&crate::service::ReportScope::default())?;
+            vec![StoreEvent::ReportForecast { period, report: Box::new(report) }]
         }
         Effect::LoadReportFunnel { period } => {
             let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);

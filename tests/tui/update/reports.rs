@@ -25,7 +25,7 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     assert_eq!((now.won, now.lost, now.win_rate_tenths()), (1, 1, Some(500)));
     assert!(data.conversion.is_some(), "the leads' figures follow the deals'");
     assert_eq!(now.reasons, [(Some("Price".to_string()), 1)]);
-    let rows = &data.forecast.groups[0].1;
+    let rows = &data.forecast.as_ref().expect("the forecast follows won and lost").groups[0].1;
     assert_eq!((rows[0].month.as_deref(), rows[0].amount, rows[0].weighted), (Some("2026-12"), 300_000, 51_000));
     // November 23rd (the tests' clock): this month is November, the deals closed today.
     assert_eq!(data.won_lost.period.first_day.to_string(), "2026-11-01");

@@ -144,13 +144,13 @@ fn draw_won_lost(
         heads,
         line(
             app.t("report.won"),
-            format!("{} · {}", now.won, sums(app, &now.won_amount)),
-            format!("{} · {}", before.won, sums(app, &before.won_amount)),
+            format!("{} · {}", present::count(app.lang, now.won), sums(app, &now.won_amount)),
+            format!("{} · {}", present::count(app.lang, before.won), sums(app, &before.won_amount)),
         ),
         line(
             app.t("report.lost"),
-            format!("{} · {}", now.lost, sums(app, &now.lost_amount)),
-            format!("{} · {}", before.lost, sums(app, &before.lost_amount)),
+            format!("{} · {}", present::count(app.lang, now.lost), sums(app, &now.lost_amount)),
+            format!("{} · {}", present::count(app.lang, before.lost), sums(app, &before.lost_amount)),
         ),
         line(app.t("report.win_rate"), rate(app, now), rate(app, before)),
         match leads {
@@ -214,7 +214,7 @@ fn draw_reasons(app: &App, f: &mut Frame, area: Rect, now: &WonLost) {
 }
 
 fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect, table_area: Rect) {
-    let rows = data.forecast.groups.first().map(|(_, r)| r.clone()).unwrap_or_default();
+    let rows = data.forecast.as_ref().and_then(|f| f.groups.first()).map(|(_, r)| r.clone()).unwrap_or_default();
     // The chart shows the first currency's months (the file's usual one); the table all.
     let currency = rows.iter().find(|r| !r.late).or(rows.first()).map(|r| r.currency.clone());
     let title = match &currency {

@@ -20,10 +20,10 @@ use crate::tui::keymap::{Binding, b, k};
 /// What the screen shows, as the worker read it.
 #[derive(Clone, Debug)]
 pub struct ReportsData {
-    /// Open deals by close month.
-    pub forecast: ForecastReport,
-    /// Won and lost in the period and the one before.
+    /// Won and lost in the period and the one before: read first.
     pub won_lost: WonLostReport,
+    /// Open deals by close month: read after (every open deal is read), `None` until then.
+    pub forecast: Option<ForecastReport>,
     /// What became of the leads that came in: read after the rest (on a large file it takes
     /// longest), `None` until then.
     pub conversion: Option<ConversionReport>,
@@ -153,11 +153,19 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     match ev {
         StoreEvent::Reports { period, data } => {
-            // The leads' figures follow the deals': asked for once these are drawn.
+            // The leads' figures and the forecast follow won and lost: asked for once these
+            // are drawn.
             let follow = data.conversion.is_none();
             app.reports.data = Some((period, data));
             if follow {
-                return vec![Effect::LoadReportConversion { period }];
+                return vec![Effect::LoadReportConversion { period }, Effect::LoadReportForecast { period }];
+            }
+        }
+        StoreEvent::ReportForecast { period, report } => {
+            if let Some((shown, data)) = app.reports.data.as_mut()
+                && *shown == period
+            {
+                data.forecast = Some(*report);
             }
         }
         StoreEvent::ReportConversion { period, report } => {
