@@ -30,11 +30,10 @@ pub fn people_joins(alias: &str) -> String {
 /// end (its stage now when no move is kept from before), `visited` the ids of the stages it
 /// had been in, comma-separated.
 pub fn funnel_fact(id: i64, at_end: i64, visited: Option<&str>, rest: FunnelFact) -> FunnelFact {
-    let mut stages: Vec<i64> = visited.unwrap_or("").split(',').filter_map(|s| s.trim().parse().ok()).collect();
-    if !stages.contains(&at_end) {
-        stages.push(at_end);
+    let mut stages = visited_ids(visited.unwrap_or(""));
+    if let Err(at) = stages.binary_search(&at_end) {
+        stages.insert(at, at_end);
     }
-    stages.sort_unstable();
     FunnelFact { id, stage_id: at_end, visited: stages, ..rest }
 }
 
@@ -109,6 +108,10 @@ pub fn spans_rows(table: &str, filter: &str, column: &str, first: usize, mark: i
     };
     format!("({} UNION ALL {} UNION ALL {})", piece(0), piece(1), piece(2))
 }
+
+/// Every row of `activity_tallies` (its key begins with `what`): the filter of a read of all
+/// of them by index.
+pub const EVERY_ACTIVITY_TALLY: &str = "what IN ('due_open', 'due_done', 'done', 'late')";
 
 /// The values of `spans_rows`'s parameters.
 pub fn spans_params(spans: &Spans) -> Vec<i64> {

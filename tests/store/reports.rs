@@ -401,6 +401,21 @@ pub fn report_tallies_agree_with_the_records(mut eng: TestEngine) {
     // A moment `k` minutes (and a few seconds) after the first: never on an hour's edge.
     let when = |k: u64| start + k as i64 * MIN + 7_000;
     let span = ((now - start) / MIN) as u64;
+    // Up to three moves to random stages at random later moments (a refused one is left);
+    // the minute of the last.
+    let wander = |eng: &TestEngine, roll: &mut dyn FnMut(u64) -> u64, record: RecordRef, t0: u64, stages: &[&str]| {
+        let mut t = t0;
+        for _ in 0..roll(4) {
+            t += 1 + roll(3000);
+            if t >= span {
+                break;
+            }
+            let stage = stages[roll(stages.len() as u64) as usize];
+            let reason = (stage == "LOSE").then_some("Price");
+            let _ = eng.at(when(t)).move_stage(record, stage, reason, None);
+        }
+        t
+    };
     let lead_stages = ["NEW", "IN_PROCESS", "PROCESSED", "QUALIFIED", "JUNK"];
     let deal_stages = ["NEW", "PREPARATION", "EXECUTING", "WON", "LOSE"];
     let mut leads = Vec::new();
@@ -417,15 +432,7 @@ pub fn report_tallies_agree_with_the_records(mut eng: TestEngine) {
     }
     let mut deals = Vec::new();
     for (n, &(id, t0)) in leads.iter().enumerate() {
-        let mut t = t0;
-        for _ in 0..roll(4) {
-            t += 1 + roll(3000);
-            if t >= span {
-                break;
-            }
-            let stage = lead_stages[roll(lead_stages.len() as u64) as usize];
-            let _ = eng.at(when(t)).move_stage(RecordRef::new(Entity::Lead, id), stage, None, None);
-        }
+        let t = wander(&eng, &mut roll, RecordRef::new(Entity::Lead, id), t0, &lead_stages);
         match n % 9 {
             0 if t + 10 < span => {
                 let plan = ConversionPlan::new(Targets::DEAL);
@@ -471,16 +478,7 @@ pub fn report_tallies_agree_with_the_records(mut eng: TestEngine) {
         deals.push((id, t));
     }
     for &(id, t0) in &deals {
-        let mut t = t0;
-        for _ in 0..roll(4) {
-            t += 1 + roll(3000);
-            if t >= span {
-                break;
-            }
-            let stage = deal_stages[roll(deal_stages.len() as u64) as usize];
-            let reason = (stage == "LOSE").then_some("Price");
-            let _ = eng.at(when(t)).move_stage(RecordRef::new(Entity::Deal, id), stage, reason, None);
-        }
+        let t = wander(&eng, &mut roll, RecordRef::new(Entity::Deal, id), t0, &deal_stages);
         if roll(4) == 0 {
             let change = input(&[("responsible", "bob"), ("amount", "1234")]);
             eng.at(when(t + 1)).update(RecordRef::new(Entity::Deal, id), None, &change).unwrap();

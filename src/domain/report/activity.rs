@@ -47,7 +47,9 @@ pub struct ActivityTally {
 
 impl ActivityTally {
     /// What `a` counts for in the period `[from, to)` at `now` (the definitions of the
-    /// module), none when nothing.
+    /// module), none when nothing. The engines' `activity_tallies` keep these sums ahead
+    /// (migration 23 / 13); the contract case `report_tallies_agree_with_the_records` holds
+    /// them to this.
     pub fn of(a: &ActivityFact, (from, to): (UnixMs, UnixMs), now: UnixMs) -> Option<ActivityTally> {
         let planned = from <= a.deadline && a.deadline < to;
         let done = a.completed_at.is_some_and(|t| from <= t && t < to);

@@ -11,7 +11,7 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    HOUR, funnel_spans, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
+    EVERY_ACTIVITY_TALLY, HOUR, funnel_spans, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
 };
 
 /// The lost reasons, in order.
@@ -233,13 +233,7 @@ impl Reports for Store {
                       WHERE NOT completed AND deadline >= $19 AND deadline < $20) x) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE {vis} GROUP BY t.kind, t.responsible_id, u.login, dep.name",
-            within = spans_rows(
-                "activity_tallies",
-                "what IN ('due_open', 'due_done', 'done', 'late')",
-                "bucket",
-                1,
-                |i| format!("${i}"),
-            ),
+            within = spans_rows("activity_tallies", EVERY_ACTIVITY_TALLY, "bucket", 1, |i| format!("${i}")),
             before = spans_rows("activity_tallies", "what = 'due_open'", "bucket", 10, |i| format!("${i}")),
         );
         let this_hour = now.div_euclid(HOUR) * HOUR;

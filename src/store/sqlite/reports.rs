@@ -11,7 +11,7 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    HOUR, funnel_spans, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
+    EVERY_ACTIVITY_TALLY, HOUR, funnel_spans, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
 };
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
@@ -219,7 +219,7 @@ impl Reports for Store {
                   WHERE completed = 0 AND deadline >= ?19 AND deadline < ?20)) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE {vis} GROUP BY t.kind, t.responsible_id",
-            within = spans_rows("activity_tallies", KINDS_OF_TALLY, "bucket", 1, |i| format!("?{i}")),
+            within = spans_rows("activity_tallies", EVERY_ACTIVITY_TALLY, "bucket", 1, |i| format!("?{i}")),
             before = spans_rows("activity_tallies", "what = 'due_open'", "bucket", 10, |i| format!("?{i}")),
         );
         let this_hour = now.div_euclid(HOUR) * HOUR;
@@ -378,9 +378,6 @@ fn funnel_records(
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
-
-/// Every row of `activity_tallies` (its key begins with `what`).
-const KINDS_OF_TALLY: &str = "what IN ('due_open', 'due_done', 'done', 'late')";
 
 /// A visibility condition the planner does not answer from the responsible's indexes: a
 /// report's records are found by when they came in or moved, and SQLite would otherwise
