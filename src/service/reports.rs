@@ -190,10 +190,16 @@ impl Service {
         let pipeline = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
         let query = DealQuery { pipeline: pipeline.as_ref().map(|p| p.id), ..query };
         let mut deals = self.engine.deal_facts(&query, &self.sight()?)?;
+        self.keep_responsible(scope, &mut deals)?;
+        Ok((pipeline, deals))
+    }
+
+    /// Keeps the deals of the scope's one responsible, when it names one.
+    fn keep_responsible(&self, scope: &ReportScope, deals: &mut Vec<DealFact>) -> Result<()> {
         if let Some(login) = self.login_of(scope)? {
             deals.retain(|d| d.responsible.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(&login)));
         }
-        Ok((pipeline, deals))
+        Ok(())
     }
 
     fn groups(deals: Vec<DealFact>, by: Option<GroupBy>) -> Vec<(Option<String>, Vec<DealFact>)> {
@@ -205,7 +211,19 @@ impl Service {
 
     /// Open deals by expected close month, raw and weighted (`domain::report::forecast`).
     pub fn report_forecast(&self, scope: &ReportScope) -> Result<ForecastReport> {
-        let (pipeline, deals) = self.deal_facts(scope, DealQuery { open: true, ..Default::default() })?;
+        self.forecast(scope, true)
+    }
+
+    /// The forecast read deal by deal, not from the tallies: what they must agree with (the
+    /// contract suite compares both).
+    pub fn report_forecast_from_records(&self, scope: &ReportScope) -> Result<ForecastReport> {
+        self.forecast(scope, false)
+    }
+
+    fn forecast(&self, scope: &ReportScope, tallied: bool) -> Result<ForecastReport> {
+        let pipeline = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
+        let mut deals = self.engine.open_deal_facts(pipeline.as_ref().map(|p| p.id), &self.sight()?, tallied)?;
+        self.keep_responsible(scope, &mut deals)?;
         let stages = self.stage_facts(pipeline.as_ref())?;
         // Months are the user's: a deal due on 31 December is late on 1 January in Paris.
         let this_month =

@@ -54,15 +54,52 @@ pub fn reason_named(
     })
 }
 
-/// The tallies' units of time (`unit` columns; `bucket` is ms / unit): hours, and UTC days.
+/// The tallies' units of time (`unit` columns; `bucket` is ms / unit), each a whole number of
+/// the one before from the epoch on: hours, UTC days, weeks of seven days, and four weeks.
+/// A period reads its longest whole units and the shorter ones at its ends.
 pub const HOUR: i64 = 3_600_000;
 /// See `HOUR`.
 pub const DAY: i64 = 86_400_000;
+/// See `HOUR`.
+pub const WEEK: i64 = 7 * DAY;
+/// See `HOUR`.
+pub const FOUR_WEEKS: i64 = 4 * WEEK;
+/// Every unit, shortest first.
+pub const UNITS: [i64; 4] = [HOUR, DAY, WEEK, FOUR_WEEKS];
 
-/// A span of time in the tallies' buckets: three `(unit, first, end)` pieces, the hours up
-/// to the first UTC midnight, the whole days, the hours after the last midnight (an empty
-/// piece has `first == end`).
-pub type Spans = [(i64, i64, i64); 3];
+/// How many `(unit, first, end)` pieces a span of time has: the longest units in the middle
+/// and, at each end, at most one piece of each shorter unit.
+pub const PIECES: usize = 2 * UNITS.len() - 1;
+/// How many parameters `spans_rows` takes (three a piece).
+pub const SPAN_PARAMS: usize = 3 * PIECES;
+
+/// A span of time in the tallies' buckets: `(unit, first, end)` pieces that together cover it
+/// once (an empty piece has `first == end`).
+pub type Spans = [(i64, i64, i64); PIECES];
+
+/// The pieces of `[from, to)` (both on an hour) in units up to `UNITS[level]`.
+fn pieces(from: i64, to: i64, level: usize, out: &mut Vec<(i64, i64, i64)>) {
+    let unit = UNITS[level];
+    if level == 0 {
+        if from < to {
+            out.push((unit, from / unit, to / unit));
+        }
+        return;
+    }
+    let (first, end) = ((from + unit - 1).div_euclid(unit), to.div_euclid(unit));
+    if first >= end {
+        return pieces(from, to, level - 1, out);
+    }
+    pieces(from, first * unit, level - 1, out);
+    out.push((unit, first, end));
+    pieces(end * unit, to, level - 1, out);
+}
+
+fn padded(mut v: Vec<(i64, i64, i64)>) -> Spans {
+    debug_assert!(v.len() <= PIECES);
+    v.resize(PIECES, (HOUR, 0, 0));
+    v.try_into().unwrap_or([(HOUR, 0, 0); PIECES])
+}
 
 /// `[from, to)` in the tallies' buckets when both ends fall on an hour (a local midnight in
 /// a whole-hour time zone), none otherwise (the records are then read one by one).
@@ -70,43 +107,75 @@ pub fn spans((from, to): (i64, i64)) -> Option<Spans> {
     if from.rem_euclid(HOUR) != 0 || to.rem_euclid(HOUR) != 0 {
         return None;
     }
-    let (first_day, end_day) = ((from + DAY - 1).div_euclid(DAY), to.div_euclid(DAY));
-    Some(if first_day < end_day {
-        [(HOUR, from / HOUR, first_day * 24), (DAY, first_day, end_day), (HOUR, end_day * 24, to / HOUR)]
-    } else {
-        [(HOUR, from / HOUR, (to / HOUR).max(from / HOUR)), (DAY, 0, 0), (HOUR, 0, 0)]
-    })
+    let mut v = Vec::with_capacity(PIECES);
+    pieces(from, to, UNITS.len() - 1, &mut v);
+    Some(padded(v))
 }
 
-/// What a funnel reads of the tallies for its query: the period's spans, and the hour its
-/// records must have come in before (deals made from a past period's leads: one made after
-/// the period's end was not there then, so they are read by the hour, where that is exact).
-pub fn funnel_spans(query: &crate::store::engine::FunnelQuery) -> Option<(Spans, Option<i64>)> {
-    let spans = spans(query.created).filter(|_| query.tallied)?;
-    Some(match query.end {
-        Some(end) if query.from_leads => {
-            ([(HOUR, query.created.0 / HOUR, query.created.1 / HOUR), (DAY, 0, 0), (HOUR, 0, 0)], Some(end / HOUR))
+/// The spans a funnel reads of the tallies for its query, when they serve.
+pub fn funnel_spans(query: &crate::store::engine::FunnelQuery) -> Option<Spans> {
+    spans(query.created).filter(|_| query.tallied)
+}
+
+/// Which of a funnel's records are read one by one, beside the tallies or instead of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OneByOne {
+    /// Every record the query follows (no tallies).
+    All,
+    /// Those moved since the moment (a move after their first): the tallies count them as
+    /// they are now, a past period's funnel as they were at its end.
+    MovedSince(i64),
+    /// Deals made since the moment from the period's leads (the leads-to-deals funnel of a
+    /// past period): the tallies count them, the period's end did not see them.
+    MadeSince(i64),
+}
+
+impl OneByOne {
+    /// The moment, for the query's parameter (none for `All`).
+    pub fn since(self) -> Option<i64> {
+        match self {
+            OneByOne::All => None,
+            OneByOne::MovedSince(at) | OneByOne::MadeSince(at) => Some(at),
         }
-        _ => (spans, None),
-    })
+    }
+
+    /// SQL keeping the records meant (alias `t`, the entity's code `entity`, the moment
+    /// `since`; the same text on both engines).
+    pub fn filter(self, from_leads: bool, entity: &str, since: &str) -> String {
+        match (self, from_leads) {
+            (OneByOne::All, _) => format!("AND {since} IS NULL"),
+            (OneByOne::MovedSince(_), false) => {
+                format!(
+                    "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = {entity} AND at >= {since} AND first = 0)"
+                )
+            }
+            (OneByOne::MovedSince(_), true) => format!(
+                "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = {entity} AND at >= {since} AND first = 0) \
+                 AND t.created_at < {since}"
+            ),
+            (OneByOne::MadeSince(_), _) => format!("AND t.created_at >= {since}"),
+        }
+    }
 }
 
 /// Everything before `to` (on an hour) in the tallies' buckets.
 pub fn spans_before(to: i64) -> Spans {
-    let end_day = to.div_euclid(DAY);
-    [(DAY, i64::MIN, end_day), (HOUR, end_day * 24, to.div_euclid(HOUR)), (HOUR, 0, 0)]
+    let end = to.div_euclid(FOUR_WEEKS);
+    let mut v = vec![(FOUR_WEEKS, i64::MIN, end)];
+    pieces(end * FOUR_WEEKS, to, UNITS.len() - 2, &mut v);
+    padded(v)
 }
 
-/// SQL of a tally table's rows in `spans` that `filter` keeps, as three index ranges read one
-/// after the other (a planner without statistics reads the whole table for an OR of them);
-/// the nine parameters are named by `mark` from `first` (`?N` on SQLite, `$N` on PostgreSQL)
-/// and `spans_params` gives their values in order.
+/// SQL of a tally table's rows in `spans` that `filter` keeps, as index ranges read one after
+/// the other (a planner without statistics reads the whole table for an OR of them); the
+/// `SPAN_PARAMS` parameters are named by `mark` from `first` (`?N` on SQLite, `$N` on
+/// PostgreSQL) and `spans_params` gives their values in order.
 pub fn spans_rows(table: &str, filter: &str, column: &str, first: usize, mark: impl Fn(usize) -> String) -> String {
     let piece = |k: usize| {
         let (u, a, b) = (mark(first + 3 * k), mark(first + 3 * k + 1), mark(first + 3 * k + 2));
         format!("SELECT * FROM {table} WHERE {filter} AND unit = {u} AND {column} >= {a} AND {column} < {b}")
     };
-    format!("({} UNION ALL {} UNION ALL {})", piece(0), piece(1), piece(2))
+    format!("({})", (0..PIECES).map(piece).collect::<Vec<_>>().join(" UNION ALL "))
 }
 
 /// Every row of `activity_tallies` (its key begins with `what`): the filter of a read of all
@@ -116,6 +185,34 @@ pub const EVERY_ACTIVITY_TALLY: &str = "what IN ('due_open', 'due_done', 'done',
 /// The values of `spans_rows`'s parameters.
 pub fn spans_params(spans: &Spans) -> Vec<i64> {
     spans.iter().flat_map(|(u, a, b)| [*u, *a, *b]).collect()
+}
+
+/// A forecast tally's row as a fact standing for `records` deals: `month` (`2026-12`) as
+/// the 1st of that month (none when it is not a month), `people` its responsible's login,
+/// source code and department.
+pub fn forecast_fact(
+    stage_id: i64,
+    amount: i64,
+    currency: Option<String>,
+    probability: Option<i64>,
+    month: Option<&str>,
+    [responsible, source, department]: [Option<String>; 3],
+    records: i64,
+) -> crate::domain::report::DealFact {
+    crate::domain::report::DealFact {
+        id: 0,
+        stage_id,
+        amount_minor: Some(amount),
+        currency,
+        probability,
+        close_date: month.and_then(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok()),
+        closed_at: None,
+        responsible,
+        source,
+        department,
+        reason: None,
+        records,
+    }
 }
 
 /// A tally's stages-visited text (`1,4,7`) as ids.
@@ -137,20 +234,45 @@ pub fn taken_back(mut fact: FunnelFact) -> FunnelFact {
 mod tests {
     use super::*;
 
+    /// Hours a span covers, each piece checked to lie within `[from, to)`.
+    fn hours(s: &Spans, (from, to): (i64, i64)) -> i64 {
+        s.iter()
+            .filter(|(_, a, b)| a < b)
+            .map(|(u, a, b)| {
+                assert!(a * u >= from && b * u <= to, "{:?} within {from}..{to}", (u, a, b));
+                (b - a) * u / HOUR
+            })
+            .sum()
+    }
+
     #[test]
-    fn a_period_is_its_whole_days_and_the_hours_at_its_ends() {
+    fn a_period_is_its_longest_whole_units_and_shorter_ones_at_its_ends() {
         // Paris, March 2026: 28 Feb 23:00 UTC to 31 Mar 22:00 UTC.
         let (from, to) = (1_772_319_600_000, 1_774_994_400_000);
         let s = spans((from, to)).unwrap();
         assert_eq!(s[0], (HOUR, from / HOUR, from / HOUR + 1), "the hour before the first UTC midnight");
-        assert_eq!((s[1].0, s[1].2 - s[1].1), (DAY, 30), "1 to 30 March, whole UTC days");
-        assert_eq!((s[2].0, s[2].2 - s[2].1), (HOUR, 22), "31 March until 22:00 UTC");
-        let hours: i64 = s.iter().map(|(u, a, b)| (b - a) * u / HOUR).sum();
-        assert_eq!(hours * HOUR, to - from);
+        assert_eq!(hours(&s, (from, to)) * HOUR, to - from);
+        let longest: Vec<_> = s.iter().filter(|(u, a, b)| *u >= WEEK && a < b).collect();
+        assert_eq!(longest.len(), 1, "{s:?}");
+        assert_eq!(s.iter().filter(|(u, a, b)| *u == HOUR && a < b).count(), 2);
         // Within one day: hours alone; not on an hour: none.
         assert_eq!(spans((from, from + 5 * HOUR)).unwrap()[0], (HOUR, from / HOUR, from / HOUR + 5));
         assert_eq!(spans((from + 1, to)), None);
+        // A year: a dozen four-week pieces and a few shorter ones, every hour once.
+        let year = (1_767_222_000_000, 1_798_758_000_000);
+        let s = spans(year).unwrap();
+        assert_eq!(hours(&s, year) * HOUR, year.1 - year.0);
+        assert!(s.iter().any(|(u, a, b)| *u == FOUR_WEEKS && b - a >= 12), "{s:?}");
+        // Every span, short or long, covers its hours once.
+        for start in [0, 5, 23, 24 * 3 + 7, 24 * 40 + 22] {
+            for len in [1, 22, 24, 25, 24 * 7, 24 * 7 + 3, 24 * 30, 24 * 91, 24 * 400] {
+                let p = (from + start * HOUR, from + (start + len) * HOUR);
+                assert_eq!(hours(&spans(p).unwrap(), p), len, "{p:?}");
+            }
+        }
         let before = spans_before(from);
-        assert_eq!((before[0].2, before[1]), (from / DAY, (HOUR, from / DAY * 24, from / HOUR)));
+        assert_eq!(before[0], (FOUR_WEEKS, i64::MIN, from.div_euclid(FOUR_WEEKS)));
+        let rest = (from.div_euclid(FOUR_WEEKS) * FOUR_WEEKS, from);
+        assert_eq!(hours(&padded(before[1..].to_vec()), rest) * HOUR, rest.1 - rest.0);
     }
 }

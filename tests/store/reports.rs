@@ -483,6 +483,18 @@ pub fn report_tallies_agree_with_the_records(mut eng: TestEngine) {
             let change = input(&[("responsible", "bob"), ("amount", "1234")]);
             eng.at(when(t + 1)).update(RecordRef::new(Entity::Deal, id), None, &change).unwrap();
         }
+        // The forecast's keys: a close date in another month, a probability of its own.
+        match roll(4) {
+            0 => {
+                let change = input(&[("close_date", "2026-05-17")]);
+                eng.at(when(t + 2)).update(RecordRef::new(Entity::Deal, id), None, &change).unwrap();
+            }
+            1 => {
+                let change = input(&[("probability", "35"), ("close_date", "")]);
+                eng.at(when(t + 2)).update(RecordRef::new(Entity::Deal, id), None, &change).unwrap();
+            }
+            _ => {}
+        }
     }
     let mut planned = Vec::new();
     for i in 0..40 {
@@ -518,15 +530,24 @@ pub fn report_tallies_agree_with_the_records(mut eng: TestEngine) {
         }
     }
 
-    let (march, february) = PeriodSpec::Month.bounds(&Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap());
+    let paris_now = Paris.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap();
     let early = |b: Bounds| Bounds { from: b.from - 1, to: b.to - 1, ..b };
     let scopes = [ReportScope::default(), ReportScope { by: Some(GroupBy::Responsible), ..Default::default() }];
     let mut counted = 0;
+    // A month reads weeks and days, a quarter and a year four weeks too.
+    let periods = [PeriodSpec::Month, PeriodSpec::Quarter, PeriodSpec::Year];
     for (who, user) in [("alice", eng.at(now)), ("bob", bob)] {
         for scope in &scopes {
+            let tallied = user.report_forecast(scope).unwrap();
+            let records = user.report_forecast_from_records(scope).unwrap();
+            assert_eq!(tallied.groups, records.groups, "{who}'s forecast, {scope:?}");
+            counted += tallied.groups.iter().flat_map(|(_, rows)| rows).map(|r| r.count).sum::<i64>();
+        }
+        for (scope, spec) in scopes.iter().flat_map(|s| periods.iter().map(move |p| (s, p))) {
+            let (period, previous) = spec.bounds(&paris_now);
             for entity in [Entity::Lead, Entity::Deal] {
-                let tallied = user.report_funnel(scope, entity, march, february).unwrap();
-                let records = user.report_funnel(scope, entity, early(march), early(february)).unwrap();
+                let tallied = user.report_funnel(scope, entity, period, previous).unwrap();
+                let records = user.report_funnel(scope, entity, early(period), early(previous)).unwrap();
                 let figures = |r: &prospect::service::FunnelReport| -> Vec<String> {
                     r.groups
                         .iter()
@@ -535,7 +556,7 @@ pub fn report_tallies_agree_with_the_records(mut eng: TestEngine) {
                         })
                         .collect()
                 };
-                assert_eq!(figures(&tallied), figures(&records), "{who}'s {entity:?} funnel, {scope:?}");
+                assert_eq!(figures(&tallied), figures(&records), "{who}'s {entity:?} funnel, {scope:?}, {spec:?}");
                 counted += tallied
                     .groups
                     .iter()
@@ -543,12 +564,12 @@ pub fn report_tallies_agree_with_the_records(mut eng: TestEngine) {
                     .map(|s| s.funnel.records + s.previous.records)
                     .sum::<i64>();
             }
-            let tallied = user.report_conversion(scope, march, february).unwrap();
-            let records = user.report_conversion(scope, early(march), early(february)).unwrap();
-            assert_eq!(tallied.groups, records.groups, "{who}'s conversion, {scope:?}");
-            let tallied = user.report_activity(scope, march).unwrap();
-            let records = user.report_activity(scope, early(march)).unwrap();
-            assert_eq!(tallied.rows, records.rows, "{who}'s activities, {scope:?}");
+            let tallied = user.report_conversion(scope, period, previous).unwrap();
+            let records = user.report_conversion(scope, early(period), early(previous)).unwrap();
+            assert_eq!(tallied.groups, records.groups, "{who}'s conversion, {scope:?}, {spec:?}");
+            let tallied = user.report_activity(scope, period).unwrap();
+            let records = user.report_activity(scope, early(period)).unwrap();
+            assert_eq!(tallied.rows, records.rows, "{who}'s activities, {scope:?}, {spec:?}");
             counted += tallied.rows.iter().map(|r| r.planned + r.done + r.overdue).sum::<i64>();
         }
     }

@@ -6,8 +6,9 @@
 //!   (New 20 %, … with four stages).
 //! - **Forecast**: the open deals (in an in-progress stage), by the month of their expected
 //!   close date (none: "no date"), per currency: count, amount, and amount weighted by the
-//!   deal's own probability or else its stage's, each deal's weight rounded half away from
-//!   zero to the minor unit before summing.
+//!   deal's own probability or else its stage's: the sum of amount × probability, rounded
+//!   half away from zero to the minor unit once per row (the tallies of many deals add up to
+//!   the same figure as the deals one by one).
 //! - **Won and lost**: the deals that reached a success or failure stage in the period (by
 //!   when they reached it, `closed_at`), counts and amounts per currency, the win rate
 //!   won / (won + lost), and the failure reasons ranked by count (an empty one is "none").
@@ -48,6 +49,9 @@ pub struct DealFact {
     pub department: Option<String>,
     /// Why it failed (a failure stage's reason).
     pub reason: Option<String>,
+    /// How many deals it stands for: 1 for a deal, more for a tally of deals alike (the
+    /// forecast's, whose `amount_minor` is then their sum and `close_date` the 1st of their month).
+    pub records: i64,
 }
 
 /// A lead or deal left alone longer than its stage's rotting limit (SPEC V8, Pipedrive's
@@ -195,7 +199,8 @@ pub struct ForecastRow {
 /// The forecast of `deals` (see the module's definitions): the late ones first (a close date
 /// before `this_month`, `2026-12`), then month by month, no date last.
 pub fn forecast(deals: &[DealFact], stages: &[StageFact], this_month: &str) -> Vec<ForecastRow> {
-    let mut rows: BTreeMap<(bool, Option<String>, String), ForecastRow> = BTreeMap::new();
+    // Each row's weighted amount is its exact sum (amount × percent), rounded once at the end.
+    let mut rows: BTreeMap<(bool, Option<String>, String), (ForecastRow, i128)> = BTreeMap::new();
     for d in deals {
         let Some(stage) = stages.iter().find(|s| s.id == d.stage_id) else { continue };
         if stage.semantics != StageSemantics::InProgress {
@@ -206,19 +211,17 @@ pub fn forecast(deals: &[DealFact], stages: &[StageFact], this_month: &str) -> V
         let month = if late { None } else { month };
         let currency = d.currency.clone().unwrap_or_default();
         let amount = d.amount_minor.unwrap_or(0);
-        let row = rows.entry((late, month.clone(), currency.clone())).or_insert(ForecastRow {
-            month,
-            late,
-            currency,
-            count: 0,
-            amount: 0,
-            weighted: 0,
-        });
-        row.count += 1;
+        let (row, exact) = rows
+            .entry((late, month.clone(), currency.clone()))
+            .or_insert((ForecastRow { month, late, currency, count: 0, amount: 0, weighted: 0 }, 0));
+        row.count += d.records;
         row.amount += amount;
-        row.weighted += weighted(amount, d.probability.unwrap_or(stage.probability));
+        *exact += amount as i128 * d.probability.unwrap_or(stage.probability) as i128;
     }
-    let mut out: Vec<ForecastRow> = rows.into_values().collect();
+    let rows = rows
+        .into_values()
+        .map(|(row, exact)| ForecastRow { weighted: crate::domain::lines::div_round(exact, 100) as i64, ..row });
+    let mut out: Vec<ForecastRow> = rows.collect();
     let order = |r: &ForecastRow| (!r.late, r.month.is_none(), r.month.clone(), r.currency.clone());
     out.sort_by_key(order);
     out

@@ -31,6 +31,7 @@ fn deal(id: i64, stage: i64, amount: i64, close: Option<&str>) -> DealFact {
         source: None,
         department: None,
         reason: None,
+        records: 1,
     }
 }
 
@@ -80,6 +81,13 @@ fn the_forecast_weighs_each_open_deal_by_its_probability() {
     // Seen from January, December's are late: one row, first.
     let rows = forecast(&deals, &stages(), "2027-01");
     assert_eq!((rows[0].late, rows[0].month.as_deref(), rows[0].count, rows[0].weighted), (true, None, 3, 63_501));
+    // A row is rounded once: three deals of 1 cent at 50 % weigh 1.5 -> 2 cents, not 3 (one
+    // each); a tally of the three (one fact, `records` 3) weighs the same.
+    let cent = |id| DealFact { probability: Some(50), ..deal(id, 1, 1, Some("2027-02-01")) };
+    let rows = forecast(&[cent(1), cent(2), cent(3)], &stages(), "2026-12");
+    assert_eq!((rows[0].count, rows[0].amount, rows[0].weighted), (3, 3, 2));
+    let tally = DealFact { amount_minor: Some(3), records: 3, ..cent(0) };
+    assert_eq!(forecast(&[tally], &stages(), "2026-12"), rows);
 }
 
 #[test]

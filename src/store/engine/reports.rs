@@ -47,6 +47,12 @@ pub trait Reports {
     /// The deals `query` names that `sight` lets the user see, by id.
     fn deal_facts(&self, query: &DealQuery, sight: &Sight) -> Result<Vec<DealFact>>;
 
+    /// The deals in progress in `pipeline` (`None`: every one) that `sight` lets the user see,
+    /// as the forecast counts them: with `tallied`, from the tallies the engine keeps (a fact
+    /// per stage, responsible, source, close month, own probability and currency, standing
+    /// for `records` deals); else each deal (`deal_facts`). The same forecast either way.
+    fn open_deal_facts(&self, pipeline: Option<i64>, sight: &Sight, tallied: bool) -> Result<Vec<DealFact>>;
+
     /// The leads created in `[from, to)` that `sight` lets the user see: with `tallied`, over
     /// whole hours, the tallies of the leads not converted and the converted ones one by one;
     /// else each lead, by id.

@@ -221,7 +221,7 @@ impl TableCopy for Store {
             tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")?;
             maintenance::totals_triggers(tx, true)?;
             // The report tallies are the records', made again now their stage moves are in.
-            tx.batch_execute(include_str!("migrations/tallies_rebuild.sql"))?;
+            tx.batch_execute(super::migrate::TALLIES_REBUILD)?;
             for table in identity_tables(tx)? {
                 let given = marks.iter().filter(|(t, _)| *t == table).map(|(_, m)| *m).max().unwrap_or(0);
                 let highest: i64 =

@@ -24,6 +24,7 @@ const READ_ONLY: &[&str] = &[
     "stage_moves",
     "record_tallies",
     "activity_tallies",
+    "forecast_tallies",
 ];
 
 /// Tables a user's role reads and writes, under row-level security where they hold records

@@ -248,7 +248,7 @@ impl Maintenance for Store {
         self.write(|tx, _| {
             recount_stage_totals(tx)?;
             // The reports' tallies, counted again from the records.
-            tx.batch_execute(include_str!("migrations/tallies_rebuild.sql"))?;
+            tx.batch_execute(super::migrate::TALLIES_REBUILD)?;
             search::reindex_all(tx)
         })
     }

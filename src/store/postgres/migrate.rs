@@ -23,7 +23,19 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("migrations/0011_report_facts.sql")),
     (12, include_str!("migrations/0012_stage_moves.sql")),
     (13, concat!(include_str!("migrations/0013_report_tallies.sql"), include_str!("migrations/tallies_rebuild.sql"))),
+    (
+        14,
+        concat!(
+            include_str!("migrations/0014_forecast_and_weeks.sql"),
+            include_str!("migrations/forecast_rebuild.sql")
+        ),
+    ),
 ];
+
+/// Every report tally counted again from the records (a copy, a repair): what the triggers
+/// of migrations 13 and 14 keep.
+pub const TALLIES_REBUILD: &str =
+    concat!(include_str!("migrations/tallies_rebuild.sql"), include_str!("migrations/forecast_rebuild.sql"));
 
 /// Highest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -182,7 +194,7 @@ mod tests {
             tx.commit().unwrap();
             // Back to version 11: the tables of 12 gone, the role granted what 11 had.
             c.batch_execute(
-                "DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
+                "DROP TABLE forecast_tallies; DROP FUNCTION prospect_forecast_tallies CASCADE; DROP INDEX deals_created; DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
                  UPDATE prospect_schema SET version = 11;",
             )
             .unwrap();
@@ -226,7 +238,7 @@ mod tests {
                  DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank,
                      prospect_user_id, prospect_is_admin;
                  ALTER TABLE users DROP COLUMN db_role;
-                 DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
+                 DROP TABLE forecast_tallies; DROP FUNCTION prospect_forecast_tallies CASCADE; DROP INDEX deals_created; DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
                  DROP TRIGGER leads_closed_insert ON leads; DROP TRIGGER leads_closed_move ON leads;
                  DROP TRIGGER deals_closed_insert ON deals; DROP TRIGGER deals_closed_move ON deals;
                  DROP FUNCTION prospect_closed_at;

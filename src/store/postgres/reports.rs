@@ -11,7 +11,8 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    EVERY_ACTIVITY_TALLY, HOUR, funnel_spans, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
+    EVERY_ACTIVITY_TALLY, HOUR, OneByOne, SPAN_PARAMS, funnel_spans, spans, spans_before, spans_params, spans_rows,
+    taken_back, visited_ids,
 };
 
 /// The lost reasons, in order.
@@ -53,7 +54,43 @@ impl Reports for Store {
                         source: r.get(8),
                         reason: r.get(9),
                         department: r.get(10),
+                        records: 1,
                     }
+                })
+                .collect())
+        })
+    }
+
+    fn open_deal_facts(&self, pipeline: Option<i64>, sight: &Sight, tallied: bool) -> Result<Vec<DealFact>> {
+        if !tallied {
+            return self.deal_facts(&DealQuery { pipeline, open: true, closed: None }, sight);
+        }
+        let (vis, vis_params) = visibility_sql(sight.of(Entity::Deal), "t", 2);
+        let sql = format!(
+            "SELECT t.stage_id, t.amount_minor, nullif(t.currency, ''), nullif(t.probability, -1), nullif(t.month, ''), \
+                    u.login::text, src.code::text, dep.name::text, t.deals \
+             FROM (SELECT * FROM forecast_tallies WHERE ($1::bigint IS NULL OR pipeline_id = $1) AND deals <> 0 \
+                      AND stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')) t {people} \
+             WHERE {vis}",
+            people = crate::store::reports::people_joins("t"),
+        );
+        let mut params: Params = vec![Box::new(pipeline)];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    let month: Option<String> = r.get(4);
+                    crate::store::reports::forecast_fact(
+                        r.get(0),
+                        r.get(1),
+                        r.get(2),
+                        r.get(3),
+                        month.as_deref(),
+                        [r.get(5), r.get(6), r.get(7)],
+                        r.get(8),
+                    )
                 })
                 .collect())
         })
@@ -77,7 +114,7 @@ impl Reports for Store {
         let mut params: Params = vec![Box::new(created.0), Box::new(created.1)];
         params.extend(vis_params);
         let tallies = spans.map(|spans| {
-            let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t", 10);
+            let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t", 1 + SPAN_PARAMS);
             let sql = format!(
                 "SELECT 0::bigint, t.stage_id, 0::bigint, NULL::bigint, u.login::text, src.code::text, dep.name::text, t.records \
                  FROM (SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
@@ -128,30 +165,29 @@ impl Reports for Store {
     }
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
-        let Some((spans, made_before)) = funnel_spans(query) else {
-            return self.reading(|s| funnel_records(s, query, sight, None));
+        let Some(spans) = funnel_spans(query) else {
+            return self.reading(|s| funnel_records(s, query, sight, OneByOne::All));
         };
         let entity = query.entity;
-        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 13);
+        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 3 + SPAN_PARAMS);
         let bucket = if query.from_leads { "lead_bucket" } else { "bucket" };
         let sql = format!(
             "SELECT t.stage_id, t.visited, t.records, t.amount_minor, t.currency, u.login::text, src.code::text, dep.name::text \
              FROM (SELECT stage_id, visited, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                           nullif(currency, '') AS currency, sum(records)::bigint AS records, \
                           sum(amount_minor)::bigint AS amount_minor \
-                     FROM {within} r WHERE ($11::bigint IS NULL OR pipeline_id = $11) \
-                      AND ($12::bigint IS NULL OR bucket < $12) \
+                     FROM {within} r WHERE ({pipe}::bigint IS NULL OR pipeline_id = {pipe}) \
                     GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
              {people} WHERE {vis}",
             within = spans_rows("record_tallies", "entity = $1", bucket, 2, |i| format!("${i}")),
             people = crate::store::reports::people_joins("t"),
+            pipe = format!("${}", 2 + SPAN_PARAMS),
         );
         let mut params: Params = vec![Box::new(entity.code().to_string())];
         for v in spans_params(&spans) {
             params.push(Box::new(v));
         }
         params.push(Box::new(query.pipeline.filter(|_| entity == Entity::Deal)));
-        params.push(Box::new(made_before));
         params.extend(vis_params);
         self.reading(|s| {
             let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;
@@ -170,11 +206,14 @@ impl Reports for Store {
                 })
                 .collect();
             // The tallies count each record as it is now; a past period's records moved since
-            // its end count as they were then.
+            // its end count as they were then, and the deals made since from its leads not at all.
             if let Some(end) = query.end {
                 let now = FunnelQuery { end: None, ..*query };
-                out.extend(funnel_records(s, &now, sight, Some(end))?.into_iter().map(taken_back));
-                out.extend(funnel_records(s, query, sight, Some(end))?);
+                out.extend(funnel_records(s, &now, sight, OneByOne::MovedSince(end))?.into_iter().map(taken_back));
+                out.extend(funnel_records(s, query, sight, OneByOne::MovedSince(end))?);
+                if query.from_leads {
+                    out.extend(funnel_records(s, &now, sight, OneByOne::MadeSince(end))?.into_iter().map(taken_back));
+                }
             }
             Ok(out)
         })
@@ -217,7 +256,7 @@ impl Reports for Store {
         };
         // The period's whole hours and the hours before this one from the tallies; the open
         // activities due earlier in this hour one by one.
-        let (vis, vis_params) = visibility_sql(reach, "t", 21);
+        let (vis, vis_params) = visibility_sql(reach, "t", 3 + 2 * SPAN_PARAMS);
         let sql = format!(
             "SELECT t.kind, u.login::text, dep.name::text, sum(t.planned)::bigint, sum(t.done)::bigint, \
                     sum(t.late)::bigint, sum(t.overdue)::bigint \
@@ -230,11 +269,14 @@ impl Reports for Store {
                      SELECT kind, responsible_id, 0, 0, 0, n FROM {before} b \
                      UNION ALL \
                      SELECT kind, coalesce(responsible_id, 0), 0, 0, 0, 1 FROM activities \
-                      WHERE NOT completed AND deadline >= $19 AND deadline < $20) x) t \
+                      WHERE NOT completed AND deadline >= {hour} AND deadline < {now}) x) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE {vis} GROUP BY t.kind, t.responsible_id, u.login, dep.name",
             within = spans_rows("activity_tallies", EVERY_ACTIVITY_TALLY, "bucket", 1, |i| format!("${i}")),
-            before = spans_rows("activity_tallies", "what = 'due_open'", "bucket", 10, |i| format!("${i}")),
+            before =
+                spans_rows("activity_tallies", "what = 'due_open'", "bucket", 1 + SPAN_PARAMS, |i| format!("${i}")),
+            hour = format!("${}", 1 + 2 * SPAN_PARAMS),
+            now = format!("${}", 2 + 2 * SPAN_PARAMS),
         );
         let this_hour = now.div_euclid(HOUR) * HOUR;
         let mut params: Params = Vec::new();
@@ -323,34 +365,23 @@ impl Reports for Store {
     }
 }
 
-/// The funnel's records one by one (`FunnelQuery` without tallies); with `moved_since`, only
-/// those with a stage move at or after it.
-fn funnel_records(
-    s: &Store,
-    query: &FunnelQuery,
-    sight: &Sight,
-    moved_since: Option<UnixMs>,
-) -> Result<Vec<FunnelFact>> {
+/// The funnel's records one by one: all of them (`FunnelQuery` without tallies), or those
+/// `one_by_one` names beside the tallies.
+fn funnel_records(s: &Store, query: &FunnelQuery, sight: &Sight, one_by_one: OneByOne) -> Result<Vec<FunnelFact>> {
     let entity = query.entity;
     let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 7);
     // A deal made after the period's end was not there then (made from one of its leads).
-    let cohort = if query.from_leads {
-        "t.lead_id IN (SELECT id FROM leads WHERE created_at >= $2 AND created_at < $3)"
-    } else {
-        "t.created_at >= $2 AND t.created_at < $3"
+    let cohort = match (query.from_leads, one_by_one) {
+        // The records moved or made since: a few, each one's lead looked up.
+        (true, OneByOne::MovedSince(_) | OneByOne::MadeSince(_)) => {
+            "EXISTS (SELECT 1 FROM leads l WHERE l.id = t.lead_id AND l.created_at >= $2 AND l.created_at < $3)"
+        }
+        (true, OneByOne::All) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= $2 AND created_at < $3)",
+        (false, _) => "t.created_at >= $2 AND t.created_at < $3",
     };
     let pipeline =
         if entity == Entity::Deal { "($5::bigint IS NULL OR t.pipeline_id = $5)" } else { "$5::bigint IS NULL" };
-    // Moved since (a move after the first): what the tallies count otherwise than the period's
-    // end saw (deals made since from the period's leads are left out of the tallies read).
-    let moved = match (moved_since.is_some(), query.from_leads) {
-        (true, false) => "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = $1 AND at >= $6 AND first = 0)",
-        (true, true) => {
-            "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = $1 AND at >= $6 AND first = 0) \
-             AND t.created_at < $6"
-        }
-        (false, _) => "AND $6::bigint IS NULL",
-    };
+    let moved = one_by_one.filter(query.from_leads, "$1", "$6::bigint");
     let sql = format!(
         "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login::text, src.code::text, dep.name::text, \
             CASE WHEN $4::bigint IS NULL THEN t.stage_id ELSE (SELECT m.stage_id FROM stage_moves m \
@@ -368,7 +399,7 @@ fn funnel_records(
         Box::new(query.created.1),
         Box::new(query.end),
         Box::new(query.pipeline),
-        Box::new(moved_since),
+        Box::new(one_by_one.since()),
     ];
     params.extend(vis_params);
     let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;

@@ -174,7 +174,7 @@ impl TableCopy for Store {
                 )?;
             }
             // The report tallies are the records', made again now their stage moves are in.
-            tx.execute_batch(include_str!("migrations/tallies_rebuild.sql"))?;
+            tx.execute_batch(super::migrate::TALLIES_REBUILD)?;
             super::search::reindex_all(tx)
         })
     }

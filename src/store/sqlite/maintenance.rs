@@ -140,7 +140,7 @@ impl Maintenance for Store {
         self.write(|tx, _| {
             super::totals::recount_stage_totals(tx)?;
             // The reports' tallies, counted again from the records.
-            tx.execute_batch(include_str!("migrations/tallies_rebuild.sql"))?;
+            tx.execute_batch(super::migrate::TALLIES_REBUILD)?;
             super::search::reindex_all(tx)
         })
     }

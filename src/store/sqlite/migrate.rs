@@ -34,7 +34,19 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (21, include_str!("migrations/0021_report_facts.sql")),
     (22, include_str!("migrations/0022_stage_moves.sql")),
     (23, concat!(include_str!("migrations/0023_report_tallies.sql"), include_str!("migrations/tallies_rebuild.sql"))),
+    (
+        24,
+        concat!(
+            include_str!("migrations/0024_forecast_and_weeks.sql"),
+            include_str!("migrations/forecast_rebuild.sql")
+        ),
+    ),
 ];
+
+/// Every report tally counted again from the records (a copy, a repair): what the triggers
+/// of migrations 23 and 24 keep.
+pub const TALLIES_REBUILD: &str =
+    concat!(include_str!("migrations/tallies_rebuild.sql"), include_str!("migrations/forecast_rebuild.sql"));
 
 /// Highest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -11,7 +11,8 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    EVERY_ACTIVITY_TALLY, HOUR, funnel_spans, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
+    EVERY_ACTIVITY_TALLY, HOUR, OneByOne, SPAN_PARAMS, funnel_spans, spans, spans_before, spans_params, spans_rows,
+    taken_back, visited_ids,
 };
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
@@ -59,7 +60,41 @@ impl Reports for Store {
                     source: r.get(8)?,
                     reason: r.get(9)?,
                     department: r.get(10)?,
+                    records: 1,
                 })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn open_deal_facts(&self, pipeline: Option<i64>, sight: &Sight, tallied: bool) -> Result<Vec<DealFact>> {
+        if !tallied {
+            return self.deal_facts(&DealQuery { pipeline, open: true, closed: None }, sight);
+        }
+        let (vis, vis_params) = visibility_sql(sight.of(Entity::Deal), "t");
+        let sql = format!(
+            "SELECT t.stage_id, t.amount_minor, nullif(t.currency, ''), nullif(t.probability, -1), nullif(t.month, ''), \
+                    u.login, src.code, dep.name, t.deals \
+             FROM (SELECT * FROM forecast_tallies WHERE (?1 IS NULL OR pipeline_id = ?1) AND deals <> 0 \
+                      AND stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')) t {people} \
+             WHERE {vis}",
+            people = crate::store::reports::people_joins("t"),
+        );
+        let mut params: Vec<Sql> = vec![pipeline.map_or(Sql::Null, Sql::Integer)];
+        params.extend(vis_params);
+        self.reading(|s| {
+            let mut stmt = s.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                let month: Option<String> = r.get(4)?;
+                Ok(crate::store::reports::forecast_fact(
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    month.as_deref(),
+                    [r.get(5)?, r.get(6)?, r.get(7)?],
+                    r.get(8)?,
+                ))
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
@@ -120,8 +155,8 @@ impl Reports for Store {
     }
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
-        let Some((spans, made_before)) = funnel_spans(query) else {
-            return self.reading(|s| funnel_records(s, query, sight, None));
+        let Some(spans) = funnel_spans(query) else {
+            return self.reading(|s| funnel_records(s, query, sight, OneByOne::All));
         };
         let entity = query.entity;
         let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
@@ -130,16 +165,16 @@ impl Reports for Store {
             "SELECT t.stage_id, t.visited, t.records, t.amount_minor, t.currency, u.login, src.code, dep.name FROM ( \
                SELECT stage_id, visited, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                       nullif(currency, '') AS currency, sum(records) AS records, sum(amount_minor) AS amount_minor \
-                 FROM {within} r WHERE (?11 IS NULL OR pipeline_id = ?11) AND (?12 IS NULL OR bucket < ?12) \
+                 FROM {within} r WHERE ({pipe} IS NULL OR pipeline_id = {pipe}) \
                 GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
              {people} WHERE {vis}",
             within = spans_rows("record_tallies", "entity = ?1", bucket, 2, |i| format!("?{i}")),
             people = crate::store::reports::people_joins("t"),
+            pipe = format!("?{}", 2 + SPAN_PARAMS),
         );
         let mut params: Vec<Sql> = vec![Sql::Text(entity.code().into())];
         params.extend(spans_params(&spans).into_iter().map(Sql::Integer));
         params.push(query.pipeline.filter(|_| entity == Entity::Deal).map_or(Sql::Null, Sql::Integer));
-        params.push(made_before.map_or(Sql::Null, Sql::Integer));
         params.extend(vis_params);
         self.reading(|s| {
             let mut stmt = s.conn().prepare_cached(&sql)?;
@@ -159,11 +194,14 @@ impl Reports for Store {
             })?;
             let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
             // The tallies count each record as it is now; a past period's records moved since
-            // its end count as they were then.
+            // its end count as they were then, and the deals made since from its leads not at all.
             if let Some(end) = query.end {
                 let now = FunnelQuery { end: None, ..*query };
-                out.extend(funnel_records(s, &now, sight, Some(end))?.into_iter().map(taken_back));
-                out.extend(funnel_records(s, query, sight, Some(end))?);
+                out.extend(funnel_records(s, &now, sight, OneByOne::MovedSince(end))?.into_iter().map(taken_back));
+                out.extend(funnel_records(s, query, sight, OneByOne::MovedSince(end))?);
+                if query.from_leads {
+                    out.extend(funnel_records(s, &now, sight, OneByOne::MadeSince(end))?.into_iter().map(taken_back));
+                }
             }
             Ok(out)
         })
@@ -216,11 +254,14 @@ impl Reports for Store {
                  SELECT kind, responsible_id, 0, 0, 0, n FROM {before} b \
                  UNION ALL \
                  SELECT kind, coalesce(responsible_id, 0), 0, 0, 0, 1 FROM activities \
-                  WHERE completed = 0 AND deadline >= ?19 AND deadline < ?20)) t \
+                  WHERE completed = 0 AND deadline >= {hour} AND deadline < {now})) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE {vis} GROUP BY t.kind, t.responsible_id",
             within = spans_rows("activity_tallies", EVERY_ACTIVITY_TALLY, "bucket", 1, |i| format!("?{i}")),
-            before = spans_rows("activity_tallies", "what = 'due_open'", "bucket", 10, |i| format!("?{i}")),
+            before =
+                spans_rows("activity_tallies", "what = 'due_open'", "bucket", 1 + SPAN_PARAMS, |i| format!("?{i}")),
+            hour = format!("?{}", 1 + 2 * SPAN_PARAMS),
+            now = format!("?{}", 2 + 2 * SPAN_PARAMS),
         );
         let this_hour = now.div_euclid(HOUR) * HOUR;
         let mut params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
@@ -304,36 +345,22 @@ impl Reports for Store {
     }
 }
 
-/// The funnel's records one by one (`FunnelQuery` without tallies); with `moved_since`, only
-/// those with a stage move at or after it.
-fn funnel_records(
-    s: &Store,
-    query: &FunnelQuery,
-    sight: &Sight,
-    moved_since: Option<UnixMs>,
-) -> Result<Vec<FunnelFact>> {
+/// The funnel's records one by one: all of them (`FunnelQuery` without tallies), or those
+/// `one_by_one` names beside the tallies.
+fn funnel_records(s: &Store, query: &FunnelQuery, sight: &Sight, one_by_one: OneByOne) -> Result<Vec<FunnelFact>> {
     let entity = query.entity;
     let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
     // A deal made after the period's end was not there then (made from one of its leads).
-    let cohort = match (query.from_leads, moved_since.is_some()) {
-        // The records moved since: a few, each one's lead looked up.
-        (true, true) => {
+    let cohort = match (query.from_leads, one_by_one) {
+        // The records moved or made since: a few, each one's lead looked up.
+        (true, OneByOne::MovedSince(_) | OneByOne::MadeSince(_)) => {
             "EXISTS (SELECT 1 FROM leads l WHERE l.id = t.lead_id AND l.created_at >= ?2 AND l.created_at < ?3)"
         }
-        (true, false) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)",
+        (true, OneByOne::All) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)",
         (false, _) => "t.created_at >= ?2 AND t.created_at < ?3",
     };
     let pipeline = if entity == Entity::Deal { "(?5 IS NULL OR t.pipeline_id = ?5)" } else { "?5 IS NULL" };
-    // Moved since (a move after the first): what the tallies count otherwise than the period's
-    // end saw (deals made since from the period's leads are left out of the tallies read).
-    let moved = match (moved_since.is_some(), query.from_leads) {
-        (true, false) => "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6 AND first = 0)",
-        (true, true) => {
-            "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = ?1 AND at >= ?6 AND first = 0) \
-             AND t.created_at < ?6"
-        }
-        (false, _) => "AND ?6 IS NULL",
-    };
+    let moved = one_by_one.filter(query.from_leads, "?1", "?6");
     let sql = format!(
         "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login, src.code, dep.name, \
             CASE WHEN ?4 IS NULL THEN t.stage_id ELSE (SELECT m.stage_id FROM stage_moves m \
@@ -352,7 +379,7 @@ fn funnel_records(
         Sql::Integer(query.created.1),
         query.end.map_or(Sql::Null, Sql::Integer),
         query.pipeline.map_or(Sql::Null, Sql::Integer),
-        moved_since.map_or(Sql::Null, Sql::Integer),
+        one_by_one.since().map_or(Sql::Null, Sql::Integer),
     ];
     params.extend(vis_params);
     let mut stmt = s.conn().prepare_cached(&sql)?;
