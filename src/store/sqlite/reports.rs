@@ -165,12 +165,12 @@ impl Reports for Store {
             "SELECT t.stage_id, t.visited, t.records, t.amount_minor, t.currency, u.login, src.code, dep.name FROM ( \
                SELECT stage_id, visited, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
                       nullif(currency, '') AS currency, sum(records) AS records, sum(amount_minor) AS amount_minor \
-                 FROM {within} r WHERE ({pipe} IS NULL OR pipeline_id = {pipe}) \
+                 FROM {within} r WHERE (?{pipe} IS NULL OR pipeline_id = ?{pipe}) \
                 GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
              {people} WHERE {vis}",
             within = spans_rows("record_tallies", "entity = ?1", bucket, 2, |i| format!("?{i}")),
             people = crate::store::reports::people_joins("t"),
-            pipe = format!("?{}", 2 + SPAN_PARAMS),
+            pipe = 2 + SPAN_PARAMS,
         );
         let mut params: Vec<Sql> = vec![Sql::Text(entity.code().into())];
         params.extend(spans_params(&spans).into_iter().map(Sql::Integer));
@@ -254,14 +254,14 @@ impl Reports for Store {
                  SELECT kind, responsible_id, 0, 0, 0, n FROM {before} b \
                  UNION ALL \
                  SELECT kind, coalesce(responsible_id, 0), 0, 0, 0, 1 FROM activities \
-                  WHERE completed = 0 AND deadline >= {hour} AND deadline < {now})) t \
+                  WHERE completed = 0 AND deadline >= ?{hour} AND deadline < ?{now})) t \
              LEFT JOIN users u ON u.id = t.responsible_id LEFT JOIN departments dep ON dep.id = u.department_id \
              WHERE {vis} GROUP BY t.kind, t.responsible_id",
             within = spans_rows("activity_tallies", EVERY_ACTIVITY_TALLY, "bucket", 1, |i| format!("?{i}")),
             before =
                 spans_rows("activity_tallies", "what = 'due_open'", "bucket", 1 + SPAN_PARAMS, |i| format!("?{i}")),
-            hour = format!("?{}", 1 + 2 * SPAN_PARAMS),
-            now = format!("?{}", 2 + 2 * SPAN_PARAMS),
+            hour = 1 + 2 * SPAN_PARAMS,
+            now = 2 + 2 * SPAN_PARAMS,
         );
         let this_hour = now.div_euclid(HOUR) * HOUR;
         let mut params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
