@@ -117,6 +117,20 @@ pub fn funnel_spans(query: &crate::store::engine::FunnelQuery) -> Option<Spans> 
     spans(query.created).filter(|_| query.tallied)
 }
 
+/// The tallies of the deals made at or after `end` (an hour) from the leads that came in in
+/// `created` (a past period's leads-to-deals funnel: the period's end did not see them), read
+/// by the hour, where both moments are exact: the spans of the leads' hours, and the hour the
+/// deals' bucket must reach (`made_filter`).
+pub fn made_since(created: (i64, i64), end: i64) -> (Spans, i64) {
+    (padded(vec![(HOUR, created.0 / HOUR, created.1 / HOUR)]), end / HOUR)
+}
+
+/// The funnel tallies' filter: the entity (`entity`'s mark), and for `made_since` the records
+/// made at or after the hour its mark `made` gives (none: every one).
+pub fn made_filter(entity: &str, made: &str) -> String {
+    format!("entity = {entity} AND ({made} IS NULL OR bucket >= {made})")
+}
+
 /// Which of a funnel's records are read one by one, beside the tallies or instead of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OneByOne {
@@ -125,9 +139,6 @@ pub enum OneByOne {
     /// Those moved since the moment (a move after their first): the tallies count them as
     /// they are now, a past period's funnel as they were at its end.
     MovedSince(i64),
-    /// Deals made since the moment from the period's leads (the leads-to-deals funnel of a
-    /// past period): the tallies count them, the period's end did not see them.
-    MadeSince(i64),
 }
 
 impl OneByOne {
@@ -135,7 +146,7 @@ impl OneByOne {
     pub fn since(self) -> Option<i64> {
         match self {
             OneByOne::All => None,
-            OneByOne::MovedSince(at) | OneByOne::MadeSince(at) => Some(at),
+            OneByOne::MovedSince(at) => Some(at),
         }
     }
 
@@ -153,7 +164,6 @@ impl OneByOne {
                 "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = {entity} AND at >= {since} AND first = 0) \
                  AND t.created_at < {since}"
             ),
-            (OneByOne::MadeSince(_), _) => format!("AND t.created_at >= {since}"),
         }
     }
 }

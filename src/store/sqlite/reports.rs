@@ -11,8 +11,8 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    EVERY_ACTIVITY_TALLY, HOUR, OneByOne, SPAN_PARAMS, funnel_spans, spans, spans_before, spans_params, spans_rows,
-    taken_back, visited_ids,
+    EVERY_ACTIVITY_TALLY, HOUR, OneByOne, SPAN_PARAMS, Spans, funnel_spans, made_filter, made_since, spans,
+    spans_before, spans_params, spans_rows, taken_back, visited_ids,
 };
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
@@ -168,31 +168,44 @@ impl Reports for Store {
                  FROM {within} r WHERE (?{pipe} IS NULL OR pipeline_id = ?{pipe}) \
                 GROUP BY stage_id, visited, responsible_id, source_id, currency HAVING sum(records) <> 0) t \
              {people} WHERE {vis}",
-            within = spans_rows("record_tallies", "entity = ?1", bucket, 2, |i| format!("?{i}")),
+            within = spans_rows(
+                "record_tallies",
+                &made_filter("?1", &format!("?{}", 3 + SPAN_PARAMS)),
+                bucket,
+                2,
+                |i| format!("?{i}")
+            ),
             people = crate::store::reports::people_joins("t"),
             pipe = 2 + SPAN_PARAMS,
         );
-        let mut params: Vec<Sql> = vec![Sql::Text(entity.code().into())];
-        params.extend(spans_params(&spans).into_iter().map(Sql::Integer));
-        params.push(query.pipeline.filter(|_| entity == Entity::Deal).map_or(Sql::Null, Sql::Integer));
-        params.extend(vis_params);
+        let params = |spans: &Spans, made_since: Option<i64>| {
+            let mut params: Vec<Sql> = vec![Sql::Text(entity.code().into())];
+            params.extend(spans_params(spans).into_iter().map(Sql::Integer));
+            params.push(query.pipeline.filter(|_| entity == Entity::Deal).map_or(Sql::Null, Sql::Integer));
+            params.push(made_since.map_or(Sql::Null, Sql::Integer));
+            params.extend(vis_params.iter().cloned());
+            params
+        };
         self.reading(|s| {
-            let mut stmt = s.conn().prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-                let visited: String = r.get(1)?;
-                Ok(FunnelFact {
-                    id: 0,
-                    stage_id: r.get(0)?,
-                    visited: visited_ids(&visited),
-                    records: r.get(2)?,
-                    amount_minor: r.get(3)?,
-                    currency: r.get(4)?,
-                    responsible: r.get(5)?,
-                    source: r.get(6)?,
-                    department: r.get(7)?,
-                })
-            })?;
-            let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let read = |params: Vec<Sql>| -> Result<Vec<FunnelFact>> {
+                let mut stmt = s.conn().prepare_cached(&sql)?;
+                let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+                    let visited: String = r.get(1)?;
+                    Ok(FunnelFact {
+                        id: 0,
+                        stage_id: r.get(0)?,
+                        visited: visited_ids(&visited),
+                        records: r.get(2)?,
+                        amount_minor: r.get(3)?,
+                        currency: r.get(4)?,
+                        responsible: r.get(5)?,
+                        source: r.get(6)?,
+                        department: r.get(7)?,
+                    })
+                })?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            };
+            let mut out = read(params(&spans, None))?;
             // The tallies count each record as it is now; a past period's records moved since
             // its end count as they were then, and the deals made since from its leads not at all.
             if let Some(end) = query.end {
@@ -200,7 +213,8 @@ impl Reports for Store {
                 out.extend(funnel_records(s, &now, sight, OneByOne::MovedSince(end))?.into_iter().map(taken_back));
                 out.extend(funnel_records(s, query, sight, OneByOne::MovedSince(end))?);
                 if query.from_leads {
-                    out.extend(funnel_records(s, &now, sight, OneByOne::MadeSince(end))?.into_iter().map(taken_back));
+                    let (made, end_hour) = made_since(query.created, end);
+                    out.extend(read(params(&made, Some(end_hour)))?.into_iter().map(taken_back));
                 }
             }
             Ok(out)
@@ -352,8 +366,8 @@ fn funnel_records(s: &Store, query: &FunnelQuery, sight: &Sight, one_by_one: One
     let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
     // A deal made after the period's end was not there then (made from one of its leads).
     let cohort = match (query.from_leads, one_by_one) {
-        // The records moved or made since: a few, each one's lead looked up.
-        (true, OneByOne::MovedSince(_) | OneByOne::MadeSince(_)) => {
+        // The records moved since: a few, each one's lead looked up.
+        (true, OneByOne::MovedSince(_)) => {
             "EXISTS (SELECT 1 FROM leads l WHERE l.id = t.lead_id AND l.created_at >= ?2 AND l.created_at < ?3)"
         }
         (true, OneByOne::All) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)",
