@@ -306,8 +306,13 @@ pub struct LeadFact {
     /// Responsible's department.
     pub department: Option<String>,
     /// How many leads this stands for: 1 for one lead, more for a tally of leads alike (no
-    /// times then: the converted ones are read one by one for the median).
+    /// times then: the converted ones are read one by one for the median, or together with
+    /// their `times`).
     pub records: i64,
+    /// The times from coming in to being converted (ms) of the converted leads this stands
+    /// for, when they are read together (PostgreSQL: one row per stage and people, not one
+    /// per lead); empty otherwise.
+    pub times: Vec<i64>,
 }
 
 /// What became of the leads that came in in a period.
@@ -345,6 +350,7 @@ pub fn conversion(leads: &[LeadFact], stages: &[StageFact]) -> Conversion {
             StageSemantics::Success => {
                 out.converted += l.records;
                 times.extend(l.closed_at.map(|c| (c - l.created_at).max(0)));
+                times.extend(l.times.iter().map(|t| (*t).max(0)));
             }
             StageSemantics::Failure => out.junked += l.records,
             StageSemantics::InProgress => out.open += l.records,

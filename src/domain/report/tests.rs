@@ -141,6 +141,7 @@ fn conversion_counts_what_became_of_the_leads_and_the_median_time() {
         source: None,
         department: None,
         records: 1,
+        times: Vec::new(),
     };
     let leads = [
         lead(1, 3, 0, Some(10 * H)),
@@ -157,6 +158,9 @@ fn conversion_counts_what_became_of_the_leads_and_the_median_time() {
     assert_eq!(c.rate_tenths(), Some(667));
     assert_eq!(conversion(&leads[..3], &stages()).median_ms, Some(10 * H));
     assert_eq!(Conversion::default().rate_tenths(), None);
+    // The converted four read together (one fact, their times): the same figures.
+    let together = LeadFact { records: 4, times: vec![10 * H, 4 * H, 30 * H, 2 * H], ..lead(0, 3, 0, None) };
+    assert_eq!(conversion(&[together, leads[4].clone(), leads[5].clone()], &stages()), c);
 }
 
 #[test]

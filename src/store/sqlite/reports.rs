@@ -142,6 +142,7 @@ impl Reports for Store {
                         source: r.get(5)?,
                         department: r.get(6)?,
                         records: r.get(7)?,
+                        times: Vec::new(),
                     })
                 })?;
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
