@@ -2,6 +2,7 @@
 //! hours and days the tallies count by.
 
 use crate::domain::fields::Entity;
+use crate::domain::report::LeadFact;
 use crate::domain::report::funnel::FunnelFact;
 
 /// SQL (over alias `t`) of a record's title in a report: a lead without one is named by its
@@ -223,6 +224,74 @@ pub fn forecast_fact(
         reason: None,
         records,
     }
+}
+
+/// The names a report's rows give by id, read once rather than joined to every row: a
+/// user's login and department, a source's code.
+#[derive(Default)]
+pub struct Names {
+    people: std::collections::HashMap<i64, (Option<String>, Option<String>)>,
+    sources: std::collections::HashMap<i64, Option<String>>,
+}
+
+impl Names {
+    /// The query both engines read `Names` with: (1 for a user, 0 for a source, id, login or
+    /// code, department).
+    pub const SQL: &str = "SELECT CAST(1 AS BIGINT), u.id, CAST(u.login AS TEXT), CAST(dep.name AS TEXT) FROM users u \
+         LEFT JOIN departments dep ON dep.id = u.department_id \
+         UNION ALL SELECT CAST(0 AS BIGINT), id, CAST(code AS TEXT), NULL FROM sources";
+
+    /// Takes one row of `SQL`.
+    pub fn add(&mut self, (kind, id, name, department): (i64, i64, Option<String>, Option<String>)) {
+        if kind == 1 {
+            self.people.insert(id, (name, department));
+        } else {
+            self.sources.insert(id, name);
+        }
+    }
+
+    /// A fact of `records` leads of one stage and people (ids), converted ones with `times`.
+    pub fn lead_fact(
+        &self,
+        stage_id: i64,
+        responsible: Option<i64>,
+        source: Option<i64>,
+        records: i64,
+        times: Vec<i64>,
+    ) -> LeadFact {
+        let (responsible, department) =
+            responsible.and_then(|id| self.people.get(&id).cloned()).unwrap_or((None, None));
+        LeadFact {
+            id: 0,
+            stage_id,
+            created_at: 0,
+            closed_at: None,
+            responsible,
+            source: source.and_then(|id| self.sources.get(&id).cloned().flatten()),
+            department,
+            records,
+            times,
+        }
+    }
+}
+
+/// A converted lead as `converted_together` takes it: stage, responsible, source (ids), time
+/// from coming in to being converted (ms; none without a time).
+pub type Converted = (i64, Option<i64>, Option<i64>, Option<i64>);
+
+/// The converted leads `(stage, responsible, source, time to convert)` as one fact per stage
+/// and people, with their times (`LeadFact::times`): a year's are a hundred thousand.
+pub fn converted_together(
+    rows: impl IntoIterator<Item = (i64, Option<i64>, Option<i64>, Option<i64>)>,
+    names: &Names,
+) -> Vec<LeadFact> {
+    let mut groups: std::collections::BTreeMap<(i64, Option<i64>, Option<i64>), (i64, Vec<i64>)> = Default::default();
+    for (stage, responsible, source, time) in rows {
+        let (n, times) = groups.entry((stage, responsible, source)).or_default();
+        *n += 1;
+        times.extend(time);
+    }
+    groups.into_iter().map(|((stage, r, s), (n, times))| names.lead_fact(stage, r, s, n, times)).collect()
 }
 
 /// A tally's stages-visited text (`1,4,7`) as ids.

@@ -11,7 +11,7 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    EVERY_ACTIVITY_TALLY, HOUR, OneByOne, SPAN_PARAMS, Spans, funnel_spans, made_filter, made_since, spans,
+    EVERY_ACTIVITY_TALLY, HOUR, Names, OneByOne, SPAN_PARAMS, Spans, funnel_spans, made_filter, made_since, spans,
     spans_before, spans_params, spans_rows, taken_back, visited_ids,
 };
 
@@ -148,43 +148,20 @@ impl Reports for Store {
                     .get(0);
                 params.push(Box::new(success));
             }
-            let names = s
-                .client()
-                .query(
-                    "SELECT true, u.id, u.login::text, dep.name::text FROM users u \
-                       LEFT JOIN departments dep ON dep.id = u.department_id \
-                     UNION ALL SELECT false, id, code::text, NULL FROM sources",
-                    &[],
-                )
-                .map_err(|e| s.pg_err(e))?;
-            let mut people = std::collections::HashMap::new();
-            let mut sources = std::collections::HashMap::new();
-            for r in &names {
-                let (is_user, id, name, department): (bool, i64, Option<String>, Option<String>) =
-                    (r.get(0), r.get(1), r.get(2), r.get(3));
-                if is_user {
-                    people.insert(id, (name, department));
-                } else {
-                    sources.insert(id, name);
-                }
+            let mut names = Names::default();
+            for r in s.client().query(Names::SQL, &[]).map_err(|e| s.pg_err(e))? {
+                names.add((r.get(0), r.get(1), r.get(2), r.get(3)));
             }
             let read = |sql: &str, params: &Params| -> Result<Vec<LeadFact>> {
                 let mut client = s.client();
                 let rows = client.query_raw(sql, refs(params)).map_err(|e| s.pg_err(e))?;
                 use postgres::fallible_iterator::FallibleIterator;
                 rows.map(|r| {
-                    let (responsible, department) =
-                        r.get::<_, Option<i64>>(4).and_then(|id| people.get(&id).cloned()).unwrap_or((None, None));
                     Ok(LeadFact {
                         id: r.get(0),
-                        stage_id: r.get(1),
                         created_at: r.get(2),
                         closed_at: r.get(3),
-                        responsible,
-                        source: r.get::<_, Option<i64>>(5).and_then(|id| sources.get(&id).cloned().flatten()),
-                        department,
-                        records: r.get(6),
-                        times: r.get(7),
+                        ..names.lead_fact(r.get(1), r.get(4), r.get(5), r.get(6), r.get(7))
                     })
                 })
                 .collect()

@@ -11,8 +11,8 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    EVERY_ACTIVITY_TALLY, HOUR, OneByOne, SPAN_PARAMS, Spans, funnel_spans, made_filter, made_since, spans,
-    spans_before, spans_params, spans_rows, taken_back, visited_ids,
+    EVERY_ACTIVITY_TALLY, HOUR, Names, OneByOne, SPAN_PARAMS, Spans, converted_together, funnel_spans, made_filter,
+    made_since, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
 };
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
@@ -102,36 +102,17 @@ impl Reports for Store {
 
     fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight, tallied: bool) -> Result<Vec<LeadFact>> {
         let (vis, vis_params) = visibility_sql(sight.of(Entity::Lead), "t");
-        let spans = spans(created).filter(|_| tallied);
-        // Over whole hours the converted leads alone are read one by one (their times).
-        let converted =
-            if spans.is_some() { "AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'success')" } else { "" };
-        let sql = format!(
-            "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code, dep.name, 1 FROM leads t \
-             {people} \
-             WHERE t.created_at >= ?1 AND t.created_at < ?2 {converted} AND {vis}",
-            people = crate::store::reports::people_joins("t"),
-            vis = unindexed(&vis),
-        );
         let mut params: Vec<Sql> = vec![Sql::Integer(created.0), Sql::Integer(created.1)];
         params.extend(vis_params.iter().cloned());
-        let tallies = spans.map(|spans| {
+        let Some(spans) = spans(created).filter(|_| tallied) else {
             let sql = format!(
-                "SELECT 0, t.stage_id, 0, NULL, u.login, src.code, dep.name, t.records FROM ( \
-                   SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
-                          sum(records) AS records FROM {within} r \
-                    WHERE stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
-                    GROUP BY stage_id, responsible_id, source_id HAVING sum(records) <> 0) t {people} WHERE {vis}",
-                within = spans_rows("record_tallies", "entity = 'lead'", "bucket", 1, |i| format!("?{i}")),
+                "SELECT t.id, t.stage_id, t.created_at, t.closed_at, u.login, src.code, dep.name FROM leads t {people} \
+                 WHERE t.created_at >= ?1 AND t.created_at < ?2 AND {vis}",
                 people = crate::store::reports::people_joins("t"),
+                vis = unindexed(&vis),
             );
-            let mut params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
-            params.extend(vis_params.iter().cloned());
-            (sql, params)
-        });
-        self.reading(|s| {
-            let read = |sql: &str, params: &[Sql]| -> Result<Vec<LeadFact>> {
-                let mut stmt = s.conn().prepare_cached(sql)?;
+            return self.reading(|s| {
+                let mut stmt = s.conn().prepare_cached(&sql)?;
                 let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
                     Ok(LeadFact {
                         id: r.get(0)?,
@@ -141,16 +122,46 @@ impl Reports for Store {
                         responsible: r.get(4)?,
                         source: r.get(5)?,
                         department: r.get(6)?,
-                        records: r.get(7)?,
+                        records: 1,
                         times: Vec::new(),
                     })
                 })?;
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-            };
-            let mut out = read(&sql, &params)?;
-            if let Some((sql, params)) = &tallies {
-                out.extend(read(sql, params)?);
+            });
+        };
+        // Over whole hours: the leads not converted from the tallies, the converted ones from
+        // the records (their times), together by stage and people; names read once.
+        let converted = format!(
+            "SELECT t.stage_id, t.responsible_id, t.source_id, t.closed_at - t.created_at FROM leads t \
+             WHERE t.created_at >= ?1 AND t.created_at < ?2 \
+               AND t.stage_id IN (SELECT id FROM stages WHERE semantics = 'success') AND {vis}",
+            vis = unindexed(&vis),
+        );
+        let sql = format!(
+            "SELECT t.stage_id, t.responsible_id, t.source_id, t.records FROM ( \
+               SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
+                      sum(records) AS records FROM {within} r \
+                WHERE stage_id NOT IN (SELECT id FROM stages WHERE semantics = 'success') \
+                GROUP BY stage_id, responsible_id, source_id HAVING sum(records) <> 0) t WHERE {vis}",
+            within = spans_rows("record_tallies", "entity = 'lead'", "bucket", 1, |i| format!("?{i}")),
+        );
+        let mut tally_params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
+        tally_params.extend(vis_params.iter().cloned());
+        self.reading(|s| {
+            let mut names = Names::default();
+            let mut stmt = s.conn().prepare_cached(Names::SQL)?;
+            for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))? {
+                names.add(row?);
             }
+            let mut stmt = s.conn().prepare_cached(&converted)?;
+            let rows =
+                stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let mut out = converted_together(rows.collect::<rusqlite::Result<Vec<_>>>()?, &names);
+            let mut stmt = s.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(tally_params.iter()), |r| {
+                Ok(names.lead_fact(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, Vec::new()))
+            })?;
+            out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
             Ok(out)
         })
     }
