@@ -281,11 +281,9 @@ pub type Converted = (i64, Option<i64>, Option<i64>, Option<i64>);
 
 /// The converted leads `(stage, responsible, source, time to convert)` as one fact per stage
 /// and people, with their times (`LeadFact::times`): a year's are a hundred thousand.
-pub fn converted_together(
-    rows: impl IntoIterator<Item = (i64, Option<i64>, Option<i64>, Option<i64>)>,
-    names: &Names,
-) -> Vec<LeadFact> {
-    let mut groups: std::collections::BTreeMap<(i64, Option<i64>, Option<i64>), (i64, Vec<i64>)> = Default::default();
+pub fn converted_together(rows: impl IntoIterator<Item = Converted>, names: &Names) -> Vec<LeadFact> {
+    type Key = (i64, Option<i64>, Option<i64>);
+    let mut groups: std::collections::BTreeMap<Key, (i64, Vec<i64>)> = Default::default();
     for (stage, responsible, source, time) in rows {
         let (n, times) = groups.entry((stage, responsible, source)).or_default();
         *n += 1;
