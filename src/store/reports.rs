@@ -250,6 +250,16 @@ impl Names {
         }
     }
 
+    /// A user's login and department by id.
+    pub fn person(&self, id: Option<i64>) -> (Option<String>, Option<String>) {
+        id.and_then(|id| self.people.get(&id).cloned()).unwrap_or((None, None))
+    }
+
+    /// A source's code by id.
+    pub fn source(&self, id: Option<i64>) -> Option<String> {
+        id.and_then(|id| self.sources.get(&id).cloned().flatten())
+    }
+
     /// A fact of `records` leads of one stage and people (ids), converted ones with `times`.
     pub fn lead_fact(
         &self,
@@ -259,15 +269,14 @@ impl Names {
         records: i64,
         times: Vec<i64>,
     ) -> LeadFact {
-        let (responsible, department) =
-            responsible.and_then(|id| self.people.get(&id).cloned()).unwrap_or((None, None));
+        let (responsible, department) = self.person(responsible);
         LeadFact {
             id: 0,
             stage_id,
             created_at: 0,
             closed_at: None,
             responsible,
-            source: source.and_then(|id| self.sources.get(&id).cloned().flatten()),
+            source: self.source(source),
             department,
             records,
             times,
