@@ -240,7 +240,7 @@ fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect,
         Bar::default()
             .value((weighted / 100).max(0) as u64)
             .label(Line::from(label))
-            .text_value(compact(weighted))
+            .text_value(compact(app.lang, weighted))
             .style(Style::default().fg(color))
     };
     if late > 0 {
@@ -286,12 +286,28 @@ fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect,
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-/// An amount in minor units, short: `12k`, `1.2M`.
-fn compact(minor: i64) -> String {
+/// An amount in minor units, short: `12k`, `1.2M` (`1,2M` in French).
+fn compact(lang: crate::i18n::Lang, minor: i64) -> String {
     let units = minor / 100;
-    match units.abs() {
-        0..=9_999 => units.to_string(),
-        10_000..=999_999 => format!("{}k", units / 1_000),
-        _ => format!("{}.{}M", units / 1_000_000, (units % 1_000_000) / 100_000),
+    let sign = if units < 0 { "-" } else { "" };
+    match units.unsigned_abs() {
+        u @ 0..=9_999 => format!("{sign}{u}"),
+        u @ 10_000..=999_999 => format!("{sign}{}k", u / 1_000),
+        u => present::decimal(lang, &format!("{sign}{}.{}M", u / 1_000_000, (u % 1_000_000) / 100_000)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_compact_amount_keeps_its_sign_and_the_language_s_decimal_mark() {
+        assert_eq!(compact(Lang::En, 68_842_260_000), "688.4M");
+        assert_eq!(compact(Lang::Fr, 68_842_260_000), "688,4M");
+        assert_eq!(compact(Lang::En, -150_000_000), "-1.5M");
+        assert_eq!(compact(Lang::En, -2_500_000), "-25k");
+        assert_eq!(compact(Lang::Fr, 999_900), "9999");
     }
 }
