@@ -85,6 +85,10 @@ fn reports(env: &Env) {
     );
     let text = at(env, "2026-04-02T10:00:00Z", &[&["--lang", "fr"][..], &conv[..]].concat());
     assert!(text.contains("50,0 %") && text.contains("0,4 j"), "{text}");
+    // By source: a source by its name, the leads without one together.
+    env.ok(&["lead", "edit", &lead, "--set", "source=WEB"]);
+    let by = at(env, "2026-04-02T10:00:00Z", &[&conv[..], &["--by", "source", "--format", "md"][..]].concat());
+    assert!(by.contains("| Website |") && !by.contains("| WEB |") && by.contains("(no source)"), "{by}");
     let said = env.fails(1, &["stage", "terms", "WON", "--entity", "deal", "--probability", "50"]);
     assert!(said.contains("Won") && said.contains("100 %"), "{said}");
     // Refusals name what is wrong.

@@ -87,7 +87,7 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
     }
     for (k, sections) in &r.groups {
         if split && !csv {
-            let name = group_name(k, r_args.by.as_deref());
+            let name = group_name(s, k, r_args.by.as_deref());
             println!("{}", if md { format!("\n### {name}") } else { format!("\n== {name} ==") });
         }
         for sec in sections {

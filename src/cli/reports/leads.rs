@@ -112,7 +112,7 @@ pub(super) fn conversion(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> 
     for (k, now, before) in &r.groups {
         for (label, c) in [("current", now), ("previous", before)] {
             let mut cells = if split {
-                vec![if a.csv { k.clone().unwrap_or_default() } else { group_name(k, a.by.as_deref()) }]
+                vec![if a.csv { k.clone().unwrap_or_default() } else { group_name(s, k, a.by.as_deref()) }]
             } else {
                 vec![]
             };

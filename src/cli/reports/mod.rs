@@ -174,13 +174,23 @@ fn plain(minor: i64, currency: &str) -> String {
     plain_amount(Money { minor, currency })
 }
 
-fn group_name(key: &Option<String>, by: Option<&str>) -> String {
-    let none = match by.and_then(GroupBy::parse) {
+/// A group's heading: a source by its name (the key is its code), a person by login, a
+/// department by name; the group of none in words.
+fn group_name(s: &Session, key: &Option<String>, by: Option<&str>) -> String {
+    let by = by.and_then(GroupBy::parse);
+    let none = match by {
         Some(GroupBy::Source) => "report.no_source",
         Some(GroupBy::Department) => "report.no_department",
         _ => "report.nobody",
     };
-    key.clone().unwrap_or_else(|| tr(none, &[]))
+    let Some(key) = key else { return tr(none, &[]) };
+    if by == Some(GroupBy::Source)
+        && let Ok(sources) = s.store.sources()
+        && let Some(source) = sources.iter().find(|x| x.code == *key)
+    {
+        return source.name.clone();
+    }
+    key.clone()
 }
 
 /// Runs a report command.
@@ -239,7 +249,7 @@ fn forecast(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for (k, months) in &r.groups {
         for row in months {
-            let mut cells = if split { vec![group_name(k, a.by.as_deref())] } else { vec![] };
+            let mut cells = if split { vec![group_name(s, k, a.by.as_deref())] } else { vec![] };
             if a.csv {
                 cells.extend([
                     month(row),
@@ -390,9 +400,9 @@ fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
             println!(
                 "{}",
                 if md {
-                    format!("\n### {}\n", group_name(k, a.by.as_deref()))
+                    format!("\n### {}\n", group_name(s, k, a.by.as_deref()))
                 } else {
-                    format!("\n{}", group_name(k, a.by.as_deref()))
+                    format!("\n{}", group_name(s, k, a.by.as_deref()))
                 }
             );
         }
