@@ -1,5 +1,6 @@
 //! What both engines' report queries share: the SQL of a record's title for a report, the
-//! hours and days the tallies count by.
+//! units the tallies count by (hours, days, weeks, four weeks) and how a period reads them,
+//! the names of people and sources read once.
 
 use crate::domain::fields::Entity;
 use crate::domain::report::LeadFact;

@@ -174,11 +174,6 @@ fn add(sums: &mut Sums, d: &DealFact, minor: i64) {
     *sums.entry(d.currency.clone().unwrap_or_default()).or_default() += minor;
 }
 
-/// `amount × percent / 100`, rounded half away from zero.
-pub fn weighted(amount: i64, percent: i64) -> i64 {
-    crate::domain::lines::div_round(amount as i128 * percent as i128, 100) as i64
-}
-
 /// One month of the forecast, in one currency.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForecastRow {

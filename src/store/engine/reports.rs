@@ -54,8 +54,9 @@ pub trait Reports {
     fn open_deal_facts(&self, pipeline: Option<i64>, sight: &Sight, tallied: bool) -> Result<Vec<DealFact>>;
 
     /// The leads created in `[from, to)` that `sight` lets the user see: with `tallied`, over
-    /// whole hours, the tallies of the leads not converted and the converted ones one by one;
-    /// else each lead, by id.
+    /// whole hours, the tallies of the leads not converted and the converted ones read from
+    /// the records, together by stage and people with their times (`LeadFact::times`); else
+    /// each lead, by id.
     fn lead_facts(&self, created: (UnixMs, UnixMs), sight: &Sight, tallied: bool) -> Result<Vec<LeadFact>>;
 
     /// The records `query` follows that `sight` lets the user see (tallies of records alike,

@@ -75,7 +75,9 @@ impl Reports for Store {
         let sql = format!(
             "SELECT t.stage_id, t.amount_minor, nullif(t.currency, ''), nullif(t.probability, -1), nullif(t.month, ''), \
                     u.login, src.code, dep.name, t.deals \
-             FROM (SELECT * FROM forecast_tallies WHERE (?1 IS NULL OR pipeline_id = ?1) AND deals <> 0 \
+             FROM (SELECT stage_id, nullif(responsible_id, 0) AS responsible_id, nullif(source_id, 0) AS source_id, \
+                           month, probability, currency, deals, amount_minor \
+                      FROM forecast_tallies WHERE (?1 IS NULL OR pipeline_id = ?1) AND deals <> 0 \
                       AND stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')) t {people} \
              WHERE {vis}",
             people = crate::store::reports::people_joins("t"),

@@ -21,7 +21,8 @@ DROP INDEX record_tallies_lead_bucket;
 CREATE INDEX record_tallies_lead_bucket ON record_tallies(entity, unit, lead_bucket)
     INCLUDE (bucket, pipeline_id, responsible_id, source_id, stage_id, visited, currency, records, amount_minor);
 
--- A past period's leads-to-deals funnel takes back the deals made since its end, found by this index.
+-- The deals of a period read one by one (a funnel of deals over a period not on an hour, in a
+-- half-hour time zone) are found by this index rather than by reading every deal.
 CREATE INDEX deals_created ON deals(created_at);
 
 -- The deals by what the forecast tells apart: see SQLite's migration 24.

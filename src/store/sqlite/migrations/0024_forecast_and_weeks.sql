@@ -22,7 +22,8 @@ SELECT a.what, w.unit, a.bucket * 86400000 / w.unit, a.responsible_id, a.kind, s
 DROP INDEX record_tallies_lead_bucket;
 CREATE INDEX record_tallies_lead_bucket ON record_tallies(entity, unit, lead_bucket, records, amount_minor);
 
--- A past period's leads-to-deals funnel takes back the deals made since its end, found by this index.
+-- The deals of a period read one by one (a funnel of deals over a period not on an hour, in a
+-- half-hour time zone) are found by this index rather than by reading every deal.
 CREATE INDEX deals_created ON deals(created_at);
 
 -- `forecast_tallies`: the deals by what the forecast tells apart (pipeline, stage, responsible,
