@@ -187,11 +187,16 @@ impl Service {
 
     /// The deals of the scope that `query` names and the user may see.
     fn deal_facts(&self, scope: &ReportScope, query: DealQuery) -> Result<(Option<PipelineRow>, Vec<DealFact>)> {
-        let pipeline = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
+        let pipeline = self.scope_pipeline(scope)?;
         let query = DealQuery { pipeline: pipeline.as_ref().map(|p| p.id), ..query };
         let mut deals = self.engine.deal_facts(&query, &self.sight()?)?;
         self.keep_responsible(scope, &mut deals)?;
         Ok((pipeline, deals))
+    }
+
+    /// The deal pipeline the scope names, if it names one.
+    fn scope_pipeline(&self, scope: &ReportScope) -> Result<Option<PipelineRow>> {
+        scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()
     }
 
     /// Keeps the deals of the scope's one responsible, when it names one.
@@ -221,7 +226,7 @@ impl Service {
     }
 
     fn forecast(&self, scope: &ReportScope, tallied: bool) -> Result<ForecastReport> {
-        let pipeline = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
+        let pipeline = self.scope_pipeline(scope)?;
         let mut deals = self.engine.open_deal_facts(pipeline.as_ref().map(|p| p.id), &self.sight()?, tallied)?;
         self.keep_responsible(scope, &mut deals)?;
         let stages = self.stage_facts(pipeline.as_ref())?;
@@ -286,7 +291,7 @@ impl Service {
         let sight = self.sight()?;
         let login = self.login_of(scope)?;
         let now = self.now();
-        let chosen = scope.pipeline.as_deref().map(|p| self.engine.pipeline(Entity::Deal, Some(p))).transpose()?;
+        let chosen = self.scope_pipeline(scope)?;
         let deal_pipelines = match &chosen {
             Some(p) => vec![p.clone()],
             None => self.engine.pipelines(Entity::Deal)?,

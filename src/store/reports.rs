@@ -133,40 +133,18 @@ pub fn made_filter(entity: &str, made: &str) -> String {
     format!("entity = {entity} AND ({made} IS NULL OR bucket >= {made})")
 }
 
-/// Which of a funnel's records are read one by one, beside the tallies or instead of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OneByOne {
-    /// Every record the query follows (no tallies).
-    All,
-    /// Those moved since the moment (a move after their first): the tallies count them as
-    /// they are now, a past period's funnel as they were at its end.
-    MovedSince(i64),
-}
-
-impl OneByOne {
-    /// The moment, for the query's parameter (none for `All`).
-    pub fn since(self) -> Option<i64> {
-        match self {
-            OneByOne::All => None,
-            OneByOne::MovedSince(at) => Some(at),
-        }
-    }
-
-    /// SQL keeping the records meant (alias `t`, the entity's code `entity`, the moment
-    /// `since`; the same text on both engines).
-    pub fn filter(self, from_leads: bool, entity: &str, since: &str) -> String {
-        match (self, from_leads) {
-            (OneByOne::All, _) => format!("AND {since} IS NULL"),
-            (OneByOne::MovedSince(_), false) => {
-                format!(
-                    "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = {entity} AND at >= {since} AND first = 0)"
-                )
-            }
-            (OneByOne::MovedSince(_), true) => format!(
-                "AND t.id IN (SELECT record_id FROM stage_moves WHERE entity = {entity} AND at >= {since} AND first = 0) \
-                 AND t.created_at < {since}"
-            ),
-        }
+/// SQL keeping a funnel's records (alias `t`) moved since the moment `since` (a move after
+/// their first; the entity's code `entity`), or every one when `moved` is false and `since`
+/// is none: the tallies count a moved record as it is now, a past period's funnel as it was
+/// at its end. The same text on both engines.
+pub fn moved_filter(moved: bool, from_leads: bool, entity: &str, since: &str) -> String {
+    let moved_since =
+        format!("t.id IN (SELECT record_id FROM stage_moves WHERE entity = {entity} AND at >= {since} AND first = 0)");
+    match (moved, from_leads) {
+        (false, _) => format!("AND {since} IS NULL"),
+        (true, false) => format!("AND {moved_since}"),
+        // Deals made since from the period's leads are taken back from the tallies apart.
+        (true, true) => format!("AND {moved_since} AND t.created_at < {since}"),
     }
 }
 

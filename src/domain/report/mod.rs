@@ -305,8 +305,8 @@ pub struct LeadFact {
     /// their `times`).
     pub records: i64,
     /// The times from coming in to being converted (ms) of the converted leads this stands
-    /// for, when they are read together (PostgreSQL: one row per stage and people, not one
-    /// per lead); empty otherwise.
+    /// for, when they are read together (a fact per stage and people rather than one per
+    /// lead); empty otherwise.
     pub times: Vec<i64>,
 }
 

@@ -11,7 +11,7 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    EVERY_ACTIVITY_TALLY, HOUR, Names, OneByOne, SPAN_PARAMS, Spans, funnel_spans, made_filter, made_since, spans,
+    EVERY_ACTIVITY_TALLY, HOUR, Names, SPAN_PARAMS, Spans, funnel_spans, made_filter, made_since, moved_filter, spans,
     spans_before, spans_params, spans_rows, taken_back, visited_ids,
 };
 
@@ -19,6 +19,15 @@ use crate::store::reports::{
 fn reasons_in(c: &mut impl postgres::GenericClient) -> Result<Vec<LostReason>> {
     let rows = c.query("SELECT id, name::text, name_fr FROM lost_reasons ORDER BY sort, id", &[])?;
     Ok(rows.iter().map(|r| LostReason { id: r.get(0), name: r.get(1), name_fr: r.get(2) }).collect())
+}
+
+/// The people's and sources' names a report's rows give by id.
+fn names_in(s: &Store) -> Result<Names> {
+    let mut names = Names::default();
+    for r in s.client().query(Names::SQL, &[]).map_err(|e| s.pg_err(e))? {
+        names.add((r.get(0), r.get(1), r.get(2), r.get(3)));
+    }
+    Ok(names)
 }
 
 impl Reports for Store {
@@ -37,10 +46,7 @@ impl Reports for Store {
         let mut params: Params = vec![Box::new(query.pipeline), Box::new(query.open), Box::new(from), Box::new(to)];
         params.extend(vis_params);
         self.reading(|s| {
-            let mut names = Names::default();
-            for r in s.client().query(Names::SQL, &[]).map_err(|e| s.pg_err(e))? {
-                names.add((r.get(0), r.get(1), r.get(2), r.get(3)));
-            }
+            let names = names_in(s)?;
             let mut client = s.client();
             let rows = client.query_raw(&sql, refs(&params)).map_err(|e| s.pg_err(e))?;
             use postgres::fallible_iterator::FallibleIterator;
@@ -156,10 +162,7 @@ impl Reports for Store {
                     .get(0);
                 params.push(Box::new(success));
             }
-            let mut names = Names::default();
-            for r in s.client().query(Names::SQL, &[]).map_err(|e| s.pg_err(e))? {
-                names.add((r.get(0), r.get(1), r.get(2), r.get(3)));
-            }
+            let names = names_in(s)?;
             let read = |sql: &str, params: &Params| -> Result<Vec<LeadFact>> {
                 let mut client = s.client();
                 let rows = client.query_raw(sql, refs(params)).map_err(|e| s.pg_err(e))?;
@@ -185,7 +188,7 @@ impl Reports for Store {
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
         let Some(spans) = funnel_spans(query) else {
-            return self.reading(|s| funnel_records(s, query, sight, OneByOne::All));
+            return self.reading(|s| funnel_records(s, query, sight, None));
         };
         let entity = query.entity;
         let vis = visibility_sql(sight.of(entity), "t", 4 + SPAN_PARAMS).0;
@@ -238,8 +241,8 @@ impl Reports for Store {
             // its end count as they were then, and the deals made since from its leads not at all.
             if let Some(end) = query.end {
                 let now = FunnelQuery { end: None, ..*query };
-                out.extend(funnel_records(s, &now, sight, OneByOne::MovedSince(end))?.into_iter().map(taken_back));
-                out.extend(funnel_records(s, query, sight, OneByOne::MovedSince(end))?);
+                out.extend(funnel_records(s, &now, sight, Some(end))?.into_iter().map(taken_back));
+                out.extend(funnel_records(s, query, sight, Some(end))?);
                 if query.from_leads {
                     let (made, end_hour) = made_since(query.created, end);
                     out.extend(read(&made, Some(end_hour))?.into_iter().map(taken_back));
@@ -395,23 +398,28 @@ impl Reports for Store {
     }
 }
 
-/// The funnel's records one by one: all of them (`FunnelQuery` without tallies), or those
-/// `one_by_one` names beside the tallies.
-fn funnel_records(s: &Store, query: &FunnelQuery, sight: &Sight, one_by_one: OneByOne) -> Result<Vec<FunnelFact>> {
+/// The funnel's records one by one: all of them (`FunnelQuery` without tallies), or beside
+/// the tallies those moved since `moved_since` (`moved_filter`).
+fn funnel_records(
+    s: &Store,
+    query: &FunnelQuery,
+    sight: &Sight,
+    moved_since: Option<UnixMs>,
+) -> Result<Vec<FunnelFact>> {
     let entity = query.entity;
     let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 7);
     // A deal made after the period's end was not there then (made from one of its leads).
-    let cohort = match (query.from_leads, one_by_one) {
+    let cohort = match (query.from_leads, moved_since.is_some()) {
         // The records moved since: a few, each one's lead looked up.
-        (true, OneByOne::MovedSince(_)) => {
+        (true, true) => {
             "EXISTS (SELECT 1 FROM leads l WHERE l.id = t.lead_id AND l.created_at >= $2 AND l.created_at < $3)"
         }
-        (true, OneByOne::All) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= $2 AND created_at < $3)",
+        (true, false) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= $2 AND created_at < $3)",
         (false, _) => "t.created_at >= $2 AND t.created_at < $3",
     };
     let pipeline =
         if entity == Entity::Deal { "($5::bigint IS NULL OR t.pipeline_id = $5)" } else { "$5::bigint IS NULL" };
-    let moved = one_by_one.filter(query.from_leads, "$1", "$6::bigint");
+    let moved = moved_filter(moved_since.is_some(), query.from_leads, "$1", "$6::bigint");
     let sql = format!(
         "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login::text, src.code::text, dep.name::text, \
             CASE WHEN $4::bigint IS NULL THEN t.stage_id ELSE (SELECT m.stage_id FROM stage_moves m \
@@ -429,7 +437,7 @@ fn funnel_records(s: &Store, query: &FunnelQuery, sight: &Sight, one_by_one: One
         Box::new(query.created.1),
         Box::new(query.end),
         Box::new(query.pipeline),
-        Box::new(one_by_one.since()),
+        Box::new(moved_since),
     ];
     params.extend(vis_params);
     let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;

@@ -11,8 +11,8 @@ use crate::domain::report::{DealFact, LeadFact, StaleFact};
 use crate::domain::when::UnixMs;
 use crate::store::engine::*;
 use crate::store::reports::{
-    EVERY_ACTIVITY_TALLY, HOUR, Names, OneByOne, SPAN_PARAMS, Spans, converted_together, funnel_spans, made_filter,
-    made_since, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
+    EVERY_ACTIVITY_TALLY, HOUR, Names, SPAN_PARAMS, Spans, converted_together, funnel_spans, made_filter, made_since,
+    moved_filter, spans, spans_before, spans_params, spans_rows, taken_back, visited_ids,
 };
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
@@ -22,6 +22,16 @@ fn reasons_in(c: &rusqlite::Connection) -> Result<Vec<LostReason>> {
     let mut stmt = c.prepare_cached("SELECT id, name, name_fr FROM lost_reasons ORDER BY sort, id")?;
     let rows = stmt.query_map([], |r| Ok(LostReason { id: r.get(0)?, name: r.get(1)?, name_fr: r.get(2)? }))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The people's and sources' names a report's rows give by id.
+fn names_in(s: &Store) -> Result<Names> {
+    let mut names = Names::default();
+    let mut stmt = s.conn().prepare_cached(Names::SQL)?;
+    for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))? {
+        names.add(row?);
+    }
+    Ok(names)
 }
 
 impl Reports for Store {
@@ -150,11 +160,7 @@ impl Reports for Store {
         let mut tally_params: Vec<Sql> = spans_params(&spans).into_iter().map(Sql::Integer).collect();
         tally_params.extend(vis_params.iter().cloned());
         self.reading(|s| {
-            let mut names = Names::default();
-            let mut stmt = s.conn().prepare_cached(Names::SQL)?;
-            for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))? {
-                names.add(row?);
-            }
+            let names = names_in(s)?;
             let mut stmt = s.conn().prepare_cached(&converted)?;
             let rows =
                 stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
@@ -170,7 +176,7 @@ impl Reports for Store {
 
     fn funnel_facts(&self, query: &FunnelQuery, sight: &Sight) -> Result<Vec<FunnelFact>> {
         let Some(spans) = funnel_spans(query) else {
-            return self.reading(|s| funnel_records(s, query, sight, OneByOne::All));
+            return self.reading(|s| funnel_records(s, query, sight, None));
         };
         let entity = query.entity;
         let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
@@ -224,8 +230,8 @@ impl Reports for Store {
             // its end count as they were then, and the deals made since from its leads not at all.
             if let Some(end) = query.end {
                 let now = FunnelQuery { end: None, ..*query };
-                out.extend(funnel_records(s, &now, sight, OneByOne::MovedSince(end))?.into_iter().map(taken_back));
-                out.extend(funnel_records(s, query, sight, OneByOne::MovedSince(end))?);
+                out.extend(funnel_records(s, &now, sight, Some(end))?.into_iter().map(taken_back));
+                out.extend(funnel_records(s, query, sight, Some(end))?);
                 if query.from_leads {
                     let (made, end_hour) = made_since(query.created, end);
                     out.extend(read(params(&made, Some(end_hour)))?.into_iter().map(taken_back));
@@ -373,22 +379,27 @@ impl Reports for Store {
     }
 }
 
-/// The funnel's records one by one: all of them (`FunnelQuery` without tallies), or those
-/// `one_by_one` names beside the tallies.
-fn funnel_records(s: &Store, query: &FunnelQuery, sight: &Sight, one_by_one: OneByOne) -> Result<Vec<FunnelFact>> {
+/// The funnel's records one by one: all of them (`FunnelQuery` without tallies), or beside
+/// the tallies those moved since `moved_since` (`moved_filter`).
+fn funnel_records(
+    s: &Store,
+    query: &FunnelQuery,
+    sight: &Sight,
+    moved_since: Option<UnixMs>,
+) -> Result<Vec<FunnelFact>> {
     let entity = query.entity;
     let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
     // A deal made after the period's end was not there then (made from one of its leads).
-    let cohort = match (query.from_leads, one_by_one) {
+    let cohort = match (query.from_leads, moved_since.is_some()) {
         // The records moved since: a few, each one's lead looked up.
-        (true, OneByOne::MovedSince(_)) => {
+        (true, true) => {
             "EXISTS (SELECT 1 FROM leads l WHERE l.id = t.lead_id AND l.created_at >= ?2 AND l.created_at < ?3)"
         }
-        (true, OneByOne::All) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)",
+        (true, false) => "t.lead_id IN (SELECT id FROM leads WHERE created_at >= ?2 AND created_at < ?3)",
         (false, _) => "t.created_at >= ?2 AND t.created_at < ?3",
     };
     let pipeline = if entity == Entity::Deal { "(?5 IS NULL OR t.pipeline_id = ?5)" } else { "?5 IS NULL" };
-    let moved = one_by_one.filter(query.from_leads, "?1", "?6");
+    let moved = moved_filter(moved_since.is_some(), query.from_leads, "?1", "?6");
     let sql = format!(
         "SELECT t.id, t.stage_id, t.amount_minor, t.currency, u.login, src.code, dep.name, \
             CASE WHEN ?4 IS NULL THEN t.stage_id ELSE (SELECT m.stage_id FROM stage_moves m \
@@ -407,7 +418,7 @@ fn funnel_records(s: &Store, query: &FunnelQuery, sight: &Sight, one_by_one: One
         Sql::Integer(query.created.1),
         query.end.map_or(Sql::Null, Sql::Integer),
         query.pipeline.map_or(Sql::Null, Sql::Integer),
-        one_by_one.since().map_or(Sql::Null, Sql::Integer),
+        moved_since.map_or(Sql::Null, Sql::Integer),
     ];
     params.extend(vis_params);
     let mut stmt = s.conn().prepare_cached(&sql)?;
