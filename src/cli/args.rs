@@ -258,6 +258,25 @@ pub struct ListArgs {
     /// on or after --created-from).
     #[arg(long, value_name = "DAY", allow_hyphen_values = true)]
     pub created_to: Option<String>,
+    /// Only records in open stages (still in progress).
+    #[arg(long, conflicts_with_all = ["won", "lost"])]
+    pub open: bool,
+    /// Only won deals (converted leads).
+    #[arg(long, conflicts_with = "lost")]
+    pub won: bool,
+    /// Only lost deals (junk leads).
+    #[arg(long)]
+    pub lost: bool,
+    /// Won or lost on or after this day (same forms as --created-from): with --won, the deals
+    /// won in a period, as `report won-lost` counts them.
+    #[arg(long, value_name = "DAY", allow_hyphen_values = true)]
+    pub closed_from: Option<String>,
+    /// Won or lost on or before this day (same forms).
+    #[arg(long, value_name = "DAY", allow_hyphen_values = true)]
+    pub closed_to: Option<String>,
+    /// Deals of every pipeline at once (default: --pipeline's, else the first).
+    #[arg(long, conflicts_with = "pipeline")]
+    pub all_pipelines: bool,
     /// Most rows (default 50).
     #[arg(long, default_value_t = 50, value_parser = whole::<usize>("limit", 0, MAX_ROWS))]
     pub limit: usize,
@@ -347,6 +366,19 @@ impl ListArgs {
             self.created_to.as_deref().map(|t| ("created-to", t)),
             &now,
         )?;
+        let (closed_from, closed_to) = crate::domain::when::read_day_bounds(
+            self.closed_from.as_deref().map(|t| ("closed-from", t)),
+            self.closed_to.as_deref().map(|t| ("closed-to", t)),
+            &now,
+        )?;
+        use crate::domain::stage::StageSemantics;
+        let stage_kind = [
+            (self.open, StageSemantics::InProgress),
+            (self.won, StageSemantics::Success),
+            (self.lost, StageSemantics::Failure),
+        ]
+        .into_iter()
+        .find_map(|(asked, kind)| asked.then_some(kind));
         Ok(ListFilter {
             stage: given(&self.stage),
             pipeline: given(&self.pipeline),
@@ -363,6 +395,10 @@ impl ListArgs {
             },
             created_from,
             created_to,
+            stage_kind,
+            closed_from,
+            closed_to,
+            all_pipelines: self.all_pipelines,
             before_id: self.before,
             limit: self.limit,
             offset: self.offset,

@@ -171,6 +171,13 @@ pub struct ListFilter {
     pub created_from: Option<UnixMs>,
     /// Created before (unix ms).
     pub created_to: Option<UnixMs>,
+    /// Only records in stages of this kind: open (in progress), won or converted (success),
+    /// lost or junk (failure). What the reports' bars list (`Enter` on one).
+    pub stage_kind: Option<crate::domain::stage::StageSemantics>,
+    /// Reached a final stage (won or lost: `closed_at`) at or after (unix ms).
+    pub closed_from: Option<UnixMs>,
+    /// Reached a final stage before (unix ms).
+    pub closed_to: Option<UnixMs>,
     /// Keyset pagination: only ids below this one (pages go newest first).
     pub before_id: Option<i64>,
     /// Keyset pagination backwards: only ids above this one, returned oldest first.

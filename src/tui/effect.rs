@@ -39,9 +39,9 @@ pub enum Effect {
     /// One page of a column.
     LoadCards { entity: Entity, pipeline: Option<i64>, stage_id: i64, stage_code: String, anchor: Anchor },
     /// A page of a list.
-    LoadList { entity: Entity, filter: ListFilter, view: Box<crate::domain::list_view::ViewSpec>, append: bool },
+    LoadList { entity: Entity, filter: Box<ListFilter>, view: Box<crate::domain::list_view::ViewSpec>, append: bool },
     /// What a list's filter matches in all (its header), once its first page is shown.
-    LoadListTotals { entity: Entity, filter: ListFilter },
+    LoadListTotals { entity: Entity, filter: Box<ListFilter> },
     /// The saved views of a list, to pick one.
     LoadViews { entity: Entity },
     /// Save a view of a list.
@@ -90,7 +90,7 @@ pub enum Effect {
         seen: Option<i64>,
     },
     /// Write a CSV export of the records `filter` lets through (or of `ids`) to `path`.
-    Export { entity: Entity, filter: ListFilter, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
+    Export { entity: Entity, filter: Box<ListFilter>, ids: Option<Vec<i64>>, path: std::path::PathBuf, excel: bool },
     /// Take an unassigned lead.
     Take { id: i64 },
     /// Hand an address (`tel:`, `mailto:`, `https:`) to the system's handler.

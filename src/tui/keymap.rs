@@ -69,8 +69,8 @@ pub enum Context {
     Team(super::screens::team::TeamPane, bool),
     /// Quotes and invoices.
     Documents,
-    /// The sales head's reports; the funnel's own keys (a stage, Enter) with `true`.
-    Reports(bool),
+    /// The sales head's reports, with the keys of the report shown (a bar or a stage, Enter).
+    Reports(crate::tui::screens::reports::ReportPage),
 }
 
 /// `h`/`l` between columns, `j`/`k` within one, `g`/`G` to its ends: the Kanban boards and
@@ -101,7 +101,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
         Context::Welcome => welcome::bindings(),
         Context::Team(pane, admin) => team::bindings(pane, admin),
         Context::Documents => documents::bindings(),
-        Context::Reports(funnel) => reports::bindings(funnel),
+        Context::Reports(page) => reports::bindings(page),
     };
     v.extend(global_bindings(ctx));
     v
@@ -117,7 +117,7 @@ pub const CONTEXTS: [Context; 17] = [
     Context::Triage,
     Context::Form,
     Context::Documents,
-    Context::Reports(true),
+    Context::Reports(super::screens::reports::ReportPage::Funnel),
     Context::Welcome,
     Context::Team(TeamPane::Users, true),
     Context::Team(TeamPane::Roles, true),
@@ -165,7 +165,7 @@ pub fn context(app: &App) -> Context {
         Screen::Triage => Context::Triage,
         Screen::Team => Context::Team(app.team.pane, app.admin),
         Screen::Documents => Context::Documents,
-        Screen::Reports => Context::Reports(app.reports.page == super::screens::reports::ReportPage::Funnel),
+        Screen::Reports => Context::Reports(app.reports.page),
     }
 }
 

@@ -44,6 +44,22 @@ fn reports(env: &Env) {
     let april = at(env, "2026-04-20T10:00:00Z", &["--json", "report", "won-lost", "--period", "month"]);
     let april: serde_json::Value = serde_json::from_str(&april).unwrap();
     assert_eq!(april["groups"][0]["period"]["lost_reasons"][0]["reason"], "Délai", "{april}");
+    // The deals behind the figures, listed: won and lost in March in Paris (the one lost at
+    // 00:30 on 1 April is April's), every pipeline's.
+    let ids = |out: String| {
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let closed_in_march = ["--json", "deal", "list", "--all-pipelines", "--closed-from", "2026-03-01", "--closed-to"];
+    let won_listed = at(env, "2026-04-02T10:00:00Z", &[&closed_in_march[..], &["31/03/2026", "--won"]].concat());
+    assert_eq!(ids(won_listed), [won.as_str()]);
+    let lost_listed = at(env, "2026-04-02T10:00:00Z", &[&closed_in_march[..], &["31/03/2026", "--lost"]].concat());
+    assert_eq!(ids(lost_listed), [lost.as_str()]);
+    assert_eq!(env.json(&["deal", "list", "--open"]).as_array().unwrap().len(), 1, "the forecast's one open deal");
+    let refused = env.fails(1, &["contact", "list", "--won"]);
+    assert!(refused.contains("stage"), "{refused}");
+    let both = env.fails(2, &["deal", "list", "--won", "--lost"]);
+    assert!(both.contains("--lost"), "{both}");
     // The forecast: the open deal, its stage's default probability (New: 17 %).
     let f: serde_json::Value =
         serde_json::from_str(&at(env, "2026-04-02T10:00:00Z", &["--json", "report", "forecast"])).unwrap();

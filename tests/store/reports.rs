@@ -9,8 +9,10 @@ use chrono::TimeZone;
 use chrono_tz::Europe::Paris;
 use prospect::domain::fields::Entity;
 use prospect::domain::report::period::PeriodSpec;
+use prospect::domain::stage::StageSemantics;
 use prospect::service::ReportScope;
 use prospect::store::RecordRef;
+use prospect::store::records::ListFilter;
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
     Paris.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().timestamp_millis()
@@ -87,6 +89,28 @@ pub fn won_lost_and_forecast_count_by_when_and_whom(mut eng: TestEngine) {
     assert_eq!(eng.report_won_lost(&alice_only, march, february).unwrap().groups[0].1.won, 3);
     let nowhere = ReportScope { pipeline: Some("Nowhere".into()), ..Default::default() };
     assert!(eng.report_forecast(&nowhere).is_err());
+    // The lists behind the bars (`Enter` on one, `deal list --won --closed-from`): the same
+    // deals as the figures, every pipeline's, what the user may see.
+    let listed = |e: &TestEngine, kind: StageSemantics, b: prospect::domain::report::period::Bounds| {
+        let filter = ListFilter {
+            stage_kind: Some(kind),
+            closed_from: Some(b.from),
+            closed_to: Some(b.to),
+            all_pipelines: true,
+            ..Default::default()
+        };
+        let mut ids: Vec<i64> = e.list(Entity::Deal, &filter).unwrap().iter().map(|r| r.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(listed(&eng, StageSemantics::Success, march), [d1, d2, d7, d8]);
+    assert_eq!(listed(&eng, StageSemantics::Failure, march), [d4]);
+    assert_eq!(listed(&eng, StageSemantics::Failure, february), [d5]);
+    assert_eq!(listed(&bob, StageSemantics::Success, march), [d7]);
+    let open = ListFilter { stage_kind: Some(StageSemantics::InProgress), ..Default::default() };
+    assert_eq!(eng.list(Entity::Deal, &open).unwrap().len(), 3, "the forecast's three open deals");
+    let refused = eng.list(Entity::Contact, &open).unwrap_err().to_string();
+    assert!(refused.contains("stage"), "{refused}");
     // Lost again without a reason, the reopened deal does not count its old "Budget".
     move_at(&eng, at(2026, 3, 25, 9, 0), d6, "LOSE", None);
     let r = eng.report_won_lost(&ReportScope::default(), march, february).unwrap();

@@ -98,7 +98,7 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let columns = store.apply_view(entity, &mut filter, &view)?;
             let rows = store.list(entity, &filter)?;
             let fields = store.custom_fields(Some(entity))?;
-            vec![StoreEvent::List { entity, rows, append, columns, fields, filter: Box::new(filter) }]
+            vec![StoreEvent::List { entity, rows, append, columns, fields, filter }]
         }
         Effect::LoadListTotals { entity, filter } => {
             vec![StoreEvent::ListTotals { entity, totals: store.list_totals(entity, &filter)? }]

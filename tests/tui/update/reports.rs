@@ -14,7 +14,7 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     };
     let won = deal("Fours", "10000", "2026-12-15");
     let lost = deal("Caisse", "7000", "2026-12-20");
-    deal("Pétrin", "3000", "2026-12-31");
+    let open = deal("Pétrin", "3000", "2026-12-31");
     h.store.move_stage(RecordRef::new(Entity::Deal, won), "WON", None, None).unwrap();
     h.store.move_stage(RecordRef::new(Entity::Deal, lost), "LOSE", Some("Price"), None).unwrap();
     h.act(Show(Tab::Reports));
@@ -29,6 +29,27 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     assert_eq!((rows[0].month.as_deref(), rows[0].amount, rows[0].weighted), (Some("2026-12"), 300_000, 51_000));
     // November 23rd (the tests' clock): this month is November, the deals closed today.
     assert_eq!(data.won_lost.period.first_day.to_string(), "2026-11-01");
+    // Enter on a bar lists the deals behind it: the won ones of the month, then (past won
+    // and lost, this period and the one before) the open ones due in December.
+    let listed = |h: &Harness| h.app.lists[&Entity::Deal].rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    h.act(Open);
+    assert_eq!(h.app.screen, Screen::List(Entity::Deal));
+    assert_eq!(listed(&h), [won]);
+    h.act(Back);
+    assert_eq!(h.app.lists[&Entity::Deal].filters, Default::default(), "the list's own filters come back");
+    h.act(Right);
+    h.act(Right);
+    h.act(Open);
+    assert_eq!(listed(&h), [lost], "lost this month");
+    h.act(Back);
+    for _ in 0..9 {
+        h.act(Right);
+    }
+    h.act(Open);
+    assert_eq!(listed(&h), [open], "the forecast's December, its last bar");
+    let filters = &h.app.lists[&Entity::Deal].filters;
+    assert_eq!(filters.wheres, ["close_date=2026-12-01..2026-12-31", "currency=EUR"]);
+    h.act(Back);
     h.act(NextPeriod);
     assert_eq!(h.app.reports.period, PeriodSpec::Quarter);
     let (shown, data) = h.app.reports.data.as_ref().unwrap();

@@ -80,6 +80,21 @@ fn list_where(
     if let Some(to) = filter.created_to {
         add(&mut wheres, "t.created_at < ?", Box::new(to), &mut params);
     }
+    if (filter.stage_kind.is_some() || filter.closed_from.is_some() || filter.closed_to.is_some())
+        && !entity.has_stages()
+    {
+        return Err(StoreError::Rule(Rule::NoStages { entity }));
+    }
+    if let Some(kind) = filter.stage_kind {
+        let cond = "t.stage_id IN (SELECT id FROM stages WHERE semantics = ?)";
+        add(&mut wheres, cond, Box::new(kind.code().to_string()), &mut params);
+    }
+    if let Some(from) = filter.closed_from {
+        add(&mut wheres, "t.closed_at >= ?", Box::new(from), &mut params);
+    }
+    if let Some(to) = filter.closed_to {
+        add(&mut wheres, "t.closed_at < ?", Box::new(to), &mut params);
+    }
     if let Some(text) = &filter.search {
         match search::list_condition(entity, text, params.len() + 1) {
             Some((cond, q)) => {

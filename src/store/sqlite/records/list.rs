@@ -96,6 +96,24 @@ pub(super) fn list_where(
     if let Some(to) = filter.created_to {
         add("t.created_at < ?".into(), Sql::Integer(to), &mut params);
     }
+    if (filter.stage_kind.is_some() || filter.closed_from.is_some() || filter.closed_to.is_some())
+        && !entity.has_stages()
+    {
+        return Err(StoreError::Rule(Rule::NoStages { entity }));
+    }
+    if let Some(kind) = filter.stage_kind {
+        add(
+            "t.stage_id IN (SELECT id FROM stages WHERE semantics = ?)".into(),
+            Sql::Text(kind.code().into()),
+            &mut params,
+        );
+    }
+    if let Some(from) = filter.closed_from {
+        add("t.closed_at >= ?".into(), Sql::Integer(from), &mut params);
+    }
+    if let Some(to) = filter.closed_to {
+        add("t.closed_at < ?".into(), Sql::Integer(to), &mut params);
+    }
     if let Some(text) = &filter.search {
         match search::fts_query(text) {
             Some(q) => add(

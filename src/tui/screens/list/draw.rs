@@ -55,6 +55,15 @@ pub fn draw(app: &App, entity: Entity, f: &mut Frame, area: Rect) {
     if let Some((_, _, typed)) = &list.filters.created {
         chips.push(format!("{}{sep}{typed}", app.t("label.created")));
     }
+    if let Some(kind) = list.filters.stage_kind {
+        chips.push(app.t(&format!("tui.filter_{}_{}", entity.table(), kind.code())));
+    }
+    if let Some((_, _, days)) = &list.filters.closed {
+        chips.push(format!("{}{sep}{days}", app.t("tui.filter_closed")));
+    }
+    if list.filters.all_pipelines {
+        chips.push(app.t("tui.filter_all_pipelines"));
+    }
     chips.extend(list.filters.wheres.iter().cloned());
     // Newest first reads as descending; the other keys start ascending; a view's own order
     // goes its own way until `s` or `S` picks another.

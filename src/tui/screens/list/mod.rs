@@ -67,6 +67,12 @@ pub struct ListFilters {
     pub created: Option<(Option<i64>, Option<i64>, String)>,
     /// Conditions on fields of the team's own (`w`), as typed.
     pub wheres: Vec<String>,
+    /// Only records in open, won or lost stages (a report's bar opened).
+    pub stage_kind: Option<crate::domain::stage::StageSemantics>,
+    /// Won or lost from / to (unix ms, to exclusive) and the days it says.
+    pub closed: Option<(Option<i64>, Option<i64>, String)>,
+    /// Deals of every pipeline, not only the deal board's (the reports count them all).
+    pub all_pipelines: bool,
 }
 
 /// A list of records.
@@ -239,6 +245,10 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
         repeat: f.repeat.then_some(true),
         created_from: if f.today { Some(today_start) } else { f.created.as_ref().and_then(|c| c.0) },
         created_to: f.created.as_ref().and_then(|c| c.1),
+        stage_kind: f.stage_kind,
+        closed_from: f.closed.as_ref().and_then(|c| c.0),
+        closed_to: f.closed.as_ref().and_then(|c| c.1),
+        all_pipelines: f.all_pipelines,
         limit: PAGE,
         ..Default::default()
     };
@@ -263,7 +273,7 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
     if !append {
         list.exhausted = false;
     }
-    Effect::LoadList { entity, filter, view: Box::new(view), append }
+    Effect::LoadList { entity, filter: Box::new(filter), view: Box::new(view), append }
 }
 
 /// An action on the list of `entity`.
@@ -560,13 +570,13 @@ pub(crate) fn export(app: &mut App, entity: Entity, excel: bool, text: &str) -> 
     let filter = match list_mut(app, entity).shown_filter.clone() {
         Some(shown) => ListFilter { limit: PAGE, offset: 0, before_id: None, ..shown },
         None => match list_effect(app, entity, false) {
-            Effect::LoadList { filter, .. } => filter,
+            Effect::LoadList { filter, .. } => *filter,
             _ => return Answered::Close(vec![]),
         },
     };
     let selected: Vec<i64> = list_mut(app, entity).selected.iter().copied().collect();
     let ids = (!selected.is_empty()).then_some(selected);
-    Answered::Wait(vec![Effect::Export { entity, filter, ids, path, excel }])
+    Answered::Wait(vec![Effect::Export { entity, filter: Box::new(filter), ids, path, excel }])
 }
 
 /// A page of the list.
@@ -576,7 +586,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             let list = list_mut(app, entity);
             list.columns = columns;
             list.fields = fields;
-            let totals = (!append).then(|| Effect::LoadListTotals { entity, filter: (*filter).clone() });
+            let totals = (!append).then(|| Effect::LoadListTotals { entity, filter: filter.clone() });
             list.shown_filter = Some(*filter);
             list.pending = false;
             list.loaded = true;

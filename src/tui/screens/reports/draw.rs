@@ -166,18 +166,20 @@ fn draw_won_lost(
     }
     let this = app.t("tui.report_bar_this");
     let prev = app.t("tui.report_before");
-    let group = |label: String, a: i64, b: i64, color: Color| {
-        BarGroup::default().label(Line::from(label)).bars(&[
-            Bar::default().value(a.max(0) as u64).label(Line::from(this.clone())).style(Style::default().fg(color)),
+    // The bar under the cursor (the first four of `bars::overview_bars`) has its label marked.
+    let label = |text: &String, at: usize| selectable(text.clone(), app.reports.bar == at);
+    let group = |label_text: String, a: i64, b: i64, color: Color, at: usize| {
+        BarGroup::default().label(Line::from(label_text)).bars(&[
+            Bar::default().value(a.max(0) as u64).label(label(&this, at)).style(Style::default().fg(color)),
             Bar::default()
                 .value(b.max(0) as u64)
-                .label(Line::from(prev.clone()))
+                .label(label(&prev, at + 1))
                 .style(Style::default().fg(Color::DarkGray)),
         ])
     };
     let chart_widget = BarChart::default()
-        .data(group(app.t("report.won"), now.won, before.won, Color::Green))
-        .data(group(app.t("report.lost"), now.lost, before.lost, Color::Red))
+        .data(group(app.t("report.won"), now.won, before.won, Color::Green, 0))
+        .data(group(app.t("report.lost"), now.lost, before.lost, Color::Red, 2))
         .bar_width(6)
         .bar_gap(1)
         .group_gap(3);
@@ -224,30 +226,31 @@ fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect,
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(chart_area);
     f.render_widget(block, chart_area);
-    // Deals whose close date went by are one bar, "late", first (the domain's late row).
-    let mut late = 0;
-    let mut coming: Vec<(String, i64)> = Vec::new();
-    for r in rows.iter().filter(|r| Some(&r.currency) == currency.as_ref()) {
-        match (r.late, r.month.as_deref()) {
-            (true, _) => late += r.weighted,
-            (false, Some(m)) => coming.push((format!("{}/{}", &m[5..7], &m[2..4]), r.weighted)),
-            (false, None) => {}
-        }
-    }
+    // Deals whose close date went by are one bar, "late", first (the domain's late row); the
+    // cursor's bar (after the four of won and lost) stays in view.
     let room = (inner.width as usize / 8).max(1);
-    let mut bars: Vec<Bar> = Vec::new();
-    let bar = |label: String, weighted: i64, color: Color| {
-        Bar::default()
-            .value((weighted / 100).max(0) as u64)
-            .label(Line::from(label))
-            .text_value(compact(app.lang, weighted))
-            .style(Style::default().fg(color))
-    };
-    if late > 0 {
-        bars.push(bar(app.t("tui.report_late"), late, Color::Red));
-    }
-    bars.extend(coming.into_iter().map(|(label, w)| bar(label, w, Color::Cyan)));
-    bars.truncate(room);
+    let drawn = super::bars::forecast_bars(data);
+    let at = app.reports.bar.checked_sub(4);
+    let skip = at.map_or(0, |at| (at + 1).saturating_sub(room));
+    let bars: Vec<Bar> = drawn
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(room)
+        .map(|(i, (bar, weighted))| {
+            let (text, color) = match bar {
+                super::OverviewBar::Forecast { month: Some(m), .. } => {
+                    (format!("{}/{}", &m[5..7], &m[2..4]), Color::Cyan)
+                }
+                _ => (app.t("tui.report_late"), Color::Red),
+            };
+            Bar::default()
+                .value((weighted / 100).max(0) as u64)
+                .label(selectable(text, at == Some(i)))
+                .text_value(compact(app.lang, *weighted))
+                .style(Style::default().fg(color))
+        })
+        .collect();
     if bars.is_empty() {
         f.render_widget(Paragraph::new(fit(&app.t("report.nothing"), inner.width as usize)), inner);
     } else {
@@ -284,6 +287,11 @@ fn draw_forecast(app: &App, data: &ReportsData, f: &mut Frame, chart_area: Rect,
     ))];
     lines.extend(cells.into_iter().take(inner.height.saturating_sub(1) as usize).map(|c| Line::from(row(c))));
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A bar's label, reversed when the cursor is on the bar.
+fn selectable(text: String, selected: bool) -> Line<'static> {
+    if selected { Line::styled(text, Style::default().add_modifier(Modifier::REVERSED)) } else { Line::from(text) }
 }
 
 /// An amount in minor units, short: `12k`, `1.2M` (`1,2M` in French).

@@ -1,12 +1,16 @@
 //! The sales head's screen (SPEC V8, issue 29), tab 9, three reports `v` goes through: the
 //! overview (deals won and lost in a period beside the one before, the lost reasons ranked,
-//! the forecast of open deals by close month, raw and weighted), the funnel of the period's
-//! leads then of the deals made from them (`Enter` on a stage lists its leads), and the
-//! activities per person and kind. `p` changes the period. The figures are the service's, as
-//! `prospect report` gives them.
+//! the forecast of open deals by close month, raw and weighted; `←`/`→` go through its bars
+//! and `Enter` lists the deals behind one), the funnel of the period's leads then of the
+//! deals made from them (`Enter` on a stage lists its leads), and the activities per person
+//! and kind. `p` changes the period. The figures are the service's, as `prospect report`
+//! gives them.
 
+mod bars;
 mod draw;
 mod pages;
+
+pub use bars::OverviewBar;
 
 pub use draw::draw;
 
@@ -57,9 +61,22 @@ pub struct ReportsView {
     pub activity: Option<(PeriodSpec, Box<ActivityReport>)>,
     /// The funnel's stage under the cursor (over every section's stages).
     pub cursor: usize,
-    /// A list opened from the funnel (`Enter`) and its own filters, given back when the
-    /// reports show again.
-    pub drill: Option<(crate::domain::fields::Entity, crate::tui::screens::list::ListFilters)>,
+    /// The overview's bar under the cursor (`bars::overview_bars`' order).
+    pub bar: usize,
+    /// A list opened from a bar or a stage (`Enter`), given back its own filters and view
+    /// when the reports show again.
+    pub drill: Option<Drill>,
+}
+
+/// A list opened from the reports and what it had before.
+#[derive(Clone, Debug)]
+pub struct Drill {
+    /// The list's records.
+    pub entity: crate::domain::fields::Entity,
+    /// Its own filters.
+    pub filters: crate::tui::screens::list::ListFilters,
+    /// Its own saved view.
+    pub view: Option<crate::domain::list_view::SavedView>,
 }
 
 impl Default for ReportsView {
@@ -71,6 +88,7 @@ impl Default for ReportsView {
             funnel: None,
             activity: None,
             cursor: 0,
+            bar: 0,
             drill: None,
         }
     }
@@ -89,30 +107,39 @@ pub(crate) fn loaded(app: &App) -> bool {
 const PERIODS: [PeriodSpec; 5] =
     [PeriodSpec::Week, PeriodSpec::Month, PeriodSpec::Quarter, PeriodSpec::Year, PeriodSpec::LastDays(30)];
 
-/// Keys of the screen (with the funnel's when it shows).
-pub fn bindings(funnel: bool) -> Vec<Binding> {
+/// Keys of the screen, with those of the report shown.
+pub fn bindings(page: ReportPage) -> Vec<Binding> {
     use crate::tui::keymap::code;
     use crossterm::event::KeyCode;
     let mut v = vec![
         b(&[k('v')], Action::NextReport, "tui.key_report_next", true),
         b(&[k('p')], Action::NextPeriod, "tui.key_report_period", true),
     ];
-    // The funnel's stages: a cursor, and Enter lists one's records.
-    if funnel {
-        v.extend([
+    match page {
+        // The overview's bars, left to right, and Enter lists the deals behind one.
+        ReportPage::Overview => v.extend([
+            b(&[code(KeyCode::Enter)], Action::Open, "tui.key_report_open_bar", true),
+            b(&[k('l'), code(KeyCode::Right)], Action::Right, "tui.key_report_next_bar", false),
+            b(&[k('h'), code(KeyCode::Left)], Action::Left, "tui.key_report_previous_bar", false),
+        ]),
+        // The funnel's stages: a cursor, and Enter lists one's records.
+        ReportPage::Funnel => v.extend([
             b(&[code(KeyCode::Enter)], Action::Open, "tui.key_report_open", true),
             b(&[k('j'), code(KeyCode::Down)], Action::Down, "tui.key_down", false),
             b(&[k('k'), code(KeyCode::Up)], Action::Up, "tui.key_up", false),
-        ]);
+        ]),
+        ReportPage::Activity => {}
     }
     v
 }
 
-/// What the screen asks for (shown again: a list opened from the funnel gets its own
-/// filters back).
+/// What the screen asks for (shown again: a list opened from it gets its own filters
+/// back).
 pub(crate) fn load(app: &mut App) -> Effect {
-    if let Some((entity, filters)) = app.reports.drill.take() {
-        crate::tui::screens::list::list_mut(app, entity).filters = filters;
+    if let Some(Drill { entity, filters, view }) = app.reports.drill.take() {
+        let list = crate::tui::screens::list::list_mut(app, entity);
+        list.filters = filters;
+        list.view = view;
     }
     let period = app.reports.period;
     match app.reports.page {
@@ -145,6 +172,13 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Open if app.reports.page == ReportPage::Funnel => pages::open_stage(app),
+        Action::Left | Action::Right if app.reports.page == ReportPage::Overview => {
+            let bars = bars::overview_bars(app).len();
+            let c = &mut app.reports.bar;
+            *c = if action == Action::Right { (*c + 1).min(bars.saturating_sub(1)) } else { c.saturating_sub(1) };
+            vec![]
+        }
+        Action::Open if app.reports.page == ReportPage::Overview => bars::open_bar(app),
         _ => vec![],
     }
 }

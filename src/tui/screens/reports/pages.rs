@@ -6,7 +6,7 @@ use crate::domain::fields::Entity;
 use crate::domain::report::funnel::share_tenths;
 use crate::present;
 use crate::service::FunnelSection;
-use crate::tui::app::{App, Screen};
+use crate::tui::app::App;
 use crate::tui::effect::Effect;
 use crate::tui::widgets::{fit, fit_pad};
 use ratatui::Frame;
@@ -40,22 +40,16 @@ pub(super) fn open_stage(app: &mut App) -> Vec<Effect> {
     let pipeline = sec.pipeline.clone();
     let period = report.period;
     let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
-    app.back.push(app.screen.clone());
     if entity == Entity::Deal && app.deal_board.pipeline.as_ref().is_none_or(|p| p.id != pipeline.id) {
         app.deal_board.pipeline = Some(pipeline);
     }
-    let list = crate::tui::screens::list::list_mut(app, entity);
-    // The list's own filters come back when the reports do (`super::load`).
-    let kept = std::mem::take(&mut list.filters);
-    list.filters.stage = Some(code);
     let typed = format!("{}..{}", day(period.first_day), day(period.last_day));
-    list.filters.created = Some((Some(period.from), Some(period.to), typed));
-    app.reports.drill = Some((entity, kept));
-    let list = crate::tui::screens::list::list_mut(app, entity);
-    list.cursor = 0;
-    list.scroll = 0;
-    app.screen = Screen::List(entity);
-    vec![crate::tui::screens::list::list_effect(app, entity, false)]
+    let filters = crate::tui::screens::list::ListFilters {
+        stage: Some(code),
+        created: Some((Some(period.from), Some(period.to), typed)),
+        ..Default::default()
+    };
+    super::bars::drill(app, entity, filters)
 }
 
 fn share_text(app: &App, tenths: Option<i64>) -> String {
