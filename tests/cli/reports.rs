@@ -40,6 +40,16 @@ fn reports(env: &Env) {
     let md = at(env, "2026-04-02T10:00:00Z", &[&["--lang", "fr"][..], &march[..], &["--format", "md"][..]].concat());
     assert!(md.starts_with("## Gagnées et perdues, du 01/03/2026 au 31/03/2026"), "{md}");
     assert!(md.contains("| Taux de réussite | 50,0 % |") && md.contains("- Prix : 1"), "{md}");
+    // The reasons ranked, a row per reason for a spreadsheet: March's "Prix" is the list's
+    // Price; the deal lost on 1 April in Paris is April's.
+    let reasons = at(
+        env,
+        "2026-04-02T10:00:00Z",
+        &["report", "lost-reasons", "--from", "01/03/2026", "--to", "31/03/2026", "--csv"],
+    );
+    assert_eq!(reasons, "reason,label,count,previous_count\nPrice,Price,1,0\n");
+    let fr = at(env, "2026-04-20T10:00:00Z", &["--lang", "fr", "report", "lost-reasons", "--period", "month"]);
+    assert!(fr.starts_with("Raisons des pertes, du 01/04/2026 au 30/04/2026") && fr.contains("Délai"), "{fr}");
     // April, by the period word: the deal lost on the 1st in Paris.
     let april = at(env, "2026-04-20T10:00:00Z", &["--json", "report", "won-lost", "--period", "month"]);
     let april: serde_json::Value = serde_json::from_str(&april).unwrap();

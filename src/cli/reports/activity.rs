@@ -47,10 +47,10 @@ pub(super) fn activity(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
             vec![
                 who(&x.who),
                 kind,
-                x.planned.to_string(),
-                x.done.to_string(),
-                x.done_late.to_string(),
-                x.overdue.to_string(),
+                figure(x.planned, a.csv),
+                figure(x.done, a.csv),
+                figure(x.done_late, a.csv),
+                figure(x.overdue, a.csv),
             ]
         })
         .collect();

@@ -124,11 +124,11 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
                 };
                 let mut cells = vec![
                     row.stage.name.clone(),
-                    row.count.to_string(),
+                    figure(row.count, false),
                     if amounts.is_empty() { String::new() } else { sums_text(&amounts) },
-                    row.reached.to_string(),
+                    figure(row.reached, false),
                     share_text,
-                    before.map(|b| b.to_string()).unwrap_or_default(),
+                    before.map(|b| figure(b, false)).unwrap_or_default(),
                 ];
                 if !md {
                     cells.push(bar(tenths, 20));
@@ -139,7 +139,7 @@ pub(super) fn funnel(s: &mut Session, a: &FunnelArgs) -> anyhow::Result<()> {
                 continue;
             }
             let came_key = if sec.from_leads { "report.funnel_made" } else { "report.funnel_records" };
-            let records = tr(came_key, &[("count", &sec.funnel.records.to_string())]);
+            let records = tr(came_key, &[("count", &figure(sec.funnel.records, false))]);
             let title = format!("{} · {records}", section_title(sec));
             println!("{}", if md { format!("\n**{title}**\n") } else { format!("\n{title}") });
             let mut headers: Vec<String> = ["stage", "count", "amount", "reached", "share", "previous"]

@@ -125,10 +125,10 @@ pub(super) fn conversion(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> 
             };
             cells.extend([
                 period_word,
-                c.created.to_string(),
-                c.converted.to_string(),
-                c.junked.to_string(),
-                c.open.to_string(),
+                figure(c.created, a.csv),
+                figure(c.converted, a.csv),
+                figure(c.junked, a.csv),
+                figure(c.open, a.csv),
                 rate_text,
                 days_text(c.median_ms, a.csv),
             ]);

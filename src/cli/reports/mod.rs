@@ -14,6 +14,7 @@ mod activity;
 mod funnel;
 mod leads;
 mod reasons;
+mod won_lost;
 
 pub use reasons::{LostReasonCmd, run as run_lost_reason};
 use serde_json::{Value as Json, json};
@@ -38,7 +39,15 @@ pub enum ReportCmd {
     Funnel(FunnelArgs),
     /// Activities planned, done (and done late) in a period and overdue now, per person (or
     /// department) and kind.
+    // Activities have no pipeline nor source: the shared flags say so in this help.
+    #[command(
+        mut_arg("pipeline", |a| a.hide(true)),
+        mut_arg("by", |a| a.help("Split by responsible or department").value_name("responsible|department"))
+    )]
     Activity(ReportArgs),
+    /// The lost reasons of the deals lost in a period, ranked, beside the period before
+    /// (`won-lost` shows them too; here a row per reason, for a spreadsheet).
+    LostReasons(ReportArgs),
 }
 
 /// `report funnel`.
@@ -169,6 +178,11 @@ fn money(minor: i64, currency: &str) -> String {
     output::money(minor, Some(currency))
 }
 
+/// A count as shown: `1,191` (`1 191` in French) for people, bare in CSV.
+fn figure(n: i64, csv: bool) -> String {
+    if csv { n.to_string() } else { crate::present::count(crate::i18n::lang(), n) }
+}
+
 fn plain(minor: i64, currency: &str) -> String {
     let currency = Currency::parse(currency).unwrap_or(Currency::EUR);
     plain_amount(Money { minor, currency })
@@ -197,7 +211,8 @@ fn group_name(s: &Session, key: &Option<String>, by: Option<&str>) -> String {
 pub fn run(s: &mut Session, c: ReportCmd) -> anyhow::Result<()> {
     match c {
         ReportCmd::Forecast(a) => forecast(s, &a),
-        ReportCmd::WonLost(a) => won_lost(s, &a),
+        ReportCmd::WonLost(a) => won_lost::won_lost(s, &a),
+        ReportCmd::LostReasons(a) => won_lost::lost_reasons(s, &a),
         ReportCmd::Stale(a) => leads::stale(s, &a),
         ReportCmd::Conversion(a) => leads::conversion(s, &a),
         ReportCmd::Funnel(a) => funnel::funnel(s, &a),
@@ -261,7 +276,7 @@ fn forecast(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
             } else {
                 cells.extend([
                     month(row),
-                    row.count.to_string(),
+                    figure(row.count, false),
                     money(row.amount, &row.currency),
                     money(row.weighted, &row.currency),
                 ]);
@@ -322,123 +337,4 @@ fn rate_text(w: &WonLost) -> String {
         Some(t) => format!("{} %", crate::present::decimal(crate::i18n::lang(), &format!("{}.{}", t / 10, t % 10))),
         None => "—".into(),
     }
-}
-
-fn won_lost(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()> {
-    let (period, previous) = period(s, a)?;
-    let r = s.store.report_won_lost(&scope(a)?, period, previous)?;
-    let r_list = s.store.lost_reasons()?;
-    let sums_json = |sums: &Sums| -> Json {
-        sums.iter().map(|(c, m)| json!({"currency": c, "amount_minor": m, "amount": plain(*m, c)})).collect()
-    };
-    let figures = |w: &WonLost| -> Json {
-        let reasons: Vec<Json> = w
-            .reasons
-            .iter()
-            .map(|(r, n)| {
-                let label =
-                    r.as_deref().map(|r| crate::domain::report::reasons::shown(&r_list, r, crate::i18n::lang()));
-                json!({"reason": r, "label": label, "count": n})
-            })
-            .collect();
-        json!({"won": w.won, "lost": w.lost, "won_amount": sums_json(&w.won_amount), "lost_amount": sums_json(&w.lost_amount),
-            "win_rate": w.win_rate_tenths().map(|t| format!("{}.{}", t / 10, t % 10)), "lost_reasons": reasons})
-    };
-    let days = |b: &Bounds| json!({"from": b.first_day.to_string(), "to": b.last_day.to_string()});
-    if s.json {
-        let groups: Vec<Json> = r
-            .groups
-            .iter()
-            .map(|(k, now, before)| json!({"key": k, "period": figures(now), "previous": figures(before)}))
-            .collect();
-        output::json(&json!({"report": "won-lost", "pipeline": r.pipeline.map(|p| p.name), "by": a.by,
-            "period": days(&r.period), "previous": days(&r.previous), "groups": groups}));
-        return Ok(());
-    }
-    let split = a.by.is_some();
-    let (span, before) = (span_of(&r.period), span_of(&r.previous));
-    if a.csv {
-        let mut headers: Vec<String> = if split { vec![by_code(a).to_string()] } else { vec![] };
-        headers
-            .extend(["period", "won", "lost", "currency", "won_amount", "lost_amount", "win_rate"].map(String::from));
-        let mut rows = Vec::new();
-        for (k, now, prev) in &r.groups {
-            for (label, w) in [("current", now), ("previous", prev)] {
-                let currencies: std::collections::BTreeSet<&String> =
-                    w.won_amount.keys().chain(w.lost_amount.keys()).collect();
-                let currencies: Vec<String> =
-                    if currencies.is_empty() { vec![String::new()] } else { currencies.into_iter().cloned().collect() };
-                for c in currencies {
-                    let mut cells = if split { vec![k.clone().unwrap_or_default()] } else { vec![] };
-                    let amount = |sums: &Sums| sums.get(&c).map(|m| plain(*m, &c)).unwrap_or_else(|| plain(0, &c));
-                    // Counts of this currency's deals: rows add up in a spreadsheet.
-                    let (won, lost) =
-                        (w.won_count.get(&c).copied().unwrap_or(0), w.lost_count.get(&c).copied().unwrap_or(0));
-                    let rate = (won + lost > 0)
-                        .then(|| crate::domain::lines::div_round(won as i128 * 1000, (won + lost) as i128) as i64);
-                    cells.extend([
-                        label.to_string(),
-                        won.to_string(),
-                        lost.to_string(),
-                        c.clone(),
-                        amount(&w.won_amount),
-                        amount(&w.lost_amount),
-                        rate.map(|t| format!("{}.{}", t / 10, t % 10)).unwrap_or_default(),
-                    ]);
-                    rows.push(cells);
-                }
-            }
-        }
-        print!("{}", String::from_utf8_lossy(&crate::io::csv::write_table(&headers, &rows)?));
-        return Ok(());
-    }
-    let md = a.format.is_some();
-    let title = titled(tr("report.won_lost_title", &[("span", &span)]), a);
-    println!("{}", if md { format!("## {title}\n") } else { title });
-    for (k, now, prev) in &r.groups {
-        if split {
-            println!(
-                "{}",
-                if md {
-                    format!("\n### {}\n", group_name(s, k, a.by.as_deref()))
-                } else {
-                    format!("\n{}", group_name(s, k, a.by.as_deref()))
-                }
-            );
-        }
-        let headers: Vec<String> = vec![String::new(), span.clone(), before.clone()];
-        let rows = vec![
-            vec![
-                tr("report.won", &[]),
-                format!("{} · {}", now.won, sums_text(&now.won_amount)),
-                format!("{} · {}", prev.won, sums_text(&prev.won_amount)),
-            ],
-            vec![
-                tr("report.lost", &[]),
-                format!("{} · {}", now.lost, sums_text(&now.lost_amount)),
-                format!("{} · {}", prev.lost, sums_text(&prev.lost_amount)),
-            ],
-            vec![tr("report.win_rate", &[]), rate_text(now), rate_text(prev)],
-        ];
-        if md {
-            markdown_table(&headers, &rows)
-        } else {
-            output::table(&headers, &rows)
-        }
-        if !now.reasons.is_empty() {
-            println!(
-                "{}",
-                if md { format!("\n**{}**\n", tr("report.lost_reasons", &[])) } else { tr("report.lost_reasons", &[]) }
-            );
-            for (reason, n) in &now.reasons {
-                let reason = match reason {
-                    Some(r) => crate::domain::report::reasons::shown(&r_list, r, crate::i18n::lang()),
-                    None => tr("report.no_reason", &[]),
-                };
-                let line = tr("report.reason_line", &[("reason", &reason), ("count", &n.to_string())]);
-                println!("{}{line}", if md { "- " } else { "  " });
-            }
-        }
-    }
-    Ok(())
 }
