@@ -331,7 +331,39 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
             let amount = gross.map(|g| format!(" ({g})")).unwrap_or_default();
             format!("{kind} {name}{sep}{event}{amount}")
         }
+        TimelineKind::RuleRan => {
+            let head = tr("tl.rule_ran", &[("rule", &s("rule"))]);
+            if let Some(why) = p["skipped"].as_str() {
+                return format!("{head}{sep}{}", tr("tl.rule_skipped", &[("why", why)]));
+            }
+            let done: Vec<String> =
+                p["done"].as_array().map(|a| a.iter().map(|d| rule_action_text(lang, d)).collect()).unwrap_or_default();
+            format!("{head}{sep}{}", done.join("; "))
+        }
         other => tr(&format!("tl.{}", other.code()), &[]),
+    }
+}
+
+/// What one action of a rule did (a `done` item of a `rule_ran` entry), in `lang`.
+fn rule_action_text(lang: Lang, d: &serde_json::Value) -> String {
+    let s = |k: &str| d[k].as_str().unwrap_or("").to_string();
+    let tr = |key: &str, args: &[(&str, &str)]| tr_in(lang, key, args);
+    match d["action"].as_str().unwrap_or("") {
+        "plan" => {
+            let kind = word(lang, "activity_kind", &s("kind")).to_lowercase();
+            tr("tl.rule_planned", &[("kind", &kind), ("subject", &s("subject"))])
+        }
+        "assign" => tr("tl.rule_assigned", &[("user", &s("to"))]),
+        "comment" => tr("tl.rule_commented", &[]),
+        "set" => {
+            let own = match lang {
+                Lang::Fr => d["label_fr"].as_str().or(d["label"].as_str()),
+                Lang::En => d["label"].as_str(),
+            };
+            let field = own.map_or_else(|| field_label(lang, &s("field")), str::to_string);
+            tr("tl.rule_set", &[("field", &field), ("value", &s("value"))])
+        }
+        other => other.to_string(),
     }
 }
 

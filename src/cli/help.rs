@@ -91,6 +91,17 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("lost-reason list", "prospect lost-reason list"),
     ("lost-reason add", "prospect lost-reason add \"Went silent\" --fr \"Plus de nouvelles\""),
     ("lost-reason remove", "prospect lost-reason remove \"Went silent\""),
+    ("report lost-reasons", "prospect report lost-reasons --period quarter --csv"),
+    (
+        "rule add",
+        "prospect rule add --stage IN_PROCESS --plan call --subject \"Call {client}\" --in 1d --set priority=high\n  prospect rule add --entity deal --stage PREPARATION --when amount>=10000 --assign bob --on-error skip",
+    ),
+    ("rule list", "prospect rule list --entity lead"),
+    ("rule show", "prospect rule show 1"),
+    ("rule edit", "prospect rule edit 1 --when source=WEB --on-error skip"),
+    ("rule delete", "prospect rule delete 1"),
+    ("rule enable", "prospect rule enable 1"),
+    ("rule disable", "prospect rule disable 1"),
     (
         "report won-lost",
         "prospect report won-lost --period quarter\n  prospect report won-lost --from 01/10/2026 --to 31/12/2026 --by source --format md",

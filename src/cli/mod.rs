@@ -19,6 +19,7 @@ mod products;
 mod record_cmds;
 mod records;
 mod reports;
+mod rules;
 mod sections;
 mod team;
 mod transfer;
@@ -125,6 +126,10 @@ pub enum Command {
     /// The reasons a failure stage offers, in English and French (administrators change them).
     #[command(subcommand)]
     LostReason(reports::LostReasonCmd),
+    /// Stage automation rules: on entering a stage, plan an activity, hand the record to
+    /// someone, set a field, add a comment (administrators make them).
+    #[command(subcommand)]
+    Rule(rules::RuleCmd),
     /// Quotes made from a deal: its lines and client copied; numbered when sent.
     #[command(subcommand)]
     Quote(documents::QuoteCmd),
@@ -295,6 +300,7 @@ fn writes(c: &Command) -> bool {
         Command::CompanyDetails(c) => documents::company_writes(c),
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::LostReason(r) => !matches!(r, reports::LostReasonCmd::List),
+        Command::Rule(r) => rules::writes(r),
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
         _ => false,
@@ -389,6 +395,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Product(c) => products::run(&mut session, c),
         Command::Report(c) => reports::run(&mut session, c),
         Command::LostReason(c) => reports::run_lost_reason(&mut session, c),
+        Command::Rule(c) => rules::run(&mut session, c),
         Command::Quote(c) => documents::run_quote(&mut session, c),
         Command::Invoice(c) => documents::run_invoice(&mut session, c),
         Command::CompanyDetails(c) => documents::run_company(&mut session, c),

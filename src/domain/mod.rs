@@ -4,6 +4,7 @@
 pub mod access;
 pub mod activity;
 pub mod agenda;
+pub mod automation;
 pub mod calendar_in;
 pub mod column_filter;
 pub mod comm;

@@ -34,6 +34,9 @@ pub enum TimelineKind {
     Merged,
     /// Record deleted; the entry keeps a summary so history survives.
     Deleted,
+    /// A stage rule ran on entering a stage (payload: the rule, what it did or why it was
+    /// skipped).
+    RuleRan,
 }
 
 impl TimelineKind {
@@ -54,6 +57,7 @@ impl TimelineKind {
             Self::Linked => "linked",
             Self::Merged => "merged",
             Self::Deleted => "deleted",
+            Self::RuleRan => "rule_ran",
         }
     }
 
@@ -63,7 +67,7 @@ impl TimelineKind {
     }
 }
 
-const ALL: [TimelineKind; 14] = [
+const ALL: [TimelineKind; 15] = [
     TimelineKind::Created,
     TimelineKind::FieldsChanged,
     TimelineKind::StageMoved,
@@ -78,6 +82,7 @@ const ALL: [TimelineKind; 14] = [
     TimelineKind::Linked,
     TimelineKind::Merged,
     TimelineKind::Deleted,
+    TimelineKind::RuleRan,
 ];
 
 #[cfg(test)]

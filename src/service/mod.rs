@@ -6,6 +6,7 @@
 
 mod activities;
 mod admin;
+mod automation;
 mod convert;
 mod dated;
 mod documents;
@@ -30,6 +31,7 @@ use crate::store::records::{ListFilter, Record};
 use crate::store::{AdminTask, CurrentUser, Engine, OpenOptions, Result, Rule, StoreError, mount};
 use std::path::Path;
 
+pub use automation::RuleStage;
 pub use documents::InvoiceFrom;
 pub use import::{ImportDone, ImportSetup};
 pub use products::{ProductImport, refused_row};

@@ -47,6 +47,7 @@ pub const TABLES: &[&str] = &[
     "role_grants",
     "pipelines",
     "stages",
+    "stage_rules",
     "sources",
     "lost_reasons",
     "leads",

@@ -27,6 +27,7 @@ pub mod refs;
 pub mod reports;
 pub mod roles;
 pub mod rule;
+pub mod rules;
 pub mod search;
 pub mod sqlite;
 pub mod stages;

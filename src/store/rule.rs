@@ -34,6 +34,8 @@ pub enum AdminTask {
     ChangeProducts,
     /// `company-details set`, numbering patterns.
     ChangeCompanyDetails,
+    /// `rule add/edit/delete/enable/disable`.
+    ChangeRules,
     /// `db vacuum`.
     Compact,
     /// `db check --repair`.
@@ -56,6 +58,7 @@ impl AdminTask {
             AdminTask::ChangeRoles => "change_roles",
             AdminTask::ChangeProducts => "change_products",
             AdminTask::ChangeCompanyDetails => "change_company_details",
+            AdminTask::ChangeRules => "change_rules",
             AdminTask::Compact => "compact",
             AdminTask::Repair => "repair",
         }
@@ -348,6 +351,23 @@ pub enum Rule {
     },
     /// Only leads can be repeat leads.
     OnlyLeadsRepeat,
+    /// A stage rule failed while the record entered its stage, and refuses the move.
+    StageRuleFailed {
+        /// The rule's name.
+        rule: String,
+        /// Why, as said when it failed.
+        why: String,
+    },
+    /// A stage rule names a user who is gone or deactivated.
+    RuleUserGone {
+        /// The login named.
+        login: String,
+    },
+    /// No stage rule has this id.
+    NoSuchStageRule {
+        /// The id given.
+        id: i64,
+    },
     /// No activity with this id.
     NoActivity {
         /// The id asked for.
@@ -543,6 +563,9 @@ impl Rule {
                 t("merge_into_itself", &[("entity", &word(lang, *entity)), ("id", &id.to_string())])
             }
             Rule::OnlyLeadsRepeat => t("only_leads_repeat", &[]),
+            Rule::StageRuleFailed { rule, why } => t("stage_rule_failed", &[("rule", rule), ("why", why)]),
+            Rule::RuleUserGone { login } => t("rule_user_gone", &[("login", login)]),
+            Rule::NoSuchStageRule { id } => t("no_such_stage_rule", &[("id", &id.to_string())]),
             Rule::NoActivity { id } => t("no_activity", &[("id", &id.to_string())]),
             Rule::ActivityDone { id } => t("activity_done", &[("id", &id.to_string())]),
             Rule::ActivityChanged { id } => t("activity_changed", &[("id", &id.to_string())]),

@@ -20,4 +20,5 @@ mod products;
 mod queue;
 mod records;
 mod reports;
+mod rules;
 mod shared;

@@ -73,8 +73,12 @@ fn a_file_goes_to_postgresql_and_back_unchanged() {
     let gone = env.json(&["lead", "add", "--title", "Short-lived"])["id"].as_i64().unwrap();
     env.json(&["lead", "delete", &gone.to_string()]);
 
+    // A stage rule goes with its stage.
+    env.ok(&["rule", "add", "--stage", "IN_PROCESS", "--comment", "Follow up {title}"]);
+
     let there = migrate(&env, &env.db, &db.url);
-    assert_eq!(there["tables"].as_array().unwrap().len(), 31);
+    assert_eq!(there["tables"].as_array().unwrap().len(), 32);
+    assert_eq!(rows_of(&there, "stage_rules"), 1);
     assert_eq!(rows_of(&there, "leads"), 200);
     assert!(!there["target"].as_str().unwrap().contains(":prospect@"), "no password shown: {there}");
 

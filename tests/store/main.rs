@@ -10,6 +10,7 @@
 //! `contract_suite!` line: the same cases run on both.
 mod activities;
 mod admin;
+mod automation;
 mod bulk;
 mod convert;
 mod custom_fields;
@@ -109,6 +110,11 @@ macro_rules! contract_suite {
             documents::a_deal_goes_from_quote_to_invoice_to_credit_note,
             documents::numbers_stay_continuous_when_many_issue_at_once,
             documents::documents_keep_to_their_deals_readers_and_refuse_bad_input,
+            automation::a_rule_plans_a_call_and_sets_a_field_when_a_lead_enters_its_stage,
+            automation::conditions_choose_the_records_a_rule_runs_on,
+            automation::a_failing_rule_refuses_the_move_or_is_skipped_as_it_says,
+            automation::rules_run_on_every_path_that_moves_a_record,
+            automation::only_administrators_make_rules,
             reports::won_lost_and_forecast_count_by_when_and_whom,
             reports::records_left_alone_past_their_stages_limit_are_stale,
             reports::conversion_counts_the_leads_that_came_in_and_what_became_of_them,

@@ -2,9 +2,11 @@
 //! types that name no engine. `sqlite::Store` implements every trait; a second engine
 //! implements the same traits and runs the same contract suite (tests/store).
 
+mod automation;
 mod commerce;
 mod pipelines;
 mod reports;
+pub use automation::Automation;
 pub use commerce::{Documents, LineItems, Products};
 pub use pipelines::Pipelines;
 pub use reports::{DealQuery, FunnelQuery, Reports};
@@ -68,6 +70,7 @@ pub trait Engine:
     + Documents
     + Reports
     + Pipelines
+    + Automation
     + Timeline
     + Triage
     + Users

@@ -25,6 +25,7 @@ const READ_ONLY: &[&str] = &[
     "record_tallies",
     "activity_tallies",
     "forecast_tallies",
+    "stage_rules",
 ];
 
 /// Tables a user's role reads and writes, under row-level security where they hold records

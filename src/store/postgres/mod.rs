@@ -28,6 +28,7 @@ pub mod records;
 pub mod refs;
 mod reports;
 mod roles;
+mod rules;
 pub mod scratch;
 mod search;
 mod service_file;

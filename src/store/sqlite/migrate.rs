@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
             include_str!("migrations/forecast_rebuild.sql")
         ),
     ),
+    (25, include_str!("migrations/0025_stage_rules.sql")),
 ];
 
 /// Every report tally counted again from the records (a copy, a repair): what the triggers

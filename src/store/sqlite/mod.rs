@@ -22,6 +22,7 @@ pub mod records;
 pub mod refs;
 mod reports;
 mod roles;
+mod rules;
 pub mod search;
 pub mod settings;
 pub mod stages;

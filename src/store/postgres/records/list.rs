@@ -21,7 +21,7 @@ fn add(wheres: &mut Vec<String>, cond: &str, v: Box<dyn ToSql + Sync>, params: &
 
 /// The WHERE clause and parameters of a list filter (visibility included); `None` when the
 /// filter can match nothing (an empty search). Shared by listing and counting.
-fn list_where(
+pub(crate) fn list_where(
     c: &mut impl GenericClient,
     stmts: &StatementCache,
     entity: Entity,

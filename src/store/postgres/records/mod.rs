@@ -29,7 +29,7 @@ use postgres::{GenericClient, Row};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
-mod list;
+pub(crate) mod list;
 pub(crate) mod many;
 mod read;
 mod write;

@@ -507,8 +507,13 @@ pub(crate) fn move_in(
             "completed_activities": completed,
         }),
     )?;
+    // The stage's rules, in this transaction: a rule that refuses takes the move back too.
+    crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx }, entity, id, to.id)?;
     log_change(c, ctx, entity, id)?;
-    Ok(Moved { id, from, to, version: version + 1, completed_activities: completed, unchanged: false })
+    // A stage rule's edit may have raised the version past the move's.
+    let sql = format!("SELECT version FROM {} WHERE id = $1", entity.table());
+    let version: i64 = c.query_one(&sql, &[&id])?.get(0);
+    Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false })
 }
 
 /// Deletes a record, its comms, custom values and the activities bound only to it; its

@@ -45,7 +45,7 @@ pub(super) fn next_activity_sql(_entity: Entity) -> String {
 
 /// The WHERE clause and parameters of a list filter (visibility included); `None` when the
 /// filter can match nothing (an empty search). Shared by listing and counting.
-pub(super) fn list_where(
+pub(crate) fn list_where(
     conn: &Connection,
     entity: Entity,
     vis: &Visibility,

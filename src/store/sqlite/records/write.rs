@@ -472,8 +472,17 @@ pub(crate) fn move_in(
             "completed_activities": completed,
         }),
     )?;
+    // The stage's rules, in this transaction: a rule that refuses takes the move back too.
+    crate::store::rules::run(&mut super::super::rules::FileRules { tx, ctx }, entity, id, to.id)?;
     log_change(tx, ctx, entity, id)?;
-    Ok(Moved { id, from, to, version: version + 1, completed_activities: completed, unchanged: false })
+    let version = current_version(tx, entity, id)?;
+    Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false })
+}
+
+/// A record's version now (a stage rule's edit may have raised it past the move's).
+fn current_version(tx: &Transaction, entity: Entity, id: i64) -> Result<i64> {
+    let sql = format!("SELECT version FROM {} WHERE id = ?1", entity.table());
+    Ok(tx.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
 }
 
 pub(super) fn delete_in(

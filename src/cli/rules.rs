@@ -1,0 +1,279 @@
+//! `prospect rule add|list|show|edit|delete|enable|disable`: stage automation rules (issue
+//! 30, SPEC I7), made by administrators, run by every move into their stage.
+
+use super::admin::Scope;
+use super::{Session, output};
+use crate::domain::automation::{self, Offset, OnError, RuleAction, StageRule};
+use crate::i18n::tr;
+use crate::service::RuleStage;
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+/// Stage rule commands.
+#[derive(Subcommand, Debug)]
+pub enum RuleCmd {
+    /// Every rule, by stage, with what it does.
+    List {
+        /// Only lead or deal rules.
+        #[arg(long, value_parser = ["lead", "deal"])]
+        entity: Option<String>,
+    },
+    /// One rule.
+    Show {
+        /// The rule's id.
+        id: i64,
+    },
+    /// A rule run when a record enters a stage: `--stage IN_PROCESS --plan call --subject
+    /// "Call {client}" --in 1d --set priority=high`.
+    Add {
+        /// Where: lead or deal stages, and the deal pipeline.
+        #[command(flatten)]
+        scope: Scope,
+        /// The stage entered, by code or name.
+        #[arg(long)]
+        stage: String,
+        /// What it does.
+        #[command(flatten)]
+        what: RuleWhat,
+    },
+    /// Change a rule: its name, conditions, error handling; actions given replace its own.
+    Edit {
+        /// The rule's id.
+        id: i64,
+        /// What it does.
+        #[command(flatten)]
+        what: RuleWhat,
+        /// Drop every condition (before --when adds any).
+        #[arg(long)]
+        always: bool,
+    },
+    /// Delete a rule (what it did stays on the records' timelines).
+    Delete {
+        /// The rule's id.
+        id: i64,
+    },
+    /// Run a rule again.
+    Enable {
+        /// The rule's id.
+        id: i64,
+    },
+    /// Keep a rule without running it.
+    Disable {
+        /// The rule's id.
+        id: i64,
+    },
+}
+
+/// A rule's name, conditions, actions and error handling, as flags.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RuleWhat {
+    /// Its name, as the timeline and refusals say it (default: "Entering STAGE").
+    #[arg(long)]
+    name: Option<String>,
+    /// Only records whose field passes, as a list's --where: amount>=10000, source=WEB.
+    /// Repeat for several (all must pass).
+    #[arg(long = "when", value_name = "COND")]
+    when: Vec<String>,
+    /// Plan an activity: call, meeting, task or email.
+    #[arg(long, value_name = "KIND", requires = "subject")]
+    plan: Option<String>,
+    /// The planned activity's subject; {client} and {title} are the record's.
+    #[arg(long, requires = "plan")]
+    subject: Option<String>,
+    /// When it is due: 1d (one working day), 3d, 4h (default: 1d).
+    #[arg(long = "in", value_name = "DELAY", requires = "plan")]
+    due_in: Option<String>,
+    /// Whose the planned activity is (a login; default: the record's responsible).
+    #[arg(long, requires = "plan")]
+    responsible: Option<String>,
+    /// Hand the record to this user (a login).
+    #[arg(long, value_name = "LOGIN")]
+    assign: Option<String>,
+    /// Set a field (built-in or your own): FIELD=VALUE. Repeat for several.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    sets: Vec<String>,
+    /// Add a comment; {client} and {title} are the record's.
+    #[arg(long)]
+    comment: Option<String>,
+    /// When an action fails (a user deactivated since): refuse the move (the default) or
+    /// skip the rule and say so on the timeline.
+    #[arg(long, value_name = "refuse|skip")]
+    on_error: Option<String>,
+}
+
+impl RuleWhat {
+    /// The actions these flags give, in the order they run: plan, assign, set, comment.
+    fn actions(&self) -> anyhow::Result<Vec<RuleAction>> {
+        let mut actions = Vec::new();
+        if let Some(kind) = &self.plan {
+            actions.push(RuleAction::Plan {
+                kind: automation::parse_kind(kind)?,
+                subject: self.subject.clone().unwrap_or_default(),
+                due_in: self
+                    .due_in
+                    .as_deref()
+                    .map(automation::parse_offset)
+                    .transpose()?
+                    .unwrap_or(Offset::WorkingDays(1)),
+                responsible: self.responsible.clone(),
+            });
+        }
+        if let Some(to) = &self.assign {
+            actions.push(RuleAction::Assign { to: to.trim().to_string() });
+        }
+        for set in &self.sets {
+            actions.push(automation::parse_set(set)?);
+        }
+        if let Some(text) = &self.comment {
+            actions.push(RuleAction::Comment { text: text.clone() });
+        }
+        Ok(actions)
+    }
+}
+
+/// Whether a rule command writes.
+pub fn writes(c: &RuleCmd) -> bool {
+    !matches!(c, RuleCmd::List { .. } | RuleCmd::Show { .. })
+}
+
+/// Runs a rule command.
+pub fn run(s: &mut Session, c: RuleCmd) -> anyhow::Result<()> {
+    match c {
+        RuleCmd::List { entity } => {
+            let entity = entity.as_deref().and_then(crate::domain::fields::Entity::parse);
+            let rules = s.store.stage_rules(entity)?;
+            print_rules(s, &rules)
+        }
+        RuleCmd::Show { id } => {
+            let rule = s.store.stage_rule(id)?;
+            print_rules(s, &[rule])
+        }
+        RuleCmd::Add { scope, stage, what } => {
+            let at = RuleStage { entity: Some(scope.entity.into()), pipeline: scope.pipeline.clone(), stage };
+            let on_error = what.on_error.as_deref().map(OnError::parse).transpose()?.unwrap_or_default();
+            let name =
+                what.name.clone().unwrap_or_else(|| tr("automation.default_name", &[("stage", at.stage.trim())]));
+            let rule = StageRule {
+                id: 0,
+                name: name.trim().to_string(),
+                entity: scope.entity.into(),
+                stage_id: 0,
+                conditions: what.when.iter().map(|w| w.trim().to_string()).collect(),
+                actions: what.actions()?,
+                on_error,
+                enabled: true,
+            };
+            let rule = s.store.add_stage_rule(&at, rule)?;
+            said(s, "automation.added", &rule)?;
+            print_rules(s, &[rule])
+        }
+        RuleCmd::Edit { id, what, always } => {
+            let mut rule = s.store.stage_rule(id)?;
+            if let Some(name) = &what.name {
+                rule.name = name.trim().to_string();
+            }
+            if always {
+                rule.conditions.clear();
+            }
+            rule.conditions.extend(what.when.iter().map(|w| w.trim().to_string()));
+            let actions = what.actions()?;
+            if !actions.is_empty() {
+                rule.actions = actions;
+            }
+            if let Some(on_error) = &what.on_error {
+                rule.on_error = OnError::parse(on_error)?;
+            }
+            s.store.edit_stage_rule(&rule)?;
+            said(s, "automation.changed", &rule)?;
+            print_rules(s, &[rule])
+        }
+        RuleCmd::Enable { id } | RuleCmd::Disable { id } => {
+            let enable = matches!(c, RuleCmd::Enable { .. });
+            let mut rule = s.store.stage_rule(id)?;
+            rule.enabled = enable;
+            s.store.edit_stage_rule(&rule)?;
+            said(s, if enable { "automation.enabled" } else { "automation.disabled" }, &rule)?;
+            print_rules(s, &[rule])
+        }
+        RuleCmd::Delete { id } => {
+            let rule = s.store.stage_rule(id)?;
+            s.store.delete_stage_rule(id)?;
+            if s.json {
+                output::json(&json!({"deleted": rule.id}));
+            } else {
+                println!("{}", tr("automation.deleted", &[("name", &rule.name), ("id", &rule.id.to_string())]));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The line saying what was done (not in JSON, where the rule itself answers).
+fn said(s: &Session, key: &str, rule: &StageRule) -> anyhow::Result<()> {
+    if !s.json {
+        println!("{}", tr(key, &[("name", &rule.name), ("id", &rule.id.to_string())]));
+    }
+    Ok(())
+}
+
+/// One action in words: `plan a call "Call {client}" in 1 working day`.
+pub fn action_text(a: &RuleAction) -> String {
+    match a {
+        RuleAction::Plan { kind, subject, due_in, responsible } => {
+            let due = match due_in {
+                Offset::WorkingDays(n) => {
+                    crate::i18n::tr_count(crate::i18n::lang(), "automation.working_days", u64::from(*n), &[])
+                }
+                Offset::Hours(n) => crate::i18n::tr_count(crate::i18n::lang(), "automation.hours", u64::from(*n), &[]),
+            };
+            let kind = crate::present::word(crate::i18n::lang(), "activity_kind", kind.code());
+            let mut text = tr("automation.plan", &[("kind", &kind), ("subject", subject), ("due", &due)]);
+            if let Some(login) = responsible {
+                text.push_str(&format!(" → {login}"));
+            }
+            text
+        }
+        RuleAction::Assign { to } => tr("automation.assign", &[("user", to)]),
+        RuleAction::Set { field, value } => format!("{field}={value}"),
+        RuleAction::Comment { text } => tr("automation.comment", &[("text", text)]),
+    }
+}
+
+fn print_rules(s: &Session, rules: &[StageRule]) -> anyhow::Result<()> {
+    let stage = |id: i64| s.store.stage_names(&[id]).ok().and_then(|n| n.into_iter().next()).unwrap_or_default();
+    if s.json {
+        let list: Vec<serde_json::Value> = rules
+            .iter()
+            .map(|r| {
+                json!({"id": r.id, "name": r.name, "entity": r.entity.code(), "stage_id": r.stage_id,
+                    "stage": stage(r.stage_id), "conditions": r.conditions, "actions": r.actions,
+                    "on_error": r.on_error.code(), "enabled": r.enabled})
+            })
+            .collect();
+        output::json(&json!({"rules": list}));
+        return Ok(());
+    }
+    if rules.is_empty() {
+        println!("{}", tr("automation.none", &[]));
+        return Ok(());
+    }
+    let headers = ["id", "name", "stage", "when", "actions", "on_error", "enabled"]
+        .map(|k| tr(&format!("automation.col_{k}"), &[]))
+        .to_vec();
+    let rows: Vec<Vec<String>> = rules
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.name.clone(),
+                format!("{} · {}", crate::i18n::tr(&format!("entity.{}", r.entity.code()), &[]), stage(r.stage_id)),
+                r.conditions.join(", "),
+                r.actions.iter().map(action_text).collect::<Vec<_>>().join("; "),
+                tr(&format!("automation.on_error_{}", r.on_error.code()), &[]),
+                tr(if r.enabled { "automation.on" } else { "automation.off" }, &[]),
+            ]
+        })
+        .collect();
+    output::table(&headers, &rows);
+    Ok(())
+}

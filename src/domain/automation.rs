@@ -1,0 +1,239 @@
+//! Stage automation rules (SPEC I7, issue 30): on entering a stage, a rule runs its actions
+//! (plan an activity, hand the record to someone, add a comment, set a field) when its
+//! conditions hold. What a rule is, how its typed parts are read, and what it does to one
+//! record live here; the engines only store rules and carry out `RulePlan`s inside the
+//! move's own transaction (`store::rules`), so every path that moves a record runs them.
+
+use super::activity::ActivityKind;
+use super::error::{FieldError, Problem};
+use super::fields::Entity;
+use super::when::UnixMs;
+use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// A stage rule as kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRule {
+    /// Id (never reused).
+    pub id: i64,
+    /// Name, as the timeline and refusals say it ("Call new leads").
+    pub name: String,
+    /// Leads or deals.
+    pub entity: Entity,
+    /// The stage whose entering sets it off (its pipeline is the stage's).
+    pub stage_id: i64,
+    /// Conditions on the record's fields, all to hold, as typed (`amount>=10000`,
+    /// `source=WEB`): read again when the rule runs, as a list's `--where` is.
+    pub conditions: Vec<String>,
+    /// What it does, in order.
+    pub actions: Vec<RuleAction>,
+    /// What a failing action does to the move.
+    pub on_error: OnError,
+    /// Off: kept, not run.
+    pub enabled: bool,
+}
+
+/// One thing a rule does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum RuleAction {
+    /// Plans an activity on the record.
+    Plan {
+        /// Call, meeting, task or e-mail.
+        kind: ActivityKind,
+        /// Subject; `{title}` and `{client}` are the record's.
+        subject: String,
+        /// When it is due, from the move.
+        due_in: Offset,
+        /// Whose it is (a login); none: the record's responsible.
+        responsible: Option<String>,
+    },
+    /// Hands the record to a user (a login).
+    Assign {
+        /// The user's login.
+        to: String,
+    },
+    /// Adds a comment to the record's timeline.
+    Comment {
+        /// The text; `{title}` and `{client}` are the record's.
+        text: String,
+    },
+    /// Sets a field (built-in or of the team's own) to a value, as an edit would.
+    Set {
+        /// The field's code.
+        field: String,
+        /// The value, as typed.
+        value: String,
+    },
+}
+
+/// A delay from the move: working days (Monday to Friday, same time of day) or hours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Offset {
+    /// Working days ahead, at the same time of day.
+    WorkingDays(u32),
+    /// Hours ahead.
+    Hours(u32),
+}
+
+/// What a failing action does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnError {
+    /// The move is refused, naming the rule and why: nothing is written.
+    #[default]
+    Refuse,
+    /// The move goes on; the timeline notes the rule skipped and why.
+    Skip,
+}
+
+impl OnError {
+    /// Stored form.
+    pub fn code(self) -> &'static str {
+        match self {
+            OnError::Refuse => "refuse",
+            OnError::Skip => "skip",
+        }
+    }
+
+    /// Reads `refuse` or `skip`.
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        match text.trim().to_lowercase().as_str() {
+            "refuse" | "refuser" => Ok(OnError::Refuse),
+            "skip" | "ignorer" => Ok(OnError::Skip),
+            _ => Err(FieldError::new(
+                "on-error",
+                Problem::Choice { value: text.trim().into(), accepted: vec!["refuse".into(), "skip".into()] },
+            )),
+        }
+    }
+}
+
+/// Reads a delay: `1d` (one working day), `3d`, `4h`, `0h` (now).
+pub fn parse_offset(text: &str) -> Result<Offset, FieldError> {
+    let t = text.trim().to_lowercase();
+    let bad = || FieldError::new("in", Problem::refused("rule_offset", &[("value", text.trim())]));
+    let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
+    let n: u32 = number.parse().map_err(|_| bad())?;
+    match unit.trim() {
+        "d" | "j" if n <= 365 => Ok(Offset::WorkingDays(n)),
+        "h" if n <= 24 * 365 => Ok(Offset::Hours(n)),
+        _ => Err(bad()),
+    }
+}
+
+/// Reads an activity kind as the CLI takes it.
+pub fn parse_kind(text: &str) -> Result<ActivityKind, FieldError> {
+    match text.trim().to_lowercase().as_str() {
+        "call" | "appel" => Ok(ActivityKind::Call),
+        "meeting" | "rendez-vous" | "réunion" => Ok(ActivityKind::Meeting),
+        "task" | "tâche" | "tache" => Ok(ActivityKind::Task),
+        "email" | "e-mail" | "mail" => Ok(ActivityKind::Email),
+        _ => Err(FieldError::new(
+            "plan",
+            Problem::Choice {
+                value: text.trim().into(),
+                accepted: ["call", "meeting", "task", "email"].map(String::from).to_vec(),
+            },
+        )),
+    }
+}
+
+/// Reads `FIELD=VALUE` of `--set`.
+pub fn parse_set(text: &str) -> Result<RuleAction, FieldError> {
+    match text.split_once('=') {
+        Some((field, value)) if !field.trim().is_empty() => Ok(RuleAction::Set {
+            field: field.trim().to_lowercase().replace('-', "_"),
+            value: value.trim().to_string(),
+        }),
+        _ => Err(FieldError::new("set", Problem::refused("rule_set_shape", &[("value", text.trim())]))),
+    }
+}
+
+/// When an activity planned `offset` after `now` is due: working days skip Saturday and
+/// Sunday and keep the time of day (local), hours are hours.
+pub fn due_at<Tz: TimeZone>(now: &DateTime<Tz>, offset: Offset) -> UnixMs {
+    match offset {
+        Offset::Hours(h) => now.timestamp_millis() + i64::from(h) * 3_600_000,
+        Offset::WorkingDays(n) => {
+            let mut t = now.clone();
+            let mut left = n;
+            while left > 0 {
+                t += Duration::days(1);
+                if !matches!(t.weekday(), Weekday::Sat | Weekday::Sun) {
+                    left -= 1;
+                }
+            }
+            // The wall-clock time across a change of summer time.
+            super::agenda::at_local(&now.timezone(), t.date_naive(), now.hour(), now.minute()).timestamp_millis()
+        }
+    }
+}
+
+/// A subject or comment with `{title}` and `{client}` put in (the client: the record's
+/// company or contact, else its title).
+pub fn fill(template: &str, title: &str, client: Option<&str>) -> String {
+    template.replace("{title}", title).replace("{client}", client.unwrap_or(title))
+}
+
+/// Whether a rule stands for the record's move: enabled, and for the stage entered.
+pub fn applies(rule: &StageRule, entity: Entity, stage_id: i64) -> bool {
+    rule.enabled && rule.entity == entity && rule.stage_id == stage_id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Paris;
+
+    #[test]
+    fn offsets_read_working_days_and_hours() {
+        assert_eq!(parse_offset("1d"), Ok(Offset::WorkingDays(1)));
+        assert_eq!(parse_offset(" 4h "), Ok(Offset::Hours(4)));
+        assert_eq!(parse_offset("2j"), Ok(Offset::WorkingDays(2)));
+        for bad in ["", "d", "1w", "-1d", "1.5d", "400d"] {
+            assert!(parse_offset(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_working_day_after_friday_is_monday_at_the_same_time() {
+        let friday = Paris.with_ymd_and_hms(2026, 12, 4, 15, 30, 0).unwrap();
+        let monday = Paris.with_ymd_and_hms(2026, 12, 7, 15, 30, 0).unwrap();
+        assert_eq!(due_at(&friday, Offset::WorkingDays(1)), monday.timestamp_millis());
+        assert_eq!(due_at(&friday, Offset::Hours(4)), friday.timestamp_millis() + 4 * 3_600_000);
+        // Across the end of summer time: still 15:30 on the wall.
+        let before = Paris.with_ymd_and_hms(2026, 10, 23, 15, 30, 0).unwrap();
+        let after = Paris.with_ymd_and_hms(2026, 10, 26, 15, 30, 0).unwrap();
+        assert_eq!(due_at(&before, Offset::WorkingDays(1)), after.timestamp_millis());
+    }
+
+    #[test]
+    fn templates_name_the_client_or_the_title() {
+        assert_eq!(fill("Call {client}", "Fours", Some("Boulangerie Morel")), "Call Boulangerie Morel");
+        assert_eq!(fill("Call {client} about {title}", "Fours", None), "Call Fours about Fours");
+    }
+
+    #[test]
+    fn actions_keep_their_shape_as_json() {
+        let a = RuleAction::Plan {
+            kind: ActivityKind::Call,
+            subject: "Call {client}".into(),
+            due_in: Offset::WorkingDays(1),
+            responsible: None,
+        };
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(
+            json,
+            r#"{"action":"plan","kind":"call","subject":"Call {client}","due_in":{"working_days":1},"responsible":null}"#
+        );
+        assert_eq!(serde_json::from_str::<RuleAction>(&json).unwrap(), a);
+        assert_eq!(
+            parse_set("priority = high"),
+            Ok(RuleAction::Set { field: "priority".into(), value: "high".into() })
+        );
+        assert!(parse_set("=x").is_err());
+    }
+}

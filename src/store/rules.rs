@@ -1,0 +1,226 @@
+//! Stage rules carried out inside the transaction of the move that sets them off, the same
+//! way on both engines (`RuleTx` is what each engine lends): every move of an engine
+//! (`move_in`: a board, a list's bulk move, the form, triage, the CLI, a conversion) runs the
+//! enabled rules of the stage entered, in the order they were made. A rule whose conditions
+//! do not hold does nothing. A failing action refuses the whole move (the rule's default:
+//! nothing is written, the message names the rule) or, for a rule set to skip, takes back
+//! what that rule wrote (a savepoint) and notes why on the timeline. Each rule that ran
+//! leaves one timeline entry saying what it did.
+
+use crate::domain::activity::Priority;
+use crate::domain::automation::{self, OnError, RuleAction, StageRule};
+use crate::domain::custom_field::{CustomField, ParseContext};
+use crate::domain::field_filter::{FieldCondition, read_condition};
+use crate::domain::fields::Entity;
+use crate::domain::timeline::TimelineKind;
+use crate::domain::when::UnixMs;
+use crate::store::activities::NewActivity;
+use crate::store::records::RecordInput;
+use crate::store::{RecordRef, Result, Rule, StoreError};
+use serde_json::{Value, json};
+
+/// A record as a rule's templates and defaults read it.
+#[derive(Clone, Debug, Default)]
+pub struct RecordWords {
+    /// Its title.
+    pub title: String,
+    /// Its client: a lead's company or person, a deal's company or contact.
+    pub client: Option<String>,
+    /// Its responsible.
+    pub responsible_id: Option<i64>,
+}
+
+/// SQL (over alias `t`, the record's table) of a record's title, client and responsible, the
+/// same on both engines; the engine puts its own placeholder for the id in `{id}`.
+pub(crate) fn words_sql(entity: Entity, id_placeholder: &str) -> String {
+    let person =
+        |a: &str| format!("nullif(trim(coalesce({a}.first_name, '') || ' ' || coalesce({a}.last_name, '')), '')");
+    let client = match entity {
+        Entity::Lead => format!("coalesce(nullif(t.company_title, ''), {})", person("t")),
+        _ => format!(
+            "coalesce((SELECT c.title FROM companies c WHERE c.id = t.company_id), \
+             (SELECT {} FROM contacts p WHERE p.id = t.contact_id))",
+            person("p")
+        ),
+    };
+    format!(
+        "SELECT coalesce(t.title, ''), {client}, t.responsible_id FROM {} t WHERE t.id = {id_placeholder}",
+        entity.table()
+    )
+}
+
+/// What an engine lends the rules inside a move's transaction.
+pub(crate) trait RuleTx {
+    /// The enabled rules of a stage, oldest first.
+    fn rules_of(&mut self, entity: Entity, stage_id: i64) -> Result<Vec<StageRule>>;
+    /// The entity's fields of the team's own (conditions may name them).
+    fn own_fields(&mut self, entity: Entity) -> Result<Vec<CustomField>>;
+    /// How typed values are read (the file's currency, region, local time).
+    fn parse_context(&mut self) -> Result<ParseContext>;
+    /// Whether the record passes every condition, as a list filtered by them would hold it.
+    fn holds(&mut self, entity: Entity, id: i64, conditions: &[FieldCondition]) -> Result<bool>;
+    /// The record's title, client and responsible.
+    fn words(&mut self, entity: Entity, id: i64) -> Result<RecordWords>;
+    /// The id of an active user, by login.
+    fn active_user(&mut self, login: &str) -> Result<Option<i64>>;
+    /// Plans an activity (its own timeline entry included).
+    fn plan(&mut self, activity: &NewActivity) -> Result<i64>;
+    /// Edits the record as a person's edit would (fields checked, history written).
+    fn edit(&mut self, entity: Entity, id: i64, input: &RecordInput) -> Result<()>;
+    /// Appends a timeline entry.
+    fn note(&mut self, entity: Entity, id: i64, kind: TimelineKind, payload: Value) -> Result<()>;
+    /// Now, as the move is stamped.
+    fn now(&self) -> UnixMs;
+    /// Starts, takes back, or keeps what one rule writes.
+    fn savepoint(&mut self, step: Savepoint) -> Result<()>;
+}
+
+/// A step of a rule's savepoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Savepoint {
+    /// Before the rule's first action.
+    Begin,
+    /// Its actions stand.
+    Keep,
+    /// Its actions are taken back.
+    Undo,
+}
+
+/// Runs the rules of the stage a record just entered.
+pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -> Result<()> {
+    for rule in t.rules_of(entity, stage_id)? {
+        if !automation::applies(&rule, entity, stage_id) {
+            continue;
+        }
+        t.savepoint(Savepoint::Begin)?;
+        match apply(t, &rule, entity, id) {
+            Ok(None) => t.savepoint(Savepoint::Keep)?,
+            Ok(Some(done)) => {
+                t.note(
+                    entity,
+                    id,
+                    TimelineKind::RuleRan,
+                    json!({"rule": rule.name, "rule_id": rule.id, "done": done}),
+                )?;
+                t.savepoint(Savepoint::Keep)?;
+            }
+            Err(e) => {
+                let why = e.message(crate::i18n::lang());
+                if rule.on_error == OnError::Skip {
+                    t.savepoint(Savepoint::Undo)?;
+                    let payload = json!({"rule": rule.name, "rule_id": rule.id, "skipped": why});
+                    t.note(entity, id, TimelineKind::RuleRan, payload)?;
+                } else {
+                    return Err(StoreError::Rule(Rule::StageRuleFailed { rule: rule.name.clone(), why }));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One rule on one record: `None` when its conditions do not hold, else what it did (kept
+/// on the timeline, in no language: the timeline says it in the reader's).
+fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Result<Option<Vec<Value>>> {
+    if !rule.conditions.is_empty() {
+        let fields = t.own_fields(entity)?;
+        let ctx = t.parse_context()?;
+        let conditions = rule
+            .conditions
+            .iter()
+            .map(|c| read_condition(c, entity, &fields, &ctx))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        if !t.holds(entity, id, &conditions)? {
+            return Ok(None);
+        }
+    }
+    let mut done = Vec::new();
+    for action in &rule.actions {
+        match action {
+            RuleAction::Plan { kind, subject, due_in, responsible } => {
+                let words = t.words(entity, id)?;
+                let responsible_id = match responsible {
+                    Some(login) => Some(user(t, login)?),
+                    None => words.responsible_id,
+                };
+                let now = crate::domain::when::from_ms(t.now()).with_timezone(&chrono::Local);
+                let subject = automation::fill(subject, &words.title, words.client.as_deref());
+                let activity = NewActivity {
+                    kind: *kind,
+                    subject: subject.clone(),
+                    deadline: automation::due_at(&now, *due_in),
+                    duration_minutes: None,
+                    priority: Priority::Medium,
+                    responsible_id,
+                    completed: false,
+                    bindings: vec![RecordRef::new(entity, id)],
+                };
+                let activity_id = t.plan(&activity)?;
+                done.push(json!({"action": "plan", "kind": kind.code(), "subject": subject, "activity": activity_id}));
+            }
+            RuleAction::Assign { to } => {
+                user(t, to)?;
+                let input = RecordInput { fields: vec![("responsible".into(), to.clone())], ..Default::default() };
+                t.edit(entity, id, &input)?;
+                done.push(json!({"action": "assign", "to": to}));
+            }
+            RuleAction::Comment { text } => {
+                let words = t.words(entity, id)?;
+                let text = automation::fill(text, &words.title, words.client.as_deref());
+                t.note(entity, id, TimelineKind::Comment, json!({"text": text}))?;
+                done.push(json!({"action": "comment", "text": text}));
+            }
+            RuleAction::Set { field, value } => {
+                let input = RecordInput { fields: vec![(field.clone(), value.clone())], ..Default::default() };
+                t.edit(entity, id, &input)?;
+                // A field of the team's own is named as its label (in French if it has one).
+                let own = t.own_fields(entity)?.into_iter().find(|f| f.code == *field);
+                let (label, label_fr) = own.map_or((None, None), |f| (Some(f.label), f.label_fr));
+                done.push(
+                    json!({"action": "set", "field": field, "value": value, "label": label, "label_fr": label_fr}),
+                );
+            }
+        }
+    }
+    Ok(Some(done))
+}
+
+/// An active user by login, or the rule's failure naming them.
+fn user(t: &mut impl RuleTx, login: &str) -> Result<i64> {
+    t.active_user(login)?.ok_or_else(|| StoreError::Rule(Rule::RuleUserGone { login: login.to_string() }))
+}
+
+/// A rule from its stored columns (both engines read the same ones).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn rule_from(
+    id: i64,
+    name: String,
+    entity: &str,
+    stage_id: i64,
+    conditions: &str,
+    actions: &str,
+    on_error: &str,
+    enabled: bool,
+) -> Result<StageRule> {
+    let broken = |what: &str, e: serde_json::Error| {
+        StoreError::Rule(Rule::TimelineEntry { kind: format!("stage rule #{id} {what}"), detail: e.to_string() })
+    };
+    Ok(StageRule {
+        id,
+        name,
+        entity: Entity::parse(entity).unwrap_or(Entity::Lead),
+        stage_id,
+        conditions: serde_json::from_str(conditions).map_err(|e| broken("conditions", e))?,
+        actions: serde_json::from_str(actions).map_err(|e| broken("actions", e))?,
+        on_error: if on_error == "skip" { OnError::Skip } else { OnError::Refuse },
+        enabled,
+    })
+}
+
+/// A rule's conditions and actions as kept (JSON arrays).
+pub(crate) fn rule_to(rule: &StageRule) -> Result<(String, String)> {
+    let json = |v: serde_json::Result<String>| {
+        v.map_err(|e| StoreError::Rule(Rule::TimelineEntry { kind: "stage rule".into(), detail: e.to_string() }))
+    };
+    Ok((json(serde_json::to_string(&rule.conditions))?, json(serde_json::to_string(&rule.actions))?))
+}

@@ -1,0 +1,197 @@
+//! Stage automation rules (issue 30, SPEC I7) on both engines: a rule runs its actions in the
+//! move's own transaction, from every path that moves a record (a move, a move seen on a
+//! screen, a bulk move, a conversion); its conditions choose the records; a failing rule
+//! refuses the move and writes nothing, or, set to skip, takes back its own writes and says
+//! so; a disabled rule does nothing; only administrators make rules.
+
+use crate::{HOUR, NOW, TestEngine, create, stage_of, text_of};
+use prospect::domain::activity::ActivityKind;
+use prospect::domain::automation::{Offset, OnError, RuleAction, StageRule};
+use prospect::domain::custom_field::{CustomField, FieldType};
+use prospect::domain::fields::Entity;
+use prospect::domain::stage::StageSemantics;
+use prospect::service::RuleStage;
+use prospect::store::activities::ActivityFilter;
+use prospect::store::convert::ConversionPlan;
+use prospect::store::{RecordRef, StoreError};
+
+fn rule(name: &str, conditions: &[&str], actions: Vec<RuleAction>) -> StageRule {
+    StageRule {
+        id: 0,
+        name: name.into(),
+        entity: Entity::Lead,
+        stage_id: 0,
+        conditions: conditions.iter().map(|c| c.to_string()).collect(),
+        actions,
+        on_error: OnError::Refuse,
+        enabled: true,
+    }
+}
+
+fn at(entity: Entity, stage: &str) -> RuleStage {
+    RuleStage { entity: Some(entity), pipeline: None, stage: stage.into() }
+}
+
+fn call(subject: &str) -> RuleAction {
+    RuleAction::Plan {
+        kind: ActivityKind::Call,
+        subject: subject.into(),
+        due_in: Offset::WorkingDays(1),
+        responsible: None,
+    }
+}
+
+/// The subjects and deadlines of a record's open activities.
+fn planned(eng: &TestEngine, record: RecordRef) -> Vec<(String, i64)> {
+    let f = ActivityFilter { record: Some(record), ..Default::default() };
+    eng.activities(&f).unwrap().into_iter().map(|a| (a.subject, a.deadline)).collect()
+}
+
+/// The kinds of a record's timeline entries, newest first.
+fn kinds(eng: &TestEngine, record: RecordRef) -> Vec<String> {
+    eng.timeline(record, 50).unwrap().into_iter().map(|t| t.kind.code().to_string()).collect()
+}
+
+fn priority_field(eng: &mut TestEngine) {
+    let mut f = CustomField { label: "Priority".into(), ..CustomField::new(Entity::Lead, "priority", FieldType::List) };
+    f.options = vec!["low".into(), "normal".into(), "high".into()];
+    eng.add_custom_field(&f).unwrap();
+}
+
+pub fn a_rule_plans_a_call_and_sets_a_field_when_a_lead_enters_its_stage(mut eng: TestEngine) {
+    priority_field(&mut eng);
+    let actions = vec![
+        call("Call {client}"),
+        RuleAction::Set { field: "priority".into(), value: "high".into() },
+        RuleAction::Comment { text: "Qualify {title} this week".into() },
+    ];
+    let made = eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), rule("Call in progress", &[], actions)).unwrap();
+    assert!(made.id > 0);
+    let id = create(&mut eng, Entity::Lead, &[("title", "Fours"), ("company_title", "Boulangerie Morel")], &[]).id;
+    let lead = RecordRef::new(Entity::Lead, id);
+    assert!(planned(&eng, lead).is_empty(), "nothing before entering the stage");
+    let moved = eng.move_stage(lead, "IN_PROCESS", None, None).unwrap();
+    // 2026-11-23 is a Monday: one working day later, the same time on Tuesday.
+    assert_eq!(planned(&eng, lead), [("Call Boulangerie Morel".to_string(), NOW + 24 * HOUR)]);
+    assert_eq!(text_of(&eng, Entity::Lead, id, "priority"), "high");
+    let k = kinds(&eng, lead);
+    assert_eq!(k[0], "rule_ran", "{k:?}");
+    assert!(k.contains(&"comment".to_string()) && k.contains(&"activity_planned".to_string()), "{k:?}");
+    let entry = &eng.timeline(lead, 1).unwrap()[0];
+    assert_eq!(entry.payload["rule"], "Call in progress");
+    assert_eq!(entry.payload["done"][2]["text"], "Qualify Fours this week");
+    // The move answers the record's version after the rule's edit: an edit made with it
+    // goes through.
+    assert_eq!(moved.version, eng.get(lead).unwrap().version);
+    // Moving within the stage again runs nothing; leaving and entering again runs it again.
+    eng.move_stage(lead, "IN_PROCESS", None, None).unwrap();
+    assert_eq!(planned(&eng, lead).len(), 1);
+    eng.move_stage(lead, "NEW", None, None).unwrap();
+    eng.move_stage(lead, "IN_PROCESS", None, None).unwrap();
+    assert_eq!(planned(&eng, lead).len(), 2);
+}
+
+pub fn conditions_choose_the_records_a_rule_runs_on(mut eng: TestEngine) {
+    let big = rule("Big deals", &["amount>=10000"], vec![RuleAction::Comment { text: "Big one".into() }]);
+    eng.add_stage_rule(&at(Entity::Deal, "PREPARATION"), StageRule { entity: Entity::Deal, ..big }).unwrap();
+    let small = create(&mut eng, Entity::Deal, &[("title", "Small"), ("amount", "500")], &[]).id;
+    let large = create(&mut eng, Entity::Deal, &[("title", "Large"), ("amount", "25000")], &[]).id;
+    for id in [small, large] {
+        eng.move_stage(RecordRef::new(Entity::Deal, id), "PREPARATION", None, None).unwrap();
+    }
+    assert!(!kinds(&eng, RecordRef::new(Entity::Deal, small)).contains(&"rule_ran".to_string()));
+    assert_eq!(kinds(&eng, RecordRef::new(Entity::Deal, large))[0], "rule_ran");
+    // A condition that no field reads is refused when the rule is made, naming the field.
+    let bad = rule("Bad", &["budget>5"], vec![RuleAction::Comment { text: "x".into() }]);
+    let e =
+        eng.add_stage_rule(&at(Entity::Deal, "PREPARATION"), StageRule { entity: Entity::Deal, ..bad }).unwrap_err();
+    assert!(e.to_string().contains("budget"), "{e}");
+    // So are a stage, a user, a field or a value that would not be taken, and a rule without
+    // an action: nothing is kept.
+    let comment = || vec![RuleAction::Comment { text: "x".into() }];
+    assert!(eng.add_stage_rule(&at(Entity::Lead, "NOWHERE"), rule("S", &[], comment())).is_err());
+    let to_nobody = vec![RuleAction::Assign { to: "nobody".into() }];
+    assert!(eng.add_stage_rule(&at(Entity::Lead, "NEW"), rule("U", &[], to_nobody)).is_err());
+    let bad_value = vec![RuleAction::Set { field: "amount".into(), value: "douze".into() }];
+    assert!(eng.add_stage_rule(&at(Entity::Lead, "NEW"), rule("V", &[], bad_value)).is_err());
+    assert!(eng.add_stage_rule(&at(Entity::Lead, "NEW"), rule("N", &[], vec![])).is_err());
+    assert_eq!(eng.stage_rules(None).unwrap().len(), 1);
+}
+
+pub fn a_failing_rule_refuses_the_move_or_is_skipped_as_it_says(mut eng: TestEngine) {
+    eng.session_as("bob", &["Manager"], None);
+    let hand = vec![call("Call {title}"), RuleAction::Assign { to: "bob".into() }];
+    let refusing = eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), rule("Hand to Bob", &[], hand)).unwrap();
+    eng.set_user_active("bob", false).unwrap();
+    let id = create(&mut eng, Entity::Lead, &[("title", "Salon")], &[]).id;
+    let lead = RecordRef::new(Entity::Lead, id);
+    let before = eng.get(lead).unwrap().version;
+    let e = eng.move_stage(lead, "IN_PROCESS", None, None).unwrap_err();
+    let said = e.message(prospect::i18n::Lang::En);
+    assert!(matches!(e, StoreError::Rule(_)) && said.contains("Hand to Bob") && said.contains("bob"), "{said}");
+    assert_eq!(stage_of(&eng, Entity::Lead, id), "NEW", "the move is taken back");
+    assert!(planned(&eng, lead).is_empty(), "and the call the rule had planned");
+    assert_eq!(eng.get(lead).unwrap().version, before);
+    // Set to skip: the move goes on, the rule's own writes are taken back, the timeline says why.
+    let mut skipping = eng.stage_rule(refusing.id).unwrap();
+    skipping.on_error = OnError::Skip;
+    // A rule is checked whole when changed: one naming a deactivated user is refused.
+    assert!(eng.edit_stage_rule(&skipping).is_err());
+    eng.set_user_active("bob", true).unwrap();
+    eng.edit_stage_rule(&skipping).unwrap();
+    eng.set_user_active("bob", false).unwrap();
+    eng.move_stage(lead, "IN_PROCESS", None, None).unwrap();
+    assert_eq!(stage_of(&eng, Entity::Lead, id), "IN_PROCESS");
+    assert!(planned(&eng, lead).is_empty(), "the skipped rule's call is taken back");
+    let entry = &eng.timeline(lead, 1).unwrap()[0];
+    assert_eq!(entry.kind.code(), "rule_ran");
+    assert!(entry.payload["skipped"].as_str().unwrap().contains("bob"), "{:?}", entry.payload);
+    // Disabled, it does nothing at all.
+    skipping.enabled = false;
+    skipping.actions.pop();
+    eng.edit_stage_rule(&skipping).unwrap();
+    eng.move_stage(lead, "NEW", None, None).unwrap();
+    eng.move_stage(lead, "IN_PROCESS", None, None).unwrap();
+    assert_ne!(eng.timeline(lead, 1).unwrap()[0].kind.code(), "rule_ran");
+    eng.delete_stage_rule(refusing.id).unwrap();
+    assert!(eng.stage_rules(None).unwrap().is_empty());
+    assert!(eng.delete_stage_rule(refusing.id).is_err(), "deleted once");
+}
+
+pub fn rules_run_on_every_path_that_moves_a_record(mut eng: TestEngine) {
+    let note = |name: &str| rule(name, &[], vec![RuleAction::Comment { text: format!("{name} ran") }]);
+    eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), note("In progress")).unwrap();
+    let (pipeline, stages) = eng.stages(Entity::Lead, None).unwrap();
+    let success = stages.iter().find(|s| s.stage.semantics == StageSemantics::Success).unwrap();
+    eng.add_stage_rule(&at(Entity::Lead, &success.stage.code), note("Converted")).unwrap();
+    let ran = |eng: &TestEngine, id: i64, name: &str| {
+        eng.timeline(RecordRef::new(Entity::Lead, id), 50).unwrap().iter().any(|t| t.payload["rule"] == name)
+    };
+    // A move from a screen that saw the record in its stage.
+    let a = create(&mut eng, Entity::Lead, &[("title", "Seen")], &[]).id;
+    let seen = match eng.get(RecordRef::new(Entity::Lead, a)).unwrap().get("stage") {
+        Some(prospect::store::records::Shown::Ref(r)) => r.id,
+        other => panic!("{other:?}"),
+    };
+    eng.move_seen(RecordRef::new(Entity::Lead, a), seen, "IN_PROCESS", None).unwrap();
+    assert!(ran(&eng, a, "In progress"));
+    // A move that fills a required field on the way.
+    let b = create(&mut eng, Entity::Lead, &[("title", "Filled")], &[]).id;
+    eng.move_filling(RecordRef::new(Entity::Lead, b), "IN_PROCESS", None, None, vec![]).unwrap();
+    assert!(ran(&eng, b, "In progress"));
+    // A conversion reaches the success stage.
+    let c =
+        create(&mut eng, Entity::Lead, &[("title", "Converted"), ("first_name", "Jean"), ("last_name", "Morel")], &[])
+            .id;
+    eng.convert_lead(c, &ConversionPlan::new(prospect::domain::convert::Targets::DEFAULT)).unwrap();
+    assert!(ran(&eng, c, "Converted"), "{:?}", kinds(&eng, RecordRef::new(Entity::Lead, c)));
+    assert!(pipeline.id > 0);
+}
+
+pub fn only_administrators_make_rules(mut eng: TestEngine) {
+    let bob = eng.session_as("bob", &["Manager"], None);
+    let mut bob = bob;
+    let e = bob.add_stage_rule(&at(Entity::Lead, "NEW"), rule("Mine", &[], vec![])).unwrap_err();
+    assert!(e.message(prospect::i18n::Lang::En).contains("stage rules"), "{e}");
+    assert!(bob.stage_rules(None).unwrap().is_empty(), "reading them is anyone's");
+}
