@@ -267,8 +267,8 @@ pub struct ListArgs {
     /// Only lost deals (junk leads).
     #[arg(long)]
     pub lost: bool,
-    /// Won or lost on or after this day (same forms as --created-from): with --won, the deals
-    /// won in a period, as `report won-lost` counts them.
+    /// Won or lost on or after this day (same forms as --created-from): with --won and
+    /// --all-pipelines, the deals won in a period, as `report won-lost` counts them.
     #[arg(long, value_name = "DAY", allow_hyphen_values = true)]
     pub closed_from: Option<String>,
     /// Won or lost on or before this day (same forms).

@@ -218,7 +218,7 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
             let mut filter = l.filter(s.store.now())?;
             if l.mine {
                 filter.responsible = Some(s.store.user().map(|u| u.login.clone()).unwrap_or_default());
-                filter.hide_failed = !l.with_failed && l.stage.is_none();
+                filter.hide_failed = !l.with_failed && l.stage.is_none() && filter.stage_kind.is_none();
             }
             let spec = match &l.view {
                 Some(name) => s.store.view_named(entity, name)?.spec.overlaid(&l.spec()),

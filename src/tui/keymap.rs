@@ -108,7 +108,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
 }
 
 /// Every context, in the order the palette offers their commands.
-pub const CONTEXTS: [Context; 17] = [
+pub const CONTEXTS: [Context; 19] = [
     Context::Board(Entity::Lead),
     Context::Board(Entity::Deal),
     Context::List,
@@ -117,7 +117,9 @@ pub const CONTEXTS: [Context; 17] = [
     Context::Triage,
     Context::Form,
     Context::Documents,
+    Context::Reports(super::screens::reports::ReportPage::Overview),
     Context::Reports(super::screens::reports::ReportPage::Funnel),
+    Context::Reports(super::screens::reports::ReportPage::Activity),
     Context::Welcome,
     Context::Team(TeamPane::Users, true),
     Context::Team(TeamPane::Roles, true),

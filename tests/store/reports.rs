@@ -12,7 +12,7 @@ use prospect::domain::report::period::PeriodSpec;
 use prospect::domain::stage::StageSemantics;
 use prospect::service::ReportScope;
 use prospect::store::RecordRef;
-use prospect::store::records::ListFilter;
+use prospect::store::records::{ListFilter, ListSort, SortField};
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
     Paris.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().timestamp_millis()
@@ -90,7 +90,13 @@ pub fn won_lost_and_forecast_count_by_when_and_whom(mut eng: TestEngine) {
     let nowhere = ReportScope { pipeline: Some("Nowhere".into()), ..Default::default() };
     assert!(eng.report_forecast(&nowhere).is_err());
     // The lists behind the bars (`Enter` on one, `deal list --won --closed-from`): the same
-    // deals as the figures, every pipeline's, what the user may see.
+    // deals as the figures, every pipeline's (sorted by stage too), what the user may see.
+    eng.add_pipeline("Partners").unwrap();
+    let (_, partners) = eng.stages(Entity::Deal, Some("Partners")).unwrap();
+    let partner_won =
+        partners.iter().find(|s| s.stage.semantics == StageSemantics::Success).unwrap().stage.code.clone();
+    let d9 = deal(&mut eng, "Vitrine partenaire", "2000", &[("pipeline", "Partners")]);
+    move_at(&eng, at(2026, 3, 21, 9, 0), d9, &partner_won, None);
     let listed = |e: &TestEngine, kind: StageSemantics, b: prospect::domain::report::period::Bounds| {
         let filter = ListFilter {
             stage_kind: Some(kind),
@@ -100,10 +106,16 @@ pub fn won_lost_and_forecast_count_by_when_and_whom(mut eng: TestEngine) {
             ..Default::default()
         };
         let mut ids: Vec<i64> = e.list(Entity::Deal, &filter).unwrap().iter().map(|r| r.id).collect();
+        let by_stage = ListFilter { sort: Some(ListSort { key: SortField::Stage, reverse: false }), ..filter };
+        let mut sorted: Vec<i64> = e.list(Entity::Deal, &by_stage).unwrap().iter().map(|r| r.id).collect();
         ids.sort();
+        sorted.sort();
+        assert_eq!(ids, sorted, "sorted by stage, every pipeline's deals");
         ids
     };
-    assert_eq!(listed(&eng, StageSemantics::Success, march), [d1, d2, d7, d8]);
+    let won = eng.report_won_lost(&ReportScope::default(), march, february).unwrap().groups[0].1.won;
+    assert_eq!(won, 5, "the report counts the other pipeline's deal");
+    assert_eq!(listed(&eng, StageSemantics::Success, march), [d1, d2, d7, d8, d9]);
     assert_eq!(listed(&eng, StageSemantics::Failure, march), [d4]);
     assert_eq!(listed(&eng, StageSemantics::Failure, february), [d5]);
     assert_eq!(listed(&bob, StageSemantics::Success, march), [d7]);

@@ -1,5 +1,6 @@
-//! `prospect report forecast|won-lost|conversion|stale|funnel|activity` (SPEC V8, issue 29): the service's figures as a table,
-//! JSON (`--json`), CSV (`--csv`) or a Markdown summary for an e-mail (`--format md`).
+//! `prospect report forecast|won-lost|lost-reasons|conversion|stale|funnel|activity` (SPEC V8,
+//! issue 29): the service's figures as a table, JSON (`--json`), CSV (`--csv`) or a Markdown
+//! summary for an e-mail (`--format md`).
 
 use super::{Session, output};
 use crate::domain::money::{Currency, Money, plain_amount};

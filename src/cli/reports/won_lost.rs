@@ -136,8 +136,12 @@ pub(super) fn lost_reasons(s: &mut Session, a: &ReportArgs) -> anyhow::Result<()
     // Every reason of either period, the period's most frequent first.
     let ranked = |now: &WonLost, before: &WonLost| {
         let mut rows: Vec<(Option<String>, i64, i64)> = now.reasons.iter().map(|(r, n)| (r.clone(), *n, 0)).collect();
+        // The same reason typed with other case or spaces is one (as the report counts it).
+        let key = |r: &Option<String>| {
+            r.as_deref().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        };
         for (reason, n) in &before.reasons {
-            match rows.iter_mut().find(|x| x.0 == *reason) {
+            match rows.iter_mut().find(|x| key(&x.0) == key(reason)) {
                 Some(row) => row.2 = *n,
                 None => rows.push((reason.clone(), 0, *n)),
             }

@@ -208,8 +208,17 @@ fn group_page(
 ) -> Result<Option<Vec<i64>>> {
     let (column, mut groups): (&str, Vec<Option<i64>>) = match sort.key {
         SortField::Stage if entity.has_stages() => {
-            let pipeline = refs::resolve_pipeline(c, entity, filter.pipeline.as_deref())?;
-            ("t.stage_id", refs::stages(c, pipeline.id)?.into_iter().map(|s| Some(s.id)).collect())
+            // Every pipeline's stages, one pipeline after the other, for a list of them all.
+            let pipelines = if filter.all_pipelines && entity == Entity::Deal {
+                refs::pipelines(c, entity)?
+            } else {
+                vec![refs::resolve_pipeline(c, entity, filter.pipeline.as_deref())?]
+            };
+            let mut ids = Vec::new();
+            for p in pipelines {
+                ids.extend(refs::stages(c, p.id)?.into_iter().map(|s| Some(s.id)));
+            }
+            ("t.stage_id", ids)
         }
         SortField::Responsible => {
             // Nobody first, then by login (without case, as a file compares logins).

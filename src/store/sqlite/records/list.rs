@@ -264,10 +264,19 @@ pub(super) struct PageQuery<'a> {
     pub(super) offset: usize,
 }
 
-/// The stages of the list's pipeline, in their order.
+/// The stages of the list's pipeline, in their order (of every pipeline, one after the
+/// other, for a list of them all).
 pub(super) fn stages_in_order(conn: &Connection, entity: Entity, filter: &ListFilter) -> Result<Vec<i64>> {
-    let pipeline = refs::resolve_pipeline(conn, entity, filter.pipeline.as_deref())?;
-    Ok(refs::stages(conn, pipeline.id)?.into_iter().map(|s| s.id).collect())
+    let pipelines = if filter.all_pipelines && entity == Entity::Deal {
+        refs::pipelines(conn, entity)?
+    } else {
+        vec![refs::resolve_pipeline(conn, entity, filter.pipeline.as_deref())?]
+    };
+    let mut ids = Vec::new();
+    for p in pipelines {
+        ids.extend(refs::stages(conn, p.id)?.into_iter().map(|s| s.id));
+    }
+    Ok(ids)
 }
 
 /// The ids of a page of records due in a range, by next activity (an activities-board

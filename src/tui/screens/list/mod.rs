@@ -238,7 +238,7 @@ pub fn list_effect(app: &mut App, entity: Entity, append: bool) -> Effect {
         stage: f.stage.clone(),
         responsible: if f.mine { Some(user) } else { f.responsible.clone() },
         // "My leads" are the ones still to work on: junk stays out unless asked for by stage.
-        hide_failed: f.mine && f.stage.is_none(),
+        hide_failed: f.mine && f.stage.is_none() && f.stage_kind.is_none(),
         source: f.source.clone(),
         reason: f.reason.clone(),
         search: f.text.clone(),

@@ -126,6 +126,8 @@ pub(super) fn drill(app: &mut App, entity: Entity, filters: ListFilters) -> Vec<
     let list = crate::tui::screens::list::list_mut(app, entity);
     // A saved view's conditions would cut the list short of the figure: it steps aside too.
     let kept = super::Drill { entity, filters: std::mem::replace(&mut list.filters, filters), view: list.view.take() };
+    // Ticked rows of the list's own would go on to an export or a bulk action unseen.
+    list.selected.clear();
     list.cursor = 0;
     list.scroll = 0;
     app.reports.drill = Some(kept);

@@ -191,6 +191,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             // are drawn.
             let follow = data.conversion.is_none();
             app.reports.data = Some((period, data));
+            clamp_bar(app);
             if follow {
                 return vec![Effect::LoadReportConversion { period }, Effect::LoadReportForecast { period }];
             }
@@ -201,6 +202,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             {
                 data.forecast = Some(*report);
             }
+            clamp_bar(app);
         }
         StoreEvent::ReportConversion { period, report } => {
             if let Some((shown, data)) = app.reports.data.as_mut()
@@ -217,4 +219,10 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// The overview's cursor kept on a bar there is (the forecast came with fewer months).
+fn clamp_bar(app: &mut App) {
+    let bars = bars::overview_bars(app).len();
+    app.reports.bar = app.reports.bar.min(bars.saturating_sub(1));
 }
