@@ -344,6 +344,30 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
     }
 }
 
+/// What a stage rule's action does, in `lang`: `plan a call “Call {client}” due in 1
+/// working day` (the rules' lists, on the command line and the Stages pane).
+pub fn rule_action(lang: Lang, a: &crate::domain::automation::RuleAction) -> String {
+    use crate::domain::automation::{Offset, RuleAction};
+    let tr = |key: &str, args: &[(&str, &str)]| tr_in(lang, key, args);
+    match a {
+        RuleAction::Plan { kind, subject, due_in, responsible } => {
+            let due = match due_in {
+                Offset::WorkingDays(n) => crate::i18n::tr_count(lang, "automation.working_days", u64::from(*n), &[]),
+                Offset::Hours(n) => crate::i18n::tr_count(lang, "automation.hours", u64::from(*n), &[]),
+            };
+            let kind = word(lang, "activity_kind", kind.code());
+            let mut text = tr("automation.plan", &[("kind", &kind), ("subject", subject), ("due", &due)]);
+            if let Some(login) = responsible {
+                text.push_str(&format!(" → {login}"));
+            }
+            text
+        }
+        RuleAction::Assign { to } => tr("automation.assign", &[("user", to)]),
+        RuleAction::Set { field, value } => format!("{field}={value}"),
+        RuleAction::Comment { text } => tr("automation.comment", &[("text", text)]),
+    }
+}
+
 /// What one action of a rule did (a `done` item of a `rule_ran` entry), in `lang`.
 fn rule_action_text(lang: Lang, d: &serde_json::Value) -> String {
     let s = |k: &str| d[k].as_str().unwrap_or("").to_string();

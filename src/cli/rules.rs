@@ -3,7 +3,7 @@
 
 use super::admin::Scope;
 use super::{Session, output};
-use crate::domain::automation::{self, Offset, OnError, RuleAction, StageRule};
+use crate::domain::automation::{self, StageRule};
 use crate::i18n::tr;
 use crate::service::RuleStage;
 use clap::{Args, Subcommand};
@@ -102,32 +102,21 @@ pub struct RuleWhat {
 }
 
 impl RuleWhat {
-    /// The actions these flags give, in the order they run: plan, assign, set, comment.
-    fn actions(&self) -> anyhow::Result<Vec<RuleAction>> {
-        let mut actions = Vec::new();
-        if let Some(kind) = &self.plan {
-            actions.push(RuleAction::Plan {
-                kind: automation::parse_kind(kind)?,
-                subject: self.subject.clone().unwrap_or_default(),
-                due_in: self
-                    .due_in
-                    .as_deref()
-                    .map(automation::parse_offset)
-                    .transpose()?
-                    .unwrap_or(Offset::WorkingDays(1)),
-                responsible: self.responsible.clone(),
-            });
+    /// These flags as the typed rule both front ends read.
+    fn draft(&self) -> automation::RuleDraft {
+        let text = |o: &Option<String>| o.clone().unwrap_or_default();
+        automation::RuleDraft {
+            name: text(&self.name),
+            when: self.when.clone(),
+            plan: text(&self.plan),
+            subject: text(&self.subject),
+            due_in: text(&self.due_in),
+            responsible: text(&self.responsible),
+            assign: text(&self.assign),
+            sets: self.sets.clone(),
+            comment: text(&self.comment),
+            on_error: text(&self.on_error),
         }
-        if let Some(to) = &self.assign {
-            actions.push(RuleAction::Assign { to: to.trim().to_string() });
-        }
-        for set in &self.sets {
-            actions.push(automation::parse_set(set)?);
-        }
-        if let Some(text) = &self.comment {
-            actions.push(RuleAction::Comment { text: text.clone() });
-        }
-        Ok(actions)
     }
 }
 
@@ -150,38 +139,26 @@ pub fn run(s: &mut Session, c: RuleCmd) -> anyhow::Result<()> {
         }
         RuleCmd::Add { scope, stage, what } => {
             let at = RuleStage { entity: Some(scope.entity.into()), pipeline: scope.pipeline.clone(), stage };
-            let on_error = what.on_error.as_deref().map(OnError::parse).transpose()?.unwrap_or_default();
-            let name =
-                what.name.clone().unwrap_or_else(|| tr("automation.default_name", &[("stage", at.stage.trim())]));
-            let rule = StageRule {
-                id: 0,
-                name: name.trim().to_string(),
-                entity: scope.entity.into(),
-                stage_id: 0,
-                conditions: what.when.iter().map(|w| w.trim().to_string()).collect(),
-                actions: what.actions()?,
-                on_error,
-                enabled: true,
-            };
+            let default_name = tr("automation.default_name", &[("stage", at.stage.trim())]);
+            let rule = what.draft().rule(scope.entity.into(), &default_name)?;
             let rule = s.store.add_stage_rule(&at, rule)?;
             said(s, "automation.added", &rule)?;
             print_rules(s, &[rule])
         }
         RuleCmd::Edit { id, what, always } => {
             let mut rule = s.store.stage_rule(id)?;
-            if let Some(name) = &what.name {
-                rule.name = name.trim().to_string();
-            }
+            // What was typed goes over the rule: its name, more conditions, other actions.
+            let typed = what.draft().rule(rule.entity, &rule.name)?;
+            rule.name = typed.name;
             if always {
                 rule.conditions.clear();
             }
-            rule.conditions.extend(what.when.iter().map(|w| w.trim().to_string()));
-            let actions = what.actions()?;
-            if !actions.is_empty() {
-                rule.actions = actions;
+            rule.conditions.extend(typed.conditions);
+            if !typed.actions.is_empty() {
+                rule.actions = typed.actions;
             }
-            if let Some(on_error) = &what.on_error {
-                rule.on_error = OnError::parse(on_error)?;
+            if what.on_error.is_some() {
+                rule.on_error = typed.on_error;
             }
             s.store.edit_stage_rule(&rule)?;
             said(s, "automation.changed", &rule)?;
@@ -216,29 +193,6 @@ fn said(s: &Session, key: &str, rule: &StageRule) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One action in words: `plan a call "Call {client}" in 1 working day`.
-pub fn action_text(a: &RuleAction) -> String {
-    match a {
-        RuleAction::Plan { kind, subject, due_in, responsible } => {
-            let due = match due_in {
-                Offset::WorkingDays(n) => {
-                    crate::i18n::tr_count(crate::i18n::lang(), "automation.working_days", u64::from(*n), &[])
-                }
-                Offset::Hours(n) => crate::i18n::tr_count(crate::i18n::lang(), "automation.hours", u64::from(*n), &[]),
-            };
-            let kind = crate::present::word(crate::i18n::lang(), "activity_kind", kind.code());
-            let mut text = tr("automation.plan", &[("kind", &kind), ("subject", subject), ("due", &due)]);
-            if let Some(login) = responsible {
-                text.push_str(&format!(" → {login}"));
-            }
-            text
-        }
-        RuleAction::Assign { to } => tr("automation.assign", &[("user", to)]),
-        RuleAction::Set { field, value } => format!("{field}={value}"),
-        RuleAction::Comment { text } => tr("automation.comment", &[("text", text)]),
-    }
-}
-
 fn print_rules(s: &Session, rules: &[StageRule]) -> anyhow::Result<()> {
     let stage = |id: i64| s.store.stage_names(&[id]).ok().and_then(|n| n.into_iter().next()).unwrap_or_default();
     if s.json {
@@ -268,7 +222,11 @@ fn print_rules(s: &Session, rules: &[StageRule]) -> anyhow::Result<()> {
                 r.name.clone(),
                 format!("{} · {}", crate::i18n::tr(&format!("entity.{}", r.entity.code()), &[]), stage(r.stage_id)),
                 r.conditions.join(", "),
-                r.actions.iter().map(action_text).collect::<Vec<_>>().join("; "),
+                r.actions
+                    .iter()
+                    .map(|a| crate::present::rule_action(crate::i18n::lang(), a))
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 tr(&format!("automation.on_error_{}", r.on_error.code()), &[]),
                 tr(if r.enabled { "automation.on" } else { "automation.off" }, &[]),
             ]

@@ -110,6 +110,69 @@ impl OnError {
     }
 }
 
+/// A rule as typed (the CLI's flags, the TUI's form), read into a `StageRule` by `rule`: the
+/// one reading of a rule's parts both front ends use.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleDraft {
+    /// Its name (empty: `default_name`).
+    pub name: String,
+    /// Conditions, as a list's `--where` takes them.
+    pub when: Vec<String>,
+    /// An activity kind to plan (empty: none).
+    pub plan: String,
+    /// The planned activity's subject.
+    pub subject: String,
+    /// Its delay (empty: one working day).
+    pub due_in: String,
+    /// Its responsible's login (empty: the record's responsible).
+    pub responsible: String,
+    /// A login to hand the record to (empty: none).
+    pub assign: String,
+    /// `FIELD=VALUE`s to set.
+    pub sets: Vec<String>,
+    /// A comment (empty: none).
+    pub comment: String,
+    /// `refuse` or `skip` (empty: refuse).
+    pub on_error: String,
+}
+
+impl RuleDraft {
+    /// The rule these typed parts make, on entering a stage of `entity` (its stage is the
+    /// service's to find); `default_name` names a rule typed without one. Actions run in the
+    /// order plan, assign, set, comment.
+    pub fn rule(&self, entity: Entity, default_name: &str) -> Result<StageRule, FieldError> {
+        let filled = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
+        let mut actions = Vec::new();
+        if let Some(kind) = filled(&self.plan) {
+            actions.push(RuleAction::Plan {
+                kind: parse_kind(&kind)?,
+                subject: filled(&self.subject).ok_or_else(|| FieldError::new("subject", Problem::Required))?,
+                due_in: filled(&self.due_in).map(|d| parse_offset(&d)).transpose()?.unwrap_or(Offset::WorkingDays(1)),
+                responsible: filled(&self.responsible),
+            });
+        }
+        if let Some(to) = filled(&self.assign) {
+            actions.push(RuleAction::Assign { to });
+        }
+        for set in self.sets.iter().filter(|s| !s.trim().is_empty()) {
+            actions.push(parse_set(set)?);
+        }
+        if let Some(text) = filled(&self.comment) {
+            actions.push(RuleAction::Comment { text });
+        }
+        Ok(StageRule {
+            id: 0,
+            name: filled(&self.name).unwrap_or_else(|| default_name.to_string()),
+            entity,
+            stage_id: 0,
+            conditions: self.when.iter().filter_map(|w| filled(w)).collect(),
+            actions,
+            on_error: filled(&self.on_error).map(|o| OnError::parse(&o)).transpose()?.unwrap_or_default(),
+            enabled: true,
+        })
+    }
+}
+
 /// Reads a delay: `1d` (one working day), `3d`, `4h`, `0h` (now).
 pub fn parse_offset(text: &str) -> Result<Offset, FieldError> {
     let t = text.trim().to_lowercase();

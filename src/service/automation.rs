@@ -12,7 +12,7 @@ use crate::store::rule::AdminTask;
 use crate::store::{Rule, StoreError};
 
 /// Where a rule is set: the stage entered.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuleStage {
     /// Leads or deals.
     pub entity: Option<Entity>,

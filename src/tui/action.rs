@@ -207,6 +207,10 @@ pub enum Action {
     AdminAdd,
     /// Administration: delete the role or stage.
     AdminDelete,
+    /// Stages pane: a new automation rule on entering the focused stage.
+    AddStageRule,
+    /// Stages pane: the focused stage's rules, to turn off or on, or delete.
+    StageRules,
     /// Administration: deactivate or reactivate the user.
     ToggleActive,
     /// Administration: the user's department.

@@ -25,6 +25,8 @@ pub enum EntryPurpose {
     Line { record: RecordRef, place: Option<i64>, product: Option<i64> },
     /// A product: a new one, or the one of this id.
     Product { id: Option<i64> },
+    /// A stage automation rule on entering `at` (named `stage`).
+    StageRule { at: crate::service::RuleStage, stage: String },
 }
 
 /// One field of the form: the input's field key (a refusal's `field` finds its row), its
@@ -160,6 +162,33 @@ pub(crate) fn open_product(app: &mut App, product: Option<&Product>) {
     }));
 }
 
+/// Opens the form of a new rule on entering `at` (the stage named `stage`): the rule's
+/// name, conditions, the activity it plans, a field it sets, whom it hands the record to, a
+/// comment, and what a failure does; each row says what it takes.
+pub(crate) fn open_stage_rule(app: &mut App, at: crate::service::RuleStage, stage: String) {
+    let hinted = |key: &'static str, label: &'static str, hint: String| EntryRow { hint, ..row(key, label, "") };
+    let rows = vec![
+        hinted("name", "automation.form_name", app.ta("automation.default_name", &[("stage", &stage)])),
+        hinted("when", "automation.form_when", "amount>=10000; source=WEB".into()),
+        hinted("plan", "automation.form_plan", "call, meeting, task, email".into()),
+        hinted("subject", "automation.form_subject", app.t("automation.form_subject_hint")),
+        hinted("in", "automation.form_in", "1d, 3d, 4h".into()),
+        hinted("set", "automation.form_set", "priority=high".into()),
+        hinted("assign", "automation.form_assign", app.t("automation.form_assign_hint")),
+        hinted("comment", "automation.form_comment", String::new()),
+        hinted("on-error", "automation.form_on_error", "refuse, skip".into()),
+    ];
+    app.overlay = Overlay::Entry(Box::new(EntryForm {
+        purpose: EntryPurpose::StageRule { at, stage: stage.clone() },
+        title: app.ta("automation.form_title", &[("stage", &stage)]),
+        rows,
+        row: 0,
+        error: None,
+        typed: false,
+        leaving: false,
+    }));
+}
+
 /// The text of the field `key`.
 fn value(f: &EntryForm, key: &str) -> String {
     f.rows.iter().find(|r| r.key == key).map(|r| r.input.text.clone()).unwrap_or_default()
@@ -200,6 +229,27 @@ fn save(app: &App, f: &EntryForm) -> Result<Effect, String> {
                 category: some("category"),
             };
             Ok(Effect::Admin(AdminOp::SaveProduct { id: *id, input: Box::new(input) }))
+        }
+        EntryPurpose::StageRule { at, stage } => {
+            // Several conditions or fields set, one after the other with `;`.
+            let many = |key: &str| value(f, key).split(';').map(|p| p.trim().to_string()).collect::<Vec<_>>();
+            let draft = crate::domain::automation::RuleDraft {
+                name: value(f, "name"),
+                when: many("when"),
+                plan: value(f, "plan"),
+                subject: value(f, "subject"),
+                due_in: value(f, "in"),
+                responsible: String::new(),
+                assign: value(f, "assign"),
+                sets: many("set"),
+                comment: value(f, "comment"),
+                on_error: value(f, "on-error"),
+            };
+            let entity = at.entity.unwrap_or(crate::domain::fields::Entity::Lead);
+            let rule = draft
+                .rule(entity, &app.ta("automation.default_name", &[("stage", stage)]))
+                .map_err(|e| crate::i18n::describe(&e.problem, &e.field, app.lang))?;
+            Ok(Effect::Admin(AdminOp::AddStageRule { at: at.clone(), rule: Box::new(rule) }))
         }
     }
 }

@@ -26,6 +26,7 @@ pub(super) fn load_team(store: &Service, deal_pipeline: Option<&str>) -> Result<
         }),
         sources: store.sources()?,
         lost_reasons: store.lost_reasons()?,
+        rules: store.stage_rules(None)?,
         queue: Some(store.queue()?),
         fields: store.custom_fields(None)?,
         products: store.products(true)?,
@@ -219,6 +220,21 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
                 .unwrap_or_else(|| source.clone());
             let moved = store.delete_source(&source, move_to.as_deref())?;
             crate::i18n::tr_count(lang, "team.done_source_deleted", moved.max(0) as u64, &[("source", &name)])
+        }
+        AdminOp::AddStageRule { at, rule } => {
+            let rule = store.add_stage_rule(&at, *rule)?;
+            t("rule_added", &[("name", &rule.name)])
+        }
+        AdminOp::SwitchStageRule { id } => {
+            let mut rule = store.stage_rule(id)?;
+            rule.enabled = !rule.enabled;
+            store.edit_stage_rule(&rule)?;
+            t(if rule.enabled { "rule_on" } else { "rule_off" }, &[("name", &rule.name)])
+        }
+        AdminOp::DeleteStageRule { id } => {
+            let rule = store.stage_rule(id)?;
+            store.delete_stage_rule(id)?;
+            t("rule_deleted", &[("name", &rule.name)])
         }
         AdminOp::SaveProduct { id: None, input } => {
             let p = store.add_product(&input)?;

@@ -531,3 +531,55 @@ fn lost_reasons_are_administered_in_their_pane() {
     h.act(AdminDelete);
     assert_eq!(h.app.team.data.lost_reasons.len(), before);
 }
+
+/// Issue 30: `R` on a stage opens the form of a rule on entering it; a bad delay is refused
+/// in the form, naming what it takes, with what was typed kept; saved, the rule is listed
+/// under the table and runs when a lead enters the stage from triage; `W` turns it off.
+#[test]
+fn a_stage_rule_is_made_in_the_stages_pane_and_runs_from_triage() {
+    let mut h = Harness::new(3, Lang::En);
+    open_pane(&mut h, TeamPane::Stages);
+    h.act(Down);
+    let stage = h.app.team.data.stages.as_ref().unwrap().1[1].stage.clone();
+    assert_eq!(stage.code, "IN_PROCESS");
+    h.act(AddStageRule);
+    let Overlay::Entry(_) = &h.app.overlay else { panic!("no form: {:?}", h.app.overlay) };
+    h.type_text("Call in progress");
+    h.act(Down);
+    h.act(Down);
+    h.type_text("call");
+    h.act(Down);
+    h.type_text("Call {client}");
+    h.act(Down);
+    h.type_text("2w");
+    h.act(Submit);
+    let Overlay::Entry(form) = &h.app.overlay else { panic!("the form stays: {:?}", h.app.overlay) };
+    let said = form.error.clone().unwrap_or_default();
+    assert!(said.contains("2w") && said.contains("1d"), "{said}");
+    for _ in 0..2 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("1d");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let rules = h.other().stage_rules(None).unwrap();
+    assert_eq!((rules.len(), rules[0].name.as_str(), rules[0].stage_id), (1, "Call in progress", stage.id));
+    assert_eq!(h.app.team.data.rules.len(), 1, "listed under the table");
+    // From triage, "qualify" enters In progress: the rule plans the call.
+    let input = RecordInput { fields: vec![("title".into(), "Inbound".into())], ..Default::default() };
+    let inbound = h.store.create(Entity::Lead, &input).unwrap().id;
+    h.act(Show(Tab::LeadBoard));
+    h.act(Triage);
+    let lead = h.app.triage.item.as_ref().expect("a lead to triage").record.id;
+    assert_eq!(lead, inbound);
+    h.act(TriageQualify);
+    let timeline = h.other().timeline(RecordRef::new(Entity::Lead, lead), 5).unwrap();
+    assert_eq!(timeline[0].kind.code(), "rule_ran", "{timeline:?}");
+    // `W`: off.
+    open_pane(&mut h, TeamPane::Stages);
+    h.act(Top);
+    h.act(Down);
+    h.act(StageRules);
+    pick_value(&mut h, &format!("off:{}", rules[0].id));
+    assert!(!h.other().stage_rules(None).unwrap()[0].enabled);
+}

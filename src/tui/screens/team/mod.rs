@@ -123,6 +123,8 @@ pub struct TeamData {
     pub products: Vec<crate::domain::product::Product>,
     /// The lost reasons' list.
     pub lost_reasons: Vec<crate::domain::report::reasons::LostReason>,
+    /// Every stage automation rule (the Stages pane lists each stage's).
+    pub rules: Vec<crate::domain::automation::StageRule>,
 }
 
 /// A user being added: asked one answer at a time.
@@ -267,6 +269,8 @@ pub enum TeamPick {
     StageMoveTo { stage: String },
     /// Where a deleted deal pipeline's deals go.
     PipelineMoveTo { pipeline: String },
+    /// What to do with one of a stage's rules (`off:ID`, `on:ID`, `delete:ID`).
+    StageRule,
     /// Where a deleted source's records go (`NONE`: nowhere, refused when one uses it).
     SourceMoveTo { source: String },
     /// A new field's type.
@@ -458,7 +462,8 @@ pub(crate) fn picked(app: &mut App, pick: TeamPick, value: String) -> Vec<Effect
         TeamPick::StagePipeline
         | TeamPick::StageSemantics { .. }
         | TeamPick::StageMoveTo { .. }
-        | TeamPick::PipelineMoveTo { .. } => stages::picked(app, pick, value),
+        | TeamPick::PipelineMoveTo { .. }
+        | TeamPick::StageRule => stages::picked(app, pick, value),
         TeamPick::SourceMoveTo { source } => tail::picked(source, value),
         TeamPick::FieldType { .. }
         | TeamPick::FieldLinkTo { .. }

@@ -78,6 +78,12 @@ pub enum AdminOp {
     SetQueue { mode: crate::domain::queue::QueueMode, users: Vec<String> },
     /// Add a product (`id` none) or change product `id`.
     SaveProduct { id: Option<i64>, input: Box<crate::domain::product::ProductInput> },
+    /// Add a stage automation rule.
+    AddStageRule { at: crate::service::RuleStage, rule: Box<crate::domain::automation::StageRule> },
+    /// Turn a stage rule off, or on again.
+    SwitchStageRule { id: i64 },
+    /// Delete a stage rule.
+    DeleteStageRule { id: i64 },
     /// Delete a product.
     DeleteProduct { id: i64 },
 }

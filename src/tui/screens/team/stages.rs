@@ -2,7 +2,9 @@
 //! in order, with their kind, colour and record count. `a` adds a stage (name, then kind),
 //! `e` renames, `c` recolours, `K`/`J` move it up or down, `D` deletes it (its records moved
 //! to a stage picked first), `P` adds a deal pipeline, `r` renames the one shown, `X`
-//! deletes it (its deals moved to a pipeline picked first).
+//! deletes it (its deals moved to a pipeline picked first). Under the table, the focused
+//! stage's automation rules (issue 30): `R` adds one (a form), `W` turns one off or on, or
+//! deletes it.
 
 use super::{AdminOp, NONE, TeamAsk, TeamPick, ask, pick, table};
 use crate::domain::stage::StageSemantics;
@@ -33,6 +35,8 @@ pub(super) fn bindings(admin: bool) -> Vec<Binding> {
             b(&[k('P')], AddPipeline, "team.key_add_pipeline", false),
             b(&[k('r')], RenamePipeline, "team.key_rename_pipeline", false),
             b(&[k('X')], DeletePipeline, "team.key_delete_pipeline", false),
+            b(&[k('R')], AddStageRule, "team.key_add_rule", true),
+            b(&[k('W')], StageRules, "team.key_stage_rules", false),
         ]);
     }
     v
@@ -90,6 +94,26 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     app.ta("team.pick_pipeline_move_to", &[("pipeline", &shown), ("count", &deals.to_string())]);
                 pick(app, TeamPick::PipelineMoveTo { pipeline: shown }, title, others, 0);
             }
+        }
+        Action::AddStageRule => {
+            let Some(s) = stage else { return vec![] };
+            let at = crate::service::RuleStage { entity: Some(entity), pipeline, stage: s.stage.code };
+            crate::tui::overlays::entry::open_stage_rule(app, at, s.stage.name);
+        }
+        Action::StageRules => {
+            let Some(s) = stage else { return vec![] };
+            let rules = rules_of(app, s.stage.id);
+            if rules.is_empty() {
+                info(app, app.ta("team.no_rules", &[("stage", &s.stage.name)]));
+                return vec![];
+            }
+            let mut items = Vec::new();
+            for r in rules {
+                let (switch, key) = if r.enabled { ("off", "team.rule_off") } else { ("on", "team.rule_on") };
+                items.push((format!("{switch}:{}", r.id), app.ta(key, &[("name", &r.name)])));
+                items.push((format!("delete:{}", r.id), app.ta("team.rule_delete", &[("name", &r.name)])));
+            }
+            pick(app, TeamPick::StageRule, app.ta("team.pick_rule", &[("stage", &s.stage.name)]), items, 0);
         }
         Action::Rename => {
             let Some(s) = stage else { return vec![] };
@@ -173,6 +197,21 @@ pub(super) fn picked(app: &mut App, picked: TeamPick, value: String) -> Vec<Effe
         TeamPick::StageMoveTo { stage } => {
             vec![Effect::Admin(AdminOp::DeleteStage { entity, pipeline, stage, move_to: Some(value) })]
         }
+        TeamPick::StageRule => {
+            let Some((what, id)) = value.split_once(':') else { return vec![] };
+            let Ok(id) = id.parse::<i64>() else { return vec![] };
+            match what {
+                "delete" => {
+                    let name =
+                        app.team.data.rules.iter().find(|r| r.id == id).map_or(String::new(), |r| r.name.clone());
+                    let message = app.ta("team.confirm_delete_rule", &[("name", &name)]);
+                    let on_yes = Effect::Admin(AdminOp::DeleteStageRule { id });
+                    app.overlay = Overlay::Confirm(Confirm { message, on_yes });
+                    vec![]
+                }
+                _ => vec![Effect::Admin(AdminOp::SwitchStageRule { id })],
+            }
+        }
         TeamPick::PipelineMoveTo { pipeline } => {
             // The pane shows where the deals went.
             app.team.deal_pipeline = Some(value.clone());
@@ -183,6 +222,23 @@ pub(super) fn picked(app: &mut App, picked: TeamPick, value: String) -> Vec<Effe
     }
 }
 
+/// The rules set on entering a stage, in the order they run.
+fn rules_of(app: &App, stage_id: i64) -> Vec<&crate::domain::automation::StageRule> {
+    app.team.data.rules.iter().filter(|r| r.stage_id == stage_id).collect()
+}
+
+/// One rule in a line: its name, its conditions, what it does, whether it runs.
+fn rule_line(app: &App, r: &crate::domain::automation::StageRule) -> String {
+    let does: Vec<String> = r.actions.iter().map(|a| crate::present::rule_action(app.lang, a)).collect();
+    let when = if r.conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" [{} {}]", app.t("automation.col_when"), r.conditions.join(", "))
+    };
+    let off = if r.enabled { String::new() } else { format!(" ({})", app.t("team.rule_is_off")) };
+    format!("  #{} {}{when}{off}: {}", r.id, r.name, does.join("; "))
+}
+
 pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let Some((pipeline, stages)) = &app.team.data.stages else {
         f.render_widget(Paragraph::new(app.t("tui.loading")), area);
@@ -191,7 +247,11 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let name = if app.team.deal_pipeline.is_none() { app.t("team.lead_pipeline") } else { pipeline.name.clone() };
     let title = Line::from(fit(&format!(" {}", app.ta("team.stages_of", &[("pipeline", &name)])), area.width as usize));
     f.render_widget(Paragraph::new(title), Rect { height: 1.min(area.height), ..area });
-    let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    // The focused stage's rules under the table, as many lines as they take (up to a third).
+    let focused_rules = focused(app).map(|s| (s.stage.name.clone(), rules_of(app, s.stage.id))).unwrap_or_default();
+    let rules_h = (focused_rules.1.len() as u16 + 1).min(area.height / 3);
+    let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + rules_h), ..area };
+    let rules_area = Rect { y: body.y + body.height, height: rules_h, ..area };
     let header = vec![
         (app.t("team.col_position"), 3),
         (app.t("team.col_stage"), 26),
@@ -199,6 +259,7 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
         (app.t("team.col_kind"), 12),
         (app.t("team.col_color"), 10),
         (app.t("team.col_records"), 10),
+        (app.t("team.col_rules"), 8),
     ];
     let rows: Vec<Vec<String>> = stages
         .iter()
@@ -211,6 +272,7 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
                 app.t(&semantics_key(s.stage.semantics)),
                 format!("■ {}", s.stage.color),
                 crate::domain::money::format_integer(s.count, app.lang.number_style()),
+                rules_of(app, s.stage.id).len().to_string(),
             ]
         })
         .collect();
@@ -232,4 +294,19 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
         }
     }
     f.render_widget(Paragraph::new(lines), body);
+    let (stage_name, rules) = focused_rules;
+    if rules_h > 0 {
+        let w = area.width as usize;
+        let head = if rules.is_empty() {
+            app.ta("team.no_rules", &[("stage", &stage_name)])
+        } else {
+            app.ta("team.rules_of", &[("stage", &stage_name)])
+        };
+        let mut lines = vec![Line::from(Span::styled(
+            fit(&format!(" {head}"), w),
+            Style::default().fg(ratatui::style::Color::Gray),
+        ))];
+        lines.extend(rules.iter().map(|r| Line::from(fit(&rule_line(app, r), w))));
+        f.render_widget(Paragraph::new(lines), rules_area);
+    }
 }
