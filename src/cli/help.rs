@@ -94,7 +94,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("report lost-reasons", "prospect report lost-reasons --period quarter --csv"),
     (
         "rule add",
-        "prospect rule add --stage IN_PROCESS --plan call --subject \"Call {client}\" --in 1d --set priority=high\n  prospect rule add --entity deal --stage PREPARATION --when amount>=10000 --assign bob --on-error skip",
+        "prospect rule add --stage IN_PROCESS --plan call --subject \"Call {client}\" --in 1d --set priority=high\n  prospect rule add --entity deal --stage PREPARATION --when \"amount>=10000\" --assign bob --on-error skip",
     ),
     ("rule list", "prospect rule list --entity lead"),
     ("rule show", "prospect rule show 1"),

@@ -1,6 +1,7 @@
 //! Stage automation rules (issue 30, SPEC I7) on both engines: a rule runs its actions in the
 //! move's own transaction, from every path that moves a record (a move, a move seen on a
-//! screen, a bulk move, a conversion); its conditions choose the records; a failing rule
+//! screen, a move filling fields, a conversion) or makes one in its stage (by hand, from an
+//! e-mail); its conditions choose the records; a failing rule
 //! refuses the move and writes nothing, or, set to skip, takes back its own writes and says
 //! so; a disabled rule does nothing; only administrators make rules.
 
@@ -158,7 +159,7 @@ pub fn a_failing_rule_refuses_the_move_or_is_skipped_as_it_says(mut eng: TestEng
     assert!(eng.delete_stage_rule(refusing.id).is_err(), "deleted once");
 }
 
-pub fn rules_run_on_every_path_that_moves_a_record(mut eng: TestEngine) {
+pub fn rules_run_on_every_path_that_moves_or_makes_a_record(mut eng: TestEngine) {
     let note = |name: &str| rule(name, &[], vec![RuleAction::Comment { text: format!("{name} ran") }]);
     eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), note("In progress")).unwrap();
     let (pipeline, stages) = eng.stages(Entity::Lead, None).unwrap();
@@ -186,6 +187,24 @@ pub fn rules_run_on_every_path_that_moves_a_record(mut eng: TestEngine) {
     eng.convert_lead(c, &ConversionPlan::new(prospect::domain::convert::Targets::DEFAULT)).unwrap();
     assert!(ran(&eng, c, "Converted"), "{:?}", kinds(&eng, RecordRef::new(Entity::Lead, c)));
     assert!(pipeline.id > 0);
+    // A lead made in a stage enters it: by hand, and from an e-mail.
+    eng.add_stage_rule(&at(Entity::Lead, "NEW"), note("New")).unwrap();
+    let d = create(&mut eng, Entity::Lead, &[("title", "By hand")], &[]).id;
+    assert!(ran(&eng, d, "New"));
+    let e = create(&mut eng, Entity::Lead, &[("title", "Straight in"), ("stage", "IN_PROCESS")], &[]).id;
+    assert!(ran(&eng, e, "In progress") && !ran(&eng, e, "New"));
+    let mail = prospect::domain::intake::Message {
+        key: "rule-1".into(),
+        from_name: Some("Hélène Dupré".into()),
+        from_address: Some("helene@dupre.example".into()),
+        subject: Some("Un devis".into()),
+        body: "Bonjour".into(),
+        date: Some(NOW - HOUR),
+    };
+    let prospect::store::intake::IntakeOutcome::Created { id: f, .. } = eng.intake_email(&mail, false).unwrap() else {
+        panic!("no lead made")
+    };
+    assert!(ran(&eng, f, "New"));
 }
 
 pub fn only_administrators_make_rules(mut eng: TestEngine) {

@@ -113,7 +113,7 @@ macro_rules! contract_suite {
             automation::a_rule_plans_a_call_and_sets_a_field_when_a_lead_enters_its_stage,
             automation::conditions_choose_the_records_a_rule_runs_on,
             automation::a_failing_rule_refuses_the_move_or_is_skipped_as_it_says,
-            automation::rules_run_on_every_path_that_moves_a_record,
+            automation::rules_run_on_every_path_that_moves_or_makes_a_record,
             automation::only_administrators_make_rules,
             reports::won_lost_and_forecast_count_by_when_and_whom,
             reports::records_left_alone_past_their_stages_limit_are_stale,

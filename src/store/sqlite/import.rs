@@ -5,7 +5,7 @@
 
 use super::bulk;
 use super::duplicates::{MatchKey, find_for_writer, import_matches};
-use super::records::{CheckedNew, RecordInput, create_checked, create_in, get_in, update_in};
+use super::records::{CheckedNew, RecordInput, create_checked, create_in, create_record_in, get_in, update_in};
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, search};
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
@@ -433,7 +433,7 @@ fn write_row(
     // The companies a contact's input names became ids above: the check does not read them.
     let saved = match checked {
         Some(checked) => create_checked(tx, ctx, &input, checked?)?,
-        None => create_in(tx, ctx, entity, &input)?,
+        None => create_record_in(tx, ctx, entity, &input)?,
     };
     if let Some(at) = row.created_at {
         let sql = format!("UPDATE {} SET created_at = ?1 WHERE id = ?2", entity.table());

@@ -11,7 +11,7 @@ mod batch;
 pub(super) mod memo;
 
 use super::duplicates::{find_for_writer, import_matches};
-use super::records::{create_in, get_in, update_in};
+use super::records::{create_in, create_record_in, get_in, update_in};
 use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, maintenance, refs, timeline};
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
@@ -192,7 +192,7 @@ fn write_row(
             RowOutcome::Replaced { id, matched_by, left_out }
         });
     }
-    let saved = create_in(c, ctx, entity, &input)?;
+    let saved = create_record_in(c, ctx, entity, &input)?;
     if let Some(at) = row.created_at {
         c.execute(&format!("UPDATE {} SET created_at = $1 WHERE id = $2", entity.table()), &[&at, &saved.id])?;
     }

@@ -172,10 +172,30 @@ pub(crate) fn new_row(look: &mut impl Lookup, ctx: &WriteCtx, entity: Entity, in
     })
 }
 
+/// Creates a record inside the caller's transaction (`create_record_in`); a lead or deal
+/// made in a stage enters it, so that stage's rules run (`store::rules`), in this
+/// transaction.
+pub(crate) fn create_in(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    input: &RecordInput,
+) -> Result<Saved> {
+    let mut saved = create_record_in(c, ctx, entity, input)?;
+    if entity.has_stages() {
+        let sql = format!("SELECT stage_id FROM {} WHERE id = $1", entity.table());
+        let stage_id: i64 = c.query_one(&sql, &[&saved.id])?.get(0);
+        crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx }, entity, saved.id, stage_id)?;
+        let sql = format!("SELECT version FROM {} WHERE id = $1", entity.table());
+        saved.version = c.query_one(&sql, &[&saved.id])?.get(0);
+    }
+    Ok(saved)
+}
+
 /// Creates a record inside the caller's transaction (checks, defaults, comms, repeat-lead
 /// match, queue, search entry, timeline, change log): its row made by `new_row` and written
 /// by `many::write_new`, as an import or the demo writes a handful.
-pub(crate) fn create_in(
+pub(crate) fn create_record_in(
     c: &mut impl GenericClient,
     ctx: &WriteCtx,
     entity: Entity,

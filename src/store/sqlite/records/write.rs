@@ -56,8 +56,21 @@ impl CheckedNew {
     }
 }
 
-/// Creates a record from `input` (checked here).
+/// Creates a record from `input` (checked here); a lead or deal made in a stage enters it,
+/// so that stage's rules run (`store::rules`), in this transaction.
 pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input: &RecordInput) -> Result<Saved> {
+    let mut saved = create_record_in(tx, ctx, entity, input)?;
+    if entity.has_stages() {
+        let sql = format!("SELECT stage_id FROM {} WHERE id = ?1", entity.table());
+        let stage_id: i64 = tx.prepare_cached(&sql)?.query_row([saved.id], |r| r.get(0))?;
+        crate::store::rules::run(&mut super::super::rules::FileRules { tx, ctx }, entity, saved.id, stage_id)?;
+        saved.version = current_version(tx, entity, saved.id)?;
+    }
+    Ok(saved)
+}
+
+/// Creates a record from `input` (checked here), its stage's rules aside.
+pub(crate) fn create_record_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input: &RecordInput) -> Result<Saved> {
     let fields = crate::store::sqlite::custom_fields::fields_of(tx, Some(entity))?;
     if fields.is_empty() {
         return create_checked(tx, ctx, input, CheckedNew::check(entity, input, ctx.currency)?);
