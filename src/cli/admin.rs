@@ -40,7 +40,7 @@ pub struct Scope {
 impl Scope {
     /// The pipeline asked for; an empty `--pipeline=` means the default, as for every
     /// reference flag.
-    fn pipeline(&self) -> Option<&str> {
+    pub(crate) fn pipeline(&self) -> Option<&str> {
         self.pipeline.as_deref().filter(|p| !p.trim().is_empty())
     }
 }

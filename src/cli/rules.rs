@@ -138,7 +138,8 @@ pub fn run(s: &mut Session, c: RuleCmd) -> anyhow::Result<()> {
             print_rules(s, &[rule])
         }
         RuleCmd::Add { scope, stage, what } => {
-            let at = RuleStage { entity: Some(scope.entity.into()), pipeline: scope.pipeline.clone(), stage };
+            let at =
+                RuleStage { entity: Some(scope.entity.into()), pipeline: scope.pipeline().map(str::to_string), stage };
             let default_name = tr("automation.default_name", &[("stage", at.stage.trim())]);
             let rule = what.draft().rule(scope.entity.into(), &default_name)?;
             let rule = s.store.add_stage_rule(&at, rule)?;

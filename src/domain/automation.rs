@@ -8,7 +8,7 @@ use super::activity::ActivityKind;
 use super::error::{FieldError, Problem};
 use super::fields::Entity;
 use super::when::UnixMs;
-use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Weekday};
+use chrono::{DateTime, Datelike, TimeZone, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// A stage rule as kept.
@@ -139,7 +139,8 @@ pub struct RuleDraft {
 impl RuleDraft {
     /// The rule these typed parts make, on entering a stage of `entity` (its stage is the
     /// service's to find); `default_name` names a rule typed without one. Actions run in the
-    /// order plan, assign, set, comment.
+    /// order plan, set, comment, assign: the record is handed over last, once the others
+    /// have read and written it (a restricted mover may no longer see it after).
     pub fn rule(&self, entity: Entity, default_name: &str) -> Result<StageRule, FieldError> {
         let filled = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
         let mut actions = Vec::new();
@@ -151,14 +152,14 @@ impl RuleDraft {
                 responsible: filled(&self.responsible),
             });
         }
-        if let Some(to) = filled(&self.assign) {
-            actions.push(RuleAction::Assign { to });
-        }
         for set in self.sets.iter().filter(|s| !s.trim().is_empty()) {
             actions.push(parse_set(set)?);
         }
         if let Some(text) = filled(&self.comment) {
             actions.push(RuleAction::Comment { text });
+        }
+        if let Some(to) = filled(&self.assign) {
+            actions.push(RuleAction::Assign { to });
         }
         Ok(StageRule {
             id: 0,
@@ -220,16 +221,16 @@ pub fn due_at<Tz: TimeZone>(now: &DateTime<Tz>, offset: Offset) -> UnixMs {
     match offset {
         Offset::Hours(h) => now.timestamp_millis() + i64::from(h) * 3_600_000,
         Offset::WorkingDays(n) => {
-            let mut t = now.clone();
+            // Calendar days, not 24-hour steps, then the same wall-clock time on the day found.
+            let mut day = now.date_naive();
             let mut left = n;
             while left > 0 {
-                t += Duration::days(1);
-                if !matches!(t.weekday(), Weekday::Sat | Weekday::Sun) {
+                day = day.succ_opt().unwrap_or(day);
+                if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
                     left -= 1;
                 }
             }
-            // The wall-clock time across a change of summer time.
-            super::agenda::at_local(&now.timezone(), t.date_naive(), now.hour(), now.minute()).timestamp_millis()
+            super::agenda::at_local(&now.timezone(), day, now.hour(), now.minute()).timestamp_millis()
         }
     }
 }

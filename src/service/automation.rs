@@ -44,10 +44,17 @@ impl Service {
         Ok(rule)
     }
 
-    /// Replaces a rule (administrators only), checked as a new one is.
+    /// Replaces a rule (administrators only), checked as a new one is when its conditions or
+    /// actions change: turning a rule off, or making it skip on error, is always possible,
+    /// even for a rule that fails (a user deactivated since), so that it stops blocking moves.
     pub fn edit_stage_rule(&mut self, rule: &StageRule) -> Result<()> {
         self.require_admin(AdminTask::ChangeRules)?;
-        self.check_rule(rule)?;
+        let kept = self.stage_rule(rule.id)?;
+        if kept.conditions != rule.conditions || kept.actions != rule.actions {
+            self.check_rule(rule)?;
+        } else if rule.name.trim().is_empty() {
+            return Err(StoreError::Field(FieldError::new("name", Problem::Required)));
+        }
         self.engine.edit_stage_rule(rule)
     }
 
@@ -85,7 +92,7 @@ impl Service {
             return Err(StoreError::Field(FieldError::new("name", Problem::Required)));
         }
         if rule.actions.is_empty() {
-            return Err(StoreError::Field(FieldError::new("action", Problem::refused("rule_no_action", &[]))));
+            return Err(StoreError::Field(FieldError::new("plan", Problem::refused("rule_no_action", &[]))));
         }
         let fields = self.custom_fields(Some(entity))?;
         let ctx = self.parse_context();
@@ -157,7 +164,7 @@ impl Service {
                 }
                 let known = sources.iter().map(|s| s.code.clone()).collect();
                 Err(StoreError::Field(FieldError::new(
-                    "source",
+                    "set",
                     Problem::Unknown { what: "source", value: value.trim().to_string(), known },
                 )))
             }

@@ -65,8 +65,9 @@ pub(crate) trait RuleTx {
     fn active_user(&mut self, login: &str) -> Result<Option<i64>>;
     /// Plans an activity (its own timeline entry included).
     fn plan(&mut self, activity: &NewActivity) -> Result<i64>;
-    /// Edits the record as a person's edit would (fields checked, history written).
-    fn edit(&mut self, entity: Entity, id: i64, input: &RecordInput) -> Result<()>;
+    /// Edits the record as a person's edit would (fields checked, history written); its
+    /// version after.
+    fn edit(&mut self, entity: Entity, id: i64, input: &RecordInput) -> Result<i64>;
     /// Appends a timeline entry.
     fn note(&mut self, entity: Entity, id: i64, kind: TimelineKind, payload: Value) -> Result<()>;
     /// Now, as the move is stamped.
@@ -86,8 +87,12 @@ pub(crate) enum Savepoint {
     Undo,
 }
 
-/// Runs the rules of the stage a record just entered.
-pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -> Result<()> {
+/// Runs the rules of the stage a record just entered; the record's version after their
+/// edits (`None`: they edited nothing). The version is counted here, not read back: once a
+/// rule hands the record to someone else, a restricted mover's connection (row-level
+/// security on PostgreSQL) may no longer read it.
+pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -> Result<Option<i64>> {
+    let mut version = None;
     for rule in t.rules_of(entity, stage_id)? {
         if !automation::applies(&rule, entity, stage_id) {
             continue;
@@ -95,14 +100,21 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
         t.savepoint(Savepoint::Begin)?;
         match apply(t, &rule, entity, id) {
             Ok(None) => t.savepoint(Savepoint::Keep)?,
-            Ok(Some(done)) => {
-                t.note(
-                    entity,
-                    id,
-                    TimelineKind::RuleRan,
-                    json!({"rule": rule.name, "rule_id": rule.id, "done": done}),
-                )?;
+            Ok(Some((done, edited))) => {
+                let payload = json!({"rule": rule.name, "rule_id": rule.id, "done": done});
+                t.note(entity, id, TimelineKind::RuleRan, payload)?;
                 t.savepoint(Savepoint::Keep)?;
+                version = edited.or(version);
+            }
+            // The store failing (busy, a lost connection, a full disk) is no rule's failure:
+            // the move fails as any write would, and may be tried again.
+            Err(
+                e @ (StoreError::Busy(_)
+                | StoreError::Unreachable(..)
+                | StoreError::DiskFull(_)
+                | StoreError::ReadOnly(_)),
+            ) => {
+                return Err(e);
             }
             Err(e) => {
                 let why = e.message(crate::i18n::lang());
@@ -116,12 +128,15 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
             }
         }
     }
-    Ok(())
+    Ok(version)
 }
 
-/// One rule on one record: `None` when its conditions do not hold, else what it did (kept
-/// on the timeline, in no language: the timeline says it in the reader's).
-fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Result<Option<Vec<Value>>> {
+/// What a rule did (kept on the timeline, in no language: the timeline says it in the
+/// reader's) and the record's version after its last edit.
+type Applied = (Vec<Value>, Option<i64>);
+
+/// One rule on one record: `None` when its conditions do not hold.
+fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Result<Option<Applied>> {
     if !rule.conditions.is_empty() {
         let fields = t.own_fields(entity)?;
         let ctx = t.parse_context()?;
@@ -135,11 +150,19 @@ fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Resu
         }
     }
     let mut done = Vec::new();
+    let mut version = None;
+    // The record as it stood when the rule began: an action handing it to someone else comes
+    // last (`RuleDraft` orders them), the others read it before.
+    let words = t.words(entity, id)?;
+    // An activity without its own responsible goes to whom the rule hands the record.
+    let assignee = rule.actions.iter().find_map(|a| match a {
+        RuleAction::Assign { to } => Some(to.clone()),
+        _ => None,
+    });
     for action in &rule.actions {
         match action {
             RuleAction::Plan { kind, subject, due_in, responsible } => {
-                let words = t.words(entity, id)?;
-                let responsible_id = match responsible {
+                let responsible_id = match responsible.as_ref().or(assignee.as_ref()) {
                     Some(login) => Some(user(t, login)?),
                     None => words.responsible_id,
                 };
@@ -161,18 +184,17 @@ fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Resu
             RuleAction::Assign { to } => {
                 user(t, to)?;
                 let input = RecordInput { fields: vec![("responsible".into(), to.clone())], ..Default::default() };
-                t.edit(entity, id, &input)?;
+                version = Some(t.edit(entity, id, &input)?);
                 done.push(json!({"action": "assign", "to": to}));
             }
             RuleAction::Comment { text } => {
-                let words = t.words(entity, id)?;
                 let text = automation::fill(text, &words.title, words.client.as_deref());
                 t.note(entity, id, TimelineKind::Comment, json!({"text": text}))?;
                 done.push(json!({"action": "comment", "text": text}));
             }
             RuleAction::Set { field, value } => {
                 let input = RecordInput { fields: vec![(field.clone(), value.clone())], ..Default::default() };
-                t.edit(entity, id, &input)?;
+                version = Some(t.edit(entity, id, &input)?);
                 // A field of the team's own is named as its label (in French if it has one).
                 let own = t.own_fields(entity)?.into_iter().find(|f| f.code == *field);
                 let (label, label_fr) = own.map_or((None, None), |f| (Some(f.label), f.label_fr));
@@ -182,7 +204,7 @@ fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Resu
             }
         }
     }
-    Ok(Some(done))
+    Ok(Some((done, version)))
 }
 
 /// An active user by login, or the rule's failure naming them.

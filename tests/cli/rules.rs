@@ -71,7 +71,7 @@ fn rules(env: &Env) {
     let user = env.fails(1, &["rule", "add", "--stage", "NEW", "--assign", "nobody"]);
     assert!(user.contains("nobody"), "{user}");
     let nothing = env.fails(1, &["rule", "add", "--stage", "NEW"]);
-    assert!(nothing.contains("--plan"), "{nothing}");
+    assert!(nothing.contains("at least one action"), "{nothing}");
     assert!(env.ok(&["rule", "list"]).contains("No stage rules yet"));
 }
 

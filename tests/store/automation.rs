@@ -136,11 +136,12 @@ pub fn a_failing_rule_refuses_the_move_or_is_skipped_as_it_says(mut eng: TestEng
     // Set to skip: the move goes on, the rule's own writes are taken back, the timeline says why.
     let mut skipping = eng.stage_rule(refusing.id).unwrap();
     skipping.on_error = OnError::Skip;
-    // A rule is checked whole when changed: one naming a deactivated user is refused.
-    assert!(eng.edit_stage_rule(&skipping).is_err());
-    eng.set_user_active("bob", true).unwrap();
+    // A rule that fails can always be made to skip (or turned off), to stop blocking moves;
+    // changing what it does is checked whole: a deactivated user is refused.
     eng.edit_stage_rule(&skipping).unwrap();
-    eng.set_user_active("bob", false).unwrap();
+    let mut other = skipping.clone();
+    other.actions.push(RuleAction::Comment { text: "x".into() });
+    assert!(eng.edit_stage_rule(&other).is_err());
     eng.move_stage(lead, "IN_PROCESS", None, None).unwrap();
     assert_eq!(stage_of(&eng, Entity::Lead, id), "IN_PROCESS");
     assert!(planned(&eng, lead).is_empty(), "the skipped rule's call is taken back");
@@ -205,6 +206,28 @@ pub fn rules_run_on_every_path_that_moves_or_makes_a_record(mut eng: TestEngine)
         panic!("no lead made")
     };
     assert!(ran(&eng, f, "New"));
+}
+
+/// A rule that hands the record over: the move is answered the record's version after the
+/// rule's edit; a rule that plans a call and hands the record over gives the call to the new
+/// owner.
+pub fn a_rule_hands_the_record_and_its_call_to_someone_else(mut eng: TestEngine) {
+    eng.session_as("bob", &["Manager"], None);
+    let mut carol = eng.session_as("carol", &["Manager"], None);
+    let to_bob = vec![RuleAction::Assign { to: "bob".into() }];
+    eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), rule("To Bob", &[], to_bob)).unwrap();
+    let id = create(&mut carol, Entity::Lead, &[("title", "Vitrine")], &[]).id;
+    let lead = RecordRef::new(Entity::Lead, id);
+    let moved = eng.move_stage(lead, "IN_PROCESS", None, None).unwrap();
+    assert_eq!(text_of(&eng, Entity::Lead, id, "responsible"), "bob");
+    assert_eq!(moved.version, eng.get(lead).unwrap().version, "the version after the rule's edit");
+    // Planned by an administrator's move: the call is the new owner's.
+    let actions = vec![call("Call {title}"), RuleAction::Assign { to: "carol".into() }];
+    eng.add_stage_rule(&at(Entity::Lead, "PROCESSED"), rule("Back to Carol", &[], actions)).unwrap();
+    eng.move_stage(lead, "PROCESSED", None, None).unwrap();
+    let f = ActivityFilter { record: Some(lead), ..Default::default() };
+    let calls = eng.activities(&f).unwrap();
+    assert_eq!(calls.iter().map(|a| a.responsible.as_deref()).collect::<Vec<_>>(), [Some("carol")]);
 }
 
 pub fn only_administrators_make_rules(mut eng: TestEngine) {

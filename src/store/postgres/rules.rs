@@ -147,8 +147,8 @@ impl<C: GenericClient> RuleTx for ServerRules<'_, C> {
         super::activities::insert_with(self.c, self.ctx, activity, &ActivityDetails::default(), true)
     }
 
-    fn edit(&mut self, entity: Entity, id: i64, input: &RecordInput) -> Result<()> {
-        super::records::update_in(self.c, self.ctx, entity, id, None, input).map(|_| ())
+    fn edit(&mut self, entity: Entity, id: i64, input: &RecordInput) -> Result<i64> {
+        super::records::update_in(self.c, self.ctx, entity, id, None, input).map(|s| s.version)
     }
 
     fn note(&mut self, entity: Entity, id: i64, kind: TimelineKind, payload: serde_json::Value) -> Result<()> {

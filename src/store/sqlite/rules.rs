@@ -161,8 +161,8 @@ impl RuleTx for FileRules<'_, '_, '_> {
         super::activities::insert(self.tx, self.ctx, activity)
     }
 
-    fn edit(&mut self, entity: Entity, id: i64, input: &RecordInput) -> Result<()> {
-        super::records::update_in(self.tx, self.ctx, entity, id, None, input).map(|_| ())
+    fn edit(&mut self, entity: Entity, id: i64, input: &RecordInput) -> Result<i64> {
+        super::records::update_in(self.tx, self.ctx, entity, id, None, input).map(|s| s.version)
     }
 
     fn note(&mut self, entity: Entity, id: i64, kind: TimelineKind, payload: serde_json::Value) -> Result<()> {

@@ -169,7 +169,8 @@ pub(crate) fn open_stage_rule(app: &mut App, at: crate::service::RuleStage, stag
     let hinted = |key: &'static str, label: &'static str, hint: String| EntryRow { hint, ..row(key, label, "") };
     let rows = vec![
         hinted("name", "automation.form_name", app.ta("automation.default_name", &[("stage", &stage)])),
-        hinted("when", "automation.form_when", "amount>=10000; source=WEB".into()),
+        // Keyed as a condition's refusal names its field.
+        hinted("where", "automation.form_when", "amount>=10000; source=WEB".into()),
         hinted("plan", "automation.form_plan", "call, meeting, task, email".into()),
         hinted("subject", "automation.form_subject", app.t("automation.form_subject_hint")),
         hinted("in", "automation.form_in", "1d, 3d, 4h".into()),
@@ -235,7 +236,7 @@ fn save(app: &App, f: &EntryForm) -> Result<Effect, String> {
             let many = |key: &str| value(f, key).split(';').map(|p| p.trim().to_string()).collect::<Vec<_>>();
             let draft = crate::domain::automation::RuleDraft {
                 name: value(f, "name"),
-                when: many("when"),
+                when: many("where"),
                 plan: value(f, "plan"),
                 subject: value(f, "subject"),
                 due_in: value(f, "in"),

@@ -185,9 +185,8 @@ pub(crate) fn create_in(
     if entity.has_stages() {
         let sql = format!("SELECT stage_id FROM {} WHERE id = $1", entity.table());
         let stage_id: i64 = c.query_one(&sql, &[&saved.id])?.get(0);
-        crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx }, entity, saved.id, stage_id)?;
-        let sql = format!("SELECT version FROM {} WHERE id = $1", entity.table());
-        saved.version = c.query_one(&sql, &[&saved.id])?.get(0);
+        let rules = &mut super::super::rules::ServerRules { c, ctx };
+        saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.unwrap_or(saved.version);
     }
     Ok(saved)
 }
@@ -527,12 +526,11 @@ pub(crate) fn move_in(
             "completed_activities": completed,
         }),
     )?;
-    // The stage's rules, in this transaction: a rule that refuses takes the move back too.
-    crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx }, entity, id, to.id)?;
+    // The stage's rules, in this transaction: a rule that refuses takes the move back too;
+    // a rule's edit raises the version past the move's.
+    let edited = crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx }, entity, id, to.id)?;
     log_change(c, ctx, entity, id)?;
-    // A stage rule's edit may have raised the version past the move's.
-    let sql = format!("SELECT version FROM {} WHERE id = $1", entity.table());
-    let version: i64 = c.query_one(&sql, &[&id])?.get(0);
+    let version = edited.unwrap_or(version + 1);
     Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false })
 }
 

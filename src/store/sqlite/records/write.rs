@@ -63,8 +63,8 @@ pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input:
     if entity.has_stages() {
         let sql = format!("SELECT stage_id FROM {} WHERE id = ?1", entity.table());
         let stage_id: i64 = tx.prepare_cached(&sql)?.query_row([saved.id], |r| r.get(0))?;
-        crate::store::rules::run(&mut super::super::rules::FileRules { tx, ctx }, entity, saved.id, stage_id)?;
-        saved.version = current_version(tx, entity, saved.id)?;
+        let rules = &mut super::super::rules::FileRules { tx, ctx };
+        saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.unwrap_or(saved.version);
     }
     Ok(saved)
 }
@@ -485,17 +485,12 @@ pub(crate) fn move_in(
             "completed_activities": completed,
         }),
     )?;
-    // The stage's rules, in this transaction: a rule that refuses takes the move back too.
-    crate::store::rules::run(&mut super::super::rules::FileRules { tx, ctx }, entity, id, to.id)?;
+    // The stage's rules, in this transaction: a rule that refuses takes the move back too;
+    // a rule's edit raises the version past the move's.
+    let edited = crate::store::rules::run(&mut super::super::rules::FileRules { tx, ctx }, entity, id, to.id)?;
     log_change(tx, ctx, entity, id)?;
-    let version = current_version(tx, entity, id)?;
+    let version = edited.unwrap_or(version + 1);
     Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false })
-}
-
-/// A record's version now (a stage rule's edit may have raised it past the move's).
-fn current_version(tx: &Transaction, entity: Entity, id: i64) -> Result<i64> {
-    let sql = format!("SELECT version FROM {} WHERE id = ?1", entity.table());
-    Ok(tx.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
 }
 
 pub(super) fn delete_in(
