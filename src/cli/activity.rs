@@ -101,6 +101,9 @@ pub struct AddArgs {
     /// Where (meetings).
     #[arg(long)]
     pub location: Option<String>,
+    /// Incoming or outgoing, for calls and e-mails: in or out.
+    #[arg(long, value_name = "in|out")]
+    pub direction: Option<String>,
     /// Details.
     #[arg(long)]
     pub description: Option<String>,
@@ -228,7 +231,11 @@ pub fn run(s: &mut Session, c: ActivityCmd) -> anyhow::Result<()> {
             };
             let more = ActivityDetails {
                 description: a.description.clone(),
-                direction: None,
+                direction: a
+                    .direction
+                    .as_deref()
+                    .map(|d| crate::domain::activity::read_direction(kind, d))
+                    .transpose()?,
                 reminder_minutes: a.reminder.as_deref().map(|d| agenda::parse_minutes("reminder", d)).transpose()?,
                 location: a.location.clone(),
             };

@@ -122,6 +122,24 @@ impl ActivityRow {
     }
 }
 
+/// Reads a call's or an e-mail's direction (SPEC A1): `in` or `out` (`incoming`, `entrant`,
+/// `outgoing`, `sortant`…), kept as `in` or `out`; refused for meetings and tasks, which
+/// have none.
+pub fn read_direction(kind: ActivityKind, text: &str) -> Result<String, super::error::FieldError> {
+    use super::error::{FieldError, Problem};
+    if !matches!(kind, ActivityKind::Call | ActivityKind::Email) {
+        return Err(FieldError::new("direction", Problem::refused("direction_kind", &[("kind", kind.code())])));
+    }
+    match text.trim().to_lowercase().as_str() {
+        "in" | "incoming" | "inbound" | "entrant" | "reçu" | "recu" => Ok("in".into()),
+        "out" | "outgoing" | "outbound" | "sortant" | "émis" | "emis" => Ok("out".into()),
+        _ => Err(FieldError::new(
+            "direction",
+            Problem::Choice { value: text.trim().into(), accepted: vec!["in".into(), "out".into()] },
+        )),
+    }
+}
+
 /// The iCalendar UID an export gives activity `id` of the file whose UIDs end in `host`
 /// (`<file id>.prospect`): the one form io::ics writes and a calendar import reads back.
 pub fn uid_of(id: i64, host: &str) -> String {
@@ -139,8 +157,17 @@ pub fn id_in_uid(uid: &str, host: &str) -> Option<i64> {
 }
 
 #[cfg(test)]
-mod uid_tests {
+mod tests {
     use super::*;
+
+    #[test]
+    fn a_direction_is_in_or_out_and_only_for_calls_and_emails() {
+        assert_eq!(read_direction(ActivityKind::Call, " Incoming ").unwrap(), "in");
+        assert_eq!(read_direction(ActivityKind::Email, "sortant").unwrap(), "out");
+        assert!(read_direction(ActivityKind::Call, "sideways").is_err());
+        let e = read_direction(ActivityKind::Meeting, "in").unwrap_err();
+        assert_eq!(e.field, "direction");
+    }
 
     #[test]
     fn an_exported_uid_names_its_activity_in_its_own_file_only() {

@@ -392,3 +392,20 @@ fn an_activity_stored_with_an_impossible_date_is_named_and_left_out_of_calendars
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains(&format!("activity #{}: its date is outside the accepted years", far["id"])), "{said}");
 }
+
+/// Issue 30 (SPEC A1): a call or an e-mail is incoming or outgoing; a meeting is neither,
+/// and a direction given to one is refused, naming the field, with nothing written.
+#[test]
+fn a_call_says_whether_it_came_in_or_went_out() {
+    let env = env();
+    let id = json(&env, &["lead", "add", "--title", "Acme"])["id"].to_string();
+    let a = json(&env, &["activity", "add", "--lead", &id, "--kind", "call", "--direction", "entrant"]);
+    assert_eq!(a["direction"], "in", "{a}");
+    let e = json(&env, &["activity", "add", "--lead", &id, "--kind", "email", "--direction", "out"]);
+    assert_eq!(e["direction"], "out", "{e}");
+    let refused = env.fails(1, &["activity", "add", "--lead", &id, "--kind", "meeting", "--direction", "in"]);
+    assert!(refused.contains("direction") && refused.contains("meeting"), "{refused}");
+    let wrong = env.fails(1, &["--lang", "fr", "activity", "add", "--lead", &id, "--direction", "up"]);
+    assert!(wrong.contains("« up »") && wrong.contains("in, out"), "{wrong}");
+    assert_eq!(json(&env, &["activity", "list", "--all"]).as_array().unwrap().len(), 2);
+}
