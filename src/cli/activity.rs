@@ -456,3 +456,29 @@ fn activity_json(
     }
     v
 }
+
+/// `prospect remind --due`.
+#[derive(clap::Args, Debug)]
+pub struct RemindArgs {
+    /// The reminders due now: an activity of yours whose reminder time came and whose
+    /// deadline has not passed. Each is given once, to this run or to an open screen.
+    #[arg(long, required = true)]
+    pub due: bool,
+}
+
+/// Prints the reminders due now (a line each; `--json` their activities) and marks them given.
+pub fn run_remind(s: &mut Session, _a: RemindArgs) -> anyhow::Result<()> {
+    let due = s.store.take_due_reminders()?;
+    if s.json {
+        let users = s.store.users()?;
+        output::json(&serde_json::Value::Array(due.iter().map(|r| activity_json(r, &users)).collect()));
+        return Ok(());
+    }
+    let lang = i18n::lang();
+    for a in &due {
+        let record = a.bindings.first().map(|(e, id, t)| crate::present::heading(lang, *e, *id, t)).unwrap_or_default();
+        let at = crate::present::time(lang, a.deadline);
+        println!("{}", tr("tui.reminder", &[("subject", &a.subject), ("at", &at), ("record", &record)]));
+    }
+    Ok(())
+}

@@ -92,6 +92,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("lost-reason add", "prospect lost-reason add \"Went silent\" --fr \"Plus de nouvelles\""),
     ("lost-reason remove", "prospect lost-reason remove \"Went silent\""),
     ("report lost-reasons", "prospect report lost-reasons --period quarter --csv"),
+    ("remind", "prospect remind --due\n  prospect remind --due --json"),
     (
         "rule add",
         "prospect rule add --stage IN_PROCESS --plan call --subject \"Call {client}\" --in 1d --set priority=high\n  prospect rule add --entity deal --stage PREPARATION --when \"amount>=10000\" --assign bob --on-error skip",

@@ -143,6 +143,8 @@ pub enum Command {
     /// Calls, meetings, tasks and e-mails planned on records.
     #[command(subcommand)]
     Activity(activity::ActivityCmd),
+    /// Reminders due now for you (`--due`), each given once: for cron or a status bar.
+    Remind(activity::RemindArgs),
     /// Your counters: overdue, today's and coming activities.
     Status,
     /// A month's days: your activities, and records by a date field with --by (deals by
@@ -301,6 +303,7 @@ fn writes(c: &Command) -> bool {
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::LostReason(r) => !matches!(r, reports::LostReasonCmd::List),
         Command::Rule(r) => rules::writes(r),
+        Command::Remind(_) => true,
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
         _ => false,
@@ -396,6 +399,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(c) => reports::run(&mut session, c),
         Command::LostReason(c) => reports::run_lost_reason(&mut session, c),
         Command::Rule(c) => rules::run(&mut session, c),
+        Command::Remind(a) => activity::run_remind(&mut session, a),
         Command::Quote(c) => documents::run_quote(&mut session, c),
         Command::Invoice(c) => documents::run_invoice(&mut session, c),
         Command::CompanyDetails(c) => documents::run_company(&mut session, c),

@@ -16,6 +16,13 @@ use crate::store::activities::{
 use std::collections::HashMap;
 
 impl Service {
+    /// The signed-in user's reminders due now, each given once (`Activities::take_due_reminders`):
+    /// a screen's notice, `prospect remind --due` for cron or a status bar.
+    pub fn take_due_reminders(&mut self) -> Result<Vec<crate::domain::activity::ActivityRow>> {
+        let ids = self.engine.take_due_reminders()?;
+        ids.into_iter().map(|id| self.engine.activity(id)).collect()
+    }
+
     /// Plans an activity on records (SPEC A1). An empty subject becomes "<Kind> <record>".
     pub fn plan_activity(&mut self, a: NewActivity, more: &ActivityDetails) -> Result<i64> {
         for r in &a.bindings {

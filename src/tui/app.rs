@@ -178,6 +178,8 @@ pub struct App {
     pub region: crate::domain::dedup::PhoneRegion,
     /// Set when the app should exit.
     pub quit: bool,
+    /// A reminder came: the terminal's bell rings once, after the next frame.
+    pub bell: bool,
     /// A command the palette ran from another screen, with the screen it acts on: it waits
     /// for that screen's data (a focused row or card) and runs when it arrives.
     pub pending_command: Option<(Screen, crate::tui::action::Action)>,
@@ -235,6 +237,7 @@ impl App {
             now_ms,
             region: crate::domain::dedup::PhoneRegion::FR,
             quit: false,
+            bell: false,
             pending_command: None,
             recent: vec![],
             recent_store: None,

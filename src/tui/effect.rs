@@ -344,6 +344,8 @@ pub enum StoreEvent {
     /// (`None`: settings, stages, or more than the log can say). The screen reloads if it
     /// shows one of them.
     Changed(Option<Vec<RecordRef>>),
+    /// The user's reminders due now, given to this screen alone (each fires once).
+    Reminders(Vec<crate::domain::activity::ActivityRow>),
     /// Overdue / today / coming activities of the current user.
     Counters(crate::store::activities::Counters),
     /// Activities board counts.

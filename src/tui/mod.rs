@@ -108,6 +108,13 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
             }
         }
         terminal.draw(|f| views::draw(&app, f))?;
+        if app.bell {
+            // A reminder: the terminal's own bell (BEL), once.
+            use std::io::Write;
+            app.bell = false;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x07").and_then(|_| out.flush());
+        }
         if app.quit {
             break;
         }

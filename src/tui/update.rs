@@ -386,6 +386,24 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             effects.push(Effect::LoadReference);
             effects
         }
+        StoreEvent::Reminders(due) => {
+            // One line for the soonest, the others counted; the bell once.
+            if let Some(first) = due.iter().min_by_key(|a| a.deadline) {
+                let at = crate::present::time(app.lang, first.deadline);
+                let record = first
+                    .bindings
+                    .first()
+                    .map(|(e, id, t)| crate::present::heading(app.lang, *e, *id, t))
+                    .unwrap_or_default();
+                let mut said = app.ta("tui.reminder", &[("subject", &first.subject), ("at", &at), ("record", &record)]);
+                if due.len() > 1 {
+                    said.push_str(&app.ta("tui.reminder_more", &[("count", &(due.len() - 1).to_string())]));
+                }
+                crate::tui::app::warn(app, said);
+                app.bell = true;
+            }
+            vec![Effect::LoadCounters]
+        }
         StoreEvent::Waiting(w) => {
             app.waiting = w;
             vec![]

@@ -409,3 +409,20 @@ fn a_call_says_whether_it_came_in_or_went_out() {
     assert!(wrong.contains("« up »") && wrong.contains("in, out"), "{wrong}");
     assert_eq!(json(&env, &["activity", "list", "--all"]).as_array().unwrap().len(), 2);
 }
+
+/// Issue 30 (SPEC A1): `remind --due` prints the reminders due now, each once, for cron or a
+/// status bar; a new deadline makes one due again.
+#[test]
+fn remind_due_gives_each_reminder_once() {
+    let env = env();
+    let id = json(&env, &["lead", "add", "--title", "Fours"])["id"].to_string();
+    json(&env, &["activity", "add", "--lead", &id, "--subject", "Call Fours", "--at", "+30min", "--reminder", "1h"]);
+    json(&env, &["activity", "add", "--lead", &id, "--subject", "Later", "--at", "+5h", "--reminder", "1h"]);
+    let out = cmd(&env).args(["remind", "--due"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text, "Reminder: Call Fours at 2026-11-25 10:30 (Lead #1 · Fours)\n");
+    assert_eq!(json(&env, &["remind", "--due"]), serde_json::json!([]), "given once");
+    json(&env, &["activity", "edit", "1", "--at", "+45min"]);
+    let again = json(&env, &["remind", "--due"]);
+    assert_eq!(again[0]["subject"], "Call Fours", "{again}");
+}

@@ -225,7 +225,7 @@ fn a_version_21_file_gets_its_stage_moves_from_the_timeline() {
     at(&env, "2026-03-04T09:00:00Z", &["lead", "move", &a, "JUNK"]);
     let c = rusqlite::Connection::open(&env.db).unwrap();
     c.execute_batch(
-        "DROP TABLE stage_rules; DROP TRIGGER deals_forecast_insert; DROP TRIGGER deals_forecast_change; DROP TRIGGER deals_forecast_delete; DROP TABLE forecast_tallies; DROP INDEX deals_created; DROP TRIGGER leads_tally_release; DROP TRIGGER leads_tally_insert; DROP TRIGGER leads_tally_change; DROP TRIGGER leads_tally_delete; DROP TRIGGER deals_tally_insert; DROP TRIGGER deals_tally_change; DROP TRIGGER deals_tally_delete; DROP TRIGGER activities_tally_insert; DROP TRIGGER activities_tally_change; DROP TRIGGER activities_tally_delete; DROP TABLE record_tallies; DROP TABLE activity_tallies; DROP TABLE tally_units; DROP INDEX leads_stage_created;
+        "DROP TRIGGER activities_reminder_reset; DROP INDEX activities_reminders; ALTER TABLE activities DROP COLUMN reminded_at; DROP TABLE stage_rules; DROP TRIGGER deals_forecast_insert; DROP TRIGGER deals_forecast_change; DROP TRIGGER deals_forecast_delete; DROP TABLE forecast_tallies; DROP INDEX deals_created; DROP TRIGGER leads_tally_release; DROP TRIGGER leads_tally_insert; DROP TRIGGER leads_tally_change; DROP TRIGGER leads_tally_delete; DROP TRIGGER deals_tally_insert; DROP TRIGGER deals_tally_change; DROP TRIGGER deals_tally_delete; DROP TRIGGER activities_tally_insert; DROP TRIGGER activities_tally_change; DROP TRIGGER activities_tally_delete; DROP TABLE record_tallies; DROP TABLE activity_tallies; DROP TABLE tally_units; DROP INDEX leads_stage_created;
          DROP TABLE stage_moves; DROP TABLE lost_reasons; PRAGMA user_version = 21;",
     )
     .unwrap();

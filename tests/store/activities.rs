@@ -310,3 +310,41 @@ pub fn the_calendar_counts_a_users_activities_per_day_and_hour(mut eng: TestEngi
     assert_eq!(eng.activity_day_counts(me, &days).unwrap(), vec![(day(2), 4), (day(3), 1)], "empty days left out");
     assert_eq!(eng.activity_day_counts(bob, &days).unwrap(), vec![(day(2), 1)]);
 }
+
+/// Issue 30 (SPEC A1): an activity's reminder is due from its offset before the deadline
+/// until the deadline; it is given once to its responsible, whichever of two open screens
+/// asks first; another user gets none of it; a new deadline makes it due again.
+pub fn a_reminder_is_given_once_to_its_responsible(mut eng: TestEngine) {
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Fours")], &[]).id;
+    let mut bob = eng.session("bob");
+    let plan = |eng: &mut TestEngine, subject: &str, deadline: i64| {
+        let a = NewActivity {
+            kind: ActivityKind::Call,
+            subject: subject.into(),
+            deadline,
+            duration_minutes: None,
+            priority: Priority::Medium,
+            responsible_id: None,
+            completed: false,
+            bindings: vec![RecordRef::new(Entity::Lead, lead)],
+        };
+        eng.plan_activity(a, &ActivityDetails { reminder_minutes: Some(60), ..Default::default() }).unwrap()
+    };
+    let soon = plan(&mut eng, "Soon", NOW + 30 * 60_000);
+    plan(&mut eng, "Later", NOW + 5 * HOUR);
+    plan(&mut eng, "Gone by", NOW - 60_000);
+    let subjects =
+        |due: Vec<prospect::domain::activity::ActivityRow>| due.into_iter().map(|a| a.subject).collect::<Vec<_>>();
+    // Two screens of alice's: one gets it, the other nothing; bob gets none of hers.
+    let mut second = eng.at(NOW);
+    assert!(subjects(bob.take_due_reminders().unwrap()).is_empty());
+    assert_eq!(subjects(eng.take_due_reminders().unwrap()), ["Soon"]);
+    assert!(second.take_due_reminders().unwrap().is_empty(), "given once");
+    // Later, "Later" comes due; "Soon" moved to then comes due again.
+    let mut later = eng.at(NOW + 4 * HOUR + 1);
+    let change = ActivityChange { deadline: Some(NOW + 4 * HOUR + 30 * 60_000), ..Default::default() };
+    later.update_activity(soon, &change).unwrap();
+    let mut due = subjects(later.take_due_reminders().unwrap());
+    due.sort();
+    assert_eq!(due, ["Later", "Soon"]);
+}

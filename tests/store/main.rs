@@ -115,6 +115,7 @@ macro_rules! contract_suite {
             automation::a_failing_rule_refuses_the_move_or_is_skipped_as_it_says,
             automation::rules_run_on_every_path_that_moves_or_makes_a_record,
             automation::only_administrators_make_rules,
+            activities::a_reminder_is_given_once_to_its_responsible,
             automation::a_rule_hands_the_record_and_its_call_to_someone_else,
             reports::won_lost_and_forecast_count_by_when_and_whom,
             reports::records_left_alone_past_their_stages_limit_are_stale,

@@ -185,6 +185,11 @@ pub trait Activities {
     /// One activity.
     fn activity(&self, id: i64) -> Result<ActivityRow>;
 
+    /// The signed-in user's open activities whose reminder is due now (its offset before the
+    /// deadline reached, the deadline not yet), marked as reminded in the same write: each
+    /// fires once, whichever screen or script takes it first (migration 26 / 16).
+    fn take_due_reminders(&mut self) -> Result<Vec<i64>>;
+
     /// Activities by deadline, soonest first.
     fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>>;
 

@@ -270,6 +270,25 @@ impl Activities for Store {
     }
 
     /// One activity.
+    fn take_due_reminders(&mut self) -> Result<Vec<i64>> {
+        let Some(user) = self.user().map(|u| u.id) else { return Ok(vec![]) };
+        let now = self.now();
+        // Read first: a screen asks every few seconds, and most times nothing is due.
+        const DUE: &str = "responsible_id = $1 AND reminder_minutes IS NOT NULL AND reminded_at IS NULL AND NOT completed \
+             AND deadline >= $2 AND deadline - reminder_minutes * 60000 <= $2";
+        let any: bool = self
+            .client()
+            .query_one(&format!("SELECT EXISTS (SELECT 1 FROM activities WHERE {DUE})"), &[&user, &now])?
+            .get(0);
+        if !any {
+            return Ok(vec![]);
+        }
+        self.write(|tx, ctx| {
+            let sql = format!("UPDATE activities SET reminded_at = $2 WHERE {DUE} RETURNING id");
+            Ok(tx.query(&sql, &[&user, &ctx.now])?.iter().map(|r| r.get(0)).collect())
+        })
+    }
+
     fn activity(&self, id: i64) -> Result<ActivityRow> {
         activity_in(&mut *self.client(), &self.stmts, id).map_err(|e| self.fill_path(e))
     }

@@ -217,6 +217,29 @@ impl Activities for Store {
     }
 
     /// One activity.
+    fn take_due_reminders(&mut self) -> Result<Vec<i64>> {
+        let Some(user) = self.user().map(|u| u.id) else { return Ok(vec![]) };
+        let now = self.now();
+        // Read first: a screen asks every few seconds, and a write would lock the shared file.
+        const DUE: &str = "responsible_id = ?1 AND reminder_minutes IS NOT NULL AND reminded_at IS NULL AND completed = 0 \
+             AND deadline >= ?2 AND deadline - reminder_minutes * 60000 <= ?2";
+        let any: bool = self
+            .conn()
+            .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM activities WHERE {DUE})"))?
+            .query_row(rusqlite::params![user, now], |r| r.get(0))?;
+        if !any {
+            return Ok(vec![]);
+        }
+        self.write(|tx, ctx| {
+            let sql = format!("UPDATE activities SET reminded_at = ?2 WHERE {DUE} RETURNING id");
+            let mut st = tx.prepare_cached(&sql)?;
+            let ids = st
+                .query_map(rusqlite::params![user, ctx.now], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            Ok(ids)
+        })
+    }
+
     fn activity(&self, id: i64) -> Result<ActivityRow> {
         rows(self.conn(), &format!("{SELECT} WHERE a.id = ?"), &[Sql::Integer(id)])?
             .into_iter()

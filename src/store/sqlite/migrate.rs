@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         ),
     ),
     (25, include_str!("migrations/0025_stage_rules.sql")),
+    (26, include_str!("migrations/0026_reminders.sql")),
 ];
 
 /// Every report tally counted again from the records (a copy, a repair): what the triggers

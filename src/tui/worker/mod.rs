@@ -36,6 +36,8 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
             let mut last_change = store.last_change().unwrap_or(0);
             let mut last_poll = Instant::now();
             let poll_every = store.poll_interval();
+            // Reminders are looked for at start, then every `REMIND_EVERY`.
+            let mut last_remind: Option<Instant> = None;
             let mut trace = effect_trace();
             let born = Instant::now();
             let mut queue: std::collections::VecDeque<Effect> = std::collections::VecDeque::new();
@@ -71,6 +73,15 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
                     // Our own writes change nothing for others' refresh.
                     last_version = store.data_version().unwrap_or(last_version);
                 }
+                if last_remind.is_none_or(|t| t.elapsed() >= REMIND_EVERY) {
+                    last_remind = Some(Instant::now());
+                    if let Ok(due) = store.take_due_reminders()
+                        && !due.is_empty()
+                        && events_tx.send(StoreEvent::Reminders(due)).is_err()
+                    {
+                        return;
+                    }
+                }
                 if last_poll.elapsed() >= poll_every {
                     last_poll = Instant::now();
                     if let Ok(v) = store.data_version()
@@ -99,6 +110,10 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
         .expect("the store thread starts");
     effects_tx
 }
+
+/// How often a screen looks for reminders due: a reminder is a few minutes ahead, so 15 s
+/// late at most is on time.
+const REMIND_EVERY: Duration = Duration::from_secs(15);
 
 /// Drops a read that the same read later in the queue will answer anyway: keys typed faster
 /// than the file answers (tab after tab) must not leave a backlog that the next key waits

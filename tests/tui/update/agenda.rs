@@ -162,3 +162,32 @@ fn a_call_planned_on_a_card_that_stays_says_so() {
     let (msg, _) = h.app.status.clone().unwrap();
     assert!(msg.contains("Call planned (Today); the lead stays in Overdue"), "{msg}");
 }
+
+/// Issue 30 (SPEC A1): a reminder due shows as a notice with the bell, on one screen: a second
+/// screen of the same user on the same file is not given it again.
+#[test]
+fn a_reminder_due_is_noticed_once_with_the_bell() {
+    use prospect::domain::activity::{ActivityKind, Priority};
+    use prospect::store::activities::{ActivityDetails, NewActivity};
+    let mut h = Harness::new(0, Lang::En);
+    let fields = vec![("title".into(), "Fours".into())];
+    let lead = h.store.create(Entity::Lead, &RecordInput { fields, ..Default::default() }).unwrap().id;
+    let call = NewActivity {
+        kind: ActivityKind::Call,
+        subject: "Call Fours".into(),
+        deadline: common::tui::NOW + 20 * 60_000,
+        duration_minutes: None,
+        priority: Priority::Medium,
+        responsible_id: None,
+        completed: false,
+        bindings: vec![RecordRef::new(Entity::Lead, lead)],
+    };
+    h.store.plan_activity(call, &ActivityDetails { reminder_minutes: Some(30), ..Default::default() }).unwrap();
+    let mut second = common::tui::open_at(&h.dir.path().join("crm.db"), Lang::En, common::tui::NOW);
+    let due = h.store.take_due_reminders().unwrap();
+    assert!(second.take_due_reminders().unwrap().is_empty(), "the other screen is not given it again");
+    prospect::tui::update::on_store(&mut h.app, prospect::tui::effect::StoreEvent::Reminders(due));
+    let (said, _) = h.app.status.clone().expect("a notice");
+    assert!(said.starts_with("Reminder: Call Fours at ") && said.contains("Lead #"), "{said}");
+    assert!(h.app.bell, "the bell rings once, after the next frame");
+}
