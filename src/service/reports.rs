@@ -32,6 +32,8 @@ pub struct ForecastReport {
     pub stages: Vec<StageFact>,
     /// Each group's months.
     pub groups: Vec<(Option<String>, Vec<ForecastRow>)>,
+    /// The month it was read in (`2026-12`, the user's): deals due before it are late.
+    pub this_month: String,
 }
 
 /// Won and lost in a period and the one before, in groups.
@@ -237,7 +239,7 @@ impl Service {
             .into_iter()
             .map(|(k, d)| (k, report::forecast(&d, &stages, &this_month)))
             .collect();
-        Ok(ForecastReport { pipeline, stages, groups })
+        Ok(ForecastReport { pipeline, stages, groups, this_month })
     }
 
     /// The leads or deals left alone past their stage's rotting limit, longest first, with

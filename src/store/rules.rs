@@ -49,6 +49,16 @@ pub(crate) fn words_sql(entity: Entity, id_placeholder: &str) -> String {
     )
 }
 
+/// How a rule's typed conditions are read inside a move: the engine's currency and region,
+/// the move's instant.
+pub(crate) fn parse_context(
+    currency: crate::domain::money::Currency,
+    region: crate::domain::dedup::PhoneRegion,
+    now: UnixMs,
+) -> ParseContext {
+    ParseContext { currency, region, local_instant: crate::store::custom_fields::local_instant, now: Some(now) }
+}
+
 /// What an engine lends the rules inside a move's transaction.
 pub(crate) trait RuleTx {
     /// The enabled rules of a stage, oldest first.

@@ -122,12 +122,7 @@ impl RuleTx for FileRules<'_, '_, '_> {
     }
 
     fn parse_context(&mut self) -> Result<ParseContext> {
-        Ok(ParseContext {
-            currency: self.ctx.currency,
-            region: self.ctx.region,
-            local_instant: crate::store::custom_fields::local_instant,
-            now: Some(self.ctx.now),
-        })
+        Ok(crate::store::rules::parse_context(self.ctx.currency, self.ctx.region, self.ctx.now))
     }
 
     fn holds(&mut self, entity: Entity, id: i64, conditions: &[FieldCondition]) -> Result<bool> {

@@ -15,6 +15,7 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     let won = deal("Fours", "10000", "2026-12-15");
     let lost = deal("Caisse", "7000", "2026-12-20");
     let open = deal("Pétrin", "3000", "2026-12-31");
+    let late = deal("Balance", "1000", "2026-10-15");
     h.store.move_stage(RecordRef::new(Entity::Deal, won), "WON", None, None).unwrap();
     h.store.move_stage(RecordRef::new(Entity::Deal, lost), "LOSE", Some("Price"), None).unwrap();
     h.act(Show(Tab::Reports));
@@ -26,7 +27,8 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     assert!(data.conversion.is_some(), "the leads' figures follow the deals'");
     assert_eq!(now.reasons, [(Some("Price".to_string()), 1)]);
     let rows = &data.forecast.as_ref().expect("the forecast follows won and lost").groups[0].1;
-    assert_eq!((rows[0].month.as_deref(), rows[0].amount, rows[0].weighted), (Some("2026-12"), 300_000, 51_000));
+    assert_eq!((rows[0].late, rows[0].amount), (true, 100_000), "the late deal first");
+    assert_eq!((rows[1].month.as_deref(), rows[1].amount, rows[1].weighted), (Some("2026-12"), 300_000, 51_000));
     // November 23rd (the tests' clock): this month is November, the deals closed today.
     assert_eq!(data.won_lost.period.first_day.to_string(), "2026-11-01");
     // Enter on a bar lists the deals behind it: the won ones of the month, then (past won
@@ -49,6 +51,12 @@ fn the_reports_tab_shows_the_periods_figures_and_p_changes_the_period() {
     assert_eq!(listed(&h), [open], "the forecast's December, its last bar");
     let filters = &h.app.lists[&Entity::Deal].filters;
     assert_eq!(filters.wheres, ["close_date=2026-12-01..2026-12-31", "currency=EUR"]);
+    h.act(Back);
+    // One bar left, the late deals: due before the month the forecast was read in.
+    h.act(Left);
+    h.act(Open);
+    assert_eq!(listed(&h), [late]);
+    assert_eq!(h.app.lists[&Entity::Deal].filters.wheres[0], "close_date<2026-11-01");
     h.act(Back);
     h.act(NextPeriod);
     assert_eq!(h.app.reports.period, PeriodSpec::Quarter);

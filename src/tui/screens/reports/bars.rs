@@ -82,7 +82,7 @@ fn month_days(month: &str) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// The list filters that hold exactly the deals of `bar`.
-fn bar_filters(app: &App, data: &ReportsData, bar: &OverviewBar) -> Option<ListFilters> {
+fn bar_filters(data: &ReportsData, bar: &OverviewBar) -> Option<ListFilters> {
     // The reports count every pipeline's deals.
     let mut filters = ListFilters { all_pipelines: true, ..Default::default() };
     match bar {
@@ -99,10 +99,11 @@ fn bar_filters(app: &App, data: &ReportsData, bar: &OverviewBar) -> Option<ListF
                     let (first, last) = month_days(m)?;
                     format!("close_date={first}..{last}")
                 }
-                // Late: due before this month, the user's (as the service reckons it).
+                // Late: due before the month the forecast was read in (the screen may have
+                // stayed open into the next).
                 None => {
-                    let now = crate::domain::when::from_ms(app.now_ms).with_timezone(&chrono::Local);
-                    format!("close_date<{}", now.format("%Y-%m-01"))
+                    let this_month = data.forecast.as_ref().map(|f| f.this_month.clone())?;
+                    format!("close_date<{this_month}-01")
                 }
             });
             filters.wheres.push(format!("currency={currency}"));
@@ -115,7 +116,7 @@ fn bar_filters(app: &App, data: &ReportsData, bar: &OverviewBar) -> Option<ListF
 pub(super) fn open_bar(app: &mut App) -> Vec<Effect> {
     let Some(bar) = overview_bars(app).get(app.reports.bar).cloned() else { return vec![] };
     let Some((_, data)) = app.reports.data.as_ref() else { return vec![] };
-    let Some(filters) = bar_filters(app, data, &bar) else { return vec![] };
+    let Some(filters) = bar_filters(data, &bar) else { return vec![] };
     drill(app, Entity::Deal, filters)
 }
 

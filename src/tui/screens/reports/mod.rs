@@ -190,8 +190,8 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             // The leads' figures and the forecast follow won and lost: asked for once these
             // are drawn.
             let follow = data.conversion.is_none();
+            // The cursor is kept on a forecast bar meanwhile: the forecast follows.
             app.reports.data = Some((period, data));
-            clamp_bar(app);
             if follow {
                 return vec![Effect::LoadReportConversion { period }, Effect::LoadReportForecast { period }];
             }
