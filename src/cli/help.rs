@@ -99,7 +99,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("rule list", "prospect rule list --entity lead"),
     ("rule show", "prospect rule show 1"),
-    ("rule edit", "prospect rule edit 1 --when source=WEB --on-error skip"),
+    ("rule edit", "prospect rule edit 1 --when priority=high --on-error skip"),
     ("rule delete", "prospect rule delete 1"),
     ("rule enable", "prospect rule enable 1"),
     ("rule disable", "prospect rule disable 1"),

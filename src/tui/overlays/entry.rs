@@ -170,7 +170,7 @@ pub(crate) fn open_stage_rule(app: &mut App, at: crate::service::RuleStage, stag
     let rows = vec![
         hinted("name", "automation.form_name", app.ta("automation.default_name", &[("stage", &stage)])),
         // Keyed as a condition's refusal names its field.
-        hinted("where", "automation.form_when", "amount>=10000; source=WEB".into()),
+        hinted("where", "automation.form_when", "amount>=10000; priority=high".into()),
         hinted("plan", "automation.form_plan", "call, meeting, task, email".into()),
         hinted("subject", "automation.form_subject", app.t("automation.form_subject_hint")),
         hinted("in", "automation.form_in", "1d, 3d, 4h".into()),
