@@ -86,6 +86,15 @@ pub(crate) trait RuleTx {
     fn savepoint(&mut self, step: Savepoint) -> Result<()>;
 }
 
+/// The SQL of a savepoint's step, the same on both engines.
+pub(crate) fn savepoint_sql(step: Savepoint) -> &'static str {
+    match step {
+        Savepoint::Begin => "SAVEPOINT stage_rule",
+        Savepoint::Keep => "RELEASE SAVEPOINT stage_rule",
+        Savepoint::Undo => "ROLLBACK TO SAVEPOINT stage_rule; RELEASE SAVEPOINT stage_rule",
+    }
+}
+
 /// A step of a rule's savepoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Savepoint {

@@ -155,11 +155,7 @@ impl<C: GenericClient> RuleTx for ServerRules<'_, C> {
     }
 
     fn savepoint(&mut self, step: Savepoint) -> Result<()> {
-        self.c.batch_execute(match step {
-            Savepoint::Begin => "SAVEPOINT stage_rule",
-            Savepoint::Keep => "RELEASE SAVEPOINT stage_rule",
-            Savepoint::Undo => "ROLLBACK TO SAVEPOINT stage_rule; RELEASE SAVEPOINT stage_rule",
-        })?;
+        self.c.batch_execute(crate::store::rules::savepoint_sql(step))?;
         Ok(())
     }
 }

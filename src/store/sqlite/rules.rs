@@ -169,11 +169,7 @@ impl RuleTx for FileRules<'_, '_, '_> {
     }
 
     fn savepoint(&mut self, step: Savepoint) -> Result<()> {
-        self.tx.execute_batch(match step {
-            Savepoint::Begin => "SAVEPOINT stage_rule",
-            Savepoint::Keep => "RELEASE stage_rule",
-            Savepoint::Undo => "ROLLBACK TO stage_rule; RELEASE stage_rule",
-        })?;
+        self.tx.execute_batch(crate::store::rules::savepoint_sql(step))?;
         Ok(())
     }
 }

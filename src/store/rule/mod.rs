@@ -5,65 +5,8 @@ use crate::domain::fields::Entity;
 use crate::domain::stage::StageOrderError;
 use crate::i18n::{self, Lang, tr_in};
 
-/// What only an administrator may do (the "can …" part of [`Rule::AdminOnly`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AdminTask {
-    /// `prospect demo`.
-    LoadDemo,
-    /// `queue set`.
-    ConfigureQueue,
-    /// `pipeline add`.
-    AddPipelines,
-    /// `pipeline rename/delete`.
-    ChangePipelines,
-    /// `stage add/rename/move/delete`.
-    ChangeStages,
-    /// `source add`.
-    ChangeSources,
-    /// `lost-reason add/remove`.
-    ChangeLostReasons,
-    /// `field add/edit/delete`.
-    ChangeFields,
-    /// `user activate/deactivate/...`.
-    ChangeUsers,
-    /// `user add`.
-    AddUsers,
-    /// `role add/set/delete`, `department add`.
-    ChangeRoles,
-    /// `product add/edit/delete`.
-    ChangeProducts,
-    /// `company-details set`, numbering patterns.
-    ChangeCompanyDetails,
-    /// `rule add/edit/delete/enable/disable`.
-    ChangeRules,
-    /// `db vacuum`.
-    Compact,
-    /// `db check --repair`.
-    Repair,
-}
-
-impl AdminTask {
-    fn code(self) -> &'static str {
-        match self {
-            AdminTask::LoadDemo => "load_demo",
-            AdminTask::ConfigureQueue => "configure_queue",
-            AdminTask::AddPipelines => "add_pipelines",
-            AdminTask::ChangePipelines => "change_pipelines",
-            AdminTask::ChangeStages => "change_stages",
-            AdminTask::ChangeSources => "change_sources",
-            AdminTask::ChangeLostReasons => "change_lost_reasons",
-            AdminTask::ChangeFields => "change_fields",
-            AdminTask::ChangeUsers => "change_users",
-            AdminTask::AddUsers => "add_users",
-            AdminTask::ChangeRoles => "change_roles",
-            AdminTask::ChangeProducts => "change_products",
-            AdminTask::ChangeCompanyDetails => "change_company_details",
-            AdminTask::ChangeRules => "change_rules",
-            AdminTask::Compact => "compact",
-            AdminTask::Repair => "repair",
-        }
-    }
-}
+mod admin_task;
+pub use admin_task::AdminTask;
 
 /// What an administrator names, reorders and deletes besides stages: a source or a deal
 /// pipeline (the messages of [`Rule::NameTaken`] and [`Rule::ToItself`] name which).
