@@ -336,6 +336,14 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
             if let Some(why) = p["skipped"].as_str() {
                 return format!("{head}{sep}{}", tr("tl.rule_skipped", &[("why", why)]));
             }
+            match p["stopped"].as_str() {
+                Some("loop") => return format!("{head}{sep}{}", tr("tl.rule_loop", &[])),
+                Some(_) => {
+                    let depth = p["depth"].as_u64().unwrap_or_default().to_string();
+                    return format!("{head}{sep}{}", tr("tl.rule_too_deep", &[("depth", &depth)]));
+                }
+                None => {}
+            }
             let done: Vec<String> =
                 p["done"].as_array().map(|a| a.iter().map(|d| rule_action_text(lang, d)).collect()).unwrap_or_default();
             format!("{head}{sep}{}", done.join("; "))
@@ -363,6 +371,8 @@ pub fn rule_action(lang: Lang, a: &crate::domain::automation::RuleAction) -> Str
             text
         }
         RuleAction::Assign { to } => tr("automation.assign", &[("user", to)]),
+        RuleAction::Queue => tr("automation.queue", &[]),
+        RuleAction::MoveLinked { stage } => tr("automation.move_linked", &[("stage", stage)]),
         RuleAction::Set { field, value } => format!("{field}={value}"),
         RuleAction::Comment { text } => tr("automation.comment", &[("text", text)]),
     }
@@ -378,6 +388,21 @@ fn rule_action_text(lang: Lang, d: &serde_json::Value) -> String {
             tr("tl.rule_planned", &[("kind", &kind), ("subject", &s("subject"))])
         }
         "assign" => tr("tl.rule_assigned", &[("user", &s("to"))]),
+        "queue" => match d["to"].as_str() {
+            None => tr("tl.rule_queue_off", &[]),
+            Some("") => tr("tl.rule_queued_nobody", &[]),
+            Some(user) => tr("tl.rule_queued", &[("user", user)]),
+        },
+        "move_linked" => {
+            let stage = s("stage");
+            if d["none"].as_bool() == Some(true) {
+                return tr("tl.rule_no_linked", &[("stage", &stage)]);
+            }
+            let entity = Entity::parse(&s("entity")).unwrap_or(Entity::Deal);
+            let record = reference(lang, entity, d["id"].as_i64().unwrap_or_default());
+            let key = if d["moved"].as_bool() == Some(false) { "tl.rule_linked_there" } else { "tl.rule_moved_linked" };
+            tr(key, &[("record", &record), ("stage", &stage)])
+        }
         "comment" => tr("tl.rule_commented", &[]),
         "set" => {
             let own = match lang {

@@ -86,9 +86,15 @@ pub struct RuleWhat {
     /// Whose the planned activity is (a login; default: the record's responsible).
     #[arg(long, requires = "plan")]
     responsible: Option<String>,
-    /// Hand the record to this user (a login).
-    #[arg(long, value_name = "LOGIN")]
+    /// Hand the record to this user (a login), or to the distribution queue's next pick
+    /// (`queue`).
+    #[arg(long, value_name = "LOGIN|queue")]
     assign: Option<String>,
+    /// Move the linked records to this stage (code or name): a deal's source lead, or the
+    /// deals made from a lead. Their own stage's rules run too (at most 4 rules deep, none
+    /// twice).
+    #[arg(long, value_name = "STAGE")]
+    move_linked: Option<String>,
     /// Set a field (built-in or your own): FIELD=VALUE. Repeat for several.
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     sets: Vec<String>,
@@ -113,6 +119,7 @@ impl RuleWhat {
             due_in: text(&self.due_in),
             responsible: text(&self.responsible),
             assign: text(&self.assign),
+            move_linked: text(&self.move_linked),
             sets: self.sets.clone(),
             comment: text(&self.comment),
             on_error: text(&self.on_error),
@@ -210,6 +217,23 @@ fn print_rules(s: &Session, rules: &[StageRule]) -> anyhow::Result<()> {
     }
     if rules.is_empty() {
         println!("{}", tr("automation.none", &[]));
+        return Ok(());
+    }
+    if let [r] = rules {
+        // One rule (shown, added, changed): every condition and action on its own line,
+        // nothing cut to a column's width.
+        let label = |k: &str| tr(&format!("automation.col_{k}"), &[]);
+        println!("#{} {}", r.id, r.name);
+        let entity = crate::i18n::tr(&format!("entity.{}", r.entity.code()), &[]);
+        println!("  {}: {entity} · {}", label("stage"), stage(r.stage_id));
+        for c in &r.conditions {
+            println!("  {}: {c}", label("when"));
+        }
+        for a in &r.actions {
+            println!("  {}: {}", label("actions"), crate::present::rule_action(crate::i18n::lang(), a));
+        }
+        println!("  {}: {}", label("on_error"), tr(&format!("automation.on_error_{}", r.on_error.code()), &[]));
+        println!("  {}: {}", label("enabled"), tr(if r.enabled { "automation.on" } else { "automation.off" }, &[]));
         return Ok(());
     }
     let headers = ["id", "name", "stage", "when", "actions", "on_error", "enabled"]

@@ -53,6 +53,17 @@ pub enum RuleAction {
         /// The user's login.
         to: String,
     },
+    /// Hands the record to the distribution queue's next pick (SPEC I6), as a lead that
+    /// arrives by itself is: round robin moves on, "to all" leaves it to nobody, no queue
+    /// leaves it with whoever moved it.
+    Queue,
+    /// Moves the records linked to this one to a stage: a deal's source lead, or the deals
+    /// made from a lead (the stage by code or name, in each deal's pipeline). That move runs
+    /// its own stage's rules, within the chain's limits (`store::rules::Chain`).
+    MoveLinked {
+        /// The stage, by code or name.
+        stage: String,
+    },
     /// Adds a comment to the record's timeline.
     Comment {
         /// The text; `{title}` and `{client}` are the record's.
@@ -126,8 +137,10 @@ pub struct RuleDraft {
     pub due_in: String,
     /// Its responsible's login (empty: the record's responsible).
     pub responsible: String,
-    /// A login to hand the record to (empty: none).
+    /// A login to hand the record to, or `queue` for the distribution queue (empty: none).
     pub assign: String,
+    /// A stage to move the linked records to (empty: none).
+    pub move_linked: String,
     /// `FIELD=VALUE`s to set.
     pub sets: Vec<String>,
     /// A comment (empty: none).
@@ -139,8 +152,9 @@ pub struct RuleDraft {
 impl RuleDraft {
     /// The rule these typed parts make, on entering a stage of `entity` (its stage is the
     /// service's to find); `default_name` names a rule typed without one. Actions run in the
-    /// order plan, set, comment, assign: the record is handed over last, once the others
-    /// have read and written it (a restricted mover may no longer see it after).
+    /// order plan, set, comment, move the linked records, assign: the record is handed over
+    /// last, once the others have read and written it (a restricted mover may no longer see
+    /// it after).
     pub fn rule(&self, entity: Entity, default_name: &str) -> Result<StageRule, FieldError> {
         let filled = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
         let mut actions = Vec::new();
@@ -158,8 +172,11 @@ impl RuleDraft {
         if let Some(text) = filled(&self.comment) {
             actions.push(RuleAction::Comment { text });
         }
+        if let Some(stage) = filled(&self.move_linked) {
+            actions.push(RuleAction::MoveLinked { stage });
+        }
         if let Some(to) = filled(&self.assign) {
-            actions.push(RuleAction::Assign { to });
+            actions.push(if is_queue(&to) { RuleAction::Queue } else { RuleAction::Assign { to } });
         }
         Ok(StageRule {
             id: 0,
@@ -172,6 +189,11 @@ impl RuleDraft {
             enabled: true,
         })
     }
+}
+
+/// Whether an `--assign` names the distribution queue rather than a user.
+pub fn is_queue(typed: &str) -> bool {
+    matches!(typed.trim().to_lowercase().as_str(), "queue" | "file" | "file d'attente")
 }
 
 /// Reads a delay: `1d` (one working day), `3d`, `4h`, `0h` (now).
@@ -299,5 +321,27 @@ mod tests {
             Ok(RuleAction::Set { field: "priority".into(), value: "high".into() })
         );
         assert!(parse_set("=x").is_err());
+        assert_eq!(serde_json::to_string(&RuleAction::Queue).unwrap(), r#"{"action":"queue"}"#);
+    }
+
+    #[test]
+    fn the_queue_and_a_linked_move_read_from_the_draft_in_order() {
+        let draft = RuleDraft {
+            assign: "Queue".into(),
+            move_linked: "WON".into(),
+            comment: "Handed over".into(),
+            ..Default::default()
+        };
+        let rule = draft.rule(Entity::Lead, "Entering X").unwrap();
+        assert_eq!(
+            rule.actions,
+            vec![
+                RuleAction::Comment { text: "Handed over".into() },
+                RuleAction::MoveLinked { stage: "WON".into() },
+                RuleAction::Queue
+            ]
+        );
+        let named = RuleDraft { assign: "bob".into(), ..Default::default() }.rule(Entity::Lead, "x").unwrap();
+        assert_eq!(named.actions, vec![RuleAction::Assign { to: "bob".into() }]);
     }
 }

@@ -121,6 +121,9 @@ impl Service {
                     }
                 }
                 RuleAction::Assign { to } => active_user("assign", to)?,
+                // The queue's pick is made when the rule runs (no queue then: nobody new).
+                RuleAction::Queue => {}
+                RuleAction::MoveLinked { stage } => self.check_linked_stage(entity, stage)?,
                 RuleAction::Comment { text } => {
                     if text.trim().is_empty() {
                         return Err(StoreError::Field(FieldError::new("comment", Problem::Required)));
@@ -130,6 +133,31 @@ impl Service {
             }
         }
         Ok(())
+    }
+
+    /// A stage the linked records can be moved to: a lead stage for a deal's rule, a stage of
+    /// some deal pipeline for a lead's.
+    fn check_linked_stage(&self, entity: Entity, stage: &str) -> Result<()> {
+        let other = if entity == Entity::Deal { Entity::Lead } else { Entity::Deal };
+        let typed = stage.trim().to_lowercase();
+        let mut known = Vec::new();
+        // Leads have one pipeline; a deal may be in any.
+        let names: Vec<Option<String>> = match other {
+            Entity::Deal => self.pipelines(other)?.into_iter().map(|p| Some(p.name)).collect(),
+            _ => vec![None],
+        };
+        for pipeline in names {
+            let (_, stages) = self.engine.stages(other, pipeline.as_deref())?;
+            if stages.iter().any(|s| s.stage.code.to_lowercase() == typed || s.stage.name.to_lowercase() == typed) {
+                return Ok(());
+            }
+            known
+                .extend(stages.iter().map(|s| s.stage.code.clone()).filter(|c| !known.contains(c)).collect::<Vec<_>>());
+        }
+        Err(StoreError::Field(FieldError::new(
+            "move-linked",
+            Problem::Unknown { what: "stage", value: stage.trim().to_string(), known },
+        )))
     }
 
     /// A `--set FIELD=VALUE` checked as an edit would read it.

@@ -6,12 +6,17 @@
 //! nothing is written, the message names the rule) or, for a rule set to skip, takes back
 //! what that rule wrote (a savepoint) and notes why on the timeline. Each rule that ran
 //! leaves one timeline entry saying what it did.
+//!
+//! A rule that moves a linked record sets off that stage's rules inside the same move: a
+//! `Chain` holds the rules running, so no rule runs again inside its own chain and no chain
+//! goes deeper than `MAX_DEPTH` rules; where it stops, the timeline says so.
 
 use crate::domain::activity::Priority;
 use crate::domain::automation::{self, OnError, RuleAction, StageRule};
 use crate::domain::custom_field::{CustomField, ParseContext};
 use crate::domain::field_filter::{FieldCondition, read_condition};
 use crate::domain::fields::Entity;
+use crate::domain::queue::Pick;
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
 use crate::store::activities::NewActivity;
@@ -59,8 +64,27 @@ pub(crate) fn parse_context(
     ParseContext { currency, region, local_instant: crate::store::custom_fields::local_instant, now: Some(now) }
 }
 
+/// How many rules deep one move may set off others (a rule moving a linked record whose
+/// stage has a rule moving another, …).
+pub(crate) const MAX_DEPTH: usize = 4;
+
+/// The rules running, outermost first, in one move's transaction.
+#[derive(Debug, Default)]
+pub(crate) struct Chain {
+    running: Vec<i64>,
+}
+
 /// What an engine lends the rules inside a move's transaction.
 pub(crate) trait RuleTx {
+    /// The rules running in this move's chain.
+    fn chain(&mut self) -> &mut Chain;
+    /// The distribution queue's next pick (its last pick remembered, in this transaction).
+    fn queue_pick(&mut self) -> Result<crate::domain::queue::Pick>;
+    /// The records linked to this one that a rule moves: a deal's source lead, a lead's deals.
+    fn linked(&mut self, entity: Entity, id: i64) -> Result<Vec<RecordRef>>;
+    /// Moves a record to a stage (by code or name, in its pipeline) as any move would, its
+    /// stage's rules run in this chain; `false`: it was there already.
+    fn move_to(&mut self, target: RecordRef, stage: &str) -> Result<bool>;
     /// The enabled rules of a stage, oldest first.
     fn rules_of(&mut self, entity: Entity, stage_id: i64) -> Result<Vec<StageRule>>;
     /// The entity's fields of the team's own (conditions may name them).
@@ -116,8 +140,26 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
         if !automation::applies(&rule, entity, stage_id) {
             continue;
         }
+        // A rule inside its own chain (it moved a record whose rules moved this one back)
+        // or a chain too deep stops here, and says so.
+        let chain = &t.chain().running;
+        let stopped = if chain.contains(&rule.id) {
+            Some("loop")
+        } else if chain.len() >= MAX_DEPTH {
+            Some("depth")
+        } else {
+            None
+        };
+        if let Some(why) = stopped {
+            let payload = json!({"rule": rule.name, "rule_id": rule.id, "stopped": why, "depth": MAX_DEPTH});
+            t.note(entity, id, TimelineKind::RuleRan, payload)?;
+            continue;
+        }
         t.savepoint(Savepoint::Begin)?;
-        match apply(t, &rule, entity, id) {
+        t.chain().running.push(rule.id);
+        let applied = apply(t, &rule, entity, id);
+        t.chain().running.pop();
+        match applied {
             Ok(None) => t.savepoint(Savepoint::Keep)?,
             Ok(Some((done, edited))) => {
                 let payload = json!({"rule": rule.name, "rule_id": rule.id, "done": done});
@@ -205,6 +247,33 @@ fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Resu
                 let input = RecordInput { fields: vec![("responsible".into(), to.clone())], ..Default::default() };
                 version = Some(t.edit(entity, id, &input)?);
                 done.push(json!({"action": "assign", "to": to}));
+            }
+            RuleAction::Queue => {
+                let to = match t.queue_pick()? {
+                    // No queue, or nobody active in it: the responsible stays.
+                    Pick::Runner => None,
+                    Pick::Unassigned => Some(String::new()),
+                    Pick::User(login) => Some(login),
+                };
+                if let Some(login) = &to {
+                    let input =
+                        RecordInput { fields: vec![("responsible".into(), login.clone())], ..Default::default() };
+                    version = Some(t.edit(entity, id, &input)?);
+                }
+                done.push(json!({"action": "queue", "to": to}));
+            }
+            RuleAction::MoveLinked { stage } => {
+                let targets = t.linked(entity, id)?;
+                if targets.is_empty() {
+                    done.push(json!({"action": "move_linked", "stage": stage, "none": true}));
+                }
+                for target in targets {
+                    let moved = t.move_to(target, stage)?;
+                    done.push(json!({
+                        "action": "move_linked", "entity": target.entity.code(), "id": target.id,
+                        "stage": stage, "moved": moved,
+                    }));
+                }
             }
             RuleAction::Comment { text } => {
                 let text = automation::fill(text, &words.title, words.client.as_deref());

@@ -85,3 +85,51 @@ fn a_rule_plans_a_call_and_sets_a_field_on_postgres() {
     let Some(env) = Env::postgres() else { return };
     rules(&env);
 }
+
+/// `--assign queue` and `--move-linked`: a won deal closes its source lead, whose rule hands
+/// it to the queue; the timelines say so in both languages; a stage no linked record has is
+/// refused naming the ones there are.
+fn linked(env: &Env) {
+    env.ok(&["user", "add", "bob", "--name", "Bob"]);
+    env.ok(&["queue", "set", "--mode", "even", "--users", "bob"]);
+    env.ok(&[
+        "rule",
+        "add",
+        "--entity",
+        "deal",
+        "--stage",
+        "WON",
+        "--name",
+        "Close the lead",
+        "--move-linked",
+        "PROCESSED",
+    ]);
+    env.ok(&["rule", "add", "--stage", "PROCESSED", "--name", "Follow-up", "--assign", "queue"]);
+    let shown = env.ok(&["rule", "show", "1"]);
+    assert!(shown.contains("Does: move the linked records to PROCESSED"), "{shown}");
+    let listed = env.ok(&["rule", "list"]);
+    assert!(listed.contains("Follow-up") && listed.contains("hand to the queue"), "{listed}");
+    let lead = env.json(&["lead", "add", "--title", "Vitrine"])["id"].to_string();
+    let deal = env.json(&["deal", "add", "--title", "Vitrine", "--set", &format!("lead={lead}")])["id"].to_string();
+    env.ok(&["deal", "move", &deal, "WON"]);
+    let shown = env.json(&["lead", "show", &lead]);
+    assert_eq!(shown["stage"]["code"], "PROCESSED", "{shown}");
+    assert_eq!(shown["responsible"]["code"], "bob", "{shown}");
+    let deal_shown = env.ok(&["deal", "show", &deal]);
+    assert!(deal_shown.contains(&format!("rule «Close the lead»: moved Lead #{lead} to PROCESSED")), "{deal_shown}");
+    let fr = env.ok(&["--lang", "fr", "lead", "show", &lead]);
+    assert!(fr.contains("confiée à bob par la file"), "{fr}");
+    let bad = env.fails(1, &["rule", "add", "--stage", "NEW", "--move-linked", "Nowhere"]);
+    assert!(bad.contains("Nowhere") && bad.contains("WON"), "{bad}");
+}
+
+#[test]
+fn a_rule_moves_the_linked_lead_and_hands_it_to_the_queue() {
+    linked(&Env::new());
+}
+
+#[test]
+fn a_rule_moves_the_linked_lead_on_postgres() {
+    let Some(env) = Env::postgres() else { return };
+    linked(&env);
+}

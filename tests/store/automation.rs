@@ -237,3 +237,100 @@ pub fn only_administrators_make_rules(mut eng: TestEngine) {
     assert!(e.message(prospect::i18n::Lang::En).contains("stage rules"), "{e}");
     assert!(bob.stage_rules(None).unwrap().is_empty(), "reading them is anyone's");
 }
+
+/// A rule hands the record to the distribution queue: round robin goes on from its last
+/// pick, "to all" leaves the record to nobody, no queue leaves the responsible as it is.
+pub fn a_rule_hands_the_record_to_the_queue(mut eng: TestEngine) {
+    use prospect::domain::queue::QueueMode;
+    eng.add_users(&["bob", "carol"]);
+    eng.set_queue(QueueMode::Even, &["bob".to_string(), "carol".to_string()]).unwrap();
+    eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), rule("Queue", &[], vec![RuleAction::Queue])).unwrap();
+    let mut owners = Vec::new();
+    for title in ["One", "Two", "Three"] {
+        let id = create(&mut eng, Entity::Lead, &[("title", title)], &[]).id;
+        let moved = eng.move_stage(RecordRef::new(Entity::Lead, id), "IN_PROCESS", None, None).unwrap();
+        assert_eq!(moved.version, eng.get(RecordRef::new(Entity::Lead, id)).unwrap().version);
+        owners.push(text_of(&eng, Entity::Lead, id, "responsible"));
+    }
+    assert_eq!(owners, ["bob", "carol", "bob"]);
+    let lead = |eng: &mut TestEngine, title: &str| {
+        let id = create(eng, Entity::Lead, &[("title", title)], &[]).id;
+        eng.move_stage(RecordRef::new(Entity::Lead, id), "IN_PROCESS", None, None).unwrap();
+        id
+    };
+    eng.set_queue(QueueMode::ToAll, &[]).unwrap();
+    let nobody = lead(&mut eng, "Nobody's");
+    assert_eq!(text_of(&eng, Entity::Lead, nobody, "responsible"), "");
+    eng.set_queue(QueueMode::Off, &[]).unwrap();
+    let kept = lead(&mut eng, "Kept");
+    assert_eq!(text_of(&eng, Entity::Lead, kept, "responsible"), "alice");
+    let entry = &eng.timeline(RecordRef::new(Entity::Lead, kept), 1).unwrap()[0];
+    assert_eq!(entry.payload["done"][0]["to"], serde_json::Value::Null, "{}", entry.payload);
+}
+
+/// A rule moves the linked records (a lead's deals, a deal's source lead), whose own stage
+/// rules run in the same move; a rule never runs twice in one chain, and where the chain
+/// stops the timeline says so. A linked move that fails refuses the whole move.
+pub fn a_rule_moves_the_linked_records_and_a_chain_stops_where_it_loops(mut eng: TestEngine) {
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Linked")], &[]).id;
+    let deal = create(&mut eng, Entity::Deal, &[("title", "From the lead"), ("lead", &lead.to_string())], &[]).id;
+    let (l, d) = (RecordRef::new(Entity::Lead, lead), RecordRef::new(Entity::Deal, deal));
+    let moving = |name: &str, entity: Entity, stage: &str| StageRule {
+        entity,
+        ..rule(name, &[], vec![RuleAction::MoveLinked { stage: stage.into() }])
+    };
+    // Lead in progress → its deal to preparation → the lead to processed → the deal to
+    // executing → the lead back in progress, whose rule is already running: it stops there.
+    eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), moving("A", Entity::Lead, "PREPARATION")).unwrap();
+    eng.add_stage_rule(&at(Entity::Deal, "PREPARATION"), moving("B", Entity::Deal, "PROCESSED")).unwrap();
+    eng.add_stage_rule(&at(Entity::Lead, "PROCESSED"), moving("C", Entity::Lead, "EXECUTING")).unwrap();
+    eng.add_stage_rule(&at(Entity::Deal, "EXECUTING"), moving("D", Entity::Deal, "IN_PROCESS")).unwrap();
+    eng.move_stage(l, "IN_PROCESS", None, None).unwrap();
+    assert_eq!(stage_of(&eng, Entity::Deal, deal), "EXECUTING");
+    assert_eq!(stage_of(&eng, Entity::Lead, lead), "IN_PROCESS");
+    let notes = |eng: &TestEngine, what: &str| -> Vec<(String, String)> {
+        eng.timeline(l, 50)
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.payload["stopped"] == what)
+            .map(|t| (t.payload["rule"].as_str().unwrap_or("").to_string(), what.to_string()))
+            .collect()
+    };
+    assert_eq!(notes(&eng, "loop"), [("A".to_string(), "loop".to_string())]);
+    let b = eng.timeline(d, 50).unwrap().into_iter().find(|t| t.payload["rule"] == "B").unwrap();
+    assert_eq!(b.payload["done"][0]["entity"], "lead");
+    assert_eq!(b.payload["done"][0]["moved"], true);
+    // A chain four rules deep stops any fifth rule, and says so: E, on the lead entering In
+    // progress, runs where the lead is moved there by hand, not at the end of A-B-C-D.
+    let note = vec![RuleAction::Comment { text: "E ran".into() }];
+    eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), rule("E", &[], note)).unwrap();
+    eng.move_stage(l, "NEW", None, None).unwrap();
+    eng.move_stage(l, "IN_PROCESS", None, None).unwrap();
+    assert_eq!(notes(&eng, "depth"), [("E".to_string(), "depth".to_string())]);
+    assert_eq!(notes(&eng, "loop").len(), 2);
+    let comments = eng.timeline(l, 80).unwrap().into_iter().filter(|t| t.payload["text"] == "E ran").count();
+    assert_eq!(comments, 1);
+    // A linked move whose own rule fails refuses the whole move: nothing is written, the
+    // message names the rule that set it off.
+    eng.session_as("eve", &["Manager"], None);
+    let to_eve =
+        StageRule { entity: Entity::Deal, ..rule("To Eve", &[], vec![RuleAction::Assign { to: "eve".into() }]) };
+    eng.add_stage_rule(&at(Entity::Deal, "WON"), to_eve).unwrap();
+    eng.add_stage_rule(&at(Entity::Lead, "JUNK"), moving("Close the deal", Entity::Lead, "WON")).unwrap();
+    eng.set_user_active("eve", false).unwrap();
+    let before = (eng.get(l).unwrap().version, eng.get(d).unwrap().version);
+    let e = eng.move_stage(l, "JUNK", None, None).unwrap_err();
+    let said = e.message(prospect::i18n::Lang::En);
+    assert!(said.contains("Close the deal") && said.contains("eve"), "{said}");
+    assert_eq!(
+        (stage_of(&eng, Entity::Lead, lead), stage_of(&eng, Entity::Deal, deal)),
+        ("IN_PROCESS".into(), "EXECUTING".into())
+    );
+    assert_eq!((eng.get(l).unwrap().version, eng.get(d).unwrap().version), before);
+    // A lead without deals: the rule says nothing was there to move.
+    let alone = create(&mut eng, Entity::Lead, &[("title", "Alone")], &[]).id;
+    eng.set_user_active("eve", true).unwrap();
+    eng.move_stage(RecordRef::new(Entity::Lead, alone), "JUNK", None, None).unwrap();
+    let entry = &eng.timeline(RecordRef::new(Entity::Lead, alone), 1).unwrap()[0];
+    assert_eq!(entry.payload["done"][0]["none"], true, "{}", entry.payload);
+}

@@ -117,6 +117,8 @@ macro_rules! contract_suite {
             automation::only_administrators_make_rules,
             activities::a_reminder_is_given_once_to_its_responsible,
             automation::a_rule_hands_the_record_and_its_call_to_someone_else,
+            automation::a_rule_hands_the_record_to_the_queue,
+            automation::a_rule_moves_the_linked_records_and_a_chain_stops_where_it_loops,
             reports::won_lost_and_forecast_count_by_when_and_whom,
             reports::records_left_alone_past_their_stages_limit_are_stale,
             reports::conversion_counts_the_leads_that_came_in_and_what_became_of_them,

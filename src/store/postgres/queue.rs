@@ -22,6 +22,28 @@ fn config_in(c: &mut impl GenericClient) -> Result<QueueConfig> {
     Ok(QueueConfig { mode, users, last: get_in(c, "queue.last")? })
 }
 
+/// The queue's next pick inside a write (a rule handing a record to the queue), its last
+/// pick remembered when the mode goes round: the write is `SERIALIZABLE`, so two writers
+/// reading the same last pick conflict and one is retried, as new leads are.
+pub(crate) fn pick_in(c: &mut impl GenericClient) -> Result<Pick> {
+    let cfg = config_in(c)?;
+    if cfg.mode == QueueMode::Off {
+        return Ok(Pick::Runner);
+    }
+    let mut users = Vec::with_capacity(cfg.users.len());
+    for login in &cfg.users {
+        let active = c.query_opt("SELECT active FROM users WHERE login = $1::text::citext", &[login])?;
+        users.push((login.clone(), active.is_some_and(|r| r.get::<_, bool>(0))));
+    }
+    let pick = next_pick(cfg.mode, &users, cfg.last.as_deref());
+    if let Pick::User(login) = &pick
+        && cfg.mode.remembers_last()
+    {
+        put_in(c, "queue.last", login)?;
+    }
+    Ok(pick)
+}
+
 /// The queue's picks for new leads, its settings and users read once: one lead's
 /// (a create) or a handful's, in order (`records::many::write_new`), with the last pick
 /// written once.

@@ -9,13 +9,14 @@ use crate::domain::automation::StageRule;
 use crate::domain::custom_field::{CustomField, ParseContext};
 use crate::domain::field_filter::FieldCondition;
 use crate::domain::fields::Entity;
+use crate::domain::queue::Pick;
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
 use crate::store::activities::{ActivityDetails, NewActivity};
 use crate::store::engine::Automation;
 use crate::store::records::{ListFilter, RecordInput};
-use crate::store::rules::{RecordWords, RuleTx, Savepoint, rule_from, rule_to};
-use crate::store::{Rule, StoreError};
+use crate::store::rules::{Chain, RecordWords, RuleTx, Savepoint, rule_from, rule_to};
+use crate::store::{RecordRef, Rule, StoreError};
 use postgres::GenericClient;
 
 /// The columns `rule_from` reads, over `stage_rules r` joined to its stage's pipeline `p`.
@@ -100,9 +101,35 @@ pub(crate) struct ServerRules<'t, C: GenericClient> {
     pub c: &'t mut C,
     /// Its stamps and statements.
     pub ctx: &'t WriteCtx<'t>,
+    /// The rules running.
+    pub chain: &'t mut Chain,
 }
 
 impl<C: GenericClient> RuleTx for ServerRules<'_, C> {
+    fn chain(&mut self) -> &mut Chain {
+        self.chain
+    }
+
+    fn queue_pick(&mut self) -> Result<Pick> {
+        super::queue::pick_in(self.c)
+    }
+
+    fn linked(&mut self, entity: Entity, id: i64) -> Result<Vec<RecordRef>> {
+        let (sql, other) = match entity {
+            Entity::Deal => ("SELECT lead_id FROM deals WHERE id = $1 AND lead_id IS NOT NULL", Entity::Lead),
+            Entity::Lead => ("SELECT id FROM deals WHERE lead_id = $1 ORDER BY id", Entity::Deal),
+            _ => return Ok(vec![]),
+        };
+        let rows = self.c.query(sql, &[&id])?;
+        Ok(rows.iter().map(|r| RecordRef::new(other, r.get(0))).collect())
+    }
+
+    fn move_to(&mut self, target: RecordRef, stage: &str) -> Result<bool> {
+        let moved =
+            super::records::move_chained(self.c, self.ctx, target.entity, target.id, stage, None, None, self.chain)?;
+        Ok(!moved.unchanged)
+    }
+
     fn rules_of(&mut self, entity: Entity, stage_id: i64) -> Result<Vec<StageRule>> {
         rules_in(self.c, Some(entity), Some(stage_id), true)
     }

@@ -20,12 +20,12 @@ fn config_in(conn: &Connection) -> rusqlite::Result<QueueConfig> {
     Ok(QueueConfig { mode, users, last: get_in(conn, "queue.last")? })
 }
 
-/// Gives a lead that just arrived by itself (`domain::queue::hands_out`) its responsible per
-/// the queue, in the transaction that created it: the pick is `domain::queue::next_pick`'s.
-pub(crate) fn assign_new(tx: &Connection, id: i64) -> Result<()> {
+/// The queue's next pick, in a write's transaction (under the write lock), remembered when
+/// the mode goes round: `domain::queue::next_pick`'s.
+pub(crate) fn pick_in(tx: &Connection) -> Result<Pick> {
     let cfg = config_in(tx)?;
     if cfg.mode == QueueMode::Off {
-        return Ok(());
+        return Ok(Pick::Runner);
     }
     let mut users = Vec::with_capacity(cfg.users.len());
     for login in &cfg.users {
@@ -35,7 +35,19 @@ pub(crate) fn assign_new(tx: &Connection, id: i64) -> Result<()> {
             .optional()?;
         users.push((login.clone(), active.unwrap_or(false)));
     }
-    match next_pick(cfg.mode, &users, cfg.last.as_deref()) {
+    let pick = next_pick(cfg.mode, &users, cfg.last.as_deref());
+    if let Pick::User(login) = &pick
+        && cfg.mode.remembers_last()
+    {
+        put_in(tx, "queue.last", login)?;
+    }
+    Ok(pick)
+}
+
+/// Gives a lead that just arrived by itself (`domain::queue::hands_out`) its responsible per
+/// the queue, in the transaction that created it.
+pub(crate) fn assign_new(tx: &Connection, id: i64) -> Result<()> {
+    match pick_in(tx)? {
         Pick::Runner => {}
         Pick::Unassigned => {
             tx.prepare_cached("UPDATE leads SET responsible_id = NULL WHERE id = ?1")?.execute([id])?;
@@ -45,9 +57,6 @@ pub(crate) fn assign_new(tx: &Connection, id: i64) -> Result<()> {
                 "UPDATE leads SET responsible_id = (SELECT id FROM users WHERE login = ?1) WHERE id = ?2",
             )?
             .execute(params![login, id])?;
-            if cfg.mode.remembers_last() {
-                put_in(tx, "queue.last", &login)?;
-            }
         }
     }
     Ok(())

@@ -8,13 +8,14 @@ use crate::domain::automation::StageRule;
 use crate::domain::custom_field::{CustomField, ParseContext};
 use crate::domain::field_filter::FieldCondition;
 use crate::domain::fields::Entity;
+use crate::domain::queue::Pick;
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
 use crate::store::activities::NewActivity;
 use crate::store::engine::Automation;
 use crate::store::records::{ListFilter, RecordInput};
-use crate::store::rules::{RecordWords, RuleTx, Savepoint, rule_from, rule_to};
-use crate::store::{Rule, StoreError};
+use crate::store::rules::{Chain, RecordWords, RuleTx, Savepoint, rule_from, rule_to};
+use crate::store::{RecordRef, Rule, StoreError};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 /// The columns `rule_from` reads, over `stage_rules r` joined to its stage's pipeline `p`.
@@ -110,9 +111,36 @@ pub(crate) struct FileRules<'t, 'a, 'c> {
     pub tx: &'t rusqlite::Transaction<'a>,
     /// Its stamps.
     pub ctx: &'t WriteCtx<'c>,
+    /// The rules running.
+    pub chain: &'t mut Chain,
 }
 
 impl RuleTx for FileRules<'_, '_, '_> {
+    fn chain(&mut self) -> &mut Chain {
+        self.chain
+    }
+
+    fn queue_pick(&mut self) -> Result<Pick> {
+        super::queue::pick_in(self.tx)
+    }
+
+    fn linked(&mut self, entity: Entity, id: i64) -> Result<Vec<RecordRef>> {
+        let (sql, other) = match entity {
+            Entity::Deal => ("SELECT lead_id FROM deals WHERE id = ?1 AND lead_id IS NOT NULL", Entity::Lead),
+            Entity::Lead => ("SELECT id FROM deals WHERE lead_id = ?1 ORDER BY id", Entity::Deal),
+            _ => return Ok(vec![]),
+        };
+        let mut st = self.tx.prepare_cached(sql)?;
+        let ids = st.query_map([id], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ids.into_iter().map(|id| RecordRef::new(other, id)).collect())
+    }
+
+    fn move_to(&mut self, target: RecordRef, stage: &str) -> Result<bool> {
+        let moved =
+            super::records::move_chained(self.tx, self.ctx, target.entity, target.id, stage, None, None, self.chain)?;
+        Ok(!moved.unchanged)
+    }
+
     fn rules_of(&mut self, entity: Entity, stage_id: i64) -> Result<Vec<StageRule>> {
         rules_in(self.tx, Some(entity), Some(stage_id), true)
     }

@@ -167,6 +167,12 @@ pub(crate) fn open_product(app: &mut App, product: Option<&Product>) {
 /// comment, and what a failure does; each row says what it takes.
 pub(crate) fn open_stage_rule(app: &mut App, at: crate::service::RuleStage, stage: String) {
     let hinted = |key: &'static str, label: &'static str, hint: String| EntryRow { hint, ..row(key, label, "") };
+    // The linked records' stages: a lead's deals, a deal's source lead.
+    let linked_hint = match at.entity {
+        Some(crate::domain::fields::Entity::Deal) => "PROCESSED, JUNK, …",
+        _ => "WON, LOSE, …",
+    }
+    .to_string();
     let rows = vec![
         hinted("name", "automation.form_name", app.ta("automation.default_name", &[("stage", &stage)])),
         // Keyed as a condition's refusal names its field.
@@ -174,8 +180,10 @@ pub(crate) fn open_stage_rule(app: &mut App, at: crate::service::RuleStage, stag
         hinted("plan", "automation.form_plan", "call, meeting, task, email".into()),
         hinted("subject", "automation.form_subject", app.t("automation.form_subject_hint")),
         hinted("in", "automation.form_in", "1d, 3d, 4h".into()),
+        hinted("responsible", "automation.form_responsible", app.t("automation.form_responsible_hint")),
         hinted("set", "automation.form_set", "priority=high".into()),
         hinted("assign", "automation.form_assign", app.t("automation.form_assign_hint")),
+        hinted("move-linked", "automation.form_move_linked", linked_hint),
         hinted("comment", "automation.form_comment", String::new()),
         hinted("on-error", "automation.form_on_error", "refuse, skip".into()),
     ];
@@ -240,8 +248,9 @@ fn save(app: &App, f: &EntryForm) -> Result<Effect, String> {
                 plan: value(f, "plan"),
                 subject: value(f, "subject"),
                 due_in: value(f, "in"),
-                responsible: String::new(),
+                responsible: value(f, "responsible"),
                 assign: value(f, "assign"),
+                move_linked: value(f, "move-linked"),
                 sets: many("set"),
                 comment: value(f, "comment"),
                 on_error: value(f, "on-error"),

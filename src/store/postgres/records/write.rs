@@ -185,7 +185,8 @@ pub(crate) fn create_in(
     if entity.has_stages() {
         let sql = format!("SELECT stage_id FROM {} WHERE id = $1", entity.table());
         let stage_id: i64 = c.query_one(&sql, &[&saved.id])?.get(0);
-        let rules = &mut super::super::rules::ServerRules { c, ctx };
+        let chain = &mut crate::store::rules::Chain::default();
+        let rules = &mut super::super::rules::ServerRules { c, ctx, chain };
         saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.unwrap_or(saved.version);
     }
     Ok(saved)
@@ -459,6 +460,22 @@ pub(crate) fn move_in(
     reason: Option<&str>,
     expected: Option<i64>,
 ) -> Result<Moved> {
+    move_chained(c, ctx, entity, id, stage, reason, expected, &mut crate::store::rules::Chain::default())
+}
+
+/// A move inside a chain of rules (`move_in` begins one; a rule moving a linked record
+/// goes on with its own).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn move_chained(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    id: i64,
+    stage: &str,
+    reason: Option<&str>,
+    expected: Option<i64>,
+    chain: &mut crate::store::rules::Chain,
+) -> Result<Moved> {
     if !entity.has_stages() {
         return Err(StoreError::Rule(Rule::NoStages { entity }));
     }
@@ -528,7 +545,7 @@ pub(crate) fn move_in(
     )?;
     // The stage's rules, in this transaction: a rule that refuses takes the move back too;
     // a rule's edit raises the version past the move's.
-    let edited = crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx }, entity, id, to.id)?;
+    let edited = crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx, chain }, entity, id, to.id)?;
     log_change(c, ctx, entity, id)?;
     let version = edited.unwrap_or(version + 1);
     Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false })
