@@ -331,6 +331,7 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
             let amount = gross.map(|g| format!(" ({g})")).unwrap_or_default();
             format!("{kind} {name}{sep}{event}{amount}")
         }
+        TimelineKind::IntakeKept => tr("tl.intake_kept", &[("why", &s("why"))]),
         TimelineKind::RuleRan => {
             let head = tr("tl.rule_ran", &[("rule", &s("rule"))]);
             if let Some(why) = p["skipped"].as_str() {

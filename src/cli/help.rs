@@ -245,6 +245,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("triage", "prospect triage"),
     ("queue show", "prospect queue show"),
+    (
+        "settings crm-mode",
+        "prospect settings crm-mode\n  prospect settings crm-mode simple --open-leads convert\n  prospect settings crm-mode classic",
+    ),
     ("queue set", "prospect queue set --mode even --users alice,bob"),
     ("intake email", "prospect intake email message.eml\n  prospect intake email --mbox inbox.mbox"),
     (

@@ -21,6 +21,7 @@ mod records;
 mod reports;
 mod rules;
 mod sections;
+mod settings;
 mod team;
 mod transfer;
 mod views;
@@ -177,6 +178,9 @@ pub enum Command {
     /// Distribution queue: who gets leads that arrive by import, e-mail or JSON.
     #[command(subcommand)]
     Queue(admin::QueueCmd),
+    /// The team's settings: the CRM mode (classic, with leads; simple, without).
+    #[command(subcommand)]
+    Settings(settings::SettingsCmd),
     /// Messages in: e-mails to leads.
     #[command(subcommand)]
     Intake(intake::IntakeCmd),
@@ -303,6 +307,7 @@ fn writes(c: &Command) -> bool {
         Command::Queue(q) => matches!(q, admin::QueueCmd::Set { .. }),
         Command::LostReason(r) => !matches!(r, reports::LostReasonCmd::List),
         Command::Rule(r) => rules::writes(r),
+        Command::Settings(c) => settings::writes(c),
         Command::Remind(_) => true,
         Command::Demo(_) | Command::Import(_) | Command::Intake(_) => true,
         Command::Activity(a) => !matches!(a, activity::ActivityCmd::List { .. } | activity::ActivityCmd::Export { .. }),
@@ -399,6 +404,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(c) => reports::run(&mut session, c),
         Command::LostReason(c) => reports::run_lost_reason(&mut session, c),
         Command::Rule(c) => rules::run(&mut session, c),
+        Command::Settings(c) => settings::run(&mut session, c),
         Command::Remind(a) => activity::run_remind(&mut session, a),
         Command::Quote(c) => documents::run_quote(&mut session, c),
         Command::Invoice(c) => documents::run_invoice(&mut session, c),

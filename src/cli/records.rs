@@ -200,6 +200,24 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 );
             }
             let saved = s.store.create(entity, &rec)?;
+            // CRM simple mode: the lead typed became a deal (and its client); the deal answers.
+            let deal = if entity == Entity::Lead { s.store.intake_deal(saved.id)? } else { None };
+            if let Some(deal) = deal {
+                let record = s.store.get(RecordRef::new(Entity::Deal, deal))?;
+                if s.json {
+                    let mut j = record.to_json();
+                    j["intake_lead"] = json!(saved.id);
+                    j["duplicates"] = json!(duplicates);
+                    output::json(&j);
+                } else {
+                    say("msg.created", &entity_args(Entity::Deal, deal));
+                    let links = record.links.iter().filter(|(e, _)| *e != Entity::Lead);
+                    for (e, r) in links {
+                        say("msg.intake_client", &[("what", entity_word(*e)), ("id", r.id.to_string())]);
+                    }
+                }
+                return Ok(());
+            }
             let record = s.store.get(RecordRef::new(entity, saved.id))?;
             if s.json {
                 let mut j = record.to_json();

@@ -9,6 +9,7 @@ pub mod calendar_in;
 pub mod column_filter;
 pub mod comm;
 pub mod convert;
+pub mod crm_mode;
 pub mod custom_field;
 pub mod dated;
 pub mod dedup;

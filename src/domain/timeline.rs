@@ -37,6 +37,8 @@ pub enum TimelineKind {
     /// A stage rule ran on entering a stage (payload: the rule, what it did or why it was
     /// skipped).
     RuleRan,
+    /// In CRM simple mode, an intake the conversion refused stays a lead (payload: why).
+    IntakeKept,
 }
 
 impl TimelineKind {
@@ -58,6 +60,7 @@ impl TimelineKind {
             Self::Merged => "merged",
             Self::Deleted => "deleted",
             Self::RuleRan => "rule_ran",
+            Self::IntakeKept => "intake_kept",
         }
     }
 
@@ -67,7 +70,7 @@ impl TimelineKind {
     }
 }
 
-const ALL: [TimelineKind; 15] = [
+const ALL: [TimelineKind; 16] = [
     TimelineKind::Created,
     TimelineKind::FieldsChanged,
     TimelineKind::StageMoved,
@@ -83,6 +86,7 @@ const ALL: [TimelineKind; 15] = [
     TimelineKind::Merged,
     TimelineKind::Deleted,
     TimelineKind::RuleRan,
+    TimelineKind::IntakeKept,
 ];
 
 #[cfg(test)]

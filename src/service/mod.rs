@@ -8,6 +8,7 @@ mod activities;
 mod admin;
 mod automation;
 mod convert;
+mod crm_mode;
 mod dated;
 mod documents;
 mod fields;
@@ -32,6 +33,7 @@ use crate::store::{AdminTask, CurrentUser, Engine, OpenOptions, Result, Rule, St
 use std::path::Path;
 
 pub use automation::RuleStage;
+pub use crm_mode::ModeSwitch;
 pub use documents::InvoiceFrom;
 pub use import::{ImportDone, ImportSetup};
 pub use products::{ProductImport, refused_row};

@@ -39,7 +39,17 @@ impl Service {
         };
         self.require_on(Action::Add, entity, responsible)?;
         self.require_linkable(input)?;
+        // In CRM simple mode a new lead becomes a deal (and its client) in the same write.
+        if entity == Entity::Lead && !self.crm_mode()?.has_leads() {
+            self.require_on(Action::Add, Entity::Deal, responsible)?;
+        }
         self.engine.create(entity, input)
+    }
+
+    /// The deal an intake became in CRM simple mode (`None`: it is a lead).
+    pub fn intake_deal(&self, lead_id: i64) -> Result<Option<i64>> {
+        let lead = self.get(RecordRef::new(Entity::Lead, lead_id))?;
+        Ok(lead.links.iter().find(|(e, _)| *e == Entity::Deal).map(|(_, r)| r.id))
     }
 
     /// Refuses linking a record to one the user may not see, named by id: a deal's other

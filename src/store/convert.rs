@@ -48,6 +48,27 @@ impl ConversionPlan {
     }
 }
 
+/// How an intake converts in CRM simple mode (`domain::crm_mode::intake_targets`): into a
+/// deal, with the contact and company the lead names.
+pub fn intake_plan(lead: &crate::domain::record::Record) -> ConversionPlan {
+    let named = |k: &str| !lead.input_text(k).trim().is_empty();
+    let person = named("first_name") && named("last_name");
+    ConversionPlan::new(crate::domain::crm_mode::intake_targets(lead.is_repeat, person, named("company_title")))
+}
+
+/// Whether an intake's conversion refused for the record's sake (a field, a rule): the lead
+/// is kept, not the write refused. The store failing (busy, unreachable, full) is the
+/// write's failure.
+pub(crate) fn keeps_lead(e: &crate::store::StoreError) -> bool {
+    use crate::store::StoreError;
+    !matches!(e, StoreError::Busy(_) | StoreError::Unreachable(..) | StoreError::DiskFull(_) | StoreError::ReadOnly(_))
+}
+
+/// Whether a setting's value is simple mode.
+pub(crate) fn is_simple(setting: Option<String>) -> bool {
+    crate::domain::crm_mode::CrmMode::from_setting(setting.as_deref()) == crate::domain::crm_mode::CrmMode::Simple
+}
+
 /// A conversion refused, before anything is written, for the fields it lacks
 /// (`domain::convert::conversion_lacks`): every one said at once, with the stages requiring
 /// them; none lacking, none refused.

@@ -64,6 +64,21 @@ pub(crate) fn parse_context(
     ParseContext { currency, region, local_instant: crate::store::custom_fields::local_instant, now: Some(now) }
 }
 
+/// What a new record sets off as it enters its first stage (each engine's `entered`): its
+/// stage's rules, an intake's conversion in CRM simple mode. An import reads it once per
+/// handful of rows (each engine's `on_entering`), so a file with neither pays nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct OnEntering {
+    /// Stage rules may run (some are enabled for this kind of record).
+    pub rules: bool,
+    /// A new lead becomes a deal (CRM simple mode).
+    pub simple: bool,
+}
+
+/// Whether any enabled rule is set on a stage of this kind of record (`$1`/`?1`: its code).
+pub(crate) const ANY_ENABLED_SQL: &str = "SELECT EXISTS (SELECT 1 FROM stage_rules r JOIN stages s ON s.id = r.stage_id \
+     JOIN pipelines p ON p.id = s.pipeline_id WHERE r.enabled AND p.entity = $1)";
+
 /// How many rules deep one move may set off others (a rule moving a linked record whose
 /// stage has a rule moving another, …).
 pub(crate) const MAX_DEPTH: usize = 4;

@@ -9,6 +9,7 @@ mod calendar;
 mod cards;
 mod concurrency;
 mod convert;
+mod crm_mode;
 mod documents;
 mod errors;
 mod import;

@@ -206,6 +206,18 @@ pub fn rules_run_on_every_path_that_moves_or_makes_a_record(mut eng: TestEngine)
         panic!("no lead made")
     };
     assert!(ran(&eng, f, "New"));
+    // An import with a stage column: each new lead enters its stage.
+    let rows = [prospect::store::import::ImportRow::new(
+        2,
+        Ok(crate::input(&[("title", "Imported"), ("stage", "IN_PROCESS")])),
+    )];
+    let opts = prospect::store::import::ImportOptions::default();
+    let report = eng.import(Entity::Lead, |from| rows[from.min(1)..].to_vec(), opts, |_| {}).unwrap();
+    let imported = match report.rows.iter().next() {
+        Some((_, prospect::store::import::RowOutcome::Created { id, .. })) => id,
+        other => panic!("{other:?}"),
+    };
+    assert!(ran(&eng, imported, "In progress") && !ran(&eng, imported, "New"));
 }
 
 /// A rule that hands the record over: the move is answered the record's version after the

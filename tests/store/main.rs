@@ -13,6 +13,7 @@ mod admin;
 mod automation;
 mod bulk;
 mod convert;
+mod crm_mode;
 mod custom_fields;
 mod dated;
 mod deal_contacts;
@@ -119,6 +120,8 @@ macro_rules! contract_suite {
             automation::a_rule_hands_the_record_and_its_call_to_someone_else,
             automation::a_rule_hands_the_record_to_the_queue,
             automation::a_rule_moves_the_linked_records_and_a_chain_stops_where_it_loops,
+            crm_mode::in_simple_mode_every_intake_becomes_a_deal_with_its_client,
+            crm_mode::switching_modes_says_what_becomes_of_the_open_leads,
             reports::won_lost_and_forecast_count_by_when_and_whom,
             reports::records_left_alone_past_their_stages_limit_are_stale,
             reports::conversion_counts_the_leads_that_came_in_and_what_became_of_them,

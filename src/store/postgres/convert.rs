@@ -92,6 +92,33 @@ fn create_target(
 }
 
 /// Converts a lead inside the caller's transaction.
+/// CRM simple mode (`domain::crm_mode`): a lead just made becomes its deal and client in the
+/// write that made it (`None`: classic mode, it stays a lead).
+/// A conversion refused (a field the deal requires) keeps the lead, its timeline saying
+/// why: what came in is never lost.
+pub(crate) fn intake_as_deal(c: &mut impl GenericClient, ctx: &WriteCtx, lead_id: i64) -> Result<Option<Converted>> {
+    let lead = get_in(c, Entity::Lead, lead_id)?;
+    c.batch_execute("SAVEPOINT intake_deal")?;
+    match convert_in(c, ctx, lead_id, &crate::store::convert::intake_plan(&lead)) {
+        Ok(done) => {
+            c.batch_execute("RELEASE SAVEPOINT intake_deal")?;
+            Ok(Some(done))
+        }
+        Err(e) if crate::store::convert::keeps_lead(&e) => {
+            c.batch_execute("ROLLBACK TO SAVEPOINT intake_deal; RELEASE SAVEPOINT intake_deal")?;
+            let why = json!({"why": e.message(crate::i18n::lang())});
+            timeline::add(c, Entity::Lead, lead_id, TimelineKind::IntakeKept, ctx, why)?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the database is in CRM simple mode, read in a write.
+pub(crate) fn simple_mode(c: &mut impl GenericClient) -> Result<bool> {
+    Ok(crate::store::convert::is_simple(super::settings::get_in(c, crate::domain::crm_mode::KEY)?))
+}
+
 pub(crate) fn convert_in(
     tx: &mut impl GenericClient,
     ctx: &WriteCtx,

@@ -31,6 +31,8 @@ pub enum AdminTask {
     ChangeCompanyDetails,
     /// `rule add/edit/delete/enable/disable`.
     ChangeRules,
+    /// `settings crm-mode`.
+    ChangeCrmMode,
     /// `db vacuum`.
     Compact,
     /// `db check --repair`.
@@ -55,6 +57,7 @@ impl AdminTask {
             AdminTask::ChangeProducts => "change_products",
             AdminTask::ChangeCompanyDetails => "change_company_details",
             AdminTask::ChangeRules => "change_rules",
+            AdminTask::ChangeCrmMode => "change_crm_mode",
             AdminTask::Compact => "compact",
             AdminTask::Repair => "repair",
         }

@@ -294,6 +294,11 @@ pub enum Rule {
     },
     /// Only leads can be repeat leads.
     OnlyLeadsRepeat,
+    /// Switching to CRM simple mode while leads are open, without saying what becomes of them.
+    OpenLeadsOnSwitch {
+        /// How many are open.
+        count: usize,
+    },
     /// A stage rule failed while the record entered its stage, and refuses the move.
     StageRuleFailed {
         /// The rule's name.
@@ -507,6 +512,7 @@ impl Rule {
             }
             Rule::OnlyLeadsRepeat => t("only_leads_repeat", &[]),
             Rule::StageRuleFailed { rule, why } => t("stage_rule_failed", &[("rule", rule), ("why", why)]),
+            Rule::OpenLeadsOnSwitch { count } => i18n::tr_count(lang, "rule.open_leads_on_switch", *count as u64, &[]),
             Rule::RuleUserGone { login } => t("rule_user_gone", &[("login", login)]),
             Rule::NoSuchStageRule { id } => t("no_such_stage_rule", &[("id", &id.to_string())]),
             Rule::NoActivity { id } => t("no_activity", &[("id", &id.to_string())]),

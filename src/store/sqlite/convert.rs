@@ -184,6 +184,39 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
     Ok(Converted { lead_id, version: moved.version, targets: t.code(), deal, contact, company, stage: moved.to.name })
 }
 
+/// CRM simple mode (`domain::crm_mode`): a lead just made becomes its deal and client in the
+/// write that made it (`None`: classic mode, it stays a lead).
+/// A conversion refused (a field the deal requires) keeps the lead, its timeline saying
+/// why: what came in is never lost.
+pub(crate) fn intake_as_deal(tx: &Transaction, ctx: &WriteCtx, lead_id: i64) -> Result<Option<Converted>> {
+    let lead = get_in(tx, Entity::Lead, lead_id)?;
+    // An import's search entries and match keys kept in memory go back with the savepoint.
+    let kept = super::import::Kept::within(ctx);
+    tx.execute_batch("SAVEPOINT intake_deal")?;
+    match convert_in(tx, ctx, lead_id, &crate::store::convert::intake_plan(&lead)) {
+        Ok(done) => {
+            tx.execute_batch("RELEASE intake_deal")?;
+            Ok(Some(done))
+        }
+        Err(e) if crate::store::convert::keeps_lead(&e) => {
+            tx.execute_batch("ROLLBACK TO intake_deal; RELEASE intake_deal")?;
+            kept.take_back(ctx)?;
+            let why = json!({"why": e.message(crate::i18n::lang())});
+            timeline::add(tx, Entity::Lead, lead_id, TimelineKind::IntakeKept, ctx, why)?;
+            Ok(None)
+        }
+        Err(e) => {
+            let _ = tx.execute_batch("ROLLBACK TO intake_deal; RELEASE intake_deal");
+            Err(e)
+        }
+    }
+}
+
+/// Whether the file is in CRM simple mode, read in a write.
+pub(crate) fn simple_mode(tx: &Transaction) -> Result<bool> {
+    Ok(crate::store::convert::is_simple(super::settings::get_in(tx, crate::domain::crm_mode::KEY)?))
+}
+
 impl Conversion for Store {
     /// Converts a lead (SPEC L6): all or nothing.
     fn convert_lead(&mut self, lead_id: i64, plan: &ConversionPlan) -> Result<Converted> {

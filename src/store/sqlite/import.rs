@@ -13,6 +13,7 @@ use crate::domain::import::DuplicateMode;
 use crate::store::engine::*;
 pub(crate) use crate::store::import::*;
 use crate::store::records::Shown;
+use crate::store::rules::OnEntering;
 use rusqlite::Transaction;
 use std::borrow::Cow;
 
@@ -250,6 +251,8 @@ fn import_rows(
     opts: ImportOptions,
 ) -> Result<Vec<(u64, RowOutcome)>> {
     let (rows, checks): (Vec<ImportRow>, Vec<_>) = handful.into_iter().unzip();
+    // Rules of the stage a new record enters, an intake's conversion (CRM simple mode).
+    let on = super::records::on_entering(tx, entity)?;
     tx.prepare_cached("SAVEPOINT import_rows")?.execute([])?;
     let kept = Kept::mark(ctx);
     // What a row may change: the file, and the match keys (a merge forgets a record's keys
@@ -265,7 +268,7 @@ fn import_rows(
             }
         };
         let before = changes();
-        match write_row(tx, ctx, entity, row, input, checked, opts) {
+        match write_row(tx, ctx, entity, row, input, checked, (opts, on)) {
             Ok(outcome) => done.push((row.line, outcome)),
             Err(e) if is_refusal(&e) && changes() == before => {
                 done.push((row.line, RowOutcome::Rejected { reason: refusal_reason(&e) }));
@@ -273,7 +276,10 @@ fn import_rows(
             Err(e) if is_refusal(&e) => {
                 tx.execute_batch("ROLLBACK TO import_rows; RELEASE import_rows")?;
                 kept.take_back(ctx)?;
-                return rows.iter().map(|row| Ok((row.line, import_row(tx, ctx, entity, row, None, opts)?))).collect();
+                return rows
+                    .iter()
+                    .map(|row| Ok((row.line, import_row(tx, ctx, entity, row, None, (opts, on))?)))
+                    .collect();
             }
             Err(e) => {
                 let _ = tx.execute_batch("ROLLBACK TO import_rows; RELEASE import_rows");
@@ -288,26 +294,38 @@ fn import_rows(
 /// What a bulk write keeps in memory beside the file as rows are written (the new records'
 /// search entries, the match keys), marked where a savepoint begins, so that rows taken back
 /// with the savepoint are taken back here too.
-struct Kept {
+pub(crate) struct Kept {
     entries: Option<usize>,
+    /// Inside a row's savepoint (`within`): how many match-key changes its journal held.
+    keys: Option<usize>,
 }
 
 impl Kept {
     /// Marks where they are now (a savepoint begins).
-    fn mark(ctx: &WriteCtx) -> Kept {
+    pub(crate) fn mark(ctx: &WriteCtx) -> Kept {
         if let Some(m) = ctx.matches() {
             m.borrow_mut().checkpoint();
         }
-        Kept { entries: ctx.search_later.map(search::PendingEntries::len) }
+        Kept { entries: ctx.search_later.map(search::PendingEntries::len), keys: None }
+    }
+
+    /// Marks where they are now inside a savepoint already marked (a row's), keeping its
+    /// journal: a savepoint within the row's (an intake's conversion).
+    pub(crate) fn within(ctx: &WriteCtx) -> Kept {
+        let keys = ctx.matches().map(|m| m.borrow().changes());
+        Kept { entries: ctx.search_later.map(search::PendingEntries::len), keys }
     }
 
     /// Takes back what was kept since `mark` (its savepoint was rolled back).
-    fn take_back(self, ctx: &WriteCtx) -> Result<()> {
+    pub(crate) fn take_back(self, ctx: &WriteCtx) -> Result<()> {
         if let (Some(later), Some(len)) = (ctx.search_later, self.entries) {
             later.truncate(len)?;
         }
         if let Some(m) = ctx.matches() {
-            m.borrow_mut().undo();
+            match self.keys {
+                Some(len) => m.borrow_mut().undo_to(len),
+                None => m.borrow_mut().undo(),
+            }
         }
         Ok(())
     }
@@ -335,7 +353,7 @@ fn import_row(
     entity: Entity,
     row: &ImportRow,
     checked: Option<Result<CheckedNew>>,
-    opts: ImportOptions,
+    opts: (ImportOptions, OnEntering),
 ) -> Result<RowOutcome> {
     let input = match &row.input {
         Ok(i) => i,
@@ -379,7 +397,7 @@ fn write_row(
     row: &ImportRow,
     input: &RecordInput,
     checked: Option<Result<CheckedNew>>,
-    opts: ImportOptions,
+    (opts, on): (ImportOptions, OnEntering),
 ) -> Result<RowOutcome> {
     // Only a contact's companies change (titles become ids): other rows are written as read,
     // without a copy of every field.
@@ -431,7 +449,7 @@ fn write_row(
         return Ok(outcome);
     }
     // The companies a contact's input names became ids above: the check does not read them.
-    let saved = match checked {
+    let mut saved = match checked {
         Some(checked) => create_checked(tx, ctx, &input, checked?)?,
         None => create_record_in(tx, ctx, entity, &input)?,
     };
@@ -440,6 +458,10 @@ fn write_row(
         tx.prepare_cached(&sql)?.execute(rusqlite::params![at, saved.id])?;
     }
     note_left_out(tx, ctx, entity, saved.id, &row.left_out)?;
+    // Its stage's rules, and in CRM simple mode its deal, as a record typed in would.
+    if on.rules || on.simple {
+        super::records::entered(tx, ctx, entity, &mut saved, on)?;
+    }
     Ok(RowOutcome::Created { id: saved.id, left_out })
 }
 

@@ -165,6 +165,20 @@ impl MatchIndex {
         self.journal.as_ref().map_or(0, Vec::len)
     }
 
+    /// Takes back the changes made since the journal held `len` of them (a savepoint inside
+    /// a row's), keeping the journal.
+    pub(crate) fn undo_to(&mut self, len: usize) {
+        let Some(journal) = self.journal.as_mut() else { return };
+        let undone: Vec<_> = journal.drain(len.min(journal.len())..).rev().collect();
+        for (added, hash, id) in undone {
+            if added {
+                self.remove_id(hash, id);
+            } else {
+                self.insert_id(hash, id);
+            }
+        }
+    }
+
     /// Takes back every change since the last `checkpoint`.
     pub(crate) fn undo(&mut self) {
         for (added, hash, id) in self.journal.take().unwrap_or_default().into_iter().rev() {

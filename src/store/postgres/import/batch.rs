@@ -37,6 +37,9 @@ pub(super) struct Batch {
     /// Whether a field of the team's own has a default for this kind of record: every row is
     /// then written a row at a time (`create_in`), which gives new records the defaults.
     pub(super) defaults: bool,
+    /// What a new record sets off (stage rules, CRM simple mode's conversion): then too,
+    /// rows are written one at a time.
+    pub(super) on: crate::store::rules::OnEntering,
 }
 
 /// Ids by (key, value).
@@ -55,7 +58,8 @@ impl Batch {
         let (filled, clients): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
         let defaults =
             crate::store::postgres::custom_fields::fields_of(c, Some(entity))?.iter().any(|f| f.default.is_some());
-        Ok(Batch { entity, opts, known: Known::new(entity), created: (!filled).then(Keys::new), clients, defaults })
+        let on = crate::store::postgres::records::on_entering(c, entity)?;
+        Ok(Batch { entity, opts, known: Known::new(entity), created: (!filled).then(Keys::new), clients, defaults, on })
     }
 }
 
@@ -164,19 +168,22 @@ fn write_handful(
             // Merged into or replacing a record: row by row, on the data as it is now, which
             // answers the rows after it (the keys in memory may no longer be the record's).
             flush(c, ctx, b, &mut h)?;
-            h.outcomes[at] = Some(import_row(c, ctx, entity, row, opts)?);
+            h.outcomes[at] = Some(import_row(c, ctx, entity, row, (opts, b.on))?);
             b.created = None;
             found = Found::look_up(c, ctx.stmts, entity, &keys[at + 1..])?;
             continue;
         }
         // A deal naming other contacts, a row naming fields of the team's own or taking their
-        // defaults: row by row, which links and writes them (`create_in`).
+        // defaults, or setting off stage rules or an intake's conversion: row by row, which
+        // links and writes them (`create_in`, `entered`).
         if (entity == Entity::Deal && !input.contacts.is_empty())
             || b.defaults
+            || b.on.rules
+            || b.on.simple
             || crate::store::custom_fields::names_custom(entity, &input.fields)
         {
             flush(c, ctx, b, &mut h)?;
-            h.outcomes[at] = Some(import_row(c, ctx, entity, row, opts)?);
+            h.outcomes[at] = Some(import_row(c, ctx, entity, row, (opts, b.on))?);
             b.created = None;
             found = Found::look_up(c, ctx.stmts, entity, &keys[at + 1..])?;
             continue;

@@ -20,6 +20,7 @@ use crate::domain::timeline::TimelineKind;
 use crate::store::engine::*;
 use crate::store::import::{ImportOptions, ImportReport, ImportRow, LeftOut, Outcomes, RowOutcome};
 use crate::store::records::{RecordInput, Shown};
+use crate::store::rules::OnEntering;
 use crate::store::sqlite::import::{editable, is_refusal, refusal_reason};
 use postgres::{GenericClient, Transaction};
 use std::borrow::Cow;
@@ -120,7 +121,7 @@ fn import_row(
     ctx: &WriteCtx,
     entity: Entity,
     row: &ImportRow,
-    opts: ImportOptions,
+    opts: (ImportOptions, OnEntering),
 ) -> Result<RowOutcome> {
     let input = match &row.input {
         Ok(i) => i,
@@ -150,7 +151,7 @@ fn write_row(
     entity: Entity,
     row: &ImportRow,
     input: &RecordInput,
-    opts: ImportOptions,
+    (opts, on): (ImportOptions, OnEntering),
 ) -> Result<RowOutcome> {
     // Only a contact's companies change (titles become ids).
     let input: Cow<RecordInput> = if entity == Entity::Contact && !input.companies.is_empty() {
@@ -192,11 +193,15 @@ fn write_row(
             RowOutcome::Replaced { id, matched_by, left_out }
         });
     }
-    let saved = create_record_in(c, ctx, entity, &input)?;
+    let mut saved = create_record_in(c, ctx, entity, &input)?;
     if let Some(at) = row.created_at {
         c.execute(&format!("UPDATE {} SET created_at = $1 WHERE id = $2", entity.table()), &[&at, &saved.id])?;
     }
     note_left_out(c, ctx, entity, saved.id, &row.left_out)?;
+    // Its stage's rules, and in CRM simple mode its deal, as a record typed in would.
+    if on.rules || on.simple {
+        super::records::entered(c, ctx, entity, &mut saved, on)?;
+    }
     Ok(RowOutcome::Created { id: saved.id, left_out })
 }
 

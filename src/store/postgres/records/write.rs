@@ -8,6 +8,7 @@ use crate::domain::dedup::{self, MatchKeys};
 use crate::domain::new_record::{NewPipeline, new_defaults};
 use crate::domain::stage::{StageAt, plan_move};
 use crate::domain::when;
+use crate::store::rules::OnEntering;
 
 /// The repeat-lead rule over the best match of each target (`first(c, target)`, contacts
 /// then companies): the contact and the company a new lead repeats, a matched contact
@@ -182,14 +183,41 @@ pub(crate) fn create_in(
     input: &RecordInput,
 ) -> Result<Saved> {
     let mut saved = create_record_in(c, ctx, entity, input)?;
-    if entity.has_stages() {
+    let simple = entity == Entity::Lead && super::super::convert::simple_mode(c)?;
+    entered(c, ctx, entity, &mut saved, OnEntering { rules: entity.has_stages(), simple })?;
+    Ok(saved)
+}
+
+/// What new records of `entity` set off, as the database stands (an import reads it once).
+pub(crate) fn on_entering(c: &mut impl GenericClient, entity: Entity) -> Result<OnEntering> {
+    let rules = entity.has_stages() && c.query_one(crate::store::rules::ANY_ENABLED_SQL, &[&entity.code()])?.get(0);
+    let simple = entity == Entity::Lead && super::super::convert::simple_mode(c)?;
+    Ok(OnEntering { rules, simple })
+}
+
+/// A record just made enters its stage: the stage's rules run, then (CRM simple mode) a
+/// lead becomes its deal and client; `saved` takes the record's version after.
+pub(crate) fn entered(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    saved: &mut Saved,
+    on: OnEntering,
+) -> Result<()> {
+    if on.rules && entity.has_stages() {
         let sql = format!("SELECT stage_id FROM {} WHERE id = $1", entity.table());
         let stage_id: i64 = c.query_one(&sql, &[&saved.id])?.get(0);
         let chain = &mut crate::store::rules::Chain::default();
         let rules = &mut super::super::rules::ServerRules { c, ctx, chain };
         saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.unwrap_or(saved.version);
     }
-    Ok(saved)
+    if on.simple
+        && entity == Entity::Lead
+        && let Some(done) = super::super::convert::intake_as_deal(c, ctx, saved.id)?
+    {
+        saved.version = done.version;
+    }
+    Ok(())
 }
 
 /// Creates a record inside the caller's transaction (checks, defaults, comms, repeat-lead

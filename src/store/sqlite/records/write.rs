@@ -2,6 +2,7 @@
 //! check, a stage move as `domain::stage::plan_move` plans it, a deletion.
 
 use super::*;
+use crate::store::rules::OnEntering;
 
 /// A new record's input, checked and turned into what its row needs, before the writer has
 /// it: its field values, match-key columns, phones and e-mails, and a lead's match keys. A
@@ -57,17 +58,50 @@ impl CheckedNew {
 }
 
 /// Creates a record from `input` (checked here); a lead or deal made in a stage enters it,
-/// so that stage's rules run (`store::rules`), in this transaction.
+/// so that stage's rules run (`store::rules`), and in CRM simple mode a lead becomes its
+/// deal and client, in this transaction.
 pub(crate) fn create_in(tx: &Transaction, ctx: &WriteCtx, entity: Entity, input: &RecordInput) -> Result<Saved> {
     let mut saved = create_record_in(tx, ctx, entity, input)?;
-    if entity.has_stages() {
+    let on = OnEntering {
+        rules: entity.has_stages(),
+        simple: entity == Entity::Lead && super::super::convert::simple_mode(tx)?,
+    };
+    entered(tx, ctx, entity, &mut saved, on)?;
+    Ok(saved)
+}
+
+/// What new records of `entity` set off, as the file stands (an import reads it once per
+/// handful of rows).
+pub(crate) fn on_entering(tx: &Transaction, entity: Entity) -> Result<OnEntering> {
+    let rules = entity.has_stages()
+        && tx.prepare_cached(crate::store::rules::ANY_ENABLED_SQL)?.query_row([entity.code()], |r| r.get(0))?;
+    let simple = entity == Entity::Lead && super::super::convert::simple_mode(tx)?;
+    Ok(OnEntering { rules, simple })
+}
+
+/// A record just made enters its stage: the stage's rules run, then (CRM simple mode) a
+/// lead becomes its deal and client; `saved` takes the record's version after.
+pub(crate) fn entered(
+    tx: &Transaction,
+    ctx: &WriteCtx,
+    entity: Entity,
+    saved: &mut Saved,
+    on: OnEntering,
+) -> Result<()> {
+    if on.rules && entity.has_stages() {
         let sql = format!("SELECT stage_id FROM {} WHERE id = ?1", entity.table());
         let stage_id: i64 = tx.prepare_cached(&sql)?.query_row([saved.id], |r| r.get(0))?;
         let chain = &mut crate::store::rules::Chain::default();
         let rules = &mut super::super::rules::FileRules { tx, ctx, chain };
         saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.unwrap_or(saved.version);
     }
-    Ok(saved)
+    if on.simple
+        && entity == Entity::Lead
+        && let Some(done) = super::super::convert::intake_as_deal(tx, ctx, saved.id)?
+    {
+        saved.version = done.version;
+    }
+    Ok(())
 }
 
 /// Creates a record from `input` (checked here), its stage's rules aside.
