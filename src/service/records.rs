@@ -48,6 +48,9 @@ impl Service {
 
     /// The deal an intake became in CRM simple mode (`None`: it is a lead).
     pub fn intake_deal(&self, lead_id: i64) -> Result<Option<i64>> {
+        if self.crm_mode()?.has_leads() {
+            return Ok(None);
+        }
         let lead = self.get(RecordRef::new(Entity::Lead, lead_id))?;
         Ok(lead.links.iter().find(|(e, _)| *e == Entity::Deal).map(|(_, r)| r.id))
     }

@@ -249,6 +249,8 @@ pub enum Action {
     NextQueueMode,
     /// Administration: add or remove a user of the queue.
     QueueUsers,
+    /// Administration: the CRM mode (classic, or simple: no leads).
+    CrmMode,
     /// Triage: move the lead to the next stage.
     TriageQualify,
     /// Triage: junk the lead (with a reason).

@@ -152,6 +152,9 @@ pub struct App {
     /// administration screens offer their writing keys. Told at start and by every load of
     /// those screens; the service decides anyway.
     pub admin: bool,
+    /// Classic, or simple: no lead screens, a new record on the deal board is a deal with
+    /// its client (told with the reference lists).
+    pub crm_mode: crate::domain::crm_mode::CrmMode,
     /// Overlay.
     pub overlay: Overlay,
     /// Status message.
@@ -191,6 +194,15 @@ pub struct App {
 }
 
 impl App {
+    /// The header's tabs: every one, but the lead board and list in CRM simple mode.
+    pub fn tabs(&self) -> Vec<super::action::Tab> {
+        use super::action::Tab;
+        Tab::ALL
+            .into_iter()
+            .filter(|t| self.crm_mode.has_leads() || !matches!(t, Tab::LeadBoard | Tab::LeadList))
+            .collect()
+    }
+
     /// A fresh app for `user` on `file`.
     pub fn new(lang: Lang, user: &str, file: &str, now_ms: i64) -> App {
         App {
@@ -224,6 +236,7 @@ impl App {
             documents: Default::default(),
             reports: Default::default(),
             admin: false,
+            crm_mode: Default::default(),
             overlay: Overlay::None,
             status: None,
             waiting: false,

@@ -180,10 +180,11 @@ pub enum Effect {
     /// The current user's activity counters.
     LoadCounters,
     /// Activities board counts (bounds: now, tomorrow, next week, week after), of the leads
-    /// of `responsible` (a login) or, without one, of everyone's.
-    LoadAgenda { bounds: [i64; 4], responsible: Option<String> },
+    /// (deals in CRM simple mode) of `responsible` (a login) or, without one, of everyone's.
+    LoadAgenda { entity: Entity, bounds: [i64; 4], responsible: Option<String> },
     /// A page of an activities-board column: `limit` rows from `offset`.
     LoadAgendaPage {
+        entity: Entity,
         bucket: crate::domain::agenda::ActivityBucket,
         range: crate::store::records::NextActivity,
         responsible: Option<String>,
@@ -309,6 +310,8 @@ pub enum StoreEvent {
         /// The lost reasons a failure stage offers.
         lost_reasons: Vec<crate::domain::report::reasons::LostReason>,
         admin: bool,
+        /// Classic, or simple (no lead screens).
+        crm_mode: crate::domain::crm_mode::CrmMode,
     },
     /// A write succeeded; `message` says what happened.
     Saved { entity: Entity, id: i64, message: String, open: bool, moved_to: Option<i64> },

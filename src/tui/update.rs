@@ -72,8 +72,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Show(tab) => show_tab(app, tab),
         Action::NextTab => {
-            let i = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
-            show_tab(app, Tab::ALL[(i + 1) % Tab::ALL.len()])
+            let tabs = app.tabs();
+            let i = tabs.iter().position(|t| *t == app.tab).unwrap_or(0);
+            show_tab(app, tabs[(i + 1) % tabs.len()])
         }
         Action::Refresh => {
             // Pipelines, users and sources may have been added meanwhile (by the CLI, say).
@@ -89,6 +90,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             } else {
                 vec![]
             }
+        }
+        Action::Triage if !app.crm_mode.has_leads() => {
+            super::app::warn(app, app.t("tui.simple_no_leads"));
+            vec![]
         }
         Action::Triage => {
             if app.screen != Screen::Triage {
@@ -111,6 +116,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Screen::Welcome | Screen::Agenda | Screen::Calendar | Screen::Triage | Screen::Team => Entity::Lead,
                 Screen::Documents | Screen::Reports => Entity::Deal,
             };
+            // Simple mode: a new lead or deal is typed as an intake (a lead's fields: the
+            // client's name, phone, company), saved as a deal with its client.
+            let entity = match entity {
+                Entity::Lead | Entity::Deal if !app.crm_mode.has_leads() => Entity::Lead,
+                other => other,
+            };
             form::open_draft(app, entity);
             vec![]
         }
@@ -131,6 +142,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Shows a tab's screen and asks for what it shows.
 pub(crate) fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
+    // Simple mode has no lead screens: their keys show the deals'.
+    let tab = match tab {
+        Tab::LeadBoard if !app.crm_mode.has_leads() => Tab::DealBoard,
+        Tab::LeadList if !app.crm_mode.has_leads() => Tab::DealList,
+        other => other,
+    };
     app.tab = tab;
     app.back.clear();
     app.form = None;
@@ -308,12 +325,19 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        StoreEvent::Reference { users, pipelines, sources, lost_reasons, admin } => {
+        StoreEvent::Reference { users, pipelines, sources, lost_reasons, admin, crm_mode } => {
             app.admin = admin;
             app.lost_reasons = lost_reasons;
             app.users = users;
             app.pipelines = pipelines;
             app.sources = sources;
+            app.crm_mode = crm_mode;
+            // Simple mode has no lead screens: one showing goes to the deals.
+            let on_leads =
+                matches!(app.screen, Screen::Board(Entity::Lead) | Screen::List(Entity::Lead) | Screen::Triage);
+            if !crm_mode.has_leads() && on_leads {
+                return show_tab(app, Tab::DealBoard);
+            }
             vec![]
         }
         StoreEvent::Saved { entity, id, message, open, moved_to } => {

@@ -122,6 +122,11 @@ pub(crate) fn bucket_range(
 /// within before the next page is asked for. A first page is a screenful and twice this.
 pub(crate) const LOAD_AHEAD: usize = 20;
 
+/// What the board shows: leads, or deals in CRM simple mode (which has none).
+pub fn agenda_entity(app: &App) -> Entity {
+    if app.crm_mode.has_leads() { Entity::Lead } else { Entity::Deal }
+}
+
 /// Whose leads the board shows: the user's, or everyone's (`None`).
 fn responsible(app: &App) -> Option<String> {
     (!app.agenda.everyone).then(|| app.user.clone())
@@ -129,12 +134,13 @@ fn responsible(app: &App) -> Option<String> {
 
 /// The column counts of the board, for the leads it shows.
 pub(crate) fn load(app: &App) -> Effect {
-    Effect::LoadAgenda { bounds: agenda_bounds(app), responsible: responsible(app) }
+    Effect::LoadAgenda { entity: agenda_entity(app), bounds: agenda_bounds(app), responsible: responsible(app) }
 }
 
 fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
     let bounds = agenda_bounds(app);
     let responsible = responsible(app);
+    let entity = agenda_entity(app);
     // A screen of cards and what the cursor reaches before the next page comes: six columns
     // of a full `PAGE` each were half of the board's time at 100k leads.
     let limit = (app.cards_per_screen() + 2 * LOAD_AHEAD).min(PAGE);
@@ -144,6 +150,7 @@ fn agenda_page(app: &mut App, index: usize, offset: usize) -> Option<Effect> {
     }
     col.pending = true;
     Some(Effect::LoadAgendaPage {
+        entity,
         bucket: col.bucket,
         range: bucket_range(col.bucket, bounds),
         responsible,
@@ -241,7 +248,7 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let plans = app.agenda.follow.as_ref().filter(|f| f.id == id).map_or(0, |f| f.plans) + 1;
             app.agenda.follow = Some(Follow { bucket, id, title, plans });
             return vec![Effect::PlanActivity {
-                targets: vec![RecordRef::new(Entity::Lead, id)],
+                targets: vec![RecordRef::new(agenda_entity(app), id)],
                 kind: crate::domain::activity::ActivityKind::Call,
                 subject: String::new(),
                 deadline: deadline.timestamp_millis(),
@@ -254,9 +261,9 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::CompleteActivity | Action::Open | Action::PlanActivity => {
             let Some((id, title)) = target_card(app) else { return vec![] };
             match action {
-                Action::CompleteActivity => return vec![Effect::CompleteNext { entity: Entity::Lead, id }],
-                Action::Open => return open_record(app, Entity::Lead, id),
-                _ => open_plan(app, vec![RecordRef::new(Entity::Lead, id)], title),
+                Action::CompleteActivity => return vec![Effect::CompleteNext { entity: agenda_entity(app), id }],
+                Action::Open => return open_record(app, agenda_entity(app), id),
+                _ => open_plan(app, vec![RecordRef::new(agenda_entity(app), id)], title),
             }
         }
         _ => {}
@@ -421,7 +428,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
             } else {
                 Style::default()
             };
-            lines.extend(card_lines(app, Entity::Lead, card, base, color, cw));
+            lines.extend(card_lines(app, agenda_entity(app), card, base, color, cw));
             lines.push(Line::from(""));
         }
         f.render_widget(Paragraph::new(lines), rect);

@@ -32,11 +32,13 @@ const BRAND: &str = " Prospect ";
 /// The header's tabs in `style`: (brand or not, each tab's text, the gap before each).
 pub fn tab_texts(app: &App, style: TabStyle) -> (bool, Vec<String>, &'static str) {
     let name = |t: Tab, short: bool| app.t(if short { t.short_label_key() } else { t.label_key() });
-    let texts = Tab::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let n = i + 1;
+    let texts = app
+        .tabs()
+        .into_iter()
+        .map(|t| {
+            // Numbered as their keys are, even with the lead tabs hidden (simple mode).
+            let n = Tab::ALL.iter().position(|x| *x == t).unwrap_or(0) + 1;
+            let t = &t;
             match style {
                 TabStyle::Roomy => format!(" {n} {} ", name(*t, false)),
                 TabStyle::Full => format!("{n} {}", name(*t, false)),
@@ -71,7 +73,7 @@ pub fn tab_at(app: &App, width: u16, x: u16) -> Option<Tab> {
     use unicode_width::UnicodeWidthStr;
     let (brand, texts, gap) = tab_texts(app, tab_style(app, width as usize));
     let mut at = if brand { BRAND.width() } else { 0 };
-    for (tab, text) in Tab::ALL.iter().zip(texts) {
+    for (tab, text) in app.tabs().iter().zip(texts) {
         at += gap.width();
         let end = at + text.width();
         if (at..end).contains(&(x as usize)) {
@@ -89,7 +91,7 @@ pub fn draw_header(app: &App, f: &mut Frame, area: Rect) {
     if brand {
         spans.push(Span::styled(BRAND, Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)));
     }
-    for (tab, label) in Tab::ALL.iter().zip(texts) {
+    for (tab, label) in app.tabs().iter().zip(texts) {
         // The administration and the documents screens are no tab: none is lit there.
         let here = !matches!(app.screen, crate::tui::app::Screen::Team | crate::tui::app::Screen::Documents);
         let style = if here && *tab == app.tab {

@@ -280,6 +280,20 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
             let mode = tr_in(lang, &format!("team.queue.{}", cfg.mode.code()), &[]);
             t("queue", &[("mode", &mode), ("users", &cfg.users.join(", "))])
         }
+        AdminOp::SetCrmMode { mode, open } => {
+            let done = store.set_crm_mode(mode, open)?;
+            let mut said = vec![tr_in(lang, &format!("crm_mode.set_{}", mode.code()), &[])];
+            if !done.converted.is_empty() {
+                said.push(crate::i18n::tr_count(lang, "crm_mode.converted", done.converted.len() as u64, &[]));
+            }
+            if done.kept > 0 {
+                said.push(crate::i18n::tr_count(lang, "crm_mode.kept", done.kept as u64, &[]));
+            }
+            if let Some((id, why)) = done.refused.first() {
+                said.push(tr_in(lang, "crm_mode.refused", &[("id", &id.to_string()), ("why", why)]));
+            }
+            said.join(" ")
+        }
     };
     Ok(vec![StoreEvent::AdminDone { message }])
 }

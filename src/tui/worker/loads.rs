@@ -172,6 +172,7 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 sources,
                 lost_reasons,
                 admin: super::admin::administers(store),
+                crm_mode: store.crm_mode()?,
             }]
         }
         Effect::LoadTriage { exclude, first } => {
@@ -181,10 +182,10 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let hits = if text.trim().is_empty() { vec![] } else { store.search(&text, 30)? };
             vec![StoreEvent::SearchResults { generation, hits }]
         }
-        Effect::LoadAgenda { bounds, responsible: None } => {
-            vec![StoreEvent::AgendaCounts(store.activity_board_counts(Entity::Lead, bounds)?)]
+        Effect::LoadAgenda { entity, bounds, responsible: None } => {
+            vec![StoreEvent::AgendaCounts(store.activity_board_counts(entity, bounds)?)]
         }
-        Effect::LoadAgenda { bounds, responsible: Some(login) } => {
+        Effect::LoadAgenda { entity, bounds, responsible: Some(login) } => {
             // One user's leads: the same six ranges as the engine's counts, with the list's
             // "mine" filter.
             let mut counts = [0i64; 6];
@@ -195,11 +196,11 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                     responsible: Some(login.clone()),
                     ..Default::default()
                 };
-                *n = store.list_count(Entity::Lead, &filter)?;
+                *n = store.list_count(entity, &filter)?;
             }
             vec![StoreEvent::AgendaCounts(counts)]
         }
-        Effect::LoadAgendaPage { bucket, range, responsible, offset, limit } => {
+        Effect::LoadAgendaPage { entity, bucket, range, responsible, offset, limit } => {
             let filter = ListFilter {
                 next_activity: Some(range),
                 open_stages_only: true,
@@ -212,7 +213,7 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 limit,
                 ..Default::default()
             };
-            vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(Entity::Lead, &filter)? }]
+            vec![StoreEvent::AgendaPage { bucket, offset, rows: store.list(entity, &filter)? }]
         }
         Effect::LoadCalendar { days, list_from, list_to, limit, hours, by, day } => {
             // A salesperson's calendar: their own activities, and the records they may see

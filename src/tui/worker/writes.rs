@@ -202,6 +202,14 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
         }
         Effect::Create { entity, input, open } => {
             let saved = store.create(entity, &input)?;
+            // CRM simple mode: the lead typed became a deal, which the screens show.
+            let (entity, saved) = match entity {
+                Entity::Lead => match store.intake_deal(saved.id)? {
+                    Some(deal) => (Entity::Deal, crate::store::Saved { id: deal, ..saved }),
+                    None => (entity, saved),
+                },
+                _ => (entity, saved),
+            };
             let message =
                 tr_in(lang, "msg.created", &[("entity", &entity_word(lang, entity)), ("id", &saved.id.to_string())]);
             let moved_to = stage_of(store, entity, saved.id);
@@ -384,6 +392,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                     sources: store.sources()?.into_iter().map(|s| (s.code, s.name)).collect(),
                     lost_reasons: store.lost_reasons()?,
                     admin: super::admin::administers(store),
+                    crm_mode: store.crm_mode()?,
                 },
                 StoreEvent::Saved { entity: Entity::Lead, id: 0, message, open: false, moved_to: None },
             ]

@@ -13,6 +13,7 @@ use prospect::tui::app::{Overlay, Screen};
 mod agenda;
 mod board;
 mod calendar;
+mod crm_mode;
 mod documents;
 mod form;
 mod import;

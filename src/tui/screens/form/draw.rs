@@ -34,6 +34,10 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
                 app.ta("meta.version", &[("version", &r.version.to_string())])
             )
         }
+        // Simple mode: what is typed becomes a deal with its client.
+        None if form.entity == Entity::Lead && !app.crm_mode.has_leads() => {
+            format!(" {} · {}", app.t("tui.new_record"), app.t("tui.new_intake"))
+        }
         None => format!(" {} · {}", app.t("tui.new_record"), entity_word),
     };
     let [title_area, bar_area, left, right] = areas(area);

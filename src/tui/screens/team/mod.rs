@@ -273,6 +273,8 @@ pub enum TeamPick {
     StageRule,
     /// Where a deleted source's records go (`NONE`: nowhere, refused when one uses it).
     SourceMoveTo { source: String },
+    /// The CRM mode (`classic`, `simple:convert`, `simple:keep`).
+    CrmMode,
     /// A new field's type.
     FieldType { code: String },
     /// The kind of record a new link field points at.
@@ -465,6 +467,7 @@ pub(crate) fn picked(app: &mut App, pick: TeamPick, value: String) -> Vec<Effect
         | TeamPick::PipelineMoveTo { .. }
         | TeamPick::StageRule => stages::picked(app, pick, value),
         TeamPick::SourceMoveTo { source } => tail::picked(source, value),
+        TeamPick::CrmMode => tail::crm_mode_picked(&value),
         TeamPick::FieldType { .. }
         | TeamPick::FieldLinkTo { .. }
         | TeamPick::FieldRequiredFrom { .. }

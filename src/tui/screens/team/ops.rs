@@ -76,6 +76,8 @@ pub enum AdminOp {
     DeleteSource { source: String, move_to: Option<String> },
     /// The queue's mode and users.
     SetQueue { mode: crate::domain::queue::QueueMode, users: Vec<String> },
+    /// The CRM mode, and what becomes of open leads going to simple mode.
+    SetCrmMode { mode: crate::domain::crm_mode::CrmMode, open: Option<crate::domain::crm_mode::OpenLeads> },
     /// Add a product (`id` none) or change product `id`.
     SaveProduct { id: Option<i64>, input: Box<crate::domain::product::ProductInput> },
     /// Add a stage automation rule.

@@ -27,6 +27,7 @@ pub(super) fn bindings(pane: TeamPane, admin: bool) -> Vec<Binding> {
         (TeamPane::Queue, true) => vec![
             b(&[k('m')], NextQueueMode, "team.key_queue_mode", true),
             b(&[k(' '), code(KeyCode::Enter)], QueueUsers, "team.key_queue_user", true),
+            b(&[k('c')], CrmMode, "team.key_crm_mode", true),
         ],
         (_, true) => vec![
             b(&[k('a')], AdminAdd, "team.key_add_source", true),
@@ -77,6 +78,12 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let mode = QueueMode::ALL[(at + 1) % QueueMode::ALL.len()];
             return vec![Effect::Admin(AdminOp::SetQueue { mode, users: queue.users })];
         }
+        (TeamPane::Queue, Action::CrmMode) => {
+            let item = |code: &str| (code.to_string(), app.t(&format!("team.crm_mode_{}", code.replace(':', "_"))));
+            let items = vec![item("classic"), item("simple:convert"), item("simple:keep")];
+            let at = if app.crm_mode.has_leads() { 0 } else { 1 };
+            pick(app, TeamPick::CrmMode, app.t("team.crm_mode_title"), items, at);
+        }
         (TeamPane::Queue, Action::QueueUsers) => {
             let Some(user) = app.team.data.users.get(app.team.cursor()) else { return vec![] };
             let mut users = queue.users;
@@ -102,6 +109,16 @@ pub(super) fn prompted(asked: TeamAsk, name: String) -> Answered {
     Answered::Close(vec![Effect::Admin(op)])
 }
 
+/// The CRM mode picked: `classic`, or `simple:convert|keep` (what becomes of open leads).
+pub(super) fn crm_mode_picked(value: &str) -> Vec<Effect> {
+    use crate::domain::crm_mode::{CrmMode, OpenLeads};
+    let (mode, open) = match value.split_once(':') {
+        Some((_, open)) => (CrmMode::Simple, OpenLeads::parse(open).ok()),
+        None => (CrmMode::Classic, None),
+    };
+    vec![Effect::Admin(AdminOp::SetCrmMode { mode, open })]
+}
+
 /// Where a deleted source's records go (`NONE`: it must be unused).
 pub(super) fn picked(source: String, value: String) -> Vec<Effect> {
     let move_to = (value != NONE).then_some(value);
@@ -122,8 +139,13 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
         &[("users", &queue.users.join(", ")), ("last", queue.last.as_deref().unwrap_or("-"))],
     );
     let mode = app.ta("team.queue_mode", &[("mode", &app.t(&format!("team.queue.{}", queue.mode.code())))]);
-    let mut lines =
-        vec![Line::from(Span::styled(fit(&format!(" {mode}"), w), Style::default().add_modifier(Modifier::BOLD)))];
+    let crm = app.t(&format!("crm_mode.is_{}", app.crm_mode.code()));
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::from(Span::styled(fit(&format!(" {crm}"), w), bold)),
+        Line::from(""),
+        Line::from(Span::styled(fit(&format!(" {mode}"), w), bold)),
+    ];
     lines.extend(wrapped(&said, w.saturating_sub(1)).into_iter().map(|l| Line::from(format!(" {l}"))));
     lines.push(Line::from(""));
     let top = lines.len() as u16;
