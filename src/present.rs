@@ -353,6 +353,12 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
     }
 }
 
+/// The stage rules that ran on a move, in `lang`: `Rule «Call new leads» ran.`
+pub fn rules_ran(lang: Lang, names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|n| tr_in(lang, "msg.rule_name", &[("name", n)])).collect();
+    crate::i18n::tr_count(lang, "msg.rules_ran", names.len() as u64, &[("names", &names.join(", "))])
+}
+
 /// What a stage rule's action does, in `lang`: `plan a call “Call {client}” due in 1
 /// working day` (the rules' lists, on the command line and the Stages pane).
 pub fn rule_action(lang: Lang, a: &crate::domain::automation::RuleAction) -> String {

@@ -393,12 +393,16 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 j["to"] = stage(&moved.to);
                 j["completed_activities"] = json!(moved.completed_activities);
                 j["unchanged"] = json!(moved.unchanged);
+                j["rules"] = json!(moved.rules);
                 output::json(&j);
             } else {
                 let mut a = entity_args(entity, m.id).to_vec();
                 a.push(("from", moved.from.name.clone()));
                 a.push(("to", moved.to.name.clone()));
                 say(if moved.unchanged { "msg.already_in_stage" } else { "msg.moved" }, &a);
+                if !moved.rules.is_empty() {
+                    println!("{}", crate::present::rules_ran(crate::i18n::lang(), &moved.rules));
+                }
             }
         }
         Op::Comment(c) => {

@@ -220,6 +220,9 @@ pub struct Moved {
     pub completed_activities: usize,
     /// The record was already in that stage: nothing was written.
     pub unchanged: bool,
+    /// The stage rules that ran on entering it, by name (their timeline entries say what
+    /// they did): the screens and the command line say so.
+    pub rules: Vec<String>,
 }
 
 /// Which records an activities-board column holds, by their nearest open activity.

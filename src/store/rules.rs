@@ -145,12 +145,21 @@ pub(crate) enum Savepoint {
     Undo,
 }
 
-/// Runs the rules of the stage a record just entered; the record's version after their
-/// edits (`None`: they edited nothing). The version is counted here, not read back: once a
-/// rule hands the record to someone else, a restricted mover's connection (row-level
-/// security on PostgreSQL) may no longer read it.
-pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -> Result<Option<i64>> {
+/// What the rules of a stage did to the record that entered it.
+#[derive(Debug, Default)]
+pub(crate) struct RulesRan {
+    /// The record's version after their edits (`None`: they edited nothing). Counted here,
+    /// not read back: once a rule hands the record to someone else, a restricted mover's
+    /// connection (row-level security on PostgreSQL) may no longer read it.
+    pub version: Option<i64>,
+    /// The names of those that ran.
+    pub names: Vec<String>,
+}
+
+/// Runs the rules of the stage a record just entered.
+pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -> Result<RulesRan> {
     let mut version = None;
+    let mut names = Vec::new();
     for rule in t.rules_of(entity, stage_id)? {
         if !automation::applies(&rule, entity, stage_id) {
             continue;
@@ -181,6 +190,7 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
                 t.note(entity, id, TimelineKind::RuleRan, payload)?;
                 t.savepoint(Savepoint::Keep)?;
                 version = edited.or(version);
+                names.push(rule.name.clone());
             }
             // The store failing (busy, a lost connection, a full disk) is no rule's failure:
             // the move fails as any write would, and may be tried again.
@@ -204,7 +214,7 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
             }
         }
     }
-    Ok(version)
+    Ok(RulesRan { version, names })
 }
 
 /// What a rule did (kept on the timeline, in no language: the timeline says it in the

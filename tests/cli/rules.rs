@@ -44,7 +44,8 @@ fn rules(env: &Env) {
         serde_json::json!({"action": "set", "field": "priority", "value": "high"})
     );
     let lead = env.json(&["lead", "add", "--title", "Fours", "--company-title", "Boulangerie Morel"])["id"].to_string();
-    env.ok(&["lead", "move", &lead, "IN_PROCESS"]);
+    let said = env.ok(&["lead", "move", &lead, "IN_PROCESS"]);
+    assert!(said.contains("Rule «Call in progress» ran"), "{said}");
     let acts = env.json(&["activity", "list", "--all"]);
     assert_eq!(acts[0]["subject"], "Call Boulangerie Morel", "{acts}");
     let shown = env.ok(&["lead", "show", &lead]);

@@ -84,6 +84,7 @@ pub fn a_rule_plans_a_call_and_sets_a_field_when_a_lead_enters_its_stage(mut eng
     // The move answers the record's version after the rule's edit: an edit made with it
     // goes through.
     assert_eq!(moved.version, eng.get(lead).unwrap().version);
+    assert_eq!(moved.rules, ["Call in progress"], "the move says which rules ran");
     // Moving within the stage again runs nothing; leaving and entering again runs it again.
     eng.move_stage(lead, "IN_PROCESS", None, None).unwrap();
     assert_eq!(planned(&eng, lead).len(), 1);

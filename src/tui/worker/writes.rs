@@ -132,7 +132,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 }
                 other => other?,
             };
-            let message = tr_in(
+            let mut message = tr_in(
                 lang,
                 "msg.moved",
                 &[
@@ -142,6 +142,10 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                     ("to", &moved.to.name),
                 ],
             );
+            // The stage's rules that ran are said: what they did is on the timeline.
+            if !moved.rules.is_empty() {
+                message = format!("{message} {}", crate::present::rules_ran(lang, &moved.rules));
+            }
             vec![
                 StoreEvent::Moved { entity, id, stage_id: moved.to.id },
                 StoreEvent::Saved { entity, id, message, open: false, moved_to: Some(moved.to.id) },

@@ -573,6 +573,8 @@ fn a_stage_rule_is_made_in_the_stages_pane_and_runs_from_triage() {
     let lead = h.app.triage.item.as_ref().expect("a lead to triage").record.id;
     assert_eq!(lead, inbound);
     h.act(TriageQualify);
+    let said = h.app.status.clone().map(|(m, _)| m).unwrap_or_default();
+    assert!(said.contains("Rule «Call in progress» ran"), "{said}");
     let timeline = h.other().timeline(RecordRef::new(Entity::Lead, lead), 5).unwrap();
     assert_eq!(timeline[0].kind.code(), "rule_ran", "{timeline:?}");
     // `W`: off.

@@ -209,7 +209,7 @@ pub(crate) fn entered(
         let stage_id: i64 = c.query_one(&sql, &[&saved.id])?.get(0);
         let chain = &mut crate::store::rules::Chain::default();
         let rules = &mut super::super::rules::ServerRules { c, ctx, chain };
-        saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.unwrap_or(saved.version);
+        saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.version.unwrap_or(saved.version);
     }
     if on.simple
         && entity == Entity::Lead
@@ -531,7 +531,7 @@ pub(crate) fn move_chained(
     if plan.unchanged {
         // Six scripts moving one lead to one stage all get what they asked for: a success
         // that writes nothing (no timeline entry, no new version).
-        return Ok(Moved { id, from, to, version, completed_activities: 0, unchanged: true });
+        return Ok(Moved { id, from, to, version, completed_activities: 0, unchanged: true, rules: vec![] });
     }
     let missing = missing_for_move(c, entity, id, from.pipeline_id, to.id)?;
     if !missing.is_empty() {
@@ -575,8 +575,8 @@ pub(crate) fn move_chained(
     // a rule's edit raises the version past the move's.
     let edited = crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx, chain }, entity, id, to.id)?;
     log_change(c, ctx, entity, id)?;
-    let version = edited.unwrap_or(version + 1);
-    Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false })
+    let version = edited.version.unwrap_or(version + 1);
+    Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false, rules: edited.names })
 }
 
 /// Deletes a record, its comms, custom values and the activities bound only to it; its

@@ -93,7 +93,7 @@ pub(crate) fn entered(
         let stage_id: i64 = tx.prepare_cached(&sql)?.query_row([saved.id], |r| r.get(0))?;
         let chain = &mut crate::store::rules::Chain::default();
         let rules = &mut super::super::rules::FileRules { tx, ctx, chain };
-        saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.unwrap_or(saved.version);
+        saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.version.unwrap_or(saved.version);
     }
     if on.simple
         && entity == Entity::Lead
@@ -496,7 +496,7 @@ pub(crate) fn move_chained(
     if plan.unchanged {
         // Six scripts moving one lead to one stage all get what they asked for: a success
         // that writes nothing (no timeline entry, no new version).
-        return Ok(Moved { id, from, to, version, completed_activities: 0, unchanged: true });
+        return Ok(Moved { id, from, to, version, completed_activities: 0, unchanged: true, rules: vec![] });
     }
     let missing = missing_for_move(tx, entity, id, from.pipeline_id, to.id)?;
     if !missing.is_empty() {
@@ -540,8 +540,8 @@ pub(crate) fn move_chained(
     // a rule's edit raises the version past the move's.
     let edited = crate::store::rules::run(&mut super::super::rules::FileRules { tx, ctx, chain }, entity, id, to.id)?;
     log_change(tx, ctx, entity, id)?;
-    let version = edited.unwrap_or(version + 1);
-    Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false })
+    let version = edited.version.unwrap_or(version + 1);
+    Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false, rules: edited.names })
 }
 
 pub(super) fn delete_in(
