@@ -159,6 +159,12 @@ pub enum Effect {
         priority: crate::domain::activity::Priority,
         responsible: Option<String>,
         reminder_minutes: Option<i64>,
+        /// A call's or e-mail's direction (`in`, `out`).
+        direction: Option<String>,
+        /// Where a meeting takes place.
+        location: Option<String>,
+        /// A longer text.
+        description: Option<String>,
     },
     /// Bulk actions on list rows.
     BulkMove {

@@ -43,6 +43,12 @@ pub struct PlanForm {
     pub responsible: usize,
     /// Reminder before it is due (empty: none).
     pub reminder: TextInput,
+    /// A call's or e-mail's direction: index into none, incoming, outgoing (new activities).
+    pub direction: usize,
+    /// Where a meeting takes place (new activities).
+    pub location: TextInput,
+    /// A longer text (new activities).
+    pub description: TextInput,
     /// Why the last save was refused.
     pub error: Option<String>,
     /// The deadline of the activity being edited as it was (unix ms): the "already past"
@@ -51,8 +57,9 @@ pub struct PlanForm {
 }
 
 impl PlanForm {
-    /// Rows of the form: (message key, is a text field).
-    pub const ROWS: [(&'static str, bool); 8] = [
+    /// Rows of the form: (message key, is a text field). An activity being edited has the
+    /// first eight (its direction, place and description are kept as planned).
+    pub const ROWS: [(&'static str, bool); 11] = [
         ("tui.plan_kind", false),
         ("tui.plan_when", false),
         ("tui.plan_date", true),
@@ -61,8 +68,19 @@ impl PlanForm {
         ("tui.plan_priority", false),
         ("label.responsible", false),
         ("tui.plan_reminder", true),
+        ("tui.plan_direction", false),
+        ("tui.plan_location", true),
+        ("tui.plan_description", true),
     ];
+
+    /// How many rows it shows.
+    pub fn rows(&self) -> usize {
+        if self.editing.is_some() { 8 } else { Self::ROWS.len() }
+    }
 }
+
+/// A call's or e-mail's direction choices, as stored (none first).
+const DIRECTIONS: [Option<&str>; 3] = [None, Some("in"), Some("out")];
 
 const KINDS: [crate::domain::activity::ActivityKind; 4] = [
     crate::domain::activity::ActivityKind::Call,
@@ -97,6 +115,9 @@ pub(crate) fn open_plan(app: &mut App, targets: Vec<RecordRef>, record_title: St
         priority: 1,
         responsible: me,
         reminder: TextInput::default(),
+        direction: 0,
+        location: TextInput::default(),
+        description: TextInput::default(),
         error: None,
         deadline_was: None,
     }));
@@ -122,6 +143,9 @@ pub(crate) fn open_edit_activity(app: &mut App, a: &crate::store::activities::Ac
         priority,
         responsible,
         reminder: TextInput::with(&a.reminder_minutes.map(|m| format!("{m}m")).unwrap_or_default()),
+        direction: 0,
+        location: TextInput::default(),
+        description: TextInput::default(),
         error: None,
         deadline_was: Some(a.deadline),
     }));
@@ -196,22 +220,32 @@ fn plan_effect(app: &App, f: &PlanForm) -> Result<(Effect, Option<String>), Stri
         };
         return Ok((effect, warning));
     }
+    let kind = KINDS[f.kind % KINDS.len()];
+    // Only calls and e-mails have a direction; one given to another kind is refused, naming it.
+    let direction = match DIRECTIONS[f.direction % DIRECTIONS.len()] {
+        Some(d) => Some(crate::domain::activity::read_direction(kind, d).map_err(describe)?),
+        None => None,
+    };
+    let text = |t: &TextInput| Some(t.text.trim().to_string()).filter(|t| !t.is_empty());
     let effect = Effect::PlanActivity {
         targets: f.targets.clone(),
-        kind: KINDS[f.kind % KINDS.len()],
+        kind,
         subject: f.subject.text.trim().to_string(),
         deadline: deadline.timestamp_millis(),
         duration_minutes: minutes("duration", &f.duration)?,
         priority: PRIORITIES[f.priority % PRIORITIES.len()],
         responsible: app.users.get(f.responsible).map(|u| u.0.clone()),
         reminder_minutes: minutes("reminder", &f.reminder)?,
+        direction,
+        location: text(&f.location),
+        description: text(&f.description),
     };
     Ok((effect, warning))
 }
 
 /// An action in the plan form.
 pub(crate) fn update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec<Effect> {
-    let rows = PlanForm::ROWS.len();
+    let rows = f.rows();
     match action {
         Action::Back => return vec![],
         Action::Up => f.row = (f.row + rows - 1) % rows,
@@ -237,6 +271,8 @@ pub(crate) fn update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec
                     }
                     3 => &mut f.subject,
                     4 => &mut f.duration,
+                    9 => &mut f.location,
+                    10 => &mut f.description,
                     _ => &mut f.reminder,
                 };
                 edit_text(field, key);
@@ -250,6 +286,7 @@ pub(crate) fn update(app: &mut App, mut f: Box<PlanForm>, action: Action) -> Vec
                         0 => cycle(&mut f.kind, KINDS.len(), forward),
                         1 => cycle(&mut f.when, WHEN_CHOICES.len(), forward),
                         5 => cycle(&mut f.priority, PRIORITIES.len(), forward),
+                        8 => cycle(&mut f.direction, DIRECTIONS.len(), forward),
                         _ => cycle(&mut f.responsible, users, forward),
                     }
                 }
@@ -266,12 +303,12 @@ pub(crate) fn draw(app: &App, p: &PlanForm, f: &mut Frame, area: Rect) {
     let inner_w = area.width.min(66).saturating_sub(2) as usize;
     let error_lines = p.error.as_deref().map_or(0, |e| crate::tui::widgets::wrapped(e, inner_w).len());
     let preview_lines = usize::from(preview(app, p).is_some());
-    let rect = popup(area, 66, PlanForm::ROWS.len() as u16 + 4 + (error_lines + preview_lines) as u16);
+    let rect = popup(area, 66, p.rows() as u16 + 4 + (error_lines + preview_lines) as u16);
     let w = rect.width.saturating_sub(2) as usize;
     let kinds = ["call", "meeting", "task", "email"];
     let priorities = ["low", "medium", "high"];
     let mut lines = Vec::new();
-    for (i, (label, _)) in PlanForm::ROWS.iter().enumerate() {
+    for (i, (label, _)) in PlanForm::ROWS.iter().enumerate().take(p.rows()) {
         let focused = i == p.row;
         let value: Line = match i {
             0 => Line::from(format!("‹ {} ›", app.t(&format!("activity_kind.{}", kinds[p.kind % 4])))),
@@ -285,6 +322,12 @@ pub(crate) fn draw(app: &App, p: &PlanForm, f: &mut Frame, area: Rect) {
             4 => input_or_text(&p.duration, focused, ""),
             5 => Line::from(format!("‹ {} ›", app.t(&format!("tui.priority_{}", priorities[p.priority % 3])))),
             6 => Line::from(format!("‹ {} ›", app.users.get(p.responsible).map(|u| u.1.clone()).unwrap_or_default())),
+            8 => {
+                let d = DIRECTIONS[p.direction % DIRECTIONS.len()].unwrap_or("none");
+                Line::from(format!("‹ {} ›", app.t(&format!("tui.direction_{d}"))))
+            }
+            9 => input_or_text(&p.location, focused, &app.t("tui.plan_location_hint")),
+            10 => input_or_text(&p.description, focused, ""),
             _ => input_or_text(&p.reminder, focused, &app.t("tui.plan_no_reminder")),
         };
         let label_style =

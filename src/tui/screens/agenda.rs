@@ -256,6 +256,9 @@ pub(crate) fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 priority: crate::domain::activity::Priority::Medium,
                 responsible: Some(app.user.clone()),
                 reminder_minutes: None,
+                direction: None,
+                location: None,
+                description: None,
             }];
         }
         Action::CompleteActivity | Action::Open | Action::PlanActivity => {

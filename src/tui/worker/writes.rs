@@ -410,6 +410,9 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             priority,
             responsible,
             reminder_minutes,
+            direction,
+            location,
+            description,
         } => {
             let responsible_id = responsible.as_deref().map(|r| store.user_id_of(r)).transpose()?;
             let RecordRef { entity, id } = targets.first().copied().unwrap_or(RecordRef::new(Entity::Lead, 0));
@@ -423,7 +426,7 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
                 completed: false,
                 bindings: targets,
             };
-            let more = crate::store::activities::ActivityDetails { reminder_minutes, ..Default::default() };
+            let more = crate::store::activities::ActivityDetails { reminder_minutes, direction, location, description };
             let activity = store.plan_activity(new, &more)?;
             let row = store.activity(activity)?;
             let message = tr_in(

@@ -157,6 +157,51 @@ fn plan_an_activity_from_the_board_and_the_form() {
     assert_eq!(form.timeline[0].payload["deadline"], 1_796_049_000_000i64, "Monday 30 Nov 14:30 UTC");
 }
 
+/// Issue 30 (SPEC A1): the plan form takes a call's direction, and a meeting's place and
+/// description; a direction given to a meeting is refused inside the form, naming why.
+#[test]
+fn the_plan_form_takes_a_direction_a_place_and_a_description() {
+    use prospect::tui::action::{Action::Input, InputKey};
+    let mut h = Harness::new(20, Lang::En);
+    let card = h.app.lead_board.focused().unwrap().clone();
+    h.act(PlanActivity);
+    // A call (the first kind), incoming, with a description.
+    h.acts(&[Down, Down, Down]);
+    h.type_text("Returned call");
+    h.acts(&[Down; 5]);
+    assert!(matches!(&h.app.overlay, Overlay::Plan(f) if f.row == 8), "{:?}", h.app.overlay);
+    h.act(Input(InputKey::Right));
+    h.acts(&[Down, Down]);
+    h.type_text("Wants a quote for two ovens");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let planned = h.store.activities(&of_lead(card.id)).unwrap();
+    let call = planned.iter().find(|a| a.subject == "Returned call").expect("planned");
+    assert_eq!(call.direction.as_deref(), Some("in"));
+    assert_eq!(call.description.as_deref(), Some("Wants a quote for two ovens"));
+    // A meeting with a place; given a direction, it is refused in the form.
+    h.act(PlanActivity);
+    h.act(Input(InputKey::Right));
+    h.acts(&[Down, Down, Down]);
+    h.type_text("Visit");
+    h.acts(&[Down; 5]);
+    h.act(Input(InputKey::Right));
+    h.act(Down);
+    h.type_text("12 rue du Four, Lyon");
+    h.act(Submit);
+    match &h.app.overlay {
+        Overlay::Plan(f) => assert!(f.error.as_deref().unwrap_or("").contains("no direction"), "{:?}", f.error),
+        other => panic!("{other:?}"),
+    }
+    h.act(Up);
+    h.act(Input(InputKey::Left));
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let planned = h.store.activities(&of_lead(card.id)).unwrap();
+    let visit = planned.iter().find(|a| a.subject == "Visit").expect("planned");
+    assert_eq!((visit.location.as_deref(), visit.direction.as_deref()), (Some("12 rue du Four, Lyon"), None));
+}
+
 /// Focuses the first non-repeat lead of the "New" column.
 fn focus_first_time_lead(h: &mut Harness) -> i64 {
     for _ in 0..50 {
