@@ -183,6 +183,11 @@ pub struct App {
     pub quit: bool,
     /// A reminder came: the terminal's bell rings once, after the next frame.
     pub bell: bool,
+    /// The last reminder and until when (unix ms) the status bar keeps it, under any
+    /// newer message: a key pressed does not make it go.
+    pub reminder: Option<(String, i64)>,
+    /// A reminder to pass on to the desktop's notifications, where there are some.
+    pub desktop_note: Option<String>,
     /// A command the palette ran from another screen, with the screen it acts on: it waits
     /// for that screen's data (a focused row or card) and runs when it arrives.
     pub pending_command: Option<(Screen, crate::tui::action::Action)>,
@@ -251,6 +256,8 @@ impl App {
             region: crate::domain::dedup::PhoneRegion::FR,
             quit: false,
             bell: false,
+            reminder: None,
+            desktop_note: None,
             pending_command: None,
             recent: vec![],
             recent_store: None,

@@ -115,6 +115,9 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
             let mut out = std::io::stdout();
             let _ = out.write_all(b"\x07").and_then(|_| out.flush());
         }
+        if let Some(note) = app.desktop_note.take() {
+            desktop_notification(&note);
+        }
         if app.quit {
             break;
         }
@@ -162,4 +165,23 @@ pub fn run_on(store: Service, lang: Lang, first: Option<action::Action>) -> anyh
         }
     }
     Ok(())
+}
+
+/// A reminder passed on to the desktop's notifications (`notify-send`), where the terminal
+/// runs in a graphical session that has them; nothing otherwise. Never waited for.
+fn desktop_notification(text: &str) {
+    let graphical = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if !graphical || std::env::var_os("PROSPECT_NO_DESKTOP_NOTIFY").is_some() {
+        return;
+    }
+    let spawned = std::process::Command::new("notify-send")
+        .args(["--app-name=Prospect", "Prospect", text])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Ok(mut child) = spawned {
+        // Reaped on its own thread: the screen does not wait for the desktop.
+        std::thread::spawn(move || child.wait());
+    }
 }

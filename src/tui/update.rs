@@ -16,6 +16,9 @@ pub use super::screens::agenda::agenda_bounds;
 pub use super::screens::calendar::calendar_range;
 pub use super::screens::list::list_effect;
 
+/// How long the status bar keeps a reminder when no other message is shown.
+pub const REMINDER_SHOWN_MS: i64 = 5 * 60_000;
+
 /// What the app asks for when it starts.
 pub fn start(app: &mut App) -> Vec<Effect> {
     // A risky mount is said first; the status bar keeps a marker afterwards.
@@ -423,6 +426,8 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 if due.len() > 1 {
                     said.push_str(&app.ta("tui.reminder_more", &[("count", &(due.len() - 1).to_string())]));
                 }
+                app.reminder = Some((said.clone(), app.now_ms + REMINDER_SHOWN_MS));
+                app.desktop_note = Some(said.clone());
                 crate::tui::app::warn(app, said);
                 app.bell = true;
             }

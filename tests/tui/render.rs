@@ -507,6 +507,25 @@ fn a_long_status_message_is_read_in_full() {
     assert!(lines[lines.len() - 1].contains("help"), "{text}");
 }
 
+/// Issue 30: a reminder stays on the status bar for a while, whatever key is pressed after
+/// it: a newer message shows over it, and once that message goes, the reminder is back
+/// until its time is up.
+#[test]
+fn a_reminder_stays_on_the_status_bar_for_a_while() {
+    let mut h = Harness::new(5, Lang::En);
+    let until = h.app.now_ms + prospect::tui::update::REMINDER_SHOWN_MS;
+    h.app.reminder = Some(("Reminder: Call Fours at 14:30".into(), until));
+    h.act(prospect::tui::action::Action::Down);
+    assert!(h.app.status.is_none());
+    let bottom = |text: &str| text.lines().rev().nth(1).unwrap_or("").to_string();
+    assert!(bottom(&render(&h.app, 120, 35)).contains("Reminder: Call Fours"), "kept after a key");
+    h.app.status = Some(("Saved.".into(), prospect::tui::app::Level::Info));
+    assert!(!bottom(&render(&h.app, 120, 35)).contains("Reminder"), "a newer message shows over it");
+    h.app.status = None;
+    h.app.now_ms = until;
+    assert!(!bottom(&render(&h.app, 120, 35)).contains("Reminder"), "gone once its time is up");
+}
+
 /// Issue 23: a lead without a title is `Prospect #N` in French wherever the TUI names it
 /// (the store names it `Lead #N`): board card, list row, stage picker, plan form, search hit,
 /// triage, conversion wizard.

@@ -107,7 +107,9 @@ pub fn draw_header(app: &App, f: &mut Frame, area: Rect) {
 
 /// The status bar's message, on one line, and its style.
 fn status_message(app: &App) -> Option<(String, Style)> {
-    let (msg, level) = app.status.as_ref()?;
+    // A reminder stays said for a while, under any newer message.
+    let reminder = app.reminder.as_ref().filter(|(_, until)| app.now_ms < *until).map(|(m, _)| (m, &Level::Warning));
+    let (msg, level) = app.status.as_ref().map(|(m, l)| (m, l)).or(reminder)?;
     let style = match level {
         Level::Info => Style::default().fg(Color::Green),
         Level::Error => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),

@@ -190,4 +190,5 @@ fn a_reminder_due_is_noticed_once_with_the_bell() {
     let (said, _) = h.app.status.clone().expect("a notice");
     assert!(said.starts_with("Reminder: Call Fours at ") && said.contains("Lead #"), "{said}");
     assert!(h.app.bell, "the bell rings once, after the next frame");
+    assert!(h.app.reminder.as_ref().is_some_and(|(m, _)| *m == said), "kept on the status bar a while");
 }
