@@ -256,9 +256,14 @@ fn save(app: &App, f: &EntryForm) -> Result<Effect, String> {
                 on_error: value(f, "on-error"),
             };
             let entity = at.entity.unwrap_or(crate::domain::fields::Entity::Lead);
-            let rule = draft
-                .rule(entity, &app.ta("automation.default_name", &[("stage", stage)]))
-                .map_err(|e| crate::i18n::describe(&e.problem, &e.field, app.lang))?;
+            let rule = draft.rule(entity, &app.ta("automation.default_name", &[("stage", stage)])).map_err(|e| {
+                // Named by the form's own label: "Subject: is required".
+                let said = crate::i18n::describe(&e.problem, &e.field, app.lang);
+                match f.rows.iter().find(|r| r.key == e.field) {
+                    Some(row) => format!("{}{}{said}", app.t(row.label), app.t("tl.sep")),
+                    None => said,
+                }
+            })?;
             Ok(Effect::Admin(AdminOp::AddStageRule { at: at.clone(), rule: Box::new(rule) }))
         }
     }

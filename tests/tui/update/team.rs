@@ -548,6 +548,10 @@ fn a_stage_rule_is_made_in_the_stages_pane_and_runs_from_triage() {
     h.act(Down);
     h.act(Down);
     h.type_text("call");
+    h.act(Submit);
+    let Overlay::Entry(form) = &h.app.overlay else { panic!("the form stays: {:?}", h.app.overlay) };
+    let said = form.error.clone().unwrap_or_default();
+    assert_eq!(said, "Subject: is required", "named by its label");
     h.act(Down);
     h.type_text("Call {client}");
     h.act(Down);
