@@ -149,7 +149,9 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let now = crate::domain::when::from_ms(store.now()).with_timezone(&chrono::Local);
             let (current, previous) = period.bounds(&now);
             let scope = crate::service::ReportScope::default();
-            let report = store.report_funnel(&scope, Entity::Lead, current, previous)?;
+            // CRM simple mode: the deals' funnel, as there are no leads.
+            let entity = if store.crm_mode()?.has_leads() { Entity::Lead } else { Entity::Deal };
+            let report = store.report_funnel(&scope, entity, current, previous)?;
             vec![StoreEvent::ReportFunnel { period, report: Box::new(report) }]
         }
         Effect::LoadReportActivity { period } => {

@@ -65,6 +65,11 @@ fn simple_mode_hides_the_leads_and_makes_deals_with_their_clients() {
     let deal = form.record.as_ref().unwrap();
     assert_eq!(deal.title, "Fours");
     assert_eq!(deal.get("contact").map(|c| c.text()).unwrap_or_default(), "Jean Morel");
+    // The reports count deals: the funnel is the deals'.
+    h.act(Show(Tab::Reports));
+    h.act(NextReport);
+    let (_, funnel) = h.app.reports.funnel.as_ref().expect("the funnel");
+    assert_eq!(funnel.entity, Entity::Deal);
     // Back to classic: the leads are back.
     pick_mode(&mut h, "classic");
     assert_eq!(h.app.crm_mode, CrmMode::Classic);

@@ -73,8 +73,12 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect) {
     let [won_area, forecast_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(top);
     let [reasons_area, table_area] = Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(bottom);
     let (now, before) = wl.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default();
-    let leads =
-        data.conversion.as_ref().map(|c| c.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default());
+    // CRM simple mode has no leads to count: every intake was converted as it came.
+    let leads = data
+        .conversion
+        .as_ref()
+        .filter(|_| app.crm_mode.has_leads())
+        .map(|c| c.groups.first().map(|(_, n, b)| (n.clone(), b.clone())).unwrap_or_default());
     draw_won_lost(app, f, won_area, &now, &before, leads.as_ref().map(|(n, b)| (n, b)));
     draw_reasons(app, f, reasons_area, &now);
     draw_forecast(app, data, f, forecast_area, table_area);
