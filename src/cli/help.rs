@@ -95,7 +95,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("remind", "prospect remind --due\n  prospect remind --due --json"),
     (
         "rule add",
-        "prospect rule add --stage IN_PROCESS --plan call --subject \"Call {client}\" --in 1d --set priority=high\n  prospect rule add --entity deal --stage PREPARATION --when \"amount>=10000\" --assign bob --on-error skip\n  prospect rule add --entity deal --stage WON --move-linked PROCESSED\n  prospect rule add --stage IN_PROCESS --assign queue",
+        "prospect rule add --stage IN_PROCESS --plan call --subject \"Call {client}\" --in 1d --set priority=high\n  prospect rule add --entity deal --stage PREPARATION --when \"amount>=10000\" --assign bob --on-error skip\n  prospect rule add --entity deal --stage LOSE --move-linked IN_PROCESS\n  prospect rule add --stage IN_PROCESS --assign queue",
     ),
     ("rule list", "prospect rule list --entity lead"),
     ("rule show", "prospect rule show 1"),

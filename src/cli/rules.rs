@@ -138,11 +138,11 @@ pub fn run(s: &mut Session, c: RuleCmd) -> anyhow::Result<()> {
         RuleCmd::List { entity } => {
             let entity = entity.as_deref().and_then(crate::domain::fields::Entity::parse);
             let rules = s.store.stage_rules(entity)?;
-            print_rules(s, &rules)
+            print_rules(s, &rules, false)
         }
         RuleCmd::Show { id } => {
             let rule = s.store.stage_rule(id)?;
-            print_rules(s, &[rule])
+            print_rules(s, &[rule], true)
         }
         RuleCmd::Add { scope, stage, what } => {
             let at =
@@ -151,7 +151,7 @@ pub fn run(s: &mut Session, c: RuleCmd) -> anyhow::Result<()> {
             let rule = what.draft().rule(scope.entity.into(), &default_name)?;
             let rule = s.store.add_stage_rule(&at, rule)?;
             said(s, "automation.added", &rule)?;
-            print_rules(s, &[rule])
+            print_rules(s, &[rule], true)
         }
         RuleCmd::Edit { id, what, always } => {
             let mut rule = s.store.stage_rule(id)?;
@@ -170,7 +170,7 @@ pub fn run(s: &mut Session, c: RuleCmd) -> anyhow::Result<()> {
             }
             s.store.edit_stage_rule(&rule)?;
             said(s, "automation.changed", &rule)?;
-            print_rules(s, &[rule])
+            print_rules(s, &[rule], true)
         }
         RuleCmd::Enable { id } | RuleCmd::Disable { id } => {
             let enable = matches!(c, RuleCmd::Enable { .. });
@@ -178,7 +178,7 @@ pub fn run(s: &mut Session, c: RuleCmd) -> anyhow::Result<()> {
             rule.enabled = enable;
             s.store.edit_stage_rule(&rule)?;
             said(s, if enable { "automation.enabled" } else { "automation.disabled" }, &rule)?;
-            print_rules(s, &[rule])
+            print_rules(s, &[rule], true)
         }
         RuleCmd::Delete { id } => {
             let rule = s.store.stage_rule(id)?;
@@ -201,7 +201,8 @@ fn said(s: &Session, key: &str, rule: &StageRule) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_rules(s: &Session, rules: &[StageRule]) -> anyhow::Result<()> {
+/// Prints rules: a table, or (`whole`: one shown, added or changed) every line of each.
+fn print_rules(s: &Session, rules: &[StageRule], whole: bool) -> anyhow::Result<()> {
     let stage = |id: i64| s.store.stage_names(&[id]).ok().and_then(|n| n.into_iter().next()).unwrap_or_default();
     if s.json {
         let list: Vec<serde_json::Value> = rules
@@ -219,7 +220,7 @@ fn print_rules(s: &Session, rules: &[StageRule]) -> anyhow::Result<()> {
         println!("{}", tr("automation.none", &[]));
         return Ok(());
     }
-    if let [r] = rules {
+    if let ([r], true) = (rules, whole) {
         // One rule (shown, added, changed): every condition and action on its own line,
         // nothing cut to a column's width.
         let label = |k: &str| tr(&format!("automation.col_{k}"), &[]);

@@ -158,6 +158,10 @@ impl RuleDraft {
     pub fn rule(&self, entity: Entity, default_name: &str) -> Result<StageRule, FieldError> {
         let filled = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
         let mut actions = Vec::new();
+        if filled(&self.plan).is_none() && filled(&self.responsible).is_some() {
+            // Whose activity, with no activity to plan: said, not dropped.
+            return Err(FieldError::new("plan", Problem::Required));
+        }
         if let Some(kind) = filled(&self.plan) {
             actions.push(RuleAction::Plan {
                 kind: parse_kind(&kind)?,

@@ -54,7 +54,12 @@ impl Service {
                         let lead = self.engine.get(crate::store::RecordRef::new(Entity::Lead, id), &sight)?;
                         match self.engine.convert_lead(id, &crate::store::convert::intake_plan(&lead)) {
                             Ok(c) => done.converted.push((id, c.deal.map_or(0, |d| d.id))),
-                            Err(e) => done.refused.push((id, e.message(self.engine.options().lang))),
+                            // A lead the conversion refuses stays open, said; the store
+                            // failing stops the switch (the mode is not changed).
+                            Err(e @ (StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })) => {
+                                done.refused.push((id, e.message(self.engine.options().lang)))
+                            }
+                            Err(e) => return Err(e),
                         }
                     }
                 }

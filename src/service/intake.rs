@@ -19,6 +19,7 @@ impl Service {
         use crate::domain::access::{Action, Subject};
         self.require_any(Action::Add, Subject::Lead)?;
         self.require_all(Action::Update, Subject::Lead)?;
+        self.require_intake_rights(None)?;
         self.engine.intake_email(msg, always_new)
     }
 

@@ -195,6 +195,10 @@ impl Service {
         I::IntoIter: Send,
     {
         self.require_any(Action::Import, Subject::from(entity))?;
+        // CRM simple mode: each lead imported becomes a deal with its contact and company.
+        if entity == Entity::Lead {
+            self.require_intake_rights(None)?;
+        }
         // Merging or replacing writes into whichever existing record a row matches, anyone's:
         // only for a user who may change every record of the kind.
         use crate::domain::import::DuplicateMode;

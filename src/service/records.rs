@@ -39,11 +39,29 @@ impl Service {
         };
         self.require_on(Action::Add, entity, responsible)?;
         self.require_linkable(input)?;
-        // In CRM simple mode a new lead becomes a deal (and its client) in the same write.
-        if entity == Entity::Lead && !self.crm_mode()?.has_leads() {
-            self.require_on(Action::Add, Entity::Deal, responsible)?;
+        if entity == Entity::Lead {
+            self.require_intake_rights(Some(input))?;
         }
         self.engine.create(entity, input)
+    }
+
+    /// In CRM simple mode a new lead becomes a deal with its contact and company in the same
+    /// write: its maker must be one who may add them (those `input` names; all, for an
+    /// import or an e-mail). Nothing to check in classic mode.
+    pub(crate) fn require_intake_rights(&self, input: Option<&RecordInput>) -> Result<()> {
+        if self.crm_mode()?.has_leads() {
+            return Ok(());
+        }
+        let names =
+            |key: &str| input.is_none_or(|i| i.fields.iter().any(|(k, v)| k.trim() == key && !v.trim().is_empty()));
+        self.require_any(Action::Add, Entity::Deal.into())?;
+        if names("first_name") && names("last_name") {
+            self.require_any(Action::Add, Entity::Contact.into())?;
+        }
+        if names("company_title") {
+            self.require_any(Action::Add, Entity::Company.into())?;
+        }
+        Ok(())
     }
 
     /// The deal an intake became in CRM simple mode (`None`: it is a lead).

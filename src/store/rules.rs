@@ -204,8 +204,10 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
             }
             Err(e) => {
                 let why = e.message(crate::i18n::lang());
+                // Its savepoint is closed either way: a rule set off inside another's (a linked
+                // move) must not leave one open for the outer rule's undo to land on.
+                t.savepoint(Savepoint::Undo)?;
                 if rule.on_error == OnError::Skip {
-                    t.savepoint(Savepoint::Undo)?;
                     let payload = json!({"rule": rule.name, "rule_id": rule.id, "skipped": why});
                     t.note(entity, id, TimelineKind::RuleRan, payload)?;
                 } else {

@@ -298,8 +298,9 @@ pub fn a_rule_moves_the_linked_records_and_a_chain_stops_where_it_loops(mut eng:
     eng.add_stage_rule(&at(Entity::Deal, "PREPARATION"), moving("B", Entity::Deal, "PROCESSED")).unwrap();
     eng.add_stage_rule(&at(Entity::Lead, "PROCESSED"), moving("C", Entity::Lead, "EXECUTING")).unwrap();
     eng.add_stage_rule(&at(Entity::Deal, "EXECUTING"), moving("D", Entity::Deal, "IN_PROCESS")).unwrap();
-    eng.move_stage(l, "IN_PROCESS", None, None).unwrap();
+    let moved = eng.move_stage(l, "IN_PROCESS", None, None).unwrap();
     assert_eq!(stage_of(&eng, Entity::Deal, deal), "EXECUTING");
+    assert_eq!(moved.version, eng.get(l).unwrap().version, "the version after the whole chain");
     assert_eq!(stage_of(&eng, Entity::Lead, lead), "IN_PROCESS");
     let notes = |eng: &TestEngine, what: &str| -> Vec<(String, String)> {
         eng.timeline(l, 50)
@@ -340,6 +341,25 @@ pub fn a_rule_moves_the_linked_records_and_a_chain_stops_where_it_loops(mut eng:
         ("IN_PROCESS".into(), "EXECUTING".into())
     );
     assert_eq!((eng.get(l).unwrap().version, eng.get(d).unwrap().version), before);
+    // Set to skip, the rule that set the refused move off is taken back whole (its comment,
+    // the deal's move), and the lead's own move goes on.
+    let outer = StageRule {
+        on_error: OnError::Skip,
+        ..rule(
+            "Outer",
+            &[],
+            vec![RuleAction::Comment { text: "outer ran".into() }, RuleAction::MoveLinked { stage: "WON".into() }],
+        )
+    };
+    eng.add_stage_rule(&at(Entity::Lead, "NEW"), outer).unwrap();
+    eng.move_stage(l, "NEW", None, None).unwrap();
+    assert_eq!(
+        (stage_of(&eng, Entity::Lead, lead), stage_of(&eng, Entity::Deal, deal)),
+        ("NEW".into(), "EXECUTING".into())
+    );
+    let timeline = eng.timeline(l, 80).unwrap();
+    assert!(!timeline.iter().any(|t| t.payload["text"] == "outer ran"), "the skipped rule's comment is taken back");
+    assert!(timeline[0].payload["skipped"].as_str().is_some_and(|w| w.contains("To Eve")), "{}", timeline[0].payload);
     // A lead without deals: the rule says nothing was there to move.
     let alone = create(&mut eng, Entity::Lead, &[("title", "Alone")], &[]).id;
     eng.set_user_active("eve", true).unwrap();

@@ -97,9 +97,10 @@ fn create_target(
 /// A conversion refused (a field the deal requires) keeps the lead, its timeline saying
 /// why: what came in is never lost.
 pub(crate) fn intake_as_deal(c: &mut impl GenericClient, ctx: &WriteCtx, lead_id: i64) -> Result<Option<Converted>> {
-    let lead = get_in(c, Entity::Lead, lead_id)?;
     c.batch_execute("SAVEPOINT intake_deal")?;
-    match convert_in(c, ctx, lead_id, &crate::store::convert::intake_plan(&lead)) {
+    let converted = get_in(c, Entity::Lead, lead_id)
+        .and_then(|lead| convert_in(c, ctx, lead_id, &crate::store::convert::intake_plan(&lead)));
+    match converted {
         Ok(done) => {
             c.batch_execute("RELEASE SAVEPOINT intake_deal")?;
             Ok(Some(done))

@@ -189,11 +189,12 @@ pub(crate) fn convert_in(tx: &Transaction, ctx: &WriteCtx, lead_id: i64, plan: &
 /// A conversion refused (a field the deal requires) keeps the lead, its timeline saying
 /// why: what came in is never lost.
 pub(crate) fn intake_as_deal(tx: &Transaction, ctx: &WriteCtx, lead_id: i64) -> Result<Option<Converted>> {
-    let lead = get_in(tx, Entity::Lead, lead_id)?;
     // An import's search entries and match keys kept in memory go back with the savepoint.
     let kept = super::import::Kept::within(ctx);
     tx.execute_batch("SAVEPOINT intake_deal")?;
-    match convert_in(tx, ctx, lead_id, &crate::store::convert::intake_plan(&lead)) {
+    let converted = get_in(tx, Entity::Lead, lead_id)
+        .and_then(|lead| convert_in(tx, ctx, lead_id, &crate::store::convert::intake_plan(&lead)));
+    match converted {
         Ok(done) => {
             tx.execute_batch("RELEASE intake_deal")?;
             Ok(Some(done))

@@ -195,6 +195,7 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 let filter = ListFilter {
                     next_activity: Some(crate::tui::screens::agenda::bucket_range(bucket, bounds)),
                     open_stages_only: true,
+                    all_pipelines: entity == Entity::Deal,
                     responsible: Some(login.clone()),
                     ..Default::default()
                 };
@@ -206,6 +207,7 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let filter = ListFilter {
                 next_activity: Some(range),
                 open_stages_only: true,
+                all_pipelines: entity == Entity::Deal,
                 responsible,
                 sort: Some(crate::store::records::ListSort {
                     key: crate::store::records::SortField::NextActivity,

@@ -556,7 +556,8 @@ pub(crate) fn board_counts_in(
     vis: &Visibility,
     bounds: [UnixMs; 4],
 ) -> Result<[i64; 6]> {
-    let filter = ListFilter { open_stages_only: true, ..Default::default() };
+    // A deal's board (CRM simple mode) holds every pipeline's.
+    let filter = ListFilter { open_stages_only: true, all_pipelines: entity == Entity::Deal, ..Default::default() };
     let Some((wheres, mut params)) = list_where(c, stmts, entity, vis, &filter)? else {
         return Ok([0; 6]);
     };

@@ -195,8 +195,10 @@ pub(crate) fn on_entering(c: &mut impl GenericClient, entity: Entity) -> Result<
     Ok(OnEntering { rules, simple })
 }
 
-/// A record just made enters its stage: the stage's rules run, then (CRM simple mode) a
-/// lead becomes its deal and client; `saved` takes the record's version after.
+/// A record just made enters its stage: in CRM simple mode a lead becomes its deal and
+/// client at once (it leaves its first stage for the success one, whose rules run, not the
+/// first's); otherwise, or when the deal cannot be made, its stage's rules run. `saved` takes
+/// the record's version after.
 pub(crate) fn entered(
     c: &mut impl GenericClient,
     ctx: &WriteCtx,
@@ -204,18 +206,22 @@ pub(crate) fn entered(
     saved: &mut Saved,
     on: OnEntering,
 ) -> Result<()> {
-    if on.rules && entity.has_stages() {
-        let sql = format!("SELECT stage_id FROM {} WHERE id = $1", entity.table());
-        let stage_id: i64 = c.query_one(&sql, &[&saved.id])?.get(0);
-        let chain = &mut crate::store::rules::Chain::default();
-        let rules = &mut super::super::rules::ServerRules { c, ctx, chain };
-        saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.version.unwrap_or(saved.version);
-    }
     if on.simple
         && entity == Entity::Lead
         && let Some(done) = super::super::convert::intake_as_deal(c, ctx, saved.id)?
     {
         saved.version = done.version;
+        return Ok(());
+    }
+    if on.rules && entity.has_stages() {
+        let sql = format!("SELECT stage_id FROM {} WHERE id = $1", entity.table());
+        // A record the queue handed out of its maker's sight (row-level security) is not
+        // read back: its stage's rules do not run (docs/ARCHITECTURE.md).
+        let Some(row) = c.query_opt(&sql, &[&saved.id])? else { return Ok(()) };
+        let stage_id: i64 = row.get(0);
+        let chain = &mut crate::store::rules::Chain::default();
+        let rules = &mut super::super::rules::ServerRules { c, ctx, chain };
+        saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.version.unwrap_or(saved.version);
     }
     Ok(())
 }
@@ -575,7 +581,16 @@ pub(crate) fn move_chained(
     // a rule's edit raises the version past the move's.
     let edited = crate::store::rules::run(&mut super::super::rules::ServerRules { c, ctx, chain }, entity, id, to.id)?;
     log_change(c, ctx, entity, id)?;
-    let version = edited.version.unwrap_or(version + 1);
+    // A chain of rules may have moved this record again (its lead's deal's rule moving it
+    // back): the version is read back then, as it stands (unless a rule handed it out of
+    // the mover's sight: then as counted).
+    let counted = edited.version.unwrap_or(version + 1);
+    let version = if edited.names.is_empty() {
+        counted
+    } else {
+        let sql = format!("SELECT version FROM {} WHERE id = $1", entity.table());
+        c.query_opt(&sql, &[&id])?.map_or(counted, |r| r.get(0))
+    };
     Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false, rules: edited.names })
 }
 

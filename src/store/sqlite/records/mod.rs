@@ -421,11 +421,18 @@ impl Records for Store {
             let f = ListFilter {
                 next_activity: Some(NextActivity::Between(from, to)),
                 open_stages_only: true,
+                // A deal's board (CRM simple mode) holds every pipeline's.
+                all_pipelines: entity == Entity::Deal,
                 ..Default::default()
             };
             out[i] = self.list_count(entity, &f, sight)?;
         }
-        let f = ListFilter { next_activity: Some(NextActivity::Nothing), open_stages_only: true, ..Default::default() };
+        let f = ListFilter {
+            next_activity: Some(NextActivity::Nothing),
+            open_stages_only: true,
+            all_pipelines: entity == Entity::Deal,
+            ..Default::default()
+        };
         out[5] = self.list_count(entity, &f, sight)?;
         Ok(out)
     }

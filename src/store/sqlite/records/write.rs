@@ -79,8 +79,10 @@ pub(crate) fn on_entering(tx: &Transaction, entity: Entity) -> Result<OnEntering
     Ok(OnEntering { rules, simple })
 }
 
-/// A record just made enters its stage: the stage's rules run, then (CRM simple mode) a
-/// lead becomes its deal and client; `saved` takes the record's version after.
+/// A record just made enters its stage: in CRM simple mode a lead becomes its deal and
+/// client at once (it leaves its first stage for the success one, whose rules run, not the
+/// first's); otherwise, or when the deal cannot be made, its stage's rules run. `saved` takes
+/// the record's version after.
 pub(crate) fn entered(
     tx: &Transaction,
     ctx: &WriteCtx,
@@ -88,18 +90,19 @@ pub(crate) fn entered(
     saved: &mut Saved,
     on: OnEntering,
 ) -> Result<()> {
+    if on.simple
+        && entity == Entity::Lead
+        && let Some(done) = super::super::convert::intake_as_deal(tx, ctx, saved.id)?
+    {
+        saved.version = done.version;
+        return Ok(());
+    }
     if on.rules && entity.has_stages() {
         let sql = format!("SELECT stage_id FROM {} WHERE id = ?1", entity.table());
         let stage_id: i64 = tx.prepare_cached(&sql)?.query_row([saved.id], |r| r.get(0))?;
         let chain = &mut crate::store::rules::Chain::default();
         let rules = &mut super::super::rules::FileRules { tx, ctx, chain };
         saved.version = crate::store::rules::run(rules, entity, saved.id, stage_id)?.version.unwrap_or(saved.version);
-    }
-    if on.simple
-        && entity == Entity::Lead
-        && let Some(done) = super::super::convert::intake_as_deal(tx, ctx, saved.id)?
-    {
-        saved.version = done.version;
     }
     Ok(())
 }
@@ -540,7 +543,15 @@ pub(crate) fn move_chained(
     // a rule's edit raises the version past the move's.
     let edited = crate::store::rules::run(&mut super::super::rules::FileRules { tx, ctx, chain }, entity, id, to.id)?;
     log_change(tx, ctx, entity, id)?;
-    let version = edited.version.unwrap_or(version + 1);
+    // A chain of rules may have moved this record again (its lead's deal's rule moving it
+    // back): the version is read back then, as it stands.
+    let counted = edited.version.unwrap_or(version + 1);
+    let version = if edited.names.is_empty() {
+        counted
+    } else {
+        let sql = format!("SELECT version FROM {} WHERE id = ?1", entity.table());
+        tx.prepare_cached(&sql)?.query_row([id], |r| r.get(0)).optional()?.unwrap_or(counted)
+    };
     Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false, rules: edited.names })
 }
 

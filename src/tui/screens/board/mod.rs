@@ -442,7 +442,8 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             if empty_file && entity == Entity::Lead && matches!(app.screen, Screen::Board(Entity::Lead)) {
                 app.screen = Screen::Welcome;
             } else if !empty_file && app.screen == Screen::Welcome {
-                app.screen = Screen::Board(Entity::Lead);
+                // CRM simple mode has no lead board.
+                app.screen = Screen::Board(if app.crm_mode.has_leads() { Entity::Lead } else { Entity::Deal });
             }
             let board = app.board_mut(entity);
             let follow = board.follow;
