@@ -14,16 +14,7 @@ fn pick_mode(h: &mut Harness, value: &str) {
         h.act(NextPane);
     }
     h.act(CrmMode);
-    let Overlay::Picker(p) = &h.app.overlay else { panic!("no picker: {:?}", h.app.overlay) };
-    let at = p.items.iter().position(|(v, _)| v == value).unwrap();
-    let from = p.cursor;
-    for _ in at..from {
-        h.act(Up);
-    }
-    for _ in from..at {
-        h.act(Down);
-    }
-    h.act(Submit);
+    super::team::pick_value(h, value);
 }
 
 #[test]

@@ -17,7 +17,7 @@ fn open_pane(h: &mut Harness, pane: TeamPane) {
 }
 
 /// Focuses the picker's item whose value is `value`, then picks it.
-fn pick_value(h: &mut Harness, value: &str) {
+pub(super) fn pick_value(h: &mut Harness, value: &str) {
     let Overlay::Picker(p) = &h.app.overlay else { panic!("no picker: {:?}", h.app.overlay) };
     let at = p.items.iter().position(|(v, _)| v == value).unwrap_or_else(|| panic!("{value} in {:?}", p.items));
     let from = p.cursor;
