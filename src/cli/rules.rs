@@ -70,8 +70,8 @@ pub struct RuleWhat {
     /// Its name, as the timeline and refusals say it (default: "Entering STAGE").
     #[arg(long)]
     name: Option<String>,
-    /// Only records whose field passes, as a list's --where: amount>=10000, priority=high (a
-    /// stage, a user or a source: not yet). Repeat for several (all must pass).
+    /// Only records whose field passes, as a list's --where: amount>=10000, priority=high,
+    /// and source=WEB or responsible=bob (equality). Repeat for several (all must pass).
     #[arg(long = "when", value_name = "COND")]
     when: Vec<String>,
     /// Plan an activity: call, meeting, task or email.

@@ -195,6 +195,23 @@ impl RuleDraft {
     }
 }
 
+/// A rule's condition on a reference a list filters by its own flag: `source=WEB` (a source
+/// by code or name) or `responsible=bob` (a login), equality only: (`source` or
+/// `responsible`, the value). Other conditions are a list's `--where`.
+pub fn flag_condition(typed: &str) -> Option<(&'static str, String)> {
+    let (field, value) = typed.split_once('=')?;
+    let field = field.trim().to_lowercase();
+    if field.ends_with(['!', '<', '>']) {
+        return None;
+    }
+    let flag = match field.as_str() {
+        "source" => "source",
+        "responsible" | "responsable" => "responsible",
+        _ => return None,
+    };
+    Some((flag, value.trim().to_string()))
+}
+
 /// Whether an `--assign` names the distribution queue rather than a user.
 pub fn is_queue(typed: &str) -> bool {
     matches!(typed.trim().to_lowercase().as_str(), "queue" | "file" | "file d'attente")

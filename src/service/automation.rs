@@ -96,9 +96,6 @@ impl Service {
         }
         let fields = self.custom_fields(Some(entity))?;
         let ctx = self.parse_context();
-        for c in &rule.conditions {
-            crate::domain::field_filter::read_condition(c, entity, &fields, &ctx)?;
-        }
         let active_user = |field: &'static str, login: &str| -> Result<()> {
             let users = self.users()?;
             if users.iter().any(|u| u.active && u.login.eq_ignore_ascii_case(login.trim())) {
@@ -110,6 +107,15 @@ impl Service {
                 Problem::Unknown { what: "user", value: login.trim().to_string(), known },
             )))
         };
+        for c in &rule.conditions {
+            match crate::domain::automation::flag_condition(c) {
+                // A source or a user, checked as a field set to it would be.
+                Some((flag, value)) => self.check_set(entity, &fields, flag, &value, &active_user)?,
+                None => {
+                    crate::domain::field_filter::read_condition(c, entity, &fields, &ctx)?;
+                }
+            }
+        }
         for action in &rule.actions {
             match action {
                 RuleAction::Plan { subject, responsible, .. } => {

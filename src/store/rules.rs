@@ -14,13 +14,13 @@
 use crate::domain::activity::Priority;
 use crate::domain::automation::{self, OnError, RuleAction, StageRule};
 use crate::domain::custom_field::{CustomField, ParseContext};
-use crate::domain::field_filter::{FieldCondition, read_condition};
+use crate::domain::field_filter::read_condition;
 use crate::domain::fields::Entity;
 use crate::domain::queue::Pick;
 use crate::domain::timeline::TimelineKind;
 use crate::domain::when::UnixMs;
 use crate::store::activities::NewActivity;
-use crate::store::records::RecordInput;
+use crate::store::records::{ListFilter, RecordInput};
 use crate::store::{RecordRef, Result, Rule, StoreError};
 use serde_json::{Value, json};
 
@@ -106,8 +106,8 @@ pub(crate) trait RuleTx {
     fn own_fields(&mut self, entity: Entity) -> Result<Vec<CustomField>>;
     /// How typed values are read (the file's currency, region, local time).
     fn parse_context(&mut self) -> Result<ParseContext>;
-    /// Whether the record passes every condition, as a list filtered by them would hold it.
-    fn holds(&mut self, entity: Entity, id: i64, conditions: &[FieldCondition]) -> Result<bool>;
+    /// Whether the record passes `filter` (its conditions), as a list would hold it.
+    fn holds(&mut self, entity: Entity, id: i64, filter: &ListFilter) -> Result<bool>;
     /// The record's title, client and responsible.
     fn words(&mut self, entity: Entity, id: i64) -> Result<RecordWords>;
     /// The id of an active user, by login.
@@ -228,12 +228,15 @@ fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Resu
     if !rule.conditions.is_empty() {
         let fields = t.own_fields(entity)?;
         let ctx = t.parse_context()?;
-        let conditions = rule
-            .conditions
-            .iter()
-            .map(|c| read_condition(c, entity, &fields, &ctx))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        if !t.holds(entity, id, &conditions)? {
+        let mut filter = ListFilter { all_pipelines: true, ..Default::default() };
+        for typed in &rule.conditions {
+            match automation::flag_condition(typed) {
+                Some(("source", value)) => filter.source = Some(value),
+                Some((_, value)) => filter.responsible = Some(value),
+                None => filter.fields.push(read_condition(typed, entity, &fields, &ctx)?),
+            }
+        }
+        if !t.holds(entity, id, &filter)? {
             return Ok(None);
         }
     }

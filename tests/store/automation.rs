@@ -103,6 +103,23 @@ pub fn conditions_choose_the_records_a_rule_runs_on(mut eng: TestEngine) {
     }
     assert!(!kinds(&eng, RecordRef::new(Entity::Deal, small)).contains(&"rule_ran".to_string()));
     assert_eq!(kinds(&eng, RecordRef::new(Entity::Deal, large))[0], "rule_ran");
+    // A source and a user are conditions too (as a list's own flags filter them).
+    let web = rule(
+        "From the website",
+        &["source=WEB", "responsible=alice"],
+        vec![RuleAction::Comment { text: "Web".into() }],
+    );
+    eng.add_stage_rule(&at(Entity::Lead, "PROCESSED"), web).unwrap();
+    let from_web = create(&mut eng, Entity::Lead, &[("title", "Web"), ("source", "WEB")], &[]).id;
+    let by_phone = create(&mut eng, Entity::Lead, &[("title", "Phone"), ("source", "CALL")], &[]).id;
+    for id in [from_web, by_phone] {
+        eng.move_stage(RecordRef::new(Entity::Lead, id), "PROCESSED", None, None).unwrap();
+    }
+    assert_eq!(kinds(&eng, RecordRef::new(Entity::Lead, from_web))[0], "rule_ran");
+    assert!(!kinds(&eng, RecordRef::new(Entity::Lead, by_phone)).contains(&"rule_ran".to_string()));
+    let nowhere = rule("Nowhere", &["source=NOWHERE"], vec![RuleAction::Comment { text: "x".into() }]);
+    let e = eng.add_stage_rule(&at(Entity::Lead, "PROCESSED"), nowhere).unwrap_err();
+    assert!(e.to_string().contains("NOWHERE"), "{e}");
     // A condition that no field reads is refused when the rule is made, naming the field.
     let bad = rule("Bad", &["budget>5"], vec![RuleAction::Comment { text: "x".into() }]);
     let e =
@@ -117,7 +134,7 @@ pub fn conditions_choose_the_records_a_rule_runs_on(mut eng: TestEngine) {
     let bad_value = vec![RuleAction::Set { field: "amount".into(), value: "douze".into() }];
     assert!(eng.add_stage_rule(&at(Entity::Lead, "NEW"), rule("V", &[], bad_value)).is_err());
     assert!(eng.add_stage_rule(&at(Entity::Lead, "NEW"), rule("N", &[], vec![])).is_err());
-    assert_eq!(eng.stage_rules(None).unwrap().len(), 1);
+    assert_eq!(eng.stage_rules(None).unwrap().len(), 2);
 }
 
 pub fn a_failing_rule_refuses_the_move_or_is_skipped_as_it_says(mut eng: TestEngine) {

@@ -6,7 +6,6 @@ use super::{Result, Store, WriteCtx};
 use crate::domain::access::Visibility;
 use crate::domain::automation::StageRule;
 use crate::domain::custom_field::{CustomField, ParseContext};
-use crate::domain::field_filter::FieldCondition;
 use crate::domain::fields::Entity;
 use crate::domain::queue::Pick;
 use crate::domain::timeline::TimelineKind;
@@ -153,9 +152,8 @@ impl RuleTx for FileRules<'_, '_, '_> {
         Ok(crate::store::rules::parse_context(self.ctx.currency, self.ctx.region, self.ctx.now))
     }
 
-    fn holds(&mut self, entity: Entity, id: i64, conditions: &[FieldCondition]) -> Result<bool> {
-        let filter = ListFilter { fields: conditions.to_vec(), all_pipelines: true, ..Default::default() };
-        let Some((wheres, mut params)) = list_where(self.tx, entity, &Visibility::All, &filter)? else {
+    fn holds(&mut self, entity: Entity, id: i64, filter: &ListFilter) -> Result<bool> {
+        let Some((wheres, mut params)) = list_where(self.tx, entity, &Visibility::All, filter)? else {
             return Ok(false);
         };
         params.push(rusqlite::types::Value::Integer(id));
