@@ -223,18 +223,25 @@ fn print_rules(s: &Session, rules: &[StageRule], whole: bool) -> anyhow::Result<
     if let ([r], true) = (rules, whole) {
         // One rule (shown, added, changed): every condition and action on its own line,
         // nothing cut to a column's width.
-        let label = |k: &str| tr(&format!("automation.col_{k}"), &[]);
+        // "Label: value", with the language's own colon ("Fait : …" in French).
+        let sep = tr("tl.sep", &[]);
+        let line = |k: &str, value: &str| println!("  {}{sep}{value}", tr(&format!("automation.col_{k}"), &[]));
         println!("#{} {}", r.id, r.name);
         let entity = crate::i18n::tr(&format!("entity.{}", r.entity.code()), &[]);
-        println!("  {}: {entity} · {}", label("stage"), stage(r.stage_id));
+        line("stage", &format!("{entity} · {}", stage(r.stage_id)));
         for c in &r.conditions {
-            println!("  {}: {c}", label("when"));
+            line("when", c);
         }
         for a in &r.actions {
-            println!("  {}: {}", label("actions"), crate::present::rule_action(crate::i18n::lang(), a));
+            line("actions", &crate::present::rule_action(crate::i18n::lang(), a));
         }
-        println!("  {}: {}", label("on_error"), tr(&format!("automation.on_error_{}", r.on_error.code()), &[]));
-        println!("  {}: {}", label("enabled"), tr(if r.enabled { "automation.on" } else { "automation.off" }, &[]));
+        line("on_error", &tr(&format!("automation.on_error_{}", r.on_error.code()), &[]));
+        line("enabled", &tr(if r.enabled { "automation.on" } else { "automation.off" }, &[]));
+        // A rule handing records to the queue while there is none changes nothing: said.
+        let queued = r.actions.iter().any(|a| matches!(a, automation::RuleAction::Queue));
+        if queued && !s.json && s.store.queue().is_ok_and(|q| q.mode == crate::domain::queue::QueueMode::Off) {
+            println!("{}", tr("automation.queue_off", &[]));
+        }
         return Ok(());
     }
     let headers = ["id", "name", "stage", "when", "actions", "on_error", "enabled"]

@@ -120,6 +120,13 @@ fn linked(env: &Env) {
     assert!(deal_shown.contains(&format!("rule «Close the lead»: moved Lead #{lead} to PROCESSED")), "{deal_shown}");
     let fr = env.ok(&["--lang", "fr", "lead", "show", &lead]);
     assert!(fr.contains("confiée à bob par la file"), "{fr}");
+    // With no queue, a rule handing records to it changes nothing: `rule show` says so.
+    assert!(!env.ok(&["rule", "show", "2"]).contains("queue is off"));
+    env.ok(&["queue", "set", "--mode", "off"]);
+    let shown = env.ok(&["rule", "show", "2"]);
+    assert!(shown.contains("the distribution queue is off"), "{shown}");
+    let fr = env.ok(&["--lang", "fr", "rule", "show", "2"]);
+    assert!(fr.contains("Fait : confier à la file") && fr.contains("file d'attribution est désactivée"), "{fr}");
     let bad = env.fails(1, &["rule", "add", "--stage", "NEW", "--move-linked", "Nowhere"]);
     assert!(bad.contains("Nowhere") && bad.contains("WON"), "{bad}");
 }
