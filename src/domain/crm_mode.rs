@@ -5,6 +5,7 @@
 
 use super::convert::Targets;
 use super::error::{FieldError, Problem};
+use super::fields::Entity;
 
 /// The setting's key.
 pub const KEY: &str = "crm.mode";
@@ -52,6 +53,12 @@ impl CrmMode {
     /// Whether leads are kept as such (screens, triage, lead reports).
     pub fn has_leads(self) -> bool {
         self == CrmMode::Classic
+    }
+
+    /// The kind of record the pipeline's work starts from (the activities board, the
+    /// funnel, the first board): leads, or deals in simple mode.
+    pub fn first_entity(self) -> Entity {
+        if self.has_leads() { Entity::Lead } else { Entity::Deal }
     }
 }
 
@@ -102,6 +109,7 @@ mod tests {
         assert_eq!(CrmMode::from_setting(Some("simple")), CrmMode::Simple);
         assert_eq!(OpenLeads::parse("garder"), Ok(OpenLeads::Keep));
         assert!(OpenLeads::parse("drop").is_err());
+        assert_eq!((CrmMode::Classic.first_entity(), CrmMode::Simple.first_entity()), (Entity::Lead, Entity::Deal));
     }
 
     #[test]

@@ -16,8 +16,8 @@ use crate::store::{Rule, StoreError};
 pub struct ModeSwitch {
     /// The mode now.
     pub mode: String,
-    /// Open leads converted: (lead, deal).
-    pub converted: Vec<(i64, i64)>,
+    /// Open leads converted: (lead, the deal it became).
+    pub converted: Vec<(i64, Option<i64>)>,
     /// Open leads a conversion refused, with why (they stay open leads).
     pub refused: Vec<(i64, String)>,
     /// Open leads kept as they are.
@@ -53,12 +53,10 @@ impl Service {
                     for id in leads {
                         let lead = self.engine.get(crate::store::RecordRef::new(Entity::Lead, id), &sight)?;
                         match self.engine.convert_lead(id, &crate::store::convert::intake_plan(&lead)) {
-                            Ok(c) => done.converted.push((id, c.deal.map_or(0, |d| d.id))),
+                            Ok(c) => done.converted.push((id, c.deal.map(|d| d.id))),
                             // A lead the conversion refuses stays open, said; the store
                             // failing stops the switch (the mode is not changed).
-                            Err(e @ (StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })) => {
-                                done.refused.push((id, e.message(self.engine.options().lang)))
-                            }
+                            Err(e) if e.is_refusal() => done.refused.push((id, e.message(self.engine.options().lang))),
                             Err(e) => return Err(e),
                         }
                     }

@@ -56,14 +56,6 @@ pub fn intake_plan(lead: &crate::domain::record::Record) -> ConversionPlan {
     ConversionPlan::new(crate::domain::crm_mode::intake_targets(lead.is_repeat, person, named("company_title")))
 }
 
-/// Whether an intake's conversion refused for the record's sake (a field, a rule, a record
-/// it cannot read): the lead is kept, not the write refused. The store failing (busy,
-/// unreachable, full, an engine's error) is the write's failure.
-pub(crate) fn keeps_lead(e: &crate::store::StoreError) -> bool {
-    use crate::store::StoreError;
-    matches!(e, StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. } | StoreError::Conflict { .. })
-}
-
 /// Whether a setting's value is simple mode.
 pub(crate) fn is_simple(setting: Option<String>) -> bool {
     crate::domain::crm_mode::CrmMode::from_setting(setting.as_deref()) == crate::domain::crm_mode::CrmMode::Simple

@@ -132,6 +132,14 @@ fn partly_imported(lang: Lang, path: &Path, rows: usize, line: u64, cause: &Stor
 }
 
 impl StoreError {
+    /// Whether the write was refused for the record's sake (its values, a CRM rule, a
+    /// reference to nothing), not because the store failed: an import rejects that row, an
+    /// intake keeps its lead, a switch of mode lists that lead. The store failing (busy,
+    /// unreachable, full, an engine's error) stops the whole write instead.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })
+    }
+
     /// The message in `lang`, one line, naming the file or record (catalogue table
     /// `[store_error]`; rules in `[rule]`).
     pub fn message(&self, lang: Lang) -> String {

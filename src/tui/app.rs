@@ -202,10 +202,17 @@ impl App {
     /// The header's tabs: every one, but the lead board and list in CRM simple mode.
     pub fn tabs(&self) -> Vec<super::action::Tab> {
         use super::action::Tab;
-        Tab::ALL
-            .into_iter()
-            .filter(|t| self.crm_mode.has_leads() || !matches!(t, Tab::LeadBoard | Tab::LeadList))
-            .collect()
+        Tab::ALL.into_iter().filter(|t| self.shown_tab(*t) == *t).collect()
+    }
+
+    /// The tab a key or click for `tab` shows: the deals' for a lead tab in CRM simple mode.
+    pub fn shown_tab(&self, tab: super::action::Tab) -> super::action::Tab {
+        use super::action::Tab;
+        match tab {
+            Tab::LeadBoard if !self.crm_mode.has_leads() => Tab::DealBoard,
+            Tab::LeadList if !self.crm_mode.has_leads() => Tab::DealList,
+            other => other,
+        }
     }
 
     /// A fresh app for `user` on `file`.

@@ -145,12 +145,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Shows a tab's screen and asks for what it shows.
 pub(crate) fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
-    // Simple mode has no lead screens: their keys show the deals'.
-    let tab = match tab {
-        Tab::LeadBoard if !app.crm_mode.has_leads() => Tab::DealBoard,
-        Tab::LeadList if !app.crm_mode.has_leads() => Tab::DealList,
-        other => other,
-    };
+    let tab = app.shown_tab(tab);
     app.tab = tab;
     app.back.clear();
     app.form = None;

@@ -105,7 +105,7 @@ pub(crate) fn intake_as_deal(c: &mut impl GenericClient, ctx: &WriteCtx, lead_id
             c.batch_execute("RELEASE SAVEPOINT intake_deal")?;
             Ok(Some(done))
         }
-        Err(e) if crate::store::convert::keeps_lead(&e) => {
+        Err(e) if e.is_refusal() => {
             c.batch_execute("ROLLBACK TO SAVEPOINT intake_deal; RELEASE SAVEPOINT intake_deal")?;
             let why = json!({"why": e.message(crate::i18n::lang())});
             timeline::add(c, Entity::Lead, lead_id, TimelineKind::IntakeKept, ctx, why)?;

@@ -199,7 +199,7 @@ pub(crate) fn intake_as_deal(tx: &Transaction, ctx: &WriteCtx, lead_id: i64) -> 
             tx.execute_batch("RELEASE intake_deal")?;
             Ok(Some(done))
         }
-        Err(e) if crate::store::convert::keeps_lead(&e) => {
+        Err(e) if e.is_refusal() => {
             tx.execute_batch("ROLLBACK TO intake_deal; RELEASE intake_deal")?;
             kept.take_back(ctx)?;
             let why = json!({"why": e.message(crate::i18n::lang())});

@@ -331,9 +331,9 @@ impl Kept {
     }
 }
 
-/// Errors that refuse a row (its values, a rule, a reference to nothing), not the import.
+/// Errors that refuse a row, not the import (`StoreError::is_refusal`).
 pub(crate) fn is_refusal(e: &StoreError) -> bool {
-    matches!(e, StoreError::Field(_) | StoreError::Rule(_) | StoreError::NotFound { .. })
+    e.is_refusal()
 }
 
 /// Why a row was refused, as its report says.

@@ -124,7 +124,7 @@ pub(crate) const LOAD_AHEAD: usize = 20;
 
 /// What the board shows: leads, or deals in CRM simple mode (which has none).
 pub fn agenda_entity(app: &App) -> Entity {
-    if app.crm_mode.has_leads() { Entity::Lead } else { Entity::Deal }
+    app.crm_mode.first_entity()
 }
 
 /// Whose leads the board shows: the user's, or everyone's (`None`).

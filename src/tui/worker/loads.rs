@@ -150,7 +150,7 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let (current, previous) = period.bounds(&now);
             let scope = crate::service::ReportScope::default();
             // CRM simple mode: the deals' funnel, as there are no leads.
-            let entity = if store.crm_mode()?.has_leads() { Entity::Lead } else { Entity::Deal };
+            let entity = store.crm_mode()?.first_entity();
             let report = store.report_funnel(&scope, entity, current, previous)?;
             vec![StoreEvent::ReportFunnel { period, report: Box::new(report) }]
         }

@@ -31,10 +31,12 @@ use std::collections::BTreeMap;
 
 pub(crate) mod list;
 pub(crate) mod many;
+mod moves;
 mod read;
 mod write;
 
 pub(crate) use list::*;
+pub(crate) use moves::*;
 pub(crate) use read::*;
 pub(crate) use write::*;
 

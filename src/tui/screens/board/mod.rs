@@ -443,7 +443,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                 app.screen = Screen::Welcome;
             } else if !empty_file && app.screen == Screen::Welcome {
                 // CRM simple mode has no lead board.
-                app.screen = Screen::Board(if app.crm_mode.has_leads() { Entity::Lead } else { Entity::Deal });
+                app.screen = Screen::Board(app.crm_mode.first_entity());
             }
             let board = app.board_mut(entity);
             let follow = board.follow;
