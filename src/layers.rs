@@ -76,10 +76,13 @@ fn the_store_knows_no_service_and_makes_no_demo() {
 }
 
 /// Who may see or administer what is decided by the service (`domain::access`), once; an
-/// engine applies the `Sight` it is handed and decides nothing.
+/// engine applies the `Sight` it is handed and decides nothing. Stage rules alone, run inside
+/// an engine's transaction on every path, ask `domain::access` there for their mover's
+/// rights (`store/rules.rs`, the same on both engines).
 #[test]
 fn the_engine_decides_no_access() {
     for rule in ["Rights::new", ".allows(", ".reach(", "may_administer", "require_admin"] {
-        assert_eq!(naming("store", rule), Vec::<String>::new(), "{rule}");
+        let named: Vec<String> = naming("store", rule).into_iter().filter(|p| !p.ends_with("store/rules.rs")).collect();
+        assert_eq!(named, Vec::<String>::new(), "{rule}");
     }
 }

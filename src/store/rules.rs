@@ -10,7 +10,16 @@
 //! A rule that moves a linked record sets off that stage's rules inside the same move: a
 //! `Chain` holds the rules running, so no rule runs again inside its own chain and no chain
 //! goes deeper than `MAX_DEPTH` rules; where it stops, the timeline says so.
+//!
+//! Rules act with the rights of whoever set them off, the same on both engines (on
+//! PostgreSQL row-level security would hold them to it anyway; here it is decided once, from
+//! `domain::access::Rights`): the record moved is theirs to complete, and a hand-over (to a
+//! user or the queue) by any rule of the stage takes effect after all of them, so each acts
+//! while the record is still the mover's; a linked record moves only if the mover may
+//! change it (one they do not see is left as it is); a new record its maker does not see
+//! (the queue handed it out of their sight) runs no rules.
 
+use crate::domain::access::{Action, Rights, Subject};
 use crate::domain::activity::Priority;
 use crate::domain::automation::{self, OnError, RuleAction, StageRule};
 use crate::domain::custom_field::{CustomField, ParseContext};
@@ -112,6 +121,9 @@ pub(crate) trait RuleTx {
     fn words(&mut self, entity: Entity, id: i64) -> Result<RecordWords>;
     /// The id of an active user, by login.
     fn active_user(&mut self, login: &str) -> Result<Option<i64>>;
+    /// The rights of the user whose move set the rules off, read in this transaction, with
+    /// their login (`None`: no one is signed in, as in file maintenance: every right).
+    fn mover(&mut self) -> Result<Option<(Rights, String)>>;
     /// Plans an activity (its own timeline entry included).
     fn plan(&mut self, activity: &NewActivity) -> Result<i64>;
     /// Edits the record as a person's edit would (fields checked, history written); its
@@ -160,7 +172,13 @@ pub(crate) struct RulesRan {
 pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -> Result<RulesRan> {
     let mut version = None;
     let mut names = Vec::new();
-    for rule in t.rules_of(entity, stage_id)? {
+    let rules = t.rules_of(entity, stage_id)?;
+    if rules.is_empty() || reach(t, RecordRef::new(entity, id))? == Reach::Hidden {
+        return Ok(RulesRan::default());
+    }
+    // The hand-over the stage's rules settled on (the last one's), and which rule made it.
+    let mut handover: Option<(String, String)> = None;
+    for rule in rules {
         if !automation::applies(&rule, entity, stage_id) {
             continue;
         }
@@ -181,15 +199,19 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
         }
         t.savepoint(Savepoint::Begin)?;
         t.chain().running.push(rule.id);
-        let applied = apply(t, &rule, entity, id);
+        let pending = handover.as_ref().map(|(to, _)| to.as_str());
+        let applied = apply(t, &rule, entity, id, pending);
         t.chain().running.pop();
         match applied {
             Ok(None) => t.savepoint(Savepoint::Keep)?,
-            Ok(Some((done, edited))) => {
-                let payload = json!({"rule": rule.name, "rule_id": rule.id, "done": done});
+            Ok(Some(done)) => {
+                let payload = json!({"rule": rule.name, "rule_id": rule.id, "done": done.said});
                 t.note(entity, id, TimelineKind::RuleRan, payload)?;
                 t.savepoint(Savepoint::Keep)?;
-                version = edited.or(version);
+                version = done.version.or(version);
+                if let Some(to) = done.handover {
+                    handover = Some((to, rule.name.clone()));
+                }
                 names.push(rule.name.clone());
             }
             // The store failing (busy, a lost connection, a full disk) is no rule's failure:
@@ -216,15 +238,75 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
             }
         }
     }
+    if let Some((to, rule)) = handover {
+        let input = RecordInput { fields: vec![("responsible".into(), to)], ..Default::default() };
+        match t.edit(entity, id, &input) {
+            Ok(v) => version = Some(v),
+            Err(e) if e.is_refusal() => {
+                let why = e.message(crate::i18n::lang());
+                return Err(StoreError::Rule(Rule::StageRuleFailed { rule, why }));
+            }
+            Err(e) => return Err(e),
+        }
+    }
     Ok(RulesRan { version, names })
 }
 
-/// What a rule did (kept on the timeline, in no language: the timeline says it in the
-/// reader's) and the record's version after its last edit.
-type Applied = (Vec<Value>, Option<i64>);
+/// The rights a user's facts give them, as the service makes them (`Service::rights`): the
+/// one place an engine's transaction asks `domain::access`, for the rules it runs.
+pub(crate) fn rights_of(user_id: i64, facts: &crate::store::users::RightsFacts) -> Rights {
+    Rights::new(user_id, facts.is_admin, facts.active, &facts.roles, &facts.team)
+}
 
-/// One rule on one record: `None` when its conditions do not hold.
-fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Result<Option<Applied>> {
+/// How far the mover reaches a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// They do not see it.
+    Hidden,
+    /// They see it and may not change it.
+    Seen,
+    /// They may change it.
+    Changed,
+}
+
+/// How far the mover reaches `record`, by the one rule of rights (`Rights::allows`); a record
+/// their connection cannot read (row-level security) is hidden.
+fn reach(t: &mut impl RuleTx, record: RecordRef) -> Result<Reach> {
+    let responsible = match t.words(record.entity, record.id) {
+        Ok(words) => words.responsible_id,
+        Err(StoreError::NotFound { .. }) => return Ok(Reach::Hidden),
+        Err(e) => return Err(e),
+    };
+    let Some((rights, _)) = t.mover()? else { return Ok(Reach::Changed) };
+    let subject = Subject::from(record.entity);
+    Ok(if !rights.allows(subject, Action::Read, responsible) {
+        Reach::Hidden
+    } else if !rights.allows(subject, Action::Update, responsible) {
+        Reach::Seen
+    } else {
+        Reach::Changed
+    })
+}
+
+/// What a rule did: its actions as kept on the timeline (in no language: the timeline says
+/// it in the reader's), the record's version after its last edit, and the login it hands the
+/// record to (`""`: nobody), done after the stage's last rule.
+struct Applied {
+    said: Vec<Value>,
+    version: Option<i64>,
+    handover: Option<String>,
+}
+
+/// One rule on one record: `None` when its conditions do not hold. `pending`: the hand-over
+/// an earlier rule of the stage settled on (an activity without its own responsible goes to
+/// the record's next owner).
+fn apply(
+    t: &mut impl RuleTx,
+    rule: &StageRule,
+    entity: Entity,
+    id: i64,
+    pending: Option<&str>,
+) -> Result<Option<Applied>> {
     if !rule.conditions.is_empty() {
         let fields = t.own_fields(entity)?;
         let ctx = t.parse_context()?;
@@ -242,18 +324,34 @@ fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Resu
     }
     let mut done = Vec::new();
     let mut version = None;
-    // The record as it stood when the rule began: an action handing it to someone else comes
-    // last (`RuleDraft` orders them), the others read it before.
+    // The record as it stood when the rule began (a hand-over waits for the stage's last rule).
     let words = t.words(entity, id)?;
-    // An activity without its own responsible goes to whom the rule hands the record.
-    let assignee = rule.actions.iter().find_map(|a| match a {
-        RuleAction::Assign { to } => Some(to.clone()),
-        _ => None,
-    });
+    // Whom the rule hands the record to, settled first: an activity without its own
+    // responsible goes to them (`""`: nobody; `None`: the responsible stays).
+    let mut handover = None;
+    for action in &rule.actions {
+        match action {
+            RuleAction::Assign { to } => {
+                user(t, to)?;
+                handover = Some(to.clone());
+            }
+            RuleAction::Queue => {
+                handover = match t.queue_pick()? {
+                    // No queue, or nobody active in it: the responsible stays.
+                    Pick::Runner => handover,
+                    Pick::Unassigned => Some(String::new()),
+                    Pick::User(login) => Some(login),
+                }
+            }
+            _ => {}
+        }
+    }
+    let next_owner = handover.as_deref().or(pending);
     for action in &rule.actions {
         match action {
             RuleAction::Plan { kind, subject, due_in, responsible } => {
-                let responsible_id = match responsible.as_ref().or(assignee.as_ref()) {
+                let responsible_id = match responsible.as_deref().or(next_owner) {
+                    Some("") => None,
                     Some(login) => Some(user(t, login)?),
                     None => words.responsible_id,
                 };
@@ -272,28 +370,21 @@ fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Resu
                 let activity_id = t.plan(&activity)?;
                 done.push(json!({"action": "plan", "kind": kind.code(), "subject": subject, "activity": activity_id}));
             }
-            RuleAction::Assign { to } => {
-                user(t, to)?;
-                let input = RecordInput { fields: vec![("responsible".into(), to.clone())], ..Default::default() };
-                version = Some(t.edit(entity, id, &input)?);
-                done.push(json!({"action": "assign", "to": to}));
-            }
-            RuleAction::Queue => {
-                let to = match t.queue_pick()? {
-                    // No queue, or nobody active in it: the responsible stays.
-                    Pick::Runner => None,
-                    Pick::Unassigned => Some(String::new()),
-                    Pick::User(login) => Some(login),
-                };
-                if let Some(login) = &to {
-                    let input =
-                        RecordInput { fields: vec![("responsible".into(), login.clone())], ..Default::default() };
-                    version = Some(t.edit(entity, id, &input)?);
-                }
-                done.push(json!({"action": "queue", "to": to}));
-            }
+            RuleAction::Assign { to } => done.push(json!({"action": "assign", "to": to})),
+            RuleAction::Queue => done.push(json!({"action": "queue", "to": handover})),
             RuleAction::MoveLinked { stage } => {
-                let targets = t.linked(entity, id)?;
+                // Those the mover does not see are left as they are, unsaid.
+                let mut targets = Vec::new();
+                for target in t.linked(entity, id)? {
+                    match reach(t, target)? {
+                        Reach::Hidden => {}
+                        Reach::Seen => {
+                            let login = t.mover()?.map(|(_, l)| l).unwrap_or_default();
+                            return Err(StoreError::Rule(Rule::RuleMayNotChange { record: target, login }));
+                        }
+                        Reach::Changed => targets.push(target),
+                    }
+                }
                 if targets.is_empty() {
                     done.push(json!({"action": "move_linked", "stage": stage, "none": true}));
                 }
@@ -322,7 +413,7 @@ fn apply(t: &mut impl RuleTx, rule: &StageRule, entity: Entity, id: i64) -> Resu
             }
         }
     }
-    Ok(Some((done, version)))
+    Ok(Some(Applied { said: done, version, handover }))
 }
 
 /// An active user by login, or the rule's failure naming them.

@@ -384,3 +384,85 @@ pub fn a_rule_moves_the_linked_records_and_a_chain_stops_where_it_loops(mut eng:
     let entry = &eng.timeline(RecordRef::new(Entity::Lead, alone), 1).unwrap()[0];
     assert_eq!(entry.payload["done"][0]["none"], true, "{}", entry.payload);
 }
+
+/// Rules act with the rights of whoever set them off, the same on both engines: the record
+/// moved is theirs to complete (a hand-over by one rule of the stage waits for the others, so
+/// the next rule still plans and sets, and the call goes to the new owner); a linked record
+/// they do not see is left as it is, one they see and may not change fails the rule; a new
+/// record the queue hands out of its maker's sight runs no rules.
+pub fn rules_act_with_the_rights_of_whoever_moved_the_record(mut eng: TestEngine) {
+    use prospect::domain::access::{Action, Level, Subject};
+    priority_field(&mut eng);
+    let mut bob = eng.session_as("bob", &["Manager"], None);
+    eng.session_as("carol", &["Manager"], None);
+    let hand_on = rule("Hand on", &[], vec![RuleAction::Assign { to: "carol".into() }]);
+    eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), hand_on).unwrap();
+    let set = RuleAction::Set { field: "priority".into(), value: "high".into() };
+    eng.add_stage_rule(&at(Entity::Lead, "IN_PROCESS"), rule("Call", &[], vec![call("Call {title}"), set])).unwrap();
+    let id = create(&mut bob, Entity::Lead, &[("title", "Bob's")], &[]).id;
+    let lead = RecordRef::new(Entity::Lead, id);
+    let moved = bob.move_stage(lead, "IN_PROCESS", None, None).unwrap();
+    assert_eq!(text_of(&eng, Entity::Lead, id, "responsible"), "carol");
+    assert_eq!(text_of(&eng, Entity::Lead, id, "priority"), "high");
+    let calls = eng.activities(&ActivityFilter { record: Some(lead), ..Default::default() }).unwrap();
+    assert_eq!(calls.iter().map(|a| a.responsible.as_deref()).collect::<Vec<_>>(), [Some("carol")]);
+    assert_eq!(moved.version, eng.get(lead).unwrap().version);
+    assert!(bob.get(lead).is_err(), "handed out of bob's sight");
+
+    // A deal's source lead: carol's is hidden from bob, left where it is.
+    let closing = StageRule {
+        entity: Entity::Deal,
+        ..rule("Close the lead", &[], vec![RuleAction::MoveLinked { stage: "JUNK".into() }])
+    };
+    eng.add_stage_rule(&at(Entity::Deal, "WON"), closing).unwrap();
+    let carols = create(&mut eng, Entity::Lead, &[("title", "Carol's"), ("responsible", "carol")], &[]).id;
+    let fields = [("title", "Bob's deal"), ("lead", &carols.to_string()), ("responsible", "bob")];
+    let deal = RecordRef::new(Entity::Deal, create(&mut eng, Entity::Deal, &fields, &[]).id);
+    bob.move_stage(deal, "WON", None, None).unwrap();
+    assert_eq!(stage_of(&eng, Entity::Lead, carols), "NEW", "bob does not see carol's lead");
+    let entry = eng.timeline(deal, 50).unwrap().into_iter().find(|t| t.payload["rule"] == "Close the lead").unwrap();
+    assert_eq!(entry.payload["done"][0]["none"], true, "{}", entry.payload);
+    // One who reads every lead and changes only their own: the rule fails, naming the lead.
+    eng.add_role("Lead reader", Some("Manager")).unwrap();
+    eng.set_level("Lead reader", Subject::Lead, Action::Read, Level::All).unwrap();
+    let mut dave = eng.session_as("dave", &["Lead reader"], None);
+    let fields = [("title", "Dave's deal"), ("lead", &carols.to_string()), ("responsible", "dave")];
+    let daves = RecordRef::new(Entity::Deal, create(&mut eng, Entity::Deal, &fields, &[]).id);
+    let before = eng.get(daves).unwrap().version;
+    let said = dave.move_stage(daves, "WON", None, None).unwrap_err().message(prospect::i18n::Lang::En);
+    assert!(said.contains("Close the lead") && said.contains(&format!("#{carols}")), "{said}");
+    assert_eq!((stage_of(&eng, Entity::Lead, carols), eng.get(daves).unwrap().version), ("NEW".into(), before));
+}
+
+/// A new record the queue hands out of its maker's sight runs no rules (they would act on a
+/// record its maker no longer sees), on both engines; the same import by one who sees it
+/// runs them.
+pub fn a_new_record_out_of_its_makers_sight_runs_no_rules(mut eng: TestEngine) {
+    use prospect::domain::queue::QueueMode;
+    use prospect::store::import::{ImportOptions, ImportRow};
+    eng.session_as("carol", &["Manager"], None);
+    // An import by a head whose sight does not reach the queue's pick: no rules on that lead.
+    let hello = rule("Hello", &[], vec![RuleAction::Comment { text: "hello".into() }]);
+    eng.add_stage_rule(&at(Entity::Lead, "NEW"), hello).unwrap();
+    eng.set_queue(QueueMode::Even, &["carol".to_string()]).unwrap();
+    eng.add_department("Sales", None).unwrap();
+    let mut head = eng.session_as("hector", &["Head"], Some("Sales"));
+    let row = |title: &str| prospect::store::RecordInput {
+        origin: Some("import".into()),
+        ..crate::input(&[("title", title), ("stage", "NEW")])
+    };
+    let rows = [ImportRow::new(2, Ok(row("Queued away")))];
+    let opts = ImportOptions::default();
+    let report = head.import(Entity::Lead, |from| rows[from.min(rows.len())..].to_vec(), opts, |_| {}).unwrap();
+    assert_eq!(report.created, 1);
+    let away = eng.list(Entity::Lead, &Default::default()).unwrap().into_iter().find(|r| r.title == "Queued away");
+    let away = RecordRef::new(Entity::Lead, away.unwrap().id);
+    assert_eq!(text_of(&eng, Entity::Lead, away.id, "responsible"), "carol");
+    assert!(!eng.timeline(away, 50).unwrap().iter().any(|t| t.payload["text"] == "hello"), "no rule ran");
+    // The same import by an administrator runs it.
+    let rows = [ImportRow::new(2, Ok(row("Seen")))];
+    eng.import(Entity::Lead, |from| rows[from.min(rows.len())..].to_vec(), ImportOptions::default(), |_| {}).unwrap();
+    let seen = eng.list(Entity::Lead, &Default::default()).unwrap().into_iter().find(|r| r.title == "Seen").unwrap();
+    let seen = RecordRef::new(Entity::Lead, seen.id);
+    assert!(eng.timeline(seen, 50).unwrap().iter().any(|t| t.payload["text"] == "hello"));
+}

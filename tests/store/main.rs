@@ -120,6 +120,8 @@ macro_rules! contract_suite {
             automation::a_rule_hands_the_record_and_its_call_to_someone_else,
             automation::a_rule_hands_the_record_to_the_queue,
             automation::a_rule_moves_the_linked_records_and_a_chain_stops_where_it_loops,
+            automation::rules_act_with_the_rights_of_whoever_moved_the_record,
+            automation::a_new_record_out_of_its_makers_sight_runs_no_rules,
             crm_mode::in_simple_mode_every_intake_becomes_a_deal_with_its_client,
             crm_mode::switching_modes_says_what_becomes_of_the_open_leads,
             reports::won_lost_and_forecast_count_by_when_and_whom,

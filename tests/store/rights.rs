@@ -133,6 +133,12 @@ pub fn writes_are_refused_beyond_the_level_and_nothing_is_written(mut eng: TestE
     let e = t.bob.create(Entity::Lead, &input(&[("title", "for alice"), ("responsible", "alice")])).unwrap_err();
     refused_by_level(e, Level::All, Level::Own);
     t.bob.create(Entity::Lead, &input(&[("title", "for me")])).unwrap();
+    // He may give his own away, though it leaves his sight (on PostgreSQL too, where the
+    // reading policy holds an update's new row).
+    let given = t.bob.create(Entity::Lead, &input(&[("title", "given to alice")])).unwrap().id;
+    t.bob.update(RecordRef::new(Entity::Lead, given), None, &input(&[("responsible", "alice")])).unwrap();
+    assert_eq!(text_of(&eng, Entity::Lead, given, "responsible"), "alice");
+    assert!(t.bob.get(RecordRef::new(Entity::Lead, given)).is_err());
     // carol (Head) changes dan's lead (a sub-department), never alice's.
     t.carol.update(dans, None, &input(&[("title", "Zephyr dan, seen by carol")])).unwrap();
     assert!(matches!(t.carol.update(alices, None, &edit), Err(StoreError::NotFound { .. })));

@@ -76,11 +76,14 @@ pub(crate) fn insert_with(
 ) -> Result<i64> {
     let (start, end) = times_of(a);
     let completed_at = a.completed.then_some(ctx.now);
-    let id: i64 = c
-        .query_one(
+    // The id is taken first, not returned: a restricted connection may plan an activity for
+    // someone out of its sight (a stage rule handing a record on), which row-level security
+    // would not let it read back before its binding exists.
+    let id: i64 = c.query_one("SELECT nextval(pg_get_serial_sequence('activities', 'id'))", &[])?.get(0);
+    c.execute(
             "INSERT INTO activities (kind, subject, description, start_at, end_at, deadline, direction, priority, responsible_id, \
-             completed, completed_at, reminder_minutes, location, created_at, created_by, modified_at, modified_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, $15) RETURNING id",
+             completed, completed_at, reminder_minutes, location, created_at, created_by, modified_at, modified_by, id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, $15, $16)",
             &[
                 &a.kind.code(),
                 &a.subject,
@@ -97,9 +100,9 @@ pub(crate) fn insert_with(
                 &more.location,
                 &ctx.now,
                 &ctx.user_id,
+                &id,
             ],
-        )?
-        .get(0);
+        )?;
     let kind = if a.completed { TimelineKind::ActivityDone } else { TimelineKind::ActivityPlanned };
     for RecordRef { entity, id: rid } in &a.bindings {
         c.execute(

@@ -111,45 +111,47 @@ pub(super) fn set_roles(tx: &mut impl GenericClient, user_id: i64, roles: &[(i64
     Ok(())
 }
 
+/// A user's rights facts as `c` reads them (inside a write too: a rule checks its mover's).
+pub(crate) fn facts_in(c: &mut impl GenericClient, user_id: i64) -> Result<RightsFacts> {
+    let (active, is_admin) = c
+        .query_opt("SELECT active, is_admin FROM users WHERE id = $1", &[&user_id])?
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap_or((false, false));
+    let mut roles: Vec<(i64, Grants)> = Vec::new();
+    for r in c.query(
+        "SELECT ur.role_id, g.subject, g.action, g.level FROM user_roles ur \
+                 JOIN role_grants g ON g.role_id = ur.role_id WHERE ur.user_id = $1 ORDER BY ur.role_id",
+        &[&user_id],
+    )? {
+        let role: i64 = r.get(0);
+        if roles.last().is_none_or(|(id, _)| *id != role) {
+            roles.push((role, Grants::default()));
+        }
+        let (s, a, l): (String, String, String) = (r.get(1), r.get(2), r.get(3));
+        if let (Some(s), Some(a), Some(l), Some((_, g))) =
+            (Subject::parse(&s), Action::parse(&a), Level::parse(&l), roles.last_mut())
+        {
+            g.set(s, a, l);
+        }
+    }
+    let members = c
+        .query("SELECT id, department_id FROM users", &[])?
+        .iter()
+        .map(|r| Member { id: r.get(0), department: r.get(1) })
+        .collect();
+    let departments =
+        c.query("SELECT id, parent_id FROM departments", &[])?.iter().map(|r| (r.get(0), r.get(1))).collect();
+    Ok(RightsFacts {
+        active,
+        is_admin,
+        roles: roles.into_iter().map(|(_, g)| g).collect(),
+        team: Team { members, departments },
+    })
+}
+
 impl Roles for Store {
     fn rights_facts(&self, user_id: i64) -> Result<RightsFacts> {
-        self.reading(|s| {
-            let mut c = s.client();
-            let (active, is_admin) = c
-                .query_opt("SELECT active, is_admin FROM users WHERE id = $1", &[&user_id])?
-                .map(|r| (r.get(0), r.get(1)))
-                .unwrap_or((false, false));
-            let mut roles: Vec<(i64, Grants)> = Vec::new();
-            for r in c.query(
-                "SELECT ur.role_id, g.subject, g.action, g.level FROM user_roles ur \
-                 JOIN role_grants g ON g.role_id = ur.role_id WHERE ur.user_id = $1 ORDER BY ur.role_id",
-                &[&user_id],
-            )? {
-                let role: i64 = r.get(0);
-                if roles.last().is_none_or(|(id, _)| *id != role) {
-                    roles.push((role, Grants::default()));
-                }
-                let (s, a, l): (String, String, String) = (r.get(1), r.get(2), r.get(3));
-                if let (Some(s), Some(a), Some(l), Some((_, g))) =
-                    (Subject::parse(&s), Action::parse(&a), Level::parse(&l), roles.last_mut())
-                {
-                    g.set(s, a, l);
-                }
-            }
-            let members = c
-                .query("SELECT id, department_id FROM users", &[])?
-                .iter()
-                .map(|r| Member { id: r.get(0), department: r.get(1) })
-                .collect();
-            let departments =
-                c.query("SELECT id, parent_id FROM departments", &[])?.iter().map(|r| (r.get(0), r.get(1))).collect();
-            Ok(RightsFacts {
-                active,
-                is_admin,
-                roles: roles.into_iter().map(|(_, g)| g).collect(),
-                team: Team { members, departments },
-            })
-        })
+        self.reading(|s| facts_in(&mut *s.client(), user_id))
     }
 
     fn roles(&self) -> Result<Vec<RoleRow>> {

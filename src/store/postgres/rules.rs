@@ -4,7 +4,7 @@
 use super::records::list::list_where;
 use super::records::refs as borrowed;
 use super::{Result, Store, WriteCtx};
-use crate::domain::access::Visibility;
+use crate::domain::access::{Rights, Visibility};
 use crate::domain::automation::StageRule;
 use crate::domain::custom_field::{CustomField, ParseContext};
 use crate::domain::fields::Entity;
@@ -161,6 +161,17 @@ impl<C: GenericClient> RuleTx for ServerRules<'_, C> {
             .c
             .query_opt("SELECT id FROM users WHERE login = $1::text::citext AND active", &[&login])?
             .map(|r| r.get(0)))
+    }
+
+    fn mover(&mut self) -> Result<Option<(Rights, String)>> {
+        let Some(user_id) = self.ctx.user_id else { return Ok(None) };
+        let facts = super::roles::facts_in(self.c, user_id)?;
+        let login: String = self
+            .c
+            .query_opt("SELECT login::text FROM users WHERE id = $1", &[&user_id])?
+            .map(|r| r.get(0))
+            .unwrap_or_default();
+        Ok(Some((crate::store::rules::rights_of(user_id, &facts), login)))
     }
 
     fn plan(&mut self, activity: &NewActivity) -> Result<i64> {

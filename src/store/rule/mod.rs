@@ -2,6 +2,7 @@
 //! user's language (catalogue table `[rule]`) and match on what was refused.
 
 use crate::domain::fields::Entity;
+use crate::domain::record::RecordRef;
 use crate::domain::stage::StageOrderError;
 use crate::i18n::{self, Lang, tr_in};
 
@@ -311,6 +312,14 @@ pub enum Rule {
         /// The login named.
         login: String,
     },
+    /// A stage rule would move a linked record its mover may not change: rules act with the
+    /// rights of whoever set them off.
+    RuleMayNotChange {
+        /// The linked record.
+        record: RecordRef,
+        /// The mover.
+        login: String,
+    },
     /// No stage rule has this id.
     NoSuchStageRule {
         /// The id given.
@@ -514,6 +523,10 @@ impl Rule {
             Rule::StageRuleFailed { rule, why } => t("stage_rule_failed", &[("rule", rule), ("why", why)]),
             Rule::OpenLeadsOnSwitch { count } => i18n::tr_count(lang, "rule.open_leads_on_switch", *count as u64, &[]),
             Rule::RuleUserGone { login } => t("rule_user_gone", &[("login", login)]),
+            Rule::RuleMayNotChange { record, login } => {
+                let what = tr_in(lang, &format!("entity.{}", record.entity.code()), &[]);
+                t("rule_may_not_change", &[("entity", &what), ("id", &record.id.to_string()), ("login", login)])
+            }
             Rule::NoSuchStageRule { id } => t("no_such_stage_rule", &[("id", &id.to_string())]),
             Rule::NoActivity { id } => t("no_activity", &[("id", &id.to_string())]),
             Rule::ActivityDone { id } => t("activity_done", &[("id", &id.to_string())]),

@@ -103,47 +103,51 @@ pub(super) fn set_roles(tx: &Connection, user_id: i64, roles: &[(i64, String)]) 
     Ok(())
 }
 
+/// A user's rights facts as `conn` reads them (inside a write too: a rule checks its mover's).
+pub(crate) fn facts_in(conn: &rusqlite::Connection, user_id: i64) -> Result<RightsFacts> {
+    let (active, is_admin): (bool, bool) = conn
+        .prepare_cached("SELECT active, is_admin FROM users WHERE id = ?1")?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((false, false));
+    let mut stmt = conn.prepare_cached(
+        "SELECT ur.role_id, g.subject, g.action, g.level FROM user_roles ur \
+             JOIN role_grants g ON g.role_id = ur.role_id WHERE ur.user_id = ?1 ORDER BY ur.role_id",
+    )?;
+    let mut roles: Vec<(i64, Grants)> = Vec::new();
+    let rows = stmt.query_map([user_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    for row in rows {
+        let (role, s, a, l) = row?;
+        if roles.last().is_none_or(|(id, _)| *id != role) {
+            roles.push((role, Grants::default()));
+        }
+        if let (Some(s), Some(a), Some(l), Some((_, g))) =
+            (Subject::parse(&s), Action::parse(&a), Level::parse(&l), roles.last_mut())
+        {
+            g.set(s, a, l);
+        }
+    }
+    let members = conn
+        .prepare_cached("SELECT id, department_id FROM users")?
+        .query_map([], |r| Ok(Member { id: r.get(0)?, department: r.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    let departments = conn
+        .prepare_cached("SELECT id, parent_id FROM departments")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(RightsFacts {
+        active,
+        is_admin,
+        roles: roles.into_iter().map(|(_, g)| g).collect(),
+        team: Team { members, departments },
+    })
+}
+
 impl Roles for Store {
     fn rights_facts(&self, user_id: i64) -> Result<RightsFacts> {
-        let conn = self.conn();
-        let (active, is_admin): (bool, bool) = conn
-            .prepare_cached("SELECT active, is_admin FROM users WHERE id = ?1")?
-            .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .unwrap_or((false, false));
-        let mut stmt = conn.prepare_cached(
-            "SELECT ur.role_id, g.subject, g.action, g.level FROM user_roles ur \
-             JOIN role_grants g ON g.role_id = ur.role_id WHERE ur.user_id = ?1 ORDER BY ur.role_id",
-        )?;
-        let mut roles: Vec<(i64, Grants)> = Vec::new();
-        let rows = stmt.query_map([user_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-        })?;
-        for row in rows {
-            let (role, s, a, l) = row?;
-            if roles.last().is_none_or(|(id, _)| *id != role) {
-                roles.push((role, Grants::default()));
-            }
-            if let (Some(s), Some(a), Some(l), Some((_, g))) =
-                (Subject::parse(&s), Action::parse(&a), Level::parse(&l), roles.last_mut())
-            {
-                g.set(s, a, l);
-            }
-        }
-        let members = conn
-            .prepare_cached("SELECT id, department_id FROM users")?
-            .query_map([], |r| Ok(Member { id: r.get(0)?, department: r.get(1)? }))?
-            .collect::<rusqlite::Result<_>>()?;
-        let departments = conn
-            .prepare_cached("SELECT id, parent_id FROM departments")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(RightsFacts {
-            active,
-            is_admin,
-            roles: roles.into_iter().map(|(_, g)| g).collect(),
-            team: Team { members, departments },
-        })
+        facts_in(self.conn(), user_id)
     }
 
     fn roles(&self) -> Result<Vec<RoleRow>> {

@@ -3,7 +3,7 @@
 
 use super::records::list::list_where;
 use super::{Result, Store, WriteCtx};
-use crate::domain::access::Visibility;
+use crate::domain::access::{Rights, Visibility};
 use crate::domain::automation::StageRule;
 use crate::domain::custom_field::{CustomField, ParseContext};
 use crate::domain::fields::Entity;
@@ -176,6 +176,18 @@ impl RuleTx for FileRules<'_, '_, '_> {
             .prepare_cached("SELECT id FROM users WHERE login = ?1 COLLATE NOCASE AND active")?
             .query_row([login], |r| r.get(0))
             .optional()?)
+    }
+
+    fn mover(&mut self) -> Result<Option<(Rights, String)>> {
+        let Some(user_id) = self.ctx.user_id else { return Ok(None) };
+        let facts = super::roles::facts_in(self.tx, user_id)?;
+        let login: String = self
+            .tx
+            .prepare_cached("SELECT login FROM users WHERE id = ?1")?
+            .query_row([user_id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        Ok(Some((crate::store::rules::rights_of(user_id, &facts), login)))
     }
 
     fn plan(&mut self, activity: &NewActivity) -> Result<i64> {

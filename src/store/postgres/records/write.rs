@@ -425,6 +425,9 @@ pub(crate) fn update_in(
     if changes.is_empty() {
         return Ok(Saved { id, version, changed: vec![], repeat_of: vec![] });
     }
+    // A new responsible is set last, on its own (`prospect_hand_over`): the record may leave
+    // its giver's sight, and row-level security would refuse an update they cannot read after.
+    let handed = sets.iter().position(|(col, _)| *col == "responsible_id").map(|i| sets.remove(i).1);
     let mut sql = format!("UPDATE {} SET ", entity.table());
     let mut params: Vec<Val> = Vec::new();
     for (i, (col, v)) in sets.iter().enumerate() {
@@ -450,6 +453,16 @@ pub(crate) fn update_in(
     let changed: Vec<String> = changes.iter().filter_map(|ch| ch["field"].as_str().map(str::to_string)).collect();
     timeline::add(c, entity, id, TimelineKind::FieldsChanged, ctx, json!({"changes": changes}))?;
     log_change(c, ctx, entity, id)?;
+    if let Some(to) = handed {
+        let to = match to {
+            Val::Int(user) => Some(user),
+            _ => None,
+        };
+        let done: bool = c.query_one("SELECT prospect_hand_over($1, $2, $3)", &[&entity.code(), &id, &to])?.get(0);
+        if !done {
+            return Err(StoreError::NotFound { entity, id });
+        }
+    }
     Ok(Saved { id, version: version + 1, changed, repeat_of: vec![] })
 }
 

@@ -163,17 +163,32 @@ pub(crate) fn entries_of(
 /// id once. A bulk load hands over the entries of the records it created, a chunk per
 /// statement.
 pub(crate) fn write_entries(c: &mut impl GenericClient, entity: Entity, entries: &[(i64, String)]) -> Result<()> {
+    entries_written(c, entity, entries, true)
+}
+
+/// Writes the search entries of records just made: a plain insert, since an insert that may
+/// update is held to the reading policy (row-level security), and a new record the queue
+/// handed out of its maker's sight must still be found by those who see it.
+pub(crate) fn write_new_entries(c: &mut impl GenericClient, entity: Entity, entries: &[(i64, String)]) -> Result<()> {
+    entries_written(c, entity, entries, false)
+}
+
+fn entries_written(c: &mut impl GenericClient, entity: Entity, entries: &[(i64, String)], replace: bool) -> Result<()> {
+    let on_conflict = if replace {
+        " ON CONFLICT (entity_id, entity) DO UPDATE SET body = excluded.body, words = excluded.words"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "INSERT INTO search (entity, entity_id, body, words) \
+         SELECT $1, u.id, u.body, array_to_tsvector(string_to_array(u.words, ' ')) \
+         FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, body, words){on_conflict}"
+    );
     for chunk in entries.chunks(CHUNK) {
         let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
         let bodies: Vec<&str> = chunk.iter().map(|(_, body)| body.as_str()).collect();
         let words: Vec<String> = chunk.iter().map(|(_, body)| lexemes(body)).collect();
-        c.execute(
-            "INSERT INTO search (entity, entity_id, body, words) \
-             SELECT $1, u.id, u.body, array_to_tsvector(string_to_array(u.words, ' ')) \
-             FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, body, words) \
-             ON CONFLICT (entity_id, entity) DO UPDATE SET body = excluded.body, words = excluded.words",
-            &[&entity.code(), &ids, &bodies, &words],
-        )?;
+        c.execute(&sql, &[&entity.code(), &ids, &bodies, &words])?;
     }
     Ok(())
 }
