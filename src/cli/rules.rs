@@ -147,7 +147,7 @@ pub fn run(s: &mut Session, c: RuleCmd) -> anyhow::Result<()> {
         RuleCmd::Add { scope, stage, what } => {
             let at =
                 RuleStage { entity: Some(scope.entity.into()), pipeline: scope.pipeline().map(str::to_string), stage };
-            let default_name = tr("automation.default_name", &[("stage", at.stage.trim())]);
+            let default_name = tr("automation.default_name", &[("stage", &s.store.rule_stage_name(&at)?)]);
             let rule = what.draft().rule(scope.entity.into(), &default_name)?;
             let rule = s.store.add_stage_rule(&at, rule)?;
             said(s, "automation.added", &rule)?;

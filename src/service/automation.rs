@@ -64,6 +64,15 @@ impl Service {
         self.engine.delete_stage_rule(id)
     }
 
+    /// The name of the stage a rule is set on (a rule's default name says it, as the board
+    /// does), refused naming the stages there are.
+    pub fn rule_stage_name(&self, at: &RuleStage) -> Result<String> {
+        let entity = at.entity.unwrap_or(Entity::Lead);
+        let id = self.rule_stage(entity, at)?;
+        let (_, stages) = self.engine.stages(entity, at.pipeline.as_deref())?;
+        Ok(stages.into_iter().find(|s| s.stage.id == id).map(|s| s.stage.name).unwrap_or_default())
+    }
+
     /// The id of the stage a rule is set on, refused naming the stages there are.
     fn rule_stage(&self, entity: Entity, at: &RuleStage) -> Result<i64> {
         if !entity.has_stages() {
