@@ -380,7 +380,9 @@ pub fn rule_action(lang: Lang, a: &crate::domain::automation::RuleAction) -> Str
         RuleAction::Assign { to } => tr("automation.assign", &[("user", to)]),
         RuleAction::Queue => tr("automation.queue", &[]),
         RuleAction::MoveLinked { stage } => tr("automation.move_linked", &[("stage", stage)]),
-        RuleAction::Set { field, value } => tr("tl.rule_set", &[("field", &field_label(lang, field)), ("value", value)]),
+        RuleAction::Set { field, value } => {
+            tr("tl.rule_set", &[("field", &field_label(lang, field)), ("value", value)])
+        }
         RuleAction::Comment { text } => tr("automation.comment", &[("text", text)]),
     }
 }
