@@ -93,16 +93,28 @@ pub fn run(s: &mut Session, cmd: IntakeCmd) -> anyhow::Result<()> {
             }
         }
         let subject = msg.subject.clone().unwrap_or_default();
+        // In CRM simple mode the new lead became a deal with its client: said as that deal.
+        let deal = match &outcome {
+            IntakeOutcome::Created { id, .. } => s.store.intake_deal(*id)?,
+            _ => None,
+        };
         if !s.json {
-            let (key, id) = match &outcome {
-                IntakeOutcome::Created { id, repeat: false } => ("msg.intake_created", id),
-                IntakeOutcome::Created { id, repeat: true } => ("msg.intake_created_repeat", id),
-                IntakeOutcome::Commented { id } => ("msg.intake_commented", id),
-                IntakeOutcome::AlreadyImported { id } => ("msg.intake_seen", id),
+            use crate::domain::fields::Entity;
+            let (key, id) = match (&outcome, deal) {
+                (IntakeOutcome::Created { .. }, Some(deal)) => ("msg.intake_created_deal", deal),
+                (IntakeOutcome::Created { id, repeat: false }, None) => ("msg.intake_created", *id),
+                (IntakeOutcome::Created { id, repeat: true }, None) => ("msg.intake_created_repeat", *id),
+                (IntakeOutcome::Commented { id, entity: Entity::Deal }, _) => ("msg.intake_commented_deal", *id),
+                (IntakeOutcome::Commented { id, .. }, _) => ("msg.intake_commented", *id),
+                (IntakeOutcome::AlreadyImported { id, entity: Entity::Deal }, _) => ("msg.intake_seen_deal", *id),
+                (IntakeOutcome::AlreadyImported { id, .. }, _) => ("msg.intake_seen", *id),
             };
             println!("{}", tr(key, &[("id", &id.to_string()), ("subject", &subject), ("key", &msg.key)]));
         }
         let mut v = serde_json::to_value(&outcome)?;
+        if let Some(deal) = deal {
+            v["deal"] = json!(deal);
+        }
         v["message"] = json!(source);
         v["message_id"] = json!(msg.key);
         v["subject"] = json!(subject);

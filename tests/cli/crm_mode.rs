@@ -43,6 +43,22 @@ fn simple_mode(env: &Env) {
     env.ok(&["import", csv.to_str().unwrap(), "--report", report.to_str().unwrap()]);
     let deals = env.json(&["deal", "list"]);
     assert_eq!(deals.as_array().unwrap().len(), 5, "{deals}");
+    // E-mailed: a deal, said as one; the sender's next message goes to that deal.
+    let mail = |key: &str, subject: &str| {
+        let path = env.dir.path().join(format!("{key}.eml"));
+        let text = format!(
+            "From: Hélène Dupré <helene@etoile.fr>\r\nTo: sales@example.org\r\nSubject: {subject}\r\n\
+             Message-ID: <{key}@etoile.fr>\r\nDate: Mon, 7 Dec 2026 09:00:00 +0100\r\n\r\nBonjour\r\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let first = mail("m1", "Devis");
+    let said = env.ok(&["intake", "email", &first]);
+    assert!(said.contains("Deal #6 and its client made from the e-mail “Devis”"), "{said}");
+    let fr = env.ok(&["--lang", "fr", "intake", "email", &mail("m2", "Relance")]);
+    assert!(fr.contains("ajouté à l’affaire #6"), "{fr}");
+    assert_eq!(env.json(&["deal", "list"]).as_array().unwrap().len(), 6);
     // And back: a lead is a lead again.
     env.ok(&["settings", "crm-mode", "classic"]);
     let lead = env.json(&["lead", "add", "--title", "Back"]);

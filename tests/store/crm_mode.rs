@@ -54,6 +54,19 @@ pub fn in_simple_mode_every_intake_becomes_a_deal_with_its_client(mut eng: TestE
     };
     let (mail_deal, mail_contact, _) = became(&eng, mailed);
     assert!(mail_deal.is_some() && mail_contact.is_some());
+    // The same sender writes again: a comment on their open deal, no other deal.
+    let deals = eng.count(Entity::Deal).unwrap();
+    let follow = prospect::domain::intake::Message { key: "simple-2".into(), subject: Some("Relance".into()), ..mail };
+    let outcome = eng.intake_email(&follow, false).unwrap();
+    let deal_id = mail_deal.unwrap();
+    assert_eq!(outcome, prospect::store::intake::IntakeOutcome::Commented { id: deal_id, entity: Entity::Deal });
+    assert_eq!(eng.count(Entity::Deal).unwrap(), deals);
+    let entry = &eng.timeline(RecordRef::new(Entity::Deal, deal_id), 1).unwrap()[0];
+    assert!(entry.payload["text"].as_str().is_some_and(|t| t.starts_with("Relance")), "{}", entry.payload);
+    assert_eq!(
+        eng.intake_email(&follow, false).unwrap(),
+        prospect::store::intake::IntakeOutcome::AlreadyImported { id: deal_id, entity: Entity::Deal }
+    );
     // An import of leads: each row a deal (a row with a company and no person: no contact).
     let rows = [
         ImportRow::new(2, Ok(input_with(&[("title", "Salon"), ("first_name", "Ana"), ("last_name", "Lopez")], &[]))),

@@ -34,9 +34,9 @@ pub fn an_email_becomes_a_lead_then_comments_and_is_read_once(mut eng: TestEngin
     assert!(lead.comms.iter().any(|c| c.normalized == "helene@etoile.fr"), "{:?}", lead.comms);
 
     // The same message again does nothing; another one from her is a comment on her lead.
-    assert_eq!(eng.intake_email(&first, false).unwrap(), IntakeOutcome::AlreadyImported { id });
+    assert_eq!(eng.intake_email(&first, false).unwrap(), IntakeOutcome::AlreadyImported { id, entity: Entity::Lead });
     let second = message("<devis-2@etoile.fr>", "Helene@Etoile.fr", "Re: devis", "Et 4 fours ?");
-    assert_eq!(eng.intake_email(&second, false).unwrap(), IntakeOutcome::Commented { id });
+    assert_eq!(eng.intake_email(&second, false).unwrap(), IntakeOutcome::Commented { id, entity: Entity::Lead });
     assert_eq!(eng.count(Entity::Lead).unwrap(), 1);
     let timeline = eng.timeline(RecordRef::new(Entity::Lead, id), 10).unwrap();
     assert!(timeline.iter().any(|t| t.kind == TimelineKind::Comment && t.payload.to_string().contains("4 fours")));

@@ -23,11 +23,11 @@ impl Intake for Store {
         let region = self.options().region;
         let email = msg.from_address.as_deref().and_then(|a| Comm::new(CommKind::Email, "work", a, region).ok());
         self.write(|tx, ctx| {
-            let seen: Option<i64> = tx
-                .query_opt("SELECT entity_id FROM intake_messages WHERE message_id = $1", &[&msg.key])?
-                .map(|r| r.get(0));
-            if let Some(id) = seen {
-                return Ok(IntakeOutcome::AlreadyImported { id });
+            let seen: Option<(String, i64)> = tx
+                .query_opt("SELECT entity, entity_id FROM intake_messages WHERE message_id = $1", &[&msg.key])?
+                .map(|r| (r.get(0), r.get(1)));
+            if let Some((entity, id)) = seen {
+                return Ok(IntakeOutcome::AlreadyImported { id, entity: Entity::parse(&entity).unwrap_or(Entity::Lead) });
             }
             let (first, last) = msg.from_name.as_deref().map(split_full_name).unwrap_or_default();
             let subject = msg.subject.clone().unwrap_or_default();
@@ -44,6 +44,19 @@ impl Intake for Store {
                 // Only a lead still being worked on takes it: a message after a junked or
                 // converted lead starts a new one (a repeat lead, if it became a client).
                 let mut open = None;
+                if super::convert::simple_mode(tx)? {
+                    // In CRM simple mode there are no open leads: the sender's contact's
+                    // newest deal in progress takes it.
+                    let sql = open_deal_sql("$1");
+                    for m in find_in(tx, &Visibility::All, Entity::Contact, &keys, None)? {
+                        let deal: Option<i64> = tx.query_opt(&sql, &[&m.id])?.map(|r| r.get(0));
+                        if let Some(d) = deal
+                            && open.is_none_or(|(_, o)| d > o)
+                        {
+                            open = Some((Entity::Deal, d));
+                        }
+                    }
+                }
                 for m in find_in(tx, &Visibility::All, Entity::Lead, &keys, None)? {
                     let in_progress: bool = tx
                         .query_one(
@@ -51,25 +64,25 @@ impl Intake for Store {
                             &[&m.id],
                         )?
                         .get(0);
-                    if in_progress && open.is_none_or(|o| m.id > o) {
-                        open = Some(m.id);
+                    if in_progress && open.is_none_or(|(e, o)| e == Entity::Lead && m.id > o) {
+                        open = Some((Entity::Lead, m.id));
                     }
                 }
                 open
             };
             let outcome = match existing {
-                Some(id) => {
+                Some((entity, id)) => {
                     let text = clip(format!("{subject}\n\n{}", msg.body).trim(), MAX_TEXT);
                     timeline::add(
                         tx,
-                        Entity::Lead,
+                        entity,
                         id,
                         TimelineKind::Comment,
                         ctx,
                         serde_json::json!({"text": text, "origin": "email"}),
                     )?;
-                    log_change(tx, ctx, Entity::Lead, id)?;
-                    IntakeOutcome::Commented { id }
+                    log_change(tx, ctx, entity, id)?;
+                    IntakeOutcome::Commented { id, entity }
                 }
                 None => {
                     let title = if subject.is_empty() {
@@ -96,14 +109,13 @@ impl Intake for Store {
                     IntakeOutcome::Created { id: saved.id, repeat: !saved.repeat_of.is_empty() }
                 }
             };
-            let id = match outcome {
-                IntakeOutcome::Created { id, .. }
-                | IntakeOutcome::Commented { id }
-                | IntakeOutcome::AlreadyImported { id } => id,
+            let (entity, id) = match outcome {
+                IntakeOutcome::Created { id, .. } => (Entity::Lead, id),
+                IntakeOutcome::Commented { id, entity } | IntakeOutcome::AlreadyImported { id, entity } => (entity, id),
             };
             tx.execute(
-                "INSERT INTO intake_messages (message_id, entity, entity_id, received_at) VALUES ($1, 'lead', $2, $3)",
-                &[&msg.key, &id, &ctx.now],
+                "INSERT INTO intake_messages (message_id, entity, entity_id, received_at) VALUES ($1, $2, $3, $4)",
+                &[&msg.key, &entity.code(), &id, &ctx.now],
             )?;
             Ok(outcome)
         })
