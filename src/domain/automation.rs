@@ -195,6 +195,38 @@ impl RuleDraft {
     }
 }
 
+impl RuleDraft {
+    /// The typed parts of a rule made before (the TUI's form, to change it): the inverse of
+    /// `rule`, so that saving it untouched gives the same rule.
+    pub fn of(rule: &StageRule) -> RuleDraft {
+        let mut d = RuleDraft {
+            name: rule.name.clone(),
+            when: rule.conditions.clone(),
+            on_error: rule.on_error.code().to_string(),
+            ..Default::default()
+        };
+        for action in &rule.actions {
+            match action {
+                RuleAction::Plan { kind, subject, due_in, responsible } => {
+                    d.plan = kind.code().to_string();
+                    d.subject = subject.clone();
+                    d.due_in = match due_in {
+                        Offset::WorkingDays(n) => format!("{n}d"),
+                        Offset::Hours(n) => format!("{n}h"),
+                    };
+                    d.responsible = responsible.clone().unwrap_or_default();
+                }
+                RuleAction::Assign { to } => d.assign = to.clone(),
+                RuleAction::Queue => d.assign = "queue".into(),
+                RuleAction::MoveLinked { stage } => d.move_linked = stage.clone(),
+                RuleAction::Set { field, value } => d.sets.push(format!("{field}={value}")),
+                RuleAction::Comment { text } => d.comment = text.clone(),
+            }
+        }
+        d
+    }
+}
+
 /// A rule's condition on a reference a list filters by its own flag: `source=WEB` (a source
 /// by code or name) or `responsible=bob` (a login), equality only: (`source` or
 /// `responsible`, the value). Other conditions are a list's `--where`.
@@ -294,6 +326,29 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use chrono_tz::Europe::Paris;
+
+    #[test]
+    fn a_rule_read_back_into_its_parts_saves_as_itself() {
+        let typed = RuleDraft {
+            name: "Hot".into(),
+            when: vec!["amount>=10000".into()],
+            plan: "meeting".into(),
+            subject: "Meet {client}".into(),
+            due_in: "4h".into(),
+            responsible: "bob".into(),
+            assign: "queue".into(),
+            move_linked: "WON".into(),
+            sets: vec!["priority=high".into(), "source=WEB".into()],
+            comment: "hot".into(),
+            on_error: "skip".into(),
+        };
+        let rule = typed.rule(Entity::Deal, "x").unwrap();
+        let again = RuleDraft::of(&rule);
+        assert_eq!(again, typed);
+        assert_eq!(again.rule(Entity::Deal, "x").unwrap(), rule);
+        let plain = RuleDraft { assign: "carol".into(), ..Default::default() }.rule(Entity::Lead, "y").unwrap();
+        assert_eq!(RuleDraft::of(&plain).rule(Entity::Lead, "z").unwrap(), plain);
+    }
 
     #[test]
     fn offsets_read_working_days_and_hours() {

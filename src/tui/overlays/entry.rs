@@ -26,7 +26,12 @@ pub enum EntryPurpose {
     /// A product: a new one, or the one of this id.
     Product { id: Option<i64> },
     /// A stage automation rule on entering `at` (named `stage`).
-    StageRule { at: crate::service::RuleStage, stage: String },
+    StageRule {
+        at: crate::service::RuleStage,
+        stage: String,
+        /// The rule being changed (`None`: a new one).
+        editing: Option<Box<crate::domain::automation::StageRule>>,
+    },
 }
 
 /// One field of the form: the input's field key (a refusal's `field` finds its row), its
@@ -162,11 +167,35 @@ pub(crate) fn open_product(app: &mut App, product: Option<&Product>) {
     }));
 }
 
-/// Opens the form of a new rule on entering `at` (the stage named `stage`): the rule's
-/// name, conditions, the activity it plans, a field it sets, whom it hands the record to, a
-/// comment, and what a failure does; each row says what it takes.
-pub(crate) fn open_stage_rule(app: &mut App, at: crate::service::RuleStage, stage: String) {
-    let hinted = |key: &'static str, label: &'static str, hint: String| EntryRow { hint, ..row(key, label, "") };
+/// Opens the form of a rule on entering `at` (the stage named `stage`), new or `editing` one
+/// made before (its parts filled in): the rule's name, conditions, the activity it plans, a
+/// field it sets, whom it hands the record to, a comment, and what a failure does; each row
+/// says what it takes.
+pub(crate) fn open_stage_rule(
+    app: &mut App,
+    at: crate::service::RuleStage,
+    stage: String,
+    editing: Option<crate::domain::automation::StageRule>,
+) {
+    let typed = editing.as_ref().map(crate::domain::automation::RuleDraft::of).unwrap_or_default();
+    let text = |key: &str| -> String {
+        match key {
+            "name" => typed.name.clone(),
+            "where" => typed.when.join("; "),
+            "plan" => typed.plan.clone(),
+            "subject" => typed.subject.clone(),
+            "in" => typed.due_in.clone(),
+            "responsible" => typed.responsible.clone(),
+            "set" => typed.sets.join("; "),
+            "assign" => typed.assign.clone(),
+            "move-linked" => typed.move_linked.clone(),
+            "comment" => typed.comment.clone(),
+            "on-error" if editing.is_some() => typed.on_error.clone(),
+            _ => String::new(),
+        }
+    };
+    let hinted =
+        |key: &'static str, label: &'static str, hint: String| EntryRow { hint, ..row(key, label, &text(key)) };
     // The linked records' stages: a lead's deals, a deal's source lead.
     let linked_hint = match at.entity {
         Some(crate::domain::fields::Entity::Deal) => "PROCESSED, JUNK, …",
@@ -187,9 +216,13 @@ pub(crate) fn open_stage_rule(app: &mut App, at: crate::service::RuleStage, stag
         hinted("comment", "automation.form_comment", String::new()),
         hinted("on-error", "automation.form_on_error", "refuse, skip".into()),
     ];
+    let title = match &editing {
+        Some(rule) => app.ta("automation.form_edit_title", &[("name", &rule.name), ("stage", &stage)]),
+        None => app.ta("automation.form_title", &[("stage", &stage)]),
+    };
     app.overlay = Overlay::Entry(Box::new(EntryForm {
-        purpose: EntryPurpose::StageRule { at, stage: stage.clone() },
-        title: app.ta("automation.form_title", &[("stage", &stage)]),
+        purpose: EntryPurpose::StageRule { at, stage, editing: editing.map(Box::new) },
+        title,
         rows,
         row: 0,
         error: None,
@@ -239,7 +272,7 @@ fn save(app: &App, f: &EntryForm) -> Result<Effect, String> {
             };
             Ok(Effect::Admin(AdminOp::SaveProduct { id: *id, input: Box::new(input) }))
         }
-        EntryPurpose::StageRule { at, stage } => {
+        EntryPurpose::StageRule { at, stage, editing } => {
             // Several conditions or fields set, one after the other with `;`.
             let many = |key: &str| value(f, key).split(';').map(|p| p.trim().to_string()).collect::<Vec<_>>();
             let draft = crate::domain::automation::RuleDraft {
@@ -256,15 +289,23 @@ fn save(app: &App, f: &EntryForm) -> Result<Effect, String> {
                 on_error: value(f, "on-error"),
             };
             let entity = at.entity.unwrap_or(crate::domain::fields::Entity::Lead);
-            let rule = draft.rule(entity, &app.ta("automation.default_name", &[("stage", stage)])).map_err(|e| {
-                // Named by the form's own label: "Subject: is required".
-                let said = crate::i18n::describe(&e.problem, &e.field, app.lang);
-                match f.rows.iter().find(|r| r.key == e.field) {
-                    Some(row) => format!("{}{}{said}", app.t(row.label), app.t("tl.sep")),
-                    None => said,
+            let mut rule =
+                draft.rule(entity, &app.ta("automation.default_name", &[("stage", stage)])).map_err(|e| {
+                    // Named by the form's own label: "Subject: is required".
+                    let said = crate::i18n::describe(&e.problem, &e.field, app.lang);
+                    match f.rows.iter().find(|r| r.key == e.field) {
+                        Some(row) => format!("{}{}{said}", app.t(row.label), app.t("tl.sep")),
+                        None => said,
+                    }
+                })?;
+            match editing {
+                Some(old) => {
+                    // The same rule, on the same stage, as on or off as it was.
+                    (rule.id, rule.stage_id, rule.enabled) = (old.id, old.stage_id, old.enabled);
+                    Ok(Effect::Admin(AdminOp::EditStageRule { rule: Box::new(rule) }))
                 }
-            })?;
-            Ok(Effect::Admin(AdminOp::AddStageRule { at: at.clone(), rule: Box::new(rule) }))
+                None => Ok(Effect::Admin(AdminOp::AddStageRule { at: at.clone(), rule: Box::new(rule) })),
+            }
         }
     }
 }

@@ -225,6 +225,10 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
             let rule = store.add_stage_rule(&at, *rule)?;
             t("rule_added", &[("name", &rule.name)])
         }
+        AdminOp::EditStageRule { rule } => {
+            store.edit_stage_rule(&rule)?;
+            t("rule_changed", &[("name", &rule.name)])
+        }
         AdminOp::SwitchStageRule { id } => {
             let mut rule = store.stage_rule(id)?;
             rule.enabled = !rule.enabled;

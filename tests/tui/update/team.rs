@@ -588,4 +588,28 @@ fn a_stage_rule_is_made_in_the_stages_pane_and_runs_from_triage() {
     h.act(StageRules);
     pick_value(&mut h, &format!("off:{}", rules[0].id));
     assert!(!h.other().stage_rules(None).unwrap()[0].enabled);
+    // `W`, change: the form holds the rule's parts; what is typed over them is saved on the
+    // same rule, still off.
+    h.act(StageRules);
+    pick_value(&mut h, &format!("edit:{}", rules[0].id));
+    let Overlay::Entry(form) = &h.app.overlay else { panic!("no form: {:?}", h.app.overlay) };
+    let shown: Vec<&str> = form.rows.iter().map(|r| r.input.text.as_str()).collect();
+    assert_eq!(&shown[..5], ["Call in progress", "", "call", "Call {client}", "1d"], "{shown:?}");
+    for _ in 0..4 {
+        h.act(Down);
+    }
+    for _ in 0..2 {
+        h.act(Input(InputKey::Backspace));
+    }
+    h.type_text("4h");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let changed = h.other().stage_rules(None).unwrap();
+    assert_eq!((changed.len(), changed[0].id, changed[0].enabled), (1, rules[0].id, false));
+    assert!(matches!(
+        changed[0].actions[0],
+        prospect::domain::automation::RuleAction::Plan { due_in: prospect::domain::automation::Offset::Hours(4), .. }
+    ));
+    let said = h.app.status.clone().map(|(m, _)| m).unwrap_or_default();
+    assert!(said.contains("Rule «Call in progress» changed"), "{said}");
 }

@@ -84,6 +84,8 @@ pub enum AdminOp {
     AddStageRule { at: crate::service::RuleStage, rule: Box<crate::domain::automation::StageRule> },
     /// Turn a stage rule off, or on again.
     SwitchStageRule { id: i64 },
+    /// Changes a stage rule (its id, stage and whether it runs kept).
+    EditStageRule { rule: Box<crate::domain::automation::StageRule> },
     /// Delete a stage rule.
     DeleteStageRule { id: i64 },
     /// Delete a product.

@@ -98,7 +98,7 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::AddStageRule => {
             let Some(s) = stage else { return vec![] };
             let at = crate::service::RuleStage { entity: Some(entity), pipeline, stage: s.stage.code };
-            crate::tui::overlays::entry::open_stage_rule(app, at, s.stage.name);
+            crate::tui::overlays::entry::open_stage_rule(app, at, s.stage.name, None);
         }
         Action::StageRules => {
             let Some(s) = stage else { return vec![] };
@@ -110,6 +110,7 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let mut items = Vec::new();
             for r in rules {
                 let (switch, key) = if r.enabled { ("off", "team.rule_off") } else { ("on", "team.rule_on") };
+                items.push((format!("edit:{}", r.id), app.ta("team.rule_edit", &[("name", &r.name)])));
                 items.push((format!("{switch}:{}", r.id), app.ta(key, &[("name", &r.name)])));
                 items.push((format!("delete:{}", r.id), app.ta("team.rule_delete", &[("name", &r.name)])));
             }
@@ -207,6 +208,21 @@ pub(super) fn picked(app: &mut App, picked: TeamPick, value: String) -> Vec<Effe
                     let message = app.ta("team.confirm_delete_rule", &[("name", &name)]);
                     let on_yes = Effect::Admin(AdminOp::DeleteStageRule { id });
                     app.overlay = Overlay::Confirm(Confirm { message, on_yes });
+                    vec![]
+                }
+                "edit" => {
+                    let Some(rule) = app.team.data.rules.iter().find(|r| r.id == id).cloned() else { return vec![] };
+                    let Some(s) = app
+                        .team
+                        .data
+                        .stages
+                        .as_ref()
+                        .and_then(|(_, all)| all.iter().find(|s| s.stage.id == rule.stage_id).cloned())
+                    else {
+                        return vec![];
+                    };
+                    let at = crate::service::RuleStage { entity: Some(entity), pipeline, stage: s.stage.code };
+                    crate::tui::overlays::entry::open_stage_rule(app, at, s.stage.name, Some(rule));
                     vec![]
                 }
                 _ => vec![Effect::Admin(AdminOp::SwitchStageRule { id })],
