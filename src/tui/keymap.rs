@@ -87,6 +87,19 @@ pub fn column_navigation() -> Vec<Binding> {
     ]
 }
 
+/// Whether `action` is offered (the `?` help, the palette) in `mode`: CRM simple mode has no
+/// lead screens, so their tabs and triage are not offered (`1` and `2` still work: they show
+/// the deals).
+pub fn offered(mode: crate::domain::crm_mode::CrmMode, action: Action) -> bool {
+    mode.has_leads() || !matches!(action, Action::Show(Tab::LeadBoard) | Action::Show(Tab::LeadList) | Action::Triage)
+}
+
+/// Whether the commands of `ctx` are offered in `mode` (the lead board and triage are not, in
+/// CRM simple mode).
+pub fn context_offered(mode: crate::domain::crm_mode::CrmMode, ctx: Context) -> bool {
+    mode.has_leads() || !matches!(ctx, Context::Board(Entity::Lead) | Context::Triage)
+}
+
 /// Bindings of a context, most useful first (each screen's, from its module); global ones at
 /// the end.
 pub fn bindings(ctx: Context) -> Vec<Binding> {

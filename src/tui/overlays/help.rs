@@ -14,7 +14,8 @@ use crate::tui::keymap::bindings;
 /// Draws the keys of the context: one column when they fit, two otherwise.
 pub(crate) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let ctx = keymap::context(app);
-    let list = bindings(ctx);
+    let list: Vec<keymap::Binding> =
+        bindings(ctx).into_iter().filter(|b| keymap::offered(app.crm_mode, b.action)).collect();
     // One column when it fits, two otherwise; the popup never leaves the screen.
     let room = area.height.saturating_sub(2).max(1) as usize;
     let columns = if list.len() <= room { 1 } else { 2 };

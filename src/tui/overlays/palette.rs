@@ -80,7 +80,7 @@ pub fn commands(app: &App) -> Vec<Command> {
     };
     let mut out: Vec<Command> = Vec::new();
     let mut add = |action: Action, label: &'static str, key: Option<String>, context: Option<Context>| {
-        if !is_navigation(action) && !out.iter().any(|c| c.action == action) {
+        if !is_navigation(action) && keymap::offered(app.crm_mode, action) && !out.iter().any(|c| c.action == action) {
             let context = if is_global(action) { None } else { context };
             out.push(Command { action, label: name(action, label), key, context });
         }
@@ -91,7 +91,10 @@ pub fn commands(app: &App) -> Vec<Command> {
     }
     let contexts = std::iter::once(here).chain(keymap::CONTEXTS.into_iter().filter(|c| *c != here));
     // The administration's writing keys are offered to administrators only.
-    for ctx in contexts.filter(|c| app.admin || !matches!(c, Context::Team(_, true))) {
+    for ctx in contexts
+        .filter(|c| app.admin || !matches!(c, Context::Team(_, true)))
+        .filter(|c| keymap::context_offered(app.crm_mode, *c))
+    {
         for b in keymap::bindings(ctx) {
             add(b.action, b.label, first_key(&b), Some(ctx));
         }

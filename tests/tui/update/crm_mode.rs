@@ -22,11 +22,26 @@ fn simple_mode_hides_the_leads_and_makes_deals_with_their_clients() {
     let mut h = Harness::new(5, Lang::En);
     assert!(h.app.tabs().contains(&Tab::LeadBoard));
     pick_mode(&mut h, "simple:convert");
+    // Converting every open lead is asked first: nothing changes until it is confirmed.
+    let Overlay::Confirm(asked) = &h.app.overlay else { panic!("not asked: {:?}", h.app.overlay) };
+    assert!(asked.message.contains("Every open lead becomes a deal"), "{}", asked.message);
+    assert_eq!(h.other().crm_mode().unwrap(), CrmMode::Classic);
+    h.act(Submit);
     assert_eq!(h.other().crm_mode().unwrap(), CrmMode::Simple);
     assert_eq!(h.app.crm_mode, CrmMode::Simple, "told with the reference lists");
     let (said, _) = h.app.status.clone().unwrap();
     assert!(said.contains("open leads converted to deals"), "{said}");
     assert!(!h.app.tabs().contains(&Tab::LeadBoard) && !h.app.tabs().contains(&Tab::LeadList));
+    // Nor does the palette offer them, or triage, or the lead board's commands.
+    let offered = prospect::tui::overlays::palette::commands(&h.app);
+    assert!(
+        !offered
+            .iter()
+            .any(|c| matches!(c.action, Show(Tab::LeadBoard) | Show(Tab::LeadList) | Triage | TriageQualify)),
+        "{:?}",
+        offered.iter().map(|c| c.label).collect::<Vec<_>>()
+    );
+    assert!(offered.iter().any(|c| c.action == Show(Tab::DealBoard)));
     // The lead tabs' keys show the deals; triage says why it is not there.
     h.act(Show(Tab::LeadBoard));
     assert_eq!(h.app.screen, Screen::Board(Entity::Deal));

@@ -467,7 +467,7 @@ pub(crate) fn picked(app: &mut App, pick: TeamPick, value: String) -> Vec<Effect
         | TeamPick::PipelineMoveTo { .. }
         | TeamPick::StageRule => stages::picked(app, pick, value),
         TeamPick::SourceMoveTo { source } => tail::picked(source, value),
-        TeamPick::CrmMode => tail::crm_mode_picked(&value),
+        TeamPick::CrmMode => tail::crm_mode_picked(app, &value),
         TeamPick::FieldType { .. }
         | TeamPick::FieldLinkTo { .. }
         | TeamPick::FieldRequiredFrom { .. }

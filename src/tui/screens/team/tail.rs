@@ -110,13 +110,20 @@ pub(super) fn prompted(asked: TeamAsk, name: String) -> Answered {
 }
 
 /// The CRM mode picked: `classic`, or `simple:convert|keep` (what becomes of open leads).
-pub(super) fn crm_mode_picked(value: &str) -> Vec<Effect> {
+pub(super) fn crm_mode_picked(app: &mut App, value: &str) -> Vec<Effect> {
     use crate::domain::crm_mode::{CrmMode, OpenLeads};
     let (mode, open) = match value.split_once(':') {
         Some((_, open)) => (CrmMode::Simple, OpenLeads::parse(open).ok()),
         None => (CrmMode::Classic, None),
     };
-    vec![Effect::Admin(AdminOp::SetCrmMode { mode, open })]
+    let op = Effect::Admin(AdminOp::SetCrmMode { mode, open });
+    // Converting every open lead is not undone by switching back: asked first.
+    if open == Some(OpenLeads::Convert) {
+        let message = app.t("team.confirm_convert_open_leads");
+        app.overlay = crate::tui::app::Overlay::Confirm(crate::tui::app::Confirm { message, on_yes: op });
+        return vec![];
+    }
+    vec![op]
 }
 
 /// Where a deleted source's records go (`NONE`: it must be unused).
