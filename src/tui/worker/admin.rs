@@ -223,11 +223,11 @@ pub(super) fn write(store: &mut Service, lang: Lang, op: AdminOp) -> Result<Vec<
         }
         AdminOp::AddStageRule { at, rule } => {
             let rule = store.add_stage_rule(&at, *rule)?;
-            t("rule_added", &[("name", &rule.name)])
+            t("rule_added", &[("name", &rule.name)]) + &queue_off_note(store, &rule, lang)
         }
         AdminOp::EditStageRule { rule } => {
             store.edit_stage_rule(&rule)?;
-            t("rule_changed", &[("name", &rule.name)])
+            t("rule_changed", &[("name", &rule.name)]) + &queue_off_note(store, &rule, lang)
         }
         AdminOp::SwitchStageRule { id } => {
             let mut rule = store.stage_rule(id)?;
@@ -309,4 +309,15 @@ fn field_named(store: &Service, entity: Entity, key: &str, lang: crate::i18n::La
         Some(f) => f.label_in(lang).to_string(),
         None => crate::present::field_label(lang, key),
     })
+}
+
+/// A rule handing records to the queue while there is none changes nothing: said after it is
+/// saved, as `prospect rule show` says it.
+fn queue_off_note(store: &Service, rule: &crate::domain::automation::StageRule, lang: crate::i18n::Lang) -> String {
+    let queued = rule.actions.iter().any(|a| matches!(a, crate::domain::automation::RuleAction::Queue));
+    if queued && store.queue().is_ok_and(|q| q.mode == crate::domain::queue::QueueMode::Off) {
+        format!(" {}", tr_in(lang, "automation.queue_off", &[]))
+    } else {
+        String::new()
+    }
 }

@@ -613,3 +613,19 @@ fn a_stage_rule_is_made_in_the_stages_pane_and_runs_from_triage() {
     let said = h.app.status.clone().map(|(m, _)| m).unwrap_or_default();
     assert!(said.contains("Rule «Call in progress» changed"), "{said}");
 }
+
+/// A rule handing records to the queue while the queue is off says so once saved.
+#[test]
+fn a_rule_handing_to_a_queue_that_is_off_says_so() {
+    let mut h = Harness::new(3, Lang::En);
+    open_pane(&mut h, TeamPane::Stages);
+    h.act(AddStageRule);
+    for _ in 0..7 {
+        h.act(Down);
+    }
+    h.type_text("queue");
+    h.act(Submit);
+    assert!(matches!(h.app.overlay, Overlay::None), "{:?}", h.app.overlay);
+    let said = h.app.status.clone().map(|(m, _)| m).unwrap_or_default();
+    assert!(said.contains("added") && said.contains("the distribution queue is off"), "{said}");
+}
