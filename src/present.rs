@@ -360,8 +360,14 @@ pub fn rules_ran(lang: Lang, names: &[String]) -> String {
 }
 
 /// What a stage rule's action does, in `lang`: `plan a call “Call {client}” due in 1
-/// working day` (the rules' lists, on the command line and the Stages pane).
-pub fn rule_action(lang: Lang, a: &crate::domain::automation::RuleAction) -> String {
+/// working day` (the rules' lists, on the command line and the Stages pane); a field of the
+/// team's own (among `own`, the rule's kind of record's) is named by its label, in French if
+/// it has one.
+pub fn rule_action(
+    lang: Lang,
+    a: &crate::domain::automation::RuleAction,
+    own: &[crate::domain::custom_field::CustomField],
+) -> String {
     use crate::domain::automation::{Offset, RuleAction};
     let tr = |key: &str, args: &[(&str, &str)]| tr_in(lang, key, args);
     match a {
@@ -381,7 +387,12 @@ pub fn rule_action(lang: Lang, a: &crate::domain::automation::RuleAction) -> Str
         RuleAction::Queue => tr("automation.queue", &[]),
         RuleAction::MoveLinked { stage } => tr("automation.move_linked", &[("stage", stage)]),
         RuleAction::Set { field, value } => {
-            tr("tl.rule_set", &[("field", &field_label(lang, field)), ("value", value)])
+            let label = match own.iter().find(|f| f.code == *field) {
+                Some(f) if lang == Lang::Fr => f.label_fr.clone().unwrap_or_else(|| f.label.clone()),
+                Some(f) => f.label.clone(),
+                None => field_label(lang, field),
+            };
+            tr("tl.rule_set", &[("field", &label), ("value", value)])
         }
         RuleAction::Comment { text } => tr("automation.comment", &[("text", text)]),
     }

@@ -204,6 +204,11 @@ fn said(s: &Session, key: &str, rule: &StageRule) -> anyhow::Result<()> {
 /// Prints rules: a table, or (`whole`: one shown, added or changed) every line of each.
 fn print_rules(s: &Session, rules: &[StageRule], whole: bool) -> anyhow::Result<()> {
     let stage = |id: i64| s.store.stage_names(&[id]).ok().and_then(|n| n.into_iter().next()).unwrap_or_default();
+    // Fields of the team's own a rule sets are named by their labels.
+    let fields = s.store.custom_fields(None).unwrap_or_default();
+    let own = |entity: crate::domain::fields::Entity| -> Vec<crate::domain::custom_field::CustomField> {
+        fields.iter().filter(|f| f.entity == entity).cloned().collect()
+    };
     if s.json {
         let list: Vec<serde_json::Value> = rules
             .iter()
@@ -233,7 +238,7 @@ fn print_rules(s: &Session, rules: &[StageRule], whole: bool) -> anyhow::Result<
             line("when", c);
         }
         for a in &r.actions {
-            line("actions", &crate::present::rule_action(crate::i18n::lang(), a));
+            line("actions", &crate::present::rule_action(crate::i18n::lang(), a, &own(r.entity)));
         }
         line("on_error", &tr(&format!("automation.on_error_{}", r.on_error.code()), &[]));
         line("enabled", &tr(if r.enabled { "automation.on" } else { "automation.off" }, &[]));
@@ -257,9 +262,9 @@ fn print_rules(s: &Session, rules: &[StageRule], whole: bool) -> anyhow::Result<
                 r.conditions.join(", "),
                 r.actions
                     .iter()
-                    .map(|a| crate::present::rule_action(crate::i18n::lang(), a))
+                    .map(|a| crate::present::rule_action(crate::i18n::lang(), a, &own(r.entity)))
                     .collect::<Vec<_>>()
-                    .join("; "),
+                    .join(&tr("tl.list_sep", &[])),
                 tr(&format!("automation.on_error_{}", r.on_error.code()), &[]),
                 tr(if r.enabled { "automation.on" } else { "automation.off" }, &[]),
             ]

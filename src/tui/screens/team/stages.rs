@@ -245,14 +245,16 @@ fn rules_of(app: &App, stage_id: i64) -> Vec<&crate::domain::automation::StageRu
 
 /// One rule in a line: its name, its conditions, what it does, whether it runs.
 fn rule_line(app: &App, r: &crate::domain::automation::StageRule) -> String {
-    let does: Vec<String> = r.actions.iter().map(|a| crate::present::rule_action(app.lang, a)).collect();
+    let own: Vec<_> = app.team.data.fields.iter().filter(|f| f.entity == r.entity).cloned().collect();
+    let does: Vec<String> = r.actions.iter().map(|a| crate::present::rule_action(app.lang, a, &own)).collect();
     let when = if r.conditions.is_empty() {
         String::new()
     } else {
         format!(" [{} {}]", app.t("automation.col_when"), r.conditions.join(", "))
     };
     let off = if r.enabled { String::new() } else { format!(" ({})", app.t("team.rule_is_off")) };
-    format!("  #{} {}{when}{off}: {}", r.id, r.name, does.join("; "))
+    // The language's own colon and list separator ("Fait : a ; b" in French).
+    format!("  #{} {}{when}{off}{}{}", r.id, r.name, app.t("tl.sep"), does.join(&app.t("tl.list_sep")))
 }
 
 pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
