@@ -57,7 +57,7 @@ fn simple_mode(env: &Env) {
     let said = env.ok(&["intake", "email", &first]);
     assert!(said.contains("Deal #6 and its client made from the e-mail “Devis”"), "{said}");
     let fr = env.ok(&["--lang", "fr", "intake", "email", &mail("m2", "Relance")]);
-    assert!(fr.contains("ajouté à l’affaire #6"), "{fr}");
+    assert!(fr.contains("ajouté à la transaction #6"), "{fr}");
     assert_eq!(env.json(&["deal", "list"]).as_array().unwrap().len(), 6);
     // And back: a lead is a lead again.
     env.ok(&["settings", "crm-mode", "classic"]);

@@ -440,6 +440,8 @@ pub fn rules_act_with_the_rights_of_whoever_moved_the_record(mut eng: TestEngine
 pub fn a_new_record_out_of_its_makers_sight_runs_no_rules(mut eng: TestEngine) {
     use prospect::domain::queue::QueueMode;
     use prospect::store::import::{ImportOptions, ImportRow};
+    // A field of the team's own: its values are written without reading the record back.
+    priority_field(&mut eng);
     eng.session_as("carol", &["Manager"], None);
     // An import by a head whose sight does not reach the queue's pick: no rules on that lead.
     let hello = rule("Hello", &[], vec![RuleAction::Comment { text: "hello".into() }]);
@@ -449,7 +451,7 @@ pub fn a_new_record_out_of_its_makers_sight_runs_no_rules(mut eng: TestEngine) {
     let mut head = eng.session_as("hector", &["Head"], Some("Sales"));
     let row = |title: &str| prospect::store::RecordInput {
         origin: Some("import".into()),
-        ..crate::input(&[("title", title), ("stage", "NEW")])
+        ..crate::input(&[("title", title), ("stage", "NEW"), ("priority", "high")])
     };
     let rows = [ImportRow::new(2, Ok(row("Queued away")))];
     let opts = ImportOptions::default();
@@ -458,6 +460,7 @@ pub fn a_new_record_out_of_its_makers_sight_runs_no_rules(mut eng: TestEngine) {
     let away = eng.list(Entity::Lead, &Default::default()).unwrap().into_iter().find(|r| r.title == "Queued away");
     let away = RecordRef::new(Entity::Lead, away.unwrap().id);
     assert_eq!(text_of(&eng, Entity::Lead, away.id, "responsible"), "carol");
+    assert_eq!(text_of(&eng, Entity::Lead, away.id, "priority"), "high");
     assert!(!eng.timeline(away, 50).unwrap().iter().any(|t| t.payload["text"] == "hello"), "no rule ran");
     // The same import by an administrator runs it.
     let rows = [ImportRow::new(2, Ok(row("Seen")))];

@@ -55,6 +55,17 @@ pub(crate) fn write_value(c: &mut impl GenericClient, field: &CustomField, id: i
     Ok(())
 }
 
+/// Writes the value of a record just made: a plain insert (one that may update is held to
+/// the reading policy, and a record the queue handed out of its maker's sight is not theirs
+/// to read).
+pub(crate) fn insert_value(c: &mut impl GenericClient, field: &CustomField, id: i64, value: &str) -> Result<()> {
+    c.execute(
+        "INSERT INTO custom_values (field_id, entity_id, value, sort_key) VALUES ($1, $2, $3, $4)",
+        &[&field.id, &id, &value, &sort_key(field, value)],
+    )?;
+    Ok(())
+}
+
 /// Makes the order keys of `fields`' values again (all fields: `None`): after the upgrade that
 /// added them, and when a list's options change order.
 pub(crate) fn refresh_sort_keys(c: &mut impl GenericClient, only: Option<&CustomField>) -> Result<()> {

@@ -241,26 +241,33 @@ pub(crate) fn create_record_in(
     let typed_currency = crate::store::custom_fields::typed_currency(&input.fields);
     let split = split_input(entity, &input.fields, &fields, &parse_context(ctx, typed_currency))?;
     let builtin = RecordInput { fields: split.builtin, ..input.clone() };
-    let saved = create_plain(c, ctx, entity, &builtin)?;
-    // A field not typed gets its default.
+    let (saved, stage) = create_plain_in(c, ctx, entity, &builtin)?;
+    // A field not typed gets its default. Nothing is read back from the new record: the
+    // queue may have handed it out of its maker's sight (row-level security).
     let values = crate::store::custom_fields::with_defaults(&fields, split.custom);
-    write_custom(c, saved.id, &values)?;
+    for (f, v) in &values {
+        let Some(v) = v else { continue };
+        if let FieldType::Link(target) = f.kind {
+            refs::resolve_record(c, target, v).map_err(|e| rename_field(e, &f.code))?;
+        }
+        crate::store::postgres::custom_fields::insert_value(c, f, saved.id, v)?;
+    }
     // Search finds the new record by its text fields too.
     if values.iter().any(|(f, v)| v.is_some() && crate::store::custom_fields::searched(f)) {
         search::reindex(c, entity, saved.id)?;
     }
     // Created straight into a stage: what that stage requires, as a move there would.
-    if entity.has_stages() {
-        let sql = format!(
-            "SELECT t.stage_id, s.pipeline_id FROM {} t JOIN stages s ON s.id = t.stage_id WHERE t.id = $1",
-            entity.table()
-        );
-        let row = c.query_one(&sql, &[&saved.id])?;
-        let (stage, pipeline): (i64, i64) = (row.get(0), row.get(1));
-        let missing = missing_for_move(c, entity, saved.id, pipeline, stage)?;
+    if let Some(stage) = stage {
+        let at = refs::stage_by_id(c, stage)?;
+        let pipeline: Vec<(i64, bool)> = refs::stages(c, at.pipeline_id)?
+            .into_iter()
+            .map(|s| (s.id, s.semantics == crate::domain::stage::StageSemantics::Failure))
+            .collect();
+        let filled: Vec<(i64, String)> = values.iter().filter_map(|(f, v)| v.clone().map(|v| (f.id, v))).collect();
+        let required: Vec<CustomField> = fields.iter().filter(|f| !f.required_from.is_empty()).cloned().collect();
+        let missing = crate::domain::custom_field::missing_at(&required, &filled, stage, &pipeline);
         if !missing.is_empty() {
-            let stage = refs::stage_by_id(c, stage)?.name;
-            return Err(StoreError::Rule(Rule::MissingFields { stage, fields: missing }));
+            return Err(StoreError::Rule(Rule::MissingFields { stage: at.name, fields: missing }));
         }
     }
     Ok(saved)
@@ -292,7 +299,21 @@ pub(crate) fn write_custom(
 
 /// `create_in` of built-in fields only.
 fn create_plain(c: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, input: &RecordInput) -> Result<Saved> {
+    create_plain_in(c, ctx, entity, input).map(|(saved, _)| saved)
+}
+
+/// `create_plain`, with the stage the new record was made in (of a lead or deal).
+fn create_plain_in(
+    c: &mut impl GenericClient,
+    ctx: &WriteCtx,
+    entity: Entity,
+    input: &RecordInput,
+) -> Result<(Saved, Option<i64>)> {
     let row = new_row(&mut Direct(&mut *c), ctx, entity, input)?;
+    let stage = row.columns.iter().find_map(|(col, v)| match (*col, v) {
+        ("stage_id", Val::Int(id)) => Some(*id),
+        _ => None,
+    });
     let mut companies = Vec::new();
     if entity == Entity::Contact {
         for name in &input.companies {
@@ -309,7 +330,7 @@ fn create_plain(c: &mut impl GenericClient, ctx: &WriteCtx, entity: Entity, inpu
         link_contacts(c, id, (primary, primary), &input.contacts)?;
     }
     log_change(c, ctx, entity, id)?;
-    Ok(Saved { id, version: 1, changed, repeat_of: links.pop().unwrap_or_default() })
+    Ok((Saved { id, version: 1, changed, repeat_of: links.pop().unwrap_or_default() }, stage))
 }
 
 /// Updates fields and comms inside the caller's transaction; `expected` is the version the
