@@ -95,7 +95,10 @@ pub fn run(s: &mut Session, cmd: IntakeCmd) -> anyhow::Result<()> {
         let subject = msg.subject.clone().unwrap_or_default();
         // In CRM simple mode the new lead became a deal with its client: said as that deal.
         let deal = match &outcome {
-            IntakeOutcome::Created { id, .. } => s.store.intake_deal(*id)?,
+            IntakeOutcome::Created { id, .. }
+            | IntakeOutcome::AlreadyImported { id, entity: crate::domain::fields::Entity::Lead } => {
+                s.store.intake_deal(*id)?
+            }
             _ => None,
         };
         if !s.json {
@@ -106,6 +109,7 @@ pub fn run(s: &mut Session, cmd: IntakeCmd) -> anyhow::Result<()> {
                 (IntakeOutcome::Created { id, repeat: true }, None) => ("msg.intake_created_repeat", *id),
                 (IntakeOutcome::Commented { id, entity: Entity::Deal }, _) => ("msg.intake_commented_deal", *id),
                 (IntakeOutcome::Commented { id, .. }, _) => ("msg.intake_commented", *id),
+                (IntakeOutcome::AlreadyImported { .. }, Some(deal)) => ("msg.intake_seen_deal", deal),
                 (IntakeOutcome::AlreadyImported { id, entity: Entity::Deal }, _) => ("msg.intake_seen_deal", *id),
                 (IntakeOutcome::AlreadyImported { id, .. }, _) => ("msg.intake_seen", *id),
             };

@@ -20,6 +20,10 @@ impl Service {
         self.require_any(Action::Add, Subject::Lead)?;
         self.require_all(Action::Update, Subject::Lead)?;
         self.require_intake_rights(None)?;
+        // In CRM simple mode a message may go to the sender's open deal, whoever's it is.
+        if !self.crm_mode()?.has_leads() {
+            self.require_all(Action::Update, Subject::Deal)?;
+        }
         self.engine.intake_email(msg, always_new)
     }
 

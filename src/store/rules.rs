@@ -96,6 +96,8 @@ pub(crate) const MAX_DEPTH: usize = 4;
 #[derive(Debug, Default)]
 pub(crate) struct Chain {
     running: Vec<i64>,
+    /// The mover's rights and login, read once per move (`None` inside: nobody signed in).
+    mover: Option<Option<(Rights, String)>>,
 }
 
 /// What an engine lends the rules inside a move's transaction.
@@ -176,8 +178,8 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
     if rules.is_empty() || reach(t, RecordRef::new(entity, id))? == Reach::Hidden {
         return Ok(RulesRan::default());
     }
-    // The hand-over the stage's rules settled on (the last one's), and which rule made it.
-    let mut handover: Option<(String, String)> = None;
+    // The hand-over the stage's rules settled on (the last one's), and the rule that made it.
+    let mut handover: Option<(String, StageRule)> = None;
     for rule in rules {
         if !automation::applies(&rule, entity, stage_id) {
             continue;
@@ -210,7 +212,7 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
                 t.savepoint(Savepoint::Keep)?;
                 version = done.version.or(version);
                 if let Some(to) = done.handover {
-                    handover = Some((to, rule.name.clone()));
+                    handover = Some((to, rule.clone()));
                 }
                 names.push(rule.name.clone());
             }
@@ -239,14 +241,28 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
         }
     }
     if let Some((to, rule)) = handover {
+        // Refused, it fails as its rule says: the move is refused, or it is taken back and
+        // noted, the record staying its mover's.
         let input = RecordInput { fields: vec![("responsible".into(), to)], ..Default::default() };
+        t.savepoint(Savepoint::Begin)?;
         match t.edit(entity, id, &input) {
-            Ok(v) => version = Some(v),
-            Err(e) if e.is_refusal() => {
-                let why = e.message(crate::i18n::lang());
-                return Err(StoreError::Rule(Rule::StageRuleFailed { rule, why }));
+            Ok(v) => {
+                t.savepoint(Savepoint::Keep)?;
+                version = Some(v);
             }
-            Err(e) => return Err(e),
+            Err(e) if e.is_refusal() => {
+                t.savepoint(Savepoint::Undo)?;
+                let why = e.message(crate::i18n::lang());
+                if rule.on_error != OnError::Skip {
+                    return Err(StoreError::Rule(Rule::StageRuleFailed { rule: rule.name, why }));
+                }
+                let payload = json!({"rule": rule.name, "rule_id": rule.id, "skipped": why});
+                t.note(entity, id, TimelineKind::RuleRan, payload)?;
+            }
+            Err(e) => {
+                t.savepoint(Savepoint::Undo)?;
+                return Err(e);
+            }
         }
     }
     Ok(RulesRan { version, names })
@@ -277,7 +293,7 @@ fn reach(t: &mut impl RuleTx, record: RecordRef) -> Result<Reach> {
         Err(StoreError::NotFound { .. }) => return Ok(Reach::Hidden),
         Err(e) => return Err(e),
     };
-    let Some((rights, _)) = t.mover()? else { return Ok(Reach::Changed) };
+    let Some((rights, _)) = mover(t)? else { return Ok(Reach::Changed) };
     let subject = Subject::from(record.entity);
     Ok(if !rights.allows(subject, Action::Read, responsible) {
         Reach::Hidden
@@ -286,6 +302,15 @@ fn reach(t: &mut impl RuleTx, record: RecordRef) -> Result<Reach> {
     } else {
         Reach::Changed
     })
+}
+
+/// The mover's rights and login, read once per move (`Chain` keeps them).
+fn mover(t: &mut impl RuleTx) -> Result<Option<(Rights, String)>> {
+    if t.chain().mover.is_none() {
+        let read = t.mover()?;
+        t.chain().mover = Some(read);
+    }
+    Ok(t.chain().mover.clone().flatten())
 }
 
 /// What a rule did: its actions as kept on the timeline (in no language: the timeline says
@@ -343,6 +368,13 @@ fn apply(
                     Pick::User(login) => Some(login),
                 }
             }
+            // Setting the responsible hands the record over too, last.
+            RuleAction::Set { field, value } if is_responsible(field) => {
+                if !value.trim().is_empty() {
+                    user(t, value.trim())?;
+                }
+                handover = Some(value.trim().to_string());
+            }
             _ => {}
         }
     }
@@ -379,7 +411,7 @@ fn apply(
                     match reach(t, target)? {
                         Reach::Hidden => {}
                         Reach::Seen => {
-                            let login = t.mover()?.map(|(_, l)| l).unwrap_or_default();
+                            let login = mover(t)?.map(|(_, l)| l).unwrap_or_default();
                             return Err(StoreError::Rule(Rule::RuleMayNotChange { record: target, login }));
                         }
                         Reach::Changed => targets.push(target),
@@ -401,6 +433,9 @@ fn apply(
                 t.note(entity, id, TimelineKind::Comment, json!({"text": text}))?;
                 done.push(json!({"action": "comment", "text": text}));
             }
+            RuleAction::Set { field, value } if is_responsible(field) => {
+                done.push(json!({"action": "set", "field": "responsible", "value": value}));
+            }
             RuleAction::Set { field, value } => {
                 let input = RecordInput { fields: vec![(field.clone(), value.clone())], ..Default::default() };
                 version = Some(t.edit(entity, id, &input)?);
@@ -414,6 +449,11 @@ fn apply(
         }
     }
     Ok(Some(Applied { said: done, version, handover }))
+}
+
+/// Whether a rule's `--set` names the responsible (a hand-over).
+fn is_responsible(field: &str) -> bool {
+    matches!(field.trim().to_lowercase().as_str(), "responsible" | "responsable")
 }
 
 /// An active user by login, or the rule's failure naming them.

@@ -408,6 +408,16 @@ pub fn rules_act_with_the_rights_of_whoever_moved_the_record(mut eng: TestEngine
     assert_eq!(calls.iter().map(|a| a.responsible.as_deref()).collect::<Vec<_>>(), [Some("carol")]);
     assert_eq!(moved.version, eng.get(lead).unwrap().version);
     assert!(bob.get(lead).is_err(), "handed out of bob's sight");
+    // Setting the responsible hands over too, after the stage's other rules.
+    let set_owner = RuleAction::Set { field: "responsible".into(), value: "carol".into() };
+    let deal_rule = |name: &str, actions| StageRule { entity: Entity::Deal, ..rule(name, &[], actions) };
+    eng.add_stage_rule(&at(Entity::Deal, "PREPARATION"), deal_rule("Owner", vec![set_owner])).unwrap();
+    let after = vec![RuleAction::Comment { text: "after the owner".into() }];
+    eng.add_stage_rule(&at(Entity::Deal, "PREPARATION"), deal_rule("Note", after)).unwrap();
+    let bobs_deal = RecordRef::new(Entity::Deal, create(&mut bob, Entity::Deal, &[("title", "Bob's deal")], &[]).id);
+    bob.move_stage(bobs_deal, "PREPARATION", None, None).unwrap();
+    assert_eq!(text_of(&eng, Entity::Deal, bobs_deal.id, "responsible"), "carol");
+    assert!(eng.timeline(bobs_deal, 10).unwrap().iter().any(|t| t.payload["text"] == "after the owner"));
 
     // A deal's source lead: carol's is hidden from bob, left where it is.
     let closing = StageRule {

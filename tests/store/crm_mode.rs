@@ -67,6 +67,18 @@ pub fn in_simple_mode_every_intake_becomes_a_deal_with_its_client(mut eng: TestE
         eng.intake_email(&follow, false).unwrap(),
         prospect::store::intake::IntakeOutcome::AlreadyImported { id: deal_id, entity: Entity::Deal }
     );
+    // A mailbox account that changes every lead but not every deal may not take mail in
+    // simple mode (a message may go to anyone's deal).
+    use prospect::domain::access::{Action, Level, Subject};
+    eng.add_role("Mailbox", Some("Manager")).unwrap();
+    for subject in [Subject::Lead, Subject::Deal, Subject::Contact, Subject::Company] {
+        eng.set_level("Mailbox", subject, Action::Add, Level::All).unwrap();
+    }
+    eng.set_level("Mailbox", Subject::Lead, Action::Update, Level::All).unwrap();
+    let mut mailbox = eng.session_as("mailbox", &["Mailbox"], None);
+    let third = prospect::domain::intake::Message { key: "simple-3".into(), ..follow.clone() };
+    let e = mailbox.intake_email(&third, false).unwrap_err();
+    assert!(e.message(prospect::i18n::Lang::En).contains("mailbox"), "{e}");
     // An import of leads: each row a deal (a row with a company and no person: no contact).
     let rows = [
         ImportRow::new(2, Ok(input_with(&[("title", "Salon"), ("first_name", "Ana"), ("last_name", "Lopez")], &[]))),

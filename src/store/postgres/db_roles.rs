@@ -111,6 +111,8 @@ pub(super) fn grant(tx: &mut impl GenericClient, role: &str, admin: bool) -> Res
         "GRANT USAGE ON SCHEMA %1$I TO %2$I".to_string(),
         "REVOKE ALL ON ALL TABLES IN SCHEMA %1$I FROM %2$I".to_string(),
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA %1$I TO %2$I".to_string(),
+        // Giving one's record to another (migration 18: not everyone's to call).
+        "GRANT EXECUTE ON FUNCTION %1$I.prospect_hand_over(text, bigint, bigint) TO %2$I".to_string(),
     ];
     if admin {
         // Rows only: no TRIGGER, TRUNCATE or REFERENCES, which would reach the owner's rights.

@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("migrations/0015_stage_rules.sql")),
     (16, include_str!("migrations/0016_reminders.sql")),
     (17, include_str!("migrations/0017_hand_over.sql")),
+    (18, include_str!("migrations/0018_hand_over_path.sql")),
 ];
 
 /// Every report tally counted again from the records (a copy, a repair): what the triggers

@@ -57,7 +57,8 @@ impl Intake for Store {
                 // Only a lead still being worked on takes it: a message after a junked or
                 // converted lead starts a new one (a repeat lead, if it became a client).
                 let mut open = None;
-                if super::convert::simple_mode(tx)? {
+                let simple = super::convert::simple_mode(tx)?;
+                if simple {
                     // In CRM simple mode there are no open leads: the sender's contact's
                     // newest deal in progress takes it.
                     let sql = open_deal_sql("?1");
@@ -70,7 +71,9 @@ impl Intake for Store {
                         }
                     }
                 }
-                for m in find_in(tx, &Visibility::All, Entity::Lead, &keys, None)? {
+                // A lead kept open when simple mode began is no screen's: not a target.
+                let leads = if simple { vec![] } else { find_in(tx, &Visibility::All, Entity::Lead, &keys, None)? };
+                for m in leads {
                     let in_progress: bool = tx
                         .prepare_cached(
                             "SELECT s.semantics = 'in_progress' FROM leads l JOIN stages s ON s.id = l.stage_id WHERE l.id = ?1",
