@@ -354,9 +354,15 @@ fn timeline_text(lang: Lang, t: &TimelineEntry) -> String {
 }
 
 /// The stage rules that ran on a move, in `lang`: `Rule «Call new leads» ran.`
-pub fn rules_ran(lang: Lang, names: &[String]) -> String {
+pub fn rules_ran(lang: Lang, names: &[String], handed_to: Option<&str>) -> String {
     let names: Vec<String> = names.iter().map(|n| tr_in(lang, "msg.rule_name", &[("name", n)])).collect();
-    crate::i18n::tr_count(lang, "msg.rules_ran", names.len() as u64, &[("names", &names.join(", "))])
+    let ran = crate::i18n::tr_count(lang, "msg.rules_ran", names.len() as u64, &[("names", &names.join(", "))]);
+    // Handed to someone else, the record may be out of its mover's sight now: said.
+    match handed_to {
+        Some("") => format!("{ran} {}", tr_in(lang, "msg.rules_handed_nobody", &[])),
+        Some(to) => format!("{ran} {}", tr_in(lang, "msg.rules_handed", &[("user", to)])),
+        None => ran,
+    }
 }
 
 /// What a stage rule's action does, in `lang`: `plan a call “Call {client}” due in 1

@@ -401,7 +401,10 @@ fn run_op(s: &mut Session, entity: Entity, op: Op) -> anyhow::Result<()> {
                 a.push(("to", moved.to.name.clone()));
                 say(if moved.unchanged { "msg.already_in_stage" } else { "msg.moved" }, &a);
                 if !moved.rules.is_empty() {
-                    println!("{}", crate::present::rules_ran(crate::i18n::lang(), &moved.rules));
+                    println!(
+                        "{}",
+                        crate::present::rules_ran(crate::i18n::lang(), &moved.rules, moved.handed_to.as_deref())
+                    );
                 }
             }
         }

@@ -223,6 +223,9 @@ pub struct Moved {
     /// The stage rules that ran on entering it, by name (their timeline entries say what
     /// they did): the screens and the command line say so.
     pub rules: Vec<String>,
+    /// Whom they handed the record to (`""`: nobody), last: it may have left its mover's
+    /// sight, which the screens and the command line then say.
+    pub handed_to: Option<String>,
 }
 
 /// Which records an activities-board column holds, by their nearest open activity.

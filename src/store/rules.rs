@@ -168,12 +168,15 @@ pub(crate) struct RulesRan {
     pub version: Option<i64>,
     /// The names of those that ran.
     pub names: Vec<String>,
+    /// Whom they handed the record to (`""`: nobody).
+    pub handed_to: Option<String>,
 }
 
 /// Runs the rules of the stage a record just entered.
 pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -> Result<RulesRan> {
     let mut version = None;
     let mut names = Vec::new();
+    let mut handed_to = None;
     let rules = t.rules_of(entity, stage_id)?;
     if rules.is_empty() || reach(t, RecordRef::new(entity, id))? == Reach::Hidden {
         return Ok(RulesRan::default());
@@ -243,12 +246,13 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
     if let Some((to, rule)) = handover {
         // Refused, it fails as its rule says: the move is refused, or it is taken back and
         // noted, the record staying its mover's.
-        let input = RecordInput { fields: vec![("responsible".into(), to)], ..Default::default() };
+        let input = RecordInput { fields: vec![("responsible".into(), to.clone())], ..Default::default() };
         t.savepoint(Savepoint::Begin)?;
         match t.edit(entity, id, &input) {
             Ok(v) => {
                 t.savepoint(Savepoint::Keep)?;
                 version = Some(v);
+                handed_to = Some(to);
             }
             Err(e) if e.is_refusal() => {
                 t.savepoint(Savepoint::Undo)?;
@@ -265,7 +269,7 @@ pub(crate) fn run(t: &mut impl RuleTx, entity: Entity, id: i64, stage_id: i64) -
             }
         }
     }
-    Ok(RulesRan { version, names })
+    Ok(RulesRan { version, names, handed_to })
 }
 
 /// The rights a user's facts give them, as the service makes them (`Service::rights`): the

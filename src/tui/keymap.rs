@@ -91,7 +91,16 @@ pub fn column_navigation() -> Vec<Binding> {
 /// lead screens, so their tabs and triage are not offered (`1` and `2` still work: they show
 /// the deals).
 pub fn offered(mode: crate::domain::crm_mode::CrmMode, action: Action) -> bool {
-    mode.has_leads() || !matches!(action, Action::Show(Tab::LeadBoard) | Action::Show(Tab::LeadList) | Action::Triage)
+    mode.has_leads()
+        || !matches!(
+            action,
+            Action::Show(Tab::LeadBoard)
+                | Action::Show(Tab::LeadList)
+                | Action::Triage
+                | Action::Convert
+                | Action::Take
+                | Action::FilterRepeat
+        )
 }
 
 /// Whether the commands of `ctx` are offered in `mode` (the lead board and triage are not, in

@@ -407,6 +407,7 @@ pub fn rules_act_with_the_rights_of_whoever_moved_the_record(mut eng: TestEngine
     let calls = eng.activities(&ActivityFilter { record: Some(lead), ..Default::default() }).unwrap();
     assert_eq!(calls.iter().map(|a| a.responsible.as_deref()).collect::<Vec<_>>(), [Some("carol")]);
     assert_eq!(moved.version, eng.get(lead).unwrap().version);
+    assert_eq!(moved.handed_to.as_deref(), Some("carol"), "the move says whose it is now");
     assert!(bob.get(lead).is_err(), "handed out of bob's sight");
     // Setting the responsible hands over too, after the stage's other rules.
     let set_owner = RuleAction::Set { field: "responsible".into(), value: "carol".into() };

@@ -144,7 +144,8 @@ pub(super) fn run_inner(store: &mut Service, lang: Lang, effect: Effect) -> Resu
             );
             // The stage's rules that ran are said: what they did is on the timeline.
             if !moved.rules.is_empty() {
-                message = format!("{message} {}", crate::present::rules_ran(lang, &moved.rules));
+                message =
+                    format!("{message} {}", crate::present::rules_ran(lang, &moved.rules, moved.handed_to.as_deref()));
             }
             vec![
                 StoreEvent::Moved { entity, id, stage_id: moved.to.id },

@@ -499,7 +499,16 @@ pub(crate) fn move_chained(
     if plan.unchanged {
         // Six scripts moving one lead to one stage all get what they asked for: a success
         // that writes nothing (no timeline entry, no new version).
-        return Ok(Moved { id, from, to, version, completed_activities: 0, unchanged: true, rules: vec![] });
+        return Ok(Moved {
+            id,
+            from,
+            to,
+            version,
+            completed_activities: 0,
+            unchanged: true,
+            rules: vec![],
+            handed_to: None,
+        });
     }
     let missing = missing_for_move(tx, entity, id, from.pipeline_id, to.id)?;
     if !missing.is_empty() {
@@ -552,7 +561,16 @@ pub(crate) fn move_chained(
         let sql = format!("SELECT version FROM {} WHERE id = ?1", entity.table());
         tx.prepare_cached(&sql)?.query_row([id], |r| r.get(0)).optional()?.unwrap_or(counted)
     };
-    Ok(Moved { id, from, to, version, completed_activities: completed, unchanged: false, rules: edited.names })
+    Ok(Moved {
+        id,
+        from,
+        to,
+        version,
+        completed_activities: completed,
+        unchanged: false,
+        rules: edited.names,
+        handed_to: edited.handed_to,
+    })
 }
 
 pub(super) fn delete_in(

@@ -110,9 +110,11 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let mut items = Vec::new();
             for r in rules {
                 let (switch, key) = if r.enabled { ("off", "team.rule_off") } else { ("on", "team.rule_on") };
-                items.push((format!("edit:{}", r.id), app.ta("team.rule_edit", &[("name", &r.name)])));
-                items.push((format!("{switch}:{}", r.id), app.ta(key, &[("name", &r.name)])));
-                items.push((format!("delete:{}", r.id), app.ta("team.rule_delete", &[("name", &r.name)])));
+                // Named with its number: two rules may bear one name.
+                let name = format!("#{} {}", r.id, r.name);
+                items.push((format!("edit:{}", r.id), app.ta("team.rule_edit", &[("name", &name)])));
+                items.push((format!("{switch}:{}", r.id), app.ta(key, &[("name", &name)])));
+                items.push((format!("delete:{}", r.id), app.ta("team.rule_delete", &[("name", &name)])));
             }
             pick(app, TeamPick::StageRule, app.ta("team.pick_rule", &[("stage", &s.stage.name)]), items, 0);
         }

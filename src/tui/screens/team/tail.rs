@@ -81,7 +81,8 @@ pub(super) fn update(app: &mut App, action: Action) -> Vec<Effect> {
         (TeamPane::Queue, Action::CrmMode) => {
             let item = |code: &str| (code.to_string(), app.t(&format!("team.crm_mode_{}", code.replace(':', "_"))));
             let items = vec![item("classic"), item("simple:convert"), item("simple:keep")];
-            let at = if app.crm_mode.has_leads() { 0 } else { 1 };
+            // On the other mode than the one in use: what `c` is pressed for.
+            let at = if app.crm_mode.has_leads() { 1 } else { 0 };
             pick(app, TeamPick::CrmMode, app.t("team.crm_mode_title"), items, at);
         }
         (TeamPane::Queue, Action::QueueUsers) => {
