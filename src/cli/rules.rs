@@ -243,8 +243,7 @@ fn print_rules(s: &Session, rules: &[StageRule], whole: bool) -> anyhow::Result<
         line("on_error", &tr(&format!("automation.on_error_{}", r.on_error.code()), &[]));
         line("enabled", &tr(if r.enabled { "automation.on" } else { "automation.off" }, &[]));
         // A rule handing records to the queue while there is none changes nothing: said.
-        let queued = r.actions.iter().any(|a| matches!(a, automation::RuleAction::Queue));
-        if queued && !s.json && s.store.queue().is_ok_and(|q| q.mode == crate::domain::queue::QueueMode::Off) {
+        if !s.json && s.store.rule_queue_is_off(r) {
             println!("{}", tr("automation.queue_off", &[]));
         }
         return Ok(());

@@ -58,6 +58,13 @@ impl Service {
         self.engine.edit_stage_rule(rule)
     }
 
+    /// Whether `rule` hands records to the distribution queue while it is off (it then
+    /// changes no one's records: the CLI and the TUI say so once it is saved).
+    pub fn rule_queue_is_off(&self, rule: &StageRule) -> bool {
+        rule.actions.iter().any(|a| matches!(a, RuleAction::Queue))
+            && self.queue().is_ok_and(|q| q.mode == crate::domain::queue::QueueMode::Off)
+    }
+
     /// Deletes a rule (administrators only).
     pub fn delete_stage_rule(&mut self, id: i64) -> Result<()> {
         self.require_admin(AdminTask::ChangeRules)?;

@@ -314,10 +314,5 @@ fn field_named(store: &Service, entity: Entity, key: &str, lang: crate::i18n::La
 /// A rule handing records to the queue while there is none changes nothing: said after it is
 /// saved, as `prospect rule show` says it.
 fn queue_off_note(store: &Service, rule: &crate::domain::automation::StageRule, lang: crate::i18n::Lang) -> String {
-    let queued = rule.actions.iter().any(|a| matches!(a, crate::domain::automation::RuleAction::Queue));
-    if queued && store.queue().is_ok_and(|q| q.mode == crate::domain::queue::QueueMode::Off) {
-        format!(" {}", tr_in(lang, "automation.queue_off", &[]))
-    } else {
-        String::new()
-    }
+    if store.rule_queue_is_off(rule) { format!(" {}", tr_in(lang, "automation.queue_off", &[])) } else { String::new() }
 }

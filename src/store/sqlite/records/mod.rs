@@ -29,10 +29,12 @@ use std::collections::BTreeMap;
 
 mod by_field;
 pub(crate) mod list;
+mod moves;
 mod read;
 mod write;
 
 pub(crate) use list::*;
+pub(crate) use moves::*;
 pub(crate) use read::*;
 pub(crate) use write::*;
 fn sql_of(v: &FieldValue) -> Sql {
