@@ -245,7 +245,7 @@ impl Service {
     /// The leads or deals left alone past their stage's rotting limit, longest first, with
     /// the stages (id, name) they are in.
     pub fn report_stale(&self, entity: Entity) -> Result<StaleReport> {
-        let rows = self.engine.stale(entity, self.now(), &self.sight()?)?;
+        let rows = self.engine.stale(entity, self.now(), &self.sight()?, None)?;
         let mut stages = Vec::new();
         for p in self.engine.pipelines(entity)? {
             for s in self.engine.stages_of(p.id)? {
@@ -255,9 +255,13 @@ impl Service {
         Ok(StaleReport { entity, now: self.now(), stages, rows })
     }
 
-    /// Ids of the stale leads or deals the user may see: what the Kanban marks.
-    pub fn stale_ids(&self, entity: Entity) -> Result<Vec<i64>> {
-        Ok(self.engine.stale(entity, self.now(), &self.sight()?)?.into_iter().map(|s| s.id).collect())
+    /// Which of `among` (the cards a board column shows) are stale leads or deals the user
+    /// may see: what the Kanban marks.
+    pub fn stale_ids(&self, entity: Entity, among: &[i64]) -> Result<Vec<i64>> {
+        if among.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.engine.stale(entity, self.now(), &self.sight()?, Some(among))?.into_iter().map(|s| s.id).collect())
     }
 
     /// Deals won and lost in `period` and in `previous` (`domain::report::won_lost`).

@@ -85,6 +85,27 @@ pub struct ListTotals {
     pub sums: Vec<(String, i128)>,
 }
 
+impl ListTotals {
+    /// The totals of a whole list from the Kanban's kept column totals (currency, records,
+    /// summed amount): `None` when a column's sum was not kept (past 64 bits), which the
+    /// records must then say.
+    pub(crate) fn from_kept(columns: Vec<(String, i64, Option<i64>)>) -> Option<ListTotals> {
+        let mut totals = ListTotals::default();
+        for (currency, count, sum) in columns {
+            totals.count += count;
+            let sum = i128::from(sum?);
+            match totals.sums.iter_mut().find(|(c, _)| *c == currency) {
+                Some((_, s)) => *s += sum,
+                None if !currency.is_empty() => totals.sums.push((currency, sum)),
+                None => {}
+            }
+        }
+        totals.sums.retain(|(_, s)| *s != 0);
+        totals.sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Some(totals)
+    }
+}
+
 /// Columns a list can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum SortField {

@@ -37,7 +37,9 @@ pub enum Effect {
     /// Column heads of a board (pipeline by id; `None` = the first).
     LoadBoard { entity: Entity, pipeline: Option<i64> },
     /// One page of a column.
-    LoadCards { entity: Entity, pipeline: Option<i64>, stage_id: i64, stage_code: String, anchor: Anchor },
+    /// A page of a column's cards; `rots`: its stage has a rotting limit (cards are then
+    /// checked for it).
+    LoadCards { entity: Entity, pipeline: Option<i64>, stage_id: i64, stage_code: String, anchor: Anchor, rots: bool },
     /// A page of a list.
     LoadList { entity: Entity, filter: Box<ListFilter>, view: Box<crate::domain::list_view::ViewSpec>, append: bool },
     /// What a list's filter matches in all (its header), once its first page is shown.
@@ -266,16 +268,17 @@ pub struct Attached {
 #[derive(Clone, Debug)]
 pub enum StoreEvent {
     /// Board heads.
-    Board {
+    Board { entity: Entity, pipeline: PipelineRow, heads: Vec<ColumnHead>, empty_file: bool },
+    /// A page of cards; `position` is the column index of the first row; `stale`, those of
+    /// them left alone past their stage's rotting limit (marked on their cards).
+    Cards {
         entity: Entity,
-        pipeline: PipelineRow,
-        heads: Vec<ColumnHead>,
-        empty_file: bool,
-        /// Records stale past their stage's rotting limit (marked on their cards).
+        stage_id: i64,
+        anchor: Anchor,
+        rows: Vec<RecordSummary>,
+        position: Option<usize>,
         stale: Vec<i64>,
     },
-    /// A page of cards; `position` is the column index of the first row.
-    Cards { entity: Entity, stage_id: i64, anchor: Anchor, rows: Vec<RecordSummary>, position: Option<usize> },
     /// A page of a list.
     List {
         entity: Entity,

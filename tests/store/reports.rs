@@ -172,8 +172,13 @@ pub fn records_left_alone_past_their_stages_limit_are_stale(mut eng: TestEngine)
     let ids: Vec<i64> = eng.at(t0 + 25 * DAY).report_stale(Entity::Deal).unwrap().rows.iter().map(|s| s.id).collect();
     assert_eq!(ids, [alone, bobs, called, edited], "the longest left alone first");
     // Bob's own only, on his board too.
-    let bob_later = bob.stale_ids(Entity::Deal).unwrap();
-    assert!(bob_later.iter().all(|id| *id == bobs), "{bob_later:?}");
+    let bob_later = bob.stale_ids(Entity::Deal, &[alone, called, edited, won, bobs]).unwrap();
+    assert_eq!(bob_later, [bobs]);
+    assert_eq!(
+        eng.at(t0 + 15 * DAY).stale_ids(Entity::Deal, &[called, bobs, won]).unwrap(),
+        [bobs],
+        "among those asked"
+    );
     // A lead without a title is named by its person.
     eng.set_stage_terms(Entity::Lead, None, "NEW", None, Some("1")).unwrap();
     let mut early = eng.at(t0);

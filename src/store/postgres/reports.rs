@@ -335,11 +335,11 @@ impl Reports for Store {
         })
     }
 
-    fn stale(&self, entity: Entity, now: UnixMs, sight: &Sight) -> Result<Vec<StaleFact>> {
-        if !entity.has_stages() {
+    fn stale(&self, entity: Entity, now: UnixMs, sight: &Sight, among: Option<&[i64]>) -> Result<Vec<StaleFact>> {
+        if !entity.has_stages() || among.is_some_and(|ids| ids.is_empty()) {
             return Ok(vec![]);
         }
-        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 3);
+        let (vis, vis_params) = visibility_sql(sight.of(entity), "t", 4);
         let title = crate::store::reports::title_sql(entity);
         let sql = format!(
             "SELECT id, title, stage_id, touched, login, amount_minor, currency FROM ( \
@@ -347,11 +347,13 @@ impl Reports for Store {
                       greatest(t.modified_at, coalesce((SELECT max(a.modified_at) FROM activity_bindings b \
                           JOIN activities a ON a.id = b.activity_id WHERE b.entity_id = t.id AND b.entity = $2), 0)) AS touched \
                FROM {table} t JOIN stages s ON s.id = t.stage_id LEFT JOIN users u ON u.id = t.responsible_id \
-               WHERE s.rot_days IS NOT NULL AND s.semantics = 'in_progress' AND {vis}) x \
+               WHERE s.rot_days IS NOT NULL AND s.semantics = 'in_progress' \
+                 AND ($3::bigint[] IS NULL OR t.id = ANY($3)) AND {vis}) x \
              WHERE touched < $1 - rot_days * 86400000 ORDER BY touched, id",
             table = entity.table(),
         );
-        let mut params: Params = vec![Box::new(now), Box::new(entity.code().to_string())];
+        let mut params: Params =
+            vec![Box::new(now), Box::new(entity.code().to_string()), Box::new(among.map(<[i64]>::to_vec))];
         params.extend(vis_params);
         self.reading(|s| {
             let rows = s.client().query(&sql, &refs(&params)).map_err(|e| s.pg_err(e))?;

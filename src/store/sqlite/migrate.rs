@@ -43,6 +43,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (25, include_str!("migrations/0025_stage_rules.sql")),
     (26, include_str!("migrations/0026_reminders.sql")),
+    (27, include_str!("migrations/0027_next_activity_by_responsible.sql")),
 ];
 
 /// Every report tally counted again from the records (a copy, a repair): what the triggers

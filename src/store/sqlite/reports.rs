@@ -319,23 +319,31 @@ impl Reports for Store {
         })
     }
 
-    fn stale(&self, entity: Entity, now: UnixMs, sight: &Sight) -> Result<Vec<StaleFact>> {
-        if !entity.has_stages() {
+    fn stale(&self, entity: Entity, now: UnixMs, sight: &Sight, among: Option<&[i64]>) -> Result<Vec<StaleFact>> {
+        if !entity.has_stages() || among.is_some_and(|ids| ids.is_empty()) {
             return Ok(vec![]);
         }
         let (vis, vis_params) = visibility_sql(sight.of(entity), "t");
+        let among_sql = match among {
+            Some(_) => "t.id IN (SELECT value FROM json_each(?3))",
+            None => "?3 IS NULL",
+        };
         let sql = format!(
             "SELECT id, title, stage_id, touched, login, amount_minor, currency FROM ( \
                SELECT t.id, {title} AS title, t.stage_id, t.amount_minor, t.currency, u.login, s.rot_days, \
                       max(t.modified_at, coalesce((SELECT max(a.modified_at) FROM activity_bindings b \
                           JOIN activities a ON a.id = b.activity_id WHERE b.entity_id = t.id AND b.entity = ?2), 0)) AS touched \
                FROM {table} t JOIN stages s ON s.id = t.stage_id LEFT JOIN users u ON u.id = t.responsible_id \
-               WHERE s.rot_days IS NOT NULL AND s.semantics = 'in_progress' AND {vis}) x \
+               WHERE s.rot_days IS NOT NULL AND s.semantics = 'in_progress' AND {among_sql} AND {vis}) x \
              WHERE touched < ?1 - rot_days * 86400000 ORDER BY touched, id",
             title = crate::store::reports::title_sql(entity),
             table = entity.table(),
         );
-        let mut params: Vec<Sql> = vec![Sql::Integer(now), Sql::Text(entity.code().into())];
+        let among = match among {
+            Some(ids) => Sql::Text(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())),
+            None => Sql::Null,
+        };
+        let mut params: Vec<Sql> = vec![Sql::Integer(now), Sql::Text(entity.code().into()), among];
         params.extend(vis_params);
         self.reading(|s| {
             let mut stmt = s.conn().prepare_cached(&sql)?;

@@ -67,12 +67,9 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let name = if entity == Entity::Lead { None } else { name };
             let (pipeline, heads) = store.board(entity, name.as_deref())?;
             let empty_file = store.holds_no_records().unwrap_or(false);
-            // Cards left alone past their stage's rotting limit are marked.
-            // Marks are a help: without them (an error reading them) the board still shows.
-            let stale = store.stale_ids(entity).unwrap_or_default();
-            vec![StoreEvent::Board { entity, pipeline, heads, empty_file, stale }]
+            vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
         }
-        Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor } => {
+        Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor, rots } => {
             let mut filter = ListFilter {
                 stage: Some(stage_code.clone()),
                 pipeline: if entity == Entity::Deal { pipeline.map(|p| p.to_string()) } else { None },
@@ -92,7 +89,13 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
                 }
             }
             let rows = store.list(entity, &filter)?;
-            vec![StoreEvent::Cards { entity, stage_id, anchor, rows, position }]
+            // Cards left alone past their stage's rotting limit are marked. Marks are a help:
+            // without them (an error reading them) the cards still show.
+            let stale = match rots {
+                true => store.stale_ids(entity, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).unwrap_or_default(),
+                false => Vec::new(),
+            };
+            vec![StoreEvent::Cards { entity, stage_id, anchor, rows, position, stale }]
         }
         Effect::LoadList { entity, mut filter, view, append } => {
             let columns = store.apply_view(entity, &mut filter, &view)?;

@@ -465,6 +465,24 @@ pub(crate) fn list_totals_in(
     let Some((wheres, params)) = list_where(c, stmts, entity, vis, &whole)? else {
         return Ok(ListTotals::default());
     };
+    // The whole lead list of a user who sees every lead: the Kanban's kept column totals say
+    // it in a few rows, as on a file (counting 100k leads took 39 ms). A column whose sum
+    // the database could not keep (NULL: past 64 bits) is counted from the leads.
+    if entity == Entity::Lead && wheres == "TRUE" {
+        let st = super::super::prepared(
+            c,
+            stmts,
+            "SELECT st.currency, st.records, st.amount_minor FROM stage_totals st \
+             JOIN stages s ON s.id = st.stage_id JOIN pipelines p ON p.id = s.pipeline_id \
+             WHERE p.entity = 'lead' AND st.records <> 0",
+        )?;
+        let rows = c.query(&st, &[])?;
+        let kept: Vec<(String, i64, Option<i64>)> =
+            rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect::<Result<_>>()?;
+        if let Some(totals) = ListTotals::from_kept(kept) {
+            return Ok(totals);
+        }
+    }
     let table = entity.table();
     let sql = match entity {
         Entity::Contact => format!("SELECT NULL::text, count(*), NULL::text FROM {table} t WHERE {wheres}"),

@@ -531,19 +531,7 @@ pub(super) fn list_totals_in(
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get_ref(2)?.as_i64_or_null().unwrap_or(None)))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        if rows.iter().all(|(_, _, sum)| sum.is_some()) {
-            let mut totals = ListTotals::default();
-            for (currency, count, sum) in rows {
-                totals.count += count;
-                let sum = i128::from(sum.unwrap_or(0));
-                match totals.sums.iter_mut().find(|(c, _)| *c == currency) {
-                    Some((_, s)) => *s += sum,
-                    None if !currency.is_empty() => totals.sums.push((currency, sum)),
-                    None => {}
-                }
-            }
-            totals.sums.retain(|(_, s)| *s != 0);
-            totals.sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        if let Some(totals) = ListTotals::from_kept(rows) {
             return Ok(totals);
         }
     }

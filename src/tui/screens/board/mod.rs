@@ -438,7 +438,7 @@ pub(crate) fn update(app: &mut App, entity: Entity, action: Action) -> Vec<Effec
 pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
     let per = app.cards_per_screen();
     match ev {
-        StoreEvent::Board { entity, pipeline, heads, empty_file, stale } => {
+        StoreEvent::Board { entity, pipeline, heads, empty_file } => {
             if empty_file && entity == Entity::Lead && matches!(app.screen, Screen::Board(Entity::Lead)) {
                 app.screen = Screen::Welcome;
             } else if !empty_file && app.screen == Screen::Welcome {
@@ -450,7 +450,6 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             let mut old = std::mem::take(&mut board.columns);
             board.pipeline = Some(pipeline.clone());
             board.loaded = true;
-            board.stale = stale.into_iter().collect();
             board.unconfirmed = None;
             let mut effects = Vec::new();
             for head in heads {
@@ -474,6 +473,7 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
                         stage_id: h.stage.id,
                         stage_code: h.stage.code.clone(),
                         anchor,
+                        rots: h.stage.rot_days.is_some(),
                     });
                 }
                 board.columns.push(col);
@@ -490,9 +490,13 @@ pub(crate) fn on_store(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
             board.focus = board.focus.min(board.columns.len().saturating_sub(1));
             effects
         }
-        StoreEvent::Cards { entity, stage_id, anchor, rows, position } => {
+        StoreEvent::Cards { entity, stage_id, anchor, rows, position, stale } => {
             let pipeline = app.board(entity).pipeline.as_ref().map(|p| p.id);
             let board = app.board_mut(entity);
+            for r in &rows {
+                board.stale.remove(&r.id);
+            }
+            board.stale.extend(stale);
             let follow = board.follow;
             let Some(i) = board.columns.iter().position(|c| c.head.as_ref().map(|h| h.stage.id) == Some(stage_id))
             else {

@@ -41,6 +41,7 @@ pub(crate) fn ensure_window(entity: Entity, pipeline: Option<i64>, col: &mut Col
                 stage_id: head.stage.id,
                 stage_code: head.stage.code.clone(),
                 anchor,
+                rots: head.stage.rot_days.is_some(),
             }]
         }
         None => vec![],
