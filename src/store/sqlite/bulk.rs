@@ -52,6 +52,114 @@ const TOTALS_TRIGGERS: &[&str] = &[
     "deals_totals_update",
 ];
 
+/// The insert triggers that keep the reports' facts (a closed record's `closed_at`, its first
+/// stage move, the record and activity tallies; migrations 21 to 24). A load that only adds
+/// records sets them aside and writes the facts of its new records at its end, set-based
+/// (`FACTS_OF_NEW`): fired for every row they were half of a 100k-lead import.
+const FACT_TRIGGERS: &[&str] = &[
+    "leads_closed_insert",
+    "leads_open_insert",
+    "deals_closed_insert",
+    "deals_open_insert",
+    "leads_tally_insert",
+    "deals_tally_insert",
+    "activities_tally_insert",
+    "deals_forecast_insert",
+];
+
+/// What `FACT_TRIGGERS` would have written, for the rows past an id: (table whose id counts,
+/// statement with `?1` that id). Each mirrors its trigger, a group of rows at a time.
+const FACTS_OF_NEW: &[(&str, &str)] = &[
+    (
+        "leads",
+        "UPDATE leads SET closed_at = moved_at WHERE id > ?1 AND closed_at IS NULL \
+               AND stage_id IN (SELECT id FROM stages WHERE semantics <> 'in_progress')",
+    ),
+    (
+        "leads",
+        "UPDATE leads SET closed_at = NULL WHERE id > ?1 AND closed_at IS NOT NULL \
+               AND stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')",
+    ),
+    (
+        "deals",
+        "UPDATE deals SET closed_at = moved_at WHERE id > ?1 AND closed_at IS NULL \
+               AND stage_id IN (SELECT id FROM stages WHERE semantics <> 'in_progress')",
+    ),
+    (
+        "deals",
+        "UPDATE deals SET closed_at = NULL WHERE id > ?1 AND closed_at IS NOT NULL \
+               AND stage_id IN (SELECT id FROM stages WHERE semantics = 'in_progress')",
+    ),
+    (
+        "leads",
+        "INSERT INTO stage_moves (entity, record_id, stage_id, at, first) \
+               SELECT 'lead', id, stage_id, moved_at, 1 FROM leads WHERE id > ?1 ORDER BY id",
+    ),
+    (
+        "deals",
+        "INSERT INTO stage_moves (entity, record_id, stage_id, at, first) \
+               SELECT 'deal', id, stage_id, moved_at, 1 FROM deals WHERE id > ?1 ORDER BY id",
+    ),
+    (
+        "leads",
+        "INSERT INTO record_tallies \
+               SELECT 'lead', unit, bucket, -1, 0, responsible, source, stage_id, CAST(stage_id AS TEXT), currency, \
+                      count(*), sum(amount) \
+                 FROM (SELECT u.unit, l.created_at / u.unit AS bucket, coalesce(l.responsible_id, 0) AS responsible, \
+                              coalesce(l.source_id, 0) AS source, l.stage_id, coalesce(l.currency, '') AS currency, \
+                              coalesce(l.amount_minor, 0) AS amount \
+                         FROM leads l, tally_units u WHERE l.id > ?1) \
+                GROUP BY unit, bucket, responsible, source, stage_id, currency \
+               ON CONFLICT DO UPDATE SET records = records + excluded.records, \
+                                         amount_minor = amount_minor + excluded.amount_minor",
+    ),
+    (
+        "deals",
+        "INSERT INTO record_tallies \
+               SELECT 'deal', unit, bucket, lead_bucket, pipeline_id, responsible, source, stage_id, \
+                      CAST(stage_id AS TEXT), currency, count(*), sum(amount) \
+                 FROM (SELECT u.unit, d.created_at / u.unit AS bucket, \
+                              coalesce((SELECT created_at / u.unit FROM leads WHERE id = d.lead_id), -1) AS lead_bucket, \
+                              d.pipeline_id, coalesce(d.responsible_id, 0) AS responsible, \
+                              coalesce(d.source_id, 0) AS source, d.stage_id, coalesce(d.currency, '') AS currency, \
+                              coalesce(d.amount_minor, 0) AS amount \
+                         FROM deals d, tally_units u WHERE d.id > ?1) \
+                GROUP BY unit, bucket, lead_bucket, pipeline_id, responsible, source, stage_id, currency \
+               ON CONFLICT DO UPDATE SET records = records + excluded.records, \
+                                         amount_minor = amount_minor + excluded.amount_minor",
+    ),
+    (
+        "deals",
+        "INSERT INTO forecast_tallies \
+               SELECT pipeline_id, stage_id, coalesce(responsible_id, 0), coalesce(source_id, 0), \
+                      coalesce(substr(close_date, 1, 7), ''), coalesce(probability, -1), coalesce(currency, ''), \
+                      count(*), sum(coalesce(amount_minor, 0)) \
+                 FROM deals WHERE id > ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7 \
+               ON CONFLICT DO UPDATE SET deals = deals + excluded.deals, \
+                                         amount_minor = amount_minor + excluded.amount_minor",
+    ),
+    (
+        "activities",
+        "INSERT INTO activity_tallies \
+               SELECT CASE WHEN a.completed THEN 'due_done' ELSE 'due_open' END, u.unit, a.deadline / u.unit, \
+                      coalesce(a.responsible_id, 0), a.kind, count(*) \
+                 FROM activities a, tally_units u WHERE a.id > ?1 GROUP BY 1, 2, 3, 4, 5 \
+               ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    ),
+    (
+        "activities",
+        "INSERT INTO activity_tallies \
+               SELECT CASE WHEN a.completed_at > a.deadline THEN 'late' ELSE 'done' END, u.unit, \
+                      a.completed_at / u.unit, coalesce(a.responsible_id, 0), a.kind, count(*) \
+                 FROM activities a, tally_units u WHERE a.id > ?1 AND a.completed_at IS NOT NULL \
+                GROUP BY 1, 2, 3, 4, 5 \
+               ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    ),
+];
+
+/// The tables whose new rows `FACTS_OF_NEW` reads.
+const FACT_TABLES: [&str; 3] = ["leads", "deals", "activities"];
+
 /// Tables a bulk load fills: it sets their secondary indexes aside, and checks their
 /// references at its end.
 const FILLED_TABLES: &[&str] = &[
@@ -77,6 +185,9 @@ fn sql_list(names: &[&str]) -> String {
 #[derive(Debug)]
 pub(crate) struct BulkLoad {
     dropped: Vec<String>,
+    /// The highest id of each of `FACT_TABLES` when the load began, when it set the
+    /// `FACT_TRIGGERS` aside (a load that only adds records).
+    facts_after: Option<Vec<i64>>,
     /// The search index held no entry when the load began: its entries are indexed aside
     /// (`search::IndexAside`).
     search_was_empty: bool,
@@ -101,14 +212,26 @@ impl BulkLoad {
     /// Reads the match keys of the entities the load `looks_up` (`MatchIndex`), then drops the
     /// indexes; but the one that finds a record's phones and e-mails when the load
     /// `reads_comms` of records it did not make.
-    pub(crate) fn begin(tx: &Connection, reads_comms: bool, looks_up: &[(Entity, Vec<MatchKey>)]) -> Result<BulkLoad> {
+    pub(crate) fn begin(tx: &Transaction, plan: &Plan) -> Result<BulkLoad> {
         // Scratch indexes of loads that were killed (`search::IndexAside`) go first.
         search::remove_leftovers(&std::env::temp_dir());
-        let matches = RefCell::new(MatchIndex::load(tx, looks_up)?);
+        let matches = RefCell::new(MatchIndex::load(tx, &plan.looks_up)?);
         let search_was_empty = search::index_is_empty(tx)?;
-        let dropped = set_aside(tx, if reads_comms { &[COMMS_OWNER] } else { &[] })?;
+        let mut dropped = set_aside(tx, if plan.reads_comms { &[COMMS_OWNER] } else { &[] })?;
+        // A record the load changes after making it would be told to the report triggers it
+        // keeps (a rule's move, a merge into a row before): then every trigger stays.
+        let facts_after = if plan.only_adds && !sets_off_anything(tx)? {
+            dropped.extend(drop_triggers(tx, FACT_TRIGGERS)?);
+            let highest = |table: &str| {
+                tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get::<_, i64>(0))
+            };
+            Some(FACT_TABLES.iter().map(|t| highest(t)).collect::<rusqlite::Result<Vec<i64>>>()?)
+        } else {
+            None
+        };
         Ok(BulkLoad {
             dropped,
+            facts_after,
             search_was_empty,
             matches,
             looked_up: RefCell::default(),
@@ -154,6 +277,8 @@ impl BulkLoad {
         // held that much again (the connection is opened anew after the load).
         tx.execute_batch(&format!("PRAGMA cache_size = -{FINISH_CACHE_KIB}"))?;
         if !self.search_was_empty || entries.is_empty() {
+            // Before the triggers are back: its closing times would set off their updates'.
+            self.write_facts(tx)?;
             restore(tx, &self.dropped)?;
             check_foreign_keys(tx)?;
             return search::write_replacing(tx, entries, replaced);
@@ -163,7 +288,8 @@ impl BulkLoad {
         let definition = search::definition(tx)?;
         std::thread::scope(|scope| {
             let aside = scope.spawn(move || search::IndexAside::build(&definition, entries));
-            let rebuilt = restore(tx, &self.dropped).and_then(|()| check_foreign_keys(tx));
+            let rebuilt =
+                self.write_facts(tx).and_then(|()| restore(tx, &self.dropped)).and_then(|()| check_foreign_keys(tx));
             let built = aside.join();
             rebuilt?;
             match built {
@@ -176,6 +302,28 @@ impl BulkLoad {
     }
 }
 
+impl BulkLoad {
+    /// The reports' facts of the load's new records and activities, when it set their
+    /// triggers aside (`FACTS_OF_NEW`).
+    fn write_facts(&self, tx: &Connection) -> Result<()> {
+        let Some(after) = &self.facts_after else { return Ok(()) };
+        for (table, sql) in FACTS_OF_NEW {
+            let i = FACT_TABLES.iter().position(|t| t == table).unwrap_or(0);
+            tx.prepare(sql)?.execute([after[i]])?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a new lead or deal sets anything off in this file (an enabled stage rule, CRM
+/// simple mode's conversion), which may change it after it is made.
+fn sets_off_anything(tx: &Transaction) -> Result<bool> {
+    let rules = |entity: Entity| {
+        tx.prepare_cached(crate::store::rules::ANY_ENABLED_SQL)?.query_row([entity.code()], |r| r.get::<_, bool>(0))
+    };
+    Ok(rules(Entity::Lead)? || rules(Entity::Deal)? || super::convert::simple_mode(tx)?)
+}
+
 /// How a bulk load runs (`load`).
 #[derive(Clone, Debug)]
 pub(crate) struct Plan {
@@ -186,6 +334,9 @@ pub(crate) struct Plan {
     pub commit: bool,
     /// The entities whose records the load looks up, and by which keys (`MatchIndex`).
     pub looks_up: Vec<(Entity, Vec<MatchKey>)>,
+    /// The load adds records and never changes one (no merge into or replacing a record):
+    /// the reports' facts can be written at its end (`FACT_TRIGGERS`).
+    pub only_adds: bool,
 }
 
 /// What every load looks up: the contacts and companies a lead repeats, a contact's company,
@@ -219,7 +370,7 @@ pub(crate) fn load<T>(
 ) -> Result<T> {
     let result = store.set_bulk_cache(true).and_then(|()| store.set_foreign_keys(false)).and_then(|()| {
         store.write_or_try(plan.commit, |tx, base| {
-            let load = BulkLoad::begin(tx, plan.reads_comms, &plan.looks_up)?;
+            let load = BulkLoad::begin(tx, &plan)?;
             let pending = search::PendingEntries::default();
             let ctx = WriteCtx { bulk: true, load: Some(&load), search_later: Some(&pending), ..*base };
             let written = rows(tx, &ctx)?;
@@ -305,7 +456,7 @@ impl Store {
     /// `BulkSink::load_records`: two threads, one running `make` (and checking the records it
     /// makes), the other writing them through `load`.
     pub(crate) fn load_records_now(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded> {
-        load(self, Plan { reads_comms: false, commit: true, looks_up: repeats() }, |tx, ctx| {
+        load(self, Plan { reads_comms: false, commit: true, looks_up: repeats(), only_adds: true }, |tx, ctx| {
             let user_ids = ensure_users(tx, users, ctx.now)?;
             let sources = super::refs::sources(tx)?.into_iter().map(|s| s.code).collect();
             let setting = BulkSetting { now: ctx.now, region: ctx.region, currency: ctx.currency, sources };
@@ -435,6 +586,17 @@ pub fn set_aside(tx: &Connection, kept: &[&str]) -> Result<Vec<String>> {
     Ok(dropped)
 }
 
+/// Drops the triggers named, those the file has; their definitions, for `restore`.
+fn drop_triggers(tx: &Connection, names: &[&str]) -> Result<Vec<String>> {
+    let sql = format!("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({})", sql_list(names));
+    let found: Vec<(String, String)> =
+        tx.prepare(&sql)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &found {
+        tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(found.into_iter().map(|(_, sql)| sql).collect())
+}
+
 /// Makes again what `set_aside` dropped, and counts the column totals its triggers would have
 /// kept during the load.
 pub fn restore(tx: &Connection, dropped: &[String]) -> Result<()> {
@@ -447,6 +609,113 @@ pub fn restore(tx: &Connection, dropped: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every fact the report triggers keep, as text, in an order of its own.
+    fn facts(store: &Store) -> Vec<String> {
+        let queries = [
+            "SELECT 'tally', * FROM record_tallies WHERE records <> 0 ORDER BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
+            "SELECT 'activity', * FROM activity_tallies WHERE n <> 0 ORDER BY 2, 3, 4, 5, 6",
+            "SELECT 'forecast', * FROM forecast_tallies WHERE deals <> 0 ORDER BY 2, 3, 4, 5, 6, 7, 8",
+            // Moves and closing times as the instant of the load (each load has its own).
+            "SELECT 'move', m.entity, m.record_id, m.stage_id, m.at = coalesce(l.moved_at, d.moved_at), m.first \
+               FROM stage_moves m LEFT JOIN leads l ON m.entity = 'lead' AND l.id = m.record_id \
+               LEFT JOIN deals d ON m.entity = 'deal' AND d.id = m.record_id ORDER BY 2, 3, m.id",
+            "SELECT 'lead', id, closed_at IS NULL, closed_at = moved_at FROM leads ORDER BY id",
+            "SELECT 'deal', id, closed_at IS NULL, closed_at = moved_at FROM deals ORDER BY id",
+        ];
+        let mut out = Vec::new();
+        for sql in queries {
+            let mut stmt = store.conn().prepare(sql).unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            r.get::<_, rusqlite::types::Value>(i).map(|v| match v {
+                                rusqlite::types::Value::Integer(i) => i.to_string(),
+                                rusqlite::types::Value::Text(t) => t,
+                                other => format!("{other:?}"),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap();
+            out.extend(rows.map(|r: rusqlite::Result<Vec<String>>| r.unwrap().join("|")));
+        }
+        out
+    }
+
+    /// A bulk import that only adds records sets the report triggers aside and writes their
+    /// facts at its end: the same tallies, first stage moves and closing times as an import
+    /// row by row, for leads and deals in open, won and lost stages.
+    #[test]
+    fn a_bulk_import_leaves_the_facts_an_import_row_by_row_leaves() {
+        use crate::domain::import::DuplicateMode;
+        use crate::store::RecordInput;
+        use crate::store::import::{ImportOptions, ImportRow};
+        let rows = |entity: Entity| -> Vec<ImportRow> {
+            let stages: &[&str] = match entity {
+                Entity::Lead => &["NEW", "IN_PROCESS", "CONVERTED", "JUNK"],
+                _ => &["NEW", "WON", "LOSE"],
+            };
+            (0..120)
+                .map(|i| {
+                    let fields = [
+                        ("title", format!("Record {i}")),
+                        ("stage", stages[i % stages.len()].to_string()),
+                        ("amount", format!("{}", 100 + i * 7)),
+                        ("currency", ["EUR", "USD"][i % 2].to_string()),
+                        ("source", ["CALL", "WEB", "EMAIL"][i % 3].to_string()),
+                    ];
+                    let mut input = RecordInput {
+                        fields: fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+                        ..Default::default()
+                    };
+                    if entity == Entity::Deal {
+                        input.fields.push(("close_date".into(), format!("2026-{:02}-10", 1 + i % 12)));
+                    }
+                    let mut row = ImportRow::new(i as u64 + 2, Ok(input));
+                    row.created_at = Some(1_780_000_000_000 + i as i64 * 5_000_000);
+                    row
+                })
+                .collect()
+        };
+        let mut seen = Vec::new();
+        for bulk in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("crm.db"), Default::default()).unwrap();
+            for entity in [Entity::Lead, Entity::Deal] {
+                let list = rows(entity);
+                let opts = ImportOptions { duplicates: DuplicateMode::Skip, bulk, ..Default::default() };
+                let report = store.import_from(entity, |from| list[from.min(list.len())..].to_vec(), opts, |_| {});
+                let report = report.unwrap();
+                assert_eq!(report.created, 120, "bulk={bulk} {entity:?} {:?}", report.rows);
+            }
+            seen.push(facts(&store));
+        }
+        assert!(seen[0].iter().any(|f| f.starts_with("tally|")) && seen[0].iter().any(|f| f.starts_with("forecast|")));
+        let only = |a: &Vec<String>, b: &Vec<String>| a.iter().filter(|f| !b.contains(f)).cloned().collect::<Vec<_>>();
+        assert_eq!(
+            seen[0],
+            seen[1],
+            "row by row, then in bulk: {:?} / {:?}",
+            only(&seen[0], &seen[1]),
+            only(&seen[1], &seen[0])
+        );
+    }
+
+    /// The demo's load (records and activities, only added) leaves the tallies that counting
+    /// them again from the records gives.
+    #[test]
+    fn the_demo_load_leaves_the_tallies_counting_them_again_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("crm.db"), Default::default()).unwrap();
+        crate::demo::generate(&mut store, crate::demo::DemoOptions { leads: 200, seed: 5 }).unwrap();
+        let loaded = facts(&store);
+        assert!(loaded.iter().any(|f| f.starts_with("activity|")) && loaded.iter().any(|f| f.starts_with("forecast|")));
+        store.conn().execute_batch(super::super::migrate::TALLIES_REBUILD).unwrap();
+        assert_eq!(loaded, facts(&store));
+    }
 
     /// A bulk load keeps at most a chunk of search entries in memory (64 in unit tests), the
     /// rest in its scratch file, and every record is found all the same.

@@ -56,8 +56,12 @@ impl Store {
                 looks_up.retain(|(e, _)| *e != entity);
                 looks_up.push((entity, keys));
             }
-            let plan =
-                bulk::Plan { reads_comms: opts.duplicates != DuplicateMode::All, commit: !opts.dry_run, looks_up };
+            let plan = bulk::Plan {
+                reads_comms: opts.duplicates != DuplicateMode::All,
+                commit: !opts.dry_run,
+                looks_up,
+                only_adds: matches!(opts.duplicates, DuplicateMode::All | DuplicateMode::Skip),
+            };
             let outcomes = bulk::load(self, plan, |tx, ctx| {
                 std::thread::scope(|scope| {
                     // Dropped with `write_rows`, which stops the reading thread if it is still
@@ -449,14 +453,12 @@ fn write_row(
         return Ok(outcome);
     }
     // The companies a contact's input names became ids above: the check does not read them.
+    // Made with its original creation time (a later change of it would be a change to tell).
+    let made = WriteCtx { created: row.created_at, ..*ctx };
     let mut saved = match checked {
-        Some(checked) => create_checked(tx, ctx, &input, checked?)?,
-        None => create_record_in(tx, ctx, entity, &input)?,
+        Some(checked) => create_checked(tx, &made, &input, checked?)?,
+        None => create_record_in(tx, &made, entity, &input)?,
     };
-    if let Some(at) = row.created_at {
-        let sql = format!("UPDATE {} SET created_at = ?1 WHERE id = ?2", entity.table());
-        tx.prepare_cached(&sql)?.execute(rusqlite::params![at, saved.id])?;
-    }
     note_left_out(tx, ctx, entity, saved.id, &row.left_out)?;
     // Its stage's rules, and in CRM simple mode its deal, as a record typed in would.
     if on.rules || on.simple {

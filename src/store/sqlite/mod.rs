@@ -297,6 +297,7 @@ impl Store {
                 bulk: false,
                 load: None,
                 search_later: None,
+                created: None,
             };
             let tx =
                 Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate).map_err(|e| store.err(e))?;
@@ -409,6 +410,9 @@ pub struct WriteCtx<'a> {
     /// Where a bulk write keeps the search entries of the records it creates, to write them
     /// all at its end.
     pub(crate) search_later: Option<&'a search::PendingEntries>,
+    /// When a new record was made in the system it comes from (an import's creation date
+    /// column): its `created_at`, in place of `now`, from its first write.
+    pub(crate) created: Option<UnixMs>,
 }
 
 impl<'a> WriteCtx<'a> {

@@ -235,7 +235,7 @@ pub(crate) fn create_checked(
     cols.retain(|c| !c.is_empty());
     cols.extend(["created_at", "created_by", "modified_at", "modified_by"]);
     let by = ctx.user_id.map_or(Sql::Null, Sql::Integer);
-    vals.extend([Sql::Integer(ctx.now), by.clone(), Sql::Integer(ctx.now), by]);
+    vals.extend([Sql::Integer(ctx.created.unwrap_or(ctx.now)), by.clone(), Sql::Integer(ctx.now), by]);
     tx.prepare_cached(&insert_sql(entity.table(), &cols))?.execute(params_from_iter(vals.iter()))?;
     let id = tx.last_insert_rowid();
     insert_comms(tx, entity, id, &comms)?;
