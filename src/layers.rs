@@ -72,7 +72,7 @@ fn only_the_sqlite_engine_names_rusqlite() {
 fn the_store_knows_no_service_and_makes_no_demo() {
     assert_eq!(naming("store", "crate::service"), Vec::<String>::new());
     let demo: Vec<String> = naming("store", "crate::demo");
-    assert!(demo.iter().all(|p| p.ends_with("store/sqlite/bulk.rs")), "{demo:?}");
+    assert!(demo.iter().all(|p| p.ends_with("store/sqlite/bulk/tests.rs")), "{demo:?}");
 }
 
 /// Who may see or administer what is decided by the service (`domain::access`), once; an
