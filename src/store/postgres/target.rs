@@ -328,6 +328,15 @@ fn is_tls(e: &postgres::Error) -> bool {
 mod tests {
     use super::*;
 
+    /// Every connection turns the server's JIT compiler off, after the options the URL gives.
+    #[test]
+    fn connections_turn_the_jit_compiler_off() {
+        let plain = config_of("postgres://a@h/db").unwrap();
+        assert_eq!(plain.config.get_options(), Some("-c jit=off"));
+        let given = config_of("postgres://a@h/db?options=-c%20work_mem%3D8MB").unwrap();
+        assert_eq!(given.config.get_options(), Some("-c work_mem=8MB -c jit=off"));
+    }
+
     #[test]
     fn urls_are_told_from_paths_and_shown_without_passwords() {
         assert!(is_url("postgres://a@h/db"));
