@@ -91,9 +91,9 @@ pub enum StageCmd {
         /// New name.
         name: String,
     },
-    /// Set a deal stage's probability (percent, or `default`) and how many days without
-    /// activity or change make a record in it stale (`never`): what the forecast weighs by
-    /// and the stale report marks.
+    /// Set a stage's probability (percent, or `default`; deals) and how many days without
+    /// activity or change make a lead or deal in it stale (`never`): what the forecast weighs
+    /// by, and what the stale report and the Kanban mark.
     Terms {
         /// Which pipeline.
         #[command(flatten)]
