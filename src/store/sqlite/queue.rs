@@ -10,7 +10,7 @@ use crate::domain::fields::Entity;
 use crate::domain::queue::{Pick, QueueMode, next_pick};
 use crate::store::engine::*;
 pub(crate) use crate::store::queue::*;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 
 fn config_in(conn: &Connection) -> rusqlite::Result<QueueConfig> {
     let mode = get_in(conn, "queue.mode")?.and_then(|m| QueueMode::parse(&m)).unwrap_or(QueueMode::Off);
@@ -42,24 +42,6 @@ pub(crate) fn pick_in(tx: &Connection) -> Result<Pick> {
         put_in(tx, "queue.last", login)?;
     }
     Ok(pick)
-}
-
-/// Gives a lead that just arrived by itself (`domain::queue::hands_out`) its responsible per
-/// the queue, in the transaction that created it.
-pub(crate) fn assign_new(tx: &Connection, id: i64) -> Result<()> {
-    match pick_in(tx)? {
-        Pick::Runner => {}
-        Pick::Unassigned => {
-            tx.prepare_cached("UPDATE leads SET responsible_id = NULL WHERE id = ?1")?.execute([id])?;
-        }
-        Pick::User(login) => {
-            tx.prepare_cached(
-                "UPDATE leads SET responsible_id = (SELECT id FROM users WHERE login = ?1) WHERE id = ?2",
-            )?
-            .execute(params![login, id])?;
-        }
-    }
-    Ok(())
 }
 
 impl Queue for Store {

@@ -39,7 +39,7 @@ fn facts(store: &Store) -> Vec<String> {
 
 /// A bulk import that only adds records sets the report triggers aside and writes their
 /// facts at its end: the same tallies, first stage moves and closing times as an import
-/// row by row, for leads and deals in open, won and lost stages.
+/// row by row, for leads (handed out by the queue) and deals in open, won and lost stages.
 #[test]
 fn a_bulk_import_leaves_the_facts_an_import_row_by_row_leaves() {
     use crate::domain::import::DuplicateMode;
@@ -65,6 +65,8 @@ fn a_bulk_import_leaves_the_facts_an_import_row_by_row_leaves() {
                 };
                 if entity == Entity::Deal {
                     input.fields.push(("close_date".into(), format!("2026-{:02}-10", 1 + i % 12)));
+                } else {
+                    input.origin = Some("import".into());
                 }
                 let mut row = ImportRow::new(i as u64 + 2, Ok(input));
                 row.created_at = Some(1_780_000_000_000 + i as i64 * 5_000_000);
@@ -76,6 +78,11 @@ fn a_bulk_import_leaves_the_facts_an_import_row_by_row_leaves() {
     for bulk in [false, true] {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("crm.db"), Default::default()).unwrap();
+        use crate::store::engine::{Queue, Users};
+        for login in ["anna", "ben"] {
+            store.add_user(&crate::store::users::NewUser { login: login.into(), ..Default::default() }).unwrap();
+        }
+        store.set_queue(crate::domain::queue::QueueMode::Even, &["anna".into(), "ben".into()]).unwrap();
         for entity in [Entity::Lead, Entity::Deal] {
             let list = rows(entity);
             let opts = ImportOptions { duplicates: DuplicateMode::Skip, bulk, ..Default::default() };
@@ -86,6 +93,10 @@ fn a_bulk_import_leaves_the_facts_an_import_row_by_row_leaves() {
         seen.push(facts(&store));
     }
     assert!(seen[0].iter().any(|f| f.starts_with("tally|")) && seen[0].iter().any(|f| f.starts_with("forecast|")));
+    // The queue handed the leads to anna and ben (ids 1 and 2), turn about.
+    let responsibles: std::collections::BTreeSet<&str> =
+        seen[0].iter().filter(|f| f.starts_with("tally|lead|")).filter_map(|f| f.split('|').nth(6)).collect();
+    assert_eq!(responsibles.into_iter().collect::<Vec<_>>(), ["1", "2"]);
     let only = |a: &Vec<String>, b: &Vec<String>| a.iter().filter(|f| !b.contains(f)).cloned().collect::<Vec<_>>();
     assert_eq!(
         seen[0],

@@ -2,6 +2,7 @@
 //! check, a stage move as `domain::stage::plan_move` plans it, a deletion.
 
 use super::*;
+use crate::domain::queue::Pick;
 use crate::store::rules::OnEntering;
 
 /// A new record's input, checked and turned into what its row needs, before the writer has
@@ -216,11 +217,30 @@ pub(crate) fn create_checked(
         cols.extend(["moved_at", "moved_by"]);
         vals.extend([Sql::Integer(ctx.now), ctx.user_id.map_or(Sql::Null, Sql::Integer)]);
     }
-    if defaults.responsible_is_creator
-        && let Some(u) = ctx.user_id
-    {
-        cols.push("responsible_id");
-        vals.push(Sql::Integer(u));
+    // A lead that arrived by itself goes to whoever the distribution queue says (SPEC I6),
+    // written with the record: handed over after it, the reports' triggers would count a
+    // change of responsible (and a bulk load that set them aside would count it twice).
+    match if defaults.by_queue { super::super::queue::pick_in(tx)? } else { Pick::Runner } {
+        Pick::User(login) => {
+            let id: Option<i64> = tx
+                .prepare_cached("SELECT id FROM users WHERE login = ?1")?
+                .query_row([&login], |r| r.get(0))
+                .optional()?;
+            cols.push("responsible_id");
+            vals.push(id.map_or(Sql::Null, Sql::Integer));
+        }
+        Pick::Unassigned => {
+            cols.push("responsible_id");
+            vals.push(Sql::Null);
+        }
+        Pick::Runner => {
+            if defaults.responsible_is_creator
+                && let Some(u) = ctx.user_id
+            {
+                cols.push("responsible_id");
+                vals.push(Sql::Integer(u));
+            }
+        }
     }
     for (col, day) in [("begin_date", defaults.begin_date), ("close_date", defaults.close_date)] {
         if let Some(day) = day {
@@ -269,10 +289,6 @@ pub(crate) fn create_checked(
     timeline::add(tx, entity, id, TimelineKind::Created, ctx, timeline::Created { origin: &origin })?;
     if !repeat_of.is_empty() {
         timeline::add(tx, entity, id, TimelineKind::Linked, ctx, json!({"repeat_of": repeat_of}))?;
-    }
-    // A lead that arrived by itself goes to whoever the distribution queue says (SPEC I6).
-    if defaults.by_queue {
-        super::super::queue::assign_new(tx, id)?;
     }
     log_change(tx, ctx, entity, id)?;
     Ok(Saved { id, version: 1, changed: values.iter().map(|(s, _)| s.key.to_string()).collect(), repeat_of })
