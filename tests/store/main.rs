@@ -82,6 +82,7 @@ macro_rules! contract_suite {
             rights::each_preset_sees_exactly_what_its_levels_reach_on_every_read_path,
             rights::writes_are_refused_beyond_the_level_and_nothing_is_written,
             rights::levels_change_by_english_or_french_names_and_the_highest_role_wins,
+            rights::a_reader_of_every_lead_but_not_every_deal_is_told_the_lead_totals,
             rights::a_deactivated_user_reads_and_writes_nothing_and_activities_follow_their_records,
             rights::a_duplicate_the_user_cannot_see_is_said_without_its_data,
             rights::a_restricted_users_page_of_activities_is_full_of_theirs,

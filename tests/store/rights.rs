@@ -341,3 +341,23 @@ pub fn a_restricted_users_page_of_activities_is_full_of_theirs(mut eng: TestEngi
     let listed = t.bob.activities(&ActivityFilter::default()).unwrap();
     assert!(!format!("{listed:?}").contains("Zephyr alice"), "{listed:?}");
 }
+
+/// A user who reads every lead but not every deal is told the whole lead list's totals and the
+/// lead board's column counts, as an administrator is (on PostgreSQL the kept column totals
+/// are for roles reading every lead and every deal: they are counted from the leads then).
+pub fn a_reader_of_every_lead_but_not_every_deal_is_told_the_lead_totals(mut eng: TestEngine) {
+    let t = team(&mut eng);
+    eng.add_role("Leads", Some("Manager")).unwrap();
+    eng.set_level("Leads", Subject::Lead, Action::Read, Level::All).unwrap();
+    let erin = eng.session_as("erin", &["Leads"], None);
+    assert!(erin.count(Entity::Deal).unwrap() < t.deals.len() as i64, "erin does not read every deal");
+    let all = eng.list_totals(Entity::Lead, &ListFilter::default()).unwrap();
+    let seen = erin.list_totals(Entity::Lead, &ListFilter::default()).unwrap();
+    assert_eq!(all.count, t.leads.len() as i64);
+    assert_eq!((seen.count, seen.sums), (all.count, all.sums));
+    let heads = |e: &TestEngine| -> Vec<(String, i64)> {
+        e.board(Entity::Lead, None).unwrap().1.into_iter().map(|h| (h.stage.code, h.count)).collect()
+    };
+    assert_eq!(heads(&erin), heads(&eng));
+    assert!(heads(&eng).iter().any(|(_, n)| *n > 0));
+}

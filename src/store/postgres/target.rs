@@ -137,14 +137,6 @@ pub(crate) fn config_of(url: &str) -> Result<Target> {
     if c.get_application_name().is_none() {
         c.application_name(&from_service("application_name").unwrap_or_else(|| "prospect".into()));
     }
-    // Prospect's statements are planned for a screen's few rows; the server's JIT compiler
-    // (on by default) took some of them for big ones and compiled them for every call: the
-    // Kanban's stale marks took 60-200 ms of compiling to find no row.
-    let options = match c.get_options() {
-        Some(o) if !o.trim().is_empty() => format!("{o} -c jit=off"),
-        _ => "-c jit=off".to_string(),
-    };
-    c.options(&options);
     if c.get_connect_timeout().is_none() {
         let secs = from_service("connect_timeout").and_then(|s| s.parse().ok()).unwrap_or(5);
         c.connect_timeout(std::time::Duration::from_secs(secs));
@@ -327,15 +319,6 @@ fn is_tls(e: &postgres::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every connection turns the server's JIT compiler off, after the options the URL gives.
-    #[test]
-    fn connections_turn_the_jit_compiler_off() {
-        let plain = config_of("postgres://a@h/db").unwrap();
-        assert_eq!(plain.config.get_options(), Some("-c jit=off"));
-        let given = config_of("postgres://a@h/db?options=-c%20work_mem%3D8MB").unwrap();
-        assert_eq!(given.config.get_options(), Some("-c work_mem=8MB -c jit=off"));
-    }
 
     #[test]
     fn urls_are_told_from_paths_and_shown_without_passwords() {

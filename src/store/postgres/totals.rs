@@ -35,7 +35,25 @@ fn column_sum(c: &mut impl GenericClient, table: &str, stage: i64, currency: Opt
 type Rows = Vec<(i64, i64, Option<String>, Option<i128>)>;
 
 fn column_rows(c: &mut impl GenericClient, entity: Entity, pipeline: i64, vis: &Visibility) -> Result<Rows> {
-    let kept = *vis == Visibility::All;
+    if *vis == Visibility::All {
+        let rows = read_column_rows(c, entity, pipeline, vis, true)?;
+        // None read: an empty pipeline, or a role row-level security keeps from the kept
+        // totals (read by roles reading every lead and every deal): counted from the records.
+        if !rows.is_empty() {
+            return Ok(rows);
+        }
+    }
+    read_column_rows(c, entity, pipeline, vis, false)
+}
+
+/// `column_rows` from the kept totals (`kept`) or counted from the records.
+fn read_column_rows(
+    c: &mut impl GenericClient,
+    entity: Entity,
+    pipeline: i64,
+    vis: &Visibility,
+    kept: bool,
+) -> Result<Rows> {
     let (sql, params): (String, Params) = if kept {
         let sql = "SELECT stage_id, records, nullif(currency, ''), amount_minor::text FROM stage_totals \
                    WHERE stage_id IN (SELECT id FROM stages WHERE pipeline_id = $1) AND records > 0";
