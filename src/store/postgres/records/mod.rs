@@ -29,12 +29,14 @@ use postgres::{GenericClient, Row};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
+mod counts;
 pub(crate) mod list;
 pub(crate) mod many;
 mod moves;
 mod read;
 mod write;
 
+pub(crate) use counts::*;
 pub(crate) use list::*;
 pub(crate) use moves::*;
 pub(crate) use read::*;
