@@ -54,16 +54,19 @@ pub(crate) fn recount_stage_totals(c: &mut impl GenericClient) -> Result<()> {
 }
 
 /// Sets the triggers that keep the Kanban's totals aside (`on: false`) or back, inside the
-/// caller's transaction: a load that writes many leads or deals counts the totals once at
-/// its end instead (`recount_stage_totals`). Updating the same few total rows for every
-/// record left a chain of row versions to walk in one transaction: a 100k-lead copy spent
-/// most of its time there. The table lock this takes holds other writers of leads and deals
-/// until the load commits, as a file's bulk load does.
+/// caller's transaction, for a copy into an empty database (`migrate-to`), which copies the
+/// totals with the records. Only the tables' owner may, and the table lock holds other
+/// writers of leads and deals until the copy commits. Other loads need not: new and removed
+/// records are counted once per statement (migration 20).
 pub(crate) fn totals_triggers(c: &mut impl GenericClient, on: bool) -> Result<()> {
     let verb = if on { "ENABLE" } else { "DISABLE" };
-    c.batch_execute(&format!(
-        "ALTER TABLE leads {verb} TRIGGER leads_totals; ALTER TABLE deals {verb} TRIGGER deals_totals"
-    ))?;
+    let mut sql = String::new();
+    for t in ["leads", "deals"] {
+        sql.push_str(&format!(
+            "ALTER TABLE {t} {verb} TRIGGER {t}_totals, {verb} TRIGGER {t}_totals_insert, {verb} TRIGGER {t}_totals_delete; "
+        ));
+    }
+    c.batch_execute(&sql)?;
     Ok(())
 }
 

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("migrations/0017_hand_over.sql")),
     (18, include_str!("migrations/0018_hand_over_path.sql")),
     (19, include_str!("migrations/0019_next_activity_by_responsible.sql")),
+    (20, include_str!("migrations/0020_totals_per_statement.sql")),
 ];
 
 /// Every report tally counted again from the records (a copy, a repair): what the triggers
@@ -199,7 +200,7 @@ mod tests {
             tx.commit().unwrap();
             // Back to version 11: the tables of 12 gone, the role granted what 11 had.
             c.batch_execute(
-                "DROP INDEX leads_responsible_next, deals_responsible_next; DROP FUNCTION prospect_hand_over; DROP INDEX activities_reminders; ALTER TABLE activities DROP COLUMN reminded_at; DROP FUNCTION prospect_reminder_reset CASCADE; DROP TABLE stage_rules; DROP TABLE forecast_tallies; DROP FUNCTION prospect_forecast_tallies CASCADE; DROP INDEX deals_created; DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
+                "DROP FUNCTION prospect_statement_totals CASCADE; DROP TRIGGER leads_totals ON leads; DROP TRIGGER deals_totals ON deals; CREATE TRIGGER leads_totals AFTER INSERT OR DELETE OR UPDATE OF stage_id, currency, amount_minor ON leads FOR EACH ROW EXECUTE FUNCTION prospect_totals(); CREATE TRIGGER deals_totals AFTER INSERT OR DELETE OR UPDATE OF stage_id, currency, amount_minor ON deals FOR EACH ROW EXECUTE FUNCTION prospect_totals(); DROP INDEX leads_responsible_next, deals_responsible_next; DROP FUNCTION prospect_hand_over; DROP INDEX activities_reminders; ALTER TABLE activities DROP COLUMN reminded_at; DROP FUNCTION prospect_reminder_reset CASCADE; DROP TABLE stage_rules; DROP TABLE forecast_tallies; DROP FUNCTION prospect_forecast_tallies CASCADE; DROP INDEX deals_created; DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
                  UPDATE prospect_schema SET version = 11;",
             )
             .unwrap();
@@ -243,7 +244,7 @@ mod tests {
                  DROP FUNCTION prospect_sees, prospect_reach, prospect_level, prospect_rank,
                      prospect_user_id, prospect_is_admin;
                  ALTER TABLE users DROP COLUMN db_role;
-                 DROP INDEX leads_responsible_next, deals_responsible_next; DROP FUNCTION prospect_hand_over; DROP INDEX activities_reminders; ALTER TABLE activities DROP COLUMN reminded_at; DROP FUNCTION prospect_reminder_reset CASCADE; DROP TABLE stage_rules; DROP TABLE forecast_tallies; DROP FUNCTION prospect_forecast_tallies CASCADE; DROP INDEX deals_created; DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
+                 DROP FUNCTION prospect_statement_totals CASCADE; DROP TRIGGER leads_totals ON leads; DROP TRIGGER deals_totals ON deals; CREATE TRIGGER leads_totals AFTER INSERT OR DELETE OR UPDATE OF stage_id, currency, amount_minor ON leads FOR EACH ROW EXECUTE FUNCTION prospect_totals(); CREATE TRIGGER deals_totals AFTER INSERT OR DELETE OR UPDATE OF stage_id, currency, amount_minor ON deals FOR EACH ROW EXECUTE FUNCTION prospect_totals(); DROP INDEX leads_responsible_next, deals_responsible_next; DROP FUNCTION prospect_hand_over; DROP INDEX activities_reminders; ALTER TABLE activities DROP COLUMN reminded_at; DROP FUNCTION prospect_reminder_reset CASCADE; DROP TABLE stage_rules; DROP TABLE forecast_tallies; DROP FUNCTION prospect_forecast_tallies CASCADE; DROP INDEX deals_created; DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;
                  DROP TRIGGER leads_closed_insert ON leads; DROP TRIGGER leads_closed_move ON leads;
                  DROP TRIGGER deals_closed_insert ON deals; DROP TRIGGER deals_closed_move ON deals;
                  DROP FUNCTION prospect_closed_at;

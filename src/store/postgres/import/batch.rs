@@ -356,4 +356,87 @@ mod tests {
         }
         assert_eq!(store.count(Entity::Lead, &crate::domain::access::Sight::everything()).unwrap(), 38);
     }
+
+    type Totals = Vec<(i64, String, i64, Option<i64>)>;
+
+    /// The Kanban's totals (records and amount per stage and currency).
+    fn totals(c: &mut impl postgres::GenericClient) -> Totals {
+        let rows = c
+            .query(
+                "SELECT stage_id, currency, records, amount_minor FROM stage_totals WHERE records <> 0 ORDER BY 1, 2",
+                &[],
+            )
+            .unwrap();
+        rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect()
+    }
+
+    /// The Kanban's totals as kept, and as counted again from the records.
+    fn totals_kept_and_counted(c: &mut postgres::Client) -> (Totals, Totals) {
+        let kept = totals(c);
+        let mut tx = c.transaction().unwrap();
+        super::super::super::maintenance::recount_stage_totals(&mut tx).unwrap();
+        let counted = totals(&mut tx);
+        tx.rollback().unwrap();
+        (kept, counted)
+    }
+
+    /// A member signed in as their own database role imports in bulk (one transaction, as
+    /// from 20,000 rows): the tables' owner alone could set the totals' triggers aside, so
+    /// it was refused. The totals stay exact, counted per statement, for the import and for
+    /// a statement removing several records.
+    #[test]
+    fn a_member_on_their_own_role_imports_in_bulk_and_the_totals_stay_exact() {
+        let Some(server) = super::super::super::scratch::server() else { return };
+        let db = super::super::super::scratch::ScratchDb::create(&server).unwrap();
+        let (login, password) = ("prospect_bulk_member_test", "bulk-member-pw-1");
+        {
+            let mut owner = Store::open(&db.url, Default::default()).unwrap();
+            owner.add_user(&NewUser { login: "alice".into(), ..Default::default() }).unwrap();
+            let new = NewUser {
+                login: login.into(),
+                password: Some(password.into()),
+                roles: vec!["Manager".into()],
+                ..Default::default()
+            };
+            owner.add_user(&new).unwrap();
+            // The role may be another test run's: its password set, turn about.
+            let mut c = owner.client();
+            let mut tx = c.transaction().unwrap();
+            tx.execute("SELECT pg_advisory_xact_lock(505245350)", &[]).unwrap();
+            let sql: String = tx
+                .query_one("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", &[&login, &password])
+                .unwrap()
+                .get(0);
+            tx.batch_execute(&sql).unwrap();
+            tx.commit().unwrap();
+        }
+        let url = super::super::super::scratch::with_user(&db.url, login, password);
+        let mut member = Store::open(&url, Default::default()).unwrap();
+        let rows: Vec<ImportRow> = (0..30)
+            .map(|i| {
+                let mut fields = vec![("title".into(), format!("Lead {i}"))];
+                if i % 3 != 0 {
+                    fields.push(("amount".into(), format!("{}.50", 100 + i)));
+                    fields.push(("currency".into(), if i % 2 == 0 { "EUR" } else { "USD" }.into()));
+                }
+                ImportRow::new(i + 2, Ok(RecordInput { fields, ..Default::default() }))
+            })
+            .collect();
+        let source = |from: usize| -> Box<dyn Iterator<Item = ImportRow> + Send> {
+            Box::new(rows[from.min(rows.len())..].iter().cloned())
+        };
+        let opts = ImportOptions { bulk: true, ..Default::default() };
+        let report = member.import_now(Entity::Lead, &source, opts, &mut |_| {}).expect("a member's bulk import");
+        assert_eq!(report.created, 30);
+        drop(member);
+        let owner = Store::open(&db.url, Default::default()).unwrap();
+        let mut c = owner.client();
+        let (kept, counted) = totals_kept_and_counted(&mut c);
+        assert_eq!(kept, counted);
+        assert_eq!(kept.iter().map(|t| t.2).sum::<i64>(), 30, "{kept:?}");
+        c.execute("DELETE FROM leads WHERE id % 4 = 0", &[]).unwrap();
+        let (kept, counted) = totals_kept_and_counted(&mut c);
+        assert_eq!(kept, counted, "after a statement removing several leads");
+        assert!(kept.iter().map(|t| t.2).sum::<i64>() < 30);
+    }
 }

@@ -197,22 +197,27 @@ fn insert_rows(
     );
     let ids: Vec<i64> =
         c.query(&sql, &[&(new.len() as i64)])?.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
-    let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-    let mut rows: Vec<String> = Vec::with_capacity(new.len());
-    for (n, id) in new.iter().zip(&ids) {
-        params.push(id as &(dyn ToSql + Sync));
-        let mut cells: Vec<String> = vec![format!("${}", params.len())];
-        cells.extend(columns.iter().map(|col| match n.row.columns.iter().find(|(c, _)| c == col) {
-            Some((_, v)) => {
-                params.push(v as &(dyn ToSql + Sync));
-                format!("${}", params.len())
-            }
-            None => "DEFAULT".to_string(),
-        }));
-        rows.push(format!("({})", cells.join(", ")));
+    // In statements of even size, each within the protocol's 65,535 parameters.
+    let most = u16::MAX as usize / (columns.len() + 1);
+    let per = new.len().div_ceil(new.len().div_ceil(most));
+    for (new, ids) in new.chunks(per).zip(ids.chunks(per)) {
+        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        let mut rows: Vec<String> = Vec::with_capacity(new.len());
+        for (n, id) in new.iter().zip(ids) {
+            params.push(id as &(dyn ToSql + Sync));
+            let mut cells: Vec<String> = vec![format!("${}", params.len())];
+            cells.extend(columns.iter().map(|col| match n.row.columns.iter().find(|(c, _)| c == col) {
+                Some((_, v)) => {
+                    params.push(v as &(dyn ToSql + Sync));
+                    format!("${}", params.len())
+                }
+                None => "DEFAULT".to_string(),
+            }));
+            rows.push(format!("({})", cells.join(", ")));
+        }
+        let sql = format!("INSERT INTO {} (id, {}) VALUES {}", entity.table(), columns.join(", "), rows.join(", "));
+        c.execute(&sql, &params)?;
     }
-    let sql = format!("INSERT INTO {} (id, {}) VALUES {}", entity.table(), columns.join(", "), rows.join(", "));
-    c.execute(&sql, &params)?;
     Ok(ids)
 }
 
