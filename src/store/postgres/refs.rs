@@ -121,7 +121,9 @@ pub fn resolve_source(c: &mut impl GenericClient, text: &str) -> Result<SourceRo
 /// Finds a user by login or display name; returns id and login.
 pub fn resolve_user(c: &mut impl GenericClient, text: &str) -> Result<(i64, String)> {
     let t = text.trim();
-    if let Some(r) = c.query_opt("SELECT id, login::text FROM users WHERE login = $1::text::citext", &[&t])? {
+    // Sent with its type, in one round trip: a list's filter by responsible asks each time.
+    let login = "SELECT id, login::text FROM users WHERE login = $1::text::citext";
+    if let Some(r) = c.query_typed_opt(login, &[(&t, postgres::types::Type::TEXT)])? {
         return Ok((r.get(0), r.get(1)));
     }
     let by_name: Vec<(i64, String)> = c

@@ -66,7 +66,9 @@ pub(super) fn load(store: &Service, effect: Effect) -> Result<Result<Vec<StoreEv
             let name = pipeline.map(|p| p.to_string());
             let name = if entity == Entity::Lead { None } else { name };
             let (pipeline, heads) = store.board(entity, name.as_deref())?;
-            let empty_file = store.holds_no_records().unwrap_or(false);
+            // A board showing a record is no empty file: asked only when it shows none (on a
+            // server, reading four more tables costs a new connection a few milliseconds).
+            let empty_file = heads.iter().all(|h| h.count == 0) && store.holds_no_records().unwrap_or(false);
             vec![StoreEvent::Board { entity, pipeline, heads, empty_file }]
         }
         Effect::LoadCards { entity, pipeline, stage_id, stage_code, anchor, rots } => {
