@@ -95,6 +95,11 @@ pub struct Counters {
     pub today: i64,
     /// Open, due after today.
     pub incoming: i64,
+    /// Until when these counts hold by the clock alone (unix ms): the next open deadline due
+    /// later today, or the start of tomorrow. A screen switch asks again only after it (the
+    /// data changing is told by the change feed); 0 when not known.
+    #[serde(skip)]
+    pub holds_until: UnixMs,
 }
 
 /// An activity a calendar import writes (`Activities::import_calendar`): created, or the

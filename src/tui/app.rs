@@ -165,6 +165,9 @@ pub struct App {
     pub risks: Vec<String>,
     /// The current user's activity counters.
     pub counters: crate::store::activities::Counters,
+    /// When this app last asked for a write (unix ms; 0: never): counters read about then
+    /// may predate it (`update::counters_after`).
+    pub last_write_ms: i64,
     /// Users (login, display name) for assign.
     pub users: Vec<(String, String)>,
     /// Deal pipelines.
@@ -254,6 +257,7 @@ impl App {
             waiting: false,
             risks: vec![],
             counters: Default::default(),
+            last_write_ms: 0,
             users: vec![],
             pipelines: vec![],
             sources: vec![],

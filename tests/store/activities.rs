@@ -23,8 +23,9 @@ fn call(on: RecordRef, subject: &str, deadline: i64) -> NewActivity {
     }
 }
 
+/// The counts alone (`holds_until` has its own case).
 fn counters(eng: &crate::TestEngine) -> Counters {
-    eng.counters(eng.user().unwrap().id, NOW, TOMORROW).unwrap()
+    Counters { holds_until: 0, ..eng.counters(eng.user().unwrap().id, NOW, TOMORROW).unwrap() }
 }
 
 pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets(mut eng: TestEngine) {
@@ -33,7 +34,7 @@ pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets
     let late = eng.plan_activity(call(RecordRef::new(Entity::Lead, lead), "Late", NOW - 2 * HOUR), &none).unwrap();
     let today = eng.plan_activity(call(RecordRef::new(Entity::Lead, lead), "Today", NOW + 2 * HOUR), &none).unwrap();
     let later = eng.plan_activity(call(RecordRef::new(Entity::Lead, lead), "Later", NOW + 48 * HOUR), &none).unwrap();
-    assert_eq!(counters(&eng), Counters { overdue: 1, today: 1, incoming: 1 });
+    assert_eq!(counters(&eng), Counters { overdue: 1, today: 1, incoming: 1, holds_until: 0 });
 
     let row = eng.activity(today).unwrap();
     assert_eq!((row.subject.as_str(), row.deadline, row.completed), ("Today", NOW + 2 * HOUR, false));
@@ -44,7 +45,7 @@ pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets
 
     eng.complete_activity(late).unwrap();
     assert!(eng.activity(late).unwrap().completed);
-    assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 1 });
+    assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 1, holds_until: 0 });
     assert_eq!(
         eng.get(RecordRef::new(Entity::Lead, lead)).unwrap().next_activity_at,
         Some(NOW + 2 * HOUR),
@@ -53,13 +54,13 @@ pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets
 
     // Rescheduled from later to overdue; a call keeps its length.
     eng.update_activity(later, &ActivityChange { deadline: Some(NOW - HOUR), ..Default::default() }).unwrap();
-    assert_eq!(counters(&eng), Counters { overdue: 1, today: 1, incoming: 0 });
+    assert_eq!(counters(&eng), Counters { overdue: 1, today: 1, incoming: 0, holds_until: 0 });
     let moved = eng.activity(later).unwrap();
     assert_eq!((moved.deadline, moved.end_at), (NOW - HOUR, Some(NOW - HOUR + 30 * 60_000)));
 
     eng.delete_activity(today).unwrap();
     assert!(eng.activity(today).is_err());
-    assert_eq!(counters(&eng), Counters { overdue: 1, today: 0, incoming: 0 });
+    assert_eq!(counters(&eng), Counters { overdue: 1, today: 0, incoming: 0, holds_until: 0 });
 
     let open = eng
         .activities(&ActivityFilter { record: Some(RecordRef::new(Entity::Lead, lead)), ..Default::default() })
@@ -70,12 +71,36 @@ pub fn activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets
     assert_eq!(eng.activities(&all).unwrap().len(), 2);
 }
 
+/// The counters hold until the next open deadline of today passes (an activity then turns
+/// overdue), or until tomorrow starts when none is left today: a screen switch before then
+/// need not ask for them again.
+pub fn the_counters_say_until_when_the_clock_leaves_them_as_they_are(mut eng: TestEngine) {
+    let me = eng.user().unwrap().id;
+    assert_eq!(eng.counters(me, NOW, TOMORROW).unwrap().holds_until, TOMORROW, "no activity at all");
+    let lead = create(&mut eng, Entity::Lead, &[("title", "Busy lead")], &[]).id;
+    let on = RecordRef::new(Entity::Lead, lead);
+    let none = ActivityDetails::default();
+    eng.plan_activity(call(on, "Late", NOW - 2 * HOUR), &none).unwrap();
+    eng.plan_activity(call(on, "Later", NOW + 48 * HOUR), &none).unwrap();
+    assert_eq!(eng.counters(me, NOW, TOMORROW).unwrap().holds_until, TOMORROW, "none due later today");
+    let soon = eng.plan_activity(call(on, "Soon", NOW + 3 * HOUR), &none).unwrap();
+    eng.plan_activity(call(on, "Sooner", NOW + HOUR), &none).unwrap();
+    let c = eng.counters(me, NOW, TOMORROW).unwrap();
+    assert_eq!((c.overdue, c.today, c.incoming, c.holds_until), (1, 2, 1, NOW + HOUR));
+    // A done one no longer turns overdue.
+    let sooner = eng.activities(&ActivityFilter::default()).unwrap().into_iter().find(|a| a.subject == "Sooner");
+    eng.complete_activity(sooner.unwrap().id).unwrap();
+    assert_eq!(eng.counters(me, NOW, TOMORROW).unwrap().holds_until, NOW + 3 * HOUR);
+    eng.complete_activity(soon).unwrap();
+    assert_eq!(eng.counters(me, NOW, TOMORROW).unwrap().holds_until, TOMORROW);
+}
+
 pub fn a_final_stage_completes_the_open_activities(mut eng: TestEngine) {
     let deal = create(&mut eng, Entity::Deal, &[("title", "Closing")], &[]).id;
     let none = ActivityDetails::default();
     eng.plan_activity(call(RecordRef::new(Entity::Deal, deal), "One", NOW + HOUR), &none).unwrap();
     eng.plan_activity(call(RecordRef::new(Entity::Deal, deal), "Two", NOW + 72 * HOUR), &none).unwrap();
-    assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 1 });
+    assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 1, holds_until: 0 });
     let moved = eng.move_stage(RecordRef::new(Entity::Deal, deal), "WON", None, None).unwrap();
     assert_eq!(moved.completed_activities, 2);
     assert_eq!(counters(&eng), Counters::default());
@@ -95,7 +120,7 @@ pub fn an_activity_needs_an_existing_record_and_counts_only_its_responsible(mut 
     for_bob.responsible_id = Some(bob.user().unwrap().id);
     eng.plan_activity(for_bob, &none).unwrap();
     assert_eq!(counters(&eng), Counters::default(), "not alice's");
-    assert_eq!(counters(&bob), Counters { overdue: 0, today: 1, incoming: 0 });
+    assert_eq!(counters(&bob), Counters { overdue: 0, today: 1, incoming: 0, holds_until: 0 });
 }
 
 /// The activities board's bucket bounds at `NOW`: `[now, tomorrow, next week, week after]`
@@ -153,7 +178,7 @@ pub fn the_activities_board_counts_each_record_by_its_nearest_open_activity(mut 
     let (_, tomorrow) = lead_due(&mut eng, "Tomorrow", &[TOMORROW + 2 * HOUR]);
     assert_eq!(eng.activity_board_counts(Entity::Lead, later).unwrap()[1], 1);
     assert_eq!(board(&eng), [1, 0, 1, 1, 2, 3], "tomorrow is in this week's column today");
-    assert_eq!(counters(&eng), Counters { overdue: 1, today: 0, incoming: 4 });
+    assert_eq!(counters(&eng), Counters { overdue: 1, today: 0, incoming: 4, holds_until: 0 });
     eng.complete_activity(tomorrow[0]).unwrap();
     assert_eq!(board(&eng), [1, 0, 0, 1, 2, 4]);
 }
@@ -172,7 +197,7 @@ pub fn a_refused_move_to_a_final_stage_leaves_the_activities_open(mut eng: TestE
     let e = eng.move_stage(RecordRef::new(Entity::Deal, deal), "WON", Some("because"), None).unwrap_err();
     assert!(matches!(e, prospect::store::StoreError::Field(_)), "{e:?}");
     assert!(!eng.activity(call).unwrap().completed, "still open");
-    assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 0 });
+    assert_eq!(counters(&eng), Counters { overdue: 0, today: 1, incoming: 0, holds_until: 0 });
     assert_eq!(eng.get(RecordRef::new(Entity::Deal, deal)).unwrap().next_activity_at, Some(NOW + HOUR));
     assert_eq!(eng.last_change().unwrap(), mark, "nothing logged");
 

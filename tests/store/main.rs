@@ -70,6 +70,7 @@ macro_rules! contract_suite {
     ($factory:path) => {
         contract_suite!(@cases $factory;
             activities::activities_are_planned_completed_rescheduled_and_deleted_in_their_buckets,
+            activities::the_counters_say_until_when_the_clock_leaves_them_as_they_are,
             activities::a_final_stage_completes_the_open_activities,
             activities::an_activity_needs_an_existing_record_and_counts_only_its_responsible,
             activities::the_activities_board_counts_each_record_by_its_nearest_open_activity,

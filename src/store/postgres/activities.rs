@@ -401,15 +401,22 @@ impl Activities for Store {
 
     /// Overdue / today / incoming counts of a user's open activities.
     fn counters(&self, user_id: i64, now: UnixMs, tomorrow: UnixMs) -> Result<Counters> {
-        let r = self
-            .client()
-            .query_one(
-                "SELECT count(*) FILTER (WHERE deadline < $2), count(*) FILTER (WHERE deadline >= $2 AND deadline < $3), \
-                 count(*) FILTER (WHERE deadline >= $3) FROM activities WHERE NOT completed AND responsible_id = $1",
-                &[&user_id, &now, &tomorrow],
+        let mut c = self.client();
+        let st = self
+            .prepared(
+                &mut c,
+                // Each count a range of the index (`activities_open`), rather than every open
+                // activity of the user tested against three filters (a third slower at 18k).
+                "SELECT (SELECT count(*) FROM activities WHERE NOT completed AND responsible_id = $1 AND deadline < $2), \
+                        (SELECT count(*) FROM activities WHERE NOT completed AND responsible_id = $1 \
+                            AND deadline >= $2 AND deadline < $3), \
+                        (SELECT count(*) FROM activities WHERE NOT completed AND responsible_id = $1 AND deadline >= $3), \
+                        coalesce((SELECT min(deadline) FROM activities WHERE NOT completed AND responsible_id = $1 \
+                            AND deadline >= $2 AND deadline < $3), $3)",
             )
-            .map_err(|e| self.pg_err(e))?;
-        Ok(Counters { overdue: r.get(0), today: r.get(1), incoming: r.get(2) })
+            .map_err(|e| self.fill_path(e))?;
+        let r = c.query_one(&st, &[&user_id, &now, &tomorrow]).map_err(|e| self.pg_err(e))?;
+        Ok(Counters { overdue: r.get(0), today: r.get(1), incoming: r.get(2), holds_until: r.get(3) })
     }
 
     /// A user's activities per day (done ones included) for the calendar: every day's range

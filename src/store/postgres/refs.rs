@@ -7,7 +7,13 @@ use crate::domain::stage::StageSemantics;
 pub(crate) use crate::store::refs::*;
 use crate::store::rule::Rule;
 use crate::store::{Result, StoreError};
+use postgres::types::Type;
 use postgres::{GenericClient, Row};
+
+// The lookups here are small and asked before most reads: each is sent with its parameters'
+// types (`query_typed`), one round trip to the server instead of a prepare, a run and a close.
+const INT8: Type = Type::INT8;
+const TEXT: Type = Type::TEXT;
 
 fn unknown(what: &'static str, value: &str, known: Vec<String>) -> StoreError {
     StoreError::Field(FieldError::new(what, Problem::Unknown { what, value: value.to_string(), known }))
@@ -18,7 +24,7 @@ const STAGE_COLUMNS: &str = "id, pipeline_id, code::text, name, color, semantics
 /// Stages of a pipeline, in order.
 pub fn stages(c: &mut impl GenericClient, pipeline_id: i64) -> Result<Vec<StageRow>> {
     let sql = format!("SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = $1 ORDER BY sort, id");
-    Ok(c.query(&sql, &[&pipeline_id])?.iter().map(stage_row).collect())
+    Ok(c.query_typed(&sql, &[(&pipeline_id, INT8)])?.iter().map(stage_row).collect())
 }
 
 /// A stage read from `STAGE_COLUMNS`' nine columns starting at `at` in a wider row.
@@ -55,14 +61,14 @@ fn stage_row(r: &Row) -> StageRow {
 /// A stage by id.
 pub fn stage_by_id(c: &mut impl GenericClient, id: i64) -> Result<StageRow> {
     let sql = format!("SELECT {STAGE_COLUMNS} FROM stages WHERE id = $1");
-    c.query_opt(&sql, &[&id])?.map(|r| stage_row(&r)).ok_or(StoreError::Rule(Rule::StageMissing { id }))
+    c.query_typed_opt(&sql, &[(&id, INT8)])?.map(|r| stage_row(&r)).ok_or(StoreError::Rule(Rule::StageMissing { id }))
 }
 
 /// Finds a stage of `pipeline_id` by code or name (case-insensitive).
 pub fn resolve_stage(c: &mut impl GenericClient, pipeline_id: i64, text: &str) -> Result<StageRow> {
     let t = text.trim();
     let sql = format!("SELECT {STAGE_COLUMNS} FROM stages WHERE pipeline_id = $1 AND code = $2::text::citext");
-    if let Some(r) = c.query_opt(&sql, &[&pipeline_id, &t])? {
+    if let Some(r) = c.query_typed_opt(&sql, &[(&pipeline_id, INT8), (&t, TEXT)])? {
         return Ok(stage_row(&r));
     }
     let all = stages(c, pipeline_id)?;
@@ -75,8 +81,10 @@ pub fn resolve_stage(c: &mut impl GenericClient, pipeline_id: i64, text: &str) -
 
 /// Pipelines of an entity, in order.
 pub fn pipelines(c: &mut impl GenericClient, entity: Entity) -> Result<Vec<PipelineRow>> {
-    let rows =
-        c.query("SELECT id, name::text FROM pipelines WHERE entity = $1 ORDER BY sort, id", &[&entity.code()])?;
+    let rows = c.query_typed(
+        "SELECT id, name::text FROM pipelines WHERE entity = $1 ORDER BY sort, id",
+        &[(&entity.code(), TEXT)],
+    )?;
     Ok(rows.iter().map(|r| PipelineRow { id: r.get(0), entity, name: r.get(1) }).collect())
 }
 
@@ -84,9 +92,9 @@ pub fn pipelines(c: &mut impl GenericClient, entity: Entity) -> Result<Vec<Pipel
 pub fn resolve_pipeline(c: &mut impl GenericClient, entity: Entity, text: Option<&str>) -> Result<PipelineRow> {
     let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return c
-            .query_opt(
+            .query_typed_opt(
                 "SELECT id, name::text FROM pipelines WHERE entity = $1 ORDER BY sort, id LIMIT 1",
-                &[&entity.code()],
+                &[(&entity.code(), TEXT)],
             )?
             .map(|r| PipelineRow { id: r.get(0), entity, name: r.get(1) })
             .ok_or(StoreError::Rule(Rule::NoPipeline { entity }));
@@ -100,14 +108,15 @@ pub fn resolve_pipeline(c: &mut impl GenericClient, entity: Entity, text: Option
 
 /// Active and inactive sources, in order.
 pub fn sources(c: &mut impl GenericClient) -> Result<Vec<SourceRow>> {
-    let rows = c.query("SELECT id, code::text, name FROM sources ORDER BY sort, id", &[])?;
+    let rows = c.query_typed("SELECT id, code::text, name FROM sources ORDER BY sort, id", &[])?;
     Ok(rows.iter().map(|r| SourceRow { id: r.get(0), code: r.get(1), name: r.get(2) }).collect())
 }
 
 /// Finds a source by code or name.
 pub fn resolve_source(c: &mut impl GenericClient, text: &str) -> Result<SourceRow> {
     let t = text.trim();
-    if let Some(r) = c.query_opt("SELECT id, code::text, name FROM sources WHERE code = $1::text::citext", &[&t])? {
+    let by_code = "SELECT id, code::text, name FROM sources WHERE code = $1::text::citext";
+    if let Some(r) = c.query_typed_opt(by_code, &[(&t, TEXT)])? {
         return Ok(SourceRow { id: r.get(0), code: r.get(1), name: r.get(2) });
     }
     let all = sources(c)?;
@@ -123,7 +132,7 @@ pub fn resolve_user(c: &mut impl GenericClient, text: &str) -> Result<(i64, Stri
     let t = text.trim();
     // Sent with its type, in one round trip: a list's filter by responsible asks each time.
     let login = "SELECT id, login::text FROM users WHERE login = $1::text::citext";
-    if let Some(r) = c.query_typed_opt(login, &[(&t, postgres::types::Type::TEXT)])? {
+    if let Some(r) = c.query_typed_opt(login, &[(&t, TEXT)])? {
         return Ok((r.get(0), r.get(1)));
     }
     let by_name: Vec<(i64, String)> = c

@@ -383,12 +383,15 @@ impl Activities for Store {
         let row = self
             .conn()
             .prepare_cached(
-                "SELECT coalesce(sum(deadline < ?2), 0), coalesce(sum(deadline >= ?2 AND deadline < ?3), 0), coalesce(sum(deadline >= ?3), 0) \
+                "SELECT coalesce(sum(deadline < ?2), 0), coalesce(sum(deadline >= ?2 AND deadline < ?3), 0), coalesce(sum(deadline >= ?3), 0), \
+                        coalesce(min(CASE WHEN deadline >= ?2 AND deadline < ?3 THEN deadline END), ?3) \
                  FROM activities WHERE completed = 0 AND responsible_id = ?1",
             )?
-            .query_row(params![user_id, now, tomorrow], |r| Ok(Counters { overdue: r.get(0)?, today: r.get(1)?, incoming: r.get(2)? }))
+            .query_row(params![user_id, now, tomorrow], |r| {
+                Ok(Counters { overdue: r.get(0)?, today: r.get(1)?, incoming: r.get(2)?, holds_until: r.get(3)? })
+            })
             .optional()?;
-        Ok(row.unwrap_or_default())
+        Ok(row.unwrap_or(Counters { holds_until: tomorrow, ..Default::default() }))
     }
 
     /// A user's activities per day (done ones included) for the calendar: one indexed range

@@ -23,7 +23,7 @@ fn calendar_list(
 }
 
 /// Whether an effect only reads (it may be dropped for the same read queued after it).
-pub(super) fn is_read(effect: &Effect) -> bool {
+pub(crate) fn is_read(effect: &Effect) -> bool {
     matches!(
         effect,
         Effect::LoadBoard { .. }

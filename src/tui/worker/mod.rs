@@ -17,6 +17,7 @@ mod files;
 mod imports;
 mod loads;
 mod writes;
+pub(crate) use loads::is_read;
 use loads::load;
 use writes::run_inner;
 

@@ -192,3 +192,30 @@ fn a_reminder_due_is_noticed_once_with_the_bell() {
     assert!(h.app.bell, "the bell rings once, after the next frame");
     assert!(h.app.reminder.as_ref().is_some_and(|(m, _)| *m == said), "kept on the status bar a while");
 }
+
+/// Switching screens asks for the activity counters again only once the clock may have
+/// changed them (`Counters::holds_until`) or after this app wrote: on a server they were a
+/// few milliseconds of every switch.
+#[test]
+fn a_screen_switch_asks_for_the_counters_only_when_they_may_have_changed() {
+    let mut h = Harness::new(50, Lang::En);
+    let asked =
+        |h: &Harness| h.effects_run.iter().filter(|e| matches!(e, prospect::tui::effect::Effect::LoadCounters)).count();
+    assert!(h.app.counters.holds_until > h.app.now_ms, "known until later: {:?}", h.app.counters);
+    h.effects_run.clear();
+    h.act(Show(Tab::LeadList));
+    h.act(Show(Tab::Activities));
+    h.act(Show(Tab::LeadBoard));
+    assert_eq!(asked(&h), 0, "nothing changed them");
+    // The clock reaches the next deadline of today (the store's clock is fixed).
+    h.app.counters.holds_until = h.app.now_ms;
+    h.act(Show(Tab::LeadList));
+    assert_eq!(asked(&h), 1, "the clock reached the next deadline of today");
+    h.act(Show(Tab::LeadBoard));
+    assert_eq!(asked(&h), 1);
+    // A move on the board is a write of this app: the next switch asks again.
+    h.act(MoveNext);
+    h.effects_run.clear();
+    h.act(Show(Tab::Activities));
+    assert_eq!(asked(&h), 1, "after a write");
+}

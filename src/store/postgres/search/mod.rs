@@ -332,9 +332,11 @@ fn newest_per_kind(c: &mut impl GenericClient, q: &str, per_kind: usize) -> Resu
         })
         .collect();
     // Planned for these words each time (not prepared once): a plan made for any words
-    // would walk the index for a rare one or sort every match of a common one.
+    // would walk the index for a rare one or sort every match of a common one. Sent with its
+    // parameters' types, in one round trip (not a prepare, a run and a close).
     let sql = parts.join(" UNION ALL ");
-    let rows = c.query(sql.as_str(), &[&q, &(per_kind as i64)])?;
+    let (text, int8) = (postgres::types::Type::TEXT, postgres::types::Type::INT8);
+    let rows = c.query_typed(sql.as_str(), &[(&q, text), (&(per_kind as i64), int8)])?;
     Ok(rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<Vec<i64>, postgres::Error>>()?)
 }
 
