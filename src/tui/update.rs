@@ -108,7 +108,7 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(prev) = app.back.pop() {
                 app.screen = prev;
                 app.form = None;
-                reload_screen(app)
+                switched_screen(app)
             } else {
                 vec![]
             }
@@ -181,8 +181,13 @@ pub(crate) fn show_tab(app: &mut App, tab: Tab) -> Vec<Effect> {
         Tab::Calendar => Screen::Calendar,
         Tab::Reports => Screen::Reports,
     };
-    // The counters are asked again once the clock may have changed them (`holds_until`):
-    // they cost a server 3 ms for a user with 18k open activities, at every switch.
+    switched_screen(app)
+}
+
+/// Requests what the screen just switched to shows, and the counters once the clock may
+/// have changed them (`Counters::holds_until`): a server took 3 ms a switch for a user with
+/// 18k open activities. A write of this app or of others asks for them in any case.
+fn switched_screen(app: &mut App) -> Vec<Effect> {
     let mut effects = screen_effects(app);
     if app.now_ms >= app.counters.holds_until {
         effects.push(Effect::LoadCounters);

@@ -13,7 +13,8 @@ use postgres::GenericClient;
 pub(crate) fn fields_of(c: &mut impl GenericClient, entity: Option<Entity>) -> Result<Vec<CustomField>> {
     let sql =
         format!("SELECT {COLUMNS} FROM custom_fields WHERE $1::text IS NULL OR entity = $1 ORDER BY entity, sort, id");
-    let rows = c.query(&sql, &[&entity.map(Entity::code)])?;
+    // Asked at every record's reading: sent with its type, in one round trip.
+    let rows = c.query_typed(&sql, &[(&entity.map(Entity::code), postgres::types::Type::TEXT)])?;
     let rows = rows.iter().map(|r| FieldRow {
         id: r.get(0),
         entity: r.get(1),
@@ -34,10 +35,10 @@ pub(crate) fn fields_of(c: &mut impl GenericClient, entity: Option<Entity>) -> R
 
 /// A record's custom values: (field id, stored value).
 pub(crate) fn values_of(c: &mut impl GenericClient, entity: Entity, id: i64) -> Result<Vec<(i64, String)>> {
-    let rows = c.query(
+    let rows = c.query_typed(
         "SELECT v.field_id, v.value FROM custom_values v JOIN custom_fields f ON f.id = v.field_id \
          WHERE f.entity = $1 AND v.entity_id = $2 AND v.value IS NOT NULL",
-        &[&entity.code(), &id],
+        &[(&entity.code(), postgres::types::Type::TEXT), (&id, postgres::types::Type::INT8)],
     )?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }

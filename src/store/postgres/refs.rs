@@ -223,7 +223,7 @@ pub fn describe(c: &mut impl GenericClient, kind: RefKind, id: i64) -> Result<Re
             (format!("SELECT id::text, {} FROM {} WHERE id = $1", title_sql(entity), entity.table()), Some(entity))
         }
     };
-    let found: Option<(String, String)> = c.query_opt(&sql, &[&id])?.map(|r| {
+    let found: Option<(String, String)> = c.query_typed_opt(&sql, &[(&id, INT8)])?.map(|r| {
         (r.get::<_, Option<String>>(0).unwrap_or_default(), r.get::<_, Option<String>>(1).unwrap_or_default())
     });
     let (code, name) = found.unwrap_or_else(|| (id.to_string(), format!("#{id}")));
