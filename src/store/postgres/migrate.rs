@@ -181,23 +181,8 @@ mod tests {
         let password = "regrant-pw-1";
         {
             let mut store = Store::open(&db.url, Default::default()).unwrap();
-            let new = crate::store::users::NewUser {
-                login: login.into(),
-                password: Some(password.into()),
-                roles: vec!["Manager".into()],
-                ..Default::default()
-            };
-            store.add_user(&new).unwrap();
+            crate::store::postgres::scratch::add_member(&mut store, login, password);
             let mut c = store.client();
-            // The role may be another test run's: its password set, turn about.
-            let mut tx = c.transaction().unwrap();
-            tx.execute("SELECT pg_advisory_xact_lock(505245350)", &[]).unwrap();
-            let sql: String = tx
-                .query_one("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", &[&login, &password])
-                .unwrap()
-                .get(0);
-            tx.batch_execute(&sql).unwrap();
-            tx.commit().unwrap();
             // Back to version 11: the tables of 12 gone, the role granted what 11 had.
             c.batch_execute(
                 "DROP FUNCTION prospect_statement_totals CASCADE; DROP TRIGGER leads_totals ON leads; DROP TRIGGER deals_totals ON deals; CREATE TRIGGER leads_totals AFTER INSERT OR DELETE OR UPDATE OF stage_id, currency, amount_minor ON leads FOR EACH ROW EXECUTE FUNCTION prospect_totals(); CREATE TRIGGER deals_totals AFTER INSERT OR DELETE OR UPDATE OF stage_id, currency, amount_minor ON deals FOR EACH ROW EXECUTE FUNCTION prospect_totals(); DROP INDEX leads_responsible_next, deals_responsible_next; DROP FUNCTION prospect_hand_over; DROP INDEX activities_reminders; ALTER TABLE activities DROP COLUMN reminded_at; DROP FUNCTION prospect_reminder_reset CASCADE; DROP TABLE stage_rules; DROP TABLE forecast_tallies; DROP FUNCTION prospect_forecast_tallies CASCADE; DROP INDEX deals_created; DROP TABLE record_tallies, activity_tallies, tally_units; DROP FUNCTION prospect_record_tallies CASCADE; DROP FUNCTION prospect_activity_tallies CASCADE; DROP FUNCTION prospect_release_lead CASCADE; DROP FUNCTION prospect_tally_record; DROP FUNCTION prospect_visited; DROP INDEX leads_stage_created; DROP TABLE stage_moves, lost_reasons; DROP FUNCTION prospect_stage_moves CASCADE;

@@ -89,6 +89,30 @@ pub fn with_user(url: &str, user: &str, password: &str) -> String {
     format!("postgres://{user}:{password}@{host}")
 }
 
+/// Adds `login`, a Manager with their own database role of `password`, as the connection
+/// of `owner` may (tests of a member's rights on the server). The role may be another test
+/// run's (roles are the server's, not a database's): its password is set, turn about.
+#[cfg(test)]
+pub(crate) fn add_member(owner: &mut super::Store, login: &str, password: &str) {
+    use crate::store::engine::Users;
+    let new = crate::store::users::NewUser {
+        login: login.into(),
+        password: Some(password.into()),
+        roles: vec!["Manager".into()],
+        ..Default::default()
+    };
+    owner.add_user(&new).unwrap();
+    let mut c = owner.client();
+    let mut tx = c.transaction().unwrap();
+    tx.execute("SELECT pg_advisory_xact_lock(505245350)", &[]).unwrap();
+    let sql: String = tx
+        .query_one("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", &[&login, &password])
+        .unwrap()
+        .get(0);
+    tx.batch_execute(&sql).unwrap();
+    tx.commit().unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

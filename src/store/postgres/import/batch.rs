@@ -392,23 +392,7 @@ mod tests {
         {
             let mut owner = Store::open(&db.url, Default::default()).unwrap();
             owner.add_user(&NewUser { login: "alice".into(), ..Default::default() }).unwrap();
-            let new = NewUser {
-                login: login.into(),
-                password: Some(password.into()),
-                roles: vec!["Manager".into()],
-                ..Default::default()
-            };
-            owner.add_user(&new).unwrap();
-            // The role may be another test run's: its password set, turn about.
-            let mut c = owner.client();
-            let mut tx = c.transaction().unwrap();
-            tx.execute("SELECT pg_advisory_xact_lock(505245350)", &[]).unwrap();
-            let sql: String = tx
-                .query_one("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", &[&login, &password])
-                .unwrap()
-                .get(0);
-            tx.batch_execute(&sql).unwrap();
-            tx.commit().unwrap();
+            super::super::super::scratch::add_member(&mut owner, login, password);
         }
         let url = super::super::super::scratch::with_user(&db.url, login, password);
         let mut member = Store::open(&url, Default::default()).unwrap();
