@@ -49,6 +49,10 @@ fn counters_after(app: &mut App, effects: &[Effect]) {
 /// it was made: they are shown, but asked again at the next screen switch.
 const COUNTERS_AFTER_WRITE_MS: i64 = 10_000;
 
+/// However long the clock leaves the counters as they are, a screen switch asks again after
+/// this: a bound on any change the feed did not tell.
+const COUNTERS_HELD_AT_MOST_MS: i64 = 60_000;
+
 fn act(app: &mut App, action: Action) -> Vec<Effect> {
     if !matches!(app.overlay, Overlay::None) {
         return overlays::update(app, action);
@@ -465,6 +469,7 @@ fn answer(app: &mut App, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Counters(c) => {
             app.counters = c;
+            app.counters.holds_until = c.holds_until.min(app.now_ms + COUNTERS_HELD_AT_MOST_MS);
             if app.last_write_ms > 0 && app.now_ms - app.last_write_ms < COUNTERS_AFTER_WRITE_MS {
                 app.counters.holds_until = 0;
             }

@@ -11,7 +11,7 @@ use super::activities;
 use super::import::memo::{Known, Memo};
 use super::records::many::{NewRecord, write_new};
 use super::records::{Lookup, new_row};
-use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, refs};
+use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, maintenance, refs};
 use crate::domain::activity::ActivityKind;
 use crate::domain::fields::{Entity, RefKind};
 use crate::domain::timeline::TimelineKind;
@@ -219,6 +219,7 @@ impl Store {
     /// makes in one transaction.
     pub(crate) fn load_records_now(&mut self, users: &[BulkUser], make: &RecordMaker<'_>) -> Result<BulkLoaded> {
         self.write(|tx, ctx| {
+            maintenance::hold_records(tx)?;
             let user_ids = ensure_users(tx, users, ctx.now)?;
             let sources = refs::sources(tx)?.into_iter().map(|s| s.code).collect();
             let setting = BulkSetting { now: ctx.now, region: ctx.region, currency: ctx.currency, sources };

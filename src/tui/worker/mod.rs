@@ -71,8 +71,6 @@ pub fn spawn(mut store: Service, lang: Lang, to_loop: Sender<LoopEvent>) -> Send
                             return;
                         }
                     }
-                    // Our own writes change nothing for others' refresh.
-                    last_version = store.data_version().unwrap_or(last_version);
                 }
                 if last_remind.is_none_or(|t| t.elapsed() >= REMIND_EVERY) {
                     last_remind = Some(Instant::now());

@@ -281,3 +281,29 @@ fn a_pipeline_added_elsewhere_appears_in_the_picker() {
     let Overlay::Picker(p) = &h.app.overlay else { panic!("{:?}", h.app.overlay) };
     assert!(p.items.iter().any(|(_, name)| name == "Resellers"), "{:?}", p.items);
 }
+
+/// Another user's commit, made while this app's worker is between two looks at the change
+/// feed and then busy with an effect, is still told: the worker used to take the data
+/// version again after each of its own effects, which swallowed it until the next commit.
+#[test]
+fn another_users_commit_made_just_before_an_effect_is_still_told() {
+    use prospect::tui::event::LoopEvent;
+    use std::time::{Duration, Instant};
+    let h = Harness::new(20, Lang::En);
+    let (to_loop, from_worker) = prospect::tui::event::channel_pair();
+    let effects = prospect::tui::worker::spawn(h.other(), Lang::En, to_loop);
+    std::thread::sleep(Duration::from_millis(100));
+    let mut other = h.other();
+    let input = RecordInput { fields: vec![("title".into(), "From elsewhere".into())], ..Default::default() };
+    other.create(Entity::Lead, &input).unwrap();
+    effects.send(Effect::LoadCounters).unwrap();
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        match from_worker.recv_timeout(left) {
+            Ok(LoopEvent::Store(StoreEvent::Changed(_))) => break,
+            Ok(_) => {}
+            Err(_) => panic!("the other user's lead was never told"),
+        }
+    }
+}

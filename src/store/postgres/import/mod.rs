@@ -12,7 +12,7 @@ pub(super) mod memo;
 
 use super::duplicates::{find_for_writer, import_matches};
 use super::records::{create_in, create_record_in, get_in, update_in};
-use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, refs, timeline};
+use super::{Result, Store, StoreError, WriteCtx, log_bulk_change, maintenance, refs, timeline};
 use crate::domain::dedup::MatchKeys;
 use crate::domain::fields::Entity;
 use crate::domain::import::DuplicateMode;
@@ -51,6 +51,9 @@ impl Store {
         let mut done: usize = 0;
         loop {
             let outcome = self.write_or_try(!opts.dry_run, |tx, ctx| {
+                if opts.bulk {
+                    maintenance::hold_records(tx)?;
+                }
                 let outcomes = std::thread::scope(|scope| {
                     let (send, made) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(8);
                     let handful = if opts.bulk { BULK_HANDFUL } else { HANDFUL };

@@ -44,10 +44,12 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Kept as the owner, whoever writes a record; the tables it reads are Prospect's (migration 4).
+-- Kept as the owner, whoever writes a record. The catalog first, as migration 18 for the
+-- hand-over: `count`, `sum` and the operators cannot be shadowed by a member's objects in a
+-- schema they may create in; then Prospect's tables, never the session's temporary ones.
 DO $$
 BEGIN
-    EXECUTE format('ALTER FUNCTION prospect_statement_totals() SECURITY DEFINER SET search_path = %I, pg_catalog, pg_temp',
+    EXECUTE format('ALTER FUNCTION prospect_statement_totals() SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp',
                    current_schema());
 END $$;
 
