@@ -14,7 +14,7 @@ pub(crate) fn fields_of(c: &mut impl GenericClient, entity: Option<Entity>) -> R
     let sql =
         format!("SELECT {COLUMNS} FROM custom_fields WHERE $1::text IS NULL OR entity = $1 ORDER BY entity, sort, id");
     // Asked at every record's reading: sent with its type, in one round trip.
-    let rows = c.query_typed(&sql, &[(&entity.map(Entity::code), postgres::types::Type::TEXT)])?;
+    let rows = c.query_typed(&sql, &[(&entity.map(Entity::code), super::TEXT)])?;
     let rows = rows.iter().map(|r| FieldRow {
         id: r.get(0),
         entity: r.get(1),
@@ -38,7 +38,7 @@ pub(crate) fn values_of(c: &mut impl GenericClient, entity: Entity, id: i64) -> 
     let rows = c.query_typed(
         "SELECT v.field_id, v.value FROM custom_values v JOIN custom_fields f ON f.id = v.field_id \
          WHERE f.entity = $1 AND v.entity_id = $2 AND v.value IS NOT NULL",
-        &[(&entity.code(), postgres::types::Type::TEXT), (&id, postgres::types::Type::INT8)],
+        &[(&entity.code(), super::TEXT), (&id, super::INT8)],
     )?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }

@@ -98,6 +98,11 @@ pub(crate) struct StatementCache(RefCell<HashMap<String, Statement>>);
 /// grow the server's and the client's memory without end.
 const CACHED_STATEMENTS: usize = 512;
 
+/// Parameter types of the small statements sent with their types (`query_typed`): one round
+/// trip to the server, where a statement not kept prepared costs a prepare, a run and a close.
+pub(crate) const INT8: postgres::types::Type = postgres::types::Type::INT8;
+pub(crate) const TEXT: postgres::types::Type = postgres::types::Type::TEXT;
+
 impl StatementCache {
     fn clear(&self) {
         self.0.borrow_mut().clear();

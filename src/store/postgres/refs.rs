@@ -4,16 +4,11 @@
 use crate::domain::error::{FieldError, Problem};
 use crate::domain::fields::{Entity, RefKind, display_title};
 use crate::domain::stage::StageSemantics;
+use crate::store::postgres::{INT8, TEXT};
 pub(crate) use crate::store::refs::*;
 use crate::store::rule::Rule;
 use crate::store::{Result, StoreError};
-use postgres::types::Type;
 use postgres::{GenericClient, Row};
-
-// The lookups here are small and asked before most reads: each is sent with its parameters'
-// types (`query_typed`), one round trip to the server instead of a prepare, a run and a close.
-const INT8: Type = Type::INT8;
-const TEXT: Type = Type::TEXT;
 
 fn unknown(what: &'static str, value: &str, known: Vec<String>) -> StoreError {
     StoreError::Field(FieldError::new(what, Problem::Unknown { what, value: value.to_string(), known }))

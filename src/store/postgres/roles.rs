@@ -123,7 +123,7 @@ pub(crate) fn facts_in(c: &mut impl GenericClient, user_id: i64) -> Result<Right
                  FROM user_roles ur JOIN role_grants g ON g.role_id = ur.role_id WHERE ur.user_id = $1) g, \
               (SELECT array_agg(id) AS ids, array_agg(department_id) AS departments FROM users) m, \
               (SELECT array_agg(id) AS ids, array_agg(parent_id) AS parents FROM departments) d",
-        &[(&user_id, postgres::types::Type::INT8)],
+        &[(&user_id, super::INT8)],
     )?;
     let active: Option<bool> = row.try_get(0)?;
     let is_admin: Option<bool> = row.try_get(1)?;

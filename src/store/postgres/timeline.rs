@@ -61,7 +61,7 @@ impl Timeline for Store {
             // The record must be there (and, under row security, seen): one statement, not
             // the whole record read again.
             let sql = format!("SELECT 1 FROM {} WHERE id = $1", record.entity.table());
-            if c.query_typed_opt(&sql, &[(&record.id, postgres::types::Type::INT8)])?.is_none() {
+            if c.query_typed_opt(&sql, &[(&record.id, super::INT8)])?.is_none() {
                 return Err(StoreError::NotFound { entity: record.entity, id: record.id });
             }
             for_record(&mut *c, record.entity, record.id, limit)

@@ -161,8 +161,7 @@ pub(crate) fn raw_row(
     let cols: Vec<&str> = entity.fields().iter().map(|f| f.column).collect();
     let sql = format!("SELECT version, {} FROM {} WHERE id = $1", cols.join(", "), entity.table());
     // Sent with its type, in one round trip (as the rest of a record's reading).
-    let row =
-        c.query_typed_opt(&sql, &[(&id, postgres::types::Type::INT8)])?.ok_or(StoreError::NotFound { entity, id })?;
+    let row = c.query_typed_opt(&sql, &[(&id, super::INT8)])?.ok_or(StoreError::NotFound { entity, id })?;
     let version: i64 = row.try_get(0)?;
     let mut map = BTreeMap::new();
     for (i, col) in cols.iter().enumerate() {
@@ -176,7 +175,7 @@ pub(crate) fn comms_of(c: &mut impl GenericClient, entity: Entity, id: i64) -> R
     let rows = c.query_typed(
         "SELECT kind, label, value, normalized FROM comms WHERE entity = $1 AND entity_id = $2 \
          ORDER BY CASE kind WHEN 'phone' THEN 0 WHEN 'email' THEN 1 WHEN 'web' THEN 2 ELSE 3 END, sort, id",
-        &[(&entity.code(), postgres::types::Type::TEXT), (&id, postgres::types::Type::INT8)],
+        &[(&entity.code(), super::TEXT), (&id, super::INT8)],
     )?;
     rows.iter()
         .map(|r| {

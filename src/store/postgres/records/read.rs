@@ -1,11 +1,7 @@
 //! Reading one record: its fields as shown, its phones and e-mails, the records linked to it.
 
 use super::*;
-use postgres::types::Type;
-
-// A record's reading is a dozen small statements: each sent with its parameters' types
-// (`query_typed`), one round trip to the server instead of a prepare, a run and a close.
-const INT8: Type = Type::INT8;
+use crate::store::postgres::INT8;
 
 /// A record's title as every screen names it.
 pub(crate) fn title_of(c: &mut impl GenericClient, entity: Entity, id: i64) -> Result<String> {

@@ -335,8 +335,7 @@ fn newest_per_kind(c: &mut impl GenericClient, q: &str, per_kind: usize) -> Resu
     // would walk the index for a rare one or sort every match of a common one. Sent with its
     // parameters' types, in one round trip (not a prepare, a run and a close).
     let sql = parts.join(" UNION ALL ");
-    let (text, int8) = (postgres::types::Type::TEXT, postgres::types::Type::INT8);
-    let rows = c.query_typed(sql.as_str(), &[(&q, text), (&(per_kind as i64), int8)])?;
+    let rows = c.query_typed(sql.as_str(), &[(&q, super::TEXT), (&(per_kind as i64), super::INT8)])?;
     Ok(rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<Vec<i64>, postgres::Error>>()?)
 }
 
